@@ -1,0 +1,1 @@
+"""Everything with I/O: settings, stores, parsing, model backends, persistence, CLI."""

@@ -1,0 +1,56 @@
+"""References to documents and their parsed text.
+
+State never carries document text: it carries these references, and the text lives in the
+document store. `SourceText` is the in-memory view a node loads and hands to apply functions.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class DocumentRef(BaseModel):
+    """A stored original document, addressed by the sha256 of its bytes."""
+
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+
+    document_id: str
+    """Hex sha256 of the original bytes."""
+    filename: str
+    """The name the document arrived with (no directories)."""
+    media_type: str
+    """Sniffed media type, e.g. application/pdf."""
+    size: int = Field(ge=0)
+    """Size of the original in bytes."""
+
+
+class TextRef(BaseModel):
+    """Parsed text stored by reference: pages live in the store, only their shape lives here."""
+
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+
+    text_id: str
+    """Content address of the stored pages."""
+    page_count: int = Field(ge=0)
+    """Number of pages."""
+    char_count: int = Field(ge=0)
+    """Total characters over all pages."""
+    method: str
+    """How the text was obtained: text-layer, ocr, plain, html."""
+
+
+class SourceText(BaseModel):
+    """Page texts of one document; offsets in evidence are offsets into these strings."""
+
+    model_config = ConfigDict(frozen=True)
+
+    pages: tuple[str, ...]
+
+    @property
+    def full_text(self) -> str:
+        """All pages joined by form feeds (one character, so offsets stay simple to map)."""
+        return "\f".join(self.pages)
+
+    def page(self, number: int) -> str:
+        """Return the text of a 1-based page number."""
+        return self.pages[number - 1]

@@ -1,0 +1,48 @@
+"""Trace and audit events: append-only facts from which every decision can be explained."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EventType = Literal[
+    "run.started",
+    "run.completed",
+    "run.failed",
+    "step.started",
+    "step.completed",
+    "claim.accepted",
+    "claim.rejected",
+    "route.decided",
+    "rule.checked",
+    "review.requested",
+    "review.decided",
+    "pii.masked",
+    "pii.unmasked",
+    "model.called",
+]
+
+
+def utc_now() -> datetime:
+    """Return the current time in UTC (the one clock events use)."""
+    return datetime.now(UTC)
+
+
+class Event(BaseModel):
+    """One append-only trace/audit fact."""
+
+    model_config = ConfigDict(frozen=True)
+
+    event_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    type: EventType
+    step: str
+    at: datetime = Field(default_factory=utc_now)
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+def event(type_: EventType, step: str, **data: Any) -> Event:
+    """Build an event with the given payload."""
+    return Event(type=type_, step=step, data=data)

@@ -1,0 +1,97 @@
+"""Evidence: where in the source a claimed value is written, checked by code.
+
+A claim states a quote and may state where it is. Code finds the quote in the stored page text
+(white space may differ, nothing else), and stores the exact page and offsets it found. A stated
+page or offset that disagrees with where the quote is rejects the claim.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from state.documents import SourceText
+
+
+class ClaimedEvidence(BaseModel):
+    """Evidence as a model states it: a verbatim quote and, optionally, its location."""
+
+    model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
+
+    quote: str = Field(min_length=1)
+    """Text copied verbatim from the document that shows the value."""
+    page: int | None = Field(default=None, ge=1)
+    """1-based page the quote is on, if known."""
+    start: int | None = Field(default=None, ge=0)
+    """Character offset of the quote within its page, if known."""
+    end: int | None = Field(default=None, ge=0)
+    """Character offset just after the quote within its page, if known."""
+
+
+class Evidence(BaseModel):
+    """Evidence located by code: the quote is exactly `page_text[start:end]`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    page: int = Field(ge=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    quote: str
+
+
+@dataclass(frozen=True)
+class Located:
+    """The result of looking for a claimed quote."""
+
+    evidence: Evidence | None
+    reason: str
+
+
+def _pattern(quote: str) -> re.Pattern[str]:
+    # White space in a quote matches any run of white space in the page: models re-flow lines.
+    parts = [re.escape(part) for part in quote.split()]
+    return re.compile(r"\s+".join(parts))
+
+
+def _matches(page_text: str, quote: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _pattern(quote).finditer(page_text)]
+
+
+def locate(claimed: ClaimedEvidence, source: SourceText) -> Located:
+    """Find a claimed quote in the source and check any location the claim states."""
+    if not claimed.quote.split():
+        return Located(None, "quote is empty")
+    if claimed.page is not None and claimed.page > len(source.pages):
+        return Located(None, f"stated page {claimed.page} does not exist (document has {len(source.pages)})")
+    hits = [
+        (number, start, end)
+        for number, text in enumerate(source.pages, start=1)
+        for start, end in _matches(text, claimed.quote)
+    ]
+    if not hits:
+        return Located(None, f"quote {claimed.quote!r} is not in the document")
+    if claimed.page is not None:
+        on_page = [hit for hit in hits if hit[0] == claimed.page]
+        if not on_page:
+            pages = sorted({hit[0] for hit in hits})
+            return Located(None, f"quote is on page(s) {pages}, not on stated page {claimed.page}")
+        hits = on_page
+    if claimed.start is not None or claimed.end is not None:
+        at = [hit for hit in hits if claimed.start in (None, hit[1]) and claimed.end in (None, hit[2])]
+        if not at:
+            found = ", ".join(f"page {p} [{s}:{e}]" for p, s, e in hits[:3])
+            return Located(
+                None, f"stated offsets [{claimed.start}:{claimed.end}] disagree with where the quote is ({found})"
+            )
+        hits = at
+    page, start, end = hits[0]
+    exact = source.page(page)[start:end]
+    return Located(Evidence(page=page, start=start, end=end, quote=exact), f"quote found on page {page} at {start}")
+
+
+def find_value_evidence(text: str, source: SourceText) -> Evidence | None:
+    """Locate a literal value (e.g. a reviewer's edit) in the source, if it is written there."""
+    located = locate(ClaimedEvidence(quote=text), source) if text.split() else Located(None, "")
+    return located.evidence

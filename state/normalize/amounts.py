@@ -1,0 +1,84 @@
+"""Find money amounts in text, whatever the grouping and decimal convention.
+
+`1.234,56`, `1,234.56`, `1'234.56`, `1234,56` and `1234.56` all read as Decimal("1234.56").
+The last separator followed by one or two digits is the decimal mark; a separator followed by
+exactly three digits groups thousands. Space-grouped numbers (`1 234,56`) are read both as one
+amount and as their parts, because on a page "3 191.00" is as often a quantity and a price.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+_LEAD = r"(?:(?<![\w.,'\-])(?P<sign>[-\u2212]))?(?<![\d.,'])(?<!\w[-\u2212])"
+_TAIL = r"(?![.,]?\d)"
+_GROUPED = re.compile(_LEAD + r"(?P<number>\d{1,3}(?:(?P<group>[.,'])\d{3})+(?:[.,]\d{1,2})?)" + _TAIL)
+_PLAIN = re.compile(_LEAD + r"(?P<number>\d+(?:[.,]\d{1,2})?)" + _TAIL)
+_SPACED = re.compile(_LEAD + r"(?P<number>\d{1,3}(?:(?P<group>[ \u00a0\u202f])\d{3})+(?:[.,]\d{1,2})?)" + _TAIL)
+
+
+@dataclass(frozen=True)
+class AmountMatch:
+    """One amount expression found in a text."""
+
+    start: int
+    end: int
+    value: Decimal
+
+
+def _to_decimal(number: str, group: str | None) -> Decimal | None:
+    decimal_part = ""
+    last = re.search(r"[.,](\d{1,2})$", number)
+    if last and (group is None or number[last.start()] != group):
+        decimal_part = "." + last.group(1)
+        number = number[: last.start()]
+    if group:
+        number = number.replace(group, "")
+    try:
+        return Decimal(number + decimal_part)
+    except InvalidOperation:
+        return None
+
+
+def find_amounts(text: str) -> list[AmountMatch]:
+    """Return every amount expression in `text`, ordered by position (space-grouped may overlap)."""
+    found: list[AmountMatch] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in (_GROUPED, _PLAIN):
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            value = _to_decimal(m["number"], m.groupdict().get("group"))
+            if value is not None:
+                taken.append((m.start(), m.end()))
+                found.append(AmountMatch(m.start(), m.end(), -value if m["sign"] else value))
+    for m in _SPACED.finditer(text):
+        value = _to_decimal(m["number"], m["group"])
+        if value is not None:
+            found.append(AmountMatch(m.start(), m.end(), -value if m["sign"] else value))
+    found.sort(key=lambda match: (match.start, -match.end))
+    return found
+
+
+def parse_amount(value: str) -> Decimal | None:
+    """Parse a single amount string such as "1234.50", "-3.00" or "1.234,50"; None otherwise."""
+    text = value.strip()
+    for match in find_amounts(text):
+        if match.start == 0 and match.end == len(text):
+            return match.value
+    return None
+
+
+def format_amount(value: Decimal) -> str:
+    """Render an amount as a plain decimal string with at least two decimals, e.g. "15291.50"."""
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > -2:
+        value = value.quantize(Decimal("0.01"))
+    return f"{value:f}"
+
+
+def amount_readings(text: str) -> set[Decimal]:
+    """Return every amount value that appears in `text`."""
+    return {match.value for match in find_amounts(text)}

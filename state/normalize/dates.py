@@ -1,0 +1,126 @@
+"""Find calendar dates in text and render them as ISO 8601.
+
+Numeric dates are read day-first where the separator is a dot (European convention) and both
+ways where it is a slash or a dash, unless only one reading is a valid date. An ambiguous quote
+therefore yields every valid reading, and a claimed value must be one of them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    [
+        "january jan januar janvier enero gennaio januari janeiro jänner janv",
+        "february feb februar février fevrier febrero febbraio februari fevereiro févr fevr",
+        "march mar märz maerz mars marzo maart março marco mrz",
+        "april apr avril abril aprile avr",
+        "may mai mayo maggio mei maio",
+        "june jun juni juin junio giugno junho",
+        "july jul juli juillet julio luglio julho juil",
+        "august aug august août aout agosto augustus",
+        "september sep sept septembre septiembre settembre setembro",
+        "october oct oktober octobre octubre ottobre outubro okt",
+        "november nov novembre noviembre novembro",
+        "december dec dezember décembre decembre diciembre dicembre dezembro dez déc",
+    ],
+    start=1,
+):
+    for _name in _names.split():
+        _MONTHS[_name] = _number
+
+_MONTH_WORD = r"(?P<month_word>" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
+
+_ISO = re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
+_NUMERIC = re.compile(r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d])")
+_DAY_MONTH_YEAR = re.compile(
+    r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th|er|\.)?[ \t-]*(?:de[ \t]+|of[ \t]+)?"
+    + _MONTH_WORD
+    + r"[ \t,-]*(?:de[ \t]+)?(?P<y>\d{4}|\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+_MONTH_DAY_YEAR = re.compile(
+    r"(?<![\w])" + _MONTH_WORD + r"[ \t]+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?[ \t]+(?P<y>\d{4})(?!\d)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    """One date expression found in a text, with every valid reading of it."""
+
+    start: int
+    end: int
+    readings: tuple[str, ...]
+
+    @property
+    def ambiguous(self) -> bool:
+        """True when the expression can be read as more than one date."""
+        return len(self.readings) > 1
+
+
+def _year(text: str) -> int:
+    value = int(text)
+    # Two-digit years are read as 20yy: documents in scope are recent.
+    return 2000 + value if len(text) == 2 else value
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _readings(*candidates: tuple[int, int, int]) -> tuple[str, ...]:
+    out: list[str] = []
+    for year, month, day in candidates:
+        iso = _iso(year, month, day)
+        if iso is not None and iso not in out:
+            out.append(iso)
+    return tuple(out)
+
+
+def find_dates(text: str) -> list[DateMatch]:
+    """Return the date expressions in `text`, in order, without overlaps."""
+    found: list[DateMatch] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, readings: tuple[str, ...]) -> None:
+        if readings and not any(s < end and start < e for s, e in taken):
+            taken.append((start, end))
+            found.append(DateMatch(start, end, readings))
+
+    for m in _DAY_MONTH_YEAR.finditer(text):
+        month = _MONTHS[m["month_word"].lower()]
+        add(m.start(), m.end(), _readings((_year(m["y"]), month, int(m["d"]))))
+    for m in _MONTH_DAY_YEAR.finditer(text):
+        month = _MONTHS[m["month_word"].lower()]
+        add(m.start(), m.end(), _readings((int(m["y"]), month, int(m["d"]))))
+    for m in _ISO.finditer(text):
+        add(m.start(), m.end(), _readings((int(m["y"]), int(m["m"]), int(m["d"]))))
+    for m in _NUMERIC.finditer(text):
+        a, b, year = int(m["a"]), int(m["b"]), _year(m["y"])
+        if m["sep"] == ".":
+            readings = _readings((year, b, a))
+        else:
+            readings = _readings((year, b, a), (year, a, b))
+        add(m.start(), m.end(), readings)
+    found.sort(key=lambda match: match.start)
+    return found
+
+
+def parse_iso_date(value: str) -> date | None:
+    """Parse a strict ISO yyyy-mm-dd string, or return None."""
+    try:
+        return date.fromisoformat(value.strip()) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()) else None
+    except ValueError:
+        return None
+
+
+def date_readings(text: str) -> set[str]:
+    """Return every ISO reading of every date expression in `text`."""
+    return {reading for match in find_dates(text) for reading in match.readings}
