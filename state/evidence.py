@@ -83,12 +83,15 @@ def locate(claimed: ClaimedEvidence, source: SourceText) -> Located:
         if not at:
             found = ", ".join(f"page {p} [{s}:{e}]" for p, s, e in hits[:3])
             return Located(
-                None, f"stated offsets [{claimed.start}:{claimed.end}] disagree with where the quote is ({found})"
+                None,
+                f"stated offsets [{claimed.start}:{claimed.end}] disagree with where the quote is ({found})",
             )
         hits = at
     page, start, end = hits[0]
     exact = source.page(page)[start:end]
-    return Located(Evidence(page=page, start=start, end=end, quote=exact), f"quote found on page {page} at {start}")
+    return Located(
+        Evidence(page=page, start=start, end=end, quote=exact), f"quote found on page {page} at {start}"
+    )
 
 
 def find_value_evidence(text: str, source: SourceText) -> Evidence | None:

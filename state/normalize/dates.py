@@ -35,9 +35,11 @@ for _number, _names in enumerate(
 _MONTH_WORD = r"(?P<month_word>" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
 
 _ISO = re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
-_NUMERIC = re.compile(r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d])")
+_NUMERIC = re.compile(
+    r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d])"
+)
 _DAY_MONTH_YEAR = re.compile(
-    r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th|er|\.)?[ \t-]*(?:de[ \t]+|of[ \t]+)?"
+    r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th|er|\.)?[ \t-]*(?:day[ \t]+of[ \t]+|de[ \t]+|of[ \t]+)?"
     + _MONTH_WORD
     + r"[ \t,-]*(?:de[ \t]+)?(?P<y>\d{4}|\d{2})(?!\d)",
     re.IGNORECASE,
@@ -116,7 +118,9 @@ def find_dates(text: str) -> list[DateMatch]:
 def parse_iso_date(value: str) -> date | None:
     """Parse a strict ISO yyyy-mm-dd string, or return None."""
     try:
-        return date.fromisoformat(value.strip()) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()) else None
+        return (
+            date.fromisoformat(value.strip()) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()) else None
+        )
     except ValueError:
         return None
 

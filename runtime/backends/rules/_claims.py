@@ -1,0 +1,53 @@
+"""Turn rule findings into claims, and drop any that the apply step would reject.
+
+The rules backend promises the same contract as a model: every quote is at its stated place and
+every value follows from its quote. Checking that here, with the very functions apply uses,
+means a rule bug shows up as a missing field instead of a rejected claim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from state.claims import FieldClaim
+from state.documents import SourceText
+from state.evidence import locate
+from state.fields import DocType, field_spec
+from state.normalize import check_value
+
+from runtime.backends.rules._lines import Span, evidence
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A value a rule found, where it found it, and how sure the rule is."""
+
+    field: str
+    value: str
+    confidence: float
+    span: Span
+
+
+def to_claims(doc_type: DocType, pages: Sequence[str], findings: Iterable[Finding]) -> list[FieldClaim]:
+    """Build field claims, keeping only those whose quote and value pass apply's checks."""
+    source = SourceText(pages=tuple(pages))
+    claims: list[FieldClaim] = []
+    seen: set[tuple[str, str]] = set()
+    for finding in findings:
+        spec = field_spec(doc_type, finding.field)
+        quoted = evidence(pages, finding.span)
+        if spec is None or quoted is None or (finding.field, finding.value.casefold()) in seen:
+            continue
+        if locate(quoted, source).evidence is None or not check_value(spec.kind, finding.value, quoted.quote).ok:
+            continue
+        seen.add((finding.field, finding.value.casefold()))
+        confidence = round(min(max(finding.confidence, 0.0), 1.0), 2)
+        claims.append(FieldClaim(field=finding.field, value=finding.value, confidence=confidence, evidence=quoted))
+    return claims
+
+
+def best(findings: Iterable[Finding]) -> Finding | None:
+    """The most confident finding; the earliest one wins a tie."""
+    ranked = sorted(enumerate(findings), key=lambda item: (-item[1].confidence, item[0]))
+    return ranked[0][1] if ranked else None

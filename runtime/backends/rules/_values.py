@@ -1,0 +1,114 @@
+"""Reading values out of a line: money amounts, dates and identifiers, with their offsets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from state.normalize import currency_mentions, find_amounts, find_dates
+
+DateOrder = Literal["dmy", "mdy"]
+
+_PLACEHOLDER = re.compile(r"\[[A-Z]+_\d+\]")
+_PERCENT_AFTER = re.compile(r"\s?%")
+_NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})[/-](\d{1,2})[/-](?:\d{4}|\d{2})(?!\d)")
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount on a line: offsets are within the line's text."""
+
+    start: int
+    end: int
+    value: Decimal
+    has_cents: bool
+    """True when printed with decimals or beside a currency: a price, not a count."""
+
+
+def money_in(text: str) -> list[Money]:
+    """Amounts in `text` that can be money: not percentages, dates or parts of placeholders."""
+    blocked = [(m.start(), m.end()) for m in _PLACEHOLDER.finditer(text)]
+    blocked += [(d.start, d.end) for d in find_dates(text)]
+    currencies = [(start, end) for _, start, end in currency_mentions(text)]
+    out: list[Money] = []
+    for match in find_amounts(text):
+        if any(s < match.end and match.start < e for s, e in blocked):
+            continue
+        if _PERCENT_AFTER.match(text, match.end):
+            continue
+        number = text[match.start : match.end]
+        cents = bool(re.search(r"[.,]\d{1,2}$", number))
+        near_currency = any(abs(s - match.end) <= 2 or abs(match.start - e) <= 2 for s, e in currencies)
+        out.append(Money(match.start, match.end, match.value, cents or near_currency))
+    return out
+
+
+def last_money(text: str) -> Money | None:
+    """The right-most money amount of a line (the value column); plain readings beat space-grouped."""
+    amounts = [m for m in money_in(text) if m.has_cents]
+    if not amounts:
+        return None
+    end = max(m.end for m in amounts)
+    # "3 191.00" is as often a quantity and a price as one grouped number: take the short reading.
+    return min((m for m in amounts if m.end == end), key=lambda m: m.end - m.start)
+
+
+def date_order(pages: Sequence[str]) -> DateOrder | None:
+    """Whether the document writes numeric dates day-first or month-first, if it shows."""
+    day_first = month_first = 0
+    for text in pages:
+        for m in _NUMERIC_DATE.finditer(text):
+            a, b = int(m.group(1)), int(m.group(2))
+            day_first += a > 12 >= b
+            month_first += b > 12 >= a
+    if day_first and not month_first:
+        return "dmy"
+    if month_first and not day_first:
+        return "mdy"
+    return None
+
+
+@dataclass(frozen=True)
+class DateValue:
+    """A date found in a line, read into ISO form."""
+
+    start: int
+    end: int
+    iso: str
+    sure: bool
+    """False when the expression has several readings and the document did not settle which."""
+
+
+def dates_in(text: str, order: DateOrder | None) -> list[DateValue]:
+    """Dates in `text`, each read once: ambiguous numeric dates follow the document's order."""
+    out: list[DateValue] = []
+    for match in find_dates(text):
+        if not match.ambiguous:
+            out.append(DateValue(match.start, match.end, match.readings[0], True))
+            continue
+        # The normaliser lists the day-first reading first.
+        iso = match.readings[1] if order == "mdy" else match.readings[0]
+        out.append(DateValue(match.start, match.end, iso, order is not None))
+    return out
+
+
+_ID_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9]|[0-9]")
+
+
+def identifier_after(text: str, pos: int) -> tuple[int, int] | None:
+    """The identifier token starting at or after `pos`, if it looks like a document number."""
+    m = _ID_TOKEN.search(text, pos)
+    if not m or text[pos : m.start()].strip(" \t:#.-°º") != "":
+        return None
+    token = m.group()
+    # A document number carries a digit; words after a label ("Date", "Page") are not numbers.
+    if not any(ch.isdigit() for ch in token) or len(token) > 30:
+        return None
+    if _PLACEHOLDER.fullmatch(text[max(0, m.start() - 1) : m.end() + 1] or ""):
+        return None
+    if find_dates(token) and find_dates(token)[0].end - find_dates(token)[0].start == len(token):
+        return None
+    return m.start(), m.end()

@@ -1,0 +1,17 @@
+"""Apply functions: the only writers of workflow state. Each returns a validated Patch."""
+
+from state.apply.classification import apply_classification
+from state.apply.extraction import apply_extraction, check_field_claim
+from state.apply.invalid_output import apply_invalid_output, clear_step_errors
+from state.apply.review import apply_review_decision, build_review_request, decision_errors
+
+__all__ = [
+    "apply_classification",
+    "apply_extraction",
+    "apply_invalid_output",
+    "apply_review_decision",
+    "build_review_request",
+    "check_field_claim",
+    "clear_step_errors",
+    "decision_errors",
+]

@@ -1,0 +1,51 @@
+"""apply for ClassificationClaim: the only writer of `classification`."""
+
+from __future__ import annotations
+
+from state.apply._outcome import claim_event
+from state.claims import ClassificationClaim
+from state.documents import SourceText
+from state.evidence import Evidence, locate
+from state.outcomes import ClaimOutcome, Classification
+from state.workflow import Patch
+
+
+def apply_classification(
+    claim: ClassificationClaim, source: SourceText, *, step: str, claim_id: str
+) -> Patch:
+    """Accept the claimed type only if every quote is in the source; an "unknown" needs no quote."""
+    reasons: list[str] = []
+    located: list[Evidence] = []
+    for claimed in claim.evidence:
+        found = locate(claimed, source)
+        if found.evidence is None:
+            reasons.append(found.reason)
+        else:
+            located.append(found.evidence)
+    if claim.doc_type != "unknown" and not claim.evidence:
+        reasons.append(f"type {claim.doc_type!r} is claimed without any quote from the document")
+    accepted = not reasons
+    if accepted:
+        reasons.append(
+            f"type {claim.doc_type!r} at confidence {claim.confidence:.2f}; "
+            f"{len(located)} quote(s) found in the source"
+        )
+    outcome = ClaimOutcome(
+        claim_id=claim_id,
+        step=step,
+        field="doc_type",
+        value=claim.doc_type,
+        normalized=claim.doc_type,
+        confidence=claim.confidence,
+        accepted=accepted,
+        reasons=reasons,
+        evidence=located[0] if located else None,
+    )
+    classification = Classification(
+        doc_type=claim.doc_type,
+        confidence=claim.confidence,
+        accepted=accepted,
+        evidence=located,
+        reasons=reasons,
+    )
+    return Patch(classification=classification, claims=[outcome], events=[claim_event(outcome)])

@@ -1,0 +1,141 @@
+"""apply for ExtractionClaim: the only writer of `fields` and `line_items`.
+
+Each field claim is checked on its own (known field, quote in the source at the stated place,
+value follows from the quote); then claims for the same field are combined by the authority
+rules: equal values merge, different values conflict and the field goes to review.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from state.apply._outcome import claim_event
+from state.claims import ExtractionClaim, FieldClaim, LineItemClaim
+from state.documents import SourceText
+from state.evidence import locate
+from state.fields import DocType, FieldSpec, field_spec, fields_of
+from state.normalize import check_value, fold, normalize_value
+from state.outcomes import ClaimOutcome, FieldResult, LineItem
+from state.workflow import Patch
+
+
+def check_field_claim(
+    doc_type: DocType, claim: FieldClaim, source: SourceText, *, step: str, claim_id: str
+) -> ClaimOutcome:
+    """Verdict on one field claim."""
+
+    def verdict(accepted: bool, reasons: list[str], **extra: object) -> ClaimOutcome:
+        return ClaimOutcome(
+            claim_id=claim_id,
+            step=step,
+            field=claim.field,
+            value=claim.value,
+            confidence=claim.confidence,
+            accepted=accepted,
+            reasons=reasons,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    spec = field_spec(doc_type, claim.field)
+    if spec is None:
+        known = ", ".join(s.name for s in fields_of(doc_type))
+        return verdict(False, [f"unknown field {claim.field!r} for a {doc_type}; known: {known}"])
+    located = locate(claim.evidence, source)
+    if located.evidence is None:
+        return verdict(False, [f"evidence rejected: {located.reason}"])
+    checked = check_value(spec.kind, claim.value, located.evidence.quote)
+    if not checked.ok:
+        return verdict(False, [checked.reason], normalized=checked.normalized, evidence=located.evidence)
+    return verdict(
+        True, [located.reason, checked.reason], normalized=checked.normalized, evidence=located.evidence
+    )
+
+
+def _combine(spec: FieldSpec, outcomes: list[ClaimOutcome]) -> FieldResult:
+    accepted = [o for o in outcomes if o.accepted]
+    rejected_reasons = [f"{o.claim_id}: {r}" for o in outcomes if not o.accepted for r in o.reasons]
+    if not outcomes:
+        return FieldResult(
+            name=spec.name, status="missing", decided_by="no claim", reasons=["no claim for this field"]
+        )
+    if not accepted:
+        return FieldResult(
+            name=spec.name, status="rejected", decided_by=outcomes[0].claim_id, reasons=rejected_reasons
+        )
+    by_value: dict[str, list[ClaimOutcome]] = defaultdict(list)
+    for outcome in accepted:
+        key = fold(outcome.normalized or "") if spec.kind == "text" else (outcome.normalized or "")
+        by_value[key].append(outcome)
+    groups = list(by_value.values())
+    evidence = [o.evidence for o in accepted if o.evidence is not None]
+    confidence = min(max(o.confidence or 0.0 for o in group) for group in groups)
+    decided_by = ", ".join(o.claim_id for o in accepted)
+    if spec.multiple:
+        values = [group[0].normalized or "" for group in groups]
+        return FieldResult(
+            name=spec.name, value=values, status="accepted", confidence=confidence, evidence=evidence,
+            decided_by=decided_by, reasons=[f"{len(values)} value(s) accepted", *rejected_reasons],
+        )  # fmt: skip
+    if len(groups) > 1:
+        conflict = " vs ".join(repr(group[0].normalized) for group in groups)
+        return FieldResult(
+            name=spec.name, status="rejected", evidence=evidence, decided_by=decided_by,
+            reasons=[f"conflicting values: {conflict}", *rejected_reasons],
+        )  # fmt: skip
+    best = max(groups[0], key=lambda o: o.confidence or 0.0)
+    return FieldResult(
+        name=spec.name, value=best.normalized, status="accepted", confidence=best.confidence,
+        evidence=evidence, decided_by=decided_by, reasons=[*best.reasons, *rejected_reasons],
+    )  # fmt: skip
+
+
+def _line_item(
+    claim: LineItemClaim, source: SourceText, claim_id: str, step: str
+) -> tuple[ClaimOutcome, LineItem | None]:
+    located = locate(claim.evidence, source)
+    reasons: list[str] = []
+    amount = normalize_value("amount", claim.amount)
+    if located.evidence is None:
+        reasons.append(f"evidence rejected: {located.reason}")
+    elif amount is None or not check_value("amount", amount, located.evidence.quote).ok:
+        reasons.append(f"line amount {claim.amount!r} does not follow from the quote")
+    for name, raw in (("quantity", claim.quantity), ("unit_price", claim.unit_price)):
+        if raw is not None and normalize_value("amount", raw) is None:
+            reasons.append(f"{name} {raw!r} is not a number")
+    accepted = not reasons and located.evidence is not None and amount is not None
+    reasons = reasons or ["line found in the source, amount follows"]
+    outcome = ClaimOutcome(
+        claim_id=claim_id, step=step, field="line_items", reasons=reasons, value=claim.amount, normalized=amount,
+        accepted=accepted, evidence=located.evidence,
+    )  # fmt: skip
+    if not accepted or located.evidence is None or amount is None:
+        return outcome, None
+    item = LineItem(
+        description=claim.description.strip(),
+        quantity=normalize_value("amount", claim.quantity) if claim.quantity else None,
+        unit_price=normalize_value("amount", claim.unit_price) if claim.unit_price else None,
+        amount=amount,
+        evidence=located.evidence,
+    )
+    return outcome, item
+
+
+def apply_extraction(
+    doc_type: DocType, claim: ExtractionClaim, source: SourceText, *, step: str, attempt: int
+) -> Patch:
+    """Check every claim, combine them per field, and return the new fields with every verdict."""
+    outcomes = [
+        check_field_claim(doc_type, field_claim, source, step=step, claim_id=f"{step}#{attempt}.{index}")
+        for index, field_claim in enumerate(claim.fields, start=1)
+    ]
+    fields = {
+        spec.name: _combine(spec, [o for o in outcomes if o.field == spec.name])
+        for spec in fields_of(doc_type)
+    }
+    items: list[LineItem] = []
+    for index, item_claim in enumerate(claim.line_items, start=1):
+        outcome, item = _line_item(item_claim, source, f"{step}#{attempt}.L{index}", step)
+        outcomes.append(outcome)
+        if item is not None:
+            items.append(item)
+    return Patch(fields=fields, line_items=items, claims=outcomes, events=[claim_event(o) for o in outcomes])

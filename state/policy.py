@@ -1,0 +1,55 @@
+"""Retry, fallback and threshold policy as data.
+
+The table is what happens when a step goes wrong; thresholds come from configuration and are
+snapshotted into each run's state, so a run is always explained by the policy it ran under.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Fallback = Literal["retry_then_review", "mark_unsupported", "authority_or_review", "mandatory_review", "fail"]
+
+
+class StepPolicy(BaseModel):
+    """What one model step does when its output is not usable."""
+
+    model_config = ConfigDict(frozen=True)
+
+    max_attempts: int = Field(default=2, ge=1)
+    """Invalid output is retried with the validation errors until this many attempts, then reviewed."""
+    on_invalid_output: Fallback = "retry_then_review"
+    on_missing_evidence: Fallback = "mark_unsupported"
+    on_conflicting_values: Fallback = "authority_or_review"
+    on_high_risk: Fallback = "mandatory_review"
+
+
+class Policy(BaseModel):
+    """Thresholds and the per-step fallback table for one run."""
+
+    model_config = ConfigDict(frozen=True)
+
+    classify_min_confidence: float = Field(default=0.7, ge=0, le=1)
+    """Below this the document type goes to review."""
+    field_auto_accept: float = Field(default=0.8, ge=0, le=1)
+    """Accepted fields below this confidence send the document to review."""
+    high_risk_total: Decimal = Decimal("10000")
+    """Invoices with a total at or above this take the high-risk route."""
+    high_risk_field_auto_accept: float = Field(default=0.95, ge=0, le=1)
+    """The stricter confidence bar on the high-risk route."""
+    amount_tolerance: Decimal = Decimal("0.01")
+    """How far sums may differ (rounding) and still agree."""
+    steps: dict[str, StepPolicy] = Field(
+        default_factory=lambda: {
+            "classify": StepPolicy(),
+            "extract": StepPolicy(),
+        }
+    )
+
+    def step(self, name: str) -> StepPolicy:
+        """Return the policy of a step; extract_<type> steps share the "extract" row."""
+        key = "extract" if name.startswith("extract") else name
+        return self.steps.get(key, StepPolicy())

@@ -1,0 +1,115 @@
+"""Why a document needs review, derived from the facts in state (one source of truth)."""
+
+from __future__ import annotations
+
+from state.fields import DocType, fields_of
+from state.normalize import parse_amount
+from state.outcomes import FieldResult, ReviewReason, ReviewReasonCode
+from state.workflow import WorkflowState
+
+_RULE_CODES: dict[str, ReviewReasonCode] = {
+    "invoice_number_not_seen_for_vendor": "duplicate",
+    "required_fields_present": "missing_required",
+}
+
+
+def is_high_risk(state: WorkflowState) -> bool:
+    """An invoice whose total reaches the policy's high-risk amount."""
+    total = state.fields.get("total_amount")
+    if state.doc_type != "invoice" or total is None or not isinstance(total.value, str):
+        return False
+    amount = parse_amount(total.value)
+    return amount is not None and abs(amount) >= state.policy.high_risk_total
+
+
+def classification_reasons(state: WorkflowState) -> list[ReviewReason]:
+    """Reasons the document type cannot be used as it is."""
+    found = state.classification
+    errors = state.step_errors.get("classify")
+    if errors is not None:
+        return [
+            ReviewReason(
+                code="invalid_output", message=f"classification output invalid: {'; '.join(errors.errors)}"
+            )
+        ]
+    if found is None:
+        return [ReviewReason(code="unknown_type", message="the document was not classified")]
+    if not found.accepted:
+        return [ReviewReason(code="unsupported_evidence", message="; ".join(found.reasons))]
+    if found.doc_type == "unknown":
+        return [
+            ReviewReason(code="unknown_type", message="the document is none of: invoice, receipt, contract")
+        ]
+    if found.confidence < state.policy.classify_min_confidence:
+        return [
+            ReviewReason(
+                code="low_confidence_type",
+                message=f"type {found.doc_type!r} at confidence {found.confidence:.2f}, "
+                f"below {state.policy.classify_min_confidence:.2f}",
+            )
+        ]
+    return []
+
+
+def _field_reasons(doc_type: DocType, fields: dict[str, FieldResult], threshold: float) -> list[ReviewReason]:
+    reasons: list[ReviewReason] = []
+    for spec in fields_of(doc_type):
+        result = fields.get(spec.name)
+        if result is None or result.status == "edited":
+            continue
+        conflict = next((r for r in result.reasons if r.startswith("conflicting values")), None)
+        if conflict:
+            reasons.append(
+                ReviewReason(code="conflicting_values", message=f"{spec.name}: {conflict}", field=spec.name)
+            )
+        elif result.status == "accepted" and (result.confidence or 0.0) < threshold:
+            reasons.append(
+                ReviewReason(
+                    code="low_confidence_field",
+                    message=f"{spec.name} = {result.value!r} at confidence {result.confidence or 0.0:.2f}, "
+                    f"below {threshold:.2f}",
+                    field=spec.name,
+                )
+            )
+        elif result.status == "rejected" and spec.required:
+            reasons.append(
+                ReviewReason(
+                    code="unsupported_evidence",
+                    message=f"{spec.name}: claim rejected: {'; '.join(result.reasons[:2])}",
+                    field=spec.name,
+                )
+            )
+    return reasons
+
+
+def review_reasons(state: WorkflowState) -> list[ReviewReason]:
+    """Every reason this run's document needs a human, in order of the pipeline."""
+    reasons = classification_reasons(state)
+    doc_type = state.doc_type
+    if reasons or doc_type is None:
+        return reasons
+    extract_errors = state.step_errors.get(f"extract_{doc_type}")
+    if extract_errors is not None:
+        reasons.append(
+            ReviewReason(
+                code="invalid_output",
+                message=f"extraction output invalid: {'; '.join(extract_errors.errors)}",
+            )
+        )
+    high_risk = is_high_risk(state)
+    threshold = state.policy.high_risk_field_auto_accept if high_risk else state.policy.field_auto_accept
+    reasons += _field_reasons(doc_type, state.fields, threshold)
+    for rule in state.rule_results:
+        if not rule.passed and rule.severity == "review":
+            code = _RULE_CODES.get(rule.rule, "validation_failed")
+            reasons.append(ReviewReason(code=code, message=f"{rule.rule}: {rule.message}"))
+    if high_risk:
+        reasons.append(
+            ReviewReason(
+                code="high_risk",
+                message=f"total reaches the high-risk amount {state.policy.high_risk_total}: "
+                "review is mandatory",
+                field="total_amount",
+            )
+        )
+    return reasons

@@ -1,0 +1,72 @@
+"""Human review contracts: what a reviewer is shown and what they may answer."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from state.evidence import Evidence
+from state.fields import ClassifiedType, DocType
+from state.outcomes import FieldStatus, ReviewReason
+
+ReviewAction = Literal["approve", "edit", "reject"]
+_ALL_ACTIONS: tuple[ReviewAction, ...] = ("approve", "edit", "reject")
+
+
+class ReviewField(BaseModel):
+    """One field as the reviewer sees it: the value, its status and the evidence behind it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    kind: str
+    required: bool
+    value: str | list[str] | None
+    status: FieldStatus
+    confidence: float | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    reasons: list[str] = Field(default_factory=list)
+
+
+class ReviewRequest(BaseModel):
+    """What a paused run asks of a reviewer."""
+
+    model_config = ConfigDict(frozen=True)
+
+    run_id: str
+    document: str
+    doc_type: ClassifiedType
+    reasons: list[ReviewReason]
+    fields: list[ReviewField]
+    allowed_actions: list[ReviewAction] = Field(default_factory=lambda: list(_ALL_ACTIONS))
+    editable_fields: list[str]
+    """Fields an edit may set: those of the document type (none while the type is unknown)."""
+    doc_types: list[DocType]
+    """Types an edit may name instead of field values; extraction then runs for that type."""
+
+
+class ReviewDecision(BaseModel):
+    """A reviewer's answer. Validated against its request before it touches state."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reviewer: str = Field(min_length=1)
+    action: ReviewAction
+    edits: dict[str, list[str]] = Field(default_factory=dict)
+    """Field name to new value(s); one value for single fields, any number for e.g. parties."""
+    doc_type: DocType | None = None
+    """The document type, when the reviewer corrects or supplies it."""
+    reason: str | None = None
+    """Why the document is rejected (required for reject)."""
+    comment: str | None = None
+
+    @model_validator(mode="after")
+    def _action_matches_payload(self) -> ReviewDecision:
+        if self.action == "reject" and not (self.reason and self.reason.strip()):
+            raise ValueError("a rejection needs a reason")
+        if self.action == "edit" and not self.edits and self.doc_type is None:
+            raise ValueError("an edit needs at least one field edit or a document type")
+        if self.action != "edit" and (self.edits or self.doc_type is not None):
+            raise ValueError(f"{self.action} takes no edits; use action 'edit'")
+        return self

@@ -1,0 +1,74 @@
+"""Rules every document type shares."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from state.fields import DocType, fields_of
+from state.normalize import parse_amount, parse_iso_date
+from state.outcomes import FieldResult, RuleResult
+
+EARLIEST_PLAUSIBLE = date(1970, 1, 1)
+"""Older dates are almost always misreads."""
+FUTURE_SLACK = timedelta(days=366)
+"""Dates may lie ahead (due dates, contract starts), but not by years."""
+
+
+def has_value(fields: dict[str, FieldResult], name: str) -> bool:
+    """True when the field is accepted or edited and carries a value."""
+    result = fields.get(name)
+    return (
+        result is not None and result.status in ("accepted", "edited") and result.value not in (None, [], "")
+    )
+
+
+def amount_of(fields: dict[str, FieldResult], name: str) -> Decimal | None:
+    """The field's value as a Decimal, when it has one."""
+    result = fields.get(name)
+    if not has_value(fields, name) or result is None or not isinstance(result.value, str):
+        return None
+    return parse_amount(result.value)
+
+
+def date_of(fields: dict[str, FieldResult], name: str) -> date | None:
+    """The field's value as a date, when it has one."""
+    result = fields.get(name)
+    if not has_value(fields, name) or result is None or not isinstance(result.value, str):
+        return None
+    return parse_iso_date(result.value)
+
+
+def required_present(doc_type: DocType, fields: dict[str, FieldResult]) -> RuleResult:
+    """Every required field of the type has an accepted or edited value."""
+    missing = [
+        spec.name for spec in fields_of(doc_type) if spec.required and not has_value(fields, spec.name)
+    ]
+    if missing:
+        return RuleResult(
+            rule="required_fields_present",
+            passed=False,
+            message=f"required field(s) without an accepted value: {', '.join(missing)}",
+            fields=missing,
+        )
+    return RuleResult(rule="required_fields_present", passed=True, message="all required fields have values")
+
+
+def dates_plausible(fields: dict[str, FieldResult], *, today: date) -> list[RuleResult]:
+    """Every date lies between 1970 and a year from today."""
+    results: list[RuleResult] = []
+    for name in sorted(fields):
+        value = date_of(fields, name)
+        if value is None:
+            continue
+        plausible = EARLIEST_PLAUSIBLE <= value <= today + FUTURE_SLACK
+        results.append(
+            RuleResult(
+                rule="date_plausible",
+                passed=plausible,
+                message=f"{name} {value.isoformat()} is {'plausible' if plausible else 'implausible'}"
+                f" (between {EARLIEST_PLAUSIBLE.isoformat()} and {(today + FUTURE_SLACK).isoformat()})",
+                fields=[name],
+            )
+        )
+    return results

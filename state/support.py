@@ -1,0 +1,57 @@
+"""Find where in the source a normalised value is written, for values that arrive without a quote.
+
+A reviewer types "2024-03-12"; the page says "12 March 2024". This finds that place so the
+edited field still carries evidence when the source supports it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from state.documents import SourceText
+from state.evidence import Evidence, find_value_evidence
+from state.normalize import (
+    FieldKind,
+    compact,
+    currency_mentions,
+    find_amounts,
+    find_dates,
+    find_durations,
+    parse_amount,
+)
+
+
+def _spans(kind: FieldKind, normalized: str, text: str) -> Iterator[tuple[int, int]]:
+    if kind == "date":
+        yield from ((m.start, m.end) for m in find_dates(text) if normalized in m.readings)
+    elif kind == "amount":
+        amount = parse_amount(normalized)
+        yield from ((m.start, m.end) for m in find_amounts(text) if m.value == amount)
+    elif kind == "currency":
+        yield from ((start, end) for code, start, end in currency_mentions(text) if code == normalized)
+    elif kind == "duration":
+        yield from ((m.start, m.end) for m in find_durations(text) if m.canonical == normalized)
+
+
+def find_supporting_evidence(kind: FieldKind, normalized: str, source: SourceText) -> Evidence | None:
+    """Return the first place in the source that supports `normalized`, or None."""
+    if kind in ("text", "identifier"):
+        found = find_value_evidence(normalized, source)
+        if found is not None or kind == "text":
+            return found
+        # Identifiers print with spaces and dashes ("DE 89 3704"); fall back to a compact scan.
+        target = compact(normalized)
+        for number, page in enumerate(source.pages, start=1):
+            for token_start in range(len(page)):
+                if not page[token_start].isalnum():
+                    continue
+                if compact(page[token_start : token_start + len(normalized) * 2]).startswith(target):
+                    end = token_start + 1
+                    while compact(page[token_start:end]) != target and end < len(page):
+                        end += 1
+                    return Evidence(page=number, start=token_start, end=end, quote=page[token_start:end])
+        return None
+    for number, page in enumerate(source.pages, start=1):
+        for start, end in _spans(kind, normalized, page):
+            return Evidence(page=number, start=start, end=end, quote=page[start:end])
+    return None

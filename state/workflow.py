@@ -1,0 +1,123 @@
+"""WorkflowState: the one typed state that flows through a document run."""
+
+from __future__ import annotations
+
+import operator
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from state.documents import DocumentRef, TextRef
+from state.events import Event
+from state.fields import DocType
+from state.outcomes import (
+    ClaimOutcome,
+    Classification,
+    FieldResult,
+    LineItem,
+    ReviewReason,
+    RouteDecision,
+    RuleResult,
+)
+from state.policy import Policy
+from state.review import ReviewDecision, ReviewRequest
+
+Outcome = Literal["running", "completed", "needs_review", "failed", "rejected"]
+
+
+class MaskRef(BaseModel):
+    """The masked text the model sees, and where the placeholder mapping is stored."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: TextRef
+    mapping_id: str
+    masked_count: int
+
+
+class StepErrors(BaseModel):
+    """Validation errors of a step's last invalid output, fed back on the retry."""
+
+    model_config = ConfigDict(frozen=True)
+
+    attempt: int
+    errors: list[str]
+
+
+class WorkflowState(BaseModel):
+    """State of one document's run. Documents are referenced, never inlined."""
+
+    model_config = ConfigDict(frozen=True)
+
+    run_id: str
+    document: DocumentRef
+    policy: Policy = Field(default_factory=Policy)
+    text: TextRef | None = None
+    masked: MaskRef | None = None
+    classification: Classification | None = None
+    fields: dict[str, FieldResult] = Field(default_factory=dict)
+    line_items: list[LineItem] = Field(default_factory=list)
+    rule_results: list[RuleResult] = Field(default_factory=list)
+    review_reasons: list[ReviewReason] = Field(default_factory=list)
+    review_request: ReviewRequest | None = None
+    review_decision: ReviewDecision | None = None
+    attempts: dict[str, int] = Field(default_factory=dict)
+    step_errors: dict[str, StepErrors] = Field(default_factory=dict)
+    outcome: Outcome = "running"
+    error: str | None = None
+    claims: Annotated[list[ClaimOutcome], operator.add] = Field(default_factory=list)
+    routes: Annotated[list[RouteDecision], operator.add] = Field(default_factory=list)
+    events: Annotated[list[Event], operator.add] = Field(default_factory=list)
+
+    @property
+    def doc_type(self) -> DocType | None:
+        """The accepted document type, if any."""
+        found = self.classification
+        if found is None or not found.accepted or found.doc_type == "unknown":
+            return None
+        return found.doc_type
+
+    def last_route(self, router: str) -> RouteDecision | None:
+        """The latest decision of a router."""
+        return next((d for d in reversed(self.routes) if d.router == router), None)
+
+
+class Patch(BaseModel):
+    """A validated partial update of WorkflowState. Only fields that were set are applied.
+
+    LangGraph silently drops unknown keys from node output, so every node builds one of these:
+    a typo in a field name fails here, loudly.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    text: TextRef | None = None
+    masked: MaskRef | None = None
+    classification: Classification | None = None
+    fields: dict[str, FieldResult] | None = None
+    line_items: list[LineItem] | None = None
+    rule_results: list[RuleResult] | None = None
+    review_reasons: list[ReviewReason] | None = None
+    review_request: ReviewRequest | None = None
+    review_decision: ReviewDecision | None = None
+    attempts: dict[str, int] | None = None
+    step_errors: dict[str, StepErrors] | None = None
+    outcome: Outcome | None = None
+    error: str | None = None
+    claims: list[ClaimOutcome] | None = None
+    routes: list[RouteDecision] | None = None
+    events: list[Event] | None = None
+
+    def as_update(self) -> dict[str, object]:
+        """The keys that were set, with their values, as LangGraph expects a node's output."""
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+    def merged(self, other: Patch) -> Patch:
+        """Combine two patches; list channels that accumulate (claims, routes, events) concatenate."""
+        data: dict[str, object] = self.as_update()
+        for name, value in other.as_update().items():
+            if name in ("claims", "routes", "events") and name in data:
+                data[name] = [*data[name], *value]  # type: ignore[misc]
+            else:
+                data[name] = value
+        return Patch.model_validate(data)
