@@ -105,8 +105,8 @@ def _line_item(
     accepted = not reasons and located.evidence is not None and amount is not None
     reasons = reasons or ["line found in the source, amount follows"]
     outcome = ClaimOutcome(
-        claim_id=claim_id, step=step, field="line_items", reasons=reasons, value=claim.amount, normalized=amount,
-        accepted=accepted, evidence=located.evidence,
+        claim_id=claim_id, step=step, field="line_items", reasons=reasons, value=claim.amount,
+        normalized=amount, accepted=accepted, evidence=located.evidence,
     )  # fmt: skip
     if not accepted or located.evidence is None or amount is None:
         return outcome, None

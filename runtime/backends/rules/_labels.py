@@ -59,11 +59,11 @@ _GROSS_INCL = _rx(r"\b(?:incl\.?|including|inkl\.?|inclusive|ttc|iva\s+incluido)
 _NET = _rx(
     r"\bnet(?:to)?\b|\bnet\s+total\b|\bsub-?\s*total\b|\bzwischensumme\b|\bnettobetrag\b|\bhors\s+taxes?\b|\bht\b"
     r"|\bexcl\.?\b|\bexcluding\b|\bbefore\s+tax\b|\bohne\s+(?:ust|mwst)|\bbase\s+imponible\b|\bimponibile\b"
-    r"|\bsous-total\b|\btotal\s+sin\s+iva\b|\bexkl\.?\b|\bzzgl\.?\b"
+    r"|\bsous-total\b|\btotal\s+sin\s+iva\b|\bexkl\.?\b"
 )
 _LINES = _rx(r"\bpositionssumme\b|\bline\s+total\b|\bsumme\s+positionen\b|\bwarenwert\b|\bitems?\s+total\b")
 _TAX = _rx(
-    r"\bvat\b|\btax\b|\bmwst\b|\bust\b|\bumsatzsteuer|\bsteuer(?:betrag)?\b|\btva\b|\biva\b|\bbtw\b|\bgst\b"
+    r"\bvat\b|\btax\b|\bmwst\b|\bust\b|\w*steuer\b|\bsteuerbetrag\b|\btva\b|\biva\b|\bbtw\b|\bgst\b"
     r"|\bsales\s+tax\b|\bmehrwertsteuer\b|\bimposta\b"
 )
 _DUE = _rx(

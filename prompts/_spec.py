@@ -1,0 +1,46 @@
+"""The prompt spec: a named, versioned prompt with the claim type it must produce."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel
+
+ClaimT = TypeVar("ClaimT", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class PromptSpec(Generic[ClaimT]):
+    """A prompt's identity is `name@version`; its text may not change without a new version."""
+
+    name: str
+    version: str
+    system: str
+    user_template: str
+    """Formatted with `document`, `fields` and `feedback`."""
+    response_model: type[ClaimT]
+
+    @property
+    def ref(self) -> str:
+        """`name@version`, the id every call and eval result names."""
+        return f"{self.name}@{self.version}"
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 over the texts and the response schema: what a version stands for."""
+        digest = hashlib.sha256()
+        for part in (
+            self.system,
+            self.user_template,
+            json.dumps(self.response_model.model_json_schema(), sort_keys=True),
+        ):
+            digest.update(part.encode())
+            digest.update(b"\0")
+        return digest.hexdigest()
+
+    def render(self, *, document: str, fields: str = "", feedback: str = "") -> tuple[str, str]:
+        """The system and user messages for one call."""
+        return self.system, self.user_template.format(document=document, fields=fields, feedback=feedback)

@@ -1,0 +1,45 @@
+"""Prompts for the extract_<type> steps: one spec per document type."""
+
+from prompts._spec import PromptSpec
+from state.claims import ExtractionClaim
+
+_SYSTEM = (
+    "You extract fields from a {doc_type}. For every field the document states, return one claim: the value "
+    "in canonical form (dates yyyy-mm-dd, amounts as plain decimals like 1234.50, currencies as ISO 4217 "
+    "codes, durations like '2 years') and a short verbatim quote from the document that contains the value, "
+    "with the 1-based page it is on. Code checks every quote against the document and every value against "
+    "its quote: a quote that is not in the document, or a value that does not follow from it, is rejected. "
+    "Leave out fields the document does not state; never guess. Confidence from 0 to 1; say low when unsure."
+)
+_USER = (
+    "Fields:\n{fields}\n\nDocument (pages separated by form feeds; personal data appears as placeholders "
+    "like [EMAIL_1]):\n<document>\n{document}\n</document>\n{feedback}"
+)
+
+EXTRACT_INVOICE = PromptSpec(
+    name="extract_invoice",
+    version="1",
+    system=_SYSTEM.replace("{doc_type}", "invoice")
+    + " When the invoice has an item table, also return its lines"
+    " with description, quantity, unit price and amount.",
+    user_template=_USER,
+    response_model=ExtractionClaim,
+)
+
+EXTRACT_RECEIPT = PromptSpec(
+    name="extract_receipt",
+    version="1",
+    system=_SYSTEM.replace("{doc_type}", "receipt")
+    + " Give the currency only when the receipt prints it (a code or an unambiguous symbol such as RM or €).",
+    user_template=_USER,
+    response_model=ExtractionClaim,
+)
+
+EXTRACT_CONTRACT = PromptSpec(
+    name="extract_contract",
+    version="1",
+    system=_SYSTEM.replace("{doc_type}", "contract")
+    + " Return one 'parties' claim per party. The jurisdiction is the state or country whose law governs.",
+    user_template=_USER,
+    response_model=ExtractionClaim,
+)

@@ -1,0 +1,35 @@
+"""A router's answer: the next node and the rule that chose it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, get_args
+
+from state.outcomes import RouteDecision
+from state.workflow import WorkflowState
+
+TargetT = TypeVar("TargetT", bound=str)
+
+
+@dataclass(frozen=True)
+class Route(Generic[TargetT]):
+    """The next node, the rule that fired, and the facts it fired on."""
+
+    target: TargetT
+    rule: str
+    detail: str = ""
+
+    def decision(self, router: str) -> RouteDecision:
+        """As recorded in state and in the route.decided event."""
+        return RouteDecision(router=router, target=self.target, rule=self.rule, detail=self.detail)
+
+
+def recorded_target(state: WorkflowState, router: str, targets: Any) -> str:
+    """The target the router node recorded; fails loudly if it is not one the edge allows."""
+    decision = state.last_route(router)
+    if decision is None:
+        raise RuntimeError(f"router {router!r} has not decided yet")
+    allowed = get_args(targets)
+    if decision.target not in allowed:
+        raise RuntimeError(f"router {router!r} chose {decision.target!r}, not one of {allowed}")
+    return decision.target

@@ -1,0 +1,101 @@
+"""Pure routers: state in, next node out, with the rule that fired. No I/O, no model."""
+
+from __future__ import annotations
+
+from typing import assert_never
+
+from routing._route import Route
+from routing.names import (
+    AfterClassify,
+    AfterExtract,
+    AfterParse,
+    AfterReview,
+    AfterValidate,
+    extract_node,
+    validate_node,
+)
+from state.reasons import classification_reasons, review_reasons
+from state.workflow import WorkflowState
+
+
+def route_after_parse(state: WorkflowState) -> Route[AfterParse]:
+    """A document that could not be read fails; anything with text goes on."""
+    if state.error is not None or state.text is None:
+        return Route("fail", "document_unreadable", state.error or "no text")
+    return Route("mask", "text_extracted", f"{state.text.page_count} page(s) via {state.text.method}")
+
+
+def route_after_classify(state: WorkflowState) -> Route[AfterClassify]:
+    """Retry invalid output within policy; review an unusable type; else extract the accepted type."""
+    errors = state.step_errors.get("classify")
+    if errors is not None:
+        limit = state.policy.step("classify").max_attempts
+        if state.attempts.get("classify", 0) < limit:
+            return Route("classify", "retry_invalid_output", f"attempt {errors.attempt} of {limit} invalid")
+        return Route("prepare_review", "invalid_output_exhausted", "; ".join(errors.errors))
+    reasons = classification_reasons(state)
+    if reasons:
+        return Route("prepare_review", reasons[0].code, reasons[0].message)
+    doc_type = state.doc_type
+    assert doc_type is not None  # no reasons means an accepted, known type
+    confidence = state.classification.confidence if state.classification else 0.0
+    return Route(extract_node(doc_type), "type_accepted", f"{doc_type} at {confidence:.2f}")
+
+
+def route_after_extract(state: WorkflowState) -> Route[AfterExtract]:
+    """Retry invalid extraction output within policy, then review; valid output is validated."""
+    doc_type = state.doc_type
+    if doc_type is None:
+        return Route("prepare_review", "type_not_accepted", "extraction ran without an accepted type")
+    step = extract_node(doc_type)
+    errors = state.step_errors.get(step)
+    if errors is not None:
+        limit = state.policy.step(step).max_attempts
+        if state.attempts.get(step, 0) < limit:
+            return Route(step, "retry_invalid_output", f"attempt {errors.attempt} of {limit} invalid")
+        return Route("prepare_review", "invalid_output_exhausted", "; ".join(errors.errors))
+    return Route(validate_node(doc_type), "output_valid", f"{len(state.fields)} field(s) checked")
+
+
+def route_after_validate(state: WorkflowState) -> Route[AfterValidate]:
+    """Finalize only when nothing needs a human: every reason for review is a rule that fired."""
+    reasons = review_reasons(state)
+    if reasons:
+        codes = ", ".join(dict.fromkeys(reason.code for reason in reasons))
+        return Route("prepare_review", reasons[0].code, f"{len(reasons)} reason(s): {codes}")
+    return Route("finalize", "all_checks_passed", "fields supported, confident and consistent")
+
+
+def route_after_review(state: WorkflowState) -> Route[AfterReview]:
+    """Follow the reviewer: reject, re-extract for a corrected type, or finalize."""
+    decision = state.review_decision
+    if decision is None:
+        raise RuntimeError("route_after_review ran without a review decision")
+    if decision.action == "reject":
+        return Route("reject", "reviewer_rejected", decision.reason or "")
+    if decision.action == "edit":
+        if decision.doc_type is not None:
+            return Route(extract_node(decision.doc_type), "reviewer_set_type", decision.doc_type)
+        return Route("finalize", "reviewer_edited", ", ".join(decision.edits))
+    if decision.action == "approve":
+        return Route("finalize", "reviewer_approved", decision.reviewer)
+    assert_never(decision.action)
+
+
+ROUTERS = {
+    "route_parse": route_after_parse,
+    "route_type": route_after_classify,
+    "route_extraction": route_after_extract,
+    "route_validation": route_after_validate,
+    "route_review": route_after_review,
+}
+"""Router node name -> pure router."""
+
+__all__ = [
+    "ROUTERS",
+    "route_after_classify",
+    "route_after_extract",
+    "route_after_parse",
+    "route_after_review",
+    "route_after_validate",
+]
