@@ -13,6 +13,8 @@ EventType = Literal[
     "run.completed",
     "run.failed",
     "step.started",
+    "document.parsed",
+    "document.unreadable",
     "step.completed",
     "claim.accepted",
     "claim.rejected",

@@ -1,0 +1,73 @@
+"""The shared part of every model node: masked input in, claim or errors out, usage recorded."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Generic
+
+from nodes.ports import ClaimT, ModelInput, ModelResult, WorkflowContext
+from prompts import PromptSpec
+from state.events import Event, event
+from state.fields import DocType, fields_of
+from state.masking import Replacement
+from state.workflow import WorkflowState
+
+
+@dataclass(frozen=True)
+class StepCall(Generic[ClaimT]):
+    """One model call of a step: its result, which attempt it was, and its usage event."""
+
+    result: ModelResult[ClaimT]
+    attempt: int
+    replacements: tuple[Replacement, ...]
+    usage_event: Event
+
+
+def load_replacements(state: WorkflowState, context: WorkflowContext) -> tuple[Replacement, ...]:
+    """The placeholder map of this run's masked text."""
+    if state.masked is None:
+        return ()
+    raw = json.loads(context.store.load_blob(state.masked.mapping_id))
+    return tuple(Replacement.model_validate(item) for item in raw)
+
+
+async def call_model(
+    state: WorkflowState,
+    context: WorkflowContext,
+    prompt: PromptSpec[ClaimT],
+    *,
+    step: str,
+    doc_type: DocType | None = None,
+) -> StepCall[ClaimT]:
+    """Call the gateway on the masked pages, feeding back the last attempt's validation errors."""
+    if state.masked is None:
+        raise RuntimeError(f"{step} ran before mask produced the model's view of the text")
+    pages = context.store.load_text(state.masked.text).pages
+    previous = state.step_errors.get(step)
+    feedback = tuple(previous.errors) if previous else ()
+    attempt = state.attempts.get(step, 0) + 1
+    request = ModelInput(
+        pages=pages,
+        doc_type=doc_type,
+        fields=fields_of(doc_type) if doc_type else (),
+        feedback=feedback,
+    )
+    result = await context.gateway.complete(prompt, request)
+    usage = result.usage
+    usage_event = event(
+        "model.called",
+        step,
+        attempt=attempt,
+        model=usage.model,
+        prompt=usage.prompt,
+        prompt_hash=usage.prompt_hash,
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        cost=usage.cost,
+        latency_ms=usage.latency_ms,
+        valid=result.claim is not None,
+        validation_errors=result.errors,
+        retried_with_feedback=bool(feedback),
+    )
+    return StepCall(result, attempt, load_replacements(state, context), usage_event)

@@ -1,0 +1,44 @@
+"""Step tracing: every node emits step.started and step.completed (with its duration)."""
+
+from __future__ import annotations
+
+import functools
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from nodes.ports import WorkflowContext
+from state.events import event
+from state.workflow import Patch, WorkflowState
+
+NodeBody = Callable[[WorkflowState, WorkflowContext], Awaitable[Patch]]
+Node = Callable[[WorkflowState, Runtime[WorkflowContext]], Awaitable[dict[str, Any]]]
+
+
+def context_of(runtime: Runtime[WorkflowContext]) -> WorkflowContext:
+    """The run's context; a graph invoked without one is a wiring error, said plainly."""
+    context = runtime.context
+    if not isinstance(context, WorkflowContext):
+        raise RuntimeError("claimflow nodes need a WorkflowContext: invoke the graph with context=...")
+    return context
+
+
+def step(name: str) -> Callable[[NodeBody], Node]:
+    """Turn `body(state, context) -> Patch` into a traced LangGraph node returning a validated update."""
+
+    def wrap(body: NodeBody) -> Node:
+        @functools.wraps(body)
+        async def node(state: WorkflowState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
+            started = event("step.started", name)
+            clock = time.perf_counter()
+            patch = await body(state, context_of(runtime))
+            duration_ms = round((time.perf_counter() - clock) * 1000, 3)
+            completed = event("step.completed", name, duration_ms=duration_ms)
+            return Patch(events=[started]).merged(patch).merged(Patch(events=[completed])).as_update()
+
+        node.__name__ = name
+        return node
+
+    return wrap

@@ -1,0 +1,33 @@
+"""classify: the model claims a document type; apply accepts or rejects it."""
+
+from __future__ import annotations
+
+from nodes._model_step import call_model
+from nodes._step import step
+from nodes.ports import WorkflowContext
+from prompts import CLASSIFY
+from state.apply import apply_classification, apply_invalid_output, clear_step_errors
+from state.apply.unmask import unmask_classification
+from state.events import event
+from state.workflow import Patch, WorkflowState
+
+STEP = "classify"
+
+
+@step(STEP)
+async def classify(state: WorkflowState, context: WorkflowContext) -> Patch:
+    """Ask for a ClassificationClaim and apply it against the source text."""
+    call = await call_model(state, context, CLASSIFY, step=STEP)
+    counted = Patch(attempts={**state.attempts, STEP: call.attempt}, events=[call.usage_event])
+    claim = call.result.claim
+    if claim is None:
+        return counted.merged(apply_invalid_output(state, step=STEP, attempt=call.attempt, errors=call.result.errors))
+    claim, restored = unmask_classification(claim, call.replacements)
+    if state.text is None:
+        raise RuntimeError("classify ran before parse produced text")
+    source = context.store.load_text(state.text)
+    applied = apply_classification(claim, source, step=STEP, claim_id=f"{STEP}#{call.attempt}")
+    patch = counted.merged(Patch(step_errors=clear_step_errors(state, STEP))).merged(applied)
+    if restored:
+        patch = patch.merged(Patch(events=[event("pii.unmasked", STEP, placeholders=restored)]))
+    return patch

@@ -1,0 +1,36 @@
+"""Terminal nodes: finalize a record, close a rejected document, or fail an unreadable one."""
+
+from __future__ import annotations
+
+from nodes._step import step
+from nodes.ports import WorkflowContext
+from state.events import event
+from state.workflow import Patch, WorkflowState
+
+
+@step("finalize")
+async def finalize(state: WorkflowState, context: WorkflowContext) -> Patch:
+    """Mark the run completed; the record is built from the fields and their provenance."""
+    del context
+    counts: dict[str, int] = {}
+    for result in state.fields.values():
+        counts[result.status] = counts.get(result.status, 0) + 1
+    return Patch(
+        outcome="completed",
+        events=[event("run.completed", "finalize", outcome="completed", doc_type=state.doc_type, fields=counts)],
+    )
+
+
+@step("reject")
+async def reject(state: WorkflowState, context: WorkflowContext) -> Patch:
+    """Close a document a reviewer rejected."""
+    del context
+    return Patch(outcome="rejected", events=[event("run.completed", "reject", outcome="rejected", reason=state.error)])
+
+
+@step("fail")
+async def fail(state: WorkflowState, context: WorkflowContext) -> Patch:
+    """Fail a document that could not be processed, keeping the reason."""
+    del context
+    reason = state.error or "failed"
+    return Patch(outcome="failed", error=reason, events=[event("run.failed", "fail", reason=reason)])

@@ -1,0 +1,29 @@
+"""mask: the text models see has personal data replaced by placeholders; the map stays in the store."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from nodes._step import step
+from nodes.ports import WorkflowContext
+from state.events import event
+from state.masking import mask_pages
+from state.workflow import MaskRef, Patch, WorkflowState
+
+
+@step("mask")
+async def mask(state: WorkflowState, context: WorkflowContext) -> Patch:
+    """Mask the parsed text and store both the masked pages and the placeholder map."""
+    if state.text is None:
+        raise RuntimeError("mask ran before parse produced text")
+    source = context.store.load_text(state.text)
+    result = mask_pages(source.pages)
+    masked_text = context.store.save_text(result.pages, f"{state.text.method}+masked")
+    mapping = json.dumps([r.model_dump() for r in result.replacements], sort_keys=True).encode()
+    mapping_id = context.store.save_blob(mapping)
+    kinds = Counter(r.placeholder.strip("[]").rsplit("_", 1)[0] for r in result.replacements)
+    return Patch(
+        masked=MaskRef(text=masked_text, mapping_id=mapping_id, masked_count=len(result.replacements)),
+        events=[event("pii.masked", "mask", count=len(result.replacements), kinds=dict(kinds))],
+    )

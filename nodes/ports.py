@@ -1,0 +1,125 @@
+"""What nodes need from the outside world, as protocols. `runtime/` provides the implementations.
+
+Nodes receive a `WorkflowContext` through LangGraph's runtime context; it is not checkpointed,
+so every process that resumes a run supplies its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Generic, Protocol, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from prompts import PromptSpec
+from state.documents import DocumentRef, SourceText, TextRef
+from state.fields import DocType, FieldSpec
+
+ClaimT = TypeVar("ClaimT", bound=BaseModel)
+
+
+class Usage(BaseModel):
+    """What one model step cost, recorded in its event."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model: str
+    prompt: str
+    """`name@version` of the prompt."""
+    prompt_hash: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost: float = 0.0
+    latency_ms: float = 0.0
+    attempts: int = 1
+    validation_errors: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ModelInput:
+    """What a model step is given: the masked pages and, on a retry, what was wrong last time."""
+
+    pages: tuple[str, ...]
+    doc_type: DocType | None = None
+    fields: Sequence[FieldSpec] = ()
+    feedback: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class ModelResult(Generic[ClaimT]):
+    """A claim, or the validation errors that kept the output from being one."""
+
+    claim: ClaimT | None
+    usage: Usage
+    errors: list[str] = field(default_factory=list)
+
+
+class ModelGateway(Protocol):
+    """The one interface every model step goes through."""
+
+    @property
+    def name(self) -> str:
+        """The backend and model, e.g. "rules" or "openai:gpt-4o-mini"."""
+        ...
+
+    async def complete(self, prompt: PromptSpec[ClaimT], request: ModelInput) -> ModelResult[ClaimT]:
+        """Run one step and return its claim (or the errors that made the output invalid)."""
+        ...
+
+
+class DocumentUnreadableError(Exception):
+    """The document cannot be turned into text; the message is the reason shown to users."""
+
+
+class DocumentStore(Protocol):
+    """Content-addressed storage for originals, parsed texts and masking maps."""
+
+    def read_document(self, ref: DocumentRef) -> bytes:
+        """The original bytes."""
+        ...
+
+    def save_text(self, pages: tuple[str, ...], method: str) -> TextRef:
+        """Store page texts and return their reference."""
+        ...
+
+    def load_text(self, ref: TextRef) -> SourceText:
+        """Load stored page texts."""
+        ...
+
+    def save_blob(self, data: bytes) -> str:
+        """Store bytes (e.g. a masking map) and return their id."""
+        ...
+
+    def load_blob(self, blob_id: str) -> bytes:
+        """Load stored bytes."""
+        ...
+
+
+class Parser(Protocol):
+    """Turns a document's bytes into page texts, or raises DocumentUnreadableError."""
+
+    def __call__(self, data: bytes, filename: str) -> tuple[tuple[str, ...], str]:
+        """Return (pages, method)."""
+        ...
+
+
+class InvoiceIndex(Protocol):
+    """Invoices already processed, to catch duplicates."""
+
+    def runs_with_invoice(self, vendor: str, number: str, *, exclude_run: str) -> list[str]:
+        """Ids of other runs that finished an invoice with this vendor and number."""
+        ...
+
+
+@dataclass(frozen=True)
+class WorkflowContext:
+    """Everything a node may touch outside state."""
+
+    gateway: ModelGateway
+    store: DocumentStore
+    parser: Parser
+    invoices: InvoiceIndex
+    today: Callable[[], date] = date.today
+    extra: dict[str, Any] = field(default_factory=dict)

@@ -1,0 +1,27 @@
+"""Router nodes: run a pure router and record its decision (and the rule that fired) as state and event."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from nodes._step import Node, step
+from nodes.ports import WorkflowContext
+from routing import Route
+from state.events import event
+from state.workflow import Patch, WorkflowState
+
+
+def route_node(name: str, router: Callable[[WorkflowState], Route[Any]]) -> Node:
+    """A node that records `router(state)` under `name`; the outgoing edge follows the record."""
+
+    @step(name)
+    async def decide(state: WorkflowState, context: WorkflowContext) -> Patch:
+        del context  # routers are pure: state in, decision out
+        decision = router(state).decision(name)
+        return Patch(
+            routes=[decision],
+            events=[event("route.decided", name, target=decision.target, rule=decision.rule, detail=decision.detail)],
+        )
+
+    return decide

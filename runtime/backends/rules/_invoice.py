@@ -1,0 +1,125 @@
+"""Invoice header fields: number, issue and due dates, currency."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from state.normalize import currency_mentions
+
+from runtime.backends.rules._claims import Finding, best
+from runtime.backends.rules._labels import CURRENCY, DUE_DATE, GENERIC_DATE, INVOICE_NUMBER, ISSUE_DATE
+from runtime.backends.rules._lines import Line, Span, span_of
+from runtime.backends.rules._values import DateOrder, dates_in, identifier_after
+
+_TITLE_NUMBER = re.compile(
+    r"^(?:tax\s+)?(?:invoice|rechnung|facture|factura|fattura|factuur|fatura)\s*[#:]?\s*", re.IGNORECASE
+)
+_NOT_ISSUE = re.compile(
+    r"\b(?:deliver\w*|liefer(?:datum|ung)|leistungs\w*|period|zeitraum|p[ée]riode|livraison|entrega"
+    r"|refers?|bezug|order|bestell\w*|commande|pedido|valid|gültig|expir\w*|print\w*|zeit|time)\b",
+    re.IGNORECASE,
+)
+_DATED_TITLE = re.compile(
+    r"\b(?:invoice|rechnung|facture|factura|fattura|factuur)\b[^\n]{0,40}?\b(?:vom|du|dated|del|of|van)\s+$",
+    re.IGNORECASE,
+)
+
+
+def invoice_number(lines: Sequence[Line]) -> Finding | None:
+    """The invoice number after its label, on the line or just below it."""
+    findings: list[Finding] = []
+    for line in lines:
+        for m in INVOICE_NUMBER.finditer(line.text):
+            if token := identifier_after(line.text, m.end()):
+                findings.append(Finding("invoice_number", line.text[token[0] : token[1]], 0.9, span_of(line, m.start(), token[1])))
+                break
+            nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
+            if line.text[m.end() :].strip(" :#°") == "" and nxt and nxt.page == line.page and len(nxt.text) <= 30:
+                if token := identifier_after(nxt.text, 0):
+                    span = Span(line.page, line.start + m.start(), nxt.start + token[1])
+                    findings.append(Finding("invoice_number", nxt.text[token[0] : token[1]], 0.7, span))
+        if title := _TITLE_NUMBER.match(line.text):
+            if token := identifier_after(line.text, title.end()):
+                findings.append(Finding("invoice_number", line.text[token[0] : token[1]], 0.75, span_of(line, 0, token[1])))
+    chosen = best(findings)
+    if chosen and len({f.value for f in findings if f.confidence >= chosen.confidence}) > 1:
+        return Finding(chosen.field, chosen.value, chosen.confidence - 0.2, chosen.span)
+    return chosen
+
+
+def _date_after(field: str, line: Line, lines: Sequence[Line], at: int, order: DateOrder | None, top: float) -> Finding | None:
+    found = [d for d in dates_in(line.text, order) if d.start >= at]
+    if found:
+        d = found[0]
+        return Finding(field, d.iso, top if d.sure else top - 0.25, span_of(line, min(at, d.start), d.end))
+    nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
+    if nxt is None or nxt.page != line.page or line.text[at:].strip(" :.") or len(nxt.text) > 60:
+        return None
+    below = dates_in(nxt.text, order)
+    if not below:
+        return None
+    d = below[0]
+    # The value below a label may belong to a table column: weaker than "Label: value".
+    confidence = top - 0.15 if d.sure else top - 0.35
+    return Finding(field, d.iso, confidence, Span(line.page, line.start + at, nxt.start + d.end))
+
+
+def _label_start(line: Line, m: re.Match[str]) -> int:
+    return m.start()
+
+
+def issue_date(lines: Sequence[Line], order: DateOrder | None) -> Finding | None:
+    """The date the invoice was issued."""
+    findings: list[Finding] = []
+    for line in lines:
+        if m := ISSUE_DATE.search(line.text):
+            top = 0.7 if m.group().lower() == "dated" else 0.92
+            if found := _date_after("issue_date", line, lines, _label_start(line, m), order, top):
+                findings.append(found)
+        elif (m := GENERIC_DATE.match(line.text)) and not _NOT_ISSUE.search(line.text):
+            if found := _date_after("issue_date", line, lines, m.start(), order, 0.78):
+                findings.append(found)
+        for d in dates_in(line.text, order):
+            if _DATED_TITLE.search(line.text[: d.start]):
+                findings.append(Finding("issue_date", d.iso, 0.85 if d.sure else 0.6, span_of(line, 0, d.end)))
+    return best(findings)
+
+
+def due_date(lines: Sequence[Line], order: DateOrder | None, issued: str | None) -> Finding | None:
+    """The payment due date; never before the issue date."""
+    findings: list[Finding] = []
+    for line in lines:
+        if m := DUE_DATE.search(line.text):
+            if found := _date_after("due_date", line, lines, m.start(), order, 0.88):
+                findings.append(found)
+    chosen = best(findings)
+    if chosen and issued and chosen.value < issued:
+        return Finding(chosen.field, chosen.value, min(chosen.confidence, 0.4), chosen.span)
+    return chosen
+
+
+def currency(lines: Sequence[Line], total_span: Span | None) -> Finding | None:
+    """The invoice currency: a labelled code, else the one code the amounts are printed with."""
+    counts: Counter[str] = Counter()
+    first: dict[str, Finding] = {}
+    for line in lines:
+        mentions = currency_mentions(line.text)
+        if CURRENCY.search(line.text) and mentions:
+            code, _, end = mentions[0]
+            return Finding("currency", code, 0.95, span_of(line, 0, end))
+        for code, start, end in mentions:
+            counts[code] += 1
+            on_total = total_span is not None and line.page == total_span.page and line.start <= total_span.start <= line.end
+            if code not in first or on_total:
+                first[code] = Finding("currency", code, 0.0, span_of(line, start, end) if not on_total else span_of(line, 0, len(line.text)))
+    if not counts:
+        return None
+    code, n = counts.most_common(1)[0]
+    if len(counts) > 1:
+        confidence = 0.55
+    else:
+        confidence = 0.88 if n >= 3 else 0.8 if n == 2 else 0.65
+    found = first[code]
+    return Finding("currency", code, confidence, found.span)

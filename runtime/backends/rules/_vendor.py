@@ -1,0 +1,101 @@
+"""The seller of an invoice: a labelled seller block, the sender line, or a company-name line.
+
+Only a labelled seller block is strong evidence. The sender line above a window-envelope address
+("Acme GmbH · Street 1 · 12345 Town") and a repeated company name are good guesses, and their
+confidence says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from runtime.backends.rules._claims import Finding
+from runtime.backends.rules._lines import Line, span_of
+from runtime.backends.rules._names import has_legal_form, looks_like_name
+
+_SELLER = re.compile(
+    r"^(?:seller|vendor|supplier|sold\s+by|issued\s+by|verk[äa]ufer|lieferant|rechnungssteller|leistungserbringer"
+    r"|fournisseur|vendeur|[ée]metteur|proveedor|emisor|vendedor|fornitore|cedente(?:\s+prestatore)?"
+    r"|leverancier|verkoper)\b\s*(?::\s*|$)",
+    re.IGNORECASE,
+)
+_NAME_LABEL = re.compile(r"^(?:name|firma|company|raison\s+sociale|nom|nombre|razón\s+social|naam)\s*:\s*", re.I)
+_BUYER = re.compile(
+    r"\b(?:bill(?:ed)?\s+to|ship(?:ped)?\s+to|sold\s+to|invoice\s+to|buyer|customer|client|k[äa]ufer|kunde"
+    r"|rechnungsempf[äa]nger|leistungsempf[äa]nger|empf[äa]nger|acheteur|destinataire|cliente|comprador"
+    r"|klant|afnemer|committente)\b",
+    re.IGNORECASE,
+)
+_SENDER_SEP = re.compile(r"\s+[·•|]\s+|\s+-\s+|,\s+")
+_SELLER_CUE = re.compile(
+    r"\b(?:vat|ust|u\.?st\.?-?id|tax\s+id|iban|hrb|hra|registered|geschäftsführer|sitz|siren|siret|rcs)\b", re.I
+)
+
+
+def _labelled(lines: Sequence[Line]) -> Finding | None:
+    for line in lines:
+        m = _SELLER.match(line.text)
+        if not m:
+            continue
+        rest = line.text[m.end() :]
+        if rest and looks_like_name(rest):
+            return Finding("vendor_name", rest.strip(), 0.85, span_of(line, 0, len(line.text)))
+        block = [other for other in lines[line.index + 1 : line.index + 7] if other.page == line.page]
+        for other in block:
+            if named := _NAME_LABEL.match(other.text):
+                value = other.text[named.end() :].strip()
+                if looks_like_name(value):
+                    return Finding("vendor_name", value, 0.88, span_of(other, 0, len(other.text)))
+        for other in block[:3]:
+            if looks_like_name(other.text) and has_legal_form(other.text):
+                return Finding("vendor_name", other.text, 0.78, span_of(other, 0, len(other.text)))
+    return None
+
+
+def _sender_line(lines: Sequence[Line]) -> Finding | None:
+    for line in [ln for ln in lines if ln.page == 1][:12]:
+        parts = _SENDER_SEP.split(line.text)
+        if len(parts) < 3 or not any(re.search(r"\d{4,5}", part) for part in parts[1:]):
+            continue
+        name = parts[0].strip()
+        if not looks_like_name(name) or _BUYER.search(name):
+            continue
+        # The short form on the sender line ("Acme") often stands for a fuller name elsewhere.
+        for other in lines:
+            if other is not line and other.text.startswith(name) and has_legal_form(other.text):
+                if looks_like_name(other.text) and len(other.text) <= len(name) + 40:
+                    repeated = other.text.strip() == name
+                    confidence = 0.8 if repeated else 0.72
+                    return Finding("vendor_name", other.text.strip(), confidence, span_of(other, 0, len(other.text)))
+        confidence = 0.72 if has_legal_form(name) else 0.6
+        return Finding("vendor_name", name, confidence, span_of(line, 0, len(name)))
+    return None
+
+
+def _company_lines(lines: Sequence[Line]) -> Finding | None:
+    scored: list[tuple[float, Line]] = []
+    buyer_until = -1
+    for line in lines:
+        if _BUYER.search(line.text):
+            buyer_until = line.index + 5
+        if not (looks_like_name(line.text) and has_legal_form(line.text) and len(line.text.split()) <= 7):
+            continue
+        score = sum(other.text == line.text for other in lines) * 1.0
+        score += 1.0 if line.index < 8 else 0.0
+        near = lines[max(0, line.index - 3) : line.index + 4]
+        score += 1.0 if any(_SELLER_CUE.search(other.text) for other in near) else 0.0
+        score -= 2.0 if line.index <= buyer_until else 0.0
+        scored.append((score, line))
+    if not scored:
+        return None
+    score, line = max(scored, key=lambda item: (item[0], -item[1].index))
+    return Finding("vendor_name", line.text, 0.7 if score >= 3 else 0.55, span_of(line, 0, len(line.text)))
+
+
+def invoice_vendor(lines: Sequence[Line]) -> Finding | None:
+    """The seller's name, from the strongest cue the document offers."""
+    for rule in (_labelled, _sender_line, _company_lines):
+        if found := rule(lines):
+            return found
+    return None
