@@ -26,7 +26,12 @@ def validate_for(doc_type: DocType) -> Node:
     async def validate(state: WorkflowState, context: WorkflowContext) -> Patch:
         duplicates = _duplicates(state, context) if doc_type == "invoice" else []
         results = validate_document(
-            doc_type, state.fields, state.line_items, state.policy, today=context.today(), duplicate_runs=duplicates
+            doc_type,
+            state.fields,
+            state.line_items,
+            state.policy,
+            today=context.today(),
+            duplicate_runs=duplicates,
         )
         events = [
             event("rule.checked", name, rule=r.rule, passed=r.passed, message=r.message, fields=r.fields)

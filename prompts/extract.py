@@ -19,8 +19,7 @@ _USER = (
 EXTRACT_INVOICE = PromptSpec(
     name="extract_invoice",
     version="1",
-    system=_SYSTEM.replace("{doc_type}", "invoice")
-    + " When the invoice has an item table, also return its lines"
+    system=_SYSTEM.replace("{doc_type}", "invoice") + " When the invoice has an item table, also return its lines"
     " with description, quantity, unit price and amount.",
     user_template=_USER,
     response_model=ExtractionClaim,

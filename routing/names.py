@@ -30,9 +30,7 @@ ExtractNode = Literal["extract_invoice", "extract_receipt", "extract_contract"]
 ValidateNode = Literal["validate_invoice", "validate_receipt", "validate_contract"]
 
 AfterParse = Literal["mask", "fail"]
-AfterClassify = Literal[
-    "extract_invoice", "extract_receipt", "extract_contract", "classify", "prepare_review"
-]
+AfterClassify = Literal["extract_invoice", "extract_receipt", "extract_contract", "classify", "prepare_review"]
 AfterExtract = Literal[
     "validate_invoice",
     "validate_receipt",

@@ -89,9 +89,7 @@ def locate(claimed: ClaimedEvidence, source: SourceText) -> Located:
         hits = at
     page, start, end = hits[0]
     exact = source.page(page)[start:end]
-    return Located(
-        Evidence(page=page, start=start, end=end, quote=exact), f"quote found on page {page} at {start}"
-    )
+    return Located(Evidence(page=page, start=start, end=end, quote=exact), f"quote found on page {page} at {start}")
 
 
 def find_value_evidence(text: str, source: SourceText) -> Evidence | None:

@@ -28,18 +28,14 @@ def classification_reasons(state: WorkflowState) -> list[ReviewReason]:
     errors = state.step_errors.get("classify")
     if errors is not None:
         return [
-            ReviewReason(
-                code="invalid_output", message=f"classification output invalid: {'; '.join(errors.errors)}"
-            )
+            ReviewReason(code="invalid_output", message=f"classification output invalid: {'; '.join(errors.errors)}")
         ]
     if found is None:
         return [ReviewReason(code="unknown_type", message="the document was not classified")]
     if not found.accepted:
         return [ReviewReason(code="unsupported_evidence", message="; ".join(found.reasons))]
     if found.doc_type == "unknown":
-        return [
-            ReviewReason(code="unknown_type", message="the document is none of: invoice, receipt, contract")
-        ]
+        return [ReviewReason(code="unknown_type", message="the document is none of: invoice, receipt, contract")]
     if found.confidence < state.policy.classify_min_confidence:
         return [
             ReviewReason(
@@ -59,9 +55,7 @@ def _field_reasons(doc_type: DocType, fields: dict[str, FieldResult], threshold:
             continue
         conflict = next((r for r in result.reasons if r.startswith("conflicting values")), None)
         if conflict:
-            reasons.append(
-                ReviewReason(code="conflicting_values", message=f"{spec.name}: {conflict}", field=spec.name)
-            )
+            reasons.append(ReviewReason(code="conflicting_values", message=f"{spec.name}: {conflict}", field=spec.name))
         elif result.status == "accepted" and (result.confidence or 0.0) < threshold:
             reasons.append(
                 ReviewReason(
@@ -107,8 +101,7 @@ def review_reasons(state: WorkflowState) -> list[ReviewReason]:
         reasons.append(
             ReviewReason(
                 code="high_risk",
-                message=f"total reaches the high-risk amount {state.policy.high_risk_total}: "
-                "review is mandatory",
+                message=f"total reaches the high-risk amount {state.policy.high_risk_total}: review is mandatory",
                 field="total_amount",
             )
         )

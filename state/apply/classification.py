@@ -10,9 +10,7 @@ from state.outcomes import ClaimOutcome, Classification
 from state.workflow import Patch
 
 
-def apply_classification(
-    claim: ClassificationClaim, source: SourceText, *, step: str, claim_id: str
-) -> Patch:
+def apply_classification(claim: ClassificationClaim, source: SourceText, *, step: str, claim_id: str) -> Patch:
     """Accept the claimed type only if every quote is in the source; an "unknown" needs no quote."""
     reasons: list[str] = []
     located: list[Evidence] = []
@@ -27,8 +25,7 @@ def apply_classification(
     accepted = not reasons
     if accepted:
         reasons.append(
-            f"type {claim.doc_type!r} at confidence {claim.confidence:.2f}; "
-            f"{len(located)} quote(s) found in the source"
+            f"type {claim.doc_type!r} at confidence {claim.confidence:.2f}; {len(located)} quote(s) found in the source"
         )
     outcome = ClaimOutcome(
         claim_id=claim_id,

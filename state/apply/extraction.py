@@ -46,22 +46,16 @@ def check_field_claim(
     checked = check_value(spec.kind, claim.value, located.evidence.quote)
     if not checked.ok:
         return verdict(False, [checked.reason], normalized=checked.normalized, evidence=located.evidence)
-    return verdict(
-        True, [located.reason, checked.reason], normalized=checked.normalized, evidence=located.evidence
-    )
+    return verdict(True, [located.reason, checked.reason], normalized=checked.normalized, evidence=located.evidence)
 
 
 def _combine(spec: FieldSpec, outcomes: list[ClaimOutcome]) -> FieldResult:
     accepted = [o for o in outcomes if o.accepted]
     rejected_reasons = [f"{o.claim_id}: {r}" for o in outcomes if not o.accepted for r in o.reasons]
     if not outcomes:
-        return FieldResult(
-            name=spec.name, status="missing", decided_by="no claim", reasons=["no claim for this field"]
-        )
+        return FieldResult(name=spec.name, status="missing", decided_by="no claim", reasons=["no claim for this field"])
     if not accepted:
-        return FieldResult(
-            name=spec.name, status="rejected", decided_by=outcomes[0].claim_id, reasons=rejected_reasons
-        )
+        return FieldResult(name=spec.name, status="rejected", decided_by=outcomes[0].claim_id, reasons=rejected_reasons)
     by_value: dict[str, list[ClaimOutcome]] = defaultdict(list)
     for outcome in accepted:
         key = fold(outcome.normalized or "") if spec.kind == "text" else (outcome.normalized or "")
@@ -128,10 +122,7 @@ def apply_extraction(
         check_field_claim(doc_type, field_claim, source, step=step, claim_id=f"{step}#{attempt}.{index}")
         for index, field_claim in enumerate(claim.fields, start=1)
     ]
-    fields = {
-        spec.name: _combine(spec, [o for o in outcomes if o.field == spec.name])
-        for spec in fields_of(doc_type)
-    }
+    fields = {spec.name: _combine(spec, [o for o in outcomes if o.field == spec.name]) for spec in fields_of(doc_type)}
     items: list[LineItem] = []
     for index, item_claim in enumerate(claim.line_items, start=1):
         outcome, item = _line_item(item_claim, source, f"{step}#{attempt}.L{index}", step)

@@ -46,21 +46,15 @@ def decision_errors(request: ReviewRequest, decision: ReviewDecision) -> list[st
     """Everything wrong with a decision for this request; empty when it may be applied."""
     errors: list[str] = []
     if decision.action not in request.allowed_actions:
-        errors.append(
-            f"action {decision.action!r} is not allowed; allowed: {', '.join(request.allowed_actions)}"
-        )
+        errors.append(f"action {decision.action!r} is not allowed; allowed: {', '.join(request.allowed_actions)}")
     if decision.doc_type is not None:
         if decision.doc_type not in request.doc_types:
             errors.append(f"document type {decision.doc_type!r} is not one of {', '.join(request.doc_types)}")
         if decision.edits:
-            errors.append(
-                "set the document type alone: its fields are extracted, then shown for review if needed"
-            )
+            errors.append("set the document type alone: its fields are extracted, then shown for review if needed")
         return errors
     if decision.edits and request.doc_type not in DOC_TYPES:
-        errors.append(
-            "the document type is unknown: set doc_type first (one of " + ", ".join(request.doc_types) + ")"
-        )
+        errors.append("the document type is unknown: set doc_type first (one of " + ", ".join(request.doc_types) + ")")
         return errors
     for name, values in decision.edits.items():
         if name not in request.editable_fields:
@@ -86,14 +80,10 @@ def _edited_field(
     spec = field_spec(doc_type, name)
     assert spec is not None
     normalized = [normalize_value(spec.kind, value) or "" for value in values]
-    evidence = [
-        found for value in normalized if (found := find_supporting_evidence(spec.kind, value, source))
-    ]
+    evidence = [found for value in normalized if (found := find_supporting_evidence(spec.kind, value, source))]
     previous = state.fields.get(name)
     note = (
-        f"evidence found on page {evidence[0].page}"
-        if evidence
-        else "value not found in the source: reviewer's word"
+        f"evidence found on page {evidence[0].page}" if evidence else "value not found in the source: reviewer's word"
     )
     result = FieldResult(
         name=name,
@@ -102,9 +92,7 @@ def _edited_field(
         confidence=1.0,
         evidence=evidence,
         decided_by=f"reviewer {decision.reviewer}",
-        reasons=[
-            f"set by reviewer {decision.reviewer} (was {previous.value if previous else None!r}); {note}"
-        ],
+        reasons=[f"set by reviewer {decision.reviewer} (was {previous.value if previous else None!r}); {note}"],
     )
     return result, event(
         "claim.accepted",

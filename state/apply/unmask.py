@@ -43,7 +43,9 @@ def unmask_extraction(claim: ExtractionClaim, replacements: Sequence[Replacement
         value = unmask_text(field_claim.value, table)
         used.extend(value.placeholders)
         fields.append(
-            field_claim.model_copy(update={"value": value.text, "evidence": _evidence(field_claim.evidence, table, used)})
+            field_claim.model_copy(
+                update={"value": value.text, "evidence": _evidence(field_claim.evidence, table, used)}
+            )
         )
     items = [item.model_copy(update={"evidence": _evidence(item.evidence, table, used)}) for item in claim.line_items]
     return claim.model_copy(update={"fields": fields, "line_items": items}), sorted(set(used))

@@ -39,11 +39,7 @@ for _word, _code in (("euro", "EUR"), ("euros", "EUR"), ("ringgit", "MYR")):
 _CODE = re.compile(r"(?<![A-Za-z])(" + "|".join(sorted(ISO_4217)) + r")(?![A-Za-z])")
 _SYMBOL = re.compile(
     "|".join(
-        (
-            re.escape(symbol)
-            if not symbol[0].isalpha()
-            else r"(?<![A-Za-z])" + re.escape(symbol) + r"(?![A-Za-z])"
-        )
+        (re.escape(symbol) if not symbol[0].isalpha() else r"(?<![A-Za-z])" + re.escape(symbol) + r"(?![A-Za-z])")
         for symbol in sorted(_SYMBOLS, key=len, reverse=True)
     )
 )

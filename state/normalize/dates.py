@@ -35,17 +35,17 @@ for _number, _names in enumerate(
 _MONTH_WORD = r"(?P<month_word>" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
 
 _ISO = re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
-_NUMERIC = re.compile(
-    r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d])"
-)
+_NUMERIC = re.compile(r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d])")
 _DAY_MONTH_YEAR = re.compile(
-    r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th|er|\.)?[ \t-]*(?:day[ \t]+of[ \t]+|de[ \t]+|of[ \t]+)?"
+    # No-break spaces count as spaces: PDF text layers print "August\u00a03,\u00a02009".
+    r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th|er|\.)?[ \t\u00a0-]*"
+    r"(?:day[ \t\u00a0]+of[ \t\u00a0]+|de[ \t\u00a0]+|of[ \t\u00a0]+)?"
     + _MONTH_WORD
-    + r"[ \t,-]*(?:de[ \t]+)?(?P<y>\d{4}|\d{2})(?!\d)",
+    + r"[ \t\u00a0,-]*(?:de[ \t\u00a0]+)?(?P<y>\d{4}|\d{2})(?!\d)",
     re.IGNORECASE,
 )
 _MONTH_DAY_YEAR = re.compile(
-    r"(?<![\w])" + _MONTH_WORD + r"[ \t]+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?[ \t]+(?P<y>\d{4})(?!\d)",
+    r"(?<![\w])" + _MONTH_WORD + r"[ \t\u00a0]+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?[ \t\u00a0]+(?P<y>\d{4})(?!\d)",
     re.IGNORECASE,
 )
 
@@ -118,9 +118,7 @@ def find_dates(text: str) -> list[DateMatch]:
 def parse_iso_date(value: str) -> date | None:
     """Parse a strict ISO yyyy-mm-dd string, or return None."""
     try:
-        return (
-            date.fromisoformat(value.strip()) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()) else None
-        )
+        return date.fromisoformat(value.strip()) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()) else None
     except ValueError:
         return None
 

@@ -16,8 +16,8 @@ _UNITS = {"year": "year", "month": "month", "week": "week", "day": "day"}
 
 _DURATION = re.compile(
     r"(?<![\w])(?:(?P<word>" + "|".join(sorted(map(re.escape, _WORDS), key=len, reverse=True)) + r")"
-    r"(?:[ \t]*\((?P<paren>\d+(?:\.\d+)?)\))?|(?P<number>\d+(?:\.\d+)?))"
-    r"[ \t-]*(?:full[ \t]+|calendar[ \t]+)?(?P<unit>year|month|week|day)s?(?![\w])",
+    r"(?:[ \t\u00a0]*\((?P<paren>\d+(?:\.\d+)?)\))?|(?P<number>\d+(?:\.\d+)?))"
+    r"[ \t\u00a0-]*(?:full[ \t\u00a0]+|calendar[ \t\u00a0]+)?(?P<unit>year|month|week|day)s?(?![\w])",
     re.IGNORECASE,
 )
 

@@ -18,9 +18,7 @@ FUTURE_SLACK = timedelta(days=366)
 def has_value(fields: dict[str, FieldResult], name: str) -> bool:
     """True when the field is accepted or edited and carries a value."""
     result = fields.get(name)
-    return (
-        result is not None and result.status in ("accepted", "edited") and result.value not in (None, [], "")
-    )
+    return result is not None and result.status in ("accepted", "edited") and result.value not in (None, [], "")
 
 
 def amount_of(fields: dict[str, FieldResult], name: str) -> Decimal | None:
@@ -41,9 +39,7 @@ def date_of(fields: dict[str, FieldResult], name: str) -> date | None:
 
 def required_present(doc_type: DocType, fields: dict[str, FieldResult]) -> RuleResult:
     """Every required field of the type has an accepted or edited value."""
-    missing = [
-        spec.name for spec in fields_of(doc_type) if spec.required and not has_value(fields, spec.name)
-    ]
+    missing = [spec.name for spec in fields_of(doc_type) if spec.required and not has_value(fields, spec.name)]
     if missing:
         return RuleResult(
             rule="required_fields_present",

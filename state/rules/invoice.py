@@ -25,9 +25,7 @@ def _net_tax_total(fields: dict[str, FieldResult], tolerance: Decimal) -> RuleRe
     )
 
 
-def _line_items_sum(
-    fields: dict[str, FieldResult], items: list[LineItem], tolerance: Decimal
-) -> RuleResult | None:
+def _line_items_sum(fields: dict[str, FieldResult], items: list[LineItem], tolerance: Decimal) -> RuleResult | None:
     net = amount_of(fields, "net_amount")
     if not items or net is None:
         return None

@@ -1,0 +1,89 @@
+"""The offline model backend: labels, patterns and layout cues over the text, no model at all.
+
+It returns exactly the claims a model would (typed, quoted, located), so the rest of claimflow
+cannot tell it from one, and it is honest about how sure each rule is: only strong rules
+(an explicit label and an unambiguous value, or amounts that add up) reach the auto-accept
+threshold of 0.8.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from runtime.backends.rules._claims import Finding, to_claims
+from runtime.backends.rules._classify import classify_pages
+from runtime.backends.rules._contract import effective_date, jurisdiction, parties, term
+from runtime.backends.rules._invoice import currency, due_date, invoice_number, issue_date
+from runtime.backends.rules._lines import split_lines
+from runtime.backends.rules._receipt import receipt_address, receipt_date, receipt_total, receipt_vendor
+from runtime.backends.rules._totals import invoice_totals
+from runtime.backends.rules._values import date_order
+from runtime.backends.rules._vendor import invoice_vendor
+from state.claims import ClassificationClaim, ExtractionClaim
+from state.fields import DocType
+
+__all__ = ["classify", "extract"]
+
+
+def classify(pages: Sequence[str]) -> ClassificationClaim:
+    """Claim the document type of `pages` (invoice, receipt, contract, or unknown).
+
+    Args:
+        pages: Page texts, masked, in order.
+
+    Returns:
+        The claimed type with a confidence and up to three quotes (title, telling words).
+    """
+    return classify_pages(pages)
+
+
+def _invoice(pages: Sequence[str]) -> list[Finding]:
+    lines = split_lines(pages)
+    order = date_order(pages)
+    totals = invoice_totals(lines)
+    issued = issue_date(lines, order)
+    total_span = next((f.span for f in totals if f.field == "total_amount"), None)
+    found = [
+        invoice_vendor(lines),
+        invoice_number(lines),
+        issued,
+        due_date(lines, order, issued.value if issued else None),
+        currency(lines, total_span),
+        *totals,
+    ]
+    return [f for f in found if f is not None]
+
+
+def _receipt(pages: Sequence[str]) -> list[Finding]:
+    lines = split_lines(pages)
+    vendor, vendor_line = receipt_vendor(lines)
+    total = receipt_total(lines)
+    found = [
+        vendor,
+        receipt_address(lines, vendor_line),
+        receipt_date(lines, date_order(pages)),
+        total,
+        currency(lines, total.span if total else None),
+    ]
+    return [f for f in found if f is not None]
+
+
+def _contract(pages: Sequence[str]) -> list[Finding]:
+    found = [*parties(pages), effective_date(pages), jurisdiction(pages), term(pages)]
+    return [f for f in found if f is not None]
+
+
+def extract(doc_type: DocType, pages: Sequence[str]) -> ExtractionClaim:
+    """Claim the fields of a document of a known type.
+
+    Args:
+        doc_type: The accepted document type.
+        pages: Page texts, masked, in order.
+
+    Returns:
+        One claim per field found, each quoting the text it was read from with its page and
+        offsets; fields the document does not state are left out.
+    """
+    rules = {"invoice": _invoice, "receipt": _receipt, "contract": _contract}
+    findings = rules[doc_type](pages)
+    return ExtractionClaim(fields=to_claims(doc_type, pages, findings))

@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from runtime.backends.rules._lines import Span, evidence
 from state.claims import FieldClaim
 from state.documents import SourceText
 from state.evidence import locate
 from state.fields import DocType, field_spec
 from state.normalize import check_value
-
-from runtime.backends.rules._lines import Span, evidence
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,11 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from state.normalize import currency_mentions
-
 from runtime.backends.rules._claims import Finding, best
 from runtime.backends.rules._labels import CURRENCY, DUE_DATE, GENERIC_DATE, INVOICE_NUMBER, ISSUE_DATE
 from runtime.backends.rules._lines import Line, Span, span_of
 from runtime.backends.rules._values import DateOrder, dates_in, identifier_after
+from state.normalize import currency_mentions
 
 _TITLE_NUMBER = re.compile(
     r"^(?:tax\s+)?(?:invoice|rechnung|facture|factura|fattura|factuur|fatura)\s*[#:]?\s*", re.IGNORECASE
@@ -21,8 +20,14 @@ _NOT_ISSUE = re.compile(
     r"|refers?|bezug|order|bestell\w*|commande|pedido|valid|gültig|expir\w*|print\w*|zeit|time)\b",
     re.IGNORECASE,
 )
+# "Date of the associated / original invoice" dates another document.
+_REFERENCED = re.compile(
+    r"\b(?:associ\w*|refer\w*|preceding|previous|original|ursprüngliche\w*|vorherige\w*|corrected|bezug\w*"
+    r"|pr[ée]c[ée]dente?|anterior|precedente)\b",
+    re.IGNORECASE,
+)
 _DATED_TITLE = re.compile(
-    r"\b(?:invoice|rechnung|facture|factura|fattura|factuur)\b[^\n]{0,40}?\b(?:vom|du|dated|del|of|van)\s+$",
+    r"\b(?:invoice|\w*rechnung|facture|factura|fattura|factuur)\b[^\n]{0,40}?\b(?:vom|du|dated|del|of|van)\s+$",
     re.IGNORECASE,
 )
 
@@ -33,7 +38,9 @@ def invoice_number(lines: Sequence[Line]) -> Finding | None:
     for line in lines:
         for m in INVOICE_NUMBER.finditer(line.text):
             if token := identifier_after(line.text, m.end()):
-                findings.append(Finding("invoice_number", line.text[token[0] : token[1]], 0.9, span_of(line, m.start(), token[1])))
+                findings.append(
+                    Finding("invoice_number", line.text[token[0] : token[1]], 0.9, span_of(line, m.start(), token[1]))
+                )
                 break
             nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
             if line.text[m.end() :].strip(" :#°") == "" and nxt and nxt.page == line.page and len(nxt.text) <= 30:
@@ -42,14 +49,18 @@ def invoice_number(lines: Sequence[Line]) -> Finding | None:
                     findings.append(Finding("invoice_number", nxt.text[token[0] : token[1]], 0.7, span))
         if title := _TITLE_NUMBER.match(line.text):
             if token := identifier_after(line.text, title.end()):
-                findings.append(Finding("invoice_number", line.text[token[0] : token[1]], 0.75, span_of(line, 0, token[1])))
+                findings.append(
+                    Finding("invoice_number", line.text[token[0] : token[1]], 0.75, span_of(line, 0, token[1]))
+                )
     chosen = best(findings)
     if chosen and len({f.value for f in findings if f.confidence >= chosen.confidence}) > 1:
         return Finding(chosen.field, chosen.value, chosen.confidence - 0.2, chosen.span)
     return chosen
 
 
-def _date_after(field: str, line: Line, lines: Sequence[Line], at: int, order: DateOrder | None, top: float) -> Finding | None:
+def _date_after(
+    field: str, line: Line, lines: Sequence[Line], at: int, order: DateOrder | None, top: float
+) -> Finding | None:
     found = [d for d in dates_in(line.text, order) if d.start >= at]
     if found:
         d = found[0]
@@ -66,17 +77,15 @@ def _date_after(field: str, line: Line, lines: Sequence[Line], at: int, order: D
     return Finding(field, d.iso, confidence, Span(line.page, line.start + at, nxt.start + d.end))
 
 
-def _label_start(line: Line, m: re.Match[str]) -> int:
-    return m.start()
-
-
 def issue_date(lines: Sequence[Line], order: DateOrder | None) -> Finding | None:
     """The date the invoice was issued."""
     findings: list[Finding] = []
     for line in lines:
+        if _REFERENCED.search(line.text):
+            continue
         if m := ISSUE_DATE.search(line.text):
             top = 0.7 if m.group().lower() == "dated" else 0.92
-            if found := _date_after("issue_date", line, lines, _label_start(line, m), order, top):
+            if found := _date_after("issue_date", line, lines, m.start(), order, top):
                 findings.append(found)
         elif (m := GENERIC_DATE.match(line.text)) and not _NOT_ISSUE.search(line.text):
             if found := _date_after("issue_date", line, lines, m.start(), order, 0.78):
@@ -100,20 +109,41 @@ def due_date(lines: Sequence[Line], order: DateOrder | None, issued: str | None)
     return chosen
 
 
+def _prices(text: str, start: int, end: int) -> bool:
+    # A code counts only where it prices something: "Sdn Bhd" is a company, not Bahraini dinars.
+    return bool(
+        re.search(r"\d[\s.:]{0,2}$", text[:start])
+        or re.match(r"[\s.:]{0,2}-?\d", text[end:])
+        or re.search(r"\(\s*$", text[:start])
+        and re.match(r"\s*\)", text[end:])
+        or re.search(r"\b(?:in|en|amounts?|betr[äa]ge|montants?|importes?)\s*$", text[:start], re.IGNORECASE)
+    )
+
+
+def _holds(line: Line, span: Span | None) -> bool:
+    return span is not None and line.page == span.page and line.start <= span.start <= line.end
+
+
 def currency(lines: Sequence[Line], total_span: Span | None) -> Finding | None:
     """The invoice currency: a labelled code, else the one code the amounts are printed with."""
     counts: Counter[str] = Counter()
     first: dict[str, Finding] = {}
     for line in lines:
         mentions = currency_mentions(line.text)
-        if CURRENCY.search(line.text) and mentions:
-            code, _, end = mentions[0]
-            return Finding("currency", code, 0.95, span_of(line, 0, end))
+        label = CURRENCY.search(line.text)
+        after = [mention for mention in mentions if label and mention[1] >= label.start()]
+        if label and after:
+            code, _, end = after[0]
+            return Finding("currency", code, 0.95, span_of(line, label.start(), end))
         for code, start, end in mentions:
+            if not _prices(line.text, start, end):
+                continue
             counts[code] += 1
-            on_total = total_span is not None and line.page == total_span.page and line.start <= total_span.start <= line.end
+            on_total = _holds(line, total_span)
             if code not in first or on_total:
-                first[code] = Finding("currency", code, 0.0, span_of(line, start, end) if not on_total else span_of(line, 0, len(line.text)))
+                # Quote the total's line when it carries the currency: it shows what the code prices.
+                span = span_of(line, 0, len(line.text)) if on_total else span_of(line, start, end)
+                first[code] = Finding("currency", code, 0.0, span)
     if not counts:
         return None
     code, n = counts.most_common(1)[0]

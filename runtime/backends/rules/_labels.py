@@ -100,6 +100,7 @@ def amount_role(label: str) -> AmountRole | None:
 
 RECEIPT_TOTAL = _rx(
     r"\b(?:grand\s*total|total\s+(?:amount|amt|sales|rm|payable|due|incl|inclusive|after|to\s+pay|rounded|ttc|eur)"
-    r"|net\s+total|nett\s+total|amount\s+due|total|jumlah|summe|gesamt|zu\s+zahlen|montant|importe|totale|totaal)\b"
+    r"|net\s+total|nett\s+total|amount\s+due|total|t[o0]ta[l1]|jumlah|summe|gesamt|zu\s+zahlen|montant|importe|totale"
+    r"|totaal)\b"
 )
-"""Labels a receipt may print before the amount paid."""
+"""Labels a receipt may print before the amount paid ("T0TAL": OCR reads O as 0)."""

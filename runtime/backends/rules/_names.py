@@ -12,9 +12,7 @@ _LONG_FORMS = (
 )
 # Two-letter forms are ordinary words in some languages ("se", "ab"): only their capitals count.
 _SHORT_FORMS = r"AG|KG|OHG|UG|SE|SA|SAS|SL|SLU|NV|BV|AB|AS|ASA|Oy|LP|eG|VOF|SNC"
-LEGAL_FORM = re.compile(
-    r"(?<![\w&])(?:(?i:" + _LONG_FORMS + r")|(?:" + _SHORT_FORMS + r"))(?![\w&])"
-)
+LEGAL_FORM = re.compile(r"(?<![\w&])(?:(?i:" + _LONG_FORMS + r")|(?:" + _SHORT_FORMS + r"))(?![\w&])")
 """A legal form that ends or sits in a company name (GmbH, Ltd, S.A., Sdn Bhd, ...)."""
 
 TRADE_WORD = re.compile(

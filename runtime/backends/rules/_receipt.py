@@ -10,13 +10,12 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from state.normalize import format_amount
-
 from runtime.backends.rules._claims import Finding
 from runtime.backends.rules._labels import RECEIPT_TOTAL
 from runtime.backends.rules._lines import Line, Span, span_of
 from runtime.backends.rules._names import TRADE_WORD, has_legal_form, looks_like_name, strip_registration
 from runtime.backends.rules._values import DateOrder, dates_in, last_money
+from state.normalize import format_amount
 
 _HEADER_WORDS = re.compile(
     r"^(?:tax\s+invoice|invoice|receipt|official\s+receipt|cash\s+(?:sale|bill|receipt)|simplified\s+tax\s+invoice"
@@ -24,8 +23,9 @@ _HEADER_WORDS = re.compile(
     re.IGNORECASE,
 )
 _ADDRESS_STOP = re.compile(
-    r"\b(?:tel|fax|phone|telefon|h/?p|mobile|gst|sst|vat|ust|tax|reg|roc|co\.?\s*no|company\s+no|business"
-    r"|invoice|receipt|date|cashier|e-?mail|www|website|open|hours)\b|\[[A-Z]+_\d+\]|@",
+    r"\b(?:tel\w*|fax|phone|telefon|h/?p|mobile|gst|sst|vat|ust|tax|reg|roc|co\.?\s*no|company\s+no|business"
+    r"|invoice|receipt|date|cashier|e-?mail|www|website|open|hours|bill|order|table|pay|carry|site)\b"
+    r"|\[[A-Z]+_\d+\]|@|^[\d\s()+/-]{7,}$",
     re.IGNORECASE,
 )
 _NOT_TOTAL = re.compile(
@@ -42,13 +42,43 @@ _STRONG_TOTAL = re.compile(
 )
 
 
+_STREET = re.compile(
+    r"\b(?:jalan|jln|jl|lorong|taman|tmn|lot|no\b\.?|street|st\.|road|rd\.?|avenue|ave\.?|lane|blvd|boulevard|drive"
+    r"|stra(?:ss|ß)e|str\.|weg|platz|gasse|rue|avenue|calle|avenida|via|piazza|straat|laan|plein|unit|suite|floor|flr)\b",
+    re.IGNORECASE,
+)
+_REGISTRATION = re.compile(r"^[(\[]?[^a-z]*\d[\w\s.:/-]*[)\]]?$|^[(\[].*[)\]]$")
+
+
+def _address_start(text: str) -> bool:
+    # A street line: a number with a comma, or a street word, and not a phone or tax line.
+    has_street = bool(_STREET.search(text)) or bool(re.match(r"^\d+[A-Z]?\s*[,-]", text))
+    letters = sum(ch.isalpha() for ch in text)
+    return has_street and letters >= 3 and bool(re.search(r"\d", text)) and not _ADDRESS_STOP.search(text)
+
+
+def _name_above(lines: Sequence[Line], at: int) -> Line | None:
+    for line in reversed(lines[max(0, at - 4) : at]):
+        if _REGISTRATION.match(line.text) or dates_in(line.text, None) or _HEADER_WORDS.match(line.text):
+            continue  # a registration number or timestamp printed between the name and the street
+        return line if looks_like_name(strip_registration(line.text)) else None
+    return None
+
+
 def receipt_vendor(lines: Sequence[Line]) -> tuple[Finding | None, Line | None]:
-    """The shop's name: a company-like line among the first few, and the line it was read from."""
+    """The shop's name: the name line above the street address, else a company-like line on top."""
     top = [line for line in lines[:8] if not _HEADER_WORDS.match(line.text)]
+    street = next((line for line in lines[:12] if _address_start(line.text)), None)
+    above = _name_above(lines, street.index) if street else None
+    if above is not None:
+        name = strip_registration(above.text)
+        company = has_legal_form(name) or bool(TRADE_WORD.search(name))
+        confidence = 0.85 if company and above.index <= 3 else 0.72
+        return Finding("vendor_name", name, confidence, span_of(above, 0, len(above.text))), above
     for rank, line in enumerate(top[:6]):
         name = strip_registration(line.text)
         if looks_like_name(name) and (has_legal_form(name) or TRADE_WORD.search(name)):
-            confidence = (0.82 if has_legal_form(name) else 0.72) - 0.05 * rank
+            confidence = (0.78 if has_legal_form(name) else 0.7) - 0.05 * rank
             return Finding("vendor_name", name, confidence, span_of(line, 0, len(line.text))), line
     for line in top[:2]:
         name = strip_registration(line.text)
@@ -58,21 +88,30 @@ def receipt_vendor(lines: Sequence[Line]) -> tuple[Finding | None, Line | None]:
 
 
 def receipt_address(lines: Sequence[Line], vendor_line: Line | None) -> Finding | None:
-    """The lines between the shop's name and its phone/tax numbers, when they read as an address."""
+    """The street lines after the shop's name, up to its phone or tax numbers."""
     if vendor_line is None:
         return None
     block: list[Line] = []
-    for line in lines[vendor_line.index + 1 : vendor_line.index + 7]:
+    stopped = False
+    for line in lines[vendor_line.index + 1 : vendor_line.index + 9]:
+        if not block:
+            if _address_start(line.text):
+                block.append(line)
+            elif line.index - vendor_line.index > 3:
+                break
+            continue
         if line.page != vendor_line.page or _ADDRESS_STOP.search(line.text) or dates_in(line.text, None):
+            stopped = True
             break
-        if not block and re.fullmatch(r"[(\[]?[\w\s.:-]*\d[\w\s.-]*[)\]]?", line.text) and "(" in line.text:
-            continue  # the company's registration number printed under its name
+        if len(block) >= 5 or _HEADER_WORDS.match(line.text) or re.search(r"\d[.,]\d{2}\b", line.text):
+            break
         block.append(line)
-    if not block or not any(re.search(r"\d", line.text) for line in block):
+    if not block:
         return None
     value = " ".join(line.text for line in block)
     postcode = any(re.search(r"(?<!\d)\d{4,6}(?!\d)", line.text) for line in block)
-    confidence = 0.75 if postcode and 2 <= len(block) <= 5 else 0.55
+    # Where an address ends is a guess unless a phone or tax line closes it.
+    confidence = 0.8 if postcode and stopped and 2 <= len(block) <= 4 else 0.6
     return Finding("vendor_address", value, confidence, Span(block[0].page, block[0].start, block[-1].end))
 
 

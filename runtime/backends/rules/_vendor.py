@@ -56,7 +56,7 @@ def _labelled(lines: Sequence[Line]) -> Finding | None:
 def _sender_line(lines: Sequence[Line]) -> Finding | None:
     for line in [ln for ln in lines if ln.page == 1][:12]:
         parts = _SENDER_SEP.split(line.text)
-        if len(parts) < 3 or not any(re.search(r"\d{4,5}", part) for part in parts[1:]):
+        if len(parts) < 3 or not any(re.search(r"\d", part) for part in parts[1:]):
             continue
         name = parts[0].strip()
         if not looks_like_name(name) or _BUYER.search(name):

@@ -1,0 +1,159 @@
+"""Document type from titles and vocabulary, with confidence from how clearly one type wins."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from runtime.backends.rules._lines import Line, evidence, span_of, split_lines
+from state.claims import ClassificationClaim
+from state.evidence import ClaimedEvidence
+from state.fields import DocType
+
+
+def _rx(words: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + words + r")\b", re.IGNORECASE)
+
+
+_TITLES: dict[DocType, re.Pattern[str]] = {
+    "invoice": _rx(
+        r"(?:tax\s+|commercial\s+|pro[\s-]?forma\s+)?invoice|\w*rechnung|facture|factura|fattura|factuur|fatura"
+        r"|faktura|credit\s+note|gutschrift"
+    ),
+    "receipt": _rx(
+        r"receipt|official\s+receipt|cash\s+(?:sale|bill|receipt)|kassenbon|kassenbeleg|quittung|ticket\s+de\s+caisse"
+        r"|re[çc]u|recibo|ricevuta|scontrino|kassabon|bon|sales\s+slip|simplified\s+tax\s+invoice"
+    ),
+    "contract": _rx(
+        r"(?:[\w-]+\s+)?agreement|contract|vertrag|vereinbarung|contrat|contrato|contratto|overeenkomst"
+        r"|covenant|memorandum\s+of\s+understanding|terms\s+and\s+conditions"
+    ),
+}
+_CUES: dict[DocType, tuple[re.Pattern[str], ...]] = {
+    "invoice": tuple(
+        _rx(words)
+        for words in (
+            r"invoice\s+(?:number|no|date|#)|rechnungs(?:nummer|datum)|num[ée]ro\s+de\s+facture|facture\s+n",
+            r"due\s+date|payment\s+due|f[äa]llig\w*|zahlungsziel|[ée]ch[ée]ance|vencimiento|scadenza|vervaldatum",
+            r"payment\s+terms|zahlungsbedingungen|conditions\s+de\s+paiement|condiciones\s+de\s+pago",
+            r"bill\s+to|invoice\s+to|rechnungsempf[äa]nger|adresse\s+de\s+facturation|k[äa]ufer|buyer",
+            r"vat\s+(?:id|no|reg\w*|number)|ust-?id\w*|tva\s+intra\w*|n°\s*tva|nif|cif|partita\s+iva|btw-?nummer",
+            r"net(?:to)?\s*(?:amount|total|betrag)|nettobetrag|total\s+ht|ttc|subtotal|zwischensumme|base\s+imponible",
+            r"unit\s+price|einzelpreis|prix\s+unitaire|precio\s+unitario|prezzo\s+unitario|quantity|menge",
+            r"iban|bic|swift|bank\s+(?:details|account)|bankverbindung",
+            r"purchase\s+order|order\s+(?:number|no)|bestellnummer|bon\s+de\s+commande|customer\s+(?:number|no)"
+            r"|kundennummer",
+            r"mwst|umsatzsteuer|vat|tva|iva|btw",
+        )
+    ),
+    "receipt": tuple(
+        _rx(words)
+        for words in (
+            r"cashier\w*|kasse|caissier|cajero|server|counter|terminal|pos|operator|served\s+by",
+            r"change|kembali|r[üu]ckgeld|rendu|cambio",
+            r"cash|tunai|bar|esp[eè]ces|efectivo|contanti|tendered",
+            r"thank\s+y[o0]u|terima\s+kasih|vielen\s+dank|merci|gracias|grazie|please\s+come\s+again",
+            r"rounding|round\s+adj\w*",
+            r"item\s+count|total\s+qty|qty|pax|table",
+            r"goods\s+sold\s+are\s+not|no\s+refund|exchange\s+within",
+            r"visa|mastercard|debit|credit\s+card|card\s+no|approval\s+code",
+            # A point-of-sale timestamp: a date and a time of day on one line.
+            r"\d{1,2}[./-]\d{1,2}[./-]\d{2,4},?\s+\d{1,2}:\d{2}",
+            r"bill\s*(?:no|#)|receipt\s*(?:no|#)|trans(?:action)?\s*(?:no|#|id)|table\s*(?:no|#)|member\w*",
+        )
+    ),
+    "contract": tuple(
+        _rx(words)
+        for words in (
+            r"whereas|now,?\s+therefore",
+            r"hereby\s+agree|agree\s+as\s+follows|parties\s+agree|the\s+parties\s+hereto",
+            r"governing\s+law|governed\s+by|laws\s+of\s+the\s+state",
+            r"confidential\s+information|non-?disclosure|proprietary\s+information",
+            r"in\s+witness\s+whereof|duly\s+authorized|signature",
+            r"by\s+and\s+between|entered\s+into|hereinafter",
+            r"terminat\w+|term\s+of\s+this",
+            r"shall\s+(?:not\s+)?(?:be|have|remain|keep|use|disclose)",
+            r"indemnif\w+|liabilit\w+|breach|remedies|injunctive",
+        )
+    ),
+}
+_NOT_TITLE = re.compile(r"^(?:re|subject|betreff|objet|asunto|oggetto)\s*:", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    line: Line
+    start: int
+    end: int
+
+
+_LABEL_AFTER = re.compile(r"\s*(?:no\b|number|nr\b|n°|#|date|datum|:)", re.IGNORECASE)
+_GST_TITLE = re.compile(r"^\W*tax\s+invoice\W*$", re.IGNORECASE)
+
+
+def _title(lines: Sequence[Line], pattern: re.Pattern[str]) -> _Hit | None:
+    for line in lines[:30]:
+        m = pattern.search(line.text)
+        # "Invoice No: 123" is a label, not a title; a title stands (nearly) alone on its line.
+        if m and len(line.text.split()) <= 6 and not _NOT_TITLE.match(line.text):
+            if not _LABEL_AFTER.match(line.text, m.end()):
+                return _Hit(line, m.start(), m.end())
+    return None
+
+
+def _cues(lines: Sequence[Line], patterns: Sequence[re.Pattern[str]]) -> list[_Hit]:
+    hits: list[_Hit] = []
+    for pattern in patterns:
+        hit = next((_Hit(line, m.start(), m.end()) for line in lines for m in [pattern.search(line.text)] if m), None)
+        if hit:
+            hits.append(hit)
+    return hits
+
+
+def _shape_bonus(pages: Sequence[str], lines: Sequence[Line]) -> dict[DocType, float]:
+    text = "\n".join(pages)
+    words = max(1, len(text.split()))
+    amounts = len(re.findall(r"\d[.,]\d{2}\b", text))
+    long_lines = sum(len(line.text) > 90 for line in lines)
+    return {
+        # Receipts are short lists of prices; contracts are long prose; invoices sit between.
+        "receipt": 2.0 if words < 400 and amounts >= 3 else 0.0,
+        "contract": 1.5 if words > 800 and long_lines > len(lines) * 0.4 and amounts < words / 100 else 0.0,
+        "invoice": 1.0 if amounts >= 3 and len(pages) <= 8 else 0.0,
+    }
+
+
+def classify_pages(pages: Sequence[str]) -> ClassificationClaim:
+    """Score each type on its title, its vocabulary and the document's shape; pick the clear winner."""
+    lines = split_lines(pages)
+    shape = _shape_bonus(pages, lines)
+    scores: dict[DocType, float] = {}
+    proof: dict[DocType, list[_Hit]] = {}
+    for doc_type, cues in _CUES.items():
+        title = _title(lines, _TITLES[doc_type])
+        hits = _cues(lines, cues)
+        weight = 3.0
+        if title and doc_type == "invoice" and _GST_TITLE.match(title.line.text) and shape["receipt"]:
+            # In GST countries a till slip is titled "Tax Invoice": on a short priced list it says little.
+            weight = 1.5
+        scores[doc_type] = (weight if title else 0.0) + len(hits) + shape[doc_type]
+        proof[doc_type] = ([title] if title else []) + hits
+    ranked = sorted(scores, key=lambda t: -scores[t])
+    top, runner_up = ranked[0], ranked[1]
+    score, margin = scores[top], scores[top] - scores[runner_up]
+    if score < 3.5 or margin < 1.0:
+        return ClassificationClaim(doc_type="unknown", confidence=0.75 if score < 2.5 else 0.55, evidence=[])
+    confidence = min(0.97, 0.45 + 0.05 * score + 0.06 * min(margin, 5.0))
+    quotes = [q for hit in proof[top][:3] if (q := evidence(pages, span_of(hit.line, hit.start, hit.end)))]
+    return ClassificationClaim(doc_type=top, confidence=round(confidence, 2), evidence=_unique(quotes))
+
+
+def _unique(quotes: list[ClaimedEvidence]) -> list[ClaimedEvidence]:
+    seen: set[str] = set()
+    out = []
+    for quote in quotes:
+        if quote.quote.casefold() not in seen:
+            seen.add(quote.quote.casefold())
+            out.append(quote)
+    return out

@@ -1,0 +1,255 @@
+"""The engine: intake, and `advance`, the only code that invokes the graph.
+
+A run's LangGraph thread id is its run id. Around every invoke the engine holds the run's lease
+in the registry (one process at a time), checks the workflow version, streams the steps' events
+into the events table, and records where the run stands.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.graph.state import CompiledStateGraph
+from langgraph.types import Command
+
+from graphs import WORKFLOW_NAME, build_documents_workflow
+from nodes.ports import ModelGateway, Parser, WorkflowContext
+from runtime.checkpoint import sqlite_checkpointer
+from runtime.gateway import make_gateway
+from runtime.ingest import IngestLimits, sniff_media_type
+from runtime.parsing import IngestParser
+from runtime.registry import Registry, RunBusyError, RunRow, process_owner
+from runtime.settings import Settings
+from runtime.store import FileDocumentStore
+from runtime.version import check_version, workflow_version
+from state.apply import decision_errors
+from state.documents import DocumentRef
+from state.errors import InvalidDecisionError
+from state.events import event
+from state.review import ReviewDecision, ReviewRequest
+from state.workflow import WorkflowState
+
+REGISTRY_FILE = "claimflow.db"
+CHECKPOINT_FILE = "checkpoints.db"
+BLOB_DIR = "blobs"
+
+OUTCOME_STATUS = {"completed": "completed", "failed": "failed", "rejected": "rejected"}
+
+
+@dataclass(frozen=True)
+class PendingReview:
+    """A paused run's open review: the interrupt to answer and what it asks."""
+
+    interrupt_id: str
+    request: ReviewRequest
+
+
+class Engine:
+    """Processes documents through the documents workflow over one data directory."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        registry: Registry,
+        store: FileDocumentStore,
+        graph: CompiledStateGraph[Any, Any, Any, Any],
+        context: WorkflowContext,
+        limits: IngestLimits,
+    ) -> None:
+        self.settings = settings
+        self.registry = registry
+        self.store = store
+        self.graph = graph
+        self.context = context
+        self.limits = limits
+        self.version = workflow_version(graph)
+        self.owner = process_owner()
+
+    # intake -------------------------------------------------------------------------------
+    def submit(self, path: Path) -> RunRow:
+        """Store a document and register its run; an oversized file fails here, before it is read."""
+        run_id = uuid.uuid4().hex
+        size = path.stat().st_size
+        if size > self.limits.max_bytes:
+            ref = DocumentRef(document_id="0" * 64, filename=path.name, media_type="unknown", size=size)
+            row = self._create(run_id, ref)
+            reason = f"{path.name} is {size / 1e6:.1f} MB, over the {self.limits.max_bytes / 1e6:.1f} MB limit"
+            self.registry.append_events(run_id, [event("run.failed", "intake", reason=reason)])
+            self.registry.release(run_id, owner=self.owner, status="failed", error=reason)
+            return self.registry.get_run(row.run_id)
+        data = path.read_bytes()
+        ref = self.store.save_document(data, path.name, sniff_media_type(data, path.name))
+        return self._create(run_id, ref)
+
+    def _create(self, run_id: str, ref: DocumentRef) -> RunRow:
+        row = self.registry.create_run(
+            run_id=run_id,
+            document=ref,
+            workflow=WORKFLOW_NAME,
+            workflow_version=self.version,
+            model=self.context.gateway.name,
+        )
+        self.registry.append_events(
+            run_id,
+            [
+                event(
+                    "run.started",
+                    "intake",
+                    document_id=ref.document_id,
+                    filename=ref.filename,
+                    media_type=ref.media_type,
+                    size=ref.size,
+                    workflow=WORKFLOW_NAME,
+                    workflow_version=self.version,
+                    model=self.context.gateway.name,
+                    policy=self.settings.policy.model_dump(mode="json"),
+                )
+            ],
+        )
+        return row
+
+    # reading ------------------------------------------------------------------------------
+    def _config(self, run_id: str) -> RunnableConfig:
+        return {"configurable": {"thread_id": run_id}}
+
+    async def state(self, run_id: str) -> WorkflowState | None:
+        """The run's latest checkpointed state, or None before its first step."""
+        snapshot = await self.graph.aget_state(self._config(run_id))
+        return WorkflowState.model_validate(snapshot.values) if snapshot.values else None
+
+    async def pending_review(self, run_id: str) -> PendingReview | None:
+        """The open review of a paused run."""
+        snapshot = await self.graph.aget_state(self._config(run_id))
+        for interrupt in snapshot.interrupts:
+            return PendingReview(interrupt.id, ReviewRequest.model_validate(interrupt.value))
+        return None
+
+    # advancing ----------------------------------------------------------------------------
+    async def start(self, run_id: str) -> RunRow:
+        """Run a queued run (or continue an interrupted one) until it finishes or pauses."""
+        row = self.registry.get_run(run_id)
+        if row.status not in ("queued", "running"):
+            return row
+        check_version(row.run_id, row.workflow_version, self.version)
+        self.registry.claim(row.run_id, owner=self.owner, allowed=("queued", "running"), status="running")
+        snapshot = await self.graph.aget_state(self._config(row.run_id))
+        payload: WorkflowState | None = None
+        if not snapshot.values:
+            document = self.registry.document_of(row)
+            payload = WorkflowState(run_id=row.run_id, document=document, policy=self.settings.policy)
+        return await self._advance(row.run_id, payload)
+
+    async def decide(self, run_id: str, decision: ReviewDecision) -> RunRow:
+        """Apply a review decision and resume the run; an invalid or stale decision leaves it paused."""
+        row = self.registry.get_run(run_id)
+        check_version(row.run_id, row.workflow_version, self.version)
+        if row.status != "needs_review":
+            raise RunBusyError(f"run {row.run_id} is {row.status}, not waiting for review")
+        pending = await self.pending_review(row.run_id)
+        if pending is None:
+            raise RunBusyError(f"run {row.run_id} has no open review")
+        decision_json = decision.model_dump_json()
+        errors = decision_errors(pending.request, decision)
+        if errors:
+            message = "; ".join(errors)
+            self.registry.record_decision(
+                row.run_id, pending.interrupt_id, decision.reviewer, decision_json, "refused", message
+            )
+            raise InvalidDecisionError(f"decision refused, run {row.run_id} stays paused: {message}")
+        # The claim is the lock: of two concurrent decisions exactly one moves the run to resuming.
+        self.registry.claim(
+            row.run_id,
+            owner=self.owner,
+            allowed=("needs_review",),
+            status="resuming",
+            interrupt_id=pending.interrupt_id,
+        )
+        self.registry.record_decision(row.run_id, pending.interrupt_id, decision.reviewer, decision_json, "applied")
+        resume = Command(resume={pending.interrupt_id: decision.model_dump(mode="json")})
+        return await self._advance(row.run_id, resume)
+
+    async def _advance(self, run_id: str, payload: WorkflowState | Command[Any] | None) -> RunRow:
+        config = self._config(run_id)
+        try:
+            async for chunk in self.graph.astream(
+                payload, config, context=self.context, stream_mode="updates", durability="sync"
+            ):
+                for update in chunk.values():
+                    if isinstance(update, dict) and update.get("events"):
+                        self.registry.append_events(run_id, update["events"])
+        except InvalidDecisionError as error:
+            self.registry.release(
+                run_id,
+                owner=self.owner,
+                status="needs_review",
+                interrupt_id=_pending_id(await self.graph.aget_state(config)),
+            )
+            raise InvalidDecisionError(f"decision refused, run {run_id} stays paused: {error}") from error
+        except Exception as error:  # noqa: BLE001 - any other failure fails this document, not the batch
+            reason = f"{type(error).__name__}: {error}"
+            self.registry.append_events(run_id, [event("run.failed", "engine", reason=reason)])
+            self.registry.release(run_id, owner=self.owner, status="failed", error=reason)
+            return self.registry.get_run(run_id)
+        return await self._settle(run_id)
+
+    async def _settle(self, run_id: str) -> RunRow:
+        snapshot = await self.graph.aget_state(self._config(run_id))
+        state = WorkflowState.model_validate(snapshot.values)
+        # Events are in the checkpoint too: re-append any the stream did not deliver (ids make it idempotent).
+        self.registry.append_events(run_id, state.events)
+        interrupt_id = _pending_id(snapshot)
+        status = "needs_review" if interrupt_id else OUTCOME_STATUS.get(state.outcome, "running")
+        if status == "completed" and state.doc_type == "invoice":
+            vendor, number = state.fields.get("vendor_name"), state.fields.get("invoice_number")
+            if vendor and number and isinstance(vendor.value, str) and isinstance(number.value, str):
+                self.registry.register_invoice(run_id, vendor.value, number.value)
+        self.registry.release(
+            run_id,
+            owner=self.owner,
+            status=status,
+            doc_type=state.classification.doc_type if state.classification else None,
+            interrupt_id=interrupt_id,
+            error=state.error if status in ("failed", "rejected") else None,
+        )
+        return self.registry.get_run(run_id)
+
+
+def _pending_id(snapshot: Any) -> str | None:
+    interrupts = getattr(snapshot, "interrupts", ())
+    return interrupts[0].id if interrupts else None
+
+
+@asynccontextmanager
+async def open_engine(
+    settings: Settings,
+    *,
+    gateway: ModelGateway | None = None,
+    parser: Parser | None = None,
+    today: date | None = None,
+    limits: IngestLimits | None = None,
+) -> AsyncIterator[Engine]:
+    """Open the data directory (registry, blobs, checkpoints) and yield a ready engine."""
+    limits = limits or IngestLimits()
+    async with AsyncExitStack() as stack:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        registry = Registry(settings.data_dir / REGISTRY_FILE)
+        stack.callback(registry.close)
+        store = FileDocumentStore(settings.data_dir / BLOB_DIR)
+        saver = await stack.enter_async_context(sqlite_checkpointer(settings.data_dir / CHECKPOINT_FILE))
+        graph = build_documents_workflow().compile(checkpointer=saver)
+        context = WorkflowContext(
+            gateway=gateway or make_gateway(settings.model),
+            store=store,
+            parser=parser or IngestParser(limits),
+            invoices=registry,
+            today=(lambda: today) if today else date.today,
+        )
+        engine = Engine(settings, registry, store, graph, context, limits)
+        yield engine

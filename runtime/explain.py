@@ -1,0 +1,76 @@
+"""`claimflow explain`: why each field has its value, told from the stored claims, rules and review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from state.fields import fields_of
+from state.outcomes import ClaimOutcome
+from state.workflow import WorkflowState
+
+
+def _claim_lines(claim: ClaimOutcome, models: dict[str, str]) -> list[str]:
+    verdict = "ACCEPTED" if claim.accepted else "REJECTED"
+    where = ""
+    if claim.evidence:
+        e = claim.evidence
+        where = f" quote {e.quote!r} on page {e.page} [{e.start}:{e.end}]"
+    confidence = f", confidence {claim.confidence:.2f}" if claim.confidence is not None else ""
+    lines = [f"    claim {claim.claim_id} by {models.get(claim.step, claim.step)}{confidence}: {claim.value!r}{where}"]
+    return lines + [f"      {verdict}: {reason}" for reason in claim.reasons]
+
+
+def _field_lines(state: WorkflowState, models: dict[str, str]) -> list[str]:
+    doc_type = state.doc_type
+    if doc_type is None:
+        return []
+    out = ["fields:"]
+    for spec in fields_of(doc_type):
+        result = state.fields.get(spec.name)
+        if result is None:
+            out.append(f"  {spec.name}: missing (never extracted)")
+            continue
+        out.append(f"  {spec.name} = {result.value!r} [{result.status}] decided by {result.decided_by}")
+        for claim in state.claims:
+            if claim.field == spec.name:
+                out += _claim_lines(claim, models)
+        if result.status == "edited":
+            out += [f"    REVIEW: {reason}" for reason in result.reasons]
+        out += [
+            f"    rule {rule.rule}: {'passed' if rule.passed else 'FAILED'} - {rule.message}"
+            for rule in state.rule_results
+            if spec.name in rule.fields
+        ]
+    return out
+
+
+def _review_lines(state: WorkflowState, events: list[dict[str, Any]]) -> list[str]:
+    out: list[str] = []
+    if state.review_reasons:
+        out.append("sent to review because:")
+        out += [f"  {r.code}: {r.message}" for r in state.review_reasons]
+    for item in events:
+        if item["type"] == "review.decided":
+            data = item["data"]
+            detail = data.get("reason") or data.get("comment") or ""
+            line = f"review: {data.get('reviewer')} chose {data.get('action')} at {item['at']}"
+            out.append(line + (f" - {detail}" if detail else ""))
+    return out
+
+
+def explain(state: WorkflowState, events: list[dict[str, Any]]) -> str:
+    """A plain-text account of the run: type, route, every field's claims and checks, and review."""
+    models = {
+        item["step"]: f"{item['data'].get('model')} ({item['data'].get('prompt')})"
+        for item in events
+        if item["type"] == "model.called"
+    }
+    out = [f"run {state.run_id}: {state.document.filename} (document {state.document.document_id[:12]})"]
+    out.append(f"outcome: {state.outcome}" + (f" ({state.error})" if state.error else ""))
+    if state.classification:
+        c = state.classification
+        out.append(f"type: {c.doc_type} at confidence {c.confidence:.2f}, {'accepted' if c.accepted else 'rejected'}")
+        out += [f"  {reason}" for reason in c.reasons]
+    out.append("route:")
+    out += [f"  {d.router} -> {d.target} (rule {d.rule}{': ' + d.detail if d.detail else ''})" for d in state.routes]
+    return "\n".join(out + _field_lines(state, models) + _review_lines(state, events))

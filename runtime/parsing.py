@@ -1,0 +1,23 @@
+"""The parser nodes use: runtime.ingest behind the node-facing Parser protocol."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nodes.ports import DocumentUnreadableError
+from runtime.ingest import IngestError, IngestLimits, parse_document
+
+
+@dataclass(frozen=True)
+class IngestParser:
+    """Parses with runtime.ingest; every ingestion error becomes a per-document failure reason."""
+
+    limits: IngestLimits = IngestLimits()
+
+    def __call__(self, data: bytes, filename: str) -> tuple[tuple[str, ...], str]:
+        """Return (pages, method) or raise DocumentUnreadableError with the reason."""
+        try:
+            parsed = parse_document(data, filename, self.limits)
+        except IngestError as error:
+            raise DocumentUnreadableError(str(error)) from error
+        return parsed.pages, parsed.method

@@ -1,0 +1,106 @@
+import pytest
+from _rules_docs import INVOICE_DE, INVOICE_EN, INVOICE_FR
+
+from runtime.backends import rules
+from state.claims import ExtractionClaim
+
+
+def values(claim: ExtractionClaim) -> dict[str, str]:
+    return {f.field: f.value for f in claim.fields}
+
+
+def confidence(claim: ExtractionClaim, name: str) -> float:
+    return next(f.confidence for f in claim.fields if f.field == name)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            INVOICE_EN,
+            {
+                "vendor_name": "Northwind Widgets Ltd", "invoice_number": "NW-2024-0117",
+                "issue_date": "2024-03-05", "due_date": "2024-04-04", "currency": "GBP",
+                "net_amount": "150.00", "tax_amount": "30.00", "total_amount": "180.00",
+            },
+        ),
+        (
+            INVOICE_DE,
+            {
+                "vendor_name": "Bergmann Werkzeuge GmbH", "invoice_number": "RE-88/2023",
+                "issue_date": "2023-11-14", "due_date": "2023-11-28", "currency": "EUR",
+                "net_amount": "1108.70", "tax_amount": "210.65", "total_amount": "1319.35",
+            },
+        ),
+        (
+            INVOICE_FR,
+            {
+                "vendor_name": "Atelier Dupont SARL", "invoice_number": "F-2022-0456",
+                "issue_date": "2022-02-15", "due_date": "2022-03-17", "currency": "EUR",
+                "net_amount": "400.00", "tax_amount": "80.00", "total_amount": "480.00",
+            },
+        ),
+    ],
+)  # fmt: skip
+def test_reads_invoices_in_several_languages(text: str, expected: dict[str, str]) -> None:
+    assert values(rules.extract("invoice", [text])) == expected
+
+
+def test_amounts_that_add_up_are_auto_accepted() -> None:
+    claim = rules.extract("invoice", [INVOICE_DE])
+    for name in ("net_amount", "tax_amount", "total_amount"):
+        assert confidence(claim, name) >= 0.8
+
+
+def test_total_without_arithmetic_stays_below_auto_accept() -> None:
+    text = "Invoice\nInvoice No: 5\nTotal: 99.10 EUR\n"
+    claim = rules.extract("invoice", [text])
+    assert values(claim)["total_amount"] == "99.10"
+    assert confidence(claim, "total_amount") < 0.8
+    assert "net_amount" not in values(claim)
+
+
+def test_arithmetic_picks_the_tax_among_amounts_on_one_line() -> None:
+    text = "Rechnung Nr. 4711\nNettobetrag 376,37\n19,00% MwSt.: 376,37 71,51 447,88\nSumme gesamt 447,88\n"
+    got = values(rules.extract("invoice", [text]))
+    assert (got["net_amount"], got["tax_amount"], got["total_amount"]) == ("376.37", "71.51", "447.88")
+
+
+def test_us_number_format_and_month_first_dates() -> None:
+    text = (
+        "INVOICE\nInvoice #: 2291\nInvoice Date: 03/14/2024\nDue Date: 04/13/2024\n"
+        "Subtotal USD 1,250.00\nSales Tax USD 100.00\nTotal Due USD 1,350.00\n"
+    )
+    got = values(rules.extract("invoice", [text]))
+    assert got["issue_date"] == "2024-03-14"
+    assert got["due_date"] == "2024-04-13"
+    assert got["total_amount"] == "1350.00"
+    assert got["currency"] == "USD"
+
+
+def test_ambiguous_date_is_not_auto_accepted() -> None:
+    text = "INVOICE\nInvoice No: 9\nInvoice Date: 03/04/2024\nTotal 10.00\n"
+    claim = rules.extract("invoice", [text])
+    assert confidence(claim, "issue_date") < 0.8
+
+
+def test_due_date_before_issue_date_is_doubted() -> None:
+    text = "INVOICE\nInvoice No: 9\nInvoice Date: 20.05.2024\nDue date: 10.05.2024\nTotal 10,00\n"
+    claim = rules.extract("invoice", [text])
+    assert confidence(claim, "due_date") < 0.5
+
+
+def test_date_of_a_referenced_invoice_is_not_the_issue_date() -> None:
+    text = "FACTURE\nDate de facture associée : 01/01/2022\nDate de facture : 31/01/2022\nTotal TTC 10,00 €\n"
+    assert values(rules.extract("invoice", [text]))["issue_date"] == "2022-01-31"
+
+
+def test_company_suffix_is_not_read_as_a_currency() -> None:
+    # "Bhd" is also the code of the Bahraini dinar; it prices nothing here.
+    text = "Invoice\nSinar Jaya Sdn Bhd\nInvoice No: 12\nTotal 50.00\n"
+    assert "currency" not in values(rules.extract("invoice", [text]))
+
+
+def test_leaves_out_what_the_document_does_not_state() -> None:
+    got = values(rules.extract("invoice", ["Invoice\nThank you for your business.\n"]))
+    assert got == {}

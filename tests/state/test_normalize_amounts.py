@@ -1,0 +1,102 @@
+"""Money amounts in every grouping and decimal convention, and what is not an amount."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from state.normalize import amount_readings, find_amounts, format_amount, parse_amount
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1.234,56", "1,234.56", "1'234.56", "1234,56", "1234.56"],
+)
+def test_grouping_and_decimal_conventions_read_the_same(text: str) -> None:
+    assert parse_amount(text) == Decimal("1234.56")
+    assert amount_readings(f"Total {text} EUR") == {Decimal("1234.56")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1.234.567,89", "1234567.89"), ("1,234,567", "1234567"), ("12,5", "12.5"), ("0,99", "0.99"), ("7", "7")],
+)
+def test_other_shapes(text: str, expected: str) -> None:
+    assert parse_amount(text) == Decimal(expected)
+
+
+def test_a_separator_before_three_digits_groups_thousands() -> None:
+    assert parse_amount("1.234") == Decimal("1234")
+    assert parse_amount("1,234") == Decimal("1234")
+
+
+@pytest.mark.parametrize("text", ["-2,00", "\u22122,00"])
+def test_negative_amounts(text: str) -> None:
+    assert parse_amount(text) == Decimal("-2.00")
+    assert amount_readings(f"Discount {text}") == {Decimal("-2.00")}
+
+
+def test_amount_glued_to_a_currency_symbol() -> None:
+    (match,) = find_amounts("RM62.80")
+    assert match.value == Decimal("62.80")
+    assert "RM62.80"[match.start : match.end] == "62.80"
+
+
+def test_space_grouped_number_reads_as_one_amount_and_as_its_parts() -> None:
+    assert amount_readings("Total 1 234,56") == {Decimal("1234.56"), Decimal("1"), Decimal("234.56")}
+
+
+def test_space_grouped_with_no_break_space() -> None:
+    assert Decimal("1234.56") in amount_readings("Total 1\u00a0234,56 EUR")
+
+
+def test_parse_amount_accepts_a_space_grouped_number_as_a_whole() -> None:
+    assert parse_amount("1 234,56") == Decimal("1234.56")
+
+
+def test_invoice_number_is_not_a_negative_amount() -> None:
+    assert Decimal("-2023") not in amount_readings("INV-2023")
+    assert parse_amount("INV-2023") is None
+
+
+def test_hyphenated_reference_does_not_yield_negative_parts() -> None:
+    assert all(value >= 0 for value in amount_readings("Ref AB-12-345"))
+
+
+@pytest.mark.parametrize("text", ["01.01.24", "12.03.2024", "Date: 06.06.25"])
+def test_dotted_dates_are_not_amounts(text: str) -> None:
+    assert amount_readings(text) == set()
+
+
+@pytest.mark.parametrize("text", ["abc", "", "12.34.56,7", "1.2.3", "EUR"])
+def test_parse_amount_refuses_what_is_not_one_amount(text: str) -> None:
+    assert parse_amount(text) is None
+
+
+def test_parse_amount_refuses_text_around_the_number() -> None:
+    assert parse_amount("Total 160,65") is None
+    assert parse_amount(" 160,65 ") == Decimal("160.65")
+
+
+def test_find_amounts_is_ordered_by_position_with_offsets() -> None:
+    text = "Net 135,00 VAT 25,65 Total 160,65"
+    matches = find_amounts(text)
+    assert [m.value for m in matches] == [Decimal("135.00"), Decimal("25.65"), Decimal("160.65")]
+    assert [text[m.start : m.end] for m in matches] == ["135,00", "25,65", "160,65"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (Decimal("15291.5"), "15291.50"),
+        (Decimal("3"), "3.00"),
+        (Decimal("-2"), "-2.00"),
+        (Decimal("0.1"), "0.10"),
+        (Decimal("160.65"), "160.65"),
+        (Decimal("1.234"), "1.234"),
+        (Decimal("1E+3"), "1000.00"),
+    ],
+)
+def test_format_amount(value: Decimal, expected: str) -> None:
+    assert format_amount(value) == expected
