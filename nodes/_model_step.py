@@ -8,6 +8,7 @@ from typing import Generic
 
 from nodes.ports import ClaimT, ModelInput, ModelResult, WorkflowContext
 from prompts import PromptSpec
+from state.documents import SourceText
 from state.events import Event, event
 from state.fields import DocType, fields_of
 from state.masking import Replacement
@@ -20,6 +21,7 @@ class StepCall(Generic[ClaimT]):
 
     result: ModelResult[ClaimT]
     attempt: int
+    masked: SourceText
     replacements: tuple[Replacement, ...]
     usage_event: Event
 
@@ -43,7 +45,8 @@ async def call_model(
     """Call the gateway on the masked pages, feeding back the last attempt's validation errors."""
     if state.masked is None:
         raise RuntimeError(f"{step} ran before mask produced the model's view of the text")
-    pages = context.store.load_text(state.masked.text).pages
+    masked = context.store.load_text(state.masked.text)
+    pages = masked.pages
     previous = state.step_errors.get(step)
     feedback = tuple(previous.errors) if previous else ()
     attempt = state.attempts.get(step, 0) + 1
@@ -70,4 +73,4 @@ async def call_model(
         validation_errors=result.errors,
         retried_with_feedback=bool(feedback),
     )
-    return StepCall(result, attempt, load_replacements(state, context), usage_event)
+    return StepCall(result, attempt, masked, load_replacements(state, context), usage_event)

@@ -22,7 +22,7 @@ async def classify(state: WorkflowState, context: WorkflowContext) -> Patch:
     claim = call.result.claim
     if claim is None:
         return counted.merged(apply_invalid_output(state, step=STEP, attempt=call.attempt, errors=call.result.errors))
-    claim, restored = unmask_classification(claim, call.replacements)
+    claim, restored = unmask_classification(claim, call.masked, call.replacements)
     if state.text is None:
         raise RuntimeError("classify ran before parse produced text")
     source = context.store.load_text(state.text)

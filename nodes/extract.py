@@ -35,7 +35,7 @@ def extract_for(doc_type: DocType) -> Node:
         if claim is None:
             invalid = apply_invalid_output(state, step=name, attempt=call.attempt, errors=call.result.errors)
             return counted.merged(invalid)
-        claim, restored = unmask_extraction(claim, call.replacements)
+        claim, restored = unmask_extraction(claim, call.masked, call.replacements)
         if state.text is None:
             raise RuntimeError(f"{name} ran before parse produced text")
         source = context.store.load_text(state.text)

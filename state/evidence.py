@@ -49,14 +49,14 @@ class Located:
     reason: str
 
 
-def _pattern(quote: str) -> re.Pattern[str]:
+def _pattern(quote: str, ignore_case: bool) -> re.Pattern[str]:
     # White space in a quote matches any run of white space in the page: models re-flow lines.
     parts = [re.escape(part) for part in quote.split()]
-    return re.compile(r"\s+".join(parts))
+    return re.compile(r"\s+".join(parts), re.IGNORECASE if ignore_case else 0)
 
 
-def _matches(page_text: str, quote: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _pattern(quote).finditer(page_text)]
+def _matches(page_text: str, quote: str, ignore_case: bool = False) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _pattern(quote, ignore_case).finditer(page_text)]
 
 
 def locate(claimed: ClaimedEvidence, source: SourceText) -> Located:
@@ -92,7 +92,11 @@ def locate(claimed: ClaimedEvidence, source: SourceText) -> Located:
     return Located(Evidence(page=page, start=start, end=end, quote=exact), f"quote found on page {page} at {start}")
 
 
-def find_value_evidence(text: str, source: SourceText) -> Evidence | None:
+def find_value_evidence(text: str, source: SourceText, *, ignore_case: bool = False) -> Evidence | None:
     """Locate a literal value (e.g. a reviewer's edit) in the source, if it is written there."""
-    located = locate(ClaimedEvidence(quote=text), source) if text.split() else Located(None, "")
-    return located.evidence
+    if not text.split():
+        return None
+    for number, page_text in enumerate(source.pages, start=1):
+        for start, end in _matches(page_text, text, ignore_case):
+            return Evidence(page=number, start=start, end=end, quote=page_text[start:end])
+    return None

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
 _PHONE = re.compile(
-    r"(?:(?<=[\s:])|^)(?:\+\d{1,3}[\s./-]?)?(?:\(\d{1,5}\)[\s./-]?)?\d{2,5}(?:[\s./-]\d{2,6}){1,4}(?=\s|$|[,;)])"
+    r"(?:(?<=[\s:])|^)(?:\+\d{1,3}[\s./-]?)?(?:\(\d{1,5}\)[\s./-]?)?\d{2,5}(?:[\s./-]\d{2,8}){1,4}(?=\s|$|[,;)])"
 )
 _PHONE_LABEL = re.compile(
     r"(?:tel|phone|telefon|téléphone|fax|mobile|mob|handy|tél)\.?\s*(?:no\.?|nr\.?)?\s*:?\s*$", re.I

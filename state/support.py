@@ -36,7 +36,7 @@ def _spans(kind: FieldKind, normalized: str, text: str) -> Iterator[tuple[int, i
 def find_supporting_evidence(kind: FieldKind, normalized: str, source: SourceText) -> Evidence | None:
     """Return the first place in the source that supports `normalized`, or None."""
     if kind in ("text", "identifier"):
-        found = find_value_evidence(normalized, source)
+        found = find_value_evidence(normalized, source, ignore_case=kind == "text")
         if found is not None or kind == "text":
             return found
         # Identifiers print with spaces and dashes ("DE 89 3704"); fall back to a compact scan.

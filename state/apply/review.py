@@ -34,7 +34,7 @@ def build_review_request(state: WorkflowState, reasons: list[ReviewReason]) -> R
     return ReviewRequest(
         run_id=state.run_id,
         document=state.document.filename,
-        doc_type=state.classification.doc_type if state.classification else "unknown",
+        doc_type=doc_type or "unknown",
         reasons=reasons,
         fields=shown,
         editable_fields=[spec.name for spec in specs],

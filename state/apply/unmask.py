@@ -1,7 +1,10 @@
 """Bring claims about the masked text back to the source text.
 
-The model sees placeholders; apply checks evidence against the source. Quotes and values get their
-originals back and stated offsets move to where they are in the source.
+The model sees placeholders; apply checks evidence against the source. A claimed quote is first
+located in the masked text the model saw (so any stated page and offsets are checked where they
+were meant), then its placeholders get their originals back and its offsets move to the same
+place in the source. A quote the masked text does not contain keeps its statement and is
+rejected by apply against the source.
 """
 
 from __future__ import annotations
@@ -9,43 +12,54 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from state.claims import ClassificationClaim, ExtractionClaim
-from state.evidence import ClaimedEvidence
+from state.documents import SourceText
+from state.evidence import ClaimedEvidence, locate
 from state.masking import Replacement, source_offset, unmask_text
 
 
-def _evidence(claimed: ClaimedEvidence, replacements: tuple[Replacement, ...], used: list[str]) -> ClaimedEvidence:
-    quote = unmask_text(claimed.quote, replacements)
-    used.extend(quote.placeholders)
-    page = claimed.page
-    start = source_offset(page, claimed.start, replacements) if page and claimed.start is not None else claimed.start
-    end = claimed.end
-    if page and claimed.start is not None and end is not None and start is not None:
-        # The end moves with everything before it; a placeholder inside the quote grows to its original.
-        end = start + len(quote.text) if quote.placeholders else source_offset(page, end, replacements)
-    return ClaimedEvidence(quote=quote.text, page=page, start=start, end=end)
+class _Unmasker:
+    def __init__(self, masked: SourceText, replacements: Sequence[Replacement]) -> None:
+        self.masked = masked
+        self.replacements = tuple(replacements)
+        self.used: set[str] = set()
+
+    def text(self, text: str) -> str:
+        restored = unmask_text(text, self.replacements)
+        self.used.update(restored.placeholders)
+        return restored.text
+
+    def evidence(self, claimed: ClaimedEvidence) -> ClaimedEvidence:
+        quote = self.text(claimed.quote)
+        found = locate(claimed, self.masked).evidence
+        if found is None:
+            return claimed.model_copy(update={"quote": quote})
+        start = source_offset(found.page, found.start, self.replacements)
+        end = source_offset(found.page, found.end, self.replacements)
+        return ClaimedEvidence(
+            quote=quote,
+            page=found.page if claimed.page is not None else None,
+            start=start if claimed.start is not None else None,
+            end=end if claimed.end is not None else None,
+        )
 
 
 def unmask_classification(
-    claim: ClassificationClaim, replacements: Sequence[Replacement]
+    claim: ClassificationClaim, masked: SourceText, replacements: Sequence[Replacement]
 ) -> tuple[ClassificationClaim, list[str]]:
-    """The claim with source quotes and offsets, and the placeholders that were restored."""
-    used: list[str] = []
-    evidence = [_evidence(e, tuple(replacements), used) for e in claim.evidence]
-    return claim.model_copy(update={"evidence": evidence}), used
+    """The claim in source terms, and the placeholders that were restored."""
+    unmasker = _Unmasker(masked, replacements)
+    evidence = [unmasker.evidence(e) for e in claim.evidence]
+    return claim.model_copy(update={"evidence": evidence}), sorted(unmasker.used)
 
 
-def unmask_extraction(claim: ExtractionClaim, replacements: Sequence[Replacement]) -> tuple[ExtractionClaim, list[str]]:
-    """The claim with source quotes, values and offsets, and the placeholders that were restored."""
-    used: list[str] = []
-    table = tuple(replacements)
-    fields = []
-    for field_claim in claim.fields:
-        value = unmask_text(field_claim.value, table)
-        used.extend(value.placeholders)
-        fields.append(
-            field_claim.model_copy(
-                update={"value": value.text, "evidence": _evidence(field_claim.evidence, table, used)}
-            )
-        )
-    items = [item.model_copy(update={"evidence": _evidence(item.evidence, table, used)}) for item in claim.line_items]
-    return claim.model_copy(update={"fields": fields, "line_items": items}), sorted(set(used))
+def unmask_extraction(
+    claim: ExtractionClaim, masked: SourceText, replacements: Sequence[Replacement]
+) -> tuple[ExtractionClaim, list[str]]:
+    """The claim in source terms (quotes, values, offsets), and the placeholders that were restored."""
+    unmasker = _Unmasker(masked, replacements)
+    fields = [
+        field.model_copy(update={"value": unmasker.text(field.value), "evidence": unmasker.evidence(field.evidence)})
+        for field in claim.fields
+    ]
+    items = [item.model_copy(update={"evidence": unmasker.evidence(item.evidence)}) for item in claim.line_items]
+    return claim.model_copy(update={"fields": fields, "line_items": items}), sorted(unmasker.used)

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-_LEAD = r"(?:(?<![\w.,'\-])(?P<sign>[-\u2212]))?(?<![\d.,'])(?<!\w[-\u2212])"
-_TAIL = r"(?![.,]?\d)"
+_LEAD = r"(?:(?<![\w.,'\-/])(?P<sign>[-\u2212]))?(?<![\d.,'/])(?<!\w[-\u2212])"
+_TAIL = r"(?![.,/]?\d)"
 _GROUPED = re.compile(_LEAD + r"(?P<number>\d{1,3}(?:(?P<group>[.,'])\d{3})+(?:[.,]\d{1,2})?)" + _TAIL)
 _PLAIN = re.compile(_LEAD + r"(?P<number>\d+(?:[.,]\d{1,2})?)" + _TAIL)
 _SPACED = re.compile(_LEAD + r"(?P<number>\d{1,3}(?:(?P<group>[ \u00a0\u202f])\d{3})+(?:[.,]\d{1,2})?)" + _TAIL)

@@ -37,7 +37,10 @@ def test_later_attempt_replaces_the_step_entry() -> None:
 
 def test_clear_step_errors_removes_only_that_step() -> None:
     state = make_state(
-        step_errors={"classify": StepErrors(attempt=1, errors=["a"]), "extract_receipt": StepErrors(attempt=1, errors=[])}
+        step_errors={
+            "classify": StepErrors(attempt=1, errors=["a"]),
+            "extract_receipt": StepErrors(attempt=1, errors=[]),
+        }
     )
     assert set(clear_step_errors(state, "classify")) == {"extract_receipt"}
     assert clear_step_errors(state, "extract_invoice") == state.step_errors

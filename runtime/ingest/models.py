@@ -1,0 +1,43 @@
+"""The limits parsing runs under and the result it returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["IngestLimits", "ParsedPages"]
+
+
+@dataclass(frozen=True)
+class IngestLimits:
+    """Bounds and settings for parsing one document.
+
+    Attributes:
+        max_bytes: Largest accepted document, checked before any parsing.
+        max_pages: Most pages a PDF or multi-frame TIFF may have.
+        ocr_dpi: Resolution PDF pages are rendered at before OCR.
+        ocr_languages: Tesseract language value (``-l``), e.g. ``"eng"`` or ``"eng+deu"``.
+        min_chars_for_text_layer: A PDF page whose text layer has fewer non-space characters is OCRed.
+    """
+
+    max_bytes: int = 25 * 1024 * 1024
+    max_pages: int = 200
+    ocr_dpi: int = 300
+    ocr_languages: str = "eng"
+    min_chars_for_text_layer: int = 20
+
+
+@dataclass(frozen=True)
+class ParsedPages:
+    """Page texts of one document.
+
+    Attributes:
+        pages: One string per page; evidence offsets index into these strings. No page contains
+            a form feed, so pages can be joined by one.
+        method: How the text was obtained: ``"text-layer"``, ``"ocr"``, ``"text-layer+ocr"``,
+            ``"plain"`` or ``"html"``.
+        media_type: The sniffed media type, e.g. ``"application/pdf"``.
+    """
+
+    pages: tuple[str, ...]
+    method: str
+    media_type: str

@@ -1,0 +1,83 @@
+"""The one entry point: bytes of a document in, page texts out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from runtime.ingest import sniff
+from runtime.ingest._text import visible_chars
+from runtime.ingest.errors import DocumentTooLargeError, EmptyDocumentError, UnsupportedFormatError
+from runtime.ingest.html import parse_html
+from runtime.ingest.images import parse_image
+from runtime.ingest.models import IngestLimits, ParsedPages
+from runtime.ingest.pdf import parse_pdf
+from runtime.ingest.plain import parse_plain
+from runtime.ingest.sniff import sniff_media_type
+
+__all__ = ["SUPPORTED_MEDIA_TYPES", "parse_document"]
+
+_Parser = Callable[[bytes, str, IngestLimits], ParsedPages]
+
+_PARSERS: dict[str, _Parser] = {
+    sniff.PDF: lambda data, _media, limits: parse_pdf(data, limits),
+    sniff.JPEG: parse_image,
+    sniff.PNG: parse_image,
+    sniff.TIFF: parse_image,
+    sniff.TEXT: lambda data, _media, _limits: parse_plain(data),
+    sniff.HTML: lambda data, _media, _limits: parse_html(data),
+}
+
+SUPPORTED_MEDIA_TYPES: tuple[str, ...] = tuple(_PARSERS)
+"""Media types :func:`parse_document` reads."""
+
+_SUPPORTED_NAMES = "PDF, JPEG, PNG, TIFF, plain text (.txt) and HTML"
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB"
+
+
+def parse_document(data: bytes, filename: str, limits: IngestLimits | None = None) -> ParsedPages:
+    """Turn the bytes of one document into page texts.
+
+    The size limit is checked before anything is parsed; the media type is sniffed from the
+    bytes (the extension only breaks ties); then the matching parser runs.
+
+    Args:
+        data: The document's bytes.
+        filename: The name it arrived with; used for its extension and in messages.
+        limits: Size, page and OCR settings; the defaults of :class:`IngestLimits` if omitted.
+
+    Returns:
+        One text per page, how it was obtained and the sniffed media type.
+
+    Raises:
+        EmptyDocumentError: Zero bytes, or no text at all after parsing and OCR.
+        DocumentTooLargeError: More bytes or pages than the limits allow.
+        UnsupportedFormatError: Not one of the supported formats.
+        CorruptDocumentError: A supported format whose bytes cannot be decoded.
+        EncryptedDocumentError: A password-protected PDF.
+        OcrUnavailableError: OCR is needed and tesseract is not installed.
+    """
+    limits = limits or IngestLimits()
+    if not data:
+        raise EmptyDocumentError(f"{filename!r} is empty (0 bytes).")
+    if len(data) > limits.max_bytes:
+        raise DocumentTooLargeError(
+            f"{filename!r} is {_mib(len(data))}; documents up to {_mib(limits.max_bytes)} are accepted."
+        )
+    media_type = sniff_media_type(data, filename)
+    parser = _PARSERS.get(media_type)
+    if parser is None:
+        raise UnsupportedFormatError(
+            f"{filename!r} is {media_type}, which is not supported. Supported formats: {_SUPPORTED_NAMES}."
+        )
+    parsed = parser(data, media_type, limits)
+    if len(parsed.pages) > limits.max_pages:
+        raise DocumentTooLargeError(
+            f"{filename!r} has {len(parsed.pages)} pages; at most {limits.max_pages} are accepted."
+        )
+    if not any(visible_chars(page) for page in parsed.pages):
+        where = " even after OCR" if "ocr" in parsed.method else ""
+        raise EmptyDocumentError(f"No text was found in {filename!r}{where}.")
+    return parsed

@@ -1,0 +1,55 @@
+"""route_after_extract: retry invalid extraction output within policy, then review; else validate."""
+
+from __future__ import annotations
+
+import pytest
+
+from routing import route_after_extract
+from state.fields import DocType
+from state.workflow import StepErrors
+from tests.factories import classified, clean_invoice_fields, make_state
+
+
+def test_without_an_accepted_type_goes_to_review() -> None:
+    route = route_after_extract(make_state(classification=classified("unknown")))
+    assert (route.target, route.rule) == ("prepare_review", "type_not_accepted")
+
+
+@pytest.mark.parametrize("doc_type", ["invoice", "receipt", "contract"])
+def test_invalid_output_is_retried_on_the_same_extractor(doc_type: DocType) -> None:
+    step = f"extract_{doc_type}"
+    state = make_state(
+        classification=classified(doc_type),
+        step_errors={step: StepErrors(attempt=1, errors=["fields: not a list"])},
+        attempts={step: 1},
+    )
+    route = route_after_extract(state)
+    assert (route.target, route.rule) == (step, "retry_invalid_output")
+
+
+def test_invalid_output_goes_to_review_when_attempts_are_exhausted() -> None:
+    state = make_state(
+        classification=classified("receipt"),
+        step_errors={"extract_receipt": StepErrors(attempt=2, errors=["fields: not a list"])},
+        attempts={"extract_receipt": 2},
+    )
+    route = route_after_extract(state)
+    assert (route.target, route.rule) == ("prepare_review", "invalid_output_exhausted")
+    assert route.detail == "fields: not a list"
+
+
+def test_errors_of_another_step_do_not_count() -> None:
+    state = make_state(
+        classification=classified("invoice"),
+        step_errors={"extract_receipt": StepErrors(attempt=2, errors=["x"])},
+        attempts={"extract_receipt": 2},
+    )
+    assert route_after_extract(state).rule == "output_valid"
+
+
+@pytest.mark.parametrize("doc_type", ["invoice", "receipt", "contract"])
+def test_valid_output_goes_to_its_validator(doc_type: DocType) -> None:
+    state = make_state(classification=classified(doc_type), fields=clean_invoice_fields())
+    route = route_after_extract(state)
+    assert (route.target, route.rule) == (f"validate_{doc_type}", "output_valid")
+    assert route.detail == "8 field(s) checked"

@@ -1,0 +1,77 @@
+"""route_after_validate, route_after_review and route_after_parse."""
+
+from __future__ import annotations
+
+import pytest
+
+from routing import route_after_parse, route_after_review, route_after_validate
+from state.documents import TextRef
+from state.outcomes import RuleResult
+from state.review import ReviewDecision
+from tests.factories import classified, clean_invoice_fields, field_result, invoice_state, make_state
+
+TEXT = TextRef(text_id="t1", page_count=2, char_count=300, method="text-layer")
+
+
+def test_clean_state_is_finalized() -> None:
+    route = route_after_validate(invoice_state(fields=clean_invoice_fields()))
+    assert (route.target, route.rule) == ("finalize", "all_checks_passed")
+
+
+def test_any_reason_goes_to_review_named_by_the_first() -> None:
+    values = clean_invoice_fields()
+    values["currency"] = field_result("currency", "EUR", confidence=0.5)
+    failed = RuleResult(rule="net_plus_tax_equals_total", passed=False, message="off by 1.00")
+    route = route_after_validate(invoice_state(fields=values, rule_results=[failed, failed]))
+    assert (route.target, route.rule) == ("prepare_review", "low_confidence_field")
+    assert route.detail == "3 reason(s): low_confidence_field, validation_failed"
+
+
+def test_high_risk_invoice_goes_to_review() -> None:
+    route = route_after_validate(invoice_state(fields=clean_invoice_fields(confidence=0.99, total="25000.00")))
+    assert (route.target, route.rule) == ("prepare_review", "high_risk")
+
+
+def test_review_router_needs_a_decision() -> None:
+    with pytest.raises(RuntimeError, match="without a review decision"):
+        route_after_review(make_state())
+
+
+def test_reviewer_rejects() -> None:
+    decision = ReviewDecision(reviewer="alice", action="reject", reason="not ours")
+    route = route_after_review(make_state(review_decision=decision))
+    assert (route.target, route.rule, route.detail) == ("reject", "reviewer_rejected", "not ours")
+
+
+def test_reviewer_approves() -> None:
+    route = route_after_review(make_state(review_decision=ReviewDecision(reviewer="alice", action="approve")))
+    assert (route.target, route.rule, route.detail) == ("finalize", "reviewer_approved", "alice")
+
+
+def test_reviewer_edits_fields() -> None:
+    decision = ReviewDecision(reviewer="alice", action="edit", edits={"total_amount": ["1.00"], "currency": ["EUR"]})
+    route = route_after_review(make_state(review_decision=decision))
+    assert (route.target, route.rule, route.detail) == ("finalize", "reviewer_edited", "total_amount, currency")
+
+
+@pytest.mark.parametrize("doc_type", ["invoice", "receipt", "contract"])
+def test_reviewer_sets_the_type_and_extraction_runs_for_it(doc_type: str) -> None:
+    decision = ReviewDecision.model_validate({"reviewer": "alice", "action": "edit", "doc_type": doc_type})
+    route = route_after_review(make_state(classification=classified("unknown"), review_decision=decision))
+    assert (route.target, route.rule) == (f"extract_{doc_type}", "reviewer_set_type")
+
+
+def test_readable_document_goes_to_masking() -> None:
+    route = route_after_parse(make_state(text=TEXT))
+    assert (route.target, route.rule) == ("mask", "text_extracted")
+    assert route.detail == "2 page(s) via text-layer"
+
+
+def test_parse_error_fails_the_run() -> None:
+    route = route_after_parse(make_state(text=TEXT, error="PDF is encrypted"))
+    assert (route.target, route.rule, route.detail) == ("fail", "document_unreadable", "PDF is encrypted")
+
+
+def test_no_text_fails_the_run() -> None:
+    route = route_after_parse(make_state())
+    assert (route.target, route.rule, route.detail) == ("fail", "document_unreadable", "no text")

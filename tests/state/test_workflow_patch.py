@@ -1,0 +1,75 @@
+"""Patch: a validated partial update of WorkflowState."""
+
+from __future__ import annotations
+
+import operator
+
+import pytest
+from pydantic import ValidationError
+
+from state.events import event
+from state.outcomes import ClaimOutcome, RouteDecision
+from state.workflow import Patch, WorkflowState
+from tests.factories import classified, make_state
+
+
+def _claim(claim_id: str) -> ClaimOutcome:
+    return ClaimOutcome(claim_id=claim_id, step="classify", accepted=True, reasons=[])
+
+
+def _route(target: str) -> RouteDecision:
+    return RouteDecision(router="route_type", target=target, rule="r")
+
+
+def test_unknown_key_is_refused() -> None:
+    with pytest.raises(ValidationError, match="extra"):
+        Patch.model_validate({"feilds": {}})
+    with pytest.raises(ValidationError):
+        Patch(outcom="completed")  # type: ignore[call-arg]
+
+
+def test_values_are_validated() -> None:
+    with pytest.raises(ValidationError):
+        Patch.model_validate({"outcome": "done"})
+
+
+def test_as_update_only_includes_set_fields() -> None:
+    assert Patch().as_update() == {}
+    update = Patch(outcome="completed", error=None).as_update()
+    assert update == {"outcome": "completed", "error": None}
+
+
+def test_merged_concatenates_claims_routes_and_events() -> None:
+    first = Patch(claims=[_claim("a")], routes=[_route("x")], events=[event("step.started", "s")], outcome="running")
+    second = Patch(claims=[_claim("b")], routes=[_route("y")], events=[event("step.completed", "s")], outcome="failed")
+    merged = first.merged(second)
+    assert [c.claim_id for c in merged.claims or []] == ["a", "b"]
+    assert [r.target for r in merged.routes or []] == ["x", "y"]
+    assert [e.type for e in merged.events or []] == ["step.started", "step.completed"]
+    assert merged.outcome == "failed"
+
+
+def test_merged_replaces_other_fields_and_keeps_unset_ones() -> None:
+    first = Patch(fields={}, attempts={"classify": 1})
+    second = Patch(attempts={"classify": 2}, claims=[_claim("b")])
+    merged = first.merged(second)
+    assert merged.as_update() == {"fields": {}, "attempts": {"classify": 2}, "claims": [_claim("b")]}
+
+
+def test_every_patch_field_exists_on_workflow_state() -> None:
+    missing = set(Patch.model_fields) - set(WorkflowState.model_fields)
+    assert not missing, f"Patch fields not on WorkflowState: {sorted(missing)}"
+
+
+def test_patch_field_types_match_the_state_when_set() -> None:
+    # Applying a patch's update to a state must validate (no key the state would reject).
+    patch = Patch(classification=classified("invoice"), attempts={"classify": 1}, outcome="needs_review")
+    state = WorkflowState.model_validate({**make_state().model_dump(), **patch.as_update()})
+    assert state.doc_type == "invoice"
+    assert state.outcome == "needs_review"
+
+
+def test_accumulating_state_channels_are_reducers() -> None:
+    for name in ("claims", "routes", "events"):
+        metadata = WorkflowState.model_fields[name].metadata
+        assert operator.add in metadata, f"{name} does not accumulate"
