@@ -28,6 +28,9 @@ _PDFIUM_LOCK = threading.RLock()
 # A poster-sized page at 300 dpi would need gigabytes; renders are scaled down to this many pixels.
 _MAX_RENDER_PIXELS = 40_000_000
 
+# PDFium marks a hyphen that ends a line with U+FFFE (older builds: U+0002); it was printed as "-".
+_HYPHEN_MARKS = str.maketrans({"\ufffe": "-", "\x02": "-", "\x00": None})
+
 
 @dataclass(frozen=True)
 class _PageRead:
@@ -79,7 +82,7 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, limits: IngestLimits) -> _Pa
         try:
             textpage = page.get_textpage()
             try:
-                text = normalize_newlines(textpage.get_text_range())
+                text = normalize_newlines(textpage.get_text_range()).translate(_HYPHEN_MARKS)
             finally:
                 textpage.close()
             if visible_chars(text) >= limits.min_chars_for_text_layer or _is_blank(page):
