@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -29,7 +28,7 @@ def step(name: str) -> Callable[[NodeBody], Node]:
     """Turn `body(state, context) -> Patch` into a traced LangGraph node returning a validated update."""
 
     def wrap(body: NodeBody) -> Node:
-        @functools.wraps(body)
+        # No functools.wraps: LangGraph reads the signature to pass `runtime`, and __wrapped__ would hide it.
         async def node(state: WorkflowState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
             started = event("step.started", name)
             clock = time.perf_counter()
@@ -39,6 +38,7 @@ def step(name: str) -> Callable[[NodeBody], Node]:
             return Patch(events=[started]).merged(patch).merged(Patch(events=[completed])).as_update()
 
         node.__name__ = name
+        node.__doc__ = body.__doc__
         return node
 
     return wrap

@@ -6,7 +6,7 @@ from state.documents import SourceText
 from state.errors import InvalidDecisionError
 from state.events import Event, event
 from state.fields import DOC_TYPES, field_spec, fields_of
-from state.normalize import normalize_value
+from state.normalize import normalize_value, with_article
 from state.outcomes import Classification, FieldResult, ReviewReason
 from state.review import ReviewDecision, ReviewField, ReviewRequest
 from state.support import find_supporting_evidence
@@ -68,7 +68,7 @@ def decision_errors(request: ReviewRequest, decision: ReviewDecision) -> list[st
             errors.append(f"{name} takes one value, got {len(values)}")
         for value in values:
             if normalize_value(spec.kind, value) is None:
-                errors.append(f"{name}: value {value!r} cannot be read as a {spec.kind}")
+                errors.append(f"{name}: value {value!r} cannot be read as {with_article(spec.kind)}")
     return errors
 
 
@@ -138,6 +138,12 @@ def apply_review_decision(state: WorkflowState, decision: ReviewDecision, source
             review_decision=decision, classification=classification, fields={}, line_items=[],
             attempts={}, step_errors={}, rule_results=[], events=[decided],
         )  # fmt: skip
+    if decision.action == "approve":
+        approved = {
+            name: result.model_copy(update={"decided_by": f"{result.decided_by}; approved by reviewer {decision.reviewer}"})
+            for name, result in state.fields.items()
+        }
+        return Patch(review_decision=decision, fields=approved, events=[decided])
     fields = dict(state.fields)
     events = [decided]
     for name, values in decision.edits.items():

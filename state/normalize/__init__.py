@@ -39,6 +39,7 @@ __all__ = [
     "fold",
     "format_amount",
     "normalize_value",
+    "with_article",
     "parse_amount",
     "parse_duration",
     "parse_iso_date",
@@ -83,6 +84,11 @@ def normalize_value(kind: FieldKind, value: str) -> str | None:
     raise AssertionError(f"unhandled field kind {kind!r}")
 
 
+def with_article(kind: FieldKind) -> str:
+    """"an amount", "a date": for messages people read."""
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
+
+
 def _supported(kind: FieldKind, normalized: str, quote: str) -> bool:
     if kind == "text":
         return fold(normalized) in fold(quote)
@@ -104,7 +110,7 @@ def check_value(kind: FieldKind, value: str, quote: str) -> ValueCheck:
     """Check that `value` can be read as `kind` and follows from `quote` after normalisation."""
     normalized = normalize_value(kind, value)
     if normalized is None:
-        return ValueCheck(False, None, f"value {value!r} cannot be read as a {kind}")
+        return ValueCheck(False, None, f"value {value!r} cannot be read as {with_article(kind)}")
     if not _supported(kind, normalized, quote):
         return ValueCheck(False, normalized, f"value {normalized!r} does not follow from quote {quote!r}")
     return ValueCheck(True, normalized, f"{kind} {normalized!r} follows from the quote")

@@ -102,7 +102,7 @@ def test_value_of_the_wrong_type_is_rejected() -> None:
         field_claim("issue_date", "2023-13-45", "Invoice date: 12.03.2024"),
     )
     assert _field(patch, "total_amount").status == "rejected"
-    assert any("cannot be read as a amount" in r for r in _field(patch, "total_amount").reasons)
+    assert any("cannot be read as an amount" in r for r in _field(patch, "total_amount").reasons)
     assert _field(patch, "issue_date").status == "rejected"
     assert any("cannot be read as a date" in r for r in _field(patch, "issue_date").reasons)
 

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from state.apply import apply_review_decision, build_review_request, decision_errors
 from state.errors import InvalidDecisionError
+from state.normalize import with_article
 from state.outcomes import ReviewReason
 from state.review import ReviewDecision
 from state.workflow import StepErrors, WorkflowState
@@ -68,13 +69,17 @@ def test_request_for_a_rejected_classification_says_the_type_is_unknown() -> Non
     assert "set doc_type first" in error
 
 
-def test_approve_keeps_the_fields() -> None:
+def test_approve_keeps_the_values_and_records_the_approval() -> None:
     state = _invoice()
     decision = ReviewDecision(reviewer="alice", action="approve")
     assert _errors(state, decision) == []
     patch = apply_review_decision(state, decision, INVOICE)
     assert patch.review_decision == decision
-    assert patch.fields == state.fields
+    fields = patch.fields or {}
+    assert {n: (f.value, f.status) for n, f in fields.items()} == {
+        n: (f.value, f.status) for n, f in state.fields.items()
+    }
+    assert all(f.decided_by.endswith("approved by reviewer alice") for f in fields.values())
     assert patch.outcome is None
     assert [e.type for e in patch.events or []] == ["review.decided"]
 
@@ -125,7 +130,7 @@ def test_edit_of_an_unknown_field_is_refused() -> None:
 )
 def test_unparseable_value_is_refused(field: str, value: str, kind: str) -> None:
     errors = _errors(_invoice(), _edit(**{field: [value]}))
-    assert errors == [f"{field}: value {value!r} cannot be read as a {kind}"]
+    assert errors == [f"{field}: value {value!r} cannot be read as {with_article(kind)}"]
 
 
 def test_two_values_for_a_single_field_are_refused() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from state.normalize import FieldKind, check_value, normalize_value
+from state.normalize import FieldKind, check_value, normalize_value, with_article
 
 
 @pytest.mark.parametrize(
@@ -97,4 +97,4 @@ def test_check_value_rejects_unreadable_values(kind: FieldKind, value: str) -> N
     checked = check_value(kind, value, "Anything at all 01/02/2023 $ 12")
     assert not checked.ok
     assert checked.normalized is None
-    assert f"cannot be read as a {kind}" in checked.reason
+    assert f"cannot be read as {with_article(kind)}" in checked.reason
