@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, Protocol
 
 from langgraph.runtime import Runtime
 
@@ -13,7 +13,16 @@ from state.events import event
 from state.workflow import Patch, WorkflowState
 
 NodeBody = Callable[[WorkflowState, WorkflowContext], Awaitable[Patch]]
-Node = Callable[[WorkflowState, Runtime[WorkflowContext]], Awaitable[dict[str, Any]]]
+
+
+class Node(Protocol):
+    """A LangGraph node: state in, update out; LangGraph passes `runtime` by keyword."""
+
+    __name__: str
+
+    def __call__(self, state: WorkflowState, *, runtime: Runtime[WorkflowContext]) -> Awaitable[dict[str, Any]]:
+        """Run the step."""
+        ...
 
 
 def context_of(runtime: Runtime[WorkflowContext]) -> WorkflowContext:
@@ -29,7 +38,7 @@ def step(name: str) -> Callable[[NodeBody], Node]:
 
     def wrap(body: NodeBody) -> Node:
         # No functools.wraps: LangGraph reads the signature to pass `runtime`, and __wrapped__ would hide it.
-        async def node(state: WorkflowState, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
+        async def node(state: WorkflowState, *, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
             started = event("step.started", name)
             clock = time.perf_counter()
             patch = await body(state, context_of(runtime))

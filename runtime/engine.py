@@ -172,7 +172,7 @@ class Engine:
             interrupt_id=pending.interrupt_id,
         )
         self.registry.record_decision(row.run_id, pending.interrupt_id, decision.reviewer, decision_json, "applied")
-        resume = Command(resume={pending.interrupt_id: decision.model_dump(mode="json")})
+        resume: Command[Any] = Command(resume={pending.interrupt_id: decision.model_dump(mode="json")})
         return await self._advance(row.run_id, resume)
 
     async def _advance(self, run_id: str, payload: WorkflowState | Command[Any] | None) -> RunRow:

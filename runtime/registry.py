@@ -183,7 +183,7 @@ class Registry:
 
     def list_runs(self, status: str | None = None) -> list[RunRow]:
         """Runs, oldest first, optionally of one status."""
-        query, args = "SELECT * FROM runs", ()
+        query, args = "SELECT * FROM runs", ()  # type: tuple[str, tuple[str, ...]]
         if status:
             query, args = query + " WHERE status = ?", (status,)
         return [RunRow(**dict(row)) for row in self._db.execute(query + " ORDER BY created_at, run_id", args)]

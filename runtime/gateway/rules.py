@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any, cast
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -44,4 +44,4 @@ class RulesGateway:
             latency_ms=round((time.perf_counter() - started) * 1000, 3),
             validation_errors=errors,
         )
-        return ModelResult(claim=cast(ClaimT | None, claim), usage=usage, errors=errors)
+        return ModelResult(claim=claim, usage=usage, errors=errors)
