@@ -1,0 +1,34 @@
+# Two commands matter: `make demo` runs claimflow on examples/, `make test` runs every test.
+# Both set up what they need (Debian packages, a virtualenv) on a fresh machine.
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup demo test lint examples clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	scripts/system-deps.sh
+	python3 -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e ".[dev]"
+	touch $@
+
+# A failed document makes `claimflow run` exit 1 by contract; examples/ has one on purpose.
+demo: setup
+	-$(BIN)/claimflow run examples/ --data-dir .claimflow-demo
+
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+examples: setup
+	$(BIN)/python examples/make_examples.py
+
+clean:
+	rm -rf $(VENV) .claimflow .claimflow-demo .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Debian packages claimflow needs at run time: tesseract for OCR of scans and photos, fonts for the
+# example generator. Installs only what is missing; needs root (or sudo) the first time.
+set -euo pipefail
+packages=(tesseract-ocr tesseract-ocr-eng fonts-dejavu-core)
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "installing Debian packages: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
