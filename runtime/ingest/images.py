@@ -9,7 +9,7 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from runtime.ingest.errors import CorruptDocumentError, DocumentTooLargeError
 from runtime.ingest.models import IngestLimits, ParsedPages
-from runtime.ingest.ocr import ocr_image
+from runtime.ingest.ocr import PHOTO_PSM, ocr_image
 
 __all__ = ["parse_image"]
 
@@ -67,7 +67,7 @@ def parse_image(data: bytes, media_type: str, limits: IngestLimits) -> ParsedPag
                 frame.load()
             except (OSError, SyntaxError, ValueError) as exc:
                 raise CorruptDocumentError(f"An image page could not be decoded: {exc}.") from exc
-            pages.append(ocr_image(_upright(frame), limits.ocr_languages))
+            pages.append(ocr_image(_upright(frame), limits.ocr_languages, PHOTO_PSM))
     finally:
         image.close()
     return ParsedPages(pages=tuple(pages), method="ocr", media_type=media_type)

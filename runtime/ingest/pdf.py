@@ -18,7 +18,7 @@ from runtime.ingest.errors import (
     EncryptedDocumentError,
 )
 from runtime.ingest.models import IngestLimits, ParsedPages
-from runtime.ingest.ocr import ocr_image
+from runtime.ingest.ocr import PAGE_PSM, ocr_image
 
 __all__ = ["parse_pdf"]
 
@@ -135,7 +135,7 @@ def parse_pdf(data: bytes, limits: IngestLimits) -> ParsedPages:
             read = _read_page(pdf, index, limits)
             text = read.text
             if read.image is not None:
-                recognised = ocr_image(read.image, limits.ocr_languages)
+                recognised = ocr_image(read.image, limits.ocr_languages, PAGE_PSM)
                 read.image.close()
                 if visible_chars(recognised) >= visible_chars(text):
                     text = recognised

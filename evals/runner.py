@@ -1,0 +1,128 @@
+"""Replay golden cases through apply and the routers, or re-run them on a live backend, and gate regressions.
+
+Replay checks the deterministic half (apply + routing) against recorded claims. Live mode asks a
+model backend for a fresh claim on the same input, which is what catches a prompt or model change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evals.case import GoldenCase
+from nodes.ports import ModelGateway, ModelInput
+from prompts import ALL_PROMPTS, PromptSpec
+from routing.routers import route_after_classify, route_after_extract
+from state.apply import apply_classification, apply_extraction
+from state.claims import ClassificationClaim, ExtractionClaim
+from state.documents import DocumentRef, SourceText
+from state.fields import fields_of
+from state.outcomes import Classification
+from state.workflow import WorkflowState
+
+PROMPTS: dict[str, PromptSpec[Any]] = {prompt.name: prompt for prompt in ALL_PROMPTS}
+
+
+@dataclass
+class CaseResult:
+    """Whether a case passed, and every difference when it did not."""
+
+    name: str
+    step: str
+    prompt: str
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        """True when nothing differed."""
+        return not self.failures
+
+
+def _state(case: GoldenCase) -> WorkflowState:
+    document = DocumentRef(document_id="0" * 64, filename=f"{case.name}.txt", media_type="text/plain", size=0)
+    state = WorkflowState(run_id=f"eval-{case.name}", document=document)
+    if case.doc_type:
+        accepted = Classification(doc_type=case.doc_type, confidence=1.0, accepted=True)
+        state = state.model_copy(update={"classification": accepted})
+    return state
+
+
+def evaluate(case: GoldenCase, claim: dict[str, Any]) -> CaseResult:
+    """Apply `claim` to the case's source, route, and compare with the expectation."""
+    result = CaseResult(case.name, case.step, case.prompt)
+    source = SourceText(pages=tuple(case.pages))
+    state = _state(case)
+    if case.step == "classify":
+        patch = apply_classification(ClassificationClaim.model_validate(claim), source, step="classify", claim_id="c")
+        state = state.model_copy(update=patch.as_update())
+        route = route_after_classify(state)
+        if case.expected.doc_type is not None and state.classification:
+            if state.classification.doc_type != case.expected.doc_type:
+                result.failures.append(f"type {state.classification.doc_type!r} != {case.expected.doc_type!r}")
+        accepted = case.expected.classification_accepted
+        if accepted is not None and state.classification and state.classification.accepted != accepted:
+            result.failures.append(f"classification accepted={state.classification.accepted}, expected {accepted}")
+    else:
+        assert case.doc_type is not None, "extraction cases name their doc_type"
+        patch = apply_extraction(
+            case.doc_type, ExtractionClaim.model_validate(claim), source, step=case.step, attempt=1
+        )
+        state = state.model_copy(update=patch.as_update())
+        route = route_after_extract(state)
+    for name, expected in case.expected.fields.items():
+        actual = state.fields.get(name)
+        if actual is None or actual.status != expected.status or actual.value != expected.value:
+            got = (actual.status, actual.value) if actual else None
+            result.failures.append(f"{name}: got {got}, expected ({expected.status!r}, {expected.value!r})")
+        elif expected.reason_contains and not any(expected.reason_contains in r for r in actual.reasons):
+            result.failures.append(f"{name}: no reason contains {expected.reason_contains!r}: {actual.reasons}")
+    if route.target != case.expected.route:
+        result.failures.append(f"route {route.target!r} (rule {route.rule}), expected {case.expected.route!r}")
+    elif case.expected.route_rule and route.rule != case.expected.route_rule:
+        result.failures.append(f"route rule {route.rule!r}, expected {case.expected.route_rule!r}")
+    return result
+
+
+async def live_claim(case: GoldenCase, gateway: ModelGateway) -> tuple[dict[str, Any] | None, str]:
+    """A fresh claim from `gateway` for the case's input, and the prompt ref it answered."""
+    prompt = PROMPTS[case.step]
+    request = ModelInput(
+        pages=tuple(case.pages),
+        doc_type=case.doc_type,
+        fields=fields_of(case.doc_type) if case.doc_type else (),
+    )
+    answer = await gateway.complete(prompt, request)
+    return (answer.claim.model_dump(mode="json") if answer.claim else None), prompt.ref
+
+
+def run_cases(cases: list[GoldenCase], gateway: ModelGateway | None = None) -> list[CaseResult]:
+    """Evaluate every case: on its recorded claim, or on a live claim when a gateway is given."""
+    results: list[CaseResult] = []
+    for case in cases:
+        if gateway is not None and case.replay_only:
+            continue
+        if gateway is None:
+            results.append(evaluate(case, case.recorded_claim))
+            continue
+        claim, ref = asyncio.run(live_claim(case, gateway))
+        if claim is None:
+            results.append(CaseResult(case.name, case.step, ref, ["the backend returned invalid output"]))
+        else:
+            result = evaluate(case, claim)
+            result.prompt = ref
+            results.append(result)
+    return results
+
+
+def regressions(results: list[CaseResult], baseline_path: Path) -> list[str]:
+    """Cases that passed in the committed baseline and fail now."""
+    baseline = json.loads(baseline_path.read_text()) if baseline_path.exists() else {}
+    return [r.name for r in results if baseline.get(r.name) is True and not r.passed]
+
+
+def baseline_of(results: list[CaseResult]) -> dict[str, bool]:
+    """The baseline file's content for these results."""
+    return {r.name: r.passed for r in sorted(results, key=lambda r: r.name)}

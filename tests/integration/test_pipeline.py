@@ -1,0 +1,225 @@
+"""Whole documents through the real engine in-process: registry, blobs and checkpoints in SQLite."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from runtime.batch import expand_paths, process_files
+from runtime.engine import Engine, open_engine
+from runtime.ingest import IngestLimits
+from runtime.settings import Settings
+from state.fields import fields_of
+from state.policy import Policy
+from tests.integration._docs import (
+    CORRUPT_PDF,
+    DOCX,
+    MEMO,
+    VENDOR,
+    ZIP,
+    invoice_text,
+    mismatch_invoice_text,
+    text_pdf,
+    write,
+)
+
+
+async def _reason_codes(engine: Engine, run_id: str) -> list[str]:
+    state = await engine.state(run_id)
+    assert state is not None
+    return [reason.code for reason in state.review_reasons]
+
+
+async def test_clean_invoice_completes_with_every_field_accepted_and_evidence_at_its_place(
+    data_dir: Path, docs_dir: Path
+) -> None:
+    path = write(docs_dir, "invoice.txt", invoice_text())
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        [row] = await process_files(engine, [path])
+        state = await engine.state(row.run_id)
+
+        assert row.status == "completed", row.error
+        assert state is not None and state.outcome == "completed" and state.doc_type == "invoice"
+        assert state.text is not None
+        pages = engine.store.load_text(state.text).pages
+        expected = {
+            "vendor_name": VENDOR,
+            "invoice_number": "NW-2024-0117",
+            "issue_date": "2024-03-05",
+            "due_date": "2024-04-04",
+            "currency": "GBP",
+            "net_amount": "150.00",
+            "tax_amount": "30.00",
+            "total_amount": "180.00",
+        }
+        assert {name: result.value for name, result in state.fields.items()} == expected
+        assert {spec.name for spec in fields_of("invoice")} == set(state.fields)
+        for name, result in state.fields.items():
+            assert result.status == "accepted", (name, result.reasons)
+            assert result.evidence, f"{name} has no evidence"
+            for evidence in result.evidence:
+                page = pages[evidence.page - 1]
+                assert page[evidence.start : evidence.end] == evidence.quote, name
+        assert state.review_reasons == []
+        assert await engine.pending_review(row.run_id) is None
+        types = [item["type"] for item in engine.registry.events(row.run_id)]
+        assert types[0] == "run.started" and "run.completed" in types and "review.requested" not in types
+
+
+async def test_text_layer_pdf_invoice_completes(data_dir: Path, docs_dir: Path) -> None:
+    path = write(docs_dir, "invoice.pdf", text_pdf(invoice_text("NW-2024-0200")))
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        [row] = await process_files(engine, [path])
+        state = await engine.state(row.run_id)
+    assert row.status == "completed", row.error
+    assert row.media_type == "application/pdf"
+    assert state is not None and state.fields["total_amount"].value == "180.00"
+    assert state.fields["invoice_number"].value == "NW-2024-0200"
+
+
+async def test_mismatched_totals_pause_at_review_with_fields_and_evidence(data_dir: Path, docs_dir: Path) -> None:
+    path = write(docs_dir, "mismatch.txt", mismatch_invoice_text())
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        [row] = await process_files(engine, [path])
+        pending = await engine.pending_review(row.run_id)
+        state = await engine.state(row.run_id)
+
+    assert row.status == "needs_review"
+    assert row.interrupt_id is not None
+    assert pending is not None and pending.interrupt_id == row.interrupt_id
+    request = pending.request
+    assert request.run_id == row.run_id and request.doc_type == "invoice" and request.document == "mismatch.txt"
+    failed = [r for r in request.reasons if r.code == "validation_failed"]
+    assert failed and "net_plus_tax_equals_total" in failed[0].message
+    assert "190.00" in failed[0].message and "180.00" in failed[0].message
+    shown = {field.name: field for field in request.fields}
+    assert set(shown) == {spec.name for spec in fields_of("invoice")}
+    assert shown["total_amount"].value == "190.00"
+    assert shown["total_amount"].evidence and "190.00" in shown["total_amount"].evidence[0].quote
+    assert all(shown[name].evidence for name in ("vendor_name", "invoice_number", "net_amount", "tax_amount"))
+    assert set(request.allowed_actions) == {"approve", "edit", "reject"}
+    assert "total_amount" in request.editable_fields
+    assert state is not None and state.outcome == "needs_review"
+    assert any(rule.rule == "net_plus_tax_equals_total" and not rule.passed for rule in state.rule_results)
+
+
+async def test_unknown_type_goes_to_review(data_dir: Path, docs_dir: Path) -> None:
+    path = write(docs_dir, "memo.txt", MEMO)
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        [row] = await process_files(engine, [path])
+        pending = await engine.pending_review(row.run_id)
+        codes = await _reason_codes(engine, row.run_id)
+    assert row.status == "needs_review"
+    assert codes == ["unknown_type"]
+    assert pending is not None and pending.request.doc_type == "unknown"
+    assert pending.request.editable_fields == [] and set(pending.request.doc_types) == {"invoice", "receipt", "contract"}
+
+
+async def test_bad_files_fail_one_by_one_while_the_batch_goes_on(data_dir: Path, docs_dir: Path) -> None:
+    write(docs_dir, "a_corrupt.pdf", CORRUPT_PDF)
+    write(docs_dir, "b_invoice.txt", invoice_text("NW-2024-0301"))
+    write(docs_dir, "c_empty.txt", b"")
+    write(docs_dir, "d_letter.docx", DOCX)
+    write(docs_dir, "e_bundle.zip", ZIP)
+    write(docs_dir, "f_huge.txt", "x" * 5000)
+    write(docs_dir, "g_invoice.pdf", text_pdf(invoice_text("NW-2024-0302")))
+    write(docs_dir, ".hidden.txt", invoice_text("NW-2024-0303"))
+    limits = IngestLimits(max_bytes=4000)
+
+    seen: list[str] = []
+    async with open_engine(Settings(data_dir=data_dir), limits=limits) as engine:
+        files = expand_paths([docs_dir])
+        rows = await process_files(engine, files, on_done=lambda row: seen.append(row.filename))
+        events = {row.filename: [e["type"] for e in engine.registry.events(row.run_id)] for row in rows}
+        states = {row.filename: await engine.state(row.run_id) for row in rows}
+
+    by_name = {row.filename: row for row in rows}
+    assert seen == [path.name for path in files] == sorted(by_name)
+    assert ".hidden.txt" not in by_name
+    assert {name: row.status for name, row in by_name.items()} == {
+        "a_corrupt.pdf": "failed",
+        "b_invoice.txt": "completed",
+        "c_empty.txt": "failed",
+        "d_letter.docx": "failed",
+        "e_bundle.zip": "failed",
+        "f_huge.txt": "failed",
+        "g_invoice.pdf": "completed",
+    }
+    errors = {name: (row.error or "") for name, row in by_name.items()}
+    assert "PDF could not be opened" in errors["a_corrupt.pdf"]
+    assert "c_empty.txt" in errors["c_empty.txt"] and "empty" in errors["c_empty.txt"]
+    assert "d_letter.docx" in errors["d_letter.docx"] and "not supported" in errors["d_letter.docx"]
+    assert "wordprocessingml" in errors["d_letter.docx"]
+    assert "e_bundle.zip" in errors["e_bundle.zip"] and "application/zip" in errors["e_bundle.zip"]
+    assert "f_huge.txt" in errors["f_huge.txt"] and "limit" in errors["f_huge.txt"]
+    for name, row in by_name.items():
+        if row.status == "failed":
+            assert events[name].count("run.failed") == 1, (name, events[name])
+            assert "run.completed" not in events[name]
+            assert row.lease_owner is None
+    # The oversized file was refused before it was read: no blob, no state, no graph step.
+    assert by_name["f_huge.txt"].size == 5000 and states["f_huge.txt"] is None
+    assert events["f_huge.txt"] == ["run.started", "run.failed"]
+    # The unreadable ones did run the graph, through parse to fail.
+    failed_state = states["a_corrupt.pdf"]
+    assert failed_state is not None and failed_state.outcome == "failed"
+    assert [route.target for route in failed_state.routes] == ["fail"]
+
+
+async def test_same_invoice_twice_goes_to_review_as_duplicate(data_dir: Path, docs_dir: Path) -> None:
+    first = write(docs_dir, "first.txt", invoice_text("NW-2024-0777"))
+    # Same vendor and number, written differently enough to be a different file.
+    second = write(docs_dir, "second.txt", invoice_text("NW-2024-0777") + "Thank you for your business.\n")
+    other = write(docs_dir, "other.txt", invoice_text("NW-2024-0778"))
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        rows = await process_files(engine, [first, second, other])
+        codes = await _reason_codes(engine, rows[1].run_id)
+        state = await engine.state(rows[1].run_id)
+
+    assert [row.status for row in rows] == ["completed", "needs_review", "completed"]
+    assert codes == ["duplicate"]
+    assert state is not None
+    [rule] = [rule for rule in state.rule_results if rule.rule == "invoice_number_not_seen_for_vendor"]
+    assert not rule.passed and rows[0].run_id in rule.message
+
+
+async def test_duplicate_is_found_across_engines_over_the_same_data_dir(data_dir: Path, docs_dir: Path) -> None:
+    path = write(docs_dir, "invoice.txt", invoice_text("NW-2024-0888"))
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        [first] = await process_files(engine, [path])
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        [again] = await process_files(engine, [path])
+        codes = await _reason_codes(engine, again.run_id)
+    assert first.status == "completed" and again.status == "needs_review"
+    assert first.document_id == again.document_id and first.run_id != again.run_id
+    assert codes == ["duplicate"]
+
+
+async def test_high_risk_total_forces_review_even_when_all_else_is_fine(data_dir: Path, docs_dir: Path) -> None:
+    path = write(docs_dir, "invoice.txt", invoice_text("NW-2024-0999"))
+    # Keep the stricter field bar out of the way, so high_risk is the only reason left.
+    policy = Policy(high_risk_total=Decimal("100"), high_risk_field_auto_accept=0.5)
+    async with open_engine(Settings(data_dir=data_dir, policy=policy)) as engine:
+        [row] = await process_files(engine, [path])
+        codes = await _reason_codes(engine, row.run_id)
+        pending = await engine.pending_review(row.run_id)
+        state = await engine.state(row.run_id)
+
+    assert row.status == "needs_review"
+    assert codes == ["high_risk"]
+    assert pending is not None and [r.code for r in pending.request.reasons] == ["high_risk"]
+    assert "100" in pending.request.reasons[0].message
+    assert state is not None and state.policy.high_risk_total == Decimal("100")
+    assert all(result.status == "accepted" for result in state.fields.values())
+    assert all(rule.passed for rule in state.rule_results)
+
+
+async def test_high_risk_route_applies_the_stricter_field_threshold(data_dir: Path, docs_dir: Path) -> None:
+    path = write(docs_dir, "invoice.txt", invoice_text("NW-2024-1000"))
+    policy = Policy(high_risk_total=Decimal("180.00"))  # reached exactly: "at or above"
+    async with open_engine(Settings(data_dir=data_dir, policy=policy)) as engine:
+        [row] = await process_files(engine, [path])
+        codes = await _reason_codes(engine, row.run_id)
+    assert row.status == "needs_review"
+    assert codes[-1] == "high_risk"
+    assert "low_confidence_field" in codes  # fields at 0.85-0.92 pass 0.80 but not the 0.95 high-risk bar
