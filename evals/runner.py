@@ -58,7 +58,7 @@ def evaluate(case: GoldenCase, claim: dict[str, Any]) -> CaseResult:
     if case.step == "classify":
         patch = apply_classification(ClassificationClaim.model_validate(claim), source, step="classify", claim_id="c")
         state = state.model_copy(update=patch.as_update())
-        route = route_after_classify(state)
+        decided = route_after_classify(state).decision("route_type")
         if case.expected.doc_type is not None and state.classification:
             if state.classification.doc_type != case.expected.doc_type:
                 result.failures.append(f"type {state.classification.doc_type!r} != {case.expected.doc_type!r}")
@@ -71,7 +71,7 @@ def evaluate(case: GoldenCase, claim: dict[str, Any]) -> CaseResult:
             case.doc_type, ExtractionClaim.model_validate(claim), source, step=case.step, attempt=1
         )
         state = state.model_copy(update=patch.as_update())
-        route = route_after_extract(state)
+        decided = route_after_extract(state).decision("route_extraction")
     for name, expected in case.expected.fields.items():
         actual = state.fields.get(name)
         if actual is None or actual.status != expected.status or actual.value != expected.value:
@@ -79,10 +79,10 @@ def evaluate(case: GoldenCase, claim: dict[str, Any]) -> CaseResult:
             result.failures.append(f"{name}: got {got}, expected ({expected.status!r}, {expected.value!r})")
         elif expected.reason_contains and not any(expected.reason_contains in r for r in actual.reasons):
             result.failures.append(f"{name}: no reason contains {expected.reason_contains!r}: {actual.reasons}")
-    if route.target != case.expected.route:
-        result.failures.append(f"route {route.target!r} (rule {route.rule}), expected {case.expected.route!r}")
-    elif case.expected.route_rule and route.rule != case.expected.route_rule:
-        result.failures.append(f"route rule {route.rule!r}, expected {case.expected.route_rule!r}")
+    if decided.target != case.expected.route:
+        result.failures.append(f"route {decided.target!r} (rule {decided.rule}), expected {case.expected.route!r}")
+    elif case.expected.route_rule and decided.rule != case.expected.route_rule:
+        result.failures.append(f"route rule {decided.rule!r}, expected {case.expected.route_rule!r}")
     return result
 
 

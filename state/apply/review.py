@@ -139,8 +139,9 @@ def apply_review_decision(state: WorkflowState, decision: ReviewDecision, source
             attempts={}, step_errors={}, rule_results=[], events=[decided],
         )  # fmt: skip
     if decision.action == "approve":
+        note = f"approved by reviewer {decision.reviewer}"
         approved = {
-            name: result.model_copy(update={"decided_by": f"{result.decided_by}; approved by reviewer {decision.reviewer}"})
+            name: result.model_copy(update={"decided_by": f"{result.decided_by}; {note}"})
             for name, result in state.fields.items()
         }
         return Patch(review_decision=decision, fields=approved, events=[decided])
