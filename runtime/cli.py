@@ -17,12 +17,14 @@ from rich.table import Table
 from runtime.batch import expand_paths, process_files
 from runtime.engine import Engine, open_engine
 from runtime.explain import explain
+from runtime.export import write_records
 from runtime.gateway import UnknownModelError
 from runtime.registry import RegistryError, RunNotFoundError
 from runtime.settings import Settings, SettingsError
 from runtime.version import WorkflowVersionError
 from runtime.views import public_status, run_view
 from state.errors import InvalidDecisionError
+from state.records import build_record
 from state.review import ReviewDecision
 
 app = typer.Typer(help="claimflow: document workflows where models make claims and code decides.", no_args_is_help=True)
@@ -102,6 +104,29 @@ def run(
 
 def _rejected(view: dict[str, Any]) -> bool:
     return bool(view["error"] and str(view["error"]).startswith("rejected in review"))
+
+
+@app.command("export")
+def export_command(
+    output: Annotated[Path, typer.Argument(help="File to write: .jsonl (default), .json or .csv.")],
+    status: Annotated[str, typer.Option("--status", help="Export runs with this status.")] = "completed",
+    data_dir: DataDir = None,
+) -> None:
+    """Write the typed records (value, status, evidence and who decided, per field) of finished runs."""
+
+    async def body(engine: Engine) -> int:
+        records = []
+        for row in engine.registry.list_runs():
+            if status not in (row.status, public_status(row)):
+                continue
+            state = await engine.state(row.run_id)
+            record = build_record(state) if state else None
+            if record is not None:
+                records.append(record)
+        return write_records(records, output)
+
+    count = _with_engine(data_dir, body)
+    err.print(f"wrote {count} record(s) to {output}")
 
 
 @app.command()
