@@ -28,7 +28,7 @@ lint: setup
 	$(BIN)/lint-imports
 
 examples: setup
-	$(BIN)/python examples/make_examples.py
+	$(BIN)/python scripts/make_examples.py
 
 clean:
 	rm -rf $(VENV) .claimflow .claimflow-demo .mypy_cache .pytest_cache .ruff_cache

@@ -36,6 +36,14 @@ class _Writer:
         if not self._at_line_start():
             self.parts.append("\n")
 
+    def cell_break(self) -> None:
+        while self.parts and self.parts[-1].endswith(" "):
+            self.parts[-1] = self.parts[-1].rstrip(" ")
+            if not self.parts[-1]:
+                self.parts.pop()
+        if not self._at_line_start():
+            self.parts.append("\t")
+
     def text(self, value: str, preformatted: bool) -> None:
         if preformatted:
             self.parts.append(value)
@@ -46,26 +54,31 @@ class _Writer:
         if collapsed:
             self.parts.append(collapsed)
 
-    def walk(self, node: PageElement, preformatted: bool = False) -> None:
-        if isinstance(node, NavigableString):
-            if not isinstance(node, PreformattedString):  # comments, doctype, CDATA, <?...?>
-                self.text(str(node), preformatted)
-            return
-        if not isinstance(node, Tag):
-            return
-        name = node.name.lower()
+    def walk(self, root: PageElement) -> None:
+        """Write the text under root, depth first (iterative: deeply nested markup is no problem)."""
+        stack: list[tuple[PageElement, bool, bool]] = [(root, False, False)]  # node, in <pre>, closing
+        while stack:
+            node, preformatted, closing = stack.pop()
+            if closing:
+                self.newline()
+            elif isinstance(node, NavigableString):
+                if not isinstance(node, PreformattedString):  # comments, doctype, CDATA, <?...?>
+                    self.text(str(node), preformatted)
+            elif isinstance(node, Tag):
+                self._open(node, preformatted, stack)
+
+    def _open(self, tag: Tag, preformatted: bool, stack: list[tuple[PageElement, bool, bool]]) -> None:
+        name = tag.name.lower()
         if name == "br":
             self.parts.append("\n")
             return
-        if name in _CELLS and not self._at_line_start():
-            self.parts.append("\t")
-        is_block = name in _BLOCKS
-        if is_block:
+        if name in _CELLS:
+            self.cell_break()
+        if name in _BLOCKS:
             self.newline()
-        for child in node.children:
-            self.walk(child, preformatted or name == "pre")
-        if is_block:
-            self.newline()
+            stack.append((tag, preformatted, True))
+        inner = preformatted or name == "pre"
+        stack.extend((child, inner, False) for child in reversed(list(tag.children)))
 
 
 def html_to_text(data: bytes) -> str:
@@ -86,8 +99,7 @@ def html_to_text(data: bytes) -> str:
         tag.decompose()
     writer = _Writer()
     writer.walk(soup)
-    lines = [line.strip(" \t") for line in "".join(writer.parts).split("\n")]
-    return tidy_lines("\n".join(lines))
+    return tidy_lines("".join(writer.parts))
 
 
 def parse_html(data: bytes) -> ParsedPages:

@@ -58,9 +58,7 @@ def parse_image(data: bytes, media_type: str, limits: IngestLimits) -> ParsedPag
     try:
         frames = getattr(image, "n_frames", 1)
         if frames > limits.max_pages:
-            raise DocumentTooLargeError(
-                f"The image has {frames} pages; at most {limits.max_pages} are accepted."
-            )
+            raise DocumentTooLargeError(f"The image has {frames} pages; at most {limits.max_pages} are accepted.")
         pages: list[str] = []
         for frame in ImageSequence.Iterator(image):
             try:

@@ -51,8 +51,7 @@ def _check_languages(languages: str) -> None:
     if missing:
         packages = " ".join(f"tesseract-ocr-{code}" for code in missing)
         raise OcrUnavailableError(
-            f"Tesseract has no language data for {', '.join(missing)}; "
-            f"install it with `apt-get install {packages}`."
+            f"Tesseract has no language data for {', '.join(missing)}; install it with `apt-get install {packages}`."
         )
 
 

@@ -33,8 +33,18 @@ SUPPORTED_MEDIA_TYPES: tuple[str, ...] = tuple(_PARSERS)
 _SUPPORTED_NAMES = "PDF, JPEG, PNG, TIFF, plain text (.txt) and HTML"
 
 
-def _mib(size: int) -> str:
+def _human(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KiB"
     return f"{size / (1024 * 1024):.1f} MiB"
+
+
+def _size_versus_limit(size: int, limit: int) -> tuple[str, str]:
+    """Both sizes for a message, in exact bytes when rounding would print them the same."""
+    shown = _human(size), _human(limit)
+    return shown if shown[0] != shown[1] else (f"{size:,} bytes", f"{limit:,} bytes")
 
 
 def parse_document(data: bytes, filename: str, limits: IngestLimits | None = None) -> ParsedPages:
@@ -63,9 +73,8 @@ def parse_document(data: bytes, filename: str, limits: IngestLimits | None = Non
     if not data:
         raise EmptyDocumentError(f"{filename!r} is empty (0 bytes).")
     if len(data) > limits.max_bytes:
-        raise DocumentTooLargeError(
-            f"{filename!r} is {_mib(len(data))}; documents up to {_mib(limits.max_bytes)} are accepted."
-        )
+        size, limit = _size_versus_limit(len(data), limits.max_bytes)
+        raise DocumentTooLargeError(f"{filename!r} is {size}; documents up to {limit} are accepted.")
     media_type = sniff_media_type(data, filename)
     parser = _PARSERS.get(media_type)
     if parser is None:

@@ -126,9 +126,7 @@ def parse_pdf(data: bytes, limits: IngestLimits) -> ParsedPages:
         with _PDFIUM_LOCK:
             count = len(pdf)
         if count > limits.max_pages:
-            raise DocumentTooLargeError(
-                f"The PDF has {count} pages; at most {limits.max_pages} are accepted."
-            )
+            raise DocumentTooLargeError(f"The PDF has {count} pages; at most {limits.max_pages} are accepted.")
         pages: list[str] = []
         ocr_pages = 0
         for index in range(count):

@@ -41,9 +41,7 @@ def mismatch_invoice_text(number: str = "NW-2024-0118") -> str:
     The line above the subtotal prints 180.00, so a reviewer who corrects the total to 180.00
     finds evidence for it in the source.
     """
-    return invoice_text(number, total="190.00").replace(
-        "Subtotal", "Steel brackets 10 x 18.00 = 180.00\nSubtotal"
-    )
+    return invoice_text(number, total="190.00").replace("Subtotal", "Steel brackets 10 x 18.00 = 180.00\nSubtotal")
 
 
 MEMO = (
@@ -73,15 +71,17 @@ ZIP = zip_bytes({"readme.txt": "hello"})
 
 
 def text_pdf(text: str) -> bytes:
-    """A one-page PDF with a text layer, one drawn line per line of `text`."""
+    """A PDF with a text layer: one page per form-feed-separated part, one drawn line per line."""
     from reportlab.pdfgen import canvas
 
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer)
-    y = 800
-    for line in text.splitlines():
-        pdf.drawString(72, y, line)
-        y -= 16
+    for page in text.split("\f"):
+        y = 800
+        for line in page.splitlines():
+            pdf.drawString(72, y, line)
+            y -= 16
+        pdf.showPage()
     pdf.save()
     return buffer.getvalue()
 

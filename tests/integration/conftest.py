@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,6 @@ def docs_dir(tmp_path: Path) -> Path:
 @pytest.fixture(autouse=True)
 def _no_claimflow_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """Settings read CLAIMFLOW_* variables; a developer's shell must not change what these tests see."""
-    import os
-
     for key in list(os.environ):
         if key.startswith("CLAIMFLOW_"):
             monkeypatch.delenv(key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -66,15 +67,48 @@ async def test_clean_invoice_completes_with_every_field_accepted_and_evidence_at
         assert types[0] == "run.started" and "run.completed" in types and "review.requested" not in types
 
 
-async def test_text_layer_pdf_invoice_completes(data_dir: Path, docs_dir: Path) -> None:
-    path = write(docs_dir, "invoice.pdf", text_pdf(invoice_text("NW-2024-0200")))
+async def test_two_page_text_layer_pdf_invoice_completes_with_evidence_on_the_right_page(
+    data_dir: Path, docs_dir: Path
+) -> None:
+    header, totals = invoice_text("NW-2024-0200").split("Subtotal")
+    path = write(docs_dir, "invoice.pdf", text_pdf(header + "\fSubtotal" + totals))
     async with open_engine(Settings(data_dir=data_dir)) as engine:
         [row] = await process_files(engine, [path])
         state = await engine.state(row.run_id)
+        assert state is not None and state.text is not None
+        pages = engine.store.load_text(state.text).pages
+
     assert row.status == "completed", row.error
-    assert row.media_type == "application/pdf"
-    assert state is not None and state.fields["total_amount"].value == "180.00"
+    assert row.media_type == "application/pdf" and state.text.page_count == 2 == len(pages)
     assert state.fields["invoice_number"].value == "NW-2024-0200"
+    assert state.fields["total_amount"].value == "180.00"
+    assert {state.fields[name].evidence[0].page for name in ("vendor_name", "invoice_number")} == {1}
+    assert {state.fields[name].evidence[0].page for name in ("net_amount", "tax_amount", "total_amount")} == {2}
+    for result in state.fields.values():
+        for evidence in result.evidence:
+            assert pages[evidence.page - 1][evidence.start : evidence.end] == evidence.quote
+
+
+async def test_masked_personal_data_does_not_shift_evidence_off_the_source(data_dir: Path, docs_dir: Path) -> None:
+    contact = "Contact: billing@northwind.example, Tel: +44 117 496 0000\nIBAN: GB29 NWBK 6016 1331 9268 19\n"
+    text = invoice_text("NW-2024-0417").replace("Invoice No.", contact + "Invoice No.")
+    path = write(docs_dir, "invoice.txt", text)
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        [row] = await process_files(engine, [path])
+        state = await engine.state(row.run_id)
+        assert state is not None and state.masked is not None and state.text is not None
+        masked = engine.store.load_text(state.masked.text).pages[0]
+        source = engine.store.load_text(state.text).pages[0]
+        events = engine.registry.events(row.run_id)
+
+    assert row.status == "completed", row.error
+    assert "billing@northwind.example" not in masked and "GB29 NWBK" not in masked
+    assert state.masked.masked_count >= 2
+    assert [e["data"]["count"] for e in events if e["type"] == "pii.masked"] == [state.masked.masked_count]
+    assert state.fields["invoice_number"].value == "NW-2024-0417"
+    for name, result in state.fields.items():
+        for evidence in result.evidence:
+            assert source[evidence.start : evidence.end] == evidence.quote, name
 
 
 async def test_mismatched_totals_pause_at_review_with_fields_and_evidence(data_dir: Path, docs_dir: Path) -> None:
@@ -112,7 +146,8 @@ async def test_unknown_type_goes_to_review(data_dir: Path, docs_dir: Path) -> No
     assert row.status == "needs_review"
     assert codes == ["unknown_type"]
     assert pending is not None and pending.request.doc_type == "unknown"
-    assert pending.request.editable_fields == [] and set(pending.request.doc_types) == {"invoice", "receipt", "contract"}
+    assert pending.request.editable_fields == []
+    assert set(pending.request.doc_types) == {"invoice", "receipt", "contract"}
 
 
 async def test_bad_files_fail_one_by_one_while_the_batch_goes_on(data_dir: Path, docs_dir: Path) -> None:
@@ -151,7 +186,8 @@ async def test_bad_files_fail_one_by_one_while_the_batch_goes_on(data_dir: Path,
     assert "d_letter.docx" in errors["d_letter.docx"] and "not supported" in errors["d_letter.docx"]
     assert "wordprocessingml" in errors["d_letter.docx"]
     assert "e_bundle.zip" in errors["e_bundle.zip"] and "application/zip" in errors["e_bundle.zip"]
-    assert "f_huge.txt" in errors["f_huge.txt"] and "limit" in errors["f_huge.txt"]
+    assert "f_huge.txt" in errors["f_huge.txt"]
+    assert any(unit in errors["f_huge.txt"] for unit in ("bytes", "KiB", "kB", "KB", "MB", "MiB"))
     for name, row in by_name.items():
         if row.status == "failed":
             assert events[name].count("run.failed") == 1, (name, events[name])
@@ -164,6 +200,18 @@ async def test_bad_files_fail_one_by_one_while_the_batch_goes_on(data_dir: Path,
     failed_state = states["a_corrupt.pdf"]
     assert failed_state is not None and failed_state.outcome == "failed"
     assert [route.target for route in failed_state.routes] == ["fail"]
+
+
+async def test_oversized_file_reason_states_a_size_distinguishable_from_the_limit(
+    data_dir: Path, docs_dir: Path
+) -> None:
+    path = write(docs_dir, "huge.txt", "x" * 5000)
+    async with open_engine(Settings(data_dir=data_dir), limits=IngestLimits(max_bytes=4000)) as engine:
+        [row] = await process_files(engine, [path])
+    assert row.status == "failed" and row.error is not None
+    sizes = re.findall(r"(\d[\d,.]*)\s*-?\s*(bytes?|B|kB|KB|KiB|MB|MiB)\b", row.error)
+    # "huge.txt is 0.0 MB, over the 0.0 MB limit" does not tell the sender anything.
+    assert len(sizes) >= 2 and sizes[0] != sizes[1], row.error
 
 
 async def test_same_invoice_twice_goes_to_review_as_duplicate(data_dir: Path, docs_dir: Path) -> None:

@@ -53,6 +53,18 @@ def _labelled(lines: Sequence[Line]) -> Finding | None:
     return None
 
 
+def _letterhead(lines: Sequence[Line]) -> Finding | None:
+    """A company name heading page 1 that the document repeats (payment details, footer) is the sender."""
+    head = [line for line in lines if line.page == 1][:3]
+    for line in head:
+        name = line.text.strip()
+        if not (looks_like_name(name) and has_legal_form(name)) or _BUYER.search(name):
+            continue
+        repeats = any(name in other.text for other in lines if other.index > head[-1].index)
+        return Finding("vendor_name", name, 0.86 if repeats else 0.7, span_of(line, 0, len(line.text)))
+    return None
+
+
 def _sender_line(lines: Sequence[Line]) -> Finding | None:
     for line in [ln for ln in lines if ln.page == 1][:12]:
         parts = _SENDER_SEP.split(line.text)
@@ -60,6 +72,10 @@ def _sender_line(lines: Sequence[Line]) -> Finding | None:
             continue
         name = parts[0].strip()
         if not looks_like_name(name) or _BUYER.search(name):
+            continue
+        # Commas also separate the parts of a plain address line ("Unit 4, Harbour Park, 17 Quay Road"):
+        # there, only a name with a legal form is a sender.
+        if "," in line.text and not any(sep in line.text for sep in "·•|") and not has_legal_form(name):
             continue
         # The short form on the sender line ("Acme") often stands for a fuller name elsewhere.
         for other in lines:
@@ -95,7 +111,7 @@ def _company_lines(lines: Sequence[Line]) -> Finding | None:
 
 def invoice_vendor(lines: Sequence[Line]) -> Finding | None:
     """The seller's name, from the strongest cue the document offers."""
-    for rule in (_labelled, _sender_line, _company_lines):
+    for rule in (_labelled, _letterhead, _sender_line, _company_lines):
         if found := rule(lines):
             return found
     return None

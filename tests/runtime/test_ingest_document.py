@@ -1,0 +1,150 @@
+"""The entry point: sniffing, limits checked first, refusals with useful messages."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+import runtime.ingest as ingest
+from runtime.ingest import (
+    CorruptDocumentError,
+    DocumentTooLargeError,
+    EmptyDocumentError,
+    EncryptedDocumentError,
+    IngestError,
+    IngestLimits,
+    OcrUnavailableError,
+    ParsedPages,
+    UnsupportedFormatError,
+    parse_document,
+    sniff_media_type,
+)
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def zipped(*names: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in names:
+            archive.writestr(name, "<xml/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "expected"),
+    [
+        (b"%PDF-1.7\n...", "scan.bin", "application/pdf"),
+        (b"\xef\xbb\xbf  %PDF-1.4 after junk", "report.pdf", "application/pdf"),
+        (b"notes about %PDF-1.4 headers", "notes.txt", "text/plain"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "photo.png", "image/jpeg"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "photo.jpg", "image/png"),
+        (b"II*\x00\x08\x00", "fax", "image/tiff"),
+        (b"MM\x00*\x00\x08", "fax", "image/tiff"),
+        (b"GIF89a\x01\x00", "anim.gif", "image/gif"),
+        (b"  <!DOCTYPE html><html><body>x</body></html>", "page.txt", "text/html"),
+        (b"<html><p>x</p></html>", "download", "text/html"),
+        (b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body/></html>', "a", "text/html"),
+        (b"<p>fragment</p>", "fragment.htm", "text/html"),
+        (b"plain words", "letter.txt", "text/plain"),
+        (b"plain words", "letter", "text/plain"),
+        (zipped("[Content_Types].xml", "word/document.xml"), "contract.docx", DOCX),
+        (zipped("word/document.xml"), "renamed.pdf", DOCX),
+        (zipped("data.csv"), "bundle.zip", "application/zip"),
+        (b"MZ\x90\x00\x03\x00\x00\x00", "setup.exe", "application/x-msdownload"),
+        (b"MZ Logistics Ltd statement", "statement.txt", "text/plain"),
+        (b"\x00\x01\x02\x03", "blob", "application/octet-stream"),
+    ],
+)
+def test_sniff_uses_magic_bytes_first_and_extension_second(data, filename, expected):
+    assert sniff_media_type(data, filename) == expected
+
+
+def test_zero_bytes_is_empty():
+    with pytest.raises(EmptyDocumentError, match="0 bytes"):
+        parse_document(b"", "nothing.pdf")
+
+
+def test_size_limit_is_checked_before_parsing():
+    # A .docx would be refused as unsupported: the size check must come first.
+    with pytest.raises(DocumentTooLargeError, match="big.docx"):
+        parse_document(zipped("word/document.xml"), "big.docx", IngestLimits(max_bytes=100))
+
+
+@pytest.mark.parametrize(
+    ("size", "limit", "stated"),
+    [
+        (5000, 4000, ("4.9 KiB", "3.9 KiB")),
+        (30 * 1024 * 1024, 25 * 1024 * 1024, ("30.0 MiB", "25.0 MiB")),
+        (25 * 1024 * 1024 + 1, 25 * 1024 * 1024, ("26,214,401 bytes", "26,214,400 bytes")),
+    ],
+)
+def test_size_message_tells_size_and_limit_apart(size, limit, stated):
+    with pytest.raises(DocumentTooLargeError) as raised:
+        parse_document(b"x" * size, "huge.txt", IngestLimits(max_bytes=limit))
+
+    assert str(raised.value) == f"'huge.txt' is {stated[0]}; documents up to {stated[1]} are accepted."
+
+
+def test_exactly_the_size_limit_is_accepted():
+    assert parse_document(b"x" * 100, "fits.txt", IngestLimits(max_bytes=100)).pages == ("x" * 100,)
+
+
+def test_plain_text_page_limit_applies():
+    with pytest.raises(DocumentTooLargeError, match="3 pages; at most 2"):
+        parse_document(b"a\fb\fc", "pages.txt", IngestLimits(max_pages=2))
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "named_type"),
+    [
+        (zipped("[Content_Types].xml", "word/document.xml"), "contract.docx", DOCX),
+        (zipped("data.csv"), "bundle.zip", "application/zip"),
+        (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00", "setup.exe", "application/x-msdownload"),
+        (b"GIF89a\x01\x00\x01\x00", "anim.gif", "image/gif"),
+    ],
+)
+def test_unsupported_formats_are_named_with_the_supported_ones(data, filename, named_type):
+    with pytest.raises(UnsupportedFormatError) as raised:
+        parse_document(data, filename)
+
+    message = str(raised.value)
+    assert named_type in message
+    assert filename in message
+    for supported in ("PDF", "JPEG", "PNG", "plain text", "HTML"):
+        assert supported in message
+
+
+def test_every_error_is_an_ingest_error():
+    for error in (
+        UnsupportedFormatError,
+        CorruptDocumentError,
+        EncryptedDocumentError,
+        EmptyDocumentError,
+        DocumentTooLargeError,
+        OcrUnavailableError,
+    ):
+        assert issubclass(error, IngestError)
+
+
+def test_public_names_are_exported():
+    assert {"parse_document", "sniff_media_type", "IngestLimits", "ParsedPages", "IngestError"} <= set(ingest.__all__)
+    for name in ingest.__all__:
+        assert hasattr(ingest, name)
+
+
+def test_default_limits():
+    limits = IngestLimits()
+
+    assert (limits.max_bytes, limits.max_pages, limits.ocr_dpi) == (25 * 1024 * 1024, 200, 300)
+    assert (limits.ocr_languages, limits.min_chars_for_text_layer) == ("eng", 20)
+
+
+def test_results_are_immutable():
+    parsed = parse_document(b"hello", "a.txt")
+
+    assert parsed == ParsedPages(pages=("hello",), method="plain", media_type="text/plain")
+    with pytest.raises(AttributeError):
+        parsed.method = "ocr"  # type: ignore[misc]

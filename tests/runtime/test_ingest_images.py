@@ -1,0 +1,111 @@
+"""Photos and scans: OCR with EXIF orientation, multi-page TIFF, and clean failures."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from runtime.ingest import (
+    CorruptDocumentError,
+    DocumentTooLargeError,
+    EmptyDocumentError,
+    IngestLimits,
+    OcrUnavailableError,
+    parse_document,
+)
+
+RECEIPT = ["CORNER GROCER", "Date 15/03/2024", "TOTAL RM 72.95"]
+EXIF_ORIENTATION = 0x0112
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize(("fmt", "filename"), [("PNG", "scan.png"), ("JPEG", "photo.jpg")])
+def test_image_text_is_recognised(text_image, encode, fmt, filename):
+    parsed = parse_document(encode(text_image(RECEIPT), fmt), filename)
+
+    assert parsed.method == "ocr"
+    assert parsed.media_type == f"image/{fmt.lower()}"
+    assert parsed.pages == ("CORNER GROCER\nDate 15/03/2024\nTOTAL RM 72.95",)
+
+
+@pytest.mark.ocr
+def test_exif_orientation_is_applied(text_image, encode):
+    # Stored turned a quarter to the left; the tag tells viewers to turn it back (orientation 6).
+    stored = text_image(RECEIPT).transpose(Image.Transpose.ROTATE_90)
+    exif = Image.Exif()
+    exif[EXIF_ORIENTATION] = 6
+
+    parsed = parse_document(encode(stored, "JPEG", exif=exif.tobytes()), "phone.jpg")
+
+    assert "TOTAL RM 72.95" in parsed.pages[0]
+
+
+@pytest.mark.ocr
+def test_transparent_png_is_read_on_white(text_image, encode):
+    opaque = text_image(RECEIPT, mode="L")
+    transparent = Image.new("RGBA", opaque.size, (0, 0, 0, 0))
+    transparent.putalpha(opaque.point(lambda value: 255 - value))  # black text, clear background
+
+    parsed = parse_document(encode(transparent, "PNG"), "cut-out.png")
+
+    assert "TOTAL RM 72.95" in parsed.pages[0]
+
+
+@pytest.mark.ocr
+def test_multipage_tiff_gives_one_page_per_frame(text_image, encode):
+    first, second = text_image(["PAGE ONE", "Invoice 4471"]), text_image(["PAGE TWO", "TOTAL 160.65"])
+
+    parsed = parse_document(encode(first, "TIFF", save_all=True, append_images=[second]), "fax.tiff")
+
+    assert parsed.media_type == "image/tiff"
+    assert len(parsed.pages) == 2
+    assert "Invoice 4471" in parsed.pages[0]
+    assert "TOTAL 160.65" in parsed.pages[1]
+
+
+def test_tiff_over_the_page_limit_is_refused(text_image, encode):
+    frames = [text_image([f"PAGE {number}"]) for number in range(3)]
+    data = encode(frames[0], "TIFF", save_all=True, append_images=frames[1:])
+
+    with pytest.raises(DocumentTooLargeError, match="3 pages; at most 2"):
+        parse_document(data, "fax.tif", IngestLimits(max_pages=2))
+
+
+@pytest.mark.ocr
+def test_image_without_text_is_empty(encode):
+    with pytest.raises(EmptyDocumentError, match="even after OCR"):
+        parse_document(encode(Image.new("RGB", (600, 400), "white"), "PNG"), "blank.png")
+
+
+def test_truncated_png_is_corrupt(text_image, encode):
+    data = encode(text_image(RECEIPT), "PNG")
+
+    with pytest.raises(CorruptDocumentError, match="could not be decoded"):
+        parse_document(data[: len(data) // 2], "half.png")
+
+
+def test_jpeg_name_on_random_bytes_is_corrupt():
+    with pytest.raises(CorruptDocumentError):
+        parse_document(bytes(range(1, 256)) * 4, "photo.jpg")
+
+
+# Pillow warns above its pixel limit and raises above twice the limit: both must be refused.
+@pytest.mark.parametrize("share_of_pixels", [0.9, 0.3])
+def test_too_many_pixels_is_too_large(text_image, encode, monkeypatch, share_of_pixels):
+    image = text_image(RECEIPT)
+    data = encode(image, "PNG")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", int(image.width * image.height * share_of_pixels))
+
+    with pytest.raises(DocumentTooLargeError, match="too many pixels"):
+        parse_document(data, "huge.png")
+
+
+def test_missing_tesseract_says_how_to_install_it(text_image, encode, no_tesseract):
+    with pytest.raises(OcrUnavailableError, match="apt-get install tesseract-ocr"):
+        parse_document(encode(text_image(RECEIPT), "PNG"), "scan.png")
+
+
+@pytest.mark.ocr
+def test_missing_language_data_names_the_package(text_image, encode):
+    with pytest.raises(OcrUnavailableError, match="tesseract-ocr-zzz"):
+        parse_document(encode(text_image(RECEIPT), "PNG"), "scan.png", IngestLimits(ocr_languages="eng+zzz"))

@@ -1,0 +1,144 @@
+"""PDF ingestion: text layers, OCR of scanned pages, and the ways a PDF can be refused."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from PIL import Image
+from pypdfium2 import PdfDocument
+
+from runtime.ingest import (
+    CorruptDocumentError,
+    DocumentTooLargeError,
+    EmptyDocumentError,
+    EncryptedDocumentError,
+    IngestLimits,
+    OcrUnavailableError,
+    parse_document,
+)
+
+THREE_PAGES = [
+    ["ACME Widgets Ltd", "Invoice No.: INV-1001", "Invoice Date: 12 March 2024"],
+    ["Line items continued", "Blue widget 4 x 12.50 = 50.00", "Red widget 1 x 9.99 = 9.99"],
+    ["Subtotal 59.99", "VAT 20% 12.00", "Total 71.99"],
+]
+
+
+def test_text_pdf_gives_one_text_per_page_in_order(text_pdf):
+    parsed = parse_document(text_pdf(THREE_PAGES), "invoice.pdf")
+
+    assert parsed.media_type == "application/pdf"
+    assert parsed.method == "text-layer"
+    assert len(parsed.pages) == 3
+    assert "Invoice No.: INV-1001" in parsed.pages[0]
+    assert "Blue widget 4 x 12.50 = 50.00" in parsed.pages[1]
+    assert "Blue widget" not in parsed.pages[0] + parsed.pages[2]
+    assert "Total 71.99" in parsed.pages[2]
+
+
+def test_text_pdf_lines_are_separated_by_plain_newlines(text_pdf):
+    parsed = parse_document(text_pdf(THREE_PAGES), "invoice.pdf")
+
+    page = parsed.pages[0]
+    assert "\r" not in page and "\f" not in page
+    assert page.splitlines()[:2] == ["ACME Widgets Ltd", "Invoice No.: INV-1001"]
+
+
+def test_text_pdf_parses_fast(text_pdf):
+    data = text_pdf(THREE_PAGES)
+    parse_document(data, "warm-up.pdf")
+
+    started = time.perf_counter()
+    parse_document(data, "invoice.pdf")
+
+    assert time.perf_counter() - started < 0.5
+
+
+def test_blank_page_is_kept_empty_without_ocr(text_pdf, no_tesseract):
+    parsed = parse_document(text_pdf([THREE_PAGES[0], []]), "with-blank-page.pdf")
+
+    assert parsed.method == "text-layer"
+    assert parsed.pages[1] == ""
+
+
+def test_text_layer_threshold_zero_never_ocrs(text_pdf, no_tesseract):
+    parsed = parse_document(text_pdf([["p. 2"]]), "short.pdf", IngestLimits(min_chars_for_text_layer=0))
+
+    assert parsed.pages == ("p. 2",)
+
+
+def test_thin_text_layer_needs_ocr(text_pdf, no_tesseract):
+    with pytest.raises(OcrUnavailableError, match="apt-get install tesseract-ocr"):
+        parse_document(text_pdf([["p. 2"]]), "short.pdf")
+
+
+def test_password_protected_pdf_is_refused(text_pdf):
+    with pytest.raises(EncryptedDocumentError, match="password"):
+        parse_document(text_pdf(THREE_PAGES, encrypt="secret"), "locked.pdf")
+
+
+@pytest.mark.parametrize("keep", [0.3, 0.6, 0.9])
+def test_truncated_pdf_is_corrupt(text_pdf, keep):
+    data = text_pdf(THREE_PAGES)
+
+    with pytest.raises(CorruptDocumentError, match="PDF could not be opened"):
+        parse_document(data[: int(len(data) * keep)], "truncated.pdf")
+
+
+def test_garbage_after_pdf_header_is_corrupt():
+    with pytest.raises(CorruptDocumentError):
+        parse_document(b"%PDF-1.7\n" + bytes(range(256)) * 8, "garbled.pdf")
+
+
+def test_pdf_extension_without_pdf_bytes_is_corrupt():
+    with pytest.raises(CorruptDocumentError):
+        parse_document(b"\x01\x02\x03 not a pdf at all \x04" * 10, "report.pdf")
+
+
+def test_pdf_over_the_page_limit_is_refused(text_pdf):
+    with pytest.raises(DocumentTooLargeError, match="3 pages; at most 2"):
+        parse_document(text_pdf(THREE_PAGES), "long.pdf", IngestLimits(max_pages=2))
+
+
+def test_pdf_without_any_text_is_empty(text_pdf):
+    with pytest.raises(EmptyDocumentError):
+        parse_document(text_pdf([[], []]), "blank.pdf")
+
+
+@pytest.mark.ocr
+def test_scanned_pdf_is_ocred(scanned_pdf, text_image):
+    page = text_image(["NORTHWIND TRADING", "Invoice 4471", "TOTAL 160.65"])
+
+    parsed = parse_document(scanned_pdf([page]), "scan.pdf")
+
+    assert parsed.method == "ocr"
+    assert "NORTHWIND TRADING" in parsed.pages[0]
+    assert "TOTAL 160.65" in parsed.pages[0]
+
+
+@pytest.mark.ocr
+def test_mixed_pdf_ocrs_only_the_scanned_page(text_pdf, scanned_pdf, text_image):
+    text_page = text_pdf([THREE_PAGES[0]])
+    scan = scanned_pdf([text_image(["Delivery note", "TOTAL 42.00"])])
+    merged = PdfDocument.new()
+    for part in (text_page, scan):
+        source = PdfDocument(part)
+        merged.import_pages(source)
+        source.close()
+    buffer = io.BytesIO()
+    merged.save(buffer)
+    merged.close()
+
+    parsed = parse_document(buffer.getvalue(), "mixed.pdf")
+
+    assert parsed.method == "text-layer+ocr"
+    assert "Invoice No.: INV-1001" in parsed.pages[0]
+    assert "TOTAL 42.00" in parsed.pages[1]
+
+
+@pytest.mark.ocr
+def test_scanned_pdf_of_a_blank_image_is_empty(scanned_pdf):
+    with pytest.raises(EmptyDocumentError, match="even after OCR"):
+        parse_document(scanned_pdf([Image.new("RGB", (800, 1000), "white")]), "blank-scan.pdf")
