@@ -41,7 +41,16 @@ AfterExtract = Literal[
     "prepare_review",
 ]
 AfterValidate = Literal["finalize", "prepare_review"]
-AfterReview = Literal["finalize", "reject", "extract_invoice", "extract_receipt", "extract_contract"]
+AfterReview = Literal[
+    "finalize",
+    "reject",
+    "extract_invoice",
+    "extract_receipt",
+    "extract_contract",
+    "validate_invoice",
+    "validate_receipt",
+    "validate_contract",
+]
 
 
 def extract_node(doc_type: DocType) -> ExtractNode:

@@ -76,7 +76,10 @@ def route_after_review(state: WorkflowState) -> Route[AfterReview]:
     if decision.action == "edit":
         if decision.doc_type is not None:
             return Route(extract_node(decision.doc_type), "reviewer_set_type", decision.doc_type)
-        return Route("finalize", "reviewer_edited", ", ".join(decision.edits))
+        doc_type = state.doc_type
+        if doc_type is None:
+            raise RuntimeError("a field edit was applied to a run without a document type")
+        return Route(validate_node(doc_type), "reviewer_edited", ", ".join(decision.edits))
     if decision.action == "approve":
         return Route("finalize", "reviewer_approved", decision.reviewer)
     assert_never(decision.action)

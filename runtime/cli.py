@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -104,6 +105,23 @@ def run(
 
 def _rejected(view: dict[str, Any]) -> bool:
     return bool(view["error"] and str(view["error"]).startswith("rejected in review"))
+
+
+@app.command()
+def recover(as_json: AsJson = False, data_dir: DataDir = None) -> None:
+    """Pick up runs a crashed or killed process left queued, running or resuming."""
+
+    async def body(engine: Engine) -> list[dict[str, Any]]:
+        return [run_view(row, await engine.state(row.run_id)) for row in await engine.recover()]
+
+    views = _with_engine(data_dir, body)
+    for view in views:
+        if as_json:
+            _emit(view)
+        else:
+            out.print(f"{view['run_id'][:12]}  {view['document']}  {view['status']}", markup=False)
+    if not as_json:
+        err.print(f"recovered {len(views)} run(s)")
 
 
 @app.command("export")
@@ -267,6 +285,7 @@ def review_show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None) 
             _emit({"interrupt_id": pending.interrupt_id, **request.model_dump(mode="json")})
             return
         out.print(f"[bold]{request.run_id}[/bold]  {request.document}  type: {request.doc_type}")
+        out.print(f"review id: {pending.interrupt_id}", markup=False)
         for reason in request.reasons:
             out.print(f"  why: {reason.code}: {reason.message}", markup=False)
         table = Table("field", "value", "status", "confidence", "evidence")
@@ -306,6 +325,9 @@ def review_decide(
         list[str] | None, typer.Option("--set", help="FIELD=VALUE; repeat. doc_type=TYPE re-extracts.")
     ] = None,
     comment: Annotated[str | None, typer.Option("--comment", help="A note kept with the decision.")] = None,
+    interrupt: Annotated[
+        str | None, typer.Option("--interrupt", help="The review id you answer (from `review show`); refused if stale.")
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Approve, edit fields, or reject a paused run; it resumes at once, in this process."""
@@ -325,11 +347,12 @@ def review_decide(
                 "comment": comment,
             }
         )
-    except ValueError as error:
-        raise typer.BadParameter(str(error).splitlines()[-1] if str(error) else "invalid decision") from None
+    except ValidationError as error:
+        messages = "; ".join(str(item["msg"]).removeprefix("Value error, ") for item in error.errors())
+        raise typer.BadParameter(messages or "invalid decision") from None
 
     async def body(engine: Engine) -> dict[str, Any]:
-        row = await engine.decide(engine.registry.get_run(run_id).run_id, decision)
+        row = await engine.decide(engine.registry.get_run(run_id).run_id, decision, interrupt_id=interrupt)
         return run_view(row, await engine.state(row.run_id))
 
     view = _with_engine(data_dir, body)

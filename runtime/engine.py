@@ -80,7 +80,7 @@ class Engine:
         if size > self.limits.max_bytes:
             ref = DocumentRef(document_id="0" * 64, filename=path.name, media_type="unknown", size=size)
             row = self._create(run_id, ref)
-            reason = f"{path.name} is {size / 1e6:.1f} MB, over the {self.limits.max_bytes / 1e6:.1f} MB limit"
+            reason = f"{path.name} is {_size(size)}, over the {_size(self.limits.max_bytes)} limit; it was not read"
             self.registry.append_events(run_id, [event("run.failed", "intake", reason=reason)])
             self.registry.release(run_id, owner=self.owner, status="failed", error=reason)
             return self.registry.get_run(row.run_id)
@@ -135,10 +135,10 @@ class Engine:
     async def start(self, run_id: str) -> RunRow:
         """Run a queued run (or continue an interrupted one) until it finishes or pauses."""
         row = self.registry.get_run(run_id)
-        if row.status not in ("queued", "running"):
+        if row.status not in ("queued", "running", "resuming"):
             return row
         check_version(row.run_id, row.workflow_version, self.version)
-        self.registry.claim(row.run_id, owner=self.owner, allowed=("queued", "running"), status="running")
+        self.registry.claim(row.run_id, owner=self.owner, allowed=("queued", "running", "resuming"), status="running")
         snapshot = await self.graph.aget_state(self._config(row.run_id))
         payload: WorkflowState | None = None
         if not snapshot.values:
@@ -146,16 +146,44 @@ class Engine:
             payload = WorkflowState(run_id=row.run_id, document=document, policy=self.settings.policy)
         return await self._advance(row.run_id, payload)
 
-    async def decide(self, run_id: str, decision: ReviewDecision) -> RunRow:
-        """Apply a review decision and resume the run; an invalid or stale decision leaves it paused."""
+    async def recover(self) -> list[RunRow]:
+        """Pick up runs a dead process left behind: back to review if still paused, else continue them."""
+        recovered: list[RunRow] = []
+        for row in self.registry.stale_runs():
+            check_version(row.run_id, row.workflow_version, self.version)
+            pending = await self.pending_review(row.run_id)
+            if pending is not None:
+                self.registry.claim(row.run_id, owner=self.owner, allowed=(row.status,), status="needs_review")
+                self.registry.release(
+                    row.run_id, owner=self.owner, status="needs_review", interrupt_id=pending.interrupt_id
+                )
+                recovered.append(self.registry.get_run(row.run_id))
+            else:
+                recovered.append(await self.start(row.run_id))
+        return recovered
+
+    async def decide(self, run_id: str, decision: ReviewDecision, *, interrupt_id: str | None = None) -> RunRow:
+        """Apply a review decision and resume the run; an invalid or stale decision leaves it paused.
+
+        `interrupt_id`, when given, is the review the reviewer looked at: if the run has moved on to
+        another review since (an edit that broke a rule), the decision is refused rather than applied
+        to a request its author never saw.
+        """
         row = self.registry.get_run(run_id)
         check_version(row.run_id, row.workflow_version, self.version)
-        if row.status != "needs_review":
+        # "resuming" is allowed too: a decider that died before getting past the interrupt leaves the run
+        # there, and the claim below only succeeds once that process's lease is stale.
+        if row.status not in ("needs_review", "resuming"):
             raise RunBusyError(f"run {row.run_id} is {row.status}, not waiting for review")
         pending = await self.pending_review(row.run_id)
         if pending is None:
             raise RunBusyError(f"run {row.run_id} has no open review")
         decision_json = decision.model_dump_json()
+        if interrupt_id is not None and interrupt_id != pending.interrupt_id:
+            raise RunBusyError(
+                f"run {row.run_id} no longer waits on review {interrupt_id}; it waits on {pending.interrupt_id}: "
+                "look at it again with `claimflow review show`"
+            )
         errors = decision_errors(pending.request, decision)
         if errors:
             message = "; ".join(errors)
@@ -167,7 +195,7 @@ class Engine:
         self.registry.claim(
             row.run_id,
             owner=self.owner,
-            allowed=("needs_review",),
+            allowed=("needs_review", "resuming"),
             status="resuming",
             interrupt_id=pending.interrupt_id,
         )
@@ -219,6 +247,10 @@ class Engine:
             error=state.error if status in ("failed", "rejected") else None,
         )
         return self.registry.get_run(run_id)
+
+
+def _size(count: int) -> str:
+    return f"{count / 1e6:.1f} MB ({count} bytes)" if count >= 100_000 else f"{count} bytes"
 
 
 def _pending_id(snapshot: Any) -> str | None:

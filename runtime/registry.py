@@ -116,6 +116,22 @@ def process_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+def lease_is_stale(owner: str | None, until: float | None, now: float) -> bool:
+    """A lease is stale when it expired, or when its process on this host is gone (a crash, a kill -9)."""
+    if owner is None or until is None or until <= now:
+        return True
+    host, _, pid = owner.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
 class Registry:
     """Run registry, events and invoice index over one SQLite database file."""
 
@@ -181,6 +197,12 @@ class Registry:
         """The document reference a run was registered with."""
         return DocumentRef(document_id=row.document_id, filename=row.filename, media_type=row.media_type, size=row.size)
 
+    def stale_runs(self) -> list[RunRow]:
+        """Runs left queued, running or resuming by a process that is gone."""
+        now = time.time()
+        rows = [row for row in self.list_runs() if row.status in ("queued", "running", "resuming")]
+        return [row for row in rows if row.lease_owner is None or lease_is_stale(row.lease_owner, row.lease_until, now)]
+
     def list_runs(self, status: str | None = None) -> list[RunRow]:
         """Runs, oldest first, optionally of one status."""
         query, args = "SELECT * FROM runs", ()  # type: tuple[str, tuple[str, ...]]
@@ -201,8 +223,11 @@ class Registry:
             row = db.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
             if row is None:
                 raise RunNotFoundError(f"no run {run_id!r}")
-            leased = row["lease_owner"] and row["lease_owner"] != owner and (row["lease_until"] or 0) > now
-            if leased:
+            if (
+                row["lease_owner"]
+                and row["lease_owner"] != owner
+                and not lease_is_stale(row["lease_owner"], row["lease_until"], now)
+            ):
                 raise RunBusyError(f"run {run_id} is being processed by {row['lease_owner']} (status {row['status']})")
             if row["status"] not in allowed:
                 raise RunBusyError(f"run {run_id} is {row['status']}, not {' or '.join(allowed)}")

@@ -47,11 +47,26 @@ def classification_reasons(state: WorkflowState) -> list[ReviewReason]:
     return []
 
 
-def _field_reasons(doc_type: DocType, fields: dict[str, FieldResult], threshold: float) -> list[ReviewReason]:
+def reviewed_fields(state: WorkflowState) -> set[str]:
+    """Fields a reviewer has already seen with their current values, for the current document type.
+
+    After a decision, doubts about these fields (confidence, conflicts) were settled by a human and
+    are not raised again; rule failures still are, since an edit can break a rule.
+    """
+    request, decision = state.review_request, state.review_decision
+    if request is None or decision is None or request.doc_type != state.doc_type:
+        return set()
+    current = state.fields
+    return {f.name for f in request.fields if f.name in current and current[f.name].value == f.value}
+
+
+def _field_reasons(
+    doc_type: DocType, fields: dict[str, FieldResult], threshold: float, settled: set[str]
+) -> list[ReviewReason]:
     reasons: list[ReviewReason] = []
     for spec in fields_of(doc_type):
         result = fields.get(spec.name)
-        if result is None or result.status == "edited":
+        if result is None or result.status == "edited" or spec.name in settled:
             continue
         conflict = next((r for r in result.reasons if r.startswith("conflicting values")), None)
         if conflict:
@@ -90,14 +105,15 @@ def review_reasons(state: WorkflowState) -> list[ReviewReason]:
                 message=f"extraction output invalid: {'; '.join(extract_errors.errors)}",
             )
         )
+    settled = reviewed_fields(state)
     high_risk = is_high_risk(state)
     threshold = state.policy.high_risk_field_auto_accept if high_risk else state.policy.field_auto_accept
-    reasons += _field_reasons(doc_type, state.fields, threshold)
+    reasons += _field_reasons(doc_type, state.fields, threshold, settled)
     for rule in state.rule_results:
         if not rule.passed and rule.severity == "review":
             code = _RULE_CODES.get(rule.rule, "validation_failed")
             reasons.append(ReviewReason(code=code, message=f"{rule.rule}: {rule.message}"))
-    if high_risk:
+    if high_risk and "total_amount" not in settled:
         reasons.append(
             ReviewReason(
                 code="high_risk",

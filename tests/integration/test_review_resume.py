@@ -207,12 +207,14 @@ def test_two_concurrent_decisions_exactly_one_wins(
 ) -> None:
     data, runs = paused
     run_id = runs["race.txt"]
-    values = {"frank": "180.00", "grace": "190.00"}
+    # Either edit makes the invoice add up (150 + 30 = 180; 160 + 30 = 190), so whichever wins completes the run
+    # and the other must find it no longer waiting.
+    values = {"frank": ("total_amount", "180.00"), "grace": ("net_amount", "160.00")}
     processes = {
         reviewer: spawn_cli(
-            "review", "decide", run_id, "--reviewer", reviewer, "--set", f"total_amount={value}", "--data-dir", data
+            "review", "decide", run_id, "--reviewer", reviewer, "--set", f"{name}={value}", "--data-dir", data
         )
-        for reviewer, value in values.items()
+        for reviewer, (name, value) in values.items()
     }
     procs = processes.items()
     outcomes = {reviewer: (*process.communicate(timeout=60), process.returncode) for reviewer, process in procs}
@@ -227,8 +229,9 @@ def test_two_concurrent_decisions_exactly_one_wins(
 
     view = _show(cli, run_id)
     assert view["status"] == "completed"
-    total = view["fields"]["total_amount"]
-    assert (total["value"], total["status"]) == (values[winner], "edited")
+    name, value = values[winner]
+    edited = view["fields"][name]
+    assert (edited["value"], edited["status"]) == (value, "edited")
     decided = _events(cli, run_id, "review.decided")
     assert len(decided) == 1 and decided[0]["data"]["reviewer"] == winner
     assert [outcome for reviewer, outcome in _decisions(data, run_id) if outcome == "applied"] == ["applied"]

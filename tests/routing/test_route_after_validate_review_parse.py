@@ -48,10 +48,22 @@ def test_reviewer_approves() -> None:
     assert (route.target, route.rule, route.detail) == ("finalize", "reviewer_approved", "alice")
 
 
-def test_reviewer_edits_fields() -> None:
+@pytest.mark.parametrize("doc_type", ["invoice", "receipt", "contract"])
+def test_reviewer_edits_are_validated_again(doc_type: str) -> None:
     decision = ReviewDecision(reviewer="alice", action="edit", edits={"total_amount": ["1.00"], "currency": ["EUR"]})
-    route = route_after_review(make_state(review_decision=decision))
-    assert (route.target, route.rule, route.detail) == ("finalize", "reviewer_edited", "total_amount, currency")
+    state = make_state(classification=classified(doc_type), review_decision=decision)
+    route = route_after_review(state)
+    assert (route.target, route.rule, route.detail) == (
+        f"validate_{doc_type}",
+        "reviewer_edited",
+        "total_amount, currency",
+    )
+
+
+def test_a_field_edit_without_a_document_type_is_a_wiring_error() -> None:
+    decision = ReviewDecision(reviewer="alice", action="edit", edits={"total_amount": ["1.00"]})
+    with pytest.raises(RuntimeError, match="without a document type"):
+        route_after_review(make_state(classification=classified("unknown"), review_decision=decision))
 
 
 @pytest.mark.parametrize("doc_type", ["invoice", "receipt", "contract"])
