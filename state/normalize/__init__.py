@@ -85,7 +85,7 @@ def normalize_value(kind: FieldKind, value: str) -> str | None:
 
 
 def with_article(kind: FieldKind) -> str:
-    """"an amount", "a date": for messages people read."""
+    """The kind with its article ("an amount", "a date"), for messages people read."""
     return ("an " if kind[0] in "aeiou" else "a ") + kind
 
 
