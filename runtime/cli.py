@@ -97,7 +97,8 @@ def run(
     if not as_json:
         table = Table("run", "document", "status", "type", "note")
         for view in views:
-            note = view["error"] or "; ".join(view["review_reasons"][:2])
+            codes = dict.fromkeys(reason.split(":", 1)[0] for reason in view["review_reasons"])
+            note = view["error"] or ", ".join(codes)
             table.add_row(view["run_id"][:12], view["document"], view["status"], view["doc_type"] or "-", note)
         out.print(table)
     raise typer.Exit(1 if any(view["status"] == "failed" and not _rejected(view) for view in views) else 0)

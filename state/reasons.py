@@ -108,11 +108,12 @@ def review_reasons(state: WorkflowState) -> list[ReviewReason]:
     settled = reviewed_fields(state)
     high_risk = is_high_risk(state)
     threshold = state.policy.high_risk_field_auto_accept if high_risk else state.policy.field_auto_accept
-    reasons += _field_reasons(doc_type, state.fields, threshold, settled)
+    # Broken rules first: they are what a reviewer must resolve; doubts about single fields follow.
     for rule in state.rule_results:
         if not rule.passed and rule.severity == "review":
             code = _RULE_CODES.get(rule.rule, "validation_failed")
             reasons.append(ReviewReason(code=code, message=f"{rule.rule}: {rule.message}"))
+    reasons += _field_reasons(doc_type, state.fields, threshold, settled)
     if high_risk and "total_amount" not in settled:
         reasons.append(
             ReviewReason(

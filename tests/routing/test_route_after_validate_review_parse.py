@@ -23,8 +23,9 @@ def test_any_reason_goes_to_review_named_by_the_first() -> None:
     values["currency"] = field_result("currency", "EUR", confidence=0.5)
     failed = RuleResult(rule="net_plus_tax_equals_total", passed=False, message="off by 1.00")
     route = route_after_validate(invoice_state(fields=values, rule_results=[failed, failed]))
-    assert (route.target, route.rule) == ("prepare_review", "low_confidence_field")
-    assert route.detail == "3 reason(s): low_confidence_field, validation_failed"
+    # A broken rule is named first: it is what the reviewer must resolve.
+    assert (route.target, route.rule) == ("prepare_review", "validation_failed")
+    assert route.detail == "3 reason(s): validation_failed, low_confidence_field"
 
 
 def test_high_risk_invoice_goes_to_review() -> None:
