@@ -69,6 +69,13 @@ class ModelGateway(Protocol):
         ...
 
 
+class ModelUnavailableError(Exception):
+    """A model call failed for reasons outside the output (rate limits, 5xx, timeouts) after its retries.
+
+    The message names the step, the model and what happened; the run fails with it.
+    """
+
+
 class DocumentUnreadableError(Exception):
     """The document cannot be turned into text; the message is the reason shown to users."""
 
