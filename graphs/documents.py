@@ -12,6 +12,7 @@ from langgraph.graph import END, START, StateGraph
 
 from nodes import (
     WorkflowContext,
+    arbitrate_for,
     await_review,
     classify,
     extract_for,
@@ -55,7 +56,9 @@ def build_documents_workflow() -> StateGraph[WorkflowState, WorkflowContext, Wor
     graph.add_node(names.CLASSIFY, classify)
     for doc_type in DOC_TYPES:
         graph.add_node(names.extract_node(doc_type), extract_for(doc_type))
+        graph.add_node(names.arbitrate_node(doc_type), arbitrate_for(doc_type))
         graph.add_node(names.validate_node(doc_type), validate_for(doc_type))
+        graph.add_edge(names.arbitrate_node(doc_type), names.validate_node(doc_type))
         graph.add_edge(names.validate_node(doc_type), names.ROUTE_VALIDATION)
         graph.add_edge(names.extract_node(doc_type), names.ROUTE_EXTRACTION)
     graph.add_node(names.ROUTE_PARSE, route_node(names.ROUTE_PARSE, route_after_parse))

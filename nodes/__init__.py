@@ -1,5 +1,6 @@
 """Thin LangGraph nodes: read state, call a model or tool, apply the claim, return a validated update."""
 
+from nodes.arbitrate import arbitrate_for
 from nodes.classify import classify
 from nodes.extract import extract_for
 from nodes.finalize import fail, finalize, reject
@@ -12,6 +13,7 @@ from nodes.ports import (
     ModelGateway,
     ModelInput,
     ModelResult,
+    ModelUnavailableError,
     Parser,
     Usage,
     WorkflowContext,
@@ -27,9 +29,11 @@ __all__ = [
     "ModelGateway",
     "ModelInput",
     "ModelResult",
+    "ModelUnavailableError",
     "Parser",
     "Usage",
     "WorkflowContext",
+    "arbitrate_for",
     "await_review",
     "classify",
     "extract_for",

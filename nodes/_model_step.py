@@ -1,4 +1,4 @@
-"""The shared part of every model node: masked input in, claim or errors out, usage recorded."""
+"""The shared part of every model node: budget check, masked input in, claim or errors out, usage recorded."""
 
 from __future__ import annotations
 
@@ -6,19 +6,21 @@ import json
 from dataclasses import dataclass
 from typing import Generic
 
-from nodes.ports import ClaimT, ModelInput, ModelResult, WorkflowContext
+from nodes.ports import ClaimT, ModelGateway, ModelInput, ModelResult, WorkflowContext
 from prompts import PromptSpec
+from state.budget import UsageTotals, budget_exhausted
 from state.documents import SourceText
 from state.events import Event, event
 from state.fields import DocType, fields_of
 from state.masking import Replacement
-from state.workflow import WorkflowState
+from state.workflow import Patch, WorkflowState
 
 
 @dataclass(frozen=True)
 class StepCall(Generic[ClaimT]):
     """One model call of a step: its result, which attempt it was, and its usage event."""
 
+    source: str
     result: ModelResult[ClaimT]
     attempt: int
     masked: SourceText
@@ -34,6 +36,30 @@ def load_replacements(state: WorkflowState, context: WorkflowContext) -> tuple[R
     return tuple(Replacement.model_validate(item) for item in raw)
 
 
+def budget_stop(state: WorkflowState, step: str) -> Patch | None:
+    """A patch that stops the run's model use, when the budget allows no further call."""
+    reason = budget_exhausted(state.policy.budget, state.usage)
+    if reason is None:
+        return None
+    exceeded = event(
+        "budget.exceeded", step, reason=reason, usage=state.usage.model_dump(), budget=state.policy.budget.model_dump()
+    )
+    return Patch(budget_stop=reason, events=[exceeded])
+
+
+def add_usage(totals: UsageTotals, calls: list[StepCall[ClaimT]]) -> UsageTotals:
+    """Run totals after these calls."""
+    for call in calls:
+        usage = call.result.usage
+        totals = totals.plus(
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cost=usage.cost,
+            latency_ms=usage.latency_ms,
+        )
+    return totals
+
+
 async def call_model(
     state: WorkflowState,
     context: WorkflowContext,
@@ -41,26 +67,29 @@ async def call_model(
     *,
     step: str,
     doc_type: DocType | None = None,
+    gateway: ModelGateway | None = None,
+    source: str = "primary",
 ) -> StepCall[ClaimT]:
-    """Call the gateway on the masked pages, feeding back the last attempt's validation errors."""
+    """Call a gateway on the masked pages, feeding back the last attempt's validation errors."""
     if state.masked is None:
         raise RuntimeError(f"{step} ran before mask produced the model's view of the text")
+    gateway = gateway or context.gateway
     masked = context.store.load_text(state.masked.text)
-    pages = masked.pages
     previous = state.step_errors.get(step)
     feedback = tuple(previous.errors) if previous else ()
     attempt = state.attempts.get(step, 0) + 1
     request = ModelInput(
-        pages=pages,
+        pages=masked.pages,
         doc_type=doc_type,
         fields=fields_of(doc_type) if doc_type else (),
         feedback=feedback,
     )
-    result = await context.gateway.complete(prompt, request)
+    result = await gateway.complete(prompt, request)
     usage = result.usage
     usage_event = event(
         "model.called",
         step,
+        source=source,
         attempt=attempt,
         model=usage.model,
         prompt=usage.prompt,
@@ -69,8 +98,9 @@ async def call_model(
         output_tokens=usage.output_tokens,
         cost=usage.cost,
         latency_ms=usage.latency_ms,
+        transport_attempts=usage.attempts,
         valid=result.claim is not None,
         validation_errors=result.errors,
         retried_with_feedback=bool(feedback),
     )
-    return StepCall(result, attempt, masked, load_replacements(state, context), usage_event)
+    return StepCall(source, result, attempt, masked, load_replacements(state, context), usage_event)

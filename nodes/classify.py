@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nodes._model_step import call_model
+from nodes._model_step import add_usage, budget_stop, call_model
 from nodes._step import step
 from nodes.ports import WorkflowContext
 from prompts import CLASSIFY
@@ -16,9 +16,13 @@ STEP = "classify"
 
 @step(STEP)
 async def classify(state: WorkflowState, context: WorkflowContext) -> Patch:
-    """Ask for a ClassificationClaim and apply it against the source text."""
+    """Ask for a ClassificationClaim (within budget) and apply it against the source text."""
+    if stopped := budget_stop(state, STEP):
+        return stopped
     call = await call_model(state, context, CLASSIFY, step=STEP)
-    counted = Patch(attempts={**state.attempts, STEP: call.attempt}, events=[call.usage_event])
+    counted = Patch(
+        attempts={**state.attempts, STEP: call.attempt}, usage=add_usage(state.usage, [call]), events=[call.usage_event]
+    )
     claim = call.result.claim
     if claim is None:
         return counted.merged(apply_invalid_output(state, step=STEP, attempt=call.attempt, errors=call.result.errors))

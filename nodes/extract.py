@@ -1,25 +1,52 @@
-"""extract_<type>: the model claims field values with evidence; apply checks each one."""
+"""extract_<type>: one or two extractors claim field values with evidence; arbitrate_<type> applies them."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from nodes._model_step import call_model
+from nodes._model_step import StepCall, add_usage, budget_stop, call_model
 from nodes._step import Node, step
-from nodes.ports import WorkflowContext
+from nodes.ports import ModelGateway, WorkflowContext
 from prompts import EXTRACT_CONTRACT, EXTRACT_INVOICE, EXTRACT_RECEIPT, PromptSpec
 from routing.names import extract_node
-from state.apply import apply_extraction, apply_invalid_output, clear_step_errors
+from state.apply import apply_invalid_output, clear_step_errors
 from state.apply.unmask import unmask_extraction
+from state.claims import ExtractionClaim
 from state.events import event
 from state.fields import DocType
-from state.workflow import Patch, WorkflowState
+from state.workflow import Candidate, Patch, WorkflowState
 
 PROMPTS: dict[DocType, PromptSpec[Any]] = {
     "invoice": EXTRACT_INVOICE,
     "receipt": EXTRACT_RECEIPT,
     "contract": EXTRACT_CONTRACT,
 }
+
+
+def _extractors(context: WorkflowContext) -> list[tuple[str, ModelGateway]]:
+    found = [("primary", context.gateway)]
+    if context.second_gateway is not None:
+        found.append(("second", context.second_gateway))
+    return found
+
+
+def _candidates(name: str, calls: list[StepCall[ExtractionClaim]]) -> Patch:
+    candidates: list[Candidate] = []
+    events = []
+    for call in calls:
+        claim = call.result.claim
+        if claim is None:
+            # With two extractors, one invalid answer is not retried: the other is arbitrated alone.
+            events.append(event("claim.rejected", name, source=call.source, reasons=call.result.errors))
+            continue
+        claim, restored = unmask_extraction(claim, call.masked, call.replacements)
+        candidates.append(
+            Candidate(source=call.source, model=call.result.usage.model, attempt=call.attempt, claim=claim)
+        )
+        if restored:
+            events.append(event("pii.unmasked", name, source=call.source, placeholders=restored))
+    return Patch(candidates=candidates, events=events)
 
 
 def extract_for(doc_type: DocType) -> Node:
@@ -29,20 +56,26 @@ def extract_for(doc_type: DocType) -> Node:
 
     @step(name)
     async def extract(state: WorkflowState, context: WorkflowContext) -> Patch:
-        call = await call_model(state, context, prompt, step=name, doc_type=doc_type)
-        counted = Patch(attempts={**state.attempts, name: call.attempt}, events=[call.usage_event])
-        claim = call.result.claim
-        if claim is None:
-            invalid = apply_invalid_output(state, step=name, attempt=call.attempt, errors=call.result.errors)
-            return counted.merged(invalid)
-        claim, restored = unmask_extraction(claim, call.masked, call.replacements)
-        if state.text is None:
-            raise RuntimeError(f"{name} ran before parse produced text")
-        source = context.store.load_text(state.text)
-        applied = apply_extraction(doc_type, claim, source, step=name, attempt=call.attempt)
-        patch = counted.merged(Patch(step_errors=clear_step_errors(state, name))).merged(applied)
-        if restored:
-            patch = patch.merged(Patch(events=[event("pii.unmasked", name, placeholders=restored)]))
-        return patch
+        if stopped := budget_stop(state, name):
+            return stopped
+        # Two extractors run concurrently: the step takes as long as the slower one, not the sum.
+        calls: list[StepCall[ExtractionClaim]] = list(
+            await asyncio.gather(
+                *(
+                    call_model(state, context, prompt, step=name, doc_type=doc_type, gateway=gateway, source=label)
+                    for label, gateway in _extractors(context)
+                )
+            )
+        )
+        attempt = calls[0].attempt
+        counted = Patch(
+            attempts={**state.attempts, name: attempt},
+            usage=add_usage(state.usage, calls),
+            events=[call.usage_event for call in calls],
+        )
+        if all(call.result.claim is None for call in calls):
+            errors = [error for call in calls for error in call.result.errors]
+            return counted.merged(apply_invalid_output(state, step=name, attempt=attempt, errors=errors))
+        return counted.merged(Patch(step_errors=clear_step_errors(state, name))).merged(_candidates(name, calls))
 
     return extract

@@ -32,5 +32,5 @@ async def reject(state: WorkflowState, context: WorkflowContext) -> Patch:
 async def fail(state: WorkflowState, context: WorkflowContext) -> Patch:
     """Fail a document that could not be processed, keeping the reason."""
     del context
-    reason = state.error or "failed"
+    reason = state.error or (f"budget exceeded: {state.budget_stop}" if state.budget_stop else "failed")
     return Patch(outcome="failed", error=reason, events=[event("run.failed", "fail", reason=reason)])

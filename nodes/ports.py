@@ -129,4 +129,6 @@ class WorkflowContext:
     parser: Parser
     invoices: InvoiceIndex
     today: Callable[[], date] = date.today
+    second_gateway: ModelGateway | None = None
+    """A second extractor for a second opinion: both run concurrently and `arbitrate_<type>` settles them."""
     extra: dict[str, Any] = field(default_factory=dict)

@@ -15,6 +15,9 @@ EXTRACT_INVOICE: Final = "extract_invoice"
 EXTRACT_RECEIPT: Final = "extract_receipt"
 EXTRACT_CONTRACT: Final = "extract_contract"
 ROUTE_EXTRACTION: Final = "route_extraction"
+ARBITRATE_INVOICE: Final = "arbitrate_invoice"
+ARBITRATE_RECEIPT: Final = "arbitrate_receipt"
+ARBITRATE_CONTRACT: Final = "arbitrate_contract"
 VALIDATE_INVOICE: Final = "validate_invoice"
 VALIDATE_RECEIPT: Final = "validate_receipt"
 VALIDATE_CONTRACT: Final = "validate_contract"
@@ -28,17 +31,19 @@ FAIL: Final = "fail"
 
 ExtractNode = Literal["extract_invoice", "extract_receipt", "extract_contract"]
 ValidateNode = Literal["validate_invoice", "validate_receipt", "validate_contract"]
+ArbitrateNode = Literal["arbitrate_invoice", "arbitrate_receipt", "arbitrate_contract"]
 
 AfterParse = Literal["mask", "fail"]
-AfterClassify = Literal["extract_invoice", "extract_receipt", "extract_contract", "classify", "prepare_review"]
+AfterClassify = Literal["extract_invoice", "extract_receipt", "extract_contract", "classify", "prepare_review", "fail"]
 AfterExtract = Literal[
-    "validate_invoice",
-    "validate_receipt",
-    "validate_contract",
+    "arbitrate_invoice",
+    "arbitrate_receipt",
+    "arbitrate_contract",
     "extract_invoice",
     "extract_receipt",
     "extract_contract",
     "prepare_review",
+    "fail",
 ]
 AfterValidate = Literal["finalize", "prepare_review"]
 AfterReview = Literal[
@@ -59,6 +64,16 @@ def extract_node(doc_type: DocType) -> ExtractNode:
         "invoice": "extract_invoice",
         "receipt": "extract_receipt",
         "contract": "extract_contract",
+    }
+    return nodes[doc_type]
+
+
+def arbitrate_node(doc_type: DocType) -> ArbitrateNode:
+    """The arbitration node of a document type."""
+    nodes: dict[DocType, ArbitrateNode] = {
+        "invoice": "arbitrate_invoice",
+        "receipt": "arbitrate_receipt",
+        "contract": "arbitrate_contract",
     }
     return nodes[doc_type]
 

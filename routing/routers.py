@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import assert_never
+from typing import Literal, assert_never
 
 from routing._route import Route
 from routing.names import (
@@ -11,6 +11,7 @@ from routing.names import (
     AfterParse,
     AfterReview,
     AfterValidate,
+    arbitrate_node,
     extract_node,
     validate_node,
 )
@@ -25,8 +26,18 @@ def route_after_parse(state: WorkflowState) -> Route[AfterParse]:
     return Route("mask", "text_extracted", f"{state.text.page_count} page(s) via {state.text.method}")
 
 
+def _budget_route(state: WorkflowState) -> Route[Literal["prepare_review", "fail"]] | None:
+    if state.budget_stop is None:
+        return None
+    if state.policy.budget.on_exceeded == "fail":
+        return Route("fail", "budget_exceeded_fail", state.budget_stop)
+    return Route("prepare_review", "budget_exceeded", state.budget_stop)
+
+
 def route_after_classify(state: WorkflowState) -> Route[AfterClassify]:
-    """Retry invalid output within policy; review an unusable type; else extract the accepted type."""
+    """Stop at the budget; retry invalid output within policy; review an unusable type; else extract."""
+    if stopped := _budget_route(state):
+        return Route(stopped.target, stopped.rule, stopped.detail)
     errors = state.step_errors.get("classify")
     if errors is not None:
         limit = state.policy.step("classify").max_attempts
@@ -43,7 +54,9 @@ def route_after_classify(state: WorkflowState) -> Route[AfterClassify]:
 
 
 def route_after_extract(state: WorkflowState) -> Route[AfterExtract]:
-    """Retry invalid extraction output within policy, then review; valid output is validated."""
+    """Stop at the budget; retry invalid extraction output within policy, then review; else arbitrate."""
+    if stopped := _budget_route(state):
+        return Route(stopped.target, stopped.rule, stopped.detail)
     doc_type = state.doc_type
     if doc_type is None:
         return Route("prepare_review", "type_not_accepted", "extraction ran without an accepted type")
@@ -54,7 +67,8 @@ def route_after_extract(state: WorkflowState) -> Route[AfterExtract]:
         if state.attempts.get(step, 0) < limit:
             return Route(step, "retry_invalid_output", f"attempt {errors.attempt} of {limit} invalid")
         return Route("prepare_review", "invalid_output_exhausted", "; ".join(errors.errors))
-    return Route(validate_node(doc_type), "output_valid", f"{len(state.fields)} field(s) checked")
+    sources = ", ".join(f"{c.source}:{c.model}" for c in state.candidates)
+    return Route(arbitrate_node(doc_type), "output_valid", f"{len(state.candidates)} candidate(s): {sources}")
 
 
 def route_after_validate(state: WorkflowState) -> Route[AfterValidate]:

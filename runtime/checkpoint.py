@@ -10,9 +10,11 @@ import aiosqlite
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
+from state.budget import Budget, UsageTotals
+from state.claims import ExtractionClaim, FieldClaim, LineItemClaim
 from state.documents import DocumentRef, TextRef
 from state.events import Event
-from state.evidence import Evidence
+from state.evidence import ClaimedEvidence, Evidence
 from state.outcomes import (
     ClaimOutcome,
     Classification,
@@ -24,7 +26,7 @@ from state.outcomes import (
 )
 from state.policy import Policy, StepPolicy
 from state.review import ReviewDecision, ReviewField, ReviewRequest
-from state.workflow import MaskRef, StepErrors, WorkflowState
+from state.workflow import Candidate, MaskRef, StepErrors, WorkflowState
 
 CHECKPOINT_TYPES: tuple[type, ...] = (
     WorkflowState,
@@ -46,6 +48,13 @@ CHECKPOINT_TYPES: tuple[type, ...] = (
     RouteDecision,
     Event,
     Evidence,
+    UsageTotals,
+    Budget,
+    Candidate,
+    ExtractionClaim,
+    FieldClaim,
+    LineItemClaim,
+    ClaimedEvidence,
 )
 """Every type that may appear in a checkpoint. Anything else is refused when loading."""
 

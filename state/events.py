@@ -25,6 +25,8 @@ EventType = Literal[
     "pii.masked",
     "pii.unmasked",
     "model.called",
+    "budget.exceeded",
+    "arbitration.decided",
 ]
 
 

@@ -22,6 +22,7 @@ ReviewReasonCode = Literal[
     "validation_failed",
     "duplicate",
     "high_risk",
+    "budget_exceeded",
 ]
 
 
@@ -32,6 +33,8 @@ class ClaimOutcome(BaseModel):
 
     claim_id: str
     step: str
+    origin: str | None = None
+    """Which extractor made the claim ("primary", "second") when more than one ran."""
     field: str | None = None
     value: str | None = None
     normalized: str | None = None

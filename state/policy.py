@@ -11,6 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from state.budget import Budget
+
 Fallback = Literal["retry_then_review", "mark_unsupported", "authority_or_review", "mandatory_review", "fail"]
 
 
@@ -42,6 +44,8 @@ class Policy(BaseModel):
     """The stricter confidence bar on the high-risk route."""
     amount_tolerance: Decimal = Decimal("0.01")
     """How far sums may differ (rounding) and still agree."""
+    budget: Budget = Field(default_factory=Budget)
+    """Per-run limits on model use, enforced before each call (also after a resume)."""
     steps: dict[str, StepPolicy] = Field(
         default_factory=lambda: {
             "classify": StepPolicy(),

@@ -25,6 +25,8 @@ def is_high_risk(state: WorkflowState) -> bool:
 def classification_reasons(state: WorkflowState) -> list[ReviewReason]:
     """Reasons the document type cannot be used as it is."""
     found = state.classification
+    if state.budget_stop and (found is None or not found.accepted):
+        return [ReviewReason(code="budget_exceeded", message=f"model budget exhausted: {state.budget_stop}")]
     errors = state.step_errors.get("classify")
     if errors is not None:
         return [
@@ -97,6 +99,8 @@ def review_reasons(state: WorkflowState) -> list[ReviewReason]:
     doc_type = state.doc_type
     if reasons or doc_type is None:
         return reasons
+    if state.budget_stop and not state.fields:
+        reasons.append(ReviewReason(code="budget_exceeded", message=f"model budget exhausted: {state.budget_stop}"))
     extract_errors = state.step_errors.get(f"extract_{doc_type}")
     if extract_errors is not None:
         reasons.append(

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from state.budget import UsageTotals
+from state.claims import ExtractionClaim
 from state.documents import DocumentRef, TextRef
 from state.events import Event
 from state.fields import DocType
@@ -44,6 +46,18 @@ class StepErrors(BaseModel):
     errors: list[str]
 
 
+class Candidate(BaseModel):
+    """One extractor's claim for arbitration: which source made it, on which attempt."""
+
+    model_config = ConfigDict(frozen=True)
+
+    source: str
+    """Which extractor made the claim: "primary" or "second"."""
+    model: str
+    attempt: int
+    claim: ExtractionClaim
+
+
 class WorkflowState(BaseModel):
     """State of one document's run. Documents are referenced, never inlined."""
 
@@ -65,6 +79,11 @@ class WorkflowState(BaseModel):
     step_errors: dict[str, StepErrors] = Field(default_factory=dict)
     outcome: Outcome = "running"
     error: str | None = None
+    usage: UsageTotals = Field(default_factory=UsageTotals)
+    budget_stop: str | None = None
+    """Why the budget stopped the run's model calls, when it did."""
+    candidates: list[Candidate] = Field(default_factory=list)
+    """The latest extraction claims awaiting arbitration (one per extractor)."""
     claims: Annotated[list[ClaimOutcome], operator.add] = Field(default_factory=list)
     routes: Annotated[list[RouteDecision], operator.add] = Field(default_factory=list)
     events: Annotated[list[Event], operator.add] = Field(default_factory=list)
@@ -104,6 +123,9 @@ class Patch(BaseModel):
     step_errors: dict[str, StepErrors] | None = None
     outcome: Outcome | None = None
     error: str | None = None
+    usage: UsageTotals | None = None
+    budget_stop: str | None = None
+    candidates: list[Candidate] | None = None
     claims: list[ClaimOutcome] | None = None
     routes: list[RouteDecision] | None = None
     events: list[Event] | None = None

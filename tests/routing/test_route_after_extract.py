@@ -1,13 +1,16 @@
-"""route_after_extract: retry invalid extraction output within policy, then review; else validate."""
+"""route_after_extract: stop at the budget, retry invalid output within policy, then review; else arbitrate."""
 
 from __future__ import annotations
 
 import pytest
 
 from routing import route_after_extract
+from state.budget import Budget
+from state.claims import ExtractionClaim
 from state.fields import DocType
-from state.workflow import StepErrors
-from tests.factories import classified, clean_invoice_fields, make_state
+from state.policy import Policy
+from state.workflow import Candidate, StepErrors
+from tests.factories import classified, make_state
 
 
 def test_without_an_accepted_type_goes_to_review() -> None:
@@ -48,8 +51,22 @@ def test_errors_of_another_step_do_not_count() -> None:
 
 
 @pytest.mark.parametrize("doc_type", ["invoice", "receipt", "contract"])
-def test_valid_output_goes_to_its_validator(doc_type: DocType) -> None:
-    state = make_state(classification=classified(doc_type), fields=clean_invoice_fields())
+def test_valid_output_goes_to_arbitration(doc_type: DocType) -> None:
+    candidates = [
+        Candidate(source="primary", model="rules", attempt=1, claim=ExtractionClaim()),
+        Candidate(source="second", model="openai:m", attempt=1, claim=ExtractionClaim()),
+    ]
+    state = make_state(classification=classified(doc_type), candidates=candidates)
     route = route_after_extract(state)
-    assert (route.target, route.rule) == (f"validate_{doc_type}", "output_valid")
-    assert route.detail == "8 field(s) checked"
+    assert (route.target, route.rule) == (f"arbitrate_{doc_type}", "output_valid")
+    assert route.detail == "2 candidate(s): primary:rules, second:openai:m"
+
+
+@pytest.mark.parametrize("on_exceeded", ["review", "fail"])
+def test_an_exhausted_budget_stops_extraction(on_exceeded: str) -> None:
+    policy = Policy(budget=Budget(max_calls=1, on_exceeded=on_exceeded))  # type: ignore[arg-type]
+    state = make_state(classification=classified("invoice"), policy=policy, budget_stop="1 model call(s) made")
+    route = route_after_extract(state)
+    expected = ("prepare_review", "budget_exceeded") if on_exceeded == "review" else ("fail", "budget_exceeded_fail")
+    assert (route.target, route.rule) == expected
+    assert route.detail == "1 model call(s) made"

@@ -1,0 +1,34 @@
+"""arbitrate_<type>: apply the extractors' claims by deterministic authority rules (code, no model)."""
+
+from __future__ import annotations
+
+from nodes._step import Node, step
+from nodes.ports import WorkflowContext
+from routing.names import arbitrate_node, extract_node
+from state.apply.extraction import arbitrate
+from state.events import event
+from state.fields import DocType
+from state.workflow import Patch, WorkflowState
+
+
+def arbitrate_for(doc_type: DocType) -> Node:
+    """The arbitration node of one document type."""
+    name = arbitrate_node(doc_type)
+
+    @step(name)
+    async def arbitrate_claims(state: WorkflowState, context: WorkflowContext) -> Patch:
+        if state.text is None:
+            raise RuntimeError(f"{name} ran on a run without text")
+        source = context.store.load_text(state.text)
+        patch = arbitrate(doc_type, state.candidates, source, step=extract_node(doc_type))
+        fields = patch.fields or {}
+        decided = event(
+            "arbitration.decided",
+            name,
+            candidates=[f"{c.source}:{c.model}" for c in state.candidates],
+            agreed=sorted(n for n, f in fields.items() if any(r.startswith("agreed by") for r in f.reasons)),
+            conflicts=sorted(n for n, f in fields.items() if any(r.startswith("conflicting") for r in f.reasons)),
+        )
+        return patch.merged(Patch(events=[decided]))
+
+    return arbitrate_claims

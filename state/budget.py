@@ -1,0 +1,58 @@
+"""Usage totals and the per-run budget, kept in durable state so they hold across pauses and processes."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class UsageTotals(BaseModel):
+    """What a run has spent on model calls so far."""
+
+    model_config = ConfigDict(frozen=True)
+
+    calls: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost: float = 0.0
+    model_seconds: float = 0.0
+    """Time spent waiting on model calls; time paused for review does not count."""
+
+    def plus(self, *, input_tokens: int, output_tokens: int, cost: float, latency_ms: float) -> UsageTotals:
+        """The totals after one more call."""
+        return UsageTotals(
+            calls=self.calls + 1,
+            input_tokens=self.input_tokens + input_tokens,
+            output_tokens=self.output_tokens + output_tokens,
+            cost=round(self.cost + cost, 8),
+            model_seconds=round(self.model_seconds + latency_ms / 1000, 6),
+        )
+
+
+class Budget(BaseModel):
+    """Limits on one run's model use; None means no limit. Checked before every model call."""
+
+    model_config = ConfigDict(frozen=True)
+
+    max_cost: float | None = Field(default=None, ge=0)
+    max_tokens: int | None = Field(default=None, ge=0)
+    """Input plus output tokens."""
+    max_calls: int | None = Field(default=None, ge=0)
+    max_model_seconds: float | None = Field(default=None, ge=0)
+    on_exceeded: Literal["review", "fail"] = "review"
+    """Where a run goes when the next call would start beyond the budget."""
+
+
+def budget_exhausted(budget: Budget, totals: UsageTotals) -> str | None:
+    """Why no further model call may start, or None while the budget allows one."""
+    if budget.max_calls is not None and totals.calls >= budget.max_calls:
+        return f"{totals.calls} model call(s) made, the budget allows {budget.max_calls}"
+    tokens = totals.input_tokens + totals.output_tokens
+    if budget.max_tokens is not None and tokens >= budget.max_tokens:
+        return f"{tokens} tokens used, the budget allows {budget.max_tokens}"
+    if budget.max_cost is not None and totals.cost >= budget.max_cost:
+        return f"cost {totals.cost:.4f} reached the budget of {budget.max_cost:.4f}"
+    if budget.max_model_seconds is not None and totals.model_seconds >= budget.max_model_seconds:
+        return f"{totals.model_seconds:.1f} s of model time used, the budget allows {budget.max_model_seconds:.1f} s"
+    return None
