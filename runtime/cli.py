@@ -20,7 +20,7 @@ from runtime.engine import Engine, open_engine
 from runtime.explain import explain
 from runtime.export import write_records
 from runtime.gateway import UnknownModelError
-from runtime.registry import RegistryError, RunNotFoundError
+from runtime.registry import RegistryError, RunNotFoundError, RunRow
 from runtime.settings import Settings, SettingsError
 from runtime.version import WorkflowVersionError
 from runtime.views import public_status, run_view
@@ -71,6 +71,7 @@ def run(
     as_json: AsJson = False,
     data_dir: DataDir = None,
     model: Annotated[str | None, typer.Option("--model", help="Model backend; default: rules (offline).")] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Documents processed at once.")] = 1,
 ) -> None:
     """Process documents: completed, waiting for review, or failed with a reason."""
     files = expand_paths(paths)
@@ -80,17 +81,14 @@ def run(
         with Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
             task = progress.add_task("documents", total=len(files))
 
-            async def done_view(run_id: str) -> None:
-                row = engine.registry.get_run(run_id)
-                view = run_view(row, await engine.state(run_id))
+            async def done_view(row: RunRow) -> None:
+                view = run_view(row, await engine.state(row.run_id))
                 views.append(view)
                 if as_json:
                     _emit(view)
                 progress.advance(task)
 
-            for path in files:
-                row = (await process_files(engine, [path]))[0]
-                await done_view(row.run_id)
+            await process_files(engine, files, done_view, concurrency=concurrency)
         return views
 
     views = _with_engine(data_dir, body, model=model)

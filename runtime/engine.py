@@ -76,17 +76,23 @@ class Engine:
     def submit(self, path: Path) -> RunRow:
         """Store a document and register its run; an oversized file fails here, before it is read."""
         run_id = uuid.uuid4().hex
-        size = path.stat().st_size
+        try:
+            size = path.stat().st_size
+            data = path.read_bytes() if size <= self.limits.max_bytes else b""
+        except OSError as error:
+            return self._fail_at_intake(run_id, path, 0, f"{path.name} cannot be read: {error.strerror or error}")
         if size > self.limits.max_bytes:
-            ref = DocumentRef(document_id="0" * 64, filename=path.name, media_type="unknown", size=size)
-            row = self._create(run_id, ref)
             reason = f"{path.name} is {_size(size)}, over the {_size(self.limits.max_bytes)} limit; it was not read"
-            self.registry.append_events(run_id, [event("run.failed", "intake", reason=reason)])
-            self.registry.release(run_id, owner=self.owner, status="failed", error=reason)
-            return self.registry.get_run(row.run_id)
-        data = path.read_bytes()
+            return self._fail_at_intake(run_id, path, size, reason)
         ref = self.store.save_document(data, path.name, sniff_media_type(data, path.name))
         return self._create(run_id, ref)
+
+    def _fail_at_intake(self, run_id: str, path: Path, size: int, reason: str) -> RunRow:
+        ref = DocumentRef(document_id="0" * 64, filename=path.name, media_type="unknown", size=size)
+        self._create(run_id, ref)
+        self.registry.append_events(run_id, [event("run.failed", "intake", reason=reason)])
+        self.registry.release(run_id, owner=self.owner, status="failed", error=reason)
+        return self.registry.get_run(run_id)
 
     def _create(self, run_id: str, ref: DocumentRef) -> RunRow:
         row = self.registry.create_run(
@@ -263,6 +269,7 @@ async def open_engine(
     settings: Settings,
     *,
     gateway: ModelGateway | None = None,
+    second_gateway: ModelGateway | None = None,
     parser: Parser | None = None,
     today: date | None = None,
     limits: IngestLimits | None = None,
@@ -282,6 +289,7 @@ async def open_engine(
             parser=parser or IngestParser(limits),
             invoices=registry,
             today=(lambda: today) if today else date.today,
+            second_gateway=second_gateway,
         )
         engine = Engine(settings, registry, store, graph, context, limits)
         yield engine

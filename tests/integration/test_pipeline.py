@@ -9,6 +9,7 @@ from pathlib import Path
 from runtime.batch import expand_paths, process_files
 from runtime.engine import Engine, open_engine
 from runtime.ingest import IngestLimits
+from runtime.registry import RunRow
 from runtime.settings import Settings
 from state.fields import fields_of
 from state.policy import Policy
@@ -162,9 +163,13 @@ async def test_bad_files_fail_one_by_one_while_the_batch_goes_on(data_dir: Path,
     limits = IngestLimits(max_bytes=4000)
 
     seen: list[str] = []
+
+    async def note(row: RunRow) -> None:
+        seen.append(row.filename)
+
     async with open_engine(Settings(data_dir=data_dir), limits=limits) as engine:
         files = expand_paths([docs_dir])
-        rows = await process_files(engine, files, on_done=lambda row: seen.append(row.filename))
+        rows = await process_files(engine, files, on_done=note)
         events = {row.filename: [e["type"] for e in engine.registry.events(row.run_id)] for row in rows}
         states = {row.filename: await engine.state(row.run_id) for row in rows}
 
