@@ -6,6 +6,7 @@ import asyncio
 import json
 import sys
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -16,11 +17,11 @@ from rich.progress import Progress
 from rich.table import Table
 
 from runtime.batch import expand_paths, process_files
-from runtime.engine import Engine, open_engine
+from runtime.engine import REGISTRY_FILE, Engine, open_engine
 from runtime.explain import explain
 from runtime.export import write_records
-from runtime.gateway import UnknownModelError
-from runtime.registry import RegistryError, RunNotFoundError, RunRow
+from runtime.gateway import GatewaySetupError
+from runtime.registry import Registry, RegistryError, RunNotFoundError, RunRow
 from runtime.settings import Settings, SettingsError
 from runtime.version import WorkflowVersionError
 from runtime.views import public_status, run_view
@@ -47,17 +48,17 @@ def _emit(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
 
 
-def _with_engine(data_dir: Path | None, body: Callable[[Engine], Awaitable[T]], model: str | None = None) -> T:
+def _with_engine(data_dir: Path | None, body: Callable[[Engine], Awaitable[T]], settings: Settings | None = None) -> T:
     """Open the engine and run `body`; known errors become a message and exit code, never a traceback."""
     try:
-        settings = Settings.load(data_dir=data_dir, model=model)
+        settings = settings or Settings.load(data_dir=data_dir)
 
         async def main() -> T:
             async with open_engine(settings) as engine:
                 return await body(engine)
 
         return asyncio.run(main())
-    except (SettingsError, UnknownModelError, RunNotFoundError) as error:
+    except (SettingsError, GatewaySetupError, RunNotFoundError) as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from None
     except (InvalidDecisionError, RegistryError, WorkflowVersionError) as error:
@@ -70,11 +71,45 @@ def run(
     paths: Annotated[list[Path], typer.Argument(exists=True, help="Files or folders; one run per file.")],
     as_json: AsJson = False,
     data_dir: DataDir = None,
-    model: Annotated[str | None, typer.Option("--model", help="Model backend; default: rules (offline).")] = None,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", help="rules (offline, default), openai:<model>, anthropic:<model> or replay:<dir>."),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1.")
+    ] = None,
+    second_opinion: Annotated[
+        str | None, typer.Option("--second-opinion", help="A second model; both extract and code arbitrates.")
+    ] = None,
+    record: Annotated[Path | None, typer.Option("--record", help="Record every model exchange in this folder.")] = None,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Documents processed at once.")] = 1,
+    max_cost: Annotated[float | None, typer.Option("--max-cost", min=0, help="Per-run model cost budget.")] = None,
+    max_tokens: Annotated[int | None, typer.Option("--max-tokens", min=0, help="Per-run token budget.")] = None,
+    max_calls: Annotated[int | None, typer.Option("--max-calls", min=0, help="Per-run model call budget.")] = None,
+    max_model_seconds: Annotated[
+        float | None, typer.Option("--max-model-seconds", min=0, help="Per-run budget of time in model calls.")
+    ] = None,
+    on_budget: Annotated[
+        str | None, typer.Option("--on-budget", help="When the budget is spent: review (default) or fail.")
+    ] = None,
 ) -> None:
     """Process documents: completed, waiting for review, or failed with a reason."""
     files = expand_paths(paths)
+    if on_budget not in (None, "review", "fail"):
+        raise typer.BadParameter("--on-budget takes review or fail")
+    try:
+        settings = Settings.load(
+            data_dir=data_dir, model=model, base_url=base_url, second_opinion=second_opinion, record_dir=record
+        ).with_budget(
+            max_cost=max_cost,
+            max_tokens=max_tokens,
+            max_calls=max_calls,
+            max_model_seconds=max_model_seconds,
+            on_exceeded=on_budget,
+        )
+    except SettingsError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
 
     async def body(engine: Engine) -> list[dict[str, Any]]:
         views: list[dict[str, Any]] = []
@@ -91,7 +126,7 @@ def run(
             await process_files(engine, files, done_view, concurrency=concurrency)
         return views
 
-    views = _with_engine(data_dir, body, model=model)
+    views = _with_engine(data_dir, body, settings)
     if not as_json:
         table = Table("run", "document", "status", "type", "note")
         for view in views:
@@ -313,6 +348,25 @@ def _parse_sets(sets: list[str]) -> tuple[dict[str, list[str]], str | None]:
     return edits, doc_type
 
 
+def _settings_for_run(data_dir: Path | None, run_id: str, model: str | None, base_url: str | None) -> Settings:
+    """Settings to resume a run: the model it started with, unless another is named."""
+    settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url)
+    if model is not None:
+        return settings
+    registry = Registry(settings.data_dir / REGISTRY_FILE)
+    try:
+        recorded = registry.get_run(run_id).model
+    except RunNotFoundError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    finally:
+        registry.close()
+    if recorded.startswith("replay:"):
+        # A replayed run names no folder; the reviewer must say which model (or replay folder) resumes it.
+        return settings
+    return replace(settings, model=recorded)
+
+
 @review_app.command("decide")
 def review_decide(
     run_id: str,
@@ -327,6 +381,10 @@ def review_decide(
     interrupt: Annotated[
         str | None, typer.Option("--interrupt", help="The review id you answer (from `review show`); refused if stale.")
     ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Model for the steps after review; default: the run's own.")
+    ] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Approve, edit fields, or reject a paused run; it resumes at once, in this process."""
@@ -354,7 +412,7 @@ def review_decide(
         row = await engine.decide(engine.registry.get_run(run_id).run_id, decision, interrupt_id=interrupt)
         return run_view(row, await engine.state(row.run_id))
 
-    view = _with_engine(data_dir, body)
+    view = _with_engine(data_dir, body, _settings_for_run(data_dir, run_id, model, base_url))
     _emit(view)
 
 

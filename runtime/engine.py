@@ -22,7 +22,7 @@ from langgraph.types import Command
 from graphs import WORKFLOW_NAME, build_documents_workflow
 from nodes.ports import ModelGateway, Parser, WorkflowContext
 from runtime.checkpoint import sqlite_checkpointer
-from runtime.gateway import make_gateway
+from runtime.gateway import RecordingGateway, make_gateway
 from runtime.ingest import IngestLimits, sniff_media_type
 from runtime.parsing import IngestParser
 from runtime.registry import Registry, RunBusyError, RunRow, process_owner
@@ -264,6 +264,16 @@ def _pending_id(snapshot: Any) -> str | None:
     return interrupts[0].id if interrupts else None
 
 
+def _own(stack: AsyncExitStack, gateway: ModelGateway, settings: Settings) -> ModelGateway:
+    """Wrap a gateway the engine made (recording, if asked) and close it with the engine."""
+    if settings.record_dir is not None:
+        gateway = RecordingGateway(gateway, settings.record_dir)
+    close = getattr(gateway, "aclose", None)
+    if close is not None:
+        stack.push_async_callback(close)
+    return gateway
+
+
 @asynccontextmanager
 async def open_engine(
     settings: Settings,
@@ -277,6 +287,10 @@ async def open_engine(
     """Open the data directory (registry, blobs, checkpoints) and yield a ready engine."""
     limits = limits or IngestLimits()
     async with AsyncExitStack() as stack:
+        if gateway is None:
+            gateway = _own(stack, make_gateway(settings.model, settings.gateway), settings)
+        if second_gateway is None and settings.second_opinion:
+            second_gateway = _own(stack, make_gateway(settings.second_opinion, settings.gateway), settings)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         registry = Registry(settings.data_dir / REGISTRY_FILE)
         stack.callback(registry.close)
@@ -284,7 +298,7 @@ async def open_engine(
         saver = await stack.enter_async_context(sqlite_checkpointer(settings.data_dir / CHECKPOINT_FILE))
         graph = build_documents_workflow().compile(checkpointer=saver)
         context = WorkflowContext(
-            gateway=gateway or make_gateway(settings.model),
+            gateway=gateway,
             store=store,
             parser=parser or IngestParser(limits),
             invoices=registry,

@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
+from runtime.gateway.config import GatewayConfig, PriceTable, ProviderLimits, TransportPolicy
+from state.budget import Budget
 from state.policy import Policy
 
 DEFAULT_DATA_DIR = ".claimflow"
 
 
-def _env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw == "":
+class SettingsError(Exception):
+    """A setting is missing or malformed; the message names it and what it should be."""
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else None
+
+
+def _float(name: str, default: float | None) -> float | None:
+    raw = _env(name)
+    if raw is None:
         return default
     try:
         return float(raw)
@@ -22,29 +33,104 @@ def _env_float(name: str, default: float) -> float:
         raise SettingsError(f"{name}={raw!r} is not a number") from None
 
 
-class SettingsError(Exception):
-    """A setting is missing or malformed; the message names it and what it should be."""
+def _int(name: str, default: int | None) -> int | None:
+    value = _float(name, None if default is None else float(default))
+    return None if value is None else int(value)
+
+
+def _budget() -> Budget:
+    on_exceeded = _env("CLAIMFLOW_ON_BUDGET") or "review"
+    if on_exceeded not in ("review", "fail"):
+        raise SettingsError(f"CLAIMFLOW_ON_BUDGET={on_exceeded!r}: use review or fail")
+    return Budget(
+        max_cost=_float("CLAIMFLOW_MAX_COST", None),
+        max_tokens=_int("CLAIMFLOW_MAX_TOKENS", None),
+        max_calls=_int("CLAIMFLOW_MAX_CALLS", None),
+        max_model_seconds=_float("CLAIMFLOW_MAX_MODEL_SECONDS", None),
+        on_exceeded=on_exceeded,  # type: ignore[arg-type]  # checked just above
+    )
+
+
+def _policy() -> Policy:
+    defaults = Policy()
+    return Policy(
+        classify_min_confidence=_float("CLAIMFLOW_CLASSIFY_MIN_CONFIDENCE", defaults.classify_min_confidence) or 0.0,
+        field_auto_accept=_float("CLAIMFLOW_FIELD_AUTO_ACCEPT", defaults.field_auto_accept) or 0.0,
+        high_risk_total=Decimal(_env("CLAIMFLOW_HIGH_RISK_TOTAL") or defaults.high_risk_total),
+        high_risk_field_auto_accept=_float(
+            "CLAIMFLOW_HIGH_RISK_FIELD_AUTO_ACCEPT", defaults.high_risk_field_auto_accept
+        )
+        or 0.0,
+        budget=_budget(),
+    )
+
+
+def _limits(provider: str) -> ProviderLimits:
+    prefix = f"CLAIMFLOW_{provider.upper()}"
+    return ProviderLimits(
+        requests_per_minute=_float(f"{prefix}_RPM", None), tokens_per_minute=_float(f"{prefix}_TPM", None)
+    )
+
+
+def _gateway(base_url: str | None) -> GatewayConfig:
+    prices_path = _env("CLAIMFLOW_PRICES")
+    try:
+        prices = PriceTable.from_json(prices_path) if prices_path else PriceTable()
+    except (OSError, ValueError) as error:
+        raise SettingsError(f"CLAIMFLOW_PRICES={prices_path!r} cannot be read: {error}") from None
+    defaults = TransportPolicy()
+    return GatewayConfig(
+        openai_base_url=base_url or _env("CLAIMFLOW_OPENAI_BASE_URL"),
+        openai_api_key=_env("OPENAI_API_KEY"),
+        anthropic_api_key=_env("ANTHROPIC_API_KEY"),
+        anthropic_base_url=_env("CLAIMFLOW_ANTHROPIC_BASE_URL"),
+        timeout_s=_float("CLAIMFLOW_MODEL_TIMEOUT_S", 60.0) or 60.0,
+        transport=TransportPolicy(max_attempts=_int("CLAIMFLOW_MODEL_MAX_ATTEMPTS", defaults.max_attempts) or 1),
+        limits={provider: _limits(provider) for provider in ("openai", "anthropic")},
+        prices=prices,
+    )
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Where data lives, which model runs, and the policy thresholds."""
+    """Where data lives, which models run, the policy thresholds and the model budget."""
 
     data_dir: Path
     model: str = "rules"
     policy: Policy = field(default_factory=Policy)
+    gateway: GatewayConfig = field(default_factory=GatewayConfig)
+    second_opinion: str | None = None
+    """A second model whose extraction is arbitrated against the first's."""
+    record_dir: Path | None = None
+    """Where every model exchange is recorded, when set."""
 
     @classmethod
-    def load(cls, *, data_dir: str | Path | None = None, model: str | None = None) -> Settings:
-        """Explicit arguments win, then CLAIMFLOW_* environment variables, then defaults."""
-        directory = Path(data_dir or os.environ.get("CLAIMFLOW_DATA_DIR") or DEFAULT_DATA_DIR)
-        defaults = Policy()
-        policy = Policy(
-            classify_min_confidence=_env_float("CLAIMFLOW_CLASSIFY_MIN_CONFIDENCE", defaults.classify_min_confidence),
-            field_auto_accept=_env_float("CLAIMFLOW_FIELD_AUTO_ACCEPT", defaults.field_auto_accept),
-            high_risk_total=Decimal(os.environ.get("CLAIMFLOW_HIGH_RISK_TOTAL") or defaults.high_risk_total),
-            high_risk_field_auto_accept=_env_float(
-                "CLAIMFLOW_HIGH_RISK_FIELD_AUTO_ACCEPT", defaults.high_risk_field_auto_accept
-            ),
+    def load(
+        cls,
+        *,
+        data_dir: str | Path | None = None,
+        model: str | None = None,
+        base_url: str | None = None,
+        second_opinion: str | None = None,
+        record_dir: Path | None = None,
+    ) -> Settings:
+        """Explicit arguments win, then CLAIMFLOW_* (and provider key) environment variables, then defaults."""
+        directory = Path(data_dir or _env("CLAIMFLOW_DATA_DIR") or DEFAULT_DATA_DIR)
+        return cls(
+            data_dir=directory,
+            model=model or _env("CLAIMFLOW_MODEL") or "rules",
+            policy=_policy(),
+            gateway=_gateway(base_url),
+            second_opinion=second_opinion or _env("CLAIMFLOW_SECOND_OPINION"),
+            record_dir=record_dir,
         )
-        return cls(data_dir=directory, model=model or os.environ.get("CLAIMFLOW_MODEL") or "rules", policy=policy)
+
+    def with_budget(self, **limits: object) -> Settings:
+        """These settings with budget limits replaced where a value is given (CLI flags)."""
+        given = {name: value for name, value in limits.items() if value is not None}
+        if not given:
+            return self
+        budget = self.policy.budget.model_copy(update=given)
+        return replace(
+            self, policy=self.policy.model_copy(update={"budget": Budget.model_validate(budget.model_dump())})
+        )

@@ -1,20 +1,73 @@
-"""Model gateway backends and the factory that picks one from `--model`."""
+"""Model gateway backends and the factory that picks one from `--model`.
+
+- `rules`: the offline default, deterministic rules over the text; needs no configuration.
+- `openai:<model>`: OpenAI, or any OpenAI-compatible server (vLLM, llama.cpp server, Ollama, LM Studio)
+  at `GatewayConfig.openai_base_url`; the key may be left out for a server other than OpenAI's API.
+- `anthropic:<model>`: Anthropic's API; needs `GatewayConfig.anthropic_api_key`.
+
+`make_gateway` checks keys and model strings before any document is touched and raises
+`GatewaySetupError` (or its subclass `UnknownModelError`) with what to set.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from nodes.ports import ModelGateway
+from runtime.gateway.config import GatewayConfig, ModelPrice, PriceTable, ProviderLimits, TransportPolicy
+from runtime.gateway.errors import GatewaySetupError, UnknownModelError
+from runtime.gateway.instructor_backend import InstructorGateway
+from runtime.gateway.providers import anthropic_gateway, openai_gateway
+from runtime.gateway.recording import RecordingGateway, ReplayGateway
 from runtime.gateway.rules import RulesGateway
 
-
-class UnknownModelError(Exception):
-    """`--model` names no backend this installation has."""
+MODEL_FORMS = "rules, openai:<model>, anthropic:<model>, replay:<dir>"
 
 
-def make_gateway(model: str) -> ModelGateway:
-    """The gateway for a `--model` value: `rules` (offline default)."""
+def make_gateway(model: str, config: GatewayConfig | None = None) -> ModelGateway:
+    """The gateway for a `--model` value.
+
+    Args:
+        model: `rules`, `openai:<model>` or `anthropic:<model>`.
+        config: Keys, base URLs, transport policy, limits and prices; defaults to no keys at all.
+
+    Returns:
+        A ready gateway; nothing has been sent yet.
+
+    Raises:
+        UnknownModelError: The value names no backend.
+        GatewaySetupError: The backend is known but cannot work as configured (a missing key names the
+            environment variable to set).
+    """
     if model == "rules":
         return RulesGateway()
-    raise UnknownModelError(f"unknown model {model!r}; available: rules")
+    if model.startswith("replay:"):
+        directory = model.removeprefix("replay:")
+        if not directory:
+            raise GatewaySetupError("--model replay:DIR needs the folder a --record run wrote")
+        return ReplayGateway(Path(directory))
+    config = config or GatewayConfig()
+    provider, sep, name = model.partition(":")
+    if sep and provider in ("openai", "anthropic"):
+        if not name.strip():
+            raise GatewaySetupError(f"--model {model!r} names no model; expected e.g. {provider}:<model name>")
+        if provider == "openai":
+            return openai_gateway(name, config)
+        return anthropic_gateway(name, config)
+    raise UnknownModelError(f"unknown model {model!r}; available: {MODEL_FORMS}")
 
 
-__all__ = ["RulesGateway", "UnknownModelError", "make_gateway"]
+__all__ = [
+    "GatewayConfig",
+    "GatewaySetupError",
+    "InstructorGateway",
+    "ModelPrice",
+    "PriceTable",
+    "ProviderLimits",
+    "RecordingGateway",
+    "ReplayGateway",
+    "RulesGateway",
+    "TransportPolicy",
+    "UnknownModelError",
+    "make_gateway",
+]

@@ -1,0 +1,175 @@
+"""`InstructorGateway`: one model call through Instructor, with transport retries, rate limits and usage.
+
+Instructor is asked for exactly one attempt (`max_retries=0`): it never re-asks on invalid output, because
+the graph owns that retry (once, with the errors fed back) and decides what follows. Invalid output comes
+back as `ModelResult(claim=None, errors=[...])`; evidence is not checked here (apply does that). Rate limits,
+server errors, timeouts and broken connections are retried as `GatewayConfig.transport` declares, and a
+call that still fails raises `ModelUnavailableError` naming the prompt, the model and what happened.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import instructor
+from instructor.core import IncompleteOutputException, InstructorError, InstructorRetryException
+from pydantic import BaseModel, ValidationError
+
+from nodes.ports import ClaimT, ModelInput, ModelResult, ModelUnavailableError, Usage
+from prompts import PromptSpec
+from runtime.gateway._invalid import describe_invalid, fenced_json
+from runtime.gateway._transport import TransportFailure, as_transport_failure, retrying
+from runtime.gateway.config import GatewayConfig
+from runtime.gateway.limiter import estimate_tokens, shared_limiter
+from runtime.gateway.render import render_messages
+
+_CUT_OFF = "the answer was cut off at the output token limit before it was complete; answer more briefly"
+
+
+@dataclass
+class _Outcome:
+    claim: BaseModel | None
+    completion: Any
+    errors: list[str] = field(default_factory=list)
+
+
+class InstructorGateway:
+    """A `ModelGateway` over an Instructor async client for one provider and model.
+
+    Build it with `make_gateway("openai:<model>")` or `make_gateway("anthropic:<model>")`, which check the
+    configuration first. The client is made once; call `aclose()` when done to release its connections.
+    """
+
+    def __init__(
+        self,
+        provider: str,
+        model: str,
+        client: instructor.AsyncInstructor,
+        config: GatewayConfig,
+        *,
+        call_options: dict[str, Any] | None = None,
+    ) -> None:
+        """Wrap a ready client.
+
+        Args:
+            provider: "openai" or "anthropic": the key for limits and prices.
+            model: The provider's model name, sent with every call.
+            client: An Instructor async client whose SDK client does no retries of its own.
+            config: Transport policy, limits and prices.
+            call_options: Extra arguments for every call (Anthropic's `max_tokens`).
+        """
+        self.provider = provider
+        self.model = model
+        self._client = client
+        self._config = config
+        self._call_options = dict(call_options or {})
+        # Instructor logs every failed attempt at ERROR; we report them ourselves, as data.
+        if not any(isinstance(handler, logging.NullHandler) for handler in _INSTRUCTOR_LOG.handlers):
+            _INSTRUCTOR_LOG.addHandler(logging.NullHandler())
+
+    @property
+    def name(self) -> str:
+        """`provider:model`, e.g. "openai:gpt-4o-mini"."""
+        return f"{self.provider}:{self.model}"
+
+    async def aclose(self) -> None:
+        """Close the SDK client's connections."""
+        sdk_client = self._client.client
+        if sdk_client is not None:
+            await sdk_client.close()
+
+    async def complete(self, prompt: PromptSpec[ClaimT], request: ModelInput) -> ModelResult[ClaimT]:
+        """Ask the model once for the prompt's claim, retrying only transport failures.
+
+        Raises:
+            ModelUnavailableError: The call failed for reasons outside the output after the transport retries.
+        """
+        started = time.perf_counter()
+        system, user = render_messages(prompt, request)
+        schema_chars = len(str(prompt.response_model.model_json_schema()))
+        estimate = estimate_tokens(system) + estimate_tokens(user) + schema_chars // 4
+        limiter = shared_limiter(self.provider, self._config.limits_for(self.provider))
+        attempts = 0
+        outcome: _Outcome | None = None
+        try:
+            async for attempt in retrying(self._config.transport):
+                with attempt:
+                    attempts = attempt.retry_state.attempt_number
+                    await limiter.acquire(estimate)
+                    outcome = await self._attempt(prompt.response_model, system, user)
+        except TransportFailure as failure:
+            plural = "s" if attempts != 1 else ""
+            raise ModelUnavailableError(
+                f"{prompt.ref} on {self.name}: {failure.what} after {attempts} attempt{plural}"
+            ) from failure
+        assert outcome is not None  # the loop only ends without an error once an attempt returned
+        # Rebuilt as exactly the prompt's claim type: Instructor may hand back a subclass with the raw response.
+        claim = None if outcome.claim is None else prompt.response_model.model_validate(outcome.claim.model_dump())
+        input_tokens, output_tokens = _tokens(outcome.completion)
+        usage = Usage(
+            model=self.name,
+            prompt=prompt.ref,
+            prompt_hash=prompt.content_hash,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            cost=self._config.prices.cost(self.provider, self.model, input_tokens, output_tokens),
+            latency_ms=round((time.perf_counter() - started) * 1000, 3),
+            attempts=attempts,
+            validation_errors=outcome.errors,
+        )
+        return ModelResult(claim=claim, usage=usage, errors=list(outcome.errors))
+
+    async def _attempt(self, response_model: type[BaseModel], system: str, user: str) -> _Outcome:
+        """One HTTP request: an outcome (claim or validation errors), or a `TransportFailure` raised."""
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+        try:
+            claim, completion = await self._client.create_with_completion(
+                messages=messages,  # type: ignore[arg-type]  # plain dicts are what the SDKs accept
+                response_model=response_model,
+                max_retries=0,
+                strict=False,
+                model=self.model,
+                **self._call_options,
+            )
+        except IncompleteOutputException as error:
+            return _Outcome(None, error.last_completion, [_CUT_OFF])
+        except InstructorRetryException as error:
+            if error.failed_attempts:
+                return _invalid(error.failed_attempts[-1].exception, error.last_completion, response_model)
+            raise self._failure(error.__cause__ or error) from error
+        except InstructorError as error:
+            raise self._failure(error.__cause__ or error) from error
+        return _Outcome(claim, completion)
+
+    def _failure(self, error: BaseException) -> TransportFailure:
+        failure = as_transport_failure(error, self._config.transport, self._config.timeout_s)
+        if failure is None:
+            failure = TransportFailure(f"{type(error).__name__}: {error}", retryable=False)
+        return failure
+
+
+_INSTRUCTOR_LOG = logging.getLogger("instructor")
+
+
+def _invalid(error: BaseException, completion: Any, response_model: type[BaseModel]) -> _Outcome:
+    """The outcome of an answer Instructor could not parse; a JSON answer in a bare code fence is read."""
+    body = fenced_json(completion)
+    if body is not None:
+        try:
+            return _Outcome(response_model.model_validate_json(body), completion)
+        except ValidationError as fenced_error:
+            error = fenced_error
+    return _Outcome(None, completion, describe_invalid(error, response_model))
+
+
+def _tokens(completion: Any) -> tuple[int, int]:
+    """(input, output) tokens of an OpenAI or Anthropic response; (0, 0) when it has no usage."""
+    usage = getattr(completion, "usage", None)
+    if usage is None:
+        return 0, 0
+    input_tokens = getattr(usage, "prompt_tokens", None) or getattr(usage, "input_tokens", None) or 0
+    output_tokens = getattr(usage, "completion_tokens", None) or getattr(usage, "output_tokens", None) or 0
+    return int(input_tokens), int(output_tokens)

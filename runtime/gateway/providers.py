@@ -1,0 +1,86 @@
+"""Building the Instructor gateways for OpenAI-compatible servers and Anthropic, checking setup first.
+
+Keys: `openai:` needs `openai_api_key` (settings read `OPENAI_API_KEY`) unless the base URL points at
+a server other than OpenAI's own API: local servers (vLLM, llama.cpp, Ollama, LM Studio) take any key, so
+"not-needed" is sent when none is configured. `anthropic:` always needs `anthropic_api_key`
+(`ANTHROPIC_API_KEY`). The SDK clients do no retries of their own (`max_retries=0`): the gateway's
+transport policy does, and counts them.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+import anthropic
+import instructor
+import openai
+
+from runtime.gateway.config import DEFAULT_ANTHROPIC_BASE_URL, DEFAULT_OPENAI_BASE_URL, GatewayConfig
+from runtime.gateway.errors import GatewaySetupError
+from runtime.gateway.instructor_backend import InstructorGateway
+
+LOCAL_SERVER_KEY = "not-needed"
+"""The key sent to an OpenAI-compatible server other than OpenAI's when none is configured."""
+
+_OPENAI_HOST = urlparse(DEFAULT_OPENAI_BASE_URL).hostname
+
+
+def is_openai_api(base_url: str | None) -> bool:
+    """Whether `base_url` is OpenAI's own API (None means it is)."""
+    return base_url is None or urlparse(base_url).hostname == _OPENAI_HOST
+
+
+def _check_base_url(base_url: str, setting: str) -> None:
+    parsed = urlparse(base_url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise GatewaySetupError(f"{setting} {base_url!r} is not an http(s) URL; expected e.g. http://127.0.0.1:8000/v1")
+
+
+def openai_gateway(model: str, config: GatewayConfig) -> InstructorGateway:
+    """A gateway to `model` on OpenAI or any OpenAI-compatible server (JSON mode).
+
+    Raises:
+        GatewaySetupError: No key for OpenAI's API, or a base URL that is not an http(s) URL.
+    """
+    base_url = config.openai_base_url
+    if base_url is not None:
+        _check_base_url(base_url, "--base-url / CLAIMFLOW_OPENAI_BASE_URL")
+    api_key = config.openai_api_key
+    if not api_key:
+        if is_openai_api(base_url):
+            raise GatewaySetupError(
+                f"openai:{model} needs an API key: set OPENAI_API_KEY, or point --base-url "
+                "(CLAIMFLOW_OPENAI_BASE_URL) at a local OpenAI-compatible server"
+            )
+        api_key = LOCAL_SERVER_KEY
+    client = openai.AsyncOpenAI(
+        base_url=base_url or DEFAULT_OPENAI_BASE_URL, api_key=api_key, max_retries=0, timeout=config.timeout_s
+    )
+    # JSON mode (response_format json_object, schema in the system message) is what OpenAI-compatible
+    # servers support most widely; tool calling varies between local servers.
+    return InstructorGateway("openai", model, instructor.from_openai(client, mode=instructor.Mode.JSON), config)
+
+
+def anthropic_gateway(model: str, config: GatewayConfig) -> InstructorGateway:
+    """A gateway to an Anthropic model (tool-calling mode, the structured-output path Claude is trained on).
+
+    Raises:
+        GatewaySetupError: No Anthropic key, or a base URL that is not an http(s) URL.
+    """
+    if not config.anthropic_api_key:
+        raise GatewaySetupError(f"anthropic:{model} needs an API key: set ANTHROPIC_API_KEY")
+    if config.anthropic_base_url is not None:
+        _check_base_url(config.anthropic_base_url, "anthropic base URL")
+    client = anthropic.AsyncAnthropic(
+        base_url=config.anthropic_base_url or DEFAULT_ANTHROPIC_BASE_URL,
+        api_key=config.anthropic_api_key,
+        max_retries=0,
+        timeout=config.timeout_s,
+    )
+    return InstructorGateway(
+        "anthropic",
+        model,
+        instructor.from_anthropic(client, mode=instructor.Mode.TOOLS),
+        config,
+        call_options={"max_tokens": config.max_output_tokens},
+    )

@@ -1,0 +1,87 @@
+"""The messages of one model call, rendered from a prompt spec and a step's input, and their hashes.
+
+Every backend that sends text renders it here, and record/replay keys exchanges on the same hashes, so
+a recorded call and a live one agree on what was asked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+
+from pydantic import BaseModel
+
+from nodes.ports import ClaimT, ModelInput
+from prompts import PromptSpec
+from state.fields import FieldSpec
+
+PAGE_SEPARATOR = "\f\n"
+"""Pages are separated by a form feed (as the prompts say) and each starts with a `--- page N ---` marker."""
+
+
+def render_document(pages: Sequence[str]) -> str:
+    """The pages as the model sees them: `--- page N ---` before each (1-based), form feeds between.
+
+    Args:
+        pages: Page texts in order (masked).
+
+    Returns:
+        One string with explicit page markers, so a model can state the page of a quote.
+    """
+    return PAGE_SEPARATOR.join(f"--- page {number} ---\n{text}" for number, text in enumerate(pages, start=1))
+
+
+def render_fields(fields: Sequence[FieldSpec]) -> str:
+    """One line per field: name, kind, whether it is required or repeats, and what it means."""
+    lines = []
+    for spec in fields:
+        traits = [spec.kind, "required" if spec.required else "optional"]
+        if spec.multiple:
+            traits.append("one claim per value")
+        description = f": {spec.description}" if spec.description else ""
+        lines.append(f"- {spec.name} ({', '.join(traits)}){description}")
+    return "\n".join(lines)
+
+
+def render_feedback(feedback: Sequence[str]) -> str:
+    """What was wrong with the previous answer, or "" on a first attempt."""
+    if not feedback:
+        return ""
+    problems = "\n".join(f"- {item}" for item in feedback)
+    return f"\nYour previous answer was invalid:\n{problems}\nAnswer again, correcting these errors.\n"
+
+
+def render_messages(prompt: PromptSpec[ClaimT], request: ModelInput) -> tuple[str, str]:
+    """The system and user messages of one call.
+
+    Args:
+        prompt: The step's prompt spec.
+        request: The masked pages, the field list (extract steps) and the last attempt's errors (retries).
+
+    Returns:
+        (system, user).
+    """
+    return prompt.render(
+        document=render_document(request.pages),
+        fields=render_fields(request.fields),
+        feedback=render_feedback(request.feedback),
+    )
+
+
+def _sha256(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def input_hash(system: str, user: str) -> str:
+    """sha256 over the rendered messages: what exactly a call asked."""
+    return _sha256(system, user)
+
+
+def schema_hash(model: type[BaseModel]) -> str:
+    """sha256 over the response model's JSON schema: what shape the answer had to have."""
+    return _sha256(json.dumps(model.model_json_schema(), sort_keys=True))

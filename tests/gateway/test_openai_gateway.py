@@ -1,0 +1,305 @@
+"""The OpenAI-compatible gateway over real HTTP against the scripted server: every case follows the policy.
+
+Invalid output comes back as errors after one request (the graph, not the gateway, retries it); transport
+failures are retried as the transport policy says and then fail the step with a clear reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+import time
+
+import pytest
+
+from nodes.ports import ModelInput, ModelUnavailableError
+from prompts import CLASSIFY, EXTRACT_INVOICE
+from state.claims import ClassificationClaim, ExtractionClaim
+from state.fields import fields_of
+from tests.factories import INVOICE
+from tests.fakes.openai_server import (
+    FakeModelServer,
+    Reply,
+    chat_completion,
+    claim_reply,
+    document_run_replies,
+    error_reply,
+    rate_limited,
+    shown_pages,
+)
+from tests.gateway.conftest import FAST_RETRIES, MakeGateway
+
+FAST_RETRIES_TWO = dataclasses.replace(FAST_RETRIES, max_attempts=2)
+PAGES = INVOICE.pages
+REQUEST = ModelInput(pages=PAGES)
+VALID = ClassificationClaim.model_validate(
+    {"doc_type": "invoice", "confidence": 0.93, "evidence": [{"quote": "INVOICE", "page": 1}]}
+)
+
+
+async def test_a_valid_claim_comes_back_with_tokens_cost_and_one_attempt(
+    model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    model_server.script(claim_reply(VALID, prompt_tokens=1200, completion_tokens=300))
+
+    result = await server_gateway().complete(CLASSIFY, REQUEST)
+
+    assert type(result.claim) is ClassificationClaim
+    assert result.claim == VALID
+    assert result.errors == []
+    usage = result.usage
+    assert (usage.model, usage.prompt, usage.prompt_hash) == ("openai:fake-model", "classify@1", CLASSIFY.content_hash)
+    assert (usage.input_tokens, usage.output_tokens, usage.attempts) == (1200, 300, 1)
+    assert usage.cost == pytest.approx((1200 * 2.0 + 300 * 8.0) / 1_000_000)
+    assert usage.latency_ms > 0
+
+
+async def test_the_request_carries_model_key_prompt_pages_and_json_mode(
+    model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    model_server.script(claim_reply(VALID))
+
+    await server_gateway().complete(CLASSIFY, REQUEST)
+
+    [sent] = model_server.requests
+    assert sent.path == "/v1/chat/completions"
+    assert sent.model == "fake-model"
+    assert sent.headers["authorization"] == "Bearer test-key"
+    assert sent.body["response_format"] == {"type": "json_object"}
+    assert sent.text_of("system").startswith(CLASSIFY.system)
+    assert '"ClassificationClaim"' in sent.text_of("system")  # Instructor adds the schema
+    user = sent.text_of("user")
+    assert "--- page 1 ---\nACME Tools GmbH" in user
+    assert "--- page 2 ---\nItem" in user
+    assert "previous answer was invalid" not in user
+
+
+async def test_a_retry_sends_the_validation_errors_back(
+    model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    model_server.script(claim_reply(VALID))
+    feedback = ("confidence: Input should be less than or equal to 1 (got 7)",)
+
+    await server_gateway().complete(CLASSIFY, ModelInput(pages=PAGES, feedback=feedback))
+
+    user = model_server.requests[0].text_of("user")
+    assert "Your previous answer was invalid:\n- confidence: Input should be less than or equal to 1 (got 7)" in user
+
+
+async def test_malformed_json_is_an_invalid_answer_not_a_reask(
+    model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    model_server.script(claim_reply('{"doc_type": "invoice", confidence: 0.9', completion_tokens=12))
+
+    result = await server_gateway().complete(CLASSIFY, REQUEST)
+
+    assert result.claim is None
+    assert len(result.errors) == 1
+    assert result.errors[0].startswith("the answer is not valid JSON (")
+    assert result.usage.validation_errors == result.errors
+    assert (result.usage.output_tokens, result.usage.attempts) == (12, 1)
+    assert len(model_server.requests) == 1  # the gateway never re-asks; the graph does, with the errors
+
+
+async def test_json_in_a_bare_code_fence_is_read(model_server: FakeModelServer, server_gateway: MakeGateway) -> None:
+    """Some local models fence JSON even in JSON mode: the fence alone is not an error."""
+    model_server.script(claim_reply(f"```json\n{VALID.model_dump_json(indent=2)}\n```"))
+
+    result = await server_gateway().complete(CLASSIFY, REQUEST)
+
+    assert result.claim == VALID
+    assert result.errors == []
+
+
+async def test_a_fenced_answer_is_still_validated(model_server: FakeModelServer, server_gateway: MakeGateway) -> None:
+    model_server.script(claim_reply('```\n{"doc_type": "invoice", "confidence": 1.5}\n```'))
+
+    result = await server_gateway().complete(CLASSIFY, REQUEST)
+
+    assert result.errors == ["confidence: Input should be less than or equal to 1 (got 1.5)"]
+
+
+async def test_prose_around_the_json_is_invalid(model_server: FakeModelServer, server_gateway: MakeGateway) -> None:
+    model_server.script(claim_reply(f"Here is the answer:\n```json\n{VALID.model_dump_json()}\n```"))
+
+    result = await server_gateway().complete(CLASSIFY, REQUEST)
+
+    assert result.claim is None
+    assert result.errors[0].startswith("the answer is not valid JSON (")
+
+
+async def test_a_value_out_of_range_is_named_with_its_field(
+    model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    model_server.script(claim_reply({"doc_type": "invoice", "confidence": 7, "evidence": []}))
+
+    result = await server_gateway().complete(CLASSIFY, REQUEST)
+
+    assert result.claim is None
+    assert result.errors == ["confidence: Input should be less than or equal to 1 (got 7)"]
+    assert len(model_server.requests) == 1
+
+
+async def test_missing_and_unknown_fields_are_named_with_their_paths(
+    model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    answer = {
+        "fields": [{"field": "total_amount", "value": "160.65", "confidence": 0.9}],
+        "totals": "160.65",
+    }
+    model_server.script(claim_reply(answer))
+    request = ModelInput(pages=PAGES, doc_type="invoice", fields=fields_of("invoice"))
+
+    result = await server_gateway().complete(EXTRACT_INVOICE, request)
+
+    assert result.claim is None
+    assert result.errors == [
+        "fields.0.evidence: Field required",
+        "totals: Extra inputs are not permitted (got '160.65')",
+    ]
+
+
+async def test_a_type_outside_the_vocabulary_is_invalid(
+    model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    model_server.script(claim_reply({"doc_type": "purchase order", "confidence": 0.9}))
+
+    result = await server_gateway().complete(CLASSIFY, REQUEST)
+
+    assert result.claim is None
+    [error] = result.errors
+    assert error.startswith("doc_type: Input should be 'invoice', 'receipt', 'contract' or 'unknown'")
+
+
+async def test_an_answer_cut_off_at_the_token_limit_is_invalid(
+    model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    model_server.script(Reply(body=chat_completion('{"doc_type": "inv', finish_reason="length")))
+
+    result = await server_gateway().complete(CLASSIFY, REQUEST)
+
+    assert result.claim is None
+    assert "cut off at the output token limit" in result.errors[0]
+
+
+async def test_a_quote_that_is_not_in_the_document_is_returned_as_claimed(
+    model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    """The gateway does not check evidence: apply does, and rejects it there (never fixed up here)."""
+    answer = {"doc_type": "invoice", "confidence": 0.99, "evidence": [{"quote": "PURCHASE ORDER 77", "page": 1}]}
+    model_server.script(claim_reply(answer))
+
+    result = await server_gateway().complete(CLASSIFY, REQUEST)
+
+    assert result.errors == []
+    assert result.claim is not None
+    assert result.claim.evidence[0].quote == "PURCHASE ORDER 77"
+    assert "PURCHASE ORDER 77" not in "".join(PAGES)
+
+
+async def test_429_with_retry_after_waits_as_asked_then_succeeds(
+    model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    model_server.script(rate_limited(retry_after=0.3), claim_reply(VALID))
+
+    result = await server_gateway().complete(CLASSIFY, REQUEST)
+
+    assert result.claim == VALID
+    assert result.usage.attempts == 2
+    first, second = model_server.requests
+    assert second.at - first.at >= 0.3
+    assert result.usage.latency_ms >= 300
+
+
+async def test_server_errors_back_off_and_recover(model_server: FakeModelServer, server_gateway: MakeGateway) -> None:
+    model_server.script(error_reply(503), error_reply(502), claim_reply(VALID))
+
+    result = await server_gateway().complete(CLASSIFY, REQUEST)
+
+    assert result.claim == VALID
+    assert result.usage.attempts == 3
+
+
+async def test_repeated_500s_fail_the_step_after_max_attempts(
+    model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    model_server.script(*[error_reply(500, "upstream exploded")] * 4)
+
+    with pytest.raises(ModelUnavailableError) as raised:
+        await server_gateway().complete(CLASSIFY, REQUEST)
+
+    assert str(raised.value) == "classify@1 on openai:fake-model: HTTP 500 (upstream exploded) after 4 attempts"
+    assert len(model_server.requests) == 4
+
+
+async def test_a_retry_after_beyond_the_policy_fails_at_once(
+    model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    model_server.script(rate_limited(retry_after=120))
+
+    with pytest.raises(ModelUnavailableError, match=r"asked to wait 120 s, over the 1 s allowed after 1 attempt$"):
+        await server_gateway().complete(CLASSIFY, REQUEST)
+
+    assert len(model_server.requests) == 1
+
+
+async def test_a_client_error_is_not_retried(model_server: FakeModelServer, server_gateway: MakeGateway) -> None:
+    model_server.script(error_reply(401, "invalid api key"))
+
+    with pytest.raises(ModelUnavailableError, match=r"HTTP 401 \(invalid api key\) after 1 attempt$"):
+        await server_gateway().complete(CLASSIFY, REQUEST)
+
+    assert len(model_server.requests) == 1
+
+
+async def test_slow_answers_time_out_are_retried_then_fail(
+    model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    model_server.script(*[Reply(body=chat_completion(VALID.model_dump_json()), delay_s=2.0)] * 2)
+    gateway = server_gateway(timeout_s=0.2, transport=FAST_RETRIES_TWO)
+
+    started = time.monotonic()
+    with pytest.raises(ModelUnavailableError) as raised:
+        await gateway.complete(CLASSIFY, REQUEST)
+
+    assert str(raised.value) == "classify@1 on openai:fake-model: no answer within 0.2 s after 2 attempts"
+    assert len(model_server.requests) == 2
+    assert time.monotonic() - started < 1.5  # the client gave up; it did not wait for the slow answers
+
+
+async def test_a_slow_answer_then_a_fast_one_succeeds(
+    model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    model_server.script(Reply(body=chat_completion(VALID.model_dump_json()), delay_s=2.0), claim_reply(VALID))
+
+    result = await server_gateway(timeout_s=0.2).complete(CLASSIFY, REQUEST)
+
+    assert result.claim == VALID
+    assert result.usage.attempts == 2
+
+
+async def test_an_unreachable_server_is_retried_then_fails(server_gateway: MakeGateway) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    gateway = server_gateway(openai_base_url=f"http://127.0.0.1:{closed_port}/v1", transport=FAST_RETRIES_TWO)
+
+    with pytest.raises(ModelUnavailableError, match=r"could not connect.* after 2 attempts$"):
+        await gateway.complete(CLASSIFY, REQUEST)
+
+
+async def test_a_scripted_document_run_answers_classify_then_extract(
+    model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    model_server.script(*document_run_replies())
+    gateway = server_gateway()
+
+    classified = await gateway.complete(CLASSIFY, REQUEST)
+    assert classified.claim is not None and classified.claim.doc_type == "invoice"
+    request = ModelInput(pages=PAGES, doc_type="invoice", fields=fields_of("invoice"))
+    extracted = await gateway.complete(EXTRACT_INVOICE, request)
+
+    assert isinstance(extracted.claim, ExtractionClaim)
+    assert {claim.field for claim in extracted.claim.fields} >= {"invoice_number", "total_amount"}
+    assert model_server.pending == 0 and model_server.unscripted == 0
+    assert shown_pages(model_server.requests[1]) == PAGES

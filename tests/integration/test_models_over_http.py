@@ -1,0 +1,183 @@
+"""The CLI against a real HTTP model server (a scripted OpenAI-compatible fake), recording, and replay."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from runtime.backends import rules
+from tests.fakes.openai_server import (
+    FakeModelServer,
+    ReceivedRequest,
+    Reply,
+    claim_reply,
+    error_reply,
+    running_server,
+    shown_pages,
+)
+from tests.integration._docs import invoice_text, json_lines, run_cli, write
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+MODEL = "openai:fake-model"
+
+
+def rules_answer(request: ReceivedRequest) -> Reply:
+    """Answer any call as the rules backend would, on the pages the request showed."""
+    pages = shown_pages(request)
+    system = request.text_of("system")
+    if "You classify" in system:
+        return claim_reply(rules.classify(pages), prompt_tokens=400, completion_tokens=60)
+    doc_type = next(t for t in ("invoice", "receipt", "contract") if f"fields from a {t}" in system)
+    return claim_reply(rules.extract(doc_type, pages), prompt_tokens=900, completion_tokens=300)
+
+
+@pytest.fixture
+def server() -> Iterator[FakeModelServer]:
+    with running_server() as running:
+        yield running
+
+
+@pytest.fixture
+def prices(tmp_path: Path) -> Path:
+    path = tmp_path / "prices.json"
+    path.write_text(json.dumps({MODEL: {"input": 2.0, "output": 8.0}}))
+    return path
+
+
+def _env(prices: Path) -> dict[str, str]:
+    return {"CLAIMFLOW_PRICES": str(prices), "CLAIMFLOW_MODEL_MAX_ATTEMPTS": "2", "OPENAI_API_KEY": ""}
+
+
+def _docs(tmp_path: Path) -> Path:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("invoice-clean.pdf", "contract-nda.txt", "memo-unknown.html", "corrupt.pdf"):
+        (folder / name).write_bytes((EXAMPLES / name).read_bytes())
+    return folder
+
+
+def _comparable(view: dict[str, Any]) -> tuple[Any, ...]:
+    return (view["document"], view["status"], view["doc_type"], view["fields"], view["review_reasons"], view["error"])
+
+
+def test_run_against_an_openai_compatible_server_records_and_replays(
+    tmp_path: Path, server: FakeModelServer, prices: Path
+) -> None:
+    docs = _docs(tmp_path)
+    server.script(*([rules_answer] * 20))
+    record = tmp_path / "recorded"
+    live = run_cli(
+        "run", docs, "--json", "--model", MODEL, "--base-url", server.base_url, "--record", record,
+        "--data-dir", tmp_path / "live", **_env(prices),
+    )  # fmt: skip
+    assert live.returncode == 1, live.stderr  # the corrupt PDF fails, by contract
+    views = json_lines(live.stdout)
+    statuses = {v["document"]: v["status"] for v in views}
+    assert statuses == {
+        "contract-nda.txt": "completed",
+        "corrupt.pdf": "failed",
+        "invoice-clean.pdf": "completed",
+        "memo-unknown.html": "needs_review",
+    }
+    assert {r.model for r in server.requests} == {"fake-model"}
+    assert len(server.requests) == 5  # classify x3, extract x2
+    assert sorted(p.parent.name for p in record.glob("*/*.json")) == [
+        "classify", "classify", "classify", "extract_contract", "extract_invoice",
+    ]  # fmt: skip
+
+    invoice = next(v for v in views if v["document"] == "invoice-clean.pdf")
+    trace = json_lines(run_cli("trace", invoice["run_id"], "--json", "--data-dir", tmp_path / "live").stdout)
+    calls = [e["data"] for e in trace if e["type"] == "model.called"]
+    assert [(c["model"], c["prompt"]) for c in calls] == [(MODEL, "classify@1"), (MODEL, "extract_invoice@1")]
+    assert [(c["input_tokens"], c["output_tokens"]) for c in calls] == [(400, 60), (900, 300)]
+    assert calls[0]["cost"] == pytest.approx((400 * 2.0 + 60 * 8.0) / 1e6)
+    assert all(len(c["prompt_hash"]) == 64 for c in calls)
+
+    replayed = run_cli(
+        "run", docs, "--json", "--model", f"replay:{record}", "--data-dir", tmp_path / "replayed", **_env(prices)
+    )
+    assert replayed.returncode == 1, replayed.stderr
+    assert len(server.requests) == 5  # nothing new reached the server
+    assert sorted(map(_comparable, json_lines(replayed.stdout))) == sorted(map(_comparable, views))
+
+
+def test_invalid_output_is_retried_once_with_the_errors_then_reviewed(
+    tmp_path: Path, server: FakeModelServer, prices: Path
+) -> None:
+    path = write(tmp_path, "invoice.txt", invoice_text())
+    bad = claim_reply({"doc_type": "invoice", "confidence": 7, "evidence": []})
+    server.script(bad, claim_reply("{not json"))
+    result = run_cli(
+        "run", path, "--json", "--model", MODEL, "--base-url", server.base_url, "--data-dir", tmp_path / "d",
+        **_env(prices),
+    )  # fmt: skip
+    [view] = json_lines(result.stdout)
+    assert view["status"] == "needs_review"
+    assert view["review_reasons"][0].startswith("invalid_output: classification output invalid")
+    first, second = server.requests
+    assert "invalid" not in first.text_of("user").lower().split("</document>")[1]
+    assert "Your previous answer was invalid" in second.text_of("user")
+    assert "confidence" in second.text_of("user")
+
+
+def test_evidence_that_is_not_in_the_document_is_rejected_end_to_end(
+    tmp_path: Path, server: FakeModelServer, prices: Path
+) -> None:
+    path = write(tmp_path, "invoice.txt", invoice_text())
+
+    def fabricated_total(request: ReceivedRequest) -> Reply:
+        claim = rules.extract("invoice", shown_pages(request))
+        fields = [
+            f.model_copy(
+                update={
+                    "value": "999.00",
+                    "evidence": f.evidence.model_copy(update={"quote": "Total 999.00 GBP", "start": None, "end": None}),
+                }
+            )
+            if f.field == "total_amount"
+            else f
+            for f in claim.fields
+        ]
+        return claim_reply(claim.model_copy(update={"fields": fields}))
+
+    server.script(rules_answer, fabricated_total)
+    result = run_cli(
+        "run", path, "--json", "--model", MODEL, "--base-url", server.base_url, "--data-dir", tmp_path / "d",
+        **_env(prices),
+    )  # fmt: skip
+    [view] = json_lines(result.stdout)
+    assert view["status"] == "needs_review"
+    assert view["fields"]["total_amount"] == {"value": None, "status": "rejected", "evidence": []}
+    assert any(r.startswith("unsupported_evidence: total_amount") for r in view["review_reasons"])
+
+
+def test_server_errors_back_off_then_fail_that_document_with_a_reason(
+    tmp_path: Path, server: FakeModelServer, prices: Path
+) -> None:
+    path = write(tmp_path, "invoice.txt", invoice_text())
+    server.script(error_reply(503, "overloaded"), error_reply(503, "overloaded"))
+    result = run_cli(
+        "run", path, "--json", "--model", MODEL, "--base-url", server.base_url, "--data-dir", tmp_path / "d",
+        **_env(prices),
+    )  # fmt: skip
+    assert result.returncode == 1
+    [view] = json_lines(result.stdout)
+    assert view["status"] == "failed"
+    assert "classify@1 on openai:fake-model" in view["error"] and "503" in view["error"]
+    assert "after 2 attempts" in view["error"]
+    assert len(server.requests) == 2
+
+
+def test_a_missing_key_is_a_setup_error_before_any_document_is_touched(tmp_path: Path) -> None:
+    path = write(tmp_path, "invoice.txt", invoice_text())
+    result = run_cli(
+        "run", path, "--json", "--model", "anthropic:claude-x", "--data-dir", tmp_path / "d", ANTHROPIC_API_KEY=""
+    )
+    assert result.returncode == 2
+    assert "ANTHROPIC_API_KEY" in result.stderr
+    assert result.stdout == ""
+    assert not (tmp_path / "d").exists()
