@@ -17,7 +17,16 @@ async def finalize(state: WorkflowState, context: WorkflowContext) -> Patch:
         counts[result.status] = counts.get(result.status, 0) + 1
     return Patch(
         outcome="completed",
-        events=[event("run.completed", "finalize", outcome="completed", doc_type=state.doc_type, fields=counts)],
+        events=[
+            event(
+                "run.completed",
+                "finalize",
+                outcome="completed",
+                doc_type=state.doc_type,
+                fields=counts,
+                usage=state.usage.model_dump(),
+            )
+        ],
     )
 
 
@@ -25,7 +34,8 @@ async def finalize(state: WorkflowState, context: WorkflowContext) -> Patch:
 async def reject(state: WorkflowState, context: WorkflowContext) -> Patch:
     """Close a document a reviewer rejected."""
     del context
-    return Patch(outcome="rejected", events=[event("run.completed", "reject", outcome="rejected", reason=state.error)])
+    completed = event("run.completed", "reject", outcome="rejected", reason=state.error, usage=state.usage.model_dump())
+    return Patch(outcome="rejected", events=[completed])
 
 
 @step("fail")
@@ -33,4 +43,5 @@ async def fail(state: WorkflowState, context: WorkflowContext) -> Patch:
     """Fail a document that could not be processed, keeping the reason."""
     del context
     reason = state.error or (f"budget exceeded: {state.budget_stop}" if state.budget_stop else "failed")
-    return Patch(outcome="failed", error=reason, events=[event("run.failed", "fail", reason=reason)])
+    failed = event("run.failed", "fail", reason=reason, usage=state.usage.model_dump())
+    return Patch(outcome="failed", error=reason, events=[failed])

@@ -67,6 +67,12 @@ def explain(state: WorkflowState, events: list[dict[str, Any]]) -> str:
     }
     out = [f"run {state.run_id}: {state.document.filename} (document {state.document.document_id[:12]})"]
     out.append(f"outcome: {state.outcome}" + (f" ({state.error})" if state.error else ""))
+    u = state.usage
+    out.append(
+        f"model use: {u.calls} call(s), {u.input_tokens} tokens in, {u.output_tokens} out, cost {u.cost:.4f},"
+        f" {u.model_seconds:.2f} s in model calls"
+        + (f"; budget stopped calls: {state.budget_stop}" if state.budget_stop else "")
+    )
     if state.classification:
         c = state.classification
         out.append(f"type: {c.doc_type} at confidence {c.confidence:.2f}, {'accepted' if c.accepted else 'rejected'}")
