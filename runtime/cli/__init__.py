@@ -1,0 +1,15 @@
+"""The claimflow command line. The JSON shapes and exit codes here are a contract other tools build on.
+
+One module per group of commands; importing them registers their commands on the app.
+"""
+
+from runtime.cli import documents, inspect, review
+from runtime.cli._common import app, review_app
+
+
+def main() -> None:
+    """Console entry point."""
+    app()
+
+
+__all__ = ["app", "documents", "inspect", "main", "review", "review_app"]

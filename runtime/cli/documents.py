@@ -1,0 +1,134 @@
+"""`claimflow run`, `recover` and `export`: processing documents and writing their records."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+
+from runtime.batch import expand_paths, process_files
+from runtime.cli._common import AsJson, DataDir, app, emit, err, out, with_engine
+from runtime.engine import Engine
+from runtime.export import write_records
+from runtime.registry import RunRow
+from runtime.settings import Settings, SettingsError
+from runtime.views import public_status, run_view
+from state.records import build_record
+
+
+@app.command()
+def run(
+    paths: Annotated[list[Path], typer.Argument(exists=True, help="Files or folders; one run per file.")],
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", help="rules (offline, default), openai:<model>, anthropic:<model> or replay:<dir>."),
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1.")
+    ] = None,
+    second_opinion: Annotated[
+        str | None, typer.Option("--second-opinion", help="A second model; both extract and code arbitrates.")
+    ] = None,
+    record: Annotated[Path | None, typer.Option("--record", help="Record every model exchange in this folder.")] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Documents processed at once.")] = 1,
+    max_cost: Annotated[float | None, typer.Option("--max-cost", min=0, help="Per-run model cost budget.")] = None,
+    max_tokens: Annotated[int | None, typer.Option("--max-tokens", min=0, help="Per-run token budget.")] = None,
+    max_calls: Annotated[int | None, typer.Option("--max-calls", min=0, help="Per-run model call budget.")] = None,
+    max_model_seconds: Annotated[
+        float | None, typer.Option("--max-model-seconds", min=0, help="Per-run budget of time in model calls.")
+    ] = None,
+    on_budget: Annotated[
+        str | None, typer.Option("--on-budget", help="When the budget is spent: review (default) or fail.")
+    ] = None,
+) -> None:
+    """Process documents: completed, waiting for review, or failed with a reason."""
+    files = expand_paths(paths)
+    if on_budget not in (None, "review", "fail"):
+        raise typer.BadParameter("--on-budget takes review or fail")
+    try:
+        settings = Settings.load(
+            data_dir=data_dir, model=model, base_url=base_url, second_opinion=second_opinion, record_dir=record
+        ).with_budget(
+            max_cost=max_cost,
+            max_tokens=max_tokens,
+            max_calls=max_calls,
+            max_model_seconds=max_model_seconds,
+            on_exceeded=on_budget,
+        )
+    except SettingsError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+
+    async def body(engine: Engine) -> list[dict[str, Any]]:
+        views: list[dict[str, Any]] = []
+        with Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
+            task = progress.add_task("documents", total=len(files))
+
+            async def done_view(row: RunRow) -> None:
+                view = run_view(row, await engine.state(row.run_id))
+                views.append(view)
+                if as_json:
+                    emit(view)
+                progress.advance(task)
+
+            await process_files(engine, files, done_view, concurrency=concurrency)
+        return views
+
+    views = with_engine(data_dir, body, settings)
+    if not as_json:
+        table = Table("run", "document", "status", "type", "note")
+        for view in views:
+            codes = dict.fromkeys(reason.split(":", 1)[0] for reason in view["review_reasons"])
+            note = view["error"] or ", ".join(codes)
+            table.add_row(view["run_id"][:12], view["document"], view["status"], view["doc_type"] or "-", note)
+        out.print(table)
+    raise typer.Exit(1 if any(view["status"] == "failed" and not _rejected(view) for view in views) else 0)
+
+
+def _rejected(view: dict[str, Any]) -> bool:
+    return bool(view["error"] and str(view["error"]).startswith("rejected in review"))
+
+
+@app.command()
+def recover(as_json: AsJson = False, data_dir: DataDir = None) -> None:
+    """Pick up runs a crashed or killed process left queued, running or resuming."""
+
+    async def body(engine: Engine) -> list[dict[str, Any]]:
+        return [run_view(row, await engine.state(row.run_id)) for row in await engine.recover()]
+
+    views = with_engine(data_dir, body)
+    for view in views:
+        if as_json:
+            emit(view)
+        else:
+            out.print(f"{view['run_id'][:12]}  {view['document']}  {view['status']}", markup=False)
+    if not as_json:
+        err.print(f"recovered {len(views)} run(s)")
+
+
+@app.command("export")
+def export_command(
+    output: Annotated[Path, typer.Argument(help="File to write: .jsonl (default), .json or .csv.")],
+    status: Annotated[str, typer.Option("--status", help="Export runs with this status.")] = "completed",
+    data_dir: DataDir = None,
+) -> None:
+    """Write the typed records (value, status, evidence and who decided, per field) of finished runs."""
+
+    async def body(engine: Engine) -> int:
+        records = []
+        for row in engine.registry.list_runs():
+            if status not in (row.status, public_status(row)):
+                continue
+            state = await engine.state(row.run_id)
+            record = build_record(state) if state else None
+            if record is not None:
+                records.append(record)
+        return write_records(records, output)
+
+    count = with_engine(data_dir, body)
+    err.print(f"wrote {count} record(s) to {output}")

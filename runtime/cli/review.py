@@ -1,0 +1,157 @@
+"""`claimflow review list|show|decide`: the reviewer's side of a paused run."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+
+from runtime.cli._common import AsJson, DataDir, emit, err, out, review_app, with_engine
+from runtime.engine import REGISTRY_FILE, Engine
+from runtime.registry import Registry, RunNotFoundError
+from runtime.settings import Settings
+from runtime.views import public_status, run_view
+from state.review import ReviewDecision
+
+
+@review_app.command("list")
+def review_list(as_json: AsJson = False, data_dir: DataDir = None) -> None:
+    """Runs waiting for a reviewer."""
+
+    async def body(engine: Engine) -> None:
+        rows = engine.registry.list_runs("needs_review")
+        if as_json:
+            for row in rows:
+                pending = await engine.pending_review(row.run_id)
+                emit(
+                    {
+                        **run_view(row, await engine.state(row.run_id)),
+                        "interrupt_id": pending.interrupt_id if pending else None,
+                    }
+                )
+            return
+        table = Table("run", "document", "type", "reasons")
+        for row in rows:
+            state = await engine.state(row.run_id)
+            reasons = "; ".join(r.code for r in state.review_reasons) if state else ""
+            table.add_row(row.run_id[:12], row.filename, row.doc_type or "-", reasons)
+        out.print(table)
+
+    with_engine(data_dir, body)
+
+
+@review_app.command("show")
+def review_show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None) -> None:
+    """The open review request: reasons, every field with its evidence, what may be edited."""
+
+    async def body(engine: Engine) -> None:
+        row = engine.registry.get_run(run_id)
+        pending = await engine.pending_review(row.run_id)
+        if pending is None:
+            err.print(f"run {row.run_id} is {public_status(row)}, not waiting for review")
+            raise typer.Exit(1)
+        request = pending.request
+        if as_json:
+            emit({"interrupt_id": pending.interrupt_id, **request.model_dump(mode="json")})
+            return
+        out.print(f"[bold]{request.run_id}[/bold]  {request.document}  type: {request.doc_type}")
+        out.print(f"review id: {pending.interrupt_id}", markup=False)
+        for reason in request.reasons:
+            out.print(f"  why: {reason.code}: {reason.message}", markup=False)
+        table = Table("field", "value", "status", "confidence", "evidence")
+        for field in request.fields:
+            quotes = "; ".join(f"p{e.page}:{e.start} {e.quote!r}" for e in field.evidence)
+            conf = f"{field.confidence:.2f}" if field.confidence is not None else "-"
+            table.add_row(field.name, json.dumps(field.value, ensure_ascii=False), field.status, conf, quotes)
+        out.print(table)
+        editable = ", ".join(request.editable_fields) or "(set doc_type first)"
+        out.print(f"editable: {editable}; doc_type: {', '.join(request.doc_types)}")
+
+    with_engine(data_dir, body)
+
+
+def _parse_sets(sets: list[str]) -> tuple[dict[str, list[str]], str | None]:
+    edits: dict[str, list[str]] = {}
+    doc_type: str | None = None
+    for item in sets:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise typer.BadParameter(f"--set takes FIELD=VALUE, got {item!r}")
+        if name.strip() == "doc_type":
+            doc_type = value.strip()
+        else:
+            edits.setdefault(name.strip(), []).append(value)
+    return edits, doc_type
+
+
+def _settings_for_run(data_dir: Path | None, run_id: str, model: str | None, base_url: str | None) -> Settings:
+    """Settings to resume a run: the model it started with, unless another is named."""
+    settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url)
+    if model is not None:
+        return settings
+    registry = Registry(settings.data_dir / REGISTRY_FILE)
+    try:
+        recorded = registry.get_run(run_id).model
+    except RunNotFoundError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+    finally:
+        registry.close()
+    if recorded.startswith("replay:"):
+        # A replayed run names no folder; the reviewer must say which model (or replay folder) resumes it.
+        return settings
+    return replace(settings, model=recorded)
+
+
+@review_app.command("decide")
+def review_decide(
+    run_id: str,
+    reviewer: Annotated[str, typer.Option("--reviewer", help="Who decides (recorded in the audit trail).")],
+    approve: Annotated[bool, typer.Option("--approve", help="Accept the document as shown.")] = False,
+    reject: Annotated[bool, typer.Option("--reject", help="Reject the document (needs --reason).")] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why it is rejected.")] = None,
+    sets: Annotated[
+        list[str] | None, typer.Option("--set", help="FIELD=VALUE; repeat. doc_type=TYPE re-extracts.")
+    ] = None,
+    comment: Annotated[str | None, typer.Option("--comment", help="A note kept with the decision.")] = None,
+    interrupt: Annotated[
+        str | None, typer.Option("--interrupt", help="The review id you answer (from `review show`); refused if stale.")
+    ] = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Model for the steps after review; default: the run's own.")
+    ] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Approve, edit fields, or reject a paused run; it resumes at once, in this process."""
+    chosen = [flag for flag, on in (("--approve", approve), ("--reject", reject), ("--set", bool(sets))) if on]
+    if len(chosen) != 1:
+        raise typer.BadParameter("give exactly one of --approve, --reject --reason TEXT, or --set FIELD=VALUE ...")
+    edits, doc_type = _parse_sets(sets or [])
+    action = "approve" if approve else "reject" if reject else "edit"
+    try:
+        decision = ReviewDecision.model_validate(
+            {
+                "reviewer": reviewer,
+                "action": action,
+                "edits": edits,
+                "doc_type": doc_type,
+                "reason": reason,
+                "comment": comment,
+            }
+        )
+    except ValidationError as error:
+        messages = "; ".join(str(item["msg"]).removeprefix("Value error, ") for item in error.errors())
+        raise typer.BadParameter(messages or "invalid decision") from None
+
+    async def body(engine: Engine) -> dict[str, Any]:
+        row = await engine.decide(engine.registry.get_run(run_id).run_id, decision, interrupt_id=interrupt)
+        return run_view(row, await engine.state(row.run_id))
+
+    view = with_engine(data_dir, body, _settings_for_run(data_dir, run_id, model, base_url))
+    emit(view)
