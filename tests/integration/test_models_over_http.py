@@ -78,7 +78,7 @@ def test_run_against_an_openai_compatible_server_records_and_replays(
     views = json_lines(live.stdout)
     statuses = {v["document"]: v["status"] for v in views}
     assert statuses == {
-        "contract-nda.txt": "completed",
+        "contract-nda.txt": "needs_review",
         "corrupt.pdf": "failed",
         "invoice-clean.pdf": "completed",
         "memo-unknown.html": "needs_review",

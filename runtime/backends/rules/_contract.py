@@ -39,7 +39,9 @@ _LAWS_OF = re.compile(
 _TERM_CUE = re.compile(
     r"\b(?:term\s+of\s+this\s+(?:letter\s+)?agreement|this\s+(?:letter\s+)?agreement\s+(?:shall|will)\s+(?:remain|continue|be)"
     r"\s+in\s+(?:full\s+)?(?:force|effect)|obligations?\s+(?:under\s+this\s+(?:letter\s+)?agreement|hereunder)\s+"
-    r"(?:shall|will)\s+(?:remain|continue|survive|expire|terminate)|the\s+term\s+shall\s+be)\b",
+    r"(?:shall|will)\s+(?:remain|continue|survive|expire|terminate)|the\s+term\s+shall\s+be"
+    # "... begins on the Effective Date and continues for a term of two (2) years"
+    r"|(?:continue|continues|remain|remains)\s+(?:in\s+(?:full\s+)?(?:force|effect)\s+)?for\s+a\s+(?:term|period)\s+of)\b",
     re.IGNORECASE,
 )
 
