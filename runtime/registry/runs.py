@@ -1,77 +1,15 @@
-"""The run registry, the append-only events table and the invoice index, in one SQLite file.
-
-Writes that must not race (claiming a run, recording a decision) run in `BEGIN IMMEDIATE`
-transactions: SQLite then admits one writer at a time, across processes.
-"""
+"""The runs table: one row per run, with its status and the lease that serialises work on it."""
 
 from __future__ import annotations
 
-import json
 import os
 import socket
-import sqlite3
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
 
+from runtime.registry._database import Database
 from state.documents import DocumentRef
-from state.events import Event
-from state.normalize import compact, fold
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    run_id TEXT PRIMARY KEY,
-    document_id TEXT NOT NULL,
-    filename TEXT NOT NULL,
-    media_type TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    workflow TEXT NOT NULL,
-    workflow_version TEXT NOT NULL,
-    model TEXT NOT NULL,
-    status TEXT NOT NULL,
-    doc_type TEXT,
-    interrupt_id TEXT,
-    error TEXT,
-    lease_owner TEXT,
-    lease_until REAL,
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS runs_status ON runs(status);
-CREATE TABLE IF NOT EXISTS events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    event_id TEXT NOT NULL UNIQUE,
-    run_id TEXT NOT NULL,
-    type TEXT NOT NULL,
-    step TEXT NOT NULL,
-    at TEXT NOT NULL,
-    data TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_run ON events(run_id, seq);
-CREATE TRIGGER IF NOT EXISTS events_append_only_update BEFORE UPDATE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TRIGGER IF NOT EXISTS events_append_only_delete BEFORE DELETE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
-CREATE TABLE IF NOT EXISTS review_decisions (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    run_id TEXT NOT NULL,
-    interrupt_id TEXT,
-    reviewer TEXT NOT NULL,
-    decision TEXT NOT NULL,
-    outcome TEXT NOT NULL,
-    message TEXT,
-    at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS invoices (
-    run_id TEXT PRIMARY KEY,
-    vendor_key TEXT NOT NULL,
-    number_key TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS invoices_key ON invoices(vendor_key, number_key);
-"""
 
 LEASE_SECONDS = 600.0
 """How long a claimed run stays claimed if its process dies without releasing it."""
@@ -132,33 +70,9 @@ def lease_is_stale(owner: str | None, until: float | None, now: float) -> bool:
     return False
 
 
-class Registry:
-    """Run registry, events and invoice index over one SQLite database file."""
+class RunTable(Database):
+    """Creating, reading, claiming and releasing runs."""
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA busy_timeout=30000")
-        self._db.executescript(_SCHEMA)
-
-    def close(self) -> None:
-        """Close the connection."""
-        self._db.close()
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        else:
-            self._db.execute("COMMIT")
-
-    # runs ---------------------------------------------------------------------------------
     def create_run(
         self, *, run_id: str, document: DocumentRef, workflow: str, workflow_version: str, model: str
     ) -> RunRow:
@@ -257,72 +171,3 @@ class Registry:
                 " (lease_owner = ? OR lease_owner IS NULL)",
                 (status, doc_type, interrupt_id, error, time.time(), run_id, owner),
             )
-
-    # events -------------------------------------------------------------------------------
-    def append_events(self, run_id: str, events: Iterable[Event]) -> int:
-        """Append events; an event already stored (same id) is skipped. Returns how many were new."""
-        rows = [
-            (
-                e.event_id,
-                run_id,
-                e.type,
-                e.step,
-                e.at.isoformat(),
-                json.dumps(e.data, default=str, sort_keys=True),
-            )
-            for e in events
-        ]
-        with self._write() as db:
-            before = db.total_changes
-            db.executemany(
-                "INSERT OR IGNORE INTO events (event_id, run_id, type, step, at, data) VALUES (?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-            return db.total_changes - before
-
-    def events(self, run_id: str) -> list[dict[str, Any]]:
-        """The run's events in the order they were stored."""
-        cursor = self._db.execute(
-            "SELECT seq, event_id, type, step, at, data FROM events WHERE run_id = ? ORDER BY seq", (run_id,)
-        )
-        return [{**dict(row), "data": json.loads(row["data"])} for row in cursor]
-
-    # review decisions ---------------------------------------------------------------------
-    def record_decision(
-        self,
-        run_id: str,
-        interrupt_id: str | None,
-        reviewer: str,
-        decision: str,
-        outcome: str,
-        message: str = "",
-    ) -> None:
-        """Keep every decision that was submitted, applied or refused."""
-        with self._write() as db:
-            db.execute(
-                "INSERT INTO review_decisions (run_id, interrupt_id, reviewer, decision, outcome, message, at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (run_id, interrupt_id, reviewer, decision, outcome, message, time.time()),
-            )
-
-    def decisions(self, run_id: str) -> list[dict[str, Any]]:
-        """Every decision submitted for a run."""
-        cursor = self._db.execute("SELECT * FROM review_decisions WHERE run_id = ? ORDER BY seq", (run_id,))
-        return [dict(row) for row in cursor]
-
-    # invoice index ------------------------------------------------------------------------
-    def register_invoice(self, run_id: str, vendor: str, number: str) -> None:
-        """Remember a finished invoice for duplicate checks."""
-        with self._write() as db:
-            db.execute(
-                "INSERT OR REPLACE INTO invoices (run_id, vendor_key, number_key) VALUES (?, ?, ?)",
-                (run_id, fold(vendor), compact(number)),
-            )
-
-    def runs_with_invoice(self, vendor: str, number: str, *, exclude_run: str) -> list[str]:
-        """Other runs that finished an invoice with the same vendor and number."""
-        cursor = self._db.execute(
-            "SELECT run_id FROM invoices WHERE vendor_key = ? AND number_key = ? AND run_id != ? ORDER BY run_id",
-            (fold(vendor), compact(number), exclude_run),
-        )
-        return [row["run_id"] for row in cursor]

@@ -1,0 +1,29 @@
+"""The run registry, the append-only events, review decisions and the invoice index, in one SQLite file."""
+
+from runtime.registry.events import DecisionLog, EventLog, InvoiceTable
+from runtime.registry.runs import (
+    LEASE_SECONDS,
+    RegistryError,
+    RunBusyError,
+    RunNotFoundError,
+    RunRow,
+    RunTable,
+    lease_is_stale,
+    process_owner,
+)
+
+
+class Registry(RunTable, EventLog, DecisionLog, InvoiceTable):
+    """All of a data directory's bookkeeping over one connection."""
+
+
+__all__ = [
+    "LEASE_SECONDS",
+    "Registry",
+    "RegistryError",
+    "RunBusyError",
+    "RunNotFoundError",
+    "RunRow",
+    "lease_is_stale",
+    "process_owner",
+]

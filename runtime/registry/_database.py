@@ -1,0 +1,91 @@
+"""The registry database: its schema, and the connection every table shares.
+
+Writes that must not race (claiming a run, recording a decision) run in `BEGIN IMMEDIATE`
+transactions: SQLite then admits one writer at a time, across processes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    document_id TEXT NOT NULL,
+    filename TEXT NOT NULL,
+    media_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    workflow TEXT NOT NULL,
+    workflow_version TEXT NOT NULL,
+    model TEXT NOT NULL,
+    status TEXT NOT NULL,
+    doc_type TEXT,
+    interrupt_id TEXT,
+    error TEXT,
+    lease_owner TEXT,
+    lease_until REAL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_status ON runs(status);
+CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    event_id TEXT NOT NULL UNIQUE,
+    run_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    step TEXT NOT NULL,
+    at TEXT NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_run ON events(run_id, seq);
+CREATE TRIGGER IF NOT EXISTS events_append_only_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER IF NOT EXISTS events_append_only_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TABLE IF NOT EXISTS review_decisions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id TEXT NOT NULL,
+    interrupt_id TEXT,
+    reviewer TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    message TEXT,
+    at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS invoices (
+    run_id TEXT PRIMARY KEY,
+    vendor_key TEXT NOT NULL,
+    number_key TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS invoices_key ON invoices(vendor_key, number_key);
+"""
+
+
+class Database:
+    """One SQLite connection in WAL mode, with the schema applied."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
+        self._db.row_factory = sqlite3.Row
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA busy_timeout=30000")
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
