@@ -7,38 +7,25 @@ into the events table, and records where the run stands.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
-from graphs import WORKFLOW_NAME, build_documents_workflow
-from nodes.ports import ModelGateway, Parser, WorkflowContext
-from runtime.checkpoint import sqlite_checkpointer
-from runtime.gateway import RecordingGateway, make_gateway
-from runtime.ingest import IngestLimits, sniff_media_type
-from runtime.parsing import IngestParser
+from nodes.ports import WorkflowContext
+from runtime.engine.intake import Intake
+from runtime.ingest import IngestLimits
 from runtime.registry import Registry, RunBusyError, RunRow, process_owner
 from runtime.settings import Settings
 from runtime.store import FileDocumentStore
 from runtime.version import check_version, workflow_version
 from state.apply import decision_errors
-from state.documents import DocumentRef
 from state.errors import InvalidDecisionError
 from state.events import event
 from state.review import ReviewDecision, ReviewRequest
 from state.workflow import WorkflowState
-
-REGISTRY_FILE = "claimflow.db"
-CHECKPOINT_FILE = "checkpoints.db"
-BLOB_DIR = "blobs"
 
 OUTCOME_STATUS = {"completed": "completed", "failed": "failed", "rejected": "rejected"}
 
@@ -51,7 +38,7 @@ class PendingReview:
     request: ReviewRequest
 
 
-class Engine:
+class Engine(Intake):
     """Processes documents through the documents workflow over one data directory."""
 
     def __init__(
@@ -72,56 +59,6 @@ class Engine:
         self.version = workflow_version(graph)
         self.owner = process_owner()
 
-    # intake -------------------------------------------------------------------------------
-    def submit(self, path: Path) -> RunRow:
-        """Store a document and register its run; an oversized file fails here, before it is read."""
-        run_id = uuid.uuid4().hex
-        try:
-            size = path.stat().st_size
-            data = path.read_bytes() if size <= self.limits.max_bytes else b""
-        except OSError as error:
-            return self._fail_at_intake(run_id, path, 0, f"{path.name} cannot be read: {error.strerror or error}")
-        if size > self.limits.max_bytes:
-            reason = f"{path.name} is {_size(size)}, over the {_size(self.limits.max_bytes)} limit; it was not read"
-            return self._fail_at_intake(run_id, path, size, reason)
-        ref = self.store.save_document(data, path.name, sniff_media_type(data, path.name))
-        return self._create(run_id, ref)
-
-    def _fail_at_intake(self, run_id: str, path: Path, size: int, reason: str) -> RunRow:
-        ref = DocumentRef(document_id="0" * 64, filename=path.name, media_type="unknown", size=size)
-        self._create(run_id, ref)
-        self.registry.append_events(run_id, [event("run.failed", "intake", reason=reason)])
-        self.registry.release(run_id, owner=self.owner, status="failed", error=reason)
-        return self.registry.get_run(run_id)
-
-    def _create(self, run_id: str, ref: DocumentRef) -> RunRow:
-        row = self.registry.create_run(
-            run_id=run_id,
-            document=ref,
-            workflow=WORKFLOW_NAME,
-            workflow_version=self.version,
-            model=self.context.gateway.name,
-        )
-        self.registry.append_events(
-            run_id,
-            [
-                event(
-                    "run.started",
-                    "intake",
-                    document_id=ref.document_id,
-                    filename=ref.filename,
-                    media_type=ref.media_type,
-                    size=ref.size,
-                    workflow=WORKFLOW_NAME,
-                    workflow_version=self.version,
-                    model=self.context.gateway.name,
-                    policy=self.settings.policy.model_dump(mode="json"),
-                )
-            ],
-        )
-        return row
-
-    # reading ------------------------------------------------------------------------------
     def _config(self, run_id: str) -> RunnableConfig:
         return {"configurable": {"thread_id": run_id}}
 
@@ -255,55 +192,6 @@ class Engine:
         return self.registry.get_run(run_id)
 
 
-def _size(count: int) -> str:
-    return f"{count / 1e6:.1f} MB ({count} bytes)" if count >= 100_000 else f"{count} bytes"
-
-
 def _pending_id(snapshot: Any) -> str | None:
     interrupts = getattr(snapshot, "interrupts", ())
     return interrupts[0].id if interrupts else None
-
-
-def _own(stack: AsyncExitStack, gateway: ModelGateway, settings: Settings) -> ModelGateway:
-    """Wrap a gateway the engine made (recording, if asked) and close it with the engine."""
-    if settings.record_dir is not None:
-        gateway = RecordingGateway(gateway, settings.record_dir)
-    close = getattr(gateway, "aclose", None)
-    if close is not None:
-        stack.push_async_callback(close)
-    return gateway
-
-
-@asynccontextmanager
-async def open_engine(
-    settings: Settings,
-    *,
-    gateway: ModelGateway | None = None,
-    second_gateway: ModelGateway | None = None,
-    parser: Parser | None = None,
-    today: date | None = None,
-    limits: IngestLimits | None = None,
-) -> AsyncIterator[Engine]:
-    """Open the data directory (registry, blobs, checkpoints) and yield a ready engine."""
-    limits = limits or IngestLimits()
-    async with AsyncExitStack() as stack:
-        if gateway is None:
-            gateway = _own(stack, make_gateway(settings.model, settings.gateway), settings)
-        if second_gateway is None and settings.second_opinion:
-            second_gateway = _own(stack, make_gateway(settings.second_opinion, settings.gateway), settings)
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        registry = Registry(settings.data_dir / REGISTRY_FILE)
-        stack.callback(registry.close)
-        store = FileDocumentStore(settings.data_dir / BLOB_DIR)
-        saver = await stack.enter_async_context(sqlite_checkpointer(settings.data_dir / CHECKPOINT_FILE))
-        graph = build_documents_workflow().compile(checkpointer=saver)
-        context = WorkflowContext(
-            gateway=gateway,
-            store=store,
-            parser=parser or IngestParser(limits),
-            invoices=registry,
-            today=(lambda: today) if today else date.today,
-            second_gateway=second_gateway,
-        )
-        engine = Engine(settings, registry, store, graph, context, limits)
-        yield engine

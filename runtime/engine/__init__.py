@@ -1,0 +1,11 @@
+"""The engine: intake, and `advance`, the only code that invokes the graph.
+
+A run's LangGraph thread id is its run id. Around every invoke the engine holds the run's lease
+in the registry (one process at a time), checks the workflow version, streams the steps' events
+into the events table, and records where the run stands.
+"""
+
+from runtime.engine.core import Engine, PendingReview
+from runtime.engine.setup import BLOB_DIR, CHECKPOINT_FILE, REGISTRY_FILE, open_engine
+
+__all__ = ["BLOB_DIR", "CHECKPOINT_FILE", "REGISTRY_FILE", "Engine", "PendingReview", "open_engine"]

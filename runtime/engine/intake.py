@@ -1,0 +1,79 @@
+"""Intake: a document's bytes into the content-addressed store, and its run into the registry."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from graphs import WORKFLOW_NAME
+from nodes.ports import WorkflowContext
+from runtime.engine._sizes import human_size
+from runtime.ingest import IngestLimits, sniff_media_type
+from runtime.registry import Registry, RunRow
+from runtime.settings import Settings
+from runtime.store import FileDocumentStore
+from state.documents import DocumentRef
+from state.events import event
+
+
+class Intake:
+    """Registers documents as queued runs; a file that cannot be read fails its own run at once."""
+
+    settings: Settings
+    registry: Registry
+    store: FileDocumentStore
+    context: WorkflowContext
+    limits: IngestLimits
+    version: str
+    owner: str
+
+    def submit(self, path: Path) -> RunRow:
+        """Store a document and register its run; an oversized file fails here, before it is read."""
+        run_id = uuid.uuid4().hex
+        try:
+            size = path.stat().st_size
+            data = path.read_bytes() if size <= self.limits.max_bytes else b""
+        except OSError as error:
+            return self._fail_at_intake(run_id, path, 0, f"{path.name} cannot be read: {error.strerror or error}")
+        if size > self.limits.max_bytes:
+            limit = human_size(self.limits.max_bytes)
+            reason = f"{path.name} is {human_size(size)}, over the {limit} limit; it was not read"
+            return self._fail_at_intake(run_id, path, size, reason)
+        ref = self.store.save_document(data, path.name, sniff_media_type(data, path.name))
+        return self._create(run_id, ref)
+
+    def _fail_at_intake(self, run_id: str, path: Path, size: int, reason: str) -> RunRow:
+        ref = DocumentRef(document_id="0" * 64, filename=path.name, media_type="unknown", size=size)
+        self._create(run_id, ref)
+        self.registry.append_events(run_id, [event("run.failed", "intake", reason=reason)])
+        self.registry.release(run_id, owner=self.owner, status="failed", error=reason)
+        return self.registry.get_run(run_id)
+
+    def _create(self, run_id: str, ref: DocumentRef) -> RunRow:
+        row = self.registry.create_run(
+            run_id=run_id,
+            document=ref,
+            workflow=WORKFLOW_NAME,
+            workflow_version=self.version,
+            model=self.context.gateway.name,
+        )
+        self.registry.append_events(
+            run_id,
+            [
+                event(
+                    "run.started",
+                    "intake",
+                    document_id=ref.document_id,
+                    filename=ref.filename,
+                    media_type=ref.media_type,
+                    size=ref.size,
+                    workflow=WORKFLOW_NAME,
+                    workflow_version=self.version,
+                    model=self.context.gateway.name,
+                    policy=self.settings.policy.model_dump(mode="json"),
+                )
+            ],
+        )
+        return row
+
+    # reading ------------------------------------------------------------------------------

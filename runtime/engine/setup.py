@@ -1,0 +1,67 @@
+"""Opening a data directory: registry, blobs, checkpoints, gateways, and the compiled workflow."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import date
+
+from graphs import build_documents_workflow
+from nodes.ports import ModelGateway, Parser, WorkflowContext
+from runtime.checkpoint import sqlite_checkpointer
+from runtime.engine.core import Engine
+from runtime.gateway import RecordingGateway, make_gateway
+from runtime.ingest import IngestLimits
+from runtime.parsing import IngestParser
+from runtime.registry import Registry
+from runtime.settings import Settings
+from runtime.store import FileDocumentStore
+
+REGISTRY_FILE = "claimflow.db"
+CHECKPOINT_FILE = "checkpoints.db"
+BLOB_DIR = "blobs"
+
+
+def _own(stack: AsyncExitStack, gateway: ModelGateway, settings: Settings) -> ModelGateway:
+    """Wrap a gateway the engine made (recording, if asked) and close it with the engine."""
+    if settings.record_dir is not None:
+        gateway = RecordingGateway(gateway, settings.record_dir)
+    close = getattr(gateway, "aclose", None)
+    if close is not None:
+        stack.push_async_callback(close)
+    return gateway
+
+
+@asynccontextmanager
+async def open_engine(
+    settings: Settings,
+    *,
+    gateway: ModelGateway | None = None,
+    second_gateway: ModelGateway | None = None,
+    parser: Parser | None = None,
+    today: date | None = None,
+    limits: IngestLimits | None = None,
+) -> AsyncIterator[Engine]:
+    """Open the data directory (registry, blobs, checkpoints) and yield a ready engine."""
+    limits = limits or IngestLimits()
+    async with AsyncExitStack() as stack:
+        if gateway is None:
+            gateway = _own(stack, make_gateway(settings.model, settings.gateway), settings)
+        if second_gateway is None and settings.second_opinion:
+            second_gateway = _own(stack, make_gateway(settings.second_opinion, settings.gateway), settings)
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        registry = Registry(settings.data_dir / REGISTRY_FILE)
+        stack.callback(registry.close)
+        store = FileDocumentStore(settings.data_dir / BLOB_DIR)
+        saver = await stack.enter_async_context(sqlite_checkpointer(settings.data_dir / CHECKPOINT_FILE))
+        graph = build_documents_workflow().compile(checkpointer=saver)
+        context = WorkflowContext(
+            gateway=gateway,
+            store=store,
+            parser=parser or IngestParser(limits),
+            invoices=registry,
+            today=(lambda: today) if today else date.today,
+            second_gateway=second_gateway,
+        )
+        engine = Engine(settings, registry, store, graph, context, limits)
+        yield engine
