@@ -14,8 +14,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[dev]"
 	touch $@
 
+# A fresh data directory each time: a second run of the same invoices would (rightly) be flagged as duplicates.
 # A failed document makes `claimflow run` exit 1 by contract; examples/ has one on purpose.
 demo: setup
+	rm -rf .claimflow-demo
 	-$(BIN)/claimflow run examples/ --data-dir .claimflow-demo
 
 test: setup
