@@ -14,6 +14,7 @@ from runtime.backends.rules._claims import Finding, to_claims
 from runtime.backends.rules._classify import classify_pages
 from runtime.backends.rules._contract import effective_date, jurisdiction, parties, term
 from runtime.backends.rules._invoice import currency, due_date, invoice_number, issue_date
+from runtime.backends.rules._line_items import invoice_line_items
 from runtime.backends.rules._lines import split_lines
 from runtime.backends.rules._receipt import receipt_address, receipt_date, receipt_total, receipt_vendor
 from runtime.backends.rules._totals import invoice_totals
@@ -82,8 +83,13 @@ def extract(doc_type: DocType, pages: Sequence[str]) -> ExtractionClaim:
 
     Returns:
         One claim per field found, each quoting the text it was read from with its page and
-        offsets; fields the document does not state are left out.
+        offsets; fields the document does not state are left out. Invoices also get their line
+        items when the item table adds up to the claimed net amount.
     """
     rules = {"invoice": _invoice, "receipt": _receipt, "contract": _contract}
-    findings = rules[doc_type](pages)
-    return ExtractionClaim(fields=to_claims(doc_type, pages, findings))
+    fields = to_claims(doc_type, pages, rules[doc_type](pages))
+    if doc_type != "invoice":
+        return ExtractionClaim(fields=fields)
+    # The rows are checked against the net amount as claimed, so they are read after the fields.
+    net = next((claim.value for claim in fields if claim.field == "net_amount"), None)
+    return ExtractionClaim(fields=fields, line_items=invoice_line_items(pages, net))

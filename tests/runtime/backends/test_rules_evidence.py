@@ -1,4 +1,4 @@
-"""The contract every claim of the rules backend keeps: apply would accept its quote and value."""
+"""The contract every claim of the rules backend keeps: apply would accept its quote and value (or line amount)."""
 
 import pytest
 from _rules_docs import INVOICE_DE, INVOICE_EN, INVOICE_FR, NDA, RECEIPT_MY, RECEIPT_NOISY
@@ -41,6 +41,12 @@ def test_every_claim_is_located_and_follows_from_its_quote(doc_type: DocType, pa
         assert spec is not None
         assert check_value(spec.kind, field.value, ev.quote).ok, (field.field, field.value, ev.quote)
         assert len(ev.quote) <= 240, "quotes stay short and local"
+    for item in claim.line_items:
+        ev = item.evidence
+        assert ev.page is not None and ev.start is not None and ev.end is not None
+        assert pages[ev.page - 1][ev.start : ev.end] == ev.quote
+        assert locate(ev, source).evidence is not None
+        assert check_value("amount", item.amount, ev.quote).ok, (item.amount, ev.quote)
 
 
 def test_multi_page_claims_name_their_page() -> None:
