@@ -25,6 +25,12 @@ def _field_lines(state: WorkflowState, models: dict[str, str]) -> list[str]:
     if doc_type is None:
         return []
     out = ["fields:"]
+    for item in state.line_items:
+        e = item.evidence
+        out.append(
+            f"  line item {item.description!r}: {item.quantity or '-'} x {item.unit_price or '-'} = {item.amount}"
+            f" (quote {e.quote!r} on page {e.page} [{e.start}:{e.end}])"
+        )
     for spec in fields_of(doc_type):
         result = state.fields.get(spec.name)
         if result is None:

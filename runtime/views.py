@@ -34,6 +34,13 @@ def _fields(state: WorkflowState) -> dict[str, Any]:
             "status": result.status if result else "missing",
             "evidence": [e.model_dump() for e in result.evidence] if result else [],
         }
+    if state.line_items:
+        # Invoice lines, when the document has a table the extractor could read: the same shape as a field.
+        out["line_items"] = {
+            "value": [item.model_dump(exclude={"evidence"}) for item in state.line_items],
+            "status": "accepted",
+            "evidence": [item.evidence.model_dump() for item in state.line_items],
+        }
     return out
 
 
