@@ -38,10 +38,18 @@ async def reject(state: WorkflowState, context: WorkflowContext) -> Patch:
     return Patch(outcome="rejected", events=[completed])
 
 
+def _policy_reason(state: WorkflowState) -> str:
+    """Why the policy failed a readable document: the last route's rule names it."""
+    if state.budget_stop:
+        return f"budget exceeded: {state.budget_stop}"
+    last = state.routes[-1] if state.routes else None
+    return f"{last.rule}: {last.detail}" if last else "failed"
+
+
 @step("fail")
 async def fail(state: WorkflowState, context: WorkflowContext) -> Patch:
     """Fail a document that could not be processed, keeping the reason."""
     del context
-    reason = state.error or (f"budget exceeded: {state.budget_stop}" if state.budget_stop else "failed")
+    reason = state.error or _policy_reason(state)
     failed = event("run.failed", "fail", reason=reason, usage=state.usage.model_dump())
     return Patch(outcome="failed", error=reason, events=[failed])

@@ -45,7 +45,7 @@ AfterExtract = Literal[
     "prepare_review",
     "fail",
 ]
-AfterValidate = Literal["finalize", "prepare_review"]
+AfterValidate = Literal["finalize", "prepare_review", "fail"]
 AfterReview = Literal[
     "finalize",
     "reject",

@@ -43,6 +43,8 @@ def route_after_classify(state: WorkflowState) -> Route[AfterClassify]:
         limit = state.policy.step("classify").max_attempts
         if state.attempts.get("classify", 0) < limit:
             return Route("classify", "retry_invalid_output", f"attempt {errors.attempt} of {limit} invalid")
+        if state.policy.step("classify").on_invalid_output == "fail":
+            return Route("fail", "invalid_output_fails", "; ".join(errors.errors))
         return Route("prepare_review", "invalid_output_exhausted", "; ".join(errors.errors))
     reasons = classification_reasons(state)
     if reasons:
@@ -66,6 +68,8 @@ def route_after_extract(state: WorkflowState) -> Route[AfterExtract]:
         limit = state.policy.step(step).max_attempts
         if state.attempts.get(step, 0) < limit:
             return Route(step, "retry_invalid_output", f"attempt {errors.attempt} of {limit} invalid")
+        if state.policy.step(step).on_invalid_output == "fail":
+            return Route("fail", "invalid_output_fails", "; ".join(errors.errors))
         return Route("prepare_review", "invalid_output_exhausted", "; ".join(errors.errors))
     sources = ", ".join(f"{c.source}:{c.model}" for c in state.candidates)
     return Route(arbitrate_node(doc_type), "output_valid", f"{len(state.candidates)} candidate(s): {sources}")
@@ -74,6 +78,10 @@ def route_after_extract(state: WorkflowState) -> Route[AfterExtract]:
 def route_after_validate(state: WorkflowState) -> Route[AfterValidate]:
     """Finalize only when nothing needs a human: every reason for review is a rule that fired."""
     reasons = review_reasons(state)
+    conflicts = [r for r in reasons if r.code == "conflicting_values"]
+    doc_type = state.doc_type
+    if conflicts and doc_type and state.policy.step(extract_node(doc_type)).on_conflicting_values == "fail":
+        return Route("fail", "conflicting_values_fail", conflicts[0].message)
     if reasons:
         codes = ", ".join(dict.fromkeys(reason.code for reason in reasons))
         return Route("prepare_review", reasons[0].code, f"{len(reasons)} reason(s): {codes}")

@@ -13,20 +13,21 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from state.budget import Budget
 
-Fallback = Literal["retry_then_review", "mark_unsupported", "authority_or_review", "mandatory_review", "fail"]
-
 
 class StepPolicy(BaseModel):
-    """What one model step does when its output is not usable."""
+    """What one model step does when its output is not usable. Routers and review reasons read this table."""
 
     model_config = ConfigDict(frozen=True)
 
     max_attempts: int = Field(default=2, ge=1)
-    """Invalid output is retried with the validation errors until this many attempts, then reviewed."""
-    on_invalid_output: Fallback = "retry_then_review"
-    on_missing_evidence: Fallback = "mark_unsupported"
-    on_conflicting_values: Fallback = "authority_or_review"
-    on_high_risk: Fallback = "mandatory_review"
+    """Invalid output is retried, with the validation errors fed back, until this many attempts."""
+    on_invalid_output: Literal["review", "fail"] = "review"
+    """Where the run goes when the last attempt is still invalid."""
+    on_missing_evidence: Literal["mark_unsupported", "review"] = "mark_unsupported"
+    """A claim whose evidence is not in the source: the field is marked rejected (unsupported) and, for a
+    required field, the run is reviewed anyway; "review" reviews every unsupported field."""
+    on_conflicting_values: Literal["review", "fail"] = "review"
+    """Values that still differ after the authority rules (evidence checks, agreement)."""
 
 
 class Policy(BaseModel):
@@ -42,6 +43,8 @@ class Policy(BaseModel):
     """Invoices with a total at or above this take the high-risk route."""
     high_risk_field_auto_accept: float = Field(default=0.95, ge=0, le=1)
     """The stricter confidence bar on the high-risk route."""
+    high_risk_review: bool = True
+    """Whether the high-risk route always ends in review, however confident the fields are."""
     amount_tolerance: Decimal = Decimal("0.01")
     """How far sums may differ (rounding) and still agree."""
     budget: Budget = Field(default_factory=Budget)

@@ -63,7 +63,7 @@ def reviewed_fields(state: WorkflowState) -> set[str]:
 
 
 def _field_reasons(
-    doc_type: DocType, fields: dict[str, FieldResult], threshold: float, settled: set[str]
+    doc_type: DocType, fields: dict[str, FieldResult], threshold: float, settled: set[str], *, every_unsupported: bool
 ) -> list[ReviewReason]:
     reasons: list[ReviewReason] = []
     for spec in fields_of(doc_type):
@@ -82,7 +82,7 @@ def _field_reasons(
                     field=spec.name,
                 )
             )
-        elif result.status == "rejected" and spec.required:
+        elif result.status == "rejected" and (spec.required or every_unsupported):
             reasons.append(
                 ReviewReason(
                     code="unsupported_evidence",
@@ -117,8 +117,9 @@ def review_reasons(state: WorkflowState) -> list[ReviewReason]:
         if not rule.passed and rule.severity == "review":
             code = _RULE_CODES.get(rule.rule, "validation_failed")
             reasons.append(ReviewReason(code=code, message=f"{rule.rule}: {rule.message}"))
-    reasons += _field_reasons(doc_type, state.fields, threshold, settled)
-    if high_risk and "total_amount" not in settled:
+    every_unsupported = state.policy.step(f"extract_{doc_type}").on_missing_evidence == "review"
+    reasons += _field_reasons(doc_type, state.fields, threshold, settled, every_unsupported=every_unsupported)
+    if high_risk and state.policy.high_risk_review and "total_amount" not in settled:
         reasons.append(
             ReviewReason(
                 code="high_risk",
