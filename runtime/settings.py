@@ -38,31 +38,47 @@ def _int(name: str, default: int | None) -> int | None:
     return None if value is None else int(value)
 
 
-def _budget() -> Budget:
-    on_exceeded = _env("CLAIMFLOW_ON_BUDGET") or "review"
+def _budget(base: Budget) -> Budget:
+    on_exceeded = _env("CLAIMFLOW_ON_BUDGET") or base.on_exceeded
     if on_exceeded not in ("review", "fail"):
         raise SettingsError(f"CLAIMFLOW_ON_BUDGET={on_exceeded!r}: use review or fail")
     return Budget(
-        max_cost=_float("CLAIMFLOW_MAX_COST", None),
-        max_tokens=_int("CLAIMFLOW_MAX_TOKENS", None),
-        max_calls=_int("CLAIMFLOW_MAX_CALLS", None),
-        max_model_seconds=_float("CLAIMFLOW_MAX_MODEL_SECONDS", None),
+        max_cost=_float("CLAIMFLOW_MAX_COST", base.max_cost),
+        max_tokens=_int("CLAIMFLOW_MAX_TOKENS", base.max_tokens),
+        max_calls=_int("CLAIMFLOW_MAX_CALLS", base.max_calls),
+        max_model_seconds=_float("CLAIMFLOW_MAX_MODEL_SECONDS", base.max_model_seconds),
         on_exceeded=on_exceeded,  # type: ignore[arg-type]  # checked just above
     )
 
 
+def _policy_file() -> Policy:
+    path = _env("CLAIMFLOW_POLICY")
+    if path is None:
+        return Policy()
+    try:
+        return Policy.model_validate_json(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise SettingsError(f"CLAIMFLOW_POLICY={path!r} cannot be read: {error.strerror or error}") from None
+    except ValueError as error:
+        raise SettingsError(f"CLAIMFLOW_POLICY={path!r} is not a valid policy: {error}") from None
+
+
 def _policy() -> Policy:
-    defaults = Policy()
-    return Policy(
-        classify_min_confidence=_float("CLAIMFLOW_CLASSIFY_MIN_CONFIDENCE", defaults.classify_min_confidence) or 0.0,
-        field_auto_accept=_float("CLAIMFLOW_FIELD_AUTO_ACCEPT", defaults.field_auto_accept) or 0.0,
-        high_risk_total=Decimal(_env("CLAIMFLOW_HIGH_RISK_TOTAL") or defaults.high_risk_total),
-        high_risk_field_auto_accept=_float(
-            "CLAIMFLOW_HIGH_RISK_FIELD_AUTO_ACCEPT", defaults.high_risk_field_auto_accept
-        )
-        or 0.0,
-        budget=_budget(),
-    )
+    """The policy file (CLAIMFLOW_POLICY), then single CLAIMFLOW_* thresholds over it; validated as a whole."""
+    base = _policy_file()
+    overrides = {
+        "classify_min_confidence": _float("CLAIMFLOW_CLASSIFY_MIN_CONFIDENCE", base.classify_min_confidence),
+        "field_auto_accept": _float("CLAIMFLOW_FIELD_AUTO_ACCEPT", base.field_auto_accept),
+        "high_risk_total": Decimal(_env("CLAIMFLOW_HIGH_RISK_TOTAL") or base.high_risk_total),
+        "high_risk_field_auto_accept": _float(
+            "CLAIMFLOW_HIGH_RISK_FIELD_AUTO_ACCEPT", base.high_risk_field_auto_accept
+        ),
+        "budget": _budget(base.budget),
+    }
+    try:
+        return Policy.model_validate({**base.model_dump(), **overrides})
+    except ValueError as error:
+        raise SettingsError(f"the policy thresholds are not valid: {error}") from None
 
 
 def _limits(provider: str) -> ProviderLimits:

@@ -1,0 +1,88 @@
+"""Settings read the environment in one place: policy file, thresholds over it, budget, gateway."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from runtime.settings import Settings, SettingsError
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("CLAIMFLOW_") or key in ("OPENAI_API_KEY", "ANTHROPIC_API_KEY"):
+            monkeypatch.delenv(key)
+
+
+def test_defaults(tmp_path: Path) -> None:
+    settings = Settings.load(data_dir=tmp_path)
+    assert settings.model == "rules"
+    assert settings.policy.field_auto_accept == 0.8
+    assert settings.policy.step("extract_invoice").on_invalid_output == "review"
+    assert settings.policy.budget.max_calls is None
+
+
+def test_a_policy_file_sets_the_table_and_variables_override_single_thresholds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = tmp_path / "policy.json"
+    policy.write_text(
+        json.dumps(
+            {
+                "field_auto_accept": 0.9,
+                "steps": {"extract": {"max_attempts": 3, "on_invalid_output": "fail"}},
+                "budget": {"max_calls": 5},
+            }
+        )
+    )
+    monkeypatch.setenv("CLAIMFLOW_POLICY", str(policy))
+    monkeypatch.setenv("CLAIMFLOW_CLASSIFY_MIN_CONFIDENCE", "0.6")
+    monkeypatch.setenv("CLAIMFLOW_MAX_COST", "0.5")
+    settings = Settings.load(data_dir=tmp_path)
+    assert settings.policy.field_auto_accept == 0.9
+    assert settings.policy.classify_min_confidence == 0.6
+    row = settings.policy.step("extract_receipt")
+    assert (row.max_attempts, row.on_invalid_output) == (3, "fail")
+    assert (settings.policy.budget.max_calls, settings.policy.budget.max_cost) == (5, 0.5)
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("CLAIMFLOW_FIELD_AUTO_ACCEPT", "high", "is not a number"),
+        ("CLAIMFLOW_FIELD_AUTO_ACCEPT", "1.5", "not valid"),
+        ("CLAIMFLOW_ON_BUDGET", "shrug", "use review or fail"),
+        ("CLAIMFLOW_POLICY", "/nonexistent/policy.json", "cannot be read"),
+    ],
+)
+def test_bad_settings_are_named(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=message):
+        Settings.load(data_dir=tmp_path)
+
+
+def test_an_invalid_policy_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"steps": {"extract": {"on_invalid_output": "ignore"}}}))
+    monkeypatch.setenv("CLAIMFLOW_POLICY", str(policy))
+    with pytest.raises(SettingsError, match="not a valid policy"):
+        Settings.load(data_dir=tmp_path)
+
+
+def test_gateway_settings_come_from_the_usual_variables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("CLAIMFLOW_OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("CLAIMFLOW_OPENAI_RPM", "120")
+    settings = Settings.load(data_dir=tmp_path)
+    assert settings.gateway.openai_api_key == "sk-test"
+    assert settings.gateway.openai_base_url == "http://127.0.0.1:9/v1"
+    assert settings.gateway.limits_for("openai").requests_per_minute == 120
+    explicit = Settings.load(data_dir=tmp_path, base_url="http://127.0.0.1:8/v1")
+    assert explicit.gateway.openai_base_url == "http://127.0.0.1:8/v1"
