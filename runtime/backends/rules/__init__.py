@@ -16,7 +16,7 @@ from runtime.backends.rules._contract import effective_date, jurisdiction, parti
 from runtime.backends.rules._invoice import currency, due_date, invoice_number, issue_date
 from runtime.backends.rules._line_items import invoice_line_items
 from runtime.backends.rules._lines import split_lines
-from runtime.backends.rules._receipt import receipt_address, receipt_date, receipt_total, receipt_vendor
+from runtime.backends.rules._receipt import receipt_findings
 from runtime.backends.rules._totals import invoice_totals
 from runtime.backends.rules._values import date_order
 from runtime.backends.rules._vendor import invoice_vendor
@@ -56,17 +56,7 @@ def _invoice(pages: Sequence[str]) -> list[Finding]:
 
 
 def _receipt(pages: Sequence[str]) -> list[Finding]:
-    lines = split_lines(pages)
-    vendor, vendor_line = receipt_vendor(lines)
-    total = receipt_total(lines)
-    found = [
-        vendor,
-        receipt_address(lines, vendor_line),
-        receipt_date(lines, date_order(pages)),
-        total,
-        currency(lines, total.span if total else None),
-    ]
-    return [f for f in found if f is not None]
+    return receipt_findings(pages)
 
 
 def _contract(pages: Sequence[str]) -> list[Finding]:

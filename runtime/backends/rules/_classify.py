@@ -6,7 +6,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from runtime.backends.rules._labels import RECEIPT_TOTAL
 from runtime.backends.rules._lines import Line, evidence, span_of, split_lines
+from runtime.backends.rules._values import last_money
 from state.claims import ClassificationClaim
 from state.evidence import ClaimedEvidence
 from state.fields import DocType
@@ -88,6 +90,33 @@ class _Hit:
     end: int
 
 
+# What only a real invoice prints: terms, a due date, a billing address, bank details to pay into.
+_REAL_INVOICE = _rx(
+    r"due\s+date|payment\s+(?:due|terms)|bill\s+to|invoice\s+to|ship\s+to|sold\s+to|iban|bic|swift|remit\w*"
+    r"|bank\s+(?:details|account)|net\s+\d+\s+days|f[äa]llig\w*|zahlungs(?:ziel|bedingungen)|bankverbindung"
+    r"|[ée]ch[ée]ance|conditions\s+de\s+paiement|vencimiento|scadenza|vervaldatum|purchase\s+order|po\s+(?:no|number)"
+)
+# How a till settles a sale: tendered and change, a card slip, or the tax summary printed under the total.
+_SETTLED = _rx(
+    r"change|kembali|r[üu]ckgeld|wechselgeld|rendu|cambio|cash|tendered|tunai|bar|gegeben|esp[eè]ces|efectivo"
+    r"|contanti|visa|master\w*|amex|card|edc|eftpos|payment"
+)
+_TAX_SUMMARY = _rx(
+    r"(?:gst|vat|tax|mwst|tva|sst)\s+summary|(?:gst|vat|tax|mwst|tva|sst)\W{0,3}(?:incl\w*|included|inclusive)"
+    r"|(?:incl\w*|inc)\.?\W{0,3}(?:gst|vat|tax|mwst|tva|sst)|\d\s?%\W.*\b(?:gst|vat|tax)|(?:gst|vat|tax)\W{0,3}@?\s*\d+\s?%"
+)
+
+
+def _till_slip(lines: Sequence[Line], short: bool) -> bool:
+    """A short slip with a total, settled at a till (cash/change, card, tax summary), and no invoice terms."""
+    if not short or any(_REAL_INVOICE.search(line.text) for line in lines):
+        return False
+    priced = [line for line in lines if last_money(line.text)]
+    has_total = any(RECEIPT_TOTAL.search(line.text) for line in priced)
+    settled = any(_SETTLED.search(line.text) for line in priced) or any(_TAX_SUMMARY.search(x.text) for x in lines)
+    return has_total and settled
+
+
 _LABEL_AFTER = re.compile(r"\s*(?:no\b|number|nr\b|n°|#|date|datum|:)", re.IGNORECASE)
 _GST_TITLE = re.compile(r"^\W*tax\s+invoice\W*$", re.IGNORECASE)
 
@@ -128,16 +157,21 @@ def classify_pages(pages: Sequence[str]) -> ClassificationClaim:
     """Score each type on its title, its vocabulary and the document's shape; pick the clear winner."""
     lines = split_lines(pages)
     shape = _shape_bonus(pages, lines)
+    till = _till_slip(lines, shape["receipt"] > 0)
     scores: dict[DocType, float] = {}
     proof: dict[DocType, list[_Hit]] = {}
     for doc_type, cues in _CUES.items():
         title = _title(lines, _TITLES[doc_type])
         hits = _cues(lines, cues)
         weight = 3.0
-        if title and doc_type == "invoice" and _GST_TITLE.match(title.line.text) and shape["receipt"]:
+        if title and doc_type == "invoice" and till:
+            # A till slip is often titled "(Tax) Invoice" or "Cash Invoice" where GST applies: it says little.
+            weight = 1.0
+        elif title and doc_type == "invoice" and _GST_TITLE.match(title.line.text) and shape["receipt"]:
             # In GST countries a till slip is titled "Tax Invoice": on a short priced list it says little.
             weight = 1.5
         scores[doc_type] = (weight if title else 0.0) + len(hits) + shape[doc_type]
+        scores[doc_type] += 1.5 if till and doc_type == "receipt" else 0.0
         proof[doc_type] = ([title] if title else []) + hits
     ranked = sorted(scores, key=lambda t: -scores[t])
     top, runner_up = ranked[0], ranked[1]
@@ -145,6 +179,8 @@ def classify_pages(pages: Sequence[str]) -> ClassificationClaim:
     if score < 3.5 or margin < 1.0:
         return ClassificationClaim(doc_type="unknown", confidence=0.75 if score < 2.5 else 0.55, evidence=[])
     confidence = min(0.97, 0.45 + 0.05 * score + 0.06 * min(margin, 5.0))
+    if till and top == "receipt" and _title(lines, _TITLES["invoice"]):
+        confidence = min(confidence, 0.85)  # it calls itself an invoice: sure enough to go on, not more
     quotes = [q for hit in proof[top][:3] if (q := evidence(pages, span_of(hit.line, hit.start, hit.end)))]
     return ClassificationClaim(doc_type=top, confidence=round(confidence, 2), evidence=_unique(quotes))
 

@@ -7,7 +7,11 @@ from collections import Counter
 from collections.abc import Sequence
 
 from runtime.backends.rules._claims import Finding, best
-from runtime.backends.rules._labels import CURRENCY, DUE_DATE, GENERIC_DATE, INVOICE_NUMBER, ISSUE_DATE
+from runtime.backends.rules._columns import header_row_dates
+from runtime.backends.rules._dated import date_after
+from runtime.backends.rules._detached import detached_header, place_date, title_date
+from runtime.backends.rules._due import column_due_date, combine_due_dates, discount_ends, sentence_due_dates
+from runtime.backends.rules._labels import CURRENCY, DUE_DATE, GENERIC_DATE, INVOICE_NUMBER, ISSUE_DATE, amount_role
 from runtime.backends.rules._lines import Line, Span, span_of
 from runtime.backends.rules._values import DateOrder, dates_in, identifier_after
 from state.normalize import currency_mentions
@@ -17,9 +21,13 @@ _TITLE_NUMBER = re.compile(
 )
 _NOT_ISSUE = re.compile(
     r"\b(?:deliver\w*|liefer(?:datum|ung)|leistungs\w*|period|zeitraum|p[ée]riode|livraison|entrega"
-    r"|refers?|bezug|order|bestell\w*|commande|pedido|valid|gültig|expir\w*|print\w*|zeit|time)\b",
+    r"|refers?|bezug|order|bestell\w*|commande|pedido|valid|gültig|expir\w*|print\w*|zeit|time"
+    # A due date, or the start or end of a period, is no issue date.
+    r"|due|f[äa]llig\w*|[ée]ch[ée]ance|vencimiento|scadenza|d[ée]but|fin|start|end|beginn|ende|inicio|fine)\b",
     re.IGNORECASE,
 )
+# "Nr. 210111 mit LV vom 30.05.2026": words between the number and its date may belong to the number.
+_NUMBER_GOES_ON = re.compile(r"\s+(?:[^\s:]+\s+){1,3}?(?:vom|du|dated|del|van)\s+\d", re.IGNORECASE)
 # "Date of the associated / original invoice" dates another document.
 _REFERENCED = re.compile(
     r"\b(?:associ\w*|refer\w*|preceding|previous|original|ursprüngliche\w*|vorherige\w*|corrected|bezug\w*"
@@ -38,9 +46,9 @@ def invoice_number(lines: Sequence[Line]) -> Finding | None:
     for line in lines:
         for m in INVOICE_NUMBER.finditer(line.text):
             if token := identifier_after(line.text, m.end()):
-                findings.append(
-                    Finding("invoice_number", line.text[token[0] : token[1]], 0.9, span_of(line, m.start(), token[1]))
-                )
+                confidence = 0.6 if _NUMBER_GOES_ON.match(line.text, token[1]) else 0.9
+                value = line.text[token[0] : token[1]]
+                findings.append(Finding("invoice_number", value, confidence, span_of(line, m.start(), token[1])))
                 break
             nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
             if line.text[m.end() :].strip(" :#°") == "" and nxt and nxt.page == line.page and len(nxt.text) <= 30:
@@ -52,29 +60,11 @@ def invoice_number(lines: Sequence[Line]) -> Finding | None:
                 findings.append(
                     Finding("invoice_number", line.text[token[0] : token[1]], 0.75, span_of(line, 0, token[1]))
                 )
+    findings += [f for f in detached_header(lines, None) if f.field == "invoice_number"]
     chosen = best(findings)
     if chosen and len({f.value for f in findings if f.confidence >= chosen.confidence}) > 1:
         return Finding(chosen.field, chosen.value, chosen.confidence - 0.2, chosen.span)
     return chosen
-
-
-def _date_after(
-    field: str, line: Line, lines: Sequence[Line], at: int, order: DateOrder | None, top: float
-) -> Finding | None:
-    found = [d for d in dates_in(line.text, order) if d.start >= at]
-    if found:
-        d = found[0]
-        return Finding(field, d.iso, top if d.sure else top - 0.25, span_of(line, min(at, d.start), d.end))
-    nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
-    if nxt is None or nxt.page != line.page or line.text[at:].strip(" :.") or len(nxt.text) > 60:
-        return None
-    below = dates_in(nxt.text, order)
-    if not below:
-        return None
-    d = below[0]
-    # The value below a label may belong to a table column: weaker than "Label: value".
-    confidence = top - 0.15 if d.sure else top - 0.35
-    return Finding(field, d.iso, confidence, Span(line.page, line.start + at, nxt.start + d.end))
 
 
 def issue_date(lines: Sequence[Line], order: DateOrder | None) -> Finding | None:
@@ -85,25 +75,31 @@ def issue_date(lines: Sequence[Line], order: DateOrder | None) -> Finding | None
             continue
         if m := ISSUE_DATE.search(line.text):
             top = 0.7 if m.group().lower() == "dated" else 0.92
-            if found := _date_after("issue_date", line, lines, m.start(), order, top):
+            if found := date_after("issue_date", line, lines, m.start(), order, top):
                 findings.append(found)
         elif (m := GENERIC_DATE.match(line.text)) and not _NOT_ISSUE.search(line.text):
-            if found := _date_after("issue_date", line, lines, m.start(), order, 0.78):
+            if found := date_after("issue_date", line, lines, m.start(), order, 0.78):
                 findings.append(found)
         for d in dates_in(line.text, order):
             if _DATED_TITLE.search(line.text[: d.start]):
                 findings.append(Finding("issue_date", d.iso, 0.85 if d.sure else 0.6, span_of(line, 0, d.end)))
+    findings += [f for f in header_row_dates(lines, order) if f.field == "issue_date"]
+    findings += [f for f in detached_header(lines, order) if f.field == "issue_date"]
+    findings += [f for f in (title_date(lines, order), place_date(lines, order)) if f is not None]
     return best(findings)
 
 
 def due_date(lines: Sequence[Line], order: DateOrder | None, issued: str | None) -> Finding | None:
-    """The payment due date; never before the issue date."""
-    findings: list[Finding] = []
+    """The payment due date: labelled, in a header row, in a terms table or in a terms sentence."""
+    labelled: list[Finding] = []
     for line in lines:
         if m := DUE_DATE.search(line.text):
-            if found := _date_after("due_date", line, lines, m.start(), order, 0.88):
-                findings.append(found)
-    chosen = best(findings)
+            found = date_after("due_date", line, lines, m.start(), order, 0.88)
+            # "Zahlbar bis 06.06. mit 2 % Skonto" names a discount deadline, not the due date.
+            if found and found.span.end not in discount_ends(lines, line, order):
+                labelled.append(found)
+    labelled += [f for f in header_row_dates(lines, order) if f.field == "due_date"]
+    chosen = combine_due_dates(labelled, column_due_date(lines, order), sentence_due_dates(lines, order))
     if chosen and issued and chosen.value < issued:
         return Finding(chosen.field, chosen.value, min(chosen.confidence, 0.4), chosen.span)
     return chosen
@@ -117,7 +113,14 @@ def _prices(text: str, start: int, end: int) -> bool:
         or re.search(r"\(\s*$", text[:start])
         and re.match(r"\s*\)", text[end:])
         or re.search(r"\b(?:in|en|amounts?|betr[äa]ge|montants?|importes?)\s*$", text[:start], re.IGNORECASE)
+        or _after_amount_label(text[:start])
     )
+
+
+def _after_amount_label(before: str) -> bool:
+    """A code right after an amount's label ("Total € incl. VAT", "Netto EUR  MwSt. EUR") names its currency."""
+    word = re.search(r"(\S+)\s*$", before)
+    return word is not None and amount_role(word.group(1)) not in (None, "skip")
 
 
 def _holds(line: Line, span: Span | None) -> bool:

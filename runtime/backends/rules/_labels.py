@@ -61,7 +61,10 @@ _NET = _rx(
     r"|\bexcl\.?\b|\bexcluding\b|\bbefore\s+tax\b|\bohne\s+(?:ust|mwst)|\bbase\s+imponible\b|\bimponibile\b"
     r"|\bsous-total\b|\btotal\s+sin\s+iva\b|\bexkl\.?\b"
 )
-_LINES = _rx(r"\bpositionssumme\b|\bline\s+total\b|\bsumme\s+positionen\b|\bwarenwert\b|\bitems?\s+total\b")
+_LINES = _rx(
+    r"\bpositionssumme\b|\bline\s+total\b|\bsumme\s+(?:der\s+)?(?:positionen|waren|artikel)\b|\bwarenwert\b"
+    r"|\bwarensumme\b|\bitems?\s+total\b"
+)
 _TAX = _rx(
     r"\bvat\b|\btax\b|\bmwst\b|\bust\b|\w*steuer\b|\bsteuerbetrag\b|\btva\b|\biva\b|\bbtw\b|\bgst\b"
     r"|\bsales\s+tax\b|\bmehrwertsteuer\b|\bimposta\b"
@@ -73,7 +76,7 @@ _DUE = _rx(
 )
 _GROSS = _rx(
     r"\bgrand\s*total\b|\bgross\b|\bbrutto|\bttc\b|\bgesamtbetrag\b|\bgesamtsumme\b|\bendbetrag\b"
-    r"|\brechnungsbetrag\b|\binvoice\s+total\b|\btotal\s+(?:amount|invoice|général|general|factura|fattura)\b"
+    r"|\brechnungsbetrag\b|\brechnungssumme\b|\binvoice\s+total\b|\btotal\s+(?:amount|invoice|général|general|factura|fattura)\b"
     r"|\bimporte\s+total\b|\btotale\s+(?:fattura|documento)\b|\btotaal\b|\bmontant\s+total\b"
 )
 _TOTAL = _rx(r"\btotal\b|\bsumme\b|\bsumma\b|\btotale\b|\bbetrag\b|\bamount\b|\bgesamt\b")

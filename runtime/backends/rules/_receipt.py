@@ -1,21 +1,31 @@
-"""Receipt fields: the shop's name and address at the top, the date, and the amount paid.
+"""Receipt fields: the shop's name and address at the top, and the date of the sale.
 
-Receipts are short, noisy (OCR) and unlabelled at the top. The amount paid is cross-checked with
-the payment block: cash tendered minus change given is what the customer paid.
+Receipts are short, noisy (OCR) and unlabelled at the top. A name is sure when the slip says it
+is a registered business (a legal form, or a registration number beside it); a numeric date is
+sure when the slip settles its order. The amount paid lives in `_receipt_total`.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from decimal import Decimal
 
 from runtime.backends.rules._claims import Finding
-from runtime.backends.rules._labels import RECEIPT_TOTAL
-from runtime.backends.rules._lines import Line, Span, span_of
+from runtime.backends.rules._lines import Line, Span, span_of, split_lines
 from runtime.backends.rules._names import TRADE_WORD, has_legal_form, looks_like_name, strip_registration
-from runtime.backends.rules._values import DateOrder, dates_in, last_money
-from state.normalize import format_amount
+from runtime.backends.rules._receipt_currency import receipt_currency
+from runtime.backends.rules._receipt_date import receipt_date
+from runtime.backends.rules._receipt_total import receipt_total
+from runtime.backends.rules._values import date_order, dates_in
+
+__all__ = [
+    "receipt_address",
+    "receipt_currency",
+    "receipt_date",
+    "receipt_findings",
+    "receipt_total",
+    "receipt_vendor",
+]
 
 _HEADER_WORDS = re.compile(
     r"^(?:tax\s+invoice|invoice|receipt|official\s+receipt|cash\s+(?:sale|bill|receipt)|simplified\s+tax\s+invoice"
@@ -28,41 +38,73 @@ _ADDRESS_STOP = re.compile(
     r"|\[[A-Z]+_\d+\]|@|^[\d\s()+/-]{7,}$",
     re.IGNORECASE,
 )
-_NOT_TOTAL = re.compile(
-    r"\b(?:sub\s*-?\s*total|total\s+(?:qty|quantity|items?|item\(s\)|count|savings?|discount|disc|excl\w*|gst|tax|sst"
-    r"|vat|weight|pcs|points|before)|excluding|exclusive|qty|gst\s+summary)\b",
-    re.IGNORECASE,
-)
-_PAID = re.compile(r"\b(?:cash|tendered|paid|tunai|bar|esp[eè]ces|efectivo|contanti|visa|master\w*|card)\b", re.I)
-_CHANGE = re.compile(r"\b(?:change|kembali|baki|r[üu]ckgeld|rendu|cambio|resto)\b", re.IGNORECASE)
-_STRONG_TOTAL = re.compile(
-    r"\b(?:grand\s*total|total\s+(?:amount|payable|due|rounded|after|incl\w*|to\s+pay)|net\s+total|nett\s+total"
-    r"|amount\s+due|total\s+rm|total\s+sales)\b",
-    re.IGNORECASE,
-)
-
-
 _STREET = re.compile(
-    r"\b(?:jalan|jln|jl|lorong|taman|tmn|lot|no\b\.?|street|st\.|road|rd\.?|avenue|ave\.?|lane|blvd|boulevard|drive"
-    r"|stra(?:ss|ß)e|str\.|weg|platz|gasse|rue|avenue|calle|avenida|via|piazza|straat|laan|plein|unit|suite|floor|flr)\b",
+    r"\b(?:jalan|jln|jl|lorong|taman|tmn|lot|no\b\.?|street|st(?=\.)|road|rd\.?|avenue|ave\.?|lane|blvd|boulevard|drive"
+    r"|\w*stra(?:ss|ß)e|\w*str(?=\.)|\w*weg|\w*platz|\w*gasse|rue|calle|avenida|via|piazza|\w*straat|\w*laan|plein"
+    r"|unit|suite|floor|flr"
+    r"|tower|block|blk|level|wisma|menara|plaza|building|bldg|kompleks|complex)\b",
     re.IGNORECASE,
 )
-_REGISTRATION = re.compile(r"^[(\[]?[^a-z]*\d[\w\s.:/-]*[)\]]?$|^[(\[].*[)\]]$")
+_REG_LABEL = (
+    r"(?:co(?:mpany)?\.?\s*|business\s+)?(?:reg(?:istration|n)?\.?|roc|no\.?|number|brn|uen|abn|acn|crn)"
+    r"(?:\s*(?:no|number)\b\.?)?\s*[:.]?\s*"
+)
+_REG_LINE = re.compile(
+    r"^[\s(\[]*(?:" + _REG_LABEL + r")?[(\[]?\s*[A-Z]{0,3}\d[\dA-Z]*(?:[\s-]+[A-Z0-9]{1,3})?\s*[)\]]?\W*$",
+    re.IGNORECASE,
+)
+"""A line that is only a company registration number: "(123456-K)", "CO. REG. NO.: 795225-A"."""
+_REG_AFTER_NAME = re.compile(r"[(\[][^()\[\]]*\d{4}[^()\[\]]*[)\]]\s*$")
+_LABELLED_ID = re.compile(r"^[A-Za-z][\w./& ]{0,30}?\s*[:#]\s*[A-Z]{0,3}\d[\w/-]*\W*$")
+"""A short label and a number alone on a line ("SITE: 2395", "GST REG. NO. : 0001234"): never a name."""
+_BRACKETED = re.compile(r"^[(\[].*[)\]]$")
+_MALAY_TRADE = re.compile(r"\b(?:syarikat|perniagaan|niaga|kedai|gerai|restoran|kilang)\b", re.IGNORECASE)
 
 
 def _address_start(text: str) -> bool:
-    # A street line: a number with a comma, or a street word, and not a phone or tax line.
-    has_street = bool(_STREET.search(text)) or bool(re.match(r"^\d+[A-Z]?\s*[,-]", text))
+    # A street line: a number with a comma (also a unit such as "A-16-1,"), or a street word; not a phone or tax line.
+    has_street = bool(_STREET.search(text)) or bool(re.match(r"^[A-Z]{0,2}-*\d+(?:-\d+)*[A-Z]?\s*[,-]", text))
     letters = sum(ch.isalpha() for ch in text)
     return has_street and letters >= 3 and bool(re.search(r"\d", text)) and not _ADDRESS_STOP.search(text)
 
 
+def _skippable(line: Line) -> bool:
+    """Lines printed between a shop's name and its street: registration, branch in brackets, title, timestamp."""
+    text = line.text
+    return bool(
+        _REG_LINE.match(text)
+        or _LABELLED_ID.match(text)
+        or _BRACKETED.match(text)
+        or _HEADER_WORDS.match(text)
+        or dates_in(text, None)
+    )
+
+
 def _name_above(lines: Sequence[Line], at: int) -> Line | None:
     for line in reversed(lines[max(0, at - 4) : at]):
-        if _REGISTRATION.match(line.text) or dates_in(line.text, None) or _HEADER_WORDS.match(line.text):
-            continue  # a registration number or timestamp printed between the name and the street
+        if _skippable(line):
+            continue
         return line if looks_like_name(strip_registration(line.text)) else None
     return None
+
+
+def _registered(lines: Sequence[Line], line: Line) -> bool:
+    """The name carries a company registration number, on its line or the next one."""
+    nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
+    return bool(_REG_AFTER_NAME.search(line.text)) or (nxt is not None and bool(_REG_LINE.match(nxt.text)))
+
+
+def _brand(lines: Sequence[Line], line: Line, name: str) -> tuple[str, Line]:
+    """A brand on top and brand-plus-branch above the street ("ACME PIZZA HILLTOP"): the shop is the brand."""
+    for earlier in lines[max(0, line.index - 3) : line.index]:
+        head = strip_registration(earlier.text)
+        if looks_like_name(head) and len(head.split()) >= 2 and name.casefold().startswith(head.casefold() + " "):
+            return head, earlier
+    return name, line
+
+
+def _is_company(name: str) -> bool:
+    return has_legal_form(name) or bool(TRADE_WORD.search(name)) or bool(_MALAY_TRADE.search(name))
 
 
 def receipt_vendor(lines: Sequence[Line]) -> tuple[Finding | None, Line | None]:
@@ -71,13 +113,17 @@ def receipt_vendor(lines: Sequence[Line]) -> tuple[Finding | None, Line | None]:
     street = next((line for line in lines[:12] if _address_start(line.text)), None)
     above = _name_above(lines, street.index) if street else None
     if above is not None:
-        name = strip_registration(above.text)
-        company = has_legal_form(name) or bool(TRADE_WORD.search(name))
-        confidence = 0.85 if company and above.index <= 3 else 0.72
+        name, line = _brand(lines, above, strip_registration(above.text))
+        if line is not above:
+            return Finding("vendor_name", name, 0.72, span_of(line, 0, len(line.text))), above
+        if _registered(lines, above) and above.index <= 4:
+            confidence = 0.86
+        else:
+            confidence = 0.85 if _is_company(name) and above.index <= 3 else 0.72
         return Finding("vendor_name", name, confidence, span_of(above, 0, len(above.text))), above
     for rank, line in enumerate(top[:6]):
         name = strip_registration(line.text)
-        if looks_like_name(name) and (has_legal_form(name) or TRADE_WORD.search(name)):
+        if looks_like_name(name) and _is_company(name):
             confidence = (0.78 if has_legal_form(name) else 0.7) - 0.05 * rank
             return Finding("vendor_name", name, confidence, span_of(line, 0, len(line.text))), line
     for line in top[:2]:
@@ -115,53 +161,16 @@ def receipt_address(lines: Sequence[Line], vendor_line: Line | None) -> Finding 
     return Finding("vendor_address", value, confidence, Span(block[0].page, block[0].start, block[-1].end))
 
 
-def receipt_date(lines: Sequence[Line], order: DateOrder | None) -> Finding | None:
-    """The purchase date: the first date printed, preferring one with a date label."""
-    found: list[tuple[Line, int, int, str, bool]] = []
-    for line in lines:
-        for d in dates_in(line.text, order):
-            found.append((line, d.start, d.end, d.iso, d.sure))
-    if not found:
-        return None
-    labelled = [f for f in found if re.search(r"\b(?:date|datum|fecha|tarikh|data)\b", f[0].text, re.I)]
-    line, start, end, iso, sure = (labelled or found)[0]
-    distinct = {f[3] for f in found}
-    confidence = (0.9 if labelled else 0.84) if sure else 0.62
-    if len(distinct) > 1:
-        confidence -= 0.1
-    return Finding("issue_date", iso, confidence, span_of(line, 0, end))
-
-
-def _amount_of(lines: Sequence[Line], pattern: re.Pattern[str]) -> Decimal | None:
-    for line in reversed(lines):
-        if pattern.search(line.text) and (money := last_money(line.text)):
-            return money.value
-    return None
-
-
-def receipt_total(lines: Sequence[Line]) -> Finding | None:
-    """The amount paid: the total the payment block confirms, else the strongest total label."""
-    candidates: list[tuple[Line, int, Decimal, bool]] = []
-    for line in lines:
-        if RECEIPT_TOTAL.search(line.text) and not _NOT_TOTAL.search(line.text) and not _PAID.search(line.text):
-            if money := last_money(line.text):
-                candidates.append((line, money.end, money.value, bool(_STRONG_TOTAL.search(line.text))))
-    cash, change = _amount_of(lines, _PAID), _amount_of(lines, _CHANGE)
-    paid = cash - change if cash is not None and change is not None else cash if cash is not None else None
-    if paid is not None:
-        for line, end, value, _ in candidates:
-            if value == paid:
-                return Finding("total_amount", format_amount(value), 0.92, span_of(line, 0, end))
-        if change is not None:
-            # A rounded total is often printed on its own line after "Rounding"; it still matches the payment.
-            for line in lines:
-                money = last_money(line.text)
-                if money and money.value == paid and not _PAID.search(line.text) and not _CHANGE.search(line.text):
-                    return Finding("total_amount", format_amount(paid), 0.8, span_of(line, 0, money.end))
-    if not candidates:
-        return None
-    strong = [c for c in candidates if c[3]] or candidates
-    largest = max(c[2] for c in candidates)
-    line, end, value, _ = strong[-1]
-    confidence = 0.78 if value == largest else 0.6
-    return Finding("total_amount", format_amount(value), confidence, span_of(line, 0, end))
+def receipt_findings(pages: Sequence[str]) -> list[Finding]:
+    """Every receipt field the rules can read from `pages`."""
+    lines = split_lines(pages)
+    vendor, vendor_line = receipt_vendor(lines)
+    total = receipt_total(lines)
+    found = [
+        vendor,
+        receipt_address(lines, vendor_line),
+        receipt_date(lines, date_order(pages)),
+        total,
+        receipt_currency(lines, total.span if total else None),
+    ]
+    return [f for f in found if f is not None]

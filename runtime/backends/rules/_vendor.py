@@ -57,12 +57,20 @@ def _letterhead(lines: Sequence[Line]) -> Finding | None:
     """A company name heading page 1 that the document repeats (payment details, footer) is the sender."""
     head = [line for line in lines if line.page == 1][:3]
     for line in head:
+        if _is_sender_line(line):
+            break  # the lines below a window-envelope sender line are the recipient's address
         name = line.text.strip()
         if not (looks_like_name(name) and has_legal_form(name)) or _BUYER.search(name):
             continue
         repeats = any(name in other.text for other in lines if other.index > head[-1].index)
         return Finding("vendor_name", name, 0.86 if repeats else 0.7, span_of(line, 0, len(line.text)))
     return None
+
+
+def _is_sender_line(line: Line) -> bool:
+    """A window-envelope sender line: "Acme GmbH · Street 1 · 12345 Town", parts split by dots or bars."""
+    parts = re.split(r"\s+[·•|]\s+", line.text)
+    return len(parts) >= 3 and any(re.search(r"\d", part) for part in parts[1:])
 
 
 def _sender_line(lines: Sequence[Line]) -> Finding | None:
