@@ -19,13 +19,23 @@ def fenced_json(completion: Any) -> str | None:
     """The body of a chat answer that is one markdown code block and nothing else, else None.
 
     Some local models fence their JSON even in JSON mode. Only the fence is removed; an answer with any
-    other text around the block stays invalid.
+    other text around the block stays invalid. An answer with no content and exactly one tool call is
+    read from that call's arguments.
     """
     choices = getattr(completion, "choices", None)
     if not choices:
         return None
-    match = _FENCED.match(getattr(choices[0].message, "content", None) or "")
-    return match["body"] if match else None
+    message = choices[0].message
+    content = getattr(message, "content", None) or ""
+    match = _FENCED.match(content)
+    if match:
+        return match["body"]
+    # Some OpenAI-compatible servers answer JSON mode with a single tool call and no content.
+    calls = getattr(message, "tool_calls", None) or []
+    if not content.strip() and len(calls) == 1:
+        arguments = getattr(getattr(calls[0], "function", None), "arguments", None)
+        return arguments if isinstance(arguments, str) else None
+    return None
 
 
 MAX_ERRORS = 20

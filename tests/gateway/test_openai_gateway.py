@@ -111,6 +111,26 @@ async def test_json_in_a_bare_code_fence_is_read(model_server: FakeModelServer, 
     assert result.errors == []
 
 
+async def test_an_answer_given_as_a_single_tool_call_is_read(
+    model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    """Some OpenAI-compatible servers answer JSON mode with one tool call and no content."""
+    body = chat_completion("")
+    body["choices"][0]["message"] = {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {"id": "call_1", "type": "function", "function": {"name": "answer", "arguments": VALID.model_dump_json()}}
+        ],
+    }
+    model_server.script(Reply(body=body))
+
+    result = await server_gateway().complete(CLASSIFY, REQUEST)
+
+    assert result.claim == VALID
+    assert result.errors == []
+
+
 async def test_a_fenced_answer_is_still_validated(model_server: FakeModelServer, server_gateway: MakeGateway) -> None:
     model_server.script(claim_reply('```\n{"doc_type": "invoice", "confidence": 1.5}\n```'))
 
