@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from runtime.gateway.config import GatewayConfig, PriceTable, ProviderLimits, TransportPolicy
 from state.budget import Budget
@@ -36,6 +37,13 @@ def _float(name: str, default: float | None) -> float | None:
 def _int(name: str, default: int | None) -> int | None:
     value = _float(name, None if default is None else float(default))
     return None if value is None else int(value)
+
+
+def _choice(name: str, choices: tuple[str, ...], default: str) -> Any:
+    value = _env(name) or default
+    if value not in choices:
+        raise SettingsError(f"{name}={value!r}: use one of {', '.join(choices)}")
+    return value
 
 
 def _budget(base: Budget) -> Budget:
@@ -98,6 +106,7 @@ def _gateway(base_url: str | None) -> GatewayConfig:
     return GatewayConfig(
         openai_base_url=base_url or _env("CLAIMFLOW_OPENAI_BASE_URL"),
         openai_api_key=_env("OPENAI_API_KEY"),
+        openai_mode=_choice("CLAIMFLOW_OPENAI_MODE", ("json", "json_schema", "tools", "md_json"), "json"),
         anthropic_api_key=_env("ANTHROPIC_API_KEY"),
         anthropic_base_url=_env("CLAIMFLOW_ANTHROPIC_BASE_URL"),
         timeout_s=_float("CLAIMFLOW_MODEL_TIMEOUT_S", 60.0) or 60.0,

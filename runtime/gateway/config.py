@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
@@ -136,6 +137,9 @@ class GatewayConfig:
     openai_base_url: str | None = None
     """An OpenAI-compatible server (vLLM, llama.cpp, Ollama, LM Studio); None is OpenAI's own API."""
     openai_api_key: str | None = None
+    openai_mode: Literal["json", "json_schema", "tools", "md_json"] = "json"
+    """How the claim's schema is asked for: `response_format` json_object (most widely supported), a strict
+    json_schema (LM Studio, recent vLLM), tool calling, or JSON in a markdown block (servers with none of these)."""
     anthropic_api_key: str | None = None
     anthropic_base_url: str | None = None
     """None is Anthropic's own API."""

@@ -57,8 +57,17 @@ def openai_gateway(model: str, config: GatewayConfig) -> InstructorGateway:
         base_url=base_url or DEFAULT_OPENAI_BASE_URL, api_key=api_key, max_retries=0, timeout=config.timeout_s
     )
     # JSON mode (response_format json_object, schema in the system message) is what OpenAI-compatible
-    # servers support most widely; tool calling varies between local servers.
-    return InstructorGateway("openai", model, instructor.from_openai(client, mode=instructor.Mode.JSON), config)
+    # servers support most widely, so it is the default; tool calling varies between local servers.
+    mode = _OPENAI_MODES[config.openai_mode]
+    return InstructorGateway("openai", model, instructor.from_openai(client, mode=mode), config)
+
+
+_OPENAI_MODES = {
+    "json": instructor.Mode.JSON,
+    "json_schema": instructor.Mode.JSON_SCHEMA,
+    "tools": instructor.Mode.TOOLS,
+    "md_json": instructor.Mode.MD_JSON,
+}
 
 
 def anthropic_gateway(model: str, config: GatewayConfig) -> InstructorGateway:

@@ -323,3 +323,20 @@ async def test_a_scripted_document_run_answers_classify_then_extract(
     assert {claim.field for claim in extracted.claim.fields} >= {"invoice_number", "total_amount"}
     assert model_server.pending == 0 and model_server.unscripted == 0
     assert shown_pages(model_server.requests[1]) == PAGES
+
+
+@pytest.mark.parametrize(
+    ("mode", "response_format"),
+    [("json", "json_object"), ("json_schema", "json_schema"), ("md_json", None)],
+)
+async def test_the_openai_mode_decides_how_the_schema_is_asked_for(
+    model_server: FakeModelServer, server_gateway: MakeGateway, mode: str, response_format: str | None
+) -> None:
+    content = VALID.model_dump_json()
+    model_server.script(claim_reply(f"```json\n{content}\n```" if mode == "md_json" else content))
+
+    result = await server_gateway(openai_mode=mode).complete(CLASSIFY, REQUEST)
+
+    assert result.claim == VALID
+    sent = model_server.requests[0].body.get("response_format")
+    assert (sent or {}).get("type") == response_format
