@@ -57,6 +57,7 @@ def test_a_policy_file_sets_the_table_and_variables_override_single_thresholds(
         ("CLAIMFLOW_FIELD_AUTO_ACCEPT", "1.5", "not valid"),
         ("CLAIMFLOW_ON_BUDGET", "shrug", "use review or fail"),
         ("CLAIMFLOW_POLICY", "/nonexistent/policy.json", "cannot be read"),
+        ("CLAIMFLOW_OPENAI_MODE", "xml", "use one of json, json_schema, tools, md_json"),
     ],
 )
 def test_bad_settings_are_named(
@@ -83,5 +84,8 @@ def test_gateway_settings_come_from_the_usual_variables(tmp_path: Path, monkeypa
     assert settings.gateway.openai_api_key == "sk-test"
     assert settings.gateway.openai_base_url == "http://127.0.0.1:9/v1"
     assert settings.gateway.limits_for("openai").requests_per_minute == 120
+    assert settings.gateway.openai_mode == "json"
+    monkeypatch.setenv("CLAIMFLOW_OPENAI_MODE", "tools")
+    assert Settings.load(data_dir=tmp_path).gateway.openai_mode == "tools"
     explicit = Settings.load(data_dir=tmp_path, base_url="http://127.0.0.1:8/v1")
     assert explicit.gateway.openai_base_url == "http://127.0.0.1:8/v1"
