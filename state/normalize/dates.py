@@ -38,8 +38,9 @@ _ISO = re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!
 _NUMERIC = re.compile(r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d])")
 _DAY_MONTH_YEAR = re.compile(
     # No-break spaces count as spaces: PDF text layers print "August\u00a03,\u00a02009".
-    r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th|er|\.)?[ \t\u00a0-]*"
-    r"(?:day[ \t\u00a0]+of[ \t\u00a0]+|de[ \t\u00a0]+|of[ \t\u00a0]+)?"
+    # "the 15th\nday of May": contracts wrap there, so only "day of" may follow a line break.
+    r"(?<![\w])(?P<d>\d{1,2})(?:st|nd|rd|th|er|\.)?"
+    r"(?:\s*day\s+of\s+|[ \t\u00a0-]*(?:de[ \t\u00a0]+|of[ \t\u00a0]+)?)"
     + _MONTH_WORD
     + r"[ \t\u00a0,-]*(?:de[ \t\u00a0]+)?(?P<y>\d{4}|\d{2})(?!\d)",
     re.IGNORECASE,

@@ -87,3 +87,12 @@ def test_amounts_and_phone_fragments_are_not_dates() -> None:
 def test_parse_iso_date_is_strict(value: str, expected: str | None) -> None:
     parsed = parse_iso_date(value)
     assert (parsed.isoformat() if parsed else None) == expected
+
+
+def test_a_day_of_phrase_wrapped_across_lines_is_read() -> None:
+    [match] = find_dates("made this 15th \nday of May, 1996 by and between")
+    assert match.readings == ("1996-05-15",)
+
+
+def test_a_bare_day_and_month_on_different_lines_are_not_joined() -> None:
+    assert find_dates("Room 12\nMay 2020 schedule") == []
