@@ -20,7 +20,9 @@ demo: setup
 	rm -rf .claimflow-demo
 	-$(BIN)/claimflow run examples/ --data-dir .claimflow-demo
 
+# The Postgres tests need a server on 127.0.0.1:5432 (trust auth for user postgres); this starts one.
 test: setup
+	scripts/postgres-up.sh
 	$(BIN)/pytest
 
 lint: setup

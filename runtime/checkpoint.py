@@ -7,8 +7,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import aiosqlite
+from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from psycopg import AsyncConnection
+from psycopg.rows import dict_row
 
 from state.budget import Budget, UsageTotals
 from state.claims import ExtractionClaim, FieldClaim, LineItemClaim
@@ -62,6 +65,29 @@ CHECKPOINT_TYPES: tuple[type, ...] = (
 def serializer() -> JsonPlusSerializer:
     """The checkpoint serializer with claimflow's allowlist (no pickle, no arbitrary classes)."""
     return JsonPlusSerializer(allowed_msgpack_modules=list(CHECKPOINT_TYPES))
+
+
+@asynccontextmanager
+async def postgres_checkpointer(url: str) -> AsyncIterator[AsyncPostgresSaver]:
+    """An AsyncPostgresSaver on `url`, set up and closed with the context.
+
+    The connection must autocommit (otherwise checkpoints are silently never committed), must not use
+    server-side prepared statements (poolers), and must return dict rows: the saver relies on all three.
+    """
+    # TCP keepalives: a dead host's session (and anything it holds) goes away within about a minute.
+    async with await AsyncConnection.connect(
+        url,
+        autocommit=True,
+        prepare_threshold=0,
+        row_factory=dict_row,
+        keepalives=1,
+        keepalives_idle=30,
+        keepalives_interval=10,
+        keepalives_count=3,
+    ) as connection:
+        saver = AsyncPostgresSaver(connection, serde=serializer())
+        await saver.setup()
+        yield saver
 
 
 @asynccontextmanager

@@ -128,6 +128,8 @@ class Settings:
     """A second model whose extraction is arbitrated against the first's."""
     record_dir: Path | None = None
     """Where every model exchange is recorded, when set."""
+    database_url: str | None = None
+    """Postgres for the registry and checkpoints (production); None keeps both in SQLite in the data directory."""
 
     @classmethod
     def load(
@@ -148,6 +150,7 @@ class Settings:
             gateway=_gateway(base_url),
             second_opinion=second_opinion or _env("CLAIMFLOW_SECOND_OPINION"),
             record_dir=record_dir,
+            database_url=_env("CLAIMFLOW_DATABASE_URL"),
         )
 
     def with_budget(self, **limits: object) -> Settings:

@@ -12,8 +12,8 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from runtime.cli._common import AsJson, DataDir, emit, err, out, review_app, with_engine
-from runtime.engine import REGISTRY_FILE, Engine
-from runtime.registry import Registry, RunNotFoundError
+from runtime.engine import Engine, open_registry
+from runtime.registry import RunNotFoundError
 from runtime.settings import Settings
 from runtime.views import public_status, run_view
 from state.review import ReviewDecision
@@ -94,7 +94,7 @@ def _settings_for_run(data_dir: Path | None, run_id: str, model: str | None, bas
     settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url)
     if model is not None:
         return settings
-    registry = Registry(settings.data_dir / REGISTRY_FILE)
+    registry = open_registry(settings)
     try:
         recorded = registry.get_run(run_id).model
     except RunNotFoundError as error:

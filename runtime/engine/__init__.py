@@ -6,6 +6,6 @@ into the events table, and records where the run stands.
 """
 
 from runtime.engine.core import Engine, PendingReview
-from runtime.engine.setup import BLOB_DIR, CHECKPOINT_FILE, REGISTRY_FILE, open_engine
+from runtime.engine.setup import BLOB_DIR, CHECKPOINT_FILE, REGISTRY_FILE, open_engine, open_registry
 
-__all__ = ["BLOB_DIR", "CHECKPOINT_FILE", "REGISTRY_FILE", "Engine", "PendingReview", "open_engine"]
+__all__ = ["BLOB_DIR", "CHECKPOINT_FILE", "REGISTRY_FILE", "Engine", "PendingReview", "open_engine", "open_registry"]

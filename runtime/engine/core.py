@@ -17,7 +17,7 @@ from langgraph.types import Command
 from nodes.ports import WorkflowContext
 from runtime.engine.intake import Intake
 from runtime.ingest import IngestLimits
-from runtime.registry import Registry, RunBusyError, RunRow, process_owner
+from runtime.registry import RunBusyError, RunRegistry, RunRow, process_owner
 from runtime.settings import Settings
 from runtime.store import FileDocumentStore
 from runtime.version import check_version, workflow_version
@@ -44,7 +44,7 @@ class Engine(Intake):
     def __init__(
         self,
         settings: Settings,
-        registry: Registry,
+        registry: RunRegistry,
         store: FileDocumentStore,
         graph: CompiledStateGraph[Any, Any, Any, Any],
         context: WorkflowContext,

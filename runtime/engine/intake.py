@@ -9,7 +9,7 @@ from graphs import WORKFLOW_NAME
 from nodes.ports import WorkflowContext
 from runtime.engine._sizes import human_size
 from runtime.ingest import IngestLimits, sniff_media_type
-from runtime.registry import Registry, RunRow
+from runtime.registry import RunRegistry, RunRow
 from runtime.settings import Settings
 from runtime.store import FileDocumentStore
 from state.documents import DocumentRef
@@ -20,7 +20,7 @@ class Intake:
     """Registers documents as queued runs; a file that cannot be read fails its own run at once."""
 
     settings: Settings
-    registry: Registry
+    registry: RunRegistry
     store: FileDocumentStore
     context: WorkflowContext
     limits: IngestLimits

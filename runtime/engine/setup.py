@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from datetime import date
+from typing import Any
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from graphs import build_documents_workflow
 from nodes.ports import ModelGateway, Parser, WorkflowContext
-from runtime.checkpoint import sqlite_checkpointer
+from runtime.checkpoint import postgres_checkpointer, sqlite_checkpointer
 from runtime.engine.core import Engine
 from runtime.gateway import RecordingGateway, make_gateway
 from runtime.ingest import IngestLimits
 from runtime.parsing import IngestParser
-from runtime.registry import Registry
+from runtime.registry import Registry, RunRegistry
+from runtime.registry.postgres import PostgresRegistry
 from runtime.settings import Settings
 from runtime.store import FileDocumentStore
 
@@ -32,6 +36,21 @@ def _own(stack: AsyncExitStack, gateway: ModelGateway, settings: Settings) -> Mo
     return gateway
 
 
+def open_registry(settings: Settings) -> RunRegistry:
+    """The run registry: Postgres when a database URL is set, else SQLite in the data directory."""
+    if settings.database_url:
+        return PostgresRegistry(settings.database_url)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return Registry(settings.data_dir / REGISTRY_FILE)
+
+
+def _checkpointer(settings: Settings) -> AbstractAsyncContextManager[BaseCheckpointSaver[Any]]:
+    if settings.database_url:
+        return postgres_checkpointer(settings.database_url)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return sqlite_checkpointer(settings.data_dir / CHECKPOINT_FILE)
+
+
 @asynccontextmanager
 async def open_engine(
     settings: Settings,
@@ -42,18 +61,21 @@ async def open_engine(
     today: date | None = None,
     limits: IngestLimits | None = None,
 ) -> AsyncIterator[Engine]:
-    """Open the data directory (registry, blobs, checkpoints) and yield a ready engine."""
+    """Open the data directory (blobs) and the database (registry, checkpoints), and yield a ready engine.
+
+    The database is SQLite files in the data directory, or Postgres when `settings.database_url` names one
+    (registry tables and LangGraph checkpoints then share that database).
+    """
     limits = limits or IngestLimits()
     async with AsyncExitStack() as stack:
         if gateway is None:
             gateway = _own(stack, make_gateway(settings.model, settings.gateway), settings)
         if second_gateway is None and settings.second_opinion:
             second_gateway = _own(stack, make_gateway(settings.second_opinion, settings.gateway), settings)
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        registry = Registry(settings.data_dir / REGISTRY_FILE)
+        registry = open_registry(settings)
         stack.callback(registry.close)
         store = FileDocumentStore(settings.data_dir / BLOB_DIR)
-        saver = await stack.enter_async_context(sqlite_checkpointer(settings.data_dir / CHECKPOINT_FILE))
+        saver = await stack.enter_async_context(_checkpointer(settings))
         graph = build_documents_workflow().compile(checkpointer=saver)
         context = WorkflowContext(
             gateway=gateway,

@@ -1,6 +1,7 @@
 """The run registry, the append-only events, review decisions and the invoice index, in one SQLite file."""
 
 from runtime.registry.events import DecisionLog, EventLog, InvoiceTable
+from runtime.registry.protocol import RunRegistry
 from runtime.registry.runs import (
     LEASE_SECONDS,
     RegistryError,
@@ -23,6 +24,7 @@ __all__ = [
     "RegistryError",
     "RunBusyError",
     "RunNotFoundError",
+    "RunRegistry",
     "RunRow",
     "lease_is_stale",
     "process_owner",

@@ -1,0 +1,189 @@
+"""The Postgres session the registry runs on: how it connects, and its `claimflow_` schema beside LangGraph's tables.
+
+Two processes starting on a fresh database at once would race in `CREATE TABLE IF NOT EXISTS` (both pass the
+existence check, one fails on the catalog's unique index), so the DDL runs in one transaction that first takes a
+transaction-level advisory lock on a constant key. When every object already exists no DDL runs at all, so a role
+without CREATE rights can use a schema created by a migration step.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, LiteralString
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+from psycopg.rows import dict_row
+
+Row = dict[str, Any]
+
+_CLIENT_DEFAULTS = {
+    "application_name": "claimflow-registry",
+    "keepalives": "1",
+    "keepalives_idle": "30",
+    "keepalives_interval": "10",
+    "keepalives_count": "3",
+}
+"""libpq settings used unless the URL names its own: the client notices a dead server within about a minute."""
+
+_SERVER_KEEPALIVES = "SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3"
+"""The server's side (ignored over a Unix socket): a dead client's session and its locks go within a minute."""
+
+SCHEMA_LOCK_KEY = 0x636C_6D66_6C77_0001
+"""The advisory lock key that serialises schema creation ("clmflw" and a version, as a bigint)."""
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS claimflow_runs (
+    run_id text COLLATE "C" PRIMARY KEY,
+    document_id text NOT NULL,
+    filename text NOT NULL,
+    media_type text NOT NULL,
+    size bigint NOT NULL,
+    workflow text NOT NULL,
+    workflow_version text NOT NULL,
+    model text NOT NULL,
+    status text NOT NULL,
+    doc_type text,
+    interrupt_id text,
+    error text,
+    lease_owner text,
+    lease_until double precision,
+    created_at double precision NOT NULL,
+    updated_at double precision NOT NULL
+);
+CREATE INDEX IF NOT EXISTS claimflow_runs_status ON claimflow_runs (status);
+CREATE INDEX IF NOT EXISTS claimflow_runs_created ON claimflow_runs (created_at, run_id);
+CREATE TABLE IF NOT EXISTS claimflow_events (
+    seq bigserial PRIMARY KEY,
+    event_id text NOT NULL UNIQUE,
+    run_id text COLLATE "C" NOT NULL,
+    type text NOT NULL,
+    step text NOT NULL,
+    at text NOT NULL,
+    data jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS claimflow_events_run ON claimflow_events (run_id, seq);
+CREATE TABLE IF NOT EXISTS claimflow_review_decisions (
+    seq bigserial PRIMARY KEY,
+    run_id text COLLATE "C" NOT NULL,
+    interrupt_id text,
+    reviewer text NOT NULL,
+    decision text NOT NULL,
+    outcome text NOT NULL,
+    message text,
+    at double precision NOT NULL
+);
+CREATE INDEX IF NOT EXISTS claimflow_review_decisions_run ON claimflow_review_decisions (run_id, seq);
+CREATE TABLE IF NOT EXISTS claimflow_invoices (
+    run_id text COLLATE "C" PRIMARY KEY,
+    vendor_key text NOT NULL,
+    number_key text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS claimflow_invoices_key ON claimflow_invoices (vendor_key, number_key);
+"""
+
+_APPEND_ONLY_FUNCTION = """
+CREATE OR REPLACE FUNCTION claimflow_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'events are append-only (% on %)', TG_OP, TG_TABLE_NAME
+        USING ERRCODE = 'restrict_violation';
+END
+$$
+"""
+
+_APPEND_ONLY_TRIGGERS = """
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = 'claimflow_events'::regclass
+                   AND tgname = 'claimflow_events_append_only') THEN
+        CREATE TRIGGER claimflow_events_append_only BEFORE UPDATE OR DELETE ON claimflow_events
+            FOR EACH ROW EXECUTE FUNCTION claimflow_events_append_only();
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = 'claimflow_events'::regclass
+                   AND tgname = 'claimflow_events_no_truncate') THEN
+        CREATE TRIGGER claimflow_events_no_truncate BEFORE TRUNCATE ON claimflow_events
+            FOR EACH STATEMENT EXECUTE FUNCTION claimflow_events_append_only();
+    END IF;
+END
+$$
+"""
+
+_RELATIONS = (
+    "claimflow_runs",
+    "claimflow_runs_status",
+    "claimflow_runs_created",
+    "claimflow_events",
+    "claimflow_events_run",
+    "claimflow_review_decisions",
+    "claimflow_review_decisions_run",
+    "claimflow_invoices",
+    "claimflow_invoices_key",
+)
+
+_READY = """
+SELECT
+    (SELECT count(*) FROM unnest(%s::text[]) AS name WHERE to_regclass(name) IS NOT NULL) = %s
+    AND to_regprocedure('claimflow_events_append_only()') IS NOT NULL
+    AND (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('claimflow_events')
+         AND tgname IN ('claimflow_events_append_only', 'claimflow_events_no_truncate')) = 2
+    AS ready
+"""
+
+
+def schema_ready(conn: psycopg.Connection[Row]) -> bool:
+    """Whether every table, index, function and trigger of the registry exists."""
+    row = conn.execute(_READY, (list(_RELATIONS), len(_RELATIONS))).fetchone()
+    return bool(row and row["ready"])
+
+
+def apply_schema(conn: psycopg.Connection[Row]) -> None:
+    """Create whatever is missing, one process at a time (the advisory lock is released on commit)."""
+    if schema_ready(conn):
+        return
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
+        conn.execute(_TABLES)  # several statements: allowed because no parameters are passed
+        conn.execute(_APPEND_ONLY_FUNCTION)
+        conn.execute(_APPEND_ONLY_TRIGGERS)
+
+
+def connect(url: str) -> psycopg.Connection[Row]:
+    """One autocommit session returning dict rows, with TCP keepalives on both ends."""
+    given = conninfo_to_dict(url)
+    defaults = {key: value for key, value in _CLIENT_DEFAULTS.items() if key not in given}
+    conn = psycopg.connect(make_conninfo(url, **defaults), autocommit=True, row_factory=dict_row)
+    conn.execute(_SERVER_KEEPALIVES)
+    return conn
+
+
+class PgDatabase:
+    """One session with the schema applied, shared by the registry's tables (the Postgres `Database`)."""
+
+    def __init__(self, url: str) -> None:
+        self._conn = connect(url)
+        self._lock = threading.RLock()
+        try:
+            apply_schema(self._conn)
+        except BaseException:
+            self._conn.close()
+            raise
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[psycopg.Connection[Row]]:
+        # The lock keeps another thread's statements out of this transaction (they share the one session).
+        with self._lock, self._conn.transaction():
+            yield self._conn
+
+    def _execute(self, query: LiteralString, args: tuple[Any, ...] = ()) -> None:
+        with self._lock:
+            self._conn.execute(query, args)
+
+    def _all(self, query: LiteralString, args: tuple[Any, ...] = ()) -> list[Row]:
+        with self._lock:
+            return self._conn.execute(query, args).fetchall()

@@ -1,0 +1,190 @@
+"""The run registry on Postgres, in the database that holds LangGraph's checkpoints.
+
+Same contract and semantics as the SQLite `Registry` (see `RunRegistry`): one connection in autocommit mode,
+explicit transactions where several statements must hold together, and `SELECT ... FOR UPDATE` to make claiming a
+run a compare-and-set across processes and hosts.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from typing import Any, LiteralString
+
+from psycopg.types.json import Jsonb
+
+from runtime.registry._pg_schema import PgDatabase, Row
+from runtime.registry.runs import LEASE_SECONDS, RunBusyError, RunNotFoundError, RunRow, lease_is_stale
+from state.documents import DocumentRef
+from state.events import Event
+from state.normalize import compact, fold
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, default=str, sort_keys=True)
+
+
+def _like_prefix(prefix: str) -> str:
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _check_claim(row: Row, *, owner: str, allowed: tuple[str, ...], interrupt_id: str | None, now: float) -> None:
+    """Raise RunBusyError, with the SQLite registry's messages, unless `owner` may claim the run now."""
+    run_id, holder = row["run_id"], row["lease_owner"]
+    if holder and holder != owner and not lease_is_stale(holder, row["lease_until"], now):
+        raise RunBusyError(f"run {run_id} is being processed by {holder} (status {row['status']})")
+    if row["status"] not in allowed:
+        raise RunBusyError(f"run {run_id} is {row['status']}, not {' or '.join(allowed)}")
+    if interrupt_id is not None and row["interrupt_id"] != interrupt_id:
+        raise RunBusyError(f"run {run_id} is waiting on review {row['interrupt_id']}, not {interrupt_id}")
+
+
+class PostgresRegistry(PgDatabase):
+    """Runs with their leases, append-only events, review decisions and the invoice index, in `claimflow_` tables.
+
+    Args:
+        url: A libpq connection URL or key=value string; a direct session, not a transaction-mode pooler.
+    """
+
+    def create_run(
+        self, *, run_id: str, document: DocumentRef, workflow: str, workflow_version: str, model: str
+    ) -> RunRow:
+        """Register a new queued run."""
+        now = time.time()
+        [row] = self._all(
+            "INSERT INTO claimflow_runs (run_id, document_id, filename, media_type, size, workflow, workflow_version,"
+            " model, status, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'queued', %s, %s)"
+            " RETURNING *",
+            (run_id, document.document_id, document.filename, document.media_type, document.size)
+            + (workflow, workflow_version, model, now, now),
+        )
+        return RunRow(**row)
+
+    def get_run(self, run_id: str) -> RunRow:
+        """The run with this id (a unique prefix of at least 6 characters works too, case-insensitively)."""
+        rows = self._all("SELECT * FROM claimflow_runs WHERE run_id = %s", (run_id,))
+        if not rows and len(run_id) >= 6:
+            rows = self._all(
+                "SELECT * FROM claimflow_runs WHERE run_id ILIKE %s ESCAPE '\\' LIMIT 2", (_like_prefix(run_id),)
+            )
+        if len(rows) != 1:
+            raise RunNotFoundError(f"no run {run_id!r}; `claimflow runs` lists them")
+        return RunRow(**rows[0])
+
+    def document_of(self, row: RunRow) -> DocumentRef:
+        """The document reference a run was registered with."""
+        return DocumentRef(document_id=row.document_id, filename=row.filename, media_type=row.media_type, size=row.size)
+
+    def list_runs(self, status: str | None = None) -> list[RunRow]:
+        """Runs, oldest first, optionally of one status."""
+        where: LiteralString = " WHERE status = %s" if status else ""
+        rows = self._all(
+            "SELECT * FROM claimflow_runs" + where + " ORDER BY created_at, run_id", (status,) if status else ()
+        )
+        return [RunRow(**row) for row in rows]
+
+    def stale_runs(self) -> list[RunRow]:
+        """Runs left queued, running or resuming by a process that is gone."""
+        now = time.time()
+        runs = [run for run in self.list_runs() if run.status in ("queued", "running", "resuming")]
+        return [run for run in runs if run.lease_owner is None or lease_is_stale(run.lease_owner, run.lease_until, now)]
+
+    def claim(
+        self, run_id: str, *, owner: str, allowed: Iterable[str], status: str, interrupt_id: str | None = None
+    ) -> RunRow:
+        """Atomically take the run's lease and move it to `status`, or raise RunBusyError saying why.
+
+        `allowed` are the statuses the run may be in; `interrupt_id`, when given, must be the pending one. The row
+        lock makes a second claimer wait for the first one's commit, then see its lease.
+        """
+        allowed = tuple(allowed)
+        with self._write() as conn:
+            row = conn.execute("SELECT * FROM claimflow_runs WHERE run_id = %s FOR UPDATE", (run_id,)).fetchone()
+            if row is None:
+                raise RunNotFoundError(f"no run {run_id!r}")
+            now = time.time()  # read after any wait for the row lock
+            _check_claim(row, owner=owner, allowed=allowed, interrupt_id=interrupt_id, now=now)
+            claimed = conn.execute(
+                "UPDATE claimflow_runs SET status = %s, lease_owner = %s, lease_until = %s, updated_at = %s"
+                " WHERE run_id = %s RETURNING *",
+                (status, owner, now + LEASE_SECONDS, now, run_id),
+            ).fetchone()
+        assert claimed is not None  # the row is locked: it cannot have gone
+        return RunRow(**claimed)
+
+    def release(
+        self,
+        run_id: str,
+        *,
+        owner: str,
+        status: str,
+        doc_type: str | None = None,
+        interrupt_id: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record where the run stands and give up its lease (unless another owner holds it)."""
+        self._execute(
+            "UPDATE claimflow_runs SET status = %s, doc_type = COALESCE(%s, doc_type), interrupt_id = %s, error = %s,"
+            " lease_owner = NULL, lease_until = NULL, updated_at = %s WHERE run_id = %s AND"
+            " (lease_owner = %s OR lease_owner IS NULL)",
+            (status, doc_type, interrupt_id, error, time.time(), run_id, owner),
+        )
+
+    def append_events(self, run_id: str, events: Iterable[Event]) -> int:
+        """Append events; an event already stored (same id) is skipped. Returns how many were new."""
+        rows = [(e.event_id, run_id, e.type, e.step, e.at.isoformat(), Jsonb(e.data, dumps=_dumps)) for e in events]
+        if not rows:
+            return 0
+        with self._write() as conn, conn.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO claimflow_events (event_id, run_id, type, step, at, data) VALUES (%s, %s, %s, %s, %s, %s)"
+                " ON CONFLICT (event_id) DO NOTHING RETURNING seq",
+                rows,
+                returning=True,
+            )
+            new = len(cursor.fetchall())
+            while cursor.nextset():
+                new += len(cursor.fetchall())
+        return new
+
+    def events(self, run_id: str) -> list[Row]:
+        """The run's events in the order they were stored: seq, event_id, type, step, at (ISO text), data (a dict)."""
+        return self._all(
+            "SELECT seq, event_id, type, step, at, data FROM claimflow_events WHERE run_id = %s ORDER BY seq", (run_id,)
+        )
+
+    def record_decision(
+        self, run_id: str, interrupt_id: str | None, reviewer: str, decision: str, outcome: str, message: str = ""
+    ) -> None:
+        """Keep every decision that was submitted, applied or refused."""
+        self._execute(
+            "INSERT INTO claimflow_review_decisions (run_id, interrupt_id, reviewer, decision, outcome, message, at)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            (run_id, interrupt_id, reviewer, decision, outcome, message, time.time()),
+        )
+
+    def decisions(self, run_id: str) -> list[Row]:
+        """Every decision submitted for a run, in the order it came."""
+        return self._all(
+            "SELECT seq, run_id, interrupt_id, reviewer, decision, outcome, message, at"
+            " FROM claimflow_review_decisions WHERE run_id = %s ORDER BY seq",
+            (run_id,),
+        )
+
+    def register_invoice(self, run_id: str, vendor: str, number: str) -> None:
+        """Remember a finished invoice for duplicate checks (a run registered again replaces its keys)."""
+        self._execute(
+            "INSERT INTO claimflow_invoices (run_id, vendor_key, number_key) VALUES (%s, %s, %s) ON CONFLICT (run_id)"
+            " DO UPDATE SET vendor_key = EXCLUDED.vendor_key, number_key = EXCLUDED.number_key",
+            (run_id, fold(vendor), compact(number)),
+        )
+
+    def runs_with_invoice(self, vendor: str, number: str, *, exclude_run: str) -> list[str]:
+        """Other runs that finished an invoice with the same vendor and number."""
+        rows = self._all(
+            "SELECT run_id FROM claimflow_invoices WHERE vendor_key = %s AND number_key = %s AND run_id <> %s"
+            " ORDER BY run_id",
+            (fold(vendor), compact(number), exclude_run),
+        )
+        return [row["run_id"] for row in rows]

@@ -1,0 +1,85 @@
+"""What the engine needs from a registry, whichever database holds it (SQLite embedded, or Postgres)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from runtime.registry.runs import RunRow
+from state.documents import DocumentRef
+from state.events import Event
+
+
+class RunRegistry(Protocol):
+    """Runs with their leases, append-only events, review decisions and the invoice index."""
+
+    def close(self) -> None:
+        """Release the connection."""
+        ...
+
+    def create_run(
+        self, *, run_id: str, document: DocumentRef, workflow: str, workflow_version: str, model: str
+    ) -> RunRow:
+        """Register a new queued run."""
+        ...
+
+    def get_run(self, run_id: str) -> RunRow:
+        """The run with this id, or a unique prefix of at least 6 characters; RunNotFoundError otherwise."""
+        ...
+
+    def document_of(self, row: RunRow) -> DocumentRef:
+        """The document reference a run was registered with."""
+        ...
+
+    def list_runs(self, status: str | None = None) -> list[RunRow]:
+        """Runs, oldest first, optionally of one status."""
+        ...
+
+    def stale_runs(self) -> list[RunRow]:
+        """Runs left queued, running or resuming by a process that is gone."""
+        ...
+
+    def claim(
+        self, run_id: str, *, owner: str, allowed: Iterable[str], status: str, interrupt_id: str | None = None
+    ) -> RunRow:
+        """Atomically take the run's lease and move it to `status`, or raise RunBusyError saying why."""
+        ...
+
+    def release(
+        self,
+        run_id: str,
+        *,
+        owner: str,
+        status: str,
+        doc_type: str | None = None,
+        interrupt_id: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record where the run stands and give up its lease."""
+        ...
+
+    def append_events(self, run_id: str, events: Iterable[Event]) -> int:
+        """Append events; one already stored (same id) is skipped. Returns how many were new."""
+        ...
+
+    def events(self, run_id: str) -> list[dict[str, Any]]:
+        """The run's events in the order they were stored: seq, event_id, type, step, at, data."""
+        ...
+
+    def record_decision(
+        self, run_id: str, interrupt_id: str | None, reviewer: str, decision: str, outcome: str, message: str = ""
+    ) -> None:
+        """Keep every decision that was submitted, applied or refused."""
+        ...
+
+    def decisions(self, run_id: str) -> list[dict[str, Any]]:
+        """Every decision submitted for a run."""
+        ...
+
+    def register_invoice(self, run_id: str, vendor: str, number: str) -> None:
+        """Remember a finished invoice for duplicate checks."""
+        ...
+
+    def runs_with_invoice(self, vendor: str, number: str, *, exclude_run: str) -> list[str]:
+        """Other runs that finished an invoice with the same vendor and number."""
+        ...

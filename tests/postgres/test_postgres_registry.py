@@ -1,0 +1,267 @@
+"""The Postgres registry behaves as the SQLite one: each contract test runs on both, then Postgres-only races."""
+
+from __future__ import annotations
+
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from runtime.registry import LEASE_SECONDS, Registry, RunBusyError, RunNotFoundError, RunRegistry, RunRow
+from runtime.registry.postgres import PostgresRegistry
+from state.documents import DocumentRef
+from state.events import Event, event
+
+ELSEWHERE = "worker-host-b:4242"
+"""A lease owner on another host: always taken to be alive."""
+DOCUMENT = DocumentRef(document_id="ab" * 32, filename="invoice.pdf", media_type="application/pdf", size=2048)
+
+
+@dataclass
+class Backend:
+    """A registry, plus a separate raw connection to its database for what the registry must refuse."""
+
+    registry: RunRegistry
+    raw: Callable[[str], None]
+    errors: tuple[type[Exception], ...]
+    events_table: str
+
+
+def _sqlite(path: Path) -> Backend:
+    def raw(statement: str) -> None:
+        with closing(sqlite3.connect(path)) as db:
+            db.execute(statement)
+            db.commit()
+
+    return Backend(Registry(path), raw, (sqlite3.DatabaseError,), "events")
+
+
+def _postgres(url: str) -> Backend:
+    def raw(statement: str) -> None:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(statement)
+
+    return Backend(PostgresRegistry(url), raw, (psycopg.DatabaseError,), "claimflow_events")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Backend]:
+    made = (
+        _sqlite(tmp_path / "registry.sqlite")
+        if request.param == "sqlite"
+        else _postgres(request.getfixturevalue("postgres_url"))
+    )
+    yield made
+    made.registry.close()
+
+
+@pytest.fixture
+def registry(backend: Backend) -> RunRegistry:
+    return backend.registry
+
+
+def _create(registry: RunRegistry, run_id: str) -> RunRow:
+    return registry.create_run(run_id=run_id, document=DOCUMENT, workflow="invoice", workflow_version="v1", model="m")
+
+
+def _dead_owner() -> str:
+    """A lease owner on this host whose process has exited."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return f"{socket.gethostname()}:{child.pid}"
+
+
+# --- runs -------------------------------------------------------------------------------------------------------
+
+
+def test_a_created_run_is_queued_and_reads_back(registry: RunRegistry) -> None:
+    before = time.time()
+    row = _create(registry, "0123456789abcdef")
+    assert (row.run_id, row.status, row.workflow, row.workflow_version, row.model) == (
+        "0123456789abcdef", "queued", "invoice", "v1", "m",
+    )  # fmt: skip
+    assert (row.doc_type, row.interrupt_id, row.error, row.lease_owner, row.lease_until) == (None,) * 5
+    assert isinstance(row.created_at, float) and before <= row.created_at == row.updated_at <= time.time()
+    assert registry.get_run("0123456789abcdef") == row
+    assert registry.document_of(row) == DOCUMENT
+
+
+def test_get_run_takes_a_unique_prefix_of_six_characters(registry: RunRegistry) -> None:
+    first, _, other = (_create(registry, run_id) for run_id in ("abcdef01aa", "abcdef02bb", "f00dcafe99"))
+    assert registry.get_run("abcdef01") == first
+    assert registry.get_run("f00dca") == other
+    assert registry.get_run("F00DCAFE") == other  # SQLite's LIKE ignores ASCII case; so does the Postgres one
+    for unknown in ("abcdef0", "f00dc", "0000000000", "abcdef01aa-and-more"):
+        with pytest.raises(RunNotFoundError, match="claimflow runs"):
+            registry.get_run(unknown)
+
+
+def test_list_runs_oldest_first_optionally_by_status(registry: RunRegistry) -> None:
+    ids = ["run-1-aaaa", "run-2-bbbb", "run-3-cccc"]
+    for run_id in ids:
+        _create(registry, run_id)
+    registry.claim("run-2-bbbb", owner=ELSEWHERE, allowed=["queued"], status="running")
+    assert [row.run_id for row in registry.list_runs()] == ids
+    assert [row.run_id for row in registry.list_runs("queued")] == ["run-1-aaaa", "run-3-cccc"]
+    assert [row.run_id for row in registry.list_runs("running")] == ["run-2-bbbb"]
+    assert registry.list_runs("failed") == []
+
+
+def test_claim_takes_the_lease_and_moves_the_status(registry: RunRegistry) -> None:
+    _create(registry, "run-claimed")
+    before = time.time()
+    row = registry.claim("run-claimed", owner=ELSEWHERE, allowed=("queued", "running"), status="running")
+    assert (row.status, row.lease_owner) == ("running", ELSEWHERE)
+    assert row.lease_until is not None and before + LEASE_SECONDS <= row.lease_until <= time.time() + LEASE_SECONDS
+    assert registry.get_run("run-claimed") == row
+    again = registry.claim("run-claimed", owner=ELSEWHERE, allowed=["running"], status="running")
+    assert again.lease_owner == ELSEWHERE  # the holder may claim its own run again
+
+
+def test_claim_refuses_an_unknown_run_or_a_status_not_allowed(registry: RunRegistry) -> None:
+    _create(registry, "run-queued")
+    with pytest.raises(RunNotFoundError, match="no run 'run-nothing'"):
+        registry.claim("run-nothing", owner=ELSEWHERE, allowed=["queued"], status="running")
+    with pytest.raises(RunBusyError, match="^run run-queued is queued, not needs_review or failed$"):
+        registry.claim("run-queued", owner=ELSEWHERE, allowed=["needs_review", "failed"], status="resuming")
+    assert registry.get_run("run-queued").status == "queued"
+
+
+def test_claim_checks_the_pending_interrupt(registry: RunRegistry) -> None:
+    _create(registry, "run-paused")
+    registry.claim("run-paused", owner=ELSEWHERE, allowed=["queued"], status="running")
+    registry.release("run-paused", owner=ELSEWHERE, status="needs_review", doc_type="invoice", interrupt_id="int-1")
+    with pytest.raises(RunBusyError, match="^run run-paused is waiting on review int-1, not int-2$"):
+        registry.claim(
+            "run-paused", owner="me-host:1", allowed=["needs_review"], status="resuming", interrupt_id="int-2"
+        )
+    row = registry.claim(
+        "run-paused", owner="me-host:1", allowed=["needs_review"], status="resuming", interrupt_id="int-1"
+    )
+    assert (row.status, row.lease_owner, row.interrupt_id) == ("resuming", "me-host:1", "int-1")
+
+
+def test_a_live_lease_of_another_owner_blocks_the_claim(registry: RunRegistry) -> None:
+    _create(registry, "run-busy")
+    registry.claim("run-busy", owner=ELSEWHERE, allowed=["queued"], status="running")
+    with pytest.raises(RunBusyError, match=f"^run run-busy is being processed by {ELSEWHERE} \\(status running\\)$"):
+        registry.claim("run-busy", owner="me-host:1", allowed=["running"], status="running")
+    assert registry.get_run("run-busy").lease_owner == ELSEWHERE
+
+
+@pytest.mark.parametrize("how", ["expired", "process gone"])
+def test_a_stale_lease_is_taken_over(registry: RunRegistry, how: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _create(registry, "run-stale")
+    first = ELSEWHERE if how == "expired" else _dead_owner()
+    registry.claim("run-stale", owner=first, allowed=["queued"], status="running")
+    if how == "expired":
+        later = time.time() + LEASE_SECONDS + 1
+        monkeypatch.setattr(time, "time", lambda: later)
+    row = registry.claim("run-stale", owner="me-host:1", allowed=["running"], status="running")
+    assert row.lease_owner == "me-host:1"
+
+
+def test_release_records_the_outcome_and_frees_the_lease(registry: RunRegistry) -> None:
+    _create(registry, "run-released")
+    registry.claim("run-released", owner=ELSEWHERE, allowed=["queued"], status="running")
+    registry.release("run-released", owner="intruder:1", status="failed", error="not yours")
+    assert registry.get_run("run-released").status == "running"  # only the holder (or nobody) releases
+    registry.release("run-released", owner=ELSEWHERE, status="needs_review", doc_type="invoice", interrupt_id="int-1")
+    row = registry.get_run("run-released")
+    assert (row.status, row.doc_type, row.interrupt_id, row.lease_owner, row.lease_until) == (
+        "needs_review", "invoice", "int-1", None, None,
+    )  # fmt: skip
+    registry.release("run-released", owner="anyone:2", status="failed", error="boom")
+    row = registry.get_run("run-released")
+    assert (row.status, row.doc_type, row.interrupt_id, row.error) == ("failed", "invoice", None, "boom")
+    assert row.updated_at >= row.created_at
+
+
+def test_stale_runs_are_unleased_or_left_by_a_gone_process(registry: RunRegistry) -> None:
+    for run_id in ("run-a-queued", "run-b-live", "run-c-dead", "run-d-review", "run-e-done"):
+        _create(registry, run_id)
+    registry.claim("run-b-live", owner=ELSEWHERE, allowed=["queued"], status="running")
+    registry.claim("run-c-dead", owner=_dead_owner(), allowed=["queued"], status="resuming")
+    registry.release("run-d-review", owner="x:1", status="needs_review", interrupt_id="int-1")
+    registry.release("run-e-done", owner="x:1", status="completed")
+    assert [row.run_id for row in registry.stale_runs()] == ["run-a-queued", "run-c-dead"]
+
+
+# --- events, decisions, invoices ------------------------------------------------------------------------------
+
+
+def test_append_events_is_idempotent_and_keeps_the_order(registry: RunRegistry) -> None:
+    at = datetime(2026, 3, 1, 12, 30, 5, 123456, tzinfo=UTC)
+    first = Event(type="run.started", step="run", at=at, data={"doc": {"pages": [1, 2]}, "cost": 0.25})
+    second = event("step.completed", "classify", day=date(2026, 3, 1), amount=Decimal("12.50"), note=None)
+    third = Event(type="run.completed", step="run", at=datetime(2026, 3, 1, 14, 0, tzinfo=timezone(timedelta(hours=2))))
+    assert registry.append_events("run-1", []) == 0
+    assert registry.append_events("run-1", [first, second, first]) == 2
+    assert registry.append_events("run-2", [event("run.started", "run")]) == 1
+    assert registry.append_events("run-1", [second, third]) == 1
+    stored = registry.events("run-1")
+    assert [row["event_id"] for row in stored] == [first.event_id, second.event_id, third.event_id]
+    assert [list(row) for row in stored] == [["seq", "event_id", "type", "step", "at", "data"]] * 3
+    assert stored[0]["seq"] < stored[1]["seq"] < stored[2]["seq"]  # Postgres may leave gaps: skipped ids use a seq
+    assert [row["at"] for row in stored] == [
+        "2026-03-01T12:30:05.123456+00:00",
+        second.at.isoformat(),
+        third.at.isoformat(),
+    ]
+    assert [(row["type"], row["step"]) for row in stored] == [
+        ("run.started", "run"),
+        ("step.completed", "classify"),
+        ("run.completed", "run"),
+    ]
+    assert [row["data"] for row in stored] == [
+        {"doc": {"pages": [1, 2]}, "cost": 0.25},
+        {"day": "2026-03-01", "amount": "12.50", "note": None},
+        {},
+    ]
+
+
+def test_events_refuse_updates_and_deletes(backend: Backend) -> None:
+    backend.registry.append_events("run-1", [event("run.started", "run", n=1)])
+    events = backend.events_table
+    for statement in (f"UPDATE {events} SET step = 'forged'", f"DELETE FROM {events}"):
+        with pytest.raises(backend.errors, match="append-only"):
+            backend.raw(statement)
+    [row] = backend.registry.events("run-1")
+    assert (row["step"], row["data"]) == ("run", {"n": 1})
+
+
+def test_decisions_are_kept_in_the_order_they_came(registry: RunRegistry) -> None:
+    before = time.time()
+    registry.record_decision("run-1", "int-1", "alice", "approve", "refused", "stale interrupt")
+    registry.record_decision("run-1", None, "bob", "reject", "applied")
+    registry.record_decision("run-2", "int-9", "carol", "approve", "applied")
+    rows = registry.decisions("run-1")
+    kept = ("run_id", "interrupt_id", "reviewer", "decision", "outcome", "message")
+    assert [tuple(row[key] for key in kept) for row in rows] == [
+        ("run-1", "int-1", "alice", "approve", "refused", "stale interrupt"),
+        ("run-1", None, "bob", "reject", "applied", ""),
+    ]
+    assert list(rows[0]) == ["seq", "run_id", "interrupt_id", "reviewer", "decision", "outcome", "message", "at"]
+    assert rows[0]["seq"] < rows[1]["seq"] and before <= rows[0]["at"] <= rows[1]["at"] <= time.time()
+    assert registry.decisions("run-3") == []
+
+
+def test_the_invoice_index_matches_folded_vendor_and_compact_number(registry: RunRegistry) -> None:
+    registry.register_invoice("run-b", "ACME  GmbH ", "INV-2026/001")
+    registry.register_invoice("run-a", "acme gmbh", "inv 2026 001")
+    registry.register_invoice("run-c", "Other Ltd", "INV-2026/001")
+    assert registry.runs_with_invoice("Acme GmbH", "inv-2026-001", exclude_run="run-new") == ["run-a", "run-b"]
+    assert registry.runs_with_invoice("ACME GMBH", "INV2026001", exclude_run="run-a") == ["run-b"]
+    registry.register_invoice("run-b", "Acme GmbH", "INV-2026/002")  # registering again replaces the keys
+    assert registry.runs_with_invoice("acme gmbh", "INV-2026/001", exclude_run="run-new") == ["run-a"]
+    assert registry.runs_with_invoice("nobody", "1", exclude_run="run-new") == []
