@@ -15,7 +15,7 @@ from typing import Any, LiteralString
 from psycopg.types.json import Jsonb
 
 from runtime.registry._pg_schema import PgDatabase, Row
-from runtime.registry.runs import LEASE_SECONDS, RunBusyError, RunNotFoundError, RunRow, lease_is_stale
+from runtime.registry.runs import LEASE_SECONDS, RunNotFoundError, RunRow, check_claim, lease_is_stale
 from state.documents import DocumentRef
 from state.events import Event
 from state.normalize import compact, fold
@@ -27,17 +27,6 @@ def _dumps(data: Any) -> str:
 
 def _like_prefix(prefix: str) -> str:
     return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
-def _check_claim(row: Row, *, owner: str, allowed: tuple[str, ...], interrupt_id: str | None, now: float) -> None:
-    """Raise RunBusyError, with the SQLite registry's messages, unless `owner` may claim the run now."""
-    run_id, holder = row["run_id"], row["lease_owner"]
-    if holder and holder != owner and not lease_is_stale(holder, row["lease_until"], now):
-        raise RunBusyError(f"run {run_id} is being processed by {holder} (status {row['status']})")
-    if row["status"] not in allowed:
-        raise RunBusyError(f"run {run_id} is {row['status']}, not {' or '.join(allowed)}")
-    if interrupt_id is not None and row["interrupt_id"] != interrupt_id:
-        raise RunBusyError(f"run {run_id} is waiting on review {row['interrupt_id']}, not {interrupt_id}")
 
 
 class PostgresRegistry(PgDatabase):
@@ -104,7 +93,7 @@ class PostgresRegistry(PgDatabase):
             if row is None:
                 raise RunNotFoundError(f"no run {run_id!r}")
             now = time.time()  # read after any wait for the row lock
-            _check_claim(row, owner=owner, allowed=allowed, interrupt_id=interrupt_id, now=now)
+            check_claim(row, owner=owner, allowed=allowed, interrupt_id=interrupt_id, now=now)
             claimed = conn.execute(
                 "UPDATE claimflow_runs SET status = %s, lease_owner = %s, lease_until = %s, updated_at = %s"
                 " WHERE run_id = %s RETURNING *",

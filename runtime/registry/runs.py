@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from runtime.registry._database import Database
 from state.documents import DocumentRef
@@ -68,6 +69,19 @@ def lease_is_stale(owner: str | None, until: float | None, now: float) -> bool:
     except PermissionError:
         return False
     return False
+
+
+def check_claim(
+    row: Mapping[str, Any], *, owner: str, allowed: tuple[str, ...], interrupt_id: str | None, now: float
+) -> None:
+    """Raise RunBusyError saying why, unless `owner` may claim the run in `row` now (every backend uses this)."""
+    run_id, holder = row["run_id"], row["lease_owner"]
+    if holder and holder != owner and not lease_is_stale(holder, row["lease_until"], now):
+        raise RunBusyError(f"run {run_id} is being processed by {holder} (status {row['status']})")
+    if row["status"] not in allowed:
+        raise RunBusyError(f"run {run_id} is {row['status']}, not {' or '.join(allowed)}")
+    if interrupt_id is not None and row["interrupt_id"] != interrupt_id:
+        raise RunBusyError(f"run {run_id} is waiting on review {row['interrupt_id']}, not {interrupt_id}")
 
 
 class RunTable(Database):
@@ -137,16 +151,7 @@ class RunTable(Database):
             row = db.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
             if row is None:
                 raise RunNotFoundError(f"no run {run_id!r}")
-            if (
-                row["lease_owner"]
-                and row["lease_owner"] != owner
-                and not lease_is_stale(row["lease_owner"], row["lease_until"], now)
-            ):
-                raise RunBusyError(f"run {run_id} is being processed by {row['lease_owner']} (status {row['status']})")
-            if row["status"] not in allowed:
-                raise RunBusyError(f"run {run_id} is {row['status']}, not {' or '.join(allowed)}")
-            if interrupt_id is not None and row["interrupt_id"] != interrupt_id:
-                raise RunBusyError(f"run {run_id} is waiting on review {row['interrupt_id']}, not {interrupt_id}")
+            check_claim(row, owner=owner, allowed=allowed, interrupt_id=interrupt_id, now=now)
             db.execute(
                 "UPDATE runs SET status = ?, lease_owner = ?, lease_until = ?, updated_at = ? WHERE run_id = ?",
                 (status, owner, now + LEASE_SECONDS, now, run_id),
