@@ -27,13 +27,7 @@ from nodes import (
 )
 from routing import names, recorded_target
 from routing.names import AfterClassify, AfterExtract, AfterParse, AfterReview, AfterValidate
-from routing.routers import (
-    route_after_classify,
-    route_after_extract,
-    route_after_parse,
-    route_after_review,
-    route_after_validate,
-)
+from routing.routers import ROUTERS
 from state.fields import DOC_TYPES
 from state.workflow import WorkflowState
 
@@ -61,11 +55,8 @@ def build_documents_workflow() -> StateGraph[WorkflowState, WorkflowContext, Wor
         graph.add_edge(names.arbitrate_node(doc_type), names.validate_node(doc_type))
         graph.add_edge(names.validate_node(doc_type), names.ROUTE_VALIDATION)
         graph.add_edge(names.extract_node(doc_type), names.ROUTE_EXTRACTION)
-    graph.add_node(names.ROUTE_PARSE, route_node(names.ROUTE_PARSE, route_after_parse))
-    graph.add_node(names.ROUTE_TYPE, route_node(names.ROUTE_TYPE, route_after_classify))
-    graph.add_node(names.ROUTE_EXTRACTION, route_node(names.ROUTE_EXTRACTION, route_after_extract))
-    graph.add_node(names.ROUTE_VALIDATION, route_node(names.ROUTE_VALIDATION, route_after_validate))
-    graph.add_node(names.ROUTE_REVIEW, route_node(names.ROUTE_REVIEW, route_after_review))
+    for router_name, router in ROUTERS.items():
+        graph.add_node(router_name, route_node(router_name, router))
     graph.add_node(names.PREPARE_REVIEW, prepare_review)
     graph.add_node(names.AWAIT_REVIEW, await_review)
     graph.add_node(names.FINALIZE, finalize)

@@ -28,12 +28,21 @@ class StepCall(Generic[ClaimT]):
     usage_event: Event
 
 
-def load_replacements(state: WorkflowState, context: WorkflowContext) -> tuple[Replacement, ...]:
-    """The placeholder map of this run's masked text."""
+@dataclass(frozen=True)
+class ModelView:
+    """What the model sees (the masked pages) and the map back to the source; loaded once per step."""
+
+    masked: SourceText
+    replacements: tuple[Replacement, ...]
+
+
+def load_model_view(state: WorkflowState, context: WorkflowContext, step: str) -> ModelView:
+    """The masked pages and their placeholder map, from the store."""
     if state.masked is None:
-        return ()
+        raise RuntimeError(f"{step} ran before mask produced the model's view of the text")
     raw = json.loads(context.store.load_blob(state.masked.mapping_id))
-    return tuple(Replacement.model_validate(item) for item in raw)
+    replacements = tuple(Replacement.model_validate(item) for item in raw)
+    return ModelView(context.store.load_text(state.masked.text), replacements)
 
 
 def budget_stop(state: WorkflowState, step: str) -> Patch | None:
@@ -64,6 +73,7 @@ async def call_model(
     state: WorkflowState,
     context: WorkflowContext,
     prompt: PromptSpec[ClaimT],
+    view: ModelView,
     *,
     step: str,
     doc_type: DocType | None = None,
@@ -71,15 +81,12 @@ async def call_model(
     source: str = "primary",
 ) -> StepCall[ClaimT]:
     """Call a gateway on the masked pages, feeding back the last attempt's validation errors."""
-    if state.masked is None:
-        raise RuntimeError(f"{step} ran before mask produced the model's view of the text")
     gateway = gateway or context.gateway
-    masked = context.store.load_text(state.masked.text)
     previous = state.step_errors.get(step)
     feedback = tuple(previous.errors) if previous else ()
     attempt = state.attempts.get(step, 0) + 1
     request = ModelInput(
-        pages=masked.pages,
+        pages=view.masked.pages,
         doc_type=doc_type,
         fields=fields_of(doc_type) if doc_type else (),
         feedback=feedback,
@@ -103,4 +110,4 @@ async def call_model(
         validation_errors=result.errors,
         retried_with_feedback=bool(feedback),
     )
-    return StepCall(source, result, attempt, masked, load_replacements(state, context), usage_event)
+    return StepCall(source, result, attempt, view.masked, view.replacements, usage_event)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nodes._model_step import add_usage, budget_stop, call_model
+from nodes._model_step import add_usage, budget_stop, call_model, load_model_view
 from nodes._step import step
 from nodes.ports import WorkflowContext
 from prompts import CLASSIFY
@@ -19,7 +19,7 @@ async def classify(state: WorkflowState, context: WorkflowContext) -> Patch:
     """Ask for a ClassificationClaim (within budget) and apply it against the source text."""
     if stopped := budget_stop(state, STEP):
         return stopped
-    call = await call_model(state, context, CLASSIFY, step=STEP)
+    call = await call_model(state, context, CLASSIFY, load_model_view(state, context, STEP), step=STEP)
     counted = Patch(
         attempts={**state.attempts, STEP: call.attempt}, usage=add_usage(state.usage, [call]), events=[call.usage_event]
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from nodes._model_step import StepCall, add_usage, budget_stop, call_model
+from nodes._model_step import StepCall, add_usage, budget_stop, call_model, load_model_view
 from nodes._step import Node, step
 from nodes.ports import ModelGateway, WorkflowContext
 from prompts import EXTRACT_CONTRACT, EXTRACT_INVOICE, EXTRACT_RECEIPT, PromptSpec
@@ -58,11 +58,14 @@ def extract_for(doc_type: DocType) -> Node:
     async def extract(state: WorkflowState, context: WorkflowContext) -> Patch:
         if stopped := budget_stop(state, name):
             return stopped
+        view = load_model_view(state, context, name)
         # Two extractors run concurrently: the step takes as long as the slower one, not the sum.
         calls: list[StepCall[ExtractionClaim]] = list(
             await asyncio.gather(
                 *(
-                    call_model(state, context, prompt, step=name, doc_type=doc_type, gateway=gateway, source=label)
+                    call_model(
+                        state, context, prompt, view, step=name, doc_type=doc_type, gateway=gateway, source=label
+                    )
                     for label, gateway in _extractors(context)
                 )
             )

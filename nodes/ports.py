@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -131,4 +131,3 @@ class WorkflowContext:
     today: Callable[[], date] = date.today
     second_gateway: ModelGateway | None = None
     """A second extractor for a second opinion: both run concurrently and `arbitrate_<type>` settles them."""
-    extra: dict[str, Any] = field(default_factory=dict)

@@ -16,29 +16,30 @@ _USER = (
     "like [EMAIL_1]):\n<document>\n{document}\n</document>\n{feedback}"
 )
 
-EXTRACT_INVOICE = PromptSpec(
-    name="extract_invoice",
-    version="1",
-    system=_SYSTEM.replace("{doc_type}", "invoice") + " When the invoice has an item table, also return its lines"
-    " with description, quantity, unit price and amount.",
-    user_template=_USER,
-    response_model=ExtractionClaim,
-)
 
-EXTRACT_RECEIPT = PromptSpec(
-    name="extract_receipt",
-    version="1",
-    system=_SYSTEM.replace("{doc_type}", "receipt")
-    + " Give the currency only when the receipt prints it (a code or an unambiguous symbol such as RM or €).",
-    user_template=_USER,
-    response_model=ExtractionClaim,
-)
+def _extract_prompt(doc_type: str, version: str, guidance: str) -> PromptSpec[ExtractionClaim]:
+    """The extraction prompt of one type: the shared instructions plus what is particular to the type."""
+    return PromptSpec(
+        name=f"extract_{doc_type}",
+        version=version,
+        system=_SYSTEM.replace("{doc_type}", doc_type) + " " + guidance,
+        user_template=_USER,
+        response_model=ExtractionClaim,
+    )
 
-EXTRACT_CONTRACT = PromptSpec(
-    name="extract_contract",
-    version="1",
-    system=_SYSTEM.replace("{doc_type}", "contract")
-    + " Return one 'parties' claim per party. The jurisdiction is the state or country whose law governs.",
-    user_template=_USER,
-    response_model=ExtractionClaim,
+
+EXTRACT_INVOICE = _extract_prompt(
+    "invoice",
+    "1",
+    "When the invoice has an item table, also return its lines with description, quantity, unit price and amount.",
+)
+EXTRACT_RECEIPT = _extract_prompt(
+    "receipt",
+    "1",
+    "Give the currency only when the receipt prints it (a code or an unambiguous symbol such as RM or €).",
+)
+EXTRACT_CONTRACT = _extract_prompt(
+    "contract",
+    "1",
+    "Return one 'parties' claim per party. The jurisdiction is the state or country whose law governs.",
 )

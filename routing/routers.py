@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal, assert_never
+from collections.abc import Callable
+from typing import Any, Literal, assert_never
 
+from routing import names
 from routing._route import Route
 from routing.names import (
     AfterClassify,
@@ -107,12 +109,12 @@ def route_after_review(state: WorkflowState) -> Route[AfterReview]:
     assert_never(decision.action)
 
 
-ROUTERS = {
-    "route_parse": route_after_parse,
-    "route_type": route_after_classify,
-    "route_extraction": route_after_extract,
-    "route_validation": route_after_validate,
-    "route_review": route_after_review,
+ROUTERS: dict[str, Callable[[WorkflowState], Route[Any]]] = {
+    names.ROUTE_PARSE: route_after_parse,
+    names.ROUTE_TYPE: route_after_classify,
+    names.ROUTE_EXTRACTION: route_after_extract,
+    names.ROUTE_VALIDATION: route_after_validate,
+    names.ROUTE_REVIEW: route_after_review,
 }
 """Router node name -> pure router."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any, get_args
 
 import aiosqlite
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
@@ -12,54 +13,32 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
+from pydantic import BaseModel
 
-from state.budget import Budget, UsageTotals
-from state.claims import ExtractionClaim, FieldClaim, LineItemClaim
-from state.documents import DocumentRef, TextRef
-from state.events import Event
-from state.evidence import ClaimedEvidence, Evidence
-from state.outcomes import (
-    ClaimOutcome,
-    Classification,
-    FieldResult,
-    LineItem,
-    ReviewReason,
-    RouteDecision,
-    RuleResult,
-)
-from state.policy import Policy, StepPolicy
-from state.review import ReviewDecision, ReviewField, ReviewRequest
-from state.workflow import Candidate, MaskRef, StepErrors, WorkflowState
+from state.workflow import WorkflowState
 
-CHECKPOINT_TYPES: tuple[type, ...] = (
-    WorkflowState,
-    DocumentRef,
-    TextRef,
-    MaskRef,
-    Policy,
-    StepPolicy,
-    Classification,
-    FieldResult,
-    LineItem,
-    RuleResult,
-    ReviewReason,
-    ReviewRequest,
-    ReviewField,
-    ReviewDecision,
-    StepErrors,
-    ClaimOutcome,
-    RouteDecision,
-    Event,
-    Evidence,
-    UsageTotals,
-    Budget,
-    Candidate,
-    ExtractionClaim,
-    FieldClaim,
-    LineItemClaim,
-    ClaimedEvidence,
-)
-"""Every type that may appear in a checkpoint. Anything else is refused when loading."""
+
+def _models_in(root: type[BaseModel]) -> tuple[type[BaseModel], ...]:
+    """Every pydantic model a value of `root` can contain, found by walking the field annotations."""
+    found: dict[type[BaseModel], None] = {}
+
+    def visit(annotation: Any) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            if annotation in found:
+                return
+            found[annotation] = None
+            for field in annotation.model_fields.values():
+                visit(field.annotation)
+        for argument in get_args(annotation):
+            visit(argument)
+
+    visit(root)
+    return tuple(found)
+
+
+CHECKPOINT_TYPES: tuple[type, ...] = _models_in(WorkflowState)
+"""Every type that may appear in a checkpoint: derived from WorkflowState, so a new state type is never
+left off. Anything else is refused when loading."""
 
 
 def serializer() -> JsonPlusSerializer:

@@ -46,11 +46,6 @@ class SourceText(BaseModel):
 
     pages: tuple[str, ...]
 
-    @property
-    def full_text(self) -> str:
-        """All pages joined by form feeds (one character, so offsets stay simple to map)."""
-        return "\f".join(self.pages)
-
     def page(self, number: int) -> str:
         """Return the text of a 1-based page number."""
         return self.pages[number - 1]

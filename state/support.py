@@ -33,24 +33,29 @@ def _spans(kind: FieldKind, normalized: str, text: str) -> Iterator[tuple[int, i
         yield from ((m.start, m.end) for m in find_durations(text) if m.canonical == normalized)
 
 
+def _compact_match(target: str, source: SourceText) -> Evidence | None:
+    """The first place whose letters and digits, case-folded, are exactly `target`."""
+    if not target:
+        return None
+    for number, page in enumerate(source.pages, start=1):
+        # The page's letters and digits, with where each one stands, so a match maps back to offsets.
+        # Case folding may lengthen a character ("ß" -> "ss"): each folded character keeps its source index.
+        kept = [(index, folded) for index, char in enumerate(page) if char.isalnum() for folded in char.casefold()]
+        found = "".join(char for _, char in kept).find(target)
+        if found >= 0:
+            start, end = kept[found][0], kept[found + len(target) - 1][0] + 1
+            return Evidence(page=number, start=start, end=end, quote=page[start:end])
+    return None
+
+
 def find_supporting_evidence(kind: FieldKind, normalized: str, source: SourceText) -> Evidence | None:
     """Return the first place in the source that supports `normalized`, or None."""
     if kind in ("text", "identifier"):
         found = find_value_evidence(normalized, source, ignore_case=kind == "text")
         if found is not None or kind == "text":
             return found
-        # Identifiers print with spaces and dashes ("DE 89 3704"); fall back to a compact scan.
-        target = compact(normalized)
-        for number, page in enumerate(source.pages, start=1):
-            for token_start in range(len(page)):
-                if not page[token_start].isalnum():
-                    continue
-                if compact(page[token_start : token_start + len(normalized) * 2]).startswith(target):
-                    end = token_start + 1
-                    while compact(page[token_start:end]) != target and end < len(page):
-                        end += 1
-                    return Evidence(page=number, start=token_start, end=end, quote=page[token_start:end])
-        return None
+        # Identifiers print with spaces and dashes ("DE 89 3704"): compare letters and digits only.
+        return _compact_match(compact(normalized), source)
     for number, page in enumerate(source.pages, start=1):
         for start, end in _spans(kind, normalized, page):
             return Evidence(page=number, start=start, end=end, quote=page[start:end])

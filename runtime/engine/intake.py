@@ -7,8 +7,7 @@ from pathlib import Path
 
 from graphs import WORKFLOW_NAME
 from nodes.ports import WorkflowContext
-from runtime.engine._sizes import human_size
-from runtime.ingest import IngestLimits, sniff_media_type
+from runtime.ingest import IngestLimits, size_versus_limit, sniff_media_type
 from runtime.registry import RunRegistry, RunRow
 from runtime.settings import Settings
 from runtime.store import FileDocumentStore
@@ -36,8 +35,8 @@ class Intake:
         except OSError as error:
             return self._fail_at_intake(run_id, path, 0, f"{path.name} cannot be read: {error.strerror or error}")
         if size > self.limits.max_bytes:
-            limit = human_size(self.limits.max_bytes)
-            reason = f"{path.name} is {human_size(size)}, over the {limit} limit; it was not read"
+            shown, limit = size_versus_limit(size, self.limits.max_bytes)
+            reason = f"{path.name} is {shown}, over the {limit} limit; it was not read"
             return self._fail_at_intake(run_id, path, size, reason)
         ref = self.store.save_document(data, path.name, sniff_media_type(data, path.name))
         return self._create(run_id, ref)

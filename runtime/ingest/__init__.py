@@ -16,7 +16,7 @@ from runtime.ingest.errors import (
     UnsupportedFormatError,
 )
 from runtime.ingest.models import IngestLimits, ParsedPages
-from runtime.ingest.parse import SUPPORTED_MEDIA_TYPES, parse_document
+from runtime.ingest.parse import SUPPORTED_MEDIA_TYPES, parse_document, size_versus_limit
 from runtime.ingest.sniff import sniff_media_type
 
 __all__ = [
@@ -32,4 +32,5 @@ __all__ = [
     "UnsupportedFormatError",
     "parse_document",
     "sniff_media_type",
+    "size_versus_limit",
 ]

@@ -14,7 +14,7 @@ from runtime.ingest.pdf import parse_pdf
 from runtime.ingest.plain import parse_plain
 from runtime.ingest.sniff import sniff_media_type
 
-__all__ = ["SUPPORTED_MEDIA_TYPES", "parse_document"]
+__all__ = ["SUPPORTED_MEDIA_TYPES", "parse_document", "size_versus_limit"]
 
 _Parser = Callable[[bytes, str, IngestLimits], ParsedPages]
 
@@ -41,7 +41,7 @@ def _human(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MiB"
 
 
-def _size_versus_limit(size: int, limit: int) -> tuple[str, str]:
+def size_versus_limit(size: int, limit: int) -> tuple[str, str]:
     """Both sizes for a message, in exact bytes when rounding would print them the same."""
     shown = _human(size), _human(limit)
     return shown if shown[0] != shown[1] else (f"{size:,} bytes", f"{limit:,} bytes")
@@ -73,7 +73,7 @@ def parse_document(data: bytes, filename: str, limits: IngestLimits | None = Non
     if not data:
         raise EmptyDocumentError(f"{filename!r} is empty (0 bytes).")
     if len(data) > limits.max_bytes:
-        size, limit = _size_versus_limit(len(data), limits.max_bytes)
+        size, limit = size_versus_limit(len(data), limits.max_bytes)
         raise DocumentTooLargeError(f"{filename!r} is {size}; documents up to {limit} are accepted.")
     media_type = sniff_media_type(data, filename)
     parser = _PARSERS.get(media_type)

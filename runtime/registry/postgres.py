@@ -15,7 +15,7 @@ from typing import Any, LiteralString
 from psycopg.types.json import Jsonb
 
 from runtime.registry._pg_schema import PgDatabase, Row
-from runtime.registry.runs import LEASE_SECONDS, RunNotFoundError, RunRow, check_claim, lease_is_stale
+from runtime.registry.runs import LEASE_SECONDS, RunNotFoundError, RunRow, check_claim, left_behind
 from state.documents import DocumentRef
 from state.events import Event
 from state.normalize import compact, fold
@@ -75,9 +75,7 @@ class PostgresRegistry(PgDatabase):
 
     def stale_runs(self) -> list[RunRow]:
         """Runs left queued, running or resuming by a process that is gone."""
-        now = time.time()
-        runs = [run for run in self.list_runs() if run.status in ("queued", "running", "resuming")]
-        return [run for run in runs if run.lease_owner is None or lease_is_stale(run.lease_owner, run.lease_until, now)]
+        return left_behind(self.list_runs(), time.time())
 
     def claim(
         self, run_id: str, *, owner: str, allowed: Iterable[str], status: str, interrupt_id: str | None = None

@@ -84,6 +84,12 @@ def check_claim(
         raise RunBusyError(f"run {run_id} is waiting on review {row['interrupt_id']}, not {interrupt_id}")
 
 
+def left_behind(rows: Iterable[RunRow], now: float) -> list[RunRow]:
+    """Of these runs, those still in progress whose lease is gone (every backend uses this)."""
+    in_progress = [row for row in rows if row.status in ("queued", "running", "resuming")]
+    return [row for row in in_progress if lease_is_stale(row.lease_owner, row.lease_until, now)]
+
+
 class RunTable(Database):
     """Creating, reading, claiming and releasing runs."""
 
@@ -127,9 +133,7 @@ class RunTable(Database):
 
     def stale_runs(self) -> list[RunRow]:
         """Runs left queued, running or resuming by a process that is gone."""
-        now = time.time()
-        rows = [row for row in self.list_runs() if row.status in ("queued", "running", "resuming")]
-        return [row for row in rows if row.lease_owner is None or lease_is_stale(row.lease_owner, row.lease_until, now)]
+        return left_behind(self.list_runs(), time.time())
 
     def list_runs(self, status: str | None = None) -> list[RunRow]:
         """Runs, oldest first, optionally of one status."""

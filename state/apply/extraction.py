@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from state.apply._outcome import claim_event
 from state.claims import ExtractionClaim, FieldClaim, LineItemClaim
 from state.documents import SourceText
-from state.evidence import locate
+from state.evidence import Evidence, locate
 from state.fields import DocType, FieldSpec, field_spec, fields_of
 from state.normalize import check_value, fold, normalize_value
 from state.outcomes import ClaimOutcome, FieldResult, LineItem
@@ -31,7 +31,9 @@ def check_field_claim(
 ) -> ClaimOutcome:
     """Verdict on one field claim."""
 
-    def verdict(accepted: bool, reasons: list[str], **extra: object) -> ClaimOutcome:
+    def verdict(
+        accepted: bool, reasons: list[str], normalized: str | None = None, evidence: Evidence | None = None
+    ) -> ClaimOutcome:
         return ClaimOutcome(
             claim_id=claim_id,
             step=step,
@@ -41,7 +43,8 @@ def check_field_claim(
             confidence=claim.confidence,
             accepted=accepted,
             reasons=reasons,
-            **extra,  # type: ignore[arg-type]
+            normalized=normalized,
+            evidence=evidence,
         )
 
     spec = field_spec(doc_type, claim.field)
