@@ -6,8 +6,8 @@ import asyncio
 import dataclasses
 import time
 
-from nodes.ports import ClaimT, ModelGateway, ModelInput, ModelResult
-from prompts import PromptSpec
+from claimflow.nodes.ports import ClaimT, ModelGateway, ModelInput, ModelResult
+from claimflow.prompts import PromptSpec
 
 
 @dataclasses.dataclass(frozen=True)

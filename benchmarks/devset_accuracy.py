@@ -84,7 +84,7 @@ def same(kind: str, got: str, expected: str) -> bool:
 def read_pages(path: Path) -> list[str]:
     """Page texts of a devset document: the ingest parser if present, else pypdfium2 / plain text."""
     try:
-        from runtime.ingest import parse_document  # type: ignore[attr-defined]
+        from claimflow.runtime.ingest import parse_document  # type: ignore[attr-defined]
 
         return list(parse_document(path.read_bytes(), path.name).pages)
     except ImportError:
@@ -170,7 +170,7 @@ def score(doc: dict[str, object], claimed: Claimed, tally: Tally, errors: list[s
 # ---------------------------------------------------------------- runners
 def run_extractor(docs: Sequence[dict[str, object]], root: Path) -> list[Claimed]:
     """Call the rules backend directly."""
-    from runtime.backends import rules
+    from claimflow.runtime.backends import rules
 
     out = []
     for doc in docs:

@@ -26,15 +26,15 @@ from pathlib import Path
 
 from _simulated import Call, SimulatedLatencyGateway
 
-from nodes.ports import ClaimT, ModelGateway, ModelInput, ModelResult
-from prompts import PromptSpec
-from runtime.batch import process_files
-from runtime.engine import open_engine
-from runtime.gateway.config import ProviderLimits
-from runtime.gateway.limiter import ProviderLimiter, estimate_tokens
-from runtime.gateway.render import render_messages
-from runtime.gateway.rules import RulesGateway
-from runtime.settings import Settings
+from claimflow.nodes.ports import ClaimT, ModelGateway, ModelInput, ModelResult
+from claimflow.prompts import PromptSpec
+from claimflow.runtime.batch import process_files
+from claimflow.runtime.engine import open_engine
+from claimflow.runtime.gateway.config import ProviderLimits
+from claimflow.runtime.gateway.limiter import ProviderLimiter, estimate_tokens
+from claimflow.runtime.gateway.render import render_messages
+from claimflow.runtime.gateway.rules import RulesGateway
+from claimflow.runtime.settings import Settings
 
 VENDORS = ("Northwind Widgets Ltd", "Contoso Office Supply", "Fabrikam Tools GmbH", "Tailspin Coffee")
 

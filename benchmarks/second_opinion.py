@@ -30,11 +30,11 @@ from typing import Any
 
 from _simulated import SimulatedLatencyGateway
 
-from nodes.ports import ModelInput
-from prompts import EXTRACT_INVOICE
-from runtime.engine import Engine, open_engine
-from runtime.gateway.rules import RulesGateway
-from runtime.settings import Settings
+from claimflow.nodes.ports import ModelInput
+from claimflow.prompts import EXTRACT_INVOICE
+from claimflow.runtime.engine import Engine, open_engine
+from claimflow.runtime.gateway.rules import RulesGateway
+from claimflow.runtime.settings import Settings
 
 INVOICE = (
     "INVOICE\nSeller: Northwind Widgets Ltd\n14 Harbour Road, Bristol\nInvoice No.: NW-{number:05d}\n"

@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from evals.case import load_cases
-from evals.runner import baseline_of, regressions, run_cases
-from runtime.gateway import make_gateway
+from claimflow.evals.case import load_cases
+from claimflow.evals.runner import baseline_of, regressions, run_cases
+from claimflow.runtime.gateway import make_gateway
 
 HERE = Path(__file__).parent
 

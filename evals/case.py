@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from state.fields import DocType
-from state.outcomes import FieldStatus
+from claimflow.state.fields import DocType
+from claimflow.state.outcomes import FieldStatus
 
 Step = Literal["classify", "extract_invoice", "extract_receipt", "extract_contract"]
 

@@ -12,16 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.case import GoldenCase
-from nodes.ports import ModelGateway, ModelInput
-from prompts import ALL_PROMPTS, PromptSpec
-from routing.routers import route_after_classify, route_after_extract
-from state.apply import apply_classification, apply_extraction
-from state.claims import ClassificationClaim, ExtractionClaim
-from state.documents import DocumentRef, SourceText
-from state.fields import fields_of
-from state.outcomes import Classification
-from state.workflow import WorkflowState
+from claimflow.evals.case import GoldenCase
+from claimflow.nodes.ports import ModelGateway, ModelInput
+from claimflow.prompts import ALL_PROMPTS, PromptSpec
+from claimflow.routing.routers import route_after_classify, route_after_extract
+from claimflow.state.apply import apply_classification, apply_extraction
+from claimflow.state.claims import ClassificationClaim, ExtractionClaim
+from claimflow.state.documents import DocumentRef, SourceText
+from claimflow.state.fields import fields_of
+from claimflow.state.outcomes import Classification
+from claimflow.state.workflow import WorkflowState
 
 PROMPTS: dict[str, PromptSpec[Any]] = {prompt.name: prompt for prompt in ALL_PROMPTS}
 

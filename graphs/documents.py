@@ -10,7 +10,7 @@ from typing import Any, get_args
 
 from langgraph.graph import END, START, StateGraph
 
-from nodes import (
+from claimflow.nodes import (
     WorkflowContext,
     arbitrate_for,
     await_review,
@@ -25,11 +25,11 @@ from nodes import (
     route_node,
     validate_for,
 )
-from routing import names, recorded_target
-from routing.names import AfterClassify, AfterExtract, AfterParse, AfterReview, AfterValidate
-from routing.routers import ROUTERS
-from state.fields import DOC_TYPES
-from state.workflow import WorkflowState
+from claimflow.routing import names, recorded_target
+from claimflow.routing.names import AfterClassify, AfterExtract, AfterParse, AfterReview, AfterValidate
+from claimflow.routing.routers import ROUTERS
+from claimflow.state.fields import DOC_TYPES
+from claimflow.state.workflow import WorkflowState
 
 WORKFLOW_NAME = "documents"
 

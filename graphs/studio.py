@@ -3,6 +3,6 @@
 Runs started from LangGraph Studio need a WorkflowContext; the `claimflow` CLI supplies one.
 """
 
-from graphs.documents import build_documents_workflow
+from claimflow.graphs.documents import build_documents_workflow
 
 graph = build_documents_workflow().compile()

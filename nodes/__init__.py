@@ -1,12 +1,12 @@
 """Thin LangGraph nodes: read state, call a model or tool, apply the claim, return a validated update."""
 
-from nodes.arbitrate import arbitrate_for
-from nodes.classify import classify
-from nodes.extract import extract_for
-from nodes.finalize import fail, finalize, reject
-from nodes.mask import mask
-from nodes.parse import parse
-from nodes.ports import (
+from claimflow.nodes.arbitrate import arbitrate_for
+from claimflow.nodes.classify import classify
+from claimflow.nodes.extract import extract_for
+from claimflow.nodes.finalize import fail, finalize, reject
+from claimflow.nodes.mask import mask
+from claimflow.nodes.parse import parse
+from claimflow.nodes.ports import (
     DocumentStore,
     DocumentUnreadableError,
     InvoiceIndex,
@@ -18,9 +18,9 @@ from nodes.ports import (
     Usage,
     WorkflowContext,
 )
-from nodes.review import await_review, prepare_review
-from nodes.route import route_node
-from nodes.validate import validate_for
+from claimflow.nodes.review import await_review, prepare_review
+from claimflow.nodes.route import route_node
+from claimflow.nodes.validate import validate_for
 
 __all__ = [
     "DocumentStore",

@@ -6,14 +6,14 @@ import json
 from dataclasses import dataclass
 from typing import Generic
 
-from nodes.ports import ClaimT, ModelGateway, ModelInput, ModelResult, WorkflowContext
-from prompts import PromptSpec
-from state.budget import UsageTotals, budget_exhausted
-from state.documents import SourceText
-from state.events import Event, event
-from state.fields import DocType, fields_of
-from state.masking import Replacement
-from state.workflow import Patch, WorkflowState
+from claimflow.nodes.ports import ClaimT, ModelGateway, ModelInput, ModelResult, WorkflowContext
+from claimflow.prompts import PromptSpec
+from claimflow.state.budget import UsageTotals, budget_exhausted
+from claimflow.state.documents import SourceText
+from claimflow.state.events import Event, event
+from claimflow.state.fields import DocType, fields_of
+from claimflow.state.masking import Replacement
+from claimflow.state.workflow import Patch, WorkflowState
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from typing import Any, Protocol
 
 from langgraph.runtime import Runtime
 
-from nodes.ports import WorkflowContext
-from state.events import event
-from state.workflow import Patch, WorkflowState
+from claimflow.nodes.ports import WorkflowContext
+from claimflow.state.events import event
+from claimflow.state.workflow import Patch, WorkflowState
 
 NodeBody = Callable[[WorkflowState, WorkflowContext], Awaitable[Patch]]
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from nodes._step import Node, step
-from nodes.ports import WorkflowContext
-from routing.names import arbitrate_node, extract_node
-from state.apply.extraction import arbitrate
-from state.events import event
-from state.fields import DocType
-from state.workflow import Patch, WorkflowState
+from claimflow.nodes._step import Node, step
+from claimflow.nodes.ports import WorkflowContext
+from claimflow.routing.names import arbitrate_node, extract_node
+from claimflow.state.apply.extraction import arbitrate
+from claimflow.state.events import event
+from claimflow.state.fields import DocType
+from claimflow.state.workflow import Patch, WorkflowState
 
 
 def arbitrate_for(doc_type: DocType) -> Node:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from nodes._model_step import add_usage, budget_stop, call_model, load_model_view
-from nodes._step import step
-from nodes.ports import WorkflowContext
-from prompts import CLASSIFY
-from state.apply import apply_classification, apply_invalid_output, clear_step_errors
-from state.apply.unmask import unmask_classification
-from state.events import event
-from state.workflow import Patch, WorkflowState
+from claimflow.nodes._model_step import add_usage, budget_stop, call_model, load_model_view
+from claimflow.nodes._step import step
+from claimflow.nodes.ports import WorkflowContext
+from claimflow.prompts import CLASSIFY
+from claimflow.state.apply import apply_classification, apply_invalid_output, clear_step_errors
+from claimflow.state.apply.unmask import unmask_classification
+from claimflow.state.events import event
+from claimflow.state.workflow import Patch, WorkflowState
 
 STEP = "classify"
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from nodes._model_step import StepCall, add_usage, budget_stop, call_model, load_model_view
-from nodes._step import Node, step
-from nodes.ports import ModelGateway, WorkflowContext
-from prompts import EXTRACT_CONTRACT, EXTRACT_INVOICE, EXTRACT_RECEIPT, PromptSpec
-from routing.names import extract_node
-from state.apply import apply_invalid_output, clear_step_errors
-from state.apply.unmask import unmask_extraction
-from state.claims import ExtractionClaim
-from state.events import event
-from state.fields import DocType
-from state.workflow import Candidate, Patch, WorkflowState
+from claimflow.nodes._model_step import StepCall, add_usage, budget_stop, call_model, load_model_view
+from claimflow.nodes._step import Node, step
+from claimflow.nodes.ports import ModelGateway, WorkflowContext
+from claimflow.prompts import EXTRACT_CONTRACT, EXTRACT_INVOICE, EXTRACT_RECEIPT, PromptSpec
+from claimflow.routing.names import extract_node
+from claimflow.state.apply import apply_invalid_output, clear_step_errors
+from claimflow.state.apply.unmask import unmask_extraction
+from claimflow.state.claims import ExtractionClaim
+from claimflow.state.events import event
+from claimflow.state.fields import DocType
+from claimflow.state.workflow import Candidate, Patch, WorkflowState
 
 PROMPTS: dict[DocType, PromptSpec[Any]] = {
     "invoice": EXTRACT_INVOICE,

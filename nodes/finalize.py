@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from nodes._step import step
-from nodes.ports import WorkflowContext
-from state.events import event
-from state.workflow import Patch, WorkflowState
+from claimflow.nodes._step import step
+from claimflow.nodes.ports import WorkflowContext
+from claimflow.state.events import event
+from claimflow.state.workflow import Patch, WorkflowState
 
 
 @step("finalize")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from nodes._step import step
-from nodes.ports import WorkflowContext
-from state.events import event
-from state.masking import mask_pages
-from state.workflow import MaskRef, Patch, WorkflowState
+from claimflow.nodes._step import step
+from claimflow.nodes.ports import WorkflowContext
+from claimflow.state.events import event
+from claimflow.state.masking import mask_pages
+from claimflow.state.workflow import MaskRef, Patch, WorkflowState
 
 
 @step("mask")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from nodes._step import step
-from nodes.ports import DocumentUnreadableError, WorkflowContext
-from state.events import event
-from state.workflow import Patch, WorkflowState
+from claimflow.nodes._step import step
+from claimflow.nodes.ports import DocumentUnreadableError, WorkflowContext
+from claimflow.state.events import event
+from claimflow.state.workflow import Patch, WorkflowState
 
 
 @step("parse")

@@ -13,9 +13,9 @@ from typing import Generic, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from prompts import PromptSpec
-from state.documents import DocumentRef, SourceText, TextRef
-from state.fields import DocType, FieldSpec
+from claimflow.prompts import PromptSpec
+from claimflow.state.documents import DocumentRef, SourceText, TextRef
+from claimflow.state.fields import DocType, FieldSpec
 
 ClaimT = TypeVar("ClaimT", bound=BaseModel)
 

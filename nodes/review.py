@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from langgraph.types import interrupt
 
-from nodes._step import step
-from nodes.ports import WorkflowContext
-from state.apply import apply_review_decision, build_review_request
-from state.events import event
-from state.outcomes import ReviewReason
-from state.reasons import review_reasons
-from state.review import ReviewDecision
-from state.workflow import Patch, WorkflowState
+from claimflow.nodes._step import step
+from claimflow.nodes.ports import WorkflowContext
+from claimflow.state.apply import apply_review_decision, build_review_request
+from claimflow.state.events import event
+from claimflow.state.outcomes import ReviewReason
+from claimflow.state.reasons import review_reasons
+from claimflow.state.review import ReviewDecision
+from claimflow.state.workflow import Patch, WorkflowState
 
 
 @step("prepare_review")

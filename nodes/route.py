@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from nodes._step import Node, step
-from nodes.ports import WorkflowContext
-from routing import Route
-from state.events import event
-from state.workflow import Patch, WorkflowState
+from claimflow.nodes._step import Node, step
+from claimflow.nodes.ports import WorkflowContext
+from claimflow.routing import Route
+from claimflow.state.events import event
+from claimflow.state.workflow import Patch, WorkflowState
 
 
 def route_node(name: str, router: Callable[[WorkflowState], Route[Any]]) -> Node:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from nodes._step import Node, step
-from nodes.ports import WorkflowContext
-from routing.names import validate_node
-from state.events import event
-from state.fields import DocType
-from state.rules import validate_document
-from state.workflow import Patch, WorkflowState
+from claimflow.nodes._step import Node, step
+from claimflow.nodes.ports import WorkflowContext
+from claimflow.routing.names import validate_node
+from claimflow.state.events import event
+from claimflow.state.fields import DocType
+from claimflow.state.rules import validate_document
+from claimflow.state.workflow import Patch, WorkflowState
 
 
 def _duplicates(state: WorkflowState, context: WorkflowContext) -> list[str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from prompts._spec import ClaimT, PromptSpec
-from prompts.classify import CLASSIFY
-from prompts.extract import EXTRACT_CONTRACT, EXTRACT_INVOICE, EXTRACT_RECEIPT
+from claimflow.prompts._spec import ClaimT, PromptSpec
+from claimflow.prompts.classify import CLASSIFY
+from claimflow.prompts.extract import EXTRACT_CONTRACT, EXTRACT_INVOICE, EXTRACT_RECEIPT
 
 ALL_PROMPTS: tuple[PromptSpec[Any], ...] = (CLASSIFY, EXTRACT_INVOICE, EXTRACT_RECEIPT, EXTRACT_CONTRACT)
 

@@ -1,7 +1,7 @@
 """Prompt for the classify step."""
 
-from prompts._spec import PromptSpec
-from state.claims import ClassificationClaim
+from claimflow.prompts._spec import PromptSpec
+from claimflow.state.claims import ClassificationClaim
 
 CLASSIFY = PromptSpec(
     name="classify",

@@ -1,7 +1,7 @@
 """Prompts for the extract_<type> steps: one spec per document type."""
 
-from prompts._spec import PromptSpec
-from state.claims import ExtractionClaim
+from claimflow.prompts._spec import PromptSpec
+from claimflow.state.claims import ExtractionClaim
 
 _SYSTEM = (
     "You extract fields from a {doc_type}. For every field the document states, return one claim: the value "

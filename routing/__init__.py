@@ -1,7 +1,7 @@
 """Pure routing: which node runs next, decided by code from state."""
 
-from routing._route import Route, recorded_target
-from routing.routers import (
+from claimflow.routing._route import Route, recorded_target
+from claimflow.routing.routers import (
     ROUTERS,
     route_after_classify,
     route_after_extract,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, get_args
 
-from state.outcomes import RouteDecision
-from state.workflow import WorkflowState
+from claimflow.state.outcomes import RouteDecision
+from claimflow.state.workflow import WorkflowState
 
 TargetT = TypeVar("TargetT", bound=str)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
-from state.fields import DocType
+from claimflow.state.fields import DocType
 
 PARSE: Final = "parse"
 MASK: Final = "mask"

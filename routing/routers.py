@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal, assert_never
 
-from routing import names
-from routing._route import Route
-from routing.names import (
+from claimflow.routing import names
+from claimflow.routing._route import Route
+from claimflow.routing.names import (
     AfterClassify,
     AfterExtract,
     AfterParse,
@@ -17,8 +17,8 @@ from routing.names import (
     extract_node,
     validate_node,
 )
-from state.reasons import classification_reasons, review_reasons
-from state.workflow import WorkflowState
+from claimflow.state.reasons import classification_reasons, review_reasons
+from claimflow.state.workflow import WorkflowState
 
 
 def route_after_parse(state: WorkflowState) -> Route[AfterParse]:

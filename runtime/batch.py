@@ -6,8 +6,8 @@ import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
-from runtime.engine import Engine
-from runtime.registry import RunRow
+from claimflow.runtime.engine import Engine
+from claimflow.runtime.registry import RunRow
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:

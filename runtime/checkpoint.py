@@ -15,7 +15,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from pydantic import BaseModel
 
-from state.workflow import WorkflowState
+from claimflow.state.workflow import WorkflowState
 
 
 def _models_in(root: type[BaseModel]) -> tuple[type[BaseModel], ...]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from state.fields import fields_of
-from state.outcomes import ClaimOutcome
-from state.workflow import WorkflowState
+from claimflow.state.fields import fields_of
+from claimflow.state.outcomes import ClaimOutcome
+from claimflow.state.workflow import WorkflowState
 
 
 def _claim_lines(claim: ClaimOutcome, models: dict[str, str]) -> list[str]:

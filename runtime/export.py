@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from state.records import DocumentRecord
+from claimflow.state.records import DocumentRecord
 
 FORMATS = ("jsonl", "json", "csv")
 

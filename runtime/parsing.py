@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from nodes.ports import DocumentUnreadableError
-from runtime.ingest import IngestError, IngestLimits, parse_document
+from claimflow.nodes.ports import DocumentUnreadableError
+from claimflow.runtime.ingest import IngestError, IngestLimits, parse_document
 
 
 @dataclass(frozen=True)

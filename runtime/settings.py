@@ -8,9 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from runtime.gateway.config import GatewayConfig, PriceTable, ProviderLimits, TransportPolicy
-from state.budget import Budget
-from state.policy import Policy
+from claimflow.runtime.gateway.config import GatewayConfig, PriceTable, ProviderLimits, TransportPolicy
+from claimflow.state.budget import Budget
+from claimflow.state.policy import Policy
 
 DEFAULT_DATA_DIR = ".claimflow"
 

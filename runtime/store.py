@@ -8,7 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from state.documents import DocumentRef, SourceText, TextRef
+from claimflow.state.documents import DocumentRef, SourceText, TextRef
 
 
 class FileDocumentStore:

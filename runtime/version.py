@@ -13,10 +13,10 @@ from typing import Any
 
 from langgraph.graph.state import CompiledStateGraph
 
-from prompts import ALL_PROMPTS
-from state.claims import ClassificationClaim, ExtractionClaim
-from state.review import ReviewDecision, ReviewRequest
-from state.workflow import WorkflowState
+from claimflow.prompts import ALL_PROMPTS
+from claimflow.state.claims import ClassificationClaim, ExtractionClaim
+from claimflow.state.review import ReviewDecision, ReviewRequest
+from claimflow.state.workflow import WorkflowState
 
 
 class WorkflowVersionError(Exception):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from runtime.registry import RunRow
-from state.fields import fields_of
-from state.workflow import WorkflowState
+from claimflow.runtime.registry import RunRow
+from claimflow.state.fields import fields_of
+from claimflow.state.workflow import WorkflowState
 
 PUBLIC_STATUS = {
     "completed": "completed",

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from state.evidence import ClaimedEvidence
-from state.fields import ClassifiedType
+from claimflow.state.evidence import ClaimedEvidence
+from claimflow.state.fields import ClassifiedType
 
 
 class ClassificationClaim(BaseModel):

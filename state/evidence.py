@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from state.documents import SourceText
+from claimflow.state.documents import SourceText
 
 
 class ClaimedEvidence(BaseModel):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from state.errors import UnknownDocumentTypeError
-from state.normalize import FieldKind
+from claimflow.state.errors import UnknownDocumentTypeError
+from claimflow.state.normalize import FieldKind
 
 DocType = Literal["invoice", "receipt", "contract"]
 """Document types claimflow extracts."""

@@ -6,8 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from state.evidence import Evidence
-from state.fields import ClassifiedType
+from claimflow.state.evidence import Evidence
+from claimflow.state.fields import ClassifiedType
 
 FieldStatus = Literal["accepted", "rejected", "missing", "edited"]
 

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from state.budget import Budget
+from claimflow.state.budget import Budget
 
 
 class StepPolicy(BaseModel):

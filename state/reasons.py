@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from state.fields import DocType, fields_of
-from state.normalize import parse_amount
-from state.outcomes import FieldResult, ReviewReason, ReviewReasonCode
-from state.workflow import WorkflowState
+from claimflow.state.fields import DocType, fields_of
+from claimflow.state.normalize import parse_amount
+from claimflow.state.outcomes import FieldResult, ReviewReason, ReviewReasonCode
+from claimflow.state.workflow import WorkflowState
 
 _RULE_CODES: dict[str, ReviewReasonCode] = {
     "invoice_number_not_seen_for_vendor": "duplicate",

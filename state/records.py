@@ -8,11 +8,11 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from state.evidence import Evidence
-from state.fields import fields_of
-from state.normalize import parse_amount, parse_iso_date
-from state.outcomes import FieldResult, FieldStatus, LineItem
-from state.workflow import WorkflowState
+from claimflow.state.evidence import Evidence
+from claimflow.state.fields import fields_of
+from claimflow.state.normalize import parse_amount, parse_iso_date
+from claimflow.state.outcomes import FieldResult, FieldStatus, LineItem
+from claimflow.state.workflow import WorkflowState
 
 T = TypeVar("T")
 

@@ -6,9 +6,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from state.evidence import Evidence
-from state.fields import ClassifiedType, DocType
-from state.outcomes import FieldStatus, ReviewReason
+from claimflow.state.evidence import Evidence
+from claimflow.state.fields import ClassifiedType, DocType
+from claimflow.state.outcomes import FieldStatus, ReviewReason
 
 ReviewAction = Literal["approve", "edit", "reject"]
 _ALL_ACTIONS: tuple[ReviewAction, ...] = ("approve", "edit", "reject")

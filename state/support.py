@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from state.documents import SourceText
-from state.evidence import Evidence, find_value_evidence
-from state.normalize import (
+from claimflow.state.documents import SourceText
+from claimflow.state.evidence import Evidence, find_value_evidence
+from claimflow.state.normalize import (
     FieldKind,
     compact,
     currency_mentions,

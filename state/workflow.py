@@ -7,12 +7,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from state.budget import UsageTotals
-from state.claims import ExtractionClaim
-from state.documents import DocumentRef, TextRef
-from state.events import Event
-from state.fields import DocType
-from state.outcomes import (
+from claimflow.state.budget import UsageTotals
+from claimflow.state.claims import ExtractionClaim
+from claimflow.state.documents import DocumentRef, TextRef
+from claimflow.state.events import Event
+from claimflow.state.fields import DocType
+from claimflow.state.outcomes import (
     ClaimOutcome,
     Classification,
     FieldResult,
@@ -21,8 +21,8 @@ from state.outcomes import (
     RouteDecision,
     RuleResult,
 )
-from state.policy import Policy
-from state.review import ReviewDecision, ReviewRequest
+from claimflow.state.policy import Policy
+from claimflow.state.review import ReviewDecision, ReviewRequest
 
 Outcome = Literal["running", "completed", "needs_review", "failed", "rejected"]
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from state.claims import FieldClaim
-from state.documents import DocumentRef, SourceText
-from state.evidence import ClaimedEvidence, Evidence
-from state.fields import ClassifiedType
-from state.outcomes import Classification, FieldResult, FieldStatus
-from state.workflow import WorkflowState
+from claimflow.state.claims import FieldClaim
+from claimflow.state.documents import DocumentRef, SourceText
+from claimflow.state.evidence import ClaimedEvidence, Evidence
+from claimflow.state.fields import ClassifiedType
+from claimflow.state.outcomes import Classification, FieldResult, FieldStatus
+from claimflow.state.workflow import WorkflowState
 
 DOCUMENT = DocumentRef(document_id="ab" * 32, filename="invoice-0042.pdf", media_type="application/pdf", size=2048)
 

@@ -3,8 +3,8 @@
 One module per group of commands; importing them registers their commands on the app.
 """
 
-from runtime.cli import documents, inspect, review
-from runtime.cli._common import app, review_app
+from claimflow.runtime.cli import documents, inspect, review
+from claimflow.runtime.cli._common import app, review_app
 
 
 def main() -> None:

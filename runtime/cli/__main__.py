@@ -1,5 +1,5 @@
-"""`python -m runtime.cli` runs the claimflow command line."""
+"""`python -m claimflow.runtime.cli` runs the claimflow command line."""
 
-from runtime.cli import main
+from claimflow.runtime.cli import main
 
 main()

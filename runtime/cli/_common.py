@@ -12,12 +12,12 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-from runtime.engine import Engine, open_engine
-from runtime.gateway import GatewaySetupError
-from runtime.registry import RegistryError, RunNotFoundError
-from runtime.settings import Settings, SettingsError
-from runtime.version import WorkflowVersionError
-from state.errors import InvalidDecisionError
+from claimflow.runtime.engine import Engine, open_engine
+from claimflow.runtime.gateway import GatewaySetupError
+from claimflow.runtime.registry import RegistryError, RunNotFoundError
+from claimflow.runtime.settings import Settings, SettingsError
+from claimflow.runtime.version import WorkflowVersionError
+from claimflow.state.errors import InvalidDecisionError
 
 app = typer.Typer(help="claimflow: document workflows where models make claims and code decides.", no_args_is_help=True)
 review_app = typer.Typer(help="Answer review requests of paused runs.", no_args_is_help=True)

@@ -9,14 +9,14 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from runtime.batch import expand_paths, process_files
-from runtime.cli._common import AsJson, DataDir, app, emit, err, out, with_engine
-from runtime.engine import Engine
-from runtime.export import write_records
-from runtime.registry import RunRow
-from runtime.settings import Settings, SettingsError
-from runtime.views import public_status, run_view
-from state.records import build_record
+from claimflow.runtime.batch import expand_paths, process_files
+from claimflow.runtime.cli._common import AsJson, DataDir, app, emit, err, out, with_engine
+from claimflow.runtime.engine import Engine
+from claimflow.runtime.export import write_records
+from claimflow.runtime.registry import RunRow
+from claimflow.runtime.settings import Settings, SettingsError
+from claimflow.runtime.views import public_status, run_view
+from claimflow.state.records import build_record
 
 
 @app.command()

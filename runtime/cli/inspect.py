@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from runtime.cli._common import AsJson, DataDir, app, emit, out, with_engine
-from runtime.engine import Engine
-from runtime.explain import explain
-from runtime.views import public_status, run_view
+from claimflow.runtime.cli._common import AsJson, DataDir, app, emit, out, with_engine
+from claimflow.runtime.engine import Engine
+from claimflow.runtime.explain import explain
+from claimflow.runtime.views import public_status, run_view
 
 
 @app.command()

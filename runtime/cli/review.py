@@ -11,12 +11,12 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from runtime.cli._common import AsJson, DataDir, emit, err, out, review_app, with_engine
-from runtime.engine import Engine, open_registry
-from runtime.registry import RunNotFoundError
-from runtime.settings import Settings
-from runtime.views import public_status, run_view
-from state.review import ReviewDecision
+from claimflow.runtime.cli._common import AsJson, DataDir, emit, err, out, review_app, with_engine
+from claimflow.runtime.engine import Engine, open_registry
+from claimflow.runtime.registry import RunNotFoundError
+from claimflow.runtime.settings import Settings
+from claimflow.runtime.views import public_status, run_view
+from claimflow.state.review import ReviewDecision
 
 
 @review_app.command("list")

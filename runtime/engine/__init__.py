@@ -5,7 +5,7 @@ in the registry (one process at a time), checks the workflow version, streams th
 into the events table, and records where the run stands.
 """
 
-from runtime.engine.core import Engine, PendingReview
-from runtime.engine.setup import BLOB_DIR, CHECKPOINT_FILE, REGISTRY_FILE, open_engine, open_registry
+from claimflow.runtime.engine.core import Engine, PendingReview
+from claimflow.runtime.engine.setup import BLOB_DIR, CHECKPOINT_FILE, REGISTRY_FILE, open_engine, open_registry
 
 __all__ = ["BLOB_DIR", "CHECKPOINT_FILE", "REGISTRY_FILE", "Engine", "PendingReview", "open_engine", "open_registry"]

@@ -14,18 +14,18 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
-from nodes.ports import WorkflowContext
-from runtime.engine.intake import Intake
-from runtime.ingest import IngestLimits
-from runtime.registry import RunBusyError, RunRegistry, RunRow, process_owner
-from runtime.settings import Settings
-from runtime.store import FileDocumentStore
-from runtime.version import check_version, workflow_version
-from state.apply import decision_errors
-from state.errors import InvalidDecisionError
-from state.events import event
-from state.review import ReviewDecision, ReviewRequest
-from state.workflow import WorkflowState
+from claimflow.nodes.ports import WorkflowContext
+from claimflow.runtime.engine.intake import Intake
+from claimflow.runtime.ingest import IngestLimits
+from claimflow.runtime.registry import RunBusyError, RunRegistry, RunRow, process_owner
+from claimflow.runtime.settings import Settings
+from claimflow.runtime.store import FileDocumentStore
+from claimflow.runtime.version import check_version, workflow_version
+from claimflow.state.apply import decision_errors
+from claimflow.state.errors import InvalidDecisionError
+from claimflow.state.events import event
+from claimflow.state.review import ReviewDecision, ReviewRequest
+from claimflow.state.workflow import WorkflowState
 
 OUTCOME_STATUS = {"completed": "completed", "failed": "failed", "rejected": "rejected"}
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from graphs import WORKFLOW_NAME
-from nodes.ports import WorkflowContext
-from runtime.ingest import IngestLimits, size_versus_limit, sniff_media_type
-from runtime.registry import RunRegistry, RunRow
-from runtime.settings import Settings
-from runtime.store import FileDocumentStore
-from state.documents import DocumentRef
-from state.events import event
+from claimflow.graphs import WORKFLOW_NAME
+from claimflow.nodes.ports import WorkflowContext
+from claimflow.runtime.ingest import IngestLimits, size_versus_limit, sniff_media_type
+from claimflow.runtime.registry import RunRegistry, RunRow
+from claimflow.runtime.settings import Settings
+from claimflow.runtime.store import FileDocumentStore
+from claimflow.state.documents import DocumentRef
+from claimflow.state.events import event
 
 
 class Intake:

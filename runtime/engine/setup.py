@@ -9,17 +9,17 @@ from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
-from graphs import build_documents_workflow
-from nodes.ports import ModelGateway, Parser, WorkflowContext
-from runtime.checkpoint import postgres_checkpointer, sqlite_checkpointer
-from runtime.engine.core import Engine
-from runtime.gateway import RecordingGateway, make_gateway
-from runtime.ingest import IngestLimits
-from runtime.parsing import IngestParser
-from runtime.registry import Registry, RunRegistry
-from runtime.registry.postgres import PostgresRegistry
-from runtime.settings import Settings
-from runtime.store import FileDocumentStore
+from claimflow.graphs import build_documents_workflow
+from claimflow.nodes.ports import ModelGateway, Parser, WorkflowContext
+from claimflow.runtime.checkpoint import postgres_checkpointer, sqlite_checkpointer
+from claimflow.runtime.engine.core import Engine
+from claimflow.runtime.gateway import RecordingGateway, make_gateway
+from claimflow.runtime.ingest import IngestLimits
+from claimflow.runtime.parsing import IngestParser
+from claimflow.runtime.registry import Registry, RunRegistry
+from claimflow.runtime.registry.postgres import PostgresRegistry
+from claimflow.runtime.settings import Settings
+from claimflow.runtime.store import FileDocumentStore
 
 REGISTRY_FILE = "claimflow.db"
 CHECKPOINT_FILE = "checkpoints.db"

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nodes.ports import ModelGateway
-from runtime.gateway.config import GatewayConfig, ModelPrice, PriceTable, ProviderLimits, TransportPolicy
-from runtime.gateway.errors import GatewaySetupError, UnknownModelError
-from runtime.gateway.instructor_backend import InstructorGateway
-from runtime.gateway.providers import anthropic_gateway, openai_gateway
-from runtime.gateway.recording import RecordingGateway, ReplayGateway
-from runtime.gateway.rules import RulesGateway
+from claimflow.nodes.ports import ModelGateway
+from claimflow.runtime.gateway.config import GatewayConfig, ModelPrice, PriceTable, ProviderLimits, TransportPolicy
+from claimflow.runtime.gateway.errors import GatewaySetupError, UnknownModelError
+from claimflow.runtime.gateway.instructor_backend import InstructorGateway
+from claimflow.runtime.gateway.providers import anthropic_gateway, openai_gateway
+from claimflow.runtime.gateway.recording import RecordingGateway, ReplayGateway
+from claimflow.runtime.gateway.rules import RulesGateway
 
 MODEL_FORMS = "rules, openai:<model>, anthropic:<model>, replay:<dir>"
 

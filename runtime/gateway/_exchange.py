@@ -18,10 +18,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from nodes.ports import ModelInput, ModelUnavailableError, Usage
-from prompts import PromptSpec
-from runtime.gateway.errors import GatewaySetupError
-from runtime.gateway.render import input_hash, render_messages, schema_hash
+from claimflow.nodes.ports import ModelInput, ModelUnavailableError, Usage
+from claimflow.prompts import PromptSpec
+from claimflow.runtime.gateway.errors import GatewaySetupError
+from claimflow.runtime.gateway.render import input_hash, render_messages, schema_hash
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 

@@ -24,7 +24,7 @@ from tenacity import (
 )
 from tenacity.wait import wait_base
 
-from runtime.gateway.config import TransportPolicy
+from claimflow.runtime.gateway.config import TransportPolicy
 
 _STATUS_ERRORS = (openai.APIStatusError, anthropic.APIStatusError)
 _TIMEOUTS = (openai.APITimeoutError, anthropic.APITimeoutError)

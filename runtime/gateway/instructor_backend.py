@@ -18,13 +18,13 @@ import instructor
 from instructor.core import IncompleteOutputException, InstructorError, InstructorRetryException
 from pydantic import BaseModel, ValidationError
 
-from nodes.ports import ClaimT, ModelInput, ModelResult, ModelUnavailableError, Usage
-from prompts import PromptSpec
-from runtime.gateway._invalid import describe_invalid, fenced_json
-from runtime.gateway._transport import TransportFailure, as_transport_failure, retrying
-from runtime.gateway.config import GatewayConfig
-from runtime.gateway.limiter import estimate_tokens, shared_limiter
-from runtime.gateway.render import render_messages
+from claimflow.nodes.ports import ClaimT, ModelInput, ModelResult, ModelUnavailableError, Usage
+from claimflow.prompts import PromptSpec
+from claimflow.runtime.gateway._invalid import describe_invalid, fenced_json
+from claimflow.runtime.gateway._transport import TransportFailure, as_transport_failure, retrying
+from claimflow.runtime.gateway.config import GatewayConfig
+from claimflow.runtime.gateway.limiter import estimate_tokens, shared_limiter
+from claimflow.runtime.gateway.render import render_messages
 
 _CUT_OFF = "the answer was cut off at the output token limit before it was complete; answer more briefly"
 

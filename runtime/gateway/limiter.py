@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from aiolimiter import AsyncLimiter
 
-from runtime.gateway.config import ProviderLimits
+from claimflow.runtime.gateway.config import ProviderLimits
 
 CHARS_PER_TOKEN = 4
 

@@ -15,9 +15,9 @@ import anthropic
 import instructor
 import openai
 
-from runtime.gateway.config import DEFAULT_ANTHROPIC_BASE_URL, DEFAULT_OPENAI_BASE_URL, GatewayConfig
-from runtime.gateway.errors import GatewaySetupError
-from runtime.gateway.instructor_backend import InstructorGateway
+from claimflow.runtime.gateway.config import DEFAULT_ANTHROPIC_BASE_URL, DEFAULT_OPENAI_BASE_URL, GatewayConfig
+from claimflow.runtime.gateway.errors import GatewaySetupError
+from claimflow.runtime.gateway.instructor_backend import InstructorGateway
 
 LOCAL_SERVER_KEY = "not-needed"
 """The key sent to an OpenAI-compatible server other than OpenAI's when none is configured."""

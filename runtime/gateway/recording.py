@@ -23,9 +23,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from nodes.ports import ClaimT, ModelGateway, ModelInput, ModelResult
-from prompts import PromptSpec
-from runtime.gateway._exchange import (
+from claimflow.nodes.ports import ClaimT, ModelGateway, ModelInput, ModelResult
+from claimflow.prompts import PromptSpec
+from claimflow.runtime.gateway._exchange import (
     Question,
     RecordedExchange,
     RecordingCorruptError,

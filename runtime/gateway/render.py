@@ -12,9 +12,9 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel
 
-from nodes.ports import ClaimT, ModelInput
-from prompts import PromptSpec
-from state.fields import FieldSpec
+from claimflow.nodes.ports import ClaimT, ModelInput
+from claimflow.prompts import PromptSpec
+from claimflow.state.fields import FieldSpec
 
 PAGE_SEPARATOR = "\f\n"
 """Pages are separated by a form feed (as the prompts say) and each starts with a `--- page N ---` marker."""

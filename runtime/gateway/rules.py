@@ -7,9 +7,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from nodes.ports import ClaimT, ModelInput, ModelResult, Usage
-from prompts import PromptSpec
-from runtime.backends import rules
+from claimflow.nodes.ports import ClaimT, ModelInput, ModelResult, Usage
+from claimflow.prompts import PromptSpec
+from claimflow.runtime.backends import rules
 
 
 class RulesGateway:

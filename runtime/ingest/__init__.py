@@ -6,7 +6,7 @@ tesseract; HTML and plain text are decoded directly. Everything else is refused 
 can be shown to the person who sent the document.
 """
 
-from runtime.ingest.errors import (
+from claimflow.runtime.ingest.errors import (
     CorruptDocumentError,
     DocumentTooLargeError,
     EmptyDocumentError,
@@ -15,9 +15,9 @@ from runtime.ingest.errors import (
     OcrUnavailableError,
     UnsupportedFormatError,
 )
-from runtime.ingest.models import IngestLimits, ParsedPages
-from runtime.ingest.parse import SUPPORTED_MEDIA_TYPES, parse_document, size_versus_limit
-from runtime.ingest.sniff import sniff_media_type
+from claimflow.runtime.ingest.models import IngestLimits, ParsedPages
+from claimflow.runtime.ingest.parse import SUPPORTED_MEDIA_TYPES, parse_document, size_versus_limit
+from claimflow.runtime.ingest.sniff import sniff_media_type
 
 __all__ = [
     "SUPPORTED_MEDIA_TYPES",

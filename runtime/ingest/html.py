@@ -8,8 +8,8 @@ import warnings
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 
-from runtime.ingest._text import tidy_lines
-from runtime.ingest.models import ParsedPages
+from claimflow.runtime.ingest._text import tidy_lines
+from claimflow.runtime.ingest.models import ParsedPages
 
 __all__ = ["parse_html"]
 

@@ -7,9 +7,9 @@ import warnings
 
 from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
-from runtime.ingest.errors import CorruptDocumentError, DocumentTooLargeError
-from runtime.ingest.models import IngestLimits, ParsedPages
-from runtime.ingest.ocr import PHOTO_PSM, ocr_image
+from claimflow.runtime.ingest.errors import CorruptDocumentError, DocumentTooLargeError
+from claimflow.runtime.ingest.models import IngestLimits, ParsedPages
+from claimflow.runtime.ingest.ocr import PHOTO_PSM, ocr_image
 
 __all__ = ["parse_image"]
 

@@ -19,8 +19,8 @@ from functools import lru_cache
 import pytesseract
 from PIL import Image
 
-from runtime.ingest._text import tidy_lines
-from runtime.ingest.errors import IngestError, OcrUnavailableError
+from claimflow.runtime.ingest._text import tidy_lines
+from claimflow.runtime.ingest.errors import IngestError, OcrUnavailableError
 
 __all__ = ["PAGE_PSM", "PHOTO_PSM", "ocr_image"]
 

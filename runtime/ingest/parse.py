@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from runtime.ingest import sniff
-from runtime.ingest._text import visible_chars
-from runtime.ingest.errors import DocumentTooLargeError, EmptyDocumentError, UnsupportedFormatError
-from runtime.ingest.html import parse_html
-from runtime.ingest.images import parse_image
-from runtime.ingest.models import IngestLimits, ParsedPages
-from runtime.ingest.pdf import parse_pdf
-from runtime.ingest.plain import parse_plain
-from runtime.ingest.sniff import sniff_media_type
+from claimflow.runtime.ingest import sniff
+from claimflow.runtime.ingest._text import visible_chars
+from claimflow.runtime.ingest.errors import DocumentTooLargeError, EmptyDocumentError, UnsupportedFormatError
+from claimflow.runtime.ingest.html import parse_html
+from claimflow.runtime.ingest.images import parse_image
+from claimflow.runtime.ingest.models import IngestLimits, ParsedPages
+from claimflow.runtime.ingest.pdf import parse_pdf
+from claimflow.runtime.ingest.plain import parse_plain
+from claimflow.runtime.ingest.sniff import sniff_media_type
 
 __all__ = ["SUPPORTED_MEDIA_TYPES", "parse_document", "size_versus_limit"]
 

@@ -10,15 +10,15 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image
 
-from runtime.ingest._text import normalize_newlines, visible_chars
-from runtime.ingest.errors import (
+from claimflow.runtime.ingest._text import normalize_newlines, visible_chars
+from claimflow.runtime.ingest.errors import (
     CorruptDocumentError,
     DocumentTooLargeError,
     EmptyDocumentError,
     EncryptedDocumentError,
 )
-from runtime.ingest.models import IngestLimits, ParsedPages
-from runtime.ingest.ocr import PAGE_PSM, ocr_image
+from claimflow.runtime.ingest.models import IngestLimits, ParsedPages
+from claimflow.runtime.ingest.ocr import PAGE_PSM, ocr_image
 
 __all__ = ["parse_pdf"]
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from runtime.ingest._text import normalize_newlines
-from runtime.ingest.errors import UnsupportedFormatError
-from runtime.ingest.models import ParsedPages
+from claimflow.runtime.ingest._text import normalize_newlines
+from claimflow.runtime.ingest.errors import UnsupportedFormatError
+from claimflow.runtime.ingest.models import ParsedPages
 
 __all__ = ["decode_text", "parse_plain"]
 

@@ -1,8 +1,8 @@
 """The run registry, the append-only events, review decisions and the invoice index, in one SQLite file."""
 
-from runtime.registry.events import DecisionLog, EventLog, InvoiceTable
-from runtime.registry.protocol import RunRegistry
-from runtime.registry.runs import (
+from claimflow.runtime.registry.events import DecisionLog, EventLog, InvoiceTable
+from claimflow.runtime.registry.protocol import RunRegistry
+from claimflow.runtime.registry.runs import (
     LEASE_SECONDS,
     RegistryError,
     RunBusyError,

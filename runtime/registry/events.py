@@ -7,9 +7,9 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from runtime.registry._database import Database
-from state.events import Event
-from state.normalize import compact, fold
+from claimflow.runtime.registry._database import Database
+from claimflow.state.events import Event
+from claimflow.state.normalize import compact, fold
 
 
 class EventLog(Database):

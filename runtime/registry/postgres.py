@@ -14,11 +14,11 @@ from typing import Any, LiteralString
 
 from psycopg.types.json import Jsonb
 
-from runtime.registry._pg_schema import PgDatabase, Row
-from runtime.registry.runs import LEASE_SECONDS, RunNotFoundError, RunRow, check_claim, left_behind
-from state.documents import DocumentRef
-from state.events import Event
-from state.normalize import compact, fold
+from claimflow.runtime.registry._pg_schema import PgDatabase, Row
+from claimflow.runtime.registry.runs import LEASE_SECONDS, RunNotFoundError, RunRow, check_claim, left_behind
+from claimflow.state.documents import DocumentRef
+from claimflow.state.events import Event
+from claimflow.state.normalize import compact, fold
 
 
 def _dumps(data: Any) -> str:

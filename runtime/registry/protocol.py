@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Protocol
 
-from runtime.registry.runs import RunRow
-from state.documents import DocumentRef
-from state.events import Event
+from claimflow.runtime.registry.runs import RunRow
+from claimflow.state.documents import DocumentRef
+from claimflow.state.events import Event
 
 
 class RunRegistry(Protocol):

@@ -9,8 +9,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from runtime.registry._database import Database
-from state.documents import DocumentRef
+from claimflow.runtime.registry._database import Database
+from claimflow.state.documents import DocumentRef
 
 LEASE_SECONDS = 600.0
 """How long a claimed run stays claimed if its process dies without releasing it."""

@@ -1,9 +1,9 @@
 """Apply functions: the only writers of workflow state. Each returns a validated Patch."""
 
-from state.apply.classification import apply_classification
-from state.apply.extraction import apply_extraction, check_field_claim
-from state.apply.invalid_output import apply_invalid_output, clear_step_errors
-from state.apply.review import apply_review_decision, build_review_request, decision_errors
+from claimflow.state.apply.classification import apply_classification
+from claimflow.state.apply.extraction import apply_extraction, check_field_claim
+from claimflow.state.apply.invalid_output import apply_invalid_output, clear_step_errors
+from claimflow.state.apply.review import apply_review_decision, build_review_request, decision_errors
 
 __all__ = [
     "apply_classification",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from state.events import Event, event
-from state.outcomes import ClaimOutcome
+from claimflow.state.events import Event, event
+from claimflow.state.outcomes import ClaimOutcome
 
 
 def claim_event(outcome: ClaimOutcome) -> Event:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from state.apply._outcome import claim_event
-from state.claims import ClassificationClaim
-from state.documents import SourceText
-from state.evidence import Evidence, locate
-from state.outcomes import ClaimOutcome, Classification
-from state.workflow import Patch
+from claimflow.state.apply._outcome import claim_event
+from claimflow.state.claims import ClassificationClaim
+from claimflow.state.documents import SourceText
+from claimflow.state.evidence import Evidence, locate
+from claimflow.state.outcomes import ClaimOutcome, Classification
+from claimflow.state.workflow import Patch
 
 
 def apply_classification(claim: ClassificationClaim, source: SourceText, *, step: str, claim_id: str) -> Patch:

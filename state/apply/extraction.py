@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from state.apply._outcome import claim_event
-from state.claims import ExtractionClaim, FieldClaim, LineItemClaim
-from state.documents import SourceText
-from state.evidence import Evidence, locate
-from state.fields import DocType, FieldSpec, field_spec, fields_of
-from state.normalize import check_value, fold, normalize_value
-from state.outcomes import ClaimOutcome, FieldResult, LineItem
-from state.workflow import Candidate, Patch
+from claimflow.state.apply._outcome import claim_event
+from claimflow.state.claims import ExtractionClaim, FieldClaim, LineItemClaim
+from claimflow.state.documents import SourceText
+from claimflow.state.evidence import Evidence, locate
+from claimflow.state.fields import DocType, FieldSpec, field_spec, fields_of
+from claimflow.state.normalize import check_value, fold, normalize_value
+from claimflow.state.outcomes import ClaimOutcome, FieldResult, LineItem
+from claimflow.state.workflow import Candidate, Patch
 
 AGREEMENT_CAP = 0.99
 """Agreement never makes a value certain: a human can still be asked."""

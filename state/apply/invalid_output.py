@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from state.events import event
-from state.outcomes import ClaimOutcome
-from state.workflow import Patch, StepErrors, WorkflowState
+from claimflow.state.events import event
+from claimflow.state.outcomes import ClaimOutcome
+from claimflow.state.workflow import Patch, StepErrors, WorkflowState
 
 
 def apply_invalid_output(state: WorkflowState, *, step: str, attempt: int, errors: list[str]) -> Patch:

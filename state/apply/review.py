@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from state.documents import SourceText
-from state.errors import InvalidDecisionError
-from state.events import Event, event
-from state.fields import DOC_TYPES, field_spec, fields_of
-from state.normalize import normalize_value, with_article
-from state.outcomes import Classification, FieldResult, ReviewReason
-from state.review import ReviewDecision, ReviewField, ReviewRequest
-from state.support import find_supporting_evidence
-from state.workflow import Patch, WorkflowState
+from claimflow.state.documents import SourceText
+from claimflow.state.errors import InvalidDecisionError
+from claimflow.state.events import Event, event
+from claimflow.state.fields import DOC_TYPES, field_spec, fields_of
+from claimflow.state.normalize import normalize_value, with_article
+from claimflow.state.outcomes import Classification, FieldResult, ReviewReason
+from claimflow.state.review import ReviewDecision, ReviewField, ReviewRequest
+from claimflow.state.support import find_supporting_evidence
+from claimflow.state.workflow import Patch, WorkflowState
 
 
 def build_review_request(state: WorkflowState, reasons: list[ReviewReason]) -> ReviewRequest:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from state.claims import ClassificationClaim, ExtractionClaim
-from state.documents import SourceText
-from state.evidence import ClaimedEvidence, locate
-from state.masking import Replacement, source_offset, unmask_text
+from claimflow.state.claims import ClassificationClaim, ExtractionClaim
+from claimflow.state.documents import SourceText
+from claimflow.state.evidence import ClaimedEvidence, locate
+from claimflow.state.masking import Replacement, source_offset, unmask_text
 
 
 class _Unmasker:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from state.normalize.amounts import AmountMatch, amount_readings, find_amounts, format_amount, parse_amount
-from state.normalize.currency import ISO_4217, currency_mentions, currency_readings, is_currency_code
-from state.normalize.dates import DateMatch, date_readings, find_dates, parse_iso_date
-from state.normalize.durations import DurationMatch, duration_readings, find_durations, parse_duration
-from state.normalize.text import collapse_space, compact, fold
+from claimflow.state.normalize.amounts import AmountMatch, amount_readings, find_amounts, format_amount, parse_amount
+from claimflow.state.normalize.currency import ISO_4217, currency_mentions, currency_readings, is_currency_code
+from claimflow.state.normalize.dates import DateMatch, date_readings, find_dates, parse_iso_date
+from claimflow.state.normalize.durations import DurationMatch, duration_readings, find_durations, parse_duration
+from claimflow.state.normalize.text import collapse_space, compact, fold
 
 FieldKind = Literal["text", "identifier", "date", "amount", "currency", "duration"]
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from state.fields import DocType
-from state.outcomes import FieldResult, LineItem, RuleResult
-from state.policy import Policy
-from state.rules.common import dates_plausible, required_present
-from state.rules.contract import contract_rules
-from state.rules.invoice import invoice_rules
-from state.rules.receipt import receipt_rules
+from claimflow.state.fields import DocType
+from claimflow.state.outcomes import FieldResult, LineItem, RuleResult
+from claimflow.state.policy import Policy
+from claimflow.state.rules.common import dates_plausible, required_present
+from claimflow.state.rules.contract import contract_rules
+from claimflow.state.rules.invoice import invoice_rules
+from claimflow.state.rules.receipt import receipt_rules
 
 __all__ = ["dates_plausible", "required_present", "validate_document"]
 

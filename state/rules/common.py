@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from state.fields import DocType, fields_of
-from state.normalize import parse_amount, parse_iso_date
-from state.outcomes import FieldResult, RuleResult
+from claimflow.state.fields import DocType, fields_of
+from claimflow.state.normalize import parse_amount, parse_iso_date
+from claimflow.state.outcomes import FieldResult, RuleResult
 
 EARLIEST_PLAUSIBLE = date(1970, 1, 1)
 """Older dates are almost always misreads."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from state.normalize import fold
-from state.outcomes import FieldResult, RuleResult
+from claimflow.state.normalize import fold
+from claimflow.state.outcomes import FieldResult, RuleResult
 
 
 def contract_rules(fields: dict[str, FieldResult]) -> list[RuleResult]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from state.normalize import format_amount
-from state.outcomes import FieldResult, LineItem, RuleResult
-from state.policy import Policy
-from state.rules.common import amount_of, date_of, has_value
+from claimflow.state.normalize import format_amount
+from claimflow.state.outcomes import FieldResult, LineItem, RuleResult
+from claimflow.state.policy import Policy
+from claimflow.state.rules.common import amount_of, date_of, has_value
 
 
 def _net_tax_total(fields: dict[str, FieldResult], tolerance: Decimal) -> RuleResult | None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from state.normalize import format_amount
-from state.outcomes import FieldResult, RuleResult
-from state.rules.common import amount_of
+from claimflow.state.normalize import format_amount
+from claimflow.state.outcomes import FieldResult, RuleResult
+from claimflow.state.rules.common import amount_of
 
 
 def receipt_rules(fields: dict[str, FieldResult]) -> list[RuleResult]:

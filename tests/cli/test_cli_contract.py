@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from runtime.cli import app
+from claimflow.runtime.cli import app
 from tests.integration._docs import (
     CORRUPT_PDF,
     MEMO,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from runtime.cli import app
+from claimflow.runtime.cli import app
 
 INVOICE = """Northwind Traders Ltd
 INVOICE

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from runtime.cli import app
+from claimflow.runtime.cli import app
 
 INVOICE = """Harbour Stationery Ltd
 INVOICE

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from evals import load_cases, regressions, run_cases
-from evals.__main__ import main
-from evals.case import GoldenCase
-from evals.runner import evaluate
-from runtime.gateway import RulesGateway
+from claimflow.evals import load_cases, regressions, run_cases
+from claimflow.evals.__main__ import main
+from claimflow.evals.case import GoldenCase
+from claimflow.evals.runner import evaluate
+from claimflow.runtime.gateway import RulesGateway
 
 CASES = Path(__file__).parents[2] / "evals" / "cases"
 

@@ -25,10 +25,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from runtime.backends import rules
-from runtime.gateway.render import PAGE_SEPARATOR
-from state.claims import ClassificationClaim
-from state.fields import DocType
+from claimflow.runtime.backends import rules
+from claimflow.runtime.gateway.render import PAGE_SEPARATOR
+from claimflow.state.claims import ClassificationClaim
+from claimflow.state.fields import DocType
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from runtime.gateway import GatewayConfig, InstructorGateway, PriceTable, TransportPolicy, make_gateway
-from runtime.gateway.config import ModelPrice
+from claimflow.runtime.gateway import GatewayConfig, InstructorGateway, PriceTable, TransportPolicy, make_gateway
+from claimflow.runtime.gateway.config import ModelPrice
 from tests.fakes.openai_server import FakeModelServer, running_server
 
 FAST_RETRIES = TransportPolicy(max_attempts=4, initial_wait_s=0.01, max_wait_s=0.05, max_retry_after_s=1.0)

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from nodes.ports import ModelInput, ModelUnavailableError
-from prompts import CLASSIFY
-from runtime.gateway import GatewayConfig, GatewaySetupError, make_gateway
-from state.claims import ClassificationClaim
+from claimflow.nodes.ports import ModelInput, ModelUnavailableError
+from claimflow.prompts import CLASSIFY
+from claimflow.runtime.gateway import GatewayConfig, GatewaySetupError, make_gateway
+from claimflow.state.claims import ClassificationClaim
 from tests.factories import INVOICE
 from tests.fakes.openai_server import FakeModelServer, Reply, anthropic_message, error_reply
 from tests.gateway.conftest import MakeGateway

@@ -10,8 +10,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from runtime.gateway import GatewayConfig, GatewaySetupError, ModelPrice, PriceTable, ProviderLimits, TransportPolicy
-from runtime.gateway._transport import retry_after_seconds
+from claimflow.runtime.gateway import (
+    GatewayConfig,
+    GatewaySetupError,
+    ModelPrice,
+    PriceTable,
+    ProviderLimits,
+    TransportPolicy,
+)
+from claimflow.runtime.gateway._transport import retry_after_seconds
 
 
 def test_cost_is_per_million_tokens() -> None:

@@ -8,10 +8,10 @@ from __future__ import annotations
 import asyncio
 import time
 
-from nodes.ports import ModelInput
-from prompts import CLASSIFY
-from runtime.gateway import ProviderLimits
-from runtime.gateway.limiter import ProviderLimiter, estimate_tokens, shared_limiter
+from claimflow.nodes.ports import ModelInput
+from claimflow.prompts import CLASSIFY
+from claimflow.runtime.gateway import ProviderLimits
+from claimflow.runtime.gateway.limiter import ProviderLimiter, estimate_tokens, shared_limiter
 from tests.fakes.openai_server import FakeModelServer, claim_reply
 from tests.gateway.conftest import MakeGateway
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from nodes.ports import ModelInput
-from prompts import CLASSIFY, EXTRACT_INVOICE, EXTRACT_RECEIPT
-from runtime.gateway.render import input_hash, render_document, render_fields, render_messages, schema_hash
-from state.claims import ClassificationClaim, ExtractionClaim
-from state.fields import fields_of
+from claimflow.nodes.ports import ModelInput
+from claimflow.prompts import CLASSIFY, EXTRACT_INVOICE, EXTRACT_RECEIPT
+from claimflow.runtime.gateway.render import input_hash, render_document, render_fields, render_messages, schema_hash
+from claimflow.state.claims import ClassificationClaim, ExtractionClaim
+from claimflow.state.fields import fields_of
 
 
 def test_pages_get_one_based_markers_and_form_feeds_between() -> None:

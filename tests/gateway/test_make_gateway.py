@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from nodes.ports import ModelInput
-from prompts import CLASSIFY
-from runtime.gateway import (
+from claimflow.nodes.ports import ModelInput
+from claimflow.prompts import CLASSIFY
+from claimflow.runtime.gateway import (
     GatewayConfig,
     GatewaySetupError,
     InstructorGateway,
@@ -14,8 +14,8 @@ from runtime.gateway import (
     UnknownModelError,
     make_gateway,
 )
-from runtime.gateway.providers import LOCAL_SERVER_KEY
-from state.claims import ClassificationClaim
+from claimflow.runtime.gateway.providers import LOCAL_SERVER_KEY
+from claimflow.state.claims import ClassificationClaim
 from tests.fakes.openai_server import FakeModelServer, claim_reply
 
 

@@ -12,10 +12,10 @@ import time
 
 import pytest
 
-from nodes.ports import ModelInput, ModelUnavailableError
-from prompts import CLASSIFY, EXTRACT_INVOICE
-from state.claims import ClassificationClaim, ExtractionClaim
-from state.fields import fields_of
+from claimflow.nodes.ports import ModelInput, ModelUnavailableError
+from claimflow.prompts import CLASSIFY, EXTRACT_INVOICE
+from claimflow.state.claims import ClassificationClaim, ExtractionClaim
+from claimflow.state.fields import fields_of
 from tests.factories import INVOICE
 from tests.fakes.openai_server import (
     FakeModelServer,

@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from nodes.ports import ClaimT, ModelInput, ModelResult, ModelUnavailableError, Usage
-from prompts import CLASSIFY, PromptSpec
-from runtime.batch import process_files
-from runtime.engine import Engine, open_engine
-from runtime.gateway.recording import (
+from claimflow.nodes.ports import ClaimT, ModelInput, ModelResult, ModelUnavailableError, Usage
+from claimflow.prompts import CLASSIFY, PromptSpec
+from claimflow.runtime.batch import process_files
+from claimflow.runtime.engine import Engine, open_engine
+from claimflow.runtime.gateway.recording import (
     RecordingCorruptError,
     RecordingGateway,
     ReplayAmbiguousError,
@@ -23,12 +23,12 @@ from runtime.gateway.recording import (
     ReplaySetupError,
     exchange_key,
 )
-from runtime.gateway.render import input_hash, render_messages, schema_hash
-from runtime.gateway.rules import RulesGateway
-from runtime.settings import Settings
-from runtime.views import run_view
-from state.claims import ClassificationClaim
-from state.records import build_record
+from claimflow.runtime.gateway.render import input_hash, render_messages, schema_hash
+from claimflow.runtime.gateway.rules import RulesGateway
+from claimflow.runtime.settings import Settings
+from claimflow.runtime.views import run_view
+from claimflow.state.claims import ClassificationClaim
+from claimflow.state.records import build_record
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 FILE_KEYS = {

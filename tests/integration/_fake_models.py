@@ -6,9 +6,9 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from nodes.ports import ModelInput, ModelResult, Usage
-from prompts import PromptSpec
-from runtime.backends import rules
+from claimflow.nodes.ports import ModelInput, ModelResult, Usage
+from claimflow.prompts import PromptSpec
+from claimflow.runtime.backends import rules
 
 Answer = Callable[[ModelInput], Any]
 

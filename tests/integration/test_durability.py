@@ -13,17 +13,17 @@ import pytest
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
-from runtime.batch import process_files
-from runtime.checkpoint import CHECKPOINT_TYPES, serializer
-from runtime.cli import app
-from runtime.engine import CHECKPOINT_FILE, REGISTRY_FILE, open_engine
-from runtime.registry import RunRow
-from runtime.settings import Settings
-from runtime.version import WorkflowVersionError, workflow_version
-from state.events import Event
-from state.outcomes import Classification, FieldResult, ReviewReason, RouteDecision
-from state.review import ReviewDecision, ReviewRequest
-from state.workflow import WorkflowState
+from claimflow.runtime.batch import process_files
+from claimflow.runtime.checkpoint import CHECKPOINT_TYPES, serializer
+from claimflow.runtime.cli import app
+from claimflow.runtime.engine import CHECKPOINT_FILE, REGISTRY_FILE, open_engine
+from claimflow.runtime.registry import RunRow
+from claimflow.runtime.settings import Settings
+from claimflow.runtime.version import WorkflowVersionError, workflow_version
+from claimflow.state.events import Event
+from claimflow.state.outcomes import Classification, FieldResult, ReviewReason, RouteDecision
+from claimflow.state.review import ReviewDecision, ReviewRequest
+from claimflow.state.workflow import WorkflowState
 from tests.integration._docs import flat, invoice_text, json_lines, mismatch_invoice_text, write
 
 GONE_VERSION = "0123456789abcdef"

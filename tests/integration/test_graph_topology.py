@@ -10,10 +10,10 @@ from typing import Any, get_args, get_type_hints
 import pytest
 from langgraph.graph import END, START
 
-from graphs import build_documents_workflow
-from routing import ROUTERS
-from routing import names as node_names
-from routing.names import AfterClassify, AfterExtract, AfterParse, AfterReview, AfterValidate
+from claimflow.graphs import build_documents_workflow
+from claimflow.routing import ROUTERS
+from claimflow.routing import names as node_names
+from claimflow.routing.names import AfterClassify, AfterExtract, AfterParse, AfterReview, AfterValidate
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "documents.mmd"
 UPDATE_HINT = (

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from langgraph.graph.state import CompiledStateGraph
 
-from graphs import build_documents_workflow
+from claimflow.graphs import build_documents_workflow
 
 ROOT = Path(__file__).resolve().parents[2]
 

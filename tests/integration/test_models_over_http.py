@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from runtime.backends import rules
+from claimflow.runtime.backends import rules
 from tests.fakes.openai_server import (
     FakeModelServer,
     ReceivedRequest,

@@ -6,13 +6,13 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
-from runtime.batch import expand_paths, process_files
-from runtime.engine import Engine, open_engine
-from runtime.ingest import IngestLimits
-from runtime.registry import RunRow
-from runtime.settings import Settings
-from state.fields import fields_of
-from state.policy import Policy
+from claimflow.runtime.batch import expand_paths, process_files
+from claimflow.runtime.engine import Engine, open_engine
+from claimflow.runtime.ingest import IngestLimits
+from claimflow.runtime.registry import RunRow
+from claimflow.runtime.settings import Settings
+from claimflow.state.fields import fields_of
+from claimflow.state.policy import Policy
 from tests.integration._docs import (
     CORRUPT_PDF,
     DOCX,

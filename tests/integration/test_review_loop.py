@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from runtime.batch import process_files
-from runtime.engine import REGISTRY_FILE, open_engine
-from runtime.registry import RunBusyError
-from runtime.settings import Settings
-from state.review import ReviewDecision
+from claimflow.runtime.batch import process_files
+from claimflow.runtime.engine import REGISTRY_FILE, open_engine
+from claimflow.runtime.registry import RunBusyError
+from claimflow.runtime.settings import Settings
+from claimflow.state.review import ReviewDecision
 from tests.integration._docs import mismatch_invoice_text, write
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from runtime.cli import app
+from claimflow.runtime.cli import app
 from tests.integration._docs import (
     MEMO,
     flat,

@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from nodes.ports import ModelInput
-from runtime.backends import rules
-from runtime.batch import process_files
-from runtime.engine import open_engine
-from runtime.gateway import RulesGateway
-from runtime.settings import Settings
-from state.budget import Budget
-from state.claims import ExtractionClaim
-from state.evidence import ClaimedEvidence
-from state.policy import Policy
-from state.review import ReviewDecision
+from claimflow.nodes.ports import ModelInput
+from claimflow.runtime.backends import rules
+from claimflow.runtime.batch import process_files
+from claimflow.runtime.engine import open_engine
+from claimflow.runtime.gateway import RulesGateway
+from claimflow.runtime.settings import Settings
+from claimflow.state.budget import Budget
+from claimflow.state.claims import ExtractionClaim
+from claimflow.state.evidence import ClaimedEvidence
+from claimflow.state.policy import Policy
+from claimflow.state.review import ReviewDecision
 from tests.integration._docs import VENDOR, invoice_text, write
 from tests.integration._fake_models import ScriptedGateway
 

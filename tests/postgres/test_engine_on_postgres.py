@@ -7,9 +7,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from runtime.batch import process_files
-from runtime.engine import open_engine
-from runtime.settings import Settings
+from claimflow.runtime.batch import process_files
+from claimflow.runtime.engine import open_engine
+from claimflow.runtime.settings import Settings
 from tests.integration._docs import invoice_text, json_lines, mismatch_invoice_text, run_cli, spawn_cli, write
 
 pytestmark = pytest.mark.postgres

@@ -11,10 +11,10 @@ from typing import TypeVar
 import psycopg
 import pytest
 
-from runtime.registry import RunBusyError, RunNotFoundError, RunRow
-from runtime.registry._pg_schema import connect
-from runtime.registry.postgres import PostgresRegistry
-from state.documents import DocumentRef
+from claimflow.runtime.registry import RunBusyError, RunNotFoundError, RunRow
+from claimflow.runtime.registry._pg_schema import connect
+from claimflow.runtime.registry.postgres import PostgresRegistry
+from claimflow.state.documents import DocumentRef
 
 pytestmark = pytest.mark.postgres
 

@@ -17,10 +17,10 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from runtime.registry import LEASE_SECONDS, Registry, RunBusyError, RunNotFoundError, RunRegistry, RunRow
-from runtime.registry.postgres import PostgresRegistry
-from state.documents import DocumentRef
-from state.events import Event, event
+from claimflow.runtime.registry import LEASE_SECONDS, Registry, RunBusyError, RunNotFoundError, RunRegistry, RunRow
+from claimflow.runtime.registry.postgres import PostgresRegistry
+from claimflow.state.documents import DocumentRef
+from claimflow.state.events import Event, event
 
 ELSEWHERE = "worker-host-b:4242"
 """A lease owner on another host: always taken to be alive."""

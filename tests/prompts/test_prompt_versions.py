@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-import prompts
-from prompts import ALL_PROMPTS, PromptSpec
+import claimflow.prompts as prompts
+from claimflow.prompts import ALL_PROMPTS, PromptSpec
 
 LOCK = Path(prompts.__file__).with_name("versions.lock.json")
 

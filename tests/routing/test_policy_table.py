@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from routing import route_after_classify, route_after_extract, route_after_validate
-from state.outcomes import FieldResult
-from state.policy import Policy, StepPolicy
-from state.reasons import review_reasons
-from state.workflow import StepErrors
+from claimflow.routing import route_after_classify, route_after_extract, route_after_validate
+from claimflow.state.outcomes import FieldResult
+from claimflow.state.policy import Policy, StepPolicy
+from claimflow.state.reasons import review_reasons
+from claimflow.state.workflow import StepErrors
 from tests.factories import classified, clean_invoice_fields, field_result, invoice_state, make_state
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from routing import route_after_classify
-from state.fields import DocType
-from state.policy import Policy, StepPolicy
-from state.workflow import StepErrors, WorkflowState
+from claimflow.routing import route_after_classify
+from claimflow.state.fields import DocType
+from claimflow.state.policy import Policy, StepPolicy
+from claimflow.state.workflow import StepErrors, WorkflowState
 from tests.factories import classified, make_state
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from routing import route_after_extract
-from state.budget import Budget
-from state.claims import ExtractionClaim
-from state.fields import DocType
-from state.policy import Policy
-from state.workflow import Candidate, StepErrors
+from claimflow.routing import route_after_extract
+from claimflow.state.budget import Budget
+from claimflow.state.claims import ExtractionClaim
+from claimflow.state.fields import DocType
+from claimflow.state.policy import Policy
+from claimflow.state.workflow import Candidate, StepErrors
 from tests.factories import classified, make_state
 
 

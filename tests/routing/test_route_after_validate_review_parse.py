@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from routing import route_after_parse, route_after_review, route_after_validate
-from state.documents import TextRef
-from state.outcomes import RuleResult
-from state.review import ReviewDecision
+from claimflow.routing import route_after_parse, route_after_review, route_after_validate
+from claimflow.state.documents import TextRef
+from claimflow.state.outcomes import RuleResult
+from claimflow.state.review import ReviewDecision
 from tests.factories import classified, clean_invoice_fields, field_result, invoice_state, make_state
 
 TEXT = TextRef(text_id="t1", page_count=2, char_count=300, method="text-layer")

@@ -6,9 +6,9 @@ from typing import get_args
 
 import pytest
 
-from routing import ROUTERS, Route, recorded_target
-from routing import names as node_names
-from routing.names import AfterClassify, AfterExtract, AfterParse, AfterReview, AfterValidate
+from claimflow.routing import ROUTERS, Route, recorded_target
+from claimflow.routing import names as node_names
+from claimflow.routing.names import AfterClassify, AfterExtract, AfterParse, AfterReview, AfterValidate
 from tests.factories import make_state
 
 

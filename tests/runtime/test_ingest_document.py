@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-import runtime.ingest as ingest
-from runtime.ingest import (
+import claimflow.runtime.ingest as ingest
+from claimflow.runtime.ingest import (
     CorruptDocumentError,
     DocumentTooLargeError,
     EmptyDocumentError,

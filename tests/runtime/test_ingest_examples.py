@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from runtime.ingest import CorruptDocumentError, parse_document
+from claimflow.runtime.ingest import CorruptDocumentError, parse_document
 
 GENERATOR = Path(__file__).resolve().parents[2] / "scripts" / "make_examples.py"
 SAMPLES = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from runtime.ingest import parse_document
+from claimflow.runtime.ingest import parse_document
 
 INVOICE_HTML = b"""<!DOCTYPE html>
 <html><head><title>Invoice page title</title>

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from runtime.ingest import (
+from claimflow.runtime.ingest import (
     CorruptDocumentError,
     DocumentTooLargeError,
     EmptyDocumentError,

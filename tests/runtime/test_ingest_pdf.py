@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from pypdfium2 import PdfDocument
 
-from runtime.ingest import (
+from claimflow.runtime.ingest import (
     CorruptDocumentError,
     DocumentTooLargeError,
     EmptyDocumentError,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from runtime.ingest import EmptyDocumentError, UnsupportedFormatError, parse_document
+from claimflow.runtime.ingest import EmptyDocumentError, UnsupportedFormatError, parse_document
 
 
 def pages(data: bytes, filename: str = "notes.txt") -> tuple[str, ...]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from runtime.settings import Settings, SettingsError
+from claimflow.runtime.settings import Settings, SettingsError
 
 
 @pytest.fixture(autouse=True)

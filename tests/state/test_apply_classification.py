@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from state.apply import apply_classification
-from state.claims import ClassificationClaim
-from state.workflow import Patch
+from claimflow.state.apply import apply_classification
+from claimflow.state.claims import ClassificationClaim
+from claimflow.state.workflow import Patch
 from tests.factories import INVOICE, claimed, make_state
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from state.apply import apply_extraction
-from state.claims import ExtractionClaim, FieldClaim, LineItemClaim
-from state.documents import SourceText
-from state.fields import DocType, fields_of
-from state.outcomes import FieldResult
-from state.reasons import review_reasons
-from state.workflow import Patch
+from claimflow.state.apply import apply_extraction
+from claimflow.state.claims import ExtractionClaim, FieldClaim, LineItemClaim
+from claimflow.state.documents import SourceText
+from claimflow.state.fields import DocType, fields_of
+from claimflow.state.outcomes import FieldResult
+from claimflow.state.reasons import review_reasons
+from claimflow.state.workflow import Patch
 from tests.factories import CONTRACT, INVOICE, INVOICE_PAGE_2, claimed, field_claim, invoice_state
 
 

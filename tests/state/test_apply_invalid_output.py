@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from state.apply import apply_invalid_output, clear_step_errors
-from state.workflow import StepErrors
+from claimflow.state.apply import apply_invalid_output, clear_step_errors
+from claimflow.state.workflow import StepErrors
 from tests.factories import make_state
 
 

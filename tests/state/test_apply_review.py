@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from state.apply import apply_review_decision, build_review_request, decision_errors
-from state.errors import InvalidDecisionError
-from state.normalize import with_article
-from state.outcomes import ReviewReason
-from state.review import ReviewDecision
-from state.workflow import StepErrors, WorkflowState
+from claimflow.state.apply import apply_review_decision, build_review_request, decision_errors
+from claimflow.state.errors import InvalidDecisionError
+from claimflow.state.normalize import with_article
+from claimflow.state.outcomes import ReviewReason
+from claimflow.state.review import ReviewDecision
+from claimflow.state.workflow import StepErrors, WorkflowState
 from tests.factories import CONTRACT, INVOICE, classified, clean_invoice_fields, field_result, make_state
 
 _REASON = ReviewReason(code="low_confidence_field", message="total_amount at 0.50", field="total_amount")

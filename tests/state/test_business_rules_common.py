@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from state.fields import DocType
-from state.policy import Policy
-from state.rules import dates_plausible, required_present, validate_document
+from claimflow.state.fields import DocType
+from claimflow.state.policy import Policy
+from claimflow.state.rules import dates_plausible, required_present, validate_document
 from tests.factories import clean_invoice_fields, field_result, fields
 
 TODAY = date(2024, 6, 1)

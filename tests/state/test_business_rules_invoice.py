@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from state.outcomes import FieldResult, LineItem, RuleResult
-from state.policy import Policy
-from state.rules import validate_document
-from state.rules.invoice import invoice_rules
+from claimflow.state.outcomes import FieldResult, LineItem, RuleResult
+from claimflow.state.policy import Policy
+from claimflow.state.rules import validate_document
+from claimflow.state.rules.invoice import invoice_rules
 from tests.factories import INVOICE, clean_invoice_fields, evidence_at, field_result, fields
 
 TODAY = date(2024, 6, 1)

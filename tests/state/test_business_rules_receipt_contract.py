@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from state.policy import Policy
-from state.rules import validate_document
-from state.rules.contract import contract_rules
-from state.rules.receipt import receipt_rules
+from claimflow.state.policy import Policy
+from claimflow.state.rules import validate_document
+from claimflow.state.rules.contract import contract_rules
+from claimflow.state.rules.receipt import receipt_rules
 from tests.factories import field_result, fields
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from state.documents import SourceText
-from state.evidence import ClaimedEvidence, find_value_evidence, locate
+from claimflow.state.documents import SourceText
+from claimflow.state.evidence import ClaimedEvidence, find_value_evidence, locate
 from tests.factories import INVOICE, INVOICE_PAGE_1, INVOICE_PAGE_2, claimed
 
 

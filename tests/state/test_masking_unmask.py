@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from state.apply import apply_extraction
-from state.apply.unmask import unmask_classification, unmask_extraction
-from state.claims import ClassificationClaim, ExtractionClaim, LineItemClaim
-from state.documents import SourceText
-from state.evidence import locate
-from state.masking import MaskResult, mask_pages, source_offset, unmask_text
+from claimflow.state.apply import apply_extraction
+from claimflow.state.apply.unmask import unmask_classification, unmask_extraction
+from claimflow.state.claims import ClassificationClaim, ExtractionClaim, LineItemClaim
+from claimflow.state.documents import SourceText
+from claimflow.state.evidence import locate
+from claimflow.state.masking import MaskResult, mask_pages, source_offset, unmask_text
 from tests.factories import claimed, field_claim
 
 PAGE_1 = (

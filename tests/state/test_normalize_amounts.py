@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from state.normalize import amount_readings, find_amounts, format_amount, parse_amount
+from claimflow.state.normalize import amount_readings, find_amounts, format_amount, parse_amount
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from state.normalize import currency_mentions, currency_readings, normalize_value
-from state.normalize.currency import is_currency_code
+from claimflow.state.normalize import currency_mentions, currency_readings, normalize_value
+from claimflow.state.normalize.currency import is_currency_code
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from state.normalize import date_readings, find_dates, parse_iso_date
+from claimflow.state.normalize import date_readings, find_dates, parse_iso_date
 
 
 @pytest.mark.parametrize(

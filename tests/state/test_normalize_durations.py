@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from state.normalize import duration_readings, find_durations, parse_duration
-from state.normalize.durations import canonical_duration
+from claimflow.state.normalize import duration_readings, find_durations, parse_duration
+from claimflow.state.normalize.durations import canonical_duration
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from state.normalize import FieldKind, check_value, normalize_value, with_article
+from claimflow.state.normalize import FieldKind, check_value, normalize_value, with_article
 
 
 @pytest.mark.parametrize(

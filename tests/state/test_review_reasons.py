@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from state.outcomes import ReviewReason, RuleResult
-from state.policy import Policy
-from state.reasons import classification_reasons, is_high_risk, review_reasons
-from state.workflow import StepErrors, WorkflowState
+from claimflow.state.outcomes import ReviewReason, RuleResult
+from claimflow.state.policy import Policy
+from claimflow.state.reasons import classification_reasons, is_high_risk, review_reasons
+from claimflow.state.workflow import StepErrors, WorkflowState
 from tests.factories import classified, clean_invoice_fields, field_result, invoice_state, make_state
 
 

@@ -7,9 +7,9 @@ import operator
 import pytest
 from pydantic import ValidationError
 
-from state.events import event
-from state.outcomes import ClaimOutcome, RouteDecision
-from state.workflow import Patch, WorkflowState
+from claimflow.state.events import event
+from claimflow.state.outcomes import ClaimOutcome, RouteDecision
+from claimflow.state.workflow import Patch, WorkflowState
 from tests.factories import classified, make_state
 
 

@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from runtime.backends.rules._claims import Finding, to_claims
-from runtime.backends.rules._classify import classify_pages
-from runtime.backends.rules._contract import effective_date, jurisdiction, parties, term
-from runtime.backends.rules._invoice import currency, due_date, invoice_number, issue_date
-from runtime.backends.rules._line_items import invoice_line_items
-from runtime.backends.rules._lines import split_lines
-from runtime.backends.rules._receipt import receipt_findings
-from runtime.backends.rules._totals import invoice_totals
-from runtime.backends.rules._values import date_order
-from runtime.backends.rules._vendor import invoice_vendor
-from state.claims import ClassificationClaim, ExtractionClaim
-from state.fields import DocType
+from claimflow.runtime.backends.rules._claims import Finding, to_claims
+from claimflow.runtime.backends.rules._classify import classify_pages
+from claimflow.runtime.backends.rules._contract import effective_date, jurisdiction, parties, term
+from claimflow.runtime.backends.rules._invoice import currency, due_date, invoice_number, issue_date
+from claimflow.runtime.backends.rules._line_items import invoice_line_items
+from claimflow.runtime.backends.rules._lines import split_lines
+from claimflow.runtime.backends.rules._receipt import receipt_findings
+from claimflow.runtime.backends.rules._totals import invoice_totals
+from claimflow.runtime.backends.rules._values import date_order
+from claimflow.runtime.backends.rules._vendor import invoice_vendor
+from claimflow.state.claims import ClassificationClaim, ExtractionClaim
+from claimflow.state.fields import DocType
 
 __all__ = ["classify", "extract"]
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from runtime.backends.rules._lines import Span, evidence
-from state.claims import FieldClaim
-from state.documents import SourceText
-from state.evidence import locate
-from state.fields import DocType, field_spec
-from state.normalize import check_value
+from claimflow.runtime.backends.rules._lines import Span, evidence
+from claimflow.state.claims import FieldClaim
+from claimflow.state.documents import SourceText
+from claimflow.state.evidence import locate
+from claimflow.state.fields import DocType, field_spec
+from claimflow.state.normalize import check_value
 
 
 @dataclass(frozen=True)

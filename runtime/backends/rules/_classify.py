@@ -6,12 +6,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from runtime.backends.rules._labels import RECEIPT_TOTAL
-from runtime.backends.rules._lines import Line, evidence, span_of, split_lines
-from runtime.backends.rules._values import last_money
-from state.claims import ClassificationClaim
-from state.evidence import ClaimedEvidence
-from state.fields import DocType
+from claimflow.runtime.backends.rules._labels import RECEIPT_TOTAL
+from claimflow.runtime.backends.rules._lines import Line, evidence, span_of, split_lines
+from claimflow.runtime.backends.rules._values import last_money
+from claimflow.state.claims import ClassificationClaim
+from claimflow.state.evidence import ClaimedEvidence
+from claimflow.state.fields import DocType
 
 
 def _rx(words: str) -> re.Pattern[str]:

@@ -14,11 +14,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from runtime.backends.rules._claims import Finding
-from runtime.backends.rules._labels import DUE_DATE, ISSUE_DATE
-from runtime.backends.rules._lines import Line, Span
-from runtime.backends.rules._payment_terms import PREPOSITION
-from runtime.backends.rules._values import DateOrder, dates_in
+from claimflow.runtime.backends.rules._claims import Finding
+from claimflow.runtime.backends.rules._labels import DUE_DATE, ISSUE_DATE
+from claimflow.runtime.backends.rules._lines import Line, Span
+from claimflow.runtime.backends.rules._payment_terms import PREPOSITION
+from claimflow.runtime.backends.rules._values import DateOrder, dates_in
 
 # Every way a column header may name a date: "Date", "Invoice date", "Lieferdatum", "Due", "Échéance".
 _DATE_WORD = re.compile(

@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from runtime.backends.rules._claims import Finding
-from runtime.backends.rules._effective import effective_date
-from runtime.backends.rules._lines import Span
-from runtime.backends.rules._parties import parties
-from runtime.backends.rules._places import JURISDICTIONS
-from runtime.backends.rules._term import term
+from claimflow.runtime.backends.rules._claims import Finding
+from claimflow.runtime.backends.rules._effective import effective_date
+from claimflow.runtime.backends.rules._lines import Span
+from claimflow.runtime.backends.rules._parties import parties
+from claimflow.runtime.backends.rules._places import JURISDICTIONS
+from claimflow.runtime.backends.rules._term import term
 
 __all__ = ["effective_date", "jurisdiction", "parties", "term"]
 

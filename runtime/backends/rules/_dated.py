@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from runtime.backends.rules._claims import Finding
-from runtime.backends.rules._lines import Line, Span, span_of
-from runtime.backends.rules._values import DateOrder, dates_in
+from claimflow.runtime.backends.rules._claims import Finding
+from claimflow.runtime.backends.rules._lines import Line, Span, span_of
+from claimflow.runtime.backends.rules._values import DateOrder, dates_in
 
 
 def date_after(

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from runtime.backends.rules._claims import Finding
-from runtime.backends.rules._labels import GENERIC_DATE, INVOICE_NUMBER, ISSUE_DATE
-from runtime.backends.rules._lines import Line, Span, span_of
-from runtime.backends.rules._values import DateOrder, DateValue, dates_in, identifier_after
-from state.normalize import parse_amount
+from claimflow.runtime.backends.rules._claims import Finding
+from claimflow.runtime.backends.rules._labels import GENERIC_DATE, INVOICE_NUMBER, ISSUE_DATE
+from claimflow.runtime.backends.rules._lines import Line, Span, span_of
+from claimflow.runtime.backends.rules._values import DateOrder, DateValue, dates_in, identifier_after
+from claimflow.state.normalize import parse_amount
 
 _TITLE = re.compile(r"^(?:tax\s+)?(?:invoice|rechnung|facture|factura|fattura|factuur|fatura)\b", re.IGNORECASE)
 # "München, den 01.11.2024", "Paris, le 31/01/2022": the place and date a letter is written.

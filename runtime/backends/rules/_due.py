@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from runtime.backends.rules._claims import Finding, best
-from runtime.backends.rules._lines import Line, Span
-from runtime.backends.rules._payment_terms import PREPOSITION, term_dates
-from runtime.backends.rules._values import DateOrder, dates_in
+from claimflow.runtime.backends.rules._claims import Finding, best
+from claimflow.runtime.backends.rules._lines import Line, Span
+from claimflow.runtime.backends.rules._payment_terms import PREPOSITION, term_dates
+from claimflow.runtime.backends.rules._values import DateOrder, dates_in
 
 _DUE_COLUMN = re.compile(
     r"\b(?:f[äa]lligkeit(?:sdatum)?|f[äa]llig\s+am|due\s+date|date\s+due|[ée]ch[ée]ance|vencimiento|scadenza"

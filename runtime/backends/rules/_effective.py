@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from runtime.backends.rules._claims import Finding
-from runtime.backends.rules._lines import Span
-from runtime.backends.rules._opening import opening, sentence_start
-from state.normalize import DateMatch, find_dates
+from claimflow.runtime.backends.rules._claims import Finding
+from claimflow.runtime.backends.rules._lines import Span
+from claimflow.runtime.backends.rules._opening import opening, sentence_start
+from claimflow.state.normalize import DateMatch, find_dates
 
 _DATE_CUE = re.compile(
     r"(?:\bdated(?:\s+and\s+effective)?|\beffective|\bentered\s+into|\bmade|\bexecuted)\b[^.;]{0,40}?$", re.I

@@ -6,15 +6,22 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from runtime.backends.rules._claims import Finding, best
-from runtime.backends.rules._columns import header_row_dates
-from runtime.backends.rules._dated import date_after
-from runtime.backends.rules._detached import detached_header, place_date, title_date
-from runtime.backends.rules._due import column_due_date, combine_due_dates, discount_ends, sentence_due_dates
-from runtime.backends.rules._labels import CURRENCY, DUE_DATE, GENERIC_DATE, INVOICE_NUMBER, ISSUE_DATE, amount_role
-from runtime.backends.rules._lines import Line, Span, span_of
-from runtime.backends.rules._values import DateOrder, dates_in, identifier_after
-from state.normalize import currency_mentions
+from claimflow.runtime.backends.rules._claims import Finding, best
+from claimflow.runtime.backends.rules._columns import header_row_dates
+from claimflow.runtime.backends.rules._dated import date_after
+from claimflow.runtime.backends.rules._detached import detached_header, place_date, title_date
+from claimflow.runtime.backends.rules._due import column_due_date, combine_due_dates, discount_ends, sentence_due_dates
+from claimflow.runtime.backends.rules._labels import (
+    CURRENCY,
+    DUE_DATE,
+    GENERIC_DATE,
+    INVOICE_NUMBER,
+    ISSUE_DATE,
+    amount_role,
+)
+from claimflow.runtime.backends.rules._lines import Line, Span, span_of
+from claimflow.runtime.backends.rules._values import DateOrder, dates_in, identifier_after
+from claimflow.state.normalize import currency_mentions
 
 _TITLE_NUMBER = re.compile(
     r"^(?:tax\s+)?(?:invoice|rechnung|facture|factura|fattura|factuur|fatura)\s*[#:]?\s*", re.IGNORECASE

@@ -12,13 +12,13 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from runtime.backends.rules._labels import amount_role
-from runtime.backends.rules._lines import Line, Span, evidence, split_lines
-from runtime.backends.rules._rows import CENT, Row, read_row
-from state.claims import LineItemClaim
-from state.documents import SourceText
-from state.evidence import locate
-from state.normalize import check_value, collapse_space, format_amount, normalize_value, parse_amount
+from claimflow.runtime.backends.rules._labels import amount_role
+from claimflow.runtime.backends.rules._lines import Line, Span, evidence, split_lines
+from claimflow.runtime.backends.rules._rows import CENT, Row, read_row
+from claimflow.state.claims import LineItemClaim
+from claimflow.state.documents import SourceText
+from claimflow.state.evidence import locate
+from claimflow.state.normalize import check_value, collapse_space, format_amount, normalize_value, parse_amount
 
 _MAX_WRAP = 8
 _POSITION = re.compile(r"^(\d{1,6}(?:\.\d{1,4})*)[.)]?\s+(?=\S)")

@@ -10,8 +10,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from state.evidence import ClaimedEvidence
-from state.normalize import collapse_space
+from claimflow.state.evidence import ClaimedEvidence
+from claimflow.state.normalize import collapse_space
 
 
 @dataclass(frozen=True)

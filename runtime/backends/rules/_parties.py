@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from runtime.backends.rules._claims import Finding
-from runtime.backends.rules._lines import Span
-from runtime.backends.rules._names import LEGAL_FORM, has_legal_form
-from runtime.backends.rules._opening import opening, sentence_start, signature_lines
+from claimflow.runtime.backends.rules._claims import Finding
+from claimflow.runtime.backends.rules._lines import Span
+from claimflow.runtime.backends.rules._names import LEGAL_FORM, has_legal_form
+from claimflow.runtime.backends.rules._opening import opening, sentence_start, signature_lines
 
 _BETWEEN = re.compile(r"\b(?:by\s+and\s+)?(?:between|among)\b|^\s*parties\s*:", re.IGNORECASE | re.MULTILINE)
 _MAKES_AGREEMENT = re.compile(r"\b(?:agreement|letter|contract|made|entered|dated|parties)\b", re.IGNORECASE)

@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from runtime.backends.rules._lines import Line
-from runtime.backends.rules._values import DateOrder, DateValue, dates_in
+from claimflow.runtime.backends.rules._lines import Line
+from claimflow.runtime.backends.rules._values import DateOrder, DateValue, dates_in
 
 # Cues printed before the date they govern: "zahlbar bis", "netto bis", "payable by", "due on".
 _NET_BEFORE = re.compile(

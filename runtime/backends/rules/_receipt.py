@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from runtime.backends.rules._claims import Finding
-from runtime.backends.rules._lines import Line, Span, span_of, split_lines
-from runtime.backends.rules._names import TRADE_WORD, has_legal_form, looks_like_name, strip_registration
-from runtime.backends.rules._receipt_currency import receipt_currency
-from runtime.backends.rules._receipt_date import receipt_date
-from runtime.backends.rules._receipt_total import receipt_total
-from runtime.backends.rules._values import date_order, dates_in
+from claimflow.runtime.backends.rules._claims import Finding
+from claimflow.runtime.backends.rules._lines import Line, Span, span_of, split_lines
+from claimflow.runtime.backends.rules._names import TRADE_WORD, has_legal_form, looks_like_name, strip_registration
+from claimflow.runtime.backends.rules._receipt_currency import receipt_currency
+from claimflow.runtime.backends.rules._receipt_date import receipt_date
+from claimflow.runtime.backends.rules._receipt_total import receipt_total
+from claimflow.runtime.backends.rules._values import date_order, dates_in
 
 __all__ = [
     "receipt_address",

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from runtime.backends.rules._labels import RECEIPT_TOTAL
-from runtime.backends.rules._lines import Line, Span, span_of
-from runtime.backends.rules._values import last_money
+from claimflow.runtime.backends.rules._labels import RECEIPT_TOTAL
+from claimflow.runtime.backends.rules._lines import Line, Span, span_of
+from claimflow.runtime.backends.rules._values import last_money
 
 Role = Literal["total", "subtotal", "tax", "included", "rounding", "discount", "paid", "change", "count", "other"]
 

@@ -10,10 +10,10 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from runtime.backends.rules._claims import Finding
-from runtime.backends.rules._lines import Line, Span, span_of
-from runtime.backends.rules._values import money_in
-from state.normalize import currency_mentions
+from claimflow.runtime.backends.rules._claims import Finding
+from claimflow.runtime.backends.rules._lines import Line, Span, span_of
+from claimflow.runtime.backends.rules._values import money_in
+from claimflow.state.normalize import currency_mentions
 
 _COLUMNS = re.compile(
     r"\b(?:qty|quantity|item|desc\w*|price|amount|amt|total|unit|menge|preis|betrag|prix|montant)\b", re.I

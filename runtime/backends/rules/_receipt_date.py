@@ -11,10 +11,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from runtime.backends.rules._claims import Finding
-from runtime.backends.rules._lines import Line, span_of
-from runtime.backends.rules._values import DateOrder, dates_in
-from state.normalize import currency_mentions, date_readings
+from claimflow.runtime.backends.rules._claims import Finding
+from claimflow.runtime.backends.rules._lines import Line, span_of
+from claimflow.runtime.backends.rules._values import DateOrder, dates_in
+from claimflow.state.normalize import currency_mentions, date_readings
 
 _DATE_LABEL = re.compile(r"\w*date\b|\b(?:datum|fecha|tarikh|data|dated|tgl|tanggal)\b", re.IGNORECASE)
 _TIME_AFTER = re.compile(r"^\D{0,12}?(?<!\d)(?:[01]?\d|2[0-3])\s?:\s?[0-5]\d(?!\d)")

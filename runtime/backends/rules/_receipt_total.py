@@ -11,11 +11,11 @@ import re
 from collections.abc import Sequence
 from decimal import Decimal
 
-from runtime.backends.rules._claims import Finding
-from runtime.backends.rules._lines import Line
-from runtime.backends.rules._receipt_amounts import Amount, money_lines
-from runtime.backends.rules._values import money_in
-from state.normalize import format_amount
+from claimflow.runtime.backends.rules._claims import Finding
+from claimflow.runtime.backends.rules._lines import Line
+from claimflow.runtime.backends.rules._receipt_amounts import Amount, money_lines
+from claimflow.runtime.backends.rules._values import money_in
+from claimflow.state.normalize import format_amount
 
 _CENT = Decimal("0.01")
 _BARE_CENTS = re.compile(r"(?<![\w.,])\.(\d{2})(?!\d)")

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from runtime.backends.rules._lines import Line
-from runtime.backends.rules._values import money_in
+from claimflow.runtime.backends.rules._lines import Line
+from claimflow.runtime.backends.rules._values import money_in
 
 CENT = Decimal("0.01")
 _MAX_ROW = 240

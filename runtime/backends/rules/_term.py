@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from runtime.backends.rules._claims import Finding
-from runtime.backends.rules._lines import Span
-from state.normalize import DurationMatch, find_durations
+from claimflow.runtime.backends.rules._claims import Finding
+from claimflow.runtime.backends.rules._lines import Span
+from claimflow.state.normalize import DurationMatch, find_durations
 
 # The clearest term clause stays below auto-accept: annotated contracts often leave the term empty
 # even when such a clause states one, so a reviewer confirms it.

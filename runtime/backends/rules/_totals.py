@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from itertools import product
 
-from runtime.backends.rules._claims import Finding
-from runtime.backends.rules._labels import AmountRole, amount_role
-from runtime.backends.rules._lines import Line, Span, span_of
-from runtime.backends.rules._values import money_in
-from state.normalize import format_amount
+from claimflow.runtime.backends.rules._claims import Finding
+from claimflow.runtime.backends.rules._labels import AmountRole, amount_role
+from claimflow.runtime.backends.rules._lines import Line, Span, span_of
+from claimflow.runtime.backends.rules._values import money_in
+from claimflow.state.normalize import format_amount
 
 # How specific a label is for its role: "Gesamtbetrag brutto" says more than "Betrag".
 _STRENGTH: dict[AmountRole, int] = {"gross": 3, "total": 2, "due": 1, "net": 3, "lines": 1, "tax": 2}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from state.normalize import currency_mentions, find_amounts, find_dates
+from claimflow.state.normalize import currency_mentions, find_amounts, find_dates
 
 DateOrder = Literal["dmy", "mdy"]
 

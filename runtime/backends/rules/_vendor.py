@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from runtime.backends.rules._claims import Finding
-from runtime.backends.rules._lines import Line, span_of
-from runtime.backends.rules._names import has_legal_form, looks_like_name
+from claimflow.runtime.backends.rules._claims import Finding
+from claimflow.runtime.backends.rules._lines import Line, span_of
+from claimflow.runtime.backends.rules._names import has_legal_form, looks_like_name
 
 _SELLER = re.compile(
     r"^(?:seller|vendor|supplier|sold\s+by|issued\s+by|verk[äa]ufer|lieferant|rechnungssteller|leistungserbringer"

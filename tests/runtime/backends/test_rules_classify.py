@@ -1,7 +1,7 @@
 import pytest
 from _rules_docs import INVOICE_DE, INVOICE_EN, INVOICE_FR, MEMO, NDA, NEWSLETTER, RECEIPT_MY, RECEIPT_NOISY
 
-from runtime.backends import rules
+from claimflow.runtime.backends import rules
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """Till slips titled "Tax Invoice" are receipts; short invoices with terms stay invoices (synthetic texts)."""
 
-from runtime.backends import rules
+from claimflow.runtime.backends import rules
 
 DELIVERY_SLIP = """FRESH LOAF BAKERY SDN BHD (123456-A)
 LOT 7, JALAN INDUSTRI 2,

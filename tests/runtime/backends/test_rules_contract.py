@@ -1,6 +1,6 @@
 from _rules_docs import NDA
 
-from runtime.backends import rules
+from claimflow.runtime.backends import rules
 
 
 def test_reads_an_nda() -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from runtime.backends import rules
-from state.claims import FieldClaim
+from claimflow.runtime.backends import rules
+from claimflow.state.claims import FieldClaim
 
 AUTO_ACCEPT = 0.8
 

@@ -3,11 +3,11 @@
 import pytest
 from _rules_docs import INVOICE_DE, INVOICE_EN, INVOICE_FR, NDA, RECEIPT_MY, RECEIPT_NOISY
 
-from runtime.backends import rules
-from state.documents import SourceText
-from state.evidence import locate
-from state.fields import DocType, field_spec
-from state.normalize import check_value
+from claimflow.runtime.backends import rules
+from claimflow.state.documents import SourceText
+from claimflow.state.evidence import locate
+from claimflow.state.fields import DocType, field_spec
+from claimflow.state.normalize import check_value
 
 CASES: list[tuple[DocType, list[str]]] = [
     ("invoice", [INVOICE_EN]),

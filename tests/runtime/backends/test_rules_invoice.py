@@ -1,8 +1,8 @@
 import pytest
 from _rules_docs import INVOICE_DE, INVOICE_EN, INVOICE_FR
 
-from runtime.backends import rules
-from state.claims import ExtractionClaim
+from claimflow.runtime.backends import rules
+from claimflow.state.claims import ExtractionClaim
 
 
 def values(claim: ExtractionClaim) -> dict[str, str]:

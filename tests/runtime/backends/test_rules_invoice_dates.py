@@ -5,8 +5,8 @@ Every text here is written for these tests.
 
 import pytest
 
-from runtime.backends import rules
-from state.claims import ExtractionClaim
+from claimflow.runtime.backends import rules
+from claimflow.state.claims import ExtractionClaim
 
 
 def field(claim: ExtractionClaim, name: str) -> tuple[str, float] | None:

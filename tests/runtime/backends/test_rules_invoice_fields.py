@@ -1,7 +1,7 @@
 """Invoice number, seller, currency and totals in layouts beyond "Label: value". Texts written for these tests."""
 
-from runtime.backends import rules
-from state.claims import ExtractionClaim
+from claimflow.runtime.backends import rules
+from claimflow.state.claims import ExtractionClaim
 
 
 def field(claim: ExtractionClaim, name: str) -> tuple[str, float] | None:

@@ -7,13 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from runtime.backends import rules
-from state.apply.extraction import apply_extraction
-from state.claims import ExtractionClaim
-from state.documents import SourceText
-from state.normalize import check_value
-from state.policy import Policy
-from state.rules.invoice import invoice_rules
+from claimflow.runtime.backends import rules
+from claimflow.state.apply.extraction import apply_extraction
+from claimflow.state.claims import ExtractionClaim
+from claimflow.state.documents import SourceText
+from claimflow.state.normalize import check_value
+from claimflow.state.policy import Policy
+from claimflow.state.rules.invoice import invoice_rules
 
 Row = tuple[str, str | None, str | None, str]
 """description, quantity, unit price, amount"""

@@ -1,7 +1,7 @@
 from _rules_docs import RECEIPT_MY, RECEIPT_NOISY
 
-from runtime.backends import rules
-from state.claims import ExtractionClaim
+from claimflow.runtime.backends import rules
+from claimflow.state.claims import ExtractionClaim
 
 
 def by_field(claim: ExtractionClaim) -> dict[str, tuple[str, float]]:

@@ -1,8 +1,8 @@
 """Receipt name, date and currency on synthetic slips from several countries."""
 
-from runtime.backends import rules
-from runtime.backends.rules._receipt import receipt_findings
-from state.claims import ExtractionClaim
+from claimflow.runtime.backends import rules
+from claimflow.runtime.backends.rules._receipt import receipt_findings
+from claimflow.state.claims import ExtractionClaim
 
 AUTO = 0.8
 

@@ -1,7 +1,7 @@
 """The amount paid on a receipt, and when the slip's own sums make it sure (synthetic slips)."""
 
-from runtime.backends import rules
-from state.claims import ExtractionClaim
+from claimflow.runtime.backends import rules
+from claimflow.state.claims import ExtractionClaim
 
 AUTO = 0.8
 

@@ -1,0 +1,1 @@
+"""claimflow: a code-first runtime for AI document workflows on LangGraph."""
