@@ -1,1 +1,116 @@
-"""claimflow: a code-first runtime for AI document workflows on LangGraph."""
+"""claimflow: a code-first runtime for AI document workflows on LangGraph. Models make claims; code decides.
+
+This module is the one documented import surface; everything not listed in `__all__` is internal.
+
+Declaring a document type (cheap to import: no LangGraph, no model clients)::
+
+    from claimflow import Column, DocumentType, Field, RuleInput, RuleResult, rule
+
+Embedding the runtime (imported on first use)::
+
+    import claimflow
+
+    async with claimflow.open_engine(data_dir=".claimflow", types=[PURCHASE_ORDER]) as engine:
+        run = await engine.process(Path("po-1042.pdf"))
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from claimflow.state.claims import ClassificationClaim, ExtractionClaim, FieldClaim, RowClaim
+from claimflow.state.errors import DeclarationError, InvalidDecisionError
+from claimflow.state.evidence import ClaimedEvidence, Evidence
+from claimflow.state.normalize import FieldKind, ValueKind
+from claimflow.state.outcomes import RuleResult
+from claimflow.state.review import ReviewDecision, ReviewRequest
+from claimflow.state.schema import (
+    Column,
+    Detection,
+    DocumentType,
+    DocumentTypes,
+    Field,
+    OfflineDetector,
+    OfflineExtractor,
+    Row,
+    Rule,
+    RuleInput,
+    rule,
+)
+
+if TYPE_CHECKING:
+    from claimflow.runtime.api import (
+        ActiveType,
+        Engine,
+        PendingReview,
+        Run,
+        Settings,
+        SetupError,
+        TypeDiscoveryError,
+        load_types,
+        open_engine,
+    )
+
+__version__ = "0.2.0"
+
+# The embedding API pulls in LangGraph, the checkpointers and the model clients: load it when first used, so
+# a module that only declares a document type imports in milliseconds.
+_LAZY = {
+    "ActiveType": "claimflow.runtime.api",
+    "Engine": "claimflow.runtime.api",
+    "PendingReview": "claimflow.runtime.api",
+    "Run": "claimflow.runtime.api",
+    "Settings": "claimflow.runtime.api",
+    "SetupError": "claimflow.runtime.api",
+    "TypeDiscoveryError": "claimflow.runtime.api",
+    "load_types": "claimflow.runtime.api",
+    "open_engine": "claimflow.runtime.api",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'claimflow' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    "ActiveType",
+    "ClaimedEvidence",
+    "ClassificationClaim",
+    "Column",
+    "DeclarationError",
+    "Detection",
+    "DocumentType",
+    "DocumentTypes",
+    "Engine",
+    "Evidence",
+    "ExtractionClaim",
+    "Field",
+    "FieldClaim",
+    "FieldKind",
+    "InvalidDecisionError",
+    "OfflineDetector",
+    "OfflineExtractor",
+    "PendingReview",
+    "ReviewDecision",
+    "ReviewRequest",
+    "Row",
+    "RowClaim",
+    "Rule",
+    "RuleInput",
+    "RuleResult",
+    "Run",
+    "Settings",
+    "SetupError",
+    "TypeDiscoveryError",
+    "ValueKind",
+    "__version__",
+    "load_types",
+    "open_engine",
+    "rule",
+]

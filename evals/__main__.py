@@ -7,9 +7,11 @@ import json
 import sys
 from pathlib import Path
 
+from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.evals.case import load_cases
 from claimflow.evals.runner import baseline_of, regressions, run_cases
 from claimflow.runtime.gateway import make_gateway
+from claimflow.state.schema import DocumentTypes
 
 HERE = Path(__file__).parent
 
@@ -21,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--update-baseline", action="store_true", help="write the results as the new baseline")
     args = parser.parse_args(argv)
     gateway = make_gateway(args.live) if args.live else None
-    results = run_cases(load_cases(HERE / "cases"), gateway)
+    results = run_cases(load_cases(HERE / "cases"), DocumentTypes(BUILTIN_TYPES), gateway)
     mode = f"live:{args.live}" if args.live else "replay"
     baseline_path = HERE / f"baseline.{mode.replace(':', '-')}.json"
     for result in results:

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from claimflow.state.fields import DocType
 from claimflow.state.outcomes import FieldStatus
-
-Step = Literal["classify", "extract_invoice", "extract_receipt", "extract_contract"]
 
 
 class ExpectedField(BaseModel):
@@ -45,12 +42,13 @@ class GoldenCase(BaseModel):
     model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     name: str
-    step: Step
+    step: str
+    """`classify` or `extract_<type>`."""
     prompt: str
     """`name@version` of the prompt the recorded claim answered."""
     pages: list[str]
     """The source text, one string per page."""
-    doc_type: DocType | None = None
+    doc_type: str | None = None
     recorded_claim: dict[str, Any]
     """The claim as the model returned it."""
     replay_only: bool = False

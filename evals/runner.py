@@ -14,16 +14,14 @@ from typing import Any
 
 from claimflow.evals.case import GoldenCase
 from claimflow.nodes.ports import ModelGateway, ModelInput
-from claimflow.prompts import ALL_PROMPTS, PromptSpec
+from claimflow.prompts import CLASSIFY, extract_prompt
 from claimflow.routing.routers import route_after_classify, route_after_extract
 from claimflow.state.apply import apply_classification, apply_extraction
 from claimflow.state.claims import ClassificationClaim, ExtractionClaim
 from claimflow.state.documents import DocumentRef, SourceText
-from claimflow.state.fields import fields_of
 from claimflow.state.outcomes import Classification
+from claimflow.state.schema import DocumentTypes
 from claimflow.state.workflow import WorkflowState
-
-PROMPTS: dict[str, PromptSpec[Any]] = {prompt.name: prompt for prompt in ALL_PROMPTS}
 
 
 @dataclass
@@ -50,15 +48,16 @@ def _state(case: GoldenCase) -> WorkflowState:
     return state
 
 
-def evaluate(case: GoldenCase, claim: dict[str, Any]) -> CaseResult:
+def evaluate(case: GoldenCase, claim: dict[str, Any], types: DocumentTypes) -> CaseResult:
     """Apply `claim` to the case's source, route, and compare with the expectation."""
     result = CaseResult(case.name, case.step, case.prompt)
     source = SourceText(pages=tuple(case.pages))
     state = _state(case)
     if case.step == "classify":
-        patch = apply_classification(ClassificationClaim.model_validate(claim), source, step="classify", claim_id="c")
+        classified = ClassificationClaim.model_validate(claim)
+        patch = apply_classification(classified, source, types=types.names, step="classify", claim_id="c")
         state = state.model_copy(update=patch.as_update())
-        decided = route_after_classify(state).decision("route_type")
+        decided = route_after_classify(state, types).decision("route_type")
         if case.expected.doc_type is not None and state.classification:
             if state.classification.doc_type != case.expected.doc_type:
                 result.failures.append(f"type {state.classification.doc_type!r} != {case.expected.doc_type!r}")
@@ -68,7 +67,7 @@ def evaluate(case: GoldenCase, claim: dict[str, Any]) -> CaseResult:
     else:
         assert case.doc_type is not None, "extraction cases name their doc_type"
         patch = apply_extraction(
-            case.doc_type, ExtractionClaim.model_validate(claim), source, step=case.step, attempt=1
+            types.get(case.doc_type), ExtractionClaim.model_validate(claim), source, step=case.step, attempt=1
         )
         state = state.model_copy(update=patch.as_update())
         decided = route_after_extract(state).decision("route_extraction")
@@ -86,32 +85,33 @@ def evaluate(case: GoldenCase, claim: dict[str, Any]) -> CaseResult:
     return result
 
 
-async def live_claim(case: GoldenCase, gateway: ModelGateway) -> tuple[dict[str, Any] | None, str]:
+async def live_claim(
+    case: GoldenCase, gateway: ModelGateway, types: DocumentTypes
+) -> tuple[dict[str, Any] | None, str]:
     """A fresh claim from `gateway` for the case's input, and the prompt ref it answered."""
-    prompt = PROMPTS[case.step]
-    request = ModelInput(
-        pages=tuple(case.pages),
-        doc_type=case.doc_type,
-        fields=fields_of(case.doc_type) if case.doc_type else (),
-    )
-    answer = await gateway.complete(prompt, request)
-    return (answer.claim.model_dump(mode="json") if answer.claim else None), prompt.ref
+    doc_type = types.get(case.doc_type) if case.doc_type else None
+    if doc_type is None:
+        classified = await gateway.complete(CLASSIFY, ModelInput(pages=tuple(case.pages), types=tuple(types)))
+        return (classified.claim.model_dump(mode="json") if classified.claim else None), CLASSIFY.ref
+    prompt = extract_prompt(doc_type)
+    extracted = await gateway.complete(prompt, ModelInput(pages=tuple(case.pages), doc_type=doc_type))
+    return (extracted.claim.model_dump(mode="json") if extracted.claim else None), prompt.ref
 
 
-def run_cases(cases: list[GoldenCase], gateway: ModelGateway | None = None) -> list[CaseResult]:
+def run_cases(cases: list[GoldenCase], types: DocumentTypes, gateway: ModelGateway | None = None) -> list[CaseResult]:
     """Evaluate every case: on its recorded claim, or on a live claim when a gateway is given."""
     results: list[CaseResult] = []
     for case in cases:
         if gateway is not None and case.replay_only:
             continue
         if gateway is None:
-            results.append(evaluate(case, case.recorded_claim))
+            results.append(evaluate(case, case.recorded_claim, types))
             continue
-        claim, ref = asyncio.run(live_claim(case, gateway))
+        claim, ref = asyncio.run(live_claim(case, gateway, types))
         if claim is None:
             results.append(CaseResult(case.name, case.step, ref, ["the backend returned invalid output"]))
         else:
-            result = evaluate(case, claim)
+            result = evaluate(case, claim, types)
             result.prompt = ref
             results.append(result)
     return results

@@ -11,8 +11,8 @@ from claimflow.prompts import PromptSpec
 from claimflow.state.budget import UsageTotals, budget_exhausted
 from claimflow.state.documents import SourceText
 from claimflow.state.events import Event, event
-from claimflow.state.fields import DocType, fields_of
 from claimflow.state.masking import Replacement
+from claimflow.state.schema import DocumentType
 from claimflow.state.workflow import Patch, WorkflowState
 
 
@@ -76,7 +76,8 @@ async def call_model(
     view: ModelView,
     *,
     step: str,
-    doc_type: DocType | None = None,
+    doc_type: DocumentType | None = None,
+    types: tuple[DocumentType, ...] = (),
     gateway: ModelGateway | None = None,
     source: str = "primary",
 ) -> StepCall[ClaimT]:
@@ -85,12 +86,7 @@ async def call_model(
     previous = state.step_errors.get(step)
     feedback = tuple(previous.errors) if previous else ()
     attempt = state.attempts.get(step, 0) + 1
-    request = ModelInput(
-        pages=view.masked.pages,
-        doc_type=doc_type,
-        fields=fields_of(doc_type) if doc_type else (),
-        feedback=feedback,
-    )
+    request = ModelInput(pages=view.masked.pages, doc_type=doc_type, types=types, feedback=feedback)
     result = await gateway.complete(prompt, request)
     usage = result.usage
     usage_event = event(

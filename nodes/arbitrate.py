@@ -7,20 +7,20 @@ from claimflow.nodes.ports import WorkflowContext
 from claimflow.routing.names import arbitrate_node, extract_node
 from claimflow.state.apply.extraction import arbitrate
 from claimflow.state.events import event
-from claimflow.state.fields import DocType
+from claimflow.state.schema import DocumentType
 from claimflow.state.workflow import Patch, WorkflowState
 
 
-def arbitrate_for(doc_type: DocType) -> Node:
+def arbitrate_for(doc_type: DocumentType) -> Node:
     """The arbitration node of one document type."""
-    name = arbitrate_node(doc_type)
+    name = arbitrate_node(doc_type.name)
 
     @step(name)
     async def arbitrate_claims(state: WorkflowState, context: WorkflowContext) -> Patch:
         if state.text is None:
             raise RuntimeError(f"{name} ran on a run without text")
         source = context.store.load_text(state.text)
-        patch = arbitrate(doc_type, state.candidates, source, step=extract_node(doc_type))
+        patch = arbitrate(doc_type, state.candidates, source, step=extract_node(doc_type.name))
         fields = patch.fields or {}
         decided = event(
             "arbitration.decided",

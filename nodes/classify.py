@@ -1,37 +1,47 @@
-"""classify: the model claims a document type; apply accepts or rejects it."""
+"""classify: the model claims one of the active document types; apply accepts or rejects it."""
 
 from __future__ import annotations
 
 from claimflow.nodes._model_step import add_usage, budget_stop, call_model, load_model_view
-from claimflow.nodes._step import step
+from claimflow.nodes._step import Node, step
 from claimflow.nodes.ports import WorkflowContext
 from claimflow.prompts import CLASSIFY
+from claimflow.routing.names import CLASSIFY as STEP
 from claimflow.state.apply import apply_classification, apply_invalid_output, clear_step_errors
 from claimflow.state.apply.unmask import unmask_classification
 from claimflow.state.events import event
+from claimflow.state.schema import DocumentTypes
 from claimflow.state.workflow import Patch, WorkflowState
 
-STEP = "classify"
 
+def classify_for(types: DocumentTypes) -> Node:
+    """The classification node of a workflow over `types`."""
+    choices = tuple(types)
 
-@step(STEP)
-async def classify(state: WorkflowState, context: WorkflowContext) -> Patch:
-    """Ask for a ClassificationClaim (within budget) and apply it against the source text."""
-    if stopped := budget_stop(state, STEP):
-        return stopped
-    call = await call_model(state, context, CLASSIFY, load_model_view(state, context, STEP), step=STEP)
-    counted = Patch(
-        attempts={**state.attempts, STEP: call.attempt}, usage=add_usage(state.usage, [call]), events=[call.usage_event]
-    )
-    claim = call.result.claim
-    if claim is None:
-        return counted.merged(apply_invalid_output(state, step=STEP, attempt=call.attempt, errors=call.result.errors))
-    claim, restored = unmask_classification(claim, call.masked, call.replacements)
-    if state.text is None:
-        raise RuntimeError("classify ran before parse produced text")
-    source = context.store.load_text(state.text)
-    applied = apply_classification(claim, source, step=STEP, claim_id=f"{STEP}#{call.attempt}")
-    patch = counted.merged(Patch(step_errors=clear_step_errors(state, STEP))).merged(applied)
-    if restored:
-        patch = patch.merged(Patch(events=[event("pii.unmasked", STEP, placeholders=restored)]))
-    return patch
+    @step(STEP)
+    async def classify(state: WorkflowState, context: WorkflowContext) -> Patch:
+        """Ask for a ClassificationClaim (within budget) and apply it against the source text."""
+        if stopped := budget_stop(state, STEP):
+            return stopped
+        view = load_model_view(state, context, STEP)
+        call = await call_model(state, context, CLASSIFY, view, step=STEP, types=choices)
+        counted = Patch(
+            attempts={**state.attempts, STEP: call.attempt},
+            usage=add_usage(state.usage, [call]),
+            events=[call.usage_event],
+        )
+        claim = call.result.claim
+        if claim is None:
+            errors = call.result.errors
+            return counted.merged(apply_invalid_output(state, step=STEP, attempt=call.attempt, errors=errors))
+        claim, restored = unmask_classification(claim, call.masked, call.replacements)
+        if state.text is None:
+            raise RuntimeError("classify ran before parse produced text")
+        source = context.store.load_text(state.text)
+        applied = apply_classification(claim, source, types=types.names, step=STEP, claim_id=f"{STEP}#{call.attempt}")
+        patch = counted.merged(Patch(step_errors=clear_step_errors(state, STEP))).merged(applied)
+        if restored:
+            patch = patch.merged(Patch(events=[event("pii.unmasked", STEP, placeholders=restored)]))
+        return patch
+
+    return classify

@@ -3,25 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from claimflow.nodes._model_step import StepCall, add_usage, budget_stop, call_model, load_model_view
 from claimflow.nodes._step import Node, step
 from claimflow.nodes.ports import ModelGateway, WorkflowContext
-from claimflow.prompts import EXTRACT_CONTRACT, EXTRACT_INVOICE, EXTRACT_RECEIPT, PromptSpec
+from claimflow.prompts import extract_prompt
 from claimflow.routing.names import extract_node
 from claimflow.state.apply import apply_invalid_output, clear_step_errors
 from claimflow.state.apply.unmask import unmask_extraction
 from claimflow.state.claims import ExtractionClaim
 from claimflow.state.events import event
-from claimflow.state.fields import DocType
+from claimflow.state.schema import DocumentType
 from claimflow.state.workflow import Candidate, Patch, WorkflowState
-
-PROMPTS: dict[DocType, PromptSpec[Any]] = {
-    "invoice": EXTRACT_INVOICE,
-    "receipt": EXTRACT_RECEIPT,
-    "contract": EXTRACT_CONTRACT,
-}
 
 
 def _extractors(context: WorkflowContext) -> list[tuple[str, ModelGateway]]:
@@ -49,10 +42,10 @@ def _candidates(name: str, calls: list[StepCall[ExtractionClaim]]) -> Patch:
     return Patch(candidates=candidates, events=events)
 
 
-def extract_for(doc_type: DocType) -> Node:
+def extract_for(doc_type: DocumentType) -> Node:
     """The extraction node of one document type."""
-    name = extract_node(doc_type)
-    prompt = PROMPTS[doc_type]
+    name = extract_node(doc_type.name)
+    prompt = extract_prompt(doc_type)
 
     @step(name)
     async def extract(state: WorkflowState, context: WorkflowContext) -> Patch:

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from claimflow.prompts import PromptSpec
 from claimflow.state.documents import DocumentRef, SourceText, TextRef
-from claimflow.state.fields import DocType, FieldSpec
+from claimflow.state.schema import DocumentType
 
 ClaimT = TypeVar("ClaimT", bound=BaseModel)
 
@@ -42,8 +42,10 @@ class ModelInput:
     """What a model step is given: the masked pages and, on a retry, what was wrong last time."""
 
     pages: tuple[str, ...]
-    doc_type: DocType | None = None
-    fields: Sequence[FieldSpec] = ()
+    doc_type: DocumentType | None = None
+    """The accepted type, for an extraction step."""
+    types: Sequence[DocumentType] = ()
+    """The active types to choose from, for the classification step."""
     feedback: Sequence[str] = ()
 
 
@@ -112,11 +114,11 @@ class Parser(Protocol):
         ...
 
 
-class InvoiceIndex(Protocol):
-    """Invoices already processed, to catch duplicates."""
+class RecordIndex(Protocol):
+    """Completed records by their type's duplicate key, to catch duplicates."""
 
-    def runs_with_invoice(self, vendor: str, number: str, *, exclude_run: str) -> list[str]:
-        """Ids of other runs that finished an invoice with this vendor and number."""
+    def runs_with_key(self, doc_type: str, key: str, *, exclude_run: str) -> list[str]:
+        """Ids of other completed runs of `doc_type` with this duplicate key (`DocumentType.key_of`)."""
         ...
 
 
@@ -127,7 +129,7 @@ class WorkflowContext:
     gateway: ModelGateway
     store: DocumentStore
     parser: Parser
-    invoices: InvoiceIndex
+    records: RecordIndex
     today: Callable[[], date] = date.today
     second_gateway: ModelGateway | None = None
     """A second extractor for a second opinion: both run concurrently and `arbitrate_<type>` settles them."""

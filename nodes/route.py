@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from claimflow.nodes._step import Node, step
 from claimflow.nodes.ports import WorkflowContext
-from claimflow.routing import Route
+from claimflow.routing import Router
 from claimflow.state.events import event
 from claimflow.state.workflow import Patch, WorkflowState
 
 
-def route_node(name: str, router: Callable[[WorkflowState], Route[Any]]) -> Node:
+def route_node(name: str, router: Router) -> Node:
     """A node that records `router(state)` under `name`; the outgoing edge follows the record."""
 
     @step(name)

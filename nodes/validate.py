@@ -1,4 +1,4 @@
-"""validate_<type>: business rules over the accepted fields. Code only, no model."""
+"""validate_<type>: the common rules and the type's own rules over the accepted fields. Code only, no model."""
 
 from __future__ import annotations
 
@@ -6,32 +6,26 @@ from claimflow.nodes._step import Node, step
 from claimflow.nodes.ports import WorkflowContext
 from claimflow.routing.names import validate_node
 from claimflow.state.events import event
-from claimflow.state.fields import DocType
 from claimflow.state.rules import validate_document
+from claimflow.state.schema import DocumentType
 from claimflow.state.workflow import Patch, WorkflowState
 
 
-def _duplicates(state: WorkflowState, context: WorkflowContext) -> list[str]:
-    vendor, number = state.fields.get("vendor_name"), state.fields.get("invoice_number")
-    if vendor is None or number is None or not isinstance(vendor.value, str) or not isinstance(number.value, str):
-        return []
-    return context.invoices.runs_with_invoice(vendor.value, number.value, exclude_run=state.run_id)
-
-
-def validate_for(doc_type: DocType) -> Node:
+def validate_for(doc_type: DocumentType) -> Node:
     """The validation node of one document type."""
-    name = validate_node(doc_type)
+    name = validate_node(doc_type.name)
 
     @step(name)
     async def validate(state: WorkflowState, context: WorkflowContext) -> Patch:
-        duplicates = _duplicates(state, context) if doc_type == "invoice" else []
+        key = doc_type.key_of(state.fields)
+        earlier = context.records.runs_with_key(doc_type.name, key, exclude_run=state.run_id) if key else []
         results = validate_document(
             doc_type,
             state.fields,
-            state.line_items,
+            state.tables,
             state.policy,
             today=context.today(),
-            duplicate_runs=duplicates,
+            earlier_runs=tuple(earlier),
         )
         events = [
             event("rule.checked", name, rule=r.rule, passed=r.passed, message=r.message, fields=r.fields)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel
@@ -20,7 +21,7 @@ class PromptSpec(Generic[ClaimT]):
     version: str
     system: str
     user_template: str
-    """Formatted with `document`, `fields` and `feedback`."""
+    """Formatted with `document`, `types` (classification) and `feedback`."""
     response_model: type[ClaimT]
 
     @property
@@ -28,7 +29,7 @@ class PromptSpec(Generic[ClaimT]):
         """`name@version`, the id every call and eval result names."""
         return f"{self.name}@{self.version}"
 
-    @property
+    @cached_property
     def content_hash(self) -> str:
         """sha256 over the texts and the response schema: what a version stands for."""
         digest = hashlib.sha256()
@@ -41,6 +42,6 @@ class PromptSpec(Generic[ClaimT]):
             digest.update(b"\0")
         return digest.hexdigest()
 
-    def render(self, *, document: str, fields: str = "", feedback: str = "") -> tuple[str, str]:
+    def render(self, *, document: str, types: str = "", feedback: str = "") -> tuple[str, str]:
         """The system and user messages for one call."""
-        return self.system, self.user_template.format(document=document, fields=fields, feedback=feedback)
+        return self.system, self.user_template.format(document=document, types=types, feedback=feedback)

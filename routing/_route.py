@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar, get_args
 
 from claimflow.state.outcomes import RouteDecision
 from claimflow.state.workflow import WorkflowState
 
-TargetT = TypeVar("TargetT", bound=str)
-
 
 @dataclass(frozen=True)
-class Route(Generic[TargetT]):
+class Route:
     """The next node, the rule that fired, and the facts it fired on."""
 
-    target: TargetT
+    target: str
     rule: str
     detail: str = ""
 
@@ -24,12 +22,11 @@ class Route(Generic[TargetT]):
         return RouteDecision(router=router, target=self.target, rule=self.rule, detail=self.detail)
 
 
-def recorded_target(state: WorkflowState, router: str, targets: Any) -> str:
+def recorded_target(state: WorkflowState, router: str, allowed: Collection[str]) -> str:
     """The target the router node recorded; fails loudly if it is not one the edge allows."""
     decision = state.last_route(router)
     if decision is None:
         raise RuntimeError(f"router {router!r} has not decided yet")
-    allowed = get_args(targets)
     if decision.target not in allowed:
-        raise RuntimeError(f"router {router!r} chose {decision.target!r}, not one of {allowed}")
+        raise RuntimeError(f"router {router!r} chose {decision.target!r}, not one of {sorted(allowed)}")
     return decision.target

@@ -1,26 +1,20 @@
-"""Every node name of the documents workflow, in one place, with the targets each router may choose."""
+"""Every node name of the documents workflow, in one place, with the targets each router may choose.
+
+The fixed nodes are constants; each active document type adds `extract_<type>`, `arbitrate_<type>`
+and `validate_<type>`, so the targets of a router are computed from the active types.
+"""
 
 from __future__ import annotations
 
-from typing import Final, Literal
-
-from claimflow.state.fields import DocType
+from collections.abc import Iterable
+from typing import Final
 
 PARSE: Final = "parse"
 MASK: Final = "mask"
 CLASSIFY: Final = "classify"
 ROUTE_PARSE: Final = "route_parse"
 ROUTE_TYPE: Final = "route_type"
-EXTRACT_INVOICE: Final = "extract_invoice"
-EXTRACT_RECEIPT: Final = "extract_receipt"
-EXTRACT_CONTRACT: Final = "extract_contract"
 ROUTE_EXTRACTION: Final = "route_extraction"
-ARBITRATE_INVOICE: Final = "arbitrate_invoice"
-ARBITRATE_RECEIPT: Final = "arbitrate_receipt"
-ARBITRATE_CONTRACT: Final = "arbitrate_contract"
-VALIDATE_INVOICE: Final = "validate_invoice"
-VALIDATE_RECEIPT: Final = "validate_receipt"
-VALIDATE_CONTRACT: Final = "validate_contract"
 ROUTE_VALIDATION: Final = "route_validation"
 PREPARE_REVIEW: Final = "prepare_review"
 AWAIT_REVIEW: Final = "await_review"
@@ -29,60 +23,30 @@ FINALIZE: Final = "finalize"
 REJECT: Final = "reject"
 FAIL: Final = "fail"
 
-ExtractNode = Literal["extract_invoice", "extract_receipt", "extract_contract"]
-ValidateNode = Literal["validate_invoice", "validate_receipt", "validate_contract"]
-ArbitrateNode = Literal["arbitrate_invoice", "arbitrate_receipt", "arbitrate_contract"]
 
-AfterParse = Literal["mask", "fail"]
-AfterClassify = Literal["extract_invoice", "extract_receipt", "extract_contract", "classify", "prepare_review", "fail"]
-AfterExtract = Literal[
-    "arbitrate_invoice",
-    "arbitrate_receipt",
-    "arbitrate_contract",
-    "extract_invoice",
-    "extract_receipt",
-    "extract_contract",
-    "prepare_review",
-    "fail",
-]
-AfterValidate = Literal["finalize", "prepare_review", "fail"]
-AfterReview = Literal[
-    "finalize",
-    "reject",
-    "extract_invoice",
-    "extract_receipt",
-    "extract_contract",
-    "validate_invoice",
-    "validate_receipt",
-    "validate_contract",
-]
-
-
-def extract_node(doc_type: DocType) -> ExtractNode:
+def extract_node(doc_type: str) -> str:
     """The extraction node of a document type."""
-    nodes: dict[DocType, ExtractNode] = {
-        "invoice": "extract_invoice",
-        "receipt": "extract_receipt",
-        "contract": "extract_contract",
-    }
-    return nodes[doc_type]
+    return f"extract_{doc_type}"
 
 
-def arbitrate_node(doc_type: DocType) -> ArbitrateNode:
+def arbitrate_node(doc_type: str) -> str:
     """The arbitration node of a document type."""
-    nodes: dict[DocType, ArbitrateNode] = {
-        "invoice": "arbitrate_invoice",
-        "receipt": "arbitrate_receipt",
-        "contract": "arbitrate_contract",
-    }
-    return nodes[doc_type]
+    return f"arbitrate_{doc_type}"
 
 
-def validate_node(doc_type: DocType) -> ValidateNode:
+def validate_node(doc_type: str) -> str:
     """The validation node of a document type."""
-    nodes: dict[DocType, ValidateNode] = {
-        "invoice": "validate_invoice",
-        "receipt": "validate_receipt",
-        "contract": "validate_contract",
+    return f"validate_{doc_type}"
+
+
+def router_targets(type_names: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Router node -> every node it may choose, for a workflow over these document types."""
+    names = tuple(type_names)
+    extracts = tuple(extract_node(name) for name in names)
+    return {
+        ROUTE_PARSE: (MASK, FAIL),
+        ROUTE_TYPE: (*extracts, CLASSIFY, PREPARE_REVIEW, FAIL),
+        ROUTE_EXTRACTION: (*(arbitrate_node(name) for name in names), *extracts, PREPARE_REVIEW, FAIL),
+        ROUTE_VALIDATION: (FINALIZE, PREPARE_REVIEW, FAIL),
+        ROUTE_REVIEW: (FINALIZE, REJECT, *extracts, *(validate_node(name) for name in names)),
     }
-    return nodes[doc_type]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from claimflow.state.fields import fields_of
 from claimflow.state.outcomes import ClaimOutcome
+from claimflow.state.schema import DocumentType, DocumentTypes
 from claimflow.state.workflow import WorkflowState
 
 
@@ -17,21 +17,33 @@ def _claim_lines(claim: ClaimOutcome, models: dict[str, str]) -> list[str]:
         where = f" quote {e.quote!r} on page {e.page} [{e.start}:{e.end}]"
     confidence = f", confidence {claim.confidence:.2f}" if claim.confidence is not None else ""
     lines = [f"    claim {claim.claim_id} by {models.get(claim.step, claim.step)}{confidence}: {claim.value!r}{where}"]
+    if claim.check:
+        # Which check decided, and the label that decided it, when one did.
+        label = f" (label {claim.label!r})" if claim.label else ""
+        lines.append(f"      check: {claim.check}{label}")
     return lines + [f"      {verdict}: {reason}" for reason in claim.reasons]
 
 
-def _field_lines(state: WorkflowState, models: dict[str, str]) -> list[str]:
-    doc_type = state.doc_type
+def _table_lines(state: WorkflowState, doc_type: DocumentType, models: dict[str, str]) -> list[str]:
+    out: list[str] = []
+    for table in doc_type.table_fields:
+        rows = state.tables.get(table.name, [])
+        out.append(f"  {table.name}: {len(rows)} row(s)")
+        for row in rows:
+            e = row.evidence
+            cells = ", ".join(f"{name}={value}" for name, value in row.cells.items() if value is not None)
+            out.append(f"    row {cells} (quote {e.quote!r} on page {e.page} [{e.start}:{e.end}])")
+        out += [line for claim in state.claims if claim.field == table.name and not claim.accepted
+                for line in _claim_lines(claim, models)]  # fmt: skip
+    return out
+
+
+def _field_lines(state: WorkflowState, types: DocumentTypes, models: dict[str, str]) -> list[str]:
+    doc_type = types.find(state.doc_type)
     if doc_type is None:
         return []
     out = ["fields:"]
-    for item in state.line_items:
-        e = item.evidence
-        out.append(
-            f"  line item {item.description!r}: {item.quantity or '-'} x {item.unit_price or '-'} = {item.amount}"
-            f" (quote {e.quote!r} on page {e.page} [{e.start}:{e.end}])"
-        )
-    for spec in fields_of(doc_type):
+    for spec in doc_type.value_fields:
         result = state.fields.get(spec.name)
         if result is None:
             out.append(f"  {spec.name}: missing (never extracted)")
@@ -47,7 +59,7 @@ def _field_lines(state: WorkflowState, models: dict[str, str]) -> list[str]:
             for rule in state.rule_results
             if spec.name in rule.fields
         ]
-    return out
+    return out + _table_lines(state, doc_type, models)
 
 
 def _review_lines(state: WorkflowState, events: list[dict[str, Any]]) -> list[str]:
@@ -64,7 +76,7 @@ def _review_lines(state: WorkflowState, events: list[dict[str, Any]]) -> list[st
     return out
 
 
-def explain(state: WorkflowState, events: list[dict[str, Any]]) -> str:
+def explain(state: WorkflowState, events: list[dict[str, Any]], types: DocumentTypes) -> str:
     """A plain-text account of the run: type, route, every field's claims and checks, and review."""
     models = {
         item["step"]: f"{item['data'].get('model')} ({item['data'].get('prompt')})"
@@ -85,4 +97,4 @@ def explain(state: WorkflowState, events: list[dict[str, Any]]) -> str:
         out += [f"  {reason}" for reason in c.reasons]
     out.append("route:")
     out += [f"  {d.router} -> {d.target} (rule {d.rule}{': ' + d.detail if d.detail else ''})" for d in state.routes]
-    return "\n".join(out + _field_lines(state, models) + _review_lines(state, events))
+    return "\n".join(out + _field_lines(state, types, models) + _review_lines(state, events))

@@ -1,14 +1,22 @@
-"""Writing finished records where the user asks: JSON Lines or CSV, one record per document."""
+"""Writing finished records where the user asks: JSON Lines, JSON or CSV, with each type's own columns.
+
+JSON and JSON Lines nest a table field (line items) as a list of rows, each with its evidence. CSV has one
+row per document and the type's fields as columns (value, then status); each table field goes to its own
+CSV beside it (`records.line_items.csv`: run id, row number, the columns, page and quote). A CSV holds one
+type's columns, so records of several types go to one file per type (`records.invoice.csv`, ...).
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from claimflow.state.records import DocumentRecord
+from claimflow.state.schema import DocumentType, DocumentTypes
 
 FORMATS = ("jsonl", "json", "csv")
 
@@ -19,36 +27,88 @@ def format_for(path: Path) -> str:
     return suffix if suffix in FORMATS else "jsonl"
 
 
-def _flat(record: DocumentRecord) -> dict[str, str]:
-    row = {"run_id": record.run_id, "document": record.filename, "doc_type": record.doc_type}
-    data = record.model_dump(mode="json")
-    for name, value in data.items():
-        if isinstance(value, dict) and "status" in value:
-            shown = value["value"]
-            row[name] = "; ".join(shown) if isinstance(shown, list) else ("" if shown is None else str(shown))
-            row[f"{name}_status"] = value["status"]
-    return row
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return "; ".join(str(item) for item in value)
+    return "" if value is None else str(value)
 
 
-def render_records(records: Iterable[DocumentRecord], fmt: str) -> str:
-    """The records as text in `fmt` (jsonl, json or csv)."""
-    items = list(records)
-    if fmt == "json":
-        return json.dumps([r.model_dump(mode="json") for r in items], indent=2, ensure_ascii=False) + "\n"
-    if fmt == "jsonl":
-        return "".join(json.dumps(r.model_dump(mode="json"), ensure_ascii=False) + "\n" for r in items)
-    rows = [_flat(record) for record in items]
-    columns = list(dict.fromkeys(key for row in rows for key in row))
+def _csv(columns: Sequence[str], rows: Iterable[dict[str, str]]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns)
+    writer = csv.DictWriter(buffer, fieldnames=list(columns))
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
 
 
-def write_records(records: Iterable[DocumentRecord], path: Path) -> int:
-    """Write records to `path` in the format its name asks for; returns how many were written."""
+def records_csv(doc_type: DocumentType, records: Sequence[DocumentRecord]) -> str:
+    """One row per record: run, document, type, then each value field's value and status."""
+    columns = ["run_id", "document", "doc_type"]
+    for spec in doc_type.value_fields:
+        columns += [spec.name, f"{spec.name}_status"]
+    rows = []
+    for record in records:
+        data = record.model_dump(mode="json")
+        row = {"run_id": record.run_id, "document": record.filename, "doc_type": record.doc_type}
+        for spec in doc_type.value_fields:
+            row[spec.name] = _shown(data[spec.name]["value"])
+            row[f"{spec.name}_status"] = data[spec.name]["status"]
+        rows.append(row)
+    return _csv(columns, rows)
+
+
+def table_csv(doc_type: DocumentType, table: str, records: Sequence[DocumentRecord]) -> str:
+    """One row per table row: run, row number, the table's columns, and where the row is written."""
+    spec = doc_type.field(table)
+    assert spec is not None and spec.is_table
+    names = [column.name for column in spec.columns]
+    rows = []
+    for record in records:
+        for number, row in enumerate(record.model_dump(mode="json")[table], start=1):
+            evidence = row["evidence"]
+            cells = {name: _shown(row.get(name)) for name in names}
+            rows.append({"run_id": record.run_id, "row": str(number), **cells,
+                         "page": str(evidence["page"]), "quote": evidence["quote"]})  # fmt: skip
+    return _csv(["run_id", "row", *names, "page", "quote"], rows)
+
+
+def render_records(records: Iterable[DocumentRecord], fmt: str) -> str:
+    """The records as JSON Lines or JSON text (tables nested)."""
+    items = list(records)
+    if fmt == "json":
+        return json.dumps([r.model_dump(mode="json") for r in items], indent=2, ensure_ascii=False) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps(r.model_dump(mode="json"), ensure_ascii=False) + "\n" for r in items)
+    raise ValueError(f"render_records writes json or jsonl, not {fmt!r}; CSV goes through write_records")
+
+
+def _beside(path: Path, *parts: str) -> Path:
+    return path.with_name(".".join([path.stem, *parts]) + path.suffix)
+
+
+def write_records(records: Iterable[DocumentRecord], path: Path, types: DocumentTypes) -> list[Path]:
+    """Write records to `path` in the format its name asks for; return every file written."""
     items = list(records)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_records(items, format_for(path)), encoding="utf-8")
-    return len(items)
+    fmt = format_for(path)
+    if fmt != "csv":
+        path.write_text(render_records(items, fmt), encoding="utf-8")
+        return [path]
+    by_type: dict[str, list[DocumentRecord]] = {}
+    for record in items:
+        by_type.setdefault(record.doc_type, []).append(record)
+    if not by_type:
+        path.write_text("", encoding="utf-8")
+        return [path]
+    written: list[Path] = []
+    several = len(by_type) > 1
+    for name, group in by_type.items():
+        doc_type = types.get(name)
+        target = _beside(path, name) if several else path
+        target.write_text(records_csv(doc_type, group), encoding="utf-8")
+        written.append(target)
+        for table in doc_type.table_fields:
+            table_path = _beside(path, *((name,) if several else ()), table.name)
+            table_path.write_text(table_csv(doc_type, table.name, group), encoding="utf-8")
+            written.append(table_path)
+    return written

@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway.config import GatewayConfig, PriceTable, ProviderLimits, TransportPolicy
 from claimflow.state.budget import Budget
 from claimflow.state.policy import Policy
@@ -15,7 +16,7 @@ from claimflow.state.policy import Policy
 DEFAULT_DATA_DIR = ".claimflow"
 
 
-class SettingsError(Exception):
+class SettingsError(SetupError):
     """A setting is missing or malformed; the message names it and what it should be."""
 
 
@@ -130,6 +131,9 @@ class Settings:
     """Where every model exchange is recorded, when set."""
     database_url: str | None = None
     """Postgres for the registry and checkpoints (production); None keeps both in SQLite in the data directory."""
+    types: tuple[str, ...] = ()
+    """Extra document types to load, `module[:attr]` or `file.py[:attr]` (--types, CLAIMFLOW_TYPES); installed
+    types (entry points) and those in the nearest claimflow.toml / [tool.claimflow] are always found."""
 
     @classmethod
     def load(
@@ -140,6 +144,7 @@ class Settings:
         base_url: str | None = None,
         second_opinion: str | None = None,
         record_dir: Path | None = None,
+        types: tuple[str, ...] = (),
     ) -> Settings:
         """Explicit arguments win, then CLAIMFLOW_* (and provider key) environment variables, then defaults."""
         directory = Path(data_dir or _env("CLAIMFLOW_DATA_DIR") or DEFAULT_DATA_DIR)
@@ -151,6 +156,7 @@ class Settings:
             second_opinion=second_opinion or _env("CLAIMFLOW_SECOND_OPINION"),
             record_dir=record_dir,
             database_url=_env("CLAIMFLOW_DATABASE_URL"),
+            types=tuple(spec for spec in (*(_env("CLAIMFLOW_TYPES") or "").split(","), *types) if spec.strip()),
         )
 
     def with_budget(self, **limits: object) -> Settings:

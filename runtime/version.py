@@ -1,30 +1,112 @@
-"""The workflow version: a hash of the graph's topology, its prompts and its schemas.
+"""The workflow version: a hash of everything that decides what a run does.
 
-Every run records the version it started with. Resuming a run whose version this installation
-does not have would resume into a different graph (renamed nodes resume silently to nothing, new
-required fields break), so it is refused with a clear message instead.
+It covers the graph's topology, the state and claim schemas, every prompt's hash, the active document
+type declarations (fields, labels, rule names and the code of each rule), the code of the routers and of
+the apply, evidence and rule functions, and the policy schema. Code is hashed by its syntax tree without
+docstrings, so a comment or a reformat does not change the version; a changed condition does.
+
+Every run records the version it started with. Resuming a run whose version this installation does not
+have would resume into a different workflow, so it is refused with a clear message instead.
 """
 
 from __future__ import annotations
 
+import ast
 import hashlib
+import importlib
+import inspect
 import json
+import pkgutil
+import textwrap
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from types import ModuleType
 from typing import Any
 
 from langgraph.graph.state import CompiledStateGraph
 
-from claimflow.prompts import ALL_PROMPTS
+from claimflow.prompts import prompts_for
 from claimflow.state.claims import ClassificationClaim, ExtractionClaim
+from claimflow.state.policy import Policy
 from claimflow.state.review import ReviewDecision, ReviewRequest
+from claimflow.state.schema import DocumentType
 from claimflow.state.workflow import WorkflowState
+
+DECISION_CODE = (
+    "claimflow.routing",
+    "claimflow.state.apply",
+    "claimflow.state.evidence",
+    "claimflow.state.labels",
+    "claimflow.state.normalize",
+    "claimflow.state.proof",
+    "claimflow.state.reasons",
+    "claimflow.state.rules",
+)
+"""Packages and modules whose code decides: routers, apply functions, evidence and label checks, rules."""
 
 
 class WorkflowVersionError(Exception):
     """A run was started by a workflow version this installation does not have."""
 
 
-def workflow_version(compiled: CompiledStateGraph[Any, Any, Any, Any]) -> str:
-    """Short hex digest identifying topology + prompt versions + schemas."""
+def _without_docstrings(tree: ast.AST) -> ast.AST:
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(body, list)
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            body[0] = ast.Pass()
+    return tree
+
+
+def source_digest(source: str) -> str:
+    """sha256 of code's syntax tree without docstrings: comments and layout do not count, logic does."""
+    tree = _without_docstrings(ast.parse(textwrap.dedent(source)))
+    return hashlib.sha256(ast.dump(tree, include_attributes=False).encode()).hexdigest()
+
+
+def function_digest(function: Callable[..., Any]) -> str:
+    """The digest of a function's source (its compiled code when the source is not available)."""
+    try:
+        return source_digest(inspect.getsource(function))
+    except (OSError, TypeError, SyntaxError):
+        code = getattr(function, "__code__", None)
+        return hashlib.sha256(repr((code.co_code, code.co_consts) if code else function).encode()).hexdigest()
+
+
+def _modules(names: Iterable[str]) -> Iterable[ModuleType]:
+    for name in names:
+        module = importlib.import_module(name)
+        yield module
+        for info in pkgutil.walk_packages(getattr(module, "__path__", []), prefix=f"{name}."):
+            yield importlib.import_module(info.name)
+
+
+def code_digest(modules: Iterable[ModuleType]) -> dict[str, str]:
+    """Module name -> digest of its source, for each module given."""
+    return {module.__name__: source_digest(inspect.getsource(module)) for module in modules}
+
+
+@lru_cache(maxsize=1)
+def _decision_code() -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(code_digest(_modules(DECISION_CODE)).items()))
+
+
+def type_fingerprint(doc_type: DocumentType) -> dict[str, Any]:
+    """A type's declaration as data, with the digest of each rule's code."""
+    return {
+        **doc_type.describe(),
+        "rule_code": {item.name: function_digest(item.function) for item in doc_type.rules},
+    }
+
+
+def workflow_version(compiled: CompiledStateGraph[Any, Any, Any, Any], types: Iterable[DocumentType]) -> str:
+    """Short hex digest of topology, schemas, prompts, type declarations, decision code and policy schema."""
+    active = list(types)
     drawn = compiled.get_graph()
     topology = {
         "nodes": sorted(drawn.nodes),
@@ -32,11 +114,16 @@ def workflow_version(compiled: CompiledStateGraph[Any, Any, Any, Any]) -> str:
     }
     schemas = {
         model.__name__: model.model_json_schema()
-        for model in (WorkflowState, ClassificationClaim, ExtractionClaim, ReviewRequest, ReviewDecision)
+        for model in (WorkflowState, ClassificationClaim, ExtractionClaim, ReviewRequest, ReviewDecision, Policy)
     }
-    prompts = {prompt.ref: prompt.content_hash for prompt in ALL_PROMPTS}
-    payload = json.dumps({"topology": topology, "schemas": schemas, "prompts": prompts}, sort_keys=True, default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()[:16]
+    payload = {
+        "topology": topology,
+        "schemas": schemas,
+        "prompts": {prompt.ref: prompt.content_hash for prompt in prompts_for(active)},
+        "types": [type_fingerprint(doc_type) for doc_type in active],
+        "code": _decision_code(),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
 def check_version(run_id: str, recorded: str, current: str) -> None:
@@ -44,6 +131,8 @@ def check_version(run_id: str, recorded: str, current: str) -> None:
     if recorded != current:
         raise WorkflowVersionError(
             f"run {run_id} was started by workflow version {recorded}, but this installation runs version "
-            f"{current}; that version is gone, so resuming would run a different graph. Finish the run with the "
-            "claimflow release that started it, or run the document again."
+            f"{current} (its document types, rules, prompts or code differ), so resuming would run a different "
+            "workflow. Finish it with the installation and types that started it, or run its document again "
+            f"under this version with `claimflow rerun {run_id[:12]}`; `claimflow runs --version-mismatch` "
+            "lists every such run."
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from claimflow.runtime.registry import RunRow
-from claimflow.state.fields import fields_of
+from claimflow.state.schema import DocumentTypes
 from claimflow.state.workflow import WorkflowState
 
 PUBLIC_STATUS = {
@@ -22,29 +22,31 @@ def public_status(row: RunRow) -> str:
     return PUBLIC_STATUS.get(row.status, row.status)
 
 
-def _fields(state: WorkflowState) -> dict[str, Any]:
-    doc_type = state.doc_type
+def _fields(state: WorkflowState, types: DocumentTypes) -> dict[str, Any]:
+    doc_type = types.find(state.doc_type)
     if doc_type is None:
         return {}
     out: dict[str, Any] = {}
-    for spec in fields_of(doc_type):
+    for spec in doc_type.fields:
+        if spec.is_table:
+            rows = state.tables.get(spec.name, [])
+            # A table's value is its rows; each row has its own evidence (the line it is written on).
+            out[spec.name] = {
+                "value": [row.cells for row in rows],
+                "status": "accepted" if rows else "missing",
+                "evidence": [row.evidence.model_dump() for row in rows],
+            }
+            continue
         result = state.fields.get(spec.name)
         out[spec.name] = {
             "value": result.value if result and result.status in ("accepted", "edited") else None,
             "status": result.status if result else "missing",
             "evidence": [e.model_dump() for e in result.evidence] if result else [],
         }
-    if state.line_items:
-        # Invoice lines, when the document has a table the extractor could read: the same shape as a field.
-        out["line_items"] = {
-            "value": [item.model_dump(exclude={"evidence"}) for item in state.line_items],
-            "status": "accepted",
-            "evidence": [item.evidence.model_dump() for item in state.line_items],
-        }
     return out
 
 
-def run_view(row: RunRow, state: WorkflowState | None) -> dict[str, Any]:
+def run_view(row: RunRow, state: WorkflowState | None, types: DocumentTypes) -> dict[str, Any]:
     """`{"run_id", "document", "status", "doc_type", "fields", "review_reasons", "error"}`."""
     reasons = state.review_reasons if state and row.status == "needs_review" else []
     doc_type = None
@@ -55,7 +57,7 @@ def run_view(row: RunRow, state: WorkflowState | None) -> dict[str, Any]:
         "document": row.filename,
         "status": public_status(row),
         "doc_type": doc_type,
-        "fields": _fields(state) if state else {},
+        "fields": _fields(state, types) if state else {},
         "review_reasons": [f"{reason.code}: {reason.message}" for reason in reasons],
         "error": row.error,
     }

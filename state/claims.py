@@ -5,7 +5,6 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from claimflow.state.evidence import ClaimedEvidence
-from claimflow.state.fields import ClassifiedType
 
 
 class ClassificationClaim(BaseModel):
@@ -13,8 +12,8 @@ class ClassificationClaim(BaseModel):
 
     model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
 
-    doc_type: ClassifiedType
-    """The document type, or "unknown" when none fits."""
+    doc_type: str
+    """One of the document types listed in the prompt, or "unknown" when none fits."""
     confidence: float = Field(ge=0.0, le=1.0)
     """How likely the type is right, from 0 to 1. Say low when unsure."""
     evidence: list[ClaimedEvidence] = Field(default_factory=list, max_length=5)
@@ -33,24 +32,20 @@ class FieldClaim(BaseModel):
     confidence: float = Field(ge=0.0, le=1.0)
     """How likely the value is right, from 0 to 1. Say low when unsure."""
     evidence: ClaimedEvidence
-    """The verbatim quote from the document that contains the value."""
+    """The verbatim quote from the document that contains the value, with the label printed before it."""
 
 
-class LineItemClaim(BaseModel):
-    """A claim about one line of an invoice's item table."""
+class RowClaim(BaseModel):
+    """A claim about one row of a table field (e.g. one line of an invoice's item table)."""
 
     model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
 
-    description: str
-    """What was sold, as printed."""
-    quantity: str | None = None
-    """Quantity as a plain decimal, if printed."""
-    unit_price: str | None = None
-    """Price of one unit as a plain decimal, if printed."""
-    amount: str
-    """The line's total as a plain decimal."""
+    table: str
+    """The table field the row belongs to, from the field list."""
+    cells: dict[str, str]
+    """Column name -> value, for the columns the row prints."""
     evidence: ClaimedEvidence
-    """The verbatim text of the line."""
+    """The verbatim text of the row."""
 
 
 class ExtractionClaim(BaseModel):
@@ -60,5 +55,5 @@ class ExtractionClaim(BaseModel):
 
     fields: list[FieldClaim] = Field(default_factory=list)
     """One claim per field found; leave out fields the document does not state."""
-    line_items: list[LineItemClaim] = Field(default_factory=list)
-    """Invoice lines, when the document has an item table."""
+    rows: list[RowClaim] = Field(default_factory=list)
+    """One claim per row of each table field the document has."""

@@ -13,4 +13,11 @@ class InvalidDecisionError(StateError):
 
 
 class UnknownDocumentTypeError(StateError):
-    """A document type outside the closed vocabulary was named."""
+    """A document type that is not active was named."""
+
+
+class DeclarationError(StateError, ValueError):
+    """A document type declaration is malformed: the message names the type, the field or rule, and the problem.
+
+    Raised when the declaration is built, so a broken type is refused at start-up, before any document is read.
+    """

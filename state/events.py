@@ -12,6 +12,7 @@ EventType = Literal[
     "run.started",
     "run.completed",
     "run.failed",
+    "run.superseded",
     "step.started",
     "document.parsed",
     "document.unreadable",

@@ -7,7 +7,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from claimflow.state.evidence import Evidence
-from claimflow.state.fields import ClassifiedType
 
 FieldStatus = Literal["accepted", "rejected", "missing", "edited"]
 
@@ -36,12 +35,17 @@ class ClaimOutcome(BaseModel):
     origin: str | None = None
     """Which extractor made the claim ("primary", "second") when more than one ran."""
     field: str | None = None
+    """The field claimed ("doc_type" for a classification, "<table>[<n>]" for a table row)."""
     value: str | None = None
     normalized: str | None = None
     confidence: float | None = None
     accepted: bool
     reasons: list[str]
     evidence: Evidence | None = None
+    check: str | None = None
+    """Which check decided: e.g. `quote_not_found`, `value_not_in_quote`, `wrong_label`, `own_label`."""
+    label: str | None = None
+    """The label that decided, when one did (the field's own, another field's, or a counter-role label)."""
 
 
 class Classification(BaseModel):
@@ -49,7 +53,8 @@ class Classification(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    doc_type: ClassifiedType
+    doc_type: str
+    """An active document type's name, or "unknown"."""
     confidence: float
     accepted: bool
     evidence: list[Evidence] = Field(default_factory=list)
@@ -71,28 +76,34 @@ class FieldResult(BaseModel):
     reasons: list[str] = Field(default_factory=list)
 
 
-class LineItem(BaseModel):
-    """One accepted invoice line."""
+class TableRow(BaseModel):
+    """One accepted row of a table field (e.g. an invoice line): canonical cell values and the row's evidence."""
 
     model_config = ConfigDict(frozen=True)
 
-    description: str
-    quantity: str | None = None
-    unit_price: str | None = None
-    amount: str
+    cells: dict[str, str | None]
+    """Column name -> canonical value (None where the row has no such cell)."""
     evidence: Evidence
 
 
+RuleSeverity = Literal["review", "info"]
+"""A failed `review` rule sends the document to review; a failed `info` rule is only recorded."""
+
+
 class RuleResult(BaseModel):
-    """The outcome of one business rule."""
+    """The outcome of one business rule: passed or failed, why, and which fields it judged."""
 
     model_config = ConfigDict(frozen=True)
 
     rule: str
+    """The rule's stable name."""
     passed: bool
     message: str
+    """What was checked, with the values, in words a reviewer reads."""
     fields: list[str] = Field(default_factory=list)
-    severity: Literal["review", "info"] = "review"
+    severity: RuleSeverity = "review"
+    code: ReviewReasonCode = "validation_failed"
+    """The review reason a failure becomes (`validation_failed`, `duplicate`, `missing_required`)."""
 
 
 class ReviewReason(BaseModel):

@@ -2,27 +2,31 @@
 
 from __future__ import annotations
 
-from claimflow.state.fields import DocType, fields_of
 from claimflow.state.normalize import parse_amount
-from claimflow.state.outcomes import FieldResult, ReviewReason, ReviewReasonCode
+from claimflow.state.outcomes import ReviewReason
+from claimflow.state.policy import Policy
+from claimflow.state.schema import DocumentType, DocumentTypes, Field
 from claimflow.state.workflow import WorkflowState
 
-_RULE_CODES: dict[str, ReviewReasonCode] = {
-    "invoice_number_not_seen_for_vendor": "duplicate",
-    "required_fields_present": "missing_required",
-}
 
-
-def is_high_risk(state: WorkflowState) -> bool:
-    """An invoice whose total reaches the policy's high-risk amount."""
-    total = state.fields.get("total_amount")
-    if state.doc_type != "invoice" or total is None or not isinstance(total.value, str):
+def is_high_risk(state: WorkflowState, doc_type: DocumentType | None) -> bool:
+    """A document whose type declares a risk field, and whose value reaches the policy's high-risk amount."""
+    if doc_type is None or doc_type.risk_field is None:
         return False
-    amount = parse_amount(total.value)
+    value = state.fields.get(doc_type.risk_field)
+    if value is None or not isinstance(value.value, str):
+        return False
+    amount = parse_amount(value.value)
     return amount is not None and abs(amount) >= state.policy.high_risk_total
 
 
-def classification_reasons(state: WorkflowState) -> list[ReviewReason]:
+def field_threshold(spec: Field, policy: Policy, *, high_risk: bool) -> float:
+    """The confidence at which a field is accepted without review: its own, else the policy's; stricter if risky."""
+    base = spec.auto_accept if spec.auto_accept is not None else policy.field_auto_accept
+    return max(base, policy.high_risk_field_auto_accept) if high_risk else base
+
+
+def classification_reasons(state: WorkflowState, types: DocumentTypes) -> list[ReviewReason]:
     """Reasons the document type cannot be used as it is."""
     found = state.classification
     if state.budget_stop and (found is None or not found.accepted):
@@ -37,7 +41,7 @@ def classification_reasons(state: WorkflowState) -> list[ReviewReason]:
     if not found.accepted:
         return [ReviewReason(code="unsupported_evidence", message="; ".join(found.reasons))]
     if found.doc_type == "unknown":
-        return [ReviewReason(code="unknown_type", message="the document is none of: invoice, receipt, contract")]
+        return [ReviewReason(code="unknown_type", message=f"the document is none of: {', '.join(types.names)}")]
     if found.confidence < state.policy.classify_min_confidence:
         return [
             ReviewReason(
@@ -63,11 +67,12 @@ def reviewed_fields(state: WorkflowState) -> set[str]:
 
 
 def _field_reasons(
-    doc_type: DocType, fields: dict[str, FieldResult], threshold: float, settled: set[str], *, every_unsupported: bool
+    doc_type: DocumentType, state: WorkflowState, settled: set[str], *, high_risk: bool, every_unsupported: bool
 ) -> list[ReviewReason]:
     reasons: list[ReviewReason] = []
-    for spec in fields_of(doc_type):
-        result = fields.get(spec.name)
+    for spec in doc_type.value_fields:
+        result = state.fields.get(spec.name)
+        threshold = field_threshold(spec, state.policy, high_risk=high_risk)
         if result is None or result.status == "edited" or spec.name in settled:
             continue
         conflict = next((r for r in result.reasons if r.startswith("conflicting values")), None)
@@ -93,15 +98,15 @@ def _field_reasons(
     return reasons
 
 
-def review_reasons(state: WorkflowState) -> list[ReviewReason]:
+def review_reasons(state: WorkflowState, types: DocumentTypes) -> list[ReviewReason]:
     """Every reason this run's document needs a human, in order of the pipeline."""
-    reasons = classification_reasons(state)
-    doc_type = state.doc_type
+    reasons = classification_reasons(state, types)
+    doc_type = types.find(state.doc_type)
     if reasons or doc_type is None:
         return reasons
     if state.budget_stop and not state.fields:
         reasons.append(ReviewReason(code="budget_exceeded", message=f"model budget exhausted: {state.budget_stop}"))
-    extract_errors = state.step_errors.get(f"extract_{doc_type}")
+    extract_errors = state.step_errors.get(f"extract_{doc_type.name}")
     if extract_errors is not None:
         reasons.append(
             ReviewReason(
@@ -110,21 +115,21 @@ def review_reasons(state: WorkflowState) -> list[ReviewReason]:
             )
         )
     settled = reviewed_fields(state)
-    high_risk = is_high_risk(state)
-    threshold = state.policy.high_risk_field_auto_accept if high_risk else state.policy.field_auto_accept
+    high_risk = is_high_risk(state, doc_type)
     # Broken rules first: they are what a reviewer must resolve; doubts about single fields follow.
     for rule in state.rule_results:
         if not rule.passed and rule.severity == "review":
-            code = _RULE_CODES.get(rule.rule, "validation_failed")
-            reasons.append(ReviewReason(code=code, message=f"{rule.rule}: {rule.message}"))
-    every_unsupported = state.policy.step(f"extract_{doc_type}").on_missing_evidence == "review"
-    reasons += _field_reasons(doc_type, state.fields, threshold, settled, every_unsupported=every_unsupported)
-    if high_risk and state.policy.high_risk_review and "total_amount" not in settled:
+            reasons.append(ReviewReason(code=rule.code, message=f"{rule.rule}: {rule.message}"))
+    every_unsupported = state.policy.step(f"extract_{doc_type.name}").on_missing_evidence == "review"
+    reasons += _field_reasons(doc_type, state, settled, high_risk=high_risk, every_unsupported=every_unsupported)
+    risk_field = doc_type.risk_field
+    if high_risk and risk_field and state.policy.high_risk_review and risk_field not in settled:
         reasons.append(
             ReviewReason(
                 code="high_risk",
-                message=f"total reaches the high-risk amount {state.policy.high_risk_total}: review is mandatory",
-                field="total_amount",
+                message=f"{risk_field} reaches the high-risk amount {state.policy.high_risk_total}:"
+                " review is mandatory",
+                field=risk_field,
             )
         )
     return reasons

@@ -6,8 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from claimflow.state.evidence import Evidence
-from claimflow.state.fields import ClassifiedType, DocType
+from claimflow.state.evidence import ClaimedEvidence, Evidence
 from claimflow.state.outcomes import FieldStatus, ReviewReason
 
 ReviewAction = Literal["approve", "edit", "reject"]
@@ -36,13 +35,14 @@ class ReviewRequest(BaseModel):
 
     run_id: str
     document: str
-    doc_type: ClassifiedType
+    doc_type: str
+    """The accepted type's name, or "unknown"."""
     reasons: list[ReviewReason]
     fields: list[ReviewField]
     allowed_actions: list[ReviewAction] = Field(default_factory=lambda: list(_ALL_ACTIONS))
     editable_fields: list[str]
     """Fields an edit may set: those of the document type (none while the type is unknown)."""
-    doc_types: list[DocType]
+    doc_types: list[str]
     """Types an edit may name instead of field values; extraction then runs for that type."""
 
 
@@ -55,7 +55,9 @@ class ReviewDecision(BaseModel):
     action: ReviewAction
     edits: dict[str, list[str]] = Field(default_factory=dict)
     """Field name to new value(s); one value for single fields, any number for e.g. parties."""
-    doc_type: DocType | None = None
+    evidence: dict[str, ClaimedEvidence] = Field(default_factory=dict)
+    """Optional quotes a reviewer cites for edited fields; each must prove its field like a model's claim."""
+    doc_type: str | None = None
     """The document type, when the reviewer corrects or supplies it."""
     reason: str | None = None
     """Why the document is rejected (required for reject)."""
@@ -69,4 +71,7 @@ class ReviewDecision(BaseModel):
             raise ValueError("an edit needs at least one field edit or a document type")
         if self.action != "edit" and (self.edits or self.doc_type is not None):
             raise ValueError(f"{self.action} takes no edits; use action 'edit'")
+        cited = sorted(set(self.evidence) - set(self.edits))
+        if cited:
+            raise ValueError(f"evidence is cited for field(s) not edited: {', '.join(cited)}")
         return self

@@ -11,15 +11,14 @@ from claimflow.state.budget import UsageTotals
 from claimflow.state.claims import ExtractionClaim
 from claimflow.state.documents import DocumentRef, TextRef
 from claimflow.state.events import Event
-from claimflow.state.fields import DocType
 from claimflow.state.outcomes import (
     ClaimOutcome,
     Classification,
     FieldResult,
-    LineItem,
     ReviewReason,
     RouteDecision,
     RuleResult,
+    TableRow,
 )
 from claimflow.state.policy import Policy
 from claimflow.state.review import ReviewDecision, ReviewRequest
@@ -70,7 +69,8 @@ class WorkflowState(BaseModel):
     masked: MaskRef | None = None
     classification: Classification | None = None
     fields: dict[str, FieldResult] = Field(default_factory=dict)
-    line_items: list[LineItem] = Field(default_factory=list)
+    tables: dict[str, list[TableRow]] = Field(default_factory=dict)
+    """Accepted rows of each table field (e.g. invoice line items)."""
     rule_results: list[RuleResult] = Field(default_factory=list)
     review_reasons: list[ReviewReason] = Field(default_factory=list)
     review_request: ReviewRequest | None = None
@@ -89,8 +89,8 @@ class WorkflowState(BaseModel):
     events: Annotated[list[Event], operator.add] = Field(default_factory=list)
 
     @property
-    def doc_type(self) -> DocType | None:
-        """The accepted document type, if any."""
+    def doc_type(self) -> str | None:
+        """The name of the accepted document type, if any."""
         found = self.classification
         if found is None or not found.accepted or found.doc_type == "unknown":
             return None
@@ -114,7 +114,7 @@ class Patch(BaseModel):
     masked: MaskRef | None = None
     classification: Classification | None = None
     fields: dict[str, FieldResult] | None = None
-    line_items: list[LineItem] | None = None
+    tables: dict[str, list[TableRow]] | None = None
     rule_results: list[RuleResult] | None = None
     review_reasons: list[ReviewReason] | None = None
     review_request: ReviewRequest | None = None

@@ -3,7 +3,7 @@
 One module per group of commands; importing them registers their commands on the app.
 """
 
-from claimflow.runtime.cli import documents, inspect, review
+from claimflow.runtime.cli import doctypes, documents, inspect, review
 from claimflow.runtime.cli._common import app, review_app
 
 
@@ -12,4 +12,4 @@ def main() -> None:
     app()
 
 
-__all__ = ["app", "documents", "inspect", "main", "review", "review_app"]
+__all__ = ["app", "doctypes", "documents", "inspect", "main", "review", "review_app"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -13,11 +14,11 @@ import typer
 from rich.console import Console
 
 from claimflow.runtime.engine import Engine, open_engine
-from claimflow.runtime.gateway import GatewaySetupError
+from claimflow.runtime.errors import SetupError
 from claimflow.runtime.registry import RegistryError, RunNotFoundError
-from claimflow.runtime.settings import Settings, SettingsError
+from claimflow.runtime.settings import Settings
 from claimflow.runtime.version import WorkflowVersionError
-from claimflow.state.errors import InvalidDecisionError
+from claimflow.state.errors import InvalidDecisionError, UnknownDocumentTypeError
 
 app = typer.Typer(help="claimflow: document workflows where models make claims and code decides.", no_args_is_help=True)
 review_app = typer.Typer(help="Answer review requests of paused runs.", no_args_is_help=True)
@@ -31,6 +32,14 @@ DataDir = Annotated[
     typer.Option("--data-dir", help="Data directory (else $CLAIMFLOW_DATA_DIR, else ./.claimflow)."),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON (one object per line).")]
+TypesOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--types",
+        help="More document types: module[:attr] or file.py[:attr] (repeat or comma-separate); "
+        "installed types and those in claimflow.toml / [tool.claimflow] are always found.",
+    ),
+]
 
 
 def emit(obj: Any) -> None:
@@ -38,19 +47,35 @@ def emit(obj: Any) -> None:
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
 
 
-def with_engine(data_dir: Path | None, body: Callable[[Engine], Awaitable[T]], settings: Settings | None = None) -> T:
+@contextmanager
+def exit_on_setup_error() -> Iterator[None]:
+    """Turn a setup error (settings, types, models, prompt versions) into its message and exit code 2."""
+    try:
+        yield
+    except SetupError as error:
+        err.print(f"[red]error:[/red] {error}")
+        raise typer.Exit(2) from None
+
+
+def with_engine(
+    data_dir: Path | None,
+    body: Callable[[Engine], Awaitable[T]],
+    settings: Settings | None = None,
+    *,
+    types: list[str] | None = None,
+) -> T:
     """Open the engine and run `body`; known errors become a message and exit code, never a traceback."""
     try:
-        settings = settings or Settings.load(data_dir=data_dir)
+        settings = settings or Settings.load(data_dir=data_dir, types=tuple(types or ()))
 
         async def main() -> T:
             async with open_engine(settings) as engine:
                 return await body(engine)
 
         return asyncio.run(main())
-    except (SettingsError, GatewaySetupError, RunNotFoundError) as error:
+    except (SetupError, RunNotFoundError) as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(2) from None
-    except (InvalidDecisionError, RegistryError, WorkflowVersionError) as error:
+    except (InvalidDecisionError, RegistryError, WorkflowVersionError, UnknownDocumentTypeError) as error:
         err.print(f"[red]error:[/red] {error}")
         raise typer.Exit(1) from None

@@ -1,4 +1,4 @@
-"""`claimflow run`, `recover` and `export`: processing documents and writing their records."""
+"""`claimflow run`, `recover`, `rerun` and `export`: processing documents and writing their records."""
 
 from __future__ import annotations
 
@@ -10,13 +10,11 @@ from rich.progress import Progress
 from rich.table import Table
 
 from claimflow.runtime.batch import expand_paths, process_files
-from claimflow.runtime.cli._common import AsJson, DataDir, app, emit, err, out, with_engine
+from claimflow.runtime.cli._common import AsJson, DataDir, TypesOption, app, emit, err, out, with_engine
 from claimflow.runtime.engine import Engine
 from claimflow.runtime.export import write_records
 from claimflow.runtime.registry import RunRow
 from claimflow.runtime.settings import Settings, SettingsError
-from claimflow.runtime.views import public_status, run_view
-from claimflow.state.records import build_record
 
 
 @app.command()
@@ -24,6 +22,7 @@ def run(
     paths: Annotated[list[Path], typer.Argument(exists=True, help="Files or folders; one run per file.")],
     as_json: AsJson = False,
     data_dir: DataDir = None,
+    types: TypesOption = None,
     model: Annotated[
         str | None,
         typer.Option("--model", help="rules (offline, default), openai:<model>, anthropic:<model> or replay:<dir>."),
@@ -52,7 +51,12 @@ def run(
         raise typer.BadParameter("--on-budget takes review or fail")
     try:
         settings = Settings.load(
-            data_dir=data_dir, model=model, base_url=base_url, second_opinion=second_opinion, record_dir=record
+            data_dir=data_dir,
+            model=model,
+            base_url=base_url,
+            second_opinion=second_opinion,
+            record_dir=record,
+            types=tuple(types or ()),
         ).with_budget(
             max_cost=max_cost,
             max_tokens=max_tokens,
@@ -70,7 +74,7 @@ def run(
             task = progress.add_task("documents", total=len(files))
 
             async def done_view(row: RunRow) -> None:
-                view = run_view(row, await engine.state(row.run_id))
+                view = (await engine.view(row.run_id)).model_dump(mode="json")
                 views.append(view)
                 if as_json:
                     emit(view)
@@ -91,13 +95,13 @@ def run(
 
 
 @app.command()
-def recover(as_json: AsJson = False, data_dir: DataDir = None) -> None:
+def recover(as_json: AsJson = False, data_dir: DataDir = None, types: TypesOption = None) -> None:
     """Pick up runs a crashed or killed process left queued, running or resuming."""
 
     async def body(engine: Engine) -> list[dict[str, Any]]:
-        return [run_view(row, await engine.state(row.run_id)) for row in await engine.recover()]
+        return [(await engine.view(row.run_id)).model_dump(mode="json") for row in await engine.recover()]
 
-    views = with_engine(data_dir, body)
+    views = with_engine(data_dir, body, types=types)
     for view in views:
         if as_json:
             emit(view)
@@ -107,24 +111,62 @@ def recover(as_json: AsJson = False, data_dir: DataDir = None) -> None:
         err.print(f"recovered {len(views)} run(s)")
 
 
+@app.command()
+def rerun(
+    run_ids: Annotated[list[str] | None, typer.Argument(help="Runs to run again (ids or unique prefixes).")] = None,
+    version_mismatch: Annotated[
+        bool, typer.Option("--version-mismatch", help="Every unfinished run started by another workflow version.")
+    ] = False,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
+    types: TypesOption = None,
+) -> None:
+    """Run unfinished runs' stored documents again under this workflow version; the old runs close as superseded."""
+    if not run_ids and not version_mismatch:
+        raise typer.BadParameter("name runs to re-run, or give --version-mismatch")
+
+    async def body(engine: Engine) -> list[dict[str, Any]]:
+        chosen = [engine.registry.get_run(run_id).run_id for run_id in run_ids or ()]
+        chosen += [row.run_id for row in engine.version_mismatches() if row.run_id not in chosen]
+        views = []
+        for run_id in chosen:
+            row = await engine.rerun(run_id)
+            view = {**(await engine.view(row.run_id)).model_dump(mode="json"), "rerun_of": run_id}
+            views.append(view)
+            if as_json:
+                emit(view)
+            else:
+                out.print(f"{run_id[:12]} -> {row.run_id[:12]}  {view['document']}  {view['status']}", markup=False)
+        return views
+
+    views = with_engine(data_dir, body, types=types)
+    if not as_json:
+        err.print(f"re-ran {len(views)} run(s)")
+
+
 @app.command("export")
 def export_command(
     output: Annotated[Path, typer.Argument(help="File to write: .jsonl (default), .json or .csv.")],
     status: Annotated[str, typer.Option("--status", help="Export runs with this status.")] = "completed",
+    doc_type: Annotated[str | None, typer.Option("--type", help="Only records of this document type.")] = None,
     data_dir: DataDir = None,
+    types: TypesOption = None,
 ) -> None:
-    """Write the typed records (value, status, evidence and who decided, per field) of finished runs."""
+    """Write the typed records (value, status, evidence and who decided, per field) of finished runs.
 
-    async def body(engine: Engine) -> int:
+    JSON nests each table field (line items); CSV writes the type's own columns, and each table to its own
+    CSV beside it (records.line_items.csv); records of several types go to one CSV per type.
+    """
+
+    async def body(engine: Engine) -> tuple[int, list[Path]]:
+        if doc_type is not None:
+            engine.types.get(doc_type)  # an unknown type is an error, not an empty export
         records = []
-        for row in engine.registry.list_runs():
-            if status not in (row.status, public_status(row)):
-                continue
-            state = await engine.state(row.run_id)
-            record = build_record(state) if state else None
-            if record is not None:
+        for row in engine.runs(status):
+            record = await engine.record(row.run_id)
+            if record is not None and doc_type in (None, record.doc_type):
                 records.append(record)
-        return write_records(records, output)
+        return len(records), write_records(records, output, engine.types)
 
-    count = with_engine(data_dir, body)
-    err.print(f"wrote {count} record(s) to {output}")
+    count, written = with_engine(data_dir, body, types=types)
+    err.print(f"wrote {count} record(s) to {', '.join(str(path) for path in written)}")

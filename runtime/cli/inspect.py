@@ -8,49 +8,55 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from claimflow.runtime.cli._common import AsJson, DataDir, app, emit, out, with_engine
+from claimflow.runtime.cli._common import AsJson, DataDir, TypesOption, app, emit, out, with_engine
 from claimflow.runtime.engine import Engine
 from claimflow.runtime.explain import explain
-from claimflow.runtime.views import public_status, run_view
+from claimflow.runtime.views import public_status
 
 
 @app.command()
 def runs(
     status: Annotated[str | None, typer.Option("--status", help="Only runs with this status.")] = None,
+    version_mismatch: Annotated[
+        bool,
+        typer.Option(
+            "--version-mismatch",
+            help="Only unfinished runs started by another workflow version (finish them with `claimflow rerun`).",
+        ),
+    ] = False,
     as_json: AsJson = False,
     data_dir: DataDir = None,
+    types: TypesOption = None,
 ) -> None:
     """List runs."""
 
     async def body(engine: Engine) -> None:
-        rows = engine.registry.list_runs()
-        rows = [r for r in rows if status in (None, r.status, public_status(r))]
+        rows = engine.runs(status)
+        if version_mismatch:
+            mismatched = {row.run_id for row in engine.version_mismatches()}
+            rows = [row for row in rows if row.run_id in mismatched]
         if as_json:
             for row in rows:
-                emit(run_view(row, await engine.state(row.run_id)))
+                view = (await engine.view(row.run_id)).model_dump(mode="json")
+                emit({**view, "workflow_version": row.workflow_version} if version_mismatch else view)
             return
-        table = Table("run", "document", "status", "type", "model", "error")
+        table = Table("run", "document", "status", "type", "model", "version" if version_mismatch else "error")
         for row in rows:
-            table.add_row(
-                row.run_id[:12],
-                row.filename,
-                public_status(row),
-                row.doc_type or "-",
-                row.model,
-                row.error or "",
-            )
+            last = row.workflow_version if version_mismatch else row.error or ""
+            table.add_row(row.run_id[:12], row.filename, public_status(row), row.doc_type or "-", row.model, last)
         out.print(table)
+        if version_mismatch:
+            out.print(f"this installation runs workflow version {engine.version}", markup=False)
 
-    with_engine(data_dir, body)
+    with_engine(data_dir, body, types=types)
 
 
 @app.command()
-def show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None) -> None:
+def show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, types: TypesOption = None) -> None:
     """Show one run: its status, type, fields with evidence, and why it waits for review."""
 
     async def body(engine: Engine) -> None:
-        row = engine.registry.get_run(run_id)
-        view = run_view(row, await engine.state(row.run_id))
+        view = (await engine.view(run_id)).model_dump(mode="json")
         if as_json:
             emit(view)
             return
@@ -65,11 +71,11 @@ def show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None) -> None
             table.add_row(name, json.dumps(field["value"], ensure_ascii=False), field["status"], quotes)
         out.print(table)
 
-    with_engine(data_dir, body)
+    with_engine(data_dir, body, types=types)
 
 
 @app.command()
-def trace(run_id: str, as_json: AsJson = False, data_dir: DataDir = None) -> None:
+def trace(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, types: TypesOption = None) -> None:
     """The run's events, in order."""
 
     async def body(engine: Engine) -> None:
@@ -93,11 +99,11 @@ def trace(run_id: str, as_json: AsJson = False, data_dir: DataDir = None) -> Non
                     highlight=False,
                 )
 
-    with_engine(data_dir, body)
+    with_engine(data_dir, body, types=types)
 
 
 @app.command("explain")
-def explain_command(run_id: str, data_dir: DataDir = None) -> None:
+def explain_command(run_id: str, data_dir: DataDir = None, types: TypesOption = None) -> None:
     """Why each field has its value: claims, the checks that accepted or rejected them, reviewer changes."""
 
     async def body(engine: Engine) -> None:
@@ -106,6 +112,7 @@ def explain_command(run_id: str, data_dir: DataDir = None) -> None:
         if state is None:
             out.print(f"run {row.run_id} has not started: {row.error or row.status}")
             return
-        out.print(explain(state, engine.registry.events(row.run_id)), markup=False, highlight=False)
+        text = explain(state, engine.registry.events(row.run_id), engine.types)
+        out.print(text, markup=False, highlight=False)
 
-    with_engine(data_dir, body)
+    with_engine(data_dir, body, types=types)

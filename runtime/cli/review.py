@@ -11,29 +11,25 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from claimflow.runtime.cli._common import AsJson, DataDir, emit, err, out, review_app, with_engine
+from claimflow.runtime.cli._common import AsJson, DataDir, TypesOption, emit, err, out, review_app, with_engine
 from claimflow.runtime.engine import Engine, open_registry
 from claimflow.runtime.registry import RunNotFoundError
 from claimflow.runtime.settings import Settings
-from claimflow.runtime.views import public_status, run_view
+from claimflow.runtime.views import public_status
 from claimflow.state.review import ReviewDecision
 
 
 @review_app.command("list")
-def review_list(as_json: AsJson = False, data_dir: DataDir = None) -> None:
+def review_list(as_json: AsJson = False, data_dir: DataDir = None, types: TypesOption = None) -> None:
     """Runs waiting for a reviewer."""
 
     async def body(engine: Engine) -> None:
-        rows = engine.registry.list_runs("needs_review")
+        rows = engine.runs("needs_review")
         if as_json:
             for row in rows:
                 pending = await engine.pending_review(row.run_id)
-                emit(
-                    {
-                        **run_view(row, await engine.state(row.run_id)),
-                        "interrupt_id": pending.interrupt_id if pending else None,
-                    }
-                )
+                view = (await engine.view(row.run_id)).model_dump(mode="json")
+                emit({**view, "interrupt_id": pending.interrupt_id if pending else None})
             return
         table = Table("run", "document", "type", "reasons")
         for row in rows:
@@ -42,11 +38,11 @@ def review_list(as_json: AsJson = False, data_dir: DataDir = None) -> None:
             table.add_row(row.run_id[:12], row.filename, row.doc_type or "-", reasons)
         out.print(table)
 
-    with_engine(data_dir, body)
+    with_engine(data_dir, body, types=types)
 
 
 @review_app.command("show")
-def review_show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None) -> None:
+def review_show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, types: TypesOption = None) -> None:
     """The open review request: reasons, every field with its evidence, what may be edited."""
 
     async def body(engine: Engine) -> None:
@@ -72,7 +68,7 @@ def review_show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None) 
         editable = ", ".join(request.editable_fields) or "(set doc_type first)"
         out.print(f"editable: {editable}; doc_type: {', '.join(request.doc_types)}")
 
-    with_engine(data_dir, body)
+    with_engine(data_dir, body, types=types)
 
 
 def _parse_sets(sets: list[str]) -> tuple[dict[str, list[str]], str | None]:
@@ -89,9 +85,11 @@ def _parse_sets(sets: list[str]) -> tuple[dict[str, list[str]], str | None]:
     return edits, doc_type
 
 
-def _settings_for_run(data_dir: Path | None, run_id: str, model: str | None, base_url: str | None) -> Settings:
+def _settings_for_run(
+    data_dir: Path | None, run_id: str, model: str | None, base_url: str | None, types: list[str] | None
+) -> Settings:
     """Settings to resume a run: the model it started with, unless another is named."""
-    settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url)
+    settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url, types=tuple(types or ()))
     if model is not None:
         return settings
     registry = open_registry(settings)
@@ -118,6 +116,13 @@ def review_decide(
     sets: Annotated[
         list[str] | None, typer.Option("--set", help="FIELD=VALUE; repeat. doc_type=TYPE re-extracts.")
     ] = None,
+    cited: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--evidence",
+            help="FIELD=QUOTE: text of the document that shows an edited field; it must prove the field.",
+        ),
+    ] = None,
     comment: Annotated[str | None, typer.Option("--comment", help="A note kept with the decision.")] = None,
     interrupt: Annotated[
         str | None, typer.Option("--interrupt", help="The review id you answer (from `review show`); refused if stale.")
@@ -127,12 +132,19 @@ def review_decide(
     ] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
     data_dir: DataDir = None,
+    types: TypesOption = None,
 ) -> None:
     """Approve, edit fields, or reject a paused run; it resumes at once, in this process."""
     chosen = [flag for flag, on in (("--approve", approve), ("--reject", reject), ("--set", bool(sets))) if on]
     if len(chosen) != 1:
         raise typer.BadParameter("give exactly one of --approve, --reject --reason TEXT, or --set FIELD=VALUE ...")
     edits, doc_type = _parse_sets(sets or [])
+    evidence: dict[str, dict[str, str]] = {}
+    for item in cited or []:
+        name, sep, quote = item.partition("=")
+        if not sep or not name.strip() or not quote.strip():
+            raise typer.BadParameter(f"--evidence takes FIELD=QUOTE, got {item!r}")
+        evidence[name.strip()] = {"quote": quote}
     action = "approve" if approve else "reject" if reject else "edit"
     try:
         decision = ReviewDecision.model_validate(
@@ -140,6 +152,7 @@ def review_decide(
                 "reviewer": reviewer,
                 "action": action,
                 "edits": edits,
+                "evidence": evidence,
                 "doc_type": doc_type,
                 "reason": reason,
                 "comment": comment,
@@ -151,7 +164,7 @@ def review_decide(
 
     async def body(engine: Engine) -> dict[str, Any]:
         row = await engine.decide(engine.registry.get_run(run_id).run_id, decision, interrupt_id=interrupt)
-        return run_view(row, await engine.state(row.run_id))
+        return (await engine.view(row.run_id)).model_dump(mode="json")
 
-    view = with_engine(data_dir, body, _settings_for_run(data_dir, run_id, model, base_url))
+    view = with_engine(data_dir, body, _settings_for_run(data_dir, run_id, model, base_url, types))
     emit(view)

@@ -6,6 +6,27 @@ into the events table, and records where the run stands.
 """
 
 from claimflow.runtime.engine.core import Engine, PendingReview
-from claimflow.runtime.engine.setup import BLOB_DIR, CHECKPOINT_FILE, REGISTRY_FILE, open_engine, open_registry
+from claimflow.runtime.engine.operations import FieldView, Run
+from claimflow.runtime.engine.setup import (
+    BLOB_DIR,
+    CHECKPOINT_FILE,
+    REGISTRY_FILE,
+    PromptChangedError,
+    active_types,
+    open_engine,
+    open_registry,
+)
 
-__all__ = ["BLOB_DIR", "CHECKPOINT_FILE", "REGISTRY_FILE", "Engine", "PendingReview", "open_engine", "open_registry"]
+__all__ = [
+    "BLOB_DIR",
+    "CHECKPOINT_FILE",
+    "REGISTRY_FILE",
+    "Engine",
+    "FieldView",
+    "PendingReview",
+    "PromptChangedError",
+    "Run",
+    "active_types",
+    "open_engine",
+    "open_registry",
+]

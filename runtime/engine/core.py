@@ -15,7 +15,9 @@ from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
 from claimflow.nodes.ports import WorkflowContext
+from claimflow.runtime.discovery import ActiveTypes
 from claimflow.runtime.engine.intake import Intake
+from claimflow.runtime.engine.operations import Operations
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.registry import RunBusyError, RunRegistry, RunRow, process_owner
 from claimflow.runtime.settings import Settings
@@ -38,7 +40,7 @@ class PendingReview:
     request: ReviewRequest
 
 
-class Engine(Intake):
+class Engine(Intake, Operations):
     """Processes documents through the documents workflow over one data directory."""
 
     def __init__(
@@ -49,6 +51,7 @@ class Engine(Intake):
         graph: CompiledStateGraph[Any, Any, Any, Any],
         context: WorkflowContext,
         limits: IngestLimits,
+        active: ActiveTypes,
     ) -> None:
         self.settings = settings
         self.registry = registry
@@ -56,7 +59,9 @@ class Engine(Intake):
         self.graph = graph
         self.context = context
         self.limits = limits
-        self.version = workflow_version(graph)
+        self.active = active
+        self.types = active.types
+        self.version = workflow_version(graph, self.types)
         self.owner = process_owner()
 
     def _config(self, run_id: str) -> RunnableConfig:
@@ -127,7 +132,9 @@ class Engine(Intake):
                 f"run {row.run_id} no longer waits on review {interrupt_id}; it waits on {pending.interrupt_id}: "
                 "look at it again with `claimflow review show`"
             )
-        errors = decision_errors(pending.request, decision)
+        state = await self.state(row.run_id)
+        source = self.store.load_text(state.text) if state is not None and state.text is not None else None
+        errors = decision_errors(pending.request, decision, self.types, source)
         if errors:
             message = "; ".join(errors)
             self.registry.record_decision(
@@ -177,10 +184,10 @@ class Engine(Intake):
         self.registry.append_events(run_id, state.events)
         interrupt_id = _pending_id(snapshot)
         status = "needs_review" if interrupt_id else OUTCOME_STATUS.get(state.outcome, "running")
-        if status == "completed" and state.doc_type == "invoice":
-            vendor, number = state.fields.get("vendor_name"), state.fields.get("invoice_number")
-            if vendor and number and isinstance(vendor.value, str) and isinstance(number.value, str):
-                self.registry.register_invoice(run_id, vendor.value, number.value)
+        doc_type = self.types.find(state.doc_type)
+        key = doc_type.key_of(state.fields) if doc_type is not None and status == "completed" else None
+        if doc_type is not None and key is not None:
+            self.registry.register_record(run_id, doc_type.name, key)
         self.registry.release(
             run_id,
             owner=self.owner,

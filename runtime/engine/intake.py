@@ -48,7 +48,7 @@ class Intake:
         self.registry.release(run_id, owner=self.owner, status="failed", error=reason)
         return self.registry.get_run(run_id)
 
-    def _create(self, run_id: str, ref: DocumentRef) -> RunRow:
+    def _create(self, run_id: str, ref: DocumentRef, **started: str) -> RunRow:
         row = self.registry.create_run(
             run_id=run_id,
             document=ref,
@@ -70,9 +70,8 @@ class Intake:
                     workflow_version=self.version,
                     model=self.context.gateway.name,
                     policy=self.settings.policy.model_dump(mode="json"),
+                    **started,
                 )
             ],
         )
         return row
-
-    # reading ------------------------------------------------------------------------------

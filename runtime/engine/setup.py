@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from claimflow.graphs import build_documents_workflow
 from claimflow.nodes.ports import ModelGateway, Parser, WorkflowContext
+from claimflow.prompts import prompts_for
 from claimflow.runtime.checkpoint import postgres_checkpointer, sqlite_checkpointer
+from claimflow.runtime.discovery import ActiveTypes, discover_types, given_types
 from claimflow.runtime.engine.core import Engine
+from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway import RecordingGateway, make_gateway
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.parsing import IngestParser
@@ -20,6 +24,7 @@ from claimflow.runtime.registry import Registry, RunRegistry
 from claimflow.runtime.registry.postgres import PostgresRegistry
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import FileDocumentStore
+from claimflow.state.schema import DocumentType
 
 REGISTRY_FILE = "claimflow.db"
 CHECKPOINT_FILE = "checkpoints.db"
@@ -34,6 +39,29 @@ def _own(stack: AsyncExitStack, gateway: ModelGateway, settings: Settings) -> Mo
     if close is not None:
         stack.push_async_callback(close)
     return gateway
+
+
+class PromptChangedError(SetupError):
+    """A prompt's text changed under a version this data directory already used."""
+
+
+def active_types(settings: Settings, types: Iterable[DocumentType] | ActiveTypes | None) -> ActiveTypes:
+    """The types given by the caller, else every type discovery finds (entry points, configuration, --types)."""
+    if isinstance(types, ActiveTypes):
+        return types
+    return discover_types(settings.types) if types is None else given_types(types)
+
+
+def pin_prompts(registry: RunRegistry, active: ActiveTypes) -> None:
+    """Record each prompt version's hash on first use; refuse a prompt whose text changed under its version."""
+    prompts = prompts_for(active.types)
+    changed = registry.pin_prompts({prompt.ref: prompt.content_hash for prompt in prompts})
+    if changed:
+        refs = ", ".join(f"{ref} (first used as {digest[:12]})" for ref, digest in sorted(changed.items()))
+        raise PromptChangedError(
+            f"prompt text changed under a version this data directory already used: {refs}. A prompt may not "
+            "change without a new version: bump the document type's `version` (its guidance or fields changed)."
+        )
 
 
 def open_registry(settings: Settings) -> RunRegistry:
@@ -53,20 +81,27 @@ def _checkpointer(settings: Settings) -> AbstractAsyncContextManager[BaseCheckpo
 
 @asynccontextmanager
 async def open_engine(
-    settings: Settings,
+    settings: Settings | None = None,
     *,
+    data_dir: str | Path | None = None,
+    model: str | None = None,
     gateway: ModelGateway | None = None,
     second_gateway: ModelGateway | None = None,
     parser: Parser | None = None,
     today: date | None = None,
     limits: IngestLimits | None = None,
+    types: Iterable[DocumentType] | ActiveTypes | None = None,
 ) -> AsyncIterator[Engine]:
     """Open the data directory (blobs) and the database (registry, checkpoints), and yield a ready engine.
 
+    Without `settings`, they are loaded as the CLI loads them, with `data_dir` and `model` given explicitly.
     The database is SQLite files in the data directory, or Postgres when `settings.database_url` names one
-    (registry tables and LangGraph checkpoints then share that database).
+    (registry tables and LangGraph checkpoints then share that database). The workflow is built from
+    `types`, or from every discovered type; both are checked before anything else is opened.
     """
+    settings = settings or Settings.load(data_dir=data_dir, model=model)
     limits = limits or IngestLimits()
+    active = active_types(settings, types)
     async with AsyncExitStack() as stack:
         if gateway is None:
             gateway = _own(stack, make_gateway(settings.model, settings.gateway), settings)
@@ -74,16 +109,17 @@ async def open_engine(
             second_gateway = _own(stack, make_gateway(settings.second_opinion, settings.gateway), settings)
         registry = open_registry(settings)
         stack.callback(registry.close)
+        pin_prompts(registry, active)
         store = FileDocumentStore(settings.data_dir / BLOB_DIR)
         saver = await stack.enter_async_context(_checkpointer(settings))
-        graph = build_documents_workflow().compile(checkpointer=saver)
+        graph = build_documents_workflow(active.types).compile(checkpointer=saver)
         context = WorkflowContext(
             gateway=gateway,
             store=store,
             parser=parser or IngestParser(limits),
-            invoices=registry,
+            records=registry,
             today=(lambda: today) if today else date.today,
             second_gateway=second_gateway,
         )
-        engine = Engine(settings, registry, store, graph, context, limits)
+        engine = Engine(settings, registry, store, graph, context, limits, active)
         yield engine

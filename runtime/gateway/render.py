@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel
 
 from claimflow.nodes.ports import ClaimT, ModelInput
-from claimflow.prompts import PromptSpec
-from claimflow.state.fields import FieldSpec
+from claimflow.prompts import PromptSpec, describe_types
 
 PAGE_SEPARATOR = "\f\n"
 """Pages are separated by a form feed (as the prompts say) and each starts with a `--- page N ---` marker."""
@@ -32,18 +31,6 @@ def render_document(pages: Sequence[str]) -> str:
     return PAGE_SEPARATOR.join(f"--- page {number} ---\n{text}" for number, text in enumerate(pages, start=1))
 
 
-def render_fields(fields: Sequence[FieldSpec]) -> str:
-    """One line per field: name, kind, whether it is required or repeats, and what it means."""
-    lines = []
-    for spec in fields:
-        traits = [spec.kind, "required" if spec.required else "optional"]
-        if spec.multiple:
-            traits.append("one claim per value")
-        description = f": {spec.description}" if spec.description else ""
-        lines.append(f"- {spec.name} ({', '.join(traits)}){description}")
-    return "\n".join(lines)
-
-
 def render_feedback(feedback: Sequence[str]) -> str:
     """What was wrong with the previous answer, or "" on a first attempt."""
     if not feedback:
@@ -57,14 +44,14 @@ def render_messages(prompt: PromptSpec[ClaimT], request: ModelInput) -> tuple[st
 
     Args:
         prompt: The step's prompt spec.
-        request: The masked pages, the field list (extract steps) and the last attempt's errors (retries).
+        request: The masked pages, the types to choose from (classification) and the last attempt's errors.
 
     Returns:
         (system, user).
     """
     return prompt.render(
         document=render_document(request.pages),
-        fields=render_fields(request.fields),
+        types=describe_types(tuple(request.types)),
         feedback=render_feedback(request.feedback),
     )
 

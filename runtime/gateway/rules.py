@@ -25,7 +25,7 @@ class RulesGateway:
         started = time.perf_counter()
         output: Any
         if prompt.name == "classify":
-            output = rules.classify(request.pages)
+            output = rules.classify(request.pages, request.types)
         elif prompt.name.startswith("extract_") and request.doc_type is not None:
             output = rules.extract(request.doc_type, request.pages)
         else:

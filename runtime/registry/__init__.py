@@ -1,6 +1,6 @@
-"""The run registry, the append-only events, review decisions and the invoice index, in one SQLite file."""
+"""The run registry, append-only events, review decisions, record keys and prompt pins, in one SQLite file."""
 
-from claimflow.runtime.registry.events import DecisionLog, EventLog, InvoiceTable
+from claimflow.runtime.registry.events import DecisionLog, EventLog, PromptPins, RecordKeyTable
 from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.registry.runs import (
     LEASE_SECONDS,
@@ -14,7 +14,7 @@ from claimflow.runtime.registry.runs import (
 )
 
 
-class Registry(RunTable, EventLog, DecisionLog, InvoiceTable):
+class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins):
     """All of a data directory's bookkeeping over one connection."""
 
 

@@ -55,12 +55,17 @@ CREATE TABLE IF NOT EXISTS review_decisions (
     message TEXT,
     at REAL NOT NULL
 );
-CREATE TABLE IF NOT EXISTS invoices (
+CREATE TABLE IF NOT EXISTS record_keys (
     run_id TEXT PRIMARY KEY,
-    vendor_key TEXT NOT NULL,
-    number_key TEXT NOT NULL
+    doc_type TEXT NOT NULL,
+    key TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS invoices_key ON invoices(vendor_key, number_key);
+CREATE INDEX IF NOT EXISTS record_keys_key ON record_keys(doc_type, key);
+CREATE TABLE IF NOT EXISTS prompt_pins (
+    ref TEXT PRIMARY KEY,
+    hash TEXT NOT NULL,
+    first_seen REAL NOT NULL
+);
 """
 
 

@@ -76,12 +76,17 @@ CREATE TABLE IF NOT EXISTS claimflow_review_decisions (
     at double precision NOT NULL
 );
 CREATE INDEX IF NOT EXISTS claimflow_review_decisions_run ON claimflow_review_decisions (run_id, seq);
-CREATE TABLE IF NOT EXISTS claimflow_invoices (
+CREATE TABLE IF NOT EXISTS claimflow_record_keys (
     run_id text COLLATE "C" PRIMARY KEY,
-    vendor_key text NOT NULL,
-    number_key text NOT NULL
+    doc_type text NOT NULL,
+    key text NOT NULL
 );
-CREATE INDEX IF NOT EXISTS claimflow_invoices_key ON claimflow_invoices (vendor_key, number_key);
+CREATE INDEX IF NOT EXISTS claimflow_record_keys_key ON claimflow_record_keys (doc_type, key);
+CREATE TABLE IF NOT EXISTS claimflow_prompt_pins (
+    ref text PRIMARY KEY,
+    hash text NOT NULL,
+    first_seen double precision NOT NULL
+);
 """
 
 _APPEND_ONLY_FUNCTION = """
@@ -118,8 +123,9 @@ _RELATIONS = (
     "claimflow_events_run",
     "claimflow_review_decisions",
     "claimflow_review_decisions_run",
-    "claimflow_invoices",
-    "claimflow_invoices_key",
+    "claimflow_record_keys",
+    "claimflow_record_keys_key",
+    "claimflow_prompt_pins",
 )
 
 _READY = """

@@ -1,15 +1,14 @@
-"""Append-only audit events, review decisions and the invoice index."""
+"""Append-only audit events, review decisions, the index of completed records and the prompt pins."""
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from claimflow.runtime.registry._database import Database
 from claimflow.state.events import Event
-from claimflow.state.normalize import compact, fold
 
 
 class EventLog(Database):
@@ -70,21 +69,34 @@ class DecisionLog(Database):
         return [dict(row) for row in cursor]
 
 
-class InvoiceTable(Database):
-    """Finished invoices, for the duplicate rule."""
+class RecordKeyTable(Database):
+    """Completed records by their type's duplicate key, for duplicate rules."""
 
-    def register_invoice(self, run_id: str, vendor: str, number: str) -> None:
-        """Remember a finished invoice for duplicate checks."""
+    def register_record(self, run_id: str, doc_type: str, key: str) -> None:
+        """Remember a completed record's duplicate key (a run registered again replaces its key)."""
         with self._write() as db:
             db.execute(
-                "INSERT OR REPLACE INTO invoices (run_id, vendor_key, number_key) VALUES (?, ?, ?)",
-                (run_id, fold(vendor), compact(number)),
+                "INSERT OR REPLACE INTO record_keys (run_id, doc_type, key) VALUES (?, ?, ?)", (run_id, doc_type, key)
             )
 
-    def runs_with_invoice(self, vendor: str, number: str, *, exclude_run: str) -> list[str]:
-        """Other runs that finished an invoice with the same vendor and number."""
+    def runs_with_key(self, doc_type: str, key: str, *, exclude_run: str) -> list[str]:
+        """Other completed runs of `doc_type` with the same duplicate key."""
         cursor = self._db.execute(
-            "SELECT run_id FROM invoices WHERE vendor_key = ? AND number_key = ? AND run_id != ? ORDER BY run_id",
-            (fold(vendor), compact(number), exclude_run),
+            "SELECT run_id FROM record_keys WHERE doc_type = ? AND key = ? AND run_id != ? ORDER BY run_id",
+            (doc_type, key, exclude_run),
         )
         return [row["run_id"] for row in cursor]
+
+
+class PromptPins(Database):
+    """Each prompt version's hash as first used here: a prompt's text cannot change under the same version."""
+
+    def pin_prompts(self, hashes: Mapping[str, str]) -> dict[str, str]:
+        """Pin every unseen `ref -> hash`; return the refs already pinned to another hash (with that hash)."""
+        with self._write() as db:
+            pinned = {row["ref"]: row["hash"] for row in db.execute("SELECT ref, hash FROM prompt_pins")}
+            db.executemany(
+                "INSERT INTO prompt_pins (ref, hash, first_seen) VALUES (?, ?, ?)",
+                [(ref, digest, time.time()) for ref, digest in hashes.items() if ref not in pinned],
+            )
+        return {ref: pinned[ref] for ref, digest in hashes.items() if pinned.get(ref, digest) != digest}

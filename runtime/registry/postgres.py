@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, LiteralString
 
 from psycopg.types.json import Jsonb
@@ -18,7 +18,6 @@ from claimflow.runtime.registry._pg_schema import PgDatabase, Row
 from claimflow.runtime.registry.runs import LEASE_SECONDS, RunNotFoundError, RunRow, check_claim, left_behind
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
-from claimflow.state.normalize import compact, fold
 
 
 def _dumps(data: Any) -> str:
@@ -30,7 +29,7 @@ def _like_prefix(prefix: str) -> str:
 
 
 class PostgresRegistry(PgDatabase):
-    """Runs with their leases, append-only events, review decisions and the invoice index, in `claimflow_` tables.
+    """Runs with their leases, events, review decisions, record keys and prompt pins, in `claimflow_` tables.
 
     Args:
         url: A libpq connection URL or key=value string; a direct session, not a transaction-mode pooler.
@@ -159,19 +158,30 @@ class PostgresRegistry(PgDatabase):
             (run_id,),
         )
 
-    def register_invoice(self, run_id: str, vendor: str, number: str) -> None:
-        """Remember a finished invoice for duplicate checks (a run registered again replaces its keys)."""
+    def register_record(self, run_id: str, doc_type: str, key: str) -> None:
+        """Remember a completed record's duplicate key (a run registered again replaces its key)."""
         self._execute(
-            "INSERT INTO claimflow_invoices (run_id, vendor_key, number_key) VALUES (%s, %s, %s) ON CONFLICT (run_id)"
-            " DO UPDATE SET vendor_key = EXCLUDED.vendor_key, number_key = EXCLUDED.number_key",
-            (run_id, fold(vendor), compact(number)),
+            "INSERT INTO claimflow_record_keys (run_id, doc_type, key) VALUES (%s, %s, %s) ON CONFLICT (run_id)"
+            " DO UPDATE SET doc_type = EXCLUDED.doc_type, key = EXCLUDED.key",
+            (run_id, doc_type, key),
         )
 
-    def runs_with_invoice(self, vendor: str, number: str, *, exclude_run: str) -> list[str]:
-        """Other runs that finished an invoice with the same vendor and number."""
+    def runs_with_key(self, doc_type: str, key: str, *, exclude_run: str) -> list[str]:
+        """Other completed runs of `doc_type` with the same duplicate key."""
         rows = self._all(
-            "SELECT run_id FROM claimflow_invoices WHERE vendor_key = %s AND number_key = %s AND run_id <> %s"
+            "SELECT run_id FROM claimflow_record_keys WHERE doc_type = %s AND key = %s AND run_id <> %s"
             " ORDER BY run_id",
-            (fold(vendor), compact(number), exclude_run),
+            (doc_type, key, exclude_run),
         )
         return [row["run_id"] for row in rows]
+
+    def pin_prompts(self, hashes: Mapping[str, str]) -> dict[str, str]:
+        """Pin every unseen `ref -> hash`; return the refs already pinned to another hash (with that hash)."""
+        now = time.time()
+        for ref, digest in hashes.items():
+            self._execute(
+                "INSERT INTO claimflow_prompt_pins (ref, hash, first_seen) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                (ref, digest, now),
+            )
+        rows = self._all("SELECT ref, hash FROM claimflow_prompt_pins WHERE ref = ANY(%s)", (list(hashes),))
+        return {row["ref"]: row["hash"] for row in rows if row["hash"] != hashes[row["ref"]]}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from claimflow.runtime.registry.runs import RunRow
@@ -11,7 +11,7 @@ from claimflow.state.events import Event
 
 
 class RunRegistry(Protocol):
-    """Runs with their leases, append-only events, review decisions and the invoice index."""
+    """Runs with their leases, append-only events, review decisions, record keys and prompt pins."""
 
     def close(self) -> None:
         """Release the connection."""
@@ -76,10 +76,14 @@ class RunRegistry(Protocol):
         """Every decision submitted for a run."""
         ...
 
-    def register_invoice(self, run_id: str, vendor: str, number: str) -> None:
-        """Remember a finished invoice for duplicate checks."""
+    def register_record(self, run_id: str, doc_type: str, key: str) -> None:
+        """Remember a completed record's duplicate key."""
         ...
 
-    def runs_with_invoice(self, vendor: str, number: str, *, exclude_run: str) -> list[str]:
-        """Other runs that finished an invoice with the same vendor and number."""
+    def runs_with_key(self, doc_type: str, key: str, *, exclude_run: str) -> list[str]:
+        """Other completed runs of `doc_type` with the same duplicate key."""
+        ...
+
+    def pin_prompts(self, hashes: Mapping[str, str]) -> dict[str, str]:
+        """Pin each prompt version's hash on first use; return the refs already pinned to another hash."""
         ...

@@ -1,7 +1,7 @@
 """Apply functions: the only writers of workflow state. Each returns a validated Patch."""
 
 from claimflow.state.apply.classification import apply_classification
-from claimflow.state.apply.extraction import apply_extraction, check_field_claim
+from claimflow.state.apply.extraction import apply_extraction, arbitrate, check_field_claim, check_row_claim
 from claimflow.state.apply.invalid_output import apply_invalid_output, clear_step_errors
 from claimflow.state.apply.review import apply_review_decision, build_review_request, decision_errors
 
@@ -11,7 +11,9 @@ __all__ = [
     "apply_invalid_output",
     "apply_review_decision",
     "build_review_request",
+    "arbitrate",
     "check_field_claim",
+    "check_row_claim",
     "clear_step_errors",
     "decision_errors",
 ]

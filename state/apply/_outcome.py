@@ -18,4 +18,6 @@ def claim_event(outcome: ClaimOutcome) -> Event:
         confidence=outcome.confidence,
         reasons=outcome.reasons,
         evidence=outcome.evidence.model_dump() if outcome.evidence else None,
+        check=outcome.check,
+        label=outcome.label,
     )

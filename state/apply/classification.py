@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from claimflow.state.apply._outcome import claim_event
 from claimflow.state.claims import ClassificationClaim
 from claimflow.state.documents import SourceText
@@ -10,9 +12,16 @@ from claimflow.state.outcomes import ClaimOutcome, Classification
 from claimflow.state.workflow import Patch
 
 
-def apply_classification(claim: ClassificationClaim, source: SourceText, *, step: str, claim_id: str) -> Patch:
-    """Accept the claimed type only if every quote is in the source; an "unknown" needs no quote."""
+def apply_classification(
+    claim: ClassificationClaim, source: SourceText, *, types: Collection[str], step: str, claim_id: str
+) -> Patch:
+    """Accept the claimed type only if it is active (`types`) and every quote is in the source.
+
+    An "unknown" needs no quote.
+    """
     reasons: list[str] = []
+    if claim.doc_type != "unknown" and claim.doc_type not in types:
+        reasons.append(f"type {claim.doc_type!r} is not one of the active types: {', '.join(types)}")
     located: list[Evidence] = []
     for claimed in claim.evidence:
         found = locate(claimed, source)

@@ -1,11 +1,14 @@
-"""apply for extraction claims: the only writer of `fields` and `line_items`, and the arbiter between extractors.
+"""apply for extraction claims: the only writer of `fields` and `tables`, and the arbiter between extractors.
 
-Each field claim is checked on its own (known field, quote in the source at the stated place,
-value follows from the quote). Then the claims for one field are combined by authority rules:
+Each field claim is checked on its own (a field of the type, quote in the source at the stated place,
+the value written in the quote as a whole token, under its own label or none: see proof.py). Then the
+claims for one field are combined by authority rules:
 - a claim that fails its evidence check is out, so evidence settles disagreements;
 - equal values merge, and when independent extractors agree the confidence rises;
 - different surviving values conflict: the field is not accepted and the document goes to review
   with every candidate shown.
+Table rows are checked cell by cell against the row's quote, and a table is taken whole from the first
+extractor that has rows for it.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from claimflow.state.apply._outcome import claim_event
-from claimflow.state.claims import ExtractionClaim, FieldClaim, LineItemClaim
+from claimflow.state.claims import ExtractionClaim, FieldClaim, RowClaim
 from claimflow.state.documents import SourceText
 from claimflow.state.evidence import Evidence, locate
-from claimflow.state.fields import DocType, FieldSpec, field_spec, fields_of
-from claimflow.state.normalize import check_value, fold, normalize_value
-from claimflow.state.outcomes import ClaimOutcome, FieldResult, LineItem
+from claimflow.state.normalize import check_value, fold
+from claimflow.state.outcomes import ClaimOutcome, FieldResult, TableRow
+from claimflow.state.proof import Check, prove
+from claimflow.state.schema import DocumentType, Field
 from claimflow.state.workflow import Candidate, Patch
 
 AGREEMENT_CAP = 0.99
@@ -27,37 +31,40 @@ AGREEMENT_CAP = 0.99
 
 
 def check_field_claim(
-    doc_type: DocType, claim: FieldClaim, source: SourceText, *, step: str, claim_id: str, origin: str | None = None
+    doc_type: DocumentType,
+    claim: FieldClaim,
+    source: SourceText,
+    *,
+    step: str,
+    claim_id: str,
+    origin: str | None = None,
 ) -> ClaimOutcome:
-    """Verdict on one field claim."""
+    """Verdict on one field claim, naming the check that decided."""
 
     def verdict(
-        accepted: bool, reasons: list[str], normalized: str | None = None, evidence: Evidence | None = None
+        accepted: bool,
+        reasons: list[str],
+        check: Check,
+        normalized: str | None = None,
+        evidence: Evidence | None = None,
+        label: str | None = None,
     ) -> ClaimOutcome:
         return ClaimOutcome(
-            claim_id=claim_id,
-            step=step,
-            origin=origin,
-            field=claim.field,
-            value=claim.value,
-            confidence=claim.confidence,
-            accepted=accepted,
-            reasons=reasons,
-            normalized=normalized,
-            evidence=evidence,
-        )
+            claim_id=claim_id, step=step, origin=origin, field=claim.field, value=claim.value,
+            confidence=claim.confidence, accepted=accepted, reasons=reasons, normalized=normalized,
+            evidence=evidence, check=check, label=label,
+        )  # fmt: skip
 
-    spec = field_spec(doc_type, claim.field)
-    if spec is None:
-        known = ", ".join(s.name for s in fields_of(doc_type))
-        return verdict(False, [f"unknown field {claim.field!r} for a {doc_type}; known: {known}"])
+    spec = doc_type.field(claim.field)
+    if spec is None or spec.is_table:
+        known = ", ".join(s.name for s in doc_type.value_fields)
+        return verdict(False, [f"unknown field {claim.field!r} for a {doc_type.name}; known: {known}"], "unknown_field")
     located = locate(claim.evidence, source)
     if located.evidence is None:
-        return verdict(False, [f"evidence rejected: {located.reason}"])
-    checked = check_value(spec.kind, claim.value, located.evidence.quote)
-    if not checked.ok:
-        return verdict(False, [checked.reason], normalized=checked.normalized, evidence=located.evidence)
-    return verdict(True, [located.reason, checked.reason], normalized=checked.normalized, evidence=located.evidence)
+        return verdict(False, [f"evidence rejected: {located.reason}"], "quote_not_found")
+    proof = prove(doc_type, spec, claim.value, located.evidence, source)
+    reasons = [located.reason, proof.reason] if proof.ok else [proof.reason]
+    return verdict(proof.ok, reasons, proof.check, proof.normalized, located.evidence, proof.label)
 
 
 def _agreed_confidence(group: list[ClaimOutcome]) -> tuple[float, list[str]]:
@@ -80,7 +87,7 @@ def _describe(group: list[ClaimOutcome]) -> str:
     return f"{group[0].normalized!r} from {who} quoting {quote!r}"
 
 
-def _combine(spec: FieldSpec, outcomes: list[ClaimOutcome]) -> FieldResult:
+def _combine(spec: Field, outcomes: list[ClaimOutcome]) -> FieldResult:
     accepted = [o for o in outcomes if o.accepted]
     rejected_reasons = [f"{o.claim_id}: {r}" for o in outcomes if not o.accepted for r in o.reasons]
     if not outcomes:
@@ -115,64 +122,98 @@ def _combine(spec: FieldSpec, outcomes: list[ClaimOutcome]) -> FieldResult:
     )  # fmt: skip
 
 
-def _line_item(
-    claim: LineItemClaim, source: SourceText, claim_id: str, step: str
-) -> tuple[ClaimOutcome, LineItem | None]:
+def _cell_problems(table: Field, claim: RowClaim, quote: str) -> tuple[dict[str, str | None], list[str]]:
+    cells: dict[str, str | None] = {column.name: None for column in table.columns}
+    problems: list[str] = []
+    for name, raw in claim.cells.items():
+        column = table.column(name)
+        if column is None:
+            problems.append(f"unknown column {name!r}; columns: {', '.join(c.name for c in table.columns)}")
+            continue
+        if not raw.strip():
+            continue
+        checked = check_value(column.kind, raw, quote, column.choices)
+        if not checked.ok:
+            problems.append(f"{name}: {checked.reason}")
+        cells[name] = checked.normalized
+    missing = [c.name for c in table.columns if c.required and cells.get(c.name) is None]
+    problems += [f"required column {name!r} is empty" for name in missing]
+    return cells, problems
+
+
+def check_row_claim(
+    doc_type: DocumentType, claim: RowClaim, source: SourceText, *, step: str, claim_id: str
+) -> tuple[ClaimOutcome, TableRow | None]:
+    """Verdict on one table row: the row's quote is in the source and writes every cell as a whole value."""
+    table = doc_type.field(claim.table)
     located = locate(claim.evidence, source)
-    reasons: list[str] = []
-    amount = normalize_value("amount", claim.amount)
-    if located.evidence is None:
-        reasons.append(f"evidence rejected: {located.reason}")
-    elif amount is None or not check_value("amount", amount, located.evidence.quote).ok:
-        reasons.append(f"line amount {claim.amount!r} does not follow from the quote")
-    for name, raw in (("quantity", claim.quantity), ("unit_price", claim.unit_price)):
-        if raw is not None and normalize_value("amount", raw) is None:
-            reasons.append(f"{name} {raw!r} is not a number")
-    accepted = not reasons and located.evidence is not None and amount is not None
-    reasons = reasons or ["line found in the source, amount follows"]
+    check: Check = "no_label"
+    if table is None or not table.is_table:
+        tables = ", ".join(t.name for t in doc_type.table_fields) or "none"
+        problems, check = [f"unknown table {claim.table!r} for a {doc_type.name}; tables: {tables}"], "unknown_field"
+        cells: dict[str, str | None] = {}
+    elif located.evidence is None:
+        problems, check, cells = [f"evidence rejected: {located.reason}"], "quote_not_found", {}
+    else:
+        cells, problems = _cell_problems(table, claim, located.evidence.quote)
+        check = "value_not_in_quote" if problems else "no_label"
+    accepted = not problems and located.evidence is not None
     outcome = ClaimOutcome(
-        claim_id=claim_id, step=step, field="line_items", reasons=reasons, value=claim.amount,
-        normalized=amount, accepted=accepted, evidence=located.evidence,
+        claim_id=claim_id, step=step, field=claim.table, value="; ".join(f"{k}={v}" for k, v in claim.cells.items()),
+        accepted=accepted, reasons=problems or ["row found in the source; every cell is written in it"],
+        evidence=located.evidence, check=check,
     )  # fmt: skip
-    if not accepted or located.evidence is None or amount is None:
+    if not accepted or located.evidence is None:
         return outcome, None
-    item = LineItem(
-        description=claim.description.strip(),
-        quantity=normalize_value("amount", claim.quantity) if claim.quantity else None,
-        unit_price=normalize_value("amount", claim.unit_price) if claim.unit_price else None,
-        amount=amount,
-        evidence=located.evidence,
-    )
-    return outcome, item
+    return outcome, TableRow(cells=cells, evidence=located.evidence)
 
 
-def arbitrate(doc_type: DocType, candidates: Sequence[Candidate], source: SourceText, *, step: str) -> Patch:
+def _prefix(step: str, candidate: Candidate, several: bool) -> str:
+    return f"{step}#{candidate.attempt}" + (f"/{candidate.source}" if several else "")
+
+
+def arbitrate(doc_type: DocumentType, candidates: Sequence[Candidate], source: SourceText, *, step: str) -> Patch:
     """Check every candidate's claims, combine them per field by the authority rules, return fields and verdicts."""
     several = len({c.source for c in candidates}) > 1
     outcomes: list[ClaimOutcome] = []
     for candidate in candidates:
-        prefix = f"{step}#{candidate.attempt}" + (f"/{candidate.source}" if several else "")
+        prefix = _prefix(step, candidate, several)
         origin = f"{candidate.source}:{candidate.model}" if several else None
         outcomes += [
             check_field_claim(doc_type, claim, source, step=step, claim_id=f"{prefix}.{index}", origin=origin)
             for index, claim in enumerate(candidate.claim.fields, start=1)
         ]
-    fields = {spec.name: _combine(spec, [o for o in outcomes if o.field == spec.name]) for spec in fields_of(doc_type)}
-    # Line items come from the first extractor that has any: tables are taken whole, not merged line by line.
-    items: list[LineItem] = []
-    with_items = next((c for c in candidates if c.claim.line_items), None)
-    if with_items is not None:
-        prefix = f"{step}#{with_items.attempt}" + (f"/{with_items.source}" if several else "")
-        for index, item_claim in enumerate(with_items.claim.line_items, start=1):
-            outcome, item = _line_item(item_claim, source, f"{prefix}.L{index}", step)
+    fields = {
+        spec.name: _combine(spec, [o for o in outcomes if o.field == spec.name]) for spec in doc_type.value_fields
+    }
+    # Tables come whole from the first extractor that has rows for them: rows are not merged across extractors.
+    tables: dict[str, list[TableRow]] = {}
+    for table in doc_type.table_fields:
+        tables[table.name] = []
+        with_rows = next((c for c in candidates if any(r.table == table.name for r in c.claim.rows)), None)
+        if with_rows is None:
+            continue
+        prefix = _prefix(step, with_rows, several)
+        claimed = [row for row in with_rows.claim.rows if row.table == table.name]
+        for index, row_claim in enumerate(claimed, start=1):
+            outcome, row = check_row_claim(
+                doc_type, row_claim, source, step=step, claim_id=f"{prefix}.{table.name}{index}"
+            )
             outcomes.append(outcome)
-            if item is not None:
-                items.append(item)
-    return Patch(fields=fields, line_items=items, claims=outcomes, events=[claim_event(o) for o in outcomes])
+            if row is not None:
+                tables[table.name].append(row)
+    strays = [
+        check_row_claim(doc_type, row, source, step=step, claim_id=f"{_prefix(step, c, several)}.{row.table}?")[0]
+        for c in candidates
+        for row in c.claim.rows
+        if row.table not in tables
+    ]
+    outcomes += strays
+    return Patch(fields=fields, tables=tables, claims=outcomes, events=[claim_event(o) for o in outcomes])
 
 
 def apply_extraction(
-    doc_type: DocType, claim: ExtractionClaim, source: SourceText, *, step: str, attempt: int
+    doc_type: DocumentType, claim: ExtractionClaim, source: SourceText, *, step: str, attempt: int
 ) -> Patch:
     """Apply one extractor's claim (arbitration with a single candidate)."""
     candidate = Candidate(source="primary", model="", attempt=attempt, claim=claim)

@@ -5,18 +5,19 @@ from __future__ import annotations
 from claimflow.state.documents import SourceText
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import Event, event
-from claimflow.state.fields import DOC_TYPES, field_spec, fields_of
+from claimflow.state.evidence import Evidence, locate
 from claimflow.state.normalize import normalize_value, with_article
 from claimflow.state.outcomes import Classification, FieldResult, ReviewReason
+from claimflow.state.proof import find_proving_evidence, prove
 from claimflow.state.review import ReviewDecision, ReviewField, ReviewRequest
-from claimflow.state.support import find_supporting_evidence
+from claimflow.state.schema import DocumentType, DocumentTypes, Field
 from claimflow.state.workflow import Patch, WorkflowState
 
 
-def build_review_request(state: WorkflowState, reasons: list[ReviewReason]) -> ReviewRequest:
+def build_review_request(state: WorkflowState, types: DocumentTypes, reasons: list[ReviewReason]) -> ReviewRequest:
     """The request for this run: every field with its evidence, the reasons, and what may be edited."""
-    doc_type = state.doc_type
-    specs = fields_of(doc_type) if doc_type else ()
+    doc_type = types.find(state.doc_type)
+    specs = doc_type.value_fields if doc_type else ()
     shown = [
         ReviewField(
             name=spec.name,
@@ -34,16 +35,53 @@ def build_review_request(state: WorkflowState, reasons: list[ReviewReason]) -> R
     return ReviewRequest(
         run_id=state.run_id,
         document=state.document.filename,
-        doc_type=doc_type or "unknown",
+        doc_type=doc_type.name if doc_type else "unknown",
         reasons=reasons,
         fields=shown,
         editable_fields=[spec.name for spec in specs],
-        doc_types=list(DOC_TYPES),
+        doc_types=list(types.names),
     )
 
 
-def decision_errors(request: ReviewRequest, decision: ReviewDecision) -> list[str]:
-    """Everything wrong with a decision for this request; empty when it may be applied."""
+def _value_errors(spec: Field, values: list[str]) -> list[str]:
+    errors: list[str] = []
+    if not values:
+        errors.append(f"{spec.name}: no value given")
+    if len(values) > 1 and not spec.multiple:
+        errors.append(f"{spec.name} takes one value, got {len(values)}")
+    for value in values:
+        if normalize_value(spec.kind, value, spec.choices) is None:  # type: ignore[arg-type]
+            allowed = f" (one of: {', '.join(spec.choices)})" if spec.kind == "enum" else ""
+            errors.append(f"{spec.name}: value {value!r} cannot be read as {with_article(spec.kind)}{allowed}")
+    return errors
+
+
+def _cited(
+    doc_type: DocumentType, spec: Field, values: list[str], decision: ReviewDecision, source: SourceText
+) -> tuple[Evidence | None, list[str]]:
+    """The evidence a reviewer cited for a field, checked like a model's quote; problems if it does not prove it."""
+    claimed = decision.evidence.get(spec.name)
+    if claimed is None:
+        return None, []
+    located = locate(claimed, source)
+    if located.evidence is None:
+        return None, [f"{spec.name}: cited evidence rejected: {located.reason}"]
+    problems = [
+        f"{spec.name}: cited evidence does not prove it: {proof.reason}"
+        for value in values
+        for proof in [prove(doc_type, spec, value, located.evidence, source)]
+        if not proof.ok
+    ]
+    return located.evidence, problems
+
+
+def decision_errors(
+    request: ReviewRequest, decision: ReviewDecision, types: DocumentTypes, source: SourceText | None = None
+) -> list[str]:
+    """Everything wrong with a decision for this request; empty when it may be applied.
+
+    With `source`, evidence the reviewer cites is checked against it too.
+    """
     errors: list[str] = []
     if decision.action not in request.allowed_actions:
         errors.append(f"action {decision.action!r} is not allowed; allowed: {', '.join(request.allowed_actions)}")
@@ -53,38 +91,43 @@ def decision_errors(request: ReviewRequest, decision: ReviewDecision) -> list[st
         if decision.edits:
             errors.append("set the document type alone: its fields are extracted, then shown for review if needed")
         return errors
-    if decision.edits and request.doc_type not in DOC_TYPES:
+    doc_type = types.find(request.doc_type)
+    if decision.edits and doc_type is None:
         errors.append("the document type is unknown: set doc_type first (one of " + ", ".join(request.doc_types) + ")")
         return errors
     for name, values in decision.edits.items():
-        if name not in request.editable_fields:
+        spec = doc_type.field(name) if doc_type and name in request.editable_fields else None
+        if doc_type is None or spec is None:
             errors.append(f"unknown field {name!r}; editable fields: {', '.join(request.editable_fields)}")
             continue
-        spec = field_spec(request.doc_type, name)  # type: ignore[arg-type]
-        assert spec is not None
-        if not values:
-            errors.append(f"{name}: no value given")
-        if len(values) > 1 and not spec.multiple:
-            errors.append(f"{name} takes one value, got {len(values)}")
-        for value in values:
-            if normalize_value(spec.kind, value) is None:
-                errors.append(f"{name}: value {value!r} cannot be read as {with_article(spec.kind)}")
+        problems = _value_errors(spec, values)
+        if not problems and source is not None:
+            problems = _cited(doc_type, spec, values, decision, source)[1]
+        errors += problems
     return errors
 
 
 def _edited_field(
-    state: WorkflowState, name: str, values: list[str], decision: ReviewDecision, source: SourceText
+    state: WorkflowState,
+    doc_type: DocumentType,
+    name: str,
+    values: list[str],
+    decision: ReviewDecision,
+    source: SourceText,
 ) -> tuple[FieldResult, Event]:
-    doc_type = state.doc_type
-    assert doc_type is not None
-    spec = field_spec(doc_type, name)
+    spec = doc_type.field(name)
     assert spec is not None
-    normalized = [normalize_value(spec.kind, value) or "" for value in values]
-    evidence = [found for value in normalized if (found := find_supporting_evidence(spec.kind, value, source))]
+    normalized = [normalize_value(spec.kind, value, spec.choices) or "" for value in values]  # type: ignore[arg-type]
+    cited, problems = _cited(doc_type, spec, normalized, decision, source)
+    if problems:
+        raise InvalidDecisionError("; ".join(problems))
+    if cited is not None:
+        evidence = [cited]
+        note = f"evidence cited by the reviewer, page {cited.page}"
+    else:
+        evidence = [found for value in normalized if (found := find_proving_evidence(doc_type, spec, value, source))]
+        note = f"evidence found on page {evidence[0].page}" if evidence else "not found in the source: reviewer's word"
     previous = state.fields.get(name)
-    note = (
-        f"evidence found on page {evidence[0].page}" if evidence else "value not found in the source: reviewer's word"
-    )
     result = FieldResult(
         name=name,
         value=normalized if spec.multiple else normalized[0],
@@ -106,12 +149,14 @@ def _edited_field(
     )
 
 
-def apply_review_decision(state: WorkflowState, decision: ReviewDecision, source: SourceText) -> Patch:
+def apply_review_decision(
+    state: WorkflowState, decision: ReviewDecision, types: DocumentTypes, source: SourceText
+) -> Patch:
     """Apply a validated decision; raises InvalidDecisionError (the run stays paused) when it is not valid."""
     request = state.review_request
     if request is None:
         raise InvalidDecisionError("this run is not waiting for review")
-    errors = decision_errors(request, decision)
+    errors = decision_errors(request, decision, types, source)
     if errors:
         raise InvalidDecisionError("; ".join(errors))
     decided = event(
@@ -135,7 +180,7 @@ def apply_review_decision(state: WorkflowState, decision: ReviewDecision, source
             reasons=[f"type set by reviewer {decision.reviewer}"],
         )
         return Patch(
-            review_decision=decision, classification=classification, fields={}, line_items=[],
+            review_decision=decision, classification=classification, fields={}, tables={},
             attempts={}, step_errors={}, rule_results=[], events=[decided],
         )  # fmt: skip
     if decision.action == "approve":
@@ -145,9 +190,10 @@ def apply_review_decision(state: WorkflowState, decision: ReviewDecision, source
             for name, result in state.fields.items()
         }
         return Patch(review_decision=decision, fields=approved, events=[decided])
+    doc_type = types.get(request.doc_type)
     fields = dict(state.fields)
     events = [decided]
     for name, values in decision.edits.items():
-        fields[name], edited = _edited_field(state, name, values, decision, source)
+        fields[name], edited = _edited_field(state, doc_type, name, values, decision, source)
         events.append(edited)
     return Patch(review_decision=decision, fields=fields, events=events)

@@ -61,5 +61,13 @@ def unmask_extraction(
         field.model_copy(update={"value": unmasker.text(field.value), "evidence": unmasker.evidence(field.evidence)})
         for field in claim.fields
     ]
-    items = [item.model_copy(update={"evidence": unmasker.evidence(item.evidence)}) for item in claim.line_items]
-    return claim.model_copy(update={"fields": fields, "line_items": items}), sorted(unmasker.used)
+    rows = [
+        row.model_copy(
+            update={
+                "cells": {name: unmasker.text(value) for name, value in row.cells.items()},
+                "evidence": unmasker.evidence(row.evidence),
+            }
+        )
+        for row in claim.rows
+    ]
+    return claim.model_copy(update={"fields": fields, "rows": rows}), sorted(unmasker.used)

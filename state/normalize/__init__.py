@@ -1,30 +1,50 @@
-"""Normalisation of field values, and the check that a value follows from its quote.
+"""Normalisation of field values, and the check that a value is written in its quote.
 
-Each field has a kind. A kind knows how to bring a claimed value into canonical form and which
-canonical values a quote supports; a claim is accepted only when its canonical value is among
-them.
+Each field has a kind. A kind knows how to bring a claimed value into canonical form and where a
+quote writes a canonical value as a whole token; a claim is accepted only when its canonical value
+stands in the quote as one (see `tokens.py`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from claimflow.state.normalize.amounts import AmountMatch, amount_readings, find_amounts, format_amount, parse_amount
+from claimflow.state.normalize.choices import BOOLEAN_CHOICES, Choices, choice_of
 from claimflow.state.normalize.currency import ISO_4217, currency_mentions, currency_readings, is_currency_code
 from claimflow.state.normalize.dates import DateMatch, date_readings, find_dates, parse_iso_date
 from claimflow.state.normalize.durations import DurationMatch, duration_readings, find_durations, parse_duration
+from claimflow.state.normalize.percentages import find_percentages, parse_percentage
 from claimflow.state.normalize.text import collapse_space, compact, fold
+from claimflow.state.normalize.tokens import Span, value_spans
 
-FieldKind = Literal["text", "identifier", "date", "amount", "currency", "duration"]
+ValueKind = Literal[
+    "text", "identifier", "date", "amount", "currency", "duration", "percentage", "enum", "boolean"
+]  # fmt: skip
+"""Kinds of a single value (a field, or a column of a table)."""
+
+FieldKind = Literal[
+    "text", "identifier", "date", "amount", "currency", "duration", "percentage", "enum", "boolean", "table"
+]  # fmt: skip
+"""Kinds of a field: every value kind, and `table`, a repeating row of typed columns (line items)."""
+
+VALUE_KINDS: tuple[ValueKind, ...] = get_args(ValueKind)
+FIELD_KINDS: tuple[FieldKind, ...] = get_args(FieldKind)
 
 __all__ = [
+    "BOOLEAN_CHOICES",
+    "FIELD_KINDS",
     "ISO_4217",
+    "VALUE_KINDS",
     "AmountMatch",
+    "Choices",
     "DateMatch",
     "DurationMatch",
     "FieldKind",
+    "Span",
     "ValueCheck",
+    "ValueKind",
     "amount_readings",
     "check_value",
     "collapse_space",
@@ -36,27 +56,45 @@ __all__ = [
     "find_amounts",
     "find_dates",
     "find_durations",
+    "find_percentages",
     "fold",
     "format_amount",
+    "is_currency_code",
     "normalize_value",
-    "with_article",
     "parse_amount",
     "parse_duration",
     "parse_iso_date",
+    "parse_percentage",
+    "value_spans",
+    "with_article",
 ]
 
 
 @dataclass(frozen=True)
 class ValueCheck:
-    """The outcome of checking a value against its quote."""
+    """The outcome of checking a value against its quote: where the quote writes it, if it does."""
 
     ok: bool
     normalized: str | None
     reason: str
+    spans: tuple[Span, ...] = ()
+    """Offsets (within the quote) of every whole token that writes the value."""
 
 
-def normalize_value(kind: FieldKind, value: str) -> str | None:
-    """Return the canonical form of `value` for `kind`, or None when it cannot be read as one."""
+def _date(value: str) -> str | None:
+    if parsed := parse_iso_date(value):
+        return parsed.isoformat()
+    matches = find_dates(value)
+    if len(matches) != 1 or len(matches[0].readings) != 1:
+        return None
+    return matches[0].readings[0]
+
+
+def normalize_value(kind: ValueKind, value: str, choices: Choices | None = None) -> str | None:
+    """Return the canonical form of `value` for `kind`, or None when it cannot be read as one.
+
+    `choices` are the declared values of an enum field (canonical value -> printed forms).
+    """
     value = value.strip()
     if not value:
         return None
@@ -65,11 +103,7 @@ def normalize_value(kind: FieldKind, value: str) -> str | None:
     if kind == "identifier":
         return collapse_space(value) if compact(value) else None
     if kind == "date":
-        if parsed := parse_iso_date(value):
-            return parsed.isoformat()
-        readings = date_readings(value)
-        only = next(iter(readings)) if len(readings) == 1 else None
-        return only if only and len(find_dates(value)) == 1 else None
+        return _date(value)
     if kind == "amount":
         amount = parse_amount(value)
         return format_amount(amount) if amount is not None else None
@@ -81,36 +115,29 @@ def normalize_value(kind: FieldKind, value: str) -> str | None:
         return next(iter(readings)) if len(readings) == 1 else None
     if kind == "duration":
         return parse_duration(value)
+    if kind == "percentage":
+        return parse_percentage(value)
+    if kind == "enum":
+        return choice_of(value, choices or {})
+    if kind == "boolean":
+        return choice_of(value, BOOLEAN_CHOICES)
     raise AssertionError(f"unhandled field kind {kind!r}")
 
 
-def with_article(kind: FieldKind) -> str:
+def with_article(kind: str) -> str:
     """The kind with its article ("an amount", "a date"), for messages people read."""
     return ("an " if kind[0] in "aeiou" else "a ") + kind
 
 
-def _supported(kind: FieldKind, normalized: str, quote: str) -> bool:
-    if kind == "text":
-        return fold(normalized) in fold(quote)
-    if kind == "identifier":
-        return compact(normalized) in compact(quote)
-    if kind == "date":
-        return normalized in date_readings(quote)
-    if kind == "amount":
-        amount = parse_amount(normalized)
-        return amount is not None and amount in amount_readings(quote)
-    if kind == "currency":
-        return normalized in currency_readings(quote)
-    if kind == "duration":
-        return normalized in duration_readings(quote)
-    raise AssertionError(f"unhandled field kind {kind!r}")
-
-
-def check_value(kind: FieldKind, value: str, quote: str) -> ValueCheck:
-    """Check that `value` can be read as `kind` and follows from `quote` after normalisation."""
-    normalized = normalize_value(kind, value)
+def check_value(kind: ValueKind, value: str, quote: str, choices: Choices | None = None) -> ValueCheck:
+    """Check that `value` can be read as `kind` and that `quote` writes it as a whole token."""
+    normalized = normalize_value(kind, value, choices)
     if normalized is None:
-        return ValueCheck(False, None, f"value {value!r} cannot be read as {with_article(kind)}")
-    if not _supported(kind, normalized, quote):
-        return ValueCheck(False, normalized, f"value {normalized!r} does not follow from quote {quote!r}")
-    return ValueCheck(True, normalized, f"{kind} {normalized!r} follows from the quote")
+        allowed = f" (one of: {', '.join(choices)})" if kind == "enum" and choices else ""
+        return ValueCheck(False, None, f"value {value!r} cannot be read as {with_article(kind)}{allowed}")
+    spans = value_spans(kind, normalized, quote, choices)
+    if not spans:
+        return ValueCheck(
+            False, normalized, f"value {normalized!r} is not written as a whole {kind} in quote {quote!r}"
+        )
+    return ValueCheck(True, normalized, f"{kind} {normalized!r} is written in the quote", tuple(spans))

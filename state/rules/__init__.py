@@ -1,35 +1,31 @@
-"""Business rules per document type: pure checks over accepted fields, no model involved."""
+"""Business rules: the checks every type gets (required fields, plausible dates), then the type's own rules."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from claimflow.state.fields import DocType
-from claimflow.state.outcomes import FieldResult, LineItem, RuleResult
+from claimflow.state.outcomes import FieldResult, RuleResult, TableRow
 from claimflow.state.policy import Policy
-from claimflow.state.rules.common import dates_plausible, required_present
-from claimflow.state.rules.contract import contract_rules
-from claimflow.state.rules.invoice import invoice_rules
-from claimflow.state.rules.receipt import receipt_rules
+from claimflow.state.rules.common import amount_of, date_of, dates_plausible, has_value, required_present
+from claimflow.state.schema import DocumentType, run_rules
 
-__all__ = ["dates_plausible", "required_present", "validate_document"]
+__all__ = ["amount_of", "date_of", "dates_plausible", "has_value", "required_present", "validate_document"]
 
 
 def validate_document(
-    doc_type: DocType,
+    doc_type: DocumentType,
     fields: dict[str, FieldResult],
-    line_items: list[LineItem],
+    tables: dict[str, list[TableRow]],
     policy: Policy,
     *,
     today: date,
-    duplicate_runs: list[str],
+    earlier_runs: tuple[str, ...] = (),
 ) -> list[RuleResult]:
-    """Run every rule of the document type; `duplicate_runs` are earlier runs with the same invoice."""
-    results = [required_present(doc_type, fields), *dates_plausible(fields, today=today)]
-    if doc_type == "invoice":
-        results += invoice_rules(fields, line_items, policy, duplicate_runs=duplicate_runs)
-    elif doc_type == "receipt":
-        results += receipt_rules(fields)
-    else:
-        results += contract_rules(fields)
-    return results
+    """Run the common rules and every rule the type declares.
+
+    `earlier_runs` are earlier completed runs of the type with the same `duplicate_key` values.
+    """
+    results = [required_present(doc_type, fields, tables), *dates_plausible(fields, today=today)]
+    return results + run_rules(
+        doc_type, fields, tables, today=today, tolerance=policy.amount_tolerance, earlier_runs=earlier_runs
+    )

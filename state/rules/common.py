@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from claimflow.state.fields import DocType, fields_of
 from claimflow.state.normalize import parse_amount, parse_iso_date
-from claimflow.state.outcomes import FieldResult, RuleResult
+from claimflow.state.outcomes import FieldResult, RuleResult, TableRow
+from claimflow.state.schema import DocumentType
 
 EARLIEST_PLAUSIBLE = date(1970, 1, 1)
 """Older dates are almost always misreads."""
@@ -37,17 +37,26 @@ def date_of(fields: dict[str, FieldResult], name: str) -> date | None:
     return parse_iso_date(result.value)
 
 
-def required_present(doc_type: DocType, fields: dict[str, FieldResult]) -> RuleResult:
-    """Every required field of the type has an accepted or edited value."""
-    missing = [spec.name for spec in fields_of(doc_type) if spec.required and not has_value(fields, spec.name)]
+def required_present(
+    doc_type: DocumentType, fields: dict[str, FieldResult], tables: dict[str, list[TableRow]]
+) -> RuleResult:
+    """Every required field of the type has an accepted or edited value (a required table, at least one row)."""
+    missing = [
+        spec.name
+        for spec in doc_type.fields
+        if spec.required and not (tables.get(spec.name) if spec.is_table else has_value(fields, spec.name))
+    ]
     if missing:
         return RuleResult(
             rule="required_fields_present",
             passed=False,
             message=f"required field(s) without an accepted value: {', '.join(missing)}",
             fields=missing,
+            code="missing_required",
         )
-    return RuleResult(rule="required_fields_present", passed=True, message="all required fields have values")
+    return RuleResult(
+        rule="required_fields_present", passed=True, message="all required fields have values", code="missing_required"
+    )
 
 
 def dates_plausible(fields: dict[str, FieldResult], *, today: date) -> list[RuleResult]:

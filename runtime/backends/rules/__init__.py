@@ -4,6 +4,9 @@ It returns exactly the claims a model would (typed, quoted, located), so the res
 cannot tell it from one, and it is honest about how sure each rule is: only strong rules
 (an explicit label and an unambiguous value, or amounts that add up) reach the auto-accept
 threshold of 0.8.
+
+The built-in types bring their own extractors and detectors (below, named in their declarations);
+any other type is read by the label-driven extractor (`_generic.py`) from its declaration alone.
 """
 
 from __future__ import annotations
@@ -11,34 +14,82 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from claimflow.runtime.backends.rules._claims import Finding, to_claims
-from claimflow.runtime.backends.rules._classify import classify_pages
+from claimflow.runtime.backends.rules._classify import detect
 from claimflow.runtime.backends.rules._contract import effective_date, jurisdiction, parties, term
+from claimflow.runtime.backends.rules._generic import generic_detect, generic_extract
 from claimflow.runtime.backends.rules._invoice import currency, due_date, invoice_number, issue_date
 from claimflow.runtime.backends.rules._line_items import invoice_line_items
 from claimflow.runtime.backends.rules._lines import split_lines
+from claimflow.runtime.backends.rules._rank import rank
 from claimflow.runtime.backends.rules._receipt import receipt_findings
 from claimflow.runtime.backends.rules._totals import invoice_totals
 from claimflow.runtime.backends.rules._values import date_order
 from claimflow.runtime.backends.rules._vendor import invoice_vendor
 from claimflow.state.claims import ClassificationClaim, ExtractionClaim
-from claimflow.state.fields import DocType
+from claimflow.state.schema import Detection, DocumentType
 
-__all__ = ["classify", "extract"]
+__all__ = [
+    "classify",
+    "detect_contract",
+    "detect_invoice",
+    "detect_receipt",
+    "extract",
+    "extract_contract",
+    "extract_invoice",
+    "extract_receipt",
+    "generic_detect",
+    "generic_extract",
+]
 
 
-def classify(pages: Sequence[str]) -> ClassificationClaim:
-    """Claim the document type of `pages` (invoice, receipt, contract, or unknown).
+def classify(pages: Sequence[str], types: Sequence[DocumentType]) -> ClassificationClaim:
+    """Claim the document type of `pages`: the active type whose cues clearly win, or "unknown".
 
     Args:
         pages: Page texts, masked, in order.
+        types: The active document types; each is scored by its own detector, or by its titles and labels.
 
     Returns:
         The claimed type with a confidence and up to three quotes (title, telling words).
     """
-    return classify_pages(pages)
+    return rank({t.name: t.detector(pages) if t.detector else generic_detect(pages, t) for t in types})
 
 
-def _invoice(pages: Sequence[str]) -> list[Finding]:
+def extract(doc_type: DocumentType, pages: Sequence[str]) -> ExtractionClaim:
+    """Claim the fields of a document of a known type: its own extractor, else the label-driven one.
+
+    Args:
+        doc_type: The accepted document type.
+        pages: Page texts, masked, in order.
+
+    Returns:
+        One claim per field found, each quoting the text it was read from with its page and offsets;
+        fields the document does not state are left out.
+    """
+    extractor = doc_type.extractor or generic_extract
+    return extractor(pages, doc_type)
+
+
+def detect_invoice(pages: Sequence[str]) -> Detection:
+    """The built-in invoice type's offline cues."""
+    return detect("invoice", pages)
+
+
+def detect_receipt(pages: Sequence[str]) -> Detection:
+    """The built-in receipt type's offline cues."""
+    return detect("receipt", pages)
+
+
+def detect_contract(pages: Sequence[str]) -> Detection:
+    """The built-in contract type's offline cues."""
+    return detect("contract", pages)
+
+
+def extract_invoice(pages: Sequence[str], doc_type: DocumentType) -> ExtractionClaim:
+    """The built-in invoice type's offline extraction: fields by layout and arithmetic, then the item table.
+
+    Invoice lines are claimed only when the item table adds up to the claimed net amount.
+    """
     lines = split_lines(pages)
     order = date_order(pages)
     totals = invoice_totals(lines)
@@ -52,34 +103,18 @@ def _invoice(pages: Sequence[str]) -> list[Finding]:
         currency(lines, total_span),
         *totals,
     ]
-    return [f for f in found if f is not None]
-
-
-def _receipt(pages: Sequence[str]) -> list[Finding]:
-    return receipt_findings(pages)
-
-
-def _contract(pages: Sequence[str]) -> list[Finding]:
-    found = [*parties(pages), effective_date(pages), jurisdiction(pages), term(pages)]
-    return [f for f in found if f is not None]
-
-
-def extract(doc_type: DocType, pages: Sequence[str]) -> ExtractionClaim:
-    """Claim the fields of a document of a known type.
-
-    Args:
-        doc_type: The accepted document type.
-        pages: Page texts, masked, in order.
-
-    Returns:
-        One claim per field found, each quoting the text it was read from with its page and
-        offsets; fields the document does not state are left out. Invoices also get their line
-        items when the item table adds up to the claimed net amount.
-    """
-    rules = {"invoice": _invoice, "receipt": _receipt, "contract": _contract}
-    fields = to_claims(doc_type, pages, rules[doc_type](pages))
-    if doc_type != "invoice":
-        return ExtractionClaim(fields=fields)
+    fields = to_claims(doc_type, pages, [f for f in found if f is not None])
     # The rows are checked against the net amount as claimed, so they are read after the fields.
     net = next((claim.value for claim in fields if claim.field == "net_amount"), None)
-    return ExtractionClaim(fields=fields, line_items=invoice_line_items(pages, net))
+    return ExtractionClaim(fields=fields, rows=invoice_line_items(doc_type, pages, net))
+
+
+def extract_receipt(pages: Sequence[str], doc_type: DocumentType) -> ExtractionClaim:
+    """The built-in receipt type's offline extraction (shop, address, date, total, currency)."""
+    return ExtractionClaim(fields=to_claims(doc_type, pages, receipt_findings(pages)))
+
+
+def extract_contract(pages: Sequence[str], doc_type: DocumentType) -> ExtractionClaim:
+    """The built-in contract type's offline extraction (parties, effective date, governing law, term)."""
+    found: list[Finding | None] = [*parties(pages), effective_date(pages), jurisdiction(pages), term(pages)]
+    return ExtractionClaim(fields=to_claims(doc_type, pages, [f for f in found if f is not None]))

@@ -11,11 +11,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from claimflow.runtime.backends.rules._lines import Span, evidence
+from claimflow.state.apply import check_field_claim
 from claimflow.state.claims import FieldClaim
 from claimflow.state.documents import SourceText
-from claimflow.state.evidence import locate
-from claimflow.state.fields import DocType, field_spec
-from claimflow.state.normalize import check_value
+from claimflow.state.schema import DocumentType
 
 
 @dataclass(frozen=True)
@@ -28,21 +27,21 @@ class Finding:
     span: Span
 
 
-def to_claims(doc_type: DocType, pages: Sequence[str], findings: Iterable[Finding]) -> list[FieldClaim]:
-    """Build field claims, keeping only those whose quote and value pass apply's checks."""
+def to_claims(doc_type: DocumentType, pages: Sequence[str], findings: Iterable[Finding]) -> list[FieldClaim]:
+    """Build field claims, keeping only those apply would accept (quote, whole value, labels)."""
     source = SourceText(pages=tuple(pages))
     claims: list[FieldClaim] = []
     seen: set[tuple[str, str]] = set()
     for finding in findings:
-        spec = field_spec(doc_type, finding.field)
         quoted = evidence(pages, finding.span)
-        if spec is None or quoted is None or (finding.field, finding.value.casefold()) in seen:
+        if quoted is None or (finding.field, finding.value.casefold()) in seen:
             continue
-        if locate(quoted, source).evidence is None or not check_value(spec.kind, finding.value, quoted.quote).ok:
+        confidence = round(min(max(finding.confidence, 0.0), 1.0), 2)
+        claim = FieldClaim(field=finding.field, value=finding.value, confidence=confidence, evidence=quoted)
+        if not check_field_claim(doc_type, claim, source, step="rules", claim_id="rules").accepted:
             continue
         seen.add((finding.field, finding.value.casefold()))
-        confidence = round(min(max(finding.confidence, 0.0), 1.0), 2)
-        claims.append(FieldClaim(field=finding.field, value=finding.value, confidence=confidence, evidence=quoted))
+        claims.append(claim)
     return claims
 
 

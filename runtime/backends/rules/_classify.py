@@ -1,17 +1,24 @@
-"""Document type from titles and vocabulary, with confidence from how clearly one type wins."""
+"""Offline cues for the built-in types: titles, vocabulary and the document's shape, scored per type.
+
+Each built-in type's detector scores the pages on one scale (a title about 3, each telling cue 1, a
+shape bonus); `_rank.py` picks the clear winner among every active type's detection.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
 
 from claimflow.runtime.backends.rules._labels import RECEIPT_TOTAL
 from claimflow.runtime.backends.rules._lines import Line, evidence, span_of, split_lines
 from claimflow.runtime.backends.rules._values import last_money
-from claimflow.state.claims import ClassificationClaim
 from claimflow.state.evidence import ClaimedEvidence
-from claimflow.state.fields import DocType
+from claimflow.state.schema import Detection
+
+DocType = Literal["invoice", "receipt", "contract"]
 
 
 def _rx(words: str) -> re.Pattern[str]:
@@ -153,36 +160,43 @@ def _shape_bonus(pages: Sequence[str], lines: Sequence[Line]) -> dict[DocType, f
     }
 
 
-def classify_pages(pages: Sequence[str]) -> ClassificationClaim:
-    """Score each type on its title, its vocabulary and the document's shape; pick the clear winner."""
-    lines = split_lines(pages)
+@dataclass(frozen=True)
+class _Reading:
+    """What every built-in detector needs of one document, computed once."""
+
+    lines: tuple[Line, ...]
+    shape: dict[DocType, float]
+    till: bool
+
+
+@lru_cache(maxsize=4)
+def _read(pages: tuple[str, ...]) -> _Reading:
+    lines = tuple(split_lines(pages))
     shape = _shape_bonus(pages, lines)
-    till = _till_slip(lines, shape["receipt"] > 0)
-    scores: dict[DocType, float] = {}
-    proof: dict[DocType, list[_Hit]] = {}
-    for doc_type, cues in _CUES.items():
-        title = _title(lines, _TITLES[doc_type])
-        hits = _cues(lines, cues)
-        weight = 3.0
-        if title and doc_type == "invoice" and till:
-            # A till slip is often titled "(Tax) Invoice" or "Cash Invoice" where GST applies: it says little.
-            weight = 1.0
-        elif title and doc_type == "invoice" and _GST_TITLE.match(title.line.text) and shape["receipt"]:
-            # In GST countries a till slip is titled "Tax Invoice": on a short priced list it says little.
-            weight = 1.5
-        scores[doc_type] = (weight if title else 0.0) + len(hits) + shape[doc_type]
-        scores[doc_type] += 1.5 if till and doc_type == "receipt" else 0.0
-        proof[doc_type] = ([title] if title else []) + hits
-    ranked = sorted(scores, key=lambda t: -scores[t])
-    top, runner_up = ranked[0], ranked[1]
-    score, margin = scores[top], scores[top] - scores[runner_up]
-    if score < 3.5 or margin < 1.0:
-        return ClassificationClaim(doc_type="unknown", confidence=0.75 if score < 2.5 else 0.55, evidence=[])
-    confidence = min(0.97, 0.45 + 0.05 * score + 0.06 * min(margin, 5.0))
-    if till and top == "receipt" and _title(lines, _TITLES["invoice"]):
-        confidence = min(confidence, 0.85)  # it calls itself an invoice: sure enough to go on, not more
-    quotes = [q for hit in proof[top][:3] if (q := evidence(pages, span_of(hit.line, hit.start, hit.end)))]
-    return ClassificationClaim(doc_type=top, confidence=round(confidence, 2), evidence=_unique(quotes))
+    return _Reading(lines, shape, _till_slip(lines, shape["receipt"] > 0))
+
+
+def detect(doc_type: DocType, pages: Sequence[str]) -> Detection:
+    """Score the pages for one built-in type on its title, its vocabulary and the document's shape."""
+    reading = _read(tuple(pages))
+    lines, till = reading.lines, reading.till
+    title = _title(lines, _TITLES[doc_type])
+    hits = _cues(lines, _CUES[doc_type])
+    weight = 3.0
+    if title and doc_type == "invoice" and till:
+        # A till slip is often titled "(Tax) Invoice" or "Cash Invoice" where GST applies: it says little.
+        weight = 1.0
+    elif title and doc_type == "invoice" and _GST_TITLE.match(title.line.text) and reading.shape["receipt"]:
+        # In GST countries a till slip is titled "Tax Invoice": on a short priced list it says little.
+        weight = 1.5
+    score = (weight if title else 0.0) + len(hits) + reading.shape[doc_type]
+    score += 1.5 if till and doc_type == "receipt" else 0.0
+    proof = ([title] if title else []) + hits
+    quotes = [q for hit in proof[:3] if (q := evidence(pages, span_of(hit.line, hit.start, hit.end)))]
+    ceiling = 0.97
+    if till and doc_type == "receipt" and _title(lines, _TITLES["invoice"]):
+        ceiling = 0.85  # it calls itself an invoice: sure enough to go on, not more
+    return Detection(score=score, quotes=_unique(quotes), max_confidence=ceiling)
 
 
 def _unique(quotes: list[ClaimedEvidence]) -> list[ClaimedEvidence]:

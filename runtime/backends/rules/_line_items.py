@@ -15,10 +15,14 @@ from decimal import Decimal
 from claimflow.runtime.backends.rules._labels import amount_role
 from claimflow.runtime.backends.rules._lines import Line, Span, evidence, split_lines
 from claimflow.runtime.backends.rules._rows import CENT, Row, read_row
-from claimflow.state.claims import LineItemClaim
+from claimflow.state.apply import check_row_claim
+from claimflow.state.claims import RowClaim
 from claimflow.state.documents import SourceText
-from claimflow.state.evidence import locate
-from claimflow.state.normalize import check_value, collapse_space, format_amount, normalize_value, parse_amount
+from claimflow.state.normalize import collapse_space, format_amount, parse_amount
+from claimflow.state.schema import DocumentType
+
+LINE_ITEMS = "line_items"
+"""The table field the rows are claimed for."""
 
 _MAX_WRAP = 8
 _POSITION = re.compile(r"^(\d{1,6}(?:\.\d{1,4})*)[.)]?\s+(?=\S)")
@@ -128,20 +132,11 @@ def _plain(value: Decimal | None) -> str | None:
     return f"{value.quantize(CENT) if isinstance(exponent, int) and exponent < -2 else value:f}"
 
 
-def _accepted(claim: LineItemClaim, source: SourceText) -> bool:
-    located = locate(claim.evidence, source).evidence
-    numbers = [n for n in (claim.quantity, claim.unit_price) if n is not None]
-    return (
-        located is not None
-        and check_value("amount", claim.amount, located.quote).ok
-        and all(normalize_value("amount", n) is not None for n in numbers)
-    )
-
-
-def invoice_line_items(pages: Sequence[str], net_amount: str | None) -> list[LineItemClaim]:
+def invoice_line_items(doc_type: DocumentType, pages: Sequence[str], net_amount: str | None) -> list[RowClaim]:
     """Claims for the rows of the invoice's item table, or none when the table is not proven.
 
     Args:
+        doc_type: The invoice type the rows are checked against (its `line_items` table).
         pages: Page texts, masked, in order.
         net_amount: The net amount claimed for the invoice; without it the table cannot be checked.
 
@@ -158,20 +153,24 @@ def invoice_line_items(pages: Sequence[str], net_amount: str | None) -> list[Lin
     if abs(sum((row.amount for row in table), Decimal(0)) - net) > CENT * len(table):
         return []
     source = SourceText(pages=tuple(pages))
-    claims: list[LineItemClaim] = []
+    claims: list[RowClaim] = []
     for row, description in zip(table, _descriptions(lines, table), strict=True):
         quoted = evidence(pages, Span(row.line.page, row.line.start, row.line.end))
         if quoted is None or not description:
             return []
-        claim = LineItemClaim(
-            description=description,
-            quantity=_plain(row.quantity),
-            unit_price=_plain(row.unit_price),
-            amount=format_amount(row.amount),
+        cells = {
+            "description": description,
+            "quantity": _plain(row.quantity),
+            "unit_price": _plain(row.unit_price),
+            "amount": format_amount(row.amount),
+        }
+        claim = RowClaim(
+            table=LINE_ITEMS,
+            cells={name: value for name, value in cells.items() if value is not None},
             evidence=quoted,
         )
         # The same checks apply runs: one row it would reject would leave a partial table.
-        if not _accepted(claim, source):
+        if not check_row_claim(doc_type, claim, source, step="rules", claim_id="rules")[0].accepted:
             return []
         claims.append(claim)
     return claims

@@ -1,0 +1,314 @@
+"""The built-in invoice type: seller, number, dates, currency, net/tax/total and the item table."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from claimflow import Column, DocumentType, Field, RuleInput, RuleResult, rule
+from claimflow.runtime.backends.rules import detect_invoice, extract_invoice
+
+_SELLER_ROLE = ("Seller", "Vendor", "Supplier", "Sold by", "Verkäufer", "Lieferant", "Rechnungssteller",
+                "Fournisseur", "Vendeur", "Proveedor", "Vendedor", "Fornitore", "Leverancier")  # fmt: skip
+_BUYER_ROLE = (
+    "Bill to", "Billed to", "Invoice to", "Ship to", "Sold to", "Deliver to", "Delivery address", "Customer",
+    "Buyer", "Client", "Recipient", "Käufer", "Kunde", "Rechnungsempfänger", "Leistungsempfänger",
+    "Lieferadresse", "Rechnungsadresse", "Acheteur", "Destinataire", "Facturé à", "Adresse de facturation",
+    "Cliente", "Comprador", "Klant", "Afnemer",
+)  # fmt: skip
+
+
+def _money(total: Decimal) -> str:
+    return f"{total:.2f}"
+
+
+@rule("net_plus_tax_equals_total", fields=["net_amount", "tax_amount", "total_amount"])
+def net_plus_tax_equals_total(doc: RuleInput) -> RuleResult | None:
+    """Net amount plus tax is the total, within the policy's tolerance."""
+    net, tax, total = doc.amount("net_amount"), doc.amount("tax_amount"), doc.amount("total_amount")
+    if net is None or tax is None or total is None:
+        return None
+    difference = net + tax - total
+    passed = abs(difference) <= doc.tolerance
+    return doc.check(
+        passed,
+        f"{_money(net)} + {_money(tax)} = {_money(net + tax)}, total is {_money(total)}"
+        + ("" if passed else f" (off by {_money(difference)})"),
+    )
+
+
+@rule("line_items_sum_to_net", fields=["line_items", "net_amount"])
+def line_items_sum_to_net(doc: RuleInput) -> RuleResult | None:
+    """The item lines add up to the net amount (a cent of rounding per line allowed)."""
+    rows, net = doc.rows("line_items"), doc.amount("net_amount")
+    if not rows or net is None:
+        return None
+    lines = sum((row.amount("amount") or Decimal(0) for row in rows), Decimal(0))
+    passed = abs(lines - net) <= doc.tolerance * max(1, len(rows))
+    return RuleResult(
+        rule=doc.rule,
+        passed=passed,
+        message=f"{len(rows)} line(s) sum to {_money(lines)}, net amount is {_money(net)}",
+        fields=["net_amount"],
+    )
+
+
+@rule("due_date_not_before_issue_date", fields=["issue_date", "due_date"])
+def due_date_not_before_issue_date(doc: RuleInput) -> RuleResult | None:
+    """Payment is not due before the invoice was issued."""
+    issued, due = doc.date("issue_date"), doc.date("due_date")
+    if issued is None or due is None:
+        return None
+    passed = due >= issued
+    return doc.check(passed, f"due {due.isoformat()} {'is not' if passed else 'is'} before issue {issued.isoformat()}")
+
+
+@rule("invoice_number_not_seen_for_vendor", fields=["vendor_name", "invoice_number"], reason="duplicate")
+def invoice_number_not_seen_for_vendor(doc: RuleInput) -> RuleResult | None:
+    """The same seller's invoice number was not completed before (a duplicate would be paid twice)."""
+    if not (doc.has("vendor_name") and doc.has("invoice_number")):
+        return None
+    if not doc.earlier_runs:
+        return doc.passed("invoice number not seen before for this vendor")
+    return doc.failed(f"invoice number already processed for this vendor in run(s) {', '.join(doc.earlier_runs)}")
+
+
+INVOICE = DocumentType(
+    name="invoice",
+    description="A bill from a seller asking a buyer to pay for goods or services: number, dates, amounts.",
+    titles=("Invoice", "Tax Invoice", "Rechnung", "Facture", "Factura", "Fattura", "Factuur", "Credit Note"),
+    version="2",
+    fields=[
+        Field(
+            "vendor_name",
+            "text",
+            required=True,
+            description="Legal name of the seller",
+            labels=_SELLER_ROLE,
+            counter_labels=_BUYER_ROLE,
+        ),
+        Field(
+            "invoice_number",
+            "identifier",
+            required=True,
+            description="The invoice's number",
+            labels=(
+                "Invoice No.",
+                "Invoice Number",
+                "Invoice #",
+                "Inv. No.",
+                "Invoice ID",
+                "Bill No.",
+                "Rechnungsnummer",
+                "Rechnungs-Nr.",
+                "Rechnung Nr.",
+                "Rechnungsnr.",
+                "Belegnummer",
+                "Facture N°",
+                "Facture No.",
+                "Numéro de facture",
+                "N° de facture",
+                "Factura N°",
+                "Número de factura",
+                "Fattura N.",
+                "Numero fattura",
+                "Factuurnummer",
+                "Factuur nr.",
+            ),
+        ),
+        Field(
+            "issue_date",
+            "date",
+            required=True,
+            description="Date the invoice was issued",
+            labels=(
+                "Invoice Date",
+                "Date of Issue",
+                "Issue Date",
+                "Date of Invoice",
+                "Tax Point",
+                "Dated",
+                "Date",
+                "Datum",
+                "Rechnungsdatum",
+                "Belegdatum",
+                "Ausstellungsdatum",
+                "Liefer- und Rechnungsdatum",
+                "Date de facture",
+                "Date de la facture",
+                "Date d'émission",
+                "Fecha de factura",
+                "Fecha de emisión",
+                "Fecha",
+                "Data fattura",
+                "Factuurdatum",
+            ),
+            counter_labels=(
+                "Delivery Date",
+                "Service Date",
+                "Order Date",
+                "Lieferdatum",
+                "Leistungsdatum",
+                "Bestelldatum",
+                "Date de livraison",
+                "Fecha de entrega",
+            ),
+        ),
+        Field(
+            "due_date",
+            "date",
+            description="Date payment is due",
+            labels=(
+                "Due Date",
+                "Payment Due",
+                "Due on",
+                "Due by",
+                "Payable by",
+                "Date Due",
+                "Fällig am",
+                "Fälligkeit",
+                "Fälligkeitsdatum",
+                "Zahlungsziel",
+                "Zahlbar bis",
+                "Date d'échéance",
+                "Échéance",
+                "Fecha de vencimiento",
+                "Vencimiento",
+                "Data di scadenza",
+                "Scadenza",
+                "Vervaldatum",
+                "Te betalen voor",
+            ),
+        ),
+        Field(
+            "currency",
+            "currency",
+            description="ISO 4217 code of the invoice currency",
+            labels=("Currency", "Währung", "Devise", "Moneda", "Valuta", "Munt"),
+        ),
+        Field(
+            "net_amount",
+            "amount",
+            description="Total before tax",
+            labels=(
+                "Net",
+                "Net Amount",
+                "Net Total",
+                "Total Net",
+                "Subtotal",
+                "Sub-total",
+                "Sub Total",
+                "Total before tax",
+                "Total excl. VAT",
+                "Amount excl. VAT",
+                "Nettobetrag",
+                "Netto",
+                "Summe netto",
+                "Gesamt netto",
+                "Zwischensumme",
+                "Rechnungssumme ohne USt.",
+                "Summe ohne USt.",
+                "Total HT",
+                "Montant HT",
+                "Hors taxes",
+                "Sous-total",
+                "Base imponible",
+                "Imponibile",
+                "Totale imponibile",
+                "Subtotaal",
+                "Summe Waren",
+                "Warenwert",
+                "Warensumme",
+                "Positionssumme",
+                "Line Total",
+                "Items Total",
+            ),
+        ),
+        Field(
+            "tax_amount",
+            "amount",
+            description="Total tax",
+            labels=(
+                "VAT",
+                "Tax",
+                "Sales Tax",
+                "VAT Amount",
+                "Tax Amount",
+                "Total VAT",
+                "Total Tax",
+                "MwSt.",
+                "USt.",
+                "Umsatzsteuer",
+                "Mehrwertsteuer",
+                "Steuerbetrag",
+                "Steuer",
+                "TVA",
+                "Montant TVA",
+                "Total TVA",
+                "IVA",
+                "Cuota IVA",
+                "Imposta",
+                "BTW",
+                "GST",
+            ),
+        ),
+        Field(
+            "total_amount",
+            "amount",
+            required=True,
+            description="Grand total including tax",
+            labels=(
+                "Total",
+                "Grand Total",
+                "Total Amount",
+                "Invoice Total",
+                "Total incl. VAT",
+                "Total including VAT",
+                "Amount incl. VAT",
+                "Gesamtbetrag",
+                "Gesamtsumme",
+                "Endbetrag",
+                "Rechnungsbetrag",
+                "Rechnungssumme",
+                "Bruttobetrag",
+                "Brutto",
+                "Summe",
+                "Total TTC",
+                "Montant TTC",
+                "TTC",
+                "Importe total",
+                "Total factura",
+                "Totale fattura",
+                "Totale documento",
+                "Totaal",
+                "Totaalbedrag",
+                "Montant total",
+            ),
+        ),
+        Field(
+            "line_items",
+            "table",
+            description="The item table: one row per line",
+            columns=[
+                Column("description", "text", description="What was sold, as printed"),
+                Column("quantity", "amount", description="Quantity, if printed"),
+                Column("unit_price", "amount", description="Price of one unit, if printed"),
+                Column("amount", "amount", required=True, description="The line's total"),
+            ],
+        ),
+    ],
+    rules=[
+        net_plus_tax_equals_total,
+        line_items_sum_to_net,
+        due_date_not_before_issue_date,
+        invoice_number_not_seen_for_vendor,
+    ],
+    guidance=(
+        "The vendor is the seller who issues the invoice, never the customer it is billed to. "
+        "When the invoice has an item table, also return its lines as rows of the line_items table, with "
+        "description, quantity, unit price and amount."
+    ),
+    duplicate_key=("vendor_name", "invoice_number"),
+    risk_field="total_amount",
+    extractor=extract_invoice,
+    detector=detect_invoice,
+)

@@ -1,0 +1,81 @@
+"""The built-in receipt type: a till slip with shop, address, date, total and currency."""
+
+from __future__ import annotations
+
+from claimflow import DocumentType, Field, RuleInput, RuleResult, rule
+from claimflow.runtime.backends.rules import detect_receipt, extract_receipt
+
+
+@rule("total_positive", fields=["total_amount"])
+def total_positive(doc: RuleInput) -> RuleResult | None:
+    """A receipt's total is positive."""
+    total = doc.amount("total_amount")
+    if total is None:
+        return None
+    passed = total > 0
+    return doc.check(passed, f"total {total:.2f} is {'positive' if passed else 'not positive'}")
+
+
+RECEIPT = DocumentType(
+    name="receipt",
+    description="A till receipt for a purchase already paid: shop, date, total paid.",
+    titles=("Receipt", "Official Receipt", "Cash Sale", "Cash Bill", "Kassenbon", "Quittung", "Reçu", "Recibo"),
+    version="2",
+    fields=[
+        Field("vendor_name", "text", required=True, description="Name of the shop or company"),
+        Field("vendor_address", "text", description="Address of the shop", labels=("Address", "Alamat", "Adresse")),
+        Field(
+            "issue_date",
+            "date",
+            required=True,
+            description="Date of the purchase",
+            labels=("Date", "Tarikh", "Datum", "Fecha"),
+        ),
+        Field(
+            "total_amount",
+            "amount",
+            required=True,
+            description="Total paid",
+            labels=(
+                "Total",
+                "Grand Total",
+                "Total Amount",
+                "Total Sales",
+                "Total Incl. GST",
+                "Total Inclusive GST",
+                "Nett Total",
+                "Net Total",
+                "Jumlah",
+                "Amount Due",
+                "Total Due",
+                "Total Payable",
+                "Summe",
+                "Gesamt",
+                "Zu zahlen",
+                "Montant",
+                "Importe",
+                "Totale",
+                "Totaal",
+            ),
+            counter_labels=(
+                "Change",
+                "Rounding Adj",
+                "Rounding Adjustment",
+                "Round Adj",
+                "Subtotal",
+                "Sub Total",
+                "Discount",
+                "Total Qty",
+                "Total Quantity",
+                "Total Items",
+                "Item Count",
+                "Total Savings",
+            ),
+        ),
+        Field("currency", "currency", description="ISO 4217 code, only when printed", labels=("Currency",)),
+    ],
+    rules=[total_positive],
+    guidance="Give the currency only when the receipt prints it (a code or an unambiguous symbol such as RM or €).",
+    extractor=extract_receipt,
+    detector=detect_receipt,
+)

@@ -1,0 +1,252 @@
+"""Reading a value of a declared kind where a label leads to it: the eyes of the label-driven extractor.
+
+A value stands at the start of the text after its label (only separators, and before an amount a
+currency, may come first) and runs to the next column gap. Every kind is read with the finders the
+evidence check uses, so a value read here is written in its quote as a whole token. The text looked
+at is bounded, so a huge line costs no more than a short one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, cast
+
+from claimflow.runtime.backends.rules._lines import Line
+from claimflow.runtime.backends.rules._values import DateOrder, dates_in, identifier_after, money_in
+from claimflow.state.normalize import (
+    BOOLEAN_CHOICES,
+    VALUE_KINDS,
+    Choices,
+    ValueKind,
+    collapse_space,
+    currency_mentions,
+    find_durations,
+    find_percentages,
+    format_amount,
+    normalize_value,
+)
+from claimflow.state.normalize.choices import choice_spans
+
+SEPARATORS = re.compile(r"(?:[\s:#=.°º*>|]|[-–—](?!\d))*")
+"""What may stand between a label and its value: punctuation and white space, never a minus sign."""
+COLUMN_GAP = re.compile(r"\t|[ \u00a0]{2,}")
+"""Where a printed column ends: a tab or a run of spaces."""
+MAX_LEAD = 60
+"""How far after its label a value may start (aligned key-value lists pad with spaces)."""
+MAX_VALUE = 160
+"""How much text after the start is looked at for a value: a labelled value is short."""
+
+_LETTER = re.compile(r"[^\W\d_]")
+_UNIT = re.compile(r"\s*(?:[^\W\d_]{1,6}\.?)?\s*")
+_PUNCTUATION = re.compile(r"[\s.,;:)\]]*")
+_WORD = re.compile(r"\S+")
+
+
+class Typed(Protocol):
+    """A field or a table column, as far as reading its values goes."""
+
+    @property
+    def kind(self) -> str:
+        """The field's kind."""
+        ...
+
+    @property
+    def choices(self) -> Choices:
+        """The declared values of an enum."""
+        ...
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A value read from a text: `text[start:end]` writes `value`, canonical for its kind."""
+
+    start: int
+    end: int
+    value: str
+    sure: bool
+    """False when the writing allows another reading (a date the document does not settle, text after spaces)."""
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A stretch of a line between column gaps; offsets are within the line's text."""
+
+    start: int
+    end: int
+    text: str
+
+
+def value_kind(spec: Typed) -> ValueKind | None:
+    """The kind of a single value, or None for a table."""
+    return cast(ValueKind, spec.kind) if spec.kind in VALUE_KINDS else None
+
+
+def chunks(text: str) -> list[Chunk]:
+    """The printed columns of a line: the stretches between tabs and runs of spaces."""
+    out: list[Chunk] = []
+    start = 0
+    for gap in COLUMN_GAP.finditer(text):
+        if gap.start() > start:
+            out.append(Chunk(start, gap.start(), text[start : gap.start()]))
+        start = gap.end()
+    if start < len(text):
+        out.append(Chunk(start, len(text), text[start:]))
+    return out
+
+
+def indent(pages: Sequence[str], line: Line) -> int:
+    """The column the line's text starts at (the white space `split_lines` trimmed off its start)."""
+    return line.start - (pages[line.page - 1].rfind("\n", 0, line.start) + 1)
+
+
+def _tokens(kind: ValueKind, choices: Choices, text: str, order: DateOrder | None) -> list[Reading]:
+    """Every value of `kind` written in `text`, by position; the longest first where several start together."""
+    found: list[Reading]
+    if kind == "date":
+        found = [Reading(d.start, d.end, d.iso, d.sure) for d in dates_in(text, order)]
+    elif kind == "amount":
+        found = [Reading(m.start, m.end, format_amount(m.value), True) for m in money_in(text)]
+    elif kind == "currency":
+        found = [Reading(start, end, code, True) for code, start, end in currency_mentions(text)]
+    elif kind == "duration":
+        found = [Reading(m.start, m.end, m.canonical, True) for m in find_durations(text)]
+    elif kind == "percentage":
+        found = [
+            Reading(m.start, m.end, value, True)
+            for m in find_percentages(text)
+            if (value := normalize_value("percentage", text[m.start : m.end])) is not None
+        ]
+    elif kind in ("enum", "boolean"):
+        vocabulary = choices if kind == "enum" else BOOLEAN_CHOICES
+        found = [
+            Reading(start, end, canonical, True)
+            for canonical in vocabulary
+            for start, end in choice_spans(canonical, text, vocabulary)
+        ]
+    elif kind == "identifier":
+        found = [token for word in _WORD.finditer(text) if (token := _identifier(text, word.start()))]
+    else:
+        found = []
+    return _outermost(sorted(found, key=lambda r: (r.start, -r.end)))
+
+
+def _identifier(text: str, at: int) -> Reading | None:
+    span = identifier_after(text, at)
+    if span is None:
+        return None
+    value = normalize_value("identifier", text[span[0] : span[1]])
+    return Reading(span[0], span[1], value, True) if value else None
+
+
+def _outermost(readings: list[Reading]) -> list[Reading]:
+    """Drop readings inside a longer one ("1 234,50" is one amount here, not also 1 and 234.50)."""
+    out: list[Reading] = []
+    for reading in readings:
+        if out and reading.end <= out[-1].end:
+            continue
+        out.append(reading)
+    return out
+
+
+def _skip(text: str, pos: int = 0) -> int:
+    """The position after the separators at `pos`."""
+    found = SEPARATORS.match(text, pos)
+    return found.end() if found else pos
+
+
+def _lead(text: str, kind: ValueKind) -> int:
+    """Where the value may start: after separators, and for an amount after a currency ("EUR 1.234,50")."""
+    pos = _skip(text)
+    if kind == "amount":
+        mention = next(iter(currency_mentions(text[pos : pos + 8])), None)
+        if mention is not None and mention[1] == 0:
+            pos = _skip(text, pos + mention[2])
+    return pos
+
+
+def _text(text: str, *, inline: bool) -> list[Reading]:
+    start = _skip(text)
+    lead = text[:start]
+    # After a label on its own line, only a colon or a tab says "value follows"; a single space is prose.
+    marked = ":" in lead or "\t" in lead
+    if start > MAX_LEAD or (inline and not marked and "  " not in lead):
+        return []
+    gap = COLUMN_GAP.search(text, start, start + MAX_VALUE + 2)
+    end = gap.start() if gap else len(text)
+    if end - start > MAX_VALUE or not _LETTER.search(text, start, end):
+        return []  # no column gap in sight: prose, not a labelled value
+    return [Reading(start, end, collapse_space(text[start:end]), marked or not inline)]
+
+
+def read_values(spec: Typed, text: str, order: DateOrder | None, *, inline: bool) -> list[Reading]:
+    """The values of `spec`'s kind at the start of `text`, up to the next column gap.
+
+    Args:
+        spec: The field or column whose kind is read.
+        text: What follows the label on its line (`inline`), or a chunk of the line below it.
+        order: Whether the document writes numeric dates day-first or month-first, if known.
+        inline: The text follows the label on its line; a text value then needs a colon, tab or spaces.
+
+    Returns:
+        Nothing when no value of the kind starts the text; else the first value, then any others
+        before the next column gap (offsets within `text`). A text field reads one value.
+    """
+    kind = value_kind(spec)
+    if kind is None:
+        return []
+    if kind == "text":
+        return _text(text, inline=inline)
+    start = _lead(text, kind)
+    if start > MAX_LEAD or start >= len(text):
+        return []
+    gap = COLUMN_GAP.search(text, start, start + MAX_VALUE)
+    end = gap.start() if gap else min(len(text), start + MAX_VALUE)
+    if not gap and end < len(text):
+        end = max(text.rfind(" ", start, end), start)  # never cut a token in half
+    found = _tokens(kind, spec.choices, text[start:end], order)
+    if not found or found[0].start != 0:
+        return []
+    return [Reading(r.start + start, r.end + start, r.value, r.sure) for r in found]
+
+
+def read_cell(spec: Typed, text: str, order: DateOrder | None) -> str | None:
+    """A table cell: the whole of `text` is one value of the column's kind (an amount may carry a unit)."""
+    kind = value_kind(spec)
+    if kind is None:
+        return None
+    if kind == "text":
+        value = collapse_space(text)
+        return value if _LETTER.search(value) else None
+    found = read_values(spec, text, order, inline=False)
+    if len(found) != 1 or not _rest_is_empty(kind, text[found[0].end :]):
+        return None
+    return found[0].value
+
+
+def last_value(spec: Typed, text: str, order: DateOrder | None) -> Reading | None:
+    """The value of the column's kind that ends `text` (after it only a currency, a unit or punctuation)."""
+    kind = value_kind(spec)
+    if kind is None or kind == "text":
+        return None
+    found = _tokens(kind, spec.choices, text, order)
+    if not found:
+        return None
+    last = max(found, key=lambda r: (r.end, -(r.end - r.start)))
+    return last if _rest_is_empty(kind, text[last.end :]) else None
+
+
+def _rest_is_empty(kind: ValueKind, rest: str) -> bool:
+    if kind != "amount":
+        return bool(_PUNCTUATION.fullmatch(rest))
+    for _, start, end in reversed(currency_mentions(rest)):
+        rest = rest[:start] + " " + rest[end:]
+    # A quantity may carry its unit ("3 Stk.", "12 pcs"); an amount its currency.
+    return bool(_UNIT.fullmatch(rest))
+
+
+def has_value(spec: Typed, text: str, order: DateOrder | None) -> bool:
+    """True when `text` writes any value of the column's kind (a line shaped like a row)."""
+    kind = value_kind(spec)
+    return kind is not None and kind != "text" and bool(_tokens(kind, spec.choices, text, order))

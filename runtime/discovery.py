@@ -1,0 +1,267 @@
+"""Finding the active document types: entry points, configuration files, CLAIMFLOW_TYPES and --types.
+
+Sources add up, in this order:
+1. installed packages' entry points in the group `claimflow.document_types` (claimflow's built-ins are
+   registered there too);
+2. `types = ["module:attr", ...]` under `[tool.claimflow]` in the nearest `pyproject.toml`, or at the top of
+   the nearest `claimflow.toml` (searched from the working directory upwards);
+3. `CLAIMFLOW_TYPES` and `--types` (comma-separated `module[:attr]` or `path/to/file.py[:attr]`).
+A target may name a DocumentType, a list of them, or a module (its `DOCUMENT_TYPES`, else every
+DocumentType defined at its top level). `disable = ["contract"]` in the configuration switches a type off.
+
+Anything malformed stops start-up with a message naming the file and the problem, before any document
+is read: a declaration that does not validate, a module that does not import, two types with one name.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+import tomllib
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from pathlib import Path
+from types import ModuleType
+
+from claimflow.runtime.errors import SetupError
+from claimflow.state.errors import DeclarationError
+from claimflow.state.schema import DocumentType, DocumentTypes
+
+ENTRY_POINT_GROUP = "claimflow.document_types"
+"""The entry point group packages register their document types in."""
+CONFIG_FILE = "claimflow.toml"
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+class TypeDiscoveryError(SetupError):
+    """The active document types cannot be loaded; the message names the source, the file and the problem."""
+
+
+@dataclass(frozen=True)
+class ActiveType:
+    """An active document type and where it came from."""
+
+    doc_type: DocumentType
+    source: str
+    """How it was found: `entry point invoice (claimflow 0.2.0)`, `--types`, `pyproject.toml [tool.claimflow]`."""
+    target: str
+    """The `module:attr` it was loaded from."""
+    file: str | None
+    """The file that declares it, when known."""
+
+
+@dataclass(frozen=True)
+class TypeConfig:
+    """What a configuration file says about types, and where it is."""
+
+    types: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    path: Path | None = None
+
+
+def _strings(value: object, what: str, path: Path) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise TypeDiscoveryError(f"{path}: {what} must be a list of strings, got {value!r}")
+    return tuple(value)
+
+
+def find_config(start: Path) -> TypeConfig:
+    """The nearest claimflow.toml, or pyproject.toml with a [tool.claimflow] table, from `start` upwards."""
+    for folder in (start, *start.parents):
+        for name in (CONFIG_FILE, "pyproject.toml"):
+            path = folder / name
+            if not path.is_file():
+                continue
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError) as error:
+                raise TypeDiscoveryError(f"{path} cannot be read: {error}") from None
+            table = data if name == CONFIG_FILE else data.get("tool", {}).get("claimflow")
+            if table is None:
+                continue
+            unknown = sorted(set(table) - {"types", "disable"})
+            if unknown:
+                raise TypeDiscoveryError(f"{path}: unknown key(s) {', '.join(unknown)}; known: types, disable")
+            return TypeConfig(
+                _strings(table.get("types", []), "types", path),
+                _strings(table.get("disable", []), "disable", path),
+                path,
+            )
+    return TypeConfig()
+
+
+def _declared_at(error: BaseException, fallback: str | None) -> str | None:
+    """The user's file and line a declaration error was raised from (the last frame outside claimflow)."""
+    frames = [f for f in traceback.extract_tb(error.__traceback__) if not Path(f.filename).resolve().is_relative_to(
+        _PACKAGE_DIR)]  # fmt: skip
+    if frames:
+        return f"{frames[-1].filename}:{frames[-1].lineno}"
+    return fallback
+
+
+def _module_file(module_name: str) -> str | None:
+    try:
+        spec = importlib.util.find_spec(module_name)
+    except (ImportError, ValueError):
+        return None
+    return spec.origin if spec is not None else None
+
+
+def _import(target: str, source: str, base: Path) -> tuple[ModuleType, str | None]:
+    module_name = target
+    if target.endswith(".py") or os.sep in target or "/" in target:
+        path = (base / target).resolve()
+        if not path.is_file():
+            raise TypeDiscoveryError(f"{source}: {target} is not a file")
+        module_name = f"claimflow_user_types_{path.stem}"
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        if spec is None or spec.loader is None:
+            raise TypeDiscoveryError(f"{source}: {path} cannot be imported")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        loader = spec.loader
+        _run(lambda: loader.exec_module(module), target, source, str(path))
+        return module, str(path)
+    if str(base) not in sys.path:
+        # Modules named in a configuration file or on the command line live beside it, as with pytest's rootdir.
+        sys.path.insert(0, str(base))
+    imported = _run(lambda: importlib.import_module(module_name), target, source, _module_file(module_name))
+    assert isinstance(imported, ModuleType)
+    return imported, getattr(imported, "__file__", None)
+
+
+def _run(load: Callable[[], object], target: str, source: str, file: str | None) -> object:
+    try:
+        return load()
+    except DeclarationError as error:
+        where = _declared_at(error, file)
+        raise TypeDiscoveryError(f"{source}: {target}: invalid document type in {where}: {error}") from None
+    except TypeDiscoveryError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any import failure of a user's module is reported, not raised
+        where = _declared_at(error, file) or target
+        raise TypeDiscoveryError(
+            f"{source}: cannot import {target} ({where}): {type(error).__name__}: {error}"
+        ) from None
+
+
+def _collect(obj: object, target: str, source: str) -> list[DocumentType]:
+    if isinstance(obj, DocumentType):
+        return [obj]
+    if isinstance(obj, ModuleType):
+        listed = getattr(obj, "DOCUMENT_TYPES", None)
+        found = _collect(listed, target, source) if listed is not None else [
+            value for value in vars(obj).values() if isinstance(value, DocumentType)]  # fmt: skip
+        if not found:
+            raise TypeDiscoveryError(f"{source}: {target} declares no DocumentType")
+        return found
+    if isinstance(obj, DocumentTypes | list | tuple):
+        items = list(obj)
+        bad = [item for item in items if not isinstance(item, DocumentType)]
+        if bad:
+            raise TypeDiscoveryError(f"{source}: {target} holds {bad[0]!r}, which is not a DocumentType")
+        return items
+    if callable(obj):
+        return _collect(obj(), target, source)
+    raise TypeDiscoveryError(f"{source}: {target} is {type(obj).__name__}, not a DocumentType")
+
+
+def load_target(target: str, source: str, base: Path) -> list[ActiveType]:
+    """Import `module[:attr]` (or `file.py[:attr]`) and return the types it names."""
+    module_part, _, attr = target.partition(":")
+    if not module_part.strip():
+        raise TypeDiscoveryError(f"{source}: {target!r} names no module; use module[:attr]")
+    module, file = _import(module_part.strip(), source, base)
+    obj: object = module
+    for name in filter(None, attr.strip().split(".")):
+        if not hasattr(obj, name):
+            raise TypeDiscoveryError(f"{source}: {module_part} ({file}) has no attribute {attr!r}")
+        obj = getattr(obj, name)
+    return [ActiveType(t, source, target, _file_of(t, file)) for t in _collect(obj, target, source)]
+
+
+def _file_of(doc_type: DocumentType, fallback: str | None) -> str | None:
+    module = sys.modules.get(getattr(doc_type.extractor, "__module__", "") or "")
+    return fallback or (getattr(module, "__file__", None) if module else None)
+
+
+def _entry_point_types() -> Iterator[ActiveType]:
+    for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: (p.dist.name if p.dist else "", p.name)):
+        dist = f"{point.dist.name} {point.dist.version}" if point.dist else "unknown package"
+        source = f"entry point {point.name} ({dist})"
+        try:
+            obj = point.load()
+        except DeclarationError as error:
+            where = _declared_at(error, _module_file(point.module))
+            raise TypeDiscoveryError(f"{source}: {point.value}: invalid document type in {where}: {error}") from None
+        except Exception as error:  # noqa: BLE001 - a broken plugin is named, never half-loaded
+            where = _declared_at(error, _module_file(point.module)) or point.value
+            raise TypeDiscoveryError(
+                f"{source}: cannot load {point.value} ({where}): {type(error).__name__}: {error}"
+            ) from None
+        file = _module_file(point.module)
+        yield from (ActiveType(t, source, point.value, file) for t in _collect(obj, point.value, source))
+
+
+def _split(specs: Iterable[str]) -> list[str]:
+    return [part.strip() for spec in specs for part in spec.split(",") if part.strip()]
+
+
+@dataclass(frozen=True)
+class ActiveTypes:
+    """The active document types, and where each came from."""
+
+    entries: tuple[ActiveType, ...]
+
+    @property
+    def types(self) -> DocumentTypes:
+        """The types, as the workflow takes them."""
+        return DocumentTypes(entry.doc_type for entry in self.entries)
+
+    def source_of(self, name: str) -> ActiveType | None:
+        """Where the type with this name came from."""
+        return next((entry for entry in self.entries if entry.doc_type.name == name), None)
+
+
+def combine(found: Iterable[ActiveType], disable: Sequence[str] = ()) -> ActiveTypes:
+    """Drop disabled types and repeats of one object; refuse two different types with one name."""
+    kept: dict[str, ActiveType] = {}
+    for entry in found:
+        name = entry.doc_type.name
+        other = kept.get(name)
+        if other is not None and other.doc_type is not entry.doc_type:
+            raise TypeDiscoveryError(
+                f"two document types are named {name!r}: {other.target} ({other.source}, {other.file}) and "
+                f"{entry.target} ({entry.source}, {entry.file}); rename one, or disable one in the configuration"
+            )
+        kept.setdefault(name, entry)
+    unknown = sorted(set(disable) - set(kept))
+    if unknown:
+        raise TypeDiscoveryError(f"disable names unknown type(s) {', '.join(unknown)}; active: {', '.join(kept)}")
+    active = tuple(entry for name, entry in kept.items() if name not in disable)
+    if not active:
+        raise TypeDiscoveryError("no document type is active: install one, or name one with --types")
+    return ActiveTypes(active)
+
+
+def discover_types(specs: Sequence[str] = (), *, cwd: Path | None = None, use_entry_points: bool = True) -> ActiveTypes:
+    """Every active type: entry points, the nearest configuration file, then `specs` (CLAIMFLOW_TYPES, --types)."""
+    base = (cwd or Path.cwd()).resolve()
+    config = find_config(base)
+    found: list[ActiveType] = list(_entry_point_types()) if use_entry_points else []
+    if config.path is not None:
+        label = f"{config.path.name}" + (" [tool.claimflow]" if config.path.name == "pyproject.toml" else "")
+        for target in config.types:
+            found += load_target(target, f"{label} ({config.path})", config.path.parent)
+    for target in _split(specs):
+        found += load_target(target, "--types/CLAIMFLOW_TYPES", base)
+    return combine(found, config.disable)
+
+
+def given_types(types: Iterable[DocumentType]) -> ActiveTypes:
+    """Types an embedding program passes directly (no discovery)."""
+    return combine(ActiveType(t, "given by the caller", t.name, None) for t in types)

@@ -1,0 +1,122 @@
+"""What an embedding program does with an engine besides advancing runs: look at runs, and re-run them.
+
+`Run` is the public view of a run (the JSON `claimflow show --json` prints). A run whose workflow version is
+gone (its types, rules, prompts or code changed) can be re-run from its stored document under the current
+version; the old run is closed as superseded, pointing at the new one.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict
+
+from claimflow.runtime.registry import RunBusyError, RunRegistry, RunRow
+from claimflow.runtime.views import public_status, run_view
+from claimflow.state.documents import DocumentRef
+from claimflow.state.events import event
+from claimflow.state.records import DocumentRecord, build_record
+from claimflow.state.schema import DocumentTypes
+from claimflow.state.workflow import WorkflowState
+
+
+class FieldView(BaseModel):
+    """One field of a run as users see it: the value (None unless accepted or edited), status, evidence."""
+
+    model_config = ConfigDict(frozen=True)
+
+    value: Any = None
+    status: str
+    evidence: list[dict[str, Any]]
+
+
+class Run(BaseModel):
+    """A run as users see it; `model_dump(mode="json")` is what `claimflow show --json` prints."""
+
+    model_config = ConfigDict(frozen=True)
+
+    run_id: str
+    document: str
+    status: str
+    """completed, needs_review or failed (queued, running or resuming while it moves)."""
+    doc_type: str | None
+    fields: dict[str, FieldView]
+    review_reasons: list[str]
+    error: str | None
+
+
+class Operations:
+    """Reading runs and re-running them, for the CLI and for programs that embed claimflow."""
+
+    registry: RunRegistry
+    types: DocumentTypes
+    version: str
+    owner: str
+
+    if TYPE_CHECKING:
+        # Provided by the engine this mixes into.
+        async def state(self, run_id: str) -> WorkflowState | None:  # noqa: D102
+            ...
+
+        async def start(self, run_id: str) -> RunRow:  # noqa: D102
+            ...
+
+        def submit(self, path: Path) -> RunRow:  # noqa: D102
+            ...
+
+        def _create(self, run_id: str, ref: DocumentRef, **started: str) -> RunRow: ...
+
+    async def view(self, run_id: str) -> Run:
+        """The run with this id (or a unique prefix of it), as users see it."""
+        row = self.registry.get_run(run_id)
+        return Run.model_validate(run_view(row, await self.state(row.run_id), self.types))
+
+    def runs(self, status: str | None = None) -> list[RunRow]:
+        """Runs, oldest first; `status` matches the registry status or the public one (failed covers rejected)."""
+        rows: list[RunRow] = self.registry.list_runs()
+        return [row for row in rows if status in (None, row.status, public_status(row))]
+
+    async def record(self, run_id: str) -> DocumentRecord | None:
+        """The typed record of a run whose type is known (fields with provenance, tables with rows)."""
+        row = self.registry.get_run(run_id)
+        state = await self.state(row.run_id)
+        return build_record(state, self.types) if state is not None else None
+
+    async def process(self, path: Path) -> Run:
+        """Submit one file as a run and advance it until it finishes or waits for review."""
+        row = await self.start(self.submit(path).run_id)
+        return await self.view(row.run_id)
+
+    def version_mismatches(self) -> list[RunRow]:
+        """Unfinished runs (queued, running, resuming, waiting for review) started by another workflow version."""
+        unfinished = ("queued", "running", "resuming", "needs_review")
+        return [
+            row
+            for row in self.registry.list_runs()
+            if row.status in unfinished and row.workflow_version != self.version
+        ]
+
+    async def rerun(self, run_id: str) -> RunRow:
+        """Run an unfinished run's document again under the current version; close the old run as superseded."""
+        old: RunRow = self.registry.get_run(run_id)
+        if old.status in ("completed", "failed", "rejected"):
+            raise RunBusyError(f"run {old.run_id} is {old.status}; only unfinished runs are re-run")
+        if old.document_id == "0" * 64:
+            raise RunBusyError(f"run {old.run_id} has no stored document to run again ({old.error})")
+        # Taking the old run's lease first: a run another process is advancing is not re-run under its feet.
+        self.registry.claim(old.run_id, owner=self.owner, allowed=(old.status,), status=old.status)
+        new_id = uuid.uuid4().hex
+        self._create(new_id, self.registry.document_of(old), rerun_of=old.run_id)
+        reason = f"superseded: run again as {new_id} under workflow version {self.version}"
+        self.registry.append_events(
+            old.run_id,
+            [
+                event(
+                    "run.superseded", "engine", rerun=new_id, old_version=old.workflow_version, new_version=self.version
+                )
+            ],
+        )
+        self.registry.release(old.run_id, owner=self.owner, status="failed", error=reason)
+        return await self.start(new_id)

@@ -1,0 +1,211 @@
+"""Labels: the words a document prints for a field, and which label governs a value on the page.
+
+A document type declares, per field, its labels (`Invoice No.`, `Rechnungsnummer`) and counter-labels
+(`Bill to` for a vendor's name). To judge a quoted value, code asks which label *governs* it. Only labels of
+fields of the value's own kind count: `Total` names an amount, so it never governs the `€` beside it, and
+`Effective Date` never governs the term written after it. Among those:
+1. the nearest label before the value on its line, when what stands between them is short: punctuation, a
+   currency, a percentage and at most two words, but no other amount or date (in prose, `the Effective Date
+   and continues for a term of two years` leaves the term unlabelled);
+2. otherwise a heading: the line directly above, when it holds only labels (`Due date` above `11.04.2024`,
+   matched by column when it holds several). A text value (a name, an address) may sit a few lines below
+   its heading, walking up through the lines of its block (`Bill to:` above a customer's address).
+A label that only qualifies another (`Total incl. VAT`, `Nettobetrag zzgl. 19% MwSt.`) governs nothing.
+A value whose governing label belongs to another field, or is a counter-label of its own field, is not
+proved by its quote.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from claimflow.state.normalize import find_amounts, find_dates, find_percentages, is_currency_code
+
+MAX_BLOCK_LINES = 6
+"""How far up a block heading may stand above the text value it governs."""
+MAX_GAP_WORDS = 2
+"""Words a label and its value may have between them (`Total amount in EUR`): more is a sentence, not a form."""
+MAX_GAP_CHARS = 40
+"""Characters a label and its value may have between them (tab stops and padding included)."""
+COLUMN_SLACK = 2
+"""How far a value may start from its heading's column and still sit under it."""
+
+
+class Labelled(Protocol):
+    """A field as far as labels go: its name, its kind, its labels and its counter-labels."""
+
+    @property
+    def name(self) -> str:
+        """The field's name."""
+        ...
+
+    @property
+    def kind(self) -> str:
+        """The kind of value the field holds."""
+        ...
+
+    @property
+    def labels(self) -> Sequence[str]:
+        """Words that name the field."""
+        ...
+
+    @property
+    def counter_labels(self) -> Sequence[str]:
+        """Words that name another role for the same kind of value."""
+        ...
+
+
+def fold_label(label: str) -> str:
+    """A label as it is compared: case-folded, punctuation at the ends and doubled spaces dropped."""
+    return " ".join(label.casefold().strip(" .:#").split())
+
+
+@dataclass(frozen=True)
+class LabelOwner:
+    """A field that declared a label, and whether as its own label or as a counter-role label."""
+
+    field: str
+    counter: bool = False
+    kind: str = "text"
+    """The kind of the field: a label governs only values of its field's kind."""
+
+
+@dataclass(frozen=True)
+class LabelHit:
+    """A label printed in a text: where, as printed, and who declared it."""
+
+    start: int
+    end: int
+    text: str
+    owners: tuple[LabelOwner, ...]
+
+    def owned_by(self, field: str, *, counter: bool) -> bool:
+        """True when `field` declared this label (as a counter-label when `counter`)."""
+        return any(owner.field == field and owner.counter == counter for owner in self.owners)
+
+    def names(self, kind: str) -> bool:
+        """True when a field of this kind declared the label."""
+        return any(owner.kind == kind for owner in self.owners)
+
+
+def _part(word: str) -> str:
+    # "No." matches "No", "No." and "No:"; the label's own punctuation inside a word is kept ("Rechnungs-Nr").
+    bare = word.rstrip(".:")
+    return re.escape(bare) + (r"\.?" if word.endswith(".") else "")
+
+
+def _label_pattern(label: str) -> str:
+    parts = [_part(word) for word in label.split() if word.rstrip(".:")]
+    body = r"[^\S\n]+".join(parts)
+    before = r"(?<!\w)" if label[0].isalnum() else ""
+    after = r"(?!\w)" if label.rstrip(".:")[-1:].isalnum() else ""
+    return before + body + after
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+_QUALIFIER = re.compile(
+    r"(?<!\w)(?:incl|inkl|including|inclusive|excl|exkl|excluding|exclusive|zzgl|zuzügl|plus|ohne|hors|sans|avec"
+    r"|con|sin|iva\s+incluido)\.?[^\S\n]*(?:\(?[^\S\n]*[-\u2212]?\d{1,3}(?:[.,]\d{1,4})?[^\S\n]*%[^\S\n]*)?[(\[]?[^\S\n]*$",
+    re.IGNORECASE,
+)
+"""A word that makes the label after it a qualifier of another ("incl. VAT", "zzgl. 19 % MwSt.")."""
+
+
+def _governs_across(gap: str) -> bool:
+    """True when a label can govern a value across `gap`: short, no value of its own, at most two words."""
+    if len(gap.strip()) > MAX_GAP_CHARS:
+        return False
+    for match in reversed(find_percentages(gap)):
+        gap = gap[: match.start] + " " * (match.end - match.start) + gap[match.end :]
+    if find_amounts(gap) or find_dates(gap):
+        return False  # the label governs that other value
+    words = [word for word in _WORD.findall(gap) if not is_currency_code(word.upper())]
+    return len(words) <= MAX_GAP_WORDS
+
+
+class LabelIndex:
+    """Every label of a document type's fields, found leftmost-longest in page text."""
+
+    def __init__(self, fields: Iterable[Labelled]) -> None:
+        owners: dict[str, list[LabelOwner]] = {}
+        printed: dict[str, str] = {}
+        for spec in fields:
+            for label, counter in [*((x, False) for x in spec.labels), *((x, True) for x in spec.counter_labels)]:
+                key = fold_label(label)
+                if not key:
+                    continue
+                owners.setdefault(key, []).append(LabelOwner(spec.name, counter, spec.kind))
+                printed.setdefault(key, label)
+        self._owners = {key: tuple(found) for key, found in owners.items()}
+        # Longest first: at one position "Net total" wins over "Total", "Total incl. VAT" over "Total".
+        ordered = sorted(printed.items(), key=lambda item: -len(item[0]))
+        self._keys = [key for key, _ in ordered]
+        self._pattern = (
+            re.compile("|".join(f"({_label_pattern(label)})" for _, label in ordered), re.IGNORECASE)
+            if ordered
+            else None
+        )
+
+    def __bool__(self) -> bool:
+        return self._pattern is not None
+
+    def find(self, text: str, offset: int = 0) -> list[LabelHit]:
+        """Every label in `text` (non-overlapping, leftmost-longest); offsets are shifted by `offset`."""
+        if self._pattern is None:
+            return []
+        hits = []
+        for m in self._pattern.finditer(text):
+            key = self._keys[(m.lastindex or 1) - 1]
+            hits.append(LabelHit(m.start() + offset, m.end() + offset, m.group(0), self._owners[key]))
+        return hits
+
+    def _governing_hits(self, text: str, offset: int, kind: str) -> list[LabelHit]:
+        """Labels in `text` that may govern a value of `kind` (their field's kind, not a qualifier)."""
+        return [
+            hit
+            for hit in self.find(text, offset)
+            if hit.names(kind) and not _QUALIFIER.search(text[: hit.start - offset])
+        ]
+
+    def governing(self, page: str, start: int, kind: str) -> LabelHit | None:
+        """The label that governs a value of `kind` starting at `start` in `page`, or None when none does."""
+        if self._pattern is None:
+            return None
+        line_start = page.rfind("\n", 0, start) + 1
+        before = self._governing_hits(page[line_start:start], line_start, kind)
+        if before:
+            nearest = before[-1]
+            return nearest if _governs_across(page[nearest.end : start]) else None
+        lines = MAX_BLOCK_LINES if kind == "text" else 1
+        return self._heading(page, line_start, start - line_start, kind, lines)
+
+    def _heading(self, page: str, line_start: int, column: int, kind: str, lines: int) -> LabelHit | None:
+        end = line_start - 1
+        for _ in range(lines):
+            if end < 0:
+                return None
+            begin = page.rfind("\n", 0, end) + 1
+            line = page[begin:end]
+            if not line.strip():
+                return None  # a blank line ends the block
+            hits = self.find(line, begin)
+            if hits:
+                heading = _heading_label(line, begin, hits, column)
+                return heading if heading is not None and heading.names(kind) else None
+            end = begin - 1
+        return None
+
+
+def _heading_label(line: str, begin: int, hits: Sequence[LabelHit], column: int) -> LabelHit | None:
+    rest = list(line)
+    for hit in hits:
+        rest[hit.start - begin : hit.end - begin] = " " * (hit.end - hit.start)
+    if any(char.isalnum() for char in rest):
+        return None  # a label with its own value ("Nummer: 549910"): not a heading of what follows
+    if len(hits) == 1 or len({hit.owners for hit in hits}) == 1:
+        return hits[0]
+    aligned = [hit for hit in hits if abs(hit.start - begin - column) <= COLUMN_SLACK]
+    return aligned[0] if len(aligned) == 1 else None

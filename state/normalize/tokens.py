@@ -1,0 +1,106 @@
+"""Where a text writes a value as a *whole* token: never inside a longer number, word or identifier.
+
+`2` is not written in `NW-2024-0117`, `12.00` is not written in `112.00`, and `ACME` is not written in
+`ACMEX GmbH`. Every kind finds its own tokens (dates, amounts, codes, words) and reports the spans whose
+reading equals the canonical value, so the caller also learns *where* the value stands.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal, InvalidOperation
+
+from claimflow.state.normalize.amounts import find_amounts, parse_amount
+from claimflow.state.normalize.choices import BOOLEAN_CHOICES, Choices, choice_spans
+from claimflow.state.normalize.currency import currency_mentions
+from claimflow.state.normalize.dates import find_dates
+from claimflow.state.normalize.durations import find_durations
+from claimflow.state.normalize.percentages import find_percentages
+from claimflow.state.normalize.text import compact
+
+Span = tuple[int, int]
+
+_ID_SEPARATORS = re.compile(r"[^\s:;,()\[\]{}<>\"'|]+")
+_ID_STRIP_START = "#.-/"
+_ID_STRIP_END = ".-/"
+_INLINE_GAP = re.compile(r"[ \t\u00a0]+")
+
+
+def _text_spans(normalized: str, text: str) -> Iterator[Span]:
+    words = normalized.split()
+    if not words:
+        return
+    # Same words in the same order, any white space between them, and a word boundary at each end.
+    before = r"(?<!\w)" if normalized[0].isalnum() else ""
+    after = r"(?!\w)" if normalized[-1].isalnum() else ""
+    pattern = re.compile(before + r"\s+".join(map(re.escape, words)) + after, re.IGNORECASE)
+    yield from ((m.start(), m.end()) for m in pattern.finditer(text))
+
+
+def _identifier_tokens(text: str) -> list[Span]:
+    tokens: list[Span] = []
+    for m in _ID_SEPARATORS.finditer(text):
+        start, end = m.start(), m.end()
+        while start < end and text[start] in _ID_STRIP_START:
+            start += 1
+        while end > start and text[end - 1] in _ID_STRIP_END:
+            end -= 1
+        if start < end:
+            tokens.append((start, end))
+    return tokens
+
+
+def _identifier_spans(normalized: str, text: str) -> Iterator[Span]:
+    """Runs of whole tokens, joined only across spaces on one line, whose letters and digits are the value's."""
+    target = compact(normalized)
+    if not target:
+        return
+    tokens = _identifier_tokens(text)
+    for first, (start, _) in enumerate(tokens):
+        joined = ""
+        previous_end = start
+        for token_start, token_end in tokens[first:]:
+            if token_start != start and not _INLINE_GAP.fullmatch(text[previous_end:token_start]):
+                break
+            joined += compact(text[token_start:token_end])
+            previous_end = token_end
+            if joined == target:
+                yield start, token_end
+                break
+            if not target.startswith(joined):
+                break
+
+
+def value_spans(kind: str, normalized: str, text: str, choices: Choices | None = None) -> list[Span]:
+    """Every span of `text` that writes `normalized` (a canonical value of `kind`) as a whole token."""
+    spans: Iterator[Span]
+    if kind == "text":
+        spans = _text_spans(normalized, text)
+    elif kind == "identifier":
+        spans = _identifier_spans(normalized, text)
+    elif kind == "date":
+        spans = ((m.start, m.end) for m in find_dates(text) if normalized in m.readings)
+    elif kind == "amount":
+        amount = parse_amount(normalized)
+        spans = ((m.start, m.end) for m in find_amounts(text) if amount is not None and m.value == amount)
+    elif kind == "currency":
+        spans = ((start, end) for code, start, end in currency_mentions(text) if code == normalized)
+    elif kind == "duration":
+        spans = ((m.start, m.end) for m in find_durations(text) if m.canonical == normalized)
+    elif kind == "percentage":
+        spans = ((m.start, m.end) for m in find_percentages(text) if _same_number(m.value, normalized))
+    elif kind == "enum":
+        spans = iter(choice_spans(normalized, text, choices or {}))
+    elif kind == "boolean":
+        spans = iter(choice_spans(normalized, text, BOOLEAN_CHOICES))
+    else:
+        raise AssertionError(f"unhandled field kind {kind!r}")
+    return sorted(set(spans))
+
+
+def _same_number(value: Decimal, normalized: str) -> bool:
+    try:
+        return value == Decimal(normalized)
+    except InvalidOperation:
+        return False

@@ -1,0 +1,93 @@
+"""Evidence that proves the field: the quote writes the value as a whole token, under no other field's label.
+
+`locate` (evidence.py) establishes that a quote is where the claim says. This module decides whether that
+quote states *this field*:
+1. the canonical value is a whole token of the quote (`2` is not written in `NW-2024-0117`);
+2. the label governing that token (labels.py) is the field's own, or none; a label of another field of the
+   type (`Invoice Date` for a due date) or a counter-role label of the field (`Bill to` for a vendor)
+   rejects it, and the reason names that label.
+The check that decided is recorded with every verdict and shown by `claimflow explain`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from claimflow.state.documents import SourceText
+from claimflow.state.evidence import Evidence
+from claimflow.state.labels import LabelHit, LabelIndex
+from claimflow.state.normalize import check_value, value_spans
+from claimflow.state.schema import DocumentType, Field
+
+Check = Literal[
+    "unknown_field",
+    "quote_not_found",
+    "value_unreadable",
+    "value_not_in_quote",
+    "wrong_label",
+    "counter_label",
+    "own_label",
+    "no_label",
+]
+"""Which check decided a field claim. The last two accept: the field's own label proves it, or no label
+contradicts it."""
+
+
+@dataclass(frozen=True)
+class Proof:
+    """The verdict on one value and its located quote."""
+
+    ok: bool
+    check: Check
+    reason: str
+    normalized: str | None = None
+    label: str | None = None
+
+
+def _verdict(spec: Field, normalized: str, hit: LabelHit | None) -> Proof:
+    if hit is None:
+        return Proof(True, "no_label", f"{spec.kind} {normalized!r} is written in the quote; no label contradicts it",
+                     normalized)  # fmt: skip
+    if hit.owned_by(spec.name, counter=False):
+        return Proof(True, "own_label", f"{spec.kind} {normalized!r} is written under {hit.text!r}, a label of "
+                     f"{spec.name}", normalized, hit.text)  # fmt: skip
+    if hit.owned_by(spec.name, counter=True):
+        return Proof(False, "counter_label", f"{normalized!r} stands under {hit.text!r}, which marks another role"
+                     f" than {spec.name}", normalized, hit.text)  # fmt: skip
+    others = sorted({owner.field for owner in hit.owners if not owner.counter})
+    if others:
+        return Proof(False, "wrong_label", f"{normalized!r} stands under {hit.text!r}, the label of "
+                     f"{', '.join(others)}, not of {spec.name}", normalized, hit.text)  # fmt: skip
+    return Proof(True, "no_label", f"{spec.kind} {normalized!r} is written in the quote; no label contradicts it",
+                 normalized)  # fmt: skip
+
+
+_PREFERENCE: dict[Check, int] = {"own_label": 0, "no_label": 1}
+
+
+def judge_spans(spec: Field, normalized: str, labels: LabelIndex, page: str, starts: list[int]) -> Proof:
+    """The best verdict over every place the value is written (page offsets of each token's start)."""
+    verdicts = [_verdict(spec, normalized, labels.governing(page, start, spec.kind)) for start in starts]
+    accepted = sorted((v for v in verdicts if v.ok), key=lambda v: _PREFERENCE.get(v.check, 9))
+    return accepted[0] if accepted else verdicts[0]
+
+
+def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, source: SourceText) -> Proof:
+    """Does the located quote `evidence` prove that `spec` has `value`?"""
+    checked = check_value(spec.kind, value, evidence.quote, spec.choices)  # type: ignore[arg-type]
+    if checked.normalized is None:
+        return Proof(False, "value_unreadable", checked.reason)
+    if not checked.ok:
+        return Proof(False, "value_not_in_quote", checked.reason, checked.normalized)
+    starts = [evidence.start + start for start, _ in checked.spans]
+    return judge_spans(spec, checked.normalized, doc_type.labels, source.page(evidence.page), starts)
+
+
+def find_proving_evidence(doc_type: DocumentType, spec: Field, normalized: str, source: SourceText) -> Evidence | None:
+    """The first place in the source that writes `normalized` and proves `spec` (for values without a quote)."""
+    for number, page in enumerate(source.pages, start=1):
+        for start, end in value_spans(spec.kind, normalized, page, spec.choices):
+            if judge_spans(spec, normalized, doc_type.labels, page, [start]).ok:
+                return Evidence(page=number, start=start, end=end, quote=page[start:end])
+    return None

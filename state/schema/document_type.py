@@ -1,0 +1,256 @@
+"""DocumentType: a document type as a declaration — fields, labels, rules, prompt guidance and a version."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+from typing import Protocol
+
+from claimflow.state.claims import ExtractionClaim
+from claimflow.state.errors import DeclarationError
+from claimflow.state.evidence import ClaimedEvidence, Evidence
+from claimflow.state.labels import LabelIndex, fold_label
+from claimflow.state.normalize import compact, fold
+from claimflow.state.outcomes import FieldResult, RuleResult, TableRow
+from claimflow.state.schema.fields import Field, check_name
+from claimflow.state.schema.rules import Rule, RuleInput
+
+_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+RESERVED_TYPE_NAMES = frozenset({"unknown"})
+
+
+class OfflineExtractor(Protocol):
+    """Extraction without a model, for the offline `rules` backend: the pages in, the same claims a model makes."""
+
+    def __call__(self, pages: Sequence[str], doc_type: DocumentType, /) -> ExtractionClaim:
+        """Claim the fields of a document of `doc_type` (masked page texts)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Detection:
+    """How strongly offline cues say a document is of one type, with the quotes that say so.
+
+    Scores share one scale: a title is worth about 3, each telling cue (a label, a phrase) about 1.
+    """
+
+    score: float
+    quotes: Sequence[ClaimedEvidence] = ()
+    max_confidence: float = 0.97
+    """A ceiling on the confidence this detection may reach (e.g. a till slip titled "invoice")."""
+
+
+class OfflineDetector(Protocol):
+    """Offline classification cues for one type, for the `rules` backend."""
+
+    def __call__(self, pages: Sequence[str], /) -> Detection:
+        """Score the pages (masked texts) for this type."""
+        ...
+
+
+@dataclass(frozen=True, eq=False)
+class DocumentType:
+    """A document type claimflow classifies, extracts, checks and reviews.
+
+    Args:
+        name: Lower-case identifier (`purchase_order`); names the graph nodes and the prompt
+            (`extract_purchase_order@<version>`).
+        description: One sentence a classifier (model or rules) reads to recognise the type.
+        fields: The fields, in record order.
+        rules: Business rules (`@rule` functions) over the accepted values.
+        guidance: The type's own part of the extraction prompt; the shared part is claimflow's.
+        version: The version of this declaration and its prompt; change it whenever the guidance or
+            the fields change (a data directory refuses a changed prompt under an old version).
+        titles: How documents of this type are headed (`Purchase Order`, `Bestellung`); offline
+            classification looks for them. Defaults to the name in words.
+        extractor: Offline extraction for the `rules` backend; without one, claimflow's label-driven
+            extractor reads each field beside or below its labels.
+        detector: Offline classification cues; without one, titles and field labels are counted.
+        duplicate_key: Fields that together identify a document (vendor and number); rules see earlier
+            completed runs with the same values in `RuleInput.earlier_runs`.
+        risk_field: An amount field whose value, at or above the policy's high-risk amount, makes the
+            document high-risk (stricter confidence, mandatory review).
+    """
+
+    name: str
+    description: str
+    fields: Sequence[Field]
+    rules: Sequence[Rule] = ()
+    guidance: str = ""
+    version: str = "1"
+    titles: Sequence[str] = ()
+    extractor: OfflineExtractor | None = None
+    detector: OfflineDetector | None = None
+    duplicate_key: Sequence[str] = ()
+    risk_field: str | None = None
+    _by_name: Mapping[str, Field] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        what = f"document type {self.name!r}"
+        check_name("document type", self.name)
+        if self.name in RESERVED_TYPE_NAMES:
+            raise DeclarationError(f"{what}: the name is reserved (classifiers answer 'unknown' when no type fits)")
+        if not isinstance(self.description, str) or not self.description.strip():
+            raise DeclarationError(f"{what}: give a description; classifiers read it to recognise the type")
+        if not isinstance(self.version, str) or not _VERSION.match(self.version):
+            raise DeclarationError(f"{what}: version {self.version!r} must be a short string such as '1' or '2.1'")
+        fields = tuple(self.fields) if not isinstance(self.fields, (str, bytes)) else ()
+        for spec in fields:
+            if not isinstance(spec, Field):
+                raise DeclarationError(f"{what}: fields must be Field(...) declarations, got {spec!r}")
+        if not fields:
+            raise DeclarationError(f"{what}: declare at least one field")
+        object.__setattr__(self, "fields", fields)
+        self._check_unique(what, "field", [spec.name for spec in fields])
+        object.__setattr__(self, "_by_name", {spec.name: spec for spec in fields})
+        self._check_labels(what)
+        self._check_rules(what)
+        self._check_keys(what)
+        titles = tuple(" ".join(t.split()) for t in self.titles if isinstance(t, str) and t.strip())
+        object.__setattr__(self, "titles", titles or (self.name.replace("_", " "),))
+        for hook in ("extractor", "detector"):
+            value = getattr(self, hook)
+            if value is not None and not callable(value):
+                raise DeclarationError(f"{what}: {hook} {value!r} is not a function")
+
+    @staticmethod
+    def _check_unique(what: str, noun: str, names: Sequence[str]) -> None:
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise DeclarationError(f"{what}: duplicate {noun}(s) {', '.join(repeated)}")
+
+    def _check_labels(self, what: str) -> None:
+        # A label two fields claim cannot tell them apart, which is all a label is for.
+        seen: dict[str, str] = {}
+        for spec in self.fields:
+            for label in spec.labels:
+                other = seen.setdefault(fold_label(label), spec.name)
+                if other != spec.name:
+                    raise DeclarationError(f"{what}: label {label!r} is declared by both {other} and {spec.name}")
+
+    def _check_rules(self, what: str) -> None:
+        rules = tuple(self.rules)
+        for item in rules:
+            if not isinstance(item, Rule):
+                raise DeclarationError(f"{what}: rules must be @rule functions, got {item!r}")
+            unknown = [name for name in item.fields if name not in self._by_name]
+            if unknown:
+                raise DeclarationError(
+                    f"{what}: rule {item.name!r} names unknown field(s) {', '.join(unknown)};"
+                    f" fields: {', '.join(self._by_name)}"
+                )
+        self._check_unique(what, "rule", [item.name for item in rules])
+        object.__setattr__(self, "rules", rules)
+
+    def _check_keys(self, what: str) -> None:
+        key = tuple(self.duplicate_key) if not isinstance(self.duplicate_key, str) else (self.duplicate_key,)
+        for name in key:
+            spec = self._by_name.get(name)
+            if spec is None or spec.is_table or spec.multiple:
+                raise DeclarationError(f"{what}: duplicate_key names {name!r}, which is not a single-valued field")
+        object.__setattr__(self, "duplicate_key", key)
+        if self.risk_field is not None:
+            spec = self._by_name.get(self.risk_field)
+            if spec is None or spec.kind != "amount":
+                raise DeclarationError(f"{what}: risk_field {self.risk_field!r} is not an amount field of the type")
+
+    # reading ------------------------------------------------------------------------------
+    def field(self, name: str) -> Field | None:
+        """The field with this name, or None."""
+        return self._by_name.get(name)
+
+    @property
+    def value_fields(self) -> tuple[Field, ...]:
+        """Fields holding one or more values (everything but tables)."""
+        return tuple(spec for spec in self.fields if not spec.is_table)
+
+    @property
+    def table_fields(self) -> tuple[Field, ...]:
+        """Fields holding rows (line items)."""
+        return tuple(spec for spec in self.fields if spec.is_table)
+
+    @cached_property
+    def labels(self) -> LabelIndex:
+        """Every label and counter-label of the type's fields, for evidence checks and offline extraction."""
+        return LabelIndex(self.value_fields)
+
+    def key_of(self, values: Mapping[str, FieldResult]) -> str | None:
+        """The record's duplicate key, normalised (identifiers by letters and digits, text case-folded).
+
+        None when the type has no key or any key field lacks an accepted or edited value.
+        """
+        parts: list[str] = []
+        for name in self.duplicate_key:
+            result, spec = values.get(name), self._by_name[name]
+            if result is None or result.status not in ("accepted", "edited") or not isinstance(result.value, str):
+                return None
+            parts.append(compact(result.value) if spec.kind == "identifier" else fold(result.value))
+        return "\x1f".join(parts) if parts else None
+
+    def check(
+        self,
+        values: Mapping[str, str | list[str]],
+        *,
+        tables: Mapping[str, Sequence[Mapping[str, str | None]]] | None = None,
+        today: date | None = None,
+        tolerance: Decimal = Decimal("0.01"),
+        earlier_runs: Sequence[str] = (),
+    ) -> list[RuleResult]:
+        """Run the type's own rules on plain canonical values: for testing rules without a graph."""
+        results = {name: FieldResult(name=name, value=value, status="accepted", decided_by="test")
+                   for name, value in values.items()}  # fmt: skip
+        rows = {
+            name: [TableRow(cells=dict(cells), evidence=_NOWHERE) for cells in table]
+            for name, table in (tables or {}).items()
+        }
+        return run_rules(self, results, rows, today=today or date.today(), tolerance=tolerance,
+                         earlier_runs=tuple(earlier_runs))  # fmt: skip
+
+    def describe(self) -> dict[str, object]:
+        """The declaration as plain data: fields, labels, rules, prompt version (hooks by name)."""
+        return {
+            "name": self.name,
+            "description": self.description,
+            "version": self.version,
+            "titles": list(self.titles),
+            "fields": [spec.describe() for spec in self.fields],
+            "rules": [item.describe() for item in self.rules],
+            "guidance": self.guidance,
+            "duplicate_key": list(self.duplicate_key),
+            "risk_field": self.risk_field,
+            "extractor": _qualified(self.extractor),
+            "detector": _qualified(self.detector),
+        }
+
+
+_NOWHERE = Evidence(page=1, start=0, end=0, quote="")
+"""Rows given to `DocumentType.check` come from a test, not from a page."""
+
+
+def _qualified(function: object) -> str | None:
+    if function is None:
+        return None
+    return f"{getattr(function, '__module__', '?')}.{getattr(function, '__qualname__', repr(function))}"
+
+
+def run_rules(
+    doc_type: DocumentType,
+    values: Mapping[str, FieldResult],
+    tables: Mapping[str, Sequence[TableRow]],
+    *,
+    today: date,
+    tolerance: Decimal,
+    earlier_runs: tuple[str, ...],
+) -> list[RuleResult]:
+    """Every rule of the type that applies, in declaration order."""
+    results = []
+    for item in doc_type.rules:
+        given = RuleInput(item.name, item.fields, values, tables, today, tolerance, earlier_runs)
+        result = item(given)
+        if result is not None:
+            results.append(result)
+    return results
