@@ -19,6 +19,7 @@ import importlib
 import importlib.util
 import os
 import sys
+import sysconfig
 import tomllib
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -35,6 +36,7 @@ ENTRY_POINT_GROUP = "claimflow.document_types"
 """The entry point group packages register their document types in."""
 CONFIG_FILE = "claimflow.toml"
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
+_STDLIB = Path(sysconfig.get_paths()["stdlib"]).resolve()
 
 
 class TypeDiscoveryError(SetupError):
@@ -96,8 +98,14 @@ def find_config(start: Path) -> TypeConfig:
 
 def _declared_at(error: BaseException, fallback: str | None) -> str | None:
     """The user's file and line a declaration error was raised from (the last frame outside claimflow)."""
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if not Path(f.filename).resolve().is_relative_to(
-        _PACKAGE_DIR)]  # fmt: skip
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        # "<string>" and "<frozen ...>" frames are generated code (a dataclass's __init__) or the import system.
+        if not frame.filename.startswith("<")
+        and not Path(frame.filename).resolve().is_relative_to(_PACKAGE_DIR)
+        and not Path(frame.filename).resolve().is_relative_to(_STDLIB)
+    ]
     if frames:
         return f"{frames[-1].filename}:{frames[-1].lineno}"
     return fallback
@@ -111,12 +119,12 @@ def _module_file(module_name: str) -> str | None:
     return spec.origin if spec is not None else None
 
 
-def _import(target: str, source: str, base: Path) -> tuple[ModuleType, str | None]:
-    module_name = target
-    if target.endswith(".py") or os.sep in target or "/" in target:
-        path = (base / target).resolve()
+def _import(module_part: str, target: str, source: str, base: Path) -> tuple[ModuleType, str | None]:
+    module_name = module_part
+    if module_part.endswith(".py") or os.sep in module_part or "/" in module_part:
+        path = (base / module_part).resolve()
         if not path.is_file():
-            raise TypeDiscoveryError(f"{source}: {target} is not a file")
+            raise TypeDiscoveryError(f"{source}: {module_part} is not a file")
         module_name = f"claimflow_user_types_{path.stem}"
         spec = importlib.util.spec_from_file_location(module_name, path)
         if spec is None or spec.loader is None:
@@ -175,7 +183,7 @@ def load_target(target: str, source: str, base: Path) -> list[ActiveType]:
     module_part, _, attr = target.partition(":")
     if not module_part.strip():
         raise TypeDiscoveryError(f"{source}: {target!r} names no module; use module[:attr]")
-    module, file = _import(module_part.strip(), source, base)
+    module, file = _import(module_part.strip(), target, source, base)
     obj: object = module
     for name in filter(None, attr.strip().split(".")):
         if not hasattr(obj, name):

@@ -205,7 +205,10 @@ def _heading_label(line: str, begin: int, hits: Sequence[LabelHit], column: int)
         rest[hit.start - begin : hit.end - begin] = " " * (hit.end - hit.start)
     if any(char.isalnum() for char in rest):
         return None  # a label with its own value ("Nummer: 549910"): not a heading of what follows
-    if len(hits) == 1 or len({hit.owners for hit in hits}) == 1:
+    if len(hits) == 1:
         return hits[0]
     aligned = [hit for hit in hits if abs(hit.start - begin - column) <= COLUMN_SLACK]
-    return aligned[0] if len(aligned) == 1 else None
+    if len(aligned) == 1:
+        return aligned[0]
+    # Not aligned (text layers rarely keep columns), but every label says the same: that is the heading.
+    return hits[0] if len({hit.owners for hit in hits}) == 1 else None

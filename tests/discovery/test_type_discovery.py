@@ -1,0 +1,157 @@
+"""Active types come from entry points, claimflow.toml / [tool.claimflow], CLAIMFLOW_TYPES and --types.
+
+Anything malformed is refused before any document is read, naming the file and the problem.
+"""
+
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from claimflow.runtime.cli import app
+from claimflow.runtime.discovery import TypeDiscoveryError, discover_types
+
+ORDER_MODULE = """
+from claimflow import DocumentType, Field
+
+ORDER = DocumentType(
+    name="purchase_order",
+    description="An order a buyer sends a supplier.",
+    fields=[Field("po_number", "identifier", labels=("PO Number",)), Field("total", "amount", labels=("Total",))],
+)
+"""
+BROKEN_MODULE = """
+from claimflow import DocumentType, Field
+
+ORDER = DocumentType(
+    name="purchase_order",
+    description="An order.",
+    fields=[Field("po_number", "identifier"), Field("po_number", "identifier")],
+)
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A user's project folder; modules written there are forgotten afterwards."""
+    monkeypatch.delenv("CLAIMFLOW_TYPES", raising=False)
+    before = set(sys.modules)
+    yield tmp_path
+    for name in set(sys.modules) - before:
+        if name.startswith(("po_types", "claimflow_user_types_", "more_types")):
+            del sys.modules[name]
+    while str(tmp_path) in sys.path:
+        sys.path.remove(str(tmp_path))
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def test_the_builtins_are_found_through_their_entry_point(project: Path) -> None:
+    active = discover_types(cwd=project)
+    assert active.types.names == ("invoice", "receipt", "contract")
+    source = active.source_of("invoice")
+    assert source is not None and source.source.startswith("entry point builtin (claimflow ")
+    assert source.file is not None and source.file.endswith("doctypes/__init__.py")
+
+
+def test_a_claimflow_toml_adds_types_from_modules_beside_it(project: Path) -> None:
+    write(project, "po_types.py", ORDER_MODULE)
+    write(project, "claimflow.toml", 'types = ["po_types:ORDER"]\n')
+    nested = project / "sub" / "dir"
+    nested.mkdir(parents=True)
+    active = discover_types(cwd=nested)
+    assert active.types.names == ("invoice", "receipt", "contract", "purchase_order")
+    entry = active.source_of("purchase_order")
+    assert entry is not None and "claimflow.toml" in entry.source and entry.file == str(project / "po_types.py")
+
+
+def test_a_pyproject_tool_table_can_add_and_disable_types(project: Path) -> None:
+    write(project, "po_types.py", ORDER_MODULE)
+    write(project, "pyproject.toml", '[tool.claimflow]\ntypes = ["po_types"]\ndisable = ["contract"]\n')
+    assert discover_types(cwd=project).types.names == ("invoice", "receipt", "purchase_order")
+
+
+def test_types_given_as_a_file_path_or_module_without_attribute(project: Path) -> None:
+    path = write(project, "more_types.py", ORDER_MODULE)
+    assert "purchase_order" in discover_types([str(path)], cwd=project).types.names
+    assert "purchase_order" in discover_types(["more_types"], cwd=project).types.names
+
+
+def test_a_malformed_declaration_names_its_file_line_and_problem(project: Path) -> None:
+    path = write(project, "po_types.py", BROKEN_MODULE)
+    with pytest.raises(TypeDiscoveryError) as caught:
+        discover_types(["po_types:ORDER"], cwd=project)
+    message = str(caught.value)
+    assert f"{path}:4" in message
+    assert "duplicate field(s) po_number" in message
+
+
+def test_two_types_with_one_name_are_refused_naming_both(project: Path) -> None:
+    write(project, "po_types.py", ORDER_MODULE.replace("purchase_order", "invoice"))
+    with pytest.raises(TypeDiscoveryError, match=r"two document types are named 'invoice': claimflow.doctypes"):
+        discover_types(["po_types:ORDER"], cwd=project)
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("no_such_module:X", r"cannot import no_such_module:X .*ModuleNotFoundError"),
+        ("po_types:MISSING", r"has no attribute 'MISSING'"),
+        ("po_types:NOT_A_TYPE", r"po_types:NOT_A_TYPE is int, not a DocumentType"),
+        ("missing.py", r"missing.py is not a file"),
+    ],
+)
+def test_bad_targets_are_refused_with_a_reason(project: Path, spec: str, message: str) -> None:
+    write(project, "po_types.py", ORDER_MODULE + "\nNOT_A_TYPE = 3\n")
+    with pytest.raises(TypeDiscoveryError, match=message):
+        discover_types([spec], cwd=project)
+
+
+def test_a_config_with_unknown_keys_or_disabling_unknown_types_is_refused(project: Path) -> None:
+    write(project, "claimflow.toml", 'typez = ["x"]\n')
+    with pytest.raises(TypeDiscoveryError, match=r"unknown key\(s\) typez"):
+        discover_types(cwd=project)
+    write(project, "claimflow.toml", 'disable = ["memo"]\n')
+    with pytest.raises(TypeDiscoveryError, match=r"disable names unknown type\(s\) memo"):
+        discover_types(cwd=project)
+
+
+def test_the_cli_refuses_a_broken_type_before_reading_any_document(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(project, "po_types.py", BROKEN_MODULE)
+    docs = project / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("INVOICE\nInvoice No.: 1\nTotal: 10.00\n")
+    data = project / "data"
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(app, ["run", str(docs), "--types", "po_types:ORDER", "--data-dir", str(data)])
+    assert result.exit_code == 2
+    assert "duplicate field(s) po_number" in result.output and "po_types.py:4" in result.output
+    assert not (data / "claimflow.db").exists()  # nothing was registered, not even the data directory's database
+
+
+def test_claimflow_types_lists_fields_rules_prompt_and_source(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(project, "po_types.py", ORDER_MODULE)
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(app, ["types", "--json", "--types", "po_types:ORDER"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    listed = {item["name"]: item for item in map(json.loads, result.stdout.splitlines())}
+    assert list(listed) == ["invoice", "receipt", "contract", "purchase_order"]
+    order = listed["purchase_order"]
+    assert order["prompt"] == "extract_purchase_order@1"
+    assert [f["name"] for f in order["fields"]] == ["po_number", "total"]
+    assert order["fields"][0]["labels"] == ["PO Number"]
+    assert order["source"] == "--types/CLAIMFLOW_TYPES" and order["file"].endswith("po_types.py")
+    assert [r["name"] for r in listed["invoice"]["rules"]][0] == "net_plus_tax_equals_total"
