@@ -40,7 +40,7 @@ class Policy(BaseModel):
     field_auto_accept: float = Field(default=0.8, ge=0, le=1)
     """Accepted fields below this confidence send the document to review."""
     high_risk_total: Decimal = Decimal("10000")
-    """Invoices with a total at or above this take the high-risk route."""
+    """Documents whose type's risk field (an invoice's total) reaches this take the high-risk route."""
     high_risk_field_auto_accept: float = Field(default=0.95, ge=0, le=1)
     """The stricter confidence bar on the high-risk route."""
     high_risk_review: bool = True
