@@ -43,11 +43,13 @@ if TYPE_CHECKING:
     from claimflow.runtime.api import (
         ActiveType,
         Engine,
+        Export,
         PendingReview,
         Run,
         Settings,
         SetupError,
         TypeDiscoveryError,
+        WorkflowVersionError,
         load_types,
         open_engine,
     )
@@ -59,11 +61,13 @@ __version__ = "0.2.0"
 _LAZY = {
     "ActiveType": "claimflow.runtime.api",
     "Engine": "claimflow.runtime.api",
+    "Export": "claimflow.runtime.api",
     "PendingReview": "claimflow.runtime.api",
     "Run": "claimflow.runtime.api",
     "Settings": "claimflow.runtime.api",
     "SetupError": "claimflow.runtime.api",
     "TypeDiscoveryError": "claimflow.runtime.api",
+    "WorkflowVersionError": "claimflow.runtime.api",
     "load_types": "claimflow.runtime.api",
     "open_engine": "claimflow.runtime.api",
 }
@@ -89,6 +93,7 @@ __all__ = [
     "DocumentTypes",
     "Engine",
     "Evidence",
+    "Export",
     "ExtractionClaim",
     "Field",
     "FieldClaim",
@@ -109,6 +114,7 @@ __all__ = [
     "SetupError",
     "TypeDiscoveryError",
     "ValueKind",
+    "WorkflowVersionError",
     "__version__",
     "load_types",
     "open_engine",

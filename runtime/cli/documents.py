@@ -11,8 +11,7 @@ from rich.table import Table
 
 from claimflow.runtime.batch import expand_paths, process_files
 from claimflow.runtime.cli._common import AsJson, DataDir, TypesOption, app, emit, err, out, with_engine
-from claimflow.runtime.engine import Engine
-from claimflow.runtime.export import write_records
+from claimflow.runtime.engine import Engine, Export
 from claimflow.runtime.registry import RunRow
 from claimflow.runtime.settings import Settings, SettingsError
 
@@ -158,15 +157,8 @@ def export_command(
     CSV beside it (records.line_items.csv); records of several types go to one CSV per type.
     """
 
-    async def body(engine: Engine) -> tuple[int, list[Path]]:
-        if doc_type is not None:
-            engine.types.get(doc_type)  # an unknown type is an error, not an empty export
-        records = []
-        for row in engine.runs(status):
-            record = await engine.record(row.run_id)
-            if record is not None and doc_type in (None, record.doc_type):
-                records.append(record)
-        return len(records), write_records(records, output, engine.types)
+    async def body(engine: Engine) -> Export:
+        return await engine.export(output, status=status, doc_type=doc_type)
 
-    count, written = with_engine(data_dir, body, types=types)
-    err.print(f"wrote {count} record(s) to {', '.join(str(path) for path in written)}")
+    exported = with_engine(data_dir, body, types=types)
+    err.print(f"wrote {exported.records} record(s) to {', '.join(str(path) for path in exported.files)}")

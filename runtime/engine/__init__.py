@@ -6,7 +6,7 @@ into the events table, and records where the run stands.
 """
 
 from claimflow.runtime.engine.core import Engine, PendingReview
-from claimflow.runtime.engine.operations import FieldView, Run
+from claimflow.runtime.engine.operations import Export, FieldView, Run
 from claimflow.runtime.engine.setup import (
     BLOB_DIR,
     CHECKPOINT_FILE,
@@ -22,6 +22,7 @@ __all__ = [
     "CHECKPOINT_FILE",
     "REGISTRY_FILE",
     "Engine",
+    "Export",
     "FieldView",
     "PendingReview",
     "PromptChangedError",

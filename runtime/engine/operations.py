@@ -8,11 +8,13 @@ version; the old run is closed as superseded, pointing at the new one.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
+from claimflow.runtime.export import write_records
 from claimflow.runtime.registry import RunBusyError, RunRegistry, RunRow
 from claimflow.runtime.views import public_status, run_view
 from claimflow.state.documents import DocumentRef
@@ -45,6 +47,14 @@ class Run(BaseModel):
     fields: dict[str, FieldView]
     review_reasons: list[str]
     error: str | None
+
+
+@dataclass(frozen=True)
+class Export:
+    """What an export wrote: how many records, in which files (a CSV's tables go to files of their own)."""
+
+    records: int
+    files: tuple[Path, ...]
 
 
 class Operations:
@@ -83,6 +93,20 @@ class Operations:
         row = self.registry.get_run(run_id)
         state = await self.state(row.run_id)
         return build_record(state, self.types) if state is not None else None
+
+    async def export(self, path: Path, *, status: str = "completed", doc_type: str | None = None) -> Export:
+        """Write the records of runs with `status` (of one type, if given) to `path`; say how many, and where.
+
+        The format follows the file name (.jsonl, .json, .csv); see `claimflow.runtime.export`.
+        """
+        if doc_type is not None:
+            self.types.get(doc_type)  # an unknown type is an error, not an empty export
+        records = []
+        for row in self.runs(status):
+            record = await self.record(row.run_id)
+            if record is not None and doc_type in (None, record.doc_type):
+                records.append(record)
+        return Export(len(records), tuple(write_records(records, path, self.types)))
 
     async def process(self, path: Path) -> Run:
         """Submit one file as a run and advance it until it finishes or waits for review."""

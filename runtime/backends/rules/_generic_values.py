@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, cast
+from typing import Protocol
 
 from claimflow.runtime.backends.rules._lines import Line
 from claimflow.runtime.backends.rules._values import DateOrder, dates_in, identifier_after, money_in
@@ -38,9 +38,8 @@ MAX_LEAD = 60
 MAX_VALUE = 160
 """How much text after the start is looked at for a value: a labelled value is short."""
 
-_LETTER = re.compile(r"[^\W\d_]")
-_UNIT = re.compile(r"\s*(?:[^\W\d_]{1,6}\.?)?\s*")
-_PUNCTUATION = re.compile(r"[\s.,;:)\]]*")
+LETTER = re.compile(r"[^\W\d_]")
+"""A letter of any script: text values hold at least one."""
 _WORD = re.compile(r"\S+")
 
 
@@ -80,7 +79,8 @@ class Chunk:
 
 def value_kind(spec: Typed) -> ValueKind | None:
     """The kind of a single value, or None for a table."""
-    return cast(ValueKind, spec.kind) if spec.kind in VALUE_KINDS else None
+    kind = spec.kind
+    return kind if kind in VALUE_KINDS else None
 
 
 def chunks(text: str) -> list[Chunk]:
@@ -101,7 +101,7 @@ def indent(pages: Sequence[str], line: Line) -> int:
     return line.start - (pages[line.page - 1].rfind("\n", 0, line.start) + 1)
 
 
-def _tokens(kind: ValueKind, choices: Choices, text: str, order: DateOrder | None) -> list[Reading]:
+def tokens(kind: ValueKind, choices: Choices, text: str, order: DateOrder | None) -> list[Reading]:
     """Every value of `kind` written in `text`, by position; the longest first where several start together."""
     found: list[Reading]
     if kind == "date":
@@ -175,7 +175,7 @@ def _text(text: str, *, inline: bool) -> list[Reading]:
         return []
     gap = COLUMN_GAP.search(text, start, start + MAX_VALUE + 2)
     end = gap.start() if gap else len(text)
-    if end - start > MAX_VALUE or not _LETTER.search(text, start, end):
+    if end - start > MAX_VALUE or not LETTER.search(text, start, end):
         return []  # no column gap in sight: prose, not a labelled value
     return [Reading(start, end, collapse_space(text[start:end]), marked or not inline)]
 
@@ -205,48 +205,7 @@ def read_values(spec: Typed, text: str, order: DateOrder | None, *, inline: bool
     end = gap.start() if gap else min(len(text), start + MAX_VALUE)
     if not gap and end < len(text):
         end = max(text.rfind(" ", start, end), start)  # never cut a token in half
-    found = _tokens(kind, spec.choices, text[start:end], order)
+    found = tokens(kind, spec.choices, text[start:end], order)
     if not found or found[0].start != 0:
         return []
     return [Reading(r.start + start, r.end + start, r.value, r.sure) for r in found]
-
-
-def read_cell(spec: Typed, text: str, order: DateOrder | None) -> str | None:
-    """A table cell: the whole of `text` is one value of the column's kind (an amount may carry a unit)."""
-    kind = value_kind(spec)
-    if kind is None:
-        return None
-    if kind == "text":
-        value = collapse_space(text)
-        return value if _LETTER.search(value) else None
-    found = read_values(spec, text, order, inline=False)
-    if len(found) != 1 or not _rest_is_empty(kind, text[found[0].end :]):
-        return None
-    return found[0].value
-
-
-def last_value(spec: Typed, text: str, order: DateOrder | None) -> Reading | None:
-    """The value of the column's kind that ends `text` (after it only a currency, a unit or punctuation)."""
-    kind = value_kind(spec)
-    if kind is None or kind == "text":
-        return None
-    found = _tokens(kind, spec.choices, text, order)
-    if not found:
-        return None
-    last = max(found, key=lambda r: (r.end, -(r.end - r.start)))
-    return last if _rest_is_empty(kind, text[last.end :]) else None
-
-
-def _rest_is_empty(kind: ValueKind, rest: str) -> bool:
-    if kind != "amount":
-        return bool(_PUNCTUATION.fullmatch(rest))
-    for _, start, end in reversed(currency_mentions(rest)):
-        rest = rest[:start] + " " + rest[end:]
-    # A quantity may carry its unit ("3 Stk.", "12 pcs"); an amount its currency.
-    return bool(_UNIT.fullmatch(rest))
-
-
-def has_value(spec: Typed, text: str, order: DateOrder | None) -> bool:
-    """True when `text` writes any value of the column's kind (a line shaped like a row)."""
-    kind = value_kind(spec)
-    return kind is not None and kind != "text" and bool(_tokens(kind, spec.choices, text, order))

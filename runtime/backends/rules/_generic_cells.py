@@ -1,0 +1,58 @@
+"""Table cells: a stretch of a row read whole as one value of its column's kind.
+
+A cell holds its value and nothing else but what commonly rides along: a currency beside an amount, a
+unit after a quantity (`3 Stk.`, `12 pcs`), punctuation. Rows printed with single spaces are read from
+the right, one value per column (`last_value`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from claimflow.runtime.backends.rules._generic_values import LETTER, Reading, Typed, read_values, tokens, value_kind
+from claimflow.runtime.backends.rules._values import DateOrder
+from claimflow.state.normalize import ValueKind, collapse_space, currency_mentions
+
+_UNIT = re.compile(r"\s*(?:[^\W\d_]{1,6}\.?)?\s*")
+_PUNCTUATION = re.compile(r"[\s.,;:)\]]*")
+
+
+def read_cell(spec: Typed, text: str, order: DateOrder | None) -> str | None:
+    """A table cell: the whole of `text` is one value of the column's kind (an amount may carry a unit)."""
+    kind = value_kind(spec)
+    if kind is None:
+        return None
+    if kind == "text":
+        value = collapse_space(text)
+        return value if LETTER.search(value) else None
+    found = read_values(spec, text, order, inline=False)
+    if len(found) != 1 or not _rest_is_empty(kind, text[found[0].end :]):
+        return None
+    return found[0].value
+
+
+def last_value(spec: Typed, text: str, order: DateOrder | None) -> Reading | None:
+    """The value of the column's kind that ends `text` (after it only a currency, a unit or punctuation)."""
+    kind = value_kind(spec)
+    if kind is None or kind == "text":
+        return None
+    found = tokens(kind, spec.choices, text, order)
+    if not found:
+        return None
+    last = max(found, key=lambda r: (r.end, -(r.end - r.start)))
+    return last if _rest_is_empty(kind, text[last.end :]) else None
+
+
+def _rest_is_empty(kind: ValueKind, rest: str) -> bool:
+    if kind != "amount":
+        return bool(_PUNCTUATION.fullmatch(rest))
+    for _, start, end in reversed(currency_mentions(rest)):
+        rest = rest[:start] + " " + rest[end:]
+    # A quantity may carry its unit ("3 Stk.", "12 pcs"); an amount its currency.
+    return bool(_UNIT.fullmatch(rest))
+
+
+def has_value(spec: Typed, text: str, order: DateOrder | None) -> bool:
+    """True when `text` writes any value of the column's kind (a line shaped like a row)."""
+    kind = value_kind(spec)
+    return kind is not None and kind != "text" and bool(tokens(kind, spec.choices, text, order))

@@ -1,0 +1,171 @@
+"""One line read as a row of a declared table, against the table's header line.
+
+A header line names at least two of the table's columns (every required one among them). When each
+column label heads its own printed column (tabs or runs of spaces between them), a row's cells are
+read by position: each stretch of the row goes to the heading it overlaps, or the one it stands
+next to. When the header is printed with single spaces, positions say nothing; the row is then read
+by kind from the right (`... 4  18.50  74.00`), and only a leading text column may take the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from claimflow.runtime.backends.rules._generic_cells import has_value, last_value, read_cell
+from claimflow.runtime.backends.rules._generic_values import Chunk, chunks
+from claimflow.runtime.backends.rules._lines import Line
+from claimflow.runtime.backends.rules._values import DateOrder
+from claimflow.state.labels import COLUMN_SLACK, LabelIndex
+from claimflow.state.schema import Column, Field
+
+MAX_ROW = 300
+"""A longer line is prose, not a table row."""
+
+
+@dataclass(frozen=True)
+class _Labels:
+    """A column as the label index sees it (columns have no counter-labels)."""
+
+    name: str
+    kind: str
+    labels: Sequence[str]
+    counter_labels: Sequence[str] = ()
+
+
+@lru_cache(maxsize=64)
+def column_labels(table: Field) -> LabelIndex:
+    """The labels of a table's columns; a column that declares none is known by its name ("unit price")."""
+    return LabelIndex([_Labels(c.name, c.kind, tuple(c.labels) or (c.name.replace("_", " "),)) for c in table.columns])
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A heading on the header line, by column (characters from the start of the page's line)."""
+
+    start: int
+    end: int
+    column: Column | None
+    """None for a heading no column declares (`Pos.`): what stands under it is not read."""
+
+
+@dataclass(frozen=True)
+class Header:
+    """A table's header line and the headings on it, left to right."""
+
+    line: Line
+    anchors: tuple[Anchor, ...]
+    aligned: bool
+    """Every column label heads its own printed column: rows are read by position."""
+
+    @property
+    def columns(self) -> list[Column]:
+        """The declared columns the header names, left to right."""
+        return [anchor.column for anchor in self.anchors if anchor.column is not None]
+
+
+def read_header(table: Field, line: Line, indent: int) -> Header | None:
+    """The line as the table's header, or None when it names too few of its columns or holds a figure."""
+    if any(char.isdigit() for char in line.text) or len(line.text) > MAX_ROW:
+        return None
+    hits = column_labels(table).find(line.text)
+    if any(len(hit.owners) != 1 for hit in hits):
+        return None  # a label two columns share says nothing about which one stands under it
+    named = [hit.owners[0].field for hit in hits]
+    required = {column.name for column in table.columns if column.required}
+    if len(set(named)) < 2 or len(set(named)) != len(named) or not required <= set(named):
+        return None
+    anchors: list[Anchor] = []
+    aligned = True
+    for chunk in chunks(line.text):
+        inside = [hit for hit in hits if chunk.start <= hit.start < chunk.end]
+        aligned = aligned and len(inside) <= 1
+        if not inside:
+            anchors.append(Anchor(indent + chunk.start, indent + chunk.end, None))
+        for hit in inside:
+            anchors.append(Anchor(indent + hit.start, indent + hit.end, table.column(hit.owners[0].field)))
+    return Header(line, tuple(anchors), aligned)
+
+
+def _anchor_for(anchors: Sequence[Anchor], start: int, end: int) -> Anchor | None:
+    """The heading a stretch of a row stands under: the one it overlaps most, else the one right next to it."""
+    overlaps = [(min(end, a.end) - max(start, a.start), a) for a in anchors]
+    best = max((overlap for overlap, _ in overlaps), default=0)
+    if best > 0:
+        under = [a for overlap, a in overlaps if overlap == best]
+        return under[0] if len(under) == 1 else None
+    distance = [(max(a.start - end, start - a.end), a) for a in anchors]
+    near = [a for gap, a in distance if gap <= COLUMN_SLACK + 1]
+    return near[0] if len(near) == 1 else None
+
+
+def _by_position(header: Header, line: Line, indent: int, order: DateOrder | None) -> dict[str, str] | None:
+    placed: dict[str, list[tuple[int, Chunk]]] = {}
+    for number, chunk in enumerate(chunks(line.text)):
+        anchor = _anchor_for(header.anchors, indent + chunk.start, indent + chunk.end)
+        if anchor is not None and anchor.column is not None:
+            placed.setdefault(anchor.column.name, []).append((number, chunk))
+    cells: dict[str, str] = {}
+    for column in header.columns:
+        parts = [chunk for _, chunk in placed.get(column.name, [])]
+        if not parts:
+            continue
+        numbers = [number for number, _ in placed[column.name]]
+        # A text cell may hold a column gap ("Bolts  M8"); two figures under one heading, or text split by
+        # another column's cell, mean the columns are not where the header says.
+        if len(parts) > 1 and (column.kind != "text" or numbers[-1] - numbers[0] != len(numbers) - 1):
+            return None
+        value = read_cell(column, line.text[parts[0].start : parts[-1].end], order)
+        if value is None:
+            return None
+        cells[column.name] = value
+    return cells
+
+
+def _by_kind(header: Header, line: Line, order: DateOrder | None) -> dict[str, str] | None:
+    columns = header.columns
+    lead = columns[0] if columns[0].kind == "text" else None
+    trailing = columns[1:] if lead is not None else columns
+    if any(column.kind == "text" for column in trailing):
+        return None  # two text columns printed with single spaces cannot be told apart
+    rest = line.text
+    cells: dict[str, str] = {}
+    for column in reversed(trailing):
+        found = last_value(column, rest, order)
+        if found is None:
+            return None
+        cells[column.name] = found.value
+        rest = rest[: found.start]
+    if lead is not None:
+        value = read_cell(lead, rest, order)
+        if value is None:
+            return None
+        cells[lead.name] = value
+    elif rest.strip():
+        return None
+    return {column.name: cells[column.name] for column in columns}
+
+
+def read_row(table: Field, header: Header, line: Line, indent: int, order: DateOrder | None) -> dict[str, str] | None:
+    """The line's cells (column name -> canonical value), or None when it is not a complete row of the table."""
+    if len(line.text) > MAX_ROW:
+        return None
+    spread = header.aligned and len(chunks(line.text)) > 1
+    cells = _by_position(header, line, indent, order) if spread else _by_kind(header, line, order)
+    if cells is None or any(column.required and column.name not in cells for column in table.columns):
+        return None
+    return cells if len(cells) >= 2 else None
+
+
+def row_shaped(header: Header, line: Line, indent: int, order: DateOrder | None) -> bool:
+    """True when the line looks like a row (figures in the table's columns) whether or not it reads as one."""
+    if header.aligned and len(chunks(line.text)) > 1:
+        under = {
+            anchor.column.name
+            for chunk in chunks(line.text)
+            if (anchor := _anchor_for(header.anchors, indent + chunk.start, indent + chunk.end)) is not None
+            and anchor.column is not None
+        }
+        return len(under) >= 2
+    return any(has_value(column, line.text[:MAX_ROW], order) for column in header.columns)

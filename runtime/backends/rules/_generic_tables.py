@@ -1,0 +1,115 @@
+"""Rows of a declared table, read under its header line; claimed only when the whole table reads.
+
+Under each header line (see `_generic_rows.py`) the rows run until a blank line, a line that holds
+a label of a value field (`Total`), the end of the page, or a line that is no row. A line shaped like
+a row that does not read as one (a missing amount, `n/a` for a price), or a row found just past the
+line the table seemed to end at (a wrapped description), breaks the table: then no row is claimed,
+since a partial table is worse than none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from claimflow.runtime.backends.rules._generic_rows import Header, read_header, read_row, row_shaped
+from claimflow.runtime.backends.rules._generic_values import indent
+from claimflow.runtime.backends.rules._lines import Line, Span, evidence
+from claimflow.runtime.backends.rules._values import DateOrder
+from claimflow.state.apply import check_row_claim
+from claimflow.state.claims import RowClaim
+from claimflow.state.documents import SourceText
+from claimflow.state.schema import DocumentType, Field
+
+_RULE = re.compile(r"[-=_|+*.:~\s\u2500-\u257f]+")
+LOOK_AHEAD = 3
+"""How many lines past the apparent end of a table are searched for a row it left behind."""
+
+
+class _Broken(Exception):
+    """The table's rows cannot all be read."""
+
+
+def _ends(doc_type: DocumentType, pages: Sequence[str], lines: Sequence[Line], index: int) -> bool:
+    """True when the table stops before line `index`: a new page, a blank line, a value field's label."""
+    line, previous = lines[index], lines[index - 1]
+    if line.page != previous.page or pages[line.page - 1].count("\n", previous.end, line.start) >= 2:
+        return True
+    return bool(doc_type.labels.find(line.text))
+
+
+def _body(
+    doc_type: DocumentType, table: Field, header: Header, pages: Sequence[str], lines: Sequence[Line],
+    order: DateOrder | None,
+) -> list[tuple[Line, dict[str, str]]]:  # fmt: skip
+    """The rows under a header; raises _Broken when a line in the table does not read as a row."""
+    rows: list[tuple[Line, dict[str, str]]] = []
+    index = header.line.index + 1
+    while index < len(lines) and not _ends(doc_type, pages, lines, index):
+        line = lines[index]
+        if _RULE.fullmatch(line.text):
+            index += 1  # "-----  ---  -----" under the header
+            continue
+        cells = read_row(table, header, line, indent(pages, line), order)
+        if cells is None:
+            if row_shaped(header, line, indent(pages, line), order):
+                raise _Broken
+            break
+        rows.append((line, cells))
+        index += 1
+    # A line that is no row ended the table: had it wrapped a description, rows would follow it.
+    for ahead in range(index + 1, min(index + 1 + LOOK_AHEAD, len(lines))):
+        if _ends(doc_type, pages, lines, ahead):
+            break
+        if read_row(table, header, lines[ahead], indent(pages, lines[ahead]), order) is not None:
+            raise _Broken
+    return rows
+
+
+def _claims(doc_type: DocumentType, table: Field, pages: Sequence[str], lines: Sequence[Line],
+            order: DateOrder | None) -> list[RowClaim]:  # fmt: skip
+    claims: list[RowClaim] = []
+    for line in lines:
+        header = read_header(table, line, indent(pages, line))
+        if header is None:
+            continue
+        for row, cells in _body(doc_type, table, header, pages, lines, order):
+            quoted = evidence(pages, Span(row.page, row.start, row.end))
+            if quoted is None:
+                raise _Broken
+            claims.append(RowClaim(table=table.name, cells=cells, evidence=quoted))
+    return claims
+
+
+def table_rows(doc_type: DocumentType, pages: Sequence[str], lines: Sequence[Line],
+               order: DateOrder | None) -> list[RowClaim]:  # fmt: skip
+    """Row claims for every table field of the type whose rows all read and pass apply's row check.
+
+    Args:
+        doc_type: The type whose table fields are read.
+        pages: Page texts, masked, in order.
+        lines: The pages' lines (`split_lines(pages)`).
+        order: Whether the document writes numeric dates day-first or month-first, if it shows.
+
+    Returns:
+        One claim per row, quoting the row's whole line; for a table with any row that does not read,
+        or that apply would reject, no rows at all.
+    """
+    out: list[RowClaim] = []
+    for table in doc_type.table_fields:
+        try:
+            claims = _claims(doc_type, table, pages, lines, order)
+        except _Broken:
+            continue
+        # The same checks apply runs: a row it would reject would leave a partial table.
+        if all(_accepted(doc_type, pages, claim) for claim in claims):
+            out += claims
+    return out
+
+
+def _accepted(doc_type: DocumentType, pages: Sequence[str], claim: RowClaim) -> bool:
+    # A quote that states its page is looked for on that page only, so the other pages are left out:
+    # the verdict is apply's, without searching the whole document once per row.
+    page = claim.evidence.page or 0
+    source = SourceText(pages=tuple(text if number == page else "" for number, text in enumerate(pages, start=1)))
+    return check_row_claim(doc_type, claim, source, step="rules", claim_id="rules")[0].accepted
