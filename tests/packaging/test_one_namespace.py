@@ -1,0 +1,52 @@
+"""Installing claimflow puts one package into site-packages, `claimflow`, typed, with the built-in types' entry point."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
+    (built,) = out.glob("claimflow-*.whl")
+    return zipfile.ZipFile(built)
+
+
+@pytest.mark.slow
+def test_the_wheel_holds_only_the_claimflow_package(wheel: zipfile.ZipFile) -> None:
+    tops = {name.split("/", 1)[0] for name in wheel.namelist()}
+    dist_info = {top for top in tops if top.endswith(".dist-info")}
+    assert tops - dist_info == {"claimflow"}
+    (info,) = dist_info
+    assert wheel.read(f"{info}/top_level.txt").decode().split() == ["claimflow"]
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_every_layer_its_types_and_the_typing_marker(wheel: zipfile.ZipFile) -> None:
+    names = set(wheel.namelist())
+    for module in ("state/schema/document_type.py", "graphs/documents.py", "nodes/review.py", "routing/routers.py",
+                   "runtime/cli/__init__.py", "doctypes/invoice.py", "prompts/extract.py", "evals/runner.py"):  # fmt: skip
+        assert f"claimflow/{module}" in names, module
+    assert "claimflow/py.typed" in names
+    (info,) = {name.split("/", 1)[0] for name in names if ".dist-info/" in name}
+    entry_points = wheel.read(f"{info}/entry_points.txt").decode()
+    assert "[claimflow.document_types]\nbuiltin = claimflow.doctypes:BUILTIN_TYPES" in entry_points
+    assert "claimflow = claimflow.runtime.cli:main" in entry_points
+
+
+def test_the_installed_package_does_not_expose_generic_top_level_names(tmp_path: Path) -> None:
+    probe = "import importlib.util as u; print([n for n in ('state', 'runtime', 'evals', 'graphs') if u.find_spec(n)])"
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path)
+    assert found.stdout.strip() == "[]"
