@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from claimflow import DocumentType, Field
 from claimflow.doctypes import INVOICE, RECEIPT
 from claimflow.state.apply import arbitrate, check_field_claim
 from claimflow.state.claims import ExtractionClaim, FieldClaim
@@ -161,3 +162,56 @@ def test_both_extractors_of_a_second_opinion_face_the_same_checks() -> None:
     assert patch.fields["due_date"].status == "accepted"
     rejected = [c for c in patch.claims or [] if not c.accepted]
     assert [(c.origin, c.check, c.label) for c in rejected] == [("second:m2", "wrong_label", "Invoice Date")]
+
+
+SHIPMENT = DocumentType(
+    name="shipment",
+    description="A shipping notice.",
+    fields=[
+        Field("warranty", "duration", labels=("Warranty",)),
+        Field("discount", "percentage", labels=("Discount",)),
+        Field("service", "enum", values={"express": ["Express"], "standard": ["Standard"]}, labels=("Service",)),
+        Field("insured", "boolean", labels=("Insured",)),
+        Field("carrier", "text", labels=("Carrier",)),
+    ],
+)
+NOTICE = SourceText(
+    pages=(
+        "Warranty: 12 years\nDiscount: 19 %\nService: Expressway delivery\nInsured: November batch\n"
+        "Carrier: Hermesline Logistics\nService: Standard\nInsured: no\n",
+    )
+)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "quote"),
+    [
+        ("warranty", "2 years", "Warranty: 12 years"),
+        ("discount", "9", "Discount: 19 %"),
+        ("service", "express", "Service: Expressway delivery"),
+        ("insured", "false", "Insured: November batch"),
+        ("carrier", "Hermes", "Carrier: Hermesline Logistics"),
+    ],
+)
+def test_every_kind_refuses_a_value_cut_out_of_a_longer_token(field: str, value: str, quote: str) -> None:
+    claim = FieldClaim(field=field, value=value, confidence=0.9, evidence=ClaimedEvidence(quote=quote))
+    outcome = check_field_claim(SHIPMENT, claim, NOTICE, step="extract_shipment", claim_id="c")
+    assert (outcome.accepted, outcome.check) == (False, "value_not_in_quote"), outcome.reasons
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "quote", "normalized"),
+    [
+        ("warranty", "12 years", "Warranty: 12 years", "12 years"),
+        ("discount", "19%", "Discount: 19 %", "19"),
+        ("service", "Standard", "Service: Standard", "standard"),
+        ("insured", "no", "Insured: no", "false"),
+        ("carrier", "hermesline logistics", "Carrier: Hermesline Logistics", "hermesline logistics"),
+    ],
+)
+def test_every_kind_accepts_its_whole_value_under_its_own_label(
+    field: str, value: str, quote: str, normalized: str
+) -> None:
+    claim = FieldClaim(field=field, value=value, confidence=0.9, evidence=ClaimedEvidence(quote=quote))
+    outcome = check_field_claim(SHIPMENT, claim, NOTICE, step="extract_shipment", claim_id="c")
+    assert (outcome.accepted, outcome.check, outcome.normalized) == (True, "own_label", normalized), outcome.reasons
