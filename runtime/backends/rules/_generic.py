@@ -8,6 +8,13 @@ A type that brings no extractor or detector of its own is read here by its label
 - a currency nobody labelled may be read beside an amount that was (`1.234,50 EUR`), less surely;
 - each table field under its header line (`_generic_tables.py`), all rows or none.
 It is classified by its titles and labels (`_generic_detect.py`).
+
+What it does not read: a value no label of its field leads to (a supplier named only in the letterhead);
+words between a label and its value (`Total amount due: 52.00` when the label is `Total`); a value below
+its label but out of its column; the lines after the first of a text value (an address); a table without
+a header line naming two of its columns and every required one, or whose rows wrap, miss a required cell
+or, printed with single spaces, have a text column other than the first. Only a label and one clear
+value on one line reach the default auto-accept bar; everything else goes to review.
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ LABEL = 1.0
 MAX_LABELS = 6
 """Labels count up to this many fields: a long form must not outweigh a title by its length alone."""
 MAX_QUOTES = 3
+"""Quotes a detection shows: the title, then labels."""
 CONFLICT = 0.4
 """The confidence of each value of a field that reads differently at two of its labels: review decides."""
 CURRENCY_BESIDE = 0.6

@@ -56,17 +56,17 @@ def _own_fields(doc_type: DocumentType, hit: LabelHit) -> list[Field]:
     return [spec for spec in specs if spec is not None and not spec.is_table]
 
 
-def _qualified(text: Layout, index: int, hit: LabelHit) -> bool:
+def _qualified(layout: Layout, index: int, hit: LabelHit) -> bool:
     """True when a word right before the label qualifies it ("Sub Total", "Delivery Date").
 
     Not when together they make one of the type's titles ("Purchase Order No." for `Order No.`).
     """
-    line = text.lines[index].text
+    line = layout.lines[index].text
     word = _WORD_BEFORE.search(line, max(0, hit.start - 40), hit.start)
     if word is None:
         return False
     phrase = fold(line[word.start() : hit.end])
-    return not any(title in phrase for title in text.titles)
+    return not any(title in phrase for title in layout.titles)
 
 
 def _quote(first: Line, last: Line, hit_start: int, at: Span) -> Span:
@@ -79,14 +79,14 @@ def _confidence(base: float, readings: Sequence[Reading], reading: Reading, spec
     return round(base - (DOUBT if doubt else 0.0) - (QUALIFIED if qualified else 0.0), 2)
 
 
-def _same_line(text: Layout, spec: Field, index: int, k: int) -> list[Read]:
-    line, hits = text.lines[index], text.hits[index]
+def _same_line(layout: Layout, spec: Field, index: int, k: int) -> list[Read]:
+    line, hits = layout.lines[index], layout.hits[index]
     hit = hits[k]
     end = hits[k + 1].start if k + 1 < len(hits) else len(line.text)
-    found = read_values(spec, line.text[hit.end : end], text.order, inline=True)
+    found = read_values(spec, line.text[hit.end : end], layout.order, inline=True)
     if not found:
         return []
-    qualified = _qualified(text, index, hit)
+    qualified = _qualified(layout, index, hit)
     chosen = found if spec.multiple else found[:1]
     out = []
     for reading in chosen:
@@ -96,37 +96,37 @@ def _same_line(text: Layout, spec: Field, index: int, k: int) -> list[Read]:
     return out
 
 
-def _alone_in_chunk(text: Layout, index: int, k: int) -> tuple[bool, bool]:
+def _alone_in_chunk(layout: Layout, index: int, k: int) -> tuple[bool, bool]:
     """Whether the label fills its chunk (but for punctuation), and whether that chunk is the whole line."""
-    line, hit = text.lines[index], text.hits[index][k]
-    chunk = text.chunk_at(index, hit.start)
+    line, hit = layout.lines[index], layout.hits[index][k]
+    chunk = layout.chunk_at(index, hit.start)
     if chunk is None or chunk.start != hit.start or hit.end > chunk.end:
         return False, False
     rest = SEPARATORS.match(line.text, hit.end, chunk.end)
-    return rest is not None and rest.end() == chunk.end, len(text.chunks(index)[0]) == 1
+    return rest is not None and rest.end() == chunk.end, len(layout.chunks(index)[0]) == 1
 
 
-def _below(text: Layout, spec: Field, index: int, k: int) -> list[Read]:
-    line, hit = text.lines[index], text.hits[index][k]
-    alone, whole_line = _alone_in_chunk(text, index, k)
-    below = text.below(index)
+def _below(layout: Layout, spec: Field, index: int, k: int) -> list[Read]:
+    line, hit = layout.lines[index], layout.hits[index][k]
+    alone, whole_line = _alone_in_chunk(layout, index, k)
+    below = layout.below(index)
     if not alone or below is None:
         return []
-    blank = text.blank_before(index + 1)
-    if not whole_line and (blank or text.heads_table(index)):
+    blank = layout.blank_before(index + 1)
+    if not whole_line and (blank or layout.heads_table(index)):
         # A row of headings is followed by its values at once; a table's header by rows, not by one value.
         return []
-    chunk = text.aligned(index + 1, text.column(index, hit.start))
+    chunk = layout.aligned(index + 1, layout.column(index, hit.start))
     if chunk is None:
         return []
-    found = read_values(spec, chunk.text, text.order, inline=False)
+    found = read_values(spec, chunk.text, layout.order, inline=False)
     if not found:
         return []
     base = (AFTER_BLANK if blank else NEXT_LINE) if whole_line else HEADER_ROW
     out = []
     for reading in found if spec.multiple else found[:1]:
         at = span_of(below, chunk.start + reading.start, chunk.start + reading.end)
-        confidence = _confidence(base, found, reading, spec, _qualified(text, index, hit))
+        confidence = _confidence(base, found, reading, spec, _qualified(layout, index, hit))
         out.append(Read(spec.name, reading.value, confidence, _quote(line, below, hit.start, at), at))
     return out
 
@@ -146,10 +146,10 @@ def field_reads(
         One read per value found at each label occurrence (several for a field of several values);
         the caller checks each against the evidence rules and settles disagreements.
     """
-    text = Layout(doc_type, pages, lines, order)
+    layout = Layout(doc_type, pages, lines, order)
     reads: list[Read] = []
     for index in range(len(lines)):
-        for k, hit in enumerate(text.hits[index]):
+        for k, hit in enumerate(layout.hits[index]):
             for spec in _own_fields(doc_type, hit):
-                reads += _same_line(text, spec, index, k) or _below(text, spec, index, k)
+                reads += _same_line(layout, spec, index, k) or _below(layout, spec, index, k)
     return reads

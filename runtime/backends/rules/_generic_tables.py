@@ -22,6 +22,7 @@ from claimflow.state.documents import SourceText
 from claimflow.state.schema import DocumentType, Field
 
 _RULE = re.compile(r"[-=_|+*.:~\s\u2500-\u257f]+")
+"""A ruled line ("-----  ---  -----", box drawing) between the header and the rows."""
 LOOK_AHEAD = 3
 """How many lines past the apparent end of a table are searched for a row it left behind."""
 
@@ -44,26 +45,36 @@ def _body(
 ) -> list[tuple[Line, dict[str, str]]]:  # fmt: skip
     """The rows under a header; raises _Broken when a line in the table does not read as a row."""
     rows: list[tuple[Line, dict[str, str]]] = []
-    index = header.line.index + 1
-    while index < len(lines) and not _ends(doc_type, pages, lines, index):
+    for index in range(header.line.index + 1, len(lines)):
         line = lines[index]
+        if _ends(doc_type, pages, lines, index):
+            break
         if _RULE.fullmatch(line.text):
-            index += 1  # "-----  ---  -----" under the header
-            continue
+            continue  # "-----  ---  -----" under the header
         cells = read_row(table, header, line, indent(pages, line), order)
+        if cells is None and not rows and not any(char.isdigit() for char in line.text):
+            continue  # the header's second line ("Stk.   EUR   EUR"), not a row
         if cells is None:
-            if row_shaped(header, line, indent(pages, line), order):
+            if row_shaped(header, line, indent(pages, line), order) or _rows_follow(
+                doc_type, table, header, pages, lines, index, order
+            ):
                 raise _Broken
             break
         rows.append((line, cells))
-        index += 1
-    # A line that is no row ended the table: had it wrapped a description, rows would follow it.
+    return rows
+
+
+def _rows_follow(
+    doc_type: DocumentType, table: Field, header: Header, pages: Sequence[str], lines: Sequence[Line],
+    index: int, order: DateOrder | None,
+) -> bool:  # fmt: skip
+    """True when a row follows the line that seemed to end the table: it wrapped a description, say."""
     for ahead in range(index + 1, min(index + 1 + LOOK_AHEAD, len(lines))):
         if _ends(doc_type, pages, lines, ahead):
-            break
+            return False
         if read_row(table, header, lines[ahead], indent(pages, lines[ahead]), order) is not None:
-            raise _Broken
-    return rows
+            return True
+    return False
 
 
 def _claims(doc_type: DocumentType, table: Field, pages: Sequence[str], lines: Sequence[Line],

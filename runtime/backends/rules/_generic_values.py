@@ -41,6 +41,7 @@ MAX_VALUE = 160
 LETTER = re.compile(r"[^\W\d_]")
 """A letter of any script: text values hold at least one."""
 _WORD = re.compile(r"\S+")
+_SUB_LABEL = re.compile(r"[^\W\d_][\w.'-]*(?:[ \t]+[^\W\d_][\w.'-]*){0,2}[ \t]*:(?!\d)")
 
 
 class Typed(Protocol):
@@ -169,10 +170,13 @@ def _lead(text: str, kind: ValueKind) -> int:
 def _text(text: str, *, inline: bool) -> list[Reading]:
     start = _skip(text)
     lead = text[:start]
-    # After a label on its own line, only a colon or a tab says "value follows"; a single space is prose.
+    # After a label on its line, a colon or a tab says "value follows" (a run of spaces, less surely);
+    # a single space is prose ("The Supplier shall deliver").
     marked = ":" in lead or "\t" in lead
     if start > MAX_LEAD or (inline and not marked and "  " not in lead):
         return []
+    if not inline and _SUB_LABEL.match(text, start):
+        return []  # "Name: Bergmann GmbH" under "Seller": a value of another label, not this one's
     gap = COLUMN_GAP.search(text, start, start + MAX_VALUE + 2)
     end = gap.start() if gap else len(text)
     if end - start > MAX_VALUE or not LETTER.search(text, start, end):
