@@ -40,7 +40,8 @@ def classification_reasons(state: WorkflowState, types: DocumentTypes) -> list[R
         return [ReviewReason(code="unknown_type", message="the document was not classified")]
     if not found.accepted:
         return [ReviewReason(code="unsupported_evidence", message="; ".join(found.reasons))]
-    if found.doc_type == "unknown":
+    if found.doc_type == "unknown" or found.doc_type not in types:
+        # A type that is not active (the run started under other types) can be neither checked nor recorded.
         return [ReviewReason(code="unknown_type", message=f"the document is none of: {', '.join(types.names)}")]
     if found.confidence < state.policy.classify_min_confidence:
         return [

@@ -7,12 +7,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from claimflow.state.claims import FieldClaim
+from claimflow.doctypes import BUILTIN_TYPES
+from claimflow.state.claims import FieldClaim, RowClaim
 from claimflow.state.documents import DocumentRef, SourceText
 from claimflow.state.evidence import ClaimedEvidence, Evidence
-from claimflow.state.fields import ClassifiedType
-from claimflow.state.outcomes import Classification, FieldResult, FieldStatus
+from claimflow.state.outcomes import Classification, FieldResult, FieldStatus, TableRow
+from claimflow.state.schema import DocumentType, DocumentTypes, Field
 from claimflow.state.workflow import WorkflowState
+
+TYPES = DocumentTypes(BUILTIN_TYPES)
+"""The built-in document types (invoice, receipt, contract), as a workflow over them is given."""
+
+PURCHASE_ORDER = DocumentType(
+    name="purchase_order",
+    description="An order a buyer sends a seller: order number, date and amount.",
+    fields=[
+        Field("order_number", "identifier", required=True, labels=("PO Number", "Order No.")),
+        Field("order_date", "date", labels=("Order Date",)),
+        Field("total_amount", "amount", labels=("Order Total",)),
+    ],
+)
+"""A user's type, declared like the built-ins: no rules, no risk field, no offline extractor."""
 
 DOCUMENT = DocumentRef(document_id="ab" * 32, filename="invoice-0042.pdf", media_type="application/pdf", size=2048)
 
@@ -35,6 +50,8 @@ INVOICE_PAGE_2 = (
     "Total 160,65 €\n"
 )
 INVOICE = SourceText(pages=(INVOICE_PAGE_1, INVOICE_PAGE_2))
+INVOICE_SOURCE = INVOICE
+"""The invoice's text, under a name that does not clash with the `INVOICE` type of `claimflow.doctypes`."""
 
 CONTRACT = SourceText(
     pages=(
@@ -45,6 +62,8 @@ CONTRACT = SourceText(
         "This Agreement is governed by the laws of the State of Delaware.\n",
     )
 )
+CONTRACT_SOURCE = CONTRACT
+"""The contract's text, under a name that does not clash with the `CONTRACT` type of `claimflow.doctypes`."""
 
 
 def make_state(**update: Any) -> WorkflowState:
@@ -52,8 +71,8 @@ def make_state(**update: Any) -> WorkflowState:
     return WorkflowState(run_id="run-1", document=DOCUMENT).model_copy(update=update)
 
 
-def classified(doc_type: ClassifiedType, confidence: float = 0.95, *, accepted: bool = True) -> Classification:
-    """A classification as apply_classification would record it."""
+def classified(doc_type: str, confidence: float = 0.95, *, accepted: bool = True) -> Classification:
+    """A classification as apply_classification would record it (`doc_type` is a type name or "unknown")."""
     return Classification(doc_type=doc_type, confidence=confidence, accepted=accepted)
 
 
@@ -121,3 +140,21 @@ def evidence_at(source: SourceText, page: int, quote: str) -> Evidence:
     """Located evidence for the first occurrence of `quote` on a page (the quote must be verbatim)."""
     start = source.page(page).index(quote)
     return Evidence(page=page, start=start, end=start + len(quote), quote=quote)
+
+
+def row_claim(
+    table: str,
+    cells: dict[str, str],
+    quote: str,
+    *,
+    page: int | None = None,
+    start: int | None = None,
+    end: int | None = None,
+) -> RowClaim:
+    """A model's claim for one row of a table field (e.g. an invoice line), quoting the row."""
+    return RowClaim(table=table, cells=cells, evidence=claimed(quote, page, start, end))
+
+
+def table_row(cells: dict[str, str | None], evidence: Evidence) -> TableRow:
+    """An accepted table row as apply_extraction would record it."""
+    return TableRow(cells=cells, evidence=evidence)

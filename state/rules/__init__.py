@@ -25,7 +25,7 @@ def validate_document(
 
     `earlier_runs` are earlier completed runs of the type with the same `duplicate_key` values.
     """
-    results = [required_present(doc_type, fields, tables), *dates_plausible(fields, today=today)]
+    results = [required_present(doc_type, fields, tables), *dates_plausible(doc_type, fields, today=today)]
     return results + run_rules(
         doc_type, fields, tables, today=today, tolerance=policy.amount_tolerance, earlier_runs=earlier_runs
     )

@@ -59,11 +59,11 @@ def required_present(
     )
 
 
-def dates_plausible(fields: dict[str, FieldResult], *, today: date) -> list[RuleResult]:
-    """Every date lies between 1970 and a year from today."""
+def dates_plausible(doc_type: DocumentType, fields: dict[str, FieldResult], *, today: date) -> list[RuleResult]:
+    """Every date field's value lies between 1970 and a year from today."""
     results: list[RuleResult] = []
-    for name in sorted(fields):
-        value = date_of(fields, name)
+    for spec in doc_type.value_fields:
+        value = date_of(fields, spec.name) if spec.kind == "date" else None
         if value is None:
             continue
         plausible = EARLIEST_PLAUSIBLE <= value <= today + FUTURE_SLACK
@@ -71,9 +71,9 @@ def dates_plausible(fields: dict[str, FieldResult], *, today: date) -> list[Rule
             RuleResult(
                 rule="date_plausible",
                 passed=plausible,
-                message=f"{name} {value.isoformat()} is {'plausible' if plausible else 'implausible'}"
+                message=f"{spec.name} {value.isoformat()} is {'plausible' if plausible else 'implausible'}"
                 f" (between {EARLIEST_PLAUSIBLE.isoformat()} and {(today + FUTURE_SLACK).isoformat()})",
-                fields=[name],
+                fields=[spec.name],
             )
         )
     return results

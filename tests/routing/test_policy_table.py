@@ -11,7 +11,7 @@ from claimflow.state.outcomes import FieldResult
 from claimflow.state.policy import Policy, StepPolicy
 from claimflow.state.reasons import review_reasons
 from claimflow.state.workflow import StepErrors
-from tests.factories import classified, clean_invoice_fields, field_result, invoice_state, make_state
+from tests.factories import TYPES, classified, clean_invoice_fields, field_result, invoice_state, make_state
 
 
 def _policy(step: str, **row: object) -> Policy:
@@ -20,9 +20,10 @@ def _policy(step: str, **row: object) -> Policy:
 
 def test_invalid_classification_can_fail_the_run_instead_of_reviewing() -> None:
     errors = {"classify": StepErrors(attempt=2, errors=["confidence: must be <= 1"])}
-    reviewed = route_after_classify(make_state(step_errors=errors, attempts={"classify": 2}))
+    reviewed = route_after_classify(make_state(step_errors=errors, attempts={"classify": 2}), TYPES)
     failed = route_after_classify(
-        make_state(step_errors=errors, attempts={"classify": 2}, policy=_policy("classify", on_invalid_output="fail"))
+        make_state(step_errors=errors, attempts={"classify": 2}, policy=_policy("classify", on_invalid_output="fail")),
+        TYPES,
     )
     assert (reviewed.target, reviewed.rule) == ("prepare_review", "invalid_output_exhausted")
     assert (failed.target, failed.rule, failed.detail) == ("fail", "invalid_output_fails", "confidence: must be <= 1")
@@ -50,9 +51,9 @@ def _conflicted() -> dict[str, FieldResult]:
 
 
 def test_conflicting_values_are_reviewed_by_default_and_can_fail() -> None:
-    reviewed = route_after_validate(invoice_state(fields=_conflicted()))
+    reviewed = route_after_validate(invoice_state(fields=_conflicted()), TYPES)
     failed = route_after_validate(
-        invoice_state(fields=_conflicted(), policy=_policy("extract", on_conflicting_values="fail"))
+        invoice_state(fields=_conflicted(), policy=_policy("extract", on_conflicting_values="fail")), TYPES
     )
     assert (reviewed.target, reviewed.rule) == ("prepare_review", "conflicting_values")
     assert (failed.target, failed.rule) == ("fail", "conflicting_values_fail")
@@ -66,14 +67,14 @@ def test_an_unsupported_optional_field_is_reviewed_only_when_the_table_says_so(
     values = clean_invoice_fields()
     values["due_date"] = field_result("due_date", None, status="rejected")
     state = invoice_state(fields=values, policy=_policy("extract", on_missing_evidence=setting))
-    assert [r.code for r in review_reasons(state)] == expected
+    assert [r.code for r in review_reasons(state, TYPES)] == expected
 
 
 def test_the_high_risk_review_can_be_switched_off_but_its_stricter_bar_stays() -> None:
     confident = clean_invoice_fields(confidence=0.99, total="25000.00")
-    assert [r.code for r in review_reasons(invoice_state(fields=confident))] == ["high_risk"]
+    assert [r.code for r in review_reasons(invoice_state(fields=confident), TYPES)] == ["high_risk"]
     relaxed = Policy(high_risk_review=False, high_risk_total=Decimal("10000"))
-    assert review_reasons(invoice_state(fields=confident, policy=relaxed)) == []
+    assert review_reasons(invoice_state(fields=confident, policy=relaxed), TYPES) == []
     unsure = clean_invoice_fields(confidence=0.9, total="25000.00")
-    codes = {r.code for r in review_reasons(invoice_state(fields=unsure, policy=relaxed))}
+    codes = {r.code for r in review_reasons(invoice_state(fields=unsure, policy=relaxed), TYPES)}
     assert codes == {"low_confidence_field"}

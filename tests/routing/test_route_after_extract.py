@@ -7,7 +7,6 @@ import pytest
 from claimflow.routing import route_after_extract
 from claimflow.state.budget import Budget
 from claimflow.state.claims import ExtractionClaim
-from claimflow.state.fields import DocType
 from claimflow.state.policy import Policy
 from claimflow.state.workflow import Candidate, StepErrors
 from tests.factories import classified, make_state
@@ -18,8 +17,8 @@ def test_without_an_accepted_type_goes_to_review() -> None:
     assert (route.target, route.rule) == ("prepare_review", "type_not_accepted")
 
 
-@pytest.mark.parametrize("doc_type", ["invoice", "receipt", "contract"])
-def test_invalid_output_is_retried_on_the_same_extractor(doc_type: DocType) -> None:
+@pytest.mark.parametrize("doc_type", ["invoice", "receipt", "contract", "purchase_order"])
+def test_invalid_output_is_retried_on_the_same_extractor(doc_type: str) -> None:
     step = f"extract_{doc_type}"
     state = make_state(
         classification=classified(doc_type),
@@ -50,8 +49,8 @@ def test_errors_of_another_step_do_not_count() -> None:
     assert route_after_extract(state).rule == "output_valid"
 
 
-@pytest.mark.parametrize("doc_type", ["invoice", "receipt", "contract"])
-def test_valid_output_goes_to_arbitration(doc_type: DocType) -> None:
+@pytest.mark.parametrize("doc_type", ["invoice", "receipt", "contract", "purchase_order"])
+def test_valid_output_goes_to_arbitration(doc_type: str) -> None:
     candidates = [
         Candidate(source="primary", model="rules", attempt=1, claim=ExtractionClaim()),
         Candidate(source="second", model="openai:m", attempt=1, claim=ExtractionClaim()),

@@ -1,4 +1,4 @@
-"""apply_classification: a type is accepted only with quotes found in the source; "unknown" needs none."""
+"""apply_classification: an active type is accepted only with quotes found in the source; "unknown" needs none."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from pydantic import ValidationError
 
 from claimflow.state.apply import apply_classification
 from claimflow.state.claims import ClassificationClaim
+from claimflow.state.documents import SourceText
 from claimflow.state.workflow import Patch
-from tests.factories import INVOICE, claimed, make_state
+from tests.factories import INVOICE_SOURCE, TYPES, claimed, make_state
 
 
-def _apply(claim: ClassificationClaim) -> Patch:
-    return apply_classification(claim, INVOICE, step="classify", claim_id="classify#1")
+def _apply(claim: ClassificationClaim, types: tuple[str, ...] = TYPES.names) -> Patch:
+    return apply_classification(claim, INVOICE_SOURCE, types=types, step="classify", claim_id="classify#1")
 
 
 def test_type_with_a_quote_in_the_source_is_accepted() -> None:
@@ -74,8 +75,39 @@ def test_unknown_is_accepted_without_quotes_and_leaves_no_doc_type() -> None:
     assert make_state(**patch.as_update()).doc_type is None
 
 
-def test_claim_vocabulary_is_closed() -> None:
-    with pytest.raises(ValidationError):
-        ClassificationClaim.model_validate({"doc_type": "purchase_order", "confidence": 0.9})
+def test_claim_confidence_is_a_probability() -> None:
     with pytest.raises(ValidationError):
         ClassificationClaim.model_validate({"doc_type": "invoice", "confidence": 1.2})
+    with pytest.raises(ValidationError):
+        ClassificationClaim.model_validate({"doc_type": "invoice", "confidence": 0.9, "note": "extra key"})
+
+
+def test_a_type_that_is_not_active_is_rejected_even_with_a_quote() -> None:
+    # The claim's vocabulary is the active types: any name parses, but only an active one is accepted.
+    claim = ClassificationClaim.model_validate(
+        {"doc_type": "purchase_order", "confidence": 0.9, "evidence": [{"quote": "INVOICE"}]}
+    )
+    patch = _apply(claim)
+    found = patch.classification
+    assert found is not None
+    assert not found.accepted
+    assert "type 'purchase_order' is not one of the active types: invoice, receipt, contract" in found.reasons
+    assert [e.type for e in patch.events or []] == ["claim.rejected"]
+    assert make_state(**patch.as_update()).doc_type is None
+
+
+def test_a_built_in_type_is_rejected_when_only_other_types_are_active() -> None:
+    found = _apply(ClassificationClaim(doc_type="invoice", confidence=0.9, evidence=[claimed("INVOICE")]),
+                   types=("purchase_order",)).classification  # fmt: skip
+    assert found is not None
+    assert not found.accepted
+    assert any("not one of the active types: purchase_order" in reason for reason in found.reasons)
+
+
+def test_a_user_type_is_accepted_when_it_is_active() -> None:
+    source = SourceText(pages=("PURCHASE ORDER\nPO Number: 4711\n",))
+    claim = ClassificationClaim(doc_type="purchase_order", confidence=0.9, evidence=[claimed("PURCHASE ORDER")])
+    patch = apply_classification(claim, source, types=("purchase_order",), step="classify", claim_id="classify#1")
+    assert patch.classification is not None
+    assert patch.classification.accepted
+    assert make_state(**patch.as_update()).doc_type == "purchase_order"

@@ -1,30 +1,49 @@
-"""apply_extraction against adversarial claims: every value needs a quote, at its stated place, that shows it."""
+"""apply_extraction against adversarial claims: every value needs a quote, at its stated place, that proves it."""
 
 from __future__ import annotations
 
+from claimflow.doctypes import CONTRACT, INVOICE
 from claimflow.state.apply import apply_extraction
-from claimflow.state.claims import ExtractionClaim, FieldClaim, LineItemClaim
+from claimflow.state.claims import ExtractionClaim, FieldClaim, RowClaim
 from claimflow.state.documents import SourceText
-from claimflow.state.fields import DocType, fields_of
-from claimflow.state.outcomes import FieldResult
+from claimflow.state.outcomes import ClaimOutcome, FieldResult
 from claimflow.state.reasons import review_reasons
+from claimflow.state.schema import DocumentType
 from claimflow.state.workflow import Patch
-from tests.factories import CONTRACT, INVOICE, INVOICE_PAGE_2, claimed, field_claim, invoice_state
+from tests.factories import (
+    CONTRACT_SOURCE,
+    INVOICE_PAGE_2,
+    INVOICE_SOURCE,
+    TYPES,
+    clean_invoice_fields,
+    field_claim,
+    invoice_state,
+    row_claim,
+)
 
 
 def _extract(
     *claims: FieldClaim,
-    line_items: tuple[LineItemClaim, ...] = (),
-    doc_type: DocType = "invoice",
-    source: SourceText = INVOICE,
+    rows: tuple[RowClaim, ...] = (),
+    doc_type: DocumentType = INVOICE,
+    source: SourceText = INVOICE_SOURCE,
 ) -> Patch:
-    claim = ExtractionClaim(fields=list(claims), line_items=list(line_items))
-    return apply_extraction(doc_type, claim, source, step=f"extract_{doc_type}", attempt=1)
+    claim = ExtractionClaim(fields=list(claims), rows=list(rows))
+    return apply_extraction(doc_type, claim, source, step=f"extract_{doc_type.name}", attempt=1)
 
 
 def _field(patch: Patch, name: str) -> FieldResult:
     assert patch.fields is not None
     return patch.fields[name]
+
+
+def _outcome(patch: Patch) -> ClaimOutcome:
+    (outcome,) = patch.claims or []
+    return outcome
+
+
+def _line(cells: dict[str, str], quote: str, *, page: int | None = None) -> RowClaim:
+    return row_claim("line_items", cells, quote, page=page)
 
 
 def test_supported_claims_are_accepted_with_located_evidence() -> None:
@@ -44,6 +63,21 @@ def test_supported_claims_are_accepted_with_located_evidence() -> None:
     assert [e.type for e in patch.events or []] == ["claim.accepted"] * 3
 
 
+def test_each_verdict_names_the_check_and_the_label_that_decided() -> None:
+    patch = _extract(
+        field_claim("vendor_name", "ACME Tools GmbH", "ACME Tools GmbH"),
+        field_claim("issue_date", "2024-03-12", "Invoice date: 12.03.2024"),
+        field_claim("total_amount", "160.65", "Total 160,65 €"),
+    )
+    assert [(o.field, o.check, o.label) for o in patch.claims or []] == [
+        ("vendor_name", "no_label", None),
+        ("issue_date", "own_label", "Invoice date"),
+        ("total_amount", "own_label", "Total"),
+    ]
+    (event, *_) = patch.events or []
+    assert (event.data["check"], event.data["label"]) == ("no_label", None)
+
+
 def test_values_are_stored_in_canonical_form() -> None:
     patch = _extract(
         field_claim("net_amount", "135,00", "Net amount: 135,00 EUR"),
@@ -61,6 +95,7 @@ def test_quote_not_in_the_source_is_rejected() -> None:
     assert total.status == "rejected"
     assert total.value is None
     assert any("evidence rejected" in r and "not in the document" in r for r in total.reasons)
+    assert _outcome(patch).check == "quote_not_found"
     assert [e.type for e in patch.events or []] == ["claim.rejected"]
 
 
@@ -86,14 +121,28 @@ def test_stated_offsets_that_agree_are_accepted() -> None:
     assert (total.evidence[0].start, total.evidence[0].end) == (start, start + 14)
 
 
-def test_value_that_does_not_follow_from_its_quote_is_rejected() -> None:
+def test_value_that_is_not_written_in_its_quote_is_rejected() -> None:
     patch = _extract(field_claim("total_amount", "170.65", "Total 160,65"))
     total = _field(patch, "total_amount")
     assert total.status == "rejected"
-    assert any("does not follow from quote" in r for r in total.reasons)
-    (outcome,) = patch.claims or []
+    assert "extract_invoice#1.1: value '170.65' is not written as a whole amount in quote 'Total 160,65'" in (
+        total.reasons
+    )
+    outcome = _outcome(patch)
+    assert outcome.check == "value_not_in_quote"
     assert outcome.normalized == "170.65"
     assert outcome.evidence is not None  # the quote itself was found
+
+
+def test_value_that_is_only_part_of_a_token_in_its_quote_is_rejected() -> None:
+    # 60.65 is the tail of 160,65, and 2024 the middle of INV-2024-0042: neither is written there.
+    patch = _extract(
+        field_claim("total_amount", "60.65", "Total 160,65 €"),
+        field_claim("invoice_number", "2024", "Invoice No.: INV-2024-0042"),
+    )
+    assert _field(patch, "total_amount").status == "rejected"
+    assert _field(patch, "invoice_number").status == "rejected"
+    assert [o.check for o in patch.claims or []] == ["value_not_in_quote", "value_not_in_quote"]
 
 
 def test_value_of_the_wrong_type_is_rejected() -> None:
@@ -105,21 +154,81 @@ def test_value_of_the_wrong_type_is_rejected() -> None:
     assert any("cannot be read as an amount" in r for r in _field(patch, "total_amount").reasons)
     assert _field(patch, "issue_date").status == "rejected"
     assert any("cannot be read as a date" in r for r in _field(patch, "issue_date").reasons)
+    assert [o.check for o in patch.claims or []] == ["value_unreadable", "value_unreadable"]
+
+
+def test_a_value_under_another_fields_label_is_rejected_naming_that_label() -> None:
+    patch = _extract(field_claim("due_date", "2024-03-12", "Invoice date: 12.03.2024"))
+    due = _field(patch, "due_date")
+    assert due.status == "rejected"
+    outcome = _outcome(patch)
+    assert (outcome.check, outcome.label) == ("wrong_label", "Invoice date")
+    assert outcome.reasons == ["'2024-03-12' stands under 'Invoice date', the label of issue_date, not of due_date"]
+
+
+def test_quoting_only_the_value_does_not_hide_the_label_that_governs_it() -> None:
+    outcome = _outcome(_extract(field_claim("due_date", "2024-03-12", "12.03.2024")))
+    assert (outcome.accepted, outcome.check, outcome.label) == (False, "wrong_label", "Invoice date")
+
+
+def test_every_field_and_line_of_the_sample_invoice_is_proved_by_its_own_line() -> None:
+    patch = _extract(
+        field_claim("vendor_name", "ACME Tools GmbH", "ACME Tools GmbH"),
+        field_claim("invoice_number", "INV-2024-0042", "Invoice No.: INV-2024-0042"),
+        field_claim("issue_date", "2024-03-12", "Invoice date: 12.03.2024"),
+        field_claim("due_date", "2024-04-11", "Due date: 11 April 2024"),
+        field_claim("currency", "EUR", "Net amount: 135,00 EUR"),
+        field_claim("net_amount", "135.00", "Net amount: 135,00 EUR"),
+        field_claim("tax_amount", "25.65", "VAT 19%: 25,65 EUR"),
+        field_claim("total_amount", "160.65", "Total 160,65 €"),
+        rows=(
+            _line({"description": "Hammer", "quantity": "2", "unit_price": "25,00", "amount": "50,00"},
+                  "Hammer 2 25,00 50,00"),
+            _line({"description": "Screwdriver set", "quantity": "1", "unit_price": "85,00", "amount": "85,00"},
+                  "Screwdriver set 1 85,00 85,00"),
+        ),
+    )  # fmt: skip
+    assert all(o.accepted for o in patch.claims or []), [o.reasons for o in patch.claims or [] if not o.accepted]
+    assert {name: result.value for name, result in (patch.fields or {}).items()} == {
+        name: result.value for name, result in clean_invoice_fields().items()
+    }
+    assert [row.cells["amount"] for row in (patch.tables or {})["line_items"]] == ["50.00", "85.00"]
+    assert {o.field: o.label for o in patch.claims or [] if o.check == "own_label"} == {
+        "invoice_number": "Invoice No.", "issue_date": "Invoice date", "due_date": "Due date",
+        "net_amount": "Net amount", "tax_amount": "VAT", "total_amount": "Total",
+    }  # fmt: skip
+
+
+def test_the_customer_under_a_counter_label_is_not_the_vendor() -> None:
+    source = SourceText(pages=("ACME Tools GmbH\nINVOICE\nBill to:\nGlobex Corporation\n5 Main Street\n",))
+    patch = _extract(field_claim("vendor_name", "Globex Corporation", "Globex Corporation"), source=source)
+    assert _field(patch, "vendor_name").status == "rejected"
+    outcome = _outcome(patch)
+    assert (outcome.check, outcome.label) == ("counter_label", "Bill to")
+    assert "marks another role than vendor_name" in outcome.reasons[0]
 
 
 def test_unknown_field_is_rejected_and_not_recorded() -> None:
     patch = _extract(field_claim("iban", "DE89", "INVOICE"), field_claim("parties", "ACME", "ACME Tools GmbH"))
     assert patch.fields is not None
-    assert set(patch.fields) == {spec.name for spec in fields_of("invoice")}
+    assert set(patch.fields) == {spec.name for spec in INVOICE.value_fields}
     outcomes = patch.claims or []
     assert [o.accepted for o in outcomes] == [False, False]
-    assert all("unknown field" in o.reasons[0] for o in outcomes)
+    assert [o.check for o in outcomes] == ["unknown_field", "unknown_field"]
+    assert outcomes[0].reasons[0].startswith("unknown field 'iban' for a invoice; known: vendor_name, invoice_number")
+
+
+def test_a_table_field_cannot_be_claimed_as_a_value() -> None:
+    outcome = _outcome(_extract(field_claim("line_items", "50.00", "Hammer              2   25,00     50,00")))
+    assert (outcome.accepted, outcome.check) == (False, "unknown_field")
 
 
 def test_conflicting_values_reject_the_field_and_send_it_to_review() -> None:
+    source = SourceText(pages=("INVOICE\nTotal 160,65 €\n", "INVOICE (corrected)\nTotal 135,00 €\n"))
     patch = _extract(
         field_claim("total_amount", "160.65", "Total 160,65 €"),
-        field_claim("total_amount", "135.00", "Net amount: 135,00 EUR"),
+        field_claim("total_amount", "135.00", "Total 135,00 €"),
+        source=source,
     )
     total = _field(patch, "total_amount")
     assert total.status == "rejected"
@@ -129,8 +238,18 @@ def test_conflicting_values_reject_the_field_and_send_it_to_review() -> None:
     assert "'135.00'" in total.reasons[0]
     assert all(o.accepted for o in patch.claims or [])  # each claim alone was supported
     state = invoice_state(**patch.as_update())
-    conflicts = [r for r in review_reasons(state) if r.code == "conflicting_values"]
+    conflicts = [r for r in review_reasons(state, TYPES) if r.code == "conflicting_values"]
     assert [r.field for r in conflicts] == ["total_amount"]
+
+
+def test_evidence_settles_a_disagreement_when_one_value_stands_under_another_fields_label() -> None:
+    patch = _extract(
+        field_claim("total_amount", "160.65", "Total 160,65 €"),
+        field_claim("total_amount", "135.00", "Net amount: 135,00 EUR"),
+    )
+    total = _field(patch, "total_amount")
+    assert (total.status, total.value) == ("accepted", "160.65")
+    assert any(r.startswith("extract_invoice#1.2: '135.00' stands under 'Net amount'") for r in total.reasons)
 
 
 def test_both_readings_of_an_ambiguous_date_conflict() -> None:
@@ -182,8 +301,8 @@ def test_parties_take_several_values() -> None:
         field_claim("parties", "NORTHWIND TRADERS LTD.", "Northwind Traders Ltd."),
         field_claim("term", "2 years", "The term of this Agreement is two (2) years."),
         field_claim("effective_date", "2023-10-01", "made on 1. Oktober 2023"),
-        doc_type="contract",
-        source=CONTRACT,
+        doc_type=CONTRACT,
+        source=CONTRACT_SOURCE,
     )
     parties = _field(patch, "parties")
     assert parties.status == "accepted"
@@ -192,48 +311,77 @@ def test_parties_take_several_values() -> None:
     assert _field(patch, "term").value == "2 years"
     assert _field(patch, "effective_date").value == "2023-10-01"
     assert _field(patch, "jurisdiction").status == "missing"
+    assert patch.tables == {}
 
 
-def test_fields_without_a_claim_are_missing() -> None:
+def test_fields_without_a_claim_are_missing_and_tables_without_rows_are_empty() -> None:
     patch = _extract(field_claim("total_amount", "160.65", "Total 160,65 €"))
     missing = {name for name, result in (patch.fields or {}).items() if result.status == "missing"}
-    assert missing == {spec.name for spec in fields_of("invoice")} - {"total_amount"}
+    assert missing == {spec.name for spec in INVOICE.value_fields} - {"total_amount"}
     vendor = _field(patch, "vendor_name")
     assert vendor.value is None
     assert vendor.decided_by == "no claim"
+    assert patch.tables == {"line_items": []}
 
 
-def test_line_item_is_accepted_when_its_amount_is_in_the_quote() -> None:
-    item = LineItemClaim(
-        description=" Hammer ", quantity="2", unit_price="25,00", amount="50.00",
-        evidence=claimed("Hammer 2 25,00 50,00", page=2),
-    )  # fmt: skip
-    patch = _extract(line_items=(item,))
-    (accepted,) = patch.line_items or []
-    assert accepted.description == "Hammer"
-    assert (accepted.quantity, accepted.unit_price, accepted.amount) == ("2.00", "25.00", "50.00")
+def test_line_item_is_accepted_when_every_cell_is_in_the_quote() -> None:
+    item = _line(
+        {"description": " Hammer ", "quantity": "2", "unit_price": "25,00", "amount": "50.00"},
+        "Hammer 2 25,00 50,00",
+        page=2,
+    )
+    patch = _extract(rows=(item,))
+    (accepted,) = (patch.tables or {})["line_items"]
+    assert accepted.cells == {"description": "Hammer", "quantity": "2.00", "unit_price": "25.00", "amount": "50.00"}
     assert accepted.evidence.page == 2
-    (outcome,) = patch.claims or []
+    outcome = _outcome(patch)
     assert outcome.accepted
-    assert outcome.claim_id == "extract_invoice#1.L1"
+    assert outcome.claim_id == "extract_invoice#1.line_items1"
+    assert outcome.field == "line_items"
+
+
+def test_line_item_cells_not_printed_stay_empty() -> None:
+    patch = _extract(rows=(_line({"description": "Hammer", "amount": "50.00"}, "Hammer 2 25,00 50,00"),))
+    (accepted,) = (patch.tables or {})["line_items"]
+    assert accepted.cells == {"description": "Hammer", "quantity": None, "unit_price": None, "amount": "50.00"}
 
 
 def test_line_item_whose_amount_is_not_in_the_quote_is_rejected() -> None:
-    item = LineItemClaim(description="Hammer", amount="55.00", evidence=claimed("Hammer 2 25,00 50,00"))
-    patch = _extract(line_items=(item,))
-    assert patch.line_items == []
-    (outcome,) = patch.claims or []
+    patch = _extract(rows=(_line({"description": "Hammer", "amount": "55.00"}, "Hammer 2 25,00 50,00"),))
+    assert patch.tables == {"line_items": []}
+    outcome = _outcome(patch)
     assert not outcome.accepted
-    assert "does not follow" in outcome.reasons[0]
+    assert outcome.check == "value_not_in_quote"
+    assert outcome.reasons == [
+        "amount: value '55.00' is not written as a whole amount in quote 'Hammer              2   25,00     50,00'"
+    ]
 
 
 def test_line_item_with_a_fabricated_line_or_bad_quantity_is_rejected() -> None:
-    fabricated = LineItemClaim(description="Saw", amount="40.00", evidence=claimed("Saw 1 40,00 40,00"))
-    bad_quantity = LineItemClaim(
-        description="Hammer", quantity="two", amount="50.00", evidence=claimed("Hammer 2 25,00 50,00")
-    )
-    patch = _extract(line_items=(fabricated, bad_quantity))
-    assert patch.line_items == []
+    fabricated = _line({"description": "Saw", "amount": "40.00"}, "Saw 1 40,00 40,00")
+    bad_quantity = _line({"description": "Hammer", "quantity": "two", "amount": "50.00"}, "Hammer 2 25,00 50,00")
+    patch = _extract(rows=(fabricated, bad_quantity))
+    assert patch.tables == {"line_items": []}
+    outcomes = patch.claims or []
+    assert outcomes[0].check == "quote_not_found"
+    assert "evidence rejected" in outcomes[0].reasons[0]
+    assert outcomes[1].reasons == ["quantity: value 'two' cannot be read as an amount"]
+
+
+def test_line_item_without_its_required_amount_or_with_an_unknown_column_is_rejected() -> None:
+    no_amount = _line({"description": "Hammer"}, "Hammer 2 25,00 50,00")
+    extra = _line({"description": "Hammer", "amount": "50.00", "sku": "H-2"}, "Hammer 2 25,00 50,00")
+    patch = _extract(rows=(no_amount, extra))
+    assert patch.tables == {"line_items": []}
     reasons = [o.reasons for o in patch.claims or []]
-    assert "evidence rejected" in reasons[0][0]
-    assert reasons[1] == ["quantity 'two' is not a number"]
+    assert reasons[0] == ["required column 'amount' is empty"]
+    assert reasons[1] == ["unknown column 'sku'; columns: description, quantity, unit_price, amount"]
+
+
+def test_rows_of_an_unknown_table_are_rejected() -> None:
+    patch = _extract(rows=(row_claim("payments", {"amount": "50.00"}, "Hammer 2 25,00 50,00"),))
+    assert patch.tables == {"line_items": []}
+    outcome = _outcome(patch)
+    assert (outcome.accepted, outcome.check) == (False, "unknown_field")
+    assert outcome.claim_id == "extract_invoice#1.payments?"
+    assert outcome.reasons == ["unknown table 'payments' for a invoice; tables: line_items"]

@@ -7,17 +7,28 @@ from pydantic import ValidationError
 
 from claimflow.state.apply import apply_review_decision, build_review_request, decision_errors
 from claimflow.state.errors import InvalidDecisionError
+from claimflow.state.evidence import ClaimedEvidence
 from claimflow.state.normalize import with_article
 from claimflow.state.outcomes import ReviewReason
 from claimflow.state.review import ReviewDecision
+from claimflow.state.schema import DocumentTypes
 from claimflow.state.workflow import StepErrors, WorkflowState
-from tests.factories import CONTRACT, INVOICE, classified, clean_invoice_fields, field_result, make_state
+from tests.factories import (
+    CONTRACT_SOURCE,
+    INVOICE_SOURCE,
+    PURCHASE_ORDER,
+    TYPES,
+    classified,
+    clean_invoice_fields,
+    field_result,
+    make_state,
+)
 
 _REASON = ReviewReason(code="low_confidence_field", message="total_amount at 0.50", field="total_amount")
 
 
-def _paused(state: WorkflowState) -> WorkflowState:
-    return state.model_copy(update={"review_request": build_review_request(state, [_REASON])})
+def _paused(state: WorkflowState, types: DocumentTypes = TYPES) -> WorkflowState:
+    return state.model_copy(update={"review_request": build_review_request(state, types, [_REASON])})
 
 
 def _invoice() -> WorkflowState:
@@ -28,11 +39,17 @@ def _invoice() -> WorkflowState:
 
 def _errors(state: WorkflowState, decision: ReviewDecision) -> list[str]:
     assert state.review_request is not None
-    return decision_errors(state.review_request, decision)
+    return decision_errors(state.review_request, decision, TYPES)
 
 
 def _edit(**edits: list[str]) -> ReviewDecision:
     return ReviewDecision(reviewer="alice", action="edit", edits=edits)
+
+
+def _cited(field: str, value: str, quote: str) -> ReviewDecision:
+    return ReviewDecision(
+        reviewer="alice", action="edit", edits={field: [value]}, evidence={field: ClaimedEvidence(quote=quote)}
+    )
 
 
 def test_request_shows_every_field_of_the_type_with_its_status() -> None:
@@ -48,11 +65,34 @@ def test_request_shows_every_field_of_the_type_with_its_status() -> None:
     assert by_name["total_amount"].required
     assert by_name["due_date"].status == "missing"
     assert by_name["due_date"].value is None
+    assert "line_items" not in request.editable_fields  # rows are not edited field by field
     assert request.doc_types == ["invoice", "receipt", "contract"]
 
 
+def test_request_of_a_user_type_shows_its_fields_and_the_active_types() -> None:
+    types = DocumentTypes([PURCHASE_ORDER, *TYPES])
+    state = make_state(
+        classification=classified("purchase_order"), fields={"order_number": field_result("order_number", "4711")}
+    )
+    request = build_review_request(state, types, [])
+    assert request.doc_type == "purchase_order"
+    assert request.editable_fields == ["order_number", "order_date", "total_amount"]
+    assert [(f.name, f.status) for f in request.fields] == [
+        ("order_number", "accepted"), ("order_date", "missing"), ("total_amount", "missing"),
+    ]  # fmt: skip
+    assert request.doc_types == ["purchase_order", "invoice", "receipt", "contract"]
+    assert decision_errors(request, _edit(vendor_name=["ACME"]), types) == [
+        "unknown field 'vendor_name'; editable fields: order_number, order_date, total_amount"
+    ]
+
+
+def test_a_document_type_that_is_not_active_cannot_be_set() -> None:
+    decision = ReviewDecision(reviewer="alice", action="edit", doc_type="purchase_order")
+    assert _errors(_invoice(), decision) == ["document type 'purchase_order' is not one of invoice, receipt, contract"]
+
+
 def test_request_for_an_unknown_type_has_no_editable_fields() -> None:
-    request = build_review_request(make_state(classification=classified("unknown", 0.3)), [])
+    request = build_review_request(make_state(classification=classified("unknown", 0.3)), TYPES, [])
     assert request.doc_type == "unknown"
     assert request.fields == []
     assert request.editable_fields == []
@@ -73,7 +113,7 @@ def test_approve_keeps_the_values_and_records_the_approval() -> None:
     state = _invoice()
     decision = ReviewDecision(reviewer="alice", action="approve")
     assert _errors(state, decision) == []
-    patch = apply_review_decision(state, decision, INVOICE)
+    patch = apply_review_decision(state, decision, TYPES, INVOICE_SOURCE)
     assert patch.review_decision == decision
     fields = patch.fields or {}
     assert {n: (f.value, f.status) for n, f in fields.items()} == {
@@ -86,7 +126,7 @@ def test_approve_keeps_the_values_and_records_the_approval() -> None:
 
 def test_edit_with_a_value_printed_in_the_source_finds_its_evidence() -> None:
     state = _invoice()
-    patch = apply_review_decision(state, _edit(total_amount=["160.65"]), INVOICE)
+    patch = apply_review_decision(state, _edit(total_amount=["160.65"]), TYPES, INVOICE_SOURCE)
     total = (patch.fields or {})["total_amount"]
     assert total.status == "edited"
     assert total.value == "160.65"
@@ -99,20 +139,70 @@ def test_edit_with_a_value_printed_in_the_source_finds_its_evidence() -> None:
 
 
 def test_edit_is_normalised_and_located_in_its_printed_form() -> None:
-    patch = apply_review_decision(_invoice(), _edit(due_date=["11.04.2024"]), INVOICE)
+    patch = apply_review_decision(_invoice(), _edit(due_date=["11.04.2024"]), TYPES, INVOICE_SOURCE)
     due = (patch.fields or {})["due_date"]
     assert due.value == "2024-04-11"
     assert [e.quote for e in due.evidence] == ["11 April 2024"]
 
 
 def test_edit_with_a_value_not_in_the_source_has_no_evidence_and_says_so() -> None:
-    patch = apply_review_decision(_invoice(), _edit(total_amount=["170.65"]), INVOICE)
+    patch = apply_review_decision(_invoice(), _edit(total_amount=["170.65"]), TYPES, INVOICE_SOURCE)
     total = (patch.fields or {})["total_amount"]
     assert total.status == "edited"
     assert total.value == "170.65"
     assert total.evidence == []
-    assert "value not found in the source" in total.reasons[0]
-    assert "was '160.65'" in total.reasons[0]
+    assert total.reasons == ["set by reviewer alice (was '160.65'); not found in the source: reviewer's word"]
+
+
+def test_edit_printed_only_under_another_fields_label_is_not_proved_there() -> None:
+    # 12.03.2024 is printed, but as the invoice date: it is no evidence for a due date.
+    patch = apply_review_decision(_invoice(), _edit(due_date=["2024-03-12"]), TYPES, INVOICE_SOURCE)
+    due = (patch.fields or {})["due_date"]
+    assert (due.status, due.value) == ("edited", "2024-03-12")
+    assert due.evidence == []
+    assert "not found in the source: reviewer's word" in due.reasons[0]
+
+
+def test_edit_with_cited_evidence_that_proves_it_keeps_that_evidence() -> None:
+    state = _invoice()
+    assert state.review_request is not None
+    decision = _cited("total_amount", "160.65", "Total 160,65 €")
+    assert decision_errors(state.review_request, decision, TYPES, INVOICE_SOURCE) == []
+    total = (apply_review_decision(state, decision, TYPES, INVOICE_SOURCE).fields or {})["total_amount"]
+    assert [(e.page, e.quote) for e in total.evidence] == [(2, "Total 160,65 €")]
+    assert total.reasons[0].endswith("evidence cited by the reviewer, page 2")
+
+
+def test_edit_with_cited_evidence_under_another_fields_label_is_refused() -> None:
+    state = _invoice()
+    assert state.review_request is not None
+    decision = _cited("total_amount", "135.00", "Net amount: 135,00 EUR")
+    expected = (
+        "total_amount: cited evidence does not prove it: "
+        "'135.00' stands under 'Net amount', the label of net_amount, not of total_amount"
+    )
+    assert decision_errors(state.review_request, decision, TYPES, INVOICE_SOURCE) == [expected]
+    assert decision_errors(state.review_request, decision, TYPES) == []  # without the source, quotes are not checked
+    with pytest.raises(InvalidDecisionError, match="cited evidence does not prove it"):
+        apply_review_decision(state, decision, TYPES, INVOICE_SOURCE)
+
+
+def test_edit_with_a_cited_quote_that_is_not_in_the_source_is_refused() -> None:
+    state = _invoice()
+    assert state.review_request is not None
+    decision = _cited("total_amount", "170.65", "Total 170,65 €")
+    (error,) = decision_errors(state.review_request, decision, TYPES, INVOICE_SOURCE)
+    assert error.startswith("total_amount: cited evidence rejected: quote 'Total 170,65 €' is not in the document")
+    with pytest.raises(InvalidDecisionError, match="cited evidence rejected"):
+        apply_review_decision(state, decision, TYPES, INVOICE_SOURCE)
+
+
+def test_evidence_may_only_be_cited_for_edited_fields() -> None:
+    with pytest.raises(ValidationError, match="evidence is cited for field\\(s\\) not edited: currency"):
+        ReviewDecision(
+            reviewer="alice", action="edit", edits={"total_amount": ["160.65"]},
+            evidence={"currency": ClaimedEvidence(quote="EUR")},
+        )  # fmt: skip
 
 
 def test_edit_of_an_unknown_field_is_refused() -> None:
@@ -121,7 +211,7 @@ def test_edit_of_an_unknown_field_is_refused() -> None:
     assert len(errors) == 1
     assert "unknown field 'parties'" in errors[0]
     with pytest.raises(InvalidDecisionError, match="unknown field"):
-        apply_review_decision(state, _edit(parties=["ACME"]), INVOICE)
+        apply_review_decision(state, _edit(parties=["ACME"]), TYPES, INVOICE_SOURCE)
 
 
 @pytest.mark.parametrize(
@@ -149,7 +239,7 @@ def test_several_values_for_parties_are_accepted() -> None:
     )
     decision = _edit(parties=["Northwind Traders Ltd.", "Blue Harbor Consulting LLC"])
     assert _errors(state, decision) == []
-    parties = (apply_review_decision(state, decision, CONTRACT).fields or {})["parties"]
+    parties = (apply_review_decision(state, decision, TYPES, CONTRACT_SOURCE).fields or {})["parties"]
     assert parties.value == ["Northwind Traders Ltd.", "Blue Harbor Consulting LLC"]
     assert len(parties.evidence) == 2
 
@@ -174,7 +264,7 @@ def test_decision_payload_must_match_its_action() -> None:
 
 def test_reject_ends_the_run_with_the_reason() -> None:
     decision = ReviewDecision(reviewer="alice", action="reject", reason="not our vendor")
-    patch = apply_review_decision(_invoice(), decision, INVOICE)
+    patch = apply_review_decision(_invoice(), decision, TYPES, INVOICE_SOURCE)
     assert patch.outcome == "rejected"
     assert patch.error == "rejected in review by alice: not our vendor"
     assert patch.fields is None
@@ -183,12 +273,12 @@ def test_reject_ends_the_run_with_the_reason() -> None:
 def test_setting_the_doc_type_resets_fields_and_extraction_state() -> None:
     state = _invoice().model_copy(update={"step_errors": {"extract_invoice": StepErrors(attempt=1, errors=["x"])}})
     decision = ReviewDecision(reviewer="alice", action="edit", doc_type="receipt")
-    patch = apply_review_decision(state, decision, INVOICE)
+    patch = apply_review_decision(state, decision, TYPES, INVOICE_SOURCE)
     assert patch.classification is not None
     assert (patch.classification.doc_type, patch.classification.accepted) == ("receipt", True)
     assert patch.classification.confidence == 1.0
     assert patch.fields == {}
-    assert patch.line_items == []
+    assert patch.tables == {}
     assert patch.attempts == {}
     assert patch.step_errors == {}
     assert patch.rule_results == []
@@ -208,7 +298,7 @@ def test_field_edits_while_the_type_is_unknown_are_refused() -> None:
     assert len(errors) == 1
     assert "the document type is unknown: set doc_type first" in errors[0]
     with pytest.raises(InvalidDecisionError):
-        apply_review_decision(state, _edit(total_amount=["160.65"]), INVOICE)
+        apply_review_decision(state, _edit(total_amount=["160.65"]), TYPES, INVOICE_SOURCE)
 
 
 def test_setting_the_doc_type_while_it_is_unknown_is_accepted() -> None:
@@ -223,11 +313,14 @@ def test_action_outside_the_allowed_ones_is_refused() -> None:
     assert request is not None
     limited = request.model_copy(update={"allowed_actions": ["approve", "edit"]})
     decision = ReviewDecision(reviewer="alice", action="reject", reason="spam")
-    assert decision_errors(limited, decision) == ["action 'reject' is not allowed; allowed: approve, edit"]
+    assert decision_errors(limited, decision, TYPES) == ["action 'reject' is not allowed; allowed: approve, edit"]
 
 
 def test_decision_for_a_run_that_is_not_paused_is_refused() -> None:
     with pytest.raises(InvalidDecisionError, match="not waiting for review"):
         apply_review_decision(
-            make_state(classification=classified("invoice")), ReviewDecision(reviewer="a", action="approve"), INVOICE
+            make_state(classification=classified("invoice")),
+            ReviewDecision(reviewer="a", action="approve"),
+            TYPES,
+            INVOICE_SOURCE,
         )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from claimflow.doctypes import RECEIPT
 from claimflow.state.apply import apply_extraction
 from claimflow.state.apply.unmask import unmask_classification, unmask_extraction
-from claimflow.state.claims import ClassificationClaim, ExtractionClaim, LineItemClaim
+from claimflow.state.claims import ClassificationClaim, ExtractionClaim
 from claimflow.state.documents import SourceText
 from claimflow.state.evidence import locate
 from claimflow.state.masking import MaskResult, mask_pages, source_offset, unmask_text
-from tests.factories import claimed, field_claim
+from tests.factories import claimed, field_claim, row_claim
 
 PAGE_1 = (
     "Northwind Store\n"
@@ -113,7 +114,7 @@ def test_claim_on_masked_text_passes_locate_against_the_source_after_unmasking(m
     evidence = unmasked.fields[0].evidence
     assert (evidence.start, evidence.end) == (PAGE_1.index("Total"), PAGE_1.index("Total") + 18)
     assert locate(evidence, SOURCE).evidence is not None
-    patch = apply_extraction("receipt", unmasked, SOURCE, step="extract_receipt", attempt=1)
+    patch = apply_extraction(RECEIPT, unmasked, SOURCE, step="extract_receipt", attempt=1)
     assert (patch.fields or {})["total_amount"].status == "accepted"
 
 
@@ -156,15 +157,24 @@ def test_unmask_classification_restores_quotes(masked: MaskResult) -> None:
     assert locate(unmasked.evidence[0], SOURCE).evidence is not None
 
 
-def test_line_item_evidence_is_unmasked_too(masked: MaskResult) -> None:
+def test_table_row_evidence_is_unmasked_too(masked: MaskResult) -> None:
     start, end = _masked_span(masked.pages[1], "TOTAL RM62.80")
-    item = LineItemClaim(description="All", amount="62.80", evidence=claimed("TOTAL RM62.80", 2, start, end))
-    unmasked, _ = unmask_extraction(
-        ExtractionClaim(line_items=[item]), SourceText(pages=masked.pages), masked.replacements
+    row = row_claim(
+        "line_items", {"description": "All", "amount": "62.80"}, "TOTAL RM62.80", page=2, start=start, end=end
     )
-    evidence = unmasked.line_items[0].evidence
+    unmasked, _ = unmask_extraction(ExtractionClaim(rows=[row]), SourceText(pages=masked.pages), masked.replacements)
+    evidence = unmasked.rows[0].evidence
     assert (evidence.start, evidence.end) == (PAGE_2.index("TOTAL"), PAGE_2.index("TOTAL") + 13)
     assert locate(evidence, SOURCE).evidence is not None
+    assert unmasked.rows[0].cells == {"description": "All", "amount": "62.80"}
+
+
+def test_table_row_cells_get_their_originals_back(masked: MaskResult) -> None:
+    row = row_claim("contacts", {"email": "[EMAIL_2]"}, "or [EMAIL_2]", page=2)
+    unmasked, used = unmask_extraction(ExtractionClaim(rows=[row]), SourceText(pages=masked.pages), masked.replacements)
+    assert unmasked.rows[0].cells == {"email": "billing@example.org"}
+    assert unmasked.rows[0].evidence.quote == "or billing@example.org"
+    assert used == ["[EMAIL_2]"]
 
 
 def test_offsets_stated_without_a_page_are_mapped_back_too() -> None:

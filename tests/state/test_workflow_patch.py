@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from claimflow.state.events import event
 from claimflow.state.outcomes import ClaimOutcome, RouteDecision
 from claimflow.state.workflow import Patch, WorkflowState
-from tests.factories import classified, make_state
+from tests.factories import INVOICE_SOURCE, classified, evidence_at, make_state, table_row
 
 
 def _claim(claim_id: str) -> ClaimOutcome:
@@ -63,10 +63,22 @@ def test_every_patch_field_exists_on_workflow_state() -> None:
 
 def test_patch_field_types_match_the_state_when_set() -> None:
     # Applying a patch's update to a state must validate (no key the state would reject).
-    patch = Patch(classification=classified("invoice"), attempts={"classify": 1}, outcome="needs_review")
+    row = table_row({"description": "Hammer", "amount": "50.00"}, evidence_at(INVOICE_SOURCE, 2, "50,00"))
+    patch = Patch(
+        classification=classified("invoice"), attempts={"classify": 1}, outcome="needs_review",
+        tables={"line_items": [row]},
+    )  # fmt: skip
     state = WorkflowState.model_validate({**make_state().model_dump(), **patch.as_update()})
     assert state.doc_type == "invoice"
     assert state.outcome == "needs_review"
+    assert state.tables == {"line_items": [row]}
+
+
+def test_tables_hold_rows_of_cells_with_their_evidence() -> None:
+    with pytest.raises(ValidationError):
+        Patch.model_validate({"tables": {"line_items": [{"cells": {"amount": "50.00"}}]}})
+    with pytest.raises(ValidationError, match="extra"):
+        Patch.model_validate({"line_items": []})
 
 
 def test_accumulating_state_channels_are_reducers() -> None:
