@@ -1,4 +1,4 @@
-"""Installing claimflow puts one package into site-packages, `claimflow`, typed, with the built-in types' entry point."""
+"""Installing claimflow puts one package into site-packages, `claimflow`: typed, with the built-ins' entry point."""
 
 from __future__ import annotations
 
@@ -56,8 +56,11 @@ def test_the_wheel_holds_only_the_claimflow_package(wheel: zipfile.ZipFile) -> N
 @pytest.mark.slow
 def test_the_wheel_carries_every_layer_its_types_and_the_typing_marker(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
-    for module in ("state/schema/document_type.py", "graphs/documents.py", "nodes/review.py", "routing/routers.py",
-                   "runtime/cli/__init__.py", "doctypes/invoice.py", "prompts/extract.py", "evals/runner.py"):  # fmt: skip
+    modules = (
+        "state/schema/document_type.py", "graphs/documents.py", "nodes/review.py", "routing/routers.py",
+        "runtime/cli/__init__.py", "doctypes/invoice.py", "prompts/extract.py", "evals/runner.py",
+    )  # fmt: skip
+    for module in modules:
         assert f"claimflow/{module}" in names, module
     assert "claimflow/py.typed" in names
     (info,) = {name.split("/", 1)[0] for name in names if ".dist-info/" in name}
