@@ -193,8 +193,10 @@ def load_target(target: str, source: str, base: Path) -> list[ActiveType]:
 
 
 def _file_of(doc_type: DocumentType, fallback: str | None) -> str | None:
-    module = sys.modules.get(getattr(doc_type.extractor, "__module__", "") or "")
-    return fallback or (getattr(module, "__file__", None) if module else None)
+    """The file that declares the type (without its line), else the module it was loaded from."""
+    if doc_type.declared_in:
+        return doc_type.declared_in.rsplit(":", 1)[0]
+    return fallback
 
 
 def _entry_point_types() -> Iterator[ActiveType]:
@@ -212,7 +214,7 @@ def _entry_point_types() -> Iterator[ActiveType]:
                 f"{source}: cannot load {point.value} ({where}): {type(error).__name__}: {error}"
             ) from None
         file = _module_file(point.module)
-        yield from (ActiveType(t, source, point.value, file) for t in _collect(obj, point.value, source))
+        yield from (ActiveType(t, source, point.value, _file_of(t, file)) for t in _collect(obj, point.value, source))
 
 
 def _split(specs: Iterable[str]) -> list[str]:

@@ -59,8 +59,8 @@ class Labelled(Protocol):
 
 
 def fold_label(label: str) -> str:
-    """A label as it is compared: case-folded, punctuation at the ends and doubled spaces dropped."""
-    return " ".join(label.casefold().strip(" .:#").split())
+    """A label as it is compared: case-folded, a trailing dot or colon and doubled spaces dropped ("PO #" stays)."""
+    return " ".join(label.casefold().strip(" .:").split())
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -87,9 +88,12 @@ class DocumentType:
     detector: OfflineDetector | None = None
     duplicate_key: Sequence[str] = ()
     risk_field: str | None = None
+    declared_in: str | None = field(init=False, default=None, compare=False)
+    """`file:line` of the declaration (the code that built it), for messages and `claimflow types`."""
     _by_name: Mapping[str, Field] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "declared_in", _caller())
         what = f"document type {self.name!r}"
         check_name("document type", self.name)
         if self.name in RESERVED_TYPE_NAMES:
@@ -225,6 +229,14 @@ class DocumentType:
             "extractor": _qualified(self.extractor),
             "detector": _qualified(self.detector),
         }
+
+
+def _caller() -> str | None:
+    """`file:line` of the code that declared a type: the first frame outside this module and generated code."""
+    frame = inspect.currentframe()
+    while frame is not None and (frame.f_code.co_filename in (__file__, "<string>")):
+        frame = frame.f_back
+    return f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else None
 
 
 _NOWHERE = Evidence(page=1, start=0, end=0, quote="")

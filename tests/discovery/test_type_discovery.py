@@ -60,7 +60,7 @@ def test_the_builtins_are_found_through_their_entry_point(project: Path) -> None
     assert active.types.names == ("invoice", "receipt", "contract")
     source = active.source_of("invoice")
     assert source is not None and source.source.startswith("entry point builtin (claimflow ")
-    assert source.file is not None and source.file.endswith("doctypes/__init__.py")
+    assert source.file is not None and source.file.endswith("doctypes/invoice.py")
 
 
 def test_a_claimflow_toml_adds_types_from_modules_beside_it(project: Path) -> None:
