@@ -1,7 +1,7 @@
 """Find money amounts in text, whatever the grouping and decimal convention.
 
 `1.234,56`, `1,234.56`, `1'234.56`, `1234,56` and `1234.56` all read as Decimal("1234.56").
-The last separator followed by one or two digits is the decimal mark; a separator followed by
+The last separator followed by one, two or four digits is the decimal mark (`2,5000` per unit); one followed by
 exactly three digits groups thousands. Space-grouped numbers (`1 234,56`) are read both as one
 amount and as their parts, because on a page "3 191.00" is as often a quantity and a price.
 """
@@ -14,9 +14,12 @@ from decimal import Decimal, InvalidOperation
 
 _LEAD = r"(?:(?<![\w.,'\-/])(?P<sign>[-\u2212]))?(?<![\d.,'/])(?<!\w[-\u2212])"
 _TAIL = r"(?![.,/]?\d)"
-_GROUPED = re.compile(_LEAD + r"(?P<number>\d{1,3}(?:(?P<group>[.,'])\d{3})+(?:[.,]\d{1,2})?)" + _TAIL)
-_PLAIN = re.compile(_LEAD + r"(?P<number>\d+(?:[.,]\d{1,2})?)" + _TAIL)
-_SPACED = re.compile(_LEAD + r"(?P<number>\d{1,3}(?:(?P<group>[ \u00a0\u202f])\d{3})+(?:[.,]\d{1,2})?)" + _TAIL)
+# Decimals: one or two (prices), or four (unit prices such as "2,5000"); three digits after a separator group
+# thousands, so three decimals are not read.
+_DECIMALS = r"(?:[.,](?:\d{4}|\d{1,2}))"
+_GROUPED = re.compile(_LEAD + r"(?P<number>\d{1,3}(?:(?P<group>[.,'])\d{3})+" + _DECIMALS + r"?)" + _TAIL)
+_PLAIN = re.compile(_LEAD + r"(?P<number>\d+" + _DECIMALS + r"?)" + _TAIL)
+_SPACED = re.compile(_LEAD + r"(?P<number>\d{1,3}(?:(?P<group>[ \u00a0\u202f])\d{3})+" + _DECIMALS + r"?)" + _TAIL)
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class AmountMatch:
 
 def _to_decimal(number: str, group: str | None) -> Decimal | None:
     decimal_part = ""
-    last = re.search(r"[.,](\d{1,2})$", number)
+    last = re.search(r"[.,](\d{4}|\d{1,2})$", number)
     if last and (group is None or number[last.start()] != group):
         decimal_part = "." + last.group(1)
         number = number[: last.start()]

@@ -32,9 +32,12 @@ from tests.integration._docs import (
 VIEW_KEYS = {"run_id", "document", "status", "doc_type", "fields", "review_reasons", "error"}
 FIELD_KEYS = {"value", "status", "evidence"}
 EVIDENCE_KEYS = {"page", "start", "end", "quote"}
-INVOICE_FIELDS = {
+INVOICE_VALUE_FIELDS = {
     "vendor_name", "invoice_number", "issue_date", "due_date", "currency", "net_amount", "tax_amount", "total_amount",
 }  # fmt: skip
+INVOICE_FIELDS = INVOICE_VALUE_FIELDS | {"line_items"}
+"""The view lists every declared field of the type, the item table included."""
+ROW_CELLS = {"description", "quantity", "unit_price", "amount"}
 
 Invoke = Callable[..., Any]
 
@@ -43,14 +46,6 @@ def _invoke(*args: str | Path, env: dict[str, str] | None = None) -> Any:
     """The CLI in this process, with no CLAIMFLOW_* variable from the developer's shell unless `env` sets it."""
     unset: dict[str, str | None] = {key: None for key in os.environ if key.startswith("CLAIMFLOW_")}
     return CliRunner().invoke(app, [str(arg) for arg in args], env={**unset, "COLUMNS": "1000", **(env or {})})
-
-
-@pytest.fixture(autouse=True)
-def _no_claimflow_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for key in list(os.environ):
-        if key.startswith("CLAIMFLOW_"):
-            monkeypatch.delenv(key)
-    monkeypatch.chdir(tmp_path)  # a stray default ./.claimflow lands in the test's own directory
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +82,9 @@ def _check_view(view: dict[str, Any]) -> None:
         assert isinstance(name, str)
         assert set(field) == FIELD_KEYS, name
         assert field["value"] is None or isinstance(field["value"], str | list)
+        if name == "line_items":  # a table: its value is the rows, one piece of evidence per row
+            assert isinstance(field["value"], list) and len(field["value"]) == len(field["evidence"])
+            assert all(isinstance(row, dict) and set(row) == ROW_CELLS for row in field["value"])
         assert field["status"] in ("accepted", "rejected", "missing", "edited")
         assert isinstance(field["evidence"], list)
         for evidence in field["evidence"]:
@@ -111,8 +109,11 @@ def test_run_json_prints_one_contract_object_per_document_in_order(batch: dict[s
     assert (done["status"], done["doc_type"], done["error"]) == ("completed", "invoice", None)
     assert done["review_reasons"] == []
     assert set(done["fields"]) == INVOICE_FIELDS
-    assert all(field["status"] == "accepted" and field["evidence"] for field in done["fields"].values())
+    assert all(done["fields"][name]["status"] == "accepted" and done["fields"][name]["evidence"]
+               for name in INVOICE_VALUE_FIELDS)  # fmt: skip
     assert done["fields"]["total_amount"]["value"] == "180.00"
+    # The invoice prints no item table: the table field is listed, empty and missing.
+    assert done["fields"]["line_items"] == {"value": [], "status": "missing", "evidence": []}
 
     paused = views["b_mismatch.txt"]
     assert (paused["status"], paused["doc_type"], paused["error"]) == ("needs_review", "invoice", None)
@@ -195,7 +196,10 @@ def test_review_show_json_carries_the_request_and_refuses_a_finished_run(batch: 
     assert {"interrupt_id", "run_id", "document", "doc_type", "reasons", "fields", "allowed_actions",
             "editable_fields", "doc_types"} <= set(request)  # fmt: skip
     assert request["run_id"] == paused["run_id"]
-    assert [field["name"] for field in request["fields"]] == list(paused["fields"])
+    # Every value field, in the view's order; the item table is shown in the view but is not edited in review.
+    assert [field["name"] for field in request["fields"]] == [n for n in paused["fields"] if n != "line_items"]
+    assert request["editable_fields"] == [field["name"] for field in request["fields"]]
+    assert request["doc_types"] == ["invoice", "receipt", "contract"]
     assert all({"code", "message"} <= set(reason) for reason in request["reasons"])
 
     finished = cli("review", "show", batch["views"]["a_invoice.txt"]["run_id"], "--json")
@@ -253,7 +257,11 @@ def test_unknown_run_id_says_so(cli: Invoke) -> None:
         pytest.param(["--set", "total_amount"], "--set takes FIELD=VALUE, got 'total_amount'", id="set-without-equals"),
         pytest.param(["--set", "=180.00"], "--set takes FIELD=VALUE", id="set-without-name"),
         pytest.param(["--reject"], "a rejection needs a reason", id="reject-without-reason"),
-        pytest.param(["--set", "doc_type=memo"], "receipt", id="set-unknown-doc-type"),
+        pytest.param(
+            ["--set", "total_amount=180.00", "--evidence", "total_amount"],
+            "--evidence takes FIELD=QUOTE, got 'total_amount'",
+            id="evidence-without-equals",
+        ),
     ],
 )
 def test_malformed_decisions_exit_2_and_leave_the_run_paused(
@@ -263,6 +271,19 @@ def test_malformed_decisions_exit_2_and_leave_the_run_paused(
     result = cli("review", "decide", run_id, "--reviewer", "alice", *extra)
     assert result.exit_code == 2, result.output
     assert message in flat(result.stderr)
+    assert json_lines(cli("show", run_id, "--json").stdout)[0]["status"] == "needs_review"
+
+
+def test_a_document_type_that_is_not_active_is_refused_and_the_run_stays_paused(
+    batch: dict[str, Any], cli: Invoke
+) -> None:
+    # The active types are known only once the engine is open, so this is a refused decision (1), not usage (2).
+    run_id = batch["views"]["b_mismatch.txt"]["run_id"]
+    result = cli("review", "decide", run_id, "--reviewer", "alice", "--set", "doc_type=memo")
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert "document type 'memo' is not one of invoice, receipt, contract" in flat(result.stderr)
+    assert f"run {run_id} stays paused" in flat(result.stderr)
     assert json_lines(cli("show", run_id, "--json").stdout)[0]["status"] == "needs_review"
 
 
@@ -307,13 +328,13 @@ def test_default_data_dir_is_dot_claimflow_in_the_working_directory(tmp_path: Pa
 
 # explain ----------------------------------------------------------------------------------------
 def _blocks(text: str) -> dict[str, list[str]]:
-    """explain's field section: `  name = value [status] ...` headers and their indented lines."""
+    """explain's field section: `  name = value [status] ...` (`  table: N row(s)`) headers and their indented lines."""
     lines = text.splitlines()
     start = lines.index("fields:")
     blocks: dict[str, list[str]] = {}
     current: list[str] = []
     for line in lines[start + 1 :]:
-        header = re.match(r"^  (\w+)(?: = | : )|^  (\w+): missing", line)
+        header = re.match(r"^  (\w+)(?: = | : )|^  (\w+): (?:missing|\d+ row\(s\))", line)
         if header:
             current = blocks.setdefault(header.group(1) or header.group(2), [line])
         elif line.startswith("    "):
@@ -333,13 +354,19 @@ def test_explain_prints_per_field_the_claim_its_verdict_and_the_rules(batch: dic
     assert "sent to review because:" in text
     blocks = _blocks(text)
     assert set(blocks) == INVOICE_FIELDS
-    for name, block in blocks.items():
-        field = view["fields"][name]
+    assert blocks["line_items"] == ["  line_items: 0 row(s)"]
+    for name in INVOICE_VALUE_FIELDS:
+        block, field = blocks[name], view["fields"][name]
         assert block[0].startswith(f"  {name} = {field['value']!r} [{field['status']}]"), block[0]
         claims = [line for line in block if line.startswith("    claim ")]
         assert len(claims) >= 1, name
         assert "by rules (extract_invoice@" in claims[0] and f"on page {field['evidence'][0]['page']}" in claims[0]
         assert any(line.startswith("      ACCEPTED: quote found on page") for line in block), name
+        # Which check decided: the field's own label (named) or no label at all.
+        checks = [line for line in block if line.startswith("      check: ")]
+        assert checks, name
+        assert all(re.fullmatch(r"      check: (own_label \(label '.+'\)|no_label)", c) for c in checks), checks
+    assert "      check: own_label (label 'Total')" in blocks["total_amount"]
     for name in ("net_amount", "tax_amount", "total_amount"):
         assert any(
             line.startswith("    rule net_plus_tax_equals_total: FAILED - 150.00 + 30.00 = 180.00, total is 190.00")

@@ -1,4 +1,8 @@
-"""`claimflow export` writes typed records with provenance, in the format the file name asks for."""
+"""`claimflow export` writes typed records with provenance, in the format the file name asks for.
+
+CSV holds one type's columns: each table field goes to its own CSV beside the records (`<stem>.line_items.csv`),
+and records of several types go to one file per type. `--type` exports the records of one type only.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from claimflow.runtime.cli import app
+from tests.integration._docs import flat
 
 INVOICE = """Northwind Traders Ltd
 INVOICE
@@ -19,22 +24,47 @@ VAT 20%: 20.00
 Total: EUR 120.00
 """
 
-runner = CliRunner()
+ITEMISED_INVOICE = """Harbour Stationery Ltd
+INVOICE
+Invoice No.: HS-3301
+Invoice Date: 02.04.2024
+Description Qty Unit Price Amount
+Copier paper A4 2 10.00 20.00
+Gel pens, blue 3 5.00 15.00
+Subtotal: 35.00
+VAT 20%: 7.00
+Total: EUR 42.00
+"""
+
+CONTRACT = """SERVICE AGREEMENT
+This Agreement is made on 1 October 2023 between Northwind Traders Ltd. (the Client)
+and Blue Harbor Consulting LLC (the Provider).
+The term of this Agreement is two (2) years.
+This Agreement is governed by the laws of the State of Delaware.
+"""
+
+runner = CliRunner(env={"COLUMNS": "1000"})
 
 
-def _run(tmp_path: Path) -> Path:
-    doc = tmp_path / "invoice.txt"
-    doc.write_text(INVOICE)
+def _run(tmp_path: Path, *documents: tuple[str, str]) -> Path:
+    """Run each (file name, text) to completion, approving any that waits for review; return the data dir."""
     data = tmp_path / "data"
-    result = runner.invoke(app, ["run", str(doc), "--json", "--data-dir", str(data)])
-    assert result.exit_code == 0, result.output
-    view = json.loads(result.stdout.splitlines()[0])
-    if view["status"] == "needs_review":
-        decided = runner.invoke(
-            app, ["review", "decide", view["run_id"], "--reviewer", "erin", "--approve", "--data-dir", str(data)]
-        )
-        assert decided.exit_code == 0, decided.output
+    for name, text in documents or (("invoice.txt", INVOICE),):
+        doc = tmp_path / name
+        doc.write_text(text)
+        result = runner.invoke(app, ["run", str(doc), "--json", "--data-dir", str(data)])
+        assert result.exit_code == 0, result.output
+        view = json.loads(result.stdout.splitlines()[0])
+        if view["status"] == "needs_review":
+            decided = runner.invoke(
+                app, ["review", "decide", view["run_id"], "--reviewer", "erin", "--approve", "--data-dir", str(data)]
+            )
+            assert decided.exit_code == 0, decided.output
     return data
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    return list(csv.DictReader(path.read_text().splitlines()))
 
 
 def test_export_jsonl_has_typed_values_with_evidence_and_provenance(tmp_path: Path) -> None:
@@ -55,10 +85,16 @@ def test_export_csv_has_one_row_per_document_with_status_columns(tmp_path: Path)
     data = _run(tmp_path)
     out = tmp_path / "records.csv"
     assert runner.invoke(app, ["export", str(out), "--data-dir", str(data)]).exit_code == 0
-    rows = list(csv.DictReader(out.read_text().splitlines()))
+    rows = _csv(out)
     assert len(rows) == 1
     assert rows[0]["invoice_number"] == "NT-1001"
     assert rows[0]["invoice_number_status"] == "accepted"
+    assert "line_items" not in rows[0]  # a table is not a column: it has its own file
+    # The invoice type has an item table, so its CSV is written beside the records (here without rows).
+    assert _csv(tmp_path / "records.line_items.csv") == []
+    assert (tmp_path / "records.line_items.csv").read_text().splitlines() == [
+        "run_id,row,description,quantity,unit_price,amount,page,quote"
+    ]
 
 
 def test_export_only_takes_runs_of_the_asked_status(tmp_path: Path) -> None:
@@ -66,3 +102,76 @@ def test_export_only_takes_runs_of_the_asked_status(tmp_path: Path) -> None:
     out = tmp_path / "failed.jsonl"
     assert runner.invoke(app, ["export", str(out), "--status", "failed", "--data-dir", str(data)]).exit_code == 0
     assert out.read_text() == ""
+
+
+def test_export_csv_writes_the_item_table_to_its_own_file(tmp_path: Path) -> None:
+    data = _run(tmp_path, ("itemised.txt", ITEMISED_INVOICE))
+    out = tmp_path / "records.csv"
+    result = runner.invoke(app, ["export", str(out), "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    table = tmp_path / "records.line_items.csv"
+    assert f"wrote 1 record(s) to {out}, {table}" in flat(result.stderr)
+    [record] = _csv(out)
+    assert (record["invoice_number"], record["net_amount"]) == ("HS-3301", "35.00")
+    rows = _csv(table)
+    assert [{k: v for k, v in row.items() if k != "run_id"} for row in rows] == [
+        {"row": "1", "description": "Copier paper A4", "quantity": "2.00", "unit_price": "10.00", "amount": "20.00",
+         "page": "1", "quote": "Copier paper A4 2 10.00 20.00"},
+        {"row": "2", "description": "Gel pens, blue", "quantity": "3.00", "unit_price": "5.00", "amount": "15.00",
+         "page": "1", "quote": "Gel pens, blue 3 5.00 15.00"},
+    ]  # fmt: skip
+    assert {row["run_id"] for row in rows} == {record["run_id"]}
+
+
+def test_export_jsonl_nests_the_item_table_with_evidence_per_row(tmp_path: Path) -> None:
+    data = _run(tmp_path, ("itemised.txt", ITEMISED_INVOICE))
+    out = tmp_path / "records.jsonl"
+    assert runner.invoke(app, ["export", str(out), "--data-dir", str(data)]).exit_code == 0
+    [line] = out.read_text().splitlines()
+    rows = json.loads(line)["line_items"]
+    assert [(row["description"], row["amount"]) for row in rows] == [
+        ("Copier paper A4", "20.00"),
+        ("Gel pens, blue", "15.00"),
+    ]
+    for row in rows:
+        evidence = row["evidence"]
+        assert ITEMISED_INVOICE[evidence["start"] : evidence["end"]] == evidence["quote"]
+
+
+def test_export_type_takes_only_the_records_of_that_type(tmp_path: Path) -> None:
+    data = _run(tmp_path, ("invoice.txt", INVOICE), ("contract.txt", CONTRACT))
+    contracts = tmp_path / "contracts.jsonl"
+    result = runner.invoke(app, ["export", str(contracts), "--type", "contract", "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    [record] = [json.loads(line) for line in contracts.read_text().splitlines()]
+    assert record["doc_type"] == "contract" and record["filename"] == "contract.txt"
+    assert sorted(record["parties"]["value"]) == ["Blue Harbor Consulting LLC", "Northwind Traders Ltd."]
+
+    invoices = tmp_path / "invoices.csv"
+    result = runner.invoke(app, ["export", str(invoices), "--type", "invoice", "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    assert [row["document"] for row in _csv(invoices)] == ["invoice.txt"]
+    assert sorted(p.name for p in tmp_path.glob("invoices*")) == ["invoices.csv", "invoices.line_items.csv"]
+
+
+def test_export_csv_of_several_types_writes_one_file_per_type(tmp_path: Path) -> None:
+    data = _run(tmp_path, ("invoice.txt", INVOICE), ("contract.txt", CONTRACT))
+    out = tmp_path / "all.csv"
+    result = runner.invoke(app, ["export", str(out), "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.glob("all*")) == [
+        "all.contract.csv", "all.invoice.csv", "all.invoice.line_items.csv",
+    ]  # fmt: skip
+    assert [row["doc_type"] for row in _csv(tmp_path / "all.invoice.csv")] == ["invoice"]
+    [contract] = _csv(tmp_path / "all.contract.csv")
+    assert (contract["jurisdiction"], contract["term"]) == ("Delaware", "2 years")
+    assert "parties_status" in contract and "invoice_number" not in contract
+
+
+def test_export_type_that_is_not_active_is_an_error_and_writes_nothing(tmp_path: Path) -> None:
+    data = _run(tmp_path)
+    out = tmp_path / "memos.jsonl"
+    result = runner.invoke(app, ["export", str(out), "--type", "memo", "--data-dir", str(data)])
+    assert result.exit_code == 1, result.output
+    assert "unknown document type 'memo'; active: invoice, receipt, contract" in flat(result.stderr)
+    assert not out.exists()

@@ -17,7 +17,7 @@ import json
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,10 +25,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.runtime.backends import rules
 from claimflow.runtime.gateway.render import PAGE_SEPARATOR
 from claimflow.state.claims import ClassificationClaim
-from claimflow.state.fields import DocType
+from claimflow.state.schema import DocumentType, DocumentTypes
 
 
 @dataclass(frozen=True)
@@ -279,26 +280,34 @@ def shown_pages(request: ReceivedRequest) -> tuple[str, ...]:
 
 
 def document_run_replies(
-    doc_type: DocType | None = None, *, prompt_tokens: int = 400, completion_tokens: int = 120
+    doc_type: str | None = None,
+    *,
+    types: Iterable[DocumentType] = BUILTIN_TYPES,
+    prompt_tokens: int = 400,
+    completion_tokens: int = 120,
 ) -> list[Responder]:
     """Answer one document's classify and extract calls with the rules backend's claims on the shown pages.
 
     Script them with `server.script(*document_run_replies())`. The claims are made from the pages each
-    request showed (masked, as the model sees them), so their quotes are found by apply. Pass `doc_type` to
-    force the type. A run that ends after classify (an unknown type) leaves the extract reply queued.
+    request showed (masked, as the model sees them), so their quotes are found by apply. `types` are the
+    active document types (the built-ins by default); pass `doc_type` (one of their names) to force the type.
+    A run that ends after classify (an unknown type) leaves the extract reply queued.
     """
     usage = {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens}
+    active = DocumentTypes(types)
+    if doc_type is not None:
+        active.get(doc_type)  # fail at scripting time on a name that is not an active type
 
     def classification(request: ReceivedRequest) -> ClassificationClaim:
-        claim = rules.classify(shown_pages(request))
+        claim = rules.classify(shown_pages(request), tuple(active))
         return claim.model_copy(update={"doc_type": doc_type}) if doc_type is not None else claim
 
     def classify(request: ReceivedRequest) -> Reply:
         return claim_reply(classification(request), **usage)
 
     def extract(request: ReceivedRequest) -> Reply:
-        found = classification(request).doc_type
-        if found == "unknown":
+        found = active.find(classification(request).doc_type)
+        if found is None:
             return error_reply(418, "the rules found no document type to extract")
         return claim_reply(rules.extract(found, shown_pages(request)), **usage)
 

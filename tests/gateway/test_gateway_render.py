@@ -2,26 +2,53 @@
 
 from __future__ import annotations
 
+from claimflow.doctypes import BUILTIN_TYPES, CONTRACT, INVOICE, RECEIPT
 from claimflow.nodes.ports import ModelInput
-from claimflow.prompts import CLASSIFY, EXTRACT_INVOICE, EXTRACT_RECEIPT
-from claimflow.runtime.gateway.render import input_hash, render_document, render_fields, render_messages, schema_hash
+from claimflow.prompts import CLASSIFY, extract_prompt
+from claimflow.prompts.extract import render_fields
+from claimflow.runtime.gateway.render import input_hash, render_document, render_messages, schema_hash
 from claimflow.state.claims import ClassificationClaim, ExtractionClaim
-from claimflow.state.fields import fields_of
 
 
 def test_pages_get_one_based_markers_and_form_feeds_between() -> None:
     assert render_document(("first", "second")) == "--- page 1 ---\nfirst\f\n--- page 2 ---\nsecond"
 
 
-def test_the_field_list_names_kind_requirement_and_meaning() -> None:
-    lines = render_fields(fields_of("contract")).splitlines()
+def test_the_field_list_names_kind_requirement_meaning_and_labels() -> None:
+    lines = render_fields(CONTRACT).splitlines()
 
-    assert lines[0] == "- parties (text, required, one claim per value): Each party to the contract"
-    assert lines[1] == "- effective_date (date, optional): Date the contract takes effect"
+    assert lines[0] == "- parties (text, required, one claim per value): Each party to the contract."
+    assert lines[1] == (
+        "- effective_date (date, optional): Date the contract takes effect."
+        " Printed as: Effective Date, Effective as of, dated as of."
+    )
+
+
+def test_a_table_field_lists_its_columns_and_asks_for_row_claims() -> None:
+    lines = render_fields(INVOICE).splitlines()
+
+    start = lines.index("- line_items (table, optional): The item table: one row per line.")
+    assert lines[start + 1 :] == [
+        "    - column description (text, optional): What was sold, as printed",
+        "    - column quantity (amount, optional): Quantity, if printed",
+        "    - column unit_price (amount, optional): Price of one unit, if printed",
+        "    - column amount (amount, required): The line's total",
+        "  Return each row of line_items as a row claim with table 'line_items'.",
+    ]
+
+
+def test_classify_messages_list_the_active_types_then_unknown() -> None:
+    _, user = render_messages(CLASSIFY, ModelInput(pages=("INVOICE",), types=(RECEIPT, CONTRACT)))
+
+    assert user.startswith(
+        f"Document types:\n- receipt: {RECEIPT.description}\n- contract: {CONTRACT.description}\n"
+        "- unknown: none of the above\n"
+    )
+    assert "invoice" not in user.split("<document>")[0]  # only the active types are offered
 
 
 def test_a_first_attempt_has_no_feedback() -> None:
-    system, user = render_messages(CLASSIFY, ModelInput(pages=("INVOICE",)))
+    system, user = render_messages(CLASSIFY, ModelInput(pages=("INVOICE",), types=BUILTIN_TYPES))
 
     assert system == CLASSIFY.system
     assert "<document>\n--- page 1 ---\nINVOICE\n</document>" in user
@@ -39,13 +66,17 @@ def test_a_retry_lists_what_was_wrong() -> None:
     )
 
 
-def test_extract_messages_carry_the_fields() -> None:
-    request = ModelInput(pages=("x",), doc_type="receipt", fields=fields_of("receipt"))
+def test_extract_messages_carry_the_fields_and_the_types_guidance() -> None:
+    prompt = extract_prompt(RECEIPT)
+    request = ModelInput(pages=("x",), doc_type=RECEIPT)
 
-    system, user = render_messages(EXTRACT_RECEIPT, request)
+    system, user = render_messages(prompt, request)
 
-    assert system == EXTRACT_RECEIPT.system
-    assert user.startswith("Fields:\n- vendor_name (text, required): Name of the shop or company\n")
+    assert system == prompt.system
+    assert system.startswith("You extract fields from a document of type receipt.")
+    assert system.endswith(RECEIPT.guidance)
+    assert user.startswith("Fields:\n- vendor_name (text, required): Name of the shop or company.\n")
+    assert "<document>\n--- page 1 ---\nx\n</document>" in user
 
 
 def test_input_hash_changes_with_either_message_and_is_stable() -> None:
@@ -56,4 +87,4 @@ def test_input_hash_changes_with_either_message_and_is_stable() -> None:
 def test_schema_hash_tells_claim_types_apart() -> None:
     assert schema_hash(ClassificationClaim) == schema_hash(ClassificationClaim)
     assert schema_hash(ClassificationClaim) != schema_hash(ExtractionClaim)
-    assert schema_hash(EXTRACT_INVOICE.response_model) == schema_hash(ExtractionClaim)
+    assert schema_hash(extract_prompt(INVOICE).response_model) == schema_hash(ExtractionClaim)

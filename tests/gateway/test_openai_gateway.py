@@ -12,10 +12,13 @@ import time
 
 import pytest
 
+from claimflow.doctypes import BUILTIN_TYPES, RECEIPT
+from claimflow.doctypes import INVOICE as INVOICE_TYPE
 from claimflow.nodes.ports import ModelInput, ModelUnavailableError
-from claimflow.prompts import CLASSIFY, EXTRACT_INVOICE
+from claimflow.prompts import CLASSIFY, extract_prompt
+from claimflow.state.apply import apply_classification
 from claimflow.state.claims import ClassificationClaim, ExtractionClaim
-from claimflow.state.fields import fields_of
+from claimflow.state.errors import UnknownDocumentTypeError
 from tests.factories import INVOICE
 from tests.fakes.openai_server import (
     FakeModelServer,
@@ -31,7 +34,8 @@ from tests.gateway.conftest import FAST_RETRIES, MakeGateway
 
 FAST_RETRIES_TWO = dataclasses.replace(FAST_RETRIES, max_attempts=2)
 PAGES = INVOICE.pages
-REQUEST = ModelInput(pages=PAGES)
+REQUEST = ModelInput(pages=PAGES, types=BUILTIN_TYPES)
+EXTRACT_INVOICE = extract_prompt(INVOICE_TYPE)
 VALID = ClassificationClaim.model_validate(
     {"doc_type": "invoice", "confidence": 0.93, "evidence": [{"quote": "INVOICE", "page": 1}]}
 )
@@ -48,7 +52,7 @@ async def test_a_valid_claim_comes_back_with_tokens_cost_and_one_attempt(
     assert result.claim == VALID
     assert result.errors == []
     usage = result.usage
-    assert (usage.model, usage.prompt, usage.prompt_hash) == ("openai:fake-model", "classify@1", CLASSIFY.content_hash)
+    assert (usage.model, usage.prompt, usage.prompt_hash) == ("openai:fake-model", "classify@2", CLASSIFY.content_hash)
     assert (usage.input_tokens, usage.output_tokens, usage.attempts) == (1200, 300, 1)
     assert usage.cost == pytest.approx((1200 * 2.0 + 300 * 8.0) / 1_000_000)
     assert usage.latency_ms > 0
@@ -69,6 +73,8 @@ async def test_the_request_carries_model_key_prompt_pages_and_json_mode(
     assert sent.text_of("system").startswith(CLASSIFY.system)
     assert '"ClassificationClaim"' in sent.text_of("system")  # Instructor adds the schema
     user = sent.text_of("user")
+    assert user.startswith("Document types:\n- invoice: A bill from a seller")  # the active types, in order
+    assert "\n- receipt: " in user and "\n- contract: " in user and "\n- unknown: none of the above\n" in user
     assert "--- page 1 ---\nACME Tools GmbH" in user
     assert "--- page 2 ---\nItem" in user
     assert "previous answer was invalid" not in user
@@ -80,7 +86,7 @@ async def test_a_retry_sends_the_validation_errors_back(
     model_server.script(claim_reply(VALID))
     feedback = ("confidence: Input should be less than or equal to 1 (got 7)",)
 
-    await server_gateway().complete(CLASSIFY, ModelInput(pages=PAGES, feedback=feedback))
+    await server_gateway().complete(CLASSIFY, ModelInput(pages=PAGES, types=BUILTIN_TYPES, feedback=feedback))
 
     user = model_server.requests[0].text_of("user")
     assert "Your previous answer was invalid:\n- confidence: Input should be less than or equal to 1 (got 7)" in user
@@ -168,7 +174,7 @@ async def test_missing_and_unknown_fields_are_named_with_their_paths(
         "totals": "160.65",
     }
     model_server.script(claim_reply(answer))
-    request = ModelInput(pages=PAGES, doc_type="invoice", fields=fields_of("invoice"))
+    request = ModelInput(pages=PAGES, doc_type=INVOICE_TYPE)
 
     result = await server_gateway().complete(EXTRACT_INVOICE, request)
 
@@ -179,16 +185,23 @@ async def test_missing_and_unknown_fields_are_named_with_their_paths(
     ]
 
 
-async def test_a_type_outside_the_vocabulary_is_invalid(
+async def test_a_type_outside_the_active_types_is_returned_as_claimed_and_apply_rejects_it(
     model_server: FakeModelServer, server_gateway: MakeGateway
 ) -> None:
-    model_server.script(claim_reply({"doc_type": "purchase order", "confidence": 0.9}))
+    """The types are data now, not a Literal in the schema: apply, which knows the active ones, refuses it."""
+    answer = {"doc_type": "purchase order", "confidence": 0.9, "evidence": [{"quote": "INVOICE", "page": 1}]}
+    model_server.script(claim_reply(answer))
 
     result = await server_gateway().complete(CLASSIFY, REQUEST)
 
-    assert result.claim is None
-    [error] = result.errors
-    assert error.startswith("doc_type: Input should be 'invoice', 'receipt', 'contract' or 'unknown'")
+    assert result.errors == []
+    assert result.claim is not None and result.claim.doc_type == "purchase order"
+    types = tuple(t.name for t in BUILTIN_TYPES)
+    patch = apply_classification(result.claim, INVOICE, types=types, step="classify", claim_id="c")
+    assert patch.classification is not None and not patch.classification.accepted
+    assert patch.classification.reasons == [
+        "type 'purchase order' is not one of the active types: invoice, receipt, contract"
+    ]
 
 
 async def test_an_answer_cut_off_at_the_token_limit_is_invalid(
@@ -248,7 +261,7 @@ async def test_repeated_500s_fail_the_step_after_max_attempts(
     with pytest.raises(ModelUnavailableError) as raised:
         await server_gateway().complete(CLASSIFY, REQUEST)
 
-    assert str(raised.value) == "classify@1 on openai:fake-model: HTTP 500 (upstream exploded) after 4 attempts"
+    assert str(raised.value) == "classify@2 on openai:fake-model: HTTP 500 (upstream exploded) after 4 attempts"
     assert len(model_server.requests) == 4
 
 
@@ -282,7 +295,7 @@ async def test_slow_answers_time_out_are_retried_then_fail(
     with pytest.raises(ModelUnavailableError) as raised:
         await gateway.complete(CLASSIFY, REQUEST)
 
-    assert str(raised.value) == "classify@1 on openai:fake-model: no answer within 0.2 s after 2 attempts"
+    assert str(raised.value) == "classify@2 on openai:fake-model: no answer within 0.2 s after 2 attempts"
     assert len(model_server.requests) == 2
     assert time.monotonic() - started < 1.5  # the client gave up; it did not wait for the slow answers
 
@@ -316,13 +329,31 @@ async def test_a_scripted_document_run_answers_classify_then_extract(
 
     classified = await gateway.complete(CLASSIFY, REQUEST)
     assert classified.claim is not None and classified.claim.doc_type == "invoice"
-    request = ModelInput(pages=PAGES, doc_type="invoice", fields=fields_of("invoice"))
+    request = ModelInput(pages=PAGES, doc_type=INVOICE_TYPE)
     extracted = await gateway.complete(EXTRACT_INVOICE, request)
 
     assert isinstance(extracted.claim, ExtractionClaim)
     assert {claim.field for claim in extracted.claim.fields} >= {"invoice_number", "total_amount"}
+    assert model_server.requests[1].text_of("user").startswith("Fields:\n- vendor_name (text, required)")
     assert model_server.pending == 0 and model_server.unscripted == 0
     assert shown_pages(model_server.requests[1]) == PAGES
+
+
+async def test_a_scripted_document_run_can_force_an_active_type_and_refuses_another(
+    model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    with pytest.raises(UnknownDocumentTypeError, match="unknown document type 'memo'; active: invoice, receipt"):
+        document_run_replies("memo")
+    model_server.script(*document_run_replies("receipt"))
+    gateway = server_gateway()
+
+    classified = await gateway.complete(CLASSIFY, REQUEST)
+    assert classified.claim is not None and classified.claim.doc_type == "receipt"
+    extracted = await gateway.complete(extract_prompt(RECEIPT), ModelInput(pages=PAGES, doc_type=RECEIPT))
+
+    assert isinstance(extracted.claim, ExtractionClaim) and extracted.claim.rows == []
+    assert "vendor_address" in {claim.field for claim in extracted.claim.fields}  # a receipt's field, read as one
+    assert model_server.pending == 0 and model_server.unscripted == 0
 
 
 @pytest.mark.parametrize(

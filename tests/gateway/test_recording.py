@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.nodes.ports import ClaimT, ModelInput, ModelResult, ModelUnavailableError, Usage
 from claimflow.prompts import CLASSIFY, PromptSpec
 from claimflow.runtime.batch import process_files
@@ -84,7 +85,12 @@ class ScriptedGateway:
 
 
 def request(text: str = INVOICE, feedback: tuple[str, ...] = ()) -> ModelInput:
-    return ModelInput(pages=(text,), feedback=feedback)
+    return ModelInput(pages=(text,), types=BUILTIN_TYPES, feedback=feedback)
+
+
+def example_files() -> list[Path]:
+    """The example documents (the folder also holds the custom-type package, which is no document)."""
+    return sorted(path for path in EXAMPLES.iterdir() if path.is_file() and not path.name.startswith("."))
 
 
 def recorded_files(directory: Path) -> list[Path]:
@@ -94,11 +100,11 @@ def recorded_files(directory: Path) -> list[Path]:
 async def run_documents(data_dir: Path, gateway: Any, files: list[Path]) -> tuple[dict[str, Any], Engine]:
     """Each document's view, record and event trail, by file name, with run ids and timestamps left out."""
     results: dict[str, Any] = {}
-    async with open_engine(Settings(data_dir=data_dir), gateway=gateway) as engine:
+    async with open_engine(Settings(data_dir=data_dir), gateway=gateway, types=BUILTIN_TYPES) as engine:
         for row in await process_files(engine, files):
             state = await engine.state(row.run_id)
-            record = build_record(state) if state else None
-            view = run_view(row, state)
+            record = build_record(state, engine.types) if state else None
+            view = run_view(row, state, engine.types)
             view.pop("run_id")
             results[row.filename] = {
                 "view": view,
@@ -118,7 +124,7 @@ def _model_events(engine: Engine, run_id: str) -> list[dict[str, Any]]:
 @pytest.mark.ocr
 async def test_a_replayed_run_gives_the_same_records_as_the_recorded_one(tmp_path: Path) -> None:
     recordings = tmp_path / "recordings"
-    files = sorted(EXAMPLES.iterdir())
+    files = example_files()
     recorded, _ = await run_documents(tmp_path / "first", RecordingGateway(RulesGateway(), recordings), files)
     replay = ReplayGateway(recordings)
     replayed, _ = await run_documents(tmp_path / "second", replay, files)
@@ -144,13 +150,14 @@ async def test_a_miss_fails_the_run_naming_the_prompt_and_how_to_re_record(tmp_p
     await run_documents(
         tmp_path / "first", RecordingGateway(RulesGateway(), recordings), [EXAMPLES / "invoice-clean.pdf"]
     )
-    async with open_engine(Settings(data_dir=tmp_path / "second"), gateway=ReplayGateway(recordings)) as engine:
+    replay = ReplayGateway(recordings)
+    async with open_engine(Settings(data_dir=tmp_path / "second"), gateway=replay, types=BUILTIN_TYPES) as engine:
         [row] = await process_files(engine, [EXAMPLES / "contract-nda.txt"])
         events = engine.registry.events(row.run_id)
 
     assert row.status == "failed"
     assert row.error is not None
-    assert "ReplayMissError" in row.error and "classify@1" in row.error, row.error
+    assert "ReplayMissError" in row.error and "classify@2" in row.error, row.error
     assert "step classify" in row.error and f"--record {recordings}" in row.error, row.error
     assert "never recorded" in row.error, row.error
     assert events[-1]["type"] == "run.failed"
@@ -168,7 +175,7 @@ async def test_recorded_files_are_readable_sorted_json_with_what_was_asked_and_a
     assert set(data) == FILE_KEYS
     assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     assert "Müller Büromöbel" in text and "€" in text, "non-ASCII text is written as is, not escaped"
-    assert data["provider_model"] == "openai:gpt-4o-mini" and data["prompt"] == "classify@1"
+    assert data["provider_model"] == "openai:gpt-4o-mini" and data["prompt"] == "classify@2"
     assert data["prompt_hash"] == CLASSIFY.content_hash
     assert data["key"] == exchange_key(
         "openai:gpt-4o-mini", data["prompt_hash"], data["input_hash"], data["schema_hash"]
@@ -261,7 +268,7 @@ async def test_several_recorded_models_need_a_choice(tmp_path: Path) -> None:
 
     ambiguous = ReplayGateway(tmp_path)
     assert ambiguous.name == "replay:a:model+b:model"
-    with pytest.raises(ReplayAmbiguousError, match=r"classify@1.*a:model, b:model"):
+    with pytest.raises(ReplayAmbiguousError, match=r"classify@2.*a:model, b:model"):
         await ambiguous.complete(CLASSIFY, request())
 
     chosen = ReplayGateway(tmp_path, model="b:model")
@@ -278,7 +285,7 @@ async def test_a_miss_names_the_key_and_why(tmp_path: Path) -> None:
     with pytest.raises(ReplayMissError, match="another prompt text or version") as missed:
         await replay.complete(changed, request())
     assert isinstance(missed.value, ModelUnavailableError)
-    assert "classify@1" in str(missed.value) and "--record" in str(missed.value)
+    assert "classify@2" in str(missed.value) and "--record" in str(missed.value)
     with pytest.raises(ReplayMissError, match="another response schema"):
         await replay.complete(dataclasses.replace(CLASSIFY, response_model=WiderClaim), request())
     with pytest.raises(ReplayMissError, match="never recorded") as missed:

@@ -26,6 +26,15 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.policy.budget.max_calls is None
 
 
+def test_extra_types_come_from_claimflow_types_then_the_command_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert Settings.load(data_dir=tmp_path).types == ()
+    monkeypatch.setenv("CLAIMFLOW_TYPES", "orders:PURCHASE_ORDER, ,tickets.py")
+    settings = Settings.load(data_dir=tmp_path, types=("notes:DELIVERY_NOTE",))
+    assert settings.types == ("orders:PURCHASE_ORDER", "tickets.py", "notes:DELIVERY_NOTE")
+
+
 def test_a_policy_file_sets_the_table_and_variables_override_single_thresholds(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,5 +1,6 @@
 """Till slips titled "Tax Invoice" are receipts; short invoices with terms stay invoices (synthetic texts)."""
 
+from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.runtime.backends import rules
 
 DELIVERY_SLIP = """FRESH LOAF BAKERY SDN BHD (123456-A)
@@ -46,20 +47,20 @@ CHANGE 1.40
 
 
 def test_tax_invoice_titled_till_slip_is_a_receipt() -> None:
-    claim = rules.classify([DELIVERY_SLIP])
+    claim = rules.classify([DELIVERY_SLIP], BUILTIN_TYPES)
     assert claim.doc_type == "receipt"
     assert 0.7 <= claim.confidence <= 0.85  # it calls itself an invoice: not more than fairly sure
 
 
 def test_invoice_titled_cash_slip_is_a_receipt() -> None:
-    assert rules.classify([CASH_SLIP]).doc_type == "receipt"
+    assert rules.classify([CASH_SLIP], BUILTIN_TYPES).doc_type == "receipt"
 
 
 def test_short_invoice_with_due_date_and_bill_to_stays_an_invoice() -> None:
-    claim = rules.classify([SHORT_INVOICE])
+    claim = rules.classify([SHORT_INVOICE], BUILTIN_TYPES)
     assert claim.doc_type == "invoice"
 
 
 def test_short_invoice_paid_in_cash_with_terms_is_not_called_a_receipt() -> None:
     text = SHORT_INVOICE.replace("Payment terms: 30 days", "Paid by cash 396.00")
-    assert rules.classify([text]).doc_type != "receipt"
+    assert rules.classify([text], BUILTIN_TYPES).doc_type != "receipt"

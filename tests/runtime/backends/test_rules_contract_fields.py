@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from claimflow.doctypes import CONTRACT
 from claimflow.runtime.backends import rules
 from claimflow.state.claims import FieldClaim
 
@@ -9,7 +10,7 @@ AUTO_ACCEPT = 0.8
 
 
 def _fields(*pages: str) -> list[FieldClaim]:
-    return list(rules.extract("contract", list(pages)).fields)
+    return list(rules.extract(CONTRACT, list(pages)).fields)
 
 
 def _one(field: str, *pages: str) -> FieldClaim | None:

@@ -12,6 +12,7 @@ import pytest
 from claimflow import Column, DocumentType, Field
 from claimflow.runtime.backends.rules._generic import generic_detect, generic_extract
 from claimflow.runtime.backends.rules._rank import MIN_SCORE, rank
+from claimflow.runtime.ingest.html import parse_html
 from claimflow.state.apply import apply_extraction, check_field_claim, check_row_claim
 from claimflow.state.claims import ExtractionClaim, FieldClaim
 from claimflow.state.documents import SourceText
@@ -109,6 +110,21 @@ Lieferdatum: 12.03.2024
 Versandart: Expressversand
 Teillieferung: ja
 Rabatt: 3 Prozent
+"""
+
+TABBED = """Purchase Order
+Pos.\tDescription\tQty\tUnit Price\tAmount
+1\tSteel bolts, box of 100\t2\t15.00\t30.00
+2\tFreight\t\t\t40.00
+Total:\t70.00
+"""
+
+DOLLARS = """Purchase Order
+Currency: USD
+Description        Qty    Unit Price    Amount
+Exam gloves         40         $8.25   $330.00
+Prophy angles        5        $46.80   $234.00
+Order Total: $564.00
 """
 
 GARDENING = """Notes on the garden
@@ -342,6 +358,36 @@ def test_amounts_in_two_currencies_give_no_currency() -> None:
     assert not _claims(generic_extract([text], PO), "currency")
 
 
+@pytest.mark.parametrize("written", ["$849.60", "$ 849.60", "849.60 $", "¥849.60"])
+def test_a_symbol_that_names_no_single_currency_rides_with_its_amount(written: str) -> None:
+    text = f"Purchase Order\nTotal: {written}\n"
+    claim = generic_extract([text], PO)
+    total = _one(claim, "total")
+    assert (total.value, total.confidence >= AUTO_ACCEPT) == ("849.60", True)
+    assert check_field_claim(PO, total, SourceText(pages=(text,)), step="t", claim_id="c").accepted
+    assert not _claims(claim, "currency")  # which dollar (or yen or yuan), the symbol does not say
+
+
+def test_cells_with_a_bare_dollar_are_read() -> None:
+    assert _rows(generic_extract([DOLLARS], PO)) == [
+        {"description": "Exam gloves", "quantity": "40.00", "unit_price": "8.25", "amount": "330.00"},
+        {"description": "Prophy angles", "quantity": "5.00", "unit_price": "46.80", "amount": "234.00"},
+    ]
+    single = "Purchase Order\nDescription Qty Amount\nSteel bolts 2 $30.00\nTotal: $30.00\n"
+    claim = generic_extract([single], PO)
+    assert (_rows(claim), _values(claim)) == (
+        [{"description": "Steel bolts", "quantity": "2.00", "amount": "30.00"}], {"total": "30.00"}
+    )  # fmt: skip
+
+
+def test_a_currency_before_an_amount_is_no_part_of_the_description() -> None:
+    text = "Purchase Order\nDescription Amount\nSteel bolts $30.00\nHex nuts EUR 5.00\n"
+    assert _rows(generic_extract([text], PO)) == [
+        {"description": "Steel bolts", "amount": "30.00"},
+        {"description": "Hex nuts", "amount": "5.00"},
+    ]
+
+
 # tables ---------------------------------------------------------------------------------------------------
 
 
@@ -420,6 +466,61 @@ def test_a_table_with_a_row_that_does_not_read_yields_no_rows(body: str) -> None
     assert _one(claim, "total").value == "52.00"  # the fields are read all the same
 
 
+def test_tab_separated_rows_are_read_cell_by_cell_under_their_headings() -> None:
+    # A tab is as wide as whoever shows it makes it: the cells' order places them, not their offsets.
+    assert _rows(generic_extract([TABBED], PO)) == [
+        {"description": "Steel bolts, box of 100", "quantity": "2.00", "unit_price": "15.00", "amount": "30.00"},
+        {"description": "Freight", "amount": "40.00"},
+    ]
+
+
+def test_a_tab_row_gives_each_figure_to_its_own_column() -> None:
+    text = "Purchase Order\nDescription\tQty\tAmount\nSteel bolts, box of 100\t2\t30.00\nTotal:\t30.00\n"
+    assert _rows(generic_extract([text], PO)) == [
+        {"description": "Steel bolts, box of 100", "quantity": "2.00", "amount": "30.00"}  # not the 2 as amount
+    ]
+
+
+def test_an_html_table_is_read_with_its_empty_end_cells() -> None:
+    html = (
+        "<h1>Purchase Order</h1><table>"
+        "<tr><th>Pos.</th><th>Description</th><th>Qty</th><th>Unit Price</th><th>Amount</th><th>Note</th></tr>"
+        "<tr><td>1</td><td>Steel bolts, box of 100</td><td>2</td><td>$15.00</td><td>$30.00</td><td>urgent</td></tr>"
+        "<tr><td></td><td>Freight</td><td></td><td></td><td>$40.00</td><td></td></tr>"
+        "<tr><td>3</td><td>Washers</td><td>200</td><td>0,06 €</td><td>12,00 €</td><td></td></tr>"
+        "</table><p>Total: $82.00</p>"
+    ).encode()
+    (text,) = parse_html(html).pages
+    assert "\nFreight\t\t\t$40.00\n" in text  # no tab for an empty first or last cell
+    assert _rows(generic_extract([text], PO)) == [
+        {"description": "Steel bolts, box of 100", "quantity": "2.00", "unit_price": "15.00", "amount": "30.00"},
+        {"description": "Freight", "amount": "40.00"},
+        {"description": "Washers", "quantity": "200.00", "unit_price": "0.06", "amount": "12.00"},
+    ]
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        "3\tWashers\t200\t0.06\t12.00\t12.00",  # a cell more than the header has headings
+        "3\t200\tWashers\t0.06\t12.00",  # cells out of order
+        "3\tWashers\t200\t0.06",  # no amount
+        "3\tWashers\t200\tn/a\t12.00",  # a price that is no figure
+    ],
+)
+def test_a_tab_row_that_does_not_line_up_yields_no_rows(row: str) -> None:
+    text = TABBED.replace("Total:", row + "\nTotal:")
+    claim = generic_extract([text], PO)
+    assert claim.rows == []
+    assert _one(claim, "total").value == "70.00"
+
+
+def test_a_tab_row_that_reads_in_two_places_yields_no_rows() -> None:
+    # It lost an empty cell at one end, but which: quantity, price and amount, or price, amount and a note?
+    text = "Purchase Order\nQty\tUnit Price\tAmount\tNote\n1\t5.00\t5.00\tspare\n2\t15.00\t30.00\n"
+    assert generic_extract([text], PO).rows == []
+
+
 def test_a_header_without_the_required_column_reads_no_rows() -> None:
     text = (
         "Purchase Order\nDescription                 Qty    Unit Price\nSteel bolts M8              100          0.25\n"
@@ -451,6 +552,8 @@ CASES = [
     (PO, [PO_EN.replace("\n", "\r\n")]),
     (PO, ["  " + PO_DE.replace("\n", "\n   ")]),
     (PO, [DELIVERY_EN]),
+    (PO, [TABBED]),
+    (PO, [DOLLARS]),
     (DELIVERY, [DELIVERY_EN]),
     (DELIVERY, [DELIVERY_DE]),
     (DELIVERY, [PO_EN]),

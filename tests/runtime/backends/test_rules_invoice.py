@@ -1,6 +1,7 @@
 import pytest
 from _rules_docs import INVOICE_DE, INVOICE_EN, INVOICE_FR
 
+from claimflow.doctypes import INVOICE
 from claimflow.runtime.backends import rules
 from claimflow.state.claims import ExtractionClaim
 
@@ -43,18 +44,18 @@ def confidence(claim: ExtractionClaim, name: str) -> float:
     ],
 )  # fmt: skip
 def test_reads_invoices_in_several_languages(text: str, expected: dict[str, str]) -> None:
-    assert values(rules.extract("invoice", [text])) == expected
+    assert values(rules.extract(INVOICE, [text])) == expected
 
 
 def test_amounts_that_add_up_are_auto_accepted() -> None:
-    claim = rules.extract("invoice", [INVOICE_DE])
+    claim = rules.extract(INVOICE, [INVOICE_DE])
     for name in ("net_amount", "tax_amount", "total_amount"):
         assert confidence(claim, name) >= 0.8
 
 
 def test_total_without_arithmetic_stays_below_auto_accept() -> None:
     text = "Invoice\nInvoice No: 5\nTotal: 99.10 EUR\n"
-    claim = rules.extract("invoice", [text])
+    claim = rules.extract(INVOICE, [text])
     assert values(claim)["total_amount"] == "99.10"
     assert confidence(claim, "total_amount") < 0.8
     assert "net_amount" not in values(claim)
@@ -62,7 +63,7 @@ def test_total_without_arithmetic_stays_below_auto_accept() -> None:
 
 def test_arithmetic_picks_the_tax_among_amounts_on_one_line() -> None:
     text = "Rechnung Nr. 4711\nNettobetrag 376,37\n19,00% MwSt.: 376,37 71,51 447,88\nSumme gesamt 447,88\n"
-    got = values(rules.extract("invoice", [text]))
+    got = values(rules.extract(INVOICE, [text]))
     assert (got["net_amount"], got["tax_amount"], got["total_amount"]) == ("376.37", "71.51", "447.88")
 
 
@@ -71,7 +72,7 @@ def test_us_number_format_and_month_first_dates() -> None:
         "INVOICE\nInvoice #: 2291\nInvoice Date: 03/14/2024\nDue Date: 04/13/2024\n"
         "Subtotal USD 1,250.00\nSales Tax USD 100.00\nTotal Due USD 1,350.00\n"
     )
-    got = values(rules.extract("invoice", [text]))
+    got = values(rules.extract(INVOICE, [text]))
     assert got["issue_date"] == "2024-03-14"
     assert got["due_date"] == "2024-04-13"
     assert got["total_amount"] == "1350.00"
@@ -80,27 +81,27 @@ def test_us_number_format_and_month_first_dates() -> None:
 
 def test_ambiguous_date_is_not_auto_accepted() -> None:
     text = "INVOICE\nInvoice No: 9\nInvoice Date: 03/04/2024\nTotal 10.00\n"
-    claim = rules.extract("invoice", [text])
+    claim = rules.extract(INVOICE, [text])
     assert confidence(claim, "issue_date") < 0.8
 
 
 def test_due_date_before_issue_date_is_doubted() -> None:
     text = "INVOICE\nInvoice No: 9\nInvoice Date: 20.05.2024\nDue date: 10.05.2024\nTotal 10,00\n"
-    claim = rules.extract("invoice", [text])
+    claim = rules.extract(INVOICE, [text])
     assert confidence(claim, "due_date") < 0.5
 
 
 def test_date_of_a_referenced_invoice_is_not_the_issue_date() -> None:
     text = "FACTURE\nDate de facture associée : 01/01/2022\nDate de facture : 31/01/2022\nTotal TTC 10,00 €\n"
-    assert values(rules.extract("invoice", [text]))["issue_date"] == "2022-01-31"
+    assert values(rules.extract(INVOICE, [text]))["issue_date"] == "2022-01-31"
 
 
 def test_company_suffix_is_not_read_as_a_currency() -> None:
     # "Bhd" is also the code of the Bahraini dinar; it prices nothing here.
     text = "Invoice\nSinar Jaya Sdn Bhd\nInvoice No: 12\nTotal 50.00\n"
-    assert "currency" not in values(rules.extract("invoice", [text]))
+    assert "currency" not in values(rules.extract(INVOICE, [text]))
 
 
 def test_leaves_out_what_the_document_does_not_state() -> None:
-    got = values(rules.extract("invoice", ["Invoice\nThank you for your business.\n"]))
+    got = values(rules.extract(INVOICE, ["Invoice\nThank you for your business.\n"]))
     assert got == {}

@@ -5,6 +5,7 @@ Every text here is written for these tests.
 
 import pytest
 
+from claimflow.doctypes import INVOICE
 from claimflow.runtime.backends import rules
 from claimflow.state.claims import ExtractionClaim
 
@@ -14,7 +15,7 @@ def field(claim: ExtractionClaim, name: str) -> tuple[str, float] | None:
 
 
 def extract(text: str) -> ExtractionClaim:
-    return rules.extract("invoice", [text])
+    return rules.extract(INVOICE, [text])
 
 
 HEAD = "Rechnung\nRechnungsnummer: R-5521\nRechnungsdatum: 02.09.2024\n"

@@ -1,5 +1,6 @@
 """Invoice number, seller, currency and totals in layouts beyond "Label: value". Texts written for these tests."""
 
+from claimflow.doctypes import INVOICE
 from claimflow.runtime.backends import rules
 from claimflow.state.claims import ExtractionClaim
 
@@ -9,7 +10,7 @@ def field(claim: ExtractionClaim, name: str) -> tuple[str, float] | None:
 
 
 def extract(text: str) -> ExtractionClaim:
-    return rules.extract("invoice", [text])
+    return rules.extract(INVOICE, [text])
 
 
 def test_order_number_is_not_the_invoice_number() -> None:

@@ -1,5 +1,6 @@
 """Receipt name, date and currency on synthetic slips from several countries."""
 
+from claimflow.doctypes import RECEIPT
 from claimflow.runtime.backends import rules
 from claimflow.runtime.backends.rules._receipt import receipt_findings
 from claimflow.state.claims import ExtractionClaim
@@ -49,7 +50,7 @@ Merci de votre visite
 
 
 def fields(text: str) -> dict[str, tuple[str, float]]:
-    claim: ExtractionClaim = rules.extract("receipt", [text])
+    claim: ExtractionClaim = rules.extract(RECEIPT, [text])
     return {f.field: (f.value, f.confidence) for f in claim.fields}
 
 

@@ -1,5 +1,6 @@
 """The amount paid on a receipt, and when the slip's own sums make it sure (synthetic slips)."""
 
+from claimflow.doctypes import RECEIPT
 from claimflow.runtime.backends import rules
 from claimflow.state.claims import ExtractionClaim
 
@@ -7,7 +8,7 @@ AUTO = 0.8
 
 
 def total_of(text: str) -> tuple[str, float] | None:
-    claim: ExtractionClaim = rules.extract("receipt", [text])
+    claim: ExtractionClaim = rules.extract(RECEIPT, [text])
     return next(((f.value, f.confidence) for f in claim.fields if f.field == "total_amount"), None)
 
 
