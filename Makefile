@@ -1,4 +1,4 @@
-# Two commands matter: `make demo` runs claimflow on examples/, `make test` runs every test.
+# Two commands matter: `make demo` runs claimflow on examples/documents/, `make test` runs every test.
 # Both set up what they need (Debian packages, a virtualenv) on a fresh machine.
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -15,10 +15,10 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # A fresh data directory each time: a second run of the same invoices would (rightly) be flagged as duplicates.
-# A failed document makes `claimflow run` exit 1 by contract; examples/ has one on purpose.
+# A failed document makes `claimflow run` exit 1 by contract; examples/documents/ has one on purpose.
 demo: setup
 	rm -rf .claimflow-demo
-	-$(BIN)/claimflow run examples/ --data-dir .claimflow-demo
+	-$(BIN)/claimflow run examples/documents/ --data-dir .claimflow-demo
 
 # The Postgres tests need a server on 127.0.0.1:5432 (trust auth for user postgres); this starts one.
 test: setup

@@ -1,6 +1,6 @@
 """Generate claimflow's sample documents, deterministically.
 
-    python scripts/make_examples.py [OUT_DIR]      # default: the examples/ folder
+    python scripts/make_examples.py [OUT_DIR]      # default: the examples/documents/ folder
 
 Needs only Pillow, reportlab and the DejaVu fonts from Debian's ``fonts-dejavu-core``. Every
 name, address, number and account below is fictional. Running the script twice gives the same
@@ -552,8 +552,8 @@ def make_corrupt_pdf(path: Path, source: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """Write every sample into OUT_DIR (default: the repository's examples/ folder)."""
-    out = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parents[1] / "examples"
+    """Write every sample into OUT_DIR (default: the repository's examples/documents/ folder)."""
+    out = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parents[1] / "examples" / "documents"
     out.mkdir(parents=True, exist_ok=True)
     make_invoice_clean(out / "invoice-clean.pdf")
     make_invoice_total_mismatch(out / "invoice-total-mismatch.pdf")

@@ -31,7 +31,7 @@ from claimflow.runtime.views import run_view
 from claimflow.state.claims import ClassificationClaim
 from claimflow.state.records import build_record
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "documents"
 FILE_KEYS = {
     "format",
     "provider_model",
@@ -89,7 +89,7 @@ def request(text: str = INVOICE, feedback: tuple[str, ...] = ()) -> ModelInput:
 
 
 def example_files() -> list[Path]:
-    """The example documents (the folder also holds the custom-type package, which is no document)."""
+    """The sample documents."""
     return sorted(path for path in EXAMPLES.iterdir() if path.is_file() and not path.name.startswith("."))
 
 
