@@ -319,7 +319,6 @@ def test_an_order_delivered_before_it_was_placed_waits_for_review(views: dict[st
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason=HTML_TABLE_BUG, strict=True)
 @pytest.mark.parametrize(("name", "amounts"), [
     ("po-1002.html", ["378.00", "223.50", "52.00", "385.00"]),
     ("po-1005.html", ["920.00", "604.80", "192.00"]),

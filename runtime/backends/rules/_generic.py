@@ -5,16 +5,20 @@ A type that brings no extractor or detector of its own is read here by its label
   (`_generic_values.py`), and kept only when apply's own evidence checks accept it (`to_claims`);
 - a field that reads differently at two of its labels is claimed with every value at a low confidence,
   so apply reports the conflict and the document goes to review with each candidate and its quote;
-- a currency nobody labelled may be read beside an amount that was (`1.234,50 EUR`), less surely;
-- each table field under its header line (`_generic_tables.py`), all rows or none.
+- a currency nobody labelled may be read beside an amount that was (`1.234,50 EUR`), less surely; a
+  symbol that names no single currency (`$849.60`, `¥1,200`) is read past to its amount, never claimed;
+- each table field under its header line (`_generic_tables.py`), all rows or none; an HTML table's
+  rows (cells separated by tabs) cell by cell under its headings (`_generic_tabbed.py`).
 It is classified by its titles and labels (`_generic_detect.py`).
 
 What it does not read: a value no label of its field leads to (a supplier named only in the letterhead);
 words between a label and its value (`Total amount due: 52.00` when the label is `Total`); a value below
 its label but out of its column; the lines after the first of a text value (an address); a table without
 a header line naming two of its columns and every required one, or whose rows wrap, miss a required cell
-or, printed with single spaces, have a text column other than the first. Only a label and one clear
-value on one line reach the default auto-accept bar; everything else goes to review.
+or, printed with single spaces, have a text column other than the first; an HTML table with a row of
+more cells than its header has headings (a column with an empty heading at either end), or with a row
+that lost empty end cells and so reads in two places. Only a label and one clear value on one line
+reach the default auto-accept bar; everything else goes to review.
 """
 
 from __future__ import annotations

@@ -1,17 +1,20 @@
 """Table cells: a stretch of a row read whole as one value of its column's kind.
 
-A cell holds its value and nothing else but what commonly rides along: a currency beside an amount, a
-unit after a quantity (`3 Stk.`, `12 pcs`), punctuation. Rows printed with single spaces are read from
-the right, one value per column (`last_value`).
+A cell holds its value and nothing else but what commonly rides along: a currency beside an amount
+(`74,70 €`, `$8.25`, even a symbol that names no single currency), a unit after a quantity (`3 Stk.`,
+`12 pcs`), punctuation. Rows printed with single spaces are read from the right, one value per column
+(`last_value`); a currency written right before an amount goes with it, not with the cell to its left.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
+from claimflow.runtime.backends.rules._generic_currency import currency_before, minus_before, without_currencies
 from claimflow.runtime.backends.rules._generic_values import LETTER, Reading, Typed, read_values, tokens, value_kind
 from claimflow.runtime.backends.rules._values import DateOrder
-from claimflow.state.normalize import ValueKind, collapse_space, currency_mentions
+from claimflow.state.normalize import ValueKind, collapse_space
 
 _UNIT = re.compile(r"\s*(?:[^\W\d_]{1,6}\.?)?\s*")
 _PUNCTUATION = re.compile(r"[\s.,;:)\]]*")
@@ -32,7 +35,11 @@ def read_cell(spec: Typed, text: str, order: DateOrder | None) -> str | None:
 
 
 def last_value(spec: Typed, text: str, order: DateOrder | None) -> Reading | None:
-    """The value of the column's kind that ends `text` (after it only a currency, a unit or punctuation)."""
+    """The value of the column's kind that ends `text` (after it only a currency, a unit or punctuation).
+
+    An amount's reading starts at a currency written right before it (`$30.00`), so what is left of
+    the row for the cells to its left holds no part of it; after a minus sign (`-$5.00`) it is none.
+    """
     kind = value_kind(spec)
     if kind is None or kind == "text":
         return None
@@ -40,16 +47,19 @@ def last_value(spec: Typed, text: str, order: DateOrder | None) -> Reading | Non
     if not found:
         return None
     last = max(found, key=lambda r: (r.end, -(r.end - r.start)))
-    return last if _rest_is_empty(kind, text[last.end :]) else None
+    if not _rest_is_empty(kind, text[last.end :]):
+        return None
+    if kind != "amount":
+        return last
+    start = currency_before(text, last.start)
+    return None if start < last.start and minus_before(text, start) else replace(last, start=start)
 
 
 def _rest_is_empty(kind: ValueKind, rest: str) -> bool:
     if kind != "amount":
         return bool(_PUNCTUATION.fullmatch(rest))
-    for _, start, end in reversed(currency_mentions(rest)):
-        rest = rest[:start] + " " + rest[end:]
     # A quantity may carry its unit ("3 Stk.", "12 pcs"); an amount its currency.
-    return bool(_UNIT.fullmatch(rest))
+    return bool(_UNIT.fullmatch(without_currencies(rest)))
 
 
 def has_value(spec: Typed, text: str, order: DateOrder | None) -> bool:

@@ -1,9 +1,11 @@
 """One line read as a row of a declared table, against the table's header line.
 
-A header line names at least two of the table's columns (every required one among them). When each
-column label heads its own printed column (tabs or runs of spaces between them), a row's cells are
-read by position: each stretch of the row goes to the heading it overlaps, or the one it stands
-next to. When the header is printed with single spaces, positions say nothing; the row is then read
+A header line names at least two of the table's columns (every required one among them). When its
+headings and a row's cells are separated by tabs (an HTML table), the n-th cell goes to the n-th
+heading (`_generic_tabbed.py`). When each column label heads its own printed column (runs of spaces
+between them), a row's cells are read by position: each stretch of the row goes to the heading it
+overlaps, or the one it stands next to. When the header is printed with single spaces, or a row
+printed with tabs stands under one printed with spaces, positions say nothing; the row is then read
 by kind from the right (`... 4  18.50  74.00`), and only a leading text column may take the rest.
 """
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from claimflow.runtime.backends.rules._generic_cells import has_value, last_value, read_cell
+from claimflow.runtime.backends.rules._generic_tabbed import TAB, read_tabbed, tab_cells, tab_headings
 from claimflow.runtime.backends.rules._generic_values import Chunk, chunks
 from claimflow.runtime.backends.rules._lines import Line
 from claimflow.runtime.backends.rules._values import DateOrder
@@ -58,6 +61,8 @@ class Header:
     anchors: tuple[Anchor, ...]
     aligned: bool
     """Every column label heads its own printed column: rows are read by position."""
+    tabbed: bool = False
+    """The headings are separated by tabs, one to a cell: rows printed with tabs are read cell by cell."""
 
     @property
     def columns(self) -> list[Column]:
@@ -76,8 +81,17 @@ def read_header(table: Field, line: Line, indent: int) -> Header | None:
     required = {column.name for column in table.columns if column.required}
     if len(set(named)) < 2 or len(set(named)) != len(named) or not required <= set(named):
         return None
+    if TAB in line.text:
+        cells = tab_cells(line.text)
+        headings = tab_headings(cells, hits)
+        if headings is not None:
+            placed = tuple(
+                Anchor(indent + cell.start, indent + cell.end, table.column(hit.owners[0].field) if hit else None)
+                for cell, hit in zip(cells, headings, strict=True)
+            )
+            return Header(line, placed, aligned=False, tabbed=True)
     anchors: list[Anchor] = []
-    aligned = True
+    aligned = TAB not in line.text  # a label across a tab, or two in one cell: no column to place a cell under
     for chunk in chunks(line.text):
         inside = [hit for hit in hits if chunk.start <= hit.start < chunk.end]
         aligned = aligned and len(inside) <= 1
@@ -147,12 +161,21 @@ def _by_kind(header: Header, line: Line, order: DateOrder | None) -> dict[str, s
     return {column.name: cells[column.name] for column in columns}
 
 
+def _spread(header: Header, line: Line) -> bool:
+    """True when the row is read by the character offsets of its printed columns."""
+    return header.aligned and TAB not in line.text and len(chunks(line.text)) > 1
+
+
 def read_row(table: Field, header: Header, line: Line, indent: int, order: DateOrder | None) -> dict[str, str] | None:
     """The line's cells (column name -> canonical value), or None when it is not a complete row of the table."""
     if len(line.text) > MAX_ROW:
         return None
-    spread = header.aligned and len(chunks(line.text)) > 1
-    cells = _by_position(header, line, indent, order) if spread else _by_kind(header, line, order)
+    if header.tabbed:  # a line without a tab is a row of one cell
+        cells = read_tabbed([anchor.column for anchor in header.anchors], line.text, order)
+    elif _spread(header, line):
+        cells = _by_position(header, line, indent, order)
+    else:
+        cells = _by_kind(header, line, order)
     if cells is None or any(column.required and column.name not in cells for column in table.columns):
         return None
     return cells if len(cells) >= 2 else None
@@ -160,7 +183,7 @@ def read_row(table: Field, header: Header, line: Line, indent: int, order: DateO
 
 def row_shaped(header: Header, line: Line, indent: int, order: DateOrder | None) -> bool:
     """True when the line looks like a row (figures in the table's columns) whether or not it reads as one."""
-    if header.aligned and len(chunks(line.text)) > 1:
+    if _spread(header, line):
         under = {
             anchor.column.name
             for chunk in chunks(line.text)

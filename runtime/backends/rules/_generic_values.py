@@ -1,9 +1,9 @@
 """Reading a value of a declared kind where a label leads to it: the eyes of the label-driven extractor.
 
 A value stands at the start of the text after its label (only separators, and before an amount a
-currency, may come first) and runs to the next column gap. Every kind is read with the finders the
-evidence check uses, so a value read here is written in its quote as a whole token. The text looked
-at is bounded, so a huge line costs no more than a short one.
+currency, even a `$` that names no single one, may come first) and runs to the next column gap.
+Every kind is read with the finders the evidence check uses, so a value read here is written in its
+quote as a whole token. The text looked at is bounded, so a huge line costs no more than a short one.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from claimflow.runtime.backends.rules._generic_currency import currency_after, minus_before
 from claimflow.runtime.backends.rules._lines import Line
 from claimflow.runtime.backends.rules._values import DateOrder, dates_in, identifier_after, money_in
 from claimflow.state.normalize import (
@@ -158,12 +159,12 @@ def _skip(text: str, pos: int = 0) -> int:
 
 
 def _lead(text: str, kind: ValueKind) -> int:
-    """Where the value may start: after separators, and for an amount after a currency ("EUR 1.234,50")."""
+    """Where the value may start: after separators, and for an amount after a currency ("EUR 1.234,50", "$849.60")."""
     pos = _skip(text)
     if kind == "amount":
-        mention = next(iter(currency_mentions(text[pos : pos + 8])), None)
-        if mention is not None and mention[1] == 0:
-            pos = _skip(text, pos + mention[2])
+        after = currency_after(text, pos)
+        if after > pos and not minus_before(text, pos):  # "-$5.00": no figure starts the value, as it must not
+            pos = _skip(text, after)
     return pos
 
 

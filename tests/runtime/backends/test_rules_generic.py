@@ -368,6 +368,13 @@ def test_a_symbol_that_names_no_single_currency_rides_with_its_amount(written: s
     assert not _claims(claim, "currency")  # which dollar (or yen or yuan), the symbol does not say
 
 
+@pytest.mark.parametrize("written", ["-$5.00", "-€5.00"])
+def test_a_minus_before_the_currency_is_not_dropped_from_the_amount(written: str) -> None:
+    claim = generic_extract([f"Purchase Order\nTotal: {written}\nDescription Amount\nDiscount {written}\n"], PO)
+    assert (claim.fields, claim.rows) == ([], [])  # never 5.00: a credit read as a charge
+    assert _values(generic_extract(["Purchase Order\nTotal: $-5.00\n"], PO)) == {"total": "-5.00"}
+
+
 def test_cells_with_a_bare_dollar_are_read() -> None:
     assert _rows(generic_extract([DOLLARS], PO)) == [
         {"description": "Exam gloves", "quantity": "40.00", "unit_price": "8.25", "amount": "330.00"},
