@@ -46,7 +46,7 @@ class ScriptedGateway:
         if answer is not None:
             claim = answer(request)
         elif prompt.name == "classify":
-            claim = rules.classify(request.pages)
+            claim = rules.classify(request.pages, request.types)
         else:
             assert request.doc_type is not None
             claim = rules.extract(request.doc_type, request.pages)

@@ -13,10 +13,12 @@ import pytest
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
+from claimflow import DocumentType, Field
+from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.runtime.batch import process_files
 from claimflow.runtime.checkpoint import CHECKPOINT_TYPES, serializer
 from claimflow.runtime.cli import app
-from claimflow.runtime.engine import CHECKPOINT_FILE, REGISTRY_FILE, open_engine
+from claimflow.runtime.engine import CHECKPOINT_FILE, REGISTRY_FILE, PromptChangedError, open_engine
 from claimflow.runtime.registry import RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.version import WorkflowVersionError, workflow_version
@@ -47,7 +49,7 @@ async def test_every_run_records_the_workflow_version_it_started_with(data_dir: 
     async with open_engine(Settings(data_dir=data_dir)) as engine:
         [row] = await process_files(engine, [path])
         [started] = [e for e in engine.registry.events(row.run_id) if e["type"] == "run.started"]
-        assert engine.version == workflow_version(engine.graph)
+        assert engine.version == workflow_version(engine.graph, engine.types)
     assert len(row.workflow_version) == 16 and row.workflow_version == engine.version
     assert started["data"]["workflow_version"] == row.workflow_version and started["data"]["workflow"] == "documents"
     with sqlite3.connect(data_dir / REGISTRY_FILE) as db:
@@ -114,6 +116,63 @@ async def test_a_resume_whose_process_died_can_be_decided_again_once_its_lease_e
         )
     async with open_engine(Settings(data_dir=data_dir)) as engine:
         assert await engine.pending_review(row.run_id) is not None
+        done = await engine.decide(row.run_id, ReviewDecision(reviewer="alice", action="approve"))
+    assert done.status == "completed"
+
+
+def _ticket(
+    version: str, *, guidance: str = "Quote the booking reference.", label: str = "Booking Ref"
+) -> DocumentType:
+    return DocumentType(
+        name="ticket",
+        description="A travel ticket with its booking reference.",
+        fields=[Field("booking_reference", "identifier", required=True, labels=[label])],
+        guidance=guidance,
+        version=version,
+    )
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        pytest.param(_ticket("1", guidance="Quote the booking reference and nothing else."), id="guidance"),
+        pytest.param(_ticket("1", label="Booking Reference"), id="field labels"),
+    ],
+)
+async def test_a_data_directory_refuses_a_prompt_changed_under_the_same_version(
+    data_dir: Path, docs_dir: Path, changed: DocumentType
+) -> None:
+    path = write(docs_dir, "invoice.txt", invoice_text())
+    async with open_engine(Settings(data_dir=data_dir), types=[*BUILTIN_TYPES, _ticket("1")]) as engine:
+        [row] = await process_files(engine, [path])
+    assert row.status == "completed", row.error
+
+    opened = False
+    with pytest.raises(PromptChangedError) as refused:
+        async with open_engine(Settings(data_dir=data_dir), types=[*BUILTIN_TYPES, changed]):
+            opened = True
+    assert not opened
+    message = str(refused.value)
+    assert "extract_ticket@1 (first used as " in message and "version" in message
+    assert "classify@" not in message and "extract_invoice@" not in message  # only the changed prompt is named
+
+    # A new version of the changed type opens, and so does the original declaration: the pins were not replaced.
+    bumped = _ticket("2", guidance="Quote the booking reference and nothing else.")
+    for ticket in (bumped, _ticket("1")):
+        async with open_engine(Settings(data_dir=data_dir), types=[*BUILTIN_TYPES, ticket]) as engine:
+            assert engine.registry.get_run(row.run_id).status == "completed"
+
+
+async def test_a_paused_run_is_not_resumed_under_other_document_types(data_dir: Path, docs_dir: Path) -> None:
+    row = await _paused_run(data_dir, docs_dir)
+    async with open_engine(Settings(data_dir=data_dir), types=[*BUILTIN_TYPES, _ticket("1")]) as engine:
+        assert engine.version != row.workflow_version
+        with pytest.raises(WorkflowVersionError, match=row.workflow_version):
+            await engine.decide(row.run_id, ReviewDecision(reviewer="alice", action="approve"))
+        assert engine.registry.get_run(row.run_id).status == "needs_review"
+        assert [r.run_id for r in engine.version_mismatches()] == [row.run_id]
+    async with open_engine(Settings(data_dir=data_dir), types=BUILTIN_TYPES) as engine:
+        assert engine.version == row.workflow_version
         done = await engine.decide(row.run_id, ReviewDecision(reviewer="alice", action="approve"))
     assert done.status == "completed"
 

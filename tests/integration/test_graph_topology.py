@@ -5,15 +5,17 @@ from __future__ import annotations
 import difflib
 import os
 from pathlib import Path
-from typing import Any, get_args, get_type_hints
+from typing import Any
 
 import pytest
 from langgraph.graph import END, START
 
+from claimflow import DocumentType, Field
+from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.graphs import build_documents_workflow
-from claimflow.routing import ROUTERS
 from claimflow.routing import names as node_names
-from claimflow.routing.names import AfterClassify, AfterExtract, AfterParse, AfterReview, AfterValidate
+from claimflow.routing import router_targets, routers_for
+from claimflow.state.schema import DocumentTypes
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "documents.mmd"
 UPDATE_HINT = (
@@ -21,18 +23,23 @@ UPDATE_HINT = (
     "UPDATE_SNAPSHOTS=1 pytest tests/integration/test_graph_topology.py"
 )
 
-AFTER_TYPES: dict[str, Any] = {
-    node_names.ROUTE_PARSE: AfterParse,
-    node_names.ROUTE_TYPE: AfterClassify,
-    node_names.ROUTE_EXTRACTION: AfterExtract,
-    node_names.ROUTE_VALIDATION: AfterValidate,
-    node_names.ROUTE_REVIEW: AfterReview,
-}
+TICKET = DocumentType(
+    name="ticket",
+    description="A travel ticket: a booking reference and a fare.",
+    fields=[Field("booking_reference", "identifier", labels=["Booking Ref"])],
+)
+"""A small user type: the graph grows its extract/arbitrate/validate nodes from the declaration alone."""
+
+WORKFLOWS = {"builtin": BUILTIN_TYPES, "builtin+ticket": (*BUILTIN_TYPES, TICKET), "ticket": (TICKET,)}
+
+
+def _drawn(types: tuple[DocumentType, ...]) -> Any:
+    return build_documents_workflow(types).compile().get_graph()
 
 
 @pytest.fixture(scope="module")
 def drawn() -> Any:
-    return build_documents_workflow().compile().get_graph()
+    return _drawn(BUILTIN_TYPES)
 
 
 def test_mermaid_matches_the_committed_snapshot(drawn: Any) -> None:
@@ -49,29 +56,47 @@ def test_mermaid_matches_the_committed_snapshot(drawn: Any) -> None:
         pytest.fail(f"the documents graph changed:\n{diff}\n{UPDATE_HINT}", pytrace=False)
 
 
-def test_every_router_literal_target_is_a_node_of_the_compiled_graph(drawn: Any) -> None:
+@pytest.mark.parametrize("workflow", sorted(WORKFLOWS))
+def test_every_router_target_is_a_node_of_the_compiled_graph(workflow: str) -> None:
+    types = WORKFLOWS[workflow]
+    drawn = _drawn(types)
     nodes = set(drawn.nodes)
-    assert set(AFTER_TYPES) == set(ROUTERS)
-    for router_node, targets in AFTER_TYPES.items():
-        literal = set(get_args(targets))
-        assert literal, router_node
-        assert literal <= nodes, f"{router_node} may choose {sorted(literal - nodes)}, which are not nodes"
-        # The conditional edges drawn from the router node are exactly its Literal.
+    targets_of = router_targets(DocumentTypes(types).names)
+    assert set(targets_of) == set(routers_for(DocumentTypes(types)))
+    for router_node, targets in targets_of.items():
+        allowed = set(targets)
+        assert allowed and len(allowed) == len(targets), router_node
+        assert allowed <= nodes, f"{router_node} may choose {sorted(allowed - nodes)}, which are not nodes"
+        # The conditional edges drawn from the router node are exactly the targets it may choose.
         drawn_targets = {e.target for e in drawn.edges if e.source == router_node}
-        assert drawn_targets == literal, router_node
+        assert drawn_targets == allowed, router_node
         assert all(e.conditional for e in drawn.edges if e.source == router_node), router_node
 
 
-def test_router_functions_are_annotated_with_their_node_literal() -> None:
-    for router_node, router in ROUTERS.items():
-        returned = get_type_hints(router)["return"]
-        assert get_args(returned) == (AFTER_TYPES[router_node],), router_node
+def test_the_active_types_decide_the_per_type_nodes_and_targets() -> None:
+    builtin = _drawn(BUILTIN_TYPES)
+    with_ticket = _drawn((*BUILTIN_TYPES, TICKET))
+    added = {"extract_ticket", "arbitrate_ticket", "validate_ticket"}
+    assert set(with_ticket.nodes) - set(builtin.nodes) == added
+    assert added.isdisjoint(builtin.nodes)
+    only_ticket = router_targets(["ticket"])
+    assert only_ticket[node_names.ROUTE_TYPE] == ("extract_ticket", "classify", "prepare_review", "fail")
+    assert set(only_ticket[node_names.ROUTE_REVIEW]) == {"finalize", "reject", "extract_ticket", "validate_ticket"}
+    assert "extract_invoice" not in _drawn((TICKET,)).nodes
 
 
-def test_every_named_node_exists_and_every_node_is_reachable_from_start(drawn: Any) -> None:
-    named = {value for name, value in vars(node_names).items() if name.isupper() and isinstance(value, str)}
+@pytest.mark.parametrize("workflow", sorted(WORKFLOWS))
+def test_every_named_node_exists_and_every_node_is_reachable_from_start(workflow: str) -> None:
+    types = WORKFLOWS[workflow]
+    drawn = _drawn(types)
+    fixed = {value for name, value in vars(node_names).items() if name.isupper() and isinstance(value, str)}
+    per_type = {
+        make(doc_type.name)
+        for doc_type in types
+        for make in (node_names.extract_node, node_names.arbitrate_node, node_names.validate_node)
+    }
     nodes = set(drawn.nodes)
-    assert nodes == named | {START, END}
+    assert nodes == fixed | per_type | {START, END}
 
     successors: dict[str, set[str]] = {}
     for edge in drawn.edges:

@@ -9,7 +9,10 @@ from typing import Any
 
 import pytest
 
+from claimflow.doctypes import BUILTIN_TYPES, INVOICE
+from claimflow.prompts import CLASSIFY, extract_prompt
 from claimflow.runtime.backends import rules
+from claimflow.state.schema import DocumentTypes
 from tests.fakes.openai_server import (
     FakeModelServer,
     ReceivedRequest,
@@ -21,8 +24,9 @@ from tests.fakes.openai_server import (
 )
 from tests.integration._docs import invoice_text, json_lines, run_cli, write
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "documents"
 MODEL = "openai:fake-model"
+TYPES = DocumentTypes(BUILTIN_TYPES)
 
 
 def rules_answer(request: ReceivedRequest) -> Reply:
@@ -30,8 +34,8 @@ def rules_answer(request: ReceivedRequest) -> Reply:
     pages = shown_pages(request)
     system = request.text_of("system")
     if "You classify" in system:
-        return claim_reply(rules.classify(pages), prompt_tokens=400, completion_tokens=60)
-    doc_type = next(t for t in ("invoice", "receipt", "contract") if f"fields from a {t}" in system)
+        return claim_reply(rules.classify(pages, BUILTIN_TYPES), prompt_tokens=400, completion_tokens=60)
+    [doc_type] = [t for t in TYPES if f"fields from a document of type {t.name}." in system]
     return claim_reply(rules.extract(doc_type, pages), prompt_tokens=900, completion_tokens=300)
 
 
@@ -92,7 +96,8 @@ def test_run_against_an_openai_compatible_server_records_and_replays(
     invoice = next(v for v in views if v["document"] == "invoice-clean.pdf")
     trace = json_lines(run_cli("trace", invoice["run_id"], "--json", "--data-dir", tmp_path / "live").stdout)
     calls = [e["data"] for e in trace if e["type"] == "model.called"]
-    assert [(c["model"], c["prompt"]) for c in calls] == [(MODEL, "classify@1"), (MODEL, "extract_invoice@1")]
+    assert [(c["model"], c["prompt"]) for c in calls] == [(MODEL, "classify@2"), (MODEL, "extract_invoice@2")]
+    assert [c["prompt_hash"] for c in calls] == [CLASSIFY.content_hash, extract_prompt(INVOICE).content_hash]
     assert [(c["input_tokens"], c["output_tokens"]) for c in calls] == [(400, 60), (900, 300)]
     assert calls[0]["cost"] == pytest.approx((400 * 2.0 + 60 * 8.0) / 1e6)
     assert all(len(c["prompt_hash"]) == 64 for c in calls)
@@ -130,7 +135,7 @@ def test_evidence_that_is_not_in_the_document_is_rejected_end_to_end(
     path = write(tmp_path, "invoice.txt", invoice_text())
 
     def fabricated_total(request: ReceivedRequest) -> Reply:
-        claim = rules.extract("invoice", shown_pages(request))
+        claim = rules.extract(INVOICE, shown_pages(request))
         fields = [
             f.model_copy(
                 update={
@@ -167,7 +172,7 @@ def test_server_errors_back_off_then_fail_that_document_with_a_reason(
     assert result.returncode == 1
     [view] = json_lines(result.stdout)
     assert view["status"] == "failed"
-    assert "classify@1 on openai:fake-model" in view["error"] and "503" in view["error"]
+    assert "classify@2 on openai:fake-model" in view["error"] and "503" in view["error"]
     assert "after 2 attempts" in view["error"]
     assert len(server.requests) == 2
 

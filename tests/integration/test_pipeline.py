@@ -6,12 +6,12 @@ import re
 from decimal import Decimal
 from pathlib import Path
 
+from claimflow.doctypes import INVOICE
 from claimflow.runtime.batch import expand_paths, process_files
 from claimflow.runtime.engine import Engine, open_engine
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.registry import RunRow
 from claimflow.runtime.settings import Settings
-from claimflow.state.fields import fields_of
 from claimflow.state.policy import Policy
 from tests.integration._docs import (
     CORRUPT_PDF,
@@ -55,7 +55,7 @@ async def test_clean_invoice_completes_with_every_field_accepted_and_evidence_at
             "total_amount": "180.00",
         }
         assert {name: result.value for name, result in state.fields.items()} == expected
-        assert {spec.name for spec in fields_of("invoice")} == set(state.fields)
+        assert {spec.name for spec in INVOICE.value_fields} == set(state.fields)
         for name, result in state.fields.items():
             assert result.status == "accepted", (name, result.reasons)
             assert result.evidence, f"{name} has no evidence"
@@ -63,9 +63,42 @@ async def test_clean_invoice_completes_with_every_field_accepted_and_evidence_at
                 page = pages[evidence.page - 1]
                 assert page[evidence.start : evidence.end] == evidence.quote, name
         assert state.review_reasons == []
+        assert state.tables.get("line_items", []) == []  # no item table printed: no rows claimed
+        view = (await engine.view(row.run_id)).model_dump(mode="json")
+        assert list(view["fields"]) == [spec.name for spec in INVOICE.fields]
+        assert view["fields"]["line_items"] == {"value": [], "status": "missing", "evidence": []}
         assert await engine.pending_review(row.run_id) is None
         types = [item["type"] for item in engine.registry.events(row.run_id)]
         assert types[0] == "run.started" and "run.completed" in types and "review.requested" not in types
+
+
+async def test_an_invoice_item_table_is_kept_as_rows_with_evidence_and_checked_against_the_net(
+    data_dir: Path, docs_dir: Path
+) -> None:
+    table = "Description Qty Unit Price Amount\nSteel brackets 10 12.00 120.00\nHinges 5 6.00 30.00\nSubtotal"
+    path = write(docs_dir, "invoice.txt", invoice_text("NW-2024-0555").replace("Subtotal", table))
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        [row] = await process_files(engine, [path])
+        state = await engine.state(row.run_id)
+        view = (await engine.view(row.run_id)).model_dump(mode="json")
+        assert state is not None and state.text is not None
+        page = engine.store.load_text(state.text).pages[0]
+
+    assert row.status == "completed", row.error
+    rows = state.tables["line_items"]
+    assert [r.cells for r in rows] == [
+        {"description": "Steel brackets", "quantity": "10.00", "unit_price": "12.00", "amount": "120.00"},
+        {"description": "Hinges", "quantity": "5.00", "unit_price": "6.00", "amount": "30.00"},
+    ]
+    assert [page[r.evidence.start : r.evidence.end] for r in rows] == [
+        "Steel brackets 10 12.00 120.00",
+        "Hinges 5 6.00 30.00",
+    ]
+    [check] = [r for r in state.rule_results if r.rule == "line_items_sum_to_net"]
+    assert check.passed and "2 line(s) sum to 150.00" in check.message
+    assert view["fields"]["line_items"]["value"] == [r.cells for r in rows]
+    assert view["fields"]["line_items"]["status"] == "accepted"
+    assert [e["quote"] for e in view["fields"]["line_items"]["evidence"]] == [r.evidence.quote for r in rows]
 
 
 async def test_two_page_text_layer_pdf_invoice_completes_with_evidence_on_the_right_page(
@@ -128,7 +161,7 @@ async def test_mismatched_totals_pause_at_review_with_fields_and_evidence(data_d
     assert failed and "net_plus_tax_equals_total" in failed[0].message
     assert "190.00" in failed[0].message and "180.00" in failed[0].message
     shown = {field.name: field for field in request.fields}
-    assert set(shown) == {spec.name for spec in fields_of("invoice")}
+    assert set(shown) == {spec.name for spec in INVOICE.value_fields}
     assert shown["total_amount"].value == "190.00"
     assert shown["total_amount"].evidence and "190.00" in shown["total_amount"].evidence[0].quote
     assert all(shown[name].evidence for name in ("vendor_name", "invoice_number", "net_amount", "tax_amount"))
@@ -147,6 +180,7 @@ async def test_unknown_type_goes_to_review(data_dir: Path, docs_dir: Path) -> No
     assert row.status == "needs_review"
     assert codes == ["unknown_type"]
     assert pending is not None and pending.request.doc_type == "unknown"
+    assert pending.request.reasons[0].message == "the document is none of: invoice, receipt, contract"
     assert pending.request.editable_fields == []
     assert set(pending.request.doc_types) == {"invoice", "receipt", "contract"}
 
@@ -261,7 +295,7 @@ async def test_high_risk_total_forces_review_even_when_all_else_is_fine(data_dir
     assert row.status == "needs_review"
     assert codes == ["high_risk"]
     assert pending is not None and [r.code for r in pending.request.reasons] == ["high_risk"]
-    assert "100" in pending.request.reasons[0].message
+    assert pending.request.reasons[0].message.startswith("total_amount reaches the high-risk amount 100")
     assert state is not None and state.policy.high_risk_total == Decimal("100")
     assert all(result.status == "accepted" for result in state.fields.values())
     assert all(rule.passed for rule in state.rule_results)

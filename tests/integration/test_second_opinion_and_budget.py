@@ -24,7 +24,8 @@ def _with_total(value: str, quote: str) -> Callable[[ModelInput], ExtractionClai
     """The rules backend's claim, with the total replaced by `value` quoting `quote`."""
 
     def answer(request: ModelInput) -> ExtractionClaim:
-        base = rules.extract("invoice", request.pages)
+        assert request.doc_type is not None and request.doc_type.name == "invoice"
+        base = rules.extract(request.doc_type, request.pages)
         total = next(f for f in base.fields if f.field == "total_amount")
         evidence = ClaimedEvidence(quote=quote, page=1)
         changed = total.model_copy(update={"value": value, "evidence": evidence})

@@ -7,8 +7,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.runtime.batch import process_files
-from claimflow.runtime.engine import open_engine
+from claimflow.runtime.engine import Engine, open_engine
 from claimflow.runtime.settings import Settings
 from tests.integration._docs import invoice_text, json_lines, mismatch_invoice_text, run_cli, spawn_cli, write
 
@@ -38,6 +39,40 @@ async def test_runs_complete_and_pause_with_everything_stored_in_postgres(postgr
     # Nothing but document blobs lives in the data directory.
     assert not (tmp_path / "blobs-only" / "claimflow.db").exists()
     assert not (tmp_path / "blobs-only" / "checkpoints.db").exists()
+
+
+async def _reason_codes(engine: Engine, run_id: str) -> list[str]:
+    state = await engine.state(run_id)
+    assert state is not None
+    return [reason.code for reason in state.review_reasons]
+
+
+async def test_the_same_invoice_twice_goes_to_review_as_duplicate_on_postgres(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    first = write(tmp_path, "first.txt", invoice_text("NW-2024-0777"))
+    second = write(tmp_path, "second.txt", invoice_text("NW-2024-0777") + "Thank you for your business.\n")
+    other = write(tmp_path, "other.txt", invoice_text("NW-2024-0778"))
+    settings = Settings(data_dir=tmp_path / "blobs-only", database_url=postgres_url)
+    async with open_engine(settings, types=BUILTIN_TYPES) as engine:
+        rows = await process_files(engine, [first, second, other])
+        codes = await _reason_codes(engine, rows[1].run_id)
+        state = await engine.state(rows[1].run_id)
+    assert [row.status for row in rows] == ["completed", "needs_review", "completed"]
+    assert codes == ["duplicate"]
+    assert state is not None
+    [rule] = [rule for rule in state.rule_results if rule.rule == "invoice_number_not_seen_for_vendor"]
+    assert not rule.passed and rule.code == "duplicate" and rows[0].run_id in rule.message
+    assert rows[2].run_id not in rule.message
+    # Only completed runs are in the index: the paused duplicate is not a key yet.
+    assert _count(postgres_url, "SELECT count(*) FROM claimflow_record_keys WHERE doc_type = 'invoice'") == 2
+
+    # Another engine (another worker) on the same database finds it too.
+    again = write(tmp_path, "again.txt", invoice_text("NW-2024-0778"))
+    async with open_engine(settings, types=BUILTIN_TYPES) as engine:
+        [row] = await process_files(engine, [again])
+        assert await _reason_codes(engine, row.run_id) == ["duplicate"]
+    assert row.status == "needs_review"
 
 
 def test_a_review_from_another_process_resumes_the_run(postgres_url: str, tmp_path: Path) -> None:

@@ -105,7 +105,8 @@ def test_registries_started_at_once_on_a_fresh_database_all_work(postgres_url: s
         triggers = conn.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1").fetchall()
     assert [name for (name,) in tables] == [
         "claimflow_events",
-        "claimflow_invoices",
+        "claimflow_prompt_pins",
+        "claimflow_record_keys",
         "claimflow_review_decisions",
         "claimflow_runs",
     ]

@@ -17,10 +17,12 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from claimflow.doctypes import INVOICE
 from claimflow.runtime.registry import LEASE_SECONDS, Registry, RunBusyError, RunNotFoundError, RunRegistry, RunRow
 from claimflow.runtime.registry.postgres import PostgresRegistry
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event, event
+from claimflow.state.outcomes import FieldResult
 
 ELSEWHERE = "worker-host-b:4242"
 """A lease owner on another host: always taken to be alive."""
@@ -197,7 +199,7 @@ def test_stale_runs_are_unleased_or_left_by_a_gone_process(registry: RunRegistry
     assert [row.run_id for row in registry.stale_runs()] == ["run-a-queued", "run-c-dead"]
 
 
-# --- events, decisions, invoices ------------------------------------------------------------------------------
+# --- events, decisions, record keys, prompt pins ----------------------------------------------------------------
 
 
 def test_append_events_is_idempotent_and_keeps_the_order(registry: RunRegistry) -> None:
@@ -256,12 +258,45 @@ def test_decisions_are_kept_in_the_order_they_came(registry: RunRegistry) -> Non
     assert registry.decisions("run-3") == []
 
 
-def test_the_invoice_index_matches_folded_vendor_and_compact_number(registry: RunRegistry) -> None:
-    registry.register_invoice("run-b", "ACME  GmbH ", "INV-2026/001")
-    registry.register_invoice("run-a", "acme gmbh", "inv 2026 001")
-    registry.register_invoice("run-c", "Other Ltd", "INV-2026/001")
-    assert registry.runs_with_invoice("Acme GmbH", "inv-2026-001", exclude_run="run-new") == ["run-a", "run-b"]
-    assert registry.runs_with_invoice("ACME GMBH", "INV2026001", exclude_run="run-a") == ["run-b"]
-    registry.register_invoice("run-b", "Acme GmbH", "INV-2026/002")  # registering again replaces the keys
-    assert registry.runs_with_invoice("acme gmbh", "INV-2026/001", exclude_run="run-new") == ["run-a"]
-    assert registry.runs_with_invoice("nobody", "1", exclude_run="run-new") == []
+def _invoice_key(vendor: str, number: str) -> str:
+    """The duplicate key the engine registers for a completed invoice with these printed values."""
+    values = {
+        name: FieldResult(name=name, value=value, status="accepted", decided_by="test")
+        for name, value in (("vendor_name", vendor), ("invoice_number", number))
+    }
+    key = INVOICE.key_of(values)
+    assert key is not None
+    return key
+
+
+def test_the_record_index_matches_folded_vendor_and_compact_number(registry: RunRegistry) -> None:
+    registry.register_record("run-b", "invoice", _invoice_key("ACME  GmbH ", "INV-2026/001"))
+    registry.register_record("run-a", "invoice", _invoice_key("acme gmbh", "inv 2026 001"))
+    registry.register_record("run-c", "invoice", _invoice_key("Other Ltd", "INV-2026/001"))
+    same = _invoice_key("Acme GmbH", "inv-2026-001")
+    assert registry.runs_with_key("invoice", same, exclude_run="run-new") == ["run-a", "run-b"]
+    assert registry.runs_with_key("invoice", _invoice_key("ACME GMBH", "INV2026001"), exclude_run="run-a") == ["run-b"]
+    # Keys are per document type: a receipt with the same key is not a duplicate of an invoice.
+    assert registry.runs_with_key("receipt", same, exclude_run="run-new") == []
+    # Registering a run again replaces its key.
+    registry.register_record("run-b", "invoice", _invoice_key("Acme GmbH", "INV-2026/002"))
+    assert registry.runs_with_key("invoice", same, exclude_run="run-new") == ["run-a"]
+    assert registry.runs_with_key("invoice", _invoice_key("nobody", "1"), exclude_run="run-new") == []
+
+
+def test_a_key_is_not_made_from_values_that_were_not_accepted() -> None:
+    values = {
+        "vendor_name": FieldResult(name="vendor_name", value="Acme GmbH", status="accepted", decided_by="test"),
+        "invoice_number": FieldResult(name="invoice_number", value=None, status="rejected", decided_by="test"),
+    }
+    assert INVOICE.key_of(values) is None
+
+
+def test_prompt_pins_keep_the_first_hash_and_report_a_changed_one(registry: RunRegistry) -> None:
+    assert registry.pin_prompts({"classify@2": "a" * 64, "extract_invoice@2": "b" * 64}) == {}
+    assert registry.pin_prompts({"classify@2": "a" * 64}) == {}  # the same text again: nothing changed
+    changed = registry.pin_prompts({"classify@2": "c" * 64, "extract_invoice@2": "b" * 64, "extract_po@1": "d" * 64})
+    assert changed == {"classify@2": "a" * 64}
+    # The first hash stays pinned: a changed prompt is refused every time, not only the first.
+    assert registry.pin_prompts({"classify@2": "c" * 64}) == {"classify@2": "a" * 64}
+    assert registry.pin_prompts({"extract_po@1": "d" * 64}) == {}
