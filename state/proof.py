@@ -2,7 +2,8 @@
 
 `locate` (evidence.py) establishes that a quote is where the claim says. This module decides whether that
 quote states *this field*:
-1. the canonical value is a whole token of the quote (`2` is not written in `NW-2024-0117`);
+1. the canonical value is a whole token of the quote (`2` is not written in `NW-2024-0117`; a name is not cut
+   out of a longer one: `Northwind` is not the name in `Seller: Northwind Widgets Ltd`);
 2. the label governing that token (labels.py) is the field's own, or none; a label of another field of the
    type (`Invoice Date` for a due date) or a counter-role label of the field (`Bill to` for a vendor)
    rejects it, and the reason names that label.
@@ -18,6 +19,7 @@ from claimflow.state.documents import SourceText
 from claimflow.state.evidence import Evidence
 from claimflow.state.labels import LabelHit, LabelIndex
 from claimflow.state.normalize import check_value, value_spans
+from claimflow.state.normalize.names import cuts_a_name
 from claimflow.state.schema import DocumentType, Field
 
 Check = Literal[
@@ -80,14 +82,32 @@ def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, s
         return Proof(False, "value_unreadable", checked.reason)
     if not checked.ok:
         return Proof(False, "value_not_in_quote", checked.reason, checked.normalized)
-    starts = [evidence.start + start for start, _ in checked.spans]
-    return judge_spans(spec, checked.normalized, doc_type.labels, source.page(evidence.page), starts)
+    page = source.page(evidence.page)
+    spans = [(evidence.start + start, evidence.start + end) for start, end in checked.spans]
+    if spec.kind == "text":
+        whole = [(start, end) for start, end in spans if not cuts_a_name(page, start, end)]
+        if not whole:
+            start, end = spans[0]
+            name = _name_around(page, start, end)
+            return Proof(False, "value_not_in_quote", f"{checked.normalized!r} is only part of the name {name!r}",
+                         checked.normalized)  # fmt: skip
+        spans = whole
+    return judge_spans(spec, checked.normalized, doc_type.labels, page, [start for start, _ in spans])
+
+
+def _name_around(page: str, start: int, end: int) -> str:
+    """The run of words on the value's line around it, to show what the value was cut out of."""
+    line_start = page.rfind("\n", 0, start) + 1
+    line_end = page.find("\n", end)
+    return page[line_start : len(page) if line_end < 0 else line_end].strip()
 
 
 def find_proving_evidence(doc_type: DocumentType, spec: Field, normalized: str, source: SourceText) -> Evidence | None:
     """The first place in the source that writes `normalized` and proves `spec` (for values without a quote)."""
     for number, page in enumerate(source.pages, start=1):
         for start, end in value_spans(spec.kind, normalized, page, spec.choices):
+            if spec.kind == "text" and cuts_a_name(page, start, end):
+                continue
             if judge_spans(spec, normalized, doc_type.labels, page, [start]).ok:
                 return Evidence(page=number, start=start, end=end, quote=page[start:end])
     return None

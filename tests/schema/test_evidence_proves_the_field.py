@@ -215,3 +215,27 @@ def test_every_kind_accepts_its_whole_value_under_its_own_label(
     claim = FieldClaim(field=field, value=value, confidence=0.9, evidence=ClaimedEvidence(quote=quote))
     outcome = check_field_claim(SHIPMENT, claim, NOTICE, step="extract_shipment", claim_id="c")
     assert (outcome.accepted, outcome.check, outcome.normalized) == (True, "own_label", normalized), outcome.reasons
+
+
+@pytest.mark.parametrize(
+    ("value", "quote"),
+    [("Northwind", "Northwind Traders GmbH"), ("Traders GmbH", "Northwind Traders GmbH"), ("Northwind", "Northwind")],
+)
+def test_a_name_cut_out_of_a_longer_name_is_rejected(value: str, quote: str) -> None:
+    outcome = judge("vendor_name", value, quote)
+    assert (outcome.accepted, outcome.check) == (False, "value_not_in_quote")
+    assert "is only part of the name 'Northwind Traders GmbH'" in outcome.reasons[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("LAWS OF THE STATE OF DELAWARE", "DELAWARE"),
+        ("between Northwind Traders Ltd. (the Client) and Blue Harbor", "Northwind Traders Ltd."),
+        ("Seller: ACME Tools GmbH, Berlin", "ACME Tools GmbH"),
+    ],
+)
+def test_a_whole_name_in_a_sentence_or_a_list_is_not_cut(text: str, value: str) -> None:
+    source = SourceText(pages=(text + "\n",))
+    claim = FieldClaim(field="vendor_name", value=value, confidence=0.9, evidence=ClaimedEvidence(quote=text))
+    assert check_field_claim(INVOICE, claim, source, step="extract_invoice", claim_id="c").accepted
