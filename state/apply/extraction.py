@@ -7,8 +7,10 @@ claims for one field are combined by authority rules:
 - equal values merge, and when independent extractors agree the confidence rises;
 - different surviving values conflict: the field is not accepted and the document goes to review
   with every candidate shown.
-Table rows are checked cell by cell against the row's quote, and a table is taken whole from the first
-extractor that has rows for it.
+Table rows are checked cell by cell against the row's quote (rows.py), and a table is taken whole from the
+first extractor that has rows for it. A row's quote is the row as printed, all its lines: a text cell may run
+on around the row's figures ("... of the packaging 1 $1,450.00 $1,450.00" / "line, including spare parts"),
+a field's value may not.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from claimflow.state.apply._outcome import claim_event
-from claimflow.state.claims import ExtractionClaim, FieldClaim, RowClaim
+from claimflow.state.apply.rows import check_row_claim
+from claimflow.state.claims import ExtractionClaim, FieldClaim
 from claimflow.state.documents import SourceText
 from claimflow.state.evidence import Evidence, locate
-from claimflow.state.normalize import check_value, fold
+from claimflow.state.normalize import fold
 from claimflow.state.outcomes import ClaimOutcome, FieldResult, TableRow
 from claimflow.state.proof import Check, prove
 from claimflow.state.schema import DocumentType, Field
@@ -120,52 +123,6 @@ def _combine(spec: Field, outcomes: list[ClaimOutcome]) -> FieldResult:
         name=spec.name, value=best.normalized, status="accepted", confidence=confidence,
         evidence=evidence, decided_by=decided_by, reasons=[*best.reasons, *agreement, *rejected_reasons],
     )  # fmt: skip
-
-
-def _cell_problems(table: Field, claim: RowClaim, quote: str) -> tuple[dict[str, str | None], list[str]]:
-    cells: dict[str, str | None] = {column.name: None for column in table.columns}
-    problems: list[str] = []
-    for name, raw in claim.cells.items():
-        column = table.column(name)
-        if column is None:
-            problems.append(f"unknown column {name!r}; columns: {', '.join(c.name for c in table.columns)}")
-            continue
-        if not raw.strip():
-            continue
-        checked = check_value(column.kind, raw, quote, column.choices)
-        if not checked.ok:
-            problems.append(f"{name}: {checked.reason}")
-        cells[name] = checked.normalized
-    missing = [c.name for c in table.columns if c.required and cells.get(c.name) is None]
-    problems += [f"required column {name!r} is empty" for name in missing]
-    return cells, problems
-
-
-def check_row_claim(
-    doc_type: DocumentType, claim: RowClaim, source: SourceText, *, step: str, claim_id: str
-) -> tuple[ClaimOutcome, TableRow | None]:
-    """Verdict on one table row: the row's quote is in the source and writes every cell as a whole value."""
-    table = doc_type.field(claim.table)
-    located = locate(claim.evidence, source)
-    check: Check = "no_label"
-    if table is None or not table.is_table:
-        tables = ", ".join(t.name for t in doc_type.table_fields) or "none"
-        problems, check = [f"unknown table {claim.table!r} for a {doc_type.name}; tables: {tables}"], "unknown_field"
-        cells: dict[str, str | None] = {}
-    elif located.evidence is None:
-        problems, check, cells = [f"evidence rejected: {located.reason}"], "quote_not_found", {}
-    else:
-        cells, problems = _cell_problems(table, claim, located.evidence.quote)
-        check = "value_not_in_quote" if problems else "no_label"
-    accepted = not problems and located.evidence is not None
-    outcome = ClaimOutcome(
-        claim_id=claim_id, step=step, field=claim.table, value="; ".join(f"{k}={v}" for k, v in claim.cells.items()),
-        accepted=accepted, reasons=problems or ["row found in the source; every cell is written in it"],
-        evidence=located.evidence, check=check,
-    )  # fmt: skip
-    if not accepted or located.evidence is None:
-        return outcome, None
-    return outcome, TableRow(cells=cells, evidence=located.evidence)
 
 
 def _prefix(step: str, candidate: Candidate, several: bool) -> str:

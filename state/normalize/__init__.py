@@ -17,7 +17,7 @@ from claimflow.state.normalize.dates import DateMatch, date_readings, find_dates
 from claimflow.state.normalize.durations import DurationMatch, duration_readings, find_durations, parse_duration
 from claimflow.state.normalize.percentages import find_percentages, parse_percentage
 from claimflow.state.normalize.text import collapse_space, compact, fold
-from claimflow.state.normalize.tokens import Span, value_spans
+from claimflow.state.normalize.tokens import Span, value_spans, wrapped_text_spans
 
 ValueKind = Literal[
     "text", "identifier", "date", "amount", "currency", "duration", "percentage", "enum", "boolean"
@@ -67,6 +67,7 @@ __all__ = [
     "parse_percentage",
     "value_spans",
     "with_article",
+    "wrapped_text_spans",
 ]
 
 

@@ -3,6 +3,9 @@
 `2` is not written in `NW-2024-0117`, `12.00` is not written in `112.00`, and `ACME` is not written in
 `ACMEX GmbH`. Every kind finds its own tokens (dates, amounts, codes, words) and reports the spans whose
 reading equals the canonical value, so the caller also learns *where* the value stands.
+
+A table row's text cell may also be printed around the row's figures (`wrapped_text_spans`); that reading
+is for rows only, never for a field.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 
 from claimflow.state.normalize.amounts import find_amounts, parse_amount
 from claimflow.state.normalize.choices import BOOLEAN_CHOICES, Choices, choice_spans
-from claimflow.state.normalize.currency import currency_mentions
+from claimflow.state.normalize.currency import ISO_4217, currency_mentions
 from claimflow.state.normalize.dates import find_dates
 from claimflow.state.normalize.durations import find_durations
 from claimflow.state.normalize.percentages import find_percentages
@@ -25,6 +28,16 @@ _ID_SEPARATORS = re.compile(r"[^\s:;,()\[\]{}<>\"'|]+")
 _ID_STRIP_START = "#.-/"
 _ID_STRIP_END = ".-/"
 _INLINE_GAP = re.compile(r"[ \t\u00a0]+")
+_SPACE = re.compile(r"\s+")
+_TOKEN = re.compile(r"\S+")
+# The row's figures: a number or amount, perhaps with its currency sign or a percent sign ("$1,450.00", "19%").
+_FIGURE = re.compile(r"[-+\u2212]?[€£$¥₹]?\d+(?:[.,'\u2019]\d+)*[€£$¥₹%]?")
+# What stands beside the figures: a currency, a sign, a unit ("Std", "Stk.", "pcs"). A closed list of short
+# units: any other word ends the gap, so no word of the text is passed over.
+_BESIDE_FIGURES = re.compile(
+    r"[€£$¥₹%@×x]|(?i:(?:stk|stck|st|stück|stuks|std|stunden?|h|hrs?|hours?|pcs|pce?|pieces?|ea|each|units?|u|uds?"
+    r"|kg|g|t|m|m2|m²|m3|m³|qm|km|l|lfm|psch|pausch|pauschal|tage?|days?|d|mon|monate?|months?)\.?)"
+)
 
 
 def _text_spans(normalized: str, text: str) -> Iterator[Span]:
@@ -104,3 +117,54 @@ def _same_number(value: Decimal, normalized: str) -> bool:
         return value == Decimal(normalized)
     except InvalidOperation:
         return False
+
+
+def _beside_figures(token: str) -> bool:
+    return bool(_BESIDE_FIGURES.fullmatch(token)) or token in ISO_4217
+
+
+def _gap_ends(text: str, start: int) -> Iterator[int]:
+    """Where the next word may start after a word ending at `start`: past white space, or past figures on a new line.
+
+    The figures are passed over only as whole tokens and only when they hold a number and the gap
+    breaks a line: the text runs on around the row's figures, it does not skip words beside them.
+    """
+    space = _SPACE.match(text, start)
+    if space is None:
+        return
+    yield space.end()
+    figure, line_break = False, "\n" in space.group()
+    while (token := _TOKEN.match(text, space.end())) is not None:
+        number = bool(_FIGURE.fullmatch(token.group()))
+        if not number and not _beside_figures(token.group()):
+            return
+        if (space := _SPACE.match(text, token.end())) is None:
+            return
+        figure, line_break = figure or number, line_break or "\n" in space.group()
+        if figure and line_break:
+            yield space.end()
+
+
+def wrapped_text_spans(normalized: str, text: str) -> list[Span]:
+    """Spans where a table row's text cell is written across the row's lines, around the row's figures.
+
+    The value's words stand in `text` in order, as whole words, separated by white space or by the
+    row's figures (numbers, amounts, percentages, currencies, units) where the text breaks a line:
+    "Annual maintenance of the packaging 1 $1,450.00 $1,450.00" then "line, including spare parts"
+    writes "Annual maintenance of the packaging line, including spare parts". Every span that
+    `value_spans("text", ...)` finds is found here too.
+    """
+    words = normalized.split()
+    if not words:
+        return []
+    patterns = [re.compile(re.escape(word), re.IGNORECASE) for word in words]
+    before = r"(?<!\w)" if normalized[0].isalnum() else ""
+    after = re.compile(r"(?!\w)" if normalized[-1].isalnum() else "")
+    spans: set[Span] = set()
+    for first in re.finditer(before + patterns[0].pattern, text, re.IGNORECASE):
+        ends = {first.end()}
+        for pattern in patterns[1:]:
+            starts = {gap for end in ends for gap in _gap_ends(text, end)}
+            ends = {m.end() for start in starts if (m := pattern.match(text, start)) is not None}
+        spans.update((first.start(), end) for end in ends if after.match(text, end))
+    return sorted(spans)

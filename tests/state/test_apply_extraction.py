@@ -385,3 +385,59 @@ def test_rows_of_an_unknown_table_are_rejected() -> None:
     assert (outcome.accepted, outcome.check) == (False, "unknown_field")
     assert outcome.claim_id == "extract_invoice#1.payments?"
     assert outcome.reasons == ["unknown table 'payments' for a invoice; tables: line_items"]
+
+
+WRAPPED_ROW = "Annual maintenance of the packaging 1 $1,450.00 $1,450.00\nline, including spare parts"
+"""A row whose description runs on below its figures."""
+WRAPPED_SOURCE = SourceText(pages=(f"ACME Services LLC\nItem Qty Rate Amount\n{WRAPPED_ROW}\nSubtotal $1,450.00\n",))
+_FIGURES = {"quantity": "1", "unit_price": "1450.00", "amount": "1450.00"}
+
+
+def _wrapped_row(description: str, quote: str = WRAPPED_ROW) -> ClaimOutcome:
+    row = _line({"description": description, **_FIGURES}, quote)
+    return _outcome(_extract(rows=(row,), source=WRAPPED_SOURCE))
+
+
+def test_a_row_description_written_around_its_figures_is_accepted() -> None:
+    row = _line(
+        {"description": "Annual maintenance of the packaging line, including spare parts", **_FIGURES}, WRAPPED_ROW
+    )
+    patch = _extract(rows=(row,), source=WRAPPED_SOURCE)
+    (accepted,) = (patch.tables or {})["line_items"]
+    assert accepted.cells["description"] == "Annual maintenance of the packaging line, including spare parts"
+    assert accepted.evidence.quote == WRAPPED_ROW
+    assert _outcome(patch).accepted
+
+
+def test_a_row_description_above_its_figures_is_accepted() -> None:
+    quote = "1 Wartung der\nHeizungsanlage\n120,0000 2 Std 19% 240,00"
+    cells = {"description": "Wartung der Heizungsanlage", "quantity": "2", "unit_price": "120.00", "amount": "240.00"}
+    patch = _extract(rows=(_line(cells, quote),), source=SourceText(pages=(f"Rechnung\n{quote}\n",)))
+    assert _outcome(patch).accepted
+
+
+def test_a_row_description_with_a_word_not_in_the_quote_is_rejected() -> None:
+    outcome = _wrapped_row("Annual maintenance of the conveyor line, including spare parts")
+    assert (outcome.accepted, outcome.check) == (False, "value_not_in_quote")
+    assert outcome.reasons[0].startswith("description: value 'Annual maintenance of the conveyor line")
+
+
+def test_a_row_description_with_its_words_out_of_order_is_rejected() -> None:
+    assert not _wrapped_row("Annual maintenance line, including spare parts of the packaging").accepted
+    assert not _wrapped_row("line, including spare parts Annual maintenance of the packaging").accepted
+
+
+def test_a_row_description_may_not_skip_words_beside_its_figures() -> None:
+    # Figures are passed over only where the description runs on to another line, never to leave out words.
+    assert not _wrapped_row("Annual maintenance of the spare parts").accepted
+    quote = "Roll-up banner 85 x 200 cm 1 95,25 95,25"
+    cells = {"description": "Roll-up banner cm", "quantity": "1", "unit_price": "95.25", "amount": "95.25"}
+    outcome = _outcome(_extract(rows=(_line(cells, quote),), source=SourceText(pages=(quote,))))
+    assert not outcome.accepted
+
+
+def test_a_field_claim_gets_no_leniency_for_text_around_figures() -> None:
+    claim = field_claim("vendor_name", "Annual maintenance of the packaging line", WRAPPED_ROW)
+    outcome = _outcome(_extract(claim, source=WRAPPED_SOURCE))
+    assert (outcome.accepted, outcome.check) == (False, "value_not_in_quote")
+    assert _field(_extract(claim, source=WRAPPED_SOURCE), "vendor_name").status == "rejected"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from claimflow.runtime.backends.rules._labels import amount_role
@@ -96,30 +97,42 @@ def _stop(line: Line) -> bool:
     return ":" in line.text or _header(line) or bool(_LONG_CODE.search(line.text)) or read_row(line) is not None
 
 
-def _wrapped(lines: Sequence[Line], row: Row) -> str:
+@dataclass(frozen=True)
+class _Printed:
+    """A row as printed: its description, and the lines from the description's first to its last."""
+
+    description: str
+    first: Line
+    last: Line
+
+
+def _wrapped(lines: Sequence[Line], row: Row) -> _Printed:
     """The row's description: on its own line, continued below; or, when the line holds only numbers, above it."""
     parts = [row.text] if _LETTER.search(row.text) else []
     step = 1 if parts else -1
+    first = last = row.line
     index = row.line.index + step
     while 0 <= index < len(lines) and abs(index - row.line.index) <= _MAX_WRAP:
         line = lines[index]
         # Below, only a line that carries on a phrase ("line, including spare parts") belongs to the row.
         if line.page != row.line.page or _stop(line) or (step == 1 and not line.text[0].islower()):
             break
-        parts = [*parts, line.text] if step == 1 else [line.text, *parts]
+        parts, first, last = ([*parts, line.text], first, line) if step == 1 else ([line.text, *parts], line, last)
         index += step
-    return collapse_space(" ".join(parts))
+    return _Printed(collapse_space(" ".join(parts)), first, last)
 
 
-def _descriptions(lines: Sequence[Line], table: Sequence[Row]) -> list[str]:
-    texts = [_wrapped(lines, row) for row in table]
-    starts = [_POSITION.match(text) for text in texts]
+def _printed(lines: Sequence[Line], table: Sequence[Row]) -> list[_Printed]:
+    printed = [_wrapped(lines, row) for row in table]
+    starts = [_POSITION.match(p.description) for p in printed]
     keys = [tuple(int(part) for part in m[1].split(".")) if m else () for m in starts]
     # Leading numbers that rise from row to row ("1", "2" or "01.01", "01.02") are positions, not what was sold.
     numbered = [key for key in keys if key]
     if numbered and all(a < b for a, b in zip(numbered, numbered[1:], strict=False)):
-        texts = [text[m.end() :] if m else text for text, m in zip(texts, starts, strict=True)]
-    return texts
+        printed = [
+            replace(p, description=p.description[m.end() :]) if m else p for p, m in zip(printed, starts, strict=True)
+        ]
+    return printed
 
 
 def _plain(value: Decimal | None) -> str | None:
@@ -141,7 +154,8 @@ def invoice_line_items(doc_type: DocumentType, pages: Sequence[str], net_amount:
         net_amount: The net amount claimed for the invoice; without it the table cannot be checked.
 
     Returns:
-        One claim per row, quoting the row's whole line, when every row with a quantity and a unit
+        One claim per row, quoting the row as printed (from the first line of its description to the
+        last, the line with its figures among them), when every row with a quantity and a unit
         price multiplies out and the rows add up to the net amount (within a cent per row);
         otherwise an empty list.
     """
@@ -154,12 +168,12 @@ def invoice_line_items(doc_type: DocumentType, pages: Sequence[str], net_amount:
         return []
     source = SourceText(pages=tuple(pages))
     claims: list[RowClaim] = []
-    for row, description in zip(table, _descriptions(lines, table), strict=True):
-        quoted = evidence(pages, Span(row.line.page, row.line.start, row.line.end))
-        if quoted is None or not description:
+    for row, printed in zip(table, _printed(lines, table), strict=True):
+        quoted = evidence(pages, Span(row.line.page, printed.first.start, printed.last.end))
+        if quoted is None or not printed.description:
             return []
         cells = {
-            "description": description,
+            "description": printed.description,
             "quantity": _plain(row.quantity),
             "unit_price": _plain(row.unit_price),
             "amount": format_amount(row.amount),

@@ -53,11 +53,14 @@ class Row:
 
 
 def _numbers(text: str) -> list[_Number]:
-    # One decimal ("7.5" hours) is a count, not money, even though the amount reading takes it.
-    found = [
-        _Number(m.start, m.end, m.value, m.has_cents and not re.search(r"[.,]\d$", text[m.start : m.end]))
-        for m in money_in(text)
-    ]
+    found: list[_Number] = []
+    for money in money_in(text):
+        start, end, printed = money.start, money.end, text[money.start : money.end]
+        if re.search(r"[.,]\d{4}$", printed):  # "120,0000", "1.450,0000": a unit price
+            found.append(_Number(start, end, money.value, True, True))
+        else:
+            # One decimal ("7.5" hours) is a count, not money, even though the amount reading takes it.
+            found.append(_Number(start, end, money.value, money.has_cents and not re.search(r"[.,]\d$", printed)))
     for m in _FINE_PRICE.finditer(text):
         if not any(n.start < m.end() and m.start() < n.end for n in found):
             found.append(_Number(m.start(), m.end(), Decimal(f"{m[1]}.{m[2]}"), True, True))

@@ -125,6 +125,13 @@ def _assert_quoted(pages: list[str], claim: ExtractionClaim) -> None:
             ],
         ),
         (
+            [US_WRAPPED],
+            [
+                ("Annual maintenance of the packaging line, including spare parts", "1", "1450.00", "1450.00"),
+                ("Travel costs", "2", "85.00", "170.00"),
+            ],
+        ),
+        (
             [NUMBERS_BELOW],
             [("Wartung der Heizungsanlage", "2", "120.00", "240.00"), ("Kleinmaterial", "10", "3.50", "35.00")],
         ),
@@ -138,7 +145,7 @@ def _assert_quoted(pages: list[str], claim: ExtractionClaim) -> None:
             ],
         ),
     ],
-    ids=["english-pounds", "german-euros", "numbers-below-description", "two-pages"],
+    ids=["english-pounds", "german-euros", "us-wrapped-description", "numbers-below-description", "two-pages"],
 )
 def test_reads_a_table_that_adds_up(pages: list[str], expected: list[Row]) -> None:
     claim = rules.extract(INVOICE, pages)
@@ -146,25 +153,25 @@ def test_reads_a_table_that_adds_up(pages: list[str], expected: list[Row]) -> No
     _assert_quoted(pages, claim)
 
 
-def test_a_row_whose_description_wraps_is_claimed_with_what_its_quote_proves() -> None:
-    # Every cell must be written in the row's quote. The continuation line ("line, including spare parts")
-    # is not next to the start of the description, so it cannot be part of a proven description; the row,
-    # and the table, are still claimed.
-    claim = rules.extract(INVOICE, [US_WRAPPED])
-    rows = _items([US_WRAPPED])
-    assert [row[1:] for row in rows] == [("1", "1450.00", "1450.00"), ("2", "85.00", "170.00")]
-    assert rows[0][0].startswith("Annual maintenance of the packaging")
-    assert rows[1][0] == "Travel costs"
-    _assert_quoted([US_WRAPPED], claim)
+def test_each_quote_is_the_row_as_printed_from_its_description_to_its_figures() -> None:
+    below = rules.extract(INVOICE, [US_WRAPPED])
+    assert [r.evidence.quote for r in below.rows] == [
+        "Annual maintenance of the packaging 1 $1,450.00 $1,450.00\nline, including spare parts",
+        "Travel costs 2 $85.00 $170.00",  # a row's quote never reaches into the next row
+    ]
+    above = rules.extract(INVOICE, [NUMBERS_BELOW])
+    assert [r.evidence.quote for r in above.rows] == [
+        "1 Wartung der\nHeizungsanlage\n120,0000 2 Std 19% 240,00",
+        "2 Kleinmaterial\n3,5000 10 Stk 19% 35,00",
+    ]
 
 
-def test_each_quote_is_the_line_with_the_figures() -> None:
-    claim = rules.extract(INVOICE, [US_WRAPPED])
-    quotes = [r.evidence.quote for r in claim.rows]
-    assert len(quotes) == 2
-    assert "Annual maintenance of the packaging 1 $1,450.00 $1,450.00" in quotes[0]
-    assert "Travel costs" not in quotes[0]  # a row's quote never reaches into the next row
-    assert quotes[1] == "Travel costs 2 $85.00 $170.00"
+def test_apply_accepts_the_rows_of_a_wrapped_table() -> None:
+    for pages in ([US_WRAPPED], [NUMBERS_BELOW]):
+        patch = apply_extraction(
+            INVOICE, rules.extract(INVOICE, pages), SourceText(pages=tuple(pages)), step="x", attempt=1
+        )
+        assert patch.tables is not None and len(patch.tables["line_items"]) == 2, pages
 
 
 def test_rows_on_the_second_page_name_it() -> None:

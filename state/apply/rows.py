@@ -1,0 +1,72 @@
+"""apply for table rows: each cell of a claimed row must be written in the row's quote.
+
+A row's quote is the row as printed, from the first line of its description to its figures; a text cell
+may run on around the row's figures onto another line (`wrapped_text_spans`), nothing looser.
+"""
+
+from __future__ import annotations
+
+from claimflow.state.claims import RowClaim
+from claimflow.state.documents import SourceText
+from claimflow.state.evidence import locate
+from claimflow.state.normalize import ValueCheck, check_value, wrapped_text_spans
+from claimflow.state.outcomes import ClaimOutcome, TableRow
+from claimflow.state.proof import Check
+from claimflow.state.schema import Column, DocumentType, Field
+
+
+def _check_cell(column: Column, raw: str, quote: str) -> ValueCheck:
+    """A cell is written in its row's quote as a whole token; a text cell may also run on around the figures."""
+    checked = check_value(column.kind, raw, quote, column.choices)
+    if checked.ok or column.kind != "text" or checked.normalized is None:
+        return checked
+    spans = wrapped_text_spans(checked.normalized, quote)
+    if not spans:
+        return checked
+    return ValueCheck(True, checked.normalized, "text written across the row's lines, around its figures", tuple(spans))
+
+
+def _cell_problems(table: Field, claim: RowClaim, quote: str) -> tuple[dict[str, str | None], list[str]]:
+    cells: dict[str, str | None] = {column.name: None for column in table.columns}
+    problems: list[str] = []
+    for name, raw in claim.cells.items():
+        column = table.column(name)
+        if column is None:
+            problems.append(f"unknown column {name!r}; columns: {', '.join(c.name for c in table.columns)}")
+            continue
+        if not raw.strip():
+            continue
+        checked = _check_cell(column, raw, quote)
+        if not checked.ok:
+            problems.append(f"{name}: {checked.reason}")
+        cells[name] = checked.normalized
+    missing = [c.name for c in table.columns if c.required and cells.get(c.name) is None]
+    problems += [f"required column {name!r} is empty" for name in missing]
+    return cells, problems
+
+
+def check_row_claim(
+    doc_type: DocumentType, claim: RowClaim, source: SourceText, *, step: str, claim_id: str
+) -> tuple[ClaimOutcome, TableRow | None]:
+    """Verdict on one table row: the row's quote is in the source and writes every cell as a whole value."""
+    table = doc_type.field(claim.table)
+    located = locate(claim.evidence, source)
+    check: Check = "no_label"
+    if table is None or not table.is_table:
+        tables = ", ".join(t.name for t in doc_type.table_fields) or "none"
+        problems, check = [f"unknown table {claim.table!r} for a {doc_type.name}; tables: {tables}"], "unknown_field"
+        cells: dict[str, str | None] = {}
+    elif located.evidence is None:
+        problems, check, cells = [f"evidence rejected: {located.reason}"], "quote_not_found", {}
+    else:
+        cells, problems = _cell_problems(table, claim, located.evidence.quote)
+        check = "value_not_in_quote" if problems else "no_label"
+    accepted = not problems and located.evidence is not None
+    outcome = ClaimOutcome(
+        claim_id=claim_id, step=step, field=claim.table, value="; ".join(f"{k}={v}" for k, v in claim.cells.items()),
+        accepted=accepted, reasons=problems or ["row found in the source; every cell is written in it"],
+        evidence=located.evidence, check=check,
+    )  # fmt: skip
+    if not accepted or located.evidence is None:
+        return outcome, None
+    return outcome, TableRow(cells=cells, evidence=located.evidence)
