@@ -1,12 +1,27 @@
-"""The shared part of every model node: budget check, masked input in, claim or errors out, usage recorded."""
+"""The shared part of every model node: budget check, masked input in, claim or errors out, usage recorded.
+
+Every call is a `model.called` event and counts in the run's usage, failed or not: a call that fails outside
+the output (`ModelUnavailableError`: rate limits, 5xx, timeouts after the gateway's retries) comes back as a
+`StepCall` with its `failure`, which the node writes to `state.error`; the router after the step sends the run
+to `fail` with rule `model_unavailable`.
+"""
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Generic
 
-from claimflow.nodes.ports import ClaimT, ModelGateway, ModelInput, ModelResult, WorkflowContext
+from claimflow.nodes.ports import (
+    ClaimT,
+    ModelGateway,
+    ModelInput,
+    ModelResult,
+    ModelUnavailableError,
+    Usage,
+    WorkflowContext,
+)
 from claimflow.prompts import PromptSpec
 from claimflow.state.budget import UsageTotals, budget_exhausted
 from claimflow.state.documents import SourceText
@@ -26,6 +41,8 @@ class StepCall(Generic[ClaimT]):
     masked: SourceText
     replacements: tuple[Replacement, ...]
     usage_event: Event
+    failure: str | None = None
+    """Why the call failed outside the output (`ModelUnavailableError: ...`), when it did; the claim is None."""
 
 
 @dataclass(frozen=True)
@@ -36,13 +53,13 @@ class ModelView:
     replacements: tuple[Replacement, ...]
 
 
-def load_model_view(state: WorkflowState, context: WorkflowContext, step: str) -> ModelView:
+async def load_model_view(state: WorkflowState, context: WorkflowContext, step: str) -> ModelView:
     """The masked pages and their placeholder map, from the store."""
     if state.masked is None:
         raise RuntimeError(f"{step} ran before mask produced the model's view of the text")
-    raw = json.loads(context.store.load_blob(state.masked.mapping_id))
+    raw = json.loads(await context.store.load_blob(state.masked.mapping_id))
     replacements = tuple(Replacement.model_validate(item) for item in raw)
-    return ModelView(context.store.load_text(state.masked.text), replacements)
+    return ModelView(await context.store.load_text(state.masked.text), replacements)
 
 
 def budget_stop(state: WorkflowState, step: str) -> Patch | None:
@@ -87,7 +104,7 @@ async def call_model(
     feedback = tuple(previous.errors) if previous else ()
     attempt = state.attempts.get(step, 0) + 1
     request = ModelInput(pages=view.masked.pages, doc_type=doc_type, types=types, feedback=feedback)
-    result = await gateway.complete(prompt, request)
+    result, failure = await _complete(gateway, prompt, request)
     usage = result.usage
     usage_event = event(
         "model.called",
@@ -105,5 +122,30 @@ async def call_model(
         valid=result.claim is not None,
         validation_errors=result.errors,
         retried_with_feedback=bool(feedback),
+        **({"error": failure} if failure is not None else {}),
     )
-    return StepCall(source, result, attempt, view.masked, view.replacements, usage_event)
+    return StepCall(source, result, attempt, view.masked, view.replacements, usage_event, failure)
+
+
+async def _complete(
+    gateway: ModelGateway, prompt: PromptSpec[ClaimT], request: ModelInput
+) -> tuple[ModelResult[ClaimT], str | None]:
+    """The gateway's result, or a result with no claim and the failure of a call that did not get an answer."""
+    started = time.perf_counter()
+    try:
+        return await gateway.complete(prompt, request), None
+    except ModelUnavailableError as error:
+        usage = error.usage or Usage(
+            model=gateway.name,
+            prompt=prompt.ref,
+            prompt_hash=prompt.content_hash,
+            latency_ms=round((time.perf_counter() - started) * 1000, 3),
+        )
+        # The text the engine failed the run with when this error escaped the node: messages stay as they were.
+        return ModelResult(claim=None, usage=usage), f"{type(error).__name__}: {error}"
+
+
+def model_failure(calls: list[StepCall[ClaimT]]) -> Patch | None:
+    """The patch that fails the run (through its router) when a call got no answer; None when all did."""
+    failure = next((call.failure for call in calls if call.failure is not None), None)
+    return None if failure is None else Patch(error=failure)

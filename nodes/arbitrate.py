@@ -19,7 +19,7 @@ def arbitrate_for(doc_type: DocumentType) -> Node:
     async def arbitrate_claims(state: WorkflowState, context: WorkflowContext) -> Patch:
         if state.text is None:
             raise RuntimeError(f"{name} ran on a run without text")
-        source = context.store.load_text(state.text)
+        source = await context.store.load_text(state.text)
         patch = arbitrate(doc_type, state.candidates, source, step=extract_node(doc_type.name))
         fields = patch.fields or {}
         decided = event(

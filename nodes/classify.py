@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimflow.nodes._model_step import add_usage, budget_stop, call_model, load_model_view
+from claimflow.nodes._model_step import add_usage, budget_stop, call_model, load_model_view, model_failure
 from claimflow.nodes._step import Node, step
 from claimflow.nodes.ports import WorkflowContext
 from claimflow.prompts import CLASSIFY
@@ -23,13 +23,15 @@ def classify_for(types: DocumentTypes) -> Node:
         """Ask for a ClassificationClaim (within budget) and apply it against the source text."""
         if stopped := budget_stop(state, STEP):
             return stopped
-        view = load_model_view(state, context, STEP)
+        view = await load_model_view(state, context, STEP)
         call = await call_model(state, context, CLASSIFY, view, step=STEP, types=choices)
         counted = Patch(
             attempts={**state.attempts, STEP: call.attempt},
             usage=add_usage(state.usage, [call]),
             events=[call.usage_event],
         )
+        if failed := model_failure([call]):
+            return counted.merged(failed)
         claim = call.result.claim
         if claim is None:
             errors = call.result.errors
@@ -37,7 +39,7 @@ def classify_for(types: DocumentTypes) -> Node:
         claim, restored = unmask_classification(claim, call.masked, call.replacements)
         if state.text is None:
             raise RuntimeError("classify ran before parse produced text")
-        source = context.store.load_text(state.text)
+        source = await context.store.load_text(state.text)
         applied = apply_classification(claim, source, types=types.names, step=STEP, claim_id=f"{STEP}#{call.attempt}")
         patch = counted.merged(Patch(step_errors=clear_step_errors(state, STEP))).merged(applied)
         if restored:

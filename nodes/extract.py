@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import asyncio
 
-from claimflow.nodes._model_step import StepCall, add_usage, budget_stop, call_model, load_model_view
+from claimflow.nodes._model_step import (
+    StepCall,
+    add_usage,
+    budget_stop,
+    call_model,
+    load_model_view,
+    model_failure,
+)
 from claimflow.nodes._step import Node, step
 from claimflow.nodes.ports import ModelGateway, WorkflowContext
 from claimflow.prompts import extract_prompt
@@ -51,7 +58,7 @@ def extract_for(doc_type: DocumentType) -> Node:
     async def extract(state: WorkflowState, context: WorkflowContext) -> Patch:
         if stopped := budget_stop(state, name):
             return stopped
-        view = load_model_view(state, context, name)
+        view = await load_model_view(state, context, name)
         # Two extractors run concurrently: the step takes as long as the slower one, not the sum.
         calls: list[StepCall[ExtractionClaim]] = list(
             await asyncio.gather(
@@ -69,6 +76,9 @@ def extract_for(doc_type: DocumentType) -> Node:
             usage=add_usage(state.usage, calls),
             events=[call.usage_event for call in calls],
         )
+        if failed := model_failure(calls):
+            # Either extractor without an answer fails the run, as before; both calls are counted.
+            return counted.merged(failed)
         if all(call.result.claim is None for call in calls):
             errors = [error for call in calls for error in call.result.errors]
             return counted.merged(apply_invalid_output(state, step=name, attempt=attempt, errors=errors))

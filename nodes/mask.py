@@ -17,11 +17,11 @@ async def mask(state: WorkflowState, context: WorkflowContext) -> Patch:
     """Mask the parsed text and store both the masked pages and the placeholder map."""
     if state.text is None:
         raise RuntimeError("mask ran before parse produced text")
-    source = context.store.load_text(state.text)
+    source = await context.store.load_text(state.text)
     result = mask_pages(source.pages)
-    masked_text = context.store.save_text(result.pages, f"{state.text.method}+masked")
+    masked_text = await context.store.save_text(result.pages, f"{state.text.method}+masked")
     mapping = json.dumps([r.model_dump() for r in result.replacements], sort_keys=True).encode()
-    mapping_id = context.store.save_blob(mapping)
+    mapping_id = await context.store.save_blob(mapping)
     kinds = Counter(r.placeholder.strip("[]").rsplit("_", 1)[0] for r in result.replacements)
     return Patch(
         masked=MaskRef(text=masked_text, mapping_id=mapping_id, masked_count=len(result.replacements)),

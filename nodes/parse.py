@@ -13,13 +13,13 @@ from claimflow.state.workflow import Patch, WorkflowState
 @step("parse")
 async def parse(state: WorkflowState, context: WorkflowContext) -> Patch:
     """Parse the document; an unreadable one records its reason instead of raising."""
-    data = context.store.read_document(state.document)
+    data = await context.store.read_document(state.document)
     try:
         # Parsing and OCR are CPU-bound: keep them off the event loop other runs share.
         pages, method = await asyncio.to_thread(context.parser, data, state.document.filename)
     except DocumentUnreadableError as error:
         return Patch(error=str(error), events=[event("document.unreadable", "parse", reason=str(error))])
-    text = context.store.save_text(pages, method)
+    text = await context.store.save_text(pages, method)
     return Patch(
         text=text,
         events=[event("document.parsed", "parse", pages=text.page_count, chars=text.char_count, method=method)],

@@ -56,6 +56,8 @@ class ModelResult(Generic[ClaimT]):
     claim: ClaimT | None
     usage: Usage
     errors: list[str] = field(default_factory=list)
+    raw: str | None = None
+    """The model's answer as received (recordings keep it); None when there is no text (the rules backend)."""
 
 
 class ModelGateway(Protocol):
@@ -74,8 +76,14 @@ class ModelGateway(Protocol):
 class ModelUnavailableError(Exception):
     """A model call failed for reasons outside the output (rate limits, 5xx, timeouts) after its retries.
 
-    The message names the step, the model and what happened; the run fails with it.
+    The message names the step, the model and what happened; the run fails with it. `usage` is what the
+    failed call cost (attempts, latency; tokens when known), when the gateway knows it: the model node
+    records it as the call's `model.called` event and counts it in the run's usage and budget.
     """
+
+    def __init__(self, message: str, *, usage: Usage | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage
 
 
 class DocumentUnreadableError(Exception):
@@ -83,25 +91,25 @@ class DocumentUnreadableError(Exception):
 
 
 class DocumentStore(Protocol):
-    """Content-addressed storage for originals, parsed texts and masking maps."""
+    """Content-addressed storage for originals, parsed texts and masking maps; I/O off the event loop."""
 
-    def read_document(self, ref: DocumentRef) -> bytes:
+    async def read_document(self, ref: DocumentRef) -> bytes:
         """The original bytes."""
         ...
 
-    def save_text(self, pages: tuple[str, ...], method: str) -> TextRef:
+    async def save_text(self, pages: tuple[str, ...], method: str) -> TextRef:
         """Store page texts and return their reference."""
         ...
 
-    def load_text(self, ref: TextRef) -> SourceText:
+    async def load_text(self, ref: TextRef) -> SourceText:
         """Load stored page texts."""
         ...
 
-    def save_blob(self, data: bytes) -> str:
+    async def save_blob(self, data: bytes) -> str:
         """Store bytes (e.g. a masking map) and return their id."""
         ...
 
-    def load_blob(self, blob_id: str) -> bytes:
+    async def load_blob(self, blob_id: str) -> bytes:
         """Load stored bytes."""
         ...
 
@@ -117,7 +125,7 @@ class Parser(Protocol):
 class RecordIndex(Protocol):
     """Completed records by their type's duplicate key, to catch duplicates."""
 
-    def runs_with_key(self, doc_type: str, key: str, *, exclude_run: str) -> list[str]:
+    async def runs_with_key(self, doc_type: str, key: str, *, exclude_run: str) -> list[str]:
         """Ids of other completed runs of `doc_type` with this duplicate key (`DocumentType.key_of`)."""
         ...
 

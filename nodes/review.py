@@ -57,7 +57,7 @@ def await_review_for(types: DocumentTypes) -> Node:
         decision = interrupt(state.review_request.model_dump(mode="json"), response_schema=ReviewDecision)
         if state.text is None:
             raise RuntimeError("await_review ran on a run without text")
-        source = context.store.load_text(state.text)
+        source = await context.store.load_text(state.text)
         patch = apply_review_decision(state, decision, types, source)
         return patch.merged(Patch(outcome="running")) if patch.outcome is None else patch
 

@@ -18,7 +18,7 @@ def validate_for(doc_type: DocumentType) -> Node:
     @step(name)
     async def validate(state: WorkflowState, context: WorkflowContext) -> Patch:
         key = doc_type.key_of(state.fields)
-        earlier = context.records.runs_with_key(doc_type.name, key, exclude_run=state.run_id) if key else []
+        earlier = await context.records.runs_with_key(doc_type.name, key, exclude_run=state.run_id) if key else []
         results = validate_document(
             doc_type,
             state.fields,

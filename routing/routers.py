@@ -27,6 +27,13 @@ def route_after_parse(state: WorkflowState) -> Route:
     return Route(names.MASK, "text_extracted", f"{state.text.page_count} page(s) via {state.text.method}")
 
 
+def _unavailable_route(state: WorkflowState) -> Route | None:
+    """A model call got no answer (transport failure after its retries): the run fails with the reason."""
+    if state.error is None:
+        return None
+    return Route(names.FAIL, "model_unavailable", state.error)
+
+
 def _budget_route(state: WorkflowState) -> Route | None:
     if state.budget_stop is None:
         return None
@@ -49,8 +56,8 @@ def _retry_route(state: WorkflowState, step: str) -> Route | None:
 
 
 def route_after_classify(state: WorkflowState, types: DocumentTypes) -> Route:
-    """Stop at the budget; retry invalid output within policy; review an unusable type; else extract."""
-    decided = _budget_route(state) or _retry_route(state, names.CLASSIFY)
+    """Fail without an answer; stop at the budget; retry invalid output within policy; review an unusable type."""
+    decided = _unavailable_route(state) or _budget_route(state) or _retry_route(state, names.CLASSIFY)
     if decided is not None:
         return decided
     reasons = classification_reasons(state, types)
@@ -63,9 +70,9 @@ def route_after_classify(state: WorkflowState, types: DocumentTypes) -> Route:
 
 
 def route_after_extract(state: WorkflowState) -> Route:
-    """Stop at the budget; retry invalid extraction output within policy, then review; else arbitrate."""
+    """Fail without an answer; stop at the budget; retry invalid output within policy, then review; else arbitrate."""
     doc_type = state.doc_type
-    stopped = _budget_route(state)
+    stopped = _unavailable_route(state) or _budget_route(state)
     if stopped is not None:
         return stopped
     if doc_type is None:

@@ -34,19 +34,28 @@ async def process_files(
 ) -> list[RunRow]:
     """One run per file, up to `concurrency` at once; results come back in the order of `files`.
 
-    Intake is sequential (it is quick and keeps run order stable); the runs themselves overlap,
-    which matters when model calls take seconds. A failing document fails its own run only.
+    Intake streams: files are registered in order, each just ahead of the workers (at most `concurrency`
+    waiting), so the first document starts while the rest are still being read. A failing document fails
+    its own run only.
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
-    rows = [engine.submit(path) for path in files]
-    slots = asyncio.Semaphore(concurrency)
+    registered: asyncio.Queue[tuple[int, RunRow] | None] = asyncio.Queue(maxsize=concurrency)
+    results: list[RunRow | None] = [None] * len(files)
 
-    async def advance(row: RunRow) -> RunRow:
-        async with slots:
+    async def intake() -> None:
+        for index, path in enumerate(files):
+            await registered.put((index, await engine.submit(path)))
+        for _ in range(concurrency):
+            await registered.put(None)
+
+    async def work() -> None:
+        while (item := await registered.get()) is not None:
+            index, row = item
             done = await engine.start(row.run_id)
-        if on_done:
-            await on_done(done)
-        return done
+            results[index] = done
+            if on_done:
+                await on_done(done)
 
-    return list(await asyncio.gather(*(advance(row) for row in rows)))
+    await asyncio.gather(intake(), *(work() for _ in range(concurrency)))
+    return [row for row in results if row is not None]

@@ -13,6 +13,7 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
+from psycopg_pool import AsyncConnectionPool
 from pydantic import BaseModel
 
 from claimflow.state.workflow import WorkflowState
@@ -47,34 +48,52 @@ def serializer() -> JsonPlusSerializer:
 
 
 @asynccontextmanager
-async def postgres_checkpointer(url: str) -> AsyncIterator[AsyncPostgresSaver]:
-    """An AsyncPostgresSaver on `url`, set up and closed with the context.
+async def postgres_checkpointer(url: str, *, size: int = 8) -> AsyncIterator[AsyncPostgresSaver]:
+    """An AsyncPostgresSaver over a pool of `size` sessions on `url`, set up and closed with the context.
 
-    The connection must autocommit (otherwise checkpoints are silently never committed), must not use
+    Each session must autocommit (otherwise checkpoints are silently never committed), must not use
     server-side prepared statements (poolers), and must return dict rows: the saver relies on all three.
+    A pool, not one shared session, so concurrent runs write their checkpoints side by side.
     """
     # TCP keepalives: a dead host's session (and anything it holds) goes away within about a minute.
-    async with await AsyncConnection.connect(
+    pool: AsyncConnectionPool[AsyncConnection[dict[str, Any]]] = AsyncConnectionPool(
         url,
-        autocommit=True,
-        prepare_threshold=0,
-        row_factory=dict_row,
-        keepalives=1,
-        keepalives_idle=30,
-        keepalives_interval=10,
-        keepalives_count=3,
-    ) as connection:
-        saver = AsyncPostgresSaver(connection, serde=serializer())
+        min_size=1,
+        max_size=size,
+        open=False,
+        kwargs={
+            "autocommit": True,
+            "prepare_threshold": 0,
+            "row_factory": dict_row,
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        },
+    )
+    await pool.open(wait=True)
+    try:
+        saver = AsyncPostgresSaver(pool, serde=serializer())
         await saver.setup()
         yield saver
+    finally:
+        await pool.close()
 
 
 @asynccontextmanager
-async def sqlite_checkpointer(path: Path) -> AsyncIterator[AsyncSqliteSaver]:
-    """An AsyncSqliteSaver on `path`, set up and closed with the context."""
+async def sqlite_checkpointer(path: Path, *, synchronous: str = "NORMAL") -> AsyncIterator[AsyncSqliteSaver]:
+    """An AsyncSqliteSaver on `path` in WAL mode, set up and closed with the context.
+
+    `synchronous=NORMAL` (the default): a checkpoint the engine was told is written survives a killed
+    process; the last ones may be lost on power failure. `FULL`: it survives power loss too, at an fsync
+    per step.
+    """
+    if synchronous not in ("NORMAL", "FULL"):
+        raise ValueError(f"synchronous must be NORMAL or FULL, not {synchronous!r}")
     path.parent.mkdir(parents=True, exist_ok=True)
     async with aiosqlite.connect(path, timeout=30.0) as connection:
         await connection.execute("PRAGMA journal_mode=WAL")
+        await connection.execute(f"PRAGMA synchronous={synchronous}")
         await connection.execute("PRAGMA busy_timeout=30000")
         saver = AsyncSqliteSaver(connection, serde=serializer())
         await saver.setup()

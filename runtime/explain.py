@@ -1,12 +1,56 @@
-"""`claimflow explain`: why each field has its value, told from the stored claims, rules and review."""
+"""`claimflow explain`: why each field has its value, told from the run's events, its rules and its review.
+
+Claim verdicts and route decisions are read from the events table (state keeps only the last step's);
+fields, rules and the review request from the run's final state.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from claimflow.state.outcomes import ClaimOutcome
+from claimflow.state.evidence import Evidence
+from claimflow.state.outcomes import ClaimOutcome, RouteDecision
 from claimflow.state.schema import DocumentType, DocumentTypes
 from claimflow.state.workflow import WorkflowState
+
+
+def claims_of(events: list[dict[str, Any]]) -> list[ClaimOutcome]:
+    """Every claim verdict a model step's claims got, in order (a reviewer's edits are told apart)."""
+    claims: list[ClaimOutcome] = []
+    for item in events:
+        data = item["data"]
+        if item["type"] not in ("claim.accepted", "claim.rejected") or str(data.get("claim_id", "")).startswith(
+            "review:"
+        ):
+            continue
+        evidence = data.get("evidence")
+        claims.append(
+            ClaimOutcome(
+                claim_id=str(data.get("claim_id", item["step"])),
+                step=item["step"],
+                origin=data.get("origin"),
+                field=data.get("field"),
+                value=data.get("value"),
+                normalized=data.get("normalized"),
+                confidence=data.get("confidence"),
+                accepted=item["type"] == "claim.accepted",
+                reasons=list(data.get("reasons") or []),
+                evidence=Evidence.model_validate(evidence) if isinstance(evidence, dict) else None,
+                check=data.get("check"),
+                label=data.get("label"),
+            )
+        )
+    return claims
+
+
+def routes_of(events: list[dict[str, Any]]) -> list[RouteDecision]:
+    """Every router's decision, in order."""
+    return [
+        RouteDecision(router=item["step"], target=d["target"], rule=d["rule"], detail=d.get("detail", ""))
+        for item in events
+        if item["type"] == "route.decided"
+        for d in [item["data"]]
+    ]
 
 
 def _claim_lines(claim: ClaimOutcome, models: dict[str, str]) -> list[str]:
@@ -24,7 +68,9 @@ def _claim_lines(claim: ClaimOutcome, models: dict[str, str]) -> list[str]:
     return lines + [f"      {verdict}: {reason}" for reason in claim.reasons]
 
 
-def _table_lines(state: WorkflowState, doc_type: DocumentType, models: dict[str, str]) -> list[str]:
+def _table_lines(
+    state: WorkflowState, doc_type: DocumentType, claims: list[ClaimOutcome], models: dict[str, str]
+) -> list[str]:
     out: list[str] = []
     for table in doc_type.table_fields:
         rows = state.tables.get(table.name, [])
@@ -33,12 +79,14 @@ def _table_lines(state: WorkflowState, doc_type: DocumentType, models: dict[str,
             e = row.evidence
             cells = ", ".join(f"{name}={value}" for name, value in row.cells.items() if value is not None)
             out.append(f"    row {cells} (quote {e.quote!r} on page {e.page} [{e.start}:{e.end}])")
-        out += [line for claim in state.claims if claim.field == table.name and not claim.accepted
+        out += [line for claim in claims if claim.field == table.name and not claim.accepted
                 for line in _claim_lines(claim, models)]  # fmt: skip
     return out
 
 
-def _field_lines(state: WorkflowState, types: DocumentTypes, models: dict[str, str]) -> list[str]:
+def _field_lines(
+    state: WorkflowState, types: DocumentTypes, claims: list[ClaimOutcome], models: dict[str, str]
+) -> list[str]:
     doc_type = types.find(state.doc_type)
     if doc_type is None:
         return []
@@ -49,7 +97,7 @@ def _field_lines(state: WorkflowState, types: DocumentTypes, models: dict[str, s
             out.append(f"  {spec.name}: missing (never extracted)")
             continue
         out.append(f"  {spec.name} = {result.value!r} [{result.status}] decided by {result.decided_by}")
-        for claim in state.claims:
+        for claim in claims:
             if claim.field == spec.name:
                 out += _claim_lines(claim, models)
         if result.status == "edited":
@@ -59,7 +107,7 @@ def _field_lines(state: WorkflowState, types: DocumentTypes, models: dict[str, s
             for rule in state.rule_results
             if spec.name in rule.fields
         ]
-    return out + _table_lines(state, doc_type, models)
+    return out + _table_lines(state, doc_type, claims, models)
 
 
 def _review_lines(state: WorkflowState, events: list[dict[str, Any]]) -> list[str]:
@@ -96,5 +144,7 @@ def explain(state: WorkflowState, events: list[dict[str, Any]], types: DocumentT
         out.append(f"type: {c.doc_type} at confidence {c.confidence:.2f}, {'accepted' if c.accepted else 'rejected'}")
         out += [f"  {reason}" for reason in c.reasons]
     out.append("route:")
-    out += [f"  {d.router} -> {d.target} (rule {d.rule}{': ' + d.detail if d.detail else ''})" for d in state.routes]
-    return "\n".join(out + _field_lines(state, types, models) + _review_lines(state, events))
+    out += [
+        f"  {d.router} -> {d.target} (rule {d.rule}{': ' + d.detail if d.detail else ''})" for d in routes_of(events)
+    ]
+    return "\n".join(out + _field_lines(state, types, claims_of(events), models) + _review_lines(state, events))

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from claimflow.runtime.errors import SetupError
+from claimflow.runtime.gateway.caps import OutputCaps
 from claimflow.runtime.gateway.config import GatewayConfig, PriceTable, ProviderLimits, TransportPolicy
 from claimflow.state.budget import Budget
 from claimflow.state.policy import Policy
@@ -97,6 +98,34 @@ def _limits(provider: str) -> ProviderLimits:
     )
 
 
+_OUTPUT_CAP = "CLAIMFLOW_MAX_OUTPUT_TOKENS"
+
+
+def _positive_int(name: str) -> int | None:
+    value = _int(name, None)
+    if value is not None and value < 1:
+        raise SettingsError(f"{name}={value} must be a whole number of tokens, at least 1")
+    return value
+
+
+def _output_caps() -> OutputCaps:
+    """CLAIMFLOW_MAX_OUTPUT_TOKENS for every step, CLAIMFLOW_MAX_OUTPUT_TOKENS_<STEP> for one step or kind."""
+    prefix = f"{_OUTPUT_CAP}_"
+    steps: dict[str, int] = {}
+    for name in sorted(os.environ):
+        if not name.startswith(prefix):
+            continue
+        step = name.removeprefix(prefix).lower()
+        if step not in ("classify", "extract") and not (step.startswith("extract_") and len(step) > len("extract_")):
+            raise SettingsError(
+                f"{name}: no step {step!r}; use {prefix}CLASSIFY, {prefix}EXTRACT or {prefix}EXTRACT_<TYPE>"
+            )
+        cap = _positive_int(name)
+        if cap is not None:
+            steps[step] = cap
+    return OutputCaps(default=_positive_int(_OUTPUT_CAP), steps=steps)
+
+
 def _gateway(base_url: str | None) -> GatewayConfig:
     prices_path = _env("CLAIMFLOW_PRICES")
     try:
@@ -111,6 +140,7 @@ def _gateway(base_url: str | None) -> GatewayConfig:
         anthropic_api_key=_env("ANTHROPIC_API_KEY"),
         anthropic_base_url=_env("CLAIMFLOW_ANTHROPIC_BASE_URL"),
         timeout_s=_float("CLAIMFLOW_MODEL_TIMEOUT_S", 60.0) or 60.0,
+        output_caps=_output_caps(),
         transport=TransportPolicy(max_attempts=_int("CLAIMFLOW_MODEL_MAX_ATTEMPTS", defaults.max_attempts) or 1),
         limits={provider: _limits(provider) for provider in ("openai", "anthropic")},
         prices=prices,
@@ -131,6 +161,11 @@ class Settings:
     """Where every model exchange is recorded, when set."""
     database_url: str | None = None
     """Postgres for the registry and checkpoints (production); None keeps both in SQLite in the data directory."""
+    pool_size: int = 8
+    """Postgres sessions for the registry and for the checkpointer, each (CLAIMFLOW_POOL_SIZE)."""
+    sqlite_synchronous: str = "NORMAL"
+    """SQLite's `synchronous` (CLAIMFLOW_SQLITE_SYNCHRONOUS): NORMAL (WAL; a committed step survives a killed
+    process, and the last ones may be lost on power failure) or FULL (every commit also survives power loss)."""
     types: tuple[str, ...] = ()
     """Extra document types to load, `module[:attr]` or `file.py[:attr]` (--types, CLAIMFLOW_TYPES); installed
     types (entry points) and those in the nearest claimflow.toml / [tool.claimflow] are always found."""
@@ -156,6 +191,8 @@ class Settings:
             second_opinion=second_opinion or _env("CLAIMFLOW_SECOND_OPINION"),
             record_dir=record_dir,
             database_url=_env("CLAIMFLOW_DATABASE_URL"),
+            pool_size=max(1, _int("CLAIMFLOW_POOL_SIZE", 8) or 8),
+            sqlite_synchronous=_choice("CLAIMFLOW_SQLITE_SYNCHRONOUS", ("NORMAL", "FULL"), "NORMAL"),
             types=tuple(spec for spec in (*(_env("CLAIMFLOW_TYPES") or "").split(","), *types) if spec.strip()),
         )
 

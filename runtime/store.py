@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import os
 import tempfile
+from collections import OrderedDict
 from pathlib import Path
+from typing import TypeVar
 
 from claimflow.state.documents import DocumentRef, SourceText, TextRef
+
+T = TypeVar("T")
 
 
 class FileDocumentStore:
@@ -59,3 +64,56 @@ class FileDocumentStore:
     def load_text(self, ref: TextRef) -> SourceText:
         """Load stored page texts."""
         return SourceText(pages=tuple(json.loads(self.load_blob(ref.text_id))))
+
+
+class AsyncDocumentStore:
+    """The store as nodes use it: file I/O on worker threads, never on the event loop.
+
+    Parsed texts and masking maps are content-addressed, so they never change: the most recently used
+    ones are kept in memory, and the steps of a run after `parse` read their pages without touching disk.
+    """
+
+    def __init__(self, files: FileDocumentStore, *, cached: int = 64) -> None:
+        self.files = files
+        self._cached = cached
+        self._texts: OrderedDict[str, SourceText] = OrderedDict()
+        self._blobs: OrderedDict[str, bytes] = OrderedDict()
+
+    def _remember(self, cache: OrderedDict[str, T], key: str, value: T) -> T:
+        cache[key] = value
+        cache.move_to_end(key)
+        while len(cache) > self._cached:
+            cache.popitem(last=False)
+        return value
+
+    async def read_document(self, ref: DocumentRef) -> bytes:
+        """The original bytes (not cached: originals may be large and are read once, by `parse`)."""
+        return await asyncio.to_thread(self.files.read_document, ref)
+
+    async def save_text(self, pages: tuple[str, ...], method: str) -> TextRef:
+        """Store page texts and return their reference; the pages stay in memory for the next steps."""
+        ref = await asyncio.to_thread(self.files.save_text, pages, method)
+        self._remember(self._texts, ref.text_id, SourceText(pages=pages))
+        return ref
+
+    async def load_text(self, ref: TextRef) -> SourceText:
+        """Stored page texts."""
+        found = self._texts.get(ref.text_id)
+        if found is not None:
+            self._texts.move_to_end(ref.text_id)
+            return found
+        return self._remember(self._texts, ref.text_id, await asyncio.to_thread(self.files.load_text, ref))
+
+    async def save_blob(self, data: bytes) -> str:
+        """Store bytes (e.g. a masking map) and return their id."""
+        blob_id = await asyncio.to_thread(self.files.save_blob, data)
+        self._remember(self._blobs, blob_id, data)
+        return blob_id
+
+    async def load_blob(self, blob_id: str) -> bytes:
+        """Stored bytes."""
+        found = self._blobs.get(blob_id)
+        if found is not None:
+            self._blobs.move_to_end(blob_id)
+            return found
+        return self._remember(self._blobs, blob_id, await asyncio.to_thread(self.files.load_blob, blob_id))

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import operator
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -84,9 +83,15 @@ class WorkflowState(BaseModel):
     """Why the budget stopped the run's model calls, when it did."""
     candidates: list[Candidate] = Field(default_factory=list)
     """The latest extraction claims awaiting arbitration (one per extractor)."""
-    claims: Annotated[list[ClaimOutcome], operator.add] = Field(default_factory=list)
-    routes: Annotated[list[RouteDecision], operator.add] = Field(default_factory=list)
-    events: Annotated[list[Event], operator.add] = Field(default_factory=list)
+    # The last step's verdicts, route decisions and events: each step replaces them. The whole history is the
+    # run's events table (the engine appends each step's events once its checkpoint is written), so a
+    # checkpoint stays the same size however many steps a run takes.
+    claims: list[ClaimOutcome] = Field(default_factory=list)
+    """The last step's claim verdicts."""
+    routes: list[RouteDecision] = Field(default_factory=list)
+    """The last router's decision."""
+    events: list[Event] = Field(default_factory=list)
+    """The last step's audit events."""
 
     @property
     def doc_type(self) -> str | None:
@@ -135,7 +140,7 @@ class Patch(BaseModel):
         return {name: getattr(self, name) for name in self.model_fields_set}
 
     def merged(self, other: Patch) -> Patch:
-        """Combine two patches; list channels that accumulate (claims, routes, events) concatenate."""
+        """Combine two patches of one step; its claims, routes and events concatenate."""
         data: dict[str, object] = self.as_update()
         for name, value in other.as_update().items():
             if name in ("claims", "routes", "events") and name in data:

@@ -125,8 +125,8 @@ def rerun(
         raise typer.BadParameter("name runs to re-run, or give --version-mismatch")
 
     async def body(engine: Engine) -> list[dict[str, Any]]:
-        chosen = [engine.registry.get_run(run_id).run_id for run_id in run_ids or ()]
-        chosen += [row.run_id for row in engine.version_mismatches() if row.run_id not in chosen]
+        chosen = [(await engine.registry.get_run(run_id)).run_id for run_id in run_ids or ()]
+        chosen += [row.run_id for row in await engine.version_mismatches() if row.run_id not in chosen]
         views = []
         for run_id in chosen:
             row = await engine.rerun(run_id)

@@ -31,9 +31,9 @@ def runs(
     """List runs."""
 
     async def body(engine: Engine) -> None:
-        rows = engine.runs(status)
+        rows = await engine.runs(status)
         if version_mismatch:
-            mismatched = {row.run_id for row in engine.version_mismatches()}
+            mismatched = {row.run_id for row in await engine.version_mismatches()}
             rows = [row for row in rows if row.run_id in mismatched]
         if as_json:
             for row in rows:
@@ -79,8 +79,8 @@ def trace(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, types:
     """The run's events, in order."""
 
     async def body(engine: Engine) -> None:
-        row = engine.registry.get_run(run_id)
-        for item in engine.registry.events(row.run_id):
+        row = await engine.registry.get_run(run_id)
+        for item in await engine.registry.events(row.run_id):
             if as_json:
                 emit(
                     {
@@ -107,12 +107,12 @@ def explain_command(run_id: str, data_dir: DataDir = None, types: TypesOption = 
     """Why each field has its value: claims, the checks that accepted or rejected them, reviewer changes."""
 
     async def body(engine: Engine) -> None:
-        row = engine.registry.get_run(run_id)
+        row = await engine.registry.get_run(run_id)
         state = await engine.state(row.run_id)
         if state is None:
             out.print(f"run {row.run_id} has not started: {row.error or row.status}")
             return
-        text = explain(state, engine.registry.events(row.run_id), engine.types)
+        text = explain(state, await engine.registry.events(row.run_id), engine.types)
         out.print(text, markup=False, highlight=False)
 
     with_engine(data_dir, body, types=types)

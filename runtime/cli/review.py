@@ -24,7 +24,7 @@ def review_list(as_json: AsJson = False, data_dir: DataDir = None, types: TypesO
     """Runs waiting for a reviewer."""
 
     async def body(engine: Engine) -> None:
-        rows = engine.runs("needs_review")
+        rows = await engine.runs("needs_review")
         if as_json:
             for row in rows:
                 pending = await engine.pending_review(row.run_id)
@@ -46,7 +46,7 @@ def review_show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, 
     """The open review request: reasons, every field with its evidence, what may be edited."""
 
     async def body(engine: Engine) -> None:
-        row = engine.registry.get_run(run_id)
+        row = await engine.registry.get_run(run_id)
         pending = await engine.pending_review(row.run_id)
         if pending is None:
             err.print(f"run {row.run_id} is {public_status(row)}, not waiting for review")
@@ -163,7 +163,7 @@ def review_decide(
         raise typer.BadParameter(messages or "invalid decision") from None
 
     async def body(engine: Engine) -> dict[str, Any]:
-        row = await engine.decide(engine.registry.get_run(run_id).run_id, decision, interrupt_id=interrupt)
+        row = await engine.decide((await engine.registry.get_run(run_id)).run_id, decision, interrupt_id=interrupt)
         return (await engine.view(row.run_id)).model_dump(mode="json")
 
     view = with_engine(data_dir, body, _settings_for_run(data_dir, run_id, model, base_url, types))

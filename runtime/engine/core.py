@@ -1,14 +1,15 @@
 """The engine: intake, and `advance`, the only code that invokes the graph.
 
 A run's LangGraph thread id is its run id. Around every invoke the engine holds the run's lease
-in the registry (one process at a time), checks the workflow version, streams the steps' events
-into the events table, and records where the run stands.
+in the registry (one process at a time), checks the workflow version, hands each step's events to the
+journal once the step's checkpoint is written, and records where the run stands. Nothing here blocks
+the event loop: the registry and the document store do their I/O on their own threads.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
@@ -17,11 +18,12 @@ from langgraph.types import Command
 from claimflow.nodes.ports import WorkflowContext
 from claimflow.runtime.discovery import ActiveTypes
 from claimflow.runtime.engine.intake import Intake
+from claimflow.runtime.engine.journal import EventJournal, unwritten_events
 from claimflow.runtime.engine.operations import Operations
 from claimflow.runtime.ingest import IngestLimits
-from claimflow.runtime.registry import RunBusyError, RunRegistry, RunRow, process_owner
+from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow, process_owner
 from claimflow.runtime.settings import Settings
-from claimflow.runtime.store import FileDocumentStore
+from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.runtime.version import check_version, workflow_version
 from claimflow.state.apply import decision_errors
 from claimflow.state.errors import InvalidDecisionError
@@ -46,8 +48,8 @@ class Engine(Intake, Operations):
     def __init__(
         self,
         settings: Settings,
-        registry: RunRegistry,
-        store: FileDocumentStore,
+        registry: AsyncRegistry,
+        store: AsyncDocumentStore,
         graph: CompiledStateGraph[Any, Any, Any, Any],
         context: WorkflowContext,
         limits: IngestLimits,
@@ -63,6 +65,7 @@ class Engine(Intake, Operations):
         self.types = active.types
         self.version = workflow_version(graph, self.types)
         self.owner = process_owner()
+        self.journal = EventJournal(registry)
 
     def _config(self, run_id: str) -> RunnableConfig:
         return {"configurable": {"thread_id": run_id}}
@@ -79,33 +82,46 @@ class Engine(Intake, Operations):
             return PendingReview(interrupt.id, ReviewRequest.model_validate(interrupt.value))
         return None
 
+    async def restore_events(self, run_id: str) -> int:
+        """Append the events a dead process checkpointed but did not write; returns how many."""
+        written = await self.registry.event_ids(run_id)
+        missing = await unwritten_events(self.graph.aget_state_history(self._config(run_id)), written)
+        return await self.registry.append_events(run_id, missing) if missing else 0
+
     # advancing ----------------------------------------------------------------------------
     async def start(self, run_id: str) -> RunRow:
         """Run a queued run (or continue an interrupted one) until it finishes or pauses."""
-        row = self.registry.get_run(run_id)
+        row = await self.registry.get_run(run_id)
         if row.status not in ("queued", "running", "resuming"):
             return row
         check_version(row.run_id, row.workflow_version, self.version)
-        self.registry.claim(row.run_id, owner=self.owner, allowed=("queued", "running", "resuming"), status="running")
-        snapshot = await self.graph.aget_state(self._config(row.run_id))
+        await self.registry.claim(
+            row.run_id, owner=self.owner, allowed=("queued", "running", "resuming"), status="running"
+        )
         payload: WorkflowState | None = None
-        if not snapshot.values:
+        if row.status == "queued":
             document = self.registry.document_of(row)
             payload = WorkflowState(run_id=row.run_id, document=document, policy=self.settings.policy)
+        elif not (await self.graph.aget_state(self._config(row.run_id))).values:
+            document = self.registry.document_of(row)
+            payload = WorkflowState(run_id=row.run_id, document=document, policy=self.settings.policy)
+        else:
+            await self.restore_events(row.run_id)
         return await self._advance(row.run_id, payload)
 
     async def recover(self) -> list[RunRow]:
         """Pick up runs a dead process left behind: back to review if still paused, else continue them."""
         recovered: list[RunRow] = []
-        for row in self.registry.stale_runs():
+        for row in await self.registry.stale_runs():
             check_version(row.run_id, row.workflow_version, self.version)
             pending = await self.pending_review(row.run_id)
             if pending is not None:
-                self.registry.claim(row.run_id, owner=self.owner, allowed=(row.status,), status="needs_review")
-                self.registry.release(
+                await self.registry.claim(row.run_id, owner=self.owner, allowed=(row.status,), status="needs_review")
+                await self.restore_events(row.run_id)
+                await self.registry.release(
                     row.run_id, owner=self.owner, status="needs_review", interrupt_id=pending.interrupt_id
                 )
-                recovered.append(self.registry.get_run(row.run_id))
+                recovered.append(await self.registry.get_run(row.run_id))
             else:
                 recovered.append(await self.start(row.run_id))
         return recovered
@@ -117,7 +133,7 @@ class Engine(Intake, Operations):
         another review since (an edit that broke a rule), the decision is refused rather than applied
         to a request its author never saw.
         """
-        row = self.registry.get_run(run_id)
+        row = await self.registry.get_run(run_id)
         check_version(row.run_id, row.workflow_version, self.version)
         # "resuming" is allowed too: a decider that died before getting past the interrupt leaves the run
         # there, and the claim below only succeeds once that process's lease is stale.
@@ -133,37 +149,54 @@ class Engine(Intake, Operations):
                 "look at it again with `claimflow review show`"
             )
         state = await self.state(row.run_id)
-        source = self.store.load_text(state.text) if state is not None and state.text is not None else None
+        source = await self.store.load_text(state.text) if state is not None and state.text is not None else None
         errors = decision_errors(pending.request, decision, self.types, source)
         if errors:
             message = "; ".join(errors)
-            self.registry.record_decision(
+            await self.registry.record_decision(
                 row.run_id, pending.interrupt_id, decision.reviewer, decision_json, "refused", message
             )
             raise InvalidDecisionError(f"decision refused, run {row.run_id} stays paused: {message}")
         # The claim is the lock: of two concurrent decisions exactly one moves the run to resuming.
-        self.registry.claim(
+        await self.registry.claim(
             row.run_id,
             owner=self.owner,
             allowed=("needs_review", "resuming"),
             status="resuming",
             interrupt_id=pending.interrupt_id,
         )
-        self.registry.record_decision(row.run_id, pending.interrupt_id, decision.reviewer, decision_json, "applied")
+        await self.registry.record_decision(
+            row.run_id, pending.interrupt_id, decision.reviewer, decision_json, "applied"
+        )
         resume: Command[Any] = Command(resume={pending.interrupt_id: decision.model_dump(mode="json")})
         return await self._advance(row.run_id, resume)
 
     async def _advance(self, run_id: str, payload: WorkflowState | Command[Any] | None) -> RunRow:
         config = self._config(run_id)
+        final: dict[str, Any] | None = None
+        interrupt_id: str | None = None
+        # A step's update is streamed before its checkpoint is written; the next step starts only once it is
+        # (durability="sync"). So a step's events are handed to the journal when the next update arrives, or
+        # when the stream ends: the events table never holds an event no checkpoint holds.
+        held: list[Any] = []
         try:
-            async for chunk in self.graph.astream(
-                payload, config, context=self.context, stream_mode="updates", durability="sync"
+            async for mode, chunk in self.graph.astream(
+                payload, config, context=self.context, stream_mode=["updates", "values"], durability="sync"
             ):
-                for update in chunk.values():
-                    if isinstance(update, dict) and update.get("events"):
-                        self.registry.append_events(run_id, update["events"])
+                if mode == "values":
+                    final = cast(dict[str, Any], chunk)
+                    continue
+                self.journal.add(run_id, held)
+                held = []
+                for name, update in cast(dict[str, Any], chunk).items():
+                    if name == "__interrupt__":
+                        interrupt_id = update[0].id if update else None
+                    elif isinstance(update, dict) and update.get("events"):
+                        held += update["events"]
+            self.journal.add(run_id, held)
         except InvalidDecisionError as error:
-            self.registry.release(
+            await self._restore_after_failure(run_id)
+            await self.registry.release(
                 run_id,
                 owner=self.owner,
                 status="needs_review",
@@ -172,23 +205,30 @@ class Engine(Intake, Operations):
             raise InvalidDecisionError(f"decision refused, run {run_id} stays paused: {error}") from error
         except Exception as error:  # noqa: BLE001 - any other failure fails this document, not the batch
             reason = f"{type(error).__name__}: {error}"
-            self.registry.append_events(run_id, [event("run.failed", "engine", reason=reason)])
-            self.registry.release(run_id, owner=self.owner, status="failed", error=reason)
-            return self.registry.get_run(run_id)
-        return await self._settle(run_id)
+            await self._restore_after_failure(run_id)
+            await self.registry.append_events(run_id, [event("run.failed", "engine", reason=reason)])
+            await self.registry.release(run_id, owner=self.owner, status="failed", error=reason)
+            return await self.registry.get_run(run_id)
+        return await self._settle(run_id, final, interrupt_id)
 
-    async def _settle(self, run_id: str) -> RunRow:
-        snapshot = await self.graph.aget_state(self._config(run_id))
-        state = WorkflowState.model_validate(snapshot.values)
-        # Events are in the checkpoint too: re-append any the stream did not deliver (ids make it idempotent).
-        self.registry.append_events(run_id, state.events)
-        interrupt_id = _pending_id(snapshot)
+    async def _restore_after_failure(self, run_id: str) -> None:
+        """After a failed step: write what the journal holds, and the events of every checkpoint that was written."""
+        await self.journal.flush()
+        await self.restore_events(run_id)
+
+    async def _settle(self, run_id: str, final: dict[str, Any] | None, interrupt_id: str | None) -> RunRow:
+        if final is None:
+            # Nothing ran (a run continued at its end): read where it stands.
+            snapshot = await self.graph.aget_state(self._config(run_id))
+            final, interrupt_id = snapshot.values, _pending_id(snapshot)
+        state = WorkflowState.model_validate(final)
+        await self.journal.flush()
         status = "needs_review" if interrupt_id else OUTCOME_STATUS.get(state.outcome, "running")
         doc_type = self.types.find(state.doc_type)
         key = doc_type.key_of(state.fields) if doc_type is not None and status == "completed" else None
         if doc_type is not None and key is not None:
-            self.registry.register_record(run_id, doc_type.name, key)
-        self.registry.release(
+            await self.registry.register_record(run_id, doc_type.name, key)
+        await self.registry.release(
             run_id,
             owner=self.owner,
             status=status,
@@ -196,7 +236,7 @@ class Engine(Intake, Operations):
             interrupt_id=interrupt_id,
             error=state.error if status in ("failed", "rejected") else None,
         )
-        return self.registry.get_run(run_id)
+        return await self.registry.get_run(run_id)
 
 
 def _pending_id(snapshot: Any) -> str | None:

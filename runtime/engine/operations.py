@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict
 
 from claimflow.runtime.export import write_records
-from claimflow.runtime.registry import RunBusyError, RunRegistry, RunRow
+from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow
 from claimflow.runtime.views import public_status, run_view
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import event
@@ -60,7 +60,7 @@ class Export:
 class Operations:
     """Reading runs and re-running them, for the CLI and for programs that embed claimflow."""
 
-    registry: RunRegistry
+    registry: AsyncRegistry
     types: DocumentTypes
     version: str
     owner: str
@@ -73,24 +73,24 @@ class Operations:
         async def start(self, run_id: str) -> RunRow:  # noqa: D102
             ...
 
-        def submit(self, path: Path) -> RunRow:  # noqa: D102
+        async def submit(self, path: Path) -> RunRow:  # noqa: D102
             ...
 
-        def _create(self, run_id: str, ref: DocumentRef, **started: str) -> RunRow: ...
+        async def _create(self, run_id: str, ref: DocumentRef, **started: str) -> RunRow: ...
 
     async def view(self, run_id: str) -> Run:
         """The run with this id (or a unique prefix of it), as users see it."""
-        row = self.registry.get_run(run_id)
+        row = await self.registry.get_run(run_id)
         return Run.model_validate(run_view(row, await self.state(row.run_id), self.types))
 
-    def runs(self, status: str | None = None) -> list[RunRow]:
+    async def runs(self, status: str | None = None) -> list[RunRow]:
         """Runs, oldest first; `status` matches the registry status or the public one (failed covers rejected)."""
-        rows: list[RunRow] = self.registry.list_runs()
+        rows = await self.registry.list_runs()
         return [row for row in rows if status in (None, row.status, public_status(row))]
 
     async def record(self, run_id: str) -> DocumentRecord | None:
         """The typed record of a run whose type is known (fields with provenance, tables with rows)."""
-        row = self.registry.get_run(run_id)
+        row = await self.registry.get_run(run_id)
         state = await self.state(row.run_id)
         return build_record(state, self.types) if state is not None else None
 
@@ -102,7 +102,7 @@ class Operations:
         if doc_type is not None:
             self.types.get(doc_type)  # an unknown type is an error, not an empty export
         records = []
-        for row in self.runs(status):
+        for row in await self.runs(status):
             record = await self.record(row.run_id)
             if record is not None and doc_type in (None, record.doc_type):
                 records.append(record)
@@ -110,31 +110,31 @@ class Operations:
 
     async def process(self, path: Path) -> Run:
         """Submit one file as a run and advance it until it finishes or waits for review."""
-        row = await self.start(self.submit(path).run_id)
+        row = await self.start((await self.submit(path)).run_id)
         return await self.view(row.run_id)
 
-    def version_mismatches(self) -> list[RunRow]:
+    async def version_mismatches(self) -> list[RunRow]:
         """Unfinished runs (queued, running, resuming, waiting for review) started by another workflow version."""
         unfinished = ("queued", "running", "resuming", "needs_review")
         return [
             row
-            for row in self.registry.list_runs()
+            for row in await self.registry.list_runs()
             if row.status in unfinished and row.workflow_version != self.version
         ]
 
     async def rerun(self, run_id: str) -> RunRow:
         """Run an unfinished run's document again under the current version; close the old run as superseded."""
-        old: RunRow = self.registry.get_run(run_id)
+        old = await self.registry.get_run(run_id)
         if old.status in ("completed", "failed", "rejected"):
             raise RunBusyError(f"run {old.run_id} is {old.status}; only unfinished runs are re-run")
         if old.document_id == "0" * 64:
             raise RunBusyError(f"run {old.run_id} has no stored document to run again ({old.error})")
         # Taking the old run's lease first: a run another process is advancing is not re-run under its feet.
-        self.registry.claim(old.run_id, owner=self.owner, allowed=(old.status,), status=old.status)
+        await self.registry.claim(old.run_id, owner=self.owner, allowed=(old.status,), status=old.status)
         new_id = uuid.uuid4().hex
-        self._create(new_id, self.registry.document_of(old), rerun_of=old.run_id)
+        await self._create(new_id, self.registry.document_of(old), rerun_of=old.run_id)
         reason = f"superseded: run again as {new_id} under workflow version {self.version}"
-        self.registry.append_events(
+        await self.registry.append_events(
             old.run_id,
             [
                 event(
@@ -142,5 +142,5 @@ class Operations:
                 )
             ],
         )
-        self.registry.release(old.run_id, owner=self.owner, status="failed", error=reason)
+        await self.registry.release(old.run_id, owner=self.owner, status="failed", error=reason)
         return await self.start(new_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from datetime import date
@@ -20,10 +21,10 @@ from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway import RecordingGateway, make_gateway
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.parsing import IngestParser
-from claimflow.runtime.registry import Registry, RunRegistry
+from claimflow.runtime.registry import AsyncRegistry, Registry, RunRegistry
 from claimflow.runtime.registry.postgres import PostgresRegistry
 from claimflow.runtime.settings import Settings
-from claimflow.runtime.store import FileDocumentStore
+from claimflow.runtime.store import AsyncDocumentStore, FileDocumentStore
 from claimflow.state.schema import DocumentType
 
 REGISTRY_FILE = "claimflow.db"
@@ -52,10 +53,10 @@ def active_types(settings: Settings, types: Iterable[DocumentType] | ActiveTypes
     return discover_types(settings.types) if types is None else given_types(types)
 
 
-def pin_prompts(registry: RunRegistry, active: ActiveTypes) -> None:
+async def pin_prompts(registry: AsyncRegistry, active: ActiveTypes) -> None:
     """Record each prompt version's hash on first use; refuse a prompt whose text changed under its version."""
     prompts = prompts_for(active.types)
-    changed = registry.pin_prompts({prompt.ref: prompt.content_hash for prompt in prompts})
+    changed = await registry.pin_prompts({prompt.ref: prompt.content_hash for prompt in prompts})
     if changed:
         refs = ", ".join(f"{ref} (first used as {digest[:12]})" for ref, digest in sorted(changed.items()))
         raise PromptChangedError(
@@ -67,16 +68,21 @@ def pin_prompts(registry: RunRegistry, active: ActiveTypes) -> None:
 def open_registry(settings: Settings) -> RunRegistry:
     """The run registry: Postgres when a database URL is set, else SQLite in the data directory."""
     if settings.database_url:
-        return PostgresRegistry(settings.database_url)
+        return PostgresRegistry(settings.database_url, size=settings.pool_size)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return Registry(settings.data_dir / REGISTRY_FILE)
+    return Registry(settings.data_dir / REGISTRY_FILE, synchronous=settings.sqlite_synchronous)
+
+
+def open_async_registry(settings: Settings) -> AsyncRegistry:
+    """The registry behind its own threads: one for SQLite's one connection, one per Postgres session."""
+    return AsyncRegistry(open_registry(settings), threads=settings.pool_size if settings.database_url else 1)
 
 
 def _checkpointer(settings: Settings) -> AbstractAsyncContextManager[BaseCheckpointSaver[Any]]:
     if settings.database_url:
-        return postgres_checkpointer(settings.database_url)
+        return postgres_checkpointer(settings.database_url, size=settings.pool_size)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return sqlite_checkpointer(settings.data_dir / CHECKPOINT_FILE)
+    return sqlite_checkpointer(settings.data_dir / CHECKPOINT_FILE, synchronous=settings.sqlite_synchronous)
 
 
 @asynccontextmanager
@@ -107,10 +113,10 @@ async def open_engine(
             gateway = _own(stack, make_gateway(settings.model, settings.gateway), settings)
         if second_gateway is None and settings.second_opinion:
             second_gateway = _own(stack, make_gateway(settings.second_opinion, settings.gateway), settings)
-        registry = open_registry(settings)
-        stack.callback(registry.close)
-        pin_prompts(registry, active)
-        store = FileDocumentStore(settings.data_dir / BLOB_DIR)
+        registry = await asyncio.to_thread(open_async_registry, settings)
+        stack.push_async_callback(asyncio.to_thread, registry.close)
+        await pin_prompts(registry, active)
+        store = AsyncDocumentStore(FileDocumentStore(settings.data_dir / BLOB_DIR))
         saver = await stack.enter_async_context(_checkpointer(settings))
         graph = build_documents_workflow(active.types).compile(checkpointer=saver)
         context = WorkflowContext(
@@ -122,4 +128,5 @@ async def open_engine(
             second_gateway=second_gateway,
         )
         engine = Engine(settings, registry, store, graph, context, limits, active)
+        stack.push_async_callback(engine.journal.close)
         yield engine

@@ -7,19 +7,27 @@
 
 `make_gateway` checks keys and model strings before any document is touched and raises
 `GatewaySetupError` (or its subclass `UnknownModelError`) with what to set.
+
+Importing this package is cheap: the provider SDKs, Instructor, tenacity and aiolimiter are imported by
+`make_gateway` when it builds an `openai:` or `anthropic:` gateway, so `--model rules`, `claimflow runs` and
+`--help` never load them.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from claimflow.nodes.ports import ModelGateway
+from claimflow.runtime.gateway.caps import OutputCaps
 from claimflow.runtime.gateway.config import GatewayConfig, ModelPrice, PriceTable, ProviderLimits, TransportPolicy
 from claimflow.runtime.gateway.errors import GatewaySetupError, UnknownModelError
-from claimflow.runtime.gateway.instructor_backend import InstructorGateway
-from claimflow.runtime.gateway.providers import anthropic_gateway, openai_gateway
 from claimflow.runtime.gateway.recording import RecordingGateway, ReplayGateway
 from claimflow.runtime.gateway.rules import RulesGateway
+
+if TYPE_CHECKING:
+    from claimflow.runtime.gateway.instructor_backend import InstructorGateway
 
 MODEL_FORMS = "rules, openai:<model>, anthropic:<model>, replay:<dir>"
 
@@ -28,7 +36,7 @@ def make_gateway(model: str, config: GatewayConfig | None = None) -> ModelGatewa
     """The gateway for a `--model` value.
 
     Args:
-        model: `rules`, `openai:<model>` or `anthropic:<model>`.
+        model: `rules`, `openai:<model>`, `anthropic:<model>` or `replay:<dir>`.
         config: Keys, base URLs, transport policy, limits and prices; defaults to no keys at all.
 
     Returns:
@@ -51,10 +59,25 @@ def make_gateway(model: str, config: GatewayConfig | None = None) -> ModelGatewa
     if sep and provider in ("openai", "anthropic"):
         if not name.strip():
             raise GatewaySetupError(f"--model {model!r} names no model; expected e.g. {provider}:<model name>")
+        # The SDKs and Instructor load here, on first use, not when the CLI starts.
+        from claimflow.runtime.gateway.providers import anthropic_gateway, openai_gateway
+
         if provider == "openai":
             return openai_gateway(name, config)
         return anthropic_gateway(name, config)
     raise UnknownModelError(f"unknown model {model!r}; available: {MODEL_FORMS}")
+
+
+_LAZY = {"InstructorGateway": "claimflow.runtime.gateway.instructor_backend"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [
@@ -62,6 +85,7 @@ __all__ = [
     "GatewaySetupError",
     "InstructorGateway",
     "ModelPrice",
+    "OutputCaps",
     "PriceTable",
     "ProviderLimits",
     "RecordingGateway",

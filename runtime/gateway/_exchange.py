@@ -107,6 +107,9 @@ class RecordedExchange(BaseModel):
     claim: dict[str, Any] | None
     errors: list[str]
     usage: Usage
+    raw: str | None = None
+    """The model's answer text as received, next to the claim parsed from it (or the errors that kept it from
+    being one); None for a backend without text (rules) and in recordings made before it was kept."""
 
     @property
     def hashes(self) -> tuple[str, str, str]:

@@ -2,18 +2,23 @@
 
 The OpenAI and Anthropic SDKs share one shape of errors (a status error carrying the HTTP response, a
 timeout error, a connection error); both are turned into `TransportFailure`s that say what happened, whether
-another attempt may help, and how long the server asked to wait.
+another attempt may help, and how long the server asked to wait. An error that says the server does not
+support a parameter claimflow sent (`response_format`, `json_schema`, `tools`, ...) is never retried, whatever
+its status: the same request would fail the same way.
+
+This module is imported only with a provider gateway; it looks the SDKs' error classes up among the modules
+already loaded, so classifying an Anthropic error never imports OpenAI's SDK, or the other way round.
 """
 
 from __future__ import annotations
 
 import math
+import re
+import sys
 import time
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-import anthropic
-import openai
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -26,19 +31,69 @@ from tenacity.wait import wait_base
 
 from claimflow.runtime.gateway.config import TransportPolicy
 
-_STATUS_ERRORS = (openai.APIStatusError, anthropic.APIStatusError)
-_TIMEOUTS = (openai.APITimeoutError, anthropic.APITimeoutError)
-_CONNECTION_ERRORS = (openai.APIConnectionError, anthropic.APIConnectionError)
+_SDKS = ("openai", "anthropic")
+
+OPENAI_MODES = ("json", "json_schema", "tools", "md_json")
+"""The values of `CLAIMFLOW_OPENAI_MODE`."""
+
+_OTHER_MODES = {
+    "json": "md_json (JSON in the answer's text, no response_format) or tools",
+    "json_schema": "json, or md_json (JSON in the answer's text, no response_format)",
+    "tools": "json, or md_json (JSON in the answer's text, no tools)",
+    "md_json": "another server: md_json already sends neither response_format nor tools",
+}
+
+# A refused parameter: a message that names something claimflow sends and says it is not accepted.
+_SENT = re.compile(
+    r"response_format|json_schema|json_object|tool_choice|\btools\b|function[ _]call|parameter|"
+    r"max_tokens|max_completion_tokens",
+    re.IGNORECASE,
+)
+_REFUSED = re.compile(
+    r"unsupported|not supported|(?:does|do|is) not support|doesn't support|not implemented|unknown|unrecognized|"
+    r"not recognized|not allowed|not permitted|extra (?:inputs|fields)|unexpected|invalid|must be",
+    re.IGNORECASE,
+)
+
+
+def _sdk_errors(name: str) -> tuple[type[BaseException], ...]:
+    """The SDK error classes called `name` (e.g. "APIStatusError") of every provider SDK already imported."""
+    found: list[type[BaseException]] = []
+    for sdk in _SDKS:
+        module = sys.modules.get(sdk)
+        if module is not None:
+            found.append(getattr(module, name))
+    return tuple(found)
+
+
+def unsupported_advice(provider: str, openai_mode: str) -> str:
+    """What to do when a server refuses a parameter, for a gateway of `provider` in `openai_mode`."""
+    if provider != "openai":
+        return "the server refused a parameter claimflow sends; not retried"
+    return (
+        f"the server does not support a parameter that CLAIMFLOW_OPENAI_MODE={openai_mode} sends, so this was not "
+        f"retried: set CLAIMFLOW_OPENAI_MODE to {_OTHER_MODES.get(openai_mode, 'another mode')} "
+        f"(modes: {'|'.join(OPENAI_MODES)})"
+    )
+
+
+def refuses_a_parameter(message: str) -> bool:
+    """Whether an error message says a parameter of the request is not supported (never worth a retry)."""
+    return bool(_SENT.search(message) and _REFUSED.search(message))
 
 
 class TransportFailure(Exception):
     """One attempt failed before producing an answer."""
 
-    def __init__(self, what: str, *, retryable: bool, retry_after: float | None = None) -> None:
+    def __init__(
+        self, what: str, *, retryable: bool, retry_after: float | None = None, advice: str | None = None
+    ) -> None:
         super().__init__(what)
         self.what = what
         self.retryable = retryable
         self.retry_after = retry_after
+        self.advice = advice
+        """What to change, when a retry cannot help (a refused parameter)."""
 
 
 def retry_after_seconds(headers: Any) -> float | None:
@@ -62,30 +117,55 @@ def retry_after_seconds(headers: Any) -> float | None:
     return max(seconds, 0.0) if math.isfinite(seconds) else None
 
 
-def _status_message(error: openai.APIStatusError | anthropic.APIStatusError) -> str:
+def _status_message(error: Any) -> str:
     body = error.body
     if isinstance(body, dict):
         inner = body.get("error", body)
-        message = inner.get("message") if isinstance(inner, dict) else None
+        message = inner.get("message") if isinstance(inner, dict) else inner if isinstance(inner, str) else None
+        message = message or body.get("detail")  # FastAPI-based servers
         if message:
             return str(message)[:200]
-    return error.response.reason_phrase or "error"
+    if isinstance(body, str) and body.strip():
+        return body.strip()[:200]
+    return str(error.response.reason_phrase or "error")
 
 
-def as_transport_failure(error: BaseException, policy: TransportPolicy, timeout_s: float) -> TransportFailure | None:
-    """The `TransportFailure` an SDK error stands for, or None when it is not a transport error."""
-    if isinstance(error, _STATUS_ERRORS):
-        status = error.status_code
-        retry_after = retry_after_seconds(error.response.headers)
-        what = f"HTTP {status} ({_status_message(error)})"
-        retryable = status in policy.retry_statuses
-        if retryable and retry_after is not None and retry_after > policy.max_retry_after_s:
-            what += f"; the server asked to wait {retry_after:g} s, over the {policy.max_retry_after_s:g} s allowed"
-            retryable = False
-        return TransportFailure(what, retryable=retryable, retry_after=retry_after)
-    if isinstance(error, _TIMEOUTS):
-        return TransportFailure(f"no answer within {timeout_s:g} s", retryable=policy.retry_timeouts)
-    if isinstance(error, _CONNECTION_ERRORS):
+def timed_out(policy: TransportPolicy, timeout_s: float) -> TransportFailure:
+    """The failure of an attempt that had no complete answer within `timeout_s`."""
+    return TransportFailure(f"no answer within {timeout_s:g} s", retryable=policy.retry_timeouts)
+
+
+def _status_failure(error: Any, policy: TransportPolicy, advice: str | None) -> TransportFailure:
+    """An HTTP error status (`error` is either SDK's `APIStatusError`: status, body and response)."""
+    status = error.status_code
+    message = _status_message(error)
+    what = f"HTTP {status} ({message})"
+    if refuses_a_parameter(f"{message} {error.body!r}"):
+        return TransportFailure(what, retryable=False, advice=advice)
+    retry_after = retry_after_seconds(error.response.headers)
+    retryable = status in policy.retry_statuses
+    if retryable and retry_after is not None and retry_after > policy.max_retry_after_s:
+        what += f"; the server asked to wait {retry_after:g} s, over the {policy.max_retry_after_s:g} s allowed"
+        retryable = False
+    return TransportFailure(what, retryable=retryable, retry_after=retry_after)
+
+
+def as_transport_failure(
+    error: BaseException, policy: TransportPolicy, timeout_s: float, *, advice: str | None = None
+) -> TransportFailure | None:
+    """The `TransportFailure` an SDK error stands for, or None when it is not a transport error.
+
+    Args:
+        error: What the SDK raised.
+        policy: Which statuses and errors are worth another attempt.
+        timeout_s: The per-attempt deadline, for the message of a timeout.
+        advice: What to do about a refused parameter (see `unsupported_advice`); such an error is not retried.
+    """
+    if isinstance(error, _sdk_errors("APIStatusError")):
+        return _status_failure(error, policy, advice)
+    if isinstance(error, _sdk_errors("APITimeoutError")):
+        return timed_out(policy, timeout_s)
+    if isinstance(error, _sdk_errors("APIConnectionError")):
         request = getattr(error, "request", None)
         where = f" to {request.url}" if request is not None else ""
         cause = error.__cause__ or error.__context__

@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from claimflow.runtime.gateway.caps import OutputCaps
 from claimflow.runtime.gateway.errors import GatewaySetupError
 
 DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1"
@@ -144,9 +145,11 @@ class GatewayConfig:
     anthropic_base_url: str | None = None
     """None is Anthropic's own API."""
     timeout_s: float = 60.0
-    """How long one HTTP attempt may take before it counts as timed out."""
-    max_output_tokens: int = 4096
-    """The answer's token cap; sent to Anthropic, which requires one."""
+    """How long one attempt may take in all, from sending the request to the answer's last byte (not per read:
+    a server that trickles an endless answer is cut off here). A timed-out attempt is retried as `transport`
+    says, so a call takes at most `transport.max_attempts` times this, plus the waits between attempts."""
+    output_caps: OutputCaps = field(default_factory=OutputCaps)
+    """The output token cap every request carries, per step; derived from the claim's size unless set."""
     transport: TransportPolicy = field(default_factory=TransportPolicy)
     limits: Mapping[str, ProviderLimits] = field(default_factory=dict)
     """Keyed by provider: "openai", "anthropic". A provider not listed is not limited."""

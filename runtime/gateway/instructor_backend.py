@@ -4,11 +4,17 @@ Instructor is asked for exactly one attempt (`max_retries=0`): it never re-asks 
 the graph owns that retry (once, with the errors fed back) and decides what follows. Invalid output comes
 back as `ModelResult(claim=None, errors=[...])`; evidence is not checked here (apply does that). Rate limits,
 server errors, timeouts and broken connections are retried as `GatewayConfig.transport` declares, and a
-call that still fails raises `ModelUnavailableError` naming the prompt, the model and what happened.
+call that still fails raises `ModelUnavailableError` naming the prompt, the model and what happened, with
+the failed call's usage (attempts, latency) attached.
+
+Every request carries the step's output token cap (`GatewayConfig.output_caps`), and every attempt has a
+deadline of `GatewayConfig.timeout_s` in all: the SDK's own timeout applies to each read, so an answer that
+trickles in forever would otherwise never end.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
@@ -20,11 +26,18 @@ from pydantic import BaseModel, ValidationError
 
 from claimflow.nodes.ports import ClaimT, ModelInput, ModelResult, ModelUnavailableError, Usage
 from claimflow.prompts import PromptSpec
+from claimflow.runtime.gateway._answer import answer_text
 from claimflow.runtime.gateway._invalid import describe_invalid, fenced_json
-from claimflow.runtime.gateway._transport import TransportFailure, as_transport_failure, retrying
+from claimflow.runtime.gateway._transport import (
+    TransportFailure,
+    as_transport_failure,
+    retrying,
+    timed_out,
+    unsupported_advice,
+)
 from claimflow.runtime.gateway.config import GatewayConfig
 from claimflow.runtime.gateway.limiter import estimate_tokens, shared_limiter
-from claimflow.runtime.gateway.render import render_messages
+from claimflow.runtime.gateway.render import render_messages, schema_json
 
 _CUT_OFF = "the answer was cut off at the output token limit before it was complete; answer more briefly"
 
@@ -50,7 +63,7 @@ class InstructorGateway:
         client: instructor.AsyncInstructor,
         config: GatewayConfig,
         *,
-        call_options: dict[str, Any] | None = None,
+        cap_parameter: str = "max_tokens",
     ) -> None:
         """Wrap a ready client.
 
@@ -58,14 +71,16 @@ class InstructorGateway:
             provider: "openai" or "anthropic": the key for limits and prices.
             model: The provider's model name, sent with every call.
             client: An Instructor async client whose SDK client does no retries of its own.
-            config: Transport policy, limits and prices.
-            call_options: Extra arguments for every call (Anthropic's `max_tokens`).
+            config: Transport policy, deadline, output caps, limits and prices.
+            cap_parameter: The request parameter that carries the output token cap: `max_tokens`, or
+                `max_completion_tokens` for OpenAI's own API.
         """
         self.provider = provider
         self.model = model
         self._client = client
         self._config = config
-        self._call_options = dict(call_options or {})
+        self.cap_parameter = cap_parameter
+        self._advice = unsupported_advice(provider, config.openai_mode)
         # Instructor logs every failed attempt at ERROR; we report them ourselves, as data.
         if not any(isinstance(handler, logging.NullHandler) for handler in _INSTRUCTOR_LOG.handlers):
             _INSTRUCTOR_LOG.addHandler(logging.NullHandler())
@@ -89,9 +104,10 @@ class InstructorGateway:
         """
         started = time.perf_counter()
         system, user = render_messages(prompt, request)
-        schema_chars = len(str(prompt.response_model.model_json_schema()))
+        schema_chars = len(schema_json(prompt.response_model))
         estimate = estimate_tokens(system) + estimate_tokens(user) + schema_chars // 4
         limiter = shared_limiter(self.provider, self._config.limits_for(self.provider))
+        options = {self.cap_parameter: self._config.output_caps.for_step(prompt.name, request.doc_type)}
         attempts = 0
         outcome: _Outcome | None = None
         try:
@@ -99,17 +115,39 @@ class InstructorGateway:
                 with attempt:
                     attempts = attempt.retry_state.attempt_number
                     await limiter.acquire(estimate)
-                    outcome = await self._attempt(prompt.response_model, system, user)
+                    outcome = await self._attempt(prompt.response_model, system, user, options)
         except TransportFailure as failure:
             plural = "s" if attempts != 1 else ""
+            advice = f"; {failure.advice}" if failure.advice else ""
             raise ModelUnavailableError(
-                f"{prompt.ref} on {self.name}: {failure.what} after {attempts} attempt{plural}"
+                f"{prompt.ref} on {self.name}: {failure.what} after {attempts} attempt{plural}{advice}",
+                usage=self._usage(prompt, started, attempts=attempts),
             ) from failure
         assert outcome is not None  # the loop only ends without an error once an attempt returned
         # Rebuilt as exactly the prompt's claim type: Instructor may hand back a subclass with the raw response.
         claim = None if outcome.claim is None else prompt.response_model.model_validate(outcome.claim.model_dump())
         input_tokens, output_tokens = _tokens(outcome.completion)
-        usage = Usage(
+        usage = self._usage(
+            prompt,
+            started,
+            attempts=attempts,
+            input_tokens=input_tokens,
+            output_tokens=output_tokens,
+            validation_errors=outcome.errors,
+        )
+        return ModelResult(claim=claim, usage=usage, errors=list(outcome.errors), raw=answer_text(outcome.completion))
+
+    def _usage(
+        self,
+        prompt: PromptSpec[Any],
+        started: float,
+        *,
+        attempts: int,
+        input_tokens: int = 0,
+        output_tokens: int = 0,
+        validation_errors: list[str] | None = None,
+    ) -> Usage:
+        return Usage(
             model=self.name,
             prompt=prompt.ref,
             prompt_hash=prompt.content_hash,
@@ -118,12 +156,23 @@ class InstructorGateway:
             cost=self._config.prices.cost(self.provider, self.model, input_tokens, output_tokens),
             latency_ms=round((time.perf_counter() - started) * 1000, 3),
             attempts=attempts,
-            validation_errors=outcome.errors,
+            validation_errors=list(validation_errors or []),
         )
-        return ModelResult(claim=claim, usage=usage, errors=list(outcome.errors))
 
-    async def _attempt(self, response_model: type[BaseModel], system: str, user: str) -> _Outcome:
-        """One HTTP request: an outcome (claim or validation errors), or a `TransportFailure` raised."""
+    async def _attempt(
+        self, response_model: type[BaseModel], system: str, user: str, options: dict[str, Any]
+    ) -> _Outcome:
+        """One HTTP request within the deadline: an outcome (claim or validation errors), or a `TransportFailure`."""
+        try:
+            async with asyncio.timeout(self._config.timeout_s):
+                return await self._request(response_model, system, user, options)
+        except TimeoutError:
+            # Cancelling the request closes its connection: a server that notices stops generating.
+            raise timed_out(self._config.transport, self._config.timeout_s) from None
+
+    async def _request(
+        self, response_model: type[BaseModel], system: str, user: str, options: dict[str, Any]
+    ) -> _Outcome:
         messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
         try:
             claim, completion = await self._client.create_with_completion(
@@ -132,7 +181,7 @@ class InstructorGateway:
                 max_retries=0,
                 strict=False,
                 model=self.model,
-                **self._call_options,
+                **options,
             )
         except IncompleteOutputException as error:
             return _Outcome(None, error.last_completion, [_CUT_OFF])
@@ -145,7 +194,7 @@ class InstructorGateway:
         return _Outcome(claim, completion)
 
     def _failure(self, error: BaseException) -> TransportFailure:
-        failure = as_transport_failure(error, self._config.transport, self._config.timeout_s)
+        failure = as_transport_failure(error, self._config.transport, self._config.timeout_s, advice=self._advice)
         if failure is None:
             failure = TransportFailure(f"{type(error).__name__}: {error}", retryable=False)
         return failure

@@ -5,15 +5,18 @@ a server other than OpenAI's own API: local servers (vLLM, llama.cpp, Ollama, LM
 "not-needed" is sent when none is configured. `anthropic:` always needs `anthropic_api_key`
 (`ANTHROPIC_API_KEY`). The SDK clients do no retries of their own (`max_retries=0`): the gateway's
 transport policy does, and counts them.
+
+The output token cap goes out as `max_completion_tokens` to OpenAI's own API (its newer models refuse
+`max_tokens`) and as `max_tokens` to every other OpenAI-compatible server and to Anthropic.
+
+`make_gateway` imports this module only to build an `openai:` or `anthropic:` gateway, and each builder imports
+its own provider's SDK, so the `rules` backend never loads either and an Anthropic run never loads OpenAI's.
 """
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlparse
-
-import anthropic
-import instructor
-import openai
 
 from claimflow.runtime.gateway.config import DEFAULT_ANTHROPIC_BASE_URL, DEFAULT_OPENAI_BASE_URL, GatewayConfig
 from claimflow.runtime.gateway.errors import GatewaySetupError
@@ -53,21 +56,28 @@ def openai_gateway(model: str, config: GatewayConfig) -> InstructorGateway:
                 "(CLAIMFLOW_OPENAI_BASE_URL) at a local OpenAI-compatible server"
             )
         api_key = LOCAL_SERVER_KEY
+    import instructor
+    import openai
+
     client = openai.AsyncOpenAI(
         base_url=base_url or DEFAULT_OPENAI_BASE_URL, api_key=api_key, max_retries=0, timeout=config.timeout_s
     )
     # JSON mode (response_format json_object, schema in the system message) is what OpenAI-compatible
     # servers support most widely, so it is the default; tool calling varies between local servers.
-    mode = _OPENAI_MODES[config.openai_mode]
-    return InstructorGateway("openai", model, instructor.from_openai(client, mode=mode), config)
+    mode = _openai_modes(instructor)[config.openai_mode]
+    cap_parameter = "max_completion_tokens" if is_openai_api(base_url) else "max_tokens"
+    return InstructorGateway(
+        "openai", model, instructor.from_openai(client, mode=mode), config, cap_parameter=cap_parameter
+    )
 
 
-_OPENAI_MODES = {
-    "json": instructor.Mode.JSON,
-    "json_schema": instructor.Mode.JSON_SCHEMA,
-    "tools": instructor.Mode.TOOLS,
-    "md_json": instructor.Mode.MD_JSON,
-}
+def _openai_modes(instructor: Any) -> dict[str, Any]:
+    return {
+        "json": instructor.Mode.JSON,
+        "json_schema": instructor.Mode.JSON_SCHEMA,
+        "tools": instructor.Mode.TOOLS,
+        "md_json": instructor.Mode.MD_JSON,
+    }
 
 
 def anthropic_gateway(model: str, config: GatewayConfig) -> InstructorGateway:
@@ -80,6 +90,9 @@ def anthropic_gateway(model: str, config: GatewayConfig) -> InstructorGateway:
         raise GatewaySetupError(f"anthropic:{model} needs an API key: set ANTHROPIC_API_KEY")
     if config.anthropic_base_url is not None:
         _check_base_url(config.anthropic_base_url, "anthropic base URL")
+    import anthropic
+    import instructor
+
     client = anthropic.AsyncAnthropic(
         base_url=config.anthropic_base_url or DEFAULT_ANTHROPIC_BASE_URL,
         api_key=config.anthropic_api_key,
@@ -91,5 +104,5 @@ def anthropic_gateway(model: str, config: GatewayConfig) -> InstructorGateway:
         model,
         instructor.from_anthropic(client, mode=instructor.Mode.TOOLS),
         config,
-        call_options={"max_tokens": config.max_output_tokens},
+        cap_parameter="max_tokens",
     )

@@ -2,8 +2,9 @@
 
 `RecordingGateway` wraps any gateway and writes one file per exchange to
 `DIR/<prompt name>/<key>.json` (pretty-printed, sorted keys, UTF-8): which model answered, which
-prompt version, the rendered system and user messages, the claim or the validation errors, and
-the usage. A reviewer reads them in a diff.
+prompt version, the rendered system and user messages, the model's answer as received (`raw`), the
+claim or the validation errors, and the usage. A reviewer reads them in a diff. Files recorded before
+`raw` was kept replay as they are.
 
 The key is the sha256 hex digest over, in this order, each followed by a NUL byte: the provider and
 model (the wrapped gateway's `name`, e.g. "openai:gpt-4o-mini"), the prompt's content hash, the hash
@@ -84,6 +85,7 @@ class RecordingGateway:
             claim=None if result.claim is None else result.claim.model_dump(mode="json"),
             errors=list(result.errors),
             usage=result.usage,
+            raw=result.raw,
         )
         write_exchange(self.directory, recorded)
         return result
@@ -150,7 +152,7 @@ class ReplayGateway:
             ) from error
         # As recorded, so per-run budgets (cost, tokens, model seconds) stop a replay where they stopped the run.
         usage = recorded.usage.model_copy(update={"model": f"replay:{recorded.provider_model}", "prompt": prompt.ref})
-        return ModelResult(claim=claim, usage=usage, errors=list(recorded.errors))
+        return ModelResult(claim=claim, usage=usage, errors=list(recorded.errors), raw=recorded.raw)
 
     def _scan(self) -> _Index:
         index: _Index = {}

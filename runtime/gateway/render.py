@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
+from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel
 
@@ -69,6 +70,23 @@ def input_hash(system: str, user: str) -> str:
     return _sha256(system, user)
 
 
+_SCHEMAS: WeakKeyDictionary[type[BaseModel], tuple[str, str]] = WeakKeyDictionary()
+"""Response model -> (its JSON schema, the schema's hash); pydantic rebuilds a schema on every ask."""
+
+
+def _schema(model: type[BaseModel]) -> tuple[str, str]:
+    found = _SCHEMAS.get(model)
+    if found is None:
+        text = json.dumps(model.model_json_schema(), sort_keys=True)
+        found = _SCHEMAS[model] = (text, _sha256(text))
+    return found
+
+
+def schema_json(model: type[BaseModel]) -> str:
+    """The response model's JSON schema with sorted keys, built once per model."""
+    return _schema(model)[0]
+
+
 def schema_hash(model: type[BaseModel]) -> str:
     """sha256 over the response model's JSON schema: what shape the answer had to have."""
-    return _sha256(json.dumps(model.model_json_schema(), sort_keys=True))
+    return _schema(model)[1]

@@ -1,5 +1,6 @@
 """The run registry, append-only events, review decisions, record keys and prompt pins, in one SQLite file."""
 
+from claimflow.runtime.registry.asynchronous import AsyncRegistry
 from claimflow.runtime.registry.events import DecisionLog, EventLog, PromptPins, RecordKeyTable
 from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.registry.runs import (
@@ -19,6 +20,7 @@ class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins):
 
 
 __all__ = [
+    "AsyncRegistry",
     "LEASE_SECONDS",
     "Registry",
     "RegistryError",

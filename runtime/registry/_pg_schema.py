@@ -8,7 +8,6 @@ without CREATE rights can use a schema created by a migration step.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, LiteralString
@@ -16,6 +15,7 @@ from typing import Any, LiteralString
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
 
 Row = dict[str, Any]
 
@@ -155,41 +155,59 @@ def apply_schema(conn: psycopg.Connection[Row]) -> None:
         conn.execute(_APPEND_ONLY_TRIGGERS)
 
 
+def conninfo(url: str) -> str:
+    """The URL with claimflow's client defaults for whatever it does not set itself."""
+    given = conninfo_to_dict(url)
+    return make_conninfo(url, **{key: value for key, value in _CLIENT_DEFAULTS.items() if key not in given})
+
+
+def _configure(conn: psycopg.Connection[Row]) -> None:
+    conn.execute(_SERVER_KEEPALIVES)
+
+
 def connect(url: str) -> psycopg.Connection[Row]:
     """One autocommit session returning dict rows, with TCP keepalives on both ends."""
-    given = conninfo_to_dict(url)
-    defaults = {key: value for key, value in _CLIENT_DEFAULTS.items() if key not in given}
-    conn = psycopg.connect(make_conninfo(url, **defaults), autocommit=True, row_factory=dict_row)
-    conn.execute(_SERVER_KEEPALIVES)
+    conn = psycopg.connect(conninfo(url), autocommit=True, row_factory=dict_row)
+    _configure(conn)
     return conn
 
 
-class PgDatabase:
-    """One session with the schema applied, shared by the registry's tables (the Postgres `Database`)."""
+POOL_SIZE = 8
+"""Sessions the registry keeps: runs advanced at once each write on their own, held back only by row locks."""
 
-    def __init__(self, url: str) -> None:
-        self._conn = connect(url)
-        self._lock = threading.RLock()
-        try:
-            apply_schema(self._conn)
-        except BaseException:
-            self._conn.close()
-            raise
+
+class PgDatabase:
+    """A pool of autocommit sessions with the schema applied, shared by the registry's tables.
+
+    Each statement or transaction takes a session from the pool, so concurrent runs (in threads, see
+    `AsyncRegistry`) never wait on one another's round trips; only Postgres' own locks order them.
+    """
+
+    def __init__(self, url: str, *, size: int = POOL_SIZE) -> None:
+        with connect(url) as conn:
+            apply_schema(conn)
+        self._pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
+            conninfo(url),
+            min_size=1,
+            max_size=size,
+            kwargs={"autocommit": True, "row_factory": dict_row},
+            configure=_configure,
+            open=True,
+        )
 
     def close(self) -> None:
-        """Close the connection."""
-        self._conn.close()
+        """Close every session."""
+        self._pool.close()
 
     @contextmanager
     def _write(self) -> Iterator[psycopg.Connection[Row]]:
-        # The lock keeps another thread's statements out of this transaction (they share the one session).
-        with self._lock, self._conn.transaction():
-            yield self._conn
+        with self._pool.connection() as conn, conn.transaction():
+            yield conn
 
     def _execute(self, query: LiteralString, args: tuple[Any, ...] = ()) -> None:
-        with self._lock:
-            self._conn.execute(query, args)
+        with self._pool.connection() as conn:
+            conn.execute(query, args)
 
     def _all(self, query: LiteralString, args: tuple[Any, ...] = ()) -> list[Row]:
-        with self._lock:
-            return self._conn.execute(query, args).fetchall()
+        with self._pool.connection() as conn:
+            return conn.execute(query, args).fetchall()

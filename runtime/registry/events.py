@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from claimflow.runtime.registry._database import Database
@@ -16,17 +16,17 @@ class EventLog(Database):
 
     def append_events(self, run_id: str, events: Iterable[Event]) -> int:
         """Append events; an event already stored (same id) is skipped. Returns how many were new."""
+        return self.append_many([(run_id, list(events))])
+
+    def append_many(self, batches: Sequence[tuple[str, Sequence[Event]]]) -> int:
+        """Append several runs' events in one transaction; events already stored are skipped."""
         rows = [
-            (
-                e.event_id,
-                run_id,
-                e.type,
-                e.step,
-                e.at.isoformat(),
-                json.dumps(e.data, default=str, sort_keys=True),
-            )
+            (e.event_id, run_id, e.type, e.step, e.at.isoformat(), json.dumps(e.data, default=str, sort_keys=True))
+            for run_id, events in batches
             for e in events
         ]
+        if not rows:
+            return 0
         with self._write() as db:
             before = db.total_changes
             db.executemany(
@@ -34,6 +34,10 @@ class EventLog(Database):
                 rows,
             )
             return db.total_changes - before
+
+    def event_ids(self, run_id: str) -> set[str]:
+        """The ids of the run's stored events."""
+        return {row[0] for row in self._db.execute("SELECT event_id FROM events WHERE run_id = ?", (run_id,))}
 
     def events(self, run_id: str) -> list[dict[str, Any]]:
         """The run's events in the order they were stored."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, LiteralString
 
 from psycopg.types.json import Jsonb
@@ -119,7 +119,15 @@ class PostgresRegistry(PgDatabase):
 
     def append_events(self, run_id: str, events: Iterable[Event]) -> int:
         """Append events; an event already stored (same id) is skipped. Returns how many were new."""
-        rows = [(e.event_id, run_id, e.type, e.step, e.at.isoformat(), Jsonb(e.data, dumps=_dumps)) for e in events]
+        return self.append_many([(run_id, list(events))])
+
+    def append_many(self, batches: Sequence[tuple[str, Sequence[Event]]]) -> int:
+        """Append several runs' events in one transaction; events already stored are skipped."""
+        rows = [
+            (e.event_id, run_id, e.type, e.step, e.at.isoformat(), Jsonb(e.data, dumps=_dumps))
+            for run_id, events in batches
+            for e in events
+        ]
         if not rows:
             return 0
         with self._write() as conn, conn.cursor() as cursor:
@@ -133,6 +141,12 @@ class PostgresRegistry(PgDatabase):
             while cursor.nextset():
                 new += len(cursor.fetchall())
         return new
+
+    def event_ids(self, run_id: str) -> set[str]:
+        """The ids of the run's stored events."""
+        return {
+            row["event_id"] for row in self._all("SELECT event_id FROM claimflow_events WHERE run_id = %s", (run_id,))
+        }
 
     def events(self, run_id: str) -> list[Row]:
         """The run's events in the order they were stored: seq, event_id, type, step, at (ISO text), data (a dict)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from claimflow.runtime.registry.runs import RunRow
@@ -60,6 +60,14 @@ class RunRegistry(Protocol):
 
     def append_events(self, run_id: str, events: Iterable[Event]) -> int:
         """Append events; one already stored (same id) is skipped. Returns how many were new."""
+        ...
+
+    def append_many(self, batches: Sequence[tuple[str, Sequence[Event]]]) -> int:
+        """Append several runs' events in one transaction; events already stored are skipped."""
+        ...
+
+    def event_ids(self, run_id: str) -> set[str]:
+        """The ids of the run's stored events."""
         ...
 
     def events(self, run_id: str) -> list[dict[str, Any]]:

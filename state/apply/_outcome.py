@@ -12,6 +12,7 @@ def claim_event(outcome: ClaimOutcome) -> Event:
         "claim.accepted" if outcome.accepted else "claim.rejected",
         outcome.step,
         claim_id=outcome.claim_id,
+        origin=outcome.origin,
         field=outcome.field,
         value=outcome.value,
         normalized=outcome.normalized,

@@ -7,6 +7,11 @@ makes its reply from what was sent, e.g. `document_run_replies()` answers with t
 about the very pages the model was shown. A request with nothing left in the queue gets a 418 and is
 counted in `unscripted`.
 
+A reply with `endless=True` never finishes: after the headers and the start of the body it sends one more
+byte every `trickle_s` seconds until the client hangs up (counted in `abandoned`), like a model that runs
+away on a server that does not stop it. No single read waits long, so only a deadline on the whole request
+ends it.
+
 `POST /v1/chat/completions` (OpenAI-compatible) and `POST /v1/messages` (Anthropic) share one queue. The
 builders below make bodies in the right shape for either.
 """
@@ -41,6 +46,9 @@ class Reply:
     text: str | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
     delay_s: float = 0.0
+    endless: bool = False
+    """Send the start of `body` (or `text`), then a byte every `trickle_s`, forever."""
+    trickle_s: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -94,6 +102,8 @@ class FakeModelServer:
         self._stopping = threading.Event()
         self.requests: list[ReceivedRequest] = []
         self.unscripted = 0
+        self.abandoned = 0
+        """Endless replies whose client hung up."""
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._serve, name="fake-model-server", daemon=True)
@@ -163,6 +173,9 @@ def _handler_for(server: FakeModelServer) -> type[BaseHTTPRequestHandler]:
                 reply = error_reply(418, f"no scripted reply left for request {len(server.requests)}")
             if reply.delay_s and server._stopping.wait(reply.delay_s):
                 return
+            if reply.endless:
+                self._trickle(reply)
+                return
             data = reply.text.encode() if reply.text is not None else json.dumps(reply.body or {}).encode()
             try:
                 self.send_response(reply.status)
@@ -175,6 +188,23 @@ def _handler_for(server: FakeModelServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.write(data)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a timeout test); nothing to answer
+
+        def _trickle(self, reply: Reply) -> None:
+            start = reply.text if reply.text is not None else json.dumps(reply.body or {})
+            try:
+                self.send_response(reply.status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(10**12))
+                self.end_headers()
+                self.wfile.write(start[: len(start) // 2].encode())
+                self.wfile.flush()
+                while not server._stopping.wait(reply.trickle_s):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                with server._lock:
+                    server.abandoned += 1
+            self.close_connection = True
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the http.server signature
             """Keep test output quiet."""

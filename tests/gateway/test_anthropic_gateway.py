@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,7 +11,7 @@ from pydantic import BaseModel
 
 from claimflow.nodes.ports import ModelInput, ModelUnavailableError
 from claimflow.prompts import CLASSIFY
-from claimflow.runtime.gateway import GatewayConfig, GatewaySetupError, make_gateway
+from claimflow.runtime.gateway import GatewayConfig, GatewaySetupError, OutputCaps, make_gateway
 from claimflow.state.claims import ClassificationClaim
 from tests.factories import INVOICE
 from tests.fakes.openai_server import FakeModelServer, Reply, anthropic_message, error_reply
@@ -34,6 +35,7 @@ async def test_a_tool_call_comes_back_as_the_claim_with_usage(
     result = await server_gateway("anthropic:fake-claude").complete(CLASSIFY, REQUEST)
 
     assert result.claim == VALID
+    assert result.raw is not None and json.loads(result.raw) == VALID.model_dump(mode="json")
     usage = result.usage
     assert (usage.model, usage.input_tokens, usage.output_tokens, usage.attempts) == (
         "anthropic:fake-claude",
@@ -49,7 +51,7 @@ async def test_the_request_is_a_forced_tool_call_with_system_pages_feedback_and_
 ) -> None:
     model_server.script(tool_reply(VALID))
 
-    await server_gateway("anthropic:fake-claude", max_output_tokens=1234).complete(CLASSIFY, REQUEST)
+    await server_gateway("anthropic:fake-claude", output_caps=OutputCaps(default=1234)).complete(CLASSIFY, REQUEST)
 
     [sent] = model_server.requests
     assert sent.path == "/v1/messages"

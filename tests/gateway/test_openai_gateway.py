@@ -100,6 +100,7 @@ async def test_malformed_json_is_an_invalid_answer_not_a_reask(
     result = await server_gateway().complete(CLASSIFY, REQUEST)
 
     assert result.claim is None
+    assert result.raw == '{"doc_type": "invoice", confidence: 0.9'
     assert len(result.errors) == 1
     assert result.errors[0].startswith("the answer is not valid JSON (")
     assert result.usage.validation_errors == result.errors
@@ -109,12 +110,14 @@ async def test_malformed_json_is_an_invalid_answer_not_a_reask(
 
 async def test_json_in_a_bare_code_fence_is_read(model_server: FakeModelServer, server_gateway: MakeGateway) -> None:
     """Some local models fence JSON even in JSON mode: the fence alone is not an error."""
-    model_server.script(claim_reply(f"```json\n{VALID.model_dump_json(indent=2)}\n```"))
+    fenced = f"```json\n{VALID.model_dump_json(indent=2)}\n```"
+    model_server.script(claim_reply(fenced))
 
     result = await server_gateway().complete(CLASSIFY, REQUEST)
 
     assert result.claim == VALID
     assert result.errors == []
+    assert result.raw == fenced  # the answer as received, fence and all
 
 
 async def test_an_answer_given_as_a_single_tool_call_is_read(
@@ -135,6 +138,7 @@ async def test_an_answer_given_as_a_single_tool_call_is_read(
 
     assert result.claim == VALID
     assert result.errors == []
+    assert result.raw == VALID.model_dump_json()
 
 
 async def test_a_fenced_answer_is_still_validated(model_server: FakeModelServer, server_gateway: MakeGateway) -> None:

@@ -45,6 +45,7 @@ FILE_KEYS = {
     "claim",
     "errors",
     "usage",
+    "raw",
 }
 INVOICE = "INVOICE\nSeller: Müller Büromöbel GmbH\nInvoice No.: MB-7\nTotal 120,00 €\n"
 
@@ -79,9 +80,10 @@ class ScriptedGateway:
         )
         if self.invalid:
             errors = ["confidence: must be at most 1"]
-            return ModelResult(claim=None, usage=usage.model_copy(update={"validation_errors": errors}), errors=errors)
+            usage = usage.model_copy(update={"validation_errors": errors})
+            return ModelResult(claim=None, usage=usage, errors=errors, raw='{"doc_type": "invoice", "confidence": 7}')
         claim = prompt.response_model.model_validate({"doc_type": self.doc_type, "confidence": 0.9, "evidence": []})
-        return ModelResult(claim=claim, usage=usage)
+        return ModelResult(claim=claim, usage=usage, raw=claim.model_dump_json())
 
 
 def request(text: str = INVOICE, feedback: tuple[str, ...] = ()) -> ModelInput:
@@ -110,14 +112,14 @@ async def run_documents(data_dir: Path, gateway: Any, files: list[Path]) -> tupl
                 "view": view,
                 "record": record.model_dump(mode="json", exclude={"run_id"}) if record else None,
                 "reasons": [reason.model_dump(mode="json") for reason in state.review_reasons] if state else [],
-                "steps": [(item["type"], item["step"]) for item in engine.registry.events(row.run_id)],
-                "models": [item["data"]["model"] for item in _model_events(engine, row.run_id)],
+                "steps": [(item["type"], item["step"]) for item in await engine.registry.events(row.run_id)],
+                "models": [item["data"]["model"] for item in await _model_events(engine, row.run_id)],
             }
     return results, engine
 
 
-def _model_events(engine: Engine, run_id: str) -> list[dict[str, Any]]:
-    return [item for item in engine.registry.events(run_id) if item["type"] == "model.called"]
+async def _model_events(engine: Engine, run_id: str) -> list[dict[str, Any]]:
+    return [item for item in await engine.registry.events(run_id) if item["type"] == "model.called"]
 
 
 # whole workflows --------------------------------------------------------------------------------
@@ -153,14 +155,18 @@ async def test_a_miss_fails_the_run_naming_the_prompt_and_how_to_re_record(tmp_p
     replay = ReplayGateway(recordings)
     async with open_engine(Settings(data_dir=tmp_path / "second"), gateway=replay, types=BUILTIN_TYPES) as engine:
         [row] = await process_files(engine, [EXAMPLES / "contract-nda.txt"])
-        events = engine.registry.events(row.run_id)
+        events = await engine.registry.events(row.run_id)
 
     assert row.status == "failed"
     assert row.error is not None
     assert "ReplayMissError" in row.error and "classify@2" in row.error, row.error
     assert "step classify" in row.error and f"--record {recordings}" in row.error, row.error
     assert "never recorded" in row.error, row.error
-    assert events[-1]["type"] == "run.failed"
+    # The miss is a failed call like any other: an event, then the router fails the run with its reason.
+    [called] = [item["data"] for item in events if item["type"] == "model.called"]
+    assert called["error"] == row.error and called["valid"] is False
+    assert [item["data"]["rule"] for item in events if item["type"] == "route.decided"][-1] == "model_unavailable"
+    assert [item["data"]["reason"] for item in events if item["type"] == "run.failed"] == [row.error]
 
 
 # the files --------------------------------------------------------------------------------------
@@ -183,6 +189,7 @@ async def test_recorded_files_are_readable_sorted_json_with_what_was_asked_and_a
     assert data["system"] == CLASSIFY.system and INVOICE.strip() in data["user"]
     assert result.claim is not None and data["claim"] == result.claim.model_dump(mode="json")
     assert data["errors"] == [] and data["usage"]["cost"] == 0.0042 and data["usage"]["input_tokens"] == 120
+    assert data["raw"] == result.raw and json.loads(data["raw"]) == data["claim"]
 
 
 async def test_recording_the_same_exchange_again_keeps_one_unchanged_file(tmp_path: Path) -> None:
@@ -208,6 +215,21 @@ async def test_an_invalid_output_is_recorded_and_replayed_as_errors(tmp_path: Pa
 
     assert result.claim is None and result.errors == ["confidence: must be at most 1"]
     assert result.usage.validation_errors == result.errors
+    assert result.raw == '{"doc_type": "invoice", "confidence": 7}'  # what the model said, next to why it failed
+    [path] = recorded_files(tmp_path)
+    assert json.loads(path.read_text(encoding="utf-8"))["raw"] == result.raw
+
+
+async def test_a_recording_made_before_raw_was_kept_still_replays(tmp_path: Path) -> None:
+    original = await RecordingGateway(ScriptedGateway("m"), tmp_path).complete(CLASSIFY, request())
+    [path] = recorded_files(tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["raw"]
+    path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    result = await ReplayGateway(tmp_path).complete(CLASSIFY, request())
+
+    assert result.claim == original.claim and result.raw is None
 
 
 async def test_a_transport_failure_propagates_and_records_nothing(tmp_path: Path) -> None:

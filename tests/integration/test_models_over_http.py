@@ -92,6 +92,10 @@ def test_run_against_an_openai_compatible_server_records_and_replays(
     assert sorted(p.parent.name for p in record.glob("*/*.json")) == [
         "classify", "classify", "classify", "extract_contract", "extract_invoice",
     ]  # fmt: skip
+    for path in record.glob("*/*.json"):  # the answer as the server sent it, next to the claim read from it
+        recorded = json.loads(path.read_text(encoding="utf-8"))
+        assert isinstance(recorded["raw"], str) and json.loads(recorded["raw"]) == recorded["claim"]
+    assert all(r.body["max_tokens"] >= 1024 for r in server.requests)
 
     invoice = next(v for v in views if v["document"] == "invoice-clean.pdf")
     trace = json_lines(run_cli("trace", invoice["run_id"], "--json", "--data-dir", tmp_path / "live").stdout)
@@ -175,6 +179,63 @@ def test_server_errors_back_off_then_fail_that_document_with_a_reason(
     assert "classify@2 on openai:fake-model" in view["error"] and "503" in view["error"]
     assert "after 2 attempts" in view["error"]
     assert len(server.requests) == 2
+
+
+def test_a_failed_call_is_an_event_counted_in_usage_and_the_run_fails_through_its_router(
+    tmp_path: Path, server: FakeModelServer, prices: Path
+) -> None:
+    path = write(tmp_path, "invoice.txt", invoice_text())
+    server.script(rules_answer, error_reply(503, "overloaded"), error_reply(503, "overloaded"))
+    data = tmp_path / "d"
+    result = run_cli(
+        "run", path, "--json", "--model", MODEL, "--base-url", server.base_url, "--data-dir", data, **_env(prices)
+    )  # fmt: skip
+    assert result.returncode == 1
+    [view] = json_lines(result.stdout)
+    assert view["status"] == "failed"
+    expected = "ModelUnavailableError: extract_invoice@2 on openai:fake-model: HTTP 503 (overloaded) after 2 attempts"
+    assert view["error"] == expected  # the message the run failed with when the error escaped the node
+
+    trace = json_lines(run_cli("trace", view["run_id"], "--json", "--data-dir", data).stdout)
+    calls = [e["data"] for e in trace if e["type"] == "model.called"]
+    assert [c["prompt"] for c in calls] == ["classify@2", "extract_invoice@2"]
+    assert "error" not in calls[0] and calls[0]["valid"]
+    failed = calls[1]
+    assert (failed["error"], failed["valid"], failed["transport_attempts"]) == (expected, False, 2)
+    assert failed["model"] == MODEL and failed["latency_ms"] > 0 and failed["cost"] == 0.0
+    [route] = [e["data"] for e in trace if e["type"] == "route.decided" and e["step"] == "route_extraction"]
+    assert (route["target"], route["rule"], route["detail"]) == ("fail", "model_unavailable", expected)
+    assert [e["data"]["reason"] for e in trace if e["type"] == "run.failed"] == [expected]
+
+    explained = run_cli("explain", view["run_id"], "--data-dir", data).stdout
+    assert "model use: 2 call(s), 400 tokens in, 60 out" in explained
+    assert "route_extraction -> fail (rule model_unavailable: ModelUnavailableError: extract_invoice@2" in explained
+
+
+def test_a_refused_response_format_fails_the_run_at_once_naming_the_setting(
+    tmp_path: Path, server: FakeModelServer, prices: Path
+) -> None:
+    path = write(tmp_path, "invoice.txt", invoice_text())
+    server.script(*[error_reply(500, "response_format type json_schema is not supported")] * 4)
+    result = run_cli(
+        "run", path, "--json", "--model", MODEL, "--base-url", server.base_url, "--data-dir", tmp_path / "d",
+        CLAIMFLOW_OPENAI_MODE="json_schema", **{**_env(prices), "CLAIMFLOW_MODEL_MAX_ATTEMPTS": "4"},
+    )  # fmt: skip
+    [view] = json_lines(result.stdout)
+    assert view["status"] == "failed"
+    assert "after 1 attempt; " in view["error"] and "CLAIMFLOW_OPENAI_MODE=json_schema" in view["error"]
+    assert len(server.requests) == 1
+
+
+def test_output_caps_come_from_the_settings(tmp_path: Path, server: FakeModelServer, prices: Path) -> None:
+    path = write(tmp_path, "invoice.txt", invoice_text())
+    server.script(rules_answer, rules_answer)
+    result = run_cli(
+        "run", path, "--json", "--model", MODEL, "--base-url", server.base_url, "--data-dir", tmp_path / "d",
+        CLAIMFLOW_MAX_OUTPUT_TOKENS="700", CLAIMFLOW_MAX_OUTPUT_TOKENS_EXTRACT_INVOICE="900", **_env(prices),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert [r.body["max_tokens"] for r in server.requests] == [700, 900]
 
 
 def test_a_missing_key_is_a_setup_error_before_any_document_is_touched(tmp_path: Path) -> None:

@@ -1,0 +1,137 @@
+"""The registry as the engine uses it: every call runs on the registry's own threads, never on the event loop.
+
+The registries are plain blocking code over sqlite3 or a psycopg connection pool, which keeps them simple and
+usable from anywhere (tests, a CLI helper). The engine's event loop must never wait on them, so this facade
+hands each call to a small thread pool, as aiosqlite does for a single sqlite3 connection:
+- SQLite gets one thread: one connection, and SQLite admits one writer at a time anyway;
+- Postgres gets as many threads as its pool has sessions, so one run's writes never hold another's back
+  beyond Postgres' own row locks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, ParamSpec, TypeVar
+
+from claimflow.runtime.registry.protocol import RunRegistry
+from claimflow.runtime.registry.runs import RunRow
+from claimflow.state.documents import DocumentRef
+from claimflow.state.events import Event
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class AsyncRegistry:
+    """Async access to a `RunRegistry`; `sync` is the registry itself, for code that runs off the loop."""
+
+    def __init__(self, registry: RunRegistry, *, threads: int) -> None:
+        self.sync = registry
+        self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="claimflow-registry")
+
+    async def _call(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._threads, lambda: function(*args, **kwargs))
+
+    def close(self) -> None:
+        """Finish pending calls, then close the registry."""
+        self._threads.shutdown(wait=True)
+        self.sync.close()
+
+    async def create_run(
+        self, *, run_id: str, document: DocumentRef, workflow: str, workflow_version: str, model: str
+    ) -> RunRow:
+        """Register a new queued run."""
+        return await self._call(
+            self.sync.create_run,
+            run_id=run_id,
+            document=document,
+            workflow=workflow,
+            workflow_version=workflow_version,
+            model=model,
+        )
+
+    async def get_run(self, run_id: str) -> RunRow:
+        """The run with this id, or a unique prefix of at least 6 characters; RunNotFoundError otherwise."""
+        return await self._call(self.sync.get_run, run_id)
+
+    def document_of(self, row: RunRow) -> DocumentRef:
+        """The document reference a run was registered with (no I/O)."""
+        return self.sync.document_of(row)
+
+    async def list_runs(self, status: str | None = None) -> list[RunRow]:
+        """Runs, oldest first, optionally of one status."""
+        return await self._call(self.sync.list_runs, status)
+
+    async def stale_runs(self) -> list[RunRow]:
+        """Runs left queued, running or resuming by a process that is gone."""
+        return await self._call(self.sync.stale_runs)
+
+    async def claim(
+        self, run_id: str, *, owner: str, allowed: Iterable[str], status: str, interrupt_id: str | None = None
+    ) -> RunRow:
+        """Atomically take the run's lease and move it to `status`, or raise RunBusyError saying why."""
+        return await self._call(
+            self.sync.claim, run_id, owner=owner, allowed=tuple(allowed), status=status, interrupt_id=interrupt_id
+        )
+
+    async def release(
+        self,
+        run_id: str,
+        *,
+        owner: str,
+        status: str,
+        doc_type: str | None = None,
+        interrupt_id: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Record where the run stands and give up its lease."""
+        await self._call(
+            self.sync.release,
+            run_id,
+            owner=owner,
+            status=status,
+            doc_type=doc_type,
+            interrupt_id=interrupt_id,
+            error=error,
+        )
+
+    async def append_events(self, run_id: str, events: Iterable[Event]) -> int:
+        """Append events; one already stored (same id) is skipped. Returns how many were new."""
+        return await self._call(self.sync.append_events, run_id, list(events))
+
+    async def append_many(self, batches: Sequence[tuple[str, Sequence[Event]]]) -> int:
+        """Append several runs' events in one transaction; events already stored are skipped."""
+        return await self._call(self.sync.append_many, list(batches))
+
+    async def event_ids(self, run_id: str) -> set[str]:
+        """The ids of the run's stored events."""
+        return await self._call(self.sync.event_ids, run_id)
+
+    async def events(self, run_id: str) -> list[dict[str, Any]]:
+        """The run's events in the order they were stored."""
+        return await self._call(self.sync.events, run_id)
+
+    async def record_decision(
+        self, run_id: str, interrupt_id: str | None, reviewer: str, decision: str, outcome: str, message: str = ""
+    ) -> None:
+        """Keep every decision that was submitted, applied or refused."""
+        await self._call(self.sync.record_decision, run_id, interrupt_id, reviewer, decision, outcome, message)
+
+    async def decisions(self, run_id: str) -> list[dict[str, Any]]:
+        """Every decision submitted for a run."""
+        return await self._call(self.sync.decisions, run_id)
+
+    async def register_record(self, run_id: str, doc_type: str, key: str) -> None:
+        """Remember a completed record's duplicate key."""
+        await self._call(self.sync.register_record, run_id, doc_type, key)
+
+    async def runs_with_key(self, doc_type: str, key: str, *, exclude_run: str) -> list[str]:
+        """Other completed runs of `doc_type` with the same duplicate key."""
+        return await self._call(self.sync.runs_with_key, doc_type, key, exclude_run=exclude_run)
+
+    async def pin_prompts(self, hashes: Mapping[str, str]) -> dict[str, str]:
+        """Pin each prompt version's hash on first use; return the refs already pinned to another hash."""
+        return await self._call(self.sync.pin_prompts, dict(hashes))

@@ -1,0 +1,90 @@
+"""Commands that need no model never load a model client: `--model rules`, `runs`, `review list`, `show`, `--help`.
+
+The provider SDKs and Instructor are more than half of the CLI's start-up when imported; they load only when a
+command builds an `openai:` or `anthropic:` gateway. Each command runs in a fresh interpreter, which reports the
+model-client modules it ended up with.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from claimflow.prompts import CLASSIFY
+from tests.integration._docs import cli_env, invoice_text, json_lines, write
+
+MODEL_CLIENTS = ("openai", "anthropic", "instructor")
+
+_SCRIPT = f"""
+import json, sys
+from claimflow.runtime.cli import main
+
+sys.argv = ["claimflow", *json.loads(sys.argv[1])]
+try:
+    main()
+except SystemExit as done:
+    code = done.code
+else:
+    code = 0
+loaded = sorted(name for name in {MODEL_CLIENTS!r} if name in sys.modules)
+sys.stderr.write("\\nLOADED " + json.dumps({{"code": code, "loaded": loaded}}) + "\\n")
+"""
+
+
+def _command(*args: str | Path, **env: str) -> tuple[str, int, list[str]]:
+    """Run `claimflow ARGS` in a fresh interpreter: its stdout, exit code and the model clients it imported."""
+    done = subprocess.run(
+        [sys.executable, "-c", _SCRIPT, json.dumps([str(arg) for arg in args])],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=cli_env(**env),
+        check=False,
+    )
+    marker = [line for line in done.stderr.splitlines() if line.startswith("LOADED ")]
+    assert marker, done.stderr
+    report = json.loads(marker[-1].removeprefix("LOADED "))
+    return done.stdout, report["code"], report["loaded"]
+
+
+@pytest.mark.slow
+def test_commands_without_a_model_never_import_a_model_client(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    document = write(tmp_path, "invoice.txt", invoice_text())
+
+    stdout, code, loaded = _command("run", document, "--json", "--model", "rules", "--data-dir", data)
+    assert (code, loaded) == (0, [])
+    [view] = json_lines(stdout)
+    assert view["status"] == "completed"
+
+    for args in (
+        ("runs", "--data-dir", data),
+        ("review", "list", "--data-dir", data),
+        ("show", view["run_id"], "--data-dir", data),
+        ("--help",),
+    ):
+        _, code, loaded = _command(*args)
+        assert (code, loaded) == (0, []), args
+
+
+@pytest.mark.slow
+def test_a_model_command_imports_only_what_it_needs(tmp_path: Path) -> None:
+    """An openai: gateway is built at start-up (keys are checked first), so its SDK loads; Anthropic's does not."""
+    document = write(tmp_path, "invoice.txt", invoice_text())
+    _, code, loaded = _command(
+        "run", document, "--model", "openai:m", "--base-url", "http://127.0.0.1:9/v1", "--data-dir", tmp_path / "d",
+        CLAIMFLOW_MODEL_MAX_ATTEMPTS="1",
+    )  # fmt: skip
+    assert code == 1  # nothing listens on port 9: the document fails, the command ran
+    assert loaded == ["instructor", "openai"]
+
+
+def test_the_prompt_hash_is_computed_once() -> None:
+    spec = CLASSIFY.__class__(**{name: getattr(CLASSIFY, name) for name in CLASSIFY.__dataclass_fields__})
+    first = spec.content_hash
+    assert spec.__dict__["content_hash"] == first  # cached on the instance: no schema rebuilt per call
+    assert spec.content_hash is first
