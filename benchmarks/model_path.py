@@ -1,0 +1,100 @@
+"""How close does a batch through a real HTTP model come to its limit? Wall time against the ideal.
+
+Usage:
+    python benchmarks/model_path.py [--docs 40] [--concurrency 8] [--latency 0.2] [--repeats 5] [--calls-per-doc 2]
+
+A local OpenAI-compatible server (`_fixed_latency_server.py`, in this process) answers every chat completion
+in exactly `--latency` seconds with the claims the rules backend would make. The `claimflow` console script
+of this virtualenv runs as a subprocess:
+`claimflow run DOCS --model openai:bench --base-url http://127.0.0.1:PORT/v1 --concurrency 8` on `--docs`
+text receipts, in a fresh data directory each repetition (no OPENAI_API_KEY: a local server needs none).
+
+Printed per repetition: the wall time of the command (start-up included, as a user waits for it), the ideal
+ceil(docs / concurrency) * calls_per_doc * latency, their ratio, when the first request reached the server
+after the command started, the server span (first request to last answer), and the requests per document
+the server saw. Then the median and min of each. A ratio near 1 means the model's latency, not claimflow,
+bounds the batch.
+
+Target (issue 7): wall <= 1.3x the ideal (40 documents, concurrency 8, 200 ms). Measured before the work:
+8.1x the ideal 2.0 s, the first request 6.4 s after start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from _fixed_latency_server import FixedLatencyServer
+from _receipts import write_receipts
+from _report import table
+
+TARGET = 1.3
+CLAIMFLOW = Path(sys.executable).with_name("claimflow")
+
+
+def one_batch(server: FixedLatencyServer, args: argparse.Namespace, seed: int) -> dict[str, float]:
+    """Run the batch once; its wall time, when the first request arrived, the server span, requests per doc."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("OPENAI_", "CLAIMFLOW_"))}
+    with tempfile.TemporaryDirectory(prefix="claimflow-bench-") as temp:
+        docs = Path(temp) / "docs"
+        write_receipts(docs, args.docs, seed)
+        command = [str(CLAIMFLOW), "run", str(docs), "--json", "--data-dir", str(Path(temp) / "data")]
+        command += ["--concurrency", str(args.concurrency), "--model", "openai:bench", "--base-url", server.base_url]
+        server.reset()
+        started = time.perf_counter()
+        result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+        wall = time.perf_counter() - started
+    statuses = Counter(json.loads(line)["status"] for line in result.stdout.splitlines() if line.startswith("{"))
+    if statuses.get("completed", 0) != args.docs:
+        print(f"  note: statuses {dict(statuses)} (exit {result.returncode}) {result.stderr.strip()[-300:]}")
+    first = min(server.arrivals) - started if server.arrivals else math.nan
+    span = max(server.answered) - min(server.arrivals) if server.answered else math.nan
+    return {"wall s": wall, "first req s": first, "span s": span, "req/doc": len(server.arrivals) / args.docs}
+
+
+def main(args: argparse.Namespace) -> None:
+    """Warm up once, then the repetitions; print the table and the ratio to the ideal."""
+    ideal = math.ceil(args.docs / args.concurrency) * args.calls_per_doc * args.latency
+    rows: dict[str, list[float]] = {"wall s": [], "ideal s": [], "wall/ideal": [], "first req s": [], "span s": []}
+    rows["req/doc"] = []
+    with FixedLatencyServer(args.latency) as server:
+        one_batch(server, args, seed=999)
+        for rep in range(args.repeats):
+            measured = one_batch(server, args, seed=rep)
+            for name, value in measured.items():
+                rows[name].append(value)
+            rows["ideal s"].append(ideal)
+            rows["wall/ideal"].append(measured["wall s"] / ideal)
+    rounds = math.ceil(args.docs / args.concurrency)
+    print(f"{args.docs} text receipts, concurrency {args.concurrency}, server latency {args.latency * 1000:g} ms")
+    print(f"ideal = {rounds} rounds x {args.calls_per_doc} calls x {args.latency:g} s = {ideal:.2f} s")
+    table(rows, 2)
+    print(f"wall / ideal (median): {statistics.median(rows['wall/ideal']):.2f}  (target <= {TARGET})")
+    print(f"first request after start (median): {statistics.median(rows['first req s']):.2f} s")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    """The command line options."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=40, help="documents in the batch (default 40)")
+    parser.add_argument("--concurrency", type=int, default=8, help="claimflow run --concurrency (default 8)")
+    parser.add_argument("--latency", type=float, default=0.2, help="seconds per model call (default 0.2)")
+    parser.add_argument("--repeats", type=int, default=5, help="repetitions, at least 5 (default 5)")
+    parser.add_argument("--calls-per-doc", type=int, default=2, help="model calls per document (default 2)")
+    args = parser.parse_args(argv)
+    if args.docs < 1 or args.concurrency < 1 or args.latency <= 0 or args.repeats < 5 or args.calls_per_doc < 1:
+        parser.error("--docs, --concurrency, --calls-per-doc at least 1, --latency positive, --repeats at least 5")
+    return args
+
+
+if __name__ == "__main__":
+    main(parse_args(sys.argv[1:]))
