@@ -44,7 +44,10 @@ def step(name: str) -> Callable[[NodeBody], Node]:
             patch = await body(state, context_of(runtime))
             duration_ms = round((time.perf_counter() - clock) * 1000, 3)
             completed = event("step.completed", name, duration_ms=duration_ms)
-            return Patch(events=[started]).merged(patch).merged(Patch(events=[completed])).as_update()
+            # The body's patch is validated already; only the step's own events are added around its events.
+            update = patch.as_update()
+            update["events"] = [started, *(patch.events or []), completed]
+            return update
 
         node.__name__ = name
         node.__doc__ = body.__doc__

@@ -18,39 +18,54 @@ from claimflow.runtime.registry import AsyncRegistry
 from claimflow.state.events import Event
 
 
-class EventJournal:
-    """Appends queued events in the background; `flush` waits until everything queued is written."""
+BATCH_WINDOW_S = 0.2
+"""How long queued events may wait to be written together; `flush` (a run pausing or ending) writes at once."""
 
-    def __init__(self, registry: AsyncRegistry) -> None:
+
+class EventJournal:
+    """Appends queued events in the background, in batches; `flush` waits until everything queued is written."""
+
+    def __init__(self, registry: AsyncRegistry, *, window_s: float = BATCH_WINDOW_S) -> None:
         self._registry = registry
-        self._queue: asyncio.Queue[tuple[str, Sequence[Event]]] = asyncio.Queue()
+        self._window_s = window_s
+        self._pending: list[tuple[str, Sequence[Event]]] = []
+        self._wake = asyncio.Event()
+        self._idle = asyncio.Event()
+        self._idle.set()
         self._task: asyncio.Task[None] | None = None
         self._error: BaseException | None = None
 
     def add(self, run_id: str, events: Sequence[Event]) -> None:
-        """Queue a step's events; they are written soon after, in order."""
+        """Queue a step's events; they are written within the batch window, in order."""
         if not events:
             return
+        self._pending.append((run_id, events))
+        self._idle.clear()
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._write(), name="claimflow-events")
-        self._queue.put_nowait((run_id, events))
 
     async def _write(self) -> None:
         while True:
-            batch = [await self._queue.get()]
-            while not self._queue.empty():
-                batch.append(self._queue.get_nowait())
+            if not self._pending:
+                self._idle.set()
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            # Let a step or several of every run join the batch: one transaction instead of one per step.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), self._window_s)
+            self._wake.clear()
+            batch, self._pending = self._pending, []
             try:
                 await self._registry.append_many(batch)
             except Exception as error:  # noqa: BLE001 - kept for flush; the checkpoints still hold the events
                 self._error = error
-            finally:
-                for _ in batch:
-                    self._queue.task_done()
 
     async def flush(self) -> None:
-        """Wait until every queued event is written; raise the write error, if one happened."""
-        await self._queue.join()
+        """Write everything queued now and wait for it; raise the write error, if one happened."""
+        if self._pending:
+            self._wake.set()
+        await self._idle.wait()
         if self._error is not None:
             error, self._error = self._error, None
             raise error
