@@ -17,7 +17,6 @@ from typing import Any
 from claimflow.runtime.registry import AsyncRegistry
 from claimflow.state.events import Event
 
-
 BATCH_WINDOW_S = 0.2
 """How long queued events may wait to be written together; `flush` (a run pausing or ending) writes at once."""
 
