@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from claimflow import DocumentType, Field, RuleInput, RuleResult, rule
-from claimflow.runtime.backends.rules import detect_contract, extract_contract
+from collections.abc import Sequence
+
+from claimflow import Detection, DocumentType, ExtractionClaim, Field, RuleInput, RuleResult, rule
 
 
 @rule("parties_distinct", fields=["parties"])
@@ -14,6 +15,20 @@ def parties_distinct(doc: RuleInput) -> RuleResult | None:
         return None
     distinct = {" ".join(name.casefold().split()) for name in parties}
     return doc.check(len(distinct) == len(parties), f"{len(parties)} part(ies), {len(distinct)} distinct")
+
+
+def extract_contract(pages: Sequence[str], doc_type: DocumentType) -> ExtractionClaim:
+    """Offline extraction for the `rules` backend (loaded when first used: declaring the type stays cheap)."""
+    from claimflow.runtime.backends.rules import extract_contract as extract
+
+    return extract(pages, doc_type)
+
+
+def detect_contract(pages: Sequence[str]) -> Detection:
+    """Offline classification cues for the `rules` backend (loaded when first used)."""
+    from claimflow.runtime.backends.rules import detect_contract as detect
+
+    return detect(pages)
 
 
 CONTRACT = DocumentType(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
-from claimflow import Column, DocumentType, Field, RuleInput, RuleResult, rule
-from claimflow.runtime.backends.rules import detect_invoice, extract_invoice
+from claimflow import Column, Detection, DocumentType, ExtractionClaim, Field, RuleInput, RuleResult, rule
 
 _SELLER_ROLE = ("Seller", "Vendor", "Supplier", "Sold by", "Verkäufer", "Lieferant", "Rechnungssteller",
                 "Fournisseur", "Vendeur", "Proveedor", "Vendedor", "Fornitore", "Leverancier")  # fmt: skip
@@ -70,6 +70,20 @@ def invoice_number_not_seen_for_vendor(doc: RuleInput) -> RuleResult | None:
     if not doc.earlier_runs:
         return doc.passed("invoice number not seen before for this vendor")
     return doc.failed(f"invoice number already processed for this vendor in run(s) {', '.join(doc.earlier_runs)}")
+
+
+def extract_invoice(pages: Sequence[str], doc_type: DocumentType) -> ExtractionClaim:
+    """Offline extraction for the `rules` backend (loaded when first used: declaring the type stays cheap)."""
+    from claimflow.runtime.backends.rules import extract_invoice as extract
+
+    return extract(pages, doc_type)
+
+
+def detect_invoice(pages: Sequence[str]) -> Detection:
+    """Offline classification cues for the `rules` backend (loaded when first used)."""
+    from claimflow.runtime.backends.rules import detect_invoice as detect
+
+    return detect(pages)
 
 
 INVOICE = DocumentType(

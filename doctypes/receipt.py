@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from claimflow import DocumentType, Field, RuleInput, RuleResult, rule
-from claimflow.runtime.backends.rules import detect_receipt, extract_receipt
+from collections.abc import Sequence
+
+from claimflow import Detection, DocumentType, ExtractionClaim, Field, RuleInput, RuleResult, rule
 
 
 @rule("total_positive", fields=["total_amount"])
@@ -14,6 +15,20 @@ def total_positive(doc: RuleInput) -> RuleResult | None:
         return None
     passed = total > 0
     return doc.check(passed, f"total {total:.2f} is {'positive' if passed else 'not positive'}")
+
+
+def extract_receipt(pages: Sequence[str], doc_type: DocumentType) -> ExtractionClaim:
+    """Offline extraction for the `rules` backend (loaded when first used: declaring the type stays cheap)."""
+    from claimflow.runtime.backends.rules import extract_receipt as extract
+
+    return extract(pages, doc_type)
+
+
+def detect_receipt(pages: Sequence[str]) -> Detection:
+    """Offline classification cues for the `rules` backend (loaded when first used)."""
+    from claimflow.runtime.backends.rules import detect_receipt as detect
+
+    return detect(pages)
 
 
 RECEIPT = DocumentType(

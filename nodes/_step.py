@@ -45,7 +45,9 @@ def step(name: str) -> Callable[[NodeBody], Node]:
             duration_ms = round((time.perf_counter() - clock) * 1000, 3)
             completed = event("step.completed", name, duration_ms=duration_ms)
             # The body's patch is validated already; only the step's own events are added around its events.
-            update = patch.as_update()
+            # Claim verdicts and route decisions are the step's own too: a step that makes none clears the
+            # last one's, so a checkpoint never carries an earlier step's (the events table keeps them all).
+            update = {"claims": [], "routes": [], **patch.as_update()}
             update["events"] = [started, *(patch.events or []), completed]
             return update
 

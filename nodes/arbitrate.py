@@ -29,6 +29,7 @@ def arbitrate_for(doc_type: DocumentType) -> Node:
             agreed=sorted(n for n, f in fields.items() if any(r.startswith("agreed by") for r in f.reasons)),
             conflicts=sorted(n for n, f in fields.items() if any(r.startswith("conflicting") for r in f.reasons)),
         )
-        return patch.merged(Patch(events=[decided]))
+        # The candidates are applied now: they leave state (the claims' events keep them).
+        return patch.merged(Patch(candidates=[], events=[decided]))
 
     return arbitrate_claims

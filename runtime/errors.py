@@ -6,3 +6,7 @@ class SetupError(Exception):
 
     The message says what was wrong and what to set or fix.
     """
+
+
+class WorkflowVersionError(Exception):
+    """A run was started by a workflow version this installation does not have."""

@@ -21,16 +21,20 @@ import textwrap
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from types import ModuleType
-from typing import Any
-
-from langgraph.graph.state import CompiledStateGraph
+from typing import TYPE_CHECKING, Any
 
 from claimflow.prompts import prompts_for
+from claimflow.runtime.errors import WorkflowVersionError
 from claimflow.state.claims import ClassificationClaim, ExtractionClaim
 from claimflow.state.policy import Policy
 from claimflow.state.review import ReviewDecision, ReviewRequest
 from claimflow.state.schema import DocumentType
 from claimflow.state.workflow import WorkflowState
+
+if TYPE_CHECKING:
+    from langgraph.graph.state import CompiledStateGraph
+
+__all__ = ["WorkflowVersionError", "check_version", "workflow_version"]
 
 DECISION_CODE = (
     "claimflow.routing",
@@ -43,10 +47,6 @@ DECISION_CODE = (
     "claimflow.state.rules",
 )
 """Packages and modules whose code decides: routers, apply functions, evidence and label checks, rules."""
-
-
-class WorkflowVersionError(Exception):
-    """A run was started by a workflow version this installation does not have."""
 
 
 def _without_docstrings(tree: ast.AST) -> ast.AST:

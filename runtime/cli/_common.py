@@ -8,17 +8,19 @@ import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
-from claimflow.runtime.engine import Engine, open_engine
-from claimflow.runtime.errors import SetupError
-from claimflow.runtime.registry import RegistryError, RunNotFoundError
+from claimflow.runtime.errors import SetupError, WorkflowVersionError
+from claimflow.runtime.registry.runs import RegistryError, RunNotFoundError
 from claimflow.runtime.settings import Settings
-from claimflow.runtime.version import WorkflowVersionError
 from claimflow.state.errors import InvalidDecisionError, UnknownDocumentTypeError
+
+if TYPE_CHECKING:
+    # The engine pulls in LangGraph and the savers: imported when a command opens one, so `--help` is instant.
+    from claimflow.runtime.engine import Engine
 
 app = typer.Typer(help="claimflow: document workflows where models make claims and code decides.", no_args_is_help=True)
 review_app = typer.Typer(help="Answer review requests of paused runs.", no_args_is_help=True)
@@ -63,13 +65,19 @@ def with_engine(
     settings: Settings | None = None,
     *,
     types: list[str] | None = None,
+    readonly: bool = False,
 ) -> T:
-    """Open the engine and run `body`; known errors become a message and exit code, never a traceback."""
+    """Open the engine and run `body`; known errors become a message and exit code, never a traceback.
+
+    `readonly` opens an engine that only looks at runs: no model backend or parser is built.
+    """
+    from claimflow.runtime.engine import open_engine
+
     try:
         settings = settings or Settings.load(data_dir=data_dir, types=tuple(types or ()))
 
         async def main() -> T:
-            async with open_engine(settings) as engine:
+            async with open_engine(settings, readonly=readonly) as engine:
                 return await body(engine)
 
         return asyncio.run(main())

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from claimflow.runtime.batch import expand_paths, process_files
 from claimflow.runtime.cli._common import AsJson, DataDir, TypesOption, app, emit, err, out, with_engine
-from claimflow.runtime.engine import Engine, Export
-from claimflow.runtime.registry import RunRow
 from claimflow.runtime.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from claimflow.runtime.engine import Engine, Export
+    from claimflow.runtime.registry import RunRow
 
 
 @app.command()
@@ -45,6 +46,8 @@ def run(
     ] = None,
 ) -> None:
     """Process documents: completed, waiting for review, or failed with a reason."""
+    from claimflow.runtime.batch import expand_paths, process_files
+
     files = expand_paths(paths)
     if on_budget not in (None, "review", "fail"):
         raise typer.BadParameter("--on-budget takes review or fail")
@@ -160,5 +163,5 @@ def export_command(
     async def body(engine: Engine) -> Export:
         return await engine.export(output, status=status, doc_type=doc_type)
 
-    exported = with_engine(data_dir, body, types=types)
+    exported = with_engine(data_dir, body, types=types, readonly=True)
     err.print(f"wrote {exported.records} record(s) to {', '.join(str(path) for path in exported.files)}")

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from claimflow.runtime.cli._common import AsJson, DataDir, TypesOption, app, emit, out, with_engine
-from claimflow.runtime.engine import Engine
 from claimflow.runtime.explain import explain
 from claimflow.runtime.views import public_status
+
+if TYPE_CHECKING:
+    from claimflow.runtime.engine import Engine
 
 
 @app.command()
@@ -48,7 +50,7 @@ def runs(
         if version_mismatch:
             out.print(f"this installation runs workflow version {engine.version}", markup=False)
 
-    with_engine(data_dir, body, types=types)
+    with_engine(data_dir, body, types=types, readonly=True)
 
 
 @app.command()
@@ -71,7 +73,7 @@ def show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, types: 
             table.add_row(name, json.dumps(field["value"], ensure_ascii=False), field["status"], quotes)
         out.print(table)
 
-    with_engine(data_dir, body, types=types)
+    with_engine(data_dir, body, types=types, readonly=True)
 
 
 @app.command()
@@ -99,7 +101,7 @@ def trace(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, types:
                     highlight=False,
                 )
 
-    with_engine(data_dir, body, types=types)
+    with_engine(data_dir, body, types=types, readonly=True)
 
 
 @app.command("explain")
@@ -115,4 +117,4 @@ def explain_command(run_id: str, data_dir: DataDir = None, types: TypesOption = 
         text = explain(state, await engine.registry.events(row.run_id), engine.types)
         out.print(text, markup=False, highlight=False)
 
-    with_engine(data_dir, body, types=types)
+    with_engine(data_dir, body, types=types, readonly=True)

@@ -5,18 +5,20 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
 from rich.table import Table
 
 from claimflow.runtime.cli._common import AsJson, DataDir, TypesOption, emit, err, out, review_app, with_engine
-from claimflow.runtime.engine import Engine, open_registry
-from claimflow.runtime.registry import RunNotFoundError
+from claimflow.runtime.registry.runs import RunNotFoundError
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.views import public_status
 from claimflow.state.review import ReviewDecision
+
+if TYPE_CHECKING:
+    from claimflow.runtime.engine import Engine
 
 
 @review_app.command("list")
@@ -38,7 +40,7 @@ def review_list(as_json: AsJson = False, data_dir: DataDir = None, types: TypesO
             table.add_row(row.run_id[:12], row.filename, row.doc_type or "-", reasons)
         out.print(table)
 
-    with_engine(data_dir, body, types=types)
+    with_engine(data_dir, body, types=types, readonly=True)
 
 
 @review_app.command("show")
@@ -68,7 +70,7 @@ def review_show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, 
         editable = ", ".join(request.editable_fields) or "(set doc_type first)"
         out.print(f"editable: {editable}; doc_type: {', '.join(request.doc_types)}")
 
-    with_engine(data_dir, body, types=types)
+    with_engine(data_dir, body, types=types, readonly=True)
 
 
 def _parse_sets(sets: list[str]) -> tuple[dict[str, list[str]], str | None]:
@@ -92,6 +94,8 @@ def _settings_for_run(
     settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url, types=tuple(types or ()))
     if model is not None:
         return settings
+    from claimflow.runtime.engine import open_registry
+
     registry = open_registry(settings)
     try:
         recorded = registry.get_run(run_id).model

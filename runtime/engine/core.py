@@ -9,6 +9,7 @@ the event loop: the registry and the document store do their I/O on their own th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, cast
 
 from langchain_core.runnables import RunnableConfig
@@ -51,7 +52,7 @@ class Engine(Intake, Operations):
         registry: AsyncRegistry,
         store: AsyncDocumentStore,
         graph: CompiledStateGraph[Any, Any, Any, Any],
-        context: WorkflowContext,
+        context: WorkflowContext | None,
         limits: IngestLimits,
         active: ActiveTypes,
     ) -> None:
@@ -59,13 +60,24 @@ class Engine(Intake, Operations):
         self.registry = registry
         self.store = store
         self.graph = graph
-        self.context = context
+        self._context = context
         self.limits = limits
         self.active = active
         self.types = active.types
-        self.version = workflow_version(graph, self.types)
         self.owner = process_owner()
         self.journal = EventJournal(registry)
+
+    @property
+    def context(self) -> WorkflowContext:
+        """What the nodes touch outside state; a read-only engine has none and cannot advance runs."""
+        if self._context is None:
+            raise RuntimeError("this engine was opened read-only (open_engine(readonly=True)): it cannot advance runs")
+        return self._context
+
+    @cached_property
+    def version(self) -> str:
+        """The workflow version this engine runs (hashing its code takes a moment: done when first needed)."""
+        return workflow_version(self.graph, self.types)
 
     def _config(self, run_id: str) -> RunnableConfig:
         return {"configurable": {"thread_id": run_id}}

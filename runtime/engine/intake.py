@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from claimflow.graphs import WORKFLOW_NAME
 from claimflow.nodes.ports import WorkflowContext
@@ -22,10 +23,18 @@ class Intake:
     settings: Settings
     registry: AsyncRegistry
     store: AsyncDocumentStore
-    context: WorkflowContext
     limits: IngestLimits
-    version: str
     owner: str
+
+    if TYPE_CHECKING:
+        # Provided by the engine this mixes into.
+        @property
+        def context(self) -> WorkflowContext:  # noqa: D102
+            ...
+
+        @property
+        def version(self) -> str:  # noqa: D102
+            ...
 
     async def submit(self, path: Path) -> RunRow:
         """Store a document and register its run; an oversized file fails here, before it is read."""

@@ -62,11 +62,14 @@ class Operations:
 
     registry: AsyncRegistry
     types: DocumentTypes
-    version: str
     owner: str
 
     if TYPE_CHECKING:
         # Provided by the engine this mixes into.
+        @property
+        def version(self) -> str:  # noqa: D102
+            ...
+
         async def state(self, run_id: str) -> WorkflowState | None:  # noqa: D102
             ...
 

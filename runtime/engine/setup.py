@@ -18,9 +18,9 @@ from claimflow.runtime.checkpoint import postgres_checkpointer, sqlite_checkpoin
 from claimflow.runtime.discovery import ActiveTypes, discover_types, given_types
 from claimflow.runtime.engine.core import Engine
 from claimflow.runtime.errors import SetupError
-from claimflow.runtime.gateway import RecordingGateway, make_gateway
+from claimflow.runtime.gateway import make_gateway
+from claimflow.runtime.gateway.recording import RecordingGateway
 from claimflow.runtime.ingest import IngestLimits
-from claimflow.runtime.parsing import IngestParser
 from claimflow.runtime.registry import AsyncRegistry, Registry, RunRegistry
 from claimflow.runtime.registry.postgres import PostgresRegistry
 from claimflow.runtime.settings import Settings
@@ -65,6 +65,13 @@ async def pin_prompts(registry: AsyncRegistry, active: ActiveTypes) -> None:
         )
 
 
+def _ingest_parser(limits: IngestLimits) -> Parser:
+    # The parsers pull in PDF, OCR and HTML libraries: only an engine that advances runs needs them.
+    from claimflow.runtime.parsing import IngestParser
+
+    return IngestParser(limits)
+
+
 def open_registry(settings: Settings) -> RunRegistry:
     """The run registry: Postgres when a database URL is set, else SQLite in the data directory."""
     if settings.database_url:
@@ -97,6 +104,7 @@ async def open_engine(
     today: date | None = None,
     limits: IngestLimits | None = None,
     types: Iterable[DocumentType] | ActiveTypes | None = None,
+    readonly: bool = False,
 ) -> AsyncIterator[Engine]:
     """Open the data directory (blobs) and the database (registry, checkpoints), and yield a ready engine.
 
@@ -104,14 +112,17 @@ async def open_engine(
     The database is SQLite files in the data directory, or Postgres when `settings.database_url` names one
     (registry tables and LangGraph checkpoints then share that database). The workflow is built from
     `types`, or from every discovered type; both are checked before anything else is opened.
+
+    `readonly=True` opens an engine that looks at runs but does not advance them: no model backend and no
+    parser are built (or imported), so commands such as `claimflow runs` start quickly.
     """
     settings = settings or Settings.load(data_dir=data_dir, model=model)
     limits = limits or IngestLimits()
     active = active_types(settings, types)
     async with AsyncExitStack() as stack:
-        if gateway is None:
+        if gateway is None and not readonly:
             gateway = _own(stack, make_gateway(settings.model, settings.gateway), settings)
-        if second_gateway is None and settings.second_opinion:
+        if second_gateway is None and settings.second_opinion and not readonly:
             second_gateway = _own(stack, make_gateway(settings.second_opinion, settings.gateway), settings)
         registry = await asyncio.to_thread(open_async_registry, settings)
         stack.push_async_callback(asyncio.to_thread, registry.close)
@@ -119,14 +130,16 @@ async def open_engine(
         store = AsyncDocumentStore(FileDocumentStore(settings.data_dir / BLOB_DIR))
         saver = await stack.enter_async_context(_checkpointer(settings))
         graph = build_documents_workflow(active.types).compile(checkpointer=saver)
-        context = WorkflowContext(
-            gateway=gateway,
-            store=store,
-            parser=parser or IngestParser(limits),
-            records=registry,
-            today=(lambda: today) if today else date.today,
-            second_gateway=second_gateway,
-        )
+        context = None
+        if gateway is not None:
+            context = WorkflowContext(
+                gateway=gateway,
+                store=store,
+                parser=parser or _ingest_parser(limits),
+                records=registry,
+                today=(lambda: today) if today else date.today,
+                second_gateway=second_gateway,
+            )
         engine = Engine(settings, registry, store, graph, context, limits, active)
         stack.push_async_callback(engine.journal.close)
         yield engine

@@ -19,15 +19,15 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from claimflow.nodes.ports import ModelGateway
 from claimflow.runtime.gateway.caps import OutputCaps
 from claimflow.runtime.gateway.config import GatewayConfig, ModelPrice, PriceTable, ProviderLimits, TransportPolicy
 from claimflow.runtime.gateway.errors import GatewaySetupError, UnknownModelError
-from claimflow.runtime.gateway.recording import RecordingGateway, ReplayGateway
-from claimflow.runtime.gateway.rules import RulesGateway
 
 if TYPE_CHECKING:
+    from claimflow.nodes.ports import ModelGateway
     from claimflow.runtime.gateway.instructor_backend import InstructorGateway
+    from claimflow.runtime.gateway.recording import RecordingGateway, ReplayGateway
+    from claimflow.runtime.gateway.rules import RulesGateway
 
 MODEL_FORMS = "rules, openai:<model>, anthropic:<model>, replay:<dir>"
 
@@ -48,11 +48,15 @@ def make_gateway(model: str, config: GatewayConfig | None = None) -> ModelGatewa
             environment variable to set).
     """
     if model == "rules":
+        from claimflow.runtime.gateway.rules import RulesGateway
+
         return RulesGateway()
     if model.startswith("replay:"):
         directory = model.removeprefix("replay:")
         if not directory:
             raise GatewaySetupError("--model replay:DIR needs the folder a --record run wrote")
+        from claimflow.runtime.gateway.recording import ReplayGateway
+
         return ReplayGateway(Path(directory))
     config = config or GatewayConfig()
     provider, sep, name = model.partition(":")
@@ -68,7 +72,14 @@ def make_gateway(model: str, config: GatewayConfig | None = None) -> ModelGatewa
     raise UnknownModelError(f"unknown model {model!r}; available: {MODEL_FORMS}")
 
 
-_LAZY = {"InstructorGateway": "claimflow.runtime.gateway.instructor_backend"}
+# Gateways load with what they need (the rules, the model clients) when first used: settings import this
+# package, and `claimflow --help` must not pay for either.
+_LAZY = {
+    "InstructorGateway": "claimflow.runtime.gateway.instructor_backend",
+    "RecordingGateway": "claimflow.runtime.gateway.recording",
+    "ReplayGateway": "claimflow.runtime.gateway.recording",
+    "RulesGateway": "claimflow.runtime.gateway.rules",
+}
 
 
 def __getattr__(name: str) -> Any:

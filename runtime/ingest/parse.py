@@ -7,24 +7,47 @@ from collections.abc import Callable
 from claimflow.runtime.ingest import sniff
 from claimflow.runtime.ingest._text import visible_chars
 from claimflow.runtime.ingest.errors import DocumentTooLargeError, EmptyDocumentError, UnsupportedFormatError
-from claimflow.runtime.ingest.html import parse_html
-from claimflow.runtime.ingest.images import parse_image
 from claimflow.runtime.ingest.models import IngestLimits, ParsedPages
-from claimflow.runtime.ingest.pdf import parse_pdf
-from claimflow.runtime.ingest.plain import parse_plain
 from claimflow.runtime.ingest.sniff import sniff_media_type
 
 __all__ = ["SUPPORTED_MEDIA_TYPES", "parse_document", "size_versus_limit"]
 
 _Parser = Callable[[bytes, str, IngestLimits], ParsedPages]
 
+# Each parser's libraries (pypdfium2, Pillow and tesseract, BeautifulSoup) load when a document needs them.
+
+
+def _pdf(data: bytes, _media: str, limits: IngestLimits) -> ParsedPages:
+    from claimflow.runtime.ingest.pdf import parse_pdf
+
+    return parse_pdf(data, limits)
+
+
+def _image(data: bytes, media: str, limits: IngestLimits) -> ParsedPages:
+    from claimflow.runtime.ingest.images import parse_image
+
+    return parse_image(data, media, limits)
+
+
+def _plain(data: bytes, _media: str, _limits: IngestLimits) -> ParsedPages:
+    from claimflow.runtime.ingest.plain import parse_plain
+
+    return parse_plain(data)
+
+
+def _html(data: bytes, _media: str, _limits: IngestLimits) -> ParsedPages:
+    from claimflow.runtime.ingest.html import parse_html
+
+    return parse_html(data)
+
+
 _PARSERS: dict[str, _Parser] = {
-    sniff.PDF: lambda data, _media, limits: parse_pdf(data, limits),
-    sniff.JPEG: parse_image,
-    sniff.PNG: parse_image,
-    sniff.TIFF: parse_image,
-    sniff.TEXT: lambda data, _media, _limits: parse_plain(data),
-    sniff.HTML: lambda data, _media, _limits: parse_html(data),
+    sniff.PDF: _pdf,
+    sniff.JPEG: _image,
+    sniff.PNG: _image,
+    sniff.TIFF: _image,
+    sniff.TEXT: _plain,
+    sniff.HTML: _html,
 }
 
 SUPPORTED_MEDIA_TYPES: tuple[str, ...] = tuple(_PARSERS)

@@ -41,7 +41,7 @@ def test_types_json_lists_the_three_builtins_with_prompt_refs_and_their_source(c
         assert item["file"] is not None and Path(item["file"]).parent.name == "doctypes"
         assert [field["name"] for field in item["fields"]] == [spec.name for spec in doc_type.fields]
         assert [rule["name"] for rule in item["rules"]] == [rule.name for rule in doc_type.rules]
-        assert item["extractor"] == f"claimflow.runtime.backends.rules.extract_{doc_type.name}"
+        assert item["extractor"] == f"claimflow.doctypes.{doc_type.name}.extract_{doc_type.name}"
 
 
 def test_types_json_describes_the_invoice_item_table_and_its_rules(claimflow: Invoke) -> None:
