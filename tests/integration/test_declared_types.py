@@ -16,6 +16,7 @@ from claimflow.nodes.ports import ModelInput
 from claimflow.runtime.backends import rules
 from claimflow.runtime.batch import process_files
 from claimflow.runtime.engine import Engine, open_engine
+from claimflow.runtime.explain import claims_of, routes_of
 from claimflow.runtime.settings import Settings
 from tests.integration._docs import MEMO, invoice_text, json_lines, run_cli, write
 from tests.integration._fake_models import ScriptedGateway
@@ -53,9 +54,9 @@ async def test_a_declared_type_is_classified_extracted_and_checked_by_the_rules_
         state = await engine.state(row.run_id)
         view = (await engine.view(row.run_id)).model_dump(mode="json")
         record = await engine.record(row.run_id)
-        events = engine.registry.events(row.run_id)
+        events = await engine.registry.events(row.run_id)
         assert state is not None and state.text is not None
-        pages = engine.store.load_text(state.text).pages
+        pages = (await engine.store.load_text(state.text)).pages
 
     assert row.status == "completed", row.error
     assert row.doc_type == "purchase_order" and state.doc_type == "purchase_order"
@@ -77,8 +78,9 @@ async def test_a_declared_type_is_classified_extracted_and_checked_by_the_rules_
     assert passed["delivery_not_before_order"] is True and passed["items_sum_to_total"] is True
     assert passed["po_number_not_seen_for_supplier"] is True and passed["required_fields_present"] is True
     # The graph's per-type nodes did the work, and the model step used the type's own prompt.
-    assert ("route_type", "extract_purchase_order") in [(r.router, r.target) for r in state.routes]
-    assert ("route_validation", "finalize") == (state.routes[-1].router, state.routes[-1].target)
+    routes = routes_of(events)
+    assert ("route_type", "extract_purchase_order") in [(r.router, r.target) for r in routes]
+    assert ("route_validation", "finalize") == (routes[-1].router, routes[-1].target)
     prompts = [e["data"]["prompt"] for e in events if e["type"] == "model.called"]
     assert prompts == ["classify@2", "extract_purchase_order@1"]
     # The run view lists every declared field, the table as its rows; the record is typed by the declaration.
@@ -122,6 +124,7 @@ async def test_an_edit_with_cited_evidence_settles_a_declared_types_rule(data_di
         )
         row = await engine.decide(row.run_id, decision)
         state = await engine.state(row.run_id)
+        routes = routes_of(await engine.registry.events(row.run_id))
 
     assert row.status == "completed"
     assert state is not None
@@ -129,7 +132,7 @@ async def test_an_edit_with_cited_evidence_settles_a_declared_types_rule(data_di
     assert (edited.value, edited.status) == ("2024-03-25", "edited")
     assert [e.quote for e in edited.evidence] == ["deliver on 25.03.2024"]
     assert {r.rule: r.passed for r in state.rule_results}["delivery_not_before_order"] is True
-    assert [(r.router, r.target) for r in state.routes[-2:]] == [
+    assert [(r.router, r.target) for r in routes[-2:]] == [
         ("route_review", "validate_purchase_order"),
         ("route_validation", "finalize"),
     ]
@@ -191,10 +194,11 @@ async def test_a_value_under_a_counter_label_is_rejected_for_a_declared_field(da
     ) as engine:
         [row] = await process_files(engine, [path])
         state = await engine.state(row.run_id)
+        claims = claims_of(await engine.registry.events(row.run_id))
 
     assert row.status == "needs_review"
     assert state is not None
-    [claim] = [c for c in state.claims if c.field == "supplier"]
+    [claim] = [c for c in claims if c.field == "supplier"]
     assert not claim.accepted and claim.check == "counter_label" and claim.label == "Ship to"
     assert state.fields["supplier"].status == "rejected" and state.fields["supplier"].value is None
     assert "missing_required" in [r.code for r in state.review_reasons]

@@ -14,6 +14,7 @@ from claimflow.nodes.ports import ModelInput
 from claimflow.runtime.backends import rules
 from claimflow.runtime.batch import process_files
 from claimflow.runtime.engine import open_engine
+from claimflow.runtime.explain import claims_of
 from claimflow.runtime.settings import Settings
 from claimflow.state.policy import Policy, StepPolicy
 from tests.integration._docs import invoice_text, write
@@ -44,9 +45,10 @@ async def test_a_due_date_quoted_from_the_invoice_date_line_is_rejected(data_dir
         [row] = await process_files(engine, [path])
         state = await engine.state(row.run_id)
         view = (await engine.view(row.run_id)).model_dump(mode="json")
+        claims = claims_of(await engine.registry.events(row.run_id))
 
     assert state is not None
-    [claim] = [c for c in state.claims if c.field == "due_date"]
+    [claim] = [c for c in claims if c.field == "due_date"]
     assert not claim.accepted and (claim.check, claim.label) == ("wrong_label", "Invoice Date")
     assert claim.reasons == ["'2024-03-05' stands under 'Invoice Date', the label of issue_date, not of due_date"]
     assert (state.fields["due_date"].status, state.fields["due_date"].value) == ("rejected", None)
@@ -78,10 +80,11 @@ async def test_a_value_that_is_only_part_of_a_token_is_rejected(data_dir: Path, 
     async with open_engine(Settings(data_dir=data_dir), gateway=model) as engine:
         [row] = await process_files(engine, [path])
         state = await engine.state(row.run_id)
+        claims = claims_of(await engine.registry.events(row.run_id))
 
     assert row.status == "needs_review"
     assert state is not None
-    [claim] = [c for c in state.claims if c.field == "invoice_number"]
+    [claim] = [c for c in claims if c.field == "invoice_number"]
     assert not claim.accepted and claim.check == "value_not_in_quote"
     assert claim.reasons == ["value '2024' is not written as a whole identifier in quote 'Invoice No.: NW-2024-0117'"]
     # A required field without a proved value: the rule and the rejected claim are both reasons.
@@ -96,9 +99,10 @@ async def test_a_vendor_quoted_from_the_buyers_block_is_rejected(data_dir: Path,
     async with open_engine(Settings(data_dir=data_dir), gateway=model) as engine:
         [row] = await process_files(engine, [path])
         state = await engine.state(row.run_id)
+        claims = claims_of(await engine.registry.events(row.run_id))
 
     assert state is not None
-    [claim] = [c for c in state.claims if c.field == "vendor_name"]
+    [claim] = [c for c in claims if c.field == "vendor_name"]
     assert not claim.accepted and (claim.check, claim.label) == ("counter_label", "Bill to")
     assert row.status == "needs_review"
     assert [r.code for r in state.review_reasons] == ["missing_required", "unsupported_evidence"]

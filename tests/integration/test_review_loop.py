@@ -11,6 +11,7 @@ import pytest
 
 from claimflow.runtime.batch import process_files
 from claimflow.runtime.engine import REGISTRY_FILE, open_engine
+from claimflow.runtime.explain import routes_of
 from claimflow.runtime.registry import RunBusyError
 from claimflow.runtime.settings import Settings
 from claimflow.state.errors import InvalidDecisionError
@@ -56,10 +57,11 @@ async def test_an_edit_that_fixes_the_rule_completes_after_validation(data_dir: 
         total = f"{Decimal(net) + Decimal(tax):.2f}"
         row = await engine.decide(row.run_id, _edit("judy", total_amount=total))
         state = await engine.state(row.run_id)
+        routes = routes_of(await engine.registry.events(row.run_id))
 
         assert row.status == "completed"
         assert state is not None
-        routers = [(d.router, d.target, d.rule) for d in state.routes[-2:]]
+        routers = [(d.router, d.target, d.rule) for d in routes[-2:]]
         assert routers == [
             ("route_review", "validate_invoice", "reviewer_edited"),
             ("route_validation", "finalize", "all_checks_passed"),
@@ -85,8 +87,8 @@ async def test_cited_evidence_under_another_fields_label_is_refused_and_the_run_
             await engine.decide(row.run_id, decision)
         after = await engine.pending_review(row.run_id)
         state = await engine.state(row.run_id)
-        decisions = engine.registry.decisions(row.run_id)
-        status = engine.registry.get_run(row.run_id).status
+        decisions = await engine.registry.decisions(row.run_id)
+        status = (await engine.registry.get_run(row.run_id)).status
 
     assert "due_date: cited evidence does not prove it" in str(refused.value)
     assert "'Invoice Date', the label of issue_date, not of due_date" in str(refused.value)
@@ -141,7 +143,7 @@ async def test_a_decision_naming_a_review_that_is_no_longer_open_is_refused(data
             await engine.decide(
                 row.run_id, ReviewDecision(reviewer="kim", action="approve"), interrupt_id=first.interrupt_id
             )
-        assert engine.registry.get_run(row.run_id).status == "needs_review"
+        assert (await engine.registry.get_run(row.run_id)).status == "needs_review"
 
 
 async def test_recover_returns_a_run_left_resuming_by_a_dead_process_to_review(data_dir: Path, docs_dir: Path) -> None:
@@ -159,4 +161,4 @@ async def test_recover_returns_a_run_left_resuming_by_a_dead_process_to_review(d
         assert [r.run_id for r in recovered] == [row.run_id]
         assert recovered[0].status == "needs_review"
         assert await engine.pending_review(row.run_id) is not None
-        assert engine.registry.stale_runs() == []
+        assert await engine.registry.stale_runs() == []

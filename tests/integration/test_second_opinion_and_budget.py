@@ -9,6 +9,7 @@ from claimflow.nodes.ports import ModelInput
 from claimflow.runtime.backends import rules
 from claimflow.runtime.batch import process_files
 from claimflow.runtime.engine import open_engine
+from claimflow.runtime.explain import claims_of
 from claimflow.runtime.gateway import RulesGateway
 from claimflow.runtime.settings import Settings
 from claimflow.state.budget import Budget
@@ -41,6 +42,8 @@ async def test_two_extractors_run_concurrently_and_agreement_raises_confidence(d
     async with open_engine(Settings(data_dir=data_dir), gateway=primary, second_gateway=second) as engine:
         [row] = await process_files(engine, [path])
         state = await engine.state(row.run_id)
+        events = await engine.registry.events(row.run_id)
+        claims = claims_of(events)
 
     assert row.status == "completed", row.error
     assert primary.calls == ["classify", "extract_invoice"] and second.calls == ["extract_invoice"]
@@ -51,8 +54,9 @@ async def test_two_extractors_run_concurrently_and_agreement_raises_confidence(d
     assert any(reason.startswith("agreed by primary:fake:primary and second:fake:second") for reason in vendor.reasons)
     single = 0.85  # what the rules backend claims for a labelled seller on its own
     assert vendor.confidence is not None and vendor.confidence > single
-    assert [c.source for c in state.candidates] == ["primary", "second"]
-    assert {c.origin for c in state.claims if c.field == "vendor_name"} == {
+    [arbitrated] = [e["data"] for e in events if e["type"] == "arbitration.decided"]
+    assert arbitrated["candidates"] == ["primary:fake:primary", "second:fake:second"]
+    assert {c.origin for c in claims if c.field == "vendor_name"} == {
         "primary:fake:primary",
         "second:fake:second",
     }
@@ -94,11 +98,12 @@ async def test_evidence_settles_a_disagreement(data_dir: Path, docs_dir: Path) -
     async with open_engine(Settings(data_dir=data_dir), gateway=RulesGateway(), second_gateway=second) as engine:
         [row] = await process_files(engine, [path])
         state = await engine.state(row.run_id)
+        claims = claims_of(await engine.registry.events(row.run_id))
 
     assert state is not None
     total = state.fields["total_amount"]
     assert (total.value, total.status) == ("180.00", "accepted")
-    rejected = [c for c in state.claims if c.field == "total_amount" and not c.accepted]
+    rejected = [c for c in claims if c.field == "total_amount" and not c.accepted]
     assert rejected and rejected[0].origin == "second:fake:second"
     assert "not in the document" in rejected[0].reasons[0]
 
@@ -110,7 +115,7 @@ async def test_a_budget_stops_model_calls_and_sends_the_run_to_review(data_dir: 
     async with open_engine(Settings(data_dir=data_dir, policy=policy), gateway=model) as engine:
         [row] = await process_files(engine, [path])
         state = await engine.state(row.run_id)
-        events = [e["type"] for e in engine.registry.events(row.run_id)]
+        events = [e["type"] for e in await engine.registry.events(row.run_id)]
 
     assert model.calls == ["classify"]  # the extraction call would have started beyond the budget
     assert row.status == "needs_review"

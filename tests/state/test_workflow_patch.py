@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import operator
+from collections.abc import Callable
 
 import pytest
+from langgraph.graph import END, START, StateGraph
 from pydantic import ValidationError
 
 from claimflow.state.events import event
@@ -81,7 +82,44 @@ def test_tables_hold_rows_of_cells_with_their_evidence() -> None:
         Patch.model_validate({"line_items": []})
 
 
-def test_accumulating_state_channels_are_reducers() -> None:
-    for name in ("claims", "routes", "events"):
-        metadata = WorkflowState.model_fields[name].metadata
-        assert operator.add in metadata, f"{name} does not accumulate"
+def _step(*patches: Patch) -> Callable[[WorkflowState], dict[str, object]]:
+    """A node whose update is its patches merged, as one step builds its update from several."""
+
+    def node(state: WorkflowState) -> dict[str, object]:
+        del state
+        merged = patches[0]
+        for patch in patches[1:]:
+            merged = merged.merged(patch)
+        return merged.as_update()
+
+    return node
+
+
+def test_a_later_step_replaces_the_last_steps_claims_routes_and_events() -> None:
+    graph = StateGraph(WorkflowState)
+    # The first step concatenates two patches; the second replaces what the first wrote.
+    graph.add_node(
+        "first",
+        _step(
+            Patch(claims=[_claim("a")], routes=[_route("x")], events=[event("step.started", "first")]),
+            Patch(claims=[_claim("b")], routes=[_route("y")], events=[event("step.completed", "first")]),
+        ),
+    )
+    graph.add_node(
+        "second", _step(Patch(claims=[_claim("c")], routes=[_route("z")], events=[event("step.started", "second")]))
+    )
+    graph.add_edge(START, "first")
+    graph.add_edge("first", "second")
+    graph.add_edge("second", END)
+
+    seen = [
+        WorkflowState.model_validate(values) for values in graph.compile().stream(make_state(), stream_mode="values")
+    ]
+    after_first, after_second = seen[-2], seen[-1]
+    assert [c.claim_id for c in after_first.claims] == ["a", "b"]
+    assert [r.target for r in after_first.routes] == ["x", "y"]
+    assert [(e.step, e.type) for e in after_first.events] == [("first", "step.started"), ("first", "step.completed")]
+    assert [c.claim_id for c in after_second.claims] == ["c"]
+    assert [r.target for r in after_second.routes] == ["z"]
+    assert [(e.step, e.type) for e in after_second.events] == [("second", "step.started")]
+    assert after_second.last_route("route_type") == _route("z")
