@@ -47,7 +47,12 @@ def step(name: str) -> Callable[[NodeBody], Node]:
             # The body's patch is validated already; only the step's own events are added around its events.
             # Claim verdicts and route decisions are the step's own too: a step that makes none clears the
             # last one's, so a checkpoint never carries an earlier step's (the events table keeps them all).
-            update = {"claims": [], "routes": [], **patch.as_update()}
+            update: dict[str, Any] = {}
+            if state.claims:
+                update["claims"] = []
+            if state.routes:
+                update["routes"] = []
+            update |= patch.as_update()
             update["events"] = [started, *(patch.events or []), completed]
             return update
 
