@@ -8,6 +8,7 @@ LangGraph docs say (SQLite: one aiosqlite connection; Postgres: autocommit, no p
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Sequence
@@ -71,9 +72,14 @@ async def run_bare(graph: CompiledStateGraph[Any, Any, Any, Any], docs: Sequence
 
 @asynccontextmanager
 async def sqlite_saver(path: Path) -> AsyncIterator[AsyncSqliteSaver]:
-    """An AsyncSqliteSaver on a file, set up; WAL, as claimflow's own SQLite files use."""
+    """An AsyncSqliteSaver on a file, set up as claimflow sets up its own: WAL, and the same `synchronous`.
+
+    `CLAIMFLOW_SQLITE_SYNCHRONOUS` (NORMAL unless set to FULL) applies to both sides of a comparison.
+    """
+    synchronous = os.environ.get("CLAIMFLOW_SQLITE_SYNCHRONOUS") or "NORMAL"
     async with aiosqlite.connect(path) as connection:
         await connection.execute("PRAGMA journal_mode=WAL")
+        await connection.execute(f"PRAGMA synchronous={synchronous}")
         saver = AsyncSqliteSaver(connection)
         await saver.setup()
         yield saver
