@@ -17,7 +17,7 @@ claimflow's runs overlap as well as LangGraph's own do on the same saver. The ma
 read the gains and the fraction, not the absolute rates. Where fsync is cheap the bare graph is CPU-bound and
 gains little itself (the script says so); the fraction is only telling where the bare graph does gain.
 
-Target (issue 7): claimflow's gain >= 0.8x the bare graph's gain. Measured before the work: claimflow's gain
+Target: claimflow's gain >= 0.8x the bare graph's gain. Measured before the engine work: claimflow's gain
 0.92-1.09x, bare LangGraph's 2.3-5.3x.
 """
 

@@ -15,7 +15,7 @@ after the command started, the server span (first request to last answer), and t
 the server saw. Then the median and min of each. A ratio near 1 means the model's latency, not claimflow,
 bounds the batch.
 
-Target (issue 7): wall <= 1.3x the ideal (40 documents, concurrency 8, 200 ms). Measured before the work:
+Target: wall <= 1.3x the ideal (40 documents, concurrency 8, 200 ms). Measured before the work:
 8.1x the ideal 2.0 s, the first request 6.4 s after start.
 """
 

@@ -13,7 +13,7 @@ call start (no warm-up, no tail) and the most calls started in any one-second wi
 and min of each, and the ratio's median, min and max. A ratio near 1 means the limit, not the engine,
 bounds the batch.
 
-Target (issue 7): median ratio >= 0.95, never above 1. Measured before the work: 0.60 (median of 5).
+Target: median ratio >= 0.95, never above 1. Measured before the engine work: 0.60 (median of 5).
 This script reaches into the gateway's limiter and the node ports (internal APIs): it may need
 updating when they move.
 

@@ -10,8 +10,8 @@ Printed: milliseconds per repetition, median and min, and each claimflow command
 import. Then, from one `python -c` that imports `claimflow.runtime.cli` and invokes the app's `runs` command
 in-process, which of `openai`, `anthropic` and `instructor` were imported by it (none are needed to list runs).
 
-Target (issue 7): `claimflow runs` <= 1.5x `import langgraph.graph`, and `runs` imports no provider SDK.
-Measured before the work: `import runtime.cli` alone cost 4.4x `import langgraph.graph, ...sqlite.aio`;
+Target: `claimflow runs` <= 1.5x `import langgraph.graph`, and `runs` imports no provider SDK.
+Measured before the engine work: `import runtime.cli` alone cost 4.4x `import langgraph.graph, ...sqlite.aio`;
 `anthropic` and `openai` were imported even for `--model rules`.
 """
 

@@ -18,7 +18,7 @@ A and B alternate (ABAB...) after one discarded warm-up of each. Printed per bac
 step of each repetition, the median and min, and the ratio of medians (A / B): how many times a bare
 LangGraph step one claimflow step costs. The machine is shared: read the ratios, not the absolute numbers.
 
-Target (issue 7): ratio <= 1.25 on SQLite and on Postgres. Measured before the work: 1.8-2.0x on SQLite,
+Target: ratio <= 1.25 on SQLite and on Postgres. Measured before the engine work: 1.8-2.0x on SQLite,
 2.0-2.3x on Postgres.
 """
 
