@@ -106,6 +106,9 @@ class FixedLatencyServer:
 def _handler_for(server: FixedLatencyServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # The headers and the body go out in two writes: with Nagle's algorithm on, the body would wait for the
+        # client's delayed ACK (some 40 ms), and the server would not answer in `latency`.
+        disable_nagle_algorithm = True
 
         def do_POST(self) -> None:  # noqa: N802 - the http.server naming
             body = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)) or b"{}")

@@ -3,13 +3,37 @@
 One module per group of commands; importing them registers their commands on the app.
 """
 
+import logging
+import os
+import sys
+
 from claimflow.runtime.cli import doctypes, documents, inspect, review
 from claimflow.runtime.cli._common import app, review_app
 
 
 def main() -> None:
-    """Console entry point."""
-    app()
+    """Console entry point.
+
+    A finished command leaves without tearing the interpreter down: each command has closed what it opened
+    by then (databases, connections, files), and unloading the modules and objects a batch built takes up
+    to a second a user would wait for nothing. An unexpected error still ends the normal way, traceback and all.
+    """
+    try:
+        app()
+    except SystemExit as done:
+        code = done.code
+    else:
+        code = 0
+    if isinstance(code, str):
+        sys.stderr.write(f"{code}\n")
+        code = 1
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # a reader that went away, or a closed stream: nothing to add
+            pass
+    os._exit(code or 0)
 
 
 __all__ = ["app", "doctypes", "documents", "inspect", "main", "review", "review_app"]

@@ -15,10 +15,11 @@ trickles in forever would otherwise never end.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import instructor
 from instructor.core import IncompleteOutputException, InstructorError, InstructorRetryException
@@ -38,6 +39,17 @@ from claimflow.runtime.gateway._transport import (
 from claimflow.runtime.gateway.config import GatewayConfig
 from claimflow.runtime.gateway.limiter import estimate_tokens, shared_limiter
 from claimflow.runtime.gateway.render import render_messages, schema_json
+
+
+@functools.cache
+def _response_schema(response_model: type[BaseModel]) -> type[BaseModel]:
+    """Instructor's wrapper class around a claim type, built once per type.
+
+    Given a plain model, Instructor builds this subclass on every call (pydantic class creation, a millisecond
+    or two of event-loop time per request); given the subclass, it uses it as it is.
+    """
+    return cast(type[BaseModel], instructor.openai_schema(response_model))
+
 
 _CUT_OFF = "the answer was cut off at the output token limit before it was complete; answer more briefly"
 
@@ -177,7 +189,7 @@ class InstructorGateway:
         try:
             claim, completion = await self._client.create_with_completion(
                 messages=messages,  # type: ignore[arg-type]  # plain dicts are what the SDKs accept
-                response_model=response_model,
+                response_model=_response_schema(response_model),
                 max_retries=0,
                 strict=False,
                 model=self.model,

@@ -382,3 +382,18 @@ def test_explain_of_a_failed_run_says_why(batch: dict[str, Any], cli: Invoke) ->
     assert result.exit_code == 0, result.output
     assert "outcome: failed" in result.stdout and "PDF could not be opened" in result.stdout
     assert "route_parse -> fail (rule document_unreadable" in result.stdout
+
+
+def test_a_real_process_ends_with_the_commands_exit_code_and_all_its_output(tmp_path: Path) -> None:
+    # The console script leaves without tearing the interpreter down: nothing printed may be lost on the way.
+    usage = run_cli("run", "--no-such-option")
+    assert usage.returncode == 2
+    assert "No such option" in usage.stderr
+    helped = run_cli("--help")
+    assert helped.returncode == 0
+    assert all(command in helped.stdout for command in ("run", "runs", "review", "export", "types"))
+    write(tmp_path / "docs", "invoice.txt", invoice_text("NW-2024-0800"))
+    ran = run_cli("run", tmp_path / "docs", "--json", "--data-dir", tmp_path / "data", "--model", "rules")
+    listed = run_cli("runs", "--json", "--data-dir", tmp_path / "data")
+    assert (ran.returncode, listed.returncode) == (0, 0)
+    assert [view["run_id"] for view in json_lines(listed.stdout)] == [view["run_id"] for view in json_lines(ran.stdout)]

@@ -21,11 +21,11 @@ MODEL_CLIENTS = ("openai", "anthropic", "instructor")
 
 _SCRIPT = f"""
 import json, sys
-from claimflow.runtime.cli import main
+from claimflow.runtime.cli import app
 
 sys.argv = ["claimflow", *json.loads(sys.argv[1])]
 try:
-    main()
+    app()
 except SystemExit as done:
     code = done.code
 else:
