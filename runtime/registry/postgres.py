@@ -15,17 +15,20 @@ from typing import Any, LiteralString
 from psycopg.types.json import Jsonb
 
 from claimflow.runtime.registry._pg_schema import PgDatabase, Row
-from claimflow.runtime.registry.runs import LEASE_SECONDS, RunNotFoundError, RunRow, check_claim, left_behind
+from claimflow.runtime.registry.runs import (
+    LEASE_SECONDS,
+    RunNotFoundError,
+    RunRow,
+    check_claim,
+    left_behind,
+    like_prefix,
+)
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
 
 
 def _dumps(data: Any) -> str:
     return json.dumps(data, default=str, sort_keys=True)
-
-
-def _like_prefix(prefix: str) -> str:
-    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 class PostgresRegistry(PgDatabase):
@@ -54,7 +57,7 @@ class PostgresRegistry(PgDatabase):
         rows = self._all("SELECT * FROM claimflow_runs WHERE run_id = %s", (run_id,))
         if not rows and len(run_id) >= 6:
             rows = self._all(
-                "SELECT * FROM claimflow_runs WHERE run_id ILIKE %s ESCAPE '\\' LIMIT 2", (_like_prefix(run_id),)
+                "SELECT * FROM claimflow_runs WHERE run_id ILIKE %s ESCAPE '\\' LIMIT 2", (like_prefix(run_id),)
             )
         if len(rows) != 1:
             raise RunNotFoundError(f"no run {run_id!r}; `claimflow runs` lists them")

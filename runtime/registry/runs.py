@@ -84,6 +84,14 @@ def check_claim(
         raise RunBusyError(f"run {run_id} is waiting on review {row['interrupt_id']}, not {interrupt_id}")
 
 
+def like_prefix(prefix: str) -> str:
+    r"""A LIKE pattern (with `ESCAPE '\'`) matching what starts with `prefix`, taken literally.
+
+    Run ids are user input here: unescaped, `%` and `_` would match any run.
+    """
+    return prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
 def left_behind(rows: Iterable[RunRow], now: float) -> list[RunRow]:
     """Of these runs, those still in progress whose lease is gone (every backend uses this)."""
     in_progress = [row for row in rows if row.status in ("queued", "running", "resuming")]
@@ -121,7 +129,9 @@ class RunTable(Database):
         """The run with this id (a unique prefix of at least 6 characters works too)."""
         row = self._db.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
         if row is None and len(run_id) >= 6:
-            rows = self._db.execute("SELECT * FROM runs WHERE run_id LIKE ?", (run_id + "%",)).fetchall()
+            rows = self._db.execute(
+                "SELECT * FROM runs WHERE run_id LIKE ? ESCAPE '\\'", (like_prefix(run_id),)
+            ).fetchall()
             row = rows[0] if len(rows) == 1 else None
         if row is None:
             raise RunNotFoundError(f"no run {run_id!r}; `claimflow runs` lists them")

@@ -108,6 +108,19 @@ def test_get_run_takes_a_unique_prefix_of_six_characters(registry: RunRegistry) 
             registry.get_run(unknown)
 
 
+def test_a_prefix_matches_its_characters_literally_not_as_wildcards(registry: RunRegistry) -> None:
+    only = _create(registry, "f00dcafe99")
+    for pattern in ("%%%%%%", "______", "f00d%e", "f00dca_", "f%", "%afe99", "_00dcafe99"):
+        with pytest.raises(RunNotFoundError, match="claimflow runs"):
+            registry.get_run(pattern)
+    literal = [_create(registry, run_id) for run_id in ("a%b_c\\d-1", "a%bXc\\d-2", "aXb_c\\d-3")]
+    assert registry.get_run("a%b_c\\") == literal[0]
+    assert registry.get_run("aXb_c\\d") == literal[2]
+    with pytest.raises(RunNotFoundError):
+        registry.get_run("a%b_cd")  # the backslash is a character of the id, not an escape
+    assert registry.get_run("f00dcafe") == only
+
+
 def test_list_runs_oldest_first_optionally_by_status(registry: RunRegistry) -> None:
     ids = ["run-1-aaaa", "run-2-bbbb", "run-3-cccc"]
     for run_id in ids:
