@@ -17,6 +17,7 @@ from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
 from pydantic import BaseModel
 
+from claimflow.runtime.private import private_database
 from claimflow.state.workflow import WorkflowState
 
 
@@ -142,7 +143,7 @@ async def sqlite_checkpointer(path: Path, *, synchronous: str = "NORMAL") -> Asy
     """
     if synchronous not in ("NORMAL", "FULL"):
         raise ValueError(f"synchronous must be NORMAL or FULL, not {synchronous!r}")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_database(path)
     async with aiosqlite.connect(path, timeout=30.0) as connection:
         await connection.execute("PRAGMA journal_mode=WAL")
         await connection.execute(f"PRAGMA synchronous={synchronous}")

@@ -11,6 +11,7 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import TypeVar
 
+from claimflow.runtime.private import private_dir, tighten
 from claimflow.state.documents import DocumentRef, SourceText, TextRef
 
 T = TypeVar("T")
@@ -21,6 +22,7 @@ class FileDocumentStore:
 
     def __init__(self, root: Path) -> None:
         self._root = root
+        tighten(root)  # blobs an earlier version stored with the umask's mode are closed off here
 
     def _path(self, blob_id: str) -> Path:
         if len(blob_id) != 64 or not all(c in "0123456789abcdef" for c in blob_id):
@@ -32,8 +34,9 @@ class FileDocumentStore:
         blob_id = hashlib.sha256(data).hexdigest()
         path = self._path(blob_id)
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Write then rename, so a crash never leaves a half-written blob under its final name.
+            private_dir(path.parent)
+            # Write then rename, so a crash never leaves a half-written blob under its final name; the
+            # temporary file is created 0600, and keeps that mode under its final name.
             with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
                 handle.write(data)
             os.replace(handle.name, path)

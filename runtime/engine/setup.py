@@ -21,6 +21,7 @@ from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway import make_gateway
 from claimflow.runtime.gateway.recording import RecordingGateway
 from claimflow.runtime.ingest import IngestLimits
+from claimflow.runtime.private import tighten
 from claimflow.runtime.registry import AsyncRegistry, Registry, RunRegistry
 from claimflow.runtime.registry.postgres import PostgresRegistry
 from claimflow.runtime.settings import Settings
@@ -76,7 +77,6 @@ def open_registry(settings: Settings) -> RunRegistry:
     """The run registry: Postgres when a database URL is set, else SQLite in the data directory."""
     if settings.database_url:
         return PostgresRegistry(settings.database_url, size=settings.pool_size)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     return Registry(settings.data_dir / REGISTRY_FILE, synchronous=settings.sqlite_synchronous)
 
 
@@ -88,7 +88,6 @@ def open_async_registry(settings: Settings) -> AsyncRegistry:
 def _checkpointer(settings: Settings) -> AbstractAsyncContextManager[BaseCheckpointSaver[Any]]:
     if settings.database_url:
         return postgres_checkpointer(settings.database_url, size=settings.pool_size)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
     return sqlite_checkpointer(settings.data_dir / CHECKPOINT_FILE, synchronous=settings.sqlite_synchronous)
 
 
@@ -127,6 +126,7 @@ async def open_engine(
         registry = await asyncio.to_thread(open_async_registry, settings)
         stack.push_async_callback(asyncio.to_thread, registry.close)
         await pin_prompts(registry, active)
+        tighten(settings.data_dir)  # on Postgres it holds the blobs only, and no database opened it
         store = AsyncDocumentStore(FileDocumentStore(settings.data_dir / BLOB_DIR))
         saver = await stack.enter_async_context(_checkpointer(settings))
         graph = build_documents_workflow(active.types).compile(checkpointer=saver)

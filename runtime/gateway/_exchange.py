@@ -22,6 +22,7 @@ from claimflow.nodes.ports import ModelInput, ModelUnavailableError, Usage
 from claimflow.prompts import PromptSpec
 from claimflow.runtime.gateway.errors import GatewaySetupError
 from claimflow.runtime.gateway.render import input_hash, render_messages, schema_hash
+from claimflow.runtime.private import private_dir
 
 _SAFE_NAME = re.compile(r"[A-Za-z0-9_.-]+")
 
@@ -146,7 +147,7 @@ def write_exchange(directory: Path, recorded: RecordedExchange) -> None:
             existing = None
         if existing is not None and existing.model_copy(update={"usage": recorded.usage}) == recorded:
             return
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)  # what the model was shown and answered: the document's content
     handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{recorded.key}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:

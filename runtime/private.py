@@ -1,0 +1,71 @@
+"""Files only the user running claimflow may read: its folders 0700, its files 0600.
+
+The data directory holds the documents, their texts and every value and quote read from them. claimflow makes
+its folders and files private when it creates them, whatever the umask, and takes group and other permissions
+away from those it finds (a data directory made by an earlier version, or by hand). Where it cannot (a folder
+someone else owns, a file system without POSIX modes), it says so once per path and carries on.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+from pathlib import Path
+
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+SQLITE_SIDECARS = ("-wal", "-shm", "-journal")
+"""The files SQLite keeps beside a database; it creates them with the database file's mode."""
+
+_log = logging.getLogger("claimflow")
+_warned: set[Path] = set()
+
+
+def tighten(path: Path) -> None:
+    """Take group and other permissions away from `path`, if it exists; warn once where that fails."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            os.chmod(path, mode & ~0o077)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        if path not in _warned:
+            _warned.add(path)
+            _log.warning("claimflow could not make %s private to its owner: %s", path, error.strerror or error)
+
+
+def private_dir(path: Path) -> Path:
+    """Make the folder `path`, and any missing folder above it, 0700; an existing `path` is tightened."""
+    missing = [path, *(parent for parent in path.parents if not parent.exists())]
+    for folder in reversed(missing):
+        try:
+            # mkdir's mode goes through the umask, which can only take bits away: never wider than 0700.
+            folder.mkdir(mode=DIR_MODE)
+        except FileExistsError:
+            pass
+    tighten(path)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create `path` empty and 0600 unless it exists (then it is tightened); its folder must exist."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+    os.close(descriptor)
+    tighten(path)
+    return path
+
+
+def private_database(path: Path) -> Path:
+    """A SQLite database file made private before SQLite opens it.
+
+    SQLite creates a new database 0644 (less the umask), and its `-wal` and `-shm` files with the database
+    file's mode; an empty file is a new database to it. So the file is created 0600 first, and the files
+    beside it that an earlier version left wider are tightened.
+    """
+    private_dir(path.parent)
+    private_file(path)
+    for suffix in SQLITE_SIDECARS:
+        tighten(path.with_name(path.name + suffix))
+    return path
