@@ -4,6 +4,12 @@ JSON and JSON Lines nest a table field (line items) as a list of rows, each with
 row per document and the type's fields as columns (value, then status); each table field goes to its own
 CSV beside it (`records.line_items.csv`: run id, row number, the columns, page and quote). A CSV holds one
 type's columns, so records of several types go to one file per type (`records.invoice.csv`, ...).
+
+A CSV is opened in spreadsheets, which run a cell that starts with `=`, `+`, `-` or `@` as a formula: text from a
+document (`=HYPERLINK(...)` as a vendor name or a file name) could fetch URLs or run commands there. Such a cell,
+or one starting with a tab or a carriage return, is written with a leading `'` (OWASP's advice), which
+spreadsheets show as text. Numbers the record types as numbers (amounts, percentages) are written as they are,
+so `-12.50` stays a negative number; every other cell is text, and is neutralised.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +34,19 @@ def format_for(path: Path) -> str:
     return suffix if suffix in FORMATS else "jsonl"
 
 
-def _shown(value: Any) -> str:
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet takes for the start of a formula (or strips before looking for one)."""
+
+
+def _cell(value: Any) -> str:
+    """A CSV cell: a number as it is written; text that could start a formula behind a leading `'`."""
+    if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
+        return str(value)
     if isinstance(value, list):
-        return "; ".join(str(item) for item in value)
-    return "" if value is None else str(value)
+        text = "; ".join(str(item) for item in value)
+    else:
+        text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _csv(columns: Sequence[str], rows: Iterable[dict[str, str]]) -> str:
@@ -48,11 +64,11 @@ def records_csv(doc_type: DocumentType, records: Sequence[DocumentRecord]) -> st
         columns += [spec.name, f"{spec.name}_status"]
     rows = []
     for record in records:
-        data = record.model_dump(mode="json")
-        row = {"run_id": record.run_id, "document": record.filename, "doc_type": record.doc_type}
+        data = record.model_dump()  # typed values: a Decimal is a number, a str is text
+        row = {"run_id": _cell(record.run_id), "document": _cell(record.filename), "doc_type": _cell(record.doc_type)}
         for spec in doc_type.value_fields:
-            row[spec.name] = _shown(data[spec.name]["value"])
-            row[f"{spec.name}_status"] = data[spec.name]["status"]
+            row[spec.name] = _cell(data[spec.name]["value"])
+            row[f"{spec.name}_status"] = _cell(data[spec.name]["status"])
         rows.append(row)
     return _csv(columns, rows)
 
@@ -64,11 +80,11 @@ def table_csv(doc_type: DocumentType, table: str, records: Sequence[DocumentReco
     names = [column.name for column in spec.columns]
     rows = []
     for record in records:
-        for number, row in enumerate(record.model_dump(mode="json")[table], start=1):
+        for number, row in enumerate(record.model_dump()[table], start=1):
             evidence = row["evidence"]
-            cells = {name: _shown(row.get(name)) for name in names}
-            rows.append({"run_id": record.run_id, "row": str(number), **cells,
-                         "page": str(evidence["page"]), "quote": evidence["quote"]})  # fmt: skip
+            cells = {name: _cell(row.get(name)) for name in names}
+            rows.append({"run_id": _cell(record.run_id), "row": _cell(number), **cells,
+                         "page": _cell(evidence["page"]), "quote": _cell(evidence["quote"])})  # fmt: skip
     return _csv(["run_id", "row", *names, "page", "quote"], rows)
 
 
