@@ -1,9 +1,15 @@
-"""Shared pieces of the CLI: the Typer apps, consoles, option types, and error handling."""
+"""Shared pieces of the CLI: the Typer apps, consoles, option types, error handling, and what may be printed.
+
+Text that comes from outside (file names, field values, quotes, reasons, reviewer names, error messages) goes
+through `shown` before it reaches the terminal: rich would otherwise read `[bold red]` or `[link=...]` in a file
+name as markup, and a terminal runs the escape sequences a document or a file name may carry.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -12,11 +18,13 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from claimflow.runtime.errors import SetupError, WorkflowVersionError
 from claimflow.runtime.registry.runs import RegistryError, RunNotFoundError
 from claimflow.runtime.settings import Settings
 from claimflow.state.errors import InvalidDecisionError, UnknownDocumentTypeError
+from claimflow.state.redaction import redact
 
 if TYPE_CHECKING:
     # The engine pulls in LangGraph and the savers: imported when a command opens one, so `--help` is instant.
@@ -25,8 +33,9 @@ if TYPE_CHECKING:
 app = typer.Typer(help="claimflow: document workflows where models make claims and code decides.", no_args_is_help=True)
 review_app = typer.Typer(help="Answer review requests of paused runs.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
-out = Console(soft_wrap=True)
-err = Console(stderr=True)
+# No emoji codes: `:m:` in `openai:m:` or a file name would turn into a picture.
+out = Console(soft_wrap=True, emoji=False)
+err = Console(stderr=True, emoji=False)
 T = TypeVar("T")
 
 DataDir = Annotated[
@@ -44,6 +53,34 @@ TypesOption = Annotated[
 ]
 
 
+# Control characters (escape sequences start with one), and the invisible characters that reorder or break
+# lines, so that a name cannot pass itself off as another text.
+_UNSEEN = r"\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+_UNSEEN_CHARACTER = re.compile(r"[\x00-\x1f" + _UNSEEN + "]")
+_UNSEEN_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f" + _UNSEEN + "]")  # keeps \t and \n
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(text: object, *, lines: bool = False) -> str:
+    r"""`text` as the terminal may print it: rich markup escaped, control characters written out (`\x1b`).
+
+    Args:
+        text: A file name, value, quote, reason, name or message from outside claimflow's own code.
+        lines: Keep line breaks and tabs (a message of several lines); otherwise they are written out too.
+    """
+    unseen = _UNSEEN_BUT_LINES if lines else _UNSEEN_CHARACTER
+    return escape(unseen.sub(_visible, str(text)))
+
+
+def message(text: object) -> str:
+    """An error, a run's error or a trace line for the terminal: secrets of URLs masked, then `shown`."""
+    return shown(redact(str(text)), lines=True)
+
+
 def emit(obj: Any) -> None:
     """Print one JSON object on its own line of stdout (nothing else goes to stdout in --json mode)."""
     sys.stdout.write(json.dumps(obj, ensure_ascii=False, default=str) + "\n")
@@ -55,7 +92,7 @@ def exit_on_setup_error() -> Iterator[None]:
     try:
         yield
     except SetupError as error:
-        err.print(f"[red]error:[/red] {error}")
+        err.print(f"[red]error:[/red] {message(error)}")
         raise typer.Exit(2) from None
 
 
@@ -82,8 +119,8 @@ def with_engine(
 
         return asyncio.run(main())
     except (SetupError, RunNotFoundError) as error:
-        err.print(f"[red]error:[/red] {error}")
+        err.print(f"[red]error:[/red] {message(error)}")
         raise typer.Exit(2) from None
     except (InvalidDecisionError, RegistryError, WorkflowVersionError, UnknownDocumentTypeError) as error:
-        err.print(f"[red]error:[/red] {error}")
+        err.print(f"[red]error:[/red] {message(error)}")
         raise typer.Exit(1) from None

@@ -7,7 +7,7 @@ from typing import Any
 from rich.table import Table
 
 from claimflow.prompts import extract_prompt
-from claimflow.runtime.cli._common import AsJson, TypesOption, app, emit, err, exit_on_setup_error, out
+from claimflow.runtime.cli._common import AsJson, TypesOption, app, emit, err, exit_on_setup_error, out, shown
 from claimflow.runtime.discovery import ActiveType, discover_types
 from claimflow.runtime.settings import Settings
 
@@ -48,6 +48,8 @@ def types_command(as_json: AsJson = False, types: TypesOption = None) -> None:
     for item in described:
         rules = ", ".join(rule["name"] for rule in item["rules"]) or "-"
         origin = item["source"] + (f"\n{item['file']}" if item["file"] else "")
-        table.add_row(item["name"], item["prompt"], _fields_line(item), rules, origin)
+        table.add_row(
+            *(shown(cell, lines=True) for cell in (item["name"], item["prompt"], _fields_line(item), rules, origin))
+        )
     out.print(table)
     err.print(f"{len(described)} active type(s)")

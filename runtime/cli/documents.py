@@ -9,7 +9,18 @@ import typer
 from rich.progress import Progress
 from rich.table import Table
 
-from claimflow.runtime.cli._common import AsJson, DataDir, TypesOption, app, emit, err, out, with_engine
+from claimflow.runtime.cli._common import (
+    AsJson,
+    DataDir,
+    TypesOption,
+    app,
+    emit,
+    err,
+    message,
+    out,
+    shown,
+    with_engine,
+)
 from claimflow.runtime.settings import Settings, SettingsError
 
 if TYPE_CHECKING:
@@ -67,7 +78,7 @@ def run(
             on_exceeded=on_budget,
         )
     except SettingsError as error:
-        err.print(f"[red]error:[/red] {error}")
+        err.print(f"[red]error:[/red] {message(error)}")
         raise typer.Exit(2) from None
 
     async def body(engine: Engine) -> list[dict[str, Any]]:
@@ -90,8 +101,10 @@ def run(
         table = Table("run", "document", "status", "type", "note")
         for view in views:
             codes = dict.fromkeys(reason.split(":", 1)[0] for reason in view["review_reasons"])
-            note = view["error"] or ", ".join(codes)
-            table.add_row(view["run_id"][:12], view["document"], view["status"], view["doc_type"] or "-", note)
+            note = message(view["error"]) if view["error"] else shown(", ".join(codes))
+            table.add_row(
+                view["run_id"][:12], shown(view["document"]), view["status"], shown(view["doc_type"] or "-"), note
+            )
         out.print(table)
     raise typer.Exit(1 if any(view["status"] == "failed" for view in views) else 0)
 
@@ -108,7 +121,7 @@ def recover(as_json: AsJson = False, data_dir: DataDir = None, types: TypesOptio
         if as_json:
             emit(view)
         else:
-            out.print(f"{view['run_id'][:12]}  {view['document']}  {view['status']}", markup=False)
+            out.print(f"{view['run_id'][:12]}  {shown(view['document'])}  {view['status']}")
     if not as_json:
         err.print(f"recovered {len(views)} run(s)")
 
@@ -138,7 +151,7 @@ def rerun(
             if as_json:
                 emit(view)
             else:
-                out.print(f"{run_id[:12]} -> {row.run_id[:12]}  {view['document']}  {view['status']}", markup=False)
+                out.print(f"{run_id[:12]} -> {row.run_id[:12]}  {shown(view['document'])}  {view['status']}")
         return views
 
     views = with_engine(data_dir, body, types=types)
@@ -164,4 +177,5 @@ def export_command(
         return await engine.export(output, status=status, doc_type=doc_type)
 
     exported = with_engine(data_dir, body, types=types, readonly=True)
-    err.print(f"wrote {exported.records} record(s) to {', '.join(str(path) for path in exported.files)}")
+    written = shown(", ".join(str(path) for path in exported.files))
+    err.print(f"wrote {exported.records} record(s) to {written}", highlight=False)

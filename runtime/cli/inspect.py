@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from claimflow.runtime.cli._common import AsJson, DataDir, TypesOption, app, emit, out, with_engine
+from claimflow.runtime.cli._common import AsJson, DataDir, TypesOption, app, emit, message, out, shown, with_engine
 from claimflow.runtime.explain import explain
 from claimflow.runtime.views import public_status
 
@@ -44,8 +44,15 @@ def runs(
             return
         table = Table("run", "document", "status", "type", "model", "version" if version_mismatch else "error")
         for row in rows:
-            last = row.workflow_version if version_mismatch else row.error or ""
-            table.add_row(row.run_id[:12], row.filename, public_status(row), row.doc_type or "-", row.model, last)
+            last = row.workflow_version if version_mismatch else message(row.error or "")
+            table.add_row(
+                row.run_id[:12],
+                shown(row.filename),
+                public_status(row),
+                shown(row.doc_type or "-"),
+                shown(row.model),
+                last,
+            )
         out.print(table)
         if version_mismatch:
             out.print(f"this installation runs workflow version {engine.version}", markup=False)
@@ -62,15 +69,17 @@ def show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, types: 
         if as_json:
             emit(view)
             return
-        out.print(f"[bold]{view['run_id']}[/bold]  {view['document']}  {view['status']}  {view['doc_type'] or '-'}")
+        document, doc_type = shown(view["document"]), shown(view["doc_type"] or "-")
+        out.print(f"[bold]{view['run_id']}[/bold]  {document}  {view['status']}  {doc_type}", highlight=False)
         if view["error"]:
-            out.print(f"error: {view['error']}")
+            out.print(f"error: {message(view['error'])}")
         for reason in view["review_reasons"]:
-            out.print(f"review: {reason}")
+            out.print(f"review: {shown(reason, lines=True)}")
         table = Table("field", "value", "status", "evidence")
         for name, field in view["fields"].items():
             quotes = "; ".join(f"p{e['page']}:{e['start']} {e['quote']!r}" for e in field["evidence"])
-            table.add_row(name, json.dumps(field["value"], ensure_ascii=False), field["status"], quotes)
+            value = json.dumps(field["value"], ensure_ascii=False)
+            table.add_row(shown(name), shown(value), field["status"], shown(quotes))
         out.print(table)
 
     with_engine(data_dir, body, types=types, readonly=True)
@@ -95,11 +104,7 @@ def trace(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, types:
                 )
             else:
                 summary = ", ".join(f"{k}={v}" for k, v in item["data"].items() if v not in (None, [], {}))
-                out.print(
-                    f"{item['at']}  {item['type']:<18} {item['step']:<18} {summary}",
-                    markup=False,
-                    highlight=False,
-                )
+                out.print(message(f"{item['at']}  {item['type']:<18} {item['step']:<18} {summary}"), highlight=False)
 
     with_engine(data_dir, body, types=types, readonly=True)
 
@@ -112,9 +117,9 @@ def explain_command(run_id: str, data_dir: DataDir = None, types: TypesOption = 
         row = await engine.registry.get_run(run_id)
         state = await engine.state(row.run_id)
         if state is None:
-            out.print(f"run {row.run_id} has not started: {row.error or row.status}")
+            out.print(f"run {row.run_id} has not started: {message(row.error or row.status)}")
             return
         text = explain(state, await engine.registry.events(row.run_id), engine.types)
-        out.print(text, markup=False, highlight=False)
+        out.print(message(text), highlight=False)
 
     with_engine(data_dir, body, types=types, readonly=True)

@@ -11,7 +11,18 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from claimflow.runtime.cli._common import AsJson, DataDir, TypesOption, emit, err, out, review_app, with_engine
+from claimflow.runtime.cli._common import (
+    AsJson,
+    DataDir,
+    TypesOption,
+    emit,
+    err,
+    message,
+    out,
+    review_app,
+    shown,
+    with_engine,
+)
 from claimflow.runtime.registry.runs import RunNotFoundError
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.views import public_status
@@ -37,7 +48,7 @@ def review_list(as_json: AsJson = False, data_dir: DataDir = None, types: TypesO
         for row in rows:
             state = await engine.state(row.run_id)
             reasons = "; ".join(r.code for r in state.review_reasons) if state else ""
-            table.add_row(row.run_id[:12], row.filename, row.doc_type or "-", reasons)
+            table.add_row(row.run_id[:12], shown(row.filename), shown(row.doc_type or "-"), shown(reasons))
         out.print(table)
 
     with_engine(data_dir, body, types=types, readonly=True)
@@ -57,18 +68,20 @@ def review_show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, 
         if as_json:
             emit({"interrupt_id": pending.interrupt_id, **request.model_dump(mode="json")})
             return
-        out.print(f"[bold]{request.run_id}[/bold]  {request.document}  type: {request.doc_type}")
+        document, doc_type = shown(request.document), shown(request.doc_type)
+        out.print(f"[bold]{request.run_id}[/bold]  {document}  type: {doc_type}", highlight=False)
         out.print(f"review id: {pending.interrupt_id}", markup=False)
         for reason in request.reasons:
-            out.print(f"  why: {reason.code}: {reason.message}", markup=False)
+            out.print(f"  why: {shown(reason.code)}: {shown(reason.message, lines=True)}")
         table = Table("field", "value", "status", "confidence", "evidence")
         for field in request.fields:
             quotes = "; ".join(f"p{e.page}:{e.start} {e.quote!r}" for e in field.evidence)
             conf = f"{field.confidence:.2f}" if field.confidence is not None else "-"
-            table.add_row(field.name, json.dumps(field.value, ensure_ascii=False), field.status, conf, quotes)
+            value = json.dumps(field.value, ensure_ascii=False)
+            table.add_row(shown(field.name), shown(value), field.status, conf, shown(quotes))
         out.print(table)
         editable = ", ".join(request.editable_fields) or "(set doc_type first)"
-        out.print(f"editable: {editable}; doc_type: {', '.join(request.doc_types)}")
+        out.print(f"editable: {shown(editable)}; doc_type: {shown(', '.join(request.doc_types))}")
 
     with_engine(data_dir, body, types=types, readonly=True)
 
@@ -100,7 +113,7 @@ def _settings_for_run(
     try:
         recorded = registry.get_run(run_id).model
     except RunNotFoundError as error:
-        err.print(f"[red]error:[/red] {error}")
+        err.print(f"[red]error:[/red] {message(error)}")
         raise typer.Exit(2) from None
     finally:
         registry.close()
