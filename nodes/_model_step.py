@@ -27,6 +27,7 @@ from claimflow.state.budget import UsageTotals, budget_exhausted
 from claimflow.state.documents import SourceText
 from claimflow.state.events import Event, event
 from claimflow.state.masking import Replacement
+from claimflow.state.redaction import redact
 from claimflow.state.schema import DocumentType
 from claimflow.state.workflow import Patch, WorkflowState
 
@@ -141,8 +142,9 @@ async def _complete(
             prompt_hash=prompt.content_hash,
             latency_ms=round((time.perf_counter() - started) * 1000, 3),
         )
-        # The text the engine failed the run with when this error escaped the node: messages stay as they were.
-        return ModelResult(claim=None, usage=usage), f"{type(error).__name__}: {error}"
+        # The text the engine failed the run with when this error escaped the node: messages stay as they were,
+        # but for the secrets of the server's URL, which SDK errors carry.
+        return ModelResult(claim=None, usage=usage), redact(f"{type(error).__name__}: {error}")
 
 
 def model_failure(calls: list[StepCall[ClaimT]]) -> Patch | None:

@@ -29,6 +29,7 @@ from claimflow.runtime.version import check_version, workflow_version
 from claimflow.state.apply import decision_errors
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import event
+from claimflow.state.redaction import redact
 from claimflow.state.review import ReviewDecision, ReviewRequest
 from claimflow.state.workflow import WorkflowState
 
@@ -216,7 +217,7 @@ class Engine(Intake, Operations):
             )
             raise InvalidDecisionError(f"decision refused, run {run_id} stays paused: {error}") from error
         except Exception as error:  # noqa: BLE001 - any other failure fails this document, not the batch
-            reason = f"{type(error).__name__}: {error}"
+            reason = redact(f"{type(error).__name__}: {error}")  # the run's error: no secret of a URL in it
             await self._restore_after_failure(run_id)
             await self.registry.append_events(run_id, [event("run.failed", "engine", reason=reason)])
             await self.registry.release(run_id, owner=self.owner, status="failed", error=reason)

@@ -6,12 +6,16 @@ another attempt may help, and how long the server asked to wait. An error that s
 support a parameter claimflow sent (`response_format`, `json_schema`, `tools`, ...) is never retried, whatever
 its status: the same request would fail the same way.
 
+The SDKs put the URL they called into their errors and logs, credentials and all (`http://user:pass@host`,
+`?api_key=`): every failure's text is redacted here, and so are the log records of the HTTP client and the SDKs.
+
 This module is imported only with a provider gateway; it looks the SDKs' error classes up among the modules
 already loaded, so classifying an Anthropic error never imports OpenAI's SDK, or the other way round.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 import sys
@@ -30,6 +34,7 @@ from tenacity import (
 from tenacity.wait import wait_base
 
 from claimflow.runtime.gateway.config import TransportPolicy
+from claimflow.state.redaction import redact
 
 _SDKS = ("openai", "anthropic")
 
@@ -88,6 +93,7 @@ class TransportFailure(Exception):
     def __init__(
         self, what: str, *, retryable: bool, retry_after: float | None = None, advice: str | None = None
     ) -> None:
+        what = redact(what)
         super().__init__(what)
         self.what = what
         self.retryable = retryable
@@ -172,6 +178,41 @@ def as_transport_failure(
         detail = f": {cause}" if cause else ""
         return TransportFailure(f"could not connect{where}{detail}", retryable=policy.retry_connection_errors)
     return None
+
+
+SDK_LOGGERS = ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "anthropic", "instructor")
+"""The packages whose loggers write the URL of a request, or an error that holds it (at INFO and DEBUG, and
+Instructor's at ERROR, when a program turns them on)."""
+
+_FORMATTER = logging.Formatter()
+
+
+class _RedactingFilter(logging.Filter):
+    """Masks the secrets of URLs in a record, its traceback included, before any handler sees it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        redacted = redact(text)
+        if redacted != text:
+            record.msg, record.args = redacted, None
+        if record.exc_info:
+            # Formatters print `exc_text` when it is set; `exc_info` would let a handler render the original.
+            record.exc_text = redact(record.exc_text or _FORMATTER.formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+def redact_sdk_logs() -> None:
+    """Put the redacting filter on every logger of the HTTP client, the SDKs and Instructor, once.
+
+    A logger's filters see only the records logged on it, not its children's: so every module logger of these
+    packages that exists by now (they are made on import, and the gateway is built after the imports) gets one.
+    """
+    names = {name for name in logging.root.manager.loggerDict if name.partition(".")[0] in SDK_LOGGERS}
+    for name in sorted(names | set(SDK_LOGGERS)):
+        logger = logging.getLogger(name)
+        if not any(isinstance(installed, _RedactingFilter) for installed in logger.filters):
+            logger.addFilter(_RedactingFilter())
 
 
 class _WaitRetryAfter(wait_base):

@@ -32,6 +32,7 @@ from claimflow.runtime.gateway._invalid import describe_invalid, fenced_json
 from claimflow.runtime.gateway._transport import (
     TransportFailure,
     as_transport_failure,
+    redact_sdk_logs,
     retrying,
     timed_out,
     unsupported_advice,
@@ -96,6 +97,7 @@ class InstructorGateway:
         # Instructor logs every failed attempt at ERROR; we report them ourselves, as data.
         if not any(isinstance(handler, logging.NullHandler) for handler in _INSTRUCTOR_LOG.handlers):
             _INSTRUCTOR_LOG.addHandler(logging.NullHandler())
+        redact_sdk_logs()
 
     @property
     def name(self) -> str:

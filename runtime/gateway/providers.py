@@ -21,6 +21,7 @@ from urllib.parse import urlparse
 from claimflow.runtime.gateway.config import DEFAULT_ANTHROPIC_BASE_URL, DEFAULT_OPENAI_BASE_URL, GatewayConfig
 from claimflow.runtime.gateway.errors import GatewaySetupError
 from claimflow.runtime.gateway.instructor_backend import InstructorGateway
+from claimflow.state.redaction import redact
 
 LOCAL_SERVER_KEY = "not-needed"
 """The key sent to an OpenAI-compatible server other than OpenAI's when none is configured."""
@@ -36,7 +37,8 @@ def is_openai_api(base_url: str | None) -> bool:
 def _check_base_url(base_url: str, setting: str) -> None:
     parsed = urlparse(base_url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise GatewaySetupError(f"{setting} {base_url!r} is not an http(s) URL; expected e.g. http://127.0.0.1:8000/v1")
+        shown = redact(repr(base_url))
+        raise GatewaySetupError(f"{setting} {shown} is not an http(s) URL; expected e.g. http://127.0.0.1:8000/v1")
 
 
 def openai_gateway(model: str, config: GatewayConfig) -> InstructorGateway:
