@@ -9,29 +9,18 @@ import pytest
 
 from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.nodes._model_step import ModelView, add_usage, call_model, model_failure
-from claimflow.nodes.ports import ClaimT, ModelInput, ModelResult, ModelUnavailableError, Usage, WorkflowContext
-from claimflow.prompts import CLASSIFY, PromptSpec
+from claimflow.nodes.ports import ModelUnavailableError, Usage, WorkflowContext
+from claimflow.prompts import CLASSIFY
 from claimflow.routing import route_after_classify, route_after_extract
 from claimflow.runtime.gateway.recording import ReplayMissError
 from claimflow.state.budget import Budget, UsageTotals, budget_exhausted
 from claimflow.state.schema import DocumentTypes
 from claimflow.state.workflow import StepErrors
 from tests.factories import INVOICE, classified, make_state
+from tests.integration._fake_models import FailingGateway
 
 TYPES = DocumentTypes(BUILTIN_TYPES)
 VIEW = ModelView(masked=INVOICE, replacements=())
-
-
-class FailingGateway:
-    """Raises the given error for every call."""
-
-    name = "openai:flaky"
-
-    def __init__(self, error: ModelUnavailableError) -> None:
-        self.error = error
-
-    async def complete(self, prompt: PromptSpec[ClaimT], request: ModelInput) -> ModelResult[ClaimT]:
-        raise self.error
 
 
 def _context(gateway: Any) -> WorkflowContext:

@@ -60,3 +60,14 @@ class ScriptedGateway:
             latency_ms=self.delay_s * 1000,
         )
         return ModelResult(claim=prompt.response_model.model_validate(claim.model_dump()), usage=usage)
+
+
+class FailingGateway:
+    """Raises the given error for every call, as a provider that cannot be reached would."""
+
+    def __init__(self, error: Exception, name: str = "openai:flaky") -> None:
+        self.error = error
+        self.name = name
+
+    async def complete(self, prompt: PromptSpec[Any], request: ModelInput) -> ModelResult[Any]:
+        raise self.error

@@ -7,30 +7,17 @@ events and its state only through the redaction: as a model call that got no ans
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from claimflow.doctypes import BUILTIN_TYPES
-from claimflow.nodes.ports import ModelInput, ModelResult, ModelUnavailableError
-from claimflow.prompts import PromptSpec
+from claimflow.nodes.ports import ModelUnavailableError
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.settings import Settings
 from tests.integration._docs import invoice_text, write
+from tests.integration._fake_models import FailingGateway
 
 URL = "https://svc:hunter2@models.internal.test/v1?token=abc123"
-
-
-class FailingGateway:
-    """Raises the given error for every call."""
-
-    name = "custom:model"
-
-    def __init__(self, error: Exception) -> None:
-        self.error = error
-
-    async def complete(self, prompt: PromptSpec[Any], request: ModelInput) -> ModelResult[Any]:
-        raise self.error
 
 
 @pytest.mark.parametrize(
@@ -51,7 +38,7 @@ async def test_the_run_fails_with_the_url_masked(tmp_path: Path, error: Exceptio
     document = write(tmp_path / "docs", "invoice.txt", invoice_text())
     settings = Settings(data_dir=tmp_path / "data")
 
-    async with open_engine(settings, types=BUILTIN_TYPES, gateway=FailingGateway(error)) as engine:
+    async with open_engine(settings, types=BUILTIN_TYPES, gateway=FailingGateway(error, "custom:model")) as engine:
         run = await engine.process(document)
         row = await engine.registry.get_run(run.run_id)
         events = await engine.registry.events(run.run_id)
