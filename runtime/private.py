@@ -38,13 +38,20 @@ def tighten(path: Path) -> None:
 
 def private_dir(path: Path) -> Path:
     """Make the folder `path`, and any missing folder above it, 0700; an existing `path` is tightened."""
-    missing = [path, *(parent for parent in path.parents if not parent.exists())]
+    missing: list[Path] = []
+    for folder in (path, *path.parents):
+        if folder.exists():
+            break
+        missing.append(folder)
     for folder in reversed(missing):
         try:
             # mkdir's mode goes through the umask, which can only take bits away: never wider than 0700.
             folder.mkdir(mode=DIR_MODE)
         except FileExistsError:
-            pass
+            if not folder.is_dir():
+                raise
+    if not path.is_dir():
+        raise NotADirectoryError(f"{path} is not a folder")
     tighten(path)
     return path
 
