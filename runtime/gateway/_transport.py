@@ -196,9 +196,10 @@ class _RedactingFilter(logging.Filter):
         if redacted != text:
             record.msg, record.args = redacted, None
         if record.exc_info:
-            # Formatters print `exc_text` when it is set; `exc_info` would let a handler render the original.
-            record.exc_text = redact(record.exc_text or _FORMATTER.formatException(record.exc_info))
-            record.exc_info = None
+            traceback = record.exc_text or _FORMATTER.formatException(record.exc_info)
+            if redact(traceback) != traceback:
+                # Formatters print `exc_text` when it is set; `exc_info` would let a handler render the original.
+                record.exc_text, record.exc_info = redact(traceback), None
         return True
 
 
