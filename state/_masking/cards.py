@@ -19,10 +19,11 @@ _GROUPED = re.compile(
     rf"{_NOT_IN_A_NUMBER}(?=(?P<card>\d{{4}}(?P<sep>{SPACE}{{1,2}}|{DASH}|\.)\d{{4,6}}(?:(?P=sep)\d{{1,6}}){{1,3}}){_NUMBER_ENDS})"
 )
 _COMPACT = re.compile(rf"{_NOT_IN_A_NUMBER}\d{{13,19}}{_NUMBER_ENDS}")
-_ANY = range(12, 20)
 # (lowest prefix, highest prefix, lengths): Visa, Mastercard, Amex, Diners, JCB, Discover, UnionPay, Maestro, Mir.
 _SCHEMES: tuple[tuple[str, str, frozenset[int] | range], ...] = (
-    ("4", "4", frozenset({13, 16, 19})),
+    # Visa's 13-digit numbers are long retired, and Maestro's short ones rare: both lengths are what
+    # article numbers (EAN/GTIN) have.
+    ("4", "4", frozenset({16, 19})),
     ("51", "55", frozenset({16})),
     ("2221", "2720", frozenset({16})),
     ("34", "34", frozenset({15})),
@@ -31,8 +32,8 @@ _SCHEMES: tuple[tuple[str, str, frozenset[int] | range], ...] = (
     ("36", "36", range(14, 20)),
     ("38", "39", range(14, 20)),
     ("3528", "3589", range(16, 20)),
-    ("50", "50", _ANY),
-    ("56", "69", _ANY),
+    ("50", "50", range(16, 20)),
+    ("56", "69", range(16, 20)),
     ("2200", "2204", range(16, 20)),
 )
 

@@ -26,6 +26,7 @@ _ADDRESS = re.compile(
 _SPELLED_OUT = re.compile(rf"(?<![\w.+%-]){_LOCAL}{_AT_WORD}(?P<domain>{_LABEL}(?:{_DOT_WRITTEN}{_LABEL}){{1,9}})")
 _DOT = re.compile(rf"\.|{_DOT_WRITTEN}")
 _IP_ADDRESS = re.compile(_IP)
+_HOST = re.compile(r"[a-z][a-z0-9-]{2,62}")
 
 
 def _top_level_domain(domain: str) -> str | None:
@@ -43,9 +44,10 @@ def _plausible(match: re.Match[str]) -> bool:
     if _IP_ADDRESS.fullmatch(domain):
         return True
     if _top_level_domain(domain) is None:
-        # A single-label host ("root@localhost", "jane(at)mailhost") only when the "at" leaves no doubt:
-        # "2 @ EUR" is a price.
-        return not at[0].isspace() and not at[-1].isspace() and domain[0].isalpha()
+        # A single-label host ("root@localhost", "jane(at)mailhost") when the "at" is tight and the host is
+        # written as hosts are: "2 @ EUR" is a price, "RICE@PERMAS" a product line, "eCl@ss" a standard's name.
+        tight = not at[0].isspace() and not at[-1].isspace()
+        return tight and (domain.lower() == "localhost" or _HOST.fullmatch(domain) is not None)
     return _real_top_level_domain(domain)
 
 

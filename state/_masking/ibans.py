@@ -1,7 +1,7 @@
 """IBANs in any case, printed compact or in groups split by spaces (one or two) or dashes.
 
 A candidate must have its country's length. It counts when its check digits hold (ISO 13616, mod 97), when
-it is printed the way IBANs are (capitals in groups of four), or when an "IBAN" label stands just before it:
+it is printed the way IBANs are (capitals, compact or in groups of four), or when an "IBAN" label stands just before it:
 a mistyped IBAN is still someone's account.
 """
 
@@ -27,8 +27,9 @@ _LENGTHS = {
 _LONGEST = max(_LENGTHS.values())
 # The start of a candidate only; its body is read from there, so a rejected candidate never hides the next.
 _START = re.compile(r"(?<![^\W_])[A-Za-z]{2}\d{2}")
-_BODY = re.compile(rf"(?:(?:{SPACE}{{1,2}}|{DASH})?[A-Za-z0-9]){{11,{_LONGEST - 4}}}")
-_PRINTED = re.compile(r"[A-Z]{2}\d{2}(?: [A-Z0-9]{4})+(?: [A-Z0-9]{1,3})?")
+# Groups are split by one or two spaces, a dash, or a line break (a table cell wraps a long IBAN).
+_BODY = re.compile(rf"(?:(?:{SPACE}{{1,2}}|{DASH}|{SPACE}?\n{SPACE}?)?[A-Za-z0-9]){{11,{_LONGEST - 4}}}")
+_PRINTED = re.compile(r"[A-Z]{2}\d{2}(?:(?: [A-Z0-9]{4})+(?: [A-Z0-9]{1,3})?|[A-Z0-9]+)")
 _ALNUM = re.compile(r"[A-Za-z0-9]")
 _LABEL = re.compile(r"(?i)\biban\b[^\w\n]{0,12}$")
 _LABEL_WINDOW = 20

@@ -24,8 +24,10 @@ _US = re.compile(
     rf"{_STARTS}(?:1(?:{DASH}|\.|{SPACE}))?"
     rf"(?:\([2-9]\d\d\){SPACE}?\d{{3}}(?:{DASH}|\.|{SPACE})\d{{4}}|[2-9]\d\d(?P<sep>{DASH}|\.)\d{{3}}(?P=sep)\d{{4}}){_ENDS}"
 )
+# Not right after another digit group ("45107 02 9577 659" is one long number) or a two-letter country code
+# ("FR 05 987 654 321" is a VAT number).
 _NATIONAL = re.compile(
-    rf"{_STARTS}(?:(?:\(0[1-9]\d{{0,3}}\){SPACE}?|0[1-9]\d{{0,3}}{_SEP})"
+    rf"{_STARTS}(?<!\d{SPACE})(?<!\b[A-Z]{{2}}{SPACE})(?:(?:\(0[1-9]\d{{0,3}}\){SPACE}?|0[1-9]\d{{0,3}}{_SEP})"
     rf"(?:\d{{2,4}}(?:(?:{SPACE}|{DASH})\d{{2,4}}){{1,3}}|\d{{3,8}})|0[1-9](?:\.\d\d){{4}}){_ENDS}"
 )
 # Between a label and its number: punctuation and spaces, but not the number's own "+" or "(".
@@ -47,7 +49,8 @@ def find(text: str) -> Iterator[tuple[int, int]]:
     """Where phone numbers are in `text`."""
     for match in _INTERNATIONAL.finditer(text):
         number = match[0]
-        if 7 <= _digits(number) - (2 if number.startswith("00") else 0) <= 16:
+        # "00" is an international prefix less surely than "+": it must be followed by a whole number.
+        if (7 if number.startswith("+") else 9) <= _digits(number) - (0 if number.startswith("+") else 2) <= 16:
             yield match.span()
     yield from (match.span() for match in _US.finditer(text))
     for match in _NATIONAL.finditer(text):
