@@ -189,6 +189,8 @@ class Settings:
     types: tuple[str, ...] = ()
     """Extra document types to load, `module[:attr]` or `file.py[:attr]` (--types, CLAIMFLOW_TYPES); installed
     types (entry points) and those in the nearest claimflow.toml / [tool.claimflow] are always found."""
+    mask_patterns: MaskPatterns | None = None
+    """Named patterns masked besides the built-in kinds (CLAIMFLOW_MASK_PATTERNS)."""
 
     @classmethod
     def load(

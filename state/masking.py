@@ -71,13 +71,13 @@ class MaskPatterns(BaseModel):
             try:
                 compiled = custom.compile_pattern(pattern)
             except ValueError as error:
-                raise ValueError(f"pattern {name!r} ({pattern!r}) is not a valid regular expression: {error}") from None
+                raise ValueError(f"pattern {name!r} (`{pattern}`) is not a valid regular expression: {error}") from None
             if compiled.fullmatch(""):
-                raise ValueError(f"pattern {name!r} ({pattern!r}) matches the empty text; it must match something")
+                raise ValueError(f"pattern {name!r} (`{pattern}`) matches the empty text; it must match something")
             nested = custom.nested_repeat(pattern)
             if nested is not None:
                 raise ValueError(
-                    f"pattern {name!r} repeats a repeat without bound in {nested!r}, which can take time exponential "
+                    f"pattern {name!r} repeats a repeat without bound in `{nested}`, which can take time exponential "
                     "in the text's length; give one of the two repeats an upper bound, e.g. {1,20}"
                 )
         return patterns

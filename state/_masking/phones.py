@@ -24,10 +24,9 @@ _US = re.compile(
     rf"{_STARTS}(?:1(?:{DASH}|\.|{SPACE}))?"
     rf"(?:\([2-9]\d\d\){SPACE}?\d{{3}}(?:{DASH}|\.|{SPACE})\d{{4}}|[2-9]\d\d(?P<sep>{DASH}|\.)\d{{3}}(?P=sep)\d{{4}}){_ENDS}"
 )
-# Not right after another digit group ("45107 02 9577 659" is one long number) or a two-letter country code
-# ("FR 05 987 654 321" is a VAT number).
+# Not right after another digit group: "45107 02 9577 659" is one long number.
 _NATIONAL = re.compile(
-    rf"{_STARTS}(?<!\d{SPACE})(?<!\b[A-Z]{{2}}{SPACE})(?:(?:\(0[1-9]\d{{0,3}}\){SPACE}?|0[1-9]\d{{0,3}}{_SEP})"
+    rf"{_STARTS}(?<!\d{SPACE})(?:(?:\(0[1-9]\d{{0,3}}\){SPACE}?|0[1-9]\d{{0,3}}{_SEP})"
     rf"(?:\d{{2,4}}(?:(?:{SPACE}|{DASH})\d{{2,4}}){{1,3}}|\d{{3,8}})|0[1-9](?:\.\d\d){{4}}){_ENDS}"
 )
 # Between a label and its number: punctuation and spaces, but not the number's own "+" or "(".
@@ -37,12 +36,19 @@ _LABELLED = re.compile(
     rf"handy|cell|cellphone|tlf|call)\b(?:{_GAP}{{1,3}}(?:fax|phone|mobile?))?{_GAP}{{0,3}}(?:(?:no|nr|number)\b)?"
     rf"{_GAP}{{0,4}}(?P<number>(?:\+?\d{{1,15}}|\(\+?\d{{1,5}}\)\d{{0,8}}){_GROUPS}?){_ENDS}"
 )
+# A number shortly after a tax label is a tax number ("TVA : FR 05 987 654 321"), however it is grouped.
+_TAX_LABEL = re.compile(r"(?i)\b(?:vat|tva|ust|iva|btw|mwst|gst|tax)\b[^\n]{0,16}\Z")
+_TAX_WINDOW = 24
 _DATE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
 _DIGIT = re.compile(r"\d")
 
 
 def _digits(number: str) -> int:
     return len(_DIGIT.findall(number))
+
+
+def _after_tax_label(text: str, start: int) -> bool:
+    return _TAX_LABEL.search(text, max(0, start - _TAX_WINDOW), start) is not None
 
 
 def find(text: str) -> Iterator[tuple[int, int]]:
@@ -54,7 +60,7 @@ def find(text: str) -> Iterator[tuple[int, int]]:
             yield match.span()
     yield from (match.span() for match in _US.finditer(text))
     for match in _NATIONAL.finditer(text):
-        if 9 <= _digits(match[0]) <= 12 and not _DATE.fullmatch(match[0]):
+        if 9 <= _digits(match[0]) <= 12 and not _DATE.fullmatch(match[0]) and not _after_tax_label(text, match.start()):
             yield match.span()
     for match in _LABELLED.finditer(text):
         if 5 <= _digits(match["number"]) <= 16:
