@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
-from tests.cli.conftest import Invoke
+from typer.testing import Result
+
 from tests.integration._docs import flat, invoice_text, json_lines, write
+
+Invoke = Callable[..., Result]
 
 
 def _patterns(tmp_path: Path, patterns: dict[str, str]) -> str:
