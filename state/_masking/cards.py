@@ -16,7 +16,8 @@ _NUMBER_ENDS = r"(?!\w|[.,/:-]\d)"
 # Matched inside a look-ahead, so that every group start is tried: a candidate that swallowed the next
 # number's first group (and is then cut back) does not hide that number.
 _GROUPED = re.compile(
-    rf"{_NOT_IN_A_NUMBER}(?=(?P<card>\d{{4}}(?P<sep>{SPACE}{{1,2}}|{DASH}|\.)\d{{4,6}}(?:(?P=sep)\d{{1,6}}){{1,3}}){_NUMBER_ENDS})"
+    rf"{_NOT_IN_A_NUMBER}(?=(?P<card>\d{{4}}(?P<sep>{SPACE}{{1,2}}|{DASH}|\.)\d{{4,6}}"
+    rf"(?:(?P=sep)\d{{1,6}}){{1,3}}){_NUMBER_ENDS})"
 )
 _COMPACT = re.compile(rf"{_NOT_IN_A_NUMBER}\d{{13,19}}{_NUMBER_ENDS}")
 # (lowest prefix, highest prefix, lengths): Visa, Mastercard, Amex, Diners, JCB, Discover, UnionPay, Maestro, Mir.

@@ -1,8 +1,8 @@
-"""IBANs in any case, printed compact or in groups split by spaces (one or two) or dashes.
+"""IBANs in any case, compact or in groups split by one or two spaces, a dash or a line break.
 
 A candidate must have its country's length. It counts when its check digits hold (ISO 13616, mod 97), when
-it is printed the way IBANs are (capitals, compact or in groups of four), or when an "IBAN" label stands just before it:
-a mistyped IBAN is still someone's account.
+it is printed the way IBANs are (capitals, compact or in groups of four), or when an "IBAN" label stands just
+before it: a mistyped IBAN is still someone's account.
 """
 
 from __future__ import annotations

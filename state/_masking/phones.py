@@ -22,7 +22,8 @@ _ENDS = r"(?!\w|[.,/:-]\d)"
 _INTERNATIONAL = re.compile(rf"{_STARTS}(?:\+[1-9]\d{{6,14}}|(?:\+|00)[1-9]\d{{0,3}}{_GROUPS}){_ENDS}")
 _US = re.compile(
     rf"{_STARTS}(?:1(?:{DASH}|\.|{SPACE}))?"
-    rf"(?:\([2-9]\d\d\){SPACE}?\d{{3}}(?:{DASH}|\.|{SPACE})\d{{4}}|[2-9]\d\d(?P<sep>{DASH}|\.)\d{{3}}(?P=sep)\d{{4}}){_ENDS}"
+    rf"(?:\([2-9]\d\d\){SPACE}?\d{{3}}(?:{DASH}|\.|{SPACE})\d{{4}}"
+    rf"|[2-9]\d\d(?P<sep>{DASH}|\.)\d{{3}}(?P=sep)\d{{4}}){_ENDS}"
 )
 # Not right after another digit group: "45107 02 9577 659" is one long number.
 _NATIONAL = re.compile(
