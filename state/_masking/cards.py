@@ -9,17 +9,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from claimflow.state._masking.text import DASH, SPACE
+from claimflow.state._masking.text import DASH, NUMBER_ENDS, NUMBER_STARTS, SPACE
 
-_NOT_IN_A_NUMBER = r"(?<![\w+])(?<![\w][.,/-])"
-_NUMBER_ENDS = r"(?!\w|[.,/:-]\d)"
 # Matched inside a look-ahead, so that every group start is tried: a candidate that swallowed the next
 # number's first group (and is then cut back) does not hide that number.
 _GROUPED = re.compile(
-    rf"{_NOT_IN_A_NUMBER}(?=(?P<card>\d{{4}}(?P<sep>{SPACE}{{1,2}}|{DASH}|\.)\d{{4,6}}"
-    rf"(?:(?P=sep)\d{{1,6}}){{1,3}}){_NUMBER_ENDS})"
+    rf"{NUMBER_STARTS}(?=(?P<card>\d{{4}}(?P<sep>{SPACE}{{1,2}}|{DASH}|\.)\d{{4,6}}"
+    rf"(?:(?P=sep)\d{{1,6}}){{1,3}}){NUMBER_ENDS})"
 )
-_COMPACT = re.compile(rf"{_NOT_IN_A_NUMBER}\d{{13,19}}{_NUMBER_ENDS}")
+_COMPACT = re.compile(rf"{NUMBER_STARTS}\d{{13,19}}{NUMBER_ENDS}")
 # (lowest prefix, highest prefix, lengths): Visa, Mastercard, Amex, Diners, JCB, Discover, UnionPay, Maestro, Mir.
 _SCHEMES: tuple[tuple[str, str, frozenset[int] | range], ...] = (
     # Visa's 13-digit numbers are long retired, and Maestro's short ones rare: both lengths are what

@@ -10,32 +10,29 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from claimflow.state._masking.text import DASH, SPACE
+from claimflow.state._masking.text import DASH, NUMBER_ENDS, NUMBER_STARTS, SPACE
 
 # Groups are joined by one space, or by a slash or dash with a space either side; dots only throughout. Two
 # spaces or a tab end a number: that is where a layout puts its next column.
 _SEP = rf"(?:{SPACE}?(?:/|{DASH}){SPACE}?|{SPACE})"
 _GROUPS = rf"(?:(?:{_SEP}\d{{1,8}}|{_SEP}?\(\d{{1,5}}\)\d{{0,8}}){{1,7}}|(?:\.\d{{1,8}}){{1,7}})"
-_STARTS = r"(?<![\w+])(?<![\w][.,/-])"
-# The number ends where no digit follows, not even after a dot, comma, colon or dash (a decimal, a time).
-_ENDS = r"(?!\w|[.,/:-]\d)"
-_INTERNATIONAL = re.compile(rf"{_STARTS}(?:\+[1-9]\d{{6,14}}|(?:\+|00)[1-9]\d{{0,3}}{_GROUPS}){_ENDS}")
+_INTERNATIONAL = re.compile(rf"{NUMBER_STARTS}(?:\+[1-9]\d{{6,14}}|(?:\+|00)[1-9]\d{{0,3}}{_GROUPS}){NUMBER_ENDS}")
 _US = re.compile(
-    rf"{_STARTS}(?:1(?:{DASH}|\.|{SPACE}))?"
+    rf"{NUMBER_STARTS}(?:1(?:{DASH}|\.|{SPACE}))?"
     rf"(?:\([2-9]\d\d\){SPACE}?\d{{3}}(?:{DASH}|\.|{SPACE})\d{{4}}"
-    rf"|[2-9]\d\d(?P<sep>{DASH}|\.)\d{{3}}(?P=sep)\d{{4}}){_ENDS}"
+    rf"|[2-9]\d\d(?P<sep>{DASH}|\.)\d{{3}}(?P=sep)\d{{4}}){NUMBER_ENDS}"
 )
 # Not right after another digit group: "45107 02 9577 659" is one long number.
 _NATIONAL = re.compile(
-    rf"{_STARTS}(?<!\d{SPACE})(?:(?:\(0[1-9]\d{{0,3}}\){SPACE}?|0[1-9]\d{{0,3}}{_SEP})"
-    rf"(?:\d{{2,4}}(?:(?:{SPACE}|{DASH})\d{{2,4}}){{1,3}}|\d{{3,8}})|0[1-9](?:\.\d\d){{4}}){_ENDS}"
+    rf"{NUMBER_STARTS}(?<!\d{SPACE})(?:(?:\(0[1-9]\d{{0,3}}\){SPACE}?|0[1-9]\d{{0,3}}{_SEP})"
+    rf"(?:\d{{2,4}}(?:(?:{SPACE}|{DASH})\d{{2,4}}){{1,3}}|\d{{3,8}})|0[1-9](?:\.\d\d){{4}}){NUMBER_ENDS}"
 )
 # Between a label and its number: punctuation and spaces, but not the number's own "+" or "(".
 _GAP = r"[^\w\n+(]"
 _LABELLED = re.compile(
     r"(?i)\b(?:tel|tele?phone|telefon|tel[eé]fono|t[eé]l[eé]phone|t[eé]l|phone|ph|fax|telefax|mobile?|mob|"
     rf"handy|cell|cellphone|tlf|call)\b(?:{_GAP}{{1,3}}(?:fax|phone|mobile?))?{_GAP}{{0,3}}(?:(?:no|nr|number)\b)?"
-    rf"{_GAP}{{0,4}}(?P<number>(?:\+?\d{{1,15}}|\(\+?\d{{1,5}}\)\d{{0,8}}){_GROUPS}?){_ENDS}"
+    rf"{_GAP}{{0,4}}(?P<number>(?:\+?\d{{1,15}}|\(\+?\d{{1,5}}\)\d{{0,8}}){_GROUPS}?){NUMBER_ENDS}"
 )
 # A number shortly after a tax label is a tax number ("TVA : FR 05 987 654 321"), however it is grouped.
 _TAX_LABEL = re.compile(r"(?i)\b(?:vat|tva|ust|iva|btw|mwst|gst|tax)\b[^\n]{0,16}\Z")
