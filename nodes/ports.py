@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from claimflow.prompts import PromptSpec
 from claimflow.state.documents import DocumentRef, SourceText, TextRef
+from claimflow.state.masking import MaskPatterns
 from claimflow.state.schema import DocumentType
 
 ClaimT = TypeVar("ClaimT", bound=BaseModel)
@@ -141,3 +142,5 @@ class WorkflowContext:
     today: Callable[[], date] = date.today
     second_gateway: ModelGateway | None = None
     """A second extractor for a second opinion: both run concurrently and `arbitrate_<type>` settles them."""
+    mask_patterns: MaskPatterns | None = None
+    """Users' named patterns, masked besides the built-in kinds."""

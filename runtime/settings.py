@@ -8,10 +8,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway.caps import OutputCaps
 from claimflow.runtime.gateway.config import GatewayConfig, PriceTable, ProviderLimits, TransportPolicy
 from claimflow.state.budget import Budget
+from claimflow.state.masking import MaskPatterns
 from claimflow.state.policy import Policy
 
 DEFAULT_DATA_DIR = ".claimflow"
@@ -147,6 +150,23 @@ def _gateway(base_url: str | None) -> GatewayConfig:
     )
 
 
+def _mask_patterns() -> MaskPatterns | None:
+    """CLAIMFLOW_MASK_PATTERNS: a JSON file of named patterns masked besides the built-in kinds."""
+    path = _env("CLAIMFLOW_MASK_PATTERNS")
+    if path is None:
+        return None
+    try:
+        return MaskPatterns.model_validate_json(Path(path).read_text(encoding="utf-8"))
+    except OSError as error:
+        raise SettingsError(f"CLAIMFLOW_MASK_PATTERNS={path!r} cannot be read: {error.strerror or error}") from None
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{'.'.join(map(str, item['loc'])) or 'file'}: {str(item['msg']).removeprefix('Value error, ')}"
+            for item in error.errors()
+        )
+        raise SettingsError(f"CLAIMFLOW_MASK_PATTERNS={path!r}: {problems}") from None
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where data lives, which models run, the policy thresholds and the model budget."""
@@ -169,6 +189,8 @@ class Settings:
     types: tuple[str, ...] = ()
     """Extra document types to load, `module[:attr]` or `file.py[:attr]` (--types, CLAIMFLOW_TYPES); installed
     types (entry points) and those in the nearest claimflow.toml / [tool.claimflow] are always found."""
+    mask_patterns: MaskPatterns | None = None
+    """Named patterns masked besides the built-in kinds (CLAIMFLOW_MASK_PATTERNS)."""
 
     @classmethod
     def load(
@@ -194,6 +216,7 @@ class Settings:
             pool_size=max(1, _int("CLAIMFLOW_POOL_SIZE", 8) or 8),
             sqlite_synchronous=_choice("CLAIMFLOW_SQLITE_SYNCHRONOUS", ("NORMAL", "FULL"), "NORMAL"),
             types=tuple(spec for spec in (*(_env("CLAIMFLOW_TYPES") or "").split(","), *types) if spec.strip()),
+            mask_patterns=_mask_patterns(),
         )
 
     def with_budget(self, **limits: object) -> Settings:

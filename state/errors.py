@@ -21,3 +21,10 @@ class DeclarationError(StateError, ValueError):
 
     Raised when the declaration is built, so a broken type is refused at start-up, before any document is read.
     """
+
+
+class MaskingTimeoutError(StateError):
+    """A user's mask pattern took longer than its time budget on a page.
+
+    The run fails rather than send a page a model should not see unmasked; the message names the pattern.
+    """

@@ -1,7 +1,8 @@
-"""Personal-data masking: the text a model sees has emails, phones, IBANs and card numbers replaced.
+"""Personal-data masking: the text a model sees has emails, phones, IBANs, card numbers and users' patterns replaced.
 
 Masking is pure: it returns the masked pages and the replacements, from which offsets in the
-masked text map back to the source and placeholders map back to their originals.
+masked text map back to the source and placeholders map back to their originals. It takes time
+linear in the text (see `state/_masking`).
 """
 
 from __future__ import annotations
@@ -9,17 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
-_PHONE = re.compile(
-    r"(?:(?<=[\s:])|^)(?:\+\d{1,3}[\s./-]?)?(?:\(\d{1,5}\)[\s./-]?)?\d{2,5}(?:[\s./-]\d{2,8}){1,4}(?=\s|$|[,;)])"
-)
-_PHONE_LABEL = re.compile(
-    r"(?:tel|phone|telefon|téléphone|fax|mobile|mob|handy|tél)\.?\s*(?:no\.?|nr\.?)?\s*:?\s*$", re.I
-)
-_CARD = re.compile(r"\b(?:\d[ -]?){13,19}\b")
+from claimflow.state._masking import BUILT_IN, Span, built_in_finds, choose, custom
+from claimflow.state.errors import MaskingTimeoutError
+
+BUILT_IN_KINDS = tuple(kind for kind, _ in BUILT_IN)
+"""The kinds masked without configuration: EMAIL, IBAN, CARD, PHONE."""
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
 
 
 class Replacement(BaseModel):
@@ -45,52 +43,80 @@ class MaskResult(BaseModel):
     replacements: tuple[Replacement, ...]
 
 
-def _luhn(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = int(char)
-        if index % 2:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
+class MaskPatterns(BaseModel):
+    """Users' own named regular expressions, masked besides the built-in kinds.
+
+    Each runs once per page; a page it takes longer than `seconds_per_page` on fails its run rather than
+    reach a model partly masked. A name becomes the placeholder: `employee_id` masks as `[EMPLOYEE_ID_1]`.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    patterns: dict[str, str] = Field(default_factory=dict)
+    """Name to pattern (Python `re` syntax), e.g. `employee_id` to `EMP-[0-9]{6}`."""
+    seconds_per_page: float = Field(default=1.0, gt=0, le=600)
+    """How long one pattern may take on one page."""
+
+    @field_validator("patterns")
+    @classmethod
+    def _check(cls, patterns: dict[str, str]) -> dict[str, str]:
+        kinds: dict[str, str] = {}
+        for name, pattern in patterns.items():
+            if not _NAME.fullmatch(name):
+                raise ValueError(f"pattern name {name!r}: use letters, digits and _ (up to 40), starting with a letter")
+            kind = name.upper()
+            if kind in BUILT_IN_KINDS or kind in kinds:
+                taken = "a built-in kind" if kind in BUILT_IN_KINDS else f"taken by {kinds[kind]!r}"
+                raise ValueError(f"pattern name {name!r}: {kind} is {taken}; choose another name")
+            kinds[kind] = name
+            try:
+                compiled = custom.compile_pattern(pattern)
+            except ValueError as error:
+                raise ValueError(f"pattern {name!r} (`{pattern}`) is not a valid regular expression: {error}") from None
+            if compiled.fullmatch(""):
+                raise ValueError(f"pattern {name!r} (`{pattern}`) matches the empty text; it must match something")
+            nested = custom.nested_repeat(pattern)
+            if nested is not None:
+                raise ValueError(
+                    f"pattern {name!r} repeats a repeat without bound in `{nested}`, which can take time exponential "
+                    "in the text's length; give one of the two repeats an upper bound, e.g. {1,20}"
+                )
+        return patterns
+
+    def finds(self, text: str, page: int) -> list[Span]:
+        """Every match of every pattern on one page; raises MaskingTimeoutError past the time budget."""
+        found: list[Span] = []
+        for name, pattern in self.patterns.items():
+            kind = name.upper()
+            try:
+                found += ((start, end, kind) for start, end in custom.find(pattern, text, self.seconds_per_page))
+            except TimeoutError:
+                raise MaskingTimeoutError(
+                    f"mask pattern {name!r} took more than {self.seconds_per_page} s on page {page} "
+                    f"({len(text)} characters), so the page was not sent to a model; make the pattern cheaper "
+                    "(anchor it, bound its repeats) or raise seconds_per_page"
+                ) from None
+        return found
 
 
-def _spans(text: str) -> list[tuple[int, int, str]]:
-    spans: list[tuple[int, int, str]] = []
+def mask_pages(pages: tuple[str, ...], patterns: MaskPatterns | None = None) -> MaskResult:
+    """Replace personal data in every page by numbered placeholders such as [EMAIL_1].
 
-    def add(start: int, end: int, kind: str) -> None:
-        if not any(s < end and start < e for s, e, _ in spans):
-            spans.append((start, end, kind))
-
-    for m in _EMAIL.finditer(text):
-        add(m.start(), m.end(), "EMAIL")
-    for m in _IBAN.finditer(text):
-        add(m.start(), m.end(), "IBAN")
-    for m in _CARD.finditer(text):
-        digits = re.sub(r"\D", "", m.group())
-        if 13 <= len(digits) <= 19 and _luhn(digits):
-            add(m.start(), m.end(), "CARD")
-    for m in _PHONE.finditer(text):
-        # A bare digit group is only a phone number behind a phone label or in international form;
-        # otherwise amounts, dates and reference numbers would be masked too.
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        labelled = bool(_PHONE_LABEL.search(text[line_start : m.start()]))
-        if labelled or m.group().startswith("+"):
-            add(m.start(), m.end(), "PHONE")
-    return sorted(spans)
-
-
-def mask_pages(pages: tuple[str, ...]) -> MaskResult:
-    """Replace personal data in every page by numbered placeholders such as [EMAIL_1]."""
+    The built-in kinds are masked always, `patterns` besides them. Time grows linearly with the text.
+    """
+    rank = {kind: index for index, kind in enumerate(BUILT_IN_KINDS)}
     counters: dict[str, int] = {}
     seen: dict[str, str] = {}
     masked_pages: list[str] = []
     replacements: list[Replacement] = []
     for number, text in enumerate(pages, start=1):
+        finds = list(built_in_finds(text))
+        if patterns is not None:
+            finds += patterns.finds(text, number)
         out: list[str] = []
         cursor = 0
         masked_len = 0
-        for start, end, kind in _spans(text):
+        for start, end, kind in choose(finds, rank):
             original = text[start:end]
             placeholder = seen.get(original)
             if placeholder is None:

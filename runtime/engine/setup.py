@@ -139,6 +139,7 @@ async def open_engine(
                 records=registry,
                 today=(lambda: today) if today else date.today,
                 second_gateway=second_gateway,
+                mask_patterns=settings.mask_patterns,
             )
         engine = Engine(settings, registry, store, graph, context, limits, active)
         stack.push_async_callback(engine.journal.close)

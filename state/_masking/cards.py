@@ -1,0 +1,71 @@
+"""Payment card numbers: compact, or in groups split by spaces, dashes or dots (one separator throughout).
+
+A candidate counts only when its prefix and length fit a card scheme and its Luhn check digit holds, so
+that order numbers, EAN codes and long references stay visible.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from claimflow.state._masking.text import DASH, NUMBER_ENDS, NUMBER_STARTS, SPACE
+
+# Matched inside a look-ahead, so that every group start is tried: a candidate that swallowed the next
+# number's first group (and is then cut back) does not hide that number.
+_GROUPED = re.compile(
+    rf"{NUMBER_STARTS}(?=(?P<card>\d{{4}}(?P<sep>{SPACE}{{1,2}}|{DASH}|\.)\d{{4,6}}"
+    rf"(?:(?P=sep)\d{{1,6}}){{1,3}}){NUMBER_ENDS})"
+)
+_COMPACT = re.compile(rf"{NUMBER_STARTS}\d{{13,19}}{NUMBER_ENDS}")
+# (lowest prefix, highest prefix, lengths): Visa, Mastercard, Amex, Diners, JCB, Discover, UnionPay, Maestro, Mir.
+_SCHEMES: tuple[tuple[str, str, frozenset[int] | range], ...] = (
+    # Visa's 13-digit numbers are long retired, and Maestro's short ones rare: both lengths are what
+    # article numbers (EAN/GTIN) have.
+    ("4", "4", frozenset({16, 19})),
+    ("51", "55", frozenset({16})),
+    ("2221", "2720", frozenset({16})),
+    ("34", "34", frozenset({15})),
+    ("37", "37", frozenset({15})),
+    ("300", "305", range(14, 20)),
+    ("36", "36", range(14, 20)),
+    ("38", "39", range(14, 20)),
+    ("3528", "3589", range(16, 20)),
+    ("50", "50", range(16, 20)),
+    ("56", "69", range(16, 20)),
+    ("2200", "2204", range(16, 20)),
+)
+
+
+def _scheme_fits(digits: str) -> bool:
+    return any(low <= digits[: len(low)] <= high and len(digits) in lengths for low, high, lengths in _SCHEMES)
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
+def _is_card(digits: str) -> bool:
+    return 13 <= len(digits) <= 19 and _scheme_fits(digits) and _luhn(digits)
+
+
+def find(text: str) -> Iterator[tuple[int, int]]:
+    """Where card numbers are in `text`."""
+    for match in _GROUPED.finditer(text):
+        # A number printed right after the card (an expiry month, a quantity) may have joined its groups:
+        # the longest run of leading groups that is a card number counts.
+        sep = match["sep"]
+        groups = match["card"].split(sep)
+        for count in range(len(groups), 2, -1):
+            if _is_card("".join(groups[:count])):
+                yield match.start(), match.start() + len(sep.join(groups[:count]))
+                break
+    for match in _COMPACT.finditer(text):
+        if _is_card(match[0]):
+            yield match.span()

@@ -1,0 +1,61 @@
+"""Email addresses, also written with "(at)" / "[at]" / " at " and "(dot)" / " dot ", and on local hosts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from claimflow.state._masking.text import SPACE
+
+_LOCAL = r"[\w.+%-]{1,64}"
+_OPEN, _CLOSE = r"[(\[{<]", r"[)\]}>]"
+_AT_SIGN = rf"{SPACE}?@{SPACE}?"
+_AT_BRACKETED = rf"{SPACE}?{_OPEN}{SPACE}?(?i:at){SPACE}?{_CLOSE}{SPACE}?"
+_AT_WORD = rf"{SPACE}{{1,2}}(?i:at){SPACE}{{1,2}}"
+_DOT_WRITTEN = rf"(?:{SPACE}?{_OPEN}{SPACE}?(?i:dot){SPACE}?{_CLOSE}{SPACE}?|{SPACE}{{1,2}}(?i:dot){SPACE}{{1,2}})"
+_LABEL = r"[^\W_][\w-]{0,62}"
+_IP = r"\[?\d{1,3}(?:\.\d{1,3}){3}\]?"
+# Every quantifier is bounded and each label ends where a dot (written or not) starts, so a failed attempt costs
+# at most one address's length; the look-behind keeps an attempt from starting inside a longer run.
+_ADDRESS = re.compile(
+    rf"(?<![\w.+%-])(?P<local>{_LOCAL})(?P<at>{_AT_SIGN}|{_AT_BRACKETED})"
+    rf"(?P<domain>{_IP}|{_LABEL}(?:(?:\.|{_DOT_WRITTEN}){_LABEL}){{0,9}})"
+)
+# "jane at example dot com": a bare " at " is an address only when its dots are written out too, so that
+# "visit us at www.example.com" stays as it is.
+_SPELLED_OUT = re.compile(rf"(?<![\w.+%-]){_LOCAL}{_AT_WORD}(?P<domain>{_LABEL}(?:{_DOT_WRITTEN}{_LABEL}){{1,9}})")
+_DOT = re.compile(rf"\.|{_DOT_WRITTEN}")
+_IP_ADDRESS = re.compile(_IP)
+_HOST = re.compile(r"[a-z][a-z0-9-]{2,62}")
+
+
+def _top_level_domain(domain: str) -> str | None:
+    labels = _DOT.split(domain)
+    return labels[-1] if len(labels) > 1 else None
+
+
+def _real_top_level_domain(domain: str) -> bool:
+    tld = _top_level_domain(domain)
+    return tld is not None and tld.isalpha() and len(tld) >= 2
+
+
+def _plausible(match: re.Match[str]) -> bool:
+    domain, at = match["domain"], match["at"]
+    if _IP_ADDRESS.fullmatch(domain):
+        return True
+    if _top_level_domain(domain) is None:
+        # A single-label host ("root@localhost", "jane(at)mailhost") when the "at" is tight and the host is
+        # written as hosts are: "2 @ EUR" is a price, "RICE@PERMAS" a product line, "eCl@ss" a standard's name.
+        tight = not at[0].isspace() and not at[-1].isspace()
+        return tight and (domain.lower() == "localhost" or _HOST.fullmatch(domain) is not None)
+    return _real_top_level_domain(domain)
+
+
+def find(text: str) -> Iterator[tuple[int, int]]:
+    """Where email addresses are in `text`."""
+    for match in _ADDRESS.finditer(text):
+        if _plausible(match):
+            yield match.span()
+    for match in _SPELLED_OUT.finditer(text):
+        if _real_top_level_domain(match["domain"]):
+            yield match.span()

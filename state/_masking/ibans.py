@@ -1,0 +1,71 @@
+"""IBANs in any case, compact or in groups split by one or two spaces, a dash or a line break.
+
+A candidate must have its country's length. It counts when its check digits hold (ISO 13616, mod 97), when
+it is printed the way IBANs are (capitals, compact or in groups of four), or when an "IBAN" label stands just
+before it: a mistyped IBAN is still someone's account.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from claimflow.state._masking.text import DASH, SPACE
+
+# Lengths per country, from the SWIFT IBAN registry.
+_LENGTHS = {
+    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22, "BI": 27,
+    "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DJ": 27, "DK": 18, "DO": 28,
+    "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FK": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23,
+    "GL": 18, "GR": 27, "GT": 28, "HN": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26,
+    "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20, "LV": 21,
+    "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MN": 20, "MR": 27, "MT": 31, "MU": 30, "NI": 28,
+    "NL": 18, "NO": 15, "OM": 23, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22,
+    "RU": 33, "SA": 24, "SC": 31, "SD": 18, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "SO": 23, "ST": 25,
+    "SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
+}  # fmt: skip
+_LONGEST = max(_LENGTHS.values())
+# The start of a candidate only; its body is read from there, so a rejected candidate never hides the next.
+_START = re.compile(r"(?<![^\W_])[A-Za-z]{2}\d{2}")
+# Groups are split by one or two spaces, a dash, or a line break (a table cell wraps a long IBAN).
+_BODY = re.compile(rf"(?:(?:{SPACE}{{1,2}}|{DASH}|{SPACE}?\n{SPACE}?)?[A-Za-z0-9]){{11,{_LONGEST - 4}}}")
+_PRINTED = re.compile(r"[A-Z]{2}\d{2}(?:(?: [A-Z0-9]{4})+(?: [A-Z0-9]{1,3})?|[A-Z0-9]+)")
+_ALNUM = re.compile(r"[A-Za-z0-9]")
+_LABEL = re.compile(r"(?i)\biban\b[^\w\n]{0,12}$")
+_LABEL_WINDOW = 20
+
+
+def _checksum_holds(compact: str) -> bool:
+    rearranged = compact[4:] + compact[:4]
+    return int("".join(str(int(char, 36)) for char in rearranged)) % 97 == 1
+
+
+def _labelled(text: str, start: int) -> bool:
+    window = text[max(0, start - _LABEL_WINDOW) : start]
+    return _LABEL.search(window.rsplit("\n", 1)[-1]) is not None
+
+
+def _end_of(text: str, start: int, body_end: int, length: int) -> int | None:
+    """Where the `length`-th letter or digit from `start` ends, if a group ends there too."""
+    counted = 0
+    for char in _ALNUM.finditer(text, start, body_end):
+        counted += 1
+        if counted == length:
+            end = char.end()
+            return end if end == len(text) or not text[end].isalnum() else None
+    return None
+
+
+def find(text: str) -> Iterator[tuple[int, int]]:
+    """Where IBANs are in `text`."""
+    for head in _START.finditer(text):
+        body = _BODY.match(text, head.end())
+        length = _LENGTHS.get(head[0][:2].upper())
+        if body is None or length is None:
+            continue
+        end = _end_of(text, head.start(), body.end(), length)
+        if end is None:
+            continue
+        compact = "".join(_ALNUM.findall(text, head.start(), end)).upper()
+        if _checksum_holds(compact) or _PRINTED.fullmatch(text, head.start(), end) or _labelled(text, head.start()):
+            yield head.start(), end

@@ -1,0 +1,65 @@
+"""Phone numbers: international, US, national with a trunk zero, and any number behind a phone label.
+
+Without a label, a digit group is a phone number only in a shape amounts, dates and references do not take:
+a leading "+" or "00", the US 3-3-4 form with dashes or dots or a bracketed area code, or a trunk "0" area
+code followed by the subscriber number (9 to 12 digits in all, not a date).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from claimflow.state._masking.text import DASH, NUMBER_ENDS, NUMBER_STARTS, SPACE
+
+# Groups are joined by one space, or by a slash or dash with a space either side; dots only throughout. Two
+# spaces or a tab end a number: that is where a layout puts its next column.
+_SEP = rf"(?:{SPACE}?(?:/|{DASH}){SPACE}?|{SPACE})"
+_GROUPS = rf"(?:(?:{_SEP}\d{{1,8}}|{_SEP}?\(\d{{1,5}}\)\d{{0,8}}){{1,7}}|(?:\.\d{{1,8}}){{1,7}})"
+_INTERNATIONAL = re.compile(rf"{NUMBER_STARTS}(?:\+[1-9]\d{{6,14}}|(?:\+|00)[1-9]\d{{0,3}}{_GROUPS}){NUMBER_ENDS}")
+_US = re.compile(
+    rf"{NUMBER_STARTS}(?:1(?:{DASH}|\.|{SPACE}))?"
+    rf"(?:\([2-9]\d\d\){SPACE}?\d{{3}}(?:{DASH}|\.|{SPACE})\d{{4}}"
+    rf"|[2-9]\d\d(?P<sep>{DASH}|\.)\d{{3}}(?P=sep)\d{{4}}){NUMBER_ENDS}"
+)
+# Not right after another digit group: "45107 02 9577 659" is one long number.
+_NATIONAL = re.compile(
+    rf"{NUMBER_STARTS}(?<!\d{SPACE})(?:(?:\(0[1-9]\d{{0,3}}\){SPACE}?|0[1-9]\d{{0,3}}{_SEP})"
+    rf"(?:\d{{2,4}}(?:(?:{SPACE}|{DASH})\d{{2,4}}){{1,3}}|\d{{3,8}})|0[1-9](?:\.\d\d){{4}}){NUMBER_ENDS}"
+)
+# Between a label and its number: punctuation and spaces, but not the number's own "+" or "(".
+_GAP = r"[^\w\n+(]"
+_LABELLED = re.compile(
+    r"(?i)\b(?:tel|tele?phone|telefon|tel[eé]fono|t[eé]l[eé]phone|t[eé]l|phone|ph|fax|telefax|mobile?|mob|"
+    rf"handy|cell|cellphone|tlf|call)\b(?:{_GAP}{{1,3}}(?:fax|phone|mobile?))?{_GAP}{{0,3}}(?:(?:no|nr|number)\b)?"
+    rf"{_GAP}{{0,4}}(?P<number>(?:\+?\d{{1,15}}|\(\+?\d{{1,5}}\)\d{{0,8}}){_GROUPS}?){NUMBER_ENDS}"
+)
+# A number shortly after a tax label is a tax number ("TVA : FR 05 987 654 321"), however it is grouped.
+_TAX_LABEL = re.compile(r"(?i)\b(?:vat|tva|ust|iva|btw|mwst|gst|tax)\b[^\n]{0,16}\Z")
+_TAX_WINDOW = 24
+_DATE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
+_DIGIT = re.compile(r"\d")
+
+
+def _digits(number: str) -> int:
+    return len(_DIGIT.findall(number))
+
+
+def _after_tax_label(text: str, start: int) -> bool:
+    return _TAX_LABEL.search(text, max(0, start - _TAX_WINDOW), start) is not None
+
+
+def find(text: str) -> Iterator[tuple[int, int]]:
+    """Where phone numbers are in `text`."""
+    for match in _INTERNATIONAL.finditer(text):
+        number = match[0]
+        # "00" is an international prefix less surely than "+": it must be followed by a whole number.
+        if (7 if number.startswith("+") else 9) <= _digits(number) - (0 if number.startswith("+") else 2) <= 16:
+            yield match.span()
+    yield from (match.span() for match in _US.finditer(text))
+    for match in _NATIONAL.finditer(text):
+        if 9 <= _digits(match[0]) <= 12 and not _DATE.fullmatch(match[0]) and not _after_tax_label(text, match.start()):
+            yield match.span()
+    for match in _LABELLED.finditer(text):
+        if 5 <= _digits(match["number"]) <= 16:
+            yield match.span("number")

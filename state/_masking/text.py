@@ -1,0 +1,10 @@
+"""Character classes and number boundaries the detectors share."""
+
+SPACE = r"[ \u00a0\u2009\u202f]"
+"""One space within a line: plain, no-break, thin or narrow no-break (PDF text layers print all four)."""
+DASH = r"[-\u2010\u2011\u2012\u2013]"
+"""A hyphen or a dash, as typed or as a word processor replaced it."""
+NUMBER_STARTS = r"(?<![\w+])(?<![\w][.,/-])"
+"""Not inside a word or a longer number (after a digit and a dot, comma, slash or dash)."""
+NUMBER_ENDS = r"(?!\w|[.,/:-]\d)"
+"""No digit follows, not even after a dot, comma, colon, slash or dash (a decimal, a time, a range)."""

@@ -1,0 +1,137 @@
+"""Which forms of personal data masking covers, one kind at a time, and what it leaves for extraction."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimflow.state.apply.unmask import unmask_extraction
+from claimflow.state.claims import ExtractionClaim
+from claimflow.state.documents import SourceText
+from claimflow.state.evidence import locate
+from claimflow.state.masking import mask_pages
+from tests.factories import field_claim
+
+EMAILS = [
+    "user@localhost",
+    "root@[192.168.0.1]",
+    "admin@mailhost",
+    "jane(at)example.org",
+    "jane[at]example.org",
+    "jane [at] example [dot] org",
+    "JANE(AT)EXAMPLE.ORG",
+    "info{at}firma.de",
+    "jane at example dot com",
+    "jane @ example.com",
+]
+IBANS = [
+    "de89 3704 0044 0532 0130 00",
+    "DE89-3704-0044-0532-0130-00",
+    "DE89  3704  0044  0532  0130  00",
+    "gb29nwbk60161331926819",
+    "Gb29 Nwbk 6016 1331 9268 19",
+    "fr14-2004-1010-0505-0001-3m02-606",
+]
+PHONES = [
+    "555-123-4567",
+    "555.123.4567",
+    "(555) 123-4567",
+    "1-800-555-0199",
+    "030 1234567",
+    "030/1234567",
+    "(030) 1234567",
+    "07946 095800",
+    "020 7946 0958",
+    "01 23 45 67 89",
+    "03-7890 1234",
+    "0049 30 1234567",
+]
+CARDS = [
+    "4111.1111.1111.1111",
+    "4111  1111  1111  1111",
+    "3782.822463.10005",
+    "5555.5555.5555.4444",
+]
+
+
+def _masked(text: str) -> str:
+    return mask_pages((text,)).pages[0]
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [("EMAIL", v) for v in EMAILS] + [("IBAN", v) for v in IBANS] + [("PHONE", v) for v in PHONES]
+    + [("CARD", v) for v in CARDS],
+)  # fmt: skip
+def test_each_form_is_masked_whole(kind: str, value: str) -> None:
+    assert _masked(f"Contact {value} today") == f"Contact [{kind}_1] today"
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("call +49 30 1234 5678.", "call [PHONE_1]."),
+        ("Tel: 030 1234 5678.", "Tel: [PHONE_1]."),
+        ("Fax +44 20 7946 0958.", "Fax [PHONE_1]."),
+        ("Card 4111.1111.1111.1111.", "Card [CARD_1]."),
+    ],
+)
+def test_a_full_stop_after_a_value_does_not_cut_its_last_group(text: str, masked: str) -> None:
+    assert _masked(text) == masked
+
+
+def test_a_second_value_right_after_the_first_is_masked_too() -> None:
+    masked = _masked(
+        "IBAN DE89 3704 0044 0532 0130 00 GB29 NWBK 6016 1331 9268 19\nCards 4111 1111 1111 1111 5555 5555 5555 4444"
+    )
+    assert masked == "IBAN [IBAN_1] [IBAN_2]\nCards [CARD_1] [CARD_2]"
+
+
+def test_an_iban_wrapped_over_two_lines_is_masked_whole() -> None:
+    assert (
+        _masked("Bank IBAN\nDE89 3704 0044 0532 \n0130 00\nBIC COBADEFFXXX") == "Bank IBAN\n[IBAN_1]\nBIC COBADEFFXXX"
+    )
+
+
+PAGE = (
+    "INVOICE RE20240117001\n"
+    "Invoice No.: INV-2024-0117   Order 1000000000000008   Ref 0815/2024\n"
+    "Invoice Date: 01.02.2024   Due Date: 2024-03-02   Delivered 01-02-2024 10:30\n"
+    "Seller: Northwind GmbH, VAT DE123456789, SIREN 987 654 321, Ref 12 345 678\n"
+    "Tel: 030 1234567 12.03.2024\n"
+    "Pos 0010 Widget 10 x 18.00 = 180.00\n"
+    "Article 4006381333931 2 x 1.234,56 = 2.469,12\n"
+    "Subtotal 1 234,56 EUR   VAT 19 % 234,57 EUR   Total 1.469,13 EUR\n"
+    "Receipt 26/06/18 22:40 45107 02 9577 659\n"
+)
+VISIBLE = [
+    "RE20240117001", "INV-2024-0117", "1000000000000008", "0815/2024", "01.02.2024", "2024-03-02", "01-02-2024 10:30",
+    "DE123456789", "987 654 321", "12 345 678", "12.03.2024", "0010", "10 x 18.00 = 180.00", "4006381333931",
+    "2 x 1.234,56 = 2.469,12", "1 234,56 EUR", "19 %", "234,57 EUR", "1.469,13 EUR", "45107 02 9577 659",
+]  # fmt: skip
+
+
+def test_what_extraction_needs_stays_visible() -> None:
+    masked = _masked(PAGE)
+    assert [value for value in VISIBLE if value not in masked] == []
+    # The one phone number on the page is all that was masked.
+    assert masked == PAGE.replace("030 1234567", "[PHONE_1]")
+
+
+def test_a_claim_quoting_placeholders_gets_its_originals_back_and_passes_the_evidence_check() -> None:
+    source = SourceText(pages=("Northwind\nContact: jane(at)example.org, 555-123-4567.\nTotal 180.00 GBP\n",))
+    masked = mask_pages(source.pages)
+    page = masked.pages[0]
+    assert page == "Northwind\nContact: [EMAIL_1], [PHONE_1].\nTotal 180.00 GBP\n"
+    quote = "Contact: [EMAIL_1], [PHONE_1]."
+    start = page.index(quote)
+    claim = ExtractionClaim(
+        fields=[field_claim("vendor_address", "[PHONE_1]", quote, page=1, start=start, end=start + len(quote))]
+    )
+    unmasked, used = unmask_extraction(claim, SourceText(pages=masked.pages), masked.replacements)
+    assert used == ["[EMAIL_1]", "[PHONE_1]"]
+    field = unmasked.fields[0]
+    assert field.value == "555-123-4567"
+    assert field.evidence.quote == "Contact: jane(at)example.org, 555-123-4567."
+    found = locate(field.evidence, source)
+    assert found.evidence is not None, found.reason
+    assert (found.evidence.start, found.evidence.end) == (10, 10 + len(field.evidence.quote))
