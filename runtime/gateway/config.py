@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from claimflow.runtime.gateway.caps import OutputCaps
 from claimflow.runtime.gateway.errors import GatewaySetupError
+from claimflow.state.redaction import redact
 
 DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com"
@@ -137,11 +138,11 @@ class GatewayConfig:
 
     openai_base_url: str | None = None
     """An OpenAI-compatible server (vLLM, llama.cpp, Ollama, LM Studio); None is OpenAI's own API."""
-    openai_api_key: str | None = None
+    openai_api_key: str | None = field(default=None, repr=False)
     openai_mode: Literal["json", "json_schema", "tools", "md_json"] = "json"
     """How the claim's schema is asked for: `response_format` json_object (most widely supported), a strict
     json_schema (LM Studio, recent vLLM), tool calling, or JSON in a markdown block (servers with none of these)."""
-    anthropic_api_key: str | None = None
+    anthropic_api_key: str | None = field(default=None, repr=False)
     anthropic_base_url: str | None = None
     """None is Anthropic's own API."""
     timeout_s: float = 60.0
@@ -154,6 +155,14 @@ class GatewayConfig:
     limits: Mapping[str, ProviderLimits] = field(default_factory=dict)
     """Keyed by provider: "openai", "anthropic". A provider not listed is not limited."""
     prices: PriceTable = field(default_factory=PriceTable)
+
+    def __repr__(self) -> str:
+        # A config ends up in logs and tracebacks: keys are left out, and a base URL's credentials masked.
+        shown = ", ".join(
+            f"{name}={redact(value) if isinstance(value, str) and name.endswith('_url') else value!r}"
+            for name, value in ((item.name, getattr(self, item.name)) for item in fields(self) if item.repr)
+        )
+        return f"GatewayConfig({shown})"
 
     def limits_for(self, provider: str) -> ProviderLimits:
         """The limits of one provider (none when not configured)."""

@@ -69,3 +69,16 @@ def test_a_malformed_base_url_is_refused_without_echoing_its_password() -> None:
         make_gateway("openai:m", GatewayConfig(openai_base_url=f"ftp://alice:{SECRET}@files.test/v1"))
 
     assert "'ftp://alice:***@files.test/v1' is not an http(s) URL" in str(raised.value)
+
+
+def test_a_gateway_config_shows_neither_keys_nor_url_credentials() -> None:
+    config = GatewayConfig(
+        openai_api_key="sk-very-secret",
+        anthropic_api_key="ant-very-secret",
+        openai_base_url="http://user:hunter2@models.internal:8080/v1",
+    )
+
+    shown = repr(config)
+
+    assert "very-secret" not in shown and "hunter2" not in shown
+    assert "models.internal:8080" in shown and "timeout_s=60.0" in shown
