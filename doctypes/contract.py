@@ -36,6 +36,28 @@ CONTRACT = DocumentType(
     description="An agreement between parties: who, from when, under which law, for how long.",
     titles=("Agreement", "Contract", "Vertrag", "Vereinbarung", "Contrat", "Contrato", "Contratto"),
     version="2",
+    # The formulas agreements are written in.
+    keywords=(
+        "Whereas",
+        "Now, therefore",
+        "hereby agree",
+        "agree as follows",
+        "the parties",
+        "parties hereto",
+        "by and between",
+        "entered into",
+        "hereinafter",
+        "in witness whereof",
+        "duly authorized",
+        "Confidential Information",
+        "Non-Disclosure",
+        "Proprietary Information",
+        "Terms and Conditions",
+        "Memorandum of Understanding",
+        "Termination",
+        "Indemnification",
+        "Overeenkomst",
+    ),  # fmt: skip
     fields=[
         Field("parties", "text", required=True, multiple=True, description="Each party to the contract"),
         Field(

@@ -55,7 +55,7 @@ def evaluate(case: GoldenCase, claim: dict[str, Any], types: DocumentTypes) -> C
     state = _state(case)
     if case.step == "classify":
         classified = ClassificationClaim.model_validate(claim)
-        patch = apply_classification(classified, source, types=types.names, step="classify", claim_id="c")
+        patch = apply_classification(classified, source, types=types, step="classify", claim_id="c")
         state = state.model_copy(update=patch.as_update())
         decided = route_after_classify(state, types).decision("route_type")
         if case.expected.doc_type is not None and state.classification:

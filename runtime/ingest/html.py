@@ -1,13 +1,22 @@
-"""HTML: visible text only, one line per block element, table cells on one line."""
+"""HTML: visible text only, one line per block element, table cells on one line.
+
+Text is visible unless markup or CSS hides it: `<script>`, `<style>`, `<noscript>`, `<template>` and
+comments are never text; an element with the `hidden` attribute, `aria-hidden="true"`, `display:none`
+or `opacity:0` is dropped with everything in it; text under `visibility:hidden` or a font size below one
+pixel is dropped unless a descendant makes it visible again. CSS is read from inline `style` attributes
+and `<style>` rules with simple selectors (see `_css.py`).
+"""
 
 from __future__ import annotations
 
 import re
 import warnings
+from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 
+from claimflow.runtime.ingest._css import StyleSheet, font_size_state, hides_subtree, visibility_state
 from claimflow.runtime.ingest._text import tidy_lines
 from claimflow.runtime.ingest.models import ParsedPages
 
@@ -20,13 +29,31 @@ _BLOCKS = frozenset(
 )
 _CELLS = frozenset(("td", "th"))
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")
+_SCREEN = re.compile(r"\b(?:all|screen)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """What an element passes on to its content: whether `visibility` or the font size hides its text."""
+
+    invisible: bool = False
+    tiny: bool = False
+
+    @property
+    def hidden(self) -> bool:
+        return self.invisible or self.tiny
+
+
+_Entry = tuple[PageElement, bool, bool, _Shown]
+"""A node to write, whether it is inside `<pre>`, whether it is its closing, and what its parent shows."""
 
 
 class _Writer:
     """Collects text, inserting line breaks for blocks and tabs between table cells."""
 
-    def __init__(self) -> None:
+    def __init__(self, sheet: StyleSheet) -> None:
         self.parts: list[str] = []
+        self.sheet = sheet
 
     def _at_line_start(self) -> bool:
         tail = "".join(self.parts[-2:])
@@ -56,18 +83,40 @@ class _Writer:
 
     def walk(self, root: PageElement) -> None:
         """Write the text under root, depth first (iterative: deeply nested markup is no problem)."""
-        stack: list[tuple[PageElement, bool, bool]] = [(root, False, False)]  # node, in <pre>, closing
+        stack: list[_Entry] = [(root, False, False, _Shown())]
         while stack:
-            node, preformatted, closing = stack.pop()
+            node, preformatted, closing, shown = stack.pop()
             if closing:
                 self.newline()
             elif isinstance(node, NavigableString):
-                if not isinstance(node, PreformattedString):  # comments, doctype, CDATA, <?...?>
+                # Comments, doctype, CDATA and <?...?> are never text; hidden text is not either.
+                if not isinstance(node, PreformattedString) and not shown.hidden:
                     self.text(str(node), preformatted)
             elif isinstance(node, Tag):
-                self._open(node, preformatted, stack)
+                self._open(node, preformatted, shown, stack)
 
-    def _open(self, tag: Tag, preformatted: bool, stack: list[tuple[PageElement, bool, bool]]) -> None:
+    def _shown(self, tag: Tag, parent: _Shown) -> _Shown | None:
+        """What the element shows of its content, or None if it hides itself and all of it."""
+        if tag.has_attr("hidden") or str(tag.get("aria-hidden", "")).strip().lower() == "true":
+            return None
+        classes = tag.get_attribute_list("class")
+        element_id, inline = tag.get("id"), tag.get("style")
+        found = self.sheet.applied(
+            tag.name.lower(),
+            [str(name) for name in classes if name],
+            str(element_id) if element_id is not None else None,
+            str(inline) if inline is not None else None,
+        )
+        if not found:
+            return parent
+        if hides_subtree(found):
+            return None
+        return _Shown(visibility_state(found, parent.invisible), font_size_state(found, parent.tiny))
+
+    def _open(self, tag: Tag, preformatted: bool, parent: _Shown, stack: list[_Entry]) -> None:
+        shown = self._shown(tag, parent)
+        if shown is None:
+            return
         name = tag.name.lower()
         if name == "br":
             self.parts.append("\n")
@@ -76,9 +125,15 @@ class _Writer:
             self.cell_break()
         if name in _BLOCKS:
             self.newline()
-            stack.append((tag, preformatted, True))
+            stack.append((tag, preformatted, True, shown))
         inner = preformatted or name == "pre"
-        stack.extend((child, inner, False) for child in reversed(list(tag.children)))
+        stack.extend((child, inner, False, shown) for child in reversed(list(tag.children)))
+
+
+def _on_screen(style: Tag) -> bool:
+    """A `<style>` element without a media query, or one that applies to screens."""
+    media = style.get("media")
+    return media is None or bool(_SCREEN.search(str(media)))
 
 
 def html_to_text(data: bytes) -> str:
@@ -95,9 +150,10 @@ def html_to_text(data: bytes) -> str:
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         soup = BeautifulSoup(data, "html.parser")
+    sheet = StyleSheet.parse("\n".join(style.get_text() for style in soup.find_all("style") if _on_screen(style)))
     for tag in soup.find_all(_DROPPED):
         tag.decompose()
-    writer = _Writer()
+    writer = _Writer(sheet)
     writer.walk(soup)
     return tidy_lines("".join(writer.parts))
 

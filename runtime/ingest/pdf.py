@@ -1,4 +1,4 @@
-"""PDFs through pypdfium2: the text layer where there is one, OCR of the rendered page where not."""
+"""PDFs through pypdfium2: the visible text layer where there is one, OCR of the rendered page where not."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image
 
+from claimflow.runtime.ingest._pdf_visible import visible_text
 from claimflow.runtime.ingest._text import normalize_newlines, visible_chars
 from claimflow.runtime.ingest.errors import (
     CorruptDocumentError,
@@ -35,7 +36,7 @@ _HYPHEN_MARKS = str.maketrans({"\ufffe": "-", "\x02": "-", "\x00": None})
 @dataclass(frozen=True)
 class _PageRead:
     text: str
-    """The page's text layer, newlines normalised."""
+    """The page's visible text layer, newlines normalised."""
     image: Image.Image | None
     """The rendered page when the text layer is too thin to use, else None."""
 
@@ -82,7 +83,7 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, limits: IngestLimits) -> _Pa
         try:
             textpage = page.get_textpage()
             try:
-                text = normalize_newlines(textpage.get_text_range()).translate(_HYPHEN_MARKS)
+                text = normalize_newlines(visible_text(page, textpage)).translate(_HYPHEN_MARKS)
             finally:
                 textpage.close()
             if visible_chars(text) >= limits.min_chars_for_text_layer or _is_blank(page):
@@ -103,6 +104,8 @@ def _method(ocr_pages: int, total: int) -> str:
 def parse_pdf(data: bytes, limits: IngestLimits) -> ParsedPages:
     """Extract one text per page, OCRing pages whose text layer is missing or too thin.
 
+    Only text a reader can see is kept (see ``_pdf_visible``): invisible, off-page, unreadably small
+    and white-on-white text is dropped before anything else looks at the page.
     A page with fewer than ``limits.min_chars_for_text_layer`` visible characters is rendered at
     ``limits.ocr_dpi`` and OCRed; the OCR text replaces the text layer unless it is shorter.
     Pages that draw nothing are kept as empty strings without OCR.

@@ -10,6 +10,7 @@ from claimflow.state.schema.document_type import (
 )
 from claimflow.state.schema.fields import Column, Field
 from claimflow.state.schema.rules import Row, Rule, RuleFunction, RuleInput, rule
+from claimflow.state.schema.type_words import TypeWords
 
 __all__ = [
     "Column",
@@ -23,6 +24,7 @@ __all__ = [
     "Rule",
     "RuleFunction",
     "RuleInput",
+    "TypeWords",
     "rule",
     "run_rules",
 ]

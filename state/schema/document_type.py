@@ -19,6 +19,7 @@ from claimflow.state.normalize import compact, fold
 from claimflow.state.outcomes import FieldResult, RuleResult, TableRow
 from claimflow.state.schema.fields import Field, check_name
 from claimflow.state.schema.rules import Rule, RuleInput
+from claimflow.state.schema.type_words import TypeWords
 
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 RESERVED_TYPE_NAMES = frozenset({"unknown"})
@@ -75,6 +76,9 @@ class DocumentType:
             completed runs with the same values in `RuleInput.earlier_runs`.
         risk_field: An amount field whose value, at or above the policy's high-risk amount, makes the
             document high-risk (stricter confidence, mandatory review).
+        keywords: Words, besides the titles and the fields' labels, that a document of this type prints
+            and others rarely do (`Cashier`, `Whereas`). A classification as this type is accepted only if
+            one of its quotes holds a title, one of the fields' own labels or a keyword.
     """
 
     name: str
@@ -88,6 +92,7 @@ class DocumentType:
     detector: OfflineDetector | None = None
     duplicate_key: Sequence[str] = ()
     risk_field: str | None = None
+    keywords: Sequence[str] = ()
     declared_in: str | None = field(init=False, default=None, compare=False)
     """`file:line` of the declaration (the code that built it), for messages and `claimflow types`."""
     _by_name: Mapping[str, Field] = field(init=False, repr=False)
@@ -114,8 +119,9 @@ class DocumentType:
         self._check_labels(what)
         self._check_rules(what)
         self._check_keys(what)
-        titles = tuple(" ".join(t.split()) for t in self.titles if isinstance(t, str) and t.strip())
+        titles = _phrases(self.titles)
         object.__setattr__(self, "titles", titles or (self.name.replace("_", " "),))
+        object.__setattr__(self, "keywords", _phrases(self.keywords))
         for hook in ("extractor", "detector"):
             value = getattr(self, hook)
             if value is not None and not callable(value):
@@ -182,6 +188,12 @@ class DocumentType:
         """Every label and counter-label of the type's fields, for evidence checks and offline extraction."""
         return LabelIndex(self.value_fields)
 
+    @cached_property
+    def naming_words(self) -> TypeWords:
+        """The titles, the fields' own labels and the keywords: a classification must quote one of them."""
+        labels = (label for spec in self.value_fields for label in spec.labels)
+        return TypeWords((*self.titles, *labels, *self.keywords))
+
     def key_of(self, values: Mapping[str, FieldResult]) -> str | None:
         """The record's duplicate key, normalised (identifiers by letters and digits, text case-folded).
 
@@ -221,6 +233,7 @@ class DocumentType:
             "description": self.description,
             "version": self.version,
             "titles": list(self.titles),
+            "keywords": list(self.keywords),
             "fields": [spec.describe() for spec in self.fields],
             "rules": [item.describe() for item in self.rules],
             "guidance": self.guidance,
@@ -229,6 +242,12 @@ class DocumentType:
             "extractor": _qualified(self.extractor),
             "detector": _qualified(self.detector),
         }
+
+
+def _phrases(values: Sequence[str]) -> tuple[str, ...]:
+    """Non-empty strings with their spacing collapsed (a lone string is one phrase, not its letters)."""
+    items = (values,) if isinstance(values, str) else tuple(values)
+    return tuple(" ".join(item.split()) for item in items if isinstance(item, str) and item.strip())
 
 
 def _caller() -> str | None:

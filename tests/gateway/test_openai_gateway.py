@@ -19,6 +19,7 @@ from claimflow.prompts import CLASSIFY, extract_prompt
 from claimflow.state.apply import apply_classification
 from claimflow.state.claims import ClassificationClaim, ExtractionClaim
 from claimflow.state.errors import UnknownDocumentTypeError
+from claimflow.state.schema import DocumentTypes
 from tests.factories import INVOICE
 from tests.fakes.openai_server import (
     FakeModelServer,
@@ -200,8 +201,9 @@ async def test_a_type_outside_the_active_types_is_returned_as_claimed_and_apply_
 
     assert result.errors == []
     assert result.claim is not None and result.claim.doc_type == "purchase order"
-    types = tuple(t.name for t in BUILTIN_TYPES)
-    patch = apply_classification(result.claim, INVOICE, types=types, step="classify", claim_id="c")
+    patch = apply_classification(
+        result.claim, INVOICE, types=DocumentTypes(BUILTIN_TYPES), step="classify", claim_id="c"
+    )
     assert patch.classification is not None and not patch.classification.accepted
     assert patch.classification.reasons == [
         "type 'purchase order' is not one of the active types: invoice, receipt, contract"

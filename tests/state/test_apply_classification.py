@@ -1,4 +1,7 @@
-"""apply_classification: an active type is accepted only with quotes found in the source; "unknown" needs none."""
+"""apply_classification: an active type is accepted only with quotes found in the source that name it.
+
+"unknown" needs none.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +11,13 @@ from pydantic import ValidationError
 from claimflow.state.apply import apply_classification
 from claimflow.state.claims import ClassificationClaim
 from claimflow.state.documents import SourceText
+from claimflow.state.reasons import classification_reasons
+from claimflow.state.schema import DocumentType, DocumentTypes, Field
 from claimflow.state.workflow import Patch
-from tests.factories import INVOICE_SOURCE, TYPES, claimed, make_state
+from tests.factories import INVOICE_SOURCE, PURCHASE_ORDER, TYPES, claimed, make_state
 
 
-def _apply(claim: ClassificationClaim, types: tuple[str, ...] = TYPES.names) -> Patch:
+def _apply(claim: ClassificationClaim, types: DocumentTypes = TYPES) -> Patch:
     return apply_classification(claim, INVOICE_SOURCE, types=types, step="classify", claim_id="classify#1")
 
 
@@ -98,7 +103,7 @@ def test_a_type_that_is_not_active_is_rejected_even_with_a_quote() -> None:
 
 def test_a_built_in_type_is_rejected_when_only_other_types_are_active() -> None:
     found = _apply(ClassificationClaim(doc_type="invoice", confidence=0.9, evidence=[claimed("INVOICE")]),
-                   types=("purchase_order",)).classification  # fmt: skip
+                   types=DocumentTypes([PURCHASE_ORDER])).classification  # fmt: skip
     assert found is not None
     assert not found.accepted
     assert any("not one of the active types: purchase_order" in reason for reason in found.reasons)
@@ -107,7 +112,70 @@ def test_a_built_in_type_is_rejected_when_only_other_types_are_active() -> None:
 def test_a_user_type_is_accepted_when_it_is_active() -> None:
     source = SourceText(pages=("PURCHASE ORDER\nPO Number: 4711\n",))
     claim = ClassificationClaim(doc_type="purchase_order", confidence=0.9, evidence=[claimed("PURCHASE ORDER")])
-    patch = apply_classification(claim, source, types=("purchase_order",), step="classify", claim_id="classify#1")
+    patch = apply_classification(
+        claim, source, types=DocumentTypes([PURCHASE_ORDER]), step="classify", claim_id="classify#1"
+    )
     assert patch.classification is not None
     assert patch.classification.accepted
     assert make_state(**patch.as_update()).doc_type == "purchase_order"
+
+
+def test_a_receipt_quoting_invoice_is_rejected_as_not_named() -> None:
+    patch = _apply(ClassificationClaim(doc_type="receipt", confidence=0.99, evidence=[claimed("INVOICE")]))
+
+    found = patch.classification
+    assert found is not None and not found.accepted
+    assert found.reasons == [
+        "no quote names type 'receipt': quote one of its titles ('Receipt', 'Official Receipt', ...), "
+        "field labels or keywords"
+    ]
+    (outcome,) = patch.claims or []
+    assert (outcome.accepted, outcome.check) == (False, "type_not_named")
+    assert [e.type for e in patch.events or []] == ["claim.rejected"]
+    state = make_state(**patch.as_update())
+    assert state.doc_type is None
+    # The rejected classification goes where every rejected classification goes: to review, with its reason.
+    [reason] = classification_reasons(state, TYPES)
+    assert reason.code == "unsupported_evidence" and "no quote names type 'receipt'" in reason.message
+
+
+def test_one_naming_quote_is_enough_and_a_label_or_keyword_names_the_type() -> None:
+    slip = SourceText(pages=("KEDAI MAJU\nTAX INVOICE\nCashier: 03\nTotal RM 12.50\n",))
+
+    def verdict(doc_type: str, *quotes: str) -> bool:
+        claim = ClassificationClaim(doc_type=doc_type, confidence=0.9, evidence=[claimed(q) for q in quotes])
+        found = apply_classification(claim, slip, types=TYPES, step="classify", claim_id="c").classification
+        assert found is not None
+        return found.accepted
+
+    assert verdict("receipt", "TAX INVOICE", "Cashier")  # a receipt's keyword
+    assert verdict("receipt", "Total RM 12.50")  # a label of the receipt's total
+    assert verdict("invoice", "TAX INVOICE")  # a title of the invoice
+    assert not verdict("receipt", "TAX INVOICE", "KEDAI MAJU")
+    assert not verdict("contract", "Cashier")
+
+
+def test_a_user_type_is_named_by_its_titles_labels_and_keywords() -> None:
+    source = SourceText(pages=("SUPPLY ORDER\nPO Number: 4711\nShip via: road\nINVOICE\n",))
+    order = DocumentType(
+        name="purchase_order",
+        description="An order a buyer sends a seller.",
+        titles=("Supply Order",),
+        keywords=("Ship via",),
+        fields=[Field("order_number", "identifier", labels=("PO Number",))],
+    )
+    types = DocumentTypes([order])
+
+    def accepted(quote: str) -> bool:
+        claim = ClassificationClaim(doc_type="purchase_order", confidence=0.9, evidence=[claimed(quote)])
+        found = apply_classification(claim, source, types=types, step="classify", claim_id="c").classification
+        assert found is not None
+        return found.accepted
+
+    assert [accepted(q) for q in ("SUPPLY ORDER", "PO Number: 4711", "Ship via", "INVOICE")] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert order.describe()["keywords"] == ["Ship via"]

@@ -1,0 +1,222 @@
+"""The part of a PDF text layer a reader can see, read in one pass over PDFium's characters.
+
+A text layer may hold text that is never painted, or painted where nobody can see it. Such text is
+dropped, character by character:
+- text in an invisible render mode (3, "neither fill nor stroke", and 7, "clip only");
+- text whose centre lies outside the page's crop box (or media box);
+- glyphs smaller than :data:`MIN_GLYPH_POINTS` (a zero or near-zero font size or text matrix);
+- text painted fully transparent, or in white where no filled shape, image or form is drawn under it.
+
+The white-text test is a heuristic: it treats any non-white filled path, image, shading or form
+object under a character as a background the text may stand out from (whatever its colour or
+drawing order), and it does not see text covered by a shape drawn over it, nor light text on a
+light background of another colour.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+__all__ = ["MIN_GLYPH_POINTS", "visible_text"]
+
+MIN_GLYPH_POINTS = 1.0
+"""Glyphs whose font size or box is smaller than this (in points) cannot be read."""
+
+# A channel at or above this (of 255) on all three counts as white: 95% is not told apart from paper.
+_WHITE_LEVEL = 242
+
+# Above this many background boxes a page is treated as drawn all over: the per-character check stays
+# bounded, and white text on such a page is kept.
+_MAX_BACKGROUNDS = 256
+
+_INVISIBLE_MODES = frozenset((pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE, pdfium_c.FPDF_TEXTRENDERMODE_CLIP))
+_STROKED_MODES = frozenset(
+    (
+        pdfium_c.FPDF_TEXTRENDERMODE_STROKE,
+        pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE,
+        pdfium_c.FPDF_TEXTRENDERMODE_STROKE_CLIP,
+        pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE_CLIP,
+    )
+)
+_STROKE_ONLY_MODES = frozenset((pdfium_c.FPDF_TEXTRENDERMODE_STROKE, pdfium_c.FPDF_TEXTRENDERMODE_STROKE_CLIP))
+_BACKGROUND_KINDS = frozenset((pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_SHADING, pdfium_c.FPDF_PAGEOBJ_FORM))
+
+_HIDDEN = "\x00"
+"""Stands in for a dropped character until its line is judged (PDF text never keeps a NUL)."""
+
+
+@dataclass(frozen=True)
+class _Box:
+    left: float
+    bottom: float
+    right: float
+    top: float
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.left <= x <= self.right and self.bottom <= y <= self.top
+
+
+class _Rgba:
+    """Reusable ctypes out-parameters for one colour."""
+
+    def __init__(self) -> None:
+        self.r, self.g, self.b, self.a = (ctypes.c_uint() for _ in range(4))
+
+    def invisible(self) -> bool:
+        return self.a.value == 0
+
+    def white(self) -> bool:
+        return min(self.r.value, self.g.value, self.b.value) >= _WHITE_LEVEL
+
+
+def _object_bounds(obj: object) -> _Box | None:
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        return None
+    return _Box(left.value, bottom.value, right.value, top.value)
+
+
+def _is_background(obj: object, colour: _Rgba) -> bool:
+    """A filled, non-white path, or an image, shading or form: something white text may stand out from."""
+    kind = pdfium_c.FPDFPageObj_GetType(obj)
+    if kind in _BACKGROUND_KINDS:
+        return True
+    if kind != pdfium_c.FPDF_PAGEOBJ_PATH:
+        return False
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke) or fill_mode.value == pdfium_c.FPDF_FILLMODE_NONE:
+        return False
+    if not pdfium_c.FPDFPageObj_GetFillColor(obj, colour.r, colour.g, colour.b, colour.a):
+        return True
+    return not (colour.invisible() or colour.white())
+
+
+def _backgrounds(page: pdfium.PdfPage) -> tuple[_Box, ...] | None:
+    """Boxes of the page's backgrounds; None when there are too many to check against each character."""
+    colour = _Rgba()
+    boxes: list[_Box] = []
+    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
+        obj = pdfium_c.FPDFPage_GetObject(page, index)
+        if obj and _is_background(obj, colour) and (box := _object_bounds(obj)) is not None:
+            boxes.append(box)
+            if len(boxes) > _MAX_BACKGROUNDS:
+                return None
+    return tuple(boxes)
+
+
+@cache
+def _text_object_address() -> Callable[[int | None, int], int | None]:
+    """`FPDFText_GetTextObject` answering the object's address: a number to key a dict by, cheaply."""
+    address = ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
+    assert address is not None  # the library is loaded: its functions have addresses
+    prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
+    function: Callable[[int | None, int], int | None] = prototype(address)
+    return function
+
+
+@dataclass(frozen=True)
+class _Style:
+    """What holds for every character of one text object: its render mode, colours and font size."""
+
+    invisible: bool
+    white: bool
+
+
+class _Reader:
+    """Judges one page's characters; each text object's style is read once, out-parameters allocated once."""
+
+    def __init__(self, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> None:
+        self.textpage = textpage.raw  # the raw handle: the helper object's conversion costs a call per use
+        self._address = ctypes.cast(self.textpage, ctypes.c_void_p).value
+        self._object_at = _text_object_address()
+        self.page_box = _Box(*page.get_cropbox())
+        self._page = page
+        # Backgrounds are read only when white text first shows up: most pages have none.
+        self._backgrounds: tuple[_Box, ...] | None = ()
+        self._backgrounds_read = False
+        self._styles: dict[int, _Style] = {}
+        self.rect = pdfium_c.FS_RECTF()
+        self.fill, self.stroke = _Rgba(), _Rgba()
+
+    def _over_background(self, x: float, y: float) -> bool:
+        if not self._backgrounds_read:
+            self._backgrounds, self._backgrounds_read = _backgrounds(self._page), True
+        boxes = self._backgrounds
+        return boxes is None or any(box.contains(x, y) for box in boxes)
+
+    def _style(self, index: int) -> _Style:
+        """The style of the text object that draws the character at `index`."""
+        mode = pdfium_c.FPDFTextObj_GetTextRenderMode(pdfium_c.FPDFText_GetTextObject(self.textpage, index))
+        if mode in _INVISIBLE_MODES or pdfium_c.FPDFText_GetFontSize(self.textpage, index) < MIN_GLYPH_POINTS:
+            return _Style(invisible=True, white=False)
+        painted: list[_Rgba] = []
+        if mode not in _STROKE_ONLY_MODES:
+            fill = self.fill
+            pdfium_c.FPDFText_GetFillColor(self.textpage, index, fill.r, fill.g, fill.b, fill.a)
+            painted.append(fill)
+        if mode in _STROKED_MODES:
+            stroke = self.stroke
+            pdfium_c.FPDFText_GetStrokeColor(self.textpage, index, stroke.r, stroke.g, stroke.b, stroke.a)
+            painted.append(stroke)
+        shown = [colour for colour in painted if not colour.invisible()]
+        return _Style(invisible=not shown, white=bool(shown) and all(colour.white() for colour in shown))
+
+    def hidden(self, index: int) -> bool:
+        """True if the character at `index` cannot be seen on the page."""
+        textpage = self.textpage
+        key = self._object_at(self._address, index)
+        if not key:
+            return False  # a space or line break PDFium inserted between runs: layout, not content
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = self._style(index)
+        if style.invisible:
+            return True
+        rect = self.rect
+        if not pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect):
+            return False
+        # The box includes the text matrix and the page's transforms; a rotated glyph swaps width and height.
+        if max(rect.right - rect.left, rect.top - rect.bottom) < MIN_GLYPH_POINTS:
+            return True
+        x, y = (rect.left + rect.right) / 2, (rect.bottom + rect.top) / 2
+        if not self.page_box.contains(x, y):
+            return True
+        return style.white and not self._over_background(x, y)
+
+
+def _without_hidden(text: str) -> str:
+    """Drop hidden characters, and the lines that held nothing else."""
+    lines = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if _HIDDEN not in line:
+            lines.append(line)
+        elif shown := line.replace(_HIDDEN, "").rstrip():
+            lines.append(shown)
+    return "\n".join(lines)
+
+
+def visible_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> str:
+    """The page's text layer without the characters a reader cannot see (the caller holds PDFium's lock).
+
+    One pass over the characters; a text object's style is read at its first character. A page whose
+    every character is visible gives exactly the text layer as PDFium reads it.
+    """
+    count = max(pdfium_c.FPDFText_CountChars(textpage), 0)
+    reader = _Reader(page, textpage)
+    hidden = [index for index in range(count) if reader.hidden(index)]
+    text = str(textpage.get_text_range())
+    if not hidden:
+        return text
+    chars = list(text)
+    if len(chars) != count:
+        # Not one string character per PDFium character: read them one by one.
+        chars = [chr(pdfium_c.FPDFText_GetUnicode(textpage, index)) for index in range(count)]
+    for index in hidden:
+        chars[index] = _HIDDEN
+    return _without_hidden("".join(chars))

@@ -1,0 +1,97 @@
+"""PDF ingestion keeps only text a reader can see: invisible, white, off-page and tiny text is dropped."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+
+import pytest
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen.canvas import Canvas
+
+from claimflow.runtime.ingest import parse_document
+from tests.integration._hidden_docs import HIDDEN_LINES, PDF_HIDING, VISIBLE_TOTAL, invoice_pdf
+
+
+@pytest.mark.parametrize("hiding", sorted(PDF_HIDING))
+def test_hidden_lines_are_not_in_the_parsed_page(hiding: str) -> None:
+    [page] = parse_document(invoice_pdf(hiding), f"{hiding}.pdf").pages
+
+    assert "0.03" not in page and "0.02" not in page and "Subtotal" not in page
+    # The visible lines are all there, in order, and nothing is left where the hidden lines were.
+    assert page.splitlines() == [
+        "INVOICE",
+        "Seller: Northwind Widgets Ltd",
+        "14 Harbour Road, Bristol",
+        "Invoice No.: NW-2024-0117",
+        "Invoice Date: 05.03.2024",
+        "Due Date: 04.04.2024",
+        f"Total {VISIBLE_TOTAL} GBP",
+    ]
+
+
+def _pdf(draw: Callable[[Canvas], None]) -> bytes:
+    buffer = io.BytesIO()
+    pdf = Canvas(buffer, pagesize=A4, invariant=1)
+    pdf.setFont("Helvetica", 12)
+    pdf.drawString(72, 800, "INVOICE Northwind Widgets Ltd NW-2024-0117")
+    draw(pdf)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def test_white_text_is_dropped_on_paper_and_kept_on_a_dark_banner() -> None:
+    def banner(pdf: Canvas) -> None:
+        pdf.setFillColorRGB(0.1, 0.1, 0.4)
+        pdf.rect(60, 600, 300, 40, fill=1, stroke=0)
+        pdf.setFillColorRGB(1, 1, 1)
+        pdf.drawString(72, 615, "Amount due 180.00 GBP")
+        pdf.drawString(72, 500, HIDDEN_LINES[-1])
+
+    [page] = parse_document(_pdf(banner), "banner.pdf").pages
+
+    assert "Amount due 180.00 GBP" in page
+    assert "0.03" not in page
+
+
+def test_hidden_text_on_the_same_line_as_visible_text_leaves_the_visible_part() -> None:
+    def same_line(pdf: Canvas) -> None:
+        pdf.drawString(72, 700, "Total 180.00 GBP")
+        pdf.setFillColorRGB(1, 1, 1)
+        pdf.drawString(200, 700, HIDDEN_LINES[-1])
+
+    [page] = parse_document(_pdf(same_line), "same-line.pdf").pages
+
+    assert page.splitlines()[-1] == "Total 180.00 GBP"
+
+
+def test_transparent_and_clip_only_text_is_dropped_and_stroked_text_kept() -> None:
+    def painted(pdf: Canvas) -> None:
+        pdf.setFillAlpha(0)
+        pdf.drawString(72, 700, "Total: 0.03 transparent")
+        pdf.setFillAlpha(1)
+        text = pdf.beginText(72, 680)
+        text.setTextRenderMode(7)  # adds the glyphs to the clipping path, paints nothing
+        text.textOut("Total: 0.03 clip")
+        text.setTextRenderMode(1)  # outlined: stroked in black, not filled
+        text.textOut(" Outlined 180.00")
+        text.setTextRenderMode(0)
+        pdf.drawText(text)
+
+    [page] = parse_document(_pdf(painted), "painted.pdf").pages
+
+    assert "0.03" not in page
+    assert "Outlined 180.00" in page
+
+
+def test_text_squeezed_by_its_matrix_is_dropped() -> None:
+    def squeezed(pdf: Canvas) -> None:
+        text = pdf.beginText()
+        text.setTextTransform(0.01, 0, 0, 0.01, 72, 700)  # a 12 pt font drawn at 0.12 pt
+        text.textOut("Total: 0.03")
+        pdf.drawText(text)
+
+    [page] = parse_document(_pdf(squeezed), "squeezed.pdf").pages
+
+    assert "0.03" not in page
