@@ -91,10 +91,16 @@ def _checkpoints(data: Path, run_id: str) -> int:
     return int(count)
 
 
-def _claimed_by(data: Path, run_id: str, reviewer: str) -> Callable[[], list[tuple[Any, ...]]]:
-    return lambda: _registry(data)(
-        "SELECT outcome, decider FROM {decisions} WHERE run_id = ? AND reviewer = ?", (run_id, reviewer)
-    )
+def _claimed_by(data: Path, run_id: str, reviewer: str) -> Callable[[], list[dict[str, Any]]]:
+    """The reviewer's decisions as stored (every column): there is one as soon as the decider has claimed the run."""
+
+    def decisions() -> list[dict[str, Any]]:
+        with closing(sqlite3.connect(data / "claimflow.db")) as db:
+            db.row_factory = sqlite3.Row
+            query = "SELECT * FROM review_decisions WHERE run_id = ? AND reviewer = ?"
+            return [dict(row) for row in db.execute(query, (run_id, reviewer))]
+
+    return decisions
 
 
 def _listed(data: Path) -> dict[str, dict[str, Any]]:
@@ -115,9 +121,9 @@ def test_a_decider_killed_right_after_claiming_leaves_its_decision_abandoned_and
         decider = spawn_cli(
             "review", "decide", run_id, "--reviewer", "kim", "--set", "total_amount=180.00", "--data-dir", data
         )
-        [(outcome, owner)] = _wait_for(_claimed_by(data, run_id, "kim"), "the claim", decider)
+        [claimed] = _wait_for(_claimed_by(data, run_id, "kim"), "the claim", decider)
         _kill(decider)
-    assert outcome == "pending" and owner.endswith(f":{decider.pid}")
+    assert claimed["outcome"] == "pending" and claimed.get("decider", "").endswith(f":{decider.pid}")
     assert _decisions(data, run_id) == [("kim", "pending")]
 
     listed = _listed(data)
