@@ -34,21 +34,25 @@ if TYPE_CHECKING:
 
 @review_app.command("list")
 def review_list(as_json: AsJson = False, data_dir: DataDir = None, types: TypesOption = None) -> None:
-    """Runs waiting for a reviewer."""
+    """Runs waiting for a reviewer, and runs a decider's process left unfinished."""
 
     async def body(engine: Engine) -> None:
-        rows = await engine.runs("needs_review")
+        rows = await engine.review_queue()
         if as_json:
             for row in rows:
                 pending = await engine.pending_review(row.run_id)
                 view = (await engine.view(row.run_id)).model_dump(mode="json")
-                emit({**view, "interrupt_id": pending.interrupt_id if pending else None})
+                note = await engine.review_note(row)
+                emit({**view, "interrupt_id": pending.interrupt_id if pending else None, "note": note})
             return
-        table = Table("run", "document", "type", "reasons")
+        table = Table("run", "document", "type", "reasons", "note")
         for row in rows:
             state = await engine.state(row.run_id)
             reasons = "; ".join(r.code for r in state.review_reasons) if state else ""
-            table.add_row(row.run_id[:12], shown(row.filename), shown(row.doc_type or "-"), shown(reasons))
+            note = await engine.review_note(row) or ""
+            table.add_row(
+                row.run_id[:12], shown(row.filename), shown(row.doc_type or "-"), shown(reasons), message(note)
+            )
         out.print(table)
 
     with_engine(data_dir, body, types=types, readonly=True)
@@ -59,10 +63,13 @@ def review_show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, 
     """The open review request: reasons, every field with its evidence, what may be edited."""
 
     async def body(engine: Engine) -> None:
-        row = await engine.registry.get_run(run_id)
+        row = await engine.reopen_abandoned(await engine.registry.get_run(run_id))
         pending = await engine.pending_review(row.run_id)
-        if pending is None:
-            err.print(f"run {row.run_id} is {public_status(row)}, not waiting for review")
+        if pending is None or row.status != "needs_review":
+            if row.status == "resuming":
+                err.print(message(await engine.not_decidable(row)))
+            else:
+                err.print(f"run {row.run_id} is {public_status(row)}, not waiting for review")
             raise typer.Exit(1)
         request = pending.request
         if as_json:
@@ -71,6 +78,9 @@ def review_show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, 
         document, doc_type = shown(request.document), shown(request.doc_type)
         out.print(f"[bold]{request.run_id}[/bold]  {document}  type: {doc_type}", highlight=False)
         out.print(f"review id: {pending.interrupt_id}", markup=False)
+        note = await engine.review_note(row)
+        if note:
+            out.print(f"  note: {message(note)}")
         for reason in request.reasons:
             out.print(f"  why: {shown(reason.code)}: {shown(reason.message, lines=True)}")
         table = Table("field", "value", "status", "confidence", "evidence")
@@ -100,27 +110,30 @@ def _parse_sets(sets: list[str]) -> tuple[dict[str, list[str]], str | None]:
     return edits, doc_type
 
 
-def _settings_for_run(
+def _bind_run(
     data_dir: Path | None, run_id: str, model: str | None, base_url: str | None, types: list[str] | None
-) -> Settings:
-    """Settings to resume a run: the model it started with, unless another is named."""
+) -> tuple[Settings, str, str | None]:
+    """The run as this command finds it when it starts: settings to resume it, its id, and its open review.
+
+    The review id is read first thing, before the engine opens: a decision given without `--interrupt`
+    answers the review that was open when its reviewer ran the command, never one another decision opened
+    in the meantime. The model is the one the run started with, unless another is named.
+    """
     settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url, types=tuple(types or ()))
-    if model is not None:
-        return settings
     from claimflow.runtime.engine import open_registry
 
     registry = open_registry(settings)
     try:
-        recorded = registry.get_run(run_id).model
+        row = registry.get_run(run_id)
     except RunNotFoundError as error:
         err.print(f"[red]error:[/red] {message(error)}")
         raise typer.Exit(2) from None
     finally:
         registry.close()
-    if recorded.startswith("replay:"):
+    if model is not None or row.model.startswith("replay:"):
         # A replayed run names no folder; the reviewer must say which model (or replay folder) resumes it.
-        return settings
-    return replace(settings, model=recorded)
+        return settings, row.run_id, row.interrupt_id
+    return replace(settings, model=row.model), row.run_id, row.interrupt_id
 
 
 @review_app.command("decide")
@@ -142,7 +155,12 @@ def review_decide(
     ] = None,
     comment: Annotated[str | None, typer.Option("--comment", help="A note kept with the decision.")] = None,
     interrupt: Annotated[
-        str | None, typer.Option("--interrupt", help="The review id you answer (from `review show`); refused if stale.")
+        str | None,
+        typer.Option(
+            "--interrupt",
+            help="The review id you answer (from `review show`); default: the one open when this command starts. "
+            "Refused if the run has moved on.",
+        ),
     ] = None,
     model: Annotated[
         str | None, typer.Option("--model", help="Model for the steps after review; default: the run's own.")
@@ -179,9 +197,10 @@ def review_decide(
         messages = "; ".join(str(item["msg"]).removeprefix("Value error, ") for item in error.errors())
         raise typer.BadParameter(messages or "invalid decision") from None
 
+    settings, full_id, seen = _bind_run(data_dir, run_id, model, base_url, types)
+
     async def body(engine: Engine) -> dict[str, Any]:
-        row = await engine.decide((await engine.registry.get_run(run_id)).run_id, decision, interrupt_id=interrupt)
+        row = await engine.decide(full_id, decision, interrupt_id=interrupt or seen)
         return (await engine.view(row.run_id)).model_dump(mode="json")
 
-    view = with_engine(data_dir, body, _settings_for_run(data_dir, run_id, model, base_url, types))
-    emit(view)
+    emit(with_engine(data_dir, body, settings))

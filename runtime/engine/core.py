@@ -18,19 +18,19 @@ from langgraph.types import Command
 
 from claimflow.nodes.ports import WorkflowContext
 from claimflow.runtime.discovery import ActiveTypes
+from claimflow.runtime.engine.decisions import Decisions
 from claimflow.runtime.engine.intake import Intake
 from claimflow.runtime.engine.journal import EventJournal, unwritten_events
 from claimflow.runtime.engine.operations import Operations
 from claimflow.runtime.ingest import IngestLimits
-from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow, process_owner
+from claimflow.runtime.registry import AsyncRegistry, RunRow, process_owner
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.runtime.version import check_version, workflow_version
-from claimflow.state.apply import decision_errors
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import event
 from claimflow.state.redaction import redact
-from claimflow.state.review import ReviewDecision, ReviewRequest
+from claimflow.state.review import ReviewRequest
 from claimflow.state.workflow import WorkflowState
 
 OUTCOME_STATUS = {"completed": "completed", "failed": "failed", "rejected": "rejected"}
@@ -44,7 +44,7 @@ class PendingReview:
     request: ReviewRequest
 
 
-class Engine(Intake, Operations):
+class Engine(Intake, Operations, Decisions):
     """Processes documents through the documents workflow over one data directory."""
 
     def __init__(
@@ -120,71 +120,42 @@ class Engine(Intake, Operations):
             payload = WorkflowState(run_id=row.run_id, document=document, policy=self.settings.policy)
         else:
             await self.restore_events(row.run_id)
-        return await self._advance(row.run_id, payload)
+        # A run left resuming continues with the decision its checkpoint holds: that decision is applied.
+        answering = row.interrupt_id if row.status == "resuming" else None
+        return await self._advance(row.run_id, payload, answering=answering)
 
     async def recover(self) -> list[RunRow]:
-        """Pick up runs a dead process left behind: back to review if still paused, else continue them."""
+        """Pick up runs a dead process left behind: back to review if still paused, else continue them.
+
+        A run a decider left resuming continues with that decision only if it was committed (the checkpoint
+        is past the review it answered); otherwise the decision is abandoned and the review open again.
+        """
         recovered: list[RunRow] = []
         for row in await self.registry.stale_runs():
             check_version(row.run_id, row.workflow_version, self.version)
             pending = await self.pending_review(row.run_id)
-            if pending is not None:
-                await self.registry.claim(row.run_id, owner=self.owner, allowed=(row.status,), status="needs_review")
-                await self.restore_events(row.run_id)
-                await self.registry.release(
-                    row.run_id, owner=self.owner, status="needs_review", interrupt_id=pending.interrupt_id
-                )
-                recovered.append(await self.registry.get_run(row.run_id))
-            else:
+            if pending is None:
                 recovered.append(await self.start(row.run_id))
+                continue
+            await self.restore_events(row.run_id)  # idempotent: no lease needed
+            if row.status == "resuming":
+                recovered.append(await self.reopen_abandoned(row))
+                continue
+            await self.registry.claim(row.run_id, owner=self.owner, allowed=(row.status,), status="needs_review")
+            await self.registry.release(
+                row.run_id, owner=self.owner, status="needs_review", interrupt_id=pending.interrupt_id
+            )
+            recovered.append(await self.registry.get_run(row.run_id))
         return recovered
 
-    async def decide(self, run_id: str, decision: ReviewDecision, *, interrupt_id: str | None = None) -> RunRow:
-        """Apply a review decision and resume the run; an invalid or stale decision leaves it paused.
+    async def _advance(
+        self, run_id: str, payload: WorkflowState | Command[Any] | None, *, answering: str | None = None
+    ) -> RunRow:
+        """Stream the graph from `payload` until the run finishes or pauses, and record where it stands.
 
-        `interrupt_id`, when given, is the review the reviewer looked at: if the run has moved on to
-        another review since (an edit that broke a rule), the decision is refused rather than applied
-        to a request its author never saw.
+        `answering` is the review a decision resumes the run from: the decision becomes applied in the same
+        transaction that records the resumed run, refused if apply rejects it.
         """
-        row = await self.registry.get_run(run_id)
-        check_version(row.run_id, row.workflow_version, self.version)
-        # "resuming" is allowed too: a decider that died before getting past the interrupt leaves the run
-        # there, and the claim below only succeeds once that process's lease is stale.
-        if row.status not in ("needs_review", "resuming"):
-            raise RunBusyError(f"run {row.run_id} is {row.status}, not waiting for review")
-        pending = await self.pending_review(row.run_id)
-        if pending is None:
-            raise RunBusyError(f"run {row.run_id} has no open review")
-        decision_json = decision.model_dump_json()
-        if interrupt_id is not None and interrupt_id != pending.interrupt_id:
-            raise RunBusyError(
-                f"run {row.run_id} no longer waits on review {interrupt_id}; it waits on {pending.interrupt_id}: "
-                "look at it again with `claimflow review show`"
-            )
-        state = await self.state(row.run_id)
-        source = await self.store.load_text(state.text) if state is not None and state.text is not None else None
-        errors = decision_errors(pending.request, decision, self.types, source)
-        if errors:
-            message = "; ".join(errors)
-            await self.registry.record_decision(
-                row.run_id, pending.interrupt_id, decision.reviewer, decision_json, "refused", message
-            )
-            raise InvalidDecisionError(f"decision refused, run {row.run_id} stays paused: {message}")
-        # The claim is the lock: of two concurrent decisions exactly one moves the run to resuming.
-        await self.registry.claim(
-            row.run_id,
-            owner=self.owner,
-            allowed=("needs_review", "resuming"),
-            status="resuming",
-            interrupt_id=pending.interrupt_id,
-        )
-        await self.registry.record_decision(
-            row.run_id, pending.interrupt_id, decision.reviewer, decision_json, "applied"
-        )
-        resume: Command[Any] = Command(resume={pending.interrupt_id: decision.model_dump(mode="json")})
-        return await self._advance(row.run_id, resume)
-
-    async def _advance(self, run_id: str, payload: WorkflowState | Command[Any] | None) -> RunRow:
         config = self._config(run_id)
         final: dict[str, Any] | None = None
         interrupt_id: str | None = None
@@ -209,6 +180,7 @@ class Engine(Intake, Operations):
             self.journal.add(run_id, held)
         except InvalidDecisionError as error:
             await self._restore_after_failure(run_id)
+            await self.registry.settle_decisions(run_id, "refused", str(error))
             await self.registry.release(
                 run_id,
                 owner=self.owner,
@@ -220,16 +192,21 @@ class Engine(Intake, Operations):
             reason = redact(f"{type(error).__name__}: {error}")  # the run's error: no secret of a URL in it
             await self._restore_after_failure(run_id)
             await self.registry.append_events(run_id, [event("run.failed", "engine", reason=reason)])
+            if answering is not None:
+                committed = _pending_id(await self.graph.aget_state(config)) != answering
+                await self.registry.settle_decisions(run_id, "applied" if committed else "refused", reason)
             await self.registry.release(run_id, owner=self.owner, status="failed", error=reason)
             return await self.registry.get_run(run_id)
-        return await self._settle(run_id, final, interrupt_id)
+        return await self._settle(run_id, final, interrupt_id, applied=answering is not None)
 
     async def _restore_after_failure(self, run_id: str) -> None:
         """After a failed step: write what the journal holds, and the events of every checkpoint that was written."""
         await self.journal.flush()
         await self.restore_events(run_id)
 
-    async def _settle(self, run_id: str, final: dict[str, Any] | None, interrupt_id: str | None) -> RunRow:
+    async def _settle(
+        self, run_id: str, final: dict[str, Any] | None, interrupt_id: str | None, *, applied: bool = False
+    ) -> RunRow:
         if final is None:
             # Nothing ran (a run continued at its end): read where it stands.
             snapshot = await self.graph.aget_state(self._config(run_id))
@@ -248,6 +225,7 @@ class Engine(Intake, Operations):
             doc_type=state.classification.doc_type if state.classification else None,
             interrupt_id=interrupt_id,
             error=state.error if status in ("failed", "rejected") else None,
+            decisions="applied" if applied else None,
         )
         return await self.registry.get_run(run_id)
 

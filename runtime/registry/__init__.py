@@ -1,7 +1,8 @@
 """The run registry, append-only events, review decisions, record keys and prompt pins, in one SQLite file."""
 
 from claimflow.runtime.registry.asynchronous import AsyncRegistry
-from claimflow.runtime.registry.events import DecisionLog, EventLog, PromptPins, RecordKeyTable
+from claimflow.runtime.registry.decisions import DECISION_OUTCOMES, DecisionLog, abandoned_message
+from claimflow.runtime.registry.events import EventLog, PromptPins, RecordKeyTable
 from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.registry.runs import (
     LEASE_SECONDS,
@@ -20,6 +21,7 @@ class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins):
 
 
 __all__ = [
+    "DECISION_OUTCOMES",
     "AsyncRegistry",
     "LEASE_SECONDS",
     "Registry",
@@ -28,6 +30,7 @@ __all__ = [
     "RunNotFoundError",
     "RunRegistry",
     "RunRow",
+    "abandoned_message",
     "lease_is_stale",
     "process_owner",
 ]

@@ -55,8 +55,10 @@ CREATE TABLE IF NOT EXISTS review_decisions (
     decision TEXT NOT NULL,
     outcome TEXT NOT NULL,
     message TEXT,
-    at REAL NOT NULL
+    at REAL NOT NULL,
+    decider TEXT
 );
+CREATE INDEX IF NOT EXISTS review_decisions_run ON review_decisions(run_id, seq);
 CREATE TABLE IF NOT EXISTS record_keys (
     run_id TEXT PRIMARY KEY,
     doc_type TEXT NOT NULL,
@@ -86,6 +88,18 @@ class Database:
         self._db.execute(f"PRAGMA synchronous={synchronous}")
         self._db.execute("PRAGMA busy_timeout=30000")
         self._db.executescript(_SCHEMA)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        # A data directory made before decisions named their decider: add the column once, one process at a time.
+        if self._has_column("review_decisions", "decider"):
+            return
+        with self._write() as db:
+            if not self._has_column("review_decisions", "decider"):
+                db.execute("ALTER TABLE review_decisions ADD COLUMN decider TEXT")
+
+    def _has_column(self, table: str, column: str) -> bool:
+        return any(row["name"] == column for row in self._db.execute(f"PRAGMA table_info({table})"))
 
     def close(self) -> None:
         """Close the connection."""

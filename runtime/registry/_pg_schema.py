@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS claimflow_review_decisions (
     message text,
     at double precision NOT NULL
 );
+ALTER TABLE claimflow_review_decisions ADD COLUMN IF NOT EXISTS decider text;
 CREATE INDEX IF NOT EXISTS claimflow_review_decisions_run ON claimflow_review_decisions (run_id, seq);
 CREATE TABLE IF NOT EXISTS claimflow_record_keys (
     run_id text COLLATE "C" PRIMARY KEY,
@@ -134,6 +135,8 @@ SELECT
     AND to_regprocedure('claimflow_events_append_only()') IS NOT NULL
     AND (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('claimflow_events')
          AND tgname IN ('claimflow_events_append_only', 'claimflow_events_no_truncate')) = 2
+    AND EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('claimflow_review_decisions')
+                AND attname = 'decider' AND NOT attisdropped)
     AS ready
 """
 

@@ -86,8 +86,9 @@ class AsyncRegistry:
         doc_type: str | None = None,
         interrupt_id: str | None = None,
         error: str | None = None,
+        decisions: str | None = None,
     ) -> None:
-        """Record where the run stands and give up its lease."""
+        """Record where the run stands and give up its lease; `decisions`: the outcome of its pending decisions."""
         await self._call(
             self.sync.release,
             run_id,
@@ -96,6 +97,7 @@ class AsyncRegistry:
             doc_type=doc_type,
             interrupt_id=interrupt_id,
             error=error,
+            decisions=decisions,
         )
 
     async def append_events(self, run_id: str, events: Iterable[Event]) -> int:
@@ -117,8 +119,18 @@ class AsyncRegistry:
     async def record_decision(
         self, run_id: str, interrupt_id: str | None, reviewer: str, decision: str, outcome: str, message: str = ""
     ) -> None:
-        """Keep every decision that was submitted, applied or refused."""
+        """Keep a decision that did not claim the run (refused before it could)."""
         await self._call(self.sync.record_decision, run_id, interrupt_id, reviewer, decision, outcome, message)
+
+    async def claim_review(self, run_id: str, *, owner: str, interrupt_id: str, reviewer: str, decision: str) -> int:
+        """Atomically claim the run for answering review `interrupt_id`; keep the decision as pending (its seq)."""
+        return await self._call(
+            self.sync.claim_review, run_id, owner=owner, interrupt_id=interrupt_id, reviewer=reviewer, decision=decision
+        )
+
+    async def settle_decisions(self, run_id: str, outcome: str, message: str = "") -> int:
+        """Give the run's pending decisions their outcome; returns how many there were."""
+        return await self._call(self.sync.settle_decisions, run_id, outcome, message)
 
     async def decisions(self, run_id: str) -> list[dict[str, Any]]:
         """Every decision submitted for a run."""

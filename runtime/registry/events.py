@@ -1,4 +1,4 @@
-"""Append-only audit events, review decisions, the index of completed records and the prompt pins."""
+"""Append-only audit events, the index of completed records and the prompt pins."""
 
 from __future__ import annotations
 
@@ -45,32 +45,6 @@ class EventLog(Database):
             "SELECT seq, event_id, type, step, at, data FROM events WHERE run_id = ? ORDER BY seq", (run_id,)
         )
         return [{**dict(row), "data": json.loads(row["data"])} for row in cursor]
-
-
-class DecisionLog(Database):
-    """Every review decision submitted, applied or refused."""
-
-    def record_decision(
-        self,
-        run_id: str,
-        interrupt_id: str | None,
-        reviewer: str,
-        decision: str,
-        outcome: str,
-        message: str = "",
-    ) -> None:
-        """Keep every decision that was submitted, applied or refused."""
-        with self._write() as db:
-            db.execute(
-                "INSERT INTO review_decisions (run_id, interrupt_id, reviewer, decision, outcome, message, at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (run_id, interrupt_id, reviewer, decision, outcome, message, time.time()),
-            )
-
-    def decisions(self, run_id: str) -> list[dict[str, Any]]:
-        """Every decision submitted for a run."""
-        cursor = self._db.execute("SELECT * FROM review_decisions WHERE run_id = ? ORDER BY seq", (run_id,))
-        return [dict(row) for row in cursor]
 
 
 class RecordKeyTable(Database):

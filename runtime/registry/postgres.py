@@ -15,6 +15,7 @@ from typing import Any, LiteralString
 from psycopg.types.json import Jsonb
 
 from claimflow.runtime.registry._pg_schema import PgDatabase, Row
+from claimflow.runtime.registry.decisions import abandoned_message
 from claimflow.runtime.registry.runs import (
     LEASE_SECONDS,
     RunNotFoundError,
@@ -111,14 +112,24 @@ class PostgresRegistry(PgDatabase):
         doc_type: str | None = None,
         interrupt_id: str | None = None,
         error: str | None = None,
+        decisions: str | None = None,
     ) -> None:
-        """Record where the run stands and give up its lease (unless another owner holds it)."""
-        self._execute(
-            "UPDATE claimflow_runs SET status = %s, doc_type = COALESCE(%s, doc_type), interrupt_id = %s, error = %s,"
-            " lease_owner = NULL, lease_until = NULL, updated_at = %s WHERE run_id = %s AND"
-            " (lease_owner = %s OR lease_owner IS NULL)",
-            (status, doc_type, interrupt_id, error, time.time(), run_id, owner),
-        )
+        """Record where the run stands and give up its lease (unless another owner holds it).
+
+        `decisions`, when given, is the outcome the run's pending review decisions get in the same transaction.
+        """
+        with self._write() as conn:
+            released = conn.execute(
+                "UPDATE claimflow_runs SET status = %s, doc_type = COALESCE(%s, doc_type), interrupt_id = %s,"
+                " error = %s, lease_owner = NULL, lease_until = NULL, updated_at = %s WHERE run_id = %s AND"
+                " (lease_owner = %s OR lease_owner IS NULL)",
+                (status, doc_type, interrupt_id, error, time.time(), run_id, owner),
+            ).rowcount
+            if released and decisions is not None:
+                conn.execute(
+                    "UPDATE claimflow_review_decisions SET outcome = %s WHERE run_id = %s AND outcome = 'pending'",
+                    (decisions, run_id),
+                )
 
     def append_events(self, run_id: str, events: Iterable[Event]) -> int:
         """Append events; an event already stored (same id) is skipped. Returns how many were new."""
@@ -160,17 +171,57 @@ class PostgresRegistry(PgDatabase):
     def record_decision(
         self, run_id: str, interrupt_id: str | None, reviewer: str, decision: str, outcome: str, message: str = ""
     ) -> None:
-        """Keep every decision that was submitted, applied or refused."""
+        """Keep a decision that did not claim the run (refused before it could)."""
         self._execute(
             "INSERT INTO claimflow_review_decisions (run_id, interrupt_id, reviewer, decision, outcome, message, at)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s)",
             (run_id, interrupt_id, reviewer, decision, outcome, message, time.time()),
         )
 
+    def claim_review(self, run_id: str, *, owner: str, interrupt_id: str, reviewer: str, decision: str) -> int:
+        """Atomically take the run's lease for answering review `interrupt_id` and keep the decision as pending.
+
+        The row lock makes a second decider wait for the first one's commit, then see its lease or its new
+        review. A pending decision of a process whose lease is gone becomes abandoned in the same transaction.
+        """
+        with self._write() as conn:
+            row = conn.execute("SELECT * FROM claimflow_runs WHERE run_id = %s FOR UPDATE", (run_id,)).fetchone()
+            if row is None:
+                raise RunNotFoundError(f"no run {run_id!r}")
+            now = time.time()  # read after any wait for the row lock
+            check_claim(row, owner=owner, allowed=("needs_review", "resuming"), interrupt_id=interrupt_id, now=now)
+            conn.execute(
+                "UPDATE claimflow_review_decisions SET outcome = 'abandoned', message = %s"
+                " WHERE run_id = %s AND outcome = 'pending'",
+                (abandoned_message(row["lease_owner"]), run_id),
+            )
+            conn.execute(
+                "UPDATE claimflow_runs SET status = 'resuming', lease_owner = %s, lease_until = %s, updated_at = %s"
+                " WHERE run_id = %s",
+                (owner, now + LEASE_SECONDS, now, run_id),
+            )
+            inserted = conn.execute(
+                "INSERT INTO claimflow_review_decisions"
+                " (run_id, interrupt_id, reviewer, decision, outcome, message, at, decider)"
+                " VALUES (%s, %s, %s, %s, 'pending', '', %s, %s) RETURNING seq",
+                (run_id, interrupt_id, reviewer, decision, now, owner),
+            ).fetchone()
+        assert inserted is not None  # INSERT ... RETURNING always returns the row
+        return int(inserted["seq"])
+
+    def settle_decisions(self, run_id: str, outcome: str, message: str = "") -> int:
+        """Give the run's pending decisions their outcome; returns how many there were."""
+        with self._write() as conn:
+            return conn.execute(
+                "UPDATE claimflow_review_decisions SET outcome = %s, message = %s"
+                " WHERE run_id = %s AND outcome = 'pending'",
+                (outcome, message, run_id),
+            ).rowcount
+
     def decisions(self, run_id: str) -> list[Row]:
         """Every decision submitted for a run, in the order it came."""
         return self._all(
-            "SELECT seq, run_id, interrupt_id, reviewer, decision, outcome, message, at"
+            "SELECT seq, run_id, interrupt_id, reviewer, decision, outcome, message, at, decider"
             " FROM claimflow_review_decisions WHERE run_id = %s ORDER BY seq",
             (run_id,),
         )

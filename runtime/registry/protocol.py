@@ -54,8 +54,9 @@ class RunRegistry(Protocol):
         doc_type: str | None = None,
         interrupt_id: str | None = None,
         error: str | None = None,
+        decisions: str | None = None,
     ) -> None:
-        """Record where the run stands and give up its lease."""
+        """Record where the run stands and give up its lease; `decisions`: the outcome of its pending decisions."""
         ...
 
     def append_events(self, run_id: str, events: Iterable[Event]) -> int:
@@ -77,11 +78,19 @@ class RunRegistry(Protocol):
     def record_decision(
         self, run_id: str, interrupt_id: str | None, reviewer: str, decision: str, outcome: str, message: str = ""
     ) -> None:
-        """Keep every decision that was submitted, applied or refused."""
+        """Keep a decision that did not claim the run (refused before it could)."""
+        ...
+
+    def claim_review(self, run_id: str, *, owner: str, interrupt_id: str, reviewer: str, decision: str) -> int:
+        """Atomically claim the run for answering review `interrupt_id`; keep the decision as pending (its seq)."""
+        ...
+
+    def settle_decisions(self, run_id: str, outcome: str, message: str = "") -> int:
+        """Give the run's pending decisions their outcome; returns how many there were."""
         ...
 
     def decisions(self, run_id: str) -> list[dict[str, Any]]:
-        """Every decision submitted for a run."""
+        """Every decision submitted for a run, in the order it came."""
         ...
 
     def register_record(self, run_id: str, doc_type: str, key: str) -> None:

@@ -181,12 +181,22 @@ class RunTable(Database):
         doc_type: str | None = None,
         interrupt_id: str | None = None,
         error: str | None = None,
+        decisions: str | None = None,
     ) -> None:
-        """Record where the run stands and give up its lease."""
+        """Record where the run stands and give up its lease.
+
+        `decisions`, when given, is the outcome the run's pending review decisions get in the same transaction
+        (e.g. "applied" once the resume they started is committed).
+        """
         with self._write() as db:
-            db.execute(
+            released = db.execute(
                 "UPDATE runs SET status = ?, doc_type = COALESCE(?, doc_type), interrupt_id = ?, error = ?,"
                 " lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE run_id = ? AND"
                 " (lease_owner = ? OR lease_owner IS NULL)",
                 (status, doc_type, interrupt_id, error, time.time(), run_id, owner),
-            )
+            ).rowcount
+            if released and decisions is not None:
+                db.execute(
+                    "UPDATE review_decisions SET outcome = ? WHERE run_id = ? AND outcome = 'pending'",
+                    (decisions, run_id),
+                )

@@ -266,7 +266,8 @@ def test_decisions_are_kept_in_the_order_they_came(registry: RunRegistry) -> Non
         ("run-1", "int-1", "alice", "approve", "refused", "stale interrupt"),
         ("run-1", None, "bob", "reject", "applied", ""),
     ]
-    assert list(rows[0]) == ["seq", "run_id", "interrupt_id", "reviewer", "decision", "outcome", "message", "at"]
+    columns = ["seq", "run_id", "interrupt_id", "reviewer", "decision", "outcome", "message", "at", "decider"]
+    assert list(rows[0]) == columns
     assert rows[0]["seq"] < rows[1]["seq"] and before <= rows[0]["at"] <= rows[1]["at"] <= time.time()
     assert registry.decisions("run-3") == []
 

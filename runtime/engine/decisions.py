@@ -1,0 +1,176 @@
+"""Answering reviews: a decision applies only to the review its reviewer saw, and is recorded as what became of it.
+
+A decision names the review (the interrupt id) it answers. It claims the run in one atomic check-and-set of that
+id in the registry and is kept as `pending`; it becomes `applied` in the transaction that records the resumed
+run, `refused` when it is stale, comes second or fails its checks (the run stays paused), and `abandoned` when
+its decider's process is gone before the resume was committed. Whoever looks at such a run next (a decision,
+`review list`, `recover`) finds out through the decider's lease and puts things right: the review is open again,
+or, when the decision had been committed, the run waits for `recover` to finish it with that decision.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from langgraph.types import Command
+
+from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow, abandoned_message, lease_is_stale
+from claimflow.runtime.version import check_version
+from claimflow.state.apply import decision_errors
+from claimflow.state.errors import InvalidDecisionError
+from claimflow.state.review import ReviewDecision
+from claimflow.state.schema import DocumentTypes
+
+if TYPE_CHECKING:
+    from claimflow.runtime.engine.core import PendingReview
+    from claimflow.runtime.store import AsyncDocumentStore
+    from claimflow.state.workflow import WorkflowState
+
+
+class StaleReviewError(RunBusyError):
+    """The run no longer waits on the review the decision answers; the run stays as it is."""
+
+
+def _left(row: RunRow) -> bool:
+    """A run a decider moved to resuming and whose process is gone (or whose lease ran out)."""
+    return row.status == "resuming" and lease_is_stale(row.lease_owner, row.lease_until, time.time())
+
+
+class Decisions:
+    """Deciding reviews, and putting right what a decider that died left behind."""
+
+    registry: AsyncRegistry
+    store: AsyncDocumentStore
+    types: DocumentTypes
+    owner: str
+
+    if TYPE_CHECKING:
+        # Provided by the engine this mixes into.
+        @property
+        def version(self) -> str:  # noqa: D102
+            ...
+
+        async def state(self, run_id: str) -> WorkflowState | None:  # noqa: D102
+            ...
+
+        async def pending_review(self, run_id: str) -> PendingReview | None:  # noqa: D102
+            ...
+
+        async def _advance(  # noqa: D102
+            self, run_id: str, payload: WorkflowState | Command[Any] | None, *, answering: str | None = None
+        ) -> RunRow: ...
+
+    async def decide(self, run_id: str, decision: ReviewDecision, *, interrupt_id: str | None = None) -> RunRow:
+        """Apply a review decision and resume the run; an invalid, stale or second decision leaves it as it is.
+
+        `interrupt_id` is the review the reviewer looked at (the CLI passes the one open when its command
+        started). If the run has moved on to another review since, the decision is refused rather than applied
+        to a request its author never saw. Without it, the decision answers the review open now.
+        """
+        row = await self.reopen_abandoned(await self.registry.get_run(run_id))
+        check_version(row.run_id, row.workflow_version, self.version)
+        pending = await self.pending_review(row.run_id)
+        answered = interrupt_id or (pending.interrupt_id if pending is not None else row.interrupt_id)
+        decision_json = decision.model_dump_json()
+
+        async def refuse(message: str) -> None:
+            await self.registry.record_decision(
+                row.run_id, answered, decision.reviewer, decision_json, "refused", message
+            )
+
+        if row.status != "needs_review" or pending is None:
+            message = await self.not_decidable(row)
+            await refuse(message)
+            raise RunBusyError(message)
+        if answered != pending.interrupt_id:
+            message = (
+                f"run {row.run_id} no longer waits on review {answered}; it waits on {pending.interrupt_id}"
+                " (another decision changed it): look at it again with `claimflow review show`"
+            )
+            await refuse(message)
+            raise StaleReviewError(f"decision refused, run stays paused: {message}")
+        state = await self.state(row.run_id)
+        source = await self.store.load_text(state.text) if state is not None and state.text is not None else None
+        errors = decision_errors(pending.request, decision, self.types, source)
+        if errors:
+            message = "; ".join(errors)
+            await refuse(message)
+            raise InvalidDecisionError(f"decision refused, run {row.run_id} stays paused: {message}")
+        # The claim is the lock: of two concurrent decisions exactly one moves the run to resuming, and only
+        # while the run still waits on the review this one answers.
+        try:
+            await self.registry.claim_review(
+                row.run_id, owner=self.owner, interrupt_id=answered, reviewer=decision.reviewer, decision=decision_json
+            )
+        except RunBusyError as error:
+            await refuse(str(error))
+            raise StaleReviewError(f"decision refused: {error}") from None
+        resume: Command[Any] = Command(resume={answered: decision.model_dump(mode="json")})
+        return await self._advance(row.run_id, resume, answering=answered)
+
+    async def reopen_abandoned(self, row: RunRow) -> RunRow:
+        """If a dead decider left `row` resuming, put it right; returns the row as it stands now.
+
+        Its decision was not committed (the run still waits on the review it answered): the decision is
+        abandoned and the review open again. It was, and the run paused at a new review: the decision is
+        applied and the run waits on that review. It was, and the run has steps left: it stays resuming for
+        `recover`, which finishes it with that decision.
+        """
+        if not _left(row):
+            return row
+        pending = await self.pending_review(row.run_id)
+        if pending is None:
+            return row
+        try:
+            await self.registry.claim(row.run_id, owner=self.owner, allowed=("resuming",), status="resuming")
+        except RunBusyError:
+            return await self.registry.get_run(row.run_id)  # someone else is putting it right
+        if pending.interrupt_id == row.interrupt_id:
+            await self.registry.settle_decisions(row.run_id, "abandoned", abandoned_message(row.lease_owner))
+            outcome = None
+        else:
+            outcome = "applied"
+        await self.registry.release(
+            row.run_id, owner=self.owner, status="needs_review", interrupt_id=pending.interrupt_id, decisions=outcome
+        )
+        return await self.registry.get_run(row.run_id)
+
+    async def not_decidable(self, row: RunRow) -> str:
+        """Why the run in `row` takes no decision now, and what to do about it."""
+        if row.status == "resuming":
+            last = await self.last_decision(row.run_id)
+            who = f"the decision of {last['reviewer']}" if last else "a decision"
+            if not _left(row):
+                return f"run {row.run_id} is resuming: {who} is being applied by {row.lease_owner}"
+            return (
+                f"run {row.run_id} is resuming: {who} was committed, but the process applying it "
+                f"({row.lease_owner}) stopped before the run finished; `claimflow recover` finishes it with that "
+                "decision"
+            )
+        if row.status != "needs_review":
+            return f"run {row.run_id} is {row.status}, not waiting for review"
+        return f"run {row.run_id} has no open review; `claimflow show {row.run_id}` shows where it stands"
+
+    async def last_decision(self, run_id: str) -> dict[str, Any] | None:
+        """The latest decision submitted for the run that claimed it (refused ones never did), if any."""
+        claimed = [d for d in await self.registry.decisions(run_id) if d["outcome"] != "refused"]
+        return claimed[-1] if claimed else None
+
+    async def review_note(self, row: RunRow) -> str | None:
+        """What a reviewer should know about a run in the review queue: a decision given up, or left unfinished."""
+        last = await self.last_decision(row.run_id)
+        if row.status == "resuming":
+            return await self.not_decidable(row)
+        if last is not None and last["outcome"] == "abandoned":
+            return f"the decision of {last['reviewer']} was abandoned: {last['message']}; decide again"
+        return None
+
+    async def review_queue(self) -> list[RunRow]:
+        """Runs waiting for a reviewer, with those a dead decider left behind (reopened where they can be)."""
+        queue: list[RunRow] = []
+        for row in await self.registry.list_runs():
+            row = await self.reopen_abandoned(row)
+            if row.status == "needs_review" or _left(row):
+                queue.append(row)
+        return queue
