@@ -26,7 +26,8 @@ import pypdfium2.raw as pdfium_c
 __all__ = ["MIN_GLYPH_POINTS", "visible_text"]
 
 MIN_GLYPH_POINTS = 1.0
-"""Glyphs whose font size or box is smaller than this (in points) cannot be read."""
+"""Glyphs whose box on the page (font size, text matrix and transforms applied) is smaller than this, in
+points, cannot be read."""
 
 # A channel at or above this (of 255) on all three counts as white: 95% is not told apart from paper.
 _WHITE_LEVEL = 242
@@ -122,7 +123,7 @@ def _text_object_address() -> Callable[[int | None, int], int | None]:
 
 @dataclass(frozen=True)
 class _Style:
-    """What holds for every character of one text object: its render mode, colours and font size."""
+    """What holds for every character of one text object: its render mode and colours."""
 
     invisible: bool
     white: bool
@@ -153,7 +154,7 @@ class _Reader:
     def _style(self, index: int) -> _Style:
         """The style of the text object that draws the character at `index`."""
         mode = pdfium_c.FPDFTextObj_GetTextRenderMode(pdfium_c.FPDFText_GetTextObject(self.textpage, index))
-        if mode in _INVISIBLE_MODES or pdfium_c.FPDFText_GetFontSize(self.textpage, index) < MIN_GLYPH_POINTS:
+        if mode in _INVISIBLE_MODES:
             return _Style(invisible=True, white=False)
         painted: list[_Rgba] = []
         if mode not in _STROKE_ONLY_MODES:
@@ -168,11 +169,18 @@ class _Reader:
         return _Style(invisible=not shown, white=bool(shown) and all(colour.white() for colour in shown))
 
     def hidden(self, index: int) -> bool:
-        """True if the character at `index` cannot be seen on the page."""
+        """True if the character at `index` cannot be seen on the page.
+
+        Spaces and line breaks PDFium inserts for gaps between glyphs are layout, not content: they stay,
+        whatever their (often empty) box says.
+        """
+        return self._unseen(index) and pdfium_c.FPDFText_IsGenerated(self.textpage, index) != 1
+
+    def _unseen(self, index: int) -> bool:
         textpage = self.textpage
         key = self._object_at(self._address, index)
         if not key:
-            return False  # a space or line break PDFium inserted between runs: layout, not content
+            return False  # inserted between text objects: layout
         style = self._styles.get(key)
         if style is None:
             style = self._styles[key] = self._style(index)

@@ -95,3 +95,32 @@ def test_text_squeezed_by_its_matrix_is_dropped() -> None:
     [page] = parse_document(_pdf(squeezed), "squeezed.pdf").pages
 
     assert "0.03" not in page
+
+
+def test_spaces_pdfium_inserts_for_gaps_stay_when_hidden_text_is_dropped() -> None:
+    def gaps(pdf: Canvas) -> None:
+        # A TJ array that moves the pen instead of printing spaces; reportlab writes no such operator itself.
+        pdf._code.append("BT /F1 12 Tf 72 700 Td [(Netto) -3000 (EUR) -1500 (MwSt.)] TJ ET")
+        pdf.setFillColorRGB(1, 1, 1)
+        pdf.drawString(72, 680, HIDDEN_LINES[-1])
+
+    [page] = parse_document(_pdf(gaps), "gaps.pdf").pages
+
+    assert page.splitlines()[-1] == "Netto EUR MwSt."
+    assert "0.03" not in page
+
+
+def test_a_small_font_size_scaled_up_by_the_text_matrix_is_read() -> None:
+    def scaled(pdf: Canvas) -> None:
+        text = pdf.beginText()
+        text.setFont("Helvetica", 0.5)
+        text.setTextTransform(24, 0, 0, 24, 72, 700)  # 0.5 pt times 24: a 12 pt line
+        text.textOut("Total 180.00 GBP")
+        pdf.drawText(text)
+        pdf.setFillColorRGB(1, 1, 1)
+        pdf.drawString(72, 680, HIDDEN_LINES[-1])
+
+    [page] = parse_document(_pdf(scaled), "scaled.pdf").pages
+
+    assert page.splitlines()[-1] == "Total 180.00 GBP"
+    assert "0.03" not in page
