@@ -57,6 +57,9 @@ class Decisions:
         async def pending_review(self, run_id: str) -> PendingReview | None:  # noqa: D102
             ...
 
+        async def restore_events(self, run_id: str) -> int:  # noqa: D102
+            ...
+
         async def _advance(  # noqa: D102
             self, run_id: str, payload: WorkflowState | Command[Any] | None, *, answering: str | None = None
         ) -> RunRow: ...
@@ -130,6 +133,7 @@ class Decisions:
             await self.registry.settle_decisions(row.run_id, "abandoned", abandoned_message(row.lease_owner))
             outcome = None
         else:
+            await self.restore_events(row.run_id)  # the steps the dead decider checkpointed but did not journal
             outcome = "applied"
         await self.registry.release(
             row.run_id, owner=self.owner, status="needs_review", interrupt_id=pending.interrupt_id, decisions=outcome
