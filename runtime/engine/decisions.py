@@ -88,8 +88,8 @@ class Decisions:
             raise RunBusyError(message)
         if answered != pending.interrupt_id:
             message = (
-                f"run {row.run_id} no longer waits on review {answered}; it waits on {pending.interrupt_id}"
-                " (another decision changed it): look at it again with `claimflow review show`"
+                f"run {row.run_id} no longer waits on review {answered}, the one this decision answers; it waits"
+                f" on {pending.interrupt_id} now: look at it again with `claimflow review show`"
             )
             await refuse(message)
             raise StaleReviewError(f"decision refused, run stays paused: {message}")
