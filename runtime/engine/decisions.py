@@ -64,12 +64,20 @@ class Decisions:
             self, run_id: str, payload: WorkflowState | Command[Any] | None, *, answering: str | None = None
         ) -> RunRow: ...
 
-    async def decide(self, run_id: str, decision: ReviewDecision, *, interrupt_id: str | None = None) -> RunRow:
+    async def decide(
+        self,
+        run_id: str,
+        decision: ReviewDecision,
+        *,
+        interrupt_id: str | None = None,
+        seen_at: float | None = None,
+    ) -> RunRow:
         """Apply a review decision and resume the run; an invalid, stale or second decision leaves it as it is.
 
-        `interrupt_id` is the review the reviewer looked at (the CLI passes the one open when its command
-        started). If the run has moved on to another review since, the decision is refused rather than applied
-        to a request its author never saw. Without it, the decision answers the review open now.
+        `interrupt_id` is the review the reviewer looked at: if the run has moved on to another review since,
+        the decision is refused rather than applied to a request its author never saw. Without it, the decision
+        answers the review open now. `seen_at` (Unix time), when given, is when the reviewer looked: a review
+        opened after it is refused too (the CLI passes its command's start).
         """
         row = await self.reopen_abandoned(await self.registry.get_run(run_id))
         check_version(row.run_id, row.workflow_version, self.version)
@@ -90,6 +98,13 @@ class Decisions:
             message = (
                 f"run {row.run_id} no longer waits on review {answered}, the one this decision answers; it waits"
                 f" on {pending.interrupt_id} now: look at it again with `claimflow review show`"
+            )
+            await refuse(message)
+            raise StaleReviewError(f"decision refused, run stays paused: {message}")
+        if seen_at is not None and pending.opened_at is not None and pending.opened_at > seen_at:
+            message = (
+                f"run {row.run_id} waits on review {pending.interrupt_id}, opened after this command started"
+                " (another decision changed the run): look at it with `claimflow review show`"
             )
             await refuse(message)
             raise StaleReviewError(f"decision refused, run stays paused: {message}")

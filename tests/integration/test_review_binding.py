@@ -44,9 +44,9 @@ def test_racing_decisions_never_apply_to_a_review_their_deciders_did_not_see(tmp
 
 @pytest.fixture(scope="module")
 def paused(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
-    """A data directory with three invoices waiting for review."""
+    """A data directory with four invoices waiting for review."""
     root = tmp_path_factory.mktemp("killed")
-    for index in range(3):
+    for index in range(4):
         write(root / "docs", f"killed-{index}.txt", mismatch_invoice_text(f"NW-2025-90{index:02d}"))
     result = run_cli("run", root / "docs", "--json", "--data-dir", root / "data")
     assert result.returncode == 0, result.stderr
@@ -215,3 +215,31 @@ def test_a_decider_killed_after_its_edit_opened_a_new_review_leaves_the_run_wait
     assert stale.returncode == 1 and "look at it again" in flat(stale.stderr)
     assert _listed(data)[run_id]["status"] == "needs_review"
     assert _decisions(data, run_id) == [("kim", "applied"), ("lee", "refused")]
+
+
+def test_a_decider_held_up_while_starting_does_not_answer_the_review_another_decision_opened(
+    paused: tuple[Path, list[str]],
+) -> None:
+    data, runs = paused
+    run_id = runs[3]
+    seen = _listed(data)[run_id]["interrupt_id"]
+    # The approver's command starts while `seen` is open, and is stopped before it has read anything.
+    approver = spawn_cli("review", "decide", run_id, "--reviewer", "lee", "--approve", "--data-dir", data)
+    os.kill(approver.pid, signal.SIGSTOP)
+    try:
+        edited = run_cli(
+            "review", "decide", run_id, "--reviewer", "kim", "--set", "total_amount=999.99", "--data-dir", data
+        )
+        assert edited.returncode == 0, edited.stderr
+        assert json_lines(edited.stdout)[0]["status"] == "needs_review"  # the edit opened a new review
+    finally:
+        os.kill(approver.pid, signal.SIGCONT)
+    stdout, stderr = approver.communicate(timeout=120)
+
+    assert approver.returncode == 1 and stdout == "" and "Traceback" not in stderr
+    assert "opened after this command started" in flat(stderr) and "review show" in flat(stderr)
+    item = _listed(data)[run_id]
+    assert item["status"] == "needs_review" and item["interrupt_id"] != seen
+    stored = _registry(data)("SELECT reviewer, interrupt_id, outcome FROM {decisions} WHERE run_id = ?", (run_id,))
+    assert [(reviewer, outcome) for reviewer, _, outcome in stored] == [("kim", "applied"), ("lee", "refused")]
+    assert stored[0][1] == seen
