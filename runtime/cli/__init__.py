@@ -9,6 +9,7 @@ import sys
 
 from claimflow.runtime.cli import doctypes, documents, inspect, review
 from claimflow.runtime.cli._common import app, review_app
+from claimflow.runtime.cli._started import process_runs_one_command
 
 
 def main() -> None:
@@ -18,6 +19,7 @@ def main() -> None:
     by then (databases, connections, files), and unloading the modules and objects a batch built takes up
     to a second a user would wait for nothing. An unexpected error still ends the normal way, traceback and all.
     """
+    process_runs_one_command()
     try:
         app()
     except SystemExit as done:

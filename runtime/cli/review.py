@@ -23,6 +23,7 @@ from claimflow.runtime.cli._common import (
     shown,
     with_engine,
 )
+from claimflow.runtime.cli._started import command_started_at
 from claimflow.runtime.registry.runs import RunNotFoundError
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.views import public_status
@@ -198,9 +199,12 @@ def review_decide(
         raise typer.BadParameter(messages or "invalid decision") from None
 
     settings, full_id, seen = _bind_run(data_dir, run_id, model, base_url, types)
+    # Without --interrupt: the review open when the command started, neither one opened while it was starting
+    # up (refused by its time) nor one opened while it was deciding (refused by its id, in the claim).
+    seen_at = None if interrupt else command_started_at()
 
     async def body(engine: Engine) -> dict[str, Any]:
-        row = await engine.decide(full_id, decision, interrupt_id=interrupt or seen)
+        row = await engine.decide(full_id, decision, interrupt_id=interrupt or seen, seen_at=seen_at)
         return (await engine.view(row.run_id)).model_dump(mode="json")
 
     emit(with_engine(data_dir, body, settings))

@@ -9,6 +9,7 @@ the event loop: the registry and the document store do their I/O on their own th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 from typing import Any, cast
 
@@ -42,6 +43,8 @@ class PendingReview:
 
     interrupt_id: str
     request: ReviewRequest
+    opened_at: float | None = None
+    """When the run paused for it (its checkpoint's time, Unix seconds), if the checkpoint says."""
 
 
 class Engine(Intake, Operations, Decisions):
@@ -91,8 +94,9 @@ class Engine(Intake, Operations, Decisions):
     async def pending_review(self, run_id: str) -> PendingReview | None:
         """The open review of a paused run."""
         snapshot = await self.graph.aget_state(self._config(run_id))
+        opened_at = datetime.fromisoformat(snapshot.created_at).timestamp() if snapshot.created_at else None
         for interrupt in snapshot.interrupts:
-            return PendingReview(interrupt.id, ReviewRequest.model_validate(interrupt.value))
+            return PendingReview(interrupt.id, ReviewRequest.model_validate(interrupt.value), opened_at)
         return None
 
     async def restore_events(self, run_id: str) -> int:

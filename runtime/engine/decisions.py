@@ -57,16 +57,27 @@ class Decisions:
         async def pending_review(self, run_id: str) -> PendingReview | None:  # noqa: D102
             ...
 
+        async def restore_events(self, run_id: str) -> int:  # noqa: D102
+            ...
+
         async def _advance(  # noqa: D102
             self, run_id: str, payload: WorkflowState | Command[Any] | None, *, answering: str | None = None
         ) -> RunRow: ...
 
-    async def decide(self, run_id: str, decision: ReviewDecision, *, interrupt_id: str | None = None) -> RunRow:
+    async def decide(
+        self,
+        run_id: str,
+        decision: ReviewDecision,
+        *,
+        interrupt_id: str | None = None,
+        seen_at: float | None = None,
+    ) -> RunRow:
         """Apply a review decision and resume the run; an invalid, stale or second decision leaves it as it is.
 
-        `interrupt_id` is the review the reviewer looked at (the CLI passes the one open when its command
-        started). If the run has moved on to another review since, the decision is refused rather than applied
-        to a request its author never saw. Without it, the decision answers the review open now.
+        `interrupt_id` is the review the reviewer looked at: if the run has moved on to another review since,
+        the decision is refused rather than applied to a request its author never saw. Without it, the decision
+        answers the review open now. `seen_at` (Unix time), when given, is when the reviewer looked: a review
+        opened after it is refused too (the CLI passes its command's start).
         """
         row = await self.reopen_abandoned(await self.registry.get_run(run_id))
         check_version(row.run_id, row.workflow_version, self.version)
@@ -85,8 +96,15 @@ class Decisions:
             raise RunBusyError(message)
         if answered != pending.interrupt_id:
             message = (
-                f"run {row.run_id} no longer waits on review {answered}; it waits on {pending.interrupt_id}"
-                " (another decision changed it): look at it again with `claimflow review show`"
+                f"run {row.run_id} no longer waits on review {answered}, the one this decision answers; it waits"
+                f" on {pending.interrupt_id} now: look at it again with `claimflow review show`"
+            )
+            await refuse(message)
+            raise StaleReviewError(f"decision refused, run stays paused: {message}")
+        if seen_at is not None and pending.opened_at is not None and pending.opened_at > seen_at:
+            message = (
+                f"run {row.run_id} waits on review {pending.interrupt_id}, opened after this command started"
+                " (another decision changed the run): look at it with `claimflow review show`"
             )
             await refuse(message)
             raise StaleReviewError(f"decision refused, run stays paused: {message}")
@@ -130,6 +148,7 @@ class Decisions:
             await self.registry.settle_decisions(row.run_id, "abandoned", abandoned_message(row.lease_owner))
             outcome = None
         else:
+            await self.restore_events(row.run_id)  # the steps the dead decider checkpointed but did not journal
             outcome = "applied"
         await self.registry.release(
             row.run_id, owner=self.owner, status="needs_review", interrupt_id=pending.interrupt_id, decisions=outcome

@@ -180,13 +180,16 @@ def test_runs_json_lists_every_run_and_filters_by_status(batch: dict[str, Any], 
         assert [view["document"] for view in filtered] == [name], status
 
 
-def test_review_list_json_is_the_run_object_plus_the_interrupt_id(batch: dict[str, Any], cli: Invoke) -> None:
+def test_review_list_json_is_the_run_object_plus_the_interrupt_id_and_a_note(
+    batch: dict[str, Any], cli: Invoke
+) -> None:
     result = cli("review", "list", "--json")
     assert result.exit_code == 0, result.output
     [item] = json_lines(result.stdout)
-    assert set(item) == VIEW_KEYS | {"interrupt_id"}
+    assert set(item) == VIEW_KEYS | {"interrupt_id", "note"}
     assert isinstance(item["interrupt_id"], str) and item["interrupt_id"]
-    _check_view({key: value for key, value in item.items() if key != "interrupt_id"})
+    assert item["note"] is None  # nothing happened to this review yet
+    _check_view({key: value for key, value in item.items() if key not in ("interrupt_id", "note")})
     assert item["run_id"] == batch["views"]["b_mismatch.txt"]["run_id"] and item["status"] == "needs_review"
 
 

@@ -59,24 +59,28 @@ def race(run_id: str, data: Path, env: dict[str, str], query: Query) -> Race:
 
 def check(races: Sequence[Race], query: Query) -> None:
     """Exactly one decision applies per run, to the review open when its command started; the other is refused."""
-    for raced in races:
-        decisions = query(
+
+    def decisions(raced: Race) -> list[tuple[Any, ...]]:
+        return query(
             "SELECT reviewer, interrupt_id, outcome FROM {decisions} WHERE run_id = ? ORDER BY seq", (raced.run_id,)
         )
-        applied = [(reviewer, review) for reviewer, review, outcome in decisions if outcome == "applied"]
-        assert len(applied) == 1, (raced, decisions)
-        [(winner, review)] = applied
-        assert review == raced.open_review, f"{winner} was applied to review {review}, never shown: {raced}"
-        [loser] = {"editor", "approver"} - {winner}
-        assert [outcome for reviewer, _, outcome in decisions if reviewer == loser] == ["refused"], decisions
 
+    # First, over every race: no decision was applied to a review its reviewer did not see.
+    for raced in races:
+        applied = [(reviewer, review) for reviewer, review, outcome in decisions(raced) if outcome == "applied"]
+        assert [review for _, review in applied] == [raced.open_review], f"applied {applied} in {raced}"
+        decided = query("SELECT data FROM {events} WHERE run_id = ? AND type = 'review.decided'", (raced.run_id,))
+        assert len(decided) == 1, (raced, decided)
+    # Then what each side was told, and where the run stands.
+    for raced in races:
+        stored = decisions(raced)
+        [winner] = [reviewer for reviewer, _, outcome in stored if outcome == "applied"]
+        [loser] = {"editor", "approver"} - {winner}
+        assert [outcome for reviewer, _, outcome in stored if reviewer == loser] == ["refused"], stored
         assert sorted(code for code, _, _ in raced.outcomes.values()) == [0, 1], raced
         code, stdout, stderr = raced.outcomes[loser]
         assert code == 1 and stdout == "" and "Traceback" not in stderr, raced
         assert raced.run_id in flat(stderr), raced
-
-        decided = query("SELECT data FROM {events} WHERE run_id = ? AND type = 'review.decided'", (raced.run_id,))
-        assert len(decided) == 1, (raced, decided)
         [(status,)] = query("SELECT status FROM {runs} WHERE run_id = ?", (raced.run_id,))
         # The approval completes the run as shown; the edit breaks the sum rule again and opens a new review.
         assert status == ("completed" if winner == "approver" else "needs_review"), (raced, status)

@@ -44,9 +44,9 @@ def test_racing_decisions_never_apply_to_a_review_their_deciders_did_not_see(tmp
 
 @pytest.fixture(scope="module")
 def paused(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
-    """A data directory with two invoices waiting for review."""
+    """A data directory with four invoices waiting for review."""
     root = tmp_path_factory.mktemp("killed")
-    for index in range(2):
+    for index in range(4):
         write(root / "docs", f"killed-{index}.txt", mismatch_invoice_text(f"NW-2025-90{index:02d}"))
     result = run_cli("run", root / "docs", "--json", "--data-dir", root / "data")
     assert result.returncode == 0, result.stderr
@@ -139,25 +139,40 @@ def test_a_decider_killed_right_after_claiming_leaves_its_decision_abandoned_and
     assert _decisions(data, run_id) == [("kim", "abandoned"), ("lee", "applied")]
 
 
-def test_a_decider_killed_mid_resume_leaves_a_run_that_is_shown_and_recovered_with_its_decision(
-    paused: tuple[Path, list[str]],
-) -> None:
-    data, runs = paused
-    run_id = runs[1]
-    at_review = _checkpoints(data, run_id)
+def _kill_mid_resume(data: Path, run_id: str, edit: str, resumed: Callable[[], bool]) -> int:
+    """Have kim's edit resume the run until `resumed()`, unable to record where the run stands; kill it there.
+
+    Returns the killed decider's process id.
+    """
     with ExitStack() as locks:
         checkpoints = locks.enter_context(_write_lock(data / "checkpoints.db"))
-        decider = spawn_cli(
-            "review", "decide", run_id, "--reviewer", "kim", "--set", "total_amount=180.00", "--data-dir", data
-        )
+        decider = spawn_cli("review", "decide", run_id, "--reviewer", "kim", "--set", edit, "--data-dir", data)
         _wait_for(_claimed_by(data, run_id, "kim"), "the claim", decider)
         # Hold the registry and let the checkpoints go: the decider writes its resumed steps' checkpoints
         # but cannot record where the run stands.
         locks.enter_context(_write_lock(data / "claimflow.db"))
         checkpoints.execute("ROLLBACK")
         checkpoints.execute("BEGIN")  # the lock's own ROLLBACK on leaving needs a transaction to end
-        _wait_for(lambda: _checkpoints(data, run_id) >= at_review + 2, "the resume's checkpoints", decider)
+        _wait_for(resumed, "the resume's checkpoints", decider)
         _kill(decider)
+    return decider.pid
+
+
+def _interrupts(data: Path, run_id: str) -> int:
+    """How many times the run's checkpoints recorded a pause for review."""
+    with closing(sqlite3.connect(data / "checkpoints.db")) as db:
+        query = "SELECT count(*) FROM writes WHERE thread_id = ? AND channel = '__interrupt__'"
+        [(count,)] = db.execute(query, (run_id,))
+    return int(count)
+
+
+def test_a_decider_killed_mid_resume_leaves_a_run_that_is_shown_and_recovered_with_its_decision(
+    paused: tuple[Path, list[str]],
+) -> None:
+    data, runs = paused
+    run_id = runs[1]
+    at_review = _checkpoints(data, run_id)
+    pid = _kill_mid_resume(data, run_id, "total_amount=180.00", lambda: _checkpoints(data, run_id) >= at_review + 2)
     assert _decisions(data, run_id) == [("kim", "pending")]
 
     item = _listed(data).get(run_id)
@@ -167,7 +182,7 @@ def test_a_decider_killed_mid_resume_leaves_a_run_that_is_shown_and_recovered_wi
     again = run_cli("review", "decide", run_id, "--reviewer", "lee", "--approve", "--data-dir", data)
     assert again.returncode == 1 and again.stdout == "" and "Traceback" not in again.stderr
     said = flat(again.stderr)
-    assert "decision of kim was committed" in said and f":{decider.pid}" in said and "claimflow recover" in said
+    assert "decision of kim was committed" in said and f":{pid}" in said and "claimflow recover" in said
 
     recovered = run_cli("recover", "--json", "--data-dir", data)
     assert recovered.returncode == 0, recovered.stderr
@@ -175,3 +190,56 @@ def test_a_decider_killed_mid_resume_leaves_a_run_that_is_shown_and_recovered_wi
     assert view["status"] == "completed"
     assert (view["fields"]["total_amount"]["value"], view["fields"]["total_amount"]["status"]) == ("180.00", "edited")
     assert _decisions(data, run_id) == [("kim", "applied"), ("lee", "refused")]
+
+
+def test_a_decider_killed_after_its_edit_opened_a_new_review_leaves_the_run_waiting_on_that_review(
+    paused: tuple[Path, list[str]],
+) -> None:
+    data, runs = paused
+    run_id = runs[2]
+    seen = _listed(data)[run_id]["interrupt_id"]
+    paused_before = _interrupts(data, run_id)
+    # 999.99 still breaks the sum rule: the resumed run pauses at a new review before the decider is killed.
+    _kill_mid_resume(data, run_id, "total_amount=999.99", lambda: _interrupts(data, run_id) > paused_before)
+    assert _decisions(data, run_id) == [("kim", "pending")]
+
+    item = _listed(data)[run_id]
+    assert item["status"] == "needs_review" and item["interrupt_id"] != seen
+    assert _decisions(data, run_id) == [("kim", "applied")]  # it reached the run: the new review shows its edit
+    assert item["fields"]["total_amount"] == {"value": "999.99", "status": "edited", "evidence": []}
+
+    # A reviewer who looked before the edit answers a review that is gone: refused, the run stays paused.
+    stale = run_cli(
+        "review", "decide", run_id, "--reviewer", "lee", "--approve", "--interrupt", seen, "--data-dir", data
+    )
+    assert stale.returncode == 1 and "look at it again" in flat(stale.stderr)
+    assert _listed(data)[run_id]["status"] == "needs_review"
+    assert _decisions(data, run_id) == [("kim", "applied"), ("lee", "refused")]
+
+
+def test_a_decider_held_up_while_starting_does_not_answer_the_review_another_decision_opened(
+    paused: tuple[Path, list[str]],
+) -> None:
+    data, runs = paused
+    run_id = runs[3]
+    seen = _listed(data)[run_id]["interrupt_id"]
+    # The approver's command starts while `seen` is open, and is stopped before it has read anything.
+    approver = spawn_cli("review", "decide", run_id, "--reviewer", "lee", "--approve", "--data-dir", data)
+    os.kill(approver.pid, signal.SIGSTOP)
+    try:
+        edited = run_cli(
+            "review", "decide", run_id, "--reviewer", "kim", "--set", "total_amount=999.99", "--data-dir", data
+        )
+        assert edited.returncode == 0, edited.stderr
+        assert json_lines(edited.stdout)[0]["status"] == "needs_review"  # the edit opened a new review
+    finally:
+        os.kill(approver.pid, signal.SIGCONT)
+    stdout, stderr = approver.communicate(timeout=120)
+
+    assert approver.returncode == 1 and stdout == "" and "Traceback" not in stderr
+    assert "opened after this command started" in flat(stderr) and "review show" in flat(stderr)
+    item = _listed(data)[run_id]
+    assert item["status"] == "needs_review" and item["interrupt_id"] != seen
+    stored = _registry(data)("SELECT reviewer, interrupt_id, outcome FROM {decisions} WHERE run_id = ?", (run_id,))
+    assert [(reviewer, outcome) for reviewer, _, outcome in stored] == [("kim", "applied"), ("lee", "refused")]
+    assert stored[0][1] == seen
