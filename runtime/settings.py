@@ -137,6 +137,7 @@ def _gateway(base_url: str | None) -> GatewayConfig:
     except (OSError, ValueError) as error:
         raise SettingsError(f"CLAIMFLOW_PRICES={prices_path!r} cannot be read: {error}") from None
     defaults = TransportPolicy()
+    defaults_config = GatewayConfig()
     return GatewayConfig(
         openai_base_url=base_url or _env("CLAIMFLOW_OPENAI_BASE_URL"),
         openai_api_key=_env("OPENAI_API_KEY"),
@@ -144,6 +145,8 @@ def _gateway(base_url: str | None) -> GatewayConfig:
         anthropic_api_key=_env("ANTHROPIC_API_KEY"),
         anthropic_base_url=_env("CLAIMFLOW_ANTHROPIC_BASE_URL"),
         timeout_s=_float("CLAIMFLOW_MODEL_TIMEOUT_S", 60.0) or 60.0,
+        call_deadline_s=_at_least_one("CLAIMFLOW_MODEL_CALL_DEADLINE_S", defaults_config.call_deadline_s),
+        max_response_bytes=int(_at_least_one("CLAIMFLOW_MODEL_MAX_RESPONSE_BYTES", defaults_config.max_response_bytes)),
         output_caps=_output_caps(),
         transport=TransportPolicy(max_attempts=_int("CLAIMFLOW_MODEL_MAX_ATTEMPTS", defaults.max_attempts) or 1),
         limits={provider: _limits(provider) for provider in ("openai", "anthropic")},
@@ -213,7 +216,7 @@ class Settings:
     limits: IngestLimits = field(default_factory=IngestLimits)
     """What one document may be: bytes, pages, characters per page and in all (CLAIMFLOW_MAX_DOCUMENT_BYTES,
     CLAIMFLOW_MAX_PAGES, CLAIMFLOW_MAX_PAGE_CHARS, CLAIMFLOW_MAX_DOCUMENT_CHARS); a document over one fails."""
-    max_document_seconds: float = 300.0
+    max_document_seconds: float = 600.0
     """Wall time one document's run may take each time it is advanced (CLAIMFLOW_MAX_DOCUMENT_SECONDS); a run
     that takes longer fails with that reason, and the batch goes on."""
 
@@ -243,7 +246,7 @@ class Settings:
             types=tuple(spec for spec in (*(_env("CLAIMFLOW_TYPES") or "").split(","), *types) if spec.strip()),
             mask_patterns=_mask_patterns(),
             limits=_document_limits(),
-            max_document_seconds=_at_least_one("CLAIMFLOW_MAX_DOCUMENT_SECONDS", 300.0),
+            max_document_seconds=_at_least_one("CLAIMFLOW_MAX_DOCUMENT_SECONDS", 600.0),
         )
 
     def with_budget(self, **limits: object) -> Settings:
