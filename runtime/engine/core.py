@@ -225,7 +225,7 @@ class Engine(Intake, Operations):
             if deadline.expired():
                 reason = (
                     f"the document took longer than {self.settings.max_document_seconds:g} s, the wall time one "
-                    "document may take (CLAIMFLOW_MAX_DOCUMENT_SECONDS); its work was stopped"
+                    "document may take (CLAIMFLOW_MAX_DOCUMENT_SECONDS); the run was stopped"
                 )
             else:
                 reason = redact(f"{type(error).__name__}: {error}")  # the run's error: no secret of a URL in it
