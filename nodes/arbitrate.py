@@ -20,7 +20,8 @@ def arbitrate_for(doc_type: DocumentType) -> Node:
         if state.text is None:
             raise RuntimeError(f"{name} ran on a run without text")
         source = await context.store.load_text(state.text)
-        patch = arbitrate(doc_type, state.candidates, source, step=extract_node(doc_type.name))
+        # Every claim's quote is looked for in the whole text: CPU work, off the event loop other runs share.
+        patch = await context.offload(arbitrate, doc_type, state.candidates, source, step=extract_node(doc_type.name))
         fields = patch.fields or {}
         decided = event(
             "arbitration.decided",

@@ -18,7 +18,8 @@ async def mask(state: WorkflowState, context: WorkflowContext) -> Patch:
     if state.text is None:
         raise RuntimeError("mask ran before parse produced text")
     source = await context.store.load_text(state.text)
-    result = mask_pages(source.pages, context.mask_patterns)
+    # Masking is CPU work over the whole text: off the event loop other runs share.
+    result = await context.offload(mask_pages, source.pages, context.mask_patterns)
     masked_text = await context.store.save_text(result.pages, f"{state.text.method}+masked")
     mapping = json.dumps([r.model_dump() for r in result.replacements], sort_keys=True).encode()
     mapping_id = await context.store.save_blob(mapping)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from claimflow.nodes._step import step
 from claimflow.nodes.ports import DocumentUnreadableError, WorkflowContext
 from claimflow.state.events import event
@@ -16,7 +14,7 @@ async def parse(state: WorkflowState, context: WorkflowContext) -> Patch:
     data = await context.store.read_document(state.document)
     try:
         # Parsing and OCR are CPU-bound: keep them off the event loop other runs share.
-        pages, method = await asyncio.to_thread(context.parser, data, state.document.filename)
+        pages, method = await context.offload(context.parser, data, state.document.filename)
     except DocumentUnreadableError as error:
         return Patch(error=str(error), events=[event("document.unreadable", "parse", reason=str(error))])
     text = await context.store.save_text(pages, method)

@@ -6,10 +6,11 @@ so every process that resumes a run supplies its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, ParamSpec, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +20,8 @@ from claimflow.state.masking import MaskPatterns
 from claimflow.state.schema import DocumentType
 
 ClaimT = TypeVar("ClaimT", bound=BaseModel)
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 class Usage(BaseModel):
@@ -123,6 +126,14 @@ class Parser(Protocol):
         ...
 
 
+class Offload(Protocol):
+    """Runs a CPU-heavy function off the event loop the runs of a batch share, and awaits its result."""
+
+    def __call__(self, function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Awaitable[T]:
+        """The function's result (or its exception), computed elsewhere."""
+        ...
+
+
 class RecordIndex(Protocol):
     """Completed records by their type's duplicate key, to catch duplicates."""
 
@@ -144,3 +155,5 @@ class WorkflowContext:
     """A second extractor for a second opinion: both run concurrently and `arbitrate_<type>` settles them."""
     mask_patterns: MaskPatterns | None = None
     """Users' named patterns, masked besides the built-in kinds."""
+    offload: Offload = asyncio.to_thread
+    """Where parsing and masking run: never on the event loop, where one long document would stall the rest."""

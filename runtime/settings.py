@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway.caps import OutputCaps
 from claimflow.runtime.gateway.config import GatewayConfig, PriceTable, ProviderLimits, TransportPolicy
+from claimflow.runtime.ingest.models import IngestLimits
 from claimflow.state.budget import Budget
 from claimflow.state.masking import MaskPatterns
 from claimflow.state.policy import Policy
@@ -136,6 +137,7 @@ def _gateway(base_url: str | None) -> GatewayConfig:
     except (OSError, ValueError) as error:
         raise SettingsError(f"CLAIMFLOW_PRICES={prices_path!r} cannot be read: {error}") from None
     defaults = TransportPolicy()
+    defaults_config = GatewayConfig()
     return GatewayConfig(
         openai_base_url=base_url or _env("CLAIMFLOW_OPENAI_BASE_URL"),
         openai_api_key=_env("OPENAI_API_KEY"),
@@ -143,10 +145,30 @@ def _gateway(base_url: str | None) -> GatewayConfig:
         anthropic_api_key=_env("ANTHROPIC_API_KEY"),
         anthropic_base_url=_env("CLAIMFLOW_ANTHROPIC_BASE_URL"),
         timeout_s=_float("CLAIMFLOW_MODEL_TIMEOUT_S", 60.0) or 60.0,
+        call_deadline_s=_at_least_one("CLAIMFLOW_MODEL_CALL_DEADLINE_S", defaults_config.call_deadline_s),
+        max_response_bytes=int(_at_least_one("CLAIMFLOW_MODEL_MAX_RESPONSE_BYTES", defaults_config.max_response_bytes)),
         output_caps=_output_caps(),
         transport=TransportPolicy(max_attempts=_int("CLAIMFLOW_MODEL_MAX_ATTEMPTS", defaults.max_attempts) or 1),
         limits={provider: _limits(provider) for provider in ("openai", "anthropic")},
         prices=prices,
+    )
+
+
+def _at_least_one(name: str, default: float) -> float:
+    value = _float(name, default)
+    if value is None or value <= 0:
+        raise SettingsError(f"{name}={value} must be a positive number")
+    return value
+
+
+def _document_limits() -> IngestLimits:
+    """What one document may be: bytes, pages, characters per page and in all (CLAIMFLOW_MAX_DOCUMENT_*)."""
+    defaults = IngestLimits()
+    return IngestLimits(
+        max_bytes=int(_at_least_one("CLAIMFLOW_MAX_DOCUMENT_BYTES", defaults.max_bytes)),
+        max_pages=int(_at_least_one("CLAIMFLOW_MAX_PAGES", defaults.max_pages)),
+        max_page_chars=int(_at_least_one("CLAIMFLOW_MAX_PAGE_CHARS", defaults.max_page_chars)),
+        max_chars=int(_at_least_one("CLAIMFLOW_MAX_DOCUMENT_CHARS", defaults.max_chars)),
     )
 
 
@@ -191,6 +213,12 @@ class Settings:
     types (entry points) and those in the nearest claimflow.toml / [tool.claimflow] are always found."""
     mask_patterns: MaskPatterns | None = None
     """Named patterns masked besides the built-in kinds (CLAIMFLOW_MASK_PATTERNS)."""
+    limits: IngestLimits = field(default_factory=IngestLimits)
+    """What one document may be: bytes, pages, characters per page and in all (CLAIMFLOW_MAX_DOCUMENT_BYTES,
+    CLAIMFLOW_MAX_PAGES, CLAIMFLOW_MAX_PAGE_CHARS, CLAIMFLOW_MAX_DOCUMENT_CHARS); a document over one fails."""
+    max_document_seconds: float = 600.0
+    """Wall time one document's run may take each time it is advanced (CLAIMFLOW_MAX_DOCUMENT_SECONDS); a run
+    that takes longer fails with that reason, and the batch goes on."""
 
     @classmethod
     def load(
@@ -217,6 +245,8 @@ class Settings:
             sqlite_synchronous=_choice("CLAIMFLOW_SQLITE_SYNCHRONOUS", ("NORMAL", "FULL"), "NORMAL"),
             types=tuple(spec for spec in (*(_env("CLAIMFLOW_TYPES") or "").split(","), *types) if spec.strip()),
             mask_patterns=_mask_patterns(),
+            limits=_document_limits(),
+            max_document_seconds=_at_least_one("CLAIMFLOW_MAX_DOCUMENT_SECONDS", 600.0),
         )
 
     def with_budget(self, **limits: object) -> Settings:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from claimflow.state.evidence import ClaimedEvidence
+from claimflow.state.lengths import ClaimedName, ClaimedValue
 
 
 class ClassificationClaim(BaseModel):
@@ -12,7 +13,7 @@ class ClassificationClaim(BaseModel):
 
     model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
 
-    doc_type: str
+    doc_type: ClaimedName
     """One of the document types listed in the prompt, or "unknown" when none fits."""
     confidence: float = Field(ge=0.0, le=1.0)
     """How likely the type is right, from 0 to 1. Say low when unsure."""
@@ -25,9 +26,9 @@ class FieldClaim(BaseModel):
 
     model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
 
-    field: str
+    field: ClaimedName
     """The field name, from the document type's field list."""
-    value: str
+    value: ClaimedValue
     """The value in canonical form: dates yyyy-mm-dd, amounts like 1234.50, currencies ISO 4217."""
     confidence: float = Field(ge=0.0, le=1.0)
     """How likely the value is right, from 0 to 1. Say low when unsure."""
@@ -40,9 +41,9 @@ class RowClaim(BaseModel):
 
     model_config = ConfigDict(frozen=True, use_attribute_docstrings=True, extra="forbid")
 
-    table: str
+    table: ClaimedName
     """The table field the row belongs to, from the field list."""
-    cells: dict[str, str]
+    cells: dict[ClaimedName, ClaimedValue]
     """Column name -> value, for the columns the row prints."""
     evidence: ClaimedEvidence
     """The verbatim text of the row."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ConfigDict, Field
 
 from claimflow.state.documents import SourceText
+from claimflow.state.lengths import ClaimedQuote
 
 
 class ClaimedEvidence(BaseModel):
@@ -20,7 +21,7 @@ class ClaimedEvidence(BaseModel):
 
     model_config = ConfigDict(frozen=True, use_attribute_docstrings=True)
 
-    quote: str = Field(min_length=1)
+    quote: ClaimedQuote = Field(min_length=1)
     """Text copied verbatim from the document that shows the value."""
     page: int | None = Field(default=None, ge=1)
     """1-based page the quote is on, if known."""

@@ -8,6 +8,7 @@ the event loop: the registry and the document store do their I/O on their own th
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -167,20 +168,24 @@ class Engine(Intake, Operations, Decisions):
         # (durability="sync"). So a step's events are handed to the journal when the next update arrives, or
         # when the stream ends: the events table never holds an event no checkpoint holds.
         held: list[Any] = []
+        # The document's wall time: past it, the run stops waiting for its step (a thread still busy with a
+        # bounded piece of work finishes on its own) and fails, while the batch goes on.
+        deadline = asyncio.timeout(self.settings.max_document_seconds)
         try:
-            async for mode, chunk in self.graph.astream(
-                payload, config, context=self.context, stream_mode=["updates", "values"], durability="sync"
-            ):
-                if mode == "values":
-                    final = cast(dict[str, Any], chunk)
-                    continue
-                self.journal.add(run_id, held)
-                held = []
-                for name, update in cast(dict[str, Any], chunk).items():
-                    if name == "__interrupt__":
-                        interrupt_id = update[0].id if update else None
-                    elif isinstance(update, dict) and update.get("events"):
-                        held += update["events"]
+            async with deadline:
+                async for mode, chunk in self.graph.astream(
+                    payload, config, context=self.context, stream_mode=["updates", "values"], durability="sync"
+                ):
+                    if mode == "values":
+                        final = cast(dict[str, Any], chunk)
+                        continue
+                    self.journal.add(run_id, held)
+                    held = []
+                    for name, update in cast(dict[str, Any], chunk).items():
+                        if name == "__interrupt__":
+                            interrupt_id = update[0].id if update else None
+                        elif isinstance(update, dict) and update.get("events"):
+                            held += update["events"]
             self.journal.add(run_id, held)
         except InvalidDecisionError as error:
             await self._restore_after_failure(run_id)
@@ -193,7 +198,13 @@ class Engine(Intake, Operations, Decisions):
             )
             raise InvalidDecisionError(f"decision refused, run {run_id} stays paused: {error}") from error
         except Exception as error:  # noqa: BLE001 - any other failure fails this document, not the batch
-            reason = redact(f"{type(error).__name__}: {error}")  # the run's error: no secret of a URL in it
+            if deadline.expired():
+                reason = (
+                    f"the document took longer than {self.settings.max_document_seconds:g} s, the wall time one "
+                    "document may take (CLAIMFLOW_MAX_DOCUMENT_SECONDS); the run was stopped"
+                )
+            else:
+                reason = redact(f"{type(error).__name__}: {error}")  # the run's error: no secret of a URL in it
             await self._restore_after_failure(run_id)
             await self.registry.append_events(run_id, [event("run.failed", "engine", reason=reason)])
             if answering is not None:

@@ -21,6 +21,7 @@ from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway import make_gateway
 from claimflow.runtime.gateway.recording import RecordingGateway
 from claimflow.runtime.ingest import IngestLimits
+from claimflow.runtime.offload import off_loop
 from claimflow.runtime.private import tighten
 from claimflow.runtime.registry import AsyncRegistry, Registry, RunRegistry
 from claimflow.runtime.registry.postgres import PostgresRegistry
@@ -116,7 +117,7 @@ async def open_engine(
     parser are built (or imported), so commands such as `claimflow runs` start quickly.
     """
     settings = settings or Settings.load(data_dir=data_dir, model=model)
-    limits = limits or IngestLimits()
+    limits = limits or settings.limits
     active = active_types(settings, types)
     async with AsyncExitStack() as stack:
         if gateway is None and not readonly:
@@ -140,6 +141,7 @@ async def open_engine(
                 today=(lambda: today) if today else date.today,
                 second_gateway=second_gateway,
                 mask_patterns=settings.mask_patterns,
+                offload=off_loop,
             )
         engine = Engine(settings, registry, store, graph, context, limits, active)
         stack.push_async_callback(engine.journal.close)

@@ -149,6 +149,11 @@ class GatewayConfig:
     """How long one attempt may take in all, from sending the request to the answer's last byte (not per read:
     a server that trickles an endless answer is cut off here). A timed-out attempt is retried as `transport`
     says, so a call takes at most `transport.max_attempts` times this, plus the waits between attempts."""
+    call_deadline_s: float = 180.0
+    """How long one call may take in all, its attempts and the waits between them included: past it the call
+    fails, whatever attempts the transport policy would still allow."""
+    max_response_bytes: int = 4 * 1024 * 1024
+    """The largest answer read from a server; a larger one fails the call at once (not retried), unread."""
     output_caps: OutputCaps = field(default_factory=OutputCaps)
     """The output token cap every request carries, per step; derived from the claim's size unless set."""
     transport: TransportPolicy = field(default_factory=TransportPolicy)

@@ -7,9 +7,10 @@ server errors, timeouts and broken connections are retried as `GatewayConfig.tra
 call that still fails raises `ModelUnavailableError` naming the prompt, the model and what happened, with
 the failed call's usage (attempts, latency) attached.
 
-Every request carries the step's output token cap (`GatewayConfig.output_caps`), and every attempt has a
-deadline of `GatewayConfig.timeout_s` in all: the SDK's own timeout applies to each read, so an answer that
-trickles in forever would otherwise never end.
+Every request carries the step's output token cap (`GatewayConfig.output_caps`), every attempt has a
+deadline of `GatewayConfig.timeout_s` in all (the SDK's own timeout applies to each read, so an answer that
+trickles in forever would otherwise never end), and the call as a whole, retries included, one of
+`GatewayConfig.call_deadline_s`. An answer larger than `GatewayConfig.max_response_bytes` fails the call unread.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pydantic import BaseModel, ValidationError
 from claimflow.nodes.ports import ClaimT, ModelInput, ModelResult, ModelUnavailableError, Usage
 from claimflow.prompts import PromptSpec
 from claimflow.runtime.gateway._answer import answer_text
+from claimflow.runtime.gateway._body_cap import too_large
 from claimflow.runtime.gateway._invalid import describe_invalid, fenced_json
 from claimflow.runtime.gateway._transport import (
     TransportFailure,
@@ -124,19 +126,23 @@ class InstructorGateway:
         options = {self.cap_parameter: self._config.output_caps.for_step(prompt.name, request.doc_type)}
         attempts = 0
         outcome: _Outcome | None = None
+        # The call's own deadline covers every attempt and every wait between them: a server that keeps
+        # failing slowly ends here, whatever attempts the transport policy would still allow.
+        deadline = asyncio.timeout(self._config.call_deadline_s)
         try:
-            async for attempt in retrying(self._config.transport):
-                with attempt:
-                    attempts = attempt.retry_state.attempt_number
-                    await limiter.acquire(estimate)
-                    outcome = await self._attempt(prompt.response_model, system, user, options)
+            async with deadline:
+                async for attempt in retrying(self._config.transport):
+                    with attempt:
+                        attempts = attempt.retry_state.attempt_number
+                        await limiter.acquire(estimate)
+                        outcome = await self._attempt(prompt.response_model, system, user, options)
         except TransportFailure as failure:
-            plural = "s" if attempts != 1 else ""
-            advice = f"; {failure.advice}" if failure.advice else ""
-            raise ModelUnavailableError(
-                f"{prompt.ref} on {self.name}: {failure.what} after {attempts} attempt{plural}{advice}",
-                usage=self._usage(prompt, started, attempts=attempts),
-            ) from failure
+            raise self._unavailable(prompt, started, attempts, failure.what, failure.advice) from failure
+        except TimeoutError as error:
+            if not deadline.expired():
+                raise
+            what = f"no answer within the call's deadline of {self._config.call_deadline_s:g} s"
+            raise self._unavailable(prompt, started, attempts, what, None) from error
         assert outcome is not None  # the loop only ends without an error once an attempt returned
         # Rebuilt as exactly the prompt's claim type: Instructor may hand back a subclass with the raw response.
         claim = None if outcome.claim is None else prompt.response_model.model_validate(outcome.claim.model_dump())
@@ -150,6 +156,16 @@ class InstructorGateway:
             validation_errors=outcome.errors,
         )
         return ModelResult(claim=claim, usage=usage, errors=list(outcome.errors), raw=answer_text(outcome.completion))
+
+    def _unavailable(
+        self, prompt: PromptSpec[Any], started: float, attempts: int, what: str, advice: str | None
+    ) -> ModelUnavailableError:
+        plural = "s" if attempts != 1 else ""
+        advice = f"; {advice}" if advice else ""
+        return ModelUnavailableError(
+            f"{prompt.ref} on {self.name}: {what} after {attempts} attempt{plural}{advice}",
+            usage=self._usage(prompt, started, attempts=attempts),
+        )
 
     def _usage(
         self,
@@ -208,6 +224,10 @@ class InstructorGateway:
         return _Outcome(claim, completion)
 
     def _failure(self, error: BaseException) -> TransportFailure:
+        oversized = too_large(error)
+        if oversized is not None:
+            # The same request would get the same answer: never worth another attempt.
+            return TransportFailure(str(oversized), retryable=False)
         failure = as_transport_failure(error, self._config.transport, self._config.timeout_s, advice=self._advice)
         if failure is None:
             failure = TransportFailure(f"{type(error).__name__}: {error}", retryable=False)

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlparse
 
+from claimflow.runtime.gateway._body_cap import capped_client
 from claimflow.runtime.gateway.config import DEFAULT_ANTHROPIC_BASE_URL, DEFAULT_OPENAI_BASE_URL, GatewayConfig
 from claimflow.runtime.gateway.errors import GatewaySetupError
 from claimflow.runtime.gateway.instructor_backend import InstructorGateway
@@ -62,7 +63,11 @@ def openai_gateway(model: str, config: GatewayConfig) -> InstructorGateway:
     import openai
 
     client = openai.AsyncOpenAI(
-        base_url=base_url or DEFAULT_OPENAI_BASE_URL, api_key=api_key, max_retries=0, timeout=config.timeout_s
+        base_url=base_url or DEFAULT_OPENAI_BASE_URL,
+        api_key=api_key,
+        max_retries=0,
+        timeout=config.timeout_s,
+        http_client=capped_client(openai.DefaultAsyncHttpxClient, config.max_response_bytes),
     )
     # JSON mode (response_format json_object, schema in the system message) is what OpenAI-compatible
     # servers support most widely, so it is the default; tool calling varies between local servers.
@@ -100,6 +105,7 @@ def anthropic_gateway(model: str, config: GatewayConfig) -> InstructorGateway:
         api_key=config.anthropic_api_key,
         max_retries=0,
         timeout=config.timeout_s,
+        http_client=capped_client(anthropic.DefaultAsyncHttpxClient, config.max_response_bytes),
     )
     return InstructorGateway(
         "anthropic",

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from claimflow.nodes.ports import ClaimT, ModelInput, ModelResult, Usage
 from claimflow.prompts import PromptSpec
 from claimflow.runtime.backends import rules
+from claimflow.runtime.offload import off_loop
 
 
 class RulesGateway:
@@ -24,10 +25,11 @@ class RulesGateway:
         """Run the rule set that matches the prompt's step."""
         started = time.perf_counter()
         output: Any
+        # Reading the whole text is CPU work: off the event loop, so other runs go on meanwhile.
         if prompt.name == "classify":
-            output = rules.classify(request.pages, request.types)
+            output = await off_loop(rules.classify, request.pages, request.types)
         elif prompt.name.startswith("extract_") and request.doc_type is not None:
-            output = rules.extract(request.doc_type, request.pages)
+            output = await off_loop(rules.extract, request.doc_type, request.pages)
         else:
             raise ValueError(f"the rules backend has no rules for prompt {prompt.ref}")
         errors: list[str] = []

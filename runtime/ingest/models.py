@@ -14,6 +14,8 @@ class IngestLimits:
     Attributes:
         max_bytes: Largest accepted document, checked before any parsing.
         max_pages: Most pages a PDF or multi-frame TIFF may have.
+        max_page_chars: Most characters the text of one page may have.
+        max_chars: Most characters the text of all pages may have together.
         ocr_dpi: Resolution PDF pages are rendered at before OCR.
         ocr_languages: Tesseract language value (``-l``), e.g. ``"eng"`` or ``"eng+deu"``.
         min_chars_for_text_layer: A PDF page whose text layer has fewer non-space characters is OCRed.
@@ -21,6 +23,8 @@ class IngestLimits:
 
     max_bytes: int = 25 * 1024 * 1024
     max_pages: int = 200
+    max_page_chars: int = 500_000
+    max_chars: int = 2_000_000
     ocr_dpi: int = 300
     ocr_languages: str = "eng"
     min_chars_for_text_layer: int = 20

@@ -70,6 +70,21 @@ def size_versus_limit(size: int, limit: int) -> tuple[str, str]:
     return shown if shown[0] != shown[1] else (f"{size:,} bytes", f"{limit:,} bytes")
 
 
+def _check_chars(pages: tuple[str, ...], filename: str, limits: IngestLimits) -> None:
+    """Refuse a text too long to read in bounded time, naming the page (numbered from 1) and the limit."""
+    for number, page in enumerate(pages, start=1):
+        if len(page) > limits.max_page_chars:
+            raise DocumentTooLargeError(
+                f"{filename!r} has {len(page):,} characters on page {number}; at most {limits.max_page_chars:,} "
+                "per page are accepted."
+            )
+    total = sum(len(page) for page in pages)
+    if total > limits.max_chars:
+        raise DocumentTooLargeError(
+            f"{filename!r} has {total:,} characters; at most {limits.max_chars:,} are accepted."
+        )
+
+
 def parse_document(data: bytes, filename: str, limits: IngestLimits | None = None) -> ParsedPages:
     """Turn the bytes of one document into page texts.
 
@@ -86,7 +101,7 @@ def parse_document(data: bytes, filename: str, limits: IngestLimits | None = Non
 
     Raises:
         EmptyDocumentError: Zero bytes, or no text at all after parsing and OCR.
-        DocumentTooLargeError: More bytes or pages than the limits allow.
+        DocumentTooLargeError: More bytes, pages, characters on a page or characters in all than the limits allow.
         UnsupportedFormatError: Not one of the supported formats.
         CorruptDocumentError: A supported format whose bytes cannot be decoded.
         EncryptedDocumentError: A password-protected PDF.
@@ -109,6 +124,7 @@ def parse_document(data: bytes, filename: str, limits: IngestLimits | None = Non
         raise DocumentTooLargeError(
             f"{filename!r} has {len(parsed.pages)} pages; at most {limits.max_pages} are accepted."
         )
+    _check_chars(parsed.pages, filename, limits)
     if not any(visible_chars(page) for page in parsed.pages):
         where = " even after OCR" if "ocr" in parsed.method else ""
         raise EmptyDocumentError(f"No text was found in {filename!r}{where}.")

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from claimflow.state.normalize.spans import Spans
+
 _LEAD = r"(?:(?<![\w.,'\-/])(?P<sign>[-\u2212]))?(?<![\d.,'/])(?<!\w[-\u2212])"
 _TAIL = r"(?![.,/]?\d)"
 # Decimals: one or two (prices), or four (unit prices such as "2,5000"); three digits after a separator group
@@ -48,14 +50,14 @@ def _to_decimal(number: str, group: str | None) -> Decimal | None:
 def find_amounts(text: str) -> list[AmountMatch]:
     """Return every amount expression in `text`, ordered by position (space-grouped may overlap)."""
     found: list[AmountMatch] = []
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     for pattern in (_GROUPED, _PLAIN):
         for m in pattern.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
+            if taken.overlaps(m.start(), m.end()):
                 continue
             value = _to_decimal(m["number"], m.groupdict().get("group"))
             if value is not None:
-                taken.append((m.start(), m.end()))
+                taken.add(m.start(), m.end())
                 found.append(AmountMatch(m.start(), m.end(), -value if m["sign"] else value))
     for m in _SPACED.finditer(text):
         value = _to_decimal(m["number"], m["group"])

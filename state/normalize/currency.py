@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from claimflow.state.normalize.spans import Spans
+
 ISO_4217 = frozenset(
     "AED ARS AUD BDT BGN BHD BRL CAD CHF CLP CNY COP CZK DKK EGP EUR GBP HKD HUF IDR ILS INR ISK JPY "
     "KES KRW KWD MAD MXN MYR NGN NOK NZD PEN PHP PKR PLN QAR RON RSD RUB SAR SEK SGD THB TRY TWD UAH "
@@ -48,8 +50,10 @@ _SYMBOL = re.compile(
 def currency_mentions(text: str) -> list[tuple[str, int, int]]:
     """Return (code, start, end) for every currency code or unambiguous symbol in `text`."""
     found = [(m.group(1), m.start(), m.end()) for m in _CODE.finditer(text)]
+    codes = Spans.union((start, end) for _, start, end in found)
     for m in _SYMBOL.finditer(text):
-        if not any(start <= m.start() < end for _, start, end in found):
+        # A symbol inside a code is part of it; symbols never overlap each other (one search, left to right).
+        if not codes.overlaps(m.start(), m.start() + 1):
             found.append((_SYMBOLS[m.group(0)], m.start(), m.end()))
     return sorted(found, key=lambda item: item[1])
 

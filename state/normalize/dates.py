@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from claimflow.state.normalize.spans import Spans
+
 _MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
     [
@@ -90,11 +92,11 @@ def _readings(*candidates: tuple[int, int, int]) -> tuple[str, ...]:
 def find_dates(text: str) -> list[DateMatch]:
     """Return the date expressions in `text`, in order, without overlaps."""
     found: list[DateMatch] = []
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
 
     def add(start: int, end: int, readings: tuple[str, ...]) -> None:
-        if readings and not any(s < end and start < e for s, e in taken):
-            taken.append((start, end))
+        if readings and not taken.overlaps(start, end):
+            taken.add(start, end)
             found.append(DateMatch(start, end, readings))
 
     for m in _DAY_MONTH_YEAR.finditer(text):

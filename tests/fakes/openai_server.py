@@ -49,6 +49,9 @@ class Reply:
     endless: bool = False
     """Send the start of `body` (or `text`), then a byte every `trickle_s`, forever."""
     trickle_s: float = 0.05
+    padding: int = 0
+    """Bytes of white space sent ahead of the body in 64 KiB writes, with no Content-Length: an answer of any
+    size that the server never holds in memory (counted in `FakeModelServer.padded`)."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ class FakeModelServer:
         self.unscripted = 0
         self.abandoned = 0
         """Endless replies whose client hung up."""
+        self.padded = 0
+        """Bytes of padding written, over all replies."""
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._serve, name="fake-model-server", daemon=True)
@@ -173,8 +178,8 @@ def _handler_for(server: FakeModelServer) -> type[BaseHTTPRequestHandler]:
                 reply = error_reply(418, f"no scripted reply left for request {len(server.requests)}")
             if reply.delay_s and server._stopping.wait(reply.delay_s):
                 return
-            if reply.endless:
-                self._trickle(reply)
+            if reply.endless or reply.padding:
+                _trickle(self, server, reply) if reply.endless else _send_padded(self, server, reply)
                 return
             data = reply.text.encode() if reply.text is not None else json.dumps(reply.body or {}).encode()
             try:
@@ -189,27 +194,51 @@ def _handler_for(server: FakeModelServer) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a timeout test); nothing to answer
 
-        def _trickle(self, reply: Reply) -> None:
-            start = reply.text if reply.text is not None else json.dumps(reply.body or {})
-            try:
-                self.send_response(reply.status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(10**12))
-                self.end_headers()
-                self.wfile.write(start[: len(start) // 2].encode())
-                self.wfile.flush()
-                while not server._stopping.wait(reply.trickle_s):
-                    self.wfile.write(b" ")
-                    self.wfile.flush()
-            except (BrokenPipeError, ConnectionResetError):
-                with server._lock:
-                    server.abandoned += 1
-            self.close_connection = True
-
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the http.server signature
             """Keep test output quiet."""
 
     return Handler
+
+
+def _trickle(handler: BaseHTTPRequestHandler, server: FakeModelServer, reply: Reply) -> None:
+    """Send half the body, then a byte every `reply.trickle_s`, until the client hangs up."""
+    start = reply.text if reply.text is not None else json.dumps(reply.body or {})
+    try:
+        handler.send_response(reply.status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Connection", "close")  # no length: the body runs until the connection closes
+        handler.end_headers()
+        handler.wfile.write(start[: len(start) // 2].encode())
+        handler.wfile.flush()
+        while not server._stopping.wait(reply.trickle_s):
+            handler.wfile.write(b" ")
+            handler.wfile.flush()
+    except (BrokenPipeError, ConnectionResetError):
+        with server._lock:
+            server.abandoned += 1
+    handler.close_connection = True
+
+
+def _send_padded(handler: BaseHTTPRequestHandler, server: FakeModelServer, reply: Reply) -> None:
+    """Stream `reply.padding` spaces, then the body, until the client hangs up."""
+    chunk = b" " * 65536
+    try:
+        handler.send_response(reply.status)
+        handler.send_header("Content-Type", "application/json")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        left = reply.padding
+        while left > 0 and not server._stopping.is_set():
+            part = chunk[: min(left, len(chunk))]
+            handler.wfile.write(part)
+            left -= len(part)
+            with server._lock:
+                server.padded += len(part)
+        handler.wfile.write(json.dumps(reply.body or {}).encode())
+    except (BrokenPipeError, ConnectionResetError):
+        with server._lock:
+            server.abandoned += 1
+    handler.close_connection = True
 
 
 @contextmanager

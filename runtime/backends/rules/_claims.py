@@ -14,6 +14,7 @@ from claimflow.runtime.backends.rules._lines import Span, evidence
 from claimflow.state.apply import check_field_claim
 from claimflow.state.claims import FieldClaim
 from claimflow.state.documents import SourceText
+from claimflow.state.lengths import MAX_VALUE_CHARS
 from claimflow.state.schema import DocumentType
 
 
@@ -34,7 +35,7 @@ def to_claims(doc_type: DocumentType, pages: Sequence[str], findings: Iterable[F
     seen: set[tuple[str, str]] = set()
     for finding in findings:
         quoted = evidence(pages, finding.span)
-        if quoted is None or (finding.field, finding.value.casefold()) in seen:
+        if quoted is None or len(finding.value) > MAX_VALUE_CHARS or (finding.field, finding.value.casefold()) in seen:
             continue
         confidence = round(min(max(finding.confidence, 0.0), 1.0), 2)
         claim = FieldClaim(field=finding.field, value=finding.value, confidence=confidence, evidence=quoted)

@@ -65,10 +65,11 @@ def header_row_dates(lines: Sequence[Line], order: DateOrder | None) -> list[Fin
             continue
         slots = _slots(line.text)
         dates = dates_in(below.text, order)
+        # One date per label, checked first: it keeps the look behind each date to a row's few dates.
+        if not slots or len(slots) != len(dates):
+            continue
         # A row that labels its own dates, or a sentence ("bis zum 14.02."), is no value row.
         if _DATE_WORD.search(below.text) or any(PREPOSITION.search(below.text[: d.start]) for d in dates):
-            continue
-        if not slots or len(slots) != len(dates):
             continue
         for slot, d in zip(slots, dates, strict=True):
             if not slot.role:

@@ -19,6 +19,7 @@ from claimflow.runtime.backends.rules._values import DateOrder
 from claimflow.state.apply import check_row_claim
 from claimflow.state.claims import RowClaim
 from claimflow.state.documents import SourceText
+from claimflow.state.lengths import MAX_VALUE_CHARS
 from claimflow.state.schema import DocumentType, Field
 
 _RULE = re.compile(r"[-=_|+*.:~\s\u2500-\u257f]+")
@@ -86,7 +87,7 @@ def _claims(doc_type: DocumentType, table: Field, pages: Sequence[str], lines: S
             continue
         for row, cells in _body(doc_type, table, header, pages, lines, order):
             quoted = evidence(pages, Span(row.page, row.start, row.end))
-            if quoted is None:
+            if quoted is None or any(len(value) > MAX_VALUE_CHARS for value in cells.values()):
                 raise _Broken
             claims.append(RowClaim(table=table.name, cells=cells, evidence=quoted))
     return claims

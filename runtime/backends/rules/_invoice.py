@@ -112,21 +112,33 @@ def due_date(lines: Sequence[Line], order: DateOrder | None, issued: str | None)
     return chosen
 
 
+_PRICE_BEFORE = re.compile(r"\d[\s.:]{0,2}$")
+_PRICE_AFTER = re.compile(r"[\s.:]{0,2}-?\d")
+_OPEN_BEFORE = re.compile(r"\(\s*$")
+_CLOSE_AFTER = re.compile(r"\s*\)")
+_IN_BEFORE = re.compile(r"\b(?:in|en|amounts?|betr[äa]ge|montants?|importes?)\s*$", re.IGNORECASE)
+_LAST_WORD = re.compile(r"(\S+)\s*$")
+_LOOK_BACK = 80
+"""Characters before a code that can tell what it prices: a label word and a few spaces. Searching the whole
+line before every code instead made a line of many codes quadratic."""
+
+
 def _prices(text: str, start: int, end: int) -> bool:
     # A code counts only where it prices something: "Sdn Bhd" is a company, not Bahraini dinars.
+    before = text[max(0, start - _LOOK_BACK) : start]
     return bool(
-        re.search(r"\d[\s.:]{0,2}$", text[:start])
-        or re.match(r"[\s.:]{0,2}-?\d", text[end:])
-        or re.search(r"\(\s*$", text[:start])
-        and re.match(r"\s*\)", text[end:])
-        or re.search(r"\b(?:in|en|amounts?|betr[äa]ge|montants?|importes?)\s*$", text[:start], re.IGNORECASE)
-        or _after_amount_label(text[:start])
+        _PRICE_BEFORE.search(before)
+        or _PRICE_AFTER.match(text, end)
+        or _OPEN_BEFORE.search(before)
+        and _CLOSE_AFTER.match(text, end)
+        or _IN_BEFORE.search(before)
+        or _after_amount_label(before)
     )
 
 
 def _after_amount_label(before: str) -> bool:
     """A code right after an amount's label ("Total € incl. VAT", "Netto EUR  MwSt. EUR") names its currency."""
-    word = re.search(r"(\S+)\s*$", before)
+    word = _LAST_WORD.search(before)
     return word is not None and amount_role(word.group(1)) not in (None, "skip")
 
 

@@ -19,6 +19,7 @@ from claimflow.runtime.backends.rules._rows import CENT, Row, read_row
 from claimflow.state.apply import check_row_claim
 from claimflow.state.claims import RowClaim
 from claimflow.state.documents import SourceText
+from claimflow.state.lengths import MAX_VALUE_CHARS
 from claimflow.state.normalize import collapse_space, format_amount, parse_amount
 from claimflow.state.schema import DocumentType
 
@@ -170,7 +171,7 @@ def invoice_line_items(doc_type: DocumentType, pages: Sequence[str], net_amount:
     claims: list[RowClaim] = []
     for row, printed in zip(table, _printed(lines, table), strict=True):
         quoted = evidence(pages, Span(row.line.page, printed.first.start, printed.last.end))
-        if quoted is None or not printed.description:
+        if quoted is None or not printed.description or len(printed.description) > MAX_VALUE_CHARS:
             return []
         cells = {
             "description": printed.description,

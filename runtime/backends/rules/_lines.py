@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from claimflow.state.evidence import ClaimedEvidence
+from claimflow.state.lengths import MAX_QUOTE_CHARS
 from claimflow.state.normalize import collapse_space
 
 
@@ -60,14 +61,14 @@ def join_spans(first: Span, last: Span) -> Span:
 
 
 def evidence(pages: Sequence[str], span: Span) -> ClaimedEvidence | None:
-    """Cut the quote for `span` from the page, trimmed of outer white space."""
+    """Cut the quote for `span` from the page, trimmed of outer white space; None if none fits in a claim."""
     text = pages[span.page - 1]
     start, end = span.start, span.end
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
-    if start >= end:
+    if start >= end or end - start > MAX_QUOTE_CHARS:  # no claim may carry a longer quote
         return None
     return ClaimedEvidence(quote=text[start:end], page=span.page, start=start, end=end)
 

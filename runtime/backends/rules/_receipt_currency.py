@@ -7,6 +7,7 @@ A code counts only where it prices money ("RM 12.50", "12,50 EUR") or heads the 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 
@@ -19,25 +20,35 @@ _COLUMNS = re.compile(
     r"\b(?:qty|quantity|item|desc\w*|price|amount|amt|total|unit|menge|preis|betrag|prix|montant)\b", re.I
 )
 _PRICE = re.compile(r"\d[.,]\d{2}$")
+_GAP = re.compile(r"[\s:.]{0,2}")
 
 
-def _prices(text: str, start: int, end: int) -> bool:
-    """A priced amount (with cents) right before or after the code."""
-    for money in money_in(text):
-        if not _PRICE.search(text[money.start : money.end]):
-            continue
-        gap = text[end : money.start] if money.start >= end else text[money.end : start]
-        if (money.start >= end or money.end <= start) and re.fullmatch(r"[\s:.]{0,2}", gap):
-            return True
-    return False
+class _LineMoney:
+    """A line's amounts, read once: a line may name many currencies, and each asks about its neighbours."""
 
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.priced = [m for m in money_in(text) if _PRICE.search(text[m.start : m.end])]
+        self._starts = [m.start for m in self.priced]  # money_in returns amounts in order of their start
+        self._by_end = sorted(self.priced, key=lambda m: m.end)
+        self._ends = [m.end for m in self._by_end]
 
-def _heads_column(text: str, start: int, end: int) -> bool:
-    """A code heading the price column ("AMT(RM)"), or a bare code in a line of column names."""
-    if any(_PRICE.search(text[m.start : m.end]) for m in money_in(text)):
-        return False
-    bracketed = text[:start].rstrip().endswith("(") and text[end:].lstrip().startswith(")")
-    return bracketed or len(_COLUMNS.findall(text)) >= 2
+    def prices(self, start: int, end: int) -> bool:
+        """A priced amount (with cents) right before or after the code at `[start, end)`."""
+        # The gap allowed is at most two characters, so only amounts starting or ending that close can qualify.
+        after = self.priced[bisect_left(self._starts, end) : bisect_right(self._starts, end + 2)]
+        before = self._by_end[bisect_left(self._ends, start - 2) : bisect_right(self._ends, start)]
+        return any(_GAP.fullmatch(self.text[end : m.start]) for m in after) or any(
+            _GAP.fullmatch(self.text[m.end : start]) for m in before
+        )
+
+    def heads_column(self, start: int, end: int) -> bool:
+        """A code heading the price column ("AMT(RM)"), or a bare code in a line of column names."""
+        if self.priced:
+            return False
+        text = self.text
+        bracketed = text[:start].rstrip().endswith("(") and text[end:].lstrip().startswith(")")
+        return bracketed or len(_COLUMNS.findall(text)) >= 2
 
 
 def _on(line: Line, span: Span | None) -> bool:
@@ -51,13 +62,17 @@ def receipt_currency(lines: Sequence[Line], total_span: Span | None) -> Finding 
     quote: dict[str, Span] = {}
     on_total: set[str] = set()
     for line in lines:
-        for code, start, end in currency_mentions(line.text):
-            if _prices(line.text, start, end):
+        mentions = currency_mentions(line.text)
+        if not mentions:
+            continue
+        money = _LineMoney(line.text)
+        for code, start, end in mentions:
+            if money.prices(start, end):
                 priced[code] += 1
                 if _on(line, total_span):
                     on_total.add(code)
                     quote[code] = span_of(line, 0, len(line.text))
-            elif _heads_column(line.text, start, end):
+            elif money.heads_column(start, end):
                 headed[code] += 1
             else:
                 continue

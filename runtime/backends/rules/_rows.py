@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from claimflow.runtime.backends.rules._lines import Line
 from claimflow.runtime.backends.rules._values import money_in
+from claimflow.state.normalize.spans import Spans
 
 CENT = Decimal("0.01")
 _MAX_ROW = 240
@@ -61,8 +62,9 @@ def _numbers(text: str) -> list[_Number]:
         else:
             # One decimal ("7.5" hours) is a count, not money, even though the amount reading takes it.
             found.append(_Number(start, end, money.value, money.has_cents and not re.search(r"[.,]\d$", printed)))
-    for m in _FINE_PRICE.finditer(text):
-        if not any(n.start < m.end() and m.start() < n.end for n in found):
+    amounts = Spans.union((n.start, n.end) for n in found)
+    for m in _FINE_PRICE.finditer(text):  # its matches never overlap each other: only the amounts can
+        if not amounts.overlaps(m.start(), m.end()):
             found.append(_Number(m.start(), m.end(), Decimal(f"{m[1]}.{m[2]}"), True, True))
     return sorted(found, key=lambda n: (n.start, -n.end))
 

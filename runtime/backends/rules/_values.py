@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Literal
 
 from claimflow.state.normalize import currency_mentions, find_amounts, find_dates
+from claimflow.state.normalize.spans import Spans, any_within
 
 DateOrder = Literal["dmy", "mdy"]
 
@@ -30,18 +31,23 @@ class Money:
 
 def money_in(text: str) -> list[Money]:
     """Amounts in `text` that can be money: not percentages, dates or parts of placeholders."""
-    blocked = [(m.start(), m.end()) for m in _PLACEHOLDER.finditer(text)]
-    blocked += [(d.start, d.end) for d in find_dates(text)]
-    currencies = [(start, end) for _, start, end in currency_mentions(text)]
+    blocked = Spans.union(
+        [(m.start(), m.end()) for m in _PLACEHOLDER.finditer(text)] + [(d.start, d.end) for d in find_dates(text)]
+    )
+    mentions = currency_mentions(text)
+    currency_starts = sorted(start for _, start, _ in mentions)
+    currency_ends = sorted(end for _, _, end in mentions)
     out: list[Money] = []
     for match in find_amounts(text):
-        if any(s < match.end and match.start < e for s, e in blocked):
+        if blocked.overlaps(match.start, match.end):
             continue
         if _PERCENT_AFTER.match(text, match.end):
             continue
         number = text[match.start : match.end]
         cents = bool(re.search(r"[.,]\d{1,2}$", number))
-        near_currency = any(abs(s - match.end) <= 2 or abs(match.start - e) <= 2 for s, e in currencies)
+        near_currency = any_within(currency_starts, match.end - 2, match.end + 2) or any_within(
+            currency_ends, match.start - 2, match.start + 2
+        )
         out.append(Money(match.start, match.end, match.value, cents or near_currency))
     return out
 
