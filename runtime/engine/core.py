@@ -8,6 +8,7 @@ the event loop: the registry and the document store do their I/O on their own th
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, cast
@@ -25,6 +26,7 @@ from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow, process_owner
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
+from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.runtime.version import check_version, workflow_version
 from claimflow.state.apply import decision_errors
 from claimflow.state.errors import InvalidDecisionError
@@ -122,22 +124,37 @@ class Engine(Intake, Operations):
             await self.restore_events(row.run_id)
         return await self._advance(row.run_id, payload)
 
-    async def recover(self) -> list[RunRow]:
-        """Pick up runs a dead process left behind: back to review if still paused, else continue them."""
-        recovered: list[RunRow] = []
-        for row in await self.registry.stale_runs():
-            check_version(row.run_id, row.workflow_version, self.version)
-            pending = await self.pending_review(row.run_id)
-            if pending is not None:
-                await self.registry.claim(row.run_id, owner=self.owner, allowed=(row.status,), status="needs_review")
-                await self.restore_events(row.run_id)
-                await self.registry.release(
-                    row.run_id, owner=self.owner, status="needs_review", interrupt_id=pending.interrupt_id
-                )
-                recovered.append(await self.registry.get_run(row.run_id))
-            else:
-                recovered.append(await self.start(row.run_id))
-        return recovered
+    async def recover(self, *, concurrency: int = 1) -> list[RunRow]:
+        """Pick up runs a dead process left behind, up to `concurrency` at once: back to review, or continued.
+
+        A run another live process holds (a `run` still working through its batch, another `recover` that
+        got there first) is left to it: each run is claimed atomically before it is touched.
+        """
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+        slots = asyncio.Semaphore(concurrency)
+
+        async def one(row: RunRow) -> RunRow | None:
+            async with slots:
+                try:
+                    return await self._recover(row)
+                except RunBusyError:
+                    return None
+
+        done = await asyncio.gather(*(one(row) for row in await self.registry.stale_runs()))
+        return [row for row in done if row is not None]
+
+    async def _recover(self, row: RunRow) -> RunRow:
+        check_version(row.run_id, row.workflow_version, self.version)
+        pending = await self.pending_review(row.run_id)
+        if pending is None:
+            return await self.start(row.run_id)
+        await self.registry.claim(row.run_id, owner=self.owner, allowed=(row.status,), status="needs_review")
+        await self.restore_events(row.run_id)
+        await self.registry.release(
+            row.run_id, owner=self.owner, status="needs_review", interrupt_id=pending.interrupt_id
+        )
+        return await self.registry.get_run(row.run_id)
 
     async def decide(self, run_id: str, decision: ReviewDecision, *, interrupt_id: str | None = None) -> RunRow:
         """Apply a review decision and resume the run; an invalid or stale decision leaves it paused.
@@ -217,6 +234,8 @@ class Engine(Intake, Operations):
             )
             raise InvalidDecisionError(f"decision refused, run {run_id} stays paused: {error}") from error
         except Exception as error:  # noqa: BLE001 - any other failure fails this document, not the batch
+            if unavailable_reason(error) is not None:
+                raise  # storage or database gone: the run stays where it is, to be continued, and the batch stops
             reason = redact(f"{type(error).__name__}: {error}")  # the run's error: no secret of a URL in it
             await self._restore_after_failure(run_id)
             await self.registry.append_events(run_id, [event("run.failed", "engine", reason=reason)])
