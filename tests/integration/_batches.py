@@ -9,7 +9,9 @@ import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 from claimflow.runtime.engine import open_registry
 from claimflow.runtime.registry import RunRow
@@ -43,16 +45,28 @@ def runs_per_file(rows: list[RunRow]) -> Counter[str]:
     return Counter(row.filename for row in rows)
 
 
-def spawn(*args: str | Path, preexec_fn: Callable[[], None] | None = None, **env: str) -> subprocess.Popen[str]:
-    """`claimflow ARGS...` in a process of its own, not waited for."""
-    return subprocess.Popen(
-        [claimflow_executable(), *map(str, args)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=cli_env(**env),
-        preexec_fn=preexec_fn,
-    )
+def spawn(
+    *args: str | Path, preexec_fn: Callable[[], None] | None = None, output: Path | None = None, **env: str
+) -> subprocess.Popen[str]:
+    """`claimflow ARGS...` in a process of its own, not waited for.
+
+    Its stdout and stderr are pipes, or with `output` the files `output.out` and `output.err`: a process that
+    prints more than a pipe holds while nobody reads would otherwise wait forever.
+    """
+    with ExitStack() as files:
+        out: Any = subprocess.PIPE
+        err: Any = subprocess.PIPE
+        if output is not None:
+            out = files.enter_context(open(output.with_suffix(".out"), "w"))  # the child keeps its own copy
+            err = files.enter_context(open(output.with_suffix(".err"), "w"))
+        return subprocess.Popen(
+            [claimflow_executable(), *map(str, args)],
+            stdout=out,
+            stderr=err,
+            text=True,
+            env=cli_env(**env),
+            preexec_fn=preexec_fn,
+        )
 
 
 def wait_until(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
