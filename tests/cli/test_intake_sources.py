@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
 from pathlib import Path
 
 from tests.integration._batches import memory_limit, registered, spawn
-from tests.integration._docs import flat, invoice_text, json_lines, run_cli
+from tests.integration._docs import claimflow_executable, cli_env, flat, invoice_text, json_lines, run_cli
 
 UNDECODABLE = b"caf\xe9.txt"
 """A file name in Latin-1 on a UTF-8 system: not valid UTF-8."""
@@ -91,3 +92,34 @@ def test_everything_skipped_in_a_folder_is_listed_with_its_reason(tmp_path: Path
     for name, reason in skipped.items():
         assert f"skipped {docs / name}: {reason}" in printed
     assert "registered before" in printed  # the second run found the invoice's run, and said so
+
+
+def test_a_file_or_subfolder_that_cannot_be_read_is_listed_with_its_reason(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "locked").mkdir(parents=True)
+    (docs / "locked" / "inside.txt").write_text(invoice_text("NW-LOCK-1"), encoding="utf-8")
+    (docs / "invoice.txt").write_text(invoice_text("NW-LOCK-2"), encoding="utf-8")
+    (docs / "private.txt").write_text(invoice_text("NW-LOCK-3"), encoding="utf-8")
+    (docs / "locked").chmod(0)
+    (docs / "private.txt").chmod(0)
+    # Without the capabilities that let an administrator read anything, modes hold for every user, root too.
+    unprivileged = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--inh-caps", "-all"]
+    try:
+        result = subprocess.run(
+            [*unprivileged, claimflow_executable(), "run", str(docs), "--json", "--data-dir", str(tmp_path / "data")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=cli_env(),
+            check=False,
+        )
+    finally:
+        (docs / "locked").chmod(0o700)
+
+    assert result.returncode == 0, result.stderr
+    lines = json_lines(result.stdout)
+    assert [line for line in lines if "skipped" in line] == [
+        {"skipped": str(docs / "locked"), "reason": "cannot be read: Permission denied"},
+        {"skipped": str(docs / "private.txt"), "reason": "cannot be read: Permission denied"},
+    ]
+    assert [line["document"] for line in lines if "run_id" in line] == ["invoice.txt"]
