@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import sys
 from collections.abc import Awaitable, Callable, Iterator
@@ -111,6 +112,8 @@ def with_engine(
     """
     from claimflow.runtime.engine import open_engine
 
+    # psycopg and its pools log each failed reconnect or cancellation to stderr; a lost database is told once, below.
+    logging.getLogger("psycopg").setLevel(logging.ERROR)
     try:
         settings = settings or Settings.load(data_dir=data_dir, types=tuple(types or ()))
 
