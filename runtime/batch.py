@@ -7,22 +7,13 @@ from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
 from claimflow.runtime.engine import Engine
-from claimflow.runtime.registry import RunRow
+from claimflow.runtime.registry import RunBusyError, RunRow
+from claimflow.runtime.sources import expand
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, folders as their files (recursively, sorted, hidden entries skipped)."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            found += sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        else:
-            found.append(path)
-    return found
+    """Files as given, folders as their regular files (recursively, sorted); see `expand` for what is skipped."""
+    return expand(paths).files
 
 
 async def process_files(
@@ -36,7 +27,10 @@ async def process_files(
 
     Intake streams: files are registered in order, each just ahead of the workers (at most `concurrency`
     waiting), so the first document starts while the rest are still being read. A failing document fails
-    its own run only.
+    its own run only. A file registered before (same bytes, same path) is not registered again: its run is
+    continued if unfinished, and comes back as it stands if finished or held by another live process.
+    Storage or a database that cannot be written or reached stops the whole batch with that error, leaving
+    every registered run to be continued.
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
@@ -52,10 +46,19 @@ async def process_files(
     async def work() -> None:
         while (item := await registered.get()) is not None:
             index, row = item
-            done = await engine.start(row.run_id)
+            try:
+                done = await engine.start(row.run_id)
+            except RunBusyError:  # another live process (a `recover`, a second `run`) is advancing it
+                done = await engine.registry.get_run(row.run_id)
             results[index] = done
             if on_done:
                 await on_done(done)
 
-    await asyncio.gather(intake(), *(work() for _ in range(concurrency)))
+    try:
+        async with asyncio.TaskGroup() as tasks:  # one failure stops the others: the batch ends with it
+            tasks.create_task(intake())
+            for _ in range(concurrency):
+                tasks.create_task(work())
+    except BaseExceptionGroup as failed:
+        raise failed.exceptions[0] from None
     return [row for row in results if row is not None]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import sys
 from collections.abc import Awaitable, Callable, Iterator
@@ -23,6 +24,7 @@ from rich.markup import escape
 from claimflow.runtime.errors import SetupError, WorkflowVersionError
 from claimflow.runtime.registry.runs import RegistryError, RunNotFoundError
 from claimflow.runtime.settings import Settings
+from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.state.errors import InvalidDecisionError, UnknownDocumentTypeError
 from claimflow.state.redaction import redact
 
@@ -110,6 +112,8 @@ def with_engine(
     """
     from claimflow.runtime.engine import open_engine
 
+    # psycopg and its pools log each failed reconnect or cancellation to stderr; a lost database is told once, below.
+    logging.getLogger("psycopg").setLevel(logging.ERROR)
     try:
         settings = settings or Settings.load(data_dir=data_dir, types=tuple(types or ()))
 
@@ -124,3 +128,17 @@ def with_engine(
     except (InvalidDecisionError, RegistryError, WorkflowVersionError, UnknownDocumentTypeError) as error:
         err.print(f"[red]error:[/red] {message(error)}")
         raise typer.Exit(1) from None
+    except Exception as error:
+        reason = unavailable_reason(error)
+        if reason is None:
+            raise
+        err.print(f"[red]error:[/red] stopped: {message(reason)}; {RESUME_HINT}")
+        raise typer.Exit(STOPPED) from None
+
+
+STOPPED = 3
+"""The exit code when the data directory or the database could not be written or reached."""
+
+RESUME_HINT = (
+    "every document registered so far is kept: run the same command again, or `claimflow recover`, to continue"
+)

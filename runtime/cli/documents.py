@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -22,6 +23,7 @@ from claimflow.runtime.cli._common import (
     with_engine,
 )
 from claimflow.runtime.settings import Settings, SettingsError
+from claimflow.runtime.sources import expand, path_text
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine, Export
@@ -57,9 +59,10 @@ def run(
     ] = None,
 ) -> None:
     """Process documents: completed, waiting for review, or failed with a reason."""
-    from claimflow.runtime.batch import expand_paths, process_files
+    from claimflow.runtime.batch import process_files
 
-    files = expand_paths(paths)
+    sources = expand(paths)
+    files = sources.files
     if on_budget not in (None, "review", "fail"):
         raise typer.BadParameter("--on-budget takes review or fail")
     try:
@@ -81,6 +84,14 @@ def run(
         err.print(f"[red]error:[/red] {message(error)}")
         raise typer.Exit(2) from None
 
+    started_at = time.time()
+    earlier: set[str] = set()  # runs a previous command registered: this one continued or found them
+    for skipped in sources.skipped:
+        if as_json:
+            emit(skipped.as_json())
+        else:
+            out.print(f"skipped {shown(path_text(skipped.path))}: {shown(skipped.reason)}", highlight=False)
+
     async def body(engine: Engine) -> list[dict[str, Any]]:
         views: list[dict[str, Any]] = []
         with Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
@@ -88,6 +99,8 @@ def run(
 
             async def done_view(row: RunRow) -> None:
                 view = (await engine.view(row.run_id)).model_dump(mode="json")
+                if row.created_at < started_at:
+                    earlier.add(row.run_id)
                 views.append(view)
                 if as_json:
                     emit(view)
@@ -102,6 +115,8 @@ def run(
         for view in views:
             codes = dict.fromkeys(reason.split(":", 1)[0] for reason in view["review_reasons"])
             note = message(view["error"]) if view["error"] else shown(", ".join(codes))
+            if view["run_id"] in earlier:
+                note = f"registered before; {note}" if note else "registered before"
             table.add_row(
                 view["run_id"][:12], shown(view["document"]), view["status"], shown(view["doc_type"] or "-"), note
             )
@@ -110,11 +125,17 @@ def run(
 
 
 @app.command()
-def recover(as_json: AsJson = False, data_dir: DataDir = None, types: TypesOption = None) -> None:
-    """Pick up runs a crashed or killed process left queued, running or resuming."""
+def recover(
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
+    types: TypesOption = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Runs recovered at once.")] = 1,
+) -> None:
+    """Pick up runs a crashed or killed process left queued, running or resuming; live processes keep theirs."""
 
     async def body(engine: Engine) -> list[dict[str, Any]]:
-        return [(await engine.view(row.run_id)).model_dump(mode="json") for row in await engine.recover()]
+        recovered = await engine.recover(concurrency=concurrency)
+        return [(await engine.view(row.run_id)).model_dump(mode="json") for row in recovered]
 
     views = with_engine(data_dir, body, types=types)
     for view in views:

@@ -25,9 +25,10 @@ from claimflow.runtime.engine.intake import Intake
 from claimflow.runtime.engine.journal import EventJournal, unwritten_events
 from claimflow.runtime.engine.operations import Operations
 from claimflow.runtime.ingest import IngestLimits
-from claimflow.runtime.registry import AsyncRegistry, RunRow, process_owner
+from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow, process_owner
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
+from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.runtime.version import check_version, workflow_version
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import event
@@ -129,29 +130,41 @@ class Engine(Intake, Operations, Decisions):
         answering = row.interrupt_id if row.status == "resuming" else None
         return await self._advance(row.run_id, payload, answering=answering)
 
-    async def recover(self) -> list[RunRow]:
-        """Pick up runs a dead process left behind: back to review if still paused, else continue them.
+    async def recover(self, *, concurrency: int = 1) -> list[RunRow]:
+        """Pick up runs a dead process left behind, up to `concurrency` at once: back to review, or continued.
 
         A run a decider left resuming continues with that decision only if it was committed (the checkpoint
-        is past the review it answered); otherwise the decision is abandoned and the review open again.
+        is past the review it answered); otherwise the decision is abandoned and the review open again. A run
+        another live process holds (a `run` still working through its batch, another `recover` that
+        got there first) is left to it: each run is claimed atomically before it is touched.
         """
-        recovered: list[RunRow] = []
-        for row in await self.registry.stale_runs():
-            check_version(row.run_id, row.workflow_version, self.version)
-            pending = await self.pending_review(row.run_id)
-            if pending is None:
-                recovered.append(await self.start(row.run_id))
-                continue
-            await self.restore_events(row.run_id)  # idempotent: no lease needed
-            if row.status == "resuming":
-                recovered.append(await self.reopen_abandoned(row))
-                continue
-            await self.registry.claim(row.run_id, owner=self.owner, allowed=(row.status,), status="needs_review")
-            await self.registry.release(
-                row.run_id, owner=self.owner, status="needs_review", interrupt_id=pending.interrupt_id
-            )
-            recovered.append(await self.registry.get_run(row.run_id))
-        return recovered
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be at least 1, got {concurrency}")
+        slots = asyncio.Semaphore(concurrency)
+
+        async def one(row: RunRow) -> RunRow | None:
+            async with slots:
+                try:
+                    return await self._recover(row)
+                except RunBusyError:
+                    return None
+
+        done = await asyncio.gather(*(one(row) for row in await self.registry.stale_runs()))
+        return [row for row in done if row is not None]
+
+    async def _recover(self, row: RunRow) -> RunRow:
+        check_version(row.run_id, row.workflow_version, self.version)
+        pending = await self.pending_review(row.run_id)
+        if pending is None:
+            return await self.start(row.run_id)
+        await self.restore_events(row.run_id)  # idempotent: no lease needed
+        if row.status == "resuming":
+            return await self.reopen_abandoned(row)
+        await self.registry.claim(row.run_id, owner=self.owner, allowed=(row.status,), status="needs_review")
+        await self.registry.release(
+            row.run_id, owner=self.owner, status="needs_review", interrupt_id=pending.interrupt_id
+        )
+        return await self.registry.get_run(row.run_id)
 
     async def _advance(
         self, run_id: str, payload: WorkflowState | Command[Any] | None, *, answering: str | None = None
@@ -198,6 +211,8 @@ class Engine(Intake, Operations, Decisions):
             )
             raise InvalidDecisionError(f"decision refused, run {run_id} stays paused: {error}") from error
         except Exception as error:  # noqa: BLE001 - any other failure fails this document, not the batch
+            if unavailable_reason(error) is not None:
+                raise  # storage or database gone: the run stays where it is, to be continued, and the batch stops
             if deadline.expired():
                 reason = (
                     f"the document took longer than {self.settings.max_document_seconds:g} s, the wall time one "

@@ -12,13 +12,18 @@ from claimflow.nodes.ports import WorkflowContext
 from claimflow.runtime.ingest import IngestLimits, size_versus_limit, sniff_media_type
 from claimflow.runtime.registry import AsyncRegistry, RunRow
 from claimflow.runtime.settings import Settings
+from claimflow.runtime.sources import NotRegularFileError, path_text, read_regular_file
 from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import event
 
 
 class Intake:
-    """Registers documents as queued runs; a file that cannot be read fails its own run at once."""
+    """Registers documents as queued runs; a file that cannot be read fails its own run at once.
+
+    A document is its bytes and where they were read from: the same bytes at the same path are the same
+    document, registered once; the same bytes under another path, or other bytes at the same path, are new.
+    """
 
     settings: Settings
     registry: AsyncRegistry
@@ -37,41 +42,65 @@ class Intake:
             ...
 
     async def submit(self, path: Path) -> RunRow:
-        """Store a document and register its run; an oversized file fails here, before it is read."""
+        """Store a document and register its run, or find the run it already has; see `register`."""
+        row, _ = await self.register(path)
+        return row
+
+    async def register(self, path: Path) -> tuple[RunRow, bool]:
+        """The document's run, and whether it is new: a file read before (same bytes, same path) keeps its run.
+
+        Only regular files are read; anything else, or a file that cannot be read or is over the size limit,
+        fails a run of its own at once, before its bytes are read.
+        """
         run_id = uuid.uuid4().hex
+        name, source = path_text(path.name), path_text(path.absolute())
         try:
-            size, data = await asyncio.to_thread(self._read, path)
+            size, data = await asyncio.to_thread(read_regular_file, path, self.limits.max_bytes)
+        except NotRegularFileError as error:
+            return await self._fail_at_intake(run_id, name, source, 0, f"{name} is {error.strerror}"), True
         except OSError as error:
-            reason = f"{path.name} cannot be read: {error.strerror or error}"
-            return await self._fail_at_intake(run_id, path, 0, reason)
+            reason = f"{name} cannot be read: {error.strerror or error}"
+            return await self._fail_at_intake(run_id, name, source, 0, reason), True
         if size > self.limits.max_bytes:
             shown, limit = size_versus_limit(size, self.limits.max_bytes)
-            reason = f"{path.name} is {shown}, over the {limit} limit; it was not read"
-            return await self._fail_at_intake(run_id, path, size, reason)
-        ref = await asyncio.to_thread(
-            self.store.files.save_document, data, path.name, sniff_media_type(data, path.name)
+            reason = f"{name} is {shown}, over the {limit} limit; it was not read"
+            return await self._fail_at_intake(run_id, name, source, size, reason), True
+        ref = await asyncio.to_thread(self.store.files.save_document, data, name, sniff_media_type(data, name))
+        row, new = await self.registry.register_run(
+            run_id=run_id,
+            document=ref,
+            source=source,
+            workflow=WORKFLOW_NAME,
+            workflow_version=self.version,
+            model=self.context.gateway.name,
+            owner=self.owner,
         )
-        return await self._create(run_id, ref)
+        if new:
+            await self._started(row.run_id, ref)
+        return row, new
 
-    def _read(self, path: Path) -> tuple[int, bytes]:
-        size = path.stat().st_size
-        return size, path.read_bytes() if size <= self.limits.max_bytes else b""
-
-    async def _fail_at_intake(self, run_id: str, path: Path, size: int, reason: str) -> RunRow:
-        ref = DocumentRef(document_id="0" * 64, filename=path.name, media_type="unknown", size=size)
-        await self._create(run_id, ref)
+    async def _fail_at_intake(self, run_id: str, name: str, source: str, size: int, reason: str) -> RunRow:
+        ref = DocumentRef(document_id="0" * 64, filename=name, media_type="unknown", size=size)
+        await self._create(run_id, ref, source=source)
         await self.registry.append_events(run_id, [event("run.failed", "intake", reason=reason)])
         await self.registry.release(run_id, owner=self.owner, status="failed", error=reason)
         return await self.registry.get_run(run_id)
 
-    async def _create(self, run_id: str, ref: DocumentRef, **started: str) -> RunRow:
+    async def _create(self, run_id: str, ref: DocumentRef, *, source: str | None, **started: str) -> RunRow:
+        """Register a new run leased to this engine, and its `run.started` event."""
         row = await self.registry.create_run(
             run_id=run_id,
             document=ref,
             workflow=WORKFLOW_NAME,
             workflow_version=self.version,
             model=self.context.gateway.name,
+            source=source,
+            owner=self.owner,
         )
+        await self._started(run_id, ref, **started)
+        return row
+
+    async def _started(self, run_id: str, ref: DocumentRef, **started: str) -> None:
         await self.registry.append_events(
             run_id,
             [
@@ -90,4 +119,3 @@ class Intake:
                 )
             ],
         )
-        return row

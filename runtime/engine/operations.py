@@ -79,7 +79,7 @@ class Operations:
         async def submit(self, path: Path) -> RunRow:  # noqa: D102
             ...
 
-        async def _create(self, run_id: str, ref: DocumentRef, **started: str) -> RunRow: ...
+        async def _create(self, run_id: str, ref: DocumentRef, *, source: str | None, **started: str) -> RunRow: ...
 
     async def view(self, run_id: str) -> Run:
         """The run with this id (or a unique prefix of it), as users see it."""
@@ -135,7 +135,7 @@ class Operations:
         # Taking the old run's lease first: a run another process is advancing is not re-run under its feet.
         await self.registry.claim(old.run_id, owner=self.owner, allowed=(old.status,), status=old.status)
         new_id = uuid.uuid4().hex
-        await self._create(new_id, self.registry.document_of(old), rerun_of=old.run_id)
+        await self._create(new_id, self.registry.document_of(old), source=old.source, rerun_of=old.run_id)
         reason = f"superseded: run again as {new_id} under workflow version {self.version}"
         await self.registry.append_events(
             old.run_id,

@@ -17,6 +17,7 @@ from claimflow.prompts import prompts_for
 from claimflow.runtime.checkpoint import postgres_checkpointer, sqlite_checkpointer
 from claimflow.runtime.discovery import ActiveTypes, discover_types, given_types
 from claimflow.runtime.engine.core import Engine
+from claimflow.runtime.engine.heartbeat import heartbeat
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway import make_gateway
 from claimflow.runtime.gateway.recording import RecordingGateway
@@ -145,4 +146,6 @@ async def open_engine(
             )
         engine = Engine(settings, registry, store, graph, context, limits, active)
         stack.push_async_callback(engine.journal.close)
+        if not readonly:
+            await stack.enter_async_context(heartbeat(registry, engine.owner))
         yield engine

@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS runs (
     lease_owner TEXT,
     lease_until REAL,
     created_at REAL NOT NULL,
-    updated_at REAL NOT NULL
+    updated_at REAL NOT NULL,
+    source TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_status ON runs(status);
 CREATE TABLE IF NOT EXISTS events (
@@ -89,6 +90,7 @@ class Database:
         self._db.execute("PRAGMA busy_timeout=30000")
         self._db.executescript(_SCHEMA)
         self._add_missing_columns()
+        self._add_source_column()
 
     def _add_missing_columns(self) -> None:
         # A data directory made before decisions named their decider: add the column once, one process at a time.
@@ -100,6 +102,16 @@ class Database:
 
     def _has_column(self, table: str, column: str) -> bool:
         return any(row["name"] == column for row in self._db.execute(f"PRAGMA table_info({table})"))
+
+    def _add_source_column(self) -> None:
+        """Registries made before runs knew their source get the column (once, whoever gets there first)."""
+        if self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs_document'").fetchone():
+            return
+        with self._write() as db:
+            columns = {row["name"] for row in db.execute("PRAGMA table_info(runs)")}
+            if "source" not in columns:
+                db.execute("ALTER TABLE runs ADD COLUMN source TEXT")
+            db.execute("CREATE INDEX IF NOT EXISTS runs_document ON runs(document_id, source)")
 
     def close(self) -> None:
         """Close the connection."""

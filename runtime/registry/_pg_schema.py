@@ -55,6 +55,8 @@ CREATE TABLE IF NOT EXISTS claimflow_runs (
 );
 CREATE INDEX IF NOT EXISTS claimflow_runs_status ON claimflow_runs (status);
 CREATE INDEX IF NOT EXISTS claimflow_runs_created ON claimflow_runs (created_at, run_id);
+ALTER TABLE claimflow_runs ADD COLUMN IF NOT EXISTS source text;
+CREATE INDEX IF NOT EXISTS claimflow_runs_document ON claimflow_runs (document_id, source);
 CREATE TABLE IF NOT EXISTS claimflow_events (
     seq bigserial PRIMARY KEY,
     event_id text NOT NULL UNIQUE,
@@ -120,6 +122,7 @@ _RELATIONS = (
     "claimflow_runs",
     "claimflow_runs_status",
     "claimflow_runs_created",
+    "claimflow_runs_document",
     "claimflow_events",
     "claimflow_events_run",
     "claimflow_review_decisions",

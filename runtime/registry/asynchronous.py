@@ -41,9 +41,17 @@ class AsyncRegistry:
         self.sync.close()
 
     async def create_run(
-        self, *, run_id: str, document: DocumentRef, workflow: str, workflow_version: str, model: str
+        self,
+        *,
+        run_id: str,
+        document: DocumentRef,
+        workflow: str,
+        workflow_version: str,
+        model: str,
+        source: str | None = None,
+        owner: str | None = None,
     ) -> RunRow:
-        """Register a new queued run."""
+        """Register a new queued run; with an `owner`, the run is leased to it from the start."""
         return await self._call(
             self.sync.create_run,
             run_id=run_id,
@@ -51,7 +59,36 @@ class AsyncRegistry:
             workflow=workflow,
             workflow_version=workflow_version,
             model=model,
+            source=source,
+            owner=owner,
         )
+
+    async def register_run(
+        self,
+        *,
+        run_id: str,
+        document: DocumentRef,
+        source: str,
+        workflow: str,
+        workflow_version: str,
+        model: str,
+        owner: str,
+    ) -> tuple[RunRow, bool]:
+        """The latest run of this document from this source, or a new queued run leased to `owner` (then True)."""
+        return await self._call(
+            self.sync.register_run,
+            run_id=run_id,
+            document=document,
+            source=source,
+            workflow=workflow,
+            workflow_version=workflow_version,
+            model=model,
+            owner=owner,
+        )
+
+    async def renew_leases(self, owner: str) -> int:
+        """Extend every lease `owner` holds (its heartbeat); returns how many."""
+        return await self._call(self.sync.renew_leases, owner)
 
     async def get_run(self, run_id: str) -> RunRow:
         """The run with this id, or a unique prefix of at least 6 characters; RunNotFoundError otherwise."""

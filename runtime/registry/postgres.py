@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, LiteralString
 
+import psycopg
 from psycopg.types.json import Jsonb
 
 from claimflow.runtime.registry._pg_schema import PgDatabase, Row
@@ -32,6 +33,28 @@ def _dumps(data: Any) -> str:
     return json.dumps(data, default=str, sort_keys=True)
 
 
+def _insert(
+    conn: psycopg.Connection[Row],
+    run_id: str,
+    document: DocumentRef,
+    workflow: str,
+    workflow_version: str,
+    model: str,
+    source: str | None,
+    owner: str | None,
+) -> RunRow:
+    now = time.time()
+    row = conn.execute(
+        "INSERT INTO claimflow_runs (run_id, document_id, filename, media_type, size, workflow, workflow_version,"
+        " model, status, created_at, updated_at, source, lease_owner, lease_until)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'queued', %s, %s, %s, %s, %s) RETURNING *",
+        (run_id, document.document_id, document.filename, document.media_type, document.size)
+        + (workflow, workflow_version, model, now, now, source, owner, now + LEASE_SECONDS if owner else None),
+    ).fetchone()
+    assert row is not None  # INSERT ... RETURNING returns the row it inserted
+    return RunRow(**row)
+
+
 class PostgresRegistry(PgDatabase):
     """Runs with their leases, events, review decisions, record keys and prompt pins, in `claimflow_` tables.
 
@@ -40,18 +63,55 @@ class PostgresRegistry(PgDatabase):
     """
 
     def create_run(
-        self, *, run_id: str, document: DocumentRef, workflow: str, workflow_version: str, model: str
+        self,
+        *,
+        run_id: str,
+        document: DocumentRef,
+        workflow: str,
+        workflow_version: str,
+        model: str,
+        source: str | None = None,
+        owner: str | None = None,
     ) -> RunRow:
-        """Register a new queued run."""
-        now = time.time()
-        [row] = self._all(
-            "INSERT INTO claimflow_runs (run_id, document_id, filename, media_type, size, workflow, workflow_version,"
-            " model, status, created_at, updated_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'queued', %s, %s)"
-            " RETURNING *",
-            (run_id, document.document_id, document.filename, document.media_type, document.size)
-            + (workflow, workflow_version, model, now, now),
-        )
-        return RunRow(**row)
+        """Register a new queued run; with an `owner`, the run is leased to it from the start."""
+        with self._write() as conn:
+            return _insert(conn, run_id, document, workflow, workflow_version, model, source, owner)
+
+    def register_run(
+        self,
+        *,
+        run_id: str,
+        document: DocumentRef,
+        source: str,
+        workflow: str,
+        workflow_version: str,
+        model: str,
+        owner: str,
+    ) -> tuple[RunRow, bool]:
+        """The latest run of this document from this source, or a new queued run leased to `owner` (then True).
+
+        A transaction-level advisory lock on the identity makes two processes registering the same file at
+        once make one run.
+        """
+        with self._write() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"{document.document_id}:{source}",))
+            found = conn.execute(
+                "SELECT * FROM claimflow_runs WHERE document_id = %s AND source = %s"
+                " ORDER BY created_at DESC, run_id DESC LIMIT 1",
+                (document.document_id, source),
+            ).fetchone()
+            if found is not None:
+                return RunRow(**found), False
+            return _insert(conn, run_id, document, workflow, workflow_version, model, source, owner), True
+
+    def renew_leases(self, owner: str) -> int:
+        """Extend every lease `owner` holds by `LEASE_SECONDS` from now (its heartbeat); returns how many."""
+        with self._pool.connection() as conn:
+            cursor = conn.execute(
+                "UPDATE claimflow_runs SET lease_until = %s WHERE lease_owner = %s",
+                (time.time() + LEASE_SECONDS, owner),
+            )
+            return cursor.rowcount
 
     def get_run(self, run_id: str) -> RunRow:
         """The run with this id (a unique prefix of at least 6 characters works too, case-insensitively)."""

@@ -18,9 +18,35 @@ class RunRegistry(Protocol):
         ...
 
     def create_run(
-        self, *, run_id: str, document: DocumentRef, workflow: str, workflow_version: str, model: str
+        self,
+        *,
+        run_id: str,
+        document: DocumentRef,
+        workflow: str,
+        workflow_version: str,
+        model: str,
+        source: str | None = None,
+        owner: str | None = None,
     ) -> RunRow:
-        """Register a new queued run."""
+        """Register a new queued run; with an `owner`, the run is leased to it from the start."""
+        ...
+
+    def register_run(
+        self,
+        *,
+        run_id: str,
+        document: DocumentRef,
+        source: str,
+        workflow: str,
+        workflow_version: str,
+        model: str,
+        owner: str,
+    ) -> tuple[RunRow, bool]:
+        """The latest run of this document (same bytes) from this source (same path), or a new one (then True)."""
+        ...
+
+    def renew_leases(self, owner: str) -> int:
+        """Extend every lease `owner` holds (its heartbeat); returns how many."""
         ...
 
     def get_run(self, run_id: str) -> RunRow:

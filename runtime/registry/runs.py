@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -48,6 +49,8 @@ class RunRow:
     lease_until: float | None
     created_at: float
     updated_at: float
+    source: str | None = None
+    """Where the document was read from (its absolute path as text, see `path_text`); part of its identity."""
 
 
 def process_owner() -> str:
@@ -102,28 +105,74 @@ class RunTable(Database):
     """Creating, reading, claiming and releasing runs."""
 
     def create_run(
-        self, *, run_id: str, document: DocumentRef, workflow: str, workflow_version: str, model: str
+        self,
+        *,
+        run_id: str,
+        document: DocumentRef,
+        workflow: str,
+        workflow_version: str,
+        model: str,
+        source: str | None = None,
+        owner: str | None = None,
     ) -> RunRow:
-        """Register a new queued run."""
+        """Register a new queued run; with an `owner`, the run is leased to it from the start."""
+        with self._write() as db:
+            self._insert(db, run_id, document, workflow, workflow_version, model, source, owner)
+        return self.get_run(run_id)
+
+    def register_run(
+        self,
+        *,
+        run_id: str,
+        document: DocumentRef,
+        source: str,
+        workflow: str,
+        workflow_version: str,
+        model: str,
+        owner: str,
+    ) -> tuple[RunRow, bool]:
+        """The latest run of this document from this source, or a new queued run leased to `owner` (then True).
+
+        Looking and inserting happen in one write transaction, so two processes registering the same file
+        at once make one run.
+        """
+        with self._write() as db:
+            found = db.execute(
+                "SELECT * FROM runs WHERE document_id = ? AND source = ? ORDER BY created_at DESC, run_id DESC LIMIT 1",
+                (document.document_id, source),
+            ).fetchone()
+            if found is None:
+                self._insert(db, run_id, document, workflow, workflow_version, model, source, owner)
+        if found is not None:
+            return RunRow(**dict(found)), False
+        return self.get_run(run_id), True
+
+    @staticmethod
+    def _insert(
+        db: sqlite3.Connection,
+        run_id: str,
+        document: DocumentRef,
+        workflow: str,
+        workflow_version: str,
+        model: str,
+        source: str | None,
+        owner: str | None,
+    ) -> None:
+        now = time.time()
+        db.execute(
+            "INSERT INTO runs (run_id, document_id, filename, media_type, size, workflow, workflow_version,"
+            " model, status, created_at, updated_at, source, lease_owner, lease_until)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
+            (run_id, document.document_id, document.filename, document.media_type, document.size)
+            + (workflow, workflow_version, model, now, now, source, owner, now + LEASE_SECONDS if owner else None),
+        )
+
+    def renew_leases(self, owner: str) -> int:
+        """Extend every lease `owner` holds by `LEASE_SECONDS` from now (its heartbeat); returns how many."""
         now = time.time()
         with self._write() as db:
-            db.execute(
-                "INSERT INTO runs (run_id, document_id, filename, media_type, size, workflow, workflow_version,"
-                " model, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)",
-                (
-                    run_id,
-                    document.document_id,
-                    document.filename,
-                    document.media_type,
-                    document.size,
-                    workflow,
-                    workflow_version,
-                    model,
-                    now,
-                    now,
-                ),
-            )
-        return self.get_run(run_id)
+            cursor = db.execute("UPDATE runs SET lease_until = ? WHERE lease_owner = ?", (now + LEASE_SECONDS, owner))
+        return cursor.rowcount
 
     def get_run(self, run_id: str) -> RunRow:
         """The run with this id (a unique prefix of at least 6 characters works too)."""

@@ -276,8 +276,10 @@ async def test_duplicate_is_found_across_engines_over_the_same_data_dir(data_dir
     path = write(docs_dir, "invoice.txt", invoice_text("NW-2024-0888"))
     async with open_engine(Settings(data_dir=data_dir)) as engine:
         [first] = await process_files(engine, [path])
+    # The same bytes under another name are another document (the same path would be the same one).
+    copy = write(docs_dir, "invoice-copy.txt", invoice_text("NW-2024-0888"))
     async with open_engine(Settings(data_dir=data_dir)) as engine:
-        [again] = await process_files(engine, [path])
+        [again] = await process_files(engine, [copy])
         codes = await _reason_codes(engine, again.run_id)
     assert first.status == "completed" and again.status == "needs_review"
     assert first.document_id == again.document_id and first.run_id != again.run_id

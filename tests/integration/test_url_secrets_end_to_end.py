@@ -54,6 +54,7 @@ async def test_credentials_in_the_base_url_are_stored_and_printed_nowhere(tmp_pa
     data, recordings = tmp_path / "data", tmp_path / "recordings"
     refused = write(tmp_path / "refused", "refused.txt", invoice_text("NW-1"))
     answered = write(tmp_path / "answered", "answered.txt", invoice_text("NW-2"))
+    lost_on_the_way = write(tmp_path / "lost", "lost.txt", invoice_text("NW-3"))  # a file of its own: a new run
     printed: list[str] = []
 
     def cli(*args: str | Path) -> list[dict[str, object]]:
@@ -69,7 +70,7 @@ async def test_credentials_in_the_base_url_are_stored_and_printed_nowhere(tmp_pa
         cli("run", answered, "--model", "openai:fake-model", "--base-url", url, "--record", recordings)
         [completed] = cli("runs", "--json", "--status", "completed")
     unreachable = _with_secrets(f"http://127.0.0.1:{_closed_port()}/v1")
-    [lost] = cli("run", refused, "--json", "--model", "openai:fake-model", "--base-url", unreachable)
+    [lost] = cli("run", lost_on_the_way, "--json", "--model", "openai:fake-model", "--base-url", unreachable)
     for view in (failed, lost):
         cli("show", str(view["run_id"]))
         cli("trace", str(view["run_id"]))

@@ -1,0 +1,143 @@
+r"""Where documents come from: the paths given to `run`, expanded into regular files, and what was skipped, and why.
+
+Only regular files are documents. Everything a folder holds that is not read is reported with its reason, never
+dropped silently: hidden entries (a name starting with `.`, such as `.git` or `.DS_Store`, not descended into),
+links that lead nowhere or in a circle, links to folders (not followed, so a walk cannot loop), folders and files
+that cannot be read, and devices, FIFOs and sockets (never opened: reading one could block or never end).
+Paths given explicitly are handed on as they are; intake refuses what is not a regular file (see
+`read_regular_file`).
+
+File names are bytes on POSIX and need not be UTF-8: `path_text` is the one text form of a path that every
+output and the registry use, with each undecodable byte written as `\xNN`.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HIDDEN = "hidden (its name starts with a dot)"
+LINKED_FOLDER = "a link to a folder (links to folders are not followed)"
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An entry of a folder that is not read as a document, with the reason."""
+
+    path: Path
+    reason: str
+
+    def as_json(self) -> dict[str, str]:
+        """`{"skipped": PATH, "reason": TEXT}`, the line `run --json` prints for it."""
+        return {"skipped": path_text(self.path), "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Sources:
+    """The documents to read, in order, and the entries skipped on the way."""
+
+    files: list[Path] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def path_text(path: Path | str) -> str:
+    r"""A path as text for output, events and the registry: bytes that are not UTF-8 are written `\xNN`.
+
+    Python reads such names with surrogate escapes (`caf\udce9.txt`), which no UTF-8 output, SQLite text or
+    JSON consumer accepts; `caf\xe9.txt` can be printed, stored and parsed everywhere.
+    """
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def kind_of(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _unreadable(error: OSError) -> str:
+    if error.errno == errno.ELOOP:
+        return "a link loop (its links lead back to themselves)"
+    if error.errno == errno.ENOENT:
+        return "a dangling link (its target does not exist)"
+    return f"cannot be read: {error.strerror or error}"
+
+
+def expand(paths: Iterable[Path]) -> Sources:
+    """Files as given; folders as their regular files (recursively, sorted), with every skipped entry."""
+    sources = Sources()
+    for path in paths:
+        if path.is_dir():
+            found: list[Path] = []
+            _walk(path, found, sources.skipped)
+            sources.files.extend(sorted(found))
+        else:
+            sources.files.append(path)
+    return sources
+
+
+def _walk(folder: Path, found: list[Path], skipped: list[Skipped]) -> None:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:
+        skipped.append(Skipped(folder, _unreadable(error)))
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.name.startswith("."):
+            skipped.append(Skipped(path, HIDDEN))
+            continue
+        try:
+            mode = os.stat(path).st_mode  # follows links: what a link leads to is what counts
+        except OSError as error:
+            skipped.append(Skipped(path, _unreadable(error)))
+            continue
+        if stat.S_ISDIR(mode):
+            if entry.is_symlink():
+                skipped.append(Skipped(path, LINKED_FOLDER))
+            else:
+                _walk(path, found, skipped)
+        elif not stat.S_ISREG(mode):
+            skipped.append(Skipped(path, f"{kind_of(mode)}, not a regular file; it was not opened"))
+        elif not os.access(path, os.R_OK):
+            skipped.append(Skipped(path, "cannot be read: Permission denied"))
+        else:
+            found.append(path)
+
+
+def read_regular_file(path: Path, max_bytes: int) -> tuple[int, bytes]:
+    """The file's size, and its bytes unless it is over `max_bytes` (then `b""`); OSError if not a regular file.
+
+    The path is looked at (`stat`) before it is opened, so a device or a FIFO is never opened; it is then opened
+    non-blocking (a FIFO swapped in meanwhile cannot hang the read) and checked again on the open descriptor.
+    At most `max_bytes + 1` bytes are read, so a file that grows while it is read cannot exhaust memory.
+    """
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        raise NotRegularFileError(errno.EINVAL, f"{kind_of(mode)}, not a regular file; it was not opened")
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(descriptor, "rb") as handle:
+        opened = os.fstat(handle.fileno())
+        if not stat.S_ISREG(opened.st_mode):
+            raise NotRegularFileError(errno.EINVAL, f"{kind_of(opened.st_mode)}, not a regular file; it was not read")
+        if opened.st_size > max_bytes:
+            return opened.st_size, b""
+        data = handle.read(max_bytes + 1)
+    return max(len(data), opened.st_size), data if len(data) <= max_bytes else b""
+
+
+class NotRegularFileError(OSError):
+    """A path given as a document is a device, a FIFO, a socket or a folder: only regular files are read."""

@@ -1,0 +1,59 @@
+"""When the data directory or the database cannot be written or reached: a condition of the machine, not a document's.
+
+A full disk, a file-size limit, a lost or refused database connection would fail every following document the same
+way, and a run marked failed for it would never be continued. So such an error is not a document's failure: it
+stops the batch, is told in one line, and leaves every run registered so far where it stands, to be continued by
+running the same command again or by `claimflow recover`.
+"""
+
+from __future__ import annotations
+
+import errno
+import sqlite3
+import sys
+
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EIO})
+"""Errors of writing files that say the storage is full, limited, read-only or failing."""
+
+_SQLITE_UNAVAILABLE = frozenset({8, 10, 13, 14})
+"""SQLite's primary result codes READONLY, IOERR, FULL and CANTOPEN: the database file cannot be written."""
+
+_POSTGRES_UNAVAILABLE = ("08", "53", "57P")
+"""SQLSTATE classes: connection exceptions, insufficient resources (disk full), the server shutting down."""
+
+
+def unavailable_reason(error: BaseException) -> str | None:
+    """One line saying what cannot be written or reached, if `error` (or what caused it) is such a condition."""
+    seen: set[int] = set()
+    pending = [error]
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        reason = _reason(current)
+        if reason is not None:
+            return reason
+        if isinstance(current, BaseExceptionGroup):
+            pending.extend(current.exceptions)
+        pending.extend(cause for cause in (current.__cause__, current.__context__) if cause is not None)
+    return None
+
+
+def _reason(error: BaseException) -> str | None:
+    if isinstance(error, OSError) and error.errno in STORAGE_ERRNOS:
+        where = f" {error.filename}" if error.filename else ""
+        return f"cannot write{where}: {error.strerror or error}"
+    if isinstance(error, sqlite3.Error) and (getattr(error, "sqlite_errorcode", 0) & 0xFF) in _SQLITE_UNAVAILABLE:
+        return f"cannot write the SQLite database: {_one_line(error)}"
+    # psycopg is imported only when Postgres is used; without it, no error can be one of its own.
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is not None and isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
+        state = getattr(error, "sqlstate", None)
+        if state is None or state.startswith(_POSTGRES_UNAVAILABLE):
+            return f"the database cannot be reached or written: {_one_line(error)}"
+    return None
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__

@@ -1,0 +1,125 @@
+"""What `claimflow run` reads: regular files only; names as they are; every skipped entry of a folder said aloud.
+
+Each test runs the CLI in a real process over real files, FIFOs, sockets, links and devices.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+from pathlib import Path
+
+from tests.integration._batches import memory_limit, registered, spawn
+from tests.integration._docs import claimflow_executable, cli_env, flat, invoice_text, json_lines, run_cli
+
+UNDECODABLE = b"caf\xe9.txt"
+"""A file name in Latin-1 on a UTF-8 system: not valid UTF-8."""
+
+
+def test_an_undecodable_file_name_is_processed_and_shown_escaped(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    with open(os.path.join(os.fsencode(docs), UNDECODABLE), "w", encoding="utf-8") as handle:
+        handle.write(invoice_text("NW-CAFE-1"))
+    data = tmp_path / "data"
+
+    as_json = run_cli("run", docs, "--json", "--data-dir", data)
+    assert as_json.returncode == 0, as_json.stderr
+    assert "Traceback" not in as_json.stderr
+    [view] = json_lines(as_json.stdout)  # valid JSON, one object
+    assert view["document"] == "caf\\xe9.txt" and view["status"] == "completed"
+    assert json.loads(as_json.stdout.splitlines()[0])["document"].encode() == b"caf\\xe9.txt"
+
+    shown = run_cli("run", os.fsdecode(os.path.join(os.fsencode(docs), UNDECODABLE)), "--data-dir", data)
+    assert shown.returncode == 0, shown.stderr
+    assert "caf\\xe9.txt" in shown.stdout and "Traceback" not in shown.stderr
+    [row] = registered(data)  # the same bytes at the same path: one document, one run
+    assert row.filename == "caf\\xe9.txt"
+
+
+def test_a_device_or_a_fifo_given_explicitly_is_refused_without_being_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)  # no writer ever opens it: reading it would wait forever
+    child = spawn("run", "/dev/zero", fifo, "--json", "--data-dir", tmp_path / "data", preexec_fn=memory_limit(4 << 30))
+    stdout, stderr = child.communicate(timeout=120)
+
+    assert child.returncode == 1, stderr
+    assert "Traceback" not in stderr
+    zero, pipe = json_lines(stdout)
+    assert zero["status"] == "failed" and pipe["status"] == "failed"
+    assert zero["error"] == "zero is a character device, not a regular file; it was not opened"
+    assert pipe["error"] == "pipe is a FIFO (named pipe), not a regular file; it was not opened"
+
+
+def test_everything_skipped_in_a_folder_is_listed_with_its_reason(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    (docs / "sub" / "invoice.txt").write_text(invoice_text("NW-SKIP-1"), encoding="utf-8")
+    (docs / ".hidden.txt").write_text(invoice_text("NW-SKIP-2"), encoding="utf-8")
+    (docs / "dangling.txt").symlink_to(docs / "gone.txt")
+    (docs / "loop.txt").symlink_to(docs / "loop.txt")
+    (docs / "device").symlink_to("/dev/null")
+    (docs / "folder-link").symlink_to(docs / "sub")
+    os.mkfifo(docs / "pipe")
+    listening = socket.socket(socket.AF_UNIX)
+    listening.bind(str(docs / "socket"))
+    try:
+        result = run_cli("run", docs, "--json", "--data-dir", tmp_path / "data")
+        human = run_cli("run", docs, "--data-dir", tmp_path / "data")
+    finally:
+        listening.close()
+
+    assert result.returncode == 0, result.stderr
+    lines = json_lines(result.stdout)
+    skipped = {Path(line["skipped"]).name: line["reason"] for line in lines if "skipped" in line}
+    assert set(lines[0]) == {"skipped", "reason"}  # skipped entries come first, then the runs
+    assert skipped == {
+        ".hidden.txt": "hidden (its name starts with a dot)",
+        "dangling.txt": "a dangling link (its target does not exist)",
+        "loop.txt": "a link loop (its links lead back to themselves)",
+        "device": "a character device, not a regular file; it was not opened",
+        "folder-link": "a link to a folder (links to folders are not followed)",
+        "pipe": "a FIFO (named pipe), not a regular file; it was not opened",
+        "socket": "a socket, not a regular file; it was not opened",
+    }
+    [run] = [line for line in lines if "run_id" in line]
+    assert run["document"] == "invoice.txt" and run["status"] == "completed"
+
+    assert human.returncode == 0, human.stderr
+    printed = flat(human.stdout)
+    for name, reason in skipped.items():
+        assert f"skipped {docs / name}: {reason}" in printed
+    assert "registered before" in printed  # the second run found the invoice's run, and said so
+
+
+def test_a_file_or_subfolder_that_cannot_be_read_is_listed_with_its_reason(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "locked").mkdir(parents=True)
+    (docs / "locked" / "inside.txt").write_text(invoice_text("NW-LOCK-1"), encoding="utf-8")
+    (docs / "invoice.txt").write_text(invoice_text("NW-LOCK-2"), encoding="utf-8")
+    (docs / "private.txt").write_text(invoice_text("NW-LOCK-3"), encoding="utf-8")
+    (docs / "locked").chmod(0)
+    (docs / "private.txt").chmod(0)
+    # Without the capabilities that let an administrator read anything, modes hold for every user, root too.
+    unprivileged = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--inh-caps", "-all"]
+    try:
+        result = subprocess.run(
+            [*unprivileged, claimflow_executable(), "run", str(docs), "--json", "--data-dir", str(tmp_path / "data")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=cli_env(),
+            check=False,
+        )
+    finally:
+        (docs / "locked").chmod(0o700)
+
+    assert result.returncode == 0, result.stderr
+    lines = json_lines(result.stdout)
+    assert [line for line in lines if "skipped" in line] == [
+        {"skipped": str(docs / "locked"), "reason": "cannot be read: Permission denied"},
+        {"skipped": str(docs / "private.txt"), "reason": "cannot be read: Permission denied"},
+    ]
+    assert [line["document"] for line in lines if "run_id" in line] == ["invoice.txt"]
