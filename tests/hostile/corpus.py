@@ -403,7 +403,7 @@ def _others() -> Iterator[Entry]:
     yield Entry("other-mail.eml", "end", _text("From: a@example.org\nSubject: Invoice\n\nTotal 1.00\n"))
     yield Entry("other-doc.rtf", "end", _text("{\\rtf1\\ansi INVOICE Total 1.00}"))
     yield Entry("other-no-extension", "end", _text(invoice_text("HN-2024-0001", "Noext Ltd")))
-    yield Entry("other-link-to-valid.txt", "end", lambda path: path.symlink_to("valid-invoice-0.txt"))
+    yield Entry("other-link-to-memo.txt", "end", lambda path: path.symlink_to("-rf.txt"))
 
 
 def _zip_bytes(members: dict[str, str]) -> bytes:
