@@ -45,9 +45,9 @@ class Entry:
     """Creates the file (or link, FIFO, socket) at the given path."""
 
     @property
-    def shown(self) -> str:
-        """The name as text, undecodable bytes kept as surrogate escapes (as the file system gives them)."""
-        return self.name if isinstance(self.name, str) else os.fsdecode(self.name)
+    def document(self) -> str:
+        """The name as claimflow prints it: each byte that is not UTF-8 written as `\\xNN`."""
+        return self.name if isinstance(self.name, str) else self.name.decode("utf-8", "backslashreplace")
 
 
 def _bytes(content: bytes) -> Callable[[Path], None]:

@@ -82,14 +82,14 @@ def test_every_hostile_file_ends_clearly_and_the_valid_ones_complete(tmp_path: P
         by_name.setdefault(_document_name(line), []).append(line)
 
     def outcome(entry: Entry) -> tuple[str, dict[str, Any] | None]:
-        path = str(corpus / entry.shown)
-        for key in (path, entry.shown):
+        path = str(corpus / entry.document)
+        for key in (path, entry.document):
             if key in skipped:
-                assert skipped[key]["reason"], f"{entry.shown!r} skipped without a reason"
-                assert not by_name.get(entry.shown), f"{entry.shown!r} both skipped and run"
+                assert skipped[key]["reason"], f"{entry.document!r} skipped without a reason"
+                assert not by_name.get(entry.document), f"{entry.document!r} both skipped and run"
                 return "skipped", None
-        runs = by_name.get(entry.shown, [])
-        assert len(runs) == 1, f"{entry.shown!r}: expected one run or one skipped line, got {runs}"
+        runs = by_name.get(entry.document, [])
+        assert len(runs) == 1, f"{entry.document!r}: expected one run or one skipped line, got {runs}"
         return runs[0]["status"], runs[0]
 
     statuses: Counter[str] = Counter()
@@ -97,21 +97,21 @@ def test_every_hostile_file_ends_clearly_and_the_valid_ones_complete(tmp_path: P
         status, line = outcome(entry)
         statuses[status] += 1
         if entry.expect == "skip":
-            assert status == "skipped", f"{entry.shown!r} is not a regular file yet was {status}"
+            assert status == "skipped", f"{entry.document!r} is not a regular file yet was {status}"
             continue
-        assert status in FINAL | {"skipped"}, f"{entry.shown!r} ended {status}"
+        assert status in FINAL | {"skipped"}, f"{entry.document!r} ended {status}"
         if status == "failed":
-            assert line is not None and line["error"], f"{entry.shown!r} failed without a reason"
+            assert line is not None and line["error"], f"{entry.document!r} failed without a reason"
         if entry.expect == "complete":
-            assert status == "completed", f"valid {entry.shown!r} ended {status}: {line}"
+            assert status == "completed", f"valid {entry.document!r} ended {status}: {line}"
         elif entry.expect == "fail":
-            assert status == "failed", f"{entry.shown!r} should fail with a reason, ended {status}"
+            assert status == "failed", f"{entry.document!r} should fail with a reason, ended {status}"
         elif entry.expect == "hidden":
             assert line is not None
             quotes = [
                 evidence["quote"] for field in line["fields"].values() for evidence in field.get("evidence") or []
             ]
-            assert not any(HIDDEN_TOTAL in quote for quote in quotes), f"{entry.shown!r} quoted hidden text"
+            assert not any(HIDDEN_TOTAL in quote for quote in quotes), f"{entry.document!r} quoted hidden text"
     record_property("statuses", dict(statuses))
 
     unfinished = subprocess.run(
