@@ -106,6 +106,9 @@ def test_every_hostile_file_ends_clearly_and_the_valid_ones_complete(tmp_path: P
             assert status == "completed", f"valid {entry.document!r} ended {status}: {line}"
         elif entry.expect == "fail":
             assert status == "failed", f"{entry.document!r} should fail with a reason, ended {status}"
+        elif entry.expect == "limit":
+            assert status == "failed" and line is not None, f"{entry.document!r} is over a limit, ended {status}"
+            assert "at most" in line["error"] or "limit" in line["error"], line["error"]
         elif entry.expect == "hidden":
             assert line is not None
             quotes = [
