@@ -24,6 +24,9 @@ LIMIT = 4 << 20
 
 STOPPED = 3
 
+ROOMY = {"CLAIMFLOW_MAX_PAGE_CHARS": str(2 * LIMIT), "CLAIMFLOW_MAX_DOCUMENT_CHARS": str(2 * LIMIT)}
+"""Character limits above the large document's size, so that it fails for the full disk alone, then completes."""
+
 
 def test_a_write_that_fails_stops_intake_with_one_message_and_every_registered_run_resumable(tmp_path: Path) -> None:
     docs, data = tmp_path / "docs", tmp_path / "data"
@@ -32,7 +35,7 @@ def test_a_write_that_fails_stops_intake_with_one_message_and_every_registered_r
     write(docs, "b-large.txt", invoice_text("NW-LARGE-1") + "\n" * (LIMIT + 4096))
     invoices(docs, 5, prefix="c")
 
-    child = spawn("run", docs, "--data-dir", data, preexec_fn=file_size_limit(LIMIT))
+    child = spawn("run", docs, "--data-dir", data, preexec_fn=file_size_limit(LIMIT), **ROOMY)
     stdout, stderr = child.communicate(timeout=300)
 
     assert child.returncode == STOPPED, stderr
@@ -44,7 +47,7 @@ def test_a_write_that_fails_stops_intake_with_one_message_and_every_registered_r
     assert stopped and "b-large.txt" not in runs_per_file(stopped)
     assert all(row.status in ("completed", "queued", "running") for row in stopped), stopped
 
-    again = run_cli("run", docs, "--data-dir", data, timeout=300)
+    again = run_cli("run", docs, "--data-dir", data, timeout=300, **ROOMY)
 
     assert again.returncode == 0, again.stderr
     rows = registered(data)
