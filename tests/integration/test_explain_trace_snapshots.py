@@ -42,7 +42,8 @@ def _clean(value: Any) -> Any:
     if isinstance(value, list):
         return [_clean(v) for v in value]
     if isinstance(value, str):
-        return re.sub(r"\d{4}-\d\d-\d\d \(between 1970-01-01 and \d{4}-\d\d-\d\d\)", "D", value)
+        value = re.sub(r"\d{4}-\d\d-\d\d \(between 1970-01-01 and \d{4}-\d\d-\d\d\)", "D", value)
+        return re.sub(r"between 1970-01-01 and \d{4}-\d\d-\d\d", "between 1970-01-01 and TODAY+1Y", value)
     return value
 
 
