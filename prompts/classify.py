@@ -5,10 +5,12 @@ from claimflow.state.claims import ClassificationClaim
 
 CLASSIFY = PromptSpec(
     name="classify",
-    version="2",
+    version="3",
     system=(
         "You classify business documents. Answer with one type from the closed list you are given, or unknown "
-        "when none fits. Quote, verbatim, the words of the document that show the type (for example its title). "
+        "when none fits. Quote, verbatim, the words of the document that show the type: the quote must hold a word "
+        "that names the chosen type (one listed with it, such as its title, or a label its documents print); a "
+        "quote that names no type is rejected. "
         "Give a confidence from 0 to 1 and say low when unsure: a human reviews low-confidence answers, a wrong "
         "confident answer is the worst outcome."
     ),

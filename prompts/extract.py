@@ -65,5 +65,10 @@ def extract_prompt(doc_type: DocumentType) -> PromptSpec[ExtractionClaim]:
 
 
 def describe_types(types: list[DocumentType] | tuple[DocumentType, ...]) -> str:
-    """The classify prompt's list of types: name and description, one per line."""
-    return "\n".join(f"- {t.name}: {t.description}" for t in types)
+    """The classify prompt's list of types: name, description and the words that name it, one type per line."""
+    return "\n".join(f"- {t.name}: {t.description} Named by: {_naming(t)}." for t in types)
+
+
+def _naming(doc_type: DocumentType) -> str:
+    # Titles and keywords, not every field label: the list stays short, and a label quoted still counts.
+    return "; ".join(dict.fromkeys((*doc_type.titles, *doc_type.keywords)))

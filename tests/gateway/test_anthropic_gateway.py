@@ -103,7 +103,7 @@ async def test_repeated_failures_fail_the_step(model_server: FakeModelServer, se
     model_server.script(*[error_reply(500, "Internal server error")] * 4)
 
     with pytest.raises(
-        ModelUnavailableError, match=r"^classify@2 on anthropic:fake-claude: HTTP 500 .* after 4 attempts$"
+        ModelUnavailableError, match=r"^classify@3 on anthropic:fake-claude: HTTP 500 .* after 4 attempts$"
     ):
         await server_gateway("anthropic:fake-claude").complete(CLASSIFY, REQUEST)
 

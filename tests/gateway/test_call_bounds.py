@@ -40,7 +40,7 @@ async def test_a_dripping_server_ends_at_the_call_deadline_though_attempts_would
     elapsed = time.monotonic() - started
 
     message = str(raised.value)
-    assert message.startswith("classify@2 on openai:fake-model: no answer within the call's deadline of 4 s after ")
+    assert message.startswith("classify@3 on openai:fake-model: no answer within the call's deadline of 4 s after ")
     assert 4.0 <= elapsed < 6.0
     usage = raised.value.usage
     assert usage is not None and usage.attempts == len(model_server.requests)
@@ -77,7 +77,7 @@ async def test_an_oversized_answer_fails_unread_and_is_not_retried(
         tracemalloc.stop()
 
     assert str(raised.value) == (
-        "classify@2 on openai:fake-model: the answer is larger than 1,048,576 bytes "
+        "classify@3 on openai:fake-model: the answer is larger than 1,048,576 bytes "
         "(CLAIMFLOW_MODEL_MAX_RESPONSE_BYTES) after 1 attempt"
     )
     assert len(model_server.requests) == 1

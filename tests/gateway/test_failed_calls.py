@@ -28,12 +28,12 @@ def _context(gateway: Any) -> WorkflowContext:
 
 
 async def test_a_failed_call_carries_its_usage_into_the_event_and_the_run_totals() -> None:
-    usage = Usage(model="openai:flaky", prompt="classify@2", prompt_hash="h", latency_ms=1500.0, attempts=3)
-    error = ModelUnavailableError("classify@2 on openai:flaky: HTTP 503 (busy) after 3 attempts", usage=usage)
+    usage = Usage(model="openai:flaky", prompt="classify@3", prompt_hash="h", latency_ms=1500.0, attempts=3)
+    error = ModelUnavailableError("classify@3 on openai:flaky: HTTP 503 (busy) after 3 attempts", usage=usage)
 
     call = await call_model(make_state(), _context(FailingGateway(error)), CLASSIFY, VIEW, step="classify")
 
-    expected = "ModelUnavailableError: classify@2 on openai:flaky: HTTP 503 (busy) after 3 attempts"
+    expected = "ModelUnavailableError: classify@3 on openai:flaky: HTTP 503 (busy) after 3 attempts"
     assert call.failure == expected and call.result.claim is None
     event = call.usage_event
     assert (event.type, event.step) == ("model.called", "classify")
@@ -56,7 +56,7 @@ async def test_an_error_without_usage_is_counted_as_one_call_of_the_gateway() ->
     usage = call.result.usage
     assert (usage.model, usage.prompt, usage.prompt_hash, usage.attempts) == (
         "openai:flaky",
-        "classify@2",
+        "classify@3",
         CLASSIFY.content_hash,
         1,
     )

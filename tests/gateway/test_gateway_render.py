@@ -8,6 +8,7 @@ from claimflow.prompts import CLASSIFY, extract_prompt
 from claimflow.prompts.extract import render_fields
 from claimflow.runtime.gateway.render import input_hash, render_document, render_messages, schema_hash
 from claimflow.state.claims import ClassificationClaim, ExtractionClaim
+from tests.factories import PURCHASE_ORDER
 
 
 def test_pages_get_one_based_markers_and_form_feeds_between() -> None:
@@ -40,11 +41,18 @@ def test_a_table_field_lists_its_columns_and_asks_for_row_claims() -> None:
 def test_classify_messages_list_the_active_types_then_unknown() -> None:
     _, user = render_messages(CLASSIFY, ModelInput(pages=("INVOICE",), types=(RECEIPT, CONTRACT)))
 
-    assert user.startswith(
-        f"Document types:\n- receipt: {RECEIPT.description}\n- contract: {CONTRACT.description}\n"
-        "- unknown: none of the above\n"
-    )
-    assert "invoice" not in user.split("<document>")[0]  # only the active types are offered
+    offered = user.split("<document>")[0].splitlines()
+    assert offered[0] == "Document types:"
+    assert offered[1].startswith(f"- receipt: {RECEIPT.description} Named by: Receipt; Official Receipt; ")
+    assert offered[2].startswith(f"- contract: {CONTRACT.description} Named by: Agreement; Contract; ")
+    assert offered[3] == "- unknown: none of the above"
+    assert "invoice" not in "\n".join(offered)  # only the active types are offered
+
+
+def test_a_type_declared_without_titles_is_named_by_its_name_in_words() -> None:
+    _, user = render_messages(CLASSIFY, ModelInput(pages=("PO",), types=(PURCHASE_ORDER,)))
+
+    assert f"- purchase_order: {PURCHASE_ORDER.description} Named by: purchase order.\n" in user
 
 
 def test_a_first_attempt_has_no_feedback() -> None:

@@ -53,7 +53,7 @@ async def test_a_valid_claim_comes_back_with_tokens_cost_and_one_attempt(
     assert result.claim == VALID
     assert result.errors == []
     usage = result.usage
-    assert (usage.model, usage.prompt, usage.prompt_hash) == ("openai:fake-model", "classify@2", CLASSIFY.content_hash)
+    assert (usage.model, usage.prompt, usage.prompt_hash) == ("openai:fake-model", "classify@3", CLASSIFY.content_hash)
     assert (usage.input_tokens, usage.output_tokens, usage.attempts) == (1200, 300, 1)
     assert usage.cost == pytest.approx((1200 * 2.0 + 300 * 8.0) / 1_000_000)
     assert usage.latency_ms > 0
@@ -267,7 +267,7 @@ async def test_repeated_500s_fail_the_step_after_max_attempts(
     with pytest.raises(ModelUnavailableError) as raised:
         await server_gateway().complete(CLASSIFY, REQUEST)
 
-    assert str(raised.value) == "classify@2 on openai:fake-model: HTTP 500 (upstream exploded) after 4 attempts"
+    assert str(raised.value) == "classify@3 on openai:fake-model: HTTP 500 (upstream exploded) after 4 attempts"
     assert len(model_server.requests) == 4
 
 
@@ -301,7 +301,7 @@ async def test_slow_answers_time_out_are_retried_then_fail(
     with pytest.raises(ModelUnavailableError) as raised:
         await gateway.complete(CLASSIFY, REQUEST)
 
-    assert str(raised.value) == "classify@2 on openai:fake-model: no answer within 0.2 s after 2 attempts"
+    assert str(raised.value) == "classify@3 on openai:fake-model: no answer within 0.2 s after 2 attempts"
     assert len(model_server.requests) == 2
     assert time.monotonic() - started < 1.5  # the client gave up; it did not wait for the slow answers
 

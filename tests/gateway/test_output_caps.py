@@ -131,12 +131,12 @@ async def test_an_endless_answer_ends_at_the_deadline_and_the_failure_says_so(
         await gateway.complete(CLASSIFY, REQUEST)
     elapsed = time.monotonic() - started
 
-    assert str(raised.value) == "classify@2 on openai:fake-model: no answer within 0.4 s after 2 attempts"
+    assert str(raised.value) == "classify@3 on openai:fake-model: no answer within 0.4 s after 2 attempts"
     assert 0.8 <= elapsed < 2.5
     assert len(model_server.requests) == 2
     assert all(request.body["max_tokens"] == CLASSIFY_CAP for request in model_server.requests)
     usage = raised.value.usage
-    assert usage is not None and (usage.attempts, usage.model, usage.prompt) == (2, "openai:fake-model", "classify@2")
+    assert usage is not None and (usage.attempts, usage.model, usage.prompt) == (2, "openai:fake-model", "classify@3")
     assert usage.latency_ms >= 800
     deadline = time.monotonic() + 2
     while model_server.abandoned < 2 and time.monotonic() < deadline:  # the connections were closed

@@ -159,7 +159,7 @@ async def test_a_miss_fails_the_run_naming_the_prompt_and_how_to_re_record(tmp_p
 
     assert row.status == "failed"
     assert row.error is not None
-    assert "ReplayMissError" in row.error and "classify@2" in row.error, row.error
+    assert "ReplayMissError" in row.error and "classify@3" in row.error, row.error
     assert "step classify" in row.error and f"--record {recordings}" in row.error, row.error
     assert "never recorded" in row.error, row.error
     # The miss is a failed call like any other: an event, then the router fails the run with its reason.
@@ -181,7 +181,7 @@ async def test_recorded_files_are_readable_sorted_json_with_what_was_asked_and_a
     assert set(data) == FILE_KEYS
     assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     assert "Müller Büromöbel" in text and "€" in text, "non-ASCII text is written as is, not escaped"
-    assert data["provider_model"] == "openai:gpt-4o-mini" and data["prompt"] == "classify@2"
+    assert data["provider_model"] == "openai:gpt-4o-mini" and data["prompt"] == "classify@3"
     assert data["prompt_hash"] == CLASSIFY.content_hash
     assert data["key"] == exchange_key(
         "openai:gpt-4o-mini", data["prompt_hash"], data["input_hash"], data["schema_hash"]
@@ -290,7 +290,7 @@ async def test_several_recorded_models_need_a_choice(tmp_path: Path) -> None:
 
     ambiguous = ReplayGateway(tmp_path)
     assert ambiguous.name == "replay:a:model+b:model"
-    with pytest.raises(ReplayAmbiguousError, match=r"classify@2.*a:model, b:model"):
+    with pytest.raises(ReplayAmbiguousError, match=r"classify@3.*a:model, b:model"):
         await ambiguous.complete(CLASSIFY, request())
 
     chosen = ReplayGateway(tmp_path, model="b:model")
@@ -307,7 +307,7 @@ async def test_a_miss_names_the_key_and_why(tmp_path: Path) -> None:
     with pytest.raises(ReplayMissError, match="another prompt text or version") as missed:
         await replay.complete(changed, request())
     assert isinstance(missed.value, ModelUnavailableError)
-    assert "classify@2" in str(missed.value) and "--record" in str(missed.value)
+    assert "classify@3" in str(missed.value) and "--record" in str(missed.value)
     with pytest.raises(ReplayMissError, match="another response schema"):
         await replay.complete(dataclasses.replace(CLASSIFY, response_model=WiderClaim), request())
     with pytest.raises(ReplayMissError, match="never recorded") as missed:

@@ -44,7 +44,7 @@ async def test_a_refused_parameter_is_sent_once_and_names_the_mode_to_use(
 
     assert len(model_server.requests) == 1
     text = str(raised.value)
-    assert text.startswith(f"classify@2 on openai:fake-model: HTTP {status} ({message}) after 1 attempt; ")
+    assert text.startswith(f"classify@3 on openai:fake-model: HTTP {status} ({message}) after 1 attempt; ")
     assert f"CLAIMFLOW_OPENAI_MODE={mode} sends" in text and "not retried" in text
     assert suggested in text and "modes: json|json_schema|tools|md_json" in text
     assert raised.value.usage is not None and raised.value.usage.attempts == 1

@@ -36,7 +36,7 @@ def test_a_dripping_server_fails_the_document_at_the_call_deadline(tmp_path: Pat
     row = _run(tmp_path, server, CLAIMFLOW_MODEL_CALL_DEADLINE_S="3", CLAIMFLOW_MODEL_TIMEOUT_S="60")
 
     assert row["status"] == "failed"
-    assert "classify@2 on openai:fake-model: no answer within the call's deadline of 3 s after 1 attempt" in str(
+    assert "classify@3 on openai:fake-model: no answer within the call's deadline of 3 s after 1 attempt" in str(
         row["error"]
     )
     trace = run_cli("trace", str(row["run_id"]), "--json", "--data-dir", tmp_path / "data")

@@ -52,7 +52,7 @@ def test_every_prompt_matches_its_locked_hash() -> None:
 
 def test_the_builtin_prompts_are_classify_and_one_extraction_per_type() -> None:
     assert [spec.ref for spec in ALL_PROMPTS] == [
-        "classify@2", "extract_invoice@2", "extract_receipt@2", "extract_contract@2",
+        "classify@3", "extract_invoice@2", "extract_receipt@2", "extract_contract@2",
     ]  # fmt: skip
     assert ALL_PROMPTS[0] is CLASSIFY
 
