@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
+
 from claimflow.state.normalize import parse_amount
 from claimflow.state.outcomes import ReviewReason
-from claimflow.state.policy import Policy
+from claimflow.state.policy import ALWAYS_REVIEW, Policy
 from claimflow.state.schema import DocumentType, DocumentTypes, Field
 from claimflow.state.workflow import WorkflowState
 
@@ -20,9 +22,19 @@ def is_high_risk(state: WorkflowState, doc_type: DocumentType | None) -> bool:
     return amount is not None and abs(amount) >= state.policy.high_risk_total
 
 
-def field_threshold(spec: Field, policy: Policy, *, high_risk: bool) -> float:
-    """The confidence at which a field is accepted without review: its own, else the policy's; stricter if risky."""
-    base = spec.auto_accept if spec.auto_accept is not None else policy.field_auto_accept
+def field_threshold(spec: Field, policy: Policy, *, high_risk: bool, doc_type: str | None = None) -> float:
+    """The confidence at which a field is accepted without review; stricter if risky; infinite if always reviewed.
+
+    The policy's per-field threshold for `doc_type` wins (it is measured on the user's own documents), then the
+    field's declared bar, then the policy's default.
+    """
+    chosen = policy.field_thresholds.get(doc_type or "", {}).get(spec.name)
+    if chosen == ALWAYS_REVIEW:
+        return math.inf
+    if chosen is not None:
+        base = float(chosen)
+    else:
+        base = spec.auto_accept if spec.auto_accept is not None else policy.field_auto_accept
     return max(base, policy.high_risk_field_auto_accept) if high_risk else base
 
 
@@ -73,7 +85,7 @@ def _field_reasons(
     reasons: list[ReviewReason] = []
     for spec in doc_type.value_fields:
         result = state.fields.get(spec.name)
-        threshold = field_threshold(spec, state.policy, high_risk=high_risk)
+        threshold = field_threshold(spec, state.policy, high_risk=high_risk, doc_type=doc_type.name)
         if result is None or result.status == "edited" or spec.name in settled:
             continue
         conflict = next((r for r in result.reasons if r.startswith("conflicting values")), None)
@@ -84,7 +96,7 @@ def _field_reasons(
                 ReviewReason(
                     code="low_confidence_field",
                     message=f"{spec.name} = {result.value!r} at confidence {result.confidence or 0.0:.2f}, "
-                    f"below {threshold:.2f}",
+                    + (f"below {threshold:.2f}" if math.isfinite(threshold) else "always reviewed by the policy"),
                     field=spec.name,
                 )
             )

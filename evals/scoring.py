@@ -1,0 +1,32 @@
+"""Whether a claimed value is right: both sides brought to their field kind's canonical form first.
+
+Amounts compare as decimals, dates as ISO dates, currencies as codes; text and identifiers are folded for
+case and spacing. A field of several values (a contract's parties) is right when the sets agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from claimflow.state.normalize import fold, normalize_value
+from claimflow.state.schema import Field
+
+
+def canonical(spec: Field, value: Any) -> tuple[str, ...] | None:
+    """The comparable form of a value (sorted for a field of several values); None when there is no value."""
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        if item is None or str(item).strip() == "":
+            continue
+        text = str(item)
+        kind = spec.kind if spec.kind != "table" else "text"
+        normal = normalize_value(kind, text, spec.choices) or text
+        out.append(fold(normal) if kind in ("text", "identifier") else normal)
+    return tuple(sorted(out)) if out else None
+
+
+def is_right(spec: Field, claimed: Any, expected: Any) -> bool:
+    """A claimed value equals the expected one after normalisation (no expected value: any claim is wrong)."""
+    got, want = canonical(spec, claimed), canonical(spec, expected)
+    return got is not None and got == want

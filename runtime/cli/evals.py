@@ -1,0 +1,138 @@
+"""`claimflow eval dataset` and `claimflow eval calibrate`: measuring a model on labelled documents."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from claimflow.runtime.cli._common import AsJson, DataDir, app, emit, err, message, out, shown, with_engine
+from claimflow.runtime.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from claimflow.evals.dataset import Outcome
+    from claimflow.runtime.engine import Engine
+    from claimflow.state.schema import DocumentTypes
+
+eval_app = typer.Typer(help="Measure a model: on labelled documents, and calibrate auto-accept thresholds.")
+app.add_typer(eval_app, name="eval")
+
+Model = Annotated[str | None, typer.Option("--model", help="rules (default), openai:<model>, anthropic:<model>.")]
+BaseUrl = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")]
+Concurrency = Annotated[int, typer.Option("--concurrency", min=1, help="Documents processed at once.")]
+LabelledDir = Annotated[Path, typer.Argument(help="Folder with manifest.jsonl and the documents it lists.")]
+
+
+@eval_app.callback(invoke_without_command=True)
+def eval_group(ctx: typer.Context) -> None:
+    """Measure a model on labelled documents."""
+    if ctx.invoked_subcommand is None:
+        out.print(ctx.get_help())
+
+
+def _outcomes(folder: Path, settings: Settings, concurrency: int) -> tuple[list[Outcome], DocumentTypes]:
+    from claimflow.evals.dataset import run_documents
+    from claimflow.evals.manifest import ManifestError, load_manifest
+
+    async def body(engine: Engine) -> tuple[list[Outcome], DocumentTypes]:
+        try:
+            docs = load_manifest(folder, engine.types.names)
+        except ManifestError as error:
+            err.print(f"[red]error:[/red] {message(error)}")
+            raise typer.Exit(2) from None
+        return await run_documents(engine, docs, concurrency=concurrency), engine.types
+
+    return with_engine(settings.data_dir, body, settings)
+
+
+def _run(
+    folder: Path, data_dir: Path | None, model: str | None, base_url: str | None, concurrency: int
+) -> tuple[list[Outcome], DocumentTypes, Settings]:
+    with tempfile.TemporaryDirectory(prefix="claimflow-eval-") as fresh:
+        try:
+            settings = Settings.load(data_dir=data_dir or Path(fresh), model=model, base_url=base_url)
+        except SettingsError as error:
+            err.print(f"[red]error:[/red] {message(error)}")
+            raise typer.Exit(2) from None
+        return (*_outcomes(folder, settings, concurrency), settings)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+@eval_app.command("dataset")
+def dataset(
+    folder: LabelledDir,
+    model: Model = None,
+    base_url: BaseUrl = None,
+    concurrency: Concurrency = 1,
+    data_dir: DataDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """Run every document of DIR/manifest.jsonl; print precision and recall per type and field, and more."""
+    from claimflow.evals.dataset import measure
+
+    outcomes, types, _ = _run(folder, data_dir, model, base_url, concurrency)
+    figures = measure(outcomes, types)
+    if as_json:
+        emit(figures)
+        return
+    out.print(
+        f"{figures['documents']} documents: completed {_pct(figures['completion_rate'])}, exact match "
+        f"{_pct(figures['exact_match_rate'])}, auto-accepted precision {_pct(figures['auto_accepted_precision'])} "
+        f"({figures['auto_accepted']} values)",
+        highlight=False,
+    )
+    for name, per_type in figures["types"].items():
+        table = Table("field", "expected", "claimed", "right", "precision", "recall", title=shown(name))
+        for field_name, counts in per_type["fields"].items():
+            table.add_row(
+                shown(field_name), str(counts["expected"]), str(counts["claimed"]), str(counts["right"]),
+                _pct(counts["precision"]), _pct(counts["recall"]),
+            )  # fmt: skip
+        out.print(table)
+        reasons = ", ".join(f"{code} {count}" for code, count in per_type["review_reasons"].items()) or "none"
+        out.print(
+            f"{shown(name)}: {per_type['documents']} documents, classified {_pct(per_type['classification_rate'])}, "
+            f"completed {_pct(per_type['completion_rate'])}, exact match {_pct(per_type['exact_match_rate'])}, "
+            f"auto-accepted precision {_pct(per_type['auto_accepted_precision'])}; review reasons: {shown(reasons)}",
+            highlight=False,
+        )
+
+
+@eval_app.command("calibrate")
+def calibrate_command(
+    folder: LabelledDir,
+    target_precision: Annotated[
+        float, typer.Option("--target-precision", min=0, max=1, help="Precision the lower bound must reach.")
+    ],
+    model: Model = None,
+    base_url: BaseUrl = None,
+    out_file: Annotated[Path, typer.Option("--out", help="Policy file to write.")] = Path("policy.json"),
+    confidence_level: Annotated[
+        float, typer.Option("--confidence-level", min=0.5, max=0.9999, help="Level of the Wilson interval.")
+    ] = 0.95,
+    min_samples: Annotated[int, typer.Option("--min-samples", min=1, help="Values a threshold needs.")] = 10,
+    concurrency: Concurrency = 1,
+    data_dir: DataDir = None,
+) -> None:
+    """Choose per-field auto-accept thresholds on DIR and write them into a policy file (CLAIMFLOW_POLICY)."""
+    from claimflow.evals.calibrate import calibrate, with_thresholds
+
+    outcomes, _, settings = _run(folder, data_dir, model, base_url, concurrency)
+    chosen = calibrate(outcomes, target=target_precision, level=confidence_level, min_samples=min_samples)
+    policy = with_thresholds(settings.policy, chosen)
+    out_file.write_text(policy.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    table = Table("type", "field", "threshold", "n", "precision", "lower bound")
+    for found in chosen:
+        threshold = "always review" if found.threshold is None else f"{found.threshold:.3f}"
+        table.add_row(
+            shown(found.doc_type), shown(found.field), threshold, str(found.n),
+            _pct(found.precision), _pct(found.lower_bound),
+        )  # fmt: skip
+    out.print(table)
+    err.print(f"wrote {shown(out_file)}", highlight=False)
