@@ -1,0 +1,143 @@
+"""`claimflow eval dataset` and `eval calibrate` on a labelled set of text invoices written by each test."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.cli.conftest import Invoke
+
+FIELDS = ("vendor_name", "invoice_number", "issue_date", "due_date", "currency", "net_amount", "tax_amount",
+          "total_amount")  # fmt: skip
+WRONG = {(2, "total_amount"): "999.99", (3, "invoice_number"): "INV-0000"}
+"""Deliberately wrong labels: (document index, field) -> the label the manifest gives instead of the truth."""
+WITH_DUE_DATE = (0, 1)
+
+
+def _truth(index: int) -> dict[str, str]:
+    net = 100 + 10 * index
+    values = {
+        "vendor_name": "Acme Supplies Ltd",
+        "invoice_number": f"INV-{1001 + index}",
+        "issue_date": f"2024-03-{5 + index:02d}",
+        "currency": "EUR",
+        "net_amount": f"{net}.00",
+        "tax_amount": f"{net * 19 // 100}.00",
+        "total_amount": f"{net + net * 19 // 100}.00",
+    }
+    if index in WITH_DUE_DATE:
+        values["due_date"] = f"2024-04-{5 + index:02d}"
+    return values
+
+
+def _text(values: dict[str, str]) -> str:
+    due = f"Due date: {values['due_date']}\n" if "due_date" in values else ""
+    return (
+        f"INVOICE\n{values['vendor_name']}\nInvoice number: {values['invoice_number']}\n"
+        f"Invoice date: {values['issue_date']}\n{due}Net amount: {values['net_amount']} EUR\n"
+        f"VAT: {values['tax_amount']} EUR\nTotal: {values['total_amount']} EUR\n"
+    )
+
+
+@pytest.fixture
+def labelled(tmp_path: Path) -> Path:
+    """Eight invoices and a manifest whose labels are right except the ones in WRONG."""
+    folder = tmp_path / "labelled"
+    (folder / "docs").mkdir(parents=True)
+    lines = []
+    for index in range(8):
+        truth = _truth(index)
+        (folder / "docs" / f"invoice-{index}.txt").write_text(_text(truth), encoding="utf-8")
+        expected = {name: WRONG.get((index, name), value) for name, value in truth.items()}
+        # Labels written the way people write them: other case and spacing, amounts without cents.
+        expected["vendor_name"] = "ACME  supplies ltd"
+        expected["net_amount"] = str(int(float(truth["net_amount"])))
+        line = {"id": f"inv-{index}", "file": f"docs/invoice-{index}.txt", "doc_type": "invoice", "expected": expected}
+        lines.append(json.dumps(line))
+    (folder / "manifest.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def _figures(claimflow: Invoke, folder: Path, *args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    result = claimflow("eval", "dataset", folder, "--json", *args, env=env)
+    assert result.exit_code == 0, result.output
+    figures: dict[str, Any] = json.loads(result.stdout)
+    return figures
+
+
+def test_dataset_counts_right_claimed_and_expected_values_per_field(claimflow: Invoke, labelled: Path) -> None:
+    figures = _figures(claimflow, labelled, "--model", "rules")
+
+    invoice = figures["types"]["invoice"]
+    for name in FIELDS:
+        claimed = sum(name in _truth(index) for index in range(8))
+        wrong = sum(field == name for _, field in WRONG)
+        assert invoice["fields"][name] == {
+            "expected": claimed, "claimed": claimed, "right": claimed - wrong,
+            "precision": (claimed - wrong) / claimed, "recall": (claimed - wrong) / claimed,
+        }, name  # fmt: skip
+    assert figures["documents"] == invoice["documents"] == 8
+    assert invoice["classification_rate"] == 1.0
+    assert invoice["exact_match_rate"] == (8 - len(WRONG)) / 8
+    # The default policy reviews the vendor's name (the rules model is unsure of names): nothing completes.
+    assert invoice["completion_rate"] == 0.0
+    assert invoice["auto_accepted"] == 0 and invoice["auto_accepted_precision"] is None
+    assert invoice["review_reasons"] == {"low_confidence_field": 8}
+
+
+def test_dataset_prints_a_table_per_type(claimflow: Invoke, labelled: Path) -> None:
+    result = claimflow("eval", "dataset", labelled)
+
+    assert result.exit_code == 0, result.output
+    assert "8 documents: completed 0.0%, exact match 75.0%" in result.stdout
+    assert "│ total_amount   │ 8        │ 8       │ 7     │ 87.5%     │ 87.5%  │" in result.stdout
+
+
+def test_calibrated_thresholds_reach_the_target_through_the_policy(
+    claimflow: Invoke, labelled: Path, tmp_path: Path
+) -> None:
+    policy = tmp_path / "policy.json"
+    result = claimflow(
+        "eval", "calibrate", labelled, "--target-precision", "0.5", "--min-samples", "3", "--out", policy
+    )
+    assert result.exit_code == 0, result.output
+
+    thresholds = json.loads(policy.read_text())["field_thresholds"]["invoice"]
+    # Two due dates are fewer values than a threshold needs.
+    assert thresholds["due_date"] == "always_review"
+    assert "│ invoice │ due_date       │ always review │ 2 │ 100.0%" in result.stdout
+    assert all(isinstance(thresholds[name], float) for name in FIELDS if name != "due_date")
+
+    figures = _figures(claimflow, labelled, env={"CLAIMFLOW_POLICY": str(policy)})
+    invoice = figures["types"]["invoice"]
+    # The six invoices without a due date complete; their values include the two wrong labels.
+    assert invoice["completion_rate"] == 6 / 8
+    assert invoice["review_reasons"] == {"low_confidence_field": 2}
+    assert invoice["auto_accepted"] == 6 * 7
+    assert invoice["auto_accepted_precision"] == (6 * 7 - 2) / (6 * 7)
+    assert invoice["auto_accepted_precision"] >= 0.5
+
+
+@pytest.mark.parametrize(
+    ("line", "complaint"),
+    [
+        ('{"id": "x", "file": "docs/nowhere.txt", "doc_type": "invoice"}', "'docs/nowhere.txt' not found"),
+        ('{"id": "x", "file": "docs/invoice-0.txt", "doc_type": "payslip"}', "unknown doc_type 'payslip'"),
+        ('{"id": "x", "file": "docs/invoice-0.txt", ', "not valid JSON"),
+    ],
+)  # fmt: skip
+def test_a_bad_manifest_line_is_named_by_its_number(
+    claimflow: Invoke, labelled: Path, line: str, complaint: str
+) -> None:
+    manifest = labelled / "manifest.jsonl"
+    lines = manifest.read_text().splitlines()
+    manifest.write_text("\n".join([*lines[:2], line, *lines[2:]]) + "\n")
+
+    result = claimflow("eval", "dataset", labelled)
+
+    assert result.exit_code == 2
+    assert "manifest.jsonl:3: " in " ".join(result.stderr.split())
+    assert complaint in " ".join(result.stderr.split())
