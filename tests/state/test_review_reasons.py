@@ -285,3 +285,25 @@ def test_classification_reasons_stop_the_field_checks() -> None:
     state = make_state(classification=classified("invoice", 0.5), fields=values)
     assert _codes(state) == ["low_confidence_type"]
     assert classification_reasons(state, TYPES) == review_reasons(state, TYPES)
+
+
+def test_a_policy_threshold_for_the_type_and_field_wins_over_the_fields_own_bar() -> None:
+    calibrated = Policy(field_thresholds={"payslip": {"employee": 0.5, "net_pay": "always_review"}})
+    state = make_state(
+        policy=calibrated,
+        classification=classified("payslip"),
+        fields=fields({"employee": "J. Doe", "net_pay": "2500.00"}, confidence=0.6),
+    )
+
+    (reason,) = review_reasons(state, PAYSLIPS)
+
+    assert (reason.code, reason.field) == ("low_confidence_field", "net_pay")
+    assert reason.message == "net_pay = '2500.00' at confidence 0.60, always reviewed by the policy"
+    other_type = Policy(field_thresholds={"invoice": {"employee": 0.5}})
+    assert field_threshold(Field("employee", auto_accept=0.99), other_type, high_risk=False, doc_type="payslip") == 0.99
+
+
+@pytest.mark.parametrize("threshold", [1.5, -0.1, "sometimes"])
+def test_a_policy_threshold_outside_zero_to_one_is_refused(threshold: object) -> None:
+    with pytest.raises(ValueError, match="invoice"):
+        Policy.model_validate({"field_thresholds": {"invoice": {"total_amount": threshold}}})
