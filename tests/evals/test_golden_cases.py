@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -143,3 +145,17 @@ def test_live_runs_leave_out_deliberately_wrong_claims() -> None:
     skipped = {case.id for case in CASES if isinstance(case, ModelStepCase) and case.replay_only}
     assert skipped
     assert {r.id for r in results} == {case.id for case in CASES} - skipped
+
+
+def test_pytest_evals_fails_a_wrong_golden_with_expected_and_got(tmp_path: Path) -> None:
+    case = json.loads((GOLDENS / "extract_invoice" / "clean-english-invoice.json").read_text())
+    case["expected"]["fields"]["total_amount"]["value"] = "181.00"
+    (tmp_path / "extract_invoice").mkdir()
+    (tmp_path / "extract_invoice" / "clean-english-invoice.json").write_text(json.dumps(case))
+    root = Path(__file__).parents[2]
+    command = [sys.executable, "-m", "pytest", "evals/", "--goldens", str(tmp_path), "-q", "-p", "no:cacheprovider"]
+    ran = subprocess.run(command, capture_output=True, text=True, cwd=root, check=False)
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    assert "FAILED evals/test_goldens.py::test_golden[extract_invoice-clean-english-invoice]" in ran.stdout
+    assert "total_amount: expected accepted '181.00', got accepted '180.00'" in ran.stdout
+    assert "1 failed" in ran.stdout
