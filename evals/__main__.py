@@ -7,11 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from claimflow.doctypes import BUILTIN_TYPES
-from claimflow.evals.case import load_cases
-from claimflow.evals.runner import baseline_of, regressions, run_cases
-from claimflow.runtime.gateway import make_gateway
-from claimflow.state.schema import DocumentTypes
+from claimflow.evals.golden import load_goldens
+from claimflow.evals.runner import REPLAY, baseline_of, regressions, run_cases
 
 HERE = Path(__file__).parent
 
@@ -22,15 +19,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--live", metavar="MODEL", help="ask this backend for fresh claims (e.g. rules)")
     parser.add_argument("--update-baseline", action="store_true", help="write the results as the new baseline")
     args = parser.parse_args(argv)
-    gateway = make_gateway(args.live) if args.live else None
-    results = run_cases(load_cases(HERE / "cases"), DocumentTypes(BUILTIN_TYPES), gateway)
-    mode = f"live:{args.live}" if args.live else "replay"
+    results = run_cases(load_goldens(), backend=args.live or REPLAY)
+    mode = f"live:{args.live}" if args.live else REPLAY
     baseline_path = HERE / f"baseline.{mode.replace(':', '-')}.json"
     for result in results:
         mark = "pass" if result.passed else "FAIL"
-        sys.stdout.write(f"{mark}  {result.step:<17} {result.prompt:<20} {result.name}\n")
-        for failure in result.failures:
-            sys.stdout.write(f"        {failure}\n")
+        sys.stdout.write(f"{mark}  {result.kind:<10} {result.prompt or '-':<20} {result.id}\n")
+        for line in result.message.splitlines():
+            sys.stdout.write(f"        {line}\n")
     passed = sum(r.passed for r in results)
     sys.stdout.write(f"{mode}: {passed} passed, {len(results) - passed} failed\n")
     if args.update_baseline:

@@ -1,33 +1,135 @@
-"""The golden cases gate regressions: replayed through apply and routing, and re-asked of the rules backend."""
+"""The golden cases: data files that load through their typed model, run per kind, and gate regressions."""
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from claimflow.doctypes import BUILTIN_TYPES
-from claimflow.evals import load_cases, regressions, run_cases
+from claimflow.evals import load_case, load_goldens, regressions, run_case, run_cases
 from claimflow.evals.__main__ import main
-from claimflow.evals.case import ExpectedField, GoldenCase
-from claimflow.evals.runner import evaluate
+from claimflow.evals.golden import (
+    CASE_ADAPTER,
+    GOLDENS,
+    SCHEMA,
+    DocumentCase,
+    ExpectedField,
+    ModelStepCase,
+    ReviewCase,
+    RouterCase,
+    RuleCase,
+    golden_schema,
+)
 from claimflow.prompts import prompts_for
 from claimflow.runtime.gateway import RulesGateway
-from claimflow.state.schema import DocumentTypes
 
-CASES = Path(__file__).parents[2] / "evals" / "cases"
-TYPES = DocumentTypes(BUILTIN_TYPES)
+CASES = load_goldens()
 
 
-def test_every_case_file_loads_and_names_a_known_prompt() -> None:
-    cases = load_cases(CASES)
-    assert len(cases) >= 9
-    assert {case.step for case in cases} == {"classify", "extract_invoice", "extract_receipt", "extract_contract"}
-    assert all(case.prompt.startswith(case.step + "@") for case in cases)
-    # The prompt the recorded claim answered is the current version of the step's prompt.
+def by_id(case_id: str) -> object:
+    return next(case for case in CASES if case.id == case_id)
+
+
+def test_the_committed_schema_is_the_one_the_model_generates() -> None:
+    assert json.loads(SCHEMA.read_text()) == golden_schema()
+
+
+def test_cases_cover_every_step_kind_and_built_in_type() -> None:
+    assert len(CASES) >= 80
+    steps = {case.step for case in CASES}
+    types = [t.name for t in BUILTIN_TYPES]
+    assert {"classify", "apply", "review", "document"} <= steps
+    assert {f"extract_{name}" for name in types} | {f"rules_{name}" for name in types} <= steps
+    assert {"route_parse", "route_type", "route_extraction", "route_validation", "route_review"} <= steps
+    assert {case.kind for case in CASES} == {"model_step", "apply", "router", "rule", "review", "document"}
+    documents = {case.expected.doc_type for case in CASES if isinstance(case, DocumentCase)}
+    assert set(types) <= documents
+
+
+def test_model_step_cases_name_the_current_prompt() -> None:
     current = {spec.name: spec.ref for spec in prompts_for(BUILTIN_TYPES)}
-    assert {case.name: case.prompt for case in cases} == {case.name: current[case.step] for case in cases}
+    model_steps = [case for case in CASES if isinstance(case, ModelStepCase)]
+    assert {case.id: case.prompt for case in model_steps} == {case.id: current[case.step] for case in model_steps}
+
+
+def test_a_case_outside_its_step_folder_is_refused(tmp_path: Path) -> None:
+    source = GOLDENS / "classify" / "invoice-english.json"
+    misplaced = tmp_path / "extract_invoice" / "invoice-english.json"
+    misplaced.parent.mkdir()
+    misplaced.write_text(source.read_text())
+    with pytest.raises(ValueError, match="belongs in classify/invoice-english.json"):
+        load_case(misplaced)
+
+
+def test_an_unknown_kind_is_refused() -> None:
+    with pytest.raises(ValueError, match="kind"):
+        CASE_ADAPTER.validate_python({"kind": "vibe_check", "name": "x", "step": "classify"})
+
+
+def test_a_wrong_extraction_golden_fails_naming_the_field() -> None:
+    case = by_id("extract_invoice-clean-english-invoice")
+    assert isinstance(case, ModelStepCase)
+    fields = {**case.expected.fields, "total_amount": ExpectedField(value="181.00", quote="Total: GBP 181.00")}
+    wrong = case.model_copy(update={"expected": case.expected.model_copy(update={"fields": fields})})
+    outcome = run_case(wrong)
+    assert not outcome.passed
+    assert outcome.message == "total_amount: expected accepted '181.00', got accepted '180.00'"
+    assert "extract_invoice-clean-english-invoice" in outcome.report()
+
+
+def test_a_wrong_quote_fails_naming_the_field() -> None:
+    case = by_id("extract_invoice-clean-english-invoice")
+    assert isinstance(case, ModelStepCase)
+    fields = {**case.expected.fields, "issue_date": ExpectedField(value="2024-03-14", quote="Due Date:")}
+    wrong = case.model_copy(update={"expected": case.expected.model_copy(update={"fields": fields})})
+    assert run_case(wrong).message.startswith("issue_date: expected a quote citing 'Due Date:', got 'Invoice Date")
+
+
+def test_wrong_router_rule_and_review_goldens_fail() -> None:
+    router = by_id("route_validation-failed-rule-goes-to-review")
+    assert isinstance(router, RouterCase)
+    wrong_route = router.model_copy(update={"expected": router.expected.model_copy(update={"target": "finalize"})})
+    assert run_case(wrong_route).message == "target: expected 'finalize', got 'prepare_review'"
+
+    rule = by_id("rules_receipt-receipt-total-zero")
+    assert isinstance(rule, RuleCase)
+    flipped = [item.model_copy(update={"passed": True}) for item in rule.expected]
+    outcome = run_case(rule.model_copy(update={"expected": flipped}))
+    assert not outcome.passed
+    assert "total_positive: total 0.00 is not positive" in outcome.message
+
+    review = by_id("review-edit-sets-a-value")
+    assert isinstance(review, ReviewCase)
+    expected = review.expected.model_copy(update={"fields": {"total_amount": "181.00"}})
+    outcome = run_case(review.model_copy(update={"expected": expected}))
+    assert outcome.message == "fields: expected {'total_amount': '181.00'}, got {'total_amount': '180.00'}"
+
+
+def test_a_wrong_document_golden_fails_naming_the_field() -> None:
+    case = by_id("document-receipt-of-one-item")
+    assert isinstance(case, DocumentCase)
+    expected = case.expected.model_copy(update={"fields": {"total_amount": "4.00"}})
+    outcome = run_case(case.model_copy(update={"expected": expected}))
+    assert outcome.message == "fields: expected {'total_amount': '4.00'}, got {'total_amount': '4.20'}"
+
+
+def test_a_failing_case_that_passed_in_the_baseline_is_a_regression(tmp_path: Path) -> None:
+    case = by_id("extract_invoice-clean-english-invoice")
+    assert isinstance(case, ModelStepCase)
+    tampered = json.loads(json.dumps(case.recorded_claim))
+    for claim in tampered["fields"]:
+        if claim["field"] == "total_amount":
+            claim["value"] = "181.00"
+    outcome = run_case(case.model_copy(update={"recorded_claim": tampered}))
+    assert not outcome.passed
+    assert "total_amount: expected accepted '180.00', got rejected None" in outcome.message
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({case.id: True}))
+    assert regressions([outcome], baseline) == [case.id]
 
 
 def test_replay_has_no_regression_against_the_baseline() -> None:
@@ -38,43 +140,22 @@ def test_live_rules_backend_has_no_regression_against_its_baseline() -> None:
     assert main(["--live", "rules"]) == 0
 
 
-def test_a_changed_claim_is_caught_as_a_regression(tmp_path: Path) -> None:
-    case = next(c for c in load_cases(CASES) if c.name == "clean-english-invoice")
-    tampered = json.loads(json.dumps(case.recorded_claim))
-    for claim in tampered["fields"]:
-        if claim["field"] == "total_amount":
-            claim["value"] = "181.00"
-    result = evaluate(case, tampered, TYPES)
-    assert not result.passed
-    assert any("total_amount" in failure for failure in result.failures)
-    baseline = tmp_path / "baseline.json"
-    baseline.write_text(json.dumps({case.name: True}))
-    assert regressions([result], baseline) == [case.name]
+def test_live_runs_leave_out_deliberately_wrong_claims() -> None:
+    results = run_cases(CASES, backend=RulesGateway())
+    skipped = {case.id for case in CASES if isinstance(case, ModelStepCase) and case.replay_only}
+    assert skipped
+    assert {r.id for r in results} == {case.id for case in CASES} - skipped
 
 
-def test_a_value_quoted_from_another_fields_line_is_caught() -> None:
-    case = next(c for c in load_cases(CASES) if c.name == "clean-english-invoice")
-    tampered = json.loads(json.dumps(case.recorded_claim))
-    [due] = [claim for claim in tampered["fields"] if claim["field"] == "due_date"]
-    issue = next(claim for claim in tampered["fields"] if claim["field"] == "issue_date")
-    due.update(value=issue["value"], evidence=issue["evidence"])  # the issue date, quoted from its own line
-    result = evaluate(case, tampered, TYPES)
-    assert result.failures == ["due_date: got ('rejected', None), expected ('accepted', '2024-04-13')"]
-    # Why: the date stands under the issue date's label. A case expecting that rejection passes.
-    reason = "'2024-03-14' stands under 'Invoice Date', the label of issue_date, not of due_date"
-    rejected = ExpectedField(status="rejected", value=None, reason_contains=reason)
-    expected = case.expected.model_copy(update={"fields": {**case.expected.fields, "due_date": rejected}})
-    assert evaluate(case.model_copy(update={"expected": expected}), tampered, TYPES).failures == []
-
-
-def test_live_mode_skips_deliberately_wrong_claims() -> None:
-    cases = load_cases(CASES)
-    results = run_cases(cases, TYPES, RulesGateway())
-    assert {r.name for r in results} == {c.name for c in cases if not c.replay_only}
-
-
-@pytest.mark.parametrize("path", sorted(CASES.glob("*/*.json")), ids=lambda p: p.stem)
-def test_case_files_match_their_schema_model(path: Path) -> None:
-    case = GoldenCase.model_validate_json(path.read_text())
-    assert path.parent.name == case.step
-    assert path.stem == case.name
+def test_pytest_evals_fails_a_wrong_golden_with_expected_and_got(tmp_path: Path) -> None:
+    case = json.loads((GOLDENS / "extract_invoice" / "clean-english-invoice.json").read_text())
+    case["expected"]["fields"]["total_amount"]["value"] = "181.00"
+    (tmp_path / "extract_invoice").mkdir()
+    (tmp_path / "extract_invoice" / "clean-english-invoice.json").write_text(json.dumps(case))
+    root = Path(__file__).parents[2]
+    command = [sys.executable, "-m", "pytest", "evals/", "--goldens", str(tmp_path), "-q", "-p", "no:cacheprovider"]
+    ran = subprocess.run(command, capture_output=True, text=True, cwd=root, check=False)
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    assert "FAILED evals/test_goldens.py::test_golden[extract_invoice-clean-english-invoice]" in ran.stdout
+    assert "total_amount: expected accepted '181.00', got accepted '180.00'" in ran.stdout
+    assert "1 failed" in ran.stdout

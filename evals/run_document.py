@@ -1,0 +1,43 @@
+"""The document runner: a generated file through the real engine, `rules` backend, in a temporary data directory."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from claimflow.doctypes import BUILTIN_TYPES
+from claimflow.evals.generators import GENERATORS
+from claimflow.evals.golden import TODAY, DocumentCase
+from claimflow.evals.result import CaseResult, differences, result
+from claimflow.runtime.engine import Run, open_engine
+from claimflow.runtime.gateway import RulesGateway
+from claimflow.runtime.settings import Settings
+
+
+async def _process(case: DocumentCase, directory: Path) -> Run:
+    path = GENERATORS[case.generator](directory, **case.params)
+    settings = Settings(data_dir=directory / "data", policy=case.policy)
+    async with open_engine(settings, gateway=RulesGateway(), types=BUILTIN_TYPES, today=TODAY) as engine:
+        return await engine.process(path)
+
+
+async def run_document(case: DocumentCase) -> CaseResult:
+    """Generate the case's document, process it, and compare status, type, record values and review reasons."""
+    if case.generator not in GENERATORS:
+        known = ", ".join(GENERATORS)
+        return result(case.id, case.kind, case.step, None, None, [f"no generator {case.generator!r}; known: {known}"])
+    with tempfile.TemporaryDirectory(prefix="claimflow-golden-") as directory:
+        run = await _process(case, Path(directory))
+    expected = case.expected
+    got: dict[str, Any] = {
+        "status": run.status,
+        "doc_type": run.doc_type,
+        "fields": {name: run.fields[name].value if name in run.fields else None for name in expected.fields},
+        "review_reasons": [reason.split(":", 1)[0] for reason in run.review_reasons],
+    }
+    wanted = expected.model_dump()
+    problems = differences(wanted, got)
+    if run.error and problems:
+        problems.append(f"run error: {run.error}")
+    return result(case.id, case.kind, case.step, wanted, got, problems)
