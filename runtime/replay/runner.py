@@ -12,7 +12,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from claimflow.nodes.ports import ModelGateway
 from claimflow.runtime.gateway import make_gateway
+from claimflow.runtime.gateway.errors import GatewaySetupError
 from claimflow.runtime.gateway.run_recordings import RunRecordingsGateway, StepSource
 from claimflow.runtime.replay.outcome import Change, differences, outcome_items
 
@@ -98,7 +100,17 @@ async def replay_run(source: Engine, row: RunRow, scratch: Path, model: str | No
         return RunReplay(row.run_id, row.filename, chosen, None, before_view["status"], None, refused=reason)
     events = await source.registry.events(row.run_id)
     settings = source.settings
-    gateway = RunRecordingsGateway(_recordings(events), lambda: make_gateway(chosen, settings.gateway), chosen)
+
+    def fallback() -> ModelGateway:
+        if chosen.startswith("replay:") and model is None:
+            # A run made with `--model replay:DIR` is registered under the recorded model's name, not DIR.
+            raise GatewaySetupError(
+                f"run {row.run_id} was made from recordings ({chosen}) and a step changed: "
+                "choose the model that answers it with `--model`"
+            )
+        return make_gateway(chosen, settings.gateway)
+
+    gateway = RunRecordingsGateway(_recordings(events), fallback, chosen)
     folder = scratch / row.run_id
     document = folder / "document" / (Path(row.filename).name or "document")
     document.parent.mkdir(parents=True)

@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
+from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.state.schema import DocumentType
 from tests.fakes.openai_server import FakeModelServer, document_run_replies, running_server
-from tests.integration._docs import json_lines, run_cli, write
+from tests.integration._docs import invoice_text, json_lines, run_cli, write
 
 MODEL = "openai:fake-model"
 
@@ -217,3 +218,28 @@ def test_a_recording_without_its_answer_hash_replays_reported_unverified(
     ]
     text = run_cli("replay", view["run_id"], "--base-url", server.base_url, *data, OPENAI_API_KEY="")
     assert "classify@3: recorded answer reused (unverified" in text.stdout
+
+
+def test_a_changed_policy_threshold_shows_in_the_diff_and_calls_no_model(
+    tmp_path: Path, server: FakeModelServer
+) -> None:
+    doc = write(tmp_path / "docs", "invoice.txt", invoice_text())
+    server.script(*document_run_replies(types=BUILTIN_TYPES))
+    data = ["--data-dir", str(tmp_path / "data")]
+    live = run_cli(
+        "run", doc, "--json", "--model", MODEL, "--base-url", server.base_url, "--record", tmp_path / "rec", *data,
+        OPENAI_API_KEY="",
+    )  # fmt: skip
+    (view,) = json_lines(live.stdout)
+    assert view["status"] == "completed", view
+
+    done = run_cli(
+        "replay", view["run_id"], "--json", *data, OPENAI_API_KEY="", CLAIMFLOW_HIGH_RISK_TOTAL="100"
+    )  # a total of 180.00 is now high-risk: a mandatory review
+
+    assert done.returncode == 0, done.stderr
+    [replayed, summary] = json_lines(done.stdout)
+    assert len(server.requests) == 2 and summary["summary"]["model_calls"] == 0
+    changes = {c["key"]: (c["before"], c["after"]) for c in replayed["changes"]}
+    assert changes["run status"] == ("completed", "needs_review")
+    assert not any(key.startswith("claim ") for key in changes), "the claims themselves did not change"
