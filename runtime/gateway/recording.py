@@ -3,8 +3,9 @@
 `RecordingGateway` wraps any gateway and writes one file per exchange to
 `DIR/<prompt name>/<key>.json` (pretty-printed, sorted keys, UTF-8): which model answered, which
 prompt version, the rendered system and user messages, the model's answer as received (`raw`), the
-claim or the validation errors, and the usage. A reviewer reads them in a diff. Files recorded before
-`raw` was kept replay as they are.
+claim or the validation errors, and the usage, with the sha256 of the answer (`answer_sha256`). A
+reviewer reads them in a diff. Files recorded before `raw` or the hash was kept replay as they are (the
+latter reported as unverified); an answer edited after recording no longer matches its hash and is refused.
 
 The key is the sha256 hex digest over, in this order, each followed by a NUL byte: the provider and
 model (the wrapped gateway's `name`, e.g. "openai:gpt-4o-mini"), the prompt's content hash, the hash
