@@ -124,6 +124,8 @@ async def call_model(
         validation_errors=result.errors,
         retried_with_feedback=bool(feedback),
         **({"error": failure} if failure is not None else {}),
+        **({"recording": result.recording} if result.recording is not None else {}),
+        **({"recording_verified": result.verified} if result.verified is not None else {}),
     )
     return StepCall(source, result, attempt, view.masked, view.replacements, usage_event, failure)
 

@@ -62,6 +62,10 @@ class ModelResult(Generic[ClaimT]):
     errors: list[str] = field(default_factory=list)
     raw: str | None = None
     """The model's answer as received (recordings keep it); None when there is no text (the rules backend)."""
+    recording: str | None = None
+    """The file this exchange was recorded to or replayed from, when it was."""
+    verified: bool | None = None
+    """For a replayed answer: whether its recording carried the answer's sha256 (older ones do not)."""
 
 
 class ModelGateway(Protocol):

@@ -47,6 +47,10 @@ class RecordingCorruptError(ReplayError):
     """A recorded file does not parse, or its content does not match its name."""
 
 
+class RecordingEditedError(RecordingCorruptError):
+    """A recorded answer no longer matches the sha256 recorded with it: it was changed after recording."""
+
+
 def exchange_key(provider_model: str, prompt_hash: str, input_digest: str, schema_digest: str) -> str:
     """The key of one exchange: sha256 over the four parts, each followed by a NUL byte."""
     digest = hashlib.sha256()
@@ -111,18 +115,37 @@ class RecordedExchange(BaseModel):
     raw: str | None = None
     """The model's answer text as received, next to the claim parsed from it (or the errors that kept it from
     being one); None for a backend without text (rules) and in recordings made before it was kept."""
+    answer_sha256: str | None = None
+    """sha256 of the answer (claim, errors and raw) as recorded, so an answer edited afterwards is refused;
+    None in recordings made before it was kept, which replay as unverified."""
 
     @property
     def hashes(self) -> tuple[str, str, str]:
         """(prompt hash, input hash, schema hash): the question this answers."""
         return self.prompt_hash, self.input_hash, self.schema_hash
 
+    @property
+    def verified(self) -> bool:
+        """Whether the recording carries the hash of its answer (it matched, or it would not have loaded)."""
+        return self.answer_sha256 is not None
+
+    def answer_digest(self) -> str:
+        """sha256 over the answer as it stands: claim, errors and raw text, as canonical JSON."""
+        answer = {"claim": self.claim, "errors": self.errors, "raw": self.raw}
+        canonical = json.dumps(answer, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    def sealed(self) -> RecordedExchange:
+        """This exchange with the hash of its answer, as it is written."""
+        return self.model_copy(update={"answer_sha256": self.answer_digest()})
+
     def to_text(self) -> str:
         """Pretty-printed JSON with sorted keys, as written to disk."""
         return json.dumps(self.model_dump(mode="json"), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def load_exchange(path: Path) -> RecordedExchange:
+def load_exchange(path: Path, *, verify: bool = True) -> RecordedExchange:
+    """Read one recording; refuse one that does not match its name or (`verify`) whose answer was edited since."""
     try:
         recorded = RecordedExchange.model_validate_json(path.read_bytes())
     except (OSError, ValidationError) as error:
@@ -133,11 +156,21 @@ def load_exchange(path: Path) -> RecordedExchange:
             f"recorded exchange {path} does not match its name (key {recorded.key}, computed {expected}, "
             f"prompt {recorded.prompt}); it was moved or edited by hand: re-record it"
         )
+    if verify and recorded.answer_sha256 is not None and recorded.answer_sha256 != recorded.answer_digest():
+        raise RecordingEditedError(
+            f"the recording of step {path.parent.name} (prompt {recorded.prompt}) at {path} was edited after it "
+            f"was recorded: its answer's sha256 is {recorded.answer_digest()}, recorded {recorded.answer_sha256}; "
+            "it is not replayed. Restore it, or re-record it against a live model"
+        )
     return recorded
 
 
-def write_exchange(directory: Path, recorded: RecordedExchange) -> None:
-    """Write atomically; an unchanged answer leaves the existing file as it is, so re-recording adds no diff."""
+def write_exchange(directory: Path, recorded: RecordedExchange) -> Path:
+    """Write atomically and return the file.
+
+    An unchanged answer leaves the existing file as it is, so re-recording adds no diff.
+    """
+    recorded = recorded.sealed()
     folder = directory / recorded.prompt.split("@")[0]
     path = folder / f"{recorded.key}.json"
     if path.exists():
@@ -146,7 +179,7 @@ def write_exchange(directory: Path, recorded: RecordedExchange) -> None:
         except ValidationError:
             existing = None
         if existing is not None and existing.model_copy(update={"usage": recorded.usage}) == recorded:
-            return
+            return path
     private_dir(folder)  # what the model was shown and answered: the document's content
     handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{recorded.key}.", suffix=".tmp")
     try:
@@ -156,3 +189,4 @@ def write_exchange(directory: Path, recorded: RecordedExchange) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    return path

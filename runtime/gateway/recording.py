@@ -3,8 +3,9 @@
 `RecordingGateway` wraps any gateway and writes one file per exchange to
 `DIR/<prompt name>/<key>.json` (pretty-printed, sorted keys, UTF-8): which model answered, which
 prompt version, the rendered system and user messages, the model's answer as received (`raw`), the
-claim or the validation errors, and the usage. A reviewer reads them in a diff. Files recorded before
-`raw` was kept replay as they are.
+claim or the validation errors, and the usage, with the sha256 of the answer (`answer_sha256`). A
+reviewer reads them in a diff. Files recorded before `raw` or the hash was kept replay as they are (the
+latter reported as unverified); an answer edited after recording no longer matches its hash and is refused.
 
 The key is the sha256 hex digest over, in this order, each followed by a NUL byte: the provider and
 model (the wrapped gateway's `name`, e.g. "openai:gpt-4o-mini"), the prompt's content hash, the hash
@@ -20,16 +21,18 @@ seconds, stop a replayed run exactly where they stopped the recorded one.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from claimflow.nodes.ports import ClaimT, ModelGateway, ModelInput, ModelResult
+from claimflow.nodes.ports import ClaimT, ModelGateway, ModelInput, ModelResult, Usage
 from claimflow.prompts import PromptSpec
 from claimflow.runtime.gateway._exchange import (
     Question,
     RecordedExchange,
     RecordingCorruptError,
+    RecordingEditedError,
     ReplayAmbiguousError,
     ReplayError,
     ReplayMissError,
@@ -42,6 +45,7 @@ from claimflow.runtime.gateway._exchange import (
 __all__ = [
     "RecordedExchange",
     "RecordingCorruptError",
+    "RecordingEditedError",
     "RecordingGateway",
     "ReplayAmbiguousError",
     "ReplayError",
@@ -87,14 +91,26 @@ class RecordingGateway:
             usage=result.usage,
             raw=result.raw,
         )
-        write_exchange(self.directory, recorded)
-        return result
+        path = write_exchange(self.directory, recorded)
+        return replace(result, recording=str(path.absolute()))
 
     async def aclose(self) -> None:
         """Release the wrapped gateway's connections, if it holds any."""
         close = getattr(self.inner, "aclose", None)
         if close is not None:
             await close()
+
+
+def served(recorded: RecordedExchange, path: Path, claim: ClaimT | None, usage: Usage) -> ModelResult[ClaimT]:
+    """A recorded answer as a result, naming its recording and whether its answer's hash was verified."""
+    return ModelResult(
+        claim=claim,
+        usage=usage,
+        errors=list(recorded.errors),
+        raw=recorded.raw,
+        recording=str(path.absolute()),
+        verified=recorded.verified,
+    )
 
 
 _Index = dict[str, dict[tuple[str, str, str], dict[str, Path]]]
@@ -143,7 +159,7 @@ class ReplayGateway:
     async def complete(self, prompt: PromptSpec[ClaimT], request: ModelInput) -> ModelResult[ClaimT]:
         """The recorded answer to this prompt version, input and schema."""
         question = Question.of(prompt, request)
-        recorded = self._find(question)
+        recorded, path = self._find(question)
         try:
             claim = None if recorded.claim is None else prompt.response_model.model_validate(recorded.claim)
         except ValidationError as error:
@@ -152,12 +168,12 @@ class ReplayGateway:
             ) from error
         # As recorded, so per-run budgets (cost, tokens, model seconds) stop a replay where they stopped the run.
         usage = recorded.usage.model_copy(update={"model": f"replay:{recorded.provider_model}", "prompt": prompt.ref})
-        return ModelResult(claim=claim, usage=usage, errors=list(recorded.errors), raw=recorded.raw)
+        return served(recorded, path, claim, usage)
 
     def _scan(self) -> _Index:
         index: _Index = {}
         for path in sorted(self.directory.glob("*/*.json")):
-            recorded = load_exchange(path)
+            recorded = load_exchange(path, verify=False)  # answers are verified when served, naming the run's step
             index.setdefault(path.parent.name, {}).setdefault(recorded.hashes, {})[recorded.provider_model] = path
         return index
 
@@ -167,7 +183,7 @@ class ReplayGateway:
             found = {model: path for model, path in found.items() if model == self.model}
         return found
 
-    def _find(self, question: Question) -> RecordedExchange:
+    def _find(self, question: Question) -> tuple[RecordedExchange, Path]:
         found = self._candidates(question)
         if not found:
             self._index = self._scan()  # recorded since this gateway started?
@@ -180,7 +196,7 @@ class ReplayGateway:
                 f"several models: {', '.join(sorted(found))}; choose the one to replay"
             )
         [path] = found.values()
-        return load_exchange(path)
+        return load_exchange(path), path
 
     def _miss_message(self, question: Question) -> str:
         models = [self.model] if self.model else self.recorded_models()

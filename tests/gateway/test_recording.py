@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -17,6 +18,7 @@ from claimflow.runtime.batch import process_files
 from claimflow.runtime.engine import Engine, open_engine
 from claimflow.runtime.gateway.recording import (
     RecordingCorruptError,
+    RecordingEditedError,
     RecordingGateway,
     ReplayAmbiguousError,
     ReplayGateway,
@@ -33,6 +35,7 @@ from claimflow.state.records import build_record
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "documents"
 FILE_KEYS = {
+    "answer_sha256",
     "format",
     "provider_model",
     "prompt",
@@ -224,12 +227,40 @@ async def test_a_recording_made_before_raw_was_kept_still_replays(tmp_path: Path
     original = await RecordingGateway(ScriptedGateway("m"), tmp_path).complete(CLASSIFY, request())
     [path] = recorded_files(tmp_path)
     data = json.loads(path.read_text(encoding="utf-8"))
-    del data["raw"]
+    del data["raw"], data["answer_sha256"]
     path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
 
     result = await ReplayGateway(tmp_path).complete(CLASSIFY, request())
 
     assert result.claim == original.claim and result.raw is None
+    assert result.verified is False, "a recording without its answer's hash replays as unverified"
+
+
+async def test_a_recorded_answer_carries_its_sha256_and_replays_verified(tmp_path: Path) -> None:
+    await RecordingGateway(ScriptedGateway("m"), tmp_path).complete(CLASSIFY, request())
+    [path] = recorded_files(tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    answer = json.dumps(
+        {"claim": data["claim"], "errors": data["errors"], "raw": data["raw"]},
+        sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+    )  # fmt: skip
+    assert data["answer_sha256"] == hashlib.sha256(answer.encode()).hexdigest()
+
+    result = await ReplayGateway(tmp_path).complete(CLASSIFY, request())
+
+    assert result.verified is True and result.recording == str(path.absolute())
+
+
+async def test_an_answer_edited_by_hand_after_recording_is_refused(tmp_path: Path) -> None:
+    await RecordingGateway(ScriptedGateway("m"), tmp_path).complete(CLASSIFY, request())
+    [path] = recorded_files(tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["claim"]["confidence"] = 0.01
+    path.write_text(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    with pytest.raises(RecordingEditedError, match="edited after it was recorded") as edited:
+        await ReplayGateway(tmp_path).complete(CLASSIFY, request())
+    assert "step classify" in str(edited.value) and str(path) in str(edited.value)
 
 
 async def test_a_transport_failure_propagates_and_records_nothing(tmp_path: Path) -> None:
@@ -347,7 +378,8 @@ async def test_a_file_broken_after_replay_started_fails_the_call(tmp_path: Path)
     replay = ReplayGateway(tmp_path)
     [path] = recorded_files(tmp_path)
     data = json.loads(path.read_text(encoding="utf-8"))
-    path.write_text(json.dumps({**data, "claim": {"doc_type": "memo"}}), encoding="utf-8")
+    unverified = {key: value for key, value in data.items() if key != "answer_sha256"}  # as recorded before hashes
+    path.write_text(json.dumps({**unverified, "claim": {"doc_type": "memo"}}), encoding="utf-8")
     with pytest.raises(RecordingCorruptError, match="no longer validates") as broken:
         await replay.complete(CLASSIFY, request())
     assert isinstance(broken.value, ModelUnavailableError)

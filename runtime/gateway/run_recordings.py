@@ -1,0 +1,126 @@
+"""Serve one stored run's recorded answers; call a model only for a step whose question changed.
+
+`claimflow replay` runs a stored run's document again under the current code. A model step asked the
+same question as in the stored run (same prompt name, prompt content hash, input hash and response
+schema) gets the answer recorded for it, verified against its sha256, and no model is called. A step
+whose prompt or input changed, or that the stored run has no recording for, is asked of `fallback`, the
+model the replay was given. Each step's source is kept in `steps`, so the replay can say which answers
+were reused and why the others were asked anew.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import ValidationError
+
+from claimflow.nodes.ports import ClaimT, ModelGateway, ModelInput, ModelResult
+from claimflow.prompts import PromptSpec
+from claimflow.runtime.gateway._exchange import (
+    Question,
+    RecordedExchange,
+    RecordingCorruptError,
+    RecordingEditedError,
+    load_exchange,
+)
+from claimflow.runtime.gateway.recording import served
+
+__all__ = ["RunRecordingsGateway", "StepSource"]
+
+
+@dataclass(frozen=True)
+class StepSource:
+    """Where one model step's answer came from in a replay."""
+
+    step: str
+    """The prompt's name, e.g. `classify` or `extract_invoice`."""
+    prompt: str
+    """`name@version` of the prompt asked."""
+    source: Literal["recorded", "called"]
+    reason: str
+    """Why: `unchanged`, or what changed (`prompt changed`, `input changed`, `no recording`)."""
+    recording: str | None = None
+    verified: bool | None = None
+    """For a recorded answer: whether its recording carried the answer's sha256."""
+
+
+class RunRecordingsGateway:
+    """Answers from a stored run's recordings where the question is unchanged; `fallback` otherwise.
+
+    Args:
+        recordings: The recording files the stored run's `model.called` events name (missing ones are skipped).
+        fallback: Builds the gateway for changed steps; called at most once, and only if a step needs it.
+        name: The fallback's `--model` value, the name runs replayed through this gateway are registered with.
+    """
+
+    def __init__(self, recordings: Iterable[Path], fallback: Callable[[], ModelGateway], name: str) -> None:
+        self._recorded: dict[str, list[tuple[RecordedExchange, Path]]] = {}
+        for path in dict.fromkeys(recordings):
+            if path.is_file():
+                recorded = load_exchange(path, verify=False)  # verified when served, naming the step
+                self._recorded.setdefault(path.parent.name, []).append((recorded, path))
+        self._fallback = fallback
+        self._gateway: ModelGateway | None = None
+        self._name = name
+        self.steps: list[StepSource] = []
+        self.refused: str | None = None
+        """Why a recording was refused (its answer was edited after recording), if one was."""
+
+    @property
+    def name(self) -> str:
+        """The model changed steps are asked of."""
+        return self._name
+
+    @property
+    def calls(self) -> int:
+        """How many steps were asked of the model."""
+        return sum(1 for step in self.steps if step.source == "called")
+
+    async def complete(self, prompt: PromptSpec[ClaimT], request: ModelInput) -> ModelResult[ClaimT]:
+        """The recorded answer to an unchanged question, or the fallback model's answer to a changed one."""
+        question = Question.of(prompt, request)
+        same_step = self._recorded.get(question.prompt_name, [])
+        for recorded, path in same_step:
+            if recorded.hashes == question.hashes:
+                try:
+                    verified = load_exchange(path)
+                except RecordingEditedError as error:
+                    self.refused = str(error)
+                    raise
+                return self._serve(prompt, question, verified, path)
+        if not same_step:
+            reason = "no recording"
+        elif all(recorded.prompt_hash != question.prompt_hash for recorded, _ in same_step):
+            reason = "prompt changed"
+        elif all(recorded.schema_hash != question.schema_hash for recorded, _ in same_step):
+            reason = "response schema changed"
+        else:
+            reason = "input changed"
+        self.steps.append(StepSource(question.prompt_name, prompt.ref, "called", reason))
+        if self._gateway is None:
+            self._gateway = self._fallback()
+        return await self._gateway.complete(prompt, request)
+
+    def _serve(
+        self, prompt: PromptSpec[ClaimT], question: Question, recorded: RecordedExchange, path: Path
+    ) -> ModelResult[ClaimT]:
+        try:
+            claim = None if recorded.claim is None else prompt.response_model.model_validate(recorded.claim)
+        except ValidationError as error:
+            raise RecordingCorruptError(
+                f"the recorded claim for {question.prompt} at {path} no longer validates: {error}"
+            ) from error
+        self.steps.append(
+            StepSource(question.prompt_name, prompt.ref, "recorded", "unchanged", str(path), recorded.verified)
+        )
+        usage = recorded.usage.model_copy(update={"model": f"replay:{recorded.provider_model}", "prompt": prompt.ref})
+        return served(recorded, path, claim, usage)
+
+    async def aclose(self) -> None:
+        """Release the fallback's connections, if it was built and holds any."""
+        close = getattr(self._gateway, "aclose", None)
+        if close is not None:
+            await close()

@@ -1,0 +1,140 @@
+"""Replay stored runs under the current code, prompts and types, in a scratch data directory.
+
+Each run's stored document is run again from the start in a data directory of its own under `scratch`
+(SQLite, whatever database the stored runs live in), with a gateway that serves the run's recorded answers
+to every unchanged question. The stored runs are only read: their registry rows, events, checkpoints and
+documents are left exactly as they were.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from claimflow.nodes.ports import ModelGateway
+from claimflow.runtime.gateway import make_gateway
+from claimflow.runtime.gateway.errors import GatewaySetupError
+from claimflow.runtime.gateway.run_recordings import RunRecordingsGateway, StepSource
+from claimflow.runtime.replay.outcome import Change, differences, outcome_items
+
+if TYPE_CHECKING:
+    from claimflow.runtime.engine import Engine
+    from claimflow.runtime.registry import RunRow
+
+__all__ = ["RunReplay", "replay_run"]
+
+NO_DOCUMENT = "0" * 64
+"""The document id of a run that failed at intake: it has no stored bytes to run again."""
+
+
+@dataclass(frozen=True)
+class RunReplay:
+    """One stored run replayed: where each model answer came from, and what came out differently."""
+
+    run_id: str
+    document: str
+    model: str
+    replay_id: str | None
+    before: str
+    """The stored run's status."""
+    after: str | None
+    """The replay's status (None when it could not run)."""
+    steps: list[StepSource] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    refused: str | None = None
+    """Why the replay was refused (a recording edited after it was recorded, no stored document)."""
+
+    @property
+    def changed(self) -> bool:
+        """Whether the replay's outcome differs from the stored run's."""
+        return bool(self.changes)
+
+    def as_json(self) -> dict[str, Any]:
+        """The object `claimflow replay --json` prints for this run."""
+        return {
+            "run_id": self.run_id,
+            "document": self.document,
+            "model": self.model,
+            "replay_id": self.replay_id,
+            "before": self.before,
+            "after": self.after,
+            "changed": self.changed,
+            "refused": self.refused,
+            "model_calls": sum(1 for step in self.steps if step.source == "called"),
+            "steps": [
+                {
+                    "step": step.step,
+                    "prompt": step.prompt,
+                    "source": step.source,
+                    "reason": step.reason,
+                    "recording": step.recording,
+                    "verified": step.verified,
+                }
+                for step in self.steps
+            ],
+            "changes": [change.model_dump() for change in self.changes],
+        }
+
+
+def _recordings(events: list[dict[str, Any]]) -> list[Path]:
+    """The recording files the run's model calls were written to or served from, in call order."""
+    return [
+        Path(item["data"]["recording"])
+        for item in events
+        if item.get("type") == "model.called" and (item.get("data") or {}).get("recording")
+    ]
+
+
+async def replay_run(source: Engine, row: RunRow, scratch: Path, model: str | None = None) -> RunReplay:
+    """Run `row`'s stored document again in `scratch`, serving its recorded answers where nothing changed.
+
+    `model` answers the changed steps (default: the model the run was made with).
+    """
+    from claimflow.runtime.engine import open_engine
+
+    chosen = model or row.model
+    before_view = (await source.view(row.run_id)).model_dump(mode="json")
+    if row.document_id == NO_DOCUMENT:
+        reason = f"run {row.run_id} has no stored document to run again ({row.error})"
+        return RunReplay(row.run_id, row.filename, chosen, None, before_view["status"], None, refused=reason)
+    events = await source.registry.events(row.run_id)
+    settings = source.settings
+
+    def fallback() -> ModelGateway:
+        if chosen.startswith("replay:") and model is None:
+            # A run made with `--model replay:DIR` is registered under the recorded model's name, not DIR.
+            raise GatewaySetupError(
+                f"run {row.run_id} was made from recordings ({chosen}) and a step changed: "
+                "choose the model that answers it with `--model`"
+            )
+        return make_gateway(chosen, settings.gateway)
+
+    gateway = RunRecordingsGateway(_recordings(events), fallback, chosen)
+    folder = scratch / row.run_id
+    document = folder / "document" / (Path(row.filename).name or "document")
+    document.parent.mkdir(parents=True)
+    document.write_bytes(await source.store.read_document(source.registry.document_of(row)))
+    own = replace(settings, data_dir=folder / "data", database_url=None, record_dir=None, model=chosen)
+    try:
+        async with open_engine(own, gateway=gateway, types=source.active) as engine:
+            replayed = await engine.start((await engine.submit(document)).run_id)
+            after_view = (await engine.view(replayed.run_id)).model_dump(mode="json")
+            after_events = await engine.registry.events(replayed.run_id)
+    finally:
+        await gateway.aclose()
+    refused = None
+    if gateway.refused is not None:
+        refused = f"run {row.run_id}: {gateway.refused}"
+    changes = differences(outcome_items(before_view, events), outcome_items(after_view, after_events))
+    return RunReplay(
+        row.run_id,
+        row.filename,
+        chosen,
+        replayed.run_id,
+        before_view["status"],
+        after_view["status"],
+        steps=list(gateway.steps),
+        changes=[] if refused else changes,
+        refused=refused,
+    )

@@ -1,0 +1,245 @@
+"""`claimflow replay` on runs recorded through a real HTTP model server: reuse, diffs, refusals, no writes."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from claimflow.doctypes import BUILTIN_TYPES
+from claimflow.state.schema import DocumentType
+from tests.fakes.openai_server import FakeModelServer, document_run_replies, running_server
+from tests.integration._docs import invoice_text, json_lines, run_cli, write
+
+MODEL = "openai:fake-model"
+
+TYPE_MODULE = """
+from decimal import Decimal
+
+from claimflow import DocumentType, Field, RuleInput, RuleResult, rule
+
+
+@rule("amount_within_budget", fields=["amount", "budget"])
+def amount_within_budget(doc: RuleInput) -> RuleResult | None:
+    amount, budget = doc.amount("amount"), doc.amount("budget")
+    if amount is None or budget is None:
+        return None
+    return doc.check(amount <= budget * Decimal("{slack}"), "claimed against budget")
+
+
+EXPENSE_CLAIM = DocumentType(
+    name="expense_claim",
+    description="An employee's claim for reimbursement of business expenses.",
+    titles=("Expense Claim",),
+    fields=[
+        Field("claim_number", "identifier", required=True, labels=("Claim No.",)),
+        Field("amount", "amount", required=True, labels=("Amount claimed",)),
+        Field("budget", "amount", labels=("Approved budget",)),
+    ],
+    rules=[amount_within_budget],
+    guidance="{guidance}",
+    version="{version}",
+)
+"""
+
+CLAIM = "EXPENSE CLAIM\nClaim No.: EC-7\nApproved budget: 100.00\nAmount claimed: 105.00\n"
+
+
+@pytest.fixture
+def server() -> Iterator[FakeModelServer]:
+    with running_server() as running:
+        yield running
+
+
+def _types(path: Path, *, slack: str = "1", guidance: str = "", version: str = "1") -> Path:
+    path.write_text(TYPE_MODULE.replace("{slack}", slack).replace("{guidance}", guidance).replace("{version}", version))
+    return path
+
+
+def _declared(path: Path) -> DocumentType:
+    spec = importlib.util.spec_from_file_location(f"replay_types_{abs(hash(path.read_text()))}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    declared: DocumentType = module.EXPENSE_CLAIM
+    return declared
+
+
+def _stored(data: Path) -> dict[str, str]:
+    """sha256 of every row of every table of the registry and the checkpoints, and of every stored blob."""
+    digests = {}
+    for database in sorted(data.glob("*.sqlite*")) + sorted(data.glob("*.db")):
+        if database.suffix in (".sqlite", ".db"):
+            with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+                tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+                for table in tables:
+                    rows = connection.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()  # noqa: S608
+                    digests[f"{database.name}:{table}"] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    for blob in sorted(path for path in data.rglob("*") if path.is_file() and "blobs" in path.parts):
+        digests[str(blob.relative_to(data))] = hashlib.sha256(blob.read_bytes()).hexdigest()
+    return digests
+
+
+def _record(tmp_path: Path, server: FakeModelServer, types: Path) -> tuple[dict[str, Any], list[str]]:
+    """One run of the expense claim through the fake server, recorded; its view and the data options."""
+    doc = write(tmp_path / "docs", "claim.txt", CLAIM)
+    server.script(*document_run_replies(types=[_declared(types)]))
+    data = ["--data-dir", str(tmp_path / "data"), "--types", str(types)]
+    live = run_cli(
+        "run", doc, "--json", "--model", MODEL, "--base-url", server.base_url, "--record", tmp_path / "rec", *data,
+        OPENAI_API_KEY="",
+    )  # fmt: skip
+    assert live.returncode == 0, live.stderr
+    (view,) = json_lines(live.stdout)
+    assert len(server.requests) == 2
+    return view, data
+
+
+def _replay(server: FakeModelServer, *args: str) -> tuple[int, list[dict[str, Any]], str]:
+    done = run_cli("replay", *args, "--json", "--base-url", server.base_url, timeout=120, OPENAI_API_KEY="")
+    return done.returncode, json_lines(done.stdout), done.stderr
+
+
+def test_an_unchanged_run_replays_from_its_recordings_with_no_diff_no_model_call_and_nothing_stored_changed(
+    tmp_path: Path, server: FakeModelServer
+) -> None:
+    types = _types(tmp_path / "expense_types.py")
+    view, data = _record(tmp_path, server, types)
+    before = _stored(tmp_path / "data")
+    assert any(key.endswith(":events") for key in before) and any("checkpoint" in key for key in before)
+
+    code, lines, stderr = _replay(server, view["run_id"], *data)
+
+    assert code == 0, stderr
+    [replayed, summary] = lines
+    assert len(server.requests) == 2, "no model was called"
+    assert replayed["run_id"] == view["run_id"] and replayed["replay_id"] != view["run_id"]
+    assert (replayed["before"], replayed["after"], replayed["changed"]) == ("needs_review", "needs_review", False)
+    assert replayed["changes"] == []
+    assert [(s["prompt"], s["source"], s["reason"], s["verified"]) for s in replayed["steps"]] == [
+        ("classify@3", "recorded", "unchanged", True),
+        ("extract_expense_claim@1", "recorded", "unchanged", True),
+    ]
+    assert summary == {"summary": {"runs": 1, "changed": 0, "refused": 0, "model_calls": 0, "changes": {}}}
+    assert _stored(tmp_path / "data") == before, "the stored run is unchanged, byte for byte"
+
+
+def test_a_changed_business_rule_shows_in_the_diff_and_calls_no_model(tmp_path: Path, server: FakeModelServer) -> None:
+    types = _types(tmp_path / "expense_types.py")
+    view, data = _record(tmp_path, server, types)
+    assert view["status"] == "needs_review"  # 105.00 claimed against a budget of 100.00
+    _types(types, slack="1.1")  # the rule now allows 10 % over budget
+
+    code, [replayed, summary], stderr = _replay(server, "--status", "needs_review", *data)
+
+    assert code == 0, stderr
+    assert len(server.requests) == 2, "unchanged steps reuse their recordings"
+    assert [s["source"] for s in replayed["steps"]] == ["recorded", "recorded"]
+    changes = {c["key"]: (c["before"], c["after"]) for c in replayed["changes"]}
+    assert changes["rule validate_expense_claim amount_within_budget(amount,budget)"] == (
+        "failed: claimed against budget",
+        "passed",
+    )
+    assert changes["run status"] == ("needs_review", "completed")
+    assert changes["route route_validation"][1].startswith("finalize")
+    assert not any(key.startswith(("claim ", "field ")) for key in changes), "the claims themselves did not change"
+    assert replayed["changed"] is True
+    assert summary["summary"]["changed"] == 1 and summary["summary"]["changes"]["run status"] == 1
+
+
+def test_a_changed_prompt_calls_the_model_for_that_step_only(tmp_path: Path, server: FakeModelServer) -> None:
+    types = _types(tmp_path / "expense_types.py")
+    view, data = _record(tmp_path, server, types)
+    _types(types, guidance="The amount claimed is the figure after 'Amount claimed'.", version="2")
+    server.script(document_run_replies(types=[_declared(types)])[1])  # the extraction's answer only
+
+    code, [replayed, summary], stderr = _replay(server, view["run_id"], *data)
+
+    assert code == 0, stderr
+    assert len(server.requests) == 3, "exactly one new call"
+    assert "fields from a document of type expense_claim." in server.requests[-1].text_of("system")
+    assert [(s["prompt"], s["source"], s["reason"]) for s in replayed["steps"]] == [
+        ("classify@3", "recorded", "unchanged"),
+        ("extract_expense_claim@2", "called", "prompt changed"),
+    ]
+    assert summary["summary"]["model_calls"] == 1
+
+
+def test_an_answer_edited_by_hand_after_recording_is_refused_naming_the_run_step_and_recording(
+    tmp_path: Path, server: FakeModelServer
+) -> None:
+    types = _types(tmp_path / "expense_types.py")
+    view, data = _record(tmp_path, server, types)
+    [recording] = (tmp_path / "rec" / "extract_expense_claim").glob("*.json")
+    edited = json.loads(recording.read_text(encoding="utf-8"))
+    edited["raw"] = edited["raw"].replace("105.00", "95.00")
+    recording.write_text(json.dumps(edited, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+    code, [replayed, _], stderr = _replay(server, view["run_id"], *data)
+
+    assert code == 1
+    assert len(server.requests) == 2, "the edited answer is neither served nor asked again"
+    assert replayed["refused"] and replayed["changes"] == []
+    message = " ".join(stderr.split())
+    assert view["run_id"] in message and "step extract_expense_claim" in message and recording.name in message
+    assert "edited after it was recorded" in message
+
+    served = run_cli(
+        "run", tmp_path / "docs" / "claim.txt", "--json", "--model", f"replay:{tmp_path / 'rec'}",
+        "--data-dir", tmp_path / "replayed", "--types", types,
+    )  # fmt: skip
+    (failed,) = json_lines(served.stdout)
+    assert failed["status"] == "failed"
+    assert "edited after it was recorded" in failed["error"] and recording.name in failed["error"]
+
+
+def test_a_recording_without_its_answer_hash_replays_reported_unverified(
+    tmp_path: Path, server: FakeModelServer
+) -> None:
+    types = _types(tmp_path / "expense_types.py")
+    view, data = _record(tmp_path, server, types)
+    [recording] = (tmp_path / "rec" / "classify").glob("*.json")
+    older = json.loads(recording.read_text(encoding="utf-8"))
+    del older["answer_sha256"]  # as recorded before answers were hashed
+    recording.write_text(json.dumps(older, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+    code, [replayed, _], stderr = _replay(server, view["run_id"], *data)
+
+    assert code == 0, stderr
+    assert [(s["prompt"], s["verified"]) for s in replayed["steps"]] == [
+        ("classify@3", False),
+        ("extract_expense_claim@1", True),
+    ]
+    text = run_cli("replay", view["run_id"], "--base-url", server.base_url, *data, OPENAI_API_KEY="")
+    assert "classify@3: recorded answer reused (unverified" in text.stdout
+
+
+def test_a_changed_policy_threshold_shows_in_the_diff_and_calls_no_model(
+    tmp_path: Path, server: FakeModelServer
+) -> None:
+    doc = write(tmp_path / "docs", "invoice.txt", invoice_text())
+    server.script(*document_run_replies(types=BUILTIN_TYPES))
+    data = ["--data-dir", str(tmp_path / "data")]
+    live = run_cli(
+        "run", doc, "--json", "--model", MODEL, "--base-url", server.base_url, "--record", tmp_path / "rec", *data,
+        OPENAI_API_KEY="",
+    )  # fmt: skip
+    (view,) = json_lines(live.stdout)
+    assert view["status"] == "completed", view
+
+    done = run_cli(
+        "replay", view["run_id"], "--json", *data, OPENAI_API_KEY="", CLAIMFLOW_HIGH_RISK_TOTAL="100"
+    )  # a total of 180.00 is now high-risk: a mandatory review
+
+    assert done.returncode == 0, done.stderr
+    [replayed, summary] = json_lines(done.stdout)
+    assert len(server.requests) == 2 and summary["summary"]["model_calls"] == 0
+    changes = {c["key"]: (c["before"], c["after"]) for c in replayed["changes"]}
+    assert changes["run status"] == ("completed", "needs_review")
+    assert not any(key.startswith("claim ") for key in changes), "the claims themselves did not change"
