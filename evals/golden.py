@@ -87,6 +87,9 @@ class ModelStepCase(_Case):
     """For extract steps: the accepted type the step runs for."""
     recorded_claim: dict[str, Any]
     """The claim as the model returned it: what the offline replay serves."""
+    original_claim: dict[str, Any] | None = None
+    """For a case captured from a reviewed run: the model's own answer, before the reviewer's edits were put in
+    `recorded_claim`. Informational: runs never serve it."""
     replay_only: bool = False
     """The recorded claim is deliberately wrong (it tests apply, not the model): live runs skip it."""
     expected: ModelStepExpected

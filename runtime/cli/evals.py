@@ -136,3 +136,16 @@ def calibrate_command(
         )  # fmt: skip
     out.print(table)
     err.print(f"wrote {shown(out_file)}", highlight=False)
+
+
+@eval_app.command("capture")
+def capture_command(
+    runs: Annotated[list[str], typer.Argument(help="Reviewed runs (ids or unique prefixes).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Goldens folder to write into.")] = Path("evals/goldens"),
+    data_dir: DataDir = None,
+    as_json: AsJson = False,
+) -> None:
+    """Turn reviewed runs into golden cases: the reviewer's final values become what the step must produce."""
+    from claimflow.evals.capture import print_captures
+
+    with_engine(data_dir, lambda engine: print_captures(engine, runs, out_dir, as_json=as_json), readonly=True)

@@ -1,0 +1,214 @@
+"""Reviewed runs become golden cases: what a reviewer decided is what the step must produce.
+
+Cases are written from the masked pages the model saw (placeholders such as `[EMAIL_1]`), never from the
+document's own text. An approved or edited run becomes a `model_step` case for its extraction step; a
+rejected run becomes a `review` case whose decision must end the run.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from claimflow.evals.facts import StateFacts
+from claimflow.evals.golden import ExpectedField, ExpectedReview, ModelStepCase, ModelStepExpected, ReviewCase
+from claimflow.routing.routers import route_after_extract
+from claimflow.state.apply import apply_extraction
+from claimflow.state.claims import ExtractionClaim
+from claimflow.state.documents import SourceText
+
+if TYPE_CHECKING:
+    from claimflow.runtime.engine import Engine
+    from claimflow.state.review import ReviewDecision
+    from claimflow.state.schema import DocumentType
+    from claimflow.state.workflow import WorkflowState
+
+__all__ = ["CaptureError", "Captured", "capture_run"]
+
+
+class CaptureError(Exception):
+    """A run that cannot become a golden case (never reviewed, still waiting, no extraction to check)."""
+
+
+@dataclass(frozen=True)
+class Captured:
+    """The case files written for one run."""
+
+    run_id: str
+    files: list[Path] = field(default_factory=list)
+
+
+def slug(text: str) -> str:
+    """`text` as a case name: lower-case letters, digits and single dashes."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "document"
+
+
+def _free_path(folder: Path, name: str) -> Path:
+    """`folder/name.json`, or `name-2.json`, `name-3.json`... when it exists: a case is never overwritten."""
+    path, number = folder / f"{name}.json", 1
+    while path.exists():
+        number += 1
+        path = folder / f"{name}-{number}.json"
+    return path
+
+
+def _write(case: ModelStepCase | ReviewCase, out: Path) -> Path:
+    folder = out / case.step
+    folder.mkdir(parents=True, exist_ok=True)
+    path = _free_path(folder, case.name)
+    case = case.model_copy(update={"name": path.stem})
+    # "x" mode: a file that appeared meanwhile is refused, not overwritten.
+    with path.open("x", encoding="utf-8") as file:
+        file.write(case.model_dump_json(indent=2, exclude_none=True) + "\n")
+    return path
+
+
+def _model_answer(events: list[dict[str, Any]], step: str, pages: list[str]) -> tuple[dict[str, Any], str]:
+    """The model's last answer for `step` and its prompt ref: from its recording, else rebuilt from the events."""
+    calls = [e["data"] for e in events if e.get("type") == "model.called" and e.get("step") == step]
+    if not calls:
+        raise CaptureError(f"no model answer for step {step} in the run's events")
+    last = calls[-1]
+    recording = last.get("recording")
+    if recording and Path(recording).is_file():
+        claim = json.loads(Path(recording).read_text(encoding="utf-8")).get("claim")
+        if isinstance(claim, dict):
+            return claim, str(last["prompt"])
+    return {"fields": _claims_from_events(events, step, pages), "rows": []}, str(last["prompt"])
+
+
+def _claims_from_events(events: list[dict[str, Any]], step: str, pages: list[str]) -> list[dict[str, Any]]:
+    """The field claims of the step's last attempt, as its claim events tell them."""
+    kinds = ("claim.accepted", "claim.rejected")
+    found = [e["data"] for e in events if e.get("step") == step and e.get("type") in kinds
+             and isinstance((e.get("data") or {}).get("evidence"), dict) and e["data"].get("confidence") is not None
+             and "." in str(e["data"].get("claim_id", ""))]  # fmt: skip
+    claims = []
+    for data in found:
+        evidence = dict(data["evidence"])
+        # Events keep offsets in the document's own text; the case's pages are the masked text the model saw.
+        page = pages[evidence["page"] - 1] if 0 < evidence["page"] <= len(pages) else ""
+        start = page.find(evidence["quote"])
+        if start >= 0:
+            evidence |= {"start": start, "end": start + len(evidence["quote"])}
+        claims.append({"field": data["field"], "value": data["value"], "confidence": data["confidence"],
+                       "evidence": evidence})  # fmt: skip
+    return claims
+
+
+def corrected(claim: dict[str, Any], decision: ReviewDecision) -> dict[str, Any]:
+    """The model's answer with the reviewer's edits in place of its own values for the edited fields.
+
+    An edited value cites the quote the reviewer gave for it, else the quote the model gave for that field.
+    """
+    fields = list(claim.get("fields", []))
+    for name, values in decision.edits.items():
+        model_quotes = [item["evidence"] for item in fields if item.get("field") == name]
+        cited = decision.evidence.get(name)
+        evidence = cited.model_dump(mode="json") if cited else (model_quotes[0] if model_quotes else None)
+        fields = [item for item in fields if item.get("field") != name]
+        if evidence is not None:
+            fields += [{"field": name, "value": value, "confidence": 1.0, "evidence": evidence} for value in values]
+    return {**claim, "fields": fields}
+
+
+def _expected(kind: DocumentType, claim: dict[str, Any], state: WorkflowState, pages: list[str]) -> ModelStepExpected:
+    """What apply and the extraction router make of `claim` on `pages`: what the step must produce."""
+    patch = apply_extraction(kind, ExtractionClaim.model_validate(claim), SourceText(pages=tuple(pages)),
+                             step=f"extract_{kind.name}", attempt=1)  # fmt: skip
+    fresh = state.model_copy(update={"fields": {}, "tables": {}, "step_errors": {}, "candidates": []})
+    fresh = fresh.model_copy(update=patch.as_update())
+    route = route_after_extract(fresh)
+    fields = {name: ExpectedField(status=have.status, value=have.value,
+                                  quote=have.evidence[0].quote if have.evidence else None)
+              for name, have in fresh.fields.items()}  # fmt: skip
+    return ModelStepExpected(fields=fields, route=route.target, route_rule=route.rule)
+
+
+def _extraction_case(
+    name: str, state: WorkflowState, pages: list[str], events: list[dict[str, Any]], kind: DocumentType
+) -> ModelStepCase:
+    decision = state.review_decision
+    assert decision is not None
+    doc_type = kind.name
+    step = f"extract_{doc_type}"
+    answer, prompt = _model_answer(events, step, pages)
+    fixed = corrected(answer, decision)
+    action = "approved" if decision.action == "approve" else f"edited ({', '.join(sorted(decision.edits))})"
+    return ModelStepCase(
+        name=name, step=step, prompt=prompt, pages=pages, doc_type=doc_type, recorded_claim=fixed,
+        original_claim=answer, expected=_expected(kind, fixed, state, pages),
+        description=f"Captured from run {state.run_id}: {action} by the reviewer.",
+    )  # fmt: skip
+
+
+def _reject_case(name: str, state: WorkflowState, pages: list[str], events: list[dict[str, Any]]) -> ReviewCase:
+    decision = state.review_decision
+    assert decision is not None
+    requested = [e["data"] for e in events if e.get("type") == "review.requested"]
+    reasons = [reason["code"] for reason in requested[-1]["reasons"]] if requested else []
+    found = state.classification
+    facts = StateFacts(
+        doc_type=found.doc_type if found else None,
+        type_confidence=found.confidence if found else 0.95,
+        type_accepted=found.accepted if found else True,
+        fields={key: result.value for key, result in state.fields.items() if result.value is not None},
+    )  # fmt: skip
+    return ReviewCase(
+        name=name, step="review", pages=pages, facts=facts, reasons=reasons, decision=decision,
+        expected=ExpectedReview(accepted=True, route="reject"),
+        description=f"Captured from run {state.run_id}: rejected by the reviewer ({decision.reason}).",
+    )  # fmt: skip
+
+
+async def capture_run(engine: Engine, run_id: str, out: Path) -> Captured:
+    """Write the golden case(s) of one reviewed run under `out`; CaptureError when it was not decided."""
+    row = await engine.registry.get_run(run_id)
+    state = await engine.state(row.run_id)
+    if state is None or state.review_decision is None:
+        if state is not None and state.review_request is not None:
+            raise CaptureError(f"run {row.run_id} is still waiting for review: decide it first")
+        raise CaptureError(f"run {row.run_id} was never reviewed: only decided reviews become golden cases")
+    if state.masked is None:
+        raise CaptureError(f"run {row.run_id} has no masked text to write a case from")
+    pages = list((await engine.store.load_text(state.masked.text)).pages)
+    events = await engine.registry.events(row.run_id)
+    name = f"{slug(Path(row.filename).stem)}-{row.run_id[:8]}"
+    if state.review_decision.action == "reject":
+        case: ModelStepCase | ReviewCase = _reject_case(name, state, pages, events)
+    else:
+        kind = engine.types.get(state.doc_type) if state.doc_type else None
+        if kind is None:
+            raise CaptureError(f"run {row.run_id} has no accepted document type: there is no extraction to check")
+        case = _extraction_case(name, state, pages, events, kind)
+    return Captured(row.run_id, [_write(case, out)])
+
+
+async def print_captures(engine: Engine, run_ids: list[str], out: Path, *, as_json: bool) -> None:
+    """`claimflow eval capture`: capture each run, print what was written; exit 1 when any run was refused."""
+    import typer
+
+    from claimflow.runtime.cli._common import emit, err, message, shown
+    from claimflow.runtime.cli._common import out as stdout
+
+    refused = False
+    for run_id in run_ids:
+        try:
+            captured = await capture_run(engine, run_id, out)
+        except CaptureError as error:
+            refused = True
+            if as_json:
+                emit({"run_id": run_id, "cases": [], "error": str(error)})
+            else:
+                err.print(f"[red]error:[/red] {message(error)}")
+            continue
+        if as_json:
+            emit({"run_id": captured.run_id, "cases": [str(path) for path in captured.files], "error": None})
+        else:
+            for path in captured.files:
+                stdout.print(f"run {shown(captured.run_id)}: wrote {shown(path)}", highlight=False)
+    if refused:
+        raise typer.Exit(1)
