@@ -1,0 +1,123 @@
+"""`claimflow eval capture`: reviewed runs become golden cases that pass on the model's recorded answers.
+
+Three documents run through the real CLI with the `rules` backend and `--record`: an invoice whose total a
+reviewer corrects (citing the line that proves it), a contract a reviewer approves, and a memo a reviewer
+rejects. Their captured cases are then run by `pytest evals/ --goldens DIR` in a process of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from claimflow.evals.golden import ModelStepCase, ReviewCase, load_case, load_goldens
+from claimflow.evals.run_model import evaluate
+from tests.integration._docs import cli_env, invoice_text, json_lines, mismatch_invoice_text, run_cli, write
+
+EXAMPLES = Path(__file__).parents[2] / "examples" / "documents"
+EMAIL = "jane.doe@example.com"
+PROVING_LINE = "Steel brackets 10 x 18.00 = 180.00"
+
+
+def _ok(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    done = run_cli(*args)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+@pytest.fixture(scope="module")
+def reviewed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Three reviewed runs (edit, approve, reject), recorded, in one data directory."""
+    root = tmp_path_factory.mktemp("capture")
+    docs = root / "docs"
+    write(docs, "mismatch.txt", mismatch_invoice_text("NW-2024-0901") + f"Questions: {EMAIL}\n")
+    write(docs, "nda.txt", (EXAMPLES / "contract-nda.txt").read_text(encoding="utf-8"))
+    write(docs, "memo.html", (EXAMPLES / "memo-unknown.html").read_text(encoding="utf-8"))
+    data = root / "data"
+    views = {Path(view["document"]).stem: view for view in json_lines(_ok(
+        "run", docs, "--json", "--data-dir", data, "--model", "rules", "--record", root / "rec").stdout)}  # fmt: skip
+    assert {view["status"] for view in views.values()} == {"needs_review"}
+    runs = {name: view["run_id"] for name, view in views.items()}
+    decide = ("review", "decide", "--reviewer", "ana", "--data-dir", data)
+    _ok(*decide[:2], runs["mismatch"], *decide[2:], "--set", "total_amount=180.00",
+        "--evidence", f"total_amount={PROVING_LINE}")  # fmt: skip
+    _ok(*decide[:2], runs["nda"], *decide[2:], "--approve")
+    _ok(*decide[:2], runs["memo"], *decide[2:], "--reject", "--reason", "not a claim")
+    return {"data": data, "runs": runs, "root": root}
+
+
+def _capture(reviewed: dict[str, Any], out: Path, *runs: str) -> subprocess.CompletedProcess[str]:
+    return run_cli("eval", "capture", *runs, "--data-dir", reviewed["data"], "--out", out, "--json")
+
+
+def test_captured_cases_pass_on_the_recorded_answers(reviewed: dict[str, Any], tmp_path: Path) -> None:
+    runs = reviewed["runs"]
+    done = _capture(reviewed, tmp_path / "goldens", runs["mismatch"], runs["nda"], runs["memo"])
+    assert done.returncode == 0, done.stderr
+    written = {line["run_id"]: line["cases"] for line in json_lines(done.stdout)}
+    assert written[runs["mismatch"]] == [
+        str(tmp_path / "goldens" / "extract_invoice" / f"mismatch-{runs['mismatch'][:8]}.json")
+    ]
+    cases = {case.step: case for case in load_goldens(tmp_path / "goldens")}
+    assert sorted(cases) == ["extract_contract", "extract_invoice", "review"]
+    assert isinstance(cases["review"], ReviewCase) and cases["review"].decision.action == "reject"
+    assert cases["review"].expected.route == "reject"
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "evals/", "--goldens", tmp_path / "goldens"],
+        capture_output=True, text=True, cwd=Path(__file__).parents[2], env=cli_env(), timeout=120, check=False,
+    )  # fmt: skip
+    assert tests.returncode == 0, tests.stdout + tests.stderr
+    assert "3 passed" in tests.stdout
+
+
+def test_an_edit_case_holds_the_reviewers_value_not_the_models(reviewed: dict[str, Any], tmp_path: Path) -> None:
+    runs = reviewed["runs"]
+    _capture(reviewed, tmp_path, runs["mismatch"])
+    case = load_case(tmp_path / "extract_invoice" / f"mismatch-{runs['mismatch'][:8]}.json")
+    assert isinstance(case, ModelStepCase) and case.original_claim is not None
+    total = case.expected.fields["total_amount"]
+    assert (total.status, total.value, total.quote) == ("accepted", "180.00", PROVING_LINE)
+    assert evaluate(case, case.recorded_claim).passed
+    # The model's own answer (190.00) fails the case: it encodes the reviewer's correction.
+    against_model = evaluate(case, case.original_claim)
+    assert not against_model.passed
+    assert "total_amount: expected accepted '180.00', got accepted '190.00'" in against_model.message
+
+
+def test_cases_are_written_from_the_masked_text(reviewed: dict[str, Any], tmp_path: Path) -> None:
+    _capture(reviewed, tmp_path, reviewed["runs"]["mismatch"])
+    [path] = (tmp_path / "extract_invoice").glob("*.json")
+    text = path.read_text(encoding="utf-8")
+    assert "Questions: [EMAIL_1]" in json.loads(text)["pages"][0]
+    assert EMAIL not in text
+
+
+def test_a_case_file_is_never_overwritten(reviewed: dict[str, Any], tmp_path: Path) -> None:
+    run = reviewed["runs"]["nda"]
+    first = json_lines(_capture(reviewed, tmp_path, run).stdout)[0]["cases"][0]
+    before = Path(first).read_text(encoding="utf-8")
+    second = json_lines(_capture(reviewed, tmp_path, run).stdout)[0]["cases"][0]
+    assert second == first.removesuffix(".json") + "-2.json"
+    assert Path(first).read_text(encoding="utf-8") == before
+    assert load_case(Path(second)).name == Path(second).stem
+
+
+def test_runs_that_were_not_decided_are_refused(reviewed: dict[str, Any], tmp_path: Path) -> None:
+    docs, data = tmp_path / "docs", reviewed["data"]
+    write(docs, "waiting.txt", mismatch_invoice_text("NW-2024-0902"))
+    write(docs, "clean.txt", invoice_text("NW-2024-0903"))
+    views = {Path(view["document"]).stem: view for view in json_lines(_ok(
+        "run", docs, "--json", "--data-dir", data, "--model", "rules").stdout)}  # fmt: skip
+    assert views["clean"]["status"] == "completed" and views["waiting"]["status"] == "needs_review"
+    for name, said in (("waiting", "is still waiting for review"), ("clean", "was never reviewed")):
+        done = run_cli("eval", "capture", views[name]["run_id"], "--data-dir", data, "--out", tmp_path / "out")
+        assert done.returncode == 1
+        assert f"run {views[name]['run_id']} {said}" in done.stderr
+    assert not (tmp_path / "out").exists()
+    unknown = run_cli("eval", "capture", "feedfacefeed", "--data-dir", data, "--out", tmp_path / "out")
+    assert unknown.returncode == 2 and "no run 'feedfacefeed'" in unknown.stderr
