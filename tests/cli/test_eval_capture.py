@@ -121,3 +121,18 @@ def test_runs_that_were_not_decided_are_refused(reviewed: dict[str, Any], tmp_pa
     assert not (tmp_path / "out").exists()
     unknown = run_cli("eval", "capture", "feedfacefeed", "--data-dir", data, "--out", tmp_path / "out")
     assert unknown.returncode == 2 and "no run 'feedfacefeed'" in unknown.stderr
+
+
+def test_a_run_made_without_recording_is_captured_from_its_claim_events(tmp_path: Path) -> None:
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    write(docs, "mismatch.txt", mismatch_invoice_text("NW-2024-0904") + f"Questions: {EMAIL}\n")
+    [view] = json_lines(_ok("run", docs, "--json", "--data-dir", data, "--model", "rules").stdout)
+    _ok("review", "decide", view["run_id"], "--reviewer", "ana", "--approve", "--data-dir", data)
+    _ok("eval", "capture", view["run_id"], "--data-dir", data, "--out", tmp_path / "goldens")
+    [case] = load_goldens(tmp_path / "goldens")
+    assert isinstance(case, ModelStepCase) and case.prompt.startswith("extract_invoice@")
+    claimed = {item["field"]: item["value"] for item in case.recorded_claim["fields"]}
+    assert claimed["total_amount"] == "190.00"
+    total = case.expected.fields["total_amount"]
+    assert (total.status, total.value) == ("accepted", "190.00")
+    assert evaluate(case, case.recorded_claim).passed
