@@ -28,10 +28,13 @@ REPLAY = "replay"
 async def _run_model_step(case: ModelStepCase, gateway: ModelGateway | None) -> CaseResult:
     if gateway is None:
         return evaluate(case, case.recorded_claim)
-    claim, prompt = await live_claim(case, gateway)
+    claim, prompt, usage = await live_claim(case, gateway)
+    spent = {"input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens, "cost": usage.cost,
+             "latency_ms": usage.latency_ms}  # fmt: skip
     if claim is None:
-        return result(case.id, case.kind, case.step, None, None, ["the backend returned invalid output"], prompt=prompt)
-    return evaluate(case, claim, prompt)
+        problems = ["the backend returned invalid output"]
+        return result(case.id, case.kind, case.step, None, None, problems, prompt=prompt, **spent)
+    return evaluate(case, claim, prompt).model_copy(update=spent)
 
 
 async def run_case_async(case: GoldenCase, gateway: ModelGateway | None = None) -> CaseResult:
