@@ -9,10 +9,10 @@ run a generated file through the engine with the `rules` backend whatever the ba
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from claimflow.evals.baseline import load_baseline
 from claimflow.evals.golden import ApplyCase, DocumentCase, GoldenCase, ModelStepCase, ReviewCase, RouterCase, RuleCase
 from claimflow.evals.result import CaseResult, result
 from claimflow.evals.run_document import run_document
@@ -82,8 +82,8 @@ def run_cases(cases: Sequence[GoldenCase], backend: str | ModelGateway = REPLAY)
 
 def regressions(results: Sequence[CaseResult], baseline_path: Path) -> list[str]:
     """Ids of cases that passed in the committed baseline and fail now."""
-    baseline = json.loads(baseline_path.read_text()) if baseline_path.exists() else {}
-    return [r.id for r in results if baseline.get(r.id) is True and not r.passed]
+    cases = load_baseline(baseline_path, REPLAY).cases
+    return [r.id for r in results if cases.get(r.id) is True and not r.passed]
 
 
 def baseline_of(results: Sequence[CaseResult]) -> dict[str, bool]:
