@@ -59,6 +59,7 @@ def evaluate_goldens(
     doc_types: Sequence[str] = (),
     baseline: Path | None = None,
     update_baseline: bool = False,
+    concurrency: int = 1,
 ) -> Evaluation:
     """Run the chosen cases and compare them with the baseline (or, with `update_baseline`, rewrite it).
 
@@ -70,10 +71,11 @@ def evaluate_goldens(
         doc_types: Only cases about these document types (all when empty); metrics are then not gated.
         baseline: The baseline file; `evals/baseline.<model>.json` by default.
         update_baseline: Write the results as the new baseline (the tolerances it configured are kept).
+        concurrency: Cases run at once.
     """
     path = baseline or baseline_path(model)
     cases = select_cases(load_goldens(goldens), steps, doc_types)
-    results = run_cases(cases, backend=gateway or model)
+    results = run_cases(cases, backend=gateway or model, concurrency=concurrency)
     metrics = step_metrics(results)
     old = load_baseline(path, model)
     if update_baseline:

@@ -59,7 +59,9 @@ def run_case(case: GoldenCase, backend: str | ModelGateway = REPLAY) -> CaseResu
     return run_cases([case], backend=backend)[0]
 
 
-def run_cases(cases: Sequence[GoldenCase], backend: str | ModelGateway = REPLAY) -> list[CaseResult]:
+def run_cases(
+    cases: Sequence[GoldenCase], backend: str | ModelGateway = REPLAY, *, concurrency: int = 1
+) -> list[CaseResult]:
     """Run every case, in order, and return one result each.
 
     Args:
@@ -67,6 +69,7 @@ def run_cases(cases: Sequence[GoldenCase], backend: str | ModelGateway = REPLAY)
         backend: What answers model steps: "replay" (each case's recorded claim), a `--model` value such as
             "rules", or a gateway. With a live backend, cases whose recorded claim is deliberately wrong
             (`replay_only`) are left out.
+        concurrency: Cases run at once (a live model's calls overlap); results keep the cases' order.
     """
     if isinstance(backend, str):
         live = None if backend == REPLAY else make_gateway(backend)
@@ -75,7 +78,13 @@ def run_cases(cases: Sequence[GoldenCase], backend: str | ModelGateway = REPLAY)
     chosen = [case for case in cases if live is None or not (isinstance(case, ModelStepCase) and case.replay_only)]
 
     async def run_all() -> list[CaseResult]:
-        return [await run_case_async(case, live) for case in chosen]
+        slots = asyncio.Semaphore(max(1, concurrency))
+
+        async def one(case: GoldenCase) -> CaseResult:
+            async with slots:
+                return await run_case_async(case, live)
+
+        return list(await asyncio.gather(*(one(case) for case in chosen)))
 
     return asyncio.run(run_all())
 

@@ -28,6 +28,7 @@ def run_goldens(
     update_baseline: bool,
     report: Path | None,
     as_json: bool,
+    concurrency: int = 1,
 ) -> None:
     """Run, print, report, and exit 1 when the gate fails (0 after `update_baseline`)."""
     from claimflow.evals.evaluation import evaluate_goldens, gate_lines
@@ -46,7 +47,7 @@ def run_goldens(
     try:
         evaluation = evaluate_goldens(
             model=model, gateway=gateway, goldens=goldens or GOLDENS, steps=steps, doc_types=doc_types,
-            baseline=baseline, update_baseline=update_baseline,
+            baseline=baseline, update_baseline=update_baseline, concurrency=concurrency,
         )  # fmt: skip
     except (OSError, ValueError) as error:
         err.print(f"[red]error:[/red] {message(error)}")

@@ -156,3 +156,11 @@ def test_step_and_type_select_the_cases() -> None:
     only_steps = run_cli("eval", "--json", "--step", "route_parse")
     assert {c["step"] for c in json.loads(only_steps.stdout)["cases"]} == {"route_parse"}
     assert len(json.loads(only_steps.stdout)["cases"]) == len(list((GOLDENS / "route_parse").glob("*.json")))
+
+
+def test_cases_run_at_once_give_the_same_results_in_the_same_order() -> None:
+    steps = ("--step", "document", "--step", "apply")
+    one = json.loads(run_cli("eval", "--json", *steps).stdout)
+    four = json.loads(run_cli("eval", "--json", "--concurrency", "4", *steps).stdout)
+    assert [c["id"] for c in four["cases"]] == [c["id"] for c in one["cases"]]
+    assert four["metrics"] == one["metrics"]
