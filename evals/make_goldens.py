@@ -13,9 +13,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from claimflow.evals.builtin import TYPES
 from claimflow.evals.generators import invoice_lines, text_contract, text_memo, text_receipt
 from claimflow.evals.golden import CASE_ADAPTER, GOLDENS, write_schema
-from claimflow.evals.run_pure import TYPES
 from claimflow.nodes.ports import ModelInput
 from claimflow.prompts import CLASSIFY, extract_prompt
 from claimflow.runtime.gateway import RulesGateway

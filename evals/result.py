@@ -27,6 +27,12 @@ class CaseResult(BaseModel):
     """`name@version` of the prompt a model step answered."""
     message: str = ""
     """Each difference on its own line; empty when the case passed."""
+    input_tokens: int = 0
+    """Tokens the backend reported for the case's model call (0 for replay and rules)."""
+    output_tokens: int = 0
+    cost: float = 0.0
+    """What the model call cost, as the backend prices it."""
+    latency_ms: float = 0.0
 
     def report(self) -> str:
         """The differences with the case's id, as a failing test prints them."""

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from claimflow.doctypes import BUILTIN_TYPES
+from claimflow.evals.builtin import BUILTIN_TYPES
 from claimflow.evals.generators import GENERATORS
 from claimflow.evals.golden import TODAY, DocumentCase
 from claimflow.evals.result import CaseResult, differences, result

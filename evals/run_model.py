@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from claimflow.evals.builtin import TYPES
 from claimflow.evals.golden import ExpectedField, ModelStepCase
 from claimflow.evals.result import CaseResult, result
-from claimflow.evals.run_pure import TYPES
-from claimflow.nodes.ports import ModelGateway, ModelInput
+from claimflow.nodes.ports import ModelGateway, ModelInput, Usage
 from claimflow.prompts import CLASSIFY, extract_prompt
 from claimflow.routing.routers import route_after_classify, route_after_extract
 from claimflow.state.apply import apply_classification, apply_extraction
@@ -80,12 +80,13 @@ def evaluate(case: ModelStepCase, claim: dict[str, Any], prompt: str | None = No
     )  # fmt: skip
 
 
-async def live_claim(case: ModelStepCase, gateway: ModelGateway) -> tuple[dict[str, Any] | None, str]:
-    """A fresh claim from `gateway` for the case's input, and the prompt ref it answered."""
+async def live_claim(case: ModelStepCase, gateway: ModelGateway) -> tuple[dict[str, Any] | None, str, Usage]:
+    """A fresh claim from `gateway` for the case's input, the prompt ref it answered and what the call cost."""
     pages = tuple(case.pages)
     if case.doc_type is None:
         classified = await gateway.complete(CLASSIFY, ModelInput(pages=pages, types=tuple(TYPES)))
-        return (classified.claim.model_dump(mode="json") if classified.claim else None), CLASSIFY.ref
+        claim = classified.claim.model_dump(mode="json") if classified.claim else None
+        return claim, CLASSIFY.ref, classified.usage
     prompt = extract_prompt(TYPES.get(case.doc_type))
     extracted = await gateway.complete(prompt, ModelInput(pages=pages, doc_type=TYPES.get(case.doc_type)))
-    return (extracted.claim.model_dump(mode="json") if extracted.claim else None), prompt.ref
+    return (extracted.claim.model_dump(mode="json") if extracted.claim else None), prompt.ref, extracted.usage

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimflow.doctypes import BUILTIN_TYPES
+from claimflow.evals.builtin import TYPES
 from claimflow.evals.facts import StateFacts
 from claimflow.evals.golden import TODAY, ApplyCase, ReviewCase, RouterCase, RuleCase
 from claimflow.evals.result import CaseResult, differences, result
@@ -14,10 +14,7 @@ from claimflow.state.evidence import Evidence
 from claimflow.state.outcomes import ReviewReason, TableRow
 from claimflow.state.policy import Policy
 from claimflow.state.rules import validate_document
-from claimflow.state.schema import DocumentTypes
 
-TYPES = DocumentTypes(BUILTIN_TYPES)
-"""The built-in types every case is judged against."""
 _NOWHERE = Evidence(page=1, start=0, end=0, quote="")
 """Rules read a table row's cells, never its evidence."""
 

@@ -9,10 +9,10 @@ run a generated file through the engine with the `rules` backend whatever the ba
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from claimflow.evals.baseline import load_baseline
 from claimflow.evals.golden import ApplyCase, DocumentCase, GoldenCase, ModelStepCase, ReviewCase, RouterCase, RuleCase
 from claimflow.evals.result import CaseResult, result
 from claimflow.evals.run_document import run_document
@@ -28,10 +28,13 @@ REPLAY = "replay"
 async def _run_model_step(case: ModelStepCase, gateway: ModelGateway | None) -> CaseResult:
     if gateway is None:
         return evaluate(case, case.recorded_claim)
-    claim, prompt = await live_claim(case, gateway)
+    claim, prompt, usage = await live_claim(case, gateway)
+    spent = {"input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens, "cost": usage.cost,
+             "latency_ms": usage.latency_ms}  # fmt: skip
     if claim is None:
-        return result(case.id, case.kind, case.step, None, None, ["the backend returned invalid output"], prompt=prompt)
-    return evaluate(case, claim, prompt)
+        problems = ["the backend returned invalid output"]
+        return result(case.id, case.kind, case.step, None, None, problems, prompt=prompt, **spent)
+    return evaluate(case, claim, prompt).model_copy(update=spent)
 
 
 async def run_case_async(case: GoldenCase, gateway: ModelGateway | None = None) -> CaseResult:
@@ -56,7 +59,9 @@ def run_case(case: GoldenCase, backend: str | ModelGateway = REPLAY) -> CaseResu
     return run_cases([case], backend=backend)[0]
 
 
-def run_cases(cases: Sequence[GoldenCase], backend: str | ModelGateway = REPLAY) -> list[CaseResult]:
+def run_cases(
+    cases: Sequence[GoldenCase], backend: str | ModelGateway = REPLAY, *, concurrency: int = 1
+) -> list[CaseResult]:
     """Run every case, in order, and return one result each.
 
     Args:
@@ -64,6 +69,7 @@ def run_cases(cases: Sequence[GoldenCase], backend: str | ModelGateway = REPLAY)
         backend: What answers model steps: "replay" (each case's recorded claim), a `--model` value such as
             "rules", or a gateway. With a live backend, cases whose recorded claim is deliberately wrong
             (`replay_only`) are left out.
+        concurrency: Cases run at once (a live model's calls overlap); results keep the cases' order.
     """
     if isinstance(backend, str):
         live = None if backend == REPLAY else make_gateway(backend)
@@ -72,15 +78,21 @@ def run_cases(cases: Sequence[GoldenCase], backend: str | ModelGateway = REPLAY)
     chosen = [case for case in cases if live is None or not (isinstance(case, ModelStepCase) and case.replay_only)]
 
     async def run_all() -> list[CaseResult]:
-        return [await run_case_async(case, live) for case in chosen]
+        slots = asyncio.Semaphore(max(1, concurrency))
+
+        async def one(case: GoldenCase) -> CaseResult:
+            async with slots:
+                return await run_case_async(case, live)
+
+        return list(await asyncio.gather(*(one(case) for case in chosen)))
 
     return asyncio.run(run_all())
 
 
 def regressions(results: Sequence[CaseResult], baseline_path: Path) -> list[str]:
     """Ids of cases that passed in the committed baseline and fail now."""
-    baseline = json.loads(baseline_path.read_text()) if baseline_path.exists() else {}
-    return [r.id for r in results if baseline.get(r.id) is True and not r.passed]
+    cases = load_baseline(baseline_path, REPLAY).cases
+    return [r.id for r in results if cases.get(r.id) is True and not r.passed]
 
 
 def baseline_of(results: Sequence[CaseResult]) -> dict[str, bool]:

@@ -1,4 +1,4 @@
-"""`claimflow eval dataset` and `claimflow eval calibrate`: measuring a model on labelled documents."""
+"""`claimflow eval` (the golden cases, gated), `eval dataset` and `eval calibrate` (labelled documents)."""
 
 from __future__ import annotations
 
@@ -27,10 +27,37 @@ LabelledDir = Annotated[Path, typer.Argument(help="Folder with manifest.jsonl an
 
 
 @eval_app.callback(invoke_without_command=True)
-def eval_group(ctx: typer.Context) -> None:
-    """Measure a model on labelled documents."""
-    if ctx.invoked_subcommand is None:
-        out.print(ctx.get_help())
+def eval_group(
+    ctx: typer.Context,
+    step: Annotated[list[str] | None, typer.Option("--step", help="Only this step's cases (repeatable).")] = None,
+    doc_type: Annotated[
+        list[str] | None, typer.Option("--type", help="Only cases about this type (repeatable).")
+    ] = None,
+    model: Annotated[
+        str, typer.Option("--model", help="replay (the recorded claims), rules, openai:<model>, anthropic:<model>.")
+    ] = "replay",
+    base_url: BaseUrl = None,
+    goldens: Annotated[Path | None, typer.Option("--goldens", help="Folder of golden cases.")] = None,
+    baseline: Annotated[Path | None, typer.Option("--baseline", help="Baseline file to gate against.")] = None,
+    update_baseline: Annotated[
+        bool, typer.Option("--update-baseline", help="Write the results as the baseline.")
+    ] = False,
+    report: Annotated[
+        Path | None, typer.Option("--report", help="Write a report: Markdown for .md, else HTML.")
+    ] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Cases run at once.")] = 1,
+    as_json: AsJson = False,
+) -> None:
+    """Run the golden cases, print metrics per step, and fail (exit 1) on a regression against the baseline."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from claimflow.runtime.cli._golden import run_goldens
+
+    run_goldens(
+        steps=step or [], doc_types=doc_type or [], model=model, base_url=base_url, goldens=goldens,
+        baseline=baseline, update_baseline=update_baseline, report=report, as_json=as_json,
+        concurrency=concurrency,
+    )  # fmt: skip
 
 
 def _outcomes(folder: Path, settings: Settings, concurrency: int) -> tuple[list[Outcome], DocumentTypes]:

@@ -1,0 +1,177 @@
+"""The committed baseline per model and the regression gate against it.
+
+`evals/baseline.<model>.json` records which cases passed, the per-step metrics, the prompts (ref and
+content hash) and the source hashes of the code the results depend on (apply, routers, rules, types), and
+the model they were measured with. The gate fails when a case flips from pass to fail or a metric drops
+by more than its tolerance.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from claimflow.evals.builtin import TYPES
+from claimflow.evals.metrics import HIGHER_IS_BETTER
+from claimflow.evals.result import CaseResult
+from claimflow.prompts import CLASSIFY, extract_prompt
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+"""The tree whose state/, routing/ and doctypes/ folders the code hashes cover."""
+CODE_FOLDERS = ("state/apply", "state/rules", "routing", "doctypes")
+DEFAULT_TOLERANCES: dict[str, float] = {name: 0.0 for name in HIGHER_IS_BETTER}
+"""How far each metric may drop before the gate fails: by default not at all (the goldens are deterministic)."""
+
+
+class Baseline(BaseModel):
+    """The content of a baseline file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str
+    """The `--model` value the results were measured with."""
+    prompts: dict[str, str] = Field(default_factory=dict)
+    """Prompt ref (`name@version`) -> content hash."""
+    code: dict[str, str] = Field(default_factory=dict)
+    """Source file (relative to the tree) -> sha256."""
+    tolerances: dict[str, float] = Field(default_factory=dict)
+    """Metric -> allowed drop, overriding the defaults."""
+    metrics: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Step -> metric -> value."""
+    cases: dict[str, bool] = Field(default_factory=dict)
+    """Case id -> passed."""
+
+
+def baseline_path(model: str) -> Path:
+    """`evals/baseline.<model>.json`, with characters a file name cannot hold replaced by `-`."""
+    safe = "".join(c if c.isalnum() or c in "._-" else "-" for c in model)
+    return HERE / f"baseline.{safe}.json"
+
+
+def prompt_hashes() -> dict[str, str]:
+    """Every prompt the goldens can ask: ref -> content hash."""
+    hashes = {CLASSIFY.ref: CLASSIFY.content_hash}
+    for doc_type in TYPES:
+        spec = extract_prompt(doc_type)
+        hashes[spec.ref] = spec.content_hash
+    return hashes
+
+
+def code_hashes(root: Path = ROOT) -> dict[str, str]:
+    """sha256 of every source file of apply, the routers, the rules and the built-in types."""
+    files = sorted(p for folder in CODE_FOLDERS for p in (root / folder).rglob("*.py") if "__pycache__" not in p.parts)
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def measure_baseline(
+    model: str, results: Sequence[CaseResult], metrics: Mapping[str, Mapping[str, Any]], tolerances: Mapping[str, float]
+) -> Baseline:
+    """The baseline these results make (keeping the tolerances the old file configured)."""
+    kept = {step: {k: v for k, v in row.items() if k != "fields"} for step, row in metrics.items()}
+    return Baseline(
+        model=model, prompts=prompt_hashes(), code=code_hashes(), tolerances=DEFAULT_TOLERANCES | dict(tolerances),
+        metrics=kept,
+        cases={r.id: r.passed for r in sorted(results, key=lambda r: r.id)},
+    )  # fmt: skip
+
+
+def load_baseline(path: Path, model: str) -> Baseline:
+    """The baseline at `path`; an empty one for `model` when there is none yet."""
+    if not path.exists():
+        return Baseline(model=model)
+    data = json.loads(path.read_bytes())
+    if isinstance(data, dict) and data and all(isinstance(v, bool) for v in data.values()):
+        return Baseline(model=model, cases=data)  # the earlier format: case id -> passed, nothing else
+    return Baseline.model_validate(data)
+
+
+def write_baseline(path: Path, baseline: Baseline) -> None:
+    """Write the file (sorted keys, so its diff shows what changed)."""
+    path.write_text(json.dumps(baseline.model_dump(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class Flip:
+    """A case whose outcome changed against the baseline."""
+
+    id: str
+    before: str
+    """passed, failed or new."""
+    after: str
+    expected: Any = None
+    got: Any = None
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Drop:
+    """A metric that fell by more than its tolerance."""
+
+    step: str
+    metric: str
+    before: float
+    after: float | None
+    tolerance: float
+
+
+@dataclass(frozen=True)
+class GateVerdict:
+    """What changed against the baseline; `failed` when anything got worse."""
+
+    flips: list[Flip] = field(default_factory=list)
+    """Cases that went from pass to fail: these fail the gate."""
+    changes: list[Flip] = field(default_factory=list)
+    """Every case whose outcome differs from the baseline (fixed, new, broken)."""
+    drops: list[Drop] = field(default_factory=list)
+    changed_inputs: list[str] = field(default_factory=list)
+    """Prompts and code files whose hash differs from the baseline's."""
+
+    @property
+    def failed(self) -> bool:
+        """A case flipped from pass to fail or a metric dropped beyond its tolerance."""
+        return bool(self.flips or self.drops)
+
+
+def _state(passed: bool | None) -> str:
+    return "new" if passed is None else "passed" if passed else "failed"
+
+
+def gate(
+    results: Sequence[CaseResult],
+    metrics: Mapping[str, Mapping[str, Any]],
+    baseline: Baseline,
+    *,
+    check_metrics: bool = True,
+) -> GateVerdict:
+    """Compare results and metrics with the baseline.
+
+    Args:
+        results: The cases run now (steps or types not run are not compared).
+        metrics: `step_metrics(results)`.
+        baseline: The committed baseline for the model.
+        check_metrics: Compare metrics too; off when only part of a step's cases ran (a type filter).
+    """
+    changes = [
+        Flip(r.id, _state(baseline.cases.get(r.id)), _state(r.passed), r.expected, r.got, r.message)
+        for r in results
+        if baseline.cases.get(r.id) != r.passed
+    ]
+    flips = [change for change in changes if change.before == "passed"]
+    tolerances = DEFAULT_TOLERANCES | baseline.tolerances
+    drops = []
+    for step, row in metrics.items() if check_metrics else ():
+        for name in HIGHER_IS_BETTER:
+            before, after = baseline.metrics.get(step, {}).get(name), row.get(name)
+            if isinstance(before, int | float) and (after is None or after < before - tolerances.get(name, 0.0)):
+                drops.append(Drop(step, name, float(before), after, tolerances.get(name, 0.0)))
+    now = prompt_hashes() | code_hashes()
+    then = baseline.prompts | baseline.code
+    changed_inputs = sorted(name for name in now.keys() | then.keys() if now.get(name) != then.get(name))
+    return GateVerdict(flips, changes, drops, changed_inputs if then else [])

@@ -1,0 +1,21 @@
+"""The built-in document types every golden case is judged against, loaded the way `--types` loads a target."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from claimflow.runtime.discovery import load_target
+from claimflow.state.schema import DocumentType, DocumentTypes
+
+BUILTIN_TARGET = "claimflow.doctypes:BUILTIN_TYPES"
+"""The entry point target of the built-in types."""
+
+
+def builtin_types() -> tuple[DocumentType, ...]:
+    """The built-in types (invoice, receipt, contract), found through discovery rather than imported."""
+    return tuple(entry.doc_type for entry in load_target(BUILTIN_TARGET, "golden cases", Path(__file__).parent))
+
+
+BUILTIN_TYPES = builtin_types()
+TYPES = DocumentTypes(BUILTIN_TYPES)
+"""The built-in types as the workflow takes them."""
