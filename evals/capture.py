@@ -185,30 +185,3 @@ async def capture_run(engine: Engine, run_id: str, out: Path) -> Captured:
             raise CaptureError(f"run {row.run_id} has no accepted document type: there is no extraction to check")
         case = _extraction_case(name, state, pages, events, kind)
     return Captured(row.run_id, [_write(case, out)])
-
-
-async def print_captures(engine: Engine, run_ids: list[str], out: Path, *, as_json: bool) -> None:
-    """`claimflow eval capture`: capture each run, print what was written; exit 1 when any run was refused."""
-    import typer
-
-    from claimflow.runtime.cli._common import emit, err, message, shown
-    from claimflow.runtime.cli._common import out as stdout
-
-    refused = False
-    for run_id in run_ids:
-        try:
-            captured = await capture_run(engine, run_id, out)
-        except CaptureError as error:
-            refused = True
-            if as_json:
-                emit({"run_id": run_id, "cases": [], "error": str(error)})
-            else:
-                err.print(f"[red]error:[/red] {message(error)}")
-            continue
-        if as_json:
-            emit({"run_id": captured.run_id, "cases": [str(path) for path in captured.files], "error": None})
-        else:
-            for path in captured.files:
-                stdout.print(f"run {shown(captured.run_id)}: wrote {shown(path)}", highlight=False)
-    if refused:
-        raise typer.Exit(1)

@@ -173,6 +173,28 @@ def capture_command(
     as_json: AsJson = False,
 ) -> None:
     """Turn reviewed runs into golden cases: the reviewer's final values become what the step must produce."""
-    from claimflow.evals.capture import print_captures
+    with_engine(data_dir, lambda engine: _print_captures(engine, runs, out_dir, as_json=as_json), readonly=True)
 
-    with_engine(data_dir, lambda engine: print_captures(engine, runs, out_dir, as_json=as_json), readonly=True)
+
+async def _print_captures(engine: Engine, run_ids: list[str], out_dir: Path, *, as_json: bool) -> None:
+    """Capture each run and print what was written; exit 1 when any run was refused."""
+    from claimflow.evals.capture import CaptureError, capture_run
+
+    refused = False
+    for run_id in run_ids:
+        try:
+            captured = await capture_run(engine, run_id, out_dir)
+        except CaptureError as error:
+            refused = True
+            if as_json:
+                emit({"run_id": run_id, "cases": [], "error": str(error)})
+            else:
+                err.print(f"[red]error:[/red] {message(error)}")
+            continue
+        if as_json:
+            emit({"run_id": captured.run_id, "cases": [str(path) for path in captured.files], "error": None})
+        else:
+            for path in captured.files:
+                out.print(f"run {shown(captured.run_id)}: wrote {shown(path)}", highlight=False)
+    if refused:
+        raise typer.Exit(1)
