@@ -12,12 +12,15 @@ from claimflow.evals.baseline import (
     Baseline,
     GateVerdict,
     baseline_path,
+    code_hashes,
     gate,
     load_baseline,
     measure_baseline,
+    prompt_hashes,
     write_baseline,
 )
-from claimflow.evals.golden import GOLDENS, load_goldens
+from claimflow.evals.changed import ChangedSelection, select_changed
+from claimflow.evals.golden import GOLDENS, GoldenCase, load_goldens
 from claimflow.evals.metrics import step_metrics
 from claimflow.evals.result import CaseResult
 from claimflow.evals.runner import REPLAY, run_cases
@@ -34,6 +37,8 @@ class Evaluation:
     metrics: dict[str, dict[str, Any]]
     baseline: Path
     verdict: GateVerdict
+    changed: ChangedSelection | None = None
+    """With `--changed`: the steps selected and why (the other cases' results are the baseline's)."""
 
     def as_json(self) -> dict[str, Any]:
         """One JSON object: model, metrics per step, the gate and every case's result."""
@@ -47,6 +52,10 @@ class Evaluation:
                 "metric_drops": [vars(drop) for drop in verdict.drops], "changed_inputs": verdict.changed_inputs,
             },
             "cases": [r.model_dump(mode="json") for r in self.results],
+            "changed": None if self.changed is None else [
+                {"step": c.step, "reasons": list(c.reasons), "doc_types": None if c.doc_types is None
+                 else sorted(c.doc_types)} for c in self.changed.steps
+            ],
         }  # fmt: skip
 
 
@@ -60,6 +69,7 @@ def evaluate_goldens(
     baseline: Path | None = None,
     update_baseline: bool = False,
     concurrency: int = 1,
+    changed: bool = False,
 ) -> Evaluation:
     """Run the chosen cases and compare them with the baseline (or, with `update_baseline`, rewrite it).
 
@@ -72,9 +82,15 @@ def evaluate_goldens(
         baseline: The baseline file; `evals/baseline.<model>.json` by default.
         update_baseline: Write the results as the new baseline (the tolerances it configured are kept).
         concurrency: Cases run at once.
+        changed: Run only the cases a prompt or code change since the baseline can affect; take every
+            other case's result from the baseline (cannot be combined with `update_baseline`).
     """
     path = baseline or baseline_path(model)
     cases = select_cases(load_goldens(goldens), steps, doc_types)
+    if changed:
+        if update_baseline:
+            raise ValueError("--changed runs part of the cases: it cannot update the baseline")
+        return _evaluate_changed(model, gateway, cases, path, concurrency, partial=bool(doc_types))
     results = run_cases(cases, backend=gateway or model, concurrency=concurrency)
     metrics = step_metrics(results)
     old = load_baseline(path, model)
@@ -82,6 +98,35 @@ def evaluate_goldens(
         write_baseline(path, _merged(old, measure_baseline(model, results, metrics, old.tolerances)))
     verdict = gate(results, metrics, old, check_metrics=not doc_types)
     return Evaluation(model, results, metrics, path, verdict)
+
+
+def _evaluate_changed(
+    model: str,
+    gateway: ModelGateway | None,
+    cases: Sequence[GoldenCase],
+    path: Path,
+    concurrency: int,
+    *,
+    partial: bool,
+) -> Evaluation:
+    """Run the cases the changes select; the others keep the baseline's result and metrics."""
+    old = load_baseline(path, model)
+    selection = select_changed(cases, old, prompt_hashes(), code_hashes())
+    ran = run_cases(list(selection.cases), backend=gateway or model, concurrency=concurrency)
+    fresh = step_metrics(ran)
+    ran_ids = {r.id for r in ran}
+    kept = [
+        CaseResult(id=case.id, kind=case.kind, step=case.step, passed=old.cases[case.id], message="")
+        for case in cases
+        if case.id not in ran_ids and case.id in old.cases
+    ]
+    # A step's metrics are comparable with the baseline's only when all of its cases ran.
+    whole = {step for step in fresh if not partial and all(case.id in ran_ids for case in cases if case.step == step)}
+    verdict = gate(ran, {step: fresh[step] for step in whole}, old)
+    shown_steps = {case.step for case in cases}
+    metrics = {step: row for step, row in old.metrics.items() if step in shown_steps} | fresh
+    results = sorted([*ran, *kept], key=lambda r: r.id)
+    return Evaluation(model, results, dict(sorted(metrics.items())), path, verdict, selection)
 
 
 def _merged(old: Baseline, new: Baseline) -> Baseline:

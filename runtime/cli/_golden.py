@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -12,6 +13,9 @@ from claimflow.runtime.cli._common import emit, err, message, out, shown
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway import make_gateway
 from claimflow.runtime.settings import Settings
+
+if TYPE_CHECKING:
+    from claimflow.evals.evaluation import Evaluation
 
 OFFLINE = ("replay", "rules")
 """Backends that cost nothing and report no usage."""
@@ -29,11 +33,12 @@ def run_goldens(
     report: Path | None,
     as_json: bool,
     concurrency: int = 1,
+    changed: bool = False,
 ) -> None:
     """Run, print, report, and exit 1 when the gate fails (0 after `update_baseline`)."""
     from claimflow.evals.evaluation import evaluate_goldens, gate_lines
     from claimflow.evals.golden import GOLDENS
-    from claimflow.evals.report import MEASURES, cell, write_report
+    from claimflow.evals.report import write_report
 
     gateway = None
     if model not in OFFLINE:
@@ -48,24 +53,20 @@ def run_goldens(
         evaluation = evaluate_goldens(
             model=model, gateway=gateway, goldens=goldens or GOLDENS, steps=steps, doc_types=doc_types,
             baseline=baseline, update_baseline=update_baseline, concurrency=concurrency,
+            changed=changed,
         )  # fmt: skip
     except (OSError, ValueError) as error:
         err.print(f"[red]error:[/red] {message(error)}")
         raise typer.Exit(2) from None
+    if evaluation.changed is not None:
+        for line in evaluation.changed.lines():
+            (err if as_json else out).print(shown(line), highlight=False)
     if report is not None:
         write_report(report, evaluation)
     if as_json:
         emit(evaluation.as_json())
     else:
-        table = Table("step", "cases", "passed", "failed", "measures", "tokens in/out, cost, ms", title=shown(model))
-        for step, row in evaluation.metrics.items():
-            measures = ", ".join(f"{name} {cell(row[name])}" for name in MEASURES if row.get(name) is not None)
-            usage = f"{row['input_tokens']}/{row['output_tokens']}, {cell(row['cost'])}, {cell(row['latency_ms'])}"
-            counts = (str(row["cases"]), str(row["passed"]), str(row["failed"]))
-            table.add_row(shown(step), *counts, measures or "-", usage)
-        out.print(table)
-        if model in OFFLINE:
-            out.print(f"{shown(model)} makes no model calls: tokens, cost and latency are zero.", highlight=False)
+        _print_metrics(evaluation, model)
     console = err if as_json else out
     for line in gate_lines(evaluation):
         console.print(shown(line), highlight=False)
@@ -75,3 +76,18 @@ def run_goldens(
     if evaluation.verdict.failed:
         err.print(f"regression against {shown(evaluation.baseline.name)}", highlight=False)
         raise typer.Exit(1)
+
+
+def _print_metrics(evaluation: Evaluation, model: str) -> None:
+    """The table of metrics per step, and a note when the backend makes no model calls."""
+    from claimflow.evals.report import MEASURES, cell
+
+    table = Table("step", "cases", "passed", "failed", "measures", "tokens in/out, cost, ms", title=shown(model))
+    for step, row in evaluation.metrics.items():
+        measures = ", ".join(f"{name} {cell(row[name])}" for name in MEASURES if row.get(name) is not None)
+        usage = f"{row['input_tokens']}/{row['output_tokens']}, {cell(row['cost'])}, {cell(row['latency_ms'])}"
+        counts = (str(row["cases"]), str(row["passed"]), str(row["failed"]))
+        table.add_row(shown(step), *counts, measures or "-", usage)
+    out.print(table)
+    if model in OFFLINE:
+        out.print(f"{shown(model)} makes no model calls: tokens, cost and latency are zero.", highlight=False)

@@ -46,6 +46,10 @@ def eval_group(
         Path | None, typer.Option("--report", help="Write a report: Markdown for .md, else HTML.")
     ] = None,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Cases run at once.")] = 1,
+    changed: Annotated[
+        bool,
+        typer.Option("--changed", help="Only the cases prompt or code changes since the baseline can affect."),
+    ] = False,
     as_json: AsJson = False,
 ) -> None:
     """Run the golden cases, print metrics per step, and fail (exit 1) on a regression against the baseline."""
@@ -56,7 +60,7 @@ def eval_group(
     run_goldens(
         steps=step or [], doc_types=doc_type or [], model=model, base_url=base_url, goldens=goldens,
         baseline=baseline, update_baseline=update_baseline, report=report, as_json=as_json,
-        concurrency=concurrency,
+        concurrency=concurrency, changed=changed,
     )  # fmt: skip
 
 

@@ -1,0 +1,133 @@
+"""`--changed`: which golden cases a change of prompts or code can affect, against the baseline's record.
+
+The baseline records each prompt (`ref -> content hash`) and each source file the results depend on
+(`file -> sha256`). Every input whose hash differs selects the steps it feeds:
+
+| changed | selected |
+|---|---|
+| prompt `classify@N` | `classify` and every document case |
+| prompt `extract_<type>@N` | `extract_<type>` and the document cases of that type |
+| `doctypes/<type>.py` (fields, labels, rules, guidance) | every case about that type |
+| `doctypes/__init__.py` or any other file | every case |
+| `state/rules/*` (the common rules) | every `rules_<type>` step and every document case |
+| `routing/*` | every `route_*` step and every document case |
+| `state/apply/*` | `apply`, the model steps, `review` (it applies decisions) and every document case |
+
+Document cases pass through every step of their type, so whatever selects a step of a type selects the
+document cases of that type too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from claimflow.evals.baseline import Baseline
+from claimflow.evals.golden import GoldenCase
+from claimflow.evals.select import case_type
+
+DOCUMENT = "document"
+
+
+@dataclass(frozen=True)
+class StepChange:
+    """A step selected by `--changed`: why, and for which types (None: every case of the step)."""
+
+    step: str
+    reasons: tuple[str, ...]
+    doc_types: frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class ChangedSelection:
+    """The steps a change selects and the cases they hold."""
+
+    steps: tuple[StepChange, ...]
+    cases: tuple[GoldenCase, ...]
+    unknown: bool = False
+    """The baseline records no hashes, so every case is selected."""
+
+    def lines(self) -> list[str]:
+        """`selected <step>: <reason>` (`; ` between reasons), one line per step, or that nothing changed."""
+        if self.unknown:
+            return ["selected every step: the baseline records no prompt or code hashes"]
+        if not self.steps:
+            return ["nothing changed since the baseline: every case is taken from its stored result"]
+        lines = []
+        for change in self.steps:
+            only = "" if not change.doc_types else f" ({', '.join(sorted(change.doc_types))} cases)"
+            lines.append(f"selected {change.step}{only}: {'; '.join(change.reasons)}")
+        return lines
+
+
+def _changed(now: Mapping[str, str], then: Mapping[str, str]) -> list[str]:
+    return sorted(name for name in now.keys() | then.keys() if now.get(name) != then.get(name))
+
+
+def _prompt_reason(ref: str, now: Mapping[str, str]) -> str:
+    return f"prompt {ref} changed" if ref in now else f"prompt {ref} is no longer asked"
+
+
+def _targets(name: str, kind: str, steps: Sequence[str]) -> Sequence[tuple[str, str | None]]:
+    """(step, type or None for every type) pairs a changed prompt or code file selects."""
+    model_steps = [s for s in steps if s == "classify" or s.startswith("extract_")]
+    if kind == "prompt":
+        step = name.partition("@")[0]
+        if step.startswith("extract_"):
+            return [(step, None), (DOCUMENT, step.removeprefix("extract_"))]
+        return [(step, None), (DOCUMENT, None)]
+    folder, _, file = name.rpartition("/")
+    if folder == "doctypes" and file != "__init__.py":
+        return [(step, file.removesuffix(".py")) for step in steps]
+    if folder.startswith("state/rules"):
+        return [(s, None) for s in steps if s.startswith("rules_")] + [(DOCUMENT, None)]
+    if folder.startswith("routing"):
+        return [(s, None) for s in steps if s.startswith("route_")] + [(DOCUMENT, None)]
+    if folder.startswith("state/apply"):
+        return [(s, None) for s in ("apply", *model_steps, "review", DOCUMENT)]
+    return [(step, None) for step in steps]
+
+
+def select_changed(
+    cases: Sequence[GoldenCase], baseline: Baseline, prompts: Mapping[str, str], code: Mapping[str, str]
+) -> ChangedSelection:
+    """The cases the inputs that differ from the baseline's record can affect.
+
+    Args:
+        cases: Every case that could run.
+        baseline: The baseline whose `prompts` and `code` record what its results were measured on.
+        prompts: The current prompt refs -> content hashes.
+        code: The current source files -> sha256.
+    """
+    if not baseline.prompts and not baseline.code:
+        return ChangedSelection((), tuple(cases), unknown=True)
+    steps = sorted({case.step for case in cases})
+    reasons: dict[str, list[str]] = {}
+    types: dict[str, set[str] | None] = {}
+    inputs = [(ref, "prompt", _prompt_reason(ref, prompts)) for ref in _changed(prompts, baseline.prompts)]
+    inputs += [(file, "code", f"code {file} changed") for file in _changed(code, baseline.code)]
+    for name, kind, reason in inputs:
+        for step, doc_type in _targets(name, kind, steps):
+            if step not in steps:
+                continue
+            if reason not in reasons.setdefault(step, []):
+                reasons[step].append(reason)
+            had = types.get(step, set())
+            types[step] = None if had is None or doc_type is None else had | {doc_type}
+    for case in cases:  # a case the baseline has no result for must run to have one
+        if case.id not in baseline.cases:
+            reasons.setdefault(case.step, []).append(f"case {case.id} is not in the baseline")
+            types.setdefault(case.step, set())
+    chosen = [
+        case
+        for case in cases
+        if case.id not in baseline.cases
+        or (case.step in types and ((wanted := types[case.step]) is None or case_type(case) in wanted))
+    ]
+    held = {case.step for case in chosen}
+    changes = tuple(
+        StepChange(step, tuple(reasons[step]), None if (t := types[step]) is None else frozenset(t))
+        for step in steps
+        if step in held
+    )
+    return ChangedSelection(changes, tuple(chosen))
