@@ -52,10 +52,14 @@ class Evaluation:
                 "metric_drops": [vars(drop) for drop in verdict.drops], "changed_inputs": verdict.changed_inputs,
             },
             "cases": [r.model_dump(mode="json") for r in self.results],
-            "changed": None if self.changed is None else [
-                {"step": c.step, "reasons": list(c.reasons), "doc_types": None if c.doc_types is None
-                 else sorted(c.doc_types)} for c in self.changed.steps
-            ],
+            "changed": None if self.changed is None else {
+                "steps": [
+                    {"step": c.step, "reasons": list(c.reasons),
+                     "doc_types": None if c.doc_types is None else sorted(c.doc_types)}
+                    for c in self.changed.steps
+                ],
+                "ran": sorted(case.id for case in self.changed.cases),
+            },
         }  # fmt: skip
 
 

@@ -1,0 +1,115 @@
+"""`claimflow eval --changed`: only the cases a changed prompt or source file can affect run again."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from claimflow.evals.golden import GOLDENS, GoldenCase, load_goldens
+from claimflow.evals.select import case_type
+from tests.integration._docs import run_cli
+
+BASELINE = GOLDENS.parent / "baseline.replay.json"
+CASES = load_goldens()
+
+
+def _baseline(tmp_path: Path, change: Callable[[dict[str, Any]], None]) -> Path:
+    """A copy of the committed baseline whose record of one input differs, as after editing that input."""
+    data = json.loads(BASELINE.read_text())
+    change(data)
+    path = tmp_path / "baseline.replay.json"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def _other_hash(section: str, name: str) -> Callable[[dict[str, Any]], None]:
+    def change(data: dict[str, Any]) -> None:
+        assert name in data[section]
+        data[section][name] = "0" * 64
+
+    return change
+
+
+def _ran(*args: str | Path) -> tuple[set[str], str]:
+    done = run_cli("eval", "--changed", "--json", *args)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return set(json.loads(done.stdout)["changed"]["ran"]), done.stderr
+
+
+def _ids(keep: Callable[[GoldenCase], bool]) -> set[str]:
+    return {case.id for case in CASES if keep(case)}
+
+
+def test_a_changed_prompt_runs_its_step_and_the_document_cases_of_its_type(tmp_path: Path) -> None:
+    baseline = _baseline(tmp_path, _other_hash("prompts", "extract_invoice@2"))
+    ran, printed = _ran("--baseline", baseline)
+    expected = _ids(lambda c: c.step == "extract_invoice" or (c.step == "document" and case_type(c) == "invoice"))
+    assert ran == expected
+    assert any(case_id.startswith("document-") for case_id in ran)
+    assert "selected extract_invoice: prompt extract_invoice@2 changed" in printed.splitlines()
+    assert "selected document (invoice cases): prompt extract_invoice@2 changed" in printed.splitlines()
+    assert "selected classify" not in printed
+
+
+def test_a_changed_common_rule_runs_every_rules_step_and_the_document_cases(tmp_path: Path) -> None:
+    baseline = _baseline(tmp_path, _other_hash("code", "state/rules/common.py"))
+    ran, printed = _ran("--baseline", baseline)
+    assert ran == _ids(lambda c: c.step.startswith("rules_") or c.step == "document")
+    assert "selected rules_invoice: code state/rules/common.py changed" in printed.splitlines()
+
+
+def test_a_changed_type_runs_every_case_of_that_type_and_only_those(tmp_path: Path) -> None:
+    baseline = _baseline(tmp_path, _other_hash("code", "doctypes/receipt.py"))
+    ran, printed = _ran("--baseline", baseline)
+    assert ran == _ids(lambda c: case_type(c) == "receipt")
+    assert {case_id.partition("-")[0] for case_id in ran} >= {"rules_receipt", "extract_receipt", "document"}
+    assert not any(case_id.startswith("rules_invoice") for case_id in ran)
+    assert "selected rules_receipt (receipt cases): code doctypes/receipt.py changed" in printed.splitlines()
+
+
+def test_a_changed_router_runs_the_router_cases_and_every_document_case(tmp_path: Path) -> None:
+    baseline = _baseline(tmp_path, _other_hash("code", "routing/routers.py"))
+    ran, _ = _ran("--baseline", baseline)
+    assert ran == _ids(lambda c: c.step.startswith("route_") or c.step == "document")
+
+
+def test_the_untouched_tree_runs_nothing_and_passes() -> None:
+    done = run_cli("eval", "--changed")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "nothing changed since the baseline" in done.stdout
+    as_json = run_cli("eval", "--changed", "--json")
+    assert as_json.returncode == 0, as_json.stderr
+    report = json.loads(as_json.stdout)
+    assert report["changed"] == {"steps": [], "ran": []}
+    # Every case still has its (stored) result.
+    assert {r["id"] for r in report["cases"]} == {case.id for case in CASES}
+
+
+def test_the_gate_still_fails_on_a_selected_case_and_skips_unselected_ones(tmp_path: Path) -> None:
+    root = tmp_path / "goldens"
+    shutil.copytree(GOLDENS, root)
+    for step, name in (("extract_invoice", "clean-english-invoice"), ("rules_contract", "contract-without-parties")):
+        path = root / step / f"{name}.json"
+        case = json.loads(path.read_text())
+        if step == "extract_invoice":
+            case["expected"]["fields"]["invoice_number"]["value"] = "NOT-THE-NUMBER"
+        else:
+            case["expected"][0]["passed"] = not case["expected"][0]["passed"]
+        path.write_text(json.dumps(case))
+    baseline = _baseline(tmp_path, _other_hash("prompts", "extract_invoice@2"))
+    done = run_cli("eval", "--changed", "--goldens", root, "--baseline", baseline)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "flipped extract_invoice-clean-english-invoice: passed -> failed" in done.stdout
+    # The rules case was not selected: its result is the baseline's.
+    assert "rules_contract-contract-without-parties" not in done.stdout
+
+
+def test_changed_cannot_update_the_baseline(tmp_path: Path) -> None:
+    baseline = _baseline(tmp_path, _other_hash("prompts", "extract_invoice@2"))
+    done = run_cli("eval", "--changed", "--update-baseline", "--baseline", baseline)
+    assert done.returncode == 2
+    assert "cannot update the baseline" in done.stderr
+    assert json.loads(baseline.read_text())["prompts"]["extract_invoice@2"] == "0" * 64
