@@ -5,12 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel
 
 ClaimT = TypeVar("ClaimT", bound=BaseModel)
+
+
+@lru_cache(maxsize=64)
+def _schema_text(model: type[BaseModel]) -> str:
+    # Every extraction prompt shares one claim class: its schema is built once, not once per prompt per engine.
+    return json.dumps(model.model_json_schema(), sort_keys=True)
 
 
 @dataclass(frozen=True)
@@ -36,7 +42,7 @@ class PromptSpec(Generic[ClaimT]):
         for part in (
             self.system,
             self.user_template,
-            json.dumps(self.response_model.model_json_schema(), sort_keys=True),
+            _schema_text(self.response_model),
         ):
             digest.update(part.encode())
             digest.update(b"\0")

@@ -96,6 +96,15 @@ def _decision_code() -> tuple[tuple[str, str], ...]:
     return tuple(sorted(code_digest(_modules(DECISION_CODE)).items()))
 
 
+@lru_cache(maxsize=1)
+def _schemas() -> dict[str, Any]:
+    # The classes are fixed once imported; building their JSON schemas is most of the cost of a version.
+    return {
+        model.__name__: model.model_json_schema()
+        for model in (WorkflowState, ClassificationClaim, ExtractionClaim, ReviewRequest, ReviewDecision, Policy)
+    }
+
+
 def type_fingerprint(doc_type: DocumentType) -> dict[str, Any]:
     """A type's declaration as data, with the digest of each rule's code."""
     return {
@@ -112,13 +121,9 @@ def workflow_version(compiled: CompiledStateGraph[Any, Any, Any, Any], types: It
         "nodes": sorted(drawn.nodes),
         "edges": sorted((e.source, e.target, bool(e.conditional)) for e in drawn.edges),
     }
-    schemas = {
-        model.__name__: model.model_json_schema()
-        for model in (WorkflowState, ClassificationClaim, ExtractionClaim, ReviewRequest, ReviewDecision, Policy)
-    }
     payload = {
         "topology": topology,
-        "schemas": schemas,
+        "schemas": _schemas(),
         "prompts": {prompt.ref: prompt.content_hash for prompt in prompts_for(active)},
         "types": [type_fingerprint(doc_type) for doc_type in active],
         "code": _decision_code(),
