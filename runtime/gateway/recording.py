@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from claimflow.nodes.ports import ClaimT, ModelGateway, ModelInput, ModelResult, Usage
+from claimflow.nodes.ports import ClaimT, ModelGateway, ModelInput, ModelResult
 from claimflow.prompts import PromptSpec
 from claimflow.runtime.gateway._exchange import (
     Question,
@@ -101,8 +101,17 @@ class RecordingGateway:
             await close()
 
 
-def served(recorded: RecordedExchange, path: Path, claim: ClaimT | None, usage: Usage) -> ModelResult[ClaimT]:
-    """A recorded answer as a result, naming its recording and whether its answer's hash was verified."""
+def served(prompt: PromptSpec[ClaimT], recorded: RecordedExchange, path: Path, where: str) -> ModelResult[ClaimT]:
+    """A recorded answer as a result, naming its recording and whether its answer's hash was verified.
+
+    `where` names the recording in the error raised when its claim no longer validates against the prompt.
+    """
+    try:
+        claim = None if recorded.claim is None else prompt.response_model.model_validate(recorded.claim)
+    except ValidationError as error:
+        raise RecordingCorruptError(f"the recorded claim for {where} no longer validates: {error}") from error
+    # As recorded, so per-run budgets (cost, tokens, model seconds) stop a replay where they stopped the run.
+    usage = recorded.usage.model_copy(update={"model": f"replay:{recorded.provider_model}", "prompt": prompt.ref})
     return ModelResult(
         claim=claim,
         usage=usage,
@@ -160,15 +169,7 @@ class ReplayGateway:
         """The recorded answer to this prompt version, input and schema."""
         question = Question.of(prompt, request)
         recorded, path = self._find(question)
-        try:
-            claim = None if recorded.claim is None else prompt.response_model.model_validate(recorded.claim)
-        except ValidationError as error:
-            raise RecordingCorruptError(
-                f"the recorded claim for {question.prompt} (key {recorded.key}) no longer validates: {error}"
-            ) from error
-        # As recorded, so per-run budgets (cost, tokens, model seconds) stop a replay where they stopped the run.
-        usage = recorded.usage.model_copy(update={"model": f"replay:{recorded.provider_model}", "prompt": prompt.ref})
-        return served(recorded, path, claim, usage)
+        return served(prompt, recorded, path, f"{question.prompt} (key {recorded.key})")
 
     def _scan(self) -> _Index:
         index: _Index = {}

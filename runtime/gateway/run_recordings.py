@@ -15,14 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError
-
 from claimflow.nodes.ports import ClaimT, ModelGateway, ModelInput, ModelResult
 from claimflow.prompts import PromptSpec
 from claimflow.runtime.gateway._exchange import (
     Question,
     RecordedExchange,
-    RecordingCorruptError,
     RecordingEditedError,
     load_exchange,
 )
@@ -107,17 +104,11 @@ class RunRecordingsGateway:
     def _serve(
         self, prompt: PromptSpec[ClaimT], question: Question, recorded: RecordedExchange, path: Path
     ) -> ModelResult[ClaimT]:
-        try:
-            claim = None if recorded.claim is None else prompt.response_model.model_validate(recorded.claim)
-        except ValidationError as error:
-            raise RecordingCorruptError(
-                f"the recorded claim for {question.prompt} at {path} no longer validates: {error}"
-            ) from error
+        result = served(prompt, recorded, path, f"{question.prompt} at {path}")
         self.steps.append(
             StepSource(question.prompt_name, prompt.ref, "recorded", "unchanged", str(path), recorded.verified)
         )
-        usage = recorded.usage.model_copy(update={"model": f"replay:{recorded.provider_model}", "prompt": prompt.ref})
-        return served(recorded, path, claim, usage)
+        return result
 
     async def aclose(self) -> None:
         """Release the fallback's connections, if it was built and holds any."""

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from tests.integration._docs import invoice_text, text_pdf, zip_bytes
+
 Expect = Literal["complete", "fail", "limit", "skip", "end", "hidden"]
 
 HIDDEN_TOTAL = "0.03"
@@ -60,53 +62,23 @@ def _text(content: str, encoding: str = "utf-8") -> Callable[[Path], None]:
 
 
 # valid documents ---------------------------------------------------------------------------------------------
-def invoice_text(number: str, vendor: str) -> str:
-    """An English invoice that adds up (150.00 + 30.00 = 180.00) and completes on the rules backend."""
-    return (
-        "INVOICE\n"
-        f"Seller: {vendor}\n"
-        "14 Harbour Road, Bristol\n"
-        f"Invoice No.: {number}\n"
-        "Invoice Date: 05.03.2024\n"
-        "Due Date: 04.04.2024\n"
-        "Subtotal 150.00 GBP\n"
-        "VAT 20% 30.00 GBP\n"
-        "Total 180.00 GBP\n"
-    )
-
-
-def _pdf(pages: list[list[str]], **canvas_options: object) -> bytes:
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, **canvas_options)  # type: ignore[arg-type]
-    for lines in pages:
-        y = 800
-        for line in lines:
-            pdf.drawString(72, y, line)
-            y -= 16
-        pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
-
-
 def _invoice_html(number: str, vendor: str, hidden: str = "") -> str:
-    body = "".join(f"<p>{line}</p>" for line in invoice_text(number, vendor).splitlines())
+    body = "".join(f"<p>{line}</p>" for line in invoice_text(number, vendor=vendor).splitlines())
     return f"<html><head><title>Invoice</title></head><body>{body}{hidden}</body></html>"
 
 
 def _valid() -> Iterator[Entry]:
     vendors = ["Northwind Widgets Ltd", "Fabrikam Tools Ltd", "Contoso Paper Ltd", "Tailspin Parts Ltd"]
     for index, vendor in enumerate(vendors):
-        yield Entry(f"valid-invoice-{index}.txt", "complete", _text(invoice_text(f"HX-2024-{index:04}", vendor)))
+        yield Entry(f"valid-invoice-{index}.txt", "complete", _text(invoice_text(f"HX-2024-{index:04}", vendor=vendor)))
     for index, vendor in enumerate(vendors[:3]):
         number = f"HP-2024-{index:04}"
-        yield Entry(f"valid-invoice-{index}.pdf", "complete", _bytes(_pdf([invoice_text(number, vendor).splitlines()])))
+        yield Entry(f"valid-invoice-{index}.pdf", "complete", _bytes(text_pdf(invoice_text(number, vendor=vendor))))
     yield Entry("valid-invoice.html", "complete", _text(_invoice_html("HH-2024-0001", "Wingtip Supplies Ltd")))
     yield Entry(
         "valid-invoice-crlf.txt",
         "complete",
-        _text(invoice_text("HX-2024-9001", "Litware Goods Ltd").replace("\n", "\r\n")),
+        _text(invoice_text("HX-2024-9001", vendor="Litware Goods Ltd").replace("\n", "\r\n")),
     )
 
 
@@ -139,7 +111,7 @@ def _slow() -> Iterator[Entry]:
 
 # encodings ---------------------------------------------------------------------------------------------------
 def _encodings() -> Iterator[Entry]:
-    invoice = invoice_text("HE-2024-0001", "Adatum Ltd")
+    invoice = invoice_text("HE-2024-0001", vendor="Adatum Ltd")
     yield Entry("enc-utf16le-bom.txt", "end", _bytes(b"\xff\xfe" + invoice.encode("utf-16-le")))
     yield Entry("enc-utf16be-bom.txt", "end", _bytes(b"\xfe\xff" + invoice.encode("utf-16-be")))
     yield Entry("enc-utf16-no-bom.txt", "end", _bytes(invoice.encode("utf-16-le")))
@@ -225,12 +197,12 @@ def _pdfs() -> Iterator[Entry]:
     )
     yield Entry("pdf-corrupt.pdf", "fail", _bytes(b"%PDF-1.7\n" + bytes(range(256)) * 4))
     yield Entry("pdf-header-only.pdf", "fail", _bytes(b"%PDF-1.7\n"))
-    valid = _pdf([invoice_text("HP-2024-0100", "Humongous Ltd").splitlines()])
+    valid = text_pdf(invoice_text("HP-2024-0100", vendor="Humongous Ltd"))
     yield Entry("pdf-truncated.pdf", "fail", _bytes(valid[: len(valid) // 2]))
-    yield Entry("pdf-encrypted.pdf", "fail", _bytes(_pdf([["INVOICE", "Total 1.00"]], encrypt="secret")))
+    yield Entry("pdf-encrypted.pdf", "fail", _bytes(text_pdf("INVOICE\nTotal 1.00", encrypt="secret")))
     bomb = b"BT /F1 11 Tf 72 800 Td (A) Tj ET\n" + b" " * 200_000_000
     yield Entry("pdf-flate-bomb.pdf", "end", _bytes(_one_page_pdf(bomb, compress=True)))
-    yield Entry("pdf-many-pages.pdf", "limit", _bytes(_pdf([["INVOICE", f"page {n}"] for n in range(1500)])))
+    yield Entry("pdf-many-pages.pdf", "limit", _bytes(text_pdf("\f".join(f"INVOICE\npage {n}" for n in range(1500)))))
     yield Entry(
         "pdf-zero-pages.pdf",
         "fail",
@@ -298,7 +270,7 @@ def _images() -> Iterator[Entry]:
     yield Entry("img-bmp.bmp", "end", _bytes(_small_image("BMP")))
     yield Entry("img-tiff.tiff", "end", _bytes(_small_image("TIFF")))
     yield Entry("img-empty.png", "fail", _bytes(b""))
-    yield Entry("img-text-named-png.png", "end", _text(invoice_text("HI-2024-0001", "Alpine Ski House")))
+    yield Entry("img-text-named-png.png", "end", _text(invoice_text("HI-2024-0001", vendor="Alpine Ski House")))
 
 
 # HTML --------------------------------------------------------------------------------------------------------
@@ -372,7 +344,7 @@ def _zip_bomb() -> bytes:
 def _tar() -> bytes:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as archive:
-        data = invoice_text("HT-2024-0001", "Tar Ltd").encode()
+        data = invoice_text("HT-2024-0001", vendor="Tar Ltd").encode()
         info = tarfile.TarInfo("invoice.txt")
         info.size = len(data)
         archive.addfile(info, io.BytesIO(data))
@@ -389,11 +361,11 @@ def _sparse(size: int) -> Callable[[Path], None]:
 
 def _others() -> Iterator[Entry]:
     yield Entry("other-zip-bomb.zip", "fail", _bytes(_zip_bomb()))
-    yield Entry("other-fake.docx", "fail", _bytes(_zip_bytes({"word/document.xml": "<w:document/>"})))
-    yield Entry("other-fake.xlsx", "fail", _bytes(_zip_bytes({"xl/workbook.xml": "<workbook/>"})))
+    yield Entry("other-fake.docx", "fail", _bytes(zip_bytes({"word/document.xml": "<w:document/>"})))
+    yield Entry("other-fake.xlsx", "fail", _bytes(zip_bytes({"xl/workbook.xml": "<workbook/>"})))
     yield Entry("other-elf.bin", "fail", _bytes(b"\x7fELF" + random.Random(8).randbytes(20_000)))
     yield Entry("other-random.bin", "fail", _bytes(random.Random(9).randbytes(2_000_000)))
-    yield Entry("other-gzip.txt.gz", "fail", _bytes(gzip.compress(invoice_text("HG-1", "Gz Ltd").encode())))
+    yield Entry("other-gzip.txt.gz", "fail", _bytes(gzip.compress(invoice_text("HG-1", vendor="Gz Ltd").encode())))
     yield Entry("other-archive.tar", "end", _bytes(_tar()))
     yield Entry("other-sparse-40mb.txt", "limit", _sparse(40_000_000))
     yield Entry("other-sparse-40mb.pdf", "limit", _sparse(40_000_000))
@@ -403,16 +375,8 @@ def _others() -> Iterator[Entry]:
     yield Entry("other-table.csv", "end", _text('item,amount\nwidget,1.00\n=HYPERLINK("x"),2\n'))
     yield Entry("other-mail.eml", "end", _text("From: a@example.org\nSubject: Invoice\n\nTotal 1.00\n"))
     yield Entry("other-doc.rtf", "end", _text("{\\rtf1\\ansi INVOICE Total 1.00}"))
-    yield Entry("other-no-extension", "end", _text(invoice_text("HN-2024-0001", "Noext Ltd")))
+    yield Entry("other-no-extension", "end", _text(invoice_text("HN-2024-0001", vendor="Noext Ltd")))
     yield Entry("other-link-to-memo.txt", "end", lambda path: path.symlink_to("-rf.txt"))
-
-
-def _zip_bytes(members: dict[str, str]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return buffer.getvalue()
 
 
 # special files -----------------------------------------------------------------------------------------------

@@ -70,12 +70,15 @@ DOCX = zip_bytes({"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:do
 ZIP = zip_bytes({"readme.txt": "hello"})
 
 
-def text_pdf(text: str) -> bytes:
-    """A PDF with a text layer: one page per form-feed-separated part, one drawn line per line."""
+def text_pdf(text: str, *, encrypt: str | None = None) -> bytes:
+    """A PDF with a text layer: one page per form-feed-separated part, one drawn line per line.
+
+    With `encrypt`, the PDF opens only with that password.
+    """
     from reportlab.pdfgen import canvas
 
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer)
+    pdf = canvas.Canvas(buffer, encrypt=encrypt)
     for page in text.split("\f"):
         y = 800
         for line in page.splitlines():

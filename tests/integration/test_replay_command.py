@@ -16,37 +16,10 @@ from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.state.schema import DocumentType
 from tests.fakes.openai_server import FakeModelServer, document_run_replies, running_server
 from tests.integration._docs import invoice_text, json_lines, run_cli, write
+from tests.integration._expense_type import expense_claim_module
 
 MODEL = "openai:fake-model"
 
-TYPE_MODULE = """
-from decimal import Decimal
-
-from claimflow import DocumentType, Field, RuleInput, RuleResult, rule
-
-
-@rule("amount_within_budget", fields=["amount", "budget"])
-def amount_within_budget(doc: RuleInput) -> RuleResult | None:
-    amount, budget = doc.amount("amount"), doc.amount("budget")
-    if amount is None or budget is None:
-        return None
-    return doc.check(amount <= budget * Decimal("{slack}"), "claimed against budget")
-
-
-EXPENSE_CLAIM = DocumentType(
-    name="expense_claim",
-    description="An employee's claim for reimbursement of business expenses.",
-    titles=("Expense Claim",),
-    fields=[
-        Field("claim_number", "identifier", required=True, labels=("Claim No.",)),
-        Field("amount", "amount", required=True, labels=("Amount claimed",)),
-        Field("budget", "amount", labels=("Approved budget",)),
-    ],
-    rules=[amount_within_budget],
-    guidance="{guidance}",
-    version="{version}",
-)
-"""
 
 CLAIM = "EXPENSE CLAIM\nClaim No.: EC-7\nApproved budget: 100.00\nAmount claimed: 105.00\n"
 
@@ -58,7 +31,7 @@ def server() -> Iterator[FakeModelServer]:
 
 
 def _types(path: Path, *, slack: str = "1", guidance: str = "", version: str = "1") -> Path:
-    path.write_text(TYPE_MODULE.replace("{slack}", slack).replace("{guidance}", guidance).replace("{version}", version))
+    path.write_text(expense_claim_module(slack=slack, guidance=guidance, version=version))
     return path
 
 

@@ -8,33 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from claimflow.runtime.cli import app
-
-TYPE_MODULE = """
-from decimal import Decimal
-
-from claimflow import DocumentType, Field, RuleInput, RuleResult, rule
-
-
-@rule("amount_within_budget", fields=["amount", "budget"])
-def amount_within_budget(doc: RuleInput) -> RuleResult | None:
-    amount, budget = doc.amount("amount"), doc.amount("budget")
-    if amount is None or budget is None:
-        return None
-    return doc.check(amount <= budget * Decimal("{slack}"), "claimed against budget")
-
-
-EXPENSE_CLAIM = DocumentType(
-    name="expense_claim",
-    description="An employee's claim for reimbursement of business expenses.",
-    titles=("Expense Claim",),
-    fields=[
-        Field("claim_number", "identifier", required=True, labels=("Claim No.",)),
-        Field("amount", "amount", required=True, labels=("Amount claimed",)),
-        Field("budget", "amount", labels=("Approved budget",)),
-    ],
-    rules=[amount_within_budget],
-)
-"""
+from tests.integration._expense_type import expense_claim_module
 
 runner = CliRunner()
 
@@ -47,7 +21,7 @@ def _cli(*args: str) -> list[dict[str, object]]:
 
 def test_a_changed_rule_makes_paused_runs_a_version_mismatch_that_rerun_finishes(tmp_path: Path) -> None:
     types_file = tmp_path / "expense_types.py"
-    types_file.write_text(TYPE_MODULE.replace("{slack}", "1"))
+    types_file.write_text(expense_claim_module(slack="1"))
     doc = tmp_path / "claim.txt"
     doc.write_text("EXPENSE CLAIM\nClaim No.: EC-7\nApproved budget: 100.00\nAmount claimed: 105.00\n")
     data = ["--data-dir", str(tmp_path / "data"), "--types", str(types_file)]
@@ -57,7 +31,7 @@ def test_a_changed_rule_makes_paused_runs_a_version_mismatch_that_rerun_finishes
     assert _cli("runs", "--version-mismatch", *data) == []
 
     # The rule's code changes (a 10 % slack): the paused run was started by a version that is gone.
-    types_file.write_text(TYPE_MODULE.replace("{slack}", "1.1"))
+    types_file.write_text(expense_claim_module(slack="1.1"))
     (listed,) = _cli("runs", "--version-mismatch", *data)
     assert listed["run_id"] == paused["run_id"]
     refused = runner.invoke(app, ["review", "decide", str(paused["run_id"]), "--reviewer", "kim", "--approve", *data])
