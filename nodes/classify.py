@@ -40,7 +40,10 @@ def classify_for(types: DocumentTypes) -> Node:
         if state.text is None:
             raise RuntimeError("classify ran before parse produced text")
         source = await context.store.load_text(state.text)
-        applied = apply_classification(claim, source, types=types, step=STEP, claim_id=f"{STEP}#{call.attempt}")
+        # Locating quotes reads every page: off the event loop, like the other evidence checks.
+        applied = await context.offload(
+            apply_classification, claim, source, types=types, step=STEP, claim_id=f"{STEP}#{call.attempt}"
+        )
         patch = counted.merged(Patch(step_errors=clear_step_errors(state, STEP))).merged(applied)
         if restored:
             patch = patch.merged(Patch(events=[event("pii.unmasked", STEP, placeholders=restored)]))

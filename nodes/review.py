@@ -58,7 +58,7 @@ def await_review_for(types: DocumentTypes) -> Node:
         if state.text is None:
             raise RuntimeError("await_review ran on a run without text")
         source = await context.store.load_text(state.text)
-        patch = apply_review_decision(state, decision, types, source)
+        patch = await context.offload(apply_review_decision, state, decision, types, source)
         return patch.merged(Patch(outcome="running")) if patch.outcome is None else patch
 
     return await_review

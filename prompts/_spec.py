@@ -14,8 +14,8 @@ ClaimT = TypeVar("ClaimT", bound=BaseModel)
 
 
 @lru_cache(maxsize=64)
-def _schema_text(model: type[BaseModel]) -> str:
-    # Every extraction prompt shares one claim class: its schema is built once, not once per prompt per engine.
+def schema_text(model: type[BaseModel]) -> str:
+    """The model's JSON schema with sorted keys, built once per model (pydantic rebuilds it on every ask)."""
     return json.dumps(model.model_json_schema(), sort_keys=True)
 
 
@@ -42,7 +42,7 @@ class PromptSpec(Generic[ClaimT]):
         for part in (
             self.system,
             self.user_template,
-            _schema_text(self.response_model),
+            schema_text(self.response_model),
         ):
             digest.update(part.encode())
             digest.update(b"\0")

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from claimflow.runtime.engine import Engine
 from claimflow.runtime.registry import RunBusyError, RunRow
-from claimflow.runtime.sources import expand
-
-
-def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, folders as their regular files (recursively, sorted); see `expand` for what is skipped."""
-    return expand(paths).files
 
 
 async def process_files(

@@ -145,8 +145,8 @@ def _gateway(base_url: str | None) -> GatewayConfig:
         anthropic_api_key=_env("ANTHROPIC_API_KEY"),
         anthropic_base_url=_env("CLAIMFLOW_ANTHROPIC_BASE_URL"),
         timeout_s=_float("CLAIMFLOW_MODEL_TIMEOUT_S", 60.0) or 60.0,
-        call_deadline_s=_at_least_one("CLAIMFLOW_MODEL_CALL_DEADLINE_S", defaults_config.call_deadline_s),
-        max_response_bytes=int(_at_least_one("CLAIMFLOW_MODEL_MAX_RESPONSE_BYTES", defaults_config.max_response_bytes)),
+        call_deadline_s=_positive("CLAIMFLOW_MODEL_CALL_DEADLINE_S", defaults_config.call_deadline_s),
+        max_response_bytes=_at_least_one("CLAIMFLOW_MODEL_MAX_RESPONSE_BYTES", defaults_config.max_response_bytes),
         output_caps=_output_caps(),
         transport=TransportPolicy(max_attempts=_int("CLAIMFLOW_MODEL_MAX_ATTEMPTS", defaults.max_attempts) or 1),
         limits={provider: _limits(provider) for provider in ("openai", "anthropic")},
@@ -154,10 +154,18 @@ def _gateway(base_url: str | None) -> GatewayConfig:
     )
 
 
-def _at_least_one(name: str, default: float) -> float:
+def _positive(name: str, default: float) -> float:
     value = _float(name, default)
     if value is None or value <= 0:
         raise SettingsError(f"{name}={value} must be a positive number")
+    return value
+
+
+def _at_least_one(name: str, default: int) -> int:
+    # A count or a size: a fraction would be cut to 0 and refuse every document, so it is refused here.
+    value = _int(name, default)
+    if value is None or value < 1:
+        raise SettingsError(f"{name}={_env(name)} must be a whole number, at least 1")
     return value
 
 
@@ -165,10 +173,10 @@ def _document_limits() -> IngestLimits:
     """What one document may be: bytes, pages, characters per page and in all (CLAIMFLOW_MAX_DOCUMENT_*)."""
     defaults = IngestLimits()
     return IngestLimits(
-        max_bytes=int(_at_least_one("CLAIMFLOW_MAX_DOCUMENT_BYTES", defaults.max_bytes)),
-        max_pages=int(_at_least_one("CLAIMFLOW_MAX_PAGES", defaults.max_pages)),
-        max_page_chars=int(_at_least_one("CLAIMFLOW_MAX_PAGE_CHARS", defaults.max_page_chars)),
-        max_chars=int(_at_least_one("CLAIMFLOW_MAX_DOCUMENT_CHARS", defaults.max_chars)),
+        max_bytes=_at_least_one("CLAIMFLOW_MAX_DOCUMENT_BYTES", defaults.max_bytes),
+        max_pages=_at_least_one("CLAIMFLOW_MAX_PAGES", defaults.max_pages),
+        max_page_chars=_at_least_one("CLAIMFLOW_MAX_PAGE_CHARS", defaults.max_page_chars),
+        max_chars=_at_least_one("CLAIMFLOW_MAX_DOCUMENT_CHARS", defaults.max_chars),
     )
 
 
@@ -246,7 +254,7 @@ class Settings:
             types=tuple(spec for spec in (*(_env("CLAIMFLOW_TYPES") or "").split(","), *types) if spec.strip()),
             mask_patterns=_mask_patterns(),
             limits=_document_limits(),
-            max_document_seconds=_at_least_one("CLAIMFLOW_MAX_DOCUMENT_SECONDS", 600.0),
+            max_document_seconds=_positive("CLAIMFLOW_MAX_DOCUMENT_SECONDS", 600.0),
         )
 
     def with_budget(self, **limits: object) -> Settings:

@@ -178,17 +178,19 @@ class Decisions:
 
     async def review_note(self, row: RunRow) -> str | None:
         """What a reviewer should know about a run in the review queue: a decision given up, or left unfinished."""
-        last = await self.last_decision(row.run_id)
         if row.status == "resuming":
             return await self.not_decidable(row)
+        last = await self.last_decision(row.run_id)
         if last is not None and last["outcome"] == "abandoned":
             return f"the decision of {last['reviewer']} was abandoned: {last['message']}; decide again"
         return None
 
     async def review_queue(self) -> list[RunRow]:
         """Runs waiting for a reviewer, with those a dead decider left behind (reopened where they can be)."""
+        # Only these two can be in the queue: reading every other run would be work for nothing.
+        waiting = [*await self.registry.list_runs("needs_review"), *await self.registry.list_runs("resuming")]
         queue: list[RunRow] = []
-        for row in await self.registry.list_runs():
+        for row in sorted(waiting, key=lambda found: (found.created_at, found.run_id)):
             row = await self.reopen_abandoned(row)
             if row.status == "needs_review" or _left(row):
                 queue.append(row)

@@ -197,9 +197,10 @@ class _RedactingFilter(logging.Filter):
             record.msg, record.args = redacted, None
         if record.exc_info:
             traceback = record.exc_text or _FORMATTER.formatException(record.exc_info)
-            if redact(traceback) != traceback:
+            masked = redact(traceback)
+            if masked != traceback:
                 # Formatters print `exc_text` when it is set; `exc_info` would let a handler render the original.
-                record.exc_text, record.exc_info = redact(traceback), None
+                record.exc_text, record.exc_info = masked, None
         return True
 
 

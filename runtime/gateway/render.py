@@ -7,14 +7,12 @@ a recorded call and a live one agree on what was asked.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
-from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel
 
 from claimflow.nodes.ports import ClaimT, ModelInput
-from claimflow.prompts import PromptSpec, describe_types
+from claimflow.prompts import PromptSpec, describe_types, schema_text
 
 PAGE_SEPARATOR = "\f\n"
 """Pages are separated by a form feed (as the prompts say) and each starts with a `--- page N ---` marker."""
@@ -70,23 +68,11 @@ def input_hash(system: str, user: str) -> str:
     return _sha256(system, user)
 
 
-_SCHEMAS: WeakKeyDictionary[type[BaseModel], tuple[str, str]] = WeakKeyDictionary()
-"""Response model -> (its JSON schema, the schema's hash); pydantic rebuilds a schema on every ask."""
-
-
-def _schema(model: type[BaseModel]) -> tuple[str, str]:
-    found = _SCHEMAS.get(model)
-    if found is None:
-        text = json.dumps(model.model_json_schema(), sort_keys=True)
-        found = _SCHEMAS[model] = (text, _sha256(text))
-    return found
-
-
 def schema_json(model: type[BaseModel]) -> str:
     """The response model's JSON schema with sorted keys, built once per model."""
-    return _schema(model)[0]
+    return schema_text(model)
 
 
 def schema_hash(model: type[BaseModel]) -> str:
     """sha256 over the response model's JSON schema: what shape the answer had to have."""
-    return _schema(model)[1]
+    return _sha256(schema_text(model))

@@ -1,7 +1,7 @@
 """The run registry, append-only events, review decisions, record keys and prompt pins, in one SQLite file."""
 
 from claimflow.runtime.registry.asynchronous import AsyncRegistry
-from claimflow.runtime.registry.decisions import DECISION_OUTCOMES, DecisionLog, abandoned_message
+from claimflow.runtime.registry.decisions import DecisionLog, abandoned_message
 from claimflow.runtime.registry.events import EventLog, PromptPins, RecordKeyTable
 from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.registry.runs import (
@@ -21,7 +21,6 @@ class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins):
 
 
 __all__ = [
-    "DECISION_OUTCOMES",
     "AsyncRegistry",
     "LEASE_SECONDS",
     "Registry",

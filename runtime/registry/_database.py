@@ -90,28 +90,21 @@ class Database:
         self._db.execute("PRAGMA busy_timeout=30000")
         self._db.executescript(_SCHEMA)
         self._add_missing_columns()
-        self._add_source_column()
 
     def _add_missing_columns(self) -> None:
-        # A data directory made before decisions named their decider: add the column once, one process at a time.
-        if self._has_column("review_decisions", "decider"):
-            return
-        with self._write() as db:
-            if not self._has_column("review_decisions", "decider"):
-                db.execute("ALTER TABLE review_decisions ADD COLUMN decider TEXT")
+        # Data directories made before decisions named their decider or runs knew their source: each column is
+        # added once, whoever gets there first (checked again inside the write transaction).
+        for table, column in (("review_decisions", "decider"), ("runs", "source")):
+            if not self._has_column(table, column):
+                with self._write() as db:
+                    if not self._has_column(table, column):
+                        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+        if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs_document'").fetchone():
+            with self._write() as db:
+                db.execute("CREATE INDEX IF NOT EXISTS runs_document ON runs(document_id, source)")
 
     def _has_column(self, table: str, column: str) -> bool:
         return any(row["name"] == column for row in self._db.execute(f"PRAGMA table_info({table})"))
-
-    def _add_source_column(self) -> None:
-        """Registries made before runs knew their source get the column (once, whoever gets there first)."""
-        if self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs_document'").fetchone():
-            return
-        with self._write() as db:
-            columns = {row["name"] for row in db.execute("PRAGMA table_info(runs)")}
-            if "source" not in columns:
-                db.execute("ALTER TABLE runs ADD COLUMN source TEXT")
-            db.execute("CREATE INDEX IF NOT EXISTS runs_document ON runs(document_id, source)")
 
     def close(self) -> None:
         """Close the connection."""

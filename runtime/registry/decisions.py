@@ -13,9 +13,6 @@ from typing import Any
 from claimflow.runtime.registry._database import Database
 from claimflow.runtime.registry.runs import LEASE_SECONDS, RunNotFoundError, check_claim
 
-DECISION_OUTCOMES = ("pending", "applied", "refused", "abandoned")
-"""What became of a decision (the `outcome` column)."""
-
 
 def abandoned_message(decider: str | None) -> str:
     """Why a pending decision was given up: the process applying it stopped before the run resumed."""

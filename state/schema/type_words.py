@@ -11,16 +11,13 @@ from collections.abc import Iterable
 from functools import cached_property
 
 from claimflow.state.labels import fold_label
+from claimflow.state.normalize import fold
 
 __all__ = ["TypeWords"]
 
 # A word stands alone when no letter touches it: "CASHIER01" holds "cashier", "Invoiced" does not hold "invoice".
 _NOT_AFTER_LETTER = r"(?<![^\W\d_])"
 _NOT_BEFORE_LETTER = r"(?![^\W\d_])"
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
 
 
 class TypeWords:
@@ -40,5 +37,5 @@ class TypeWords:
     def find(self, quote: str) -> str | None:
         """The first naming word written in `quote` (case and spacing aside), or None."""
         pattern = self._pattern
-        found = pattern.search(_fold(quote)) if pattern is not None else None
+        found = pattern.search(fold(quote)) if pattern is not None else None
         return found.group(0) if found else None

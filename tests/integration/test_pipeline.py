@@ -7,12 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from claimflow.doctypes import INVOICE
-from claimflow.runtime.batch import expand_paths, process_files
+from claimflow.runtime.batch import process_files
 from claimflow.runtime.engine import Engine, open_engine
 from claimflow.runtime.explain import routes_of
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.registry import RunRow
 from claimflow.runtime.settings import Settings
+from claimflow.runtime.sources import expand
 from claimflow.state.policy import Policy
 from tests.integration._docs import (
     CORRUPT_PDF,
@@ -203,7 +204,7 @@ async def test_bad_files_fail_one_by_one_while_the_batch_goes_on(data_dir: Path,
         seen.append(row.filename)
 
     async with open_engine(Settings(data_dir=data_dir), limits=limits) as engine:
-        files = expand_paths([docs_dir])
+        files = expand([docs_dir]).files
         rows = await process_files(engine, files, on_done=note)
         stored = {row.filename: await engine.registry.events(row.run_id) for row in rows}
         events = {name: [e["type"] for e in items] for name, items in stored.items()}
