@@ -4,14 +4,13 @@ from claimflow.evals.evaluation import Evaluation, evaluate_goldens
 from claimflow.evals.golden import GOLDENS, GoldenCase, load_case, load_goldens
 from claimflow.evals.metrics import step_metrics
 from claimflow.evals.result import CaseResult
-from claimflow.evals.runner import baseline_of, regressions, run_case, run_cases
+from claimflow.evals.runner import regressions, run_case, run_cases
 
 __all__ = [
     "GOLDENS",
     "CaseResult",
     "Evaluation",
     "GoldenCase",
-    "baseline_of",
     "evaluate_goldens",
     "load_case",
     "load_goldens",

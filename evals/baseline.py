@@ -17,15 +17,24 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from claimflow.evals.builtin import TYPES
+from claimflow.evals.builtin import builtin_workflow_types
 from claimflow.evals.metrics import HIGHER_IS_BETTER
 from claimflow.evals.result import CaseResult
 from claimflow.prompts import CLASSIFY, extract_prompt
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
-"""The tree whose state/, routing/ and doctypes/ folders the code hashes cover."""
-CODE_FOLDERS = ("state/apply", "state/rules", "routing", "doctypes")
+"""The tree whose folders the code hashes cover."""
+CODE_FOLDERS = (
+    "state/apply",
+    "state/rules",
+    "routing",
+    "doctypes",
+    "nodes",
+    "runtime/ingest",
+    "runtime/backends/rules",
+)
+"""What decides a case's outcome: the pure steps, the types, and what a document case runs besides them."""
 DEFAULT_TOLERANCES: dict[str, float] = {name: 0.0 for name in HIGHER_IS_BETTER}
 """How far each metric may drop before the gate fails: by default not at all (the goldens are deterministic)."""
 
@@ -58,7 +67,7 @@ def baseline_path(model: str) -> Path:
 def prompt_hashes() -> dict[str, str]:
     """Every prompt the goldens can ask: ref -> content hash."""
     hashes = {CLASSIFY.ref: CLASSIFY.content_hash}
-    for doc_type in TYPES:
+    for doc_type in builtin_workflow_types():
         spec = extract_prompt(doc_type)
         hashes[spec.ref] = spec.content_hash
     return hashes

@@ -7,7 +7,6 @@ rejected run becomes a `review` case whose decision must end the run.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from claimflow.evals.facts import StateFacts
 from claimflow.evals.golden import ExpectedField, ExpectedReview, ModelStepCase, ModelStepExpected, ReviewCase
 from claimflow.routing.routers import route_after_extract
+from claimflow.runtime.gateway._exchange import RecordingCorruptError, load_exchange
 from claimflow.state.apply import apply_extraction
 from claimflow.state.claims import ExtractionClaim
 from claimflow.state.documents import SourceText
@@ -74,8 +74,11 @@ def _model_answer(events: list[dict[str, Any]], step: str, pages: list[str]) -> 
     last = calls[-1]
     recording = last.get("recording")
     if recording and Path(recording).is_file():
-        claim = json.loads(Path(recording).read_text(encoding="utf-8")).get("claim")
-        if isinstance(claim, dict):
+        try:
+            claim = load_exchange(Path(recording), verify=False).claim
+        except RecordingCorruptError as error:
+            raise CaptureError(str(error)) from error
+        if claim is not None:
             return claim, str(last["prompt"])
     return {"fields": _claims_from_events(events, step, pages), "rows": []}, str(last["prompt"])
 

@@ -83,6 +83,10 @@ def _targets(name: str, kind: str, steps: Sequence[str]) -> Sequence[tuple[str, 
         return [(s, None) for s in steps if s.startswith("rules_")] + [(DOCUMENT, None)]
     if folder.startswith("routing"):
         return [(s, None) for s in steps if s.startswith("route_")] + [(DOCUMENT, None)]
+    if folder.startswith("runtime/backends/rules"):
+        return [(s, None) for s in (*model_steps, DOCUMENT)]  # the offline backend answers model steps live
+    if folder.startswith(("nodes", "runtime/ingest")):
+        return [(DOCUMENT, None)]  # only document cases run the nodes and the parsers
     if folder.startswith("state/apply"):
         return [(s, None) for s in ("apply", *model_steps, "review", DOCUMENT)]
     return [(step, None) for step in steps]

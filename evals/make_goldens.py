@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from claimflow.evals.builtin import TYPES
+from claimflow.evals.builtin import builtin_workflow_types
 from claimflow.evals.generators import invoice_lines, text_contract, text_memo, text_receipt
 from claimflow.evals.golden import CASE_ADAPTER, GOLDENS, write_schema
 from claimflow.nodes.ports import ModelInput
@@ -43,7 +43,7 @@ def write(case: dict[str, Any]) -> None:
 
 def recorded_extraction(doc_type: str, page: str) -> dict[str, Any]:
     """The `rules` backend's extraction claim for one page, as a recorded model answer."""
-    spec = TYPES.get(doc_type)
+    spec = builtin_workflow_types().get(doc_type)
     answer = asyncio.run(RulesGateway().complete(extract_prompt(spec), ModelInput(pages=(page,), doc_type=spec)))
     assert answer.claim is not None
     return answer.claim.model_dump(mode="json", exclude_defaults=True)
@@ -80,7 +80,7 @@ def extract(name: str, doc_type: str, page: str, claim: dict[str, Any], fields: 
             "kind": "model_step",
             "name": name,
             "step": f"extract_{doc_type}",
-            "prompt": extract_prompt(TYPES.get(doc_type)).ref,
+            "prompt": extract_prompt(builtin_workflow_types().get(doc_type)).ref,
             "pages": [page],
             "doc_type": doc_type,
             "recorded_claim": claim,

@@ -6,7 +6,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from claimflow.evals.builtin import BUILTIN_TYPES
+from claimflow.evals.builtin import builtin_types
 from claimflow.evals.generators import GENERATORS
 from claimflow.evals.golden import TODAY, DocumentCase
 from claimflow.evals.result import CaseResult, differences, result
@@ -18,7 +18,7 @@ from claimflow.runtime.settings import Settings
 async def _process(case: DocumentCase, directory: Path) -> Run:
     path = GENERATORS[case.generator](directory, **case.params)
     settings = Settings(data_dir=directory / "data", policy=case.policy)
-    async with open_engine(settings, gateway=RulesGateway(), types=BUILTIN_TYPES, today=TODAY) as engine:
+    async with open_engine(settings, gateway=RulesGateway(), types=builtin_types(), today=TODAY) as engine:
         return await engine.process(path)
 
 

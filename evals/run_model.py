@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from claimflow.evals.builtin import TYPES
+from claimflow.evals.builtin import builtin_workflow_types
 from claimflow.evals.golden import ExpectedField, ModelStepCase
-from claimflow.evals.result import CaseResult, result
+from claimflow.evals.result import CaseResult, differences, result
 from claimflow.nodes.ports import ModelGateway, ModelInput, Usage
 from claimflow.prompts import CLASSIFY, extract_prompt
 from claimflow.routing.routers import route_after_classify, route_after_extract
@@ -50,19 +50,20 @@ def evaluate(case: ModelStepCase, claim: dict[str, Any], prompt: str | None = No
     got: dict[str, Any] = {}
     if case.step == "classify":
         classified = ClassificationClaim.model_validate(claim)
-        patch = apply_classification(classified, source, types=TYPES, step="classify", claim_id="c")
+        patch = apply_classification(classified, source, types=builtin_workflow_types(), step="classify", claim_id="c")
         state = state.model_copy(update=patch.as_update())
-        route = route_after_classify(state, TYPES)
+        route = route_after_classify(state, builtin_workflow_types())
         found = state.classification
         got |= {"doc_type": found.doc_type if found else None, "accepted": found.accepted if found else None}
         wanted = {"doc_type": expected.doc_type, "accepted": expected.accepted}
-        problems += [f"{key}: expected {value!r}, got {got[key]!r}" for key, value in wanted.items()
-                     if value is not None and got[key] != value]  # fmt: skip
+        problems += differences({key: value for key, value in wanted.items() if value is not None}, got)
         quote = found.evidence[0].quote if found and found.evidence else None
     else:
         assert case.doc_type is not None, "extraction cases name their doc_type"
         extracted = ExtractionClaim.model_validate(claim)
-        patch = apply_extraction(TYPES.get(case.doc_type), extracted, source, step=case.step, attempt=1)
+        patch = apply_extraction(
+            builtin_workflow_types().get(case.doc_type), extracted, source, step=case.step, attempt=1
+        )
         state = state.model_copy(update=patch.as_update())
         route = route_after_extract(state)
         for name, want in expected.fields.items():
@@ -84,9 +85,11 @@ async def live_claim(case: ModelStepCase, gateway: ModelGateway) -> tuple[dict[s
     """A fresh claim from `gateway` for the case's input, the prompt ref it answered and what the call cost."""
     pages = tuple(case.pages)
     if case.doc_type is None:
-        classified = await gateway.complete(CLASSIFY, ModelInput(pages=pages, types=tuple(TYPES)))
+        classified = await gateway.complete(CLASSIFY, ModelInput(pages=pages, types=tuple(builtin_workflow_types())))
         claim = classified.claim.model_dump(mode="json") if classified.claim else None
         return claim, CLASSIFY.ref, classified.usage
-    prompt = extract_prompt(TYPES.get(case.doc_type))
-    extracted = await gateway.complete(prompt, ModelInput(pages=pages, doc_type=TYPES.get(case.doc_type)))
+    prompt = extract_prompt(builtin_workflow_types().get(case.doc_type))
+    extracted = await gateway.complete(
+        prompt, ModelInput(pages=pages, doc_type=builtin_workflow_types().get(case.doc_type))
+    )
     return (extracted.claim.model_dump(mode="json") if extracted.claim else None), prompt.ref, extracted.usage

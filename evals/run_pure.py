@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimflow.evals.builtin import TYPES
+from claimflow.evals.builtin import builtin_workflow_types
 from claimflow.evals.facts import StateFacts
 from claimflow.evals.golden import TODAY, ApplyCase, ReviewCase, RouterCase, RuleCase
 from claimflow.evals.result import CaseResult, differences, result
@@ -21,7 +21,7 @@ _NOWHERE = Evidence(page=1, start=0, end=0, quote="")
 
 def run_apply(case: ApplyCase) -> CaseResult:
     """Check each field claim against the source and compare the verdicts."""
-    doc_type = TYPES.get(case.doc_type)
+    doc_type = builtin_workflow_types().get(case.doc_type)
     source = SourceText(pages=tuple(case.pages))
     outcomes = [
         check_field_claim(doc_type, claim, source, step=f"extract_{case.doc_type}", claim_id=f"{case.name}#{n}")
@@ -41,7 +41,7 @@ def run_apply(case: ApplyCase) -> CaseResult:
 
 def run_router(case: RouterCase) -> CaseResult:
     """Route the state the facts describe and compare the target and the rule that fired."""
-    route = routers_for(TYPES)[case.router](case.facts.state(case.id))
+    route = routers_for(builtin_workflow_types())[case.router](case.facts.state(case.id))
     got = {"target": route.target, "rule": route.rule}
     expected = case.expected.model_dump()
     return result(case.id, case.kind, case.step, expected, got, differences(expected, got))
@@ -54,7 +54,12 @@ def run_rule(case: RuleCase) -> CaseResult:
         name: [TableRow(cells=row.cells, evidence=_NOWHERE) for row in rows] for name, rows in case.tables.items()
     }
     results = validate_document(
-        TYPES.get(case.doc_type), fields, tables, Policy(), today=TODAY, earlier_runs=tuple(case.earlier_runs)
+        builtin_workflow_types().get(case.doc_type),
+        fields,
+        tables,
+        Policy(),
+        today=TODAY,
+        earlier_runs=tuple(case.earlier_runs),
     )
     got = [{"rule": r.rule, "passed": r.passed} for r in results]
     expected = [want.model_dump() for want in case.expected]
@@ -68,10 +73,12 @@ def run_review(case: ReviewCase) -> CaseResult:
     """Apply the decision to the paused run's request; compare acceptance, errors, values and the next route."""
     state = case.facts.state(case.id)
     reasons = [ReviewReason(code=code, message=code) for code in case.reasons]
-    state = state.model_copy(update={"review_request": build_review_request(state, TYPES, reasons)})
+    state = state.model_copy(update={"review_request": build_review_request(state, builtin_workflow_types(), reasons)})
     expected = case.expected
     try:
-        patch = apply_review_decision(state, case.decision, TYPES, SourceText(pages=tuple(case.pages)))
+        patch = apply_review_decision(
+            state, case.decision, builtin_workflow_types(), SourceText(pages=tuple(case.pages))
+        )
     except InvalidDecisionError as refused:
         got: dict[str, object] = {"accepted": False, "errors": str(refused)}
         problems = differences({"accepted": expected.accepted}, got)

@@ -93,8 +93,3 @@ def regressions(results: Sequence[CaseResult], baseline_path: Path) -> list[str]
     """Ids of cases that passed in the committed baseline and fail now."""
     cases = load_baseline(baseline_path, REPLAY).cases
     return [r.id for r in results if cases.get(r.id) is True and not r.passed]
-
-
-def baseline_of(results: Sequence[CaseResult]) -> dict[str, bool]:
-    """The baseline file's content for these results: case id -> passed."""
-    return {r.id: r.passed for r in sorted(results, key=lambda r: r.id)}

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
-from claimflow.runtime.cli._common import emit, err, message, out, shown
-from claimflow.runtime.errors import SetupError
+from claimflow.runtime.cli._common import emit, err, exit_on_setup_error, message, out, shown
 from claimflow.runtime.gateway import make_gateway
 from claimflow.runtime.settings import Settings
 
@@ -42,13 +40,9 @@ def run_goldens(
 
     gateway = None
     if model not in OFFLINE:
-        try:
-            with tempfile.TemporaryDirectory(prefix="claimflow-eval-") as fresh:
-                settings = Settings.load(data_dir=Path(fresh), model=model, base_url=base_url)
+        with exit_on_setup_error():
+            settings = Settings.load(model=model, base_url=base_url)  # only the model settings are read
             gateway = make_gateway(settings.model, settings.gateway)
-        except SetupError as error:
-            err.print(f"[red]error:[/red] {message(error)}")
-            raise typer.Exit(2) from None
     try:
         evaluation = evaluate_goldens(
             model=model, gateway=gateway, goldens=goldens or GOLDENS, steps=steps, doc_types=doc_types,

@@ -9,8 +9,19 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from claimflow.runtime.cli._common import AsJson, DataDir, app, emit, err, message, out, shown, with_engine
-from claimflow.runtime.settings import Settings, SettingsError
+from claimflow.runtime.cli._common import (
+    AsJson,
+    DataDir,
+    app,
+    emit,
+    err,
+    exit_on_setup_error,
+    message,
+    out,
+    shown,
+    with_engine,
+)
+from claimflow.runtime.settings import Settings
 
 if TYPE_CHECKING:
     from claimflow.evals.dataset import Outcome
@@ -83,11 +94,8 @@ def _run(
     folder: Path, data_dir: Path | None, model: str | None, base_url: str | None, concurrency: int
 ) -> tuple[list[Outcome], DocumentTypes, Settings]:
     with tempfile.TemporaryDirectory(prefix="claimflow-eval-") as fresh:
-        try:
+        with exit_on_setup_error():
             settings = Settings.load(data_dir=data_dir or Path(fresh), model=model, base_url=base_url)
-        except SettingsError as error:
-            err.print(f"[red]error:[/red] {message(error)}")
-            raise typer.Exit(2) from None
         return (*_outcomes(folder, settings, concurrency), settings)
 
 

@@ -9,8 +9,20 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from claimflow.runtime.cli._common import AsJson, DataDir, TypesOption, app, emit, err, message, out, shown, with_engine
-from claimflow.runtime.settings import Settings, SettingsError
+from claimflow.runtime.cli._common import (
+    AsJson,
+    DataDir,
+    TypesOption,
+    app,
+    emit,
+    err,
+    exit_on_setup_error,
+    message,
+    out,
+    shown,
+    with_engine,
+)
+from claimflow.runtime.settings import Settings
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
@@ -85,11 +97,8 @@ def replay(
     if not run_ids and since is None and status is None:
         raise typer.BadParameter("name runs to replay, or give --since or --status")
     after = _since(since) if since is not None else None
-    try:
+    with exit_on_setup_error():
         settings = Settings.load(data_dir=data_dir, base_url=base_url, types=tuple(types or ()))
-    except SettingsError as error:
-        err.print(f"[red]error:[/red] {message(error)}")
-        raise typer.Exit(2) from None
 
     async def body(engine: Engine) -> list[RunReplay]:
         replays = []
