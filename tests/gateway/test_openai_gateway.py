@@ -7,7 +7,6 @@ failures are retried as the transport policy says and then fail the step with a 
 from __future__ import annotations
 
 import dataclasses
-import socket
 import time
 
 import pytest
@@ -31,6 +30,7 @@ from tests.fakes.openai_server import (
     rate_limited,
     shown_pages,
 )
+from tests.fakes.tcp_proxy import closed_port
 from tests.gateway.conftest import FAST_RETRIES, MakeGateway
 
 FAST_RETRIES_TWO = dataclasses.replace(FAST_RETRIES, max_attempts=2)
@@ -318,10 +318,7 @@ async def test_a_slow_answer_then_a_fast_one_succeeds(
 
 
 async def test_an_unreachable_server_is_retried_then_fails(server_gateway: MakeGateway) -> None:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        closed_port = probe.getsockname()[1]
-    gateway = server_gateway(openai_base_url=f"http://127.0.0.1:{closed_port}/v1", transport=FAST_RETRIES_TWO)
+    gateway = server_gateway(openai_base_url=f"http://127.0.0.1:{closed_port()}/v1", transport=FAST_RETRIES_TWO)
 
     with pytest.raises(ModelUnavailableError, match=r"could not connect.* after 2 attempts$"):
         await gateway.complete(CLASSIFY, REQUEST)

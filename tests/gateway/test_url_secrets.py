@@ -7,7 +7,6 @@ sends as Basic auth and puts into the URLs it reports.
 from __future__ import annotations
 
 import logging
-import socket
 
 import pytest
 
@@ -16,6 +15,7 @@ from claimflow.prompts import CLASSIFY
 from claimflow.runtime.gateway import GatewayConfig, GatewaySetupError, make_gateway
 from tests.factories import INVOICE
 from tests.fakes.openai_server import FakeModelServer, error_reply
+from tests.fakes.tcp_proxy import closed_port
 from tests.gateway.conftest import FAST_RETRIES, MakeGateway
 
 SECRET = "s3cret-pw"
@@ -24,12 +24,6 @@ REQUEST = ModelInput(pages=INVOICE.pages)
 
 def _with_credentials(url: str) -> str:
     return url.replace("http://", f"http://alice:{SECRET}@", 1)
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def test_a_failed_call_and_the_logs_name_the_server_without_its_password(
@@ -53,7 +47,7 @@ async def test_a_failed_call_and_the_logs_name_the_server_without_its_password(
 
 
 async def test_a_server_that_cannot_be_reached_is_named_without_its_password(server_gateway: MakeGateway) -> None:
-    url = f"http://alice:{SECRET}@127.0.0.1:{_closed_port()}/v1"
+    url = f"http://alice:{SECRET}@127.0.0.1:{closed_port()}/v1"
     gateway = server_gateway(openai_base_url=url, transport=FAST_RETRIES)
 
     with pytest.raises(ModelUnavailableError) as raised:

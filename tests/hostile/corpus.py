@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from tests.integration._docs import invoice_text, text_pdf, zip_bytes
+from tests.integration._docs import CORRUPT_PDF, invoice_text, text_pdf, zip_bytes
 
 Expect = Literal["complete", "fail", "limit", "skip", "end", "hidden"]
 
@@ -195,7 +195,7 @@ def _pdfs() -> Iterator[Entry]:
         "hidden",
         _bytes(_hidden_pdf(_text_ops(amounts, y=700).replace(b"/F1 11 Tf", b"/F1 0 Tf"))),
     )
-    yield Entry("pdf-corrupt.pdf", "fail", _bytes(b"%PDF-1.7\n" + bytes(range(256)) * 4))
+    yield Entry("pdf-corrupt.pdf", "fail", _bytes(CORRUPT_PDF))
     yield Entry("pdf-header-only.pdf", "fail", _bytes(b"%PDF-1.7\n"))
     valid = text_pdf(invoice_text("HP-2024-0100", vendor="Humongous Ltd"))
     yield Entry("pdf-truncated.pdf", "fail", _bytes(valid[: len(valid) // 2]))

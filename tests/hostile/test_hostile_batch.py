@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.hostile.corpus import HIDDEN_TOTAL, Entry, write_corpus
-from tests.integration._docs import claimflow_executable, cli_env, json_lines
+from tests.integration._docs import claimflow_executable, cli_env, json_lines, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -117,13 +117,7 @@ def test_every_hostile_file_ends_clearly_and_the_valid_ones_complete(tmp_path: P
             assert not any(HIDDEN_TOTAL in quote for quote in quotes), f"{entry.document!r} quoted hidden text"
     record_property("statuses", dict(statuses))
 
-    unfinished = subprocess.run(
-        [claimflow_executable(), "runs", "--json", "--data-dir", str(tmp_path / "data")],
-        capture_output=True,
-        text=True,
-        env=cli_env(),
-        check=True,
-        timeout=120,
-    )
+    unfinished = run_cli("runs", "--json", "--data-dir", tmp_path / "data", timeout=120)
+    assert unfinished.returncode == 0, unfinished.stderr
     left = [line for line in json_lines(unfinished.stdout) if line["status"] not in FINAL]
     assert not left, f"runs left unfinished: {left}"

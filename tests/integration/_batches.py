@@ -40,6 +40,16 @@ def registered(data_dir: Path, database_url: str | None = None) -> list[RunRow]:
         registry.close()
 
 
+def registered_or_empty(data_dir: Path, database_url: str | None = None) -> list[RunRow]:
+    """Every run the registry holds, or none while a starting process has not made the registry yet."""
+    if database_url is None and not (data_dir / "claimflow.db").exists():
+        return []
+    try:
+        return registered(data_dir, database_url)
+    except Exception:  # noqa: BLE001 - the schema may not be there yet
+        return []
+
+
 def runs_per_file(rows: list[RunRow]) -> Counter[str]:
     """How many runs each document name has."""
     return Counter(row.filename for row in rows)

@@ -12,7 +12,15 @@ from pathlib import Path
 
 from claimflow.runtime.engine import open_registry
 from claimflow.runtime.settings import Settings
-from tests.integration._batches import backend_env, invoices, registered, runs_per_file, spawn, wait_until
+from tests.integration._batches import (
+    backend_env,
+    invoices,
+    registered,
+    registered_or_empty,
+    runs_per_file,
+    spawn,
+    wait_until,
+)
 from tests.integration._docs import cli_env, json_lines, run_cli
 
 REGISTER_AND_DIE = """
@@ -73,12 +81,7 @@ def recover_advances_runs_at_once(tmp_path: Path, database_url: str | None = Non
 
 
 def _runs_or_none(data: Path, database_url: str | None) -> bool:
-    if database_url is None and not (data / "claimflow.db").exists():
-        return False
-    try:
-        return bool(registered(data, database_url))
-    except Exception:  # noqa: BLE001 - the schema may not be there yet
-        return False
+    return bool(registered_or_empty(data, database_url))
 
 
 def _step_windows(data: Path, database_url: str | None) -> list[tuple[datetime, datetime]]:

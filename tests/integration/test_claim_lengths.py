@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from claimflow.doctypes import INVOICE
 from claimflow.runtime.backends import rules
-from tests.fakes.openai_server import FakeModelServer, ReceivedRequest, Reply, claim_reply, running_server, shown_pages
+from tests.fakes.openai_server import FakeModelServer, ReceivedRequest, Reply, claim_reply, shown_pages
 from tests.integration._docs import invoice_text, json_lines, run_cli, write
 
 MEGABYTE = 1024 * 1024
-
-
-@pytest.fixture
-def server() -> Iterator[FakeModelServer]:
-    with running_server() as running:
-        yield running
 
 
 def classify(request: ReceivedRequest) -> Reply:

@@ -6,25 +6,18 @@ The model calls an invoice a receipt and quotes "INVOICE", which is in the docum
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from claimflow.doctypes import RECEIPT
 from claimflow.runtime.backends import rules
-from tests.fakes.openai_server import FakeModelServer, ReceivedRequest, Reply, claim_reply, running_server, shown_pages
+from tests.fakes.openai_server import FakeModelServer, ReceivedRequest, Reply, claim_reply, shown_pages
 from tests.integration._docs import invoice_text, json_lines, run_cli, write
 
 pytestmark = pytest.mark.slow
 
 MODEL = "openai:fake-model"
-
-
-@pytest.fixture
-def server() -> Iterator[FakeModelServer]:
-    with running_server() as running:
-        yield running
 
 
 def _extract_as_receipt(request: ReceivedRequest) -> Reply:

@@ -6,9 +6,9 @@ fails with EFBIG as a write to a full disk fails with ENOSPC, and nothing else a
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
+from tests.fakes.tcp_proxy import closed_port
 from tests.integration._batches import (
     FINISHED,
     file_size_limit,
@@ -56,15 +56,9 @@ def test_a_write_that_fails_stops_intake_with_one_message_and_every_registered_r
     assert {row.run_id for row in stopped} <= {row.run_id for row in rows}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def test_a_database_that_cannot_be_reached_stops_the_run_with_one_message(tmp_path: Path) -> None:
     invoices(tmp_path / "docs", 2)
-    url = f"postgresql://postgres@127.0.0.1:{_free_port()}/claimflow"
+    url = f"postgresql://postgres@127.0.0.1:{closed_port()}/claimflow"
 
     result = run_cli("run", tmp_path / "docs", "--data-dir", tmp_path / "data", CLAIMFLOW_DATABASE_URL=url)
 

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.fakes.openai_server import FakeModelServer, Reply, chat_completion, running_server
+from tests.fakes.openai_server import FakeModelServer, Reply, chat_completion
 from tests.integration._docs import invoice_text, json_lines, run_cli, write
 
 MODEL = "openai:fake-model"
-
-
-@pytest.fixture
-def server() -> Iterator[FakeModelServer]:
-    with running_server() as running:
-        yield running
 
 
 def _run(tmp_path: Path, server: FakeModelServer, **env: str) -> dict[str, object]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,6 @@ from tests.fakes.openai_server import (
     Reply,
     claim_reply,
     error_reply,
-    running_server,
     shown_pages,
 )
 from tests.integration._docs import invoice_text, json_lines, run_cli, write
@@ -37,12 +35,6 @@ def rules_answer(request: ReceivedRequest) -> Reply:
         return claim_reply(rules.classify(pages, BUILTIN_TYPES), prompt_tokens=400, completion_tokens=60)
     [doc_type] = [t for t in TYPES if f"fields from a document of type {t.name}." in system]
     return claim_reply(rules.extract(doc_type, pages), prompt_tokens=900, completion_tokens=300)
-
-
-@pytest.fixture
-def server() -> Iterator[FakeModelServer]:
-    with running_server() as running:
-        yield running
 
 
 @pytest.fixture

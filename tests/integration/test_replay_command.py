@@ -6,15 +6,13 @@ import hashlib
 import importlib.util
 import json
 import sqlite3
-from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.state.schema import DocumentType
-from tests.fakes.openai_server import FakeModelServer, document_run_replies, running_server
+from tests.fakes.openai_server import FakeModelServer, document_run_replies
 from tests.integration._docs import invoice_text, json_lines, run_cli, write
 from tests.integration._expense_type import expense_claim_module
 
@@ -22,12 +20,6 @@ MODEL = "openai:fake-model"
 
 
 CLAIM = "EXPENSE CLAIM\nClaim No.: EC-7\nApproved budget: 100.00\nAmount claimed: 105.00\n"
-
-
-@pytest.fixture
-def server() -> Iterator[FakeModelServer]:
-    with running_server() as running:
-        yield running
 
 
 def _types(path: Path, *, slack: str = "1", guidance: str = "", version: str = "1") -> Path:
@@ -47,13 +39,12 @@ def _declared(path: Path) -> DocumentType:
 def _stored(data: Path) -> dict[str, str]:
     """sha256 of every row of every table of the registry and the checkpoints, and of every stored blob."""
     digests = {}
-    for database in sorted(data.glob("*.sqlite*")) + sorted(data.glob("*.db")):
-        if database.suffix in (".sqlite", ".db"):
-            with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
-                tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-                for table in tables:
-                    rows = connection.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()  # noqa: S608
-                    digests[f"{database.name}:{table}"] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    for database in sorted(data.glob("*.db")):  # the registry and the checkpoints
+        with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as connection:
+            tables = [row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+            for table in tables:
+                rows = connection.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()  # noqa: S608
+                digests[f"{database.name}:{table}"] = hashlib.sha256(repr(rows).encode()).hexdigest()
     for blob in sorted(path for path in data.rglob("*") if path.is_file() and "blobs" in path.parts):
         digests[str(blob.relative_to(data))] = hashlib.sha256(blob.read_bytes()).hexdigest()
     return digests

@@ -9,7 +9,6 @@ every checkpoint of every run, the recordings, and what each command printed.
 from __future__ import annotations
 
 import json
-import socket
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -18,6 +17,7 @@ from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.settings import Settings
 from tests.fakes.openai_server import document_run_replies, error_reply, running_server
+from tests.fakes.tcp_proxy import closed_port
 from tests.integration._docs import invoice_text, json_lines, run_cli, write
 
 PASSWORD, TOKEN = "s3cret-pw", "tok-777"
@@ -26,12 +26,6 @@ SECRETS = (PASSWORD, TOKEN)
 
 def _with_secrets(base_url: str) -> str:
     return base_url.replace("http://", f"http://alice:{PASSWORD}@", 1) + f"?api_key={TOKEN}"
-
-
-def _closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _registry_text(database: Path) -> str:
@@ -69,7 +63,7 @@ async def test_credentials_in_the_base_url_are_stored_and_printed_nowhere(tmp_pa
         server.script(*document_run_replies())
         cli("run", answered, "--model", "openai:fake-model", "--base-url", url, "--record", recordings)
         [completed] = cli("runs", "--json", "--status", "completed")
-    unreachable = _with_secrets(f"http://127.0.0.1:{_closed_port()}/v1")
+    unreachable = _with_secrets(f"http://127.0.0.1:{closed_port()}/v1")
     [lost] = cli("run", lost_on_the_way, "--json", "--model", "openai:fake-model", "--base-url", unreachable)
     for view in (failed, lost):
         cli("show", str(view["run_id"]))

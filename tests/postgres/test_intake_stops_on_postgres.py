@@ -8,7 +8,15 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.fakes.tcp_proxy import TcpProxy
-from tests.integration._batches import FINISHED, invoices, registered, runs_per_file, spawn, wait_until
+from tests.integration._batches import (
+    FINISHED,
+    invoices,
+    registered,
+    registered_or_empty,
+    runs_per_file,
+    spawn,
+    wait_until,
+)
 from tests.integration._docs import run_cli
 
 pytestmark = pytest.mark.postgres
@@ -30,7 +38,7 @@ def test_a_connection_lost_mid_batch_stops_it_with_one_message(tmp_path: Path, p
         "run", docs, "--data-dir", data, output=tmp_path / "run", CLAIMFLOW_DATABASE_URL=_through(proxy, postgres_url)
     )
     wait_until(
-        lambda: sum(row.status == "completed" for row in _runs(data, postgres_url)) >= 5,
+        lambda: sum(row.status == "completed" for row in registered_or_empty(data, postgres_url)) >= 5,
         timeout=180,
         what="five documents completed",
     )
@@ -53,10 +61,3 @@ def test_a_connection_lost_mid_batch_stops_it_with_one_message(tmp_path: Path, p
     rows = registered(data, postgres_url)
     assert set(runs_per_file(rows).values()) == {1} and len(rows) == 60
     assert {row.status for row in rows} <= set(FINISHED) - {"failed"}
-
-
-def _runs(data: Path, url: str) -> list:  # type: ignore[type-arg]
-    try:
-        return registered(data, url)
-    except Exception:  # noqa: BLE001 - the schema may not be there yet
-        return []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -11,18 +10,12 @@ import pytest
 from psycopg import sql
 
 from claimflow.doctypes import BUILTIN_TYPES
-from tests.fakes.openai_server import FakeModelServer, document_run_replies, running_server
+from tests.fakes.openai_server import FakeModelServer, document_run_replies
 from tests.integration._docs import invoice_text, json_lines, run_cli, write
 
 pytestmark = pytest.mark.postgres
 
 MODEL = "openai:fake-model"
-
-
-@pytest.fixture
-def server() -> Iterator[FakeModelServer]:
-    with running_server() as running:
-        yield running
 
 
 def _tables(url: str) -> dict[str, str]:
