@@ -112,9 +112,7 @@ def with_engine(
     """
     from claimflow.runtime.engine import open_engine
 
-    # psycopg and its pools log each failed reconnect or cancellation to stderr; a lost database is told once, below.
-    logging.getLogger("psycopg").setLevel(logging.ERROR)
-    try:
+    with exit_codes():
         settings = settings or Settings.load(data_dir=data_dir, types=tuple(types or ()))
 
         async def main() -> T:
@@ -122,6 +120,18 @@ def with_engine(
                 return await body(engine)
 
         return asyncio.run(main())
+
+
+@contextmanager
+def exit_codes() -> Iterator[None]:
+    """Known errors become a message and an exit code, never a traceback.
+
+    2 for setup errors and unknown runs, 1 for a refused operation, 3 when storage or the database is gone.
+    """
+    # psycopg and its pools log each failed reconnect or cancellation to stderr; a lost database is told once, below.
+    logging.getLogger("psycopg").setLevel(logging.ERROR)
+    try:
+        yield
     except (SetupError, RunNotFoundError) as error:
         err.print(f"[red]error:[/red] {message(error)}")
         raise typer.Exit(2) from None

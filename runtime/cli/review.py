@@ -17,6 +17,7 @@ from claimflow.runtime.cli._common import (
     TypesOption,
     emit,
     err,
+    exit_codes,
     message,
     out,
     review_app,
@@ -24,7 +25,6 @@ from claimflow.runtime.cli._common import (
     with_engine,
 )
 from claimflow.runtime.cli._started import command_started_at
-from claimflow.runtime.registry.runs import RunNotFoundError
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.views import public_status
 from claimflow.state.review import ReviewDecision
@@ -120,17 +120,15 @@ def _bind_run(
     answers the review that was open when its reviewer ran the command, never one another decision opened
     in the meantime. The model is the one the run started with, unless another is named.
     """
-    settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url, types=tuple(types or ()))
     from claimflow.runtime.engine import open_registry
 
-    registry = open_registry(settings)
-    try:
-        row = registry.get_run(run_id)
-    except RunNotFoundError as error:
-        err.print(f"[red]error:[/red] {message(error)}")
-        raise typer.Exit(2) from None
-    finally:
-        registry.close()
+    with exit_codes():  # the same messages and exit codes as once the engine is open
+        settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url, types=tuple(types or ()))
+        registry = open_registry(settings)
+        try:
+            row = registry.get_run(run_id)
+        finally:
+            registry.close()
     if model is not None or row.model.startswith("replay:"):
         # A replayed run names no folder; the reviewer must say which model (or replay folder) resumes it.
         return settings, row.run_id, row.interrupt_id

@@ -67,3 +67,15 @@ def test_a_database_that_cannot_be_reached_stops_the_run_with_one_message(tmp_pa
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("error: stopped: the database cannot be reached or written: connection failed")
     assert "Connection refused" in line
+
+
+def test_a_review_decision_with_the_database_unreachable_stops_with_the_same_one_message(tmp_path: Path) -> None:
+    url = f"postgresql://postgres@127.0.0.1:{closed_port()}/claimflow"
+
+    decide = ("review", "decide", "0123456789ab", "--approve", "--reviewer", "lee")
+    result = run_cli(*decide, "--data-dir", tmp_path / "data", CLAIMFLOW_DATABASE_URL=url)
+
+    assert result.returncode == STOPPED, result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: stopped: the database cannot be reached or written: connection failed")
