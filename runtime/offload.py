@@ -8,17 +8,62 @@ functions a child process could not always import, and a thread needs no copy of
 killed, so the per-document wall-time limit stops *waiting* for it: the document fails at once and the batch
 goes on, while the thread finishes its bounded work and its result is dropped. The threads are daemons, so
 one still busy when the batch ends does not keep the process from exiting.
+
+Threads are reused: starting one blocks the caller until the new thread runs (about half a millisecond, on
+the event loop), which several pieces of work per document would pay again and again. A piece of work goes to
+an idle thread when there is one; otherwise a new thread starts, so work stuck past its deadline never holds
+later work back. Threads idle for a minute end.
 """
 
 from __future__ import annotations
 
 import asyncio
+import queue
 import threading
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+IDLE_SECONDS = 60.0
+"""How long a worker thread waits for more work before it ends."""
+
+
+class _Workers:
+    """Daemon threads taking work from one queue; a new one starts only when none is idle."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+
+    def submit(self, job: Callable[[], None]) -> None:
+        with self._lock:
+            # An idle worker is counted out here, so two submissions never count on the same one.
+            spawn = self._idle == 0
+            if not spawn:
+                self._idle -= 1
+        self._jobs.put(job)
+        if spawn:
+            threading.Thread(target=self._work, name="claimflow-worker", daemon=True).start()
+
+    def _work(self) -> None:
+        while True:
+            try:
+                job = self._jobs.get(timeout=IDLE_SECONDS)
+            except queue.Empty:
+                with self._lock:
+                    if self._idle > 0:  # nobody counted on this thread: it may end
+                        self._idle -= 1
+                        return
+                continue  # a submission counted on it just now: its job is on its way
+            job()
+            with self._lock:
+                self._idle += 1
+
+
+_workers = _Workers()
 
 
 async def off_loop(function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
@@ -46,6 +91,5 @@ async def off_loop(function: Callable[P, T], /, *args: P.args, **kwargs: P.kwarg
         except RuntimeError:  # the loop has closed: the batch ended without this result
             pass
 
-    name = getattr(function, "__name__", "work")
-    threading.Thread(target=work, name=f"claimflow-{name}", daemon=True).start()
+    _workers.submit(work)
     return await future
