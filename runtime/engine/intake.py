@@ -14,7 +14,7 @@ from claimflow.runtime.registry import AsyncRegistry, RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import NotRegularFileError, path_text, read_regular_file
 from claimflow.runtime.store import AsyncDocumentStore
-from claimflow.state.documents import DocumentRef
+from claimflow.state.documents import NO_DOCUMENT, DocumentRef
 from claimflow.state.events import event
 
 
@@ -80,7 +80,7 @@ class Intake:
         return row, new
 
     async def _fail_at_intake(self, run_id: str, name: str, source: str, size: int, reason: str) -> RunRow:
-        ref = DocumentRef(document_id="0" * 64, filename=name, media_type="unknown", size=size)
+        ref = DocumentRef(document_id=NO_DOCUMENT, filename=name, media_type="unknown", size=size)
         await self._create(run_id, ref, source=source)
         await self.registry.append_events(run_id, [event("run.failed", "intake", reason=reason)])
         await self.registry.release(run_id, owner=self.owner, status="failed", error=reason)
