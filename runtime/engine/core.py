@@ -157,9 +157,9 @@ class Engine(Intake, Operations, Decisions):
         pending = await self.pending_review(row.run_id)
         if pending is None:
             return await self.start(row.run_id)
-        await self.restore_events(row.run_id)  # idempotent: no lease needed
         if row.status == "resuming":
-            return await self.reopen_abandoned(row)
+            return await self.reopen_abandoned(row)  # restores the events of a committed decision itself
+        await self.restore_events(row.run_id)  # idempotent: no lease needed
         await self.registry.claim(row.run_id, owner=self.owner, allowed=(row.status,), status="needs_review")
         await self.registry.release(
             row.run_id, owner=self.owner, status="needs_review", interrupt_id=pending.interrupt_id
