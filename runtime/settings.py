@@ -6,9 +6,9 @@ import os
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway.caps import OutputCaps
@@ -65,16 +65,12 @@ def _budget(base: Budget) -> Budget:
     )
 
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
 def _policy_file() -> Policy:
-    path = _env("CLAIMFLOW_POLICY")
-    if path is None:
-        return Policy()
-    try:
-        return Policy.model_validate_json(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise SettingsError(f"CLAIMFLOW_POLICY={path!r} cannot be read: {error.strerror or error}") from None
-    except ValueError as error:
-        raise SettingsError(f"CLAIMFLOW_POLICY={path!r} is not a valid policy: {error}") from None
+    policy = _json_file("CLAIMFLOW_POLICY", Policy, "a valid policy")
+    return Policy() if policy is None else policy
 
 
 def _policy() -> Policy:
@@ -182,19 +178,24 @@ def _document_limits() -> IngestLimits:
 
 def _mask_patterns() -> MaskPatterns | None:
     """CLAIMFLOW_MASK_PATTERNS: a JSON file of named patterns masked besides the built-in kinds."""
-    path = _env("CLAIMFLOW_MASK_PATTERNS")
+    return _json_file("CLAIMFLOW_MASK_PATTERNS", MaskPatterns, "a valid mask-patterns file")
+
+
+def _json_file(name: str, model: type[ModelT], what: str) -> ModelT | None:
+    """The JSON file the environment variable `name` points at, validated as `model`; None when unset."""
+    path = _env(name)
     if path is None:
         return None
     try:
-        return MaskPatterns.model_validate_json(Path(path).read_text(encoding="utf-8"))
+        return model.model_validate_json(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
-        raise SettingsError(f"CLAIMFLOW_MASK_PATTERNS={path!r} cannot be read: {error.strerror or error}") from None
+        raise SettingsError(f"{name}={path!r} cannot be read: {error.strerror or error}") from None
     except ValidationError as error:
         problems = "; ".join(
             f"{'.'.join(map(str, item['loc'])) or 'file'}: {str(item['msg']).removeprefix('Value error, ')}"
             for item in error.errors()
         )
-        raise SettingsError(f"CLAIMFLOW_MASK_PATTERNS={path!r}: {problems}") from None
+        raise SettingsError(f"{name}={path!r} is not {what}: {problems}") from None
 
 
 @dataclass(frozen=True)
