@@ -202,12 +202,13 @@ class Engine(Intake, Operations, Decisions):
             self.journal.add(run_id, held)
         except InvalidDecisionError as error:
             await self._restore_after_failure(run_id)
-            await self.registry.settle_decisions(run_id, "refused", str(error))
             await self.registry.release(
                 run_id,
                 owner=self.owner,
                 status="needs_review",
                 interrupt_id=_pending_id(await self.graph.aget_state(config)),
+                decisions="refused",
+                decision_message=str(error),
             )
             raise InvalidDecisionError(f"decision refused, run {run_id} stays paused: {error}") from error
         except Exception as error:  # noqa: BLE001 - any other failure fails this document, not the batch
@@ -222,10 +223,13 @@ class Engine(Intake, Operations, Decisions):
                 reason = redact(f"{type(error).__name__}: {error}")  # the run's error: no secret of a URL in it
             await self._restore_after_failure(run_id)
             await self.registry.append_events(run_id, [event("run.failed", "engine", reason=reason)])
+            settled = None
             if answering is not None:
                 committed = _pending_id(await self.graph.aget_state(config)) != answering
-                await self.registry.settle_decisions(run_id, "applied" if committed else "refused", reason)
-            await self.registry.release(run_id, owner=self.owner, status="failed", error=reason)
+                settled = "applied" if committed else "refused"
+            await self.registry.release(
+                run_id, owner=self.owner, status="failed", error=reason, decisions=settled, decision_message=reason
+            )
             return await self.registry.get_run(run_id)
         return await self._settle(run_id, final, interrupt_id, applied=answering is not None)
 

@@ -124,8 +124,12 @@ class AsyncRegistry:
         interrupt_id: str | None = None,
         error: str | None = None,
         decisions: str | None = None,
+        decision_message: str | None = None,
     ) -> None:
-        """Record where the run stands and give up its lease; `decisions`: the outcome of its pending decisions."""
+        """Record where the run stands and give up its lease.
+
+        `decisions`: the outcome its pending decisions get in the same transaction; `decision_message`: why.
+        """
         await self._call(
             self.sync.release,
             run_id,
@@ -135,6 +139,7 @@ class AsyncRegistry:
             interrupt_id=interrupt_id,
             error=error,
             decisions=decisions,
+            decision_message=decision_message,
         )
 
     async def append_events(self, run_id: str, events: Iterable[Event]) -> int:
@@ -164,10 +169,6 @@ class AsyncRegistry:
         return await self._call(
             self.sync.claim_review, run_id, owner=owner, interrupt_id=interrupt_id, reviewer=reviewer, decision=decision
         )
-
-    async def settle_decisions(self, run_id: str, outcome: str, message: str = "") -> int:
-        """Give the run's pending decisions their outcome; returns how many there were."""
-        return await self._call(self.sync.settle_decisions, run_id, outcome, message)
 
     async def decisions(self, run_id: str) -> list[dict[str, Any]]:
         """Every decision submitted for a run."""

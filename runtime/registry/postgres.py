@@ -173,10 +173,12 @@ class PostgresRegistry(PgDatabase):
         interrupt_id: str | None = None,
         error: str | None = None,
         decisions: str | None = None,
+        decision_message: str | None = None,
     ) -> None:
         """Record where the run stands and give up its lease (unless another owner holds it).
 
-        `decisions`, when given, is the outcome the run's pending review decisions get in the same transaction.
+        `decisions`, when given, is the outcome the run's pending review decisions get in the same transaction,
+        with `decision_message` saying why when given.
         """
         with self._write() as conn:
             released = conn.execute(
@@ -187,8 +189,9 @@ class PostgresRegistry(PgDatabase):
             ).rowcount
             if released and decisions is not None:
                 conn.execute(
-                    "UPDATE claimflow_review_decisions SET outcome = %s WHERE run_id = %s AND outcome = 'pending'",
-                    (decisions, run_id),
+                    "UPDATE claimflow_review_decisions SET outcome = %s, message = COALESCE(%s, message)"
+                    " WHERE run_id = %s AND outcome = 'pending'",
+                    (decisions, decision_message, run_id),
                 )
 
     def append_events(self, run_id: str, events: Iterable[Event]) -> int:
@@ -268,15 +271,6 @@ class PostgresRegistry(PgDatabase):
             ).fetchone()
         assert inserted is not None  # INSERT ... RETURNING always returns the row
         return int(inserted["seq"])
-
-    def settle_decisions(self, run_id: str, outcome: str, message: str = "") -> int:
-        """Give the run's pending decisions their outcome; returns how many there were."""
-        with self._write() as conn:
-            return conn.execute(
-                "UPDATE claimflow_review_decisions SET outcome = %s, message = %s"
-                " WHERE run_id = %s AND outcome = 'pending'",
-                (outcome, message, run_id),
-            ).rowcount
 
     def decisions(self, run_id: str) -> list[Row]:
         """Every decision submitted for a run, in the order it came."""

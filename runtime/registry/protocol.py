@@ -81,8 +81,12 @@ class RunRegistry(Protocol):
         interrupt_id: str | None = None,
         error: str | None = None,
         decisions: str | None = None,
+        decision_message: str | None = None,
     ) -> None:
-        """Record where the run stands and give up its lease; `decisions`: the outcome of its pending decisions."""
+        """Record where the run stands and give up its lease.
+
+        `decisions`: the outcome its pending decisions get in the same transaction; `decision_message`: why.
+        """
         ...
 
     def append_events(self, run_id: str, events: Iterable[Event]) -> int:
@@ -109,10 +113,6 @@ class RunRegistry(Protocol):
 
     def claim_review(self, run_id: str, *, owner: str, interrupt_id: str, reviewer: str, decision: str) -> int:
         """Atomically claim the run for answering review `interrupt_id`; keep the decision as pending (its seq)."""
-        ...
-
-    def settle_decisions(self, run_id: str, outcome: str, message: str = "") -> int:
-        """Give the run's pending decisions their outcome; returns how many there were."""
         ...
 
     def decisions(self, run_id: str) -> list[dict[str, Any]]:

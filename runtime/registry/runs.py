@@ -231,11 +231,13 @@ class RunTable(Database):
         interrupt_id: str | None = None,
         error: str | None = None,
         decisions: str | None = None,
+        decision_message: str | None = None,
     ) -> None:
         """Record where the run stands and give up its lease.
 
         `decisions`, when given, is the outcome the run's pending review decisions get in the same transaction
-        (e.g. "applied" once the resume they started is committed).
+        (e.g. "applied" once the resume they started is committed, "refused" with `decision_message` saying
+        why): a decision is never settled without the run being released, nor the other way round.
         """
         with self._write() as db:
             released = db.execute(
@@ -246,6 +248,7 @@ class RunTable(Database):
             ).rowcount
             if released and decisions is not None:
                 db.execute(
-                    "UPDATE review_decisions SET outcome = ? WHERE run_id = ? AND outcome = 'pending'",
-                    (decisions, run_id),
+                    "UPDATE review_decisions SET outcome = ?, message = COALESCE(?, message)"
+                    " WHERE run_id = ? AND outcome = 'pending'",
+                    (decisions, decision_message, run_id),
                 )
