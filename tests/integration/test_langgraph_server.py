@@ -73,7 +73,7 @@ def _wait_for(process: subprocess.Popen[bytes], log: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`langgraph dev --no-browser --port P` on langgraph.json, in a scratch working directory."""
     root = tmp_path_factory.mktemp("langgraph-dev")
     log = root / "server.log"
@@ -103,9 +103,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture
-async def client(server: Server) -> AsyncIterator[LangGraphClient]:
+async def client(dev_server: Server) -> AsyncIterator[LangGraphClient]:
     """The official SDK's client for the server, closed after the test."""
-    async with get_client(url=server.url) as opened:
+    async with get_client(url=dev_server.url) as opened:
         yield opened
 
 
@@ -141,9 +141,9 @@ async def test_studio_can_describe_the_graph(client: LangGraphClient) -> None:
 
 
 async def test_a_review_through_the_server_refuses_bad_decisions_and_applies_a_good_one(
-    server: Server, client: LangGraphClient
+    dev_server: Server, client: LangGraphClient
 ) -> None:
-    path = write(server.docs, "mismatch.txt", mismatch_invoice_text("NW-2024-0301"))
+    path = write(dev_server.docs, "mismatch.txt", mismatch_invoice_text("NW-2024-0301"))
     thread_id = (await client.threads.create())["thread_id"]
 
     parts = await _stream(client, thread_id, input={"path": str(path)})
@@ -177,16 +177,16 @@ async def test_a_review_through_the_server_refuses_bad_decisions_and_applies_a_g
     assert json.dumps(record).count("180.00") >= 1
 
     # The same run, through claimflow's own registry: the thread id is the run id.
-    listed = {view["run_id"]: view for view in json_lines(_claimflow(server, "runs", "--json").stdout)}
+    listed = {view["run_id"]: view for view in json_lines(_claimflow(dev_server, "runs", "--json").stdout)}
     assert listed[thread_id]["status"] == "completed" and listed[thread_id]["document"] == "mismatch.txt"
-    shown = json.loads(_claimflow(server, "show", thread_id, "--json").stdout)
+    shown = json.loads(_claimflow(dev_server, "show", thread_id, "--json").stdout)
     assert shown["fields"]["total_amount"] == {**shown["fields"]["total_amount"], "value": "180.00", "status": "edited"}
-    explained = _claimflow(server, "explain", thread_id).stdout
+    explained = _claimflow(dev_server, "explain", thread_id).stdout
     assert "reviewer kim" in explained
-    _clean_log(server)
+    _clean_log(dev_server)
 
 
-async def test_a_document_sent_as_base64_is_stored_and_completes(server: Server, client: LangGraphClient) -> None:
+async def test_a_document_sent_as_base64_is_stored_and_completes(dev_server: Server, client: LangGraphClient) -> None:
     data = text_pdf(invoice_text("NW-2024-0302"))
     thread_id = (await client.threads.create())["thread_id"]
     document = {"content_base64": base64.b64encode(data).decode(), "filename": "sent.pdf"}
@@ -195,13 +195,13 @@ async def test_a_document_sent_as_base64_is_stored_and_completes(server: Server,
     assert state["values"]["content_base64"] is None  # the bytes went to the store, not into checkpoints
     assert state["values"]["run"]["status"] == "completed"
     assert state["values"]["record"]["filename"] == "sent.pdf"
-    shown = json.loads(_claimflow(server, "show", thread_id, "--json").stdout)
+    shown = json.loads(_claimflow(dev_server, "show", thread_id, "--json").stdout)
     assert shown["document"] == "sent.pdf" and shown["status"] == "completed"
     assert shown["fields"]["invoice_number"]["value"] == "NW-2024-0302"
-    _clean_log(server)
+    _clean_log(dev_server)
 
 
-async def test_bad_input_is_refused_with_its_reason(server: Server, client: LangGraphClient) -> None:
+async def test_bad_input_is_refused_with_its_reason(dev_server: Server, client: LangGraphClient) -> None:
     for document, said in [
         ({}, "send one document"),
         ({"content_base64": "not base64!", "filename": "x.pdf"}, "not valid base64"),
@@ -212,7 +212,7 @@ async def test_bad_input_is_refused_with_its_reason(server: Server, client: Lang
         assert said in error["message"]
     # A path the server cannot read is a failed run with the reason, as `claimflow run` records it.
     thread_id = (await client.threads.create())["thread_id"]
-    assert not _errors(await _stream(client, thread_id, input={"path": str(server.docs / "missing.pdf")}))
+    assert not _errors(await _stream(client, thread_id, input={"path": str(dev_server.docs / "missing.pdf")}))
     run = (await client.threads.get_state(thread_id))["values"]["run"]
     assert run["status"] == "failed" and "missing.pdf cannot be read" in run["error"]
-    assert json.loads(_claimflow(server, "show", thread_id, "--json").stdout)["status"] == "failed"
+    assert json.loads(_claimflow(dev_server, "show", thread_id, "--json").stdout)["status"] == "failed"
