@@ -33,7 +33,7 @@ async def test_refused_decisions_are_not_kept_and_a_good_one_then_applies(data_d
         assert pending is not None
         for bad, said in [
             ({"reviewer": "kim", "action": "edit", "edits": {"colour": ["red"]}}, "unknown field 'colour'"),
-            ({"reviewer": "kim", "action": "edit", "edits": {"issue_date": ["someday"]}}, "issue_date: value 'someday'"),
+            ({"reviewer": "kim", "action": "edit", "edits": {"issue_date": ["someday"]}}, "value 'someday'"),
             ({"reviewer": "kim", "action": "approve", "edits": {"total_amount": ["1"]}}, "takes no edits"),
             ({"action": "approve"}, "reviewer: Field required"),
         ]:
