@@ -216,3 +216,19 @@ async def test_bad_input_is_refused_with_its_reason(dev_server: Server, client: 
     run = (await client.threads.get_state(thread_id))["values"]["run"]
     assert run["status"] == "failed" and "missing.pdf cannot be read" in run["error"]
     assert json.loads(_claimflow(dev_server, "show", thread_id, "--json").stdout)["status"] == "failed"
+
+
+async def test_a_review_decided_with_the_cli_reaches_the_thread_when_it_is_next_resumed(
+    dev_server: Server, client: LangGraphClient
+) -> None:
+    path = write(dev_server.docs, "decided-elsewhere.txt", mismatch_invoice_text("NW-2024-0303"))
+    thread_id = (await client.threads.create())["thread_id"]
+    assert not _errors(await _stream(client, thread_id, input={"path": str(path)}))
+    assert (await client.threads.get_state(thread_id))["interrupts"]
+    _claimflow(dev_server, "review", "decide", thread_id, "--reviewer", "ann", "--approve")
+    # The thread's value is not used: the run has no open review any more, so nothing is asked.
+    assert not _errors(await _stream(client, thread_id, command={"resume": {"reviewer": "bob", "action": "approve"}}))
+    state = await client.threads.get_state(thread_id)
+    assert state["interrupts"] == [] and state["values"]["run"]["status"] == "completed"
+    explained = _claimflow(dev_server, "explain", thread_id).stdout
+    assert "approved by reviewer ann" in explained and "bob" not in explained
