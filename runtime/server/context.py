@@ -41,14 +41,15 @@ class Engines:
 
     def __init__(self, load: SettingsLoader = Settings.load) -> None:
         self._load = load
-        self._open: dict[tuple[int, str | None], Engine] = {}
+        # Keyed by the loop itself, not its id: a closed loop's id may be reused by a new one.
+        self._open: dict[tuple[asyncio.AbstractEventLoop, str | None], Engine] = {}
         self._stacks: list[AsyncExitStack] = []
-        self._locks: dict[int, asyncio.Lock] = {}
+        self._locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
 
     async def get(self, context: ServerContext | None) -> Engine:
         """The engine for `context` (its model, else CLAIMFLOW_MODEL), opened on first use."""
         model = context.model if context is not None else None
-        loop = id(asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
         key = (loop, model)
         if key in self._open:
             return self._open[key]

@@ -51,10 +51,12 @@ class ServerState(BaseModel):
     """`{"run_id", "document", "status", "doc_type", "fields", "review_reasons", "error"}`."""
     review: dict[str, Any] | None = None
     """The open review's request while the run waits for one (also the interrupt's value)."""
+    review_id: str | None = None
+    """claimflow's id of that review (`review show`'s `interrupt_id`): a decision answers this one only."""
     record: dict[str, Any] | None = None
     """The typed record with provenance, once the run completed."""
     refused: str | None = None
-    """Why the engine refused the last decision the interrupt accepted (another answered first, say)."""
+    """Why the last resume applied nothing: its review was answered elsewhere, or the engine refused it."""
 
 
 async def _engine(runtime: Runtime[Any]) -> Engine:
@@ -72,6 +74,7 @@ async def _standing(engine: Engine, run_id: str, **more: Any) -> dict[str, Any]:
     return {
         "run": view.model_dump(mode="json"),
         "review": pending.request.model_dump(mode="json") if pending else None,
+        "review_id": pending.interrupt_id if pending else None,
         "record": record.model_dump(mode="json") if record else None,
         "refused": None,
     } | more
@@ -107,8 +110,11 @@ async def review(state: ServerState, *, runtime: Runtime[ServerContext]) -> dict
     engine = await _engine(runtime)
     run_id = _run_id(state)
     pending = await engine.pending_review(run_id)
-    if pending is None:  # answered meanwhile (from the CLI, say): nothing to ask
-        return await _standing(engine, run_id)
+    if pending is None or pending.interrupt_id != state.review_id:
+        # The review this thread showed was answered elsewhere (`claimflow review decide`): a value this
+        # resume carries was meant for that review, and is not applied to another. Nothing is asked here.
+        answered = f"review {state.review_id} of run {run_id} was answered elsewhere; this resume applied nothing"
+        return await _standing(engine, run_id, refused=answered)
     stored = await engine.state(run_id)
     source = await engine.store.load_text(stored.text) if stored is not None and stored.text is not None else None
     decision = ask_reviewer(pending.request, engine.types, source)

@@ -226,9 +226,10 @@ async def test_a_review_decided_with_the_cli_reaches_the_thread_when_it_is_next_
     assert not _errors(await _stream(client, thread_id, input={"path": str(path)}))
     assert (await client.threads.get_state(thread_id))["interrupts"]
     _claimflow(dev_server, "review", "decide", thread_id, "--reviewer", "ann", "--approve")
-    # The thread's value is not used: the run has no open review any more, so nothing is asked.
+    # The resume's value was meant for the review ann answered: it is not applied, and the thread says so.
     assert not _errors(await _stream(client, thread_id, command={"resume": {"reviewer": "bob", "action": "approve"}}))
     state = await client.threads.get_state(thread_id)
     assert state["interrupts"] == [] and state["values"]["run"]["status"] == "completed"
+    assert "was answered elsewhere; this resume applied nothing" in state["values"]["refused"]
     explained = _claimflow(dev_server, "explain", thread_id).stdout
     assert "approved by reviewer ann" in explained and "bob" not in explained
