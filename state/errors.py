@@ -5,10 +5,11 @@ class StateError(Exception):
     """Base class for errors about claims, decisions and workflow state."""
 
 
-class InvalidDecisionError(StateError):
+class InvalidDecisionError(StateError, ValueError):
     """A review decision cannot be applied to the request it answers.
 
-    The run stays paused; the message says what to change.
+    The run stays paused; the message says what to change. A `ValueError`, so a server that shows clients
+    only the messages of such errors (LangGraph's) shows this one.
     """
 
 
