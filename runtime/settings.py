@@ -73,8 +73,18 @@ def _policy_file() -> Policy:
         return Policy.model_validate_json(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
         raise SettingsError(f"CLAIMFLOW_POLICY={path!r} cannot be read: {error.strerror or error}") from None
+    except ValidationError as error:
+        raise SettingsError(f"CLAIMFLOW_POLICY={path!r} is not a valid policy: {_problems(error)}") from None
     except ValueError as error:
         raise SettingsError(f"CLAIMFLOW_POLICY={path!r} is not a valid policy: {error}") from None
+
+
+def _problems(error: ValidationError) -> str:
+    """Each problem as `where: what`, without pydantic's prefixes and links: one line a user can act on."""
+    return "; ".join(
+        f"{'.'.join(map(str, item['loc'])) or 'file'}: {str(item['msg']).removeprefix('Value error, ')}"
+        for item in error.errors()
+    )
 
 
 def _policy() -> Policy:
@@ -190,11 +200,7 @@ def _mask_patterns() -> MaskPatterns | None:
     except OSError as error:
         raise SettingsError(f"CLAIMFLOW_MASK_PATTERNS={path!r} cannot be read: {error.strerror or error}") from None
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(map(str, item['loc'])) or 'file'}: {str(item['msg']).removeprefix('Value error, ')}"
-            for item in error.errors()
-        )
-        raise SettingsError(f"CLAIMFLOW_MASK_PATTERNS={path!r}: {problems}") from None
+        raise SettingsError(f"CLAIMFLOW_MASK_PATTERNS={path!r}: {_problems(error)}") from None
 
 
 @dataclass(frozen=True)

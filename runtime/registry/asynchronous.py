@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
 from claimflow.runtime.registry.protocol import RunRegistry
+from claimflow.runtime.registry.reviews import Refusal
 from claimflow.runtime.registry.runs import RunRow
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
@@ -124,8 +125,12 @@ class AsyncRegistry:
         interrupt_id: str | None = None,
         error: str | None = None,
         decisions: str | None = None,
+        review_due: float | None = None,
     ) -> None:
-        """Record where the run stands and give up its lease; `decisions`: the outcome of its pending decisions."""
+        """Record where the run stands and give up its lease; `decisions`: the outcome of its pending decisions.
+
+        A run pausing at a new review starts its clock: due `review_due` seconds from now (None: no due time).
+        """
         await self._call(
             self.sync.release,
             run_id,
@@ -135,6 +140,26 @@ class AsyncRegistry:
             interrupt_id=interrupt_id,
             error=error,
             decisions=decisions,
+            review_due=review_due,
+        )
+
+    async def update_review(
+        self,
+        run_id: str,
+        *,
+        interrupt_id: str,
+        changes: Mapping[str, Any],
+        events: Sequence[Event],
+        refuse: Refusal | None = None,
+    ) -> RunRow:
+        """Change the review `interrupt_id` of the run and append `events`, or raise RunBusyError saying why."""
+        return await self._call(
+            self.sync.update_review,
+            run_id,
+            interrupt_id=interrupt_id,
+            changes=dict(changes),
+            events=list(events),
+            refuse=refuse,
         )
 
     async def append_events(self, run_id: str, events: Iterable[Event]) -> int:
