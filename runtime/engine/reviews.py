@@ -172,8 +172,8 @@ class ReviewDesk:
             if action == "reject":
                 return await self._reject(row, review, doc_type)
             return SweepOutcome(row.run_id, review, doc_type, "overdue", row.assignee)
-        except RunBusyError as error:
-            return SweepOutcome(row.run_id, review, doc_type, "failed", row.assignee, str(error))
+        except RunBusyError:
+            return None  # another sweep marked or escalated it first, or the run moved on
         finally:
             await self._let_go(row.run_id)
 

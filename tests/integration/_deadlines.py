@@ -1,0 +1,156 @@
+"""Review deadlines on either registry: the same scenarios run on SQLite and on the real Postgres.
+
+Each scenario pauses real runs (invoices whose total does not add up, a memo of no known type) under a policy with
+review deadlines, then moves a settable clock (`sweep_reviews(now=...)`) instead of sleeping.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from claimflow.runtime.batch import process_files
+from claimflow.runtime.engine import Engine, open_engine
+from claimflow.runtime.registry import RunBusyError, RunRow
+from claimflow.runtime.settings import Settings
+from claimflow.state.policy import Policy
+from tests.integration._docs import MEMO, json_lines, mismatch_invoice_text, run_cli, spawn_cli, write
+
+DAY = 86400.0
+
+ESCALATE = {
+    "review": {
+        "due": {"invoice": "24h", "*": "3d"},
+        "on_overdue": {"*": "escalate"},
+        "escalate_to": {"invoice": "finance-leads", "*": "triage"},
+        "groups": {"finance-leads": ["ana", "ben"], "triage": ["tom"]},
+    }
+}
+REJECT = {"review": {"due": {"invoice": "90m"}, "on_overdue": {"invoice": "reject"}}}
+AT_ONCE = {
+    "review": {
+        "due": {"*": "0s"},
+        "on_overdue": {"*": "escalate"},
+        "escalate_to": {"*": "leads"},
+        "groups": {"leads": ["ana"]},
+    }
+}
+"""Every review is due the moment it opens: for processes, whose clock is the real one."""
+
+
+def settings(data_dir: Path, policy: dict[str, Any], database_url: str | None) -> Settings:
+    """Settings for a data directory (and a Postgres database, if given) under `policy`."""
+    return Settings(data_dir=data_dir, policy=Policy.model_validate(policy), database_url=database_url)
+
+
+async def pause(engine: Engine, docs: Path, names: dict[str, str]) -> list[RunRow]:
+    """Run each document (file name -> text) until it waits for review."""
+    paths = [write(docs, name, text) for name, text in names.items()]
+    rows = await process_files(engine, paths)
+    assert [row.status for row in rows] == ["needs_review"] * len(rows)
+    return [await engine.registry.get_run(row.run_id) for row in rows]
+
+
+def types_of(events: list[dict[str, Any]], prefix: str = "review.") -> list[str]:
+    """The event types of a run that start with `prefix`, in order."""
+    return [item["type"] for item in events if item["type"].startswith(prefix)]
+
+
+async def check_due_times_and_escalation_once(data_dir: Path, docs: Path, database_url: str | None) -> None:
+    """Each type's due time; not-yet-due reviews untouched; each overdue one escalated exactly once."""
+    async with open_engine(settings(data_dir, ESCALATE, database_url)) as engine:
+        invoice, memo = await pause(engine, docs, {"a.txt": mismatch_invoice_text(), "memo.txt": MEMO})
+        assert invoice.review_opened_at is not None and memo.review_opened_at is not None
+        assert invoice.review_due_at == invoice.review_opened_at + DAY
+        assert memo.review_due_at == memo.review_opened_at + 3 * DAY
+        opened = max(invoice.review_opened_at, memo.review_opened_at)
+
+        assert await engine.sweep_reviews(now=opened + DAY - 60) == []
+        assert types_of(await engine.registry.events(invoice.run_id)) == ["review.requested"]
+
+        [outcome] = await engine.sweep_reviews(now=opened + DAY + 60)
+        assert (outcome.run_id, outcome.action, outcome.assignee) == (invoice.run_id, "escalated", "finance-leads")
+        assert await engine.sweep_reviews(now=opened + DAY + 120) == []  # a second sweep does nothing
+
+        row = await engine.registry.get_run(invoice.run_id)
+        assert (row.status, row.assignee, row.priority) == ("needs_review", "finance-leads", "high")
+        assert row.overdue_at == opened + DAY + 60 and row.escalated_at == opened + DAY + 60
+        assert row.lease_owner is None  # the sweep let go of the run
+        events = await engine.registry.events(invoice.run_id)
+        assert types_of(events) == ["review.requested", "review.overdue", "review.escalated"]
+        overdue = events[-2]["data"]
+        assert (overdue["then"], overdue["interrupt_id"]) == ("escalate", row.interrupt_id)
+        untouched = await engine.registry.get_run(memo.run_id)
+        assert (untouched.assignee, untouched.overdue_at, untouched.priority) == (None, None, None)
+
+        [late] = await engine.sweep_reviews(now=opened + 4 * DAY)
+        assert (late.run_id, late.assignee) == (memo.run_id, "triage")
+
+
+async def check_reject_by_policy(data_dir: Path, docs: Path, database_url: str | None) -> None:
+    """The default-decision policy rejects the run through the normal decision path, as the sweep."""
+    async with open_engine(settings(data_dir, REJECT, database_url)) as engine:
+        [row] = await pause(engine, docs, {"late.txt": mismatch_invoice_text()})
+        assert row.review_due_at is not None
+        [outcome] = await engine.sweep_reviews(now=row.review_due_at + 1)
+        assert (outcome.action, outcome.run_id) == ("rejected", row.run_id)
+        assert await engine.sweep_reviews(now=row.review_due_at + 2) == []
+
+        done = await engine.registry.get_run(row.run_id)
+        assert done.status == "rejected" and done.lease_owner is None
+        assert done.error is not None and "overdue" in done.error
+        events = await engine.registry.events(row.run_id)
+        assert types_of(events) == ["review.requested", "review.overdue", "review.decided"]
+        decided = next(item["data"] for item in events if item["type"] == "review.decided")
+        assert (decided["reviewer"], decided["action"]) == ("sweep", "reject")
+        [decision] = await engine.registry.decisions(row.run_id)
+        assert (decision["reviewer"], decision["outcome"]) == ("sweep", "applied")
+        assert json.loads(decision["decision"])["action"] == "reject"
+
+
+async def check_assign_and_claim(data_dir: Path, docs: Path, database_url: str | None) -> None:
+    """Anyone may assign; a claim only takes an unassigned review, one's own, or one's group's."""
+    async with open_engine(settings(data_dir, ESCALATE, database_url)) as engine:
+        first, second = await pause(
+            engine, docs, {"one.txt": mismatch_invoice_text("A-1"), "two.txt": mismatch_invoice_text("A-2")}
+        )
+        assert (await engine.claim_review_as(first.run_id, "kim")).assignee == "kim"
+        assert (await engine.claim_review_as(first.run_id, "kim")).assignee == "kim"  # again: nothing changes
+        try:
+            await engine.claim_review_as(first.run_id, "lee")
+        except RunBusyError as error:
+            assert "assigned to kim" in str(error)
+        else:
+            raise AssertionError("lee claimed kim's review")
+        assert (await engine.assign_review(first.run_id, "lee")).assignee == "lee"
+        assert (await engine.assign_review(second.run_id, "finance-leads")).assignee == "finance-leads"
+        assert (await engine.claim_review_as(second.run_id, "ben")).assignee == "ben"  # a member of the group
+        events = await engine.registry.events(first.run_id)
+        assert types_of(events) == ["review.requested", "review.claimed", "review.assigned"]
+        assert events[-1]["data"] == {"interrupt_id": first.interrupt_id, "assignee": "lee", "previous": "kim"}
+
+
+def check_concurrent_sweeps(docs: Path, data_dir: Path, env: dict[str, str], policy_file: Path, runs: int) -> None:
+    """Two `claimflow review sweep` processes at once: every overdue review is marked and escalated exactly once."""
+    policy_file.write_text(json.dumps(AT_ONCE), encoding="utf-8")
+    env = {**env, "CLAIMFLOW_POLICY": str(policy_file)}
+    for index in range(runs):
+        write(docs, f"due-{index:02d}.txt", mismatch_invoice_text(f"D-{index:04d}"))
+    paused = run_cli("run", docs, "--json", "--data-dir", data_dir, timeout=300, **env)
+    assert paused.returncode == 0, paused.stderr
+    run_ids = {view["run_id"] for view in json_lines(paused.stdout)}
+    sweeps = [spawn_cli("review", "sweep", "--json", "--data-dir", data_dir, **env) for _ in range(2)]
+    acted: list[str] = []
+    for sweep in sweeps:
+        stdout, stderr = sweep.communicate(timeout=180)
+        assert sweep.returncode == 0, stderr
+        outcomes = json_lines(stdout)
+        assert {outcome["action"] for outcome in outcomes} <= {"escalated"}, outcomes
+        acted += [outcome["run_id"] for outcome in outcomes]
+    assert sorted(acted) == sorted(run_ids)  # each review acted on by one sweep, none twice
+    for run_id in run_ids:
+        trace = run_cli("trace", run_id, "--json", "--data-dir", data_dir, **env)
+        assert types_of(json_lines(trace.stdout)) == ["review.requested", "review.overdue", "review.escalated"]
+    again = run_cli("review", "sweep", "--json", "--data-dir", data_dir, **env)
+    assert again.returncode == 0 and json_lines(again.stdout) == []
