@@ -79,7 +79,8 @@ def test_the_sweep_marks_overdue_reviews_once_and_explain_tells_it(queue: tuple[
 
 def test_a_closed_run_is_neither_assigned_nor_claimed(claimflow: Invoke, tmp_path: Path) -> None:
     data = tmp_path / "data"
-    [view] = json_lines(claimflow("run", write(tmp_path, "ok.txt", invoice_text()), "--json", "--data-dir", data).stdout)
+    path = write(tmp_path, "ok.txt", invoice_text())
+    [view] = json_lines(claimflow("run", path, "--json", "--data-dir", data).stdout)
     assert view["status"] == "completed"
     for command in (("assign", "--to", "kim"), ("claim", "--as", "kim")):
         result = claimflow("review", command[0], view["run_id"], *command[1:], "--data-dir", data)
