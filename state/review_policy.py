@@ -75,6 +75,7 @@ class ReviewPolicy(BaseModel):
             group = _for_type(self.escalate_to, doc_type)
             if group is None:
                 raise ValueError(f"on_overdue[{doc_type!r}] is escalate, but escalate_to names no group for it")
+        for group in self.escalate_to.values():
             if group not in self.groups:
                 raise ValueError(f"escalate_to names group {group!r}, which `groups` does not list")
         for name, members in self.groups.items():

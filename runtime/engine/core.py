@@ -82,6 +82,11 @@ class Engine(Intake, Operations, Decisions, ReviewDesk):
             raise RuntimeError("this engine was opened read-only (open_engine(readonly=True)): it cannot advance runs")
         return self._context
 
+    @property
+    def readonly(self) -> bool:
+        """Whether this engine only looks at runs (opened with `readonly=True`): it advances none."""
+        return self._context is None
+
     @cached_property
     def version(self) -> str:
         """The workflow version this engine runs (hashing its code takes a moment: done when first needed)."""

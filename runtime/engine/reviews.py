@@ -13,11 +13,11 @@ from __future__ import annotations
 import asyncio
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from claimflow.runtime.errors import WorkflowVersionError
 from claimflow.runtime.registry import AsyncRegistry, RegistryError, RunBusyError, RunRow
+from claimflow.runtime.registry.reviews import iso_time
 from claimflow.runtime.settings import Settings
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import event
@@ -56,10 +56,6 @@ class SweepOutcome:
         }
 
 
-def _iso(moment: float | None) -> str | None:
-    return None if moment is None else datetime.fromtimestamp(moment, UTC).isoformat()
-
-
 def _name(text: str, what: str) -> str:
     name = text.strip()
     if not name:
@@ -78,6 +74,10 @@ class ReviewDesk:
 
     if TYPE_CHECKING:
         # Provided by the engine this mixes into.
+        @property
+        def readonly(self) -> bool:  # noqa: D102
+            ...
+
         async def state(self, run_id: str) -> WorkflowState | None:  # noqa: D102
             ...
 
@@ -184,8 +184,8 @@ class ReviewDesk:
             "review.overdue",
             "sweep",
             interrupt_id=review,
-            due_at=_iso(row.review_due_at),
-            swept_at=_iso(now),
+            due_at=iso_time(row.review_due_at),
+            swept_at=iso_time(now),
             doc_type=doc_type,
             then=action,
         )
@@ -208,7 +208,11 @@ class ReviewDesk:
         )
 
     async def _reject(self, row: RunRow, review: str, doc_type: str | None) -> SweepOutcome:
-        reason = f"review overdue: due {_iso(row.review_due_at)}, not decided in time (policy review.on_overdue)"
+        reason = f"review overdue: due {iso_time(row.review_due_at)}, not decided in time (policy review.on_overdue)"
+        if self.readonly:
+            return SweepOutcome(
+                row.run_id, review, doc_type, "failed", row.assignee, "a read-only engine rejects nothing"
+            )
         decision = ReviewDecision(reviewer=SWEEPER, action="reject", reason=reason)
         try:
             done = await self.decide(row.run_id, decision, interrupt_id=review)

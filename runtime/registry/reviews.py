@@ -39,7 +39,8 @@ def check_review_change(row: RunRow, interrupt_id: str, changes: Mapping[str, An
         raise RunBusyError(reason)
 
 
-def _iso(moment: float | None) -> str | None:
+def iso_time(moment: float | None) -> str | None:
+    """A Unix time as ISO 8601 in UTC, as the queue's JSON and events write it (None stays None)."""
     return None if moment is None else datetime.fromtimestamp(moment, UTC).isoformat()
 
 
@@ -70,8 +71,8 @@ class ReviewView:
     def as_json(self) -> dict[str, Any]:
         """`{"opened_at", "due_at"}` as ISO 8601 UTC times (or null), and the rest as they are."""
         return {
-            "opened_at": _iso(self.opened_at),
-            "due_at": _iso(self.due_at),
+            "opened_at": iso_time(self.opened_at),
+            "due_at": iso_time(self.due_at),
             "overdue": self.overdue,
             "assignee": self.assignee,
             "priority": self.priority,

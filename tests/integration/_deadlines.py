@@ -109,6 +109,24 @@ async def check_reject_by_policy(data_dir: Path, docs: Path, database_url: str |
         assert json.loads(decision["decision"])["action"] == "reject"
 
 
+async def check_failed_reject_is_tried_again(data_dir: Path, docs: Path, database_url: str | None) -> None:
+    """A reject that cannot be done now leaves the review open and marked once; the next sweep rejects it."""
+    chosen = settings(data_dir, REJECT, database_url)
+    async with open_engine(chosen) as engine:
+        [row] = await pause(engine, docs, {"late.txt": mismatch_invoice_text()})
+    assert row.review_due_at is not None
+    async with open_engine(chosen, readonly=True) as looking:
+        [failed] = await looking.sweep_reviews(now=row.review_due_at + 1)
+        assert failed.action == "failed" and "read-only" in failed.detail
+        still = await looking.registry.get_run(row.run_id)
+        assert (still.status, still.lease_owner, still.overdue_at) == ("needs_review", None, row.review_due_at + 1)
+    async with open_engine(chosen) as engine:
+        [done] = await engine.sweep_reviews(now=row.review_due_at + 2)
+        assert done.action == "rejected"
+        events = await engine.registry.events(row.run_id)
+        assert types_of(events) == ["review.requested", "review.overdue", "review.decided"]
+
+
 async def check_assign_and_claim(data_dir: Path, docs: Path, database_url: str | None) -> None:
     """Anyone may assign; a claim only takes an unassigned review, one's own, or one's group's."""
     async with open_engine(settings(data_dir, ESCALATE, database_url)) as engine:

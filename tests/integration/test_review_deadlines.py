@@ -19,6 +19,10 @@ async def test_the_default_decision_rejects_an_overdue_run_as_the_sweep(data_dir
     await _deadlines.check_reject_by_policy(data_dir, docs_dir, None)
 
 
+async def test_a_reject_that_cannot_be_done_is_tried_again_by_the_next_sweep(data_dir: Path, docs_dir: Path) -> None:
+    await _deadlines.check_failed_reject_is_tried_again(data_dir, docs_dir, None)
+
+
 async def test_a_claim_takes_only_a_free_own_or_group_review(data_dir: Path, docs_dir: Path) -> None:
     await _deadlines.check_assign_and_claim(data_dir, docs_dir, None)
 

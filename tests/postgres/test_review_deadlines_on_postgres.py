@@ -32,6 +32,12 @@ async def test_the_default_decision_rejects_an_overdue_run_as_the_sweep(
     await _deadlines.check_reject_by_policy(tmp_path / "blobs", docs_dir, postgres_url)
 
 
+async def test_a_reject_that_cannot_be_done_is_tried_again_by_the_next_sweep(
+    postgres_url: str, tmp_path: Path, docs_dir: Path
+) -> None:
+    await _deadlines.check_failed_reject_is_tried_again(tmp_path / "blobs", docs_dir, postgres_url)
+
+
 async def test_a_claim_takes_only_a_free_own_or_group_review(postgres_url: str, tmp_path: Path, docs_dir: Path) -> None:
     await _deadlines.check_assign_and_claim(tmp_path / "blobs", docs_dir, postgres_url)
 

@@ -56,6 +56,7 @@ def test_a_claim_is_allowed_on_a_free_own_or_group_review() -> None:
         ({"on_overdue": {"invoice": "escalate"}}, "escalate_to names no group"),
         ({"on_overdue": {"*": "escalate"}, "escalate_to": {"*": "x"}}, "group 'x', which `groups` does not list"),
         ({"groups": {"leads": []}}, "group 'leads' needs at least one reviewer"),
+        ({"escalate_to": {"invoice": "nobody"}, "groups": {"leads": ["ana"]}}, "group 'nobody', which"),
         ({"due": {"invoice": "soon"}}, "'soon' is not a duration"),
     ],
 )
