@@ -6,7 +6,9 @@ review deadlines, then moves a settable clock (`sweep_reviews(now=...)`) instead
 
 from __future__ import annotations
 
+import asyncio
 import json
+import multiprocessing
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from claimflow.runtime.engine import Engine, open_engine
 from claimflow.runtime.registry import RunBusyError, RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.state.policy import Policy
-from tests.integration._docs import MEMO, json_lines, mismatch_invoice_text, run_cli, spawn_cli, write
+from tests.integration._docs import MEMO, mismatch_invoice_text, write
 
 DAY = 86400.0
 
@@ -28,15 +30,6 @@ ESCALATE = {
     }
 }
 REJECT = {"review": {"due": {"invoice": "90m"}, "on_overdue": {"invoice": "reject"}}}
-AT_ONCE = {
-    "review": {
-        "due": {"*": "0s"},
-        "on_overdue": {"*": "escalate"},
-        "escalate_to": {"*": "leads"},
-        "groups": {"leads": ["ana"]},
-    }
-}
-"""Every review is due the moment it opens: for processes, whose clock is the real one."""
 
 
 def settings(data_dir: Path, policy: dict[str, Any], database_url: str | None) -> Settings:
@@ -149,26 +142,42 @@ async def check_assign_and_claim(data_dir: Path, docs: Path, database_url: str |
         assert events[-1]["data"] == {"interrupt_id": first.interrupt_id, "assignee": "lee", "previous": "kim"}
 
 
-def check_concurrent_sweeps(docs: Path, data_dir: Path, env: dict[str, str], policy_file: Path, runs: int) -> None:
-    """Two `claimflow review sweep` processes at once: every overdue review is marked and escalated exactly once."""
-    policy_file.write_text(json.dumps(AT_ONCE), encoding="utf-8")
-    env = {**env, "CLAIMFLOW_POLICY": str(policy_file)}
-    for index in range(runs):
-        write(docs, f"due-{index:02d}.txt", mismatch_invoice_text(f"D-{index:04d}"))
-    paused = run_cli("run", docs, "--json", "--data-dir", data_dir, timeout=300, **env)
-    assert paused.returncode == 0, paused.stderr
-    run_ids = {view["run_id"] for view in json_lines(paused.stdout)}
-    sweeps = [spawn_cli("review", "sweep", "--json", "--data-dir", data_dir, **env) for _ in range(2)]
-    acted: list[str] = []
+def _sweep_when_both_are_ready(data_dir: Path, database_url: str | None, now: float, ready: Any, results: Any) -> None:
+    """In a process of its own (its own lease owner): open an engine, wait for the other sweep, sweep."""
+
+    async def sweep() -> list[dict[str, Any]]:
+        async with open_engine(settings(data_dir, ESCALATE, database_url)) as engine:
+            ready.wait(timeout=60)
+            return [outcome.as_json() for outcome in await engine.sweep_reviews(now=now)]
+
+    results.put(asyncio.run(sweep()))
+
+
+async def check_concurrent_sweeps(data_dir: Path, docs: Path, database_url: str | None, runs: int) -> None:
+    """Two sweeps in two processes at once: every overdue review is marked and escalated exactly once."""
+    async with open_engine(settings(data_dir, ESCALATE, database_url)) as engine:
+        paused = await pause(
+            engine, docs, {f"due-{i:02d}.txt": mismatch_invoice_text(f"D-{i:04d}") for i in range(runs)}
+        )
+    later = max(row.review_due_at or 0 for row in paused) + 1
+    spawn = multiprocessing.get_context("spawn")
+    ready, results = spawn.Barrier(2), spawn.Queue()
+    sweeps = [
+        spawn.Process(target=_sweep_when_both_are_ready, args=(data_dir, database_url, later, ready, results))
+        for _ in range(2)
+    ]
     for sweep in sweeps:
-        stdout, stderr = sweep.communicate(timeout=180)
-        assert sweep.returncode == 0, stderr
-        outcomes = json_lines(stdout)
-        assert {outcome["action"] for outcome in outcomes} <= {"escalated"}, outcomes
-        acted += [outcome["run_id"] for outcome in outcomes]
-    assert sorted(acted) == sorted(run_ids)  # each review acted on by one sweep, none twice
-    for run_id in run_ids:
-        trace = run_cli("trace", run_id, "--json", "--data-dir", data_dir, **env)
-        assert types_of(json_lines(trace.stdout)) == ["review.requested", "review.overdue", "review.escalated"]
-    again = run_cli("review", "sweep", "--json", "--data-dir", data_dir, **env)
-    assert again.returncode == 0 and json_lines(again.stdout) == []
+        sweep.start()
+    outcomes = [results.get(timeout=180) for _ in sweeps]
+    for sweep in sweeps:
+        sweep.join(timeout=60)
+        assert sweep.exitcode == 0
+    acted = [outcome["run_id"] for done in outcomes for outcome in done]
+    assert sorted(acted) == sorted(row.run_id for row in paused)  # each review acted on by one sweep, none twice
+    assert {outcome["action"] for done in outcomes for outcome in done} == {"escalated"}
+    async with open_engine(settings(data_dir, ESCALATE, database_url)) as engine:
+        for row in paused:
+            events = await engine.registry.events(row.run_id)
+            assert types_of(events) == ["review.requested", "review.overdue", "review.escalated"]
+            assert (await engine.registry.get_run(row.run_id)).lease_owner is None
+        assert await engine.sweep_reviews(now=later + 1) == []

@@ -28,5 +28,5 @@ async def test_a_claim_takes_only_a_free_own_or_group_review(data_dir: Path, doc
 
 
 @pytest.mark.slow
-def test_two_sweep_processes_at_once_act_on_each_review_once(data_dir: Path, docs_dir: Path, tmp_path: Path) -> None:
-    _deadlines.check_concurrent_sweeps(docs_dir, data_dir, {}, tmp_path / "policy.json", runs=8)
+async def test_two_sweep_processes_at_once_act_on_each_review_once(data_dir: Path, docs_dir: Path) -> None:
+    await _deadlines.check_concurrent_sweeps(data_dir, docs_dir, None, runs=16)

@@ -43,9 +43,10 @@ async def test_a_claim_takes_only_a_free_own_or_group_review(postgres_url: str, 
 
 
 @pytest.mark.slow
-def test_two_sweep_processes_at_once_act_on_each_review_once(postgres_url: str, tmp_path: Path, docs_dir: Path) -> None:
-    env = {"CLAIMFLOW_DATABASE_URL": postgres_url}
-    _deadlines.check_concurrent_sweeps(docs_dir, tmp_path / "blobs", env, tmp_path / "policy.json", runs=8)
+async def test_two_sweep_processes_at_once_act_on_each_review_once(
+    postgres_url: str, tmp_path: Path, docs_dir: Path
+) -> None:
+    await _deadlines.check_concurrent_sweeps(tmp_path / "blobs", docs_dir, postgres_url, runs=16)
 
 
 def test_a_registry_made_before_review_deadlines_gets_their_columns(postgres_url: str) -> None:
