@@ -17,6 +17,7 @@ from claimflow.runtime.engine import Engine, open_engine
 from claimflow.runtime.registry import RunBusyError, RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.state.policy import Policy
+from claimflow.state.review import ReviewDecision
 from tests.integration._docs import MEMO, mismatch_invoice_text, write
 
 DAY = 86400.0
@@ -118,6 +119,23 @@ async def check_failed_reject_is_tried_again(data_dir: Path, docs: Path, databas
         assert done.action == "rejected"
         events = await engine.registry.events(row.run_id)
         assert types_of(events) == ["review.requested", "review.overdue", "review.decided"]
+
+
+async def check_a_new_review_starts_again(data_dir: Path, docs: Path, database_url: str | None) -> None:
+    """A decision that opens another review gives it a clock of its own, unassigned; the old marks are gone."""
+    async with open_engine(settings(data_dir, ESCALATE, database_url)) as engine:
+        [row] = await pause(engine, docs, {"edit.txt": mismatch_invoice_text()})
+        assert row.review_due_at is not None
+        [escalated] = await engine.sweep_reviews(now=row.review_due_at + 1)
+        assert escalated.assignee == "finance-leads"
+        await engine.claim_review_as(row.run_id, "ana")
+        # tax 31.00 still breaks net + tax = total: the run pauses at a new review
+        edit = ReviewDecision(reviewer="ana", action="edit", edits={"tax_amount": ["31.00"]})
+        again = await engine.decide(row.run_id, edit)
+        assert again.status == "needs_review" and again.interrupt_id != row.interrupt_id
+        assert again.review_opened_at is not None and again.review_opened_at >= row.review_opened_at
+        assert again.review_due_at == again.review_opened_at + DAY
+        assert (again.assignee, again.priority, again.escalated_at, again.overdue_at) == (None, None, None, None)
 
 
 async def check_assign_and_claim(data_dir: Path, docs: Path, database_url: str | None) -> None:

@@ -23,6 +23,10 @@ async def test_a_reject_that_cannot_be_done_is_tried_again_by_the_next_sweep(dat
     await _deadlines.check_failed_reject_is_tried_again(data_dir, docs_dir, None)
 
 
+async def test_a_decision_that_opens_another_review_starts_its_clock_again(data_dir: Path, docs_dir: Path) -> None:
+    await _deadlines.check_a_new_review_starts_again(data_dir, docs_dir, None)
+
+
 async def test_a_claim_takes_only_a_free_own_or_group_review(data_dir: Path, docs_dir: Path) -> None:
     await _deadlines.check_assign_and_claim(data_dir, docs_dir, None)
 

@@ -38,6 +38,12 @@ async def test_a_reject_that_cannot_be_done_is_tried_again_by_the_next_sweep(
     await _deadlines.check_failed_reject_is_tried_again(tmp_path / "blobs", docs_dir, postgres_url)
 
 
+async def test_a_decision_that_opens_another_review_starts_its_clock_again(
+    postgres_url: str, tmp_path: Path, docs_dir: Path
+) -> None:
+    await _deadlines.check_a_new_review_starts_again(tmp_path / "blobs", docs_dir, postgres_url)
+
+
 async def test_a_claim_takes_only_a_free_own_or_group_review(postgres_url: str, tmp_path: Path, docs_dir: Path) -> None:
     await _deadlines.check_assign_and_claim(tmp_path / "blobs", docs_dir, postgres_url)
 
