@@ -106,3 +106,10 @@ def test_a_bad_review_policy_is_refused_at_start_up(
     assert result.exit_code == 2
     assert "is not a valid policy" in flat(result.stderr) and expected in flat(result.stderr)
     assert not (tmp_path / "data").exists()  # refused before anything was opened
+
+
+def test_an_assignee_name_cannot_write_to_the_terminal(queue: tuple[Invoke, str, str]) -> None:
+    cli, invoice, _ = queue
+    assert cli("review", "assign", invoice, "--to", "\x1b[31m[bold]mallory").exit_code == 0
+    for output in (cli("review", "list").stdout, cli("review", "claim", invoice, "--as", "kim").stderr):
+        assert "\x1b" not in output and "\\x1b[31m[bold]mallory" in flat(output)
