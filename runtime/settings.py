@@ -73,6 +73,14 @@ def _policy_file() -> Policy:
     return Policy() if policy is None else policy
 
 
+def _problems(error: ValidationError) -> str:
+    """Each problem as `where: what`, without pydantic's prefixes and links: one line a user can act on."""
+    return "; ".join(
+        f"{'.'.join(map(str, item['loc'])) or 'file'}: {str(item['msg']).removeprefix('Value error, ')}"
+        for item in error.errors()
+    )
+
+
 def _policy() -> Policy:
     """The policy file (CLAIMFLOW_POLICY), then single CLAIMFLOW_* thresholds over it; validated as a whole."""
     base = _policy_file()
@@ -191,11 +199,7 @@ def _json_file(name: str, model: type[ModelT], what: str) -> ModelT | None:
     except OSError as error:
         raise SettingsError(f"{name}={path!r} cannot be read: {error.strerror or error}") from None
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(map(str, item['loc'])) or 'file'}: {str(item['msg']).removeprefix('Value error, ')}"
-            for item in error.errors()
-        )
-        raise SettingsError(f"{name}={path!r} is not {what}: {problems}") from None
+        raise SettingsError(f"{name}={path!r} is not {what}: {_problems(error)}") from None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from claimflow.state.budget import Budget
+from claimflow.state.review_policy import ReviewPolicy
 
 ALWAYS_REVIEW: Literal["always_review"] = "always_review"
 FieldThreshold = Annotated[float, Field(ge=0, le=1)] | Literal["always_review"]
@@ -57,6 +58,8 @@ class Policy(BaseModel):
     """How far sums may differ (rounding) and still agree."""
     budget: Budget = Field(default_factory=Budget)
     """Per-run limits on model use, enforced before each call (also after a resume)."""
+    review: ReviewPolicy = Field(default_factory=ReviewPolicy)
+    """Review deadlines per document type, what follows a missed one, and the reviewer groups it escalates to."""
     steps: dict[str, StepPolicy] = Field(
         default_factory=lambda: {
             "classify": StepPolicy(),

@@ -24,6 +24,7 @@ from claimflow.runtime.engine.decisions import Decisions
 from claimflow.runtime.engine.intake import Intake
 from claimflow.runtime.engine.journal import EventJournal, unwritten_events
 from claimflow.runtime.engine.operations import Operations
+from claimflow.runtime.engine.reviews import ReviewDesk
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow, process_owner
 from claimflow.runtime.settings import Settings
@@ -49,7 +50,7 @@ class PendingReview:
     """When the run paused for it (its checkpoint's time, Unix seconds), if the checkpoint says."""
 
 
-class Engine(Intake, Operations, Decisions):
+class Engine(Intake, Operations, Decisions, ReviewDesk):
     """Processes documents through the documents workflow over one data directory."""
 
     def __init__(
@@ -72,6 +73,7 @@ class Engine(Intake, Operations, Decisions):
         self.types = active.types
         self.owner = process_owner()
         self.journal = EventJournal(registry)
+        self._sweeping = asyncio.Lock()
 
     @property
     def context(self) -> WorkflowContext:
@@ -79,6 +81,11 @@ class Engine(Intake, Operations, Decisions):
         if self._context is None:
             raise RuntimeError("this engine was opened read-only (open_engine(readonly=True)): it cannot advance runs")
         return self._context
+
+    @property
+    def readonly(self) -> bool:
+        """Whether this engine only looks at runs (opened with `readonly=True`): it advances none."""
+        return self._context is None
 
     @cached_property
     def version(self) -> str:
@@ -100,6 +107,11 @@ class Engine(Intake, Operations, Decisions):
         for interrupt in snapshot.interrupts:
             return PendingReview(interrupt.id, ReviewRequest.model_validate(interrupt.value), opened_at)
         return None
+
+    async def review_due(self, run_id: str) -> float | None:
+        """How long the run's review may wait, by the policy it runs under (`review.due` for its type), if at all."""
+        state = await self.state(run_id)
+        return None if state is None else state.policy.review.due_seconds(state.doc_type)
 
     async def restore_events(self, run_id: str) -> int:
         """Append the events a dead process checkpointed but did not write; returns how many."""
@@ -162,7 +174,11 @@ class Engine(Intake, Operations, Decisions):
         await self.restore_events(row.run_id)  # idempotent: no lease needed
         await self.registry.claim(row.run_id, owner=self.owner, allowed=(row.status,), status="needs_review")
         await self.registry.release(
-            row.run_id, owner=self.owner, status="needs_review", interrupt_id=pending.interrupt_id
+            row.run_id,
+            owner=self.owner,
+            status="needs_review",
+            interrupt_id=pending.interrupt_id,
+            review_due=await self.review_due(row.run_id),
         )
         return await self.registry.get_run(row.run_id)
 
@@ -209,6 +225,7 @@ class Engine(Intake, Operations, Decisions):
                 interrupt_id=_pending_id(await self.graph.aget_state(config)),
                 decisions="refused",
                 decision_message=str(error),
+                review_due=await self.review_due(run_id),
             )
             raise InvalidDecisionError(f"decision refused, run {run_id} stays paused: {error}") from error
         except Exception as error:  # noqa: BLE001 - any other failure fails this document, not the batch
@@ -260,6 +277,7 @@ class Engine(Intake, Operations, Decisions):
             interrupt_id=interrupt_id,
             error=state.error if status in ("failed", "rejected") else None,
             decisions="applied" if applied else None,
+            review_due=state.policy.review.due_seconds(state.doc_type) if interrupt_id else None,
         )
         return await self.registry.get_run(run_id)
 

@@ -60,6 +60,9 @@ class Decisions:
         async def restore_events(self, run_id: str) -> int:  # noqa: D102
             ...
 
+        async def review_due(self, run_id: str) -> float | None:  # noqa: D102
+            ...
+
         async def _advance(  # noqa: D102
             self, run_id: str, payload: WorkflowState | Command[Any] | None, *, answering: str | None = None
         ) -> RunRow: ...
@@ -156,6 +159,7 @@ class Decisions:
             interrupt_id=pending.interrupt_id,
             decisions=outcome,
             decision_message=why,
+            review_due=await self.review_due(row.run_id),
         )
         return await self.registry.get_run(row.run_id)
 

@@ -4,6 +4,7 @@ from claimflow.runtime.registry.asynchronous import AsyncRegistry
 from claimflow.runtime.registry.decisions import DecisionLog, abandoned_message
 from claimflow.runtime.registry.events import EventLog, PromptPins, RecordKeyTable
 from claimflow.runtime.registry.protocol import RunRegistry
+from claimflow.runtime.registry.reviews import ReviewTable, ReviewView
 from claimflow.runtime.registry.runs import (
     LEASE_SECONDS,
     RegistryError,
@@ -16,7 +17,7 @@ from claimflow.runtime.registry.runs import (
 )
 
 
-class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins):
+class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins, ReviewTable):
     """All of a data directory's bookkeeping over one connection."""
 
 
@@ -27,6 +28,7 @@ __all__ = [
     "RegistryError",
     "RunBusyError",
     "RunNotFoundError",
+    "ReviewView",
     "RunRegistry",
     "RunRow",
     "abandoned_message",

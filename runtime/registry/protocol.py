@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+from claimflow.runtime.registry.reviews import Refusal
 from claimflow.runtime.registry.runs import RunRow
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
@@ -82,11 +83,25 @@ class RunRegistry(Protocol):
         error: str | None = None,
         decisions: str | None = None,
         decision_message: str | None = None,
+        review_due: float | None = None,
     ) -> None:
         """Record where the run stands and give up its lease.
 
         `decisions`: the outcome its pending decisions get in the same transaction; `decision_message`: why.
+        A run pausing at a new review starts its clock: due `review_due` seconds from now (None: no due time).
         """
+        ...
+
+    def update_review(
+        self,
+        run_id: str,
+        *,
+        interrupt_id: str,
+        changes: Mapping[str, Any],
+        events: Sequence[Event],
+        refuse: Refusal | None = None,
+    ) -> RunRow:
+        """Change the review `interrupt_id` of the run and append `events`, or raise RunBusyError saying why."""
         ...
 
     def append_events(self, run_id: str, events: Iterable[Event]) -> int:
