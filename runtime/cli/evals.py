@@ -81,7 +81,7 @@ def _outcomes(folder: Path, settings: Settings, concurrency: int) -> tuple[list[
 
     async def body(engine: Engine) -> tuple[list[Outcome], DocumentTypes]:
         try:
-            docs = load_manifest(folder, engine.types.names)
+            docs = load_manifest(folder, engine.types)
         except ManifestError as error:
             err.print(f"[red]error:[/red] {message(error)}")
             raise typer.Exit(2) from None
