@@ -5,7 +5,8 @@ each distinct claimed value is right when the labels list it, so a value the lab
 and a labelled value nobody claimed a false negative, in any order. A table (an invoice's `line_items`) is
 scored row by row: claimed rows are paired with labelled rows by how many cells agree, most first, and each
 cell is a value of its column, keyed `<table>.<column>` (`line_items.amount`); a cell is right when its row's
-partner has the same value in that column. Values compare in their canonical form (`evals/scoring.py`).
+partner has the same value in that column. Values compare in their canonical form (`evals/scoring.py`). A
+table the labels leave out is not scored at all; labelled as `[]`, every row claimed for it is wrong.
 
 Each value carries the confidence of the claim that gave it, read from the run's `claim.accepted` events:
 the value's own claim for a multiple field, the row's claim for a cell (None when the claim stated none).
@@ -70,7 +71,9 @@ def expected_counts(doc_type: DocumentType, expected: Mapping[str, Any]) -> dict
     for spec in doc_type.value_fields:
         counts[spec.name] = len(set(canonical(spec, expected.get(spec.name)) or ()))
     for table in doc_type.table_fields:
-        rows = _labelled_rows(table, expected.get(table.name))
+        if table.name not in expected:
+            continue  # a table the labels leave out is not scored (an empty list expects no rows)
+        rows = _labelled_rows(table, expected[table.name])
         for column in table.columns:
             counts[column_key(table, column.name)] = sum(column.name in row for row in rows)
     return counts
@@ -165,5 +168,6 @@ def scored_values(
             continue
         values += _field_values(spec, result, expected.get(spec.name), claims)
     for table in doc_type.table_fields:
-        values += _table_values(table, tables.get(table.name, ()), expected.get(table.name), claims)
+        if table.name in expected:
+            values += _table_values(table, tables.get(table.name, ()), expected[table.name], claims)
     return values

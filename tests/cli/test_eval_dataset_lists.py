@@ -80,6 +80,10 @@ def labelled(tmp_path: Path) -> Path:
         text_invoice(docs, filename=name, items=items, number=f"BPS-2024-03{index:02d}")
         expected = {**_invoice_fields(index), "line_items": _labelled_rows(index)}
         lines.append({"id": f"inv-{index}", "file": f"docs/{name}", "doc_type": "invoice", "expected": expected})
+    # An invoice whose rows nobody labelled: its table is not scored, its other fields are.
+    unlabelled = text_invoice(docs, filename="invoice-x.txt", items=PRINTED[0], number="BPS-2024-0399")
+    expected = {**_invoice_fields(0), "invoice_number": "BPS-2024-0399"}
+    lines.append({"id": "inv-x", "file": f"docs/{unlabelled.name}", "doc_type": "invoice", "expected": expected})
     for index, ((first, second), parties) in enumerate(CONTRACTS):
         name = f"contract-{index}.txt"
         text_contract(docs, filename=name, first=first, second=second)
@@ -112,8 +116,9 @@ def test_table_cells_are_scored_per_column_with_rows_matched_by_overlap(claimflo
         wrong = 1 if column == "amount" else 0  # invoice 1's Stickers row
         assert invoice["fields"][f"line_items.{column}"] == _counts(labelled_rows, printed, both - wrong), column
     # The single-value fields are all labelled right: the table's labels alone decide exact match.
-    assert invoice["fields"]["total_amount"] == _counts(4, 4, 4)
-    assert invoice["exact_match_rate"] == 1 / 4  # only invoice 0, whose rows are right in another order
+    assert invoice["fields"]["total_amount"] == _counts(5, 5, 5)
+    # Invoice 0, whose rows are right in another order, and the one whose rows are not labelled.
+    assert invoice["exact_match_rate"] == 2 / 5
 
 
 def test_a_multiple_field_is_scored_as_a_set_of_values(claimflow: Invoke, labelled: Path) -> None:
