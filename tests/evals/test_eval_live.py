@@ -86,10 +86,11 @@ def _answers(
 def _eval(server: FakeModelServer, tmp_path: Path, model: str, *args: str | Path) -> Any:
     prices = tmp_path / "prices.json"
     prices.write_text(json.dumps(PRICES))
+    # The Anthropic client adds `/v1/messages` to the root it is given; OpenAI's adds `/chat/completions`.
+    base_url = server.root_url if model.startswith("anthropic:") else server.base_url
     return run_cli(
-        "eval", "--model", model, "--base-url", server.base_url, *args, timeout=120,
-        CLAIMFLOW_ANTHROPIC_BASE_URL=server.root_url, ANTHROPIC_API_KEY="test-key", OPENAI_API_KEY="",
-        CLAIMFLOW_PRICES=str(prices),
+        "eval", "--model", model, "--base-url", base_url, *args, timeout=120,
+        ANTHROPIC_API_KEY="test-key", OPENAI_API_KEY="", CLAIMFLOW_PRICES=str(prices),
     )  # fmt: skip
 
 
@@ -185,9 +186,8 @@ def test_concurrency_overlaps_the_calls_and_keeps_the_results(
 def test_an_unreachable_server_is_one_clear_error(tmp_path: Path, model: str) -> None:
     nowhere = f"http://127.0.0.1:{closed_port()}"
     done = run_cli(
-        "eval", "--model", model, "--step", "classify", "--base-url", f"{nowhere}/v1", timeout=120,
-        CLAIMFLOW_ANTHROPIC_BASE_URL=nowhere, ANTHROPIC_API_KEY="test-key", OPENAI_API_KEY="",
-        CLAIMFLOW_MODEL_MAX_ATTEMPTS="1",
+        "eval", "--model", model, "--step", "classify", "--base-url", nowhere, timeout=120,
+        ANTHROPIC_API_KEY="test-key", OPENAI_API_KEY="", CLAIMFLOW_MODEL_MAX_ATTEMPTS="1",
     )  # fmt: skip
 
     assert done.returncode == 2, done.stdout + done.stderr
