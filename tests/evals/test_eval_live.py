@@ -28,6 +28,7 @@ from tests.fakes.openai_server import (
     anthropic_message,
     chat_completion,
     error_reply,
+    overlapping,
 )
 from tests.fakes.tcp_proxy import closed_port
 from tests.integration._docs import run_cli
@@ -167,14 +168,17 @@ def test_concurrency_overlaps_the_calls_and_keeps_the_results(
     assert one.returncode == 0, one.stdout + one.stderr
     assert server.max_in_flight == 1
 
-    server.script(*_answers(model, cases))
+    # Answered once as many calls arrived as the concurrency allows: sent at once, they overlap.
+    server.script(
+        *(overlapping(server, answer, requests=len(server.requests) + len(cases)) for answer in _answers(model, cases))
+    )
     server.max_in_flight = 0
     many = _eval(
         server, tmp_path, model, "--step", "classify", "--json", "--baseline", tmp_path / "none.json",
         "--concurrency", str(len(cases)),
     )  # fmt: skip
     assert many.returncode == 0, many.stdout + many.stderr
-    assert server.max_in_flight > 1
+    assert server.max_in_flight == len(cases)
 
     def outcome(stdout: str) -> list[tuple[str, bool, Any]]:
         return [(r["id"], r["passed"], r["got"]) for r in json.loads(stdout)["cases"]]

@@ -359,6 +359,22 @@ def shown_pages(request: ReceivedRequest) -> tuple[str, ...]:
     return tuple(page.split("\n", 1)[1] if "\n" in page else "" for page in user[start:end].split(PAGE_SEPARATOR))
 
 
+def overlapping(server: FakeModelServer, responder: Responder, *, requests: int = 2, wait_s: float = 10.0) -> Responder:
+    """`responder`, answering only once the server has received `requests` requests (or after `wait_s`).
+
+    A client that sends its calls at once gets them answered together, so they overlap however slowly each
+    was sent; one that waits for each answer first is held up `wait_s` and never overlaps.
+    """
+
+    def answer(request: ReceivedRequest) -> Reply:
+        deadline = time.monotonic() + wait_s
+        while len(server.requests) < requests and time.monotonic() < deadline and not server._stopping.is_set():
+            time.sleep(0.01)
+        return responder(request)
+
+    return answer
+
+
 def document_run_replies(
     doc_type: str | None = None,
     *,

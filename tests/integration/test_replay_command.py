@@ -13,7 +13,13 @@ from typing import Any
 
 from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.state.schema import DocumentType
-from tests.fakes.openai_server import FakeModelServer, ReceivedRequest, Reply, document_run_replies
+from tests.fakes.openai_server import (
+    FakeModelServer,
+    ReceivedRequest,
+    Reply,
+    document_run_replies,
+    overlapping,
+)
 from tests.integration._docs import invoice_text, json_lines, run_cli, write
 from tests.integration._expense_type import expense_claim_module
 
@@ -224,17 +230,20 @@ def test_runs_replayed_concurrently_give_the_diffs_of_one_at_a_time_in_the_runs_
     assert live.returncode == 0, live.stderr
     (second,) = json_lines(live.stdout)
     # A looser budget rule changes the first run's outcome only; a new prompt version makes every
-    # extraction a real call, answered slowly enough that two at once overlap on the server.
+    # extraction a real call.
     _types(types, slack="1.1", guidance="The amount claimed is the figure after 'Amount claimed'.", version="2")
     extract = document_run_replies(types=[_declared(types)])[1]
 
     def slow(request: ReceivedRequest) -> Reply:
-        return replace(extract(request), delay_s=0.5)
+        return replace(extract(request), delay_s=0.3)
 
     runs = [first["run_id"], second["run_id"]]
     outcomes = {}
     for concurrency in (1, 2):
-        server.script(slow, slow)
+        # Two at once are answered together once both arrived; one at a time, each after a short delay.
+        waiting = len(server.requests) + 2
+        paced = overlapping(server, slow, requests=waiting) if concurrency == 2 else slow
+        server.script(paced, paced)
         server.max_in_flight = 0
         code, lines, stderr = _replay(server, *runs, "--concurrency", str(concurrency), *data)
         assert code == 0, stderr
