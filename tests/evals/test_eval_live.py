@@ -135,25 +135,43 @@ def _wrong_total(claim: dict[str, Any]) -> None:
             field["value"] = "999.99"
 
 
+def _a_receipt(claim: dict[str, Any]) -> None:
+    claim["doc_type"] = "receipt"
+
+
+WRONG_ANSWERS = [
+    ("extract_invoice", "extract_invoice-clean-english-invoice", _wrong_total, "total_amount: expected accepted '"),
+    ("classify", "classify-invoice-english", _a_receipt, '"doc_type": "receipt"'),
+]
+"""(step, the case answered wrongly, how its answer is changed, what the gate prints about it)."""
+
+
 @pytest.mark.parametrize("model", PROVIDERS)
+@pytest.mark.parametrize(("step", "wrong", "change", "shown"), WRONG_ANSWERS)
 def test_a_wrong_value_fails_its_case_and_the_gate_names_it(
-    server: FakeModelServer, tmp_path: Path, model: str
+    server: FakeModelServer,
+    tmp_path: Path,
+    model: str,
+    step: str,
+    wrong: str,
+    change: Callable[[dict[str, Any]], None],
+    shown: str,
 ) -> None:
-    cases = _live_cases("extract_invoice")
+    cases = _live_cases(step)
+    assert wrong in {case.id for case in cases}
     baseline = tmp_path / "baseline.json"
     server.script(*_answers(model, cases))
-    recorded = _eval(server, tmp_path, model, "--step", "extract_invoice", "--baseline", baseline, "--update-baseline")
+    recorded = _eval(server, tmp_path, model, "--step", step, "--baseline", baseline, "--update-baseline")
     assert recorded.returncode == 0, recorded.stdout + recorded.stderr
     assert all(json.loads(baseline.read_text())["cases"].values())
 
-    wrong = "extract_invoice-clean-english-invoice"
-    server.script(*_answers(model, cases, {wrong: _wrong_total}))
-    done = _eval(server, tmp_path, model, "--step", "extract_invoice", "--baseline", baseline)
+    server.script(*_answers(model, cases, {wrong: change}))
+    done = _eval(server, tmp_path, model, "--step", step, "--baseline", baseline)
 
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"flipped {wrong}: passed -> failed" in done.stdout
     assert done.stdout.count("flipped ") == 1
-    assert "total_amount: expected accepted '" in done.stdout
+    assert shown in done.stdout
     assert f"regression against {baseline.name}" in done.stderr
 
 
