@@ -7,6 +7,11 @@ import sys
 
 from claimflow.evals.evaluation import evaluate_goldens, gate_lines
 from claimflow.evals.runner import REPLAY
+from claimflow.nodes.ports import ModelUnavailableError
+from claimflow.runtime.errors import SetupError
+from claimflow.runtime.gateway import make_gateway
+from claimflow.runtime.settings import Settings
+from claimflow.state.redaction import redact
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,7 +20,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--live", metavar="MODEL", help="ask this backend for fresh claims (e.g. rules)")
     parser.add_argument("--update-baseline", action="store_true", help="write the results as the new baseline")
     args = parser.parse_args(argv)
-    evaluation = evaluate_goldens(model=args.live or REPLAY, update_baseline=args.update_baseline)
+    model = args.live or REPLAY
+    try:
+        # A live model is configured as `claimflow eval` configures it: keys and endpoints from the settings.
+        gateway = None if model == REPLAY else make_gateway(model, Settings.load(model=model).gateway)
+        evaluation = evaluate_goldens(model=model, gateway=gateway, update_baseline=args.update_baseline)
+    except SetupError as error:
+        sys.stderr.write(f"error: {redact(str(error))}\n")
+        return 2
+    except ModelUnavailableError as error:
+        sys.stderr.write(f"error: the model {model} did not answer: {redact(str(error))}\n")
+        return 2
     results = evaluation.results
     for result in results:
         mark = "pass" if result.passed else "FAIL"
