@@ -134,7 +134,7 @@ def _output_caps() -> OutputCaps:
     return OutputCaps(default=_positive_int(_OUTPUT_CAP), steps=steps)
 
 
-def _gateway(base_url: str | None) -> GatewayConfig:
+def _gateway(base_url: str | None, model: str) -> GatewayConfig:
     prices_path = _env("CLAIMFLOW_PRICES")
     try:
         prices = PriceTable.from_json(prices_path) if prices_path else PriceTable()
@@ -142,12 +142,15 @@ def _gateway(base_url: str | None) -> GatewayConfig:
         raise SettingsError(f"CLAIMFLOW_PRICES={prices_path!r} cannot be read: {error}") from None
     defaults = TransportPolicy()
     defaults_config = GatewayConfig()
+    # `--base-url` belongs to the provider of `--model`: an anthropic: model must not ignore it and call
+    # Anthropic's own API instead of the endpoint the user named.
+    anthropic = model.startswith("anthropic:")
     return GatewayConfig(
-        openai_base_url=base_url or _env("CLAIMFLOW_OPENAI_BASE_URL"),
+        openai_base_url=(None if anthropic else base_url) or _env("CLAIMFLOW_OPENAI_BASE_URL"),
         openai_api_key=_env("OPENAI_API_KEY"),
         openai_mode=_choice("CLAIMFLOW_OPENAI_MODE", ("json", "json_schema", "tools", "md_json"), "json"),
         anthropic_api_key=_env("ANTHROPIC_API_KEY"),
-        anthropic_base_url=_env("CLAIMFLOW_ANTHROPIC_BASE_URL"),
+        anthropic_base_url=(base_url if anthropic else None) or _env("CLAIMFLOW_ANTHROPIC_BASE_URL"),
         timeout_s=_float("CLAIMFLOW_MODEL_TIMEOUT_S", 60.0) or 60.0,
         call_deadline_s=_positive("CLAIMFLOW_MODEL_CALL_DEADLINE_S", defaults_config.call_deadline_s),
         max_response_bytes=_at_least_one("CLAIMFLOW_MODEL_MAX_RESPONSE_BYTES", defaults_config.max_response_bytes),
@@ -246,11 +249,12 @@ class Settings:
     ) -> Settings:
         """Explicit arguments win, then CLAIMFLOW_* (and provider key) environment variables, then defaults."""
         directory = Path(data_dir or _env("CLAIMFLOW_DATA_DIR") or DEFAULT_DATA_DIR)
+        chosen = model or _env("CLAIMFLOW_MODEL") or "rules"
         return cls(
             data_dir=directory,
-            model=model or _env("CLAIMFLOW_MODEL") or "rules",
+            model=chosen,
             policy=_policy(),
-            gateway=_gateway(base_url),
+            gateway=_gateway(base_url, chosen),
             second_opinion=second_opinion or _env("CLAIMFLOW_SECOND_OPINION"),
             record_dir=record_dir,
             database_url=_env("CLAIMFLOW_DATABASE_URL"),

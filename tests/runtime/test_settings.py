@@ -109,3 +109,16 @@ def test_gateway_settings_come_from_the_usual_variables(tmp_path: Path, monkeypa
     assert Settings.load(data_dir=tmp_path).gateway.openai_mode == "tools"
     explicit = Settings.load(data_dir=tmp_path, base_url="http://127.0.0.1:8/v1")
     assert explicit.gateway.openai_base_url == "http://127.0.0.1:8/v1"
+
+
+def test_base_url_goes_to_the_provider_of_the_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMFLOW_OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    claude = Settings.load(data_dir=tmp_path, model="anthropic:claude-x", base_url="http://127.0.0.1:7")
+    assert claude.gateway.anthropic_base_url == "http://127.0.0.1:7"
+    assert claude.gateway.openai_base_url == "http://127.0.0.1:9/v1"
+    monkeypatch.setenv("CLAIMFLOW_ANTHROPIC_BASE_URL", "http://127.0.0.1:6")
+    gpt = Settings.load(data_dir=tmp_path, model="openai:gpt-x", base_url="http://127.0.0.1:8/v1")
+    assert (gpt.gateway.openai_base_url, gpt.gateway.anthropic_base_url) == (
+        "http://127.0.0.1:8/v1",
+        "http://127.0.0.1:6",
+    )
