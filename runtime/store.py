@@ -1,4 +1,9 @@
-"""Content-addressed document store on the file system: originals, parsed texts, masking maps."""
+"""Content-addressed document store: originals, parsed texts, masking maps.
+
+`DocumentFiles` turns documents and texts into blobs keyed by their sha256; where the blobs live is its
+subclass's job: `FileDocumentStore` keeps them in the data directory (SQLite mode), `PgDocumentStore`
+(`claimflow.runtime.pgstore`) in the shared Postgres database, where every process and machine reads them.
+"""
 
 from __future__ import annotations
 
@@ -12,39 +17,37 @@ from pathlib import Path
 from typing import TypeVar
 
 from claimflow.runtime.private import private_dir, tighten
+from claimflow.runtime.unavailable import UnavailableError
 from claimflow.state.documents import DocumentRef, SourceText, TextRef
 
 T = TypeVar("T")
 
 
-class FileDocumentStore:
-    """Blobs under `<root>/<aa>/<sha256>`; writing the same bytes twice stores them once."""
+class BlobMissingError(UnavailableError):
+    """A blob a run refers to is not in this process's document store (another data directory holds it).
 
-    def __init__(self, root: Path) -> None:
-        self._root = root
-        tighten(root)  # blobs an earlier version stored with the umask's mode are closed off here
+    A condition of where the process runs, not of the document: the run stays as it is, to be continued
+    where the store holds the blob (or once it does).
+    """
 
-    def _path(self, blob_id: str) -> Path:
-        if len(blob_id) != 64 or not all(c in "0123456789abcdef" for c in blob_id):
-            raise ValueError(f"not a blob id: {blob_id!r}")
-        return self._root / blob_id[:2] / blob_id
+
+def check_blob_id(blob_id: str) -> str:
+    """`blob_id` if it is a sha256 in lower-case hex; else ValueError."""
+    if len(blob_id) != 64 or not all(c in "0123456789abcdef" for c in blob_id):
+        raise ValueError(f"not a blob id: {blob_id!r}")
+    return blob_id
+
+
+class DocumentFiles:
+    """Originals and page texts as content-addressed blobs; subclasses say where blobs are kept."""
 
     def save_blob(self, data: bytes) -> str:
-        """Store bytes atomically and return their sha256."""
-        blob_id = hashlib.sha256(data).hexdigest()
-        path = self._path(blob_id)
-        if not path.exists():
-            private_dir(path.parent)
-            # Write then rename, so a crash never leaves a half-written blob under its final name; the
-            # temporary file is created 0600, and keeps that mode under its final name.
-            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
-                handle.write(data)
-            os.replace(handle.name, path)
-        return blob_id
+        """Store bytes (idempotently) and return their sha256."""
+        raise NotImplementedError
 
     def load_blob(self, blob_id: str) -> bytes:
-        """Load stored bytes."""
-        return self._path(blob_id).read_bytes()
+        """Load stored bytes; BlobMissingError when this store does not hold them."""
+        raise NotImplementedError
 
     def save_document(self, data: bytes, filename: str, media_type: str) -> DocumentRef:
         """Store an original and return its reference."""
@@ -69,14 +72,54 @@ class FileDocumentStore:
         return SourceText(pages=tuple(json.loads(self.load_blob(ref.text_id))))
 
 
+class FileDocumentStore(DocumentFiles):
+    """Blobs under `<root>/<aa>/<sha256>`; writing the same bytes twice stores them once."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        tighten(root)  # blobs an earlier version stored with the umask's mode are closed off here
+
+    def _path(self, blob_id: str) -> Path:
+        return self._root / blob_id[:2] / check_blob_id(blob_id)
+
+    def has_blob(self, blob_id: str) -> bool:
+        """Whether the blob is stored here."""
+        return self._path(blob_id).is_file()
+
+    def save_blob(self, data: bytes) -> str:
+        """Store bytes atomically and return their sha256."""
+        blob_id = hashlib.sha256(data).hexdigest()
+        path = self._path(blob_id)
+        if not path.exists():
+            private_dir(path.parent)
+            # Write then rename, so a crash never leaves a half-written blob under its final name; the
+            # temporary file is created 0600, and keeps that mode under its final name.
+            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+                handle.write(data)
+            os.replace(handle.name, path)
+        return blob_id
+
+    def load_blob(self, blob_id: str) -> bytes:
+        """Load stored bytes."""
+        path = self._path(blob_id)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            raise BlobMissingError(
+                f"the document store {self._root} holds no blob {blob_id}: the run's document was stored in "
+                "another data directory; continue the run with that --data-dir, or use one shared store "
+                "(CLAIMFLOW_DATABASE_URL)"
+            ) from None
+
+
 class AsyncDocumentStore:
-    """The store as nodes use it: file I/O on worker threads, never on the event loop.
+    """The store as nodes use it: file or database I/O on worker threads, never on the event loop.
 
     Parsed texts and masking maps are content-addressed, so they never change: the most recently used
     ones are kept in memory, and the steps of a run after `parse` read their pages without touching disk.
     """
 
-    def __init__(self, files: FileDocumentStore, *, cached: int = 64) -> None:
+    def __init__(self, files: DocumentFiles, *, cached: int = 64) -> None:
         self.files = files
         self._cached = cached
         self._texts: OrderedDict[str, SourceText] = OrderedDict()

@@ -1,9 +1,9 @@
-"""When the data directory or the database cannot be written or reached: a condition of the machine, not a document's.
+"""When the data directory, the document store or the database fails: a condition of the machine, not a document's.
 
-A full disk, a file-size limit, a lost or refused database connection would fail every following document the same
-way, and a run marked failed for it would never be continued. So such an error is not a document's failure: it
-stops the batch, is told in one line, and leaves every run registered so far where it stands, to be continued by
-running the same command again or by `claimflow recover`.
+A full disk, a file-size limit, a lost or refused database connection, a document store that does not hold a run's
+document would fail every following document the same way, and a run marked failed for it would never be
+continued. So such an error is not a document's failure: it stops the batch, is told in one line, and leaves every
+run registered so far where it stands, to be continued by running the same command again or by `claimflow recover`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ _SQLITE_UNAVAILABLE = frozenset({8, 10, 13, 14})
 
 _POSTGRES_UNAVAILABLE = ("08", "53", "57P")
 """SQLSTATE classes: connection exceptions, insufficient resources (disk full), the server shutting down."""
+
+
+class UnavailableError(Exception):
+    """Raised by claimflow's own code for such a condition; its message is the one line that says what and why."""
 
 
 def unavailable_reason(error: BaseException) -> str | None:
@@ -41,6 +45,8 @@ def unavailable_reason(error: BaseException) -> str | None:
 
 
 def _reason(error: BaseException) -> str | None:
+    if isinstance(error, UnavailableError):
+        return _one_line(error)
     if isinstance(error, OSError) and error.errno in STORAGE_ERRNOS:
         where = f" {error.filename}" if error.filename else ""
         return f"cannot write{where}: {error.strerror or error}"

@@ -13,6 +13,7 @@ EventType = Literal[
     "run.completed",
     "run.failed",
     "run.superseded",
+    "run.model_overridden",
     "step.started",
     "document.parsed",
     "document.unreadable",

@@ -105,10 +105,12 @@ def with_engine(
     *,
     types: list[str] | None = None,
     readonly: bool = False,
+    override_model: bool = False,
 ) -> T:
     """Open the engine and run `body`; known errors become a message and exit code, never a traceback.
 
-    `readonly` opens an engine that only looks at runs: no model backend or parser is built.
+    `readonly` opens an engine that only looks at runs: no model backend or parser is built. `override_model`
+    continues runs on the settings' model rather than each run's own (`--model` named on the command line).
     """
     from claimflow.runtime.engine import open_engine
 
@@ -116,7 +118,7 @@ def with_engine(
         settings = settings or Settings.load(data_dir=data_dir, types=tuple(types or ()))
 
         async def main() -> T:
-            async with open_engine(settings, readonly=readonly) as engine:
+            async with open_engine(settings, readonly=readonly, override_model=override_model) as engine:
                 return await body(engine)
 
         return asyncio.run(main())

@@ -16,6 +16,7 @@ from claimflow.runtime.cli._common import (
     app,
     emit,
     err,
+    exit_codes,
     message,
     out,
     shown,
@@ -128,14 +129,24 @@ def recover(
     data_dir: DataDir = None,
     types: TypesOption = None,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Runs recovered at once.")] = 1,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", help="Continue the runs on this model (recorded); default: each run's own."),
+    ] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
 ) -> None:
-    """Pick up runs a crashed or killed process left queued, running or resuming; live processes keep theirs."""
+    """Pick up runs a crashed or killed process left queued, running or resuming; live processes keep theirs.
+
+    Each run continues on the model it started with, unless `--model` names another.
+    """
 
     async def body(engine: Engine) -> list[dict[str, Any]]:
         recovered = await engine.recover(concurrency=concurrency)
         return [(await engine.view(row.run_id)).model_dump(mode="json") for row in recovered]
 
-    views = with_engine(data_dir, body, types=types)
+    with exit_codes():
+        settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url, types=tuple(types or ()))
+    views = with_engine(data_dir, body, settings, override_model=model is not None)
     for view in views:
         if as_json:
             emit(view)

@@ -242,4 +242,4 @@ def review_decide(
         row = await engine.decide(full_id, decision, interrupt_id=interrupt or seen, seen_at=seen_at)
         return (await engine.view(row.run_id)).model_dump(mode="json")
 
-    emit(with_engine(data_dir, body, settings))
+    emit(with_engine(data_dir, body, settings, override_model=model is not None))

@@ -23,13 +23,14 @@ from claimflow.runtime.discovery import ActiveTypes
 from claimflow.runtime.engine.decisions import Decisions
 from claimflow.runtime.engine.intake import Intake
 from claimflow.runtime.engine.journal import EventJournal, unwritten_events
+from claimflow.runtime.engine.models import RunModels
 from claimflow.runtime.engine.operations import Operations
 from claimflow.runtime.engine.reviews import ReviewDesk
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow, process_owner
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
-from claimflow.runtime.unavailable import unavailable_reason
+from claimflow.runtime.unavailable import UnavailableError, unavailable_reason
 from claimflow.runtime.version import check_version, workflow_version
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import event
@@ -50,7 +51,7 @@ class PendingReview:
     """When the run paused for it (its checkpoint's time, Unix seconds), if the checkpoint says."""
 
 
-class Engine(Intake, Operations, Decisions, ReviewDesk):
+class Engine(Intake, Operations, Decisions, ReviewDesk, RunModels):
     """Processes documents through the documents workflow over one data directory."""
 
     def __init__(
@@ -62,6 +63,8 @@ class Engine(Intake, Operations, Decisions, ReviewDesk):
         context: WorkflowContext | None,
         limits: IngestLimits,
         active: ActiveTypes,
+        *,
+        override_model: bool = False,
     ) -> None:
         self.settings = settings
         self.registry = registry
@@ -74,6 +77,9 @@ class Engine(Intake, Operations, Decisions, ReviewDesk):
         self.owner = process_owner()
         self.journal = EventJournal(registry)
         self._sweeping = asyncio.Lock()
+        self.override_model = override_model
+        """Continue runs on this engine's model even when they started on another (each change is an event)."""
+        self._built = {}
 
     @property
     def context(self) -> WorkflowContext:
@@ -126,6 +132,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk):
         if row.status not in ("queued", "running", "resuming"):
             return row
         check_version(row.run_id, row.workflow_version, self.version)
+        context = await self.context_for(row)  # the run's own model; one that cannot be built leaves it as it is
         await self.registry.claim(
             row.run_id, owner=self.owner, allowed=("queued", "running", "resuming"), status="running"
         )
@@ -140,7 +147,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk):
             await self.restore_events(row.run_id)
         # A run left resuming continues with the decision its checkpoint holds: that decision is applied.
         answering = row.interrupt_id if row.status == "resuming" else None
-        return await self._advance(row.run_id, payload, answering=answering)
+        return await self._advance(row.run_id, payload, answering=answering, context=context)
 
     async def recover(self, *, concurrency: int = 1) -> list[RunRow]:
         """Pick up runs a dead process left behind, up to `concurrency` at once: back to review, or continued.
@@ -183,12 +190,19 @@ class Engine(Intake, Operations, Decisions, ReviewDesk):
         return await self.registry.get_run(row.run_id)
 
     async def _advance(
-        self, run_id: str, payload: WorkflowState | Command[Any] | None, *, answering: str | None = None
+        self,
+        run_id: str,
+        payload: WorkflowState | Command[Any] | None,
+        *,
+        answering: str | None = None,
+        context: WorkflowContext | None = None,
     ) -> RunRow:
         """Stream the graph from `payload` until the run finishes or pauses, and record where it stands.
 
         `answering` is the review a decision resumes the run from: the decision becomes applied in the same
-        transaction that records the resumed run, refused if apply rejects it.
+        transaction that records the resumed run, refused if apply rejects it. If the document store or the
+        database fails before the decision's resume was committed, the decision is not applied and the run
+        waits on that review again. `context` carries the run's model (default: this engine's).
         """
         config = self._config(run_id)
         final: dict[str, Any] | None = None
@@ -200,10 +214,11 @@ class Engine(Intake, Operations, Decisions, ReviewDesk):
         # The document's wall time: past it, the run stops waiting for its step (a thread still busy with a
         # bounded piece of work finishes on its own) and fails, while the batch goes on.
         deadline = asyncio.timeout(self.settings.max_document_seconds)
+        run_context = context or self.context
         try:
             async with deadline:
                 async for mode, chunk in self.graph.astream(
-                    payload, config, context=self.context, stream_mode=["updates", "values"], durability="sync"
+                    payload, config, context=run_context, stream_mode=["updates", "values"], durability="sync"
                 ):
                     if mode == "values":
                         final = cast(dict[str, Any], chunk)
@@ -229,8 +244,13 @@ class Engine(Intake, Operations, Decisions, ReviewDesk):
             )
             raise InvalidDecisionError(f"decision refused, run {run_id} stays paused: {error}") from error
         except Exception as error:  # noqa: BLE001 - any other failure fails this document, not the batch
-            if unavailable_reason(error) is not None:
-                raise  # storage or database gone: the run stays where it is, to be continued, and the batch stops
+            reason = unavailable_reason(error)
+            if reason is not None:
+                # Storage or database gone: the run stays where it is, to be continued, and the batch stops.
+                if answering is not None:
+                    await self._hold_decision(run_id, answering, reason)
+                    raise DecisionNotAppliedError(f"run {run_id}: the decision was not applied: {reason}") from error
+                raise
             if deadline.expired():
                 reason = (
                     f"the document took longer than {self.settings.max_document_seconds:g} s, the wall time one "
@@ -249,6 +269,35 @@ class Engine(Intake, Operations, Decisions, ReviewDesk):
             )
             return await self.registry.get_run(run_id)
         return await self._settle(run_id, final, interrupt_id, applied=answering is not None)
+
+    async def _hold_decision(self, run_id: str, answering: str, reason: str) -> None:
+        """After the store or database failed under a decision: the review open again, or the run left resuming.
+
+        A decision whose resume was not committed is not applied (the run waits on the same review, to be decided
+        again); one that was stays applied and the run resuming, for `recover` to finish. If the database
+        cannot be written either, the run's lease says it all: once this process is gone, the next look puts it
+        right the same way (`reopen_abandoned`).
+        """
+        try:
+            committed = _pending_id(await self.graph.aget_state(self._config(run_id))) != answering
+            await self._restore_after_failure(run_id)
+            if committed:
+                await self.registry.release(
+                    run_id, owner=self.owner, status="resuming", interrupt_id=answering, decisions="applied"
+                )
+                return
+            await self.registry.release(
+                run_id,
+                owner=self.owner,
+                status="needs_review",
+                interrupt_id=answering,
+                decisions="abandoned",
+                decision_message=f"not applied, the run waits on the same review: {reason}",
+                review_due=await self.review_due(run_id),
+            )
+        except Exception as error:  # noqa: BLE001 - only the same kind of condition; anything else is a bug
+            if unavailable_reason(error) is None:
+                raise
 
     async def _restore_after_failure(self, run_id: str) -> None:
         """After a failed step: write what the journal holds, and the events of every checkpoint that was written."""
@@ -280,6 +329,10 @@ class Engine(Intake, Operations, Decisions, ReviewDesk):
             review_due=state.policy.review.due_seconds(state.doc_type) if interrupt_id else None,
         )
         return await self.registry.get_run(run_id)
+
+
+class DecisionNotAppliedError(UnavailableError):
+    """The store or the database failed under a decision: what became of it is recorded where it could be."""
 
 
 def _pending_id(snapshot: Any) -> str | None:

@@ -23,6 +23,7 @@ from claimflow.state.review import ReviewDecision
 from claimflow.state.schema import DocumentTypes
 
 if TYPE_CHECKING:
+    from claimflow.nodes.ports import WorkflowContext
     from claimflow.runtime.engine.core import PendingReview
     from claimflow.runtime.store import AsyncDocumentStore
     from claimflow.state.workflow import WorkflowState
@@ -64,8 +65,16 @@ class Decisions:
             ...
 
         async def _advance(  # noqa: D102
-            self, run_id: str, payload: WorkflowState | Command[Any] | None, *, answering: str | None = None
+            self,
+            run_id: str,
+            payload: WorkflowState | Command[Any] | None,
+            *,
+            answering: str | None = None,
+            context: WorkflowContext | None = None,
         ) -> RunRow: ...
+
+        async def context_for(self, row: RunRow) -> WorkflowContext:  # noqa: D102
+            ...
 
     async def decide(
         self,
@@ -118,6 +127,9 @@ class Decisions:
             message = "; ".join(errors)
             await refuse(message)
             raise InvalidDecisionError(f"decision refused, run {row.run_id} stays paused: {message}")
+        # The run's own model (or the one named to override it): one that cannot be built here stops the decision
+        # before it claims the run, which stays waiting on its review.
+        context = await self.context_for(row)
         # The claim is the lock: of two concurrent decisions exactly one moves the run to resuming, and only
         # while the run still waits on the review this one answers.
         try:
@@ -128,7 +140,7 @@ class Decisions:
             await refuse(str(error))
             raise StaleReviewError(f"decision refused: {error}") from None
         resume: Command[Any] = Command(resume={answered: decision.model_dump(mode="json")})
-        return await self._advance(row.run_id, resume, answering=answered)
+        return await self._advance(row.run_id, resume, answering=answered, context=context)
 
     async def reopen_abandoned(self, row: RunRow) -> RunRow:
         """If a dead decider left `row` resuming, put it right; returns the row as it stands now.

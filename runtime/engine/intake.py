@@ -41,6 +41,10 @@ class Intake:
         def version(self) -> str:  # noqa: D102
             ...
 
+        @property
+        def model_endpoint(self) -> str | None:  # noqa: D102
+            ...
+
     async def submit(self, path: Path) -> RunRow:
         """Store a document and register its run, or find the run it already has; see `register`."""
         row, _ = await self.register(path)
@@ -131,6 +135,8 @@ class Intake:
         return row
 
     async def _started(self, run_id: str, ref: DocumentRef, **started: str) -> None:
+        if self.model_endpoint is not None:  # where the model is called goes with the run: it continues there
+            await self.registry.set_model(run_id, self.context.gateway.name, self.model_endpoint)
         await self.registry.append_events(
             run_id,
             [

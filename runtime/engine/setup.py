@@ -27,7 +27,7 @@ from claimflow.runtime.private import tighten
 from claimflow.runtime.registry import AsyncRegistry, Registry, RunRegistry
 from claimflow.runtime.registry.postgres import PostgresRegistry
 from claimflow.runtime.settings import Settings
-from claimflow.runtime.store import AsyncDocumentStore, FileDocumentStore
+from claimflow.runtime.store import AsyncDocumentStore, DocumentFiles, FileDocumentStore
 from claimflow.state.schema import DocumentType
 
 REGISTRY_FILE = "claimflow.db"
@@ -87,6 +87,21 @@ def open_async_registry(settings: Settings) -> AsyncRegistry:
     return AsyncRegistry(open_registry(settings), threads=settings.pool_size if settings.database_url else 1)
 
 
+def _document_files(settings: Settings, stack: AsyncExitStack) -> DocumentFiles:
+    """The document store: Postgres when a database URL is set (shared by every process), else the data directory."""
+    blobs = settings.data_dir / BLOB_DIR
+    if not settings.database_url:
+        tighten(settings.data_dir)
+        return FileDocumentStore(blobs)
+    from claimflow.runtime.pgstore import PgDocumentStore
+
+    # Documents an installation stored before the database held them are read from its data directory, if here.
+    fallback = FileDocumentStore(blobs) if blobs.is_dir() else None
+    store = PgDocumentStore(settings.database_url, size=settings.pool_size, fallback=fallback)
+    stack.callback(store.close)
+    return store
+
+
 def _checkpointer(settings: Settings) -> AbstractAsyncContextManager[BaseCheckpointSaver[Any]]:
     if settings.database_url:
         return postgres_checkpointer(settings.database_url, size=settings.pool_size)
@@ -106,6 +121,7 @@ async def open_engine(
     limits: IngestLimits | None = None,
     types: Iterable[DocumentType] | ActiveTypes | None = None,
     readonly: bool = False,
+    override_model: bool = False,
 ) -> AsyncIterator[Engine]:
     """Open the data directory (blobs) and the database (registry, checkpoints), and yield a ready engine.
 
@@ -116,6 +132,13 @@ async def open_engine(
 
     `readonly=True` opens an engine that looks at runs but does not advance them: no model backend and no
     parser are built (or imported), so commands such as `claimflow runs` start quickly.
+
+    A run continues on the model it started with; `override_model=True` continues runs on this engine's
+    model instead, recording each change as a `run.model_overridden` event.
+
+    Documents, texts and masking maps are kept in Postgres when a database URL is set (every process reads
+    the same store; blobs still in the data directory are read from there and copied in), else in the data
+    directory's `blobs/`.
     """
     # What reads files (settings, discovery, the data directory's modes, imports of the backends and parsers)
     # runs on a worker thread: an engine opened inside a server's event loop must not block it.
@@ -132,9 +155,7 @@ async def open_engine(
         registry = await asyncio.to_thread(open_async_registry, settings)
         stack.push_async_callback(asyncio.to_thread, registry.close)
         await pin_prompts(registry, active)
-        # On Postgres the data directory holds the blobs only, and no database opened it.
-        await asyncio.to_thread(tighten, settings.data_dir)
-        store = AsyncDocumentStore(await asyncio.to_thread(FileDocumentStore, settings.data_dir / BLOB_DIR))
+        store = AsyncDocumentStore(await asyncio.to_thread(_document_files, settings, stack))
         saver = await stack.enter_async_context(_checkpointer(settings))
         graph = build_documents_workflow(active.types).compile(checkpointer=saver)
         context = None
@@ -151,8 +172,9 @@ async def open_engine(
                 mask_patterns=settings.mask_patterns,
                 offload=off_loop,
             )
-        engine = Engine(settings, registry, store, graph, context, limits, active)
+        engine = Engine(settings, registry, store, graph, context, limits, active, override_model=override_model)
         stack.push_async_callback(engine.journal.close)
+        stack.push_async_callback(engine.close_models)
         if not readonly:
             await stack.enter_async_context(heartbeat(registry, engine.owner))
         yield engine

@@ -82,6 +82,7 @@ _ADDED_COLUMNS = (
     ("runs", "priority", "TEXT"),
     ("runs", "escalated_at", "REAL"),
     ("runs", "overdue_at", "REAL"),
+    ("runs", "model_base_url", "TEXT"),
 )
 """Columns added after the tables were first made: (table, column, type)."""
 

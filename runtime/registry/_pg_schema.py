@@ -96,6 +96,13 @@ CREATE TABLE IF NOT EXISTS claimflow_prompt_pins (
     hash text NOT NULL,
     first_seen double precision NOT NULL
 );
+CREATE TABLE IF NOT EXISTS claimflow_blobs (
+    blob_id text COLLATE "C" PRIMARY KEY,
+    data bytea NOT NULL,
+    size bigint NOT NULL,
+    created_at double precision NOT NULL
+);
+ALTER TABLE claimflow_runs ADD COLUMN IF NOT EXISTS model_base_url text;
 """
 
 _APPEND_ONLY_FUNCTION = """
@@ -136,6 +143,7 @@ _RELATIONS = (
     "claimflow_record_keys",
     "claimflow_record_keys_key",
     "claimflow_prompt_pins",
+    "claimflow_blobs",
 )
 
 _READY = """
@@ -159,6 +167,7 @@ _ADDED_RUN_COLUMNS = (
     "priority",
     "escalated_at",
     "overdue_at",
+    "model_base_url",
 )
 """Columns of claimflow_runs added after it was first made: a database without one of them is migrated."""
 
@@ -187,14 +196,15 @@ def conninfo(url: str) -> str:
     return make_conninfo(url, **{key: value for key, value in _CLIENT_DEFAULTS.items() if key not in given})
 
 
-def _configure(conn: psycopg.Connection[Row]) -> None:
+def configure(conn: psycopg.Connection[Row]) -> None:
+    """Set the server's keepalives on a new session."""
     conn.execute(_SERVER_KEEPALIVES)
 
 
 def connect(url: str) -> psycopg.Connection[Row]:
     """One autocommit session returning dict rows, with TCP keepalives on both ends."""
     conn = psycopg.connect(conninfo(url), autocommit=True, row_factory=dict_row)
-    _configure(conn)
+    configure(conn)
     return conn
 
 
@@ -217,7 +227,7 @@ class PgDatabase:
             min_size=1,
             max_size=size,
             kwargs={"autocommit": True, "row_factory": dict_row},
-            configure=_configure,
+            configure=configure,
             open=True,
         )
 

@@ -197,6 +197,10 @@ class AsyncRegistry:
         """Every decision submitted for a run."""
         return await self._call(self.sync.decisions, run_id)
 
+    async def set_model(self, run_id: str, model: str, base_url: str | None) -> None:
+        """Record the model (and its endpoint, never a key) the run continues on."""
+        await self._call(self.sync.set_model, run_id, model, base_url)
+
     async def register_record(self, run_id: str, doc_type: str, key: str) -> None:
         """Remember a completed record's duplicate key."""
         await self._call(self.sync.register_record, run_id, doc_type, key)

@@ -280,6 +280,12 @@ class PostgresRegistry(PgReviewTable, PgDatabase):
             (run_id,),
         )
 
+    def set_model(self, run_id: str, model: str, base_url: str | None) -> None:
+        """Record the model (and its endpoint, never a key) the run continues on."""
+        self._execute(
+            "UPDATE claimflow_runs SET model = %s, model_base_url = %s WHERE run_id = %s", (model, base_url, run_id)
+        )
+
     def register_record(self, run_id: str, doc_type: str, key: str) -> None:
         """Remember a completed record's duplicate key (a run registered again replaces its key)."""
         self._execute(

@@ -134,6 +134,10 @@ class RunRegistry(Protocol):
         """Every decision submitted for a run, in the order it came."""
         ...
 
+    def set_model(self, run_id: str, model: str, base_url: str | None) -> None:
+        """Record the model (and its endpoint, never a key) the run continues on."""
+        ...
+
     def register_record(self, run_id: str, doc_type: str, key: str) -> None:
         """Remember a completed record's duplicate key."""
         ...

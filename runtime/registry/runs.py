@@ -63,6 +63,9 @@ class RunRow:
     """When the sweep escalated the review."""
     overdue_at: float | None = None
     """When the sweep found the review overdue (it acts on each review once)."""
+    model_base_url: str | None = None
+    """The endpoint of the run's model (`model`), when it has one; never a key. None: the provider's default,
+    or a run registered before endpoints were kept."""
 
 
 def process_owner() -> str:
@@ -197,6 +200,11 @@ class RunTable(Database):
         with self._write() as db:
             cursor = db.execute("UPDATE runs SET lease_until = ? WHERE lease_owner = ?", (now + LEASE_SECONDS, owner))
         return cursor.rowcount
+
+    def set_model(self, run_id: str, model: str, base_url: str | None) -> None:
+        """Record the model (and its endpoint, never a key) the run continues on."""
+        with self._write() as db:
+            db.execute("UPDATE runs SET model = ?, model_base_url = ? WHERE run_id = ?", (model, base_url, run_id))
 
     def get_run(self, run_id: str) -> RunRow:
         """The run with this id (a unique prefix of at least 6 characters works too)."""
