@@ -121,7 +121,7 @@ async def open_engine(
     limits: IngestLimits | None = None,
     types: Iterable[DocumentType] | ActiveTypes | None = None,
     readonly: bool = False,
-    override_model: bool = False,
+    override_model: bool | None = None,
 ) -> AsyncIterator[Engine]:
     """Open the data directory (blobs) and the database (registry, checkpoints), and yield a ready engine.
 
@@ -134,7 +134,8 @@ async def open_engine(
     parser are built (or imported), so commands such as `claimflow runs` start quickly.
 
     A run continues on the model it started with; `override_model=True` continues runs on this engine's
-    model instead, recording each change as a `run.model_overridden` event.
+    model instead, recording each change as a `run.model_overridden` event. By default a `gateway` given
+    here is such an explicit choice, and the settings' model is not (each run keeps its own).
 
     Documents, texts and masking maps are kept in Postgres when a database URL is set (every process reads
     the same store; blobs still in the data directory are read from there and copied in), else in the data
@@ -145,6 +146,8 @@ async def open_engine(
     if settings is None:
         settings = await asyncio.to_thread(Settings.load, data_dir=data_dir, model=model)
     limits = limits or settings.limits
+    if override_model is None:
+        override_model = gateway is not None
     active = await asyncio.to_thread(active_types, settings, types)
     async with AsyncExitStack() as stack:
         if gateway is None and not readonly:
