@@ -27,21 +27,32 @@ class UnavailableError(Exception):
 
 
 def unavailable_reason(error: BaseException) -> str | None:
-    """One line saying what cannot be written or reached, if `error` (or what caused it) is such a condition."""
+    """One line saying what cannot be written or reached, if `error` (or what caused it) is such a condition.
+
+    claimflow's own `UnavailableError` anywhere in the chain wins: it says what became of the work (a lost
+    connection that also fails the clean-up after it would otherwise hide that).
+    """
+    chain = _chain(error)
+    own = [_one_line(found) for found in chain if isinstance(found, UnavailableError)]
+    reasons = own or [reason for reason in map(_reason, chain) if reason is not None]
+    return reasons[0] if reasons else None
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """`error`, then what caused it or was being handled, breadth first, each once."""
     seen: set[int] = set()
+    found: list[BaseException] = []
     pending = [error]
     while pending:
         current = pending.pop(0)
         if id(current) in seen:
             continue
         seen.add(id(current))
-        reason = _reason(current)
-        if reason is not None:
-            return reason
+        found.append(current)
         if isinstance(current, BaseExceptionGroup):
             pending.extend(current.exceptions)
         pending.extend(cause for cause in (current.__cause__, current.__context__) if cause is not None)
-    return None
+    return found
 
 
 def _reason(error: BaseException) -> str | None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -155,7 +154,7 @@ def _bind_run(
 
     The review id is read first thing, before the engine opens: a decision given without `--interrupt`
     answers the review that was open when its reviewer ran the command, never one another decision opened
-    in the meantime. The model is the one the run started with, unless another is named.
+    in the meantime. The run continues on the model it started with, unless another is named.
     """
     from claimflow.runtime.engine import open_registry
 
@@ -166,10 +165,8 @@ def _bind_run(
             row = registry.get_run(run_id)
         finally:
             registry.close()
-    if model is not None or row.model.startswith("replay:"):
-        # A replayed run names no folder; the reviewer must say which model (or replay folder) resumes it.
-        return settings, row.run_id, row.interrupt_id
-    return replace(settings, model=row.model), row.run_id, row.interrupt_id
+    # The engine continues the run on its own model and endpoint (`--model` overrides them, and is recorded).
+    return settings, row.run_id, row.interrupt_id
 
 
 @review_app.command("decide")

@@ -20,7 +20,7 @@ from langgraph.types import Command
 
 from claimflow.nodes.ports import WorkflowContext
 from claimflow.runtime.discovery import ActiveTypes
-from claimflow.runtime.engine.decisions import Decisions
+from claimflow.runtime.engine.decisions import Decisions, DecisionStoppedError
 from claimflow.runtime.engine.intake import Intake
 from claimflow.runtime.engine.journal import EventJournal, unwritten_events
 from claimflow.runtime.engine.models import RunModels
@@ -30,7 +30,7 @@ from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow, process_owner
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
-from claimflow.runtime.unavailable import UnavailableError, unavailable_reason
+from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.runtime.version import check_version, workflow_version
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import event
@@ -248,8 +248,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, RunModels):
             if reason is not None:
                 # Storage or database gone: the run stays where it is, to be continued, and the batch stops.
                 if answering is not None:
-                    await self._hold_decision(run_id, answering, reason)
-                    raise DecisionNotAppliedError(f"run {run_id}: the decision was not applied: {reason}") from error
+                    raise DecisionStoppedError(await self._hold_decision(run_id, answering, reason)) from error
                 raise
             if deadline.expired():
                 reason = (
@@ -269,35 +268,6 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, RunModels):
             )
             return await self.registry.get_run(run_id)
         return await self._settle(run_id, final, interrupt_id, applied=answering is not None)
-
-    async def _hold_decision(self, run_id: str, answering: str, reason: str) -> None:
-        """After the store or database failed under a decision: the review open again, or the run left resuming.
-
-        A decision whose resume was not committed is not applied (the run waits on the same review, to be decided
-        again); one that was stays applied and the run resuming, for `recover` to finish. If the database
-        cannot be written either, the run's lease says it all: once this process is gone, the next look puts it
-        right the same way (`reopen_abandoned`).
-        """
-        try:
-            committed = _pending_id(await self.graph.aget_state(self._config(run_id))) != answering
-            await self._restore_after_failure(run_id)
-            if committed:
-                await self.registry.release(
-                    run_id, owner=self.owner, status="resuming", interrupt_id=answering, decisions="applied"
-                )
-                return
-            await self.registry.release(
-                run_id,
-                owner=self.owner,
-                status="needs_review",
-                interrupt_id=answering,
-                decisions="abandoned",
-                decision_message=f"not applied, the run waits on the same review: {reason}",
-                review_due=await self.review_due(run_id),
-            )
-        except Exception as error:  # noqa: BLE001 - only the same kind of condition; anything else is a bug
-            if unavailable_reason(error) is None:
-                raise
 
     async def _restore_after_failure(self, run_id: str) -> None:
         """After a failed step: write what the journal holds, and the events of every checkpoint that was written."""
@@ -329,10 +299,6 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, RunModels):
             review_due=state.policy.review.due_seconds(state.doc_type) if interrupt_id else None,
         )
         return await self.registry.get_run(run_id)
-
-
-class DecisionNotAppliedError(UnavailableError):
-    """The store or the database failed under a decision: what became of it is recorded where it could be."""
 
 
 def _pending_id(snapshot: Any) -> str | None:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from langgraph.types import Command
 
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow, abandoned_message, lease_is_stale
+from claimflow.runtime.unavailable import UnavailableError, unavailable_reason
 from claimflow.runtime.version import check_version
 from claimflow.state.apply import decision_errors
 from claimflow.state.errors import InvalidDecisionError
@@ -27,6 +28,10 @@ if TYPE_CHECKING:
     from claimflow.runtime.engine.core import PendingReview
     from claimflow.runtime.store import AsyncDocumentStore
     from claimflow.state.workflow import WorkflowState
+
+
+class DecisionStoppedError(UnavailableError):
+    """The store or the database failed under a decision; the message says what became of the decision."""
 
 
 class StaleReviewError(RunBusyError):
@@ -75,6 +80,8 @@ class Decisions:
 
         async def context_for(self, row: RunRow) -> WorkflowContext:  # noqa: D102
             ...
+
+        async def _restore_after_failure(self, run_id: str) -> None: ...
 
     async def decide(
         self,
@@ -145,6 +152,45 @@ class Decisions:
             raise StaleReviewError(f"decision refused: {error}") from None
         resume: Command[Any] = Command(resume={answered: decision.model_dump(mode="json")})
         return await self._advance(row.run_id, resume, answering=answered, context=context)
+
+    async def _hold_decision(self, run_id: str, answering: str, reason: str) -> str:
+        """After the store or database failed under a decision: the review open again, or the run left resuming.
+
+        A decision whose resume was not committed is not applied (the run waits on the same review, to be decided
+        again); one that was stays applied and the run resuming, for `recover` to finish. If the database
+        cannot be written either, the run's lease says it all: once this process is gone, the next look puts it
+        right the same way (`reopen_abandoned`). Returns what became of the decision, in one line.
+        """
+        try:
+            pending = await self.pending_review(run_id)
+            committed = pending is None or pending.interrupt_id != answering
+            await self._restore_after_failure(run_id)
+            if committed:
+                await self.registry.release(
+                    run_id, owner=self.owner, status="resuming", interrupt_id=answering, decisions="applied"
+                )
+                return (
+                    f"{reason}; the decision on run {run_id} was applied and the run stopped after it: "
+                    "`claimflow recover` finishes it"
+                )
+            await self.registry.release(
+                run_id,
+                owner=self.owner,
+                status="needs_review",
+                interrupt_id=answering,
+                decisions="abandoned",
+                decision_message=f"not applied, the run waits on the same review: {reason}",
+                review_due=await self.review_due(run_id),
+            )
+            return f"{reason}; the decision on run {run_id} was not applied: the run waits on the same review"
+        except Exception as error:  # noqa: BLE001 - only the same kind of condition; anything else is a bug
+            if unavailable_reason(error) is None:
+                raise
+        return (
+            f"{reason}; what became of the decision on run {run_id} could not be recorded: once the database is "
+            "back, `claimflow review list` shows whether the review is open again, and `claimflow recover` "
+            "finishes the run if the decision had been applied"
+        )
 
     async def reopen_abandoned(self, row: RunRow) -> RunRow:
         """If a dead decider left `row` resuming, put it right; returns the row as it stands now.
