@@ -116,6 +116,10 @@ class RunModels:
                 "left as it was; set what it needs, or name another model with --model to continue it there "
                 "(recorded)"
             ) from None
+        if self.settings.record_dir is not None:  # recorded like the engine's own model
+            from claimflow.runtime.gateway.recording import RecordingGateway
+
+            gateway = RecordingGateway(gateway, self.settings.record_dir)
         self._built[key] = gateway
         return gateway
 

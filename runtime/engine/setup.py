@@ -87,7 +87,7 @@ def open_async_registry(settings: Settings) -> AsyncRegistry:
     return AsyncRegistry(open_registry(settings), threads=settings.pool_size if settings.database_url else 1)
 
 
-def _document_files(settings: Settings, stack: AsyncExitStack) -> DocumentFiles:
+def _document_files(settings: Settings) -> DocumentFiles:
     """The document store: Postgres when a database URL is set (shared by every process), else the data directory."""
     blobs = settings.data_dir / BLOB_DIR
     if not settings.database_url:
@@ -97,9 +97,7 @@ def _document_files(settings: Settings, stack: AsyncExitStack) -> DocumentFiles:
 
     # Documents an installation stored before the database held them are read from its data directory, if here.
     fallback = FileDocumentStore(blobs) if blobs.is_dir() else None
-    store = PgDocumentStore(settings.database_url, size=settings.pool_size, fallback=fallback)
-    stack.callback(store.close)
-    return store
+    return PgDocumentStore(settings.database_url, size=settings.pool_size, fallback=fallback)
 
 
 def _checkpointer(settings: Settings) -> AbstractAsyncContextManager[BaseCheckpointSaver[Any]]:
@@ -158,7 +156,11 @@ async def open_engine(
         registry = await asyncio.to_thread(open_async_registry, settings)
         stack.push_async_callback(asyncio.to_thread, registry.close)
         await pin_prompts(registry, active)
-        store = AsyncDocumentStore(await asyncio.to_thread(_document_files, settings, stack))
+        files = await asyncio.to_thread(_document_files, settings)
+        close_files = getattr(files, "close", None)
+        if close_files is not None:
+            stack.push_async_callback(asyncio.to_thread, close_files)
+        store = AsyncDocumentStore(files)
         saver = await stack.enter_async_context(_checkpointer(settings))
         graph = build_documents_workflow(active.types).compile(checkpointer=saver)
         context = None
