@@ -220,7 +220,7 @@ class Settings:
     database_url: str | None = None
     """Postgres for the registry and checkpoints (production); None keeps both in SQLite in the data directory."""
     pool_size: int = 8
-    """Postgres sessions for the registry and for the checkpointer, each (CLAIMFLOW_POOL_SIZE)."""
+    """Postgres sessions for the registry, the checkpointer and the document store, each (CLAIMFLOW_POOL_SIZE)."""
     sqlite_synchronous: str = "NORMAL"
     """SQLite's `synchronous` (CLAIMFLOW_SQLITE_SYNCHRONOUS): NORMAL (WAL; a committed step survives a killed
     process, and the last ones may be lost on power failure) or FULL (every commit also survives power loss)."""
