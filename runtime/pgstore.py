@@ -60,7 +60,9 @@ class PgDocumentStore(DocumentFiles):
     def load_blob(self, blob_id: str) -> bytes:
         """Stored bytes, from the database, else from the fallback data directory (then copied in)."""
         with self._pool.connection() as conn:
-            row = conn.execute("SELECT data FROM claimflow_blobs WHERE blob_id = %s", (check_blob_id(blob_id),))
+            query = "SELECT data FROM claimflow_blobs WHERE blob_id = %s"
+            # Binary results: bytea as text would be hex, twice the bytes on the wire and a decode per read.
+            row = conn.execute(query, (check_blob_id(blob_id),), binary=True)
             found = row.fetchone()
         if found is not None:
             return bytes(found["data"])
