@@ -9,6 +9,7 @@ the event loop: the registry and the document store do their I/O on their own th
 from __future__ import annotations
 
 import asyncio
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -23,7 +24,7 @@ from claimflow.runtime.discovery import ActiveTypes
 from claimflow.runtime.engine.decisions import Decisions, DecisionStoppedError
 from claimflow.runtime.engine.intake import Intake
 from claimflow.runtime.engine.journal import EventJournal, unwritten_events
-from claimflow.runtime.engine.models import RunModels
+from claimflow.runtime.engine.models import RunModelError, RunModels
 from claimflow.runtime.engine.operations import Operations
 from claimflow.runtime.engine.reviews import ReviewDesk
 from claimflow.runtime.ingest import IngestLimits
@@ -37,6 +38,8 @@ from claimflow.state.events import event
 from claimflow.state.redaction import redact
 from claimflow.state.review import ReviewRequest
 from claimflow.state.workflow import WorkflowState
+
+_log = logging.getLogger("claimflow")
 
 OUTCOME_STATUS = {"completed": "completed", "failed": "failed", "rejected": "rejected"}
 
@@ -154,6 +157,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, RunModels):
 
         A run a decider left resuming continues with that decision only if it was committed (the checkpoint
         is past the review it answered); otherwise the decision is abandoned and the review open again. A run
+        whose model cannot be built here (a missing key) is left as it was, with a warning saying why. A run
         another live process holds (a `run` still working through its batch, another `recover` that
         got there first) is left to it: each run is claimed atomically before it is touched.
         """
@@ -166,6 +170,9 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, RunModels):
                 try:
                     return await self._recover(row)
                 except RunBusyError:
+                    return None
+                except RunModelError as error:  # left as it was, told, and the other runs recovered
+                    _log.warning("%s", error)
                     return None
 
         done = await asyncio.gather(*(one(row) for row in await self.registry.stale_runs()))

@@ -120,3 +120,32 @@ def decision_waits_for_its_models_key(tmp_path: Path, database_url: str | None) 
 
     assert decided.returncode == 0, decided.stderr
     assert json.loads(decided.stdout)["status"] == "completed"
+
+
+def recover_leaves_a_run_whose_model_needs_a_key(
+    tmp_path: Path, database_url: str | None, server: FakeModelServer
+) -> None:
+    """`recover` without the key the run's model needs leaves that run queued and says so; `--model` continues it."""
+    env = {**_left_queued(tmp_path, database_url, server), "OPENAI_API_KEY": ""}
+    row, _ = _only_run(tmp_path / "data", database_url)
+    registry = open_registry(Settings(data_dir=tmp_path / "data", database_url=database_url))
+    try:
+        registry.set_model(row.run_id, "openai:gpt-4o-mini", "https://api.openai.com/v1")
+    finally:
+        registry.close()
+
+    left = run_cli("recover", "--json", "--data-dir", tmp_path / "data", timeout=120, **env)
+
+    assert left.returncode == 0, left.stderr
+    assert json_lines(left.stdout) == []
+    assert f"run {row.run_id} started on openai:gpt-4o-mini" in flat(left.stderr)
+    assert "needs an API key" in flat(left.stderr)
+    after, events = _only_run(tmp_path / "data", database_url)
+    assert (after.status, after.model, after.updated_at) == ("queued", "openai:gpt-4o-mini", row.updated_at)
+    assert [event["type"] for event in events] == ["run.started"]
+
+    moved = run_cli("recover", "--json", "--model", "rules", "--data-dir", tmp_path / "data", timeout=120, **env)
+
+    assert moved.returncode == 0, moved.stderr
+    assert [view["status"] for view in json_lines(moved.stdout)] == ["completed"]
+    assert server.requests == []
