@@ -15,10 +15,12 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from claimflow.runtime.engine.models import RunModelError
 from claimflow.runtime.errors import WorkflowVersionError
 from claimflow.runtime.registry import AsyncRegistry, RegistryError, RunBusyError, RunRow
 from claimflow.runtime.registry.reviews import iso_time
 from claimflow.runtime.settings import Settings
+from claimflow.runtime.store import BlobMissingError
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import event
 from claimflow.state.review import ReviewDecision
@@ -216,7 +218,8 @@ class ReviewDesk:
         decision = ReviewDecision(reviewer=SWEEPER, action="reject", reason=reason)
         try:
             done = await self.decide(row.run_id, decision, interrupt_id=review)
-        except (RegistryError, InvalidDecisionError, WorkflowVersionError) as error:
+        # The run's model or document not to be had here: the review stays open, for the next sweep.
+        except (RegistryError, InvalidDecisionError, WorkflowVersionError, RunModelError, BlobMissingError) as error:
             return SweepOutcome(row.run_id, review, doc_type, "failed", row.assignee, str(error))
         if done.status != "rejected":
             return SweepOutcome(row.run_id, review, doc_type, "failed", row.assignee, done.error or done.status)
