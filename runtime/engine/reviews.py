@@ -216,9 +216,9 @@ class ReviewDesk:
                 row.run_id, review, doc_type, "failed", row.assignee, "a read-only engine rejects nothing"
             )
         decision = ReviewDecision(reviewer=SWEEPER, action="reject", reason=reason)
+        # A run whose model or document cannot be had on this host keeps its review open, for the next sweep.
         try:
             done = await self.decide(row.run_id, decision, interrupt_id=review)
-        # The run's model or document not to be had here: the review stays open, for the next sweep.
         except (RegistryError, InvalidDecisionError, WorkflowVersionError, RunModelError, BlobMissingError) as error:
             return SweepOutcome(row.run_id, review, doc_type, "failed", row.assignee, str(error))
         if done.status != "rejected":
