@@ -31,8 +31,10 @@ async def _invalid_request(_: Request, error: Exception) -> JSONResponse:
     return _message(422, "invalid request: " + "; ".join(problems), errors=problems)
 
 
-async def _not_found(_: Request, error: Exception) -> JSONResponse:
-    return _message(404, str(error))
+async def _not_found(request: Request, error: Exception) -> JSONResponse:
+    # One message for a run that does not exist and one the caller may not see: nothing tells them apart.
+    run_id = request.path_params.get("run_id")
+    return _message(404, f"no run {run_id!r}" if run_id is not None else str(error))
 
 
 async def _conflict(_: Request, error: Exception) -> JSONResponse:

@@ -10,7 +10,7 @@ import time
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -80,7 +80,7 @@ async def _open_review(engine: EngineDep, principal: Principal, run_id: str) -> 
     if not principal.may_see(pending.request.doc_type if pending is not None else row.doc_type):
         raise RunNotFoundError(f"no run {run_id!r}")
     if pending is None or row.status != "needs_review":
-        raise RunNotFoundError(f"run {row.run_id} has no open review: {await engine.not_decidable(row)}")
+        raise HTTPException(404, f"run {row.run_id} has no open review: {await engine.not_decidable(row)}")
     return row, pending
 
 
