@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import date
@@ -16,6 +17,8 @@ from claimflow.runtime.service.errors import add_error_handlers
 from claimflow.runtime.service.pool import RunPool
 from claimflow.runtime.settings import Settings
 from claimflow.state.schema import DocumentType
+
+_log = logging.getLogger("claimflow.serve")
 
 
 def create_app(
@@ -38,6 +41,8 @@ def create_app(
         async with open_engine(settings, types=types, gateway=gateway, parser=parser, today=today) as engine:
             pool = RunPool(engine, settings.serve_concurrency)
             app.state.engine, app.state.pool = engine, pool
+            if not any(token.revoked_at is None for token in await engine.api_tokens()):
+                _log.warning("no API token: every request but /healthz is refused; `claimflow token create` makes one")
             pool.recover()
             try:
                 yield

@@ -6,7 +6,7 @@ import base64
 import binascii
 import json
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, HTTPException, Query
@@ -35,6 +35,11 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
         raise HTTPException(422, "cursor: not a cursor this server gave") from None
 
 
+def _utc(moment: datetime) -> datetime:
+    """A time without a zone is taken as UTC, never as the server's local time."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
 async def _public(engine: EngineDep, run_id: str) -> RunPublic:
     return RunPublic.model_validate((await engine.view(run_id)).model_dump(mode="json"))
 
@@ -47,7 +52,9 @@ async def list_runs(
         str | None, Query(alias="status", max_length=40, description="completed, needs_review, failed, queued, ...")
     ] = None,
     doc_type: Annotated[str | None, Query(alias="type", max_length=200, description="The run's document type.")] = None,
-    since: Annotated[datetime | None, Query(description="Only runs created at or after this time (ISO 8601).")] = None,
+    since: Annotated[
+        datetime | None, Query(description="Only runs created at or after this time (ISO 8601; UTC without a zone).")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=1000, description="`next_cursor` of the previous page.")] = None,
 ) -> Page[RunPublic]:
@@ -55,7 +62,7 @@ async def list_runs(
     rows, position = await engine.runs_page(
         status=status_,
         doc_type=doc_type,
-        since=since.timestamp() if since is not None else None,
+        since=_utc(since).timestamp() if since is not None else None,
         after=decode_cursor(cursor) if cursor is not None else None,
         limit=limit,
         doc_types=principal.types,
