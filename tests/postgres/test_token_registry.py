@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from claimflow.runtime.registry import Registry, RunPage, RunRegistry, TokenExistsError
-from claimflow.runtime.registry.postgres import PostgresRegistry
+from claimflow.runtime.registry import RunPage, RunRegistry, TokenExistsError
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import event
 
 ONE = DocumentRef(document_id="ab" * 32, filename="a.pdf", media_type="application/pdf", size=10)
 OTHER = DocumentRef(document_id="cd" * 32, filename="b.pdf", media_type="application/pdf", size=12)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunRegistry]:
-    made: RunRegistry = (
-        Registry(tmp_path / "registry.sqlite")
-        if request.param == "sqlite"
-        else PostgresRegistry(request.getfixturevalue("postgres_url"))
-    )
-    yield made
-    made.close()
 
 
 def test_a_token_is_found_by_its_hash_until_revoked(registry: RunRegistry) -> None:
