@@ -1,4 +1,4 @@
-"""Errors as JSON bodies with a message: unknown runs 404, refused operations 409, invalid input 422."""
+"""Errors as JSON bodies with a message: unknown runs 404, refused operations 409, invalid input 422, storage 503."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from starlette.exceptions import HTTPException
 
 from claimflow.runtime.engine.intake import SourceConflictError
 from claimflow.runtime.registry import RegistryError, RunBusyError, RunNotFoundError
+from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.runtime.version import WorkflowVersionError
 from claimflow.state.errors import InvalidDecisionError, UnknownDocumentTypeError
+from claimflow.state.redaction import redact
 
 
 def _message(status: int, message: str, **more: object) -> JSONResponse:
@@ -50,8 +52,16 @@ async def _unknown_type(_: Request, error: Exception) -> JSONResponse:
     return _message(422, str(error))
 
 
+async def _unexpected(_: Request, error: Exception) -> JSONResponse:
+    reason = unavailable_reason(error)
+    if reason is not None:
+        # Storage or the database is gone: nothing was lost, the request may be sent again once it is back.
+        return _message(503, f"stopped: {redact(reason)}; send the request again later")
+    return _message(500, "internal error; the server's log has the details")
+
+
 def add_error_handlers(app: FastAPI) -> None:
-    """Every known error becomes `{"message": ...}` with its status; anything else stays a 500."""
+    """Every known error becomes `{"message": ...}` with its status; storage or a database gone is 503."""
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(RunNotFoundError, _not_found)
@@ -61,3 +71,4 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RegistryError, _conflict)
     app.add_exception_handler(InvalidDecisionError, _invalid_decision)
     app.add_exception_handler(UnknownDocumentTypeError, _unknown_type)
+    app.add_exception_handler(Exception, _unexpected)

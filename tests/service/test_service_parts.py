@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -83,3 +84,30 @@ async def test_since_without_a_zone_is_utc(api: Api) -> None:
 
     assert [item["run_id"] for item in listed.json()["items"]] == [run_id]
     assert none.json()["items"] == []
+
+
+async def test_storage_gone_is_503_and_anything_unexpected_a_500_with_a_json_message(settings: Settings) -> None:
+    broken = APIRouter()
+
+    @broken.get("/disk-full")
+    async def disk_full() -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", "/data/blobs/ab")
+
+    @broken.get("/bug")
+    async def bug() -> None:
+        raise KeyError("secret detail")
+
+    app = create_app(settings, types=BUILTIN_TYPES)
+    app.include_router(broken)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://claimflow.test") as client:
+            full = await client.get("/disk-full")
+            failed = await client.get("/bug")
+
+    assert full.status_code == 503
+    assert full.json() == {
+        "message": "stopped: cannot write /data/blobs/ab: No space left on device; send the request again later"
+    }
+    assert failed.status_code == 500
+    assert failed.json() == {"message": "internal error; the server's log has the details"}
