@@ -19,6 +19,22 @@ MOVING = ("queued", "running", "resuming")
 
 
 @dataclass(frozen=True)
+class QueueEntry:
+    """A run in the review queue, as a reviewer's list shows it."""
+
+    row: RunRow
+    interrupt_id: str | None
+    """The open review (None for a run a dead decider left resuming)."""
+    doc_type: str | None
+    """The type under review ("unknown" when it is not known), else the run's classified type."""
+    reasons: list[str]
+    opened_at: float
+    """When the review opened (its checkpoint's time), else when the run was last updated."""
+    note: str | None
+    """What a reviewer should know: a decision given up, or left unfinished."""
+
+
+@dataclass(frozen=True)
 class Metrics:
     """Figures about the whole registry, for monitoring."""
 
@@ -42,6 +58,9 @@ class Watching:
             ...
 
         async def review_queue(self) -> list[RunRow]:  # noqa: D102
+            ...
+
+        async def review_note(self, row: RunRow) -> str | None:  # noqa: D102
             ...
 
     async def runs_page(
@@ -90,21 +109,35 @@ class Watching:
                 return
             await asyncio.sleep(poll)
 
+    async def review_entries(self) -> list[QueueEntry]:
+        """The review queue, oldest first, each run with its open review's id, type, reasons and opening time."""
+        entries = []
+        for row in await self.review_queue():
+            pending = await self.pending_review(row.run_id)
+            opened = pending.opened_at if pending is not None else None
+            entries.append(
+                QueueEntry(
+                    row=row,
+                    interrupt_id=pending.interrupt_id if pending is not None else None,
+                    doc_type=pending.request.doc_type if pending is not None else row.doc_type,
+                    reasons=[f"{r.code}: {r.message}" for r in pending.request.reasons] if pending is not None else [],
+                    opened_at=opened if opened is not None else row.updated_at,
+                    note=await self.review_note(row),
+                )
+            )
+        return entries
+
     async def metrics(self) -> Metrics:
         """Runs by status, the review queue's length and oldest wait, model calls and their cost."""
         counts: dict[str, int] = {}
         for row in await self.registry.list_runs():
             counts[public_status(row)] = counts.get(public_status(row), 0) + 1
-        queue = await self.review_queue()
-        now, opened = time.time(), []
-        for row in queue:
-            pending = await self.pending_review(row.run_id)
-            opened.append(pending.opened_at if pending is not None and pending.opened_at else row.updated_at)
+        opened = [entry.opened_at for entry in await self.review_entries()]
         calls, cost = await self.registry.usage_totals()
         return Metrics(
             runs_by_status=counts,
-            reviews_waiting=len(queue),
-            oldest_review_age_seconds=max(0.0, now - min(opened)) if opened else 0.0,
+            reviews_waiting=len(opened),
+            oldest_review_age_seconds=max(0.0, time.time() - min(opened)) if opened else 0.0,
             model_calls=calls,
             model_cost=cost,
         )

@@ -50,34 +50,34 @@ async def review_queue(
     assignee: Annotated[str | None, Query(max_length=200)] = None,
 ) -> list[ReviewSummary]:
     """Runs waiting for a reviewer (of the caller's types), oldest first."""
-    items = []
     now = time.time()
-    for row in await engine.review_queue():
-        pending = await engine.pending_review(row.run_id)
-        shown_type = pending.request.doc_type if pending is not None else row.doc_type
-        if not principal.may_see(shown_type) or doc_type not in (None, shown_type):
-            continue
-        opened = pending.opened_at if pending is not None and pending.opened_at is not None else row.updated_at
-        item = ReviewSummary(
-            run_id=row.run_id,
-            interrupt_id=pending.interrupt_id if pending is not None else None,
-            document=row.filename,
-            doc_type=shown_type,
-            reasons=[f"{r.code}: {r.message}" for r in pending.request.reasons] if pending is not None else [],
-            opened_at=_time(opened),
-            age_seconds=max(0.0, now - opened),
-            note=await engine.review_note(row),
+    items = [
+        ReviewSummary(
+            run_id=entry.row.run_id,
+            interrupt_id=entry.interrupt_id,
+            document=entry.row.filename,
+            doc_type=entry.doc_type,
+            reasons=entry.reasons,
+            opened_at=_time(entry.opened_at),
+            age_seconds=max(0.0, now - entry.opened_at),
+            note=entry.note,
         )
-        if assignee in (None, item.assignee):
-            items.append(item)
-    return items
+        for entry in await engine.review_entries()
+        if principal.may_see(entry.doc_type) and doc_type in (None, entry.doc_type)
+    ]
+    return [item for item in items if assignee in (None, item.assignee)]
+
+
+def _review_type(row: RunRow, pending: PendingReview | None) -> str | None:
+    """The type a review is about, which decides who may see it: the type under review, else the run's."""
+    return pending.request.doc_type if pending is not None else row.doc_type
 
 
 async def _open_review(engine: EngineDep, principal: Principal, run_id: str) -> tuple[RunRow, PendingReview]:
     """The run's open review, if the caller may see it; 404 alike for a missing run and one of another type."""
     row = await engine.reopen_abandoned(await engine.registry.get_run(run_id))
     pending = await engine.pending_review(row.run_id)
-    if not principal.may_see(pending.request.doc_type if pending is not None else row.doc_type):
+    if not principal.may_see(_review_type(row, pending)):
         raise RunNotFoundError(f"no run {run_id!r}")
     if pending is None or row.status != "needs_review":
         raise HTTPException(404, f"run {row.run_id} has no open review: {await engine.not_decidable(row)}")
@@ -150,8 +150,7 @@ async def decide(principal: Reviewer, engine: EngineDep, run_id: str, body: Deci
     The token's name is recorded as the reviewer.
     """
     row = await engine.registry.get_run(run_id)
-    pending = await engine.pending_review(row.run_id)
-    if not principal.may_see(pending.request.doc_type if pending is not None else row.doc_type):
+    if not principal.may_see(_review_type(row, await engine.pending_review(row.run_id))):
         raise RunNotFoundError(f"no run {run_id!r}")
     try:
         decision = ReviewDecision.model_validate(
