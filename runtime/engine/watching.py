@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncGenerator, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -94,7 +94,7 @@ class Watching:
         shown = rows[:limit]
         return shown, (shown[-1].created_at, shown[-1].run_id) if len(rows) > limit else None
 
-    async def follow(self, run_id: str, *, after: int = 0, poll: float = 0.2) -> AsyncIterator[dict[str, Any]]:
+    async def follow(self, run_id: str, *, after: int = 0, poll: float = 0.2) -> AsyncGenerator[dict[str, Any]]:
         """The run's events in order as they are written (those after seq `after`), until it stops moving.
 
         The run's status is read before its events: once a finished or paused status is seen, every event

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import json
@@ -89,10 +90,29 @@ async def run_events(principal: Reader, engine: EngineDep, run_id: str) -> list[
     return [_event(item) for item in await engine.registry.events(row.run_id)]
 
 
+KEEPALIVE_SECONDS = 15.0
+"""How long a stream may be silent before it sends a comment line, so that proxies keep the connection open."""
+
+
 async def _sse(engine: EngineDep, run_id: str, after: int) -> AsyncIterator[str]:
-    async for item in engine.follow(run_id, after=after):
-        data = _event(item).model_dump_json()
-        yield f"id: {item['seq']}\nevent: {item['type']}\ndata: {data}\n\n"
+    events = engine.follow(run_id, after=after)
+    waiting = asyncio.ensure_future(anext(events))
+    try:
+        while True:
+            done, _ = await asyncio.wait({waiting}, timeout=KEEPALIVE_SECONDS)
+            if not done:
+                yield ": keepalive\n\n"
+                continue
+            try:
+                item = waiting.result()
+            except StopAsyncIteration:
+                break
+            yield f"id: {item['seq']}\nevent: {item['type']}\ndata: {_event(item).model_dump_json()}\n\n"
+            waiting = asyncio.ensure_future(anext(events))
+    finally:
+        waiting.cancel()  # the client went away, or the run stopped moving
+        await asyncio.gather(waiting, return_exceptions=True)
+        await events.aclose()
     yield "event: end\ndata: {}\n\n"
 
 
@@ -108,6 +128,8 @@ async def stream_events(
     last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0)] = None,
 ) -> StreamingResponse:
     """The run's events as Server-Sent Events while it moves; ends (`event: end`) when it finishes or pauses.
+
+    A comment line (`: keepalive`) is sent after 15 s without an event.
 
     Each event's `id` is its sequence number: a client that reconnects with `Last-Event-ID` gets what came after.
     """

@@ -7,9 +7,12 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
+import pytest
+
 from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.registry import RunRow
+from claimflow.runtime.service import runs
 from claimflow.runtime.settings import Settings
 from tests.integration._docs import invoice_text
 from tests.integration._fake_models import ScriptedGateway
@@ -66,3 +69,24 @@ async def test_metrics_count_the_cost_of_model_calls(settings: Settings) -> None
     assert f"claimflow_model_calls_total {len(model.calls)}" in text
     assert f"claimflow_model_cost_total {0.25 * len(model.calls):.6f}" in text
     assert len(model.calls) == 4
+
+
+async def test_a_silent_stream_sends_keepalive_comments_until_events_come(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(runs, "KEEPALIVE_SECONDS", 0.05)
+    slow = ScriptedGateway("scripted", delay_s=0.5)
+    async with serving(settings, gateway=slow) as api:
+        run_id = (await api.upload("slow.txt", invoice_text())).json()["run_id"]
+        text = (await api.client.get(f"/v1/runs/{run_id}/events/stream", headers=api.auth("admin"))).text
+
+    blocks = text.strip().split("\n\n")
+    assert ": keepalive" in blocks  # while the model call was under way
+    events = [block for block in blocks if block.startswith("id: ")]
+    assert len(events) == len(await _events(settings, run_id))
+    assert blocks[-1] == "event: end\ndata: {}"
+
+
+async def _events(settings: Settings, run_id: str) -> list[dict[str, object]]:
+    async with open_engine(settings, types=BUILTIN_TYPES, readonly=True) as engine:
+        return await engine.registry.events(run_id)
