@@ -111,3 +111,30 @@ async def test_storage_gone_is_503_and_anything_unexpected_a_500_with_a_json_mes
     }
     assert failed.status_code == 500
     assert failed.json() == {"message": "internal error; the server's log has the details"}
+
+
+async def test_the_openapi_schema_describes_every_route_and_the_bearer_scheme(api: Api) -> None:
+    schema = (await api.client.get("/openapi.json")).json()
+    docs = await api.client.get("/docs")
+
+    assert docs.status_code == 200 and "/openapi.json" in docs.text
+    assert set(schema["paths"]) == {
+        "/healthz",
+        "/metrics",
+        "/v1/documents",
+        "/v1/runs",
+        "/v1/runs/{run_id}",
+        "/v1/runs/{run_id}/events",
+        "/v1/runs/{run_id}/events/stream",
+        "/v1/runs/{run_id}/explain",
+        "/v1/runs/{run_id}/record",
+        "/v1/reviews",
+        "/v1/reviews/{run_id}",
+        "/v1/reviews/{run_id}/decision",
+        "/v1/types",
+    }
+    assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
+    assert "security" not in schema["paths"]["/healthz"]["get"]
+    assert schema["paths"]["/v1/runs"]["get"]["security"] == [{"HTTPBearer": []}]
+    upload = schema["paths"]["/v1/documents"]["post"]["requestBody"]["content"]["multipart/form-data"]
+    assert upload["schema"]["required"] == ["file"]
