@@ -136,3 +136,20 @@ async def test_a_review_of_a_run_that_waits_for_none_is_404_saying_so(api: Api) 
 
     assert response.status_code == 404
     assert "has no open review" in response.json()["message"] and "completed" in response.json()["message"]
+
+
+async def test_cited_evidence_is_checked_like_a_claim(api: Api) -> None:
+    run_id, review = await _paused(api)
+    edit = {"interrupt_id": review["interrupt_id"], "action": "edit", "edits": {"total_amount": ["180.00"]}}
+
+    invented = await _decide(api, run_id, **edit, evidence={"total_amount": {"quote": "Grand total 180.00"}})
+
+    assert invented.status_code == 422
+    assert any("total_amount" in error for error in invented.json()["errors"])
+    assert (await api.engine.registry.get_run(run_id)).status == "needs_review"
+
+    cited = await _decide(api, run_id, **edit, evidence={"total_amount": {"quote": "10 x 18.00 = 180.00"}})
+
+    assert cited.status_code == 200, cited.text
+    [evidence] = cited.json()["fields"]["total_amount"]["evidence"]
+    assert evidence["quote"] == "10 x 18.00 = 180.00"
