@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import uuid
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -20,6 +21,14 @@ from claimflow.state.events import event
 
 class SourceConflictError(RegistryError):
     """Other bytes were sent from a source (an idempotency key) that already names a document."""
+
+
+def _conflict(source: str, document_id: str, row: RunRow | None) -> None:
+    """Refuse a document other than the one the source's run holds."""
+    if row is not None and row.document_id != document_id:
+        raise SourceConflictError(
+            f"{source} was used for another document (run {row.run_id}); send those bytes, or use a new key"
+        )
 
 
 class Intake:
@@ -90,34 +99,37 @@ class Intake:
 
         Without `source` every upload is a run of its own. With one (e.g. an idempotency key), the run from
         that source is returned if it holds the same bytes; other bytes from a used source are refused with
-        `SourceConflictError`, and nothing is stored. `size` is the upload's full size when `data` was cut at
+        `SourceConflictError`, before the bytes are stored. `size` is the upload's full size when `data` was cut at
         the size limit: a document over it fails its own run, as a file would.
         """
         run_id = uuid.uuid4().hex
         name = path_text(PurePosixPath(filename.replace("\\", "/")).name) or "upload"
+        keyed = source or f"upload:{run_id}"
         size = max(size or 0, len(data))
         if size > self.limits.max_bytes:
             shown, limit = size_versus_limit(size, self.limits.max_bytes)
             reason = f"{name} is {shown}, over the {limit} limit; it was not read"
-            return await self._fail_at_intake(run_id, name, source or f"upload:{run_id}", size, reason), True
+            return await self._fail_at_intake(run_id, name, keyed, size, reason), True
+        if source is not None:
+            # Refused before the bytes are stored. Two uploads racing under one source are settled atomically
+            # by `register_run` below; the loser's bytes then stay in the store, referenced by no run.
+            _conflict(source, hashlib.sha256(data).hexdigest(), await self.registry.run_from_source(source))
         media_type = sniff_media_type(data, name)
         ref = await asyncio.to_thread(self.store.files.save_document, data, name, media_type)
         row, new = await self.registry.register_run(
             run_id=run_id,
             document=ref,
-            source=source or f"upload:{run_id}",
+            source=keyed,
             workflow=WORKFLOW_NAME,
             workflow_version=self.version,
             model=self.context.gateway.name,
             owner=self.owner,
             by_source=source is not None,
         )
-        if not new and row.document_id != ref.document_id:
-            raise SourceConflictError(
-                f"{source} was used for another document (run {row.run_id}); send those bytes, or use a new key"
-            )
         if new:
             await self._started(row.run_id, ref)
+        else:
+            _conflict(keyed, ref.document_id, row)
         return row, new
 
     async def _fail_at_intake(self, run_id: str, name: str, source: str, size: int, reason: str) -> RunRow:

@@ -108,6 +108,10 @@ class AsyncRegistry:
         """Runs, oldest first, optionally of one status."""
         return await self._call(self.sync.list_runs, status)
 
+    async def run_from_source(self, source: str) -> RunRow | None:
+        """The latest run registered from this source, if any."""
+        return await self._call(self.sync.run_from_source, source)
+
     async def page_runs(self, page: RunPage) -> list[RunRow]:
         """Up to `page.limit` runs in creation order after `page.after`, with the page's filters."""
         return await self._call(self.sync.page_runs, page)

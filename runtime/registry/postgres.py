@@ -142,6 +142,13 @@ class PostgresRegistry(PgTokenTable):
         )
         return [RunRow(**row) for row in rows]
 
+    def run_from_source(self, source: str) -> RunRow | None:
+        """The latest run registered from this source, if any."""
+        rows = self._all(
+            "SELECT * FROM claimflow_runs WHERE source = %s ORDER BY created_at DESC, run_id DESC LIMIT 1", (source,)
+        )
+        return RunRow(**rows[0]) if rows else None
+
     def page_runs(self, page: RunPage) -> list[RunRow]:
         """Up to `page.limit` runs in creation order after `page.after`, with the page's filters."""
         tail, args = page_sql(page, "%s")

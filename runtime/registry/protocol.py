@@ -66,6 +66,10 @@ class RunRegistry(Protocol):
         """Runs, oldest first, optionally of one status."""
         ...
 
+    def run_from_source(self, source: str) -> RunRow | None:
+        """The latest run registered from this source, if any."""
+        ...
+
     def page_runs(self, page: RunPage) -> list[RunRow]:
         """Up to `page.limit` runs in creation order after `page.after`, with the page's filters."""
         ...

@@ -242,6 +242,13 @@ class RunTable(Database):
             query, args = query + " WHERE status = ?", (status,)
         return [RunRow(**dict(row)) for row in self._db.execute(query + " ORDER BY created_at, run_id", args)]
 
+    def run_from_source(self, source: str) -> RunRow | None:
+        """The latest run registered from this source, if any."""
+        row = self._db.execute(
+            "SELECT * FROM runs WHERE source = ? ORDER BY created_at DESC, run_id DESC LIMIT 1", (source,)
+        ).fetchone()
+        return RunRow(**dict(row)) if row is not None else None
+
     def page_runs(self, page: RunPage) -> list[RunRow]:
         """Up to `page.limit` runs in creation order after `page.after`, with the page's filters."""
         tail, args = page_sql(page, "?")

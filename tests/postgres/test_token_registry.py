@@ -74,6 +74,8 @@ def test_registering_by_source_returns_the_sources_run_whatever_its_document(reg
     assert same.run_id == other.run_id == first.run_id == "r1"
     assert other.document_id == ONE.document_id  # the caller sees the bytes differ
     assert [row.run_id for row in registry.list_runs()] == ["r1"]
+    assert registry.run_from_source("api:kim:k") == first
+    assert registry.run_from_source("api:kim:other") is None
 
 
 def test_pages_of_runs_filter_and_go_on_after_a_position(registry: RunRegistry) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 
 from claimflow.runtime.ingest import IngestLimits
@@ -49,6 +50,8 @@ async def test_other_bytes_with_a_used_key_are_409_and_store_no_run(api: Api) ->
     assert conflict.status_code == 409
     assert "k-1" in conflict.json()["message"] and first.json()["run_id"] in conflict.json()["message"]
     assert len(await api.engine.registry.list_runs()) == runs_before
+    refused_id = hashlib.sha256(mismatch_invoice_text().encode()).hexdigest()
+    assert not (api.engine.settings.data_dir / "blobs" / refused_id[:2] / refused_id).exists()
     # The first run is untouched and still completes.
     assert (await api.settled(first.json()["run_id"]))["status"] == "completed"
 
