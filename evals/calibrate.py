@@ -3,7 +3,10 @@
 Per type and field, the accepted values of a labelled set are sorted by their claim's confidence; for each
 confidence seen, the values at or above it have a precision and a Wilson lower bound on it. The threshold is
 the lowest confidence whose lower bound reaches the target with at least `min_samples` values above it;
-a field where none does is always reviewed.
+a field where none does is always reviewed. A `multiple` field is calibrated on its values one by one, each
+with its own claim's confidence. A table column (`line_items.amount`) is calibrated on its cells with the
+confidence of their row's claim when the claim states one; since rows are not auto-accepted by confidence,
+its figures are reported but never written into the policy.
 """
 
 from __future__ import annotations
@@ -82,6 +85,8 @@ def with_thresholds(policy: Policy, chosen: list[FieldThreshold]) -> Policy:
     """`policy` with these per-field thresholds laid over the ones it had."""
     table = {doc_type: dict(fields) for doc_type, fields in policy.field_thresholds.items()}
     for found in chosen:
+        if "." in found.field:
+            continue  # a table column (`line_items.amount`): rows are not auto-accepted by confidence
         table.setdefault(found.doc_type, {})[found.field] = (
             found.threshold if found.threshold is not None else ALWAYS_REVIEW
         )

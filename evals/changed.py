@@ -5,16 +5,18 @@ The baseline records each prompt (`ref -> content hash`) and each source file th
 
 | changed | selected |
 |---|---|
-| prompt `classify@N` | `classify` and every document case |
-| prompt `extract_<type>@N` | `extract_<type>` and the document cases of that type |
+| prompt `classify@N` | `classify` |
+| prompt `extract_<type>@N` | `extract_<type>` |
 | `doctypes/<type>.py` (fields, labels, rules, guidance) | every case about that type |
 | `doctypes/__init__.py` or any other file | every case |
 | `state/rules/*` (the common rules) | every `rules_<type>` step and every document case |
 | `routing/*` | every `route_*` step and every document case |
 | `state/apply/*` | `apply`, the model steps, `review` (it applies decisions) and every document case |
 
-Document cases pass through every step of their type, so whatever selects a step of a type selects the
-document cases of that type too.
+Document cases pass through every step of their type, so whatever code selects a step of a type selects the
+document cases of that type too. A prompt does not: document cases run on the offline `rules` backend, which
+reads no prompt, so a prompt edit cannot change their outcome and re-running them would only cost time. The
+model-step cases of the edited step are what a prompt change is measured on (with a live `--model`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from claimflow.evals.golden import GoldenCase
 from claimflow.evals.select import case_type
 
 DOCUMENT = "document"
+PROMPTS_SKIP_DOCUMENTS = "document cases not selected: they run on the offline rules backend, which reads no prompt"
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,8 @@ class ChangedSelection:
     cases: tuple[GoldenCase, ...]
     unknown: bool = False
     """The baseline records no hashes, so every case is selected."""
+    prompt_spares_documents: bool = False
+    """A prompt changed and nothing else selected the document cases (they run on the rules backend)."""
 
     def lines(self) -> list[str]:
         """`selected <step>: <reason>` (`; ` between reasons), one line per step, or that nothing changed."""
@@ -57,7 +62,7 @@ class ChangedSelection:
         for change in self.steps:
             only = "" if not change.doc_types else f" ({', '.join(sorted(change.doc_types))} cases)"
             lines.append(f"selected {change.step}{only}: {'; '.join(change.reasons)}")
-        return lines
+        return [*lines, PROMPTS_SKIP_DOCUMENTS] if self.prompt_spares_documents else lines
 
 
 def _changed(now: Mapping[str, str], then: Mapping[str, str]) -> list[str]:
@@ -72,10 +77,7 @@ def _targets(name: str, kind: str, steps: Sequence[str]) -> Sequence[tuple[str, 
     """(step, type or None for every type) pairs a changed prompt or code file selects."""
     model_steps = [s for s in steps if s == "classify" or s.startswith("extract_")]
     if kind == "prompt":
-        step = name.partition("@")[0]
-        if step.startswith("extract_"):
-            return [(step, None), (DOCUMENT, step.removeprefix("extract_"))]
-        return [(step, None), (DOCUMENT, None)]
+        return [(name.partition("@")[0], None)]  # document cases run on the rules backend: it reads no prompt
     folder, _, file = name.rpartition("/")
     if folder == "doctypes" and file != "__init__.py":
         return [(step, file.removesuffix(".py")) for step in steps]
@@ -134,4 +136,5 @@ def select_changed(
         for step in steps
         if step in held
     )
-    return ChangedSelection(changes, tuple(chosen))
+    prompt_changed = any(kind == "prompt" for _, kind, _ in inputs)
+    return ChangedSelection(changes, tuple(chosen), prompt_spares_documents=prompt_changed and DOCUMENT not in held)

@@ -1,34 +1,26 @@
 """`claimflow eval dataset`: run a labelled set through the whole workflow and measure what came out.
 
 Per document type and field: precision (right values / claimed values) and recall (right values / expected
-values); per type: classification rate, exact match rate (the type and every field right, a field neither
-claimed nor expected counting as right), auto-accepted precision (right / accepted values of documents that
-completed without review), completion rate, and how often each review reason came up.
+values), where a multiple field counts each of its values and a table each cell under `<table>.<column>`
+(see `evals/values.py`); per type: classification rate, exact match rate (the type and every value right and
+claimed, a field neither claimed nor expected counting as right), auto-accepted precision (right / accepted
+values of documents that completed without review), completion rate, and how often each review reason came up.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from claimflow.evals.manifest import LabelledDocument
-from claimflow.evals.scoring import canonical, is_right
+from claimflow.evals.values import ClaimedValue, accepted_claims, expected_counts, scored_values
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
     from claimflow.state.schema import DocumentTypes
     from claimflow.state.workflow import WorkflowState
-
-
-@dataclass(frozen=True)
-class ClaimedValue:
-    """One field value a run gave, with the confidence of the claim that decided it."""
-
-    field: str
-    value: Any
-    confidence: float | None
-    right: bool
 
 
 @dataclass(frozen=True)
@@ -40,6 +32,8 @@ class Outcome:
     doc_type: str | None
     values: tuple[ClaimedValue, ...]
     review_codes: tuple[str, ...]
+    expected: Mapping[str, int] = field(default_factory=dict)
+    """How many values the labels give per field and per table column (`line_items.amount`)."""
 
     @property
     def auto_accepted(self) -> bool:
@@ -47,28 +41,22 @@ class Outcome:
         return self.status == "completed"
 
 
-def _claim_confidence(state: WorkflowState, decided_by: str, fallback: float | None) -> float | None:
-    # The confidence the model stated in the claim that decided the field, as the run's claims recorded it.
-    claim_id = decided_by.removeprefix("claim ")
-    found = next((c.confidence for c in state.claims if c.claim_id == claim_id and c.confidence is not None), None)
-    return found if found is not None else fallback
-
-
-def outcome_of(doc: LabelledDocument, status: str, state: WorkflowState | None, types: DocumentTypes) -> Outcome:
-    """Score one finished run against its labels, by the fields of the labelled type."""
+def outcome_of(
+    doc: LabelledDocument,
+    status: str,
+    state: WorkflowState | None,
+    types: DocumentTypes,
+    events: Sequence[Mapping[str, Any]] = (),
+) -> Outcome:
+    """Score one finished run against its labels, by the fields and tables of the labelled type."""
     labelled = types.find(doc.doc_type)
     values: list[ClaimedValue] = []
     if state is not None and labelled is not None:
-        for spec in labelled.value_fields:
-            result = state.fields.get(spec.name)
-            if result is None or result.status != "accepted" or canonical(spec, result.value) is None:
-                continue
-            right = is_right(spec, result.value, doc.expected.get(spec.name))
-            confidence = _claim_confidence(state, result.decided_by, result.confidence)
-            values.append(ClaimedValue(spec.name, result.value, confidence, right))
+        values = scored_values(labelled, doc.expected, state.fields, state.tables, accepted_claims(events))
+    counts = expected_counts(labelled, doc.expected) if labelled is not None else {}
     codes = tuple(reason.code for reason in state.review_reasons) if state and status == "needs_review" else ()
     doc_type = (state.doc_type or (state.classification.doc_type if state.classification else None)) if state else None
-    return Outcome(doc, status, doc_type, tuple(values), codes)
+    return Outcome(doc, status, doc_type, tuple(values), codes, counts)
 
 
 async def run_documents(engine: Engine, docs: list[LabelledDocument], *, concurrency: int = 1) -> list[Outcome]:
@@ -78,7 +66,13 @@ async def run_documents(engine: Engine, docs: list[LabelledDocument], *, concurr
 
     rows = await process_files(engine, [doc.path for doc in docs], concurrency=concurrency)
     return [
-        outcome_of(doc, public_status(row), await engine.state(row.run_id), engine.types)
+        outcome_of(
+            doc,
+            public_status(row),
+            await engine.state(row.run_id),
+            engine.types,
+            await engine.registry.events(row.run_id),
+        )  # fmt: skip
         for doc, row in zip(docs, rows, strict=True)
     ]
 
@@ -131,26 +125,25 @@ class TypeFigures:
 
 
 def _add(figures: TypeFigures, outcome: Outcome, types: DocumentTypes) -> None:
-    labelled = types.find(outcome.doc.doc_type)
-    if labelled is None:
+    if types.find(outcome.doc.doc_type) is None:
         return
     figures.documents += 1
     figures.classified += outcome.doc_type == outcome.doc.doc_type
     figures.completed += outcome.status == "completed"
     figures.review_reasons.update(outcome.review_codes)
-    claimed = {value.field: value for value in outcome.values}
     exact = outcome.doc_type == outcome.doc.doc_type
-    for spec in labelled.value_fields:
-        counts = figures.fields.setdefault(spec.name, FieldFigures())
-        expected = canonical(spec, outcome.doc.expected.get(spec.name)) is not None
-        value = claimed.get(spec.name)
+    for key, expected in outcome.expected.items():
+        counts = figures.fields.setdefault(key, FieldFigures())
+        claimed = [value for value in outcome.values if value.field == key]
+        right = sum(value.right for value in claimed)
         counts.expected += expected
-        counts.claimed += value is not None
-        counts.right += value is not None and value.right
-        exact = exact and (value.right if value is not None else not expected)
-        if value is not None and outcome.auto_accepted:
-            figures.auto_accepted += 1
-            figures.auto_accepted_right += value.right
+        counts.claimed += len(claimed)
+        counts.right += right
+        # Exact: every value claimed is right and every labelled value was claimed (none of either counts).
+        exact = exact and right == len(claimed) == expected
+        if outcome.auto_accepted:
+            figures.auto_accepted += len(claimed)
+            figures.auto_accepted_right += right
     figures.exact += exact
 
 

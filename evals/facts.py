@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from claimflow.state.documents import DocumentRef, TextRef
+from claimflow.state.documents import NO_DOCUMENT, DocumentRef, TextRef
 from claimflow.state.outcomes import Classification, FieldResult, FieldStatus, RuleResult
 from claimflow.state.policy import Policy
 from claimflow.state.review import ReviewDecision
@@ -68,8 +68,8 @@ class StateFacts(BaseModel):
 
     def state(self, run_id: str) -> WorkflowState:
         """The WorkflowState these facts describe."""
-        document = DocumentRef(document_id="0" * 64, filename=f"{run_id}.txt", media_type="text/plain", size=0)
-        text = TextRef(text_id="0" * 64, page_count=1, char_count=1, method="plain") if self.parsed else None
+        document = DocumentRef(document_id=NO_DOCUMENT, filename=f"{run_id}.txt", media_type="text/plain", size=0)
+        text = TextRef(text_id=NO_DOCUMENT, page_count=1, char_count=1, method="plain") if self.parsed else None
         classification = None
         if self.doc_type is not None:
             classification = Classification(

@@ -1,7 +1,9 @@
 """A labelled set: `manifest.jsonl` beside the documents, one JSON object a line.
 
 Each line: `{"id", "file" (relative to the manifest's folder), "doc_type", "expected": {field: value}}`, and
-optionally `source` (where the document came from) and `meta` (anything, ignored).
+optionally `source` (where the document came from) and `meta` (anything, ignored). A `multiple` field's label
+is a list of values (`"parties": ["A", "B"]`), a table field's a list of row objects keyed by column
+(`"line_items": [{"description": "Posters A2", "amount": "30.00"}]`); fields the type does not have are ignored.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from claimflow.state.schema import DocumentType, DocumentTypes
 
 MANIFEST = "manifest.jsonl"
 
@@ -29,7 +33,31 @@ class LabelledDocument:
     source: str = ""
 
 
-def _entry(folder: Path, where: str, line: str, doc_types: tuple[str, ...]) -> LabelledDocument:
+def _check_label(where: str, spec_name: str, doc_type: DocumentType, value: Any) -> None:
+    """A label has the shape of its field: one value, a list of values, or a list of rows of known columns."""
+    spec = doc_type.field(spec_name)
+    if spec is None or value is None:
+        return
+    if spec.is_table:
+        if not isinstance(value, list):
+            raise ManifestError(f"{where}: {spec_name!r} is a table: its label is a list of row objects")
+        columns = [column.name for column in spec.columns]
+        for number, row in enumerate(value, start=1):
+            if not isinstance(row, dict):
+                raise ManifestError(f"{where}: {spec_name!r} row {number} is not an object of column values")
+            unknown = sorted(set(row) - set(columns))
+            if unknown:
+                raise ManifestError(
+                    f"{where}: {spec_name!r} row {number}: unknown column {unknown[0]!r}; columns: {', '.join(columns)}"
+                )
+        return
+    items = value if isinstance(value, list) and spec.multiple else [value]
+    if any(isinstance(item, (list, dict)) for item in items):
+        shape = "a value or a list of values" if spec.multiple else "one value"
+        raise ManifestError(f"{where}: {spec_name!r} takes {shape}, not {json.dumps(value)[:60]}")
+
+
+def _entry(folder: Path, where: str, line: str, types: DocumentTypes) -> LabelledDocument:
     try:
         raw = json.loads(line)
     except json.JSONDecodeError as error:
@@ -42,15 +70,18 @@ def _entry(folder: Path, where: str, line: str, doc_types: tuple[str, ...]) -> L
     expected = raw.get("expected", {})
     if not isinstance(expected, dict):
         raise ManifestError(f"{where}: 'expected' is an object of field values")
-    if raw["doc_type"] not in doc_types:
-        raise ManifestError(f"{where}: unknown doc_type {raw['doc_type']!r}; active types: {', '.join(doc_types)}")
+    doc_type = types.find(raw["doc_type"])
+    if doc_type is None:
+        raise ManifestError(f"{where}: unknown doc_type {raw['doc_type']!r}; active types: {', '.join(types.names)}")
+    for name, value in expected.items():
+        _check_label(where, name, doc_type, value)
     path = folder / raw["file"]
     if not path.is_file():
         raise ManifestError(f"{where}: file {raw['file']!r} not found in {folder}")
     return LabelledDocument(raw["id"], path, raw["doc_type"], expected, str(raw.get("source") or ""))
 
 
-def load_manifest(folder: Path, doc_types: tuple[str, ...]) -> list[LabelledDocument]:
+def load_manifest(folder: Path, types: DocumentTypes) -> list[LabelledDocument]:
     """Read `folder/manifest.jsonl`; blank lines are skipped, any bad line raises `ManifestError`."""
     manifest = folder / MANIFEST
     try:
@@ -58,7 +89,7 @@ def load_manifest(folder: Path, doc_types: tuple[str, ...]) -> list[LabelledDocu
     except OSError as error:
         raise ManifestError(f"{manifest}: cannot be read: {error.strerror or error}") from None
     docs = [
-        _entry(folder, f"{manifest}:{number}", line, doc_types)
+        _entry(folder, f"{manifest}:{number}", line, types)
         for number, line in enumerate(lines, start=1)
         if line.strip()
     ]

@@ -12,13 +12,13 @@ from claimflow.prompts import CLASSIFY, extract_prompt
 from claimflow.routing.routers import route_after_classify, route_after_extract
 from claimflow.state.apply import apply_classification, apply_extraction
 from claimflow.state.claims import ClassificationClaim, ExtractionClaim
-from claimflow.state.documents import DocumentRef, SourceText
+from claimflow.state.documents import NO_DOCUMENT, DocumentRef, SourceText
 from claimflow.state.outcomes import Classification, FieldResult
 from claimflow.state.workflow import WorkflowState
 
 
 def _state(case: ModelStepCase) -> WorkflowState:
-    document = DocumentRef(document_id="0" * 64, filename=f"{case.name}.txt", media_type="text/plain", size=0)
+    document = DocumentRef(document_id=NO_DOCUMENT, filename=f"{case.name}.txt", media_type="text/plain", size=0)
     state = WorkflowState(run_id=f"eval-{case.name}", document=document)
     if case.doc_type:
         accepted = Classification(doc_type=case.doc_type, confidence=1.0, accepted=True)

@@ -15,7 +15,6 @@ from pathlib import Path
 from claimflow.evals.baseline import load_baseline
 from claimflow.evals.golden import ApplyCase, DocumentCase, GoldenCase, ModelStepCase, ReviewCase, RouterCase, RuleCase
 from claimflow.evals.result import CaseResult, result
-from claimflow.evals.run_document import run_document
 from claimflow.evals.run_model import evaluate, live_claim
 from claimflow.evals.run_pure import run_apply, run_review, run_router, run_rule
 from claimflow.nodes.ports import ModelGateway
@@ -51,6 +50,10 @@ async def run_case_async(case: GoldenCase, gateway: ModelGateway | None = None) 
         case ReviewCase():
             return run_review(case)
         case DocumentCase():
+            # The engine (LangGraph, parsers) loads only when a document case runs: `--changed` after a prompt
+            # edit runs none, and starts in a fraction of the time.
+            from claimflow.evals.run_document import run_document
+
             return await run_document(case)
 
 

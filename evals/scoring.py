@@ -1,7 +1,8 @@
 """Whether a claimed value is right: both sides brought to their field kind's canonical form first.
 
 Amounts compare as decimals, dates as ISO dates, currencies as codes; text and identifiers are folded for
-case and spacing. A field of several values (a contract's parties) is right when the sets agree.
+case and spacing. A field of several values (a contract's parties) is right when the sets agree; scored
+value by value (`evals/values.py`), each value is compared alone in the same canonical form.
 """
 
 from __future__ import annotations
@@ -9,20 +10,23 @@ from __future__ import annotations
 from typing import Any
 
 from claimflow.state.normalize import fold, normalize_value
-from claimflow.state.schema import Field
+from claimflow.state.schema import Column, Field
 
 
-def canonical(spec: Field, value: Any) -> tuple[str, ...] | None:
+def canonical_item(spec: Field | Column, item: Any) -> str | None:
+    """The comparable form of one value of a field or a table column; None when it is empty."""
+    if item is None or str(item).strip() == "":
+        return None
+    text = str(item)
+    kind = spec.kind if spec.kind != "table" else "text"
+    normal = normalize_value(kind, text, spec.choices) or text
+    return fold(normal) if kind in ("text", "identifier") else normal
+
+
+def canonical(spec: Field | Column, value: Any) -> tuple[str, ...] | None:
     """The comparable form of a value (sorted for a field of several values); None when there is no value."""
     items = value if isinstance(value, list) else [value]
-    out: list[str] = []
-    for item in items:
-        if item is None or str(item).strip() == "":
-            continue
-        text = str(item)
-        kind = spec.kind if spec.kind != "table" else "text"
-        normal = normalize_value(kind, text, spec.choices) or text
-        out.append(fold(normal) if kind in ("text", "identifier") else normal)
+    out = [found for found in (canonical_item(spec, item) for item in items) if found is not None]
     return tuple(sorted(out)) if out else None
 
 

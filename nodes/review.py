@@ -3,20 +3,31 @@
 `prepare_review` records the request (and its event) before the pause; `await_review` holds the
 single `interrupt()`. A resumed node re-runs from its first line, so nothing with side effects
 comes before the interrupt, and it is never inside a try/except.
+
+A decision is checked inside the interrupt, as its response schema: LangGraph keeps a resume value only once
+it validates, so a refused decision raises to whoever resumed (an `InvalidDecisionError` naming every
+problem) and leaves the review open to a better answer. Checked after the interrupt instead, the refused
+value would be kept and replayed by every later resume: the run could never be answered again.
 """
 
 from __future__ import annotations
 
+from typing import Annotated, Any, cast
+
 from langgraph.types import interrupt
+from pydantic import AfterValidator, ValidationError
+from pydantic_core import PydanticCustomError
 
 from claimflow.nodes._step import Node, step
 from claimflow.nodes.ports import WorkflowContext
 from claimflow.routing import names
-from claimflow.state.apply import apply_review_decision, build_review_request
+from claimflow.state.apply import apply_review_decision, build_review_request, decision_errors
+from claimflow.state.documents import SourceText
+from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import event
 from claimflow.state.outcomes import ReviewReason
 from claimflow.state.reasons import review_reasons
-from claimflow.state.review import ReviewDecision
+from claimflow.state.review import ReviewDecision, ReviewRequest
 from claimflow.state.schema import DocumentTypes
 from claimflow.state.workflow import Patch, WorkflowState
 
@@ -54,11 +65,52 @@ def await_review_for(types: DocumentTypes) -> Node:
         """Pause until a reviewer decides; apply the decision like a claim (invalid ones raise, run stays paused)."""
         if state.review_request is None:
             raise RuntimeError("await_review ran without a review request")
-        decision = interrupt(state.review_request.model_dump(mode="json"), response_schema=ReviewDecision)
         if state.text is None:
             raise RuntimeError("await_review ran on a run without text")
+        # Reading the text before the pause has no side effect: the checks inside the interrupt need it.
         source = await context.store.load_text(state.text)
+        decision = ask_reviewer(state.review_request, types, source)
         patch = await context.offload(apply_review_decision, state, decision, types, source)
         return patch.merged(Patch(outcome="running")) if patch.outcome is None else patch
 
     return await_review
+
+
+REFUSED = "decision_refused"
+"""The validation error type of a decision the checks refuse (as opposed to one that is malformed)."""
+
+
+def checked_decision(request: ReviewRequest, types: DocumentTypes, source: SourceText | None) -> Any:
+    """A `ReviewDecision` type whose validation also runs every check apply makes against `request`."""
+
+    def check(decision: ReviewDecision) -> ReviewDecision:
+        errors = decision_errors(request, decision, types, source)
+        if errors:
+            raise PydanticCustomError(REFUSED, "{problems}", {"problems": "; ".join(errors)})
+        return decision
+
+    return Annotated[ReviewDecision, AfterValidator(check)]
+
+
+def ask_reviewer(request: ReviewRequest, types: DocumentTypes, source: SourceText | None) -> ReviewDecision:
+    """Pause for a reviewer's decision on `request`; only a decision every check accepts is returned and kept.
+
+    A malformed or refused decision raises `InvalidDecisionError`, e.g. `decision refused, the review stays
+    open: unknown field 'colour'; editable fields: ...`; LangGraph has not kept it, so the review can be
+    answered again. The one `interrupt()` of claimflow: a node calling this must have no side effect before it.
+    """
+    schema = checked_decision(request, types, source)
+    # Only the validation error is caught: the pause itself (GraphInterrupt) must reach LangGraph untouched.
+    try:
+        return cast(ReviewDecision, interrupt(request.model_dump(mode="json"), response_schema=schema))
+    except ValidationError as error:
+        raise InvalidDecisionError(f"decision refused, the review stays open: {problems(error)}") from None
+
+
+def problems(error: ValidationError) -> str:
+    """What a refused decision got wrong, one clause per problem: the checks' words, or field and complaint."""
+    said = []
+    for item in error.errors(include_url=False):
+        where = ".".join(str(part) for part in item["loc"])
+        said.append(item["msg"] if item["type"] == REFUSED or not where else f"{where}: {item['msg']}")
+    return "; ".join(said)

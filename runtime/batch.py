@@ -13,7 +13,7 @@ from claimflow.runtime.registry import RunBusyError, RunRow
 async def process_files(
     engine: Engine,
     files: list[Path],
-    on_done: Callable[[RunRow], Awaitable[None]] | None = None,
+    on_done: Callable[[RunRow, bool], Awaitable[None]] | None = None,
     *,
     concurrency: int = 1,
 ) -> list[RunRow]:
@@ -24,29 +24,30 @@ async def process_files(
     its own run only. A file registered before (same bytes, same path) is not registered again: its run is
     continued if unfinished, and comes back as it stands if finished or held by another live process.
     Storage or a database that cannot be written or reached stops the whole batch with that error, leaving
-    every registered run to be continued.
+    every registered run to be continued. `on_done` gets each finished run and whether this batch registered
+    it (False: an earlier command did).
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
-    registered: asyncio.Queue[tuple[int, RunRow] | None] = asyncio.Queue(maxsize=concurrency)
+    registered: asyncio.Queue[tuple[int, RunRow, bool] | None] = asyncio.Queue(maxsize=concurrency)
     results: list[RunRow | None] = [None] * len(files)
 
     async def intake() -> None:
         for index, path in enumerate(files):
-            await registered.put((index, await engine.submit(path)))
+            await registered.put((index, *await engine.register(path)))
         for _ in range(concurrency):
             await registered.put(None)
 
     async def work() -> None:
         while (item := await registered.get()) is not None:
-            index, row = item
+            index, row, new = item
             try:
                 done = await engine.start(row.run_id)
             except RunBusyError:  # another live process (a `recover`, a second `run`) is advancing it
                 done = await engine.registry.get_run(row.run_id)
             results[index] = done
             if on_done:
-                await on_done(done)
+                await on_done(done, new)
 
     try:
         async with asyncio.TaskGroup() as tasks:  # one failure stops the others: the batch ends with it

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -143,7 +144,7 @@ async def sqlite_checkpointer(path: Path, *, synchronous: str = "NORMAL") -> Asy
     """
     if synchronous not in ("NORMAL", "FULL"):
         raise ValueError(f"synchronous must be NORMAL or FULL, not {synchronous!r}")
-    private_database(path)
+    await asyncio.to_thread(private_database, path)  # file modes: off the event loop
     async with aiosqlite.connect(path, timeout=30.0) as connection:
         await connection.execute("PRAGMA journal_mode=WAL")
         await connection.execute(f"PRAGMA synchronous={synchronous}")

@@ -116,12 +116,30 @@ def _review_lines(state: WorkflowState, events: list[dict[str, Any]]) -> list[st
         out.append("sent to review because:")
         out += [f"  {r.code}: {r.message}" for r in state.review_reasons]
     for item in events:
+        data = item["data"]
         if item["type"] == "review.decided":
-            data = item["data"]
             detail = data.get("reason") or data.get("comment") or ""
             line = f"review: {data.get('reviewer')} chose {data.get('action')} at {item['at']}"
             out.append(line + (f" - {detail}" if detail else ""))
+        elif item["type"] in _QUEUE_LINES:
+            out.append(f"review: {_QUEUE_LINES[item['type']].format_map(_Given(data))} at {item['at']}")
     return out
+
+
+_QUEUE_LINES = {
+    "review.assigned": "assigned to {assignee}",
+    "review.claimed": "claimed by {reviewer}",
+    "review.overdue": "overdue (due {due_at}), then {then}",
+    "review.escalated": "escalated to group {group}, priority high",
+}
+"""How explain tells the review queue's events: who had the review, and what its deadline did."""
+
+
+class _Given(dict[str, Any]):
+    """Event data where a missing key reads as "?" (an event written by an older version)."""
+
+    def __missing__(self, key: str) -> str:
+        return "?"
 
 
 def explain(state: WorkflowState, events: list[dict[str, Any]], types: DocumentTypes) -> str:

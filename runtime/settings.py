@@ -6,9 +6,9 @@ import os
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway.caps import OutputCaps
@@ -65,16 +65,20 @@ def _budget(base: Budget) -> Budget:
     )
 
 
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
 def _policy_file() -> Policy:
-    path = _env("CLAIMFLOW_POLICY")
-    if path is None:
-        return Policy()
-    try:
-        return Policy.model_validate_json(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise SettingsError(f"CLAIMFLOW_POLICY={path!r} cannot be read: {error.strerror or error}") from None
-    except ValueError as error:
-        raise SettingsError(f"CLAIMFLOW_POLICY={path!r} is not a valid policy: {error}") from None
+    policy = _json_file("CLAIMFLOW_POLICY", Policy, "a valid policy")
+    return Policy() if policy is None else policy
+
+
+def _problems(error: ValidationError) -> str:
+    """Each problem as `where: what`, without pydantic's prefixes and links: one line a user can act on."""
+    return "; ".join(
+        f"{'.'.join(map(str, item['loc'])) or 'file'}: {str(item['msg']).removeprefix('Value error, ')}"
+        for item in error.errors()
+    )
 
 
 def _policy() -> Policy:
@@ -130,7 +134,7 @@ def _output_caps() -> OutputCaps:
     return OutputCaps(default=_positive_int(_OUTPUT_CAP), steps=steps)
 
 
-def _gateway(base_url: str | None) -> GatewayConfig:
+def _gateway(base_url: str | None, model: str) -> GatewayConfig:
     prices_path = _env("CLAIMFLOW_PRICES")
     try:
         prices = PriceTable.from_json(prices_path) if prices_path else PriceTable()
@@ -138,12 +142,15 @@ def _gateway(base_url: str | None) -> GatewayConfig:
         raise SettingsError(f"CLAIMFLOW_PRICES={prices_path!r} cannot be read: {error}") from None
     defaults = TransportPolicy()
     defaults_config = GatewayConfig()
+    # `--base-url` belongs to the provider of `--model`: an anthropic: model must not ignore it and call
+    # Anthropic's own API instead of the endpoint the user named.
+    anthropic = model.startswith("anthropic:")
     return GatewayConfig(
-        openai_base_url=base_url or _env("CLAIMFLOW_OPENAI_BASE_URL"),
+        openai_base_url=(None if anthropic else base_url) or _env("CLAIMFLOW_OPENAI_BASE_URL"),
         openai_api_key=_env("OPENAI_API_KEY"),
         openai_mode=_choice("CLAIMFLOW_OPENAI_MODE", ("json", "json_schema", "tools", "md_json"), "json"),
         anthropic_api_key=_env("ANTHROPIC_API_KEY"),
-        anthropic_base_url=_env("CLAIMFLOW_ANTHROPIC_BASE_URL"),
+        anthropic_base_url=(base_url if anthropic else None) or _env("CLAIMFLOW_ANTHROPIC_BASE_URL"),
         timeout_s=_float("CLAIMFLOW_MODEL_TIMEOUT_S", 60.0) or 60.0,
         call_deadline_s=_positive("CLAIMFLOW_MODEL_CALL_DEADLINE_S", defaults_config.call_deadline_s),
         max_response_bytes=_at_least_one("CLAIMFLOW_MODEL_MAX_RESPONSE_BYTES", defaults_config.max_response_bytes),
@@ -182,19 +189,20 @@ def _document_limits() -> IngestLimits:
 
 def _mask_patterns() -> MaskPatterns | None:
     """CLAIMFLOW_MASK_PATTERNS: a JSON file of named patterns masked besides the built-in kinds."""
-    path = _env("CLAIMFLOW_MASK_PATTERNS")
+    return _json_file("CLAIMFLOW_MASK_PATTERNS", MaskPatterns, "a valid mask-patterns file")
+
+
+def _json_file(name: str, model: type[ModelT], what: str) -> ModelT | None:
+    """The JSON file the environment variable `name` points at, validated as `model`; None when unset."""
+    path = _env(name)
     if path is None:
         return None
     try:
-        return MaskPatterns.model_validate_json(Path(path).read_text(encoding="utf-8"))
+        return model.model_validate_json(Path(path).read_text(encoding="utf-8"))
     except OSError as error:
-        raise SettingsError(f"CLAIMFLOW_MASK_PATTERNS={path!r} cannot be read: {error.strerror or error}") from None
+        raise SettingsError(f"{name}={path!r} cannot be read: {error.strerror or error}") from None
     except ValidationError as error:
-        problems = "; ".join(
-            f"{'.'.join(map(str, item['loc'])) or 'file'}: {str(item['msg']).removeprefix('Value error, ')}"
-            for item in error.errors()
-        )
-        raise SettingsError(f"CLAIMFLOW_MASK_PATTERNS={path!r}: {problems}") from None
+        raise SettingsError(f"{name}={path!r} is not {what}: {_problems(error)}") from None
 
 
 @dataclass(frozen=True)
@@ -243,11 +251,12 @@ class Settings:
     ) -> Settings:
         """Explicit arguments win, then CLAIMFLOW_* (and provider key) environment variables, then defaults."""
         directory = Path(data_dir or _env("CLAIMFLOW_DATA_DIR") or DEFAULT_DATA_DIR)
+        chosen = model or _env("CLAIMFLOW_MODEL") or "rules"
         return cls(
             data_dir=directory,
-            model=model or _env("CLAIMFLOW_MODEL") or "rules",
+            model=chosen,
             policy=_policy(),
-            gateway=_gateway(base_url),
+            gateway=_gateway(base_url, chosen),
             second_opinion=second_opinion or _env("CLAIMFLOW_SECOND_OPINION"),
             record_dir=record_dir,
             database_url=_env("CLAIMFLOW_DATABASE_URL"),

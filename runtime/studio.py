@@ -1,11 +1,10 @@
-"""The compiled graph `langgraph dev` loads, built from the active document types.
+"""The compiled graph `langgraph dev` (and LangGraph Platform) loads: claimflow's engine behind a server thread.
 
-`langgraph dev` brings its own checkpointer, so none is given here. The types are discovered as the CLI
-discovers them (installed entry points, claimflow.toml / [tool.claimflow], CLAIMFLOW_TYPES).
+The server brings its own checkpointer for its threads, so none is given here; the documents workflow runs
+inside claimflow's engine, on the data directory or database the CLAIMFLOW_* settings name (see
+`claimflow.runtime.server`). Nothing is opened at import: the engine opens on the first run.
 """
 
-from claimflow.graphs import build_documents_workflow
-from claimflow.runtime.discovery import discover_types
-from claimflow.runtime.settings import Settings
+from claimflow.runtime.server import build_server_graph
 
-graph = build_documents_workflow(discover_types(Settings.load().types).types).compile()
+graph = build_server_graph().compile(name="documents")

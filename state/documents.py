@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+NO_DOCUMENT = "0" * 64
+"""The document id of a run whose file was never stored (refused before it was read) or of a made-up document."""
+
 
 class DocumentRef(BaseModel):
     """A stored original document, addressed by the sha256 of its bytes."""

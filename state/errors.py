@@ -7,10 +7,11 @@ class StateError(Exception):
     """Base class for errors about claims, decisions and workflow state."""
 
 
-class InvalidDecisionError(StateError):
+class InvalidDecisionError(StateError, ValueError):
     """A review decision cannot be applied to the request it answers.
 
-    The run stays paused; the message says what to change, and `problems` lists each thing wrong with it.
+    The run stays paused; the message says what to change, and `problems` lists each thing wrong with it. A
+    `ValueError`, so a server that shows clients only the messages of such errors (LangGraph's) shows this one.
     """
 
     def __init__(self, message: str, problems: Sequence[str] = ()) -> None:

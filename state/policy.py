@@ -7,13 +7,16 @@ snapshotted into each run's state, so a run is always explained by the policy it
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from claimflow.state.budget import Budget
+from claimflow.state.review_policy import ReviewPolicy
 
 ALWAYS_REVIEW: Literal["always_review"] = "always_review"
+FieldThreshold = Annotated[float, Field(ge=0, le=1)] | Literal["always_review"]
+"""A field's auto-accept confidence between 0 and 1, or "always_review"."""
 """A per-field threshold that no confidence reaches: the field always goes to a human."""
 
 
@@ -42,7 +45,7 @@ class Policy(BaseModel):
     """Below this the document type goes to review."""
     field_auto_accept: float = Field(default=0.8, ge=0, le=1)
     """Accepted fields below this confidence send the document to review."""
-    field_thresholds: dict[str, dict[str, float | Literal["always_review"]]] = Field(default_factory=dict)
+    field_thresholds: dict[str, dict[str, FieldThreshold]] = Field(default_factory=dict)
     """Per document type and field, the auto-accept confidence that replaces `field_auto_accept` and the
     field's own bar, or "always_review" for a field never accepted without a human (as `eval calibrate` writes)."""
     high_risk_total: Decimal = Decimal("10000")
@@ -55,23 +58,14 @@ class Policy(BaseModel):
     """How far sums may differ (rounding) and still agree."""
     budget: Budget = Field(default_factory=Budget)
     """Per-run limits on model use, enforced before each call (also after a resume)."""
+    review: ReviewPolicy = Field(default_factory=ReviewPolicy)
+    """Review deadlines per document type, what follows a missed one, and the reviewer groups it escalates to."""
     steps: dict[str, StepPolicy] = Field(
         default_factory=lambda: {
             "classify": StepPolicy(),
             "extract": StepPolicy(),
         }
     )
-
-    @field_validator("field_thresholds")
-    @classmethod
-    def _thresholds_in_range(
-        cls, value: dict[str, dict[str, float | Literal["always_review"]]]
-    ) -> dict[str, dict[str, float | Literal["always_review"]]]:
-        for doc_type, fields in value.items():
-            for name, threshold in fields.items():
-                if not isinstance(threshold, str) and not 0 <= threshold <= 1:
-                    raise ValueError(f"{doc_type}.{name}: a threshold is between 0 and 1, or {ALWAYS_REVIEW!r}")
-        return value
 
     def step(self, name: str) -> StepPolicy:
         """Return the policy of a step; extract_<type> steps share the "extract" row."""

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
+from claimflow.nodes.ports import ModelUnavailableError
 from claimflow.runtime.cli._common import emit, err, exit_on_setup_error, message, out, shown
 from claimflow.runtime.gateway import make_gateway
 from claimflow.runtime.settings import Settings
@@ -51,6 +52,10 @@ def run_goldens(
         )  # fmt: skip
     except (OSError, ValueError) as error:
         err.print(f"[red]error:[/red] {message(error)}")
+        raise typer.Exit(2) from None
+    except ModelUnavailableError as error:
+        # Past its transport retries the model is not there: no case result would mean anything.
+        err.print(f"[red]error:[/red] the model {shown(model)} did not answer: {message(error)}", highlight=False)
         raise typer.Exit(2) from None
     if evaluation.changed is not None:
         for line in evaluation.changed.lines():

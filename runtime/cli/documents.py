@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -84,7 +83,6 @@ def run(
         err.print(f"[red]error:[/red] {message(error)}")
         raise typer.Exit(2) from None
 
-    started_at = time.time()
     earlier: set[str] = set()  # runs a previous command registered: this one continued or found them
     for skipped in sources.skipped:
         if as_json:
@@ -97,9 +95,9 @@ def run(
         with Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
             task = progress.add_task("documents", total=len(files))
 
-            async def done_view(row: RunRow) -> None:
+            async def done_view(row: RunRow, new: bool) -> None:
                 view = (await engine.view(row.run_id)).model_dump(mode="json")
-                if row.created_at < started_at:
+                if not new:
                     earlier.add(row.run_id)
                 views.append(view)
                 if as_json:

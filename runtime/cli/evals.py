@@ -32,7 +32,7 @@ eval_app = typer.Typer(help="Measure a model: on labelled documents, and calibra
 app.add_typer(eval_app, name="eval")
 
 Model = Annotated[str | None, typer.Option("--model", help="rules (default), openai:<model>, anthropic:<model>.")]
-BaseUrl = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")]
+BaseUrl = Annotated[str | None, typer.Option("--base-url", help="The model's server (OpenAI-compatible or Anthropic).")]
 Concurrency = Annotated[int, typer.Option("--concurrency", min=1, help="Documents processed at once.")]
 LabelledDir = Annotated[Path, typer.Argument(help="Folder with manifest.jsonl and the documents it lists.")]
 
@@ -81,7 +81,7 @@ def _outcomes(folder: Path, settings: Settings, concurrency: int) -> tuple[list[
 
     async def body(engine: Engine) -> tuple[list[Outcome], DocumentTypes]:
         try:
-            docs = load_manifest(folder, engine.types.names)
+            docs = load_manifest(folder, engine.types)
         except ManifestError as error:
             err.print(f"[red]error:[/red] {message(error)}")
             raise typer.Exit(2) from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -87,6 +88,7 @@ def replay(
     base_url: Annotated[
         str | None, typer.Option("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1.")
     ] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Runs replayed at once.")] = 1,
     as_json: AsJson = False,
     data_dir: DataDir = None,
     types: TypesOption = None,
@@ -102,14 +104,28 @@ def replay(
 
     async def body(engine: Engine) -> list[RunReplay]:
         replays = []
+        slots = asyncio.Semaphore(concurrency)
+
+        async def one(row: RunRow, scratch: Path) -> RunReplay:
+            async with slots:
+                return await replay_run(engine, row, scratch, model)
+
         with tempfile.TemporaryDirectory(prefix="claimflow-replay-") as scratch:
-            for row in await _chosen(engine, list(run_ids or ()), after, status):
-                done = await replay_run(engine, row, Path(scratch), model)
-                replays.append(done)
-                if as_json:
-                    emit(done.as_json())
-                else:
-                    _print(done)
+            rows = await _chosen(engine, list(run_ids or ()), after, status)
+            tasks = [asyncio.ensure_future(one(row, Path(scratch))) for row in rows]
+            try:
+                # Each run is printed as soon as it and every run before it are done: the runs' order.
+                for task in tasks:
+                    done = await task
+                    replays.append(done)
+                    if as_json:
+                        emit(done.as_json())
+                    else:
+                        _print(done)
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
         return replays
 
     replays = with_engine(data_dir, body, settings, readonly=True)

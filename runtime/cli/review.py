@@ -1,8 +1,9 @@
-"""`claimflow review list|show|decide`: the reviewer's side of a paused run."""
+"""`claimflow review list|show|decide`: the reviewer's side of a paused run (assign, claim, sweep: review_desk)."""
 
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -25,38 +26,74 @@ from claimflow.runtime.cli._common import (
     with_engine,
 )
 from claimflow.runtime.cli._started import command_started_at
+from claimflow.runtime.registry import ReviewView
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.views import public_status
 from claimflow.state.review import ReviewDecision
+from claimflow.state.review_policy import span
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
 
 
 @review_app.command("list")
-def review_list(as_json: AsJson = False, data_dir: DataDir = None, types: TypesOption = None) -> None:
-    """Runs waiting for a reviewer, and runs a decider's process left unfinished."""
+def review_list(
+    as_json: AsJson = False,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only reviews past their due time.")] = False,
+    assignee: Annotated[str | None, typer.Option("--assignee", help="Only reviews assigned to NAME.")] = None,
+    data_dir: DataDir = None,
+    types: TypesOption = None,
+) -> None:
+    """Runs waiting for a reviewer (age, due time, assignee), and runs a decider's process left unfinished."""
 
     async def body(engine: Engine) -> None:
-        rows = await engine.review_queue()
+        now = time.time()
+        listed = [(row, ReviewView.of(row, now)) for row in await engine.review_queue()]
+        listed = [
+            (row, review)
+            for row, review in listed
+            if (review.overdue or not overdue) and assignee in (None, review.assignee)
+        ]
         if as_json:
-            for row in rows:
+            for row, review in listed:
                 pending = await engine.pending_review(row.run_id)
                 view = (await engine.view(row.run_id)).model_dump(mode="json")
                 note = await engine.review_note(row)
-                emit({**view, "interrupt_id": pending.interrupt_id if pending else None, "note": note})
+                emit(
+                    {
+                        **view,
+                        "interrupt_id": pending.interrupt_id if pending else None,
+                        "note": note,
+                        **review.as_json(),
+                    }
+                )
             return
-        table = Table("run", "document", "type", "reasons", "note")
-        for row in rows:
+        table = Table("run", "document", "type", "age", "due", "assignee", "reasons", "note")
+        for row, review in listed:
             state = await engine.state(row.run_id)
             reasons = "; ".join(r.code for r in state.review_reasons) if state else ""
             note = await engine.review_note(row) or ""
             table.add_row(
-                row.run_id[:12], shown(row.filename), shown(row.doc_type or "-"), shown(reasons), message(note)
+                row.run_id[:12],
+                shown(row.filename),
+                shown(row.doc_type or "-"),
+                span(now - review.opened_at) if review.opened_at is not None else "-",
+                _due(review, now),
+                shown(review.assignee or "-") + (" (high)" if review.priority == "high" else ""),
+                shown(reasons),
+                message(note),
             )
         out.print(table)
 
     with_engine(data_dir, body, types=types, readonly=True)
+
+
+def _due(review: ReviewView, now: float) -> str:
+    if review.due_at is None:
+        return "-"
+    if review.overdue:
+        return f"overdue {span(now - review.due_at)}"
+    return f"in {span(review.due_at - now)}"
 
 
 @review_app.command("show")

@@ -7,6 +7,7 @@ into the events table, and records where the run stands.
 
 from claimflow.runtime.engine.core import Engine, PendingReview
 from claimflow.runtime.engine.operations import Export, FieldView, Run
+from claimflow.runtime.engine.reviews import SweepOutcome
 from claimflow.runtime.engine.setup import (
     BLOB_DIR,
     CHECKPOINT_FILE,
@@ -27,6 +28,7 @@ __all__ = [
     "PendingReview",
     "PromptChangedError",
     "Run",
+    "SweepOutcome",
     "active_types",
     "open_engine",
     "open_registry",

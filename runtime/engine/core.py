@@ -24,6 +24,7 @@ from claimflow.runtime.engine.decisions import Decisions
 from claimflow.runtime.engine.intake import Intake
 from claimflow.runtime.engine.journal import EventJournal, unwritten_events
 from claimflow.runtime.engine.operations import Operations
+from claimflow.runtime.engine.reviews import ReviewDesk
 from claimflow.runtime.engine.tokens import Tokens
 from claimflow.runtime.engine.watching import Watching
 from claimflow.runtime.ingest import IngestLimits
@@ -51,7 +52,7 @@ class PendingReview:
     """When the run paused for it (its checkpoint's time, Unix seconds), if the checkpoint says."""
 
 
-class Engine(Intake, Operations, Decisions, Tokens, Watching):
+class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching):
     """Processes documents through the documents workflow over one data directory."""
 
     def __init__(
@@ -74,6 +75,7 @@ class Engine(Intake, Operations, Decisions, Tokens, Watching):
         self.types = active.types
         self.owner = process_owner()
         self.journal = EventJournal(registry)
+        self._sweeping = asyncio.Lock()
 
     @property
     def context(self) -> WorkflowContext:
@@ -81,6 +83,11 @@ class Engine(Intake, Operations, Decisions, Tokens, Watching):
         if self._context is None:
             raise RuntimeError("this engine was opened read-only (open_engine(readonly=True)): it cannot advance runs")
         return self._context
+
+    @property
+    def readonly(self) -> bool:
+        """Whether this engine only looks at runs (opened with `readonly=True`): it advances none."""
+        return self._context is None
 
     @cached_property
     def version(self) -> str:
@@ -102,6 +109,11 @@ class Engine(Intake, Operations, Decisions, Tokens, Watching):
         for interrupt in snapshot.interrupts:
             return PendingReview(interrupt.id, ReviewRequest.model_validate(interrupt.value), opened_at)
         return None
+
+    async def review_due(self, run_id: str) -> float | None:
+        """How long the run's review may wait, by the policy it runs under (`review.due` for its type), if at all."""
+        state = await self.state(run_id)
+        return None if state is None else state.policy.review.due_seconds(state.doc_type)
 
     async def restore_events(self, run_id: str) -> int:
         """Append the events a dead process checkpointed but did not write; returns how many."""
@@ -159,12 +171,16 @@ class Engine(Intake, Operations, Decisions, Tokens, Watching):
         pending = await self.pending_review(row.run_id)
         if pending is None:
             return await self.start(row.run_id)
-        await self.restore_events(row.run_id)  # idempotent: no lease needed
         if row.status == "resuming":
-            return await self.reopen_abandoned(row)
+            return await self.reopen_abandoned(row)  # restores the events of a committed decision itself
+        await self.restore_events(row.run_id)  # idempotent: no lease needed
         await self.registry.claim(row.run_id, owner=self.owner, allowed=(row.status,), status="needs_review")
         await self.registry.release(
-            row.run_id, owner=self.owner, status="needs_review", interrupt_id=pending.interrupt_id
+            row.run_id,
+            owner=self.owner,
+            status="needs_review",
+            interrupt_id=pending.interrupt_id,
+            review_due=await self.review_due(row.run_id),
         )
         return await self.registry.get_run(row.run_id)
 
@@ -204,12 +220,14 @@ class Engine(Intake, Operations, Decisions, Tokens, Watching):
             self.journal.add(run_id, held)
         except InvalidDecisionError as error:
             await self._restore_after_failure(run_id)
-            await self.registry.settle_decisions(run_id, "refused", str(error))
             await self.registry.release(
                 run_id,
                 owner=self.owner,
                 status="needs_review",
                 interrupt_id=_pending_id(await self.graph.aget_state(config)),
+                decisions="refused",
+                decision_message=str(error),
+                review_due=await self.review_due(run_id),
             )
             raise InvalidDecisionError(
                 f"decision refused, run {run_id} stays paused: {error}", error.problems
@@ -226,10 +244,13 @@ class Engine(Intake, Operations, Decisions, Tokens, Watching):
                 reason = redact(f"{type(error).__name__}: {error}")  # the run's error: no secret of a URL in it
             await self._restore_after_failure(run_id)
             await self.registry.append_events(run_id, [event("run.failed", "engine", reason=reason)])
+            settled = None
             if answering is not None:
                 committed = _pending_id(await self.graph.aget_state(config)) != answering
-                await self.registry.settle_decisions(run_id, "applied" if committed else "refused", reason)
-            await self.registry.release(run_id, owner=self.owner, status="failed", error=reason)
+                settled = "applied" if committed else "refused"
+            await self.registry.release(
+                run_id, owner=self.owner, status="failed", error=reason, decisions=settled, decision_message=reason
+            )
             return await self.registry.get_run(run_id)
         return await self._settle(run_id, final, interrupt_id, applied=answering is not None)
 
@@ -260,6 +281,7 @@ class Engine(Intake, Operations, Decisions, Tokens, Watching):
             interrupt_id=interrupt_id,
             error=state.error if status in ("failed", "rejected") else None,
             decisions="applied" if applied else None,
+            review_due=state.policy.review.due_seconds(state.doc_type) if interrupt_id else None,
         )
         return await self.registry.get_run(run_id)
 

@@ -60,6 +60,9 @@ class Decisions:
         async def restore_events(self, run_id: str) -> int:  # noqa: D102
             ...
 
+        async def review_due(self, run_id: str) -> float | None:  # noqa: D102
+            ...
+
         async def _advance(  # noqa: D102
             self, run_id: str, payload: WorkflowState | Command[Any] | None, *, answering: str | None = None
         ) -> RunRow: ...
@@ -145,13 +148,18 @@ class Decisions:
         except RunBusyError:
             return await self.registry.get_run(row.run_id)  # someone else is putting it right
         if pending.interrupt_id == row.interrupt_id:
-            await self.registry.settle_decisions(row.run_id, "abandoned", abandoned_message(row.lease_owner))
-            outcome = None
+            outcome, why = "abandoned", abandoned_message(row.lease_owner)
         else:
             await self.restore_events(row.run_id)  # the steps the dead decider checkpointed but did not journal
-            outcome = "applied"
+            outcome, why = "applied", None
         await self.registry.release(
-            row.run_id, owner=self.owner, status="needs_review", interrupt_id=pending.interrupt_id, decisions=outcome
+            row.run_id,
+            owner=self.owner,
+            status="needs_review",
+            interrupt_id=pending.interrupt_id,
+            decisions=outcome,
+            decision_message=why,
+            review_due=await self.review_due(row.run_id),
         )
         return await self.registry.get_run(row.run_id)
 

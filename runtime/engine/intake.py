@@ -15,7 +15,7 @@ from claimflow.runtime.registry import AsyncRegistry, RegistryError, RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import NotRegularFileError, path_text, read_regular_file
 from claimflow.runtime.store import AsyncDocumentStore
-from claimflow.state.documents import DocumentRef
+from claimflow.state.documents import NO_DOCUMENT, DocumentRef
 from claimflow.state.events import event
 
 
@@ -66,18 +66,10 @@ class Intake:
         fails a run of its own at once, before its bytes are read.
         """
         run_id = uuid.uuid4().hex
-        name, source = path_text(path.name), path_text(path.absolute())
-        try:
-            size, data = await asyncio.to_thread(read_regular_file, path, self.limits.max_bytes)
-        except NotRegularFileError as error:
-            return await self._fail_at_intake(run_id, name, source, 0, f"{name} is {error.strerror}"), True
-        except OSError as error:
-            reason = f"{name} cannot be read: {error.strerror or error}"
-            return await self._fail_at_intake(run_id, name, source, 0, reason), True
-        if size > self.limits.max_bytes:
-            shown, limit = size_versus_limit(size, self.limits.max_bytes)
-            reason = f"{name} is {shown}, over the {limit} limit; it was not read"
-            return await self._fail_at_intake(run_id, name, source, size, reason), True
+        read = await self._read(run_id, path)
+        if isinstance(read, RunRow):
+            return read, True
+        name, source, data = read
         ref = await asyncio.to_thread(self.store.files.save_document, data, name, sniff_media_type(data, name))
         row, new = await self.registry.register_run(
             run_id=run_id,
@@ -132,8 +124,46 @@ class Intake:
             _conflict(keyed, ref.document_id, row)
         return row, new
 
-    async def _fail_at_intake(self, run_id: str, name: str, source: str, size: int, reason: str) -> RunRow:
-        ref = DocumentRef(document_id="0" * 64, filename=name, media_type="unknown", size=size)
+    async def admit(self, run_id: str, *, path: Path | None = None, name: str = "", data: bytes = b"") -> RunRow:
+        """Register a new run with this id for the file at `path`, or for `data` (bytes sent whole) named `name`.
+
+        Unlike `register`, the run is new even when the same document was registered before: the caller
+        chose its id (a server's thread). A file that cannot be read, or bytes over the size limit, fail
+        the run at once, as in `register`.
+        """
+        source: str | None = None
+        if path is not None:
+            read = await self._read(run_id, path)
+            if isinstance(read, RunRow):
+                return read
+            name, source, data = read
+        elif len(data) > self.limits.max_bytes:
+            shown, limit = size_versus_limit(len(data), self.limits.max_bytes)
+            return await self._fail_at_intake(
+                run_id, name, None, len(data), f"{name} is {shown}, over the {limit} limit; it was not stored"
+            )
+        ref = await asyncio.to_thread(self.store.files.save_document, data, name, sniff_media_type(data, name))
+        return await self._create(run_id, ref, source=source)
+
+    async def _read(self, run_id: str, path: Path) -> tuple[str, str, bytes] | RunRow:
+        """(name, source, bytes) of a regular file within the size limit; else its run, failed with the reason."""
+        # A relative path's absolute form asks for the working directory: a file system call, off the loop.
+        name, source = path_text(path.name), path_text(await asyncio.to_thread(path.absolute))
+        try:
+            size, data = await asyncio.to_thread(read_regular_file, path, self.limits.max_bytes)
+        except NotRegularFileError as error:
+            return await self._fail_at_intake(run_id, name, source, 0, f"{name} is {error.strerror}")
+        except OSError as error:
+            reason = f"{name} cannot be read: {error.strerror or error}"
+            return await self._fail_at_intake(run_id, name, source, 0, reason)
+        if size > self.limits.max_bytes:
+            shown, limit = size_versus_limit(size, self.limits.max_bytes)
+            reason = f"{name} is {shown}, over the {limit} limit; it was not read"
+            return await self._fail_at_intake(run_id, name, source, size, reason)
+        return name, source, data
+
+    async def _fail_at_intake(self, run_id: str, name: str, source: str | None, size: int, reason: str) -> RunRow:
+        ref = DocumentRef(document_id=NO_DOCUMENT, filename=name, media_type="unknown", size=size)
         await self._create(run_id, ref, source=source)
         await self.registry.append_events(run_id, [event("run.failed", "intake", reason=reason)])
         await self.registry.release(run_id, owner=self.owner, status="failed", error=reason)

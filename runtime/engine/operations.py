@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from claimflow.runtime.export import write_records
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow
 from claimflow.runtime.views import public_status, run_view
-from claimflow.state.documents import DocumentRef
+from claimflow.state.documents import NO_DOCUMENT, DocumentRef
 from claimflow.state.events import event
 from claimflow.state.records import DocumentRecord, build_record
 from claimflow.state.schema import DocumentTypes
@@ -130,7 +130,7 @@ class Operations:
         old = await self.registry.get_run(run_id)
         if old.status in ("completed", "failed", "rejected"):
             raise RunBusyError(f"run {old.run_id} is {old.status}; only unfinished runs are re-run")
-        if old.document_id == "0" * 64:
+        if old.document_id == NO_DOCUMENT:
             raise RunBusyError(f"run {old.run_id} has no stored document to run again ({old.error})")
         # Taking the old run's lease first: a run another process is advancing is not re-run under its feet.
         await self.registry.claim(old.run_id, owner=self.owner, allowed=(old.status,), status=old.status)

@@ -117,27 +117,34 @@ async def open_engine(
     `readonly=True` opens an engine that looks at runs but does not advance them: no model backend and no
     parser are built (or imported), so commands such as `claimflow runs` start quickly.
     """
-    settings = settings or Settings.load(data_dir=data_dir, model=model)
+    # What reads files (settings, discovery, the data directory's modes, imports of the backends and parsers)
+    # runs on a worker thread: an engine opened inside a server's event loop must not block it.
+    if settings is None:
+        settings = await asyncio.to_thread(Settings.load, data_dir=data_dir, model=model)
     limits = limits or settings.limits
-    active = active_types(settings, types)
+    active = await asyncio.to_thread(active_types, settings, types)
     async with AsyncExitStack() as stack:
         if gateway is None and not readonly:
-            gateway = _own(stack, make_gateway(settings.model, settings.gateway), settings)
+            gateway = _own(stack, await asyncio.to_thread(make_gateway, settings.model, settings.gateway), settings)
         if second_gateway is None and settings.second_opinion and not readonly:
-            second_gateway = _own(stack, make_gateway(settings.second_opinion, settings.gateway), settings)
+            made = await asyncio.to_thread(make_gateway, settings.second_opinion, settings.gateway)
+            second_gateway = _own(stack, made, settings)
         registry = await asyncio.to_thread(open_async_registry, settings)
         stack.push_async_callback(asyncio.to_thread, registry.close)
         await pin_prompts(registry, active)
-        tighten(settings.data_dir)  # on Postgres it holds the blobs only, and no database opened it
-        store = AsyncDocumentStore(FileDocumentStore(settings.data_dir / BLOB_DIR))
+        # On Postgres the data directory holds the blobs only, and no database opened it.
+        await asyncio.to_thread(tighten, settings.data_dir)
+        store = AsyncDocumentStore(await asyncio.to_thread(FileDocumentStore, settings.data_dir / BLOB_DIR))
         saver = await stack.enter_async_context(_checkpointer(settings))
         graph = build_documents_workflow(active.types).compile(checkpointer=saver)
         context = None
         if gateway is not None:
+            if parser is None:
+                parser = await asyncio.to_thread(_ingest_parser, limits)
             context = WorkflowContext(
                 gateway=gateway,
                 store=store,
-                parser=parser or _ingest_parser(limits),
+                parser=parser,
                 records=registry,
                 today=(lambda: today) if today else date.today,
                 second_gateway=second_gateway,

@@ -8,7 +8,7 @@ from collections.abc import AsyncGenerator, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from claimflow.runtime.registry import AsyncRegistry, RunPage, RunRow
+from claimflow.runtime.registry import AsyncRegistry, ReviewView, RunPage, RunRow
 from claimflow.runtime.views import PUBLIC_STATUS, public_status
 
 if TYPE_CHECKING:
@@ -32,6 +32,8 @@ class QueueEntry:
     """When the review opened (its checkpoint's time), else when the run was last updated."""
     note: str | None
     """What a reviewer should know: a decision given up, or left unfinished."""
+    review: ReviewView
+    """Its due time, whether it is overdue, assignee, priority and escalation, off the run row."""
 
 
 @dataclass(frozen=True)
@@ -110,8 +112,9 @@ class Watching:
             await asyncio.sleep(poll)
 
     async def review_entries(self) -> list[QueueEntry]:
-        """The review queue, oldest first, each run with its open review's id, type, reasons and opening time."""
+        """The review queue, oldest first, each run with its open review's id, type, reasons, times and assignee."""
         entries = []
+        now = time.time()
         for row in await self.review_queue():
             pending = await self.pending_review(row.run_id)
             opened = pending.opened_at if pending is not None else None
@@ -123,6 +126,7 @@ class Watching:
                     reasons=[f"{r.code}: {r.message}" for r in pending.request.reasons] if pending is not None else [],
                     opened_at=opened if opened is not None else row.updated_at,
                     note=await self.review_note(row),
+                    review=ReviewView.of(row, now),
                 )
             )
         return entries

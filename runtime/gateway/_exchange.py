@@ -156,13 +156,19 @@ def load_exchange(path: Path, *, verify: bool = True) -> RecordedExchange:
             f"recorded exchange {path} does not match its name (key {recorded.key}, computed {expected}, "
             f"prompt {recorded.prompt}); it was moved or edited by hand: re-record it"
         )
-    if verify and recorded.answer_sha256 is not None and recorded.answer_sha256 != recorded.answer_digest():
+    if verify:
+        check_answer(recorded, path)
+    return recorded
+
+
+def check_answer(recorded: RecordedExchange, path: Path) -> None:
+    """Refuse a recording (read from `path`) whose answer no longer matches the sha256 recorded with it."""
+    if recorded.answer_sha256 is not None and recorded.answer_sha256 != recorded.answer_digest():
         raise RecordingEditedError(
             f"the recording of step {path.parent.name} (prompt {recorded.prompt}) at {path} was edited after it "
             f"was recorded: its answer's sha256 is {recorded.answer_digest()}, recorded {recorded.answer_sha256}; "
             "it is not replayed. Restore it, or re-record it against a live model"
         )
-    return recorded
 
 
 def write_exchange(directory: Path, recorded: RecordedExchange) -> Path:

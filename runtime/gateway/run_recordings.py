@@ -21,6 +21,7 @@ from claimflow.runtime.gateway._exchange import (
     Question,
     RecordedExchange,
     RecordingEditedError,
+    check_answer,
     load_exchange,
 )
 from claimflow.runtime.gateway.recording import served
@@ -83,11 +84,11 @@ class RunRecordingsGateway:
         for recorded, path in same_step:
             if recorded.hashes == question.hashes:
                 try:
-                    verified = load_exchange(path)
+                    check_answer(recorded, path)
                 except RecordingEditedError as error:
                     self.refused = str(error)
                     raise
-                return self._serve(prompt, question, verified, path)
+                return self._serve(prompt, question, recorded, path)
         if not same_step:
             reason = "no recording"
         elif all(recorded.prompt_hash != question.prompt_hash for recorded, _ in same_step):

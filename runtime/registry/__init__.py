@@ -4,6 +4,7 @@ from claimflow.runtime.registry.asynchronous import AsyncRegistry
 from claimflow.runtime.registry.decisions import DecisionLog, abandoned_message
 from claimflow.runtime.registry.events import EventLog, PromptPins, RecordKeyTable
 from claimflow.runtime.registry.protocol import RunRegistry
+from claimflow.runtime.registry.reviews import ReviewTable, ReviewView
 from claimflow.runtime.registry.runs import (
     LEASE_SECONDS,
     RegistryError,
@@ -18,7 +19,7 @@ from claimflow.runtime.registry.runs import (
 from claimflow.runtime.registry.tokens import ROLES, TokenExistsError, TokenRow, TokenTable
 
 
-class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins, TokenTable):
+class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins, ReviewTable, TokenTable):
     """All of a data directory's bookkeeping over one connection."""
 
 
@@ -30,6 +31,7 @@ __all__ = [
     "RegistryError",
     "RunBusyError",
     "RunNotFoundError",
+    "ReviewView",
     "RunPage",
     "RunRegistry",
     "RunRow",

@@ -81,6 +81,18 @@ CREATE TABLE IF NOT EXISTS api_tokens (
 );
 """
 
+_ADDED_COLUMNS = (
+    ("review_decisions", "decider", "TEXT"),
+    ("runs", "source", "TEXT"),
+    ("runs", "review_opened_at", "REAL"),
+    ("runs", "review_due_at", "REAL"),
+    ("runs", "assignee", "TEXT"),
+    ("runs", "priority", "TEXT"),
+    ("runs", "escalated_at", "REAL"),
+    ("runs", "overdue_at", "REAL"),
+)
+"""Columns added after the tables were first made: (table, column, type)."""
+
 
 class Database:
     """One SQLite connection in WAL mode, with the schema applied."""
@@ -100,13 +112,14 @@ class Database:
         self._add_missing_columns()
 
     def _add_missing_columns(self) -> None:
-        # Data directories made before decisions named their decider or runs knew their source: each column is
-        # added once, whoever gets there first (checked again inside the write transaction).
-        for table, column in (("review_decisions", "decider"), ("runs", "source")):
+        # Data directories made before decisions named their decider, runs knew their source or reviews their
+        # deadline and assignee: each column is added once, whoever gets there first (checked again inside the
+        # write transaction).
+        for table, column, kind in _ADDED_COLUMNS:
             if not self._has_column(table, column):
                 with self._write() as db:
                     if not self._has_column(table, column):
-                        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
+                        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
         if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs_document'").fetchone():
             with self._write() as db:
                 db.execute("CREATE INDEX IF NOT EXISTS runs_document ON runs(document_id, source)")

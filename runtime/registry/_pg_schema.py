@@ -56,6 +56,12 @@ CREATE TABLE IF NOT EXISTS claimflow_runs (
 CREATE INDEX IF NOT EXISTS claimflow_runs_status ON claimflow_runs (status);
 CREATE INDEX IF NOT EXISTS claimflow_runs_created ON claimflow_runs (created_at, run_id);
 ALTER TABLE claimflow_runs ADD COLUMN IF NOT EXISTS source text;
+ALTER TABLE claimflow_runs ADD COLUMN IF NOT EXISTS review_opened_at double precision;
+ALTER TABLE claimflow_runs ADD COLUMN IF NOT EXISTS review_due_at double precision;
+ALTER TABLE claimflow_runs ADD COLUMN IF NOT EXISTS assignee text;
+ALTER TABLE claimflow_runs ADD COLUMN IF NOT EXISTS priority text;
+ALTER TABLE claimflow_runs ADD COLUMN IF NOT EXISTS escalated_at double precision;
+ALTER TABLE claimflow_runs ADD COLUMN IF NOT EXISTS overdue_at double precision;
 CREATE INDEX IF NOT EXISTS claimflow_runs_document ON claimflow_runs (document_id, source);
 CREATE TABLE IF NOT EXISTS claimflow_events (
     seq bigserial PRIMARY KEY,
@@ -149,13 +155,27 @@ SELECT
          AND tgname IN ('claimflow_events_append_only', 'claimflow_events_no_truncate')) = 2
     AND EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('claimflow_review_decisions')
                 AND attname = 'decider' AND NOT attisdropped)
+    AND (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('claimflow_runs')
+         AND attname = ANY(%s::text[]) AND NOT attisdropped) = %s
     AS ready
 """
+
+_ADDED_RUN_COLUMNS = (
+    "source",
+    "review_opened_at",
+    "review_due_at",
+    "assignee",
+    "priority",
+    "escalated_at",
+    "overdue_at",
+)
+"""Columns of claimflow_runs added after it was first made: a database without one of them is migrated."""
 
 
 def schema_ready(conn: psycopg.Connection[Row]) -> bool:
     """Whether every table, index, function and trigger of the registry exists."""
-    row = conn.execute(_READY, (list(_RELATIONS), len(_RELATIONS))).fetchone()
+    args = (list(_RELATIONS), len(_RELATIONS), list(_ADDED_RUN_COLUMNS), len(_ADDED_RUN_COLUMNS))
+    row = conn.execute(_READY, args).fetchone()
     return bool(row and row["ready"])
 
 

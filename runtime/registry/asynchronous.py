@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
 from claimflow.runtime.registry.protocol import RunRegistry
+from claimflow.runtime.registry.reviews import Refusal
 from claimflow.runtime.registry.runs import RunPage, RunRow
 from claimflow.runtime.registry.tokens import TokenRow
 from claimflow.state.documents import DocumentRef
@@ -138,8 +139,14 @@ class AsyncRegistry:
         interrupt_id: str | None = None,
         error: str | None = None,
         decisions: str | None = None,
+        decision_message: str | None = None,
+        review_due: float | None = None,
     ) -> None:
-        """Record where the run stands and give up its lease; `decisions`: the outcome of its pending decisions."""
+        """Record where the run stands and give up its lease.
+
+        `decisions`: the outcome its pending decisions get in the same transaction; `decision_message`: why.
+        A run pausing at a new review starts its clock: due `review_due` seconds from now (None: no due time).
+        """
         await self._call(
             self.sync.release,
             run_id,
@@ -149,6 +156,27 @@ class AsyncRegistry:
             interrupt_id=interrupt_id,
             error=error,
             decisions=decisions,
+            decision_message=decision_message,
+            review_due=review_due,
+        )
+
+    async def update_review(
+        self,
+        run_id: str,
+        *,
+        interrupt_id: str,
+        changes: Mapping[str, Any],
+        events: Sequence[Event],
+        refuse: Refusal | None = None,
+    ) -> RunRow:
+        """Change the review `interrupt_id` of the run and append `events`, or raise RunBusyError saying why."""
+        return await self._call(
+            self.sync.update_review,
+            run_id,
+            interrupt_id=interrupt_id,
+            changes=dict(changes),
+            events=list(events),
+            refuse=refuse,
         )
 
     async def append_events(self, run_id: str, events: Iterable[Event]) -> int:
@@ -178,10 +206,6 @@ class AsyncRegistry:
         return await self._call(
             self.sync.claim_review, run_id, owner=owner, interrupt_id=interrupt_id, reviewer=reviewer, decision=decision
         )
-
-    async def settle_decisions(self, run_id: str, outcome: str, message: str = "") -> int:
-        """Give the run's pending decisions their outcome; returns how many there were."""
-        return await self._call(self.sync.settle_decisions, run_id, outcome, message)
 
     async def decisions(self, run_id: str) -> list[dict[str, Any]]:
         """Every decision submitted for a run."""

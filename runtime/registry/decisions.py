@@ -71,15 +71,6 @@ class DecisionLog(Database):
         assert seq is not None  # an INSERT always has one
         return seq
 
-    def settle_decisions(self, run_id: str, outcome: str, message: str = "") -> int:
-        """Give the run's pending decisions their outcome; returns how many there were."""
-        with self._write() as db:
-            cursor = db.execute(
-                "UPDATE review_decisions SET outcome = ?, message = ? WHERE run_id = ? AND outcome = 'pending'",
-                (outcome, message, run_id),
-            )
-            return cursor.rowcount
-
     def decisions(self, run_id: str) -> list[dict[str, Any]]:
         """Every decision submitted for a run, in the order it came."""
         cursor = self._db.execute(

@@ -10,6 +10,17 @@ from typing import Any
 from claimflow.runtime.registry._database import Database
 from claimflow.state.events import Event
 
+INSERT_EVENT = "INSERT OR IGNORE INTO events (event_id, run_id, type, step, at, data) VALUES (?, ?, ?, ?, ?, ?)"
+"""Appends one event; one already stored (same id) is skipped."""
+
+
+def event_rows(run_id: str, events: Iterable[Event]) -> list[tuple[str, ...]]:
+    """The events of a run as rows for `INSERT_EVENT`."""
+    return [
+        (e.event_id, run_id, e.type, e.step, e.at.isoformat(), json.dumps(e.data, default=str, sort_keys=True))
+        for e in events
+    ]
+
 
 class EventLog(Database):
     """The events table (append-only: triggers refuse updates and deletes)."""
@@ -20,19 +31,12 @@ class EventLog(Database):
 
     def append_many(self, batches: Sequence[tuple[str, Sequence[Event]]]) -> int:
         """Append several runs' events in one transaction; events already stored are skipped."""
-        rows = [
-            (e.event_id, run_id, e.type, e.step, e.at.isoformat(), json.dumps(e.data, default=str, sort_keys=True))
-            for run_id, events in batches
-            for e in events
-        ]
+        rows = [row for run_id, events in batches for row in event_rows(run_id, events)]
         if not rows:
             return 0
         with self._write() as db:
             before = db.total_changes
-            db.executemany(
-                "INSERT OR IGNORE INTO events (event_id, run_id, type, step, at, data) VALUES (?, ?, ?, ?, ?, ?)",
-                rows,
-            )
+            db.executemany(INSERT_EVENT, rows)
             return db.total_changes - before
 
     def usage_totals(self) -> tuple[int, float]:

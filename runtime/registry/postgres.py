@@ -7,14 +7,13 @@ run a compare-and-set across processes and hosts.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, LiteralString
+from typing import LiteralString
 
 import psycopg
-from psycopg.types.json import Jsonb
 
+from claimflow.runtime.registry._pg_reviews import INSERT_EVENT, PgReviewTable, event_rows
 from claimflow.runtime.registry._pg_schema import Row
 from claimflow.runtime.registry.decisions import abandoned_message
 from claimflow.runtime.registry.pg_tokens import PgTokenTable
@@ -27,13 +26,10 @@ from claimflow.runtime.registry.runs import (
     left_behind,
     like_prefix,
     page_sql,
+    review_clock,
 )
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
-
-
-def _dumps(data: Any) -> str:
-    return json.dumps(data, default=str, sort_keys=True)
 
 
 def _insert(
@@ -58,7 +54,7 @@ def _insert(
     return RunRow(**row)
 
 
-class PostgresRegistry(PgTokenTable):
+class PostgresRegistry(PgReviewTable, PgTokenTable):
     """Runs with their leases, events, review decisions, record keys and prompt pins, in `claimflow_` tables.
 
     Args:
@@ -191,22 +187,38 @@ class PostgresRegistry(PgTokenTable):
         interrupt_id: str | None = None,
         error: str | None = None,
         decisions: str | None = None,
+        decision_message: str | None = None,
+        review_due: float | None = None,
     ) -> None:
         """Record where the run stands and give up its lease (unless another owner holds it).
 
-        `decisions`, when given, is the outcome the run's pending review decisions get in the same transaction.
+        `decisions`, when given, is the outcome the run's pending review decisions get in the same transaction,
+        with `decision_message` saying why when given. A run pausing at a new review starts its clock: due
+        `review_due` seconds from now (None: no due time).
         """
         with self._write() as conn:
+            before = conn.execute(
+                "SELECT interrupt_id FROM claimflow_runs WHERE run_id = %s FOR UPDATE", (run_id,)
+            ).fetchone()
+            now = time.time()  # read after any wait for the row lock
             released = conn.execute(
                 "UPDATE claimflow_runs SET status = %s, doc_type = COALESCE(%s, doc_type), interrupt_id = %s,"
                 " error = %s, lease_owner = NULL, lease_until = NULL, updated_at = %s WHERE run_id = %s AND"
                 " (lease_owner = %s OR lease_owner IS NULL)",
-                (status, doc_type, interrupt_id, error, time.time(), run_id, owner),
+                (status, doc_type, interrupt_id, error, now, run_id, owner),
             ).rowcount
+            clock = review_clock(status, before["interrupt_id"] if before else None, interrupt_id, review_due, now)
+            if released and clock is not None:
+                conn.execute(
+                    "UPDATE claimflow_runs SET review_opened_at = %s, review_due_at = %s, assignee = NULL,"
+                    " priority = NULL, escalated_at = NULL, overdue_at = NULL WHERE run_id = %s",
+                    (*clock, run_id),
+                )
             if released and decisions is not None:
                 conn.execute(
-                    "UPDATE claimflow_review_decisions SET outcome = %s WHERE run_id = %s AND outcome = 'pending'",
-                    (decisions, run_id),
+                    "UPDATE claimflow_review_decisions SET outcome = %s, message = COALESCE(%s, message)"
+                    " WHERE run_id = %s AND outcome = 'pending'",
+                    (decisions, decision_message, run_id),
                 )
 
     def append_events(self, run_id: str, events: Iterable[Event]) -> int:
@@ -215,20 +227,11 @@ class PostgresRegistry(PgTokenTable):
 
     def append_many(self, batches: Sequence[tuple[str, Sequence[Event]]]) -> int:
         """Append several runs' events in one transaction; events already stored are skipped."""
-        rows = [
-            (e.event_id, run_id, e.type, e.step, e.at.isoformat(), Jsonb(e.data, dumps=_dumps))
-            for run_id, events in batches
-            for e in events
-        ]
+        rows = [row for run_id, events in batches for row in event_rows(run_id, events)]
         if not rows:
             return 0
         with self._write() as conn, conn.cursor() as cursor:
-            cursor.executemany(
-                "INSERT INTO claimflow_events (event_id, run_id, type, step, at, data) VALUES (%s, %s, %s, %s, %s, %s)"
-                " ON CONFLICT (event_id) DO NOTHING RETURNING seq",
-                rows,
-                returning=True,
-            )
+            cursor.executemany(INSERT_EVENT + " RETURNING seq", rows, returning=True)
             new = len(cursor.fetchall())
             while cursor.nextset():
                 new += len(cursor.fetchall())
@@ -296,15 +299,6 @@ class PostgresRegistry(PgTokenTable):
             ).fetchone()
         assert inserted is not None  # INSERT ... RETURNING always returns the row
         return int(inserted["seq"])
-
-    def settle_decisions(self, run_id: str, outcome: str, message: str = "") -> int:
-        """Give the run's pending decisions their outcome; returns how many there were."""
-        with self._write() as conn:
-            return conn.execute(
-                "UPDATE claimflow_review_decisions SET outcome = %s, message = %s"
-                " WHERE run_id = %s AND outcome = 'pending'",
-                (outcome, message, run_id),
-            ).rowcount
 
     def decisions(self, run_id: str) -> list[Row]:
         """Every decision submitted for a run, in the order it came."""

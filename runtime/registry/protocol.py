@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+from claimflow.runtime.registry.reviews import Refusal
 from claimflow.runtime.registry.runs import RunPage, RunRow
 from claimflow.runtime.registry.tokens import TokenRow
 from claimflow.state.documents import DocumentRef
@@ -94,8 +95,26 @@ class RunRegistry(Protocol):
         interrupt_id: str | None = None,
         error: str | None = None,
         decisions: str | None = None,
+        decision_message: str | None = None,
+        review_due: float | None = None,
     ) -> None:
-        """Record where the run stands and give up its lease; `decisions`: the outcome of its pending decisions."""
+        """Record where the run stands and give up its lease.
+
+        `decisions`: the outcome its pending decisions get in the same transaction; `decision_message`: why.
+        A run pausing at a new review starts its clock: due `review_due` seconds from now (None: no due time).
+        """
+        ...
+
+    def update_review(
+        self,
+        run_id: str,
+        *,
+        interrupt_id: str,
+        changes: Mapping[str, Any],
+        events: Sequence[Event],
+        refuse: Refusal | None = None,
+    ) -> RunRow:
+        """Change the review `interrupt_id` of the run and append `events`, or raise RunBusyError saying why."""
         ...
 
     def append_events(self, run_id: str, events: Iterable[Event]) -> int:
@@ -122,10 +141,6 @@ class RunRegistry(Protocol):
 
     def claim_review(self, run_id: str, *, owner: str, interrupt_id: str, reviewer: str, decision: str) -> int:
         """Atomically claim the run for answering review `interrupt_id`; keep the decision as pending (its seq)."""
-        ...
-
-    def settle_decisions(self, run_id: str, outcome: str, message: str = "") -> int:
-        """Give the run's pending decisions their outcome; returns how many there were."""
         ...
 
     def decisions(self, run_id: str) -> list[dict[str, Any]]:

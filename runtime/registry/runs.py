@@ -51,6 +51,18 @@ class RunRow:
     updated_at: float
     source: str | None = None
     """Where the document was read from (its absolute path as text, see `path_text`); part of its identity."""
+    review_opened_at: float | None = None
+    """When the run paused for its open review (Unix time); kept with the last review once the run moves on."""
+    review_due_at: float | None = None
+    """When that review is due, from the policy's `review.due` for the run's type; None: no due time."""
+    assignee: str | None = None
+    """The reviewer, or reviewer group, the review is assigned to."""
+    priority: str | None = None
+    """The review's priority: None (normal), or "high" once escalated."""
+    escalated_at: float | None = None
+    """When the sweep escalated the review."""
+    overdue_at: float | None = None
+    """When the sweep found the review overdue (it acts on each review once)."""
 
 
 def process_owner() -> str:
@@ -123,6 +135,18 @@ def check_claim(
         raise RunBusyError(f"run {run_id} is {row['status']}, not {' or '.join(allowed)}")
     if interrupt_id is not None and row["interrupt_id"] != interrupt_id:
         raise RunBusyError(f"run {run_id} is waiting on review {row['interrupt_id']}, not {interrupt_id}")
+
+
+def review_clock(
+    status: str, before: str | None, interrupt_id: str | None, due_in: float | None, now: float
+) -> tuple[float, float | None] | None:
+    """A release that pauses the run at another review than before opens it now: (opened at, due at), else None.
+
+    The same review released again (a recovered run, a refused decision) keeps its clock and its assignment.
+    """
+    if status != "needs_review" or interrupt_id is None or interrupt_id == before:
+        return None
+    return now, None if due_in is None else now + due_in
 
 
 def like_prefix(prefix: str) -> str:
@@ -284,21 +308,36 @@ class RunTable(Database):
         interrupt_id: str | None = None,
         error: str | None = None,
         decisions: str | None = None,
+        decision_message: str | None = None,
+        review_due: float | None = None,
     ) -> None:
         """Record where the run stands and give up its lease.
 
         `decisions`, when given, is the outcome the run's pending review decisions get in the same transaction
-        (e.g. "applied" once the resume they started is committed).
+        (e.g. "applied" once the resume they started is committed, "refused" with `decision_message` saying
+        why): a decision is never settled without the run being released, nor the other way round. A run
+        pausing at a new review starts that review's clock: opened now, due `review_due` seconds later (None:
+        no due time), unassigned.
         """
+        now = time.time()
         with self._write() as db:
+            before = db.execute("SELECT interrupt_id FROM runs WHERE run_id = ?", (run_id,)).fetchone()
             released = db.execute(
                 "UPDATE runs SET status = ?, doc_type = COALESCE(?, doc_type), interrupt_id = ?, error = ?,"
                 " lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE run_id = ? AND"
                 " (lease_owner = ? OR lease_owner IS NULL)",
-                (status, doc_type, interrupt_id, error, time.time(), run_id, owner),
+                (status, doc_type, interrupt_id, error, now, run_id, owner),
             ).rowcount
+            clock = review_clock(status, before["interrupt_id"] if before else None, interrupt_id, review_due, now)
+            if released and clock is not None:
+                db.execute(
+                    "UPDATE runs SET review_opened_at = ?, review_due_at = ?, assignee = NULL, priority = NULL,"
+                    " escalated_at = NULL, overdue_at = NULL WHERE run_id = ?",
+                    (*clock, run_id),
+                )
             if released and decisions is not None:
                 db.execute(
-                    "UPDATE review_decisions SET outcome = ? WHERE run_id = ? AND outcome = 'pending'",
-                    (decisions, run_id),
+                    "UPDATE review_decisions SET outcome = ?, message = COALESCE(?, message)"
+                    " WHERE run_id = ? AND outcome = 'pending'",
+                    (decisions, decision_message, run_id),
                 )

@@ -17,15 +17,13 @@ from claimflow.runtime.gateway import make_gateway
 from claimflow.runtime.gateway.errors import GatewaySetupError
 from claimflow.runtime.gateway.run_recordings import RunRecordingsGateway, StepSource
 from claimflow.runtime.replay.outcome import Change, differences, outcome_items
+from claimflow.state.documents import NO_DOCUMENT
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
     from claimflow.runtime.registry import RunRow
 
 __all__ = ["RunReplay", "replay_run"]
-
-NO_DOCUMENT = "0" * 64
-"""The document id of a run that failed at intake: it has no stored bytes to run again."""
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from claimflow.runtime.engine import PendingReview
 from claimflow.runtime.engine.decisions import StaleReviewError
-from claimflow.runtime.registry import RunBusyError, RunNotFoundError, RunRow
+from claimflow.runtime.registry import ReviewView, RunBusyError, RunNotFoundError, RunRow
 from claimflow.runtime.service.deps import EngineDep, Principal, Reviewer
 from claimflow.runtime.service.schemas import (
     BrokenRule,
@@ -61,6 +61,11 @@ async def review_queue(
             opened_at=_time(entry.opened_at),
             age_seconds=max(0.0, now - entry.opened_at),
             note=entry.note,
+            due_at=_time(entry.review.due_at),
+            overdue=entry.review.overdue,
+            assignee=entry.review.assignee,
+            priority=entry.review.priority,
+            escalated=entry.review.escalated,
         )
         for entry in await engine.review_entries()
         if principal.may_see(entry.doc_type) and doc_type in (None, entry.doc_type)
@@ -97,7 +102,7 @@ def _candidates(field: ReviewField) -> list[CandidatePublic]:
 async def get_review(principal: Reviewer, engine: EngineDep, run_id: str) -> ReviewPublic:
     """The open review: every field with value, confidence, evidence and reasons; broken rules; candidates."""
     row, pending = await _open_review(engine, principal, run_id)
-    request = pending.request
+    request, review = pending.request, ReviewView.of(row, time.time())
     state = await engine.state(row.run_id)
     broken = [result for result in state.rule_results if not result.passed] if state is not None else []
     return ReviewPublic(
@@ -125,6 +130,11 @@ async def get_review(principal: Reviewer, engine: EngineDep, run_id: str) -> Rev
         editable_fields=request.editable_fields,
         doc_types=request.doc_types,
         opened_at=_time(pending.opened_at),
+        due_at=_time(review.due_at),
+        overdue=review.overdue,
+        assignee=review.assignee,
+        priority=review.priority,
+        escalated=review.escalated,
     )
 
 

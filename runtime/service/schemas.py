@@ -84,8 +84,12 @@ class ReviewSummary(BaseModel):
     note: str | None = None
     """Something the reviewer should know (a decision given up or left unfinished)."""
     due_at: datetime | None = None
+    """When the review is due, as the policy's `review.due` set it; null without one."""
+    overdue: bool = False
     assignee: str | None = None
-    priority: int | None = None
+    priority: str | None = None
+    """normal, or what the policy or the sweep set (e.g. high)."""
+    escalated: bool = False
 
 
 class EvidencePublic(BaseModel):
@@ -153,8 +157,10 @@ class ReviewPublic(BaseModel):
     """Types an edit may name instead of field values."""
     opened_at: datetime | None
     due_at: datetime | None = None
+    overdue: bool = False
     assignee: str | None = None
-    priority: int | None = None
+    priority: str | None = None
+    escalated: bool = False
 
 
 class EvidenceIn(BaseModel):

@@ -180,16 +180,21 @@ def test_runs_json_lists_every_run_and_filters_by_status(batch: dict[str, Any], 
         assert [view["document"] for view in filtered] == [name], status
 
 
-def test_review_list_json_is_the_run_object_plus_the_interrupt_id_and_a_note(
+REVIEW_KEYS = {"interrupt_id", "note", "opened_at", "due_at", "overdue", "assignee", "priority", "escalated"}
+
+
+def test_review_list_json_is_the_run_object_plus_the_interrupt_id_a_note_and_the_queue_fields(
     batch: dict[str, Any], cli: Invoke
 ) -> None:
     result = cli("review", "list", "--json")
     assert result.exit_code == 0, result.output
     [item] = json_lines(result.stdout)
-    assert set(item) == VIEW_KEYS | {"interrupt_id", "note"}
+    assert set(item) == VIEW_KEYS | REVIEW_KEYS
     assert isinstance(item["interrupt_id"], str) and item["interrupt_id"]
     assert item["note"] is None  # nothing happened to this review yet
-    _check_view({key: value for key, value in item.items() if key not in ("interrupt_id", "note")})
+    assert isinstance(item["opened_at"], str) and item["due_at"] is None  # the default policy sets no due time
+    assert (item["overdue"], item["assignee"], item["priority"], item["escalated"]) == (False, None, "normal", False)
+    _check_view({key: value for key, value in item.items() if key not in REVIEW_KEYS})
     assert item["run_id"] == batch["views"]["b_mismatch.txt"]["run_id"] and item["status"] == "needs_review"
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from claimflow.evals.changed import PROMPTS_SKIP_DOCUMENTS
 from claimflow.evals.golden import GOLDENS, GoldenCase, load_goldens
 from claimflow.evals.select import case_type
 from tests.integration._docs import run_cli
@@ -43,15 +44,24 @@ def _ids(keep: Callable[[GoldenCase], bool]) -> set[str]:
     return {case.id for case in CASES if keep(case)}
 
 
-def test_a_changed_prompt_runs_its_step_and_the_document_cases_of_its_type(tmp_path: Path) -> None:
+def test_a_changed_prompt_runs_only_its_step(tmp_path: Path) -> None:
     baseline = _baseline(tmp_path, _other_hash("prompts", "extract_invoice@2"))
     ran, printed = _ran("--baseline", baseline)
-    expected = _ids(lambda c: c.step == "extract_invoice" or (c.step == "document" and case_type(c) == "invoice"))
-    assert ran == expected
-    assert any(case_id.startswith("document-") for case_id in ran)
+    assert ran == _ids(lambda c: c.step == "extract_invoice")
     assert "selected extract_invoice: prompt extract_invoice@2 changed" in printed.splitlines()
-    assert "selected document (invoice cases): prompt extract_invoice@2 changed" in printed.splitlines()
-    assert "selected classify" not in printed
+    # Document cases run on the rules backend, which reads no prompt: a prompt edit cannot change them.
+    assert PROMPTS_SKIP_DOCUMENTS in printed.splitlines()
+    assert "selected classify" not in printed and "selected document" not in printed
+
+
+def test_a_changed_prompt_beside_changed_code_still_runs_the_document_cases(tmp_path: Path) -> None:
+    def both(data: dict[str, Any]) -> None:
+        _other_hash("prompts", "classify@3")(data)
+        _other_hash("code", "routing/routers.py")(data)
+
+    ran, printed = _ran("--baseline", _baseline(tmp_path, both))
+    assert ran == _ids(lambda c: c.step in ("classify", "document") or c.step.startswith("route_"))
+    assert PROMPTS_SKIP_DOCUMENTS not in printed
 
 
 def test_a_changed_common_rule_runs_every_rules_step_and_the_document_cases(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.evals import load_case, load_goldens, regressions, run_case, run_cases
-from claimflow.evals.__main__ import main
+from claimflow.evals.evaluation import evaluate_goldens, gate_lines
 from claimflow.evals.golden import (
     CASE_ADAPTER,
     GOLDENS,
@@ -133,11 +133,13 @@ def test_a_failing_case_that_passed_in_the_baseline_is_a_regression(tmp_path: Pa
 
 
 def test_replay_has_no_regression_against_the_baseline() -> None:
-    assert main([]) == 0
+    evaluation = evaluate_goldens()
+    assert not evaluation.verdict.failed, gate_lines(evaluation)
 
 
 def test_live_rules_backend_has_no_regression_against_its_baseline() -> None:
-    assert main(["--live", "rules"]) == 0
+    evaluation = evaluate_goldens(model="rules")
+    assert not evaluation.verdict.failed, gate_lines(evaluation)
 
 
 def test_live_runs_leave_out_deliberately_wrong_claims() -> None:

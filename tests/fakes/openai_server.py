@@ -13,7 +13,8 @@ away on a server that does not stop it. No single read waits long, so only a dea
 ends it.
 
 `POST /v1/chat/completions` (OpenAI-compatible) and `POST /v1/messages` (Anthropic) share one queue. The
-builders below make bodies in the right shape for either.
+builders below make bodies in the right shape for either. `in_flight` and `max_in_flight` count the requests
+being answered at once: how far a client's calls overlapped.
 """
 
 from __future__ import annotations
@@ -109,6 +110,10 @@ class FakeModelServer:
         """Endless replies whose client hung up."""
         self.padded = 0
         """Bytes of padding written, over all replies."""
+        self.in_flight = 0
+        """Requests received and not yet answered."""
+        self.max_in_flight = 0
+        """The most requests that were ever being answered at once: how far the client's calls overlapped."""
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._serve, name="fake-model-server", daemon=True)
@@ -149,6 +154,15 @@ class FakeModelServer:
         self._httpd.server_close()
         self._thread.join(timeout=5)
 
+    def _arrived(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _answered(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
     def _next(self, request: ReceivedRequest) -> Reply | None:
         with self._lock:
             self.requests.append(request)
@@ -164,6 +178,13 @@ def _handler_for(server: FakeModelServer) -> type[BaseHTTPRequestHandler]:
         protocol_version = "HTTP/1.1"
 
         def do_POST(self) -> None:  # noqa: N802 - the http.server naming
+            server._arrived()
+            try:
+                self._answer()
+            finally:
+                server._answered()
+
+        def _answer(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length)
             try:
@@ -336,6 +357,22 @@ def shown_pages(request: ReceivedRequest) -> tuple[str, ...]:
     user = request.text_of("user")
     start, end = user.index("<document>\n") + len("<document>\n"), user.rindex("\n</document>")
     return tuple(page.split("\n", 1)[1] if "\n" in page else "" for page in user[start:end].split(PAGE_SEPARATOR))
+
+
+def overlapping(server: FakeModelServer, responder: Responder, *, requests: int = 2, wait_s: float = 10.0) -> Responder:
+    """`responder`, answering only once the server has received `requests` requests (or after `wait_s`).
+
+    A client that sends its calls at once gets them answered together, so they overlap however slowly each
+    was sent; one that waits for each answer first is held up `wait_s` and never overlaps.
+    """
+
+    def answer(request: ReceivedRequest) -> Reply:
+        deadline = time.monotonic() + wait_s
+        while len(server.requests) < requests and time.monotonic() < deadline and not server._stopping.is_set():
+            time.sleep(0.01)
+        return responder(request)
+
+    return answer
 
 
 def document_run_replies(

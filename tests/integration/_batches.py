@@ -11,12 +11,14 @@ from collections import Counter
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from claimflow.runtime.engine import open_registry
 from claimflow.runtime.registry import RunRow
 from claimflow.runtime.settings import Settings
 from tests.integration._docs import claimflow_executable, cli_env, invoice_text, write
+
+T = TypeVar("T")
 
 FINISHED = ("completed", "needs_review", "failed", "rejected")
 
@@ -79,12 +81,19 @@ def spawn(
         )
 
 
-def wait_until(condition: Callable[[], bool], *, timeout: float, what: str) -> None:
-    """Poll `condition` until it holds; fail saying `what` did not happen."""
+def wait_until(
+    condition: Callable[[], T], *, timeout: float, what: str, alive: subprocess.Popen[str] | None = None
+) -> T:
+    """Poll `condition` until it gives something true, and return that; fail saying `what` did not happen.
+
+    With `alive`, fail at once (with its output) if that process ends first: what it was to do will not happen.
+    """
     deadline = time.monotonic() + timeout
-    while not condition():
+    while not (found := condition()):
         assert time.monotonic() < deadline, f"{what} did not happen within {timeout} s"
-        time.sleep(0.05)
+        assert alive is None or alive.poll() is None, f"the process ended before {what}: {alive.communicate()}"
+        time.sleep(0.02)
+    return found
 
 
 def file_size_limit(limit: int) -> Callable[[], None]:

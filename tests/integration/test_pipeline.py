@@ -199,9 +199,11 @@ async def test_bad_files_fail_one_by_one_while_the_batch_goes_on(data_dir: Path,
     limits = IngestLimits(max_bytes=4000)
 
     seen: list[str] = []
+    registered_now: list[bool] = []
 
-    async def note(row: RunRow) -> None:
+    async def note(row: RunRow, new: bool) -> None:
         seen.append(row.filename)
+        registered_now.append(new)
 
     async with open_engine(Settings(data_dir=data_dir), limits=limits) as engine:
         files = expand([docs_dir]).files
@@ -212,6 +214,7 @@ async def test_bad_files_fail_one_by_one_while_the_batch_goes_on(data_dir: Path,
 
     by_name = {row.filename: row for row in rows}
     assert seen == [path.name for path in files] == sorted(by_name)
+    assert all(registered_now)  # a fresh data directory: every run is this batch's own
     assert ".hidden.txt" not in by_name
     assert {name: row.status for name, row in by_name.items()} == {
         "a_corrupt.pdf": "failed",

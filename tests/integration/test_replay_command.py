@@ -7,12 +7,19 @@ import importlib.util
 import json
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.state.schema import DocumentType
-from tests.fakes.openai_server import FakeModelServer, document_run_replies
+from tests.fakes.openai_server import (
+    FakeModelServer,
+    ReceivedRequest,
+    Reply,
+    document_run_replies,
+    overlapping,
+)
 from tests.integration._docs import invoice_text, json_lines, run_cli, write
 from tests.integration._expense_type import expense_claim_module
 
@@ -207,3 +214,45 @@ def test_a_changed_policy_threshold_shows_in_the_diff_and_calls_no_model(
     changes = {c["key"]: (c["before"], c["after"]) for c in replayed["changes"]}
     assert changes["run status"] == ("completed", "needs_review")
     assert not any(key.startswith("claim ") for key in changes), "the claims themselves did not change"
+
+
+def test_runs_replayed_concurrently_give_the_diffs_of_one_at_a_time_in_the_runs_order(
+    tmp_path: Path, server: FakeModelServer
+) -> None:
+    types = _types(tmp_path / "expense_types.py")
+    first, data = _record(tmp_path, server, types)
+    second_doc = write(tmp_path / "docs2", "claim.txt", CLAIM.replace("105.00", "250.00").replace("EC-7", "EC-8"))
+    server.script(*document_run_replies(types=[_declared(types)]))
+    live = run_cli(
+        "run", second_doc, "--json", "--model", MODEL, "--base-url", server.base_url, "--record", tmp_path / "rec",
+        *data, OPENAI_API_KEY="",
+    )  # fmt: skip
+    assert live.returncode == 0, live.stderr
+    (second,) = json_lines(live.stdout)
+    # A looser budget rule changes the first run's outcome only; a new prompt version makes every
+    # extraction a real call.
+    _types(types, slack="1.1", guidance="The amount claimed is the figure after 'Amount claimed'.", version="2")
+    extract = document_run_replies(types=[_declared(types)])[1]
+
+    def slow(request: ReceivedRequest) -> Reply:
+        return replace(extract(request), delay_s=0.3)
+
+    runs = [first["run_id"], second["run_id"]]
+    outcomes = {}
+    for concurrency in (1, 2):
+        # Two at once are answered together once both arrived; one at a time, each after a short delay.
+        waiting = len(server.requests) + 2
+        paced = overlapping(server, slow, requests=waiting) if concurrency == 2 else slow
+        server.script(paced, paced)
+        server.max_in_flight = 0
+        code, lines, stderr = _replay(server, *runs, "--concurrency", str(concurrency), *data)
+        assert code == 0, stderr
+        assert server.max_in_flight == concurrency
+        *replayed, summary = lines
+        assert [r["run_id"] for r in replayed] == runs
+        assert summary["summary"]["model_calls"] == 2
+        outcomes[concurrency] = [(r["before"], r["after"], r["changes"], r["steps"]) for r in replayed]
+    assert outcomes[2] == outcomes[1]
+    first_changes = {change["key"] for change in outcomes[1][0][2]}
+    assert "run status" in first_changes, outcomes[1][0][2]
+    assert "run status" not in {change["key"] for change in outcomes[1][1][2]}

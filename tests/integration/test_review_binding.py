@@ -10,8 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import subprocess
-import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, closing, contextmanager
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from tests.integration._batches import sigkill, wait_until
 from tests.integration._docs import flat, json_lines, mismatch_invoice_text, run_cli, spawn_cli, write
 from tests.integration._racing_reviews import check, pause_runs, race
 
@@ -64,22 +63,6 @@ def _write_lock(database: Path) -> Iterator[sqlite3.Connection]:
             db.execute("ROLLBACK")
 
 
-def _wait_for(condition: Callable[[], Any], what: str, process: subprocess.Popen[str]) -> Any:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        found = condition()
-        if found:
-            return found
-        assert process.poll() is None, f"the decider ended before {what}: {process.communicate()}"
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
-def _kill(process: subprocess.Popen[str]) -> None:
-    os.kill(process.pid, signal.SIGKILL)
-    process.communicate(timeout=30)
-
-
 def _decisions(data: Path, run_id: str) -> list[tuple[str, str]]:
     rows = _registry(data)("SELECT reviewer, outcome FROM {decisions} WHERE run_id = ? ORDER BY seq", (run_id,))
     return [(reviewer, outcome) for reviewer, outcome in rows]
@@ -121,8 +104,8 @@ def test_a_decider_killed_right_after_claiming_leaves_its_decision_abandoned_and
         decider = spawn_cli(
             "review", "decide", run_id, "--reviewer", "kim", "--set", "total_amount=180.00", "--data-dir", data
         )
-        [claimed] = _wait_for(_claimed_by(data, run_id, "kim"), "the claim", decider)
-        _kill(decider)
+        [claimed] = wait_until(_claimed_by(data, run_id, "kim"), timeout=60, what="the claim", alive=decider)
+        sigkill(decider)
     assert claimed["outcome"] == "pending" and claimed.get("decider", "").endswith(f":{decider.pid}")
     assert _decisions(data, run_id) == [("kim", "pending")]
 
@@ -147,14 +130,14 @@ def _kill_mid_resume(data: Path, run_id: str, edit: str, resumed: Callable[[], b
     with ExitStack() as locks:
         checkpoints = locks.enter_context(_write_lock(data / "checkpoints.db"))
         decider = spawn_cli("review", "decide", run_id, "--reviewer", "kim", "--set", edit, "--data-dir", data)
-        _wait_for(_claimed_by(data, run_id, "kim"), "the claim", decider)
+        wait_until(_claimed_by(data, run_id, "kim"), timeout=60, what="the claim", alive=decider)
         # Hold the registry and let the checkpoints go: the decider writes its resumed steps' checkpoints
         # but cannot record where the run stands.
         locks.enter_context(_write_lock(data / "claimflow.db"))
         checkpoints.execute("ROLLBACK")
         checkpoints.execute("BEGIN")  # the lock's own ROLLBACK on leaving needs a transaction to end
-        _wait_for(resumed, "the resume's checkpoints", decider)
-        _kill(decider)
+        wait_until(resumed, timeout=60, what="the resume's checkpoints", alive=decider)
+        sigkill(decider)
     return decider.pid
 
 

@@ -85,6 +85,17 @@ def test_an_invalid_policy_file_is_refused(tmp_path: Path, monkeypatch: pytest.M
         Settings.load(data_dir=tmp_path)
 
 
+@pytest.mark.parametrize("threshold", [1.5, -0.1, "never"])
+def test_a_field_threshold_outside_0_to_1_is_refused_naming_the_field(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, threshold: object
+) -> None:
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"field_thresholds": {"invoice": {"total_amount": threshold}}}))
+    monkeypatch.setenv("CLAIMFLOW_POLICY", str(policy))
+    with pytest.raises(SettingsError, match=r"not a valid policy: field_thresholds\.invoice\.total_amount"):
+        Settings.load(data_dir=tmp_path)
+
+
 def test_gateway_settings_come_from_the_usual_variables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     monkeypatch.setenv("CLAIMFLOW_OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
@@ -98,3 +109,16 @@ def test_gateway_settings_come_from_the_usual_variables(tmp_path: Path, monkeypa
     assert Settings.load(data_dir=tmp_path).gateway.openai_mode == "tools"
     explicit = Settings.load(data_dir=tmp_path, base_url="http://127.0.0.1:8/v1")
     assert explicit.gateway.openai_base_url == "http://127.0.0.1:8/v1"
+
+
+def test_base_url_goes_to_the_provider_of_the_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMFLOW_OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    claude = Settings.load(data_dir=tmp_path, model="anthropic:claude-x", base_url="http://127.0.0.1:7")
+    assert claude.gateway.anthropic_base_url == "http://127.0.0.1:7"
+    assert claude.gateway.openai_base_url == "http://127.0.0.1:9/v1"
+    monkeypatch.setenv("CLAIMFLOW_ANTHROPIC_BASE_URL", "http://127.0.0.1:6")
+    gpt = Settings.load(data_dir=tmp_path, model="openai:gpt-x", base_url="http://127.0.0.1:8/v1")
+    assert (gpt.gateway.openai_base_url, gpt.gateway.anthropic_base_url) == (
+        "http://127.0.0.1:8/v1",
+        "http://127.0.0.1:6",
+    )

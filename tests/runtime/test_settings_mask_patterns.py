@@ -53,7 +53,9 @@ def test_a_bad_file_stops_start_up_naming_the_variable_and_the_problem(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: object, message: str
 ) -> None:
     path = _patterns_file(tmp_path, content, monkeypatch)
-    with pytest.raises(SettingsError, match=re.escape(f"CLAIMFLOW_MASK_PATTERNS={str(path)!r}: ")) as raised:
+    with pytest.raises(
+        SettingsError, match=re.escape(f"CLAIMFLOW_MASK_PATTERNS={str(path)!r} is not a valid mask-patterns file: ")
+    ) as raised:
         Settings.load(data_dir=tmp_path)
     assert re.search(message, str(raised.value)), str(raised.value)
 

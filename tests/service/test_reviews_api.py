@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
+from claimflow.runtime.settings import Settings
+from claimflow.state.policy import Policy
+from claimflow.state.review_policy import ReviewPolicy
 from tests.integration._docs import MEMO, invoice_text, mismatch_invoice_text
-from tests.service._api import Api
+from tests.service._api import Api, serving
 
 
 async def _paused(api: Api) -> tuple[str, dict[str, Any]]:
@@ -35,10 +40,35 @@ async def test_the_queue_lists_waiting_runs_with_reasons_type_and_age(api: Api) 
     assert any(reason.startswith("validation_failed: net_plus_tax_equals_total") for reason in first["reasons"])
     assert first["age_seconds"] >= 0 and first["opened_at"] is not None
     assert first["interrupt_id"] == (await api.engine.pending_review(paused["run_id"])).interrupt_id  # type: ignore[union-attr]
-    assert (first["due_at"], first["assignee"], first["priority"]) == (None, None, None)
+    assert (first["due_at"], first["overdue"], first["assignee"], first["priority"]) == (None, False, None, "normal")
     assert queue[1]["doc_type"] == "unknown"
     assert [item["run_id"] for item in invoices] == [paused["run_id"]]
     assert assigned == []
+
+
+async def test_due_times_and_assignees_come_from_the_review_queue(settings: Settings) -> None:
+    policy = Policy(review=ReviewPolicy(due={"invoice": "1h"}))
+    async with serving(replace(settings, policy=policy)) as api:
+        paused = await api.processed("mismatch.txt", mismatch_invoice_text())
+        memo = await api.processed("memo.txt", MEMO)
+        await api.engine.assign_review(paused["run_id"], "kim")
+
+        queue = (await api.client.get("/v1/reviews", headers=api.auth("reviewer"))).json()
+        kims = (await api.client.get("/v1/reviews", params={"assignee": "kim"}, headers=api.auth("reviewer"))).json()
+        review = (await api.client.get(f"/v1/reviews/{paused['run_id']}", headers=api.auth("reviewer"))).json()
+
+    by_run = {item["run_id"]: item for item in queue}
+    due = datetime.fromisoformat(by_run[paused["run_id"]]["due_at"])
+    opened = datetime.fromisoformat(by_run[paused["run_id"]]["opened_at"])
+    assert abs((due - opened).total_seconds() - 3600) < 5
+    assert by_run[paused["run_id"]]["overdue"] is False and by_run[paused["run_id"]]["assignee"] == "kim"
+    assert by_run[memo["run_id"]]["due_at"] is None and by_run[memo["run_id"]]["assignee"] is None
+    assert [item["run_id"] for item in kims] == [paused["run_id"]]
+    assert (review["assignee"], review["due_at"], review["priority"]) == (
+        "kim",
+        by_run[paused["run_id"]]["due_at"],
+        "normal",
+    )
 
 
 async def test_a_review_shows_fields_with_evidence_reasons_and_broken_rules(api: Api) -> None:
@@ -55,7 +85,12 @@ async def test_a_review_shows_fields_with_evidence_reasons_and_broken_rules(api:
     assert [rule["rule"] for rule in review["broken_rules"]] == ["net_plus_tax_equals_total"]
     assert review["allowed_actions"] == ["approve", "edit", "reject"]
     assert "total_amount" in review["editable_fields"]
-    assert (review["due_at"], review["assignee"], review["priority"]) == (None, None, None)
+    assert (review["due_at"], review["assignee"], review["priority"], review["overdue"]) == (
+        None,
+        None,
+        "normal",
+        False,
+    )
 
 
 async def test_an_invalid_edit_is_422_with_field_errors_and_the_run_stays_paused(api: Api) -> None:

@@ -1,0 +1,82 @@
+"""`claimflow review assign|claim|sweep`: who works on a review, and what happens to reviews past their due time."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from claimflow.runtime.cli._common import AsJson, DataDir, TypesOption, emit, out, review_app, shown, with_engine
+
+if TYPE_CHECKING:
+    from claimflow.runtime.engine import Engine
+
+
+def _given(name: str, option: str) -> str:
+    if not name.strip():
+        raise typer.BadParameter(f"{option} needs a name")
+    return name.strip()
+
+
+@review_app.command("assign")
+def review_assign(
+    run_id: str,
+    to: Annotated[str, typer.Option("--to", help="The reviewer or group the review goes to.")],
+    data_dir: DataDir = None,
+    types: TypesOption = None,
+) -> None:
+    """Assign a paused run's review to a reviewer or a group (recorded as review.assigned)."""
+    assignee = _given(to, "--to")
+
+    async def body(engine: Engine) -> None:
+        row = await engine.assign_review(run_id, assignee)
+        out.print(f"run {row.run_id} assigned to {shown(row.assignee)}", highlight=False)
+
+    with_engine(data_dir, body, types=types, readonly=True)
+
+
+@review_app.command("claim")
+def review_claim(
+    run_id: str,
+    as_: Annotated[str, typer.Option("--as", help="Who takes the review.")],
+    data_dir: DataDir = None,
+    types: TypesOption = None,
+) -> None:
+    """Take a paused run's review: only if unassigned, assigned to you, or to a group you belong to."""
+    reviewer = _given(as_, "--as")
+
+    async def body(engine: Engine) -> None:
+        row = await engine.claim_review_as(run_id, reviewer)
+        out.print(f"run {row.run_id} assigned to {shown(row.assignee)}", highlight=False)
+
+    with_engine(data_dir, body, types=types, readonly=True)
+
+
+@review_app.command("sweep")
+def review_sweep(as_json: AsJson = False, data_dir: DataDir = None, types: TypesOption = None) -> None:
+    """Record each review past its due time as overdue (once), then escalate or reject it as the policy says.
+
+    Exits with 1 when a follow-up could not be done (the review stays open and is tried again next sweep).
+    """
+
+    async def body(engine: Engine) -> bool:
+        outcomes = await engine.sweep_reviews()
+        if as_json:
+            for outcome in outcomes:
+                emit(outcome.as_json())
+        else:
+            table = Table("run", "type", "action", "assignee", "detail")
+            for outcome in outcomes:
+                table.add_row(
+                    outcome.run_id[:12],
+                    shown(outcome.doc_type or "-"),
+                    outcome.action,
+                    shown(outcome.assignee or "-"),
+                    shown(outcome.detail),
+                )
+            out.print(table)
+        return all(outcome.action != "failed" for outcome in outcomes)
+
+    if not with_engine(data_dir, body, types=types):
+        raise typer.Exit(1)

@@ -1,0 +1,152 @@
+"""The graph a LangGraph server (`langgraph dev`, LangGraph Platform) runs: claimflow's engine, one run per thread.
+
+`intake` stores the document and registers a run whose id is the server's thread id; `advance` has the
+engine run the documents workflow until it finishes or waits for review; `review` pauses the thread with
+the run's `ReviewRequest` and hands the reviewer's decision to the engine, which resumes the run. The
+workflow itself runs inside the engine, on claimflow's own checkpointer, registry and document store, exactly
+as `claimflow run` runs it: `claimflow runs`, `show`, `explain` and `review` see every run made through the
+server, and a review may be answered from either side. The thread's state is a view of the run (plain JSON).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from langgraph.config import get_config
+from langgraph.graph import END, START, StateGraph
+from langgraph.runtime import Runtime
+from pydantic import BaseModel, ConfigDict
+
+from claimflow.nodes.review import ask_reviewer
+from claimflow.runtime.engine import Engine
+from claimflow.runtime.errors import SetupError
+from claimflow.runtime.registry import RegistryError, RunNotFoundError
+from claimflow.runtime.server.context import ENGINES, ServerContext, context_of
+from claimflow.runtime.server.inputs import DocumentInput
+from claimflow.runtime.version import WorkflowVersionError
+from claimflow.state.errors import InvalidDecisionError
+
+INTAKE, ADVANCE, REVIEW = "intake", "advance", "review"
+
+
+class RunRefusedError(ValueError):
+    """The server's request cannot be carried out (bad settings, a run another process holds, a stale version).
+
+    A `ValueError`, so LangGraph's server shows its message to the client.
+    """
+
+
+class ServerState(BaseModel):
+    """A thread's state: its input, and the run it stands for as `claimflow show --json` prints it."""
+
+    model_config = ConfigDict(use_attribute_docstrings=True)
+
+    path: str | None = None
+    content_base64: str | None = None
+    """Sent bytes are stored by intake, then cleared here: documents stay out of checkpoints."""
+    filename: str | None = None
+    run_id: str | None = None
+    """claimflow's run: the thread id."""
+    run: dict[str, Any] | None = None
+    """`{"run_id", "document", "status", "doc_type", "fields", "review_reasons", "error"}`."""
+    review: dict[str, Any] | None = None
+    """The open review's request while the run waits for one (also the interrupt's value)."""
+    review_id: str | None = None
+    """claimflow's id of that review (`review show`'s `interrupt_id`): a decision answers this one only."""
+    record: dict[str, Any] | None = None
+    """The typed record with provenance, once the run completed."""
+    refused: str | None = None
+    """Why the last resume applied nothing: its review was answered elsewhere, or the engine refused it."""
+
+
+async def _engine(runtime: Runtime[Any]) -> Engine:
+    try:
+        return await ENGINES.get(context_of(runtime.context))
+    except SetupError as error:
+        raise RunRefusedError(f"claimflow cannot start as configured: {error}") from error
+
+
+async def _standing(engine: Engine, run_id: str, **more: Any) -> dict[str, Any]:
+    """The thread's update: where the run stands now."""
+    view = await engine.view(run_id)
+    pending = await engine.pending_review(run_id) if view.status == "needs_review" else None
+    record = await engine.record(run_id) if view.status == "completed" else None
+    return {
+        "run": view.model_dump(mode="json"),
+        "review": pending.request.model_dump(mode="json") if pending else None,
+        "review_id": pending.interrupt_id if pending else None,
+        "record": record.model_dump(mode="json") if record else None,
+        "refused": None,
+    } | more
+
+
+async def intake(state: DocumentInput, *, runtime: Runtime[ServerContext]) -> dict[str, Any]:
+    """Store the document and register its run under the thread's id (once: a thread holds one run)."""
+    thread_id = str(get_config()["configurable"]["thread_id"])
+    engine = await _engine(runtime)
+    try:
+        row = await engine.registry.get_run(thread_id)
+        if row.run_id != thread_id:  # a prefix of another run's id, not this thread's run
+            raise RunNotFoundError(thread_id)
+    except RunNotFoundError:
+        path, name, data = state.document()
+        row = await engine.admit(thread_id, path=path, name=name, data=data)
+    return {"run_id": row.run_id, "content_base64": None} | await _standing(engine, row.run_id)
+
+
+async def advance(state: ServerState, *, runtime: Runtime[ServerContext]) -> dict[str, Any]:
+    """Run the workflow until the run finishes or waits for review."""
+    engine = await _engine(runtime)
+    run_id = _run_id(state)
+    try:
+        await engine.start(run_id)
+    except (RegistryError, WorkflowVersionError) as error:
+        raise RunRefusedError(str(error)) from error
+    return await _standing(engine, run_id)
+
+
+async def review(state: ServerState, *, runtime: Runtime[ServerContext]) -> dict[str, Any]:
+    """Pause for the reviewer's decision, then resume the run with it (a refused decision keeps the pause)."""
+    engine = await _engine(runtime)
+    run_id = _run_id(state)
+    pending = await engine.pending_review(run_id)
+    if pending is None or pending.interrupt_id != state.review_id:
+        # The review this thread showed was answered elsewhere (`claimflow review decide`): a value this
+        # resume carries was meant for that review, and is not applied to another. Nothing is asked here.
+        answered = f"review {state.review_id} of run {run_id} was answered elsewhere; this resume applied nothing"
+        return await _standing(engine, run_id, refused=answered)
+    stored = await engine.state(run_id)
+    source = await engine.store.load_text(stored.text) if stored is not None and stored.text is not None else None
+    decision = ask_reviewer(pending.request, engine.types, source)
+    try:
+        await engine.decide(run_id, decision, interrupt_id=pending.interrupt_id)
+    except (InvalidDecisionError, RegistryError, WorkflowVersionError) as error:
+        # The interrupt kept this decision: asking again is a new pause, which a new decision answers.
+        return await _standing(engine, run_id, refused=str(error))
+    return await _standing(engine, run_id)
+
+
+def after_step(state: ServerState) -> Literal["review", "__end__"]:
+    """Ask for review while the run waits for one; otherwise the thread is done."""
+    if state.run is not None and state.run.get("status") == "needs_review":
+        return "review"
+    return "__end__"
+
+
+def _run_id(state: ServerState) -> str:
+    if state.run_id is None:
+        raise RuntimeError("the thread has no run: intake did not run")
+    return state.run_id
+
+
+def build_server_graph() -> StateGraph[ServerState, ServerContext, DocumentInput, ServerState]:
+    """The uncompiled server graph; the server compiles it without a checkpointer (it brings its own)."""
+    graph = StateGraph(ServerState, context_schema=ServerContext, input_schema=DocumentInput)
+    graph.add_node(INTAKE, intake)
+    graph.add_node(ADVANCE, advance)
+    graph.add_node(REVIEW, review)
+    graph.add_edge(START, INTAKE)
+    graph.add_edge(INTAKE, ADVANCE)
+    graph.add_conditional_edges(ADVANCE, after_step, [REVIEW, END])
+    graph.add_conditional_edges(REVIEW, after_step, [REVIEW, END])
+    return graph

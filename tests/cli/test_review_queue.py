@@ -1,0 +1,115 @@
+"""`review list --overdue/--assignee`, `review assign`, `review claim` and `review sweep` from the command line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from tests.integration._docs import MEMO, flat, invoice_text, json_lines, mismatch_invoice_text, write
+
+Invoke = Callable[..., Result]
+
+POLICY = {"review": {"due": {"invoice": "0s", "*": "3d"}, "groups": {"finance-leads": ["ana"]}}}
+"""An invoice's review is due the moment it opens; any other type's in three days; nothing follows but the mark."""
+
+
+@pytest.fixture
+def queue(claimflow: Invoke, tmp_path: Path) -> tuple[Invoke, str, str]:
+    """A data directory with an overdue invoice review and a memo review not yet due: (cli, invoice, memo)."""
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps(POLICY), encoding="utf-8")
+    docs = tmp_path / "docs"
+    write(docs, "a-invoice.txt", mismatch_invoice_text())
+    write(docs, "b-memo.txt", MEMO)
+    data = tmp_path / "data"
+
+    def cli(*args: str | Path) -> Result:
+        return claimflow(*args, "--data-dir", data, env={"CLAIMFLOW_POLICY": str(policy)})
+
+    views = json_lines(cli("run", docs, "--json").stdout)
+    assert [view["status"] for view in views] == ["needs_review", "needs_review"]
+    return cli, views[0]["run_id"], views[1]["run_id"]
+
+
+def test_review_list_shows_due_times_and_filters_the_overdue(queue: tuple[Invoke, str, str]) -> None:
+    cli, invoice, memo = queue
+    listed = {view["run_id"]: view for view in json_lines(cli("review", "list", "--json").stdout)}
+    assert set(listed) == {invoice, memo}
+    for view in listed.values():
+        assert {"opened_at", "due_at", "overdue", "assignee", "priority", "escalated"} <= set(view)
+        assert (view["assignee"], view["priority"], view["escalated"]) == (None, "normal", False)
+    assert listed[invoice]["overdue"] is True and listed[memo]["overdue"] is False
+    assert listed[invoice]["due_at"] == listed[invoice]["opened_at"]  # "0s"
+
+    assert [view["run_id"] for view in json_lines(cli("review", "list", "--overdue", "--json").stdout)] == [invoice]
+    table = flat(cli("review", "list").stdout)
+    assert "overdue" in table and "in 2d 23h" in table
+
+
+def test_assign_and_claim_follow_the_rules_and_show_in_the_list(queue: tuple[Invoke, str, str]) -> None:
+    cli, invoice, memo = queue
+    assert cli("review", "claim", invoice, "--as", "kim").exit_code == 0
+    refused = cli("review", "claim", invoice, "--as", "lee")
+    assert refused.exit_code == 1 and "assigned to kim" in flat(refused.stderr)
+    assert cli("review", "assign", invoice, "--to", "lee").exit_code == 0
+    assert cli("review", "assign", memo, "--to", "finance-leads").exit_code == 0
+    assert cli("review", "claim", memo, "--as", "ana").exit_code == 0  # ana is in finance-leads
+
+    mine = json_lines(cli("review", "list", "--assignee", "lee", "--json").stdout)
+    assert [(view["run_id"], view["assignee"]) for view in mine] == [(invoice, "lee")]
+    assert "lee" in cli("review", "list").stdout
+    trace = [item["type"] for item in json_lines(cli("trace", invoice, "--json").stdout)]
+    assert trace[-2:] == ["review.claimed", "review.assigned"]
+    assert "review: assigned to lee" in cli("explain", invoice).stdout
+
+
+def test_the_sweep_marks_overdue_reviews_once_and_explain_tells_it(queue: tuple[Invoke, str, str]) -> None:
+    cli, invoice, memo = queue
+    swept = cli("review", "sweep", "--json")
+    assert swept.exit_code == 0, swept.stderr
+    assert [(item["run_id"], item["action"]) for item in json_lines(swept.stdout)] == [(invoice, "overdue")]
+    assert json_lines(cli("review", "sweep", "--json").stdout) == []
+    assert "review: overdue (due " in cli("explain", invoice).stdout
+    assert "review.overdue" not in cli("trace", memo).stdout
+
+
+def test_a_closed_run_is_neither_assigned_nor_claimed(claimflow: Invoke, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    path = write(tmp_path, "ok.txt", invoice_text())
+    [view] = json_lines(claimflow("run", path, "--json", "--data-dir", data).stdout)
+    assert view["status"] == "completed"
+    for command in (("assign", "--to", "kim"), ("claim", "--as", "kim")):
+        result = claimflow("review", command[0], view["run_id"], *command[1:], "--data-dir", data)
+        assert result.exit_code == 1 and "not waiting for review" in flat(result.stderr)
+
+
+@pytest.mark.parametrize(
+    ("review", "expected"),
+    [
+        ({"due": {"invoice": "24x"}}, "review.due.invoice: '24x' is not a duration"),
+        ({"due": {"*": "-3d"}}, "'-3d' is not a duration"),
+        ({"on_overdue": {"invoice": "escalate"}}, "escalate_to names no group"),
+        ({"on_overdue": {"*": "escalate"}, "escalate_to": {"*": "leads"}}, "group 'leads', which `groups` does not"),
+        ({"on_overdue": {"*": "approve"}}, "review.on_overdue.*"),
+    ],
+)
+def test_a_bad_review_policy_is_refused_at_start_up(
+    claimflow: Invoke, tmp_path: Path, review: dict[str, object], expected: str
+) -> None:
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"review": review}), encoding="utf-8")
+    result = claimflow("review", "list", "--data-dir", tmp_path / "data", env={"CLAIMFLOW_POLICY": str(policy)})
+    assert result.exit_code == 2
+    assert "is not a valid policy" in flat(result.stderr) and expected in flat(result.stderr)
+    assert not (tmp_path / "data").exists()  # refused before anything was opened
+
+
+def test_an_assignee_name_cannot_write_to_the_terminal(queue: tuple[Invoke, str, str]) -> None:
+    cli, invoice, _ = queue
+    assert cli("review", "assign", invoice, "--to", "\x1b[31m[bold]mallory").exit_code == 0
+    for output in (cli("review", "list").stdout, cli("review", "claim", invoice, "--as", "kim").stderr):
+        assert "\x1b" not in output and "\\x1b[31m[bold]mallory" in flat(output)

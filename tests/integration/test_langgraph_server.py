@@ -1,0 +1,235 @@
+"""LangGraph's own server runs claimflow: the real `langgraph dev`, driven by the official `langgraph_sdk`.
+
+One server for the module, started from the virtualenv in a temporary working directory (its in-memory
+runtime writes `.langgraph_api/` there) with an isolated data directory and the offline `rules` model; it
+is killed with its process group at the end. Every run made through it must be a claimflow run like any
+other: in the registry, in `claimflow runs`, `show` and `explain`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from langgraph_sdk import get_client
+from langgraph_sdk.client import LangGraphClient
+
+from tests.integration._docs import cli_env, invoice_text, json_lines, mismatch_invoice_text, run_cli, text_pdf, write
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTUP_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class Server:
+    """A running `langgraph dev`: where it answers, its data directory and its log."""
+
+    url: str
+    data_dir: Path
+    docs: Path
+    log: Path
+
+    def logged(self) -> str:
+        """Everything the server wrote so far."""
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _wait_for(process: subprocess.Popen[bytes], log: Path) -> str:
+    """The URL the server announces (it moves to another port when the asked one is taken), once it answers."""
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"langgraph dev exited with {process.returncode}:\n{log.read_text()[-4000:]}")
+        found = re.search(r"API: \S*?(http://127\.0\.0\.1:\d+)", log.read_text(errors="replace"))
+        if found:
+            try:
+                if httpx.get(f"{found.group(1)}/ok", timeout=2.0).status_code == 200:
+                    return found.group(1)
+            except httpx.HTTPError:
+                pass
+        time.sleep(0.25)
+    pytest.fail(f"langgraph dev did not answer within {STARTUP_SECONDS:g} s:\n{log.read_text()[-4000:]}")
+
+
+@pytest.fixture(scope="module")
+def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`langgraph dev --no-browser --port P` on langgraph.json, in a scratch working directory."""
+    root = tmp_path_factory.mktemp("langgraph-dev")
+    log = root / "server.log"
+    env = cli_env(
+        LANGSMITH_TRACING="false",
+        CLAIMFLOW_DATA_DIR=str(root / "data"),
+        CLAIMFLOW_MODEL="rules",
+        # The code under test, wherever the virtualenv's editable install points.
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    )
+    command = [str(Path(sys.executable).parent / "langgraph"), "dev", "--no-browser", "--no-reload"]
+    command += ["--port", str(_free_port()), "--config", str(ROOT / "langgraph.json")]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=root, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        yield Server(_wait_for(process, log), root / "data", root / "docs", log)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert not (ROOT / ".langgraph_api").exists(), "the server wrote into the repository"
+
+
+@pytest.fixture
+async def client(dev_server: Server) -> AsyncIterator[LangGraphClient]:
+    """The official SDK's client for the server, closed after the test."""
+    async with get_client(url=dev_server.url) as opened:
+        yield opened
+
+
+async def _stream(client: LangGraphClient, thread_id: str, **run: Any) -> list[tuple[str, Any]]:
+    return [
+        (part.event, part.data)
+        async for part in client.runs.stream(thread_id, "documents", stream_mode="updates", **run)
+    ]
+
+
+def _errors(parts: list[tuple[str, Any]]) -> list[dict[str, Any]]:
+    return [data for event, data in parts if event == "error"]
+
+
+def _claimflow(server: Server, *args: str) -> subprocess.CompletedProcess[str]:
+    result = run_cli(*args, CLAIMFLOW_DATA_DIR=str(server.data_dir))
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def _clean_log(server: Server) -> None:
+    logged = server.logged()
+    assert "BlockingError" not in logged and "Blocking call" not in logged
+    assert "unregistered type" not in logged
+
+
+async def test_studio_can_describe_the_graph(client: LangGraphClient) -> None:
+    (assistant,) = await client.assistants.search(graph_id="documents")
+    schemas = await client.assistants.get_schemas(assistant["assistant_id"])
+    assert set(schemas["input_schema"]["properties"]) == {"path", "content_base64", "filename"}
+    assert set(schemas["context_schema"]["properties"]) == {"model"}
+    assert {"run", "review", "record"} <= set(schemas["state_schema"]["properties"])
+
+
+async def test_a_review_through_the_server_refuses_bad_decisions_and_applies_a_good_one(
+    dev_server: Server, client: LangGraphClient
+) -> None:
+    path = write(dev_server.docs, "mismatch.txt", mismatch_invoice_text("NW-2024-0301"))
+    thread_id = (await client.threads.create())["thread_id"]
+
+    parts = await _stream(client, thread_id, input={"path": str(path)})
+    assert not _errors(parts)
+    (interrupt,) = [data for event, data in parts if event == "updates" and "__interrupt__" in data]
+    request = interrupt["__interrupt__"][0]["value"]
+    assert request["run_id"] == thread_id and request["doc_type"] == "invoice"
+    assert any(reason["code"] == "validation_failed" for reason in request["reasons"])
+    waiting = await client.threads.get_state(thread_id)
+    (open_review,) = waiting["interrupts"]
+    assert waiting["values"]["run"]["status"] == "needs_review"
+
+    for bad, said in [
+        ({"reviewer": "kim", "action": "edit", "edits": {"colour": ["red"]}}, "unknown field 'colour'"),
+        ({"reviewer": "kim", "action": "edit", "edits": {"total_amount": ["lots"]}}, "cannot be read as an amount"),
+        ({"reviewer": "kim", "action": "maybe"}, "action"),
+    ]:
+        (error,) = _errors(await _stream(client, thread_id, command={"resume": bad}))
+        assert error["error"] == "InvalidDecisionError"
+        assert error["message"].startswith("decision refused, the review stays open: ") and said in error["message"]
+        still = await client.threads.get_state(thread_id)
+        assert [item["id"] for item in still["interrupts"]] == [open_review["id"]]
+
+    good = {"reviewer": "kim", "action": "edit", "edits": {"total_amount": ["180.00"]}}
+    assert not _errors(await _stream(client, thread_id, command={"resume": good}))
+    final = await client.threads.get_state(thread_id)
+    assert final["interrupts"] == [] and final["next"] == []
+    assert final["values"]["run"]["status"] == "completed"
+    record = final["values"]["record"]
+    assert record["run_id"] == thread_id and record["doc_type"] == "invoice"
+    assert json.dumps(record).count("180.00") >= 1
+
+    # The same run, through claimflow's own registry: the thread id is the run id.
+    listed = {view["run_id"]: view for view in json_lines(_claimflow(dev_server, "runs", "--json").stdout)}
+    assert listed[thread_id]["status"] == "completed" and listed[thread_id]["document"] == "mismatch.txt"
+    shown = json.loads(_claimflow(dev_server, "show", thread_id, "--json").stdout)
+    assert shown["fields"]["total_amount"] == {**shown["fields"]["total_amount"], "value": "180.00", "status": "edited"}
+    explained = _claimflow(dev_server, "explain", thread_id).stdout
+    assert "reviewer kim" in explained
+    _clean_log(dev_server)
+
+
+async def test_a_document_sent_as_base64_is_stored_and_completes(dev_server: Server, client: LangGraphClient) -> None:
+    data = text_pdf(invoice_text("NW-2024-0302"))
+    thread_id = (await client.threads.create())["thread_id"]
+    document = {"content_base64": base64.b64encode(data).decode(), "filename": "sent.pdf"}
+    assert not _errors(await _stream(client, thread_id, input=document))
+    state = await client.threads.get_state(thread_id)
+    assert state["values"]["content_base64"] is None  # the bytes went to the store, not into checkpoints
+    assert state["values"]["run"]["status"] == "completed"
+    assert state["values"]["record"]["filename"] == "sent.pdf"
+    shown = json.loads(_claimflow(dev_server, "show", thread_id, "--json").stdout)
+    assert shown["document"] == "sent.pdf" and shown["status"] == "completed"
+    assert shown["fields"]["invoice_number"]["value"] == "NW-2024-0302"
+    _clean_log(dev_server)
+
+
+async def test_bad_input_is_refused_with_its_reason(dev_server: Server, client: LangGraphClient) -> None:
+    for document, said in [
+        ({}, "send one document"),
+        ({"content_base64": "not base64!", "filename": "x.pdf"}, "not valid base64"),
+        ({"content_base64": base64.b64encode(b"x").decode()}, 'needs a "filename"'),
+    ]:
+        thread_id = (await client.threads.create())["thread_id"]
+        (error,) = _errors(await _stream(client, thread_id, input=document))
+        assert said in error["message"]
+    # A path the server cannot read is a failed run with the reason, as `claimflow run` records it.
+    thread_id = (await client.threads.create())["thread_id"]
+    assert not _errors(await _stream(client, thread_id, input={"path": str(dev_server.docs / "missing.pdf")}))
+    run = (await client.threads.get_state(thread_id))["values"]["run"]
+    assert run["status"] == "failed" and "missing.pdf cannot be read" in run["error"]
+    assert json.loads(_claimflow(dev_server, "show", thread_id, "--json").stdout)["status"] == "failed"
+
+
+async def test_a_review_decided_with_the_cli_reaches_the_thread_when_it_is_next_resumed(
+    dev_server: Server, client: LangGraphClient
+) -> None:
+    path = write(dev_server.docs, "decided-elsewhere.txt", mismatch_invoice_text("NW-2024-0303"))
+    thread_id = (await client.threads.create())["thread_id"]
+    assert not _errors(await _stream(client, thread_id, input={"path": str(path)}))
+    assert (await client.threads.get_state(thread_id))["interrupts"]
+    _claimflow(dev_server, "review", "decide", thread_id, "--reviewer", "ann", "--approve")
+    # The resume's value was meant for the review ann answered: it is not applied, and the thread says so.
+    assert not _errors(await _stream(client, thread_id, command={"resume": {"reviewer": "bob", "action": "approve"}}))
+    state = await client.threads.get_state(thread_id)
+    assert state["interrupts"] == [] and state["values"]["run"]["status"] == "completed"
+    assert "was answered elsewhere; this resume applied nothing" in state["values"]["refused"]
+    explained = _claimflow(dev_server, "explain", thread_id).stdout
+    assert "approved by reviewer ann" in explained and "bob" not in explained
