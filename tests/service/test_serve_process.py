@@ -156,7 +156,7 @@ def test_a_run_of_a_killed_server_completes_when_the_server_starts_again(
             f"{base}/v1/documents", files={"file": ("m.txt", invoice_text().encode())}, headers=admin, timeout=30
         )
         run_id = upload.json()["run_id"]
-        wait_until(lambda: len(server.requests) == 1, timeout=60, what="the run's first model call")
+        wait_until(lambda: len(server.requests) == 1, timeout=60, what="the run's first model call", alive=first)
         first.send_signal(signal.SIGKILL)
         first.communicate(timeout=30)
     finally:
@@ -170,6 +170,7 @@ def test_a_run_of_a_killed_server_completes_when_the_server_starts_again(
             lambda: httpx.get(f"{base}/v1/runs/{run_id}", headers=admin, timeout=30).json()["status"] == "completed",
             timeout=60,
             what="the run's completion after the restart",
+            alive=second,
         )
     finally:
         _stop(second)
