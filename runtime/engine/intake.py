@@ -70,6 +70,13 @@ class Intake:
         if isinstance(read, RunRow):
             return read, True
         name, source, data = read
+        row, new, _ = await self._store_and_register(run_id, data, name, source)
+        return row, new
+
+    async def _store_and_register(
+        self, run_id: str, data: bytes, name: str, source: str, *, by_source: bool = False
+    ) -> tuple[RunRow, bool, DocumentRef]:
+        """Store the bytes, then find the run they already have or register a new one (see `register_run`)."""
         ref = await asyncio.to_thread(self.store.files.save_document, data, name, sniff_media_type(data, name))
         row, new = await self.registry.register_run(
             run_id=run_id,
@@ -79,10 +86,11 @@ class Intake:
             workflow_version=self.version,
             model=self.context.gateway.name,
             owner=self.owner,
+            by_source=by_source,
         )
         if new:
             await self._started(row.run_id, ref)
-        return row, new
+        return row, new, ref
 
     async def receive(
         self, data: bytes, filename: str, *, size: int | None = None, source: str | None = None
@@ -91,8 +99,8 @@ class Intake:
 
         Without `source` every upload is a run of its own. With one (e.g. an idempotency key), the run from
         that source is returned if it holds the same bytes; other bytes from a used source are refused with
-        `SourceConflictError`, before the bytes are stored. `size` is the upload's full size when `data` was cut at
-        the size limit: a document over it fails its own run, as a file would.
+        `SourceConflictError`, before the bytes are stored. `size` is the upload's full size when `data` was
+        cut at the size limit: a document over it fails its own run, as a file would.
         """
         run_id = uuid.uuid4().hex
         name = path_text(PurePosixPath(filename.replace("\\", "/")).name) or "upload"
@@ -106,21 +114,8 @@ class Intake:
             # Refused before the bytes are stored. Two uploads racing under one source are settled atomically
             # by `register_run` below; the loser's bytes then stay in the store, referenced by no run.
             _conflict(source, hashlib.sha256(data).hexdigest(), await self.registry.run_from_source(source))
-        media_type = sniff_media_type(data, name)
-        ref = await asyncio.to_thread(self.store.files.save_document, data, name, media_type)
-        row, new = await self.registry.register_run(
-            run_id=run_id,
-            document=ref,
-            source=keyed,
-            workflow=WORKFLOW_NAME,
-            workflow_version=self.version,
-            model=self.context.gateway.name,
-            owner=self.owner,
-            by_source=source is not None,
-        )
-        if new:
-            await self._started(row.run_id, ref)
-        else:
+        row, new, ref = await self._store_and_register(run_id, data, name, keyed, by_source=source is not None)
+        if not new:
             _conflict(keyed, ref.document_id, row)
         return row, new
 
