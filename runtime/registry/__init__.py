@@ -3,6 +3,7 @@
 from claimflow.runtime.registry.asynchronous import AsyncRegistry
 from claimflow.runtime.registry.decisions import DecisionLog, abandoned_message
 from claimflow.runtime.registry.events import EventLog, PromptPins, RecordKeyTable
+from claimflow.runtime.registry.pages import RunPage
 from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.registry.reviews import ReviewTable, ReviewView
 from claimflow.runtime.registry.runs import (
@@ -10,7 +11,6 @@ from claimflow.runtime.registry.runs import (
     RegistryError,
     RunBusyError,
     RunNotFoundError,
-    RunPage,
     RunRow,
     RunTable,
     lease_is_stale,

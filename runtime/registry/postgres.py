@@ -16,16 +16,15 @@ import psycopg
 from claimflow.runtime.registry._pg_reviews import INSERT_EVENT, PgReviewTable, event_rows
 from claimflow.runtime.registry._pg_schema import Row
 from claimflow.runtime.registry.decisions import abandoned_message
+from claimflow.runtime.registry.pages import RunPage, page_sql
 from claimflow.runtime.registry.pg_tokens import PgTokenTable
 from claimflow.runtime.registry.runs import (
     LEASE_SECONDS,
     RunNotFoundError,
-    RunPage,
     RunRow,
     check_claim,
     left_behind,
     like_prefix,
-    page_sql,
     review_clock,
 )
 from claimflow.state.documents import DocumentRef

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+from claimflow.runtime.registry.pages import RunPage
 from claimflow.runtime.registry.reviews import Refusal
-from claimflow.runtime.registry.runs import RunPage, RunRow
+from claimflow.runtime.registry.runs import RunRow
 from claimflow.runtime.registry.tokens import TokenRow
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
