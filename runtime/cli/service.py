@@ -45,11 +45,14 @@ def serve(
     """Serve the REST API (OpenAPI at /docs): upload documents, follow runs, answer reviews."""
     import uvicorn
 
+    from claimflow.runtime.engine.setup import active_types
     from claimflow.runtime.service import create_app
 
     with exit_codes():
         settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url, types=tuple(types or ()))
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", lifespan="on")
+        # Types are found (and a broken declaration refused, with its file and line) before the server starts.
+        app = create_app(settings, types=active_types(settings, None))
+    uvicorn.run(app, host=host, port=port, log_level="info", lifespan="on")
 
 
 def _when(seconds: float | None) -> str:

@@ -175,3 +175,13 @@ def test_a_run_of_a_killed_server_completes_when_the_server_starts_again(
     finally:
         _stop(second)
     assert len(server.requests) == 3  # the cut-off classify, then classify and extract again
+
+
+def test_serve_refuses_a_broken_setting_or_type_before_it_starts(tmp_path: Path) -> None:
+    bad_type = run_cli("serve", "--port", "0", "--types", "no_such_module_here", "--data-dir", tmp_path / "data")
+    bad_setting = run_cli("serve", "--port", "0", "--data-dir", tmp_path / "data", CLAIMFLOW_SERVE_CONCURRENCY="0")
+
+    assert bad_type.returncode == 2 and "no_such_module_here" in bad_type.stderr
+    assert bad_setting.returncode == 2 and "CLAIMFLOW_SERVE_CONCURRENCY=0" in bad_setting.stderr
+    for refused in (bad_type, bad_setting):
+        assert "Traceback" not in refused.stderr and "Uvicorn running" not in refused.stderr
