@@ -34,8 +34,8 @@ async def test_a_route_added_to_the_app_authenticates_a_cookie(settings: Setting
     page = APIRouter()
 
     @page.get("/whoami")
-    async def whoami(auth: Authenticate, session: Annotated[str | None, Cookie()] = None) -> dict[str, str | None]:
-        principal = await auth(session)
+    async def whoami(auth: Authenticate, login: Annotated[str | None, Cookie()] = None) -> dict[str, str | None]:
+        principal = await auth(login)
         return {"name": principal.name if principal else None}
 
     app = create_app(settings, types=BUILTIN_TYPES)
@@ -45,9 +45,9 @@ async def test_a_route_added_to_the_app_authenticates_a_cookie(settings: Setting
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://claimflow.test") as client:
             assert (await client.get("/whoami")).json() == {"name": None}
-            client.cookies.set("session", "cf_x")
+            client.cookies.set("login", "cf_x")
             assert (await client.get("/whoami")).json() == {"name": None}
-            client.cookies.set("session", token)
+            client.cookies.set("login", token)
             assert (await client.get("/whoami")).json() == {"name": "kim"}
 
 
