@@ -188,3 +188,22 @@ async def test_cited_evidence_is_checked_like_a_claim(api: Api) -> None:
     assert cited.status_code == 200, cited.text
     [evidence] = cited.json()["fields"]["total_amount"]["evidence"]
     assert evidence["quote"] == "10 x 18.00 = 180.00"
+
+
+async def test_a_type_correction_re_extracts_and_opens_a_new_review(api: Api) -> None:
+    memo = await api.processed("memo.txt", MEMO)
+    first = (await api.client.get(f"/v1/reviews/{memo['run_id']}", headers=api.auth("reviewer"))).json()
+    assert first["doc_type"] == "unknown" and first["editable_fields"] == []
+
+    corrected = await _decide(
+        api, memo["run_id"], interrupt_id=first["interrupt_id"], action="edit", doc_type="receipt"
+    )
+
+    assert corrected.status_code == 200, corrected.text
+    assert corrected.json()["status"] == "needs_review" and corrected.json()["doc_type"] == "receipt"
+    second = (await api.client.get(f"/v1/reviews/{memo['run_id']}", headers=api.auth("reviewer"))).json()
+    assert second["interrupt_id"] != first["interrupt_id"] and second["doc_type"] == "receipt"
+    assert "total_amount" in second["editable_fields"]
+    # The first review is answered: deciding it again is stale.
+    again = await _decide(api, memo["run_id"], interrupt_id=first["interrupt_id"], action="approve")
+    assert again.status_code == 409 and again.json()["run"]["doc_type"] == "receipt"
