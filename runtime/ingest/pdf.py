@@ -21,10 +21,10 @@ from claimflow.runtime.ingest.errors import (
 from claimflow.runtime.ingest.models import IngestLimits, ParsedPages
 from claimflow.runtime.ingest.ocr import PAGE_PSM, ocr_image
 
-__all__ = ["parse_pdf"]
+__all__ = ["PDFIUM_LOCK", "parse_pdf"]
 
-# PDFium is not thread-safe: every call into it holds this lock. OCR runs outside it.
-_PDFIUM_LOCK = threading.RLock()
+# PDFium is not thread-safe: every call into it, here or in any other module, holds this lock. OCR runs outside it.
+PDFIUM_LOCK = threading.RLock()
 
 # A poster-sized page at 300 dpi would need gigabytes; renders are scaled down to this many pixels.
 _MAX_RENDER_PIXELS = 40_000_000
@@ -75,7 +75,7 @@ def _render(page: pdfium.PdfPage, dpi: int) -> Image.Image:
 
 
 def _read_page(pdf: pdfium.PdfDocument, index: int, limits: IngestLimits) -> _PageRead:
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:
         try:
             page = pdf[index]
         except pdfium.PdfiumError as exc:
@@ -123,10 +123,10 @@ def parse_pdf(data: bytes, limits: IngestLimits) -> ParsedPages:
         DocumentTooLargeError: More pages than ``limits.max_pages``.
         OcrUnavailableError: A page needs OCR and tesseract is not installed.
     """
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:
         pdf = _open(data)
     try:
-        with _PDFIUM_LOCK:
+        with PDFIUM_LOCK:
             count = len(pdf)
         if count > limits.max_pages:
             raise DocumentTooLargeError(f"The PDF has {count} pages; at most {limits.max_pages} are accepted.")
@@ -143,6 +143,6 @@ def parse_pdf(data: bytes, limits: IngestLimits) -> ParsedPages:
                     ocr_pages += 1
             pages.append(text)
     finally:
-        with _PDFIUM_LOCK:
+        with PDFIUM_LOCK:
             pdf.close()
     return ParsedPages(pages=tuple(pages), method=_method(ocr_pages, count), media_type="application/pdf")
