@@ -1,0 +1,230 @@
+"""What the review screen shows, gathered from a paused run: fields, rows, candidates, reasons, page marks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from claimflow.runtime.pages import IMAGE_TYPES
+from claimflow.runtime.web.page_cache import PageCache
+from claimflow.state.evidence import Evidence
+from claimflow.state.review import ReviewField
+
+if TYPE_CHECKING:
+    from claimflow.runtime.engine import Engine, PendingReview
+    from claimflow.state.documents import SourceText
+    from claimflow.state.workflow import WorkflowState
+
+__all__ = ["Candidate", "FieldCard", "Mark", "PageView", "ReviewScreen", "TableView", "build_screen"]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One piece of evidence: where it is in the page text, and its boxes on the page image."""
+
+    id: str
+    page: int
+    start: int
+    end: int
+    quote: str
+    boxes: list[dict[str, float]]
+    label: str
+    """What the mark shows: the field (or table row) it is evidence for."""
+    tone: str
+    """How it is coloured: ok, edited, warn (a candidate, a flagged field), bad (rejected) or row."""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One extractor's value for a field the extractors disagree on."""
+
+    value: str
+    origin: str
+    confidence: float | None
+    mark: Mark | None
+
+
+@dataclass
+class FieldCard:
+    """A claimed field beside the page."""
+
+    name: str
+    kind: str
+    required: bool
+    values: list[str]
+    multiple: bool
+    status: str
+    confidence: float | None
+    reasons: list[str]
+    marks: list[Mark]
+    candidates: list[Candidate] = field(default_factory=list)
+    error: str | None = None
+    flagged: bool = False
+    """A review reason names this field."""
+
+
+@dataclass(frozen=True)
+class TableView:
+    """A table field: its columns and accepted rows, each row with the mark of the line it is written on."""
+
+    name: str
+    columns: list[str]
+    rows: list[tuple[list[str], Mark]]
+
+
+@dataclass(frozen=True)
+class PageView:
+    """One page: its image and size (None for text documents) or its text cut at the marks."""
+
+    number: int
+    image: bool
+    width: int = 0
+    height: int = 0
+    segments: list[tuple[str, list[str]]] = field(default_factory=list)
+    """Text pieces and the ids of the marks over each (text documents)."""
+    marks: list[Mark] = field(default_factory=list)
+
+
+@dataclass
+class ReviewScreen:
+    """Everything the review template needs."""
+
+    run_id: str
+    document: str
+    doc_type: str
+    interrupt_id: str
+    reasons: list[tuple[str, str, str | None]]
+    failed_rules: list[tuple[str, str, list[str]]]
+    fields: list[FieldCard]
+    tables: list[TableView]
+    pages: list[PageView]
+    doc_types: list[str]
+    marks: list[Mark]
+    note: str | None = None
+
+
+_TONES = {"accepted": "ok", "edited": "edited", "rejected": "bad", "missing": "bad"}
+
+
+class _Marker:
+    """Hands out marks with page boxes, counting ids."""
+
+    def __init__(self, state: WorkflowState, source: SourceText | None, pages: PageCache) -> None:
+        self.state, self.source, self.pages = state, source, pages
+        self.made: list[Mark] = []
+        self.image = state.document.media_type in IMAGE_TYPES
+
+    async def mark(self, evidence: Evidence, label: str, tone: str) -> Mark:
+        boxes: list[dict[str, float]] = []
+        if self.image and self.source is not None and evidence.page <= len(self.source.pages):
+            text = self.source.page(evidence.page)
+            boxes = await self.pages.boxes(self.state.document, evidence.page, text, evidence.start, evidence.end)
+        made = Mark(
+            f"m{len(self.made) + 1}", evidence.page, evidence.start, evidence.end, evidence.quote, boxes, label, tone
+        )
+        self.made.append(made)
+        return made
+
+
+def _values(value: str | list[str] | None) -> list[str]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+async def _candidates(engine: Engine, run_id: str, shown: ReviewField, marker: _Marker) -> list[Candidate]:
+    """The accepted claims behind a conflicting field: one per value and extractor, with its quote."""
+    wanted = {(e.page, e.start, e.end) for e in shown.evidence}
+    seen: set[tuple[str, str]] = set()
+    found: list[Candidate] = []
+    for row in reversed(await engine.registry.events(run_id)):
+        data: dict[str, Any] = row["data"]
+        evidence = data.get("evidence")
+        if row["type"] != "claim.accepted" or data.get("field") != shown.name or not evidence:
+            continue
+        located = Evidence.model_validate(evidence)
+        key = (str(data.get("normalized") or data.get("value")), str(data.get("origin") or "extractor"))
+        if (located.page, located.start, located.end) not in wanted or key in seen:
+            continue
+        seen.add(key)
+        found.append(Candidate(key[0], key[1], data.get("confidence"), await marker.mark(located, f"{shown.name}: {key[0]}", "warn")))
+    return list(reversed(found))
+
+
+def _segments(text: str, marks: list[Mark]) -> list[tuple[str, list[str]]]:
+    """The page text cut wherever a mark starts or ends, each piece with the marks over it."""
+    cuts = sorted({0, len(text), *(m.start for m in marks), *(m.end for m in marks)})
+    pieces = []
+    for start, end in zip(cuts, cuts[1:], strict=False):
+        over = [m.id for m in marks if m.start <= start and end <= m.end]
+        pieces.append((text[start:end], over))
+    return pieces
+
+
+async def _pages(state: WorkflowState, source: SourceText | None, marker: _Marker) -> list[PageView]:
+    count = len(source.pages) if source is not None else 0
+    views = []
+    for number in range(1, count + 1):
+        marks = [m for m in marker.made if m.page == number]
+        if marker.image:
+            layout = await marker.pages.layout(state.document, number, source.page(number) if source else "")
+            views.append(PageView(number, True, layout.width, layout.height, marks=marks))
+        else:
+            text = source.page(number) if source else ""
+            views.append(PageView(number, False, segments=_segments(text, marks), marks=marks))
+    return views
+
+
+async def build_screen(engine: Engine, pending: PendingReview, pages: PageCache) -> ReviewScreen:
+    """Gather the review screen of a paused run from its open review, its state and its claim events."""
+    request = pending.request
+    state = await engine.state(request.run_id)
+    if state is None:
+        raise LookupError(f"run {request.run_id} has no state yet")
+    source = await engine.store.load_text(state.text) if state.text is not None else None
+    marker = _Marker(state, source, pages)
+    doc_type = engine.types.find(state.doc_type)
+    flagged = {reason.field for reason in request.reasons if reason.field}
+    cards = []
+    for shown in request.fields:
+        spec = doc_type.field(shown.name) if doc_type else None
+        card = FieldCard(
+            name=shown.name,
+            kind=shown.kind,
+            required=shown.required,
+            values=_values(shown.value),
+            multiple=bool(spec and spec.multiple),
+            status=shown.status,
+            confidence=shown.confidence,
+            reasons=shown.reasons,
+            marks=[],
+            flagged=shown.name in flagged,
+        )
+        if shown.value is None and shown.evidence:
+            card.candidates = await _candidates(engine, request.run_id, shown, marker)
+        if not card.candidates:
+            tone = _TONES.get(shown.status, "ok") if not card.flagged or shown.status != "accepted" else "warn"
+            card.marks = [await marker.mark(e, shown.name, tone) for e in shown.evidence]
+        cards.append(card)
+    tables = []
+    for spec in doc_type.fields if doc_type else ():
+        if spec.is_table:
+            columns = [column.name for column in spec.columns]
+            rows = [
+                ([row.cells.get(column) or "" for column in columns], await marker.mark(row.evidence, f"{spec.name} row", "row"))
+                for row in state.tables.get(spec.name, [])
+            ]
+            tables.append(TableView(spec.name, columns, rows))
+    return ReviewScreen(
+        run_id=request.run_id,
+        document=request.document,
+        doc_type=request.doc_type,
+        interrupt_id=pending.interrupt_id,
+        reasons=[(reason.code, reason.message, reason.field) for reason in request.reasons],
+        failed_rules=[(r.rule, r.message, r.fields) for r in state.rule_results if not r.passed],
+        fields=cards,
+        tables=tables,
+        pages=await _pages(state, source, marker),
+        doc_types=request.doc_types,
+        marks=marker.made,
+    )
