@@ -1,5 +1,7 @@
 """Errors raised by the pure data layer."""
 
+from collections.abc import Sequence
+
 
 class StateError(Exception):
     """Base class for errors about claims, decisions and workflow state."""
@@ -8,8 +10,12 @@ class StateError(Exception):
 class InvalidDecisionError(StateError):
     """A review decision cannot be applied to the request it answers.
 
-    The run stays paused; the message says what to change.
+    The run stays paused; the message says what to change, and `problems` lists each thing wrong with it.
     """
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.problems: tuple[str, ...] = tuple(problems) or (message,)
 
 
 class UnknownDocumentTypeError(StateError):

@@ -24,6 +24,8 @@ from claimflow.runtime.engine.decisions import Decisions
 from claimflow.runtime.engine.intake import Intake
 from claimflow.runtime.engine.journal import EventJournal, unwritten_events
 from claimflow.runtime.engine.operations import Operations
+from claimflow.runtime.engine.tokens import Tokens
+from claimflow.runtime.engine.watching import Watching
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow, process_owner
 from claimflow.runtime.settings import Settings
@@ -49,7 +51,7 @@ class PendingReview:
     """When the run paused for it (its checkpoint's time, Unix seconds), if the checkpoint says."""
 
 
-class Engine(Intake, Operations, Decisions):
+class Engine(Intake, Operations, Decisions, Tokens, Watching):
     """Processes documents through the documents workflow over one data directory."""
 
     def __init__(
@@ -209,7 +211,9 @@ class Engine(Intake, Operations, Decisions):
                 status="needs_review",
                 interrupt_id=_pending_id(await self.graph.aget_state(config)),
             )
-            raise InvalidDecisionError(f"decision refused, run {run_id} stays paused: {error}") from error
+            raise InvalidDecisionError(
+                f"decision refused, run {run_id} stays paused: {error}", error.problems
+            ) from error
         except Exception as error:  # noqa: BLE001 - any other failure fails this document, not the batch
             if unavailable_reason(error) is not None:
                 raise  # storage or database gone: the run stays where it is, to be continued, and the batch stops

@@ -114,7 +114,7 @@ class Decisions:
         if errors:
             message = "; ".join(errors)
             await refuse(message)
-            raise InvalidDecisionError(f"decision refused, run {row.run_id} stays paused: {message}")
+            raise InvalidDecisionError(f"decision refused, run {row.run_id} stays paused: {message}", errors)
         # The claim is the lock: of two concurrent decisions exactly one moves the run to resuming, and only
         # while the run still waits on the review this one answers.
         try:

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from claimflow.graphs import WORKFLOW_NAME
 from claimflow.nodes.ports import WorkflowContext
 from claimflow.runtime.ingest import IngestLimits, size_versus_limit, sniff_media_type
-from claimflow.runtime.registry import AsyncRegistry, RunRow
+from claimflow.runtime.registry import AsyncRegistry, RegistryError, RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import NotRegularFileError, path_text, read_regular_file
 from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import event
+
+
+class SourceConflictError(RegistryError):
+    """Other bytes were sent from a source (an idempotency key) that already names a document."""
 
 
 class Intake:
@@ -75,6 +79,43 @@ class Intake:
             model=self.context.gateway.name,
             owner=self.owner,
         )
+        if new:
+            await self._started(row.run_id, ref)
+        return row, new
+
+    async def receive(
+        self, data: bytes, filename: str, *, size: int | None = None, source: str | None = None
+    ) -> tuple[RunRow, bool]:
+        """Register uploaded bytes as a run: the document's run, and whether it is new.
+
+        Without `source` every upload is a run of its own. With one (e.g. an idempotency key), the run from
+        that source is returned if it holds the same bytes; other bytes from a used source are refused with
+        `SourceConflictError`, and nothing is stored. `size` is the upload's full size when `data` was cut at
+        the size limit: a document over it fails its own run, as a file would.
+        """
+        run_id = uuid.uuid4().hex
+        name = path_text(PurePosixPath(filename.replace("\\", "/")).name) or "upload"
+        size = max(size or 0, len(data))
+        if size > self.limits.max_bytes:
+            shown, limit = size_versus_limit(size, self.limits.max_bytes)
+            reason = f"{name} is {shown}, over the {limit} limit; it was not read"
+            return await self._fail_at_intake(run_id, name, source or f"upload:{run_id}", size, reason), True
+        media_type = sniff_media_type(data, name)
+        ref = await asyncio.to_thread(self.store.files.save_document, data, name, media_type)
+        row, new = await self.registry.register_run(
+            run_id=run_id,
+            document=ref,
+            source=source or f"upload:{run_id}",
+            workflow=WORKFLOW_NAME,
+            workflow_version=self.version,
+            model=self.context.gateway.name,
+            owner=self.owner,
+            by_source=source is not None,
+        )
+        if not new and row.document_id != ref.document_id:
+            raise SourceConflictError(
+                f"{source} was used for another document (run {row.run_id}); send those bytes, or use a new key"
+            )
         if new:
             await self._started(row.run_id, ref)
         return row, new

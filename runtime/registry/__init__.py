@@ -14,13 +14,15 @@ from claimflow.runtime.registry.runs import (
     lease_is_stale,
     process_owner,
 )
+from claimflow.runtime.registry.tokens import ROLES, TokenExistsError, TokenRow, TokenTable
 
 
-class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins):
+class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins, TokenTable):
     """All of a data directory's bookkeeping over one connection."""
 
 
 __all__ = [
+    "ROLES",
     "AsyncRegistry",
     "LEASE_SECONDS",
     "Registry",
@@ -29,6 +31,8 @@ __all__ = [
     "RunNotFoundError",
     "RunRegistry",
     "RunRow",
+    "TokenExistsError",
+    "TokenRow",
     "abandoned_message",
     "lease_is_stale",
     "process_owner",

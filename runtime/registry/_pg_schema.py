@@ -90,6 +90,14 @@ CREATE TABLE IF NOT EXISTS claimflow_prompt_pins (
     hash text NOT NULL,
     first_seen double precision NOT NULL
 );
+CREATE TABLE IF NOT EXISTS claimflow_api_tokens (
+    name text PRIMARY KEY,
+    token_hash text NOT NULL UNIQUE,
+    role text NOT NULL,
+    types jsonb,
+    created_at double precision NOT NULL,
+    revoked_at double precision
+);
 """
 
 _APPEND_ONLY_FUNCTION = """
@@ -130,6 +138,7 @@ _RELATIONS = (
     "claimflow_record_keys",
     "claimflow_record_keys_key",
     "claimflow_prompt_pins",
+    "claimflow_api_tokens",
 )
 
 _READY = """

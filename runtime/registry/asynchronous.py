@@ -17,6 +17,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.registry.runs import RunRow
+from claimflow.runtime.registry.tokens import TokenRow
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
 
@@ -73,8 +74,12 @@ class AsyncRegistry:
         workflow_version: str,
         model: str,
         owner: str,
+        by_source: bool = False,
     ) -> tuple[RunRow, bool]:
-        """The latest run of this document from this source, or a new queued run leased to `owner` (then True)."""
+        """The latest run of this document from this source, or a new queued run leased to `owner` (then True).
+
+        With `by_source`, the latest run from this source whatever its document.
+        """
         return await self._call(
             self.sync.register_run,
             run_id=run_id,
@@ -84,6 +89,7 @@ class AsyncRegistry:
             workflow_version=workflow_version,
             model=model,
             owner=owner,
+            by_source=by_source,
         )
 
     async def renew_leases(self, owner: str) -> int:
@@ -184,3 +190,23 @@ class AsyncRegistry:
     async def pin_prompts(self, hashes: Mapping[str, str]) -> dict[str, str]:
         """Pin each prompt version's hash on first use; return the refs already pinned to another hash."""
         return await self._call(self.sync.pin_prompts, dict(hashes))
+
+    async def usage_totals(self) -> tuple[int, float]:
+        """Model calls recorded in every run's events, and their cost."""
+        return await self._call(self.sync.usage_totals)
+
+    async def create_token(self, *, name: str, token_hash: str, role: str, types: Sequence[str] | None) -> TokenRow:
+        """Store a new API token's hash; TokenExistsError if an active token has the name."""
+        return await self._call(self.sync.create_token, name=name, token_hash=token_hash, role=role, types=types)
+
+    async def tokens(self) -> list[TokenRow]:
+        """Every API token, revoked ones too, by name."""
+        return await self._call(self.sync.tokens)
+
+    async def revoke_token(self, name: str) -> bool:
+        """Revoke the active token with this name; False when there is none."""
+        return await self._call(self.sync.revoke_token, name)
+
+    async def token_by_hash(self, token_hash: str) -> TokenRow | None:
+        """The active API token with this hash, if any."""
+        return await self._call(self.sync.token_by_hash, token_hash)

@@ -35,6 +35,13 @@ class EventLog(Database):
             )
             return db.total_changes - before
 
+    def usage_totals(self) -> tuple[int, float]:
+        """Model calls recorded in every run's events, and their cost."""
+        calls, cost = self._db.execute(
+            "SELECT count(*), COALESCE(sum(json_extract(data, '$.cost')), 0) FROM events WHERE type = 'model.called'"
+        ).fetchone()
+        return int(calls), float(cost)
+
     def event_ids(self, run_id: str) -> set[str]:
         """The ids of the run's stored events."""
         return {row[0] for row in self._db.execute("SELECT event_id FROM events WHERE run_id = ?", (run_id,))}

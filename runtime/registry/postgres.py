@@ -15,8 +15,9 @@ from typing import Any, LiteralString
 import psycopg
 from psycopg.types.json import Jsonb
 
-from claimflow.runtime.registry._pg_schema import PgDatabase, Row
+from claimflow.runtime.registry._pg_schema import Row
 from claimflow.runtime.registry.decisions import abandoned_message
+from claimflow.runtime.registry.pg_tokens import PgTokenTable
 from claimflow.runtime.registry.runs import (
     LEASE_SECONDS,
     RunNotFoundError,
@@ -55,7 +56,7 @@ def _insert(
     return RunRow(**row)
 
 
-class PostgresRegistry(PgDatabase):
+class PostgresRegistry(PgTokenTable):
     """Runs with their leases, events, review decisions, record keys and prompt pins, in `claimflow_` tables.
 
     Args:
@@ -87,18 +88,21 @@ class PostgresRegistry(PgDatabase):
         workflow_version: str,
         model: str,
         owner: str,
+        by_source: bool = False,
     ) -> tuple[RunRow, bool]:
         """The latest run of this document from this source, or a new queued run leased to `owner` (then True).
 
+        With `by_source`, the latest run from this source whatever its document (the caller compares them).
         A transaction-level advisory lock on the identity makes two processes registering the same file at
         once make one run.
         """
+        identity = source if by_source else f"{document.document_id}:{source}"
         with self._write() as conn:
-            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"{document.document_id}:{source}",))
+            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (identity,))
             found = conn.execute(
-                "SELECT * FROM claimflow_runs WHERE document_id = %s AND source = %s"
+                "SELECT * FROM claimflow_runs WHERE (document_id = %s OR %s) AND source = %s"
                 " ORDER BY created_at DESC, run_id DESC LIMIT 1",
-                (document.document_id, source),
+                (document.document_id, by_source, source),
             ).fetchone()
             if found is not None:
                 return RunRow(**found), False
@@ -215,6 +219,14 @@ class PostgresRegistry(PgDatabase):
             while cursor.nextset():
                 new += len(cursor.fetchall())
         return new
+
+    def usage_totals(self) -> tuple[int, float]:
+        """Model calls recorded in every run's events, and their cost."""
+        rows = self._all(
+            "SELECT count(*) AS calls, COALESCE(sum((data->>'cost')::double precision), 0) AS cost"
+            " FROM claimflow_events WHERE type = 'model.called'"
+        )
+        return int(rows[0]["calls"]), float(rows[0]["cost"])
 
     def event_ids(self, run_id: str) -> set[str]:
         """The ids of the run's stored events."""

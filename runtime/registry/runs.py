@@ -130,16 +130,19 @@ class RunTable(Database):
         workflow_version: str,
         model: str,
         owner: str,
+        by_source: bool = False,
     ) -> tuple[RunRow, bool]:
         """The latest run of this document from this source, or a new queued run leased to `owner` (then True).
 
+        With `by_source`, the latest run from this source whatever its document (the caller compares them).
         Looking and inserting happen in one write transaction, so two processes registering the same file
         at once make one run.
         """
         with self._write() as db:
             found = db.execute(
-                "SELECT * FROM runs WHERE document_id = ? AND source = ? ORDER BY created_at DESC, run_id DESC LIMIT 1",
-                (document.document_id, source),
+                "SELECT * FROM runs WHERE (document_id = ? OR ?) AND source = ?"
+                " ORDER BY created_at DESC, run_id DESC LIMIT 1",
+                (document.document_id, by_source, source),
             ).fetchone()
             if found is None:
                 self._insert(db, run_id, document, workflow, workflow_version, model, source, owner)

@@ -120,7 +120,7 @@ def _edited_field(
     normalized = [normalize_value(spec.kind, value, spec.choices) or "" for value in values]  # type: ignore[arg-type]
     cited, problems = _cited(doc_type, spec, normalized, decision, source)
     if problems:
-        raise InvalidDecisionError("; ".join(problems))
+        raise InvalidDecisionError("; ".join(problems), problems)
     if cited is not None:
         evidence = [cited]
         note = f"evidence cited by the reviewer, page {cited.page}"
@@ -158,7 +158,7 @@ def apply_review_decision(
         raise InvalidDecisionError("this run is not waiting for review")
     errors = decision_errors(request, decision, types, source)
     if errors:
-        raise InvalidDecisionError("; ".join(errors))
+        raise InvalidDecisionError("; ".join(errors), errors)
     decided = event(
         "review.decided",
         "await_review",
