@@ -36,7 +36,8 @@ def read_decision(form: Mapping[str, str], reviewer: str) -> DecisionForm:
     edited = {
         key.removeprefix(FIELD_PREFIX): value
         for key, value in form.items()
-        if key.startswith(FIELD_PREFIX) and _lines(value) != _lines(form.get(ORIGINAL_PREFIX + key[len(FIELD_PREFIX) :], ""))
+        if key.startswith(FIELD_PREFIX)
+        and _lines(value) != _lines(form.get(ORIGINAL_PREFIX + key[len(FIELD_PREFIX) :], ""))
     }
     doc_type = (form.get("doc_type") or "").strip() or None
     payload = {

@@ -39,7 +39,9 @@ class PageCache:
                 self._pages.popitem(last=False)
         return layout
 
-    async def boxes(self, document: DocumentRef, number: int, page_text: str, start: int, end: int) -> list[dict[str, float]]:
+    async def boxes(
+        self, document: DocumentRef, number: int, page_text: str, start: int, end: int
+    ) -> list[dict[str, float]]:
         """The boxes of a span on a page, as `{"left", "top", "width", "height"}` in the page image's pixels."""
         layout = await self.layout(document, number, page_text)
         found = await asyncio.to_thread(layout.boxes, start, end)  # the first ask may run tesseract

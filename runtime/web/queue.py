@@ -26,6 +26,8 @@ class QueueItem:
     age: str
     since: str
     note: str | None
+    summary: str
+    """The first reason's message, e.g. which rule failed."""
 
 
 def age(seconds: float) -> str:
@@ -47,10 +49,12 @@ async def visible_queue(engine: Engine, principal: Principal) -> list[QueueItem]
         if not principal.may_see(row.doc_type):
             continue
         state = await engine.state(row.run_id)
-        reasons = list(dict.fromkeys(reason.code for reason in state.review_reasons)) if state else []
+        reasons: list[str] = list(dict.fromkeys(reason.code for reason in state.review_reasons)) if state else []
         since = datetime.fromtimestamp(row.created_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
         note = await engine.review_note(row)
-        items.append(QueueItem(row.run_id, row.filename, row.doc_type, reasons, age(now - row.created_at), since, note))
+        first = state.review_reasons[0].message if state and state.review_reasons else ""
+        waited = age(now - row.created_at)
+        items.append(QueueItem(row.run_id, row.filename, row.doc_type, reasons, waited, since, note, first))
     return items
 
 

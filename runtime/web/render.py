@@ -52,4 +52,6 @@ def static_file(name: str) -> Response:
     if media_type is None:
         raise HTTPException(404, "no such file")
     body = resources.files("claimflow.runtime.web").joinpath("static", name).read_bytes()
-    return Response(body, media_type=media_type, headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
+    return Response(
+        body, media_type=media_type, headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
@@ -57,6 +58,21 @@ async def sign_out_form(request: Request, csrf: Annotated[str, Form()] = "") -> 
     return response
 
 
+_DONE = {"approve": "Approved", "edit": "Saved edits to", "reject": "Rejected"}
+
+
+async def _flash(engine: EngineDep, principal: Principal, done: str | None, run: str | None) -> dict[str, str] | None:
+    """The note after a decision (`?done=ACTION&run=RUN`): what was decided on which document, and where it is now."""
+    if done not in _DONE or not run:
+        return None
+    try:
+        row = await visible_run(engine, principal, run)
+    except RunNotFoundError:
+        return None
+    where = "completed" if row.status == "completed" else row.status.replace("_", " ")
+    return {"kind": "ok", "text": f"{_DONE[done]} {row.filename}: it is {where}."}
+
+
 async def _reviewer(request: Request) -> tuple[Principal | None, Response | None]:
     """The signed-in reviewer, or the page to answer instead: sign in, or this token may not review."""
     principal = await signed_in(request)
@@ -69,14 +85,21 @@ async def _reviewer(request: Request) -> tuple[Principal | None, Response | None
 
 
 @router.get("")
-async def queue_page(request: Request, engine: EngineDep, type: str | None = None) -> Response:  # noqa: A002
+async def queue_page(
+    request: Request,
+    engine: EngineDep,
+    type: str | None = None,  # noqa: A002
+    done: str | None = None,
+    run: str | None = None,
+) -> Response:
     """The runs waiting for this reviewer, oldest first, filtered by type with `?type=`."""
     principal, refusal = await _reviewer(request)
     if principal is None:
         return refusal or Response(status_code=500)
     items = await visible_queue(engine, principal)
     shown = [i for i in items if (i.doc_type or "unknown") == type] if type else items
-    context = _common(request, principal, active="queue", queue_size=len(items))
+    flash = await _flash(engine, principal, done, run)
+    context = _common(request, principal, active="queue", queue_size=len(items), flash=flash)
     return html("queue.html", items=shown, total=len(items), types=type_counts(items), chosen=type, **context)
 
 
@@ -86,17 +109,25 @@ async def _screen(
     try:
         row = await visible_run(engine, principal, run_id)
     except RunNotFoundError:
-        return html("message.html", 404, **_common(request, principal, heading="No such review", text=f"There is no run {run_id!r} for you."))
+        return html(
+            "message.html",
+            404,
+            **_common(request, principal, heading="No such review", text=f"There is no run {run_id!r} for you."),
+        )
     pending = await engine.pending_review(row.run_id)
     if pending is None or row.status != "needs_review":
         text = f"{row.filename} is {row.status.replace('_', ' ')}: it no longer waits for review."
-        return html("message.html", 409 if status != 200 else 200, **_common(request, principal, heading="Nothing to decide", text=text))
+        return html(
+            "message.html",
+            409 if status != 200 else 200,
+            **_common(request, principal, heading="Nothing to decide", text=text),
+        )
     screen = await build_screen(engine, pending, page_cache(request))
     queue = [item.run_id for item in await visible_queue(engine, principal)]
     later = queue[queue.index(row.run_id) + 1 :] if row.run_id in queue else queue
     position = f"{queue.index(row.run_id) + 1} of {len(queue)}" if row.run_id in queue else None
     field_errors, general = errors_by_field(form.pop("errors", []), [f.name for f in screen.fields])
-    context = _common(request, principal, active="review", queue_size=len(queue))
+    context = _common(request, principal, active="review", queue_size=len(queue), flash=form.pop("flash", None))
     return html(
         "review.html",
         status,
@@ -116,12 +147,14 @@ async def _screen(
 
 
 @router.get("/runs/{run_id}")
-async def review_page(request: Request, engine: EngineDep, run_id: str) -> Response:
+async def review_page(
+    request: Request, engine: EngineDep, run_id: str, done: str | None = None, run: str | None = None
+) -> Response:
     """A run's review screen: the page with each field's evidence marked, the fields, reasons and actions."""
     principal, refusal = await _reviewer(request)
     if principal is None:
         return refusal or Response(status_code=500)
-    return await _screen(request, engine, principal, run_id)
+    return await _screen(request, engine, principal, run_id, flash=await _flash(engine, principal, done, run))
 
 
 @router.post("/runs/{run_id}")
@@ -132,9 +165,18 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
         return refusal or Response(status_code=500)
     form = {key: str(value) for key, value in (await request.form()).items()}
     if not csrf_valid(request, form.get("csrf")):
-        return html("message.html", 403, **_common(request, principal, heading="Expired form", text="Reload the review and decide again."))
+        return html(
+            "message.html",
+            403,
+            **_common(request, principal, heading="Expired form", text="Reload the review and decide again."),
+        )
     posted = read_decision(form, principal.name)
-    keep = {"edited": posted.edited, "reason": form.get("reason", ""), "comment": form.get("comment", ""), "doc_type": form.get("doc_type")}
+    keep = {
+        "edited": posted.edited,
+        "reason": form.get("reason", ""),
+        "comment": form.get("comment", ""),
+        "doc_type": form.get("doc_type"),
+    }
     if posted.decision is None:
         return await _screen(request, engine, principal, run_id, 422, errors=posted.errors, **keep)
     try:
@@ -148,4 +190,5 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     except RunBusyError as error:
         return await _screen(request, engine, principal, run_id, 409, errors=[str(error)], **keep)
     queue = [item.run_id for item in await visible_queue(engine, principal)]
-    return _see_other(f"{REVIEW_BASE}/runs/{queue[0]}" if queue else REVIEW_BASE)
+    after = urlencode({"done": posted.decision.action, "run": row.run_id})
+    return _see_other(f"{REVIEW_BASE}/runs/{queue[0]}?{after}" if queue else f"{REVIEW_BASE}?{after}")

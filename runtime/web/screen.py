@@ -61,6 +61,8 @@ class FieldCard:
     error: str | None = None
     flagged: bool = False
     """A review reason names this field."""
+    unsure: bool = False
+    """Its confidence is below the bar the policy sets (a `low_confidence_field` reason names it)."""
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,11 @@ async def _candidates(engine: Engine, run_id: str, shown: ReviewField, marker: _
         if (located.page, located.start, located.end) not in wanted or key in seen:
             continue
         seen.add(key)
-        found.append(Candidate(key[0], key[1], data.get("confidence"), await marker.mark(located, f"{shown.name}: {key[0]}", "warn")))
+        found.append(
+            Candidate(
+                key[0], key[1], data.get("confidence"), await marker.mark(located, f"{shown.name}: {key[0]}", "warn")
+            )
+        )
     return list(reversed(found))
 
 
@@ -185,6 +191,7 @@ async def build_screen(engine: Engine, pending: PendingReview, pages: PageCache)
     marker = _Marker(state, source, pages)
     doc_type = engine.types.find(state.doc_type)
     flagged = {reason.field for reason in request.reasons if reason.field}
+    unsure = {reason.field for reason in request.reasons if reason.code == "low_confidence_field"}
     cards = []
     for shown in request.fields:
         spec = doc_type.field(shown.name) if doc_type else None
@@ -199,6 +206,7 @@ async def build_screen(engine: Engine, pending: PendingReview, pages: PageCache)
             reasons=shown.reasons,
             marks=[],
             flagged=shown.name in flagged,
+            unsure=shown.name in unsure,
         )
         if shown.value is None and shown.evidence:
             card.candidates = await _candidates(engine, request.run_id, shown, marker)
@@ -211,7 +219,10 @@ async def build_screen(engine: Engine, pending: PendingReview, pages: PageCache)
         if spec.is_table:
             columns = [column.name for column in spec.columns]
             rows = [
-                ([row.cells.get(column) or "" for column in columns], await marker.mark(row.evidence, f"{spec.name} row", "row"))
+                (
+                    [row.cells.get(column) or "" for column in columns],
+                    await marker.mark(row.evidence, f"{spec.name} row", "row"),
+                )
                 for row in state.tables.get(spec.name, [])
             ]
             tables.append(TableView(spec.name, columns, rows))

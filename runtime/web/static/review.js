@@ -135,5 +135,10 @@
   // Open with the first field a reason names (else the first field) selected.
   var first = document.querySelector(".field.flagged[data-marks]") || holders[0];
   var errored = document.querySelector(".field.editing");
-  if (errored) { select(errored, true); openEdit(errored); } else if (first) { window.addEventListener("load", function () { select(first, false); }); }
+  if (errored) { select(errored, true); openEdit(errored); } else if (first) {
+    // Once the page images have their size; unless the reviewer chose a field already.
+    window.addEventListener("load", function () {
+      if (!holders.some(function (h) { return h.classList.contains("selected"); })) { select(first, false); }
+    });
+  }
 })();
