@@ -108,8 +108,9 @@ def test_a_reviewer_finds_checks_edits_and_approves_an_invoice_in_chromium(data_
 
         # Clicking a field emphasises its highlight.
         page.click("#f-total_amount .fname")
-        highlight = page.locator(".hl.active")
-        expect(highlight).to_have_count(1)
+        expect(page.locator(".field.selected")).to_have_count(1)
+        expect(page.locator("#f-total_amount.selected")).to_have_count(1)
+        expect(page.locator(".hl.active")).to_have_count(1)
         shoot(page, tmp_path, "review-invoice.png")
 
         # A value that is not an amount: the server's error beside the field, the run still waits.
