@@ -185,8 +185,7 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     except RunNotFoundError:
         return await _screen(request, engine, principal, run_id, 404)
     except InvalidDecisionError as error:
-        problems = str(error).partition("stays paused: ")[2].split("; ")
-        return await _screen(request, engine, principal, run_id, 422, errors=problems, **keep)
+        return await _screen(request, engine, principal, run_id, 422, errors=list(error.problems), **keep)
     except RunBusyError as error:
         return await _screen(request, engine, principal, run_id, 409, errors=[str(error)], **keep)
     queue = [item.run_id for item in await visible_queue(engine, principal)]
