@@ -212,7 +212,9 @@ async def build_screen(engine: Engine, pending: PendingReview, pages: PageCache)
             card.candidates = await _candidates(engine, request.run_id, shown, marker)
         if not card.candidates:
             tone = _TONES.get(shown.status, "ok") if not card.flagged or shown.status != "accepted" else "warn"
-            card.marks = [await marker.mark(e, shown.name, tone) for e in shown.evidence]
+            # Extractors that agree cite the same place: one mark for it.
+            places = {(e.page, e.start, e.end): e for e in shown.evidence}
+            card.marks = [await marker.mark(e, shown.name, tone) for e in places.values()]
         cards.append(card)
     tables = []
     for spec in doc_type.fields if doc_type else ():
