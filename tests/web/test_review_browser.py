@@ -27,6 +27,23 @@ pytestmark = [
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "documents"
 INVOICE = "northwind-invoice.pdf"
+SCAN = "northwind-scan.png"
+
+
+def scanned(pdf: bytes) -> bytes:
+    """The PDF's page as a scan: a grey PNG at 200 dpi, no text layer (the page is read by OCR)."""
+    import io
+
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(pdf)
+    try:
+        bitmap = document[0].render(scale=200 / 72, grayscale=True)
+        buffer = io.BytesIO()
+        bitmap.to_pil().save(buffer, format="PNG")
+    finally:
+        document.close()
+    return buffer.getvalue()
 
 
 def drawn_line_box(text: str, start: int, end: int) -> tuple[float, float, float, float]:
@@ -39,6 +56,26 @@ def drawn_line_box(text: str, start: int, end: int) -> tuple[float, float, float
     return left, right, baseline - 0.718 * 12, baseline
 
 
+def assert_boxes_over_quotes(page: Any, text: str, fields: dict[str, Any], *, slack: float) -> None:
+    """The marks of the total and the invoice number cover their quotes as drawn, on the image as shown."""
+    shown = page.locator(".sheet img").first.bounding_box()
+    assert shown is not None
+    scale = shown["width"] / A4[0]
+    for name in ("total_amount", "invoice_number"):
+        evidence = fields[name]["evidence"][0]
+        start = text.index(evidence["quote"])  # OCR text differs in its blank lines, not in its words
+        left, right, top, baseline = drawn_line_box(text, start, start + len(evidence["quote"]))
+        mark = page.locator(f"#f-{name}").get_attribute("data-marks")
+        assert mark
+        box = page.locator(f".hl[data-mark='{mark.split()[0]}']").bounding_box()
+        assert box is not None
+        assert abs(box["x"] - (shown["x"] + left * scale)) <= slack, (name, box, left * scale)
+        assert abs(box["x"] + box["width"] - (shown["x"] + right * scale)) <= slack, (name, box)
+        assert box["y"] <= shown["y"] + top * scale + slack, (name, box)
+        assert box["y"] + box["height"] >= shown["y"] + baseline * scale - slack, (name, box)
+        assert box["height"] <= 12 * 1.5 * scale, (name, box)
+
+
 def shoot(page: Any, tmp_path: Path, name: str) -> None:
     page.screenshot(path=str(tmp_path / name))
     ARTIFACTS.mkdir(exist_ok=True)
@@ -49,6 +86,7 @@ def shoot(page: Any, tmp_path: Path, name: str) -> None:
 def data_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "inbox"
     write(folder, INVOICE, text_pdf(mismatch_invoice_text()))
+    write(folder, SCAN, scanned(text_pdf(mismatch_invoice_text())))
     for name in ("invoice-total-mismatch.pdf", "contract-nda.txt", "memo-unknown.html"):
         shutil.copy(EXAMPLES / name, folder / name)
     data = tmp_path / "data"
@@ -75,10 +113,10 @@ def test_a_reviewer_finds_checks_edits_and_approves_an_invoice_in_chromium(data_
         page.fill("#token", kim)
         page.click("button[type=submit]")
         expect(page.locator("table.runs")).to_contain_text(INVOICE)
-        expect(page.locator("table.runs tbody tr")).to_have_count(4)
+        expect(page.locator("table.runs tbody tr")).to_have_count(5)
         shoot(page, tmp_path, "review-queue.png")
         page.click("a.chip:has-text('invoice')")
-        expect(page.locator("table.runs tbody tr")).to_have_count(2)
+        expect(page.locator("table.runs tbody tr")).to_have_count(3)
 
         page.click(f"a.doc:has-text('{INVOICE}')")
         image = page.locator(".sheet img").first
@@ -89,28 +127,14 @@ def test_a_reviewer_finds_checks_edits_and_approves_an_invoice_in_chromium(data_
         fields = api.get(f"/v1/runs/{run_id}").json()["fields"]
 
         # Each evidence box lies over the quote's words where reportlab drew them, scaled to the shown image.
-        shown = image.bounding_box()
-        assert shown is not None
-        scale = shown["width"] / A4[0]
-        for name in ("total_amount", "invoice_number"):
-            evidence = fields[name]["evidence"][0]
-            assert text[evidence["start"] : evidence["end"]] == evidence["quote"]
-            left, right, top, baseline = drawn_line_box(text, evidence["start"], evidence["end"])
-            mark = page.locator(f"#f-{name}").get_attribute("data-marks")
-            assert mark
-            box = page.locator(f".hl[data-mark='{mark.split()[0]}']").bounding_box()
-            assert box is not None
-            assert abs(box["x"] - (shown["x"] + left * scale)) <= 3, (name, box, left * scale)
-            assert abs(box["x"] + box["width"] - (shown["x"] + right * scale)) <= 3, (name, box)
-            assert box["y"] <= shown["y"] + top * scale + 1, (name, box)
-            assert box["y"] + box["height"] >= shown["y"] + baseline * scale - 1, (name, box)
-            assert box["height"] <= 12 * 1.5 * scale, (name, box)
+        assert_boxes_over_quotes(page, text, fields, slack=3)
 
         # Clicking a field emphasises its highlight.
         page.click("#f-total_amount .fname")
         expect(page.locator(".field.selected")).to_have_count(1)
         expect(page.locator("#f-total_amount.selected")).to_have_count(1)
         expect(page.locator(".hl.active")).to_have_count(1)
+        page.wait_for_timeout(400)  # let the emphasis settle before the picture
         shoot(page, tmp_path, "review-invoice.png")
 
         # A value that is not an amount: the server's error beside the field, the run still waits.
@@ -142,4 +166,15 @@ def test_a_reviewer_finds_checks_edits_and_approves_an_invoice_in_chromium(data_
         page.click("a.doc:has-text('contract-nda.txt')")
         expect(page.locator("mark.hl-text").first).to_be_visible()
         shoot(page, tmp_path, "review-contract.png")
+
+        # The scan: its marks come from Tesseract's word boxes, over the same words.
+        page.goto(f"{base}/review")
+        page.click(f"a.doc:has-text('{SCAN}')")
+        scan = page.locator(".sheet img").first
+        expect(scan).to_have_js_property("complete", True)
+        scan_id = page.url.rsplit("/", 1)[1]
+        assert_boxes_over_quotes(page, text, api.get(f"/v1/runs/{scan_id}").json()["fields"], slack=4)
+        page.click("#f-total_amount .fname")
+        page.wait_for_timeout(400)  # let the emphasis settle before the picture
+        shoot(page, tmp_path, "review-scan.png")
         browser.close()
