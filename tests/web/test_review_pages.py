@@ -180,3 +180,19 @@ async def test_signing_out_needs_the_forms_token_and_forgets_the_cookie(api: Api
     out = await api.client.post("/review/sign-out", data={"csrf": csrf.group(1)})
     assert out.status_code == 303
     assert f'{COOKIE}=""' in out.headers["set-cookie"] or "Max-Age=0" in out.headers["set-cookie"]
+
+
+async def test_a_document_of_unknown_type_is_given_its_type_and_read_again(api: Api) -> None:
+    run_id = await waiting(api, "memo.txt", "MEMO\nTo: All staff\nThe garage is closed next weekend.\n")
+    signed_in(api, "reviewer")
+    page = (await api.client.get(f"/review/runs/{run_id}")).text
+    assert '<select id="doc_type" name="doc_type">' in page
+    form = form_of(page)
+    unchosen = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "edit", "doc_type": ""})
+    assert unchosen.status_code == 422 and "change a field&#39;s value before saving edits" in unchosen.text
+    chosen = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "edit", "doc_type": "receipt"})
+    assert chosen.status_code == 303
+    view = await api.settled(run_id)
+    assert view["doc_type"] == "receipt"
+    events = (await api.client.get(f"/v1/runs/{run_id}/events", headers=api.auth("admin"))).json()
+    assert [e["data"]["doc_type"] for e in events if e["type"] == "review.decided"] == ["receipt"]
