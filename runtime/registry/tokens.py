@@ -60,9 +60,12 @@ class TokenTable(Database):
             found = db.execute("SELECT revoked_at FROM api_tokens WHERE name = ?", (name,)).fetchone()
             if found is not None and found["revoked_at"] is None:
                 raise TokenExistsError(f"a token named {name!r} exists; revoke it first, or choose another name")
+            # A revoked token's row gives way to the new one; never REPLACE, which would drop any row whose
+            # hash collides too.
+            db.execute("DELETE FROM api_tokens WHERE name = ? AND revoked_at IS NOT NULL", (name,))
             try:
                 db.execute(
-                    "INSERT OR REPLACE INTO api_tokens (name, token_hash, role, types, created_at, revoked_at)"
+                    "INSERT INTO api_tokens (name, token_hash, role, types, created_at, revoked_at)"
                     " VALUES (?, ?, ?, ?, ?, NULL)",
                     (name, token_hash, role, types_json(types), time.time()),
                 )

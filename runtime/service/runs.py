@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Query, status
+from fastapi import APIRouter, Header, HTTPException, Query
 from fastapi.responses import StreamingResponse
 
 from claimflow.runtime.explain import explain
@@ -32,7 +32,7 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
             raise ValueError(cursor)
         return float(created), run_id
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, "cursor: not a cursor this server gave") from None
+        raise HTTPException(422, "cursor: not a cursor this server gave") from None
 
 
 async def _public(engine: EngineDep, run_id: str) -> RunPublic:

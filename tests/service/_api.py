@@ -13,6 +13,7 @@ import httpx
 from fastapi import FastAPI
 
 from claimflow.doctypes import BUILTIN_TYPES
+from claimflow.nodes.ports import ModelGateway
 from claimflow.runtime.engine import Engine
 from claimflow.runtime.service import create_app
 from claimflow.runtime.settings import Settings
@@ -67,9 +68,11 @@ class Api:
 
 
 @asynccontextmanager
-async def serving(settings: Settings, *, tokens: bool = True) -> AsyncIterator[Api]:
+async def serving(
+    settings: Settings, *, tokens: bool = True, gateway: ModelGateway | None = None
+) -> AsyncIterator[Api]:
     """The app started (its lifespan entered), with an admin, a submitter and a reviewer token."""
-    app = create_app(settings, types=BUILTIN_TYPES)
+    app = create_app(settings, types=BUILTIN_TYPES, gateway=gateway)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://claimflow.test") as client:

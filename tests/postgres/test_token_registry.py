@@ -1,0 +1,91 @@
+"""API tokens, usage totals and keyed uploads behave alike in the SQLite and the Postgres registry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from claimflow.runtime.registry import Registry, RunRegistry, TokenExistsError
+from claimflow.runtime.registry.postgres import PostgresRegistry
+from claimflow.state.documents import DocumentRef
+from claimflow.state.events import event
+
+ONE = DocumentRef(document_id="ab" * 32, filename="a.pdf", media_type="application/pdf", size=10)
+OTHER = DocumentRef(document_id="cd" * 32, filename="b.pdf", media_type="application/pdf", size=12)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunRegistry]:
+    made: RunRegistry = (
+        Registry(tmp_path / "registry.sqlite")
+        if request.param == "sqlite"
+        else PostgresRegistry(request.getfixturevalue("postgres_url"))
+    )
+    yield made
+    made.close()
+
+
+def test_a_token_is_found_by_its_hash_until_revoked(registry: RunRegistry) -> None:
+    row = registry.create_token(name="kim", token_hash="h1", role="reviewer", types=["invoice", "contract", "invoice"])
+
+    assert (row.name, row.role, row.types, row.revoked_at) == ("kim", "reviewer", ("contract", "invoice"), None)
+    assert registry.token_by_hash("h1") == row
+    assert registry.token_by_hash("h2") is None
+    assert registry.revoke_token("kim") is True
+    assert registry.token_by_hash("h1") is None
+    assert registry.revoke_token("kim") is False
+    [listed] = registry.tokens()
+    assert listed.revoked_at is not None
+
+
+def test_an_active_name_is_refused_and_a_revoked_one_reused(registry: RunRegistry) -> None:
+    registry.create_token(name="kim", token_hash="h1", role="admin", types=None)
+
+    with pytest.raises(TokenExistsError, match="a token named 'kim' exists"):
+        registry.create_token(name="kim", token_hash="h2", role="admin", types=None)
+    with pytest.raises(TokenExistsError):
+        registry.create_token(name="lee", token_hash="h1", role="admin", types=None)  # the same token twice
+    registry.revoke_token("kim")
+    again = registry.create_token(name="kim", token_hash="h3", role="submitter", types=None)
+
+    assert (again.role, again.types, again.revoked_at) == ("submitter", None, None)
+    assert registry.token_by_hash("h1") is None
+    assert registry.token_by_hash("h3") == again
+    assert [token.name for token in registry.tokens()] == ["kim"]
+
+
+def test_usage_totals_count_model_calls_and_sum_their_cost(registry: RunRegistry) -> None:
+    assert registry.usage_totals() == (0, 0.0)
+    registry.create_run(run_id="r1", document=ONE, workflow="w", workflow_version="v", model="m")
+    registry.append_events(
+        "r1",
+        [
+            event("model.called", "classify", cost=0.25, model="m"),
+            event("model.called", "extract_invoice", cost=0.5, model="m"),
+            event("step.completed", "classify", cost=99),
+        ],
+    )
+
+    calls, cost = registry.usage_totals()
+    assert calls == 2 and cost == pytest.approx(0.75)
+
+
+def test_registering_by_source_returns_the_sources_run_whatever_its_document(registry: RunRegistry) -> None:
+    first, new = registry.register_run(
+        run_id="r1", document=ONE, source="api:kim:k", workflow="w", workflow_version="v", model="m", owner="o"
+    )
+    same, again = registry.register_run(
+        run_id="r2", document=ONE, source="api:kim:k", workflow="w", workflow_version="v", model="m", owner="o",
+        by_source=True,
+    )  # fmt: skip
+    other, other_new = registry.register_run(
+        run_id="r3", document=OTHER, source="api:kim:k", workflow="w", workflow_version="v", model="m", owner="o",
+        by_source=True,
+    )  # fmt: skip
+
+    assert new and not again and not other_new
+    assert same.run_id == other.run_id == first.run_id == "r1"
+    assert other.document_id == ONE.document_id  # the caller sees the bytes differ
+    assert [row.run_id for row in registry.list_runs()] == ["r1"]
