@@ -196,3 +196,11 @@ async def test_a_document_of_unknown_type_is_given_its_type_and_read_again(api: 
     assert view["doc_type"] == "receipt"
     events = (await api.client.get(f"/v1/runs/{run_id}/events", headers=api.auth("admin"))).json()
     assert [e["data"]["doc_type"] for e in events if e["type"] == "review.decided"] == ["receipt"]
+
+
+async def test_a_revoked_token_is_signed_out_at_its_next_request(api: Api) -> None:
+    signed_in(api, "reviewer")
+    assert (await api.client.get("/review")).status_code == 200
+    assert await api.engine.revoke_token("reviewer")
+    page = await api.client.get("/review")
+    assert page.status_code == 401 and 'name="token"' in page.text
