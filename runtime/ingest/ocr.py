@@ -14,6 +14,8 @@ Two page segmentation modes, chosen by measurement (tesseract 5.3, ``eng``):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -67,6 +69,19 @@ def _prepare(image: Image.Image) -> Image.Image:
     return image.convert("L")
 
 
+@contextmanager
+def _tesseract_errors() -> Iterator[None]:
+    """Tesseract's failures as ingest errors that say what to do."""
+    try:
+        yield
+    except pytesseract.TesseractNotFoundError as exc:
+        raise OcrUnavailableError(
+            f"This document needs OCR but the tesseract program was not found; {_INSTALL_HINT}."
+        ) from exc
+    except pytesseract.TesseractError as exc:
+        raise IngestError(f"Text recognition failed: {exc.message}") from exc
+
+
 def ocr_image(image: Image.Image, languages: str = "eng", psm: int = PHOTO_PSM) -> str:
     """Recognise the text in one image.
 
@@ -83,15 +98,8 @@ def ocr_image(image: Image.Image, languages: str = "eng", psm: int = PHOTO_PSM) 
         IngestError: Tesseract failed on the image for another reason.
     """
     _check_languages(languages)
-    config = f"--psm {psm}"
-    try:
-        text: str = pytesseract.image_to_string(_prepare(image), lang=languages, config=config)
-    except pytesseract.TesseractNotFoundError as exc:
-        raise OcrUnavailableError(
-            f"This document needs OCR but the tesseract program was not found; {_INSTALL_HINT}."
-        ) from exc
-    except pytesseract.TesseractError as exc:
-        raise IngestError(f"Text recognition failed: {exc.message}") from exc
+    with _tesseract_errors():
+        text: str = pytesseract.image_to_string(_prepare(image), lang=languages, config=f"--psm {psm}")
     return tidy_lines(text)
 
 
@@ -116,16 +124,10 @@ def ocr_words(image: Image.Image, languages: str = "eng", psm: int = PHOTO_PSM) 
         IngestError: Tesseract failed on the image for another reason.
     """
     _check_languages(languages)
-    try:
+    with _tesseract_errors():
         data = pytesseract.image_to_data(
             _prepare(image), lang=languages, config=f"--psm {psm}", output_type=pytesseract.Output.DICT
         )
-    except pytesseract.TesseractNotFoundError as exc:
-        raise OcrUnavailableError(
-            f"This document needs OCR but the tesseract program was not found; {_INSTALL_HINT}."
-        ) from exc
-    except pytesseract.TesseractError as exc:
-        raise IngestError(f"Text recognition failed: {exc.message}") from exc
     words: list[OcrWord] = []
     for text, left, top, width, height in zip(
         data["text"], data["left"], data["top"], data["width"], data["height"], strict=True

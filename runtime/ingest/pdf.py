@@ -21,7 +21,7 @@ from claimflow.runtime.ingest.errors import (
 from claimflow.runtime.ingest.models import IngestLimits, ParsedPages
 from claimflow.runtime.ingest.ocr import PAGE_PSM, ocr_image
 
-__all__ = ["PDFIUM_LOCK", "parse_pdf"]
+__all__ = ["PDFIUM_LOCK", "parse_pdf", "render_for_ocr"]
 
 # PDFium is not thread-safe: every call into it, here or in any other module, holds this lock. OCR runs outside it.
 PDFIUM_LOCK = threading.RLock()
@@ -59,7 +59,8 @@ def _is_blank(page: pdfium.PdfPage) -> bool:
     return bool(pdfium_c.FPDFPage_CountObjects(page) == 0 and pdfium_c.FPDFPage_GetAnnotCount(page) == 0)
 
 
-def _render(page: pdfium.PdfPage, dpi: int) -> Image.Image:
+def render_for_ocr(page: pdfium.PdfPage, dpi: int) -> Image.Image:
+    """The page in grey at `dpi`, scaled down to a bounded size: what OCR reads (the caller holds the lock)."""
     width, height = page.get_size()
     scale = dpi / 72
     pixels = width * height * scale * scale
@@ -88,7 +89,7 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, limits: IngestLimits) -> _Pa
                 textpage.close()
             if visible_chars(text) >= limits.min_chars_for_text_layer or _is_blank(page):
                 return _PageRead(text, None)
-            return _PageRead(text, _render(page, limits.ocr_dpi))
+            return _PageRead(text, render_for_ocr(page, limits.ocr_dpi))
         except pdfium.PdfiumError as exc:
             raise CorruptDocumentError(f"Page {index + 1} of the PDF could not be read: {exc}") from exc
         finally:

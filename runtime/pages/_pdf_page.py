@@ -13,7 +13,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from claimflow.runtime.ingest.errors import CorruptDocumentError
-from claimflow.runtime.ingest.pdf import PDFIUM_LOCK
+from claimflow.runtime.ingest.pdf import PDFIUM_LOCK, render_for_ocr
 from claimflow.runtime.pages._pdf_layer import indexed_text
 from claimflow.runtime.pages.errors import NoSuchPageError
 from claimflow.runtime.pages.geometry import Box
@@ -40,9 +40,9 @@ def _scale(page: pdfium.PdfPage, scale: float, max_pixels: int) -> float:
     return scale * math.sqrt(max_pixels / pixels) if pixels > max_pixels else scale
 
 
-def render(page: pdfium.PdfPage, scale: float, max_pixels: int, *, grayscale: bool = False) -> Image.Image:
-    """The page at `scale` pixels per point, smaller if above `max_pixels` (the caller holds the lock)."""
-    bitmap = page.render(scale=_scale(page, scale, max_pixels), grayscale=grayscale)
+def _render(page: pdfium.PdfPage) -> Image.Image:
+    """The page in colour for people, within its pixel cap (the caller holds the lock)."""
+    bitmap = page.render(scale=_scale(page, DISPLAY_SCALE, _MAX_DISPLAY_PIXELS))
     try:
         image: Image.Image = bitmap.to_pil().copy()  # to_pil() may share the bitmap's buffer
     finally:
@@ -90,7 +90,7 @@ def read_pdf_page(data: bytes, number: int) -> PdfPage:
             page = pdf[number - 1]
             textpage = page.get_textpage()
             try:
-                image = render(page, DISPLAY_SCALE, _MAX_DISPLAY_PIXELS)
+                image = _render(page)
                 text, indices = indexed_text(page, textpage)
                 glyphs = _glyphs(page, textpage, indices, image.size)
             finally:
@@ -101,14 +101,14 @@ def read_pdf_page(data: bytes, number: int) -> PdfPage:
     return PdfPage(image, text, glyphs)
 
 
-def render_for_ocr(data: bytes, number: int, dpi: int) -> Image.Image:
-    """The page as `parse_pdf` renders it for OCR: grey, at `dpi`, within its pixel cap."""
+def rendered_for_ocr(data: bytes, number: int, dpi: int) -> Image.Image:
+    """Page `number` as `parse_pdf` renders it for OCR (grey, at `dpi`, within its pixel cap)."""
     with PDFIUM_LOCK:
         pdf = pdfium.PdfDocument(data)
         try:
             page = pdf[number - 1]
             try:
-                return render(page, dpi / 72, 40_000_000, grayscale=True)
+                return render_for_ocr(page, dpi)
             finally:
                 page.close()
         finally:

@@ -6,14 +6,15 @@ import io
 import threading
 from dataclasses import dataclass, field
 
-from PIL import Image, ImageOps, ImageSequence
+from PIL import Image, ImageSequence
 
 from claimflow.runtime.ingest import sniff
 from claimflow.runtime.ingest.errors import CorruptDocumentError
+from claimflow.runtime.ingest.images import upright
 from claimflow.runtime.ingest.models import IngestLimits
 from claimflow.runtime.ingest.ocr import PAGE_PSM, PHOTO_PSM, OcrWord, ocr_words
 from claimflow.runtime.pages._ocr_layer import span_boxes
-from claimflow.runtime.pages._pdf_page import find_in, png, read_pdf_page, render_for_ocr
+from claimflow.runtime.pages._pdf_page import find_in, png, read_pdf_page, rendered_for_ocr
 from claimflow.runtime.pages.errors import NoPageImageError, NoSuchPageError
 from claimflow.runtime.pages.geometry import Box, lines_of
 
@@ -67,17 +68,9 @@ def _pdf(data: bytes, number: int, page_text: str, limits: IngestLimits) -> Page
     layout = PageLayout(png(page.image), page.image.width, page.image.height, page_text, page.text, page.glyphs)
     if page.text != page_text:
         # The stored text is not this text layer: the ingest read the page by OCR of its rendering.
-        layout._ocr, layout._psm = render_for_ocr(data, number, limits.ocr_dpi), PAGE_PSM
+        layout._ocr, layout._psm = rendered_for_ocr(data, number, limits.ocr_dpi), PAGE_PSM
         layout._languages = limits.ocr_languages
     return layout
-
-
-def _upright(frame: Image.Image) -> Image.Image:
-    """The frame turned as the ingest turned it before OCR (its EXIF orientation; a broken tag: as it is)."""
-    try:
-        return ImageOps.exif_transpose(frame)
-    except (OSError, SyntaxError, ValueError, KeyError, TypeError):
-        return frame.copy()
 
 
 def _image(data: bytes, number: int, page_text: str, limits: IngestLimits) -> PageLayout:
@@ -86,9 +79,7 @@ def _image(data: bytes, number: int, page_text: str, limits: IngestLimits) -> Pa
         frames = getattr(image, "n_frames", 1)
         if not 1 <= number <= frames:
             raise NoSuchPageError(f"the document has {frames} page(s); there is no page {number}")
-        frame = _upright(
-            next(frame for index, frame in enumerate(ImageSequence.Iterator(image)) if index == number - 1)
-        )
+        frame = upright(next(frame for index, frame in enumerate(ImageSequence.Iterator(image)) if index == number - 1))
     except (OSError, SyntaxError, ValueError) as exc:
         raise CorruptDocumentError(f"The image could not be decoded: {exc}.") from exc
     shown = frame if frame.mode in ("RGB", "RGBA", "L", "LA") else frame.convert("RGBA")
