@@ -11,7 +11,7 @@ from claimflow.runtime.gateway import RulesGateway
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.web.page_cache import PageCache
 from claimflow.runtime.web.screen import build_screen
-from tests.integration._docs import invoice_text, text_pdf, write
+from tests.integration._docs import invoice_text, mismatch_invoice_text, text_pdf, write
 from tests.integration._fake_models import ScriptedGateway
 from tests.integration.test_second_opinion_and_budget import _with_total
 
@@ -71,3 +71,20 @@ async def test_table_rows_and_text_pages_carry_their_marks(tmp_path: Path) -> No
     marked = "".join(text for page in contract.pages for text, ids in page.segments if ids)
     assert "Bluefin Analytics, Inc." in marked
     assert "".join(text for text, _ in contract.pages[0].segments).startswith("MUTUAL NON-DISCLOSURE AGREEMENT")
+
+
+async def test_marks_go_to_the_page_their_evidence_is_on(tmp_path: Path) -> None:
+    cover = "Cover sheet\nPlease find our invoice attached.\n"
+    path = write(tmp_path / "docs", "two-pages.pdf", text_pdf(cover + "\f" + mismatch_invoice_text()))
+    async with open_engine(Settings(data_dir=tmp_path / "data")) as engine:
+        [row] = await process_files(engine, [path])
+        pending = await engine.pending_review(row.run_id)
+        assert pending is not None, row
+        screen = await build_screen(engine, pending, PageCache(engine.store, engine.limits))
+
+    first, second = screen.pages
+    assert first.marks == [] and first.width == 0  # no evidence there: loaded lazily, nothing rendered now
+    assert second.marks and (second.width, second.height) == (1191, 1684)
+    total = next(card for card in screen.fields if card.name == "total_amount")
+    assert [mark.page for mark in total.marks] == [2]
+    assert total.marks[0] in second.marks and total.marks[0].boxes
