@@ -18,12 +18,9 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from tests.integration._docs import mismatch_invoice_text, text_pdf, write
-from tests.web._browser import ARTIFACTS, CHROMIUM, browser_env, processed, served, token
+from tests.web._browser import ARTIFACTS, CHROMIUM, processed, served, token
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/system-deps.sh)"),
-]
+pytestmark = pytest.mark.slow
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "documents"
 INVOICE = "northwind-invoice.pdf"
@@ -95,8 +92,11 @@ def data_dir(tmp_path: Path) -> Path:
     return data
 
 
-def test_a_reviewer_finds_checks_edits_and_approves_an_invoice_in_chromium(data_dir: Path, tmp_path: Path) -> None:
-    browser_env()
+def test_a_reviewer_finds_checks_edits_and_approves_an_invoice_in_chromium(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run scripts/system-deps.sh"
+    monkeypatch.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")  # drive Debian's browser, never download one
     from playwright.sync_api import expect, sync_playwright
 
     kim = token(data_dir, "kim", "reviewer")
@@ -110,6 +110,7 @@ def test_a_reviewer_finds_checks_edits_and_approves_an_invoice_in_chromium(data_
         page = browser.new_page(viewport={"width": 1280, "height": 800})
 
         page.goto(f"{base}/review")
+        shoot(page, tmp_path, "review-sign-in.png")
         page.fill("#token", kim)
         page.click("button[type=submit]")
         expect(page.locator("table.runs")).to_contain_text(INVOICE)
