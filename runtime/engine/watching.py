@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from claimflow.runtime.registry import AsyncRegistry, RunRow
-from claimflow.runtime.views import public_status
+from claimflow.runtime.registry import AsyncRegistry, RunPage, RunRow
+from claimflow.runtime.views import PUBLIC_STATUS, public_status
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine.core import PendingReview
@@ -56,23 +56,24 @@ class Watching:
     ) -> tuple[list[RunRow], tuple[float, str] | None]:
         """Up to `limit` runs in creation order after the position `after`, and the position to go on from.
 
-        `doc_types`, when given, keeps only runs of those types (a caller limited to them).
-
         A position is a run's (created_at, run_id): runs created later land after it, so paging never shows a
-        run twice or skips one. The second value is None on the last page.
+        run twice or skips one. The second value is None on the last page. `status` is a registry or public
+        status (failed covers rejected); `doc_types`, when given, keeps only runs of those types.
         """
-        rows = [
-            row
-            for row in await self.registry.list_runs()
-            if status in (None, row.status, public_status(row))
-            and doc_type in (None, row.doc_type)
-            and (doc_types is None or row.doc_type in doc_types)
-            and (since is None or row.created_at >= since)
-            and (after is None or (row.created_at, row.run_id) > after)
-        ]
-        page = rows[:limit]
-        more = len(rows) > limit
-        return page, (page[-1].created_at, page[-1].run_id) if more and page else None
+        statuses = None
+        if status is not None:
+            statuses = (status, *(name for name, shown in PUBLIC_STATUS.items() if shown == status != name))
+        page = RunPage(
+            statuses=statuses,
+            doc_type=doc_type,
+            doc_types=tuple(doc_types) if doc_types is not None else None,
+            since=since,
+            after=after,
+            limit=limit + 1,  # one more tells whether another page follows
+        )
+        rows = await self.registry.page_runs(page)
+        shown = rows[:limit]
+        return shown, (shown[-1].created_at, shown[-1].run_id) if len(rows) > limit else None
 
     async def follow(self, run_id: str, *, after: int = 0, poll: float = 0.2) -> AsyncIterator[dict[str, Any]]:
         """The run's events in order as they are written (those after seq `after`), until it stops moving.
@@ -82,10 +83,9 @@ class Watching:
         """
         while True:
             row = await self.registry.get_run(run_id)
-            for item in await self.registry.events(row.run_id):
-                if item["seq"] > after:
-                    after = item["seq"]
-                    yield item
+            for item in await self.registry.events(row.run_id, after):
+                after = item["seq"]
+                yield item
             if row.status not in MOVING:
                 return
             await asyncio.sleep(poll)

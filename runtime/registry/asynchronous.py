@@ -16,7 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
 from claimflow.runtime.registry.protocol import RunRegistry
-from claimflow.runtime.registry.runs import RunRow
+from claimflow.runtime.registry.runs import RunPage, RunRow
 from claimflow.runtime.registry.tokens import TokenRow
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
@@ -108,6 +108,10 @@ class AsyncRegistry:
         """Runs, oldest first, optionally of one status."""
         return await self._call(self.sync.list_runs, status)
 
+    async def page_runs(self, page: RunPage) -> list[RunRow]:
+        """Up to `page.limit` runs in creation order after `page.after`, with the page's filters."""
+        return await self._call(self.sync.page_runs, page)
+
     async def stale_runs(self) -> list[RunRow]:
         """Runs left queued, running or resuming by a process that is gone."""
         return await self._call(self.sync.stale_runs)
@@ -155,9 +159,9 @@ class AsyncRegistry:
         """The ids of the run's stored events."""
         return await self._call(self.sync.event_ids, run_id)
 
-    async def events(self, run_id: str) -> list[dict[str, Any]]:
-        """The run's events in the order they were stored."""
-        return await self._call(self.sync.events, run_id)
+    async def events(self, run_id: str, after: int = 0) -> list[dict[str, Any]]:
+        """The run's events in the order they were stored (those after sequence number `after`)."""
+        return await self._call(self.sync.events, run_id, after)
 
     async def record_decision(
         self, run_id: str, interrupt_id: str | None, reviewer: str, decision: str, outcome: str, message: str = ""

@@ -21,10 +21,12 @@ from claimflow.runtime.registry.pg_tokens import PgTokenTable
 from claimflow.runtime.registry.runs import (
     LEASE_SECONDS,
     RunNotFoundError,
+    RunPage,
     RunRow,
     check_claim,
     left_behind,
     like_prefix,
+    page_sql,
 )
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
@@ -140,6 +142,11 @@ class PostgresRegistry(PgTokenTable):
         )
         return [RunRow(**row) for row in rows]
 
+    def page_runs(self, page: RunPage) -> list[RunRow]:
+        """Up to `page.limit` runs in creation order after `page.after`, with the page's filters."""
+        tail, args = page_sql(page, "%s")
+        return [RunRow(**row) for row in self._all("SELECT * FROM claimflow_runs" + tail, tuple(args))]
+
     def stale_runs(self) -> list[RunRow]:
         """Runs left queued, running or resuming by a process that is gone."""
         return left_behind(self.list_runs(), time.time())
@@ -234,10 +241,12 @@ class PostgresRegistry(PgTokenTable):
             row["event_id"] for row in self._all("SELECT event_id FROM claimflow_events WHERE run_id = %s", (run_id,))
         }
 
-    def events(self, run_id: str) -> list[Row]:
-        """The run's events in the order they were stored: seq, event_id, type, step, at (ISO text), data (a dict)."""
+    def events(self, run_id: str, after: int = 0) -> list[Row]:
+        """The run's events in the order they were stored (after seq `after`): seq, event_id, type, step, at, data."""
         return self._all(
-            "SELECT seq, event_id, type, step, at, data FROM claimflow_events WHERE run_id = %s ORDER BY seq", (run_id,)
+            "SELECT seq, event_id, type, step, at, data FROM claimflow_events WHERE run_id = %s AND seq > %s"
+            " ORDER BY seq",
+            (run_id, after),
         )
 
     def record_decision(

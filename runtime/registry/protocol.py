@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from claimflow.runtime.registry.runs import RunRow
+from claimflow.runtime.registry.runs import RunPage, RunRow
 from claimflow.runtime.registry.tokens import TokenRow
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
@@ -66,6 +66,10 @@ class RunRegistry(Protocol):
         """Runs, oldest first, optionally of one status."""
         ...
 
+    def page_runs(self, page: RunPage) -> list[RunRow]:
+        """Up to `page.limit` runs in creation order after `page.after`, with the page's filters."""
+        ...
+
     def stale_runs(self) -> list[RunRow]:
         """Runs left queued, running or resuming by a process that is gone."""
         ...
@@ -102,8 +106,8 @@ class RunRegistry(Protocol):
         """The ids of the run's stored events."""
         ...
 
-    def events(self, run_id: str) -> list[dict[str, Any]]:
-        """The run's events in the order they were stored: seq, event_id, type, step, at, data."""
+    def events(self, run_id: str, after: int = 0) -> list[dict[str, Any]]:
+        """The run's events in the order they were stored (after seq `after`): seq, event_id, type, step, at, data."""
         ...
 
     def record_decision(

@@ -8,7 +8,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, LiteralString
 
 from claimflow.runtime.registry._database import Database
 from claimflow.state.documents import DocumentRef
@@ -72,6 +72,44 @@ def lease_is_stale(owner: str | None, until: float | None, now: float) -> bool:
     except PermissionError:
         return False
     return False
+
+
+@dataclass(frozen=True)
+class RunPage:
+    """Which runs a page of `page_runs` holds: filters, the position after which it starts, and its size."""
+
+    statuses: tuple[str, ...] | None = None
+    """Registry statuses to keep; None for all."""
+    doc_type: str | None = None
+    doc_types: tuple[str, ...] | None = None
+    """Only runs of these types (a caller limited to them); None for all."""
+    since: float | None = None
+    """Only runs created at or after this time (Unix seconds)."""
+    after: tuple[float, str] | None = None
+    """The (created_at, run_id) of the last run of the previous page."""
+    limit: int = 50
+
+
+def page_sql(page: RunPage, mark: LiteralString) -> tuple[LiteralString, list[Any]]:
+    """The WHERE, ORDER BY and LIMIT of a page of runs, with `mark` as the placeholder (every backend uses this)."""
+    clauses: list[LiteralString] = []
+    args: list[Any] = []
+    for column, values in (("status", page.statuses), ("doc_type", page.doc_types)):
+        if values is not None:
+            clauses.append(f"{column} IN ({', '.join([mark] * len(values))})" if values else "1 = 0")
+            args += values
+    if page.doc_type is not None:
+        clauses.append(f"doc_type = {mark}")
+        args.append(page.doc_type)
+    if page.since is not None:
+        clauses.append(f"created_at >= {mark}")
+        args.append(page.since)
+    if page.after is not None:
+        # Creation order with the run id to break ties: a run created later is always after the position.
+        clauses.append(f"(created_at > {mark} OR (created_at = {mark} AND run_id > {mark}))")
+        args += [page.after[0], page.after[0], page.after[1]]
+    where: LiteralString = " WHERE " + " AND ".join(clauses) if clauses else ""
+    return where + f" ORDER BY created_at, run_id LIMIT {mark}", [*args, page.limit]
 
 
 def check_claim(
@@ -203,6 +241,11 @@ class RunTable(Database):
         if status:
             query, args = query + " WHERE status = ?", (status,)
         return [RunRow(**dict(row)) for row in self._db.execute(query + " ORDER BY created_at, run_id", args)]
+
+    def page_runs(self, page: RunPage) -> list[RunRow]:
+        """Up to `page.limit` runs in creation order after `page.after`, with the page's filters."""
+        tail, args = page_sql(page, "?")
+        return [RunRow(**dict(row)) for row in self._db.execute("SELECT * FROM runs" + tail, args)]
 
     def claim(
         self, run_id: str, *, owner: str, allowed: Iterable[str], status: str, interrupt_id: str | None = None

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response, UploadFile, status
+from fastapi import APIRouter, Header, HTTPException, Request, Response, status
+from starlette.datastructures import UploadFile
 
 from claimflow.runtime.service.deps import EngineDep, PoolDep, Submitter
 from claimflow.runtime.service.schemas import Message, RunPublic
@@ -23,28 +24,56 @@ IdempotencyKey = Annotated[
 ]
 
 
+_MULTIPART = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary", "description": "The document."}},
+                }
+            }
+        },
+    }
+}
+
+
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses={409: {"model": Message, "description": "The Idempotency-Key was used for other bytes."}},
+    responses={
+        409: {"model": Message, "description": "The Idempotency-Key was used for other bytes."},
+        400: {"model": Message, "description": "A malformed multipart/form-data body."},
+        422: {"model": Message, "description": "No file in a multipart/form-data body."},
+    },
+    openapi_extra=_MULTIPART,
 )
 async def upload(
     principal: Submitter,
     engine: EngineDep,
     pool: PoolDep,
-    file: UploadFile,
+    request: Request,
     response: Response,
     key: IdempotencyKey = None,
 ) -> RunPublic:
-    """Store the document and queue its run; the answer comes at once, the run advances in the background.
+    """Store the document (the multipart field `file`) and queue its run; the answer comes at once.
 
-    A document over the size limit (CLAIMFLOW_MAX_DOCUMENT_BYTES) is not read: its run fails at once with
-    the reason, as with `claimflow run`.
+    The body is read only once the token is checked. A document over the size limit
+    (CLAIMFLOW_MAX_DOCUMENT_BYTES) is not read past it: its run fails at once with the reason, as with
+    `claimflow run`.
     """
     limit = engine.limits.max_bytes
-    data = await file.read(limit + 1)  # never more than one byte past the limit in memory
+    # A malformed multipart body, or one with more than one file or any other field, is 400 (Starlette's parser).
+    async with request.form(max_files=1, max_fields=0) as form:
+        file = form.get("file")
+        if not isinstance(file, UploadFile):
+            raise HTTPException(422, "send the document as the multipart/form-data file field `file`")
+        data = await file.read(limit + 1)  # never more than one byte past the limit in memory
+        name, size = file.filename or "upload", file.size
     source = f"api:{principal.name}:{key}" if key is not None else None
-    row, new = await engine.receive(data, file.filename or "upload", size=file.size, source=source)
+    row, new = await engine.receive(data, name, size=size, source=source)
     if not new:
         response.headers["Idempotent-Replayed"] = "true"
     view = await engine.view(row.run_id)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from claimflow.runtime.registry import Registry, RunRegistry, TokenExistsError
+from claimflow.runtime.registry import Registry, RunPage, RunRegistry, TokenExistsError
 from claimflow.runtime.registry.postgres import PostgresRegistry
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import event
@@ -89,3 +89,24 @@ def test_registering_by_source_returns_the_sources_run_whatever_its_document(reg
     assert same.run_id == other.run_id == first.run_id == "r1"
     assert other.document_id == ONE.document_id  # the caller sees the bytes differ
     assert [row.run_id for row in registry.list_runs()] == ["r1"]
+
+
+def test_pages_of_runs_filter_and_go_on_after_a_position(registry: RunRegistry) -> None:
+    for n, (status, doc_type) in enumerate(
+        [("completed", "invoice"), ("rejected", "invoice"), ("failed", None), ("needs_review", "receipt")] * 2
+    ):
+        registry.create_run(run_id=f"r{n}", document=ONE, workflow="w", workflow_version="v", model="m")
+        registry.claim(f"r{n}", owner="o", allowed=("queued",), status="running")
+        registry.release(f"r{n}", owner="o", status=status, doc_type=doc_type)
+    rows = registry.list_runs()
+
+    def ids(**page: object) -> list[str]:
+        return [row.run_id for row in registry.page_runs(RunPage(**page))]  # type: ignore[arg-type]
+
+    assert ids(limit=3) == ["r0", "r1", "r2"]
+    assert ids(limit=3, after=(rows[2].created_at, rows[2].run_id)) == ["r3", "r4", "r5"]
+    assert ids(statuses=("failed", "rejected")) == ["r1", "r2", "r5", "r6"]
+    assert ids(doc_type="invoice", statuses=("completed",)) == ["r0", "r4"]
+    assert ids(doc_types=("receipt",)) == ["r3", "r7"]
+    assert ids(doc_types=()) == []
+    assert ids(since=rows[6].created_at) == ["r6", "r7"]

@@ -38,6 +38,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
         yield base_url, token
 
 
+# schemathesis draws multipart boundaries from `random`, which hypothesis warns about; nothing of ours.
+@pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisDeprecationWarning")
 def test_no_request_makes_the_server_fail(served: tuple[str, str]) -> None:
     base_url, token = served
     schema = schemathesis.openapi.from_url(f"{base_url}/openapi.json")

@@ -134,3 +134,16 @@ async def test_tokens_are_stored_only_as_hashes(api: Api) -> None:
 
     assert token.encode() not in raw
     assert b"kim" in raw
+
+
+async def test_the_token_is_checked_before_a_body_is_read(api: Api, paused: str) -> None:
+    garbage = {"Content-Type": "multipart/form-data; boundary=x"}
+    upload = await api.client.post("/v1/documents", content=b"--x\r\nnot a part", headers=garbage)
+    decision = await api.client.post(f"/v1/reviews/{paused}/decision", content=b"{not json", headers=garbage)
+
+    assert upload.status_code == 401 and decision.status_code == 401
+    # With a token, the same bodies are refused for what they are.
+    refused = await api.client.post(
+        "/v1/documents", content=b"--x\r\nnot a part", headers=garbage | api.auth("submitter")
+    )
+    assert refused.status_code == 400 and refused.json()["message"]
