@@ -10,6 +10,7 @@ from datetime import date
 from fastapi import FastAPI
 
 from claimflow.nodes.ports import ModelGateway, Parser
+from claimflow.runtime import web
 from claimflow.runtime.discovery import ActiveTypes
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.service import doc_types, documents, health, reviews, runs
@@ -56,6 +57,6 @@ def create_app(
     )
     add_error_handlers(app)
     # Routers: every resource's router is included on the next line; add a router to it to serve it.
-    for router in (health.router, documents.router, runs.router, reviews.router, doc_types.router):
+    for router in (health.router, documents.router, runs.router, reviews.router, doc_types.router, web.router):
         app.include_router(router)
     return app
