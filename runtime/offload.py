@@ -34,11 +34,15 @@ class _Workers:
     """Daemon threads taking work from one queue; a new one starts only when none is idle."""
 
     def __init__(self) -> None:
-        self._jobs: queue.SimpleQueue[Callable[[], None]] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[Callable[[], Callable[[], None]]] = queue.SimpleQueue()
         self._lock = threading.Lock()
         self._idle = 0
 
-    def submit(self, job: Callable[[], None]) -> None:
+    def submit(self, job: Callable[[], Callable[[], None]]) -> None:
+        """Run `job` on a worker; the callable it returns runs once the worker counts as idle again.
+
+        Handing the result back last means whoever receives it and submits more work finds this thread idle.
+        """
         with self._lock:
             # An idle worker is counted out here, so two submissions never count on the same one.
             spawn = self._idle == 0
@@ -58,9 +62,10 @@ class _Workers:
                         self._idle -= 1
                         return
                 continue  # a submission counted on it just now: its job is on its way
-            job()
+            hand_back = job()
             with self._lock:
                 self._idle += 1
+            hand_back()
 
 
 _workers = _Workers()
@@ -79,17 +84,21 @@ async def off_loop(function: Callable[P, T], /, *args: P.args, **kwargs: P.kwarg
         else:
             future.set_result(result)  # type: ignore[arg-type]  # None only when `error` is set
 
-    def work() -> None:
+    def work() -> Callable[[], None]:
         result: T | None = None
         error: BaseException | None = None
         try:
             result = function(*args, **kwargs)
         except BaseException as raised:  # noqa: BLE001 - handed to the waiter, whatever it is
             error = raised
-        try:
-            loop.call_soon_threadsafe(settle, result, error)
-        except RuntimeError:  # the loop has closed: the batch ended without this result
-            pass
+
+        def hand_back() -> None:
+            try:
+                loop.call_soon_threadsafe(settle, result, error)
+            except RuntimeError:  # the loop has closed: the batch ended without this result
+                pass
+
+        return hand_back
 
     _workers.submit(work)
     return await future

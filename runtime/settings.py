@@ -235,6 +235,8 @@ class Settings:
     max_document_seconds: float = 600.0
     """Wall time one document's run may take each time it is advanced (CLAIMFLOW_MAX_DOCUMENT_SECONDS); a run
     that takes longer fails with that reason, and the batch goes on."""
+    serve_concurrency: int = 4
+    """Runs `claimflow serve` advances at once (CLAIMFLOW_SERVE_CONCURRENCY); uploads beyond it wait queued."""
 
     @classmethod
     def load(
@@ -264,6 +266,7 @@ class Settings:
             mask_patterns=_mask_patterns(),
             limits=_document_limits(),
             max_document_seconds=_positive("CLAIMFLOW_MAX_DOCUMENT_SECONDS", 600.0),
+            serve_concurrency=_at_least_one("CLAIMFLOW_SERVE_CONCURRENCY", 4),
         )
 
     def with_budget(self, **limits: object) -> Settings:

@@ -1,5 +1,7 @@
 """Errors raised by the pure data layer."""
 
+from collections.abc import Sequence
+
 
 class StateError(Exception):
     """Base class for errors about claims, decisions and workflow state."""
@@ -8,9 +10,13 @@ class StateError(Exception):
 class InvalidDecisionError(StateError, ValueError):
     """A review decision cannot be applied to the request it answers.
 
-    The run stays paused; the message says what to change. A `ValueError`, so a server that shows clients
-    only the messages of such errors (LangGraph's) shows this one.
+    The run stays paused; the message says what to change, and `problems` lists each thing wrong with it. A
+    `ValueError`, so a server that shows clients only the messages of such errors (LangGraph's) shows this one.
     """
+
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.problems: tuple[str, ...] = tuple(problems) or (message,)
 
 
 class UnknownDocumentTypeError(StateError):

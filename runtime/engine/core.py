@@ -27,6 +27,8 @@ from claimflow.runtime.engine.journal import EventJournal, unwritten_events
 from claimflow.runtime.engine.models import RunModelError, RunModels
 from claimflow.runtime.engine.operations import Operations
 from claimflow.runtime.engine.reviews import ReviewDesk
+from claimflow.runtime.engine.tokens import Tokens
+from claimflow.runtime.engine.watching import Watching
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow, process_owner
 from claimflow.runtime.settings import Settings
@@ -54,7 +56,7 @@ class PendingReview:
     """When the run paused for it (its checkpoint's time, Unix seconds), if the checkpoint says."""
 
 
-class Engine(Intake, Operations, Decisions, ReviewDesk, RunModels):
+class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, RunModels):
     """Processes documents through the documents workflow over one data directory."""
 
     def __init__(
@@ -249,7 +251,9 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, RunModels):
                 decision_message=str(error),
                 review_due=await self.review_due(run_id),
             )
-            raise InvalidDecisionError(f"decision refused, run {run_id} stays paused: {error}") from error
+            raise InvalidDecisionError(
+                f"decision refused, run {run_id} stays paused: {error}", error.problems
+            ) from error
         except Exception as error:  # noqa: BLE001 - any other failure fails this document, not the batch
             reason = unavailable_reason(error)
             if reason is not None:

@@ -137,7 +137,7 @@ class Decisions:
         if errors:
             message = "; ".join(errors)
             await refuse(message)
-            raise InvalidDecisionError(f"decision refused, run {row.run_id} stays paused: {message}")
+            raise InvalidDecisionError(f"decision refused, run {row.run_id} stays paused: {message}", errors)
         # The run's own model (or the one named to override it): one that cannot be built here stops the decision
         # before it claims the run, which stays waiting on its review.
         context = await self.context_for(row)

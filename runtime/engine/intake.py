@@ -3,19 +3,32 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import uuid
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from claimflow.graphs import WORKFLOW_NAME
 from claimflow.nodes.ports import WorkflowContext
 from claimflow.runtime.ingest import IngestLimits, size_versus_limit, sniff_media_type
-from claimflow.runtime.registry import AsyncRegistry, RunRow
+from claimflow.runtime.registry import AsyncRegistry, RegistryError, RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import NotRegularFileError, path_text, read_regular_file
 from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.state.documents import NO_DOCUMENT, DocumentRef
 from claimflow.state.events import event
+
+
+class SourceConflictError(RegistryError):
+    """Other bytes were sent from a source (an idempotency key) that already names a document."""
+
+
+def _conflict(source: str, document_id: str, row: RunRow | None) -> None:
+    """Refuse a document other than the one the source's run holds."""
+    if row is not None and row.document_id != document_id:
+        raise SourceConflictError(
+            f"{source} was used for another document (run {row.run_id}); send those bytes, or use a new key"
+        )
 
 
 class Intake:
@@ -61,6 +74,13 @@ class Intake:
         if isinstance(read, RunRow):
             return read, True
         name, source, data = read
+        row, new, _ = await self._store_and_register(run_id, data, name, source)
+        return row, new
+
+    async def _store_and_register(
+        self, run_id: str, data: bytes, name: str, source: str, *, by_source: bool = False
+    ) -> tuple[RunRow, bool, DocumentRef]:
+        """Store the bytes, then find the run they already have or register a new one (see `register_run`)."""
         ref = await asyncio.to_thread(self.store.files.save_document, data, name, sniff_media_type(data, name))
         row, new = await self.registry.register_run(
             run_id=run_id,
@@ -70,9 +90,37 @@ class Intake:
             workflow_version=self.version,
             model=self.context.gateway.name,
             owner=self.owner,
+            by_source=by_source,
         )
         if new:
             await self._started(row.run_id, ref)
+        return row, new, ref
+
+    async def receive(
+        self, data: bytes, filename: str, *, size: int | None = None, source: str | None = None
+    ) -> tuple[RunRow, bool]:
+        """Register uploaded bytes as a run: the document's run, and whether it is new.
+
+        Without `source` every upload is a run of its own. With one (e.g. an idempotency key), the run from
+        that source is returned if it holds the same bytes; other bytes from a used source are refused with
+        `SourceConflictError`, before the bytes are stored. `size` is the upload's full size when `data` was
+        cut at the size limit: a document over it fails its own run, as a file would.
+        """
+        run_id = uuid.uuid4().hex
+        name = path_text(PurePosixPath(filename.replace("\\", "/")).name) or "upload"
+        keyed = source or f"upload:{run_id}"
+        size = max(size or 0, len(data))
+        if size > self.limits.max_bytes:
+            shown, limit = size_versus_limit(size, self.limits.max_bytes)
+            reason = f"{name} is {shown}, over the {limit} limit; it was not read"
+            return await self._fail_at_intake(run_id, name, keyed, size, reason), True
+        if source is not None:
+            # Refused before the bytes are stored. Two uploads racing under one source are settled atomically
+            # by `register_run` below; the loser's bytes then stay in the store, referenced by no run.
+            _conflict(source, hashlib.sha256(data).hexdigest(), await self.registry.run_from_source(source))
+        row, new, ref = await self._store_and_register(run_id, data, name, keyed, by_source=source is not None)
+        if not new:
+            _conflict(keyed, ref.document_id, row)
         return row, new
 
     async def admit(self, run_id: str, *, path: Path | None = None, name: str = "", data: bytes = b"") -> RunRow:

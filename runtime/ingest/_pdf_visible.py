@@ -23,7 +23,7 @@ from functools import cache
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-__all__ = ["MIN_GLYPH_POINTS", "visible_text"]
+__all__ = ["MIN_GLYPH_POINTS", "hidden_indices", "visible_text"]
 
 MIN_GLYPH_POINTS = 1.0
 """Glyphs whose box on the page (font size, text matrix and transforms applied) is smaller than this, in
@@ -209,6 +209,13 @@ def _without_hidden(text: str) -> str:
     return "\n".join(lines)
 
 
+def hidden_indices(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[int]:
+    """Indices of the text page's characters a reader cannot see (the caller holds PDFium's lock)."""
+    count = max(pdfium_c.FPDFText_CountChars(textpage), 0)
+    reader = _Reader(page, textpage)
+    return [index for index in range(count) if reader.hidden(index)]
+
+
 def visible_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> str:
     """The page's text layer without the characters a reader cannot see (the caller holds PDFium's lock).
 
@@ -216,8 +223,7 @@ def visible_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> str:
     every character is visible gives exactly the text layer as PDFium reads it.
     """
     count = max(pdfium_c.FPDFText_CountChars(textpage), 0)
-    reader = _Reader(page, textpage)
-    hidden = [index for index in range(count) if reader.hidden(index)]
+    hidden = hidden_indices(page, textpage)
     text = str(textpage.get_text_range())
     if not hidden:
         return text

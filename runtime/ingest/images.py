@@ -11,7 +11,7 @@ from claimflow.runtime.ingest.errors import CorruptDocumentError, DocumentTooLar
 from claimflow.runtime.ingest.models import IngestLimits, ParsedPages
 from claimflow.runtime.ingest.ocr import PHOTO_PSM, ocr_image
 
-__all__ = ["parse_image"]
+__all__ = ["parse_image", "upright"]
 
 
 def _open(data: bytes) -> Image.Image:
@@ -30,7 +30,7 @@ def _open(data: bytes) -> Image.Image:
     return image
 
 
-def _upright(frame: Image.Image) -> Image.Image:
+def upright(frame: Image.Image) -> Image.Image:
     """Apply the EXIF orientation tag, if any; a broken tag leaves the frame as it is."""
     try:
         return ImageOps.exif_transpose(frame)
@@ -65,7 +65,7 @@ def parse_image(data: bytes, media_type: str, limits: IngestLimits) -> ParsedPag
                 frame.load()
             except (OSError, SyntaxError, ValueError) as exc:
                 raise CorruptDocumentError(f"An image page could not be decoded: {exc}.") from exc
-            pages.append(ocr_image(_upright(frame), limits.ocr_languages, PHOTO_PSM))
+            pages.append(ocr_image(upright(frame), limits.ocr_languages, PHOTO_PSM))
     finally:
         image.close()
     return ParsedPages(pages=tuple(pages), method="ocr", media_type=media_type)

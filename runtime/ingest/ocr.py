@@ -14,6 +14,9 @@ Two page segmentation modes, chosen by measurement (tesseract 5.3, ``eng``):
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pytesseract
@@ -22,7 +25,7 @@ from PIL import Image
 from claimflow.runtime.ingest._text import tidy_lines
 from claimflow.runtime.ingest.errors import IngestError, OcrUnavailableError
 
-__all__ = ["PAGE_PSM", "PHOTO_PSM", "ocr_image"]
+__all__ = ["PAGE_PSM", "PHOTO_PSM", "OcrWord", "ocr_image", "ocr_words"]
 
 PHOTO_PSM = 6
 """Tesseract ``--psm`` for photos and image files: one uniform block of text."""
@@ -66,6 +69,19 @@ def _prepare(image: Image.Image) -> Image.Image:
     return image.convert("L")
 
 
+@contextmanager
+def _tesseract_errors() -> Iterator[None]:
+    """Tesseract's failures as ingest errors that say what to do."""
+    try:
+        yield
+    except pytesseract.TesseractNotFoundError as exc:
+        raise OcrUnavailableError(
+            f"This document needs OCR but the tesseract program was not found; {_INSTALL_HINT}."
+        ) from exc
+    except pytesseract.TesseractError as exc:
+        raise IngestError(f"Text recognition failed: {exc.message}") from exc
+
+
 def ocr_image(image: Image.Image, languages: str = "eng", psm: int = PHOTO_PSM) -> str:
     """Recognise the text in one image.
 
@@ -82,13 +98,41 @@ def ocr_image(image: Image.Image, languages: str = "eng", psm: int = PHOTO_PSM) 
         IngestError: Tesseract failed on the image for another reason.
     """
     _check_languages(languages)
-    config = f"--psm {psm}"
-    try:
-        text: str = pytesseract.image_to_string(_prepare(image), lang=languages, config=config)
-    except pytesseract.TesseractNotFoundError as exc:
-        raise OcrUnavailableError(
-            f"This document needs OCR but the tesseract program was not found; {_INSTALL_HINT}."
-        ) from exc
-    except pytesseract.TesseractError as exc:
-        raise IngestError(f"Text recognition failed: {exc.message}") from exc
+    with _tesseract_errors():
+        text: str = pytesseract.image_to_string(_prepare(image), lang=languages, config=f"--psm {psm}")
     return tidy_lines(text)
+
+
+@dataclass(frozen=True)
+class OcrWord:
+    """One word tesseract read, with its box in the image's pixels."""
+
+    text: str
+    left: int
+    top: int
+    width: int
+    height: int
+
+
+def ocr_words(image: Image.Image, languages: str = "eng", psm: int = PHOTO_PSM) -> list[OcrWord]:
+    """The words of one image in reading order, each with its box: what :func:`ocr_image` reads, word by word.
+
+    The image is prepared and recognised as :func:`ocr_image` does, so the words are those of its text.
+
+    Raises:
+        OcrUnavailableError: The tesseract program or the language data is not installed.
+        IngestError: Tesseract failed on the image for another reason.
+    """
+    _check_languages(languages)
+    with _tesseract_errors():
+        data = pytesseract.image_to_data(
+            _prepare(image), lang=languages, config=f"--psm {psm}", output_type=pytesseract.Output.DICT
+        )
+    words: list[OcrWord] = []
+    for text, left, top, width, height in zip(
+        data["text"], data["left"], data["top"], data["width"], data["height"], strict=True
+    ):
+        # A word tesseract reads as white space only is not a word of the text either.
+        for part in str(text).split():
+            words.append(OcrWord(part, int(left), int(top), int(width), int(height)))
+    return words

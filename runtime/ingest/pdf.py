@@ -21,10 +21,10 @@ from claimflow.runtime.ingest.errors import (
 from claimflow.runtime.ingest.models import IngestLimits, ParsedPages
 from claimflow.runtime.ingest.ocr import PAGE_PSM, ocr_image
 
-__all__ = ["parse_pdf"]
+__all__ = ["PDFIUM_LOCK", "parse_pdf", "render_for_ocr"]
 
-# PDFium is not thread-safe: every call into it holds this lock. OCR runs outside it.
-_PDFIUM_LOCK = threading.RLock()
+# PDFium is not thread-safe: every call into it, here or in any other module, holds this lock. OCR runs outside it.
+PDFIUM_LOCK = threading.RLock()
 
 # A poster-sized page at 300 dpi would need gigabytes; renders are scaled down to this many pixels.
 _MAX_RENDER_PIXELS = 40_000_000
@@ -59,7 +59,8 @@ def _is_blank(page: pdfium.PdfPage) -> bool:
     return bool(pdfium_c.FPDFPage_CountObjects(page) == 0 and pdfium_c.FPDFPage_GetAnnotCount(page) == 0)
 
 
-def _render(page: pdfium.PdfPage, dpi: int) -> Image.Image:
+def render_for_ocr(page: pdfium.PdfPage, dpi: int) -> Image.Image:
+    """The page in grey at `dpi`, scaled down to a bounded size: what OCR reads (the caller holds the lock)."""
     width, height = page.get_size()
     scale = dpi / 72
     pixels = width * height * scale * scale
@@ -75,7 +76,7 @@ def _render(page: pdfium.PdfPage, dpi: int) -> Image.Image:
 
 
 def _read_page(pdf: pdfium.PdfDocument, index: int, limits: IngestLimits) -> _PageRead:
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:
         try:
             page = pdf[index]
         except pdfium.PdfiumError as exc:
@@ -88,7 +89,7 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, limits: IngestLimits) -> _Pa
                 textpage.close()
             if visible_chars(text) >= limits.min_chars_for_text_layer or _is_blank(page):
                 return _PageRead(text, None)
-            return _PageRead(text, _render(page, limits.ocr_dpi))
+            return _PageRead(text, render_for_ocr(page, limits.ocr_dpi))
         except pdfium.PdfiumError as exc:
             raise CorruptDocumentError(f"Page {index + 1} of the PDF could not be read: {exc}") from exc
         finally:
@@ -123,10 +124,10 @@ def parse_pdf(data: bytes, limits: IngestLimits) -> ParsedPages:
         DocumentTooLargeError: More pages than ``limits.max_pages``.
         OcrUnavailableError: A page needs OCR and tesseract is not installed.
     """
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:
         pdf = _open(data)
     try:
-        with _PDFIUM_LOCK:
+        with PDFIUM_LOCK:
             count = len(pdf)
         if count > limits.max_pages:
             raise DocumentTooLargeError(f"The PDF has {count} pages; at most {limits.max_pages} are accepted.")
@@ -143,6 +144,6 @@ def parse_pdf(data: bytes, limits: IngestLimits) -> ParsedPages:
                     ocr_pages += 1
             pages.append(text)
     finally:
-        with _PDFIUM_LOCK:
+        with PDFIUM_LOCK:
             pdf.close()
     return ParsedPages(pages=tuple(pages), method=_method(ocr_pages, count), media_type="application/pdf")

@@ -3,6 +3,7 @@
 from claimflow.runtime.registry.asynchronous import AsyncRegistry
 from claimflow.runtime.registry.decisions import DecisionLog, abandoned_message
 from claimflow.runtime.registry.events import EventLog, PromptPins, RecordKeyTable
+from claimflow.runtime.registry.pages import RunPage
 from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.registry.reviews import ReviewTable, ReviewView
 from claimflow.runtime.registry.runs import (
@@ -15,13 +16,15 @@ from claimflow.runtime.registry.runs import (
     lease_is_stale,
     process_owner,
 )
+from claimflow.runtime.registry.tokens import ROLES, TokenExistsError, TokenRow, TokenTable
 
 
-class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins, ReviewTable):
+class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins, ReviewTable, TokenTable):
     """All of a data directory's bookkeeping over one connection."""
 
 
 __all__ = [
+    "ROLES",
     "AsyncRegistry",
     "LEASE_SECONDS",
     "Registry",
@@ -29,8 +32,11 @@ __all__ = [
     "RunBusyError",
     "RunNotFoundError",
     "ReviewView",
+    "RunPage",
     "RunRegistry",
     "RunRow",
+    "TokenExistsError",
+    "TokenRow",
     "abandoned_message",
     "lease_is_stale",
     "process_owner",

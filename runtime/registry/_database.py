@@ -71,6 +71,14 @@ CREATE TABLE IF NOT EXISTS prompt_pins (
     hash TEXT NOT NULL,
     first_seen REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS api_tokens (
+    name TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL,
+    types TEXT,
+    created_at REAL NOT NULL,
+    revoked_at REAL
+);
 """
 
 _ADDED_COLUMNS = (

@@ -96,6 +96,14 @@ CREATE TABLE IF NOT EXISTS claimflow_prompt_pins (
     hash text NOT NULL,
     first_seen double precision NOT NULL
 );
+CREATE TABLE IF NOT EXISTS claimflow_api_tokens (
+    name text PRIMARY KEY,
+    token_hash text NOT NULL UNIQUE,
+    role text NOT NULL,
+    types jsonb,
+    created_at double precision NOT NULL,
+    revoked_at double precision
+);
 CREATE TABLE IF NOT EXISTS claimflow_blobs (
     blob_id text COLLATE "C" PRIMARY KEY,
     data bytea NOT NULL,
@@ -143,6 +151,7 @@ _RELATIONS = (
     "claimflow_record_keys",
     "claimflow_record_keys_key",
     "claimflow_prompt_pins",
+    "claimflow_api_tokens",
     "claimflow_blobs",
 )
 

@@ -15,9 +15,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
+from claimflow.runtime.registry.pages import RunPage
 from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.registry.reviews import Refusal
 from claimflow.runtime.registry.runs import RunRow
+from claimflow.runtime.registry.tokens import TokenRow
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
 
@@ -74,8 +76,12 @@ class AsyncRegistry:
         workflow_version: str,
         model: str,
         owner: str,
+        by_source: bool = False,
     ) -> tuple[RunRow, bool]:
-        """The latest run of this document from this source, or a new queued run leased to `owner` (then True)."""
+        """The latest run of this document from this source, or a new queued run leased to `owner` (then True).
+
+        With `by_source`, the latest run from this source whatever its document.
+        """
         return await self._call(
             self.sync.register_run,
             run_id=run_id,
@@ -85,6 +91,7 @@ class AsyncRegistry:
             workflow_version=workflow_version,
             model=model,
             owner=owner,
+            by_source=by_source,
         )
 
     async def renew_leases(self, owner: str) -> int:
@@ -102,6 +109,14 @@ class AsyncRegistry:
     async def list_runs(self, status: str | None = None) -> list[RunRow]:
         """Runs, oldest first, optionally of one status."""
         return await self._call(self.sync.list_runs, status)
+
+    async def run_from_source(self, source: str) -> RunRow | None:
+        """The latest run registered from this source, if any."""
+        return await self._call(self.sync.run_from_source, source)
+
+    async def page_runs(self, page: RunPage) -> list[RunRow]:
+        """Up to `page.limit` runs in creation order after `page.after`, with the page's filters."""
+        return await self._call(self.sync.page_runs, page)
 
     async def stale_runs(self) -> list[RunRow]:
         """Runs left queued, running or resuming by a process that is gone."""
@@ -177,9 +192,9 @@ class AsyncRegistry:
         """The ids of the run's stored events."""
         return await self._call(self.sync.event_ids, run_id)
 
-    async def events(self, run_id: str) -> list[dict[str, Any]]:
-        """The run's events in the order they were stored."""
-        return await self._call(self.sync.events, run_id)
+    async def events(self, run_id: str, after: int = 0) -> list[dict[str, Any]]:
+        """The run's events in the order they were stored (those after sequence number `after`)."""
+        return await self._call(self.sync.events, run_id, after)
 
     async def record_decision(
         self, run_id: str, interrupt_id: str | None, reviewer: str, decision: str, outcome: str, message: str = ""
@@ -212,3 +227,23 @@ class AsyncRegistry:
     async def pin_prompts(self, hashes: Mapping[str, str]) -> dict[str, str]:
         """Pin each prompt version's hash on first use; return the refs already pinned to another hash."""
         return await self._call(self.sync.pin_prompts, dict(hashes))
+
+    async def usage_totals(self) -> tuple[int, float]:
+        """Model calls recorded in every run's events, and their cost."""
+        return await self._call(self.sync.usage_totals)
+
+    async def create_token(self, *, name: str, token_hash: str, role: str, types: Sequence[str] | None) -> TokenRow:
+        """Store a new API token's hash; TokenExistsError if an active token has the name."""
+        return await self._call(self.sync.create_token, name=name, token_hash=token_hash, role=role, types=types)
+
+    async def tokens(self) -> list[TokenRow]:
+        """Every API token, revoked ones too, by name."""
+        return await self._call(self.sync.tokens)
+
+    async def revoke_token(self, name: str) -> bool:
+        """Revoke the active token with this name; False when there is none."""
+        return await self._call(self.sync.revoke_token, name)
+
+    async def token_by_hash(self, token_hash: str) -> TokenRow | None:
+        """The active API token with this hash, if any."""
+        return await self._call(self.sync.token_by_hash, token_hash)

@@ -39,14 +39,22 @@ class EventLog(Database):
             db.executemany(INSERT_EVENT, rows)
             return db.total_changes - before
 
+    def usage_totals(self) -> tuple[int, float]:
+        """Model calls recorded in every run's events, and their cost."""
+        calls, cost = self._db.execute(
+            "SELECT count(*), COALESCE(sum(json_extract(data, '$.cost')), 0) FROM events WHERE type = 'model.called'"
+        ).fetchone()
+        return int(calls), float(cost)
+
     def event_ids(self, run_id: str) -> set[str]:
         """The ids of the run's stored events."""
         return {row[0] for row in self._db.execute("SELECT event_id FROM events WHERE run_id = ?", (run_id,))}
 
-    def events(self, run_id: str) -> list[dict[str, Any]]:
-        """The run's events in the order they were stored."""
+    def events(self, run_id: str, after: int = 0) -> list[dict[str, Any]]:
+        """The run's events in the order they were stored (those after sequence number `after`)."""
         cursor = self._db.execute(
-            "SELECT seq, event_id, type, step, at, data FROM events WHERE run_id = ? ORDER BY seq", (run_id,)
+            "SELECT seq, event_id, type, step, at, data FROM events WHERE run_id = ? AND seq > ? ORDER BY seq",
+            (run_id, after),
         )
         return [{**dict(row), "data": json.loads(row["data"])} for row in cursor]
 

@@ -14,8 +14,10 @@ from typing import LiteralString
 import psycopg
 
 from claimflow.runtime.registry._pg_reviews import INSERT_EVENT, PgReviewTable, event_rows
-from claimflow.runtime.registry._pg_schema import PgDatabase, Row
+from claimflow.runtime.registry._pg_schema import Row
 from claimflow.runtime.registry.decisions import abandoned_message
+from claimflow.runtime.registry.pages import RunPage, page_sql
+from claimflow.runtime.registry.pg_tokens import PgTokenTable
 from claimflow.runtime.registry.runs import (
     LEASE_SECONDS,
     RunNotFoundError,
@@ -51,7 +53,7 @@ def _insert(
     return RunRow(**row)
 
 
-class PostgresRegistry(PgReviewTable, PgDatabase):
+class PostgresRegistry(PgReviewTable, PgTokenTable):
     """Runs with their leases, events, review decisions, record keys and prompt pins, in `claimflow_` tables.
 
     Args:
@@ -83,18 +85,21 @@ class PostgresRegistry(PgReviewTable, PgDatabase):
         workflow_version: str,
         model: str,
         owner: str,
+        by_source: bool = False,
     ) -> tuple[RunRow, bool]:
         """The latest run of this document from this source, or a new queued run leased to `owner` (then True).
 
+        With `by_source`, the latest run from this source whatever its document (the caller compares them).
         A transaction-level advisory lock on the identity makes two processes registering the same file at
         once make one run.
         """
+        identity = source if by_source else f"{document.document_id}:{source}"
         with self._write() as conn:
-            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"{document.document_id}:{source}",))
+            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (identity,))
             found = conn.execute(
-                "SELECT * FROM claimflow_runs WHERE document_id = %s AND source = %s"
+                "SELECT * FROM claimflow_runs WHERE (document_id = %s OR %s) AND source = %s"
                 " ORDER BY created_at DESC, run_id DESC LIMIT 1",
-                (document.document_id, source),
+                (document.document_id, by_source, source),
             ).fetchone()
             if found is not None:
                 return RunRow(**found), False
@@ -131,6 +136,18 @@ class PostgresRegistry(PgReviewTable, PgDatabase):
             "SELECT * FROM claimflow_runs" + where + " ORDER BY created_at, run_id", (status,) if status else ()
         )
         return [RunRow(**row) for row in rows]
+
+    def run_from_source(self, source: str) -> RunRow | None:
+        """The latest run registered from this source, if any."""
+        rows = self._all(
+            "SELECT * FROM claimflow_runs WHERE source = %s ORDER BY created_at DESC, run_id DESC LIMIT 1", (source,)
+        )
+        return RunRow(**rows[0]) if rows else None
+
+    def page_runs(self, page: RunPage) -> list[RunRow]:
+        """Up to `page.limit` runs in creation order after `page.after`, with the page's filters."""
+        tail, args = page_sql(page, "%s")
+        return [RunRow(**row) for row in self._all("SELECT * FROM claimflow_runs" + tail, tuple(args))]
 
     def stale_runs(self) -> list[RunRow]:
         """Runs left queued, running or resuming by a process that is gone."""
@@ -219,16 +236,26 @@ class PostgresRegistry(PgReviewTable, PgDatabase):
                 new += len(cursor.fetchall())
         return new
 
+    def usage_totals(self) -> tuple[int, float]:
+        """Model calls recorded in every run's events, and their cost."""
+        rows = self._all(
+            "SELECT count(*) AS calls, COALESCE(sum((data->>'cost')::double precision), 0) AS cost"
+            " FROM claimflow_events WHERE type = 'model.called'"
+        )
+        return int(rows[0]["calls"]), float(rows[0]["cost"])
+
     def event_ids(self, run_id: str) -> set[str]:
         """The ids of the run's stored events."""
         return {
             row["event_id"] for row in self._all("SELECT event_id FROM claimflow_events WHERE run_id = %s", (run_id,))
         }
 
-    def events(self, run_id: str) -> list[Row]:
-        """The run's events in the order they were stored: seq, event_id, type, step, at (ISO text), data (a dict)."""
+    def events(self, run_id: str, after: int = 0) -> list[Row]:
+        """The run's events in the order they were stored (after seq `after`): seq, event_id, type, step, at, data."""
         return self._all(
-            "SELECT seq, event_id, type, step, at, data FROM claimflow_events WHERE run_id = %s ORDER BY seq", (run_id,)
+            "SELECT seq, event_id, type, step, at, data FROM claimflow_events WHERE run_id = %s AND seq > %s"
+            " ORDER BY seq",
+            (run_id, after),
         )
 
     def record_decision(

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+from claimflow.runtime.registry.pages import RunPage
 from claimflow.runtime.registry.reviews import Refusal
 from claimflow.runtime.registry.runs import RunRow
+from claimflow.runtime.registry.tokens import TokenRow
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
 
@@ -42,8 +44,12 @@ class RunRegistry(Protocol):
         workflow_version: str,
         model: str,
         owner: str,
+        by_source: bool = False,
     ) -> tuple[RunRow, bool]:
-        """The latest run of this document (same bytes) from this source (same path), or a new one (then True)."""
+        """The latest run of this document (same bytes) from this source (same path), or a new one (then True).
+
+        With `by_source`, the latest run from this source whatever its document.
+        """
         ...
 
     def renew_leases(self, owner: str) -> int:
@@ -60,6 +66,14 @@ class RunRegistry(Protocol):
 
     def list_runs(self, status: str | None = None) -> list[RunRow]:
         """Runs, oldest first, optionally of one status."""
+        ...
+
+    def run_from_source(self, source: str) -> RunRow | None:
+        """The latest run registered from this source, if any."""
+        ...
+
+    def page_runs(self, page: RunPage) -> list[RunRow]:
+        """Up to `page.limit` runs in creation order after `page.after`, with the page's filters."""
         ...
 
     def stale_runs(self) -> list[RunRow]:
@@ -116,8 +130,8 @@ class RunRegistry(Protocol):
         """The ids of the run's stored events."""
         ...
 
-    def events(self, run_id: str) -> list[dict[str, Any]]:
-        """The run's events in the order they were stored: seq, event_id, type, step, at, data."""
+    def events(self, run_id: str, after: int = 0) -> list[dict[str, Any]]:
+        """The run's events in the order they were stored (after seq `after`): seq, event_id, type, step, at, data."""
         ...
 
     def record_decision(
@@ -148,4 +162,24 @@ class RunRegistry(Protocol):
 
     def pin_prompts(self, hashes: Mapping[str, str]) -> dict[str, str]:
         """Pin each prompt version's hash on first use; return the refs already pinned to another hash."""
+        ...
+
+    def usage_totals(self) -> tuple[int, float]:
+        """Model calls recorded in every run's events, and their cost."""
+        ...
+
+    def create_token(self, *, name: str, token_hash: str, role: str, types: Sequence[str] | None) -> TokenRow:
+        """Store a new API token's hash; TokenExistsError if an active token has the name."""
+        ...
+
+    def tokens(self) -> list[TokenRow]:
+        """Every API token, revoked ones too, by name."""
+        ...
+
+    def revoke_token(self, name: str) -> bool:
+        """Revoke the active token with this name; False when there is none."""
+        ...
+
+    def token_by_hash(self, token_hash: str) -> TokenRow | None:
+        """The active API token with this hash, if any."""
         ...

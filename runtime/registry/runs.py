@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from claimflow.runtime.registry._database import Database
+from claimflow.runtime.registry.pages import RunPage, page_sql
 from claimflow.state.documents import DocumentRef
 
 LEASE_SECONDS = 600.0
@@ -157,16 +158,19 @@ class RunTable(Database):
         workflow_version: str,
         model: str,
         owner: str,
+        by_source: bool = False,
     ) -> tuple[RunRow, bool]:
         """The latest run of this document from this source, or a new queued run leased to `owner` (then True).
 
+        With `by_source`, the latest run from this source whatever its document (the caller compares them).
         Looking and inserting happen in one write transaction, so two processes registering the same file
         at once make one run.
         """
         with self._write() as db:
             found = db.execute(
-                "SELECT * FROM runs WHERE document_id = ? AND source = ? ORDER BY created_at DESC, run_id DESC LIMIT 1",
-                (document.document_id, source),
+                "SELECT * FROM runs WHERE (document_id = ? OR ?) AND source = ?"
+                " ORDER BY created_at DESC, run_id DESC LIMIT 1",
+                (document.document_id, by_source, source),
             ).fetchone()
             if found is None:
                 self._insert(db, run_id, document, workflow, workflow_version, model, source, owner)
@@ -232,6 +236,18 @@ class RunTable(Database):
         if status:
             query, args = query + " WHERE status = ?", (status,)
         return [RunRow(**dict(row)) for row in self._db.execute(query + " ORDER BY created_at, run_id", args)]
+
+    def run_from_source(self, source: str) -> RunRow | None:
+        """The latest run registered from this source, if any."""
+        row = self._db.execute(
+            "SELECT * FROM runs WHERE source = ? ORDER BY created_at DESC, run_id DESC LIMIT 1", (source,)
+        ).fetchone()
+        return RunRow(**dict(row)) if row is not None else None
+
+    def page_runs(self, page: RunPage) -> list[RunRow]:
+        """Up to `page.limit` runs in creation order after `page.after`, with the page's filters."""
+        tail, args = page_sql(page, "?")
+        return [RunRow(**dict(row)) for row in self._db.execute("SELECT * FROM runs" + tail, args)]
 
     def claim(
         self, run_id: str, *, owner: str, allowed: Iterable[str], status: str, interrupt_id: str | None = None

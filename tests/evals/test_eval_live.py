@@ -8,8 +8,6 @@ reached the server as the step renders it and the answer came back through the p
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -33,7 +31,7 @@ from tests.fakes.openai_server import (
     overlapping,
 )
 from tests.fakes.tcp_proxy import closed_port
-from tests.integration._docs import cli_env, run_cli
+from tests.integration._docs import run_cli
 
 PRICES = {"openai:fake-model": {"input": 2.0, "output": 8.0}, "anthropic:fake-claude": {"input": 3.0, "output": 15.0}}
 """Per million tokens; the costs below are computed from these and the server's usage numbers."""
@@ -219,31 +217,3 @@ def test_an_unreachable_server_is_one_clear_error(tmp_path: Path, model: str) ->
     [line] = done.stderr.strip().splitlines()
     assert line.startswith(f"error: the model {model} did not answer:"), line
     assert "classify" in line
-
-
-def _python_m_evals(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "claimflow.evals", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300, env=cli_env(**env), check=False)
-
-
-def test_python_m_evals_live_reads_the_model_settings_and_reports_an_unreachable_server(
-    server: FakeModelServer,
-) -> None:
-    model = "openai:fake-model"
-    cases = [case for step in ("classify", "extract_invoice", "extract_receipt", "extract_contract")
-             for case in _live_cases(step)]  # fmt: skip
-    server.script(*_answers(model, cases))
-
-    done = _python_m_evals("--live", model, CLAIMFLOW_OPENAI_BASE_URL=server.base_url, OPENAI_API_KEY="")
-
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert len(server.requests) == len(cases) and server.unscripted == 0
-    assert f"{model}: " in done.stdout and " 0 failed" in done.stdout
-
-    nowhere = f"http://127.0.0.1:{closed_port()}/v1"
-    failed = _python_m_evals(
-        "--live", model, CLAIMFLOW_OPENAI_BASE_URL=nowhere, OPENAI_API_KEY="", CLAIMFLOW_MODEL_MAX_ATTEMPTS="1"
-    )
-    assert failed.returncode == 2
-    [line] = failed.stderr.strip().splitlines()
-    assert line.startswith(f"error: the model {model} did not answer:"), line

@@ -73,3 +73,12 @@ def test_the_installed_package_does_not_expose_generic_top_level_names(tmp_path:
     probe = "import importlib.util as u; print([n for n in ('state', 'runtime', 'evals', 'graphs') if u.find_spec(n)])"
     found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=tmp_path)
     assert found.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_the_review_pages_templates_and_static_files(wheel: zipfile.ZipFile) -> None:
+    names = set(wheel.namelist())
+    for template in ("base.html", "signin.html", "queue.html", "review.html", "message.html"):
+        assert f"claimflow/runtime/web/templates/{template}" in names, template
+    for static in ("review.css", "review.js"):
+        assert f"claimflow/runtime/web/static/{static}" in names, static

@@ -9,12 +9,16 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
+
+from claimflow.runtime.registry import Registry, RunRegistry
+from claimflow.runtime.registry.postgres import PostgresRegistry
 
 URL_VARIABLE = "CLAIMFLOW_TEST_POSTGRES_URL"
 DEFAULT_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -64,3 +68,15 @@ def postgres_url(postgres_admin: psycopg.Connection[tuple[object, ...]]) -> Iter
         yield database_url(admin_url(), name)
     finally:
         postgres_admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunRegistry]:
+    """A fresh registry, once on SQLite and once on Postgres: a contract test runs against both."""
+    made: RunRegistry = (
+        Registry(tmp_path / "registry.sqlite")
+        if request.param == "sqlite"
+        else PostgresRegistry(request.getfixturevalue("postgres_url"))
+    )
+    yield made
+    made.close()

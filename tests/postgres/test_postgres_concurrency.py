@@ -104,6 +104,7 @@ def test_registries_started_at_once_on_a_fresh_database_all_work(postgres_url: s
         tables = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1").fetchall()
         triggers = conn.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1").fetchall()
     assert [name for (name,) in tables] == [
+        "claimflow_api_tokens",
         "claimflow_blobs",
         "claimflow_events",
         "claimflow_prompt_pins",

@@ -9,13 +9,11 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from claimflow.runtime.registry import Registry, RunBusyError, RunRegistry
+from claimflow.runtime.registry import RunBusyError, RunRegistry
 from claimflow.runtime.registry.postgres import PostgresRegistry
 from claimflow.state.documents import DocumentRef
 from tests.postgres.test_postgres_concurrency import SESSIONS, _all_at_once
@@ -23,17 +21,6 @@ from tests.postgres.test_postgres_concurrency import SESSIONS, _all_at_once
 ALIVE = "worker-host-b:4242"
 """A decider on another host: always taken to be alive while its lease runs."""
 DOCUMENT = DocumentRef(document_id="ef" * 32, filename="invoice.pdf", media_type="application/pdf", size=2048)
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def registry(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[RunRegistry]:
-    made: RunRegistry = (
-        Registry(tmp_path / "registry.sqlite")
-        if request.param == "sqlite"
-        else PostgresRegistry(request.getfixturevalue("postgres_url"))
-    )
-    yield made
-    made.close()
 
 
 def _paused(registry: RunRegistry, run_id: str, interrupt_id: str = "int-1") -> None:

@@ -1,0 +1,131 @@
+"""`claimflow serve` and `claimflow token create|list|revoke`: the REST API and who may call it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from claimflow.runtime.cli._common import (
+    AsJson,
+    DataDir,
+    TypesOption,
+    app,
+    emit,
+    err,
+    exit_codes,
+    message,
+    out,
+    shown,
+    with_engine,
+)
+from claimflow.runtime.settings import Settings
+
+if TYPE_CHECKING:
+    from claimflow.runtime.engine import Engine
+
+token_app = typer.Typer(help="API tokens for `claimflow serve`.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
+    data_dir: DataDir = None,
+    types: TypesOption = None,
+    model: Annotated[
+        str | None,
+        typer.Option("--model", help="rules (offline, default), openai:<model>, anthropic:<model> or replay:<dir>."),
+    ] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
+) -> None:
+    """Serve the REST API (OpenAPI at /docs): upload documents, follow runs, answer reviews."""
+    import uvicorn
+
+    from claimflow.runtime.engine.setup import active_types
+    from claimflow.runtime.service import create_app
+
+    with exit_codes():
+        settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url, types=tuple(types or ()))
+        # Types are found (and a broken declaration refused, with its file and line) before the server starts.
+        app = create_app(settings, types=active_types(settings, None))
+    uvicorn.run(app, host=host, port=port, log_level="info", lifespan="on")
+
+
+def _when(seconds: float | None) -> str:
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds") if seconds is not None else ""
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Option("--name", help="Who uses it; recorded as the reviewer of its decisions.")],
+    role: Annotated[str, typer.Option("--role", help="submitter, reviewer or admin.")],
+    doc_types: Annotated[
+        str | None, typer.Option("--types", help="A reviewer's document types, comma-separated (default: all).")
+    ] = None,
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Make a token and print it once: only its hash is stored."""
+    limited = [part.strip() for part in doc_types.split(",") if part.strip()] if doc_types is not None else None
+
+    async def body(engine: Engine) -> str:
+        token, _ = await engine.create_token(name, role, limited)
+        return token
+
+    token = with_engine(data_dir, body, readonly=True)
+    if as_json:
+        emit({"name": name, "role": role, "types": limited, "token": token})
+        return
+    out.print(token, markup=False, highlight=False)
+    err.print(f"token {shown(name)} ({shown(role)}) created; it is shown only now", highlight=False)
+
+
+@token_app.command("list")
+def token_list(as_json: AsJson = False, data_dir: DataDir = None, types: TypesOption = None) -> None:
+    """Tokens by name, with role, types, and when they were made or revoked (never the token)."""
+
+    async def body(engine: Engine) -> None:
+        rows = await engine.api_tokens()
+        if as_json:
+            for row in rows:
+                emit(
+                    {
+                        "name": row.name,
+                        "role": row.role,
+                        "types": list(row.types) if row.types is not None else None,
+                        "created_at": _when(row.created_at),
+                        "revoked_at": _when(row.revoked_at) or None,
+                    }
+                )
+            return
+        table = Table("name", "role", "types", "created", "revoked")
+        for row in rows:
+            limited = ", ".join(row.types) if row.types is not None else "all"
+            table.add_row(
+                shown(row.name), row.role, shown(limited), _when(row.created_at), _when(row.revoked_at) or "-"
+            )
+        out.print(table)
+
+    with_engine(data_dir, body, types=types, readonly=True)
+
+
+@token_app.command("revoke")
+def token_revoke(
+    name: Annotated[str, typer.Argument(help="The token's name.")], data_dir: DataDir = None, types: TypesOption = None
+) -> None:
+    """Revoke a token at once: the server refuses it from its next request on."""
+
+    async def body(engine: Engine) -> bool:
+        return await engine.revoke_token(name)
+
+    if not with_engine(data_dir, body, types=types, readonly=True):
+        err.print(f"[red]error:[/red] no active token named {message(name)}")
+        raise typer.Exit(1)
+    err.print(f"token {shown(name)} revoked", highlight=False)
+
+
+__all__ = ["serve", "token_app", "token_create", "token_list", "token_revoke"]

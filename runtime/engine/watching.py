@@ -1,0 +1,147 @@
+"""Watching runs from outside: pages of runs, following a run's events as they are written, queue figures."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import AsyncGenerator, Collection
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from claimflow.runtime.registry import AsyncRegistry, ReviewView, RunPage, RunRow
+from claimflow.runtime.views import PUBLIC_STATUS, public_status
+
+if TYPE_CHECKING:
+    from claimflow.runtime.engine.core import PendingReview
+
+MOVING = ("queued", "running", "resuming")
+"""Registry statuses of a run that is still advancing (or waiting to be)."""
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """A run in the review queue, as a reviewer's list shows it."""
+
+    row: RunRow
+    interrupt_id: str | None
+    """The open review (None for a run a dead decider left resuming)."""
+    doc_type: str | None
+    """The type under review ("unknown" when it is not known), else the run's classified type."""
+    reasons: list[str]
+    opened_at: float
+    """When the review opened (its checkpoint's time), else when the run was last updated."""
+    note: str | None
+    """What a reviewer should know: a decision given up, or left unfinished."""
+    review: ReviewView
+    """Its due time, whether it is overdue, assignee, priority and escalation, off the run row."""
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Figures about the whole registry, for monitoring."""
+
+    runs_by_status: dict[str, int]
+    """Runs per public status (completed, needs_review, failed, and queued / running / resuming)."""
+    reviews_waiting: int
+    oldest_review_age_seconds: float
+    """How long the longest-waiting open review has waited; 0 when none waits."""
+    model_calls: int
+    model_cost: float
+
+
+class Watching:
+    """Reading runs a page at a time, following one as it moves, and counting what the registry holds."""
+
+    registry: AsyncRegistry
+
+    if TYPE_CHECKING:
+        # Provided by the engine this mixes into.
+        async def pending_review(self, run_id: str) -> PendingReview | None:  # noqa: D102
+            ...
+
+        async def review_queue(self) -> list[RunRow]:  # noqa: D102
+            ...
+
+        async def review_note(self, row: RunRow) -> str | None:  # noqa: D102
+            ...
+
+    async def runs_page(
+        self,
+        *,
+        status: str | None = None,
+        doc_type: str | None = None,
+        since: float | None = None,
+        after: tuple[float, str] | None = None,
+        limit: int = 50,
+        doc_types: Collection[str] | None = None,
+    ) -> tuple[list[RunRow], tuple[float, str] | None]:
+        """Up to `limit` runs in creation order after the position `after`, and the position to go on from.
+
+        A position is a run's (created_at, run_id): runs created later land after it, so paging never shows a
+        run twice or skips one. The second value is None on the last page. `status` is a registry or public
+        status (failed covers rejected); `doc_types`, when given, keeps only runs of those types.
+        """
+        statuses = None
+        if status is not None:
+            statuses = (status, *(name for name, shown in PUBLIC_STATUS.items() if shown == status != name))
+        page = RunPage(
+            statuses=statuses,
+            doc_type=doc_type,
+            doc_types=tuple(doc_types) if doc_types is not None else None,
+            since=since,
+            after=after,
+            limit=limit + 1,  # one more tells whether another page follows
+        )
+        rows = await self.registry.page_runs(page)
+        shown = rows[:limit]
+        return shown, (shown[-1].created_at, shown[-1].run_id) if len(rows) > limit else None
+
+    async def follow(self, run_id: str, *, after: int = 0, poll: float = 0.2) -> AsyncGenerator[dict[str, Any]]:
+        """The run's events in order as they are written (those after seq `after`), until it stops moving.
+
+        The run's status is read before its events: once a finished or paused status is seen, every event
+        of that stretch is already stored (the engine writes them before it records the status).
+        """
+        while True:
+            row = await self.registry.get_run(run_id)
+            for item in await self.registry.events(row.run_id, after):
+                after = item["seq"]
+                yield item
+            if row.status not in MOVING:
+                return
+            await asyncio.sleep(poll)
+
+    async def review_entries(self) -> list[QueueEntry]:
+        """The review queue, oldest first, each run with its open review's id, type, reasons, times and assignee."""
+        entries = []
+        now = time.time()
+        for row in await self.review_queue():
+            pending = await self.pending_review(row.run_id)
+            opened = pending.opened_at if pending is not None else None
+            entries.append(
+                QueueEntry(
+                    row=row,
+                    interrupt_id=pending.interrupt_id if pending is not None else None,
+                    doc_type=pending.request.doc_type if pending is not None else row.doc_type,
+                    reasons=[f"{r.code}: {r.message}" for r in pending.request.reasons] if pending is not None else [],
+                    opened_at=opened if opened is not None else row.updated_at,
+                    note=await self.review_note(row),
+                    review=ReviewView.of(row, now),
+                )
+            )
+        return entries
+
+    async def metrics(self) -> Metrics:
+        """Runs by status, the review queue's length and oldest wait, model calls and their cost."""
+        counts: dict[str, int] = {}
+        for row in await self.registry.list_runs():
+            counts[public_status(row)] = counts.get(public_status(row), 0) + 1
+        opened = [entry.opened_at for entry in await self.review_entries()]
+        calls, cost = await self.registry.usage_totals()
+        return Metrics(
+            runs_by_status=counts,
+            reviews_waiting=len(opened),
+            oldest_review_age_seconds=max(0.0, time.time() - min(opened)) if opened else 0.0,
+            model_calls=calls,
+            model_cost=cost,
+        )

@@ -1,0 +1,131 @@
+"""One page of a stored PDF: its rendering, and where spans of its stored text stand on it."""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import math
+import re
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image
+
+from claimflow.runtime.ingest.errors import CorruptDocumentError
+from claimflow.runtime.ingest.pdf import PDFIUM_LOCK, render_for_ocr
+from claimflow.runtime.pages._pdf_layer import indexed_text
+from claimflow.runtime.pages.errors import NoSuchPageError
+from claimflow.runtime.pages.geometry import Box
+
+DISPLAY_SCALE = 2.0
+"""Pixels per PDF point of a shown page: 144 dpi, sharp on screens that double pixels, an A4 page 1191 x 1684."""
+
+# A poster-sized page would make a huge image; shown pages are scaled down to this many pixels.
+_MAX_DISPLAY_PIXELS = 8_000_000
+
+
+@dataclass(frozen=True)
+class PdfPage:
+    """A rendered PDF page, its text layer as stored, and each stored character's glyph box (None: no glyph)."""
+
+    image: Image.Image
+    text: str
+    glyphs: list[Box | None]
+
+
+def _scale(page: pdfium.PdfPage, scale: float, max_pixels: int) -> float:
+    width, height = page.get_size()
+    pixels = width * height * scale * scale
+    return scale * math.sqrt(max_pixels / pixels) if pixels > max_pixels else scale
+
+
+def _render(page: pdfium.PdfPage) -> Image.Image:
+    """The page in colour for people, within its pixel cap (the caller holds the lock)."""
+    bitmap = page.render(scale=_scale(page, DISPLAY_SCALE, _MAX_DISPLAY_PIXELS))
+    try:
+        image: Image.Image = bitmap.to_pil().copy()  # to_pil() may share the bitmap's buffer
+    finally:
+        bitmap.close()
+    return image
+
+
+def _to_pixels(page: pdfium.PdfPage, size: tuple[int, int], x: float, y: float) -> tuple[float, float]:
+    """A point in PDF page space to pixels of a rendering of `size` (PDFium applies crop box and rotation)."""
+    device_x, device_y = ctypes.c_int(), ctypes.c_int()
+    pdfium_c.FPDF_PageToDevice(page, 0, 0, size[0], size[1], 0, x, y, device_x, device_y)
+    return float(device_x.value), float(device_y.value)
+
+
+def _glyphs(
+    page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, indices: list[int], size: tuple[int, int]
+) -> list[Box | None]:
+    boxes: list[Box | None] = []
+    for index in indices:
+        if index < 0 or pdfium_c.FPDFText_IsGenerated(textpage, index) == 1:
+            boxes.append(None)
+            continue
+        left, bottom, right, top = textpage.get_charbox(index, loose=True)
+        x0, y0 = _to_pixels(page, size, left, bottom)
+        x1, y1 = _to_pixels(page, size, right, top)
+        boxes.append(Box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+    return boxes
+
+
+def read_pdf_page(data: bytes, number: int) -> PdfPage:
+    """Render page `number` (1-based) and read its text layer the way `parse_pdf` does.
+
+    Raises:
+        NoSuchPageError: The PDF has no such page.
+        CorruptDocumentError: PDFium cannot read it (it could when the document was parsed, so rarely).
+    """
+    with PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            raise CorruptDocumentError(f"The PDF could not be opened: {exc}") from exc
+        try:
+            if not 1 <= number <= len(pdf):
+                raise NoSuchPageError(f"the document has {len(pdf)} page(s); there is no page {number}")
+            page = pdf[number - 1]
+            textpage = page.get_textpage()
+            try:
+                image = _render(page)
+                text, indices = indexed_text(page, textpage)
+                glyphs = _glyphs(page, textpage, indices, image.size)
+            finally:
+                textpage.close()
+                page.close()
+        finally:
+            pdf.close()
+    return PdfPage(image, text, glyphs)
+
+
+def rendered_for_ocr(data: bytes, number: int, dpi: int) -> Image.Image:
+    """Page `number` as `parse_pdf` renders it for OCR (grey, at `dpi`, within its pixel cap)."""
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            page = pdf[number - 1]
+            try:
+                return render_for_ocr(page, dpi)
+            finally:
+                page.close()
+        finally:
+            pdf.close()
+
+
+def find_in(text: str, quote: str, near: int) -> tuple[int, int] | None:
+    """Where `quote` stands in `text` (white space may differ), the place nearest offset `near`."""
+    parts = [re.escape(part) for part in quote.split()]
+    if not parts:
+        return None
+    hits = [(m.start(), m.end()) for m in re.finditer(r"\s+".join(parts), text)]
+    return min(hits, key=lambda hit: abs(hit[0] - near)) if hits else None
+
+
+def png(image: Image.Image) -> bytes:
+    """The image as PNG bytes."""
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()

@@ -1,0 +1,62 @@
+"""The FastAPI app: one engine opened for the app's lifetime, the worker pool, and the routers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import date
+
+from fastapi import FastAPI
+
+from claimflow.nodes.ports import ModelGateway, Parser
+from claimflow.runtime import web
+from claimflow.runtime.discovery import ActiveTypes
+from claimflow.runtime.engine import open_engine
+from claimflow.runtime.service import doc_types, documents, health, reviews, runs
+from claimflow.runtime.service.errors import add_error_handlers
+from claimflow.runtime.service.pool import RunPool
+from claimflow.runtime.settings import Settings
+from claimflow.state.schema import DocumentType
+
+_log = logging.getLogger("claimflow.serve")
+
+
+def create_app(
+    settings: Settings,
+    *,
+    types: Iterable[DocumentType] | ActiveTypes | None = None,
+    gateway: ModelGateway | None = None,
+    parser: Parser | None = None,
+    today: date | None = None,
+) -> FastAPI:
+    """The REST service over the data directory / database `settings` name.
+
+    The engine opens when the app starts (the lifespan) and closes when it stops; runs a stopped server
+    left unfinished are continued in the background at start. `types`, `gateway`, `parser` and `today` are
+    passed to `open_engine` as they are (tests and embedding programs).
+    """
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with open_engine(settings, types=types, gateway=gateway, parser=parser, today=today) as engine:
+            pool = RunPool(engine, settings.serve_concurrency)
+            app.state.engine, app.state.pool = engine, pool
+            if not any(token.revoked_at is None for token in await engine.api_tokens()):
+                _log.warning("no API token: every request but /healthz is refused; `claimflow token create` makes one")
+            pool.recover()
+            try:
+                yield
+            finally:
+                await pool.close()
+
+    app = FastAPI(
+        title="claimflow",
+        summary="Upload documents, follow their runs, and answer their reviews.",
+        lifespan=lifespan,
+    )
+    add_error_handlers(app)
+    # Routers: every resource's router is included on the next line; add a router to it to serve it.
+    for router in (health.router, documents.router, runs.router, reviews.router, doc_types.router, web.router):
+        app.include_router(router)
+    return app

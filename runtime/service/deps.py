@@ -1,0 +1,116 @@
+"""What routes depend on: the engine, the run pool, the authenticated principal and the role it needs.
+
+Authentication comes first in every protected route, before any run is looked up, so a caller without the
+right token learns nothing about which runs exist. A reviewer limited to some document types is answered
+about a run or review of another type exactly as about one that does not exist (404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from claimflow.runtime.engine import Engine
+from claimflow.runtime.registry import RunNotFoundError, RunRow
+from claimflow.runtime.service.pool import RunPool
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the token's name (recorded as the reviewer of its decisions), role and document types."""
+
+    name: str
+    role: str
+    """submitter, reviewer or admin."""
+    types: tuple[str, ...] | None = None
+    """The document types a reviewer is limited to; None for all."""
+
+    def may_see(self, doc_type: str | None) -> bool:
+        """Whether runs and reviews of this document type (None: not known yet) are visible to this caller."""
+        return self.types is None or doc_type in self.types
+
+
+def get_engine(request: Request) -> Engine:
+    """The one engine the app opened in its lifespan."""
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_pool(request: Request) -> RunPool:
+    """The pool that advances uploaded runs in this process."""
+    pool: RunPool = request.app.state.pool
+    return pool
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+PoolDep = Annotated[RunPool, Depends(get_pool)]
+
+_bearer = HTTPBearer(auto_error=False, description="A token made by `claimflow token create`.")
+
+
+async def authenticate(engine: Engine, token: str | None) -> Principal | None:
+    """The principal a raw token string stands for, or None when it is missing, unknown or revoked.
+
+    For pages that carry the token elsewhere than the Authorization header (a cookie).
+    """
+    if not token:
+        return None
+    row = await engine.token_owner(token)
+    return Principal(row.name, row.role, row.types) if row is not None else None
+
+
+def get_authenticate(engine: EngineDep) -> Callable[[str | None], Awaitable[Principal | None]]:
+    """`authenticate` bound to this app's engine: `principal = await authenticate(token)`."""
+
+    async def bound(token: str | None) -> Principal | None:
+        return await authenticate(engine, token)
+
+    return bound
+
+
+Authenticate = Annotated[Callable[[str | None], Awaitable[Principal | None]], Depends(get_authenticate)]
+
+
+async def current_principal(
+    engine: EngineDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    """The caller named by `Authorization: Bearer <token>`; 401 when it is missing, unknown or revoked."""
+    principal = await authenticate(engine, credentials.credentials if credentials else None)
+    if principal is None:
+        message = "a valid token is required" if credentials else "missing Authorization: Bearer <token>"
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, message, headers={"WWW-Authenticate": "Bearer"})
+    return principal
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency that lets only these roles through (403 otherwise), e.g. `Depends(require("admin"))`."""
+
+    async def check(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in roles:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"this needs the role {' or '.join(roles)}")
+        return principal
+
+    return check
+
+
+Submitter = Annotated[Principal, Depends(require("submitter", "admin"))]
+"""May upload documents."""
+Reviewer = Annotated[Principal, Depends(require("reviewer", "admin"))]
+"""May read the review queue and decide reviews (of its types)."""
+Reader = CurrentPrincipal
+"""Any valid token may read runs (a reviewer only those of its types) and the active types."""
+
+
+async def visible_run(engine: Engine, principal: Principal, run_id: str) -> RunRow:
+    """The run, if it exists and this caller may see it; RunNotFoundError (404) alike in both other cases."""
+    row = await engine.registry.get_run(run_id)
+    if not principal.may_see(row.doc_type):
+        raise RunNotFoundError(f"no run {run_id!r}")
+    return row

@@ -1,0 +1,186 @@
+"""`/v1/reviews`: the review queue, one open review, and the decision that answers it.
+
+A reviewer limited to some document types gets, for a review of another type, the same 404 as for a run
+that does not exist: it learns nothing about the other types' runs.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from claimflow.runtime.engine import PendingReview
+from claimflow.runtime.engine.decisions import StaleReviewError
+from claimflow.runtime.registry import ReviewView, RunBusyError, RunNotFoundError, RunRow
+from claimflow.runtime.service.deps import EngineDep, Principal, Reviewer
+from claimflow.runtime.service.schemas import (
+    BrokenRule,
+    CandidatePublic,
+    DecisionConflict,
+    DecisionIn,
+    DecisionInvalid,
+    EvidencePublic,
+    Message,
+    ReasonPublic,
+    ReviewFieldPublic,
+    ReviewPublic,
+    ReviewSummary,
+    RunPublic,
+)
+from claimflow.state.errors import InvalidDecisionError
+from claimflow.state.review import ReviewDecision, ReviewField
+
+router = APIRouter(prefix="/v1/reviews", tags=["reviews"], responses={404: {"model": Message}})
+
+
+def _time(seconds: float | None) -> datetime | None:
+    return datetime.fromtimestamp(seconds, UTC) if seconds is not None else None
+
+
+@router.get("")
+async def review_queue(
+    principal: Reviewer,
+    engine: EngineDep,
+    doc_type: Annotated[str | None, Query(alias="type", max_length=200)] = None,
+    assignee: Annotated[str | None, Query(max_length=200)] = None,
+) -> list[ReviewSummary]:
+    """Runs waiting for a reviewer (of the caller's types), oldest first."""
+    now = time.time()
+    items = [
+        ReviewSummary(
+            run_id=entry.row.run_id,
+            interrupt_id=entry.interrupt_id,
+            document=entry.row.filename,
+            doc_type=entry.doc_type,
+            reasons=entry.reasons,
+            opened_at=_time(entry.opened_at),
+            age_seconds=max(0.0, now - entry.opened_at),
+            note=entry.note,
+            due_at=_time(entry.review.due_at),
+            overdue=entry.review.overdue,
+            assignee=entry.review.assignee,
+            priority=entry.review.priority,
+            escalated=entry.review.escalated,
+        )
+        for entry in await engine.review_entries()
+        if principal.may_see(entry.doc_type) and doc_type in (None, entry.doc_type)
+    ]
+    return [item for item in items if assignee in (None, item.assignee)]
+
+
+def _review_type(row: RunRow, pending: PendingReview | None) -> str | None:
+    """The type a review is about, which decides who may see it: the type under review, else the run's."""
+    return pending.request.doc_type if pending is not None else row.doc_type
+
+
+async def _open_review(engine: EngineDep, principal: Principal, run_id: str) -> tuple[RunRow, PendingReview]:
+    """The run's open review, if the caller may see it; 404 alike for a missing run and one of another type."""
+    row = await engine.reopen_abandoned(await engine.registry.get_run(run_id))
+    pending = await engine.pending_review(row.run_id)
+    if not principal.may_see(_review_type(row, pending)):
+        raise RunNotFoundError(f"no run {run_id!r}")
+    if pending is None or row.status != "needs_review":
+        raise HTTPException(404, f"run {row.run_id} has no open review: {await engine.not_decidable(row)}")
+    return row, pending
+
+
+def _candidates(field: ReviewField) -> list[CandidatePublic]:
+    values = [field.value] if isinstance(field.value, str) else list(field.value or [])
+    if len(values) == len(field.evidence):
+        return [
+            CandidatePublic(value=v, quote=e.quote, page=e.page) for v, e in zip(values, field.evidence, strict=True)
+        ]
+    return [CandidatePublic(value=value) for value in values]
+
+
+@router.get("/{run_id}")
+async def get_review(principal: Reviewer, engine: EngineDep, run_id: str) -> ReviewPublic:
+    """The open review: every field with value, confidence, evidence and reasons; broken rules; candidates."""
+    row, pending = await _open_review(engine, principal, run_id)
+    request, review = pending.request, ReviewView.of(row, time.time())
+    state = await engine.state(row.run_id)
+    broken = [result for result in state.rule_results if not result.passed] if state is not None else []
+    return ReviewPublic(
+        run_id=row.run_id,
+        interrupt_id=pending.interrupt_id,
+        document=request.document,
+        doc_type=request.doc_type,
+        reasons=[ReasonPublic(code=r.code, message=r.message, field=r.field) for r in request.reasons],
+        fields=[
+            ReviewFieldPublic(
+                name=field.name,
+                kind=field.kind,
+                required=field.required,
+                value=field.value,
+                status=field.status,
+                confidence=field.confidence,
+                evidence=[EvidencePublic.model_validate(e.model_dump()) for e in field.evidence],
+                reasons=field.reasons,
+                candidates=_candidates(field),
+            )
+            for field in request.fields
+        ],
+        broken_rules=[BrokenRule(rule=r.rule, message=r.message, fields=r.fields, code=r.code) for r in broken],
+        allowed_actions=list(request.allowed_actions),
+        editable_fields=request.editable_fields,
+        doc_types=request.doc_types,
+        opened_at=_time(pending.opened_at),
+        due_at=_time(review.due_at),
+        overdue=review.overdue,
+        assignee=review.assignee,
+        priority=review.priority,
+        escalated=review.escalated,
+    )
+
+
+def _problems(error: ValidationError) -> list[str]:
+    return [
+        ".".join(str(part) for part in item["loc"]) + ": " + str(item["msg"]).removeprefix("Value error, ")
+        if item["loc"]
+        else str(item["msg"]).removeprefix("Value error, ")
+        for item in error.errors()
+    ]
+
+
+@router.post(
+    "/{run_id}/decision",
+    responses={
+        409: {"model": DecisionConflict, "description": "Stale or second decision: the run's current state."},
+        422: {"model": DecisionInvalid, "description": "The decision fails its checks; the run stays paused."},
+    },
+)
+async def decide(principal: Reviewer, engine: EngineDep, run_id: str, body: DecisionIn) -> RunPublic:
+    """Approve, edit or reject the review `interrupt_id`; the run resumes at once and the answer is where it stands.
+
+    The token's name is recorded as the reviewer.
+    """
+    row = await engine.registry.get_run(run_id)
+    if not principal.may_see(_review_type(row, await engine.pending_review(row.run_id))):
+        raise RunNotFoundError(f"no run {run_id!r}")
+    try:
+        decision = ReviewDecision.model_validate(
+            {**body.model_dump(exclude={"interrupt_id"}, exclude_none=True), "reviewer": principal.name}
+        )
+    except ValidationError as error:
+        problems = _problems(error)
+        return JSONResponse(  # type: ignore[return-value]  # documented in `responses`
+            DecisionInvalid(message="invalid decision: " + "; ".join(problems), errors=problems).model_dump(),
+            status_code=422,
+        )
+    try:
+        done = await engine.decide(row.run_id, decision, interrupt_id=body.interrupt_id)
+    except InvalidDecisionError as error:
+        return JSONResponse(  # type: ignore[return-value]
+            DecisionInvalid(message=str(error), errors=list(error.problems)).model_dump(), status_code=422
+        )
+    except (StaleReviewError, RunBusyError) as error:
+        current = RunPublic.model_validate((await engine.view(row.run_id)).model_dump(mode="json"))
+        return JSONResponse(  # type: ignore[return-value]
+            DecisionConflict(message=str(error), run=current).model_dump(mode="json"), status_code=409
+        )
+    return RunPublic.model_validate((await engine.view(done.run_id)).model_dump(mode="json"))

@@ -1,0 +1,159 @@
+"""`/v1/runs`: list runs a page at a time, read one, its events (also as a live stream), explanation and record."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, HTTPException, Query
+from fastapi.responses import StreamingResponse
+
+from claimflow.runtime.explain import explain
+from claimflow.runtime.service.deps import EngineDep, Reader, visible_run
+from claimflow.runtime.service.schemas import EventPublic, ExplainPublic, Message, Page, RecordPublic, RunPublic
+
+router = APIRouter(prefix="/v1/runs", tags=["runs"], responses={404: {"model": Message}})
+
+
+def encode_cursor(position: tuple[float, str]) -> str:
+    """A page position as an opaque string."""
+    return base64.urlsafe_b64encode(json.dumps(list(position)).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[float, str]:
+    """The position a cursor stands for; 422 for anything this server did not hand out."""
+    try:
+        created, run_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if isinstance(created, bool) or not isinstance(created, int | float) or not isinstance(run_id, str):
+            raise ValueError(cursor)
+        return float(created), run_id
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        raise HTTPException(422, "cursor: not a cursor this server gave") from None
+
+
+def _utc(moment: datetime) -> datetime:
+    """A time without a zone is taken as UTC, never as the server's local time."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+async def _public(engine: EngineDep, run_id: str) -> RunPublic:
+    return RunPublic.model_validate((await engine.view(run_id)).model_dump(mode="json"))
+
+
+@router.get("")
+async def list_runs(
+    principal: Reader,
+    engine: EngineDep,
+    status_: Annotated[
+        str | None, Query(alias="status", max_length=40, description="completed, needs_review, failed, queued, ...")
+    ] = None,
+    doc_type: Annotated[str | None, Query(alias="type", max_length=200, description="The run's document type.")] = None,
+    since: Annotated[
+        datetime | None, Query(description="Only runs created at or after this time (ISO 8601; UTC without a zone).")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(max_length=1000, description="`next_cursor` of the previous page.")] = None,
+) -> Page[RunPublic]:
+    """Runs, oldest first, a page at a time; a run created while paging shows up on a later page."""
+    rows, position = await engine.runs_page(
+        status=status_,
+        doc_type=doc_type,
+        since=_utc(since).timestamp() if since is not None else None,
+        after=decode_cursor(cursor) if cursor is not None else None,
+        limit=limit,
+        doc_types=principal.types,
+    )
+    items = [await _public(engine, row.run_id) for row in rows]
+    return Page[RunPublic](items=items, next_cursor=encode_cursor(position) if position else None)
+
+
+@router.get("/{run_id}")
+async def get_run(principal: Reader, engine: EngineDep, run_id: str) -> RunPublic:
+    """One run (its id, or a unique prefix of at least 6 characters)."""
+    row = await visible_run(engine, principal, run_id)
+    return await _public(engine, row.run_id)
+
+
+def _event(item: dict[str, Any]) -> EventPublic:
+    return EventPublic.model_validate(item)
+
+
+@router.get("/{run_id}/events")
+async def run_events(principal: Reader, engine: EngineDep, run_id: str) -> list[EventPublic]:
+    """The run's audit events, in the order they were stored."""
+    row = await visible_run(engine, principal, run_id)
+    return [_event(item) for item in await engine.registry.events(row.run_id)]
+
+
+KEEPALIVE_SECONDS = 15.0
+"""How long a stream may be silent before it sends a comment line, so that proxies keep the connection open."""
+
+
+async def _sse(engine: EngineDep, run_id: str, after: int) -> AsyncIterator[str]:
+    events = engine.follow(run_id, after=after)
+    waiting = asyncio.ensure_future(anext(events))
+    try:
+        while True:
+            done, _ = await asyncio.wait({waiting}, timeout=KEEPALIVE_SECONDS)
+            if not done:
+                yield ": keepalive\n\n"
+                continue
+            try:
+                item = waiting.result()
+            except StopAsyncIteration:
+                break
+            yield f"id: {item['seq']}\nevent: {item['type']}\ndata: {_event(item).model_dump_json()}\n\n"
+            waiting = asyncio.ensure_future(anext(events))
+    finally:
+        waiting.cancel()  # the client went away, or the run stopped moving
+        await asyncio.gather(waiting, return_exceptions=True)
+        await events.aclose()
+    yield "event: end\ndata: {}\n\n"
+
+
+@router.get(
+    "/{run_id}/events/stream",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "Server-Sent Events."}},
+)
+async def stream_events(
+    principal: Reader,
+    engine: EngineDep,
+    run_id: str,
+    last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0)] = None,
+) -> StreamingResponse:
+    """The run's events as Server-Sent Events while it moves; ends (`event: end`) when it finishes or pauses.
+
+    A comment line (`: keepalive`) is sent after 15 s without an event.
+
+    Each event's `id` is its sequence number: a client that reconnects with `Last-Event-ID` gets what came after.
+    """
+    row = await visible_run(engine, principal, run_id)
+    return StreamingResponse(
+        _sse(engine, row.run_id, last_event_id or 0),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
+
+
+@router.get("/{run_id}/explain")
+async def explain_run(principal: Reader, engine: EngineDep, run_id: str) -> ExplainPublic:
+    """Why each field has its value, as `claimflow explain` prints it."""
+    row = await visible_run(engine, principal, run_id)
+    state = await engine.state(row.run_id)
+    if state is None:
+        return ExplainPublic(run_id=row.run_id, text=f"run {row.run_id} has not started: {row.error or row.status}")
+    return ExplainPublic(run_id=row.run_id, text=explain(state, await engine.registry.events(row.run_id), engine.types))
+
+
+@router.get("/{run_id}/record")
+async def run_record(principal: Reader, engine: EngineDep, run_id: str) -> RecordPublic:
+    """The typed record (fields with provenance, tables with rows); null while the type is not known."""
+    row = await visible_run(engine, principal, run_id)
+    record = await engine.record(row.run_id)
+    return RecordPublic(run_id=row.run_id, record=record.model_dump(mode="json") if record is not None else None)

@@ -1,0 +1,233 @@
+"""The API's own models, kept apart from the internal state types: what goes over the wire, and nothing more."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+class Message(BaseModel):
+    """An error: what was wrong, and what to do."""
+
+    message: str
+
+
+class FieldPublic(BaseModel):
+    """One field of a run: its value (None unless accepted or edited), status and evidence."""
+
+    value: Any = None
+    status: str
+    evidence: list[dict[str, Any]]
+
+
+class RunPublic(BaseModel):
+    """A run as `claimflow show --json` prints it."""
+
+    run_id: str
+    document: str
+    status: str
+    """completed, needs_review or failed; queued, running or resuming while it moves."""
+    doc_type: str | None
+    fields: dict[str, FieldPublic]
+    review_reasons: list[str]
+    error: str | None
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a list; pass `next_cursor` as `cursor` for the next, until it is null."""
+
+    items: list[T]
+    next_cursor: str | None
+
+
+class EventPublic(BaseModel):
+    """One audit event of a run, in the order it was stored."""
+
+    seq: int
+    event_id: str
+    type: str
+    step: str
+    at: str
+    data: dict[str, Any]
+
+
+class ExplainPublic(BaseModel):
+    """Why each field has its value, as `claimflow explain` prints it."""
+
+    run_id: str
+    text: str
+
+
+class RecordPublic(BaseModel):
+    """The typed record of a run whose type is known: fields with provenance, tables with rows."""
+
+    run_id: str
+    record: dict[str, Any] | None
+    """None while the run's type is not known."""
+
+
+class ReviewSummary(BaseModel):
+    """A run in the review queue."""
+
+    run_id: str
+    interrupt_id: str | None
+    document: str
+    doc_type: str | None
+    reasons: list[str]
+    opened_at: datetime | None
+    age_seconds: float
+    """How long the review has waited."""
+    note: str | None = None
+    """Something the reviewer should know (a decision given up or left unfinished)."""
+    due_at: datetime | None = None
+    """When the review is due, as the policy's `review.due` set it; null without one."""
+    overdue: bool = False
+    assignee: str | None = None
+    priority: str | None = None
+    """normal, or what the policy or the sweep set (e.g. high)."""
+    escalated: bool = False
+
+
+class EvidencePublic(BaseModel):
+    """A quote at its place in the parsed document: 1-based page and character offsets on it."""
+
+    page: int
+    start: int
+    end: int
+    quote: str
+
+
+class CandidatePublic(BaseModel):
+    """A value proposed for a field, with the quote it was read from (when it has one)."""
+
+    value: str
+    quote: str | None = None
+    page: int | None = None
+
+
+class ReviewFieldPublic(BaseModel):
+    """One field as the reviewer sees it."""
+
+    name: str
+    kind: str
+    required: bool
+    value: str | list[str] | None
+    status: str
+    confidence: float | None
+    evidence: list[EvidencePublic]
+    reasons: list[str]
+    candidates: list[CandidatePublic]
+    """Each value proposed, with its quote: several when extractors disagree."""
+
+
+class ReasonPublic(BaseModel):
+    """Why the document needs a human."""
+
+    code: str
+    message: str
+    field: str | None = None
+
+
+class BrokenRule(BaseModel):
+    """A business rule that failed."""
+
+    rule: str
+    message: str
+    fields: list[str]
+    code: str
+
+
+class ReviewPublic(BaseModel):
+    """An open review request: what the reviewer decides on, and which review (interrupt) a decision answers."""
+
+    run_id: str
+    interrupt_id: str
+    document: str
+    doc_type: str
+    reasons: list[ReasonPublic]
+    fields: list[ReviewFieldPublic]
+    broken_rules: list[BrokenRule]
+    allowed_actions: list[str]
+    editable_fields: list[str]
+    doc_types: list[str]
+    """Types an edit may name instead of field values."""
+    opened_at: datetime | None
+    due_at: datetime | None = None
+    overdue: bool = False
+    assignee: str | None = None
+    priority: str | None = None
+    escalated: bool = False
+
+
+class EvidenceIn(BaseModel):
+    """A quote a reviewer cites for an edited field; it must prove the field like a model's claim."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    quote: str = Field(min_length=1, max_length=5000)
+    page: int | None = Field(default=None, ge=1)
+    start: int | None = Field(default=None, ge=0)
+
+
+class DecisionIn(BaseModel):
+    """A reviewer's answer to one review; the reviewer recorded is the token's name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    interrupt_id: str = Field(min_length=1, max_length=200)
+    """The review this decision answers (from GET /v1/reviews/{run_id}); a stale one is refused (409)."""
+    action: Literal["approve", "edit", "reject"]
+    edits: dict[str, list[str]] = Field(default_factory=dict)
+    """Field name to new value(s), for `edit`."""
+    evidence: dict[str, EvidenceIn] = Field(default_factory=dict)
+    doc_type: str | None = None
+    """The document type, for an `edit` that corrects or supplies it."""
+    reason: str | None = None
+    """Why the document is rejected (required for `reject`)."""
+    comment: str | None = None
+
+
+class DecisionConflict(BaseModel):
+    """A decision that was refused because the run no longer waits on that review, with where the run stands."""
+
+    message: str
+    run: RunPublic
+
+
+class DecisionInvalid(BaseModel):
+    """A decision refused by its checks; the run stays paused."""
+
+    message: str
+    errors: list[str]
+
+
+class TypeFieldPublic(BaseModel):
+    """A field of a document type."""
+
+    name: str
+    kind: str
+    required: bool
+    multiple: bool
+    labels: list[str]
+    columns: list[str]
+    """A table field's columns."""
+
+
+class TypePublic(BaseModel):
+    """An active document type."""
+
+    name: str
+    description: str
+    version: str
+    origin: str
+    fields: list[TypeFieldPublic]
+
+
+class Health(BaseModel):
+    """The server answers."""
+
+    status: Literal["ok"]

@@ -1,0 +1,15 @@
+"""The reviewer's web pages (`/review`) and the page images of stored documents (`/v1/documents/.../pages/N`).
+
+Server-rendered HTML with a little plain JavaScript; every file the pages load is served from this package.
+"""
+
+from fastapi import APIRouter
+
+from claimflow.runtime.web import page_images, review_pages
+
+__all__ = ["router"]
+
+router = APIRouter()
+"""Include in the service's app: `app.include_router(router)`."""
+router.include_router(page_images.router)
+router.include_router(review_pages.router)

@@ -1,0 +1,78 @@
+"""The review form: what the browser posts, turned into a `ReviewDecision`, and errors put back by field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from claimflow.state.review import ReviewDecision
+
+__all__ = ["DecisionForm", "errors_by_field", "read_decision"]
+
+FIELD_PREFIX = "field."
+"""Inputs named `field.<name>` hold a field's value as edited (one value per line for fields with several)."""
+ORIGINAL_PREFIX = "was."
+"""Hidden inputs `was.<name>` hold the value shown, so only fields the reviewer changed become edits."""
+
+
+@dataclass(frozen=True)
+class DecisionForm:
+    """A posted decision: the decision when it is well formed, else why not; the edited values to show again."""
+
+    decision: ReviewDecision | None
+    errors: list[str]
+    edited: dict[str, str]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
+
+
+def read_decision(form: Mapping[str, str], reviewer: str) -> DecisionForm:
+    """Read the posted form of the review screen as a decision by `reviewer` (the signed-in token's name)."""
+    action = form.get("action", "")
+    edited = {
+        key.removeprefix(FIELD_PREFIX): value
+        for key, value in form.items()
+        if key.startswith(FIELD_PREFIX)
+        and _lines(value) != _lines(form.get(ORIGINAL_PREFIX + key[len(FIELD_PREFIX) :], ""))
+    }
+    doc_type = (form.get("doc_type") or "").strip() or None
+    payload = {
+        "reviewer": reviewer,
+        "action": action,
+        "edits": {name: _lines(value) for name, value in edited.items()} if action == "edit" else {},
+        "doc_type": doc_type if action == "edit" else None,
+        "reason": (form.get("reason") or "").strip() or None,
+        "comment": (form.get("comment") or "").strip() or None,
+    }
+    if action == "edit":
+        # An emptied field is an edit to no value: say so rather than drop it.
+        emptied = [name for name, values in payload["edits"].items() if not values]  # type: ignore[union-attr]
+        if emptied:
+            return DecisionForm(None, [f"{name}: give a value" for name in emptied], edited)
+    try:
+        return DecisionForm(ReviewDecision.model_validate(payload), [], edited)
+    except ValidationError as error:
+        messages = [str(item["msg"]).removeprefix("Value error, ") for item in error.errors()]
+        if action not in ("approve", "edit", "reject"):
+            messages = ["choose approve, save edits or reject"]
+        elif action == "edit" and not edited and doc_type is None:
+            messages = ["change a field's value before saving edits"]
+        return DecisionForm(None, messages, edited)
+
+
+def errors_by_field(errors: Iterable[str], fields: Iterable[str]) -> tuple[dict[str, list[str]], list[str]]:
+    """Split messages into those about one field (they start with its name) and the rest."""
+    names = sorted(fields, key=len, reverse=True)  # `net_amount_x` before `net_amount`
+    mine: dict[str, list[str]] = {}
+    rest: list[str] = []
+    for message in errors:
+        owner = next((n for n in names if message.startswith((f"{n}:", f"{n} "))), None)
+        if owner is None:
+            rest.append(message)
+        else:
+            mine.setdefault(owner, []).append(message.removeprefix(f"{owner}:").strip())
+    return mine, rest

@@ -1,0 +1,66 @@
+"""`GET /v1/documents/{run}/pages/{n}`: a page of a run's document as PNG, for API clients and the review page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request, Response
+
+from claimflow.runtime.ingest.errors import IngestError
+from claimflow.runtime.pages import NoPageImageError, NoSuchPageError
+from claimflow.runtime.registry import RunNotFoundError
+from claimflow.runtime.service.deps import EngineDep, Principal, authenticate, visible_run
+from claimflow.runtime.web.page_cache import PageCache
+from claimflow.runtime.web.session import COOKIE
+
+__all__ = ["page_cache", "router"]
+
+router = APIRouter()
+
+
+def page_cache(request: Request) -> PageCache:
+    """The app's page cache, made when first needed."""
+    engine = request.app.state.engine
+    found: PageCache | None = getattr(request.app.state, "review_pages", None)
+    if found is None:
+        found = request.app.state.review_pages = PageCache(engine.store, engine.limits)
+    return found
+
+
+async def _caller(request: Request, engine: EngineDep) -> Principal:
+    """The bearer token of an API client, or the review page's session cookie."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    raw = token.strip() if scheme.lower() == "bearer" else request.cookies.get(COOKIE)
+    principal = await authenticate(engine, raw)
+    if principal is None:
+        raise HTTPException(401, "a valid token is required", headers={"WWW-Authenticate": "Bearer"})
+    return principal
+
+
+@router.get(
+    "/v1/documents/{run_id}/pages/{number}",
+    responses={200: {"content": {"image/png": {}}, "description": "The page as PNG."}},
+    response_class=Response,
+)
+async def page_image(run_id: str, number: int, request: Request, engine: EngineDep) -> Response:
+    """The page as an image: PDFs rendered at 144 dpi, photos and scans upright as stored.
+
+    Text and HTML documents have no page images (404; their text is in the run). Any valid token may read
+    the pages of runs it may see.
+    """
+    principal = await _caller(request, engine)
+    try:
+        row = await visible_run(engine, principal, run_id)
+    except RunNotFoundError:
+        raise HTTPException(404, f"no run {run_id!r}") from None
+    state = await engine.state(row.run_id)
+    if state is None or state.text is None:
+        raise HTTPException(404, f"run {row.run_id} has no parsed pages yet")
+    source = await engine.store.load_text(state.text)
+    if not 1 <= number <= len(source.pages):
+        raise HTTPException(404, f"the document has {len(source.pages)} page(s); there is no page {number}")
+    try:
+        layout = await page_cache(request).layout(state.document, number, source.page(number))
+    except (NoPageImageError, NoSuchPageError) as error:
+        raise HTTPException(404, str(error)) from None
+    except IngestError as error:
+        raise HTTPException(422, f"the page cannot be shown: {error}") from None
+    return Response(layout.png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})

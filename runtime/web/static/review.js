@@ -1,0 +1,144 @@
+// claimflow review: selecting fields shows their evidence on the page; keyboard shortcuts. No libraries.
+(function () {
+  "use strict";
+
+  function typing(target) {
+    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+  }
+
+  // The queue: a whole row opens its review.
+  document.querySelectorAll("tr[data-href]").forEach(function (row) {
+    row.addEventListener("click", function (event) {
+      if (!event.target.closest("a, button")) { window.location.href = row.dataset.href; }
+    });
+  });
+
+  var form = document.getElementById("decide");
+  if (!form) { return; }
+  var viewer = document.getElementById("viewer");
+  var holders = Array.prototype.slice.call(document.querySelectorAll(".field[data-marks], .rows tr[data-marks]"));
+
+  function marksOf(ids) {
+    var found = [];
+    ids.split(/\s+/).filter(Boolean).forEach(function (id) {
+      document.querySelectorAll("[data-mark]").forEach(function (element) {
+        if (element.classList.contains("hl") || element.classList.contains("hl-text")) {
+          if (element.dataset.mark.split(/\s+/).indexOf(id) >= 0) { found.push(element); }
+        }
+      });
+    });
+    return found;
+  }
+
+  function show(ids) {
+    document.querySelectorAll(".hl.active, .hl-text.active, .hl.pulse, .hl-text.pulse").forEach(function (element) {
+      element.classList.remove("active", "pulse");
+    });
+    var marks = marksOf(ids);
+    marks.forEach(function (element) {
+      element.classList.add("active");
+      void element.offsetWidth;  // restart the animation
+      element.classList.add("pulse");
+    });
+    if (marks.length) {
+      var first = marks[0];
+      var top = first.getBoundingClientRect().top - viewer.getBoundingClientRect().top + viewer.scrollTop;
+      viewer.scrollTo({ top: Math.max(0, top - viewer.clientHeight / 3), behavior: "smooth" });
+    }
+    return marks.length;
+  }
+
+  function select(holder, scrollPanel) {
+    holders.forEach(function (other) { other.classList.remove("selected"); });
+    if (!holder) { return; }
+    holder.classList.add("selected");
+    show(holder.dataset.marks || "");
+    if (scrollPanel) { holder.scrollIntoView({ block: "nearest", behavior: "smooth" }); }
+  }
+
+  function openEdit(field) {
+    field.classList.add("editing");
+    var input = field.querySelector(".edit input, .edit textarea");
+    if (input) { input.focus(); input.select && input.select(); }
+  }
+
+  holders.forEach(function (holder) {
+    holder.addEventListener("click", function (event) {
+      var target = event.target;
+      if (target.closest(".edit, summary, .field-reasons")) { return; }
+      var quote = target.closest(".quote, .candidate");
+      if (quote) {
+        select(holder, false);
+        show(quote.dataset.mark || "");
+        if (quote.classList.contains("candidate")) {
+          var input = holder.querySelector(".edit input, .edit textarea");
+          if (input) { input.value = quote.dataset.value; openEdit(holder); }
+        }
+        return;
+      }
+      if (target.closest(".edit-toggle")) {
+        holder.classList.contains("editing") ? holder.classList.remove("editing") : openEdit(holder);
+        return;
+      }
+      select(holder, false);
+    });
+  });
+
+  // A mark on the page selects the field it is evidence for.
+  document.querySelectorAll(".hl, .hl-text").forEach(function (mark) {
+    mark.addEventListener("click", function () {
+      var ids = mark.dataset.mark.split(/\s+/);
+      var owner = holders.filter(function (holder) {
+        return (holder.dataset.marks || "").split(/\s+/).some(function (id) { return ids.indexOf(id) >= 0; });
+      })[0];
+      select(owner, true);
+    });
+  });
+
+  document.querySelectorAll(".field-link").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var field = document.getElementById("f-" + link.dataset.field);
+      if (field) { event.preventDefault(); select(field, true); }
+    });
+  });
+
+  // Enter in an input saves edits (never approves); the reason box rejects.
+  form.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || event.target.tagName === "TEXTAREA" || event.target.tagName === "BUTTON") { return; }
+    if (event.target.tagName === "INPUT") {
+      event.preventDefault();
+      var button = document.getElementById(event.target.id === "reason" ? "reject" : "save");
+      if (event.target.id !== "comment") { button.click(); }
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.metaKey || event.ctrlKey || event.altKey) { return; }
+    if (event.key === "Escape") {
+      if (typing(event.target)) { event.target.blur(); }
+      return;
+    }
+    if (typing(event.target)) { return; }
+    var selected = holders.filter(function (h) { return h.classList.contains("selected"); })[0];
+    var key = event.key.toLowerCase();
+    if (key === "a") { event.preventDefault(); document.getElementById("approve").click(); }
+    else if (key === "n") { var next = document.getElementById("next"); if (next) { event.preventDefault(); next.click(); } }
+    else if (key === "e" && selected && selected.classList.contains("field")) { event.preventDefault(); openEdit(selected); }
+    else if (key === "r") { event.preventDefault(); document.getElementById("reason").focus(); }
+    else if (key === "j" || key === "k") {
+      event.preventDefault();
+      var at = holders.indexOf(selected) + (key === "j" ? 1 : -1);
+      select(holders[Math.max(0, Math.min(holders.length - 1, at))], true);
+    }
+  });
+
+  // Open with the first field a reason names (else the first field) selected.
+  var first = document.querySelector(".field.flagged[data-marks]") || holders[0];
+  var errored = document.querySelector(".field.editing");
+  if (errored) { select(errored, true); openEdit(errored); } else if (first) {
+    // Once the page images have their size; unless the reviewer chose a field already.
+    window.addEventListener("load", function () {
+      if (!holders.some(function (h) { return h.classList.contains("selected"); })) { select(first, false); }
+    });
+  }
+})();

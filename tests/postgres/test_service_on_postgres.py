@@ -1,0 +1,50 @@
+"""The REST API on Postgres: upload, review and decision, with tokens and runs in the one database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from claimflow.runtime.settings import Settings
+from tests.integration._docs import invoice_text, mismatch_invoice_text
+from tests.service._api import serving
+
+pytestmark = pytest.mark.postgres
+
+
+async def test_upload_review_and_decision_on_postgres(postgres_url: str, tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "blobs-only", database_url=postgres_url)
+    async with serving(settings) as api:
+        paused = await api.processed("mismatch.txt", mismatch_invoice_text(), key="upload-1")
+        again = await api.upload("mismatch.txt", mismatch_invoice_text(), key="upload-1")
+        conflict = await api.upload("other.txt", invoice_text(), key="upload-1")
+        queue = (await api.client.get("/v1/reviews", headers=api.auth("reviewer"))).json()
+        review = (await api.client.get(f"/v1/reviews/{paused['run_id']}", headers=api.auth("reviewer"))).json()
+        stale = await api.client.post(
+            f"/v1/reviews/{paused['run_id']}/decision",
+            json={"interrupt_id": "old", "action": "approve"},
+            headers=api.auth("reviewer"),
+        )
+        decided = await api.client.post(
+            f"/v1/reviews/{paused['run_id']}/decision",
+            json={"interrupt_id": review["interrupt_id"], "action": "edit", "edits": {"total_amount": ["180.00"]}},
+            headers=api.auth("reviewer"),
+        )
+
+    assert paused["status"] == "needs_review"
+    assert again.json()["run_id"] == paused["run_id"] and conflict.status_code == 409
+    assert [item["run_id"] for item in queue] == [paused["run_id"]]
+    assert stale.status_code == 409 and stale.json()["run"]["status"] == "needs_review"
+    assert decided.status_code == 200 and decided.json()["status"] == "completed"
+    assert decided.json()["fields"]["total_amount"]["value"] == "180.00"
+    with psycopg.connect(postgres_url) as conn:
+        tokens = conn.execute("SELECT name, role FROM claimflow_api_tokens ORDER BY name").fetchall()
+        reviewers = conn.execute(
+            "SELECT reviewer, outcome FROM claimflow_review_decisions WHERE run_id = %s ORDER BY seq",
+            (paused["run_id"],),
+        ).fetchall()
+    assert tokens == [("admin", "admin"), ("reviewer", "reviewer"), ("submitter", "submitter")]
+    assert reviewers == [("reviewer", "refused"), ("reviewer", "applied")]
+    assert not (tmp_path / "blobs-only" / "claimflow.db").exists()

@@ -1,0 +1,59 @@
+"""/metrics: Prometheus text whose numbers are the registry's."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from tests.integration._docs import CORRUPT_PDF, MEMO, invoice_text, mismatch_invoice_text
+from tests.service._api import Api
+
+
+def _samples(text: str) -> dict[str, float]:
+    samples = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, value = line.rsplit(" ", 1)
+            samples[name] = float(value)
+    return samples
+
+
+async def test_metrics_match_the_registry(api: Api) -> None:
+    await api.processed("clean.txt", invoice_text())
+    await api.processed("clean2.txt", invoice_text("NW-2"))
+    await api.processed("mismatch.txt", mismatch_invoice_text())
+    await api.processed("memo.txt", MEMO)
+    await api.processed("broken.pdf", CORRUPT_PDF)
+    before = time.time()
+
+    response = await api.client.get("/metrics", headers=api.auth("admin"))
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    samples = _samples(response.text)
+    assert samples['claimflow_runs{status="completed"}'] == 2
+    assert samples['claimflow_runs{status="needs_review"}'] == 2
+    assert samples['claimflow_runs{status="failed"}'] == 1
+    assert samples["claimflow_reviews_waiting"] == 2
+    # Model calls and cost are what the registry's events hold.
+    events = [e for row in await api.engine.registry.list_runs() for e in await api.engine.registry.events(row.run_id)]
+    calls = [e for e in events if e["type"] == "model.called"]
+    assert samples["claimflow_model_calls_total"] == len(calls) > 0
+    assert samples["claimflow_model_cost_total"] == round(sum(e["data"]["cost"] for e in calls), 6)
+    # The oldest review waits since the mismatch run paused.
+    pending = await api.engine.pending_review((await api.engine.registry.list_runs("needs_review"))[0].run_id)
+    assert pending is not None and pending.opened_at is not None
+    assert before - pending.opened_at - 1 <= samples["claimflow_oldest_review_age_seconds"]
+    assert samples["claimflow_oldest_review_age_seconds"] <= time.time() - pending.opened_at + 1
+    assert re.search(r"^# TYPE claimflow_model_calls_total counter$", response.text, re.MULTILINE)
+
+
+async def test_metrics_of_an_empty_registry_are_zero(api: Api) -> None:
+    samples = _samples((await api.client.get("/metrics", headers=api.auth("admin"))).text)
+
+    assert samples == {
+        "claimflow_reviews_waiting": 0,
+        "claimflow_oldest_review_age_seconds": 0,
+        "claimflow_model_calls_total": 0,
+        "claimflow_model_cost_total": 0,
+    }

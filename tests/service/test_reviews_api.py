@@ -1,0 +1,209 @@
+"""The review queue and decisions over HTTP: stale, second and invalid decisions leave the run paused."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from claimflow.runtime.settings import Settings
+from claimflow.state.policy import Policy
+from claimflow.state.review_policy import ReviewPolicy
+from tests.integration._docs import MEMO, invoice_text, mismatch_invoice_text
+from tests.service._api import Api, serving
+
+
+async def _paused(api: Api) -> tuple[str, dict[str, Any]]:
+    done = await api.processed("mismatch.txt", mismatch_invoice_text())
+    assert done["status"] == "needs_review"
+    review = await api.client.get(f"/v1/reviews/{done['run_id']}", headers=api.auth("reviewer"))
+    assert review.status_code == 200
+    return str(done["run_id"]), review.json()
+
+
+async def _decide(api: Api, run_id: str, who: str = "reviewer", **body: Any) -> Any:
+    return await api.client.post(f"/v1/reviews/{run_id}/decision", json=body, headers=api.auth(who))
+
+
+async def test_the_queue_lists_waiting_runs_with_reasons_type_and_age(api: Api) -> None:
+    await api.processed("clean.txt", invoice_text())
+    paused = await api.processed("mismatch.txt", mismatch_invoice_text())
+    memo = await api.processed("memo.txt", MEMO)
+
+    queue = (await api.client.get("/v1/reviews", headers=api.auth("reviewer"))).json()
+    invoices = (await api.client.get("/v1/reviews", params={"type": "invoice"}, headers=api.auth("reviewer"))).json()
+    assigned = (await api.client.get("/v1/reviews", params={"assignee": "kim"}, headers=api.auth("reviewer"))).json()
+
+    assert [item["run_id"] for item in queue] == [paused["run_id"], memo["run_id"]]
+    first = queue[0]
+    assert first["doc_type"] == "invoice" and first["document"] == "mismatch.txt"
+    assert any(reason.startswith("validation_failed: net_plus_tax_equals_total") for reason in first["reasons"])
+    assert first["age_seconds"] >= 0 and first["opened_at"] is not None
+    assert first["interrupt_id"] == (await api.engine.pending_review(paused["run_id"])).interrupt_id  # type: ignore[union-attr]
+    assert (first["due_at"], first["overdue"], first["assignee"], first["priority"]) == (None, False, None, "normal")
+    assert queue[1]["doc_type"] == "unknown"
+    assert [item["run_id"] for item in invoices] == [paused["run_id"]]
+    assert assigned == []
+
+
+async def test_due_times_and_assignees_come_from_the_review_queue(settings: Settings) -> None:
+    policy = Policy(review=ReviewPolicy(due={"invoice": "1h"}))
+    async with serving(replace(settings, policy=policy)) as api:
+        paused = await api.processed("mismatch.txt", mismatch_invoice_text())
+        memo = await api.processed("memo.txt", MEMO)
+        await api.engine.assign_review(paused["run_id"], "kim")
+
+        queue = (await api.client.get("/v1/reviews", headers=api.auth("reviewer"))).json()
+        kims = (await api.client.get("/v1/reviews", params={"assignee": "kim"}, headers=api.auth("reviewer"))).json()
+        review = (await api.client.get(f"/v1/reviews/{paused['run_id']}", headers=api.auth("reviewer"))).json()
+
+    by_run = {item["run_id"]: item for item in queue}
+    due = datetime.fromisoformat(by_run[paused["run_id"]]["due_at"])
+    opened = datetime.fromisoformat(by_run[paused["run_id"]]["opened_at"])
+    assert abs((due - opened).total_seconds() - 3600) < 5
+    assert by_run[paused["run_id"]]["overdue"] is False and by_run[paused["run_id"]]["assignee"] == "kim"
+    assert by_run[memo["run_id"]]["due_at"] is None and by_run[memo["run_id"]]["assignee"] is None
+    assert [item["run_id"] for item in kims] == [paused["run_id"]]
+    assert (review["assignee"], review["due_at"], review["priority"]) == (
+        "kim",
+        by_run[paused["run_id"]]["due_at"],
+        "normal",
+    )
+
+
+async def test_a_review_shows_fields_with_evidence_reasons_and_broken_rules(api: Api) -> None:
+    run_id, review = await _paused(api)
+
+    pending = await api.engine.pending_review(run_id)
+    assert pending is not None and review["interrupt_id"] == pending.interrupt_id
+    fields = {field["name"]: field for field in review["fields"]}
+    total = fields["total_amount"]
+    assert total["value"] == "190.00" and 0 < total["confidence"] <= 1
+    assert total["evidence"][0]["quote"] in mismatch_invoice_text().splitlines()[-1]
+    assert total["evidence"][0]["page"] == 1
+    assert total["candidates"] == [{"value": "190.00", "quote": total["evidence"][0]["quote"], "page": 1}]
+    assert [rule["rule"] for rule in review["broken_rules"]] == ["net_plus_tax_equals_total"]
+    assert review["allowed_actions"] == ["approve", "edit", "reject"]
+    assert "total_amount" in review["editable_fields"]
+    assert (review["due_at"], review["assignee"], review["priority"], review["overdue"]) == (
+        None,
+        None,
+        "normal",
+        False,
+    )
+
+
+async def test_an_invalid_edit_is_422_with_field_errors_and_the_run_stays_paused(api: Api) -> None:
+    run_id, review = await _paused(api)
+    interrupt = review["interrupt_id"]
+
+    bad_value = await _decide(api, run_id, interrupt_id=interrupt, action="edit", edits={"total_amount": ["lots"]})
+    unknown = await _decide(api, run_id, interrupt_id=interrupt, action="edit", edits={"colour": ["red"]})
+    no_reason = await _decide(api, run_id, interrupt_id=interrupt, action="reject")
+
+    assert bad_value.status_code == 422
+    assert bad_value.json()["errors"] == ["total_amount: value 'lots' cannot be read as an amount"]
+    assert unknown.status_code == 422 and "unknown field 'colour'" in unknown.json()["errors"][0]
+    assert no_reason.status_code == 422 and "a rejection needs a reason" in no_reason.json()["message"]
+    row = await api.engine.registry.get_run(run_id)
+    assert row.status == "needs_review" and row.interrupt_id == interrupt
+
+    good = await _decide(api, run_id, interrupt_id=interrupt, action="edit", edits={"total_amount": ["180.00"]})
+
+    assert good.status_code == 200, good.text
+    assert good.json()["status"] == "completed"
+    assert good.json()["fields"]["total_amount"]["value"] == "180.00"
+    assert good.json()["fields"]["total_amount"]["status"] == "edited"
+
+
+async def test_a_stale_or_second_decision_is_409_with_the_runs_state(api: Api) -> None:
+    run_id, review = await _paused(api)
+
+    stale = await _decide(api, run_id, interrupt_id="not-the-open-review", action="approve")
+
+    assert stale.status_code == 409
+    assert "not-the-open-review" in stale.json()["message"]
+    assert stale.json()["run"]["status"] == "needs_review" and stale.json()["run"]["run_id"] == run_id
+    assert (await api.engine.registry.get_run(run_id)).status == "needs_review"
+
+    first = await _decide(api, run_id, interrupt_id=review["interrupt_id"], action="approve", comment="ok")
+    second = await _decide(api, run_id, interrupt_id=review["interrupt_id"], action="reject", reason="no")
+
+    assert first.status_code == 200 and first.json()["status"] == "completed"
+    assert second.status_code == 409
+    assert second.json()["run"]["status"] == "completed"
+    decisions = await api.engine.registry.decisions(run_id)
+    assert [(d["reviewer"], d["outcome"]) for d in decisions] == [
+        ("reviewer", "refused"),
+        ("reviewer", "applied"),
+        ("reviewer", "refused"),
+    ]
+
+
+async def test_the_token_name_is_recorded_as_the_reviewer(api: Api) -> None:
+    await api.token("kim.reviewer", "reviewer", ["invoice"])
+    run_id, review = await _paused(api)
+
+    rejected = await _decide(
+        api, run_id, "kim.reviewer", interrupt_id=review["interrupt_id"], action="reject", reason="not ours"
+    )
+
+    assert rejected.status_code == 200 and rejected.json()["status"] == "failed"
+    [decision] = await api.engine.registry.decisions(run_id)
+    assert decision["reviewer"] == "kim.reviewer" and decision["outcome"] == "applied"
+    events = await api.engine.registry.events(run_id)
+    assert any(e["type"] == "review.decided" and e["data"].get("reviewer") == "kim.reviewer" for e in events)
+
+
+async def test_a_decision_body_with_a_reviewer_or_unknown_keys_is_422(api: Api) -> None:
+    run_id, review = await _paused(api)
+
+    spoofed = await _decide(api, run_id, interrupt_id=review["interrupt_id"], action="approve", reviewer="boss")
+
+    assert spoofed.status_code == 422
+    assert (await api.engine.registry.get_run(run_id)).status == "needs_review"
+
+
+async def test_a_review_of_a_run_that_waits_for_none_is_404_saying_so(api: Api) -> None:
+    done = await api.processed("clean.txt", invoice_text())
+
+    response = await api.client.get(f"/v1/reviews/{done['run_id']}", headers=api.auth("reviewer"))
+
+    assert response.status_code == 404
+    assert "has no open review" in response.json()["message"] and "completed" in response.json()["message"]
+
+
+async def test_cited_evidence_is_checked_like_a_claim(api: Api) -> None:
+    run_id, review = await _paused(api)
+    edit = {"interrupt_id": review["interrupt_id"], "action": "edit", "edits": {"total_amount": ["180.00"]}}
+
+    invented = await _decide(api, run_id, **edit, evidence={"total_amount": {"quote": "Grand total 180.00"}})
+
+    assert invented.status_code == 422
+    assert any("total_amount" in error for error in invented.json()["errors"])
+    assert (await api.engine.registry.get_run(run_id)).status == "needs_review"
+
+    cited = await _decide(api, run_id, **edit, evidence={"total_amount": {"quote": "10 x 18.00 = 180.00"}})
+
+    assert cited.status_code == 200, cited.text
+    [evidence] = cited.json()["fields"]["total_amount"]["evidence"]
+    assert evidence["quote"] == "10 x 18.00 = 180.00"
+
+
+async def test_a_type_correction_re_extracts_and_opens_a_new_review(api: Api) -> None:
+    memo = await api.processed("memo.txt", MEMO)
+    first = (await api.client.get(f"/v1/reviews/{memo['run_id']}", headers=api.auth("reviewer"))).json()
+    assert first["doc_type"] == "unknown" and first["editable_fields"] == []
+
+    corrected = await _decide(
+        api, memo["run_id"], interrupt_id=first["interrupt_id"], action="edit", doc_type="receipt"
+    )
+
+    assert corrected.status_code == 200, corrected.text
+    assert corrected.json()["status"] == "needs_review" and corrected.json()["doc_type"] == "receipt"
+    second = (await api.client.get(f"/v1/reviews/{memo['run_id']}", headers=api.auth("reviewer"))).json()
+    assert second["interrupt_id"] != first["interrupt_id"] and second["doc_type"] == "receipt"
+    assert "total_amount" in second["editable_fields"]
+    # The first review is answered: deciding it again is stale.
+    again = await _decide(api, memo["run_id"], interrupt_id=first["interrupt_id"], action="approve")
+    assert again.status_code == 409 and again.json()["run"]["doc_type"] == "receipt"

@@ -1,0 +1,166 @@
+"""Reading runs over HTTP: pages, filters, one run, its events (also live), explanation and record."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from tests.integration._docs import MEMO, invoice_text, mismatch_invoice_text
+from tests.service._api import Api
+
+
+async def _all_pages(api: Api, limit: int, **params: Any) -> tuple[list[str], int]:
+    seen: list[str] = []
+    pages, cursor = 0, None
+    while True:
+        query = {"limit": limit, **params} | ({"cursor": cursor} if cursor else {})
+        page = (await api.client.get("/v1/runs", params=query, headers=api.auth("admin"))).json()
+        pages += 1
+        seen += [item["run_id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return seen, pages
+        assert pages < 100
+
+
+async def test_pages_show_every_run_once_in_creation_order(api: Api) -> None:
+    ids = [(await api.upload(f"{n}.txt", invoice_text(f"NW-{n}"))).json()["run_id"] for n in range(7)]
+
+    seen, pages = await _all_pages(api, 3)
+
+    assert seen == ids
+    assert pages == 3
+
+
+async def test_runs_created_while_paging_are_neither_skipped_nor_shown_twice(api: Api) -> None:
+    ids = [(await api.upload(f"{n}.txt", invoice_text(f"NW-{n}"))).json()["run_id"] for n in range(4)]
+    first = (await api.client.get("/v1/runs", params={"limit": 2}, headers=api.auth("admin"))).json()
+    ids.append((await api.upload("late.txt", invoice_text("NW-late"))).json()["run_id"])
+
+    rest: list[str] = []
+    cursor = first["next_cursor"]
+    while cursor:
+        page = (
+            await api.client.get("/v1/runs", params={"limit": 2, "cursor": cursor}, headers=api.auth("admin"))
+        ).json()
+        rest += [item["run_id"] for item in page["items"]]
+        cursor = page["next_cursor"]
+
+    assert [item["run_id"] for item in first["items"]] + rest == ids
+
+
+async def test_filters_by_status_type_and_time(api: Api) -> None:
+    clean = await api.processed("clean.txt", invoice_text())
+    paused = await api.processed("mismatch.txt", mismatch_invoice_text())
+    memo = await api.processed("memo.txt", MEMO)
+    assert (clean["status"], paused["status"], memo["status"]) == ("completed", "needs_review", "needs_review")
+
+    async def ids(**params: Any) -> list[str]:
+        return (await _all_pages(api, 2, **params))[0]
+
+    assert await ids(status="needs_review") == [paused["run_id"], memo["run_id"]]
+    assert await ids(status="completed") == [clean["run_id"]]
+    assert await ids(type="invoice") == [clean["run_id"], paused["run_id"]]
+    assert await ids(type="invoice", status="needs_review") == [paused["run_id"]]
+    assert await ids(since=datetime.now(UTC).isoformat()) == []
+    assert await ids(since="2000-01-01T00:00:00Z") == [clean["run_id"], paused["run_id"], memo["run_id"]]
+
+
+async def test_a_malformed_cursor_or_limit_is_422_with_a_message(api: Api) -> None:
+    for params in ({"cursor": "not-a-cursor"}, {"cursor": "WzEsMl0"}, {"limit": 0}, {"limit": 501}, {"since": "x"}):
+        response = await api.client.get("/v1/runs", params=params, headers=api.auth("admin"))
+        assert response.status_code == 422, params
+        assert response.json()["message"]
+
+
+async def test_one_run_by_id_or_prefix_and_unknown_is_404(api: Api) -> None:
+    done = await api.processed("clean.txt", invoice_text())
+
+    by_id = await api.client.get(f"/v1/runs/{done['run_id']}", headers=api.auth("submitter"))
+    by_prefix = await api.client.get(f"/v1/runs/{done['run_id'][:8]}", headers=api.auth("submitter"))
+    unknown = await api.client.get("/v1/runs/0123456789", headers=api.auth("submitter"))
+
+    assert by_id.json() == by_prefix.json() == done
+    assert unknown.status_code == 404 and unknown.json() == {"message": "no run '0123456789'"}
+
+
+async def test_events_are_the_registry_events_in_order(api: Api) -> None:
+    done = await api.processed("clean.txt", invoice_text())
+
+    events = (await api.client.get(f"/v1/runs/{done['run_id']}/events", headers=api.auth("admin"))).json()
+
+    stored = await api.engine.registry.events(done["run_id"])
+    assert [event["event_id"] for event in events] == [event["event_id"] for event in stored]
+    assert events[0]["type"] == "run.started" and events[-1]["step"] == "finalize"
+    assert [event["seq"] for event in events] == sorted(event["seq"] for event in events)
+
+
+def _sse(text: str) -> list[dict[str, str]]:
+    messages = []
+    for block in text.strip().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.splitlines())
+        messages.append(fields)
+    return messages
+
+
+async def test_the_event_stream_follows_a_run_from_upload_until_it_pauses(api: Api) -> None:
+    run_id = (await api.upload("mismatch.txt", mismatch_invoice_text())).json()["run_id"]
+
+    response = await api.client.get(f"/v1/runs/{run_id}/events/stream", headers=api.auth("admin"))
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/event-stream")
+    messages = _sse(response.text)
+    assert messages[-1] == {"event": "end", "data": "{}"}
+    events = messages[:-1]
+    assert [int(m["id"]) for m in events] == sorted({int(m["id"]) for m in events})  # in order, none twice
+    stored = await api.engine.registry.events(run_id)
+    assert [json.loads(m["data"])["event_id"] for m in events] == [e["event_id"] for e in stored]
+    assert [m["event"] for m in events] == [e["type"] for e in stored]
+    assert "review.requested" in [m["event"] for m in events]
+    assert (await api.engine.registry.get_run(run_id)).status == "needs_review"
+
+
+async def test_the_event_stream_resumes_after_the_last_event_id(api: Api) -> None:
+    done = await api.processed("clean.txt", invoice_text())
+    stored = await api.engine.registry.events(done["run_id"])
+    middle = stored[len(stored) // 2]["seq"]
+
+    response = await api.client.get(
+        f"/v1/runs/{done['run_id']}/events/stream", headers=api.auth("admin") | {"Last-Event-ID": str(middle)}
+    )
+
+    ids = [int(m["id"]) for m in _sse(response.text)[:-1]]
+    assert ids == [e["seq"] for e in stored if e["seq"] > middle]
+
+
+async def test_explain_and_record(api: Api) -> None:
+    done = await api.processed("clean.txt", invoice_text())
+
+    explained = (await api.client.get(f"/v1/runs/{done['run_id']}/explain", headers=api.auth("admin"))).json()
+    record = (await api.client.get(f"/v1/runs/{done['run_id']}/record", headers=api.auth("admin"))).json()
+
+    assert explained["run_id"] == done["run_id"]
+    assert "outcome: completed" in explained["text"] and "total_amount" in explained["text"]
+    assert record["run_id"] == done["run_id"]
+    assert record["record"]["doc_type"] == "invoice"
+    assert json.dumps(record["record"]).count("180.00") >= 1
+
+
+async def test_the_record_of_a_run_without_a_type_is_null(api: Api) -> None:
+    memo = await api.processed("memo.txt", MEMO)
+
+    record = (await api.client.get(f"/v1/runs/{memo['run_id']}/record", headers=api.auth("admin"))).json()
+
+    assert record == {"run_id": memo["run_id"], "record": None}
+
+
+async def test_types_lists_the_active_types_with_their_fields(api: Api) -> None:
+    types = (await api.client.get("/v1/types", headers=api.auth("submitter"))).json()
+
+    by_name = {entry["name"]: entry for entry in types}
+    assert set(by_name) == {"invoice", "receipt", "contract"}
+    invoice_fields = {field["name"]: field for field in by_name["invoice"]["fields"]}
+    assert invoice_fields["total_amount"]["kind"] == "amount"
+    assert invoice_fields["line_items"]["columns"] == ["description", "quantity", "unit_price", "amount"]

@@ -1,0 +1,64 @@
+"""A real server over a real data directory, and Debian's Chromium driven by Playwright (no browser download)."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+from tests.integration._docs import json_lines, run_cli, spawn_cli
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+"""Screenshots are also kept here (ignored by git), to look at after a run."""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def processed(folder: Path, data_dir: Path) -> list[dict[str, object]]:
+    """`claimflow run FOLDER --json`: one view per document."""
+    done = run_cli("run", folder, "--data-dir", data_dir, "--json", timeout=240)
+    assert done.returncode in (0, 1), done.stderr
+    return json_lines(done.stdout)
+
+
+def token(data_dir: Path, name: str, role: str, types: str | None = None) -> str:
+    """`claimflow token create`: the token printed once."""
+    extra = ("--types", types) if types else ()
+    made = run_cli("token", "create", "--name", name, "--role", role, *extra, "--json", "--data-dir", data_dir)
+    assert made.returncode == 0, made.stderr
+    return str(json_lines(made.stdout)[0]["token"])
+
+
+@contextlib.contextmanager
+def served(data_dir: Path) -> Iterator[str]:
+    """`claimflow serve` on a free port; yields its base URL, stops it (SIGTERM, then SIGKILL) afterwards."""
+    port = free_port()
+    server = spawn_cli("serve", "--port", str(port), "--data-dir", data_dir)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, server.communicate()[1]
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
+                    break
+            assert time.monotonic() < deadline, "the server did not answer within 60 s"
+            time.sleep(0.1)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.communicate()

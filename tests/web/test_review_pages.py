@@ -1,0 +1,206 @@
+"""The review pages through the real app (lifespan, engine, worker pool) over HTTP: sign-in, who sees what,
+CSRF, decisions through the engine, escaping of document text, and the page image endpoint."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+from PIL import Image
+
+from claimflow.runtime.web.session import COOKIE
+from tests.integration._docs import mismatch_invoice_text, text_pdf
+from tests.service._api import Api
+
+NDA = (
+    "MUTUAL NON-DISCLOSURE AGREEMENT\n"
+    "This Agreement is entered into as of June 3, 2024 by and between Bluefin Analytics, Inc. and Cedar Ridge "
+    "Robotics LLC.\nThis Agreement shall be governed by the laws of the State of Colorado.\n"
+    "This Agreement continues for a term of two (2) years.\n"
+)
+HOSTILE = "MEMO\n<script>alert('memo')</script>\n<img src=x onerror=alert(1)>\nThe garage is closed next weekend.\n"
+
+
+async def waiting(api: Api, name: str, content: str | bytes) -> str:
+    view = await api.processed(name, content)
+    assert view["status"] == "needs_review", view
+    return str(view["run_id"])
+
+
+def signed_in(api: Api, who: str) -> None:
+    api.client.cookies.set(COOKIE, api.tokens[who])
+
+
+def form_of(page: str) -> dict[str, str]:
+    """The hidden inputs of the review form (CSRF token, review id) and each field's shown value."""
+    found = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+    return {key: value for key, value in found.items()}
+
+
+async def status(api: Api, run_id: str) -> dict[str, Any]:
+    return dict((await api.client.get(f"/v1/runs/{run_id}", headers=api.auth("admin"))).json())
+
+
+async def test_the_pages_ask_for_a_token_and_keep_a_good_one_in_a_strict_http_only_cookie(api: Api) -> None:
+    first = await api.client.get("/review")
+    assert first.status_code == 401
+    assert 'name="token"' in first.text
+    refused = await api.client.post("/review/sign-in", data={"token": "cf_not-a-token"})
+    assert refused.status_code == 401
+    assert "not valid" in refused.text
+    accepted = await api.client.post("/review/sign-in", data={"token": api.tokens["reviewer"]})
+    assert accepted.status_code == 303
+    cookie = accepted.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE}=") and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    queue = await api.client.get("/review")
+    assert queue.status_code == 200
+    assert "Waiting for review" in queue.text
+    assert "script-src 'self'" in queue.headers["content-security-policy"]
+
+
+async def test_a_submitter_token_signs_in_but_may_not_review(api: Api) -> None:
+    signed_in(api, "submitter")
+    page = await api.client.get("/review")
+    assert page.status_code == 403
+    assert "reviewing needs reviewer or admin" in page.text
+
+
+async def test_a_reviewer_limited_to_contracts_sees_and_decides_only_contracts(api: Api) -> None:
+    invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    contract = await waiting(api, "nda.txt", NDA)
+    await api.token("carla", "reviewer", ["contract"])
+    signed_in(api, "carla")
+    queue = (await api.client.get("/review")).text
+    assert "nda.txt" in queue and "invoice.pdf" not in queue
+    assert (await api.client.get(f"/review/runs/{contract}")).status_code == 200
+    hidden = await api.client.get(f"/review/runs/{invoice}")
+    assert hidden.status_code == 404
+    assert "invoice.pdf" not in hidden.text
+    csrf = form_of((await api.client.get(f"/review/runs/{contract}")).text)["csrf"]
+    denied = await api.client.post(f"/review/runs/{invoice}", data={"csrf": csrf, "action": "approve"})
+    assert denied.status_code == 404
+    assert (await status(api, invoice))["status"] == "needs_review"
+    image = await api.client.get(f"/v1/documents/{invoice}/pages/1", headers=api.auth("carla"))
+    assert image.status_code == 404
+
+
+async def test_a_decision_without_this_sessions_csrf_token_is_refused_and_the_run_waits(api: Api) -> None:
+    run_id = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    signed_in(api, "admin")
+    admins = form_of((await api.client.get(f"/review/runs/{run_id}")).text)["csrf"]
+    signed_in(api, "reviewer")
+    for posted in ({"action": "approve"}, {"action": "approve", "csrf": admins}):
+        refused = await api.client.post(f"/review/runs/{run_id}", data=posted)
+        assert refused.status_code == 403
+    assert (await status(api, run_id))["status"] == "needs_review"
+
+
+async def test_a_rejection_needs_a_reason_then_ends_the_run_in_the_reviewers_name(api: Api) -> None:
+    run_id = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    signed_in(api, "reviewer")
+    form = form_of((await api.client.get(f"/review/runs/{run_id}")).text)
+    bare = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "reject"})
+    assert bare.status_code == 422
+    assert "a rejection needs a reason" in bare.text
+    assert (await status(api, run_id))["status"] == "needs_review"
+    done = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "reject", "reason": "a copy"})
+    assert done.status_code == 303
+    view = await status(api, run_id)
+    assert view["status"] == "failed"
+    assert "rejected in review by reviewer: a copy" in view["error"]
+
+
+async def test_an_edit_is_checked_then_applied_through_the_engine(api: Api) -> None:
+    run_id = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    signed_in(api, "reviewer")
+    form = form_of((await api.client.get(f"/review/runs/{run_id}")).text)
+    assert form["was.total_amount"] == "190.00"
+    bad = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "edit", "field.total_amount": "lots"})
+    assert bad.status_code == 422
+    # The message stands in the total's card, and the reviewer's text is shown again to be corrected.
+    card = bad.text[bad.text.index('id="f-total_amount"') :]
+    card = card[: card.index('id="f-', 10)] if 'id="f-' in card[10:] else card
+    assert "cannot be read as an amount" in card and 'value="lots"' in card
+    assert (await status(api, run_id))["status"] == "needs_review"
+    good = await api.client.post(
+        f"/review/runs/{run_id}", data={**form, "action": "edit", "field.total_amount": "180.00"}
+    )
+    assert good.status_code == 303 and "done=edit" in good.headers["location"]
+    view = await status(api, run_id)
+    assert view["status"] == "completed"
+    assert view["fields"]["total_amount"]["value"] == "180.00"
+    events = (await api.client.get(f"/v1/runs/{run_id}/events", headers=api.auth("admin"))).json()
+    decided = [e["data"] for e in events if e["type"] == "review.decided"]
+    assert [(d["reviewer"], d["action"], d["edits"]) for d in decided] == [
+        ("reviewer", "edit", {"total_amount": ["180.00"]})
+    ]
+
+
+async def test_document_text_and_names_are_escaped_everywhere(api: Api) -> None:
+    run_id = await waiting(api, "<b onmouseover=alert(2)>memo.txt", HOSTILE)
+    signed_in(api, "reviewer")
+    for page in ((await api.client.get("/review")).text, (await api.client.get(f"/review/runs/{run_id}")).text):
+        assert "<b onmouseover" not in page
+        assert "<script>alert" not in page and "<img src=x" not in page
+    screen = (await api.client.get(f"/review/runs/{run_id}")).text
+    assert "&lt;script&gt;alert(&#39;memo&#39;)&lt;/script&gt;" in screen  # the memo's text, shown as text
+    assert "&lt;b onmouseover=alert(2)&gt;memo.txt" in screen
+
+
+async def test_page_images_are_png_for_a_token_or_the_session_and_none_for_text(api: Api) -> None:
+    invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    contract = await waiting(api, "nda.txt", NDA)
+    anonymous = await api.client.get(f"/v1/documents/{invoice}/pages/1")
+    assert anonymous.status_code == 401
+    image = await api.client.get(f"/v1/documents/{invoice}/pages/1", headers=api.auth("reviewer"))
+    assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+    assert Image.open(io.BytesIO(image.content)).size == (1191, 1684)  # A4 at 144 dpi
+    signed_in(api, "reviewer")
+    assert (await api.client.get(f"/v1/documents/{invoice}/pages/1")).content == image.content
+    assert (await api.client.get(f"/v1/documents/{invoice}/pages/2")).status_code == 404
+    text = await api.client.get(f"/v1/documents/{contract}/pages/1")
+    assert text.status_code == 404 and "no page images" in text.json()["message"]
+
+
+async def test_static_files_come_from_the_package_and_nothing_else_is_served(api: Api) -> None:
+    css = await api.client.get("/review/static/review.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert (await api.client.get("/review/static/review.js")).status_code == 200
+    assert (await api.client.get("/review/static/..%2Fforms.py")).status_code == 404
+    assert (await api.client.get("/review/static/base.html")).status_code == 404
+
+
+async def test_signing_out_needs_the_forms_token_and_forgets_the_cookie(api: Api) -> None:
+    signed_in(api, "reviewer")
+    page = (await api.client.get("/review")).text
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+    assert csrf
+    assert (await api.client.post("/review/sign-out", data={})).status_code == 403
+    out = await api.client.post("/review/sign-out", data={"csrf": csrf.group(1)})
+    assert out.status_code == 303
+    assert f'{COOKIE}=""' in out.headers["set-cookie"] or "Max-Age=0" in out.headers["set-cookie"]
+
+
+async def test_a_document_of_unknown_type_is_given_its_type_and_read_again(api: Api) -> None:
+    run_id = await waiting(api, "memo.txt", "MEMO\nTo: All staff\nThe garage is closed next weekend.\n")
+    signed_in(api, "reviewer")
+    page = (await api.client.get(f"/review/runs/{run_id}")).text
+    assert '<select id="doc_type" name="doc_type">' in page
+    form = form_of(page)
+    unchosen = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "edit", "doc_type": ""})
+    assert unchosen.status_code == 422 and "change a field&#39;s value before saving edits" in unchosen.text
+    chosen = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "edit", "doc_type": "receipt"})
+    assert chosen.status_code == 303
+    view = await api.settled(run_id)
+    assert view["doc_type"] == "receipt"
+    events = (await api.client.get(f"/v1/runs/{run_id}/events", headers=api.auth("admin"))).json()
+    assert [e["data"]["doc_type"] for e in events if e["type"] == "review.decided"] == ["receipt"]
+
+
+async def test_a_revoked_token_is_signed_out_at_its_next_request(api: Api) -> None:
+    signed_in(api, "reviewer")
+    assert (await api.client.get("/review")).status_code == 200
+    assert await api.engine.revoke_token("reviewer")
+    page = await api.client.get("/review")
+    assert page.status_code == 401 and 'name="token"' in page.text
