@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from claimflow.runtime.engine.intake import SourceConflictError
+from claimflow.runtime.engine.models import RunModelError
 from claimflow.runtime.registry import RegistryError, RunBusyError, RunNotFoundError
 from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.runtime.version import WorkflowVersionError
@@ -52,6 +53,11 @@ async def _unknown_type(_: Request, error: Exception) -> JSONResponse:
     return _message(422, str(error))
 
 
+async def _run_model(_: Request, error: Exception) -> JSONResponse:
+    # The run's own model cannot be built on this server (a key not set): nothing changed, the run waits.
+    return _message(503, redact(str(error)))
+
+
 async def _unexpected(_: Request, error: Exception) -> JSONResponse:
     reason = unavailable_reason(error)
     if reason is not None:
@@ -71,4 +77,5 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RegistryError, _conflict)
     app.add_exception_handler(InvalidDecisionError, _invalid_decision)
     app.add_exception_handler(UnknownDocumentTypeError, _unknown_type)
+    app.add_exception_handler(RunModelError, _run_model)
     app.add_exception_handler(Exception, _unexpected)
