@@ -74,6 +74,6 @@ class PgDocumentStore(DocumentFiles):
         raise BlobMissingError(
             f"the database's document store holds no blob {blob_id}"
             + ("" if self._fallback is None else ", nor does the data directory it falls back to")
-            + ": the run's document was stored on another machine's data directory before the database held "
-            "documents; continue the run there once, or copy that directory's blobs/ beside this one"
+            + ": it was stored in a data directory before the database held documents; run this again with that "
+            "--data-dir (its blobs are copied into the database as they are read)"
         )
