@@ -168,6 +168,13 @@ def _positive(name: str, default: float) -> float:
     return value
 
 
+def _not_negative(name: str, default: float) -> float:
+    value = _float(name, default)
+    if value is None or not value >= 0:  # `not >=` refuses nan too
+        raise SettingsError(f"{name}={_env(name)} must be a number of seconds, 0 or more")
+    return value
+
+
 def _at_least_one(name: str, default: int) -> int:
     # A count or a size: a fraction would be cut to 0 and refuse every document, so it is refused here.
     value = _int(name, default)
@@ -237,6 +244,8 @@ class Settings:
     that takes longer fails with that reason, and the batch goes on."""
     serve_concurrency: int = 4
     """Runs `claimflow serve` advances at once (CLAIMFLOW_SERVE_CONCURRENCY); uploads beyond it wait queued."""
+    sweep_seconds: float = 60.0
+    """How often `claimflow serve` sweeps reviews past their due time (CLAIMFLOW_SWEEP_SECONDS); 0 never."""
 
     @classmethod
     def load(
@@ -267,6 +276,7 @@ class Settings:
             limits=_document_limits(),
             max_document_seconds=_positive("CLAIMFLOW_MAX_DOCUMENT_SECONDS", 600.0),
             serve_concurrency=_at_least_one("CLAIMFLOW_SERVE_CONCURRENCY", 4),
+            sweep_seconds=_not_negative("CLAIMFLOW_SWEEP_SECONDS", 60.0),
         )
 
     def with_budget(self, **limits: object) -> Settings:
