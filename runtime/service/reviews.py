@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
@@ -207,7 +207,9 @@ def _assigned(row: RunRow) -> AssignmentPublic:
     )
 
 
-_REFUSED = {409: {"model": Message, "description": "The rules refuse it (who has the review, or it moved on)."}}
+_REFUSED: dict[int | str, dict[str, Any]] = {
+    409: {"model": Message, "description": "The rules refuse it (who has the review, or it moved on)."}
+}
 
 
 @router.post("/{run_id}/assign", responses=_REFUSED)
