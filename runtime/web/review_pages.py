@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from claimflow.runtime.registry import RunBusyError, RunNotFoundError
+from claimflow.runtime.registry import ReviewView, RunBusyError, RunNotFoundError
 from claimflow.runtime.service.deps import EngineDep, Principal, authenticate, visible_run
 from claimflow.runtime.web.forms import errors_by_field, read_decision
 from claimflow.runtime.web.page_images import page_cache
-from claimflow.runtime.web.queue import type_counts, visible_queue
+from claimflow.runtime.web.queue import deadline, type_counts, visible_queue
 from claimflow.runtime.web.render import REVIEW_BASE, html, static_file
 from claimflow.runtime.web.screen import build_screen
 from claimflow.runtime.web.session import REVIEW_ROLES, csrf_token, csrf_valid, sign_in, sign_out, signed_in
@@ -58,7 +59,7 @@ async def sign_out_form(request: Request, csrf: Annotated[str, Form()] = "") -> 
     return response
 
 
-_DONE = {"approve": "Approved", "edit": "Saved edits to", "reject": "Rejected"}
+_DONE = {"approve": "Approved", "edit": "Saved edits to", "reject": "Rejected", "claim": "Claimed"}
 
 
 async def _flash(engine: EngineDep, principal: Principal, done: str | None, run: str | None) -> dict[str, str] | None:
@@ -69,6 +70,8 @@ async def _flash(engine: EngineDep, principal: Principal, done: str | None, run:
         row = await visible_run(engine, principal, run)
     except RunNotFoundError:
         return None
+    if done == "claim":
+        return {"kind": "ok", "text": f"Claimed {row.filename}: it is assigned to {row.assignee}."}
     where = "completed" if row.status == "completed" else row.status.replace("_", " ")
     return {"kind": "ok", "text": f"{_DONE[done]} {row.filename}: it is {where}."}
 
@@ -89,18 +92,48 @@ async def queue_page(
     request: Request,
     engine: EngineDep,
     type: str | None = None,  # noqa: A002
+    mine: bool = False,
+    overdue: bool = False,
     done: str | None = None,
     run: str | None = None,
 ) -> Response:
-    """The runs waiting for this reviewer, oldest first, filtered by type with `?type=`."""
+    """The runs waiting for this reviewer, overdue and urgent first; `?type=`, `?mine=1`, `?overdue=1` filter them."""
     principal, refusal = await _reviewer(request)
     if principal is None:
         return refusal or Response(status_code=500)
     items = await visible_queue(engine, principal)
-    shown = [i for i in items if (i.doc_type or "unknown") == type] if type else items
+    shown = [
+        item
+        for item in items
+        if (not type or (item.doc_type or "unknown") == type)
+        and (not mine or item.deadline.assignee == principal.name)
+        and (not overdue or item.deadline.overdue)
+    ]
     flash = await _flash(engine, principal, done, run)
     context = _common(request, principal, active="queue", queue_size=len(items), flash=flash)
-    return html("queue.html", items=shown, total=len(items), types=type_counts(items), chosen=type, **context)
+    filters = {"type": type, "mine": mine, "overdue": overdue}
+    counts = {
+        "mine": sum(item.deadline.assignee == principal.name for item in items),
+        "overdue": sum(item.deadline.overdue for item in items),
+    }
+    return html(
+        "queue.html",
+        items=shown,
+        total=len(items),
+        types=type_counts(items),
+        chosen=type,
+        filters=filters,
+        counts=counts,
+        link=_filter_link,
+        **context,
+    )
+
+
+def _filter_link(filters: dict[str, Any], **change: Any) -> str:
+    """The queue's address with these filters changed (a false or empty value drops one)."""
+    chosen = {**filters, **change}
+    query = urlencode({key: "1" if value is True else value for key, value in chosen.items() if value})
+    return f"{REVIEW_BASE}?{query}" if query else REVIEW_BASE
 
 
 async def _screen(
@@ -127,6 +160,7 @@ async def _screen(
     later = queue[queue.index(row.run_id) + 1 :] if row.run_id in queue else queue
     position = f"{queue.index(row.run_id) + 1} of {len(queue)}" if row.run_id in queue else None
     field_errors, general = errors_by_field(form.pop("errors", []), [f.name for f in screen.fields])
+    now = time.time()
     context = _common(request, principal, active="review", queue_size=len(queue), flash=form.pop("flash", None))
     return html(
         "review.html",
@@ -142,6 +176,7 @@ async def _screen(
         reason=form.pop("reason", ""),
         comment=form.pop("comment", ""),
         chosen_type=form.pop("doc_type", None),
+        due=deadline(ReviewView.of(row, now), now),
         **context,
     )
 
@@ -191,3 +226,25 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     queue = [item.run_id for item in await visible_queue(engine, principal)]
     after = urlencode({"done": posted.decision.action, "run": row.run_id})
     return _see_other(f"{REVIEW_BASE}/runs/{queue[0]}?{after}" if queue else f"{REVIEW_BASE}?{after}")
+
+
+@router.post("/runs/{run_id}/claim")
+async def claim(request: Request, engine: EngineDep, run_id: str, csrf: Annotated[str, Form()] = "") -> Response:
+    """Take the review for the signed-in reviewer, by the rules of `claimflow review claim`; a refusal says who has it."""
+    principal, refusal = await _reviewer(request)
+    if principal is None:
+        return refusal or Response(status_code=500)
+    if not csrf_valid(request, csrf):
+        return html(
+            "message.html",
+            403,
+            **_common(request, principal, heading="Expired form", text="Reload the review and claim it again."),
+        )
+    try:
+        row = await visible_run(engine, principal, run_id)
+        await engine.claim_review_as(row.run_id, principal.name)
+    except RunNotFoundError:
+        return await _screen(request, engine, principal, run_id, 404)
+    except RunBusyError as error:
+        return await _screen(request, engine, principal, run_id, 409, errors=[str(error)])
+    return _see_other(f"{REVIEW_BASE}/runs/{row.run_id}?{urlencode({'done': 'claim', 'run': row.run_id})}")
