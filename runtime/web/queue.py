@@ -9,15 +9,17 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from claimflow.runtime.registry import ReviewView
+from claimflow.runtime.web.render import REVIEW_BASE
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
     from claimflow.runtime.service.deps import Principal
 
-__all__ = ["Deadline", "QueueItem", "age", "deadline", "visible_queue"]
+__all__ = ["Deadline", "QueueItem", "age", "deadline", "filter_link", "visible_queue"]
 
 
 @dataclass(frozen=True)
@@ -101,3 +103,10 @@ async def visible_queue(engine: Engine, principal: Principal) -> list[QueueItem]
 def type_counts(items: list[QueueItem]) -> list[tuple[str, int]]:
     """The types in the queue and how many runs of each wait, for the filter."""
     return sorted(Counter(item.doc_type or "unknown" for item in items).items())
+
+
+def filter_link(filters: dict[str, Any], **change: Any) -> str:
+    """The queue's address with these filters changed (a false or empty value drops one)."""
+    chosen = {**filters, **change}
+    query = urlencode({key: "1" if value is True else value for key, value in chosen.items() if value})
+    return f"{REVIEW_BASE}?{query}" if query else REVIEW_BASE

@@ -13,13 +13,13 @@ from claimflow.runtime.registry import ReviewView, RunBusyError, RunNotFoundErro
 from claimflow.runtime.service.deps import EngineDep, Principal, authenticate, visible_run
 from claimflow.runtime.web.forms import errors_by_field, read_decision
 from claimflow.runtime.web.page_images import page_cache
-from claimflow.runtime.web.queue import deadline, type_counts, visible_queue
+from claimflow.runtime.web.queue import deadline, filter_link, type_counts, visible_queue
 from claimflow.runtime.web.render import REVIEW_BASE, html, static_file
 from claimflow.runtime.web.screen import build_screen
 from claimflow.runtime.web.session import REVIEW_ROLES, csrf_token, csrf_valid, sign_in, sign_out, signed_in
 from claimflow.state.errors import InvalidDecisionError
 
-__all__ = ["router"]
+__all__ = ["page_context", "review_screen", "router", "signed_in_reviewer"]
 
 router = APIRouter(prefix=REVIEW_BASE, include_in_schema=False)
 
@@ -28,7 +28,8 @@ def _see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def _common(request: Request, principal: Principal | None, **more: Any) -> dict[str, Any]:
+def page_context(request: Request, principal: Principal | None, **more: Any) -> dict[str, Any]:
+    """What every page's template needs (who is signed in, the CSRF token), with `more`."""
     return {"principal": principal, "csrf": csrf_token(request), "api": "", "queue_size": None, **more}
 
 
@@ -43,7 +44,9 @@ async def sign_in_form(request: Request, engine: EngineDep, token: Annotated[str
     """Check a pasted token and keep it in the session cookie."""
     principal = await authenticate(engine, token.strip())
     if principal is None:
-        return html("signin.html", 401, **_common(request, None, error="That token is not valid (or was revoked)."))
+        return html(
+            "signin.html", 401, **page_context(request, None, error="That token is not valid (or was revoked).")
+        )
     response = _see_other(REVIEW_BASE)
     sign_in(response, token.strip(), secure=request.url.scheme == "https")
     return response
@@ -53,7 +56,9 @@ async def sign_in_form(request: Request, engine: EngineDep, token: Annotated[str
 async def sign_out_form(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
     """Forget the session (the form's CSRF token must match: no other site signs a reviewer out)."""
     if not csrf_valid(request, csrf):
-        return html("message.html", 403, **_common(request, None, heading="Expired form", text="Reload and try again."))
+        return html(
+            "message.html", 403, **page_context(request, None, heading="Expired form", text="Reload and try again.")
+        )
     response = _see_other(REVIEW_BASE)
     sign_out(response)
     return response
@@ -76,14 +81,14 @@ async def _flash(engine: EngineDep, principal: Principal, done: str | None, run:
     return {"kind": "ok", "text": f"{_DONE[done]} {row.filename}: it is {where}."}
 
 
-async def _reviewer(request: Request) -> tuple[Principal | None, Response | None]:
+async def signed_in_reviewer(request: Request) -> tuple[Principal | None, Response | None]:
     """The signed-in reviewer, or the page to answer instead: sign in, or this token may not review."""
     principal = await signed_in(request)
     if principal is None:
-        return None, html("signin.html", 401, **_common(request, None))
+        return None, html("signin.html", 401, **page_context(request, None))
     if principal.role not in REVIEW_ROLES:
         text = f"The token {principal.name!r} has the role {principal.role}; reviewing needs reviewer or admin."
-        return None, html("message.html", 403, **_common(request, principal, heading="Not a reviewer", text=text))
+        return None, html("message.html", 403, **page_context(request, principal, heading="Not a reviewer", text=text))
     return principal, None
 
 
@@ -98,7 +103,7 @@ async def queue_page(
     run: str | None = None,
 ) -> Response:
     """The runs waiting for this reviewer, overdue and urgent first; `?type=`, `?mine=1`, `?overdue=1` filter them."""
-    principal, refusal = await _reviewer(request)
+    principal, refusal = await signed_in_reviewer(request)
     if principal is None:
         return refusal or Response(status_code=500)
     items = await visible_queue(engine, principal)
@@ -110,7 +115,7 @@ async def queue_page(
         and (not overdue or item.deadline.overdue)
     ]
     flash = await _flash(engine, principal, done, run)
-    context = _common(request, principal, active="queue", queue_size=len(items), flash=flash)
+    context = page_context(request, principal, active="queue", queue_size=len(items), flash=flash)
     filters = {"type": type, "mine": mine, "overdue": overdue}
     counts = {
         "mine": sum(item.deadline.assignee == principal.name for item in items),
@@ -124,28 +129,22 @@ async def queue_page(
         chosen=type,
         filters=filters,
         counts=counts,
-        link=_filter_link,
+        link=filter_link,
         **context,
     )
 
 
-def _filter_link(filters: dict[str, Any], **change: Any) -> str:
-    """The queue's address with these filters changed (a false or empty value drops one)."""
-    chosen = {**filters, **change}
-    query = urlencode({key: "1" if value is True else value for key, value in chosen.items() if value})
-    return f"{REVIEW_BASE}?{query}" if query else REVIEW_BASE
-
-
-async def _screen(
+async def review_screen(
     request: Request, engine: EngineDep, principal: Principal, run_id: str, status: int = 200, **form: Any
 ) -> Response:
+    """The review screen of a run, with what a refused form sent (`form`) kept and its errors shown."""
     try:
         row = await visible_run(engine, principal, run_id)
     except RunNotFoundError:
         return html(
             "message.html",
             404,
-            **_common(request, principal, heading="No such review", text=f"There is no run {run_id!r} for you."),
+            **page_context(request, principal, heading="No such review", text=f"There is no run {run_id!r} for you."),
         )
     pending = await engine.pending_review(row.run_id)
     if pending is None or row.status != "needs_review":
@@ -153,7 +152,7 @@ async def _screen(
         return html(
             "message.html",
             409 if status != 200 else 200,
-            **_common(request, principal, heading="Nothing to decide", text=text),
+            **page_context(request, principal, heading="Nothing to decide", text=text),
         )
     screen = await build_screen(engine, pending, page_cache(request))
     queue = [item.run_id for item in await visible_queue(engine, principal)]
@@ -161,7 +160,7 @@ async def _screen(
     position = f"{queue.index(row.run_id) + 1} of {len(queue)}" if row.run_id in queue else None
     field_errors, general = errors_by_field(form.pop("errors", []), [f.name for f in screen.fields])
     now = time.time()
-    context = _common(request, principal, active="review", queue_size=len(queue), flash=form.pop("flash", None))
+    context = page_context(request, principal, active="review", queue_size=len(queue), flash=form.pop("flash", None))
     return html(
         "review.html",
         status,
@@ -186,16 +185,16 @@ async def review_page(
     request: Request, engine: EngineDep, run_id: str, done: str | None = None, run: str | None = None
 ) -> Response:
     """A run's review screen: the page with each field's evidence marked, the fields, reasons and actions."""
-    principal, refusal = await _reviewer(request)
+    principal, refusal = await signed_in_reviewer(request)
     if principal is None:
         return refusal or Response(status_code=500)
-    return await _screen(request, engine, principal, run_id, flash=await _flash(engine, principal, done, run))
+    return await review_screen(request, engine, principal, run_id, flash=await _flash(engine, principal, done, run))
 
 
 @router.post("/runs/{run_id}")
 async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     """Approve, edit or reject through the engine's decision path; a refused decision leaves the run paused."""
-    principal, refusal = await _reviewer(request)
+    principal, refusal = await signed_in_reviewer(request)
     if principal is None:
         return refusal or Response(status_code=500)
     form = {key: str(value) for key, value in (await request.form()).items()}
@@ -203,7 +202,7 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
         return html(
             "message.html",
             403,
-            **_common(request, principal, heading="Expired form", text="Reload the review and decide again."),
+            **page_context(request, principal, heading="Expired form", text="Reload the review and decide again."),
         )
     posted = read_decision(form, principal.name)
     keep = {
@@ -213,38 +212,16 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
         "doc_type": form.get("doc_type"),
     }
     if posted.decision is None:
-        return await _screen(request, engine, principal, run_id, 422, errors=posted.errors, **keep)
+        return await review_screen(request, engine, principal, run_id, 422, errors=posted.errors, **keep)
     try:
         row = await visible_run(engine, principal, run_id)
         await engine.decide(row.run_id, posted.decision, interrupt_id=form.get("interrupt_id") or None)
     except RunNotFoundError:
-        return await _screen(request, engine, principal, run_id, 404)
+        return await review_screen(request, engine, principal, run_id, 404)
     except InvalidDecisionError as error:
-        return await _screen(request, engine, principal, run_id, 422, errors=list(error.problems), **keep)
+        return await review_screen(request, engine, principal, run_id, 422, errors=list(error.problems), **keep)
     except RunBusyError as error:
-        return await _screen(request, engine, principal, run_id, 409, errors=[str(error)], **keep)
+        return await review_screen(request, engine, principal, run_id, 409, errors=[str(error)], **keep)
     queue = [item.run_id for item in await visible_queue(engine, principal)]
     after = urlencode({"done": posted.decision.action, "run": row.run_id})
     return _see_other(f"{REVIEW_BASE}/runs/{queue[0]}?{after}" if queue else f"{REVIEW_BASE}?{after}")
-
-
-@router.post("/runs/{run_id}/claim")
-async def claim(request: Request, engine: EngineDep, run_id: str, csrf: Annotated[str, Form()] = "") -> Response:
-    """Take the review for the signed-in reviewer, by the rules of `claimflow review claim`; a refusal says who has it."""
-    principal, refusal = await _reviewer(request)
-    if principal is None:
-        return refusal or Response(status_code=500)
-    if not csrf_valid(request, csrf):
-        return html(
-            "message.html",
-            403,
-            **_common(request, principal, heading="Expired form", text="Reload the review and claim it again."),
-        )
-    try:
-        row = await visible_run(engine, principal, run_id)
-        await engine.claim_review_as(row.run_id, principal.name)
-    except RunNotFoundError:
-        return await _screen(request, engine, principal, run_id, 404)
-    except RunBusyError as error:
-        return await _screen(request, engine, principal, run_id, 409, errors=[str(error)])
-    return _see_other(f"{REVIEW_BASE}/runs/{row.run_id}?{urlencode({'done': 'claim', 'run': row.run_id})}")
