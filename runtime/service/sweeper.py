@@ -52,7 +52,9 @@ class Sweeper:
             return
         for outcome in outcomes:
             level = logging.WARNING if outcome.action == "failed" else logging.INFO
-            _log.log(level, "review of run %s %s %s", outcome.run_id, outcome.action, outcome.detail or "")
+            more = f": {outcome.detail}" if outcome.detail else ""
+            action, who = outcome.action, outcome.assignee
+            _log.log(level, "review of run %s %s (assignee %s)%s", outcome.run_id, action, who, more)
 
     async def close(self) -> None:
         """Stop sweeping; a sweep under way ends first, so it gives back every run it holds."""
