@@ -206,3 +206,28 @@ async def test_the_queue_filters_overdue_reviews(settings: Settings) -> None:
 
     assert [item["run_id"] for item in overdue] == [late]
     assert late not in [item["run_id"] for item in in_time] and len(in_time) == 1
+
+
+async def test_requests_are_answered_while_a_sweep_is_under_way(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with serving(_under(settings, ESCALATE, 3600)) as api:
+        sweeper = api.app.state.sweeper
+        await _until(lambda: asyncio.sleep(0, sweeper.sweeps == 1), "the first sweep")
+        started, release = asyncio.Event(), asyncio.Event()
+
+        async def slow_sweep(*, now: float | None = None) -> list[Any]:
+            started.set()
+            await release.wait()
+            return []
+
+        monkeypatch.setattr(api.engine, "sweep_reviews", slow_sweep)
+        sweeping = asyncio.create_task(sweeper.sweep_once())
+        await started.wait()
+        health = await api.client.get("/healthz")
+        queue = await api.client.get("/v1/reviews", headers=api.auth("reviewer"))
+        still = not sweeping.done()
+        release.set()
+        await sweeping
+
+    assert still and health.status_code == 200 and queue.status_code == 200
