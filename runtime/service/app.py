@@ -66,14 +66,7 @@ def create_app(
     )
     add_error_handlers(app)
     # Routers: every resource's router is included on the next line; add a router to it to serve it.
-    for router in (
-        api_docs.router,
-        health.router,
-        documents.router,
-        runs.router,
-        reviews.router,
-        doc_types.router,
-        web.router,
-    ):
+    for router in (health.router, documents.router, runs.router, reviews.router, doc_types.router, web.router):
         app.include_router(router)
+    app.include_router(api_docs.router)
     return app
