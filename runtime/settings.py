@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from claimflow.runtime.delivery.config import DeliveryConfig, parse_targets
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway.caps import OutputCaps
 from claimflow.runtime.gateway.config import GatewayConfig, PriceTable, ProviderLimits, TransportPolicy
@@ -205,6 +206,27 @@ def _json_file(name: str, model: type[ModelT], what: str) -> ModelT | None:
         raise SettingsError(f"{name}={path!r} is not {what}: {_problems(error)}") from None
 
 
+def _delivery() -> DeliveryConfig:
+    targets = parse_targets(_env("CLAIMFLOW_DELIVER"))
+    secret = _env("CLAIMFLOW_DELIVER_SECRET")
+    if secret is None and any(target.kind == "webhook" for target in targets):
+        raise SettingsError("CLAIMFLOW_DELIVER names a webhook: set CLAIMFLOW_DELIVER_SECRET, the key that signs it")
+    return DeliveryConfig(
+        targets=targets,
+        secret=secret,
+        max_attempts=_at_least_one("CLAIMFLOW_DELIVER_MAX_ATTEMPTS", 5),
+        backoff_s=_non_negative("CLAIMFLOW_DELIVER_BACKOFF_S", 1.0),
+        timeout_s=_positive("CLAIMFLOW_DELIVER_TIMEOUT_S", 10.0),
+    )
+
+
+def _non_negative(name: str, default: float) -> float:
+    value = _float(name, default)
+    if value is None or value < 0:
+        raise SettingsError(f"{name}={_env(name)} must be a number, at least 0")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where data lives, which models run, the policy thresholds and the model budget."""
@@ -235,6 +257,8 @@ class Settings:
     max_document_seconds: float = 600.0
     """Wall time one document's run may take each time it is advanced (CLAIMFLOW_MAX_DOCUMENT_SECONDS); a run
     that takes longer fails with that reason, and the batch goes on."""
+    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+    """Where completed records are delivered (CLAIMFLOW_DELIVER, CLAIMFLOW_DELIVER_*); no targets: nowhere."""
 
     @classmethod
     def load(
@@ -264,6 +288,7 @@ class Settings:
             mask_patterns=_mask_patterns(),
             limits=_document_limits(),
             max_document_seconds=_positive("CLAIMFLOW_MAX_DOCUMENT_SECONDS", 600.0),
+            delivery=_delivery(),
         )
 
     def with_budget(self, **limits: object) -> Settings:

@@ -3,9 +3,11 @@
 from claimflow.runtime.registry.asynchronous import AsyncRegistry
 from claimflow.runtime.registry.decisions import DecisionLog, abandoned_message
 from claimflow.runtime.registry.events import EventLog, PromptPins, RecordKeyTable
+from claimflow.runtime.registry.finals import FinalStates
 from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.registry.reviews import ReviewTable, ReviewView
 from claimflow.runtime.registry.runs import (
+    FINISHED,
     LEASE_SECONDS,
     RegistryError,
     RunBusyError,
@@ -17,11 +19,12 @@ from claimflow.runtime.registry.runs import (
 )
 
 
-class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins, ReviewTable):
+class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins, ReviewTable, FinalStates):
     """All of a data directory's bookkeeping over one connection."""
 
 
 __all__ = [
+    "FINISHED",
     "AsyncRegistry",
     "LEASE_SECONDS",
     "Registry",

@@ -145,3 +145,19 @@ class RunRegistry(Protocol):
     def pin_prompts(self, hashes: Mapping[str, str]) -> dict[str, str]:
         """Pin each prompt version's hash on first use; return the refs already pinned to another hash."""
         ...
+
+    def save_final(self, run_id: str, state: str) -> None:
+        """Keep (or replace) the final state of a finished run, as JSON."""
+        ...
+
+    def final_state(self, run_id: str) -> str | None:
+        """The final state kept for a run, as JSON, or None."""
+        ...
+
+    def mark_pruned(self, run_id: str) -> None:
+        """Note that a run's checkpoints and blobs were removed (its final state stays)."""
+        ...
+
+    def pruned_runs(self) -> set[str]:
+        """The runs whose checkpoints and blobs were removed."""
+        ...

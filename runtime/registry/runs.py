@@ -13,6 +13,9 @@ from typing import Any
 from claimflow.runtime.registry._database import Database
 from claimflow.state.documents import DocumentRef
 
+FINISHED = ("completed", "failed", "rejected")
+"""Statuses a run never leaves: its checkpoints and blobs may be pruned, its record and events stay."""
+
 LEASE_SECONDS = 600.0
 """How long a claimed run stays claimed if its process dies without releasing it."""
 
