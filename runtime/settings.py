@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from claimflow.runtime.delivery.config import DeliveryConfig, parse_targets
+from claimflow.runtime.delivery.config import DeliveryConfig, DeliveryConfigError, parse_targets
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway.caps import OutputCaps
 from claimflow.runtime.gateway.config import GatewayConfig, PriceTable, ProviderLimits, TransportPolicy
@@ -207,7 +207,10 @@ def _json_file(name: str, model: type[ModelT], what: str) -> ModelT | None:
 
 
 def _delivery() -> DeliveryConfig:
-    targets = parse_targets(_env("CLAIMFLOW_DELIVER"))
+    try:
+        targets = parse_targets(_env("CLAIMFLOW_DELIVER"))
+    except DeliveryConfigError as error:
+        raise SettingsError(str(error)) from None
     secret = _env("CLAIMFLOW_DELIVER_SECRET")
     if secret is None and any(target.kind == "webhook" for target in targets):
         raise SettingsError("CLAIMFLOW_DELIVER names a webhook: set CLAIMFLOW_DELIVER_SECRET, the key that signs it")
