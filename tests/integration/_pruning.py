@@ -43,7 +43,7 @@ def checkpoint_rows(data: Path, database_url: str | None, run_id: str) -> int:
     if database_url:
         with psycopg.connect(database_url) as conn:
             return sum(
-                conn.execute(f"SELECT count(*) FROM {table} WHERE thread_id = %s", (run_id,)).fetchone()[0]  # type: ignore[index]
+                conn.execute(f"SELECT count(*) FROM {table} WHERE thread_id = %s", (run_id,)).fetchone()[0]
                 for table in (*CHECKPOINT_TABLES["postgres"], "checkpoint_blobs")
             )
     with sqlite3.connect(data / "checkpoints.db") as conn:
