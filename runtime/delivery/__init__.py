@@ -12,7 +12,7 @@ from claimflow.runtime.delivery.config import (
     DeliveryTarget,
     parse_targets,
 )
-from claimflow.runtime.delivery.signing import SIGNATURE_HEADER, sign, verify
+from claimflow.runtime.delivery.signing import SIGNATURE_HEADER, sign, verify_signature
 
 __all__ = [
     "SIGNATURE_HEADER",
@@ -21,5 +21,5 @@ __all__ = [
     "DeliveryTarget",
     "parse_targets",
     "sign",
-    "verify",
+    "verify_signature",
 ]

@@ -25,7 +25,9 @@ def sign(secret: str, body: bytes, *, timestamp: int | None = None) -> str:
     return f"t={at},v1={_digest(secret, at, body)}"
 
 
-def verify(secret: str, body: bytes, header: str, *, tolerance_s: float = 300.0, now: float | None = None) -> bool:
+def verify_signature(
+    secret: str, body: bytes, header: str, *, tolerance_s: float = 300.0, now: float | None = None
+) -> bool:
     """Whether `header` signs `body` under `secret` and was made within `tolerance_s` of `now`."""
     parts = dict(item.partition("=")[::2] for item in header.split(","))
     try:
