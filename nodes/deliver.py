@@ -11,7 +11,7 @@ from typing import Any
 
 from langgraph.runtime import Runtime
 
-from claimflow.nodes._step import context_of, step
+from claimflow.nodes._step import step
 from claimflow.nodes.ports import WorkflowContext
 from claimflow.routing import names
 from claimflow.state.workflow import Patch, WorkflowState
@@ -25,15 +25,17 @@ def delivery_key(run_id: str, checkpoint_id: str) -> str:
 async def deliver(state: WorkflowState, *, runtime: Runtime[WorkflowContext]) -> dict[str, Any]:
     """Deliver the record of a completed run; without a configured target, or for another outcome, do nothing."""
     info = runtime.execution_info
-    if info is None or not info.checkpoint_id:
-        raise RuntimeError("the deliver step needs the checkpoint it runs from: compile the graph with a checkpointer")
-    key = delivery_key(state.run_id, info.checkpoint_id)
+    checkpoint_id = info.checkpoint_id if info is not None else ""
 
     @step(names.DELIVER)
     async def body(state: WorkflowState, context: WorkflowContext) -> Patch:
-        if context.deliverer is not None and state.outcome == "completed":
-            await context.deliverer.deliver(state, key)
+        if context.deliverer is None or state.outcome != "completed":
+            return Patch()
+        if not checkpoint_id:
+            raise RuntimeError(
+                "delivery needs the checkpoint its step runs from: compile the graph with a checkpointer"
+            )
+        await context.deliverer.deliver(state, delivery_key(state.run_id, checkpoint_id))
         return Patch()
 
-    context_of(runtime)  # a graph invoked without a context fails here, as every other step does
     return await body(state, runtime=runtime)

@@ -243,17 +243,8 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Upkeep):
             )
             raise InvalidDecisionError(f"decision refused, run {run_id} stays paused: {error}") from error
         except DeliveryFailedError as error:
-            # The record is final and the step's checkpoint stays before `deliver`: `deliver retry` sends it again.
-            reason = redact(str(error))
             await self._restore_after_failure(run_id)
-            await self.registry.append_events(run_id, [event("run.delivery_failed", "engine", reason=reason)])
-            settled = "applied" if answering is not None else None  # past the review: the decision took effect
-            state = await self.state(run_id)
-            doc_type = state.classification.doc_type if state and state.classification else None
-            await self.registry.release(
-                run_id, owner=self.owner, status="delivery_failed", doc_type=doc_type, error=reason, decisions=settled
-            )
-            return await self.registry.get_run(run_id)
+            return await self.park_undelivered(run_id, error, answered=answering is not None)
         except Exception as error:  # noqa: BLE001 - any other failure fails this document, not the batch
             if unavailable_reason(error) is not None:
                 raise  # storage or database gone: the run stays where it is, to be continued, and the batch stops

@@ -5,9 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from claimflow.nodes.ports import DeliveryFailedError
 from claimflow.runtime.registry import AsyncRegistry, RunRow
 from claimflow.runtime.retention import PruneReport, prune_finished
 from claimflow.runtime.version import check_version
+from claimflow.state.events import event
+from claimflow.state.redaction import redact
 
 if TYPE_CHECKING:
     from langgraph.types import Command
@@ -30,9 +33,32 @@ class Upkeep:
         async def restore_events(self, run_id: str) -> int:  # noqa: D102
             ...
 
+        async def state(self, run_id: str) -> WorkflowState | None:  # noqa: D102
+            ...
+
         async def _advance(  # noqa: D102
             self, run_id: str, payload: WorkflowState | Command[Any] | None, *, answering: str | None = None
         ) -> RunRow: ...
+
+    async def park_undelivered(self, run_id: str, error: DeliveryFailedError, *, answered: bool) -> RunRow:
+        """Record that a completed run's delivery failed for good: it waits as `delivery_failed`, its error says why.
+
+        The record is final and the run's last checkpoint is the one before `deliver`, so `deliver retry` runs the
+        step again from it. `answered`: the run was resumed by a review decision, which took effect.
+        """
+        reason = redact(str(error))
+        await self.registry.append_events(run_id, [event("run.delivery_failed", "engine", reason=reason)])
+        state = await self.state(run_id)
+        doc_type = state.classification.doc_type if state and state.classification else None
+        await self.registry.release(
+            run_id,
+            owner=self.owner,
+            status="delivery_failed",
+            doc_type=doc_type,
+            error=reason,
+            decisions="applied" if answered else None,
+        )
+        return await self.registry.get_run(run_id)
 
     async def retry_delivery(self, run_id: str) -> RunRow:
         """Run the `deliver` step of a `delivery_failed` run again, with the same idempotency key as before.
