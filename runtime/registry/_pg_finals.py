@@ -2,29 +2,26 @@
 
 from __future__ import annotations
 
-import json
 import time
-
-from psycopg.types.json import Jsonb
 
 from claimflow.runtime.registry._pg_schema import PgDatabase
 
 
 class PgFinalStates(PgDatabase):
-    """Final states of finished runs, and when their checkpoints and blobs were pruned."""
+    """Final states of finished runs (JSON kept as text, exactly as written), and when they were pruned."""
 
     def save_final(self, run_id: str, state: str) -> None:
         """Keep (or replace) the final state of a finished run, as JSON."""
         self._execute(
             "INSERT INTO claimflow_run_finals (run_id, state, stored_at) VALUES (%s, %s, %s)"
             " ON CONFLICT (run_id) DO UPDATE SET state = EXCLUDED.state, stored_at = EXCLUDED.stored_at",
-            (run_id, Jsonb(json.loads(state)), time.time()),
+            (run_id, state, time.time()),
         )
 
     def final_state(self, run_id: str) -> str | None:
         """The final state kept for a run, as JSON, or None."""
         rows = self._all("SELECT state FROM claimflow_run_finals WHERE run_id = %s", (run_id,))
-        return json.dumps(rows[0]["state"]) if rows else None
+        return str(rows[0]["state"]) if rows else None
 
     def mark_pruned(self, run_id: str) -> None:
         """Note that a run's checkpoints and blobs were removed (its final state stays)."""

@@ -93,7 +93,7 @@ CREATE TABLE IF NOT EXISTS claimflow_record_keys (
 CREATE INDEX IF NOT EXISTS claimflow_record_keys_key ON claimflow_record_keys (doc_type, key);
 CREATE TABLE IF NOT EXISTS claimflow_run_finals (
     run_id text COLLATE "C" PRIMARY KEY,
-    state jsonb NOT NULL,
+    state text NOT NULL,
     stored_at double precision NOT NULL,
     pruned_at double precision
 );
