@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from claimflow.runtime.delivery.config import DeliveryConfig, DeliveryConfigError, parse_targets
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway.caps import OutputCaps
 from claimflow.runtime.gateway.config import GatewayConfig, PriceTable, ProviderLimits, TransportPolicy
@@ -212,6 +213,30 @@ def _json_file(name: str, model: type[ModelT], what: str) -> ModelT | None:
         raise SettingsError(f"{name}={path!r} is not {what}: {_problems(error)}") from None
 
 
+def _delivery() -> DeliveryConfig:
+    try:
+        targets = parse_targets(_env("CLAIMFLOW_DELIVER"))
+    except DeliveryConfigError as error:
+        raise SettingsError(str(error)) from None
+    secret = _env("CLAIMFLOW_DELIVER_SECRET")
+    if secret is None and any(target.kind == "webhook" for target in targets):
+        raise SettingsError("CLAIMFLOW_DELIVER names a webhook: set CLAIMFLOW_DELIVER_SECRET, the key that signs it")
+    return DeliveryConfig(
+        targets=targets,
+        secret=secret,
+        max_attempts=_at_least_one("CLAIMFLOW_DELIVER_MAX_ATTEMPTS", 5),
+        backoff_s=_non_negative("CLAIMFLOW_DELIVER_BACKOFF_S", 1.0),
+        timeout_s=_positive("CLAIMFLOW_DELIVER_TIMEOUT_S", 10.0),
+    )
+
+
+def _non_negative(name: str, default: float) -> float:
+    value = _float(name, default)
+    if value is None or value < 0:
+        raise SettingsError(f"{name}={_env(name)} must be a number, at least 0")
+    return value
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where data lives, which models run, the policy thresholds and the model budget."""
@@ -246,6 +271,8 @@ class Settings:
     """Runs `claimflow serve` advances at once (CLAIMFLOW_SERVE_CONCURRENCY); uploads beyond it wait queued."""
     sweep_seconds: float = 60.0
     """How often `claimflow serve` sweeps reviews past their due time (CLAIMFLOW_SWEEP_SECONDS); 0 never."""
+    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+    """Where completed records are delivered (CLAIMFLOW_DELIVER, CLAIMFLOW_DELIVER_*); no targets: nowhere."""
 
     @classmethod
     def load(
@@ -277,6 +304,7 @@ class Settings:
             max_document_seconds=_positive("CLAIMFLOW_MAX_DOCUMENT_SECONDS", 600.0),
             serve_concurrency=_at_least_one("CLAIMFLOW_SERVE_CONCURRENCY", 4),
             sweep_seconds=_not_negative("CLAIMFLOW_SWEEP_SECONDS", 60.0),
+            delivery=_delivery(),
         )
 
     def with_budget(self, **limits: object) -> Settings:

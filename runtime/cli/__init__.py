@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 
-from claimflow.runtime.cli import doctypes, documents, evals, inspect, replay, review, review_desk, service
+from claimflow.runtime.cli import doctypes, documents, evals, inspect, replay, review, review_desk, service, upkeep
 from claimflow.runtime.cli._common import app, review_app
 from claimflow.runtime.cli._started import process_runs_one_command
 
@@ -50,4 +50,5 @@ __all__ = [
     "review_app",
     "review_desk",
     "service",
+    "upkeep",
 ]

@@ -119,7 +119,7 @@ def run(
                 view["run_id"][:12], shown(view["document"]), view["status"], shown(view["doc_type"] or "-"), note
             )
         out.print(table)
-    raise typer.Exit(1 if any(view["status"] == "failed" for view in views) else 0)
+    raise typer.Exit(1 if any(view["status"] in ("failed", "delivery_failed") for view in views) else 0)
 
 
 @app.command()

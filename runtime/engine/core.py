@@ -18,7 +18,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
-from claimflow.nodes.ports import WorkflowContext
+from claimflow.nodes.ports import DeliveryFailedError, WorkflowContext
 from claimflow.runtime.discovery import ActiveTypes
 from claimflow.runtime.engine.decisions import Decisions
 from claimflow.runtime.engine.intake import Intake
@@ -26,9 +26,10 @@ from claimflow.runtime.engine.journal import EventJournal, unwritten_events
 from claimflow.runtime.engine.operations import Operations
 from claimflow.runtime.engine.reviews import ReviewDesk
 from claimflow.runtime.engine.tokens import Tokens
+from claimflow.runtime.engine.upkeep import Upkeep
 from claimflow.runtime.engine.watching import Watching
 from claimflow.runtime.ingest import IngestLimits
-from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow, process_owner
+from claimflow.runtime.registry import FINISHED, AsyncRegistry, RunBusyError, RunRow, process_owner
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.runtime.unavailable import unavailable_reason
@@ -52,7 +53,7 @@ class PendingReview:
     """When the run paused for it (its checkpoint's time, Unix seconds), if the checkpoint says."""
 
 
-class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching):
+class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep):
     """Processes documents through the documents workflow over one data directory."""
 
     def __init__(
@@ -98,9 +99,22 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching):
         return {"configurable": {"thread_id": run_id}}
 
     async def state(self, run_id: str) -> WorkflowState | None:
-        """The run's latest checkpointed state, or None before its first step."""
+        """The run's latest checkpointed state, else the final state kept when it finished; None before both."""
         snapshot = await self.graph.aget_state(self._config(run_id))
-        return WorkflowState.model_validate(snapshot.values) if snapshot.values else None
+        if snapshot.values:
+            return WorkflowState.model_validate(snapshot.values)
+        # A finished run whose checkpoints were pruned is read from the state kept in the registry.
+        kept = await self.registry.final_state(run_id)
+        return WorkflowState.model_validate_json(kept) if kept is not None else None
+
+    async def keep_final(self, run_id: str, state: WorkflowState | None = None) -> None:
+        """Keep a finished run's final state in the registry, where it outlives the checkpoints (see `prune`)."""
+        if state is None:
+            snapshot = await self.graph.aget_state(self._config(run_id))
+            if not snapshot.values:
+                return
+            state = WorkflowState.model_validate(snapshot.values)
+        await self.registry.save_final(run_id, state.model_dump_json())
 
     async def pending_review(self, run_id: str) -> PendingReview | None:
         """The open review of a paused run."""
@@ -232,6 +246,9 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching):
             raise InvalidDecisionError(
                 f"decision refused, run {run_id} stays paused: {error}", error.problems
             ) from error
+        except DeliveryFailedError as error:
+            await self._restore_after_failure(run_id)
+            return await self.park_undelivered(run_id, error, answered=answering is not None)
         except Exception as error:  # noqa: BLE001 - any other failure fails this document, not the batch
             if unavailable_reason(error) is not None:
                 raise  # storage or database gone: the run stays where it is, to be continued, and the batch stops
@@ -244,6 +261,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching):
                 reason = redact(f"{type(error).__name__}: {error}")  # the run's error: no secret of a URL in it
             await self._restore_after_failure(run_id)
             await self.registry.append_events(run_id, [event("run.failed", "engine", reason=reason)])
+            await self.keep_final(run_id)
             settled = None
             if answering is not None:
                 committed = _pending_id(await self.graph.aget_state(config)) != answering
@@ -273,6 +291,8 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching):
         key = doc_type.key_of(state.fields) if doc_type is not None and status == "completed" else None
         if doc_type is not None and key is not None:
             await self.registry.register_record(run_id, doc_type.name, key)
+        if status in FINISHED:
+            await self.keep_final(run_id, state)
         await self.registry.release(
             run_id,
             owner=self.owner,

@@ -91,6 +91,12 @@ CREATE TABLE IF NOT EXISTS claimflow_record_keys (
     key text NOT NULL
 );
 CREATE INDEX IF NOT EXISTS claimflow_record_keys_key ON claimflow_record_keys (doc_type, key);
+CREATE TABLE IF NOT EXISTS claimflow_run_finals (
+    run_id text COLLATE "C" PRIMARY KEY,
+    state text NOT NULL,
+    stored_at double precision NOT NULL,
+    pruned_at double precision
+);
 CREATE TABLE IF NOT EXISTS claimflow_prompt_pins (
     ref text PRIMARY KEY,
     hash text NOT NULL,
@@ -145,6 +151,7 @@ _RELATIONS = (
     "claimflow_record_keys_key",
     "claimflow_prompt_pins",
     "claimflow_api_tokens",
+    "claimflow_run_finals",
 )
 
 _READY = """

@@ -13,6 +13,7 @@ from typing import LiteralString
 
 import psycopg
 
+from claimflow.runtime.registry._pg_finals import PgFinalStates
 from claimflow.runtime.registry._pg_reviews import INSERT_EVENT, PgReviewTable, event_rows
 from claimflow.runtime.registry._pg_schema import Row
 from claimflow.runtime.registry.decisions import abandoned_message
@@ -53,7 +54,7 @@ def _insert(
     return RunRow(**row)
 
 
-class PostgresRegistry(PgReviewTable, PgTokenTable):
+class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
     """Runs with their leases, events, review decisions, record keys and prompt pins, in `claimflow_` tables.
 
     Args:
