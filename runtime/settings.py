@@ -206,6 +206,18 @@ def _json_file(name: str, model: type[ModelT], what: str) -> ModelT | None:
 
 
 @dataclass(frozen=True)
+class WorkerTiming:
+    """How workers show they are alive, and how soon the jobs of one that stopped are run again."""
+
+    heartbeat_s: float = 10.0
+    """How often a worker writes its heartbeat (CLAIMFLOW_WORKER_HEARTBEAT_S)."""
+    stalled_s: float = 60.0
+    """A worker silent this long is dead: its jobs are run again (CLAIMFLOW_WORKER_STALLED_S)."""
+    reaper_every_s: int = 30
+    """How often the reaper looks for such jobs, in whole seconds (CLAIMFLOW_REAPER_EVERY_S)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Where data lives, which models run, the policy thresholds and the model budget."""
 
@@ -235,6 +247,12 @@ class Settings:
     max_document_seconds: float = 600.0
     """Wall time one document's run may take each time it is advanced (CLAIMFLOW_MAX_DOCUMENT_SECONDS); a run
     that takes longer fails with that reason, and the batch goes on."""
+    execution: str = "local"
+    """Where runs advance (CLAIMFLOW_EXECUTION): `local`, in the process that submits or decides, or `queue`, in
+    `claimflow worker` processes (production mode; needs CLAIMFLOW_DATABASE_URL)."""
+    worker: WorkerTiming = field(default_factory=WorkerTiming)
+    """Worker heartbeat, stall threshold and reaper period (CLAIMFLOW_WORKER_HEARTBEAT_S,
+    CLAIMFLOW_WORKER_STALLED_S, CLAIMFLOW_REAPER_EVERY_S)."""
 
     @classmethod
     def load(
@@ -264,6 +282,12 @@ class Settings:
             mask_patterns=_mask_patterns(),
             limits=_document_limits(),
             max_document_seconds=_positive("CLAIMFLOW_MAX_DOCUMENT_SECONDS", 600.0),
+            execution=_choice("CLAIMFLOW_EXECUTION", ("local", "queue"), "local"),
+            worker=WorkerTiming(
+                heartbeat_s=_positive("CLAIMFLOW_WORKER_HEARTBEAT_S", 10.0),
+                stalled_s=_positive("CLAIMFLOW_WORKER_STALLED_S", 60.0),
+                reaper_every_s=_at_least_one("CLAIMFLOW_REAPER_EVERY_S", 30),
+            ),
         )
 
     def with_budget(self, **limits: object) -> Settings:

@@ -7,7 +7,7 @@ import logging
 import os
 import sys
 
-from claimflow.runtime.cli import doctypes, documents, evals, inspect, replay, review, review_desk
+from claimflow.runtime.cli import doctypes, documents, evals, inspect, production, replay, review, review_desk
 from claimflow.runtime.cli._common import app, review_app
 from claimflow.runtime.cli._started import process_runs_one_command
 
@@ -38,4 +38,16 @@ def main() -> None:
     os._exit(code or 0)
 
 
-__all__ = ["app", "doctypes", "documents", "evals", "inspect", "main", "replay", "review", "review_app", "review_desk"]
+__all__ = [
+    "app",
+    "doctypes",
+    "documents",
+    "evals",
+    "inspect",
+    "main",
+    "production",
+    "replay",
+    "review",
+    "review_app",
+    "review_desk",
+]

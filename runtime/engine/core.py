@@ -24,6 +24,7 @@ from claimflow.runtime.engine.decisions import Decisions
 from claimflow.runtime.engine.intake import Intake
 from claimflow.runtime.engine.journal import EventJournal, unwritten_events
 from claimflow.runtime.engine.operations import Operations
+from claimflow.runtime.engine.queued import Queued
 from claimflow.runtime.engine.reviews import ReviewDesk
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow, process_owner
@@ -50,7 +51,7 @@ class PendingReview:
     """When the run paused for it (its checkpoint's time, Unix seconds), if the checkpoint says."""
 
 
-class Engine(Intake, Operations, Decisions, ReviewDesk):
+class Engine(Intake, Operations, Decisions, ReviewDesk, Queued):
     """Processes documents through the documents workflow over one data directory."""
 
     def __init__(

@@ -1,0 +1,143 @@
+"""Production mode's side of the engine: runs and decisions handed to `claimflow worker` processes.
+
+With `CLAIMFLOW_EXECUTION=queue` (and a Postgres database) nothing advances in the process that submits or
+decides: `enqueue` records a run and its start job, `enqueue_decision` a decision and its resume job, each in
+one transaction. The document's bytes go to the engine's document store first, so the worker must see the
+same store. A decision needs no document text here: the worker checks it against the document before it
+resumes the run, and refuses it (the run stays paused) when it does not hold.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from claimflow.graphs import WORKFLOW_NAME
+from claimflow.runtime.ingest import sniff_media_type
+from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow
+from claimflow.runtime.settings import Settings
+from claimflow.runtime.store import AsyncDocumentStore
+from claimflow.state.review import ReviewDecision
+
+if TYPE_CHECKING:
+    from procrastinate import App
+
+    from claimflow.nodes.ports import WorkflowContext
+    from claimflow.state.documents import DocumentRef
+    from claimflow.state.events import Event
+
+
+class QueueNotConfiguredError(RunBusyError):
+    """Production mode was asked for without a Postgres database to hold the queue."""
+
+
+class Queued:
+    """Submitting runs and decisions to the queue."""
+
+    settings: Settings
+    registry: AsyncRegistry
+    store: AsyncDocumentStore
+    owner: str
+
+    if TYPE_CHECKING:
+        # Provided by the engine this mixes into.
+        @property
+        def context(self) -> WorkflowContext:  # noqa: D102
+            ...
+
+        @property
+        def version(self) -> str:  # noqa: D102
+            ...
+
+        async def _read(self, run_id: str, path: Path) -> tuple[str, str, bytes] | RunRow: ...
+
+        def _started_event(self, ref: DocumentRef, **started: str) -> Event: ...
+
+    @property
+    def queued(self) -> bool:
+        """Whether runs advance in workers (CLAIMFLOW_EXECUTION=queue), not in this process."""
+        return self.settings.execution == "queue"
+
+    def _queue_app(self) -> tuple[App, str]:
+        url = self.settings.database_url
+        if not url:
+            raise QueueNotConfiguredError(
+                "the queue lives in Postgres: set CLAIMFLOW_DATABASE_URL (and run `claimflow db migrate`)"
+            )
+        from claimflow.runtime.queue.app import build_app
+
+        return build_app(self.settings), url
+
+    async def enqueue(self, path: Path) -> tuple[RunRow, bool]:
+        """Store the file and record its run with a start job in one transaction; returns (run, new).
+
+        A file read before (same bytes, same path) keeps its run and gets no second job. A file that cannot
+        be read fails a run of its own at once, as with `register`.
+        """
+        from claimflow.runtime.queue.names import queue_for
+        from claimflow.runtime.queue.submit import NewRun, enqueue_run
+        from claimflow.runtime.registry._pg_schema import connect
+
+        app, url = self._queue_app()
+        run_id = uuid.uuid4().hex
+        read = await self._read(run_id, path)
+        if isinstance(read, RunRow):
+            return read, True
+        name, source, data = read
+        ref = await asyncio.to_thread(self.store.files.save_document, data, name, sniff_media_type(data, name))
+        model = self.context.gateway.name
+        run = NewRun(run_id, ref, source, WORKFLOW_NAME, self.version, model, self._started_event(ref))
+
+        def write() -> tuple[RunRow, bool]:
+            with connect(url) as conn:
+                return enqueue_run(conn, app, run, queue_for(model))
+
+        return await asyncio.to_thread(write)
+
+    async def enqueue_decision(
+        self,
+        run_id: str,
+        decision: ReviewDecision,
+        *,
+        interrupt_id: str | None = None,
+        seen_at: float | None = None,
+    ) -> RunRow:
+        """Record a review decision and its resume job in one transaction; a stale or second one is refused.
+
+        The run moves to `resume_queued` and a worker applies the decision. A refusal is kept with its reason
+        and raised as RunBusyError, and the run stays as it is.
+        """
+        from claimflow.runtime.queue.submit import enqueue_decision
+        from claimflow.runtime.registry._pg_schema import connect
+
+        app, url = self._queue_app()
+        row = await self.registry.get_run(run_id)
+        as_json = decision.model_dump_json()
+
+        def write() -> str:
+            with connect(url) as conn:
+                return enqueue_decision(
+                    conn,
+                    app,
+                    row.run_id,
+                    interrupt_id=interrupt_id,
+                    reviewer=decision.reviewer,
+                    decision=decision.model_dump(mode="json"),
+                    decision_json=as_json,
+                    owner=self.owner,
+                    seen_at=seen_at,
+                )
+
+        try:
+            await asyncio.to_thread(write)
+        except RunBusyError as error:
+            await self.registry.record_decision(
+                row.run_id, interrupt_id or row.interrupt_id, decision.reviewer, as_json, "refused", str(error)
+            )
+            raise RunBusyError(f"decision refused, run stays as it is: {error}") from None
+        return await self.registry.get_run(row.run_id)
+
+
+__all__ = ["Queued", "QueueNotConfiguredError"]
