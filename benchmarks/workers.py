@@ -83,6 +83,8 @@ async def batch(
             processes = [subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL) for _ in range(workers)]
             try:
                 while _count(url, "SELECT count(*) FROM procrastinate_workers") < workers:
+                    if any(process.poll() is not None for process in processes):
+                        raise RuntimeError("a worker stopped before the batch; run `claimflow worker` to see why")
                     await asyncio.sleep(0.05)
                 async with claimflow.open_engine(settings) as engine:
                     started = time.perf_counter()

@@ -20,6 +20,7 @@ from claimflow.runtime.cli._common import (
     exit_on_setup_error,
     message,
     out,
+    shown,
 )
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.settings import Settings
@@ -67,10 +68,15 @@ def worker(
     types: TypesOption = None,
 ) -> None:
     """Take run jobs from the queue and advance them, until stopped (Ctrl-C or SIGTERM)."""
+    from claimflow.runtime.queue import worker_queues
     from claimflow.runtime.queue.worker import run_worker
 
     settings = _settings(data_dir, types)
-    names = [name for item in queues or [] for name in item.split(",") if name.strip()]
+    names = [name.strip() for item in queues or [] for name in item.split(",") if name.strip()]
+    err.print(
+        f"worker on {', '.join(names or worker_queues(settings.model))}, {concurrency} job(s) at once, model "
+        f"{shown(settings.model)}; Ctrl-C stops it after the jobs in hand"
+    )
     with _database_errors():
         asyncio.run(run_worker(settings, queues=names or None, concurrency=concurrency))
 

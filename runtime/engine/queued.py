@@ -66,9 +66,12 @@ class Queued:
             raise QueueNotConfiguredError(
                 "the queue lives in Postgres: set CLAIMFLOW_DATABASE_URL (and run `claimflow db migrate`)"
             )
-        from claimflow.runtime.queue.app import build_app
+        app: App | None = self.__dict__.get("_queue")
+        if app is None:
+            from claimflow.runtime.queue.app import build_app
 
-        return build_app(self.settings), url
+            app = self.__dict__["_queue"] = build_app(self.settings)
+        return app, url
 
     async def enqueue(self, path: Path) -> tuple[RunRow, bool]:
         """Store the file and record its run with a start job in one transaction; returns (run, new).

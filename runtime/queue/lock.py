@@ -15,7 +15,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from claimflow.runtime.registry import RunBusyError
-from claimflow.runtime.registry._pg_schema import Row, conninfo
+from claimflow.runtime.registry._pg_schema import SERVER_KEEPALIVES, Row, conninfo
 
 _LOCK_NAMESPACE = "claimflow-run:"
 
@@ -34,6 +34,7 @@ async def run_lock(url: str, run_id: str, *, owner: str) -> AsyncIterator[psycop
     """
     conn = await psycopg.AsyncConnection.connect(conninfo(url), autocommit=True, row_factory=dict_row)
     async with conn:
+        await conn.execute(SERVER_KEEPALIVES)  # a vanished host's session, and so its lock, ends within a minute
         key = _LOCK_NAMESPACE + run_id
         got = await (
             await conn.execute("SELECT pg_try_advisory_lock(hashtextextended(%s, 0)) AS got", (key,))
