@@ -176,6 +176,14 @@ def _at_least_one(name: str, default: int) -> int:
     return value
 
 
+def _reaper_every() -> int:
+    """CLAIMFLOW_REAPER_EVERY_S: whole seconds, 1 to 59 (it is the seconds column of a cron line)."""
+    value = _at_least_one("CLAIMFLOW_REAPER_EVERY_S", 30)
+    if value > 59:
+        raise SettingsError(f"CLAIMFLOW_REAPER_EVERY_S={value} must be at most 59 seconds")
+    return value
+
+
 def _document_limits() -> IngestLimits:
     """What one document may be: bytes, pages, characters per page and in all (CLAIMFLOW_MAX_DOCUMENT_*)."""
     defaults = IngestLimits()
@@ -286,7 +294,7 @@ class Settings:
             worker=WorkerTiming(
                 heartbeat_s=_positive("CLAIMFLOW_WORKER_HEARTBEAT_S", 10.0),
                 stalled_s=_positive("CLAIMFLOW_WORKER_STALLED_S", 60.0),
-                reaper_every_s=_at_least_one("CLAIMFLOW_REAPER_EVERY_S", 30),
+                reaper_every_s=_reaper_every(),
             ),
         )
 

@@ -63,9 +63,7 @@ def _add_run_tasks(app: App) -> None:
 
 
 def _add_maintenance(app: App, timing: WorkerTiming) -> None:
-    every = min(max(1, timing.reaper_every_s), 59)  # the seconds column of a cron line
-
-    @app.periodic(cron=f"* * * * * */{every}")
+    @app.periodic(cron=f"* * * * * */{timing.reaper_every_s}")  # the sixth column: seconds
     @app.task(name=REAP_TASK, queue=MAINTENANCE_QUEUE, pass_context=True)
     async def reap_stalled(context: JobContext, timestamp: int) -> int:  # noqa: ARG001 - the tick, unused
         """Run again the jobs of workers that stopped heartbeating (killed, frozen, cut off)."""
