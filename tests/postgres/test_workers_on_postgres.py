@@ -30,6 +30,7 @@ FAST = {"CLAIMFLOW_WORKER_HEARTBEAT_S": "0.5", "CLAIMFLOW_WORKER_STALLED_S": "3"
 CONTRACT = Path(__file__).parents[2] / "examples" / "documents" / "contract-nda.txt"
 INVOICE = CONTRACT.with_name("invoice-clean.pdf")
 FINISHED = ("completed", "needs_review", "failed", "rejected")
+START_JOBS = "SELECT status FROM procrastinate_jobs WHERE task_name = 'claimflow.start_run'"
 
 
 def _env(url: str, data_dir: Path, **extra: str) -> dict[str, str]:
@@ -241,3 +242,33 @@ def test_a_decision_from_a_machine_without_the_data_directory_resumes_through_a_
     resumes = _rows(postgres_url, "SELECT status FROM procrastinate_jobs WHERE task_name = 'claimflow.resume_run'")
     assert [job["status"] for job in resumes] == ["succeeded"]
     assert os.environ.get("CLAIMFLOW_EXECUTION") is None  # the setting reached only the deciding process
+
+
+def test_a_run_whose_lock_another_session_holds_waits_for_it_then_advances(tmp_path: Path, postgres_url: str) -> None:
+    """A frozen worker keeps its session and the run's lock: the worker that got its job back must wait."""
+    data = tmp_path / "data"
+    _migrate(postgres_url, data)
+    queued = run_cli("run", "--queue", "--json", CONTRACT, **_env(postgres_url, data))
+    run_id = json_lines(queued.stdout)[0]["run_id"]
+    frozen = psycopg.connect(postgres_url, autocommit=True)
+    frozen.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (f"claimflow-run:{run_id}",))
+    worker = _worker(tmp_path / "worker.log", _env(postgres_url, data))
+    try:
+        _wait_until(
+            lambda: int(_rows(postgres_url, START_JOBS.replace("status", "attempts"))[0]["attempts"]) >= 1,
+            30,
+            "the worker to find the run locked",
+        )
+        assert _rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] == "queued"
+        assert not _rows(postgres_url, "SELECT 1 FROM claimflow_events WHERE type = 'step.started'")
+        frozen.close()  # the frozen process goes away, and its lock with its session
+        _wait_until(
+            lambda: _rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] in FINISHED,
+            60,
+            "the retried job to advance the run",
+        )
+    finally:
+        frozen.close()
+        _stop(worker)
+    assert _rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] == "needs_review"
+    assert [job["status"] for job in _rows(postgres_url, START_JOBS)] == ["succeeded"]
