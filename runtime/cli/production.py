@@ -23,6 +23,7 @@ from claimflow.runtime.cli._common import (
     shown,
 )
 from claimflow.runtime.errors import SetupError
+from claimflow.runtime.queue.errors import MIGRATE_HINT, not_migrated
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.unavailable import unavailable_reason
 
@@ -43,13 +44,16 @@ def _settings(data_dir: DataDir, types: list[str] | None = None) -> Settings:
 
 @contextmanager
 def _database_errors() -> Iterator[None]:
-    """A database out of reach is one line and exit code 3; a setup error one line and exit code 2."""
+    """A database out of reach is one line and exit code 3; a setup error (or no schema) one line and exit code 2."""
     try:
         with exit_on_setup_error():
             yield
     except typer.Exit:
         raise
     except Exception as error:
+        if not_migrated(error):
+            err.print(f"[red]error:[/red] {MIGRATE_HINT}")
+            raise typer.Exit(2) from None
         reason = unavailable_reason(error)
         if reason is None:
             raise

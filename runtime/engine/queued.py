@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from claimflow.graphs import WORKFLOW_NAME
 from claimflow.runtime.ingest import sniff_media_type
+from claimflow.runtime.queue.errors import MIGRATE_HINT, QueueSetupError, not_migrated
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.state.review import ReviewDecision
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from procrastinate import App
@@ -27,10 +31,6 @@ if TYPE_CHECKING:
     from claimflow.nodes.ports import WorkflowContext
     from claimflow.state.documents import DocumentRef
     from claimflow.state.events import Event
-
-
-class QueueNotConfiguredError(RunBusyError):
-    """Production mode was asked for without a Postgres database to hold the queue."""
 
 
 class Queued:
@@ -63,7 +63,7 @@ class Queued:
     def _queue_app(self) -> tuple[App, str]:
         url = self.settings.database_url
         if not url:
-            raise QueueNotConfiguredError(
+            raise QueueSetupError(
                 "the queue lives in Postgres: set CLAIMFLOW_DATABASE_URL (and run `claimflow db migrate`)"
             )
         app: App | None = self.__dict__.get("_queue")
@@ -97,7 +97,7 @@ class Queued:
             with connect(url) as conn:
                 return enqueue_run(conn, app, run, queue_for(model))
 
-        return await asyncio.to_thread(write)
+        return await _migrated(asyncio.to_thread(write))
 
     async def enqueue_decision(
         self,
@@ -134,7 +134,7 @@ class Queued:
                 )
 
         try:
-            await asyncio.to_thread(write)
+            await _migrated(asyncio.to_thread(write))
         except RunBusyError as error:
             await self.registry.record_decision(
                 row.run_id, interrupt_id or row.interrupt_id, decision.reviewer, as_json, "refused", str(error)
@@ -143,4 +143,14 @@ class Queued:
         return await self.registry.get_run(row.run_id)
 
 
-__all__ = ["Queued", "QueueNotConfiguredError"]
+async def _migrated(writing: Awaitable[T]) -> T:
+    """Await the write; a schema without the queue's tables is a set-up error that says what to run."""
+    try:
+        return await writing
+    except Exception as error:
+        if not_migrated(error):
+            raise QueueSetupError(MIGRATE_HINT) from None
+        raise
+
+
+__all__ = ["Queued"]
