@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from procrastinate import App
 
     from claimflow.nodes.ports import WorkflowContext
+    from claimflow.runtime.registry._pg_schema import PgDatabase
     from claimflow.state.documents import DocumentRef
     from claimflow.state.events import Event
 
@@ -60,9 +61,11 @@ class Queued:
         """Whether runs advance in workers (CLAIMFLOW_EXECUTION=queue), not in this process."""
         return self.settings.execution == "queue"
 
-    def _queue_app(self) -> tuple[App, str]:
-        url = self.settings.database_url
-        if not url:
+    def _queue_app(self) -> tuple[App, PgDatabase]:
+        from claimflow.runtime.registry._pg_schema import PgDatabase
+
+        database = self.registry.sync
+        if not self.settings.database_url or not isinstance(database, PgDatabase):
             raise QueueSetupError(
                 "the queue lives in Postgres: set CLAIMFLOW_DATABASE_URL (and run `claimflow db migrate`)"
             )
@@ -71,7 +74,7 @@ class Queued:
             from claimflow.runtime.queue.app import build_app
 
             app = self.__dict__["_queue"] = build_app(self.settings)
-        return app, url
+        return app, database
 
     async def enqueue(self, path: Path) -> tuple[RunRow, bool]:
         """Store the file and record its run with a start job in one transaction; returns (run, new).
@@ -81,9 +84,8 @@ class Queued:
         """
         from claimflow.runtime.queue.names import queue_for
         from claimflow.runtime.queue.submit import NewRun, enqueue_run
-        from claimflow.runtime.registry._pg_schema import connect
 
-        app, url = self._queue_app()
+        app, database = self._queue_app()
         run_id = uuid.uuid4().hex
         read = await self._read(run_id, path)
         if isinstance(read, RunRow):
@@ -94,7 +96,7 @@ class Queued:
         run = NewRun(run_id, ref, source, WORKFLOW_NAME, self.version, model, self._started_event(ref))
 
         def write() -> tuple[RunRow, bool]:
-            with connect(url) as conn:
+            with database.session() as conn:
                 return enqueue_run(conn, app, run, queue_for(model))
 
         return await _migrated(asyncio.to_thread(write))
@@ -113,14 +115,13 @@ class Queued:
         and raised as RunBusyError, and the run stays as it is.
         """
         from claimflow.runtime.queue.submit import enqueue_decision
-        from claimflow.runtime.registry._pg_schema import connect
 
-        app, url = self._queue_app()
+        app, database = self._queue_app()
         row = await self.registry.get_run(run_id)
         as_json = decision.model_dump_json()
 
         def write() -> str:
-            with connect(url) as conn:
+            with database.session() as conn:
                 return enqueue_decision(
                     conn,
                     app,

@@ -229,6 +229,12 @@ class PgDatabase:
         self._pool.close()
 
     @contextmanager
+    def session(self) -> Iterator[psycopg.Connection[Row]]:
+        """A session of the pool (autocommit), for writes that must share a transaction with the registry's tables."""
+        with self._pool.connection() as conn:
+            yield conn
+
+    @contextmanager
     def _write(self) -> Iterator[psycopg.Connection[Row]]:
         with self._pool.connection() as conn, conn.transaction():
             yield conn
