@@ -1,13 +1,13 @@
 """Production mode's throughput: runs per second with 1 and 2 `claimflow worker` processes, and the cost per step.
 
 Usage:
-    python benchmarks/workers.py [--docs 24] [--repeats 5] [--concurrency 4] [--latency 0.2]
+    python benchmarks/workers.py [--docs 24] [--repeats 5] [--concurrency 2] [--latency 0.2]
                                  [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 
 Each batch runs on a fresh Postgres database (`claimflow db migrate` in-process): `--docs` short text receipts
 (each completes without review) are submitted with `engine.enqueue` (as `claimflow run --queue` does) once the
 workers are up and heartbeating, and the batch is timed from the first submission to the moment every run has
-finished (the runs table polled every 20 ms). Worker start-up is not timed.
+finished (the runs table polled every 50 ms on one session). Worker start-up is not timed.
 - zero-latency: the offline `rules` model, each worker with one job at a time: the engine and the queue alone.
 - fixed latency: `openai:bench` against `_fixed_latency_server.py` in this process, every call answered in
   `--latency` seconds (two calls a run), each worker with `--concurrency` jobs at once. Two workers should
@@ -57,6 +57,12 @@ def _count(url: str, query: str) -> int:
     return int(row[0]) if row else 0
 
 
+async def _unfinished(conn: psycopg.AsyncConnection[tuple[int]]) -> int:
+    cursor = await conn.execute("SELECT count(*) FROM claimflow_runs WHERE status = ANY(%s)", (list(UNFINISHED),))
+    row = await cursor.fetchone()
+    return int(row[0]) if row else 0
+
+
 def _env(url: str, data_dir: Path, model: str, base_url: str | None) -> dict[str, str]:
     env = {name: value for name, value in os.environ.items() if not name.startswith(("OPENAI_", "CLAIMFLOW_"))}
     env.update(CLAIMFLOW_DATABASE_URL=url, CLAIMFLOW_DATA_DIR=str(data_dir), CLAIMFLOW_MODEL=model)
@@ -86,13 +92,15 @@ async def batch(
                     if any(process.poll() is not None for process in processes):
                         raise RuntimeError("a worker stopped before the batch; run `claimflow worker` to see why")
                     await asyncio.sleep(0.05)
-                async with claimflow.open_engine(settings) as engine:
+                async with (
+                    claimflow.open_engine(settings) as engine,
+                    await psycopg.AsyncConnection.connect(url, autocommit=True) as poll,
+                ):
                     started = time.perf_counter()
                     for path in paths:
                         await engine.enqueue(path)
-                    statuses = ", ".join(f"'{status}'" for status in UNFINISHED)
-                    while _count(url, f"SELECT count(*) FROM claimflow_runs WHERE status IN ({statuses})"):
-                        await asyncio.sleep(0.02)
+                    while await _unfinished(poll):
+                        await asyncio.sleep(0.05)
                     elapsed = time.perf_counter() - started
             finally:
                 for process in processes:
@@ -150,7 +158,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=24, help="documents per batch (default 24)")
     parser.add_argument("--repeats", type=int, default=5, help="repetitions, at least 5 (default 5)")
-    parser.add_argument("--concurrency", type=int, default=4, help="jobs per worker at fixed latency (default 4)")
+    parser.add_argument("--concurrency", type=int, default=2, help="jobs per worker at fixed latency (default 2)")
     parser.add_argument("--latency", type=float, default=0.2, help="seconds per model call (default 0.2)")
     parser.add_argument(
         "--postgres", default="postgresql://postgres@127.0.0.1:5432/postgres", help="an admin URL of the server"

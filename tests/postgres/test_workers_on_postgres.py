@@ -229,6 +229,10 @@ def test_a_decision_from_a_machine_without_the_data_directory_resumes_through_a_
             lambda: _rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] in FINISHED, 60, "the pause"
         )
         assert _rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] == "needs_review"
+        open_jobs = (
+            "SELECT id FROM procrastinate_jobs WHERE task_name LIKE 'claimflow.%%_run' AND status <> 'succeeded'"
+        )
+        assert not _rows(postgres_url, open_jobs)  # a paused run holds no job, so no worker slot
         elsewhere = _env(postgres_url, tmp_path / "elsewhere", CLAIMFLOW_EXECUTION="queue")
         decided = run_cli("review", "decide", run_id, "--reviewer", "ann", "--approve", **elsewhere)
         assert decided.returncode == 0, decided.stderr
