@@ -16,9 +16,8 @@ import pytest
 from psycopg.rows import dict_row
 
 from claimflow.runtime.engine import open_engine
-from claimflow.runtime.queue import RunLockedError
 from claimflow.runtime.queue.jobs import start_job
-from claimflow.runtime.queue.lock import run_lock
+from claimflow.runtime.queue.lock import RunLockedError, run_lock
 from claimflow.runtime.settings import Settings
 from tests.integration._docs import claimflow_executable, cli_env, json_lines, run_cli
 
