@@ -19,6 +19,7 @@ from claimflow.runtime.settings import Settings, WorkerTiming
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
+    from claimflow.runtime.queue.lock import RunLocks
 
 FINISHED_JOBS_KEPT_HOURS = 72
 """Succeeded jobs are removed this long after they finished (daily); failed ones stay for a look."""
@@ -27,6 +28,11 @@ FINISHED_JOBS_KEPT_HOURS = 72
 def _engine(context: JobContext) -> Engine:
     engine: Engine = context.additional_context["engine"]
     return engine
+
+
+def _locks(context: JobContext) -> RunLocks | None:
+    locks: RunLocks | None = context.additional_context.get("locks")
+    return locks
 
 
 async def _transient_to_retry(advancing: Any) -> None:
@@ -53,13 +59,13 @@ def _add_run_tasks(app: App) -> None:
     async def start_run(context: JobContext, run_id: str) -> None:
         from claimflow.runtime.queue.jobs import start_job
 
-        await _transient_to_retry(start_job(_engine(context), run_id))
+        await _transient_to_retry(start_job(_engine(context), run_id, _locks(context)))
 
     @app.task(name=RESUME_TASK, pass_context=True, retry=RETRY)
     async def resume_run(context: JobContext, run_id: str, interrupt_id: str, decision: dict[str, Any]) -> None:
         from claimflow.runtime.queue.jobs import resume_job
 
-        await _transient_to_retry(resume_job(_engine(context), run_id, interrupt_id, decision))
+        await _transient_to_retry(resume_job(_engine(context), run_id, interrupt_id, decision, _locks(context)))
 
 
 def _add_maintenance(app: App, timing: WorkerTiming) -> None:

@@ -8,12 +8,13 @@ resume job whose decision was already applied or refused.
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from langgraph.types import Command
 
 from claimflow.runtime.engine import Engine
-from claimflow.runtime.queue.lock import run_lock
+from claimflow.runtime.queue.lock import RunLocks, run_lock
 from claimflow.runtime.queue.retry import is_transient
 from claimflow.runtime.registry import RunRow
 from claimflow.state.apply import decision_errors
@@ -25,25 +26,30 @@ STARTABLE = ("queued", "running", "resuming")
 """Statuses a start job advances; any other means the run is paused, finished, or waits for its resume job."""
 
 
-def _url(engine: Engine) -> str:
+def _lock(engine: Engine, run_id: str, locks: RunLocks | None) -> AbstractAsyncContextManager[None]:
+    """The run's advisory lock: on a session of `locks` (a worker's), else on a new session."""
+    if locks is not None:
+        return locks.hold(run_id, owner=engine.owner)
     url = engine.settings.database_url
     if not url:
         raise RuntimeError("workers need CLAIMFLOW_DATABASE_URL: the queue lives in Postgres")
-    return url
+    return run_lock(url, run_id, owner=engine.owner)
 
 
-async def start_job(engine: Engine, run_id: str) -> RunRow:
+async def start_job(engine: Engine, run_id: str, locks: RunLocks | None = None) -> RunRow:
     """Advance a submitted run until it finishes or pauses; a duplicate delivery does nothing."""
-    async with run_lock(_url(engine), run_id, owner=engine.owner):
+    async with _lock(engine, run_id, locks):
         row = await engine.registry.get_run(run_id)
         if row.status not in STARTABLE:
             return row
         return await _guarded(engine, row, engine.start(run_id))
 
 
-async def resume_job(engine: Engine, run_id: str, interrupt_id: str, decision: dict[str, Any]) -> RunRow:
+async def resume_job(
+    engine: Engine, run_id: str, interrupt_id: str, decision: dict[str, Any], locks: RunLocks | None = None
+) -> RunRow:
     """Apply a queued decision to the review it answers and advance the run; a duplicate delivery does nothing."""
-    async with run_lock(_url(engine), run_id, owner=engine.owner):
+    async with _lock(engine, run_id, locks):
         row = await engine.registry.get_run(run_id)
         if row.status == "resuming":
             pending = await engine.pending_review(run_id)

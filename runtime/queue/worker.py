@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.queue.app import build_app
+from claimflow.runtime.queue.lock import RunLocks
 from claimflow.runtime.queue.names import worker_queues
 from claimflow.runtime.settings import Settings
 
@@ -31,13 +32,15 @@ async def run_worker(
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
     app = build_app(settings)
-    async with open_engine(settings) as engine, app.open_async():
+    assert settings.database_url is not None  # build_app refuses settings without one
+    locks = RunLocks(settings.database_url, size=concurrency)
+    async with open_engine(settings) as engine, app.open_async(), locks:
         await app.run_worker_async(
             queues=list(queues) if queues else worker_queues(settings.model),
             concurrency=concurrency,
             wait=wait,
             name=name or engine.owner,
-            additional_context={"engine": engine},
+            additional_context={"engine": engine, "locks": locks},
             update_heartbeat_interval=settings.worker.heartbeat_s,
             stalled_worker_timeout=settings.worker.stalled_s,
             fetch_job_polling_interval=min(5.0, settings.worker.heartbeat_s),
