@@ -17,7 +17,7 @@ from claimflow.runtime.queue.names import RESUME_TASK, START_TASK, queue_for
 from claimflow.runtime.registry import RunBusyError, RunRow
 from claimflow.runtime.registry._pg_reviews import INSERT_EVENT, event_rows
 from claimflow.runtime.registry._pg_schema import Row
-from claimflow.runtime.registry.postgres import _insert
+from claimflow.runtime.registry.postgres import _insert, latest_run_of
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
 
@@ -38,15 +38,9 @@ class NewRun:
 def enqueue_run(conn: psycopg.Connection[Row], app: App, run: NewRun, queue: str) -> tuple[RunRow, bool]:
     """Record the run and its start job, or find the run this document (same bytes, same path) already has."""
     with conn.transaction():
-        identity = f"{run.document.document_id}:{run.source}"
-        conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (identity,))
-        found = conn.execute(
-            "SELECT * FROM claimflow_runs WHERE document_id = %s AND source = %s"
-            " ORDER BY created_at DESC, run_id DESC LIMIT 1",
-            (run.document.document_id, run.source),
-        ).fetchone()
+        found = latest_run_of(conn, run.document, run.source)
         if found is not None:
-            return RunRow(**found), False
+            return found, False
         row = _insert(conn, run.run_id, run.document, run.workflow, run.workflow_version, run.model, run.source, None)
         with conn.cursor() as cursor:
             cursor.executemany(INSERT_EVENT, event_rows(run.run_id, [run.started]))

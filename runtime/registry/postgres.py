@@ -51,6 +51,21 @@ def _insert(
     return RunRow(**row)
 
 
+def latest_run_of(conn: psycopg.Connection[Row], document: DocumentRef, source: str) -> RunRow | None:
+    """The latest run of this document from this source, under a lock on the pair until the transaction ends.
+
+    The transaction-level advisory lock on the identity makes two processes registering the same file at once
+    make one run: the second waits, then finds the first one's.
+    """
+    conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"{document.document_id}:{source}",))
+    found = conn.execute(
+        "SELECT * FROM claimflow_runs WHERE document_id = %s AND source = %s ORDER BY created_at DESC, run_id DESC"
+        " LIMIT 1",
+        (document.document_id, source),
+    ).fetchone()
+    return None if found is None else RunRow(**found)
+
+
 class PostgresRegistry(PgReviewTable, PgDatabase):
     """Runs with their leases, events, review decisions, record keys and prompt pins, in `claimflow_` tables.
 
@@ -90,14 +105,9 @@ class PostgresRegistry(PgReviewTable, PgDatabase):
         once make one run.
         """
         with self._write() as conn:
-            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (f"{document.document_id}:{source}",))
-            found = conn.execute(
-                "SELECT * FROM claimflow_runs WHERE document_id = %s AND source = %s"
-                " ORDER BY created_at DESC, run_id DESC LIMIT 1",
-                (document.document_id, source),
-            ).fetchone()
+            found = latest_run_of(conn, document, source)
             if found is not None:
-                return RunRow(**found), False
+                return found, False
             return _insert(conn, run_id, document, workflow, workflow_version, model, source, owner), True
 
     def renew_leases(self, owner: str) -> int:
