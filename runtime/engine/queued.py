@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from claimflow.graphs import WORKFLOW_NAME
-from claimflow.runtime.ingest import sniff_media_type
+from claimflow.runtime.ingest import IngestLimits, size_versus_limit, sniff_media_type
 from claimflow.runtime.queue.errors import MIGRATE_HINT, QueueSetupError, not_migrated
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow
 from claimflow.runtime.settings import Settings
@@ -40,6 +40,7 @@ class Queued:
     settings: Settings
     registry: AsyncRegistry
     store: AsyncDocumentStore
+    limits: IngestLimits
     owner: str
 
     if TYPE_CHECKING:
@@ -53,6 +54,10 @@ class Queued:
             ...
 
         async def _read(self, run_id: str, path: Path) -> tuple[str, str, bytes] | RunRow: ...
+
+        async def _fail_at_intake(  # noqa: D102
+            self, run_id: str, name: str, source: str | None, size: int, reason: str
+        ) -> RunRow: ...
 
         def _started_event(self, ref: DocumentRef, **started: str) -> Event: ...
 
@@ -82,15 +87,36 @@ class Queued:
         A file read before (same bytes, same path) keeps its run and gets no second job. A file that cannot
         be read fails a run of its own at once, as with `register`.
         """
-        from claimflow.runtime.queue.names import queue_for
-        from claimflow.runtime.queue.submit import NewRun, enqueue_run
-
-        app, database = self._queue_app()
+        app_and_database = self._queue_app()
         run_id = uuid.uuid4().hex
         read = await self._read(run_id, path)
         if isinstance(read, RunRow):
             return read, True
         name, source, data = read
+        return await self._enqueue_stored(app_and_database, run_id, name, data, source)
+
+    async def enqueue_data(self, name: str, data: bytes) -> RunRow:
+        """Store bytes sent whole (an upload) as a new run with a start job, in one transaction.
+
+        Unlike `enqueue`, the run is always new (there is no path to know the document by). Bytes over the
+        size limit fail a run of their own at once, as with `admit`, and get no job.
+        """
+        app_and_database = self._queue_app()
+        run_id = uuid.uuid4().hex
+        if len(data) > self.limits.max_bytes:
+            shown, limit = size_versus_limit(len(data), self.limits.max_bytes)
+            reason = f"{name} is {shown}, over the {limit} limit; it was not stored"
+            return await self._fail_at_intake(run_id, name, None, len(data), reason)
+        row, _ = await self._enqueue_stored(app_and_database, run_id, name, data, None)
+        return row
+
+    async def _enqueue_stored(
+        self, app_and_database: tuple[App, PgDatabase], run_id: str, name: str, data: bytes, source: str | None
+    ) -> tuple[RunRow, bool]:
+        from claimflow.runtime.queue.names import queue_for
+        from claimflow.runtime.queue.submit import NewRun, enqueue_run
+
+        app, database = app_and_database
         ref = await asyncio.to_thread(self.store.files.save_document, data, name, sniff_media_type(data, name))
         model = self.context.gateway.name
         run = NewRun(run_id, ref, source, WORKFLOW_NAME, self.version, model, self._started_event(ref))

@@ -28,7 +28,8 @@ class NewRun:
 
     run_id: str
     document: DocumentRef
-    source: str
+    source: str | None
+    """Where it was read (a path); None for bytes sent whole, which always make a new run."""
     workflow: str
     workflow_version: str
     model: str
@@ -38,7 +39,7 @@ class NewRun:
 def enqueue_run(conn: psycopg.Connection[Row], app: App, run: NewRun, queue: str) -> tuple[RunRow, bool]:
     """Record the run and its start job, or find the run this document (same bytes, same path) already has."""
     with conn.transaction():
-        found = latest_run_of(conn, run.document, run.source)
+        found = None if run.source is None else latest_run_of(conn, run.document, run.source)
         if found is not None:
             return found, False
         row = _insert(conn, run.run_id, run.document, run.workflow, run.workflow_version, run.model, run.source, None)

@@ -16,6 +16,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from claimflow.runtime.engine import open_engine
+from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.queue.jobs import start_job
 from claimflow.runtime.queue.lock import RunLockedError, run_lock
 from claimflow.runtime.settings import Settings
@@ -284,3 +285,28 @@ def test_a_run_whose_lock_another_session_holds_waits_for_it_then_advances(tmp_p
         _stop(worker)
     assert _rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] == "needs_review"
     assert [job["status"] for job in _rows(postgres_url, START_JOBS)] == ["succeeded"]
+
+
+def test_bytes_sent_whole_make_a_new_run_each_with_one_job_and_too_many_make_none(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    data = tmp_path / "data"
+    _migrate(postgres_url, data)
+    settings = Settings(
+        data_dir=data, database_url=postgres_url, execution="queue", limits=IngestLimits(max_bytes=10_000)
+    )
+    body = CONTRACT.read_bytes()
+
+    async def submit() -> list[Any]:
+        async with open_engine(settings) as engine:
+            return [
+                await engine.enqueue_data("nda.txt", body),
+                await engine.enqueue_data("nda.txt", body),
+                await engine.enqueue_data("big.txt", b"x" * 10_001),
+            ]
+
+    first, second, big = asyncio.run(submit())
+    assert first.run_id != second.run_id and first.status == second.status == "queued"
+    assert big.status == "failed" and "over the" in (big.error or "")
+    jobs = _rows(postgres_url, "SELECT args->>'run_id' AS run_id FROM procrastinate_jobs")
+    assert sorted(job["run_id"] for job in jobs) == sorted([first.run_id, second.run_id])
