@@ -17,9 +17,10 @@ from psycopg.rows import dict_row
 
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.ingest import IngestLimits
-from claimflow.runtime.queue.jobs import start_job
+from claimflow.runtime.queue.jobs import resume_job, start_job
 from claimflow.runtime.queue.lock import RunLockedError, run_lock
 from claimflow.runtime.settings import Settings
+from claimflow.state.review import ReviewDecision
 from tests.integration._docs import claimflow_executable, cli_env, json_lines, run_cli
 
 pytestmark = pytest.mark.postgres
@@ -310,3 +311,36 @@ def test_bytes_sent_whole_make_a_new_run_each_with_one_job_and_too_many_make_non
     assert big.status == "failed" and "over the" in (big.error or "")
     jobs = _rows(postgres_url, "SELECT args->>'run_id' AS run_id FROM procrastinate_jobs")
     assert sorted(job["run_id"] for job in jobs) == sorted([first.run_id, second.run_id])
+
+
+def test_a_resume_left_by_a_dead_worker_is_applied_once_by_the_next(tmp_path: Path, postgres_url: str) -> None:
+    data = tmp_path / "data"
+    _migrate(postgres_url, data)
+    settings = Settings(data_dir=data, database_url=postgres_url, execution="queue")
+    decision = ReviewDecision(reviewer="ann", action="approve")
+
+    async def scenario() -> list[str]:
+        async with open_engine(settings) as engine:
+            row, _ = await engine.enqueue(CONTRACT)
+            paused = await start_job(engine, row.run_id)
+            assert paused.status == "needs_review" and paused.interrupt_id
+            await engine.enqueue_decision(row.run_id, decision)
+            # A worker on another host claimed the resume and died before the decision was committed.
+            with psycopg.connect(postgres_url, autocommit=True) as conn:
+                conn.execute(
+                    "UPDATE claimflow_runs SET status = 'resuming', lease_owner = 'gone-host:1', lease_until = %s"
+                    " WHERE run_id = %s",
+                    (time.time() + 600, row.run_id),
+                )
+            answer = decision.model_dump(mode="json")
+            done = await resume_job(engine, row.run_id, paused.interrupt_id, answer)
+            again = await resume_job(engine, row.run_id, paused.interrupt_id, answer)  # the job delivered twice
+            return [done.status, again.status]
+
+    assert asyncio.run(scenario()) == ["completed", "completed"]
+    assert [row["outcome"] for row in _rows(postgres_url, "SELECT outcome FROM claimflow_review_decisions")] == [
+        "applied"
+    ]
+    decided = _rows(postgres_url, "SELECT count(*) AS n FROM claimflow_events WHERE type = 'review.decided'")
+    completed = _rows(postgres_url, "SELECT count(*) AS n FROM claimflow_events WHERE type = 'run.completed'")
+    assert (int(decided[0]["n"]), int(completed[0]["n"])) == (1, 1)
