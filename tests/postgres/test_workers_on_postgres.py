@@ -94,10 +94,11 @@ def test_migrate_twice_is_harmless_and_creates_every_schema(tmp_path: Path, post
 
 def test_an_unreachable_database_is_one_line_and_an_exit_code(tmp_path: Path) -> None:
     env = _env("postgresql://postgres@127.0.0.1:1/none?connect_timeout=2", tmp_path / "data")
-    for args in (("status",), ("db", "migrate")):
+    for args in (("status",), ("db", "migrate"), ("worker",)):
         done = run_cli(*args, **env)
         assert done.returncode == 3, done.stderr
-        assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, done.stderr
+        errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+        assert "Traceback" not in done.stderr and len(errors) == 1 and "127.0.0.1" in errors[0], done.stderr
 
 
 def test_run_queue_records_runs_and_jobs_and_status_matches_the_database(tmp_path: Path, postgres_url: str) -> None:
