@@ -184,6 +184,14 @@ def _at_least_one(name: str, default: int) -> int:
     return value
 
 
+def _reaper_every() -> int:
+    """CLAIMFLOW_REAPER_EVERY_S: whole seconds, 1 to 59 (it is the seconds column of a cron line)."""
+    value = _at_least_one("CLAIMFLOW_REAPER_EVERY_S", 30)
+    if value > 59:
+        raise SettingsError(f"CLAIMFLOW_REAPER_EVERY_S={value} must be at most 59 seconds")
+    return value
+
+
 def _document_limits() -> IngestLimits:
     """What one document may be: bytes, pages, characters per page and in all (CLAIMFLOW_MAX_DOCUMENT_*)."""
     defaults = IngestLimits()
@@ -238,6 +246,18 @@ def _non_negative(name: str, default: float) -> float:
 
 
 @dataclass(frozen=True)
+class WorkerTiming:
+    """How workers show they are alive, and how soon the jobs of one that stopped are run again."""
+
+    heartbeat_s: float = 10.0
+    """How often a worker writes its heartbeat (CLAIMFLOW_WORKER_HEARTBEAT_S)."""
+    stalled_s: float = 60.0
+    """A worker silent this long is dead: its jobs are run again (CLAIMFLOW_WORKER_STALLED_S)."""
+    reaper_every_s: int = 30
+    """How often the reaper looks for such jobs, in whole seconds (CLAIMFLOW_REAPER_EVERY_S)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     """Where data lives, which models run, the policy thresholds and the model budget."""
 
@@ -273,6 +293,12 @@ class Settings:
     """How often `claimflow serve` sweeps reviews past their due time (CLAIMFLOW_SWEEP_SECONDS); 0 never."""
     delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
     """Where completed records are delivered (CLAIMFLOW_DELIVER, CLAIMFLOW_DELIVER_*); no targets: nowhere."""
+    execution: str = "local"
+    """Where runs advance (CLAIMFLOW_EXECUTION): `local`, in the process that submits or decides, or `queue`, in
+    `claimflow worker` processes (production mode; needs CLAIMFLOW_DATABASE_URL)."""
+    worker: WorkerTiming = field(default_factory=WorkerTiming)
+    """Worker heartbeat, stall threshold and reaper period (CLAIMFLOW_WORKER_HEARTBEAT_S,
+    CLAIMFLOW_WORKER_STALLED_S, CLAIMFLOW_REAPER_EVERY_S)."""
 
     @classmethod
     def load(
@@ -305,6 +331,12 @@ class Settings:
             serve_concurrency=_at_least_one("CLAIMFLOW_SERVE_CONCURRENCY", 4),
             sweep_seconds=_not_negative("CLAIMFLOW_SWEEP_SECONDS", 60.0),
             delivery=_delivery(),
+            execution=_choice("CLAIMFLOW_EXECUTION", ("local", "queue"), "local"),
+            worker=WorkerTiming(
+                heartbeat_s=_positive("CLAIMFLOW_WORKER_HEARTBEAT_S", 10.0),
+                stalled_s=_positive("CLAIMFLOW_WORKER_STALLED_S", 60.0),
+                reaper_every_s=_reaper_every(),
+            ),
         )
 
     def with_budget(self, **limits: object) -> Settings:

@@ -24,6 +24,7 @@ from claimflow.runtime.engine.decisions import Decisions
 from claimflow.runtime.engine.intake import Intake
 from claimflow.runtime.engine.journal import EventJournal, unwritten_events
 from claimflow.runtime.engine.operations import Operations
+from claimflow.runtime.engine.queued import Queued
 from claimflow.runtime.engine.reviews import ReviewDesk
 from claimflow.runtime.engine.tokens import Tokens
 from claimflow.runtime.engine.upkeep import Upkeep
@@ -53,7 +54,7 @@ class PendingReview:
     """When the run paused for it (its checkpoint's time, Unix seconds), if the checkpoint says."""
 
 
-class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep):
+class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep, Queued):
     """Processes documents through the documents workflow over one data directory."""
 
     def __init__(

@@ -67,6 +67,19 @@ class Decisions:
             self, run_id: str, payload: WorkflowState | Command[Any] | None, *, answering: str | None = None
         ) -> RunRow: ...
 
+        @property
+        def queued(self) -> bool:  # noqa: D102
+            ...
+
+        async def enqueue_decision(  # noqa: D102
+            self,
+            run_id: str,
+            decision: ReviewDecision,
+            *,
+            interrupt_id: str | None = None,
+            seen_at: float | None = None,
+        ) -> RunRow: ...
+
     async def decide(
         self,
         run_id: str,
@@ -80,8 +93,11 @@ class Decisions:
         `interrupt_id` is the review the reviewer looked at: if the run has moved on to another review since,
         the decision is refused rather than applied to a request its author never saw. Without it, the decision
         answers the review open now. `seen_at` (Unix time), when given, is when the reviewer looked: a review
-        opened after it is refused too (the CLI passes its command's start).
+        opened after it is refused too (the CLI passes its command's start). In production mode
+        (CLAIMFLOW_EXECUTION=queue) the decision is recorded with its resume job and a worker applies it.
         """
+        if self.queued:
+            return await self.enqueue_decision(run_id, decision, interrupt_id=interrupt_id, seen_at=seen_at)
         row = await self.reopen_abandoned(await self.registry.get_run(run_id))
         check_version(row.run_id, row.workflow_version, self.version)
         pending = await self.pending_review(row.run_id)

@@ -16,7 +16,7 @@ from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import NotRegularFileError, path_text, read_regular_file
 from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.state.documents import NO_DOCUMENT, DocumentRef
-from claimflow.state.events import event
+from claimflow.state.events import Event, event
 
 
 class SourceConflictError(RegistryError):
@@ -179,21 +179,20 @@ class Intake:
         return row
 
     async def _started(self, run_id: str, ref: DocumentRef, **started: str) -> None:
-        await self.registry.append_events(
-            run_id,
-            [
-                event(
-                    "run.started",
-                    "intake",
-                    document_id=ref.document_id,
-                    filename=ref.filename,
-                    media_type=ref.media_type,
-                    size=ref.size,
-                    workflow=WORKFLOW_NAME,
-                    workflow_version=self.version,
-                    model=self.context.gateway.name,
-                    policy=self.settings.policy.model_dump(mode="json"),
-                    **started,
-                )
-            ],
+        await self.registry.append_events(run_id, [self._started_event(ref, **started)])
+
+    def _started_event(self, ref: DocumentRef, **started: str) -> Event:
+        """The `run.started` event of a run of this document under this engine's version, model and policy."""
+        return event(
+            "run.started",
+            "intake",
+            document_id=ref.document_id,
+            filename=ref.filename,
+            media_type=ref.media_type,
+            size=ref.size,
+            workflow=WORKFLOW_NAME,
+            workflow_version=self.version,
+            model=self.context.gateway.name,
+            policy=self.settings.policy.model_dump(mode="json"),
+            **started,
         )
