@@ -53,6 +53,8 @@ if TYPE_CHECKING:
         load_types,
         open_engine,
     )
+    from claimflow.runtime.delivery.signing import verify_signature
+    from claimflow.runtime.retention import PruneReport
 
 __version__ = "0.2.0"
 
@@ -70,6 +72,8 @@ _LAZY = {
     "WorkflowVersionError": "claimflow.runtime.api",
     "load_types": "claimflow.runtime.api",
     "open_engine": "claimflow.runtime.api",
+    "verify_signature": "claimflow.runtime.delivery.signing",
+    "PruneReport": "claimflow.runtime.retention",
 }
 
 
@@ -102,6 +106,7 @@ __all__ = [
     "OfflineDetector",
     "OfflineExtractor",
     "PendingReview",
+    "PruneReport",
     "ReviewDecision",
     "ReviewRequest",
     "Row",
@@ -119,4 +124,5 @@ __all__ = [
     "load_types",
     "open_engine",
     "rule",
+    "verify_signature",
 ]

@@ -1,6 +1,7 @@
 """The `documents` workflow: wiring only, built from the active document types.
 
-parse -> mask -> classify -> route -> extract_<type> -> arbitrate_<type> -> validate_<type> -> route -> finalize,
+parse -> mask -> classify -> route -> extract_<type> -> arbitrate_<type> -> validate_<type> -> route -> finalize
+-> deliver,
 with review as the one pause and code-owned routers deciding every branch.
 """
 
@@ -15,6 +16,7 @@ from claimflow.nodes import (
     arbitrate_for,
     await_review_for,
     classify_for,
+    deliver,
     extract_for,
     fail,
     finalize,
@@ -61,6 +63,7 @@ def build_documents_workflow(types: Iterable[DocumentType]) -> DocumentsGraph:
     graph.add_node(names.PREPARE_REVIEW, prepare_review_for(active))
     graph.add_node(names.AWAIT_REVIEW, await_review_for(active))
     graph.add_node(names.FINALIZE, finalize)
+    graph.add_node(names.DELIVER, deliver)
     graph.add_node(names.REJECT, reject)
     graph.add_node(names.FAIL, fail)
 
@@ -73,7 +76,10 @@ def build_documents_workflow(types: Iterable[DocumentType]) -> DocumentsGraph:
     # Every router's edge follows the decision its node recorded; the targets are computed from the types.
     for router_name, targets in router_targets(active.names).items():
         graph.add_conditional_edges(router_name, _follow(router_name, targets), list(targets))  # type: ignore[arg-type]
-    graph.add_edge(names.FINALIZE, END)
+    # Always wired: without a configured target the step does nothing, so configuring delivery keeps the
+    # workflow version (and runs started before it can be continued with it).
+    graph.add_edge(names.FINALIZE, names.DELIVER)
+    graph.add_edge(names.DELIVER, END)
     graph.add_edge(names.REJECT, END)
     graph.add_edge(names.FAIL, END)
     return graph

@@ -2,11 +2,14 @@
 
 from claimflow.nodes.arbitrate import arbitrate_for
 from claimflow.nodes.classify import classify_for
+from claimflow.nodes.deliver import deliver
 from claimflow.nodes.extract import extract_for
 from claimflow.nodes.finalize import fail, finalize, reject
 from claimflow.nodes.mask import mask
 from claimflow.nodes.parse import parse
 from claimflow.nodes.ports import (
+    Deliverer,
+    DeliveryFailedError,
     DocumentStore,
     DocumentUnreadableError,
     ModelGateway,
@@ -23,6 +26,8 @@ from claimflow.nodes.route import route_node
 from claimflow.nodes.validate import validate_for
 
 __all__ = [
+    "Deliverer",
+    "DeliveryFailedError",
     "DocumentStore",
     "DocumentUnreadableError",
     "ModelGateway",
@@ -36,6 +41,7 @@ __all__ = [
     "arbitrate_for",
     "await_review_for",
     "classify_for",
+    "deliver",
     "extract_for",
     "fail",
     "finalize",

@@ -18,6 +18,7 @@ from claimflow.prompts import PromptSpec
 from claimflow.state.documents import DocumentRef, SourceText, TextRef
 from claimflow.state.masking import MaskPatterns
 from claimflow.state.schema import DocumentType
+from claimflow.state.workflow import WorkflowState
 
 ClaimT = TypeVar("ClaimT", bound=BaseModel)
 P = ParamSpec("P")
@@ -122,6 +123,26 @@ class DocumentStore(Protocol):
         ...
 
 
+class DeliveryFailedError(Exception):
+    """A finished record could not be delivered after its attempts; the run waits as `delivery_failed`.
+
+    The message names the target and the last error. `claimflow deliver retry RUN` sends it again, with the
+    same idempotency key.
+    """
+
+
+class Deliverer(Protocol):
+    """Sends a completed run's typed record to where the user asked (a webhook, a database table)."""
+
+    async def deliver(self, state: WorkflowState, key: str) -> None:
+        """Deliver the record of `state` under idempotency `key`, or raise DeliveryFailedError.
+
+        `key` is the same each time the step runs again from the same checkpoint (after a crash, or a retry),
+        so a receiver that deduplicates on it sees each record once.
+        """
+        ...
+
+
 class Parser(Protocol):
     """Turns a document's bytes into page texts, or raises DocumentUnreadableError."""
 
@@ -161,3 +182,5 @@ class WorkflowContext:
     """Users' named patterns, masked besides the built-in kinds."""
     offload: Offload = asyncio.to_thread
     """Where parsing and masking run: never on the event loop, where one long document would stall the rest."""
+    deliverer: Deliverer | None = None
+    """Where completed records go (CLAIMFLOW_DELIVER); None: the `deliver` step does nothing."""

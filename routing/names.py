@@ -20,6 +20,7 @@ PREPARE_REVIEW: Final = "prepare_review"
 AWAIT_REVIEW: Final = "await_review"
 ROUTE_REVIEW: Final = "route_review"
 FINALIZE: Final = "finalize"
+DELIVER: Final = "deliver"
 REJECT: Final = "reject"
 FAIL: Final = "fail"
 

@@ -45,6 +45,21 @@ class PgDocumentStore(DocumentFiles):
             found = conn.execute("SELECT 1 FROM claimflow_blobs WHERE blob_id = %s", (check_blob_id(blob_id),))
             return found.fetchone() is not None
 
+    def blob_size(self, blob_id: str) -> int | None:
+        """The size of a stored blob in bytes, or None when the database does not hold it."""
+        with self._pool.connection() as conn:
+            found = conn.execute("SELECT size FROM claimflow_blobs WHERE blob_id = %s", (check_blob_id(blob_id),))
+            row = found.fetchone()
+        return None if row is None else int(row["size"])
+
+    def delete_blob(self, blob_id: str) -> int:
+        """Remove a blob (pruning); returns the bytes freed, 0 when it was not there."""
+        with self._pool.connection() as conn:
+            gone = conn.execute(
+                "DELETE FROM claimflow_blobs WHERE blob_id = %s RETURNING size", (check_blob_id(blob_id),)
+            ).fetchone()
+        return 0 if gone is None else int(gone["size"])
+
     def save_blob(self, data: bytes) -> str:
         """Store bytes once under their sha256 and return it; saving stored bytes again sends nothing."""
         blob_id = hashlib.sha256(data).hexdigest()

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from claimflow.runtime.delivery.config import DeliveryConfig, DeliveryConfigError, parse_targets
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway.caps import OutputCaps
 from claimflow.runtime.gateway.config import GatewayConfig, PriceTable, ProviderLimits, TransportPolicy
@@ -168,11 +169,26 @@ def _positive(name: str, default: float) -> float:
     return value
 
 
+def _not_negative(name: str, default: float) -> float:
+    value = _float(name, default)
+    if value is None or not value >= 0:  # `not >=` refuses nan too
+        raise SettingsError(f"{name}={_env(name)} must be a number of seconds, 0 or more")
+    return value
+
+
 def _at_least_one(name: str, default: int) -> int:
     # A count or a size: a fraction would be cut to 0 and refuse every document, so it is refused here.
     value = _int(name, default)
     if value is None or value < 1:
         raise SettingsError(f"{name}={_env(name)} must be a whole number, at least 1")
+    return value
+
+
+def _reaper_every() -> int:
+    """CLAIMFLOW_REAPER_EVERY_S: whole seconds, 1 to 59 (it is the seconds column of a cron line)."""
+    value = _at_least_one("CLAIMFLOW_REAPER_EVERY_S", 30)
+    if value > 59:
+        raise SettingsError(f"CLAIMFLOW_REAPER_EVERY_S={value} must be at most 59 seconds")
     return value
 
 
@@ -203,6 +219,42 @@ def _json_file(name: str, model: type[ModelT], what: str) -> ModelT | None:
         raise SettingsError(f"{name}={path!r} cannot be read: {error.strerror or error}") from None
     except ValidationError as error:
         raise SettingsError(f"{name}={path!r} is not {what}: {_problems(error)}") from None
+
+
+def _delivery() -> DeliveryConfig:
+    try:
+        targets = parse_targets(_env("CLAIMFLOW_DELIVER"))
+    except DeliveryConfigError as error:
+        raise SettingsError(str(error)) from None
+    secret = _env("CLAIMFLOW_DELIVER_SECRET")
+    if secret is None and any(target.kind == "webhook" for target in targets):
+        raise SettingsError("CLAIMFLOW_DELIVER names a webhook: set CLAIMFLOW_DELIVER_SECRET, the key that signs it")
+    return DeliveryConfig(
+        targets=targets,
+        secret=secret,
+        max_attempts=_at_least_one("CLAIMFLOW_DELIVER_MAX_ATTEMPTS", 5),
+        backoff_s=_non_negative("CLAIMFLOW_DELIVER_BACKOFF_S", 1.0),
+        timeout_s=_positive("CLAIMFLOW_DELIVER_TIMEOUT_S", 10.0),
+    )
+
+
+def _non_negative(name: str, default: float) -> float:
+    value = _float(name, default)
+    if value is None or value < 0:
+        raise SettingsError(f"{name}={_env(name)} must be a number, at least 0")
+    return value
+
+
+@dataclass(frozen=True)
+class WorkerTiming:
+    """How workers show they are alive, and how soon the jobs of one that stopped are run again."""
+
+    heartbeat_s: float = 10.0
+    """How often a worker writes its heartbeat (CLAIMFLOW_WORKER_HEARTBEAT_S)."""
+    stalled_s: float = 60.0
+    """A worker silent this long is dead: its jobs are run again (CLAIMFLOW_WORKER_STALLED_S)."""
+    reaper_every_s: int = 30
+    """How often the reaper looks for such jobs, in whole seconds (CLAIMFLOW_REAPER_EVERY_S)."""
 
 
 @dataclass(frozen=True)
@@ -237,6 +289,16 @@ class Settings:
     that takes longer fails with that reason, and the batch goes on."""
     serve_concurrency: int = 4
     """Runs `claimflow serve` advances at once (CLAIMFLOW_SERVE_CONCURRENCY); uploads beyond it wait queued."""
+    sweep_seconds: float = 60.0
+    """How often `claimflow serve` sweeps reviews past their due time (CLAIMFLOW_SWEEP_SECONDS); 0 never."""
+    delivery: DeliveryConfig = field(default_factory=DeliveryConfig)
+    """Where completed records are delivered (CLAIMFLOW_DELIVER, CLAIMFLOW_DELIVER_*); no targets: nowhere."""
+    execution: str = "local"
+    """Where runs advance (CLAIMFLOW_EXECUTION): `local`, in the process that submits or decides, or `queue`, in
+    `claimflow worker` processes (production mode; needs CLAIMFLOW_DATABASE_URL)."""
+    worker: WorkerTiming = field(default_factory=WorkerTiming)
+    """Worker heartbeat, stall threshold and reaper period (CLAIMFLOW_WORKER_HEARTBEAT_S,
+    CLAIMFLOW_WORKER_STALLED_S, CLAIMFLOW_REAPER_EVERY_S)."""
 
     @classmethod
     def load(
@@ -267,6 +329,14 @@ class Settings:
             limits=_document_limits(),
             max_document_seconds=_positive("CLAIMFLOW_MAX_DOCUMENT_SECONDS", 600.0),
             serve_concurrency=_at_least_one("CLAIMFLOW_SERVE_CONCURRENCY", 4),
+            sweep_seconds=_not_negative("CLAIMFLOW_SWEEP_SECONDS", 60.0),
+            delivery=_delivery(),
+            execution=_choice("CLAIMFLOW_EXECUTION", ("local", "queue"), "local"),
+            worker=WorkerTiming(
+                heartbeat_s=_positive("CLAIMFLOW_WORKER_HEARTBEAT_S", 10.0),
+                stalled_s=_positive("CLAIMFLOW_WORKER_STALLED_S", 60.0),
+                reaper_every_s=_reaper_every(),
+            ),
         )
 
     def with_budget(self, **limits: object) -> Settings:

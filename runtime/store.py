@@ -49,6 +49,14 @@ class DocumentFiles:
         """Load stored bytes; BlobMissingError when this store does not hold them."""
         raise NotImplementedError
 
+    def blob_size(self, blob_id: str) -> int | None:
+        """The size of a stored blob in bytes, or None when it is not stored."""
+        raise NotImplementedError
+
+    def delete_blob(self, blob_id: str) -> int:
+        """Remove a blob (pruning); returns the bytes freed, 0 when it was not there."""
+        raise NotImplementedError
+
     def save_document(self, data: bytes, filename: str, media_type: str) -> DocumentRef:
         """Store an original and return its reference."""
         return DocumentRef(
@@ -85,6 +93,23 @@ class FileDocumentStore(DocumentFiles):
     def has_blob(self, blob_id: str) -> bool:
         """Whether the blob is stored here."""
         return self._path(blob_id).is_file()
+
+    def blob_size(self, blob_id: str) -> int | None:
+        """The size of a stored blob in bytes, or None when it is not stored."""
+        try:
+            return self._path(blob_id).stat().st_size
+        except FileNotFoundError:
+            return None
+
+    def delete_blob(self, blob_id: str) -> int:
+        """Remove a blob (pruning); returns the bytes freed, 0 when it was not there."""
+        path = self._path(blob_id)
+        try:
+            size = path.stat().st_size
+            path.unlink()
+        except FileNotFoundError:
+            return 0
+        return size
 
     def save_blob(self, data: bytes) -> str:
         """Store bytes atomically and return their sha256."""
@@ -163,3 +188,13 @@ class AsyncDocumentStore:
             self._blobs.move_to_end(blob_id)
             return found
         return self._remember(self._blobs, blob_id, await asyncio.to_thread(self.files.load_blob, blob_id))
+
+    async def blob_size(self, blob_id: str) -> int | None:
+        """The size of a stored blob in bytes, or None when it is not stored."""
+        return await asyncio.to_thread(self.files.blob_size, blob_id)
+
+    async def delete_blob(self, blob_id: str) -> int:
+        """Remove a blob and forget any copy kept in memory; returns the bytes freed."""
+        self._texts.pop(blob_id, None)
+        self._blobs.pop(blob_id, None)
+        return await asyncio.to_thread(self.files.delete_blob, blob_id)

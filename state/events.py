@@ -33,6 +33,11 @@ EventType = Literal[
     "model.called",
     "budget.exceeded",
     "arbitration.decided",
+    "delivery.started",
+    "delivery.succeeded",
+    "delivery.failed",
+    "run.delivery_failed",
+    "run.pruned",
 ]
 
 

@@ -7,7 +7,18 @@ import logging
 import os
 import sys
 
-from claimflow.runtime.cli import doctypes, documents, evals, inspect, replay, review, review_desk, service
+from claimflow.runtime.cli import (
+    doctypes,
+    documents,
+    evals,
+    inspect,
+    production,
+    replay,
+    review,
+    review_desk,
+    service,
+    upkeep,
+)
 from claimflow.runtime.cli._common import app, review_app
 from claimflow.runtime.cli._started import process_runs_one_command
 
@@ -45,9 +56,11 @@ __all__ = [
     "evals",
     "inspect",
     "main",
+    "production",
     "replay",
     "review",
     "review_app",
     "review_desk",
     "service",
+    "upkeep",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,7 +24,7 @@ from claimflow.runtime.cli._common import (
     with_engine,
 )
 from claimflow.runtime.settings import Settings, SettingsError
-from claimflow.runtime.sources import expand, path_text
+from claimflow.runtime.sources import Skipped, expand, path_text
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine, Export
@@ -57,6 +58,14 @@ def run(
     on_budget: Annotated[
         str | None, typer.Option("--on-budget", help="When the budget is spent: review (default) or fail.")
     ] = None,
+    queue: Annotated[
+        bool,
+        typer.Option(
+            "--queue",
+            help="Record the runs and their jobs for `claimflow worker` processes and return at once "
+            "(the default with CLAIMFLOW_EXECUTION=queue).",
+        ),
+    ] = False,
 ) -> None:
     """Process documents: completed, waiting for review, or failed with a reason."""
     from claimflow.runtime.batch import process_files
@@ -85,11 +94,9 @@ def run(
         raise typer.Exit(2) from None
 
     earlier: set[str] = set()  # runs a previous command registered: this one continued or found them
-    for skipped in sources.skipped:
-        if as_json:
-            emit(skipped.as_json())
-        else:
-            out.print(f"skipped {shown(path_text(skipped.path))}: {shown(skipped.reason)}", highlight=False)
+    _show_skipped(sources.skipped, as_json=as_json)
+    if queue or settings.execution == "queue":
+        _enqueue(files, settings, as_json=as_json, data_dir=data_dir)
 
     async def body(engine: Engine) -> list[dict[str, Any]]:
         views: list[dict[str, Any]] = []
@@ -120,7 +127,38 @@ def run(
                 view["run_id"][:12], shown(view["document"]), view["status"], shown(view["doc_type"] or "-"), note
             )
         out.print(table)
-    raise typer.Exit(1 if any(view["status"] == "failed" for view in views) else 0)
+    raise typer.Exit(1 if any(view["status"] in ("failed", "delivery_failed") for view in views) else 0)
+
+
+def _show_skipped(skipped: Sequence[Skipped], *, as_json: bool) -> None:
+    for item in skipped:
+        if as_json:
+            emit(item.as_json())
+        else:
+            out.print(f"skipped {shown(path_text(item.path))}: {shown(item.reason)}", highlight=False)
+
+
+def _enqueue(files: list[Path], settings: Settings, *, as_json: bool, data_dir: Path | None) -> None:
+    """`run --queue`: each file's run recorded with its job in one transaction; workers do the rest."""
+
+    async def body(engine: Engine) -> list[tuple[RunRow, bool]]:
+        queued = []
+        for path in files:
+            row, new = await engine.enqueue(path)
+            if as_json:
+                emit({"run_id": row.run_id, "document": row.filename, "status": row.status, "new": new})
+            queued.append((row, new))
+        return queued
+
+    queued = with_engine(data_dir, body, settings)
+    if not as_json:
+        table = Table("run", "document", "status", "note")
+        for row, new in queued:
+            note = message(row.error) if row.error else "" if new else "registered before"
+            table.add_row(row.run_id[:12], shown(row.filename), row.status, note)
+        out.print(table)
+        err.print(f"queued {sum(new and row.status == 'queued' for row, new in queued)} run(s) for the workers")
+    raise typer.Exit(1 if any(row.status == "failed" for row, _ in queued) else 0)
 
 
 @app.command()

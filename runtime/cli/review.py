@@ -202,7 +202,7 @@ def review_decide(
     data_dir: DataDir = None,
     types: TypesOption = None,
 ) -> None:
-    """Approve, edit fields, or reject a paused run; it resumes at once, in this process."""
+    """Approve, edit fields, or reject a paused run; it resumes at once (in a worker with CLAIMFLOW_EXECUTION=queue)."""
     chosen = [flag for flag, on in (("--approve", approve), ("--reject", reject), ("--set", bool(sets))) if on]
     if len(chosen) != 1:
         raise typer.BadParameter("give exactly one of --approve, --reject --reason TEXT, or --set FIELD=VALUE ...")

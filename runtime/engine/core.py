@@ -19,18 +19,20 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
-from claimflow.nodes.ports import WorkflowContext
+from claimflow.nodes.ports import DeliveryFailedError, WorkflowContext
 from claimflow.runtime.discovery import ActiveTypes
-from claimflow.runtime.engine.decisions import Decisions, DecisionStoppedError
+from claimflow.runtime.engine.decisions import Decisions
 from claimflow.runtime.engine.intake import Intake
 from claimflow.runtime.engine.journal import EventJournal, unwritten_events
 from claimflow.runtime.engine.models import RunModelError, RunModels
 from claimflow.runtime.engine.operations import Operations
+from claimflow.runtime.engine.queued import Queued
 from claimflow.runtime.engine.reviews import ReviewDesk
 from claimflow.runtime.engine.tokens import Tokens
+from claimflow.runtime.engine.upkeep import Upkeep
 from claimflow.runtime.engine.watching import Watching
 from claimflow.runtime.ingest import IngestLimits
-from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow, process_owner
+from claimflow.runtime.registry import FINISHED, AsyncRegistry, RunBusyError, RunRow, process_owner
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.runtime.unavailable import unavailable_reason
@@ -56,7 +58,7 @@ class PendingReview:
     """When the run paused for it (its checkpoint's time, Unix seconds), if the checkpoint says."""
 
 
-class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, RunModels):
+class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep, Queued, RunModels):
     """Processes documents through the documents workflow over one data directory."""
 
     def __init__(
@@ -107,9 +109,22 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, RunMod
         return {"configurable": {"thread_id": run_id}}
 
     async def state(self, run_id: str) -> WorkflowState | None:
-        """The run's latest checkpointed state, or None before its first step."""
+        """The run's latest checkpointed state, else the final state kept when it finished; None before both."""
         snapshot = await self.graph.aget_state(self._config(run_id))
-        return WorkflowState.model_validate(snapshot.values) if snapshot.values else None
+        if snapshot.values:
+            return WorkflowState.model_validate(snapshot.values)
+        # A finished run whose checkpoints were pruned is read from the state kept in the registry.
+        kept = await self.registry.final_state(run_id)
+        return WorkflowState.model_validate_json(kept) if kept is not None else None
+
+    async def keep_final(self, run_id: str, state: WorkflowState | None = None) -> None:
+        """Keep a finished run's final state in the registry, where it outlives the checkpoints (see `prune`)."""
+        if state is None:
+            snapshot = await self.graph.aget_state(self._config(run_id))
+            if not snapshot.values:
+                return
+            state = WorkflowState.model_validate(snapshot.values)
+        await self.registry.save_final(run_id, state.model_dump_json())
 
     async def pending_review(self, run_id: str) -> PendingReview | None:
         """The open review of a paused run."""
@@ -254,12 +269,14 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, RunMod
             raise InvalidDecisionError(
                 f"decision refused, run {run_id} stays paused: {error}", error.problems
             ) from error
+        except DeliveryFailedError as error:
+            await self._restore_after_failure(run_id)
+            return await self.park_undelivered(run_id, error, answered=answering is not None)
         except Exception as error:  # noqa: BLE001 - any other failure fails this document, not the batch
-            reason = unavailable_reason(error)
-            if reason is not None:
-                # Storage or database gone: the run stays where it is, to be continued, and the batch stops.
-                if answering is not None:
-                    raise DecisionStoppedError(await self._hold_decision(run_id, answering, reason)) from error
+            if unavailable_reason(error) is not None:
+                # Storage or database gone: the run stays where it is, to be continued, and the batch stops; a
+                # decision under way says what became of it (DecisionStoppedError).
+                await self._hold_decision(run_id, answering, error)
                 raise
             if deadline.expired():
                 reason = (
@@ -270,6 +287,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, RunMod
                 reason = redact(f"{type(error).__name__}: {error}")  # the run's error: no secret of a URL in it
             await self._restore_after_failure(run_id)
             await self.registry.append_events(run_id, [event("run.failed", "engine", reason=reason)])
+            await self.keep_final(run_id)
             settled = None
             if answering is not None:
                 committed = _pending_id(await self.graph.aget_state(config)) != answering
@@ -299,6 +317,8 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, RunMod
         key = doc_type.key_of(state.fields) if doc_type is not None and status == "completed" else None
         if doc_type is not None and key is not None:
             await self.registry.register_record(run_id, doc_type.name, key)
+        if status in FINISHED:
+            await self.keep_final(run_id, state)
         await self.registry.release(
             run_id,
             owner=self.owner,

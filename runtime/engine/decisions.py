@@ -50,6 +50,7 @@ class Decisions:
     store: AsyncDocumentStore
     types: DocumentTypes
     owner: str
+    override_model: bool
 
     if TYPE_CHECKING:
         # Provided by the engine this mixes into.
@@ -83,6 +84,19 @@ class Decisions:
 
         async def _restore_after_failure(self, run_id: str) -> None: ...
 
+        @property
+        def queued(self) -> bool:  # noqa: D102
+            ...
+
+        async def enqueue_decision(  # noqa: D102
+            self,
+            run_id: str,
+            decision: ReviewDecision,
+            *,
+            interrupt_id: str | None = None,
+            seen_at: float | None = None,
+        ) -> RunRow: ...
+
     async def decide(
         self,
         run_id: str,
@@ -96,8 +110,13 @@ class Decisions:
         `interrupt_id` is the review the reviewer looked at: if the run has moved on to another review since,
         the decision is refused rather than applied to a request its author never saw. Without it, the decision
         answers the review open now. `seen_at` (Unix time), when given, is when the reviewer looked: a review
-        opened after it is refused too (the CLI passes its command's start).
+        opened after it is refused too (the CLI passes its command's start). In production mode
+        (CLAIMFLOW_EXECUTION=queue) the decision is recorded with its resume job and a worker applies it.
         """
+        if self.queued:
+            if self.override_model:  # another model named here: recorded with the run, which a worker continues on
+                await self.context_for(await self.registry.get_run(run_id))
+            return await self.enqueue_decision(run_id, decision, interrupt_id=interrupt_id, seen_at=seen_at)
         row = await self.reopen_abandoned(await self.registry.get_run(run_id))
         check_version(row.run_id, row.workflow_version, self.version)
         pending = await self.pending_review(row.run_id)
@@ -153,14 +172,21 @@ class Decisions:
         resume: Command[Any] = Command(resume={answered: decision.model_dump(mode="json")})
         return await self._advance(row.run_id, resume, answering=answered, context=context)
 
-    async def _hold_decision(self, run_id: str, answering: str, reason: str) -> str:
-        """After the store or database failed under a decision: the review open again, or the run left resuming.
+    async def _hold_decision(self, run_id: str, answering: str | None, error: Exception) -> None:
+        """After the store or database failed under a decision, raise DecisionStoppedError saying what became of it.
 
         A decision whose resume was not committed is not applied (the run waits on the same review, to be decided
         again); one that was stays applied and the run resuming, for `recover` to finish. If the database
         cannot be written either, the run's lease says it all: once this process is gone, the next look puts it
-        right the same way (`reopen_abandoned`). Returns what became of the decision, in one line.
+        right the same way (`reopen_abandoned`). Without a decision (`answering` None) this does nothing.
         """
+        reason = unavailable_reason(error)
+        if answering is None or reason is None:
+            return
+        raise DecisionStoppedError(await self._settle_held(run_id, answering, reason)) from error
+
+    async def _settle_held(self, run_id: str, answering: str, reason: str) -> str:
+        """Record what became of a decision the store or database failed under, where possible; say it."""
         try:
             pending = await self.pending_review(run_id)
             committed = pending is None or pending.interrupt_id != answering
@@ -183,8 +209,8 @@ class Decisions:
                 review_due=await self.review_due(run_id),
             )
             return f"{reason}; the decision on run {run_id} was not applied: the run waits on the same review"
-        except Exception as error:  # noqa: BLE001 - only the same kind of condition; anything else is a bug
-            if unavailable_reason(error) is None:
+        except Exception as again:  # noqa: BLE001 - only the same kind of condition; anything else is a bug
+            if unavailable_reason(again) is None:
                 raise
         return (
             f"{reason}; what became of the decision on run {run_id} could not be recorded: once the database is "

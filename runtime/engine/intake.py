@@ -16,7 +16,7 @@ from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import NotRegularFileError, path_text, read_regular_file
 from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.state.documents import NO_DOCUMENT, DocumentRef
-from claimflow.state.events import event
+from claimflow.state.events import Event, event
 
 
 class SourceConflictError(RegistryError):
@@ -185,21 +185,20 @@ class Intake:
     async def _started(self, run_id: str, ref: DocumentRef, **started: str) -> None:
         if self.model_endpoint is not None:  # where the model is called goes with the run: it continues there
             await self.registry.set_model(run_id, self.context.gateway.name, self.model_endpoint)
-        await self.registry.append_events(
-            run_id,
-            [
-                event(
-                    "run.started",
-                    "intake",
-                    document_id=ref.document_id,
-                    filename=ref.filename,
-                    media_type=ref.media_type,
-                    size=ref.size,
-                    workflow=WORKFLOW_NAME,
-                    workflow_version=self.version,
-                    model=self.context.gateway.name,
-                    policy=self.settings.policy.model_dump(mode="json"),
-                    **started,
-                )
-            ],
+        await self.registry.append_events(run_id, [self._started_event(ref, **started)])
+
+    def _started_event(self, ref: DocumentRef, **started: str) -> Event:
+        """The `run.started` event of a run of this document under this engine's version, model and policy."""
+        return event(
+            "run.started",
+            "intake",
+            document_id=ref.document_id,
+            filename=ref.filename,
+            media_type=ref.media_type,
+            size=ref.size,
+            workflow=WORKFLOW_NAME,
+            workflow_version=self.version,
+            model=self.context.gateway.name,
+            policy=self.settings.policy.model_dump(mode="json"),
+            **started,
         )

@@ -42,7 +42,8 @@ class Run(BaseModel):
     run_id: str
     document: str
     status: str
-    """completed, needs_review or failed (queued, running or resuming while it moves)."""
+    """completed, needs_review or failed (queued, running or resuming while it moves); delivery_failed when its
+    record could not be delivered (see `Engine.retry_delivery`)."""
     doc_type: str | None
     fields: dict[str, FieldView]
     review_reasons: list[str]

@@ -15,6 +15,7 @@ from claimflow.graphs import build_documents_workflow
 from claimflow.nodes.ports import ModelGateway, Parser, WorkflowContext
 from claimflow.prompts import prompts_for
 from claimflow.runtime.checkpoint import postgres_checkpointer, sqlite_checkpointer
+from claimflow.runtime.delivery.deliverer import make_deliverer
 from claimflow.runtime.discovery import ActiveTypes, discover_types, given_types
 from claimflow.runtime.engine.core import Engine
 from claimflow.runtime.engine.heartbeat import heartbeat
@@ -176,6 +177,7 @@ async def open_engine(
                 second_gateway=second_gateway,
                 mask_patterns=settings.mask_patterns,
                 offload=off_loop,
+                deliverer=make_deliverer(settings, registry, active.types),
             )
         engine = Engine(settings, registry, store, graph, context, limits, active, override_model=override_model)
         stack.push_async_callback(engine.journal.close)

@@ -3,10 +3,12 @@
 from claimflow.runtime.registry.asynchronous import AsyncRegistry
 from claimflow.runtime.registry.decisions import DecisionLog, abandoned_message
 from claimflow.runtime.registry.events import EventLog, PromptPins, RecordKeyTable
+from claimflow.runtime.registry.finals import FinalStates
 from claimflow.runtime.registry.pages import RunPage
 from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.registry.reviews import ReviewTable, ReviewView
 from claimflow.runtime.registry.runs import (
+    FINISHED,
     LEASE_SECONDS,
     RegistryError,
     RunBusyError,
@@ -19,12 +21,13 @@ from claimflow.runtime.registry.runs import (
 from claimflow.runtime.registry.tokens import ROLES, TokenExistsError, TokenRow, TokenTable
 
 
-class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins, ReviewTable, TokenTable):
+class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins, ReviewTable, TokenTable, FinalStates):
     """All of a data directory's bookkeeping over one connection."""
 
 
 __all__ = [
     "ROLES",
+    "FINISHED",
     "AsyncRegistry",
     "LEASE_SECONDS",
     "Registry",

@@ -66,6 +66,12 @@ CREATE TABLE IF NOT EXISTS record_keys (
     key TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS record_keys_key ON record_keys(doc_type, key);
+CREATE TABLE IF NOT EXISTS run_finals (
+    run_id TEXT PRIMARY KEY,
+    state TEXT NOT NULL,
+    stored_at REAL NOT NULL,
+    pruned_at REAL
+);
 CREATE TABLE IF NOT EXISTS prompt_pins (
     ref TEXT PRIMARY KEY,
     hash TEXT NOT NULL,

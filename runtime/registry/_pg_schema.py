@@ -31,6 +31,9 @@ _CLIENT_DEFAULTS = {
 _SERVER_KEEPALIVES = "SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3"
 """The server's side (ignored over a Unix socket): a dead client's session and its locks go within a minute."""
 
+SERVER_KEEPALIVES = _SERVER_KEEPALIVES
+"""The same, for sessions opened outside the registry's pool (a run's advisory-lock session)."""
+
 SCHEMA_LOCK_KEY = 0x636C_6D66_6C77_0001
 """The advisory lock key that serialises schema creation ("clmflw" and a version, as a bigint)."""
 
@@ -91,6 +94,12 @@ CREATE TABLE IF NOT EXISTS claimflow_record_keys (
     key text NOT NULL
 );
 CREATE INDEX IF NOT EXISTS claimflow_record_keys_key ON claimflow_record_keys (doc_type, key);
+CREATE TABLE IF NOT EXISTS claimflow_run_finals (
+    run_id text COLLATE "C" PRIMARY KEY,
+    state text NOT NULL,
+    stored_at double precision NOT NULL,
+    pruned_at double precision
+);
 CREATE TABLE IF NOT EXISTS claimflow_prompt_pins (
     ref text PRIMARY KEY,
     hash text NOT NULL,
@@ -152,6 +161,7 @@ _RELATIONS = (
     "claimflow_record_keys_key",
     "claimflow_prompt_pins",
     "claimflow_api_tokens",
+    "claimflow_run_finals",
     "claimflow_blobs",
 )
 
@@ -243,6 +253,12 @@ class PgDatabase:
     def close(self) -> None:
         """Close every session."""
         self._pool.close()
+
+    @contextmanager
+    def session(self) -> Iterator[psycopg.Connection[Row]]:
+        """A session of the pool (autocommit), for writes that must share a transaction with the registry's tables."""
+        with self._pool.connection() as conn:
+            yield conn
 
     @contextmanager
     def _write(self) -> Iterator[psycopg.Connection[Row]]:

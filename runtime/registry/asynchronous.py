@@ -247,3 +247,19 @@ class AsyncRegistry:
     async def token_by_hash(self, token_hash: str) -> TokenRow | None:
         """The active API token with this hash, if any."""
         return await self._call(self.sync.token_by_hash, token_hash)
+
+    async def save_final(self, run_id: str, state: str) -> None:
+        """Keep (or replace) the final state of a finished run, as JSON."""
+        await self._call(self.sync.save_final, run_id, state)
+
+    async def final_state(self, run_id: str) -> str | None:
+        """The final state kept for a run, as JSON, or None."""
+        return await self._call(self.sync.final_state, run_id)
+
+    async def mark_pruned(self, run_id: str) -> None:
+        """Note that a run's checkpoints and blobs were removed (its final state stays)."""
+        await self._call(self.sync.mark_pruned, run_id)
+
+    async def pruned_runs(self) -> set[str]:
+        """The runs whose checkpoints and blobs were removed."""
+        return await self._call(self.sync.pruned_runs)

@@ -13,6 +13,7 @@ from typing import LiteralString
 
 import psycopg
 
+from claimflow.runtime.registry._pg_finals import PgFinalStates
 from claimflow.runtime.registry._pg_reviews import INSERT_EVENT, PgReviewTable, event_rows
 from claimflow.runtime.registry._pg_schema import Row
 from claimflow.runtime.registry.decisions import abandoned_message
@@ -53,7 +54,26 @@ def _insert(
     return RunRow(**row)
 
 
-class PostgresRegistry(PgReviewTable, PgTokenTable):
+def latest_run_of(
+    conn: psycopg.Connection[Row], document: DocumentRef, source: str, *, by_source: bool = False
+) -> RunRow | None:
+    """The latest run of this document from this source, under a lock on the pair until the transaction ends.
+
+    With `by_source`, the latest run from this source whatever its document (the caller compares them). The
+    transaction-level advisory lock on the identity makes two processes registering the same file at once make
+    one run: the second waits, then finds the first one's.
+    """
+    identity = source if by_source else f"{document.document_id}:{source}"
+    conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (identity,))
+    found = conn.execute(
+        "SELECT * FROM claimflow_runs WHERE (document_id = %s OR %s) AND source = %s"
+        " ORDER BY created_at DESC, run_id DESC LIMIT 1",
+        (document.document_id, by_source, source),
+    ).fetchone()
+    return None if found is None else RunRow(**found)
+
+
+class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
     """Runs with their leases, events, review decisions, record keys and prompt pins, in `claimflow_` tables.
 
     Args:
@@ -93,16 +113,10 @@ class PostgresRegistry(PgReviewTable, PgTokenTable):
         A transaction-level advisory lock on the identity makes two processes registering the same file at
         once make one run.
         """
-        identity = source if by_source else f"{document.document_id}:{source}"
         with self._write() as conn:
-            conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (identity,))
-            found = conn.execute(
-                "SELECT * FROM claimflow_runs WHERE (document_id = %s OR %s) AND source = %s"
-                " ORDER BY created_at DESC, run_id DESC LIMIT 1",
-                (document.document_id, by_source, source),
-            ).fetchone()
+            found = latest_run_of(conn, document, source, by_source=by_source)
             if found is not None:
-                return RunRow(**found), False
+                return found, False
             return _insert(conn, run_id, document, workflow, workflow_version, model, source, owner), True
 
     def renew_leases(self, owner: str) -> int:

@@ -183,3 +183,19 @@ class RunRegistry(Protocol):
     def token_by_hash(self, token_hash: str) -> TokenRow | None:
         """The active API token with this hash, if any."""
         ...
+
+    def save_final(self, run_id: str, state: str) -> None:
+        """Keep (or replace) the final state of a finished run, as JSON."""
+        ...
+
+    def final_state(self, run_id: str) -> str | None:
+        """The final state kept for a run, as JSON, or None."""
+        ...
+
+    def mark_pruned(self, run_id: str) -> None:
+        """Note that a run's checkpoints and blobs were removed (its final state stays)."""
+        ...
+
+    def pruned_runs(self) -> set[str]:
+        """The runs whose checkpoints and blobs were removed."""
+        ...

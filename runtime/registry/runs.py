@@ -14,6 +14,9 @@ from claimflow.runtime.registry._database import Database
 from claimflow.runtime.registry.pages import RunPage, page_sql
 from claimflow.state.documents import DocumentRef
 
+FINISHED = ("completed", "failed", "rejected")
+"""Statuses a run never leaves: its checkpoints and blobs may be pruned, its record and events stay."""
+
 LEASE_SECONDS = 600.0
 """How long a claimed run stays claimed if its process dies without releasing it."""
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable
+import time
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import date
 
@@ -13,9 +14,10 @@ from claimflow.nodes.ports import ModelGateway, Parser
 from claimflow.runtime import web
 from claimflow.runtime.discovery import ActiveTypes
 from claimflow.runtime.engine import open_engine
-from claimflow.runtime.service import doc_types, documents, health, reviews, runs
+from claimflow.runtime.service import api_docs, doc_types, documents, health, reviews, runs
 from claimflow.runtime.service.errors import add_error_handlers
 from claimflow.runtime.service.pool import RunPool
+from claimflow.runtime.service.sweeper import Sweeper
 from claimflow.runtime.settings import Settings
 from claimflow.state.schema import DocumentType
 
@@ -29,34 +31,42 @@ def create_app(
     gateway: ModelGateway | None = None,
     parser: Parser | None = None,
     today: date | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> FastAPI:
     """The REST service over the data directory / database `settings` name.
 
     The engine opens when the app starts (the lifespan) and closes when it stops; runs a stopped server
     left unfinished are continued in the background at start. `types`, `gateway`, `parser` and `today` are
-    passed to `open_engine` as they are (tests and embedding programs).
+    passed to `open_engine` as they are (tests and embedding programs); `clock` is the time the review sweep
+    (every `settings.sweep_seconds`) takes as now.
     """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_engine(settings, types=types, gateway=gateway, parser=parser, today=today) as engine:
             pool = RunPool(engine, settings.serve_concurrency)
-            app.state.engine, app.state.pool = engine, pool
+            sweeper = Sweeper(engine, settings.sweep_seconds, clock)
+            app.state.engine, app.state.pool, app.state.sweeper = engine, pool, sweeper
             if not any(token.revoked_at is None for token in await engine.api_tokens()):
                 _log.warning("no API token: every request but /healthz is refused; `claimflow token create` makes one")
             pool.recover()
+            sweeper.start()
             try:
                 yield
             finally:
+                await sweeper.close()
                 await pool.close()
 
     app = FastAPI(
         title="claimflow",
         summary="Upload documents, follow their runs, and answer their reviews.",
         lifespan=lifespan,
+        docs_url=None,  # `/docs` and `/redoc` are `api_docs`: their assets from claimflow itself, not a CDN
+        redoc_url=None,
     )
     add_error_handlers(app)
     # Routers: every resource's router is included on the next line; add a router to it to serve it.
     for router in (health.router, documents.router, runs.router, reviews.router, doc_types.router, web.router):
         app.include_router(router)
+    app.include_router(api_docs.router)
     return app

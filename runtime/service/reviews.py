@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
@@ -19,6 +19,8 @@ from claimflow.runtime.engine.decisions import StaleReviewError
 from claimflow.runtime.registry import ReviewView, RunBusyError, RunNotFoundError, RunRow
 from claimflow.runtime.service.deps import EngineDep, Principal, Reviewer
 from claimflow.runtime.service.schemas import (
+    AssignIn,
+    AssignmentPublic,
     BrokenRule,
     CandidatePublic,
     DecisionConflict,
@@ -48,8 +50,9 @@ async def review_queue(
     engine: EngineDep,
     doc_type: Annotated[str | None, Query(alias="type", max_length=200)] = None,
     assignee: Annotated[str | None, Query(max_length=200)] = None,
+    overdue: bool | None = None,
 ) -> list[ReviewSummary]:
-    """Runs waiting for a reviewer (of the caller's types), oldest first."""
+    """Runs waiting for a reviewer (of the caller's types), oldest first; `assignee`, `overdue` filter them."""
     now = time.time()
     items = [
         ReviewSummary(
@@ -70,7 +73,7 @@ async def review_queue(
         for entry in await engine.review_entries()
         if principal.may_see(entry.doc_type) and doc_type in (None, entry.doc_type)
     ]
-    return [item for item in items if assignee in (None, item.assignee)]
+    return [item for item in items if assignee in (None, item.assignee) and overdue in (None, item.overdue)]
 
 
 def _review_type(row: RunRow, pending: PendingReview | None) -> str | None:
@@ -184,3 +187,49 @@ async def decide(principal: Reviewer, engine: EngineDep, run_id: str, body: Deci
             DecisionConflict(message=str(error), run=current).model_dump(mode="json"), status_code=409
         )
     return RunPublic.model_validate((await engine.view(done.run_id)).model_dump(mode="json"))
+
+
+async def _assignment(engine: EngineDep, principal: Principal, run_id: str) -> str:
+    """The run id of an open review the caller may see (404 otherwise), before it is assigned or claimed."""
+    row, _ = await _open_review(engine, principal, run_id)
+    return row.run_id
+
+
+def _assigned(row: RunRow) -> AssignmentPublic:
+    review = ReviewView.of(row, time.time())
+    return AssignmentPublic(
+        run_id=row.run_id,
+        interrupt_id=row.interrupt_id,
+        assignee=review.assignee,
+        priority=review.priority,
+        due_at=_time(review.due_at),
+        overdue=review.overdue,
+    )
+
+
+_REFUSED: dict[int | str, dict[str, Any]] = {
+    409: {"model": Message, "description": "The rules refuse it (who has the review, or it moved on)."}
+}
+
+
+@router.post("/{run_id}/assign", responses=_REFUSED)
+async def assign(principal: Reviewer, engine: EngineDep, run_id: str, body: AssignIn) -> AssignmentPublic:
+    """Give the review to a reviewer or a group (`review.assigned`), as `claimflow review assign` does.
+
+    An admin assigns to anyone. A reviewer may only assign to themselves, and then the rules of a claim apply.
+    """
+    if principal.role != "admin" and body.to.strip() != principal.name:
+        raise HTTPException(403, "a reviewer may only assign a review to themselves; an admin assigns to others")
+    found = await _assignment(engine, principal, run_id)
+    if principal.role != "admin":
+        return _assigned(await engine.claim_review_as(found, principal.name))
+    return _assigned(await engine.assign_review(found, body.to))
+
+
+@router.post("/{run_id}/claim", responses=_REFUSED)
+async def claim(principal: Reviewer, engine: EngineDep, run_id: str) -> AssignmentPublic:
+    """Take the review for the token's name (`review.claimed`), as `claimflow review claim --as NAME` does.
+
+    Allowed when it is unassigned, already the caller's, or assigned to a group the caller is in; else 409.
+    """
+    return _assigned(await engine.claim_review_as(await _assignment(engine, principal, run_id), principal.name))

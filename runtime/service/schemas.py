@@ -163,6 +163,25 @@ class ReviewPublic(BaseModel):
     escalated: bool = False
 
 
+class AssignIn(BaseModel):
+    """Who a review goes to: a reviewer or a group of the policy's `review.groups`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    to: str = Field(min_length=1, max_length=200, pattern=r"\S")
+
+
+class AssignmentPublic(BaseModel):
+    """Who has a review now, after an assignment or a claim."""
+
+    run_id: str
+    interrupt_id: str | None
+    assignee: str | None
+    priority: str | None
+    due_at: datetime | None
+    overdue: bool
+
+
 class EvidenceIn(BaseModel):
     """A quote a reviewer cites for an edited field; it must prove the field like a model's claim."""
 

@@ -5,7 +5,7 @@ Server-rendered HTML with a little plain JavaScript; every file the pages load i
 
 from fastapi import APIRouter
 
-from claimflow.runtime.web import page_images, review_pages
+from claimflow.runtime.web import claims, page_images, review_pages
 
 __all__ = ["router"]
 
@@ -13,3 +13,4 @@ router = APIRouter()
 """Include in the service's app: `app.include_router(router)`."""
 router.include_router(page_images.router)
 router.include_router(review_pages.router)
+router.include_router(claims.router)

@@ -1,4 +1,7 @@
-"""The review queue as a reviewer sees it: the waiting runs of their types, with reasons and age."""
+"""The review queue as a reviewer sees it: the waiting runs of their types, with reasons, age, due time and assignee.
+
+Overdue reviews come first, then high-priority ones (an escalation), then the rest; each group in arrival order.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +9,46 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
+
+from claimflow.runtime.registry import ReviewView
+from claimflow.runtime.web.render import REVIEW_BASE
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
     from claimflow.runtime.service.deps import Principal
 
-__all__ = ["QueueItem", "age", "visible_queue"]
+__all__ = ["Deadline", "QueueItem", "age", "deadline", "filter_link", "visible_queue"]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A review's due time, assignee and priority, worded for the page."""
+
+    due: str | None
+    """`in 3 h`, `late by 2 d`; None without a due time."""
+    due_at: str | None
+    """The due time itself, e.g. `2026-11-30 14:00 UTC`."""
+    overdue: bool
+    assignee: str | None
+    priority: str
+    """normal or high."""
+
+
+def _when(seconds: float) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def deadline(review: ReviewView, now: float) -> Deadline:
+    """The due time as `in 3 h` or `late by 2 d`, with who has the review and its priority."""
+    if review.due_at is None:
+        due = None
+    else:
+        span = age(abs(now - review.due_at)).replace("just now", "under a minute")
+        due = f"late by {span}" if review.overdue else f"in {span}"
+    when = _when(review.due_at) if review.due_at is not None else None
+    return Deadline(due, when, review.overdue, review.assignee, review.priority)
 
 
 @dataclass(frozen=True)
@@ -28,6 +64,7 @@ class QueueItem:
     note: str | None
     summary: str
     """The first reason's message, e.g. which rule failed."""
+    deadline: Deadline
 
 
 def age(seconds: float) -> str:
@@ -41,8 +78,12 @@ def age(seconds: float) -> str:
     return f"{int(seconds // 86400)} d"
 
 
+def _urgency(item: QueueItem) -> tuple[bool, bool]:
+    return (not item.deadline.overdue, item.deadline.priority != "high")
+
+
 async def visible_queue(engine: Engine, principal: Principal) -> list[QueueItem]:
-    """The queue in arrival order, only runs of the types this reviewer may see."""
+    """The queue, overdue and then high-priority reviews first, only runs of the types this reviewer may see."""
     now = time.time()
     items = []
     for row in await engine.review_queue():
@@ -50,14 +91,22 @@ async def visible_queue(engine: Engine, principal: Principal) -> list[QueueItem]
             continue
         state = await engine.state(row.run_id)
         reasons: list[str] = list(dict.fromkeys(reason.code for reason in state.review_reasons)) if state else []
-        since = datetime.fromtimestamp(row.created_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+        since = _when(row.created_at)
         note = await engine.review_note(row)
         first = state.review_reasons[0].message if state and state.review_reasons else ""
         waited = age(now - row.created_at)
-        items.append(QueueItem(row.run_id, row.filename, row.doc_type, reasons, waited, since, note, first))
-    return items
+        due = deadline(ReviewView.of(row, now), now)
+        items.append(QueueItem(row.run_id, row.filename, row.doc_type, reasons, waited, since, note, first, due))
+    return sorted(items, key=_urgency)  # stable: arrival order within each group
 
 
 def type_counts(items: list[QueueItem]) -> list[tuple[str, int]]:
     """The types in the queue and how many runs of each wait, for the filter."""
     return sorted(Counter(item.doc_type or "unknown" for item in items).items())
+
+
+def filter_link(filters: dict[str, Any], **change: Any) -> str:
+    """The queue's address with these filters changed (a false or empty value drops one)."""
+    chosen = {**filters, **change}
+    query = urlencode({key: "1" if value is True else value for key, value in chosen.items() if value})
+    return f"{REVIEW_BASE}?{query}" if query else REVIEW_BASE

@@ -110,6 +110,7 @@ def test_registries_started_at_once_on_a_fresh_database_all_work(postgres_url: s
         "claimflow_prompt_pins",
         "claimflow_record_keys",
         "claimflow_review_decisions",
+        "claimflow_run_finals",
         "claimflow_runs",
     ]
     assert [name for (name,) in triggers] == ["claimflow_events_append_only", "claimflow_events_no_truncate"]

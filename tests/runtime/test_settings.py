@@ -26,6 +26,15 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.policy.budget.max_calls is None
 
 
+@pytest.mark.parametrize(("value", "seconds"), [(None, 60.0), ("0", 0.0), ("2.5", 2.5)])
+def test_the_sweep_of_serve_runs_every_sweep_seconds_or_never_at_0(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, value: str | None, seconds: float
+) -> None:
+    if value is not None:
+        monkeypatch.setenv("CLAIMFLOW_SWEEP_SECONDS", value)
+    assert Settings.load(data_dir=tmp_path).sweep_seconds == seconds
+
+
 def test_extra_types_come_from_claimflow_types_then_the_command_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -67,6 +76,8 @@ def test_a_policy_file_sets_the_table_and_variables_override_single_thresholds(
         ("CLAIMFLOW_ON_BUDGET", "shrug", "use review or fail"),
         ("CLAIMFLOW_POLICY", "/nonexistent/policy.json", "cannot be read"),
         ("CLAIMFLOW_OPENAI_MODE", "xml", "use one of json, json_schema, tools, md_json"),
+        ("CLAIMFLOW_SWEEP_SECONDS", "-5", "must be a number of seconds, 0 or more"),
+        ("CLAIMFLOW_SWEEP_SECONDS", "nan", "must be a number of seconds, 0 or more"),
     ],
 )
 def test_bad_settings_are_named(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,10 +69,14 @@ class Api:
 
 @asynccontextmanager
 async def serving(
-    settings: Settings, *, tokens: bool = True, gateway: ModelGateway | None = None
+    settings: Settings,
+    *,
+    tokens: bool = True,
+    gateway: ModelGateway | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> AsyncIterator[Api]:
     """The app started (its lifespan entered), with an admin, a submitter and a reviewer token."""
-    app = create_app(settings, types=BUILTIN_TYPES, gateway=gateway)
+    app = create_app(settings, types=BUILTIN_TYPES, gateway=gateway, clock=clock)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://claimflow.test") as client:

@@ -122,6 +122,7 @@ async def test_the_openapi_schema_describes_every_route_and_the_bearer_scheme(ap
         "/healthz",
         "/metrics",
         "/v1/documents",
+        "/v1/documents/{run_id}/pages/{number}",
         "/v1/runs",
         "/v1/runs/{run_id}",
         "/v1/runs/{run_id}/events",
@@ -131,6 +132,8 @@ async def test_the_openapi_schema_describes_every_route_and_the_bearer_scheme(ap
         "/v1/reviews",
         "/v1/reviews/{run_id}",
         "/v1/reviews/{run_id}/decision",
+        "/v1/reviews/{run_id}/assign",
+        "/v1/reviews/{run_id}/claim",
         "/v1/types",
     }
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"

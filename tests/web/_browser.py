@@ -24,9 +24,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def processed(folder: Path, data_dir: Path) -> list[dict[str, object]]:
-    """`claimflow run FOLDER --json`: one view per document."""
-    done = run_cli("run", folder, "--data-dir", data_dir, "--json", timeout=240)
+def processed(folder: Path, data_dir: Path, **env: str) -> list[dict[str, object]]:
+    """`claimflow run FOLDER --json`: one view per document; `env` adds CLAIMFLOW_* settings."""
+    done = run_cli("run", folder, "--data-dir", data_dir, "--json", timeout=240, **env)
     assert done.returncode in (0, 1), done.stderr
     return json_lines(done.stdout)
 
@@ -40,10 +40,10 @@ def token(data_dir: Path, name: str, role: str, types: str | None = None) -> str
 
 
 @contextlib.contextmanager
-def served(data_dir: Path) -> Iterator[str]:
+def served(data_dir: Path, **env: str) -> Iterator[str]:
     """`claimflow serve` on a free port; yields its base URL, stops it (SIGTERM, then SIGKILL) afterwards."""
     port = free_port()
-    server = spawn_cli("serve", "--port", str(port), "--data-dir", data_dir)
+    server = spawn_cli("serve", "--port", str(port), "--data-dir", data_dir, **env)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

@@ -1,0 +1,123 @@
+"""`claimflow worker`, `claimflow status` and `claimflow db migrate`: production mode on one Postgres database."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from claimflow.runtime.cli._common import (
+    AsJson,
+    DataDir,
+    TypesOption,
+    app,
+    emit,
+    err,
+    exit_on_setup_error,
+    message,
+    out,
+    shown,
+)
+from claimflow.runtime.errors import SetupError
+from claimflow.runtime.queue.errors import MIGRATE_HINT, not_migrated
+from claimflow.runtime.settings import Settings
+from claimflow.runtime.unavailable import unavailable_reason
+
+db_app = typer.Typer(help="Set up the production database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+UNREACHABLE = 3
+"""The exit code when the database cannot be reached."""
+
+
+def _settings(data_dir: DataDir, types: list[str] | None = None) -> Settings:
+    with exit_on_setup_error():
+        settings = Settings.load(data_dir=data_dir, types=tuple(types or ()))
+        if not settings.database_url:
+            raise SetupError("production mode needs a Postgres database: set CLAIMFLOW_DATABASE_URL")
+    return settings
+
+
+@contextmanager
+def _database_errors() -> Iterator[None]:
+    """A database out of reach is one line and exit code 3; a setup error (or no schema) one line and exit code 2."""
+    try:
+        with exit_on_setup_error():
+            yield
+    except typer.Exit:
+        raise
+    except Exception as error:
+        if not_migrated(error):
+            err.print(f"[red]error:[/red] {MIGRATE_HINT}")
+            raise typer.Exit(2) from None
+        reason = unavailable_reason(error)
+        if reason is None:
+            raise
+        err.print(f"[red]error:[/red] {message(reason)}")
+        raise typer.Exit(UNREACHABLE) from None
+
+
+@app.command()
+def worker(
+    queues: Annotated[
+        list[str] | None,
+        typer.Option("--queues", help="Queues to work on (repeat); default: this model's queue and maintenance."),
+    ] = None,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Jobs worked on at once.")] = 1,
+    data_dir: DataDir = None,
+    types: TypesOption = None,
+) -> None:
+    """Take run jobs from the queue and advance them, until stopped (Ctrl-C or SIGTERM)."""
+    from claimflow.runtime.queue import worker_queues
+    from claimflow.runtime.queue.worker import run_worker
+
+    settings = _settings(data_dir, types)
+    names = [name.strip() for item in queues or [] for name in item.split(",") if name.strip()]
+    err.print(
+        f"worker on {', '.join(names or worker_queues(settings.model))}, {concurrency} job(s) at once, model "
+        f"{shown(settings.model)}; Ctrl-C stops it after the jobs in hand"
+    )
+    with _database_errors():
+        asyncio.run(run_worker(settings, queues=names or None, concurrency=concurrency))
+
+
+@app.command()
+def status(as_json: AsJson = False, data_dir: DataDir = None) -> None:
+    """Queue depth per queue, jobs running and stalled, workers alive, runs by status, the oldest open review."""
+    from claimflow.runtime.queue.status import queue_status
+    from claimflow.runtime.registry._pg_schema import connect
+
+    settings = _settings(data_dir)
+    assert settings.database_url is not None  # _settings requires it
+    with _database_errors(), connect(settings.database_url) as conn:
+        found = queue_status(conn, stalled_s=settings.worker.stalled_s)
+    if as_json:
+        emit(found)
+        return
+    table = Table("queue", "waiting", "running")
+    for name, counts in found["queues"].items():
+        table.add_row(name, str(counts["waiting"]), str(counts["running"]))
+    out.print(table)
+    runs = ", ".join(f"{name} {count}" for name, count in found["runs"].items()) or "none"
+    out.print(
+        f"jobs running {found['jobs_running']}, stalled {found['jobs_stalled']}; workers alive {found['workers_alive']}"
+    )
+    out.print(f"runs: {runs}")
+    oldest = found["oldest_review"]
+    if oldest:
+        out.print(f"oldest waiting review: {oldest['run_id'][:12]}, {oldest['waiting_s']:.0f} s")
+
+
+@db_app.command("migrate")
+def db_migrate(data_dir: DataDir = None) -> None:
+    """Create or bring up to date the registry, checkpoint and queue schemas; harmless when run again."""
+    from claimflow.runtime.queue.migrate import migrate
+
+    settings = _settings(data_dir)
+    with _database_errors():
+        done = asyncio.run(migrate(settings))
+    out.print(f"registry {done.registry}, checkpoints {done.checkpoints}, queue {done.queue}")

@@ -1,0 +1,102 @@
+"""The deliverer the `deliver` step calls: each target in turn, bounded attempts with backoff, every attempt audited."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+import psycopg
+
+from claimflow.nodes.ports import DeliveryFailedError
+from claimflow.runtime.delivery.config import DeliveryConfig, DeliveryTarget
+from claimflow.runtime.delivery.table import upsert_record
+from claimflow.runtime.delivery.webhook import WebhookRefusedError, post_record
+from claimflow.runtime.errors import SetupError
+from claimflow.runtime.registry import AsyncRegistry
+from claimflow.runtime.settings import Settings
+from claimflow.state.events import event
+from claimflow.state.records import DocumentRecord, build_record
+from claimflow.state.redaction import redact
+from claimflow.state.schema import DocumentTypes
+from claimflow.state.workflow import WorkflowState
+
+_FAILURES = (httpx.HTTPError, WebhookRefusedError, psycopg.Error, OSError, TimeoutError)
+"""What a failed attempt raises: the receiver or the network, never a bug of ours (those fail the run)."""
+
+
+def record_body(record: DocumentRecord) -> bytes:
+    """The JSON a webhook receives: the typed record as `claimflow export` writes it, keys sorted."""
+    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False, sort_keys=True).encode()
+
+
+class RecordDeliverer:
+    """Sends a completed run's record to every configured target; see `claimflow.runtime.delivery`."""
+
+    def __init__(
+        self, config: DeliveryConfig, registry: AsyncRegistry, types: DocumentTypes, database_url: str | None
+    ) -> None:
+        self.config = config
+        self.registry = registry
+        self.types = types
+        self.database_url = database_url
+
+    async def deliver(self, state: WorkflowState, key: str) -> None:
+        """Deliver the record to each target in turn, or raise DeliveryFailedError naming the one that failed."""
+        record = build_record(state, self.types)
+        if record is None:
+            return  # no active type, no typed record: nothing to deliver
+        for target in self.config.targets:
+            await self._deliver_to(target, record, key)
+
+    async def _send(self, target: DeliveryTarget, record: DocumentRecord, key: str) -> None:
+        timeout = self.config.timeout_s
+        if target.kind == "webhook":
+            assert self.config.secret is not None  # the settings refuse a webhook without a secret
+            await post_record(
+                target.address, record_body(record), key=key, secret=self.config.secret, timeout_s=timeout
+            )
+            return
+        assert self.database_url is not None  # make_deliverer refuses a table without a database
+        await asyncio.wait_for(
+            upsert_record(self.database_url, target.address, record, key=key, timeout_s=timeout), timeout
+        )
+
+    async def _deliver_to(self, target: DeliveryTarget, record: DocumentRecord, key: str) -> None:
+        run_id, attempts = record.run_id, self.config.max_attempts
+        reason = ""
+        for attempt in range(1, attempts + 1):
+            if attempt > 1:
+                await asyncio.sleep(self.config.wait_before(attempt))
+            # Written before the send, straight to the events table: a crash right after sending leaves it there.
+            started = event("delivery.started", "deliver", target=target.name, key=key, attempt=attempt)
+            await self.registry.append_events(run_id, [started])
+            try:
+                await self._send(target, record, key)
+            except _FAILURES as error:
+                reason = redact(f"{type(error).__name__}: {error}")
+                failed = event(
+                    "delivery.failed",
+                    "deliver",
+                    target=target.name,
+                    key=key,
+                    attempt=attempt,
+                    reason=reason,
+                    final=attempt == attempts,
+                )
+                await self.registry.append_events(run_id, [failed])
+                continue
+            succeeded = event("delivery.succeeded", "deliver", target=target.name, key=key, attempt=attempt)
+            await self.registry.append_events(run_id, [succeeded])
+            return
+        raise DeliveryFailedError(f"delivery to {target.name} failed after {attempts} attempt(s): {reason}")
+
+
+def make_deliverer(settings: Settings, registry: AsyncRegistry, types: DocumentTypes) -> RecordDeliverer | None:
+    """The deliverer for the configured targets, or None when CLAIMFLOW_DELIVER names none."""
+    config = settings.delivery
+    if not config.targets:
+        return None
+    if any(target.kind == "postgres-table" for target in config.targets) and not settings.database_url:
+        raise SetupError("CLAIMFLOW_DELIVER names a postgres-table: set CLAIMFLOW_DATABASE_URL to the database")
+    return RecordDeliverer(config, registry, types, settings.database_url)

@@ -1,0 +1,188 @@
+"""Production mode's side of the engine: runs and decisions handed to `claimflow worker` processes.
+
+With `CLAIMFLOW_EXECUTION=queue` (and a Postgres database) nothing advances in the process that submits or
+decides: `enqueue` records a run and its start job, `enqueue_decision` a decision and its resume job, each in
+one transaction. The document's bytes go to the engine's document store first, so the worker must see the
+same store. A decision needs no document text here: the worker checks it against the document before it
+resumes the run, and refuses it (the run stays paused) when it does not hold.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from claimflow.graphs import WORKFLOW_NAME
+from claimflow.runtime.ingest import IngestLimits, size_versus_limit, sniff_media_type
+from claimflow.runtime.queue.errors import MIGRATE_HINT, QueueSetupError, not_migrated
+from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow
+from claimflow.runtime.settings import Settings
+from claimflow.runtime.store import AsyncDocumentStore
+from claimflow.state.review import ReviewDecision
+
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from procrastinate import App
+
+    from claimflow.nodes.ports import WorkflowContext
+    from claimflow.runtime.registry._pg_schema import PgDatabase
+    from claimflow.state.documents import DocumentRef
+    from claimflow.state.events import Event
+
+
+class Queued:
+    """Submitting runs and decisions to the queue."""
+
+    settings: Settings
+    registry: AsyncRegistry
+    store: AsyncDocumentStore
+    limits: IngestLimits
+    owner: str
+
+    if TYPE_CHECKING:
+        # Provided by the engine this mixes into.
+        @property
+        def context(self) -> WorkflowContext:  # noqa: D102
+            ...
+
+        @property
+        def version(self) -> str:  # noqa: D102
+            ...
+
+        async def _read(self, run_id: str, path: Path) -> tuple[str, str, bytes] | RunRow: ...
+
+        async def _fail_at_intake(  # noqa: D102
+            self, run_id: str, name: str, source: str | None, size: int, reason: str
+        ) -> RunRow: ...
+
+        def _started_event(self, ref: DocumentRef, **started: str) -> Event: ...
+
+        @property
+        def model_endpoint(self) -> str | None:  # noqa: D102
+            ...
+
+    @property
+    def queued(self) -> bool:
+        """Whether runs advance in workers (CLAIMFLOW_EXECUTION=queue), not in this process."""
+        return self.settings.execution == "queue"
+
+    def _queue_app(self) -> tuple[App, PgDatabase]:
+        from claimflow.runtime.registry._pg_schema import PgDatabase
+
+        database = self.registry.sync
+        if not self.settings.database_url or not isinstance(database, PgDatabase):
+            raise QueueSetupError(
+                "the queue lives in Postgres: set CLAIMFLOW_DATABASE_URL (and run `claimflow db migrate`)"
+            )
+        app: App | None = self.__dict__.get("_queue")
+        if app is None:
+            from claimflow.runtime.queue.app import build_app
+
+            app = self.__dict__["_queue"] = build_app(self.settings)
+        return app, database
+
+    async def enqueue(self, path: Path) -> tuple[RunRow, bool]:
+        """Store the file and record its run with a start job in one transaction; returns (run, new).
+
+        A file read before (same bytes, same path) keeps its run and gets no second job. A file that cannot
+        be read fails a run of its own at once, as with `register`.
+        """
+        app_and_database = self._queue_app()
+        run_id = uuid.uuid4().hex
+        read = await self._read(run_id, path)
+        if isinstance(read, RunRow):
+            return read, True
+        name, source, data = read
+        return await self._enqueue_stored(app_and_database, run_id, name, data, source)
+
+    async def enqueue_data(self, name: str, data: bytes) -> RunRow:
+        """Store bytes sent whole (an upload) as a new run with a start job, in one transaction.
+
+        Unlike `enqueue`, the run is always new (there is no path to know the document by). Bytes over the
+        size limit fail a run of their own at once, as with `admit`, and get no job.
+        """
+        app_and_database = self._queue_app()
+        run_id = uuid.uuid4().hex
+        if len(data) > self.limits.max_bytes:
+            shown, limit = size_versus_limit(len(data), self.limits.max_bytes)
+            reason = f"{name} is {shown}, over the {limit} limit; it was not stored"
+            return await self._fail_at_intake(run_id, name, None, len(data), reason)
+        row, _ = await self._enqueue_stored(app_and_database, run_id, name, data, None)
+        return row
+
+    async def _enqueue_stored(
+        self, app_and_database: tuple[App, PgDatabase], run_id: str, name: str, data: bytes, source: str | None
+    ) -> tuple[RunRow, bool]:
+        from claimflow.runtime.queue.names import queue_for
+        from claimflow.runtime.queue.submit import NewRun, enqueue_run
+
+        app, database = app_and_database
+        ref = await asyncio.to_thread(self.store.files.save_document, data, name, sniff_media_type(data, name))
+        model = self.context.gateway.name
+        started = self._started_event(ref)
+        run = NewRun(run_id, ref, source, WORKFLOW_NAME, self.version, model, started, self.model_endpoint)
+
+        def write() -> tuple[RunRow, bool]:
+            with database.session() as conn:
+                return enqueue_run(conn, app, run, queue_for(model))
+
+        return await _migrated(asyncio.to_thread(write))
+
+    async def enqueue_decision(
+        self,
+        run_id: str,
+        decision: ReviewDecision,
+        *,
+        interrupt_id: str | None = None,
+        seen_at: float | None = None,
+    ) -> RunRow:
+        """Record a review decision and its resume job in one transaction; a stale or second one is refused.
+
+        The run moves to `resume_queued` and a worker applies the decision. A refusal is kept with its reason
+        and raised as RunBusyError, and the run stays as it is.
+        """
+        from claimflow.runtime.queue.submit import enqueue_decision
+
+        app, database = self._queue_app()
+        row = await self.registry.get_run(run_id)
+        as_json = decision.model_dump_json()
+
+        def write() -> str:
+            with database.session() as conn:
+                return enqueue_decision(
+                    conn,
+                    app,
+                    row.run_id,
+                    interrupt_id=interrupt_id,
+                    reviewer=decision.reviewer,
+                    decision=decision.model_dump(mode="json"),
+                    decision_json=as_json,
+                    owner=self.owner,
+                    seen_at=seen_at,
+                )
+
+        try:
+            await _migrated(asyncio.to_thread(write))
+        except RunBusyError as error:
+            await self.registry.record_decision(
+                row.run_id, interrupt_id or row.interrupt_id, decision.reviewer, as_json, "refused", str(error)
+            )
+            raise RunBusyError(f"decision refused, run stays as it is: {error}") from None
+        return await self.registry.get_run(row.run_id)
+
+
+async def _migrated(writing: Awaitable[T]) -> T:
+    """Await the write; a schema without the queue's tables is a set-up error that says what to run."""
+    try:
+        return await writing
+    except Exception as error:
+        if not_migrated(error):
+            raise QueueSetupError(MIGRATE_HINT) from None
+        raise
+
+
+__all__ = ["Queued"]

@@ -1,0 +1,76 @@
+"""Operators' upkeep of runs: delivering a record again after its delivery failed, and pruning old runs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from claimflow.nodes.ports import DeliveryFailedError
+from claimflow.runtime.registry import AsyncRegistry, RunRow
+from claimflow.runtime.retention import PruneReport, prune_finished
+from claimflow.runtime.version import check_version
+from claimflow.state.events import event
+from claimflow.state.redaction import redact
+
+if TYPE_CHECKING:
+    from langgraph.types import Command
+
+    from claimflow.state.workflow import WorkflowState
+
+
+class Upkeep:
+    """`deliver retry` and `prune`, for the CLI and for a worker's periodic tasks."""
+
+    registry: AsyncRegistry
+    owner: str
+
+    if TYPE_CHECKING:
+        # Provided by the engine this mixes into.
+        @property
+        def version(self) -> str:  # noqa: D102
+            ...
+
+        async def restore_events(self, run_id: str) -> int:  # noqa: D102
+            ...
+
+        async def state(self, run_id: str) -> WorkflowState | None:  # noqa: D102
+            ...
+
+        async def _advance(  # noqa: D102
+            self, run_id: str, payload: WorkflowState | Command[Any] | None, *, answering: str | None = None
+        ) -> RunRow: ...
+
+    async def park_undelivered(self, run_id: str, error: DeliveryFailedError, *, answered: bool) -> RunRow:
+        """Record that a completed run's delivery failed for good: it waits as `delivery_failed`, its error says why.
+
+        The record is final and the run's last checkpoint is the one before `deliver`, so `deliver retry` runs the
+        step again from it. `answered`: the run was resumed by a review decision, which took effect.
+        """
+        reason = redact(str(error))
+        await self.registry.append_events(run_id, [event("run.delivery_failed", "engine", reason=reason)])
+        state = await self.state(run_id)
+        doc_type = state.classification.doc_type if state and state.classification else None
+        await self.registry.release(
+            run_id,
+            owner=self.owner,
+            status="delivery_failed",
+            doc_type=doc_type,
+            error=reason,
+            decisions="applied" if answered else None,
+        )
+        return await self.registry.get_run(run_id)
+
+    async def retry_delivery(self, run_id: str) -> RunRow:
+        """Run the `deliver` step of a `delivery_failed` run again, with the same idempotency key as before.
+
+        Raises RunBusyError when the run is not waiting as delivery_failed (or another process holds it).
+        """
+        row = await self.registry.get_run(run_id)
+        check_version(row.run_id, row.workflow_version, self.version)
+        await self.registry.claim(row.run_id, owner=self.owner, allowed=("delivery_failed",), status="running")
+        await self.restore_events(row.run_id)
+        return await self._advance(row.run_id, None)
+
+    async def prune(self, older_than: timedelta, *, dry_run: bool = False) -> PruneReport:
+        """Remove checkpoints and unshared blobs of runs finished more than `older_than` ago (see `prune_finished`)."""
+        return await prune_finished(self, older_than, dry_run=dry_run)  # type: ignore[arg-type]

@@ -1,0 +1,86 @@
+"""The procrastinate app: the start and resume jobs, the stalled-job reaper, and the removal of old jobs.
+
+Jobs live in procrastinate's tables in claimflow's own database, so a run and its job are written in one
+transaction (see `submit`). Every run job carries `lock=<run id>`: procrastinate never runs two jobs of one
+run at once, and the run's advisory lock (see `lock`) covers the case it cannot see, a worker that froze
+while its job was handed to another.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from procrastinate import App, JobContext, PsycopgConnector
+
+from claimflow.runtime.queue.names import CLEAN_TASK, MAINTENANCE_QUEUE, REAP_TASK, RESUME_TASK, START_TASK
+from claimflow.runtime.queue.retry import RETRY, RetryLater, is_transient
+from claimflow.runtime.registry._pg_schema import conninfo
+from claimflow.runtime.settings import Settings, WorkerTiming
+
+if TYPE_CHECKING:
+    from claimflow.runtime.engine import Engine
+    from claimflow.runtime.queue.lock import RunLocks
+
+FINISHED_JOBS_KEPT_HOURS = 72
+"""Succeeded jobs are removed this long after they finished (daily); failed ones stay for a look."""
+
+
+def _engine(context: JobContext) -> Engine:
+    engine: Engine = context.additional_context["engine"]
+    return engine
+
+
+def _locks(context: JobContext) -> RunLocks | None:
+    locks: RunLocks | None = context.additional_context.get("locks")
+    return locks
+
+
+async def _transient_to_retry(advancing: Any) -> None:
+    try:
+        await advancing
+    except Exception as error:
+        if is_transient(error):
+            raise RetryLater(str(error)) from error
+        raise
+
+
+def build_app(settings: Settings) -> App:
+    """The app for `settings.database_url`, with claimflow's tasks; not opened (see `App.open_async`)."""
+    if not settings.database_url:
+        raise ValueError("the queue needs a Postgres database (CLAIMFLOW_DATABASE_URL)")
+    app = App(connector=PsycopgConnector(conninfo=conninfo(settings.database_url), min_size=1, max_size=4))
+    _add_run_tasks(app)
+    _add_maintenance(app, settings.worker)
+    return app
+
+
+def _add_run_tasks(app: App) -> None:
+    @app.task(name=START_TASK, pass_context=True, retry=RETRY)
+    async def start_run(context: JobContext, run_id: str) -> None:
+        from claimflow.runtime.queue.jobs import start_job
+
+        await _transient_to_retry(start_job(_engine(context), run_id, _locks(context)))
+
+    @app.task(name=RESUME_TASK, pass_context=True, retry=RETRY)
+    async def resume_run(context: JobContext, run_id: str, interrupt_id: str, decision: dict[str, Any]) -> None:
+        from claimflow.runtime.queue.jobs import resume_job
+
+        await _transient_to_retry(resume_job(_engine(context), run_id, interrupt_id, decision, _locks(context)))
+
+
+def _add_maintenance(app: App, timing: WorkerTiming) -> None:
+    @app.periodic(cron=f"* * * * * */{timing.reaper_every_s}")  # the sixth column: seconds
+    @app.task(name=REAP_TASK, queue=MAINTENANCE_QUEUE, pass_context=True)
+    async def reap_stalled(context: JobContext, timestamp: int) -> int:  # noqa: ARG001 - the tick, unused
+        """Run again the jobs of workers that stopped heartbeating (killed, frozen, cut off)."""
+        manager = context.app.job_manager
+        stalled = await manager.get_stalled_jobs(seconds_since_heartbeat=timing.stalled_s)
+        for job in stalled:
+            await manager.retry_job(job)
+        return len(list(stalled))
+
+    @app.periodic(cron="17 3 * * *")
+    @app.task(name=CLEAN_TASK, queue=MAINTENANCE_QUEUE, pass_context=True)
+    async def remove_old_jobs(context: JobContext, timestamp: int) -> None:  # noqa: ARG001 - the tick
+        """Remove succeeded jobs finished long ago: the runs themselves keep their own history."""
+        await context.app.job_manager.delete_old_jobs(nb_hours=FINISHED_JOBS_KEPT_HOURS)

@@ -1,0 +1,108 @@
+"""What the start and resume jobs do: the engine's one advancing path, under the run's advisory lock.
+
+A job can be delivered more than once (the reaper runs the job of a worker that stopped heartbeating; a
+frozen worker may wake up afterwards). Each job therefore looks at the run first and does nothing unless
+the run still needs it: a start job for a run that is paused, done or held finishes at once, as does a
+resume job whose decision was already applied or refused.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractAsyncContextManager
+from typing import Any
+
+from langgraph.types import Command
+
+from claimflow.nodes.ports import WorkflowContext
+from claimflow.runtime.engine import Engine
+from claimflow.runtime.queue.lock import RunLocks, run_lock
+from claimflow.runtime.queue.retry import is_transient
+from claimflow.runtime.registry import RunRow
+from claimflow.state.apply import decision_errors
+from claimflow.state.events import event
+from claimflow.state.redaction import redact
+from claimflow.state.review import ReviewDecision
+
+STARTABLE = ("queued", "running", "resuming")
+"""Statuses a start job advances; any other means the run is paused, finished, or waits for its resume job."""
+
+
+def _lock(engine: Engine, run_id: str, locks: RunLocks | None) -> AbstractAsyncContextManager[None]:
+    """The run's advisory lock: on a session of `locks` (a worker's), else on a new session."""
+    if locks is not None:
+        return locks.hold(run_id, owner=engine.owner)
+    url = engine.settings.database_url
+    if not url:
+        raise RuntimeError("workers need CLAIMFLOW_DATABASE_URL: the queue lives in Postgres")
+    return run_lock(url, run_id, owner=engine.owner)
+
+
+async def start_job(engine: Engine, run_id: str, locks: RunLocks | None = None) -> RunRow:
+    """Advance a submitted run until it finishes or pauses; a duplicate delivery does nothing."""
+    async with _lock(engine, run_id, locks):
+        row = await engine.registry.get_run(run_id)
+        if row.status not in STARTABLE:
+            return row
+        return await _guarded(engine, row, engine.start(run_id))
+
+
+async def resume_job(
+    engine: Engine, run_id: str, interrupt_id: str, decision: dict[str, Any], locks: RunLocks | None = None
+) -> RunRow:
+    """Apply a queued decision to the review it answers and advance the run; a duplicate delivery does nothing."""
+    async with _lock(engine, run_id, locks):
+        row = await engine.registry.get_run(run_id)
+        if row.status == "resuming":
+            pending = await engine.pending_review(run_id)
+            if pending is None or pending.interrupt_id != interrupt_id:
+                # The decision was committed before the last worker stopped: continue from the checkpoint.
+                return await _guarded(engine, row, engine.start(run_id))
+        elif row.status != "resume_queued":
+            return row
+        # The run's own model, built before the claim: one this worker cannot build leaves the run as it is.
+        context = await engine.context_for(row)
+        await engine.registry.claim(run_id, owner=engine.owner, allowed=(row.status,), status="resuming")
+        return await _guarded(engine, row, _apply(engine, run_id, interrupt_id, decision, context))
+
+
+async def _apply(
+    engine: Engine, run_id: str, interrupt_id: str, decision: dict[str, Any], context: WorkflowContext
+) -> RunRow:
+    """Check the decision against the review and the document (this worker has both), then resume with it."""
+    pending = await engine.pending_review(run_id)
+    parsed = ReviewDecision.model_validate(decision)
+    state = await engine.state(run_id)
+    source = await engine.store.load_text(state.text) if state is not None and state.text is not None else None
+    errors = (
+        ["the run no longer waits on this review"] if pending is None or pending.interrupt_id != interrupt_id else []
+    )
+    if pending is not None and not errors:
+        errors = decision_errors(pending.request, parsed, engine.types, source)
+    if errors:
+        reason = "; ".join(errors)
+        await engine.registry.release(
+            run_id,
+            owner=engine.owner,
+            status="needs_review",
+            interrupt_id=pending.interrupt_id if pending else None,
+            decisions="refused",
+            decision_message=reason,
+            review_due=await engine.review_due(run_id),
+        )
+        return await engine.registry.get_run(run_id)
+    resume: Command[Any] = Command(resume={interrupt_id: parsed.model_dump(mode="json")})
+    return await engine._advance(run_id, resume, answering=interrupt_id, context=context)
+
+
+async def _guarded(engine: Engine, row: RunRow, advancing: Any) -> RunRow:
+    """Await the advance; a transient error goes up (retried), any other fails the run with its reason."""
+    try:
+        result: RunRow = await advancing
+    except Exception as error:
+        if is_transient(error):
+            raise
+        reason = redact(f"{type(error).__name__}: {error}")
+        await engine.registry.append_events(row.run_id, [event("run.failed", "worker", reason=reason)])
+        await engine.registry.release(row.run_id, owner=engine.owner, status="failed", error=reason)
+        return await engine.registry.get_run(row.run_id)
+    return result

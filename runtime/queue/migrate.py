@@ -1,0 +1,54 @@
+"""`claimflow db migrate`: create or bring up to date every schema production mode needs, as often as asked.
+
+The registry's tables, LangGraph's checkpoint tables (the saver's `setup()`, which records its own
+migrations), and procrastinate's tables. Two migrations at once are serialised by an advisory lock; a
+schema already in place is left as it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from procrastinate import App
+
+from claimflow.runtime.checkpoint import postgres_checkpointer
+from claimflow.runtime.queue.app import build_app
+from claimflow.runtime.registry._pg_schema import connect
+from claimflow.runtime.registry.postgres import PostgresRegistry
+from claimflow.runtime.settings import Settings
+
+_QUEUE_SCHEMA_LOCK = 0x636C_6D66_6C77_0002
+"""Serialises creating procrastinate's schema (as the registry's own lock does for its tables)."""
+
+
+@dataclass(frozen=True)
+class Migrated:
+    """What a migration found and did."""
+
+    registry: str
+    checkpoints: str
+    queue: str
+
+
+def _apply_queue_schema(url: str, app: App) -> str:
+    with connect(url) as conn, conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (_QUEUE_SCHEMA_LOCK,))
+        found = conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL AS here").fetchone()
+        if found is not None and found["here"]:
+            return "present"
+        conn.execute(app.schema_manager.get_schema())
+    return "created"
+
+
+async def migrate(settings: Settings) -> Migrated:
+    """Apply every schema to `settings.database_url`; harmless when run again."""
+    url = settings.database_url
+    if not url:
+        raise ValueError("`claimflow db migrate` needs CLAIMFLOW_DATABASE_URL (a Postgres database)")
+    registry = await asyncio.to_thread(PostgresRegistry, url, size=1)  # applies its schema
+    registry.close()
+    async with postgres_checkpointer(url, size=1):
+        pass  # setup() runs on open
+    queue = await asyncio.to_thread(_apply_queue_schema, url, build_app(settings))
+    return Migrated(registry="ready", checkpoints="ready", queue=queue)

@@ -1,0 +1,56 @@
+"""`claimflow status`: what the queue and the runs look like now, read in one snapshot of the database."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import psycopg
+
+from claimflow.runtime.registry._pg_schema import Row
+
+
+def queue_status(conn: psycopg.Connection[Row], *, stalled_s: float) -> dict[str, Any]:
+    """Queue depth per queue, jobs running and stalled, workers alive, runs by status, the oldest open review.
+
+    A job is stalled when it is `doing` for a worker silent longer than `stalled_s` (or for none): the reaper
+    will run it again.
+    """
+    with conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        queues: dict[str, dict[str, int]] = {}
+        for row in conn.execute(
+            "SELECT queue_name, status, count(*) AS n FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"
+            " GROUP BY queue_name, status ORDER BY queue_name"
+        ):
+            queues.setdefault(row["queue_name"], {"waiting": 0, "running": 0})[
+                "waiting" if row["status"] == "todo" else "running"
+            ] = int(row["n"])
+        stalled = conn.execute(
+            "SELECT count(*) AS n FROM procrastinate_jobs job LEFT JOIN procrastinate_workers worker"
+            " ON worker.id = job.worker_id WHERE job.status = 'doing' AND (job.worker_id IS NULL OR"
+            " worker.id IS NULL OR worker.last_heartbeat < now() - make_interval(secs => %s))",
+            (stalled_s,),
+        ).fetchone()
+        alive = conn.execute(
+            "SELECT count(*) AS n FROM procrastinate_workers WHERE last_heartbeat >= now() - make_interval(secs => %s)",
+            (stalled_s,),
+        ).fetchone()
+        runs = {
+            row["status"]: int(row["n"])
+            for row in conn.execute("SELECT status, count(*) AS n FROM claimflow_runs GROUP BY status ORDER BY status")
+        }
+        oldest = conn.execute(
+            "SELECT run_id, COALESCE(review_opened_at, updated_at) AS since FROM claimflow_runs"
+            " WHERE status = 'needs_review' ORDER BY since, run_id LIMIT 1"
+        ).fetchone()
+    return {
+        "queues": queues,
+        "jobs_running": sum(counts["running"] for counts in queues.values()),
+        "jobs_stalled": int(stalled["n"]) if stalled else 0,
+        "workers_alive": int(alive["n"]) if alive else 0,
+        "runs": runs,
+        "oldest_review": None
+        if oldest is None
+        else {"run_id": oldest["run_id"], "waiting_s": round(time.time() - float(oldest["since"]), 1)},
+    }

@@ -1,0 +1,106 @@
+"""Writing a run and its job, or a decision and its resume job, in one transaction on one session.
+
+Either both are committed or neither: a failed transaction leaves no run without a job, and no job without
+its run. These functions block (psycopg, synchronous): call them off the event loop.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+import psycopg
+from procrastinate import App
+
+from claimflow.runtime.queue.names import RESUME_TASK, START_TASK, queue_for
+from claimflow.runtime.registry import RunBusyError, RunRow
+from claimflow.runtime.registry._pg_reviews import INSERT_EVENT, event_rows
+from claimflow.runtime.registry._pg_schema import Row
+from claimflow.runtime.registry.postgres import _insert, latest_run_of
+from claimflow.state.documents import DocumentRef
+from claimflow.state.events import Event
+
+
+@dataclass(frozen=True)
+class NewRun:
+    """A run to record: its document, where it was read, and what it runs with."""
+
+    run_id: str
+    document: DocumentRef
+    source: str | None
+    """Where it was read (a path); None for bytes sent whole, which always make a new run."""
+    workflow: str
+    workflow_version: str
+    model: str
+    started: Event
+    model_base_url: str | None = None
+    """Where the model is called (never a key): workers continue the run there."""
+
+
+def enqueue_run(conn: psycopg.Connection[Row], app: App, run: NewRun, queue: str) -> tuple[RunRow, bool]:
+    """Record the run and its start job, or find the run this document (same bytes, same path) already has."""
+    with conn.transaction():
+        found = None if run.source is None else latest_run_of(conn, run.document, run.source)
+        if found is not None:
+            return found, False
+        row = _insert(conn, run.run_id, run.document, run.workflow, run.workflow_version, run.model, run.source, None)
+        if run.model_base_url is not None:
+            conn.execute(
+                "UPDATE claimflow_runs SET model_base_url = %s WHERE run_id = %s", (run.model_base_url, run.run_id)
+            )
+            row = replace(row, model_base_url=run.model_base_url)
+        with conn.cursor() as cursor:
+            cursor.executemany(INSERT_EVENT, event_rows(run.run_id, [run.started]))
+        app.tasks[START_TASK].configure(lock=run.run_id, queue=queue, connection=conn).defer(run_id=run.run_id)
+    return row, True
+
+
+def enqueue_decision(
+    conn: psycopg.Connection[Row],
+    app: App,
+    run_id: str,
+    *,
+    interrupt_id: str | None,
+    reviewer: str,
+    decision: dict[str, Any],
+    decision_json: str,
+    owner: str,
+    seen_at: float | None,
+) -> str:
+    """Record a decision as pending and its resume job; refuse (RunBusyError) a stale or second one.
+
+    The run's row lock orders concurrent deciders: the first moves the run to `resume_queued`, the second
+    then finds it no longer waiting. Returns the review the decision answers.
+    """
+    with conn.transaction():
+        row = conn.execute("SELECT * FROM claimflow_runs WHERE run_id = %s FOR UPDATE", (run_id,)).fetchone()
+        if row is None:
+            raise RunBusyError(f"no run {run_id!r}")
+        answered = interrupt_id or row["interrupt_id"]
+        if row["status"] != "needs_review" or row["interrupt_id"] is None:
+            raise RunBusyError(f"run {run_id} is {row['status']}, not waiting for review")
+        if answered != row["interrupt_id"]:
+            raise RunBusyError(
+                f"run {run_id} no longer waits on review {answered}, the one this decision answers; it waits on"
+                f" {row['interrupt_id']} now: look at it again with `claimflow review show`"
+            )
+        opened = row.get("review_opened_at")
+        if seen_at is not None and opened is not None and opened > seen_at:
+            raise RunBusyError(
+                f"run {run_id} waits on review {answered}, opened after this command started: look at it with"
+                " `claimflow review show`"
+            )
+        now = time.time()
+        conn.execute(
+            "INSERT INTO claimflow_review_decisions (run_id, interrupt_id, reviewer, decision, outcome, message, at,"
+            " decider) VALUES (%s, %s, %s, %s, 'pending', '', %s, %s)",
+            (run_id, answered, reviewer, decision_json, now, owner),
+        )
+        conn.execute(
+            "UPDATE claimflow_runs SET status = 'resume_queued', updated_at = %s WHERE run_id = %s", (now, run_id)
+        )
+        app.tasks[RESUME_TASK].configure(lock=run_id, queue=queue_for(str(row["model"])), connection=conn).defer(
+            run_id=run_id, interrupt_id=answered, decision=decision
+        )
+    return str(answered)

@@ -1,0 +1,129 @@
+"""Bounded storage: remove the checkpoints and blobs of runs finished long ago, keep what explains them.
+
+A finished run (completed, failed, rejected) keeps its registry row, its final state (kept in the registry when
+it finished: the typed record, the fields with their evidence, the rules and review), its review decisions and
+its audit events for good. Its checkpoints (the saver's tables) and the blobs only it used (the original, the
+parsed and masked texts, the masking map) are removed once it finished longer ago than the retention period.
+A blob another run still refers to (an unfinished run, or a finished one not pruned yet) stays.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+
+from claimflow.runtime.registry import FINISHED, RunRow
+from claimflow.runtime.retention.sizes import checkpoint_bytes
+from claimflow.state.documents import NO_DOCUMENT
+from claimflow.state.events import event
+
+if TYPE_CHECKING:
+    from claimflow.runtime.engine import Engine
+
+
+@dataclass(frozen=True)
+class PruneReport:
+    """What a prune removed, or with `dry_run`, would remove."""
+
+    runs: tuple[str, ...]
+    """The runs whose checkpoints and blobs go."""
+    checkpoint_bytes: int
+    blobs: int
+    blob_bytes: int
+    dry_run: bool
+
+    @property
+    def total_bytes(self) -> int:
+        """Checkpoint and blob bytes together."""
+        return self.checkpoint_bytes + self.blob_bytes
+
+
+async def _blobs_of(engine: Engine, row: RunRow) -> set[str]:
+    """Every blob a run refers to: its original, and the texts and masking map its state names."""
+    found = {row.document_id} if row.document_id != NO_DOCUMENT else set()
+    state = await engine.state(row.run_id)
+    if state is not None:
+        if state.text is not None:
+            found.add(state.text.text_id)
+        if state.masked is not None:
+            found |= {state.masked.text.text_id, state.masked.mapping_id}
+    return found
+
+
+async def _needed(engine: Engine, going: set[str]) -> set[str]:
+    """The blobs runs other than `going` refer to (runs pruned before refer to none any more)."""
+    needed: set[str] = set()
+    skipped = going | await engine.registry.pruned_runs()
+    for row in await engine.registry.list_runs():
+        if row.run_id not in skipped:
+            needed |= await _blobs_of(engine, row)
+    return needed
+
+
+async def prune_finished(
+    engine: Engine, older_than: timedelta, *, dry_run: bool = False, now: float | None = None
+) -> PruneReport:
+    """Remove the checkpoints and unshared blobs of runs that finished more than `older_than` ago.
+
+    The function a periodic maintenance task calls (e.g. daily, on one worker): it is idempotent, and a run
+    already pruned is not counted again. With `dry_run` nothing changes, and the report says what would go.
+    """
+    cutoff = (time.time() if now is None else now) - older_than.total_seconds()
+    pruned = await engine.registry.pruned_runs()
+    chosen = [
+        row
+        for row in await engine.registry.list_runs()
+        if row.status in FINISHED and row.updated_at <= cutoff and row.run_id not in pruned
+    ]
+    ids = {row.run_id for row in chosen}
+    saver = engine.graph.checkpointer
+    if not isinstance(saver, BaseCheckpointSaver):
+        raise TypeError("pruning needs an engine whose graph was compiled with a checkpointer")
+    sizes = {row.run_id: await checkpoint_bytes(saver, row.run_id) for row in chosen}
+    blobs: set[str] = set()
+    for row in chosen:
+        blobs |= await _blobs_of(engine, row)
+    going = blobs - await _needed(engine, ids)
+    stored: dict[str, int] = {}
+    for blob in sorted(going):
+        size = await engine.store.blob_size(blob)
+        if size is not None:
+            stored[blob] = size
+    report = PruneReport(
+        runs=tuple(row.run_id for row in chosen),
+        checkpoint_bytes=sum(sizes.values()),
+        blobs=len(stored),
+        blob_bytes=sum(stored.values()),
+        dry_run=dry_run,
+    )
+    if dry_run:
+        return report
+    for row in chosen:
+        await engine.keep_final(row.run_id)  # a run finished before final states were kept gets one now
+        await saver.adelete_thread(row.run_id)
+        await engine.registry.mark_pruned(row.run_id)
+        pruned_event = event("run.pruned", "engine", checkpoint_bytes=sizes.get(row.run_id, 0))
+        await engine.registry.append_events(row.run_id, [pruned_event])
+    # Looked at again just before deleting: a run submitted meanwhile with the same document keeps its blobs.
+    for blob in set(stored) - await _needed(engine, ids):
+        await engine.store.delete_blob(blob)
+    return report
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_age(text: str) -> timedelta:
+    """`30d`, `12h`, `90m`, `45s`, `2w` as a timedelta; ValueError saying what is accepted otherwise."""
+    number, unit = text.strip()[:-1], text.strip()[-1:].lower()
+    try:
+        value = float(number)
+    except ValueError:
+        value = -1
+    if unit not in _UNITS or value < 0:
+        raise ValueError(f"{text!r} is not an age: a number and a unit, s, m, h, d or w (e.g. 30d)")
+    return timedelta(seconds=value * _UNITS[unit])

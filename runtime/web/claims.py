@@ -1,0 +1,41 @@
+"""Claiming a review from its screen (`POST /review/runs/{id}/claim`), by the rules of `claimflow review claim`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import RedirectResponse
+
+from claimflow.runtime.registry import RunBusyError, RunNotFoundError
+from claimflow.runtime.service.deps import EngineDep, visible_run
+from claimflow.runtime.web.render import REVIEW_BASE, html
+from claimflow.runtime.web.review_pages import page_context, review_screen, signed_in_reviewer
+from claimflow.runtime.web.session import csrf_valid
+
+__all__ = ["router"]
+
+router = APIRouter(prefix=REVIEW_BASE, include_in_schema=False)
+
+
+@router.post("/runs/{run_id}/claim")
+async def claim(request: Request, engine: EngineDep, run_id: str, csrf: Annotated[str, Form()] = "") -> Response:
+    """Take the review for the signed-in reviewer (the rules of `review claim`); a refusal says who has it."""
+    principal, refusal = await signed_in_reviewer(request)
+    if principal is None:
+        return refusal or Response(status_code=500)
+    if not csrf_valid(request, csrf):
+        return html(
+            "message.html",
+            403,
+            **page_context(request, principal, heading="Expired form", text="Reload the review and claim it again."),
+        )
+    try:
+        row = await visible_run(engine, principal, run_id)
+        await engine.claim_review_as(row.run_id, principal.name)
+    except RunNotFoundError:
+        return await review_screen(request, engine, principal, run_id, 404)
+    except RunBusyError as error:
+        return await review_screen(request, engine, principal, run_id, 409, errors=[str(error)])
+    return RedirectResponse(f"{REVIEW_BASE}/runs/{row.run_id}?{urlencode({'done': 'claim', 'run': row.run_id})}", 303)

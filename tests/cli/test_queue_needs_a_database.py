@@ -1,0 +1,18 @@
+"""Production mode without a Postgres database: one line saying what to set, exit code 2, nothing recorded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.integration._docs import run_cli
+
+CONTRACT = Path(__file__).parents[2] / "examples" / "documents" / "contract-nda.txt"
+
+
+def test_run_queue_and_the_operator_commands_need_a_database(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    for args in (("run", "--queue", str(CONTRACT)), ("status",), ("db", "migrate"), ("worker",)):
+        done = run_cli(*args, CLAIMFLOW_DATA_DIR=str(data))
+        assert done.returncode == 2, (args, done.stderr)
+        assert "CLAIMFLOW_DATABASE_URL" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert not (data / "blobs").exists() or not any((data / "blobs").iterdir())

@@ -1,0 +1,82 @@
+"""A webhook receiver for delivery tests: a real HTTP server that checks signatures and deduplicates on the key."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+@dataclass(frozen=True)
+class Received:
+    """One POST as it arrived."""
+
+    key: str
+    body: bytes
+    signed: bool
+    """Whether the signature header was the HMAC-SHA256 of `<t>.<body>` under the shared secret."""
+
+
+@dataclass
+class Receiver:
+    """What the server saw: every request, and the records it accepted, one per idempotency key."""
+
+    secret: str
+    url: str = ""
+    failing: bool = False
+    """While True, every request is answered 503 and nothing is accepted."""
+    on_first: Callable[[], None] | None = None
+    """Called once, on the first request, after the record is accepted and before any answer is sent."""
+    received: list[Received] = field(default_factory=list)
+    delivered: dict[str, bytes] = field(default_factory=dict)
+
+    def check(self, body: bytes, header: str) -> bool:
+        """Verify the signature the way a receiver following the README would, independently of claimflow."""
+        parts = dict(item.split("=", 1) for item in header.split(","))
+        expected = hmac.new(self.secret.encode(), parts["t"].encode() + b"." + body, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(expected, parts.get("v1", ""))
+
+
+def _handler(receiver: Receiver, lock: threading.Lock) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            key = self.headers["Idempotency-Key"]
+            with lock:
+                receiver.received.append(
+                    Received(key, body, receiver.check(body, self.headers["X-Claimflow-Signature"]))
+                )
+                failing = receiver.failing
+                if not failing:
+                    receiver.delivered.setdefault(key, body)  # a repeated key is acknowledged, not stored again
+                first, receiver.on_first = receiver.on_first, None
+            if first is not None:
+                first()
+            self.send_response(503 if failing else 200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
+            del format, args
+
+    return Handler
+
+
+@contextmanager
+def webhook_receiver(secret: str) -> Iterator[Receiver]:
+    """A receiver listening on a free local port while the context lasts."""
+    receiver = Receiver(secret)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver, threading.Lock()))
+    receiver.url = f"http://127.0.0.1:{server.server_address[1]}/records"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield receiver
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

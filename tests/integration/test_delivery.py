@@ -1,0 +1,40 @@
+"""Delivery of completed records exactly once, on SQLite: across a crash, and after a receiver that kept failing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.integration._delivery import SECRET, delivered_once_across_a_crash, delivery_env, parked_then_retried
+from tests.integration._docs import invoice_text, json_lines, run_cli, write
+from tests.integration._receiver import webhook_receiver
+
+
+def test_a_record_sent_before_a_crash_is_sent_again_with_its_key_and_kept_once(tmp_path: Path) -> None:
+    with webhook_receiver(SECRET) as receiver:
+        delivered_once_across_a_crash(tmp_path, receiver)
+
+
+def test_a_failing_receiver_parks_the_run_until_deliver_retry(tmp_path: Path) -> None:
+    with webhook_receiver(SECRET) as receiver:
+        parked_then_retried(tmp_path, receiver)
+
+
+def test_without_a_target_nothing_is_delivered_and_runs_complete(tmp_path: Path) -> None:
+    document = write(tmp_path / "docs", "invoice.txt", invoice_text())
+    done = run_cli("run", document, "--json", CLAIMFLOW_DATA_DIR=str(tmp_path / "data"))
+    assert done.returncode == 0, done.stderr
+    assert json_lines(done.stdout)[0]["status"] == "completed"
+
+
+def test_a_webhook_without_a_secret_or_a_table_without_postgres_is_refused(tmp_path: Path) -> None:
+    document = write(tmp_path / "docs", "invoice.txt", invoice_text())
+    with webhook_receiver(SECRET) as receiver:
+        env = delivery_env(tmp_path / "data", receiver, None)
+        del env["CLAIMFLOW_DELIVER_SECRET"]
+        unsigned = run_cli("run", document, **env)
+        table = run_cli("run", document, **{**env, "CLAIMFLOW_DELIVER": "postgres-table:records"})
+        assert receiver.received == []
+    assert unsigned.returncode == 2 and "CLAIMFLOW_DELIVER_SECRET" in unsigned.stderr
+    assert table.returncode == 2 and "CLAIMFLOW_DATABASE_URL" in table.stderr
+    malformed = run_cli("run", document, **{**env, "CLAIMFLOW_DELIVER": "postgres-table:x; drop table y"})
+    assert malformed.returncode == 2 and "is not webhook:http(s)://... or postgres-table:NAME" in malformed.stderr

@@ -1,0 +1,58 @@
+"""Production mode's settings and queue names: where runs advance, worker timing, one queue per provider."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from claimflow.runtime.queue import MAINTENANCE_QUEUE, OFFLINE_QUEUE, queue_for, worker_queues
+from claimflow.runtime.settings import Settings, SettingsError
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in list(os.environ):
+        if key.startswith("CLAIMFLOW_"):
+            monkeypatch.delenv(key)
+
+
+def test_runs_advance_locally_unless_the_queue_is_asked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings.load(data_dir=tmp_path).execution == "local"
+    monkeypatch.setenv("CLAIMFLOW_EXECUTION", "queue")
+    assert Settings.load(data_dir=tmp_path).execution == "queue"
+    monkeypatch.setenv("CLAIMFLOW_EXECUTION", "workers")
+    with pytest.raises(SettingsError, match="CLAIMFLOW_EXECUTION='workers': use one of local, queue"):
+        Settings.load(data_dir=tmp_path)
+
+
+def test_worker_timing_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    default = Settings.load(data_dir=tmp_path).worker
+    assert (default.heartbeat_s, default.stalled_s, default.reaper_every_s) == (10.0, 60.0, 30)
+    monkeypatch.setenv("CLAIMFLOW_WORKER_HEARTBEAT_S", "0.5")
+    monkeypatch.setenv("CLAIMFLOW_WORKER_STALLED_S", "3")
+    monkeypatch.setenv("CLAIMFLOW_REAPER_EVERY_S", "2")
+    fast = Settings.load(data_dir=tmp_path).worker
+    assert (fast.heartbeat_s, fast.stalled_s, fast.reaper_every_s) == (0.5, 3.0, 2)
+    monkeypatch.setenv("CLAIMFLOW_REAPER_EVERY_S", "90")
+    with pytest.raises(SettingsError, match="CLAIMFLOW_REAPER_EVERY_S=90 must be at most 59 seconds"):
+        Settings.load(data_dir=tmp_path)
+    monkeypatch.setenv("CLAIMFLOW_REAPER_EVERY_S", "30")
+    monkeypatch.setenv("CLAIMFLOW_WORKER_STALLED_S", "0")
+    with pytest.raises(SettingsError, match="CLAIMFLOW_WORKER_STALLED_S"):
+        Settings.load(data_dir=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("model", "queue"),
+    [
+        ("openai:gpt-4o-mini", "llm.openai"),
+        ("anthropic:claude-3-5-haiku", "llm.anthropic"),
+        ("rules", OFFLINE_QUEUE),
+        ("replay:/records", OFFLINE_QUEUE),
+    ],
+)
+def test_a_run_goes_to_the_queue_of_its_providers_rate_limit(model: str, queue: str) -> None:
+    assert queue_for(model) == queue
+    assert worker_queues(model) == [queue, MAINTENANCE_QUEUE]

@@ -1,0 +1,72 @@
+"""Due times, assignees and claims on the review pages, over HTTP through the real app.
+
+The browser test sees the same in Chromium; these pin the queue's order and filters, and the claim form's CSRF.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from dataclasses import replace
+
+from claimflow.runtime.settings import Settings
+from claimflow.state.policy import Policy
+from tests.integration._docs import MEMO, mismatch_invoice_text
+from tests.service._api import serving
+from tests.web.test_review_pages import form_of, signed_in, waiting
+
+ESCALATE = {
+    "review": {
+        "due": {"invoice": "1s"},
+        "on_overdue": {"invoice": "escalate"},
+        "escalate_to": {"invoice": "leads"},
+        "groups": {"leads": ["reviewer"]},
+    }
+}
+
+
+def rows(page: str) -> list[str]:
+    """The run ids of the queue's rows, top to bottom."""
+    return re.findall(r'data-run="([^"]+)"', page)
+
+
+async def test_the_queue_puts_overdue_and_escalated_reviews_first_and_filters_them(settings: Settings) -> None:
+    async with serving(replace(settings, policy=Policy.model_validate(ESCALATE), sweep_seconds=0)) as api:
+        memo = await waiting(api, "memo.txt", MEMO)
+        first = await waiting(api, "first.txt", mismatch_invoice_text("F-1"))
+        late = await waiting(api, "late.txt", mismatch_invoice_text("L-2"))
+        due = {run: (await api.engine.registry.get_run(run)).review_due_at or 0.0 for run in (first, late)}
+        await asyncio.sleep(max(0.0, due[late] - time.time()) + 0.05)  # both invoices overdue now
+        [escalated] = await api.engine.sweep_reviews(now=due[first])  # only `first` is due at that moment
+        assert escalated.run_id == first
+        await api.engine.assign_review(memo, "reviewer")
+        signed_in(api, "reviewer")
+
+        everything = (await api.client.get("/review")).text
+        overdue = (await api.client.get("/review?overdue=1")).text
+        mine = (await api.client.get("/review?mine=1")).text
+        both = (await api.client.get("/review?mine=1&overdue=1")).text
+
+    assert rows(everything) == [first, late, memo]  # overdue first (the escalated before the other), then the rest
+    assert everything.count('<span class="badge late">Overdue</span>') == 2 and "High priority" in everything
+    assert rows(overdue) == [first, late]
+    assert rows(mine) == [memo] and '<span class="badge mine">You</span>' in mine
+    assert rows(both) == []
+
+
+async def test_a_claim_from_the_page_needs_the_forms_token(settings: Settings) -> None:
+    async with serving(replace(settings, sweep_seconds=0)) as api:
+        run_id = await waiting(api, "claim.txt", mismatch_invoice_text())
+        signed_in(api, "reviewer")
+        screen = (await api.client.get(f"/review/runs/{run_id}")).text
+        forged = await api.client.post(f"/review/runs/{run_id}/claim", data={"csrf": "forged"})
+        untouched = (await api.engine.registry.get_run(run_id)).assignee
+        claimed = await api.client.post(f"/review/runs/{run_id}/claim", data={"csrf": form_of(screen)["csrf"]})
+        after = (await api.client.get(claimed.headers["location"])).text
+
+    assert 'id="claim-button"' in screen and "Not assigned" in screen
+    assert forged.status_code == 403 and untouched is None
+    assert claimed.status_code == 303
+    assert "Assigned to you" in after and 'id="claim-button"' not in after
+    assert "Claimed claim.txt: it is assigned to reviewer." in after
