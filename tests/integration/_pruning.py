@@ -38,6 +38,14 @@ def snapshot(data: Path, database_url: str | None) -> dict[str, str]:
     return hashes
 
 
+def stored_blobs(data: Path, database_url: str | None) -> set[str]:
+    """The ids of the blobs the document store holds: rows of the database on Postgres, else files."""
+    if database_url:
+        with psycopg.connect(database_url) as conn:
+            return {row[0] for row in conn.execute("SELECT blob_id FROM claimflow_blobs")}
+    return {path.name for path in (data / "blobs").rglob("*") if path.is_file()}
+
+
 def checkpoint_rows(data: Path, database_url: str | None, run_id: str) -> int:
     """How many checkpoint and pending-write rows the saver holds for a run."""
     if database_url:
@@ -88,7 +96,7 @@ def prune_keeps_outputs_and_unfinished_runs(tmp_path: Path, database_url: str | 
     rejected = run_cli("review", "decide", copy, "--reviewer", "ana", "--reject", "--reason", "a copy", **env)
     assert rejected.returncode == 0, rejected.stderr
     before = {run_id: _outputs(run_id, env, tmp_path) for run_id in (completed, copy)}
-    own_blobs = {path.name for path in (data / "blobs").rglob("*") if path.is_file()}
+    own_blobs = stored_blobs(data, database_url)
 
     young = json_lines(run_cli("prune", "--finished-older-than", "30d", "--json", **env).stdout)
     assert young == [{"dry_run": False, "runs": [], "checkpoint_bytes": 0, "blobs": 0, "blob_bytes": 0}]
@@ -103,7 +111,7 @@ def prune_keeps_outputs_and_unfinished_runs(tmp_path: Path, database_url: str | 
     assert {**pruned, "dry_run": True} == dry, "the prune removes what the dry run said"
     assert checkpoint_rows(data, database_url, completed) == checkpoint_rows(data, database_url, copy) == 0
     assert checkpoint_rows(data, database_url, waiting) > 0
-    left = {path.name for path in (data / "blobs").rglob("*") if path.is_file()}
+    left = stored_blobs(data, database_url)
     assert len(own_blobs - left) == dry["blobs"], "only the completed invoice's blobs went"
     assert hashlib.sha256(mismatch_invoice_text().encode()).hexdigest() in left, "the open review still needs it"
 
