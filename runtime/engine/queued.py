@@ -93,7 +93,8 @@ class Queued:
         if isinstance(read, RunRow):
             return read, True
         name, source, data = read
-        return await self._enqueue_stored(app_and_database, run_id, name, data, source)
+        row, new, _ = await self._enqueue_stored(app_and_database, run_id, name, data, source)
+        return row, new
 
     async def enqueue_data(self, name: str, data: bytes) -> RunRow:
         """Store bytes sent whole (an upload) as a new run with a start job, in one transaction.
@@ -107,25 +108,40 @@ class Queued:
             shown, limit = size_versus_limit(len(data), self.limits.max_bytes)
             reason = f"{name} is {shown}, over the {limit} limit; it was not stored"
             return await self._fail_at_intake(run_id, name, None, len(data), reason)
-        row, _ = await self._enqueue_stored(app_and_database, run_id, name, data, None)
+        row, _, _ = await self._enqueue_stored(app_and_database, run_id, name, data, None)
         return row
 
+    async def _enqueue_received(
+        self, run_id: str, data: bytes, name: str, source: str, *, by_source: bool
+    ) -> tuple[RunRow, bool, DocumentRef]:
+        """`receive`'s production path: the run from `source` (see `receive`), or a new one with its start job."""
+        return await self._enqueue_stored(self._queue_app(), run_id, name, data, source, by_source=by_source)
+
     async def _enqueue_stored(
-        self, app_and_database: tuple[App, PgDatabase], run_id: str, name: str, data: bytes, source: str | None
-    ) -> tuple[RunRow, bool]:
+        self,
+        app_and_database: tuple[App, PgDatabase],
+        run_id: str,
+        name: str,
+        data: bytes,
+        source: str | None,
+        *,
+        by_source: bool = False,
+    ) -> tuple[RunRow, bool, DocumentRef]:
         from claimflow.runtime.queue.names import queue_for
         from claimflow.runtime.queue.submit import NewRun, enqueue_run
 
         app, database = app_and_database
         ref = await asyncio.to_thread(self.store.files.save_document, data, name, sniff_media_type(data, name))
         model = self.context.gateway.name
-        run = NewRun(run_id, ref, source, WORKFLOW_NAME, self.version, model, self._started_event(ref))
+        started = self._started_event(ref)
+        run = NewRun(run_id, ref, source, WORKFLOW_NAME, self.version, model, started, by_source=by_source)
 
         def write() -> tuple[RunRow, bool]:
             with database.session() as conn:
                 return enqueue_run(conn, app, run, queue_for(model))
 
-        return await _migrated(asyncio.to_thread(write))
+        row, new = await _migrated(asyncio.to_thread(write))
+        return row, new, ref
 
     async def enqueue_decision(
         self,
