@@ -1,0 +1,83 @@
+"""The REST API in production mode: uploads and decisions go to the queue, a `claimflow worker` advances them."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from claimflow.runtime.settings import Settings
+from tests.integration._docs import invoice_text, mismatch_invoice_text
+from tests.postgres._workers import migrate, rows, spawn_worker, stop, worker_env
+from tests.service._api import Api, serving
+
+pytestmark = pytest.mark.postgres
+
+JOBS = "SELECT task_name, status FROM procrastinate_jobs WHERE task_name LIKE 'claimflow.%%_run' ORDER BY id"
+
+
+async def _decide(api: Api, run_id: str, interrupt_id: str, **decision: object) -> tuple[int, dict[str, object]]:
+    answer = await api.client.post(
+        f"/v1/reviews/{run_id}/decision", json={"interrupt_id": interrupt_id, **decision}, headers=api.auth("reviewer")
+    )
+    return answer.status_code, answer.json()
+
+
+async def test_uploads_and_decisions_over_the_api_are_advanced_by_a_worker(postgres_url: str, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    settings = Settings(data_dir=data, database_url=postgres_url, execution="queue")
+    async with serving(settings) as api:
+        first = await api.upload("mismatch.txt", mismatch_invoice_text(), key="k-1")
+        again = await api.upload("mismatch.txt", mismatch_invoice_text(), key="k-1")
+        other = await api.upload("other.txt", invoice_text(), key="k-1")
+        run_id = first.json()["run_id"]
+        await asyncio.sleep(0.5)  # room for the server's own pool, were it (wrongly) to advance the run
+        before_worker = (await api.client.get(f"/v1/runs/{run_id}", headers=api.auth("admin"))).json()
+        jobs_before_worker = rows(postgres_url, JOBS)
+
+        worker = spawn_worker(tmp_path / "worker.log", worker_env(postgres_url, data))
+        try:
+            paused = await api.settled(run_id)
+            review = (await api.client.get(f"/v1/reviews/{run_id}", headers=api.auth("reviewer"))).json()
+            stale = await _decide(api, run_id, "old", action="approve")
+            refused = await _decide(api, run_id, review["interrupt_id"], action="edit", edits={"no_such": ["1"]})
+            after_refusal = await api.settled(run_id)
+            queue = (await api.client.get("/v1/reviews", headers=api.auth("reviewer"))).json()
+            accepted = await _decide(
+                api, run_id, review["interrupt_id"], action="edit", edits={"total_amount": ["180.00"]}
+            )
+            second = await _decide(api, run_id, review["interrupt_id"], action="approve")
+            stream = await api.client.get(f"/v1/runs/{run_id}/events/stream", headers=api.auth("admin"))
+            done = await api.settled(run_id)
+        finally:
+            stop(worker)
+
+    assert first.status_code == 201 and first.json()["status"] == "queued"
+    assert again.json()["run_id"] == run_id and again.headers["Idempotent-Replayed"] == "true"
+    assert other.status_code == 409
+    assert before_worker["status"] == "queued", "the server advanced nothing itself"
+    assert jobs_before_worker == [{"task_name": "claimflow.start_run", "status": "todo"}]
+
+    assert paused["status"] == "needs_review"
+    assert stale[0] == 409 and stale[1]["run"]["status"] == "needs_review"  # type: ignore[index]
+    assert refused[0] == 202 and refused[1]["status"] == "resume_queued"
+    assert after_refusal["status"] == "needs_review", "the worker refused the decision: the run stays paused"
+    [entry] = queue
+    assert "refused" in entry["note"] and "no_such" in entry["note"]
+    assert accepted[0] == 202 and accepted[1]["status"] == "resume_queued"
+    assert second[0] == 409
+    assert done["status"] == "completed" and done["fields"]["total_amount"]["value"] == "180.00"
+    assert "event: run.completed" in stream.text and stream.text.rstrip().endswith("data: {}")
+
+    outcomes = rows(
+        postgres_url, "SELECT reviewer, outcome FROM claimflow_review_decisions WHERE run_id = %s ORDER BY seq", run_id
+    )
+    assert [row["outcome"] for row in outcomes] == ["refused", "refused", "applied", "refused"]
+    assert [row["task_name"] for row in rows(postgres_url, JOBS)] == [
+        "claimflow.start_run",
+        "claimflow.resume_run",
+        "claimflow.resume_run",
+    ]
+    assert {row["status"] for row in rows(postgres_url, JOBS)} == {"succeeded"}
