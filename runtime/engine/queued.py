@@ -3,7 +3,8 @@
 With `CLAIMFLOW_EXECUTION=queue` (and a Postgres database) nothing advances in the process that submits or
 decides: `enqueue` records a run and its start job, `enqueue_decision` a decision and its resume job, each in
 one transaction. The document's bytes go to the engine's document store first, so the worker must see the
-same store. A decision needs no document text here: the worker checks it against the document before it
+same store. A decision needs no document text here: what can be checked without it (the action, the fields,
+their values) is checked at once; the worker checks the evidence it cites against the document before it
 resumes the run, and refuses it (the run stays paused) when it does not hold.
 """
 
@@ -21,7 +22,10 @@ from claimflow.runtime.queue.errors import MIGRATE_HINT, QueueSetupError, not_mi
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
+from claimflow.state.apply import decision_errors
+from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.review import ReviewDecision
+from claimflow.state.schema import DocumentTypes
 
 T = TypeVar("T")
 
@@ -29,6 +33,7 @@ if TYPE_CHECKING:
     from procrastinate import App
 
     from claimflow.nodes.ports import WorkflowContext
+    from claimflow.runtime.engine.core import PendingReview
     from claimflow.runtime.registry._pg_schema import PgDatabase
     from claimflow.state.documents import DocumentRef
     from claimflow.state.events import Event
@@ -42,6 +47,7 @@ class Queued:
     store: AsyncDocumentStore
     limits: IngestLimits
     owner: str
+    types: DocumentTypes
 
     if TYPE_CHECKING:
         # Provided by the engine this mixes into.
@@ -54,6 +60,9 @@ class Queued:
             ...
 
         async def _read(self, run_id: str, path: Path) -> tuple[str, str, bytes] | RunRow: ...
+
+        async def pending_review(self, run_id: str) -> PendingReview | None:  # noqa: D102
+            ...
 
         async def _fail_at_intake(  # noqa: D102
             self, run_id: str, name: str, source: str | None, size: int, reason: str
@@ -161,6 +170,7 @@ class Queued:
         app, database = self._queue_app()
         row = await self.registry.get_run(run_id)
         as_json = decision.model_dump_json()
+        await self._check_without_document(row, decision, interrupt_id, as_json)
 
         def write() -> str:
             with database.session() as conn:
@@ -184,6 +194,25 @@ class Queued:
             )
             raise RunBusyError(f"decision refused, run stays as it is: {error}") from None
         return await self.registry.get_run(row.run_id)
+
+    async def _check_without_document(
+        self, row: RunRow, decision: ReviewDecision, interrupt_id: str | None, as_json: str
+    ) -> None:
+        """Refuse now (InvalidDecisionError) a decision whose faults need no document: action, fields, values.
+
+        The client hears of these at once, as in local mode; cited evidence is left to the worker, which has
+        the document. A review this process cannot see (stale, or no review) is the transaction's to refuse.
+        """
+        pending = await self.pending_review(row.run_id)
+        if pending is None or pending.interrupt_id != (interrupt_id or row.interrupt_id):
+            return
+        errors = decision_errors(pending.request, decision, self.types)
+        if errors:
+            message = "; ".join(errors)
+            await self.registry.record_decision(
+                row.run_id, pending.interrupt_id, decision.reviewer, as_json, "refused", message
+            )
+            raise InvalidDecisionError(f"decision refused, run {row.run_id} stays paused: {message}", errors)
 
 
 async def _migrated(writing: Awaitable[T]) -> T:

@@ -42,7 +42,15 @@ async def test_uploads_and_decisions_over_the_api_are_advanced_by_a_worker(postg
             paused = await api.settled(run_id)
             review = (await api.client.get(f"/v1/reviews/{run_id}", headers=api.auth("reviewer"))).json()
             stale = await _decide(api, run_id, "old", action="approve")
-            refused = await _decide(api, run_id, review["interrupt_id"], action="edit", edits={"no_such": ["1"]})
+            invalid = await _decide(api, run_id, review["interrupt_id"], action="edit", edits={"no_such": ["1"]})
+            refused = await _decide(
+                api,
+                run_id,
+                review["interrupt_id"],
+                action="edit",
+                edits={"total_amount": ["180.00"]},
+                evidence={"total_amount": {"quote": "a quote found nowhere in the invoice"}},
+            )
             after_refusal = await api.settled(run_id)
             queue = (await api.client.get("/v1/reviews", headers=api.auth("reviewer"))).json()
             accepted = await _decide(
@@ -62,10 +70,11 @@ async def test_uploads_and_decisions_over_the_api_are_advanced_by_a_worker(postg
 
     assert paused["status"] == "needs_review"
     assert stale[0] == 409 and stale[1]["run"]["status"] == "needs_review"  # type: ignore[index]
+    assert invalid[0] == 422 and "no_such" in str(invalid[1]["errors"]), "checked at once: it needs no document"
     assert refused[0] == 202 and refused[1]["status"] == "resume_queued"
     assert after_refusal["status"] == "needs_review", "the worker refused the decision: the run stays paused"
     [entry] = queue
-    assert "refused" in entry["note"] and "no_such" in entry["note"]
+    assert "refused" in entry["note"] and "cited evidence" in entry["note"]
     assert accepted[0] == 202 and accepted[1]["status"] == "resume_queued"
     assert second[0] == 409
     assert done["status"] == "completed" and done["fields"]["total_amount"]["value"] == "180.00"
@@ -74,7 +83,7 @@ async def test_uploads_and_decisions_over_the_api_are_advanced_by_a_worker(postg
     outcomes = rows(
         postgres_url, "SELECT reviewer, outcome FROM claimflow_review_decisions WHERE run_id = %s ORDER BY seq", run_id
     )
-    assert [row["outcome"] for row in outcomes] == ["refused", "refused", "applied", "refused"]
+    assert [row["outcome"] for row in outcomes] == ["refused", "refused", "refused", "applied", "refused"]
     assert [row["task_name"] for row in rows(postgres_url, JOBS)] == [
         "claimflow.start_run",
         "claimflow.resume_run",
