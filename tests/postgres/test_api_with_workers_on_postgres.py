@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from claimflow.runtime.engine import open_engine
 from claimflow.runtime.settings import Settings
+from tests.integration import _deadlines
 from tests.integration._docs import invoice_text, mismatch_invoice_text
-from tests.postgres._workers import migrate, rows, spawn_worker, stop, worker_env
+from tests.postgres._workers import migrate, rows, spawn_worker, stop, wait_until, worker_env
 from tests.service._api import Api, serving
 
 pytestmark = pytest.mark.postgres
@@ -90,3 +93,31 @@ async def test_uploads_and_decisions_over_the_api_are_advanced_by_a_worker(postg
         "claimflow.resume_run",
     ]
     assert {row["status"] for row in rows(postgres_url, JOBS)} == {"succeeded"}
+
+
+async def test_the_sweeps_default_rejection_goes_to_a_worker_in_production_mode(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    local = _deadlines.settings(data, _deadlines.REJECT, postgres_url)
+    async with open_engine(local) as engine:
+        [row] = await _deadlines.pause(engine, tmp_path / "docs", {"late.txt": mismatch_invoice_text()})
+    assert row.review_due_at is not None
+    async with open_engine(replace(local, execution="queue")) as engine:
+        [outcome] = await engine.sweep_reviews(now=row.review_due_at + 1)
+        queued = await engine.registry.get_run(row.run_id)
+    assert outcome.action == "rejected" and "queued" in outcome.detail
+    assert queued.status == "resume_queued" and queued.lease_owner is None, "the sweep gave the run up"
+
+    worker = spawn_worker(tmp_path / "worker.log", worker_env(postgres_url, data))
+    try:
+        wait_until(
+            lambda: rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] == "rejected",
+            60,
+            "the worker to apply the rejection",
+        )
+    finally:
+        stop(worker)
+    decisions = rows(postgres_url, "SELECT reviewer, outcome FROM claimflow_review_decisions")
+    assert decisions == [{"reviewer": "sweep", "outcome": "applied"}]
