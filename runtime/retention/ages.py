@@ -12,8 +12,10 @@ def parse_age(text: str) -> timedelta:
     number, unit = text.strip()[:-1], text.strip()[-1:].lower()
     try:
         value = float(number)
-    except ValueError:
-        value = -1
-    if unit not in _UNITS or value < 0:
+        # `value >= 0` is False for nan; inf and huge numbers overflow timedelta: all are refused alike.
+        age = timedelta(seconds=value * _UNITS[unit]) if unit in _UNITS and value >= 0 else None
+    except (ValueError, OverflowError):
+        age = None
+    if age is None:
         raise ValueError(f"{text!r} is not an age: a number and a unit, s, m, h, d or w (e.g. 30d)")
-    return timedelta(seconds=value * _UNITS[unit])
+    return age
