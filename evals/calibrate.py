@@ -31,6 +31,21 @@ def wilson_lower_bound(right: int, n: int, confidence_level: float) -> float:
 
 
 @dataclass(frozen=True)
+class CurvePoint:
+    """The values claimed at or above one confidence: how many, how many right, and the bound on that share."""
+
+    confidence: float
+    n: int
+    right: int
+    lower_bound: float
+
+    @property
+    def precision(self) -> float:
+        """The share of these values that are right."""
+        return self.right / self.n
+
+
+@dataclass(frozen=True)
 class FieldThreshold:
     """The chosen bar of one field, and the figures of the values at or above it (of all values if none)."""
 
@@ -41,27 +56,36 @@ class FieldThreshold:
     n: int
     precision: float | None
     lower_bound: float
+    curve: tuple[CurvePoint, ...] = ()
+    """Every candidate threshold, highest confidence first: what the choice was made from."""
 
 
-def choose(
-    doc_type: str, name: str, samples: list[tuple[float, bool]], *, target: float, level: float, min_samples: int
-) -> FieldThreshold:
-    """The lowest confidence whose values at or above it reach `target` at the lower bound."""
+def curve(samples: list[tuple[float, bool]], level: float) -> tuple[CurvePoint, ...]:
+    """Per confidence seen (highest first), the values at or above it and the Wilson lower bound of their precision."""
     ordered = sorted(samples, key=lambda sample: -sample[0])
-    best: FieldThreshold | None = None
+    points = []
     right = 0
     for index, (confidence, ok) in enumerate(ordered):
         right += ok
         n = index + 1
         if n < len(ordered) and ordered[n][0] == confidence:
             continue  # a threshold takes every value of the same confidence
-        bound = wilson_lower_bound(right, n, level)
-        if n >= min_samples and bound >= target:
-            best = FieldThreshold(doc_type, name, confidence, n, right / n, bound)
-    if best is not None:
-        return best
-    n, right = len(ordered), sum(ok for _, ok in ordered)
-    return FieldThreshold(doc_type, name, None, n, right / n if n else None, wilson_lower_bound(right, n, level))
+        points.append(CurvePoint(confidence, n, right, wilson_lower_bound(right, n, level)))
+    return tuple(points)
+
+
+def choose(
+    doc_type: str, name: str, samples: list[tuple[float, bool]], *, target: float, level: float, min_samples: int
+) -> FieldThreshold:
+    """The lowest confidence whose values at or above it reach `target` at the lower bound."""
+    points = curve(samples, level)
+    reaching = [p for p in points if p.n >= min_samples and p.lower_bound >= target]
+    if reaching:
+        best = reaching[-1]
+        return FieldThreshold(doc_type, name, best.confidence, best.n, best.precision, best.lower_bound, points)
+    n, right = len(samples), sum(ok for _, ok in samples)
+    bound = wilson_lower_bound(right, n, level)
+    return FieldThreshold(doc_type, name, None, n, right / n if n else None, bound, points)
 
 
 def calibrate(

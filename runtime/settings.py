@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -192,6 +193,20 @@ def _reaper_every() -> int:
     return value
 
 
+def _prune_after() -> timedelta | None:
+    """CLAIMFLOW_PRUNE_AFTER: an age such as `30d` after which workers prune finished runs; unset, never."""
+    # `claimflow prune`'s parser; imported here, as the retention package loads the pruner and LangGraph.
+    from claimflow.runtime.retention.ages import parse_age
+
+    text = _env("CLAIMFLOW_PRUNE_AFTER")
+    if text is None:
+        return None
+    try:
+        return parse_age(text)
+    except ValueError as error:
+        raise SettingsError(f"CLAIMFLOW_PRUNE_AFTER: {error}") from None
+
+
 def _document_limits() -> IngestLimits:
     """What one document may be: bytes, pages, characters per page and in all (CLAIMFLOW_MAX_DOCUMENT_*)."""
     defaults = IngestLimits()
@@ -255,6 +270,8 @@ class WorkerTiming:
     """A worker silent this long is dead: its jobs are run again (CLAIMFLOW_WORKER_STALLED_S)."""
     reaper_every_s: int = 30
     """How often the reaper looks for such jobs, in whole seconds (CLAIMFLOW_REAPER_EVERY_S)."""
+    prune_after: timedelta | None = None
+    """Workers prune runs finished longer ago than this, hourly (CLAIMFLOW_PRUNE_AFTER); None never."""
 
 
 @dataclass(frozen=True)
@@ -297,8 +314,8 @@ class Settings:
     """Where runs advance (CLAIMFLOW_EXECUTION): `local`, in the process that submits or decides, or `queue`, in
     `claimflow worker` processes (production mode; needs CLAIMFLOW_DATABASE_URL)."""
     worker: WorkerTiming = field(default_factory=WorkerTiming)
-    """Worker heartbeat, stall threshold and reaper period (CLAIMFLOW_WORKER_HEARTBEAT_S,
-    CLAIMFLOW_WORKER_STALLED_S, CLAIMFLOW_REAPER_EVERY_S)."""
+    """Worker heartbeat, stall threshold, reaper period and retention (CLAIMFLOW_WORKER_HEARTBEAT_S,
+    CLAIMFLOW_WORKER_STALLED_S, CLAIMFLOW_REAPER_EVERY_S, CLAIMFLOW_PRUNE_AFTER)."""
 
     @classmethod
     def load(
@@ -336,6 +353,7 @@ class Settings:
                 heartbeat_s=_positive("CLAIMFLOW_WORKER_HEARTBEAT_S", 10.0),
                 stalled_s=_positive("CLAIMFLOW_WORKER_STALLED_S", 60.0),
                 reaper_every_s=_reaper_every(),
+                prune_after=_prune_after(),
             ),
         )
 

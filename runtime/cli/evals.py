@@ -156,11 +156,16 @@ def calibrate_command(
         float, typer.Option("--confidence-level", min=0.5, max=0.9999, help="Level of the Wilson interval.")
     ] = 0.95,
     min_samples: Annotated[int, typer.Option("--min-samples", min=1, help="Values a threshold needs.")] = 10,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write each field's precision curve: Markdown for .md, else an HTML page."),
+    ] = None,
     concurrency: Concurrency = 1,
     data_dir: DataDir = None,
 ) -> None:
     """Choose per-field auto-accept thresholds on DIR and write them into a policy file (CLAIMFLOW_POLICY)."""
     from claimflow.evals.calibrate import calibrate, with_thresholds
+    from claimflow.evals.calibration_report import write_calibration_report
 
     outcomes, _, settings = _run(folder, data_dir, model, base_url, concurrency)
     chosen = calibrate(outcomes, target=target_precision, level=confidence_level, min_samples=min_samples)
@@ -175,6 +180,9 @@ def calibrate_command(
         )  # fmt: skip
     out.print(table)
     err.print(f"wrote {shown(out_file)}", highlight=False)
+    if report is not None:
+        write_calibration_report(report, chosen, target=target_precision, level=confidence_level)
+        err.print(f"wrote {shown(report)}", highlight=False)
 
 
 @eval_app.command("capture")

@@ -273,12 +273,17 @@ class Decisions:
         return claimed[-1] if claimed else None
 
     async def review_note(self, row: RunRow) -> str | None:
-        """What a reviewer should know about a run in the review queue: a decision given up, or left unfinished."""
+        """What a reviewer should know about a run in the review queue: a decision refused, given up, or unfinished."""
         if row.status == "resuming":
             return await self.not_decidable(row)
         last = await self.last_decision(row.run_id)
         if last is not None and last["outcome"] == "abandoned":
             return f"the decision of {last['reviewer']} was abandoned: {last['message']}; decide again"
+        given = await self.registry.decisions(row.run_id)
+        latest = given[-1] if given else None
+        if latest is not None and latest["outcome"] == "refused" and latest["interrupt_id"] == row.interrupt_id:
+            # In production mode a worker checks a decision after its decider was answered (202): say why here.
+            return f"the decision of {latest['reviewer']} was refused: {latest['message']}; decide again"
         return None
 
     async def review_queue(self) -> list[RunRow]:

@@ -58,6 +58,14 @@ class Intake:
         def model_endpoint(self) -> str | None:  # noqa: D102
             ...
 
+        @property
+        def queued(self) -> bool:  # noqa: D102
+            ...
+
+        async def _enqueue_received(  # noqa: D102
+            self, run_id: str, data: bytes, name: str, source: str, *, by_source: bool
+        ) -> tuple[RunRow, bool, DocumentRef]: ...
+
     async def submit(self, path: Path) -> RunRow:
         """Store a document and register its run, or find the run it already has; see `register`."""
         row, _ = await self.register(path)
@@ -104,7 +112,8 @@ class Intake:
         Without `source` every upload is a run of its own. With one (e.g. an idempotency key), the run from
         that source is returned if it holds the same bytes; other bytes from a used source are refused with
         `SourceConflictError`, before the bytes are stored. `size` is the upload's full size when `data` was
-        cut at the size limit: a document over it fails its own run, as a file would.
+        cut at the size limit: a document over it fails its own run, as a file would. In production mode
+        (`queued`) a new run is recorded with its start job in one transaction, for a worker to advance.
         """
         run_id = uuid.uuid4().hex
         name = path_text(PurePosixPath(filename.replace("\\", "/")).name) or "upload"
@@ -118,7 +127,8 @@ class Intake:
             # Refused before the bytes are stored. Two uploads racing under one source are settled atomically
             # by `register_run` below; the loser's bytes then stay in the store, referenced by no run.
             _conflict(source, hashlib.sha256(data).hexdigest(), await self.registry.run_from_source(source))
-        row, new, ref = await self._store_and_register(run_id, data, name, keyed, by_source=source is not None)
+        register = self._enqueue_received if self.queued else self._store_and_register
+        row, new, ref = await register(run_id, data, name, keyed, by_source=source is not None)
         if not new:
             _conflict(keyed, ref.document_id, row)
         return row, new

@@ -3,7 +3,8 @@
 With `CLAIMFLOW_EXECUTION=queue` (and a Postgres database) nothing advances in the process that submits or
 decides: `enqueue` records a run and its start job, `enqueue_decision` a decision and its resume job, each in
 one transaction. The document's bytes go to the engine's document store first, so the worker must see the
-same store. A decision needs no document text here: the worker checks it against the document before it
+same store. A decision needs no document text here: what can be checked without it (the action, the fields,
+their values) is checked at once; the worker checks the evidence it cites against the document before it
 resumes the run, and refuses it (the run stays paused) when it does not hold.
 """
 
@@ -21,7 +22,10 @@ from claimflow.runtime.queue.errors import MIGRATE_HINT, QueueSetupError, not_mi
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
+from claimflow.state.apply import decision_errors
+from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.review import ReviewDecision
+from claimflow.state.schema import DocumentTypes
 
 T = TypeVar("T")
 
@@ -29,6 +33,7 @@ if TYPE_CHECKING:
     from procrastinate import App
 
     from claimflow.nodes.ports import WorkflowContext
+    from claimflow.runtime.engine.core import PendingReview
     from claimflow.runtime.registry._pg_schema import PgDatabase
     from claimflow.state.documents import DocumentRef
     from claimflow.state.events import Event
@@ -42,6 +47,7 @@ class Queued:
     store: AsyncDocumentStore
     limits: IngestLimits
     owner: str
+    types: DocumentTypes
 
     if TYPE_CHECKING:
         # Provided by the engine this mixes into.
@@ -54,6 +60,9 @@ class Queued:
             ...
 
         async def _read(self, run_id: str, path: Path) -> tuple[str, str, bytes] | RunRow: ...
+
+        async def pending_review(self, run_id: str) -> PendingReview | None:  # noqa: D102
+            ...
 
         async def _fail_at_intake(  # noqa: D102
             self, run_id: str, name: str, source: str | None, size: int, reason: str
@@ -97,7 +106,8 @@ class Queued:
         if isinstance(read, RunRow):
             return read, True
         name, source, data = read
-        return await self._enqueue_stored(app_and_database, run_id, name, data, source)
+        row, new, _ = await self._enqueue_stored(app_and_database, run_id, name, data, source)
+        return row, new
 
     async def enqueue_data(self, name: str, data: bytes) -> RunRow:
         """Store bytes sent whole (an upload) as a new run with a start job, in one transaction.
@@ -111,12 +121,25 @@ class Queued:
             shown, limit = size_versus_limit(len(data), self.limits.max_bytes)
             reason = f"{name} is {shown}, over the {limit} limit; it was not stored"
             return await self._fail_at_intake(run_id, name, None, len(data), reason)
-        row, _ = await self._enqueue_stored(app_and_database, run_id, name, data, None)
+        row, _, _ = await self._enqueue_stored(app_and_database, run_id, name, data, None)
         return row
 
+    async def _enqueue_received(
+        self, run_id: str, data: bytes, name: str, source: str, *, by_source: bool
+    ) -> tuple[RunRow, bool, DocumentRef]:
+        """`receive`'s production path: the run from `source` (see `receive`), or a new one with its start job."""
+        return await self._enqueue_stored(self._queue_app(), run_id, name, data, source, by_source=by_source)
+
     async def _enqueue_stored(
-        self, app_and_database: tuple[App, PgDatabase], run_id: str, name: str, data: bytes, source: str | None
-    ) -> tuple[RunRow, bool]:
+        self,
+        app_and_database: tuple[App, PgDatabase],
+        run_id: str,
+        name: str,
+        data: bytes,
+        source: str | None,
+        *,
+        by_source: bool = False,
+    ) -> tuple[RunRow, bool, DocumentRef]:
         from claimflow.runtime.queue.names import queue_for
         from claimflow.runtime.queue.submit import NewRun, enqueue_run
 
@@ -124,13 +147,24 @@ class Queued:
         ref = await asyncio.to_thread(self.store.files.save_document, data, name, sniff_media_type(data, name))
         model = self.context.gateway.name
         started = self._started_event(ref)
-        run = NewRun(run_id, ref, source, WORKFLOW_NAME, self.version, model, started, self.model_endpoint)
+        run = NewRun(
+            run_id,
+            ref,
+            source,
+            WORKFLOW_NAME,
+            self.version,
+            model,
+            started,
+            by_source=by_source,
+            model_base_url=self.model_endpoint,
+        )
 
         def write() -> tuple[RunRow, bool]:
             with database.session() as conn:
                 return enqueue_run(conn, app, run, queue_for(model))
 
-        return await _migrated(asyncio.to_thread(write))
+        row, new = await _migrated(asyncio.to_thread(write))
+        return row, new, ref
 
     async def enqueue_decision(
         self,
@@ -150,6 +184,7 @@ class Queued:
         app, database = self._queue_app()
         row = await self.registry.get_run(run_id)
         as_json = decision.model_dump_json()
+        await self._check_without_document(row, decision, interrupt_id, as_json)
 
         def write() -> str:
             with database.session() as conn:
@@ -173,6 +208,25 @@ class Queued:
             )
             raise RunBusyError(f"decision refused, run stays as it is: {error}") from None
         return await self.registry.get_run(row.run_id)
+
+    async def _check_without_document(
+        self, row: RunRow, decision: ReviewDecision, interrupt_id: str | None, as_json: str
+    ) -> None:
+        """Refuse now (InvalidDecisionError) a decision whose faults need no document: action, fields, values.
+
+        The client hears of these at once, as in local mode; cited evidence is left to the worker, which has
+        the document. A review this process cannot see (stale, or no review) is the transaction's to refuse.
+        """
+        pending = await self.pending_review(row.run_id)
+        if pending is None or pending.interrupt_id != (interrupt_id or row.interrupt_id):
+            return
+        errors = decision_errors(pending.request, decision, self.types)
+        if errors:
+            message = "; ".join(errors)
+            await self.registry.record_decision(
+                row.run_id, pending.interrupt_id, decision.reviewer, as_json, "refused", message
+            )
+            raise InvalidDecisionError(f"decision refused, run {row.run_id} stays paused: {message}", errors)
 
 
 async def _migrated(writing: Awaitable[T]) -> T:

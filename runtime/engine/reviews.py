@@ -221,6 +221,8 @@ class ReviewDesk:
             done = await self.decide(row.run_id, decision, interrupt_id=review)
         except (RegistryError, InvalidDecisionError, WorkflowVersionError, RunModelError, BlobMissingError) as error:
             return SweepOutcome(row.run_id, review, doc_type, "failed", row.assignee, str(error))
+        if done.status == "resume_queued":  # production mode: recorded with its resume job, a worker applies it
+            return SweepOutcome(row.run_id, review, doc_type, "rejected", row.assignee, f"{reason}; queued")
         if done.status != "rejected":
             return SweepOutcome(row.run_id, review, doc_type, "failed", row.assignee, done.error or done.status)
         return SweepOutcome(row.run_id, review, doc_type, "rejected", row.assignee, reason)
@@ -228,8 +230,10 @@ class ReviewDesk:
     async def _let_go(self, run_id: str) -> None:
         """Give up the sweep's lease, if it still holds it (a decision that resumed the run released it already)."""
         row = await self.registry.get_run(run_id)
-        if row.lease_owner == self.owner and row.status == "needs_review":
-            await self.registry.release(run_id, owner=self.owner, status="needs_review", interrupt_id=row.interrupt_id)
+        # A rejection queued for a worker (production mode) leaves the run resume_queued under the sweep's lease:
+        # given up here, or the worker could never take the run.
+        if row.lease_owner == self.owner and row.status in ("needs_review", "resume_queued"):
+            await self.registry.release(run_id, owner=self.owner, status=row.status, interrupt_id=row.interrupt_id)
 
 
 def _changed_meanwhile(seen: RunRow, now: RunRow) -> str | None:

@@ -14,8 +14,8 @@ from claimflow.runtime.views import PUBLIC_STATUS, public_status
 if TYPE_CHECKING:
     from claimflow.runtime.engine.core import PendingReview
 
-MOVING = ("queued", "running", "resuming")
-"""Registry statuses of a run that is still advancing (or waiting to be)."""
+MOVING = ("queued", "running", "resume_queued", "resuming")
+"""Registry statuses of a run that is still advancing (or waiting to be: a worker takes a `resume_queued` one)."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The procrastinate app: the start and resume jobs, the stalled-job reaper, and the removal of old jobs.
+"""The procrastinate app: the start and resume jobs, the stalled-job reaper, the removal of old jobs and runs.
 
 Jobs live in procrastinate's tables in claimflow's own database, so a run and its job are written in one
 transaction (see `submit`). Every run job carries `lock=<run id>`: procrastinate never runs two jobs of one
@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Any
 
 from procrastinate import App, JobContext, PsycopgConnector
 
-from claimflow.runtime.queue.names import CLEAN_TASK, MAINTENANCE_QUEUE, REAP_TASK, RESUME_TASK, START_TASK
+from claimflow.runtime.queue.names import (
+    CLEAN_TASK,
+    MAINTENANCE_QUEUE,
+    PRUNE_TASK,
+    REAP_TASK,
+    RESUME_TASK,
+    START_TASK,
+)
 from claimflow.runtime.queue.retry import RETRY, RetryLater, is_transient
 from claimflow.runtime.registry._pg_schema import conninfo
 from claimflow.runtime.settings import Settings, WorkerTiming
@@ -23,6 +30,9 @@ if TYPE_CHECKING:
 
 FINISHED_JOBS_KEPT_HOURS = 72
 """Succeeded jobs are removed this long after they finished (daily); failed ones stay for a look."""
+
+PRUNE_CRON = "43 * * * *"
+"""Hourly, when CLAIMFLOW_PRUNE_AFTER is set: retention periods are days, so an hour late is nothing."""
 
 
 def _engine(context: JobContext) -> Engine:
@@ -84,3 +94,16 @@ def _add_maintenance(app: App, timing: WorkerTiming) -> None:
     async def remove_old_jobs(context: JobContext, timestamp: int) -> None:  # noqa: ARG001 - the tick
         """Remove succeeded jobs finished long ago: the runs themselves keep their own history."""
         await context.app.job_manager.delete_old_jobs(nb_hours=FINISHED_JOBS_KEPT_HOURS)
+
+    @app.task(name=PRUNE_TASK, queue=MAINTENANCE_QUEUE, pass_context=True)
+    async def prune_finished(context: JobContext, timestamp: int) -> int:  # noqa: ARG001 - the tick
+        """Prune the runs finished longer ago than this worker's CLAIMFLOW_PRUNE_AFTER; unset, nothing."""
+        engine = _engine(context)
+        older_than = engine.settings.worker.prune_after
+        # Registered on every worker, so a tick deferred by a worker with the setting never finds one without
+        # the task; such a worker prunes nothing.
+        return 0 if older_than is None else len((await engine.prune(older_than)).runs)
+
+    if timing.prune_after is not None:
+        # One job per tick whatever the number of workers: procrastinate defers each periodic tick once.
+        app.periodic(cron=PRUNE_CRON)(prune_finished)

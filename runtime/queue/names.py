@@ -10,12 +10,13 @@ OFFLINE_QUEUE = "offline"
 """Runs whose model makes no network call (rules, replay): limited by CPU only."""
 
 MAINTENANCE_QUEUE = "maintenance"
-"""The reaper and the removal of old finished jobs."""
+"""The reaper, the removal of old finished jobs, and the pruning of old finished runs."""
 
 START_TASK = "claimflow.start_run"
 RESUME_TASK = "claimflow.resume_run"
 REAP_TASK = "claimflow.reap_stalled"
 CLEAN_TASK = "claimflow.remove_old_jobs"
+PRUNE_TASK = "claimflow.prune_finished"
 
 _NETWORK_PROVIDERS = ("openai", "anthropic")
 

@@ -34,14 +34,19 @@ class NewRun:
     workflow_version: str
     model: str
     started: Event
+    by_source: bool = False
+    """Find the run from `source` whatever its document (an idempotency key; the caller compares them)."""
     model_base_url: str | None = None
     """Where the model is called (never a key): workers continue the run there."""
 
 
 def enqueue_run(conn: psycopg.Connection[Row], app: App, run: NewRun, queue: str) -> tuple[RunRow, bool]:
-    """Record the run and its start job, or find the run this document (same bytes, same path) already has."""
+    """Record the run and its start job, or find the run this document (same bytes, same path) already has.
+
+    With `run.by_source`, the run found is the source's latest whatever its document, and gets no job either.
+    """
     with conn.transaction():
-        found = None if run.source is None else latest_run_of(conn, run.document, run.source)
+        found = None if run.source is None else latest_run_of(conn, run.document, run.source, by_source=run.by_source)
         if found is not None:
             return found, False
         row = _insert(conn, run.run_id, run.document, run.workflow, run.workflow_version, run.model, run.source, None)

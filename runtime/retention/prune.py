@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from claimflow.runtime.registry import FINISHED, RunRow
+from claimflow.runtime.retention.ages import parse_age
 from claimflow.runtime.retention.sizes import checkpoint_bytes
 from claimflow.state.documents import NO_DOCUMENT
 from claimflow.state.events import event
@@ -114,16 +115,4 @@ async def prune_finished(
     return report
 
 
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-
-
-def parse_age(text: str) -> timedelta:
-    """`30d`, `12h`, `90m`, `45s`, `2w` as a timedelta; ValueError saying what is accepted otherwise."""
-    number, unit = text.strip()[:-1], text.strip()[-1:].lower()
-    try:
-        value = float(number)
-    except ValueError:
-        value = -1
-    if unit not in _UNITS or value < 0:
-        raise ValueError(f"{text!r} is not an age: a number and a unit, s, m, h, d or w (e.g. 30d)")
-    return timedelta(seconds=value * _UNITS[unit])
+__all__ = ["PruneReport", "parse_age", "prune_finished"]

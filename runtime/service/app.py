@@ -36,7 +36,8 @@ def create_app(
     """The REST service over the data directory / database `settings` name.
 
     The engine opens when the app starts (the lifespan) and closes when it stops; runs a stopped server
-    left unfinished are continued in the background at start. `types`, `gateway`, `parser` and `today` are
+    left unfinished are continued in the background at start, unless runs advance in workers
+    (CLAIMFLOW_EXECUTION=queue). `types`, `gateway`, `parser` and `today` are
     passed to `open_engine` as they are (tests and embedding programs); `clock` is the time the review sweep
     (every `settings.sweep_seconds`) takes as now.
     """
@@ -49,7 +50,8 @@ def create_app(
             app.state.engine, app.state.pool, app.state.sweeper = engine, pool, sweeper
             if not any(token.revoked_at is None for token in await engine.api_tokens()):
                 _log.warning("no API token: every request but /healthz is refused; `claimflow token create` makes one")
-            pool.recover()
+            if not engine.queued:  # in production mode the workers' reaper gives unfinished runs back
+                pool.recover()
             sweeper.start()
             try:
                 yield

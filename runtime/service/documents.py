@@ -1,4 +1,8 @@
-"""`POST /v1/documents`: upload a document; its run is queued and advanced by the server's worker pool."""
+"""`POST /v1/documents`: upload a document; its run is queued and advanced by the server's worker pool.
+
+In production mode (CLAIMFLOW_EXECUTION=queue) the run and its start job are recorded in one transaction and
+a `claimflow worker` advances it; the server's pool advances nothing.
+"""
 
 from __future__ import annotations
 
@@ -62,7 +66,7 @@ async def upload(
 
     The body is read only once the token is checked. A document over the size limit
     (CLAIMFLOW_MAX_DOCUMENT_BYTES) is not read past it: its run fails at once with the reason, as with
-    `claimflow run`.
+    `claimflow run`. In production mode a worker advances the run, not this server.
     """
     limit = engine.limits.max_bytes
     # A malformed multipart body, or one with more than one file or any other field, is 400 (Starlette's parser).
@@ -77,6 +81,6 @@ async def upload(
     if not new:
         response.headers["Idempotent-Replayed"] = "true"
     view = await engine.view(row.run_id)
-    if row.status == "queued":
+    if row.status == "queued" and not engine.queued:
         pool.start(row.run_id)
     return RunPublic.model_validate(view.model_dump(mode="json"))

@@ -10,7 +10,7 @@ import time
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response, status
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -153,14 +153,20 @@ def _problems(error: ValidationError) -> list[str]:
 @router.post(
     "/{run_id}/decision",
     responses={
+        202: {"model": RunPublic, "description": "Production mode: recorded; a worker resumes the run."},
         409: {"model": DecisionConflict, "description": "Stale or second decision: the run's current state."},
         422: {"model": DecisionInvalid, "description": "The decision fails its checks; the run stays paused."},
     },
 )
-async def decide(principal: Reviewer, engine: EngineDep, run_id: str, body: DecisionIn) -> RunPublic:
+async def decide(
+    principal: Reviewer, engine: EngineDep, run_id: str, body: DecisionIn, response: Response
+) -> RunPublic:
     """Approve, edit or reject the review `interrupt_id`; the run resumes at once and the answer is where it stands.
 
-    The token's name is recorded as the reviewer.
+    The token's name is recorded as the reviewer. In production mode (CLAIMFLOW_EXECUTION=queue) the decision
+    and its resume job are recorded in one transaction and the answer is 202 with the run `resume_queued`; the
+    worker checks the decision against the document, and one it refuses leaves the run `needs_review` with
+    `decisions: refused` and the reason.
     """
     row = await engine.registry.get_run(run_id)
     if not principal.may_see(_review_type(row, await engine.pending_review(row.run_id))):
@@ -186,6 +192,8 @@ async def decide(principal: Reviewer, engine: EngineDep, run_id: str, body: Deci
         return JSONResponse(  # type: ignore[return-value]
             DecisionConflict(message=str(error), run=current).model_dump(mode="json"), status_code=409
         )
+    if done.status == "resume_queued":
+        response.status_code = status.HTTP_202_ACCEPTED
     return RunPublic.model_validate((await engine.view(done.run_id)).model_dump(mode="json"))
 
 

@@ -130,6 +130,28 @@ def test_calibrated_thresholds_reach_the_target_through_the_policy(
     assert invoice["auto_accepted_precision"] >= 0.5
 
 
+def test_calibrate_reports_each_fields_curve(claimflow: Invoke, labelled: Path, tmp_path: Path) -> None:
+    page, notes = tmp_path / "calibration.html", tmp_path / "calibration.md"
+    for report in (page, notes):
+        result = claimflow("eval", "calibrate", labelled, "--target-precision", "0.6", "--min-samples", "3",
+                           "--out", tmp_path / "policy.json", "--report", report)  # fmt: skip
+        assert result.exit_code == 0, result.output
+
+    text = page.read_text()
+    assert "<script" not in text and "http://" not in text.replace("http://www.w3.org/2000/svg", "")
+    sections = text.split("<section>")[1:]
+    assert len(sections) == len(FIELDS)  # one curve per claimed field
+    total = next(section for section in sections if section.startswith("<h2>invoice.total_amount</h2>"))
+    # Every total was claimed at one confidence: one point, 8 values, 7 right (one label is wrong on purpose).
+    assert total.count("<svg") == 1 and "class='precision'" in total and "class='bound'" in total
+    assert "<td>8</td><td>7</td><td>0.875</td>" in total
+    # 7 of 8 has a lower bound of 0.53, under 0.6: always review, and no threshold line is drawn. 8 of 8: 0.68.
+    assert "always review" in total and "class='threshold'" not in total
+    currency = next(section for section in sections if section.startswith("<h2>invoice.currency</h2>"))
+    assert "auto-accept at confidence" in currency and "class='threshold'" in currency
+    assert "## invoice.total_amount" in notes.read_text()
+
+
 @pytest.mark.parametrize(
     ("line", "complaint"),
     [

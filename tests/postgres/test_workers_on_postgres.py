@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
 import time
 from collections import Counter
 from pathlib import Path
@@ -13,7 +12,6 @@ from typing import Any
 
 import psycopg
 import pytest
-from psycopg.rows import dict_row
 
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.ingest import IngestLimits
@@ -21,79 +19,35 @@ from claimflow.runtime.queue.jobs import resume_job, start_job
 from claimflow.runtime.queue.lock import RunLockedError, run_lock
 from claimflow.runtime.settings import Settings
 from claimflow.state.review import ReviewDecision
-from tests.integration._docs import claimflow_executable, cli_env, json_lines, run_cli
+from tests.integration._docs import json_lines, run_cli
+from tests.postgres._workers import (
+    CONTRACT,
+    FINISHED,
+    START_JOBS,
+    documents,
+    migrate,
+    rows,
+    spawn_worker,
+    stop,
+    wait_until,
+    worker_env,
+)
 
 pytestmark = pytest.mark.postgres
 
-FAST = {"CLAIMFLOW_WORKER_HEARTBEAT_S": "0.5", "CLAIMFLOW_WORKER_STALLED_S": "3", "CLAIMFLOW_REAPER_EVERY_S": "1"}
-"""Short heartbeat, stall threshold and reaper period, so a killed worker's jobs come back within seconds."""
-
-CONTRACT = Path(__file__).parents[2] / "examples" / "documents" / "contract-nda.txt"
-INVOICE = CONTRACT.with_name("invoice-clean.pdf")
-FINISHED = ("completed", "needs_review", "failed", "rejected")
-START_JOBS = "SELECT status FROM procrastinate_jobs WHERE task_name = 'claimflow.start_run'"
-
-
-def _env(url: str, data_dir: Path, **extra: str) -> dict[str, str]:
-    return {"CLAIMFLOW_DATABASE_URL": url, "CLAIMFLOW_DATA_DIR": str(data_dir), **FAST, **extra}
-
-
-def _documents(folder: Path, count: int) -> Path:
-    """`count` distinct documents: a clean invoice, each copy with its own PDF comment after the end."""
-    folder.mkdir()
-    data = INVOICE.read_bytes()
-    for index in range(count):
-        (folder / f"doc-{index:03d}.pdf").write_bytes(data + f"\n% copy {index}\n".encode())
-    return folder
-
-
-def _rows(url: str, query: str, *args: Any) -> list[dict[str, Any]]:
-    with psycopg.connect(url, row_factory=dict_row, autocommit=True) as conn:
-        return conn.execute(query, args).fetchall()  # type: ignore[arg-type]
-
-
-def _migrate(url: str, data_dir: Path) -> None:
-    done = run_cli("db", "migrate", **_env(url, data_dir))
-    assert done.returncode == 0, done.stderr
-
-
-def _wait_until(condition: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
-
-
-def _worker(log: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
-    """A `claimflow worker` process, its output in `log` (a pipe nobody reads could fill up and stop it)."""
-    with log.open("a") as out:
-        return subprocess.Popen(
-            [claimflow_executable(), "worker", *args], stdout=out, stderr=subprocess.STDOUT, env=cli_env(**env)
-        )
-
-
-def _stop(process: subprocess.Popen[str]) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
 
 def test_migrate_twice_is_harmless_and_creates_every_schema(tmp_path: Path, postgres_url: str) -> None:
-    env = _env(postgres_url, tmp_path / "data")
+    env = worker_env(postgres_url, tmp_path / "data")
     first = run_cli("db", "migrate", **env)
     second = run_cli("db", "migrate", **env)
     assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
     assert "queue created" in first.stdout and "queue present" in second.stdout
-    tables = {row["name"] for row in _rows(postgres_url, "SELECT tablename AS name FROM pg_tables")}
+    tables = {row["name"] for row in rows(postgres_url, "SELECT tablename AS name FROM pg_tables")}
     assert {"claimflow_runs", "checkpoints", "procrastinate_jobs", "procrastinate_workers"} <= tables
 
 
 def test_an_unreachable_database_is_one_line_and_an_exit_code(tmp_path: Path) -> None:
-    env = _env("postgresql://postgres@127.0.0.1:1/none?connect_timeout=2", tmp_path / "data")
+    env = worker_env("postgresql://postgres@127.0.0.1:1/none?connect_timeout=2", tmp_path / "data")
     for args in (("status",), ("db", "migrate"), ("worker",)):
         done = run_cli(*args, **env)
         assert done.returncode == 3, done.stderr
@@ -103,88 +57,88 @@ def test_an_unreachable_database_is_one_line_and_an_exit_code(tmp_path: Path) ->
 
 def test_run_queue_records_runs_and_jobs_and_status_matches_the_database(tmp_path: Path, postgres_url: str) -> None:
     data = tmp_path / "data"
-    _migrate(postgres_url, data)
-    folder = _documents(tmp_path / "in", 3)
-    queued = run_cli("run", "--queue", "--json", folder, **_env(postgres_url, data))
+    migrate(postgres_url, data)
+    folder = documents(tmp_path / "in", 3)
+    queued = run_cli("run", "--queue", "--json", folder, **worker_env(postgres_url, data))
     assert queued.returncode == 0, queued.stderr
     ids = [line["run_id"] for line in json_lines(queued.stdout)]
     assert len(ids) == 3
-    jobs = _rows(postgres_url, "SELECT args->>'run_id' AS run_id, queue_name, lock, status FROM procrastinate_jobs")
+    jobs = rows(postgres_url, "SELECT args->>'run_id' AS run_id, queue_name, lock, status FROM procrastinate_jobs")
     assert sorted(job["run_id"] for job in jobs) == sorted(ids)
     assert all(job["lock"] == job["run_id"] and job["queue_name"] == "offline" for job in jobs)
-    again = run_cli("run", "--queue", "--json", folder, **_env(postgres_url, data))
+    again = run_cli("run", "--queue", "--json", folder, **worker_env(postgres_url, data))
     assert [line["new"] for line in json_lines(again.stdout)] == [False] * 3
-    assert len(_rows(postgres_url, "SELECT id FROM procrastinate_jobs")) == 3  # a file read before: no second job
+    assert len(rows(postgres_url, "SELECT id FROM procrastinate_jobs")) == 3  # a file read before: no second job
 
-    status = json_lines(run_cli("status", "--json", **_env(postgres_url, data)).stdout)[0]
+    status = json_lines(run_cli("status", "--json", **worker_env(postgres_url, data)).stdout)[0]
     assert status["queues"] == {"offline": {"waiting": 3, "running": 0}}
     assert status["runs"] == {"queued": 3} and status["workers_alive"] == 0 and status["jobs_stalled"] == 0
 
-    worker = _worker(tmp_path / "worker.log", _env(postgres_url, data), "--concurrency", "2")
+    worker = spawn_worker(tmp_path / "worker.log", worker_env(postgres_url, data), "--concurrency", "2")
     try:
-        _wait_until(
-            lambda: all(row["status"] in FINISHED for row in _rows(postgres_url, "SELECT status FROM claimflow_runs")),
+        wait_until(
+            lambda: all(row["status"] in FINISHED for row in rows(postgres_url, "SELECT status FROM claimflow_runs")),
             60,
             "the worker to finish the runs",
         )
-        status = json_lines(run_cli("status", "--json", **_env(postgres_url, data)).stdout)[0]
+        status = json_lines(run_cli("status", "--json", **worker_env(postgres_url, data)).stdout)[0]
     finally:
-        _stop(worker)
-    by_status = Counter(row["status"] for row in _rows(postgres_url, "SELECT status FROM claimflow_runs"))
+        stop(worker)
+    by_status = Counter(row["status"] for row in rows(postgres_url, "SELECT status FROM claimflow_runs"))
     assert status["runs"] == dict(by_status) and status["workers_alive"] == 1
     assert status["queues"] == {} and status["jobs_running"] == 0
-    waiting = _rows(postgres_url, "SELECT run_id FROM claimflow_runs WHERE status = 'needs_review'")
+    waiting = rows(postgres_url, "SELECT run_id FROM claimflow_runs WHERE status = 'needs_review'")
     assert (status["oldest_review"] is None) == (not waiting)
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_finishes_nothing_twice(tmp_path: Path, postgres_url: str) -> None:
     data = tmp_path / "data"
-    _migrate(postgres_url, data)
+    migrate(postgres_url, data)
     count = 60
-    folder = _documents(tmp_path / "in", count)
-    assert run_cli("run", "--queue", folder, **_env(postgres_url, data)).returncode == 0
-    victim = _worker(tmp_path / "victim.log", _env(postgres_url, data), "--concurrency", "3")
-    survivor = _worker(tmp_path / "survivor.log", _env(postgres_url, data), "--concurrency", "3")
+    folder = documents(tmp_path / "in", count)
+    assert run_cli("run", "--queue", folder, **worker_env(postgres_url, data)).returncode == 0
+    victim = spawn_worker(tmp_path / "victim.log", worker_env(postgres_url, data), "--concurrency", "3")
+    survivor = spawn_worker(tmp_path / "survivor.log", worker_env(postgres_url, data), "--concurrency", "3")
     doing_at_kill: list[dict[str, Any]] = []
     try:
 
         def some_done() -> bool:
-            done = _rows(postgres_url, "SELECT count(*) AS n FROM claimflow_runs WHERE status <> 'queued'")
+            done = rows(postgres_url, "SELECT count(*) AS n FROM claimflow_runs WHERE status <> 'queued'")
             return int(done[0]["n"]) >= 8
 
-        _wait_until(some_done, 60, "the workers to start")
-        doing_at_kill = _rows(postgres_url, "SELECT id FROM procrastinate_jobs WHERE status = 'doing'")
+        wait_until(some_done, 60, "the workers to start")
+        doing_at_kill = rows(postgres_url, "SELECT id FROM procrastinate_jobs WHERE status = 'doing'")
         victim.send_signal(signal.SIGKILL)
         victim.wait()
-        _wait_until(
-            lambda: all(row["status"] in FINISHED for row in _rows(postgres_url, "SELECT status FROM claimflow_runs")),
+        wait_until(
+            lambda: all(row["status"] in FINISHED for row in rows(postgres_url, "SELECT status FROM claimflow_runs")),
             90,
             "every run to finish after the kill",
         )
     finally:
-        _stop(victim)
-        _stop(survivor)
-    runs = _rows(postgres_url, "SELECT run_id, source, status FROM claimflow_runs")
+        stop(victim)
+        stop(survivor)
+    runs = rows(postgres_url, "SELECT run_id, source, status FROM claimflow_runs")
     per_file = Counter(Path(row["source"]).name for row in runs)
     assert len(per_file) == count and set(per_file.values()) == {1}, per_file
     completed = Counter(
-        row["run_id"] for row in _rows(postgres_url, "SELECT run_id FROM claimflow_events WHERE type = 'run.completed'")
+        row["run_id"] for row in rows(postgres_url, "SELECT run_id FROM claimflow_events WHERE type = 'run.completed'")
     )
     # The first copy completes; the others are held for review as duplicates of it (same invoice number).
     assert set(Counter(row["status"] for row in runs)) <= {"completed", "needs_review"}
     done = {row["run_id"] for row in runs if row["status"] == "completed"}
     assert done and set(completed) == done and set(completed.values()) == {1}, completed
-    reviews = _rows(postgres_url, "SELECT run_id FROM claimflow_events WHERE type = 'review.requested'")
+    reviews = rows(postgres_url, "SELECT run_id FROM claimflow_events WHERE type = 'review.requested'")
     assert Counter(row["run_id"] for row in reviews) == dict.fromkeys(set(row["run_id"] for row in runs) - done, 1)
     assert doing_at_kill, "the kill should catch jobs in progress"
-    jobs = _rows(postgres_url, "SELECT status FROM procrastinate_jobs WHERE task_name = 'claimflow.start_run'")
+    jobs = rows(postgres_url, "SELECT status FROM procrastinate_jobs WHERE task_name = 'claimflow.start_run'")
     assert Counter(job["status"] for job in jobs) == {"succeeded": count}
 
 
 def test_two_workers_racing_on_one_run_only_one_advances_it(tmp_path: Path, postgres_url: str) -> None:
     data = tmp_path / "data"
-    _migrate(postgres_url, data)
-    queued = run_cli("run", "--queue", "--json", CONTRACT, **_env(postgres_url, data))
+    migrate(postgres_url, data)
+    queued = run_cli("run", "--queue", "--json", CONTRACT, **worker_env(postgres_url, data))
     run_id = json_lines(queued.stdout)[0]["run_id"]
     settings = Settings(data_dir=data, database_url=postgres_url)
 
@@ -201,60 +155,60 @@ def test_two_workers_racing_on_one_run_only_one_advances_it(tmp_path: Path, post
     # Advanced once: each step ran once (a second advance would start the run again and repeat them).
     steps = Counter(
         row["step"]
-        for row in _rows(
+        for row in rows(
             postgres_url, "SELECT step FROM claimflow_events WHERE run_id = %s AND type = 'step.completed'", run_id
         )
     )
     assert steps and set(steps.values()) == {1}, steps
-    assert _rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] == "needs_review"
+    assert rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] == "needs_review"
 
 
 def test_a_database_without_the_queue_schema_says_to_migrate(tmp_path: Path, postgres_url: str) -> None:
-    env = _env(postgres_url, tmp_path / "data")
+    env = worker_env(postgres_url, tmp_path / "data")
     for args in (("status",), ("run", "--queue", str(CONTRACT))):
         done = run_cli(*args, **env)
         assert done.returncode == 2, done.stderr
         assert "claimflow db migrate" in done.stderr and "Traceback" not in done.stderr, done.stderr
-    assert not _rows(postgres_url, "SELECT run_id FROM claimflow_runs")  # no run without its job
+    assert not rows(postgres_url, "SELECT run_id FROM claimflow_runs")  # no run without its job
 
 
 def test_a_decision_from_a_machine_without_the_data_directory_resumes_through_a_worker(
     tmp_path: Path, postgres_url: str
 ) -> None:
     data = tmp_path / "data"
-    _migrate(postgres_url, data)
-    queued = run_cli("run", "--queue", "--json", CONTRACT, **_env(postgres_url, data))
+    migrate(postgres_url, data)
+    queued = run_cli("run", "--queue", "--json", CONTRACT, **worker_env(postgres_url, data))
     run_id = json_lines(queued.stdout)[0]["run_id"]
-    worker = _worker(tmp_path / "worker.log", _env(postgres_url, data))
+    worker = spawn_worker(tmp_path / "worker.log", worker_env(postgres_url, data))
     try:
-        _wait_until(
-            lambda: _rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] in FINISHED, 60, "the pause"
+        wait_until(
+            lambda: rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] in FINISHED, 60, "the pause"
         )
-        assert _rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] == "needs_review"
+        assert rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] == "needs_review"
         open_jobs = (
             "SELECT id FROM procrastinate_jobs WHERE task_name LIKE 'claimflow.%%_run' AND status <> 'succeeded'"
         )
-        assert not _rows(postgres_url, open_jobs)  # a paused run holds no job, so no worker slot
-        elsewhere = _env(postgres_url, tmp_path / "elsewhere", CLAIMFLOW_EXECUTION="queue")
+        assert not rows(postgres_url, open_jobs)  # a paused run holds no job, so no worker slot
+        elsewhere = worker_env(postgres_url, tmp_path / "elsewhere", CLAIMFLOW_EXECUTION="queue")
         decided = run_cli("review", "decide", run_id, "--reviewer", "ann", "--approve", **elsewhere)
         assert decided.returncode == 0, decided.stderr
         assert json_lines(decided.stdout)[0]["status"] in ("resume_queued", "resuming", "completed")
         second = run_cli("review", "decide", run_id, "--reviewer", "bob", "--approve", **elsewhere)
         assert second.returncode == 1 and "refused" in second.stderr, second.stderr
-        _wait_until(
-            lambda: _rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] == "completed",
+        wait_until(
+            lambda: rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] == "completed",
             60,
             "the worker to resume the run",
         )
     finally:
-        _stop(worker)
+        stop(worker)
     outcomes = [
         (row["reviewer"], row["outcome"])
-        for row in _rows(postgres_url, "SELECT reviewer, outcome FROM claimflow_review_decisions ORDER BY seq")
+        for row in rows(postgres_url, "SELECT reviewer, outcome FROM claimflow_review_decisions ORDER BY seq")
     ]
     assert outcomes == [("ann", "applied"), ("bob", "refused")]
     assert not (tmp_path / "elsewhere" / "blobs").exists() or not any((tmp_path / "elsewhere" / "blobs").iterdir())
-    resumes = _rows(postgres_url, "SELECT status FROM procrastinate_jobs WHERE task_name = 'claimflow.resume_run'")
+    resumes = rows(postgres_url, "SELECT status FROM procrastinate_jobs WHERE task_name = 'claimflow.resume_run'")
     assert [job["status"] for job in resumes] == ["succeeded"]
     assert os.environ.get("CLAIMFLOW_EXECUTION") is None  # the setting reached only the deciding process
 
@@ -262,38 +216,38 @@ def test_a_decision_from_a_machine_without_the_data_directory_resumes_through_a_
 def test_a_run_whose_lock_another_session_holds_waits_for_it_then_advances(tmp_path: Path, postgres_url: str) -> None:
     """A frozen worker keeps its session and the run's lock: the worker that got its job back must wait."""
     data = tmp_path / "data"
-    _migrate(postgres_url, data)
-    queued = run_cli("run", "--queue", "--json", CONTRACT, **_env(postgres_url, data))
+    migrate(postgres_url, data)
+    queued = run_cli("run", "--queue", "--json", CONTRACT, **worker_env(postgres_url, data))
     run_id = json_lines(queued.stdout)[0]["run_id"]
     frozen = psycopg.connect(postgres_url, autocommit=True)
     frozen.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (f"claimflow-run:{run_id}",))
-    worker = _worker(tmp_path / "worker.log", _env(postgres_url, data))
+    worker = spawn_worker(tmp_path / "worker.log", worker_env(postgres_url, data))
     try:
-        _wait_until(
-            lambda: int(_rows(postgres_url, START_JOBS.replace("status", "attempts"))[0]["attempts"]) >= 1,
+        wait_until(
+            lambda: int(rows(postgres_url, START_JOBS.replace("status", "attempts"))[0]["attempts"]) >= 1,
             30,
             "the worker to find the run locked",
         )
-        assert _rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] == "queued"
-        assert not _rows(postgres_url, "SELECT 1 FROM claimflow_events WHERE type = 'step.started'")
+        assert rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] == "queued"
+        assert not rows(postgres_url, "SELECT 1 FROM claimflow_events WHERE type = 'step.started'")
         frozen.close()  # the frozen process goes away, and its lock with its session
-        _wait_until(
-            lambda: _rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] in FINISHED,
+        wait_until(
+            lambda: rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] in FINISHED,
             60,
             "the retried job to advance the run",
         )
     finally:
         frozen.close()
-        _stop(worker)
-    assert _rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] == "needs_review"
-    assert [job["status"] for job in _rows(postgres_url, START_JOBS)] == ["succeeded"]
+        stop(worker)
+    assert rows(postgres_url, "SELECT status FROM claimflow_runs")[0]["status"] == "needs_review"
+    assert [job["status"] for job in rows(postgres_url, START_JOBS)] == ["succeeded"]
 
 
 def test_bytes_sent_whole_make_a_new_run_each_with_one_job_and_too_many_make_none(
     tmp_path: Path, postgres_url: str
 ) -> None:
     data = tmp_path / "data"
-    _migrate(postgres_url, data)
+    migrate(postgres_url, data)
     settings = Settings(
         data_dir=data, database_url=postgres_url, execution="queue", limits=IngestLimits(max_bytes=10_000)
     )
@@ -310,13 +264,13 @@ def test_bytes_sent_whole_make_a_new_run_each_with_one_job_and_too_many_make_non
     first, second, big = asyncio.run(submit())
     assert first.run_id != second.run_id and first.status == second.status == "queued"
     assert big.status == "failed" and "over the" in (big.error or "")
-    jobs = _rows(postgres_url, "SELECT args->>'run_id' AS run_id FROM procrastinate_jobs")
+    jobs = rows(postgres_url, "SELECT args->>'run_id' AS run_id FROM procrastinate_jobs")
     assert sorted(job["run_id"] for job in jobs) == sorted([first.run_id, second.run_id])
 
 
 def test_a_resume_left_by_a_dead_worker_is_applied_once_by_the_next(tmp_path: Path, postgres_url: str) -> None:
     data = tmp_path / "data"
-    _migrate(postgres_url, data)
+    migrate(postgres_url, data)
     settings = Settings(data_dir=data, database_url=postgres_url, execution="queue")
     decision = ReviewDecision(reviewer="ann", action="approve")
 
@@ -339,9 +293,9 @@ def test_a_resume_left_by_a_dead_worker_is_applied_once_by_the_next(tmp_path: Pa
             return [done.status, again.status]
 
     assert asyncio.run(scenario()) == ["completed", "completed"]
-    assert [row["outcome"] for row in _rows(postgres_url, "SELECT outcome FROM claimflow_review_decisions")] == [
+    assert [row["outcome"] for row in rows(postgres_url, "SELECT outcome FROM claimflow_review_decisions")] == [
         "applied"
     ]
-    decided = _rows(postgres_url, "SELECT count(*) AS n FROM claimflow_events WHERE type = 'review.decided'")
-    completed = _rows(postgres_url, "SELECT count(*) AS n FROM claimflow_events WHERE type = 'run.completed'")
+    decided = rows(postgres_url, "SELECT count(*) AS n FROM claimflow_events WHERE type = 'review.decided'")
+    completed = rows(postgres_url, "SELECT count(*) AS n FROM claimflow_events WHERE type = 'run.completed'")
     assert (int(decided[0]["n"]), int(completed[0]["n"])) == (1, 1)

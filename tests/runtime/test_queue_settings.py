@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,13 @@ def test_worker_timing_comes_from_the_environment(tmp_path: Path, monkeypatch: p
 def test_a_run_goes_to_the_queue_of_its_providers_rate_limit(model: str, queue: str) -> None:
     assert queue_for(model) == queue
     assert worker_queues(model) == [queue, MAINTENANCE_QUEUE]
+
+
+def test_workers_prune_after_an_age_only_when_one_is_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings.load(data_dir=tmp_path).worker.prune_after is None
+    monkeypatch.setenv("CLAIMFLOW_PRUNE_AFTER", "30d")
+    assert Settings.load(data_dir=tmp_path).worker.prune_after == timedelta(days=30)
+    for wrong in ("30", "-1d", "nand", "infd", "1e300w", "thirty days"):
+        monkeypatch.setenv("CLAIMFLOW_PRUNE_AFTER", wrong)
+        with pytest.raises(SettingsError, match=f"CLAIMFLOW_PRUNE_AFTER: '{wrong}' is not an age"):
+            Settings.load(data_dir=tmp_path)

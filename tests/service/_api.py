@@ -18,7 +18,7 @@ from claimflow.runtime.engine import Engine
 from claimflow.runtime.service import create_app
 from claimflow.runtime.settings import Settings
 
-MOVING = ("queued", "running", "resuming")
+MOVING = ("queued", "running", "resume_queued", "resuming")
 
 
 @dataclass

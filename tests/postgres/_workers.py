@@ -1,0 +1,70 @@
+"""Workers in tests: `claimflow worker` processes on a scratch database, and waiting on what they do."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+
+from tests.integration._docs import claimflow_executable, cli_env, run_cli
+
+FAST = {"CLAIMFLOW_WORKER_HEARTBEAT_S": "0.5", "CLAIMFLOW_WORKER_STALLED_S": "3", "CLAIMFLOW_REAPER_EVERY_S": "1"}
+"""Short heartbeat, stall threshold and reaper period, so a killed worker's jobs come back within seconds."""
+
+CONTRACT = Path(__file__).parents[2] / "examples" / "documents" / "contract-nda.txt"
+INVOICE = CONTRACT.with_name("invoice-clean.pdf")
+FINISHED = ("completed", "needs_review", "failed", "rejected")
+START_JOBS = "SELECT status FROM procrastinate_jobs WHERE task_name = 'claimflow.start_run'"
+
+
+def worker_env(url: str, data_dir: Path, **extra: str) -> dict[str, str]:
+    return {"CLAIMFLOW_DATABASE_URL": url, "CLAIMFLOW_DATA_DIR": str(data_dir), **FAST, **extra}
+
+
+def documents(folder: Path, count: int) -> Path:
+    """`count` distinct documents: a clean invoice, each copy with its own PDF comment after the end."""
+    folder.mkdir()
+    data = INVOICE.read_bytes()
+    for index in range(count):
+        (folder / f"doc-{index:03d}.pdf").write_bytes(data + f"\n% copy {index}\n".encode())
+    return folder
+
+
+def rows(url: str, query: str, *args: Any) -> list[dict[str, Any]]:
+    with psycopg.connect(url, row_factory=dict_row, autocommit=True) as conn:
+        return conn.execute(query, args).fetchall()  # type: ignore[arg-type]
+
+
+def migrate(url: str, data_dir: Path) -> None:
+    done = run_cli("db", "migrate", **worker_env(url, data_dir))
+    assert done.returncode == 0, done.stderr
+
+
+def wait_until(condition: Any, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
+
+
+def spawn_worker(log: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    """A `claimflow worker` process, its output in `log` (a pipe nobody reads could fill up and stop it)."""
+    with log.open("a") as out:
+        return subprocess.Popen(
+            [claimflow_executable(), "worker", *args], stdout=out, stderr=subprocess.STDOUT, env=cli_env(**env)
+        )
+
+
+def stop(process: subprocess.Popen[str]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
