@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ class Received:
     body: bytes
     signed: bool
     """Whether the signature header was the HMAC-SHA256 of `<t>.<body>` under the shared secret."""
+    signature: str = ""
+    """The signature header as sent, for checking it another way."""
 
 
 @dataclass
@@ -31,6 +34,10 @@ class Receiver:
     """While True, every request is answered 503 and nothing is accepted."""
     on_first: Callable[[], None] | None = None
     """Called once, on the first request, after the record is accepted and before any answer is sent."""
+    delay: float = 0.0
+    """Seconds each request waits, after it is recorded, before its answer: a window in which a sender can die."""
+    answering: set[str] = field(default_factory=set)
+    """The keys of requests recorded and not answered yet."""
     received: list[Received] = field(default_factory=list)
     delivered: dict[str, bytes] = field(default_factory=dict)
 
@@ -46,16 +53,19 @@ def _handler(receiver: Receiver, lock: threading.Lock) -> type[BaseHTTPRequestHa
         def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
             body = self.rfile.read(int(self.headers["Content-Length"]))
             key = self.headers["Idempotency-Key"]
+            signature = self.headers["X-Claimflow-Signature"]
             with lock:
-                receiver.received.append(
-                    Received(key, body, receiver.check(body, self.headers["X-Claimflow-Signature"]))
-                )
+                receiver.received.append(Received(key, body, receiver.check(body, signature), signature))
+                receiver.answering.add(key)
                 failing = receiver.failing
                 if not failing:
                     receiver.delivered.setdefault(key, body)  # a repeated key is acknowledged, not stored again
                 first, receiver.on_first = receiver.on_first, None
             if first is not None:
                 first()
+            time.sleep(receiver.delay)
+            with lock:
+                receiver.answering.discard(key)
             self.send_response(503 if failing else 200)
             self.send_header("Content-Length", "0")
             self.end_headers()
