@@ -1,7 +1,7 @@
 """Production mode's throughput: runs per second with 1 and 2 `claimflow worker` processes, and the cost per step.
 
 Usage:
-    python benchmarks/workers.py [--docs 24] [--repeats 5] [--concurrency 2] [--latency 0.2]
+    python benchmarks/workers.py [--docs 48] [--repeats 5] [--concurrency 2] [--latency 0.2]
                                  [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 
 Each batch runs on a fresh Postgres database (`claimflow db migrate` in-process): `--docs` short text receipts
@@ -16,6 +16,10 @@ finished (the runs table polled every 50 ms on one session). Worker start-up is 
   events), against a bare LangGraph graph of as many sequential nodes per document on AsyncPostgresSaver
   (`_bare.py`), `durability="sync"`, one thread after the other. claimflow's side includes the queue (the job's
   fetch, its advisory lock and its bookkeeping) and the submission.
+
+Batches are 48 documents by default: throughput is what is measured, and with 2 jobs per worker a 24-document
+batch is only 6 rounds for two workers, whose first and last weigh on the ratio (measured on a quiet machine,
+200 ms model: 1.76x at 24 documents, 1.85x at 48; zero latency 1.18x and 1.28x).
 
 The scenarios are interleaved (each repetition runs all of them back to back) after one discarded warm-up.
 Printed: per repetition, the median and the min, and the ratios. The machine is shared (2 cores, so two
@@ -156,7 +160,7 @@ async def main(args: argparse.Namespace) -> None:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     """The command line options."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--docs", type=int, default=24, help="documents per batch (default 24)")
+    parser.add_argument("--docs", type=int, default=48, help="documents per batch (default 48)")
     parser.add_argument("--repeats", type=int, default=5, help="repetitions, at least 5 (default 5)")
     parser.add_argument("--concurrency", type=int, default=2, help="jobs per worker at fixed latency (default 2)")
     parser.add_argument("--latency", type=float, default=0.2, help="seconds per model call (default 0.2)")
