@@ -11,11 +11,7 @@ from __future__ import annotations
 import hashlib
 import time
 
-import psycopg
-from psycopg.rows import dict_row
-from psycopg_pool import ConnectionPool
-
-from claimflow.runtime.registry._pg_schema import Row, apply_schema, configure, connect, conninfo
+from claimflow.runtime.registry._pg_schema import open_pool
 from claimflow.runtime.store import BlobMissingError, DocumentFiles, FileDocumentStore, check_blob_id
 
 
@@ -23,17 +19,8 @@ class PgDocumentStore(DocumentFiles):
     """Blobs in the `claimflow_blobs` table (bytea), with an optional data directory read for older blobs."""
 
     def __init__(self, url: str, *, size: int = 4, fallback: FileDocumentStore | None = None) -> None:
-        with connect(url) as conn:
-            apply_schema(conn)
         self._fallback = fallback
-        self._pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
-            conninfo(url),
-            min_size=1,
-            max_size=size,
-            kwargs={"autocommit": True, "row_factory": dict_row},
-            configure=configure,
-            open=True,
-        )
+        self._pool = open_pool(url, size)
 
     def close(self) -> None:
         """Close every session."""

@@ -231,6 +231,20 @@ POOL_SIZE = 8
 """Sessions the registry keeps: runs advanced at once each write on their own, held back only by row locks."""
 
 
+def open_pool(url: str, size: int) -> ConnectionPool[psycopg.Connection[Row]]:
+    """Create or check claimflow's schema, then open a pool of up to `size` autocommit sessions (dict rows)."""
+    with connect(url) as conn:
+        apply_schema(conn)
+    return ConnectionPool(
+        conninfo(url),
+        min_size=1,
+        max_size=size,
+        kwargs={"autocommit": True, "row_factory": dict_row},
+        configure=configure,
+        open=True,
+    )
+
+
 class PgDatabase:
     """A pool of autocommit sessions with the schema applied, shared by the registry's tables.
 
@@ -239,16 +253,7 @@ class PgDatabase:
     """
 
     def __init__(self, url: str, *, size: int = POOL_SIZE) -> None:
-        with connect(url) as conn:
-            apply_schema(conn)
-        self._pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
-            conninfo(url),
-            min_size=1,
-            max_size=size,
-            kwargs={"autocommit": True, "row_factory": dict_row},
-            configure=configure,
-            open=True,
-        )
+        self._pool = open_pool(url, size)
 
     def close(self) -> None:
         """Close every session."""
