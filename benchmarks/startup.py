@@ -8,7 +8,8 @@ launch to exit: the virtualenv's `claimflow --help`, its `claimflow runs --data-
 directory, and this Python running `import langgraph.graph` (the floor any LangGraph program pays).
 Printed: milliseconds per repetition, median and min, and each claimflow command's ratio of medians to the
 import. Then, from one `python -c` that imports `claimflow.runtime.cli` and invokes the app's `runs` command
-in-process, which of `openai`, `anthropic` and `instructor` were imported by it (none are needed to list runs).
+in-process, which of `openai`, `anthropic`, `instructor` and `langgraph` were imported by it (none is needed
+to list runs: the table is the registry's rows).
 
 Target: `claimflow runs` <= 1.5x `import langgraph.graph`, and `runs` imports no provider SDK.
 Measured before the engine work: `import runtime.cli` alone cost 4.4x `import langgraph.graph, ...sqlite.aio`;
@@ -30,7 +31,7 @@ from _report import ratio_of_medians, table
 
 TARGET = 1.5
 CLAIMFLOW = str(Path(sys.executable).with_name("claimflow"))
-HEAVY = ("openai", "anthropic", "instructor")
+HEAVY = ("openai", "anthropic", "instructor", "langgraph")
 PROBE = f"""
 import json, sys
 from claimflow.runtime.cli import app

@@ -54,7 +54,7 @@ if TYPE_CHECKING:
         open_engine,
     )
     from claimflow.runtime.delivery.signing import verify_signature
-    from claimflow.runtime.retention import PruneReport
+    from claimflow.runtime.retention.prune import PruneReport
 
 __version__ = "0.2.0"
 
@@ -73,7 +73,7 @@ _LAZY = {
     "load_types": "claimflow.runtime.api",
     "open_engine": "claimflow.runtime.api",
     "verify_signature": "claimflow.runtime.delivery.signing",
-    "PruneReport": "claimflow.runtime.retention",
+    "PruneReport": "claimflow.runtime.retention.prune",
 }
 
 

@@ -16,6 +16,7 @@ from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway.caps import OutputCaps
 from claimflow.runtime.gateway.config import GatewayConfig, PriceTable, ProviderLimits, TransportPolicy
 from claimflow.runtime.ingest.models import IngestLimits
+from claimflow.runtime.retention.ages import parse_age
 from claimflow.state.budget import Budget
 from claimflow.state.masking import MaskPatterns
 from claimflow.state.policy import Policy
@@ -195,9 +196,6 @@ def _reaper_every() -> int:
 
 def _prune_after() -> timedelta | None:
     """CLAIMFLOW_PRUNE_AFTER: an age such as `30d` after which workers prune finished runs; unset, never."""
-    # `claimflow prune`'s parser; imported here, as the retention package loads the pruner and LangGraph.
-    from claimflow.runtime.retention.ages import parse_age
-
     text = _env("CLAIMFLOW_PRUNE_AFTER")
     if text is None:
         return None

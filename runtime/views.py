@@ -22,6 +22,11 @@ def public_status(row: RunRow) -> str:
     return PUBLIC_STATUS.get(row.status, row.status)
 
 
+def with_status(rows: list[RunRow], status: str | None) -> list[RunRow]:
+    """The rows whose registry status or public status is `status` (failed covers rejected); all when None."""
+    return [row for row in rows if status in (None, row.status, public_status(row))]
+
+
 def _fields(state: WorkflowState, types: DocumentTypes) -> dict[str, Any]:
     doc_type = types.find(state.doc_type)
     if doc_type is None:

@@ -22,9 +22,10 @@ from rich.console import Console
 from rich.markup import escape
 
 from claimflow.runtime.errors import SetupError, WorkflowVersionError
-from claimflow.runtime.registry.runs import RegistryError, RunNotFoundError
+from claimflow.runtime.registry.runs import RegistryError, RunNotFoundError, RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.unavailable import unavailable_reason
+from claimflow.runtime.views import with_status
 from claimflow.state.errors import InvalidDecisionError, UnknownDocumentTypeError
 from claimflow.state.redaction import redact
 
@@ -122,6 +123,23 @@ def with_engine(
                 return await body(engine)
 
         return asyncio.run(main())
+
+
+def list_runs(data_dir: Path | None, status: str | None, types: list[str] | None = None) -> list[RunRow]:
+    """Runs, oldest first, read from the registry alone (the engine's `runs` without opening the engine).
+
+    `status` matches the registry status or the public one (failed covers rejected), as `Engine.runs` does.
+    """
+    from claimflow.runtime.registry.opening import open_registry
+
+    with exit_codes():
+        settings = Settings.load(data_dir=data_dir, types=tuple(types or ()))
+        registry = open_registry(settings)
+        try:
+            rows = registry.list_runs()
+        finally:
+            registry.close()
+    return with_status(rows, status)
 
 
 @contextmanager

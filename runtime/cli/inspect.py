@@ -8,8 +8,20 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from claimflow.runtime.cli._common import AsJson, DataDir, TypesOption, app, emit, message, out, shown, with_engine
+from claimflow.runtime.cli._common import (
+    AsJson,
+    DataDir,
+    TypesOption,
+    app,
+    emit,
+    list_runs,
+    message,
+    out,
+    shown,
+    with_engine,
+)
 from claimflow.runtime.explain import explain
+from claimflow.runtime.registry import RunRow
 from claimflow.runtime.views import public_status
 
 if TYPE_CHECKING:
@@ -31,6 +43,10 @@ def runs(
     types: TypesOption = None,
 ) -> None:
     """List runs."""
+    if not as_json and not version_mismatch:
+        # The table is the registry's rows alone: no engine, so listing runs never imports LangGraph.
+        _runs_table(list_runs(data_dir, status, types), version_mismatch=False)
+        return
 
     async def body(engine: Engine) -> None:
         rows = await engine.runs(status)
@@ -42,22 +58,26 @@ def runs(
                 view = (await engine.view(row.run_id)).model_dump(mode="json")
                 emit({**view, "workflow_version": row.workflow_version} if version_mismatch else view)
             return
-        table = Table("run", "document", "status", "type", "model", "version" if version_mismatch else "error")
-        for row in rows:
-            last = row.workflow_version if version_mismatch else message(row.error or "")
-            table.add_row(
-                row.run_id[:12],
-                shown(row.filename),
-                public_status(row),
-                shown(row.doc_type or "-"),
-                shown(row.model),
-                last,
-            )
-        out.print(table)
+        _runs_table(rows, version_mismatch=version_mismatch)
         if version_mismatch:
             out.print(f"this installation runs workflow version {engine.version}", markup=False)
 
     with_engine(data_dir, body, types=types, readonly=True)
+
+
+def _runs_table(rows: list[RunRow], *, version_mismatch: bool) -> None:
+    table = Table("run", "document", "status", "type", "model", "version" if version_mismatch else "error")
+    for row in rows:
+        last = row.workflow_version if version_mismatch else message(row.error or "")
+        table.add_row(
+            row.run_id[:12],
+            shown(row.filename),
+            public_status(row),
+            shown(row.doc_type or "-"),
+            shown(row.model),
+            last,
+        )
+    out.print(table)
 
 
 @app.command()

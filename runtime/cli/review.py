@@ -26,6 +26,7 @@ from claimflow.runtime.cli._common import (
 )
 from claimflow.runtime.cli._started import command_started_at
 from claimflow.runtime.registry import ReviewView
+from claimflow.runtime.registry.opening import open_registry
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.views import public_status
 from claimflow.state.review import ReviewDecision
@@ -156,8 +157,6 @@ def _bind_run(
     answers the review that was open when its reviewer ran the command, never one another decision opened
     in the meantime. The run continues on the model it started with, unless another is named.
     """
-    from claimflow.runtime.engine import open_registry
-
     with exit_codes():  # the same messages and exit codes as once the engine is open
         settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url, types=tuple(types or ()))
         registry = open_registry(settings)

@@ -27,7 +27,7 @@ def prune(
     types: TypesOption = None,
 ) -> None:
     """Remove checkpoints and unshared blobs of runs finished long ago; records and audit events stay."""
-    from claimflow.runtime.retention import parse_age
+    from claimflow.runtime.retention.ages import parse_age
 
     try:
         age = parse_age(finished_older_than)

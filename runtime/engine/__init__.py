@@ -11,12 +11,11 @@ from claimflow.runtime.engine.reviews import SweepOutcome
 from claimflow.runtime.engine.setup import (
     BLOB_DIR,
     CHECKPOINT_FILE,
-    REGISTRY_FILE,
     PromptChangedError,
     active_types,
     open_engine,
-    open_registry,
 )
+from claimflow.runtime.registry.opening import REGISTRY_FILE, open_registry
 
 __all__ = [
     "BLOB_DIR",

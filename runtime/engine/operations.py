@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict
 
 from claimflow.runtime.export import write_records
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow
-from claimflow.runtime.views import public_status, run_view
+from claimflow.runtime.views import run_view, with_status
 from claimflow.state.documents import NO_DOCUMENT, DocumentRef
 from claimflow.state.events import event
 from claimflow.state.records import DocumentRecord, build_record
@@ -89,8 +89,7 @@ class Operations:
 
     async def runs(self, status: str | None = None) -> list[RunRow]:
         """Runs, oldest first; `status` matches the registry status or the public one (failed covers rejected)."""
-        rows = await self.registry.list_runs()
-        return [row for row in rows if status in (None, row.status, public_status(row))]
+        return with_status(await self.registry.list_runs(), status)
 
     async def record(self, run_id: str) -> DocumentRecord | None:
         """The typed record of a run whose type is known (fields with provenance, tables with rows)."""

@@ -25,13 +25,12 @@ from claimflow.runtime.gateway.recording import RecordingGateway
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.offload import off_loop
 from claimflow.runtime.private import tighten
-from claimflow.runtime.registry import AsyncRegistry, Registry, RunRegistry
-from claimflow.runtime.registry.postgres import PostgresRegistry
+from claimflow.runtime.registry import AsyncRegistry
+from claimflow.runtime.registry.opening import open_async_registry
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore, DocumentFiles, FileDocumentStore
 from claimflow.state.schema import DocumentType
 
-REGISTRY_FILE = "claimflow.db"
 CHECKPOINT_FILE = "checkpoints.db"
 BLOB_DIR = "blobs"
 
@@ -74,18 +73,6 @@ def _ingest_parser(limits: IngestLimits) -> Parser:
     from claimflow.runtime.parsing import IngestParser
 
     return IngestParser(limits)
-
-
-def open_registry(settings: Settings) -> RunRegistry:
-    """The run registry: Postgres when a database URL is set, else SQLite in the data directory."""
-    if settings.database_url:
-        return PostgresRegistry(settings.database_url, size=settings.pool_size)
-    return Registry(settings.data_dir / REGISTRY_FILE, synchronous=settings.sqlite_synchronous)
-
-
-def open_async_registry(settings: Settings) -> AsyncRegistry:
-    """The registry behind its own threads: one for SQLite's one connection, one per Postgres session."""
-    return AsyncRegistry(open_registry(settings), threads=settings.pool_size if settings.database_url else 1)
 
 
 def _document_files(settings: Settings) -> DocumentFiles:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from claimflow.nodes.ports import DeliveryFailedError
 from claimflow.runtime.registry import AsyncRegistry, RunRow
-from claimflow.runtime.retention import PruneReport, prune_finished
+from claimflow.runtime.retention.prune import PruneReport, prune_finished
 from claimflow.runtime.version import check_version
 from claimflow.state.events import event
 from claimflow.state.redaction import redact

@@ -1,6 +1,5 @@
-"""Bounded storage: pruning the checkpoints and blobs of long-finished runs (see `prune_finished`)."""
+"""Bounded storage: pruning the checkpoints and blobs of long-finished runs (`prune.prune_finished`).
 
-from claimflow.runtime.retention.prune import PruneReport, parse_age, prune_finished
-from claimflow.runtime.retention.sizes import checkpoint_bytes
-
-__all__ = ["PruneReport", "checkpoint_bytes", "parse_age", "prune_finished"]
+Import from the modules: this package imports nothing itself, so reading a retention age (`ages`, from the
+settings) never loads the pruner and LangGraph's checkpoint classes with it.
+"""

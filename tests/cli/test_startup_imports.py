@@ -18,6 +18,7 @@ from claimflow.prompts import CLASSIFY
 from tests.integration._docs import cli_env, invoice_text, json_lines, write
 
 MODEL_CLIENTS = ("openai", "anthropic", "instructor")
+WATCHED = (*MODEL_CLIENTS, "langgraph")
 
 _SCRIPT = f"""
 import json, sys
@@ -30,13 +31,13 @@ except SystemExit as done:
     code = done.code
 else:
     code = 0
-loaded = sorted(name for name in {MODEL_CLIENTS!r} if name in sys.modules)
+loaded = sorted(name for name in {WATCHED!r} if name in sys.modules)
 sys.stderr.write("\\nLOADED " + json.dumps({{"code": code, "loaded": loaded}}) + "\\n")
 """
 
 
 def _command(*args: str | Path, **env: str) -> tuple[str, int, list[str]]:
-    """Run `claimflow ARGS` in a fresh interpreter: its stdout, exit code and the model clients it imported."""
+    """Run `claimflow ARGS` in a fresh interpreter: its stdout, exit code and the watched packages it imported."""
     done = subprocess.run(
         [sys.executable, "-c", _SCRIPT, json.dumps([str(arg) for arg in args])],
         capture_output=True,
@@ -57,7 +58,7 @@ def test_commands_without_a_model_never_import_a_model_client(tmp_path: Path) ->
     document = write(tmp_path, "invoice.txt", invoice_text())
 
     stdout, code, loaded = _command("run", document, "--json", "--model", "rules", "--data-dir", data)
-    assert (code, loaded) == (0, [])
+    assert (code, loaded) == (0, ["langgraph"])
     [view] = json_lines(stdout)
     assert view["status"] == "completed"
 
@@ -68,7 +69,27 @@ def test_commands_without_a_model_never_import_a_model_client(tmp_path: Path) ->
         ("--help",),
     ):
         _, code, loaded = _command(*args)
-        assert (code, loaded) == (0, []), args
+        assert code == 0, args
+        assert not set(loaded) & set(MODEL_CLIENTS), args
+
+
+def test_listing_runs_reads_the_registry_without_loading_langgraph(tmp_path: Path) -> None:
+    """`claimflow runs` prints the registry's rows; LangGraph (the larger half of an engine's start-up) stays out."""
+    data = tmp_path / "data"
+    stdout, code, _ = _command("run", write(tmp_path, "invoice.txt", invoice_text()), "--json", "--data-dir", data)
+    [view] = json_lines(stdout)
+
+    table, code, loaded = _command("runs", "--data-dir", data, COLUMNS="200")
+    assert (code, loaded) == (0, [])
+    assert view["run_id"][:12] in table and "invoice.txt" in table and "completed" in table
+
+    table, code, loaded = _command("runs", "--status", "needs_review", "--data-dir", data, COLUMNS="200")
+    assert (code, loaded) == (0, [])
+    assert view["run_id"][:12] not in table
+
+    listed, code, loaded = _command("runs", "--json", "--data-dir", data)  # views need the run's state
+    assert code == 0 and "langgraph" in loaded
+    assert [row["run_id"] for row in json_lines(listed)] == [view["run_id"]]
 
 
 @pytest.mark.slow
@@ -80,7 +101,7 @@ def test_a_model_command_imports_only_what_it_needs(tmp_path: Path) -> None:
         CLAIMFLOW_MODEL_MAX_ATTEMPTS="1",
     )  # fmt: skip
     assert code == 1  # nothing listens on port 9: the document fails, the command ran
-    assert loaded == ["instructor", "openai"]
+    assert loaded == ["instructor", "langgraph", "openai"]
 
 
 def test_the_prompt_hash_is_computed_once() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from claimflow.runtime.retention import parse_age
+from claimflow.runtime.retention.ages import parse_age
 from tests.integration._docs import run_cli
 from tests.integration._pruning import prune_keeps_outputs_and_unfinished_runs
 
