@@ -26,6 +26,8 @@ from langgraph.graph.state import CompiledStateGraph
 from psycopg import AsyncConnection
 from psycopg.rows import DictRow, dict_row
 
+from claimflow.runtime.checkpoint import postgres_checkpointer, sqlite_checkpointer
+
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
@@ -97,10 +99,20 @@ async def postgres_saver(url: str) -> AsyncIterator[AsyncPostgresSaver]:
         yield saver
 
 
-def saver_for(url_or_path: str | Path) -> Any:
-    """`postgres_saver` for a postgresql:// URL, else `sqlite_saver` for a file path."""
-    if isinstance(url_or_path, str) and url_or_path.startswith("postgres"):
-        return postgres_saver(url_or_path)
+def saver_for(url_or_path: str | Path, *, claimflows: bool = False) -> Any:
+    """`postgres_saver` for a postgresql:// URL, else `sqlite_saver` for a file path.
+
+    `claimflows=True`: the saver claimflow itself opens instead (`runtime/checkpoint.py`: on SQLite one trip to
+    the connection's thread per write, on Postgres a pool with each write one transaction), with its serializer.
+    """
+    postgres = isinstance(url_or_path, str) and url_or_path.startswith("postgres")
+    if claimflows:
+        synchronous = os.environ.get("CLAIMFLOW_SQLITE_SYNCHRONOUS") or "NORMAL"
+        if postgres:
+            return postgres_checkpointer(str(url_or_path))
+        return sqlite_checkpointer(Path(url_or_path), synchronous=synchronous)
+    if postgres:
+        return postgres_saver(str(url_or_path))
     return sqlite_saver(Path(url_or_path))
 
 

@@ -19,6 +19,7 @@ from psycopg_pool import AsyncConnectionPool
 from pydantic import BaseModel
 
 from claimflow.runtime.private import private_database
+from claimflow.runtime.sqlite_saver import OneTripSqliteSaver
 from claimflow.state.workflow import WorkflowState
 
 
@@ -136,7 +137,7 @@ async def postgres_checkpointer(url: str, *, size: int = 8) -> AsyncIterator[Asy
 
 @asynccontextmanager
 async def sqlite_checkpointer(path: Path, *, synchronous: str = "NORMAL") -> AsyncIterator[AsyncSqliteSaver]:
-    """An AsyncSqliteSaver on `path` in WAL mode, set up and closed with the context.
+    """A SQLite saver on `path` in WAL mode (one trip to its thread per write), set up and closed with the context.
 
     `synchronous=NORMAL` (the default): a checkpoint the engine was told is written survives a killed
     process; the last ones may be lost on power failure. `FULL`: it survives power loss too, at an fsync
@@ -149,6 +150,6 @@ async def sqlite_checkpointer(path: Path, *, synchronous: str = "NORMAL") -> Asy
         await connection.execute("PRAGMA journal_mode=WAL")
         await connection.execute(f"PRAGMA synchronous={synchronous}")
         await connection.execute("PRAGMA busy_timeout=30000")
-        saver = AsyncSqliteSaver(connection, serde=serializer())
+        saver = OneTripSqliteSaver(connection, serde=serializer())
         await saver.setup()
         yield saver

@@ -32,11 +32,11 @@ RECEIPT = (
 CHILD = """
 import asyncio, sys
 from pathlib import Path
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.runtime.batch import process_files
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.settings import Settings
+from claimflow.runtime.sqlite_saver import OneTripSqliteSaver
 
 # A slow disk: each checkpoint takes a while to write, so a kill often lands between a step's streamed
 # update and its checkpoint, the window the journal must not write events in.
@@ -45,8 +45,8 @@ def slow(write):
         await asyncio.sleep(0.03)
         return await write(self, *args, **kwargs)
     return slowly
-AsyncSqliteSaver.aput = slow(AsyncSqliteSaver.aput)
-AsyncSqliteSaver.aput_writes = slow(AsyncSqliteSaver.aput_writes)
+OneTripSqliteSaver.aput = slow(OneTripSqliteSaver.aput)
+OneTripSqliteSaver.aput_writes = slow(OneTripSqliteSaver.aput_writes)
 
 async def main() -> None:
     settings = Settings.load(data_dir=sys.argv[1])

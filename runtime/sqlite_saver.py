@@ -1,0 +1,95 @@
+"""LangGraph's SQLite saver, writing each checkpoint and each step's writes in one trip to its database thread.
+
+`AsyncSqliteSaver` talks to SQLite through aiosqlite, which runs every call on the connection's own thread
+and hands the result back to the event loop: a checkpoint costs three such trips (execute, commit, closing
+the cursor), a step's writes four. A trip is a queue hand-off, a thread wake-up and a wake-up of the event
+loop; with thirteen checkpoints and as many writes per document they were the larger part of a text
+document's time on two cores. Here the statements and the commit of one write run as one function on that
+thread, so a write is one trip. Rows, SQL and transactions are the stock saver's: what it wrote, it reads.
+
+The function runs through aiosqlite's `Connection._execute` on the connection it wraps, in order with every
+other call the saver makes; that method is not public, so the version range is pinned in `pyproject.toml` and
+`tests/runtime/test_sqlite_saver.py` fails if it changes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import (
+    WRITES_IDX_MAP,
+    ChannelVersions,
+    Checkpoint,
+    CheckpointMetadata,
+    get_checkpoint_metadata,
+)
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+_PUT_CHECKPOINT = (
+    "INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, "
+    "checkpoint, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+_WRITE_COLUMNS = "writes (thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, idx, channel, type, value)"
+# Special channels (errors, interrupts, resume values) have fixed indexes and replace; others are kept once.
+_REPLACE_WRITES = f"INSERT OR REPLACE INTO {_WRITE_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_KEEP_WRITES = f"INSERT OR IGNORE INTO {_WRITE_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+class OneTripSqliteSaver(AsyncSqliteSaver):
+    """`AsyncSqliteSaver` whose `aput` and `aput_writes` each make one trip to the connection's thread."""
+
+    async def _in_one_trip(self, write: Callable[[sqlite3.Connection], object]) -> None:
+        """Run `write` and commit on the connection's thread (rolled back if it raises), under the saver's lock."""
+
+        def transaction() -> None:
+            database = self.conn._conn  # the sqlite3 connection aiosqlite drives; only its thread may use it
+            with database:  # commit, or roll back on an error
+                write(database)
+
+        async with self.lock:
+            await self.conn._execute(transaction)  # type: ignore[no-untyped-call]
+
+    async def aput(
+        self,
+        config: RunnableConfig,
+        checkpoint: Checkpoint,
+        metadata: CheckpointMetadata,
+        new_versions: ChannelVersions,  # noqa: ARG002 - the stock saver keeps whole checkpoints, too
+    ) -> RunnableConfig:
+        """Save a checkpoint (as the stock saver does) in one trip."""
+        await self.setup()
+        configurable = config["configurable"]
+        thread_id, checkpoint_ns = configurable["thread_id"], configurable["checkpoint_ns"]
+        type_, serialized = self.serde.dumps_typed(checkpoint)
+        serialized_metadata = json.dumps(get_checkpoint_metadata(config, metadata), ensure_ascii=False)
+        row = (
+            str(thread_id),
+            checkpoint_ns,
+            checkpoint["id"],
+            configurable.get("checkpoint_id"),
+            type_,
+            serialized,
+            serialized_metadata.encode("utf-8", "ignore"),
+        )
+        await self._in_one_trip(lambda database: database.execute(_PUT_CHECKPOINT, row))
+        return {
+            "configurable": {"thread_id": thread_id, "checkpoint_ns": checkpoint_ns, "checkpoint_id": checkpoint["id"]}
+        }
+
+    async def aput_writes(
+        self, config: RunnableConfig, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = ""
+    ) -> None:
+        """Store a task's writes to a checkpoint (as the stock saver does) in one trip."""
+        query = _REPLACE_WRITES if all(channel in WRITES_IDX_MAP for channel, _ in writes) else _KEEP_WRITES
+        await self.setup()
+        configurable = config["configurable"]
+        key = (str(configurable["thread_id"]), str(configurable["checkpoint_ns"]), str(configurable["checkpoint_id"]))
+        rows = [
+            (*key, task_id, task_path, WRITES_IDX_MAP.get(channel, index), channel, *self.serde.dumps_typed(value))
+            for index, (channel, value) in enumerate(writes)
+        ]
+        await self._in_one_trip(lambda database: database.executemany(query, rows))

@@ -1,0 +1,141 @@
+"""The one-trip SQLite saver: the stock saver's rows and history, one trip per write, a failed write leaves nothing."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypedDict
+
+import aiosqlite
+import pytest
+from langchain_core.runnables import RunnableConfig
+from langgraph.checkpoint.base import WRITES_IDX_MAP, empty_checkpoint
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from langgraph.graph import END, START, StateGraph
+
+from claimflow.runtime.checkpoint import serializer, sqlite_checkpointer
+from claimflow.runtime.sqlite_saver import OneTripSqliteSaver
+
+ERROR = "__error__"
+"""LangGraph's channel for a task's error: one of the channels whose writes have a fixed index and replace."""
+
+
+class _State(TypedDict):
+    notes: Annotated[list[str], operator.add]
+    answer: str
+
+
+def _graph() -> StateGraph[_State, None, _State, _State]:
+    def first(state: _State) -> dict[str, Any]:
+        return {"notes": ["first"]}
+
+    def ask(state: _State) -> dict[str, Any]:
+        return {"answer": "yes", "notes": ["asked"]}
+
+    graph = StateGraph(_State)
+    graph.add_node("first", first)
+    graph.add_node("ask", ask)
+    graph.add_edge(START, "first")
+    graph.add_edge("first", "ask")
+    graph.add_edge("ask", END)
+    return graph
+
+
+async def _history(saver: AsyncSqliteSaver) -> list[tuple[Any, ...]]:
+    """Run the graph to its pause and past it; every checkpoint's values, next nodes, step and writes."""
+    graph = _graph().compile(checkpointer=saver, interrupt_before=["ask"])
+    config: RunnableConfig = {"configurable": {"thread_id": "t1"}}
+    await graph.ainvoke({"notes": [], "answer": ""}, config, durability="sync")
+    paused = await graph.aget_state(config)
+    assert paused.next == ("ask",) and paused.values["notes"] == ["first"]
+    await graph.ainvoke(None, config, durability="sync")
+    rows = []
+    async for snapshot in graph.aget_state_history(config):
+        rows.append((snapshot.values, snapshot.next, snapshot.metadata and snapshot.metadata.get("step")))
+    async for saved in saver.alist(config):
+        rows.append([(channel, value) for _, channel, value in saved.pending_writes or []])
+    return rows
+
+
+async def test_it_keeps_what_the_stock_saver_keeps(tmp_path: Path) -> None:
+    async with aiosqlite.connect(tmp_path / "stock.db") as connection:
+        stock = AsyncSqliteSaver(connection, serde=serializer())
+        expected = await _history(stock)
+    async with sqlite_checkpointer(tmp_path / "one-trip.db") as saver:
+        assert isinstance(saver, OneTripSqliteSaver)
+        assert await _history(saver) == expected
+    final_values = expected[0][0]
+    assert final_values == {"notes": ["first", "asked"], "answer": "yes"}
+
+
+def _count_trips(saver: AsyncSqliteSaver) -> list[str]:
+    """Record each function the saver hands to the connection's thread."""
+    trips: list[str] = []
+    hand_over: Callable[..., Any] = saver.conn._execute
+
+    async def counted(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        trips.append(getattr(function, "__name__", repr(function)))
+        return await hand_over(function, *args, **kwargs)
+
+    saver.conn._execute = counted  # type: ignore[method-assign]
+    return trips
+
+
+async def test_a_checkpoint_and_a_steps_writes_are_one_trip_each(tmp_path: Path) -> None:
+    async with aiosqlite.connect(tmp_path / "stock.db") as connection:
+        stock = AsyncSqliteSaver(connection, serde=serializer())
+        await stock.setup()
+        stock_trips = _count_trips(stock)
+        await _put_one(stock)
+        assert len(stock_trips) == 7  # execute, commit, close the cursor; open one, execute, commit, close
+    async with sqlite_checkpointer(tmp_path / "one-trip.db") as saver:
+        trips = _count_trips(saver)
+        await _put_one(saver)
+        assert trips == ["transaction", "transaction"]  # the checkpoint; the writes
+
+
+async def _put_one(saver: AsyncSqliteSaver) -> RunnableConfig:
+    """One checkpoint and one task's two writes to it."""
+    config: RunnableConfig = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
+    written = await saver.aput(config, empty_checkpoint(), {"source": "input", "step": -1}, {})
+    await saver.aput_writes(written, [("notes", ["a"]), ("answer", "b")], task_id="task-1")
+    return written
+
+
+async def test_special_channels_replace_and_other_writes_are_kept_once(tmp_path: Path) -> None:
+    assert ERROR in WRITES_IDX_MAP
+    async with sqlite_checkpointer(tmp_path / "one-trip.db") as saver:
+        written = await _put_one(saver)
+        await saver.aput_writes(written, [("notes", ["again"])], task_id="task-1")  # same task, index 0: ignored
+        await saver.aput_writes(written, [(ERROR, "first failure")], task_id="task-1")
+        await saver.aput_writes(written, [(ERROR, "second failure")], task_id="task-1")  # fixed index: replaced
+        saved = await saver.aget_tuple(written)
+    assert saved is not None
+    assert sorted((channel, str(value)) for _, channel, value in saved.pending_writes or []) == [
+        (ERROR, "second failure"),
+        ("answer", "b"),
+        ("notes", "['a']"),
+    ]
+
+
+async def test_a_failed_write_leaves_no_row_and_the_saver_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "one-trip.db"
+    async with sqlite_checkpointer(path) as saver:
+        written = await _put_one(saver)
+        await saver.conn.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON writes WHEN NEW.channel = 'refused' "
+            "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
+        )
+        await saver.conn.commit()
+        with pytest.raises(Exception, match="refused by the test"):
+            await saver.aput_writes(written, [("notes", ["kept?"]), ("refused", "x")], task_id="task-2")
+        saved = await saver.aget_tuple(written)
+        assert saved is not None
+        assert [(task, channel) for task, channel, _ in saved.pending_writes or []] == [
+            ("task-1", "notes"),
+            ("task-1", "answer"),
+        ]  # task-2's first write was rolled back with the refused one
+        await saver.aput_writes(written, [("notes", ["later"])], task_id="task-3")
+        saved = await saver.aget_tuple(written)
+        assert saved is not None and ("task-3", "notes", ["later"]) in (saved.pending_writes or [])
