@@ -15,6 +15,7 @@ from claimflow.graphs import build_documents_workflow
 from claimflow.nodes.ports import ModelGateway, Parser, WorkflowContext
 from claimflow.prompts import prompts_for
 from claimflow.runtime.checkpoint import postgres_checkpointer, sqlite_checkpointer
+from claimflow.runtime.data_dir import BLOB_DIR, CHECKPOINT_FILE, close_data_directory
 from claimflow.runtime.delivery.deliverer import make_deliverer
 from claimflow.runtime.discovery import ActiveTypes, discover_types, given_types
 from claimflow.runtime.engine.core import Engine
@@ -24,15 +25,11 @@ from claimflow.runtime.gateway import make_gateway
 from claimflow.runtime.gateway.recording import RecordingGateway
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.offload import off_loop
-from claimflow.runtime.private import tighten
 from claimflow.runtime.registry import AsyncRegistry
 from claimflow.runtime.registry.opening import open_async_registry
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore, DocumentFiles, FileDocumentStore
 from claimflow.state.schema import DocumentType
-
-CHECKPOINT_FILE = "checkpoints.db"
-BLOB_DIR = "blobs"
 
 
 def _own(stack: AsyncExitStack, gateway: ModelGateway, settings: Settings) -> ModelGateway:
@@ -79,7 +76,7 @@ def _document_files(settings: Settings) -> DocumentFiles:
     """The document store: Postgres when a database URL is set (shared by every process), else the data directory."""
     blobs = settings.data_dir / BLOB_DIR
     if not settings.database_url:
-        tighten(settings.data_dir)
+        close_data_directory(settings.data_dir)
         return FileDocumentStore(blobs)
     from claimflow.runtime.pgstore import PgDocumentStore
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from claimflow.runtime.data_dir import REGISTRY_FILE, close_data_directory
 from claimflow.runtime.registry import AsyncRegistry, Registry, RunRegistry
 from claimflow.runtime.registry.postgres import PostgresRegistry
 from claimflow.runtime.settings import Settings
 
-REGISTRY_FILE = "claimflow.db"
-"""The registry's SQLite file in a data directory (when no database URL is set)."""
-
 
 def open_registry(settings: Settings) -> RunRegistry:
-    """The run registry: Postgres when a database URL is set, else SQLite in the data directory."""
+    """The run registry: Postgres when a database URL is set, else SQLite in the data directory.
+
+    Every command opens the registry first, so a data directory left open is closed again here, whatever the
+    command (see `close_data_directory`).
+    """
     if settings.database_url:
         return PostgresRegistry(settings.database_url, size=settings.pool_size)
+    close_data_directory(settings.data_dir)
     return Registry(settings.data_dir / REGISTRY_FILE, synchronous=settings.sqlite_synchronous)
 
 
