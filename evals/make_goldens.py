@@ -8,8 +8,10 @@ review them like code. Cases not written here (e.g. hand-made ones) are left alo
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,14 +25,16 @@ from claimflow.runtime.gateway import RulesGateway
 INVOICE = "\n".join(invoice_lines()) + "\n"
 
 
-def _text(generate: Any, **params: Any) -> str:
+def _text(generate: Callable[..., Path], **params: Any) -> str:
+    """The text of a document `generate` writes (to a temporary folder, read back)."""
     with tempfile.TemporaryDirectory() as directory:
-        return str(generate(Path(directory), **params).read_text())
+        return generate(Path(directory), **params).read_text()
 
 
-RECEIPT = _text(text_receipt)
-CONTRACT = _text(text_contract)
-MEMO = _text(text_memo)
+@functools.cache
+def generated_page(generate: Callable[..., Path]) -> str:
+    """The text of a generator's default document, made once (when a case first needs it, never on import)."""
+    return _text(generate)
 
 
 def write(case: dict[str, Any]) -> None:
@@ -94,7 +98,7 @@ def model_steps() -> None:
     """Classify and extract cases beyond the hand-made ones."""
     classify(
         "receipt-till-slip",
-        RECEIPT,
+        generated_page(text_receipt),
         "receipt",
         "CASH RECEIPT",
         0.9,
@@ -105,7 +109,7 @@ def model_steps() -> None:
     )
     classify(
         "contract-nda",
-        CONTRACT,
+        generated_page(text_contract),
         "contract",
         "MUTUAL NON-DISCLOSURE AGREEMENT",
         0.9,
@@ -137,7 +141,14 @@ def model_steps() -> None:
         replay_only=True,
     )
     classify(
-        "receipt-without-quote", RECEIPT, "receipt", None, 0.9, accepted=False, route="prepare_review", replay_only=True
+        "receipt-without-quote",
+        generated_page(text_receipt),
+        "receipt",
+        None,
+        0.9,
+        accepted=False,
+        route="prepare_review",
+        replay_only=True,
     )
     extract(
         "second-receipt",
@@ -154,12 +165,12 @@ def model_steps() -> None:
         "field": "total_amount",
         "value": "24.50",
         "confidence": 0.9,
-        "evidence": ev("CASH            RM 30.00", RECEIPT),
+        "evidence": ev("CASH            RM 30.00", generated_page(text_receipt)),
     }
     extract(
         "total-quoted-from-the-cash-line",
         "receipt",
-        RECEIPT,
+        generated_page(text_receipt),
         {"fields": [total]},
         {"total_amount": {"status": "rejected", "value": None}},
         replay_only=True,
@@ -168,12 +179,12 @@ def model_steps() -> None:
         "field": "jurisdiction",
         "value": "New York",
         "confidence": 0.9,
-        "evidence": ev("governed by the laws of the State of New York", CONTRACT),
+        "evidence": ev("governed by the laws of the State of New York", generated_page(text_contract)),
     }
     extract(
         "jurisdiction-only",
         "contract",
-        CONTRACT,
+        generated_page(text_contract),
         {"fields": [law]},
         {"jurisdiction": {"value": "New York", "quote": "laws of the State of New York"}},
     )
@@ -186,7 +197,7 @@ def model_steps() -> None:
     extract(
         "party-not-in-the-contract",
         "contract",
-        CONTRACT,
+        generated_page(text_contract),
         {"fields": [party]},
         {"parties": {"status": "rejected", "value": None, "reason_contains": "is not in the document"}},
         replay_only=True,
@@ -327,42 +338,42 @@ def applies() -> None:
     apply(
         "receipt-total-under-its-label",
         "receipt",
-        RECEIPT,
+        generated_page(text_receipt),
         [_claim("total_amount", "24.50", "TOTAL:          RM 24.50")],
         [(True, "own_label")],
     )
     apply(
         "receipt-change-is-not-the-total",
         "receipt",
-        RECEIPT,
+        generated_page(text_receipt),
         [_claim("total_amount", "5.50", "CHANGE          RM  5.50")],
         [(False, "counter_label")],
     )
     apply(
         "receipt-date-under-its-label",
         "receipt",
-        RECEIPT,
+        generated_page(text_receipt),
         [_claim("issue_date", "2018-05-02", "DATE: 02/05/2018")],
         [(True, "own_label")],
     )
     apply(
         "contract-party-quoted",
         "contract",
-        CONTRACT,
+        generated_page(text_contract),
         [_claim("parties", "Kestrel Analytics LLC", "Kestrel Analytics LLC")],
         [(True, "no_label")],
     )
     apply(
         "contract-law-under-its-label",
         "contract",
-        CONTRACT,
+        generated_page(text_contract),
         [_claim("jurisdiction", "New York", "governed by the laws of the State of New York")],
         [(True, "no_label")],
     )
     apply(
         "contract-date-that-is-not-written",
         "contract",
-        CONTRACT,
+        generated_page(text_contract),
         [_claim("effective_date", "2021-07-03", "June 3, 2021")],
         [(False, "value_not_in_quote")],
     )
@@ -789,7 +800,7 @@ def reviews() -> None:
     )
     review(
         "type-set-for-an-unknown-document",
-        CONTRACT,
+        generated_page(text_contract),
         {"doc_type": "unknown"},
         {"reviewer": "ana", "action": "edit", "doc_type": "contract"},
         {"accepted": True, "doc_type": "contract", "route": "extract_contract"},
@@ -797,7 +808,7 @@ def reviews() -> None:
     )
     review(
         "field-edit-before-the-type-is-known",
-        CONTRACT,
+        generated_page(text_contract),
         {"doc_type": "unknown"},
         {"reviewer": "ana", "action": "edit", "edits": {"parties": ["Orion"]}},
         {"accepted": False, "errors_contain": ["set doc_type first"]},
@@ -805,7 +816,7 @@ def reviews() -> None:
     )
     review(
         "type-that-is-not-active",
-        MEMO,
+        generated_page(text_memo),
         {"doc_type": "unknown"},
         {"reviewer": "ana", "action": "edit", "doc_type": "memo"},
         {"accepted": False, "errors_contain": ["'memo' is not one of"]},
@@ -813,7 +824,7 @@ def reviews() -> None:
     )
     review(
         "contract-parties-edited",
-        CONTRACT,
+        generated_page(text_contract),
         {"doc_type": "contract", "fields": {"parties": ["Orion"]}},
         {
             "reviewer": "ana",
@@ -828,7 +839,7 @@ def reviews() -> None:
     )
     review(
         "receipt-approved",
-        RECEIPT,
+        generated_page(text_receipt),
         {"doc_type": "receipt", "fields": _RECEIPT_FIELDS},
         {"reviewer": "ana", "action": "approve"},
         {"accepted": True, "fields": {"total_amount": "24.50"}, "route": "finalize"},
