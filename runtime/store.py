@@ -161,6 +161,10 @@ class AsyncDocumentStore:
         """The original bytes (not cached: originals may be large and are read once, by `parse`)."""
         return await asyncio.to_thread(self.files.read_document, ref)
 
+    async def save_document(self, data: bytes, filename: str, media_type: str) -> DocumentRef:
+        """Store an original document and return its reference (not cached, as `read_document`)."""
+        return await asyncio.to_thread(self.files.save_document, data, filename, media_type)
+
     async def save_text(self, pages: tuple[str, ...], method: str) -> TextRef:
         """Store page texts and return their reference; the pages stay in memory for the next steps."""
         ref = await asyncio.to_thread(self.files.save_text, pages, method)

@@ -89,7 +89,7 @@ class Intake:
         self, run_id: str, data: bytes, name: str, source: str, *, by_source: bool = False
     ) -> tuple[RunRow, bool, DocumentRef]:
         """Store the bytes, then find the run they already have or register a new one (see `register_run`)."""
-        ref = await asyncio.to_thread(self.store.files.save_document, data, name, sniff_media_type(data, name))
+        ref = await self.store.save_document(data, name, sniff_media_type(data, name))
         row, new = await self.registry.register_run(
             run_id=run_id,
             document=ref,
@@ -151,7 +151,7 @@ class Intake:
             return await self._fail_at_intake(
                 run_id, name, None, len(data), f"{name} is {shown}, over the {limit} limit; it was not stored"
             )
-        ref = await asyncio.to_thread(self.store.files.save_document, data, name, sniff_media_type(data, name))
+        ref = await self.store.save_document(data, name, sniff_media_type(data, name))
         return await self._create(run_id, ref, source=source)
 
     async def _read(self, run_id: str, path: Path) -> tuple[str, str, bytes] | RunRow:

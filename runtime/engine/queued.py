@@ -144,7 +144,7 @@ class Queued:
         from claimflow.runtime.queue.submit import NewRun, enqueue_run
 
         app, database = app_and_database
-        ref = await asyncio.to_thread(self.store.files.save_document, data, name, sniff_media_type(data, name))
+        ref = await self.store.save_document(data, name, sniff_media_type(data, name))
         model = self.context.gateway.name
         started = self._started_event(ref)
         run = NewRun(

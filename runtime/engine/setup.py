@@ -15,7 +15,7 @@ from claimflow.graphs import build_documents_workflow
 from claimflow.nodes.ports import ModelGateway, Parser, WorkflowContext
 from claimflow.prompts import prompts_for
 from claimflow.runtime.checkpoint import postgres_checkpointer, sqlite_checkpointer
-from claimflow.runtime.data_dir import BLOB_DIR, CHECKPOINT_FILE, close_data_directory
+from claimflow.runtime.data_dir import BLOB_DIR, CHECKPOINT_FILE
 from claimflow.runtime.delivery.deliverer import make_deliverer
 from claimflow.runtime.discovery import ActiveTypes, discover_types, given_types
 from claimflow.runtime.engine.core import Engine
@@ -76,8 +76,7 @@ def _document_files(settings: Settings) -> DocumentFiles:
     """The document store: Postgres when a database URL is set (shared by every process), else the data directory."""
     blobs = settings.data_dir / BLOB_DIR
     if not settings.database_url:
-        close_data_directory(settings.data_dir)
-        return FileDocumentStore(blobs)
+        return FileDocumentStore(blobs)  # the directory was closed up when the registry opened it
     from claimflow.runtime.pgstore import PgDocumentStore
 
     # Documents an installation stored before the database held them are read from its data directory, if here.
