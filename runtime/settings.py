@@ -171,13 +171,6 @@ def _positive(name: str, default: float) -> float:
     return value
 
 
-def _not_negative(name: str, default: float) -> float:
-    value = _float(name, default)
-    if value is None or not value >= 0:  # `not >=` refuses nan too
-        raise SettingsError(f"{name}={_env(name)} must be a number of seconds, 0 or more")
-    return value
-
-
 def _at_least_one(name: str, default: int) -> int:
     # A count or a size: a fraction would be cut to 0 and refuse every document, so it is refused here.
     value = _int(name, default)
@@ -251,10 +244,10 @@ def _delivery() -> DeliveryConfig:
     )
 
 
-def _non_negative(name: str, default: float) -> float:
+def _non_negative(name: str, default: float, what: str = "a number, at least 0") -> float:
     value = _float(name, default)
-    if value is None or value < 0:
-        raise SettingsError(f"{name}={_env(name)} must be a number, at least 0")
+    if value is None or not value >= 0:  # `not >=` refuses nan too
+        raise SettingsError(f"{name}={_env(name)} must be {what}")
     return value
 
 
@@ -344,7 +337,7 @@ class Settings:
             limits=_document_limits(),
             max_document_seconds=_positive("CLAIMFLOW_MAX_DOCUMENT_SECONDS", 600.0),
             serve_concurrency=_at_least_one("CLAIMFLOW_SERVE_CONCURRENCY", 4),
-            sweep_seconds=_not_negative("CLAIMFLOW_SWEEP_SECONDS", 60.0),
+            sweep_seconds=_non_negative("CLAIMFLOW_SWEEP_SECONDS", 60.0, "a number of seconds, 0 or more"),
             delivery=_delivery(),
             execution=_choice("CLAIMFLOW_EXECUTION", ("local", "queue"), "local"),
             worker=WorkerTiming(

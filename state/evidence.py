@@ -56,7 +56,8 @@ def _pattern(quote: str, ignore_case: bool) -> re.Pattern[str]:
     return re.compile(r"\s+".join(parts), re.IGNORECASE if ignore_case else 0)
 
 
-def _matches(page_text: str, quote: str, ignore_case: bool = False) -> list[tuple[int, int]]:
+def quote_matches(page_text: str, quote: str, ignore_case: bool = False) -> list[tuple[int, int]]:
+    """Every (start, end) where `quote` stands in `page_text`, any run of white space matching any other."""
     return [(m.start(), m.end()) for m in _pattern(quote, ignore_case).finditer(page_text)]
 
 
@@ -69,7 +70,7 @@ def locate(claimed: ClaimedEvidence, source: SourceText) -> Located:
     hits = [
         (number, start, end)
         for number, text in enumerate(source.pages, start=1)
-        for start, end in _matches(text, claimed.quote)
+        for start, end in quote_matches(text, claimed.quote)
     ]
     if not hits:
         return Located(None, f"quote {claimed.quote!r} is not in the document")
@@ -98,6 +99,6 @@ def find_value_evidence(text: str, source: SourceText, *, ignore_case: bool = Fa
     if not text.split():
         return None
     for number, page_text in enumerate(source.pages, start=1):
-        for start, end in _matches(page_text, text, ignore_case):
+        for start, end in quote_matches(page_text, text, ignore_case):
             return Evidence(page=number, start=start, end=end, quote=page_text[start:end])
     return None

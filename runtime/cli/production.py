@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from claimflow.runtime.cli._common import (
+    STOPPED,
     AsJson,
     DataDir,
     TypesOption,
@@ -29,9 +30,6 @@ from claimflow.runtime.unavailable import unavailable_reason
 
 db_app = typer.Typer(help="Set up the production database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-
-UNREACHABLE = 3
-"""The exit code when the database cannot be reached."""
 
 
 def _settings(data_dir: DataDir, types: list[str] | None = None) -> Settings:
@@ -58,7 +56,7 @@ def _database_errors() -> Iterator[None]:
         if reason is None:
             raise
         err.print(f"[red]error:[/red] {message(reason)}")
-        raise typer.Exit(UNREACHABLE) from None
+        raise typer.Exit(STOPPED) from None
 
 
 @app.command()

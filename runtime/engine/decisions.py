@@ -269,17 +269,16 @@ class Decisions:
 
     async def last_decision(self, run_id: str) -> dict[str, Any] | None:
         """The latest decision submitted for the run that claimed it (refused ones never did), if any."""
-        claimed = [d for d in await self.registry.decisions(run_id) if d["outcome"] != "refused"]
-        return claimed[-1] if claimed else None
+        return _last_claimed(await self.registry.decisions(run_id))
 
     async def review_note(self, row: RunRow) -> str | None:
         """What a reviewer should know about a run in the review queue: a decision refused, given up, or unfinished."""
         if row.status == "resuming":
             return await self.not_decidable(row)
-        last = await self.last_decision(row.run_id)
+        given = await self.registry.decisions(row.run_id)  # read once: the last claimed one and the latest
+        last = _last_claimed(given)
         if last is not None and last["outcome"] == "abandoned":
             return f"the decision of {last['reviewer']} was abandoned: {last['message']}; decide again"
-        given = await self.registry.decisions(row.run_id)
         latest = given[-1] if given else None
         if latest is not None and latest["outcome"] == "refused" and latest["interrupt_id"] == row.interrupt_id:
             # In production mode a worker checks a decision after its decider was answered (202): say why here.
@@ -296,3 +295,9 @@ class Decisions:
             if row.status == "needs_review" or _left(row):
                 queue.append(row)
         return queue
+
+
+def _last_claimed(decisions: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The latest of a run's decisions that claimed it (refused ones never did), if any."""
+    claimed = [decision for decision in decisions if decision["outcome"] != "refused"]
+    return claimed[-1] if claimed else None

@@ -117,14 +117,13 @@ class Watching:
         now = time.time()
         for row in await self.review_queue():
             pending = await self.pending_review(row.run_id)
-            opened = pending.opened_at if pending is not None else None
             entries.append(
                 QueueEntry(
                     row=row,
                     interrupt_id=pending.interrupt_id if pending is not None else None,
                     doc_type=pending.request.doc_type if pending is not None else row.doc_type,
                     reasons=[f"{r.code}: {r.message}" for r in pending.request.reasons] if pending is not None else [],
-                    opened_at=opened if opened is not None else row.updated_at,
+                    opened_at=_opened_at(row, pending),
                     note=await self.review_note(row),
                     review=ReviewView.of(row, now),
                 )
@@ -136,7 +135,8 @@ class Watching:
         counts: dict[str, int] = {}
         for row in await self.registry.list_runs():
             counts[public_status(row)] = counts.get(public_status(row), 0) + 1
-        opened = [entry.opened_at for entry in await self.review_entries()]
+        # The queue's times alone: a scrape builds no reviewer notes.
+        opened = [_opened_at(row, await self.pending_review(row.run_id)) for row in await self.review_queue()]
         calls, cost = await self.registry.usage_totals()
         return Metrics(
             runs_by_status=counts,
@@ -145,3 +145,9 @@ class Watching:
             model_calls=calls,
             model_cost=cost,
         )
+
+
+def _opened_at(row: RunRow, pending: PendingReview | None) -> float:
+    """When the run's review opened: its interrupt's checkpoint time, else when the run last changed."""
+    opened = pending.opened_at if pending is not None else None
+    return opened if opened is not None else row.updated_at

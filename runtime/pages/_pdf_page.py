@@ -5,7 +5,6 @@ from __future__ import annotations
 import ctypes
 import io
 import math
-import re
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -17,6 +16,7 @@ from claimflow.runtime.ingest.pdf import PDFIUM_LOCK, render_for_ocr
 from claimflow.runtime.pages._pdf_layer import indexed_text
 from claimflow.runtime.pages.errors import NoSuchPageError
 from claimflow.runtime.pages.geometry import Box
+from claimflow.state.evidence import quote_matches
 
 DISPLAY_SCALE = 2.0
 """Pixels per PDF point of a shown page: 144 dpi, sharp on screens that double pixels, an A4 page 1191 x 1684."""
@@ -117,10 +117,9 @@ def rendered_for_ocr(data: bytes, number: int, dpi: int) -> Image.Image:
 
 def find_in(text: str, quote: str, near: int) -> tuple[int, int] | None:
     """Where `quote` stands in `text` (white space may differ), the place nearest offset `near`."""
-    parts = [re.escape(part) for part in quote.split()]
-    if not parts:
+    if not quote.split():
         return None
-    hits = [(m.start(), m.end()) for m in re.finditer(r"\s+".join(parts), text)]
+    hits = quote_matches(text, quote)
     return min(hits, key=lambda hit: abs(hit[0] - near)) if hits else None
 
 

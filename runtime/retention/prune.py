@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from claimflow.runtime.registry import FINISHED, RunRow
-from claimflow.runtime.retention.ages import parse_age
 from claimflow.runtime.retention.sizes import checkpoint_bytes
 from claimflow.state.documents import NO_DOCUMENT
 from claimflow.state.events import event
@@ -115,4 +114,4 @@ async def prune_finished(
     return report
 
 
-__all__ = ["PruneReport", "parse_age", "prune_finished"]
+__all__ = ["PruneReport", "prune_finished"]

@@ -17,6 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from claimflow.runtime.engine import Engine
 from claimflow.runtime.registry import RunNotFoundError, RunRow
 from claimflow.runtime.service.pool import RunPool
+from claimflow.runtime.service.schemas import RunPublic
 
 
 @dataclass(frozen=True)
@@ -114,3 +115,8 @@ async def visible_run(engine: Engine, principal: Principal, run_id: str) -> RunR
     if not principal.may_see(row.doc_type):
         raise RunNotFoundError(f"no run {run_id!r}")
     return row
+
+
+async def run_public(engine: Engine, run_id: str) -> RunPublic:
+    """The run as the API shows it (its view, as `claimflow show --json` prints it)."""
+    return RunPublic.model_validate((await engine.view(run_id)).model_dump(mode="json"))

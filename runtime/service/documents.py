@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, HTTPException, Request, Response, status
 from starlette.datastructures import UploadFile
 
-from claimflow.runtime.service.deps import EngineDep, PoolDep, Submitter
+from claimflow.runtime.service.deps import EngineDep, PoolDep, Submitter, run_public
 from claimflow.runtime.service.schemas import Message, RunPublic
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
@@ -80,7 +80,7 @@ async def upload(
     row, new = await engine.receive(data, name, size=size, source=source)
     if not new:
         response.headers["Idempotent-Replayed"] = "true"
-    view = await engine.view(row.run_id)
+    public = await run_public(engine, row.run_id)  # read before the pool may start advancing the run
     if row.status == "queued" and not engine.queued:
         pool.start(row.run_id)
-    return RunPublic.model_validate(view.model_dump(mode="json"))
+    return public

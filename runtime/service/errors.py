@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from claimflow.runtime.engine.intake import SourceConflictError
@@ -25,13 +26,19 @@ async def _http(_: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"message": str(error.detail)}, status_code=error.status_code, headers=error.headers)
 
 
+def problems(error: ValidationError | RequestValidationError) -> list[str]:
+    """One line per error: `where.it.is: what is wrong` (pydantic's "Value error, " prefix dropped)."""
+    lines = []
+    for item in error.errors():
+        what = str(item["msg"]).removeprefix("Value error, ")
+        lines.append(".".join(str(part) for part in item["loc"]) + ": " + what if item["loc"] else what)
+    return lines
+
+
 async def _invalid_request(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    problems = [
-        f"{'.'.join(str(part) for part in item['loc'])}: {str(item['msg']).removeprefix('Value error, ')}"
-        for item in error.errors()
-    ]
-    return _message(422, "invalid request: " + "; ".join(problems), errors=problems)
+    found = problems(error)
+    return _message(422, "invalid request: " + "; ".join(found), errors=found)
 
 
 async def _not_found(request: Request, error: Exception) -> JSONResponse:

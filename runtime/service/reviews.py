@@ -17,7 +17,8 @@ from pydantic import ValidationError
 from claimflow.runtime.engine import PendingReview
 from claimflow.runtime.engine.decisions import StaleReviewError
 from claimflow.runtime.registry import ReviewView, RunBusyError, RunNotFoundError, RunRow
-from claimflow.runtime.service.deps import EngineDep, Principal, Reviewer
+from claimflow.runtime.service.deps import EngineDep, Principal, Reviewer, run_public
+from claimflow.runtime.service.errors import problems
 from claimflow.runtime.service.schemas import (
     AssignIn,
     AssignmentPublic,
@@ -141,15 +142,6 @@ async def get_review(principal: Reviewer, engine: EngineDep, run_id: str) -> Rev
     )
 
 
-def _problems(error: ValidationError) -> list[str]:
-    return [
-        ".".join(str(part) for part in item["loc"]) + ": " + str(item["msg"]).removeprefix("Value error, ")
-        if item["loc"]
-        else str(item["msg"]).removeprefix("Value error, ")
-        for item in error.errors()
-    ]
-
-
 @router.post(
     "/{run_id}/decision",
     responses={
@@ -176,9 +168,9 @@ async def decide(
             {**body.model_dump(exclude={"interrupt_id"}, exclude_none=True), "reviewer": principal.name}
         )
     except ValidationError as error:
-        problems = _problems(error)
+        found = problems(error)
         return JSONResponse(  # type: ignore[return-value]  # documented in `responses`
-            DecisionInvalid(message="invalid decision: " + "; ".join(problems), errors=problems).model_dump(),
+            DecisionInvalid(message="invalid decision: " + "; ".join(found), errors=found).model_dump(),
             status_code=422,
         )
     try:
@@ -188,13 +180,13 @@ async def decide(
             DecisionInvalid(message=str(error), errors=list(error.problems)).model_dump(), status_code=422
         )
     except (StaleReviewError, RunBusyError) as error:
-        current = RunPublic.model_validate((await engine.view(row.run_id)).model_dump(mode="json"))
+        current = await run_public(engine, row.run_id)
         return JSONResponse(  # type: ignore[return-value]
             DecisionConflict(message=str(error), run=current).model_dump(mode="json"), status_code=409
         )
     if done.status == "resume_queued":
         response.status_code = status.HTTP_202_ACCEPTED
-    return RunPublic.model_validate((await engine.view(done.run_id)).model_dump(mode="json"))
+    return await run_public(engine, done.run_id)
 
 
 async def _assignment(engine: EngineDep, principal: Principal, run_id: str) -> str:

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Header, HTTPException, Query
 from fastapi.responses import StreamingResponse
 
 from claimflow.runtime.explain import explain
-from claimflow.runtime.service.deps import EngineDep, Reader, visible_run
+from claimflow.runtime.service.deps import EngineDep, Reader, run_public, visible_run
 from claimflow.runtime.service.schemas import EventPublic, ExplainPublic, Message, Page, RecordPublic, RunPublic
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"], responses={404: {"model": Message}})
@@ -41,10 +41,6 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-async def _public(engine: EngineDep, run_id: str) -> RunPublic:
-    return RunPublic.model_validate((await engine.view(run_id)).model_dump(mode="json"))
-
-
 @router.get("")
 async def list_runs(
     principal: Reader,
@@ -68,7 +64,7 @@ async def list_runs(
         limit=limit,
         doc_types=principal.types,
     )
-    items = [await _public(engine, row.run_id) for row in rows]
+    items = [await run_public(engine, row.run_id) for row in rows]
     return Page[RunPublic](items=items, next_cursor=encode_cursor(position) if position else None)
 
 
@@ -76,7 +72,7 @@ async def list_runs(
 async def get_run(principal: Reader, engine: EngineDep, run_id: str) -> RunPublic:
     """One run (its id, or a unique prefix of at least 6 characters)."""
     row = await visible_run(engine, principal, run_id)
-    return await _public(engine, row.run_id)
+    return await run_public(engine, row.run_id)
 
 
 def _event(item: dict[str, Any]) -> EventPublic:

@@ -30,7 +30,7 @@ def _see_other(url: str) -> RedirectResponse:
 
 def page_context(request: Request, principal: Principal | None, **more: Any) -> dict[str, Any]:
     """What every page's template needs (who is signed in, the CSRF token), with `more`."""
-    return {"principal": principal, "csrf": csrf_token(request), "api": "", "queue_size": None, **more}
+    return {"principal": principal, "csrf": csrf_token(request), "queue_size": None, **more}
 
 
 @router.get("/static/{name}")

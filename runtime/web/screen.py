@@ -47,12 +47,12 @@ def _values(value: str | list[str] | None) -> list[str]:
     return list(value) if isinstance(value, list) else [value]
 
 
-async def _candidates(engine: Engine, run_id: str, shown: ReviewField, marker: _Marker) -> list[Candidate]:
-    """The accepted claims behind a conflicting field: one per value and extractor, with its quote."""
+async def _candidates(events: list[dict[str, Any]], shown: ReviewField, marker: _Marker) -> list[Candidate]:
+    """The accepted claims behind a conflicting field (in the run's `events`): one per value and extractor."""
     wanted = {(e.page, e.start, e.end) for e in shown.evidence}
     seen: set[tuple[str, str]] = set()
     found: list[Candidate] = []
-    for row in reversed(await engine.registry.events(run_id)):
+    for row in reversed(events):
         data: dict[str, Any] = row["data"]
         evidence = data.get("evidence")
         if row["type"] != "claim.accepted" or data.get("field") != shown.name or not evidence:
@@ -108,6 +108,7 @@ async def build_screen(engine: Engine, pending: PendingReview, pages: PageCache)
     flagged = {reason.field for reason in request.reasons if reason.field}
     unsure = {reason.field for reason in request.reasons if reason.code == "low_confidence_field"}
     cards = []
+    events: list[dict[str, Any]] | None = None  # read once, and only when a field's extractors disagree
     for shown in request.fields:
         spec = doc_type.field(shown.name) if doc_type else None
         card = FieldCard(
@@ -124,7 +125,9 @@ async def build_screen(engine: Engine, pending: PendingReview, pages: PageCache)
             unsure=shown.name in unsure,
         )
         if shown.value is None and shown.evidence:
-            card.candidates = await _candidates(engine, request.run_id, shown, marker)
+            if events is None:
+                events = await engine.registry.events(request.run_id)
+            card.candidates = await _candidates(events, shown, marker)
         if not card.candidates:
             tone = _TONES.get(shown.status, "ok") if not card.flagged or shown.status != "accepted" else "warn"
             # Extractors that agree cite the same place: one mark for it.

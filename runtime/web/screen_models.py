@@ -47,7 +47,6 @@ class FieldCard:
     reasons: list[str]
     marks: list[Mark]
     candidates: list[Candidate] = field(default_factory=list)
-    error: str | None = None
     flagged: bool = False
     """A review reason names this field."""
     unsure: bool = False
@@ -65,7 +64,7 @@ class TableView:
 
 @dataclass(frozen=True)
 class PageView:
-    """One page: its image and size (None for text documents) or its text cut at the marks."""
+    """One page: its image and size (0 until measured, and for text pages) or its text cut at the marks."""
 
     number: int
     image: bool
@@ -91,4 +90,3 @@ class ReviewScreen:
     pages: list[PageView]
     doc_types: list[str]
     marks: list[Mark]
-    note: str | None = None

@@ -13,7 +13,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -27,6 +26,7 @@ import pytest
 from langgraph_sdk import get_client
 from langgraph_sdk.client import LangGraphClient
 
+from tests.fakes.tcp_proxy import closed_port
 from tests.integration._docs import cli_env, invoice_text, json_lines, mismatch_invoice_text, run_cli, text_pdf, write
 
 pytestmark = pytest.mark.slow
@@ -47,12 +47,6 @@ class Server:
     def logged(self) -> str:
         """Everything the server wrote so far."""
         return self.log.read_text(encoding="utf-8", errors="replace")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _wait_for(process: subprocess.Popen[bytes], log: Path) -> str:
@@ -85,7 +79,7 @@ def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     )
     command = [str(Path(sys.executable).parent / "langgraph"), "dev", "--no-browser", "--no-reload"]
-    command += ["--port", str(_free_port()), "--config", str(ROOT / "langgraph.json")]
+    command += ["--port", str(closed_port()), "--config", str(ROOT / "langgraph.json")]
     with log.open("wb") as output:
         process = subprocess.Popen(
             command, cwd=root, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True

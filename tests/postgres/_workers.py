@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import signal
 import subprocess
-import time
 from pathlib import Path
 from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
 
+from tests.integration._batches import wait_until as waited_for
 from tests.integration._docs import claimflow_executable, cli_env, run_cli
 
 FAST = {"CLAIMFLOW_WORKER_HEARTBEAT_S": "0.5", "CLAIMFLOW_WORKER_STALLED_S": "3", "CLAIMFLOW_REAPER_EVERY_S": "1"}
@@ -46,10 +46,8 @@ def migrate(url: str, data_dir: Path) -> None:
 
 
 def wait_until(condition: Any, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
+    """`tests.integration._batches.wait_until`, with the deadline and what is awaited given by position."""
+    waited_for(condition, timeout=timeout, what=what)
 
 
 def spawn_worker(log: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:

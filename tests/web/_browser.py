@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -11,17 +10,12 @@ from pathlib import Path
 
 import httpx
 
+from tests.fakes.tcp_proxy import closed_port
 from tests.integration._docs import json_lines, run_cli, spawn_cli
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 """Screenshots are also kept here (ignored by git), to look at after a run."""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def processed(folder: Path, data_dir: Path, **env: str) -> list[dict[str, object]]:
@@ -42,7 +36,7 @@ def token(data_dir: Path, name: str, role: str, types: str | None = None) -> str
 @contextlib.contextmanager
 def served(data_dir: Path, **env: str) -> Iterator[str]:
     """`claimflow serve` on a free port; yields its base URL, stops it (SIGTERM, then SIGKILL) afterwards."""
-    port = free_port()
+    port = closed_port()
     server = spawn_cli("serve", "--port", str(port), "--data-dir", data_dir, **env)
     base = f"http://127.0.0.1:{port}"
     try:
