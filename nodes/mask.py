@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections import Counter
 
@@ -20,9 +21,11 @@ async def mask(state: WorkflowState, context: WorkflowContext) -> Patch:
     source = await context.store.load_text(state.text)
     # Masking is CPU work over the whole text: off the event loop other runs share.
     result = await context.offload(mask_pages, source.pages, context.mask_patterns)
-    masked_text = await context.store.save_text(result.pages, f"{state.text.method}+masked")
     mapping = json.dumps([r.model_dump() for r in result.replacements], sort_keys=True).encode()
-    mapping_id = await context.store.save_blob(mapping)
+    # Two independent writes: side by side, so the step waits for the store once.
+    masked_text, mapping_id = await asyncio.gather(
+        context.store.save_text(result.pages, f"{state.text.method}+masked"), context.store.save_blob(mapping)
+    )
     kinds = Counter(r.placeholder.strip("[]").rsplit("_", 1)[0] for r in result.replacements)
     return Patch(
         masked=MaskRef(text=masked_text, mapping_id=mapping_id, masked_count=len(result.replacements)),

@@ -116,13 +116,20 @@ class FileDocumentStore(DocumentFiles):
         blob_id = hashlib.sha256(data).hexdigest()
         path = self._path(blob_id)
         if not path.exists():
-            private_dir(path.parent)
-            # Write then rename, so a crash never leaves a half-written blob under its final name; the
-            # temporary file is created 0600, and keeps that mode under its final name.
-            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
-                handle.write(data)
-            os.replace(handle.name, path)
+            try:
+                self._write(path, data)
+            except FileNotFoundError:  # the blob's folder is not there yet (first blob of its prefix)
+                private_dir(path.parent)
+                self._write(path, data)
         return blob_id
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        # Write then rename, so a crash never leaves a half-written blob under its final name; the
+        # temporary file is created 0600, and keeps that mode under its final name.
+        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+            handle.write(data)
+        os.replace(handle.name, path)
 
     def load_blob(self, blob_id: str) -> bytes:
         """Load stored bytes."""
@@ -137,6 +144,10 @@ class FileDocumentStore(DocumentFiles):
             ) from None
 
 
+KEEP_ORIGINALS_UP_TO = 256 * 1024
+"""Originals up to this many bytes are kept in memory from saving to their first reading."""
+
+
 class AsyncDocumentStore:
     """The store as nodes use it: file or database I/O on worker threads, never on the event loop.
 
@@ -149,6 +160,7 @@ class AsyncDocumentStore:
         self._cached = cached
         self._texts: OrderedDict[str, SourceText] = OrderedDict()
         self._blobs: OrderedDict[str, bytes] = OrderedDict()
+        self._originals: OrderedDict[str, bytes] = OrderedDict()
 
     def _remember(self, cache: OrderedDict[str, T], key: str, value: T) -> T:
         cache[key] = value
@@ -158,12 +170,22 @@ class AsyncDocumentStore:
         return value
 
     async def read_document(self, ref: DocumentRef) -> bytes:
-        """The original bytes (not cached: originals may be large and are read once, by `parse`)."""
+        """The original bytes: from memory when this store just saved a small one, else from the store."""
+        found = self._originals.pop(ref.document_id, None)
+        if found is not None:
+            return found
         return await asyncio.to_thread(self.files.read_document, ref)
 
     async def save_document(self, data: bytes, filename: str, media_type: str) -> DocumentRef:
-        """Store an original document and return its reference (not cached, as `read_document`)."""
-        return await asyncio.to_thread(self.files.save_document, data, filename, media_type)
+        """Store an original document and return its reference.
+
+        A small original stays in memory until it is first read (by `parse`, the run's first step), then is
+        forgotten: originals are read once, and a large one is not worth holding.
+        """
+        ref = await asyncio.to_thread(self.files.save_document, data, filename, media_type)
+        if len(data) <= KEEP_ORIGINALS_UP_TO:
+            self._remember(self._originals, ref.document_id, data)
+        return ref
 
     async def save_text(self, pages: tuple[str, ...], method: str) -> TextRef:
         """Store page texts and return their reference; the pages stay in memory for the next steps."""

@@ -114,7 +114,7 @@ class Operations:
     async def process(self, path: Path) -> Run:
         """Submit one file as a run and advance it until it finishes or waits for review."""
         row = await self.start((await self.submit(path)).run_id)
-        return await self.view(row.run_id)
+        return Run.model_validate(run_view(row, await self.state(row.run_id), self.types))
 
     async def version_mismatches(self) -> list[RunRow]:
         """Unfinished runs (queued, running, resuming, waiting for review) started by another workflow version."""

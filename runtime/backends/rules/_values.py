@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from claimflow.state.normalize import currency_mentions, find_amounts, find_dates
@@ -29,8 +30,13 @@ class Money:
     """True when printed with decimals or beside a currency: a price, not a count."""
 
 
-def money_in(text: str) -> list[Money]:
-    """Amounts in `text` that can be money: not percentages, dates or parts of placeholders."""
+@lru_cache(maxsize=4096)
+def money_in(text: str) -> tuple[Money, ...]:
+    """Amounts in `text` that can be money: not percentages, dates or parts of placeholders.
+
+    Remembered per line: the detectors and extractors of one document read the same lines again and again
+    (the classifier alone asks every type's detector), and the answer depends on the text only.
+    """
     blocked = Spans.union(
         [(m.start(), m.end()) for m in _PLACEHOLDER.finditer(text)] + [(d.start, d.end) for d in find_dates(text)]
     )
@@ -49,7 +55,7 @@ def money_in(text: str) -> list[Money]:
             currency_ends, match.start - 2, match.start + 2
         )
         out.append(Money(match.start, match.end, match.value, cents or near_currency))
-    return out
+    return tuple(out)
 
 
 def last_money(text: str) -> Money | None:
