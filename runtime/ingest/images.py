@@ -4,29 +4,72 @@ from __future__ import annotations
 
 import io
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from claimflow.runtime.ingest.errors import CorruptDocumentError, DocumentTooLargeError
 from claimflow.runtime.ingest.models import IngestLimits, ParsedPages
 from claimflow.runtime.ingest.ocr import PHOTO_PSM, ocr_image
 
-__all__ = ["parse_image", "upright"]
+__all__ = ["load_frame", "open_image", "parse_image", "upright"]
 
 
-def _open(data: bytes) -> Image.Image:
-    """Open and fully decode an image, turning Pillow's failures into ingest errors."""
+@contextmanager
+def _decoding(what: str) -> Iterator[None]:
+    """Turn Pillow's failures while decoding `what` into ingest errors (a decompression bomb: too large)."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
-            image = Image.open(io.BytesIO(data))
-            image.load()
+            yield
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
             raise DocumentTooLargeError(f"The image has too many pixels to read safely: {exc}") from exc
         except UnidentifiedImageError as exc:
-            raise CorruptDocumentError("The image could not be decoded: the file is damaged.") from exc
-        except (OSError, SyntaxError, ValueError) as exc:
-            raise CorruptDocumentError(f"The image could not be decoded: {exc}.") from exc
+            raise CorruptDocumentError(f"{what} could not be decoded: the file is damaged.") from exc
+        except (OSError, SyntaxError, ValueError, EOFError) as exc:
+            raise CorruptDocumentError(f"{what} could not be decoded: {exc}.") from exc
+
+
+def _within_pixel_limit(image: Image.Image) -> Image.Image:
+    """Refuse an image over Pillow's pixel limit before decoding it.
+
+    Pillow only warns between one and two times its limit; the warning filter above makes that an error,
+    but warning filters are process-wide and not thread-safe, and pages are read on worker threads side by
+    side: this check holds whatever another thread's filter says.
+    """
+    limit = Image.MAX_IMAGE_PIXELS
+    if limit is not None and image.width * image.height > limit:
+        raise DocumentTooLargeError(
+            f"The image has too many pixels to read safely: {image.width} x {image.height} is over {limit}."
+        )
+    return image
+
+
+def open_image(data: bytes) -> Image.Image:
+    """Open an image, count its frames and decode the first (`load_frame` decodes the others).
+
+    Raises:
+        DocumentTooLargeError: It has more pixels than Pillow's limit (`Image.MAX_IMAGE_PIXELS`).
+        CorruptDocumentError: The bytes are not a decodable image.
+    """
+    with _decoding("The image"):
+        image = _within_pixel_limit(Image.open(io.BytesIO(data)))
+        getattr(image, "n_frames", 1)  # reads (and keeps) every frame's header: a damaged one fails here
+        image.load()
+    return image
+
+
+def load_frame(image: Image.Image, index: int) -> Image.Image:
+    """Decode frame `index` (from 0) of an image from `open_image`: the image itself, moved to that frame.
+
+    Raises:
+        DocumentTooLargeError: The frame has more pixels than Pillow's limit.
+        CorruptDocumentError: The frame cannot be decoded.
+    """
+    with _decoding("An image page"):
+        image.seek(index)
+        _within_pixel_limit(image).load()
     return image
 
 
@@ -54,18 +97,14 @@ def parse_image(data: bytes, media_type: str, limits: IngestLimits) -> ParsedPag
         DocumentTooLargeError: Too many pixels or frames.
         OcrUnavailableError: Tesseract is not installed.
     """
-    image = _open(data)
+    image = open_image(data)
     try:
         frames = getattr(image, "n_frames", 1)
         if frames > limits.max_pages:
             raise DocumentTooLargeError(f"The image has {frames} pages; at most {limits.max_pages} are accepted.")
-        pages: list[str] = []
-        for frame in ImageSequence.Iterator(image):
-            try:
-                frame.load()
-            except (OSError, SyntaxError, ValueError) as exc:
-                raise CorruptDocumentError(f"An image page could not be decoded: {exc}.") from exc
-            pages.append(ocr_image(upright(frame), limits.ocr_languages, PHOTO_PSM))
+        pages = [
+            ocr_image(upright(load_frame(image, index)), limits.ocr_languages, PHOTO_PSM) for index in range(frames)
+        ]
     finally:
         image.close()
     return ParsedPages(pages=tuple(pages), method="ocr", media_type=media_type)

@@ -32,6 +32,8 @@ class PdfPage:
     image: Image.Image
     text: str
     glyphs: list[Box | None]
+    ocr: Image.Image | None
+    """The page as `parse_pdf` renders it for OCR, when the stored text is not this text layer; else None."""
 
 
 def _scale(page: pdfium.PdfPage, scale: float, max_pixels: int) -> float:
@@ -72,8 +74,11 @@ def _glyphs(
     return boxes
 
 
-def read_pdf_page(data: bytes, number: int) -> PdfPage:
-    """Render page `number` (1-based) and read its text layer the way `parse_pdf` does.
+def read_pdf_page(data: bytes, number: int, stored_text: str, ocr_dpi: int) -> PdfPage:
+    """Render page `number` (1-based) and read its text layer the way `parse_pdf` does, opening the PDF once.
+
+    Where `stored_text` is not the text layer, the ingest read the page by OCR of its rendering: the page is
+    also rendered that way (grey, at `ocr_dpi`), so its words can be read again where the ingest read them.
 
     Raises:
         NoSuchPageError: The PDF has no such page.
@@ -87,32 +92,28 @@ def read_pdf_page(data: bytes, number: int) -> PdfPage:
         try:
             if not 1 <= number <= len(pdf):
                 raise NoSuchPageError(f"the document has {len(pdf)} page(s); there is no page {number}")
-            page = pdf[number - 1]
-            textpage = page.get_textpage()
-            try:
-                image = _render(page)
-                text, indices = indexed_text(page, textpage)
-                glyphs = _glyphs(page, textpage, indices, image.size)
-            finally:
-                textpage.close()
-                page.close()
+            return _read(pdf, number, stored_text, ocr_dpi)
+        except pdfium.PdfiumError as exc:
+            raise CorruptDocumentError(f"Page {number} of the PDF could not be read: {exc}") from exc
         finally:
             pdf.close()
-    return PdfPage(image, text, glyphs)
 
 
-def rendered_for_ocr(data: bytes, number: int, dpi: int) -> Image.Image:
-    """Page `number` as `parse_pdf` renders it for OCR (grey, at `dpi`, within its pixel cap)."""
-    with PDFIUM_LOCK:
-        pdf = pdfium.PdfDocument(data)
+def _read(pdf: pdfium.PdfDocument, number: int, stored_text: str, ocr_dpi: int) -> PdfPage:
+    """Page `number` of an open PDF (the caller holds the lock and maps PDFium's errors)."""
+    page = pdf[number - 1]
+    try:
+        textpage = page.get_textpage()
         try:
-            page = pdf[number - 1]
-            try:
-                return render_for_ocr(page, dpi)
-            finally:
-                page.close()
+            image = _render(page)
+            text, indices = indexed_text(page, textpage)
+            glyphs = _glyphs(page, textpage, indices, image.size)
         finally:
-            pdf.close()
+            textpage.close()
+        ocr = render_for_ocr(page, ocr_dpi) if text != stored_text else None
+    finally:
+        page.close()
+    return PdfPage(image, text, glyphs, ocr)
 
 
 def find_in(text: str, quote: str, near: int) -> tuple[int, int] | None:

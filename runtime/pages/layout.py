@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import threading
 from dataclasses import dataclass, field
 
-from PIL import Image, ImageSequence
+from PIL import Image
 
 from claimflow.runtime.ingest import sniff
-from claimflow.runtime.ingest.errors import CorruptDocumentError
-from claimflow.runtime.ingest.images import upright
+from claimflow.runtime.ingest.images import load_frame, open_image, upright
 from claimflow.runtime.ingest.models import IngestLimits
 from claimflow.runtime.ingest.ocr import PAGE_PSM, PHOTO_PSM, OcrWord, ocr_words
 from claimflow.runtime.pages._ocr_layer import span_boxes
-from claimflow.runtime.pages._pdf_page import find_in, png, read_pdf_page, rendered_for_ocr
+from claimflow.runtime.pages._pdf_page import find_in, png, read_pdf_page
 from claimflow.runtime.pages.errors import NoPageImageError, NoSuchPageError
 from claimflow.runtime.pages.geometry import Box, lines_of
 
@@ -64,24 +62,23 @@ class PageLayout:
 
 
 def _pdf(data: bytes, number: int, page_text: str, limits: IngestLimits) -> PageLayout:
-    page = read_pdf_page(data, number)
+    page = read_pdf_page(data, number, page_text, limits.ocr_dpi)
     layout = PageLayout(png(page.image), page.image.width, page.image.height, page_text, page.text, page.glyphs)
-    if page.text != page_text:
+    if page.ocr is not None:
         # The stored text is not this text layer: the ingest read the page by OCR of its rendering.
-        layout._ocr, layout._psm = rendered_for_ocr(data, number, limits.ocr_dpi), PAGE_PSM
-        layout._languages = limits.ocr_languages
+        layout._ocr, layout._psm, layout._languages = page.ocr, PAGE_PSM, limits.ocr_languages
     return layout
 
 
 def _image(data: bytes, number: int, page_text: str, limits: IngestLimits) -> PageLayout:
+    image = open_image(data)
     try:
-        image = Image.open(io.BytesIO(data))
         frames = getattr(image, "n_frames", 1)
         if not 1 <= number <= frames:
             raise NoSuchPageError(f"the document has {frames} page(s); there is no page {number}")
-        frame = upright(next(frame for index, frame in enumerate(ImageSequence.Iterator(image)) if index == number - 1))
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise CorruptDocumentError(f"The image could not be decoded: {exc}.") from exc
+        frame = upright(load_frame(image, number - 1))  # a copy: the file can be closed
+    finally:
+        image.close()
     shown = frame if frame.mode in ("RGB", "RGBA", "L", "LA") else frame.convert("RGBA")
     layout = PageLayout(png(shown), frame.width, frame.height, page_text)
     layout._ocr, layout._psm, layout._languages = frame, PHOTO_PSM, limits.ocr_languages
@@ -104,6 +101,7 @@ def read_page(
         NoPageImageError: A text or HTML document: its pages are shown as their text.
         NoSuchPageError: The document has no such page.
         CorruptDocumentError: The bytes cannot be read.
+        DocumentTooLargeError: An image with more pixels than can be decoded safely (a decompression bomb).
     """
     limits = limits or IngestLimits()
     if media_type == sniff.PDF:
