@@ -1,10 +1,14 @@
-"""Watching runs from outside: pages of runs, following a run's events as they are written, queue figures."""
+"""Watching runs from outside: pages of runs, following a run's events as they are written, the review queue.
+
+The review queue has one order and one rule of who sees a review, here, for every reader: the API's list, the
+review pages, the next-run link and their position all take them from `review_order` and `review_type`.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncGenerator, Collection
+from collections.abc import AsyncGenerator, Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +20,9 @@ if TYPE_CHECKING:
 
 MOVING = ("queued", "running", "resume_queued", "resuming")
 """Registry statuses of a run that is still advancing (or waiting to be: a worker takes a `resume_queued` one)."""
+
+UNKNOWN_TYPE = "unknown"
+"""The type of a review whose document's type was not accepted (a reserved type name)."""
 
 
 @dataclass(frozen=True)
@@ -111,17 +118,41 @@ class Watching:
                 return
             await asyncio.sleep(poll)
 
+    async def review_order(self, now: float | None = None) -> list[RunRow]:
+        """The review queue as reviewers take it: overdue, then high priority, then the rest; each oldest first.
+
+        Off the registry's rows alone (no run state, no notes): cheap enough for a next-run link.
+        """
+        at = time.time() if now is None else now
+        return sorted(await self.review_queue(), key=lambda row: urgency(ReviewView.of(row, at)))  # stable
+
+    async def visible_reviews(self, may_see: Callable[[str | None], bool], now: float | None = None) -> list[RunRow]:
+        """The runs of `review_order` whose review's type (`review_type`) `may_see` accepts.
+
+        That type is the run's classified type if it was accepted, else "unknown"; the row holds the classified
+        type either way. So the row decides alone when the caller sees both or neither (a reviewer without a type
+        limit; one limited to other types): only the other runs' open reviews are read.
+        """
+        shown = []
+        for row in await self.review_order(now):
+            seen = may_see(row.doc_type)
+            if seen != may_see(UNKNOWN_TYPE):
+                seen = may_see(review_type(row, await self.pending_review(row.run_id)))
+            if seen:
+                shown.append(row)
+        return shown
+
     async def review_entries(self) -> list[QueueEntry]:
-        """The review queue, oldest first, each run with its open review's id, type, reasons, times and assignee."""
+        """The review queue in `review_order`, each run with its open review's id, type, reasons, times and assignee."""
         entries = []
         now = time.time()
-        for row in await self.review_queue():
+        for row in await self.review_order(now):
             pending = await self.pending_review(row.run_id)
             entries.append(
                 QueueEntry(
                     row=row,
                     interrupt_id=pending.interrupt_id if pending is not None else None,
-                    doc_type=pending.request.doc_type if pending is not None else row.doc_type,
+                    doc_type=review_type(row, pending),
                     reasons=[f"{r.code}: {r.message}" for r in pending.request.reasons] if pending is not None else [],
                     opened_at=_opened_at(row, pending),
                     note=await self.review_note(row),
@@ -145,6 +176,21 @@ class Watching:
             model_calls=calls,
             model_cost=cost,
         )
+
+
+def urgency(review: ReviewView) -> tuple[bool, bool]:
+    """The sort key of `review_order`: overdue reviews first, then high-priority ones (escalated), then the rest."""
+    return (not review.overdue, review.priority != "high")
+
+
+def review_type(row: RunRow, pending: PendingReview | None) -> str | None:
+    """The type a review is about, which decides who may see it: the type under review, else the run's.
+
+    The type under review is the run's accepted type, or "unknown" when its type was claimed but not accepted:
+    a reviewer limited to some types sees only reviews of those, and a document of unknown type is for
+    unlimited reviewers. A run's own view goes by its classified type instead (`GET /v1/runs`).
+    """
+    return pending.request.doc_type if pending is not None else row.doc_type
 
 
 def _opened_at(row: RunRow, pending: PendingReview | None) -> float:

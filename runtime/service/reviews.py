@@ -16,6 +16,7 @@ from pydantic import ValidationError
 
 from claimflow.runtime.engine import PendingReview
 from claimflow.runtime.engine.decisions import StaleReviewError
+from claimflow.runtime.engine.watching import review_type
 from claimflow.runtime.registry import ReviewView, RunBusyError, RunNotFoundError, RunRow
 from claimflow.runtime.service.deps import EngineDep, Principal, Reviewer, run_public
 from claimflow.runtime.service.errors import problems
@@ -53,7 +54,10 @@ async def review_queue(
     assignee: Annotated[str | None, Query(max_length=200)] = None,
     overdue: bool | None = None,
 ) -> list[ReviewSummary]:
-    """Runs waiting for a reviewer (of the caller's types), oldest first; `assignee`, `overdue` filter them."""
+    """Runs waiting for a reviewer of the caller's types, in the review page's order; `assignee`, `overdue` filter them.
+
+    The order: overdue reviews, then high-priority ones, then the rest; each group oldest first.
+    """
     now = time.time()
     items = [
         ReviewSummary(
@@ -77,16 +81,11 @@ async def review_queue(
     return [item for item in items if assignee in (None, item.assignee) and overdue in (None, item.overdue)]
 
 
-def _review_type(row: RunRow, pending: PendingReview | None) -> str | None:
-    """The type a review is about, which decides who may see it: the type under review, else the run's."""
-    return pending.request.doc_type if pending is not None else row.doc_type
-
-
 async def _open_review(engine: EngineDep, principal: Principal, run_id: str) -> tuple[RunRow, PendingReview]:
     """The run's open review, if the caller may see it; 404 alike for a missing run and one of another type."""
     row = await engine.reopen_abandoned(await engine.registry.get_run(run_id))
     pending = await engine.pending_review(row.run_id)
-    if not principal.may_see(_review_type(row, pending)):
+    if not principal.may_see(review_type(row, pending)):
         raise RunNotFoundError(f"no run {run_id!r}")
     if pending is None or row.status != "needs_review":
         raise HTTPException(404, f"run {row.run_id} has no open review: {await engine.not_decidable(row)}")
@@ -161,7 +160,7 @@ async def decide(
     `decisions: refused` and the reason.
     """
     row = await engine.registry.get_run(run_id)
-    if not principal.may_see(_review_type(row, await engine.pending_review(row.run_id))):
+    if not principal.may_see(review_type(row, await engine.pending_review(row.run_id))):
         raise RunNotFoundError(f"no run {run_id!r}")
     try:
         decision = ReviewDecision.model_validate(

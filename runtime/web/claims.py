@@ -9,9 +9,10 @@ from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
 from claimflow.runtime.registry import RunBusyError, RunNotFoundError
-from claimflow.runtime.service.deps import EngineDep, visible_run
+from claimflow.runtime.service.deps import EngineDep
 from claimflow.runtime.web.render import REVIEW_BASE, html
-from claimflow.runtime.web.review_pages import page_context, review_screen, signed_in_reviewer
+from claimflow.runtime.web.review_pages import review_screen
+from claimflow.runtime.web.reviewer import page_context, signed_in_reviewer, visible_review
 from claimflow.runtime.web.session import csrf_valid
 
 __all__ = ["router"]
@@ -32,7 +33,7 @@ async def claim(request: Request, engine: EngineDep, run_id: str, csrf: Annotate
             **page_context(request, principal, heading="Expired form", text="Reload the review and claim it again."),
         )
     try:
-        row = await visible_run(engine, principal, run_id)
+        row, _ = await visible_review(engine, principal, run_id)
         await engine.claim_review_as(row.run_id, principal.name)
     except RunNotFoundError:
         return await review_screen(request, engine, principal, run_id, 404)

@@ -1,6 +1,7 @@
 """The review queue as a reviewer sees it: the waiting runs of their types, with reasons, age, due time and assignee.
 
 Overdue reviews come first, then high-priority ones (an escalation), then the rest; each group in arrival order.
+The order and who sees which review are the engine's (`Engine.review_order`, `review_type`), as in the API.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
     from claimflow.runtime.service.deps import Principal
 
-__all__ = ["Deadline", "QueueItem", "age", "deadline", "filter_link", "visible_queue"]
+__all__ = ["Deadline", "QueueItem", "age", "deadline", "filter_link", "queue_order", "visible_queue"]
 
 
 @dataclass(frozen=True)
@@ -78,17 +79,21 @@ def age(seconds: float) -> str:
     return f"{int(seconds // 86400)} d"
 
 
-def _urgency(item: QueueItem) -> tuple[bool, bool]:
-    return (not item.deadline.overdue, item.deadline.priority != "high")
+async def queue_order(engine: Engine, principal: Principal) -> list[str]:
+    """The ids of the runs this reviewer may review, in the queue's order: for the next-run link and the position.
+
+    Off the registry's rows (no run state, no notes); a reviewer limited to some types also has the open
+    reviews of those types' runs read, to leave out the ones whose type was not accepted (see
+    `Engine.visible_reviews`).
+    """
+    return [row.run_id for row in await engine.visible_reviews(principal.may_see)]
 
 
 async def visible_queue(engine: Engine, principal: Principal) -> list[QueueItem]:
-    """The queue, overdue and then high-priority reviews first, only runs of the types this reviewer may see."""
+    """The queue as `queue_order` has it, each run with its reasons, age, note, due time and assignee."""
     now = time.time()
     items = []
-    for row in await engine.review_queue():
-        if not principal.may_see(row.doc_type):
-            continue
+    for row in await engine.visible_reviews(principal.may_see, now):
         state = await engine.state(row.run_id)
         reasons: list[str] = list(dict.fromkeys(reason.code for reason in state.review_reasons)) if state else []
         since = _when(row.created_at)
@@ -97,7 +102,7 @@ async def visible_queue(engine: Engine, principal: Principal) -> list[QueueItem]
         waited = age(now - row.created_at)
         due = deadline(ReviewView.of(row, now), now)
         items.append(QueueItem(row.run_id, row.filename, row.doc_type, reasons, waited, since, note, first, due))
-    return sorted(items, key=_urgency)  # stable: arrival order within each group
+    return items
 
 
 def type_counts(items: list[QueueItem]) -> list[tuple[str, int]]:

@@ -1,0 +1,73 @@
+"""Who is reviewing and what they may review: the signed-in reviewer, and a run's open review if theirs to see.
+
+With what every page's template needs, and the note after a decision.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.responses import RedirectResponse
+
+from claimflow.runtime.engine import Engine, PendingReview
+from claimflow.runtime.engine.watching import review_type
+from claimflow.runtime.registry import RunNotFoundError, RunRow
+from claimflow.runtime.service.deps import Principal, visible_run
+from claimflow.runtime.web.render import html
+from claimflow.runtime.web.session import REVIEW_ROLES, csrf_token, signed_in
+
+__all__ = ["decision_note", "page_context", "see_other", "signed_in_reviewer", "visible_review"]
+
+
+def see_other(url: str) -> RedirectResponse:
+    """A 303 to `url`: after a form, the browser GETs the next page."""
+    return RedirectResponse(url, status_code=303)
+
+
+def page_context(request: Request, principal: Principal | None, **more: Any) -> dict[str, Any]:
+    """What every page's template needs (who is signed in, the CSRF token), with `more`."""
+    return {"principal": principal, "csrf": csrf_token(request), "queue_size": None, **more}
+
+
+async def signed_in_reviewer(request: Request) -> tuple[Principal | None, Response | None]:
+    """The signed-in reviewer, or the page to answer instead: sign in, or this token may not review."""
+    principal = await signed_in(request)
+    if principal is None:
+        return None, html("signin.html", 401, **page_context(request, None))
+    if principal.role not in REVIEW_ROLES:
+        text = f"The token {principal.name!r} has the role {principal.role}; reviewing needs reviewer or admin."
+        return None, html("message.html", 403, **page_context(request, principal, heading="Not a reviewer", text=text))
+    return principal, None
+
+
+async def visible_review(engine: Engine, principal: Principal, run_id: str) -> tuple[RunRow, PendingReview | None]:
+    """The run and its open review (None when it has none), if this reviewer may see that review.
+
+    Judged by the type under review (`review_type`), as the queue, the next-run link and the API judge it;
+    RunNotFoundError (404) alike for a missing run and one this reviewer may not see.
+    """
+    row = await engine.registry.get_run(run_id)
+    pending = await engine.pending_review(row.run_id)
+    if not principal.may_see(review_type(row, pending)):
+        raise RunNotFoundError(f"no run {run_id!r}")
+    return row, pending
+
+
+_DONE = {"approve": "Approved", "edit": "Saved edits to", "reject": "Rejected", "claim": "Claimed"}
+
+
+async def decision_note(
+    engine: Engine, principal: Principal, done: str | None, run: str | None
+) -> dict[str, str] | None:
+    """The note after a decision (`?done=ACTION&run=RUN`): what was decided on which document, and where it is now."""
+    if done not in _DONE or not run:
+        return None
+    try:
+        row = await visible_run(engine, principal, run)
+    except RunNotFoundError:
+        return None
+    if done == "claim":
+        return {"kind": "ok", "text": f"Claimed {row.filename}: it is assigned to {row.assignee}."}
+    where = "completed" if row.status == "completed" else row.status.replace("_", " ")
+    return {"kind": "ok", "text": f"{_DONE[done]} {row.filename}: it is {where}."}
