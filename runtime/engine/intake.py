@@ -99,6 +99,7 @@ class Intake:
             model=self.context.gateway.name,
             owner=self.owner,
             by_source=by_source,
+            model_base_url=self.model_endpoint,
         )
         if new:
             await self._started(row.run_id, ref)
@@ -188,13 +189,13 @@ class Intake:
             model=self.context.gateway.name,
             source=source,
             owner=self.owner,
+            model_base_url=self.model_endpoint,
         )
         await self._started(run_id, ref, **started)
         return row
 
     async def _started(self, run_id: str, ref: DocumentRef, **started: str) -> None:
-        if self.model_endpoint is not None:  # where the model is called goes with the run: it continues there
-            await self.registry.set_model(run_id, self.context.gateway.name, self.model_endpoint)
+        """Record the new run's `run.started` event (its model and endpoint came with its row)."""
         await self.registry.append_events(run_id, [self._started_event(ref, **started)])
 
     def _started_event(self, ref: DocumentRef, **started: str) -> Event:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from claimflow.graphs import WORKFLOW_NAME
-from claimflow.runtime.ingest import IngestLimits, size_versus_limit, sniff_media_type
+from claimflow.runtime.ingest import sniff_media_type
 from claimflow.runtime.queue.errors import MIGRATE_HINT, QueueSetupError, not_migrated
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow
 from claimflow.runtime.settings import Settings
@@ -45,7 +45,6 @@ class Queued:
     settings: Settings
     registry: AsyncRegistry
     store: AsyncDocumentStore
-    limits: IngestLimits
     owner: str
     types: DocumentTypes
 
@@ -63,10 +62,6 @@ class Queued:
 
         async def pending_review(self, run_id: str) -> PendingReview | None:  # noqa: D102
             ...
-
-        async def _fail_at_intake(  # noqa: D102
-            self, run_id: str, name: str, source: str | None, size: int, reason: str
-        ) -> RunRow: ...
 
         def _started_event(self, ref: DocumentRef, **started: str) -> Event: ...
 
@@ -109,21 +104,6 @@ class Queued:
         row, new, _ = await self._enqueue_stored(app_and_database, run_id, name, data, source)
         return row, new
 
-    async def enqueue_data(self, name: str, data: bytes) -> RunRow:
-        """Store bytes sent whole (an upload) as a new run with a start job, in one transaction.
-
-        Unlike `enqueue`, the run is always new (there is no path to know the document by). Bytes over the
-        size limit fail a run of their own at once, as with `admit`, and get no job.
-        """
-        app_and_database = self._queue_app()
-        run_id = uuid.uuid4().hex
-        if len(data) > self.limits.max_bytes:
-            shown, limit = size_versus_limit(len(data), self.limits.max_bytes)
-            reason = f"{name} is {shown}, over the {limit} limit; it was not stored"
-            return await self._fail_at_intake(run_id, name, None, len(data), reason)
-        row, _, _ = await self._enqueue_stored(app_and_database, run_id, name, data, None)
-        return row
-
     async def _enqueue_received(
         self, run_id: str, data: bytes, name: str, source: str, *, by_source: bool
     ) -> tuple[RunRow, bool, DocumentRef]:
@@ -136,7 +116,7 @@ class Queued:
         run_id: str,
         name: str,
         data: bytes,
-        source: str | None,
+        source: str,
         *,
         by_source: bool = False,
     ) -> tuple[RunRow, bool, DocumentRef]:

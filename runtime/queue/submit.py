@@ -7,7 +7,7 @@ its run. These functions block (psycopg, synchronous): call them off the event l
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -29,7 +29,7 @@ class NewRun:
     run_id: str
     document: DocumentRef
     source: str | None
-    """Where it was read (a path); None for bytes sent whole, which always make a new run."""
+    """Where it was read: a path, an idempotency key, or an upload's own unique source."""
     workflow: str
     workflow_version: str
     model: str
@@ -49,12 +49,17 @@ def enqueue_run(conn: psycopg.Connection[Row], app: App, run: NewRun, queue: str
         found = None if run.source is None else latest_run_of(conn, run.document, run.source, by_source=run.by_source)
         if found is not None:
             return found, False
-        row = _insert(conn, run.run_id, run.document, run.workflow, run.workflow_version, run.model, run.source, None)
-        if run.model_base_url is not None:
-            conn.execute(
-                "UPDATE claimflow_runs SET model_base_url = %s WHERE run_id = %s", (run.model_base_url, run.run_id)
-            )
-            row = replace(row, model_base_url=run.model_base_url)
+        row = _insert(
+            conn,
+            run.run_id,
+            run.document,
+            run.workflow,
+            run.workflow_version,
+            run.model,
+            run.source,
+            None,
+            model_base_url=run.model_base_url,
+        )
         with conn.cursor() as cursor:
             cursor.executemany(INSERT_EVENT, event_rows(run.run_id, [run.started]))
         app.tasks[START_TASK].configure(lock=run.run_id, queue=queue, connection=conn).defer(run_id=run.run_id)

@@ -53,8 +53,9 @@ class AsyncRegistry:
         model: str,
         source: str | None = None,
         owner: str | None = None,
+        model_base_url: str | None = None,
     ) -> RunRow:
-        """Register a new queued run; with an `owner`, the run is leased to it from the start."""
+        """Register a new queued run, with its model's endpoint; with an `owner`, leased to it from the start."""
         return await self._call(
             self.sync.create_run,
             run_id=run_id,
@@ -64,6 +65,7 @@ class AsyncRegistry:
             model=model,
             source=source,
             owner=owner,
+            model_base_url=model_base_url,
         )
 
     async def register_run(
@@ -77,10 +79,12 @@ class AsyncRegistry:
         model: str,
         owner: str,
         by_source: bool = False,
+        model_base_url: str | None = None,
     ) -> tuple[RunRow, bool]:
         """The latest run of this document from this source, or a new queued run leased to `owner` (then True).
 
-        With `by_source`, the latest run from this source whatever its document.
+        With `by_source`, the latest run from this source whatever its document. A new run is written with
+        its model's endpoint, `model_base_url`.
         """
         return await self._call(
             self.sync.register_run,
@@ -92,6 +96,7 @@ class AsyncRegistry:
             model=model,
             owner=owner,
             by_source=by_source,
+            model_base_url=model_base_url,
         )
 
     async def renew_leases(self, owner: str) -> int:
@@ -213,7 +218,7 @@ class AsyncRegistry:
         return await self._call(self.sync.decisions, run_id)
 
     async def set_model(self, run_id: str, model: str, base_url: str | None) -> None:
-        """Record the model (and its endpoint, never a key) the run continues on."""
+        """Record another model (and its endpoint, never a key) for the run to continue on (an override)."""
         await self._call(self.sync.set_model, run_id, model, base_url)
 
     async def register_record(self, run_id: str, doc_type: str, key: str) -> None:

@@ -41,14 +41,18 @@ def _insert(
     model: str,
     source: str | None,
     owner: str | None,
+    *,
+    model_base_url: str | None,
 ) -> RunRow:
+    """Insert a queued run with its model and the model's endpoint; with an `owner`, leased to it."""
     now = time.time()
+    lease_until = now + LEASE_SECONDS if owner else None
     row = conn.execute(
         "INSERT INTO claimflow_runs (run_id, document_id, filename, media_type, size, workflow, workflow_version,"
-        " model, status, created_at, updated_at, source, lease_owner, lease_until)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'queued', %s, %s, %s, %s, %s) RETURNING *",
+        " model, model_base_url, status, created_at, updated_at, source, lease_owner, lease_until)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'queued', %s, %s, %s, %s, %s) RETURNING *",
         (run_id, document.document_id, document.filename, document.media_type, document.size)
-        + (workflow, workflow_version, model, now, now, source, owner, now + LEASE_SECONDS if owner else None),
+        + (workflow, workflow_version, model, model_base_url, now, now, source, owner, lease_until),
     ).fetchone()
     assert row is not None  # INSERT ... RETURNING returns the row it inserted
     return RunRow(**row)
@@ -90,10 +94,17 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
         model: str,
         source: str | None = None,
         owner: str | None = None,
+        model_base_url: str | None = None,
     ) -> RunRow:
-        """Register a new queued run; with an `owner`, the run is leased to it from the start."""
+        """Register a new queued run; with an `owner`, the run is leased to it from the start.
+
+        `model_base_url` is the endpoint of `model` (never a key), written with the row: no reader ever sees
+        the run without it.
+        """
         with self._write() as conn:
-            return _insert(conn, run_id, document, workflow, workflow_version, model, source, owner)
+            return _insert(
+                conn, run_id, document, workflow, workflow_version, model, source, owner, model_base_url=model_base_url
+            )
 
     def register_run(
         self,
@@ -106,18 +117,22 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
         model: str,
         owner: str,
         by_source: bool = False,
+        model_base_url: str | None = None,
     ) -> tuple[RunRow, bool]:
         """The latest run of this document from this source, or a new queued run leased to `owner` (then True).
 
         With `by_source`, the latest run from this source whatever its document (the caller compares them).
         A transaction-level advisory lock on the identity makes two processes registering the same file at
-        once make one run.
+        once make one run. A new run is inserted with its model's endpoint, `model_base_url`.
         """
         with self._write() as conn:
             found = latest_run_of(conn, document, source, by_source=by_source)
             if found is not None:
                 return found, False
-            return _insert(conn, run_id, document, workflow, workflow_version, model, source, owner), True
+            inserted = _insert(
+                conn, run_id, document, workflow, workflow_version, model, source, owner, model_base_url=model_base_url
+            )
+            return inserted, True
 
     def renew_leases(self, owner: str) -> int:
         """Extend every lease `owner` holds by `LEASE_SECONDS` from now (its heartbeat); returns how many."""
@@ -322,7 +337,10 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
         )
 
     def set_model(self, run_id: str, model: str, base_url: str | None) -> None:
-        """Record the model (and its endpoint, never a key) the run continues on."""
+        """Record another model (and its endpoint, never a key) for the run to continue on (an override).
+
+        A new run gets its model with its row (`create_run`, `register_run`); this changes it later.
+        """
         self._execute(
             "UPDATE claimflow_runs SET model = %s, model_base_url = %s WHERE run_id = %s", (model, base_url, run_id)
         )

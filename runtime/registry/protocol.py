@@ -30,8 +30,12 @@ class RunRegistry(Protocol):
         model: str,
         source: str | None = None,
         owner: str | None = None,
+        model_base_url: str | None = None,
     ) -> RunRow:
-        """Register a new queued run; with an `owner`, the run is leased to it from the start."""
+        """Register a new queued run; with an `owner`, the run is leased to it from the start.
+
+        `model_base_url`, the endpoint of `model` (never a key), is written with the row, not after it.
+        """
         ...
 
     def register_run(
@@ -45,10 +49,12 @@ class RunRegistry(Protocol):
         model: str,
         owner: str,
         by_source: bool = False,
+        model_base_url: str | None = None,
     ) -> tuple[RunRow, bool]:
         """The latest run of this document (same bytes) from this source (same path), or a new one (then True).
 
-        With `by_source`, the latest run from this source whatever its document.
+        With `by_source`, the latest run from this source whatever its document. A new run is written with
+        its model's endpoint, `model_base_url`.
         """
         ...
 
@@ -149,7 +155,7 @@ class RunRegistry(Protocol):
         ...
 
     def set_model(self, run_id: str, model: str, base_url: str | None) -> None:
-        """Record the model (and its endpoint, never a key) the run continues on."""
+        """Record another model (and its endpoint, never a key) for the run to continue on (an override)."""
         ...
 
     def register_record(self, run_id: str, doc_type: str, key: str) -> None:

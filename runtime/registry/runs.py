@@ -145,10 +145,17 @@ class RunTable(Database):
         model: str,
         source: str | None = None,
         owner: str | None = None,
+        model_base_url: str | None = None,
     ) -> RunRow:
-        """Register a new queued run; with an `owner`, the run is leased to it from the start."""
+        """Register a new queued run; with an `owner`, the run is leased to it from the start.
+
+        `model_base_url` is the endpoint of `model` (never a key), written with the row: no reader ever sees
+        the run without it.
+        """
         with self._write() as db:
-            self._insert(db, run_id, document, workflow, workflow_version, model, source, owner)
+            self._insert(
+                db, run_id, document, workflow, workflow_version, model, source, owner, model_base_url=model_base_url
+            )
         return self.get_run(run_id)
 
     def register_run(
@@ -162,12 +169,13 @@ class RunTable(Database):
         model: str,
         owner: str,
         by_source: bool = False,
+        model_base_url: str | None = None,
     ) -> tuple[RunRow, bool]:
         """The latest run of this document from this source, or a new queued run leased to `owner` (then True).
 
         With `by_source`, the latest run from this source whatever its document (the caller compares them).
         Looking and inserting happen in one write transaction, so two processes registering the same file
-        at once make one run.
+        at once make one run. A new run is inserted with its model's endpoint, `model_base_url`.
         """
         with self._write() as db:
             found = db.execute(
@@ -176,7 +184,17 @@ class RunTable(Database):
                 (document.document_id, by_source, source),
             ).fetchone()
             if found is None:
-                self._insert(db, run_id, document, workflow, workflow_version, model, source, owner)
+                self._insert(
+                    db,
+                    run_id,
+                    document,
+                    workflow,
+                    workflow_version,
+                    model,
+                    source,
+                    owner,
+                    model_base_url=model_base_url,
+                )
         if found is not None:
             return RunRow(**dict(found)), False
         return self.get_run(run_id), True
@@ -191,14 +209,17 @@ class RunTable(Database):
         model: str,
         source: str | None,
         owner: str | None,
+        *,
+        model_base_url: str | None,
     ) -> None:
         now = time.time()
+        lease_until = now + LEASE_SECONDS if owner else None
         db.execute(
             "INSERT INTO runs (run_id, document_id, filename, media_type, size, workflow, workflow_version,"
-            " model, status, created_at, updated_at, source, lease_owner, lease_until)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
+            " model, model_base_url, status, created_at, updated_at, source, lease_owner, lease_until)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
             (run_id, document.document_id, document.filename, document.media_type, document.size)
-            + (workflow, workflow_version, model, now, now, source, owner, now + LEASE_SECONDS if owner else None),
+            + (workflow, workflow_version, model, model_base_url, now, now, source, owner, lease_until),
         )
 
     def renew_leases(self, owner: str) -> int:
@@ -209,7 +230,10 @@ class RunTable(Database):
         return cursor.rowcount
 
     def set_model(self, run_id: str, model: str, base_url: str | None) -> None:
-        """Record the model (and its endpoint, never a key) the run continues on."""
+        """Record another model (and its endpoint, never a key) for the run to continue on (an override).
+
+        A new run gets its model with its row (`create_run`, `register_run`); this changes it later.
+        """
         with self._write() as db:
             db.execute("UPDATE runs SET model = ?, model_base_url = ? WHERE run_id = ?", (model, base_url, run_id))
 

@@ -98,6 +98,29 @@ def test_a_created_run_is_queued_and_reads_back(registry: RunRegistry) -> None:
     assert registry.document_of(row) == DOCUMENT
 
 
+def test_a_run_has_its_model_endpoint_from_the_first_read(registry: RunRegistry) -> None:
+    """The endpoint goes in with the row: no reader sees the run without it, and no `set_model` follows."""
+    url = "http://gpu-1:8000/v1"
+    created = registry.create_run(
+        run_id="created-aaaa", document=DOCUMENT, workflow="invoice", workflow_version="v1", model="openai:m",
+        model_base_url=url,
+    )  # fmt: skip
+    registered, new = registry.register_run(
+        run_id="registered-bb", document=DOCUMENT, source="/in/invoice.pdf", workflow="invoice",
+        workflow_version="v1", model="openai:m", owner=ELSEWHERE, model_base_url=url,
+    )  # fmt: skip
+    assert new
+    for row in (created, registered):
+        assert (row.model, row.model_base_url) == ("openai:m", url)
+        assert registry.get_run(row.run_id) == row
+    found, new = registry.register_run(
+        run_id="another-cccc", document=DOCUMENT, source="/in/invoice.pdf", workflow="invoice",
+        workflow_version="v1", model="openai:other", owner=ELSEWHERE, model_base_url="http://gpu-2:8000/v1",
+    )  # fmt: skip
+    assert not new and found == registered  # a run found keeps the endpoint it was registered with
+    assert _create(registry, "no-endpoint-dd").model_base_url is None  # e.g. `rules`: no endpoint to keep
+
+
 def test_get_run_takes_a_unique_prefix_of_six_characters(registry: RunRegistry) -> None:
     first, _, other = (_create(registry, run_id) for run_id in ("abcdef01aa", "abcdef02bb", "f00dcafe99"))
     assert registry.get_run("abcdef01") == first

@@ -17,6 +17,7 @@ from claimflow.runtime.engine import open_engine
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.queue.jobs import resume_job, start_job
 from claimflow.runtime.queue.lock import RunLockedError, run_lock
+from claimflow.runtime.registry import RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.state.review import ReviewDecision
 from tests.integration._docs import json_lines, run_cli
@@ -243,9 +244,10 @@ def test_a_run_whose_lock_another_session_holds_waits_for_it_then_advances(tmp_p
     assert [job["status"] for job in rows(postgres_url, START_JOBS)] == ["succeeded"]
 
 
-def test_bytes_sent_whole_make_a_new_run_each_with_one_job_and_too_many_make_none(
+def test_uploads_each_make_a_run_with_one_job_a_repeated_key_none_and_too_many_bytes_none(
     tmp_path: Path, postgres_url: str
 ) -> None:
+    """Uploads go in as the service sends them (`engine.receive`, bytes cut one past the limit, their full size)."""
     data = tmp_path / "data"
     migrate(postgres_url, data)
     settings = Settings(
@@ -253,19 +255,22 @@ def test_bytes_sent_whole_make_a_new_run_each_with_one_job_and_too_many_make_non
     )
     body = CONTRACT.read_bytes()
 
-    async def submit() -> list[Any]:
+    async def submit() -> list[tuple[RunRow, bool]]:
         async with open_engine(settings) as engine:
             return [
-                await engine.enqueue_data("nda.txt", body),
-                await engine.enqueue_data("nda.txt", body),
-                await engine.enqueue_data("big.txt", b"x" * 10_001),
+                await engine.receive(body, "nda.txt"),
+                await engine.receive(body, "nda.txt"),
+                await engine.receive(body, "nda.txt", source="api:ann:key-1"),
+                await engine.receive(body, "nda.txt", source="api:ann:key-1"),
+                await engine.receive(b"x" * 10_001, "big.txt", size=50_000),
             ]
 
-    first, second, big = asyncio.run(submit())
-    assert first.run_id != second.run_id and first.status == second.status == "queued"
-    assert big.status == "failed" and "over the" in (big.error or "")
+    (first, new), (second, also_new), (keyed, keyed_new), (again, again_new), (big, big_new) = asyncio.run(submit())
+    assert new and also_new and first.run_id != second.run_id and first.status == second.status == "queued"
+    assert keyed_new and not again_new and again.run_id == keyed.run_id  # the same bytes under one key: one run
+    assert big_new and big.status == "failed" and "over the" in (big.error or "")
     jobs = rows(postgres_url, "SELECT args->>'run_id' AS run_id FROM procrastinate_jobs")
-    assert sorted(job["run_id"] for job in jobs) == sorted([first.run_id, second.run_id])
+    assert sorted(job["run_id"] for job in jobs) == sorted([first.run_id, second.run_id, keyed.run_id])
 
 
 def test_a_resume_left_by_a_dead_worker_is_applied_once_by_the_next(tmp_path: Path, postgres_url: str) -> None:
