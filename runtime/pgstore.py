@@ -1,7 +1,7 @@
 """The document store in Postgres: one place every process and machine reads originals, texts and masking maps.
 
-Blobs are rows of `claimflow_blobs`, keyed by their sha256 and written idempotently (`ON CONFLICT DO NOTHING`,
-after a look-up so the same bytes are not sent twice). A data directory that an earlier installation filled
+Blobs are rows of `claimflow_blobs`, keyed by their sha256 and written idempotently: bytes already stored are
+only stamped saved again (not sent twice), which keeps them from a prune that began before (see `delete_blob`). A data directory that an earlier installation filled
 (documents stored before the database held them) is read as a fallback: a blob found there is copied into the
 database on first read, so every later reader, anywhere, finds it there.
 """
@@ -9,10 +9,12 @@ database on first read, so every later reader, anywhere, finds it there.
 from __future__ import annotations
 
 import hashlib
-import time
 
 from claimflow.runtime.registry._pg_schema import open_pool
 from claimflow.runtime.store import BlobMissingError, DocumentFiles, FileDocumentStore, check_blob_id
+
+_NOW = "extract(epoch FROM clock_timestamp())"
+"""The database's time now, in seconds since the epoch: every blob stamp and prune mark is read off it."""
 
 
 class PgDocumentStore(DocumentFiles):
@@ -39,23 +41,38 @@ class PgDocumentStore(DocumentFiles):
             row = found.fetchone()
         return None if row is None else int(row["size"])
 
-    def delete_blob(self, blob_id: str) -> int:
-        """Remove a blob (pruning); returns the bytes freed, 0 when it was not there."""
+    def clock(self) -> float:
+        """The database's clock, which stamps saved blobs (so every host's saves and prunes share one clock)."""
+        with self._pool.connection() as conn:
+            row = conn.execute(f"SELECT {_NOW} AS now").fetchone()
+        assert row is not None, "SELECT without FROM returns one row"
+        return float(row["now"])
+
+    def delete_blob(self, blob_id: str, *, saved_before: float) -> int:
+        """Remove a blob unless it was saved at or after `saved_before`; returns the bytes freed.
+
+        One statement: a save stamping the row meanwhile holds its lock, and the delete then sees the new stamp.
+        """
         with self._pool.connection() as conn:
             gone = conn.execute(
-                "DELETE FROM claimflow_blobs WHERE blob_id = %s RETURNING size", (check_blob_id(blob_id),)
+                "DELETE FROM claimflow_blobs WHERE blob_id = %s AND coalesce(saved_at, created_at) < %s RETURNING size",
+                (check_blob_id(blob_id), saved_before),
             ).fetchone()
         return 0 if gone is None else int(gone["size"])
 
     def save_blob(self, data: bytes) -> str:
-        """Store bytes once under their sha256 and return it; saving stored bytes again sends nothing."""
+        """Store bytes once under their sha256 and return it; bytes already stored are stamped, not sent again."""
         blob_id = hashlib.sha256(data).hexdigest()
-        if not self.has_blob(blob_id):
-            with self._pool.connection() as conn:
+        with self._pool.connection() as conn:
+            stamped = conn.execute(
+                f"UPDATE claimflow_blobs SET saved_at = {_NOW} WHERE blob_id = %s", (blob_id,)
+            ).rowcount
+            if not stamped:  # not stored yet, or a prune just took it away
                 conn.execute(
-                    "INSERT INTO claimflow_blobs (blob_id, data, size, created_at) VALUES (%s, %s, %s, %s)"
-                    " ON CONFLICT (blob_id) DO NOTHING",
-                    (blob_id, data, len(data), time.time()),
+                    "INSERT INTO claimflow_blobs (blob_id, data, size, created_at, saved_at)"
+                    f" VALUES (%s, %s, %s, {_NOW}, {_NOW})"
+                    " ON CONFLICT (blob_id) DO UPDATE SET saved_at = EXCLUDED.saved_at",
+                    (blob_id, data, len(data)),
                 )
         return blob_id
 

@@ -12,6 +12,8 @@ import hashlib
 import json
 import os
 import tempfile
+import time
+import uuid
 from collections import OrderedDict
 from pathlib import Path
 from typing import TypeVar
@@ -42,8 +44,16 @@ class DocumentFiles:
     """Originals and page texts as content-addressed blobs; subclasses say where blobs are kept."""
 
     def save_blob(self, data: bytes) -> str:
-        """Store bytes (idempotently) and return their sha256."""
+        """Store bytes (idempotently) and return their sha256; bytes already stored are stamped saved again.
+
+        The stamp is what keeps a blob a new run is about to use from a prune that began before it was saved
+        (see `delete_blob`).
+        """
         raise NotImplementedError
+
+    def clock(self) -> float:
+        """The time on the clock `save_blob` stamps blobs with, in seconds since the epoch."""
+        return time.time()
 
     def load_blob(self, blob_id: str) -> bytes:
         """Load stored bytes; BlobMissingError when this store does not hold them."""
@@ -53,8 +63,12 @@ class DocumentFiles:
         """The size of a stored blob in bytes, or None when it is not stored."""
         raise NotImplementedError
 
-    def delete_blob(self, blob_id: str) -> int:
-        """Remove a blob (pruning); returns the bytes freed, 0 when it was not there."""
+    def delete_blob(self, blob_id: str, *, saved_before: float) -> int:
+        """Remove a blob (pruning) unless it was saved at or after `saved_before` (on `clock`).
+
+        Returns the bytes freed: 0 when it was not there, or was saved since. Checking and removing are one
+        step, so a document saved again while a prune runs (a new run of the same bytes) keeps its blob.
+        """
         raise NotImplementedError
 
     def save_document(self, data: bytes, filename: str, media_type: str) -> DocumentRef:
@@ -101,21 +115,46 @@ class FileDocumentStore(DocumentFiles):
         except FileNotFoundError:
             return None
 
-    def delete_blob(self, blob_id: str) -> int:
-        """Remove a blob (pruning); returns the bytes freed, 0 when it was not there."""
+    def clock(self) -> float:
+        """The file system's clock, read off a new (nameless, at once removed) file in the store.
+
+        Modification times come from the kernel's coarse clock, which can lag `time.time()` by a tick: a blob
+        saved just after `time.time()` was read could look saved before it. Read off the same clock, a save
+        after the mark never looks older than it (and one in the same tick counts as after: it is kept).
+        """
+        private_dir(self._root)
+        with tempfile.TemporaryFile(dir=self._root) as probe:
+            return os.fstat(probe.fileno()).st_mtime
+
+    def delete_blob(self, blob_id: str, *, saved_before: float) -> int:
+        """Remove a blob unless it was saved at or after `saved_before`; returns the bytes freed.
+
+        A file's modification time is when it was last saved (`save_blob` sets it on bytes already stored).
+        The blob is first moved aside under a name no reader or writer uses, so a save that comes meanwhile
+        either stamped it before the move (it is seen, and moved back) or finds it gone and writes it anew.
+        """
         path = self._path(blob_id)
         try:
-            size = path.stat().st_size
-            path.unlink()
+            if path.stat().st_mtime >= saved_before:
+                return 0
+            aside = path.with_name(f".{blob_id}.{uuid.uuid4().hex}.deleting")
+            os.replace(path, aside)
         except FileNotFoundError:
             return 0
-        return size
+        moved = aside.stat()
+        if moved.st_mtime >= saved_before:  # saved while it was being looked at: it stays
+            os.replace(aside, path)
+            return 0
+        aside.unlink()
+        return moved.st_size
 
     def save_blob(self, data: bytes) -> str:
-        """Store bytes atomically and return their sha256."""
+        """Store bytes atomically and return their sha256; bytes already stored are stamped saved now."""
         blob_id = hashlib.sha256(data).hexdigest()
         path = self._path(blob_id)
-        if not path.exists():
+        try:
+            os.utime(path)
+        except FileNotFoundError:  # not stored yet, or a prune just took it away: written (again)
             try:
                 self._write(path, data)
             except FileNotFoundError:  # the blob's folder is not there yet (first blob of its prefix)
@@ -219,8 +258,12 @@ class AsyncDocumentStore:
         """The size of a stored blob in bytes, or None when it is not stored."""
         return await asyncio.to_thread(self.files.blob_size, blob_id)
 
-    async def delete_blob(self, blob_id: str) -> int:
-        """Remove a blob and forget any copy kept in memory; returns the bytes freed."""
-        self._texts.pop(blob_id, None)
-        self._blobs.pop(blob_id, None)
-        return await asyncio.to_thread(self.files.delete_blob, blob_id)
+    async def clock(self) -> float:
+        """The store's clock (see `DocumentFiles.clock`): for a prune's `saved_before`."""
+        return await asyncio.to_thread(self.files.clock)
+
+    async def delete_blob(self, blob_id: str, *, saved_before: float) -> int:
+        """Remove a blob not saved since `saved_before`, and forget any copy kept in memory; the bytes freed."""
+        for cache in (self._texts, self._blobs, self._originals):
+            cache.pop(blob_id, None)
+        return await asyncio.to_thread(self.files.delete_blob, blob_id, saved_before=saved_before)

@@ -120,6 +120,7 @@ CREATE TABLE IF NOT EXISTS claimflow_blobs (
     created_at double precision NOT NULL
 );
 ALTER TABLE claimflow_runs ADD COLUMN IF NOT EXISTS model_base_url text;
+ALTER TABLE claimflow_blobs ADD COLUMN IF NOT EXISTS saved_at double precision;
 """
 
 _APPEND_ONLY_FUNCTION = """

@@ -4,13 +4,14 @@ A finished run (completed, failed, rejected) keeps its registry row, its final s
 it finished: the typed record, the fields with their evidence, the rules and review), its review decisions and
 its audit events for good. Its checkpoints (the saver's tables) and the blobs only it used (the original, the
 parsed and masked texts, the masking map) are removed once it finished longer ago than the retention period.
-A blob another run still refers to (an unfinished run, or a finished one not pruned yet) stays.
+A blob another run still refers to (an unfinished run, or a finished one not pruned yet) stays, and so does a
+blob saved within the retention period (the same document sent again: its new run may not be registered yet).
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -73,6 +74,9 @@ async def prune_finished(
     already pruned is not counted again. With `dry_run` nothing changes, and the report says what would go.
     """
     cutoff = (time.time() if now is None else now) - older_than.total_seconds()
+    # A blob saved within the retention period stays, whichever runs refer to it: a document stored for a
+    # run that is not registered yet (intake saves the bytes, then registers the run) is not taken from it.
+    saved_before = await engine.store.clock() - older_than.total_seconds()
     pruned = await engine.registry.pruned_runs()
     chosen = [
         row
@@ -108,10 +112,13 @@ async def prune_finished(
         await engine.registry.mark_pruned(row.run_id)
         pruned_event = event("run.pruned", "engine", checkpoint_bytes=sizes.get(row.run_id, 0))
         await engine.registry.append_events(row.run_id, [pruned_event])
-    # Looked at again just before deleting: a run submitted meanwhile with the same document keeps its blobs.
-    for blob in set(stored) - await _needed(engine, ids):
-        await engine.store.delete_blob(blob)
-    return report
+    # Looked at again just before deleting: a run registered meanwhile with the same document keeps its blobs,
+    # and so does one saving them right now (the store deletes only what was not saved since `saved_before`).
+    freed = [
+        await engine.store.delete_blob(blob, saved_before=saved_before)
+        for blob in sorted(set(stored) - await _needed(engine, ids))
+    ]
+    return replace(report, blobs=sum(1 for size in freed if size), blob_bytes=sum(freed))
 
 
 __all__ = ["PruneReport", "prune_finished"]
