@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,9 +12,9 @@ import httpx
 import pytest
 
 from tests.fakes.openai_server import FakeModelServer, Reply, document_run_replies
-from tests.fakes.tcp_proxy import closed_port
 from tests.integration._batches import wait_until
-from tests.integration._docs import invoice_text, json_lines, mismatch_invoice_text, run_cli, spawn_cli
+from tests.integration._docs import invoice_text, json_lines, mismatch_invoice_text, run_cli
+from tests.integration._serving import serving
 
 pytestmark = pytest.mark.slow
 
@@ -27,37 +26,11 @@ def _token(data_dir: Path, name: str, role: str, *more: str) -> str:
     return made.stdout.strip()
 
 
-def _serve(data_dir: Path, *options: str) -> tuple[str, subprocess.Popen[str]]:
-    """`claimflow serve` on a free port, once it answers; its base URL and process."""
-    port = closed_port()
-    server = spawn_cli("serve", "--port", str(port), "--data-dir", data_dir, *options)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return base, server
-        except httpx.TransportError:
-            pass
-        assert server.poll() is None, server.communicate()[1]
-        assert time.monotonic() < deadline, "claimflow serve did not answer within 60 s"
-        time.sleep(0.1)
-
-
-def _stop(server: subprocess.Popen[str]) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-    server.communicate(timeout=30)
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
     data_dir = tmp_path / "data"
-    base, server = _serve(data_dir)
-    try:
+    with serving(data_dir) as (base, server):
         yield base, data_dir, server
-    finally:
-        _stop(server)
 
 
 def test_upload_follow_decide_and_revoke_over_http(served: tuple[str, Path, subprocess.Popen[str]]) -> None:
@@ -150,8 +123,7 @@ def test_a_run_of_a_killed_server_completes_when_the_server_starts_again(
     admin = {"Authorization": f"Bearer {_token(data_dir, 'ops', 'admin')}"}
     model = ("--model", "openai:fake-model", "--base-url", server.base_url)
     server.script(Reply(delay_s=600))  # the first classify call never answers: the server dies meanwhile
-    base, first = _serve(data_dir, *model)
-    try:
+    with serving(data_dir, *model) as (base, first):
         upload = httpx.post(
             f"{base}/v1/documents", files={"file": ("m.txt", invoice_text().encode())}, headers=admin, timeout=30
         )
@@ -159,21 +131,16 @@ def test_a_run_of_a_killed_server_completes_when_the_server_starts_again(
         wait_until(lambda: len(server.requests) == 1, timeout=60, what="the run's first model call", alive=first)
         first.send_signal(signal.SIGKILL)
         first.communicate(timeout=30)
-    finally:
-        _stop(first)
     assert json.loads(run_cli("show", run_id, "--json", "--data-dir", data_dir).stdout)["status"] == "running"
 
     server.script(*document_run_replies())
-    base, second = _serve(data_dir, *model)
-    try:
+    with serving(data_dir, *model) as (base, second):
         wait_until(
             lambda: httpx.get(f"{base}/v1/runs/{run_id}", headers=admin, timeout=30).json()["status"] == "completed",
             timeout=60,
             what="the run's completion after the restart",
             alive=second,
         )
-    finally:
-        _stop(second)
     assert len(server.requests) == 3  # the cut-off classify, then classify and extract again
 
 

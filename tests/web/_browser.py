@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import contextlib
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
-
-from tests.fakes.tcp_proxy import closed_port
-from tests.integration._docs import json_lines, run_cli, spawn_cli
+from tests.integration._docs import json_lines, run_cli
+from tests.integration._serving import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -35,24 +31,6 @@ def token(data_dir: Path, name: str, role: str, types: str | None = None) -> str
 
 @contextlib.contextmanager
 def served(data_dir: Path, **env: str) -> Iterator[str]:
-    """`claimflow serve` on a free port; yields its base URL, stops it (SIGTERM, then SIGKILL) afterwards."""
-    port = closed_port()
-    server = spawn_cli("serve", "--port", str(port), "--data-dir", data_dir, **env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, server.communicate()[1]
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                    break
-            assert time.monotonic() < deadline, "the server did not answer within 60 s"
-            time.sleep(0.1)
+    """`claimflow serve` on a free port; yields its base URL, stops it afterwards (see `serving`)."""
+    with serving(data_dir, **env) as (base, _):
         yield base
-    finally:
-        server.terminate()
-        try:
-            server.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.communicate()
