@@ -1,9 +1,10 @@
 """The document store in Postgres: one place every process and machine reads originals, texts and masking maps.
 
 Blobs are rows of `claimflow_blobs`, keyed by their sha256 and written idempotently: bytes already stored are
-only stamped saved again (not sent twice), which keeps them from a prune that began before (see `delete_blob`). A data directory that an earlier installation filled
-(documents stored before the database held them) is read as a fallback: a blob found there is copied into the
-database on first read, so every later reader, anywhere, finds it there.
+only stamped saved again (not sent twice), which keeps them from a prune that began before (see `delete_blob`).
+A data directory that an earlier installation filled (documents stored before the database held them) is read
+as a fallback: a blob found there is copied into the database on first read, so every later reader, anywhere,
+finds it there.
 """
 
 from __future__ import annotations
