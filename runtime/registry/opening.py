@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from claimflow.runtime.data_dir import REGISTRY_FILE, close_data_directory
 from claimflow.runtime.registry import AsyncRegistry, Registry, RunRegistry
-from claimflow.runtime.registry.postgres import PostgresRegistry
 from claimflow.runtime.settings import Settings
 
 
@@ -15,6 +14,9 @@ def open_registry(settings: Settings) -> RunRegistry:
     command (see `close_data_directory`).
     """
     if settings.database_url:
+        # Imported here: psycopg is a tenth of a second to load, which a SQLite command never needs.
+        from claimflow.runtime.registry.postgres import PostgresRegistry  # noqa: PLC0415
+
         return PostgresRegistry(settings.database_url, size=settings.pool_size)
     close_data_directory(settings.data_dir)
     return Registry(settings.data_dir / REGISTRY_FILE, synchronous=settings.sqlite_synchronous)

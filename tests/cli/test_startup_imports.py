@@ -19,11 +19,14 @@ from tests.integration._docs import cli_env, invoice_text, json_lines, write
 
 MODEL_CLIENTS = ("openai", "anthropic", "instructor")
 WATCHED = (*MODEL_CLIENTS, "langgraph")
+REGISTRY_ONLY = (*WATCHED, "psycopg")
+"""A command that reads only the SQLite registry loads none of these (psycopg is for Postgres alone)."""
 
-_SCRIPT = f"""
+_SCRIPT = """
 import json, sys
 from claimflow.runtime.cli import app
 
+watched = json.loads(sys.argv[2])
 sys.argv = ["claimflow", *json.loads(sys.argv[1])]
 try:
     app()
@@ -31,15 +34,15 @@ except SystemExit as done:
     code = done.code
 else:
     code = 0
-loaded = sorted(name for name in {WATCHED!r} if name in sys.modules)
-sys.stderr.write("\\nLOADED " + json.dumps({{"code": code, "loaded": loaded}}) + "\\n")
+loaded = sorted(name for name in watched if name in sys.modules)
+sys.stderr.write("\\nLOADED " + json.dumps({"code": code, "loaded": loaded}) + "\\n")
 """
 
 
-def _command(*args: str | Path, **env: str) -> tuple[str, int, list[str]]:
-    """Run `claimflow ARGS` in a fresh interpreter: its stdout, exit code and the watched packages it imported."""
+def _command(*args: str | Path, watched: tuple[str, ...] = WATCHED, **env: str) -> tuple[str, int, list[str]]:
+    """Run `claimflow ARGS` in a fresh interpreter: its stdout, exit code and the `watched` packages it imported."""
     done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT, json.dumps([str(arg) for arg in args])],
+        [sys.executable, "-c", _SCRIPT, json.dumps([str(arg) for arg in args]), json.dumps(watched)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -74,16 +77,17 @@ def test_commands_without_a_model_never_import_a_model_client(tmp_path: Path) ->
 
 
 def test_listing_runs_reads_the_registry_without_loading_langgraph(tmp_path: Path) -> None:
-    """`claimflow runs` prints the registry's rows; LangGraph (the larger half of an engine's start-up) stays out."""
+    """`claimflow runs` prints the registry's rows; LangGraph (the larger half of an engine's start-up) and the
+    Postgres driver stay out."""
     data = tmp_path / "data"
     stdout, code, _ = _command("run", write(tmp_path, "invoice.txt", invoice_text()), "--json", "--data-dir", data)
     [view] = json_lines(stdout)
 
-    table, code, loaded = _command("runs", "--data-dir", data, COLUMNS="200")
+    table, code, loaded = _command("runs", "--data-dir", data, watched=REGISTRY_ONLY, COLUMNS="200")
     assert (code, loaded) == (0, [])
     assert view["run_id"][:12] in table and "invoice.txt" in table and "completed" in table
 
-    table, code, loaded = _command("runs", "--status", "needs_review", "--data-dir", data, COLUMNS="200")
+    table, code, loaded = _command("runs", "--status", "needs_review", "--data-dir", data, watched=REGISTRY_ONLY)
     assert (code, loaded) == (0, [])
     assert view["run_id"][:12] not in table
 
