@@ -26,7 +26,8 @@ from langgraph.graph.state import CompiledStateGraph
 from psycopg import AsyncConnection
 from psycopg.rows import DictRow, dict_row
 
-from claimflow.runtime.checkpoint import postgres_checkpointer, sqlite_checkpointer
+from claimflow.runtime.checkpoint import sqlite_checkpointer
+from claimflow.runtime.checkpoint_postgres import postgres_checkpointer
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 

@@ -1,4 +1,8 @@
-"""Checkpointer factory: SQLite by default, with an explicit serde allowlist of our state types."""
+"""Checkpointer factory: SQLite by default, with an explicit serde allowlist of our state types.
+
+The Postgres saver is in `claimflow.runtime.checkpoint_postgres`, imported only where a database URL is set:
+psycopg and LangGraph's Postgres saver are a tenth of a second to load, which a SQLite run never needs.
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,8 @@ from pathlib import Path
 from typing import Any, get_args
 
 import aiosqlite
-from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-from psycopg import AsyncConnection, AsyncCursor
-from psycopg.rows import DictRow, dict_row
-from psycopg_pool import AsyncConnectionPool
 from pydantic import BaseModel
 
 from claimflow.runtime.private import private_database
@@ -78,61 +78,6 @@ class CompactSerializer(JsonPlusSerializer):
 def serializer() -> JsonPlusSerializer:
     """The checkpoint serializer with claimflow's allowlist (no pickle, no arbitrary classes), compressed."""
     return CompactSerializer(allowed_msgpack_modules=list(CHECKPOINT_TYPES))
-
-
-class PooledPostgresSaver(AsyncPostgresSaver):
-    """LangGraph's Postgres saver over a pool: no process-wide lock, and each write one transaction.
-
-    The stock saver serialises every operation behind one asyncio lock (needed for one shared connection, not
-    for a pool, where each operation has its own session), and on an autocommit session each statement of a
-    write is its own transaction: a checkpoint of several channels cost several WAL flushes. Here a write's
-    statements are pipelined inside one transaction (one flush), and runs write side by side.
-    """
-
-    @asynccontextmanager
-    async def _cursor(self, *, pipeline: bool = False) -> AsyncIterator[AsyncCursor[DictRow]]:
-        pool = self.conn
-        assert isinstance(pool, AsyncConnectionPool), "PooledPostgresSaver runs over an AsyncConnectionPool"
-        async with pool.connection() as conn:
-            if pipeline:
-                async with conn.pipeline(), conn.cursor(binary=True, row_factory=dict_row) as cur:
-                    yield cur
-            else:
-                async with conn.cursor(binary=True, row_factory=dict_row) as cur:
-                    yield cur
-
-
-@asynccontextmanager
-async def postgres_checkpointer(url: str, *, size: int = 8) -> AsyncIterator[AsyncPostgresSaver]:
-    """An AsyncPostgresSaver over a pool of `size` sessions on `url`, set up and closed with the context.
-
-    Each session must autocommit (otherwise checkpoints are silently never committed), must not use
-    server-side prepared statements (poolers), and must return dict rows: the saver relies on all three.
-    A pool, not one shared session, so concurrent runs write their checkpoints side by side.
-    """
-    # TCP keepalives: a dead host's session (and anything it holds) goes away within about a minute.
-    pool: AsyncConnectionPool[AsyncConnection[dict[str, Any]]] = AsyncConnectionPool(
-        url,
-        min_size=1,
-        max_size=size,
-        open=False,
-        kwargs={
-            "autocommit": True,
-            "prepare_threshold": 0,
-            "row_factory": dict_row,
-            "keepalives": 1,
-            "keepalives_idle": 30,
-            "keepalives_interval": 10,
-            "keepalives_count": 3,
-        },
-    )
-    await pool.open(wait=True)
-    try:
-        saver = PooledPostgresSaver(pool, serde=serializer())
-        await saver.setup()
-        yield saver
-    finally:
-        await pool.close()
 
 
 @asynccontextmanager

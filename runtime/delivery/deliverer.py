@@ -6,11 +6,9 @@ import asyncio
 import json
 
 import httpx
-import psycopg
 
 from claimflow.nodes.ports import DeliveryFailedError
 from claimflow.runtime.delivery.config import DeliveryConfig, DeliveryTarget
-from claimflow.runtime.delivery.table import upsert_record
 from claimflow.runtime.delivery.webhook import WebhookRefusedError, post_record
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.registry import AsyncRegistry
@@ -21,8 +19,20 @@ from claimflow.state.redaction import redact
 from claimflow.state.schema import DocumentTypes
 from claimflow.state.workflow import WorkflowState
 
-_FAILURES = (httpx.HTTPError, WebhookRefusedError, psycopg.Error, OSError, TimeoutError)
+_FAILURES: tuple[type[BaseException], ...] = (httpx.HTTPError, WebhookRefusedError, OSError, TimeoutError)
 """What a failed attempt raises: the receiver or the network, never a bug of ours (those fail the run)."""
+
+
+def _failures(config: DeliveryConfig) -> tuple[type[BaseException], ...]:
+    """`_FAILURES`, and the database's errors when a target is a Postgres table.
+
+    psycopg is loaded only then: a process without a table target (every SQLite one) never needs it.
+    """
+    if not any(target.kind == "postgres-table" for target in config.targets):
+        return _FAILURES
+    import psycopg  # noqa: PLC0415
+
+    return (*_FAILURES, psycopg.Error)
 
 
 def record_body(record: DocumentRecord) -> bytes:
@@ -40,6 +50,7 @@ class RecordDeliverer:
         self.registry = registry
         self.types = types
         self.database_url = database_url
+        self._failures = _failures(config)
 
     async def deliver(self, state: WorkflowState, key: str) -> None:
         """Deliver the record to each target in turn, or raise DeliveryFailedError naming the one that failed."""
@@ -58,6 +69,8 @@ class RecordDeliverer:
             )
             return
         assert self.database_url is not None  # make_deliverer refuses a table without a database
+        from claimflow.runtime.delivery.table import upsert_record  # noqa: PLC0415 - psycopg: table targets only
+
         await asyncio.wait_for(
             upsert_record(self.database_url, target.address, record, key=key, timeout_s=timeout), timeout
         )
@@ -73,7 +86,7 @@ class RecordDeliverer:
             await self.registry.append_events(run_id, [started])
             try:
                 await self._send(target, record, key)
-            except _FAILURES as error:
+            except self._failures as error:
                 reason = redact(f"{type(error).__name__}: {error}")
                 failed = event(
                     "delivery.failed",

@@ -14,7 +14,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from claimflow.graphs import build_documents_workflow
 from claimflow.nodes.ports import ModelGateway, Parser, WorkflowContext
 from claimflow.prompts import prompts_for
-from claimflow.runtime.checkpoint import postgres_checkpointer, sqlite_checkpointer
+from claimflow.runtime.checkpoint import sqlite_checkpointer
 from claimflow.runtime.data_dir import BLOB_DIR, CHECKPOINT_FILE
 from claimflow.runtime.delivery.deliverer import make_deliverer
 from claimflow.runtime.discovery import ActiveTypes, discover_types, given_types
@@ -86,6 +86,8 @@ def _document_files(settings: Settings) -> DocumentFiles:
 
 def _checkpointer(settings: Settings) -> AbstractAsyncContextManager[BaseCheckpointSaver[Any]]:
     if settings.database_url:
+        from claimflow.runtime.checkpoint_postgres import postgres_checkpointer  # noqa: PLC0415 - psycopg: Postgres only
+
         return postgres_checkpointer(settings.database_url, size=settings.pool_size)
     return sqlite_checkpointer(settings.data_dir / CHECKPOINT_FILE, synchronous=settings.sqlite_synchronous)
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from procrastinate import App
 
-from claimflow.runtime.checkpoint import postgres_checkpointer
+from claimflow.runtime.checkpoint_postgres import postgres_checkpointer
 from claimflow.runtime.queue.app import build_app
 from claimflow.runtime.registry._pg_schema import connect
 from claimflow.runtime.registry.postgres import PostgresRegistry

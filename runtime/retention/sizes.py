@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-from psycopg_pool import AsyncConnectionPool
 
 _SQLITE = (
     "SELECT (SELECT coalesce(sum(length(checkpoint) + length(metadata)), 0) FROM checkpoints WHERE thread_id = ?)"
@@ -26,8 +24,11 @@ async def checkpoint_bytes(saver: BaseCheckpointSaver[Any], thread_id: str) -> i
         async with saver.conn.execute(_SQLITE, (thread_id, thread_id)) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
-    if isinstance(saver, AsyncPostgresSaver) and isinstance(saver.conn, AsyncConnectionPool):
-        async with saver.conn.connection() as conn:
+    # Imported here: a SQLite process never loads psycopg (see `claimflow.runtime.checkpoint_postgres`).
+    from claimflow.runtime.checkpoint_postgres import PooledPostgresSaver  # noqa: PLC0415
+
+    if isinstance(saver, PooledPostgresSaver):
+        async with saver.pool.connection() as conn:
             found = await (await conn.execute(_POSTGRES, {"t": thread_id})).fetchone()
         return int(found["size"]) if found else 0
     return 0

@@ -1,8 +1,9 @@
 """Commands that need no model never load a model client: `--model rules`, `runs`, `review list`, `show`, `--help`.
 
 The provider SDKs and Instructor are more than half of the CLI's start-up when imported; they load only when a
-command builds an `openai:` or `anthropic:` gateway. Each command runs in a fresh interpreter, which reports the
-model-client modules it ended up with.
+command builds an `openai:` or `anthropic:` gateway. Nor does a command on a SQLite data directory load psycopg,
+which only Postgres needs. Each command runs in a fresh interpreter, which reports the watched modules it ended
+up with.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from claimflow.prompts import CLASSIFY
 from tests.integration._docs import cli_env, invoice_text, json_lines, write
 
 MODEL_CLIENTS = ("openai", "anthropic", "instructor")
-WATCHED = (*MODEL_CLIENTS, "langgraph")
-REGISTRY_ONLY = (*WATCHED, "psycopg")
-"""A command that reads only the SQLite registry loads none of these (psycopg is for Postgres alone)."""
+WATCHED = (*MODEL_CLIENTS, "langgraph", "psycopg")
+"""psycopg is for Postgres alone: no command on a SQLite data directory loads it."""
 
 _SCRIPT = """
 import json, sys
@@ -39,10 +39,10 @@ sys.stderr.write("\\nLOADED " + json.dumps({"code": code, "loaded": loaded}) + "
 """
 
 
-def _command(*args: str | Path, watched: tuple[str, ...] = WATCHED, **env: str) -> tuple[str, int, list[str]]:
-    """Run `claimflow ARGS` in a fresh interpreter: its stdout, exit code and the `watched` packages it imported."""
+def _command(*args: str | Path, **env: str) -> tuple[str, int, list[str]]:
+    """Run `claimflow ARGS` in a fresh interpreter: its stdout, exit code and the watched packages it imported."""
     done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT, json.dumps([str(arg) for arg in args]), json.dumps(watched)],
+        [sys.executable, "-c", _SCRIPT, json.dumps([str(arg) for arg in args]), json.dumps(WATCHED)],
         capture_output=True,
         text=True,
         timeout=120,
@@ -83,11 +83,11 @@ def test_listing_runs_reads_the_registry_without_loading_langgraph(tmp_path: Pat
     stdout, code, _ = _command("run", write(tmp_path, "invoice.txt", invoice_text()), "--json", "--data-dir", data)
     [view] = json_lines(stdout)
 
-    table, code, loaded = _command("runs", "--data-dir", data, watched=REGISTRY_ONLY, COLUMNS="200")
+    table, code, loaded = _command("runs", "--data-dir", data, COLUMNS="200")
     assert (code, loaded) == (0, [])
     assert view["run_id"][:12] in table and "invoice.txt" in table and "completed" in table
 
-    table, code, loaded = _command("runs", "--status", "needs_review", "--data-dir", data, watched=REGISTRY_ONLY)
+    table, code, loaded = _command("runs", "--status", "needs_review", "--data-dir", data, COLUMNS="200")
     assert (code, loaded) == (0, [])
     assert view["run_id"][:12] not in table
 
