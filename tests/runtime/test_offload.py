@@ -21,9 +21,11 @@ async def test_work_runs_off_the_event_loop_on_a_daemon_thread() -> None:
 
 
 async def test_threads_are_reused_rather_than_started_per_call() -> None:
-    workers = {id(await off_loop(_thread)) for _ in range(20)}
-    # One after the other, each call finds the previous call's thread idle.
-    assert len(workers) == 1
+    # The threads are the process's: earlier work may have left several idle, and any of them may take a call.
+    idle_before = {thread for thread in threading.enumerate() if thread.name == "claimflow-worker"}
+    workers = {await off_loop(_thread) for _ in range(20)}
+    # One after the other, each call finds an idle thread: at most one is started (when none was idle), not 20.
+    assert len(workers - idle_before) <= 1
 
 
 async def test_errors_reach_the_caller() -> None:
