@@ -12,7 +12,7 @@ EXEMPT = (
     "runtime/backends/rules",  # the built-in types' offline extractors and detectors live here
     # The golden cases' documents and case builders are about the built-in types by nature; the runners stay generic.
     "evals/generators.py",
-    "evals/make_goldens.py",
+    "evals/make_goldens/",
 )
 BUILTIN = re.compile(r"\b(?:invoices?|receipts?|contracts?)\b", re.IGNORECASE)
 
