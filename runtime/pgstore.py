@@ -29,12 +29,6 @@ class PgDocumentStore(DocumentFiles):
         """Close every session."""
         self._pool.close()
 
-    def has_blob(self, blob_id: str) -> bool:
-        """Whether the database holds the blob."""
-        with self._pool.connection() as conn:
-            found = conn.execute("SELECT 1 FROM claimflow_blobs WHERE blob_id = %s", (check_blob_id(blob_id),))
-            return found.fetchone() is not None
-
     def blob_size(self, blob_id: str) -> int | None:
         """The size of a stored blob in bytes, or None when the database does not hold it."""
         with self._pool.connection() as conn:

@@ -1,7 +1,8 @@
 """Watching runs from outside: pages of runs, following a run's events as they are written, the review queue.
 
-The review queue has one order and one rule of who sees a review, here, for every reader: the API's list, the
-review pages, the next-run link and their position all take them from `review_order` and `review_type`.
+The review queue has one order and one rule of who sees a review, here: the API's list and its review routes,
+the review pages, the next-run link and their position all take them from `review_order` and `review_type`.
+(A run's own view, and its page images, go by its classified type: `visible_run`.)
 """
 
 from __future__ import annotations
@@ -121,7 +122,8 @@ class Watching:
     async def review_order(self, now: float | None = None) -> list[RunRow]:
         """The review queue as reviewers take it: overdue, then high priority, then the rest; each oldest first.
 
-        Off the registry's rows alone (no run state, no notes): cheap enough for a next-run link.
+        Off the registry's rows (no run state, no notes), after `review_queue`'s reopening of reviews a dead
+        decider abandoned: cheap enough for a next-run link.
         """
         at = time.time() if now is None else now
         return sorted(await self.review_queue(), key=lambda row: urgency(ReviewView.of(row, at)))  # stable

@@ -14,7 +14,8 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from claimflow.runtime.engine import Engine
+from claimflow.runtime.engine import Engine, PendingReview
+from claimflow.runtime.engine.watching import review_type
 from claimflow.runtime.registry import RunNotFoundError, RunRow
 from claimflow.runtime.service.pool import RunPool
 from claimflow.runtime.service.schemas import RunPublic
@@ -115,6 +116,19 @@ async def visible_run(engine: Engine, principal: Principal, run_id: str) -> RunR
     if not principal.may_see(row.doc_type):
         raise RunNotFoundError(f"no run {run_id!r}")
     return row
+
+
+async def visible_review(engine: Engine, principal: Principal, run_id: str) -> tuple[RunRow, PendingReview | None]:
+    """The run and its open review (None when it has none), if this caller may see that review.
+
+    Judged by the type under review (`review_type`), as the queue, the next-run link and the review pages judge
+    it; RunNotFoundError (404) alike for a missing run and one this caller may not see.
+    """
+    row = await engine.registry.get_run(run_id)
+    pending = await engine.pending_review(row.run_id)
+    if not principal.may_see(review_type(row, pending)):
+        raise RunNotFoundError(f"no run {run_id!r}")
+    return row, pending
 
 
 async def run_public(engine: Engine, run_id: str) -> RunPublic:

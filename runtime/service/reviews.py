@@ -16,9 +16,8 @@ from pydantic import ValidationError
 
 from claimflow.runtime.engine import PendingReview
 from claimflow.runtime.engine.decisions import StaleReviewError
-from claimflow.runtime.engine.watching import review_type
-from claimflow.runtime.registry import ReviewView, RunBusyError, RunNotFoundError, RunRow
-from claimflow.runtime.service.deps import EngineDep, Principal, Reviewer, run_public
+from claimflow.runtime.registry import ReviewView, RunBusyError, RunRow
+from claimflow.runtime.service.deps import EngineDep, Principal, Reviewer, run_public, visible_review
 from claimflow.runtime.service.errors import problems
 from claimflow.runtime.service.schemas import (
     AssignIn,
@@ -83,10 +82,8 @@ async def review_queue(
 
 async def _open_review(engine: EngineDep, principal: Principal, run_id: str) -> tuple[RunRow, PendingReview]:
     """The run's open review, if the caller may see it; 404 alike for a missing run and one of another type."""
-    row = await engine.reopen_abandoned(await engine.registry.get_run(run_id))
-    pending = await engine.pending_review(row.run_id)
-    if not principal.may_see(review_type(row, pending)):
-        raise RunNotFoundError(f"no run {run_id!r}")
+    row, pending = await visible_review(engine, principal, run_id)
+    row = await engine.reopen_abandoned(row)  # a decision abandoned by a dead process opens the review again
     if pending is None or row.status != "needs_review":
         raise HTTPException(404, f"run {row.run_id} has no open review: {await engine.not_decidable(row)}")
     return row, pending
@@ -159,9 +156,7 @@ async def decide(
     worker checks the decision against the document, and one it refuses leaves the run `needs_review` with
     `decisions: refused` and the reason.
     """
-    row = await engine.registry.get_run(run_id)
-    if not principal.may_see(review_type(row, await engine.pending_review(row.run_id))):
-        raise RunNotFoundError(f"no run {run_id!r}")
+    row, _ = await visible_review(engine, principal, run_id)
     try:
         decision = ReviewDecision.model_validate(
             {**body.model_dump(exclude={"interrupt_id"}, exclude_none=True), "reviewer": principal.name}

@@ -10,10 +10,9 @@ from typing import Any
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 
-from claimflow.runtime.engine import Engine, PendingReview
-from claimflow.runtime.engine.watching import review_type
-from claimflow.runtime.registry import RunNotFoundError, RunRow
-from claimflow.runtime.service.deps import Principal, visible_run
+from claimflow.runtime.engine import Engine
+from claimflow.runtime.registry import RunNotFoundError
+from claimflow.runtime.service.deps import Principal, visible_review, visible_run
 from claimflow.runtime.web.render import html
 from claimflow.runtime.web.session import REVIEW_ROLES, csrf_token, signed_in
 
@@ -39,19 +38,6 @@ async def signed_in_reviewer(request: Request) -> tuple[Principal | None, Respon
         text = f"The token {principal.name!r} has the role {principal.role}; reviewing needs reviewer or admin."
         return None, html("message.html", 403, **page_context(request, principal, heading="Not a reviewer", text=text))
     return principal, None
-
-
-async def visible_review(engine: Engine, principal: Principal, run_id: str) -> tuple[RunRow, PendingReview | None]:
-    """The run and its open review (None when it has none), if this reviewer may see that review.
-
-    Judged by the type under review (`review_type`), as the queue, the next-run link and the API judge it;
-    RunNotFoundError (404) alike for a missing run and one this reviewer may not see.
-    """
-    row = await engine.registry.get_run(run_id)
-    pending = await engine.pending_review(row.run_id)
-    if not principal.may_see(review_type(row, pending)):
-        raise RunNotFoundError(f"no run {run_id!r}")
-    return row, pending
 
 
 _DONE = {"approve": "Approved", "edit": "Saved edits to", "reject": "Rejected", "claim": "Claimed"}

@@ -16,6 +16,7 @@ from claimflow.runtime.settings import Settings
 from claimflow.state.policy import Policy
 from tests.integration._docs import MEMO, mismatch_invoice_text
 from tests.service._api import Api, serving
+from tests.web.test_review_desk_pages import rows
 from tests.web.test_review_pages import NDA, form_of, signed_in, waiting
 
 ESCALATE_CONTRACTS = {
@@ -26,11 +27,6 @@ ESCALATE_CONTRACTS = {
         "groups": {"leads": ["reviewer"]},
     }
 }
-
-
-def rows(page: str) -> list[str]:
-    """The run ids of the queue page's rows, top to bottom."""
-    return re.findall(r'data-run="([^"]+)"', page)
 
 
 def next_run(page: str) -> str | None:
