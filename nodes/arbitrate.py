@@ -20,8 +20,10 @@ def arbitrate_for(doc_type: DocumentType) -> Node:
         if state.text is None:
             raise RuntimeError(f"{name} ran on a run without text")
         source = await context.store.load_text(state.text)
-        # Every claim's quote is looked for in the whole text: CPU work, off the event loop other runs share.
-        patch = await context.offload(arbitrate, doc_type, state.candidates, source, step=extract_node(doc_type.name))
+        # Every claim's quote is looked for in the whole text: CPU work, off the event loop unless the text is short.
+        patch = await context.offload(
+            state.text.char_count, arbitrate, doc_type, state.candidates, source, step=extract_node(doc_type.name)
+        )
         fields = patch.fields or {}
         decided = event(
             "arbitration.decided",

@@ -40,9 +40,15 @@ def classify_for(types: DocumentTypes) -> Node:
         if state.text is None:
             raise RuntimeError("classify ran before parse produced text")
         source = await context.store.load_text(state.text)
-        # Locating quotes reads every page: off the event loop, like the other evidence checks.
+        # Locating quotes reads every page: off the event loop unless the text is short, like the other checks.
         applied = await context.offload(
-            apply_classification, claim, source, types=types, step=STEP, claim_id=f"{STEP}#{call.attempt}"
+            state.text.char_count,
+            apply_classification,
+            claim,
+            source,
+            types=types,
+            step=STEP,
+            claim_id=f"{STEP}#{call.attempt}",
         )
         patch = counted.merged(Patch(step_errors=clear_step_errors(state, STEP))).merged(applied)
         if restored:

@@ -19,8 +19,10 @@ async def mask(state: WorkflowState, context: WorkflowContext) -> Patch:
     if state.text is None:
         raise RuntimeError("mask ran before parse produced text")
     source = await context.store.load_text(state.text)
-    # Masking is CPU work over the whole text: off the event loop other runs share.
-    result = await context.offload(mask_pages, source.pages, context.mask_patterns)
+    # Masking is CPU work over the whole text: off the event loop other runs share, unless the text is short.
+    # Users' patterns are their own regular expressions, whose time no text size bounds: always on a thread.
+    chars = state.text.char_count if context.mask_patterns is None else None
+    result = await context.offload(chars, mask_pages, source.pages, context.mask_patterns)
     mapping = json.dumps([r.model_dump() for r in result.replacements], sort_keys=True).encode()
     # Two independent writes: side by side, so the step waits for the store once.
     masked_text, mapping_id = await asyncio.gather(

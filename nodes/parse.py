@@ -14,7 +14,7 @@ async def parse(state: WorkflowState, context: WorkflowContext) -> Patch:
     data = await context.store.read_document(state.document)
     try:
         # Parsing and OCR are CPU-bound: keep them off the event loop other runs share.
-        pages, method = await context.offload(context.parser, data, state.document.filename)
+        pages, method = await context.offload(None, context.parser, data, state.document.filename)
     except DocumentUnreadableError as error:
         return Patch(error=str(error), events=[event("document.unreadable", "parse", reason=str(error))])
     text = await context.store.save_text(pages, method)

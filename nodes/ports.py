@@ -152,11 +152,23 @@ class Parser(Protocol):
 
 
 class Offload(Protocol):
-    """Runs a CPU-heavy function off the event loop the runs of a batch share, and awaits its result."""
+    """Runs CPU work off the event loop the runs of a batch share, and awaits its result.
 
-    def __call__(self, function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Awaitable[T]:
-        """The function's result (or its exception), computed elsewhere."""
+    `chars` is how many characters of text the work reads, when its cost grows with them (None when it does
+    not say, e.g. parsing a PDF): an implementation may run the work over a short text in place, where
+    handing it to a thread would cost more than the work.
+    """
+
+    def __call__(
+        self, chars: int | None, function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> Awaitable[T]:
+        """The function's result (or its exception)."""
         ...
+
+
+async def on_a_thread(chars: int | None, function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:  # noqa: ARG001 - every piece of work goes to a thread
+    """The plainest `Offload`: every piece of work on one of asyncio's threads, whatever its size."""
+    return await asyncio.to_thread(function, *args, **kwargs)
 
 
 class RecordIndex(Protocol):
@@ -180,7 +192,7 @@ class WorkflowContext:
     """A second extractor for a second opinion: both run concurrently and `arbitrate_<type>` settles them."""
     mask_patterns: MaskPatterns | None = None
     """Users' named patterns, masked besides the built-in kinds."""
-    offload: Offload = asyncio.to_thread
+    offload: Offload = on_a_thread
     """Where parsing and masking run: never on the event loop, where one long document would stall the rest."""
     deliverer: Deliverer | None = None
     """Where completed records go (CLAIMFLOW_DELIVER); None: the `deliver` step does nothing."""

@@ -70,7 +70,7 @@ def await_review_for(types: DocumentTypes) -> Node:
         # Reading the text before the pause has no side effect: the checks inside the interrupt need it.
         source = await context.store.load_text(state.text)
         decision = ask_reviewer(state.review_request, types, source)
-        patch = await context.offload(apply_review_decision, state, decision, types, source)
+        patch = await context.offload(state.text.char_count, apply_review_decision, state, decision, types, source)
         return patch.merged(Patch(outcome="running")) if patch.outcome is None else patch
 
     return await_review

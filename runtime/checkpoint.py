@@ -7,6 +7,7 @@ psycopg and LangGraph's Postgres saver are a tenth of a second to load, which a 
 from __future__ import annotations
 
 import asyncio
+import threading
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 import aiosqlite
+import zstandard
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from pydantic import BaseModel
@@ -46,8 +48,10 @@ CHECKPOINT_TYPES: tuple[type, ...] = _models_in(WorkflowState)
 left off. Anything else is refused when loading."""
 
 
-COMPRESSED = "+zlib"
-"""Suffix of the type tag of a compressed value: `msgpack+zlib`."""
+COMPRESSED = "+zstd"
+"""Suffix of the type tag of a compressed value: `msgpack+zstd`."""
+ZLIB_COMPRESSED = "+zlib"
+"""Suffix of a value compressed by earlier versions (zlib), still read."""
 COMPRESS_FROM = 256
 """Values smaller than this many bytes are stored as they are."""
 
@@ -56,22 +60,44 @@ class CompactSerializer(JsonPlusSerializer):
     """LangGraph's serializer, compressing what it writes.
 
     msgpack spells out every model's module and class name with its fields, so a run's state repeats itself:
-    zlib at its fastest level shrinks a checkpoint about 2.5 times for some 25 us. Values it did not compress
-    (older checkpoints, small values) load as before.
+    Zstandard at level 1 shrinks a checkpoint about 2.8 times in ~10 us per 3 KB here (zlib's fastest level
+    shrinks it as much in ~40 us: compressing was a twentieth of a text document's time). Values it did not
+    compress (small values, older checkpoints) and values an earlier version compressed with zlib load as
+    before.
     """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        # Zstandard's contexts may not be used by two threads at once, and making one per value costs more
+        # than the compression: one of each per thread.
+        self._contexts = threading.local()
+
+    def _compressor(self) -> zstandard.ZstdCompressor:
+        found: zstandard.ZstdCompressor | None = getattr(self._contexts, "compressor", None)
+        if found is None:
+            found = self._contexts.compressor = zstandard.ZstdCompressor(level=1)
+        return found
+
+    def _decompressor(self) -> zstandard.ZstdDecompressor:
+        found: zstandard.ZstdDecompressor | None = getattr(self._contexts, "decompressor", None)
+        if found is None:
+            found = self._contexts.decompressor = zstandard.ZstdDecompressor()
+        return found
 
     def dumps_typed(self, obj: Any) -> tuple[str, bytes]:
         """Serialize, then compress a large enough value."""
         type_, data = super().dumps_typed(obj)
         if len(data) < COMPRESS_FROM:
             return type_, data
-        return type_ + COMPRESSED, zlib.compress(data, 1)
+        return type_ + COMPRESSED, self._compressor().compress(data)
 
     def loads_typed(self, data: tuple[str, bytes]) -> Any:
         """Decompress a compressed value, then deserialize."""
         type_, payload = data
         if type_.endswith(COMPRESSED):
-            return super().loads_typed((type_.removesuffix(COMPRESSED), zlib.decompress(payload)))
+            return super().loads_typed((type_.removesuffix(COMPRESSED), self._decompressor().decompress(payload)))
+        if type_.endswith(ZLIB_COMPRESSED):
+            return super().loads_typed((type_.removesuffix(ZLIB_COMPRESSED), zlib.decompress(payload)))
         return super().loads_typed(data)
 
 

@@ -1,4 +1,4 @@
-"""The layout of a data directory (SQLite registry and checkpoints, the blob folder) and keeping it private."""
+"""The layout of a data directory (SQLite registry, checkpoints and document store) and keeping it private."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ REGISTRY_FILE = "claimflow.db"
 """The registry's SQLite file (runs, events, decisions, tokens)."""
 CHECKPOINT_FILE = "checkpoints.db"
 """LangGraph's checkpoints, SQLite."""
+DOCUMENT_FILE = "documents.db"
+"""The document store's SQLite file: originals, parsed texts and masking maps."""
 BLOB_DIR = "blobs"
-"""The document store's folder: originals, texts and masking maps."""
+"""Where versions before the document store's database kept blobs, one file each; still read (and pruned)."""
 
 
 def close_data_directory(data_dir: Path) -> None:
@@ -23,6 +25,6 @@ def close_data_directory(data_dir: Path) -> None:
     """
     tighten(data_dir)
     tighten(data_dir / BLOB_DIR)
-    for database in (REGISTRY_FILE, CHECKPOINT_FILE):
+    for database in (REGISTRY_FILE, CHECKPOINT_FILE, DOCUMENT_FILE):
         for suffix in ("", *SQLITE_SIDECARS):
             tighten(data_dir / f"{database}{suffix}")

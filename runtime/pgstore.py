@@ -2,9 +2,9 @@
 
 Blobs are rows of `claimflow_blobs`, keyed by their sha256 and written idempotently: bytes already stored are
 only stamped saved again (not sent twice), which keeps them from a prune that began before (see `delete_blob`).
-A data directory that an earlier installation filled (documents stored before the database held them) is read
-as a fallback: a blob found there is copied into the database on first read, so every later reader, anywhere,
-finds it there.
+A data directory that an earlier installation filled (documents stored before the database held them, in its
+`documents.db` or, older still, as files) is read as a fallback: a blob found there is copied into the database
+on first read, so every later reader, anywhere, finds it there.
 """
 
 from __future__ import annotations
@@ -12,22 +12,25 @@ from __future__ import annotations
 import hashlib
 
 from claimflow.runtime.registry._pg_schema import open_pool
-from claimflow.runtime.store import BlobMissingError, DocumentFiles, FileDocumentStore, check_blob_id
+from claimflow.runtime.store import BlobMissingError, DocumentFiles, check_blob_id
 
 _NOW = "extract(epoch FROM clock_timestamp())"
 """The database's time now, in seconds since the epoch: every blob stamp and prune mark is read off it."""
 
 
 class PgDocumentStore(DocumentFiles):
-    """Blobs in the `claimflow_blobs` table (bytea), with an optional data directory read for older blobs."""
+    """Blobs in the `claimflow_blobs` table (bytea), with an optional data directory's store read for older blobs."""
 
-    def __init__(self, url: str, *, size: int = 4, fallback: FileDocumentStore | None = None) -> None:
+    def __init__(self, url: str, *, size: int = 4, fallback: DocumentFiles | None = None) -> None:
         self._fallback = fallback
         self._pool = open_pool(url, size)
 
     def close(self) -> None:
-        """Close every session."""
+        """Close every session, and the fallback store's database if it has one."""
         self._pool.close()
+        close_fallback = getattr(self._fallback, "close", None)
+        if close_fallback is not None:
+            close_fallback()
 
     def blob_size(self, blob_id: str) -> int | None:
         """The size of a stored blob in bytes, or None when the database does not hold it."""
@@ -80,7 +83,7 @@ class PgDocumentStore(DocumentFiles):
             found = row.fetchone()
         if found is not None:
             return bytes(found["data"])
-        if self._fallback is not None and self._fallback.has_blob(blob_id):
+        if self._fallback is not None and self._fallback.blob_size(blob_id) is not None:
             data = self._fallback.load_blob(blob_id)
             if hashlib.sha256(data).hexdigest() == blob_id:  # a damaged file is not copied in as this blob
                 self.save_blob(data)

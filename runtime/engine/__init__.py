@@ -5,7 +5,7 @@ in the registry (one process at a time), checks the workflow version, streams th
 into the events table, and records where the run stands.
 """
 
-from claimflow.runtime.data_dir import BLOB_DIR, CHECKPOINT_FILE, REGISTRY_FILE
+from claimflow.runtime.data_dir import BLOB_DIR, CHECKPOINT_FILE, DOCUMENT_FILE, REGISTRY_FILE
 from claimflow.runtime.engine.core import Engine, PendingReview
 from claimflow.runtime.engine.operations import Export, FieldView, Run
 from claimflow.runtime.engine.reviews import SweepOutcome
@@ -19,6 +19,7 @@ from claimflow.runtime.registry.opening import open_registry
 __all__ = [
     "BLOB_DIR",
     "CHECKPOINT_FILE",
+    "DOCUMENT_FILE",
     "REGISTRY_FILE",
     "Engine",
     "Export",

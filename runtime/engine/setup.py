@@ -15,7 +15,7 @@ from claimflow.graphs import build_documents_workflow
 from claimflow.nodes.ports import ModelGateway, Parser, WorkflowContext
 from claimflow.prompts import prompts_for
 from claimflow.runtime.checkpoint import sqlite_checkpointer
-from claimflow.runtime.data_dir import BLOB_DIR, CHECKPOINT_FILE
+from claimflow.runtime.data_dir import BLOB_DIR, CHECKPOINT_FILE, DOCUMENT_FILE
 from claimflow.runtime.delivery.deliverer import make_deliverer
 from claimflow.runtime.discovery import ActiveTypes, discover_types, given_types
 from claimflow.runtime.engine.core import Engine
@@ -24,10 +24,11 @@ from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway import make_gateway
 from claimflow.runtime.gateway.recording import RecordingGateway
 from claimflow.runtime.ingest import IngestLimits
-from claimflow.runtime.offload import off_loop
+from claimflow.runtime.offload import offload
 from claimflow.runtime.registry import AsyncRegistry
 from claimflow.runtime.registry.opening import open_async_registry
 from claimflow.runtime.settings import Settings
+from claimflow.runtime.sqlitestore import SqliteDocumentStore
 from claimflow.runtime.store import AsyncDocumentStore, DocumentFiles, FileDocumentStore
 from claimflow.state.schema import DocumentType
 
@@ -74,13 +75,15 @@ def _ingest_parser(limits: IngestLimits) -> Parser:
 
 def _document_files(settings: Settings) -> DocumentFiles:
     """The document store: Postgres when a database URL is set (shared by every process), else the data directory."""
-    blobs = settings.data_dir / BLOB_DIR
+    blobs, database = settings.data_dir / BLOB_DIR, settings.data_dir / DOCUMENT_FILE
+    # Documents an earlier version stored as files in this data directory are read from there, if it has them.
+    files = FileDocumentStore(blobs) if blobs.is_dir() else None
     if not settings.database_url:
-        return FileDocumentStore(blobs)  # the directory was closed up when the registry opened it
+        return SqliteDocumentStore(database, fallback=files)
     from claimflow.runtime.pgstore import PgDocumentStore
 
     # Documents an installation stored before the database held them are read from its data directory, if here.
-    fallback = FileDocumentStore(blobs) if blobs.is_dir() else None
+    fallback = SqliteDocumentStore(database, fallback=files) if database.is_file() else files
     return PgDocumentStore(settings.database_url, size=settings.pool_size, fallback=fallback)
 
 
@@ -161,7 +164,7 @@ async def open_engine(
                 today=(lambda: today) if today else date.today,
                 second_gateway=second_gateway,
                 mask_patterns=settings.mask_patterns,
-                offload=off_loop,
+                offload=offload,
                 deliverer=make_deliverer(settings, registry, active.types),
             )
         engine = Engine(settings, registry, store, graph, context, limits, active, override_model=override_model)

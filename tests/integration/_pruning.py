@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ CHECKPOINT_TABLES = {"sqlite": ("checkpoints", "writes"), "postgres": ("checkpoi
 
 
 def snapshot(data: Path, database_url: str | None) -> dict[str, str]:
-    """A hash of every table's rows and of every blob file: equal snapshots mean nothing stored changed."""
+    """A hash of every table's rows and of every older blob file: equal snapshots mean nothing stored changed."""
     hashes: dict[str, str] = {}
     if database_url:
         with psycopg.connect(database_url) as conn:
@@ -26,7 +27,7 @@ def snapshot(data: Path, database_url: str | None) -> dict[str, str]:
                 rows = conn.execute(f'SELECT t::text FROM "{table}" t').fetchall()  # noqa: S608 - catalog names
                 hashes[table] = hashlib.sha256(repr(sorted(rows)).encode()).hexdigest()
     else:
-        for name in ("claimflow.db", "checkpoints.db"):
+        for name in ("claimflow.db", "checkpoints.db", "documents.db"):
             with sqlite3.connect(data / name) as conn:
                 tables = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").fetchall()
                 for (table,) in tables:
@@ -39,11 +40,12 @@ def snapshot(data: Path, database_url: str | None) -> dict[str, str]:
 
 
 def stored_blobs(data: Path, database_url: str | None) -> set[str]:
-    """The ids of the blobs the document store holds: rows of the database on Postgres, else files."""
+    """The ids of the blobs the document store holds: rows of its database (Postgres, or the data directory's)."""
     if database_url:
         with psycopg.connect(database_url) as conn:
             return {row[0] for row in conn.execute("SELECT blob_id FROM claimflow_blobs")}
-    return {path.name for path in (data / "blobs").rglob("*") if path.is_file()}
+    with closing(sqlite3.connect(data / "documents.db")) as conn:
+        return {row[0] for row in conn.execute("SELECT blob_id FROM blobs")}
 
 
 def checkpoint_rows(data: Path, database_url: str | None, run_id: str) -> int:

@@ -1,4 +1,4 @@
-"""A prune never takes a blob from a document being saved meanwhile: on files and in Postgres.
+"""A prune never takes a blob from a document being saved meanwhile: in SQLite, on files and in Postgres.
 
 Blobs are content-addressed, so a new run of a document a pruned run used refers to the very blob the prune
 is about to delete. Saving stamps the blob; a prune deletes only blobs not saved since it began, and checking
@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -24,17 +26,22 @@ from claimflow.runtime.engine import open_engine
 from claimflow.runtime.pgstore import PgDocumentStore
 from claimflow.runtime.retention.prune import prune_finished
 from claimflow.runtime.settings import Settings
+from claimflow.runtime.sqlitestore import SqliteDocumentStore
 from claimflow.runtime.store import DocumentFiles, FileDocumentStore
 from tests.integration._docs import invoice_text, write
 
 
-@pytest.fixture(params=["files", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=["sqlite", "files", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DocumentFiles]:
-    """A fresh document store: blob files in a folder, or rows of a new Postgres database."""
+    """A fresh document store: a data directory's database, blob files in a folder, or a new Postgres database."""
     if request.param == "files":
         yield FileDocumentStore(tmp_path / "blobs")
         return
-    made = PgDocumentStore(request.getfixturevalue("postgres_url"))
+    made: SqliteDocumentStore | PgDocumentStore
+    if request.param == "sqlite":
+        made = SqliteDocumentStore(tmp_path / "documents.db")
+    else:
+        made = PgDocumentStore(request.getfixturevalue("postgres_url"))
     yield made
     made.close()
 
@@ -71,6 +78,30 @@ def test_a_save_landing_while_a_blob_file_is_deleted_keeps_it(tmp_path: Path, mo
     assert files.delete_blob(blob, saved_before=mark) == 0
     assert files.load_blob(blob) == b"the original"
     assert [path.name for path in (tmp_path / "blobs").rglob("*") if path.is_file()] == [blob]
+
+
+def test_a_sqlite_delete_waits_for_a_save_in_another_process_and_keeps_it(tmp_path: Path) -> None:
+    store = SqliteDocumentStore(tmp_path / "documents.db")
+    try:
+        blob = store.save_blob(b"the original")
+        time.sleep(0.01)
+        mark = store.clock()
+        freed: list[int] = []
+        with closing(sqlite3.connect(tmp_path / "documents.db", isolation_level=None)) as saving:
+            # Another process's save, stamping the blob, not committed yet: the delete waits for SQLite's write
+            # lock, then sees the stamp.
+            saving.execute("BEGIN IMMEDIATE")
+            saving.execute("UPDATE blobs SET saved_at = ? WHERE blob_id = ?", (time.time(), blob))
+            deleting = threading.Thread(target=lambda: freed.append(store.delete_blob(blob, saved_before=mark)))
+            deleting.start()
+            deleting.join(0.5)
+            assert deleting.is_alive()  # blocked on the lock the save holds
+            saving.execute("COMMIT")
+        deleting.join(10)
+        assert freed == [0]
+        assert store.load_blob(blob) == b"the original"
+    finally:
+        store.close()
 
 
 @pytest.mark.postgres

@@ -11,6 +11,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from claimflow.runtime.engine import BLOB_DIR, DOCUMENT_FILE
+from claimflow.runtime.sqlitestore import SqliteDocumentStore
 from claimflow.runtime.store import FileDocumentStore
 from tests.integration._batches import registered
 from tests.integration._docs import cli_env, flat, json_lines, mismatch_invoice_text, run_cli, write
@@ -85,16 +87,22 @@ def test_texts_and_masking_maps_come_from_postgres_in_a_process_that_never_saw_t
     assert row.document_id in _blobs(postgres_url)
 
 
+@pytest.mark.parametrize("kept_in", ["documents.db", "blob files"])
 def test_a_decision_the_store_cannot_serve_changes_nothing_and_succeeds_once_it_can(
-    tmp_path: Path, postgres_url: str
+    tmp_path: Path, postgres_url: str, kept_in: str
 ) -> None:
     run_id, env = _paused(tmp_path, postgres_url)
-    # An installation that kept documents in a data directory: its blobs are there, not in the database.
+    # An installation that kept documents in a data directory (in its database, or as files of an older
+    # version): its blobs are there, not in the shared database.
     older = tmp_path / "older"
-    files = FileDocumentStore(older / "blobs")
+    files = (
+        SqliteDocumentStore(older / DOCUMENT_FILE) if kept_in == "documents.db" else FileDocumentStore(older / BLOB_DIR)
+    )
     stored = _blobs(postgres_url)
     for data in stored.values():
         files.save_blob(data)
+    if isinstance(files, SqliteDocumentStore):
+        files.close()
     with psycopg.connect(postgres_url) as conn:
         conn.execute("DELETE FROM claimflow_blobs")
     decide = ("review", "decide", run_id, "--reviewer", "ann", "--approve", "--data-dir")

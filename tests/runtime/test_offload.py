@@ -1,13 +1,23 @@
-"""`off_loop` runs work on reusable daemon threads, and work stuck past its deadline holds nothing back."""
+"""`off_loop` runs work on reusable daemon threads, and work stuck past its deadline holds nothing back;
+`offload` runs work over a short text in place."""
 
 from __future__ import annotations
 
 import asyncio
 import threading
+from pathlib import Path
+from typing import Any, cast
 
 import pytest
+from langgraph.runtime import Runtime
 
-from claimflow.runtime.offload import off_loop
+from claimflow.nodes import mask
+from claimflow.nodes.ports import WorkflowContext
+from claimflow.runtime.offload import INLINE_UP_TO, off_loop, offload
+from claimflow.runtime.sqlitestore import SqliteDocumentStore
+from claimflow.runtime.store import AsyncDocumentStore
+from claimflow.state.masking import MaskPatterns
+from claimflow.state.workflow import WorkflowState
 
 
 def _thread() -> threading.Thread:
@@ -56,3 +66,49 @@ async def test_concurrent_work_runs_in_parallel_threads() -> None:
     # Three calls that can only finish together: each must be on its own thread at the same time.
     results = await asyncio.gather(*(off_loop(barrier.wait) for _ in range(3)))
     assert sorted(results) == [0, 1, 2]
+
+
+async def test_work_over_a_short_text_runs_in_place_and_longer_or_unsized_work_on_a_thread() -> None:
+    here = threading.current_thread()
+    assert await offload(INLINE_UP_TO, _thread) is here
+    assert await offload(0, _thread) is here
+    assert await offload(INLINE_UP_TO + 1, _thread) is not here
+    assert await offload(None, _thread) is not here  # no size: its cost is unknown (a PDF, users' code)
+
+
+async def test_work_in_place_raises_to_the_caller_too() -> None:
+    def fail(text: str) -> None:
+        raise ValueError(f"bad page: {text}")
+
+    with pytest.raises(ValueError, match="bad page: short"):
+        await offload(5, fail, "short")
+
+
+@pytest.mark.parametrize("patterns", [None, MaskPatterns(patterns={"employee_id": "EMP-[0-9]{6}"})])
+async def test_masking_says_how_much_text_it_reads_unless_users_patterns_run(
+    tmp_path: Path, patterns: MaskPatterns | None
+) -> None:
+    """Users' patterns are their code: whatever the text's size, masking with them goes to a thread."""
+    files = SqliteDocumentStore(tmp_path / "documents.db")
+    store = AsyncDocumentStore(files)
+    text = await store.save_text(("Mail jane@example.com about EMP-123456",), "text")
+    document = await store.save_document(b"Mail jane@example.com", "a.txt", "text/plain")
+    sizes: list[int | None] = []
+
+    async def recording(chars: int | None, function: Any, /, *args: Any, **kwargs: Any) -> Any:
+        sizes.append(chars)
+        return await offload(chars, function, *args, **kwargs)
+
+    context = WorkflowContext(
+        gateway=cast(Any, None),
+        store=store,
+        parser=cast(Any, None),
+        records=cast(Any, None),
+        mask_patterns=patterns,
+        offload=recording,
+    )
+    update = await mask(WorkflowState(run_id="r", document=document, text=text), runtime=Runtime(context=context))
+    files.close()
+
+    assert sizes == [text.char_count if patterns is None else None]
+    assert update["masked"].masked_count == (1 if patterns is None else 2)
