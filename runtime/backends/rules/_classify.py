@@ -87,6 +87,22 @@ _CUES: dict[DocType, tuple[re.Pattern[str], ...]] = {
         )
     ),
 }
+
+
+def _any_of(patterns: Sequence[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern that matches a text exactly when at least one of `patterns` does; None if they cannot be joined.
+
+    An alternation matches at a place as soon as any alternative does there, so a line the joined pattern misses
+    is a line every one of them misses. Joining is safe only with the same flags and no numbered groups.
+    """
+    flags = {p.flags for p in patterns}
+    if len(flags) != 1 or any(p.groups for p in patterns):
+        return None
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), flags.pop())
+
+
+_ANY_CUE: dict[DocType, re.Pattern[str] | None] = {doc_type: _any_of(cues) for doc_type, cues in _CUES.items()}
+"""Per type, a first pass over each line: most lines carry no cue of a type, and one search rules them all out."""
 _NOT_TITLE = re.compile(r"^(?:re|subject|betreff|objet|asunto|oggetto)\s*:", re.IGNORECASE)
 
 
@@ -128,22 +144,31 @@ _LABEL_AFTER = re.compile(r"\s*(?:no\b|number|nr\b|n°|#|date|datum|:)", re.IGNO
 _GST_TITLE = re.compile(r"^\W*tax\s+invoice\W*$", re.IGNORECASE)
 
 
-def _title(lines: Sequence[Line], pattern: re.Pattern[str]) -> _Hit | None:
-    for line in lines[:30]:
+def _heads(lines: Sequence[Line]) -> tuple[Line, ...]:
+    """The lines among the first 30 that could be a title: it stands (nearly) alone on its line, not after "Re:"."""
+    return tuple(x for x in lines[:30] if len(x.text.split()) <= 6 and not _NOT_TITLE.match(x.text))
+
+
+def _title(heads: Sequence[Line], pattern: re.Pattern[str]) -> _Hit | None:
+    for line in heads:
         m = pattern.search(line.text)
-        # "Invoice No: 123" is a label, not a title; a title stands (nearly) alone on its line.
-        if m and len(line.text.split()) <= 6 and not _NOT_TITLE.match(line.text):
-            if not _LABEL_AFTER.match(line.text, m.end()):
-                return _Hit(line, m.start(), m.end())
+        # "Invoice No: 123" is a label, not a title.
+        if m and not _LABEL_AFTER.match(line.text, m.end()):
+            return _Hit(line, m.start(), m.end())
     return None
 
 
-def _cues(lines: Sequence[Line], patterns: Sequence[re.Pattern[str]]) -> list[_Hit]:
+def _cues(lines: Sequence[Line], patterns: Sequence[re.Pattern[str]], gate: re.Pattern[str] | None) -> list[_Hit]:
+    """Each pattern's first match in the first line it matches; lines `gate` (any of `patterns`) misses are skipped."""
+    if gate is not None:
+        lines = [line for line in lines if gate.search(line.text)]
     hits: list[_Hit] = []
     for pattern in patterns:
-        hit = next((_Hit(line, m.start(), m.end()) for line in lines for m in [pattern.search(line.text)] if m), None)
-        if hit:
-            hits.append(hit)
+        search = pattern.search
+        for line in lines:
+            if m := search(line.text):
+                hits.append(_Hit(line, m.start(), m.end()))
+                break
     return hits
 
 
@@ -165,6 +190,8 @@ class _Reading:
     """What every built-in detector needs of one document, computed once."""
 
     lines: tuple[Line, ...]
+    heads: tuple[Line, ...]
+    """The lines that could be a title (`_heads`): every type's title is looked for among the same few."""
     shape: dict[DocType, float]
     till: bool
 
@@ -173,15 +200,15 @@ class _Reading:
 def _read(pages: tuple[str, ...]) -> _Reading:
     lines = tuple(split_lines(pages))
     shape = _shape_bonus(pages, lines)
-    return _Reading(lines, shape, _till_slip(lines, shape["receipt"] > 0))
+    return _Reading(lines, _heads(lines), shape, _till_slip(lines, shape["receipt"] > 0))
 
 
 def detect(doc_type: DocType, pages: Sequence[str]) -> Detection:
     """Score the pages for one built-in type on its title, its vocabulary and the document's shape."""
     reading = _read(tuple(pages))
-    lines, till = reading.lines, reading.till
-    title = _title(lines, _TITLES[doc_type])
-    hits = _cues(lines, _CUES[doc_type])
+    heads, till = reading.heads, reading.till
+    title = _title(heads, _TITLES[doc_type])
+    hits = _cues(reading.lines, _CUES[doc_type], _ANY_CUE[doc_type])
     weight = 3.0
     if title and doc_type == "invoice" and till:
         # A till slip is often titled "(Tax) Invoice" or "Cash Invoice" where GST applies: it says little.
@@ -194,7 +221,7 @@ def detect(doc_type: DocType, pages: Sequence[str]) -> Detection:
     proof = ([title] if title else []) + hits
     quotes = [q for hit in proof[:3] if (q := evidence(pages, span_of(hit.line, hit.start, hit.end)))]
     ceiling = 0.97
-    if till and doc_type == "receipt" and _title(lines, _TITLES["invoice"]):
+    if till and doc_type == "receipt" and _title(heads, _TITLES["invoice"]):
         ceiling = 0.85  # it calls itself an invoice: sure enough to go on, not more
     return Detection(score=score, quotes=_unique(quotes), max_confidence=ceiling)
 

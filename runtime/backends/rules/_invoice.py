@@ -20,8 +20,7 @@ from claimflow.runtime.backends.rules._labels import (
     amount_role,
 )
 from claimflow.runtime.backends.rules._lines import Line, Span, span_of
-from claimflow.runtime.backends.rules._values import DateOrder, dates_in, identifier_after
-from claimflow.state.normalize import currency_mentions
+from claimflow.runtime.backends.rules._values import DateOrder, currencies_in, dates_in, identifier_after
 
 _TITLE_NUMBER = re.compile(
     r"^(?:tax\s+)?(?:invoice|rechnung|facture|factura|fattura|factuur|fatura)\s*[#:]?\s*", re.IGNORECASE
@@ -151,7 +150,7 @@ def currency(lines: Sequence[Line], total_span: Span | None) -> Finding | None:
     counts: Counter[str] = Counter()
     first: dict[str, Finding] = {}
     for line in lines:
-        mentions = currency_mentions(line.text)
+        mentions = currencies_in(line.text)
         label = CURRENCY.search(line.text)
         after = [mention for mention in mentions if label and mention[1] >= label.start()]
         if label and after:

@@ -6,9 +6,9 @@ the character offsets the apply step will check.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from claimflow.state.evidence import ClaimedEvidence
 from claimflow.state.lengths import MAX_QUOTE_CHARS
@@ -38,16 +38,22 @@ class Span:
 
 def split_lines(pages: Sequence[str]) -> list[Line]:
     """Split every page into lines, keeping offsets into the page string."""
+    return list(_lines_of(tuple(pages)))
+
+
+@lru_cache(maxsize=8)
+def _lines_of(pages: tuple[str, ...]) -> tuple[Line, ...]:
+    # Remembered for a few documents: the classifier and then the extractor split the same pages.
     lines: list[Line] = []
     for number, text in enumerate(pages, start=1):
-        for m in re.finditer(r"[^\n]*", text):
-            # finditer yields an empty match after every line; keep real lines and skip blanks.
-            if m.group().strip():
-                raw = m.group()
+        at = 0
+        for raw in text.split("\n"):
+            if raw.strip():  # keep real lines, skip blank ones
                 lead = len(raw) - len(raw.lstrip())
                 trail = len(raw.rstrip())
-                lines.append(Line(number, m.start() + lead, m.start() + trail, raw[lead:trail], len(lines)))
-    return lines
+                lines.append(Line(number, at + lead, at + trail, raw[lead:trail], len(lines)))
+            at += len(raw) + 1
+    return tuple(lines)
 
 
 def span_of(line: Line, start: int, end: int) -> Span:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from claimflow.runtime.backends.rules._labels import RECEIPT_TOTAL
@@ -57,8 +58,12 @@ class Amount:
     strong: bool = False
 
 
+@lru_cache(maxsize=4096)
 def role_of(label: str) -> Role:
-    """What an amount is, judged from the words before it."""
+    """What an amount is, judged from the words before it.
+
+    Remembered per label: up to a dozen searches, and tills print the same labels ("TOTAL", "CASH") again and again.
+    """
     if CHANGE.search(label):
         return "change"
     if _SUBTOTAL.search(label):

@@ -13,8 +13,7 @@ from collections.abc import Sequence
 
 from claimflow.runtime.backends.rules._claims import Finding
 from claimflow.runtime.backends.rules._lines import Line, Span, span_of
-from claimflow.runtime.backends.rules._values import money_in
-from claimflow.state.normalize import currency_mentions
+from claimflow.runtime.backends.rules._values import currencies_in, money_in
 
 _COLUMNS = re.compile(
     r"\b(?:qty|quantity|item|desc\w*|price|amount|amt|total|unit|menge|preis|betrag|prix|montant)\b", re.I
@@ -62,7 +61,7 @@ def receipt_currency(lines: Sequence[Line], total_span: Span | None) -> Finding 
     quote: dict[str, Span] = {}
     on_total: set[str] = set()
     for line in lines:
-        mentions = currency_mentions(line.text)
+        mentions = currencies_in(line.text)
         if not mentions:
             continue
         money = _LineMoney(line.text)

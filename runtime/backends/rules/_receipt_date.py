@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from claimflow.runtime.backends.rules._claims import Finding
 from claimflow.runtime.backends.rules._lines import Line, span_of
-from claimflow.runtime.backends.rules._values import DateOrder, dates_in
-from claimflow.state.normalize import currency_mentions, date_readings
+from claimflow.runtime.backends.rules._values import DateOrder, currencies_in, dates_in
+from claimflow.state.normalize import date_readings
 
 _DATE_LABEL = re.compile(r"\w*date\b|\b(?:datum|fecha|tarikh|data|dated|tgl|tanggal)\b", re.IGNORECASE)
 _TIME_AFTER = re.compile(r"^\D{0,12}?(?<!\d)(?:[01]?\d|2[0-3])\s?:\s?[0-5]\d(?!\d)")
@@ -41,7 +41,7 @@ class _Found:
 
 def _convention(lines: Sequence[Line]) -> DateOrder | None:
     """Day-first when the slip's currency or legal form is from a day-first country; None when it can't tell."""
-    codes = {code for line in lines for code, _, _ in currency_mentions(line.text)}
+    codes = {code for line in lines for code, _, _ in currencies_in(line.text)}
     if codes & _MONTH_FIRST_CODES:
         return None
     if codes & _DAY_FIRST_CODES or any(_DAY_FIRST_FORMS.search(line.text) for line in lines):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
-from claimflow.state.normalize import currency_mentions, find_amounts, find_dates
+from claimflow.state.normalize import DateMatch, currency_mentions, find_amounts, find_dates
 from claimflow.state.normalize.spans import Spans, any_within
 
 DateOrder = Literal["dmy", "mdy"]
@@ -31,6 +31,18 @@ class Money:
 
 
 @lru_cache(maxsize=4096)
+def currencies_in(text: str) -> tuple[tuple[str, int, int], ...]:
+    """`currency_mentions` of a line, remembered: money, date order and currency rules all ask of the same lines."""
+    return tuple(currency_mentions(text))
+
+
+@lru_cache(maxsize=4096)
+def date_matches(text: str) -> tuple[DateMatch, ...]:
+    """`find_dates` of a line, remembered: money (to skip dates) and every date rule ask of the same lines."""
+    return tuple(find_dates(text))
+
+
+@lru_cache(maxsize=4096)
 def money_in(text: str) -> tuple[Money, ...]:
     """Amounts in `text` that can be money: not percentages, dates or parts of placeholders.
 
@@ -38,9 +50,9 @@ def money_in(text: str) -> tuple[Money, ...]:
     (the classifier alone asks every type's detector), and the answer depends on the text only.
     """
     blocked = Spans.union(
-        [(m.start(), m.end()) for m in _PLACEHOLDER.finditer(text)] + [(d.start, d.end) for d in find_dates(text)]
+        [(m.start(), m.end()) for m in _PLACEHOLDER.finditer(text)] + [(d.start, d.end) for d in date_matches(text)]
     )
-    mentions = currency_mentions(text)
+    mentions = currencies_in(text)
     currency_starts = sorted(start for _, start, _ in mentions)
     currency_ends = sorted(end for _, _, end in mentions)
     out: list[Money] = []
@@ -97,7 +109,7 @@ class DateValue:
 def dates_in(text: str, order: DateOrder | None) -> list[DateValue]:
     """Dates in `text`, each read once: ambiguous numeric dates follow the document's order."""
     out: list[DateValue] = []
-    for match in find_dates(text):
+    for match in date_matches(text):
         if not match.ambiguous:
             out.append(DateValue(match.start, match.end, match.readings[0], True))
             continue
