@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -44,6 +45,9 @@ from claimflow.state.review import ReviewRequest
 from claimflow.state.workflow import WorkflowState
 
 _log = logging.getLogger("claimflow")
+
+KEEP_FINISHED_STATES = 256
+"""How many finished runs' states an engine keeps in memory (see `Engine.state`)."""
 
 OUTCOME_STATUS = {"completed": "completed", "failed": "failed", "rejected": "rejected"}
 
@@ -87,6 +91,9 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         self.override_model = override_model
         """Continue runs on this engine's model even when they started on another (each change is an event)."""
         self._built = {}
+        # A finished run's state never changes again: the last ones this engine finished are kept, so showing
+        # a run just processed does not read its last checkpoint back.
+        self._finished: OrderedDict[str, WorkflowState] = OrderedDict()
 
     @property
     def context(self) -> WorkflowContext:
@@ -110,6 +117,9 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
 
     async def state(self, run_id: str) -> WorkflowState | None:
         """The run's latest checkpointed state, else the final state kept when it finished; None before both."""
+        finished = self._finished.get(run_id)
+        if finished is not None:
+            return finished
         snapshot = await self.graph.aget_state(self._config(run_id))
         if snapshot.values:
             return WorkflowState.model_validate(snapshot.values)
@@ -125,6 +135,9 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
                 return
             state = WorkflowState.model_validate(snapshot.values)
         await self.registry.save_final(run_id, state.model_dump_json())
+        self._finished[run_id] = state
+        while len(self._finished) > KEEP_FINISHED_STATES:
+            self._finished.popitem(last=False)
 
     async def pending_review(self, run_id: str) -> PendingReview | None:
         """The open review of a paused run."""
