@@ -37,7 +37,9 @@ DocumentsGraph = StateGraph[WorkflowState, WorkflowContext, WorkflowState, Workf
 
 
 def _follow(router: str, targets: tuple[str, ...]) -> object:
-    def follow(state: WorkflowState) -> str:
+    # A coroutine function, though it only reads state: LangGraph hands a plain function to a thread pool,
+    # a trip (and a wake-up of the event loop) per edge taken.
+    async def follow(state: WorkflowState) -> str:
         return recorded_target(state, router, targets)
 
     follow.__name__ = f"follow_{router}"

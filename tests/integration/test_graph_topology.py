@@ -123,3 +123,13 @@ def test_every_named_node_exists_and_every_node_is_reachable_from_start(workflow
 def test_await_review_is_the_only_node_that_follows_prepare_review(drawn: Any) -> None:
     assert {e.target for e in drawn.edges if e.source == node_names.PREPARE_REVIEW} == {node_names.AWAIT_REVIEW}
     assert {e.source for e in drawn.edges if e.target == node_names.AWAIT_REVIEW} == {node_names.PREPARE_REVIEW}
+
+
+def test_every_node_and_edge_runs_on_the_event_loop() -> None:
+    """LangGraph hands a plain function to a thread pool each time it runs: every node and edge is a coroutine."""
+    graph = build_documents_workflow(BUILTIN_TYPES)
+    paths = {name: spec.path for specs in graph.branches.values() for name, spec in specs.items()}
+    nodes = {name: spec.runnable for name, spec in graph.nodes.items()}
+    assert paths, "the graph has its routers' conditional edges"
+    for name, runnable in {**paths, **nodes}.items():
+        assert getattr(runnable, "func", None) is None and getattr(runnable, "afunc", None) is not None, name
