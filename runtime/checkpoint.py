@@ -21,7 +21,8 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from pydantic import BaseModel
 
 from claimflow.runtime.private import private_database
-from claimflow.runtime.sqlite_saver import BUSY_TIMEOUT_MS, OneTripSqliteSaver
+from claimflow.runtime.sqlite_now import BUSY_TIMEOUT_MS
+from claimflow.runtime.sqlite_saver import OneTripSqliteSaver
 from claimflow.state.workflow import WorkflowState
 
 

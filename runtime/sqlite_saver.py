@@ -11,13 +11,9 @@ The function runs through aiosqlite's `Connection._execute` on the connection it
 other call the saver makes; that method is not public, so the version range is pinned in `pyproject.toml` and
 `tests/runtime/test_sqlite_saver.py` fails if it changes.
 
-With `on_loop`, a write is first tried right on the event loop, where it costs some 30 us (a WAL append, no
-fsync with `synchronous=NORMAL`), against a trip's 0.2-0.5 ms of hand-offs (two wake-ups, each waiting for the
-interpreter lock). Only a write that cannot wait runs there: it never waits for the database's write lock
-(another process holding it makes the attempt fail at once, with nothing written, and the write goes to the
-thread, which waits), and the connection never checkpoints its WAL on a commit (`wal_autocheckpoint=0`):
-every `CHECKPOINT_EVERY` writes a passive checkpoint runs on the thread instead. With `synchronous=FULL` a
-commit syncs the disk, so every write goes to the thread.
+With `on_loop`, a write is first tried right on the event loop, where it costs some 30 us against a trip's
+0.2-0.5 ms, and goes to the thread only when it would wait (`claimflow.runtime.sqlite_now`). With
+`synchronous=FULL` every commit syncs the disk, so every write goes to the thread.
 """
 
 from __future__ import annotations
@@ -39,8 +35,7 @@ from langgraph.checkpoint.base import (
 from langgraph.checkpoint.serde.base import SerializerProtocol
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-BUSY_TIMEOUT_MS = 30_000
-"""How long a write on the saver's thread waits for another process's write lock."""
+from claimflow.runtime.sqlite_now import CHECKPOINT_EVERY, checkpoint_wal, without_waiting
 
 _PUT_CHECKPOINT = (
     "INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, "
@@ -50,10 +45,6 @@ _WRITE_COLUMNS = "writes (thread_id, checkpoint_ns, checkpoint_id, task_id, task
 # Special channels (errors, interrupts, resume values) have fixed indexes and replace; others are kept once.
 _REPLACE_WRITES = f"INSERT OR REPLACE INTO {_WRITE_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _KEEP_WRITES = f"INSERT OR IGNORE INTO {_WRITE_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-
-
-CHECKPOINT_EVERY = 500
-"""Writes between two passive WAL checkpoints when writes run on the event loop (a few MB of WAL)."""
 
 
 class OneTripSqliteSaver(AsyncSqliteSaver):
@@ -77,13 +68,13 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
                 write(database)
 
         async with self.lock:
-            if not (self.on_loop and _without_waiting(database, transaction)):
+            if not (self.on_loop and without_waiting(database, transaction)):
                 await self.conn._execute(transaction)  # type: ignore[no-untyped-call]
             if self.on_loop:
                 self._unchecked_writes += 1
                 if self._unchecked_writes >= CHECKPOINT_EVERY:
                     self._unchecked_writes = 0
-                    await self.conn._execute(_checkpoint_wal, database)  # type: ignore[no-untyped-call]
+                    await self.conn._execute(checkpoint_wal, database)  # type: ignore[no-untyped-call]
 
     async def aput(
         self,
@@ -125,26 +116,3 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
             for index, (channel, value) in enumerate(writes)
         ]
         await self._in_one_trip(lambda database: database.executemany(query, rows))
-
-
-def _checkpoint_wal(database: sqlite3.Connection) -> None:
-    """Copy what the WAL holds into the database, as far as no reader needs it (never waiting for one)."""
-    database.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()  # read out: no statement left running
-
-
-def _without_waiting(database: sqlite3.Connection, transaction: Callable[[], None]) -> bool:
-    """Run `transaction` unless it would wait for another connection's lock; whether it ran.
-
-    A busy database fails the statement at once (nothing written, the transaction rolled back), to be run
-    again where waiting blocks no one. Any other error is the write's own, and raised.
-    """
-    database.execute("PRAGMA busy_timeout=0")
-    try:
-        transaction()
-    except sqlite3.OperationalError as error:
-        if error.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY:
-            raise
-        return False
-    finally:
-        database.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    return True

@@ -135,7 +135,7 @@ async def test_the_wal_is_checkpointed_on_the_thread_every_so_many_writes(
         for _ in range(3):
             await _put_one(saver)  # two writes each
         # After the third write and the sixth; nothing else left the loop.
-        assert trips == ["_checkpoint_wal", "_checkpoint_wal"]
+        assert trips == ["checkpoint_wal", "checkpoint_wal"]
         async with saver.conn.execute("PRAGMA wal_autocheckpoint") as cursor:
             assert await cursor.fetchone() == (0,)  # a commit on the loop never checkpoints (and syncs) itself
 
