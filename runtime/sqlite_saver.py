@@ -35,6 +35,8 @@ from langgraph.checkpoint.base import (
 from langgraph.checkpoint.serde.base import SerializerProtocol
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
+from claimflow.runtime.checkpoint_encoding import ChannelEncodings
+from claimflow.runtime.checkpoint_serde import CompactSerializer
 from claimflow.runtime.sqlite_now import CHECKPOINT_EVERY, checkpoint_wal, without_waiting
 
 _PUT_CHECKPOINT = (
@@ -58,6 +60,7 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
         super().__init__(conn, serde=serde)
         self.on_loop = on_loop
         self._unchecked_writes = 0
+        self._encodings = ChannelEncodings()
 
     async def _in_one_trip(self, write: Callable[[sqlite3.Connection], object]) -> None:
         """Run `write` and commit (rolled back if it raises) under the saver's lock: here, or on the thread."""
@@ -83,11 +86,15 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
         metadata: CheckpointMetadata,
         new_versions: ChannelVersions,  # noqa: ARG002 - the stock saver keeps whole checkpoints, too
     ) -> RunnableConfig:
-        """Save a checkpoint (as the stock saver does) in one trip."""
+        """Save a checkpoint (as the stock saver does, whole) in one trip, encoding only the channels written since."""
         await self.setup()
         configurable = config["configurable"]
         thread_id, checkpoint_ns = configurable["thread_id"], configurable["checkpoint_ns"]
-        type_, serialized = self.serde.dumps_typed(checkpoint)
+        if isinstance(self.serde, CompactSerializer):  # unchanged channels are not encoded again
+            encoded = self._encodings.encode(f"{thread_id}\0{checkpoint_ns}", checkpoint)
+            type_, serialized = self.serde.compressed("msgpack", encoded)
+        else:
+            type_, serialized = self.serde.dumps_typed(checkpoint)
         serialized_metadata = json.dumps(get_checkpoint_metadata(config, metadata), ensure_ascii=False)
         row = (
             str(thread_id),
