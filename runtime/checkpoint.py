@@ -22,7 +22,6 @@ from claimflow.runtime.checkpoint_serde import (
     serializer,
 )
 from claimflow.runtime.private import private_database
-from claimflow.runtime.sqlite_now import BUSY_TIMEOUT_MS
 from claimflow.runtime.sqlite_saver import OneTripSqliteSaver
 
 __all__ = [
@@ -37,7 +36,7 @@ __all__ = [
 
 @asynccontextmanager
 async def sqlite_checkpointer(path: Path, *, synchronous: str = "NORMAL") -> AsyncIterator[AsyncSqliteSaver]:
-    """A SQLite saver on `path` in WAL mode (a write on the loop, or in one trip to its thread), set up and closed.
+    """A SQLite saver on `path` in WAL mode (one trip to its thread per write), set up and closed with the context.
 
     `synchronous=NORMAL` (the default): a checkpoint the engine was told is written survives a killed
     process; the last ones may be lost on power failure. `FULL`: it survives power loss too, at an fsync
@@ -46,15 +45,10 @@ async def sqlite_checkpointer(path: Path, *, synchronous: str = "NORMAL") -> Asy
     if synchronous not in ("NORMAL", "FULL"):
         raise ValueError(f"synchronous must be NORMAL or FULL, not {synchronous!r}")
     await asyncio.to_thread(private_database, path)  # file modes: off the event loop
-    # Without a sync per commit, a write may run on the event loop when it need not wait (see OneTripSqliteSaver):
-    # the connection is then used from the loop's thread too, always under the saver's lock.
-    on_loop = synchronous == "NORMAL"
-    async with aiosqlite.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=not on_loop) as connection:
+    async with aiosqlite.connect(path, timeout=30.0) as connection:
         await connection.execute("PRAGMA journal_mode=WAL")
         await connection.execute(f"PRAGMA synchronous={synchronous}")
-        await connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        if on_loop:  # a commit never checkpoints the WAL (fsyncs): the saver does, on the thread
-            await connection.execute("PRAGMA wal_autocheckpoint=0")
-        saver = OneTripSqliteSaver(connection, serde=serializer(), on_loop=on_loop)
+        await connection.execute("PRAGMA busy_timeout=30000")
+        saver = OneTripSqliteSaver(connection, serde=serializer())
         await saver.setup()
         yield saver

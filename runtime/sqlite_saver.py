@@ -10,10 +10,6 @@ thread, so a write is one trip. Rows, SQL and transactions are the stock saver's
 The function runs through aiosqlite's `Connection._execute` on the connection it wraps, in order with every
 other call the saver makes; that method is not public, so the version range is pinned in `pyproject.toml` and
 `tests/runtime/test_sqlite_saver.py` fails if it changes.
-
-With `on_loop`, a write is first tried right on the event loop, where it costs some 30 us against a trip's
-0.2-0.5 ms, and goes to the thread only when it would wait (`claimflow.runtime.sqlite_now`). With
-`synchronous=FULL` every commit syncs the disk, so every write goes to the thread.
 """
 
 from __future__ import annotations
@@ -37,7 +33,6 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from claimflow.runtime.checkpoint_encoding import ChannelEncodings
 from claimflow.runtime.checkpoint_serde import CompactSerializer
-from claimflow.runtime.sqlite_now import CHECKPOINT_EVERY, checkpoint_wal, without_waiting
 
 _PUT_CHECKPOINT = (
     "INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, "
@@ -50,34 +45,22 @@ _KEEP_WRITES = f"INSERT OR IGNORE INTO {_WRITE_COLUMNS} VALUES (?, ?, ?, ?, ?, ?
 
 
 class OneTripSqliteSaver(AsyncSqliteSaver):
-    """`AsyncSqliteSaver` whose `aput` and `aput_writes` each make one trip to the connection's thread, or none.
+    """`AsyncSqliteSaver` whose `aput` and `aput_writes` each make one trip to the connection's thread."""
 
-    `on_loop`: try each write on the event loop first (see the module's docstring); the connection must have
-    been opened with `check_same_thread=False` and `PRAGMA wal_autocheckpoint=0`.
-    """
-
-    def __init__(self, conn: aiosqlite.Connection, *, serde: SerializerProtocol | None = None, on_loop: bool = False):
+    def __init__(self, conn: aiosqlite.Connection, *, serde: SerializerProtocol | None = None) -> None:
         super().__init__(conn, serde=serde)
-        self.on_loop = on_loop
-        self._unchecked_writes = 0
         self._encodings = ChannelEncodings()
 
     async def _in_one_trip(self, write: Callable[[sqlite3.Connection], object]) -> None:
-        """Run `write` and commit (rolled back if it raises) under the saver's lock: here, or on the thread."""
-        database = self.conn._conn  # the sqlite3 connection aiosqlite drives
+        """Run `write` and commit on the connection's thread (rolled back if it raises), under the saver's lock."""
 
         def transaction() -> None:
+            database = self.conn._conn  # the sqlite3 connection aiosqlite drives; only its thread may use it
             with database:  # commit, or roll back on an error
                 write(database)
 
         async with self.lock:
-            if not (self.on_loop and without_waiting(database, transaction)):
-                await self.conn._execute(transaction)  # type: ignore[no-untyped-call]
-            if self.on_loop:
-                self._unchecked_writes += 1
-                if self._unchecked_writes >= CHECKPOINT_EVERY:
-                    self._unchecked_writes = 0
-                    await self.conn._execute(checkpoint_wal, database)  # type: ignore[no-untyped-call]
+            await self.conn._execute(transaction)  # type: ignore[no-untyped-call]
 
     async def aput(
         self,

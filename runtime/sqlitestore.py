@@ -2,9 +2,8 @@
 
 A blob is a row keyed by its sha256. Saving one is a single statement in WAL mode (some 20 us), where a file
 written under a temporary name and renamed into place costs 0.3-0.4 ms on an ext4 disk: a text document
-saves four blobs on its way through a run. A small one is saved right on the event loop when that needs no
-waiting (`save_blob_now`, see `claimflow.runtime.sqlite_now`). Bytes already stored are only stamped saved
-again, which keeps them from a prune that began before (see `delete_blob`).
+saves four blobs on its way through a run. Bytes already stored are only stamped saved again, which keeps
+them from a prune that began before (see `delete_blob`).
 
 A data directory an earlier version filled keeps its blobs as files (`blobs/`): they are read as a fallback,
 copied into the database on first read, and pruned from both places.
@@ -19,7 +18,6 @@ import time
 from pathlib import Path
 
 from claimflow.runtime.private import private_database
-from claimflow.runtime.sqlite_now import BUSY_TIMEOUT_MS, CHECKPOINT_EVERY, checkpoint_wal, without_waiting
 from claimflow.runtime.store import BlobMissingError, DocumentFiles, FileDocumentStore, check_blob_id
 
 _SCHEMA = (
@@ -45,12 +43,7 @@ class SqliteDocumentStore(DocumentFiles):
         # NORMAL, as the checkpoints: a blob a step saved survives a killed process, the last ones not
         # necessarily a power failure (nor would the checkpoint that refers to them).
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-        # A commit never checkpoints the WAL (which syncs the disk): saves on the loop must not; `save_blob`
-        # does it on its thread every so many saves.
-        self._db.execute("PRAGMA wal_autocheckpoint=0")
         self._db.execute(_SCHEMA)
-        self._unchecked_saves = 0
 
     def close(self) -> None:
         """Close the database."""
@@ -65,32 +58,12 @@ class SqliteDocumentStore(DocumentFiles):
         """Store bytes once under their sha256 and return it; bytes already stored are stamped saved now."""
         blob_id = hashlib.sha256(data).hexdigest()
         with self._lock:
-            self._save(blob_id, data)
-            if self._unchecked_saves >= CHECKPOINT_EVERY:
-                checkpoint_wal(self._db)
-                self._unchecked_saves = 0
+            self._db.execute(
+                "INSERT INTO blobs (blob_id, data, size, saved_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (blob_id) DO UPDATE SET saved_at = excluded.saved_at",
+                (blob_id, data, len(data), self.clock()),
+            )
         return blob_id
-
-    def save_blob_now(self, data: bytes) -> str | None:
-        """`save_blob`, unless it would wait (on another thread of this store, or on another process): then None.
-
-        Never waits, and a WAL checkpoint falling due is left to `save_blob`: made for the event loop.
-        """
-        if self._unchecked_saves >= CHECKPOINT_EVERY or not self._lock.acquire(blocking=False):
-            return None
-        try:
-            blob_id = hashlib.sha256(data).hexdigest()
-            return blob_id if without_waiting(self._db, lambda: self._save(blob_id, data)) else None
-        finally:
-            self._lock.release()
-
-    def _save(self, blob_id: str, data: bytes) -> None:
-        self._db.execute(
-            "INSERT INTO blobs (blob_id, data, size, saved_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (blob_id) DO UPDATE SET saved_at = excluded.saved_at",
-            (blob_id, data, len(data), self.clock()),
-        )
-        self._unchecked_saves += 1
 
     def _stored(self, blob_id: str) -> bytes | None:
         with self._lock:

@@ -70,40 +70,23 @@ class DocumentFiles:
         """
         raise NotImplementedError
 
-    def save_blob_now(self, data: bytes) -> str | None:  # noqa: ARG002 - a store that cannot says so
-        """`save_blob` if that needs no waiting at all, for a caller on the event loop; else None (nothing saved).
-
-        A store that can (the data directory's database) overrides this; others always answer None, and the
-        caller saves on a thread.
-        """
-        return None
-
-    @staticmethod
-    def document_ref(document_id: str, data: bytes, filename: str, media_type: str) -> DocumentRef:
-        """The reference of an original stored as `document_id`."""
-        return DocumentRef(document_id=document_id, filename=Path(filename).name, media_type=media_type, size=len(data))
-
     def save_document(self, data: bytes, filename: str, media_type: str) -> DocumentRef:
         """Store an original and return its reference."""
-        return self.document_ref(self.save_blob(data), data, filename, media_type)
+        return DocumentRef(
+            document_id=self.save_blob(data),
+            filename=Path(filename).name,
+            media_type=media_type,
+            size=len(data),
+        )
 
     def read_document(self, ref: DocumentRef) -> bytes:
         """The original bytes."""
         return self.load_blob(ref.document_id)
 
-    @staticmethod
-    def text_blob(pages: tuple[str, ...]) -> bytes:
-        """How page texts are stored: a JSON list of strings."""
-        return json.dumps(list(pages), ensure_ascii=False).encode()
-
-    @staticmethod
-    def text_ref(text_id: str, pages: tuple[str, ...], method: str) -> TextRef:
-        """The reference of page texts stored as `text_id`."""
-        return TextRef(text_id=text_id, page_count=len(pages), char_count=sum(map(len, pages)), method=method)
-
     def save_text(self, pages: tuple[str, ...], method: str) -> TextRef:
         """Store page texts as JSON and return their reference."""
-        return self.text_ref(self.save_blob(self.text_blob(pages)), pages, method)
+        text_id = self.save_blob(json.dumps(list(pages), ensure_ascii=False).encode())
+        return TextRef(text_id=text_id, page_count=len(pages), char_count=sum(map(len, pages)), method=method)
 
     def load_text(self, ref: TextRef) -> SourceText:
         """Load stored page texts."""
@@ -201,8 +184,6 @@ class FileDocumentStore(DocumentFiles):
 
 KEEP_ORIGINALS_UP_TO = 256 * 1024
 """Originals up to this many bytes are kept in memory from saving to their first reading."""
-SAVE_HERE_UP_TO = 64 * 1024
-"""Blobs up to this many bytes are saved on the event loop when the store can do it without waiting."""
 
 
 class AsyncDocumentStore:
@@ -233,31 +214,20 @@ class AsyncDocumentStore:
             return found
         return await asyncio.to_thread(self.files.read_document, ref)
 
-    async def _save(self, data: bytes) -> str:
-        """Store bytes: a small blob right here when the store can without waiting, else on a thread."""
-        if len(data) <= SAVE_HERE_UP_TO:
-            saved = self.files.save_blob_now(data)
-            if saved is not None:
-                return saved
-        return await asyncio.to_thread(self.files.save_blob, data)
-
     async def save_document(self, data: bytes, filename: str, media_type: str) -> DocumentRef:
         """Store an original document and return its reference.
 
         A small original stays in memory until it is first read (by `parse`, the run's first step), then is
         forgotten: originals are read once, and a large one is not worth holding.
         """
-        ref = DocumentFiles.document_ref(await self._save(data), data, filename, media_type)
+        ref = await asyncio.to_thread(self.files.save_document, data, filename, media_type)
         if len(data) <= KEEP_ORIGINALS_UP_TO:
             self._remember(self._originals, ref.document_id, data)
         return ref
 
     async def save_text(self, pages: tuple[str, ...], method: str) -> TextRef:
         """Store page texts and return their reference; the pages stay in memory for the next steps."""
-        if sum(map(len, pages)) <= SAVE_HERE_UP_TO:
-            ref = DocumentFiles.text_ref(await self._save(DocumentFiles.text_blob(pages)), pages, method)
-        else:  # encoding a long text is work for the thread too
-            ref = await asyncio.to_thread(self.files.save_text, pages, method)
+        ref = await asyncio.to_thread(self.files.save_text, pages, method)
         self._remember(self._texts, ref.text_id, SourceText(pages=pages))
         return ref
 
@@ -271,7 +241,7 @@ class AsyncDocumentStore:
 
     async def save_blob(self, data: bytes) -> str:
         """Store bytes (e.g. a masking map) and return their id."""
-        blob_id = await self._save(data)
+        blob_id = await asyncio.to_thread(self.files.save_blob, data)
         self._remember(self._blobs, blob_id, data)
         return blob_id
 

@@ -21,7 +21,7 @@ _POSTGRES = (
 async def checkpoint_bytes(saver: BaseCheckpointSaver[Any], thread_id: str) -> int:
     """The bytes of every checkpoint, pending write and channel blob of one thread (0 for another saver)."""
     if isinstance(saver, AsyncSqliteSaver):
-        # Under the saver's lock, as its own reads: its writes may use the connection from the event loop.
+        # Under the saver's lock, as its own reads: nothing else uses the connection meanwhile.
         async with saver.lock, saver.conn.execute(_SQLITE, (thread_id, thread_id)) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0

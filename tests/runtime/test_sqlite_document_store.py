@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import sqlite3
 from collections.abc import Iterator
@@ -13,11 +12,10 @@ from pathlib import Path
 import pytest
 
 from claimflow.doctypes import BUILTIN_TYPES
-from claimflow.runtime import sqlitestore
 from claimflow.runtime.engine import BLOB_DIR, DOCUMENT_FILE, open_engine
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sqlitestore import SqliteDocumentStore
-from claimflow.runtime.store import SAVE_HERE_UP_TO, AsyncDocumentStore, BlobMissingError, FileDocumentStore
+from claimflow.runtime.store import BlobMissingError, FileDocumentStore
 from claimflow.state.review import ReviewDecision
 from tests.integration._docs import mismatch_invoice_text, write
 from tests.modes import mode_of, usual_umask
@@ -112,73 +110,3 @@ async def test_a_run_paused_by_a_version_that_stored_blob_files_is_decided_and_c
 
     assert decided.status == "completed"
     assert {blob_id for blob_id, _ in _rows(database)} <= {blob_id for blob_id, _ in stored}
-
-
-def test_a_save_that_would_wait_is_not_made_now(tmp_path: Path) -> None:
-    store = SqliteDocumentStore(tmp_path / "documents.db")
-    saved = store.save_blob_now(b"small")
-    assert saved == hashlib.sha256(b"small").hexdigest() and store.load_blob(saved) == b"small"
-
-    with closing(sqlite3.connect(tmp_path / "documents.db", isolation_level=None)) as other:
-        other.execute("BEGIN IMMEDIATE")  # another process writing
-        assert store.save_blob_now(b"while busy") is None
-        other.execute("ROLLBACK")
-    assert store.blob_size(hashlib.sha256(b"while busy").hexdigest()) is None  # nothing half-saved
-
-    with store._lock:  # another thread of this store at work
-        assert store.save_blob_now(b"while locked") is None
-    store.close()
-
-
-def test_a_wal_checkpoint_falling_due_is_left_to_the_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sqlitestore, "CHECKPOINT_EVERY", 3)
-    checkpoints: list[sqlite3.Connection] = []
-    monkeypatch.setattr(sqlitestore, "checkpoint_wal", checkpoints.append)
-    store = SqliteDocumentStore(tmp_path / "documents.db")
-    assert all(store.save_blob_now(f"blob {n}".encode()) for n in range(3))
-    assert store.save_blob_now(b"one more") is None  # due: left to a save on a thread
-    assert checkpoints == []
-    assert store.save_blob(b"one more") == hashlib.sha256(b"one more").hexdigest()
-    assert len(checkpoints) == 1
-    assert store.save_blob_now(b"and again") is not None  # counted afresh
-    with closing(sqlite3.connect(tmp_path / "documents.db")) as db:
-        assert db.execute("PRAGMA wal_autocheckpoint").fetchone() == (1000,)  # another connection's own setting
-    assert store._db.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)  # a commit never checkpoints
-    store.close()
-
-
-class _CountingStore(SqliteDocumentStore):
-    """Counts saves made on a thread (`save_blob`) and those made at once (`save_blob_now`)."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        self.on_thread = 0
-
-    def save_blob(self, data: bytes) -> str:
-        self.on_thread += 1
-        return super().save_blob(data)
-
-
-async def test_small_blobs_are_saved_on_the_loop_and_large_or_busy_ones_on_a_thread(tmp_path: Path) -> None:
-    files = _CountingStore(tmp_path / "documents.db")
-    store = AsyncDocumentStore(files)
-    await store.save_document(b"a receipt", "r.txt", "text/plain")
-    text = await store.save_text(("a receipt",), "text")
-    await store.save_blob(b"[]")
-    assert files.on_thread == 0
-
-    large = b"x" * (SAVE_HERE_UP_TO + 1)
-    assert await store.save_blob(large) == hashlib.sha256(large).hexdigest()
-    await store.save_text(("y" * (SAVE_HERE_UP_TO + 1),), "text")
-    assert files.on_thread == 2
-
-    with closing(sqlite3.connect(tmp_path / "documents.db", isolation_level=None)) as other:
-        other.execute("BEGIN IMMEDIATE")
-        saving = asyncio.ensure_future(store.save_blob(b"saved while busy"))
-        await asyncio.sleep(0.2)
-        assert not saving.done()  # waiting on its thread, not on the loop
-        other.execute("COMMIT")
-    assert files.load_blob(await saving) == b"saved while busy"
-    assert files.on_thread == 3
-    assert (await store.load_text(text)).pages == ("a receipt",)
-    files.close()

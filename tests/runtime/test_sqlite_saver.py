@@ -1,5 +1,4 @@
-"""The one-trip SQLite saver: the stock saver's rows and history, one trip per write or none, a failed write
-leaves nothing."""
+"""The one-trip SQLite saver: the stock saver's rows and history, one trip per write, a failed write leaves nothing."""
 
 from __future__ import annotations
 
@@ -18,7 +17,6 @@ from langgraph.checkpoint.base import WRITES_IDX_MAP, empty_checkpoint
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph import END, START, StateGraph
 
-from claimflow.runtime import sqlite_saver
 from claimflow.runtime.checkpoint import serializer, sqlite_checkpointer
 from claimflow.runtime.sqlite_saver import OneTripSqliteSaver
 
@@ -87,30 +85,23 @@ def _count_trips(saver: AsyncSqliteSaver) -> list[str]:
     return trips
 
 
-async def test_a_checkpoint_and_a_steps_writes_are_one_trip_each_or_none(tmp_path: Path) -> None:
+async def test_a_checkpoint_and_a_steps_writes_are_one_trip_each(tmp_path: Path) -> None:
     async with aiosqlite.connect(tmp_path / "stock.db") as connection:
         stock = AsyncSqliteSaver(connection, serde=serializer())
         await stock.setup()
         stock_trips = _count_trips(stock)
         await _put_one(stock)
         assert len(stock_trips) == 7  # execute, commit, close the cursor; open one, execute, commit, close
-    async with sqlite_checkpointer(tmp_path / "one-trip.db", synchronous="FULL") as saver:
+    async with sqlite_checkpointer(tmp_path / "one-trip.db") as saver:
         trips = _count_trips(saver)
         await _put_one(saver)
-        assert trips == ["transaction", "transaction"]  # the checkpoint; the writes: each syncs the disk
-    async with sqlite_checkpointer(tmp_path / "on-loop.db") as saver:
-        trips = _count_trips(saver)
-        written = await _put_one(saver)
-        assert trips == []  # NORMAL: both written on the event loop, no lock to wait for
-        saved = await saver.aget_tuple(written)
-        assert saved is not None and len(saved.pending_writes or []) == 2
+        assert trips == ["transaction", "transaction"]  # the checkpoint; the writes
 
 
-async def test_a_write_that_would_wait_for_another_process_waits_on_the_thread(tmp_path: Path) -> None:
+async def test_a_write_waiting_for_another_process_waits_on_the_thread(tmp_path: Path) -> None:
     path = tmp_path / "busy.db"
     async with sqlite_checkpointer(path) as saver:
         await _put_one(saver)
-        trips = _count_trips(saver)
         with closing(sqlite3.connect(path, isolation_level=None)) as other:
             other.execute("BEGIN IMMEDIATE")  # another process writing: it holds the write lock
             config: RunnableConfig = {"configurable": {"thread_id": "t2", "checkpoint_ns": ""}}
@@ -122,22 +113,7 @@ async def test_a_write_that_would_wait_for_another_process_waits_on_the_thread(t
             assert not put.done() and ticks == 20
             other.execute("COMMIT")
         written = await asyncio.wait_for(put, 30)
-        assert trips == ["transaction"]  # tried on the loop, refused at once, then waited for on the thread
         assert await saver.aget_tuple(written) is not None
-
-
-async def test_the_wal_is_checkpointed_on_the_thread_every_so_many_writes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(sqlite_saver, "CHECKPOINT_EVERY", 3)
-    async with sqlite_checkpointer(tmp_path / "wal.db") as saver:
-        trips = _count_trips(saver)
-        for _ in range(3):
-            await _put_one(saver)  # two writes each
-        # After the third write and the sixth; nothing else left the loop.
-        assert trips == ["checkpoint_wal", "checkpoint_wal"]
-        async with saver.conn.execute("PRAGMA wal_autocheckpoint") as cursor:
-            assert await cursor.fetchone() == (0,)  # a commit on the loop never checkpoints (and syncs) itself
 
 
 async def _put_one(saver: AsyncSqliteSaver) -> RunnableConfig:
