@@ -33,7 +33,7 @@ from claimflow.runtime.engine.tokens import Tokens
 from claimflow.runtime.engine.upkeep import Upkeep
 from claimflow.runtime.engine.watching import Watching
 from claimflow.runtime.ingest import IngestLimits
-from claimflow.runtime.registry import FINISHED, AsyncRegistry, RunBusyError, RunRow, process_owner
+from claimflow.runtime.registry import FINISHED, AsyncRegistry, RunBusyError, RunRegistry, RunRow, process_owner
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.runtime.unavailable import unavailable_reason
@@ -135,6 +135,10 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
                 return
             state = WorkflowState.model_validate(snapshot.values)
         await self.registry.save_final(run_id, state.model_dump_json())
+        self._keep_finished(run_id, state)
+
+    def _keep_finished(self, run_id: str, state: WorkflowState) -> None:
+        """Remember a finished run's state (see `state`): it is final, kept in the registry already."""
         self._finished[run_id] = state
         while len(self._finished) > KEEP_FINISHED_STATES:
             self._finished.popitem(last=False)
@@ -328,21 +332,30 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         status = "needs_review" if interrupt_id else OUTCOME_STATUS.get(state.outcome, "running")
         doc_type = self.types.find(state.doc_type)
         key = doc_type.key_of(state.fields) if doc_type is not None and status == "completed" else None
-        if doc_type is not None and key is not None:
-            await self.registry.register_record(run_id, doc_type.name, key)
-        if status in FINISHED:
-            await self.keep_final(run_id, state)
-        await self.registry.release(
-            run_id,
-            owner=self.owner,
-            status=status,
-            doc_type=state.classification.doc_type if state.classification else None,
-            interrupt_id=interrupt_id,
-            error=state.error if status in ("failed", "rejected") else None,
-            decisions="applied" if applied else None,
-            review_due=state.policy.review.due_seconds(state.doc_type) if interrupt_id else None,
-        )
-        return await self.registry.get_run(run_id)
+        kept = state.model_dump_json() if status in FINISHED else None
+
+        def record(registry: RunRegistry) -> RunRow:
+            # The duplicate key, the final state, the run's new status: in this order, in one trip.
+            if doc_type is not None and key is not None:
+                registry.register_record(run_id, doc_type.name, key)
+            if kept is not None:
+                registry.save_final(run_id, kept)
+            registry.release(
+                run_id,
+                owner=self.owner,
+                status=status,
+                doc_type=state.classification.doc_type if state.classification else None,
+                interrupt_id=interrupt_id,
+                error=state.error if status in ("failed", "rejected") else None,
+                decisions="applied" if applied else None,
+                review_due=state.policy.review.due_seconds(state.doc_type) if interrupt_id else None,
+            )
+            return registry.get_run(run_id)
+
+        row = await self.registry.in_one_trip(record)
+        if kept is not None:
+            self._keep_finished(run_id, state)
+        return row
 
 
 def _pending_id(snapshot: Any) -> str | None:

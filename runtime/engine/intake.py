@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from claimflow.graphs import WORKFLOW_NAME
 from claimflow.nodes.ports import WorkflowContext
 from claimflow.runtime.ingest import IngestLimits, size_versus_limit, sniff_media_type
-from claimflow.runtime.registry import AsyncRegistry, RegistryError, RunRow
+from claimflow.runtime.registry import AsyncRegistry, RegistryError, RunRegistry, RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import NotRegularFileError, path_text, read_regular_file
 from claimflow.runtime.store import AsyncDocumentStore
@@ -90,19 +90,27 @@ class Intake:
     ) -> tuple[RunRow, bool, DocumentRef]:
         """Store the bytes, then find the run they already have or register a new one (see `register_run`)."""
         ref = await self.store.save_document(data, name, sniff_media_type(data, name))
-        row, new = await self.registry.register_run(
-            run_id=run_id,
-            document=ref,
-            source=source,
-            workflow=WORKFLOW_NAME,
-            workflow_version=self.version,
-            model=self.context.gateway.name,
-            owner=self.owner,
-            by_source=by_source,
-            model_base_url=self.model_endpoint,
-        )
-        if new:
-            await self._started(row.run_id, ref)
+        started = self._started_event(ref)
+        version, model, endpoint = self.version, self.context.gateway.name, self.model_endpoint
+
+        def register(registry: RunRegistry) -> tuple[RunRow, bool]:
+            # The run and, if it is new, its `run.started` event: one trip to the registry's thread.
+            row, new = registry.register_run(
+                run_id=run_id,
+                document=ref,
+                source=source,
+                workflow=WORKFLOW_NAME,
+                workflow_version=version,
+                model=model,
+                owner=self.owner,
+                by_source=by_source,
+                model_base_url=endpoint,
+            )
+            if new:
+                registry.append_events(row.run_id, [started])
+            return row, new
+
+        row, new = await self.registry.in_one_trip(register)
         return row, new, ref
 
     async def receive(
@@ -158,7 +166,8 @@ class Intake:
     async def _read(self, run_id: str, path: Path) -> tuple[str, str, bytes] | RunRow:
         """(name, source, bytes) of a regular file within the size limit; else its run, failed with the reason."""
         # A relative path's absolute form asks for the working directory: a file system call, off the loop.
-        name, source = path_text(path.name), path_text(await asyncio.to_thread(path.absolute))
+        absolute = path if path.is_absolute() else await asyncio.to_thread(path.absolute)
+        name, source = path_text(path.name), path_text(absolute)
         try:
             size, data = await asyncio.to_thread(read_regular_file, path, self.limits.max_bytes)
         except NotRegularFileError as error:

@@ -38,6 +38,14 @@ class AsyncRegistry:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._threads, lambda: function(*args, **kwargs))
 
+    async def in_one_trip(self, calls: Callable[[RunRegistry], T]) -> T:
+        """`calls(registry)`: several calls made one after the other on a registry thread, in one hand-off.
+
+        Each call is its own transaction, exactly as if made one by one; only the trips in between are saved
+        (a trip costs more than a small write).
+        """
+        return await self._call(calls, self.sync)
+
     def close(self) -> None:
         """Finish pending calls, then close the registry."""
         self._threads.shutdown(wait=True)
