@@ -1,8 +1,8 @@
-"""Time to store and read a document's blob: the data directory's files vs the `claimflow_blobs` table.
+"""Time to store and read a blob: the data directory's database, blob files, and Postgres' `claimflow_blobs`.
 
 Usage: python -m benchmarks.document_store [--postgres URL] (an admin URL: a scratch database is made and dropped).
 Prints milliseconds per save of new bytes, per save of bytes already stored, and per read, for a few sizes:
-the median and the min of ROUNDS rounds, each round doing all three on the files, then on Postgres (interleaved).
+the median and the min of ROUNDS rounds, each round doing all three on each store in turn (interleaved).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import psycopg
 from psycopg import sql
 
 from claimflow.runtime.pgstore import PgDocumentStore
+from claimflow.runtime.sqlitestore import SqliteDocumentStore
 from claimflow.runtime.store import DocumentFiles, FileDocumentStore
 
 SIZES = (10_000, 200_000, 5_000_000)
@@ -58,7 +59,12 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as folder:
             database = PgDocumentStore(url)
-            stores: dict[str, DocumentFiles] = {"files": FileDocumentStore(Path(folder)), "postgres": database}
+            embedded = SqliteDocumentStore(Path(folder) / "documents.db")
+            stores: dict[str, DocumentFiles] = {
+                "sqlite": embedded,
+                "files": FileDocumentStore(Path(folder) / "blobs"),
+                "postgres": database,
+            }
             print("store     bytes      save new ms (median/min)  save again ms  read ms")
             for size in SIZES:
                 for label, columns in measure(stores, size).items():
@@ -67,6 +73,7 @@ def main() -> None:
                     )
                     print(f"{label:<9} {size:<10} {cells}")
             database.close()
+            embedded.close()
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
