@@ -65,7 +65,8 @@ def main() -> None:
                 "files": FileDocumentStore(Path(folder) / "blobs"),
                 "postgres": database,
             }
-            print("store     bytes      save new ms (median/min)  save again ms  read ms")
+            headings = "".join(f"{heading:>19}" for heading in ("save new ms", "save again ms", "read ms"))
+            print(f"{'store':<9} {'bytes':<10} {headings}   (each: median / min)")
             for size in SIZES:
                 for label, columns in measure(stores, size).items():
                     cells = "".join(
