@@ -83,11 +83,9 @@ class PgDocumentStore(DocumentFiles):
             found = row.fetchone()
         if found is not None:
             return bytes(found["data"])
-        if self._fallback is not None and self._fallback.blob_size(blob_id) is not None:
-            data = self._fallback.load_blob(blob_id)
-            if hashlib.sha256(data).hexdigest() == blob_id:  # a damaged file is not copied in as this blob
-                self.save_blob(data)
-                return data
+        copied = self.copy_in(self._fallback, blob_id)
+        if copied is not None:
+            return copied
         raise BlobMissingError(
             f"the database's document store holds no blob {blob_id}"
             + ("" if self._fallback is None else ", nor does the data directory it falls back to")

@@ -73,13 +73,10 @@ class SqliteDocumentStore(DocumentFiles):
     def load_blob(self, blob_id: str) -> bytes:
         """Stored bytes, from the database, else from the older blob files (then copied in)."""
         found = self._stored(blob_id)
+        if found is None:
+            found = self.copy_in(self._fallback, blob_id)
         if found is not None:
             return found
-        if self._fallback is not None and self._fallback.has_blob(blob_id):
-            data = self._fallback.load_blob(blob_id)
-            if hashlib.sha256(data).hexdigest() == blob_id:  # a damaged file is not copied in as this blob
-                self.save_blob(data)
-                return data
         raise BlobMissingError(
             f"the document store {self._path} holds no blob {blob_id}: the run's document was stored in another "
             "data directory; continue the run with that --data-dir, or use one shared store (CLAIMFLOW_DATABASE_URL)"

@@ -70,6 +70,20 @@ class DocumentFiles:
         """
         raise NotImplementedError
 
+    def copy_in(self, older: DocumentFiles | None, blob_id: str) -> bytes | None:
+        """The bytes an older store holds as `blob_id`, saved here too; None when it holds none, or damaged ones.
+
+        For a store that took over from another (files, then a database): every later reader finds the blob
+        here. Bytes whose sha256 is not the blob's (a file damaged on disk) are never served, nor copied in.
+        """
+        if older is None or older.blob_size(blob_id) is None:
+            return None
+        data = older.load_blob(blob_id)
+        if hashlib.sha256(data).hexdigest() != blob_id:
+            return None
+        self.save_blob(data)
+        return data
+
     def save_document(self, data: bytes, filename: str, media_type: str) -> DocumentRef:
         """Store an original and return its reference."""
         return DocumentRef(
