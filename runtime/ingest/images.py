@@ -47,7 +47,7 @@ def _within_pixel_limit(image: Image.Image) -> Image.Image:
 
 
 def open_image(data: bytes) -> Image.Image:
-    """Open an image, count its frames and decode the first (`load_frame` decodes the others).
+    """Open an image and count its frames, decoding none (`load_frame` decodes the one wanted).
 
     Raises:
         DocumentTooLargeError: It has more pixels than Pillow's limit (`Image.MAX_IMAGE_PIXELS`).
@@ -56,7 +56,6 @@ def open_image(data: bytes) -> Image.Image:
     with _decoding("The image"):
         image = _within_pixel_limit(Image.open(io.BytesIO(data)))
         getattr(image, "n_frames", 1)  # reads (and keeps) every frame's header: a damaged one fails here
-        image.load()
     return image
 
 

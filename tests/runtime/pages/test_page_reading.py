@@ -10,10 +10,11 @@ import struct
 import warnings
 import zlib
 from collections.abc import Callable
+from typing import Any
 
 import pypdfium2 as pdfium
 import pytest
-from PIL import Image
+from PIL import Image, TiffImagePlugin
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
@@ -155,6 +156,22 @@ def test_each_page_of_a_tiff_is_its_own_frame(encode: Encode) -> None:
         assert shown.convert("RGB").getpixel((45, 30)) == (0, 0, 255)
     with pytest.raises(NoSuchPageError, match="2 page"):
         read_page(data, "image/tiff", 3, "")
+
+
+def test_a_tiff_page_decodes_that_frame_alone(encode: Encode, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = two_page_tiff(encode)
+    decoded: list[tuple[int, int]] = []
+    load = TiffImagePlugin.TiffImageFile.load
+
+    def counted(image: TiffImagePlugin.TiffImageFile) -> Any:
+        if image.tile:  # pixels still to decode (a frame already decoded has none)
+            decoded.append(image.size)
+        return load(image)
+
+    monkeypatch.setattr(TiffImagePlugin.TiffImageFile, "load", counted)
+
+    assert read_page(data, "image/tiff", 2, "").width == 90
+    assert decoded == [(90, 60)]  # the second page's frame, not the first's too
 
 
 def test_a_tiff_page_over_the_pixel_limit_is_too_large(encode: Encode, monkeypatch: pytest.MonkeyPatch) -> None:
