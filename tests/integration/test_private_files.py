@@ -7,7 +7,9 @@ by every user of the machine.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -18,11 +20,12 @@ from claimflow.runtime.cli import app
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.private import tighten
 from claimflow.runtime.settings import Settings
+from claimflow.runtime.store import FileDocumentStore
 from claimflow.state.review import ReviewDecision
 from tests.integration._docs import mismatch_invoice_text, write
 from tests.modes import mode_of, usual_umask, wide_paths
 
-DATABASES = ("claimflow.db", "checkpoints.db")
+DATABASES = ("claimflow.db", "checkpoints.db", "documents.db")
 SIDECARS = tuple(f"{name}{suffix}" for name in DATABASES for suffix in ("-wal", "-shm"))
 
 
@@ -41,8 +44,9 @@ async def test_a_run_and_a_review_leave_only_private_folders_and_files(tmp_path:
         run = await engine.process(document)
         assert run.status == "needs_review"
         # Checked while the databases are open: SQLite's -wal and -shm files exist only then.
-        assert wide_paths(data, ".", *DATABASES, *SIDECARS, "blobs") == {}
-        assert len([path for path in (data / "blobs").rglob("*") if path.is_file()]) == 3  # original, text, map
+        assert wide_paths(data, ".", *DATABASES, *SIDECARS) == {}
+        with closing(sqlite3.connect(data / "documents.db")) as stored:
+            assert stored.execute("SELECT count(*) FROM blobs").fetchone() == (3,)  # original, text, map
         assert wide_paths(recordings, ".", "classify", "extract_invoice") == {}
         assert len(list(recordings.rglob("*.json"))) == 2
 
@@ -52,9 +56,10 @@ async def test_a_run_and_a_review_leave_only_private_folders_and_files(tmp_path:
             run.run_id, ReviewDecision(reviewer="erin", action="approve"), interrupt_id=pending.interrupt_id
         )
         assert decided.status == "completed"
-        assert wide_paths(data, ".", *DATABASES, *SIDECARS, "blobs") == {}
+        assert wide_paths(data, ".", *DATABASES, *SIDECARS) == {}
 
-    assert wide_paths(data, ".", *DATABASES, "blobs") == {}
+    assert wide_paths(data, ".", *DATABASES) == {}
+    assert not (data / "blobs").exists()  # blob files were an earlier version's
     assert mode_of(tmp_path / "new") == 0o700  # made by claimflow on the way to the data directory
 
 
@@ -63,6 +68,7 @@ def test_a_data_directory_left_open_is_closed_when_claimflow_opens_it(tmp_path: 
     data = tmp_path / "data"
     runner = CliRunner(env={"COLUMNS": "1000"})
     assert runner.invoke(app, ["run", str(document), "--data-dir", str(data)]).exit_code == 0
+    FileDocumentStore(data / "blobs").save_blob(b"a document an earlier version kept as a file")
     for name in SIDECARS:  # as a killed process leaves them
         (data / name).touch()
     for path in [data, *data.rglob("*")]:  # as an earlier claimflow, or the umask, left them
@@ -76,7 +82,7 @@ def test_a_data_directory_left_open_is_closed_when_claimflow_opens_it(tmp_path: 
         assert mode_of(data / name) == 0o700, name
     for name in (*DATABASES, *SIDECARS):
         assert not (data / name).exists() or mode_of(data / name) == 0o600, name
-    # Older blobs keep their mode, behind folders another user can no longer enter.
+    # Older blob files keep their mode, behind folders another user can no longer enter.
     assert (mode_of(blob), mode_of(blob.parent)) == (0o644, 0o755)
 
     exported = runner.invoke(app, ["export", str(tmp_path / "out" / "records.jsonl"), "--data-dir", str(data)])
