@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlite3
-from contextlib import closing
 from pathlib import Path
 
 from tests.integration._docs import run_cli
+from tests.integration._stores import stored_blobs
 
 CONTRACT = Path(__file__).parents[2] / "examples" / "documents" / "contract-nda.txt"
 
@@ -17,7 +16,4 @@ def test_run_queue_and_the_operator_commands_need_a_database(tmp_path: Path) -> 
         done = run_cli(*args, CLAIMFLOW_DATA_DIR=str(data))
         assert done.returncode == 2, (args, done.stderr)
         assert "CLAIMFLOW_DATABASE_URL" in done.stderr and "Traceback" not in done.stderr, done.stderr
-    assert not (data / "blobs").exists()
-    if (data / "documents.db").exists():
-        with closing(sqlite3.connect(data / "documents.db")) as stored:
-            assert stored.execute("SELECT count(*) FROM blobs").fetchone() == (0,)  # no document stored
+    assert not (data / "blobs").exists() and stored_blobs(data) == set()  # no document stored

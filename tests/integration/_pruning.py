@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
 from tests.integration._docs import invoice_text, json_lines, mismatch_invoice_text, run_cli, write
+from tests.integration._stores import stored_blobs as stored_blobs_here
 
 CHECKPOINT_TABLES = {"sqlite": ("checkpoints", "writes"), "postgres": ("checkpoints", "checkpoint_writes")}
 
@@ -44,8 +44,7 @@ def stored_blobs(data: Path, database_url: str | None) -> set[str]:
     if database_url:
         with psycopg.connect(database_url) as conn:
             return {row[0] for row in conn.execute("SELECT blob_id FROM claimflow_blobs")}
-    with closing(sqlite3.connect(data / "documents.db")) as conn:
-        return {row[0] for row in conn.execute("SELECT blob_id FROM blobs")}
+    return stored_blobs_here(data)
 
 
 def checkpoint_rows(data: Path, database_url: str | None, run_id: str) -> int:

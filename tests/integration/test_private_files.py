@@ -7,9 +7,7 @@ by every user of the machine.
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Iterator
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -23,6 +21,7 @@ from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import FileDocumentStore
 from claimflow.state.review import ReviewDecision
 from tests.integration._docs import mismatch_invoice_text, write
+from tests.integration._stores import stored_blobs
 from tests.modes import mode_of, usual_umask, wide_paths
 
 DATABASES = ("claimflow.db", "checkpoints.db", "documents.db")
@@ -45,8 +44,7 @@ async def test_a_run_and_a_review_leave_only_private_folders_and_files(tmp_path:
         assert run.status == "needs_review"
         # Checked while the databases are open: SQLite's -wal and -shm files exist only then.
         assert wide_paths(data, ".", *DATABASES, *SIDECARS) == {}
-        with closing(sqlite3.connect(data / "documents.db")) as stored:
-            assert stored.execute("SELECT count(*) FROM blobs").fetchone() == (3,)  # original, text, map
+        assert len(stored_blobs(data)) == 3  # the original, its text, the masking map
         assert wide_paths(recordings, ".", "classify", "extract_invoice") == {}
         assert len(list(recordings.rglob("*.json"))) == 2
 

@@ -8,6 +8,7 @@ from dataclasses import replace
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.settings import Settings
 from tests.integration._docs import CORRUPT_PDF, invoice_text, mismatch_invoice_text
+from tests.integration._stores import stored_blobs
 from tests.service._api import Api, serving
 
 
@@ -73,7 +74,7 @@ async def test_a_document_over_the_size_limit_fails_its_run_without_being_stored
     assert response.status_code == 201
     assert response.json()["status"] == "failed"
     assert "big.txt is" in response.json()["error"] and "over the 100 bytes limit" in response.json()["error"]
-    assert [path for path in (settings.data_dir / "blobs").rglob("*") if path.is_file()] == []
+    assert stored_blobs(settings.data_dir) == set()
 
 
 async def test_a_corrupt_file_fails_its_run_with_a_reason(api: Api) -> None:
