@@ -10,14 +10,22 @@ thread, so a write is one trip. Rows, SQL and transactions are the stock saver's
 The function runs through aiosqlite's `Connection._execute` on the connection it wraps, in order with every
 other call the saver makes; that method is not public, so the version range is pinned in `pyproject.toml` and
 `tests/runtime/test_sqlite_saver.py` fails if it changes.
+
+A task's writes ride with the step's checkpoint: LangGraph stores them as the task ends and the checkpoint a
+moment later, as the step ends. They wait up to `WRITES_WAIT_S` for it, then go in the same transaction, so a
+step is one trip, not two; if no checkpoint comes in time they go alone. Either way `aput_writes` returns once
+they are committed, as before. Writes to LangGraph's special channels (an error, an interrupt, a resume value)
+never wait: they go at once, with any writes waiting.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 import aiosqlite
 from langchain_core.runnables import RunnableConfig
@@ -26,10 +34,13 @@ from langgraph.checkpoint.base import (
     ChannelVersions,
     Checkpoint,
     CheckpointMetadata,
+    CheckpointTuple,
+    get_checkpoint_id,
     get_checkpoint_metadata,
 )
 from langgraph.checkpoint.serde.base import SerializerProtocol
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from langgraph.checkpoint.sqlite.utils import load_pending_writes, pending_writes_sql
 
 from claimflow.runtime.checkpoint_encoding import ChannelEncodings
 from claimflow.runtime.checkpoint_serde import CompactSerializer
@@ -38,29 +49,119 @@ _PUT_CHECKPOINT = (
     "INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, "
     "checkpoint, metadata) VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
+_CHECKPOINT_COLUMNS = "thread_id, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata"
+_GET_CHECKPOINT = (
+    f"SELECT {_CHECKPOINT_COLUMNS} FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id = ?"
+)
+_GET_LATEST_CHECKPOINT = (
+    f"SELECT {_CHECKPOINT_COLUMNS} FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ?"
+    " ORDER BY checkpoint_id DESC LIMIT 1"
+)
 _WRITE_COLUMNS = "writes (thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, idx, channel, type, value)"
 # Special channels (errors, interrupts, resume values) have fixed indexes and replace; others are kept once.
 _REPLACE_WRITES = f"INSERT OR REPLACE INTO {_WRITE_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 _KEEP_WRITES = f"INSERT OR IGNORE INTO {_WRITE_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
+WRITES_WAIT_S = 0.005
+"""How long a task's writes wait for the step's checkpoint to go with them before they go alone."""
+
+_Statement = tuple[str, list[tuple[Any, ...]]]
+
+
+@dataclass
+class _WaitingWrites:
+    """Tasks' writes waiting for the next trip, and the future their callers wait on until they are committed."""
+
+    committed: asyncio.Future[None]
+    statements: list[_Statement] = field(default_factory=list)
+
+
 class OneTripSqliteSaver(AsyncSqliteSaver):
-    """`AsyncSqliteSaver` whose `aput` and `aput_writes` each make one trip to the connection's thread."""
+    """`AsyncSqliteSaver` making one trip to the connection's thread per step: its checkpoint and tasks' writes."""
 
     def __init__(self, conn: aiosqlite.Connection, *, serde: SerializerProtocol | None = None) -> None:
         super().__init__(conn, serde=serde)
         self._encodings = ChannelEncodings()
+        self._waiting: _WaitingWrites | None = None
+        self._sending: set[asyncio.Task[None]] = set()
 
-    async def _in_one_trip(self, write: Callable[[sqlite3.Connection], object]) -> None:
-        """Run `write` and commit on the connection's thread (rolled back if it raises), under the saver's lock."""
+    async def _in_one_trip(self, write: Callable[[sqlite3.Connection], object] | None) -> None:
+        """Run the writes waiting, then `write`, and commit on the connection's thread, under the saver's lock.
 
-        def transaction() -> None:
+        All of it is rolled back if any of it raises; the waiting writes' callers then get the error too.
+        """
+        async with self.lock:
+            waiting, self._waiting = self._waiting, None
+            statements = waiting.statements if waiting is not None else []
+
+            def transaction() -> None:
+                database = self.conn._conn  # the sqlite3 connection aiosqlite drives; only its thread may use it
+                with database:  # commit, or roll back on an error
+                    for query, rows in statements:
+                        database.executemany(query, rows)
+                    if write is not None:
+                        write(database)
+
+            try:
+                await self.conn._execute(transaction)  # type: ignore[no-untyped-call]
+            except BaseException as error:
+                if waiting is not None and not waiting.committed.done():
+                    waiting.committed.set_exception(error)
+                raise
+            if waiting is not None and not waiting.committed.done():
+                waiting.committed.set_result(None)
+
+    def _send_alone(self, waiting: _WaitingWrites) -> None:
+        """No checkpoint took the writes in time: send them on their own (unless a trip took them meanwhile)."""
+        if self._waiting is waiting:
+            task = asyncio.get_running_loop().create_task(self._in_one_trip(None))
+            self._sending.add(task)  # held until done: the loop keeps only a weak reference to a task
+            task.add_done_callback(self._sent)
+
+    def _sent(self, task: asyncio.Task[None]) -> None:
+        self._sending.discard(task)
+        if not task.cancelled():
+            task.exception()  # the writes' callers got it; marked retrieved
+
+    async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
+        """The checkpoint `config` names (its latest, without an id), with its pending writes, read in one trip.
+
+        The stock saver's queries, run together on the connection's thread (it makes four trips: a cursor, the
+        query, its row, closing the cursor; more when a checkpoint is found); every run's start reads one.
+        """
+        await self.setup()
+        configurable = config["configurable"]
+        thread_id, checkpoint_ns = str(configurable["thread_id"]), configurable.get("checkpoint_ns", "")
+        wanted = get_checkpoint_id(config)
+        writes_sql = pending_writes_sql(self._has_task_path)
+
+        def read() -> tuple[tuple[Any, ...] | None, list[Any]]:
             database = self.conn._conn  # the sqlite3 connection aiosqlite drives; only its thread may use it
-            with database:  # commit, or roll back on an error
-                write(database)
+            if wanted:
+                found = database.execute(_GET_CHECKPOINT, (thread_id, checkpoint_ns, wanted)).fetchone()
+            else:
+                found = database.execute(_GET_LATEST_CHECKPOINT, (thread_id, checkpoint_ns)).fetchone()
+            if found is None:
+                return None, []
+            return found, database.execute(writes_sql, (thread_id, checkpoint_ns, found[1])).fetchall()
 
         async with self.lock:
-            await self.conn._execute(transaction)  # type: ignore[no-untyped-call]
+            found, writes = await self.conn._execute(read)  # type: ignore[no-untyped-call]
+        if found is None:
+            return None
+        _, checkpoint_id, parent_id, type_, checkpoint, metadata = found
+        return CheckpointTuple(
+            {"configurable": {"thread_id": thread_id, "checkpoint_ns": checkpoint_ns, "checkpoint_id": checkpoint_id}}
+            if not wanted
+            else config,
+            self.serde.loads_typed((type_, checkpoint)),
+            cast(CheckpointMetadata, json.loads(metadata) if metadata is not None else {}),
+            {"configurable": {"thread_id": thread_id, "checkpoint_ns": checkpoint_ns, "checkpoint_id": parent_id}}
+            if parent_id
+            else None,
+            load_pending_writes(writes, self.serde),
+        )
 
     async def aput(
         self,
@@ -69,7 +170,10 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
         metadata: CheckpointMetadata,
         new_versions: ChannelVersions,  # noqa: ARG002 - the stock saver keeps whole checkpoints, too
     ) -> RunnableConfig:
-        """Save a checkpoint (as the stock saver does, whole) in one trip, encoding only the channels written since."""
+        """Save a checkpoint (as the stock saver does, whole), with the tasks' writes waiting, in one trip.
+
+        Only the channels written since the thread's last checkpoint are encoded again.
+        """
         await self.setup()
         configurable = config["configurable"]
         thread_id, checkpoint_ns = configurable["thread_id"], configurable["checkpoint_ns"]
@@ -96,8 +200,12 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
     async def aput_writes(
         self, config: RunnableConfig, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = ""
     ) -> None:
-        """Store a task's writes to a checkpoint (as the stock saver does) in one trip."""
-        query = _REPLACE_WRITES if all(channel in WRITES_IDX_MAP for channel, _ in writes) else _KEEP_WRITES
+        """Store a task's writes to a checkpoint (as the stock saver does); return once they are committed.
+
+        They go with the step's checkpoint if it comes within `WRITES_WAIT_S`, else on their own.
+        """
+        special = all(channel in WRITES_IDX_MAP for channel, _ in writes)
+        query = _REPLACE_WRITES if special else _KEEP_WRITES
         await self.setup()
         configurable = config["configurable"]
         key = (str(configurable["thread_id"]), str(configurable["checkpoint_ns"]), str(configurable["checkpoint_id"]))
@@ -105,4 +213,14 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
             (*key, task_id, task_path, WRITES_IDX_MAP.get(channel, index), channel, *self.serde.dumps_typed(value))
             for index, (channel, value) in enumerate(writes)
         ]
-        await self._in_one_trip(lambda database: database.executemany(query, rows))
+        if special:  # an error, an interrupt, a resume value: at once
+            await self._in_one_trip(lambda database: database.executemany(query, rows))
+            return
+        waiting = self._waiting
+        if waiting is None:
+            loop = asyncio.get_running_loop()
+            waiting = self._waiting = _WaitingWrites(loop.create_future())
+            loop.call_later(WRITES_WAIT_S, self._send_alone, waiting)
+        waiting.statements.append((query, rows))
+        # Shielded: a caller that stops waiting does not take the other writes' commit with it.
+        await asyncio.shield(waiting.committed)
