@@ -8,7 +8,9 @@ is byte for byte what encoding the checkpoint whole gives (`tests/runtime/test_c
 
 A channel's encoding is reused only for the same version of the channel *and* the same value object: LangGraph
 gives a channel a new version whenever it is written, and the value is held with its encoding, so it cannot
-be another object that happens to reuse its id.
+be another object that happens to reuse its id. A channel a step wrote holds, in the next checkpoint, the very
+value its task wrote, which the saver encoded a moment before to store the task's writes: that encoding is
+taken too (`encode_write`), again only for the same object.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import struct
 from collections import OrderedDict
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 
 # Private to langgraph-checkpoint, which is pinned: the test above fails if its encoding changes.
@@ -26,6 +29,12 @@ KEEP_THREADS = 256
 
 _Encoded = tuple[object, object, bytes]
 """A channel's version, its value, and the value's msgpack."""
+
+
+@lru_cache(maxsize=4096)
+def _key(name: str) -> bytes:
+    """The msgpack of a map key: a checkpoint's keys and channel names, the same few at every step."""
+    return _msgpack_enc(name)
 
 
 def map_header(size: int) -> bytes:
@@ -42,29 +51,42 @@ class ChannelEncodings:
 
     def __init__(self, *, threads: int = KEEP_THREADS) -> None:
         self._threads: OrderedDict[str, dict[str, _Encoded]] = OrderedDict()
+        self._written: OrderedDict[str, dict[str, tuple[object, bytes]]] = OrderedDict()
         self._keep = threads
+
+    def encode_write(self, thread: str, channel: str, value: object) -> bytes:
+        """The msgpack of a value a task of `thread` wrote to `channel`, kept for the thread's next checkpoint."""
+        encoded = _msgpack_enc(value)
+        self._written.setdefault(thread, {})[channel] = (value, encoded)
+        self._written.move_to_end(thread)
+        while len(self._written) > self._keep:
+            self._written.popitem(last=False)
+        return encoded
 
     def encode(self, thread: str, checkpoint: Mapping[str, Any]) -> bytes:
         """The msgpack of `checkpoint`, a checkpoint of `thread` (its id and namespace, as one string)."""
         previous = self._threads.pop(thread, {})
+        written = self._written.pop(thread, {})  # the writes this checkpoint follows; none are kept past it
         current: dict[str, _Encoded] = {}
         versions: Mapping[str, object] = checkpoint.get("channel_versions", {})
         parts = [map_header(len(checkpoint))]
         for key, value in checkpoint.items():
-            parts.append(_msgpack_enc(key))
+            parts.append(_key(key))
             if key != "channel_values" or not isinstance(value, dict):
                 parts.append(_msgpack_enc(value))
                 continue
             parts.append(map_header(len(value)))
             for channel, channel_value in value.items():
                 version = versions.get(channel)
-                known = previous.get(channel)
+                known, wrote = previous.get(channel), written.get(channel)
                 if known is not None and version is not None and known[0] == version and known[1] is channel_value:
                     encoded = known[2]
+                elif wrote is not None and wrote[0] is channel_value:
+                    encoded = wrote[1]
                 else:
                     encoded = _msgpack_enc(channel_value)
                 current[channel] = (version, channel_value, encoded)
-                parts += [_msgpack_enc(channel), encoded]
+                parts += [_key(channel), encoded]
         self._threads[thread] = current
         while len(self._threads) > self._keep:
             self._threads.popitem(last=False)

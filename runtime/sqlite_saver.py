@@ -197,6 +197,15 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
             "configurable": {"thread_id": thread_id, "checkpoint_ns": checkpoint_ns, "checkpoint_id": checkpoint["id"]}
         }
 
+    def _dump_write(self, key: tuple[str, str, str], channel: str, value: Any) -> tuple[str, bytes]:
+        """A write's stored form; its encoding is kept for the checkpoint after it (see `ChannelEncodings`)."""
+        if not isinstance(self.serde, CompactSerializer) or value is None or isinstance(value, bytes | bytearray):
+            return self.serde.dumps_typed(value)  # None and bytes are stored as they are, not as msgpack
+        thread_id, checkpoint_ns, _ = key
+        return self.serde.compressed(
+            "msgpack", self._encodings.encode_write(f"{thread_id}\0{checkpoint_ns}", channel, value)
+        )
+
     async def aput_writes(
         self, config: RunnableConfig, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = ""
     ) -> None:
@@ -210,7 +219,14 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
         configurable = config["configurable"]
         key = (str(configurable["thread_id"]), str(configurable["checkpoint_ns"]), str(configurable["checkpoint_id"]))
         rows = [
-            (*key, task_id, task_path, WRITES_IDX_MAP.get(channel, index), channel, *self.serde.dumps_typed(value))
+            (
+                *key,
+                task_id,
+                task_path,
+                WRITES_IDX_MAP.get(channel, index),
+                channel,
+                *self._dump_write(key, channel, value),
+            )
             for index, (channel, value) in enumerate(writes)
         ]
         if special:  # an error, an interrupt, a resume value: at once

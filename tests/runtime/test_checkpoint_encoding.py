@@ -93,3 +93,32 @@ def test_the_encodings_of_only_so_many_runs_are_kept() -> None:
     for run in ("r1", "r2", "r3"):
         encodings.encode(run, checkpoint)
     assert list(encodings._threads) == ["r2", "r3"]
+
+
+def test_a_value_a_task_wrote_is_not_encoded_again_for_the_checkpoint_after(monkeypatch: pytest.MonkeyPatch) -> None:
+    encoded: list[object] = []
+
+    def counting(value: object) -> bytes:
+        encoded.append(value)
+        return _msgpack_enc(value)
+
+    monkeypatch.setattr(checkpoint_encoding, "_msgpack_enc", counting)
+    encodings = ChannelEncodings()
+    events, fields = [{"type": "step.completed"}], {"total": "1.00"}
+    assert encodings.encode_write("run-1", "events", events) == _msgpack_enc(events)
+    encodings.encode_write("run-1", "fields", {"total": "1.00"})  # equal, but not the object the channel holds
+    encoded.clear()
+
+    checkpoint = {
+        "channel_values": {"events": events, "fields": fields},
+        "channel_versions": {"events": 2, "fields": 2},
+    }
+    assert encodings.encode("run-1", checkpoint) == _msgpack_enc(checkpoint)
+    assert not any(value is events for value in encoded)  # the written value: its encoding taken
+    assert any(value is fields for value in encoded)  # another object than the one written: encoded
+
+    encoded.clear()
+    newer = [{"type": "step.started"}]
+    later = {"channel_values": {"events": newer, "fields": fields}, "channel_versions": {"events": 3, "fields": 2}}
+    encodings.encode("run-1", later)
+    assert any(value is newer for value in encoded) and not any(value is fields for value in encoded)
