@@ -91,7 +91,7 @@ def test_a_sqlite_delete_waits_for_a_save_in_another_process_and_keeps_it(tmp_pa
             # Another process's save, stamping the blob, not committed yet: the delete waits for SQLite's write
             # lock, then sees the stamp.
             saving.execute("BEGIN IMMEDIATE")
-            saving.execute("UPDATE blobs SET saved_at = ? WHERE blob_id = ?", (time.time(), blob))
+            saving.execute("UPDATE blob_saves SET saved_at = ? WHERE blob_id = ?", (time.time(), blob))
             deleting = threading.Thread(target=lambda: freed.append(store.delete_blob(blob, saved_before=mark)))
             deleting.start()
             deleting.join(0.5)
