@@ -11,20 +11,16 @@ The function runs through aiosqlite's `Connection._execute` on the connection it
 other call the saver makes; that method is not public, so the version range is pinned in `pyproject.toml` and
 `tests/runtime/test_sqlite_saver.py` fails if it changes.
 
-A task's writes ride with the step's checkpoint: LangGraph stores them as the task ends and the checkpoint a
-moment later, as the step ends. They wait up to `WRITES_WAIT_S` for it, then go in the same transaction, so a
-step is one trip, not two; if no checkpoint comes in time they go alone. Either way `aput_writes` returns once
-they are committed, as before. Writes to LangGraph's special channels (an error, an interrupt, a resume value)
-never wait: they go at once, with any writes waiting.
+A task's writes ride with the step's checkpoint (`claimflow.runtime.step_writes`), so a step is one trip, not
+two. Writes to LangGraph's special channels (an error, an interrupt, a resume value) never wait: they go at
+once, with any writes waiting.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 import aiosqlite
@@ -44,6 +40,7 @@ from langgraph.checkpoint.sqlite.utils import load_pending_writes, pending_write
 
 from claimflow.runtime.checkpoint_encoding import ChannelEncodings
 from claimflow.runtime.checkpoint_serde import CompactSerializer
+from claimflow.runtime.step_writes import StepWrites
 
 _PUT_CHECKPOINT = (
     "INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, "
@@ -63,66 +60,31 @@ _REPLACE_WRITES = f"INSERT OR REPLACE INTO {_WRITE_COLUMNS} VALUES (?, ?, ?, ?, 
 _KEEP_WRITES = f"INSERT OR IGNORE INTO {_WRITE_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
-WRITES_WAIT_S = 0.005
-"""How long a task's writes wait for the step's checkpoint to go with them before they go alone."""
-
-_Statement = tuple[str, list[tuple[Any, ...]]]
-
-
-@dataclass
-class _WaitingWrites:
-    """Tasks' writes waiting for the next trip, and the future their callers wait on until they are committed."""
-
-    committed: asyncio.Future[None]
-    statements: list[_Statement] = field(default_factory=list)
-
-
 class OneTripSqliteSaver(AsyncSqliteSaver):
     """`AsyncSqliteSaver` making one trip to the connection's thread per step: its checkpoint and tasks' writes."""
 
     def __init__(self, conn: aiosqlite.Connection, *, serde: SerializerProtocol | None = None) -> None:
         super().__init__(conn, serde=serde)
         self._encodings = ChannelEncodings()
-        self._waiting: _WaitingWrites | None = None
-        self._sending: set[asyncio.Task[None]] = set()
+        self._step_writes = StepWrites(lambda: self._in_one_trip(None))
 
     async def _in_one_trip(self, write: Callable[[sqlite3.Connection], object] | None) -> None:
-        """Run the writes waiting, then `write`, and commit on the connection's thread, under the saver's lock.
+        """Run the task writes waiting, then `write`, and commit on the connection's thread, under the saver's lock.
 
         All of it is rolled back if any of it raises; the waiting writes' callers then get the error too.
         """
         async with self.lock:
-            waiting, self._waiting = self._waiting, None
-            statements = waiting.statements if waiting is not None else []
+            with self._step_writes.taken() as statements:
 
-            def transaction() -> None:
-                database = self.conn._conn  # the sqlite3 connection aiosqlite drives; only its thread may use it
-                with database:  # commit, or roll back on an error
-                    for query, rows in statements:
-                        database.executemany(query, rows)
-                    if write is not None:
-                        write(database)
+                def transaction() -> None:
+                    database = self.conn._conn  # the sqlite3 connection aiosqlite drives; only its thread may use it
+                    with database:  # commit, or roll back on an error
+                        for query, rows in statements:
+                            database.executemany(query, rows)
+                        if write is not None:
+                            write(database)
 
-            try:
                 await self.conn._execute(transaction)  # type: ignore[no-untyped-call]
-            except BaseException as error:
-                if waiting is not None and not waiting.committed.done():
-                    waiting.committed.set_exception(error)
-                raise
-            if waiting is not None and not waiting.committed.done():
-                waiting.committed.set_result(None)
-
-    def _send_alone(self, waiting: _WaitingWrites) -> None:
-        """No checkpoint took the writes in time: send them on their own (unless a trip took them meanwhile)."""
-        if self._waiting is waiting:
-            task = asyncio.get_running_loop().create_task(self._in_one_trip(None))
-            self._sending.add(task)  # held until done: the loop keeps only a weak reference to a task
-            task.add_done_callback(self._sent)
-
-    def _sent(self, task: asyncio.Task[None]) -> None:
-        self._sending.discard(task)
-        if not task.cancelled():
-            task.exception()  # the writes' callers got it; marked retrieved
 
     async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
         """The checkpoint `config` names (its latest, without an id), with its pending writes, read in one trip.
@@ -211,7 +173,7 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
     ) -> None:
         """Store a task's writes to a checkpoint (as the stock saver does); return once they are committed.
 
-        They go with the step's checkpoint if it comes within `WRITES_WAIT_S`, else on their own.
+        They go with the step's checkpoint if it comes within `step_writes.WRITES_WAIT_S`, else on their own.
         """
         special = all(channel in WRITES_IDX_MAP for channel, _ in writes)
         query = _REPLACE_WRITES if special else _KEEP_WRITES
@@ -231,12 +193,5 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
         ]
         if special:  # an error, an interrupt, a resume value: at once
             await self._in_one_trip(lambda database: database.executemany(query, rows))
-            return
-        waiting = self._waiting
-        if waiting is None:
-            loop = asyncio.get_running_loop()
-            waiting = self._waiting = _WaitingWrites(loop.create_future())
-            loop.call_later(WRITES_WAIT_S, self._send_alone, waiting)
-        waiting.statements.append((query, rows))
-        # Shielded: a caller that stops waiting does not take the other writes' commit with it.
-        await asyncio.shield(waiting.committed)
+        else:
+            await self._step_writes.committed((query, rows))

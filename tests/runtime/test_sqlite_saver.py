@@ -17,7 +17,7 @@ from langgraph.checkpoint.base import WRITES_IDX_MAP, empty_checkpoint
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph import END, START, StateGraph
 
-from claimflow.runtime import sqlite_saver
+from claimflow.runtime import step_writes
 from claimflow.runtime.checkpoint import serializer, sqlite_checkpointer
 from claimflow.runtime.sqlite_saver import OneTripSqliteSaver
 
@@ -112,7 +112,7 @@ async def test_a_tasks_writes_go_with_the_steps_checkpoint_in_one_trip(
 ) -> None:
     async with sqlite_checkpointer(tmp_path / "one-trip.db") as saver:
         written = await _put_one(saver)
-        monkeypatch.setattr(sqlite_saver, "WRITES_WAIT_S", 30.0)  # however slow the machine, the checkpoint first
+        monkeypatch.setattr(step_writes, "WRITES_WAIT_S", 30.0)  # however slow the machine, the checkpoint first
         trips = _count_trips(saver)
         task = asyncio.ensure_future(saver.aput_writes(written, [("notes", ["b"])], task_id="task-2"))
         await asyncio.sleep(0)  # the task ended: its writes wait for the step's checkpoint
@@ -133,7 +133,7 @@ async def test_writes_no_checkpoint_follows_are_committed_alone_before_their_cal
         started = asyncio.get_running_loop().time()
         await saver.aput_writes(written, [("notes", ["alone"])], task_id="task-2")
         waited = asyncio.get_running_loop().time() - started
-        assert trips == ["transaction"] and waited >= sqlite_saver.WRITES_WAIT_S * 0.9
+        assert trips == ["transaction"] and waited >= step_writes.WRITES_WAIT_S * 0.9
         with closing(sqlite3.connect(path)) as reader:  # committed: another connection sees it
             assert reader.execute("SELECT count(*) FROM writes WHERE task_id = 'task-2'").fetchone() == (1,)
 
@@ -143,7 +143,7 @@ async def test_an_error_or_interrupt_goes_at_once_with_the_writes_waiting(
 ) -> None:
     async with sqlite_checkpointer(tmp_path / "one-trip.db") as saver:
         written = await _put_one(saver)
-        monkeypatch.setattr(sqlite_saver, "WRITES_WAIT_S", 30.0)  # the writes waiting would wait that long alone
+        monkeypatch.setattr(step_writes, "WRITES_WAIT_S", 30.0)  # the writes waiting would wait that long alone
         trips = _count_trips(saver)
         waiting = asyncio.ensure_future(saver.aput_writes(written, [("notes", ["b"])], task_id="task-2"))
         await asyncio.sleep(0)
@@ -168,10 +168,10 @@ async def test_a_step_whose_checkpoint_fails_fails_its_writes_too_and_the_saver_
             "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
         )
         await saver.conn.commit()
-        monkeypatch.setattr(sqlite_saver, "WRITES_WAIT_S", 30.0)  # the writes wait for the checkpoint
+        monkeypatch.setattr(step_writes, "WRITES_WAIT_S", 30.0)  # the writes wait for the checkpoint
         task = asyncio.ensure_future(saver.aput_writes(written, [("notes", ["lost"])], task_id="task-2"))
         await asyncio.sleep(0)
-        monkeypatch.setattr(sqlite_saver, "WRITES_WAIT_S", 0.005)
+        monkeypatch.setattr(step_writes, "WRITES_WAIT_S", 0.005)
         refused = {**empty_checkpoint(), "id": "refused"}
         with pytest.raises(Exception, match="refused by the test"):
             await saver.aput(written, refused, {"source": "loop", "step": 0}, {})  # type: ignore[arg-type]
