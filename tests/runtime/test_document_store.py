@@ -77,3 +77,17 @@ async def test_a_blob_whose_folder_is_gone_is_stored_in_a_new_private_folder(tmp
     assert mode_of(folder) == 0o700
     assert mode_of(folder / first) == 0o600
     assert files.load_blob(first) == b"one"
+
+
+def test_a_save_finding_its_blob_moved_aside_by_a_prune_writes_it_anew(tmp_path: Path) -> None:
+    root = tmp_path / "blobs"
+    files = FileDocumentStore(root)
+    blob = files.save_blob(b"an invoice")
+    path = root / blob[:2] / blob
+    aside = path.with_name(f".{blob}.pruning.deleting")
+    os.replace(path, aside)  # a prune has moved it aside to look at it again
+
+    assert files.save_blob(b"an invoice") == blob  # the stamp finds no file: the bytes are written again
+
+    assert path.read_bytes() == b"an invoice" and mode_of(path) == 0o600
+    assert files.load_blob(blob) == b"an invoice"
