@@ -129,25 +129,6 @@ def test_a_scanned_quote_is_boxed_over_its_words() -> None:
     assert_over(number, drawn_box(3, "NW-2024-0117", "Invoice No.: ", scale=scale), slack=6)
 
 
-@pytest.mark.ocr
-def test_a_scanned_pdf_is_boxed_from_its_ocr() -> None:
-    png, _ = scan_png()
-    buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    from reportlab.lib.utils import ImageReader
-
-    pdf.drawImage(ImageReader(io.BytesIO(png)), 0, 0, width=PAGE_WIDTH, height=PAGE_HEIGHT)
-    pdf.showPage()
-    pdf.save()
-    data = buffer.getvalue()
-    parsed = parse_document(data, "scan.pdf")
-    assert parsed.method == "ocr"
-    page = read_page(data, "application/pdf", 1, parsed.pages[0])
-    scale = page.width / PAGE_WIDTH
-    (box,) = page.boxes(*span(parsed.pages[0], "180.00 GBP"))
-    assert_over(box, drawn_box(8, "180.00 GBP", "Total ", scale=scale), slack=5)
-
-
 def test_text_documents_have_no_page_image_and_pages_are_counted() -> None:
     with pytest.raises(NoPageImageError):
         read_page(b"INVOICE\nTotal 1.00", "text/plain", 1, "INVOICE\nTotal 1.00")
