@@ -139,23 +139,25 @@ async def test_a_prune_keeps_the_document_a_new_run_is_saving(
         finished = await engine.process(document)
         assert finished.status == "completed"
         row = await engine.registry.get_run(finished.run_id)
-        list_runs = engine.registry.list_runs
-        calls = 0
+        state = await engine.state(finished.run_id)
+        assert state is not None and state.text is not None and state.masked is not None
+        others = {state.text.text_id, state.masked.text.text_id, state.masked.mapping_id} - {row.document_id}
+        delete_blob = engine.store.delete_blob
+        arrived: list[str] = []
 
-        async def a_new_run_saves_the_same_document_meanwhile(status: str | None = None) -> Any:
-            # The prune's last look before deleting: meanwhile, the same invoice arrives again and intake has
-            # stored its bytes (it registers the run right after).
-            nonlocal calls
-            calls += 1
-            if calls == 3:
-                await engine.store.save_document(document.read_bytes(), "invoice.txt", "text/plain")
-            return await list_runs(status)
+        async def a_new_run_saves_the_same_document_meanwhile(blob_id: str, *, saved_before: float) -> int:
+            # The prune has taken its last look at what runs need and begins deleting: meanwhile, the same
+            # invoice arrives again and intake has stored its bytes (it registers the run right after).
+            if not arrived:
+                ref = await engine.store.save_document(document.read_bytes(), "invoice.txt", "text/plain")
+                arrived.append(ref.document_id)
+            return await delete_blob(blob_id, saved_before=saved_before)
 
-        engine.registry.list_runs = a_new_run_saves_the_same_document_meanwhile  # type: ignore[method-assign]
+        engine.store.delete_blob = a_new_run_saves_the_same_document_meanwhile  # type: ignore[method-assign]
         await asyncio.sleep(0.05)  # the run's blobs were saved clearly before the prune begins
         report = await prune_finished(engine, timedelta(0), now=time.time() + 1)
 
-        assert report.runs == (finished.run_id,)
-        assert calls == 3  # chosen, needed, needed again just before deleting
+        assert report.runs == (finished.run_id,) and arrived == [row.document_id]
         assert await engine.store.blob_size(row.document_id) == len(document.read_bytes())
-        assert report.blobs >= 1  # the run's texts and masking map went; its original stayed for the new run
+        assert report.blobs == len(others)  # the run's texts and masking map went; its original stayed
+        assert [await engine.store.blob_size(blob) for blob in others] == [None] * len(others)
