@@ -1,4 +1,4 @@
-"""The Postgres checkpointer: LangGraph's saver over a connection pool, each step's writes one transaction.
+"""The Postgres checkpointer: LangGraph's saver over a connection pool, each write one transaction.
 
 Apart from `claimflow.runtime.checkpoint` so that only a process with a database URL loads psycopg.
 """
@@ -7,39 +7,27 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from langchain_core.runnables import RunnableConfig
-from langgraph.checkpoint.base import WRITES_IDX_MAP, ChannelVersions, Checkpoint, CheckpointMetadata
+from langgraph.checkpoint.base import WRITES_IDX_MAP
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
-from langgraph.checkpoint.serde.base import SerializerProtocol
 from psycopg import AsyncConnection, AsyncCursor
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from claimflow.runtime.checkpoint import serializer
-from claimflow.runtime.step_writes import Statement, StepWrites
-
-_SHARED: ContextVar[AsyncCursor[DictRow] | None] = ContextVar("claimflow_checkpoint_cursor", default=None)
-"""The cursor of the transaction a step's checkpoint and its tasks' writes share, while the stock code runs in it."""
 
 
 class PooledPostgresSaver(AsyncPostgresSaver):
-    """LangGraph's Postgres saver over a pool: no process-wide lock, and a step's writes one transaction.
+    """LangGraph's Postgres saver over a pool: no process-wide lock, and each write one transaction.
 
     The stock saver serialises every operation behind one asyncio lock (needed for one shared connection, not
     for a pool, where each operation has its own session), and on an autocommit session each statement of a
     write is its own transaction: a checkpoint of several channels cost several WAL flushes. Here a write's
     statements are pipelined inside one transaction (one flush), and runs write side by side. A task's writes
-    wait a moment for the step's checkpoint and go in its transaction (`claimflow.runtime.step_writes`), and are
-    serialized where they are made rather than on a thread: one round trip per step where there were two, and no
-    thread hand-off for the writes.
+    are serialized where they are made, not handed to a thread and back (a step's writes are a few small values).
     """
-
-    def __init__(self, conn: AsyncConnectionPool[Any], *, serde: SerializerProtocol | None = None) -> None:
-        super().__init__(conn, serde=serde)
-        self._step_writes = StepWrites(lambda: self._send([]))
 
     @property
     def pool(self) -> AsyncConnectionPool[Any]:
@@ -49,10 +37,6 @@ class PooledPostgresSaver(AsyncPostgresSaver):
 
     @asynccontextmanager
     async def _cursor(self, *, pipeline: bool = False) -> AsyncIterator[AsyncCursor[DictRow]]:
-        shared = _SHARED.get()
-        if shared is not None:  # inside a step's transaction (see `aput`): the stock code writes in it
-            yield shared
-            return
         async with self.pool.connection() as conn:
             if pipeline:
                 async with conn.pipeline(), conn.cursor(binary=True, row_factory=dict_row) as cur:
@@ -61,41 +45,10 @@ class PooledPostgresSaver(AsyncPostgresSaver):
                 async with conn.cursor(binary=True, row_factory=dict_row) as cur:
                     yield cur
 
-    async def _send(self, statements: list[Statement]) -> None:
-        """One transaction: the task writes waiting, then `statements`."""
-        with self._step_writes.taken() as waiting:
-            async with self._cursor(pipeline=True) as cur:  # committed as the pipeline closes, inside `taken`
-                for query, rows in [*waiting, *statements]:
-                    await cur.executemany(query, rows)
-
-    async def aput(
-        self,
-        config: RunnableConfig,
-        checkpoint: Checkpoint,
-        metadata: CheckpointMetadata,
-        new_versions: ChannelVersions,
-    ) -> RunnableConfig:
-        """Save a checkpoint as the stock saver does, in one transaction with the task writes waiting."""
-        with self._step_writes.taken() as waiting:
-            if not waiting:
-                return await super().aput(config, checkpoint, metadata, new_versions)
-            async with self._cursor(pipeline=True) as cur:  # committed as the pipeline closes, inside `taken`
-                shared = _SHARED.set(cur)
-                try:
-                    for query, rows in waiting:
-                        await cur.executemany(query, rows)
-                    return await super().aput(config, checkpoint, metadata, new_versions)
-                finally:
-                    _SHARED.reset(shared)
-
     async def aput_writes(
         self, config: RunnableConfig, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = ""
     ) -> None:
-        """Store a task's writes as the stock saver does; return once they are committed.
-
-        They go with the step's checkpoint if it comes within `step_writes.WRITES_WAIT_S`, else on their own;
-        an error, an interrupt or a resume value at once, with any writes waiting.
-        """
+        """Store a task's writes as the stock saver does, in one transaction, serialized here."""
         special = all(channel in WRITES_IDX_MAP for channel, _ in writes)
         query = self.UPSERT_CHECKPOINT_WRITES_SQL if special else self.INSERT_CHECKPOINT_WRITES_SQL
         configurable = config["configurable"]
@@ -107,10 +60,8 @@ class PooledPostgresSaver(AsyncPostgresSaver):
             task_path,
             writes,
         )
-        if special:
-            await self._send([(query, rows)])
-        else:
-            await self._step_writes.committed((query, rows))
+        async with self._cursor(pipeline=True) as cur:
+            await cur.executemany(query, rows)
 
 
 @asynccontextmanager

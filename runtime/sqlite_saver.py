@@ -11,9 +11,9 @@ The function runs through aiosqlite's `Connection._execute` on the connection it
 other call the saver makes; that method is not public, so the version range is pinned in `pyproject.toml` and
 `tests/runtime/test_sqlite_saver.py` fails if it changes.
 
-A task's writes ride with the step's checkpoint (`claimflow.runtime.step_writes`), so a step is one trip, not
-two. Writes to LangGraph's special channels (an error, an interrupt, a resume value) never wait: they go at
-once, with any writes waiting.
+A task's writes are committed as soon as the task ends, in a trip of their own, not held for the step's
+checkpoint: they are what spares a finished task from running again after a crash (LangGraph applies them
+instead), and a task may have had effects outside (a delivery) that must not be repeated.
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ from langgraph.checkpoint.sqlite.utils import load_pending_writes, pending_write
 
 from claimflow.runtime.checkpoint_encoding import ChannelEncodings
 from claimflow.runtime.checkpoint_serde import CompactSerializer
-from claimflow.runtime.step_writes import StepWrites
 
 _PUT_CHECKPOINT = (
     "INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, "
@@ -66,25 +65,17 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
     def __init__(self, conn: aiosqlite.Connection, *, serde: SerializerProtocol | None = None) -> None:
         super().__init__(conn, serde=serde)
         self._encodings = ChannelEncodings()
-        self._step_writes = StepWrites(lambda: self._in_one_trip(None))
 
-    async def _in_one_trip(self, write: Callable[[sqlite3.Connection], object] | None) -> None:
-        """Run the task writes waiting, then `write`, and commit on the connection's thread, under the saver's lock.
+    async def _in_one_trip(self, write: Callable[[sqlite3.Connection], object]) -> None:
+        """Run `write` and commit on the connection's thread (rolled back if it raises), under the saver's lock."""
 
-        All of it is rolled back if any of it raises; the waiting writes' callers then get the error too.
-        """
+        def transaction() -> None:
+            database = self.conn._conn  # the sqlite3 connection aiosqlite drives; only its thread may use it
+            with database:  # commit, or roll back on an error
+                write(database)
+
         async with self.lock:
-            with self._step_writes.taken() as statements:
-
-                def transaction() -> None:
-                    database = self.conn._conn  # the sqlite3 connection aiosqlite drives; only its thread may use it
-                    with database:  # commit, or roll back on an error
-                        for query, rows in statements:
-                            database.executemany(query, rows)
-                        if write is not None:
-                            write(database)
-
-                await self.conn._execute(transaction)  # type: ignore[no-untyped-call]
+            await self.conn._execute(transaction)  # type: ignore[no-untyped-call]
 
     async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
         """The checkpoint `config` names (its latest, without an id), with its pending writes, read in one trip.
@@ -171,10 +162,7 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
     async def aput_writes(
         self, config: RunnableConfig, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = ""
     ) -> None:
-        """Store a task's writes to a checkpoint (as the stock saver does); return once they are committed.
-
-        They go with the step's checkpoint if it comes within `step_writes.WRITES_WAIT_S`, else on their own.
-        """
+        """Store a task's writes to a checkpoint (as the stock saver does) in one trip."""
         special = all(channel in WRITES_IDX_MAP for channel, _ in writes)
         query = _REPLACE_WRITES if special else _KEEP_WRITES
         await self.setup()
@@ -191,7 +179,4 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
             )
             for index, (channel, value) in enumerate(writes)
         ]
-        if special:  # an error, an interrupt, a resume value: at once
-            await self._in_one_trip(lambda database: database.executemany(query, rows))
-        else:
-            await self._step_writes.committed((query, rows))
+        await self._in_one_trip(lambda database: database.executemany(query, rows))

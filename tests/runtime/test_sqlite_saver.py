@@ -17,7 +17,6 @@ from langgraph.checkpoint.base import WRITES_IDX_MAP, empty_checkpoint
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph import END, START, StateGraph
 
-from claimflow.runtime import step_writes
 from claimflow.runtime.checkpoint import serializer, sqlite_checkpointer
 from claimflow.runtime.sqlite_saver import OneTripSqliteSaver
 
@@ -105,82 +104,6 @@ async def test_it_reads_what_the_stock_saver_reads_in_one_trip(tmp_path: Path) -
 def _config(thread_id: str, checkpoint_id: str | None = None) -> RunnableConfig:
     configurable = {"thread_id": thread_id, "checkpoint_ns": ""}
     return {"configurable": configurable if checkpoint_id is None else {**configurable, "checkpoint_id": checkpoint_id}}
-
-
-async def test_a_tasks_writes_go_with_the_steps_checkpoint_in_one_trip(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    async with sqlite_checkpointer(tmp_path / "one-trip.db") as saver:
-        written = await _put_one(saver)
-        monkeypatch.setattr(step_writes, "WRITES_WAIT_S", 30.0)  # however slow the machine, the checkpoint first
-        trips = _count_trips(saver)
-        task = asyncio.ensure_future(saver.aput_writes(written, [("notes", ["b"])], task_id="task-2"))
-        await asyncio.sleep(0)  # the task ended: its writes wait for the step's checkpoint
-        assert not task.done()
-        following = {"configurable": {**written["configurable"]}}
-        await saver.aput(following, empty_checkpoint(), {"source": "loop", "step": 0}, {})
-        await task
-        assert trips == ["transaction"]  # the writes and the checkpoint, committed together
-        saved = await saver.aget_tuple(written)
-        assert saved is not None and ("task-2", "notes", ["b"]) in (saved.pending_writes or [])
-
-
-async def test_writes_no_checkpoint_follows_are_committed_alone_before_their_call_returns(tmp_path: Path) -> None:
-    path = tmp_path / "one-trip.db"
-    async with sqlite_checkpointer(path) as saver:
-        written = await _put_one(saver)
-        trips = _count_trips(saver)
-        started = asyncio.get_running_loop().time()
-        await saver.aput_writes(written, [("notes", ["alone"])], task_id="task-2")
-        waited = asyncio.get_running_loop().time() - started
-        assert trips == ["transaction"] and waited >= step_writes.WRITES_WAIT_S * 0.9
-        with closing(sqlite3.connect(path)) as reader:  # committed: another connection sees it
-            assert reader.execute("SELECT count(*) FROM writes WHERE task_id = 'task-2'").fetchone() == (1,)
-
-
-async def test_an_error_or_interrupt_goes_at_once_with_the_writes_waiting(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    async with sqlite_checkpointer(tmp_path / "one-trip.db") as saver:
-        written = await _put_one(saver)
-        monkeypatch.setattr(step_writes, "WRITES_WAIT_S", 30.0)  # the writes waiting would wait that long alone
-        trips = _count_trips(saver)
-        waiting = asyncio.ensure_future(saver.aput_writes(written, [("notes", ["b"])], task_id="task-2"))
-        await asyncio.sleep(0)
-        await asyncio.wait_for(saver.aput_writes(written, [(ERROR, "it failed")], task_id="task-3"), 10)
-        await asyncio.wait_for(waiting, 10)
-        assert trips == ["transaction"]  # both, at once
-        saved = await saver.aget_tuple(written)
-        assert saved is not None
-        assert {(task, channel) for task, channel, _ in saved.pending_writes or []} >= {
-            ("task-2", "notes"),
-            ("task-3", ERROR),
-        }
-
-
-async def test_a_step_whose_checkpoint_fails_fails_its_writes_too_and_the_saver_goes_on(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    async with sqlite_checkpointer(tmp_path / "one-trip.db") as saver:
-        written = await _put_one(saver)
-        await saver.conn.execute(
-            "CREATE TRIGGER refuse BEFORE INSERT ON checkpoints WHEN NEW.checkpoint_id = 'refused' "
-            "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END"
-        )
-        await saver.conn.commit()
-        monkeypatch.setattr(step_writes, "WRITES_WAIT_S", 30.0)  # the writes wait for the checkpoint
-        task = asyncio.ensure_future(saver.aput_writes(written, [("notes", ["lost"])], task_id="task-2"))
-        await asyncio.sleep(0)
-        monkeypatch.setattr(step_writes, "WRITES_WAIT_S", 0.005)
-        refused = {**empty_checkpoint(), "id": "refused"}
-        with pytest.raises(Exception, match="refused by the test"):
-            await saver.aput(written, refused, {"source": "loop", "step": 0}, {})  # type: ignore[arg-type]
-        with pytest.raises(Exception, match="refused by the test"):
-            await task  # rolled back with it: its caller is told
-        await saver.aput_writes(written, [("notes", ["later"])], task_id="task-3")
-        saved = await saver.aget_tuple(written)
-        assert saved is not None
-        assert [task for task, _, _ in saved.pending_writes or []] == ["task-1", "task-1", "task-3"]
 
 
 async def test_a_checkpoint_and_a_steps_writes_are_one_trip_each(tmp_path: Path) -> None:
