@@ -59,8 +59,7 @@ class ChannelEncodings:
         encoded = _msgpack_enc(value)
         self._written.setdefault(thread, {})[channel] = (value, encoded)
         self._written.move_to_end(thread)
-        while len(self._written) > self._keep:
-            self._written.popitem(last=False)
+        self._trim(self._written)
         return encoded
 
     def encode(self, thread: str, checkpoint: Mapping[str, Any]) -> bytes:
@@ -88,6 +87,10 @@ class ChannelEncodings:
                 current[channel] = (version, channel_value, encoded)
                 parts += [_key(channel), encoded]
         self._threads[thread] = current
-        while len(self._threads) > self._keep:
-            self._threads.popitem(last=False)
+        self._trim(self._threads)
         return b"".join(parts)
+
+    def _trim(self, by_thread: OrderedDict[str, Any]) -> None:
+        """Forget the threads used least recently beyond the `threads` kept."""
+        while len(by_thread) > self._keep:
+            by_thread.popitem(last=False)

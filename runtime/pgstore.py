@@ -26,11 +26,10 @@ class PgDocumentStore(DocumentFiles):
         self._pool = open_pool(url, size)
 
     def close(self) -> None:
-        """Close every session, and the fallback store's database if it has one."""
+        """Close every session, and the fallback store."""
         self._pool.close()
-        close_fallback = getattr(self._fallback, "close", None)
-        if close_fallback is not None:
-            close_fallback()
+        if self._fallback is not None:
+            self._fallback.close()
 
     def blob_size(self, blob_id: str) -> int | None:
         """The size of a stored blob in bytes, or None when the database does not hold it."""

@@ -60,7 +60,7 @@ _KEEP_WRITES = f"INSERT OR IGNORE INTO {_WRITE_COLUMNS} VALUES (?, ?, ?, ?, ?, ?
 
 
 class OneTripSqliteSaver(AsyncSqliteSaver):
-    """`AsyncSqliteSaver` making one trip to the connection's thread per step: its checkpoint and tasks' writes."""
+    """`AsyncSqliteSaver` whose `aput`, `aput_writes` and `aget_tuple` each make one trip to the connection's thread."""
 
     def __init__(self, conn: aiosqlite.Connection, *, serde: SerializerProtocol | None = None) -> None:
         super().__init__(conn, serde=serde)
@@ -123,7 +123,7 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
         metadata: CheckpointMetadata,
         new_versions: ChannelVersions,  # noqa: ARG002 - the stock saver keeps whole checkpoints, too
     ) -> RunnableConfig:
-        """Save a checkpoint (as the stock saver does, whole), with the tasks' writes waiting, in one trip.
+        """Save a checkpoint (as the stock saver does, whole) in one trip.
 
         Only the channels written since the thread's last checkpoint are encoded again.
         """
@@ -131,7 +131,7 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
         configurable = config["configurable"]
         thread_id, checkpoint_ns = configurable["thread_id"], configurable["checkpoint_ns"]
         if isinstance(self.serde, CompactSerializer):  # unchanged channels are not encoded again
-            encoded = self._encodings.encode(f"{thread_id}\0{checkpoint_ns}", checkpoint)
+            encoded = self._encodings.encode(_thread(thread_id, checkpoint_ns), checkpoint)
             type_, serialized = self.serde.compressed("msgpack", encoded)
         else:
             type_, serialized = self.serde.dumps_typed(checkpoint)
@@ -156,15 +156,14 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
             return self.serde.dumps_typed(value)  # None and bytes are stored as they are, not as msgpack
         thread_id, checkpoint_ns, _ = key
         return self.serde.compressed(
-            "msgpack", self._encodings.encode_write(f"{thread_id}\0{checkpoint_ns}", channel, value)
+            "msgpack", self._encodings.encode_write(_thread(thread_id, checkpoint_ns), channel, value)
         )
 
     async def aput_writes(
         self, config: RunnableConfig, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = ""
     ) -> None:
         """Store a task's writes to a checkpoint (as the stock saver does) in one trip."""
-        special = all(channel in WRITES_IDX_MAP for channel, _ in writes)
-        query = _REPLACE_WRITES if special else _KEEP_WRITES
+        query = _REPLACE_WRITES if all(channel in WRITES_IDX_MAP for channel, _ in writes) else _KEEP_WRITES
         await self.setup()
         configurable = config["configurable"]
         key = (str(configurable["thread_id"]), str(configurable["checkpoint_ns"]), str(configurable["checkpoint_id"]))
@@ -180,3 +179,8 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
             for index, (channel, value) in enumerate(writes)
         ]
         await self._in_one_trip(lambda database: database.executemany(query, rows))
+
+
+def _thread(thread_id: object, checkpoint_ns: object) -> str:
+    """A thread and namespace as one key of `ChannelEncodings`."""
+    return f"{thread_id}\0{checkpoint_ns}"

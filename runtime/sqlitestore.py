@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from claimflow.runtime.private import private_database
+from claimflow.runtime.sqlite_write import write_transaction
 from claimflow.runtime.store import BlobMissingError, DocumentFiles, FileDocumentStore, check_blob_id
 
 # When a blob was last saved is a row of its own: SQLite rewrites a whole row, blob included, to change one
@@ -51,15 +52,9 @@ class SqliteDocumentStore(DocumentFiles):
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, holding SQLite's write lock from its start (so a check and a change are one)."""
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
+        """One write transaction (`write_transaction`), by one of the store's threads at a time."""
+        with self._lock, write_transaction(self._db) as db:
+            yield db
 
     def close(self) -> None:
         """Close the database."""

@@ -50,6 +50,9 @@ class DocumentFiles:
         """
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Let go of what the store holds open (a database); nothing, for a store that holds nothing open."""
+
     def clock(self) -> float:
         """The time on the clock `save_blob` stamps blobs with, in seconds since the epoch."""
         raise NotImplementedError
@@ -116,10 +119,6 @@ class FileDocumentStore(DocumentFiles):
 
     def _path(self, blob_id: str) -> Path:
         return self._root / blob_id[:2] / check_blob_id(blob_id)
-
-    def has_blob(self, blob_id: str) -> bool:
-        """Whether the blob is stored here."""
-        return self._path(blob_id).is_file()
 
     def blob_size(self, blob_id: str) -> int | None:
         """The size of a stored blob in bytes, or None when it is not stored."""

@@ -146,9 +146,7 @@ async def open_engine(
         stack.push_async_callback(asyncio.to_thread, registry.close)
         await pin_prompts(registry, active)
         files = await asyncio.to_thread(_document_files, settings)
-        close_files = getattr(files, "close", None)
-        if close_files is not None:
-            stack.push_async_callback(asyncio.to_thread, close_files)
+        stack.push_async_callback(asyncio.to_thread, files.close)
         store = AsyncDocumentStore(files)
         saver = await stack.enter_async_context(_checkpointer(settings))
         graph = build_documents_workflow(active.types).compile(checkpointer=saver)

@@ -7,11 +7,11 @@ transactions: SQLite then admits one writer at a time, across processes.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from claimflow.runtime.private import private_database
+from claimflow.runtime.sqlite_write import write_transaction
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -138,13 +138,5 @@ class Database:
         """Close the connection."""
         self._db.close()
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        else:
-            self._db.execute("COMMIT")
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return write_transaction(self._db)

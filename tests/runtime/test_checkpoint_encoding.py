@@ -48,14 +48,20 @@ async def test_every_checkpoint_of_real_runs_is_encoded_as_langgraph_encodes_it(
         assert [await other.state(view.run_id) for view in views] == states
 
 
-def test_only_channels_written_since_are_encoded_again(monkeypatch: pytest.MonkeyPatch) -> None:
-    encoded: list[object] = []
+@pytest.fixture
+def encoded(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """Every value `ChannelEncodings` encodes from now on, in order."""
+    values: list[object] = []
 
     def counting(value: object) -> bytes:
-        encoded.append(value)
+        values.append(value)
         return _msgpack_enc(value)
 
     monkeypatch.setattr(checkpoint_encoding, "_msgpack_enc", counting)
+    return values
+
+
+def test_only_channels_written_since_are_encoded_again(encoded: list[object]) -> None:
     field = FieldResult(name="total", value="1.00", status="accepted", decided_by="claim 1")
     policy = {"threshold": 0.8}
     first = {
@@ -95,14 +101,7 @@ def test_the_encodings_of_only_so_many_runs_are_kept() -> None:
     assert list(encodings._threads) == ["r2", "r3"]
 
 
-def test_a_value_a_task_wrote_is_not_encoded_again_for_the_checkpoint_after(monkeypatch: pytest.MonkeyPatch) -> None:
-    encoded: list[object] = []
-
-    def counting(value: object) -> bytes:
-        encoded.append(value)
-        return _msgpack_enc(value)
-
-    monkeypatch.setattr(checkpoint_encoding, "_msgpack_enc", counting)
+def test_a_value_a_task_wrote_is_not_encoded_again_for_the_checkpoint_after(encoded: list[object]) -> None:
     encodings = ChannelEncodings()
     events, fields = [{"type": "step.completed"}], {"total": "1.00"}
     assert encodings.encode_write("run-1", "events", events) == _msgpack_enc(events)
