@@ -42,7 +42,7 @@ async def process_files(
         while (item := await registered.get()) is not None:
             index, row, new = item
             try:
-                done = await engine.start(row.run_id)
+                done = await engine.start(row.run_id, registered=row if new else None)
             except RunBusyError:  # another live process (a `recover`, a second `run`) is advancing it
                 done = await engine.registry.get_run(row.run_id)
             results[index] = done

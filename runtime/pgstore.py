@@ -1,7 +1,9 @@
 """The document store in Postgres: one place every process and machine reads originals, texts and masking maps.
 
-Blobs are rows of `claimflow_blobs`, keyed by their sha256 and written idempotently: bytes already stored are
-only stamped saved again (not sent twice), which keeps them from a prune that began before (see `delete_blob`).
+Blobs are rows of `claimflow_blobs`, keyed by their sha256 and written idempotently: saving bytes already stored
+stamps them saved again, which keeps them from a prune that began before (see `delete_blob`). A large blob
+already stored is only stamped (its bytes are not sent twice); a small one is sent with its stamp in one
+statement, which costs less than the round trip asking first.
 A data directory that an earlier installation filled (documents stored before the database held them, in its
 `documents.db` or, older still, as files) is read as a fallback: a blob found there is copied into the database
 on first read, so every later reader, anywhere, finds it there.
@@ -16,6 +18,14 @@ from claimflow.runtime.store import BlobMissingError, DocumentFiles, check_blob_
 
 _NOW = "extract(epoch FROM clock_timestamp())"
 """The database's time now, in seconds since the epoch: every blob stamp and prune mark is read off it."""
+
+SEND_AT_ONCE_UP_TO = 64 * 1024
+"""Blobs of at most this many bytes are sent with their save, stored or not (see the module's docstring)."""
+
+_UPSERT = (
+    f"INSERT INTO claimflow_blobs (blob_id, data, size, created_at, saved_at) VALUES (%s, %s, %s, {_NOW}, {_NOW})"
+    " ON CONFLICT (blob_id) DO UPDATE SET saved_at = EXCLUDED.saved_at"
+)
 
 
 class PgDocumentStore(DocumentFiles):
@@ -58,19 +68,20 @@ class PgDocumentStore(DocumentFiles):
         return 0 if gone is None else int(gone["size"])
 
     def save_blob(self, data: bytes) -> str:
-        """Store bytes once under their sha256 and return it; bytes already stored are stamped, not sent again."""
+        """Store bytes once under their sha256 and return it; bytes already stored are stamped saved again.
+
+        A blob over `SEND_AT_ONCE_UP_TO` bytes that is already stored is stamped without sending its bytes.
+        """
         blob_id = hashlib.sha256(data).hexdigest()
         with self._pool.connection() as conn:
-            stamped = conn.execute(
-                f"UPDATE claimflow_blobs SET saved_at = {_NOW} WHERE blob_id = %s", (blob_id,)
-            ).rowcount
-            if not stamped:  # not stored yet, or a prune just took it away
-                conn.execute(
-                    "INSERT INTO claimflow_blobs (blob_id, data, size, created_at, saved_at)"
-                    f" VALUES (%s, %s, %s, {_NOW}, {_NOW})"
-                    " ON CONFLICT (blob_id) DO UPDATE SET saved_at = EXCLUDED.saved_at",
-                    (blob_id, data, len(data)),
-                )
+            if len(data) > SEND_AT_ONCE_UP_TO:
+                stamped = conn.execute(
+                    f"UPDATE claimflow_blobs SET saved_at = {_NOW} WHERE blob_id = %s", (blob_id,)
+                ).rowcount
+                if stamped:
+                    return blob_id
+            # Not stored yet, or a prune just took it away, or small: stored or stamped in one statement.
+            conn.execute(_UPSERT, (blob_id, data, len(data)))
         return blob_id
 
     def load_blob(self, blob_id: str) -> bytes:

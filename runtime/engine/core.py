@@ -163,9 +163,17 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         return await self.registry.append_events(run_id, missing) if missing else 0
 
     # advancing ----------------------------------------------------------------------------
-    async def start(self, run_id: str) -> RunRow:
-        """Run a queued run (or continue an interrupted one) until it finishes or pauses."""
-        row = await self.registry.get_run(run_id)
+    async def start(self, run_id: str, *, registered: RunRow | None = None) -> RunRow:
+        """Run a queued run (or continue an interrupted one) until it finishes or pauses.
+
+        `registered` is the row of a run this engine has just registered (new, and leased to it, so nobody else
+        can have moved it): it is taken as it is rather than read again.
+        """
+        row = (
+            registered
+            if registered is not None and registered.run_id == run_id
+            else await self.registry.get_run(run_id)
+        )
         if row.status not in ("queued", "running", "resuming"):
             return row
         check_version(row.run_id, row.workflow_version, self.version)

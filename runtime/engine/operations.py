@@ -74,10 +74,13 @@ class Operations:
         async def state(self, run_id: str) -> WorkflowState | None:  # noqa: D102
             ...
 
-        async def start(self, run_id: str) -> RunRow:  # noqa: D102
+        async def start(self, run_id: str, *, registered: RunRow | None = None) -> RunRow:  # noqa: D102
             ...
 
         async def submit(self, path: Path) -> RunRow:  # noqa: D102
+            ...
+
+        async def register(self, path: Path) -> tuple[RunRow, bool]:  # noqa: D102
             ...
 
         async def _create(self, run_id: str, ref: DocumentRef, *, source: str | None, **started: str) -> RunRow: ...
@@ -113,7 +116,8 @@ class Operations:
 
     async def process(self, path: Path) -> Run:
         """Submit one file as a run and advance it until it finishes or waits for review."""
-        row = await self.start((await self.submit(path)).run_id)
+        submitted, new = await self.register(path)
+        row = await self.start(submitted.run_id, registered=submitted if new else None)
         return Run.model_validate(run_view(row, await self.state(row.run_id), self.types))
 
     async def version_mismatches(self) -> list[RunRow]:
