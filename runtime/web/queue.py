@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from claimflow.runtime.engine.watching import UNKNOWN_TYPE, review_type
 from claimflow.runtime.registry import ReviewView
 from claimflow.runtime.web.render import REVIEW_BASE
 
@@ -90,24 +91,37 @@ async def queue_order(engine: Engine, principal: Principal) -> list[str]:
 
 
 async def visible_queue(engine: Engine, principal: Principal) -> list[QueueItem]:
-    """The queue as `queue_order` has it, each run with its reasons, age, note, due time and assignee."""
+    """The queue as `queue_order` has it, each run with its reasons, age, note, due time and assignee.
+
+    Each waiting run's open review is read once: its type under review (`review_type`) decides whether this
+    reviewer sees it, and is the type the page shows and filters by, as every other review page judges it; its
+    reasons are the ones the reviewer is asked about. A run without an open review (a decision being applied)
+    shows its state's.
+    """
     now = time.time()
     items = []
-    for row in await engine.visible_reviews(principal.may_see, now):
-        state = await engine.state(row.run_id)
-        reasons: list[str] = list(dict.fromkeys(reason.code for reason in state.review_reasons)) if state else []
-        since = _when(row.created_at)
+    for row in await engine.review_order(now):
+        pending = await engine.pending_review(row.run_id)
+        doc_type = review_type(row, pending)
+        if not principal.may_see(doc_type):
+            continue
+        if pending is not None:
+            asked = pending.request.reasons
+        else:
+            state = await engine.state(row.run_id)
+            asked = state.review_reasons if state is not None else []
+        reasons: list[str] = list(dict.fromkeys(reason.code for reason in asked))
+        first = asked[0].message if asked else ""
         note = await engine.review_note(row)
-        first = state.review_reasons[0].message if state and state.review_reasons else ""
-        waited = age(now - row.created_at)
         due = deadline(ReviewView.of(row, now), now)
-        items.append(QueueItem(row.run_id, row.filename, row.doc_type, reasons, waited, since, note, first, due))
+        since, waited = _when(row.created_at), age(now - row.created_at)
+        items.append(QueueItem(row.run_id, row.filename, doc_type, reasons, waited, since, note, first, due))
     return items
 
 
 def type_counts(items: list[QueueItem]) -> list[tuple[str, int]]:
     """The types in the queue and how many runs of each wait, for the filter."""
-    return sorted(Counter(item.doc_type or "unknown" for item in items).items())
+    return sorted(Counter(item.doc_type or UNKNOWN_TYPE for item in items).items())
 
 
 def filter_link(filters: dict[str, Any], **change: Any) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
+from claimflow.runtime.engine.watching import UNKNOWN_TYPE
 from claimflow.runtime.service.deps import EngineDep
 from claimflow.runtime.web.queue import filter_link, type_counts, visible_queue
 from claimflow.runtime.web.render import REVIEW_BASE, html
@@ -32,7 +33,7 @@ async def queue_page(
     shown = [
         item
         for item in items
-        if (not type or (item.doc_type or "unknown") == type)
+        if (not type or (item.doc_type or UNKNOWN_TYPE) == type)
         and (not mine or item.deadline.assignee == principal.name)
         and (not overdue or item.deadline.overdue)
     ]

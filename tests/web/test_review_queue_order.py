@@ -101,3 +101,25 @@ async def test_a_reviewer_limited_to_invoices_is_sent_to_the_next_invoice_in_the
     assert hidden.status_code == 404
     assert decided.status_code == 303 and decided.headers["location"].startswith(f"/review/runs/{second}?")
     assert not {contract, memo} & set(states)  # other types' runs: never read
+
+
+async def test_the_queue_page_reads_each_waiting_runs_open_review_once_and_no_state(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with serving(replace(settings, sweep_seconds=0)) as api:
+        invoices = [await waiting(api, f"invoice-{n}.txt", mismatch_invoice_text(f"N-{n}")) for n in range(3)]
+        memo = await waiting(api, "memo.txt", MEMO)
+        await api.token("ivan", "reviewer", ["invoice"])
+        states = count_reads(monkeypatch, api, "state")
+        reviews = count_reads(monkeypatch, api, "pending_review")
+        seen = {}
+        for who in ("reviewer", "ivan"):
+            signed_in(api, who)
+            states.clear()
+            reviews.clear()
+            page = await api.client.get("/review")
+            seen[who] = (page.status_code, rows(page.text), dict(states), dict(reviews))
+
+    everyone = {run: 1 for run in [*invoices, memo]}
+    assert seen["reviewer"] == (200, [*invoices, memo], {}, everyone)
+    assert seen["ivan"] == (200, invoices, {}, everyone)  # the memo's review read once, to leave it out
