@@ -169,11 +169,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         `registered` is the row of a run this engine has just registered (new, and leased to it, so nobody else
         can have moved it): it is taken as it is rather than read again.
         """
-        row = (
-            registered
-            if registered is not None and registered.run_id == run_id
-            else await self.registry.get_run(run_id)
-        )
+        row = registered if registered is not None else await self.registry.get_run(run_id)
         if row.status not in ("queued", "running", "resuming"):
             return row
         check_version(row.run_id, row.workflow_version, self.version)

@@ -144,12 +144,18 @@ class Watching:
                 shown.append(row)
         return shown
 
+    async def open_reviews(self, now: float | None = None) -> list[tuple[RunRow, PendingReview | None]]:
+        """The runs of `review_order`, each with its open review, read once (None: a decision is being applied).
+
+        `review_type(row, review)` is who may see each: what a list that shows the reviews filters by.
+        """
+        return [(row, await self.pending_review(row.run_id)) for row in await self.review_order(now)]
+
     async def review_entries(self) -> list[QueueEntry]:
         """The review queue in `review_order`, each run with its open review's id, type, reasons, times and assignee."""
         entries = []
         now = time.time()
-        for row in await self.review_order(now):
-            pending = await self.pending_review(row.run_id)
+        for row, pending in await self.open_reviews(now):
             entries.append(
                 QueueEntry(
                     row=row,

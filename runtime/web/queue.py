@@ -91,17 +91,16 @@ async def queue_order(engine: Engine, principal: Principal) -> list[str]:
 
 
 async def visible_queue(engine: Engine, principal: Principal) -> list[QueueItem]:
-    """The queue as `queue_order` has it, each run with its reasons, age, note, due time and assignee.
+    """The runs `queue_order` lists, in its order, each with its reasons, age, note, due time and assignee.
 
-    Each waiting run's open review is read once: its type under review (`review_type`) decides whether this
-    reviewer sees it, and is the type the page shows and filters by, as every other review page judges it; its
-    reasons are the ones the reviewer is asked about. A run without an open review (a decision being applied)
-    shows its state's.
+    Off `Engine.open_reviews` (each waiting run's open review read once): the type under review (`review_type`)
+    decides whether this reviewer sees a run, and is the type the page shows and filters by, as every other
+    review page judges it; the reasons are the ones the reviewer is asked about. A run without an open review (a
+    decision being applied) shows its state's.
     """
     now = time.time()
     items = []
-    for row in await engine.review_order(now):
-        pending = await engine.pending_review(row.run_id)
+    for row, pending in await engine.open_reviews(now):
         doc_type = review_type(row, pending)
         if not principal.may_see(doc_type):
             continue
