@@ -8,6 +8,7 @@ name as markup, and a terminal runs the escape sequences a document or a file na
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import logging
 import re
@@ -120,6 +121,10 @@ def with_engine(
 
         async def main() -> T:
             async with open_engine(settings, readonly=readonly, override_model=override_model) as engine:
+                # What start-up built (modules, the graph, a provider's SDK and its client) lives as long as
+                # the process: take it out of the collector's sight, or every full collection walks it again.
+                # On a model-backed batch that was ~0.1 s of collector pauses per 40 documents.
+                gc.freeze()
                 return await body(engine)
 
         return asyncio.run(main())

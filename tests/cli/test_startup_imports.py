@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ WATCHED = (*MODEL_CLIENTS, "langgraph", "psycopg")
 """psycopg is for Postgres alone: no command on a SQLite data directory loads it."""
 
 _SCRIPT = """
-import json, sys
+import gc, json, sys
 from claimflow.runtime.cli import app
 
 watched = json.loads(sys.argv[2])
@@ -35,12 +36,14 @@ except SystemExit as done:
 else:
     code = 0
 loaded = sorted(name for name in watched if name in sys.modules)
-sys.stderr.write("\\nLOADED " + json.dumps({"code": code, "loaded": loaded}) + "\\n")
+frozen = gc.get_freeze_count()
+sys.stderr.write("\\nLOADED " + json.dumps({"code": code, "loaded": loaded, "frozen": frozen}) + "\\n")
 """
 
 
-def _command(*args: str | Path, **env: str) -> tuple[str, int, list[str]]:
-    """Run `claimflow ARGS` in a fresh interpreter: its stdout, exit code and the watched packages it imported."""
+def _run(*args: str | Path, **env: str) -> tuple[str, dict[str, Any]]:
+    """Run `claimflow ARGS` in a fresh interpreter: its stdout and its report (exit code, watched packages it
+    imported, objects frozen out of the garbage collector's sight)."""
     done = subprocess.run(
         [sys.executable, "-c", _SCRIPT, json.dumps([str(arg) for arg in args]), json.dumps(WATCHED)],
         capture_output=True,
@@ -51,8 +54,13 @@ def _command(*args: str | Path, **env: str) -> tuple[str, int, list[str]]:
     )
     marker = [line for line in done.stderr.splitlines() if line.startswith("LOADED ")]
     assert marker, done.stderr
-    report = json.loads(marker[-1].removeprefix("LOADED "))
-    return done.stdout, report["code"], report["loaded"]
+    return done.stdout, json.loads(marker[-1].removeprefix("LOADED "))
+
+
+def _command(*args: str | Path, **env: str) -> tuple[str, int, list[str]]:
+    """Run `claimflow ARGS` in a fresh interpreter: its stdout, exit code and the watched packages it imported."""
+    stdout, report = _run(*args, **env)
+    return stdout, report["code"], report["loaded"]
 
 
 @pytest.mark.slow
@@ -106,6 +114,19 @@ def test_a_model_command_imports_only_what_it_needs(tmp_path: Path) -> None:
     )  # fmt: skip
     assert code == 1  # nothing listens on port 9: the document fails, the command ran
     assert loaded == ["instructor", "langgraph", "openai"]
+
+
+def test_a_command_with_an_engine_freezes_what_start_up_built(tmp_path: Path) -> None:
+    """Modules, the graph and a provider's SDK live as long as the process: once the engine is open they are out
+    of the collector's sight, so full collections during a batch do not walk them again. A command that opens
+    no engine (`runs`) leaves the collector alone."""
+    data = tmp_path / "data"
+    stdout, report = _run("run", write(tmp_path, "invoice.txt", invoice_text()), "--json", "--data-dir", data)
+    assert report["code"] == 0 and json_lines(stdout)[0]["status"] == "completed"
+    assert report["frozen"] > 10_000  # the modules LangGraph and claimflow bring: far more than a handful
+
+    _, report = _run("runs", "--data-dir", data)
+    assert (report["code"], report["frozen"]) == (0, 0)
 
 
 def test_the_prompt_hash_is_computed_once() -> None:
