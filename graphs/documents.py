@@ -27,23 +27,13 @@ from claimflow.nodes import (
     route_node,
     validate_for,
 )
-from claimflow.routing import names, recorded_target, router_targets, routers_for
+from claimflow.routing import names, router_targets, routers_for
 from claimflow.state.schema import DocumentType, DocumentTypes
 from claimflow.state.workflow import WorkflowState
 
 WORKFLOW_NAME = "documents"
 
 DocumentsGraph = StateGraph[WorkflowState, WorkflowContext, WorkflowState, WorkflowState]
-
-
-def _follow(router: str, targets: tuple[str, ...]) -> object:
-    # A coroutine function, though it only reads state: LangGraph hands a plain function to a thread pool,
-    # a trip (and a wake-up of the event loop) per edge taken.
-    async def follow(state: WorkflowState) -> str:
-        return recorded_target(state, router, targets)
-
-    follow.__name__ = f"follow_{router}"
-    return follow
 
 
 def build_documents_workflow(types: Iterable[DocumentType]) -> DocumentsGraph:
@@ -60,8 +50,12 @@ def build_documents_workflow(types: Iterable[DocumentType]) -> DocumentsGraph:
         graph.add_edge(names.extract_node(doc_type.name), names.ROUTE_EXTRACTION)
         graph.add_edge(names.arbitrate_node(doc_type.name), names.validate_node(doc_type.name))
         graph.add_edge(names.validate_node(doc_type.name), names.ROUTE_VALIDATION)
+    # Every router goes where it decided; its targets, computed from the types, are declared for the drawing.
+    targets = router_targets(active.names)
     for router_name, router in routers_for(active).items():
-        graph.add_node(router_name, route_node(router_name, router))
+        graph.add_node(
+            router_name, route_node(router_name, router, targets[router_name]), destinations=targets[router_name]
+        )
     graph.add_node(names.PREPARE_REVIEW, prepare_review_for(active))
     graph.add_node(names.AWAIT_REVIEW, await_review_for(active))
     graph.add_node(names.FINALIZE, finalize)
@@ -75,9 +69,6 @@ def build_documents_workflow(types: Iterable[DocumentType]) -> DocumentsGraph:
     graph.add_edge(names.CLASSIFY, names.ROUTE_TYPE)
     graph.add_edge(names.PREPARE_REVIEW, names.AWAIT_REVIEW)
     graph.add_edge(names.AWAIT_REVIEW, names.ROUTE_REVIEW)
-    # Every router's edge follows the decision its node recorded; the targets are computed from the types.
-    for router_name, targets in router_targets(active.names).items():
-        graph.add_conditional_edges(router_name, _follow(router_name, targets), list(targets))  # type: ignore[arg-type]
     # Always wired: without a configured target the step does nothing, so configuring delivery keeps the
     # workflow version (and runs started before it can be continued with it).
     graph.add_edge(names.FINALIZE, names.DELIVER)

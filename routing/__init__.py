@@ -1,6 +1,6 @@
 """Pure routing: which node runs next, decided by code from state."""
 
-from claimflow.routing._route import Route, recorded_target
+from claimflow.routing._route import Route, allowed_target
 from claimflow.routing.names import router_targets
 from claimflow.routing.routers import (
     Router,
@@ -15,7 +15,7 @@ from claimflow.routing.routers import (
 __all__ = [
     "Route",
     "Router",
-    "recorded_target",
+    "allowed_target",
     "route_after_classify",
     "route_after_extract",
     "route_after_parse",

@@ -6,7 +6,6 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from claimflow.state.outcomes import RouteDecision
-from claimflow.state.workflow import WorkflowState
 
 
 @dataclass(frozen=True)
@@ -22,11 +21,8 @@ class Route:
         return RouteDecision(router=router, target=self.target, rule=self.rule, detail=self.detail)
 
 
-def recorded_target(state: WorkflowState, router: str, allowed: Collection[str]) -> str:
-    """The target the router node recorded; fails loudly if it is not one the edge allows."""
-    decision = state.last_route(router)
-    if decision is None:
-        raise RuntimeError(f"router {router!r} has not decided yet")
+def allowed_target(decision: RouteDecision, allowed: Collection[str]) -> str:
+    """The node the decision goes to; fails loudly if it is not one its router may choose."""
     if decision.target not in allowed:
-        raise RuntimeError(f"router {router!r} chose {decision.target!r}, not one of {sorted(allowed)}")
+        raise RuntimeError(f"router {decision.router!r} chose {decision.target!r}, not one of {sorted(allowed)}")
     return decision.target

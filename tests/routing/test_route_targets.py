@@ -1,10 +1,10 @@
-"""Route records, recorded_target, and router targets that are real node names of the active types."""
+"""Route records, allowed_target, and router targets that are real node names of the active types."""
 
 from __future__ import annotations
 
 import pytest
 
-from claimflow.routing import Route, recorded_target, router_targets, routers_for
+from claimflow.routing import Route, allowed_target, router_targets, routers_for
 from claimflow.routing import names as node_names
 from claimflow.routing.names import arbitrate_node, extract_node, validate_node
 from claimflow.state.schema import DocumentTypes
@@ -27,30 +27,19 @@ def test_decision_records_router_target_and_rule() -> None:
     )  # fmt: skip
 
 
-def test_recorded_target_returns_the_latest_decision() -> None:
-    state = make_state(
-        routes=[Route("classify", "retry_invalid_output").decision("route_type"),
-                Route("extract_invoice", "type_accepted").decision("route_type")],
-    )  # fmt: skip
-    assert recorded_target(state, "route_type", _after_classify()) == "extract_invoice"
+def test_allowed_target_returns_the_decision_target() -> None:
+    decision = Route("extract_invoice", "type_accepted").decision("route_type")
+    assert allowed_target(decision, _after_classify()) == "extract_invoice"
 
 
-def test_recorded_target_refuses_a_target_the_edge_does_not_allow() -> None:
-    state = make_state(routes=[Route("finalize", "oops").decision("route_type")])
+def test_allowed_target_refuses_a_target_the_router_may_not_choose() -> None:
+    with pytest.raises(RuntimeError, match="'route_type' chose 'finalize', not one of"):
+        allowed_target(Route("finalize", "oops").decision("route_type"), _after_classify())
+
+
+def test_allowed_target_refuses_the_extractor_of_a_type_that_is_not_active() -> None:
     with pytest.raises(RuntimeError, match="not one of"):
-        recorded_target(state, "route_type", _after_classify())
-
-
-def test_recorded_target_refuses_the_extractor_of_a_type_that_is_not_active() -> None:
-    state = make_state(routes=[Route("extract_purchase_order", "type_accepted").decision("route_type")])
-    with pytest.raises(RuntimeError, match="not one of"):
-        recorded_target(state, "route_type", _after_classify())
-
-
-def test_recorded_target_refuses_a_router_that_has_not_decided() -> None:
-    state = make_state(routes=[Route("mask", "text_extracted").decision("route_parse")])
-    with pytest.raises(RuntimeError, match="has not decided"):
-        recorded_target(state, "route_type", _after_classify())
+        allowed_target(Route("extract_purchase_order", "type_accepted").decision("route_type"), _after_classify())
 
 
 def test_every_router_target_is_a_node_name() -> None:
