@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import Any, cast
@@ -60,6 +60,16 @@ class PendingReview:
     request: ReviewRequest
     opened_at: float | None = None
     """When the run paused for it (its checkpoint's time, Unix seconds), if the checkpoint says."""
+    values: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    """The state's values in the checkpoint the review was read from (see `state`), if given."""
+
+    @cached_property
+    def state(self) -> WorkflowState | None:
+        """The run's state as it paused for this review, from the same checkpoint (None if not given).
+
+        Built when first asked for: a list of reviews needs the requests, not the states.
+        """
+        return None if self.values is None else WorkflowState.model_validate(self.values)
 
 
 class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep, Queued, RunModels):
@@ -144,11 +154,12 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
             self._finished.popitem(last=False)
 
     async def pending_review(self, run_id: str) -> PendingReview | None:
-        """The open review of a paused run."""
+        """The open review of a paused run, with the state it paused in (one checkpoint read for both)."""
         snapshot = await self.graph.aget_state(self._config(run_id))
         opened_at = datetime.fromisoformat(snapshot.created_at).timestamp() if snapshot.created_at else None
         for interrupt in snapshot.interrupts:
-            return PendingReview(interrupt.id, ReviewRequest.model_validate(interrupt.value), opened_at)
+            request = ReviewRequest.model_validate(interrupt.value)
+            return PendingReview(interrupt.id, request, opened_at, snapshot.values or None)
         return None
 
     async def review_due(self, run_id: str) -> float | None:
