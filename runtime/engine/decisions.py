@@ -146,7 +146,7 @@ class Decisions:
             )
             await refuse(message)
             raise StaleReviewError(f"decision refused, run stays paused: {message}")
-        state = await self.state(row.run_id)
+        state = pending.state or await self.state(row.run_id)  # the state the review was read with
         # What the steps after review read (the text, the masking map) is read now, while the decision has claimed
         # nothing: a store that does not hold them stops it here (BlobMissingError), the run still waiting.
         source = await self.store.load_text(state.text) if state is not None and state.text is not None else None
