@@ -58,18 +58,18 @@ class PendingReview:
 
     interrupt_id: str
     request: ReviewRequest
+    values: dict[str, Any] = field(repr=False, compare=False)
+    """The state's values in the checkpoint the review was read from (see `state`)."""
     opened_at: float | None = None
     """When the run paused for it (its checkpoint's time, Unix seconds), if the checkpoint says."""
-    values: dict[str, Any] | None = field(default=None, repr=False, compare=False)
-    """The state's values in the checkpoint the review was read from (see `state`), if given."""
 
     @cached_property
-    def state(self) -> WorkflowState | None:
-        """The run's state as it paused for this review, from the same checkpoint (None if not given).
+    def state(self) -> WorkflowState:
+        """The run's state as it paused for this review, from the same checkpoint.
 
         Built when first asked for: a list of reviews needs the requests, not the states.
         """
-        return None if self.values is None else WorkflowState.model_validate(self.values)
+        return WorkflowState.model_validate(self.values)
 
 
 class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep, Queued, RunModels):
@@ -159,7 +159,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         opened_at = datetime.fromisoformat(snapshot.created_at).timestamp() if snapshot.created_at else None
         for interrupt in snapshot.interrupts:
             request = ReviewRequest.model_validate(interrupt.value)
-            return PendingReview(interrupt.id, request, opened_at, snapshot.values or None)
+            return PendingReview(interrupt.id, request, snapshot.values, opened_at)
         return None
 
     async def review_due(self, run_id: str) -> float | None:

@@ -146,11 +146,11 @@ class Decisions:
             )
             await refuse(message)
             raise StaleReviewError(f"decision refused, run stays paused: {message}")
-        state = pending.state or await self.state(row.run_id)  # the state the review was read with
+        state = pending.state  # the state the review was read with, from the same checkpoint
         # What the steps after review read (the text, the masking map) is read now, while the decision has claimed
         # nothing: a store that does not hold them stops it here (BlobMissingError), the run still waiting.
-        source = await self.store.load_text(state.text) if state is not None and state.text is not None else None
-        if state is not None and state.masked is not None:
+        source = await self.store.load_text(state.text) if state.text is not None else None
+        if state.masked is not None:
             await self.store.load_blob(state.masked.mapping_id)
         errors = decision_errors(pending.request, decision, self.types, source)
         if errors:

@@ -97,14 +97,8 @@ async def _pages(state: WorkflowState, source: SourceText | None, marker: _Marke
 
 
 async def build_screen(engine: Engine, pending: PendingReview, pages: PageCache) -> ReviewScreen:
-    """Gather the review screen of a paused run from its open review, its state and its claim events.
-
-    The state is the one the review was read with (the same checkpoint), read again only if it did not come along.
-    """
-    request = pending.request
-    state = pending.state or await engine.state(request.run_id)
-    if state is None:
-        raise LookupError(f"run {request.run_id} has no state yet")
+    """Gather a paused run's review screen from its open review, the state read with it and its claim events."""
+    request, state = pending.request, pending.state
     source = await engine.store.load_text(state.text) if state.text is not None else None
     marker = _Marker(state, source, pages)
     doc_type = engine.types.find(state.doc_type)
