@@ -343,14 +343,18 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
             snapshot = await self.graph.aget_state(self._config(run_id))
             final, interrupt_id = snapshot.values, _pending_id(snapshot)
         state = WorkflowState.model_validate(final)
-        await self.journal.flush()
+        # The run's last events go with its new status, in the same trip: a pausing or ending run waits for
+        # the registry once, not twice.
+        events = await self.journal.take(run_id)
         status = "needs_review" if interrupt_id else OUTCOME_STATUS.get(state.outcome, "running")
         doc_type = self.types.find(state.doc_type)
         key = doc_type.key_of(state.fields) if doc_type is not None and status == "completed" else None
         kept = state.model_dump_json() if status in FINISHED else None
 
         def record(registry: RunRegistry) -> RunRow:
-            # The duplicate key, the final state, the run's new status: in this order, in one trip.
+            # The last events, the duplicate key, the final state, the run's new status: in this order.
+            if events:
+                registry.append_events(run_id, events)
             if doc_type is not None and key is not None:
                 registry.register_record(run_id, doc_type.name, key)
             if kept is not None:

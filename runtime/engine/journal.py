@@ -2,9 +2,10 @@
 
 A step's events travel in the checkpoint (state keeps the last step's) and are appended to the events table
 by a background task, in batches (several steps, several runs, one transaction), so no run waits on the
-audit trail. Appends are idempotent by event id. A crash between a checkpoint and the append loses nothing:
-the checkpoint history still holds every step's events, and `restore` appends whatever the table lacks
-before a run is continued.
+audit trail. A run that pauses or ends `take`s what is still queued of its own and writes it in the same trip
+to the registry as its new status. Appends are idempotent by event id. A crash between a checkpoint and the
+append loses nothing: the checkpoint history still holds every step's events, and `restore` appends whatever
+the table lacks before a run is continued.
 """
 
 from __future__ import annotations
@@ -28,9 +29,13 @@ class EventJournal:
         self._registry = registry
         self._window_s = window_s
         self._pending: list[tuple[str, Sequence[Event]]] = []
-        self._wake = asyncio.Event()
+        self._queued = asyncio.Event()  # something was queued: the writer's batch window starts
+        self._wake = asyncio.Event()  # a flush: write now, without waiting out the window
         self._idle = asyncio.Event()
         self._idle.set()
+        self._writing: frozenset[str] = frozenset()  # the runs whose events the batch being written holds
+        self._written = asyncio.Event()  # set whenever no batch is being written
+        self._written.set()
         self._task: asyncio.Task[None] | None = None
         self._error: BaseException | None = None
 
@@ -40,6 +45,7 @@ class EventJournal:
             return
         self._pending.append((run_id, events))
         self._idle.clear()
+        self._queued.set()
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._write(), name="claimflow-events")
 
@@ -47,24 +53,50 @@ class EventJournal:
         while True:
             if not self._pending:
                 self._idle.set()
+                self._queued.clear()
                 self._wake.clear()
-                await self._wake.wait()
+                await self._queued.wait()
                 continue
             # Let a step or several of every run join the batch: one transaction instead of one per step.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._window_s)
             self._wake.clear()
             batch, self._pending = self._pending, []
+            if not batch:  # a pausing run took its events meanwhile
+                continue
+            self._writing = frozenset(run_id for run_id, _ in batch)
+            self._written.clear()
             try:
                 await self._registry.append_many(batch)
             except Exception as error:  # noqa: BLE001 - kept for flush; the checkpoints still hold the events
                 self._error = error
+            finally:
+                self._writing = frozenset()
+                self._written.set()
+
+    async def take(self, run_id: str) -> list[Event]:
+        """The run's queued events, no longer queued: for the caller to write in a trip of its own.
+
+        Returned only once no batch holding earlier events of the run is still being written, so whoever
+        writes them next keeps the run's events in order. Raises the error of a write that failed, if one did.
+        """
+        while run_id in self._writing:
+            await self._written.wait()
+        self._raise_error()
+        taken = [event for queued, events in self._pending if queued == run_id for event in events]
+        self._pending = [(queued, events) for queued, events in self._pending if queued != run_id]
+        if not self._pending and not self._writing:
+            self._idle.set()
+        return taken
 
     async def flush(self) -> None:
         """Write everything queued now and wait for it; raise the write error, if one happened."""
         if self._pending:
             self._wake.set()
         await self._idle.wait()
+        self._raise_error()
+
+    def _raise_error(self) -> None:
         if self._error is not None:
             error, self._error = self._error, None
             raise error
