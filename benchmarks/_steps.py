@@ -1,7 +1,8 @@
 """How many steps claimflow executed for a run, and how long their bodies took: its `step.completed` events.
 
-They are read through `claimflow trace --json`: the CLI's JSON output is a contract, so this keeps working while the registry changes underneath. The command
-runs in-process (Typer's test runner, no start-up cost) in a worker thread, because it runs its own event loop.
+They are read through `claimflow trace --json`: the CLI's JSON output is a contract, so this keeps working while
+the registry changes underneath. The command runs in-process (Typer's test runner, no start-up cost) in a worker
+thread, because it runs its own event loop.
 """
 
 from __future__ import annotations
