@@ -1,7 +1,7 @@
 """Per-step cost of the whole engine against a bare LangGraph graph on the same saver, `durability="sync"`.
 
 Usage:
-    python benchmarks/step_cost.py [--docs 20] [--repeats 7] [--backends sqlite,postgres]
+    python benchmarks/step_cost.py [--docs 20] [--block 4] [--repeats 7] [--backends sqlite,postgres]
                                    [--postgres postgresql://postgres@127.0.0.1:5432/postgres]
 
 A (claimflow): `--docs` short text receipts go one after the other through `claimflow.open_engine(...)`
@@ -14,11 +14,15 @@ doing trivial work on a small dict state, compiled with the same saver class (As
 in a temporary folder; AsyncPostgresSaver with autocommit, prepare_threshold=0, dict rows on a fresh
 database), one thread per document, invoked with `durability="sync"`.
 
-A and B alternate (ABAB...) after one discarded warm-up of each. Printed per backend: microseconds per
-step of each repetition, the median and min, and the ratio of medians (A / B): how many times a bare
-LangGraph step one claimflow step costs. The machine is shared: read the ratios, not the absolute numbers.
-C, alternating with both: the bare graph on the saver claimflow opens (`runtime/checkpoint.py`), so that what
-claimflow's saver saves and what the rest of the engine costs can be read apart: A / C is the second ratio.
+C: the bare graph on the saver claimflow opens (`runtime/checkpoint.py`), so that what claimflow's saver saves
+and what the rest of the engine costs can be read apart: A / C is the second ratio.
+
+In each repetition the three arms are opened side by side (each its own engine or saver, in its own folder or
+database, opened before any timing), then take turns on the same receipts in blocks of `--block` documents:
+A B C, then B C A, then C A B, and so on. The machine's drift over seconds so falls on all three alike. Printed
+per backend: microseconds per step of each repetition, the median and min, and the ratio of medians (A / B):
+how many times a bare LangGraph step one claimflow step costs. The machine is shared: read the ratios, not the
+absolute numbers.
 The third ratio takes out of A the time claimflow's step bodies spent on their own work (reading the text,
 masking, checking evidence: the durations the `step.completed` events record), which the bare graph's trivial
 nodes do not do: what the engine costs around the work, against B. It is a reading, not the target.
@@ -35,9 +39,10 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from _bare import DEFAULT_POSTGRES, compiled, run_bare, saver_for, scratch_database
 from _receipts import write_receipts
@@ -60,54 +65,90 @@ async def database(backend: str, args: argparse.Namespace) -> AsyncIterator[str 
         yield url
 
 
-async def engine_once(backend: str, args: argparse.Namespace, seed: int) -> tuple[float, list[int], float]:
-    """Process the receipts through claimflow; (wall seconds, steps of each run, seconds in step bodies)."""
-    with tempfile.TemporaryDirectory(prefix="claimflow-bench-") as temp:
-        paths = write_receipts(Path(temp) / "docs", args.docs, seed)
-        data_dir = Path(temp) / "data"
-        async with database(backend, args) as url:
-            async with claimflow.open_engine(Settings(data_dir=data_dir, database_url=url)) as engine:
-                started = time.perf_counter()
-                runs = [await engine.process(path) for path in paths]
-                wall = time.perf_counter() - started
-            times = await step_times([run.run_id for run in runs], data_dir, url)
-    return wall, [steps for steps, _ in times], sum(body for _, body in times)
+Block = Callable[[list[Path]], Awaitable[None]]
 
 
-async def bare_once(backend: str, args: argparse.Namespace, steps: int, *, claimflows: bool = False) -> float:
-    """Run the bare graph of `steps` nodes over as many threads as there are documents; wall seconds.
+@asynccontextmanager
+async def claimflow_arm(backend: str, args: argparse.Namespace, temp: Path) -> AsyncIterator[tuple[Block, Any]]:
+    """A: an open engine; (process a block of receipts one after the other, what its runs were)."""
+    runs: list[str] = []
+    async with database(backend, args) as url:
+        async with claimflow.open_engine(Settings(data_dir=temp / "data", database_url=url)) as engine:
 
-    `claimflows`: on the saver claimflow opens, rather than LangGraph's own.
+            async def block(paths: list[Path]) -> None:
+                for path in paths:
+                    runs.append((await engine.process(path)).run_id)
+
+            yield block, (runs, temp / "data", url)
+
+
+@asynccontextmanager
+async def bare_arm(backend: str, args: argparse.Namespace, temp: Path, steps: int, *, claimflows: bool) -> Any:
+    """B (LangGraph's saver) or C (claimflow's): the bare graph of `steps` nodes; run a block, one thread each."""
+    async with database(backend, args) as url:
+        async with saver_for(url or temp / "bare.db", claimflows=claimflows) as saver:
+            graph = compiled(steps, saver)
+
+            async def block(paths: list[Path]) -> None:
+                await run_bare(graph, [path.stem for path in paths])
+
+            yield block, None
+
+
+async def one_repetition(
+    backend: str, args: argparse.Namespace, steps: int, seed: int
+) -> tuple[dict[str, float], list[int]]:
+    """Seconds each arm spent on the same receipts, taking turns in blocks (A B C, B C A, C A B, ...).
+
+    Also claimflow's steps and its step bodies' seconds in the dict, and the steps of each of its runs.
     """
-    with tempfile.TemporaryDirectory(prefix="claimflow-bench-") as temp:
-        async with database(backend, args) as url:
-            async with saver_for(url or Path(temp) / "bare.db", claimflows=claimflows) as saver:
-                graph = compiled(steps, saver)
-                started = time.perf_counter()
-                await run_bare(graph, [f"receipt-{index}" for index in range(args.docs)])
-                return time.perf_counter() - started
+    with tempfile.TemporaryDirectory(prefix="claimflow-bench-") as folder:
+        temp = Path(folder)
+        paths = write_receipts(temp / "docs", args.docs, seed)
+        for arm in "abc":
+            (temp / arm).mkdir()
+        spent = {"a": 0.0, "b": 0.0, "c": 0.0}
+        async with (
+            claimflow_arm(backend, args, temp / "a") as (engine_block, (runs, data_dir, url)),
+            bare_arm(backend, args, temp / "b", steps, claimflows=False) as (bare_block, _),
+            bare_arm(backend, args, temp / "c", steps, claimflows=True) as (ours_block, _),
+        ):
+            arms = {"a": engine_block, "b": bare_block, "c": ours_block}
+            for index, first in enumerate(range(0, len(paths), args.block)):
+                chunk = paths[first : first + args.block]
+                order = "abc"[index % 3 :] + "abc"[: index % 3]  # each arm first, second and third in turn
+                for arm in order:
+                    started = time.perf_counter()
+                    await arms[arm](chunk)
+                    spent[arm] += time.perf_counter() - started
+            times = await step_times(runs, data_dir, url)
+    spent["steps"] = sum(count for count, _ in times)
+    spent["bodies"] = sum(body for _, body in times)
+    return spent, [count for count, _ in times]
 
 
 async def measure(backend: str, args: argparse.Namespace) -> None:
-    """Warm up, then alternate claimflow and bare runs; print the table and the ratio."""
-    _, warm_steps, _ = await engine_once(backend, args, seed=999)
-    steps = round(statistics.median(warm_steps))
-    await bare_once(backend, args, steps)
-    await bare_once(backend, args, steps, claimflows=True)
+    """Warm up, then repeat the interleaved arms; print the table and the ratios."""
+    with tempfile.TemporaryDirectory(prefix="claimflow-bench-") as folder:
+        async with claimflow_arm(backend, args, Path(folder)) as (block, (runs, data_dir, url)):
+            await block(write_receipts(Path(folder) / "docs", min(args.docs, 10), seed=999))
+            warm = [count for count, _ in await step_times(runs, data_dir, url)]
+    steps = round(statistics.median(warm))
     engine_us: list[float] = []
     around_us: list[float] = []
     bare_us: list[float] = []
     bare_on_ours_us: list[float] = []
     counted: set[int] = set()
     for rep in range(args.repeats):
-        wall, run_steps, bodies = await engine_once(backend, args, seed=rep)
-        engine_us.append(wall / sum(run_steps) * 1e6)
-        around_us.append((wall - bodies) / sum(run_steps) * 1e6)
-        counted.update(run_steps)
-        bare_us.append(await bare_once(backend, args, steps) / (args.docs * steps) * 1e6)
-        on_ours = await bare_once(backend, args, steps, claimflows=True)
-        bare_on_ours_us.append(on_ours / (args.docs * steps) * 1e6)
-    print(f"\n== {backend}: {args.docs} documents per repetition; bare graph of {steps} nodes per document")
+        spent, counts = await one_repetition(backend, args, steps, seed=rep)
+        counted.update(counts)
+        engine_us.append(spent["a"] / spent["steps"] * 1e6)
+        around_us.append((spent["a"] - spent["bodies"]) / spent["steps"] * 1e6)
+        bare_us.append(spent["b"] / (args.docs * steps) * 1e6)
+        bare_on_ours_us.append(spent["c"] / (args.docs * steps) * 1e6)
+    print(
+        f"\n== {backend}: {args.docs} documents per repetition in blocks of {args.block}; bare graph of {steps} nodes"
+    )
     print(f"claimflow steps per document seen: {', '.join(map(str, sorted(counted)))}")
     rows = {"claimflow us/step": engine_us, "bare us/step": bare_us, "ratio": per_rep_ratio(engine_us, bare_us)}
     rows["bare, claimflow's saver"] = bare_on_ours_us
@@ -132,12 +173,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=20, help="documents per repetition (default 20)")
     parser.add_argument("--repeats", type=int, default=7, help="repetitions of A and B, at least 5 (default 7)")
+    parser.add_argument("--block", type=int, default=4, help="documents an arm runs before the next one's turn")
     parser.add_argument("--backends", default="sqlite,postgres", help="sqlite, postgres or both (default both)")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help=f"a Postgres server (default {DEFAULT_POSTGRES})")
     args = parser.parse_args(argv)
     args.backends = [name.strip() for name in args.backends.split(",") if name.strip()]
-    if args.docs < 1 or args.repeats < 5 or not set(args.backends) <= {"sqlite", "postgres"}:
-        parser.error("--docs must be at least 1, --repeats at least 5, --backends sqlite and/or postgres")
+    if args.docs < 1 or args.block < 1 or args.repeats < 5 or not set(args.backends) <= {"sqlite", "postgres"}:
+        parser.error("--docs and --block must be at least 1, --repeats at least 5, --backends sqlite and/or postgres")
     return args
 
 
