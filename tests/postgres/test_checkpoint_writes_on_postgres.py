@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -68,3 +69,27 @@ async def test_writes_alone_are_committed_before_their_call_returns(postgres_url
         with psycopg.connect(postgres_url) as other:  # committed: another session sees it
             row = other.execute("SELECT count(*) FROM checkpoint_writes WHERE task_id = 'task-1'").fetchone()
             assert row == (1,)
+
+
+async def test_a_checkpoint_is_serialized_in_place_and_stored_in_one_session(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with _pooled(postgres_url) as saver:
+        first = await _first(saver)
+        checkpoint = empty_checkpoint()
+        checkpoint["channel_values"] = {"notes": ["a", "b"], "count": 2}
+        checkpoint["channel_versions"] = {"notes": "1", "count": "1"}
+        sessions = _count_sessions(saver)
+
+        async def no_thread(*args: Any, **kwargs: Any) -> Any:
+            raise AssertionError("a checkpoint's values went to a thread and back")
+
+        monkeypatch.setattr(asyncio, "to_thread", no_thread)
+        written = await saver.aput(first, checkpoint, {"source": "loop", "step": 0}, {"notes": "1", "count": "1"})
+        monkeypatch.undo()
+        assert sessions == [1]
+        stored = await saver.aget_tuple(written)
+    assert stored is not None
+    assert stored.checkpoint["channel_values"] == {"notes": ["a", "b"], "count": 2}
+    assert stored.parent_config is not None
+    assert stored.parent_config["configurable"]["checkpoint_id"] == first["configurable"]["checkpoint_id"]
