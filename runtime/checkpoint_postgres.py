@@ -36,7 +36,7 @@ class PooledPostgresSaver(AsyncPostgresSaver):
     statements are pipelined inside one transaction (one flush), and runs write side by side. A checkpoint's
     channel values and a task's writes are serialized where they are made, before a session is taken, not
     handed to a thread and back while the session waits: a step changes a few small values, and the trip cost
-    more than their encoding (a receipt's checkpoints on Postgres 8-11% faster in all).
+    more than their encoding (a receipt on Postgres took 8-11% less time).
     """
 
     @property
