@@ -23,6 +23,7 @@ A B C, then B C A, then C A B, and so on. The machine's drift over seconds so fa
 per backend: microseconds per step of each repetition, the median and min, and the ratio of medians (A / B):
 how many times a bare LangGraph step one claimflow step costs. The machine is shared: read the ratios, not the
 absolute numbers.
+
 The third ratio takes out of A the time claimflow's step bodies spent on their own work (reading the text,
 masking, checking evidence: the durations the `step.completed` events record), which the bare graph's trivial
 nodes do not do: what the engine costs around the work, against B. It is a reading, not the target.
@@ -41,8 +42,8 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from _bare import DEFAULT_POSTGRES, compiled, run_bare, saver_for, scratch_database
 from _receipts import write_receipts
@@ -66,25 +67,41 @@ async def database(backend: str, args: argparse.Namespace) -> AsyncIterator[str 
 
 
 Block = Callable[[list[Path]], Awaitable[None]]
+"""An arm's turn: run these receipts, one after the other."""
+
+
+@dataclass
+class ClaimflowArm:
+    """A: an open engine, and the runs it made (whose `step.completed` events say their steps and bodies)."""
+
+    engine: claimflow.Engine
+    data_dir: Path
+    database_url: str | None
+    runs: list[str] = field(default_factory=list)
+
+    async def block(self, paths: list[Path]) -> None:
+        """Process the receipts one after the other."""
+        for path in paths:
+            self.runs.append((await self.engine.process(path)).run_id)
+
+    async def step_times(self) -> list[tuple[int, float]]:
+        """Per run so far: its steps, and the seconds its step bodies took."""
+        return await step_times(self.runs, self.data_dir, self.database_url)
 
 
 @asynccontextmanager
-async def claimflow_arm(backend: str, args: argparse.Namespace, temp: Path) -> AsyncIterator[tuple[Block, Any]]:
-    """A: an open engine; (process a block of receipts one after the other, what its runs were)."""
-    runs: list[str] = []
+async def claimflow_arm(backend: str, args: argparse.Namespace, temp: Path) -> AsyncIterator[ClaimflowArm]:
+    """A, opened in `temp` (or on a fresh Postgres database)."""
     async with database(backend, args) as url:
         async with claimflow.open_engine(Settings(data_dir=temp / "data", database_url=url)) as engine:
-
-            async def block(paths: list[Path]) -> None:
-                for path in paths:
-                    runs.append((await engine.process(path)).run_id)
-
-            yield block, (runs, temp / "data", url)
+            yield ClaimflowArm(engine, temp / "data", url)
 
 
 @asynccontextmanager
-async def bare_arm(backend: str, args: argparse.Namespace, temp: Path, steps: int, *, claimflows: bool) -> Any:
-    """B (LangGraph's saver) or C (claimflow's): the bare graph of `steps` nodes; run a block, one thread each."""
+async def bare_arm(
+    backend: str, args: argparse.Namespace, temp: Path, steps: int, *, claimflows: bool
+) -> AsyncIterator[Block]:
+    """B (LangGraph's saver) or C (claimflow's): the bare graph of `steps` nodes, one thread per receipt."""
     async with database(backend, args) as url:
         async with saver_for(url or temp / "bare.db", claimflows=claimflows) as saver:
             graph = compiled(steps, saver)
@@ -92,63 +109,66 @@ async def bare_arm(backend: str, args: argparse.Namespace, temp: Path, steps: in
             async def block(paths: list[Path]) -> None:
                 await run_bare(graph, [path.stem for path in paths])
 
-            yield block, None
+            yield block
 
 
-async def one_repetition(
-    backend: str, args: argparse.Namespace, steps: int, seed: int
-) -> tuple[dict[str, float], list[int]]:
-    """Seconds each arm spent on the same receipts, taking turns in blocks (A B C, B C A, C A B, ...).
+@dataclass
+class Repetition:
+    """What one repetition measured: each arm's seconds on the same receipts, and claimflow's runs."""
 
-    Also claimflow's steps and its step bodies' seconds in the dict, and the steps of each of its runs.
-    """
+    seconds: dict[str, float]
+    """Per arm ("a", "b", "c"), the seconds its turns took in all."""
+    steps: list[int]
+    """The steps of each claimflow run."""
+    bodies: float
+    """The seconds claimflow's step bodies took in all."""
+
+
+async def one_repetition(backend: str, args: argparse.Namespace, steps: int, seed: int) -> Repetition:
+    """The three arms on the same receipts, taking turns in blocks (A B C, B C A, C A B, ...)."""
     with tempfile.TemporaryDirectory(prefix="claimflow-bench-") as folder:
         temp = Path(folder)
         paths = write_receipts(temp / "docs", args.docs, seed)
         for arm in "abc":
             (temp / arm).mkdir()
-        spent = {"a": 0.0, "b": 0.0, "c": 0.0}
+        seconds = {"a": 0.0, "b": 0.0, "c": 0.0}
         async with (
-            claimflow_arm(backend, args, temp / "a") as (engine_block, (runs, data_dir, url)),
-            bare_arm(backend, args, temp / "b", steps, claimflows=False) as (bare_block, _),
-            bare_arm(backend, args, temp / "c", steps, claimflows=True) as (ours_block, _),
+            claimflow_arm(backend, args, temp / "a") as engine_arm,
+            bare_arm(backend, args, temp / "b", steps, claimflows=False) as bare_block,
+            bare_arm(backend, args, temp / "c", steps, claimflows=True) as ours_block,
         ):
-            arms = {"a": engine_block, "b": bare_block, "c": ours_block}
+            arms: dict[str, Block] = {"a": engine_arm.block, "b": bare_block, "c": ours_block}
             for index, first in enumerate(range(0, len(paths), args.block)):
                 chunk = paths[first : first + args.block]
                 order = "abc"[index % 3 :] + "abc"[: index % 3]  # each arm first, second and third in turn
                 for arm in order:
                     started = time.perf_counter()
                     await arms[arm](chunk)
-                    spent[arm] += time.perf_counter() - started
-            times = await step_times(runs, data_dir, url)
-    spent["steps"] = sum(count for count, _ in times)
-    spent["bodies"] = sum(body for _, body in times)
-    return spent, [count for count, _ in times]
+                    seconds[arm] += time.perf_counter() - started
+            times = await engine_arm.step_times()
+    return Repetition(seconds, [count for count, _ in times], sum(body for _, body in times))
 
 
 async def measure(backend: str, args: argparse.Namespace) -> None:
     """Warm up, then repeat the interleaved arms; print the table and the ratios."""
     with tempfile.TemporaryDirectory(prefix="claimflow-bench-") as folder:
-        async with claimflow_arm(backend, args, Path(folder)) as (block, (runs, data_dir, url)):
-            await block(write_receipts(Path(folder) / "docs", min(args.docs, 10), seed=999))
-            warm = [count for count, _ in await step_times(runs, data_dir, url)]
-    steps = round(statistics.median(warm))
+        async with claimflow_arm(backend, args, Path(folder)) as warm:
+            await warm.block(write_receipts(Path(folder) / "docs", min(args.docs, 10), seed=999))
+            steps = round(statistics.median(count for count, _ in await warm.step_times()))
     engine_us: list[float] = []
     around_us: list[float] = []
     bare_us: list[float] = []
     bare_on_ours_us: list[float] = []
     counted: set[int] = set()
     for rep in range(args.repeats):
-        spent, counts = await one_repetition(backend, args, steps, seed=rep)
-        counted.update(counts)
-        engine_us.append(spent["a"] / spent["steps"] * 1e6)
-        around_us.append((spent["a"] - spent["bodies"]) / spent["steps"] * 1e6)
-        bare_us.append(spent["b"] / (args.docs * steps) * 1e6)
-        bare_on_ours_us.append(spent["c"] / (args.docs * steps) * 1e6)
-    print(
-        f"\n== {backend}: {args.docs} documents per repetition in blocks of {args.block}; bare graph of {steps} nodes"
-    )
+        measured = await one_repetition(backend, args, steps, seed=rep)
+        counted.update(measured.steps)
+        claimflow_steps = sum(measured.steps)
+        engine_us.append(measured.seconds["a"] / claimflow_steps * 1e6)
+        around_us.append((measured.seconds["a"] - measured.bodies) / claimflow_steps * 1e6)
+        bare_us.append(measured.seconds["b"] / (args.docs * steps) * 1e6)
+        bare_on_ours_us.append(measured.seconds["c"] / (args.docs * steps) * 1e6)
+    print(f"\n== {backend}: {args.docs} documents a repetition, in blocks of {args.block}; bare graph of {steps} nodes")
     print(f"claimflow steps per document seen: {', '.join(map(str, sorted(counted)))}")
     rows = {"claimflow us/step": engine_us, "bare us/step": bare_us, "ratio": per_rep_ratio(engine_us, bare_us)}
     rows["bare, claimflow's saver"] = bare_on_ours_us
@@ -172,7 +192,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     """The command line options."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=20, help="documents per repetition (default 20)")
-    parser.add_argument("--repeats", type=int, default=7, help="repetitions of A and B, at least 5 (default 7)")
+    parser.add_argument("--repeats", type=int, default=7, help="repetitions of the three arms, at least 5 (default 7)")
     parser.add_argument("--block", type=int, default=4, help="documents an arm runs before the next one's turn")
     parser.add_argument("--backends", default="sqlite,postgres", help="sqlite, postgres or both (default both)")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, help=f"a Postgres server (default {DEFAULT_POSTGRES})")
