@@ -86,8 +86,6 @@ def test_a_worker_killed_while_delivering_loses_nothing_and_the_receiver_keeps_e
         row["run_id"] for row in rows(postgres_url, "SELECT run_id FROM claimflow_events WHERE type = 'run.completed'")
     )
     assert completed == dict.fromkeys(run_ids, 1), completed
-    succeeded = "SELECT run_id FROM claimflow_events WHERE type = 'delivery.succeeded'"
-    assert Counter(row["run_id"] for row in rows(postgres_url, succeeded)) == dict.fromkeys(run_ids, 1)
     assert at_kill["completed"] >= 10 and at_kill["completed"] <= COUNT - 10, at_kill  # the kill was mid-batch
 
     # One record per run at the receiver after deduplication on the key.
@@ -97,6 +95,13 @@ def test_a_worker_killed_while_delivering_loses_nothing_and_the_receiver_keeps_e
     for item in received:
         per_run[item.key.split(":deliver:", 1)[0]].append((item.key, item.body))
     assert set(per_run) == run_ids
+    # Every run's delivery succeeded, and the audit trail records a success only for a send that happened: a run
+    # sent once has exactly one. (The victim runs several deliveries at once: one of them may have been answered
+    # and recorded just before the kill, yet not checkpointed, and so sent again; its trail then shows both.)
+    succeeded = "SELECT run_id FROM claimflow_events WHERE type = 'delivery.succeeded'"
+    successes = Counter(row["run_id"] for row in rows(postgres_url, succeeded))
+    assert {run_id: min(successes[run_id], len(per_run[run_id])) for run_id in run_ids} == successes, successes
+    assert all(successes[run_id] >= 1 for run_id in run_ids), successes
     repeated = {run_id: sent for run_id, sent in per_run.items() if len(sent) > 1}
     assert repeated, "the killed worker's delivery was to be sent again"
     assert all(len(set(sent)) == 1 for sent in repeated.values()), repeated
