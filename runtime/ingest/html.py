@@ -10,6 +10,7 @@ and `<style>` rules with simple selectors (see `_css.py`).
 from __future__ import annotations
 
 import re
+import threading
 import warnings
 from dataclasses import dataclass
 
@@ -30,6 +31,10 @@ _BLOCKS = frozenset(
 _CELLS = frozenset(("td", "th"))
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _SCREEN = re.compile(r"\b(?:all|screen)\b", re.IGNORECASE)
+_QUIETING = threading.Lock()
+"""Held while bs4's advice is silenced: `warnings.catch_warnings` swaps the process's filter list, and two
+threads inside it at once (documents are parsed on worker threads side by side) restore each other's lists,
+leaving a filter set or dropping one for good."""
 
 
 @dataclass(frozen=True)
@@ -146,7 +151,9 @@ def html_to_text(data: bytes) -> str:
         The visible text: blocks on their own lines, table rows on one line with cells separated
         by tabs, at most one blank line in a row.
     """
-    with warnings.catch_warnings():
+    # bs4 warns when markup looks like a file name or URL, or like XML; a document is parsed as what it was
+    # sniffed to be, so that advice is for a programmer who passed the wrong thing, not for this reader.
+    with _QUIETING, warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         soup = BeautifulSoup(data, "html.parser")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -18,26 +17,25 @@ __all__ = ["load_frame", "open_image", "parse_image", "upright"]
 
 @contextmanager
 def _decoding(what: str) -> Iterator[None]:
-    """Turn Pillow's failures while decoding `what` into ingest errors (a decompression bomb: too large)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            yield
-        except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-            raise DocumentTooLargeError(f"The image has too many pixels to read safely: {exc}") from exc
-        except UnidentifiedImageError as exc:
-            raise CorruptDocumentError(f"{what} could not be decoded: the file is damaged.") from exc
-        except (OSError, SyntaxError, ValueError, EOFError) as exc:
-            raise CorruptDocumentError(f"{what} could not be decoded: {exc}.") from exc
+    """Turn Pillow's failures while decoding `what` into ingest errors (a decompression bomb: too large).
+
+    No warning filter is set here: `warnings.catch_warnings` swaps the process's filter list, and two threads
+    inside it at once restore each other's lists, while pages are read on worker threads side by side. Pillow
+    only *warns* between one and two times its pixel limit; `_within_pixel_limit` refuses such an image itself.
+    Where warnings are errors (`python -W error`, the test suite), the warning is that refusal too.
+    """
+    try:
+        yield
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise DocumentTooLargeError(f"The image has too many pixels to read safely: {exc}") from exc
+    except UnidentifiedImageError as exc:
+        raise CorruptDocumentError(f"{what} could not be decoded: the file is damaged.") from exc
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise CorruptDocumentError(f"{what} could not be decoded: {exc}.") from exc
 
 
 def _within_pixel_limit(image: Image.Image) -> Image.Image:
-    """Refuse an image over Pillow's pixel limit before decoding it.
-
-    Pillow only warns between one and two times its limit; the warning filter above makes that an error,
-    but warning filters are process-wide and not thread-safe, and pages are read on worker threads side by
-    side: this check holds whatever another thread's filter says.
-    """
+    """Refuse an image over Pillow's pixel limit before decoding it (Pillow itself only warns up to twice it)."""
     limit = Image.MAX_IMAGE_PIXELS
     if limit is not None and image.width * image.height > limit:
         raise DocumentTooLargeError(

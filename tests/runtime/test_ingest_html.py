@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+import warnings
+
 from claimflow.runtime.ingest import parse_document
+from claimflow.runtime.ingest.html import html_to_text
 
 INVOICE_HTML = b"""<!DOCTYPE html>
 <html><head><title>Invoice page title</title>
@@ -99,3 +103,39 @@ def test_deeply_nested_markup_does_not_overflow():
     text = parse(b"<div>" * depth + b"<p>deep</p>" + b"</div>" * depth + b"<p>after</p>")
 
     assert text == "deep\nafter"
+
+
+# bs4 advises (a warning) when markup looks like a URL or like XML; the reader silences that advice. Documents
+# are parsed on worker threads side by side, and `warnings.catch_warnings` swaps the process's filter list:
+# unguarded, two threads inside it at once restore each other's lists, so a filter leaks or is dropped and,
+# where warnings are errors (as in this suite), a document fails on advice meant for a programmer.
+def test_documents_parsed_side_by_side_on_threads_neither_fail_nor_leave_a_warning_filter_behind():
+    documents = {
+        b"https://example.com/invoice-77": "https://example.com/invoice-77",
+        b'<?xml version="1.0"?><invoice><total>12.50</total></invoice>': "12.50",
+        INVOICE_HTML: "Invoice INV-77",
+    }
+    filters = list(warnings.filters)
+    failures: list[BaseException] = []
+    wrong: list[str] = []
+
+    def read_many() -> None:
+        for _ in range(60):
+            for data, expected in documents.items():
+                try:
+                    text = html_to_text(data)
+                except BaseException as error:  # noqa: BLE001 - collected for the assertion below
+                    failures.append(error)
+                    continue
+                if expected not in text:
+                    wrong.append(text)
+
+    threads = [threading.Thread(target=read_many) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert wrong == []
+    assert warnings.filters == filters

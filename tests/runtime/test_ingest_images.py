@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 from PIL import Image
 
@@ -98,6 +100,23 @@ def test_too_many_pixels_is_too_large(text_image, encode, monkeypatch, share_of_
 
     with pytest.raises(DocumentTooLargeError, match="too many pixels"):
         parse_document(data, "huge.png")
+
+
+# Where warnings are only shown (a production run), Pillow's warning between one and two times its limit stops
+# nothing: claimflow's own check refuses the image, with no warning filter of its own (filters are per process,
+# and pages are read on threads side by side).
+def test_an_image_over_the_limit_is_refused_where_warnings_are_only_shown(text_image, encode, monkeypatch):
+    image = text_image(RECEIPT)
+    data = encode(image, "PNG")
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", int(image.width * image.height * 0.9))
+
+    with warnings.catch_warnings(record=True) as shown:
+        warnings.simplefilter("always")
+        filters = list(warnings.filters)
+        with pytest.raises(DocumentTooLargeError, match="too many pixels"):
+            parse_document(data, "huge.png")
+        assert warnings.filters == filters
+    assert [warning.category for warning in shown] == [Image.DecompressionBombWarning]
 
 
 def test_missing_tesseract_says_how_to_install_it(text_image, encode, no_tesseract):
