@@ -41,6 +41,7 @@ from claimflow.runtime.gateway._transport import (
     timed_out,
     unsupported_advice,
 )
+from claimflow.runtime.gateway._validator_walk import walk_once
 from claimflow.runtime.gateway.config import GatewayConfig
 from claimflow.runtime.gateway.limiter import estimate_tokens, shared_limiter
 from claimflow.runtime.gateway.render import render_messages, schema_json
@@ -123,6 +124,7 @@ class InstructorGateway:
         self._config = config
         self.cap_parameter = cap_parameter
         self._advice = unsupported_advice(provider, config.openai_mode)
+        walk_once()  # Instructor's async-validator check, once per claim type rather than five times per request
         # Instructor logs every failed attempt at ERROR; we report them ourselves, as data.
         if not any(isinstance(handler, logging.NullHandler) for handler in _INSTRUCTOR_LOG.handlers):
             _INSTRUCTOR_LOG.addHandler(logging.NullHandler())
