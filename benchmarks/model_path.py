@@ -15,6 +15,16 @@ after the command started, the server span (first request to last answer), and t
 the server saw. Then the median and min of each. A ratio near 1 means the model's latency, not claimflow,
 bounds the batch.
 
+In each repetition the same batch (other receipts of the same kind) also goes through an engine that is already
+open: `_open_engine_batches.py`, a long-lived process that opened `claimflow.open_engine` once and runs one
+batch after another the way `claimflow run` does (`process_files`), as a worker or `claimflow serve` does. Its
+time runs from the batch's start to its last document's end: what claimflow adds to the model's latency once
+start-up is paid. The two arms take turns going first.
+
+Both run with bytecode caching on (`PYTHONDONTWRITEBYTECODE` is cleared for them): an installed claimflow has
+its bytecode compiled by pip, and a checkout writes it on first import, unless that variable is set, as it is on
+some machines; the warm-up batch writes it.
+
 Also timed in each repetition, right after the batch: `python -c "import langgraph.graph, openai.resources.chat"`,
 the imports any LangGraph program calling an OpenAI-compatible server through the OpenAI SDK pays before its
 first request (`import openai` leaves the API resources out; the SDK loads them, some 0.35 s here, when a client
@@ -27,6 +37,7 @@ Target: wall <= 1.3x the ideal (40 documents, concurrency 8, 200 ms). Measured b
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -36,6 +47,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from _fixed_latency_server import FixedLatencyServer
@@ -44,11 +56,61 @@ from _report import table
 
 TARGET = 1.3
 CLAIMFLOW = Path(sys.executable).with_name("claimflow")
+OPEN_ENGINE = Path(__file__).with_name("_open_engine_batches.py")
+
+
+def child_environment() -> dict[str, str]:
+    """This environment without model keys, claimflow settings, or the switch that stops bytecode caching."""
+    leave_out = ("OPENAI_", "CLAIMFLOW_", "PYTHONDONTWRITEBYTECODE")
+    return {name: value for name, value in os.environ.items() if not name.startswith(leave_out)}
+
+
+class OpenEngine:
+    """A claimflow process whose engine is open: send it a folder, get back the batch's seconds."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process = process
+
+    def batch(self, folder: Path, docs: int) -> float:
+        """Run the documents of `folder` as one batch; the seconds it took inside that process."""
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(f"{folder}\n")
+        self.process.stdin.flush()
+        done = json.loads(self.process.stdout.readline())
+        if done["statuses"].get("completed", 0) != docs:
+            print(f"  note: open engine statuses {done['statuses']}")
+        return float(done["seconds"])
+
+
+@contextlib.contextmanager
+def open_engine(server: FixedLatencyServer, args: argparse.Namespace, data_dir: Path) -> Iterator[OpenEngine]:
+    """Start `_open_engine_batches.py` on `data_dir` and wait until its engine is open."""
+    command = [sys.executable, str(OPEN_ENGINE), str(data_dir), server.base_url, str(args.concurrency)]
+    with subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=child_environment()
+    ) as process:
+        assert process.stdout is not None and process.stdin is not None
+        if process.stdout.readline().strip() != "ready":
+            raise RuntimeError("the open-engine process did not start")
+        try:
+            yield OpenEngine(process)
+        finally:
+            process.stdin.close()
+            process.wait(timeout=60)
+
+
+def open_engine_batch(engine: OpenEngine, server: FixedLatencyServer, args: argparse.Namespace, seed: int) -> float:
+    """The batch of `seed`'s receipts through the open engine; its seconds from start to end."""
+    with tempfile.TemporaryDirectory(prefix="claimflow-bench-") as temp:
+        docs = Path(temp) / "docs"
+        write_receipts(docs, args.docs, seed)
+        server.reset()
+        return engine.batch(docs, args.docs)
 
 
 def one_batch(server: FixedLatencyServer, args: argparse.Namespace, seed: int) -> dict[str, float]:
     """Run the batch once; its wall time, when the first request arrived, the server span, requests per doc."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("OPENAI_", "CLAIMFLOW_"))}
+    env = child_environment()
     with tempfile.TemporaryDirectory(prefix="claimflow-bench-") as temp:
         docs = Path(temp) / "docs"
         write_receipts(docs, args.docs, seed)
@@ -80,10 +142,23 @@ def main(args: argparse.Namespace) -> None:
     rows["req/doc"] = []
     rows["imports s"] = []
     rows["wall/(ideal+imports)"] = []
-    with FixedLatencyServer(args.latency) as server:
+    rows["open engine s"] = []
+    rows["open engine/ideal"] = []
+    with (
+        FixedLatencyServer(args.latency) as server,
+        tempfile.TemporaryDirectory(prefix="claimflow-bench-") as engine_dir,
+        open_engine(server, args, Path(engine_dir) / "data") as engine,
+    ):
         one_batch(server, args, seed=999)
+        open_engine_batch(engine, server, args, seed=998)
         for rep in range(args.repeats):
+            if rep % 2:  # the arms take turns going first
+                warm = open_engine_batch(engine, server, args, seed=1000 + rep)
             measured = one_batch(server, args, seed=rep)
+            if not rep % 2:
+                warm = open_engine_batch(engine, server, args, seed=1000 + rep)
+            rows["open engine s"].append(warm)
+            rows["open engine/ideal"].append(warm / ideal)
             for name, value in measured.items():
                 rows[name].append(value)
             rows["ideal s"].append(ideal)
@@ -99,6 +174,7 @@ def main(args: argparse.Namespace) -> None:
     print(f"first request after start (median): {statistics.median(rows['first req s']):.2f} s")
     floor = statistics.median(rows["wall/(ideal+imports)"])
     print(f"wall / (ideal + importing langgraph.graph and openai.resources.chat) (median): {floor:.2f}")
+    print(f"on an open engine, batch time / ideal (median): {statistics.median(rows['open engine/ideal']):.2f}")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
