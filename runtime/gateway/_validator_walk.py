@@ -3,8 +3,8 @@
 Instructor (1.17) refuses a response model that declares Instructor async validators, which its runtime does
 not run. To know, it walks the model's classes, every attribute of every class in each one's MRO, and it does
 so five times per request: in `create`, twice in `prepare_response_model`, in the retry loop and for the answer.
-Each walk of a claim type took about 0.2 ms here: about 1 ms of event-loop time per model call, some 5% of a
-model-backed document's CPU.
+Each walk of a claim type took about 0.2 ms here: about 1 ms of event-loop time per model call. Walking each
+class once measured 3% less CPU per model-backed document (48.4 against 50.0 ms).
 
 What the walk looks for is fixed when a class is made, so a class that passed once passes again. `walk_once`
 replaces the function in Instructor's module, where each of its callers imports it when it runs, with one that
