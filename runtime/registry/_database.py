@@ -7,7 +7,9 @@ transactions: SQLite then admits one writer at a time, across processes.
 from __future__ import annotations
 
 import sqlite3
-from contextlib import AbstractContextManager
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
 from claimflow.runtime.private import private_database
@@ -115,6 +117,8 @@ class Database:
         # only power loss may take the last ones. FULL syncs every commit.
         self._db.execute(f"PRAGMA synchronous={synchronous}")
         self._db.execute("PRAGMA busy_timeout=30000")
+        # The thread inside `together`, whose writes join its transaction rather than open their own.
+        self._together = threading.local()
         self._db.executescript(_SCHEMA)
         self._add_missing_columns()
 
@@ -138,5 +142,20 @@ class Database:
         """Close the connection."""
         self._db.close()
 
+    @contextmanager
+    def together(self) -> Iterator[None]:
+        """One transaction for every call this thread makes inside: all of them are committed, or none."""
+        if getattr(self._together, "open", False):
+            yield
+            return
+        with write_transaction(self._db):
+            self._together.open = True
+            try:
+                yield
+            finally:
+                self._together.open = False
+
     def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        if getattr(self._together, "open", False):
+            return nullcontext(self._db)
         return write_transaction(self._db)

@@ -8,6 +8,7 @@ without CREATE rights can use a schema created by a migration step.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, LiteralString
@@ -255,26 +256,56 @@ class PgDatabase:
 
     def __init__(self, url: str, *, size: int = POOL_SIZE) -> None:
         self._pool = open_pool(url, size)
+        # The session of the thread inside `together`: its calls run there, in that one transaction.
+        self._together = threading.local()
 
     def close(self) -> None:
         """Close every session."""
         self._pool.close()
 
     @contextmanager
+    def together(self) -> Iterator[None]:
+        """One transaction for every call this thread makes inside: all of them are committed, or none.
+
+        Each write transaction on its own costs a `BEGIN` and a `COMMIT` round trip and a WAL flush; calls that
+        belong together (a run's last events, its final state and its new status) pay them once.
+        """
+        if getattr(self._together, "conn", None) is not None:
+            yield
+            return
+        with self._pool.connection() as conn, conn.transaction():
+            self._together.conn = conn
+            try:
+                yield
+            finally:
+                self._together.conn = None
+
+    @contextmanager
     def session(self) -> Iterator[psycopg.Connection[Row]]:
-        """A session of the pool (autocommit), for writes that must share a transaction with the registry's tables."""
+        """A session of the pool (autocommit), for writes that must share a transaction with the registry's tables.
+
+        Inside `together`, its session, in its transaction.
+        """
+        joined = getattr(self._together, "conn", None)
+        if joined is not None:
+            yield joined
+            return
         with self._pool.connection() as conn:
             yield conn
 
     @contextmanager
     def _write(self) -> Iterator[psycopg.Connection[Row]]:
+        joined = getattr(self._together, "conn", None)
+        if joined is not None:
+            yield joined
+            return
         with self._pool.connection() as conn, conn.transaction():
             yield conn
 
     def _execute(self, query: LiteralString, args: tuple[Any, ...] = ()) -> None:
-        with self._pool.connection() as conn:
+        with self.session() as conn:
             conn.execute(query, args)
 
     def _all(self, query: LiteralString, args: tuple[Any, ...] = ()) -> list[Row]:
-        with self._pool.connection() as conn:
+        with self.session() as conn:
             return conn.execute(query, args).fetchall()

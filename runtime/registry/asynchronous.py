@@ -11,6 +11,7 @@ hands each call to a small thread pool, as aiosqlite does for a single sqlite3 c
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
@@ -27,6 +28,17 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
+def _in_one_transaction(calls: Callable[[RunRegistry], T]) -> Callable[[RunRegistry], T]:
+    """`calls`, made inside `registry.together()` (named as `calls` is, for whoever counts the trips)."""
+
+    @functools.wraps(calls)
+    def made_together(registry: RunRegistry) -> T:
+        with registry.together():
+            return calls(registry)
+
+    return made_together
+
+
 class AsyncRegistry:
     """Async access to a `RunRegistry`; `sync` is the registry itself, for code that runs off the loop."""
 
@@ -39,12 +51,13 @@ class AsyncRegistry:
         return await loop.run_in_executor(self._threads, lambda: function(*args, **kwargs))
 
     async def in_one_trip(self, calls: Callable[[RunRegistry], T]) -> T:
-        """`calls(registry)`: several calls made one after the other on a registry thread, in one hand-off.
+        """`calls(registry)`: several calls made one after the other on a registry thread, in one transaction.
 
-        Each call is its own transaction, exactly as if made one by one; only the trips in between are saved
-        (a trip costs more than a small write).
+        They are committed together or not at all (an error in any of them rolls back the others), and cost
+        one hand-off to the registry's thread and one commit: on Postgres each transaction of its own is a
+        `BEGIN` and a `COMMIT` round trip and a WAL flush.
         """
-        return await self._call(calls, self.sync)
+        return await self._call(_in_one_transaction(calls), self.sync)
 
     def close(self) -> None:
         """Finish pending calls, then close the registry."""

@@ -38,7 +38,7 @@ class PgTokenTable(PgDatabase):
 
     def revoke_token(self, name: str) -> bool:
         """Revoke the active token with this name; False when there is none."""
-        with self._pool.connection() as conn:
+        with self.session() as conn:
             cursor = conn.execute(
                 "UPDATE claimflow_api_tokens SET revoked_at = %s WHERE name = %s AND revoked_at IS NULL",
                 (time.time(), name),

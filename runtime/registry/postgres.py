@@ -136,7 +136,7 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
 
     def renew_leases(self, owner: str) -> int:
         """Extend every lease `owner` holds by `LEASE_SECONDS` from now (its heartbeat); returns how many."""
-        with self._pool.connection() as conn:
+        with self.session() as conn:
             cursor = conn.execute(
                 "UPDATE claimflow_runs SET lease_until = %s WHERE lease_owner = %s",
                 (time.time() + LEASE_SECONDS, owner),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from claimflow.runtime.registry.pages import RunPage
@@ -18,6 +19,10 @@ class RunRegistry(Protocol):
 
     def close(self) -> None:
         """Release the connection."""
+        ...
+
+    def together(self) -> AbstractContextManager[None]:
+        """One transaction for every call the calling thread makes inside: all of them are committed, or none."""
         ...
 
     def create_run(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -18,7 +20,15 @@ import psycopg
 import pytest
 
 from claimflow.doctypes import INVOICE
-from claimflow.runtime.registry import LEASE_SECONDS, Registry, RunBusyError, RunNotFoundError, RunRegistry, RunRow
+from claimflow.runtime.registry import (
+    LEASE_SECONDS,
+    AsyncRegistry,
+    Registry,
+    RunBusyError,
+    RunNotFoundError,
+    RunRegistry,
+    RunRow,
+)
 from claimflow.runtime.registry.postgres import PostgresRegistry
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event, event
@@ -233,6 +243,76 @@ def test_stale_runs_are_unleased_or_left_by_a_gone_process(registry: RunRegistry
     registry.release("run-d-review", owner="x:1", status="needs_review", interrupt_id="int-1")
     registry.release("run-e-done", owner="x:1", status="completed")
     assert [row.run_id for row in registry.stale_runs()] == ["run-a-queued", "run-c-dead"]
+
+
+# --- transactions -------------------------------------------------------------------------------------------------
+
+
+def test_calls_made_together_are_committed_together(registry: RunRegistry) -> None:
+    started = event("run.started", "intake")
+    with registry.together():
+        _create(registry, "run-1")
+        registry.append_events("run-1", [started])
+        registry.claim("run-1", owner="me", allowed=("queued",), status="running")
+        assert registry.get_run("run-1").status == "running"  # a read inside sees the writes before it
+    assert registry.get_run("run-1").lease_owner == "me"
+    assert [row["event_id"] for row in registry.events("run-1")] == [started.event_id]
+
+
+def test_an_error_inside_together_takes_back_every_call_before_it(registry: RunRegistry) -> None:
+    _create(registry, "run-1")
+    with pytest.raises(RunNotFoundError), registry.together():
+        registry.append_events("run-1", [event("run.started", "intake")])
+        registry.release("run-1", owner="me", status="completed")
+        _create(registry, "run-2")
+        registry.claim("no-such-run", owner="me", allowed=("queued",), status="running")
+    assert registry.events("run-1") == []
+    assert registry.get_run("run-1").status == "queued"
+    with pytest.raises(RunNotFoundError):
+        registry.get_run("run-2")
+    # The registry is usable afterwards: the transaction was closed, not left open.
+    registry.append_events("run-1", [event("run.started", "intake")])
+    assert len(registry.events("run-1")) == 1
+
+
+def test_together_inside_together_is_one_transaction(registry: RunRegistry) -> None:
+    with pytest.raises(RuntimeError, match="after the inner block"), registry.together():
+        with registry.together():
+            _create(registry, "run-1")
+        raise RuntimeError("after the inner block")
+    with pytest.raises(RunNotFoundError):
+        registry.get_run("run-1")
+
+
+def test_in_one_trip_is_one_transaction(registry: RunRegistry) -> None:
+    async_registry = AsyncRegistry(registry, threads=1)
+
+    def calls(sync: RunRegistry) -> None:
+        _create(sync, "run-1")
+        sync.append_events("run-1", [event("run.started", "intake")])
+        raise RuntimeError("the trip fails after two calls")
+
+    with pytest.raises(RuntimeError, match="after two calls"):
+        asyncio.run(async_registry.in_one_trip(calls))
+    with pytest.raises(RunNotFoundError):
+        registry.get_run("run-1")
+    assert registry.events("run-1") == []
+
+
+@pytest.mark.postgres
+def test_another_thread_does_not_join_a_transaction_it_did_not_open(postgres_url: str) -> None:
+    # Postgres only: its registry serves many threads, each on a session of its own (SQLite's serves one).
+    registry = PostgresRegistry(postgres_url)
+    other_thread = threading.Thread(target=lambda: _create(registry, "theirs"))
+    with pytest.raises(RuntimeError, match="mine fails"), registry.together():
+        _create(registry, "mine")
+        other_thread.start()
+        other_thread.join()
+        raise RuntimeError("mine fails")
+    assert registry.get_run("theirs").status == "queued"
+    with pytest.raises(RunNotFoundError):
+        registry.get_run("mine")
+    registry.close()
 
 
 # --- events, decisions, record keys, prompt pins ----------------------------------------------------------------
