@@ -7,7 +7,7 @@ Each walk of a claim type took about 0.2 ms here: about 1 ms of event-loop time 
 class once measured 3% less CPU per model-backed document (48.4 against 50.0 ms).
 
 What the walk looks for is fixed when a class is made, so a class that passed once passes again. `walk_once`
-replaces the function in Instructor's module, where each of its callers imports it when it runs, with one that
+replaces the function, in Instructor's module and in every Instructor module that imported it, with one that
 remembers the classes that passed. A class that fails is walked, and refused, every time; anything that is not
 a class (a union, an `Iterable[...]`, None) is walked as before.
 """
@@ -15,6 +15,7 @@ a class (a union, an `Iterable[...]`, None) is walked as before.
 from __future__ import annotations
 
 import importlib
+import sys
 import weakref
 from collections.abc import Callable
 from typing import Any
@@ -32,7 +33,13 @@ def walk_once() -> None:
     walk: Callable[[Any], None] | None = getattr(module, _NAME, None)
     if walk is None or isinstance(walk, _RememberingWalk):
         return
-    setattr(module, _NAME, _RememberingWalk(walk))
+    remembering = _RememberingWalk(walk)
+    # Callers that imported the function when their module loaded (`instructor.v2.core.patch` does, and walks
+    # once per request with it) hold the original: each such name is replaced too. Modules loaded from now
+    # on import the replacement.
+    for name, loaded in list(sys.modules.items()):
+        if name.partition(".")[0] == "instructor" and getattr(loaded, _NAME, None) is walk:
+            setattr(loaded, _NAME, remembering)
 
 
 class _RememberingWalk:

@@ -84,6 +84,25 @@ async def test_requests_walk_the_claim_type_once(
     assert len(classes) == len(set(classes))
 
 
+async def test_no_caller_in_instructor_walks_a_class_again(
+    model_server: FakeModelServer, server_gateway: MakeGateway, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Counted by the walk itself, whichever of Instructor's callers runs it: through the replacement or not.
+    monkeypatch.setattr(ClassificationClaim, "walk_marker", _CountsLookups(), raising=False)
+    model_server.script(*(claim_reply(VALID) for _ in range(3)))
+    gateway = server_gateway()
+    remembering = async_validators.reject_async_validators
+    monkeypatch.setattr(remembering, "passed", type(remembering.passed)())  # type: ignore[attr-defined]
+    request = ModelInput(pages=INVOICE.pages, types=BUILTIN_TYPES)
+    before = _CountsLookups.asked
+
+    for _ in range(3):
+        assert (await gateway.complete(CLASSIFY, request)).claim == VALID
+
+    assert len(model_server.requests) == 3
+    assert _CountsLookups.asked - before == 2  # one walk: the two markers it asks every attribute for
+
+
 def test_a_class_that_passed_is_not_walked_again() -> None:
     walk_once()
     walk_once()  # once in place, it stays as it is
