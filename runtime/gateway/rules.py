@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import ValidationError
 
 from claimflow.nodes.ports import ClaimT, ModelInput, ModelResult, Usage
 from claimflow.prompts import PromptSpec
 from claimflow.runtime.backends import rules
-from claimflow.runtime.offload import off_loop
-
-T = TypeVar("T")
-
+from claimflow.runtime.offload import offload
 
 READ_IN_PLACE_UP_TO = 1_000
 """Texts up to this many characters are read by claimflow's own rules in place, on the event loop.
@@ -30,11 +27,10 @@ def _claimflows(function: Callable[..., Any] | None) -> bool:
     return function is None or getattr(function, "__module__", "").partition(".")[0] == "claimflow"
 
 
-async def _read(ours: bool, pages: Sequence[str], function: Callable[..., T], *args: Any) -> T:
-    """`function(*args)`: in place for claimflow's own rules over a short text, else on a thread (`off_loop`)."""
-    if ours and sum(len(page) for page in pages) <= READ_IN_PLACE_UP_TO:
-        return function(*args)
-    return await off_loop(function, *args)
+def _in_place_size(ours: bool, pages: Sequence[str]) -> int | None:
+    """The size `offload` is told: the text's, for claimflow's own rules over a short text; else None (a thread)."""
+    chars = sum(len(page) for page in pages)
+    return chars if ours and chars <= READ_IN_PLACE_UP_TO else None
 
 
 class RulesGateway:
@@ -54,10 +50,10 @@ class RulesGateway:
         # their time, and the document's wall-time limit must be able to stop waiting for one that is stuck.
         if prompt.name == "classify":
             ours = all(_claimflows(doc_type.detector) for doc_type in request.types)
-            output = await _read(ours, request.pages, rules.classify, request.pages, request.types)
+            output = await offload(_in_place_size(ours, request.pages), rules.classify, request.pages, request.types)
         elif prompt.name.startswith("extract_") and request.doc_type is not None:
             ours = _claimflows(request.doc_type.extractor)
-            output = await _read(ours, request.pages, rules.extract, request.doc_type, request.pages)
+            output = await offload(_in_place_size(ours, request.pages), rules.extract, request.doc_type, request.pages)
         else:
             raise ValueError(f"the rules backend has no rules for prompt {prompt.ref}")
         errors: list[str] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 
 from claimflow.runtime.private import private_database
@@ -155,7 +155,8 @@ class Database:
             finally:
                 self._together.open = False
 
-    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
-        if getattr(self._together, "open", False):
-            return nullcontext(self._db)
-        return write_transaction(self._db)
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        # A write transaction of its own, or the one `together` holds open.
+        with self.together():
+            yield self._db

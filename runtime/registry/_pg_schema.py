@@ -295,11 +295,8 @@ class PgDatabase:
 
     @contextmanager
     def _write(self) -> Iterator[psycopg.Connection[Row]]:
-        joined = getattr(self._together, "conn", None)
-        if joined is not None:
-            yield joined
-            return
-        with self._pool.connection() as conn, conn.transaction():
+        # A write transaction of its own, or the one `together` holds open.
+        with self.together(), self.session() as conn:
             yield conn
 
     def _execute(self, query: LiteralString, args: tuple[Any, ...] = ()) -> None:
