@@ -178,18 +178,21 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         """Run a queued run (or continue an interrupted one) until it finishes or pauses.
 
         `registered` is the row of a run this engine has just registered (new, and leased to it, so nobody else
-        can have moved it): it is taken as it is rather than read again.
+        can have moved it): it is taken as it is rather than read again. Registered running (`register(...,
+        starting=True)`), it is this engine's already: no claim is made, and it starts from its document.
         """
         row = registered if registered is not None else await self.registry.get_run(run_id)
         if row.status not in ("queued", "running", "resuming"):
             return row
         check_version(row.run_id, row.workflow_version, self.version)
         context = await self.context_for(row)  # the run's own model; one that cannot be built leaves it as it is
-        await self.registry.claim(
-            row.run_id, owner=self.owner, allowed=("queued", "running", "resuming"), status="running"
-        )
+        fresh = registered is not None and registered.status == "running"
+        if not fresh:
+            await self.registry.claim(
+                row.run_id, owner=self.owner, allowed=("queued", "running", "resuming"), status="running"
+            )
         payload: WorkflowState | None = None
-        if row.status == "queued":
+        if row.status == "queued" or fresh:
             document = self.registry.document_of(row)
             payload = WorkflowState(run_id=row.run_id, document=document, policy=self.settings.policy)
         elif not (await self.graph.aget_state(self._config(row.run_id))).values:

@@ -71,22 +71,24 @@ class Intake:
         row, _ = await self.register(path)
         return row
 
-    async def register(self, path: Path) -> tuple[RunRow, bool]:
+    async def register(self, path: Path, *, starting: bool = False) -> tuple[RunRow, bool]:
         """The document's run, and whether it is new: a file read before (same bytes, same path) keeps its run.
 
         Only regular files are read; anything else, or a file that cannot be read or is over the size limit,
-        fails a run of its own at once, before its bytes are read.
+        fails a run of its own at once, before its bytes are read. With `starting`, a new run is registered
+        running rather than queued: the caller starts it at once (`start(registered=row)` then takes it as
+        its own, without a claim of its own).
         """
         run_id = uuid.uuid4().hex
         read = await self._read(run_id, path)
         if isinstance(read, RunRow):
             return read, True
         name, source, data = read
-        row, new, _ = await self._store_and_register(run_id, data, name, source)
+        row, new, _ = await self._store_and_register(run_id, data, name, source, starting=starting)
         return row, new
 
     async def _store_and_register(
-        self, run_id: str, data: bytes, name: str, source: str, *, by_source: bool = False
+        self, run_id: str, data: bytes, name: str, source: str, *, by_source: bool = False, starting: bool = False
     ) -> tuple[RunRow, bool, DocumentRef]:
         """Store the bytes, then find the run they already have or register a new one (see `register_run`)."""
         ref = await self.store.save_document(data, name, sniff_media_type(data, name))
@@ -105,6 +107,7 @@ class Intake:
                 owner=self.owner,
                 by_source=by_source,
                 model_base_url=endpoint,
+                status="running" if starting else "queued",
             )
             if new:
                 registry.append_events(row.run_id, [started])

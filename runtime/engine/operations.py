@@ -80,7 +80,7 @@ class Operations:
         async def submit(self, path: Path) -> RunRow:  # noqa: D102
             ...
 
-        async def register(self, path: Path) -> tuple[RunRow, bool]:  # noqa: D102
+        async def register(self, path: Path, *, starting: bool = False) -> tuple[RunRow, bool]:  # noqa: D102
             ...
 
         async def _create(self, run_id: str, ref: DocumentRef, *, source: str | None, **started: str) -> RunRow: ...
@@ -116,7 +116,7 @@ class Operations:
 
     async def process(self, path: Path) -> Run:
         """Submit one file as a run and advance it until it finishes or waits for review."""
-        submitted, new = await self.register(path)
+        submitted, new = await self.register(path, starting=True)
         row = await self.start(submitted.run_id, registered=submitted if new else None)
         return Run.model_validate(run_view(row, await self.state(row.run_id), self.types))
 

@@ -15,7 +15,7 @@ from procrastinate import App
 
 from claimflow.runtime.queue.names import RESUME_TASK, START_TASK, queue_for
 from claimflow.runtime.registry import RunBusyError, RunRow
-from claimflow.runtime.registry._pg_reviews import INSERT_EVENT, event_rows
+from claimflow.runtime.registry._pg_reviews import insert_events
 from claimflow.runtime.registry._pg_schema import Row
 from claimflow.runtime.registry.postgres import _insert, latest_run_of
 from claimflow.state.documents import DocumentRef
@@ -60,8 +60,7 @@ def enqueue_run(conn: psycopg.Connection[Row], app: App, run: NewRun, queue: str
             None,
             model_base_url=run.model_base_url,
         )
-        with conn.cursor() as cursor:
-            cursor.executemany(INSERT_EVENT, event_rows(run.run_id, [run.started]))
+        insert_events(conn, [(run.run_id, [run.started])])
         app.tasks[START_TASK].configure(lock=run.run_id, queue=queue, connection=conn).defer(run_id=run.run_id)
     return row, True
 

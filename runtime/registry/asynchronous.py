@@ -19,7 +19,7 @@ from typing import Any, ParamSpec, TypeVar
 from claimflow.runtime.registry.pages import RunPage
 from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.registry.reviews import Refusal
-from claimflow.runtime.registry.runs import RunRow
+from claimflow.runtime.registry.runs import NewStatus, RunRow
 from claimflow.runtime.registry.tokens import TokenRow
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
@@ -101,11 +101,12 @@ class AsyncRegistry:
         owner: str,
         by_source: bool = False,
         model_base_url: str | None = None,
+        status: NewStatus = "queued",
     ) -> tuple[RunRow, bool]:
-        """The latest run of this document from this source, or a new queued run leased to `owner` (then True).
+        """The latest run of this document from this source, or a new run leased to `owner` (then True).
 
         With `by_source`, the latest run from this source whatever its document. A new run is written with
-        its model's endpoint, `model_base_url`.
+        its model's endpoint, `model_base_url`, and `status` (queued, or running for its registrant).
         """
         return await self._call(
             self.sync.register_run,
@@ -118,6 +119,7 @@ class AsyncRegistry:
             owner=owner,
             by_source=by_source,
             model_base_url=model_base_url,
+            status=status,
         )
 
     async def renew_leases(self, owner: str) -> int:

@@ -14,13 +14,14 @@ from typing import LiteralString
 import psycopg
 
 from claimflow.runtime.registry._pg_finals import PgFinalStates
-from claimflow.runtime.registry._pg_reviews import INSERT_EVENT, PgReviewTable, event_rows
+from claimflow.runtime.registry._pg_reviews import PgReviewTable, insert_events
 from claimflow.runtime.registry._pg_schema import Row
 from claimflow.runtime.registry.decisions import abandoned_message
 from claimflow.runtime.registry.pages import RunPage, page_sql
 from claimflow.runtime.registry.pg_tokens import PgTokenTable
 from claimflow.runtime.registry.runs import (
     LEASE_SECONDS,
+    NewStatus,
     RunNotFoundError,
     RunRow,
     check_claim,
@@ -43,16 +44,17 @@ def _insert(
     owner: str | None,
     *,
     model_base_url: str | None,
+    status: NewStatus = "queued",
 ) -> RunRow:
-    """Insert a queued run with its model and the model's endpoint; with an `owner`, leased to it."""
+    """Insert a new run (queued, or running) with its model and the model's endpoint; with an `owner`, leased to it."""
     now = time.time()
     lease_until = now + LEASE_SECONDS if owner else None
     row = conn.execute(
         "INSERT INTO claimflow_runs (run_id, document_id, filename, media_type, size, workflow, workflow_version,"
         " model, model_base_url, status, created_at, updated_at, source, lease_owner, lease_until)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, 'queued', %s, %s, %s, %s, %s) RETURNING *",
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
         (run_id, document.document_id, document.filename, document.media_type, document.size)
-        + (workflow, workflow_version, model, model_base_url, now, now, source, owner, lease_until),
+        + (workflow, workflow_version, model, model_base_url, status, now, now, source, owner, lease_until),
     ).fetchone()
     assert row is not None  # INSERT ... RETURNING returns the row it inserted
     return RunRow(**row)
@@ -118,19 +120,30 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
         owner: str,
         by_source: bool = False,
         model_base_url: str | None = None,
+        status: NewStatus = "queued",
     ) -> tuple[RunRow, bool]:
-        """The latest run of this document from this source, or a new queued run leased to `owner` (then True).
+        """The latest run of this document from this source, or a new run leased to `owner` (then True).
 
         With `by_source`, the latest run from this source whatever its document (the caller compares them).
         A transaction-level advisory lock on the identity makes two processes registering the same file at
-        once make one run. A new run is inserted with its model's endpoint, `model_base_url`.
+        once make one run. A new run is inserted with its model's endpoint, `model_base_url`, and `status`
+        (running: its registrant advances it at once, with no claim of its own).
         """
         with self._write() as conn:
             found = latest_run_of(conn, document, source, by_source=by_source)
             if found is not None:
                 return found, False
             inserted = _insert(
-                conn, run_id, document, workflow, workflow_version, model, source, owner, model_base_url=model_base_url
+                conn,
+                run_id,
+                document,
+                workflow,
+                workflow_version,
+                model,
+                source,
+                owner,
+                model_base_url=model_base_url,
+                status=status,
             )
             return inserted, True
 
@@ -255,15 +268,10 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
 
     def append_many(self, batches: Sequence[tuple[str, Sequence[Event]]]) -> int:
         """Append several runs' events in one transaction; events already stored are skipped."""
-        rows = [row for run_id, events in batches for row in event_rows(run_id, events)]
-        if not rows:
+        if not any(events for _, events in batches):
             return 0
-        with self._write() as conn, conn.cursor() as cursor:
-            cursor.executemany(INSERT_EVENT + " RETURNING seq", rows, returning=True)
-            new = len(cursor.fetchall())
-            while cursor.nextset():
-                new += len(cursor.fetchall())
-        return new
+        with self._write() as conn:
+            return insert_events(conn, batches)
 
     def usage_totals(self) -> tuple[int, float]:
         """Model calls recorded in every run's events, and their cost."""

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from claimflow.runtime.registry.pages import RunPage
 from claimflow.runtime.registry.reviews import Refusal
-from claimflow.runtime.registry.runs import RunRow
+from claimflow.runtime.registry.runs import NewStatus, RunRow
 from claimflow.runtime.registry.tokens import TokenRow
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
@@ -55,11 +55,13 @@ class RunRegistry(Protocol):
         owner: str,
         by_source: bool = False,
         model_base_url: str | None = None,
+        status: NewStatus = "queued",
     ) -> tuple[RunRow, bool]:
         """The latest run of this document (same bytes) from this source (same path), or a new one (then True).
 
         With `by_source`, the latest run from this source whatever its document. A new run is written with
-        its model's endpoint, `model_base_url`.
+        its model's endpoint, `model_base_url`, and `status`: queued, or running for a registrant that
+        advances it at once (it holds the lease, so no claim is needed).
         """
         ...
 

@@ -8,7 +8,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from claimflow.runtime.registry._database import Database
 from claimflow.runtime.registry.pages import RunPage, page_sql
@@ -19,6 +19,9 @@ FINISHED = ("completed", "failed", "rejected")
 
 LEASE_SECONDS = 600.0
 """How long a claimed run stays claimed if its process dies without releasing it."""
+
+NewStatus = Literal["queued", "running"]
+"""How a run is registered: queued for whoever advances it, or running for the registrant, which holds its lease."""
 
 
 class RegistryError(Exception):
@@ -170,12 +173,14 @@ class RunTable(Database):
         owner: str,
         by_source: bool = False,
         model_base_url: str | None = None,
+        status: NewStatus = "queued",
     ) -> tuple[RunRow, bool]:
-        """The latest run of this document from this source, or a new queued run leased to `owner` (then True).
+        """The latest run of this document from this source, or a new run leased to `owner` (then True).
 
         With `by_source`, the latest run from this source whatever its document (the caller compares them).
         Looking and inserting happen in one write transaction, so two processes registering the same file
-        at once make one run. A new run is inserted with its model's endpoint, `model_base_url`.
+        at once make one run. A new run is inserted with its model's endpoint, `model_base_url`, and `status`
+        (running: its registrant advances it at once, with no claim of its own).
         """
         with self._write() as db:
             found = db.execute(
@@ -194,6 +199,7 @@ class RunTable(Database):
                     source,
                     owner,
                     model_base_url=model_base_url,
+                    status=status,
                 )
         if found is not None:
             return RunRow(**dict(found)), False
@@ -211,15 +217,16 @@ class RunTable(Database):
         owner: str | None,
         *,
         model_base_url: str | None,
+        status: NewStatus = "queued",
     ) -> None:
         now = time.time()
         lease_until = now + LEASE_SECONDS if owner else None
         db.execute(
             "INSERT INTO runs (run_id, document_id, filename, media_type, size, workflow, workflow_version,"
             " model, model_base_url, status, created_at, updated_at, source, lease_owner, lease_until)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (run_id, document.document_id, document.filename, document.media_type, document.size)
-            + (workflow, workflow_version, model, model_base_url, now, now, source, owner, lease_until),
+            + (workflow, workflow_version, model, model_base_url, status, now, now, source, owner, lease_until),
         )
 
     def renew_leases(self, owner: str) -> int:

@@ -120,6 +120,31 @@ async def test_a_resume_whose_process_died_can_be_decided_again_once_its_lease_e
     assert done.status == "completed"
 
 
+async def test_a_run_registered_running_whose_process_died_before_its_first_step_is_run_by_recover(
+    data_dir: Path, docs_dir: Path
+) -> None:
+    """`process` registers its run running (no claim of its own): a death before any checkpoint strands nothing.
+
+    Once the dead process's lease has expired, `recover` starts the run from its stored document, and its
+    `run.started` event is there once.
+    """
+    path = write(docs_dir, "invoice.txt", invoice_text())
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        row, new = await engine.register(path, starting=True)
+        assert new and row.status == "running" and row.lease_owner == engine.owner
+    with sqlite3.connect(data_dir / REGISTRY_FILE) as db:
+        db.execute(
+            "UPDATE runs SET lease_owner = 'crashed-host:4242', lease_until = ? WHERE run_id = ?",
+            (time.time() - 1, row.run_id),
+        )
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        assert await engine.state(row.run_id) is None  # no step ran
+        [recovered] = await engine.recover()
+        assert recovered.run_id == row.run_id and recovered.status == "completed"
+        events = await engine.registry.events(row.run_id)
+    assert [e["type"] for e in events].count("run.started") == 1
+
+
 def _ticket(
     version: str, *, guidance: str = "Quote the booking reference.", label: str = "Booking Ref"
 ) -> DocumentType:

@@ -11,7 +11,7 @@ from claimflow.runtime.settings import Settings
 from tests.integration._docs import invoice_text, write
 
 
-async def test_an_invoice_run_to_its_end_makes_four_trips_to_the_registry(data_dir: Path, docs_dir: Path) -> None:
+async def test_an_invoice_run_to_its_end_makes_three_trips_to_the_registry(data_dir: Path, docs_dir: Path) -> None:
     paths = [write(docs_dir, f"invoice-{n}.txt", invoice_text(f"NW-2024-{n:04}")) for n in range(3)]
     async with open_engine(Settings(data_dir=data_dir), types=BUILTIN_TYPES) as engine:
         trips: list[str] = []
@@ -26,9 +26,28 @@ async def test_an_invoice_run_to_its_end_makes_four_trips_to_the_registry(data_d
             trips.clear()
             run = await engine.process(path)
             assert run.status == "completed"
-            # Registered with its run.started event (the row registration returned is not read again); claimed;
-            # the duplicate check of validation; where it ended (the steps' events, its duplicate key, final state
-            # and status), read back.
-            assert trips == ["register", "claim", "runs_with_key", "record"]
+            # Registered running, leased to this engine, with its run.started event (the row registration
+            # returned is not read again, nor claimed again); the duplicate check of validation; where it ended
+            # (the steps' events, its duplicate key, final state and status), read back.
+            assert trips == ["register", "runs_with_key", "record"]
         events = await engine.registry.events(run.run_id)
     assert events[0]["type"] == "run.started" and events[-1]["type"] == "step.completed"
+
+
+async def test_a_run_registered_running_shows_running_while_its_steps_run(data_dir: Path, docs_dir: Path) -> None:
+    """No claim of its own: the status readers see comes with the registration."""
+    path = write(docs_dir, "invoice.txt", invoice_text("NW-2024-0042"))
+    async with open_engine(Settings(data_dir=data_dir), types=BUILTIN_TYPES) as engine:
+        seen: list[tuple[str, str | None]] = []
+        astream = engine.graph.astream
+
+        def watched(*args: Any, **kwargs: Any) -> Any:
+            run_id = args[1]["configurable"]["thread_id"]
+            row = engine.registry.sync.get_run(run_id)
+            seen.append((row.status, row.lease_owner))
+            return astream(*args, **kwargs)
+
+        engine.graph.astream = watched  # type: ignore[method-assign]
+        run = await engine.process(path)
+        assert seen == [("running", engine.owner)]
+        assert (await engine.registry.get_run(run.run_id)).lease_owner is None

@@ -131,6 +131,23 @@ def test_a_run_has_its_model_endpoint_from_the_first_read(registry: RunRegistry)
     assert _create(registry, "no-endpoint-dd").model_base_url is None  # e.g. `rules`: no endpoint to keep
 
 
+def test_a_run_registered_running_is_leased_to_its_registrant(registry: RunRegistry) -> None:
+    """`status="running"`: the registrant advances it at once, so the row says so and no claim follows."""
+    queued, _ = registry.register_run(
+        run_id="queued-aaaa", document=DOCUMENT, source="/in/a.pdf", workflow="invoice", workflow_version="v1",
+        model="rules", owner=ELSEWHERE,
+    )  # fmt: skip
+    running, new = registry.register_run(
+        run_id="running-bbbb", document=DOCUMENT, source="/in/b.pdf", workflow="invoice", workflow_version="v1",
+        model="rules", owner=ELSEWHERE, status="running",
+    )  # fmt: skip
+    assert new and queued.status == "queued"
+    assert (running.status, running.lease_owner) == ("running", ELSEWHERE) and running.lease_until is not None
+    assert registry.get_run("running-bbbb") == running
+    with pytest.raises(RunBusyError, match="being processed"):  # leased: nobody else may take it
+        registry.claim("running-bbbb", owner="other-host:1", allowed=("running",), status="running")
+
+
 def test_get_run_takes_a_unique_prefix_of_six_characters(registry: RunRegistry) -> None:
     first, _, other = (_create(registry, run_id) for run_id in ("abcdef01aa", "abcdef02bb", "f00dcafe99"))
     assert registry.get_run("abcdef01") == first
@@ -316,6 +333,18 @@ def test_another_thread_does_not_join_a_transaction_it_did_not_open(postgres_url
 
 
 # --- events, decisions, record keys, prompt pins ----------------------------------------------------------------
+
+
+def test_append_many_keeps_the_order_given_across_runs(registry: RunRegistry) -> None:
+    """Sixty events of two runs interleaved, in one call: stored in that order, each run's in its own."""
+    given = [("run-a" if n % 3 else "run-b", event("step.completed", f"step-{n:02d}", n=n)) for n in range(60)]
+    batches = [(run_id, [one]) for run_id, one in given]
+    assert registry.append_many(batches) == 60
+    assert registry.append_many(batches) == 0  # all stored already
+    for run_id in ("run-a", "run-b"):
+        stored = registry.events(run_id)
+        assert [row["step"] for row in stored] == [one.step for owner, one in given if owner == run_id]
+        assert [row["seq"] for row in stored] == sorted(row["seq"] for row in stored)
 
 
 def test_append_events_is_idempotent_and_keeps_the_order(registry: RunRegistry) -> None:
