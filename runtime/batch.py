@@ -20,9 +20,11 @@ async def process_files(
     """One run per file, up to `concurrency` at once; results come back in the order of `files`.
 
     Intake streams: files are registered in order, each just ahead of the workers (at most `concurrency`
-    waiting), so the first document starts while the rest are still being read. A failing document fails
-    its own run only. A file registered before (same bytes, same path) is not registered again: its run is
-    continued if unfinished, and comes back as it stands if finished or held by another live process.
+    waiting), so the first document starts while the rest are still being read. A new run is registered
+    running, leased to this engine: the batch holds it from then on, and a worker starts it without a claim.
+    A failing document fails its own run only. A file registered before (same bytes, same path) is not
+    registered again: its run is continued if unfinished, and comes back as it stands if finished or held by
+    another live process.
     Storage or a database that cannot be written or reached stops the whole batch with that error, leaving
     every registered run to be continued. `on_done` gets each finished run and whether this batch registered
     it (False: an earlier command did).
@@ -34,7 +36,7 @@ async def process_files(
 
     async def intake() -> None:
         for index, path in enumerate(files):
-            await registered.put((index, *await engine.register(path)))
+            await registered.put((index, *await engine.register(path, starting=True)))
         for _ in range(concurrency):
             await registered.put(None)
 

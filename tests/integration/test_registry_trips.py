@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from claimflow.doctypes import BUILTIN_TYPES
+from claimflow.runtime.batch import process_files
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.settings import Settings
 from tests.integration._docs import invoice_text, write
@@ -51,3 +52,19 @@ async def test_a_run_registered_running_shows_running_while_its_steps_run(data_d
         run = await engine.process(path)
         assert seen == [("running", engine.owner)]
         assert (await engine.registry.get_run(run.run_id)).lease_owner is None
+
+
+async def test_a_batch_starts_each_run_it_registered_without_a_claim(data_dir: Path, docs_dir: Path) -> None:
+    paths = [write(docs_dir, f"invoice-{n}.txt", invoice_text(f"NW-2024-{n:04}")) for n in range(3)]
+    async with open_engine(Settings(data_dir=data_dir), types=BUILTIN_TYPES) as engine:
+        trips: list[str] = []
+        call = engine.registry._call
+
+        async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
+            trips.append(getattr(function, "__name__", "?"))
+            return await call(function, *args, **kwargs)
+
+        engine.registry._call = counted  # type: ignore[method-assign]
+        rows = await process_files(engine, paths, concurrency=2)
+    assert [row.status for row in rows] == ["completed"] * 3
+    assert sorted(trips) == sorted(["register", "runs_with_key", "record"] * 3)
