@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from _environment import environment_without
 from _report import per_rep_ratio, ratio_of_medians, table
 
 from claimflow.evals.baseline import baseline_path
@@ -82,7 +82,7 @@ def report(title: str, times: dict[str, list[float]]) -> None:
 
 def main(args: argparse.Namespace) -> None:
     """Both measurements, then the target."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith("CLAIMFLOW_")}
+    env = environment_without("CLAIMFLOW_")
     with tempfile.TemporaryDirectory(prefix="claimflow-bench-") as temp:
         baseline = changed_baseline(Path(temp), args.prompt)
         in_process = measure(

@@ -40,7 +40,6 @@ import argparse
 import contextlib
 import json
 import math
-import os
 import statistics
 import subprocess
 import sys
@@ -50,6 +49,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+from _environment import environment_without
 from _fixed_latency_server import FixedLatencyServer
 from _receipts import write_receipts
 from _report import table
@@ -61,8 +61,7 @@ OPEN_ENGINE = Path(__file__).with_name("_open_engine_batches.py")
 
 def child_environment() -> dict[str, str]:
     """This environment without model keys, claimflow settings, or the switch that stops bytecode caching."""
-    leave_out = ("OPENAI_", "CLAIMFLOW_", "PYTHONDONTWRITEBYTECODE")
-    return {name: value for name, value in os.environ.items() if not name.startswith(leave_out)}
+    return environment_without("OPENAI_", "CLAIMFLOW_", "PYTHONDONTWRITEBYTECODE")
 
 
 class OpenEngine:

@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from _environment import environment_without
 from _report import ratio_of_medians, table
 
 TARGET = 1.5
@@ -63,8 +63,7 @@ def main(args: argparse.Namespace) -> None:
     # Bytecode caching on, as for the baseline: LangGraph's bytecode was written when pip installed it, and an
     # installed claimflow's is too. A machine that sets PYTHONDONTWRITEBYTECODE would otherwise have claimflow
     # compile its own modules again on every start, while the baseline reads its bytecode.
-    leave_out = ("CLAIMFLOW_", "PYTHONDONTWRITEBYTECODE")
-    env = {name: value for name, value in os.environ.items() if not name.startswith(leave_out)}
+    env = environment_without("CLAIMFLOW_", "PYTHONDONTWRITEBYTECODE")
     with tempfile.TemporaryDirectory(prefix="claimflow-bench-") as temp:
         commands = {
             "claimflow --help": [CLAIMFLOW, "--help"],

@@ -42,6 +42,7 @@ from pathlib import Path
 
 import psycopg
 from _bare import compiled, postgres_saver, run_bare, scratch_database
+from _environment import environment_without
 from _fixed_latency_server import FixedLatencyServer
 from _receipts import write_receipts
 from _report import per_rep_ratio, table
@@ -68,7 +69,7 @@ async def _unfinished(conn: psycopg.AsyncConnection[tuple[int]]) -> int:
 
 
 def _env(url: str, data_dir: Path, model: str, base_url: str | None) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("OPENAI_", "CLAIMFLOW_"))}
+    env = environment_without("OPENAI_", "CLAIMFLOW_")
     env.update(CLAIMFLOW_DATABASE_URL=url, CLAIMFLOW_DATA_DIR=str(data_dir), CLAIMFLOW_MODEL=model)
     env.update(CLAIMFLOW_WORKER_HEARTBEAT_S="1", CLAIMFLOW_EXECUTION="queue")
     if base_url:

@@ -7,22 +7,28 @@ from typing import Any
 
 from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.runtime.batch import process_files
-from claimflow.runtime.engine import open_engine
+from claimflow.runtime.engine import Engine, open_engine
 from claimflow.runtime.settings import Settings
 from tests.integration._docs import invoice_text, write
+
+
+def _count_trips(engine: Engine) -> list[str]:
+    """The names of the registry calls the engine makes from now on, one per trip to the registry's thread."""
+    trips: list[str] = []
+    call = engine.registry._call
+
+    async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(getattr(function, "__name__", "?"))
+        return await call(function, *args, **kwargs)
+
+    engine.registry._call = counted  # type: ignore[method-assign]
+    return trips
 
 
 async def test_an_invoice_run_to_its_end_makes_three_trips_to_the_registry(data_dir: Path, docs_dir: Path) -> None:
     paths = [write(docs_dir, f"invoice-{n}.txt", invoice_text(f"NW-2024-{n:04}")) for n in range(3)]
     async with open_engine(Settings(data_dir=data_dir), types=BUILTIN_TYPES) as engine:
-        trips: list[str] = []
-        call = engine.registry._call
-
-        async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
-            trips.append(getattr(function, "__name__", "?"))
-            return await call(function, *args, **kwargs)
-
-        engine.registry._call = counted  # type: ignore[method-assign]
+        trips = _count_trips(engine)
         for path in paths:
             trips.clear()
             run = await engine.process(path)
@@ -57,14 +63,7 @@ async def test_a_run_registered_running_shows_running_while_its_steps_run(data_d
 async def test_a_batch_starts_each_run_it_registered_without_a_claim(data_dir: Path, docs_dir: Path) -> None:
     paths = [write(docs_dir, f"invoice-{n}.txt", invoice_text(f"NW-2024-{n:04}")) for n in range(3)]
     async with open_engine(Settings(data_dir=data_dir), types=BUILTIN_TYPES) as engine:
-        trips: list[str] = []
-        call = engine.registry._call
-
-        async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
-            trips.append(getattr(function, "__name__", "?"))
-            return await call(function, *args, **kwargs)
-
-        engine.registry._call = counted  # type: ignore[method-assign]
+        trips = _count_trips(engine)
         rows = await process_files(engine, paths, concurrency=2)
     assert [row.status for row in rows] == ["completed"] * 3
     assert sorted(trips) == sorted(["register", "runs_with_key", "record"] * 3)

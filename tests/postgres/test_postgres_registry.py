@@ -309,27 +309,32 @@ def test_in_one_trip_is_one_transaction(registry: RunRegistry) -> None:
         sync.append_events("run-1", [event("run.started", "intake")])
         raise RuntimeError("the trip fails after two calls")
 
-    with pytest.raises(RuntimeError, match="after two calls"):
-        asyncio.run(async_registry.in_one_trip(calls))
-    with pytest.raises(RunNotFoundError):
-        registry.get_run("run-1")
-    assert registry.events("run-1") == []
+    try:
+        with pytest.raises(RuntimeError, match="after two calls"):
+            asyncio.run(async_registry.in_one_trip(calls))
+        with pytest.raises(RunNotFoundError):
+            registry.get_run("run-1")
+        assert registry.events("run-1") == []
+    finally:
+        async_registry.close()  # its thread, and the registry (which the fixture closing it again allows)
 
 
 @pytest.mark.postgres
 def test_another_thread_does_not_join_a_transaction_it_did_not_open(postgres_url: str) -> None:
     # Postgres only: its registry serves many threads, each on a session of its own (SQLite's serves one).
     registry = PostgresRegistry(postgres_url)
-    other_thread = threading.Thread(target=lambda: _create(registry, "theirs"))
-    with pytest.raises(RuntimeError, match="mine fails"), registry.together():
-        _create(registry, "mine")
-        other_thread.start()
-        other_thread.join()
-        raise RuntimeError("mine fails")
-    assert registry.get_run("theirs").status == "queued"
-    with pytest.raises(RunNotFoundError):
-        registry.get_run("mine")
-    registry.close()
+    try:
+        other_thread = threading.Thread(target=lambda: _create(registry, "theirs"))
+        with pytest.raises(RuntimeError, match="mine fails"), registry.together():
+            _create(registry, "mine")
+            other_thread.start()
+            other_thread.join()
+            raise RuntimeError("mine fails")
+        assert registry.get_run("theirs").status == "queued"
+        with pytest.raises(RunNotFoundError):
+            registry.get_run("mine")
+    finally:
+        registry.close()
 
 
 # --- events, decisions, record keys, prompt pins ----------------------------------------------------------------
