@@ -198,6 +198,27 @@ def _prune_after() -> timedelta | None:
         raise SettingsError(f"CLAIMFLOW_PRUNE_AFTER: {error}") from None
 
 
+PRUNE_CRON = "43 * * * *"
+"""When workers prune unless CLAIMFLOW_PRUNE_CRON says otherwise: hourly, at 43 minutes past. Retention periods
+are days, so an hour late is nothing; a busy installation may prefer a quiet hour of the night."""
+
+
+def _prune_cron() -> str:
+    """CLAIMFLOW_PRUNE_CRON: when workers prune, a cron expression of five fields read in UTC; unset, hourly."""
+    text = _env("CLAIMFLOW_PRUNE_CRON")
+    if text is None:
+        return PRUNE_CRON
+    # Imported only when the setting is there: every command loads the settings, few set this one.
+    from croniter import croniter  # noqa: PLC0415
+
+    if len(text.split()) != 5 or not croniter.is_valid(text):
+        raise SettingsError(
+            f"CLAIMFLOW_PRUNE_CRON: {text!r} is not a cron expression of five fields (minute, hour, day of the "
+            "month, month, day of the week), e.g. '17 3 * * *' for every day at 03:17 UTC"
+        )
+    return " ".join(text.split())
+
+
 def _document_limits() -> IngestLimits:
     """What one document may be: bytes, pages, characters per page and in all (CLAIMFLOW_MAX_DOCUMENT_*)."""
     defaults = IngestLimits()
@@ -262,7 +283,9 @@ class WorkerTiming:
     reaper_every_s: int = 30
     """How often the reaper looks for such jobs, in whole seconds (CLAIMFLOW_REAPER_EVERY_S)."""
     prune_after: timedelta | None = None
-    """Workers prune runs finished longer ago than this, hourly (CLAIMFLOW_PRUNE_AFTER); None never."""
+    """Workers prune runs finished longer ago than this (CLAIMFLOW_PRUNE_AFTER), on `prune_cron`; None never."""
+    prune_cron: str = PRUNE_CRON
+    """When workers prune, a cron expression of five fields in UTC (CLAIMFLOW_PRUNE_CRON; hourly at :43)."""
 
 
 @dataclass(frozen=True)
@@ -345,6 +368,7 @@ class Settings:
                 stalled_s=_positive("CLAIMFLOW_WORKER_STALLED_S", 60.0),
                 reaper_every_s=_reaper_every(),
                 prune_after=_prune_after(),
+                prune_cron=_prune_cron(),
             ),
         )
 

@@ -31,9 +31,6 @@ if TYPE_CHECKING:
 FINISHED_JOBS_KEPT_HOURS = 72
 """Succeeded jobs are removed this long after they finished (daily); failed ones stay for a look."""
 
-PRUNE_CRON = "43 * * * *"
-"""Hourly, when CLAIMFLOW_PRUNE_AFTER is set: retention periods are days, so an hour late is nothing."""
-
 
 def _engine(context: JobContext) -> Engine:
     engine: Engine = context.additional_context["engine"]
@@ -106,4 +103,4 @@ def _add_maintenance(app: App, timing: WorkerTiming) -> None:
 
     if timing.prune_after is not None:
         # One job per tick whatever the number of workers: procrastinate defers each periodic tick once.
-        app.periodic(cron=PRUNE_CRON)(prune_finished)
+        app.periodic(cron=timing.prune_cron)(prune_finished)

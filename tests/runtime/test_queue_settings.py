@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from claimflow.runtime.queue import MAINTENANCE_QUEUE, OFFLINE_QUEUE, queue_for, worker_queues
+from claimflow.runtime.queue.app import build_app
+from claimflow.runtime.queue.names import PRUNE_TASK
 from claimflow.runtime.settings import Settings, SettingsError
 
 
@@ -67,3 +70,22 @@ def test_workers_prune_after_an_age_only_when_one_is_set(tmp_path: Path, monkeyp
         monkeypatch.setenv("CLAIMFLOW_PRUNE_AFTER", wrong)
         with pytest.raises(SettingsError, match=f"CLAIMFLOW_PRUNE_AFTER: '{wrong}' is not an age"):
             Settings.load(data_dir=tmp_path)
+
+
+def test_workers_prune_when_the_cron_expression_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings.load(data_dir=tmp_path).worker.prune_cron == "43 * * * *"
+    monkeypatch.setenv("CLAIMFLOW_PRUNE_CRON", " 17  3 * * 1-5 ")
+    assert Settings.load(data_dir=tmp_path).worker.prune_cron == "17 3 * * 1-5"
+    for wrong in ("hourly", "61 * * * *", "* * * *", "* * * * * */30", "17 3 * * mon-fry"):
+        monkeypatch.setenv("CLAIMFLOW_PRUNE_CRON", wrong)
+        with pytest.raises(SettingsError, match=r"CLAIMFLOW_PRUNE_CRON: .* is not a cron expression of five fields"):
+            Settings.load(data_dir=tmp_path)
+
+
+def test_the_prune_job_is_scheduled_on_the_cron_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMFLOW_PRUNE_AFTER", "30d")
+    monkeypatch.setenv("CLAIMFLOW_PRUNE_CRON", "17 3 * * *")
+    settings = replace(Settings.load(data_dir=tmp_path), database_url="postgresql://nobody@127.0.0.1:1/none")
+    app = build_app(settings)  # not opened: nothing connects
+    crons = {task.task.name: task.cron for task in app.periodic_registry.periodic_tasks.values()}
+    assert crons[PRUNE_TASK] == "17 3 * * *"
