@@ -36,8 +36,11 @@ def insert_events(conn: psycopg.Connection[Row], batches: Sequence[tuple[str, Se
     One statement rather than a row's each: the server is a round trip away, and a run's last trip holds
     twenty-odd events.
     """
-    rows = [(e.event_id, run_id, e.type, e.step, e.at.isoformat(), _dumps(e.data)) for run_id, events in batches
-            for e in events]  # fmt: skip
+    rows = [
+        (e.event_id, run_id, e.type, e.step, e.at.isoformat(), _dumps(e.data))
+        for run_id, events in batches
+        for e in events
+    ]
     if not rows:
         return 0
     columns = [list(column) for column in zip(*rows, strict=True)]
