@@ -7,13 +7,22 @@ statement, which costs less than the round trip asking first.
 A data directory that an earlier installation filled (documents stored before the database held them, in its
 `documents.db` or, older still, as files) is read as a fallback: a blob found there is copied into the database
 on first read, so every later reader, anywhere, finds it there.
+
+A save does not wait for the server to flush its write-ahead log (the store's sessions run with
+`synchronous_commit = off`; the registry's and the checkpoints' do not). Nothing durable refers to a blob
+before a later commit in the same database that waits for its flush: the run's registration for an original,
+the step's checkpoint for a parsed text or a masking map. Postgres flushes its log in order, so that commit's
+flush makes the blob durable as well. A server crash before it loses at most a blob no durable row refers to,
+and the step that saved it runs again. Waiting for each save's own flush cost some 1 ms of a receipt's 30.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from claimflow.runtime.registry._pg_schema import open_pool
+import psycopg
+
+from claimflow.runtime.registry._pg_schema import Row, configure, open_pool
 from claimflow.runtime.store import BlobMissingError, DocumentFiles, check_blob_id
 
 _NOW = "extract(epoch FROM clock_timestamp())"
@@ -28,12 +37,18 @@ _UPSERT = (
 )
 
 
+def configure_store_session(conn: psycopg.Connection[Row]) -> None:
+    """A store session: the keepalives, and commits that do not wait for the log's flush (see the module)."""
+    configure(conn)
+    conn.execute("SET synchronous_commit = off")
+
+
 class PgDocumentStore(DocumentFiles):
     """Blobs in the `claimflow_blobs` table (bytea), with an optional data directory's store read for older blobs."""
 
     def __init__(self, url: str, *, size: int = 4, fallback: DocumentFiles | None = None) -> None:
         self._fallback = fallback
-        self._pool = open_pool(url, size)
+        self._pool = open_pool(url, size, configure_session=configure_store_session)
 
     def close(self) -> None:
         """Close every session, and the fallback store."""

@@ -9,7 +9,7 @@ without CREATE rights can use a schema created by a migration step.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, LiteralString
 
@@ -233,8 +233,13 @@ POOL_SIZE = 8
 """Sessions the registry keeps: runs advanced at once each write on their own, held back only by row locks."""
 
 
-def open_pool(url: str, size: int) -> ConnectionPool[psycopg.Connection[Row]]:
-    """Create or check claimflow's schema, then open a pool of up to `size` autocommit sessions (dict rows)."""
+def open_pool(
+    url: str, size: int, *, configure_session: Callable[[psycopg.Connection[Row]], None] = configure
+) -> ConnectionPool[psycopg.Connection[Row]]:
+    """Create or check claimflow's schema, then open a pool of up to `size` autocommit sessions (dict rows).
+
+    `configure_session` sets up each new session (by default the keepalives, `configure`).
+    """
     with connect(url) as conn:
         apply_schema(conn)
     return ConnectionPool(
@@ -242,7 +247,7 @@ def open_pool(url: str, size: int) -> ConnectionPool[psycopg.Connection[Row]]:
         min_size=1,
         max_size=size,
         kwargs={"autocommit": True, "row_factory": dict_row},
-        configure=configure,
+        configure=configure_session,
         open=True,
     )
 

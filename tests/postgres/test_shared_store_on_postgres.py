@@ -7,11 +7,15 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
 
+from claimflow.runtime.checkpoint_postgres import postgres_checkpointer
 from claimflow.runtime.engine import BLOB_DIR, DOCUMENT_FILE
+from claimflow.runtime.pgstore import PgDocumentStore
+from claimflow.runtime.registry.postgres import PostgresRegistry
 from claimflow.runtime.sqlitestore import SqliteDocumentStore
 from claimflow.runtime.store import FileDocumentStore
 from tests.integration._batches import registered
@@ -126,3 +130,26 @@ def test_a_decision_the_store_cannot_serve_changes_nothing_and_succeeds_once_it_
     assert json.loads(decided.stdout)["status"] == "completed"
     copied = _blobs(postgres_url)
     assert copied and all(stored[blob_id] == data for blob_id, data in copied.items())
+
+
+async def test_store_saves_do_not_wait_for_the_log_flush_and_the_commits_that_refer_to_them_do(
+    postgres_url: str,
+) -> None:
+    """A blob is made durable by the later commit that refers to it (registration, checkpoint): see pgstore."""
+
+    def synchronous_commit(conn: psycopg.Connection[Any]) -> str:
+        return str(conn.execute("SHOW synchronous_commit").fetchone()["synchronous_commit"])  # type: ignore[index]
+
+    store, registry = PgDocumentStore(postgres_url), PostgresRegistry(postgres_url)
+    try:
+        with store._pool.connection() as conn:
+            assert synchronous_commit(conn) == "off"
+        assert store.load_blob(store.save_blob(b"a masking map")) == b"a masking map"
+        with registry.session() as conn:
+            assert synchronous_commit(conn) == "on"
+    finally:
+        store.close()
+        registry.close()
+    async with postgres_checkpointer(postgres_url, size=1) as saver, saver.conn.connection() as conn:
+        setting = await (await conn.execute("SHOW synchronous_commit")).fetchone()
+        assert setting is not None and setting["synchronous_commit"] == "on"
