@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from claimflow.graphs import WORKFLOW_NAME
 from claimflow.nodes.ports import WorkflowContext
 from claimflow.runtime.ingest import IngestLimits, size_versus_limit, sniff_media_type
-from claimflow.runtime.registry import AsyncRegistry, RegistryError, RunRegistry, RunRow
+from claimflow.runtime.registry import AsyncRegistry, NewRun, RegistryError, RunRegistry, RunRow
+from claimflow.runtime.registry.runs import NewStatus
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import NotRegularFileError, path_text, read_regular_file
 from claimflow.runtime.store import AsyncDocumentStore
@@ -93,22 +94,11 @@ class Intake:
         """Store the bytes, then find the run they already have or register a new one (see `register_run`)."""
         ref = await self.store.save_document(data, name, sniff_media_type(data, name))
         started = self._started_event(ref)
-        version, model, endpoint = self.version, self.context.gateway.name, self.model_endpoint
+        run = self._new_run(run_id, ref, source, status="running" if starting else "queued")
 
         def register(registry: RunRegistry) -> tuple[RunRow, bool]:
             # The run and, if it is new, its `run.started` event: one trip to the registry's thread.
-            row, new = registry.register_run(
-                run_id=run_id,
-                document=ref,
-                source=source,
-                workflow=WORKFLOW_NAME,
-                workflow_version=version,
-                model=model,
-                owner=self.owner,
-                by_source=by_source,
-                model_base_url=endpoint,
-                status="running" if starting else "queued",
-            )
+            row, new = registry.register_run(run, by_source=by_source)
             if new:
                 registry.append_events(row.run_id, [started])
             return row, new
@@ -193,18 +183,25 @@ class Intake:
 
     async def _create(self, run_id: str, ref: DocumentRef, *, source: str | None, **started: str) -> RunRow:
         """Register a new run leased to this engine, and its `run.started` event."""
-        row = await self.registry.create_run(
+        row = await self.registry.create_run(self._new_run(run_id, ref, source))
+        await self._started(run_id, ref, **started)
+        return row
+
+    def _new_run(
+        self, run_id: str, ref: DocumentRef, source: str | None, *, status: NewStatus = "queued", leased: bool = True
+    ) -> NewRun:
+        """A run of this document under this engine's version and model; `leased` to this engine unless not."""
+        return NewRun(
             run_id=run_id,
             document=ref,
             workflow=WORKFLOW_NAME,
             workflow_version=self.version,
             model=self.context.gateway.name,
             source=source,
-            owner=self.owner,
+            owner=self.owner if leased else None,
             model_base_url=self.model_endpoint,
+            status=status,
         )
-        await self._started(run_id, ref, **started)
-        return row
 
     async def _started(self, run_id: str, ref: DocumentRef, **started: str) -> None:
         """Record the new run's `run.started` event (its model and endpoint came with its row)."""

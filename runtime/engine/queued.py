@@ -16,7 +16,6 @@ from collections.abc import Awaitable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from claimflow.graphs import WORKFLOW_NAME
 from claimflow.runtime.ingest import sniff_media_type
 from claimflow.runtime.queue.errors import MIGRATE_HINT, QueueSetupError, not_migrated
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow
@@ -32,9 +31,9 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     from procrastinate import App
 
-    from claimflow.nodes.ports import WorkflowContext
     from claimflow.runtime.engine.core import PendingReview
     from claimflow.runtime.registry._pg_schema import PgDatabase
+    from claimflow.runtime.registry.runs import NewRun, NewStatus
     from claimflow.state.documents import DocumentRef
     from claimflow.state.events import Event
 
@@ -50,14 +49,6 @@ class Queued:
 
     if TYPE_CHECKING:
         # Provided by the engine this mixes into.
-        @property
-        def context(self) -> WorkflowContext:  # noqa: D102
-            ...
-
-        @property
-        def version(self) -> str:  # noqa: D102
-            ...
-
         async def _read(self, run_id: str, path: Path) -> tuple[str, str, bytes] | RunRow: ...
 
         async def pending_review(self, run_id: str) -> PendingReview | None:  # noqa: D102
@@ -65,9 +56,15 @@ class Queued:
 
         def _started_event(self, ref: DocumentRef, **started: str) -> Event: ...
 
-        @property
-        def model_endpoint(self) -> str | None:  # noqa: D102
-            ...
+        def _new_run(
+            self,
+            run_id: str,
+            ref: DocumentRef,
+            source: str | None,
+            *,
+            status: NewStatus = "queued",
+            leased: bool = True,
+        ) -> NewRun: ...
 
     @property
     def queued(self) -> bool:
@@ -121,27 +118,16 @@ class Queued:
         by_source: bool = False,
     ) -> tuple[RunRow, bool, DocumentRef]:
         from claimflow.runtime.queue.names import queue_for
-        from claimflow.runtime.queue.submit import NewRun, enqueue_run
+        from claimflow.runtime.queue.submit import enqueue_run
 
         app, database = app_and_database
         ref = await self.store.save_document(data, name, sniff_media_type(data, name))
-        model = self.context.gateway.name
         started = self._started_event(ref)
-        run = NewRun(
-            run_id,
-            ref,
-            source,
-            WORKFLOW_NAME,
-            self.version,
-            model,
-            started,
-            by_source=by_source,
-            model_base_url=self.model_endpoint,
-        )
+        run = self._new_run(run_id, ref, source, leased=False)  # a worker takes it from the queue
 
         def write() -> tuple[RunRow, bool]:
             with database.session() as conn:
-                return enqueue_run(conn, app, run, queue_for(model))
+                return enqueue_run(conn, app, run, started, queue_for(run.model), by_source=by_source)
 
         row, new = await _migrated(asyncio.to_thread(write))
         return row, new, ref

@@ -7,60 +7,34 @@ its run. These functions block (psycopg, synchronous): call them off the event l
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 from procrastinate import App
 
 from claimflow.runtime.queue.names import RESUME_TASK, START_TASK, queue_for
-from claimflow.runtime.registry import RunBusyError, RunRow
+from claimflow.runtime.registry import NewRun, RunBusyError, RunRow
 from claimflow.runtime.registry._pg_reviews import insert_events
 from claimflow.runtime.registry._pg_schema import Row
-from claimflow.runtime.registry.postgres import _insert, latest_run_of
-from claimflow.state.documents import DocumentRef
+from claimflow.runtime.registry.postgres import insert_run, latest_run_of
 from claimflow.state.events import Event
 
 
-@dataclass(frozen=True)
-class NewRun:
-    """A run to record: its document, where it was read, and what it runs with."""
+def enqueue_run(
+    conn: psycopg.Connection[Row], app: App, run: NewRun, started: Event, queue: str, *, by_source: bool = False
+) -> tuple[RunRow, bool]:
+    """Record the run, its `started` event and its start job, or find the run this document already has.
 
-    run_id: str
-    document: DocumentRef
-    source: str | None
-    """Where it was read: a path, an idempotency key, or an upload's own unique source."""
-    workflow: str
-    workflow_version: str
-    model: str
-    started: Event
-    by_source: bool = False
-    """Find the run from `source` whatever its document (an idempotency key; the caller compares them)."""
-    model_base_url: str | None = None
-    """Where the model is called (never a key): workers continue the run there."""
-
-
-def enqueue_run(conn: psycopg.Connection[Row], app: App, run: NewRun, queue: str) -> tuple[RunRow, bool]:
-    """Record the run and its start job, or find the run this document (same bytes, same path) already has.
-
-    With `run.by_source`, the run found is the source's latest whatever its document, and gets no job either.
+    A document already read from `run.source` (same bytes, same path) keeps its run. With `by_source`, the run
+    found is the source's latest whatever its document (an idempotency key; the caller compares them). A run
+    found gets no job.
     """
     with conn.transaction():
-        found = None if run.source is None else latest_run_of(conn, run.document, run.source, by_source=run.by_source)
+        found = None if run.source is None else latest_run_of(conn, run.document, run.source, by_source=by_source)
         if found is not None:
             return found, False
-        row = _insert(
-            conn,
-            run.run_id,
-            run.document,
-            run.workflow,
-            run.workflow_version,
-            run.model,
-            run.source,
-            None,
-            model_base_url=run.model_base_url,
-        )
-        insert_events(conn, [(run.run_id, [run.started])])
+        row = insert_run(conn, run)
+        insert_events(conn, [(run.run_id, [started])])
         app.tasks[START_TASK].configure(lock=run.run_id, queue=queue, connection=conn).defer(run_id=run.run_id)
     return row, True
 

@@ -10,6 +10,7 @@ from claimflow.runtime.registry.reviews import ReviewTable, ReviewView
 from claimflow.runtime.registry.runs import (
     FINISHED,
     LEASE_SECONDS,
+    NewRun,
     RegistryError,
     RunBusyError,
     RunNotFoundError,
@@ -30,6 +31,7 @@ __all__ = [
     "FINISHED",
     "AsyncRegistry",
     "LEASE_SECONDS",
+    "NewRun",
     "Registry",
     "RegistryError",
     "RunBusyError",

@@ -19,7 +19,7 @@ from typing import Any, ParamSpec, TypeVar
 from claimflow.runtime.registry.pages import RunPage
 from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.registry.reviews import Refusal
-from claimflow.runtime.registry.runs import NewStatus, RunRow
+from claimflow.runtime.registry.runs import NewRun, RunRow
 from claimflow.runtime.registry.tokens import TokenRow
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
@@ -64,63 +64,13 @@ class AsyncRegistry:
         self._threads.shutdown(wait=True)
         self.sync.close()
 
-    async def create_run(
-        self,
-        *,
-        run_id: str,
-        document: DocumentRef,
-        workflow: str,
-        workflow_version: str,
-        model: str,
-        source: str | None = None,
-        owner: str | None = None,
-        model_base_url: str | None = None,
-    ) -> RunRow:
-        """Register a new queued run, with its model's endpoint; with an `owner`, leased to it from the start."""
-        return await self._call(
-            self.sync.create_run,
-            run_id=run_id,
-            document=document,
-            workflow=workflow,
-            workflow_version=workflow_version,
-            model=model,
-            source=source,
-            owner=owner,
-            model_base_url=model_base_url,
-        )
+    async def create_run(self, run: NewRun) -> RunRow:
+        """Register a new run, queued unless `run.status` says running; with an owner, leased to it from the start."""
+        return await self._call(self.sync.create_run, run)
 
-    async def register_run(
-        self,
-        *,
-        run_id: str,
-        document: DocumentRef,
-        source: str,
-        workflow: str,
-        workflow_version: str,
-        model: str,
-        owner: str,
-        by_source: bool = False,
-        model_base_url: str | None = None,
-        status: NewStatus = "queued",
-    ) -> tuple[RunRow, bool]:
-        """The latest run of this document from this source, or a new run leased to `owner` (then True).
-
-        With `by_source`, the latest run from this source whatever its document. A new run is written with
-        its model's endpoint, `model_base_url`, and `status` (queued, or running for its registrant).
-        """
-        return await self._call(
-            self.sync.register_run,
-            run_id=run_id,
-            document=document,
-            source=source,
-            workflow=workflow,
-            workflow_version=workflow_version,
-            model=model,
-            owner=owner,
-            by_source=by_source,
-            model_base_url=model_base_url,
-            status=status,
-        )
+    async def register_run(self, run: NewRun, *, by_source: bool = False) -> tuple[RunRow, bool]:
+        """The latest run of this document from `run.source`, or `run`, new (then True); see `RunRegistry`."""
+        return await self._call(self.sync.register_run, run, by_source=by_source)
 
     async def renew_leases(self, owner: str) -> int:
         """Extend every lease `owner` holds (its heartbeat); returns how many."""

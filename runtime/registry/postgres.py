@@ -21,41 +21,25 @@ from claimflow.runtime.registry.pages import RunPage, page_sql
 from claimflow.runtime.registry.pg_tokens import PgTokenTable
 from claimflow.runtime.registry.runs import (
     LEASE_SECONDS,
-    NewStatus,
+    NewRun,
     RunNotFoundError,
     RunRow,
     check_claim,
+    insert_run_sql,
     left_behind,
     like_prefix,
+    required_source,
     review_clock,
 )
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
 
+_INSERT_RUN = insert_run_sql("claimflow_runs", "%s") + " RETURNING *"
 
-def _insert(
-    conn: psycopg.Connection[Row],
-    run_id: str,
-    document: DocumentRef,
-    workflow: str,
-    workflow_version: str,
-    model: str,
-    source: str | None,
-    owner: str | None,
-    *,
-    model_base_url: str | None,
-    status: NewStatus = "queued",
-) -> RunRow:
-    """Insert a new run (queued, or running) with its model and the model's endpoint; with an `owner`, leased to it."""
-    now = time.time()
-    lease_until = now + LEASE_SECONDS if owner else None
-    row = conn.execute(
-        "INSERT INTO claimflow_runs (run_id, document_id, filename, media_type, size, workflow, workflow_version,"
-        " model, model_base_url, status, created_at, updated_at, source, lease_owner, lease_until)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING *",
-        (run_id, document.document_id, document.filename, document.media_type, document.size)
-        + (workflow, workflow_version, model, model_base_url, status, now, now, source, owner, lease_until),
-    ).fetchone()
+
+def insert_run(conn: psycopg.Connection[Row], run: NewRun) -> RunRow:
+    """Insert a new run (queued, or running) with its model's endpoint; with an owner, leased to it."""
+    row = conn.execute(_INSERT_RUN, run.values(time.time())).fetchone()
     assert row is not None  # INSERT ... RETURNING returns the row it inserted
     return RunRow(**row)
 
@@ -86,66 +70,24 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
         url: A libpq connection URL or key=value string; a direct session, not a transaction-mode pooler.
     """
 
-    def create_run(
-        self,
-        *,
-        run_id: str,
-        document: DocumentRef,
-        workflow: str,
-        workflow_version: str,
-        model: str,
-        source: str | None = None,
-        owner: str | None = None,
-        model_base_url: str | None = None,
-    ) -> RunRow:
-        """Register a new queued run; with an `owner`, the run is leased to it from the start.
-
-        `model_base_url` is the endpoint of `model` (never a key), written with the row: no reader ever sees
-        the run without it.
-        """
+    def create_run(self, run: NewRun) -> RunRow:
+        """Register a new run, queued unless `run.status` says running; with an owner, leased to it from the start."""
         with self._write() as conn:
-            return _insert(
-                conn, run_id, document, workflow, workflow_version, model, source, owner, model_base_url=model_base_url
-            )
+            return insert_run(conn, run)
 
-    def register_run(
-        self,
-        *,
-        run_id: str,
-        document: DocumentRef,
-        source: str,
-        workflow: str,
-        workflow_version: str,
-        model: str,
-        owner: str,
-        by_source: bool = False,
-        model_base_url: str | None = None,
-        status: NewStatus = "queued",
-    ) -> tuple[RunRow, bool]:
-        """The latest run of this document from this source, or a new run leased to `owner` (then True).
+    def register_run(self, run: NewRun, *, by_source: bool = False) -> tuple[RunRow, bool]:
+        """The latest run of this document from `run.source`, or `run`, new (then True).
 
         With `by_source`, the latest run from this source whatever its document (the caller compares them).
         A transaction-level advisory lock on the identity makes two processes registering the same file at
-        once make one run. A new run is inserted with its model's endpoint, `model_base_url`, and `status`
-        (running: its registrant advances it at once, with no claim of its own).
+        once make one run.
         """
+        source = required_source(run)
         with self._write() as conn:
-            found = latest_run_of(conn, document, source, by_source=by_source)
+            found = latest_run_of(conn, run.document, source, by_source=by_source)
             if found is not None:
                 return found, False
-            inserted = _insert(
-                conn,
-                run_id,
-                document,
-                workflow,
-                workflow_version,
-                model,
-                source,
-                owner,
-                model_base_url=model_base_url,
-                status=status,
-            )
-            return inserted, True
+            return insert_run(conn, run), True
 
     def renew_leases(self, owner: str) -> int:
         """Extend every lease `owner` holds by `LEASE_SECONDS` from now (its heartbeat); returns how many."""

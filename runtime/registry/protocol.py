@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from claimflow.runtime.registry.pages import RunPage
 from claimflow.runtime.registry.reviews import Refusal
-from claimflow.runtime.registry.runs import NewStatus, RunRow
+from claimflow.runtime.registry.runs import NewRun, RunRow
 from claimflow.runtime.registry.tokens import TokenRow
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
@@ -25,43 +25,19 @@ class RunRegistry(Protocol):
         """One transaction for every call the calling thread makes inside: all of them are committed, or none."""
         ...
 
-    def create_run(
-        self,
-        *,
-        run_id: str,
-        document: DocumentRef,
-        workflow: str,
-        workflow_version: str,
-        model: str,
-        source: str | None = None,
-        owner: str | None = None,
-        model_base_url: str | None = None,
-    ) -> RunRow:
-        """Register a new queued run; with an `owner`, the run is leased to it from the start.
+    def create_run(self, run: NewRun) -> RunRow:
+        """Register a new run, queued unless `run.status` says running; with an owner, leased to it from the start.
 
-        `model_base_url`, the endpoint of `model` (never a key), is written with the row, not after it.
+        The model's endpoint (never a key) is written with the row, not after it.
         """
         ...
 
-    def register_run(
-        self,
-        *,
-        run_id: str,
-        document: DocumentRef,
-        source: str,
-        workflow: str,
-        workflow_version: str,
-        model: str,
-        owner: str,
-        by_source: bool = False,
-        model_base_url: str | None = None,
-        status: NewStatus = "queued",
-    ) -> tuple[RunRow, bool]:
-        """The latest run of this document (same bytes) from this source (same path), or a new one (then True).
+    def register_run(self, run: NewRun, *, by_source: bool = False) -> tuple[RunRow, bool]:
+        """The latest run of this document (same bytes) from `run.source` (same path), or `run`, new (then True).
 
         With `by_source`, the latest run from this source whatever its document. A new run is written with
-        its model's endpoint, `model_base_url`, and `status`: queued, or running for a registrant that
-        advances it at once (it holds the lease, so no claim is needed).
+        its model's endpoint and its status: queued, or running for an owner that advances it at once (it holds
+        the lease, so no claim is needed). A run without a source is refused with ValueError.
         """
         ...
 

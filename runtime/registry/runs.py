@@ -135,99 +135,109 @@ def left_behind(rows: Iterable[RunRow], now: float) -> list[RunRow]:
     return [row for row in in_progress if lease_is_stale(row.lease_owner, row.lease_until, now)]
 
 
+@dataclass(frozen=True)
+class NewRun:
+    """A run to register: its document, where it was read, what it runs with, and who holds it first."""
+
+    run_id: str
+    document: DocumentRef
+    workflow: str
+    workflow_version: str
+    model: str
+    source: str | None = None
+    """Where the document was read: a path, an idempotency key, or an upload's own; part of its identity."""
+    owner: str | None = None
+    """The process the run is leased to from the start, if any."""
+    model_base_url: str | None = None
+    """Where `model` is called (never a key), written with the row: no reader ever sees the run without it."""
+    status: NewStatus = "queued"
+    """Queued for whoever advances it, or running for `owner`, which advances it at once without a claim."""
+
+    def values(self, now: float) -> tuple[object, ...]:
+        """The row's values, created at `now` (an owner's lease runs from then), in the order of `RUN_COLUMNS`."""
+        document = self.document
+        lease_until = now + LEASE_SECONDS if self.owner else None
+        return (self.run_id, document.document_id, document.filename, document.media_type, document.size) + (
+            self.workflow,
+            self.workflow_version,
+            self.model,
+            self.model_base_url,
+            self.status,
+            now,
+            now,
+            self.source,
+            self.owner,
+            lease_until,
+        )
+
+
+RUN_COLUMNS = (
+    "run_id",
+    "document_id",
+    "filename",
+    "media_type",
+    "size",
+    "workflow",
+    "workflow_version",
+    "model",
+    "model_base_url",
+    "status",
+    "created_at",
+    "updated_at",
+    "source",
+    "lease_owner",
+    "lease_until",
+)
+"""The columns `NewRun.values` fills, in its order."""
+
+
+def insert_run_sql(table: str, placeholder: str) -> str:
+    """The statement that inserts a `NewRun` into `table`, in the database's `placeholder` style ("?" or "%s")."""
+    return f"INSERT INTO {table} ({', '.join(RUN_COLUMNS)}) VALUES ({', '.join([placeholder] * len(RUN_COLUMNS))})"
+
+
+def required_source(run: NewRun) -> str:
+    """The source a run is registered from: registering finds a document's run by it."""
+    if run.source is None:
+        raise ValueError(f"run {run.run_id} has no source to be registered from; create_run takes a run without one")
+    return run.source
+
+
+_INSERT_RUN = insert_run_sql("runs", "?")
+
+
 class RunTable(Database):
     """Creating, reading, claiming and releasing runs."""
 
-    def create_run(
-        self,
-        *,
-        run_id: str,
-        document: DocumentRef,
-        workflow: str,
-        workflow_version: str,
-        model: str,
-        source: str | None = None,
-        owner: str | None = None,
-        model_base_url: str | None = None,
-    ) -> RunRow:
-        """Register a new queued run; with an `owner`, the run is leased to it from the start.
-
-        `model_base_url` is the endpoint of `model` (never a key), written with the row: no reader ever sees
-        the run without it.
-        """
+    def create_run(self, run: NewRun) -> RunRow:
+        """Register a new run, queued unless `run.status` says running; with an owner, leased to it from the start."""
         with self._write() as db:
-            self._insert(
-                db, run_id, document, workflow, workflow_version, model, source, owner, model_base_url=model_base_url
-            )
-        return self.get_run(run_id)
+            self._insert(db, run)
+        return self.get_run(run.run_id)
 
-    def register_run(
-        self,
-        *,
-        run_id: str,
-        document: DocumentRef,
-        source: str,
-        workflow: str,
-        workflow_version: str,
-        model: str,
-        owner: str,
-        by_source: bool = False,
-        model_base_url: str | None = None,
-        status: NewStatus = "queued",
-    ) -> tuple[RunRow, bool]:
-        """The latest run of this document from this source, or a new run leased to `owner` (then True).
+    def register_run(self, run: NewRun, *, by_source: bool = False) -> tuple[RunRow, bool]:
+        """The latest run of this document from `run.source`, or `run`, new (then True).
 
         With `by_source`, the latest run from this source whatever its document (the caller compares them).
         Looking and inserting happen in one write transaction, so two processes registering the same file
-        at once make one run. A new run is inserted with its model's endpoint, `model_base_url`, and `status`
-        (running: its registrant advances it at once, with no claim of its own).
+        at once make one run.
         """
+        source = required_source(run)
         with self._write() as db:
             found = db.execute(
                 "SELECT * FROM runs WHERE (document_id = ? OR ?) AND source = ?"
                 " ORDER BY created_at DESC, run_id DESC LIMIT 1",
-                (document.document_id, by_source, source),
+                (run.document.document_id, by_source, source),
             ).fetchone()
             if found is None:
-                self._insert(
-                    db,
-                    run_id,
-                    document,
-                    workflow,
-                    workflow_version,
-                    model,
-                    source,
-                    owner,
-                    model_base_url=model_base_url,
-                    status=status,
-                )
+                self._insert(db, run)
         if found is not None:
             return RunRow(**dict(found)), False
-        return self.get_run(run_id), True
+        return self.get_run(run.run_id), True
 
     @staticmethod
-    def _insert(
-        db: sqlite3.Connection,
-        run_id: str,
-        document: DocumentRef,
-        workflow: str,
-        workflow_version: str,
-        model: str,
-        source: str | None,
-        owner: str | None,
-        *,
-        model_base_url: str | None,
-        status: NewStatus = "queued",
-    ) -> None:
-        now = time.time()
-        lease_until = now + LEASE_SECONDS if owner else None
-        db.execute(
-            "INSERT INTO runs (run_id, document_id, filename, media_type, size, workflow, workflow_version,"
-            " model, model_base_url, status, created_at, updated_at, source, lease_owner, lease_until)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (run_id, document.document_id, document.filename, document.media_type, document.size)
-            + (workflow, workflow_version, model, model_base_url, status, now, now, source, owner, lease_until),
-        )
+    def _insert(db: sqlite3.Connection, run: NewRun) -> None:
+        db.execute(_INSERT_RUN, run.values(time.time()))
 
     def renew_leases(self, owner: str) -> int:
         """Extend every lease `owner` holds by `LEASE_SECONDS` from now (its heartbeat); returns how many."""

@@ -11,7 +11,7 @@ from typing import TypeVar
 import psycopg
 import pytest
 
-from claimflow.runtime.registry import RunBusyError, RunNotFoundError, RunRow
+from claimflow.runtime.registry import NewRun, RunBusyError, RunNotFoundError, RunRow
 from claimflow.runtime.registry._pg_schema import connect
 from claimflow.runtime.registry.postgres import PostgresRegistry
 from claimflow.state.documents import DocumentRef
@@ -62,7 +62,9 @@ def _waiting_on_locks(url: str) -> int:
 def test_of_sessions_claiming_one_run_at_once_exactly_one_wins(registries: list[PostgresRegistry]) -> None:
     for round_ in range(5):
         run_id = f"run-race-{round_}"
-        registries[0].create_run(run_id=run_id, document=DOCUMENT, workflow="w", workflow_version="v", model="m")
+        registries[0].create_run(
+            NewRun(run_id=run_id, document=DOCUMENT, workflow="w", workflow_version="v", model="m")
+        )
         results = _all_at_once([_claimer(r, run_id, f"host-{i}:{i + 1}") for i, r in enumerate(registries)])
         winners = [result for result in results if isinstance(result, RunRow)]
         assert len(winners) == 1, results
@@ -75,7 +77,9 @@ def test_of_sessions_claiming_one_run_at_once_exactly_one_wins(registries: list[
 def test_claimers_wait_for_the_row_lock_then_see_the_winner(
     postgres_url: str, registries: list[PostgresRegistry]
 ) -> None:
-    registries[0].create_run(run_id="run-held", document=DOCUMENT, workflow="w", workflow_version="v", model="m")
+    registries[0].create_run(
+        NewRun(run_id="run-held", document=DOCUMENT, workflow="w", workflow_version="v", model="m")
+    )
     with ThreadPoolExecutor(SESSIONS) as pool, psycopg.connect(postgres_url, autocommit=True) as holder:
         with holder.transaction():
             holder.execute("SELECT * FROM claimflow_runs WHERE run_id = 'run-held' FOR UPDATE")
@@ -95,7 +99,9 @@ def test_registries_started_at_once_on_a_fresh_database_all_work(postgres_url: s
     made = [result for result in results if isinstance(result, PostgresRegistry)]
     try:
         assert len(made) == SESSIONS, results
-        made[0].create_run(run_id="run-after-race", document=DOCUMENT, workflow="w", workflow_version="v", model="m")
+        made[0].create_run(
+            NewRun(run_id="run-after-race", document=DOCUMENT, workflow="w", workflow_version="v", model="m")
+        )
         assert {registry.get_run("run-aft").run_id for registry in made} == {"run-after-race"}
     finally:
         for registry in made:
@@ -125,7 +131,7 @@ def test_events_cannot_be_truncated_either(postgres_url: str, registries: list[P
 def test_a_prefix_is_literal_not_a_like_pattern(registries: list[PostgresRegistry]) -> None:
     registry = registries[0]
     for run_id in ("abc_ef-1", "abcXef-2"):
-        registry.create_run(run_id=run_id, document=DOCUMENT, workflow="w", workflow_version="v", model="m")
+        registry.create_run(NewRun(run_id=run_id, document=DOCUMENT, workflow="w", workflow_version="v", model="m"))
     assert registry.get_run("abc_ef").run_id == "abc_ef-1"
     with pytest.raises(RunNotFoundError, match="no run"):
         registry.get_run("%%%%%%")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -23,6 +24,7 @@ from claimflow.doctypes import INVOICE
 from claimflow.runtime.registry import (
     LEASE_SECONDS,
     AsyncRegistry,
+    NewRun,
     Registry,
     RunBusyError,
     RunNotFoundError,
@@ -82,8 +84,13 @@ def registry(backend: Backend) -> RunRegistry:
     return backend.registry
 
 
+def _run(run_id: str, *, model: str = "m", **more: Any) -> NewRun:
+    """A new run of `DOCUMENT` in the invoice workflow; `more` sets its source, owner, endpoint or status."""
+    return NewRun(run_id=run_id, document=DOCUMENT, workflow="invoice", workflow_version="v1", model=model, **more)
+
+
 def _create(registry: RunRegistry, run_id: str) -> RunRow:
-    return registry.create_run(run_id=run_id, document=DOCUMENT, workflow="invoice", workflow_version="v1", model="m")
+    return registry.create_run(_run(run_id))
 
 
 def _dead_owner() -> str:
@@ -111,41 +118,47 @@ def test_a_created_run_is_queued_and_reads_back(registry: RunRegistry) -> None:
 def test_a_run_has_its_model_endpoint_from_the_first_read(registry: RunRegistry) -> None:
     """The endpoint goes in with the row: no reader sees the run without it, and no `set_model` follows."""
     url = "http://gpu-1:8000/v1"
-    created = registry.create_run(
-        run_id="created-aaaa", document=DOCUMENT, workflow="invoice", workflow_version="v1", model="openai:m",
-        model_base_url=url,
-    )  # fmt: skip
+    created = registry.create_run(_run("created-aaaa", model="openai:m", model_base_url=url))
     registered, new = registry.register_run(
-        run_id="registered-bb", document=DOCUMENT, source="/in/invoice.pdf", workflow="invoice",
-        workflow_version="v1", model="openai:m", owner=ELSEWHERE, model_base_url=url,
-    )  # fmt: skip
+        _run("registered-bb", source="/in/invoice.pdf", model="openai:m", owner=ELSEWHERE, model_base_url=url)
+    )
     assert new
     for row in (created, registered):
         assert (row.model, row.model_base_url) == ("openai:m", url)
         assert registry.get_run(row.run_id) == row
     found, new = registry.register_run(
-        run_id="another-cccc", document=DOCUMENT, source="/in/invoice.pdf", workflow="invoice",
-        workflow_version="v1", model="openai:other", owner=ELSEWHERE, model_base_url="http://gpu-2:8000/v1",
-    )  # fmt: skip
+        _run(
+            "another-cccc",
+            source="/in/invoice.pdf",
+            model="openai:other",
+            owner=ELSEWHERE,
+            model_base_url="http://gpu-2:8000/v1",
+        )
+    )
     assert not new and found == registered  # a run found keeps the endpoint it was registered with
     assert _create(registry, "no-endpoint-dd").model_base_url is None  # e.g. `rules`: no endpoint to keep
 
 
 def test_a_run_registered_running_is_leased_to_its_registrant(registry: RunRegistry) -> None:
     """`status="running"`: the registrant advances it at once, so the row says so and no claim follows."""
-    queued, _ = registry.register_run(
-        run_id="queued-aaaa", document=DOCUMENT, source="/in/a.pdf", workflow="invoice", workflow_version="v1",
-        model="rules", owner=ELSEWHERE,
-    )  # fmt: skip
+    queued, _ = registry.register_run(_run("queued-aaaa", source="/in/a.pdf", model="rules", owner=ELSEWHERE))
     running, new = registry.register_run(
-        run_id="running-bbbb", document=DOCUMENT, source="/in/b.pdf", workflow="invoice", workflow_version="v1",
-        model="rules", owner=ELSEWHERE, status="running",
-    )  # fmt: skip
+        _run("running-bbbb", source="/in/b.pdf", model="rules", owner=ELSEWHERE, status="running")
+    )
     assert new and queued.status == "queued"
     assert (running.status, running.lease_owner) == ("running", ELSEWHERE) and running.lease_until is not None
     assert registry.get_run("running-bbbb") == running
     with pytest.raises(RunBusyError, match="being processed"):  # leased: nobody else may take it
         registry.claim("running-bbbb", owner="other-host:1", allowed=("running",), status="running")
+
+
+def test_a_run_without_a_source_cannot_be_registered_and_nothing_is_written(registry: RunRegistry) -> None:
+    """Registering finds a document's run by its source: a run without one is refused, not inserted."""
+    sourceless = _run("nosource-aaaa")
+    with pytest.raises(ValueError, match="no source"):
+        registry.register_run(sourceless)
+    assert registry.list_runs() == []
+    assert registry.create_run(sourceless).source is None  # a run of its own, found by nothing
 
 
 def test_get_run_takes_a_unique_prefix_of_six_characters(registry: RunRegistry) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from claimflow.runtime.registry import RunBusyError, RunRegistry
+from claimflow.runtime.registry import NewRun, RunBusyError, RunRegistry
 from claimflow.runtime.registry.postgres import PostgresRegistry
 from claimflow.state.documents import DocumentRef
 from tests.postgres.test_postgres_concurrency import SESSIONS, _all_at_once
@@ -24,7 +24,7 @@ DOCUMENT = DocumentRef(document_id="ef" * 32, filename="invoice.pdf", media_type
 
 
 def _paused(registry: RunRegistry, run_id: str, interrupt_id: str = "int-1") -> None:
-    registry.create_run(run_id=run_id, document=DOCUMENT, workflow="invoice", workflow_version="v1", model="m")
+    registry.create_run(NewRun(run_id=run_id, document=DOCUMENT, workflow="invoice", workflow_version="v1", model="m"))
     registry.claim(run_id, owner="runner:1", allowed=["queued"], status="running")
     registry.release(run_id, owner="runner:1", status="needs_review", interrupt_id=interrupt_id)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from claimflow.runtime.registry import RunPage, RunRegistry, TokenExistsError
+from claimflow.runtime.registry import NewRun, RunPage, RunRegistry, TokenExistsError
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import event
 
@@ -43,7 +43,7 @@ def test_an_active_name_is_refused_and_a_revoked_one_reused(registry: RunRegistr
 
 def test_usage_totals_count_model_calls_and_sum_their_cost(registry: RunRegistry) -> None:
     assert registry.usage_totals() == (0, 0.0)
-    registry.create_run(run_id="r1", document=ONE, workflow="w", workflow_version="v", model="m")
+    registry.create_run(NewRun(run_id="r1", document=ONE, workflow="w", workflow_version="v", model="m"))
     registry.append_events(
         "r1",
         [
@@ -59,16 +59,18 @@ def test_usage_totals_count_model_calls_and_sum_their_cost(registry: RunRegistry
 
 def test_registering_by_source_returns_the_sources_run_whatever_its_document(registry: RunRegistry) -> None:
     first, new = registry.register_run(
-        run_id="r1", document=ONE, source="api:kim:k", workflow="w", workflow_version="v", model="m", owner="o"
+        NewRun(run_id="r1", document=ONE, source="api:kim:k", workflow="w", workflow_version="v", model="m", owner="o")
     )
     same, again = registry.register_run(
-        run_id="r2", document=ONE, source="api:kim:k", workflow="w", workflow_version="v", model="m", owner="o",
+        NewRun(run_id="r2", document=ONE, source="api:kim:k", workflow="w", workflow_version="v", model="m", owner="o"),
         by_source=True,
-    )  # fmt: skip
+    )
     other, other_new = registry.register_run(
-        run_id="r3", document=OTHER, source="api:kim:k", workflow="w", workflow_version="v", model="m", owner="o",
+        NewRun(
+            run_id="r3", document=OTHER, source="api:kim:k", workflow="w", workflow_version="v", model="m", owner="o"
+        ),
         by_source=True,
-    )  # fmt: skip
+    )
 
     assert new and not again and not other_new
     assert same.run_id == other.run_id == first.run_id == "r1"
@@ -82,7 +84,7 @@ def test_pages_of_runs_filter_and_go_on_after_a_position(registry: RunRegistry) 
     for n, (status, doc_type) in enumerate(
         [("completed", "invoice"), ("rejected", "invoice"), ("failed", None), ("needs_review", "receipt")] * 2
     ):
-        registry.create_run(run_id=f"r{n}", document=ONE, workflow="w", workflow_version="v", model="m")
+        registry.create_run(NewRun(run_id=f"r{n}", document=ONE, workflow="w", workflow_version="v", model="m"))
         registry.claim(f"r{n}", owner="o", allowed=("queued",), status="running")
         registry.release(f"r{n}", owner="o", status=status, doc_type=doc_type)
     rows = registry.list_runs()

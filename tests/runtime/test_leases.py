@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from claimflow.runtime.engine.heartbeat import heartbeat
-from claimflow.runtime.registry import LEASE_SECONDS, AsyncRegistry, Registry, process_owner
+from claimflow.runtime.registry import LEASE_SECONDS, AsyncRegistry, NewRun, Registry, process_owner
 from claimflow.state.documents import DocumentRef
 
 DOCUMENT = DocumentRef(document_id="a" * 64, filename="invoice.txt", media_type="text/plain", size=1)
@@ -20,7 +20,7 @@ async def test_a_registered_run_is_leased_and_the_heartbeat_renews_only_its_owne
     try:
         for run_id, holder in (("ours", owner), ("theirs", "elsewhere:1")):
             await registry.create_run(
-                run_id=run_id, document=DOCUMENT, workflow="w", workflow_version="v", model="m", owner=holder
+                NewRun(run_id=run_id, document=DOCUMENT, workflow="w", workflow_version="v", model="m", owner=holder)
             )
         assert await registry.stale_runs() == []  # queued, but leased to a live process
         almost_out = time.time() + 1
