@@ -56,7 +56,7 @@ def text_invoice(directory: Path, *, filename: str = "invoice.txt", **params: An
 
 def pdf_invoice(directory: Path, *, filename: str = "invoice.pdf", **params: Any) -> Path:
     """The same invoice as a one-page PDF with a text layer."""
-    from reportlab.lib.pagesizes import A4  # a development dependency: only evals draw PDFs
+    from reportlab.lib.pagesizes import A4  # imported here: only this generator draws a PDF
     from reportlab.pdfgen.canvas import Canvas
 
     path = directory / filename

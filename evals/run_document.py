@@ -15,8 +15,7 @@ from claimflow.runtime.gateway import RulesGateway
 from claimflow.runtime.settings import Settings
 
 
-async def _process(case: DocumentCase, directory: Path) -> Run:
-    path = GENERATORS[case.generator](directory, **case.params)
+async def _process(case: DocumentCase, directory: Path, path: Path) -> Run:
     settings = Settings(data_dir=directory / "data", policy=case.policy)
     async with open_engine(settings, gateway=RulesGateway(), types=builtin_types(), today=TODAY) as engine:
         return await engine.process(path)
@@ -28,7 +27,12 @@ async def run_document(case: DocumentCase) -> CaseResult:
         known = ", ".join(GENERATORS)
         return result(case.id, case.kind, case.step, None, None, [f"no generator {case.generator!r}; known: {known}"])
     with tempfile.TemporaryDirectory(prefix="claimflow-golden-") as directory:
-        run = await _process(case, Path(directory))
+        try:
+            path = GENERATORS[case.generator](Path(directory), **case.params)
+        except Exception as error:  # a case's parameters, or what its generator needs: this case fails, not the suite
+            problem = f"its document could not be made by {case.generator!r}: {type(error).__name__}: {error}"
+            return result(case.id, case.kind, case.step, None, None, [problem])
+        run = await _process(case, Path(directory), path)
     expected = case.expected
     got: dict[str, Any] = {
         "status": run.status,

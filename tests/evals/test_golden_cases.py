@@ -117,6 +117,17 @@ def test_a_wrong_document_golden_fails_naming_the_field() -> None:
     assert outcome.message == "fields: expected {'total_amount': '4.00'}, got {'total_amount': '4.20'}"
 
 
+def test_a_document_that_cannot_be_made_fails_its_case_not_the_suite() -> None:
+    """Parameters its generator refuses (here, one it does not take) fail that case with the reason."""
+    case = by_id("document-receipt-of-one-item")
+    assert isinstance(case, DocumentCase)
+    broken = case.model_copy(update={"params": {**case.params, "no_such_parameter": 1}})
+    outcomes = run_cases([broken, case])
+    assert [outcome.passed for outcome in outcomes] == [False, True]
+    assert outcomes[0].message.startswith(f"its document could not be made by {case.generator!r}: TypeError:")
+    assert "no_such_parameter" in outcomes[0].message
+
+
 def test_a_failing_case_that_passed_in_the_baseline_is_a_regression(tmp_path: Path) -> None:
     case = by_id("extract_invoice-clean-english-invoice")
     assert isinstance(case, ModelStepCase)
