@@ -157,7 +157,12 @@ class NewRun:
         """The row's values, created at `now` (an owner's lease runs from then), in the order of `RUN_COLUMNS`."""
         document = self.document
         lease_until = now + LEASE_SECONDS if self.owner else None
-        return (self.run_id, document.document_id, document.filename, document.media_type, document.size) + (
+        return (
+            self.run_id,
+            document.document_id,
+            document.filename,
+            document.media_type,
+            document.size,
             self.workflow,
             self.workflow_version,
             self.model,
