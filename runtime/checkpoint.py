@@ -51,4 +51,7 @@ async def sqlite_checkpointer(path: Path, *, synchronous: str = "NORMAL") -> Asy
         await connection.execute("PRAGMA busy_timeout=30000")
         saver = OneTripSqliteSaver(connection, serde=serializer())
         await saver.setup()
-        yield saver
+        try:
+            yield saver
+        finally:
+            await saver.commit_held_writes()

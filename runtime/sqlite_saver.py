@@ -11,9 +11,9 @@ The function runs through aiosqlite's `Connection._execute` on the connection it
 other call the saver makes; that method is not public, so the version range is pinned in `pyproject.toml` and
 `tests/runtime/test_sqlite_saver.py` fails if it changes.
 
-A task's writes are committed as soon as the task ends, in a trip of their own, not held for the step's
-checkpoint: they are what spares a finished task from running again after a crash (LangGraph applies them
-instead), and a task may have had effects outside (a delivery) that must not be repeated.
+During an engine's run a task's ordinary writes wait briefly for the step's checkpoint and are committed in its
+trip, so a step of one task is one trip and one commit; writes that wait too long, and those that pause or fail a
+step, are committed on their own (see `claimflow.runtime.held_writes`).
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from langgraph.checkpoint.sqlite.utils import load_pending_writes, pending_write
 
 from claimflow.runtime.checkpoint_encoding import ChannelEncodings
 from claimflow.runtime.checkpoint_serde import CompactSerializer
+from claimflow.runtime.held_writes import HeldWrites, may_hold, write_key
 
 _PUT_CHECKPOINT = (
     "INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, "
@@ -65,6 +66,15 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
     def __init__(self, conn: aiosqlite.Connection, *, serde: SerializerProtocol | None = None) -> None:
         super().__init__(conn, serde=serde)
         self._encodings = ChannelEncodings()
+        self._held: HeldWrites[tuple[Any, ...]] = HeldWrites(self._commit_writes)
+
+    async def _commit_writes(self, rows: list[tuple[Any, ...]]) -> None:
+        """Ordinary writes that waited too long for their checkpoint, in a trip of their own."""
+        await self._in_one_trip(lambda database: database.executemany(_KEEP_WRITES, rows))
+
+    async def commit_held_writes(self) -> None:
+        """Commit every write still held for a checkpoint (before the connection closes)."""
+        await self._held.commit_all()
 
     async def _in_one_trip(self, write: Callable[[sqlite3.Connection], object]) -> None:
         """Run `write` and commit on the connection's thread (rolled back if it raises), under the saver's lock."""
@@ -123,7 +133,7 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
         metadata: CheckpointMetadata,
         new_versions: ChannelVersions,  # noqa: ARG002 - the stock saver keeps whole checkpoints, too
     ) -> RunnableConfig:
-        """Save a checkpoint (as the stock saver does, whole) in one trip.
+        """Save a checkpoint (as the stock saver does, whole) in one trip, with the writes held for it.
 
         Only the channels written since the thread's last checkpoint are encoded again.
         """
@@ -145,7 +155,14 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
             serialized,
             serialized_metadata.encode("utf-8", "ignore"),
         )
-        await self._in_one_trip(lambda database: database.execute(_PUT_CHECKPOINT, row))
+        writes = self._held.take(write_key(config))  # the writes of the step this checkpoint ends
+
+        def write(database: sqlite3.Connection) -> None:
+            if writes:
+                database.executemany(_KEEP_WRITES, writes)
+            database.execute(_PUT_CHECKPOINT, row)
+
+        await self._in_one_trip(write)
         return {
             "configurable": {"thread_id": thread_id, "checkpoint_ns": checkpoint_ns, "checkpoint_id": checkpoint["id"]}
         }
@@ -162,11 +179,12 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
     async def aput_writes(
         self, config: RunnableConfig, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = ""
     ) -> None:
-        """Store a task's writes to a checkpoint (as the stock saver does) in one trip."""
+        """Store a task's writes to a checkpoint (as the stock saver does) in one trip, or hold them for it.
+
+        During an engine's run, ordinary writes wait for the step's checkpoint (`claimflow.runtime.held_writes`).
+        """
         query = _REPLACE_WRITES if all(channel in WRITES_IDX_MAP for channel, _ in writes) else _KEEP_WRITES
-        await self.setup()
-        configurable = config["configurable"]
-        key = (str(configurable["thread_id"]), str(configurable["checkpoint_ns"]), str(configurable["checkpoint_id"]))
+        key = write_key(config)
         rows = [
             (
                 *key,
@@ -178,7 +196,18 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
             )
             for index, (channel, value) in enumerate(writes)
         ]
-        await self._in_one_trip(lambda database: database.executemany(query, rows))
+        if may_hold(writes):
+            self._held.hold(key, rows)  # before any await: the step's checkpoint is saved after this call begins
+            return
+        held = self._held.take(key)  # a pause or a failure: what the step's other tasks wrote goes first
+
+        def write(database: sqlite3.Connection) -> None:
+            if held:
+                database.executemany(_KEEP_WRITES, held)
+            database.executemany(query, rows)
+
+        await self.setup()
+        await self._in_one_trip(write)
 
 
 def _thread(thread_id: object, checkpoint_ns: object) -> str:

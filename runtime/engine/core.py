@@ -32,6 +32,7 @@ from claimflow.runtime.engine.reviews import ReviewDesk
 from claimflow.runtime.engine.tokens import Tokens
 from claimflow.runtime.engine.upkeep import Upkeep
 from claimflow.runtime.engine.watching import Watching
+from claimflow.runtime.held_writes import writes_held_for_checkpoints
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.registry import FINISHED, AsyncRegistry, RunBusyError, RunRegistry, RunRow, process_owner
 from claimflow.runtime.settings import Settings
@@ -276,19 +277,20 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         run_context = context or self.context
         try:
             async with deadline:
-                async for mode, chunk in self.graph.astream(
-                    payload, config, context=run_context, stream_mode=["updates", "values"], durability="sync"
-                ):
-                    if mode == "values":
-                        final = cast(dict[str, Any], chunk)
-                        continue
-                    self.journal.add(run_id, held)
-                    held = []
-                    for name, update in cast(dict[str, Any], chunk).items():
-                        if name == "__interrupt__":
-                            interrupt_id = update[0].id if update else None
-                        elif isinstance(update, dict) and update.get("events"):
-                            held += update["events"]
+                with writes_held_for_checkpoints():  # a step's writes go with its checkpoint: one commit a step
+                    async for mode, chunk in self.graph.astream(
+                        payload, config, context=run_context, stream_mode=["updates", "values"], durability="sync"
+                    ):
+                        if mode == "values":
+                            final = cast(dict[str, Any], chunk)
+                            continue
+                        self.journal.add(run_id, held)
+                        held = []
+                        for name, update in cast(dict[str, Any], chunk).items():
+                            if name == "__interrupt__":
+                                interrupt_id = update[0].id if update else None
+                            elif isinstance(update, dict) and update.get("events"):
+                                held += update["events"]
             self.journal.add(run_id, held)
         except InvalidDecisionError as error:
             await self._restore_after_failure(run_id)

@@ -1,4 +1,7 @@
-"""The pooled Postgres saver: the stock saver's history, and a task's writes committed before their call returns."""
+"""The pooled Postgres saver: the stock saver's history, and a task's writes committed before their call returns.
+
+During an engine's run (`writes_held_for_checkpoints`), a step's writes go in its checkpoint's transaction.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from psycopg.rows import dict_row
 
 from claimflow.runtime.checkpoint import serializer
 from claimflow.runtime.checkpoint_postgres import PooledPostgresSaver, postgres_checkpointer
+from claimflow.runtime.held_writes import HOLD_SECONDS, writes_held_for_checkpoints
 from tests.runtime.test_sqlite_saver import _history
 
 pytestmark = pytest.mark.postgres
@@ -93,3 +97,50 @@ async def test_a_checkpoint_is_serialized_in_place_and_stored_in_one_session(
     assert stored.checkpoint["channel_values"] == {"notes": ["a", "b"], "count": 2}
     assert stored.parent_config is not None
     assert stored.parent_config["configurable"]["checkpoint_id"] == first["configurable"]["checkpoint_id"]
+
+
+async def test_holding_writes_for_checkpoints_keeps_what_the_stock_saver_keeps(postgres_url: str) -> None:
+    async with _pooled(postgres_url) as saver:
+        plain = await _history(saver)
+        async with await psycopg.AsyncConnection.connect(postgres_url, autocommit=True) as conn:
+            for table in ("checkpoint_writes", "checkpoint_blobs", "checkpoints"):
+                await conn.execute(f"DELETE FROM {table}")  # type: ignore[arg-type]
+        with writes_held_for_checkpoints():
+            held = await _history(saver)
+    assert held == plain
+
+
+def _writes(url: str, task_id: str) -> int:
+    """How many writes of `task_id` another session sees (committed ones)."""
+    with psycopg.connect(url) as other:
+        row = other.execute("SELECT count(*) FROM checkpoint_writes WHERE task_id = %s", (task_id,)).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+async def test_held_writes_go_in_the_transaction_of_the_checkpoint_that_follows_them(postgres_url: str) -> None:
+    async with _pooled(postgres_url) as saver:
+        with writes_held_for_checkpoints():
+            first = await _first(saver)
+            sessions = _count_sessions(saver)
+            await saver.aput_writes(first, [("notes", ["a"]), ("answer", "b")], task_id="held-1")
+            assert sessions == [0] and _writes(postgres_url, "held-1") == 0
+            await saver.aput(first, empty_checkpoint(), {"source": "loop", "step": 0}, {})
+            assert sessions == [1] and _writes(postgres_url, "held-1") == 2
+            await asyncio.sleep(HOLD_SECONDS * 3)
+            assert sessions == [1]  # nothing was left to commit late
+        saved = await saver.aget_tuple(first)
+    assert saved is not None
+    assert saved.pending_writes == [("held-1", "notes", ["a"]), ("held-1", "answer", "b")]
+
+
+async def test_held_writes_are_committed_on_their_own_when_their_checkpoint_is_late(postgres_url: str) -> None:
+    async with _pooled(postgres_url) as saver:
+        with writes_held_for_checkpoints():
+            first = await _first(saver)
+            await saver.aput_writes(first, [("notes", ["done"])], task_id="late-1")
+            assert _writes(postgres_url, "late-1") == 0
+            await asyncio.sleep(HOLD_SECONDS * 4)
+            assert _writes(postgres_url, "late-1") == 1
+            await saver.aput_writes(first, [("notes", ["closing"])], task_id="late-2")
+    assert _writes(postgres_url, "late-2") == 1  # closing the saver committed what it held

@@ -1,4 +1,7 @@
-"""The one-trip SQLite saver: the stock saver's rows and history, one trip per write, a failed write leaves nothing."""
+"""The one-trip SQLite saver: the stock saver's rows and history, one trip per write, a failed write leaves nothing.
+
+During an engine's run (`writes_held_for_checkpoints`), a step's writes go with its checkpoint, in its trip.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph import END, START, StateGraph
 
 from claimflow.runtime.checkpoint import serializer, sqlite_checkpointer
+from claimflow.runtime.held_writes import HOLD_SECONDS, writes_held_for_checkpoints
 from claimflow.runtime.sqlite_saver import OneTripSqliteSaver
 
 ERROR = "__error__"
@@ -181,3 +185,86 @@ async def test_a_failed_write_leaves_no_row_and_the_saver_goes_on(tmp_path: Path
         await saver.aput_writes(written, [("notes", ["later"])], task_id="task-3")
         saved = await saver.aget_tuple(written)
         assert saved is not None and ("task-3", "notes", ["later"]) in (saved.pending_writes or [])
+
+
+async def test_holding_writes_for_checkpoints_keeps_what_the_stock_saver_keeps(tmp_path: Path) -> None:
+    async with aiosqlite.connect(tmp_path / "stock.db") as connection:
+        expected = await _history(AsyncSqliteSaver(connection, serde=serializer()))
+    async with sqlite_checkpointer(tmp_path / "held.db") as saver:
+        with writes_held_for_checkpoints():
+            assert await _history(saver) == expected
+
+
+def _step(parent: RunnableConfig) -> tuple[RunnableConfig, Any, Any, Any]:
+    """The arguments of `aput` for a new checkpoint after `parent`."""
+    return parent, empty_checkpoint(), {"source": "loop", "step": 0}, {}
+
+
+async def test_held_writes_go_in_the_trip_of_the_checkpoint_that_follows_them(tmp_path: Path) -> None:
+    async with sqlite_checkpointer(tmp_path / "held.db") as saver:
+        with writes_held_for_checkpoints():
+            config: RunnableConfig = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
+            first = await saver.aput(config, empty_checkpoint(), {"source": "input", "step": -1}, {})
+            trips = _count_trips(saver)
+            await saver.aput_writes(first, [("notes", ["a"]), ("answer", "b")], task_id="task-1")
+            assert trips == []  # held for the checkpoint
+            assert (await saver.aget_tuple(first)).pending_writes == []  # type: ignore[union-attr]
+            await saver.aput(*_step(first))
+            assert trips == ["read", "transaction"]  # the read above; the checkpoint with the writes
+            await asyncio.sleep(HOLD_SECONDS * 3)
+            assert trips == ["read", "transaction"]  # nothing is left to commit late
+        saved = await saver.aget_tuple(first)
+    assert saved is not None
+    assert saved.pending_writes == [("task-1", "notes", ["a"]), ("task-1", "answer", "b")]
+
+
+async def test_writes_whose_checkpoint_does_not_come_in_time_are_committed_on_their_own(tmp_path: Path) -> None:
+    """A task whose step still runs another: its writes are committed soon, so a crash does not run it again."""
+    path = tmp_path / "held.db"
+    async with sqlite_checkpointer(path) as saver:
+        with writes_held_for_checkpoints():
+            config: RunnableConfig = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
+            first = await saver.aput(config, empty_checkpoint(), {"source": "input", "step": -1}, {})
+            trips = _count_trips(saver)
+            await saver.aput_writes(first, [("notes", ["done"])], task_id="task-1")
+            assert trips == []
+            await asyncio.sleep(HOLD_SECONDS * 4)
+            assert trips == ["transaction"]
+        with closing(sqlite3.connect(path)) as other:  # committed: another connection sees it
+            rows = other.execute("SELECT task_id, channel FROM writes").fetchall()
+    assert rows == [("task-1", "notes")]
+
+
+async def test_a_write_that_pauses_or_fails_a_step_is_committed_at_once_with_the_held_ones(tmp_path: Path) -> None:
+    async with sqlite_checkpointer(tmp_path / "held.db") as saver:
+        with writes_held_for_checkpoints():
+            config: RunnableConfig = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
+            first = await saver.aput(config, empty_checkpoint(), {"source": "input", "step": -1}, {})
+            trips = _count_trips(saver)
+            await saver.aput_writes(first, [("notes", ["finished"])], task_id="task-1")
+            await saver.aput_writes(first, [(ERROR, "boom")], task_id="task-2")
+            assert trips == ["transaction"]  # both, in one trip, before the call returned
+            saved = await saver.aget_tuple(first)
+    assert saved is not None
+    assert saved.pending_writes == [("task-1", "notes", ["finished"]), ("task-2", ERROR, "boom")]
+
+
+async def test_closing_the_saver_commits_the_writes_it_holds(tmp_path: Path) -> None:
+    path = tmp_path / "held.db"
+    async with sqlite_checkpointer(path) as saver:
+        with writes_held_for_checkpoints():
+            config: RunnableConfig = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
+            first = await saver.aput(config, empty_checkpoint(), {"source": "input", "step": -1}, {})
+            await saver.aput_writes(first, [("notes", ["last"])], task_id="task-1")
+    async with sqlite_checkpointer(path) as reopened:
+        saved = await reopened.aget_tuple(first)
+    assert saved is not None and saved.pending_writes == [("task-1", "notes", ["last"])]
+
+
+async def test_outside_an_engines_run_writes_are_committed_before_their_call_returns(tmp_path: Path) -> None:
+    async with sqlite_checkpointer(tmp_path / "one-trip.db") as saver:
+        trips = _count_trips(saver)
+        written = await _put_one(saver)
+        assert trips == ["transaction", "transaction"]
+        saved = await saver.aget_tuple(written)
+    assert saved is not None and len(saved.pending_writes or []) == 2
