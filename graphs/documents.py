@@ -35,6 +35,10 @@ WORKFLOW_NAME = "documents"
 
 DocumentsGraph = StateGraph[WorkflowState, WorkflowContext, WorkflowState, WorkflowState]
 
+ACTS_OUTSIDE: frozenset[str] = frozenset({names.DELIVER})
+"""The nodes that act outside the run (a delivery): their writes are committed the moment they end, so that a
+crash before the step's checkpoint does not make them act again (`claimflow.runtime.held_writes`)."""
+
 
 def build_documents_workflow(types: Iterable[DocumentType]) -> DocumentsGraph:
     """Return the uncompiled documents workflow over `types`; callers compile it with the checkpointer they need."""

@@ -133,7 +133,7 @@ class PooledPostgresSaver(AsyncPostgresSaver):
             task_path,
             writes,
         )
-        if may_hold(writes):
+        if may_hold(writes, task_path):
             self._held.hold(write_key(config), rows)  # before any await: the checkpoint is saved after this begins
             return
         held = self._held.take(write_key(config))  # a pause or a failure: what the step's other tasks wrote goes first

@@ -3,12 +3,15 @@
 LangGraph saves a task's writes as soon as the task ends, then the step's checkpoint once every task of the step
 has ended: two transactions a step, and with `durability="sync"` each of them a trip to the database and a
 commit. In a step of one task the checkpoint follows its writes within a millisecond, and carries their result.
-So while the engine runs a graph (inside `writes_held_for_checkpoints()`), claimflow's savers hold a task's
+So while the engine runs a graph (inside `writes_held_for_checkpoints(...)`), claimflow's savers hold a task's
 ordinary writes for at most `HOLD_SECONDS` and commit them in the transaction of the checkpoint that follows
 them. Writes still held then (a task whose step runs others that have not ended yet) are committed on their
-own, as LangGraph would have, so a finished task is not run again after a crash. Writes that pause or fail a
-step (an interrupt, an error, a resume value) are never held: they are committed at once, with any writes
-held for the same checkpoint. Closing a saver commits what it still holds.
+own, as LangGraph would have, so a finished task is not run again after a crash. Never held:
+- writes that pause or fail a step (an interrupt, an error, a resume value): they are committed at once, with
+  any writes held for the same checkpoint;
+- the writes of a node that acts outside the run (a delivery): they are what spares it from acting twice when
+  the process dies between its end and the checkpoint (the window a hold would widen).
+Closing a saver commits what it still holds.
 
 What a crash may lose is unchanged in kind: the step in flight, which runs again when the run is continued.
 Outside an engine's run (LangGraph's `update_state`, a saver used on its own) every write is committed before
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Generic, TypeVar
@@ -32,7 +35,8 @@ _log = logging.getLogger(__name__)
 HOLD_SECONDS = 0.05
 """How long a task's writes may wait for their step's checkpoint before they are committed on their own."""
 
-_HOLDING: ContextVar[bool] = ContextVar("claimflow_writes_held", default=False)
+_HOLDING: ContextVar[frozenset[str] | None] = ContextVar("claimflow_writes_held", default=None)
+"""While writes may be held: the nodes whose writes may not be."""
 
 Row = TypeVar("Row")
 WriteKey = tuple[str, str, str]
@@ -40,9 +44,12 @@ WriteKey = tuple[str, str, str]
 
 
 @contextmanager
-def writes_held_for_checkpoints() -> Iterator[None]:
-    """Within this context (and the tasks LangGraph starts in it), savers may hold writes for the next checkpoint."""
-    token = _HOLDING.set(True)
+def writes_held_for_checkpoints(*, except_nodes: Iterable[str] = ()) -> Iterator[None]:
+    """Within this context (and the tasks LangGraph starts in it), savers may hold writes for the next checkpoint.
+
+    The writes of `except_nodes` (nodes that act outside the run) are committed at once all the same.
+    """
+    token = _HOLDING.set(frozenset(except_nodes))
     try:
         yield
     finally:
@@ -59,9 +66,15 @@ def write_key(config: RunnableConfig) -> WriteKey:
     )
 
 
-def may_hold(writes: Sequence[tuple[str, object]]) -> bool:
-    """Whether a task's writes may wait for the checkpoint: inside an engine's run, and none of them special."""
-    return _HOLDING.get() and not any(channel in WRITES_IDX_MAP for channel, _ in writes)
+def may_hold(writes: Sequence[tuple[str, object]], task_path: str) -> bool:
+    """Whether a task's writes may wait for the checkpoint: in an engine's run, none special, not an excepted node's.
+
+    `task_path` is LangGraph's path of the task (for a node's task, `~__pregel_pull, <node>`).
+    """
+    excepted = _HOLDING.get()
+    if excepted is None or any(channel in WRITES_IDX_MAP for channel, _ in writes):
+        return False
+    return excepted.isdisjoint(part.strip(" ~") for part in task_path.split(","))
 
 
 class HeldWrites(Generic[Row]):

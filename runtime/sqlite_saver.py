@@ -196,7 +196,7 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
             )
             for index, (channel, value) in enumerate(writes)
         ]
-        if may_hold(writes):
+        if may_hold(writes, task_path):
             self._held.hold(key, rows)  # before any await: the step's checkpoint is saved after this call begins
             return
         held = self._held.take(key)  # a pause or a failure: what the step's other tasks wrote goes first

@@ -20,6 +20,7 @@ from langchain_core.runnables import RunnableConfig
 from langgraph.graph.state import CompiledStateGraph
 from langgraph.types import Command
 
+from claimflow.graphs import ACTS_OUTSIDE
 from claimflow.nodes.ports import DeliveryFailedError, WorkflowContext
 from claimflow.runtime.discovery import ActiveTypes
 from claimflow.runtime.engine.decisions import Decisions
@@ -277,7 +278,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         run_context = context or self.context
         try:
             async with deadline:
-                with writes_held_for_checkpoints():  # a step's writes go with its checkpoint: one commit a step
+                with writes_held_for_checkpoints(except_nodes=ACTS_OUTSIDE):  # a step's writes go with its checkpoint
                     async for mode, chunk in self.graph.astream(
                         payload, config, context=run_context, stream_mode=["updates", "values"], durability="sync"
                     ):

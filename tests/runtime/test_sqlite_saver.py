@@ -268,3 +268,18 @@ async def test_outside_an_engines_run_writes_are_committed_before_their_call_ret
         assert trips == ["transaction", "transaction"]
         saved = await saver.aget_tuple(written)
     assert saved is not None and len(saved.pending_writes or []) == 2
+
+
+async def test_the_writes_of_a_node_that_acts_outside_are_committed_at_once(tmp_path: Path) -> None:
+    async with sqlite_checkpointer(tmp_path / "held.db") as saver:
+        with writes_held_for_checkpoints(except_nodes={"deliver"}):
+            config: RunnableConfig = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
+            first = await saver.aput(config, empty_checkpoint(), {"source": "input", "step": -1}, {})
+            trips = _count_trips(saver)
+            await saver.aput_writes(first, [("notes", ["checked"])], "task-1", task_path="~__pregel_pull, validate")
+            assert trips == []
+            await saver.aput_writes(first, [("notes", ["sent"])], "task-2", task_path="~__pregel_pull, deliver")
+            assert trips == ["transaction"]  # with the one held before it
+            saved = await saver.aget_tuple(first)
+    assert saved is not None
+    assert sorted(saved.pending_writes or []) == [("task-1", "notes", ["checked"]), ("task-2", "notes", ["sent"])]
