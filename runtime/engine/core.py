@@ -276,9 +276,12 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         # bounded piece of work finishes on its own) and fails, while the batch goes on.
         deadline = asyncio.timeout(self.settings.max_document_seconds)
         run_context = context or self.context
+        # A step's writes go with its checkpoint; a node that acts outside the run (a delivery) has its own
+        # committed at once, when the run has somewhere to deliver: without a target the step does nothing.
+        acting = ACTS_OUTSIDE if run_context.deliverer is not None else ()
         try:
             async with deadline:
-                with writes_held_for_checkpoints(except_nodes=ACTS_OUTSIDE):  # a step's writes go with its checkpoint
+                with writes_held_for_checkpoints(except_nodes=acting):
                     async for mode, chunk in self.graph.astream(
                         payload, config, context=run_context, stream_mode=["updates", "values"], durability="sync"
                     ):
