@@ -115,15 +115,19 @@ class HeldWrites(Generic[Row]):
     async def _commit_late(self, rows: list[Row]) -> None:
         try:
             await self._commit(rows)
-        except Exception:  # noqa: BLE001 - a background commit has no caller; a lost write is a crash's loss
+        except Exception:  # noqa: BLE001 - nobody waits for these writes; losing them is what a crash loses
             # The task whose writes these were runs again when its run is continued, as after a crash.
             _log.warning("task writes held for a checkpoint could not be committed", exc_info=True)
 
     async def commit_all(self) -> None:
-        """Commit every group still held, and wait for the ones already being committed (before the saver closes)."""
+        """Commit every group still held, and wait for those already being committed (before the saver closes).
+
+        A group that cannot be committed (the database gone) is lost as a crash would lose it, with a warning:
+        closing does not fail for it.
+        """
         for key in list(self._rows):
             rows = self.take(key)
             if rows:
-                await self._commit(rows)
+                await self._commit_late(rows)
         if self._late:
             await asyncio.gather(*self._late, return_exceptions=True)

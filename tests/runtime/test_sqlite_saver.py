@@ -283,3 +283,22 @@ async def test_the_writes_of_a_node_that_acts_outside_are_committed_at_once(tmp_
             saved = await saver.aget_tuple(first)
     assert saved is not None
     assert sorted(saved.pending_writes or []) == [("task-1", "notes", ["checked"]), ("task-2", "notes", ["sent"])]
+
+
+async def test_held_writes_that_cannot_be_committed_are_lost_as_in_a_crash_and_closing_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "held.db"
+    async with sqlite_checkpointer(path) as saver:
+        with writes_held_for_checkpoints():
+            config: RunnableConfig = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
+            first = await saver.aput(config, empty_checkpoint(), {"source": "input", "step": -1}, {})
+            await saver.conn.execute(
+                "CREATE TRIGGER refuse BEFORE INSERT ON writes BEGIN SELECT RAISE(ABORT, 'disk gone'); END"
+            )
+            await saver.conn.commit()
+            await saver.aput_writes(first, [("notes", ["lost"])], task_id="task-1")
+    assert "could not be committed" in caplog.text and "disk gone" in caplog.text
+    async with sqlite_checkpointer(path) as reopened:
+        saved = await reopened.aget_tuple(first)
+    assert saved is not None and saved.pending_writes == []
