@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-import httpx
+import httpx2
 
 from claimflow.nodes.ports import DeliveryFailedError
 from claimflow.runtime.delivery.config import DeliveryConfig, DeliveryTarget
@@ -19,7 +19,7 @@ from claimflow.state.redaction import redact
 from claimflow.state.schema import DocumentTypes
 from claimflow.state.workflow import WorkflowState
 
-_FAILURES: tuple[type[BaseException], ...] = (httpx.HTTPError, WebhookRefusedError, OSError, TimeoutError)
+_FAILURES: tuple[type[BaseException], ...] = (httpx2.HTTPError, WebhookRefusedError, OSError, TimeoutError)
 """What a failed attempt raises: the receiver or the network, never a bug of ours (those fail the run)."""
 
 

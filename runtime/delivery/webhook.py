@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 
 from claimflow.runtime.delivery.signing import KEY_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER, sign
 
@@ -21,7 +21,7 @@ async def post_record(url: str, body: bytes, *, key: str, secret: str, timeout_s
         SIGNATURE_HEADER: signature,
     }
     # No redirects: a signed body is for this receiver only, and a redirect may point anywhere.
-    async with httpx.AsyncClient(timeout=timeout_s, follow_redirects=False, trust_env=False) as client:
+    async with httpx2.AsyncClient(timeout=timeout_s, follow_redirects=False, trust_env=False) as client:
         response = await client.post(url, content=body, headers=headers)
     if not response.is_success:
         raise WebhookRefusedError(f"the receiver answered {response.status_code} {response.reason_phrase}")
