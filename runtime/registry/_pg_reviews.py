@@ -17,13 +17,14 @@ from claimflow.state.events import Event
 INSERT_EVENTS: LiteralString = (
     "INSERT INTO claimflow_events (event_id, run_id, type, step, at, data)"
     " SELECT e.event_id, e.run_id, e.type, e.step, e.at, e.data::jsonb"
-    " FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) WITH ORDINALITY"
+    " FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[]) WITH ORDINALITY"
     " AS e (event_id, run_id, type, step, at, data, n)"
     " ORDER BY e.n"
     " ON CONFLICT (event_id) DO NOTHING RETURNING seq"
 )
 """Appends events in the order given, in one statement (one round trip however many); one already stored
-(same id) is skipped. Its parameters are one array per column (see `insert_events`)."""
+(same id) is skipped. Its parameters are one array per column (see `insert_events`), sent in binary: as text each
+element of an array is escaped by a regular expression, which took half of a run's last trip."""
 
 
 def _dumps(data: Any) -> str:
