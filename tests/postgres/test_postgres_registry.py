@@ -398,11 +398,12 @@ def test_append_events_is_idempotent_and_keeps_the_order(registry: RunRegistry) 
 def test_events_come_back_exactly_whatever_their_text_holds(registry: RunRegistry) -> None:
     """Quotes, backslashes, braces, commas, NULL, line breaks and other scripts: what an array literal escapes."""
     awkward = ['say "hi"', "C:\\path\\to", "{a,b}", "NULL", "", "line\nbreak\ttab", "Müller · 東京 · ☃", "'single'"]
-    given = [event("claim.accepted", step, value=text, parts=[text, text]) for step, text in zip("abcdefgh", awkward)]
+    steps = "abcdefgh"
+    given = [event("claim.accepted", s, value=text, parts=[text, text]) for s, text in zip(steps, awkward, strict=True)]
     assert registry.append_events("run-awkward", given) == len(given)
     stored = registry.events("run-awkward")
     assert [row["event_id"] for row in stored] == [one.event_id for one in given]
-    assert [row["step"] for row in stored] == list("abcdefgh")
+    assert [row["step"] for row in stored] == list(steps)
     assert [row["data"] for row in stored] == [{"value": text, "parts": [text, text]} for text in awkward]
 
 
