@@ -12,7 +12,6 @@ from typing import Any
 
 import psycopg
 import pytest
-from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import empty_checkpoint
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from psycopg.rows import dict_row
@@ -20,7 +19,7 @@ from psycopg.rows import dict_row
 from claimflow.runtime.checkpoint import serializer
 from claimflow.runtime.checkpoint_postgres import PooledPostgresSaver, postgres_checkpointer
 from claimflow.runtime.held_writes import HOLD_SECONDS, writes_held_for_checkpoints
-from tests.runtime.test_sqlite_saver import _history
+from tests.runtime.test_sqlite_saver import _first, _history
 
 pytestmark = pytest.mark.postgres
 
@@ -43,11 +42,6 @@ def _count_sessions(saver: PooledPostgresSaver) -> list[int]:
 
     saver.pool.connection = counted  # type: ignore[method-assign]
     return taken
-
-
-async def _first(saver: AsyncPostgresSaver) -> RunnableConfig:
-    config: RunnableConfig = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
-    return await saver.aput(config, empty_checkpoint(), {"source": "input", "step": -1}, {})
 
 
 async def test_it_keeps_what_the_stock_saver_keeps(postgres_url: str) -> None:

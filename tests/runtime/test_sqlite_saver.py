@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypedDict
 import aiosqlite
 import pytest
 from langchain_core.runnables import RunnableConfig
-from langgraph.checkpoint.base import WRITES_IDX_MAP, empty_checkpoint
+from langgraph.checkpoint.base import WRITES_IDX_MAP, BaseCheckpointSaver, empty_checkpoint
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph import END, START, StateGraph
 
@@ -187,6 +187,12 @@ async def test_a_failed_write_leaves_no_row_and_the_saver_goes_on(tmp_path: Path
         assert saved is not None and ("task-3", "notes", ["later"]) in (saved.pending_writes or [])
 
 
+async def _first(saver: BaseCheckpointSaver[Any]) -> RunnableConfig:
+    """A thread's first checkpoint, as a run's input makes it."""
+    config: RunnableConfig = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
+    return await saver.aput(config, empty_checkpoint(), {"source": "input", "step": -1}, {})
+
+
 async def test_holding_writes_for_checkpoints_keeps_what_the_stock_saver_keeps(tmp_path: Path) -> None:
     async with aiosqlite.connect(tmp_path / "stock.db") as connection:
         expected = await _history(AsyncSqliteSaver(connection, serde=serializer()))
@@ -203,8 +209,7 @@ def _step(parent: RunnableConfig) -> tuple[RunnableConfig, Any, Any, Any]:
 async def test_held_writes_go_in_the_trip_of_the_checkpoint_that_follows_them(tmp_path: Path) -> None:
     async with sqlite_checkpointer(tmp_path / "held.db") as saver:
         with writes_held_for_checkpoints():
-            config: RunnableConfig = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
-            first = await saver.aput(config, empty_checkpoint(), {"source": "input", "step": -1}, {})
+            first = await _first(saver)
             trips = _count_trips(saver)
             await saver.aput_writes(first, [("notes", ["a"]), ("answer", "b")], task_id="task-1")
             assert trips == []  # held for the checkpoint
@@ -223,8 +228,7 @@ async def test_writes_whose_checkpoint_does_not_come_in_time_are_committed_on_th
     path = tmp_path / "held.db"
     async with sqlite_checkpointer(path) as saver:
         with writes_held_for_checkpoints():
-            config: RunnableConfig = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
-            first = await saver.aput(config, empty_checkpoint(), {"source": "input", "step": -1}, {})
+            first = await _first(saver)
             trips = _count_trips(saver)
             await saver.aput_writes(first, [("notes", ["done"])], task_id="task-1")
             assert trips == []
@@ -238,8 +242,7 @@ async def test_writes_whose_checkpoint_does_not_come_in_time_are_committed_on_th
 async def test_a_write_that_pauses_or_fails_a_step_is_committed_at_once_with_the_held_ones(tmp_path: Path) -> None:
     async with sqlite_checkpointer(tmp_path / "held.db") as saver:
         with writes_held_for_checkpoints():
-            config: RunnableConfig = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
-            first = await saver.aput(config, empty_checkpoint(), {"source": "input", "step": -1}, {})
+            first = await _first(saver)
             trips = _count_trips(saver)
             await saver.aput_writes(first, [("notes", ["finished"])], task_id="task-1")
             await saver.aput_writes(first, [(ERROR, "boom")], task_id="task-2")
@@ -253,8 +256,7 @@ async def test_closing_the_saver_commits_the_writes_it_holds(tmp_path: Path) -> 
     path = tmp_path / "held.db"
     async with sqlite_checkpointer(path) as saver:
         with writes_held_for_checkpoints():
-            config: RunnableConfig = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
-            first = await saver.aput(config, empty_checkpoint(), {"source": "input", "step": -1}, {})
+            first = await _first(saver)
             await saver.aput_writes(first, [("notes", ["last"])], task_id="task-1")
     async with sqlite_checkpointer(path) as reopened:
         saved = await reopened.aget_tuple(first)
@@ -273,8 +275,7 @@ async def test_outside_an_engines_run_writes_are_committed_before_their_call_ret
 async def test_the_writes_of_a_node_that_acts_outside_are_committed_at_once(tmp_path: Path) -> None:
     async with sqlite_checkpointer(tmp_path / "held.db") as saver:
         with writes_held_for_checkpoints(except_nodes={"deliver"}):
-            config: RunnableConfig = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
-            first = await saver.aput(config, empty_checkpoint(), {"source": "input", "step": -1}, {})
+            first = await _first(saver)
             trips = _count_trips(saver)
             await saver.aput_writes(first, [("notes", ["checked"])], "task-1", task_path="~__pregel_pull, validate")
             assert trips == []
@@ -291,8 +292,7 @@ async def test_held_writes_that_cannot_be_committed_are_lost_as_in_a_crash_and_c
     path = tmp_path / "held.db"
     async with sqlite_checkpointer(path) as saver:
         with writes_held_for_checkpoints():
-            config: RunnableConfig = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
-            first = await saver.aput(config, empty_checkpoint(), {"source": "input", "step": -1}, {})
+            first = await _first(saver)
             await saver.conn.execute(
                 "CREATE TRIGGER refuse BEFORE INSERT ON writes BEGIN SELECT RAISE(ABORT, 'disk gone'); END"
             )
