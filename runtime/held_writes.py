@@ -11,7 +11,7 @@ own, as LangGraph would have, so a finished task is not run again after a crash.
   any writes held for the same checkpoint;
 - the writes of a node that acts outside the run (a delivery): they are what spares it from acting twice when
   the process dies between its end and the checkpoint (the window a hold would widen).
-Closing a saver commits what it still holds.
+Closing a saver commits what it still holds, waiting `CLOSING_SECONDS` at most.
 
 What a crash may lose is unchanged in kind: the step in flight, which runs again when the run is continued.
 Outside an engine's run (LangGraph's `update_state`, a saver used on its own) every write is committed before
@@ -34,6 +34,9 @@ _log = logging.getLogger(__name__)
 
 HOLD_SECONDS = 0.05
 """How long a task's writes may wait for their step's checkpoint before they are committed on their own."""
+
+CLOSING_SECONDS = 2.0
+"""How long closing a saver waits for the writes it still holds to be committed."""
 
 _HOLDING: ContextVar[frozenset[str] | None] = ContextVar("claimflow_writes_held", default=None)
 """While writes may be held: the nodes whose writes may not be."""
@@ -108,26 +111,35 @@ class HeldWrites(Generic[Row]):
     def _too_late(self, key: WriteKey) -> None:
         rows = self.take(key)
         if rows:
-            task = asyncio.get_running_loop().create_task(self._commit_late(rows))
-            self._late.add(task)
-            task.add_done_callback(self._late.discard)
+            self._commit_in_background(rows)
+
+    def _commit_in_background(self, rows: list[Row]) -> None:
+        task = asyncio.get_running_loop().create_task(self._commit_late(rows))
+        self._late.add(task)
+        task.add_done_callback(self._late.discard)
 
     async def _commit_late(self, rows: list[Row]) -> None:
         try:
             await self._commit(rows)
         except Exception:  # noqa: BLE001 - nobody waits for these writes; losing them is what a crash loses
-            # The task whose writes these were runs again when its run is continued, as after a crash.
-            _log.warning("task writes held for a checkpoint could not be committed", exc_info=True)
+            # The task whose writes these were runs again when its run is continued, as after a crash. Not a
+            # warning: what failed here (the database gone) is what the engine reports, once, in its own words.
+            _log.debug("task writes held for a checkpoint could not be committed", exc_info=True)
 
-    async def commit_all(self) -> None:
+    async def commit_all(self, *, within: float = CLOSING_SECONDS) -> None:
         """Commit every group still held, and wait for those already being committed (before the saver closes).
 
-        A group that cannot be committed (the database gone) is lost as a crash would lose it, with a warning:
-        closing does not fail for it.
+        At most `within` seconds in all: a group that cannot be committed by then (the database gone, its pool
+        waiting for a session) is lost as a crash would lose it. Closing does not fail, nor hang, for it.
         """
         for key in list(self._rows):
             rows = self.take(key)
             if rows:
-                await self._commit_late(rows)
-        if self._late:
-            await asyncio.gather(*self._late, return_exceptions=True)
+                self._commit_in_background(rows)
+        if not self._late:
+            return
+        _, unfinished = await asyncio.wait(set(self._late), timeout=within)
+        for task in unfinished:
+            task.cancel()
+        if unfinished:
+            _log.debug("%d groups of held task writes were not committed before closing", len(unfinished))

@@ -6,6 +6,7 @@ During an engine's run (`writes_held_for_checkpoints`), a step's writes go with 
 from __future__ import annotations
 
 import asyncio
+import logging
 import operator
 import sqlite3
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph import END, START, StateGraph
 
 from claimflow.runtime.checkpoint import serializer, sqlite_checkpointer
-from claimflow.runtime.held_writes import HOLD_SECONDS, writes_held_for_checkpoints
+from claimflow.runtime.held_writes import HOLD_SECONDS, HeldWrites, writes_held_for_checkpoints
 from claimflow.runtime.sqlite_saver import OneTripSqliteSaver
 
 ERROR = "__error__"
@@ -289,6 +290,7 @@ async def test_the_writes_of_a_node_that_acts_outside_are_committed_at_once(tmp_
 async def test_held_writes_that_cannot_be_committed_are_lost_as_in_a_crash_and_closing_goes_on(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger="claimflow.runtime.held_writes")
     path = tmp_path / "held.db"
     async with sqlite_checkpointer(path) as saver:
         with writes_held_for_checkpoints():
@@ -302,3 +304,25 @@ async def test_held_writes_that_cannot_be_committed_are_lost_as_in_a_crash_and_c
     async with sqlite_checkpointer(path) as reopened:
         saved = await reopened.aget_tuple(first)
     assert saved is not None and saved.pending_writes == []
+
+
+async def test_closing_waits_a_bounded_time_for_writes_that_cannot_be_committed(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A database gone mid-batch: closing gives up on the held writes rather than wait for a session forever."""
+    caplog.set_level(logging.DEBUG, logger="claimflow.runtime.held_writes")
+    started: list[list[str]] = []
+
+    async def never_committed(rows: list[str]) -> None:
+        started.append(rows)
+        await asyncio.sleep(3600)
+
+    held: HeldWrites[str] = HeldWrites(never_committed, seconds=0.01)
+    held.hold(("t", "", "c1"), ["late"])
+    await asyncio.sleep(0.05)  # the first group waited too long: it is being committed in the background
+    held.hold(("t", "", "c2"), ["at closing"])
+    clock = asyncio.get_running_loop().time()
+    await held.commit_all(within=0.2)
+    assert asyncio.get_running_loop().time() - clock < 1
+    assert started == [["late"], ["at closing"]]
+    assert "2 groups of held task writes were not committed before closing" in caplog.text
