@@ -133,10 +133,11 @@ class PooledPostgresSaver(AsyncPostgresSaver):
             task_path,
             writes,
         )
+        key = write_key(config)
         if may_hold(writes, task_path):
-            self._held.hold(write_key(config), rows)  # before any await: the checkpoint is saved after this begins
+            self._held.hold(key, rows)  # before any await: the checkpoint is saved after this begins
             return
-        held = self._held.take(write_key(config))  # a pause or a failure: what the step's other tasks wrote goes first
+        held = self._held.take(key)  # a pause, a failure or a delivery: what the step's other tasks wrote goes first
         async with self._cursor(pipeline=True) as cur:
             if held:
                 await cur.executemany(self.INSERT_CHECKPOINT_WRITES_SQL, held)

@@ -12,8 +12,8 @@ other call the saver makes; that method is not public, so the version range is p
 `tests/runtime/test_sqlite_saver.py` fails if it changes.
 
 During an engine's run a task's ordinary writes wait briefly for the step's checkpoint and are committed in its
-trip, so a step of one task is one trip and one commit; writes that wait too long, and those that pause or fail a
-step, are committed on their own (see `claimflow.runtime.held_writes`).
+trip, so a step of one task is one trip and one commit; writes that wait too long, those that pause or fail a
+step, and a delivery's are committed on their own (see `claimflow.runtime.held_writes`).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from langgraph.checkpoint.sqlite.utils import load_pending_writes, pending_write
 
 from claimflow.runtime.checkpoint_encoding import ChannelEncodings
 from claimflow.runtime.checkpoint_serde import CompactSerializer
-from claimflow.runtime.held_writes import HeldWrites, may_hold, write_key
+from claimflow.runtime.held_writes import HeldWrites, WriteKey, may_hold, write_key
 
 _PUT_CHECKPOINT = (
     "INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, "
@@ -75,6 +75,19 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
     async def commit_held_writes(self) -> None:
         """Commit every write still held for a checkpoint (before the connection closes)."""
         await self._held.commit_all()
+
+    def _after_held(
+        self, key: WriteKey, then: Callable[[sqlite3.Connection], object]
+    ) -> Callable[[sqlite3.Connection], None]:
+        """One trip's work: the writes held for checkpoint `key` (no longer held), then `then`."""
+        held = self._held.take(key)
+
+        def write(database: sqlite3.Connection) -> None:
+            if held:
+                database.executemany(_KEEP_WRITES, held)
+            then(database)
+
+        return write
 
     async def _in_one_trip(self, write: Callable[[sqlite3.Connection], object]) -> None:
         """Run `write` and commit on the connection's thread (rolled back if it raises), under the saver's lock."""
@@ -155,14 +168,10 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
             serialized,
             serialized_metadata.encode("utf-8", "ignore"),
         )
-        writes = self._held.take(write_key(config))  # the writes of the step this checkpoint ends
-
-        def write(database: sqlite3.Connection) -> None:
-            if writes:
-                database.executemany(_KEEP_WRITES, writes)
-            database.execute(_PUT_CHECKPOINT, row)
-
-        await self._in_one_trip(write)
+        # With the writes of the step this checkpoint ends.
+        await self._in_one_trip(
+            self._after_held(write_key(config), lambda database: database.execute(_PUT_CHECKPOINT, row))
+        )
         return {
             "configurable": {"thread_id": thread_id, "checkpoint_ns": checkpoint_ns, "checkpoint_id": checkpoint["id"]}
         }
@@ -199,13 +208,8 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
         if may_hold(writes, task_path):
             self._held.hold(key, rows)  # before any await: the step's checkpoint is saved after this call begins
             return
-        held = self._held.take(key)  # a pause or a failure: what the step's other tasks wrote goes first
-
-        def write(database: sqlite3.Connection) -> None:
-            if held:
-                database.executemany(_KEEP_WRITES, held)
-            database.executemany(query, rows)
-
+        # A pause, a failure or a delivery: what the step's other tasks wrote goes first.
+        write = self._after_held(key, lambda database: database.executemany(query, rows))
         await self.setup()
         await self._in_one_trip(write)
 
