@@ -5,9 +5,10 @@ Apart from `claimflow.runtime.checkpoint` so that only a process with a database
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import (
@@ -25,7 +26,13 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from claimflow.runtime.checkpoint import serializer
-from claimflow.runtime.held_writes import HeldWrites, may_hold, write_key
+from claimflow.runtime.held_writes import HeldWrites, WriteKey, may_hold, write_key
+
+KEEP_STEPS = 256
+"""How many steps' written values are kept for their checkpoint: steps of runs advancing at once, and to spare."""
+
+Stored = tuple[str, bytes | None]
+"""A value as the saver stores it: its type tag and its (compressed) serialization."""
 
 
 class PooledPostgresSaver(AsyncPostgresSaver):
@@ -40,11 +47,16 @@ class PooledPostgresSaver(AsyncPostgresSaver):
     more than their encoding (a receipt on Postgres took 8-11% less time). During an engine's run a task's
     ordinary writes wait briefly for the step's checkpoint and go in its transaction
     (`claimflow.runtime.held_writes`).
+
+    A value is serialized once: a channel a step wrote holds, in the checkpoint that ends the step, the very
+    object its task wrote, which was serialized a moment before to store the task's writes; the checkpoint's
+    blob takes that serialization (only for the same object, held with it, so never one that reused its id).
     """
 
     def __init__(self, conn: AsyncConnectionPool[Any], *, serde: Any = None) -> None:
         super().__init__(conn, serde=serde)
         self._held: HeldWrites[tuple[Any, ...]] = HeldWrites(self._commit_writes)
+        self._written: OrderedDict[WriteKey, dict[str, tuple[object, Stored]]] = OrderedDict()
 
     async def _commit_writes(self, rows: list[tuple[Any, ...]]) -> None:
         """Ordinary writes that waited too long for their checkpoint, in a transaction of their own."""
@@ -95,7 +107,12 @@ class PooledPostgresSaver(AsyncPostgresSaver):
             elif value is not None and not isinstance(value, (str, int, float, bool)):
                 blob_values[channel] = inline["channel_values"].pop(channel)
         versions = {channel: version for channel, version in new_versions.items() if channel in blob_values}
-        blobs = self._dump_blobs(thread_id, checkpoint_ns, blob_values, versions) if versions else []
+        key = write_key(config)  # the checkpoint this one follows, which the step's writes belong to
+        written = self._written.pop(key, {})
+        blobs = [
+            (thread_id, checkpoint_ns, channel, cast(str, version), *self._stored(blob_values, channel, written))
+            for channel, version in versions.items()
+        ]
         row = (
             thread_id,
             checkpoint_ns,
@@ -104,7 +121,7 @@ class PooledPostgresSaver(AsyncPostgresSaver):
             Jsonb(inline),
             Jsonb(get_serializable_checkpoint_metadata(config, metadata)),
         )
-        writes = self._held.take(write_key(config))  # the writes of the step this checkpoint ends
+        writes = self._held.take(key)  # the writes of the step this checkpoint ends
         async with self._cursor(pipeline=True) as cur:
             if writes:
                 await cur.executemany(self.INSERT_CHECKPOINT_WRITES_SQL, writes)
@@ -114,6 +131,28 @@ class PooledPostgresSaver(AsyncPostgresSaver):
         return {
             "configurable": {"thread_id": thread_id, "checkpoint_ns": checkpoint_ns, "checkpoint_id": checkpoint["id"]}
         }
+
+    def _stored(self, values: Mapping[str, Any], channel: str, written: Mapping[str, tuple[object, Stored]]) -> Stored:
+        """A channel's value as stored in a blob (as the stock saver's `_dump_blobs` stores it), encoded once."""
+        if channel not in values:
+            return "empty", None
+        value = values[channel]
+        known = written.get(channel)
+        if known is not None and known[0] is value:
+            return known[1]
+        return cast(Stored, self.serde.dumps_typed(value))
+
+    def _remember_written(
+        self, key: WriteKey, writes: Sequence[tuple[str, Any]], rows: Sequence[tuple[Any, ...]]
+    ) -> None:
+        """Keep what a task wrote, with its stored form, for the checkpoint that follows `key`."""
+        found = self._written.setdefault(key, {})
+        for (channel, value), row in zip(writes, rows, strict=True):
+            if channel not in WRITES_IDX_MAP:
+                found[channel] = (value, (row[-2], row[-1]))
+        self._written.move_to_end(key)
+        while len(self._written) > KEEP_STEPS:  # steps whose checkpoint never came (a failed or stopped run)
+            self._written.popitem(last=False)
 
     async def aput_writes(
         self, config: RunnableConfig, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = ""
@@ -134,6 +173,7 @@ class PooledPostgresSaver(AsyncPostgresSaver):
             writes,
         )
         key = write_key(config)
+        self._remember_written(key, writes, rows)
         if may_hold(writes, task_path):
             self._held.hold(key, rows)  # before any await: the checkpoint is saved after this begins
             return

@@ -138,3 +138,54 @@ async def test_held_writes_are_committed_on_their_own_when_their_checkpoint_is_l
             assert _writes(postgres_url, "late-1") == 1
             await saver.aput_writes(first, [("notes", ["closing"])], task_id="late-2")
     assert _writes(postgres_url, "late-2") == 1  # closing the saver committed what it held
+
+
+def _count_serializations(saver: PooledPostgresSaver) -> list[Any]:
+    """Record each value the saver's serializer is asked to serialize."""
+    serialized: list[Any] = []
+    dumps: Callable[[Any], tuple[str, bytes]] = saver.serde.dumps_typed
+
+    def counted(value: Any) -> tuple[str, bytes]:
+        serialized.append(value)
+        return dumps(value)
+
+    saver.serde.dumps_typed = counted  # type: ignore[method-assign]
+    return serialized
+
+
+def _checkpoint_holding(notes: list[str]) -> Any:
+    checkpoint = empty_checkpoint()
+    checkpoint["channel_values"] = {"notes": notes}
+    checkpoint["channel_versions"] = {"notes": "2"}
+    return checkpoint
+
+
+async def test_a_value_a_step_wrote_is_serialized_once_for_the_checkpoint_that_ends_the_step(
+    postgres_url: str,
+) -> None:
+    notes = [f"note {index}" for index in range(100)]  # large enough to be compressed
+    async with _pooled(postgres_url) as saver:
+        with writes_held_for_checkpoints():
+            first = await _first(saver)
+            serialized = _count_serializations(saver)
+            await saver.aput_writes(first, [("notes", notes)], task_id="once-1")
+            written = await saver.aput(first, _checkpoint_holding(notes), {"source": "loop", "step": 0}, {"notes": "2"})
+        assert serialized == [notes]  # the write's serialization is the checkpoint's blob too
+        stored = await saver.aget_tuple(written)
+    assert stored is not None
+    assert stored.checkpoint["channel_values"] == {"notes": notes}
+
+
+async def test_an_equal_value_that_is_another_object_is_serialized_again(postgres_url: str) -> None:
+    notes = ["a", "b"]
+    async with _pooled(postgres_url) as saver:
+        first = await _first(saver)
+        serialized = _count_serializations(saver)
+        await saver.aput_writes(first, [("notes", notes)], task_id="again-1")
+        written = await saver.aput(
+            first, _checkpoint_holding(list(notes)), {"source": "loop", "step": 0}, {"notes": "2"}
+        )
+        assert serialized == [notes, notes]
+        stored = await saver.aget_tuple(written)
+    assert stored is not None
+    assert stored.checkpoint["channel_values"] == {"notes": ["a", "b"]}
