@@ -10,16 +10,17 @@ A channel's encoding is reused only for the same version of the channel *and* th
 gives a channel a new version whenever it is written, and the value is held with its encoding, so it cannot
 be another object that happens to reuse its id. A channel a step wrote holds, in the next checkpoint, the very
 value its task wrote, which the saver encoded a moment before to store the task's writes: that encoding is
-taken too (`encode_write`), again only for the same object.
+taken too (`encode_write`), again only for the same object. The Postgres saver, which stores each channel's value
+in a row of its own, takes its writes' serializations the same way (`WrittenValues`).
 """
 
 from __future__ import annotations
 
 import struct
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from functools import lru_cache
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 # Private to langgraph-checkpoint, which is pinned: the test above fails if its encoding changes.
 from langgraph.checkpoint.serde.jsonplus import _msgpack_enc
@@ -29,6 +30,46 @@ KEEP_THREADS = 256
 
 _Encoded = tuple[object, object, bytes]
 """A channel's version, its value, and the value's msgpack."""
+
+K = TypeVar("K", bound=Hashable)
+S = TypeVar("S")
+
+
+def _keep_recent(by_key: OrderedDict[Any, Any], key: Hashable, keep: int) -> None:
+    """Mark `key` as just used, and forget the keys used least recently beyond the `keep` kept."""
+    by_key.move_to_end(key)
+    while len(by_key) > keep:
+        by_key.popitem(last=False)
+
+
+class WrittenValues(Generic[K, S]):
+    """What tasks wrote, each value with the form it was stored in, kept for the checkpoint that follows them.
+
+    A channel a step wrote holds, in the checkpoint that ends the step, the very object its task wrote: that
+    checkpoint takes the stored form made for the write (`stored_form`), only for that same object, which is held
+    here so that no other object can reuse its id. `K` says which checkpoint the writes lead to (a thread, or a
+    thread's checkpoint); the `keep` used most recently are kept, so those whose checkpoint never comes (a failed
+    or stopped run) are forgotten in time.
+    """
+
+    def __init__(self, *, keep: int = KEEP_THREADS) -> None:
+        self._by_key: OrderedDict[K, dict[str, tuple[object, S]]] = OrderedDict()
+        self._keep = keep
+
+    def remember(self, key: K, channel: str, value: object, stored: S) -> None:
+        """Keep `value`, written to `channel`, and its stored form for the checkpoint that follows `key`."""
+        self._by_key.setdefault(key, {})[channel] = (value, stored)
+        _keep_recent(self._by_key, key, self._keep)
+
+    def take(self, key: K) -> dict[str, tuple[object, S]]:
+        """The values written for the checkpoint that follows `key`, no longer kept (none are kept past it)."""
+        return self._by_key.pop(key, {})
+
+
+def stored_form(written: Mapping[str, tuple[object, S]], channel: str, value: object) -> S | None:
+    """The stored form of `value` on `channel` that a task's write made, if `value` is the very object it wrote."""
+    wrote = written.get(channel)
+    return wrote[1] if wrote is not None and wrote[0] is value else None
 
 
 @lru_cache(maxsize=4096)
@@ -51,21 +92,19 @@ class ChannelEncodings:
 
     def __init__(self, *, threads: int = KEEP_THREADS) -> None:
         self._threads: OrderedDict[str, dict[str, _Encoded]] = OrderedDict()
-        self._written: OrderedDict[str, dict[str, tuple[object, bytes]]] = OrderedDict()
+        self._written: WrittenValues[str, bytes] = WrittenValues(keep=threads)
         self._keep = threads
 
     def encode_write(self, thread: str, channel: str, value: object) -> bytes:
         """The msgpack of a value a task of `thread` wrote to `channel`, kept for the thread's next checkpoint."""
         encoded = _msgpack_enc(value)
-        self._written.setdefault(thread, {})[channel] = (value, encoded)
-        self._written.move_to_end(thread)
-        self._trim(self._written)
+        self._written.remember(thread, channel, value, encoded)
         return encoded
 
     def encode(self, thread: str, checkpoint: Mapping[str, Any]) -> bytes:
         """The msgpack of `checkpoint`, a checkpoint of `thread` (its id and namespace, as one string)."""
         previous = self._threads.pop(thread, {})
-        written = self._written.pop(thread, {})  # the writes this checkpoint follows; none are kept past it
+        written = self._written.take(thread)  # the writes this checkpoint follows
         current: dict[str, _Encoded] = {}
         versions: Mapping[str, object] = checkpoint.get("channel_versions", {})
         parts = [map_header(len(checkpoint))]
@@ -77,20 +116,14 @@ class ChannelEncodings:
             parts.append(map_header(len(value)))
             for channel, channel_value in value.items():
                 version = versions.get(channel)
-                known, wrote = previous.get(channel), written.get(channel)
+                known = previous.get(channel)
                 if known is not None and version is not None and known[0] == version and known[1] is channel_value:
                     encoded = known[2]
-                elif wrote is not None and wrote[0] is channel_value:
-                    encoded = wrote[1]
                 else:
-                    encoded = _msgpack_enc(channel_value)
+                    wrote = stored_form(written, channel, channel_value)
+                    encoded = wrote if wrote is not None else _msgpack_enc(channel_value)
                 current[channel] = (version, channel_value, encoded)
                 parts += [_key(channel), encoded]
         self._threads[thread] = current
-        self._trim(self._threads)
+        _keep_recent(self._threads, thread, self._keep)
         return b"".join(parts)
-
-    def _trim(self, by_thread: OrderedDict[str, Any]) -> None:
-        """Forget the threads used least recently beyond the `threads` kept."""
-        while len(by_thread) > self._keep:
-            by_thread.popitem(last=False)

@@ -5,7 +5,6 @@ Apart from `claimflow.runtime.checkpoint` so that only a process with a database
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, cast
@@ -26,12 +25,10 @@ from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
 
 from claimflow.runtime.checkpoint import serializer
+from claimflow.runtime.checkpoint_encoding import WrittenValues, stored_form
 from claimflow.runtime.held_writes import HeldWrites, WriteKey, may_hold, write_key
 
-KEEP_STEPS = 256
-"""How many steps' written values are kept for their checkpoint: steps of runs advancing at once, and to spare."""
-
-Stored = tuple[str, bytes | None]
+Stored = tuple[str, bytes]
 """A value as the saver stores it: its type tag and its (compressed) serialization."""
 
 
@@ -50,13 +47,13 @@ class PooledPostgresSaver(AsyncPostgresSaver):
 
     A value is serialized once: a channel a step wrote holds, in the checkpoint that ends the step, the very
     object its task wrote, which was serialized a moment before to store the task's writes; the checkpoint's
-    blob takes that serialization (only for the same object, held with it, so never one that reused its id).
+    blob takes that serialization (`WrittenValues`, as the SQLite saver's encodings do).
     """
 
     def __init__(self, conn: AsyncConnectionPool[Any], *, serde: Any = None) -> None:
         super().__init__(conn, serde=serde)
         self._held: HeldWrites[tuple[Any, ...]] = HeldWrites(self._commit_writes)
-        self._written: OrderedDict[WriteKey, dict[str, tuple[object, Stored]]] = OrderedDict()
+        self._written: WrittenValues[WriteKey, Stored] = WrittenValues()
 
     async def _commit_writes(self, rows: list[tuple[Any, ...]]) -> None:
         """Ordinary writes that waited too long for their checkpoint, in a transaction of their own."""
@@ -108,9 +105,15 @@ class PooledPostgresSaver(AsyncPostgresSaver):
                 blob_values[channel] = inline["channel_values"].pop(channel)
         versions = {channel: version for channel, version in new_versions.items() if channel in blob_values}
         key = write_key(config)  # the checkpoint this one follows, which the step's writes belong to
-        written = self._written.pop(key, {})
+        written = self._written.take(key)
         blobs = [
-            (thread_id, checkpoint_ns, channel, cast(str, version), *self._stored(blob_values, channel, written))
+            (
+                thread_id,
+                checkpoint_ns,
+                channel,
+                cast(str, version),
+                *self._serialized(channel, blob_values[channel], written),
+            )
             for channel, version in versions.items()
         ]
         row = (
@@ -132,27 +135,10 @@ class PooledPostgresSaver(AsyncPostgresSaver):
             "configurable": {"thread_id": thread_id, "checkpoint_ns": checkpoint_ns, "checkpoint_id": checkpoint["id"]}
         }
 
-    def _stored(self, values: Mapping[str, Any], channel: str, written: Mapping[str, tuple[object, Stored]]) -> Stored:
-        """A channel's value as stored in a blob (as the stock saver's `_dump_blobs` stores it), encoded once."""
-        if channel not in values:
-            return "empty", None
-        value = values[channel]
-        known = written.get(channel)
-        if known is not None and known[0] is value:
-            return known[1]
-        return cast(Stored, self.serde.dumps_typed(value))
-
-    def _remember_written(
-        self, key: WriteKey, writes: Sequence[tuple[str, Any]], rows: Sequence[tuple[Any, ...]]
-    ) -> None:
-        """Keep what a task wrote, with its stored form, for the checkpoint that follows `key`."""
-        found = self._written.setdefault(key, {})
-        for (channel, value), row in zip(writes, rows, strict=True):
-            if channel not in WRITES_IDX_MAP:
-                found[channel] = (value, (row[-2], row[-1]))
-        self._written.move_to_end(key)
-        while len(self._written) > KEEP_STEPS:  # steps whose checkpoint never came (a failed or stopped run)
-            self._written.popitem(last=False)
+    def _serialized(self, channel: str, value: Any, written: Mapping[str, tuple[object, Stored]]) -> Stored:
+        """A channel's value as the stock saver's `_dump_blobs` stores it, serialized once (see the class)."""
+        found = stored_form(written, channel, value)
+        return found if found is not None else self.serde.dumps_typed(value)
 
     async def aput_writes(
         self, config: RunnableConfig, writes: Sequence[tuple[str, Any]], task_id: str, task_path: str = ""
@@ -173,7 +159,9 @@ class PooledPostgresSaver(AsyncPostgresSaver):
             writes,
         )
         key = write_key(config)
-        self._remember_written(key, writes, rows)
+        for (channel, value), row in zip(writes, rows, strict=True):
+            if channel not in WRITES_IDX_MAP:  # an interrupt, an error: never a channel's value
+                self._written.remember(key, channel, value, (row[-2], row[-1]))
         if may_hold(writes, task_path):
             self._held.hold(key, rows)  # before any await: the checkpoint is saved after this begins
             return
