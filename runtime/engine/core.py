@@ -124,6 +124,13 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         """The workflow version this engine runs (hashing its code takes a moment: done when first needed)."""
         return workflow_version(self.graph, self.types)
 
+    async def warm_up(self) -> None:
+        """Pay now what a long-lived process's first run would pay on the event loop: the version's hashing.
+
+        A server or a worker calls this before it takes work, so its first run does not hold the others back.
+        """
+        await asyncio.to_thread(lambda: self.version)
+
     def _config(self, run_id: str) -> RunnableConfig:
         return {"configurable": {"thread_id": run_id}}
 

@@ -87,8 +87,16 @@ class Operations:
 
     async def view(self, run_id: str) -> Run:
         """The run with this id (or a unique prefix of it), as users see it."""
-        row = await self.registry.get_run(run_id)
-        return Run.model_validate(run_view(row, await self.state(row.run_id), self.types))
+        return await self.view_of(await self.registry.get_run(run_id))
+
+    async def view_of(self, row: RunRow, *, registered_now: bool = False) -> Run:
+        """The run of a row just read, as users see it; the row is not read again.
+
+        `registered_now`: the row is the one registering the run returned, before any step could run (a new run,
+        or one failed at intake), so it has no state to read.
+        """
+        state = None if registered_now else await self.state(row.run_id)
+        return Run.model_validate(run_view(row, state, self.types))
 
     async def runs(self, status: str | None = None) -> list[RunRow]:
         """Runs, oldest first; `status` matches the registry status or the public one (failed covers rejected)."""
@@ -118,7 +126,7 @@ class Operations:
         """Submit one file as a run and advance it until it finishes or waits for review."""
         submitted, new = await self.register(path, starting=True)
         row = await self.start(submitted.run_id, registered=submitted if new else None)
-        return Run.model_validate(run_view(row, await self.state(row.run_id), self.types))
+        return await self.view_of(row)
 
     async def version_mismatches(self) -> list[RunRow]:
         """Unfinished runs (queued, running, resuming, waiting for review) started by another workflow version."""

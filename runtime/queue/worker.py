@@ -35,6 +35,7 @@ async def run_worker(
     assert settings.database_url is not None  # build_app refuses settings without one
     locks = RunLocks(settings.database_url, size=concurrency)
     async with open_engine(settings) as engine, app.open_async(), locks:
+        await engine.warm_up()
         await app.run_worker_async(
             queues=list(queues) if queues else worker_queues(settings.model),
             concurrency=concurrency,

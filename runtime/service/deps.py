@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from claimflow.runtime.engine import Engine, PendingReview
+from claimflow.runtime.engine import Engine, PendingReview, Run
 from claimflow.runtime.engine.watching import review_type
 from claimflow.runtime.registry import RunNotFoundError, RunRow
 from claimflow.runtime.service.pool import RunPool
@@ -36,13 +36,17 @@ class Principal:
         return self.types is None or doc_type in self.types
 
 
-def get_engine(request: Request) -> Engine:
+# Dependencies are coroutines even when they do not wait: FastAPI runs a plain function on its thread pool, a
+# hand-off there and back for every request, and under load a wait for the interpreter lock the runs hold.
+
+
+async def get_engine(request: Request) -> Engine:
     """The one engine the app opened in its lifespan."""
     engine: Engine = request.app.state.engine
     return engine
 
 
-def get_pool(request: Request) -> RunPool:
+async def get_pool(request: Request) -> RunPool:
     """The pool that advances uploaded runs in this process."""
     pool: RunPool = request.app.state.pool
     return pool
@@ -65,7 +69,7 @@ async def authenticate(engine: Engine, token: str | None) -> Principal | None:
     return Principal(row.name, row.role, row.types) if row is not None else None
 
 
-def get_authenticate(engine: EngineDep) -> Callable[[str | None], Awaitable[Principal | None]]:
+async def get_authenticate(engine: EngineDep) -> Callable[[str | None], Awaitable[Principal | None]]:
     """`authenticate` bound to this app's engine: `principal = await authenticate(token)`."""
 
     async def bound(token: str | None) -> Principal | None:
@@ -133,4 +137,16 @@ async def visible_review(engine: Engine, principal: Principal, run_id: str) -> t
 
 async def run_public(engine: Engine, run_id: str) -> RunPublic:
     """The run as the API shows it (its view, as `claimflow show --json` prints it)."""
-    return RunPublic.model_validate((await engine.view(run_id)).model_dump(mode="json"))
+    return _public(await engine.view(run_id))
+
+
+async def row_public(engine: Engine, row: RunRow, *, registered_now: bool = False) -> RunPublic:
+    """The run of a row just read (a page of runs, a run just registered), as the API shows it.
+
+    The row is not read again; `registered_now` (see `Engine.view_of`) skips reading a state there is not yet.
+    """
+    return _public(await engine.view_of(row, registered_now=registered_now))
+
+
+def _public(run: Run) -> RunPublic:
+    return RunPublic.model_validate(run.model_dump(mode="json"))

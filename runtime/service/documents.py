@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, HTTPException, Request, Response, status
 from starlette.datastructures import UploadFile
 
-from claimflow.runtime.service.deps import EngineDep, PoolDep, Submitter, run_public
+from claimflow.runtime.service.deps import EngineDep, PoolDep, Submitter, row_public
 from claimflow.runtime.service.schemas import Message, RunPublic
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
@@ -80,7 +80,8 @@ async def upload(
     row, new = await engine.receive(data, name, size=size, source=source)
     if not new:
         response.headers["Idempotent-Replayed"] = "true"
-    public = await run_public(engine, row.run_id)  # read before the pool may start advancing the run
+    # Made before the pool may start advancing the run; a new run's answer is the row registering it returned.
+    public = await row_public(engine, row, registered_now=new)
     if row.status == "queued" and not engine.queued:
         pool.start(row.run_id)
     return public

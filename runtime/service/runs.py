@@ -14,7 +14,7 @@ from fastapi import APIRouter, Header, HTTPException, Query
 from fastapi.responses import StreamingResponse
 
 from claimflow.runtime.explain import explain
-from claimflow.runtime.service.deps import EngineDep, Reader, run_public, visible_run
+from claimflow.runtime.service.deps import EngineDep, Reader, row_public, visible_run
 from claimflow.runtime.service.schemas import EventPublic, ExplainPublic, Message, Page, RecordPublic, RunPublic
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"], responses={404: {"model": Message}})
@@ -64,15 +64,14 @@ async def list_runs(
         limit=limit,
         doc_types=principal.types,
     )
-    items = [await run_public(engine, row.run_id) for row in rows]
+    items = [await row_public(engine, row) for row in rows]
     return Page[RunPublic](items=items, next_cursor=encode_cursor(position) if position else None)
 
 
 @router.get("/{run_id}")
 async def get_run(principal: Reader, engine: EngineDep, run_id: str) -> RunPublic:
     """One run (its id, or a unique prefix of at least 6 characters)."""
-    row = await visible_run(engine, principal, run_id)
-    return await run_public(engine, row.run_id)
+    return await row_public(engine, await visible_run(engine, principal, run_id))
 
 
 def _event(item: dict[str, Any]) -> EventPublic:

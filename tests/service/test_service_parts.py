@@ -1,10 +1,12 @@
-"""Pieces other routes build on: authenticating a raw token (a page's cookie), the concurrency setting, `since`."""
+"""Pieces other routes build on: authenticating a raw token (a page's cookie), the concurrency setting, `since`,
+and what a request does not wait for (the thread pool, the workflow's version, reading back a run just registered)."""
 
 from __future__ import annotations
 
 import errno
+import inspect
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -12,8 +14,11 @@ from typing import Annotated
 import httpx
 import pytest
 from fastapi import APIRouter, Cookie
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 
 from claimflow.doctypes import BUILTIN_TYPES
+from claimflow.runtime.engine import open_engine
 from claimflow.runtime.service import Authenticate, Principal, authenticate, create_app
 from claimflow.runtime.settings import Settings, SettingsError
 from tests.integration._docs import invoice_text
@@ -141,3 +146,59 @@ async def test_the_openapi_schema_describes_every_route_and_the_bearer_scheme(ap
     assert schema["paths"]["/v1/runs"]["get"]["security"] == [{"HTTPBearer": []}]
     upload = schema["paths"]["/v1/documents"]["post"]["requestBody"]["content"]["multipart/form-data"]
     assert upload["schema"]["required"] == ["file"]
+
+
+def _api_routes(routes: Iterable[object]) -> Iterator[APIRoute]:
+    """Every APIRoute below `routes`, through included routers (FastAPI wraps them: `original_router`) and mounts."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        inner = getattr(route, "original_router", route)
+        if inner is not route or not isinstance(route, APIRoute):
+            yield from _api_routes(getattr(inner, "routes", ()))
+
+
+def _dependencies(dependant: Dependant) -> Iterator[object]:
+    for dependency in dependant.dependencies:
+        yield dependency.call
+        yield from _dependencies(dependency)
+
+
+def _waits_on_the_thread_pool(call: object) -> bool:
+    """Whether FastAPI runs `call` on its thread pool: a plain function, or an object with a plain `__call__`."""
+    target = call if inspect.isfunction(call) or inspect.ismethod(call) else getattr(call, "__call__", call)  # noqa: B004
+    return not (inspect.iscoroutinefunction(target) or inspect.isasyncgenfunction(target))
+
+
+def test_no_route_or_dependency_of_the_app_runs_on_the_thread_pool(settings: Settings) -> None:
+    # Each would be a hand-off to a thread and back per request, and under load a wait for the interpreter lock.
+    app = create_app(settings, types=BUILTIN_TYPES)
+    routes = list(_api_routes(app.routes))
+    assert len(routes) > 20  # every route of the API and the review pages, not a walk that found none
+    on_the_pool = [
+        f"{route.path}: {getattr(call, '__qualname__', call)}"
+        for route in routes
+        for call in (route.endpoint, *_dependencies(route.dependant))
+        if _waits_on_the_thread_pool(call)
+    ]
+    assert on_the_pool == []
+
+
+async def test_the_app_knows_its_workflow_version_before_it_answers(settings: Settings) -> None:
+    app = create_app(settings, types=BUILTIN_TYPES)
+    async with app.router.lifespan_context(app):
+        # Hashed in the lifespan (a cached property, so it is in the engine's attributes), not by the first upload.
+        assert vars(app.state.engine)["version"] == app.state.engine.version
+
+
+async def test_a_run_registered_just_now_is_shown_from_its_row_as_it_reads_back(settings: Settings) -> None:
+    async with open_engine(settings, types=BUILTIN_TYPES) as engine:
+        text = invoice_text().encode()
+        new, fresh = await engine.receive(text, "invoice.txt")
+        too_large, failed = await engine.receive(text[:10], "huge.txt", size=engine.limits.max_bytes + 1)
+        assert fresh and failed and (new.status, too_large.status) == ("queued", "failed")
+        for row in (new, too_large):
+            assert await engine.view_of(row, registered_now=True) == await engine.view(row.run_id)
+        advanced = await engine.start(new.run_id)
+        shown = await engine.view_of(advanced)
+        assert shown == await engine.view(new.run_id) and shown.fields  # a row with state: the state is read
