@@ -18,7 +18,9 @@ polling) was counted as the API's. Measured that way on one machine, alternating
 Each repetition runs both back to back (after one discarded warm-up). Printed: seconds per batch of each, the
 ratio per repetition, and the ratio of medians. The machine is shared (2 cores): read the ratio.
 
-Target: <= 1.25x. Measured: 0.99x (medians 0.82 s over HTTP, 0.84 s in-process, 24 receipts at 4 at once).
+Target: <= 1.25x. Measured: 0.99x with the server in a thread (medians 0.82 s over HTTP, 0.84 s in-process, 24
+receipts at 4 at once); with the server apart, 0.97x-1.16x (1.55x-1.76x before the change that moved the
+routes' dependencies off the thread pool).
 """
 
 from __future__ import annotations
