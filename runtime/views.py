@@ -19,7 +19,12 @@ PUBLIC_STATUS = {
 
 def public_status(row: RunRow) -> str:
     """completed, needs_review or failed; a run still in progress shows its registry status."""
-    return PUBLIC_STATUS.get(row.status, row.status)
+    return status_shown(row.status)
+
+
+def status_shown(status: str) -> str:
+    """The public status of a registry status (see `public_status`)."""
+    return PUBLIC_STATUS.get(status, status)
 
 
 def with_status(rows: list[RunRow], status: str | None) -> list[RunRow]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from claimflow.runtime.registry import AsyncRegistry, ReviewView, RunPage, RunRow
-from claimflow.runtime.views import PUBLIC_STATUS, public_status
+from claimflow.runtime.views import PUBLIC_STATUS, status_shown
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine.core import PendingReview
@@ -172,8 +172,9 @@ class Watching:
     async def metrics(self) -> Metrics:
         """Runs by status, the review queue's length and oldest wait, model calls and their cost."""
         counts: dict[str, int] = {}
-        for row in await self.registry.list_runs():
-            counts[public_status(row)] = counts.get(public_status(row), 0) + 1
+        for status, runs in (await self.registry.count_runs()).items():  # counted by the database, not read
+            shown = status_shown(status)
+            counts[shown] = counts.get(shown, 0) + runs
         # The queue's times alone: a scrape builds no reviewer notes.
         opened = [_opened_at(row, await self.pending_review(row.run_id)) for row in await self.review_queue()]
         calls, cost = await self.registry.usage_totals()

@@ -46,6 +46,9 @@ CREATE TABLE IF NOT EXISTS events (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS events_run ON events(run_id, seq);
+-- Every /metrics scrape sums the model calls' cost: this index alone answers it (`usage_totals`), where the scan
+-- read every event of every run on the registry's one thread while the runs' writes waited.
+CREATE INDEX IF NOT EXISTS events_model_cost ON events(json_extract(data, '$.cost')) WHERE type = 'model.called';
 CREATE TRIGGER IF NOT EXISTS events_append_only_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 CREATE TRIGGER IF NOT EXISTS events_append_only_delete BEFORE DELETE ON events

@@ -88,6 +88,10 @@ class AsyncRegistry:
         """Runs, oldest first, optionally of one status."""
         return await self._call(self.sync.list_runs, status)
 
+    async def count_runs(self) -> dict[str, int]:
+        """How many runs there are of each status (statuses without runs left out)."""
+        return await self._call(self.sync.count_runs)
+
     async def run_from_source(self, source: str) -> RunRow | None:
         """The latest run registered from this source, if any."""
         return await self._call(self.sync.run_from_source, source)

@@ -22,6 +22,10 @@ def event_rows(run_id: str, events: Iterable[Event]) -> list[tuple[str, ...]]:
     ]
 
 
+USAGE_TOTALS = "SELECT count(*), COALESCE(sum(json_extract(data, '$.cost')), 0) FROM events WHERE type = 'model.called'"
+"""Model calls and their cost: answered from the `events_model_cost` index alone, which matches it word for word."""
+
+
 class EventLog(Database):
     """The events table (append-only: triggers refuse updates and deletes)."""
 
@@ -41,9 +45,7 @@ class EventLog(Database):
 
     def usage_totals(self) -> tuple[int, float]:
         """Model calls recorded in every run's events, and their cost."""
-        calls, cost = self._db.execute(
-            "SELECT count(*), COALESCE(sum(json_extract(data, '$.cost')), 0) FROM events WHERE type = 'model.called'"
-        ).fetchone()
+        calls, cost = self._db.execute(USAGE_TOTALS).fetchone()
         return int(calls), float(cost)
 
     def event_ids(self, run_id: str) -> set[str]:

@@ -121,6 +121,11 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
         )
         return [RunRow(**row) for row in rows]
 
+    def count_runs(self) -> dict[str, int]:
+        """How many runs there are of each status (statuses without runs left out)."""
+        rows = self._all("SELECT status, count(*) AS runs FROM claimflow_runs GROUP BY status")
+        return {row["status"]: int(row["runs"]) for row in rows}
+
     def run_from_source(self, source: str) -> RunRow | None:
         """The latest run registered from this source, if any."""
         rows = self._all(

@@ -57,6 +57,10 @@ class RunRegistry(Protocol):
         """Runs, oldest first, optionally of one status."""
         ...
 
+    def count_runs(self) -> dict[str, int]:
+        """How many runs there are of each status (statuses without runs left out)."""
+        ...
+
     def run_from_source(self, source: str) -> RunRow | None:
         """The latest run registered from this source, if any."""
         ...

@@ -286,6 +286,10 @@ class RunTable(Database):
             query, args = query + " WHERE status = ?", (status,)
         return [RunRow(**dict(row)) for row in self._db.execute(query + " ORDER BY created_at, run_id", args)]
 
+    def count_runs(self) -> dict[str, int]:
+        """How many runs there are of each status (statuses without runs left out)."""
+        return {row[0]: row[1] for row in self._db.execute("SELECT status, count(*) FROM runs GROUP BY status")}
+
     def run_from_source(self, source: str) -> RunRow | None:
         """The latest run registered from this source, if any."""
         row = self._db.execute(

@@ -31,6 +31,7 @@ from claimflow.runtime.registry import (
     RunRegistry,
     RunRow,
 )
+from claimflow.runtime.registry.events import USAGE_TOTALS
 from claimflow.runtime.registry.postgres import PostgresRegistry
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event, event
@@ -193,6 +194,16 @@ def test_list_runs_oldest_first_optionally_by_status(registry: RunRegistry) -> N
     assert [row.run_id for row in registry.list_runs("queued")] == ["run-1-aaaa", "run-3-cccc"]
     assert [row.run_id for row in registry.list_runs("running")] == ["run-2-bbbb"]
     assert registry.list_runs("failed") == []
+
+
+def test_count_runs_counts_each_status_in_the_database(registry: RunRegistry) -> None:
+    assert registry.count_runs() == {}
+    for run_id in ("run-1-aaaa", "run-2-bbbb", "run-3-cccc"):
+        _create(registry, run_id)
+    registry.claim("run-2-bbbb", owner=ELSEWHERE, allowed=["queued"], status="running")
+    assert registry.count_runs() == {"queued": 2, "running": 1}
+    registry.release("run-2-bbbb", owner=ELSEWHERE, status="failed", error="unreadable")
+    assert registry.count_runs() == {"queued": 2, "failed": 1}
 
 
 def test_claim_takes_the_lease_and_moves_the_status(registry: RunRegistry) -> None:
@@ -405,6 +416,24 @@ def test_events_come_back_exactly_whatever_their_text_holds(registry: RunRegistr
     assert [row["event_id"] for row in stored] == [one.event_id for one in given]
     assert [row["step"] for row in stored] == list(steps)
     assert [row["data"] for row in stored] == [{"value": text, "parts": [text, text]} for text in awkward]
+
+
+def test_usage_totals_count_model_calls_and_sum_their_cost(registry: RunRegistry) -> None:
+    assert registry.usage_totals() == (0, 0.0)
+    _create(registry, "run-1-aaaa")
+    calls = [event("model.called", "extract", cost=0.5), event("model.called", "classify", cost=0.25)]
+    others = [event("model.called", "extract"), event("step.completed", "extract", cost=9.0)]  # no cost; not a call
+    registry.append_events("run-1-aaaa", [*calls, *others])
+    registry.append_events("run-1-aaaa", calls)  # stored once: appends are idempotent
+    assert registry.usage_totals() == (3, 0.75)
+
+
+def test_usage_totals_read_an_index_of_the_model_calls_not_every_event(tmp_path: Path) -> None:
+    # Every /metrics scrape asks: a scan of every event of every run would hold the registry's thread for long.
+    Registry(tmp_path / "registry.sqlite").close()
+    with closing(sqlite3.connect(tmp_path / "registry.sqlite")) as db:
+        plan = [str(row[-1]) for row in db.execute("EXPLAIN QUERY PLAN " + USAGE_TOTALS)]
+    assert plan == ["SCAN events USING INDEX events_model_cost"]
 
 
 def test_events_refuse_updates_and_deletes(backend: Backend) -> None:
