@@ -140,7 +140,10 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
 
     def stale_runs(self) -> list[RunRow]:
         """Runs left queued, running or resuming by a process that is gone."""
-        return left_behind(self.list_runs(), time.time())
+        rows = self._all(
+            "SELECT * FROM claimflow_runs WHERE status IN ('queued', 'running', 'resuming') ORDER BY created_at, run_id"
+        )
+        return left_behind((RunRow(**row) for row in rows), time.time())
 
     def claim(
         self, run_id: str, *, owner: str, allowed: Iterable[str], status: str, interrupt_id: str | None = None

@@ -277,7 +277,11 @@ class RunTable(Database):
 
     def stale_runs(self) -> list[RunRow]:
         """Runs left queued, running or resuming by a process that is gone."""
-        return left_behind(self.list_runs(), time.time())
+        # Only a run in progress can be left behind: read those (by the status index), not every run.
+        rows = self._db.execute(
+            "SELECT * FROM runs WHERE status IN ('queued', 'running', 'resuming') ORDER BY created_at, run_id"
+        )
+        return left_behind((RunRow(**dict(row)) for row in rows), time.time())
 
     def list_runs(self, status: str | None = None) -> list[RunRow]:
         """Runs, oldest first, optionally of one status."""
