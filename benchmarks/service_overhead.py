@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import socket
 import subprocess
 import sys
@@ -79,18 +80,19 @@ def serving(data_dir: Path, concurrency: int) -> Iterator[str]:
     environment = environment_without("CLAIMFLOW_", "OPENAI_", "ANTHROPIC_", "PYTHONDONTWRITEBYTECODE")
     environment["CLAIMFLOW_SERVE_CONCURRENCY"] = str(concurrency)
     command = [str(CLAIMFLOW), "serve", "--port", str(port), "--data-dir", str(data_dir)]
-    process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
+    # Its log goes to a file beside the data: a pipe nobody reads while the batch runs could fill and stop it.
+    log = data_dir.parent / "serve.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=stderr)
     try:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise RuntimeError(f"claimflow serve exited: {process.stderr.read() if process.stderr else ''}")
-            try:
+                raise RuntimeError(f"claimflow serve exited: {log.read_text()}")
+            with contextlib.suppress(httpx.TransportError):
                 if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
                     break
-            except httpx.TransportError:
-                pass
             if time.monotonic() > deadline:
                 raise RuntimeError("claimflow serve did not answer within 60 s")
             time.sleep(0.05)

@@ -153,9 +153,8 @@ def _api_routes(routes: Iterable[object]) -> Iterator[APIRoute]:
     for route in routes:
         if isinstance(route, APIRoute):
             yield route
-        inner = getattr(route, "original_router", route)
-        if inner is not route or not isinstance(route, APIRoute):
-            yield from _api_routes(getattr(inner, "routes", ()))
+        else:
+            yield from _api_routes(getattr(getattr(route, "original_router", route), "routes", ()))
 
 
 def _dependencies(dependant: Dependant) -> Iterator[object]:
