@@ -26,15 +26,18 @@ HERE = Path(__file__).parent
 ROOT = HERE.parent
 """The tree whose folders the code hashes cover."""
 CODE_FOLDERS = (
-    "state/apply",
-    "state/rules",
+    "state",
     "routing",
     "doctypes",
     "nodes",
     "runtime/ingest",
     "runtime/backends/rules",
 )
-"""What decides a case's outcome: the pure steps, the types, and what a document case runs besides them."""
+"""What decides a case's outcome: the pure steps, the types, and what a document case runs besides them.
+
+All of `state/`, not only its apply functions and rules: apply accepts a claim by what the evidence, proof,
+normalizing and label checks beside them say, and a document case masks its text with the code there too.
+"""
 DEFAULT_TOLERANCES: dict[str, float] = {name: 0.0 for name in HIGHER_IS_BETTER}
 """How far each metric may drop before the gate fails: by default not at all (the goldens are deterministic)."""
 
@@ -74,7 +77,7 @@ def prompt_hashes() -> dict[str, str]:
 
 
 def code_hashes(root: Path = ROOT) -> dict[str, str]:
-    """sha256 of every source file of apply, the routers, the rules and the built-in types."""
+    """sha256 of every source file of `CODE_FOLDERS`: the state and its checks, the routers, the types, the nodes."""
     files = sorted(p for folder in CODE_FOLDERS for p in (root / folder).rglob("*.py") if "__pycache__" not in p.parts)
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 

@@ -12,6 +12,7 @@ The baseline records each prompt (`ref -> content hash`) and each source file th
 | `state/rules/*` (the common rules) | every `rules_<type>` step and every document case |
 | `routing/*` | every `route_*` step and every document case |
 | `state/apply/*` | `apply`, the model steps, `review` (it applies decisions) and every document case |
+| any other file of `state/` (evidence, proof, normalizing, labels, masking, the state's types) | every case |
 
 Document cases pass through every step of their type, so whatever code selects a step of a type selects the
 document cases of that type too. A prompt does not: document cases run on the offline `rules` backend, which

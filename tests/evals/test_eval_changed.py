@@ -86,6 +86,14 @@ def test_a_changed_router_runs_the_router_cases_and_every_document_case(tmp_path
     assert ran == _ids(lambda c: c.step.startswith("route_") or c.step == "document")
 
 
+def test_a_changed_evidence_check_runs_every_case(tmp_path: Path) -> None:
+    # Apply accepts a claim by what the evidence check says: an edit there can change any case's outcome.
+    baseline = _baseline(tmp_path, _other_hash("code", "state/evidence.py"))
+    ran, printed = _ran("--baseline", baseline)
+    assert ran == {case.id for case in CASES}
+    assert "selected apply: code state/evidence.py changed" in printed.splitlines()
+
+
 def test_the_untouched_tree_runs_nothing_and_passes() -> None:
     done = run_cli("eval", "--changed")
     assert done.returncode == 0, done.stdout + done.stderr
