@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 from claimflow.state.documents import SourceText
-from claimflow.state.evidence import ClaimedEvidence, find_value_evidence, locate
+from claimflow.state.evidence import ClaimedEvidence, find_value_evidence, locate, quote_matches
 from tests.factories import INVOICE, INVOICE_PAGE_1, INVOICE_PAGE_2, claimed
 
 
@@ -128,3 +133,46 @@ def test_find_value_evidence_locates_a_literal_value() -> None:
     assert (found.page, found.start) == (1, 0)
     assert find_value_evidence("Globex Corp", INVOICE) is None
     assert find_value_evidence("  ", INVOICE) is None
+
+
+_SPACES = " \t\n\u00a0\u2003\x1c"
+# Few letters, so that a quote stands in a page often, and in several places: some overlapping, some with
+# words that run together, which only white space may separate. Regular expression characters among them.
+_PAGE_TEXT = st.text(alphabet=st.sampled_from("ab.*" + _SPACES), max_size=40)
+
+
+@st.composite
+def _page_and_quote(draw: st.DrawFn) -> tuple[str, str]:
+    """A page, and a quote that is often a slice of it with its white space re-flowed, sometimes anything.
+
+    A slice may also get white space where the page has none, which no match may take as a word break.
+    """
+    page = draw(_PAGE_TEXT)
+    if not page or draw(st.booleans()):
+        return page, draw(_PAGE_TEXT)
+    start = draw(st.integers(0, len(page) - 1))
+    piece = page[start : draw(st.integers(start + 1, len(page)))]
+    if draw(st.booleans()):
+        cut = draw(st.integers(0, len(piece)))
+        piece = piece[:cut] + " " + piece[cut:]
+    return page, draw(st.sampled_from(_SPACES)).join(piece.split())
+
+
+@settings(max_examples=400, deadline=None)
+@given(_page_and_quote())
+@example(("a a a", "a a"))  # places that overlap: the first is taken, the scan goes on after it
+@example(("ab", "a b"))  # words the page runs together
+@example(("aaa b", "aa b"))  # a place that fails, then one that starts inside it
+def test_quote_matches_finds_exactly_what_the_white_space_pattern_finds(page_and_quote: tuple[str, str]) -> None:
+    # The pattern (each run of white space in the quote matching any run in the page) is the definition;
+    # the scan that replaced it for quotes matched with their case must agree with it everywhere.
+    page, quote = page_and_quote
+    pattern = re.compile(r"\s+".join(re.escape(part) for part in quote.split()))
+    assert quote_matches(page, quote) == [(m.start(), m.end()) for m in pattern.finditer(page)]
+
+
+def test_a_quote_matches_every_place_it_stands_without_overlaps() -> None:
+    page = "aa aa aa\u00a0aa\n\naa"
+    assert quote_matches(page, "aa aa") == [(0, 5), (6, 11)]
+    assert quote_matches(page, "aa\taa aa") == [(0, 8)]
+    assert quote_matches(page, "aaaa") == []
