@@ -8,9 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from claimflow.evals.baseline import ROOT, code_hashes
 from claimflow.evals.changed import PROMPTS_SKIP_DOCUMENTS
 from claimflow.evals.golden import GOLDENS, GoldenCase, load_goldens
 from claimflow.evals.select import case_type
+from claimflow.runtime.version import DECISION_CODE
 from tests.integration._docs import run_cli
 
 BASELINE = GOLDENS.parent / "baseline.replay.json"
@@ -92,6 +94,19 @@ def test_a_changed_evidence_check_runs_every_case(tmp_path: Path) -> None:
     ran, printed = _ran("--baseline", baseline)
     assert ran == {case.id for case in CASES}
     assert "selected apply: code state/evidence.py changed" in printed.splitlines()
+
+
+def test_every_file_of_the_decision_code_the_workflow_version_hashes_is_recorded() -> None:
+    # The workflow version and `--changed` each say what code decides an outcome: they must not drift apart.
+    recorded = code_hashes()
+    for module in DECISION_CODE:
+        path = ROOT.joinpath(*module.removeprefix("claimflow.").split("."))
+        files = [path.with_suffix(".py")] if path.with_suffix(".py").exists() else sorted(path.rglob("*.py"))
+        assert files, module
+        missing = [
+            file.relative_to(ROOT).as_posix() for file in files if file.relative_to(ROOT).as_posix() not in recorded
+        ]
+        assert not missing, f"{module} decides outcomes, eval --changed does not record {missing}"
 
 
 def test_the_untouched_tree_runs_nothing_and_passes() -> None:
