@@ -22,7 +22,8 @@ demo: setup
 
 # The Postgres tests need a server on 127.0.0.1:5432 (trust auth for user postgres); this starts one.
 # The tests start claimflow in a subprocess hundreds of times. Some machines set PYTHONDONTWRITEBYTECODE, and then
-# each start compiles claimflow's modules again (some 0.8 s on a slow machine); bytecode is cached, as pip does on install.
+# each start compiles claimflow's modules again (some 0.8 s on a slow machine): bytecode is cached here, as pip
+# caches it on install.
 test: setup
 	scripts/postgres-up.sh
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest

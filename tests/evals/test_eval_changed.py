@@ -103,9 +103,7 @@ def test_every_file_of_the_decision_code_the_workflow_version_hashes_is_recorded
         path = ROOT.joinpath(*module.removeprefix("claimflow.").split("."))
         files = [path.with_suffix(".py")] if path.with_suffix(".py").exists() else sorted(path.rglob("*.py"))
         assert files, module
-        missing = [
-            file.relative_to(ROOT).as_posix() for file in files if file.relative_to(ROOT).as_posix() not in recorded
-        ]
+        missing = [name for name in (file.relative_to(ROOT).as_posix() for file in files) if name not in recorded]
         assert not missing, f"{module} decides outcomes, eval --changed does not record {missing}"
 
 
