@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import statistics
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
+
+
+def milliseconds(work: Callable[[], object]) -> float:
+    """Milliseconds `work()` took."""
+    started = time.perf_counter()
+    work()
+    return (time.perf_counter() - started) * 1000
 
 
 def table(columns: Mapping[str, Sequence[float]], digits: int = 1) -> None:

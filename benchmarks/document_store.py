@@ -1,6 +1,6 @@
 """Time to store and read a blob: the data directory's database, blob files, and Postgres' `claimflow_blobs`.
 
-Usage: python -m benchmarks.document_store [--postgres URL] (an admin URL: a scratch database is made and dropped).
+Usage: python benchmarks/document_store.py [--postgres URL] (an admin URL: a scratch database is made and dropped).
 Prints milliseconds per save of new bytes, per save of bytes already stored, and per read, for a few sizes:
 the median and the min of ROUNDS rounds, each round doing all three on each store in turn (interleaved).
 """
@@ -11,13 +11,12 @@ import argparse
 import os
 import statistics
 import tempfile
-import time
 import uuid
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 import psycopg
+from _report import milliseconds
 from psycopg import sql
 
 from claimflow.runtime.pgstore import PgDocumentStore
@@ -28,22 +27,16 @@ SIZES = (10_000, 200_000, 5_000_000)
 ROUNDS = 20
 
 
-def _ms(action: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    action()
-    return (time.perf_counter() - started) * 1000
-
-
 def measure(stores: dict[str, DocumentFiles], size: int) -> dict[str, dict[str, list[float]]]:
     """Per store, ms of each round: saving new bytes, saving them again, reading them (stores alternate)."""
     times = {label: {"new": [], "again": [], "read": []} for label in stores}
     for _ in range(ROUNDS):
         data = os.urandom(size)
         for label, store in stores.items():
-            times[label]["new"].append(_ms(partial(store.save_blob, data)))
-            times[label]["again"].append(_ms(partial(store.save_blob, data)))
+            times[label]["new"].append(milliseconds(partial(store.save_blob, data)))
+            times[label]["again"].append(milliseconds(partial(store.save_blob, data)))
             blob_id = store.save_blob(data)
-            times[label]["read"].append(_ms(partial(store.load_blob, blob_id)))
+            times[label]["read"].append(milliseconds(partial(store.load_blob, blob_id)))
     return times
 
 

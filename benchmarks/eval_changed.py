@@ -22,12 +22,11 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from _environment import environment_without
-from _report import per_rep_ratio, ratio_of_medians, table
+from _report import milliseconds, per_rep_ratio, ratio_of_medians, table
 
 from claimflow.evals.baseline import baseline_path
 from claimflow.evals.evaluation import evaluate_goldens
@@ -47,13 +46,6 @@ def changed_baseline(folder: Path, prompt: str) -> Path:
     return path
 
 
-def timed(work: Callable[[], object]) -> float:
-    """Milliseconds `work` took."""
-    started = time.perf_counter()
-    work()
-    return (time.perf_counter() - started) * 1000
-
-
 def process(args: list[str], env: dict[str, str]) -> Callable[[], object]:
     """Run `claimflow ARGS` to exit; a failing run is an error."""
     return lambda: subprocess.run([CLAIMFLOW, *args], check=True, capture_output=True, env=env)
@@ -66,7 +58,7 @@ def measure(runs: dict[str, Callable[[], object]], repeats: int) -> dict[str, li
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeats):
         for name, run in runs.items():
-            times[name].append(timed(run))
+            times[name].append(milliseconds(run))
     return times
 
 

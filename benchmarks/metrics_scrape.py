@@ -23,10 +23,9 @@ import argparse
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
-from _report import per_rep_ratio, ratio_of_medians, table
+from _report import milliseconds, per_rep_ratio, ratio_of_medians, table
 
 from claimflow.runtime.registry import NewRun, Registry
 from claimflow.runtime.registry.events import USAGE_TOTALS
@@ -51,12 +50,6 @@ def build(registry: Registry, runs: int, events: int) -> None:
             registry.append_events(run_id, written)
 
 
-def _ms(action: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    action()
-    return (time.perf_counter() - started) * 1000
-
-
 def main() -> None:
     """Build the registry, then time both ways in turns."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -75,11 +68,11 @@ def main() -> None:
         for rep in range(args.repeats):
             for way in "ab" if rep % 2 == 0 else "ba":
                 if way == "a":
-                    counted["a"].append(_ms(registry.count_runs))
-                    summed["a"].append(_ms(registry.usage_totals))
+                    counted["a"].append(milliseconds(registry.count_runs))
+                    summed["a"].append(milliseconds(registry.usage_totals))
                 else:
-                    counted["b"].append(_ms(registry.list_runs))
-                    summed["b"].append(_ms(lambda: database.execute(SCAN).fetchone()))
+                    counted["b"].append(milliseconds(registry.list_runs))
+                    summed["b"].append(milliseconds(lambda: database.execute(SCAN).fetchone()))
         assert sum(registry.count_runs().values()) == len(registry.list_runs()) == args.runs
         assert tuple(database.execute(SCAN).fetchone()) == tuple(database.execute(USAGE_TOTALS).fetchone())
         registry.close()
