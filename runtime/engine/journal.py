@@ -27,7 +27,8 @@ class EventJournal:
 
     def __init__(self, registry: AsyncRegistry, *, window_s: float = BATCH_WINDOW_S) -> None:
         self._registry = registry
-        self._window_s = window_s
+        self.window_s = window_s
+        """How long the writer lets queued events gather before it writes them (read at each batch)."""
         self._pending: list[tuple[str, Sequence[Event]]] = []
         self._queued = asyncio.Event()  # something was queued: the writer's batch window starts
         self._wake = asyncio.Event()  # a flush: write now, without waiting out the window
@@ -59,7 +60,7 @@ class EventJournal:
                 continue
             # Let a step or several of every run join the batch: one transaction instead of one per step.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self._window_s)
+                await asyncio.wait_for(self._wake.wait(), self.window_s)
             self._wake.clear()
             batch, self._pending = self._pending, []
             if not batch:  # a pausing run took its events meanwhile
