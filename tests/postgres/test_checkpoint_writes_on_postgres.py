@@ -17,7 +17,7 @@ from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from psycopg.rows import dict_row
 
 from claimflow.runtime.checkpoint import serializer
-from claimflow.runtime.checkpoint_postgres import PooledPostgresSaver, postgres_checkpointer
+from claimflow.runtime.checkpoint_postgres import ROWS_PER_STATEMENT, PooledPostgresSaver, postgres_checkpointer
 from claimflow.runtime.held_writes import HOLD_SECONDS, writes_held_for_checkpoints
 from tests.runtime.test_sqlite_saver import _first, _history
 
@@ -189,3 +189,61 @@ async def test_an_equal_value_that_is_another_object_is_serialized_again(postgre
         stored = await saver.aget_tuple(written)
     assert stored is not None
     assert stored.checkpoint["channel_values"] == {"notes": ["a", "b"]}
+
+
+def _count_statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The first words of each statement any async cursor sends from now on (an `executemany` one per row)."""
+    sent: list[str] = []
+    execute, executemany = psycopg.AsyncCursor.execute, psycopg.AsyncCursor.executemany
+
+    async def counted_execute(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        sent.append(" ".join(str(query).split()[:3]))
+        return await execute(self, query, *args, **kwargs)
+
+    async def counted_executemany(self: Any, query: Any, params_seq: Any, *args: Any, **kwargs: Any) -> Any:
+        rows = list(params_seq)
+        sent.extend([" ".join(str(query).split()[:3])] * len(rows))
+        return await executemany(self, query, rows, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.AsyncCursor, "execute", counted_execute)
+    monkeypatch.setattr(psycopg.AsyncCursor, "executemany", counted_executemany)
+    return sent
+
+
+async def test_a_checkpoint_with_its_held_writes_is_three_statements(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its writes, its channels' blobs, the checkpoint: one statement each, however many rows."""
+    async with _pooled(postgres_url) as saver:
+        with writes_held_for_checkpoints():
+            first = await _first(saver)
+            writes = [(f"channel_{n}", [n]) for n in range(5)]
+            await saver.aput_writes(first, writes, task_id="task-1")
+            checkpoint = empty_checkpoint()
+            checkpoint["channel_values"] = {f"channel_{n}": [n] for n in range(5)}
+            versions = {f"channel_{n}": "1" for n in range(5)}
+            checkpoint["channel_versions"] = versions
+            sent = _count_statements(monkeypatch)
+            written = await saver.aput(first, checkpoint, {"source": "loop", "step": 0}, versions)
+            monkeypatch.undo()
+        assert sent == [
+            "INSERT INTO checkpoint_writes",
+            "INSERT INTO checkpoint_blobs",
+            "INSERT INTO checkpoints",
+        ]
+        saved, pending = await saver.aget_tuple(written), await saver.aget_tuple(first)
+    assert saved is not None and saved.checkpoint["channel_values"] == {f"channel_{n}": [n] for n in range(5)}
+    assert pending is not None and pending.pending_writes == [("task-1", channel, value) for channel, value in writes]
+
+
+async def test_writes_beyond_one_statement_are_all_kept_in_order(postgres_url: str) -> None:
+    """More writes than one statement may carry (65,535 parameters, 7,281 writes): all kept, in order, once each."""
+    count = ROWS_PER_STATEMENT * 8 + 500
+    writes = [(f"channel_{n}", n) for n in range(count)]
+    async with _pooled(postgres_url) as saver:
+        first = await _first(saver)
+        await saver.aput_writes(first, writes, task_id="wide")
+        await saver.aput_writes(first, writes, task_id="wide")  # again, as a retried task would: nothing new
+        saved = await saver.aget_tuple(first)
+    assert saved is not None
+    assert saved.pending_writes == [("wide", channel, value) for channel, value in writes]
