@@ -139,3 +139,13 @@ async def scratch_database(url: str) -> AsyncIterator[str]:
     finally:
         async with await AsyncConnection.connect(url, autocommit=True) as admin:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@asynccontextmanager
+async def fresh_database(postgres: str | None) -> AsyncIterator[str | None]:
+    """None on SQLite (files in a fresh folder); else the URL of a fresh database on the `postgres` server."""
+    if postgres is None:
+        yield None
+        return
+    async with scratch_database(postgres) as url:
+        yield url

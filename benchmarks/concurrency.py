@@ -14,7 +14,8 @@ With `--backend postgres` each batch of either runs on a fresh database of the `
 claimflow with `Settings(database_url=...)` (its registry, store and checkpoints there), the bare graph on
 AsyncPostgresSaver. There the waits are on a server, not a file, and concurrency can overlap them.
 
-Each repetition runs claimflow@1, claimflow@4, bare@1, bare@4 back to back (after one discarded warm-up).
+Each repetition runs claimflow@1, claimflow@4, bare@1, bare@4 back to back, after warm-ups that are discarded
+(claimflow at 1 on SQLite, which also counts its steps, then at 4 on the backend; the bare graph at 4).
 Printed: documents per second of each, the gain of each (rate@4 / rate@1 in that repetition), the median
 and min, and claimflow's median gain as a fraction of the bare graph's median gain. A fraction near 1 means
 claimflow's runs overlap as well as LangGraph's own do on the same saver. The machine is shared (2 cores):
@@ -33,11 +34,9 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
-from _bare import DEFAULT_POSTGRES, compiled, run_bare, saver_for, scratch_database
+from _bare import DEFAULT_POSTGRES, compiled, fresh_database, run_bare, saver_for
 from _receipts import write_receipts
 from _report import per_rep_ratio, ratio_of_medians, table
 from _steps import completed_steps
@@ -47,16 +46,6 @@ from claimflow.runtime.batch import process_files
 from claimflow.runtime.settings import Settings
 
 TARGET = 0.8
-
-
-@asynccontextmanager
-async def fresh_database(postgres: str | None) -> AsyncIterator[str | None]:
-    """None on SQLite (files in a fresh folder); else the URL of a fresh database on the `postgres` server."""
-    if postgres is None:
-        yield None
-        return
-    async with scratch_database(postgres) as url:
-        yield url
 
 
 async def claimflow_rate(

@@ -45,7 +45,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _bare import DEFAULT_POSTGRES, compiled, run_bare, saver_for, scratch_database
+from _bare import DEFAULT_POSTGRES, compiled, fresh_database, run_bare, saver_for
 from _receipts import write_receipts
 from _report import per_rep_ratio, ratio_of_medians, table
 from _steps import step_times
@@ -54,16 +54,6 @@ import claimflow
 from claimflow.runtime.settings import Settings
 
 TARGET = 1.25
-
-
-@asynccontextmanager
-async def database(backend: str, args: argparse.Namespace) -> AsyncIterator[str | None]:
-    """None for SQLite (files in the data directory), else the URL of a fresh Postgres database."""
-    if backend == "sqlite":
-        yield None
-        return
-    async with scratch_database(args.postgres) as url:
-        yield url
 
 
 Block = Callable[[list[Path]], Awaitable[None]]
@@ -92,7 +82,7 @@ class ClaimflowArm:
 @asynccontextmanager
 async def claimflow_arm(backend: str, args: argparse.Namespace, temp: Path) -> AsyncIterator[ClaimflowArm]:
     """A, opened in `temp` (or on a fresh Postgres database)."""
-    async with database(backend, args) as url:
+    async with fresh_database(args.postgres if backend == "postgres" else None) as url:
         async with claimflow.open_engine(Settings(data_dir=temp / "data", database_url=url)) as engine:
             yield ClaimflowArm(engine, temp / "data", url)
 
@@ -102,7 +92,7 @@ async def bare_arm(
     backend: str, args: argparse.Namespace, temp: Path, steps: int, *, claimflows: bool
 ) -> AsyncIterator[Block]:
     """B (LangGraph's saver) or C (claimflow's): the bare graph of `steps` nodes, one thread per receipt."""
-    async with database(backend, args) as url:
+    async with fresh_database(args.postgres if backend == "postgres" else None) as url:
         async with saver_for(url or temp / "bare.db", claimflows=claimflows) as saver:
             graph = compiled(steps, saver)
 

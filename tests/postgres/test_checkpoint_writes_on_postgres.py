@@ -196,13 +196,16 @@ def _count_statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     sent: list[str] = []
     execute, executemany = psycopg.AsyncCursor.execute, psycopg.AsyncCursor.executemany
 
+    def opening(query: Any) -> str:
+        return " ".join(str(query).split()[:3])
+
     async def counted_execute(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
-        sent.append(" ".join(str(query).split()[:3]))
+        sent.append(opening(query))
         return await execute(self, query, *args, **kwargs)
 
     async def counted_executemany(self: Any, query: Any, params_seq: Any, *args: Any, **kwargs: Any) -> Any:
         rows = list(params_seq)
-        sent.extend([" ".join(str(query).split()[:3])] * len(rows))
+        sent.extend([opening(query)] * len(rows))
         return await executemany(self, query, rows, *args, **kwargs)
 
     monkeypatch.setattr(psycopg.AsyncCursor, "execute", counted_execute)

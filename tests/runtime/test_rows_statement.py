@@ -7,7 +7,7 @@ import re
 import pytest
 from langgraph.checkpoint.postgres.base import BasePostgresSaver
 
-from claimflow.runtime.checkpoint_postgres import rows_statement  # noqa
+from claimflow.runtime.checkpoint_postgres import rows_statement
 
 
 @pytest.mark.parametrize(
