@@ -14,20 +14,18 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import aiosqlite
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import BaseCheckpointSaver
-from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
-from psycopg import AsyncConnection
-from psycopg.rows import DictRow, dict_row
 
-from claimflow.runtime.checkpoint import sqlite_checkpointer
-from claimflow.runtime.checkpoint_postgres import postgres_checkpointer
+if TYPE_CHECKING:  # psycopg and claimflow load where used: the model path's baseline pays neither
+    from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+    from psycopg.rows import DictRow
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -91,6 +89,10 @@ async def sqlite_saver(path: Path) -> AsyncIterator[AsyncSqliteSaver]:
 @asynccontextmanager
 async def postgres_saver(url: str) -> AsyncIterator[AsyncPostgresSaver]:
     """An AsyncPostgresSaver on one connection (autocommit, prepare_threshold=0, dict rows), set up."""
+    from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+    from psycopg import AsyncConnection
+    from psycopg.rows import dict_row
+
     connection: AsyncConnection[DictRow]
     async with await AsyncConnection.connect(
         url, autocommit=True, prepare_threshold=0, row_factory=dict_row
@@ -108,6 +110,9 @@ def saver_for(url_or_path: str | Path, *, claimflows: bool = False) -> Any:
     """
     postgres = isinstance(url_or_path, str) and url_or_path.startswith("postgres")
     if claimflows:
+        from claimflow.runtime.checkpoint import sqlite_checkpointer
+        from claimflow.runtime.checkpoint_postgres import postgres_checkpointer
+
         synchronous = os.environ.get("CLAIMFLOW_SQLITE_SYNCHRONOUS") or "NORMAL"
         if postgres:
             return postgres_checkpointer(str(url_or_path))
@@ -131,6 +136,8 @@ def sqlite_tables(path: Path) -> list[str]:
 @asynccontextmanager
 async def scratch_database(url: str) -> AsyncIterator[str]:
     """A new, empty database on the server of `url` (yields its URL), dropped afterwards."""
+    from psycopg import AsyncConnection
+
     name = f"claimflow_bench_{uuid.uuid4().hex[:12]}"
     async with await AsyncConnection.connect(url, autocommit=True) as admin:
         await admin.execute(f'CREATE DATABASE "{name}"')

@@ -19,7 +19,14 @@ In each repetition the same batch (other receipts of the same kind) also goes th
 open: `_open_engine_batches.py`, a long-lived process that opened `claimflow.open_engine` once and runs one
 batch after another the way `claimflow run` does (`process_files`), as a worker or `claimflow serve` does. Its
 time runs from the batch's start to its last document's end: what claimflow adds to the model's latency once
-start-up is paid. The two arms take turns going first.
+start-up is paid.
+
+And through the baseline, `_bare_model_path.py`: a bare LangGraph program, started as a process the same way,
+that imports LangGraph and the OpenAI SDK, and sends each document through a graph of three nodes (read,
+classify, extract: the same two chat completions a document, JSON mode, `json.loads` on the answer) on
+LangGraph's SQLite saver with `durability="sync"`, at the same concurrency. Its wall time is the floor any
+LangGraph program on the OpenAI SDK starts from; `wall / bare` is what claimflow adds to it, start-up included.
+The three arms take turns going first.
 
 Both run with bytecode caching on (`PYTHONDONTWRITEBYTECODE` is cleared for them): an installed claimflow has
 its bytecode compiled by pip, and a checkout writes it on first import, unless that variable is set, as it is on
@@ -38,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import math
 import statistics
@@ -46,8 +54,9 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from _environment import environment_without
 from _fixed_latency_server import FixedLatencyServer
@@ -57,6 +66,7 @@ from _report import table
 TARGET = 1.3
 CLAIMFLOW = Path(sys.executable).with_name("claimflow")
 OPEN_ENGINE = Path(__file__).with_name("_open_engine_batches.py")
+BARE = Path(__file__).with_name("_bare_model_path.py")
 
 
 def child_environment() -> dict[str, str]:
@@ -127,6 +137,22 @@ def one_batch(server: FixedLatencyServer, args: argparse.Namespace, seed: int) -
     return {"wall s": wall, "first req s": first, "span s": span, "req/doc": len(server.arrivals) / args.docs}
 
 
+def bare_batch(server: FixedLatencyServer, args: argparse.Namespace, seed: int) -> float:
+    """The batch of `seed`'s receipts through the bare LangGraph program; its wall time, start-up included."""
+    with tempfile.TemporaryDirectory(prefix="claimflow-bench-") as temp:
+        docs = Path(temp) / "docs"
+        write_receipts(docs, args.docs, seed)
+        command = [sys.executable, str(BARE), str(docs), str(Path(temp) / "bare.sqlite"), server.base_url]
+        server.reset()
+        started = time.perf_counter()
+        command.append(str(args.concurrency))
+        result = subprocess.run(command, capture_output=True, text=True, env=child_environment(), check=False)
+        wall = time.perf_counter() - started
+    if result.returncode != 0 or json.loads(result.stdout)["with_fields"] != args.docs:
+        print(f"  note: the bare program: exit {result.returncode} {result.stdout.strip()} {result.stderr[-300:]}")
+    return wall
+
+
 def import_floor() -> float:
     """Seconds for a fresh interpreter of this virtualenv to import LangGraph's graph API and the SDK's chat API."""
     started = time.perf_counter()
@@ -143,6 +169,9 @@ def main(args: argparse.Namespace) -> None:
     rows["wall/(ideal+imports)"] = []
     rows["open engine s"] = []
     rows["open engine/ideal"] = []
+    rows["bare s"] = []
+    rows["bare/ideal"] = []
+    rows["wall/bare"] = []
     with (
         FixedLatencyServer(args.latency) as server,
         tempfile.TemporaryDirectory(prefix="claimflow-bench-") as engine_dir,
@@ -150,12 +179,20 @@ def main(args: argparse.Namespace) -> None:
     ):
         one_batch(server, args, seed=999)
         open_engine_batch(engine, server, args, seed=998)
+        bare_batch(server, args, seed=997)
         for rep in range(args.repeats):
-            if rep % 2:  # the arms take turns going first
-                warm = open_engine_batch(engine, server, args, seed=1000 + rep)
-            measured = one_batch(server, args, seed=rep)
-            if not rep % 2:
-                warm = open_engine_batch(engine, server, args, seed=1000 + rep)
+            arms: dict[str, Callable[[], Any]] = {
+                "run": functools.partial(one_batch, server, args, seed=rep),
+                "open": functools.partial(open_engine_batch, engine, server, args, seed=1000 + rep),
+                "bare": functools.partial(bare_batch, server, args, seed=2000 + rep),
+            }
+            names = list(arms)
+            names = names[rep % 3 :] + names[: rep % 3]  # the arms take turns going first
+            results = {name: arms[name]() for name in names}
+            measured, warm, bare = results["run"], results["open"], results["bare"]
+            rows["bare s"].append(bare)
+            rows["bare/ideal"].append(bare / ideal)
+            rows["wall/bare"].append(measured["wall s"] / bare)
             rows["open engine s"].append(warm)
             rows["open engine/ideal"].append(warm / ideal)
             for name, value in measured.items():
@@ -174,6 +211,8 @@ def main(args: argparse.Namespace) -> None:
     floor = statistics.median(rows["wall/(ideal+imports)"])
     print(f"wall / (ideal + importing langgraph.graph and openai.resources.chat) (median): {floor:.2f}")
     print(f"on an open engine, batch time / ideal (median): {statistics.median(rows['open engine/ideal']):.2f}")
+    print(f"the bare LangGraph program / ideal (median): {statistics.median(rows['bare/ideal']):.2f}")
+    print(f"claimflow run / the bare LangGraph program (median): {statistics.median(rows['wall/bare']):.2f}")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
