@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, NamedTuple
 
 import psycopg
 import pytest
@@ -17,7 +17,11 @@ from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from psycopg.rows import dict_row
 
 from claimflow.runtime.checkpoint import serializer
-from claimflow.runtime.checkpoint_postgres import ROWS_PER_STATEMENT, PooledPostgresSaver, postgres_checkpointer
+from claimflow.runtime.checkpoint_postgres import (
+    PARAMETERS_PER_STATEMENT,
+    PooledPostgresSaver,
+    postgres_checkpointer,
+)
 from claimflow.runtime.held_writes import HOLD_SECONDS, writes_held_for_checkpoints
 from tests.runtime.test_sqlite_saver import _first, _history
 
@@ -191,21 +195,27 @@ async def test_an_equal_value_that_is_another_object_is_serialized_again(postgre
     assert stored.checkpoint["channel_values"] == {"notes": ["a", "b"]}
 
 
-def _count_statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The first words of each statement any async cursor sends from now on (an `executemany` one per row)."""
-    sent: list[str] = []
+class _Sent(NamedTuple):
+    opening: str
+    """The statement's first words."""
+    parameters: int
+
+
+def _count_statements(monkeypatch: pytest.MonkeyPatch) -> list[_Sent]:
+    """Each statement any async cursor sends from now on (an `executemany` one per row), and its parameters."""
+    sent: list[_Sent] = []
     execute, executemany = psycopg.AsyncCursor.execute, psycopg.AsyncCursor.executemany
 
-    def opening(query: Any) -> str:
-        return " ".join(str(query).split()[:3])
+    def seen(query: Any, params: Any) -> _Sent:
+        return _Sent(" ".join(str(query).split()[:3]), len(params or ()))
 
-    async def counted_execute(self: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
-        sent.append(opening(query))
-        return await execute(self, query, *args, **kwargs)
+    async def counted_execute(self: Any, query: Any, params: Any = None, *args: Any, **kwargs: Any) -> Any:
+        sent.append(seen(query, params))
+        return await execute(self, query, params, *args, **kwargs)
 
     async def counted_executemany(self: Any, query: Any, params_seq: Any, *args: Any, **kwargs: Any) -> Any:
         rows = list(params_seq)
-        sent.extend([opening(query)] * len(rows))
+        sent.extend(seen(query, row) for row in rows)
         return await executemany(self, query, rows, *args, **kwargs)
 
     monkeypatch.setattr(psycopg.AsyncCursor, "execute", counted_execute)
@@ -213,35 +223,60 @@ def _count_statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return sent
 
 
+async def _checkpoint_after_writes(
+    saver: PooledPostgresSaver, channels: int, monkeypatch: pytest.MonkeyPatch
+) -> list[_Sent]:
+    """A step of one task writing `channels` channels, then its checkpoint: the statements that checkpoint sent."""
+    with writes_held_for_checkpoints():
+        first = await _first(saver)
+        writes: list[tuple[str, Any]] = [(f"channel_{n}", [n]) for n in range(channels)]
+        await saver.aput_writes(first, writes, task_id="task-1")
+        checkpoint = empty_checkpoint()
+        checkpoint["channel_values"] = {f"channel_{n}": [n] for n in range(channels)}
+        versions = {f"channel_{n}": "1" for n in range(channels)}
+        checkpoint["channel_versions"] = versions
+        sent = _count_statements(monkeypatch)
+        written = await saver.aput(first, checkpoint, {"source": "loop", "step": 0}, versions)
+        monkeypatch.undo()
+    saved, pending = await saver.aget_tuple(written), await saver.aget_tuple(first)
+    assert saved is not None and saved.checkpoint["channel_values"] == {f"channel_{n}": [n] for n in range(channels)}
+    assert pending is not None and pending.pending_writes == [("task-1", channel, value) for channel, value in writes]
+    return sent
+
+
 async def test_a_checkpoint_with_its_held_writes_is_three_statements(
     postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Its writes, its channels' blobs, the checkpoint: one statement each, however many rows."""
+    """Its five writes, its channels' five blobs, the checkpoint: one statement each."""
     async with _pooled(postgres_url) as saver:
-        with writes_held_for_checkpoints():
-            first = await _first(saver)
-            writes = [(f"channel_{n}", [n]) for n in range(5)]
-            await saver.aput_writes(first, writes, task_id="task-1")
-            checkpoint = empty_checkpoint()
-            checkpoint["channel_values"] = {f"channel_{n}": [n] for n in range(5)}
-            versions = {f"channel_{n}": "1" for n in range(5)}
-            checkpoint["channel_versions"] = versions
-            sent = _count_statements(monkeypatch)
-            written = await saver.aput(first, checkpoint, {"source": "loop", "step": 0}, versions)
-            monkeypatch.undo()
-        assert sent == [
-            "INSERT INTO checkpoint_writes",
-            "INSERT INTO checkpoint_blobs",
-            "INSERT INTO checkpoints",
-        ]
-        saved, pending = await saver.aget_tuple(written), await saver.aget_tuple(first)
-    assert saved is not None and saved.checkpoint["channel_values"] == {f"channel_{n}": [n] for n in range(5)}
-    assert pending is not None and pending.pending_writes == [("task-1", channel, value) for channel, value in writes]
+        sent = await _checkpoint_after_writes(saver, 5, monkeypatch)
+    assert [statement.opening for statement in sent] == [
+        "INSERT INTO checkpoint_writes",
+        "INSERT INTO checkpoint_blobs",
+        "INSERT INTO checkpoints",
+    ]
+
+
+async def test_no_statement_of_a_checkpoint_carries_more_parameters_than_psycopg_parses_once(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Twelve writes (9 parameters each) go as 5 + 5 + 2, twelve blobs (6 each) as 8 + 4: all parsed once, cached."""
+    async with _pooled(postgres_url) as saver:
+        sent = await _checkpoint_after_writes(saver, 12, monkeypatch)
+    assert [(statement.opening.split()[-1], statement.parameters) for statement in sent] == [
+        ("checkpoint_writes", 45),
+        ("checkpoint_writes", 45),
+        ("checkpoint_writes", 18),
+        ("checkpoint_blobs", 48),
+        ("checkpoint_blobs", 24),
+        ("checkpoints", 6),
+    ]
+    assert max(statement.parameters for statement in sent) <= PARAMETERS_PER_STATEMENT
 
 
 async def test_writes_beyond_one_statement_are_all_kept_in_order(postgres_url: str) -> None:
-    """More writes than one statement may carry (65,535 parameters, 7,281 writes): all kept, in order, once each."""
-    count = ROWS_PER_STATEMENT * 8 + 500
+    """More writes than a statement may carry (65,535 parameters: 7,281 writes), in many: all kept, in order, once."""
+    count = 8_500
     writes = [(f"channel_{n}", n) for n in range(count)]
     async with _pooled(postgres_url) as saver:
         first = await _first(saver)
