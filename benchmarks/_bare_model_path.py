@@ -9,7 +9,9 @@ classify it, extract its fields: one chat completion each, in JSON mode, the ans
 `AsyncSqliteSaver` on the file DATABASE (WAL, as `_bare.sqlite_saver` opens it). Every document of DOCS_DIR is a
 thread of its own, CONCURRENCY at once, invoked with `durability="sync"`. The prompts carry the document as
 claimflow's do, so the fixed-latency server answers them as it answers claimflow's. Nothing is validated,
-checked against the text, registered, stored or audited. Prints one JSON line: how many documents got fields.
+checked against the text, registered, stored or audited. Prints one JSON line: how many documents got fields,
+and the batch's seconds from its first document's start to its last one's end (the imports and opening the saver
+left out, as `_open_engine_batches.py` leaves them out).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import Any, TypedDict
@@ -75,8 +78,8 @@ def build(client: openai.AsyncOpenAI) -> StateGraph[DocState, None, DocState, Do
     return graph
 
 
-async def run(folder: Path, database: Path, base_url: str, concurrency: int) -> int:
-    """Every file of `folder` through the graph; how many came out with fields."""
+async def run(folder: Path, database: Path, base_url: str, concurrency: int) -> tuple[int, float]:
+    """Every file of `folder` through the graph; how many came out with fields, and the batch's seconds."""
     client = openai.AsyncOpenAI(base_url=base_url, api_key="not-needed", max_retries=0)
     slots = asyncio.Semaphore(concurrency)
     async with sqlite_saver(database) as saver:
@@ -88,11 +91,13 @@ async def run(folder: Path, database: Path, base_url: str, concurrency: int) -> 
                 final = await graph.ainvoke({"path": str(path)}, config, durability="sync")
                 return bool(final.get("fields"))
 
+        started = time.perf_counter()
         done = await asyncio.gather(*(one(path) for path in sorted(folder.iterdir()) if path.is_file()))
+        seconds = time.perf_counter() - started
     await client.close()
-    return sum(done)
+    return sum(done), seconds
 
 
 if __name__ == "__main__":
-    finished = asyncio.run(run(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])))
-    print(json.dumps({"with_fields": finished}))
+    finished, batch_s = asyncio.run(run(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], int(sys.argv[4])))
+    print(json.dumps({"with_fields": finished, "batch_s": batch_s}))
