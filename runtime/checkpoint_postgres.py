@@ -38,8 +38,8 @@ PARAMETERS_PER_STATEMENT = 50
 
 psycopg turns a statement's `%s` placeholders into Postgres' `$n` once per statement text and keeps the result,
 but only for a statement of at most 50 parameters (`MAX_CACHED_STATEMENT_PARAMS` in psycopg's `_queries`). A
-longer one is parsed again each time it is sent: some 0.3 ms of event-loop time for a checkpoint of six writes,
-more than a statement more in the pipeline costs.
+longer one is parsed again each time it is sent, on the event loop: some 80 us for six writes, 155 us for twelve.
+Sending a statement more in the pipeline costs less (a receipt on Postgres took 38.6 ms against 39.3 ms).
 """
 
 _ONE_ROW = re.compile(r"VALUES\s*(\([^()]*\))")
