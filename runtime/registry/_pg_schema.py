@@ -4,6 +4,11 @@ Two processes starting on a fresh database at once would race in `CREATE TABLE I
 existence check, one fails on the catalog's unique index), so the DDL runs in one transaction that first takes a
 transaction-level advisory lock on a constant key. When every object already exists no DDL runs at all, so a role
 without CREATE rights can use a schema created by a migration step.
+
+Model calls and their cost (what `/metrics` reports on every scrape) are counted as their events are stored: a
+statement-level trigger on the events table adds each INSERT's calls to one of `USAGE_SHARDS` rows of
+`claimflow_usage_totals`, so a scrape reads sixteen rows, not every event of every run. Where the events predate
+the trigger, making it counts them first, with new events held back meanwhile (a one-off scan of the table).
 """
 
 from __future__ import annotations
@@ -120,6 +125,11 @@ CREATE TABLE IF NOT EXISTS claimflow_blobs (
     size bigint NOT NULL,
     created_at double precision NOT NULL
 );
+CREATE TABLE IF NOT EXISTS claimflow_usage_totals (
+    shard smallint PRIMARY KEY,
+    calls bigint NOT NULL,
+    cost double precision NOT NULL
+);
 ALTER TABLE claimflow_runs ADD COLUMN IF NOT EXISTS model_base_url text;
 ALTER TABLE claimflow_blobs ADD COLUMN IF NOT EXISTS saved_at double precision;
 """
@@ -150,6 +160,51 @@ END
 $$
 """
 
+USAGE_SHARDS = 16
+"""Rows of `claimflow_usage_totals`: each INSERT of model calls adds to one, chosen at random, so runs finishing at
+once rarely wait on one another's row lock."""
+
+SAFE_COST = "CASE WHEN jsonb_typeof(data->'cost') = 'number' THEN (data->>'cost')::double precision END"
+"""An event's cost, or NULL when it has none (or not a number): counting a call never fails its event's insert."""
+
+_USAGE_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION claimflow_count_model_calls() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    added_calls bigint;
+    added_cost double precision;
+    chosen smallint := floor(random() * {USAGE_SHARDS})::smallint;
+BEGIN
+    SELECT count(*), COALESCE(sum({SAFE_COST}), 0) INTO added_calls, added_cost
+        FROM claimflow_new_events WHERE type = 'model.called';
+    IF added_calls > 0 THEN
+        UPDATE claimflow_usage_totals SET calls = calls + added_calls, cost = cost + added_cost WHERE shard = chosen;
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+
+_USAGE_TRIGGER = f"""
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = 'claimflow_events'::regclass
+                   AND tgname = 'claimflow_events_usage') THEN
+        -- No event is stored between the count of those already there and the trigger counting the next ones.
+        LOCK TABLE claimflow_events IN SHARE ROW EXCLUSIVE MODE;
+        DELETE FROM claimflow_usage_totals;
+        INSERT INTO claimflow_usage_totals (shard, calls, cost)
+            SELECT shard, 0, 0 FROM generate_series(0, {USAGE_SHARDS - 1}) AS shard;
+        UPDATE claimflow_usage_totals SET (calls, cost) = (
+            SELECT count(*), COALESCE(sum({SAFE_COST}), 0) FROM claimflow_events WHERE type = 'model.called'
+        ) WHERE shard = 0;
+        CREATE TRIGGER claimflow_events_usage AFTER INSERT ON claimflow_events
+            REFERENCING NEW TABLE AS claimflow_new_events
+            FOR EACH STATEMENT EXECUTE FUNCTION claimflow_count_model_calls();
+    END IF;
+END
+$$
+"""
+
 _RELATIONS = (
     "claimflow_runs",
     "claimflow_runs_status",
@@ -165,14 +220,16 @@ _RELATIONS = (
     "claimflow_api_tokens",
     "claimflow_run_finals",
     "claimflow_blobs",
+    "claimflow_usage_totals",
 )
 
 _READY = """
 SELECT
     (SELECT count(*) FROM unnest(%s::text[]) AS name WHERE to_regclass(name) IS NOT NULL) = %s
     AND to_regprocedure('claimflow_events_append_only()') IS NOT NULL
+    AND to_regprocedure('claimflow_count_model_calls()') IS NOT NULL
     AND (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('claimflow_events')
-         AND tgname IN ('claimflow_events_append_only', 'claimflow_events_no_truncate')) = 2
+         AND tgname IN ('claimflow_events_append_only', 'claimflow_events_no_truncate', 'claimflow_events_usage')) = 3
     AND EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('claimflow_review_decisions')
                 AND attname = 'decider' AND NOT attisdropped)
     AND (SELECT count(*) FROM pg_attribute WHERE attrelid = to_regclass('claimflow_runs')
@@ -209,6 +266,8 @@ def apply_schema(conn: psycopg.Connection[Row]) -> None:
         conn.execute(_TABLES)  # several statements: allowed because no parameters are passed
         conn.execute(_APPEND_ONLY_FUNCTION)
         conn.execute(_APPEND_ONLY_TRIGGERS)
+        conn.execute(_USAGE_FUNCTION)
+        conn.execute(_USAGE_TRIGGER)
 
 
 def conninfo(url: str) -> str:

@@ -36,6 +36,11 @@ from claimflow.state.events import Event
 
 _INSERT_RUN = insert_run_sql("claimflow_runs", "%s") + " RETURNING *"
 
+USAGE_TOTALS: LiteralString = (
+    "SELECT COALESCE(sum(calls), 0) AS calls, COALESCE(sum(cost), 0) AS cost FROM claimflow_usage_totals"
+)
+"""Model calls and their cost, from the rows a trigger keeps as events are stored (not from the events)."""
+
 
 def insert_run(conn: psycopg.Connection[Row], run: NewRun) -> RunRow:
     """Insert a new run (queued, or running) with its model's endpoint; with an owner, leased to it."""
@@ -224,11 +229,12 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
             return insert_events(conn, batches)
 
     def usage_totals(self) -> tuple[int, float]:
-        """Model calls recorded in every run's events, and their cost."""
-        rows = self._all(
-            "SELECT count(*) AS calls, COALESCE(sum((data->>'cost')::double precision), 0) AS cost"
-            " FROM claimflow_events WHERE type = 'model.called'"
-        )
+        """Model calls recorded in every run's events, and their cost.
+
+        Read off `claimflow_usage_totals`, which a trigger on the events table keeps (see `_pg_schema`), not
+        summed over the events: every `/metrics` scrape asks, and the events of every run are many.
+        """
+        rows = self._all(USAGE_TOTALS)
         return int(rows[0]["calls"]), float(rows[0]["cost"])
 
     def event_ids(self, run_id: str) -> set[str]:

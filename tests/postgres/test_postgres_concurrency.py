@@ -109,6 +109,8 @@ def test_registries_started_at_once_on_a_fresh_database_all_work(postgres_url: s
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         tables = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1").fetchall()
         triggers = conn.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1").fetchall()
+        usage = conn.execute("SELECT count(*), sum(calls), sum(cost) FROM claimflow_usage_totals").fetchone()
+    assert usage == (16, 0, 0)  # the totals' rows were made once, whoever made them
     assert [name for (name,) in tables] == [
         "claimflow_api_tokens",
         "claimflow_blobs",
@@ -118,8 +120,13 @@ def test_registries_started_at_once_on_a_fresh_database_all_work(postgres_url: s
         "claimflow_review_decisions",
         "claimflow_run_finals",
         "claimflow_runs",
+        "claimflow_usage_totals",
     ]
-    assert [name for (name,) in triggers] == ["claimflow_events_append_only", "claimflow_events_no_truncate"]
+    assert [name for (name,) in triggers] == [
+        "claimflow_events_append_only",
+        "claimflow_events_no_truncate",
+        "claimflow_events_usage",
+    ]
 
 
 def test_events_cannot_be_truncated_either(postgres_url: str, registries: list[PostgresRegistry]) -> None:
