@@ -22,7 +22,7 @@ from claimflow.runtime.cli._common import (
 )
 from claimflow.runtime.explain import explain
 from claimflow.runtime.registry import RunRow
-from claimflow.runtime.views import public_status
+from claimflow.runtime.views import public_status, with_status
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
@@ -49,10 +49,7 @@ def runs(
         return
 
     async def body(engine: Engine) -> None:
-        rows = await engine.runs(status)
-        if version_mismatch:
-            mismatched = {row.run_id for row in await engine.version_mismatches()}
-            rows = [row for row in rows if row.run_id in mismatched]
+        rows = with_status(await engine.version_mismatches(), status) if version_mismatch else await engine.runs(status)
         if as_json:
             for row in rows:
                 view = (await engine.view(row.run_id)).model_dump(mode="json")

@@ -129,13 +129,15 @@ class Operations:
         return await self.view_of(row)
 
     async def version_mismatches(self) -> list[RunRow]:
-        """Unfinished runs (queued, running, resuming, waiting for review) started by another workflow version."""
+        """Unfinished runs (queued, running, resuming, waiting for review) started by another workflow version.
+
+        Oldest first. Each unfinished status is read by itself, off the registry's status index: the finished
+        runs, most of a registry that has run for a while, are never read.
+        """
         unfinished = ("queued", "running", "resuming", "needs_review")
-        return [
-            row
-            for row in await self.registry.list_runs()
-            if row.status in unfinished and row.workflow_version != self.version
-        ]
+        rows = [row for status in unfinished for row in await self.registry.list_runs(status)]
+        mismatched = [row for row in rows if row.workflow_version != self.version]
+        return sorted(mismatched, key=lambda row: (row.created_at, row.run_id))
 
     async def rerun(self, run_id: str) -> RunRow:
         """Run an unfinished run's document again under the current version; close the old run as superseded."""
