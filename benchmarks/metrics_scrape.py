@@ -112,8 +112,8 @@ async def main() -> None:
                         counted["b"].append(milliseconds(registry.list_runs))
                         summed["b"].append(milliseconds(scan))
             assert sum(registry.count_runs().values()) == len(registry.list_runs()) == args.runs
-            calls, cost = scan()
-            assert registry.usage_totals()[0] == calls and abs(registry.usage_totals()[1] - cost) < 1e-6
+            (calls, cost), (scanned_calls, scanned_cost) = registry.usage_totals(), scan()
+            assert calls == scanned_calls and abs(cost - scanned_cost) < 1e-6
     both = {way: [runs + usage for runs, usage in zip(counted[way], summed[way], strict=True)] for way in "ab"}
     print("milliseconds a scrape's registry reads take")
     columns = {"A count_runs": counted["a"], "B list_runs": counted["b"]}

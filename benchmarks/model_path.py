@@ -109,27 +109,34 @@ def open_engine(server: FixedLatencyServer, args: argparse.Namespace, data_dir: 
             process.wait(timeout=60)
 
 
+@contextlib.contextmanager
+def batch_folder(server: FixedLatencyServer, args: argparse.Namespace, seed: int) -> Iterator[Path]:
+    """A temporary folder whose `docs/` holds `seed`'s batch of receipts, the server's requests forgotten."""
+    with tempfile.TemporaryDirectory(prefix="claimflow-bench-") as temp:
+        write_receipts(Path(temp) / "docs", args.docs, seed)
+        server.reset()
+        yield Path(temp)
+
+
+def timed(command: list[str]) -> tuple[float, float, subprocess.CompletedProcess[str]]:
+    """Run `command` in the child environment: when it started, its seconds, and what it printed."""
+    started = time.perf_counter()
+    result = subprocess.run(command, capture_output=True, text=True, env=child_environment(), check=False)
+    return started, time.perf_counter() - started, result
+
+
 def open_engine_batch(engine: OpenEngine, server: FixedLatencyServer, args: argparse.Namespace, seed: int) -> float:
     """The batch of `seed`'s receipts through the open engine; its seconds from start to end."""
-    with tempfile.TemporaryDirectory(prefix="claimflow-bench-") as temp:
-        docs = Path(temp) / "docs"
-        write_receipts(docs, args.docs, seed)
-        server.reset()
-        return engine.batch(docs, args.docs)
+    with batch_folder(server, args, seed) as folder:
+        return engine.batch(folder / "docs", args.docs)
 
 
 def one_batch(server: FixedLatencyServer, args: argparse.Namespace, seed: int) -> dict[str, float]:
     """Run the batch once; its wall time, when the first request arrived, the server span, requests per doc."""
-    env = child_environment()
-    with tempfile.TemporaryDirectory(prefix="claimflow-bench-") as temp:
-        docs = Path(temp) / "docs"
-        write_receipts(docs, args.docs, seed)
-        command = [str(CLAIMFLOW), "run", str(docs), "--json", "--data-dir", str(Path(temp) / "data")]
+    with batch_folder(server, args, seed) as folder:
+        command = [str(CLAIMFLOW), "run", str(folder / "docs"), "--json", "--data-dir", str(folder / "data")]
         command += ["--concurrency", str(args.concurrency), "--model", "openai:bench", "--base-url", server.base_url]
-        server.reset()
-        started = time.perf_counter()
-        result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
-        wall = time.perf_counter() - started
+        started, wall, result = timed(command)
     statuses = Counter(json.loads(line)["status"] for line in result.stdout.splitlines() if line.startswith("{"))
     if statuses.get("completed", 0) != args.docs:
         print(f"  note: statuses {dict(statuses)} (exit {result.returncode}) {result.stderr.strip()[-300:]}")
@@ -140,15 +147,9 @@ def one_batch(server: FixedLatencyServer, args: argparse.Namespace, seed: int) -
 
 def bare_batch(server: FixedLatencyServer, args: argparse.Namespace, seed: int) -> tuple[float, float]:
     """The batch of `seed`'s receipts through the bare LangGraph program: its wall time, and the batch's alone."""
-    with tempfile.TemporaryDirectory(prefix="claimflow-bench-") as temp:
-        docs = Path(temp) / "docs"
-        write_receipts(docs, args.docs, seed)
-        command = [sys.executable, str(BARE), str(docs), str(Path(temp) / "bare.sqlite"), server.base_url]
-        server.reset()
-        started = time.perf_counter()
-        command.append(str(args.concurrency))
-        result = subprocess.run(command, capture_output=True, text=True, env=child_environment(), check=False)
-        wall = time.perf_counter() - started
+    with batch_folder(server, args, seed) as folder:
+        command = [sys.executable, str(BARE), str(folder / "docs"), str(folder / "bare.sqlite"), server.base_url]
+        _, wall, result = timed([*command, str(args.concurrency)])
     if result.returncode != 0:
         raise RuntimeError(f"the bare program failed (exit {result.returncode}): {result.stderr[-500:]}")
     done = json.loads(result.stdout)
