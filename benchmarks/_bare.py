@@ -14,7 +14,7 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, Literal, TypedDict
 
 import aiosqlite
 from langchain_core.runnables import RunnableConfig
@@ -26,6 +26,8 @@ from langgraph.graph.state import CompiledStateGraph
 if TYPE_CHECKING:  # psycopg and claimflow load where used: the model path's baseline pays neither
     from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
     from psycopg.rows import DictRow
+
+    from claimflow.runtime.settings import Settings
 
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 
@@ -86,9 +88,26 @@ async def sqlite_saver(path: Path) -> AsyncIterator[AsyncSqliteSaver]:
         yield saver
 
 
+def postgres_synchronous_commit() -> Literal["off", "on"]:
+    """`CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT` (off unless set to on): applies to both sides of a comparison."""
+    return "on" if os.environ.get("CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT") == "on" else "off"
+
+
+def engine_settings(data_dir: Path, database_url: str | None) -> Settings:
+    """The settings of a claimflow arm: the environment's, so its durability settings are the bare arm's."""
+    from dataclasses import replace
+
+    from claimflow.runtime.settings import Settings
+
+    return replace(Settings.load(data_dir=data_dir), database_url=database_url)
+
+
 @asynccontextmanager
 async def postgres_saver(url: str) -> AsyncIterator[AsyncPostgresSaver]:
-    """An AsyncPostgresSaver on one connection (autocommit, prepare_threshold=0, dict rows), set up."""
+    """An AsyncPostgresSaver on one connection (autocommit, prepare_threshold=0, dict rows), set up.
+
+    Its session's `synchronous_commit` is claimflow's checkpoints' (`postgres_synchronous_commit`).
+    """
     from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
     from psycopg import AsyncConnection
     from psycopg.rows import dict_row
@@ -97,6 +116,7 @@ async def postgres_saver(url: str) -> AsyncIterator[AsyncPostgresSaver]:
     async with await AsyncConnection.connect(
         url, autocommit=True, prepare_threshold=0, row_factory=dict_row
     ) as connection:
+        await connection.execute("SELECT set_config('synchronous_commit', %s, false)", (postgres_synchronous_commit(),))
         saver = AsyncPostgresSaver(connection)
         await saver.setup()
         yield saver
@@ -115,7 +135,7 @@ def saver_for(url_or_path: str | Path, *, claimflows: bool = False) -> Any:
 
         synchronous = os.environ.get("CLAIMFLOW_SQLITE_SYNCHRONOUS") or "NORMAL"
         if postgres:
-            return postgres_checkpointer(str(url_or_path))
+            return postgres_checkpointer(str(url_or_path), synchronous_commit=postgres_synchronous_commit())
         return sqlite_checkpointer(Path(url_or_path), synchronous=synchronous)
     if postgres:
         return postgres_saver(str(url_or_path))

@@ -13,6 +13,8 @@ N threads at once (asyncio.gather under a semaphore).
 With `--backend postgres` each batch of either runs on a fresh database of the `--postgres` server instead:
 claimflow with `Settings(database_url=...)` (its registry, store and checkpoints there), the bare graph on
 AsyncPostgresSaver. There the waits are on a server, not a file, and concurrency can overlap them.
+Both sides take their durability from the environment: `CLAIMFLOW_SQLITE_SYNCHRONOUS` (NORMAL unless FULL) and
+`CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT` (off unless on) set claimflow's engine and the bare saver alike.
 
 Each repetition runs claimflow@1, claimflow@4, bare@1, bare@4 back to back, after warm-ups that are discarded
 (claimflow at 1 on SQLite, which also counts its steps, then at 4 on the backend; the bare graph at 4).
@@ -36,14 +38,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from _bare import DEFAULT_POSTGRES, compiled, fresh_database, run_bare, saver_for
+from _bare import DEFAULT_POSTGRES, compiled, engine_settings, fresh_database, run_bare, saver_for
 from _receipts import write_receipts
 from _report import per_rep_ratio, ratio_of_medians, table
 from _steps import completed_steps
 
 import claimflow
 from claimflow.runtime.batch import process_files
-from claimflow.runtime.settings import Settings
 
 TARGET = 0.8
 
@@ -56,7 +57,7 @@ async def claimflow_rate(
         paths = write_receipts(Path(temp) / "docs", docs, seed)
         data_dir = Path(temp) / "data"
         async with fresh_database(postgres) as url:
-            async with claimflow.open_engine(Settings(data_dir=data_dir, database_url=url)) as engine:
+            async with claimflow.open_engine(engine_settings(data_dir, url)) as engine:
                 started = time.perf_counter()
                 rows = await process_files(engine, paths, concurrency=concurrency)
                 elapsed = time.perf_counter() - started

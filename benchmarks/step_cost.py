@@ -14,6 +14,10 @@ doing trivial work on a small dict state, compiled with the same saver class (As
 in a temporary folder; AsyncPostgresSaver with autocommit, prepare_threshold=0, dict rows on a fresh
 database), one thread per document, invoked with `durability="sync"`.
 
+All three arms take their durability from the environment, alike: `CLAIMFLOW_SQLITE_SYNCHRONOUS` (NORMAL unless
+FULL) and `CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT` (off unless on; whether a checkpoint's commit waits for the
+server's log flush). The header of each backend's table says which.
+
 C: the bare graph on the saver claimflow opens (`runtime/checkpoint.py`), so that what claimflow's saver saves
 and what the rest of the engine costs can be read apart: A / C is the second ratio.
 
@@ -36,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -45,13 +50,20 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from _bare import DEFAULT_POSTGRES, compiled, fresh_database, run_bare, saver_for
+from _bare import (
+    DEFAULT_POSTGRES,
+    compiled,
+    engine_settings,
+    fresh_database,
+    postgres_synchronous_commit,
+    run_bare,
+    saver_for,
+)
 from _receipts import write_receipts
 from _report import per_rep_ratio, ratio_of_medians, table
 from _steps import step_times
 
 import claimflow
-from claimflow.runtime.settings import Settings
 
 TARGET = 1.25
 
@@ -83,7 +95,7 @@ class ClaimflowArm:
 async def claimflow_arm(backend: str, args: argparse.Namespace, temp: Path) -> AsyncIterator[ClaimflowArm]:
     """A, opened in `temp` (or on a fresh Postgres database)."""
     async with fresh_database(args.postgres if backend == "postgres" else None) as url:
-        async with claimflow.open_engine(Settings(data_dir=temp / "data", database_url=url)) as engine:
+        async with claimflow.open_engine(engine_settings(temp / "data", url)) as engine:
             yield ClaimflowArm(engine, temp / "data", url)
 
 
@@ -159,6 +171,7 @@ async def measure(backend: str, args: argparse.Namespace) -> None:
         bare_us.append(measured.seconds["b"] / (args.docs * steps) * 1e6)
         bare_on_ours_us.append(measured.seconds["c"] / (args.docs * steps) * 1e6)
     print(f"\n== {backend}: {args.docs} documents a repetition, in blocks of {args.block}; bare graph of {steps} nodes")
+    print(f"durability on both sides: {durability(backend)}")
     print(f"claimflow steps per document seen: {', '.join(map(str, sorted(counted)))}")
     rows = {"claimflow us/step": engine_us, "bare us/step": bare_us, "ratio": per_rep_ratio(engine_us, bare_us)}
     rows["bare, claimflow's saver"] = bare_on_ours_us
@@ -170,6 +183,13 @@ async def measure(backend: str, args: argparse.Namespace) -> None:
     print(f"ratio of medians (claimflow / bare on claimflow's saver): {ours:.2f}")
     around = ratio_of_medians(around_us, bare_us)
     print(f"ratio of medians (claimflow less its step bodies' own work / bare on LangGraph's saver): {around:.2f}")
+
+
+def durability(backend: str) -> str:
+    """The durability setting both sides run with, as the environment sets it (see `_bare`)."""
+    if backend == "postgres":
+        return f"synchronous_commit={postgres_synchronous_commit()} (CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT)"
+    return f"synchronous={os.environ.get('CLAIMFLOW_SQLITE_SYNCHRONOUS') or 'NORMAL'} (CLAIMFLOW_SQLITE_SYNCHRONOUS)"
 
 
 async def main(args: argparse.Namespace) -> None:

@@ -1,6 +1,15 @@
 """The Postgres checkpointer: LangGraph's saver over a connection pool, each write one transaction.
 
 Apart from `claimflow.runtime.checkpoint` so that only a process with a database URL loads psycopg.
+
+By default a checkpoint's commit does not wait for the server to flush its write-ahead log (`synchronous_commit
+= off` on the saver's sessions; `CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT=on` makes it wait). The commit is done
+and seen by every session at once, so a checkpoint survives the engine's process being killed; only a crash of
+the database server itself may take the last ones (the server flushes its log within some 0.6 s). Nothing that
+answers to the world is lost with them: the registry's writes (a run's registration, its new status, a review
+decision), the events and the writes committed at once (a delivery's, a pause's) wait for the flush, and
+Postgres flushes its log in order, so each of those makes every checkpoint before it durable too. What such a
+crash can lose is steps no one was told of, which run again when the run is continued.
 """
 
 from __future__ import annotations
@@ -8,8 +17,8 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import asynccontextmanager
-from typing import Any, cast
+from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any, Literal, cast
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import (
@@ -29,6 +38,11 @@ from psycopg_pool import AsyncConnectionPool
 from claimflow.runtime.checkpoint import serializer
 from claimflow.runtime.checkpoint_encoding import WrittenValues, stored_form
 from claimflow.runtime.held_writes import HeldWrites, WriteKey, may_hold, write_key
+
+SynchronousCommit = Literal["off", "on"]
+"""Whether a checkpoint's commit waits for the server's log flush: Postgres' `synchronous_commit` (see the module)."""
+
+_WAIT_FOR_FLUSH = "SET LOCAL synchronous_commit TO on"
 
 Stored = tuple[str, bytes]
 """A value as the saver stores it: its type tag and its (compressed) serialization."""
@@ -96,8 +110,12 @@ class PooledPostgresSaver(AsyncPostgresSaver):
     blob takes that serialization (`WrittenValues`, as the SQLite saver's encodings do).
     """
 
-    def __init__(self, conn: AsyncConnectionPool[Any], *, serde: Any = None) -> None:
+    def __init__(
+        self, conn: AsyncConnectionPool[Any], *, serde: Any = None, synchronous_commit: SynchronousCommit = "on"
+    ) -> None:
         super().__init__(conn, serde=serde)
+        self.synchronous_commit = synchronous_commit
+        """The sessions' `synchronous_commit`; writes committed at once wait for the flush whatever it is."""
         self._held: HeldWrites[tuple[Any, ...]] = HeldWrites(self._commit_writes)
         self._written: WrittenValues[WriteKey, Stored] = WrittenValues()
 
@@ -117,14 +135,17 @@ class PooledPostgresSaver(AsyncPostgresSaver):
         return self.conn
 
     @asynccontextmanager
-    async def _cursor(self, *, pipeline: bool = False) -> AsyncIterator[AsyncCursor[DictRow]]:
-        async with self.pool.connection() as conn:
+    async def _cursor(self, *, pipeline: bool = False, flushed: bool = False) -> AsyncIterator[AsyncCursor[DictRow]]:
+        """A cursor on a session of its own; `flushed`: in a transaction whose commit waits for the log's flush."""
+        async with self.pool.connection() as conn, AsyncExitStack() as stack:
             if pipeline:
-                async with conn.pipeline(), conn.cursor(binary=True, row_factory=dict_row) as cur:
-                    yield cur
-            else:
-                async with conn.cursor(binary=True, row_factory=dict_row) as cur:
-                    yield cur
+                await stack.enter_async_context(conn.pipeline())
+            cur = await stack.enter_async_context(conn.cursor(binary=True, row_factory=dict_row))
+            if flushed and self.synchronous_commit == "off":
+                # In the same round trip as the writes: BEGIN, the SET, the statements, COMMIT.
+                await stack.enter_async_context(conn.transaction())
+                await cur.execute(_WAIT_FOR_FLUSH)
+            yield cur
 
     async def aput(
         self,
@@ -209,7 +230,9 @@ class PooledPostgresSaver(AsyncPostgresSaver):
             self._held.hold(key, rows)  # before any await: the checkpoint is saved after this begins
             return
         held = self._held.take(key)  # a pause, a failure or a delivery: what the step's other tasks wrote goes first
-        async with self._cursor(pipeline=True) as cur:
+        # Committed at once because the world may hear of them (a delivery made, a review opened): they wait for
+        # the flush, and so make every checkpoint before them durable (see the module).
+        async with self._cursor(pipeline=True, flushed=True) as cur:
             await insert_rows(cur, self.INSERT_CHECKPOINT_WRITES_SQL, held)
             if special:  # an update on conflict may not meet its key twice in one statement: a row each
                 await cur.executemany(self.UPSERT_CHECKPOINT_WRITES_SQL, rows)
@@ -218,13 +241,23 @@ class PooledPostgresSaver(AsyncPostgresSaver):
 
 
 @asynccontextmanager
-async def postgres_checkpointer(url: str, *, size: int = 8) -> AsyncIterator[AsyncPostgresSaver]:
+async def postgres_checkpointer(
+    url: str, *, size: int = 8, synchronous_commit: SynchronousCommit = "off"
+) -> AsyncIterator[AsyncPostgresSaver]:
     """An AsyncPostgresSaver over a pool of `size` sessions on `url`, set up and closed with the context.
 
     Each session must autocommit (otherwise checkpoints are silently never committed), must not use
     server-side prepared statements (poolers), and must return dict rows: the saver relies on all three.
     A pool, not one shared session, so concurrent runs write their checkpoints side by side.
+    `synchronous_commit` "off" (the default): a checkpoint's commit does not wait for the log's flush (see the
+    module); "on": every commit waits.
     """
+    if synchronous_commit not in ("off", "on"):
+        raise ValueError(f"synchronous_commit must be off or on, not {synchronous_commit!r}")
+
+    async def configure(conn: AsyncConnection[Any]) -> None:
+        await conn.execute("SELECT set_config('synchronous_commit', %s, false)", (synchronous_commit,))
+
     # TCP keepalives: a dead host's session (and anything it holds) goes away within about a minute.
     pool: AsyncConnectionPool[AsyncConnection[dict[str, Any]]] = AsyncConnectionPool(
         url,
@@ -240,10 +273,11 @@ async def postgres_checkpointer(url: str, *, size: int = 8) -> AsyncIterator[Asy
             "keepalives_interval": 10,
             "keepalives_count": 3,
         },
+        configure=configure,
     )
     await pool.open(wait=True)
     try:
-        saver = PooledPostgresSaver(pool, serde=serializer())
+        saver = PooledPostgresSaver(pool, serde=serializer(), synchronous_commit=synchronous_commit)
         await saver.setup()
         try:
             yield saver

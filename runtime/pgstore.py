@@ -9,10 +9,10 @@ A data directory that an earlier installation filled (documents stored before th
 on first read, so every later reader, anywhere, finds it there.
 
 A save does not wait for the server to flush its write-ahead log (the store's sessions run with
-`synchronous_commit = off`; the registry's and the checkpoints' do not). Nothing durable refers to a blob
-before a later commit in the same database that waits for its flush: the run's registration for an original,
-the step's checkpoint for a parsed text or a masking map. Postgres flushes its log in order, so that commit's
-flush makes the blob durable as well. A server crash before it loses at most a blob no durable row refers to,
+`synchronous_commit = off`, as the checkpoints' do by default; the registry's do not). Only later commits in the
+same database refer to a blob: the run's registration for an original, the step's checkpoint for a parsed text
+or a masking map. Postgres flushes its log in order, so the flush that makes such a commit durable makes the
+blob durable first. A server crash before it loses at most a blob no durable row refers to,
 and the step that saved it runs again. Waiting for each save's own flush cost some 1 ms of a receipt's 30.
 """
 

@@ -91,7 +91,9 @@ def _checkpointer(settings: Settings) -> AbstractAsyncContextManager[BaseCheckpo
     if settings.database_url:
         from claimflow.runtime.checkpoint_postgres import postgres_checkpointer  # noqa: PLC0415 - psycopg: Postgres only
 
-        return postgres_checkpointer(settings.database_url, size=settings.pool_size)
+        return postgres_checkpointer(
+            settings.database_url, size=settings.pool_size, synchronous_commit=settings.postgres_synchronous_commit
+        )
     return sqlite_checkpointer(settings.data_dir / CHECKPOINT_FILE, synchronous=settings.sqlite_synchronous)
 
 

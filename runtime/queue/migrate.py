@@ -48,7 +48,7 @@ async def migrate(settings: Settings) -> Migrated:
         raise ValueError("`claimflow db migrate` needs CLAIMFLOW_DATABASE_URL (a Postgres database)")
     registry = await asyncio.to_thread(PostgresRegistry, url, size=1)  # applies its schema
     registry.close()
-    async with postgres_checkpointer(url, size=1):
-        pass  # setup() runs on open
+    async with postgres_checkpointer(url, size=1, synchronous_commit="on"):
+        pass  # setup() runs on open; its migrations are flushed before `db migrate` says they are ready
     queue = await asyncio.to_thread(_apply_queue_schema, url, build_app(settings))
     return Migrated(registry="ready", checkpoints="ready", queue=queue)

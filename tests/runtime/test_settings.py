@@ -24,6 +24,14 @@ def test_defaults(tmp_path: Path) -> None:
     assert settings.policy.field_auto_accept == 0.8
     assert settings.policy.step("extract_invoice").on_invalid_output == "review"
     assert settings.policy.budget.max_calls is None
+    assert (settings.postgres_synchronous_commit, settings.sqlite_synchronous) == ("off", "NORMAL")
+
+
+def test_checkpoint_commits_on_postgres_wait_for_the_flush_when_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT", "on")
+    assert Settings.load(data_dir=tmp_path).postgres_synchronous_commit == "on"
 
 
 @pytest.mark.parametrize(("value", "seconds"), [(None, 60.0), ("0", 0.0), ("2.5", 2.5)])
@@ -76,6 +84,7 @@ def test_a_policy_file_sets_the_table_and_variables_override_single_thresholds(
         ("CLAIMFLOW_ON_BUDGET", "shrug", "use review or fail"),
         ("CLAIMFLOW_POLICY", "/nonexistent/policy.json", "cannot be read"),
         ("CLAIMFLOW_OPENAI_MODE", "xml", "use one of json, json_schema, tools, md_json"),
+        ("CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT", "local", "use one of off, on"),
         ("CLAIMFLOW_SWEEP_SECONDS", "-5", "must be a number of seconds, 0 or more"),
         ("CLAIMFLOW_SWEEP_SECONDS", "nan", "must be a number of seconds, 0 or more"),
     ],
