@@ -35,7 +35,15 @@ from claimflow.runtime.engine.upkeep import Upkeep
 from claimflow.runtime.engine.watching import Watching
 from claimflow.runtime.held_writes import writes_held_for_checkpoints
 from claimflow.runtime.ingest import IngestLimits
-from claimflow.runtime.registry import FINISHED, AsyncRegistry, RunBusyError, RunRegistry, RunRow, process_owner
+from claimflow.runtime.registry import (
+    FINISHED,
+    IN_PROGRESS,
+    AsyncRegistry,
+    RunBusyError,
+    RunRegistry,
+    RunRow,
+    process_owner,
+)
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.runtime.unavailable import unavailable_reason
@@ -191,15 +199,13 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         starting=True)`), it is this engine's already: no claim is made, and it starts from its document.
         """
         row = registered if registered is not None else await self.registry.get_run(run_id)
-        if row.status not in ("queued", "running", "resuming"):
+        if row.status not in IN_PROGRESS:
             return row
         check_version(row.run_id, row.workflow_version, self.version)
         context = await self.context_for(row)  # the run's own model; one that cannot be built leaves it as it is
         fresh = registered is not None and registered.status == "running"
         if not fresh:
-            await self.registry.claim(
-                row.run_id, owner=self.owner, allowed=("queued", "running", "resuming"), status="running"
-            )
+            await self.registry.claim(row.run_id, owner=self.owner, allowed=IN_PROGRESS, status="running")
         payload: WorkflowState | None = None
         if row.status == "queued" or fresh:
             document = self.registry.document_of(row)

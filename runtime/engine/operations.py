@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict
 
 from claimflow.runtime.export import write_records
-from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow
+from claimflow.runtime.registry import UNFINISHED, AsyncRegistry, RunBusyError, RunRow
 from claimflow.runtime.views import run_view, with_status
 from claimflow.state.documents import NO_DOCUMENT, DocumentRef
 from claimflow.state.events import event
@@ -134,8 +134,7 @@ class Operations:
         Oldest first. Each unfinished status is read by itself, off the registry's status index: the finished
         runs, most of a registry that has run for a while, are never read.
         """
-        unfinished = ("queued", "running", "resuming", "needs_review")
-        rows = [row for status in unfinished for row in await self.registry.list_runs(status)]
+        rows = [row for status in UNFINISHED for row in await self.registry.list_runs(status)]
         mismatched = [row for row in rows if row.workflow_version != self.version]
         return sorted(mismatched, key=lambda row: (row.created_at, row.run_id))
 

@@ -17,14 +17,11 @@ from claimflow.nodes.ports import WorkflowContext
 from claimflow.runtime.engine import Engine
 from claimflow.runtime.queue.lock import RunLocks, run_lock
 from claimflow.runtime.queue.retry import is_transient
-from claimflow.runtime.registry import RunRow
+from claimflow.runtime.registry import IN_PROGRESS, RunRow
 from claimflow.state.apply import decision_errors
 from claimflow.state.events import event
 from claimflow.state.redaction import redact
 from claimflow.state.review import ReviewDecision
-
-STARTABLE = ("queued", "running", "resuming")
-"""Statuses a start job advances; any other means the run is paused, finished, or waits for its resume job."""
 
 
 def _lock(engine: Engine, run_id: str, locks: RunLocks | None) -> AbstractAsyncContextManager[None]:
@@ -41,7 +38,7 @@ async def start_job(engine: Engine, run_id: str, locks: RunLocks | None = None) 
     """Advance a submitted run until it finishes or pauses; a duplicate delivery does nothing."""
     async with _lock(engine, run_id, locks):
         row = await engine.registry.get_run(run_id)
-        if row.status not in STARTABLE:
+        if row.status not in IN_PROGRESS:  # paused, finished, or waiting for its resume job
             return row
         return await _guarded(engine, row, engine.start(run_id))
 

@@ -9,7 +9,9 @@ from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.registry.reviews import ReviewTable, ReviewView
 from claimflow.runtime.registry.runs import (
     FINISHED,
+    IN_PROGRESS,
     LEASE_SECONDS,
+    UNFINISHED,
     NewRun,
     RegistryError,
     RunBusyError,
@@ -29,6 +31,8 @@ class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins, Revi
 __all__ = [
     "ROLES",
     "FINISHED",
+    "IN_PROGRESS",
+    "UNFINISHED",
     "AsyncRegistry",
     "LEASE_SECONDS",
     "NewRun",

@@ -17,6 +17,12 @@ from claimflow.state.documents import DocumentRef
 FINISHED = ("completed", "failed", "rejected")
 """Statuses a run never leaves: its checkpoints and blobs may be pruned, its record and events stay."""
 
+IN_PROGRESS = ("queued", "running", "resuming")
+"""Statuses of a run that is to be advanced: neither finished nor waiting for a review."""
+
+UNFINISHED = (*IN_PROGRESS, "needs_review")
+"""Every status but the finished ones."""
+
 LEASE_SECONDS = 600.0
 """How long a claimed run stays claimed if its process dies without releasing it."""
 
@@ -131,7 +137,7 @@ def like_prefix(prefix: str) -> str:
 
 def left_behind(rows: Iterable[RunRow], now: float) -> list[RunRow]:
     """Of these runs, those still in progress whose lease is gone (every backend uses this)."""
-    in_progress = [row for row in rows if row.status in ("queued", "running", "resuming")]
+    in_progress = [row for row in rows if row.status in IN_PROGRESS]
     return [row for row in in_progress if lease_is_stale(row.lease_owner, row.lease_until, now)]
 
 

@@ -10,10 +10,9 @@ import asyncio
 import logging
 
 from claimflow.runtime.engine import Engine
-from claimflow.runtime.registry import RunBusyError
+from claimflow.runtime.registry import IN_PROGRESS, RunBusyError
 
 _log = logging.getLogger("claimflow.serve")
-_MOVING = ("queued", "running", "resuming")
 
 
 class RunPool:
@@ -64,5 +63,5 @@ class RunPool:
         await asyncio.gather(*tasks, return_exceptions=True)
         for run_id in running:
             row = await self.engine.registry.get_run(run_id)
-            if row.status in _MOVING and row.lease_owner == self.engine.owner:
+            if row.status in IN_PROGRESS and row.lease_owner == self.engine.owner:
                 await self.engine.registry.release(run_id, owner=self.engine.owner, status=row.status)
