@@ -2,14 +2,14 @@
 
 Apart from `claimflow.runtime.checkpoint` so that only a process with a database URL loads psycopg.
 
-By default a checkpoint's commit does not wait for the server to flush its write-ahead log (`synchronous_commit
-= off` on the saver's sessions; `CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT=on` makes it wait). The commit is done
-and seen by every session at once, so a checkpoint survives the engine's process being killed; only a crash of
-the database server itself may take the last ones (the server flushes its log within some 0.6 s). Nothing that
-answers to the world is lost with them: the registry's writes (a run's registration, its new status, a review
-decision), the events and the writes committed at once (a delivery's, a pause's) wait for the flush, and
-Postgres flushes its log in order, so each of those makes every checkpoint before it durable too. What such a
-crash can lose is steps no one was told of, which run again when the run is continued.
+By default a checkpoint's commit does not wait for the server to flush its write-ahead log (`synchronous_commit =
+off` on the saver's sessions; `CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT=on` makes it wait). The commit is done and seen
+by every session at once, so a checkpoint survives the engine's process being killed; only a crash of the database
+server itself may take the last ones (the server flushes its log within three times `wal_writer_delay`, 0.6 s by
+default). Nothing that answers to the world is lost with them: the registry's writes (a run's registration, its new
+status, a review decision), the events and the writes committed at once (a delivery's, a pause's) wait for the
+flush, and Postgres flushes its log in order, so each of those makes every checkpoint before it durable too. What
+such a crash can lose is steps no one was told of, which run again when the run is continued.
 """
 
 from __future__ import annotations
@@ -42,7 +42,9 @@ from claimflow.runtime.held_writes import HeldWrites, WriteKey, may_hold, write_
 SynchronousCommit = Literal["off", "on"]
 """Whether a checkpoint's commit waits for the server's log flush: Postgres' `synchronous_commit` (see the module)."""
 
-_WAIT_FOR_FLUSH = "SET LOCAL synchronous_commit TO on"
+_WAIT_FOR_FLUSH = "SET LOCAL synchronous_commit TO DEFAULT"
+"""A transaction that commits as the server is set to commit (as the registry's do): waiting for the flush, or for
+a standby too where the server says so (`remote_apply`, ...), which "on" would weaken."""
 
 Stored = tuple[str, bytes]
 """A value as the saver stores it: its type tag and its (compressed) serialization."""
@@ -250,13 +252,14 @@ async def postgres_checkpointer(
     server-side prepared statements (poolers), and must return dict rows: the saver relies on all three.
     A pool, not one shared session, so concurrent runs write their checkpoints side by side.
     `synchronous_commit` "off" (the default): a checkpoint's commit does not wait for the log's flush (see the
-    module); "on": every commit waits.
+    module); "on": every commit waits, as the server's own `synchronous_commit` says (the sessions keep it).
     """
     if synchronous_commit not in ("off", "on"):
         raise ValueError(f"synchronous_commit must be off or on, not {synchronous_commit!r}")
 
     async def configure(conn: AsyncConnection[Any]) -> None:
-        await conn.execute("SELECT set_config('synchronous_commit', %s, false)", (synchronous_commit,))
+        if synchronous_commit == "off":
+            await conn.execute("SET synchronous_commit = off")
 
     # TCP keepalives: a dead host's session (and anything it holds) goes away within about a minute.
     pool: AsyncConnectionPool[AsyncConnection[dict[str, Any]]] = AsyncConnectionPool(

@@ -307,8 +307,9 @@ class Settings:
     postgres_synchronous_commit: Literal["off", "on"] = "off"
     """Whether a checkpoint's commit on Postgres waits for the server's log flush
     (CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT): off (a checkpoint survives a killed engine; a crash of the database
-    server may lose the last steps no one was told of, which run again) or on (every checkpoint waits for the
-    flush). The registry's writes always wait (see `claimflow.runtime.checkpoint_postgres`)."""
+    server may lose the last steps no one was told of, which run again) or on (every checkpoint waits, as the
+    server's own `synchronous_commit` says). The registry's writes always wait (see
+    `claimflow.runtime.checkpoint_postgres`)."""
     sqlite_synchronous: str = "NORMAL"
     """SQLite's `synchronous` (CLAIMFLOW_SQLITE_SYNCHRONOUS): NORMAL (WAL; a committed step survives a killed
     process, and the last ones may be lost on power failure) or FULL (every commit also survives power loss)."""

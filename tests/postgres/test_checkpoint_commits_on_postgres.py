@@ -108,3 +108,16 @@ async def test_the_engine_opens_its_saver_with_the_setting(postgres_url: str, tm
             saver = engine.graph.checkpointer
             assert isinstance(saver, PooledPostgresSaver)
             assert await _setting_in(saver, pipeline=True) == chosen
+
+
+async def test_what_waits_commits_as_the_database_is_set_to_commit(postgres_url: str) -> None:
+    """A database set to wait for a standby too keeps that wait: "on" and a write that waits do not weaken it."""
+    with psycopg.connect(postgres_url, autocommit=True) as admin:
+        name = admin.execute("SELECT current_database()").fetchone()
+        assert name is not None
+        admin.execute(f'ALTER DATABASE "{name[0]}" SET synchronous_commit = remote_apply')  # type: ignore[arg-type]
+    async with _saver(postgres_url, "on") as saver:
+        assert await _setting_in(saver, pipeline=True) == "remote_apply"
+    async with _saver(postgres_url) as saver:
+        assert await _setting_in(saver, pipeline=True) == "off"
+        assert await _setting_in(saver, pipeline=True, flushed=True) == "remote_apply"
