@@ -79,13 +79,18 @@ async def sqlite_saver(path: Path) -> AsyncIterator[AsyncSqliteSaver]:
 
     `CLAIMFLOW_SQLITE_SYNCHRONOUS` (NORMAL unless set to FULL) applies to both sides of a comparison.
     """
-    synchronous = os.environ.get("CLAIMFLOW_SQLITE_SYNCHRONOUS") or "NORMAL"
+    synchronous = sqlite_synchronous()
     async with aiosqlite.connect(path) as connection:
         await connection.execute("PRAGMA journal_mode=WAL")
         await connection.execute(f"PRAGMA synchronous={synchronous}")
         saver = AsyncSqliteSaver(connection)
         await saver.setup()
         yield saver
+
+
+def sqlite_synchronous() -> str:
+    """`CLAIMFLOW_SQLITE_SYNCHRONOUS` (NORMAL unless set to FULL): applies to both sides of a comparison."""
+    return os.environ.get("CLAIMFLOW_SQLITE_SYNCHRONOUS") or "NORMAL"
 
 
 def postgres_synchronous_commit() -> Literal["off", "on"]:
@@ -116,7 +121,8 @@ async def postgres_saver(url: str) -> AsyncIterator[AsyncPostgresSaver]:
     async with await AsyncConnection.connect(
         url, autocommit=True, prepare_threshold=0, row_factory=dict_row
     ) as connection:
-        await connection.execute("SELECT set_config('synchronous_commit', %s, false)", (postgres_synchronous_commit(),))
+        if postgres_synchronous_commit() == "off":  # else the server's own setting, as claimflow's "on" keeps it
+            await connection.execute("SET synchronous_commit = off")
         saver = AsyncPostgresSaver(connection)
         await saver.setup()
         yield saver
@@ -133,10 +139,9 @@ def saver_for(url_or_path: str | Path, *, claimflows: bool = False) -> Any:
         from claimflow.runtime.checkpoint import sqlite_checkpointer
         from claimflow.runtime.checkpoint_postgres import postgres_checkpointer
 
-        synchronous = os.environ.get("CLAIMFLOW_SQLITE_SYNCHRONOUS") or "NORMAL"
         if postgres:
             return postgres_checkpointer(str(url_or_path), synchronous_commit=postgres_synchronous_commit())
-        return sqlite_checkpointer(Path(url_or_path), synchronous=synchronous)
+        return sqlite_checkpointer(Path(url_or_path), synchronous=sqlite_synchronous())
     if postgres:
         return postgres_saver(str(url_or_path))
     return sqlite_saver(Path(url_or_path))

@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import statistics
 import sys
 import tempfile
@@ -58,6 +57,7 @@ from _bare import (
     postgres_synchronous_commit,
     run_bare,
     saver_for,
+    sqlite_synchronous,
 )
 from _receipts import write_receipts
 from _report import per_rep_ratio, ratio_of_medians, table
@@ -189,7 +189,7 @@ def durability(backend: str) -> str:
     """The durability setting both sides run with, as the environment sets it (see `_bare`)."""
     if backend == "postgres":
         return f"synchronous_commit={postgres_synchronous_commit()} (CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT)"
-    return f"synchronous={os.environ.get('CLAIMFLOW_SQLITE_SYNCHRONOUS') or 'NORMAL'} (CLAIMFLOW_SQLITE_SYNCHRONOUS)"
+    return f"synchronous={sqlite_synchronous()} (CLAIMFLOW_SQLITE_SYNCHRONOUS)"
 
 
 async def main(args: argparse.Namespace) -> None:

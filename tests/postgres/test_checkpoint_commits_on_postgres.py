@@ -31,13 +31,18 @@ async def _saver(url: str, synchronous_commit: SynchronousCommit | None = None) 
         yield saver
 
 
-async def _setting_in(saver: PooledPostgresSaver, **cursor: bool) -> str:
-    """`synchronous_commit` as the server sees it inside one of the saver's write transactions."""
-    async with saver._cursor(**cursor) as cur:
-        await cur.execute("SELECT current_setting('synchronous_commit') AS setting")
-        row = await cur.fetchone()
+async def _current_setting(cur: Any) -> str:
+    """`synchronous_commit` as the server sees it where `cur` is (in its transaction, if it is in one)."""
+    await cur.execute("SELECT current_setting('synchronous_commit') AS setting")
+    row = await cur.fetchone()
     assert row is not None
     return str(row["setting"])
+
+
+async def _setting_in(saver: PooledPostgresSaver, **cursor: bool) -> str:
+    """`synchronous_commit` inside one of the saver's write transactions."""
+    async with saver._cursor(**cursor) as cur:
+        return await _current_setting(cur)
 
 
 def _observe_commits(saver: PooledPostgresSaver) -> list[str]:
@@ -48,9 +53,7 @@ def _observe_commits(saver: PooledPostgresSaver) -> list[str]:
     @asynccontextmanager
     async def observed(**kwargs: Any) -> AsyncIterator[Any]:
         async with cursor(**kwargs) as cur:
-            await cur.execute("SELECT current_setting('synchronous_commit') AS setting")
-            row = await cur.fetchone()
-            seen.append(str(row["setting"]))
+            seen.append(await _current_setting(cur))
             yield cur
 
     saver._cursor = observed  # type: ignore[method-assign]
