@@ -18,6 +18,7 @@ from langgraph.checkpoint.base import empty_checkpoint
 from claimflow.runtime.checkpoint_postgres import PooledPostgresSaver, SynchronousCommit, postgres_checkpointer
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.settings import Settings
+from tests.postgres.test_checkpoint_writes_on_postgres import _writes
 from tests.runtime.test_sqlite_saver import _first
 
 pytestmark = pytest.mark.postgres
@@ -60,13 +61,6 @@ def _observe_commits(saver: PooledPostgresSaver) -> list[str]:
     return seen
 
 
-def _committed_writes(url: str, task_id: str) -> int:
-    with psycopg.connect(url) as other:
-        row = other.execute("SELECT count(*) FROM checkpoint_writes WHERE task_id = %s", (task_id,)).fetchone()
-    assert row is not None
-    return int(row[0])
-
-
 async def test_by_default_a_checkpoint_commits_without_waiting_and_on_waits(postgres_url: str) -> None:
     async with _saver(postgres_url) as saver:
         assert await _setting_in(saver, pipeline=True) == "off"
@@ -84,7 +78,7 @@ async def test_writes_committed_at_once_wait_for_the_flush_and_checkpoints_do_no
         await saver.aput_writes(first, [("__interrupt__", ["review"])], task_id="pause-1")
         await saver.aput(first, empty_checkpoint(), {"source": "loop", "step": 1}, {})
         assert commits == ["off", "on", "off"]
-        assert _committed_writes(postgres_url, "pause-1") == 1
+        assert _writes(postgres_url, "pause-1") == 1
         # The wait was the transaction's own: the session goes back to the pool as it was.
         assert await _setting_in(saver, pipeline=True) == "off"
 
