@@ -18,7 +18,7 @@ import functools
 import re
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any, Literal, cast
+from typing import Any, cast, get_args
 
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import (
@@ -38,9 +38,7 @@ from psycopg_pool import AsyncConnectionPool
 from claimflow.runtime.checkpoint import serializer
 from claimflow.runtime.checkpoint_encoding import WrittenValues, stored_form
 from claimflow.runtime.held_writes import HeldWrites, WriteKey, may_hold, write_key
-
-SynchronousCommit = Literal["off", "on"]
-"""Whether a checkpoint's commit waits for the server's log flush: Postgres' `synchronous_commit` (see the module)."""
+from claimflow.runtime.settings import SynchronousCommit
 
 _WAIT_FOR_FLUSH = "SET LOCAL synchronous_commit TO DEFAULT"
 """A transaction that commits as the server is set to commit (as the registry's do): waiting for the flush, or for
@@ -254,7 +252,7 @@ async def postgres_checkpointer(
     `synchronous_commit` "off" (the default): a checkpoint's commit does not wait for the log's flush (see the
     module); "on": every commit waits, as the server's own `synchronous_commit` says (the sessions keep it).
     """
-    if synchronous_commit not in ("off", "on"):
+    if synchronous_commit not in get_args(SynchronousCommit):
         raise ValueError(f"synchronous_commit must be off or on, not {synchronous_commit!r}")
 
     async def configure(conn: AsyncConnection[Any]) -> None:

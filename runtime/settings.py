@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -69,6 +69,9 @@ def _budget(base: Budget) -> Budget:
 
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+SynchronousCommit = Literal["off", "on"]
+"""Whether a checkpoint's commit on Postgres waits for the server's log flush (see `runtime.checkpoint_postgres`)."""
 
 
 def _policy_file() -> Policy:
@@ -304,7 +307,7 @@ class Settings:
     """Postgres for the registry and checkpoints (production); None keeps both in SQLite in the data directory."""
     pool_size: int = 8
     """Postgres sessions for the registry, the checkpointer and the document store, each (CLAIMFLOW_POOL_SIZE)."""
-    postgres_synchronous_commit: Literal["off", "on"] = "off"
+    postgres_synchronous_commit: SynchronousCommit = "off"
     """Whether a checkpoint's commit on Postgres waits for the server's log flush
     (CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT): off (a checkpoint survives a killed engine; a crash of the database
     server may lose the last steps no one was told of, which run again) or on (every checkpoint waits, as the
@@ -360,7 +363,9 @@ class Settings:
             record_dir=record_dir,
             database_url=_env("CLAIMFLOW_DATABASE_URL"),
             pool_size=max(1, _int("CLAIMFLOW_POOL_SIZE", 8) or 8),
-            postgres_synchronous_commit=_choice("CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT", ("off", "on"), "off"),
+            postgres_synchronous_commit=_choice(
+                "CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT", get_args(SynchronousCommit), "off"
+            ),
             sqlite_synchronous=_choice("CLAIMFLOW_SQLITE_SYNCHRONOUS", ("NORMAL", "FULL"), "NORMAL"),
             types=tuple(spec for spec in (*(_env("CLAIMFLOW_TYPES") or "").split(","), *types) if spec.strip()),
             mask_patterns=_mask_patterns(),
