@@ -17,11 +17,7 @@ from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from psycopg.rows import dict_row
 
 from claimflow.runtime.checkpoint import serializer
-from claimflow.runtime.checkpoint_postgres import (
-    PARAMETERS_PER_STATEMENT,
-    PooledPostgresSaver,
-    postgres_checkpointer,
-)
+from claimflow.runtime.checkpoint_postgres import PooledPostgresSaver, postgres_checkpointer
 from claimflow.runtime.held_writes import HOLD_SECONDS, writes_held_for_checkpoints
 from tests.runtime.test_sqlite_saver import _first, _history
 
@@ -199,6 +195,8 @@ class _Sent(NamedTuple):
     opening: str
     """The statement's first words."""
     parameters: int
+    raw: bool
+    """Sent by a raw cursor: native `$n` placeholders, which psycopg sends without parsing the statement."""
 
 
 def _count_statements(monkeypatch: pytest.MonkeyPatch) -> list[_Sent]:
@@ -206,16 +204,17 @@ def _count_statements(monkeypatch: pytest.MonkeyPatch) -> list[_Sent]:
     sent: list[_Sent] = []
     execute, executemany = psycopg.AsyncCursor.execute, psycopg.AsyncCursor.executemany
 
-    def seen(query: Any, params: Any) -> _Sent:
-        return _Sent(" ".join(str(query).split()[:3]), len(params or ()))
+    def seen(cursor: Any, query: Any, params: Any) -> _Sent:
+        text = query.decode() if isinstance(query, bytes) else str(query)
+        return _Sent(" ".join(text.split()[:3]), len(params or ()), isinstance(cursor, psycopg.AsyncRawCursor))
 
     async def counted_execute(self: Any, query: Any, params: Any = None, *args: Any, **kwargs: Any) -> Any:
-        sent.append(seen(query, params))
+        sent.append(seen(self, query, params))
         return await execute(self, query, params, *args, **kwargs)
 
     async def counted_executemany(self: Any, query: Any, params_seq: Any, *args: Any, **kwargs: Any) -> Any:
         rows = list(params_seq)
-        sent.extend(seen(query, row) for row in rows)
+        sent.extend(seen(self, query, row) for row in rows)
         return await executemany(self, query, rows, *args, **kwargs)
 
     monkeypatch.setattr(psycopg.AsyncCursor, "execute", counted_execute)
@@ -244,34 +243,44 @@ async def _checkpoint_after_writes(
     return sent
 
 
-async def test_a_checkpoint_with_its_held_writes_is_three_statements(
+async def test_a_checkpoint_with_its_held_writes_is_one_statement(
     postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Its five writes, its channels' five blobs, the checkpoint: one statement each."""
+    """Its five writes, its channels' five blobs and the checkpoint: one statement, parsed by nobody on the loop."""
     async with _pooled(postgres_url) as saver:
         sent = await _checkpoint_after_writes(saver, 5, monkeypatch)
-    assert [statement.opening for statement in sent] == [
-        "INSERT INTO checkpoint_writes",
-        "INSERT INTO checkpoint_blobs",
-        "INSERT INTO checkpoints",
-    ]
+    assert sent == [_Sent("WITH writes AS", 6 + 5 * 6 + 5 * 4, raw=True)]
 
 
-async def test_no_statement_of_a_checkpoint_carries_more_parameters_than_psycopg_parses_once(
+async def test_a_checkpoint_of_many_writes_and_values_is_still_one_statement(
     postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Twelve writes (9 parameters each) go as 5 + 5 + 2, twelve blobs (6 each) as 8 + 4: all parsed once, cached."""
+    """Twelve writes and twelve values: more parameters than psycopg caches its parsing of, and not parsed at all."""
     async with _pooled(postgres_url) as saver:
         sent = await _checkpoint_after_writes(saver, 12, monkeypatch)
-    assert [(statement.opening.split()[-1], statement.parameters) for statement in sent] == [
-        ("checkpoint_writes", 45),
-        ("checkpoint_writes", 45),
-        ("checkpoint_writes", 18),
-        ("checkpoint_blobs", 48),
-        ("checkpoint_blobs", 24),
-        ("checkpoints", 6),
-    ]
-    assert max(statement.parameters for statement in sent) <= PARAMETERS_PER_STATEMENT
+    assert sent == [_Sent("WITH writes AS", 6 + 12 * 6 + 12 * 4, raw=True)]
+
+
+async def test_a_checkpoint_of_more_writes_than_a_statement_carries_keeps_them_all_in_order(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """11,000 held writes (66,006 parameters in one statement, over the protocol's 65,535): several statements."""
+    count = 11_000
+    writes: list[tuple[str, Any]] = [("notes", [n]) for n in range(count)]
+    async with _pooled(postgres_url) as saver:
+        with writes_held_for_checkpoints():
+            first = await _first(saver)
+            await saver.aput_writes(first, writes, task_id="wide")
+            checkpoint = empty_checkpoint()
+            checkpoint["channel_values"] = {"notes": ["last"]}
+            checkpoint["channel_versions"] = {"notes": "1"}
+            sent = _count_statements(monkeypatch)
+            written = await saver.aput(first, checkpoint, {"source": "loop", "step": 0}, {"notes": "1"})
+            monkeypatch.undo()
+        saved, pending = await saver.aget_tuple(written), await saver.aget_tuple(first)
+    assert len(sent) > 2
+    assert saved is not None and saved.checkpoint["channel_values"] == {"notes": ["last"]}
+    assert pending is not None and pending.pending_writes == [("wide", channel, value) for channel, value in writes]
 
 
 async def test_writes_beyond_one_statement_are_all_kept_in_order(postgres_url: str) -> None:

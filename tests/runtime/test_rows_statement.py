@@ -1,4 +1,4 @@
-"""The Postgres saver's many-row INSERTs are the stock saver's one-row statements, rows repeated."""
+"""The Postgres saver's statements: many-row INSERTs of the stock saver's one-row ones, and a checkpoint's one."""
 
 from __future__ import annotations
 
@@ -8,7 +8,14 @@ import pytest
 from langgraph.checkpoint.postgres.base import BasePostgresSaver
 from psycopg import _queries
 
-from claimflow.runtime.checkpoint_postgres import PARAMETERS_PER_STATEMENT, rows_per_statement, rows_statement
+from claimflow.runtime.checkpoint_postgres import (
+    MAX_PARAMETERS,
+    PARAMETERS_PER_STATEMENT,
+    checkpoint_statement,
+    fits_one_statement,
+    rows_per_statement,
+    rows_statement,
+)
 
 
 @pytest.mark.parametrize(
@@ -35,3 +42,25 @@ def test_a_statement_carries_no_more_parameters_than_psycopg_caches_the_parsing_
     """psycopg parses a longer statement again every time it is sent; if its limit moves, this says so."""
     assert PARAMETERS_PER_STATEMENT == _queries.MAX_CACHED_STATEMENT_PARAMS
     assert [rows_per_statement(width) for width in (9, 6, 50, 51, 200)] == [5, 8, 1, 1, 1]
+
+
+@pytest.mark.parametrize(("writes", "blobs"), [(0, 0), (0, 3), (2, 0), (5, 4), (12, 12)])
+def test_a_checkpoint_statement_numbers_every_parameter_it_is_sent(writes: int, blobs: int) -> None:
+    """$1..$6 the checkpoint, then six of each write's own, then four of each blob's own: none skipped, none extra."""
+    statement = checkpoint_statement(writes, blobs).decode()
+    numbers = [int(number) for number in re.findall(r"\$(\d+)", statement)]
+    assert sorted(set(numbers)) == list(range(1, 6 + 6 * writes + 4 * blobs + 1))
+    # The thread, namespace and parent id are sent once and named again in every row.
+    assert numbers.count(1) == 1 + writes + blobs
+    assert numbers.count(4) == 1 + writes
+    assert ("INSERT INTO checkpoint_writes" in statement) == bool(writes)
+    assert ("INSERT INTO checkpoint_blobs" in statement) == bool(blobs)
+    assert "%s" not in statement
+
+
+def test_a_checkpoint_goes_as_one_statement_up_to_the_protocols_parameter_limit() -> None:
+    assert MAX_PARAMETERS == 65_535
+    assert fits_one_statement(10_921, 0)  # 6 + 6 x 10,921 = 65,532
+    assert not fits_one_statement(10_922, 0)
+    assert fits_one_statement(0, 16_382)  # 6 + 4 x 16,382 = 65,534
+    assert not fits_one_statement(1, 16_382)
