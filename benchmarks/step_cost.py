@@ -91,10 +91,15 @@ class ClaimflowArm:
         return await step_times(self.runs, self.data_dir, self.database_url)
 
 
+def server_of(backend: str, args: argparse.Namespace) -> str | None:
+    """The Postgres server an arm of `backend` makes its fresh database on; None on SQLite (files in a folder)."""
+    return args.postgres if backend == "postgres" else None
+
+
 @asynccontextmanager
 async def claimflow_arm(backend: str, args: argparse.Namespace, temp: Path) -> AsyncIterator[ClaimflowArm]:
     """A, opened in `temp` (or on a fresh Postgres database)."""
-    async with fresh_database(args.postgres if backend == "postgres" else None) as url:
+    async with fresh_database(server_of(backend, args)) as url:
         async with claimflow.open_engine(engine_settings(temp / "data", url)) as engine:
             yield ClaimflowArm(engine, temp / "data", url)
 
@@ -104,7 +109,7 @@ async def bare_arm(
     backend: str, args: argparse.Namespace, temp: Path, steps: int, *, claimflows: bool
 ) -> AsyncIterator[Block]:
     """B (LangGraph's saver) or C (claimflow's): the bare graph of `steps` nodes, one thread per receipt."""
-    async with fresh_database(args.postgres if backend == "postgres" else None) as url:
+    async with fresh_database(server_of(backend, args)) as url:
         async with saver_for(url or temp / "bare.db", claimflows=claimflows) as saver:
             graph = compiled(steps, saver)
 
