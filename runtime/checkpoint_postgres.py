@@ -111,28 +111,18 @@ def checkpoint_statement(writes: int, blobs: int) -> bytes:
     are sent once, not in every row.
     """
     parts: list[str] = []
-    number = CHECKPOINT_PARAMETERS
     if writes:
-        rows = []
-        for _ in range(writes):
-            own = ", ".join(f"${number + offset}" for offset in range(1, WRITE_PARAMETERS + 1))
-            rows.append(f"($1, $2, $4, {own})")
-            number += WRITE_PARAMETERS
         parts.append(
             "writes AS (INSERT INTO checkpoint_writes"
             " (thread_id, checkpoint_ns, checkpoint_id, task_id, task_path, idx, channel, type, blob)"
-            f" VALUES {', '.join(rows)}"
+            f" VALUES {_numbered_rows(writes, '$1, $2, $4', WRITE_PARAMETERS, after=CHECKPOINT_PARAMETERS)}"
             " ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id, task_id, idx) DO NOTHING)"
         )
     if blobs:
-        rows = []
-        for _ in range(blobs):
-            own = ", ".join(f"${number + offset}" for offset in range(1, BLOB_PARAMETERS + 1))
-            rows.append(f"($1, $2, {own})")
-            number += BLOB_PARAMETERS
+        after = CHECKPOINT_PARAMETERS + WRITE_PARAMETERS * writes
         parts.append(
             "blobs AS (INSERT INTO checkpoint_blobs (thread_id, checkpoint_ns, channel, version, type, blob)"
-            f" VALUES {', '.join(rows)}"
+            f" VALUES {_numbered_rows(blobs, '$1, $2', BLOB_PARAMETERS, after=after)}"
             " ON CONFLICT (thread_id, checkpoint_ns, channel, version) DO NOTHING)"
         )
     head = f"WITH {', '.join(parts)} " if parts else ""
@@ -143,6 +133,16 @@ def checkpoint_statement(writes: int, blobs: int) -> bytes:
         " ON CONFLICT (thread_id, checkpoint_ns, checkpoint_id)"
         " DO UPDATE SET checkpoint = EXCLUDED.checkpoint, metadata = EXCLUDED.metadata"
     ).encode()
+
+
+def _numbered_rows(count: int, shared: str, width: int, *, after: int) -> str:
+    """`count` rows of VALUES, each the `shared` placeholders then `width` of its own, numbered on from `after`."""
+    rows = []
+    for row in range(count):
+        first = after + row * width
+        own = ", ".join(f"${first + offset}" for offset in range(1, width + 1))
+        rows.append(f"({shared}, {own})")
+    return ", ".join(rows)
 
 
 async def insert_rows(cur: AsyncCursor[Any], statement: str, rows: Sequence[Sequence[Any]]) -> None:
