@@ -332,9 +332,12 @@ async def postgres_checkpointer(
 ) -> AsyncIterator[AsyncPostgresSaver]:
     """An AsyncPostgresSaver over a pool of `size` sessions on `url`, set up and closed with the context.
 
-    Each session must autocommit (otherwise checkpoints are silently never committed), must not use
-    server-side prepared statements (poolers), and must return dict rows: the saver relies on all three.
-    A pool, not one shared session, so concurrent runs write their checkpoints side by side.
+    Each session must autocommit (otherwise checkpoints are silently never committed) and must return dict rows:
+    the saver relies on both. Each prepares a statement the first time it sends it (`prepare_threshold=0`, as
+    LangGraph's docs set it), so the server parses and plans a checkpoint's few statements once a session; the
+    sessions are direct ones, as claimflow's registry needs anyway (not a transaction-mode pooler that loses
+    prepared statements between transactions). A pool, not one shared session, so concurrent runs write their
+    checkpoints side by side.
     `synchronous_commit` "off" (the default): a checkpoint's commit does not wait for the log's flush (see the
     module); "on": every commit waits, as the server's own `synchronous_commit` says (the sessions keep it).
     """
