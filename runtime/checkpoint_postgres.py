@@ -98,6 +98,16 @@ def fits_one_statement(writes: int, blobs: int) -> bool:
     return CHECKPOINT_PARAMETERS + WRITE_PARAMETERS * writes + BLOB_PARAMETERS * blobs <= MAX_PARAMETERS
 
 
+def _numbered_rows(count: int, shared: str, width: int, *, after: int) -> str:
+    """`count` rows of VALUES, each the `shared` placeholders then `width` of its own, numbered on from `after`."""
+    rows = []
+    for row in range(count):
+        first = after + row * width
+        own = ", ".join(f"${first + offset}" for offset in range(1, width + 1))
+        rows.append(f"({shared}, {own})")
+    return ", ".join(rows)
+
+
 @functools.lru_cache(maxsize=256)
 def checkpoint_statement(writes: int, blobs: int) -> bytes:
     """One statement that stores a checkpoint with `writes` held writes and `blobs` channel values.
@@ -135,16 +145,6 @@ def checkpoint_statement(writes: int, blobs: int) -> bytes:
     ).encode()
 
 
-def _numbered_rows(count: int, shared: str, width: int, *, after: int) -> str:
-    """`count` rows of VALUES, each the `shared` placeholders then `width` of its own, numbered on from `after`."""
-    rows = []
-    for row in range(count):
-        first = after + row * width
-        own = ", ".join(f"${first + offset}" for offset in range(1, width + 1))
-        rows.append(f"({shared}, {own})")
-    return ", ".join(rows)
-
-
 async def insert_rows(cur: AsyncCursor[Any], statement: str, rows: Sequence[Sequence[Any]]) -> None:
     """Insert `rows` with the one-row INSERT `statement`, `rows_per_statement` of them in each statement sent.
 
@@ -165,10 +165,9 @@ class PooledPostgresSaver(AsyncPostgresSaver):
     for a pool, where each operation has its own session), and on an autocommit session each statement of a
     write is its own transaction: a checkpoint of several channels cost several WAL flushes. Here a checkpoint
     is one statement, a task's writes are pipelined inside one transaction (one flush), and runs write side by
-    side. A checkpoint's
-    channel values and a task's writes are serialized where they are made, before a session is taken, not
-    handed to a thread and back while the session waits: a step changes a few small values, and the trip cost
-    more than their encoding (a receipt on Postgres took 8-11% less time). During an engine's run a task's
+    side. A checkpoint's channel values and a task's writes are serialized where they are made, before a session
+    is taken, not handed to a thread and back while the session waits: a step changes a few small values, and
+    the trip cost more than their encoding (a receipt on Postgres took 8-11% less time). During an engine's run a task's
     ordinary writes wait briefly for the step's checkpoint and go in its transaction
     (`claimflow.runtime.held_writes`).
 
