@@ -249,14 +249,9 @@ class PooledPostgresSaver(AsyncPostgresSaver):
         versions = {channel: version for channel, version in new_versions.items() if channel in blob_values}
         key = write_key(config)  # the checkpoint this one follows, which the step's writes belong to
         written = self._written.take(key)
-        blobs = [
-            (
-                thread_id,
-                checkpoint_ns,
-                channel,
-                cast(str, version),
-                *self._serialized(channel, blob_values[channel], written),
-            )
+        # Each changed value's own columns (channel, version, type, blob); its thread and namespace are the row's.
+        values = [
+            (channel, cast(str, version), *self._serialized(channel, blob_values[channel], written))
             for channel, version in versions.items()
         ]
         row = (
@@ -268,15 +263,12 @@ class PooledPostgresSaver(AsyncPostgresSaver):
             Jsonb(get_serializable_checkpoint_metadata(config, metadata)),
         )
         writes = self._held.take(key)  # the writes of the step this checkpoint ends: rows of this thread and parent
-        if fits_one_statement(len(writes), len(blobs)):
-            parameters = list(row)
-            for write in writes:
-                parameters += write[3:]
-            for blob in blobs:
-                parameters += blob[2:]
+        if fits_one_statement(len(writes), len(values)):
+            parameters = [*row, *(own for write in writes for own in write[3:]), *(own for v in values for own in v)]
             async with self._cursor(raw=True) as cur:
-                await cur.execute(checkpoint_statement(len(writes), len(blobs)), parameters, binary=True)
+                await cur.execute(checkpoint_statement(len(writes), len(values)), parameters, binary=True)
         else:  # more than a statement may carry: in several, in one transaction
+            blobs = [(thread_id, checkpoint_ns, *value) for value in values]
             async with self._cursor(pipeline=True) as cur:
                 await insert_rows(cur, self.INSERT_CHECKPOINT_WRITES_SQL, writes)
                 await insert_rows(cur, self.UPSERT_CHECKPOINT_BLOBS_SQL, blobs)
