@@ -22,6 +22,7 @@ from claimflow.runtime.checkpoint_serde import (
     serializer,
 )
 from claimflow.runtime.private import private_database
+from claimflow.runtime.sqlite_durability import SqliteSynchronous, synchronous_pragma
 from claimflow.runtime.sqlite_saver import OneTripSqliteSaver
 
 __all__ = [
@@ -35,19 +36,20 @@ __all__ = [
 
 
 @asynccontextmanager
-async def sqlite_checkpointer(path: Path, *, synchronous: str = "NORMAL") -> AsyncIterator[AsyncSqliteSaver]:
+async def sqlite_checkpointer(
+    path: Path, *, synchronous: SqliteSynchronous = "NORMAL"
+) -> AsyncIterator[AsyncSqliteSaver]:
     """A SQLite saver on `path` in WAL mode (one trip to its thread per write), set up and closed with the context.
 
     `synchronous=NORMAL` (the default): a checkpoint the engine was told is written survives a killed
     process; the last ones may be lost on power failure. `FULL`: it survives power loss too, at an fsync
     per step.
     """
-    if synchronous not in ("NORMAL", "FULL"):
-        raise ValueError(f"synchronous must be NORMAL or FULL, not {synchronous!r}")
+    pragma = synchronous_pragma(synchronous)  # refused before any file is touched
     await asyncio.to_thread(private_database, path)  # file modes: off the event loop
     async with aiosqlite.connect(path, timeout=30.0) as connection:
         await connection.execute("PRAGMA journal_mode=WAL")
-        await connection.execute(f"PRAGMA synchronous={synchronous}")
+        await connection.execute(pragma)
         await connection.execute("PRAGMA busy_timeout=30000")
         saver = OneTripSqliteSaver(connection, serde=serializer())
         await saver.setup()

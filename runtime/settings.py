@@ -17,6 +17,7 @@ from claimflow.runtime.gateway.caps import OutputCaps
 from claimflow.runtime.gateway.config import GatewayConfig, PriceTable, ProviderLimits, TransportPolicy
 from claimflow.runtime.ingest.models import IngestLimits
 from claimflow.runtime.retention.ages import parse_age
+from claimflow.runtime.sqlite_durability import SQLITE_SYNCHRONOUS, SqliteSynchronous
 from claimflow.state.budget import Budget
 from claimflow.state.masking import MaskPatterns
 from claimflow.state.policy import Policy
@@ -313,9 +314,10 @@ class Settings:
     server may lose the last steps no one was told of, which run again) or on (every checkpoint waits, as the
     server's own `synchronous_commit` says). The registry's writes always wait (see
     `claimflow.runtime.checkpoint_postgres`)."""
-    sqlite_synchronous: str = "NORMAL"
-    """SQLite's `synchronous` (CLAIMFLOW_SQLITE_SYNCHRONOUS): NORMAL (WAL; a committed step survives a killed
-    process, and the last ones may be lost on power failure) or FULL (every commit also survives power loss)."""
+    sqlite_synchronous: SqliteSynchronous = "NORMAL"
+    """SQLite's `synchronous` (CLAIMFLOW_SQLITE_SYNCHRONOUS), for the checkpoints, the registry and the document
+    store alike: NORMAL (WAL; a committed step survives a killed process, and the last ones may be lost on power
+    failure) or FULL (every commit also survives power loss)."""
     types: tuple[str, ...] = ()
     """Extra document types to load, `module[:attr]` or `file.py[:attr]` (--types, CLAIMFLOW_TYPES); installed
     types (entry points) and those in the nearest claimflow.toml / [tool.claimflow] are always found."""
@@ -366,7 +368,7 @@ class Settings:
             postgres_synchronous_commit=_choice(
                 "CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT", get_args(SynchronousCommit), "off"
             ),
-            sqlite_synchronous=_choice("CLAIMFLOW_SQLITE_SYNCHRONOUS", ("NORMAL", "FULL"), "NORMAL"),
+            sqlite_synchronous=_choice("CLAIMFLOW_SQLITE_SYNCHRONOUS", SQLITE_SYNCHRONOUS, "NORMAL"),
             types=tuple(spec for spec in (*(_env("CLAIMFLOW_TYPES") or "").split(","), *types) if spec.strip()),
             mask_patterns=_mask_patterns(),
             limits=_document_limits(),

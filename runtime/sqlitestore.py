@@ -20,6 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from claimflow.runtime.private import private_database
+from claimflow.runtime.sqlite_durability import SqliteSynchronous, synchronous_pragma
 from claimflow.runtime.sqlite_write import write_transaction
 from claimflow.runtime.store import BlobMissingError, DocumentFiles, FileDocumentStore, check_blob_id
 
@@ -38,16 +39,19 @@ class SqliteDocumentStore(DocumentFiles):
     writer anyway); other processes on the same data directory wait on SQLite's own lock.
     """
 
-    def __init__(self, path: Path, *, fallback: FileDocumentStore | None = None) -> None:
+    def __init__(
+        self, path: Path, *, fallback: FileDocumentStore | None = None, synchronous: SqliteSynchronous = "NORMAL"
+    ) -> None:
+        pragma = synchronous_pragma(synchronous)  # refused before any file is touched
         self._path = private_database(path)
         self._fallback = fallback
         self._lock = threading.Lock()
         # isolation_level=None: transactions are begun and committed here, explicitly (`_write`).
         self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
-        # NORMAL, as the checkpoints: a blob a step saved survives a killed process, the last ones not
-        # necessarily a power failure (nor would the checkpoint that refers to them).
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        # As the checkpoints that refer to the blobs: under FULL a checkpoint that survives a power failure
+        # must not name a text that did not (see `claimflow.runtime.sqlite_durability`).
+        self._db.execute(pragma)
         self._db.executescript(_SCHEMA)
 
     @contextmanager

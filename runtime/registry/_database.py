@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from claimflow.runtime.private import private_database
+from claimflow.runtime.sqlite_durability import SqliteSynchronous, synchronous_pragma
 from claimflow.runtime.sqlite_write import write_transaction
 
 _SCHEMA = """
@@ -109,16 +110,15 @@ _ADDED_COLUMNS = (
 class Database:
     """One SQLite connection in WAL mode, with the schema applied."""
 
-    def __init__(self, path: Path, *, synchronous: str = "NORMAL") -> None:
-        if synchronous not in ("NORMAL", "FULL"):
-            raise ValueError(f"synchronous must be NORMAL or FULL, not {synchronous!r}")
+    def __init__(self, path: Path, *, synchronous: SqliteSynchronous = "NORMAL") -> None:
+        pragma = synchronous_pragma(synchronous)  # refused before any file is touched
         private_database(path)
         self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
         self._db.execute("PRAGMA journal_mode=WAL")
         # In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives a killed process,
         # only power loss may take the last ones. FULL syncs every commit.
-        self._db.execute(f"PRAGMA synchronous={synchronous}")
+        self._db.execute(pragma)
         self._db.execute("PRAGMA busy_timeout=30000")
         # The thread inside `together`, whose writes join its transaction rather than open their own.
         self._together = threading.local()
