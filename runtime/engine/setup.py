@@ -78,16 +78,16 @@ def _document_files(settings: Settings) -> DocumentFiles:
     blobs, database = settings.data_dir / BLOB_DIR, settings.data_dir / DOCUMENT_FILE
     # Documents an earlier version stored as files in this data directory are read from there, if it has them.
     files = FileDocumentStore(blobs) if blobs.is_dir() else None
-    if not settings.database_url:
+
+    def embedded() -> SqliteDocumentStore:
         return SqliteDocumentStore(database, fallback=files, synchronous=settings.sqlite_synchronous)
+
+    if not settings.database_url:
+        return embedded()
     from claimflow.runtime.pgstore import PgDocumentStore
 
     # Documents an installation stored before the database held them are read from its data directory, if here.
-    fallback = (
-        SqliteDocumentStore(database, fallback=files, synchronous=settings.sqlite_synchronous)
-        if database.is_file()
-        else files
-    )
+    fallback = embedded() if database.is_file() else files
     return PgDocumentStore(settings.database_url, size=settings.pool_size, fallback=fallback)
 
 
