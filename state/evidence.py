@@ -1,8 +1,9 @@
 """Evidence: where in the source a claimed value is written, checked by code.
 
 A claim states a quote and may state where it is. Code finds the quote in the stored page text
-(white space may differ, nothing else), and stores the exact page and offsets it found. A stated
-page or offset that disagrees with where the quote is rejects the claim.
+(white space may differ, nothing else), whole: where it begins and ends, the page's words do too
+(`word_edges`). It stores the exact page and offsets it found. A stated page or offset that disagrees
+with where the quote is rejects the claim.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from claimflow.state.documents import SourceText
 from claimflow.state.lengths import ClaimedQuote
+from claimflow.state.word_edges import cut_word
 
 
 class ClaimedEvidence(BaseModel):
@@ -113,6 +115,12 @@ def locate(claimed: ClaimedEvidence, source: SourceText) -> Located:
     ]
     if not hits:
         return Located(None, f"quote {claimed.quote!r} is not in the document")
+    whole = [hit for hit in hits if cut_word(source.page(hit[0]), hit[1], hit[2]) is None]
+    if not whole:
+        number, start, end = hits[0]
+        cut = cut_word(source.page(number), start, end)
+        return Located(None, f"quote {claimed.quote!r} is only part of {cut!r} on page {number}: quote whole words")
+    hits = whole
     if claimed.page is not None:
         on_page = [hit for hit in hits if hit[0] == claimed.page]
         if not on_page:

@@ -12,7 +12,9 @@ fields of the value's own kind count: `Total` names an amount, so it never gover
    its heading, walking up through the lines of its block (`Bill to:` above a customer's address).
 A label that only qualifies another (`Total incl. VAT`, `Nettobetrag zzgl. 19% MwSt.`) governs nothing.
 A value whose governing label belongs to another field, or is a counter-label of its own field, is not
-proved by its quote.
+proved by its quote. Nor is one a label of another kind stands right before, when the value reads as that kind
+too (`4711` after `Invoice No.` is the invoice number, not an amount; `EUR` after `Total` is still a currency):
+`nearest_on_line` finds that label, whatever its kind.
 """
 
 from __future__ import annotations
@@ -181,6 +183,17 @@ class LabelIndex:
             return nearest if _governs_across(page[nearest.end : start]) else None
         lines = MAX_BLOCK_LINES if kind == "text" else 1
         return self._heading(page, line_start, start - line_start, kind, lines)
+
+    def nearest_on_line(self, page: str, start: int) -> LabelHit | None:
+        """The label of any kind that stands right before `start` on its line (as `governing` reads a gap)."""
+        if self._pattern is None:
+            return None
+        line_start = page.rfind("\n", 0, start) + 1
+        text = page[line_start:start]
+        before = [hit for hit in self.find(text, line_start) if not _QUALIFIER.search(text[: hit.start - line_start])]
+        if not before or not _governs_across(page[before[-1].end : start]):
+            return None
+        return before[-1]
 
     def _heading(self, page: str, line_start: int, column: int, kind: str, lines: int) -> LabelHit | None:
         end = line_start - 1

@@ -6,7 +6,8 @@ quote states *this field*:
    out of a longer one: `Northwind` is not the name in `Seller: Northwind Widgets Ltd`);
 2. the label governing that token (labels.py) is the field's own, or none; a label of another field of the
    type (`Invoice Date` for a due date) or a counter-role label of the field (`Bill to` for a vendor)
-   rejects it, and the reason names that label.
+   rejects it, and the reason names that label. So does a label of another kind right before the token
+   when the value reads as that kind too (`4711` after `Invoice No.` is no total).
 The check that decided is recorded with every verdict and shown by `claimflow explain`.
 """
 
@@ -18,7 +19,7 @@ from typing import Literal
 from claimflow.state.documents import SourceText
 from claimflow.state.evidence import Evidence
 from claimflow.state.labels import LabelHit, LabelIndex
-from claimflow.state.normalize import check_value, value_spans
+from claimflow.state.normalize import check_value, normalize_value, parse_amount, value_spans
 from claimflow.state.normalize.names import cuts_a_name
 from claimflow.state.schema import DocumentType, Field
 
@@ -68,9 +69,41 @@ def _verdict(spec: Field, normalized: str, hit: LabelHit | None) -> Proof:
 _PREFERENCE: dict[Check, int] = {"own_label": 0, "no_label": 1}
 
 
+def _reads_as(kind: str, normalized: str) -> bool:
+    """Whether a value could be another field's, of `kind`: a kind whose values have a form of their own."""
+    if kind == "amount":
+        return parse_amount(normalized) is not None
+    if kind == "date":
+        return normalize_value("date", normalized) is not None
+    if kind == "identifier":
+        return any(char.isdigit() for char in normalized)
+    return False
+
+
+def _other_kinds_label(spec: Field, normalized: str, labels: LabelIndex, page: str, start: int) -> Proof | None:
+    """A rejection when a label of another kind stands right before the value and the value reads as that kind."""
+    hit = labels.nearest_on_line(page, start)
+    if hit is None:
+        return None
+    others = sorted(
+        {o.field for o in hit.owners if not o.counter and o.kind != spec.kind and _reads_as(o.kind, normalized)}
+    )
+    if not others:
+        return None
+    return Proof(False, "wrong_label", f"{normalized!r} stands under {hit.text!r}, the label of {', '.join(others)}, "
+                 f"not of {spec.name}", normalized, hit.text)  # fmt: skip
+
+
+def _judge_one(spec: Field, normalized: str, labels: LabelIndex, page: str, start: int) -> Proof:
+    verdict = _verdict(spec, normalized, labels.governing(page, start, spec.kind))
+    if verdict.check != "no_label":
+        return verdict
+    return _other_kinds_label(spec, normalized, labels, page, start) or verdict
+
+
 def judge_spans(spec: Field, normalized: str, labels: LabelIndex, page: str, starts: list[int]) -> Proof:
     """The best verdict over every place the value is written (page offsets of each token's start)."""
-    verdicts = [_verdict(spec, normalized, labels.governing(page, start, spec.kind)) for start in starts]
+    verdicts = [_judge_one(spec, normalized, labels, page, start) for start in starts]
     accepted = sorted((v for v in verdicts if v.ok), key=lambda v: _PREFERENCE.get(v.check, 9))
     return accepted[0] if accepted else verdicts[0]
 

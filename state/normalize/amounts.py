@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from claimflow.state.normalize.currency import is_currency_prefix
 from claimflow.state.normalize.spans import Spans
 
 _LEAD = r"(?:(?<![\w.,'\-/])(?P<sign>[-\u2212]))?(?<![\d.,'/])(?<!\w[-\u2212])"
@@ -19,7 +20,8 @@ _TAIL = r"(?![.,/]?\d)"
 # Decimals: one or two (prices), or four (unit prices such as "2,5000"); three digits after a separator group
 # thousands, so three decimals are not read.
 _DECIMALS = r"(?:[.,](?:\d{4}|\d{1,2}))"
-_GROUPED = re.compile(_LEAD + r"(?P<number>\d{1,3}(?:(?P<group>[.,'])\d{3})+" + _DECIMALS + r"?)" + _TAIL)
+# A first group of `0` groups nothing: `0.125` is not a hundred and twenty-five.
+_GROUPED = re.compile(_LEAD + r"(?P<number>[1-9]\d{0,2}(?:(?P<group>[.,'])\d{3})+" + _DECIMALS + r"?)" + _TAIL)
 _PLAIN = re.compile(_LEAD + r"(?P<number>\d+" + _DECIMALS + r"?)" + _TAIL)
 _SPACED = re.compile(_LEAD + r"(?P<number>\d{1,3}(?:(?P<group>[ \u00a0\u202f])\d{3})+" + _DECIMALS + r"?)" + _TAIL)
 
@@ -47,19 +49,29 @@ def _to_decimal(number: str, group: str | None) -> Decimal | None:
         return None
 
 
+def _glued_to_word(text: str, start: int) -> bool:
+    """Letters run straight into the number at `start` (`AB1250` is a reference), other than a currency code."""
+    letters = start
+    while letters > 0 and text[letters - 1].isalpha():
+        letters -= 1
+    return letters < start and not is_currency_prefix(text[letters:start])
+
+
 def find_amounts(text: str) -> list[AmountMatch]:
     """Return every amount expression in `text`, ordered by position (space-grouped may overlap)."""
     found: list[AmountMatch] = []
     taken = Spans()
     for pattern in (_GROUPED, _PLAIN):
         for m in pattern.finditer(text):
-            if taken.overlaps(m.start(), m.end()):
+            if taken.overlaps(m.start(), m.end()) or _glued_to_word(text, m.start()):
                 continue
             value = _to_decimal(m["number"], m.groupdict().get("group"))
             if value is not None:
                 taken.add(m.start(), m.end())
                 found.append(AmountMatch(m.start(), m.end(), -value if m["sign"] else value))
     for m in _SPACED.finditer(text):
+        if _glued_to_word(text, m.start()):
+            continue
         value = _to_decimal(m["number"], m["group"])
         if value is not None:
             found.append(AmountMatch(m.start(), m.end(), -value if m["sign"] else value))

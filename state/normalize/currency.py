@@ -63,6 +63,15 @@ def currency_readings(text: str) -> set[str]:
     return {code for code, _, _ in currency_mentions(text)}
 
 
+_ABBREVIATIONS = frozenset({"Rs", "Rp", "Tk", "kr", "Kr", "Fr", "Sfr", "SFr"})
+"""Currency abbreviations printed against the amount (`Rs500`) that name no one currency, so no reading."""
+
+
+def is_currency_prefix(letters: str) -> bool:
+    """True when `letters` printed straight before an amount name its currency (`EUR12.50`, `RM62.80`)."""
+    return letters.upper() in ISO_4217 or letters in _SYMBOLS or letters in _ABBREVIATIONS
+
+
 def is_currency_code(value: str) -> bool:
     """True when `value` is an accepted ISO 4217 code."""
     return value in ISO_4217

@@ -1,0 +1,138 @@
+"""Evidence proves a value only whole: a quote cut out of a longer word or number, a value on a line another
+field's label of another kind governs, or a number glued to a word proves nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimflow.doctypes import INVOICE, RECEIPT
+from claimflow.state.apply import check_field_claim
+from claimflow.state.claims import FieldClaim
+from claimflow.state.documents import SourceText
+from claimflow.state.evidence import ClaimedEvidence, locate
+from claimflow.state.normalize import find_amounts, parse_amount
+from claimflow.state.outcomes import ClaimOutcome
+from claimflow.state.schema import DocumentType
+from claimflow.state.word_edges import cut_word
+
+PAGE = (
+    "INVOICE\n"
+    "Seller: ACMEX Trading\n"
+    "Invoice No.: INV-2024-0117\n"
+    "Invoice Date: 12.03.2024\n"
+    "Order ref: 4711\n"
+    "Net: 100.00\n"
+    "Total: 112.00\n"
+    "Amount due: EUR 112.00\n"
+)
+
+
+def _check(field: str, value: str, quote: str, *, page: str = PAGE, doc_type: DocumentType = INVOICE) -> ClaimOutcome:
+    claim = FieldClaim(field=field, value=value, confidence=0.95, evidence=ClaimedEvidence(quote=quote))
+    return check_field_claim(doc_type, claim, SourceText(pages=(page,)), step="extract", claim_id="c1")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "quote", "whole"),
+    [
+        ("total_amount", "1", "Total: 1", "Total: 112.00"),
+        ("total_amount", "11", "Total: 11", "Total: 112.00"),
+        ("total_amount", "112", "Total: 112", "Total: 112.00"),
+        ("total_amount", "12.00", "12.00", "112.00"),
+        ("net_amount", "10", "Net: 10", "Net: 100.00"),
+        ("invoice_number", "INV-2024-01", "Invoice No.: INV-2024-01", "INV-2024-0117"),
+        ("issue_date", "2020-03-12", "Invoice Date: 12.03.20", "12.03.2024"),
+        ("vendor_name", "ACME", "Seller: ACME", "ACMEX"),
+    ],
+)
+def test_a_quote_cut_out_of_a_longer_word_or_number_proves_nothing(
+    field: str, value: str, quote: str, whole: str
+) -> None:
+    outcome = _check(field, value, quote)
+    assert not outcome.accepted
+    assert outcome.check == "quote_not_found"
+    assert any("only part of" in reason and whole in reason for reason in outcome.reasons), outcome.reasons
+
+
+def test_the_whole_quote_still_proves_its_value() -> None:
+    outcome = _check("total_amount", "112.00", "Total: 112.00")
+    assert outcome.accepted and outcome.check == "own_label"
+
+
+def test_stated_offsets_inside_a_longer_number_are_refused() -> None:
+    start = PAGE.index("112.00") + 1  # "12.00" inside "112.00"
+    claimed = ClaimedEvidence(quote="12.00", page=1, start=start, end=start + 5)
+    assert locate(claimed, SourceText(pages=(PAGE,))).evidence is None
+
+
+def test_punctuation_and_line_ends_are_word_edges() -> None:
+    page = "Thank you!\nTotal: 9.50.\n(Change 0.50)"
+    assert cut_word(page, 0, 9) is None  # "Thank you" before "!"
+    assert cut_word(page, page.index("9.50"), page.index("9.50") + 4) is None  # a full stop ends the sentence
+    assert cut_word(page, page.index("Change"), page.index("0.50") + 4) is None
+    assert cut_word(page, 0, 5) is None  # "Thank" before a space
+    assert cut_word(page, 0, 4) == "Thank"
+
+
+def test_a_classification_quote_cut_out_of_a_word_does_not_name_the_type() -> None:
+    page = "Memo\nThe goods were never invoiced; please call.\n"
+    assert locate(ClaimedEvidence(quote="invoice"), SourceText(pages=(page,))).evidence is None
+    assert locate(ClaimedEvidence(quote="invoiced"), SourceText(pages=(page,))).evidence is not None
+
+
+def test_scripts_written_without_spaces_have_no_word_edges_but_numbers_do() -> None:
+    page = "領収書\n合計金額1,234円です\n"
+    quote = "合計金額1,234円"
+    start = page.index(quote)
+    assert cut_word(page, start, start + len(quote)) is None  # letters around a quote in Japanese do not run on
+    assert cut_word(page, page.index("1,234"), page.index("1,234") + 3) == "合計金額1,234円です"  # "1,2" of "1,234"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "quote", "label"),
+    [
+        ("invoice_number", "112.00", "Total: 112.00", "Total"),
+        ("invoice_number", "12.03.2024", "Invoice Date: 12.03.2024", "Invoice Date"),
+        ("issue_date", "2024-01-17", "Invoice No.: RE-2024-01-17-003", "Invoice No."),
+    ],
+)
+def test_a_value_under_a_label_of_another_kind_that_it_reads_as_is_refused(
+    field: str, value: str, quote: str, label: str
+) -> None:
+    page = PAGE + "Invoice No.: RE-2024-01-17-003\n"
+    outcome = _check(field, value, quote, page=page)
+    assert not outcome.accepted
+    assert outcome.check == "wrong_label"
+    assert outcome.label == label
+
+
+def test_an_amount_right_after_an_identifiers_label_is_the_identifier() -> None:
+    page = "INVOICE\nInvoice No.: 4711\nTotal: 119.00\n"
+    outcome = _check("total_amount", "4711", "Invoice No.: 4711", page=page)
+    assert not outcome.accepted and outcome.check == "wrong_label"
+    assert "invoice_number" in outcome.reasons[-1]
+
+
+def test_a_currency_after_an_amounts_label_is_still_the_currency() -> None:
+    outcome = _check("currency", "EUR", "Amount due: EUR 112.00")
+    assert outcome.accepted, outcome.reasons
+
+
+def test_a_receipts_total_beside_its_currency_symbol_is_proved() -> None:
+    page = "SHOP SDN BHD\nTOTAL RM62.80\nCASH RM70.00\n"
+    assert _check("total_amount", "62.80", "TOTAL RM62.80", page=page, doc_type=RECEIPT).accepted
+
+
+@pytest.mark.parametrize("text", ["AB1250", "X12Y", "ref9.50"])
+def test_a_number_glued_to_a_word_is_no_amount(text: str) -> None:
+    assert find_amounts(text) == []
+
+
+@pytest.mark.parametrize(("text", "value"), [("EUR12.50", "12.50"), ("RM62.80", "62.80"), ("Rs500", "500")])
+def test_a_number_glued_to_its_currency_is_an_amount(text: str, value: str) -> None:
+    assert [str(match.value) for match in find_amounts(text)] == [value]
+
+
+@pytest.mark.parametrize("text", ["0.125", "0,500", "-0.750"])
+def test_a_leading_zero_does_not_group_thousands(text: str) -> None:
+    assert parse_amount(text) is None
