@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from claimflow.runtime.engine import Engine
+from claimflow.runtime.engine.models import RunModelError
+from claimflow.runtime.errors import WorkflowVersionError
 from claimflow.runtime.registry import RunBusyError, RunRow
+
+_log = logging.getLogger("claimflow")
 
 
 async def process_files(
@@ -23,8 +28,9 @@ async def process_files(
     waiting), so the first document starts while the rest are still being read. A new run is registered
     running, leased to this engine: the batch holds it from then on, and a worker starts it without a claim.
     A failing document fails its own run only. A file registered before (same bytes, same path) is not
-    registered again: its run is continued if unfinished, and comes back as it stands if finished or held by
-    another live process.
+    registered again: its run is continued if unfinished, and comes back as it stands if finished, held by
+    another live process, or made by another workflow version or with a model not available here (with a
+    warning). A file named twice in one batch is advanced once; both mentions get its result.
     Storage or a database that cannot be written or reached stops the whole batch with that error, leaving
     every registered run to be continued. `on_done` gets each finished run and whether this batch registered
     it (False: an earlier command did).
@@ -40,13 +46,12 @@ async def process_files(
         for _ in range(concurrency):
             await registered.put(None)
 
+    advancing = _Advancing(engine)
+
     async def work() -> None:
         while (item := await registered.get()) is not None:
             index, row, new = item
-            try:
-                done = await engine.start(row.run_id, registered=row if new else None)
-            except RunBusyError:  # another live process (a `recover`, a second `run`) is advancing it
-                done = await engine.registry.get_run(row.run_id)
+            done, new = await advancing.once(row, new)
             results[index] = done
             if on_done:
                 await on_done(done, new)
@@ -59,3 +64,42 @@ async def process_files(
     except BaseExceptionGroup as failed:
         raise failed.exceptions[0] from None
     return [row for row in results if row is not None]
+
+
+class _Advancing:
+    """The runs a batch advances, each once: a file named twice (a folder and a file in it) is one run.
+
+    The second mention waits for the first's result. Left to the engine, whose own lease lets it in, the run
+    would be advanced twice at once, its steps run and its record delivered twice.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._runs: dict[str, asyncio.Future[tuple[RunRow, bool]]] = {}
+
+    async def once(self, row: RunRow, new: bool) -> tuple[RunRow, bool]:
+        """The run advanced by this batch (or its first mention's result), and whether the batch registered it."""
+        first = self._runs.get(row.run_id)
+        if first is not None:
+            return await asyncio.shield(first)
+        self._runs[row.run_id] = mention = asyncio.get_running_loop().create_future()
+        try:
+            done = await self._advance(row, new)
+        except BaseException as error:
+            mention.set_exception(error)
+            mention.exception()  # retrieved here: the batch ends with this error, raised by its own worker
+            raise
+        mention.set_result((done, new))
+        return done, new
+
+    async def _advance(self, row: RunRow, new: bool) -> RunRow:
+        engine = self._engine
+        try:
+            return await engine.start(row.run_id, registered=row if new else None)
+        except RunBusyError:  # another live process (a `recover`, a second `run`) is advancing it
+            return await engine.registry.get_run(row.run_id)
+        except (WorkflowVersionError, RunModelError) as error:
+            # Registered before under another workflow version, or with a model not available here: left as
+            # it stands, with a warning saying why, and the rest of the batch goes on.
+            _log.warning("%s", error)
+            return await engine.registry.get_run(row.run_id)

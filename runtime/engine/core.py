@@ -33,6 +33,7 @@ from claimflow.runtime.engine.reviews import ReviewDesk
 from claimflow.runtime.engine.tokens import Tokens
 from claimflow.runtime.engine.upkeep import Upkeep
 from claimflow.runtime.engine.watching import Watching
+from claimflow.runtime.errors import WorkflowVersionError
 from claimflow.runtime.held_writes import writes_held_for_checkpoints
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.registry import (
@@ -224,7 +225,8 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
 
         A run a decider left resuming continues with that decision only if it was committed (the checkpoint
         is past the review it answered); otherwise the decision is abandoned and the review open again. A run
-        whose model cannot be built here (a missing key) is left as it was, with a warning saying why. A run
+        whose model cannot be built here (a missing key), or made by another workflow version, is left as it was,
+        with a warning saying why. A run
         another live process holds (a `run` still working through its batch, another `recover` that
         got there first) is left to it: each run is claimed atomically before it is touched.
         """
@@ -238,7 +240,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
                     return await self._recover(row)
                 except RunBusyError:
                     return None
-                except RunModelError as error:  # left as it was, told, and the other runs recovered
+                except (RunModelError, WorkflowVersionError) as error:  # left as it was, told, the others recovered
                     _log.warning("%s", error)
                     return None
 

@@ -1,0 +1,108 @@
+"""A batch advances each run once, and a run it cannot advance here is reported, not the end of the batch."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from claimflow.runtime.batch import process_files
+from claimflow.runtime.engine import open_engine
+from claimflow.runtime.registry import RunRow
+from claimflow.runtime.settings import Settings
+from claimflow.runtime.sources import expand
+from tests.factories import PURCHASE_ORDER
+from tests.integration._docs import MEMO, invoice_text, write
+
+
+async def test_a_file_named_twice_in_one_batch_is_advanced_once(data_dir: Path, docs_dir: Path) -> None:
+    invoice = write(docs_dir, "invoice.txt", invoice_text("NW-2024-0901"))
+    mentions: list[tuple[str, bool]] = []
+
+    async def note(row: RunRow, new: bool) -> None:
+        mentions.append((row.run_id, new))
+
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        # The folder and the file in it: two mentions of one document, advanced side by side.
+        files = [*expand([docs_dir]).files, invoice]
+        rows = await process_files(engine, files, on_done=note, concurrency=2)
+        events = Counter(item["type"] for item in await engine.registry.events(rows[0].run_id))
+        alone = await process_files(engine, [write(docs_dir, "other.txt", invoice_text("NW-2024-0902"))])
+        steps_alone = Counter(item["type"] for item in await engine.registry.events(alone[0].run_id))["step.started"]
+
+    assert len({row.run_id for row in rows}) == 1
+    assert [row.status for row in rows] == ["completed", "completed"]
+    assert events["run.started"] == 1
+    assert events["document.parsed"] == 1
+    assert events["step.started"] == steps_alone  # each step once, as for a document named once
+    # This batch registered the run: neither mention reads as one an earlier command registered.
+    assert mentions == [(rows[0].run_id, True), (rows[0].run_id, True)]
+
+
+async def test_a_run_of_another_workflow_version_is_left_and_the_batch_goes_on(
+    data_dir: Path, docs_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    older = write(docs_dir, "a_invoice.txt", invoice_text("NW-2024-0911"))
+    async with open_engine(data_dir=data_dir, types=[PURCHASE_ORDER]) as other_installation:
+        queued = await other_installation.submit(older)  # registered, never started (a batch killed there)
+    write(docs_dir, "b_invoice.txt", invoice_text("NW-2024-0912"))
+    write(docs_dir, "c_memo.html", MEMO)
+
+    with caplog.at_level(logging.WARNING, logger="claimflow"):
+        async with open_engine(Settings(data_dir=data_dir)) as engine:
+            rows = await process_files(engine, expand([docs_dir]).files, concurrency=2)
+
+    by_name = {row.filename: row for row in rows}
+    assert by_name["a_invoice.txt"].run_id == queued.run_id
+    assert by_name["a_invoice.txt"].status == "queued"  # left as it stands, for its own installation or a rerun
+    assert by_name["b_invoice.txt"].status == "completed"
+    assert by_name["c_memo.html"].status == "needs_review"
+    warned = [record.getMessage() for record in caplog.records]
+    assert any("workflow version" in text and "rerun" in text for text in warned), warned
+
+
+_LEAVE_BEHIND = """
+import asyncio, sys
+from pathlib import Path
+from claimflow.runtime.engine import open_engine
+from tests.factories import PURCHASE_ORDER
+
+async def main(data_dir: str, extra: str, files: list[str]) -> None:
+    async with open_engine(data_dir=data_dir, types=[PURCHASE_ORDER] if extra == "extra" else None) as engine:
+        for name in files:
+            print((await engine.submit(Path(name))).run_id)
+
+asyncio.run(main(sys.argv[1], sys.argv[2], sys.argv[3:]))
+"""
+
+
+def _left_behind(data_dir: Path, extra: bool, *files: Path) -> list[str]:
+    """Register runs in a process that then ends, as a `claimflow run` killed right after registering them."""
+    done = subprocess.run(
+        [sys.executable, "-c", _LEAVE_BEHIND, str(data_dir), "extra" if extra else "-", *map(str, files)],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.split()
+
+
+async def test_recover_leaves_a_run_of_another_workflow_version_and_recovers_the_rest(
+    data_dir: Path, docs_dir: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    (older,) = _left_behind(data_dir, True, write(docs_dir, "a_invoice.txt", invoice_text("NW-2024-0921")))
+    (current,) = _left_behind(data_dir, False, write(docs_dir, "b_invoice.txt", invoice_text("NW-2024-0922")))
+
+    with caplog.at_level(logging.WARNING, logger="claimflow"):
+        async with open_engine(Settings(data_dir=data_dir)) as engine:
+            recovered = await engine.recover(concurrency=2)
+            left = await engine.registry.get_run(older)
+
+    assert [(row.run_id, row.status) for row in recovered] == [(current, "completed")]
+    assert left.status == "queued"
+    assert any("workflow version" in record.getMessage() for record in caplog.records)
