@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Literal, TypeVar, get_args
 
@@ -15,6 +16,7 @@ from claimflow.runtime.delivery.config import DeliveryConfig, DeliveryConfigErro
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway.caps import OutputCaps
 from claimflow.runtime.gateway.config import GatewayConfig, PriceTable, ProviderLimits, TransportPolicy
+from claimflow.runtime.gateway.errors import GatewaySetupError
 from claimflow.runtime.ingest.models import IngestLimits
 from claimflow.runtime.retention.ages import parse_age
 from claimflow.runtime.sqlite_durability import SQLITE_SYNCHRONOUS, SqliteSynchronous
@@ -34,19 +36,39 @@ def _env(name: str) -> str | None:
     return value if value not in (None, "") else None
 
 
-def _float(name: str, default: float | None) -> float | None:
+def _float(name: str, default: float | None, what: str = "a finite number") -> float | None:
+    """A finite number, or `default` when unset; `what` says in the error which numbers the setting takes.
+
+    `nan` and `inf` pass `float()`, but no range check holds for nan and none is meant for inf: both are refused.
+    """
     raw = _env(name)
     if raw is None:
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
         raise SettingsError(f"{name}={raw!r} is not a number") from None
+    if not math.isfinite(value):
+        raise SettingsError(f"{name}={raw!r} must be {what}")
+    return value
 
 
-def _int(name: str, default: int | None) -> int | None:
-    value = _float(name, None if default is None else float(default))
-    return None if value is None else int(value)
+def _int(name: str, default: int | None, what: str = "a whole number") -> int | None:
+    """A whole number (`3`, `3.0` or `1e3`), or `default` when unset; a fraction is refused, not cut off."""
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)  # exact, however large: a float would round it
+    except ValueError:
+        pass
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name}={raw!r} is not a number") from None
+    if not value.is_integer():  # a fraction, nan or inf (1e400 reads as inf)
+        raise SettingsError(f"{name}={raw!r} must be {what}")
+    return int(value)
 
 
 def _choice(name: str, choices: tuple[str, ...], default: str) -> Any:
@@ -60,13 +82,16 @@ def _budget(base: Budget) -> Budget:
     on_exceeded = _env("CLAIMFLOW_ON_BUDGET") or base.on_exceeded
     if on_exceeded not in ("review", "fail"):
         raise SettingsError(f"CLAIMFLOW_ON_BUDGET={on_exceeded!r}: use review or fail")
-    return Budget(
-        max_cost=_float("CLAIMFLOW_MAX_COST", base.max_cost),
-        max_tokens=_int("CLAIMFLOW_MAX_TOKENS", base.max_tokens),
-        max_calls=_int("CLAIMFLOW_MAX_CALLS", base.max_calls),
-        max_model_seconds=_float("CLAIMFLOW_MAX_MODEL_SECONDS", base.max_model_seconds),
-        on_exceeded=on_exceeded,  # type: ignore[arg-type]  # checked just above
-    )
+    limits = {
+        "max_cost": _optional_non_negative("CLAIMFLOW_MAX_COST", base.max_cost),
+        "max_tokens": _whole("CLAIMFLOW_MAX_TOKENS", base.max_tokens, least=0),
+        "max_calls": _whole("CLAIMFLOW_MAX_CALLS", base.max_calls, least=0),
+        "max_model_seconds": _optional_non_negative("CLAIMFLOW_MAX_MODEL_SECONDS", base.max_model_seconds),
+    }
+    try:
+        return Budget(**limits, on_exceeded=on_exceeded)  # type: ignore[arg-type]  # checked just above
+    except ValidationError as error:
+        raise SettingsError(f"the budget (CLAIMFLOW_MAX_*) is not valid: {_problems(error)}") from None
 
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -92,24 +117,47 @@ def _policy() -> Policy:
     """The policy file (CLAIMFLOW_POLICY), then single CLAIMFLOW_* thresholds over it; validated as a whole."""
     base = _policy_file()
     overrides = {
-        "classify_min_confidence": _float("CLAIMFLOW_CLASSIFY_MIN_CONFIDENCE", base.classify_min_confidence),
-        "field_auto_accept": _float("CLAIMFLOW_FIELD_AUTO_ACCEPT", base.field_auto_accept),
-        "high_risk_total": Decimal(_env("CLAIMFLOW_HIGH_RISK_TOTAL") or base.high_risk_total),
-        "high_risk_field_auto_accept": _float(
+        "classify_min_confidence": _fraction("CLAIMFLOW_CLASSIFY_MIN_CONFIDENCE", base.classify_min_confidence),
+        "field_auto_accept": _fraction("CLAIMFLOW_FIELD_AUTO_ACCEPT", base.field_auto_accept),
+        "high_risk_total": _amount("CLAIMFLOW_HIGH_RISK_TOTAL", base.high_risk_total),
+        "high_risk_field_auto_accept": _fraction(
             "CLAIMFLOW_HIGH_RISK_FIELD_AUTO_ACCEPT", base.high_risk_field_auto_accept
         ),
         "budget": _budget(base.budget),
     }
     try:
         return Policy.model_validate({**base.model_dump(), **overrides})
-    except ValueError as error:
-        raise SettingsError(f"the policy thresholds are not valid: {error}") from None
+    except ValidationError as error:
+        raise SettingsError(f"the policy thresholds are not valid: {_problems(error)}") from None
+
+
+def _fraction(name: str, default: float) -> float:
+    what = "a number from 0 to 1"
+    value = _float(name, default, what)
+    if value is None or not 0 <= value <= 1:
+        raise SettingsError(f"{name}={_env(name)} must be {what}")
+    return value
+
+
+def _amount(name: str, default: Decimal) -> Decimal:
+    """An amount in exact decimal (a float would round it), finite and 0 or more."""
+    raw = _env(name)
+    if raw is None:
+        return default
+    try:
+        value = Decimal(raw.strip())
+    except InvalidOperation:
+        raise SettingsError(f"{name}={raw!r} is not a number: write an amount such as 10000 or 2500.50") from None
+    if not value.is_finite() or value < 0:
+        raise SettingsError(f"{name}={raw!r} must be an amount, 0 or more")
+    return value
 
 
 def _limits(provider: str) -> ProviderLimits:
     prefix = f"CLAIMFLOW_{provider.upper()}"
     return ProviderLimits(
-        requests_per_minute=_float(f"{prefix}_RPM", None), tokens_per_minute=_float(f"{prefix}_TPM", None)
+        requests_per_minute=_optional_non_negative(f"{prefix}_RPM", None),
+        tokens_per_minute=_optional_non_negative(f"{prefix}_TPM", None),
     )
 
 
@@ -117,9 +165,10 @@ _OUTPUT_CAP = "CLAIMFLOW_MAX_OUTPUT_TOKENS"
 
 
 def _positive_int(name: str) -> int | None:
-    value = _int(name, None)
+    what = "a whole number of tokens, at least 1"
+    value = _int(name, None, what)
     if value is not None and value < 1:
-        raise SettingsError(f"{name}={value} must be a whole number of tokens, at least 1")
+        raise SettingsError(f"{name}={value} must be {what}")
     return value
 
 
@@ -145,7 +194,7 @@ def _gateway(base_url: str | None, model: str) -> GatewayConfig:
     prices_path = _env("CLAIMFLOW_PRICES")
     try:
         prices = PriceTable.from_json(prices_path) if prices_path else PriceTable()
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, GatewaySetupError) as error:  # from_json says what is wrong in the file
         raise SettingsError(f"CLAIMFLOW_PRICES={prices_path!r} cannot be read: {error}") from None
     defaults = TransportPolicy()
     defaults_config = GatewayConfig()
@@ -158,28 +207,38 @@ def _gateway(base_url: str | None, model: str) -> GatewayConfig:
         openai_mode=_choice("CLAIMFLOW_OPENAI_MODE", ("json", "json_schema", "tools", "md_json"), "json"),
         anthropic_api_key=_env("ANTHROPIC_API_KEY"),
         anthropic_base_url=(base_url if anthropic else None) or _env("CLAIMFLOW_ANTHROPIC_BASE_URL"),
-        timeout_s=_float("CLAIMFLOW_MODEL_TIMEOUT_S", 60.0) or 60.0,
+        timeout_s=_positive("CLAIMFLOW_MODEL_TIMEOUT_S", defaults_config.timeout_s),
         call_deadline_s=_positive("CLAIMFLOW_MODEL_CALL_DEADLINE_S", defaults_config.call_deadline_s),
         max_response_bytes=_at_least_one("CLAIMFLOW_MODEL_MAX_RESPONSE_BYTES", defaults_config.max_response_bytes),
         output_caps=_output_caps(),
-        transport=TransportPolicy(max_attempts=_int("CLAIMFLOW_MODEL_MAX_ATTEMPTS", defaults.max_attempts) or 1),
+        transport=TransportPolicy(max_attempts=_at_least_one("CLAIMFLOW_MODEL_MAX_ATTEMPTS", defaults.max_attempts)),
         limits={provider: _limits(provider) for provider in ("openai", "anthropic")},
         prices=prices,
     )
 
 
 def _positive(name: str, default: float) -> float:
-    value = _float(name, default)
+    what = "a number greater than 0"
+    value = _float(name, default, what)
     if value is None or value <= 0:
-        raise SettingsError(f"{name}={value} must be a positive number")
+        raise SettingsError(f"{name}={_env(name)} must be {what}")
+    return value
+
+
+def _whole(name: str, default: int | None, *, least: int) -> int | None:
+    what = f"a whole number, at least {least}"
+    value = _int(name, default, what)
+    if value is not None and value < least:
+        raise SettingsError(f"{name}={_env(name)} must be {what}")
     return value
 
 
 def _at_least_one(name: str, default: int) -> int:
-    # A count or a size: a fraction would be cut to 0 and refuse every document, so it is refused here.
-    value = _int(name, default)
-    if value is None or value < 1:
-        raise SettingsError(f"{name}={_env(name)} must be a whole number, at least 1")
+    # A count or a size: 0 or less would refuse every document or call, so it is refused here rather than
+    # replaced by a default the user did not ask for.
+    value = _whole(name, default, least=1)
+    if value is None:
+        raise SettingsError(f"{name} must be a whole number, at least 1")
     return value
 
 
@@ -270,8 +329,16 @@ def _delivery() -> DeliveryConfig:
 
 
 def _non_negative(name: str, default: float, what: str = "a number, at least 0") -> float:
-    value = _float(name, default)
-    if value is None or not value >= 0:  # `not >=` refuses nan too
+    value = _optional_non_negative(name, default, what)
+    if value is None:
+        raise SettingsError(f"{name} must be {what}")
+    return value
+
+
+def _optional_non_negative(name: str, default: float | None, what: str = "a number, at least 0") -> float | None:
+    """A limit or a wait, or `default` (None: no limit) when unset."""
+    value = _float(name, default, what)
+    if value is not None and value < 0:
         raise SettingsError(f"{name}={_env(name)} must be {what}")
     return value
 
@@ -364,7 +431,7 @@ class Settings:
             second_opinion=second_opinion or _env("CLAIMFLOW_SECOND_OPINION"),
             record_dir=record_dir,
             database_url=_env("CLAIMFLOW_DATABASE_URL"),
-            pool_size=max(1, _int("CLAIMFLOW_POOL_SIZE", 8) or 8),
+            pool_size=_at_least_one("CLAIMFLOW_POOL_SIZE", 8),
             postgres_synchronous_commit=_choice(
                 "CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT", get_args(SynchronousCommit), "off"
             ),

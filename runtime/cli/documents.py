@@ -18,12 +18,13 @@ from claimflow.runtime.cli._common import (
     emit,
     err,
     exit_codes,
+    exit_on_setup_error,
     message,
     out,
     shown,
     with_engine,
 )
-from claimflow.runtime.settings import Settings, SettingsError
+from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import Skipped, expand, path_text
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ def run(
     files = sources.files
     if on_budget not in (None, "review", "fail"):
         raise typer.BadParameter("--on-budget takes review or fail")
-    try:
+    with exit_on_setup_error():  # any setup error, not only the settings': one line and exit code 2
         settings = Settings.load(
             data_dir=data_dir,
             model=model,
@@ -89,9 +90,6 @@ def run(
             max_model_seconds=max_model_seconds,
             on_exceeded=on_budget,
         )
-    except SettingsError as error:
-        err.print(f"[red]error:[/red] {message(error)}")
-        raise typer.Exit(2) from None
 
     earlier: set[str] = set()  # runs a previous command registered: this one continued or found them
     _show_skipped(sources.skipped, as_json=as_json)

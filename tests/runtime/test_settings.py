@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -80,7 +81,7 @@ def test_a_policy_file_sets_the_table_and_variables_override_single_thresholds(
     ("name", "value", "message"),
     [
         ("CLAIMFLOW_FIELD_AUTO_ACCEPT", "high", "is not a number"),
-        ("CLAIMFLOW_FIELD_AUTO_ACCEPT", "1.5", "not valid"),
+        ("CLAIMFLOW_FIELD_AUTO_ACCEPT", "1.5", "CLAIMFLOW_FIELD_AUTO_ACCEPT=1.5 must be a number from 0 to 1"),
         ("CLAIMFLOW_ON_BUDGET", "shrug", "use review or fail"),
         ("CLAIMFLOW_POLICY", "/nonexistent/policy.json", "cannot be read"),
         ("CLAIMFLOW_OPENAI_MODE", "xml", "use one of json, json_schema, tools, md_json"),
@@ -142,3 +143,84 @@ def test_base_url_goes_to_the_provider_of_the_model(tmp_path: Path, monkeypatch:
         "http://127.0.0.1:8/v1",
         "http://127.0.0.1:6",
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        # nan passed `value <= 0`, and inf is no duration.
+        ("CLAIMFLOW_MAX_DOCUMENT_SECONDS", "nan", "a number greater than 0"),
+        ("CLAIMFLOW_WORKER_STALLED_S", "nan", "a number greater than 0"),
+        ("CLAIMFLOW_WORKER_HEARTBEAT_S", "inf", "a number greater than 0"),
+        ("CLAIMFLOW_DELIVER_TIMEOUT_S", "nan", "a number greater than 0"),
+        ("CLAIMFLOW_DELIVER_BACKOFF_S", "inf", "a number, at least 0"),
+        ("CLAIMFLOW_SWEEP_SECONDS", "inf", "a number of seconds, 0 or more"),
+        # int() of nan or inf raised ValueError / OverflowError; 2.7 was cut to 2.
+        ("CLAIMFLOW_MAX_DOCUMENT_BYTES", "nan", "a whole number, at least 1"),
+        ("CLAIMFLOW_MAX_PAGES", "inf", "a whole number, at least 1"),
+        ("CLAIMFLOW_SERVE_CONCURRENCY", "1e400", "a whole number, at least 1"),
+        ("CLAIMFLOW_REAPER_EVERY_S", "nan", "a whole number, at least 1"),
+        ("CLAIMFLOW_DELIVER_MAX_ATTEMPTS", "2.7", "a whole number, at least 1"),
+        ("CLAIMFLOW_MAX_CALLS", "nan", "a whole number, at least 0"),
+        ("CLAIMFLOW_MAX_TOKENS", "1.5", "a whole number, at least 0"),
+        ("CLAIMFLOW_MAX_OUTPUT_TOKENS", "inf", "a whole number of tokens, at least 1"),
+        # Substituted before: 0 became the default, a negative number was kept or raised to 1.
+        ("CLAIMFLOW_POOL_SIZE", "0", "CLAIMFLOW_POOL_SIZE=0 must be a whole number, at least 1"),
+        ("CLAIMFLOW_POOL_SIZE", "-4", "CLAIMFLOW_POOL_SIZE=-4 must be a whole number, at least 1"),
+        ("CLAIMFLOW_MODEL_TIMEOUT_S", "0", "CLAIMFLOW_MODEL_TIMEOUT_S=0 must be a number greater than 0"),
+        ("CLAIMFLOW_MODEL_TIMEOUT_S", "-5", "CLAIMFLOW_MODEL_TIMEOUT_S=-5 must be a number greater than 0"),
+        ("CLAIMFLOW_MODEL_MAX_ATTEMPTS", "0", "CLAIMFLOW_MODEL_MAX_ATTEMPTS=0 must be a whole number, at least 1"),
+        # A GatewaySetupError (from TransportPolicy) and pydantic's ValidationError (from Budget) escaped.
+        ("CLAIMFLOW_MODEL_MAX_ATTEMPTS", "-2", "CLAIMFLOW_MODEL_MAX_ATTEMPTS=-2 must be a whole number, at least 1"),
+        ("CLAIMFLOW_MAX_COST", "-1", "CLAIMFLOW_MAX_COST=-1 must be a number, at least 0"),
+        ("CLAIMFLOW_MAX_MODEL_SECONDS", "nan", "a number, at least 0"),
+        # Decimal('abc') raised InvalidOperation; nan reached the policy's validation, several lines long.
+        ("CLAIMFLOW_HIGH_RISK_TOTAL", "abc", "is not a number: write an amount such as 10000"),
+        ("CLAIMFLOW_HIGH_RISK_TOTAL", "nan", "must be an amount, 0 or more"),
+        ("CLAIMFLOW_HIGH_RISK_TOTAL", "-1", "must be an amount, 0 or more"),
+        ("CLAIMFLOW_CLASSIFY_MIN_CONFIDENCE", "nan", "a number from 0 to 1"),
+        # Rate limits were not checked at all.
+        ("CLAIMFLOW_OPENAI_RPM", "-60", "a number, at least 0"),
+        ("CLAIMFLOW_ANTHROPIC_TPM", "nan", "a number, at least 0"),
+    ],
+)
+def test_an_out_of_range_number_is_refused_naming_the_variable_and_its_range(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, name: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=re.escape(name)) as refused:
+        Settings.load(data_dir=tmp_path)
+    assert message in str(refused.value)
+    assert "\n" not in str(refused.value), "the CLI prints it as one line"
+
+
+def test_a_price_table_that_is_not_one_is_a_settings_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    prices = tmp_path / "prices.json"
+    prices.write_text(json.dumps({"openai:m": {"input": -1}}))
+    monkeypatch.setenv("CLAIMFLOW_PRICES", str(prices))
+    with pytest.raises(SettingsError, match="CLAIMFLOW_PRICES=.* cannot be read: price table .*input"):
+        Settings.load(data_dir=tmp_path)
+
+
+def test_unset_numbers_keep_their_documented_defaults(tmp_path: Path) -> None:
+    settings = Settings.load(data_dir=tmp_path)
+    assert (settings.pool_size, settings.gateway.timeout_s, settings.gateway.transport.max_attempts) == (8, 60.0, 4)
+    assert (settings.max_document_seconds, settings.serve_concurrency) == (600.0, 4)
+    assert (settings.delivery.max_attempts, settings.delivery.timeout_s) == (5, 10.0)
+    assert str(settings.policy.high_risk_total) == "10000"
+    assert settings.gateway.limits_for("openai").requests_per_minute is None
+
+
+def test_whole_numbers_may_be_written_as_floats_and_amounts_stay_exact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLAIMFLOW_POOL_SIZE", "3.0")
+    monkeypatch.setenv("CLAIMFLOW_MAX_TOKENS", "1e4")
+    monkeypatch.setenv("CLAIMFLOW_MAX_CALLS", "0")
+    monkeypatch.setenv("CLAIMFLOW_MODEL_MAX_ATTEMPTS", "1")
+    monkeypatch.setenv("CLAIMFLOW_MODEL_TIMEOUT_S", "2.5")
+    monkeypatch.setenv("CLAIMFLOW_HIGH_RISK_TOTAL", "2500.10")
+    settings = Settings.load(data_dir=tmp_path)
+    assert (settings.pool_size, settings.gateway.transport.max_attempts, settings.gateway.timeout_s) == (3, 1, 2.5)
+    assert (settings.policy.budget.max_tokens, settings.policy.budget.max_calls) == (10_000, 0)
+    assert str(settings.policy.high_risk_total) == "2500.10"
