@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from claimflow.state.evidence import ClaimedEvidence, Evidence
 from claimflow.state.outcomes import FieldStatus, ReviewReason
+from claimflow.state.plain_text import PlainName, PlainText, control_problem
 
 ReviewAction = Literal["approve", "edit", "reject"]
 _ALL_ACTIONS: tuple[ReviewAction, ...] = ("approve", "edit", "reject")
@@ -51,17 +52,19 @@ class ReviewDecision(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    reviewer: str = Field(min_length=1)
+    # No control characters in what a reviewer writes (`plain_text`): refused here, before the decision claims
+    # the run, rather than where it is recorded (Postgres stores no NUL), after.
+    reviewer: PlainName = Field(min_length=1)
     action: ReviewAction
-    edits: dict[str, list[str]] = Field(default_factory=dict)
+    edits: dict[PlainName, list[PlainText]] = Field(default_factory=dict)
     """Field name to new value(s); one value for single fields, any number for e.g. parties."""
-    evidence: dict[str, ClaimedEvidence] = Field(default_factory=dict)
+    evidence: dict[PlainName, ClaimedEvidence] = Field(default_factory=dict)
     """Optional quotes a reviewer cites for edited fields; each must prove its field like a model's claim."""
-    doc_type: str | None = None
+    doc_type: PlainName | None = None
     """The document type, when the reviewer corrects or supplies it."""
-    reason: str | None = None
+    reason: PlainText | None = None
     """Why the document is rejected (required for reject)."""
-    comment: str | None = None
+    comment: PlainText | None = None
 
     @model_validator(mode="after")
     def _action_matches_payload(self) -> ReviewDecision:
@@ -71,6 +74,9 @@ class ReviewDecision(BaseModel):
             raise ValueError("an edit needs at least one field edit or a document type")
         if self.action != "edit" and (self.edits or self.doc_type is not None):
             raise ValueError(f"{self.action} takes no edits; use action 'edit'")
+        for name, claimed in self.evidence.items():
+            if (problem := control_problem(claimed.quote, lines=True)) is not None:
+                raise ValueError(f"the quote cited for {name} {problem}")
         cited = sorted(set(self.evidence) - set(self.edits))
         if cited:
             raise ValueError(f"evidence is cited for field(s) not edited: {', '.join(cited)}")

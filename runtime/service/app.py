@@ -8,13 +8,14 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import date
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from claimflow.nodes.ports import ModelGateway, Parser
 from claimflow.runtime import web
 from claimflow.runtime.discovery import ActiveTypes
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.service import api_docs, doc_types, documents, health, reviews, runs
+from claimflow.runtime.service.deps import plain_query
 from claimflow.runtime.service.errors import add_error_handlers
 from claimflow.runtime.service.pool import RunPool
 from claimflow.runtime.service.sweeper import Sweeper
@@ -66,6 +67,7 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,  # `/docs` and `/redoc` are `api_docs`: their assets from claimflow itself, not a CDN
         redoc_url=None,
+        dependencies=[Depends(plain_query)],  # no query parameter with a control character reaches a route
     )
     add_error_handlers(app)
     # Routers: every resource's router is included on the next line; add a router to it to serve it.

@@ -3,6 +3,10 @@
 Authentication comes first in every protected route, before any run is looked up, so a caller without the
 right token learns nothing about which runs exist. A reviewer limited to some document types is answered
 about a run or review of another type exactly as about one that does not exist (404).
+
+Control characters are refused at the edge, before anything is looked up or stored (Postgres cannot even hold
+NUL): in a query parameter they are 422 (`plain_query`, a dependency of the whole app), in a run id 404 like any
+other run that does not exist, in a request body 422 (`PlainName` and `PlainText` in the request schemas).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from claimflow.runtime.engine import Engine, PendingReview, Run
@@ -19,6 +24,7 @@ from claimflow.runtime.engine.watching import review_type
 from claimflow.runtime.registry import RunNotFoundError, RunRow
 from claimflow.runtime.service.pool import RunPool
 from claimflow.runtime.service.schemas import RunPublic
+from claimflow.state.plain_text import control_problem
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,29 @@ class Principal:
     def may_see(self, doc_type: str | None) -> bool:
         """Whether runs and reviews of this document type (None: not known yet) are visible to this caller."""
         return self.types is None or doc_type in self.types
+
+    def type_refusal(self, doc_type: str | None) -> str | None:
+        """Why a decision of this caller may not give a run the type `doc_type` (None: it may, or names none).
+
+        A reviewer limited to some types may not move a run to a type it may not review.
+        """
+        if doc_type is None or self.may_see(doc_type):
+            return None
+        return (
+            f"doc_type: the token {self.name!r} may review only {', '.join(self.types or ())}, not {doc_type!r};"
+            " choose one of those types, or leave the correction to a reviewer of that type"
+        )
+
+
+async def plain_query(request: Request) -> None:
+    """Refuse (422) a query parameter with a control character, for every route: none has a use for one."""
+    found = [
+        {"type": "value_error", "loc": ("query", name), "msg": problem, "input": value}
+        for name, value in request.query_params.multi_items()
+        if (problem := control_problem(value)) is not None
+    ]
+    if found:
+        raise RequestValidationError(found)
 
 
 # Dependencies are coroutines even when they do not wait: FastAPI runs a plain function on its thread pool, a
@@ -114,9 +143,16 @@ Reader = CurrentPrincipal
 """Any valid token may read runs (a reviewer only those of its types) and the active types."""
 
 
+async def _get_run(engine: Engine, run_id: str) -> RunRow:
+    """The run (its id or a unique prefix); RunNotFoundError for an id with a control character, which none has."""
+    if control_problem(run_id) is not None:
+        raise RunNotFoundError(f"no run {run_id!r}")
+    return await engine.registry.get_run(run_id)
+
+
 async def visible_run(engine: Engine, principal: Principal, run_id: str) -> RunRow:
     """The run, if it exists and this caller may see it; RunNotFoundError (404) alike in both other cases."""
-    row = await engine.registry.get_run(run_id)
+    row = await _get_run(engine, run_id)
     if not principal.may_see(row.doc_type):
         raise RunNotFoundError(f"no run {run_id!r}")
     return row
@@ -128,7 +164,7 @@ async def visible_review(engine: Engine, principal: Principal, run_id: str) -> t
     Judged by the type under review (`review_type`), as the queue, the next-run link and the review pages judge
     it; RunNotFoundError (404) alike for a missing run and one this caller may not see.
     """
-    row = await engine.registry.get_run(run_id)
+    row = await _get_run(engine, run_id)
     pending = await engine.pending_review(row.run_id)
     if not principal.may_see(review_type(row, pending)):
         raise RunNotFoundError(f"no run {run_id!r}")

@@ -13,11 +13,12 @@ from starlette.datastructures import UploadFile
 
 from claimflow.runtime.service.deps import EngineDep, PoolDep, Submitter, row_public
 from claimflow.runtime.service.schemas import Message, RunPublic
+from claimflow.state.plain_text import PlainName
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
 IdempotencyKey = Annotated[
-    str | None,
+    PlainName | None,
     Header(
         alias="Idempotency-Key",
         min_length=1,

@@ -100,7 +100,10 @@ def _candidates(field: ReviewField) -> list[CandidatePublic]:
 
 @router.get("/{run_id}")
 async def get_review(principal: Reviewer, engine: EngineDep, run_id: str) -> ReviewPublic:
-    """The open review: every field with value, confidence, evidence and reasons; broken rules; candidates."""
+    """The open review: every field with value, confidence, evidence and reasons; broken rules; candidates.
+
+    `doc_types` lists only the types the caller may review.
+    """
     row, pending = await _open_review(engine, principal, run_id)
     request, review = pending.request, ReviewView.of(row, time.time())
     state = await engine.state(row.run_id)
@@ -128,7 +131,7 @@ async def get_review(principal: Reviewer, engine: EngineDep, run_id: str) -> Rev
         broken_rules=[BrokenRule(rule=r.rule, message=r.message, fields=r.fields, code=r.code) for r in broken],
         allowed_actions=list(request.allowed_actions),
         editable_fields=request.editable_fields,
-        doc_types=request.doc_types,
+        doc_types=[name for name in request.doc_types if principal.may_see(name)],
         opened_at=_time(pending.opened_at),
         due_at=_time(review.due_at),
         overdue=review.overdue,
@@ -154,9 +157,15 @@ async def decide(
     The token's name is recorded as the reviewer. In production mode (CLAIMFLOW_EXECUTION=queue) the decision
     and its resume job are recorded in one transaction and the answer is 202 with the run `resume_queued`; the
     worker checks the decision against the document, and one it refuses leaves the run `needs_review` with
-    `decisions: refused` and the reason.
+    `decisions: refused` and the reason. A reviewer limited to some types may name only one of those as
+    `doc_type` (422 otherwise, and the run stays paused on the same review).
     """
     row, _ = await visible_review(engine, principal, run_id)
+    refused = principal.type_refusal(body.doc_type)
+    if refused is not None:  # the run would move out of this reviewer's sight, to a type it may not review
+        return JSONResponse(  # type: ignore[return-value]  # documented in `responses`
+            DecisionInvalid(message="invalid decision: " + refused, errors=[refused]).model_dump(), status_code=422
+        )
     try:
         decision = ReviewDecision.model_validate(
             {**body.model_dump(exclude={"interrupt_id"}, exclude_none=True), "reviewer": principal.name}

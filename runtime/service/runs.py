@@ -6,6 +6,7 @@ import asyncio
 import base64
 import binascii
 import json
+import math
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -15,7 +16,15 @@ from fastapi.responses import StreamingResponse
 
 from claimflow.runtime.explain import explain
 from claimflow.runtime.service.deps import EngineDep, Reader, row_public, visible_run
-from claimflow.runtime.service.schemas import EventPublic, ExplainPublic, Message, Page, RecordPublic, RunPublic
+from claimflow.runtime.service.schemas import (
+    EventPublic,
+    ExplainPublic,
+    Message,
+    Page,
+    RecordPublic,
+    RunPublic,
+)
+from claimflow.state.plain_text import control_problem
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"], responses={404: {"model": Message}})
 
@@ -25,15 +34,26 @@ def encode_cursor(position: tuple[float, str]) -> str:
     return base64.urlsafe_b64encode(json.dumps(list(position)).encode()).decode().rstrip("=")
 
 
+def _no_constant(name: str) -> float:
+    raise ValueError(name)  # NaN, Infinity, -Infinity: never in a cursor this server gave
+
+
 def decode_cursor(cursor: str) -> tuple[float, str]:
-    """The position a cursor stands for; 422 for anything this server did not hand out."""
+    """The position a cursor stands for; 422 for anything this server did not hand out.
+
+    A position is a finite creation time and a run id without control characters.
+    """
     try:
-        created, run_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        created, run_id = json.loads(raw, parse_constant=_no_constant)
         if isinstance(created, bool) or not isinstance(created, int | float) or not isinstance(run_id, str):
             raise ValueError(cursor)
-        return float(created), run_id
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise HTTPException(422, "cursor: not a cursor this server gave") from None
+        when = float(created)  # OverflowError for an int too large for a float
+        if not math.isfinite(when) or control_problem(run_id) is not None:
+            raise ValueError(cursor)
+        return when, run_id
+    except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError):
+        raise HTTPException(422, "cursor: not a cursor this server gave; pass a page's `next_cursor` as is") from None
 
 
 def _utc(moment: datetime) -> datetime:
@@ -85,6 +105,9 @@ async def run_events(principal: Reader, engine: EngineDep, run_id: str) -> list[
     return [_event(item) for item in await engine.registry.events(row.run_id)]
 
 
+LAST_SEQ = 2**63 - 1
+"""The largest sequence number an event may have (a signed 64-bit integer, as the registries store it)."""
+
 KEEPALIVE_SECONDS = 15.0
 """How long a stream may be silent before it sends a comment line, so that proxies keep the connection open."""
 
@@ -120,7 +143,10 @@ async def stream_events(
     principal: Reader,
     engine: EngineDep,
     run_id: str,
-    last_event_id: Annotated[int | None, Header(alias="Last-Event-ID", ge=0)] = None,
+    last_event_id: Annotated[
+        int | None,
+        Header(alias="Last-Event-ID", ge=0, le=LAST_SEQ, description="The `id` of the last event the client got."),
+    ] = None,
 ) -> StreamingResponse:
     """The run's events as Server-Sent Events while it moves; ends (`event: end`) when it finishes or pauses.
 

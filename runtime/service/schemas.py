@@ -7,6 +7,8 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from claimflow.state.plain_text import PlainName, PlainText
+
 T = TypeVar("T")
 
 
@@ -154,7 +156,7 @@ class ReviewPublic(BaseModel):
     allowed_actions: list[str]
     editable_fields: list[str]
     doc_types: list[str]
-    """Types an edit may name instead of field values."""
+    """Types an edit may name instead of field values: those the caller may review."""
     opened_at: datetime | None
     due_at: datetime | None = None
     overdue: bool = False
@@ -168,7 +170,7 @@ class AssignIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    to: str = Field(min_length=1, max_length=200, pattern=r"\S")
+    to: PlainName = Field(min_length=1, max_length=200, pattern=r"\S")
 
 
 class AssignmentPublic(BaseModel):
@@ -187,7 +189,7 @@ class EvidenceIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    quote: str = Field(min_length=1, max_length=5000)
+    quote: PlainText = Field(min_length=1, max_length=5000)
     page: int | None = Field(default=None, ge=1)
     start: int | None = Field(default=None, ge=0)
 
@@ -197,17 +199,17 @@ class DecisionIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    interrupt_id: str = Field(min_length=1, max_length=200)
+    interrupt_id: PlainName = Field(min_length=1, max_length=200)
     """The review this decision answers (from GET /v1/reviews/{run_id}); a stale one is refused (409)."""
     action: Literal["approve", "edit", "reject"]
-    edits: dict[str, list[str]] = Field(default_factory=dict)
+    edits: dict[PlainName, list[PlainText]] = Field(default_factory=dict)
     """Field name to new value(s), for `edit`."""
-    evidence: dict[str, EvidenceIn] = Field(default_factory=dict)
-    doc_type: str | None = None
+    evidence: dict[PlainName, EvidenceIn] = Field(default_factory=dict)
+    doc_type: PlainName | None = None
     """The document type, for an `edit` that corrects or supplies it."""
-    reason: str | None = None
+    reason: PlainText | None = None
     """Why the document is rejected (required for `reject`)."""
-    comment: str | None = None
+    comment: PlainText | None = None
 
 
 class DecisionConflict(BaseModel):

@@ -44,6 +44,7 @@ async def review_screen(
             **page_context(request, principal, heading="Nothing to decide", text=text),
         )
     screen = await build_screen(engine, pending, page_cache(request))
+    screen.doc_types = [name for name in screen.doc_types if principal.may_see(name)]  # only types it may review
     queue = await queue_order(engine, principal)
     later = queue[queue.index(row.run_id) + 1 :] if row.run_id in queue else queue
     position = f"{queue.index(row.run_id) + 1} of {len(queue)}" if row.run_id in queue else None
@@ -103,6 +104,9 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     }
     if posted.decision is None:
         return await review_screen(request, engine, principal, run_id, 422, errors=posted.errors, **keep)
+    refused = principal.type_refusal(posted.decision.doc_type)
+    if refused is not None:  # the run would move to a type this reviewer may not review
+        return await review_screen(request, engine, principal, run_id, 422, errors=[refused], **keep)
     try:
         row, _ = await visible_review(engine, principal, run_id)
         await engine.decide(row.run_id, posted.decision, interrupt_id=form.get("interrupt_id") or None)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from claimflow.runtime.settings import Settings
+from claimflow.runtime.web.session import COOKIE
 from tests.integration._docs import invoice_text, mismatch_invoice_text
 from tests.service._api import serving
 
@@ -48,3 +50,45 @@ async def test_upload_review_and_decision_on_postgres(postgres_url: str, tmp_pat
     assert tokens == [("admin", "admin"), ("reviewer", "reviewer"), ("submitter", "submitter")]
     assert reviewers == [("reviewer", "refused"), ("reviewer", "applied")]
     assert not (tmp_path / "blobs-only" / "claimflow.db").exists()
+
+
+async def test_nul_in_an_id_parameter_or_body_is_404_or_422_never_500_on_postgres(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    # Postgres cannot hold NUL in text: refused before any query, where the SQLite registry just finds nothing.
+    settings = Settings(data_dir=tmp_path / "blobs-only", database_url=postgres_url)
+    async with serving(settings) as api:
+        paused = await api.processed("mismatch.txt", mismatch_invoice_text())
+        run_id, admin = paused["run_id"], api.auth("admin")
+        cursor = base64.urlsafe_b64encode(b'[1.0,"a\\u0000"]').decode()
+        queries = [
+            await api.client.get("/v1/runs", params=params, headers=admin)
+            for params in ({"status": "a\x00"}, {"type": "a\x00"}, {"cursor": cursor})
+        ]
+        unknown = [
+            await api.client.get(path, headers=admin)
+            for path in (
+                f"/v1/runs/{run_id}%00",
+                f"/v1/runs/{run_id}%00/events",
+                f"/v1/documents/{run_id}%00/pages/1",
+                f"/v1/reviews/{run_id}%00",
+            )
+        ]
+        api.client.cookies.set(COOKIE, api.tokens["reviewer"])
+        page = await api.client.get(f"/review/runs/{run_id}%00")
+        assigned = await api.client.post(f"/v1/reviews/{run_id}/assign", json={"to": "bob\x00"}, headers=admin)
+        review = (await api.client.get(f"/v1/reviews/{run_id}", headers=admin)).json()
+        decided = await api.client.post(
+            f"/v1/reviews/{run_id}/decision",
+            json={"interrupt_id": review["interrupt_id"], "action": "approve", "comment": "ok\x00"},
+            headers=admin,
+        )
+        upload = await api.upload("again.txt", invoice_text(), key="key\x00")
+        after = await api.settled(run_id)
+
+    assert [response.status_code for response in queries] == [422, 422, 422]
+    assert [response.status_code for response in unknown] == [404, 404, 404, 404]
+    assert unknown[0].json() == {"message": f"no run '{run_id}\\x00'"}
+    assert page.status_code == 404 and "No such review" in page.text
+    assert assigned.status_code == 422 and decided.status_code == 422 and upload.status_code == 422
+    assert after["status"] == "needs_review"

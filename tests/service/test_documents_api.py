@@ -57,6 +57,16 @@ async def test_other_bytes_with_a_used_key_are_409_and_store_no_run(api: Api) ->
     assert (await api.settled(first.json()["run_id"]))["status"] == "completed"
 
 
+async def test_a_key_with_a_control_character_is_422_and_stores_no_run(api: Api) -> None:
+    refused = await api.upload("a.txt", invoice_text(), key="k\x00")
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"] == [
+        "header.Idempotency-Key: has the control character U+0000 at position 1; remove it (none is allowed here)"
+    ]
+    assert await api.engine.registry.list_runs() == []
+
+
 async def test_keys_belong_to_their_token(api: Api) -> None:
     await api.token("other-submitter", "submitter")
     mine = await api.upload("a.txt", invoice_text(), key="k")

@@ -207,3 +207,51 @@ async def test_a_type_correction_re_extracts_and_opens_a_new_review(api: Api) ->
     # The first review is answered: deciding it again is stale.
     again = await _decide(api, memo["run_id"], interrupt_id=first["interrupt_id"], action="approve")
     assert again.status_code == 409 and again.json()["run"]["doc_type"] == "receipt"
+
+
+async def test_a_reviewer_limited_to_some_types_may_not_move_a_run_to_another(api: Api) -> None:
+    await api.token("ivy", "reviewer", ["invoice"])
+    run_id, _ = await _paused(api)
+    offered = (await api.client.get(f"/v1/reviews/{run_id}", headers=api.auth("ivy"))).json()
+    assert offered["doc_type"] == "invoice" and offered["doc_types"] == ["invoice"]
+    everything = (await api.client.get(f"/v1/reviews/{run_id}", headers=api.auth("reviewer"))).json()["doc_types"]
+    assert "receipt" in everything
+
+    moved = await _decide(api, run_id, "ivy", interrupt_id=offered["interrupt_id"], action="edit", doc_type="receipt")
+
+    assert moved.status_code == 422, moved.text
+    assert moved.json()["errors"] == [
+        "doc_type: the token 'ivy' may review only invoice, not 'receipt'; choose one of those types,"
+        " or leave the correction to a reviewer of that type"
+    ]
+    still = (await api.client.get(f"/v1/reviews/{run_id}", headers=api.auth("ivy"))).json()
+    assert still["interrupt_id"] == offered["interrupt_id"] and still["doc_type"] == "invoice"
+    assert (await api.engine.registry.get_run(run_id)).status == "needs_review"
+    assert await api.engine.registry.decisions(run_id) == []
+
+
+async def test_control_characters_in_a_decision_or_assignment_are_422_and_the_run_waits(api: Api) -> None:
+    run_id, review = await _paused(api)
+    answer = {"interrupt_id": review["interrupt_id"], "action": "reject"}
+    edit = {**answer, "action": "edit", "edits": {"total_amount": ["180.00"]}}
+
+    for body in [
+        {**answer, "reason": "duplicate\x00"},
+        {**answer, "reason": "duplicate", "comment": "see\x1bthe other"},
+        {**answer, "interrupt_id": review["interrupt_id"] + "\x00"},
+        {**answer, "action": "edit", "edits": {"total_amount": ["180.00\x00"]}},
+        {**answer, "action": "edit", "edits": {"total\x00": ["180.00"]}},
+        {**edit, "evidence": {"total_amount": {"quote": "10 x 18.00\x00"}}},
+        {**answer, "action": "edit", "doc_type": "receipt\x00"},
+    ]:
+        refused = await _decide(api, run_id, "admin", **body)
+        assert refused.status_code == 422, (body, refused.text)
+        assert "control character U+00" in refused.json()["message"]
+    for to in ("bob\x00", "bob\n"):
+        assigned = await api.client.post(f"/v1/reviews/{run_id}/assign", json={"to": to}, headers=api.auth("admin"))
+        assert assigned.status_code == 422 and "control character" in assigned.json()["message"]
+    assert (await api.engine.registry.get_run(run_id)).status == "needs_review"
+    assert (await api.engine.registry.get_run(run_id)).assignee is None
+
+    lines = await _decide(api, run_id, "admin", **answer, reason="duplicate", comment="line one\n\tline two")
+    assert lines.status_code == 200 and lines.json()["status"] == "failed"

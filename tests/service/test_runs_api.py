@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import UTC, datetime
 from typing import Any
@@ -74,6 +75,52 @@ async def test_a_malformed_cursor_or_limit_is_422_with_a_message(api: Api) -> No
         assert response.json()["message"]
 
 
+def _cursor(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+async def test_a_crafted_cursor_is_422_not_a_cursor_this_server_gave(api: Api) -> None:
+    await api.processed("clean.txt", invoice_text())
+    crafted = [b'[NaN,"x"]', b'[Infinity,"x"]', b'[-Infinity,"x"]', b'[1e999,"x"]']
+    crafted += [b"[" + b"9" * 400 + b',"x"]', b'[1.0,"a\\u0000"]', b'[1.0,"a\\u001f"]']
+
+    for raw in crafted:
+        response = await api.client.get("/v1/runs", params={"cursor": _cursor(raw)}, headers=api.auth("admin"))
+        assert response.status_code == 422, (raw, response.text)
+        assert "not a cursor this server gave" in response.json()["message"]
+    good = await api.client.get("/v1/runs", params={"cursor": _cursor(b'[1.0,"a"]')}, headers=api.auth("admin"))
+    assert good.status_code == 200 and len(good.json()["items"]) == 1
+
+
+async def test_a_control_character_in_a_query_parameter_is_422_naming_it(api: Api) -> None:
+    for path, params in [
+        ("/v1/runs", {"status": "completed\x00"}),
+        ("/v1/runs", {"type": "invoice\x00"}),
+        ("/v1/reviews", {"type": "\x01", "assignee": "bob\x00"}),
+    ]:
+        response = await api.client.get(path, params=params, headers=api.auth("admin"))
+        assert response.status_code == 422, (path, params, response.text)
+        assert "control character U+00" in response.json()["message"]
+        assert all(line.startswith("query.") for line in response.json()["errors"])
+
+
+async def test_a_run_id_with_a_control_character_is_an_unknown_run(api: Api) -> None:
+    done = await api.processed("mismatch.txt", mismatch_invoice_text())
+    run_id = done["run_id"]
+
+    for path in [
+        f"/v1/runs/{run_id[:8]}%00",
+        f"/v1/runs/{run_id}%00/events",
+        f"/v1/runs/{run_id}%01/events/stream",
+        f"/v1/runs/{run_id}%00/explain",
+        f"/v1/documents/{run_id}%00/pages/1",
+        f"/v1/reviews/{run_id}%00",
+    ]:
+        response = await api.client.get(path, headers=api.auth("admin"))
+        assert response.status_code == 404, (path, response.text)
+        assert response.json()["message"].startswith("no run ")
+
+
 async def test_one_run_by_id_or_prefix_and_unknown_is_404(api: Api) -> None:
     done = await api.processed("clean.txt", invoice_text())
 
@@ -135,6 +182,18 @@ async def test_the_event_stream_resumes_after_the_last_event_id(api: Api) -> Non
 
     ids = [int(m["id"]) for m in _sse(response.text)[:-1]]
     assert ids == [e["seq"] for e in stored if e["seq"] > middle]
+
+
+async def test_a_last_event_id_beyond_a_64_bit_sequence_is_422(api: Api) -> None:
+    done = await api.processed("clean.txt", invoice_text())
+    stream = f"/v1/runs/{done['run_id']}/events/stream"
+
+    for last in (str(2**63), "9" * 30):
+        refused = await api.client.get(stream, headers=api.auth("admin") | {"Last-Event-ID": last})
+        assert refused.status_code == 422, refused.text
+        assert "Last-Event-ID" in refused.json()["message"]
+    largest = await api.client.get(stream, headers=api.auth("admin") | {"Last-Event-ID": str(2**63 - 1)})
+    assert largest.status_code == 200 and _sse(largest.text) == [{"event": "end", "data": "{}"}]
 
 
 async def test_explain_and_record(api: Api) -> None:

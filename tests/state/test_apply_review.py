@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pydantic import ValidationError
 
@@ -324,3 +326,30 @@ def test_decision_for_a_run_that_is_not_paused_is_refused() -> None:
             TYPES,
             INVOICE_SOURCE,
         )
+
+
+@pytest.mark.parametrize(
+    "decision",
+    [
+        {"reviewer": "kim", "action": "approve", "comment": "fine\x00"},
+        {"reviewer": "k\x1bim", "action": "approve"},
+        {"reviewer": "kim", "action": "reject", "reason": "not ours\x07"},
+        {"reviewer": "kim", "action": "edit", "edits": {"vendor_name": ["Acme\x00Ltd"]}},
+        {"reviewer": "kim", "action": "edit", "edits": {"vendor\x00": ["Acme Ltd"]}},
+        {"reviewer": "kim", "action": "edit", "doc_type": "invoice\x00"},
+        {
+            "reviewer": "kim",
+            "action": "edit",
+            "edits": {"vendor_name": ["Acme Ltd"]},
+            "evidence": {"vendor_name": {"quote": "Acme\x00Ltd"}},
+        },
+    ],
+)
+def test_a_decision_with_a_control_character_is_refused_before_it_reaches_a_run(decision: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError, match="control character U\\+00"):
+        ReviewDecision.model_validate(decision)
+
+
+def test_line_breaks_and_tabs_in_a_decisions_text_are_kept() -> None:
+    decision = ReviewDecision(reviewer="kim", action="reject", reason="not ours:\r\n\tsent to the wrong office")
+    assert decision.reason == "not ours:\r\n\tsent to the wrong office"

@@ -85,6 +85,46 @@ async def test_a_reviewer_limited_to_contracts_sees_and_decides_only_contracts(a
     assert image.status_code == 404
 
 
+async def test_a_reviewer_limited_to_invoices_may_not_move_one_to_another_type(api: Api) -> None:
+    invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    await api.token("ivy", "reviewer", ["invoice"])
+    signed_in(api, "ivy")
+    form = form_of((await api.client.get(f"/review/runs/{invoice}")).text)
+
+    moved = await api.client.post(f"/review/runs/{invoice}", data={**form, "action": "edit", "doc_type": "receipt"})
+
+    assert moved.status_code == 422
+    assert "may review only invoice, not &#39;receipt&#39;" in moved.text
+    assert (await status(api, invoice))["doc_type"] == "invoice"
+    again = form_of((await api.client.get(f"/review/runs/{invoice}")).text)
+    assert again["interrupt_id"] == form["interrupt_id"]
+    assert await api.engine.registry.decisions(invoice) == []
+
+
+async def test_a_control_character_in_a_forms_comment_is_refused_and_the_run_waits(api: Api) -> None:
+    invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    signed_in(api, "reviewer")
+    form = form_of((await api.client.get(f"/review/runs/{invoice}")).text)
+
+    refused = await api.client.post(
+        f"/review/runs/{invoice}", data={**form, "action": "approve", "comment": "fine\x00by me"}
+    )
+
+    assert refused.status_code == 422
+    assert "U+0000" in refused.text
+    assert (await status(api, invoice))["status"] == "needs_review"
+    assert await api.engine.registry.decisions(invoice) == []
+
+
+async def test_a_run_id_with_a_control_character_is_no_such_review(api: Api) -> None:
+    invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    signed_in(api, "reviewer")
+
+    page = await api.client.get(f"/review/runs/{invoice}%00")
+
+    assert page.status_code == 404 and "No such review" in page.text
+
+
 async def test_a_decision_without_this_sessions_csrf_token_is_refused_and_the_run_waits(api: Api) -> None:
     run_id = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
     signed_in(api, "admin")
