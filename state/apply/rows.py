@@ -45,6 +45,16 @@ def _cell_problems(table: Field, claim: RowClaim, quote: str) -> tuple[dict[str,
     return cells, problems
 
 
+def _cells_text(table: Field | None, claim: RowClaim) -> str:
+    """The claimed cells as one text, in the table's column order.
+
+    The same claim reads the same however the model, or a recording (whose keys are sorted), ordered them.
+    """
+    declared = [column.name for column in table.columns] if table is not None and table.is_table else []
+    names = [name for name in declared if name in claim.cells] + sorted(set(claim.cells) - set(declared))
+    return "; ".join(f"{name}={claim.cells[name]}" for name in names)
+
+
 def check_row_claim(
     doc_type: DocumentType, claim: RowClaim, source: SourceText, *, step: str, claim_id: str
 ) -> tuple[ClaimOutcome, TableRow | None]:
@@ -63,7 +73,7 @@ def check_row_claim(
         check = "value_not_in_quote" if problems else "no_label"
     accepted = not problems and located.evidence is not None
     outcome = ClaimOutcome(
-        claim_id=claim_id, step=step, field=claim.table, value="; ".join(f"{k}={v}" for k, v in claim.cells.items()),
+        claim_id=claim_id, step=step, field=claim.table, value=_cells_text(table, claim),
         accepted=accepted, reasons=problems or ["row found in the source; every cell is written in it"],
         evidence=located.evidence, check=check,
     )  # fmt: skip
