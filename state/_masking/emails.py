@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 from claimflow.state._masking.text import SPACE
 
-_LOCAL = r"[\w.+%-]{1,64}"
+# An apostrophe may stand inside a local part ("o'brien"), never first: a quote before an address is not in it.
+_LOCAL = r"[\w.+%-]{1,64}(?:'[\w.+%-]{1,64}){0,3}"
 _OPEN, _CLOSE = r"[(\[{<]", r"[)\]}>]"
 _AT_SIGN = rf"{SPACE}?@{SPACE}?"
 _AT_BRACKETED = rf"{SPACE}?{_OPEN}{SPACE}?(?i:at){SPACE}?{_CLOSE}{SPACE}?"

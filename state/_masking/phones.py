@@ -16,7 +16,11 @@ from claimflow.state._masking.text import DASH, NUMBER_ENDS, NUMBER_STARTS, SPAC
 # spaces or a tab end a number: that is where a layout puts its next column.
 _SEP = rf"(?:{SPACE}?(?:/|{DASH}){SPACE}?|{SPACE})"
 _GROUPS = rf"(?:(?:{_SEP}\d{{1,8}}|{_SEP}?\(\d{{1,5}}\)\d{{0,8}}){{1,7}}|(?:\.\d{{1,8}}){{1,7}})"
-_INTERNATIONAL = re.compile(rf"{NUMBER_STARTS}(?:\+[1-9]\d{{6,14}}|(?:\+|00)[1-9]\d{{0,3}}{_GROUPS}){NUMBER_ENDS}")
+# The country code may stand in brackets ("(+49) 30 1234 5678", "(0049) 30 ...").
+_INTERNATIONAL = re.compile(
+    rf"{NUMBER_STARTS}(?:\+[1-9]\d{{6,14}}|(?:\+|00)[1-9]\d{{0,3}}{_GROUPS}|\((?:\+|00)[1-9]\d{{0,3}}\){_GROUPS})"
+    rf"{NUMBER_ENDS}"
+)
 _US = re.compile(
     rf"{NUMBER_STARTS}(?:1(?:{DASH}|\.|{SPACE}))?"
     rf"(?:\([2-9]\d\d\){SPACE}?\d{{3}}(?:{DASH}|\.|{SPACE})\d{{4}}"
@@ -52,7 +56,7 @@ def _after_tax_label(text: str, start: int) -> bool:
 def find(text: str) -> Iterator[tuple[int, int]]:
     """Where phone numbers are in `text`."""
     for match in _INTERNATIONAL.finditer(text):
-        number = match[0]
+        number = match[0].lstrip("(")
         # "00" is an international prefix less surely than "+": it must be followed by a whole number.
         if (7 if number.startswith("+") else 9) <= _digits(number) - (0 if number.startswith("+") else 2) <= 16:
             yield match.span()
