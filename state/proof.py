@@ -32,9 +32,10 @@ Check = Literal[
     "counter_label",
     "own_label",
     "no_label",
+    "row_repeated",
 ]
-"""Which check decided a field claim. The last two accept: the field's own label proves it, or no label
-contradicts it."""
+"""Which check decided a field claim. `own_label` and `no_label` accept: the field's own label proves it, or no
+label contradicts it. `row_repeated` refuses a table row quoting a printed row another accepted row quotes."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from claimflow.state.apply._outcome import claim_event
-from claimflow.state.apply.rows import check_row_claim
+from claimflow.state.apply.rows import check_row_claim, unless_repeated
 from claimflow.state.claims import ExtractionClaim, FieldClaim
 from claimflow.state.documents import SourceText
 from claimflow.state.evidence import Evidence, locate
@@ -156,6 +156,8 @@ def arbitrate(doc_type: DocumentType, candidates: Sequence[Candidate], source: S
             outcome, row = check_row_claim(
                 doc_type, row_claim, source, step=step, claim_id=f"{prefix}.{table.name}{index}"
             )
+            if row is not None:
+                outcome, row = unless_repeated(outcome, row, tables[table.name])
             outcomes.append(outcome)
             if row is not None:
                 tables[table.name].append(row)

@@ -80,3 +80,18 @@ def check_row_claim(
     if not accepted or located.evidence is None:
         return outcome, None
     return outcome, TableRow(cells=cells, evidence=located.evidence)
+
+
+def unless_repeated(
+    outcome: ClaimOutcome, row: TableRow, accepted: list[TableRow]
+) -> tuple[ClaimOutcome, TableRow | None]:
+    """The row, or its refusal when its quote overlaps an accepted row's: one printed row is one row of the table.
+
+    Claimed twice, a row would count twice wherever the table is added up (`line_items_sum_to_net`).
+    """
+    for number, other in enumerate(accepted, start=1):
+        mine, theirs = row.evidence, other.evidence
+        if mine.page == theirs.page and mine.start < theirs.end and theirs.start < mine.end:
+            reason = f"the printed row of row {number} ({theirs.quote!r}) again: each printed row is one row"
+            return outcome.model_copy(update={"accepted": False, "check": "row_repeated", "reasons": [reason]}), None
+    return outcome, row

@@ -376,6 +376,25 @@ def test_line_item_with_a_fabricated_line_or_bad_quantity_is_rejected() -> None:
     assert outcomes[1].reasons == ["quantity: value 'two' cannot be read as an amount"]
 
 
+def test_a_printed_row_claimed_twice_is_one_row() -> None:
+    hammer = {"description": "Hammer", "quantity": "2", "amount": "50.00"}
+    screwdriver = {"description": "Screwdriver set", "quantity": "1", "amount": "85.00"}
+    patch = _extract(
+        rows=(
+            _line(hammer, "Hammer 2 25,00 50,00"),
+            _line(screwdriver, "Screwdriver set 1 85,00 85,00"),
+            _line(hammer, "Hammer 2 25,00 50,00"),  # the same line again: it would count twice in the net's sum
+            _line({"quantity": "2", "amount": "50.00"}, "2   25,00     50,00"),  # a part of that line
+        )
+    )
+    rows = (patch.tables or {})["line_items"]
+    assert [row.cells["description"] for row in rows] == ["Hammer", "Screwdriver set"]
+    outcomes = patch.claims or []
+    assert [o.accepted for o in outcomes] == [True, True, False, False]
+    assert {o.check for o in outcomes[2:]} == {"row_repeated"}
+    assert "row 1" in outcomes[2].reasons[0]
+
+
 def test_line_item_without_its_required_amount_or_with_an_unknown_column_is_rejected() -> None:
     no_amount = _line({"description": "Hammer"}, "Hammer 2 25,00 50,00")
     extra = _line({"description": "Hammer", "amount": "50.00", "sku": "H-2"}, "Hammer 2 25,00 50,00")
