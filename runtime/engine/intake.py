@@ -27,9 +27,13 @@ class SourceConflictError(RegistryError):
 def _conflict(source: str, document_id: str, row: RunRow | None) -> None:
     """Refuse a document other than the one the source's run holds."""
     if row is not None and row.document_id != document_id:
-        raise SourceConflictError(
-            f"{source} was used for another document (run {row.run_id}); send those bytes, or use a new key"
-        )
+        raise _used(source, row)
+
+
+def _used(source: str, row: RunRow) -> SourceConflictError:
+    return SourceConflictError(
+        f"{source} was used for another document (run {row.run_id}); send those bytes, or use a new key"
+    )
 
 
 class Intake:
@@ -122,6 +126,12 @@ class Intake:
         keyed = source or f"upload:{run_id}"
         size = max(size or 0, len(data))
         if size > self.limits.max_bytes:
+            if source is not None and (earlier := await self.registry.run_from_source(source)) is not None:
+                # Bytes over the limit are never read whole, so never compared: the same upload again is one of
+                # the same size that failed for it; anything else under a used source is another document.
+                if earlier.document_id == NO_DOCUMENT and earlier.size == size:
+                    return earlier, False
+                raise _used(source, earlier)
             shown, limit = size_versus_limit(size, self.limits.max_bytes)
             reason = f"{name} is {shown}, over the {limit} limit; it was not read"
             return await self._fail_at_intake(run_id, name, keyed, size, reason), True

@@ -87,6 +87,30 @@ async def test_a_document_over_the_size_limit_fails_its_run_without_being_stored
     assert stored_blobs(settings.data_dir) == set()
 
 
+async def test_a_key_holds_for_uploads_over_the_size_limit_too(settings: Settings) -> None:
+    limited = replace(settings, limits=IngestLimits(max_bytes=1000))
+    small, big = invoice_text("NW-2024-0931"), invoice_text("NW-2024-0932") + "x" * 2000
+    async with serving(limited) as api:
+        first = await api.upload("a.txt", small, key="k-small")
+        over_a_used_key = await api.upload("a.txt", big, key="k-small")
+        retried = await api.upload("a.txt", small, key="k-small")
+        failed = await api.upload("b.txt", big, key="k-big")
+        failed_again = await api.upload("b.txt", big, key="k-big")
+        small_under_the_big_key = await api.upload("b.txt", small, key="k-big")
+        runs = await api.engine.registry.list_runs()
+
+    # Other bytes under a used key are refused, over the limit or not, and the key still names its run.
+    assert over_a_used_key.status_code == 409
+    assert retried.status_code == 201 and retried.headers["Idempotent-Replayed"] == "true"
+    assert retried.json()["run_id"] == first.json()["run_id"]
+    # The same upload over the limit again is the run that failed for it, replayed.
+    assert failed.json()["status"] == "failed"
+    assert failed_again.headers["Idempotent-Replayed"] == "true"
+    assert failed_again.json()["run_id"] == failed.json()["run_id"]
+    assert small_under_the_big_key.status_code == 409
+    assert len(runs) == 2
+
+
 async def test_a_corrupt_file_fails_its_run_with_a_reason(api: Api) -> None:
     done = await api.processed("broken.pdf", CORRUPT_PDF)
 
