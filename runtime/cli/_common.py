@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from claimflow.runtime.errors import SetupError, WorkflowVersionError
-from claimflow.runtime.registry.runs import RegistryError, RunNotFoundError, RunRow
+from claimflow.runtime.registry.runs import STATUSES, RegistryError, RunNotFoundError, RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.runtime.views import with_status
@@ -55,6 +55,18 @@ TypesOption = Annotated[
         "installed types and those in claimflow.toml / [tool.claimflow] are always found.",
     ),
 ]
+
+
+def _known_status(status: str | None) -> str | None:
+    """`status` if a run can have it; a typo (`complete`) would list or export nothing and look like success."""
+    if status is not None and status not in STATUSES:
+        raise typer.BadParameter(f"{status!r} is no run status; use one of: {', '.join(STATUSES)}")
+    return status
+
+
+def status_option(help_text: str, *, default: str | None = None) -> Any:
+    """The `--status` option, refusing a status no run can have (a usage error, exit 2)."""
+    return typer.Option("--status", help=help_text, callback=_known_status, show_default=default is not None)
 
 
 # Control characters (escape sequences start with one), and the invisible characters that reorder or break

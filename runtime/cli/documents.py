@@ -22,6 +22,7 @@ from claimflow.runtime.cli._common import (
     message,
     out,
     shown,
+    status_option,
     with_engine,
 )
 from claimflow.runtime.settings import Settings
@@ -228,7 +229,7 @@ def rerun(
 @app.command("export")
 def export_command(
     output: Annotated[Path, typer.Argument(help="File to write: .jsonl (default), .json or .csv.")],
-    status: Annotated[str, typer.Option("--status", help="Export runs with this status.")] = "completed",
+    status: Annotated[str, status_option("Export runs with this status.", default="completed")] = "completed",
     doc_type: Annotated[str | None, typer.Option("--type", help="Only records of this document type.")] = None,
     data_dir: DataDir = None,
     types: TypesOption = None,
@@ -238,6 +239,10 @@ def export_command(
     JSON nests each table field (line items); CSV writes the type's own columns, and each table to its own
     CSV beside it (records.line_items.csv); records of several types go to one CSV per type.
     """
+    from claimflow.runtime.export import FORMATS  # the exporter's own list, read when a command exports
+
+    if output.suffix and output.suffix.lower().lstrip(".") not in FORMATS:  # out.xlsx would get JSON Lines
+        raise typer.BadParameter(f"{output.name}: name a .jsonl, .json or .csv file", param_hint="OUTPUT")
 
     async def body(engine: Engine) -> Export:
         return await engine.export(output, status=status, doc_type=doc_type)

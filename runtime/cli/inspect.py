@@ -18,6 +18,7 @@ from claimflow.runtime.cli._common import (
     message,
     out,
     shown,
+    status_option,
     with_engine,
 )
 from claimflow.runtime.explain import explain
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 
 @app.command()
 def runs(
-    status: Annotated[str | None, typer.Option("--status", help="Only runs with this status.")] = None,
+    status: Annotated[str | None, status_option("Only runs with this status.")] = None,
     version_mismatch: Annotated[
         bool,
         typer.Option(

@@ -23,6 +23,9 @@ IN_PROGRESS = ("queued", "running", "resuming")
 UNFINISHED = (*IN_PROGRESS, "needs_review")
 """Every status but the finished ones."""
 
+STATUSES = (*UNFINISHED, "resume_queued", *FINISHED, "delivery_failed")
+"""Every status a run may have in the registry."""
+
 LEASE_SECONDS = 600.0
 """How long a claimed run stays claimed if its process dies without releasing it."""
 

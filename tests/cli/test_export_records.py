@@ -175,3 +175,21 @@ def test_export_type_that_is_not_active_is_an_error_and_writes_nothing(tmp_path:
     assert result.exit_code == 1, result.output
     assert "unknown document type 'memo'; active: invoice, receipt, contract" in flat(result.stderr)
     assert not out.exists()
+
+
+def test_a_file_name_of_no_export_format_is_a_usage_error_and_writes_nothing(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    result = CliRunner().invoke(app, ["export", str(tmp_path / "records.xlsx"), "--data-dir", str(data)])
+
+    assert result.exit_code == 2
+    assert "records.xlsx: name a .jsonl, .json or .csv file" in flat(result.output)
+    assert not (tmp_path / "records.xlsx").exists()
+
+
+def test_a_status_no_run_can_have_is_a_usage_error(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    for command in (["export", str(tmp_path / "records.jsonl")], ["runs"]):
+        result = CliRunner().invoke(app, [*command, "--status", "complete", "--data-dir", str(data)])
+
+        assert result.exit_code == 2, command
+        assert "'complete' is no run status" in flat(result.output)

@@ -1,9 +1,10 @@
 """Text from outside reaches the terminal as text: no rich markup, no escape sequences, no emoji codes.
 
-A file name, a reviewer's name and a reason carry markup (`[bold red]`, `[link=...]`, `[blink]`), escape
-sequences (colour, clear screen, an OSC 8 hyperlink) and an emoji code (`:m:`). The CLI runs in its own process
-with colours forced on, as in a terminal; its raw output must show each text literally, the escape characters
-written out, and hold no style the text asked for.
+A file name carries markup (`[bold red]`, `[link=...]`), escape sequences (colour) and an emoji code (`:m:`); a
+reviewer's name and a reason carry markup (`[blink]`, `[red]`, `[link=...]`). The CLI runs in its own process with
+colours forced on, as in a terminal; its raw output must show each text literally, the escape characters written
+out, and hold no style the text asked for. A decision whose texts carry escape sequences (clear screen, an OSC 8
+hyperlink) is refused: no control character is taken from a reviewer.
 """
 
 from __future__ import annotations
@@ -19,8 +20,10 @@ from tests.integration._docs import mismatch_invoice_text, run_cli, write
 
 NAME = "[bold red]alarm \x1b[31mred\x1b[0m [link=mailto:x@evil.test]click :m:.txt"
 NAME_SHOWN = "[bold red]alarm \\x1b[31mred\\x1b[0m [link=mailto:x@evil.test]click :m:.txt"
-REVIEWER = "[blink]mallory\x1b[2J"
-REASON = "[red]duplicate\x1b]8;;http://evil.test\x07"
+REVIEWER = "[blink]mallory:m:"
+REASON = "[red]duplicate [link=http://evil.test]here"
+ESCAPING_REVIEWER = "[blink]mallory\x1b[2J"
+ESCAPING_REASON = "[red]duplicate\x1b]8;;http://evil.test\x07"
 TERMINAL = {"FORCE_COLOR": "1", "NO_COLOR": "", "TERM": "xterm-256color"}
 
 # What the texts above would turn into if the terminal got them as they are.
@@ -47,12 +50,17 @@ def test_file_names_reviewers_and_reasons_are_printed_literally(tmp_path: Path) 
     assert NAME_SHOWN in _cli("review", "show", run_id, "--data-dir", data)
     assert NAME_SHOWN in _cli("show", run_id, "--data-dir", data)
 
+    for reviewer, reason in ((ESCAPING_REVIEWER, REASON), (REVIEWER, ESCAPING_REASON)):
+        refused = run_cli(
+            "review", "decide", run_id, "--reviewer", reviewer, "--reject", "--reason", reason, "--data-dir", data
+        )
+        assert refused.returncode == 2 and "control character U+001B" in refused.stderr, refused.stderr
     rejected = run_cli(
         "review", "decide", run_id, "--reviewer", REVIEWER, "--reject", "--reason", REASON, "--data-dir", data
     )
     assert rejected.returncode == 0, rejected.stderr
 
-    said = "rejected in review by [blink]mallory\\x1b[2J: [red]duplicate\\x1b]8;;http://evil.test\\x07"
+    said = "rejected in review by [blink]mallory:m:: [red]duplicate [link=http://evil.test]here"
     listed = _cli("runs", "--data-dir", data)
     assert NAME_SHOWN in listed and said in listed
     explained = _cli("explain", run_id, "--data-dir", data)
