@@ -1,17 +1,21 @@
 """Where a name ends: a text value may not be cut out of a longer run of capitalised words.
 
 `Northwind` is not the name written in `Seller: Northwind Widgets Ltd`, and `Widgets Ltd` is not either:
-a word right beside the value on its line (one space away) that starts with a capital or a digit continues
-the name. Small words (`of`, `the`, `und`, ...) do not continue one, so `Delaware` is written whole in
-`LAWS OF THE STATE OF DELAWARE`; punctuation, a tab, a wider gap or a line break end a name.
+a word right beside the value on its line (one space away, of any width; or joined by ` & ` or a hyphen) that
+starts with a capital or a digit continues the name. Small words (`of`, `the`, `und`, ...) do not continue one,
+so `Delaware` is written whole in `LAWS OF THE STATE OF DELAWARE`; punctuation, a tab, a wider gap or a line
+break end a name.
 """
 
 from __future__ import annotations
 
 import re
 
-_WORD_BEFORE = re.compile(r"(\w[\w.&'-]*) $")
-_WORD_AFTER = re.compile(r"^ (\w[\w.&'-]*)")
+# One space of any width (PDF text layers join words with no-break and thin spaces), ` & ` (`Procter & Gamble`),
+# or a hyphen between letters (`Mercedes-Benz`) joins two words of one name.
+_SPACE = "[ \u00a0\u2009\u202f]"
+_WORD_BEFORE = re.compile(rf"(\w[\w.&'-]*)(?:{_SPACE}(?:&{_SPACE})?|(?<=\w)-)$")
+_WORD_AFTER = re.compile(rf"^(?:{_SPACE}(?:&{_SPACE})?|-(?=\w))(\w[\w.&'-]*)")
 _SMALL = frozenset(
     "a an and at by de del der des di die du en et for from in la le los of on or the to und van von y zu"
     " between with".split()

@@ -136,3 +136,18 @@ def test_a_number_glued_to_its_currency_is_an_amount(text: str, value: str) -> N
 @pytest.mark.parametrize("text", ["0.125", "0,500", "-0.750"])
 def test_a_leading_zero_does_not_group_thousands(text: str) -> None:
     assert parse_amount(text) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "part", "whole"),
+    [
+        ("Seller: Northwind\u00a0Widgets\u00a0Ltd", "Northwind", "Northwind\u00a0Widgets\u00a0Ltd"),
+        ("Seller: Northwind\u202fWidgets\u202fLtd", "Widgets Ltd", "Northwind\u202fWidgets\u202fLtd"),
+        ("Seller: Mercedes-Benz AG", "Mercedes", "Mercedes-Benz AG"),
+        ("Seller: Procter & Gamble Ltd", "Gamble Ltd", "Procter & Gamble Ltd"),
+    ],
+)
+def test_a_name_joined_by_other_spaces_an_ampersand_or_a_hyphen_is_not_cut(line: str, part: str, whole: str) -> None:
+    page = f"INVOICE\n{line}\nTotal: 10.00\n"
+    assert not _check("vendor_name", part, line, page=page).accepted
+    assert _check("vendor_name", whole, line, page=page).accepted
