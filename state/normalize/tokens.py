@@ -64,22 +64,37 @@ def _identifier_tokens(text: str) -> list[Span]:
     return tokens
 
 
+def _digit_groups_join(text: str, left: Span, right: Span) -> bool:
+    """Two tokens that are one number grouped by spaces (`2024 0117`): digits only, a space or two apart."""
+    return (
+        text[left[0] : left[1]].isdigit()
+        and text[right[0] : right[1]].isdigit()
+        and _INLINE_GAP.fullmatch(text[left[1] : right[0]]) is not None
+    )
+
+
 def _identifier_spans(normalized: str, text: str) -> Iterator[Span]:
-    """Runs of whole tokens, joined only across spaces on one line, whose letters and digits are the value's."""
+    """Runs of whole tokens, joined only across spaces on one line, whose letters and digits are the value's.
+
+    A run is whole: `2024 0117` is not the number written `2024 0117 5531`, nor `5531` either.
+    """
     target = compact(normalized)
     if not target:
         return
     tokens = _identifier_tokens(text)
     for first, (start, _) in enumerate(tokens):
+        if first > 0 and _digit_groups_join(text, tokens[first - 1], tokens[first]):
+            continue
         joined = ""
         previous_end = start
-        for token_start, token_end in tokens[first:]:
+        for last, (token_start, token_end) in enumerate(tokens[first:], start=first):
             if token_start != start and not _INLINE_GAP.fullmatch(text[previous_end:token_start]):
                 break
             joined += compact(text[token_start:token_end])
             previous_end = token_end
             if joined == target:
-                yield start, token_end
+                if last + 1 == len(tokens) or not _digit_groups_join(text, tokens[last], tokens[last + 1]):
+                    yield start, token_end
                 break
             if not target.startswith(joined):
                 break

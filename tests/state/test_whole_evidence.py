@@ -151,3 +151,10 @@ def test_a_name_joined_by_other_spaces_an_ampersand_or_a_hyphen_is_not_cut(line:
     page = f"INVOICE\n{line}\nTotal: 10.00\n"
     assert not _check("vendor_name", part, line, page=page).accepted
     assert _check("vendor_name", whole, line, page=page).accepted
+
+
+@pytest.mark.parametrize("part", ["2024", "2024 0117", "0117 5531", "5531"])
+def test_a_part_of_a_space_grouped_number_is_not_the_identifier(part: str) -> None:
+    page = "INVOICE\nInvoice No.: 2024 0117 5531\nTotal: 10.00\n"
+    assert not _check("invoice_number", part, "Invoice No.: 2024 0117 5531", page=page).accepted
+    assert _check("invoice_number", "2024 0117 5531", "Invoice No.: 2024 0117 5531", page=page).accepted
