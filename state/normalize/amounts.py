@@ -3,7 +3,8 @@
 `1.234,56`, `1,234.56`, `1'234.56`, `1234,56` and `1234.56` all read as Decimal("1234.56").
 The last separator followed by one, two or four digits is the decimal mark (`2,5000` per unit); one followed by
 exactly three digits groups thousands. Space-grouped numbers (`1 234,56`) are read both as one
-amount and as their parts, because on a page "3 191.00" is as often a quantity and a price.
+amount and as their parts, because on a page "3 191.00" is as often a quantity and a price; grouped by a no-break
+space (`1\u00a0234,56`, as French text prints it), only as one.
 """
 
 from __future__ import annotations
@@ -61,20 +62,26 @@ def find_amounts(text: str) -> list[AmountMatch]:
     """Return every amount expression in `text`, ordered by position (space-grouped may overlap)."""
     found: list[AmountMatch] = []
     taken = Spans()
+
+    def add(m: re.Match[str], group: str | None, *, alone: bool) -> None:
+        value = _to_decimal(m["number"], group)
+        if value is not None:
+            if alone:
+                taken.add(m.start(), m.end())
+            found.append(AmountMatch(m.start(), m.end(), -value if m["sign"] else value))
+
+    spaced = [m for m in _SPACED.finditer(text) if not _glued_to_word(text, m.start())]
+    # A no-break space never stands between a quantity and a price: grouped with one, the number is only whole.
+    for m in spaced:
+        if m["group"] != " ":
+            add(m, m["group"], alone=True)
     for pattern in (_GROUPED, _PLAIN):
         for m in pattern.finditer(text):
-            if taken.overlaps(m.start(), m.end()) or _glued_to_word(text, m.start()):
-                continue
-            value = _to_decimal(m["number"], m.groupdict().get("group"))
-            if value is not None:
-                taken.add(m.start(), m.end())
-                found.append(AmountMatch(m.start(), m.end(), -value if m["sign"] else value))
-    for m in _SPACED.finditer(text):
-        if _glued_to_word(text, m.start()):
-            continue
-        value = _to_decimal(m["number"], m["group"])
-        if value is not None:
-            found.append(AmountMatch(m.start(), m.end(), -value if m["sign"] else value))
+            if not taken.overlaps(m.start(), m.end()) and not _glued_to_word(text, m.start()):
+                add(m, m.groupdict().get("group"), alone=True)
+    for m in spaced:
+        if m["group"] == " ":
+            add(m, m["group"], alone=False)
     found.sort(key=lambda match: (match.start, -match.end))
     return found
 

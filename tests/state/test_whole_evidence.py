@@ -158,3 +158,18 @@ def test_a_part_of_a_space_grouped_number_is_not_the_identifier(part: str) -> No
     page = "INVOICE\nInvoice No.: 2024 0117 5531\nTotal: 10.00\n"
     assert not _check("invoice_number", part, "Invoice No.: 2024 0117 5531", page=page).accepted
     assert _check("invoice_number", "2024 0117 5531", "Invoice No.: 2024 0117 5531", page=page).accepted
+
+
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f"])
+def test_a_number_grouped_by_a_no_break_space_is_read_only_whole(space: str) -> None:
+    line = f"Total: 1{space}234,56 EUR"
+    page = f"INVOICE\n{line}\n"
+    assert [str(match.value) for match in find_amounts(line)] == ["1234.56"]
+    assert _check("total_amount", "1234.56", line, page=page).accepted
+    assert not _check("total_amount", "1", line, page=page).accepted
+    assert not _check("total_amount", "234.56", line, page=page).accepted
+
+
+def test_a_number_grouped_by_a_plain_space_is_still_read_both_ways() -> None:
+    # "3 191.00" is as often a quantity and a price as a grouped number.
+    assert [str(match.value) for match in find_amounts("3 191.00")] == ["3191.00", "3", "191.00"]
