@@ -58,3 +58,18 @@ def test_words_inside_other_words_are_not_durations() -> None:
 )  # fmt: skip
 def test_canonical_duration(amount: Decimal, unit: str, expected: str) -> None:
     assert canonical_duration(amount, unit) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "readings"),
+    [
+        ("twenty-five years", ["25 years"]),
+        ("sixty-five days", ["65 days"]),
+        ("forty five months", ["45 months"]),
+        ("12 (twelve) months", ["12 months"]),
+        ("two years and six months", []),  # a part of a compound term is no term of its own
+        ("1 year, and 6 months", []),
+    ],
+)
+def test_compound_numbers_and_terms_are_read_whole_or_not_at_all(text: str, readings: list[str]) -> None:
+    assert [match.canonical for match in find_durations(text)] == readings
