@@ -1,5 +1,6 @@
 """Golden cases as data, and their runners: model steps, apply, routers, rules, review and whole documents."""
 
+from claimflow.evals.errors import CaseFileError, GoldenError, InactiveTypeError, NoCasesError
 from claimflow.evals.evaluation import Evaluation, evaluate_goldens
 from claimflow.evals.golden import GOLDENS, GoldenCase, load_case, load_goldens
 from claimflow.evals.metrics import step_metrics
@@ -8,9 +9,13 @@ from claimflow.evals.runner import regressions, run_case, run_cases
 
 __all__ = [
     "GOLDENS",
+    "CaseFileError",
     "CaseResult",
     "Evaluation",
     "GoldenCase",
+    "GoldenError",
+    "InactiveTypeError",
+    "NoCasesError",
     "evaluate_goldens",
     "load_case",
     "load_goldens",

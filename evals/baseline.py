@@ -1,16 +1,16 @@
 """The committed baseline per model and the regression gate against it.
 
-`evals/baseline.<model>.json` records which cases passed, the per-step metrics, the prompts (ref and
-content hash) and the source hashes of the code the results depend on (apply, routers, rules, types), and
-the model they were measured with. The gate fails when a case flips from pass to fail or a metric drops
-by more than its tolerance.
+`evals/baseline.<model>.json` (for another goldens folder, `<folder>/baseline.<model>.json`) records which
+cases passed, the per-step metrics, the prompts (ref and content hash) and the source hashes of the code the
+results depend on (apply, routers, rules, types), and the model they were measured with. The gate fails when a
+case flips from pass to fail or a metric drops by more than its tolerance.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from claimflow.evals.builtin import builtin_workflow_types
 from claimflow.evals.metrics import HIGHER_IS_BETTER
 from claimflow.evals.result import CaseResult
 from claimflow.prompts import CLASSIFY, extract_prompt
+from claimflow.state.schema import DocumentType
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -61,16 +62,26 @@ class Baseline(BaseModel):
     """Case id -> passed."""
 
 
-def baseline_path(model: str) -> Path:
-    """`evals/baseline.<model>.json`, with characters a file name cannot hold replaced by `-`."""
+def baseline_path(model: str, folder: Path = HERE) -> Path:
+    """`<folder>/baseline.<model>.json` (the package's `evals/` by default), the model's unsafe characters as `-`.
+
+    Args:
+        model: The `--model` value the baseline measures.
+        folder: Where the file lives: `evals/` for the package's own goldens, a user's goldens folder for theirs
+            (their results must never be gated against, or written into, the installed package's file).
+    """
     safe = "".join(c if c.isalnum() or c in "._-" else "-" for c in model)
-    return HERE / f"baseline.{safe}.json"
+    return folder / f"baseline.{safe}.json"
 
 
-def prompt_hashes() -> dict[str, str]:
-    """Every prompt the goldens can ask: ref -> content hash."""
+def prompt_hashes(types: Iterable[DocumentType] | None = None) -> dict[str, str]:
+    """Every prompt the goldens can ask: ref -> content hash (classify, and the extraction of each of `types`).
+
+    Args:
+        types: The types the cases are about; the built-in ones by default.
+    """
     hashes = {CLASSIFY.ref: CLASSIFY.content_hash}
-    for doc_type in builtin_workflow_types():
+    for doc_type in builtin_workflow_types() if types is None else types:
         spec = extract_prompt(doc_type)
         hashes[spec.ref] = spec.content_hash
     return hashes
@@ -83,13 +94,20 @@ def code_hashes(root: Path = ROOT) -> dict[str, str]:
 
 
 def measure_baseline(
-    model: str, results: Sequence[CaseResult], metrics: Mapping[str, Mapping[str, Any]], tolerances: Mapping[str, float]
+    model: str,
+    results: Sequence[CaseResult],
+    metrics: Mapping[str, Mapping[str, Any]],
+    tolerances: Mapping[str, float],
+    prompts: Mapping[str, str] | None = None,
 ) -> Baseline:
-    """The baseline these results make (keeping the tolerances the old file configured)."""
+    """The baseline these results make (keeping the tolerances the old file configured).
+
+    `prompts` are the hashes of the prompts the cases ask (`prompt_hashes(types)`); the built-in ones by default.
+    """
     kept = {step: {k: v for k, v in row.items() if k != "fields"} for step, row in metrics.items()}
     return Baseline(
-        model=model, prompts=prompt_hashes(), code=code_hashes(), tolerances=DEFAULT_TOLERANCES | dict(tolerances),
-        metrics=kept,
+        model=model, prompts=dict(prompt_hashes() if prompts is None else prompts), code=code_hashes(),
+        tolerances=DEFAULT_TOLERANCES | dict(tolerances), metrics=kept,
         cases={r.id: r.passed for r in sorted(results, key=lambda r: r.id)},
     )  # fmt: skip
 
@@ -161,6 +179,7 @@ def gate(
     baseline: Baseline,
     *,
     check_metrics: bool = True,
+    prompts: Mapping[str, str] | None = None,
 ) -> GateVerdict:
     """Compare results and metrics with the baseline.
 
@@ -169,6 +188,7 @@ def gate(
         metrics: `step_metrics(results)`.
         baseline: The committed baseline for the model.
         check_metrics: Compare metrics too; off when only part of a step's cases ran (a type filter).
+        prompts: The hashes of the prompts the cases ask (`prompt_hashes(types)`); the built-in ones by default.
     """
     changes = [
         Flip(r.id, _state(baseline.cases.get(r.id)), _state(r.passed), r.expected, r.got, r.message)
@@ -183,7 +203,7 @@ def gate(
             before, after = baseline.metrics.get(step, {}).get(name), row.get(name)
             if isinstance(before, int | float) and (after is None or after < before - tolerances.get(name, 0.0)):
                 drops.append(Drop(step, name, float(before), after, tolerances.get(name, 0.0)))
-    now = prompt_hashes() | code_hashes()
+    now = dict(prompt_hashes() if prompts is None else prompts) | code_hashes()
     then = baseline.prompts | baseline.code
     changed_inputs = sorted(name for name in now.keys() | then.keys() if now.get(name) != then.get(name))
     return GateVerdict(flips, changes, drops, changed_inputs if then else [])

@@ -19,13 +19,15 @@ from claimflow.evals.baseline import (
     prompt_hashes,
     write_baseline,
 )
+from claimflow.evals.builtin import builtin_workflow_types
 from claimflow.evals.changed import ChangedSelection, select_changed
-from claimflow.evals.golden import GOLDENS, GoldenCase, load_goldens
+from claimflow.evals.golden import GOLDENS, GoldenCase
 from claimflow.evals.metrics import step_metrics
 from claimflow.evals.result import CaseResult
 from claimflow.evals.runner import REPLAY, run_cases
-from claimflow.evals.select import select_cases
+from claimflow.evals.select import case_type, choose_cases, runs_for
 from claimflow.nodes.ports import ModelGateway
+from claimflow.state.schema import DocumentType, DocumentTypes
 
 
 @dataclass(frozen=True)
@@ -67,41 +69,70 @@ def evaluate_goldens(
     *,
     model: str = REPLAY,
     gateway: ModelGateway | None = None,
-    goldens: Path = GOLDENS,
+    goldens: Path | None = None,
     steps: Sequence[str] = (),
     doc_types: Sequence[str] = (),
     baseline: Path | None = None,
     update_baseline: bool = False,
     concurrency: int = 1,
     changed: bool = False,
+    types: DocumentTypes | None = None,
 ) -> Evaluation:
     """Run the chosen cases and compare them with the baseline (or, with `update_baseline`, rewrite it).
 
     Args:
         model: `replay` (the recorded claims), `rules`, or the model `gateway` serves; names the baseline.
         gateway: What answers model steps for a model other than replay and rules.
-        goldens: The folder of cases.
+        goldens: The folder of cases; the package's own `evals/goldens/` by default.
         steps: Only these steps (all when empty).
         doc_types: Only cases about these document types (all when empty); metrics are then not gated.
-        baseline: The baseline file; `evals/baseline.<model>.json` by default.
+        baseline: The baseline file. By default `evals/baseline.<model>.json` for the package's own cases, and
+            `<goldens>/baseline.<model>.json` for another folder's: a user's cases are never gated against (or
+            written into) the installed package's baseline.
         update_baseline: Write the results as the new baseline (the tolerances it configured are kept).
         concurrency: Cases run at once.
         changed: Run only the cases a prompt or code change since the baseline can affect; take every
             other case's result from the baseline (cannot be combined with `update_baseline`).
+        types: The active document types (`claimflow.load_types().types`); the built-in ones by default.
+
+    Raises:
+        GoldenError: A case file does not load, the folder or the selection holds no case, or a case runs for a
+            type that is not in `types` (see `claimflow.evals.errors`).
     """
-    path = baseline or baseline_path(model)
-    cases = select_cases(load_goldens(goldens), steps, doc_types)
+    types = builtin_workflow_types() if types is None else types
+    folder = GOLDENS if goldens is None else goldens
+    every, cases = choose_cases(folder, steps, doc_types, types.names)
+    path = baseline or default_baseline(model, goldens)
+    prompts = prompt_hashes(_asked(every, types))
     if changed:
         if update_baseline:
             raise ValueError("--changed runs part of the cases: it cannot update the baseline")
-        return _evaluate_changed(model, gateway, cases, path, concurrency, partial=bool(doc_types))
-    results = run_cases(cases, backend=gateway or model, concurrency=concurrency)
+        return _evaluate_changed(model, gateway, cases, path, concurrency, partial=bool(doc_types), types=types,
+                                 prompts=prompts)  # fmt: skip
+    results = run_cases(cases, backend=gateway or model, concurrency=concurrency, types=types)
     metrics = step_metrics(results)
     old = load_baseline(path, model)
     if update_baseline:
-        write_baseline(path, _merged(old, measure_baseline(model, results, metrics, old.tolerances)))
-    verdict = gate(results, metrics, old, check_metrics=not doc_types)
+        write_baseline(path, _merged(old, measure_baseline(model, results, metrics, old.tolerances, prompts)))
+    verdict = gate(results, metrics, old, check_metrics=not doc_types, prompts=prompts)
     return Evaluation(model, results, metrics, path, verdict)
+
+
+def default_baseline(model: str, goldens: Path | None) -> Path:
+    """The baseline a run gates against when none is named: the package's for its own cases, else the folder's."""
+    if goldens is None or goldens.resolve() == GOLDENS.resolve():
+        return baseline_path(model)
+    return baseline_path(model, goldens)
+
+
+def _asked(cases: Sequence[GoldenCase], types: DocumentTypes) -> list[DocumentType]:
+    """The active types the cases are about: whose extraction prompts their results depend on.
+
+    Not every active type: a type the cases never name (one a user added beside the built-ins) must not show
+    up as a "changed prompt" against a baseline measured without it.
+    """
+    named = {case_type(case) for case in cases} | {runs_for(case) for case in cases}
+    return [doc_type for doc_type in types if doc_type.name in named]
 
 
 def _evaluate_changed(
@@ -112,11 +143,13 @@ def _evaluate_changed(
     concurrency: int,
     *,
     partial: bool,
+    types: DocumentTypes,
+    prompts: dict[str, str],
 ) -> Evaluation:
     """Run the cases the changes select; the others keep the baseline's result and metrics."""
     old = load_baseline(path, model)
-    selection = select_changed(cases, old, prompt_hashes(), code_hashes())
-    ran = run_cases(list(selection.cases), backend=gateway or model, concurrency=concurrency)
+    selection = select_changed(cases, old, prompts, code_hashes())
+    ran = run_cases(list(selection.cases), backend=gateway or model, concurrency=concurrency, types=types)
     fresh = step_metrics(ran)
     ran_ids = {r.id for r in ran}
     kept = [
@@ -126,7 +159,7 @@ def _evaluate_changed(
     ]
     # A step's metrics are comparable with the baseline's only when all of its cases ran.
     whole = {step for step in fresh if not partial and all(case.id in ran_ids for case in cases if case.step == step)}
-    verdict = gate(ran, {step: fresh[step] for step in whole}, old)
+    verdict = gate(ran, {step: fresh[step] for step in whole}, old, prompts=prompts)
     shown_steps = {case.step for case in cases}
     metrics = {step: row for step, row in old.metrics.items() if step in shown_steps} | fresh
     results = sorted([*ran, *kept], key=lambda r: r.id)

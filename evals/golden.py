@@ -11,8 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+from claimflow.evals.errors import CaseFileError
 from claimflow.evals.facts import StateFacts, Value
 from claimflow.state.claims import FieldClaim
 from claimflow.state.outcomes import FieldStatus, ReviewReasonCode
@@ -229,12 +230,27 @@ GoldenCase = Annotated[
 CASE_ADAPTER: TypeAdapter[GoldenCase] = TypeAdapter(GoldenCase)
 
 
+_SHOWN_PROBLEMS = 5
+"""How many of a malformed file's problems its error lists (a wrong `kind` alone can make dozens)."""
+
+
 def load_case(path: Path) -> GoldenCase:
-    """One case file, checked against its place: `<step>/<name>.json`."""
-    case = CASE_ADAPTER.validate_json(path.read_bytes())
+    """One case file, checked against its place: `<step>/<name>.json`; CaseFileError names the file otherwise."""
+    try:
+        case = CASE_ADAPTER.validate_json(path.read_bytes())
+    except ValidationError as error:
+        # pydantic's own message names the union it validated, never the file: with a folder of cases the
+        # reader could not tell which one to fix.
+        found = error.errors()
+        problems = [f"{'.'.join(map(str, e['loc'])) or 'the file'}: {e['msg']}" for e in found[:_SHOWN_PROBLEMS]]
+        more = f" (and {len(found) - _SHOWN_PROBLEMS} more)" if len(found) > _SHOWN_PROBLEMS else ""
+        raise CaseFileError(
+            f"{path} is not a valid golden case: {'; '.join(problems)}{more}; fix the file (its JSON Schema is "
+            f"{SCHEMA.name}) or move it out of the goldens folder"
+        ) from None
     if (case.step, case.name) != (path.parent.name, path.stem):
-        raise ValueError(f"{path}: a case with step {case.step!r} and name {case.name!r} belongs in "
-                         f"{case.step}/{case.name}.json")  # fmt: skip
+        raise CaseFileError(f"{path}: a case with step {case.step!r} and name {case.name!r} belongs in "
+                            f"{case.step}/{case.name}.json")  # fmt: skip
     return case
 
 

@@ -6,23 +6,23 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from claimflow.evals.builtin import builtin_types
 from claimflow.evals.generators import GENERATORS
 from claimflow.evals.golden import TODAY, DocumentCase
 from claimflow.evals.result import CaseResult, differences, result
 from claimflow.runtime.engine import Run, open_engine
 from claimflow.runtime.gateway import RulesGateway
 from claimflow.runtime.settings import Settings
+from claimflow.state.schema import DocumentTypes
 
 
-async def _process(case: DocumentCase, directory: Path, path: Path) -> Run:
+async def _process(case: DocumentCase, directory: Path, path: Path, types: DocumentTypes) -> Run:
     settings = Settings(data_dir=directory / "data", policy=case.policy)
-    async with open_engine(settings, gateway=RulesGateway(), types=builtin_types(), today=TODAY) as engine:
+    async with open_engine(settings, gateway=RulesGateway(), types=tuple(types), today=TODAY) as engine:
         return await engine.process(path)
 
 
-async def run_document(case: DocumentCase) -> CaseResult:
-    """Generate the case's document, process it, and compare status, type, record values and review reasons."""
+async def run_document(case: DocumentCase, types: DocumentTypes) -> CaseResult:
+    """Generate the case's document, process it with `types` active, and compare status, type, values, reasons."""
     if case.generator not in GENERATORS:
         known = ", ".join(GENERATORS)
         return result(case.id, case.kind, case.step, None, None, [f"no generator {case.generator!r}; known: {known}"])
@@ -32,7 +32,7 @@ async def run_document(case: DocumentCase) -> CaseResult:
         except Exception as error:  # a case's parameters, or what its generator needs: this case fails, not the suite
             problem = f"its document could not be made by {case.generator!r}: {type(error).__name__}: {error}"
             return result(case.id, case.kind, case.step, None, None, [problem])
-        run = await _process(case, Path(directory), path)
+        run = await _process(case, Path(directory), path, types)
     expected = case.expected
     got: dict[str, Any] = {
         "status": run.status,

@@ -14,6 +14,7 @@ from claimflow.state.apply import apply_classification, apply_extraction
 from claimflow.state.claims import ClassificationClaim, ExtractionClaim
 from claimflow.state.documents import NO_DOCUMENT, DocumentRef, SourceText
 from claimflow.state.outcomes import Classification, FieldResult
+from claimflow.state.schema import DocumentTypes
 from claimflow.state.workflow import WorkflowState
 
 
@@ -43,16 +44,22 @@ def _got_field(have: FieldResult) -> dict[str, Any]:
     return {"status": have.status, "value": have.value, "quote": have.evidence[0].quote if have.evidence else None}
 
 
-def evaluate(case: ModelStepCase, claim: dict[str, Any], prompt: str | None = None) -> CaseResult:
-    """Apply `claim` to the case's source, route, and compare with the expectation."""
+def evaluate(
+    case: ModelStepCase, claim: dict[str, Any], prompt: str | None = None, *, types: DocumentTypes | None = None
+) -> CaseResult:
+    """Apply `claim` to the case's source, route, and compare with the expectation.
+
+    `types` are the active document types the claim is judged against; the built-in ones by default.
+    """
+    types = builtin_workflow_types() if types is None else types
     source, state, expected = SourceText(pages=tuple(case.pages)), _state(case), case.expected
     problems: list[str] = []
     got: dict[str, Any] = {}
     if case.step == "classify":
         classified = ClassificationClaim.model_validate(claim)
-        patch = apply_classification(classified, source, types=builtin_workflow_types(), step="classify", claim_id="c")
+        patch = apply_classification(classified, source, types=types, step="classify", claim_id="c")
         state = state.model_copy(update=patch.as_update())
-        route = route_after_classify(state, builtin_workflow_types())
+        route = route_after_classify(state, types)
         found = state.classification
         got |= {"doc_type": found.doc_type if found else None, "accepted": found.accepted if found else None}
         wanted = {"doc_type": expected.doc_type, "accepted": expected.accepted}
@@ -61,9 +68,7 @@ def evaluate(case: ModelStepCase, claim: dict[str, Any], prompt: str | None = No
     else:
         assert case.doc_type is not None, "extraction cases name their doc_type"
         extracted = ExtractionClaim.model_validate(claim)
-        patch = apply_extraction(
-            builtin_workflow_types().get(case.doc_type), extracted, source, step=case.step, attempt=1
-        )
+        patch = apply_extraction(types.get(case.doc_type), extracted, source, step=case.step, attempt=1)
         state = state.model_copy(update=patch.as_update())
         route = route_after_extract(state)
         for name, want in expected.fields.items():
@@ -81,15 +86,19 @@ def evaluate(case: ModelStepCase, claim: dict[str, Any], prompt: str | None = No
     )  # fmt: skip
 
 
-async def live_claim(case: ModelStepCase, gateway: ModelGateway) -> tuple[dict[str, Any] | None, str, Usage]:
-    """A fresh claim from `gateway` for the case's input, the prompt ref it answered and what the call cost."""
+async def live_claim(
+    case: ModelStepCase, gateway: ModelGateway, types: DocumentTypes
+) -> tuple[dict[str, Any] | None, str, Usage]:
+    """A fresh claim from `gateway` for the case's input, the prompt ref it answered and what the call cost.
+
+    The classify prompt lists every one of `types`, as the workflow's does; extraction asks for the case's type.
+    """
     pages = tuple(case.pages)
     if case.doc_type is None:
-        classified = await gateway.complete(CLASSIFY, ModelInput(pages=pages, types=tuple(builtin_workflow_types())))
+        classified = await gateway.complete(CLASSIFY, ModelInput(pages=pages, types=tuple(types)))
         claim = classified.claim.model_dump(mode="json") if classified.claim else None
         return claim, CLASSIFY.ref, classified.usage
-    prompt = extract_prompt(builtin_workflow_types().get(case.doc_type))
-    extracted = await gateway.complete(
-        prompt, ModelInput(pages=pages, doc_type=builtin_workflow_types().get(case.doc_type))
-    )
+    doc_type = types.get(case.doc_type)
+    prompt = extract_prompt(doc_type)
+    extracted = await gateway.complete(prompt, ModelInput(pages=pages, doc_type=doc_type))
     return (extracted.claim.model_dump(mode="json") if extracted.claim else None), prompt.ref, extracted.usage

@@ -1,8 +1,10 @@
-"""Runners for the deterministic kinds: apply, router, rule and review cases call the pure functions directly."""
+"""Runners for the deterministic kinds: apply, router, rule and review cases call the pure functions directly.
+
+Each takes the active document types (`types`): the built-ins, or those discovery finds for `claimflow eval`.
+"""
 
 from __future__ import annotations
 
-from claimflow.evals.builtin import builtin_workflow_types
 from claimflow.evals.facts import StateFacts
 from claimflow.evals.golden import TODAY, ApplyCase, ReviewCase, RouterCase, RuleCase
 from claimflow.evals.result import CaseResult, differences, result
@@ -14,14 +16,15 @@ from claimflow.state.evidence import Evidence
 from claimflow.state.outcomes import ReviewReason, TableRow
 from claimflow.state.policy import Policy
 from claimflow.state.rules import validate_document
+from claimflow.state.schema import DocumentTypes
 
 _NOWHERE = Evidence(page=1, start=0, end=0, quote="")
 """Rules read a table row's cells, never its evidence."""
 
 
-def run_apply(case: ApplyCase) -> CaseResult:
+def run_apply(case: ApplyCase, types: DocumentTypes) -> CaseResult:
     """Check each field claim against the source and compare the verdicts."""
-    doc_type = builtin_workflow_types().get(case.doc_type)
+    doc_type = types.get(case.doc_type)
     source = SourceText(pages=tuple(case.pages))
     outcomes = [
         check_field_claim(doc_type, claim, source, step=f"extract_{case.doc_type}", claim_id=f"{case.name}#{n}")
@@ -39,22 +42,22 @@ def run_apply(case: ApplyCase) -> CaseResult:
     return result(case.id, case.kind, case.step, expected, got, problems, quote=quote)
 
 
-def run_router(case: RouterCase) -> CaseResult:
+def run_router(case: RouterCase, types: DocumentTypes) -> CaseResult:
     """Route the state the facts describe and compare the target and the rule that fired."""
-    route = routers_for(builtin_workflow_types())[case.router](case.facts.state(case.id))
+    route = routers_for(types)[case.router](case.facts.state(case.id))
     got = {"target": route.target, "rule": route.rule}
     expected = case.expected.model_dump()
     return result(case.id, case.kind, case.step, expected, got, differences(expected, got))
 
 
-def run_rule(case: RuleCase) -> CaseResult:
+def run_rule(case: RuleCase, types: DocumentTypes) -> CaseResult:
     """Run the type's business rules over the values and compare every result."""
     fields = StateFacts(fields=dict(case.values)).field_results()
     tables = {
         name: [TableRow(cells=row.cells, evidence=_NOWHERE) for row in rows] for name, rows in case.tables.items()
     }
     results = validate_document(
-        builtin_workflow_types().get(case.doc_type),
+        types.get(case.doc_type),
         fields,
         tables,
         Policy(),
@@ -69,16 +72,14 @@ def run_rule(case: RuleCase) -> CaseResult:
     return result(case.id, case.kind, case.step, expected, got, problems)
 
 
-def run_review(case: ReviewCase) -> CaseResult:
+def run_review(case: ReviewCase, types: DocumentTypes) -> CaseResult:
     """Apply the decision to the paused run's request; compare acceptance, errors, values and the next route."""
     state = case.facts.state(case.id)
     reasons = [ReviewReason(code=code, message=code) for code in case.reasons]
-    state = state.model_copy(update={"review_request": build_review_request(state, builtin_workflow_types(), reasons)})
+    state = state.model_copy(update={"review_request": build_review_request(state, types, reasons)})
     expected = case.expected
     try:
-        patch = apply_review_decision(
-            state, case.decision, builtin_workflow_types(), SourceText(pages=tuple(case.pages))
-        )
+        patch = apply_review_decision(state, case.decision, types, SourceText(pages=tuple(case.pages)))
     except InvalidDecisionError as refused:
         got: dict[str, object] = {"accepted": False, "errors": str(refused)}
         problems = differences({"accepted": expected.accepted}, got)

@@ -13,57 +13,68 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from claimflow.evals.baseline import load_baseline
+from claimflow.evals.builtin import builtin_workflow_types
 from claimflow.evals.golden import ApplyCase, DocumentCase, GoldenCase, ModelStepCase, ReviewCase, RouterCase, RuleCase
 from claimflow.evals.result import CaseResult, result
 from claimflow.evals.run_model import evaluate, live_claim
 from claimflow.evals.run_pure import run_apply, run_review, run_router, run_rule
 from claimflow.nodes.ports import ModelGateway
 from claimflow.runtime.gateway import make_gateway
+from claimflow.state.schema import DocumentTypes
 
 REPLAY = "replay"
 """The offline backend: each model-step case's recorded claim."""
 
 
-async def _run_model_step(case: ModelStepCase, gateway: ModelGateway | None) -> CaseResult:
+async def _run_model_step(case: ModelStepCase, gateway: ModelGateway | None, types: DocumentTypes) -> CaseResult:
     if gateway is None:
-        return evaluate(case, case.recorded_claim)
-    claim, prompt, usage = await live_claim(case, gateway)
+        return evaluate(case, case.recorded_claim, types=types)
+    claim, prompt, usage = await live_claim(case, gateway, types)
     spent = {"input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens, "cost": usage.cost,
              "latency_ms": usage.latency_ms}  # fmt: skip
     if claim is None:
         problems = ["the backend returned invalid output"]
         return result(case.id, case.kind, case.step, None, None, problems, prompt=prompt, **spent)
-    return evaluate(case, claim, prompt).model_copy(update=spent)
+    return evaluate(case, claim, prompt, types=types).model_copy(update=spent)
 
 
-async def run_case_async(case: GoldenCase, gateway: ModelGateway | None = None) -> CaseResult:
-    """Run one case; `gateway` answers model steps (None replays the recorded claim)."""
+async def run_case_async(
+    case: GoldenCase, gateway: ModelGateway | None = None, types: DocumentTypes | None = None
+) -> CaseResult:
+    """Run one case; `gateway` answers model steps (None replays the recorded claim); `types` as in `run_cases`."""
+    types = builtin_workflow_types() if types is None else types
     match case:
         case ModelStepCase():
-            return await _run_model_step(case, gateway)
+            return await _run_model_step(case, gateway, types)
         case ApplyCase():
-            return run_apply(case)
+            return run_apply(case, types)
         case RouterCase():
-            return run_router(case)
+            return run_router(case, types)
         case RuleCase():
-            return run_rule(case)
+            return run_rule(case, types)
         case ReviewCase():
-            return run_review(case)
+            return run_review(case, types)
         case DocumentCase():
             # The engine (LangGraph, parsers) loads only when a document case runs: `--changed` after a prompt
             # edit runs none, and starts in a fraction of the time.
             from claimflow.evals.run_document import run_document
 
-            return await run_document(case)
+            return await run_document(case, types)
 
 
-def run_case(case: GoldenCase, backend: str | ModelGateway = REPLAY) -> CaseResult:
+def run_case(
+    case: GoldenCase, backend: str | ModelGateway = REPLAY, *, types: DocumentTypes | None = None
+) -> CaseResult:
     """Run one case (see `run_cases`)."""
-    return run_cases([case], backend=backend)[0]
+    return run_cases([case], backend=backend, types=types)[0]
 
 
 def run_cases(
-    cases: Sequence[GoldenCase], backend: str | ModelGateway = REPLAY, *, concurrency: int = 1
+    cases: Sequence[GoldenCase],
+    backend: str | ModelGateway = REPLAY,
+    *,
+    concurrency: int = 1,
+    types: DocumentTypes | None = None,
 ) -> list[CaseResult]:
     """Run every case, in order, and return one result each.
 
@@ -73,7 +84,10 @@ def run_cases(
             "rules", or a gateway. With a live backend, cases whose recorded claim is deliberately wrong
             (`replay_only`) are left out.
         concurrency: Cases run at once (a live model's calls overlap); results keep the cases' order.
+        types: The active document types cases are judged against: the built-in ones by default, or what
+            `claimflow.load_types().types` finds for a user's own (`claimflow eval` passes the discovered ones).
     """
+    active = builtin_workflow_types() if types is None else types
     if isinstance(backend, str):
         live = None if backend == REPLAY else make_gateway(backend)
     else:
@@ -85,7 +99,7 @@ def run_cases(
 
         async def one(case: GoldenCase) -> CaseResult:
             async with slots:
-                return await run_case_async(case, live)
+                return await run_case_async(case, live, active)
 
         return list(await asyncio.gather(*(one(case) for case in chosen)))
 

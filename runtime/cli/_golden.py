@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from rich.table import Table
 
 from claimflow.nodes.ports import ModelUnavailableError
 from claimflow.runtime.cli._common import emit, err, exit_on_setup_error, message, out, shown
+from claimflow.runtime.discovery import discover_types
 from claimflow.runtime.gateway import make_gateway
 from claimflow.runtime.settings import Settings
+from claimflow.state.errors import UnknownDocumentTypeError
 
 if TYPE_CHECKING:
     from claimflow.evals.evaluation import Evaluation
+    from claimflow.nodes.ports import ModelGateway
+    from claimflow.state.schema import DocumentTypes
 
 OFFLINE = ("replay", "rules")
 """Backends that cost nothing and report no usage."""
@@ -33,35 +37,29 @@ def run_goldens(
     as_json: bool,
     concurrency: int = 1,
     changed: bool = False,
+    types: list[str] | None = None,
 ) -> None:
-    """Run, print, report, and exit 1 when the gate fails (0 after `update_baseline`)."""
-    from claimflow.evals.evaluation import evaluate_goldens, gate_lines
-    from claimflow.evals.golden import GOLDENS
-    from claimflow.evals.report import write_report
+    """Run, print, report, and exit 1 when the gate fails (0 after `update_baseline`).
 
-    gateway = None
-    if model not in OFFLINE:
-        with exit_on_setup_error():
-            settings = Settings.load(model=model, base_url=base_url)  # only the model settings are read
-            gateway = make_gateway(settings.model, settings.gateway)
-    try:
-        evaluation = evaluate_goldens(
-            model=model, gateway=gateway, goldens=goldens or GOLDENS, steps=steps, doc_types=doc_types,
-            baseline=baseline, update_baseline=update_baseline, concurrency=concurrency,
-            changed=changed,
-        )  # fmt: skip
-    except (OSError, ValueError) as error:
-        err.print(f"[red]error:[/red] {message(error)}")
-        raise typer.Exit(2) from None
-    except ModelUnavailableError as error:
-        # Past its transport retries the model is not there: no case result would mean anything.
-        err.print(f"[red]error:[/red] the model {shown(model)} did not answer: {message(error)}", highlight=False)
-        raise typer.Exit(2) from None
+    Exit 2, with one line on stderr, whenever the cases could not be run as asked (a setup error): CI reads 1
+    as a regression, and a case file, a folder or a type that is wrong is not one.
+    """
+    from claimflow.evals.evaluation import gate_lines
+
+    if report is not None and not report.parent.is_dir():
+        _refuse(f"cannot write the report {shown(report)}: the folder {shown(report.parent)} does not exist; "
+                "create it, or name a file in an existing folder")  # fmt: skip
+    active, gateway = _setup(model, base_url, types or [])
+    evaluation = _evaluate(
+        model=model, gateway=gateway, goldens=goldens, steps=steps, doc_types=doc_types,
+        baseline=baseline, update_baseline=update_baseline, concurrency=concurrency,
+        changed=changed, types=active,
+    )  # fmt: skip
     if evaluation.changed is not None:
         for line in evaluation.changed.lines():
             (err if as_json else out).print(shown(line), highlight=False)
     if report is not None:
-        write_report(report, evaluation)
+        _write_report(report, evaluation)
     if as_json:
         emit(evaluation.as_json())
     else:
@@ -75,6 +73,51 @@ def run_goldens(
     if evaluation.verdict.failed:
         err.print(f"regression against {shown(evaluation.baseline.name)}", highlight=False)
         raise typer.Exit(1)
+
+
+def _setup(model: str, base_url: str | None, types: list[str]) -> tuple[DocumentTypes, ModelGateway | None]:
+    """The active document types, and the gateway of a live model (None for replay and rules)."""
+    offline = model in OFFLINE
+    with exit_on_setup_error():
+        # The same discovery as `claimflow run` and `claimflow types`: installed types, claimflow.toml /
+        # [tool.claimflow], CLAIMFLOW_TYPES and --types, so a user's own types' cases run as their documents do.
+        settings = Settings.load(
+            model=None if offline else model, base_url=None if offline else base_url, types=tuple(types)
+        )
+        active = discover_types(settings.types).types
+        return active, None if offline else make_gateway(settings.model, settings.gateway)
+
+
+def _evaluate(*, model: str, **options: Any) -> Evaluation:
+    """`evaluate_goldens`; what stops it from running the cases as asked becomes its message and exit 2."""
+    from claimflow.evals.evaluation import evaluate_goldens
+
+    try:
+        return evaluate_goldens(model=model, **options)
+    except UnknownDocumentTypeError as error:
+        # evaluate_goldens refuses the cases it can tell need an inactive type; this catches any it could not.
+        _refuse(f"{message(error)}; name the module that declares it with --types (or CLAIMFLOW_TYPES)")
+    except (OSError, ValueError) as error:
+        _refuse(message(error))
+    except ModelUnavailableError as error:
+        # Past its transport retries the model is not there: no case result would mean anything.
+        _refuse(f"the model {shown(model)} did not answer: {message(error)}")
+
+
+def _refuse(text: str) -> NoReturn:
+    """Print `text` (already escaped for the terminal) as the error and exit 2, the setup error's code."""
+    err.print(f"[red]error:[/red] {text}", highlight=False, soft_wrap=True)  # one line, however long
+    raise typer.Exit(2)
+
+
+def _write_report(report: Path, evaluation: Evaluation) -> None:
+    """Write the report; a file that cannot be written is a setup error, not a regression."""
+    from claimflow.evals.report import write_report
+
+    try:
+        write_report(report, evaluation)
+    except OSError as error:
+        _refuse(f"cannot write the report {shown(report)}: {message(error)}")
 
 
 def _print_metrics(evaluation: Evaluation, model: str) -> None:

@@ -12,6 +12,7 @@ from rich.table import Table
 from claimflow.runtime.cli._common import (
     AsJson,
     DataDir,
+    TypesOption,
     app,
     emit,
     err,
@@ -49,7 +50,14 @@ def eval_group(
     ] = "replay",
     base_url: BaseUrl = None,
     goldens: Annotated[Path | None, typer.Option("--goldens", help="Folder of golden cases.")] = None,
-    baseline: Annotated[Path | None, typer.Option("--baseline", help="Baseline file to gate against.")] = None,
+    baseline: Annotated[
+        Path | None,
+        typer.Option(
+            "--baseline",
+            help="Baseline file to gate against (default: evals/baseline.<model>.json of the package for its own "
+            "cases, GOLDENS/baseline.<model>.json with --goldens).",
+        ),
+    ] = None,
     update_baseline: Annotated[
         bool, typer.Option("--update-baseline", help="Write the results as the baseline.")
     ] = False,
@@ -62,8 +70,12 @@ def eval_group(
         typer.Option("--changed", help="Only the cases prompt or code changes since the baseline can affect."),
     ] = False,
     as_json: AsJson = False,
+    types: TypesOption = None,
 ) -> None:
-    """Run the golden cases, print metrics per step, and fail (exit 1) on a regression against the baseline."""
+    """Run the golden cases, print metrics per step, and fail (exit 1) on a regression against the baseline.
+
+    With `--goldens DIR` and no `--baseline`, the baseline is DIR/baseline.<model>.json.
+    """
     if ctx.invoked_subcommand is not None:
         return
     from claimflow.runtime.cli._golden import run_goldens
@@ -71,7 +83,7 @@ def eval_group(
     run_goldens(
         steps=step or [], doc_types=doc_type or [], model=model, base_url=base_url, goldens=goldens,
         baseline=baseline, update_baseline=update_baseline, report=report, as_json=as_json,
-        concurrency=concurrency, changed=changed,
+        concurrency=concurrency, changed=changed, types=types,
     )  # fmt: skip
 
 
@@ -91,11 +103,18 @@ def _outcomes(folder: Path, settings: Settings, concurrency: int) -> tuple[list[
 
 
 def _run(
-    folder: Path, data_dir: Path | None, model: str | None, base_url: str | None, concurrency: int
+    folder: Path,
+    data_dir: Path | None,
+    model: str | None,
+    base_url: str | None,
+    concurrency: int,
+    types: list[str] | None,
 ) -> tuple[list[Outcome], DocumentTypes, Settings]:
     with tempfile.TemporaryDirectory(prefix="claimflow-eval-") as fresh:
         with exit_on_setup_error():
-            settings = Settings.load(data_dir=data_dir or Path(fresh), model=model, base_url=base_url)
+            settings = Settings.load(
+                data_dir=data_dir or Path(fresh), model=model, base_url=base_url, types=tuple(types or ())
+            )
         return (*_outcomes(folder, settings, concurrency), settings)
 
 
@@ -111,12 +130,13 @@ def dataset(
     concurrency: Concurrency = 1,
     data_dir: DataDir = None,
     as_json: AsJson = False,
+    types: TypesOption = None,
 ) -> None:
     """Run every document of DIR/manifest.jsonl; print precision and recall per type and field, and more."""
     from claimflow.evals.dataset import measure
 
-    outcomes, types, _ = _run(folder, data_dir, model, base_url, concurrency)
-    figures = measure(outcomes, types)
+    outcomes, active, _ = _run(folder, data_dir, model, base_url, concurrency, types)
+    figures = measure(outcomes, active)
     if as_json:
         emit(figures)
         return
@@ -162,12 +182,13 @@ def calibrate_command(
     ] = None,
     concurrency: Concurrency = 1,
     data_dir: DataDir = None,
+    types: TypesOption = None,
 ) -> None:
     """Choose per-field auto-accept thresholds on DIR and write them into a policy file (CLAIMFLOW_POLICY)."""
     from claimflow.evals.calibrate import calibrate, with_thresholds
     from claimflow.evals.calibration_report import write_calibration_report
 
-    outcomes, _, settings = _run(folder, data_dir, model, base_url, concurrency)
+    outcomes, _, settings = _run(folder, data_dir, model, base_url, concurrency, types)
     chosen = calibrate(outcomes, target=target_precision, level=confidence_level, min_samples=min_samples)
     policy = with_thresholds(settings.policy, chosen)
     out_file.write_text(policy.model_dump_json(indent=2) + "\n", encoding="utf-8")
@@ -191,9 +212,12 @@ def capture_command(
     out_dir: Annotated[Path, typer.Option("--out", help="Goldens folder to write into.")] = Path("evals/goldens"),
     data_dir: DataDir = None,
     as_json: AsJson = False,
+    types: TypesOption = None,
 ) -> None:
     """Turn reviewed runs into golden cases: the reviewer's final values become what the step must produce."""
-    with_engine(data_dir, lambda engine: _print_captures(engine, runs, out_dir, as_json=as_json), readonly=True)
+    with_engine(
+        data_dir, lambda engine: _print_captures(engine, runs, out_dir, as_json=as_json), types=types, readonly=True
+    )
 
 
 async def _print_captures(engine: Engine, run_ids: list[str], out_dir: Path, *, as_json: bool) -> None:

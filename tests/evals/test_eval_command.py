@@ -7,8 +7,12 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from claimflow.evals.baseline import baseline_path
 from claimflow.evals.golden import GOLDENS
 from tests.integration._docs import run_cli
+
+PACKAGE_BASELINE = baseline_path("replay")
+"""A copied folder's cases gate against their own folder's baseline unless one is named: these name the package's."""
 
 
 def _copy_step(tmp_path: Path, *steps: str) -> Path:
@@ -31,7 +35,7 @@ def test_the_gate_fails_on_a_worsened_golden_and_names_the_flipped_case(tmp_path
         case["expected"][0]["passed"] = not case["expected"][0]["passed"]
 
     _worsen(root / "rules_invoice" / "clean-invoice-passes-every-rule.json", expect_a_failing_total)
-    done = run_cli("eval", "--goldens", root, "--step", "rules_invoice")
+    done = run_cli("eval", "--goldens", root, "--step", "rules_invoice", "--baseline", PACKAGE_BASELINE)
     assert done.returncode == 1, done.stdout + done.stderr
     assert "flipped rules_invoice-clean-invoice-passes-every-rule: passed -> failed" in done.stdout
     assert "expected:" in done.stdout
@@ -122,7 +126,9 @@ def test_the_html_report_is_one_page_with_the_step_table_and_a_failing_case_esca
 
     _worsen(root / "extract_invoice" / "clean-english-invoice.json", expect_markup)
     page = tmp_path / "report.html"
-    done = run_cli("eval", "--goldens", root, "--step", "extract_invoice", "--report", page)
+    done = run_cli(
+        "eval", "--goldens", root, "--step", "extract_invoice", "--report", page, "--baseline", PACKAGE_BASELINE
+    )
     assert done.returncode == 1
     text = page.read_text()
     assert text.startswith("<!doctype html>")
@@ -133,7 +139,9 @@ def test_the_html_report_is_one_page_with_the_step_table_and_a_failing_case_esca
     assert "BPS-2024-0311" in text  # got
     assert "<td>extract_invoice-clean-english-invoice</td><td>passed</td><td>failed</td>" in text
     markdown = tmp_path / "report.md"
-    run_cli("eval", "--goldens", root, "--step", "extract_invoice", "--report", markdown)
+    run_cli(
+        "eval", "--goldens", root, "--step", "extract_invoice", "--report", markdown, "--baseline", PACKAGE_BASELINE
+    )
     assert "| extract_invoice |" in markdown.read_text()
     assert "### extract_invoice-clean-english-invoice" in markdown.read_text()
 

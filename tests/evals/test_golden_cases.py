@@ -11,6 +11,7 @@ import pytest
 
 from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.evals import load_case, load_goldens, regressions, run_case, run_cases
+from claimflow.evals.errors import CaseFileError, InactiveTypeError
 from claimflow.evals.evaluation import evaluate_goldens, gate_lines
 from claimflow.evals.golden import (
     CASE_ADAPTER,
@@ -26,6 +27,7 @@ from claimflow.evals.golden import (
 )
 from claimflow.prompts import prompts_for
 from claimflow.runtime.gateway import RulesGateway
+from claimflow.state.schema import DocumentTypes
 
 CASES = load_goldens()
 
@@ -63,6 +65,29 @@ def test_a_case_outside_its_step_folder_is_refused(tmp_path: Path) -> None:
     misplaced.write_text(source.read_text())
     with pytest.raises(ValueError, match="belongs in classify/invoice-english.json"):
         load_case(misplaced)
+
+
+def test_a_case_file_that_does_not_validate_is_named_with_its_problems(tmp_path: Path) -> None:
+    case = json.loads((GOLDENS / "rules_receipt" / "receipt-total-positive.json").read_text())
+    del case["expected"]
+    path = tmp_path / "rules_receipt" / "receipt-total-positive.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(case))
+    with pytest.raises(
+        CaseFileError, match=r"^\S+receipt-total-positive\.json is not a valid golden case: rule\.expected: Field"
+    ):
+        load_case(path)
+    path.write_text("{not json")
+    with pytest.raises(CaseFileError, match=f"^{path} is not a valid golden case: .*Invalid JSON"):
+        load_case(path)
+
+
+def test_cases_are_judged_against_the_types_given() -> None:
+    receipt = by_id("rules_receipt-receipt-total-positive")
+    without_receipts = DocumentTypes(t for t in BUILTIN_TYPES if t.name != "receipt")
+    with pytest.raises(InactiveTypeError, match="'receipt'.*active: invoice, contract"):
+        evaluate_goldens(steps=["rules_receipt"], types=without_receipts)
+    assert run_cases([receipt], types=DocumentTypes(BUILTIN_TYPES))[0].passed
 
 
 def test_an_unknown_kind_is_refused() -> None:

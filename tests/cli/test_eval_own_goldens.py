@@ -1,0 +1,200 @@
+"""`claimflow eval` on a user's own goldens: their document types, their baseline, and setup errors as exit 2.
+
+Exit 1 means "regression" to CI; a folder, a file, a type or a report path that is wrong is a setup error (2),
+said in one line naming what to fix, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import Result
+
+from claimflow.evals.baseline import baseline_path
+from claimflow.evals.golden import GOLDENS
+
+Invoke = Callable[..., Result]
+
+EXPENSE = '''
+from claimflow import DocumentType, Field, rule
+
+
+@rule("amount_within_budget", fields=["amount", "budget"])
+def amount_within_budget(doc):
+    """The claimed amount must not exceed the budget."""
+    amount, budget = doc.amount("amount"), doc.amount("budget")
+    if amount is None or budget is None:
+        return None
+    return doc.check(amount <= budget, f"claimed {amount} against budget {budget}")
+
+
+EXPENSE = DocumentType(
+    name="expense_claim",
+    description="An employee's expense claim",
+    titles=("Expense Claim",),
+    version="1",
+    fields=[
+        Field("employee", "text", required=True, labels=("Employee",)),
+        Field("amount", "amount", required=True, labels=("Amount",)),
+        Field("budget", "amount", labels=("Budget",)),
+    ],
+    rules=[amount_within_budget],
+)
+'''
+
+OVER_BUDGET: dict[str, Any] = {
+    "kind": "rule",
+    "name": "over-budget",
+    "step": "rules_expense_claim",
+    "doc_type": "expense_claim",
+    "values": {"employee": "Jane Roe", "amount": "120.50", "budget": "100.00"},
+    "expected": [
+        {"rule": "required_fields_present", "passed": True},
+        {"rule": "amount_within_budget", "passed": False},
+    ],
+}
+
+RECEIPT: dict[str, Any] = {
+    "kind": "rule",
+    "name": "own-receipt",
+    "step": "rules_receipt",
+    "doc_type": "receipt",
+    "values": {"vendor_name": "Shop", "issue_date": "2024-05-02", "total_amount": "5.00"},
+    "expected": [
+        {"rule": "required_fields_present", "passed": True},
+        {"rule": "date_plausible", "passed": True},
+        {"rule": "total_positive", "passed": True},
+    ],
+}
+
+
+def _write_case(root: Path, case: dict[str, Any]) -> Path:
+    path = root / case["step"] / f"{case['name']}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(case), encoding="utf-8")
+    return path
+
+
+def _one_line_error(result: Result) -> str:
+    """The single `error: ...` line a setup error prints (asserting there is exactly one line)."""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: "), result.stderr
+    assert "Traceback" not in result.output
+    return lines[0]
+
+
+@pytest.fixture
+def expense(tmp_path: Path) -> Path:
+    """A user's own type in a file, and a goldens folder with one case of it."""
+    (tmp_path / "expense.py").write_text(EXPENSE, encoding="utf-8")
+    _write_case(tmp_path / "goldens", OVER_BUDGET)
+    return tmp_path
+
+
+@pytest.mark.parametrize("how", ["--types", "CLAIMFLOW_TYPES", "claimflow.toml"])
+def test_cases_of_a_users_own_type_run_with_the_types_discovery_finds(
+    claimflow: Invoke, expense: Path, how: str
+) -> None:
+    args: list[str | Path] = ["eval", "--goldens", expense / "goldens", "--json"]
+    env: dict[str, str] = {}
+    if how == "--types":
+        args += ["--types", "expense.py"]
+    elif how == "CLAIMFLOW_TYPES":
+        env["CLAIMFLOW_TYPES"] = "expense.py"
+    else:
+        (expense / "claimflow.toml").write_text('types = ["expense.py"]\n', encoding="utf-8")
+    result = claimflow(*args, env=env)
+    assert result.exit_code == 0, result.output
+    [case] = json.loads(result.stdout)["cases"]
+    assert (case["id"], case["passed"]) == ("rules_expense_claim-over-budget", True)
+
+
+def test_a_case_of_a_type_that_is_not_active_is_refused_naming_its_file(claimflow: Invoke, expense: Path) -> None:
+    result = claimflow("eval", "--goldens", expense / "goldens")
+    assert result.exit_code == 2, result.output
+    line = _one_line_error(result)
+    assert "'expense_claim'" in line
+    assert str(expense / "goldens" / "rules_expense_claim" / "over-budget.json") in line
+    assert "active: invoice, receipt, contract" in line and "--types" in line
+
+
+def test_a_malformed_case_is_named_by_its_file(claimflow: Invoke, tmp_path: Path) -> None:
+    broken = {key: value for key, value in RECEIPT.items() if key != "expected"}
+    path = _write_case(tmp_path / "goldens", broken)
+    result = claimflow("eval", "--goldens", tmp_path / "goldens")
+    assert result.exit_code == 2, result.output
+    line = _one_line_error(result)
+    assert line.startswith(f"error: {path} is not a valid golden case: ")
+    assert "expected: Field required" in line
+
+
+def test_a_report_into_a_missing_folder_is_refused_before_any_case_runs(claimflow: Invoke, tmp_path: Path) -> None:
+    report = tmp_path / "no" / "such" / "report.html"
+    result = claimflow("eval", "--step", "rules_receipt", "--report", report)
+    assert result.exit_code == 2, result.output
+    assert f"the folder {report.parent} does not exist" in _one_line_error(result)
+    assert result.stdout == ""
+
+
+def test_a_missing_or_empty_goldens_folder_is_refused(claimflow: Invoke, tmp_path: Path) -> None:
+    missing = claimflow("eval", "--goldens", tmp_path / "nowhere")
+    assert missing.exit_code == 2, missing.output
+    assert f"the goldens folder {tmp_path / 'nowhere'} does not exist" in _one_line_error(missing)
+    (tmp_path / "empty").mkdir()
+    empty = claimflow("eval", "--goldens", tmp_path / "empty")
+    assert empty.exit_code == 2, empty.output
+    assert f"{tmp_path / 'empty'} holds no golden case" in _one_line_error(empty)
+
+
+def test_a_selection_that_matches_no_case_is_refused_naming_it(claimflow: Invoke) -> None:
+    result = claimflow("eval", "--step", "rules_receipt", "--type", "invoice")
+    assert result.exit_code == 2, result.output
+    line = _one_line_error(result)
+    assert f"--step rules_receipt --type invoice matches none of the {len(list(GOLDENS.glob('*/*.json')))}" in line
+    assert "its steps: apply, classify," in line
+
+
+def test_own_goldens_gate_against_and_update_their_own_baseline_never_the_packages(
+    claimflow: Invoke, tmp_path: Path
+) -> None:
+    package_baseline = baseline_path("replay")
+    before = package_baseline.read_bytes()
+    goldens = tmp_path / "goldens"
+    case = _write_case(goldens, RECEIPT)
+    written = claimflow("eval", "--goldens", goldens, "--update-baseline")
+    assert written.exit_code == 0, written.output
+    own = goldens / "baseline.replay.json"
+    assert json.loads(own.read_text())["cases"] == {"rules_receipt-own-receipt": True}
+    assert f"wrote {own}" in written.stderr
+    assert package_baseline.read_bytes() == before
+    # The case now fails: a regression against the folder's own baseline (the package's has never seen it).
+    case.write_text(json.dumps(RECEIPT | {"expected": RECEIPT["expected"][:2]}), encoding="utf-8")
+    gated = claimflow("eval", "--goldens", goldens)
+    assert gated.exit_code == 1, gated.output
+    assert "flipped rules_receipt-own-receipt: passed -> failed" in gated.stdout
+    assert "regression against baseline.replay.json" in gated.stderr
+
+
+@pytest.mark.parametrize("command", [["eval"], ["eval", "dataset"], ["eval", "calibrate"], ["eval", "capture"]])
+def test_every_eval_command_takes_types(claimflow: Invoke, command: list[str]) -> None:
+    result = claimflow(*command, "--help")
+    assert result.exit_code == 0, result.output
+    assert "--types" in result.stdout
+
+
+def test_eval_dataset_measures_a_users_own_type_named_with_types(claimflow: Invoke, expense: Path) -> None:
+    labelled = expense / "labelled"
+    (labelled / "docs").mkdir(parents=True)
+    text = "Expense Claim\nEmployee: Jane Roe\nAmount: 80.00 EUR\nBudget: 100.00 EUR\n"
+    (labelled / "docs" / "claim.txt").write_text(text, encoding="utf-8")
+    line = {"id": "c1", "file": "docs/claim.txt", "doc_type": "expense_claim", "expected": {"employee": "Jane Roe"}}
+    (labelled / "manifest.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
+    result = claimflow("eval", "dataset", labelled, "--json", "--types", "expense.py")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert figures["types"]["expense_claim"]["fields"]["employee"]["right"] == 1
