@@ -79,6 +79,22 @@ def reviewed_fields(state: WorkflowState) -> set[str]:
     return {f.name for f in request.fields if f.name in current and current[f.name].value == f.value}
 
 
+def _table_reasons(state: WorkflowState) -> list[ReviewReason]:
+    """A table with a claimed row that was refused may be missing that row: a reviewer looks, once."""
+    request, decision = state.review_request, state.review_decision
+    if request is not None and decision is not None and request.doc_type == state.doc_type:
+        return []  # a reviewer has seen the document with this doubt and decided
+    return [
+        ReviewReason(
+            code="unsupported_evidence",
+            message=f"{table}: {len(problems)} claimed row(s) refused, so the table may miss them: {problems[0]}",
+            field=table,
+        )
+        for table, problems in state.rejected_rows.items()
+        if problems
+    ]
+
+
 def _field_reasons(
     doc_type: DocumentType, state: WorkflowState, settled: set[str], *, high_risk: bool, every_unsupported: bool
 ) -> list[ReviewReason]:
@@ -135,6 +151,7 @@ def review_reasons(state: WorkflowState, types: DocumentTypes) -> list[ReviewRea
             reasons.append(ReviewReason(code=rule.code, message=f"{rule.rule}: {rule.message}"))
     every_unsupported = state.policy.step(f"extract_{doc_type.name}").on_missing_evidence == "review"
     reasons += _field_reasons(doc_type, state, settled, high_risk=high_risk, every_unsupported=every_unsupported)
+    reasons += _table_reasons(state)
     risk_field = doc_type.risk_field
     if high_risk and risk_field and state.policy.high_risk_review and risk_field not in settled:
         reasons.append(

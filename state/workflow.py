@@ -70,6 +70,8 @@ class WorkflowState(BaseModel):
     fields: dict[str, FieldResult] = Field(default_factory=dict)
     tables: dict[str, list[TableRow]] = Field(default_factory=dict)
     """Accepted rows of each table field (e.g. invoice line items)."""
+    rejected_rows: dict[str, list[str]] = Field(default_factory=dict)
+    """Why each row claimed for a table and not accepted was refused: a table missing a row is not whole."""
     rule_results: list[RuleResult] = Field(default_factory=list)
     review_reasons: list[ReviewReason] = Field(default_factory=list)
     review_request: ReviewRequest | None = None
@@ -120,6 +122,7 @@ class Patch(BaseModel):
     classification: Classification | None = None
     fields: dict[str, FieldResult] | None = None
     tables: dict[str, list[TableRow]] | None = None
+    rejected_rows: dict[str, list[str]] | None = None
     rule_results: list[RuleResult] | None = None
     review_reasons: list[ReviewReason] | None = None
     review_request: ReviewRequest | None = None

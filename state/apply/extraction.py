@@ -145,6 +145,7 @@ def arbitrate(doc_type: DocumentType, candidates: Sequence[Candidate], source: S
     }
     # Tables come whole from the first extractor that has rows for them: rows are not merged across extractors.
     tables: dict[str, list[TableRow]] = {}
+    rejected: dict[str, list[str]] = {}
     for table in doc_type.table_fields:
         tables[table.name] = []
         with_rows = next((c for c in candidates if any(r.table == table.name for r in c.claim.rows)), None)
@@ -161,6 +162,8 @@ def arbitrate(doc_type: DocumentType, candidates: Sequence[Candidate], source: S
             outcomes.append(outcome)
             if row is not None:
                 tables[table.name].append(row)
+            elif outcome.check != "row_repeated":  # a row claimed twice is still in the table once
+                rejected.setdefault(table.name, []).append(f"row {index}: {'; '.join(outcome.reasons)}")
     strays = [
         check_row_claim(doc_type, row, source, step=step, claim_id=f"{_prefix(step, c, several)}.{row.table}?")[0]
         for c in candidates
@@ -168,7 +171,13 @@ def arbitrate(doc_type: DocumentType, candidates: Sequence[Candidate], source: S
         if row.table not in tables
     ]
     outcomes += strays
-    return Patch(fields=fields, tables=tables, claims=outcomes, events=[claim_event(o) for o in outcomes])
+    return Patch(
+        fields=fields,
+        tables=tables,
+        rejected_rows=rejected,
+        claims=outcomes,
+        events=[claim_event(o) for o in outcomes],
+    )
 
 
 def apply_extraction(

@@ -8,13 +8,17 @@ from decimal import Decimal
 import pytest
 
 from claimflow.doctypes import INVOICE, RECEIPT
+from claimflow.state.apply import apply_extraction, build_review_request
+from claimflow.state.claims import ExtractionClaim
 from claimflow.state.outcomes import ReviewReason, RuleResult
 from claimflow.state.policy import Policy
 from claimflow.state.reasons import classification_reasons, field_threshold, is_high_risk, review_reasons
+from claimflow.state.review import ReviewDecision
 from claimflow.state.rules import required_present
 from claimflow.state.schema import DocumentType, DocumentTypes, Field
 from claimflow.state.workflow import StepErrors, WorkflowState
 from tests.factories import (
+    INVOICE_SOURCE,
     PURCHASE_ORDER,
     TYPES,
     classified,
@@ -23,6 +27,7 @@ from tests.factories import (
     fields,
     invoice_state,
     make_state,
+    row_claim,
 )
 
 PAYSLIP = DocumentType(
@@ -307,3 +312,28 @@ def test_a_policy_threshold_for_the_type_and_field_wins_over_the_fields_own_bar(
 def test_a_policy_threshold_outside_zero_to_one_is_refused(threshold: object) -> None:
     with pytest.raises(ValueError, match="invoice"):
         Policy.model_validate({"field_thresholds": {"invoice": {"total_amount": threshold}}})
+
+
+def test_a_table_with_a_refused_row_goes_to_review_once() -> None:
+
+    rows = (
+        row_claim("line_items", {"description": "Hammer", "amount": "50.00"}, "Hammer 2 25,00 50,00"),
+        row_claim("line_items", {"description": "Screwdriver set", "amount": "58.00"}, "Screwdriver set 1 85,00 85,00"),
+    )
+    patch = apply_extraction(
+        INVOICE, ExtractionClaim(fields=[], rows=list(rows)), INVOICE_SOURCE, step="extract_invoice", attempt=1
+    )
+    assert [row.cells["description"] for row in (patch.tables or {})["line_items"]] == ["Hammer"]
+    state = invoice_state(fields=clean_invoice_fields(), tables=patch.tables, rejected_rows=patch.rejected_rows)
+
+    (reason,) = review_reasons(state, TYPES)
+    assert reason.code == "unsupported_evidence" and reason.field == "line_items"
+    assert reason.message.startswith("line_items: 1 claimed row(s) refused") and "row 2: amount" in reason.message
+    # Once a reviewer has seen the document with that doubt and decided, it is not raised again.
+    reviewed = state.model_copy(
+        update={
+            "review_request": build_review_request(state, TYPES, [reason]),
+            "review_decision": ReviewDecision(reviewer="kim", action="approve"),
+        }
+    )
+    assert review_reasons(reviewed, TYPES) == []
