@@ -63,17 +63,24 @@ def dates_plausible(doc_type: DocumentType, fields: dict[str, FieldResult], *, t
     """Every date field's value lies between 1970 and a year from today."""
     results: list[RuleResult] = []
     for spec in doc_type.value_fields:
-        value = date_of(fields, spec.name) if spec.kind == "date" else None
-        if value is None:
-            continue
-        plausible = EARLIEST_PLAUSIBLE <= value <= today + FUTURE_SLACK
-        results.append(
-            RuleResult(
-                rule="date_plausible",
-                passed=plausible,
-                message=f"{spec.name} {value.isoformat()} is {'plausible' if plausible else 'implausible'}"
-                f" (between {EARLIEST_PLAUSIBLE.isoformat()} and {(today + FUTURE_SLACK).isoformat()})",
-                fields=[spec.name],
+        for value in _dates(fields, spec.name) if spec.kind == "date" else ():
+            plausible = EARLIEST_PLAUSIBLE <= value <= today + FUTURE_SLACK
+            results.append(
+                RuleResult(
+                    rule="date_plausible",
+                    passed=plausible,
+                    message=f"{spec.name} {value.isoformat()} is {'plausible' if plausible else 'implausible'}"
+                    f" (between {EARLIEST_PLAUSIBLE.isoformat()} and {(today + FUTURE_SLACK).isoformat()})",
+                    fields=[spec.name],
+                )
             )
-        )
     return results
+
+
+def _dates(fields: dict[str, FieldResult], name: str) -> list[date]:
+    """Every date a date field holds: its one value, or each of a multiple field's."""
+    result = fields.get(name)
+    if not has_value(fields, name) or result is None:
+        return []
+    values = result.value if isinstance(result.value, list) else [result.value]
+    return [found for value in values if isinstance(value, str) and (found := parse_iso_date(value)) is not None]

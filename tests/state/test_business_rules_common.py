@@ -124,3 +124,17 @@ def test_only_date_fields_are_checked_for_plausibility() -> None:
     }
     results = dates_plausible(INVOICE, values, today=TODAY)
     assert [(r.fields, r.passed) for r in results] == [(["due_date"], False)]
+
+
+def test_each_date_of_a_multiple_date_field_is_checked() -> None:
+    visits = DocumentType(
+        name="visit_log",
+        description="Dates of site visits.",
+        fields=[Field("visit_dates", "date", multiple=True, labels=("Visited",))],
+    )
+    values = {"visit_dates": field_result("visit_dates", ["2024-03-12", "2099-01-01"])}
+    results = dates_plausible(visits, values, today=TODAY)
+    assert [(r.passed, r.message.split(" is ")[0]) for r in results] == [
+        (True, "visit_dates 2024-03-12"),
+        (False, "visit_dates 2099-01-01"),
+    ]
