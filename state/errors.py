@@ -35,3 +35,7 @@ class MaskingTimeoutError(StateError):
 
     The run fails rather than send a page a model should not see unmasked; the message names the pattern.
     """
+
+
+class RuleFailedError(StateError):
+    """A document type's own rule raised instead of judging: a bug in that rule, named with the document type."""

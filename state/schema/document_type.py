@@ -12,7 +12,7 @@ from functools import cached_property
 from typing import Protocol
 
 from claimflow.state.claims import ExtractionClaim
-from claimflow.state.errors import DeclarationError
+from claimflow.state.errors import DeclarationError, RuleFailedError
 from claimflow.state.evidence import ClaimedEvidence, Evidence
 from claimflow.state.labels import LabelIndex, fold_label
 from claimflow.state.normalize import compact, fold
@@ -281,7 +281,12 @@ def run_rules(
     results = []
     for item in doc_type.rules:
         given = RuleInput(item.name, item.fields, values, tables, today, tolerance, earlier_runs)
-        result = item(given)
+        try:
+            result = item(given)
+        except Exception as error:  # the user's own code: its failure names it, and fails this document only
+            raise RuleFailedError(
+                f"rule {item.name!r} of document type {doc_type.name!r} raised {type(error).__name__}: {error}"
+            ) from error
         if result is not None:
             results.append(result)
     return results

@@ -107,3 +107,18 @@ def test_a_record_lists_every_declared_field_even_without_a_value() -> None:
 def test_no_record_without_an_active_type() -> None:
     assert build_record(make_state(classification=classified("unknown")), TYPES) is None
     assert build_record(invoice_state(fields=clean_invoice_fields()), DocumentTypes([PURCHASE_ORDER])) is None
+
+
+def test_a_rule_that_raises_is_named_in_the_error() -> None:
+    from claimflow import DocumentType, Field, RuleInput, RuleResult, rule
+    from claimflow.state.errors import RuleFailedError
+
+    @rule("amount_is_sane", fields=["amount"])
+    def amount_is_sane(doc: RuleInput) -> RuleResult | None:
+        raise ValueError("rule exploded")
+
+    ticket = DocumentType(
+        name="ticket", description="A ticket.", fields=[Field("amount", "amount")], rules=[amount_is_sane]
+    )
+    with pytest.raises(RuleFailedError, match="rule 'amount_is_sane' of document type 'ticket' raised ValueError"):
+        ticket.check({"amount": "12.00"})
