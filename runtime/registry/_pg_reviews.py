@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from typing import Any, LiteralString
 
@@ -10,6 +9,7 @@ import psycopg
 from psycopg import sql
 
 from claimflow.runtime.registry._pg_schema import PgDatabase, Row
+from claimflow.runtime.registry._pg_text import storable_json
 from claimflow.runtime.registry.reviews import Refusal, check_review_change
 from claimflow.runtime.registry.runs import RunNotFoundError, RunRow
 from claimflow.state.events import Event
@@ -27,10 +27,6 @@ INSERT_EVENTS: LiteralString = (
 element of an array is escaped by a regular expression, which took half of a run's last trip."""
 
 
-def _dumps(data: Any) -> str:
-    return json.dumps(data, default=str, sort_keys=True)
-
-
 def insert_events(conn: psycopg.Connection[Row], batches: Sequence[tuple[str, Sequence[Event]]]) -> int:
     """Append several runs' events, in order, in one statement; returns how many were new (not stored before).
 
@@ -38,7 +34,7 @@ def insert_events(conn: psycopg.Connection[Row], batches: Sequence[tuple[str, Se
     twenty-odd events.
     """
     rows = [
-        (e.event_id, run_id, e.type, e.step, e.at.isoformat(), _dumps(e.data))
+        (e.event_id, run_id, e.type, e.step, e.at.isoformat(), storable_json(e.data))
         for run_id, events in batches
         for e in events
     ]

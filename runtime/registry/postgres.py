@@ -16,6 +16,7 @@ import psycopg
 from claimflow.runtime.registry._pg_finals import PgFinalStates
 from claimflow.runtime.registry._pg_reviews import PgReviewTable, insert_events
 from claimflow.runtime.registry._pg_schema import Row
+from claimflow.runtime.registry._pg_text import storable
 from claimflow.runtime.registry.decisions import abandoned_message
 from claimflow.runtime.registry.pages import RunPage, page_sql
 from claimflow.runtime.registry.pg_tokens import PgTokenTable
@@ -201,7 +202,7 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
                 "UPDATE claimflow_runs SET status = %s, doc_type = COALESCE(%s, doc_type), interrupt_id = %s,"
                 " error = %s, lease_owner = NULL, lease_until = NULL, updated_at = %s WHERE run_id = %s AND"
                 " (lease_owner = %s OR lease_owner IS NULL)",
-                (status, doc_type, interrupt_id, error, now, run_id, owner),
+                (status, doc_type, interrupt_id, storable(error), now, run_id, owner),
             ).rowcount
             clock = review_clock(status, before["interrupt_id"] if before else None, interrupt_id, review_due, now)
             if released and clock is not None:
@@ -214,7 +215,7 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
                 conn.execute(
                     "UPDATE claimflow_review_decisions SET outcome = %s, message = COALESCE(%s, message)"
                     " WHERE run_id = %s AND outcome = 'pending'",
-                    (decisions, decision_message, run_id),
+                    (decisions, storable(decision_message), run_id),
                 )
 
     def append_events(self, run_id: str, events: Iterable[Event]) -> int:

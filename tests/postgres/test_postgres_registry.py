@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import sqlite3
 import subprocess
@@ -92,6 +93,22 @@ def _run(run_id: str, *, model: str = "m", **more: Any) -> NewRun:
 
 def _create(registry: RunRegistry, run_id: str) -> RunRow:
     return registry.create_run(_run(run_id))
+
+
+def test_a_nul_in_an_event_or_an_error_is_stored_and_the_run_released(backend: Backend) -> None:
+    # Postgres' text and jsonb hold no NUL; a model's answer or a rule's message may: stored as U+FFFD there.
+    registry = backend.registry
+    _create(registry, "run-nul")
+    said = event("claim.rejected", "extract_invoice", value="Acme\x00Ltd", reasons={"bad\x00key": ["x\x00"]})
+    assert registry.append_events("run-nul", [said]) == 1
+    registry.release("run-nul", owner=ELSEWHERE, status="failed", error="RuntimeError: a\x00b")
+
+    (stored,) = registry.events("run-nul")
+    data = stored["data"] if isinstance(stored["data"], dict) else json.loads(stored["data"])
+    nul = "\ufffd" if isinstance(registry, PostgresRegistry) else "\x00"
+    assert data == {"value": f"Acme{nul}Ltd", "reasons": {f"bad{nul}key": [f"x{nul}"]}}
+    row = registry.get_run("run-nul")
+    assert (row.status, row.error, row.lease_owner) == ("failed", f"RuntimeError: a{nul}b", None)
 
 
 def _dead_owner() -> str:
