@@ -4,7 +4,8 @@
 The last separator followed by one, two or four digits is the decimal mark (`2,5000` per unit); one followed by
 exactly three digits groups thousands. Space-grouped numbers (`1 234,56`) are read both as one
 amount and as their parts, because on a page "3 191.00" is as often a quantity and a price; grouped by a no-break
-space (`1\u00a0234,56`, as French text prints it), only as one.
+space (`1\u00a0234,56`, as French text prints it), only as one. Accounting's negatives, `(100.00)`, `100,00-`
+and `100.00 CR`, read negative.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ _DECIMALS = r"(?:[.,](?:\d{4}|\d{1,2}))"
 _GROUPED = re.compile(_LEAD + r"(?P<number>[1-9]\d{0,2}(?:(?P<group>[.,'])\d{3})+" + _DECIMALS + r"?)" + _TAIL)
 _PLAIN = re.compile(_LEAD + r"(?P<number>\d+" + _DECIMALS + r"?)" + _TAIL)
 _SPACED = re.compile(_LEAD + r"(?P<number>\d{1,3}(?:(?P<group>[ \u00a0\u202f])\d{3})+" + _DECIMALS + r"?)" + _TAIL)
+# Accounting's negatives: `(100.00)`, `100,00-`, `100.00 CR` (credit notes, statements). Read as positive, a credit
+# note's total would be a charge.
+_OPENS_NEGATIVE = re.compile(r"\([ \u00a0]?\Z")
+_CLOSES_NEGATIVE = re.compile(r"[ \u00a0]?\)|-(?![\w.,-])|[ \u00a0]?CR(?!\w)")
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,22 @@ def _glued_to_word(text: str, start: int) -> bool:
     return letters < start and not is_currency_prefix(text[letters:start])
 
 
+def _negative(text: str, m: re.Match[str]) -> bool:
+    """Whether the number is written as accounting writes a negative: in brackets, a trailing minus, or CR.
+
+    Only a sum of money with its decimals: `(2)` is a quantity or a clause's number, not minus two.
+    """
+    decimals = re.search(r"[.,](?:\d{4}|\d{1,2})$", m["number"])
+    if decimals is None or m["number"][decimals.start()] == m.groupdict().get("group"):
+        return False
+    end = m.end()
+    if _OPENS_NEGATIVE.search(text, max(0, m.start() - 2), m.start()):
+        closing = _CLOSES_NEGATIVE.match(text, end)
+        return closing is not None and closing.group().strip(" \u00a0") == ")"
+    closing = _CLOSES_NEGATIVE.match(text, end)
+    return closing is not None and closing.group().strip(" \u00a0") in ("-", "CR")
+
+
 def find_amounts(text: str) -> list[AmountMatch]:
     """Return every amount expression in `text`, ordered by position (space-grouped may overlap)."""
     found: list[AmountMatch] = []
@@ -68,7 +89,7 @@ def find_amounts(text: str) -> list[AmountMatch]:
         if value is not None:
             if alone:
                 taken.add(m.start(), m.end())
-            found.append(AmountMatch(m.start(), m.end(), -value if m["sign"] else value))
+            found.append(AmountMatch(m.start(), m.end(), -value if m["sign"] or _negative(text, m) else value))
 
     spaced = [m for m in _SPACED.finditer(text) if not _glued_to_word(text, m.start())]
     # A no-break space never stands between a quantity and a price: grouped with one, the number is only whole.

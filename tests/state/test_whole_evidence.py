@@ -173,3 +173,17 @@ def test_a_number_grouped_by_a_no_break_space_is_read_only_whole(space: str) -> 
 def test_a_number_grouped_by_a_plain_space_is_still_read_both_ways() -> None:
     # "3 191.00" is as often a quantity and a price as a grouped number.
     assert [str(match.value) for match in find_amounts("3 191.00")] == ["3191.00", "3", "191.00"]
+
+
+@pytest.mark.parametrize("written", ["(100.00)", "100,00-", "100.00 CR", "1.234,50-", "(1,234.50)"])
+def test_accountings_negatives_are_read_negative(written: str) -> None:
+    (match,) = [m for m in find_amounts(f"Total: {written}") if m.end - m.start > 1]
+    assert match.value < 0
+    page = f"CREDIT NOTE\nInvoice No.: CN-1\nTotal: {written}\n"
+    assert _check("total_amount", str(match.value), f"Total: {written}", page=page).accepted
+    assert not _check("total_amount", str(-match.value), f"Total: {written}", page=page).accepted
+
+
+@pytest.mark.parametrize("text", ["Qty (2) x 3.00", "10.-", "(1.234)"])
+def test_brackets_and_dashes_that_are_not_negatives_keep_the_sign(text: str) -> None:
+    assert all(match.value > 0 for match in find_amounts(text))
