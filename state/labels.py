@@ -8,8 +8,10 @@ fields of the value's own kind count: `Total` names an amount, so it never gover
    currency, a percentage and at most two words, but no other amount or date (in prose, `the Effective Date
    and continues for a term of two years` leaves the term unlabelled);
 2. otherwise a heading: the line directly above, when it holds only labels (`Due date` above `11.04.2024`,
-   matched by column when it holds several). A text value (a name, an address) may sit a few lines below
-   its heading, walking up through the lines of its block (`Bill to:` above a customer's address).
+   matched by column when it holds several: the value's start under a label's start or, for figures set flush
+   right, its end under a label's end, or the one label it stands under). A text value (a name, an address)
+   may sit a few lines below its heading, walking up through the lines of its block (`Bill to:` above a
+   customer's address).
 A label that only qualifies another (`Total incl. VAT`, `Nettobetrag zzgl. 19% MwSt.`) governs nothing.
 A value whose governing label belongs to another field, or is a counter-label of its own field, is not
 proved by its quote. Nor is one a label of another kind stands right before, when the value reads as that kind
@@ -172,8 +174,8 @@ class LabelIndex:
             if hit.names(kind) and not _QUALIFIER.search(text[: hit.start - offset])
         ]
 
-    def governing(self, page: str, start: int, kind: str) -> LabelHit | None:
-        """The label that governs a value of `kind` starting at `start` in `page`, or None when none does."""
+    def governing(self, page: str, start: int, kind: str, end: int | None = None) -> LabelHit | None:
+        """The label that governs a value of `kind` at `start` (to `end`) in `page`, or None when none does."""
         if self._pattern is None:
             return None
         line_start = page.rfind("\n", 0, start) + 1
@@ -182,7 +184,8 @@ class LabelIndex:
             nearest = before[-1]
             return nearest if _governs_across(page[nearest.end : start]) else None
         lines = MAX_BLOCK_LINES if kind == "text" else 1
-        return self._heading(page, line_start, start - line_start, kind, lines)
+        width = 0 if end is None else end - start
+        return self._heading(page, line_start, (start - line_start, width), kind, lines)
 
     def nearest_on_line(self, page: str, start: int) -> LabelHit | None:
         """The label of any kind that stands right before `start` on its line (as `governing` reads a gap)."""
@@ -195,7 +198,7 @@ class LabelIndex:
             return None
         return before[-1]
 
-    def _heading(self, page: str, line_start: int, column: int, kind: str, lines: int) -> LabelHit | None:
+    def _heading(self, page: str, line_start: int, columns: tuple[int, int], kind: str, lines: int) -> LabelHit | None:
         end = line_start - 1
         for _ in range(lines):
             if end < 0:
@@ -206,13 +209,15 @@ class LabelIndex:
                 return None  # a blank line ends the block
             hits = self.find(line, begin)
             if hits:
-                heading = _heading_label(line, begin, hits, column)
+                heading = _heading_label(line, begin, hits, columns)
                 return heading if heading is not None and heading.names(kind) else None
             end = begin - 1
         return None
 
 
-def _heading_label(line: str, begin: int, hits: Sequence[LabelHit], column: int) -> LabelHit | None:
+def _heading_label(line: str, begin: int, hits: Sequence[LabelHit], columns: tuple[int, int]) -> LabelHit | None:
+    """The label of a heading line that stands over the value at `columns` (its column and its width)."""
+    column, width = columns
     rest = list(line)
     for hit in hits:
         rest[hit.start - begin : hit.end - begin] = " " * (hit.end - hit.start)
@@ -223,5 +228,12 @@ def _heading_label(line: str, begin: int, hits: Sequence[LabelHit], column: int)
     aligned = [hit for hit in hits if abs(hit.start - begin - column) <= COLUMN_SLACK]
     if len(aligned) == 1:
         return aligned[0]
+    if width:  # figures are set flush right under their headings: aligned by their ends, or under one label
+        ends = [hit for hit in hits if abs(hit.end - begin - (column + width)) <= COLUMN_SLACK]
+        if len(ends) == 1:
+            return ends[0]
+        under = [hit for hit in hits if hit.start - begin < column + width and column < hit.end - begin]
+        if len(under) == 1:
+            return under[0]
     # Not aligned (text layers rarely keep columns), but every label says the same: that is the heading.
     return hits[0] if len({hit.owners for hit in hits}) == 1 else None

@@ -19,7 +19,7 @@ from typing import Literal
 from claimflow.state.documents import SourceText
 from claimflow.state.evidence import Evidence
 from claimflow.state.labels import LabelHit, LabelIndex
-from claimflow.state.normalize import check_value, normalize_value, parse_amount, value_spans
+from claimflow.state.normalize import Span, check_value, normalize_value, parse_amount, value_spans
 from claimflow.state.normalize.names import cuts_a_name
 from claimflow.state.schema import DocumentType, Field
 
@@ -95,16 +95,16 @@ def _other_kinds_label(spec: Field, normalized: str, labels: LabelIndex, page: s
                  f"not of {spec.name}", normalized, hit.text)  # fmt: skip
 
 
-def _judge_one(spec: Field, normalized: str, labels: LabelIndex, page: str, start: int) -> Proof:
-    verdict = _verdict(spec, normalized, labels.governing(page, start, spec.kind))
+def _judge_one(spec: Field, normalized: str, labels: LabelIndex, page: str, start: int, end: int) -> Proof:
+    verdict = _verdict(spec, normalized, labels.governing(page, start, spec.kind, end))
     if verdict.check != "no_label":
         return verdict
     return _other_kinds_label(spec, normalized, labels, page, start) or verdict
 
 
-def judge_spans(spec: Field, normalized: str, labels: LabelIndex, page: str, starts: list[int]) -> Proof:
-    """The best verdict over every place the value is written (page offsets of each token's start)."""
-    verdicts = [_judge_one(spec, normalized, labels, page, start) for start in starts]
+def judge_spans(spec: Field, normalized: str, labels: LabelIndex, page: str, spans: list[Span]) -> Proof:
+    """The best verdict over every place the value is written (page offsets of each token)."""
+    verdicts = [_judge_one(spec, normalized, labels, page, start, end) for start, end in spans]
     accepted = sorted((v for v in verdicts if v.ok), key=lambda v: _PREFERENCE.get(v.check, 9))
     return accepted[0] if accepted else verdicts[0]
 
@@ -126,7 +126,7 @@ def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, s
             return Proof(False, "value_not_in_quote", f"{checked.normalized!r} is only part of the name {name!r}",
                          checked.normalized)  # fmt: skip
         spans = whole
-    return judge_spans(spec, checked.normalized, doc_type.labels, page, [start for start, _ in spans])
+    return judge_spans(spec, checked.normalized, doc_type.labels, page, spans)
 
 
 def _name_around(page: str, start: int, end: int) -> str:
@@ -142,6 +142,6 @@ def find_proving_evidence(doc_type: DocumentType, spec: Field, normalized: str, 
         for start, end in value_spans(spec.kind, normalized, page, spec.choices):
             if spec.kind == "text" and cuts_a_name(page, start, end):
                 continue
-            if judge_spans(spec, normalized, doc_type.labels, page, [start]).ok:
+            if judge_spans(spec, normalized, doc_type.labels, page, [(start, end)]).ok:
                 return Evidence(page=number, start=start, end=end, quote=page[start:end])
     return None

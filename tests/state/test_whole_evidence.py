@@ -187,3 +187,14 @@ def test_accountings_negatives_are_read_negative(written: str) -> None:
 @pytest.mark.parametrize("text", ["Qty (2) x 3.00", "10.-", "(1.234)"])
 def test_brackets_and_dashes_that_are_not_negatives_keep_the_sign(text: str) -> None:
     assert all(match.value > 0 for match in find_amounts(text))
+
+
+def test_figures_set_flush_right_under_a_heading_row_stand_under_their_own_labels() -> None:
+    page = "INVOICE\nNet amount        VAT      Total\n    1,000.00   190.00   1,190.00\n"
+    figures = "1,000.00   190.00   1,190.00"
+    for field, value in (("net_amount", "1000.00"), ("tax_amount", "190.00"), ("total_amount", "1190.00")):
+        outcome = _check(field, value, figures, page=page)
+        assert outcome.accepted and outcome.check == "own_label", (field, outcome.reasons)
+    for field, value, label in (("total_amount", "1000.00", "Net amount"), ("net_amount", "1190.00", "Total")):
+        outcome = _check(field, value, figures, page=page)
+        assert not outcome.accepted and outcome.label == label
