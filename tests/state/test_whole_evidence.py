@@ -1,5 +1,10 @@
 """Evidence proves a value only whole: a quote cut out of a longer word or number, a value on a line another
-field's label of another kind governs, or a number glued to a word proves nothing."""
+field's label of another kind governs, or a number glued to a word proves nothing.
+
+The cases a model gets wrong within one quote (a value cut out of a token of the quote, another field's label of
+the same kind) are in tests/schema/test_evidence_proves_the_field.py; these are the ones at the quote's edges, across
+kinds, and in how numbers, names and terms are read.
+"""
 
 from __future__ import annotations
 
