@@ -344,12 +344,20 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
             await self._restore_after_failure(run_id)
             await self.registry.append_events(run_id, [event("run.failed", "engine", reason=reason)])
             await self.keep_final(run_id)
+            snapshot = await self.graph.aget_state(config)
             settled = None
             if answering is not None:
-                committed = _pending_id(await self.graph.aget_state(config)) != answering
-                settled = "applied" if committed else "refused"
+                settled = "applied" if _pending_id(snapshot) != answering else "refused"
+            # The type the run was classified as, as a run that ends well records it: `runs` shows it too.
+            classification = (snapshot.values or {}).get("classification")
             await self.registry.release(
-                run_id, owner=self.owner, status="failed", error=reason, decisions=settled, decision_message=reason
+                run_id,
+                owner=self.owner,
+                status="failed",
+                doc_type=getattr(classification, "doc_type", None),
+                error=reason,
+                decisions=settled,
+                decision_message=reason,
             )
             return await self.registry.get_run(run_id)
         return await self._settle(run_id, final, interrupt_id, applied=answering is not None)

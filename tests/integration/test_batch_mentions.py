@@ -106,3 +106,29 @@ async def test_recover_leaves_a_run_of_another_workflow_version_and_recovers_the
     assert [(row.run_id, row.status) for row in recovered] == [(current, "completed")]
     assert left.status == "queued"
     assert any("workflow version" in record.getMessage() for record in caplog.records)
+
+
+async def test_a_run_that_fails_after_its_classification_keeps_its_type_in_the_registry(
+    data_dir: Path, docs_dir: Path
+) -> None:
+    from claimflow import DocumentType, Field, RuleInput, RuleResult, rule
+
+    @rule("ticket_is_sane", fields=["ticket_number"])
+    def ticket_is_sane(doc: RuleInput) -> RuleResult | None:
+        raise ValueError("rule exploded")
+
+    ticket = DocumentType(
+        name="parking_ticket",
+        description="A parking ticket: its number.",
+        titles=("Parking Ticket",),
+        fields=[Field("ticket_number", "identifier", required=True, labels=("Ticket No.",))],
+        rules=[ticket_is_sane],
+    )
+    document = write(docs_dir, "ticket.txt", "PARKING TICKET\nTicket No.: PT-4711\n")
+    async with open_engine(data_dir=data_dir, types=[ticket]) as engine:
+        (row,) = await process_files(engine, [document])
+        listed = await engine.registry.get_run(row.run_id)
+
+    assert row.status == "failed"
+    assert "rule 'ticket_is_sane' of document type 'parking_ticket' raised ValueError" in (row.error or "")
+    assert listed.doc_type == "parking_ticket"  # as `claimflow runs` shows it
