@@ -16,6 +16,7 @@ from claimflow.evals.golden import (
     RuleCase,
     load_goldens,
 )
+from claimflow.state.schema import UNKNOWN_TYPE
 
 
 def case_type(case: GoldenCase) -> str | None:
@@ -40,10 +41,6 @@ def select_cases(
     ]
 
 
-UNKNOWN = "unknown"
-"""The type a classification records when the document is none of the active ones."""
-
-
 def runs_for(case: GoldenCase) -> str | None:
     """The document type a case cannot run without: the type it checks claims or rules of, or its run was given.
 
@@ -55,7 +52,7 @@ def runs_for(case: GoldenCase) -> str | None:
         case ModelStepCase() | ApplyCase() | RuleCase():
             return case.doc_type
         case RouterCase() | ReviewCase():
-            return None if case.facts.doc_type == UNKNOWN else case.facts.doc_type
+            return None if case.facts.doc_type == UNKNOWN_TYPE else case.facts.doc_type
         case DocumentCase():
             return None
 

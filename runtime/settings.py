@@ -165,11 +165,7 @@ _OUTPUT_CAP = "CLAIMFLOW_MAX_OUTPUT_TOKENS"
 
 
 def _positive_int(name: str) -> int | None:
-    what = "a whole number of tokens, at least 1"
-    value = _int(name, None, what)
-    if value is not None and value < 1:
-        raise SettingsError(f"{name}={value} must be {what}")
-    return value
+    return _whole(name, None, least=1, what="a whole number of tokens, at least 1")
 
 
 def _output_caps() -> OutputCaps:
@@ -225,8 +221,8 @@ def _positive(name: str, default: float) -> float:
     return value
 
 
-def _whole(name: str, default: int | None, *, least: int) -> int | None:
-    what = f"a whole number, at least {least}"
+def _whole(name: str, default: int | None, *, least: int, what: str | None = None) -> int | None:
+    what = what or f"a whole number, at least {least}"
     value = _int(name, default, what)
     if value is not None and value < least:
         raise SettingsError(f"{name}={_env(name)} must be {what}")

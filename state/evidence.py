@@ -115,11 +115,12 @@ def locate(claimed: ClaimedEvidence, source: SourceText) -> Located:
     ]
     if not hits:
         return Located(None, f"quote {claimed.quote!r} is not in the document")
-    whole = [hit for hit in hits if cut_word(source.page(hit[0]), hit[1], hit[2]) is None]
+    cuts = [cut_word(source.page(number), start, end) for number, start, end in hits]
+    whole = [hit for hit, cut in zip(hits, cuts, strict=True) if cut is None]
     if not whole:
-        number, start, end = hits[0]
-        cut = cut_word(source.page(number), start, end)
-        return Located(None, f"quote {claimed.quote!r} is only part of {cut!r} on page {number}: quote whole words")
+        return Located(
+            None, f"quote {claimed.quote!r} is only part of {cuts[0]!r} on page {hits[0][0]}: quote whole words"
+        )
     hits = whole
     if claimed.page is not None:
         on_page = [hit for hit in hits if hit[0] == claimed.page]

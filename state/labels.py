@@ -166,12 +166,12 @@ class LabelIndex:
             hits.append(LabelHit(m.start() + offset, m.end() + offset, m.group(0), self._owners[key]))
         return hits
 
-    def _governing_hits(self, text: str, offset: int, kind: str) -> list[LabelHit]:
-        """Labels in `text` that may govern a value of `kind` (their field's kind, not a qualifier)."""
+    def _governing_hits(self, text: str, offset: int, kind: str | None) -> list[LabelHit]:
+        """Labels in `text` that may govern a value of `kind` (their field's kind, or any: None), not qualifiers."""
         return [
             hit
             for hit in self.find(text, offset)
-            if hit.names(kind) and not _QUALIFIER.search(text[: hit.start - offset])
+            if (kind is None or hit.names(kind)) and not _QUALIFIER.search(text[: hit.start - offset])
         ]
 
     def governing(self, page: str, start: int, kind: str, end: int | None = None) -> LabelHit | None:
@@ -192,8 +192,7 @@ class LabelIndex:
         if self._pattern is None:
             return None
         line_start = page.rfind("\n", 0, start) + 1
-        text = page[line_start:start]
-        before = [hit for hit in self.find(text, line_start) if not _QUALIFIER.search(text[: hit.start - line_start])]
+        before = self._governing_hits(page[line_start:start], line_start, None)
         if not before or not _governs_across(page[before[-1].end : start]):
             return None
         return before[-1]

@@ -15,15 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 from claimflow.runtime.registry import AsyncRegistry, ReviewView, RunPage, RunRow
 from claimflow.runtime.views import PUBLIC_STATUS, status_shown
+from claimflow.state.schema import UNKNOWN_TYPE
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine.core import PendingReview
 
 MOVING = ("queued", "running", "resume_queued", "resuming")
 """Registry statuses of a run that is still advancing (or waiting to be: a worker takes a `resume_queued` one)."""
-
-UNKNOWN_TYPE = "unknown"
-"""The type of a review whose document's type was not accepted (a reserved type name)."""
 
 
 @dataclass(frozen=True)

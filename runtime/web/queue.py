@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from claimflow.runtime.engine.watching import UNKNOWN_TYPE, review_type
+from claimflow.runtime.engine.watching import review_type
 from claimflow.runtime.registry import ReviewView
 from claimflow.runtime.web.render import REVIEW_BASE
+from claimflow.state.schema import UNKNOWN_TYPE
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from claimflow.runtime.engine.watching import UNKNOWN_TYPE
 from claimflow.runtime.service.deps import EngineDep
 from claimflow.runtime.web.queue import filter_link, type_counts, visible_queue
 from claimflow.runtime.web.render import REVIEW_BASE, html
 from claimflow.runtime.web.reviewer import decision_note, page_context, signed_in_reviewer
+from claimflow.state.schema import UNKNOWN_TYPE
 
 __all__ = ["router"]
 

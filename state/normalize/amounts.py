@@ -22,6 +22,8 @@ _TAIL = r"(?![.,/]?\d)"
 # Decimals: one or two (prices), or four (unit prices such as "2,5000"); three digits after a separator group
 # thousands, so three decimals are not read.
 _DECIMALS = r"(?:[.,](?:\d{4}|\d{1,2}))"
+_DECIMAL_END = re.compile(r"[.,](\d{4}|\d{1,2})$")
+"""A number's decimals, at its end: its mark, then one, two or four digits."""
 # A first group of `0` groups nothing: `0.125` is not a hundred and twenty-five.
 _GROUPED = re.compile(_LEAD + r"(?P<number>[1-9]\d{0,2}(?:(?P<group>[.,'])\d{3})+" + _DECIMALS + r"?)" + _TAIL)
 _PLAIN = re.compile(_LEAD + r"(?P<number>\d+" + _DECIMALS + r"?)" + _TAIL)
@@ -43,7 +45,7 @@ class AmountMatch:
 
 def _to_decimal(number: str, group: str | None) -> Decimal | None:
     decimal_part = ""
-    last = re.search(r"[.,](\d{4}|\d{1,2})$", number)
+    last = _DECIMAL_END.search(number)
     if last and (group is None or number[last.start()] != group):
         decimal_part = "." + last.group(1)
         number = number[: last.start()]
@@ -68,7 +70,7 @@ def _negative(text: str, m: re.Match[str]) -> bool:
 
     Only a sum of money with its decimals: `(2)` is a quantity or a clause's number, not minus two.
     """
-    decimals = re.search(r"[.,](?:\d{4}|\d{1,2})$", m["number"])
+    decimals = _DECIMAL_END.search(m["number"])
     if decimals is None or m["number"][decimals.start()] == m.groupdict().get("group"):
         return False
     end = m.end()

@@ -2,6 +2,7 @@
 
 from claimflow.state.schema.catalog import DocumentTypes
 from claimflow.state.schema.document_type import (
+    UNKNOWN_TYPE,
     Detection,
     DocumentType,
     OfflineDetector,
@@ -25,6 +26,7 @@ __all__ = [
     "RuleFunction",
     "RuleInput",
     "TypeWords",
+    "UNKNOWN_TYPE",
     "rule",
     "run_rules",
 ]

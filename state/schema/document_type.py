@@ -22,7 +22,9 @@ from claimflow.state.schema.rules import Rule, RuleInput
 from claimflow.state.schema.type_words import TypeWords
 
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
-RESERVED_TYPE_NAMES = frozenset({"unknown"})
+UNKNOWN_TYPE = "unknown"
+"""The type a classification records when the document is none of the active ones."""
+RESERVED_TYPE_NAMES = frozenset({UNKNOWN_TYPE})
 
 
 class OfflineExtractor(Protocol):
