@@ -341,31 +341,62 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
                 )
             else:
                 reason = redact(f"{type(error).__name__}: {error}")  # the run's error: no secret of a URL in it
-            await self._restore_after_failure(run_id)
-            await self.registry.append_events(run_id, [event("run.failed", "engine", reason=reason)])
-            await self.keep_final(run_id)
-            snapshot = await self.graph.aget_state(config)
-            settled = None
-            if answering is not None:
-                settled = "applied" if _pending_id(snapshot) != answering else "refused"
-            # The type the run was classified as, as a run that ends well records it: `runs` shows it too.
-            classification = (snapshot.values or {}).get("classification")
-            await self.registry.release(
-                run_id,
-                owner=self.owner,
-                status="failed",
-                doc_type=getattr(classification, "doc_type", None),
-                error=reason,
-                decisions=settled,
-                decision_message=reason,
-            )
-            return await self.registry.get_run(run_id)
+            return await self._fail(run_id, reason, answering)
         return await self._settle(run_id, final, interrupt_id, applied=answering is not None)
 
+    async def _fail(self, run_id: str, reason: str, answering: str | None) -> RunRow:
+        """Record a run a step failed: its events, `run.failed`, its final state; then release it, failed.
+
+        A decision it was resuming from ends applied if the checkpoint is past the review it answered, else
+        refused. Keeping the final state is the one part that may fail without stopping the rest (told in a
+        warning: the checkpoints still hold it): the release is what lets the run go, to be looked at.
+        """
+        await self._restore_after_failure(run_id)
+        await self.registry.append_events(run_id, [event("run.failed", "engine", reason=reason)])
+        snapshot = await self.graph.aget_state(self._config(run_id))
+        if snapshot.values:
+            try:
+                await self.keep_final(run_id, WorkflowState.model_validate(snapshot.values))
+            except Exception as error:  # noqa: BLE001 - see above; a database gone stops here
+                if unavailable_reason(error) is not None:
+                    raise
+                _log.warning("run %s: its final state could not be kept (%s)", run_id, redact(str(error)))
+        settled = None
+        if answering is not None:
+            settled = "applied" if _pending_id(snapshot) != answering else "refused"
+        # The type the run was classified as, as a run that ends well records it: `runs` shows it too.
+        classification = (snapshot.values or {}).get("classification")
+        await self.registry.release(
+            run_id,
+            owner=self.owner,
+            status="failed",
+            doc_type=getattr(classification, "doc_type", None),
+            error=reason,
+            decisions=settled,
+            decision_message=reason,
+        )
+        return await self.registry.get_run(run_id)
+
     async def _restore_after_failure(self, run_id: str) -> None:
-        """After a failed step: write what the journal holds, and the events of every checkpoint that was written."""
-        await self.journal.flush()
-        await self.restore_events(run_id)
+        """After a failed step: write what the journal holds of the run, and the events of its written checkpoints.
+
+        Only a database or store that is gone stops here (the run stays where it is, to be continued). Any other
+        fault in writing them is told in a warning and does not keep the run from being recorded where it
+        stands: its checkpoints still hold the events, and continuing it writes them (`restore_events`).
+        """
+        try:
+            taken = await self.journal.take(run_id)
+            if taken:
+                await self.registry.append_events(run_id, taken)
+            await self.restore_events(run_id)
+        except Exception as error:  # noqa: BLE001 - see above: the run's release must not depend on its events
+            if unavailable_reason(error) is not None:
+                raise
+            _log.warning(
+                "run %s: its events could not all be written (%s); its checkpoints keep them",
+                run_id,
+                redact(f"{type(error).__name__}: {error}"),
+            )
 
     async def _settle(
         self, run_id: str, final: dict[str, Any] | None, interrupt_id: str | None, *, applied: bool = False

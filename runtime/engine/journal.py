@@ -6,17 +6,24 @@ audit trail. A run that pauses or ends `take`s what is still queued of its own a
 to the registry as its new status. Appends are idempotent by event id. A crash between a checkpoint and the
 append loses nothing: the checkpoint history still holds every step's events, and `restore` appends whatever
 the table lacks before a run is continued.
+
+A batch that cannot be written concerns the runs it holds, and no other: their events are kept back (with
+every later event of theirs, so each run's order holds) for each run's own trip, where a lasting fault fails
+that run and not whichever run happened to write next.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from claimflow.runtime.registry import AsyncRegistry
 from claimflow.state.events import Event
+
+_log = logging.getLogger("claimflow")
 
 BATCH_WINDOW_S = 0.2
 """How long queued events may wait to be written together; `flush` (a run pausing or ending) writes at once."""
@@ -38,13 +45,19 @@ class EventJournal:
         self._written = asyncio.Event()  # set whenever no batch is being written
         self._written.set()
         self._task: asyncio.Task[None] | None = None
-        self._error: BaseException | None = None
+        self._kept_back: dict[str, list[Event]] = {}
+        """Per run, events a batch could not write, and the run's later ones: they wait for its own trip."""
+        self._retry = False  # a flush asks the writer to try the kept-back events again
+        self._failure: BaseException | None = None  # the last failed batch's error, for flush to raise
 
     def add(self, run_id: str, events: Sequence[Event]) -> None:
         """Queue a step's events; they are written within the batch window, in order."""
         if not events:
             return
         self._pending.append((run_id, events))
+        self._start_writer()
+
+    def _start_writer(self) -> None:
         self._idle.clear()
         self._queued.set()
         if self._task is None or self._task.done():
@@ -52,7 +65,7 @@ class EventJournal:
 
     async def _write(self) -> None:
         while True:
-            if not self._pending:
+            if not self._pending and not self._retry:
                 self._idle.set()
                 self._queued.clear()
                 self._wake.clear()
@@ -62,45 +75,71 @@ class EventJournal:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.window_s)
             self._wake.clear()
-            batch, self._pending = self._pending, []
+            batch = self._next_batch()
             if not batch:  # a pausing run took its events meanwhile
                 continue
             self._writing = frozenset(run_id for run_id, _ in batch)
             self._written.clear()
             try:
                 await self._registry.append_many(batch)
-            except Exception as error:  # noqa: BLE001 - kept for flush; the checkpoints still hold the events
-                self._error = error
+            except Exception as error:  # noqa: BLE001 - kept back for each run's own trip; checkpoints hold them too
+                for run_id, events in batch:
+                    self._kept_back.setdefault(run_id, []).extend(events)
+                self._failure = error
+                _log.warning(
+                    "events of run(s) %s could not be written yet (%s: %s); each run writes them with its status",
+                    ", ".join(sorted(self._writing)),
+                    type(error).__name__,
+                    error,
+                )
             finally:
                 self._writing = frozenset()
                 self._written.set()
 
+    def _next_batch(self) -> list[tuple[str, Sequence[Event]]]:
+        """What is queued, to write now: with the kept-back events first if a flush asked, else without their runs."""
+        queued, self._pending = self._pending, []
+        if self._retry:
+            kept, self._kept_back, self._retry = self._kept_back, {}, False
+            return [*kept.items(), *queued]
+        # A run whose earlier events wait to be written keeps its later ones back too, so its order holds.
+        batch = []
+        for run_id, events in queued:
+            if run_id in self._kept_back:
+                self._kept_back[run_id].extend(events)
+            else:
+                batch.append((run_id, events))
+        return batch
+
     async def take(self, run_id: str) -> list[Event]:
         """The run's queued events, no longer queued: for the caller to write in a trip of its own.
 
-        Returned only once no batch holding earlier events of the run is still being written, so whoever
-        writes them next keeps the run's events in order. Raises the error of a write that failed, if one did.
+        Those a failed batch kept back come first. Returned only once no batch holding earlier events of the run
+        is still being written, so whoever writes them next keeps the run's events in order. Another run's failed
+        write is not this run's error.
         """
         while run_id in self._writing:
             await self._written.wait()
-        self._raise_error()
-        taken = [event for queued, events in self._pending if queued == run_id for event in events]
+        taken = self._kept_back.pop(run_id, [])
+        taken += [event for queued, events in self._pending if queued == run_id for event in events]
         self._pending = [(queued, events) for queued, events in self._pending if queued != run_id]
         if not self._pending and not self._writing:
             self._idle.set()
         return taken
 
     async def flush(self) -> None:
-        """Write everything queued now and wait for it; raise the write error, if one happened."""
-        if self._pending:
+        """Write everything queued now, and what failed batches kept back, and wait for it.
+
+        Raises the last write error if some events could still not be written: they stay kept back for their
+        runs' own trips (and their checkpoints hold them).
+        """
+        self._retry = bool(self._kept_back)
+        if self._pending or self._retry:
+            self._start_writer()
             self._wake.set()
         await self._idle.wait()
-        self._raise_error()
-
-    def _raise_error(self) -> None:
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
+        if self._kept_back and self._failure is not None:
+            raise self._failure
 
     async def close(self) -> None:
         """Flush, then stop the background task."""

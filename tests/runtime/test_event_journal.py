@@ -114,14 +114,48 @@ async def test_take_waits_for_a_batch_holding_the_runs_earlier_events_to_be_writ
     await journal.close()
 
 
-async def test_take_raises_the_error_of_a_write_that_failed(registry: GatedRegistry) -> None:
+async def test_a_failed_batch_is_kept_back_for_its_runs_with_their_later_events_and_not_raised_to_others(
+    registry: GatedRegistry,
+) -> None:
     journal = EventJournal(registry, window_s=WINDOW_S)
     registry.error = OSError("disk full")
-    journal.add("run", steps(1))
+    failed, later, theirs = steps(2), steps(1), steps(1)
+    journal.add("run", failed)
     await asyncio.wait_for(registry.started.wait(), 5)
-    with pytest.raises(OSError, match="disk full"):
-        for _ in range(200):
-            await journal.take("run")
-            await asyncio.sleep(WINDOW_S)
+    await eventually_idle(journal)  # the batch failed
     registry.error = None
+    journal.add("run", later)  # must not be written before the failed batch's events: it is kept back too
+    journal.add("other", theirs)
+
+    assert await journal.take("other") == theirs  # another run's failure is not raised to this one
+    await asyncio.sleep(WINDOW_S * 5)
+    assert await stored(registry, "run") == []
+    assert await journal.take("run") == failed + later  # for the run's own trip, in order
+    assert await journal.take("run") == []
     await journal.close()
+
+
+async def test_flush_tries_the_kept_back_events_again_and_raises_only_while_they_cannot_be_written(
+    registry: GatedRegistry,
+) -> None:
+    journal = EventJournal(registry, window_s=WINDOW_S)
+    registry.error = OSError("disk full")
+    failed = steps(2)
+    journal.add("run", failed)
+    await asyncio.wait_for(registry.started.wait(), 5)
+    await eventually_idle(journal)
+    with pytest.raises(OSError, match="disk full"):
+        await journal.flush()
+    assert await stored(registry, "run") == []
+
+    registry.error = None
+    await journal.flush()
+    assert await stored(registry, "run") == [e.event_id for e in failed]
+    assert await journal.take("run") == []  # written once, not handed over again
+    await journal.close()
+
+
+async def eventually_idle(journal: EventJournal) -> None:
+    """Wait until the journal's writer has nothing queued and no batch in flight."""
+    await asyncio.wait_for(journal._idle.wait(), 5)
+    await asyncio.wait_for(journal._written.wait(), 5)
