@@ -7,7 +7,7 @@ import math
 from claimflow.state.normalize import parse_amount
 from claimflow.state.outcomes import ReviewReason
 from claimflow.state.policy import ALWAYS_REVIEW, Policy
-from claimflow.state.schema import DocumentType, DocumentTypes, Field
+from claimflow.state.schema import UNKNOWN_TYPE, DocumentType, DocumentTypes, Field
 from claimflow.state.workflow import WorkflowState
 
 
@@ -52,7 +52,7 @@ def classification_reasons(state: WorkflowState, types: DocumentTypes) -> list[R
         return [ReviewReason(code="unknown_type", message="the document was not classified")]
     if not found.accepted:
         return [ReviewReason(code="unsupported_evidence", message="; ".join(found.reasons))]
-    if found.doc_type == "unknown" or found.doc_type not in types:
+    if found.doc_type == UNKNOWN_TYPE or found.doc_type not in types:
         # A type that is not active (the run started under other types) can be neither checked nor recorded.
         return [ReviewReason(code="unknown_type", message=f"the document is none of: {', '.join(types.names)}")]
     if found.confidence < state.policy.classify_min_confidence:

@@ -11,6 +11,8 @@ from typing import Annotated, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from claimflow.state.schema import UNKNOWN_TYPE
+
 OverdueAction = Literal["escalate", "reject", "none"]
 """What the sweep does with an overdue review, besides recording it: reassign it to the type's escalation group
 with a raised priority, reject the run through the normal decision path, or nothing more."""
@@ -50,7 +52,7 @@ def span(seconds: float) -> str:
 
 
 def _for_type(table: dict[str, T], doc_type: str | None) -> T | None:
-    return table.get(doc_type or "unknown", table.get(ANY_TYPE))
+    return table.get(doc_type or UNKNOWN_TYPE, table.get(ANY_TYPE))
 
 
 class ReviewPolicy(BaseModel):

@@ -21,6 +21,7 @@ from claimflow.state.outcomes import (
 )
 from claimflow.state.policy import Policy
 from claimflow.state.review import ReviewDecision, ReviewRequest
+from claimflow.state.schema import UNKNOWN_TYPE
 
 Outcome = Literal["running", "completed", "needs_review", "failed", "rejected"]
 
@@ -99,7 +100,7 @@ class WorkflowState(BaseModel):
     def doc_type(self) -> str | None:
         """The name of the accepted document type, if any."""
         found = self.classification
-        if found is None or not found.accepted or found.doc_type == "unknown":
+        if found is None or not found.accepted or found.doc_type == UNKNOWN_TYPE:
             return None
         return found.doc_type
 

@@ -7,7 +7,7 @@ from claimflow.state.claims import ClassificationClaim
 from claimflow.state.documents import SourceText
 from claimflow.state.evidence import Evidence, locate
 from claimflow.state.outcomes import ClaimOutcome, Classification
-from claimflow.state.schema import DocumentType, DocumentTypes
+from claimflow.state.schema import UNKNOWN_TYPE, DocumentType, DocumentTypes
 from claimflow.state.workflow import Patch
 
 TYPE_NOT_NAMED = "type_not_named"
@@ -32,7 +32,7 @@ def apply_classification(
     """
     reasons: list[str] = []
     doc_type = types.find(claim.doc_type)
-    if claim.doc_type != "unknown" and doc_type is None:
+    if claim.doc_type != UNKNOWN_TYPE and doc_type is None:
         reasons.append(f"type {claim.doc_type!r} is not one of the active types: {', '.join(types.names)}")
     located: list[Evidence] = []
     for claimed in claim.evidence:
@@ -41,7 +41,7 @@ def apply_classification(
             reasons.append(found.reason)
         else:
             located.append(found.evidence)
-    if claim.doc_type != "unknown" and not claim.evidence:
+    if claim.doc_type != UNKNOWN_TYPE and not claim.evidence:
         reasons.append(f"type {claim.doc_type!r} is claimed without any quote from the document")
     not_named = _not_named(doc_type, located) if doc_type is not None else None
     if not_named is not None:

@@ -10,7 +10,7 @@ from claimflow.state.normalize import normalize_value, with_article
 from claimflow.state.outcomes import Classification, FieldResult, ReviewReason
 from claimflow.state.proof import find_proving_evidence, prove
 from claimflow.state.review import ReviewDecision, ReviewField, ReviewRequest
-from claimflow.state.schema import DocumentType, DocumentTypes, Field
+from claimflow.state.schema import UNKNOWN_TYPE, DocumentType, DocumentTypes, Field
 from claimflow.state.workflow import Patch, WorkflowState
 
 
@@ -35,7 +35,7 @@ def build_review_request(state: WorkflowState, types: DocumentTypes, reasons: li
     return ReviewRequest(
         run_id=state.run_id,
         document=state.document.filename,
-        doc_type=doc_type.name if doc_type else "unknown",
+        doc_type=doc_type.name if doc_type else UNKNOWN_TYPE,
         reasons=reasons,
         fields=shown,
         editable_fields=[spec.name for spec in specs],
