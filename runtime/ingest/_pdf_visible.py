@@ -3,7 +3,7 @@
 A text layer may hold text that is never painted, or painted where nobody can see it. Such text is
 dropped, character by character:
 - text in an invisible render mode (3, "neither fill nor stroke", and 7, "clip only");
-- text whose centre lies outside the page's crop box (or media box);
+- text whose centre lies outside the page's crop box (within its media box), as PDFium renders it;
 - glyphs smaller than :data:`MIN_GLYPH_POINTS` (a zero or near-zero font size or text matrix);
 - text painted fully transparent, or in white where no filled shape, image or form is drawn under it.
 
@@ -83,6 +83,19 @@ def _object_bounds(obj: object) -> _Box | None:
     return _Box(left.value, bottom.value, right.value, top.value)
 
 
+def _page_box(page: pdfium.PdfPage) -> _Box:
+    """The part of the page a viewer shows: PDFium's crop box within the media box, corners in order.
+
+    The boxes as written may give any two opposite corners (`[595 842 0 0]`) or be empty (a missing media box is
+    US Letter); PDFium's bounding box is what it renders, where the box as written would hide every character.
+    """
+    rect = pdfium_c.FS_RECTF()
+    if pdfium_c.FPDF_GetPageBoundingBox(page, rect):
+        return _Box(rect.left, rect.bottom, rect.right, rect.top)
+    left, bottom, right, top = page.get_cropbox()
+    return _Box(min(left, right), min(bottom, top), max(left, right), max(bottom, top))
+
+
 def _is_background(obj: object, colour: _Rgba) -> bool:
     """A filled, non-white path, or an image, shading or form: something white text may stand out from."""
     kind = pdfium_c.FPDFPageObj_GetType(obj)
@@ -136,7 +149,7 @@ class _Reader:
         self.textpage = textpage.raw  # the raw handle: the helper object's conversion costs a call per use
         self._address = ctypes.cast(self.textpage, ctypes.c_void_p).value
         self._object_at = _text_object_address()
-        self.page_box = _Box(*page.get_cropbox())
+        self.page_box = _page_box(page)
         self._page = page
         # Backgrounds are read only when white text first shows up: most pages have none.
         self._backgrounds: tuple[_Box, ...] | None = ()

@@ -77,6 +77,8 @@ class _Writer:
             self.parts.append("\t")
 
     def text(self, value: str, preformatted: bool) -> None:
+        # Browsers ignore NUL characters in text (HTML's "in body" rule), and Postgres text refuses them.
+        value = value.replace("\x00", "")
         if preformatted:
             self.parts.append(value)
             return
@@ -135,6 +137,13 @@ class _Writer:
         stack.extend((child, inner, False, shown) for child in reversed(list(tag.children)))
 
 
+def _comment_left_open(data: bytes, soup: BeautifulSoup) -> bool:
+    """True if a `<!--` of `data` was read as text (of an element's content, not a script's): a comment left open."""
+    if "<!--".encode(soup.original_encoding or "utf-8") not in data:
+        return False  # no comment at all: the common case costs no walk over the tree
+    return any(type(found) is NavigableString and "<!--" in found for found in soup.find_all(string=True))
+
+
 def _on_screen(style: Tag) -> bool:
     """A `<style>` element without a media query, or one that applies to screens."""
     media = style.get("media")
@@ -157,6 +166,10 @@ def html_to_text(data: bytes) -> str:
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
         soup = BeautifulSoup(data, "html.parser")
+        if _comment_left_open(data, soup):
+            # A browser reads a comment never closed as a comment to the end of the document; Python's parser
+            # (before 3.13.6) reads its `<!--` as text and the markup after it as markup: close it at the end.
+            soup = BeautifulSoup(data + "-->".encode(soup.original_encoding or "utf-8"), "html.parser")
     sheet = StyleSheet.parse("\n".join(style.get_text() for style in soup.find_all("style") if _on_screen(style)))
     for tag in soup.find_all(_DROPPED):
         tag.decompose()

@@ -23,7 +23,7 @@ import pytesseract
 from PIL import Image
 
 from claimflow.runtime.ingest._text import tidy_lines
-from claimflow.runtime.ingest.errors import IngestError, OcrUnavailableError
+from claimflow.runtime.ingest.errors import IngestError, OcrUnavailableError, UnsupportedFormatError
 
 __all__ = ["PAGE_PSM", "PHOTO_PSM", "OcrWord", "ocr_image", "ocr_words"]
 
@@ -59,14 +59,30 @@ def _check_languages(languages: str) -> None:
 
 
 def _prepare(image: Image.Image) -> Image.Image:
-    """Flatten transparency onto white and convert to 8-bit grey."""
+    """Flatten transparency onto white and convert to 8-bit grey.
+
+    Raises:
+        UnsupportedFormatError: Pillow cannot turn the image's colour mode into grey.
+    """
     if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         image = Image.alpha_composite(background, rgba)
+    if image.mode.startswith("I;16"):
+        # Pillow maps no lookup over 16-bit modes of a stated byte order (`I;16B`, from big-endian TIFF scans).
+        image = image.convert("I")
     if image.mode.startswith("I"):
         image = image.point(lambda value: value / 256)
-    return image.convert("L")
+    try:
+        return image.convert("L")
+    except ValueError:
+        pass  # some modes (LAB) convert to grey only by way of RGB
+    try:
+        return image.convert("RGB").convert("L")
+    except ValueError as exc:
+        raise UnsupportedFormatError(
+            f"The image's colour mode ({image.mode}) cannot be read; save it as RGB or greyscale."
+        ) from exc
 
 
 @contextmanager
@@ -95,6 +111,7 @@ def ocr_image(image: Image.Image, languages: str = "eng", psm: int = PHOTO_PSM) 
 
     Raises:
         OcrUnavailableError: The tesseract program or the language data is not installed.
+        UnsupportedFormatError: The image's colour mode cannot be turned into grey.
         IngestError: Tesseract failed on the image for another reason.
     """
     _check_languages(languages)
@@ -121,6 +138,7 @@ def ocr_words(image: Image.Image, languages: str = "eng", psm: int = PHOTO_PSM) 
 
     Raises:
         OcrUnavailableError: The tesseract program or the language data is not installed.
+        UnsupportedFormatError: The image's colour mode cannot be turned into grey.
         IngestError: Tesseract failed on the image for another reason.
     """
     _check_languages(languages)

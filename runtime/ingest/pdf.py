@@ -55,7 +55,13 @@ def _open(data: bytes) -> pdfium.PdfDocument:
 
 
 def _is_blank(page: pdfium.PdfPage) -> bool:
-    """True if the page draws nothing at all (no content objects, no annotations)."""
+    """True if the page shows nothing at all: no content objects and no annotations, or no area to show them on.
+
+    A crop box outside the media box leaves a page of no area, which PDFium cannot render (nor a viewer show).
+    """
+    width, height = page.get_size()
+    if width * height <= 0:
+        return True
     return bool(pdfium_c.FPDFPage_CountObjects(page) == 0 and pdfium_c.FPDFPage_GetAnnotCount(page) == 0)
 
 

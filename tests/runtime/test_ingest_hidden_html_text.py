@@ -71,3 +71,18 @@ def test_opacity_in_percent_and_aria_hidden_false_are_read() -> None:
     )
 
     assert page.splitlines() == ["Total 180.00", "Net 150.00"]
+
+
+# A comment never closed runs to the end of the document in a browser. Python's own parser (before 3.13.6) read its
+# `<!--` as text and the markup after it as markup, so a total no browser shows was read as the document's.
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_a_comment_left_open_hides_everything_after_it(encoding: str) -> None:
+    html = "<p>Total 180.00</p><!-- <p>Total 0.03</p><p>Net 0.02</p>"
+
+    [page] = parse_document(html.encode(encoding), "page.html").pages
+
+    assert page == "Total 180.00"
+
+
+def test_an_open_comment_in_a_script_hides_nothing_after_the_script() -> None:
+    assert _page("<p>Total 180.00</p><script>if (a<!--b) {}</script><p>Net 150.00</p>") == "Total 180.00\nNet 150.00"

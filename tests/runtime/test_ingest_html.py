@@ -94,6 +94,14 @@ def test_declared_charset_is_honoured():
     assert parse(data.encode("cp1252")) == "Caf\u00e9 \u20ac5"
 
 
+# A NUL byte in the markup is no character a browser shows; kept, it split the label `Vendor` (the rules read
+# `Ven\x00dor: Acme` as a value) and failed the run on Postgres, whose text columns refuse NUL.
+def test_nul_bytes_in_text_are_dropped_as_browsers_do():
+    text = parse(b"<html><body><p>Ven\x00dor: Acme</p><pre>Total:\x00 9.99</pre></body></html>")
+
+    assert text == "Vendor: Acme\nTotal: 9.99"
+
+
 def test_short_fragment_parses_without_warnings():
     assert parse(b"<p>x.html</p>") == "x.html"
 

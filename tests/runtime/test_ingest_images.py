@@ -13,8 +13,10 @@ from claimflow.runtime.ingest import (
     EmptyDocumentError,
     IngestLimits,
     OcrUnavailableError,
+    UnsupportedFormatError,
     parse_document,
 )
+from claimflow.runtime.ingest.ocr import ocr_image
 
 RECEIPT = ["CORNER GROCER", "Date 15/03/2024", "TOTAL RM 72.95"]
 EXIF_ORIENTATION = 0x0112
@@ -63,6 +65,31 @@ def test_multipage_tiff_gives_one_page_per_frame(text_image, encode):
     assert len(parsed.pages) == 2
     assert "Invoice 4471" in parsed.pages[0]
     assert "TOTAL 160.65" in parsed.pages[1]
+
+
+def _sixteen_bit_big_endian(grey: Image.Image) -> Image.Image:
+    """The grey image as a scanner's 16-bit big-endian frame (`I;16B`; Pillow's own conversion to it clips)."""
+    wide = grey.convert("I").point(lambda value: value * 257).convert("I;16")
+    return Image.frombytes("I;16B", wide.size, wide.tobytes("raw", "I;16B"))
+
+
+# Scanners write 16-bit grey TIFFs in either byte order; Pillow opens a big-endian one as `I;16B`, over which it maps
+# no lookup, and a CIELAB TIFF (`LAB`) it turns into grey only by way of RGB. Both failed with a bare ValueError.
+@pytest.mark.ocr
+@pytest.mark.parametrize(
+    "convert", [_sixteen_bit_big_endian, lambda grey: grey.convert("RGB").convert("LAB")], ids=["I;16B", "LAB"]
+)
+def test_sixteen_bit_big_endian_and_lab_tiffs_are_read(text_image, encode, convert):
+    image = convert(text_image(RECEIPT, mode="L"))
+
+    parsed = parse_document(encode(image, "TIFF"), "scan.tif")
+
+    assert "TOTAL RM 72.95" in parsed.pages[0]
+
+
+def test_an_image_in_a_mode_that_has_no_grey_is_refused_with_its_mode():
+    with pytest.raises(UnsupportedFormatError, match=r"colour mode \(La\) cannot be read"):
+        ocr_image(Image.new("La", (40, 40)))
 
 
 def test_tiff_over_the_page_limit_is_refused(text_image, encode):

@@ -96,6 +96,44 @@ def test_pdf_without_any_text_is_empty(text_pdf):
         parse_document(text_pdf([[], []]), "blank.pdf")
 
 
+def _reboxed(data: bytes, **boxes: tuple[float, float, float, float]) -> bytes:
+    """The PDF with its first page's boxes written anew, e.g. `mediabox=(595, 842, 0, 0)`."""
+    pdf = PdfDocument(data)
+    for name, corners in boxes.items():
+        getattr(pdf[0], f"set_{name}")(*corners)
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    pdf.close()
+    return buffer.getvalue()
+
+
+# A box may be written with any two opposite corners, and a page without a media box is US Letter; viewers show
+# such pages, and PDFium renders them. Read as written, every character fell outside the box and was dropped as
+# hidden: the text layer was lost, and the page was OCRed (or failed, without tesseract).
+@pytest.mark.parametrize(
+    "boxes",
+    [
+        {"mediabox": (595.28, 841.89, 0, 0)},
+        {"cropbox": (595.28, 841.89, 0, 0)},
+        {"mediabox": (0, 0, 0, 0), "cropbox": (0, 0, 0, 0)},
+    ],
+    ids=["media-box-corners-swapped", "crop-box-corners-swapped", "no-media-box"],
+)
+def test_a_page_box_written_unusually_keeps_the_text_layer(text_pdf, no_tesseract, boxes):
+    parsed = parse_document(_reboxed(text_pdf([THREE_PAGES[2]]), **boxes), "boxed.pdf")
+
+    assert parsed.method == "text-layer"
+    assert parsed.pages == ("Subtotal 59.99\nVAT 20% 12.00\nTotal 71.99",)
+
+
+# A crop box outside the media box leaves nothing to see, and nothing PDFium can render: a bare ValueError before.
+def test_a_page_cropped_to_nothing_shows_no_text(text_pdf, no_tesseract):
+    data = _reboxed(text_pdf([THREE_PAGES[0]]), cropbox=(1000, 1000, 1200, 1200))
+
+    with pytest.raises(EmptyDocumentError, match="No text was found"):
+        parse_document(data, "cropped-away.pdf")
+
+
 @pytest.mark.ocr
 def test_scanned_pdf_is_ocred(scanned_pdf, text_image):
     page = text_image(["NORTHWIND TRADING", "Invoice 4471", "TOTAL 160.65"])
