@@ -31,6 +31,7 @@ from claimflow.runtime.engine.operations import Operations
 from claimflow.runtime.engine.queued import Queued
 from claimflow.runtime.engine.reviews import ReviewDesk
 from claimflow.runtime.engine.tokens import Tokens
+from claimflow.runtime.engine.turns import RunTurns
 from claimflow.runtime.engine.upkeep import Upkeep
 from claimflow.runtime.engine.watching import Watching
 from claimflow.runtime.errors import WorkflowVersionError
@@ -108,6 +109,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         self.types = active.types
         self.owner = process_owner()
         self.journal = EventJournal(registry)
+        self.deciding = RunTurns()
         self._sweeping = asyncio.Lock()
         self.override_model = override_model
         """Continue runs on this engine's model even when they started on another (each change is an event)."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from langgraph.types import Command
 
+from claimflow.runtime.engine.turns import RunTurns
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow, abandoned_message, lease_is_stale
 from claimflow.runtime.unavailable import UnavailableError, unavailable_reason
 from claimflow.runtime.version import check_version
@@ -51,6 +52,7 @@ class Decisions:
     types: DocumentTypes
     owner: str
     override_model: bool
+    deciding: RunTurns
 
     if TYPE_CHECKING:
         # Provided by the engine this mixes into.
@@ -117,7 +119,15 @@ class Decisions:
             if self.override_model:  # another model named here: recorded with the run, which a worker continues on
                 await self.context_for(await self.registry.get_run(run_id))
             return await self.enqueue_decision(run_id, decision, interrupt_id=interrupt_id, seen_at=seen_at)
-        row = await self.reopen_abandoned(await self.registry.get_run(run_id))
+        row = await self.registry.get_run(run_id)
+        # Decisions of this engine on one run take turns: a second one sees what the first made of the run.
+        async with self.deciding.turn(row.run_id):
+            return await self._decide(row, decision, interrupt_id=interrupt_id, seen_at=seen_at)
+
+    async def _decide(
+        self, row: RunRow, decision: ReviewDecision, *, interrupt_id: str | None, seen_at: float | None
+    ) -> RunRow:
+        row = await self.reopen_abandoned(await self.registry.get_run(row.run_id))
         check_version(row.run_id, row.workflow_version, self.version)
         pending = await self.pending_review(row.run_id)
         answered = interrupt_id or (pending.interrupt_id if pending is not None else row.interrupt_id)

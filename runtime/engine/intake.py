@@ -23,6 +23,11 @@ from claimflow.state.events import Event, event
 class SourceConflictError(RegistryError):
     """Other bytes were sent from a source (an idempotency key) that already names a document."""
 
+    def __init__(self, message: str, *, run_id: str) -> None:
+        super().__init__(message)
+        self.run_id = run_id
+        """The run the source names, with its own document."""
+
 
 def _conflict(source: str, document_id: str, row: RunRow | None) -> None:
     """Refuse a document other than the one the source's run holds."""
@@ -32,7 +37,8 @@ def _conflict(source: str, document_id: str, row: RunRow | None) -> None:
 
 def _used(source: str, row: RunRow) -> SourceConflictError:
     return SourceConflictError(
-        f"{source} was used for another document (run {row.run_id}); send those bytes, or use a new key"
+        f"{source} was used for another document (run {row.run_id}); send those bytes, or use a new key",
+        run_id=row.run_id,
     )
 
 

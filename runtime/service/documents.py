@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Request, Response, status
-from starlette.datastructures import UploadFile
+from fastapi.exceptions import RequestValidationError
+from starlette.datastructures import FormData, UploadFile
 
+from claimflow.runtime.engine.intake import SourceConflictError
 from claimflow.runtime.service.deps import EngineDep, PoolDep, Submitter, row_public
 from claimflow.runtime.service.schemas import Message, RunPublic
 from claimflow.state.plain_text import PlainName
@@ -45,13 +47,31 @@ _MULTIPART = {
 }
 
 
+def _the_file(form: FormData) -> UploadFile:
+    """The body's one field, the file `file`: 400 for any other field, 422 (with `errors`) without that file."""
+    names = [name for name, _ in form.multi_items()]
+    if names.count("file") > 1 or set(names) - {"file"}:
+        others = ", ".join(sorted(set(names) - {"file"})) or "the second `file`"
+        raise HTTPException(400, f"send one field, the file `file`, and nothing else: remove {others}")
+    file = form.get("file")
+    if isinstance(file, UploadFile):
+        return file
+    # A `file` without a file name is a text field to the parser (curl's `-F file=<PATH` instead of `@PATH`).
+    problem = (
+        "send the document as the multipart/form-data file field `file`"
+        if file is None
+        else "is a text field, not a file: send the document as a file with a file name (curl -F file=@PATH)"
+    )
+    raise RequestValidationError([{"type": "value_error", "loc": ("body", "file"), "msg": problem, "input": None}])
+
+
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     responses={
         409: {"model": Message, "description": "The Idempotency-Key was used for other bytes."},
-        400: {"model": Message, "description": "A malformed multipart/form-data body."},
-        422: {"model": Message, "description": "No file in a multipart/form-data body."},
+        400: {"model": Message, "description": "A malformed multipart/form-data body, or one with other fields."},
+        422: {"model": Message, "description": "No file `file` in a multipart/form-data body."},
     },
     openapi_extra=_MULTIPART,
 )
@@ -70,15 +90,22 @@ async def upload(
     `claimflow run`. In production mode a worker advances the run, not this server.
     """
     limit = engine.limits.max_bytes
-    # A malformed multipart body, or one with more than one file or any other field, is 400 (Starlette's parser).
-    async with request.form(max_files=1, max_fields=0) as form:
-        file = form.get("file")
-        if not isinstance(file, UploadFile):
-            raise HTTPException(422, "send the document as the multipart/form-data file field `file`")
+    # A malformed multipart body, or one with more than one file or two fields, is 400 (Starlette's parser). One
+    # text field is let through, to be told apart from the file it should have been.
+    async with request.form(max_files=1, max_fields=1) as form:
+        file = _the_file(form)
         data = await file.read(limit + 1)  # never more than one byte past the limit in memory
         name, size = file.filename or "upload", file.size
     source = f"api:{principal.name}:{key}" if key is not None else None
-    row, new = await engine.receive(data, name, size=size, source=source)
+    try:
+        row, new = await engine.receive(data, name, size=size, source=source)
+    except SourceConflictError as error:
+        # Said with the key the caller sent, not as the registry keeps it (`api:NAME:KEY`).
+        raise HTTPException(
+            409,
+            f"the Idempotency-Key {key!r} was used for another document (run {error.run_id}); send those bytes,"
+            " or use a new key",
+        ) from None
     if not new:
         response.headers["Idempotent-Replayed"] = "true"
     # Made before the pool may start advancing the run; a new run's answer is the row registering it returned.

@@ -11,7 +11,8 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, HTTPException, Query
+from fastapi import APIRouter, Header, Query
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 
 from claimflow.runtime.explain import explain
@@ -53,7 +54,10 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
             raise ValueError(cursor)
         return when, run_id
     except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError):
-        raise HTTPException(422, "cursor: not a cursor this server gave; pass a page's `next_cursor` as is") from None
+        problem = "not a cursor this server gave; pass a page's `next_cursor` as is"
+        raise RequestValidationError(
+            [{"type": "value_error", "loc": ("query", "cursor"), "msg": problem, "input": cursor}]
+        ) from None
 
 
 def _utc(moment: datetime) -> datetime:

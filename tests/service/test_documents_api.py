@@ -49,7 +49,10 @@ async def test_other_bytes_with_a_used_key_are_409_and_store_no_run(api: Api) ->
     conflict = await api.upload("a.txt", mismatch_invoice_text(), key="k-1")
 
     assert conflict.status_code == 409
-    assert "k-1" in conflict.json()["message"] and first.json()["run_id"] in conflict.json()["message"]
+    assert conflict.json()["message"] == (
+        f"the Idempotency-Key 'k-1' was used for another document (run {first.json()['run_id']}); send those bytes,"
+        " or use a new key"
+    )
     assert len(await api.engine.registry.list_runs()) == runs_before
     refused_id = hashlib.sha256(mismatch_invoice_text().encode()).hexdigest()
     assert not (api.engine.settings.data_dir / "blobs" / refused_id[:2] / refused_id).exists()
@@ -122,6 +125,29 @@ async def test_an_upload_without_a_file_is_422_with_a_message(api: Api) -> None:
 
     assert response.status_code == 422
     assert "file" in response.json()["message"]
+    assert response.json()["errors"] == ["body.file: send the document as the multipart/form-data file field `file`"]
+
+
+async def test_a_file_sent_as_a_text_field_is_422_saying_so_and_other_fields_are_400(api: Api) -> None:
+    # `curl -F file=<invoice.txt` sends the text as a field, without a file name: say that, not "too many fields".
+    as_text = await api.client.post("/v1/documents", data={"file": invoice_text()}, headers=api.auth("submitter"))
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    urlencoded = await api.client.post("/v1/documents", content=b"file=INVOICE", headers=api.auth("submitter") | form)
+    with_a_note = await api.client.post(
+        "/v1/documents",
+        data={"note": "urgent"},
+        files={"file": ("a.txt", invoice_text().encode())},
+        headers=api.auth("submitter"),
+    )
+
+    assert as_text.status_code == 422, as_text.text
+    assert as_text.json()["errors"] == [
+        "body.file: is a text field, not a file: send the document as a file with a file name (curl -F file=@PATH)"
+    ]
+    assert urlencoded.status_code == 422 and urlencoded.json()["errors"] == as_text.json()["errors"]
+    assert with_a_note.status_code == 400, with_a_note.text
+    assert with_a_note.json()["message"] == "send one field, the file `file`, and nothing else: remove note"
+    assert await api.engine.registry.list_runs() == []
 
 
 async def test_a_file_name_with_a_path_keeps_only_its_last_part(api: Api) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -255,3 +256,30 @@ async def test_control_characters_in_a_decision_or_assignment_are_422_and_the_ru
 
     lines = await _decide(api, run_id, "admin", **answer, reason="duplicate", comment="line one\n\tline two")
     assert lines.status_code == 200 and lines.json()["status"] == "failed"
+
+
+async def test_two_concurrent_decisions_in_one_server_exactly_one_applies(api: Api) -> None:
+    # Both decisions reach the same process, whose engine holds the run's lease for the first while it resumes:
+    # the second must still be refused, not applied on top (a second review.decided, the run finished twice).
+    await api.token("frank", "reviewer")
+    await api.token("grace", "reviewer")
+    run_id, review = await _paused(api)
+    edits = {"frank": {"total_amount": ["180.00"]}, "grace": {"net_amount": ["160.00"]}}
+
+    answers = await asyncio.gather(
+        *(
+            _decide(api, run_id, who, interrupt_id=review["interrupt_id"], action="edit", edits=edit)
+            for who, edit in edits.items()
+        )
+    )
+
+    assert sorted(answer.status_code for answer in answers) == [200, 409], [answer.text for answer in answers]
+    [won] = [who for who, answer in zip(edits, answers, strict=True) if answer.status_code == 200]
+    lost = next(answer for answer in answers if answer.status_code == 409).json()
+    assert run_id in lost["message"] and lost["run"]["run_id"] == run_id
+    events = (await api.client.get(f"/v1/runs/{run_id}/events", headers=api.auth("admin"))).json()
+    decided = [event["data"]["reviewer"] for event in events if event["type"] == "review.decided"]
+    assert decided == [won]
+    assert [event["type"] for event in events].count("run.completed") == 1
+    decisions = await api.engine.registry.decisions(run_id)
+    assert [(d["reviewer"], d["outcome"]) for d in decisions if d["outcome"] == "applied"] == [(won, "applied")]

@@ -88,6 +88,9 @@ async def test_a_crafted_cursor_is_422_not_a_cursor_this_server_gave(api: Api) -
         response = await api.client.get("/v1/runs", params={"cursor": _cursor(raw)}, headers=api.auth("admin"))
         assert response.status_code == 422, (raw, response.text)
         assert "not a cursor this server gave" in response.json()["message"]
+        assert response.json()["errors"] == [
+            "query.cursor: not a cursor this server gave; pass a page's `next_cursor` as is"
+        ]
     good = await api.client.get("/v1/runs", params={"cursor": _cursor(b'[1.0,"a"]')}, headers=api.auth("admin"))
     assert good.status_code == 200 and len(good.json()["items"]) == 1
 

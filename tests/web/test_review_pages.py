@@ -3,6 +3,7 @@ CSRF, decisions through the engine, escaping of document text, and the page imag
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from typing import Any
@@ -244,3 +245,21 @@ async def test_a_revoked_token_is_signed_out_at_its_next_request(api: Api) -> No
     assert await api.engine.revoke_token("reviewer")
     page = await api.client.get("/review")
     assert page.status_code == 401 and 'name="token"' in page.text
+
+
+async def test_a_double_submitted_form_decides_once_and_the_second_post_is_told_so(api: Api) -> None:
+    # A double click (or two tabs) posts twice to the same server: one decision applies, the other is refused.
+    run_id = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    signed_in(api, "reviewer")
+    form = form_of((await api.client.get(f"/review/runs/{run_id}")).text)
+
+    posts = await asyncio.gather(
+        api.client.post(f"/review/runs/{run_id}", data={**form, "action": "edit", "field.total_amount": "180.00"}),
+        api.client.post(f"/review/runs/{run_id}", data={**form, "action": "reject", "reason": "a copy"}),
+    )
+
+    assert sorted(post.status_code for post in posts) == [303, 409]
+    events = (await api.client.get(f"/v1/runs/{run_id}/events", headers=api.auth("admin"))).json()
+    assert len([e for e in events if e["type"] == "review.decided"]) == 1
+    refused = next(post for post in posts if post.status_code == 409)
+    assert "no longer waits for review" in refused.text
