@@ -27,6 +27,7 @@ from claimflow.runtime.cli._common import (
 )
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import Skipped, expand, path_text
+from claimflow.runtime.unavailable import unavailable_reason
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine, Export
@@ -245,7 +246,15 @@ def export_command(
         raise typer.BadParameter(f"{output.name}: name a .jsonl, .json or .csv file", param_hint="OUTPUT")
 
     async def body(engine: Engine) -> Export:
-        return await engine.export(output, status=status, doc_type=doc_type)
+        try:
+            return await engine.export(output, status=status, doc_type=doc_type)
+        except OSError as error:
+            if unavailable_reason(error) is not None:
+                raise  # a full or read-only disk: stopped, exit code 3, as for every command
+            # A folder of that name, no permission, a path that cannot be made: a mistake in OUTPUT.
+            where = shown(error.filename or output)
+            err.print(f"[red]error:[/red] cannot write {where}: {message(error.strerror or error)}", highlight=False)
+            raise typer.Exit(2) from None
 
     exported = with_engine(data_dir, body, types=types, readonly=True)
     written = shown(", ".join(str(path) for path in exported.files))

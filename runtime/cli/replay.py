@@ -21,6 +21,7 @@ from claimflow.runtime.cli._common import (
     message,
     out,
     shown,
+    status_option,
     with_engine,
 )
 from claimflow.runtime.settings import Settings
@@ -81,7 +82,7 @@ def _print(replay: RunReplay) -> None:
 def replay(
     run_ids: Annotated[list[str] | None, typer.Argument(help="Runs to replay (ids or unique prefixes).")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Runs created at or after this date (UTC).")] = None,
-    status: Annotated[str | None, typer.Option("--status", help="Runs with this status.")] = None,
+    status: Annotated[str | None, status_option("Runs with this status.")] = None,
     model: Annotated[
         str | None, typer.Option("--model", help="Model for changed steps (default: the run's own model).")
     ] = None,

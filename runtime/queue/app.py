@@ -8,9 +8,11 @@ while its job was handed to another.
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING, Any
 
 from procrastinate import App, JobContext, PsycopgConnector
+from procrastinate.job_context import AbortReason
 
 from claimflow.runtime.queue.names import (
     CLEAN_TASK,
@@ -42,9 +44,16 @@ def _locks(context: JobContext) -> RunLocks | None:
     return locks
 
 
-async def _transient_to_retry(advancing: Any) -> None:
+async def _transient_to_retry(context: JobContext, advancing: Any) -> None:
     try:
         await advancing
+    except asyncio.CancelledError:
+        if context.abort_reason() is AbortReason.SHUTDOWN:
+            # The worker stopped and its graceful timeout ran out. Cancelled, procrastinate would mark the job
+            # aborted for good and leave its run `running` with no job to continue it (the reaper only puts
+            # back jobs still `doing`): retried instead, another worker continues the run from its checkpoint.
+            raise RetryLater("the worker stopped before the job finished") from None
+        raise
     except Exception as error:
         if is_transient(error):
             raise RetryLater(str(error)) from error
@@ -66,13 +75,15 @@ def _add_run_tasks(app: App) -> None:
     async def start_run(context: JobContext, run_id: str) -> None:
         from claimflow.runtime.queue.jobs import start_job
 
-        await _transient_to_retry(start_job(_engine(context), run_id, _locks(context)))
+        await _transient_to_retry(context, start_job(_engine(context), run_id, _locks(context)))
 
     @app.task(name=RESUME_TASK, pass_context=True, retry=RETRY)
     async def resume_run(context: JobContext, run_id: str, interrupt_id: str, decision: dict[str, Any]) -> None:
         from claimflow.runtime.queue.jobs import resume_job
 
-        await _transient_to_retry(resume_job(_engine(context), run_id, interrupt_id, decision, _locks(context)))
+        await _transient_to_retry(
+            context, resume_job(_engine(context), run_id, interrupt_id, decision, _locks(context))
+        )
 
 
 def _add_maintenance(app: App, timing: WorkerTiming) -> None:

@@ -27,7 +27,8 @@ async def run_worker(
     """Work on `queues` (default: the queue of this worker's model, and maintenance) until stopped.
 
     `wait=False` returns once the queues are empty (for scripts and benchmarks). SIGINT or SIGTERM stop it
-    after the jobs in hand; a job still running after the graceful timeout is left to the reaper.
+    after the jobs in hand; a job still running after the graceful timeout is handed back to the queue, and
+    another worker continues its run from the last checkpoint.
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")

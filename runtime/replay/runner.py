@@ -17,6 +17,7 @@ from claimflow.runtime.gateway import make_gateway
 from claimflow.runtime.gateway.errors import GatewaySetupError
 from claimflow.runtime.gateway.run_recordings import RunRecordingsGateway, StepSource
 from claimflow.runtime.replay.outcome import Change, differences, outcome_items
+from claimflow.runtime.store import BlobMissingError
 from claimflow.state.documents import NO_DOCUMENT
 
 if TYPE_CHECKING:
@@ -41,7 +42,7 @@ class RunReplay:
     steps: list[StepSource] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     refused: str | None = None
-    """Why the replay was refused (a recording edited after it was recorded, no stored document)."""
+    """Why the replay was refused (a recording edited after it was recorded, no stored document, a pruned run)."""
 
     @property
     def changed(self) -> bool:
@@ -96,6 +97,13 @@ async def replay_run(source: Engine, row: RunRow, scratch: Path, model: str | No
     if row.document_id == NO_DOCUMENT:
         reason = f"run {row.run_id} has no stored document to run again ({row.error})"
         return RunReplay(row.run_id, row.filename, chosen, None, before_view["status"], None, refused=reason)
+    try:
+        original = await source.store.read_document(source.registry.document_of(row))
+    except BlobMissingError:
+        if row.run_id not in await source.registry.pruned_runs():
+            raise  # a store that is not this run's: a condition of the machine, which stops the replay
+        reason = f"run {row.run_id} was pruned: its stored document is gone (`claimflow prune`), so it cannot run again"
+        return RunReplay(row.run_id, row.filename, chosen, None, before_view["status"], None, refused=reason)
     events = await source.registry.events(row.run_id)
     settings = source.settings
 
@@ -112,7 +120,7 @@ async def replay_run(source: Engine, row: RunRow, scratch: Path, model: str | No
     folder = scratch / row.run_id
     document = folder / "document" / (Path(row.filename).name or "document")
     document.parent.mkdir(parents=True)
-    document.write_bytes(await source.store.read_document(source.registry.document_of(row)))
+    document.write_bytes(original)
     own = replace(settings, data_dir=folder / "data", database_url=None, record_dir=None, model=chosen)
     try:
         async with open_engine(own, gateway=gateway, types=source.active) as engine:

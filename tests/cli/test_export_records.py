@@ -193,3 +193,19 @@ def test_a_status_no_run_can_have_is_a_usage_error(tmp_path: Path) -> None:
 
         assert result.exit_code == 2, command
         assert "'complete' is no run status" in flat(result.output)
+
+
+def test_an_output_that_cannot_be_written_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
+    data = _run(tmp_path)
+    folder = tmp_path / "records.json"
+    folder.mkdir()  # a folder where the file would go
+    beside_a_file = tmp_path / "invoice.txt" / "records.csv"  # under a file, not a folder
+    results = [runner.invoke(app, ["export", str(path), "--data-dir", str(data)]) for path in (folder, beside_a_file)]
+
+    for result in results:
+        assert result.exit_code == 2, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert flat(result.stderr).startswith("error: cannot write "), result.stderr
+        assert "Traceback" not in result.output
+    assert f"cannot write {folder}: Is a directory" in flat(results[0].stderr)
+    assert folder.is_dir() and not any(folder.iterdir())
