@@ -1,6 +1,6 @@
 """Golden cases as data, and their runners: model steps, apply, routers, rules, review and whole documents."""
 
-from claimflow.evals.errors import CaseFileError, GoldenError, InactiveTypeError, NoCasesError
+from claimflow.evals.errors import BaselineError, CaseFileError, GoldenError, InactiveTypeError, NoCasesError
 from claimflow.evals.evaluation import Evaluation, evaluate_goldens
 from claimflow.evals.golden import GOLDENS, GoldenCase, load_case, load_goldens
 from claimflow.evals.metrics import step_metrics
@@ -9,6 +9,7 @@ from claimflow.evals.runner import regressions, run_case, run_cases
 
 __all__ = [
     "GOLDENS",
+    "BaselineError",
     "CaseFileError",
     "CaseResult",
     "Evaluation",

@@ -9,15 +9,17 @@ case flips from pass to fail or a metric drops by more than its tolerance.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from claimflow.evals.builtin import builtin_workflow_types
+from claimflow.evals.errors import BaselineError, problems
 from claimflow.evals.metrics import HIGHER_IS_BETTER
 from claimflow.evals.result import CaseResult
 from claimflow.prompts import CLASSIFY, extract_prompt
@@ -39,6 +41,8 @@ CODE_FOLDERS = (
 All of `state/`, not only its apply functions and rules: apply accepts a claim by what the evidence, proof,
 normalizing and label checks beside them say, and a document case masks its text with the code there too.
 """
+OWN_TYPES = "types"
+"""The prefix of a user's own type's files in a baseline's code record: `types/<type>/<module path>`."""
 DEFAULT_TOLERANCES: dict[str, float] = {name: 0.0 for name in HIGHER_IS_BETTER}
 """How far each metric may drop before the gate fails: by default not at all (the goldens are deterministic)."""
 
@@ -87,10 +91,49 @@ def prompt_hashes(types: Iterable[DocumentType] | None = None) -> dict[str, str]
     return hashes
 
 
-def code_hashes(root: Path = ROOT) -> dict[str, str]:
-    """sha256 of every source file of `CODE_FOLDERS`: the state and its checks, the routers, the types, the nodes."""
+def code_hashes(root: Path = ROOT, types: Iterable[DocumentType] = ()) -> dict[str, str]:
+    """sha256 of every source file of `CODE_FOLDERS`, and of the files of `types` declared outside them.
+
+    Args:
+        root: The tree of the folders: the state and its checks, the routers, the built-in types, the nodes.
+        types: The types the cases are about. A user's own type's files (`own_type_files`) are recorded as
+            `types/<type>/<module path>`, so that editing its rules, labels or guidance selects its cases.
+    """
     files = sorted(p for folder in CODE_FOLDERS for p in (root / folder).rglob("*.py") if "__pycache__" not in p.parts)
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+    hashes = {p.relative_to(root).as_posix(): _sha256(p) for p in files}
+    recorded = [(root / folder).resolve() for folder in CODE_FOLDERS]
+    for doc_type in types:
+        for file in own_type_files(doc_type):
+            if not any(file.is_relative_to(folder) for folder in recorded):  # a built-in's file is recorded above
+                hashes[f"{OWN_TYPES}/{doc_type.name}/{file.relative_to(_import_root(file)).as_posix()}"] = _sha256(file)
+    return dict(sorted(hashes.items()))
+
+
+def own_type_files(doc_type: DocumentType) -> list[Path]:
+    """The source files that make a type what it is: its declaration, its rules, its extractor and detector.
+
+    Modules these import are not among them (keep what decides a case in the modules of the type and its rules).
+    """
+    found = [doc_type.declared_in.rsplit(":", 1)[0]] if doc_type.declared_in else []
+    for function in (*(rule.function for rule in doc_type.rules), doc_type.extractor, doc_type.detector):
+        try:
+            source = None if function is None else inspect.getsourcefile(function)
+        except TypeError:  # a built-in function or a callable object: no source file of its own
+            source = None
+        found += [source] if source else []
+    return sorted({path.resolve() for path in map(Path, found) if path.is_file()})
+
+
+def _import_root(file: Path) -> Path:
+    """The folder a module is imported from: above its outermost package, so the key is its module path."""
+    folder = file.parent
+    while (folder / "__init__.py").is_file() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def measure_baseline(
@@ -99,27 +142,44 @@ def measure_baseline(
     metrics: Mapping[str, Mapping[str, Any]],
     tolerances: Mapping[str, float],
     prompts: Mapping[str, str] | None = None,
+    code: Mapping[str, str] | None = None,
 ) -> Baseline:
     """The baseline these results make (keeping the tolerances the old file configured).
 
-    `prompts` are the hashes of the prompts the cases ask (`prompt_hashes(types)`); the built-in ones by default.
+    `prompts` are the hashes of the prompts the cases ask (`prompt_hashes(types)`) and `code` those of the code
+    (`code_hashes(types=...)`); the built-in ones by default.
     """
     kept = {step: {k: v for k, v in row.items() if k != "fields"} for step, row in metrics.items()}
     return Baseline(
-        model=model, prompts=dict(prompt_hashes() if prompts is None else prompts), code=code_hashes(),
+        model=model, prompts=dict(prompt_hashes() if prompts is None else prompts),
+        code=dict(code_hashes() if code is None else code),
         tolerances=DEFAULT_TOLERANCES | dict(tolerances), metrics=kept,
         cases={r.id: r.passed for r in sorted(results, key=lambda r: r.id)},
     )  # fmt: skip
 
 
+_FIX = "fix the file, or delete it and write a new one with --update-baseline"
+"""What to do about a baseline file that does not load."""
+
+
 def load_baseline(path: Path, model: str) -> Baseline:
-    """The baseline at `path`; an empty one for `model` when there is none yet."""
+    """The baseline at `path`; an empty one for `model` when there is none yet.
+
+    Raises:
+        BaselineError: The file is not JSON or not a baseline; the message names it and its problems.
+    """
     if not path.exists():
         return Baseline(model=model)
-    data = json.loads(path.read_bytes())
+    try:
+        data = json.loads(path.read_bytes())
+    except json.JSONDecodeError as error:
+        raise BaselineError(f"{path} is not a valid baseline: not JSON ({error}); {_FIX}") from None
     if isinstance(data, dict) and data and all(isinstance(v, bool) for v in data.values()):
         return Baseline(model=model, cases=data)  # the earlier format: case id -> passed, nothing else
-    return Baseline.model_validate(data)
+    try:
+        return Baseline.model_validate(data)
+    except ValidationError as error:
+        raise BaselineError(f"{path} is not a valid baseline: {problems(error)}; {_FIX}") from None
 
 
 def write_baseline(path: Path, baseline: Baseline) -> None:
@@ -180,6 +240,7 @@ def gate(
     *,
     check_metrics: bool = True,
     prompts: Mapping[str, str] | None = None,
+    code: Mapping[str, str] | None = None,
 ) -> GateVerdict:
     """Compare results and metrics with the baseline.
 
@@ -189,6 +250,7 @@ def gate(
         baseline: The committed baseline for the model.
         check_metrics: Compare metrics too; off when only part of a step's cases ran (a type filter).
         prompts: The hashes of the prompts the cases ask (`prompt_hashes(types)`); the built-in ones by default.
+        code: The hashes of the code (`code_hashes(types=...)`); the built-in types' by default.
     """
     changes = [
         Flip(r.id, _state(baseline.cases.get(r.id)), _state(r.passed), r.expected, r.got, r.message)
@@ -203,7 +265,7 @@ def gate(
             before, after = baseline.metrics.get(step, {}).get(name), row.get(name)
             if isinstance(before, int | float) and (after is None or after < before - tolerances.get(name, 0.0)):
                 drops.append(Drop(step, name, float(before), after, tolerances.get(name, 0.0)))
-    now = dict(prompt_hashes() if prompts is None else prompts) | code_hashes()
+    now = dict(prompt_hashes() if prompts is None else prompts) | dict(code_hashes() if code is None else code)
     then = baseline.prompts | baseline.code
     changed_inputs = sorted(name for name in now.keys() | then.keys() if now.get(name) != then.get(name))
     return GateVerdict(flips, changes, drops, changed_inputs if then else [])

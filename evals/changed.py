@@ -8,6 +8,7 @@ The baseline records each prompt (`ref -> content hash`) and each source file th
 | prompt `classify@N` | `classify` |
 | prompt `extract_<type>@N` | `extract_<type>` |
 | `doctypes/<type>.py` (fields, labels, rules, guidance) | every case about that type |
+| `types/<type>/...`: a user's own type's declaration, rules, extractor or detector | every case about that type |
 | `doctypes/__init__.py` or any other file | every case |
 | `state/rules/*` (the common rules) | every `rules_<type>` step and every document case |
 | `routing/*` | every `route_*` step and every document case |
@@ -25,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from claimflow.evals.baseline import Baseline
+from claimflow.evals.baseline import OWN_TYPES, Baseline
 from claimflow.evals.golden import GoldenCase
 from claimflow.evals.select import case_type
 
@@ -80,6 +81,8 @@ def _targets(name: str, kind: str, steps: Sequence[str]) -> Sequence[tuple[str, 
     if kind == "prompt":
         return [(name.partition("@")[0], None)]  # document cases run on the rules backend: it reads no prompt
     folder, _, file = name.rpartition("/")
+    if folder.startswith(f"{OWN_TYPES}/"):  # `types/<type>/<module path>`: a file of a user's own type
+        return [(step, folder.split("/")[1]) for step in steps]
     if folder == "doctypes" and file != "__init__.py":
         return [(step, file.removesuffix(".py")) for step in steps]
     if folder.startswith("state/rules"):
@@ -137,5 +140,6 @@ def select_changed(
         for step in steps
         if step in held
     )
-    prompt_changed = any(kind == "prompt" for _, kind, _ in inputs)
-    return ChangedSelection(changes, tuple(chosen), prompt_spares_documents=prompt_changed and DOCUMENT not in held)
+    # Said only where there are document cases to spare: a folder of a user's own cases usually has none.
+    spared = DOCUMENT in steps and DOCUMENT not in held and any(kind == "prompt" for _, kind, _ in inputs)
+    return ChangedSelection(changes, tuple(chosen), prompt_spares_documents=spared)

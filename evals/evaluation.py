@@ -103,18 +103,19 @@ def evaluate_goldens(
     folder = GOLDENS if goldens is None else goldens
     every, cases = choose_cases(folder, steps, doc_types, types.names)
     path = baseline or default_baseline(model, goldens)
-    prompts = prompt_hashes(_asked(every, types))
+    asked = _asked(every, types)
+    prompts, code = prompt_hashes(asked), code_hashes(types=asked)
     if changed:
         if update_baseline:
             raise ValueError("--changed runs part of the cases: it cannot update the baseline")
         return _evaluate_changed(model, gateway, cases, path, concurrency, partial=bool(doc_types), types=types,
-                                 prompts=prompts)  # fmt: skip
+                                 prompts=prompts, code=code)  # fmt: skip
+    old = load_baseline(path, model)  # a baseline that does not load stops the run before any case is paid for
     results = run_cases(cases, backend=gateway or model, concurrency=concurrency, types=types)
     metrics = step_metrics(results)
-    old = load_baseline(path, model)
     if update_baseline:
-        write_baseline(path, _merged(old, measure_baseline(model, results, metrics, old.tolerances, prompts)))
-    verdict = gate(results, metrics, old, check_metrics=not doc_types, prompts=prompts)
+        write_baseline(path, _merged(old, measure_baseline(model, results, metrics, old.tolerances, prompts, code)))
+    verdict = gate(results, metrics, old, check_metrics=not doc_types, prompts=prompts, code=code)
     return Evaluation(model, results, metrics, path, verdict)
 
 
@@ -126,7 +127,7 @@ def default_baseline(model: str, goldens: Path | None) -> Path:
 
 
 def _asked(cases: Sequence[GoldenCase], types: DocumentTypes) -> list[DocumentType]:
-    """The active types the cases are about: whose extraction prompts their results depend on.
+    """The active types the cases are about: whose extraction prompts and code their results depend on.
 
     Not every active type: a type the cases never name (one a user added beside the built-ins) must not show
     up as a "changed prompt" against a baseline measured without it.
@@ -145,10 +146,11 @@ def _evaluate_changed(
     partial: bool,
     types: DocumentTypes,
     prompts: dict[str, str],
+    code: dict[str, str],
 ) -> Evaluation:
     """Run the cases the changes select; the others keep the baseline's result and metrics."""
     old = load_baseline(path, model)
-    selection = select_changed(cases, old, prompts, code_hashes())
+    selection = select_changed(cases, old, prompts, code)
     ran = run_cases(list(selection.cases), backend=gateway or model, concurrency=concurrency, types=types)
     fresh = step_metrics(ran)
     ran_ids = {r.id for r in ran}
@@ -159,7 +161,7 @@ def _evaluate_changed(
     ]
     # A step's metrics are comparable with the baseline's only when all of its cases ran.
     whole = {step for step in fresh if not partial and all(case.id in ran_ids for case in cases if case.step == step)}
-    verdict = gate(ran, {step: fresh[step] for step in whole}, old, prompts=prompts)
+    verdict = gate(ran, {step: fresh[step] for step in whole}, old, prompts=prompts, code=code)
     shown_steps = {case.step for case in cases}
     metrics = {step: row for step, row in old.metrics.items() if step in shown_steps} | fresh
     results = sorted([*ran, *kept], key=lambda r: r.id)

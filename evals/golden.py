@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from claimflow.evals.errors import CaseFileError
+from claimflow.evals.errors import CaseFileError, problems
 from claimflow.evals.facts import StateFacts, Value
 from claimflow.state.claims import FieldClaim
 from claimflow.state.outcomes import FieldStatus, ReviewReasonCode
@@ -230,10 +230,6 @@ GoldenCase = Annotated[
 CASE_ADAPTER: TypeAdapter[GoldenCase] = TypeAdapter(GoldenCase)
 
 
-_SHOWN_PROBLEMS = 5
-"""How many of a malformed file's problems its error lists (a wrong `kind` alone can make dozens)."""
-
-
 def load_case(path: Path) -> GoldenCase:
     """One case file, checked against its place: `<step>/<name>.json`; CaseFileError names the file otherwise."""
     try:
@@ -241,11 +237,8 @@ def load_case(path: Path) -> GoldenCase:
     except ValidationError as error:
         # pydantic's own message names the union it validated, never the file: with a folder of cases the
         # reader could not tell which one to fix.
-        found = error.errors()
-        problems = [f"{'.'.join(map(str, e['loc'])) or 'the file'}: {e['msg']}" for e in found[:_SHOWN_PROBLEMS]]
-        more = f" (and {len(found) - _SHOWN_PROBLEMS} more)" if len(found) > _SHOWN_PROBLEMS else ""
         raise CaseFileError(
-            f"{path} is not a valid golden case: {'; '.join(problems)}{more}; fix the file (its JSON Schema is "
+            f"{path} is not a valid golden case: {problems(error)}; fix the file (its JSON Schema is "
             f"{SCHEMA.name}) or move it out of the goldens folder"
         ) from None
     if (case.step, case.name) != (path.parent.name, path.stem):

@@ -119,12 +119,16 @@ def _module_file(module_name: str) -> str | None:
     return spec.origin if spec is not None else None
 
 
-def _import(module_part: str, target: str, source: str, base: Path) -> tuple[ModuleType, str | None]:
+def _import(
+    module_part: str, target: str, source: str, base: Path, loaded: dict[Path, ModuleType]
+) -> tuple[ModuleType, str | None]:
     module_name = module_part
     if module_part.endswith(".py") or os.sep in module_part or "/" in module_part:
         path = (base / module_part).resolve()
         if not path.is_file():
             raise TypeDiscoveryError(f"{source}: {module_part} is not a file")
+        if path in loaded:
+            return loaded[path], str(path)
         module_name = f"claimflow_user_types_{path.stem}"
         spec = importlib.util.spec_from_file_location(module_name, path)
         if spec is None or spec.loader is None:
@@ -133,13 +137,20 @@ def _import(module_part: str, target: str, source: str, base: Path) -> tuple[Mod
         sys.modules[module_name] = module
         loader = spec.loader
         _run(lambda: loader.exec_module(module), target, source, str(path))
+        loaded[path] = module
         return module, str(path)
     if str(base) not in sys.path:
         # Modules named in a configuration file or on the command line live beside it, as with pytest's rootdir.
         sys.path.insert(0, str(base))
-    imported = _run(lambda: importlib.import_module(module_name), target, source, _module_file(module_name))
+    file = _module_file(module_name)
+    if file is not None and Path(file).resolve() in loaded:
+        return loaded[Path(file).resolve()], file
+    imported = _run(lambda: importlib.import_module(module_name), target, source, file)
     assert isinstance(imported, ModuleType)
-    return imported, getattr(imported, "__file__", None)
+    origin: str | None = getattr(imported, "__file__", None)
+    if origin is not None:
+        loaded[Path(origin).resolve()] = imported
+    return imported, origin
 
 
 def _run(load: Callable[[], object], target: str, source: str, file: str | None) -> object:
@@ -178,12 +189,21 @@ def _collect(obj: object, target: str, source: str) -> list[DocumentType]:
     raise TypeDiscoveryError(f"{source}: {target} is {type(obj).__name__}, not a DocumentType")
 
 
-def load_target(target: str, source: str, base: Path) -> list[ActiveType]:
-    """Import `module[:attr]` (or `file.py[:attr]`) and return the types it names."""
+def load_target(target: str, source: str, base: Path, loaded: dict[Path, ModuleType] | None = None) -> list[ActiveType]:
+    """Import `module[:attr]` (or `file.py[:attr]`) and return the types it names.
+
+    Args:
+        target: `module[:attr]` or `path/to/file.py[:attr]`.
+        source: Where the target was named, for messages (`--types/CLAIMFLOW_TYPES`, `claimflow.toml (...)`).
+        base: The folder a relative file path or a module beside it is found from.
+        loaded: The modules one discovery has imported so far, by file, and where it adds this one. A file named
+            twice (in claimflow.toml and with --types, by path or as a module) is imported once: its types are
+            then the same objects, not two types with one name.
+    """
     module_part, _, attr = target.partition(":")
     if not module_part.strip():
         raise TypeDiscoveryError(f"{source}: {target!r} names no module; use module[:attr]")
-    module, file = _import(module_part.strip(), target, source, base)
+    module, file = _import(module_part.strip(), target, source, base, {} if loaded is None else loaded)
     obj: object = module
     for name in filter(None, attr.strip().split(".")):
         if not hasattr(obj, name):
@@ -263,12 +283,13 @@ def discover_types(specs: Sequence[str] = (), *, cwd: Path | None = None, use_en
     base = (cwd or Path.cwd()).resolve()
     config = find_config(base)
     found: list[ActiveType] = list(_entry_point_types()) if use_entry_points else []
+    loaded: dict[Path, ModuleType] = {}
     if config.path is not None:
         label = f"{config.path.name}" + (" [tool.claimflow]" if config.path.name == "pyproject.toml" else "")
         for target in config.types:
-            found += load_target(target, f"{label} ({config.path})", config.path.parent)
+            found += load_target(target, f"{label} ({config.path})", config.path.parent, loaded)
     for target in _split(specs):
-        found += load_target(target, "--types/CLAIMFLOW_TYPES", base)
+        found += load_target(target, "--types/CLAIMFLOW_TYPES", base, loaded)
     return combine(found, config.disable)
 
 

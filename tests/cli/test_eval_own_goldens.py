@@ -180,6 +180,30 @@ def test_own_goldens_gate_against_and_update_their_own_baseline_never_the_packag
     assert "regression against baseline.replay.json" in gated.stderr
 
 
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('{"model": "replay", "tolerances": {"precision": 0.05},}', "not JSON ("),
+        ('{"model": "replay", "tolerances": {"precision": "5%"}}', "tolerances.precision: Input should be a valid"),
+        ('{"model": "replay", "tolerance": {"precision": 0.05}}', "tolerance: Extra inputs are not permitted"),
+    ],
+)
+def test_a_baseline_that_does_not_load_is_refused_naming_its_file(
+    claimflow: Invoke, tmp_path: Path, text: str, problem: str
+) -> None:
+    # A hand-edited tolerance is the README's way to loosen the gate: its typo got pydantic's lines, or a JSON
+    # error naming no file, after every case had run.
+    goldens = tmp_path / "goldens"
+    _write_case(goldens, RECEIPT)
+    (goldens / "baseline.replay.json").write_text(text, encoding="utf-8")
+    result = claimflow("eval", "--goldens", goldens)
+    assert result.exit_code == 2, result.output
+    line = _one_line_error(result)
+    assert line.startswith(f"error: {goldens / 'baseline.replay.json'} is not a valid baseline: {problem}"), line
+    assert line.endswith("fix the file, or delete it and write a new one with --update-baseline")
+    assert result.stdout == ""
+
+
 @pytest.mark.parametrize("command", [["eval"], ["eval", "dataset"], ["eval", "calibrate"], ["eval", "capture"]])
 def test_every_eval_command_takes_types(claimflow: Invoke, command: list[str]) -> None:
     result = claimflow(*command, "--help")

@@ -86,6 +86,27 @@ def test_types_given_as_a_file_path_or_module_without_attribute(project: Path) -
     assert "purchase_order" in discover_types(["more_types"], cwd=project).types.names
 
 
+@pytest.mark.parametrize(
+    ("configured", "given"),
+    [
+        ("po_types.py", ["po_types.py"]),  # claimflow.toml and --types (or CLAIMFLOW_TYPES), both by path
+        ("po_types:ORDER", ["po_types.py:ORDER"]),  # as a module in the configuration, by path on the command line
+        (None, ["po_types.py", "./po_types.py:ORDER"]),  # CLAIMFLOW_TYPES and --types
+    ],
+)
+def test_a_file_named_twice_is_one_type_not_two_with_one_name(
+    project: Path, configured: str | None, given: list[str]
+) -> None:
+    # Each mention executed the file again, and its one declaration was refused as "two types named ...".
+    write(project, "po_types.py", ORDER_MODULE)
+    if configured is not None:
+        write(project, "claimflow.toml", f'types = ["{configured}"]\n')
+    active = discover_types(given, cwd=project)
+    assert active.types.names == ("invoice", "receipt", "contract", "purchase_order")
+    entry = active.source_of("purchase_order")
+    assert entry is not None and entry.file == str(project / "po_types.py")
+
+
 def test_a_malformed_declaration_names_its_file_line_and_problem(project: Path) -> None:
     path = write(project, "po_types.py", BROKEN_MODULE)
     with pytest.raises(TypeDiscoveryError) as caught:

@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.evals.baseline import ROOT, code_hashes
 from claimflow.evals.changed import PROMPTS_SKIP_DOCUMENTS
+from claimflow.evals.evaluation import evaluate_goldens
 from claimflow.evals.golden import GOLDENS, GoldenCase, load_goldens
 from claimflow.evals.select import case_type
+from claimflow.runtime.discovery import discover_types
 from claimflow.runtime.version import DECISION_CODE
 from tests.integration._docs import run_cli
 
@@ -144,3 +150,93 @@ def test_changed_cannot_update_the_baseline(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "cannot update the baseline" in done.stderr
     assert json.loads(baseline.read_text())["prompts"]["extract_invoice@2"] == "0" * 64
+
+
+OWN_RULES = '''
+from claimflow import rule
+
+
+@rule("amount_within_budget", fields=["amount", "budget"])
+def amount_within_budget(doc):
+    """The claimed amount must not exceed the budget."""
+    amount, budget = doc.amount("amount"), doc.amount("budget")
+    if amount is None or budget is None:
+        return None
+    return doc.check(amount <= budget, f"claimed {amount} against budget {budget}")
+'''
+
+OWN_TYPE = """
+from claimflow import DocumentType, Field
+
+EXPENSE = DocumentType(
+    name="expense_claim",
+    description="An employee's expense claim",
+    fields=[
+        Field("employee", "text", required=True, labels=("Employee",)),
+        Field("amount", "amount", required=True, labels=("Amount",)),
+        Field("budget", "amount", labels=("Budget",)),
+    ],
+    rules=[amount_within_budget],
+)
+"""
+
+OVER_BUDGET = {
+    "kind": "rule", "name": "over-budget", "step": "rules_expense_claim", "doc_type": "expense_claim",
+    "values": {"employee": "Jane Roe", "amount": "120.50", "budget": "100.00"},
+    "expected": [{"rule": "required_fields_present", "passed": True},
+                 {"rule": "amount_within_budget", "passed": False}],
+}  # fmt: skip
+
+
+def test_an_edited_rule_of_a_users_own_type_runs_that_types_cases(tmp_path: Path) -> None:
+    # The baseline recorded only claimflow's own files: a user's rule could change and `--changed` ran nothing.
+    declared = tmp_path / "expense.py"
+    declared.write_text(OWN_RULES + OWN_TYPE, encoding="utf-8")
+    goldens = tmp_path / "goldens"
+    (goldens / "rules_expense_claim").mkdir(parents=True)
+    (goldens / "rules_expense_claim" / "over-budget.json").write_text(json.dumps(OVER_BUDGET))
+    types = discover_types([str(declared)], cwd=tmp_path).types
+    evaluate_goldens(goldens=goldens, types=types, update_baseline=True)
+    recorded = json.loads((goldens / "baseline.replay.json").read_text())["code"]
+    assert "types/expense_claim/expense.py" in recorded
+    untouched = evaluate_goldens(goldens=goldens, types=types, changed=True)
+    assert untouched.changed is not None and not untouched.changed.cases
+    declared.write_text(OWN_RULES.replace("amount <= budget", "amount < budget") + OWN_TYPE, encoding="utf-8")
+    edited = evaluate_goldens(goldens=goldens, types=types, changed=True)
+    assert edited.changed is not None
+    assert [case.id for case in edited.changed.cases] == ["rules_expense_claim-over-budget"]
+    assert edited.changed.lines() == [
+        "selected rules_expense_claim (expense_claim cases): code types/expense_claim/expense.py changed"
+    ]
+
+
+def test_the_modules_of_a_users_own_type_are_recorded_by_their_module_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A type declared in one module of a package with its rules in another: both decide its cases.
+    package = tmp_path / "acme_expense_types"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "checks.py").write_text(OWN_RULES, encoding="utf-8")
+    (package / "declared.py").write_text("from acme_expense_types.checks import amount_within_budget\n" + OWN_TYPE)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    expense = importlib.import_module("acme_expense_types.declared").EXPENSE
+    own = {name for name in code_hashes(types=[expense]) if name.startswith("types/")}
+    assert own == {f"types/expense_claim/acme_expense_types/{name}.py" for name in ("declared", "checks")}
+    # The built-in types' files are recorded once, under their own names.
+    assert code_hashes(types=BUILTIN_TYPES) == code_hashes()
+
+
+def test_a_changed_prompt_says_nothing_of_document_cases_where_there_are_none(tmp_path: Path) -> None:
+    # A folder of a user's own cases holds no document case: the line about sparing them only puzzled its reader.
+    root = tmp_path / "goldens"
+    shutil.copytree(GOLDENS / "extract_invoice", root / "extract_invoice")
+
+    def prompt_only(data: dict[str, Any]) -> None:
+        data["code"] = code_hashes()  # measured on this tree: only the prompt differs
+        _other_hash("prompts", "extract_invoice@2")(data)
+
+    ran, printed = _ran("--goldens", root, "--baseline", _baseline(tmp_path, prompt_only))
+    assert ran == _ids(lambda c: c.step == "extract_invoice")
+    assert printed.splitlines()[0] == "selected extract_invoice: prompt extract_invoice@2 changed"
+    assert PROMPTS_SKIP_DOCUMENTS not in printed

@@ -28,6 +28,7 @@ from claimflow.evals.golden import (
 from claimflow.prompts import prompts_for
 from claimflow.runtime.gateway import RulesGateway
 from claimflow.state.schema import DocumentTypes
+from tests.integration._docs import cli_env
 
 CASES = load_goldens()
 
@@ -197,3 +198,78 @@ def test_pytest_evals_fails_a_wrong_golden_with_expected_and_got(tmp_path: Path)
     assert "FAILED evals/test_goldens.py::test_golden[extract_invoice-clean-english-invoice]" in ran.stdout
     assert "total_amount: expected accepted '181.00', got accepted '180.00'" in ran.stdout
     assert "1 failed" in ran.stdout
+
+
+OWN_TYPE = '''
+from claimflow import DocumentType, Field, rule
+
+
+@rule("amount_within_budget", fields=["amount", "budget"])
+def amount_within_budget(doc):
+    """The claimed amount must not exceed the budget."""
+    amount, budget = doc.amount("amount"), doc.amount("budget")
+    if amount is None or budget is None:
+        return None
+    return doc.check(amount <= budget, f"claimed {amount} against budget {budget}")
+
+
+EXPENSE = DocumentType(
+    name="expense_claim",
+    description="An employee's expense claim",
+    version="1",
+    fields=[
+        Field("employee", "text", required=True, labels=("Employee",)),
+        Field("amount", "amount", required=True, labels=("Amount",)),
+        Field("budget", "amount", labels=("Budget",)),
+    ],
+    rules=[amount_within_budget],
+)
+'''
+
+
+def _pytest_evals(*args: str | Path, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """`pytest evals/ ARGS...` in a process of its own, from `cwd`, with no CLAIMFLOW_* but `env`."""
+    evals = Path(__file__).parents[2] / "evals"
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", evals, *args]
+    return subprocess.run(
+        list(map(str, command)), capture_output=True, text=True, cwd=cwd, env=cli_env(**env), timeout=120, check=False
+    )
+
+
+@pytest.fixture
+def own_goldens(tmp_path: Path) -> Path:
+    """A user's own type in `expense.py` and, under `goldens/`, one rule case of it."""
+    (tmp_path / "expense.py").write_text(OWN_TYPE, encoding="utf-8")
+    case = {
+        "kind": "rule", "name": "over-budget", "step": "rules_expense_claim", "doc_type": "expense_claim",
+        "values": {"employee": "Jane Roe", "amount": "120.50", "budget": "100.00"},
+        "expected": [{"rule": "required_fields_present", "passed": True},
+                     {"rule": "amount_within_budget", "passed": False}],
+    }  # fmt: skip
+    (tmp_path / "goldens" / "rules_expense_claim").mkdir(parents=True)
+    (tmp_path / "goldens" / "rules_expense_claim" / "over-budget.json").write_text(json.dumps(case))
+    return tmp_path
+
+
+@pytest.mark.parametrize("how", ["--types", "CLAIMFLOW_TYPES", "claimflow.toml"])
+def test_pytest_evals_runs_the_cases_of_a_users_own_type(own_goldens: Path, how: str) -> None:
+    # Found as `claimflow eval` finds them; the cases of a type of one's own failed on "unknown document type".
+    args: list[str | Path] = ["--goldens", own_goldens / "goldens"]
+    env: dict[str, str] = {}
+    if how == "--types":
+        args += ["--types", "expense.py"]
+    elif how == "CLAIMFLOW_TYPES":
+        env["CLAIMFLOW_TYPES"] = "expense.py"
+    else:
+        (own_goldens / "claimflow.toml").write_text('types = ["expense.py"]\n', encoding="utf-8")
+    ran = _pytest_evals(*args, cwd=own_goldens, **env)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "1 passed" in ran.stdout
+
+
+def test_pytest_evals_refuses_a_case_of_an_inactive_type_naming_it(own_goldens: Path) -> None:
+    ran = _pytest_evals("--goldens", own_goldens / "goldens", cwd=own_goldens)
+    assert ran.returncode == pytest.ExitCode.USAGE_ERROR, ran.stdout + ran.stderr
+    assert "'expense_claim'" in ran.stderr
+    assert str(own_goldens / "goldens" / "rules_expense_claim" / "over-budget.json") in ran.stderr
+    assert "Traceback" not in ran.stdout + ran.stderr
