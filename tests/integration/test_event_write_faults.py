@@ -57,9 +57,7 @@ async def checkpointed_events(engine: Engine, run_id: str) -> list[str]:
 
 
 async def test_a_batch_that_fails_loses_no_event_and_fails_no_run(data_dir: Path, docs_dir: Path) -> None:
-    documents = [
-        write(docs_dir, f"invoice-{n}.txt", invoice_text(f"NW-2024-01{n}")) for n in range(1, 5)
-    ]
+    documents = [write(docs_dir, f"invoice-{n}.txt", invoice_text(f"NW-2024-01{n}")) for n in range(1, 5)]
     async with open_engine(Settings(data_dir=data_dir), types=BUILTIN_TYPES) as engine:
         engine.journal.window_s = 0.0  # each step's events are written as they come: the fault meets them
         failed = fail_batches(engine, times=3)
