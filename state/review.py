@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from claimflow.state.evidence import ClaimedEvidence, Evidence
 from claimflow.state.outcomes import FieldStatus, ReviewReason
@@ -55,6 +55,7 @@ class ReviewDecision(BaseModel):
     # No control characters in what a reviewer writes (`plain_text`): refused here, before the decision claims
     # the run, rather than where it is recorded (Postgres stores no NUL), after.
     reviewer: PlainName = Field(min_length=1)
+    """Who decides, as the audit trail names them: not blank (white space around it is dropped)."""
     action: ReviewAction
     edits: dict[PlainName, list[PlainText]] = Field(default_factory=dict)
     """Field name to new value(s); one value for single fields, any number for e.g. parties."""
@@ -65,6 +66,14 @@ class ReviewDecision(BaseModel):
     reason: PlainText | None = None
     """Why the document is rejected (required for reject)."""
     comment: PlainText | None = None
+
+    @field_validator("reviewer")
+    @classmethod
+    def _named(cls, reviewer: str) -> str:
+        # Only white space would name nobody in the audit trail; "" is refused by min_length already.
+        if not reviewer.strip():
+            raise ValueError("is blank: name who decides")
+        return reviewer.strip()
 
     @model_validator(mode="after")
     def _action_matches_payload(self) -> ReviewDecision:

@@ -48,6 +48,10 @@ def read_decision(form: Mapping[str, str], reviewer: str) -> DecisionForm:
         "reason": (form.get("reason") or "").strip() or None,
         "comment": (form.get("comment") or "").strip() or None,
     }
+    if action == "approve" and edited:
+        # Approving keeps the values as they were: a change the reviewer typed would be lost without a word.
+        changed = f"you changed {', '.join(sorted(edited))}: save edits to keep the change, or undo it to approve"
+        return DecisionForm(None, [changed], edited)
     if action == "edit":
         # An emptied field is an edit to no value: say so rather than drop it.
         emptied = [name for name, values in payload["edits"].items() if not values]  # type: ignore[union-attr]

@@ -104,12 +104,17 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     }
     if posted.decision is None:
         return await review_screen(request, engine, principal, run_id, 422, errors=posted.errors, **keep)
+    # The review the reviewer saw: without it the decision would answer whatever review is open now.
+    seen = form.get("interrupt_id")
+    if not seen:
+        missing = "the form names no review (interrupt_id): reload the review and decide again"
+        return await review_screen(request, engine, principal, run_id, 422, errors=[missing], **keep)
     refused = principal.type_refusal(posted.decision.doc_type)
     if refused is not None:  # the run would move to a type this reviewer may not review
         return await review_screen(request, engine, principal, run_id, 422, errors=[refused], **keep)
     try:
         row, _ = await visible_review(engine, principal, run_id)
-        await engine.decide(row.run_id, posted.decision, interrupt_id=form.get("interrupt_id") or None)
+        await engine.decide(row.run_id, posted.decision, interrupt_id=seen)
     except RunNotFoundError:
         return await review_screen(request, engine, principal, run_id, 404)
     except InvalidDecisionError as error:

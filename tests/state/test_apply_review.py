@@ -353,3 +353,13 @@ def test_a_decision_with_a_control_character_is_refused_before_it_reaches_a_run(
 def test_line_breaks_and_tabs_in_a_decisions_text_are_kept() -> None:
     decision = ReviewDecision(reviewer="kim", action="reject", reason="not ours:\r\n\tsent to the wrong office")
     assert decision.reason == "not ours:\r\n\tsent to the wrong office"
+
+
+@pytest.mark.parametrize("reviewer", ["   ", "\u00a0", " \u3000 "])
+def test_a_decision_by_a_blank_reviewer_is_refused(reviewer: str) -> None:
+    with pytest.raises(ValidationError, match="is blank: name who decides"):
+        ReviewDecision.model_validate({"reviewer": reviewer, "action": "approve"})
+
+
+def test_white_space_around_a_reviewers_name_is_dropped() -> None:
+    assert ReviewDecision(reviewer="  kim ", action="approve").reviewer == "kim"

@@ -146,7 +146,14 @@ def test_a_reviewer_finds_checks_edits_and_approves_an_invoice_in_chromium(
         assert api.get(f"/v1/runs/{run_id}").json()["status"] == "needs_review"
         shoot(page, tmp_path, "review-invoice-error.png")
 
-        # Approve with the keyboard: the run completes, decided by the token's name.
+        # Approving with the change still in its box would drop it without a word: refused, saying so.
+        page.locator("body").click(position={"x": 5, "y": 400})
+        page.keyboard.press("a")
+        expect(page.locator(".problems")).to_contain_text("you changed total_amount")
+        assert api.get(f"/v1/runs/{run_id}").json()["status"] == "needs_review"
+
+        # Approve with the keyboard on the review as it was: the run completes, decided by the token's name.
+        page.goto(f"{base}/review/runs/{run_id}")
         page.locator("body").click(position={"x": 5, "y": 400})
         page.keyboard.press("a")
         page.wait_for_url(lambda url: "done=approve" in url)

@@ -263,3 +263,33 @@ async def test_a_double_submitted_form_decides_once_and_the_second_post_is_told_
     assert len([e for e in events if e["type"] == "review.decided"]) == 1
     refused = next(post for post in posts if post.status_code == 409)
     assert "no longer waits for review" in refused.text
+
+
+async def test_approving_with_a_changed_field_is_refused_saying_so_and_the_run_waits(api: Api) -> None:
+    invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    signed_in(api, "reviewer")
+    form = form_of((await api.client.get(f"/review/runs/{invoice}")).text)
+
+    refused = await api.client.post(
+        f"/review/runs/{invoice}", data={**form, "action": "approve", "field.total_amount": "999.00"}
+    )
+
+    assert refused.status_code == 422
+    assert "you changed total_amount: save edits to keep the change, or undo it to approve" in refused.text
+    assert 'value="999.00"' in refused.text  # the change is still there, to save or undo
+    assert (await status(api, invoice))["status"] == "needs_review"
+    assert await api.engine.registry.decisions(invoice) == []
+
+
+async def test_a_form_that_names_no_review_is_refused_and_the_run_waits(api: Api) -> None:
+    invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    signed_in(api, "reviewer")
+    form = form_of((await api.client.get(f"/review/runs/{invoice}")).text)
+    del form["interrupt_id"]
+
+    refused = await api.client.post(f"/review/runs/{invoice}", data={**form, "action": "approve"})
+
+    assert refused.status_code == 422
+    assert "the form names no review (interrupt_id)" in refused.text
+    assert (await status(api, invoice))["status"] == "needs_review"
+    assert await api.engine.registry.decisions(invoice) == []
