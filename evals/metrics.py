@@ -1,7 +1,8 @@
 """Per-step metrics over case results: how many passed, and the measures that fit each kind of step.
 
 Every measure is a share in [0, 1] (None when the step has nothing to measure it on), except the
-usage sums (tokens, cost, latency), which are what the backend reported: zero for replay and rules.
+usage sums (tokens, cost, latency), which are what the backend reported: all zero for replay; zero
+tokens and cost for rules, whose latency is the time its rules took over the text.
 """
 
 from __future__ import annotations

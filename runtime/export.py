@@ -102,14 +102,33 @@ def _beside(path: Path, *parts: str) -> Path:
     return path.with_name(".".join([path.stem, *parts]) + path.suffix)
 
 
+def _single_layout(path: Path, types: DocumentTypes) -> set[Path]:
+    """The files a CSV export of one type writes to `path`: `path` and, beside it, a CSV per table field."""
+    return {path} | {_beside(path, table.name) for doc_type in types for table in doc_type.table_fields}
+
+
 def write_records(records: Iterable[DocumentRecord], path: Path, types: DocumentTypes) -> list[Path]:
-    """Write records to `path` in the format its name asks for; return every file written."""
+    """Write records to `path` in the format its name asks for; return every file written.
+
+    A CSV export that splits by type replaces the file the user named: `path` and its tables, as an earlier
+    export of one type wrote them, are removed (left in place, an old export would pass for part of this
+    one). Per-type files (`path` stem dot type) are never removed: another export may have been named so.
+    """
     items = list(records)
     path.parent.mkdir(parents=True, exist_ok=True)
     fmt = format_for(path)
     if fmt != "csv":
         path.write_text(render_records(items, fmt), encoding="utf-8")
         return [path]
+    written = _write_csv(items, path, types)
+    if path not in written:
+        for stale in _single_layout(path, types) - set(written):
+            if stale.is_file():
+                stale.unlink()
+    return written
+
+
+def _write_csv(items: Sequence[DocumentRecord], path: Path, types: DocumentTypes) -> list[Path]:
     by_type: dict[str, list[DocumentRecord]] = {}
     for record in items:
         by_type.setdefault(record.doc_type, []).append(record)

@@ -13,7 +13,7 @@ import json
 import logging
 import re
 import sys
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from claimflow.runtime.errors import SetupError, WorkflowVersionError
-from claimflow.runtime.registry.runs import STATUSES, RegistryError, RunNotFoundError, RunRow
+from claimflow.runtime.registry.runs import SHORTEST_PREFIX, STATUSES, RegistryError, RunNotFoundError, RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.runtime.views import with_status
@@ -137,7 +137,10 @@ def with_engine(
                 # the process: take it out of the collector's sight, or every full collection walks it again.
                 # On a model-backed batch that was ~0.1 s of collector pauses per 40 documents.
                 gc.freeze()
-                return await body(engine)
+                try:
+                    return await body(engine)
+                except RunNotFoundError as error:
+                    raise not_found(error, (row.run_id for row in await engine.registry.list_runs())) from None
 
         return asyncio.run(main())
 
@@ -157,6 +160,28 @@ def list_runs(data_dir: Path | None, status: str | None, types: list[str] | None
         finally:
             registry.close()
     return with_status(rows, status)
+
+
+def not_found(error: RunNotFoundError, run_ids: Iterable[str]) -> RunNotFoundError:
+    """`error`, saying why when the id asked for is a prefix too short, or one several of `run_ids` start with.
+
+    The registry answers a missing run, an ambiguous prefix and (in the service) a hidden run alike, and must go
+    on doing so; the CLI's user may list every run anyway, so the CLI tells them apart.
+    """
+    run_id = error.run_id
+    if run_id is None:
+        return error
+    known = list(run_ids)
+    # As the registries compare a prefix: SQLite's LIKE and Postgres's ILIKE ignore the case.
+    starting = [known_id for known_id in known if known_id.lower().startswith(run_id.lower())]
+    if run_id in known or not starting:
+        return error
+    if len(run_id) < SHORTEST_PREFIX:
+        return RunNotFoundError(f"{run_id!r} is too short to name a run: use at least {SHORTEST_PREFIX} characters")
+    if len(starting) > 1:
+        listed = ", ".join(starting[:3]) + (", ..." if len(starting) > 3 else "")
+        return RunNotFoundError(f"{run_id!r} is the start of {len(starting)} runs ({listed}): give more characters")
+    return error
 
 
 @contextmanager

@@ -21,7 +21,14 @@ if TYPE_CHECKING:
     from claimflow.state.schema import DocumentTypes
 
 OFFLINE = ("replay", "rules")
-"""Backends that cost nothing and report no usage."""
+"""Backends that make no model calls: no tokens, no cost."""
+
+_NO_CALLS = {
+    "replay": "tokens, cost and latency are zero.",
+    # The rules backend reports the wall time its rules took over the text as the step's latency.
+    "rules": "tokens and cost are zero; ms is the time its rules took over the text.",
+}
+"""What the usage column means for each offline backend, under the table."""
 
 
 def run_goldens(
@@ -132,4 +139,4 @@ def _print_metrics(evaluation: Evaluation, model: str) -> None:
         table.add_row(shown(step), *counts, measures or "-", usage)
     out.print(table)
     if model in OFFLINE:
-        out.print(f"{shown(model)} makes no model calls: tokens, cost and latency are zero.", highlight=False)
+        out.print(f"{shown(model)} makes no model calls: {_NO_CALLS[model]}", highlight=False, soft_wrap=True)

@@ -238,12 +238,16 @@ def export_command(
     """Write the typed records (value, status, evidence and who decided, per field) of finished runs.
 
     JSON nests each table field (line items); CSV writes the type's own columns, and each table to its own
-    CSV beside it (records.line_items.csv); records of several types go to one CSV per type.
+    CSV beside it (records.line_items.csv); records of several types go to one CSV per type, and then the
+    single OUTPUT an earlier export of one type wrote (with its tables) is removed.
     """
     from claimflow.runtime.export import FORMATS  # the exporter's own list, read when a command exports
 
     if output.suffix and output.suffix.lower().lstrip(".") not in FORMATS:  # out.xlsx would get JSON Lines
         raise typer.BadParameter(f"{output.name}: name a .jsonl, .json or .csv file", param_hint="OUTPUT")
+    if output.name.startswith(".") and output.name.lower().lstrip(".") in FORMATS:
+        # `.csv` has no suffix, only a stem: it would get JSON Lines under a name that says CSV.
+        raise typer.BadParameter(f"{output.name}: name the file too, such as records{output.name}", param_hint="OUTPUT")
 
     async def body(engine: Engine) -> Export:
         try:

@@ -19,13 +19,14 @@ from claimflow.runtime.cli._common import (
     err,
     exit_codes,
     message,
+    not_found,
     out,
     review_app,
     shown,
     with_engine,
 )
 from claimflow.runtime.cli._started import command_started_at
-from claimflow.runtime.registry import ReviewView
+from claimflow.runtime.registry import ReviewView, RunNotFoundError
 from claimflow.runtime.registry.opening import open_registry
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.views import public_status
@@ -162,6 +163,8 @@ def _bind_run(
         registry = open_registry(settings)
         try:
             row = registry.get_run(run_id)
+        except RunNotFoundError as error:
+            raise not_found(error, (known.run_id for known in registry.list_runs())) from None
         finally:
             registry.close()
     # The engine continues the run on its own model and endpoint (`--model` overrides them, and is recorded).

@@ -160,7 +160,7 @@ class Watching:
                     interrupt_id=pending.interrupt_id if pending is not None else None,
                     doc_type=review_type(row, pending),
                     reasons=[f"{r.code}: {r.message}" for r in pending.request.reasons] if pending is not None else [],
-                    opened_at=_opened_at(row, pending),
+                    opened_at=review_opened_at(row, pending),
                     note=await self.review_note(row),
                     review=ReviewView.of(row, now),
                 )
@@ -174,7 +174,7 @@ class Watching:
             shown = status_shown(status)
             counts[shown] = counts.get(shown, 0) + runs
         # The queue's times alone: a scrape builds no reviewer notes.
-        opened = [_opened_at(row, await self.pending_review(row.run_id)) for row in await self.review_queue()]
+        opened = [review_opened_at(row, await self.pending_review(row.run_id)) for row in await self.review_queue()]
         calls, cost = await self.registry.usage_totals()
         return Metrics(
             runs_by_status=counts,
@@ -200,7 +200,7 @@ def review_type(row: RunRow, pending: PendingReview | None) -> str | None:
     return pending.request.doc_type if pending is not None else row.doc_type
 
 
-def _opened_at(row: RunRow, pending: PendingReview | None) -> float:
+def review_opened_at(row: RunRow, pending: PendingReview | None) -> float:
     """When the run's review opened: its interrupt's checkpoint time, else when the run last changed."""
     opened = pending.opened_at if pending is not None else None
     return opened if opened is not None else row.updated_at

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimflow.runtime.ingest._text import normalize_newlines
+from claimflow.runtime.ingest._text import normalize_newlines, wide_encoding
 from claimflow.runtime.ingest.errors import UnsupportedFormatError
 from claimflow.runtime.ingest.models import ParsedPages
 
@@ -13,7 +13,7 @@ _MAX_CONTROL_SHARE = 0.05
 
 
 def decode_text(data: bytes) -> str:
-    """Decode text bytes: a BOM decides; else UTF-8, then cp1252, then latin-1.
+    """Decode text bytes: a BOM decides; else UTF-16 or UTF-32 with Latin text; else UTF-8, cp1252, latin-1.
 
     Args:
         data: The text's bytes.
@@ -24,14 +24,16 @@ def decode_text(data: bytes) -> str:
     Raises:
         UnsupportedFormatError: The bytes are binary (NUL bytes or many control characters).
     """
+    wide = wide_encoding(data)
     if data.startswith(b"\xef\xbb\xbf"):
         text = data[3:].decode("utf-8", errors="replace")
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16", errors="replace")
+    elif wide is not None:
+        text = data.decode(wide, errors="replace")
     elif b"\x00" in data:
         raise UnsupportedFormatError(
             "The file contains binary data (NUL bytes), not text. Supported formats: "
-            "PDF, JPEG, PNG, TIFF, plain text and HTML."
+            "PDF, JPEG, PNG, TIFF, plain text and HTML. If it is text in UTF-16 or UTF-32 "
+            "without a byte order mark, save it as UTF-8."
         )
     else:
         text = _decode_8bit(data)

@@ -6,6 +6,8 @@ import io
 import zipfile
 from pathlib import PurePath
 
+from claimflow.runtime.ingest._text import wide_encoding
+
 __all__ = ["sniff_media_type"]
 
 PDF = "application/pdf"
@@ -82,9 +84,7 @@ def _looks_like_html(head: bytes) -> bool:
 
 
 def _looks_like_text(head: bytes) -> bool:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True
-    return b"\x00" not in head
+    return b"\x00" not in head or wide_encoding(head) is not None
 
 
 def sniff_media_type(data: bytes, filename: str) -> str:

@@ -22,6 +22,7 @@ from claimflow.runtime.registry.pages import RunPage, page_sql
 from claimflow.runtime.registry.pg_tokens import PgTokenTable
 from claimflow.runtime.registry.runs import (
     LEASE_SECONDS,
+    SHORTEST_PREFIX,
     NewRun,
     RunNotFoundError,
     RunRow,
@@ -107,12 +108,12 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
     def get_run(self, run_id: str) -> RunRow:
         """The run with this id (a unique prefix of at least 6 characters works too, case-insensitively)."""
         rows = self._all("SELECT * FROM claimflow_runs WHERE run_id = %s", (run_id,))
-        if not rows and len(run_id) >= 6:
+        if not rows and len(run_id) >= SHORTEST_PREFIX:
             rows = self._all(
                 "SELECT * FROM claimflow_runs WHERE run_id ILIKE %s ESCAPE '\\' LIMIT 2", (like_prefix(run_id),)
             )
         if len(rows) != 1:
-            raise RunNotFoundError(f"no run {run_id!r}; `claimflow runs` lists them")
+            raise RunNotFoundError(f"no run {run_id!r}; `claimflow runs` lists them", run_id=run_id)
         return RunRow(**rows[0])
 
     def document_of(self, row: RunRow) -> DocumentRef:

@@ -37,8 +37,17 @@ class RegistryError(Exception):
     """Base class for run registry errors."""
 
 
+SHORTEST_PREFIX = 6
+"""A run id's prefix names a run when it has at least this many characters and only one run starts with it."""
+
+
 class RunNotFoundError(RegistryError):
     """No run has this id."""
+
+    def __init__(self, message: str, *, run_id: str | None = None) -> None:
+        super().__init__(message)
+        self.run_id = run_id
+        """The id (or prefix) asked for, where the finder says (`get_run`): for a caller that may say more."""
 
 
 class RunBusyError(RegistryError):
@@ -271,13 +280,13 @@ class RunTable(Database):
     def get_run(self, run_id: str) -> RunRow:
         """The run with this id (a unique prefix of at least 6 characters works too)."""
         row = self._db.execute("SELECT * FROM runs WHERE run_id = ?", (run_id,)).fetchone()
-        if row is None and len(run_id) >= 6:
+        if row is None and len(run_id) >= SHORTEST_PREFIX:
             rows = self._db.execute(
                 "SELECT * FROM runs WHERE run_id LIKE ? ESCAPE '\\'", (like_prefix(run_id),)
             ).fetchall()
             row = rows[0] if len(rows) == 1 else None
         if row is None:
-            raise RunNotFoundError(f"no run {run_id!r}; `claimflow runs` lists them")
+            raise RunNotFoundError(f"no run {run_id!r}; `claimflow runs` lists them", run_id=run_id)
         return RunRow(**dict(row))
 
     def document_of(self, row: RunRow) -> DocumentRef:

@@ -10,21 +10,32 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, HTTPException, Request, Response, status
 from fastapi.exceptions import RequestValidationError
+from pydantic import AfterValidator, StringConstraints
 from starlette.datastructures import FormData, UploadFile
 
 from claimflow.runtime.engine.intake import SourceConflictError
 from claimflow.runtime.service.deps import EngineDep, PoolDep, Submitter, row_public
 from claimflow.runtime.service.schemas import Message, RunPublic
-from claimflow.state.plain_text import PlainName
+from claimflow.state.plain_text import control_problem
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
 
+
+def _plain_key(key: str) -> str:
+    """The key, refused with the reason if it holds a control character (as a `PlainName` is)."""
+    problem = control_problem(key)
+    if problem is not None:
+        raise ValueError(problem)
+    return key
+
+
+_Key = Annotated[str, StringConstraints(min_length=1, max_length=200), AfterValidator(_plain_key)]
+"""The length is checked on the text, first: after `PlainName`'s validator pydantic counted it in "items"."""
+
 IdempotencyKey = Annotated[
-    PlainName | None,
+    _Key | None,
     Header(
         alias="Idempotency-Key",
-        min_length=1,
-        max_length=200,
         description="The same key with the same bytes returns the same run; other bytes with a used key are 409. "
         "Keys are per token name.",
     ),

@@ -12,7 +12,7 @@ from claimflow.runtime.registry import RunBusyError, RunNotFoundError
 from claimflow.runtime.service.deps import EngineDep
 from claimflow.runtime.web.render import REVIEW_BASE, html
 from claimflow.runtime.web.review_pages import review_screen
-from claimflow.runtime.web.reviewer import page_context, signed_in_reviewer, visible_review
+from claimflow.runtime.web.reviewer import done_query, page_context, signed_in_reviewer, visible_review
 from claimflow.runtime.web.session import csrf_valid
 
 __all__ = ["router"]
@@ -39,4 +39,5 @@ async def claim(request: Request, engine: EngineDep, run_id: str, csrf: Annotate
         return await review_screen(request, engine, principal, run_id, 404)
     except RunBusyError as error:
         return await review_screen(request, engine, principal, run_id, 409, errors=[str(error)])
-    return RedirectResponse(f"{REVIEW_BASE}/runs/{row.run_id}?{urlencode({'done': 'claim', 'run': row.run_id})}", 303)
+    after = urlencode(done_query(request, "claim", row.run_id))
+    return RedirectResponse(f"{REVIEW_BASE}/runs/{row.run_id}?{after}", 303)

@@ -53,6 +53,9 @@ async def page_image(run_id: str, number: int, request: Request, engine: EngineD
         raise HTTPException(404, f"no run {run_id!r}") from None
     state = await engine.state(row.run_id)
     if state is None or state.text is None:
+        # A failed run never gets pages: "yet" would have a client wait for pages that never come.
+        if row.status == "failed":
+            raise HTTPException(404, f"run {row.run_id} failed and has no parsed pages")
         raise HTTPException(404, f"run {row.run_id} has no parsed pages yet")
     source = await engine.store.load_text(state.text)
     if not 1 <= number <= len(source.pages):

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from claimflow.runtime.engine.watching import review_type
+from claimflow.runtime.engine.watching import review_opened_at, review_type
 from claimflow.runtime.registry import ReviewView
 from claimflow.runtime.web.render import REVIEW_BASE
 from claimflow.state.schema import UNKNOWN_TYPE
@@ -114,7 +114,8 @@ async def visible_queue(engine: Engine, principal: Principal) -> list[QueueItem]
         first = asked[0].message if asked else ""
         note = await engine.review_note(row)
         due = deadline(ReviewView.of(row, now), now)
-        since, waited = _when(row.created_at), age(now - row.created_at)
+        opened = review_opened_at(row, pending)
+        since, waited = _when(opened), age(max(0.0, now - opened))
         items.append(QueueItem(row.run_id, row.filename, doc_type, reasons, waited, since, note, first, due))
     return items
 

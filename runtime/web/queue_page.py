@@ -24,6 +24,7 @@ async def queue_page(
     overdue: bool = False,
     done: str | None = None,
     run: str | None = None,
+    mark: str | None = None,
 ) -> Response:
     """The runs waiting for this reviewer, overdue and urgent first; `?type=`, `?mine=1`, `?overdue=1` filter them."""
     principal, refusal = await signed_in_reviewer(request)
@@ -37,7 +38,7 @@ async def queue_page(
         and (not mine or item.deadline.assignee == principal.name)
         and (not overdue or item.deadline.overdue)
     ]
-    flash = await decision_note(engine, principal, done, run)
+    flash = await decision_note(request, engine, principal, done, run, mark)
     context = page_context(request, principal, active="queue", queue_size=len(items), flash=flash)
     filters = {"type": type, "mine": mine, "overdue": overdue}
     counts = {

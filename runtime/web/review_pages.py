@@ -14,7 +14,14 @@ from claimflow.runtime.web.forms import errors_by_field, read_decision
 from claimflow.runtime.web.page_images import page_cache
 from claimflow.runtime.web.queue import deadline, queue_order
 from claimflow.runtime.web.render import REVIEW_BASE, html
-from claimflow.runtime.web.reviewer import decision_note, page_context, see_other, signed_in_reviewer, visible_review
+from claimflow.runtime.web.reviewer import (
+    decision_note,
+    done_query,
+    page_context,
+    see_other,
+    signed_in_reviewer,
+    visible_review,
+)
 from claimflow.runtime.web.screen import build_screen
 from claimflow.runtime.web.session import csrf_valid
 from claimflow.state.errors import InvalidDecisionError
@@ -72,13 +79,18 @@ async def review_screen(
 
 @router.get("/runs/{run_id}")
 async def review_page(
-    request: Request, engine: EngineDep, run_id: str, done: str | None = None, run: str | None = None
+    request: Request,
+    engine: EngineDep,
+    run_id: str,
+    done: str | None = None,
+    run: str | None = None,
+    mark: str | None = None,
 ) -> Response:
     """A run's review screen: the page with each field's evidence marked, the fields, reasons and actions."""
     principal, refusal = await signed_in_reviewer(request)
     if principal is None:
         return refusal or Response(status_code=500)
-    flash = await decision_note(engine, principal, done, run)
+    flash = await decision_note(request, engine, principal, done, run, mark)
     return await review_screen(request, engine, principal, run_id, flash=flash)
 
 
@@ -122,5 +134,5 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     except RunBusyError as error:
         return await review_screen(request, engine, principal, run_id, 409, errors=[str(error)], **keep)
     queue = await queue_order(engine, principal)
-    after = urlencode({"done": posted.decision.action, "run": row.run_id})
+    after = urlencode(done_query(request, posted.decision.action, row.run_id))
     return see_other(f"{REVIEW_BASE}/runs/{queue[0]}?{after}" if queue else f"{REVIEW_BASE}?{after}")

@@ -14,9 +14,9 @@ from claimflow.runtime.engine import Engine
 from claimflow.runtime.registry import RunNotFoundError
 from claimflow.runtime.service.deps import Principal, visible_review, visible_run
 from claimflow.runtime.web.render import html
-from claimflow.runtime.web.session import REVIEW_ROLES, csrf_token, signed_in
+from claimflow.runtime.web.session import REVIEW_ROLES, csrf_token, flash_mark, flash_mark_valid, signed_in
 
-__all__ = ["decision_note", "page_context", "see_other", "signed_in_reviewer", "visible_review"]
+__all__ = ["decision_note", "done_query", "page_context", "see_other", "signed_in_reviewer", "visible_review"]
 
 
 def see_other(url: str) -> RedirectResponse:
@@ -43,11 +43,20 @@ async def signed_in_reviewer(request: Request) -> tuple[Principal | None, Respon
 _DONE = {"approve": "Approved", "edit": "Saved edits to", "reject": "Rejected", "claim": "Claimed"}
 
 
+def done_query(request: Request, done: str, run_id: str) -> dict[str, str]:
+    """The query of the page after a decision or a claim: what was done, on which run, and the mark vouching for it."""
+    return {"done": done, "run": run_id, "mark": flash_mark(request, done, run_id)}
+
+
 async def decision_note(
-    engine: Engine, principal: Principal, done: str | None, run: str | None
+    request: Request, engine: Engine, principal: Principal, done: str | None, run: str | None, mark: str | None
 ) -> dict[str, str] | None:
-    """The note after a decision (`?done=ACTION&run=RUN`): what was decided on which document, and where it is now."""
-    if done not in _DONE or not run:
+    """The note after a decision (`done_query`): what was decided on which document, and where it is now.
+
+    None unless the query carries the mark this session's own decision put on it: a link anyone can write
+    (`?done=approve&run=ID`) would otherwise show a decision nobody took.
+    """
+    if done not in _DONE or not run or not flash_mark_valid(request, mark, done, run):
         return None
     try:
         row = await visible_run(engine, principal, run)

@@ -15,7 +15,17 @@ from fastapi import Request, Response
 
 from claimflow.runtime.service.deps import Principal, authenticate
 
-__all__ = ["COOKIE", "REVIEW_ROLES", "csrf_token", "csrf_valid", "sign_in", "sign_out", "signed_in"]
+__all__ = [
+    "COOKIE",
+    "REVIEW_ROLES",
+    "csrf_token",
+    "csrf_valid",
+    "flash_mark",
+    "flash_mark_valid",
+    "sign_in",
+    "sign_out",
+    "signed_in",
+]
 
 COOKIE = "claimflow_review"
 REVIEW_ROLES = ("reviewer", "admin")
@@ -39,6 +49,22 @@ def csrf_token(request: Request) -> str:
 def csrf_valid(request: Request, posted: str | None) -> bool:
     """Whether a posted CSRF token belongs to this session."""
     return bool(posted) and hmac.compare_digest(csrf_token(request), str(posted))
+
+
+def flash_mark(request: Request, *said: str) -> str:
+    """What a link to the page after a decision carries: `HMAC(key, session token and what it says)`.
+
+    Only this app, answering this session's own form, can make it: a crafted link cannot make the page say a
+    decision was taken that was not.
+    """
+    token = request.cookies.get(COOKIE, "")
+    signed = "\x00".join(("flash", token, *said))
+    return hmac.new(_key(request), signed.encode(), hashlib.sha256).hexdigest()
+
+
+def flash_mark_valid(request: Request, mark: str | None, *said: str) -> bool:
+    """Whether `mark` is the one `flash_mark` made for `said` in this session."""
+    return bool(mark) and hmac.compare_digest(flash_mark(request, *said), str(mark))
 
 
 async def signed_in(request: Request) -> Principal | None:

@@ -209,3 +209,28 @@ def test_an_output_that_cannot_be_written_is_one_line_and_exit_code_2(tmp_path: 
         assert "Traceback" not in result.output
     assert f"cannot write {folder}: Is a directory" in flat(results[0].stderr)
     assert folder.is_dir() and not any(folder.iterdir())
+
+
+def test_a_csv_export_split_by_type_removes_the_single_file_an_earlier_export_wrote(tmp_path: Path) -> None:
+    data = _run(tmp_path, ("invoice.txt", INVOICE), ("contract.txt", CONTRACT))
+    out = tmp_path / "all.csv"
+    only_invoices = runner.invoke(app, ["export", str(out), "--type", "invoice", "--data-dir", str(data)])
+    assert only_invoices.exit_code == 0, only_invoices.output
+    assert sorted(p.name for p in tmp_path.glob("all*")) == ["all.csv", "all.line_items.csv"]
+
+    result = runner.invoke(app, ["export", str(out), "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+    # The invoices-only all.csv would pass for the export of every type: it is replaced by one file per type.
+    assert sorted(p.name for p in tmp_path.glob("all*")) == [
+        "all.contract.csv", "all.invoice.csv", "all.invoice.line_items.csv",
+    ]  # fmt: skip
+
+
+def test_a_file_name_that_is_only_an_extension_is_a_usage_error_and_writes_nothing(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    for name in (".csv", ".json", ".JSONL"):
+        result = CliRunner().invoke(app, ["export", str(tmp_path / name), "--data-dir", str(data)])
+
+        assert result.exit_code == 2, name
+        assert f"{name}: name the file too, such as records{name}" in flat(result.output)
+        assert not (tmp_path / name).exists()

@@ -172,3 +172,10 @@ def test_cases_run_at_once_give_the_same_results_in_the_same_order() -> None:
     four = json.loads(run_cli("eval", "--json", "--concurrency", "4", *steps).stdout)
     assert [c["id"] for c in four["cases"]] == [c["id"] for c in one["cases"]]
     assert four["metrics"] == one["metrics"]
+
+
+def test_the_rules_note_does_not_call_its_measured_latency_zero() -> None:
+    done = run_cli("eval", "--model", "rules", "--step", "classify")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "rules makes no model calls: tokens and cost are zero; ms is the time its rules took" in done.stdout
+    assert "latency are zero" not in done.stdout

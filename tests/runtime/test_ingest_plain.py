@@ -69,3 +69,19 @@ def test_only_white_space_is_empty():
 
 def test_text_without_extension_is_plain_text():
     assert pages(b"Mutual Non-Disclosure Agreement", "README") == ("Mutual Non-Disclosure Agreement",)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"])
+def test_utf16_without_bom_and_utf32_are_decoded(encoding: str) -> None:
+    text = "Rechnung Nr. 7\nGesamtbetrag: 1.234,56 \u20ac\nCaf\u00e9 M\u00fcller\n"
+
+    assert pages(text.encode(encoding)) == (text,)
+    assert pages(text.encode(encoding), "README") == (text,)  # no extension: the bytes say text
+
+
+def test_nul_bytes_that_are_not_wide_text_are_still_refused() -> None:
+    # Every other byte NUL but the others control characters: binary, not UTF-16 text.
+    with pytest.raises(UnsupportedFormatError, match="control characters"):
+        parse_document(bytes([1, 0, 2, 0, 3, 0]) * 100, "counts.txt")
+    with pytest.raises(UnsupportedFormatError, match="save it as UTF-8"):
+        parse_document(b"looks like text\x00\x00\x01 but is not", "data.txt")
