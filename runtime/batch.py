@@ -11,6 +11,7 @@ from claimflow.runtime.engine import Engine
 from claimflow.runtime.engine.models import RunModelError
 from claimflow.runtime.errors import WorkflowVersionError
 from claimflow.runtime.registry import RunBusyError, RunRow
+from claimflow.state.redaction import redact
 
 _log = logging.getLogger("claimflow")
 
@@ -40,9 +41,15 @@ async def process_files(
     registered: asyncio.Queue[tuple[int, RunRow, bool] | None] = asyncio.Queue(maxsize=concurrency)
     results: list[RunRow | None] = [None] * len(files)
 
+    # Runs this batch registered (leased to this process) that no worker has taken yet.
+    untaken: set[str] = set()
+
     async def intake() -> None:
         for index, path in enumerate(files):
-            await registered.put((index, *await engine.register(path, starting=True)))
+            row, new = await engine.register(path, starting=True)
+            if new:
+                untaken.add(row.run_id)
+            await registered.put((index, row, new))
         for _ in range(concurrency):
             await registered.put(None)
 
@@ -51,6 +58,7 @@ async def process_files(
     async def work() -> None:
         while (item := await registered.get()) is not None:
             index, row, new = item
+            untaken.discard(row.run_id)
             done, new = await advancing.once(row, new)
             results[index] = done
             if on_done:
@@ -61,9 +69,24 @@ async def process_files(
             tasks.create_task(intake())
             for _ in range(concurrency):
                 tasks.create_task(work())
-    except BaseExceptionGroup as failed:
-        raise failed.exceptions[0] from None
+    except BaseException as stopped:
+        # Cancelled or failed, the batch lets go of what it registered and never started (the runs it was
+        # advancing let go of themselves): leased to this process, they would wait as long as it lives.
+        await asyncio.shield(_let_go_untaken(engine, untaken))
+        if isinstance(stopped, BaseExceptionGroup):
+            raise stopped.exceptions[0] from None
+        raise
     return [row for row in results if row is not None]
+
+
+async def _let_go_untaken(engine: Engine, untaken: set[str]) -> None:
+    """Release the runs this batch registered that no worker took, for `recover` or the next batch to start."""
+    for run_id in sorted(untaken):
+        try:
+            await engine.let_go(run_id)
+        except Exception as error:  # noqa: BLE001 - the batch's own error is the one raised; leases lapse with it
+            _log.debug("run %s: its lease could not be given up (%s)", run_id, redact(str(error)))
+            return
 
 
 class _Advancing:
@@ -95,7 +118,7 @@ class _Advancing:
     async def _advance(self, row: RunRow, new: bool) -> RunRow:
         engine = self._engine
         try:
-            return await engine.start(row.run_id, registered=row if new else None)
+            return await engine.advance_once(row, new=new)
         except RunBusyError:  # another live process (a `recover`, a second `run`) is advancing it
             return await engine.registry.get_run(row.run_id)
         except (WorkflowVersionError, RunModelError) as error:

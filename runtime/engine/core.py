@@ -110,6 +110,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         self.owner = process_owner()
         self.journal = EventJournal(registry)
         self.deciding = RunTurns()
+        self._advancing = {}
         self._sweeping = asyncio.Lock()
         self.override_model = override_model
         """Continue runs on this engine's model even when they started on another (each change is an event)."""

@@ -7,7 +7,11 @@ version; the old run is closed as superseded, pointing at the new one.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,13 +19,16 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict
 
 from claimflow.runtime.export import write_records
-from claimflow.runtime.registry import UNFINISHED, AsyncRegistry, RunBusyError, RunRow
+from claimflow.runtime.registry import IN_PROGRESS, UNFINISHED, AsyncRegistry, RunBusyError, RunRegistry, RunRow
 from claimflow.runtime.views import run_view, with_status
 from claimflow.state.documents import NO_DOCUMENT, DocumentRef
 from claimflow.state.events import event
 from claimflow.state.records import DocumentRecord, build_record
+from claimflow.state.redaction import redact
 from claimflow.state.schema import DocumentTypes
 from claimflow.state.workflow import WorkflowState
+
+_log = logging.getLogger("claimflow")
 
 
 class FieldView(BaseModel):
@@ -60,6 +67,9 @@ class Export:
 
 class Operations:
     """Reading runs and re-running them, for the CLI and for programs that embed claimflow."""
+
+    _advancing: dict[str, asyncio.Future[RunRow]]
+    """The runs `advance_once` is advancing in this engine, each with the future its other callers await."""
 
     registry: AsyncRegistry
     types: DocumentTypes
@@ -123,10 +133,84 @@ class Operations:
         return Export(len(records), tuple(write_records(records, path, self.types)))
 
     async def process(self, path: Path) -> Run:
-        """Submit one file as a run and advance it until it finishes or waits for review."""
+        """Submit one file as a run and advance it until it finishes or waits for review.
+
+        The same file processed again while its run is under way here waits for that run's result: it is
+        advanced once. Cancelled, the run is left where its last step put it, for `recover` to finish.
+        """
         submitted, new = await self.register(path, starting=True)
-        row = await self.start(submitted.run_id, registered=submitted if new else None)
+        row = await self.advance_once(submitted, new=new)
         return await self.view_of(row)
+
+    async def advance_once(self, row: RunRow, *, new: bool) -> RunRow:
+        """Start (or continue) a registered run, once at a time in this engine; `new`: just registered by the caller.
+
+        Every run this engine advances is leased to its process, so a second caller would pass the lease and
+        run each step, and deliver the record, a second time: it waits for the first caller's result instead.
+        If the first caller is cancelled, a waiting one continues the run. See `let_go_if_cancelled`.
+        """
+        while (first := self._advancing.get(row.run_id)) is not None:
+            try:
+                return await asyncio.shield(first)
+            except asyncio.CancelledError:
+                task = asyncio.current_task()
+                if not first.cancelled() or (task is not None and task.cancelling()):
+                    raise
+                new = False  # the first caller let the run go, from where its checkpoints stand
+        self._advancing[row.run_id] = mine = asyncio.get_running_loop().create_future()
+        try:
+            async with self.let_go_if_cancelled(row.run_id):
+                done = await self.start(row.run_id, registered=row if new else None)
+        except asyncio.CancelledError:
+            mine.cancel()
+            raise
+        except BaseException as error:
+            mine.set_exception(error)
+            mine.exception()  # retrieved: the caller raises it; a waiter, if any, too
+            raise
+        else:
+            mine.set_result(done)
+        finally:
+            del self._advancing[row.run_id]
+        return done
+
+    @asynccontextmanager
+    async def let_go_if_cancelled(self, run_id: str) -> AsyncIterator[None]:
+        """Around advancing a run: if the block is cancelled, give up the run's lease, so `recover` can finish it.
+
+        The run is leased to this process, whose heartbeat renews the lease while it lives: left so by a
+        cancelled caller (a timeout, a task group's failure), it would look busy to `recover` and to every
+        other process for as long as this one lives. Its checkpoints hold whole steps only (the step in
+        flight is not in them), so the run is released as it stands and continues from its last step.
+        """
+        try:
+            yield
+        except asyncio.CancelledError:
+            try:
+                await asyncio.shield(self.let_go(run_id))
+            except Exception as error:  # noqa: BLE001 - the cancellation goes on; the lease lapses with the process
+                # Told quietly: a batch cancelled because its database is gone stops with that one message.
+                _log.debug("run %s: cancelled, and its lease could not be given up (%s)", run_id, redact(str(error)))
+            raise
+
+    async def let_go(self, run_id: str) -> None:
+        """Release a run still in progress and leased to this engine, its status as it stands."""
+        owner = self.owner
+
+        def let_go(registry: RunRegistry) -> None:
+            # One transaction, the claim's row lock first: a step's last write still in flight on another
+            # thread (the run finishing) either went before, and the run is not in progress any more, or
+            # comes after the release and records the run where it ended.
+            row = registry.get_run(run_id)
+            if row.status not in IN_PROGRESS:
+                return
+            try:
+                registry.claim(run_id, owner=owner, allowed=(row.status,), status=row.status)
+            except RunBusyError:  # moved on meanwhile, or another live process holds it: not ours to release
+                return
+            registry.release(run_id, owner=owner, status=row.status)
+
+        await self.registry.in_one_trip(let_go)
 
     async def version_mismatches(self) -> list[RunRow]:
         """Unfinished runs (queued, running, resuming, waiting for review) started by another workflow version.

@@ -10,6 +10,8 @@ server, and a review may be answered from either side. The thread's state is a v
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 from typing import Any, Literal
 
 from langgraph.config import get_config
@@ -20,9 +22,10 @@ from pydantic import BaseModel, ConfigDict
 from claimflow.nodes.review import ask_reviewer
 from claimflow.runtime.engine import Engine
 from claimflow.runtime.errors import SetupError
-from claimflow.runtime.registry import RegistryError, RunNotFoundError
+from claimflow.runtime.registry import RegistryError, RunNotFoundError, RunRow
 from claimflow.runtime.server.context import ENGINES, ServerContext, context_of
 from claimflow.runtime.server.inputs import DocumentInput
+from claimflow.runtime.sources import path_text
 from claimflow.runtime.version import WorkflowVersionError
 from claimflow.state.errors import InvalidDecisionError
 
@@ -91,15 +94,41 @@ async def intake(state: DocumentInput, *, runtime: Runtime[ServerContext]) -> di
     except RunNotFoundError:
         path, name, data = state.document()
         row = await engine.admit(thread_id, path=path, name=name, data=data)
+    else:
+        await _refuse_another_document(row, state)
     return {"run_id": row.run_id, "content_base64": None} | await _standing(engine, row.run_id)
 
 
+async def _refuse_another_document(row: RunRow, sent: DocumentInput) -> None:
+    """Refuse input naming another document than the thread's run holds: it would be ignored, the old run shown.
+
+    The same document again (its path, or its bytes) is let through: the thread goes on with its run.
+    """
+    path, _, data = sent.document()
+    if path is not None:
+        # A relative path's absolute form asks for the working directory: a file system call, off the loop.
+        absolute = path if path.is_absolute() else await asyncio.to_thread(path.absolute)
+        same = path_text(absolute) == row.source
+    else:
+        same = hashlib.sha256(data).hexdigest() == row.document_id
+    if not same:
+        raise RunRefusedError(
+            f"this thread holds run {row.run_id} of {row.filename}, and a thread holds one run: "
+            "send another document on a new thread"
+        )
+
+
 async def advance(state: ServerState, *, runtime: Runtime[ServerContext]) -> dict[str, Any]:
-    """Run the workflow until the run finishes or waits for review."""
+    """Run the workflow until the run finishes or waits for review.
+
+    A server run cancelled meanwhile (a client's cancel, a timeout) gives the claimflow run up where its last
+    step put it: running the thread again continues it, and so does `claimflow recover`.
+    """
     engine = await _engine(runtime)
     run_id = _run_id(state)
     try:
-        await engine.start(run_id)
+        async with engine.let_go_if_cancelled(run_id):
+            await engine.start(run_id)
     except (RegistryError, WorkflowVersionError) as error:
         raise RunRefusedError(str(error)) from error
     return await _standing(engine, run_id)

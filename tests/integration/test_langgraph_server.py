@@ -227,3 +227,23 @@ async def test_a_review_decided_with_the_cli_reaches_the_thread_when_it_is_next_
     assert "was answered elsewhere; this resume applied nothing" in state["values"]["refused"]
     explained = _claimflow(dev_server, "explain", thread_id).stdout
     assert "approved by reviewer ann" in explained and "bob" not in explained
+
+
+async def test_another_document_on_a_thread_that_holds_a_run_is_refused(
+    dev_server: Server, client: LangGraphClient
+) -> None:
+    first = write(dev_server.docs, "first-on-thread.txt", invoice_text("NW-2024-0304"))
+    other = write(dev_server.docs, "second-on-thread.txt", invoice_text("NW-2024-0305"))
+    thread_id = (await client.threads.create())["thread_id"]
+    assert not _errors(await _stream(client, thread_id, input={"path": str(first)}))
+
+    # A thread holds one run: the second document is not silently ignored, with the first run shown as its result.
+    (error,) = _errors(await _stream(client, thread_id, input={"path": str(other)}))
+    assert "a thread holds one run" in error["message"] and "first-on-thread.txt" in error["message"]
+    # The same document again goes on with the thread's run.
+    assert not _errors(await _stream(client, thread_id, input={"path": str(first)}))
+    state = await client.threads.get_state(thread_id)
+    assert state["values"]["run"]["document"] == "first-on-thread.txt"
+    assert state["values"]["run"]["status"] == "completed"
+    listed = json_lines(_claimflow(dev_server, "runs", "--json").stdout)
+    assert not [view for view in listed if view["document"] == "second-on-thread.txt"]

@@ -1,0 +1,72 @@
+"""An embedding program cancels `Engine.process`, or processes one file twice at once, through `import claimflow`.
+
+Cancelled mid-document, the run is left where its last checkpoint put it, leased to nobody, so `recover` (of
+this process or another) finishes it without running a finished step again. Two calls for one file advance
+its run once; both get its result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import claimflow
+from claimflow.nodes.ports import ModelInput, ModelResult
+from claimflow.prompts import PromptSpec
+from tests.integration._docs import invoice_text, write
+from tests.integration._fake_models import ScriptedGateway
+
+
+class _StallsOnce(ScriptedGateway):
+    """The rules backend, except that its first call never answers: a slow model its caller gives up on."""
+
+    def __init__(self) -> None:
+        super().__init__("rules")
+        self.stalled = asyncio.Event()
+
+    async def complete(self, prompt: PromptSpec[Any], request: ModelInput) -> ModelResult[Any]:
+        if not self.stalled.is_set():
+            self.stalled.set()
+            await asyncio.Event().wait()
+        return await super().complete(prompt, request)
+
+
+async def _events(engine: claimflow.Engine, run_id: str) -> Counter[str]:
+    return Counter(item["type"] for item in await engine.registry.events(run_id))
+
+
+async def test_a_cancelled_process_leaves_its_run_for_recover_to_finish(tmp_path: Path) -> None:
+    invoice = write(tmp_path, "invoice.txt", invoice_text("NW-2024-0951"))
+    gateway = _StallsOnce()
+    async with claimflow.open_engine(data_dir=tmp_path / "data", gateway=gateway) as engine:
+        processing = asyncio.create_task(engine.process(invoice))
+        await gateway.stalled.wait()  # parsed and masked, waiting for the model to classify it
+        processing.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await processing
+
+        (left,) = await engine.runs()
+        assert left.status == "running" and left.lease_owner is None  # nobody holds it: recover may take it
+        (recovered,) = await engine.recover()
+
+        assert recovered.run_id == left.run_id and recovered.status == "completed"
+        events = await _events(engine, left.run_id)
+        assert events["document.parsed"] == 1 and events["run.completed"] == 1  # continued, not started over
+        assert (await engine.view(left.run_id)).fields["invoice_number"].value == "NW-2024-0951"
+
+
+async def test_one_file_processed_twice_at_once_is_advanced_once(tmp_path: Path) -> None:
+    invoice = write(tmp_path, "invoice.txt", invoice_text("NW-2024-0952"))
+    async with claimflow.open_engine(data_dir=tmp_path / "data") as engine:
+        first, second = await asyncio.gather(engine.process(invoice), engine.process(invoice))
+        events = await _events(engine, first.run_id)
+        alone = await engine.process(write(tmp_path, "other.txt", invoice_text("NW-2024-0953")))
+        steps_alone = (await _events(engine, alone.run_id))["step.started"]
+
+    assert first == second and first.status == "completed"
+    assert events["run.completed"] == 1 and events["document.parsed"] == 1
+    assert events["step.started"] == steps_alone  # each step once, as for a file processed once
