@@ -64,9 +64,12 @@ class RecordDeliverer:
         timeout = self.config.timeout_s
         if target.kind == "webhook":
             assert self.config.secret is not None  # the settings refuse a webhook without a secret
-            await post_record(
-                target.address, record_body(record), key=key, secret=self.config.secret, timeout_s=timeout
-            )
+            # The client's timeout bounds each read, not the attempt: a receiver that drips its answer a byte at a
+            # time would hold the run forever.
+            async with asyncio.timeout(timeout):
+                await post_record(
+                    target.address, record_body(record), key=key, secret=self.config.secret, timeout_s=timeout
+                )
             return
         assert self.database_url is not None  # make_deliverer refuses a table without a database
         from claimflow.runtime.delivery.table import upsert_record  # noqa: PLC0415 - psycopg: table targets only
@@ -87,7 +90,7 @@ class RecordDeliverer:
             try:
                 await self._send(target, record, key)
             except self._failures as error:
-                reason = redact(f"{type(error).__name__}: {error}")
+                reason = self._reason(error)
                 failed = event(
                     "delivery.failed",
                     "deliver",
@@ -103,6 +106,12 @@ class RecordDeliverer:
             await self.registry.append_events(run_id, [succeeded])
             return
         raise DeliveryFailedError(f"delivery to {target.name} failed after {attempts} attempt(s): {reason}")
+
+    def _reason(self, error: BaseException) -> str:
+        """What went wrong with an attempt, in words: a timeout's own message is empty."""
+        if isinstance(error, TimeoutError | httpx2.TimeoutException):
+            return f"no answer within {self.config.timeout_s:g} s (CLAIMFLOW_DELIVER_TIMEOUT_S)"
+        return redact(f"{type(error).__name__}: {error}")
 
 
 def make_deliverer(settings: Settings, registry: AsyncRegistry, types: DocumentTypes) -> RecordDeliverer | None:

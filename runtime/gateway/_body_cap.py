@@ -8,10 +8,12 @@ answer is asked for uncompressed, so the bytes counted are the bytes the SDK par
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any, TypeVar
 
 import httpx2
+
+_E = TypeVar("_E", bound=BaseException)
 
 
 class ResponseTooLargeError(Exception):
@@ -41,8 +43,16 @@ class _CappedStream(httpx2.AsyncByteStream):
         await self._inner.aclose()
 
 
-def capped_client(client_class: type[httpx2.AsyncClient], limit: int, **options: Any) -> httpx2.AsyncClient:
-    """An SDK's default HTTP client (`client_class`) whose responses stop at `limit` bytes."""
+def capped_client(
+    client_class: type[httpx2.AsyncClient],
+    limit: int,
+    checks: Sequence[Callable[[httpx2.Response], Awaitable[None]]] = (),
+    **options: Any,
+) -> httpx2.AsyncClient:
+    """An SDK's default HTTP client (`client_class`) whose responses stop at `limit` bytes.
+
+    `checks` are response hooks run after the cap is in place, so a check that reads the body reads it capped.
+    """
 
     async def uncompressed(request: httpx2.Request) -> None:
         request.headers["Accept-Encoding"] = "identity"
@@ -54,14 +64,19 @@ def capped_client(client_class: type[httpx2.AsyncClient], limit: int, **options:
         if isinstance(response.stream, httpx2.AsyncByteStream):
             response.stream = _CappedStream(response.stream, limit)
 
-    return client_class(event_hooks={"request": [uncompressed], "response": [cap]}, **options)
+    return client_class(event_hooks={"request": [uncompressed], "response": [cap, *checks]}, **options)
+
+
+def cause_of(error: BaseException | None, kind: type[_E]) -> _E | None:
+    """The `kind` error behind an SDK's error (which wraps what the HTTP client's hooks raise), if there is one."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, kind):
+            return error
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return None
 
 
 def too_large(error: BaseException | None) -> ResponseTooLargeError | None:
     """The `ResponseTooLargeError` behind an SDK's error, if that is what it was."""
-    seen = 0
-    while error is not None and seen < 10:
-        if isinstance(error, ResponseTooLargeError):
-            return error
-        error, seen = error.__cause__ or error.__context__, seen + 1
-    return None
+    return cause_of(error, ResponseTooLargeError)

@@ -7,7 +7,8 @@ support a parameter claimflow sent (`response_format`, `json_schema`, `tools`, .
 its status: the same request would fail the same way.
 
 The SDKs put the URL they called into their errors and logs, credentials and all (`http://user:pass@host`,
-`?api_key=`): every failure's text is redacted here, and so are the log records of the HTTP client and the SDKs.
+`?api_key=`), and a server may echo the API key it was sent in its error message: every failure's text is
+scrubbed of both here (`scrub`), and so are the log records of the HTTP client and the SDKs.
 
 This module is imported only with a provider gateway; it looks the SDKs' error classes up among the modules
 already loaded, so classifying an Anthropic error never imports OpenAI's SDK, or the other way round.
@@ -23,6 +24,7 @@ import time
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import httpx2
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -34,7 +36,7 @@ from tenacity import (
 from tenacity.wait import wait_base
 
 from claimflow.runtime.gateway.config import TransportPolicy
-from claimflow.state.redaction import redact
+from claimflow.state.redaction import MASK, redact
 
 _SDKS = ("openai", "anthropic")
 
@@ -59,6 +61,26 @@ _REFUSED = re.compile(
     r"not recognized|not allowed|not permitted|extra (?:inputs|fields)|unexpected|invalid|must be",
     re.IGNORECASE,
 )
+
+
+MIN_HIDDEN_KEY_CHARS = 8
+"""Keys shorter than this are not looked for in texts: masking them would mask ordinary words."""
+
+_HIDDEN_KEYS: set[str] = set()
+
+
+def hide_key(key: str) -> None:
+    """Mask `key` (an API key a gateway sends) in every failure's text and SDK log record from now on."""
+    if len(key) >= MIN_HIDDEN_KEY_CHARS:
+        _HIDDEN_KEYS.add(key)
+
+
+def scrub(text: str) -> str:
+    """`text` with the secrets of its URLs masked (`redact`), and every key passed to `hide_key`."""
+    text = redact(text)
+    for key in _HIDDEN_KEYS:
+        text = text.replace(key, MASK)
+    return text
 
 
 def _sdk_errors(name: str) -> tuple[type[BaseException], ...]:
@@ -93,7 +115,7 @@ class TransportFailure(Exception):
     def __init__(
         self, what: str, *, retryable: bool, retry_after: float | None = None, advice: str | None = None
     ) -> None:
-        what = redact(what)
+        what = scrub(what)
         super().__init__(what)
         self.what = what
         self.retryable = retryable
@@ -172,12 +194,32 @@ def as_transport_failure(
     if isinstance(error, _sdk_errors("APITimeoutError")):
         return timed_out(policy, timeout_s)
     if isinstance(error, _sdk_errors("APIConnectionError")):
-        request = getattr(error, "request", None)
-        where = f" to {request.url}" if request is not None else ""
-        cause = error.__cause__ or error.__context__
-        detail = f": {cause}" if cause else ""
-        return TransportFailure(f"could not connect{where}{detail}", retryable=policy.retry_connection_errors)
+        return _connection_failure(error, policy)
     return None
+
+
+def _connection_failure(error: Any, policy: TransportPolicy) -> TransportFailure:
+    """A connection that could not be made, or that broke before the whole answer came back."""
+    request = getattr(error, "request", None)
+    cause = error.__cause__ or error.__context__
+    if cause is None or isinstance(cause, httpx2.ConnectError | httpx2.ConnectTimeout | httpx2.UnsupportedProtocol):
+        what = "could not connect" + (f" to {request.url}" if request is not None else "")
+    else:
+        # The server took the request and then hung up, reset the connection or answered something not HTTP.
+        what = "the connection" + (f" to {request.url}" if request is not None else "") + " broke before the answer"
+    detail = _first_message(cause)
+    return TransportFailure(f"{what}: {detail}" if detail else what, retryable=policy.retry_connection_errors)
+
+
+def _first_message(error: BaseException | None) -> str:
+    """The first non-empty message in an error's chain (the HTTP client's are often empty), without a final stop."""
+    seen = 0
+    while error is not None and seen < 10:
+        message = str(error).strip()
+        if message:
+            return message.removesuffix(".")
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return ""
 
 
 SDK_LOGGERS = ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "anthropic", "instructor")
@@ -188,16 +230,16 @@ _FORMATTER = logging.Formatter()
 
 
 class _RedactingFilter(logging.Filter):
-    """Masks the secrets of URLs in a record, its traceback included, before any handler sees it."""
+    """Masks the secrets of URLs and the hidden keys in a record, its traceback included, before any handler sees it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         text = record.getMessage()
-        redacted = redact(text)
+        redacted = scrub(text)
         if redacted != text:
             record.msg, record.args = redacted, None
         if record.exc_info:
             traceback = record.exc_text or _FORMATTER.formatException(record.exc_info)
-            masked = redact(traceback)
+            masked = scrub(traceback)
             if masked != traceback:
                 # Formatters print `exc_text` when it is set; `exc_info` would let a handler render the original.
                 record.exc_text, record.exc_info = masked, None

@@ -10,7 +10,8 @@ the failed call's usage (attempts, latency) attached.
 Every request carries the step's output token cap (`GatewayConfig.output_caps`), every attempt has a
 deadline of `GatewayConfig.timeout_s` in all (the SDK's own timeout applies to each read, so an answer that
 trickles in forever would otherwise never end), and the call as a whole, retries included, one of
-`GatewayConfig.call_deadline_s`. An answer larger than `GatewayConfig.max_response_bytes` fails the call unread.
+`GatewayConfig.call_deadline_s`. An answer larger than `GatewayConfig.max_response_bytes` fails the call unread,
+and so does a success status whose body is not the API's answer at all (a web page, an empty body).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from pydantic import BaseModel, ValidationError
 from claimflow.nodes.ports import ClaimT, ModelInput, ModelResult, ModelUnavailableError, Usage
 from claimflow.prompts import PromptSpec
 from claimflow.runtime.gateway._answer import answer_text
-from claimflow.runtime.gateway._body_cap import too_large
+from claimflow.runtime.gateway._answer_check import NotAnAnswerError
+from claimflow.runtime.gateway._body_cap import cause_of, too_large
 from claimflow.runtime.gateway._invalid import describe_invalid, fenced_json
 from claimflow.runtime.gateway._transport import (
     TransportFailure,
@@ -257,6 +259,10 @@ class InstructorGateway:
         if oversized is not None:
             # The same request would get the same answer: never worth another attempt.
             return TransportFailure(str(oversized), retryable=False)
+        not_an_answer = cause_of(error, NotAnAnswerError)
+        if not_an_answer is not None:
+            # Not the model's output, so not invalid output for the graph to retry: the server is the wrong one.
+            return TransportFailure(not_an_answer.what, retryable=False, advice=not_an_answer.hint)
         failure = as_transport_failure(error, self._config.transport, self._config.timeout_s, advice=self._advice)
         if failure is None:
             failure = TransportFailure(f"{type(error).__name__}: {error}", retryable=False)

@@ -4,7 +4,8 @@ Keys: `openai:` needs `openai_api_key` (settings read `OPENAI_API_KEY`) unless t
 a server other than OpenAI's own API: local servers (vLLM, llama.cpp, Ollama, LM Studio) take any key, so
 "not-needed" is sent when none is configured. `anthropic:` always needs `anthropic_api_key`
 (`ANTHROPIC_API_KEY`). The SDK clients do no retries of their own (`max_retries=0`): the gateway's
-transport policy does, and counts them.
+transport policy does, and counts them. A configured key is masked wherever a failure or a log would show it
+(`hide_key`): some servers echo the key they were sent in their error messages.
 
 The output token cap goes out as `max_completion_tokens` to OpenAI's own API (its newer models refuse
 `max_tokens`) and as `max_tokens` to every other OpenAI-compatible server and to Anthropic.
@@ -18,7 +19,9 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlparse
 
+from claimflow.runtime.gateway._answer_check import ANTHROPIC_ANSWER, OPENAI_ANSWER, answer_check
 from claimflow.runtime.gateway._body_cap import capped_client
+from claimflow.runtime.gateway._transport import hide_key
 from claimflow.runtime.gateway.config import DEFAULT_ANTHROPIC_BASE_URL, DEFAULT_OPENAI_BASE_URL, GatewayConfig
 from claimflow.runtime.gateway.errors import GatewaySetupError
 from claimflow.runtime.gateway.instructor_backend import InstructorGateway
@@ -59,6 +62,8 @@ def openai_gateway(model: str, config: GatewayConfig) -> InstructorGateway:
                 "(CLAIMFLOW_OPENAI_BASE_URL) at a local OpenAI-compatible server"
             )
         api_key = LOCAL_SERVER_KEY
+    else:
+        hide_key(api_key)
     import instructor
     import openai
 
@@ -67,7 +72,9 @@ def openai_gateway(model: str, config: GatewayConfig) -> InstructorGateway:
         api_key=api_key,
         max_retries=0,
         timeout=config.timeout_s,
-        http_client=capped_client(openai.DefaultAsyncHttpxClient, config.max_response_bytes),
+        http_client=capped_client(
+            openai.DefaultAsyncHttpxClient, config.max_response_bytes, [answer_check(OPENAI_ANSWER)]
+        ),
     )
     # JSON mode (response_format json_object, schema in the system message) is what OpenAI-compatible
     # servers support most widely, so it is the default; tool calling varies between local servers.
@@ -97,6 +104,7 @@ def anthropic_gateway(model: str, config: GatewayConfig) -> InstructorGateway:
         raise GatewaySetupError(f"anthropic:{model} needs an API key: set ANTHROPIC_API_KEY")
     if config.anthropic_base_url is not None:
         _check_base_url(config.anthropic_base_url, "anthropic base URL")
+    hide_key(config.anthropic_api_key)
     import anthropic
     import instructor
 
@@ -105,7 +113,9 @@ def anthropic_gateway(model: str, config: GatewayConfig) -> InstructorGateway:
         api_key=config.anthropic_api_key,
         max_retries=0,
         timeout=config.timeout_s,
-        http_client=capped_client(anthropic.DefaultAsyncHttpxClient, config.max_response_bytes),
+        http_client=capped_client(
+            anthropic.DefaultAsyncHttpxClient, config.max_response_bytes, [answer_check(ANTHROPIC_ANSWER)]
+        ),
     )
     return InstructorGateway(
         "anthropic",

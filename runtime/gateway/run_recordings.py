@@ -24,6 +24,7 @@ from claimflow.runtime.gateway._exchange import (
     check_answer,
     load_exchange,
 )
+from claimflow.runtime.gateway.errors import GatewaySetupError
 from claimflow.runtime.gateway.recording import served
 
 __all__ = ["RunRecordingsGateway", "StepSource"]
@@ -65,7 +66,8 @@ class RunRecordingsGateway:
         self._name = name
         self.steps: list[StepSource] = []
         self.refused: str | None = None
-        """Why a recording was refused (its answer was edited after recording), if one was."""
+        """Why the replay was refused, if it was: a recording edited after recording, or a changed step whose
+        model cannot be built here (a missing key)."""
 
     @property
     def name(self) -> str:
@@ -97,9 +99,14 @@ class RunRecordingsGateway:
             reason = "response schema changed"
         else:
             reason = "input changed"
-        self.steps.append(StepSource(question.prompt_name, prompt.ref, "called", reason))
         if self._gateway is None:
-            self._gateway = self._fallback()
+            try:
+                self._gateway = self._fallback()
+            except GatewaySetupError as error:
+                # Not an outcome of the run: the replay could not ask the question at all.
+                self.refused = f"step {question.prompt_name} ({prompt.ref}, {reason}) cannot be asked: {error}"
+                raise
+        self.steps.append(StepSource(question.prompt_name, prompt.ref, "called", reason))
         return await self._gateway.complete(prompt, request)
 
     def _serve(

@@ -10,7 +10,8 @@ counted in `unscripted`.
 A reply with `endless=True` never finishes: after the headers and the start of the body it sends one more
 byte every `trickle_s` seconds until the client hangs up (counted in `abandoned`), like a model that runs
 away on a server that does not stop it. No single read waits long, so only a deadline on the whole request
-ends it.
+ends it. A reply with `hang_up=True` announces the whole body, sends half of it and closes the connection, like
+a server that crashes mid-answer.
 
 `POST /v1/chat/completions` (OpenAI-compatible) and `POST /v1/messages` (Anthropic) share one queue. The
 builders below make bodies in the right shape for either. `in_flight` and `max_in_flight` count the requests
@@ -50,6 +51,8 @@ class Reply:
     endless: bool = False
     """Send the start of `body` (or `text`), then a byte every `trickle_s`, forever."""
     trickle_s: float = 0.05
+    hang_up: bool = False
+    """Send the headers (the whole body's length) and half of the body, then close the connection."""
     padding: int = 0
     """Bytes of white space sent ahead of the body in 64 KiB writes, with no Content-Length: an answer of any
     size that the server never holds in memory (counted in `FakeModelServer.padded`)."""
@@ -211,9 +214,11 @@ def _handler_for(server: FakeModelServer) -> type[BaseHTTPRequestHandler]:
                 for name, value in reply.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                self.wfile.write(data)
+                self.wfile.write(data[: len(data) // 2] if reply.hang_up else data)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a timeout test); nothing to answer
+            if reply.hang_up:
+                self.close_connection = True
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the http.server signature
             """Keep test output quiet."""

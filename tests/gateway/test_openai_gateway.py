@@ -16,6 +16,7 @@ from claimflow.doctypes import BUILTIN_TYPES, RECEIPT
 from claimflow.doctypes import INVOICE as INVOICE_TYPE
 from claimflow.nodes.ports import ModelInput, ModelUnavailableError
 from claimflow.prompts import CLASSIFY, extract_prompt
+from claimflow.runtime.gateway._transport import as_transport_failure
 from claimflow.state.apply import apply_classification
 from claimflow.state.claims import ClassificationClaim, ExtractionClaim
 from claimflow.state.errors import UnknownDocumentTypeError
@@ -328,6 +329,39 @@ async def test_an_unreachable_server_is_retried_then_fails(server_gateway: MakeG
 
     with pytest.raises(ModelUnavailableError, match=r"could not connect.* after 2 attempts$"):
         await gateway.complete(CLASSIFY, REQUEST)
+
+
+@pytest.mark.parametrize("model", ["openai:fake-model", "anthropic:fake-claude"])
+async def test_a_server_that_hangs_up_mid_answer_is_retried_and_named_as_a_broken_connection(
+    model: str, model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    cut = Reply(body=chat_completion(VALID.model_dump_json()), hang_up=True)
+    model_server.script(cut, cut)
+
+    with pytest.raises(ModelUnavailableError) as raised:
+        await server_gateway(model, transport=FAST_RETRIES_TWO).complete(CLASSIFY, REQUEST)
+
+    text = str(raised.value)
+    assert f"the connection to {model_server.base_url}/" in text and " broke before the answer: " in text
+    assert "could not connect" not in text  # it connected: the server hung up
+    assert "peer closed connection without sending complete message body" in text and text.endswith(" after 2 attempts")
+    assert len(model_server.requests) == 2
+
+
+def test_a_reset_connection_is_named_by_the_first_error_in_its_chain_that_says_something() -> None:
+    import httpx2
+    import openai
+
+    url = "http://127.0.0.1:9/v1/chat/completions"
+    reset = httpx2.ReadError("")  # what the HTTP client raises on a reset: an empty message
+    reset.__cause__ = ConnectionResetError(104, "Connection reset by peer")
+    error = openai.APIConnectionError(request=httpx2.Request("POST", url))
+    error.__cause__ = reset
+
+    failure = as_transport_failure(error, FAST_RETRIES, 5.0)
+
+    assert failure is not None and failure.retryable
+    assert failure.what == f"the connection to {url} broke before the answer: [Errno 104] Connection reset by peer"
 
 
 async def test_a_scripted_document_run_answers_classify_then_extract(

@@ -58,6 +58,23 @@ async def test_a_server_that_cannot_be_reached_is_named_without_its_password(ser
     assert SECRET not in str(raised.value.__cause__)
 
 
+@pytest.mark.parametrize("model", ["openai:fake-model", "anthropic:fake-claude"])
+async def test_a_key_the_server_echoes_is_masked_in_the_failure_and_the_logs(
+    model: str, model_server: FakeModelServer, server_gateway: MakeGateway, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = "sk-live-0123456789abcdef"
+    model_server.script(error_reply(401, f"Incorrect API key provided: {key}. Check it."))  # not retried
+    gateway = server_gateway(model, openai_api_key=key, anthropic_api_key=key)
+
+    with caplog.at_level(logging.DEBUG), pytest.raises(ModelUnavailableError) as raised:
+        await gateway.complete(CLASSIFY, REQUEST)
+
+    sent = model_server.requests[0].headers
+    assert key in sent.get("authorization", "") + sent.get("x-api-key", "")  # the key was used
+    assert "HTTP 401 (Incorrect API key provided: ***. Check it.) after 1 attempt" in str(raised.value)
+    assert key not in str(raised.value) and key not in caplog.text
+
+
 def test_a_malformed_base_url_is_refused_without_echoing_its_password() -> None:
     with pytest.raises(GatewaySetupError) as raised:
         make_gateway("openai:m", GatewayConfig(openai_base_url=f"ftp://alice:{SECRET}@files.test/v1"))

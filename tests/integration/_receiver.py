@@ -36,6 +36,8 @@ class Receiver:
     """Called once, on the first request, after the record is accepted and before any answer is sent."""
     delay: float = 0.0
     """Seconds each request waits, after it is recorded, before its answer: a window in which a sender can die."""
+    trickle_s: float = 0.0
+    """When set, each answer is a 200 that announces 10,000 bytes and sends one every `trickle_s`: never finished."""
     answering: set[str] = field(default_factory=set)
     """The keys of requests recorded and not answered yet."""
     received: list[Received] = field(default_factory=list)
@@ -66,9 +68,25 @@ def _handler(receiver: Receiver, lock: threading.Lock) -> type[BaseHTTPRequestHa
             time.sleep(receiver.delay)
             with lock:
                 receiver.answering.discard(key)
+            if receiver.trickle_s:
+                self._trickle(receiver.trickle_s)
+                return
             self.send_response(503 if failing else 200)
             self.send_header("Content-Length", "0")
             self.end_headers()
+
+        def _trickle(self, every_s: float) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "10000")
+            self.end_headers()
+            try:
+                for _ in range(10000):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    time.sleep(every_s)
+            except OSError:
+                pass  # the sender gave up and closed the connection
+            self.close_connection = True
 
         def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - http.server's signature
             del format, args

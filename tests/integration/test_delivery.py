@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from tests.integration._delivery import SECRET, delivered_once_across_a_crash, delivery_env, parked_then_retried
+from tests.integration._delivery import (
+    SECRET,
+    delivered_once_across_a_crash,
+    delivery_env,
+    events,
+    parked_then_retried,
+)
 from tests.integration._docs import invoice_text, json_lines, run_cli, write
 from tests.integration._receiver import webhook_receiver
 
@@ -38,3 +45,23 @@ def test_a_webhook_without_a_secret_or_a_table_without_postgres_is_refused(tmp_p
     assert table.returncode == 2 and "CLAIMFLOW_DATABASE_URL" in table.stderr
     malformed = run_cli("run", document, **{**env, "CLAIMFLOW_DELIVER": "postgres-table:x; drop table y"})
     assert malformed.returncode == 2 and "is not webhook:http(s)://... or postgres-table:NAME" in malformed.stderr
+
+
+def test_a_receiver_that_drips_its_answer_is_cut_off_at_the_attempts_timeout(tmp_path: Path) -> None:
+    document = write(tmp_path / "docs", "invoice.txt", invoice_text())
+    with webhook_receiver(SECRET) as receiver:
+        receiver.trickle_s = 0.1  # a byte every 0.1 s: no single read waits a second, the answer never ends
+        env = delivery_env(
+            tmp_path / "data", receiver, None,
+            CLAIMFLOW_DELIVER_TIMEOUT_S="1", CLAIMFLOW_DELIVER_MAX_ATTEMPTS="2", CLAIMFLOW_DELIVER_BACKOFF_S="0.05",
+        )  # fmt: skip
+        started = time.monotonic()
+        done = run_cli("run", document, "--json", timeout=60, **env)
+        took = time.monotonic() - started
+    (view,) = json_lines(done.stdout)
+    assert view["status"] == "delivery_failed"
+    reason = "no answer within 1 s (CLAIMFLOW_DELIVER_TIMEOUT_S)"
+    assert view["error"].endswith(f"failed after 2 attempt(s): {reason}")
+    assert len(receiver.received) == 2 and took < 30
+    failed = [item["data"] for item in events(view["run_id"], env) if item["type"] == "delivery.failed"]
+    assert [item["reason"] for item in failed] == [reason, reason]

@@ -219,6 +219,26 @@ def test_a_refused_response_format_fails_the_run_at_once_naming_the_setting(
     assert len(server.requests) == 1
 
 
+def test_a_web_page_where_the_api_should_be_fails_the_document_naming_the_base_url(
+    tmp_path: Path, server: FakeModelServer, prices: Path
+) -> None:
+    path = write(tmp_path, "invoice.txt", invoice_text())
+    page = Reply(text="<!doctype html><html><title>Open WebUI</title></html>")
+    server.script(page, page)
+    data = tmp_path / "d"
+    result = run_cli(
+        "run", path, "--json", "--model", MODEL, "--base-url", server.root_url, "--data-dir", data, **_env(prices)
+    )  # fmt: skip
+    [view] = json_lines(result.stdout)
+    assert view["status"] == "failed"  # not invalid output sent to review: the model never saw the request
+    assert "the server answered HTTP 200 with text/plain '<!doctype html>" in view["error"]
+    assert "after 1 attempt; check that --base-url (CLAIMFLOW_OPENAI_BASE_URL)" in view["error"]
+    trace = json_lines(run_cli("trace", view["run_id"], "--json", "--data-dir", data).stdout)
+    [call] = [e["data"] for e in trace if e["type"] == "model.called"]
+    assert (call["error"], call["transport_attempts"], call["valid"]) == (view["error"], 1, False)
+    assert len(server.requests) == 1
+
+
 def test_output_caps_come_from_the_settings(tmp_path: Path, server: FakeModelServer, prices: Path) -> None:
     path = write(tmp_path, "invoice.txt", invoice_text())
     server.script(rules_answer, rules_answer)

@@ -142,6 +142,33 @@ def test_a_changed_prompt_calls_the_model_for_that_step_only(tmp_path: Path, ser
     assert summary["summary"]["model_calls"] == 1
 
 
+def test_a_changed_step_whose_model_cannot_be_built_refuses_the_replay_rather_than_failing_the_run(
+    tmp_path: Path, server: FakeModelServer
+) -> None:
+    types = _types(tmp_path / "expense_types.py")
+    view, data = _record(tmp_path, server, types)
+    _types(types, guidance="The amount claimed is the figure after 'Amount claimed'.", version="2")
+
+    done = run_cli(
+        "replay", view["run_id"], *data, "--json", "--model", "anthropic:fake-claude", timeout=120,
+        ANTHROPIC_API_KEY="",
+    )  # fmt: skip
+
+    assert done.returncode == 1
+    [replayed, summary] = json_lines(done.stdout)
+    assert replayed["refused"] and replayed["changes"] == [], "a replay that could not ask is not a changed outcome"
+    assert [s["source"] for s in replayed["steps"]] == ["recorded"], "the changed step was never called"
+    assert summary["summary"] | {"changes": {}} == {
+        "runs": 1, "changed": 0, "refused": 1, "model_calls": 0, "changes": {},
+    }  # fmt: skip
+    message = " ".join(done.stderr.split())
+    assert (
+        f"run {view['run_id']}: step extract_expense_claim (extract_expense_claim@2, prompt changed) cannot be "
+        "asked: anthropic:fake-claude needs an API key: set ANTHROPIC_API_KEY"
+    ) in message
+    assert len(server.requests) == 2
+
+
 def test_an_answer_edited_by_hand_after_recording_is_refused_naming_the_run_step_and_recording(
     tmp_path: Path, server: FakeModelServer
 ) -> None:
