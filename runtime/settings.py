@@ -18,6 +18,7 @@ from claimflow.runtime.gateway.caps import OutputCaps
 from claimflow.runtime.gateway.config import GatewayConfig, PriceTable, ProviderLimits, TransportPolicy
 from claimflow.runtime.gateway.errors import GatewaySetupError
 from claimflow.runtime.ingest.models import IngestLimits
+from claimflow.runtime.masked_repr import masked_repr
 from claimflow.runtime.retention.ages import parse_age
 from claimflow.runtime.sqlite_durability import SQLITE_SYNCHRONOUS, SqliteSynchronous
 from claimflow.state.budget import Budget
@@ -404,6 +405,10 @@ class Settings:
     worker: WorkerTiming = field(default_factory=WorkerTiming)
     """Worker heartbeat, stall threshold, reaper period and retention (CLAIMFLOW_WORKER_HEARTBEAT_S,
     CLAIMFLOW_WORKER_STALLED_S, CLAIMFLOW_REAPER_EVERY_S, CLAIMFLOW_PRUNE_AFTER)."""
+
+    def __repr__(self) -> str:
+        # Settings end up in logs and tracebacks: the database URL's password masked, the keys left out.
+        return masked_repr(self)
 
     @classmethod
     def load(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from claimflow.runtime.errors import SetupError
@@ -27,6 +27,9 @@ class DeliveryTarget:
     address: str
     """The URL of a webhook, or the (optionally schema-qualified) name of a table."""
 
+    def __repr__(self) -> str:
+        return f"DeliveryTarget({self.name!r})"  # a webhook URL's credentials masked: a repr reaches logs
+
     @property
     def name(self) -> str:
         """How events and errors name the target (a webhook's URL without credentials)."""
@@ -38,8 +41,8 @@ class DeliveryConfig:
     """The delivery targets, the webhook secret, and the bounded retry with backoff of each target."""
 
     targets: tuple[DeliveryTarget, ...] = ()
-    secret: str | None = None
-    """The HMAC-SHA256 key that signs webhook bodies (CLAIMFLOW_DELIVER_SECRET)."""
+    secret: str | None = field(default=None, repr=False)
+    """The HMAC-SHA256 key that signs webhook bodies (CLAIMFLOW_DELIVER_SECRET); never in a repr."""
     max_attempts: int = 5
     """Attempts per target and delivery, the first included (CLAIMFLOW_DELIVER_MAX_ATTEMPTS)."""
     backoff_s: float = 1.0

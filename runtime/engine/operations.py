@@ -132,13 +132,13 @@ class Operations:
                 records.append(record)
         return Export(len(records), tuple(write_records(records, path, self.types)))
 
-    async def process(self, path: Path) -> Run:
+    async def process(self, path: Path | str) -> Run:
         """Submit one file as a run and advance it until it finishes or waits for review.
 
         The same file processed again while its run is under way here waits for that run's result: it is
         advanced once. Cancelled, the run is left where its last step put it, for `recover` to finish.
         """
-        submitted, new = await self.register(path, starting=True)
+        submitted, new = await self.register(Path(path), starting=True)  # a str too, as open_engine's data_dir
         row = await self.advance_once(submitted, new=new)
         return await self.view_of(row)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Literal
@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 from claimflow.runtime.gateway.caps import OutputCaps
 from claimflow.runtime.gateway.errors import GatewaySetupError
-from claimflow.state.redaction import redact
+from claimflow.runtime.masked_repr import masked_repr
 
 DEFAULT_OPENAI_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_ANTHROPIC_BASE_URL = "https://api.anthropic.com"
@@ -163,11 +163,7 @@ class GatewayConfig:
 
     def __repr__(self) -> str:
         # A config ends up in logs and tracebacks: keys are left out, and a base URL's credentials masked.
-        shown = ", ".join(
-            f"{name}={redact(value) if isinstance(value, str) and name.endswith('_url') else value!r}"
-            for name, value in ((item.name, getattr(self, item.name)) for item in fields(self) if item.repr)
-        )
-        return f"GatewayConfig({shown})"
+        return masked_repr(self)
 
     def limits_for(self, provider: str) -> ProviderLimits:
         """The limits of one provider (none when not configured)."""

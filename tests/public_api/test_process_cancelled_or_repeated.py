@@ -70,3 +70,10 @@ async def test_one_file_processed_twice_at_once_is_advanced_once(tmp_path: Path)
     assert first == second and first.status == "completed"
     assert events["run.completed"] == 1 and events["document.parsed"] == 1
     assert events["step.started"] == steps_alone  # each step once, as for a file processed once
+
+
+async def test_a_path_given_as_a_string_is_processed(tmp_path: Path) -> None:
+    document = write(tmp_path, "invoice.txt", invoice_text())
+    async with claimflow.open_engine(data_dir=str(tmp_path / "data")) as engine:
+        run = await engine.process(str(document))
+    assert run.status == "completed" and run.document == "invoice.txt"

@@ -224,3 +224,16 @@ def test_whole_numbers_may_be_written_as_floats_and_amounts_stay_exact(
     assert (settings.pool_size, settings.gateway.transport.max_attempts, settings.gateway.timeout_s) == (3, 1, 2.5)
     assert (settings.policy.budget.max_tokens, settings.policy.budget.max_calls) == (10_000, 0)
     assert str(settings.policy.high_risk_total) == "2500.10"
+
+
+def test_the_settings_repr_shows_no_secret(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("CLAIMFLOW_DATABASE_URL", "postgresql://claim:dbpass99@db.internal:5432/claims")
+    monkeypatch.setenv("CLAIMFLOW_DELIVER", "webhook:https://hookuser:hookpass@hooks.internal/records")
+    monkeypatch.setenv("CLAIMFLOW_DELIVER_SECRET", "topsecretvalue")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-very-secret-key")
+
+    shown = repr(Settings.load(data_dir=tmp_path))
+
+    for secret in ("dbpass99", "hookpass", "topsecretvalue", "sk-very-secret-key"):
+        assert secret not in shown
+    assert "db.internal:5432/claims" in shown and "hooks.internal/records" in shown  # still says where
