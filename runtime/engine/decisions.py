@@ -11,6 +11,7 @@ or, when the decision had been committed, the run waits for `recover` to finish 
 from __future__ import annotations
 
 import time
+from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any
 
 from langgraph.types import Command
@@ -85,6 +86,8 @@ class Decisions:
             ...
 
         async def _restore_after_failure(self, run_id: str) -> None: ...
+
+        def let_go_if_cancelled(self, run_id: str) -> AbstractAsyncContextManager[None]: ...  # noqa: D102
 
         @property
         def queued(self) -> bool:  # noqa: D102
@@ -180,7 +183,10 @@ class Decisions:
             await refuse(str(error))
             raise StaleReviewError(f"decision refused: {error}") from None
         resume: Command[Any] = Command(resume={answered: decision.model_dump(mode="json")})
-        return await self._advance(row.run_id, resume, answering=answered, context=context)
+        # Cancelled (a server's client gone, a timeout), the run is let go resuming: `recover` finishes the
+        # decision if its resume was committed, else opens the review again (`reopen_abandoned`).
+        async with self.let_go_if_cancelled(row.run_id):
+            return await self._advance(row.run_id, resume, answering=answered, context=context)
 
     async def _hold_decision(self, run_id: str, answering: str | None, error: Exception) -> None:
         """After the store or database failed under a decision, raise DecisionStoppedError saying what became of it.

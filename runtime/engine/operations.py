@@ -208,7 +208,8 @@ class Operations:
                 registry.claim(run_id, owner=owner, allowed=(row.status,), status=row.status)
             except RunBusyError:  # moved on meanwhile, or another live process holds it: not ours to release
                 return
-            registry.release(run_id, owner=owner, status=row.status)
+            # The review it answers stays named: continuing a run left resuming applies that decision.
+            registry.release(run_id, owner=owner, status=row.status, interrupt_id=row.interrupt_id)
 
         await self.registry.in_one_trip(let_go)
 

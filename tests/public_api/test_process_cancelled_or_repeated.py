@@ -77,3 +77,42 @@ async def test_a_path_given_as_a_string_is_processed(tmp_path: Path) -> None:
     async with claimflow.open_engine(data_dir=str(tmp_path / "data")) as engine:
         run = await engine.process(str(document))
     assert run.status == "completed" and run.document == "invoice.txt"
+
+
+class _StallsWhenArmed(ScriptedGateway):
+    """The rules backend, except that once armed, its next call never answers."""
+
+    def __init__(self) -> None:
+        super().__init__("rules")
+        self.armed = False
+        self.stalled = asyncio.Event()
+
+    async def complete(self, prompt: PromptSpec[Any], request: ModelInput) -> ModelResult[Any]:
+        if self.armed and not self.stalled.is_set():
+            self.stalled.set()
+            await asyncio.Event().wait()
+        return await super().complete(prompt, request)
+
+
+async def test_a_decision_cancelled_while_its_run_resumes_leaves_the_run_for_recover(tmp_path: Path) -> None:
+    memo = write(tmp_path, "memo.txt", "Team notes\nWe talked about the spring picnic and the parking.\n")
+    gateway = _StallsWhenArmed()
+    async with claimflow.open_engine(data_dir=tmp_path / "data", gateway=gateway) as engine:
+        paused = await engine.process(memo)
+        assert paused.status == "needs_review"
+        # Naming the type runs extraction after the review: a model call, which stalls.
+        edit = claimflow.ReviewDecision(reviewer="kim", action="edit", doc_type="invoice")
+        gateway.armed = True
+        deciding = asyncio.create_task(engine.decide(paused.run_id, edit))
+        await gateway.stalled.wait()
+        deciding.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await deciding
+
+        left = await engine.registry.get_run(paused.run_id)
+        assert left.status == "resuming" and left.lease_owner is None  # nobody holds it: recover may take it
+        (recovered,) = await engine.recover()
+        decisions = await engine.registry.decisions(paused.run_id)
+
+    assert recovered.status in ("completed", "needs_review") and recovered.lease_owner is None
+    assert [d["outcome"] for d in decisions] == ["applied"]  # its resume was committed: recover finished it
