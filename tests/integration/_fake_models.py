@@ -71,3 +71,21 @@ class FailingGateway:
 
     async def complete(self, prompt: PromptSpec[Any], request: ModelInput) -> ModelResult[Any]:
         raise self.error
+
+
+class StallingGateway(ScriptedGateway):
+    """The rules backend, except that its first call once `armed` never answers: a slow model its caller gives up on.
+
+    `stalled` is set when that call begins.
+    """
+
+    def __init__(self, *, armed: bool = True) -> None:
+        super().__init__("rules")
+        self.armed = armed
+        self.stalled = asyncio.Event()
+
+    async def complete(self, prompt: PromptSpec[Any], request: ModelInput) -> ModelResult[Any]:
+        if self.armed and not self.stalled.is_set():
+            self.stalled.set()
+            await asyncio.Event().wait()
+        return await super().complete(prompt, request)

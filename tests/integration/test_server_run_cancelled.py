@@ -9,33 +9,16 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
-from typing import Any
 
 import pytest
 from langgraph.runtime import Runtime
 
-from claimflow.nodes.ports import ModelInput, ModelResult
-from claimflow.prompts import PromptSpec
 from claimflow.runtime.engine import Engine, open_engine
 from claimflow.runtime.server import graph as server_graph
 from claimflow.runtime.server.context import ServerContext
 from claimflow.runtime.server.graph import ServerState, advance
 from tests.integration._docs import invoice_text, write
-from tests.integration._fake_models import ScriptedGateway
-
-
-class _StallsOnce(ScriptedGateway):
-    """The rules backend, except that its first call never answers: a slow model its caller gives up on."""
-
-    def __init__(self) -> None:
-        super().__init__("rules")
-        self.stalled = asyncio.Event()
-
-    async def complete(self, prompt: PromptSpec[Any], request: ModelInput) -> ModelResult[Any]:
-        if not self.stalled.is_set():
-            self.stalled.set()
-            await asyncio.Event().wait()
-        return await super().complete(prompt, request)
+from tests.integration._fake_models import StallingGateway
 
 
 class _OneEngine:
@@ -52,7 +35,7 @@ async def test_a_cancelled_server_run_leaves_the_claimflow_run_for_recover(
     data_dir: Path, docs_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     invoice = write(docs_dir, "invoice.txt", invoice_text("NW-2024-0961"))
-    gateway = _StallsOnce()
+    gateway = StallingGateway()
     async with open_engine(data_dir=data_dir, gateway=gateway) as engine:
         monkeypatch.setattr(server_graph, "ENGINES", _OneEngine(engine))
         row = await engine.admit("thread-1", path=invoice)

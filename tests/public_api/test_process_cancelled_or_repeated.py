@@ -10,29 +10,12 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 import claimflow
-from claimflow.nodes.ports import ModelInput, ModelResult
-from claimflow.prompts import PromptSpec
 from tests.integration._docs import invoice_text, write
-from tests.integration._fake_models import ScriptedGateway
-
-
-class _StallsOnce(ScriptedGateway):
-    """The rules backend, except that its first call never answers: a slow model its caller gives up on."""
-
-    def __init__(self) -> None:
-        super().__init__("rules")
-        self.stalled = asyncio.Event()
-
-    async def complete(self, prompt: PromptSpec[Any], request: ModelInput) -> ModelResult[Any]:
-        if not self.stalled.is_set():
-            self.stalled.set()
-            await asyncio.Event().wait()
-        return await super().complete(prompt, request)
+from tests.integration._fake_models import StallingGateway
 
 
 async def _events(engine: claimflow.Engine, run_id: str) -> Counter[str]:
@@ -41,7 +24,7 @@ async def _events(engine: claimflow.Engine, run_id: str) -> Counter[str]:
 
 async def test_a_cancelled_process_leaves_its_run_for_recover_to_finish(tmp_path: Path) -> None:
     invoice = write(tmp_path, "invoice.txt", invoice_text("NW-2024-0951"))
-    gateway = _StallsOnce()
+    gateway = StallingGateway()
     async with claimflow.open_engine(data_dir=tmp_path / "data", gateway=gateway) as engine:
         processing = asyncio.create_task(engine.process(invoice))
         await gateway.stalled.wait()  # parsed and masked, waiting for the model to classify it
@@ -79,24 +62,9 @@ async def test_a_path_given_as_a_string_is_processed(tmp_path: Path) -> None:
     assert run.status == "completed" and run.document == "invoice.txt"
 
 
-class _StallsWhenArmed(ScriptedGateway):
-    """The rules backend, except that once armed, its next call never answers."""
-
-    def __init__(self) -> None:
-        super().__init__("rules")
-        self.armed = False
-        self.stalled = asyncio.Event()
-
-    async def complete(self, prompt: PromptSpec[Any], request: ModelInput) -> ModelResult[Any]:
-        if self.armed and not self.stalled.is_set():
-            self.stalled.set()
-            await asyncio.Event().wait()
-        return await super().complete(prompt, request)
-
-
 async def test_a_decision_cancelled_while_its_run_resumes_leaves_the_run_for_recover(tmp_path: Path) -> None:
     memo = write(tmp_path, "memo.txt", "Team notes\nWe talked about the spring picnic and the parking.\n")
-    gateway = _StallsWhenArmed()
+    gateway = StallingGateway(armed=False)
     async with claimflow.open_engine(data_dir=tmp_path / "data", gateway=gateway) as engine:
         paused = await engine.process(memo)
         assert paused.status == "needs_review"
