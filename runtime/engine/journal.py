@@ -21,6 +21,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from claimflow.runtime.registry import AsyncRegistry
+from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.state.events import Event
 
 _log = logging.getLogger("claimflow")
@@ -86,7 +87,9 @@ class EventJournal:
                 for run_id, events in batch:
                     self._kept_back.setdefault(run_id, []).extend(events)
                 self._failure = error
-                _log.warning(
+                # A database gone stops the runs themselves with one message each: no word here on top of it.
+                _log.log(
+                    logging.DEBUG if unavailable_reason(error) is not None else logging.WARNING,
                     "events of run(s) %s could not be written yet (%s: %s); each run writes them with its status",
                     ", ".join(sorted(self._writing)),
                     type(error).__name__,
