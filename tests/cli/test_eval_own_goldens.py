@@ -16,35 +16,11 @@ from typer.testing import Result
 
 from claimflow.evals.baseline import baseline_path
 from claimflow.evals.golden import GOLDENS
+from tests.evals._expense_claim import RULE, declaration
 
 Invoke = Callable[..., Result]
 
-EXPENSE = '''
-from claimflow import DocumentType, Field, rule
-
-
-@rule("amount_within_budget", fields=["amount", "budget"])
-def amount_within_budget(doc):
-    """The claimed amount must not exceed the budget."""
-    amount, budget = doc.amount("amount"), doc.amount("budget")
-    if amount is None or budget is None:
-        return None
-    return doc.check(amount <= budget, f"claimed {amount} against budget {budget}")
-
-
-EXPENSE = DocumentType(
-    name="expense_claim",
-    description="An employee's expense claim",
-    titles=("Expense Claim",),
-    version="1",
-    fields=[
-        Field("employee", "text", required=True, labels=("Employee",)),
-        Field("amount", "amount", required=True, labels=("Amount",)),
-        Field("budget", "amount", labels=("Budget",)),
-    ],
-    rules=[amount_within_budget],
-)
-'''
+EXPENSE = RULE + declaration(titles=True)
 
 OVER_BUDGET: dict[str, Any] = {
     "kind": "rule",

@@ -19,6 +19,7 @@ from claimflow.evals.golden import GOLDENS, GoldenCase, load_goldens
 from claimflow.evals.select import case_type
 from claimflow.runtime.discovery import discover_types
 from claimflow.runtime.version import DECISION_CODE
+from tests.evals._expense_claim import RULE, declaration
 from tests.integration._docs import run_cli
 
 BASELINE = GOLDENS.parent / "baseline.replay.json"
@@ -152,33 +153,9 @@ def test_changed_cannot_update_the_baseline(tmp_path: Path) -> None:
     assert json.loads(baseline.read_text())["prompts"]["extract_invoice@2"] == "0" * 64
 
 
-OWN_RULES = '''
-from claimflow import rule
+OWN_RULES = RULE
 
-
-@rule("amount_within_budget", fields=["amount", "budget"])
-def amount_within_budget(doc):
-    """The claimed amount must not exceed the budget."""
-    amount, budget = doc.amount("amount"), doc.amount("budget")
-    if amount is None or budget is None:
-        return None
-    return doc.check(amount <= budget, f"claimed {amount} against budget {budget}")
-'''
-
-OWN_TYPE = """
-from claimflow import DocumentType, Field
-
-EXPENSE = DocumentType(
-    name="expense_claim",
-    description="An employee's expense claim",
-    fields=[
-        Field("employee", "text", required=True, labels=("Employee",)),
-        Field("amount", "amount", required=True, labels=("Amount",)),
-        Field("budget", "amount", labels=("Budget",)),
-    ],
-    rules=[amount_within_budget],
-)
-"""
+OWN_TYPE = declaration(version=None)
 
 OVER_BUDGET = {
     "kind": "rule", "name": "over-budget", "step": "rules_expense_claim", "doc_type": "expense_claim",

@@ -28,6 +28,7 @@ from claimflow.evals.golden import (
 from claimflow.prompts import prompts_for
 from claimflow.runtime.gateway import RulesGateway
 from claimflow.state.schema import DocumentTypes
+from tests.evals._expense_claim import RULE, declaration
 from tests.integration._docs import cli_env
 
 CASES = load_goldens()
@@ -200,31 +201,7 @@ def test_pytest_evals_fails_a_wrong_golden_with_expected_and_got(tmp_path: Path)
     assert "1 failed" in ran.stdout
 
 
-OWN_TYPE = '''
-from claimflow import DocumentType, Field, rule
-
-
-@rule("amount_within_budget", fields=["amount", "budget"])
-def amount_within_budget(doc):
-    """The claimed amount must not exceed the budget."""
-    amount, budget = doc.amount("amount"), doc.amount("budget")
-    if amount is None or budget is None:
-        return None
-    return doc.check(amount <= budget, f"claimed {amount} against budget {budget}")
-
-
-EXPENSE = DocumentType(
-    name="expense_claim",
-    description="An employee's expense claim",
-    version="1",
-    fields=[
-        Field("employee", "text", required=True, labels=("Employee",)),
-        Field("amount", "amount", required=True, labels=("Amount",)),
-        Field("budget", "amount", labels=("Budget",)),
-    ],
-    rules=[amount_within_budget],
-)
-'''
+OWN_TYPE = RULE + declaration()
 
 
 def _pytest_evals(*args: str | Path, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
