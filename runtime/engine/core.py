@@ -44,7 +44,7 @@ from claimflow.runtime.registry import (
     RunBusyError,
     RunRegistry,
     RunRow,
-    process_owner,
+    engine_owner,
 )
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
@@ -107,7 +107,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         self.limits = limits
         self.active = active
         self.types = active.types
-        self.owner = process_owner()
+        self.owner = engine_owner()
         self.journal = EventJournal(registry)
         self.deciding = RunTurns()
         self._advancing = {}

@@ -25,7 +25,7 @@ from claimflow.runtime.gateway import make_gateway
 from claimflow.runtime.gateway.recording import RecordingGateway
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.offload import offload
-from claimflow.runtime.registry import AsyncRegistry
+from claimflow.runtime.registry import AsyncRegistry, close_owner
 from claimflow.runtime.registry.opening import open_async_registry
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sqlitestore import SqliteDocumentStore
@@ -172,6 +172,7 @@ async def open_engine(
                 deliverer=make_deliverer(settings, registry, active.types),
             )
         engine = Engine(settings, registry, store, graph, context, limits, active, override_model=override_model)
+        stack.callback(close_owner, engine.owner)  # once its own closing is done
         stack.push_async_callback(engine.journal.close)
         stack.push_async_callback(engine.close_models)
         if not readonly:

@@ -19,6 +19,8 @@ from claimflow.runtime.registry.runs import (
     RunNotFoundError,
     RunRow,
     RunTable,
+    close_owner,
+    engine_owner,
     lease_is_stale,
     process_owner,
 )
@@ -49,6 +51,8 @@ __all__ = [
     "TokenExistsError",
     "TokenRow",
     "abandoned_message",
+    "close_owner",
+    "engine_owner",
     "lease_is_stale",
     "process_owner",
 ]

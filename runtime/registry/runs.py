@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import sqlite3
 import time
@@ -94,17 +95,44 @@ class RunRow:
 
 
 def process_owner() -> str:
-    """An owner id for leases: host and process."""
+    """The lease owner of this process as a whole: host and process (leases of other processes are told by it)."""
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+_OPEN_ENGINES: set[str] = set()
+"""The owners of this process's engines that are open: a lease held by one closed since is stale at once."""
+
+
+def engine_owner() -> str:
+    """A new lease owner for one engine: host, process and engine, open until `close_owner`.
+
+    Two engines of one process (a server and a CLI command embedded in one program, two data directories'
+    engines on one database) are two owners: neither can take a run the other holds.
+    """
+    owner = f"{process_owner()}:{secrets.token_hex(4)}"
+    _OPEN_ENGINES.add(owner)
+    return owner
+
+
+def close_owner(owner: str) -> None:
+    """The engine leasing as `owner` is closed: what it still holds may be taken by anyone."""
+    _OPEN_ENGINES.discard(owner)
+
+
 def lease_is_stale(owner: str | None, until: float | None, now: float) -> bool:
-    """A lease is stale when it expired, or when its process on this host is gone (a crash, a kill -9)."""
+    """Whether a lease may be taken: it expired, or its holder is gone.
+
+    A holder on this host is gone when its process is (a crash, a kill -9); one of this process, when its engine
+    was closed. A holder on another host holds until the lease runs out.
+    """
     if owner is None or until is None or until <= now:
         return True
-    host, _, pid = owner.rpartition(":")
+    host, _, process_and_engine = owner.partition(":")  # a host name holds no colon
+    pid, _, engine = process_and_engine.partition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return False
+    if int(pid) == os.getpid():
+        return bool(engine) and owner not in _OPEN_ENGINES
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:

@@ -36,7 +36,7 @@ def _held_by(url: str, receiver: Receiver, pid: int) -> bool:
     """Whether the receiver holds, unanswered, a record sent by the worker with this pid (the run's lease)."""
     runs = {key.split(":", 1)[0] for key in set(receiver.answering)}
     owners = rows(url, "SELECT lease_owner FROM claimflow_runs WHERE run_id = ANY(%s)", list(runs))
-    return any((row["lease_owner"] or "").endswith(f":{pid}") for row in owners)
+    return any(f":{pid}:" in (row["lease_owner"] or "") for row in owners)  # host:pid:engine
 
 
 def test_a_worker_killed_while_delivering_loses_nothing_and_the_receiver_keeps_each_record_once(
