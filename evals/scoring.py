@@ -1,16 +1,27 @@
 """Whether a claimed value is right: both sides brought to their field kind's canonical form first.
 
-Amounts compare as decimals, dates as ISO dates, currencies as codes; text and identifiers are folded for
-case and spacing. A field of several values (a contract's parties) is right when the sets agree; scored
-value by value (`evals/values.py`), each value is compared alone in the same canonical form.
+Amounts compare as decimals, dates as ISO dates, currencies as codes; identifiers are folded for case and
+spacing, and text compares by its words: case, spacing and the punctuation between words do not count, because a
+label typed by hand (`Zimmer Inc.`, `NO.8,JALAN PERMAS`) and the same name or address as the page prints it
+(`Zimmer, Inc.`, `NO. 8, JALAN PERMAS`) are one value. A field of several values (a contract's parties) is right
+when the sets agree; scored value by value (`evals/values.py`), each value is compared alone in the same canonical
+form.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from claimflow.state.normalize import fold, normalize_value
 from claimflow.state.schema import Column, Field
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(text: str) -> str:
+    """The case-folded words (runs of letters and digits) of a text, one space between them."""
+    return " ".join(_WORD.findall(text.casefold()))
 
 
 def canonical_item(spec: Field | Column, item: Any) -> str | None:
@@ -20,7 +31,9 @@ def canonical_item(spec: Field | Column, item: Any) -> str | None:
     text = str(item)
     kind = spec.kind if spec.kind != "table" else "text"
     normal = normalize_value(kind, text, spec.choices) or text
-    return fold(normal) if kind in ("text", "identifier") else normal
+    if kind == "text":
+        return _words(normal) or fold(normal)  # a value of punctuation alone still compares as itself
+    return fold(normal) if kind == "identifier" else normal
 
 
 def canonical(spec: Field | Column, value: Any) -> tuple[str, ...] | None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from claimflow.doctypes import INVOICE
 from claimflow.evals.calibrate import FieldThreshold, calibrate, with_thresholds
 from claimflow.evals.dataset import Outcome
 from claimflow.evals.manifest import LabelledDocument
+from claimflow.evals.scoring import is_right
 from claimflow.evals.values import ClaimedValue, pair_rows
 from claimflow.state.policy import Policy
 
@@ -43,3 +45,13 @@ def test_cells_with_a_row_confidence_are_calibrated_per_column_but_never_written
     policy = with_thresholds(Policy(), chosen)
     assert policy.field_thresholds == {"invoice": {"total_amount": "always_review"}}
     assert with_thresholds(Policy(), [FieldThreshold("invoice", "line_items.amount", 0.9, 4, 1.0, 0.5)]) == Policy()
+
+
+def test_text_values_compare_by_their_words_and_identifiers_by_their_characters() -> None:
+    """A name or an address labelled by hand is right as the page prints it: punctuation between words differs."""
+    fields = {spec.name: spec for spec in INVOICE.fields}
+    assert is_right(fields["vendor_name"], "Zimmer, Inc.", "Zimmer Inc.")
+    assert is_right(fields["vendor_name"], "NO. 8, JALAN PERMAS 10/7", "NO.8,JALAN PERMAS 10/7")
+    assert not is_right(fields["vendor_name"], "Arc Communications Inc.", "Arc Communication Inc.")
+    assert not is_right(fields["vendor_name"], "Permas Jalan", "Jalan Permas")  # the words' order counts
+    assert not is_right(fields["invoice_number"], "INV-10/7", "INV-107")  # an identifier's punctuation counts
