@@ -41,7 +41,7 @@ async def process_files(
     registered: asyncio.Queue[tuple[int, RunRow, bool] | None] = asyncio.Queue(maxsize=concurrency)
     results: list[RunRow | None] = [None] * len(files)
 
-    # Runs this batch registered (leased to this process) that no worker has taken yet.
+    # Runs this batch registered (leased to this engine) that no worker has taken yet.
     untaken: set[str] = set()
 
     async def intake() -> None:
@@ -71,7 +71,7 @@ async def process_files(
                 tasks.create_task(work())
     except BaseException as stopped:
         # Cancelled or failed, the batch lets go of what it registered and never started (the runs it was
-        # advancing let go of themselves): leased to this process, they would wait as long as it lives.
+        # advancing let go of themselves): leased to this engine, they would wait as long as it is open.
         await asyncio.shield(_let_go_untaken(engine, untaken))
         if isinstance(stopped, BaseExceptionGroup):
             raise stopped.exceptions[0] from None

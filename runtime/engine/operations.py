@@ -145,7 +145,7 @@ class Operations:
     async def advance_once(self, row: RunRow, *, new: bool) -> RunRow:
         """Start (or continue) a registered run, once at a time in this engine; `new`: just registered by the caller.
 
-        Every run this engine advances is leased to its process, so a second caller would pass the lease and
+        Every run this engine advances is leased to the engine, so a second caller would pass the lease and
         run each step, and deliver the record, a second time: it waits for the first caller's result instead.
         If the first caller is cancelled, a waiting one continues the run. See `let_go_if_cancelled`.
         """
@@ -178,9 +178,9 @@ class Operations:
     async def let_go_if_cancelled(self, run_id: str) -> AsyncIterator[None]:
         """Around advancing a run: if the block is cancelled, give up the run's lease, so `recover` can finish it.
 
-        The run is leased to this process, whose heartbeat renews the lease while it lives: left so by a
+        The run is leased to this engine, whose heartbeat renews the lease while it is open: left so by a
         cancelled caller (a timeout, a task group's failure), it would look busy to `recover` and to every
-        other process for as long as this one lives. Its checkpoints hold whole steps only (the step in
+        other engine for as long as this one is open. Its checkpoints hold whole steps only (the step in
         flight is not in them), so the run is released as it stands and continues from its last step.
         """
         try:
