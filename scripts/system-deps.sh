@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Debian packages claimflow needs at run time: tesseract for OCR of scans and photos, fonts for the
-# example generator; and for the tests, chromium and its driver (the review page's browser test drives
-# /usr/bin/chromium: no browser is downloaded). Installs only what is missing; needs root (or sudo) the first time.
+# Debian packages claimflow needs at run time: tesseract for OCR of scans and photos (with its orientation
+# data, to turn sideways photos upright), fonts for the example generator; and for the tests, chromium and its
+# driver (the review page's browser test drives /usr/bin/chromium: no browser is downloaded). Installs only what
+# is missing; needs root (or sudo) the first time.
 set -euo pipefail
-packages=(tesseract-ocr tesseract-ocr-eng fonts-dejavu-core chromium chromium-driver)
+packages=(tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd fonts-dejavu-core chromium chromium-driver)
 missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

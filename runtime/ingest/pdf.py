@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import threading
+from collections import Counter
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -21,13 +22,17 @@ from claimflow.runtime.ingest.errors import (
 from claimflow.runtime.ingest.models import IngestLimits, ParsedPages
 from claimflow.runtime.ingest.ocr import PAGE_PSM, ocr_image
 
-__all__ = ["PDFIUM_LOCK", "parse_pdf", "render_for_ocr"]
+__all__ = ["PDFIUM_LOCK", "parse_pdf", "render_for_ocr", "upright_textpage"]
 
 # PDFium is not thread-safe: every call into it, here or in any other module, holds this lock. OCR runs outside it.
 PDFIUM_LOCK = threading.RLock()
 
 # A poster-sized page at 300 dpi would need gigabytes; renders are scaled down to this many pixels.
 _MAX_RENDER_PIXELS = 40_000_000
+
+# The text's direction is judged on at most this many characters, spread over the page: every character's angle
+# would add half the visibility check's time on a dense page (19 ms to its 36 for 12,000 characters).
+_DIRECTION_SAMPLE = 512
 
 # PDFium marks a hyphen that ends a line with U+FFFE (older builds: U+0002); it was printed as "-".
 _HYPHEN_MARKS = str.maketrans({"\ufffe": "-", "\x02": "-", "\x00": None})
@@ -81,6 +86,47 @@ def render_for_ocr(page: pdfium.PdfPage, dpi: int) -> Image.Image:
     return image
 
 
+def _upright_rotation(textpage: pdfium.PdfTextPage) -> int | None:
+    """The page rotation (/Rotate) under which most of the page's characters stand upright; None: no characters."""
+    count = max(pdfium_c.FPDFText_CountChars(textpage), 0)
+    quarters: Counter[int] = Counter()
+    for index in range(0, count, max(1, count // _DIRECTION_SAMPLE)):
+        # White space, PDFium's inserted line breaks above all, has no direction of its own (PDFium says 0).
+        if chr(pdfium_c.FPDFText_GetUnicode(textpage, index)).isspace():
+            continue
+        angle = pdfium_c.FPDFText_GetCharAngle(textpage, index)  # clockwise, in page space, /Rotate not applied
+        if angle >= 0:
+            quarters[round(math.degrees(angle) / 90) % 4] += 1
+    if not quarters:
+        return None
+    [(quarter, _)] = quarters.most_common(1)
+    return (360 - 90 * quarter) % 360
+
+
+def upright_textpage(page: pdfium.PdfPage) -> pdfium.PdfTextPage:
+    """The page's text page, its lines in the order they have with the page turned so its text stands upright.
+
+    PDFium orders a page's text by where it stands on the page as shown (/Rotate applied), and orders well only
+    text that stands upright there. Text that runs down the shown page (a /Rotate of 90 over upright content,
+    or text drawn turned a quarter clockwise) it reads last line first, a label apart from its value on the
+    same line; text upside down, each line's value before its label. So the text page is read with the page's
+    rotation set, in memory and only for that moment, to the one under which most of its characters stand
+    upright: its text then reads as the same page drawn upright does. Character indices and boxes belong to
+    this text page; the boxes are in page space, whatever the rotation. The caller holds PDFium's lock.
+    """
+    textpage = page.get_textpage()
+    rotation = page.get_rotation()
+    upright = _upright_rotation(textpage)
+    if upright is None or upright == rotation:
+        return textpage
+    textpage.close()
+    page.set_rotation(upright)
+    try:
+        return page.get_textpage()  # PDFium lays the text out here, once: the rotation is not read again
+    finally:
+        page.set_rotation(rotation)
+
+
 def _read_page(pdf: pdfium.PdfDocument, index: int, limits: IngestLimits) -> _PageRead:
     with PDFIUM_LOCK:
         try:
@@ -88,7 +134,7 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, limits: IngestLimits) -> _Pa
         except pdfium.PdfiumError as exc:
             raise CorruptDocumentError(f"Page {index + 1} of the PDF could not be read: {exc}") from exc
         try:
-            textpage = page.get_textpage()
+            textpage = upright_textpage(page)
             try:
                 text = normalize_newlines(visible_text(page, textpage)).translate(_HYPHEN_MARKS)
             finally:

@@ -12,7 +12,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from claimflow.runtime.ingest.errors import CorruptDocumentError
-from claimflow.runtime.ingest.pdf import PDFIUM_LOCK, render_for_ocr
+from claimflow.runtime.ingest.pdf import PDFIUM_LOCK, render_for_ocr, upright_textpage
 from claimflow.runtime.pages._pdf_layer import indexed_text
 from claimflow.runtime.pages.errors import NoSuchPageError
 from claimflow.runtime.pages.geometry import Box
@@ -103,7 +103,7 @@ def _read(pdf: pdfium.PdfDocument, number: int, stored_text: str, ocr_dpi: int) 
     """Page `number` of an open PDF (the caller holds the lock and maps PDFium's errors)."""
     page = pdf[number - 1]
     try:
-        textpage = page.get_textpage()
+        textpage = upright_textpage(page)  # as parsing read it: the stored text's order
         try:
             image = _render(page)
             text, indices = indexed_text(page, textpage)
