@@ -21,6 +21,7 @@ from reportlab.pdfgen import canvas
 from claimflow.runtime.ingest import CorruptDocumentError, DocumentTooLargeError, IngestError, parse_document
 from claimflow.runtime.pages import NoSuchPageError, read_page
 from tests.integration._docs import invoice_text, text_pdf
+from tests.runtime._turned_pdf import shown_turned
 from tests.runtime.pages.test_page_layout import PAGE_HEIGHT, PAGE_WIDTH, assert_over, drawn_box, scan_png, span
 
 Encode = Callable[..., bytes]
@@ -195,3 +196,15 @@ def test_an_image_over_the_limit_is_refused_whatever_the_warning_filters_say(
 
     with pytest.raises(DocumentTooLargeError, match="1000"):
         read_page(data, "image/png", 1, "")
+
+
+@pytest.mark.parametrize("rotate", [90, 180])
+def test_a_turned_pdf_page_shows_its_stored_text_from_its_own_glyphs(rotate: int) -> None:
+    """A page shown turned is read for display as parsing read it: the text layer, boxed by its glyphs, no OCR."""
+    data = shown_turned(text_pdf(invoice_text()), rotate)
+    text = parse_document(data, "turned.pdf").pages[0]
+
+    page = read_page(data, "application/pdf", 1, text)
+
+    assert page._ocr is None
+    assert page.boxes(*span(text, "180.00 GBP"))  # the value is found on the page, at its glyphs
