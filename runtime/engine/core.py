@@ -42,10 +42,10 @@ from claimflow.runtime.registry import (
     IN_PROGRESS,
     AsyncRegistry,
     RunBusyError,
-    RunRegistry,
     RunRow,
     engine_owner,
 )
+from claimflow.runtime.registry.settlement import Settlement
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.runtime.unavailable import unavailable_reason
@@ -416,28 +416,20 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         doc_type = self.types.find(state.doc_type)
         key = doc_type.key_of(state.fields) if doc_type is not None and status == "completed" else None
         kept = state.model_dump_json() if status in FINISHED else None
-
-        def record(registry: RunRegistry) -> RunRow:
-            # The last events, the duplicate key, the final state, the run's new status: in this order.
-            if events:
-                registry.append_events(run_id, events)
-            if doc_type is not None and key is not None:
-                registry.register_record(run_id, doc_type.name, key)
-            if kept is not None:
-                registry.save_final(run_id, kept)
-            registry.release(
-                run_id,
-                owner=self.owner,
-                status=status,
-                doc_type=state.classification.doc_type if state.classification else None,
-                interrupt_id=interrupt_id,
-                error=state.error if status in ("failed", "rejected") else None,
-                decisions="applied" if applied else None,
-                review_due=state.policy.review.due_seconds(state.doc_type) if interrupt_id else None,
-            )
-            return registry.get_run(run_id)
-
-        row = await self.registry.in_one_trip(record)
+        settlement = Settlement(
+            run_id=run_id,
+            owner=self.owner,
+            status=status,
+            events=events,
+            record_key=(doc_type.name, key) if doc_type is not None and key is not None else None,
+            final_state=kept,
+            doc_type=state.classification.doc_type if state.classification else None,
+            interrupt_id=interrupt_id,
+            error=state.error if status in ("failed", "rejected") else None,
+            decisions="applied" if applied else None,
+            review_due=state.policy.review.due_seconds(state.doc_type) if interrupt_id else None,
+        )
+        row = await self.registry.settle(settlement)
         if kept is not None:
             self._keep_finished(run_id, state)
         return row

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from claimflow.graphs import WORKFLOW_NAME
 from claimflow.nodes.ports import WorkflowContext
 from claimflow.runtime.ingest import IngestLimits, size_versus_limit, sniff_media_type
-from claimflow.runtime.registry import AsyncRegistry, NewRun, RegistryError, RunRegistry, RunRow
+from claimflow.runtime.registry import AsyncRegistry, NewRun, RegistryError, RunRow
 from claimflow.runtime.registry.runs import NewStatus
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import NotRegularFileError, path_text, read_regular_file
@@ -105,15 +105,8 @@ class Intake:
         ref = await self.store.save_document(data, name, sniff_media_type(data, name))
         started = self._started_event(ref)
         run = self._new_run(run_id, ref, source, status="running" if starting else "queued")
-
-        def register(registry: RunRegistry) -> tuple[RunRow, bool]:
-            # The run and, if it is new, its `run.started` event: one trip to the registry's thread.
-            row, new = registry.register_run(run, by_source=by_source)
-            if new:
-                registry.append_events(row.run_id, [started])
-            return row, new
-
-        row, new = await self.registry.in_one_trip(register)
+        # The run and, if it is new, its `run.started` event: one trip to the registry's thread.
+        row, new = await self.registry.register_run(run, by_source=by_source, started=[started])
         return row, new, ref
 
     async def receive(

@@ -3,8 +3,15 @@
 from __future__ import annotations
 
 import time
+from typing import LiteralString
 
 from claimflow.runtime.registry._pg_schema import PgDatabase
+
+SAVE_FINAL: LiteralString = (
+    "INSERT INTO claimflow_run_finals (run_id, state, stored_at) VALUES (%s, %s, %s)"
+    " ON CONFLICT (run_id) DO UPDATE SET state = EXCLUDED.state, stored_at = EXCLUDED.stored_at"
+)
+"""Keeps (or replaces) a run's final state: run id, state as JSON, when."""
 
 
 class PgFinalStates(PgDatabase):
@@ -12,11 +19,7 @@ class PgFinalStates(PgDatabase):
 
     def save_final(self, run_id: str, state: str) -> None:
         """Keep (or replace) the final state of a finished run, as JSON."""
-        self._execute(
-            "INSERT INTO claimflow_run_finals (run_id, state, stored_at) VALUES (%s, %s, %s)"
-            " ON CONFLICT (run_id) DO UPDATE SET state = EXCLUDED.state, stored_at = EXCLUDED.stored_at",
-            (run_id, state, time.time()),
-        )
+        self._execute(SAVE_FINAL, (run_id, state, time.time()))
 
     def final_state(self, run_id: str) -> str | None:
         """The final state kept for a run, as JSON, or None."""

@@ -14,17 +14,35 @@ from claimflow.runtime.registry.reviews import Refusal, check_review_change
 from claimflow.runtime.registry.runs import RunNotFoundError, RunRow
 from claimflow.state.events import Event
 
-INSERT_EVENTS: LiteralString = (
-    "INSERT INTO claimflow_events (event_id, run_id, type, step, at, data)"
-    " SELECT e.event_id, e.run_id, e.type, e.step, e.at, e.data::jsonb"
-    " FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[]) WITH ORDINALITY"
-    " AS e (event_id, run_id, type, step, at, data, n)"
-    " ORDER BY e.n"
-    " ON CONFLICT (event_id) DO NOTHING RETURNING seq"
-)
-"""Appends events in the order given, in one statement (one round trip however many); one already stored
-(same id) is skipped. Its parameters are one array per column (see `insert_events`), sent in binary: as text each
-element of an array is escaped by a regular expression, which took half of a run's last trip."""
+
+def events_insert(where: LiteralString = "") -> LiteralString:
+    """The statement that appends events in the order given (if `where` holds), one already stored skipped.
+
+    One statement however many (one round trip). Its parameters are one array per column (`event_columns`), sent
+    in binary: as text each element of an array is escaped by a regular expression, which took half of a run's
+    last trip.
+    """
+    return (
+        "INSERT INTO claimflow_events (event_id, run_id, type, step, at, data)"
+        " SELECT e.event_id, e.run_id, e.type, e.step, e.at, e.data::jsonb"
+        " FROM unnest(%b::text[], %b::text[], %b::text[], %b::text[], %b::text[], %b::text[]) WITH ORDINALITY"
+        " AS e (event_id, run_id, type, step, at, data, n)" + (" WHERE " + where if where else "") + " ORDER BY e.n"
+        " ON CONFLICT (event_id) DO NOTHING"
+    )
+
+
+INSERT_EVENTS = events_insert() + " RETURNING seq"
+"""Appends events in the order given (see `events_insert`), returning a row for each one new."""
+
+
+def event_columns(batches: Sequence[tuple[str, Sequence[Event]]]) -> list[list[str]]:
+    """Several runs' events as `events_insert` takes them: one list per column (none when there are no events)."""
+    rows = [
+        (e.event_id, run_id, e.type, e.step, e.at.isoformat(), storable_json(e.data))
+        for run_id, events in batches
+        for e in events
+    ]
+    return [list(column) for column in zip(*rows, strict=True)]
 
 
 def insert_events(conn: psycopg.Connection[Row], batches: Sequence[tuple[str, Sequence[Event]]]) -> int:
@@ -33,14 +51,9 @@ def insert_events(conn: psycopg.Connection[Row], batches: Sequence[tuple[str, Se
     One statement rather than a row's each: the server is a round trip away, and a run's last trip holds
     twenty-odd events.
     """
-    rows = [
-        (e.event_id, run_id, e.type, e.step, e.at.isoformat(), storable_json(e.data))
-        for run_id, events in batches
-        for e in events
-    ]
-    if not rows:
+    columns = event_columns(batches)
+    if not columns:
         return 0
-    columns = [list(column) for column in zip(*rows, strict=True)]
     return len(conn.execute(INSERT_EVENTS, columns).fetchall())
 
 

@@ -332,7 +332,8 @@ class PgDatabase:
         """One transaction for every call this thread makes inside: all of them are committed, or none.
 
         Each write transaction on its own costs a `BEGIN` and a `COMMIT` round trip and a WAL flush; calls that
-        belong together (a run's last events, its final state and its new status) pay them once.
+        belong together (a claim and the release after it) pay them once. (Writes that go together on every run,
+        its registration and its settlement, are one round trip each: `_pg_register`, `_pg_settle`.)
         """
         if getattr(self._together, "conn", None) is not None:
             yield

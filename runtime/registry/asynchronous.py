@@ -20,6 +20,7 @@ from claimflow.runtime.registry.pages import RunPage
 from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.registry.reviews import Refusal
 from claimflow.runtime.registry.runs import NewRun, RunRow
+from claimflow.runtime.registry.settlement import Settlement, record, register
 from claimflow.runtime.registry.tokens import TokenRow
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
@@ -68,9 +69,21 @@ class AsyncRegistry:
         """Register a new run, queued unless `run.status` says running; with an owner, leased to it from the start."""
         return await self._call(self.sync.create_run, run)
 
-    async def register_run(self, run: NewRun, *, by_source: bool = False) -> tuple[RunRow, bool]:
-        """The latest run of this document from `run.source`, or `run`, new (then True); see `RunRegistry`."""
-        return await self._call(self.sync.register_run, run, by_source=by_source)
+    async def register_run(
+        self, run: NewRun, *, by_source: bool = False, started: Sequence[Event] = ()
+    ) -> tuple[RunRow, bool]:
+        """The latest run of this document from `run.source`, or `run`, new (then True); see `RunRegistry`.
+
+        A new run's `started` events are written with it, in the same transaction (see `settlement.register`).
+        """
+        return await self._call(register, self.sync, run, by_source=by_source, started=list(started))
+
+    async def settle(self, settlement: Settlement) -> RunRow:
+        """Write where a run ended: its last events, duplicate key, final state and status, all or nothing.
+
+        The run as it then stands. One trip to the registry's thread (on Postgres one round trip to the server).
+        """
+        return await self._call(record, self.sync, settlement)
 
     async def renew_leases(self, owner: str) -> int:
         """Extend every lease `owner` holds (its heartbeat); returns how many."""

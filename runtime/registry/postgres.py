@@ -2,7 +2,8 @@
 
 Same contract and semantics as the SQLite `Registry` (see `RunRegistry`): one connection in autocommit mode,
 explicit transactions where several statements must hold together, and `SELECT ... FOR UPDATE` to make claiming a
-run a compare-and-set across processes and hosts.
+run a compare-and-set across processes and hosts. What every run writes, its registration and where it ended, goes
+as one transaction in one round trip each (`_pg_register`, `_pg_settle`).
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ from typing import LiteralString
 import psycopg
 
 from claimflow.runtime.registry._pg_finals import PgFinalStates
+from claimflow.runtime.registry._pg_register import FIND_LATEST, LOCK_IDENTITY, identity, register
 from claimflow.runtime.registry._pg_reviews import PgReviewTable, insert_events
 from claimflow.runtime.registry._pg_schema import Row
-from claimflow.runtime.registry._pg_text import storable
+from claimflow.runtime.registry._pg_settle import SAVE_RECORD_KEY, PgSettlement
 from claimflow.runtime.registry.decisions import abandoned_message
 from claimflow.runtime.registry.pages import RunPage, page_sql
 from claimflow.runtime.registry.pg_tokens import PgTokenTable
@@ -31,7 +33,6 @@ from claimflow.runtime.registry.runs import (
     left_behind,
     like_prefix,
     required_source,
-    review_clock,
 )
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
@@ -60,17 +61,12 @@ def latest_run_of(
     transaction-level advisory lock on the identity makes two processes registering the same file at once make
     one run: the second waits, then finds the first one's.
     """
-    identity = source if by_source else f"{document.document_id}:{source}"
-    conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (identity,))
-    found = conn.execute(
-        "SELECT * FROM claimflow_runs WHERE (document_id = %s OR %s) AND source = %s"
-        " ORDER BY created_at DESC, run_id DESC LIMIT 1",
-        (document.document_id, by_source, source),
-    ).fetchone()
+    conn.execute(LOCK_IDENTITY, (identity(document, source, by_source=by_source),))
+    found = conn.execute(FIND_LATEST, (document.document_id, by_source, source)).fetchone()
     return None if found is None else RunRow(**found)
 
 
-class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
+class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates, PgSettlement):
     """Runs with their leases, events, review decisions, record keys and prompt pins, in `claimflow_` tables.
 
     Args:
@@ -82,19 +78,18 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
         with self._write() as conn:
             return insert_run(conn, run)
 
-    def register_run(self, run: NewRun, *, by_source: bool = False) -> tuple[RunRow, bool]:
-        """The latest run of this document from `run.source`, or `run`, new (then True).
+    def register_run(
+        self, run: NewRun, *, by_source: bool = False, started: Sequence[Event] = ()
+    ) -> tuple[RunRow, bool]:
+        """The latest run of this document from `run.source`, or `run`, new (then True) with its `started` events.
 
         With `by_source`, the latest run from this source whatever its document (the caller compares them).
         A transaction-level advisory lock on the identity makes two processes registering the same file at
-        once make one run.
+        once make one run. One round trip (`_pg_register`).
         """
         source = required_source(run)
-        with self._write() as conn:
-            found = latest_run_of(conn, run.document, source, by_source=by_source)
-            if found is not None:
-                return found, False
-            return insert_run(conn, run), True
+        with self.session() as conn:
+            return register(conn, run, source, by_source=by_source, started=started)
 
     def renew_leases(self, owner: str) -> int:
         """Extend every lease `owner` holds by `LEASE_SECONDS` from now (its heartbeat); returns how many."""
@@ -174,50 +169,6 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
             ).fetchone()
         assert claimed is not None  # the row is locked: it cannot have gone
         return RunRow(**claimed)
-
-    def release(
-        self,
-        run_id: str,
-        *,
-        owner: str,
-        status: str,
-        doc_type: str | None = None,
-        interrupt_id: str | None = None,
-        error: str | None = None,
-        decisions: str | None = None,
-        decision_message: str | None = None,
-        review_due: float | None = None,
-    ) -> None:
-        """Record where the run stands and give up its lease (unless another owner holds it).
-
-        `decisions`, when given, is the outcome the run's pending review decisions get in the same transaction,
-        with `decision_message` saying why when given. A run pausing at a new review starts its clock: due
-        `review_due` seconds from now (None: no due time).
-        """
-        with self._write() as conn:
-            before = conn.execute(
-                "SELECT interrupt_id FROM claimflow_runs WHERE run_id = %s FOR UPDATE", (run_id,)
-            ).fetchone()
-            now = time.time()  # read after any wait for the row lock
-            released = conn.execute(
-                "UPDATE claimflow_runs SET status = %s, doc_type = COALESCE(%s, doc_type), interrupt_id = %s,"
-                " error = %s, lease_owner = NULL, lease_until = NULL, updated_at = %s WHERE run_id = %s AND"
-                " (lease_owner = %s OR lease_owner IS NULL)",
-                (status, doc_type, interrupt_id, storable(error), now, run_id, owner),
-            ).rowcount
-            clock = review_clock(status, before["interrupt_id"] if before else None, interrupt_id, review_due, now)
-            if released and clock is not None:
-                conn.execute(
-                    "UPDATE claimflow_runs SET review_opened_at = %s, review_due_at = %s, assignee = NULL,"
-                    " priority = NULL, escalated_at = NULL, overdue_at = NULL WHERE run_id = %s",
-                    (*clock, run_id),
-                )
-            if released and decisions is not None:
-                conn.execute(
-                    "UPDATE claimflow_review_decisions SET outcome = %s, message = COALESCE(%s, message)"
-                    " WHERE run_id = %s AND outcome = 'pending'",
-                    (decisions, storable(decision_message), run_id),
-                )
 
     def append_events(self, run_id: str, events: Iterable[Event]) -> int:
         """Append events; an event already stored (same id) is skipped. Returns how many were new."""
@@ -313,11 +264,7 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates):
 
     def register_record(self, run_id: str, doc_type: str, key: str) -> None:
         """Remember a completed record's duplicate key (a run registered again replaces its key)."""
-        self._execute(
-            "INSERT INTO claimflow_record_keys (run_id, doc_type, key) VALUES (%s, %s, %s) ON CONFLICT (run_id)"
-            " DO UPDATE SET doc_type = EXCLUDED.doc_type, key = EXCLUDED.key",
-            (run_id, doc_type, key),
-        )
+        self._execute(SAVE_RECORD_KEY, (run_id, doc_type, key))
 
     def runs_with_key(self, doc_type: str, key: str, *, exclude_run: str) -> list[str]:
         """Other completed runs of `doc_type` with the same duplicate key."""
