@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from claimflow.runtime.api import (
         ActiveType,
         Engine,
+        EngineClosedError,
         Export,
         PendingReview,
         Run,
@@ -63,6 +64,7 @@ __version__ = "0.2.0"
 _LAZY = {
     "ActiveType": "claimflow.runtime.api",
     "Engine": "claimflow.runtime.api",
+    "EngineClosedError": "claimflow.runtime.api",
     "Export": "claimflow.runtime.api",
     "PendingReview": "claimflow.runtime.api",
     "Run": "claimflow.runtime.api",
@@ -96,6 +98,7 @@ __all__ = [
     "DocumentType",
     "DocumentTypes",
     "Engine",
+    "EngineClosedError",
     "Evidence",
     "Export",
     "ExtractionClaim",

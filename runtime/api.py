@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from claimflow.runtime.discovery import ActiveType, TypeDiscoveryError, discover_types
 from claimflow.runtime.engine import Engine, Export, PendingReview, PromptChangedError, Run, open_engine
-from claimflow.runtime.errors import SetupError
+from claimflow.runtime.errors import EngineClosedError, SetupError
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.version import WorkflowVersionError
 
@@ -17,6 +17,7 @@ load_types = discover_types
 __all__ = [
     "ActiveType",
     "Engine",
+    "EngineClosedError",
     "Export",
     "PendingReview",
     "PromptChangedError",

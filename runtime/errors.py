@@ -10,3 +10,10 @@ class SetupError(Exception):
 
 class WorkflowVersionError(Exception):
     """A run was started by a workflow version this installation does not have."""
+
+
+class EngineClosedError(RuntimeError):
+    """An engine was used after it was closed (its `open_engine` block ended): its database and store are shut."""
+
+    def __init__(self) -> None:
+        super().__init__("this engine is closed (its `open_engine` block has ended); open a new engine to go on")

@@ -14,13 +14,16 @@ import os
 import tempfile
 import uuid
 from collections import OrderedDict
+from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
+from claimflow.runtime.errors import EngineClosedError
 from claimflow.runtime.private import private_dir, tighten
 from claimflow.runtime.unavailable import UnavailableError
 from claimflow.state.documents import DocumentRef, SourceText, TextRef
 
+P = ParamSpec("P")
 T = TypeVar("T")
 
 
@@ -212,6 +215,18 @@ class AsyncDocumentStore:
         self._texts: OrderedDict[str, SourceText] = OrderedDict()
         self._blobs: OrderedDict[str, bytes] = OrderedDict()
         self._originals: OrderedDict[str, bytes] = OrderedDict()
+        self._closed = False
+
+    async def _off_loop(self, call: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """`call` on a worker thread; refused once the store is closed (its files or connections are gone)."""
+        if self._closed:
+            raise EngineClosedError
+        return await asyncio.to_thread(call, *args, **kwargs)
+
+    async def close(self) -> None:
+        """Close the store under it; every use from now on is refused with `EngineClosedError`."""
+        self._closed = True
+        await asyncio.to_thread(self.files.close)
 
     def _remember(self, cache: OrderedDict[str, T], key: str, value: T) -> T:
         cache[key] = value
@@ -225,7 +240,7 @@ class AsyncDocumentStore:
         found = self._originals.pop(ref.document_id, None)
         if found is not None:
             return found
-        return await asyncio.to_thread(self.files.read_document, ref)
+        return await self._off_loop(self.files.read_document, ref)
 
     async def save_document(self, data: bytes, filename: str, media_type: str) -> DocumentRef:
         """Store an original document and return its reference.
@@ -233,14 +248,14 @@ class AsyncDocumentStore:
         A small original stays in memory until it is first read (by `parse`, the run's first step), then is
         forgotten: originals are read once, and a large one is not worth holding.
         """
-        ref = await asyncio.to_thread(self.files.save_document, data, filename, media_type)
+        ref = await self._off_loop(self.files.save_document, data, filename, media_type)
         if len(data) <= KEEP_ORIGINALS_UP_TO:
             self._remember(self._originals, ref.document_id, data)
         return ref
 
     async def save_text(self, pages: tuple[str, ...], method: str) -> TextRef:
         """Store page texts and return their reference; the pages stay in memory for the next steps."""
-        ref = await asyncio.to_thread(self.files.save_text, pages, method)
+        ref = await self._off_loop(self.files.save_text, pages, method)
         self._remember(self._texts, ref.text_id, SourceText(pages=pages))
         return ref
 
@@ -250,11 +265,11 @@ class AsyncDocumentStore:
         if found is not None:
             self._texts.move_to_end(ref.text_id)
             return found
-        return self._remember(self._texts, ref.text_id, await asyncio.to_thread(self.files.load_text, ref))
+        return self._remember(self._texts, ref.text_id, await self._off_loop(self.files.load_text, ref))
 
     async def save_blob(self, data: bytes) -> str:
         """Store bytes (e.g. a masking map) and return their id."""
-        blob_id = await asyncio.to_thread(self.files.save_blob, data)
+        blob_id = await self._off_loop(self.files.save_blob, data)
         self._remember(self._blobs, blob_id, data)
         return blob_id
 
@@ -264,18 +279,18 @@ class AsyncDocumentStore:
         if found is not None:
             self._blobs.move_to_end(blob_id)
             return found
-        return self._remember(self._blobs, blob_id, await asyncio.to_thread(self.files.load_blob, blob_id))
+        return self._remember(self._blobs, blob_id, await self._off_loop(self.files.load_blob, blob_id))
 
     async def blob_size(self, blob_id: str) -> int | None:
         """The size of a stored blob in bytes, or None when it is not stored."""
-        return await asyncio.to_thread(self.files.blob_size, blob_id)
+        return await self._off_loop(self.files.blob_size, blob_id)
 
     async def clock(self) -> float:
         """The store's clock (see `DocumentFiles.clock`): for a prune's `saved_before`."""
-        return await asyncio.to_thread(self.files.clock)
+        return await self._off_loop(self.files.clock)
 
     async def delete_blob(self, blob_id: str, *, saved_before: float) -> int:
         """Remove a blob not saved since `saved_before`, and forget any copy kept in memory; the bytes freed."""
         for cache in (self._texts, self._blobs, self._originals):
             cache.pop(blob_id, None)
-        return await asyncio.to_thread(self.files.delete_blob, blob_id, saved_before=saved_before)
+        return await self._off_loop(self.files.delete_blob, blob_id, saved_before=saved_before)

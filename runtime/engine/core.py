@@ -34,7 +34,7 @@ from claimflow.runtime.engine.tokens import Tokens
 from claimflow.runtime.engine.turns import RunTurns
 from claimflow.runtime.engine.upkeep import Upkeep
 from claimflow.runtime.engine.watching import Watching
-from claimflow.runtime.errors import WorkflowVersionError
+from claimflow.runtime.errors import EngineClosedError, WorkflowVersionError
 from claimflow.runtime.held_writes import writes_held_for_checkpoints
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.registry import (
@@ -148,6 +148,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
 
     async def state(self, run_id: str) -> WorkflowState | None:
         """The run's latest checkpointed state, else the final state kept when it finished; None before both."""
+        self._check_open()
         finished = self._finished.get(run_id)
         if finished is not None:
             return finished
@@ -168,6 +169,11 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         await self.registry.save_final(run_id, state.model_dump_json())
         self._keep_finished(run_id, state)
 
+    def _check_open(self) -> None:
+        """Refuse to read a closed engine's checkpoints: its saver's connections are gone (EngineClosedError)."""
+        if self.registry.closed:
+            raise EngineClosedError
+
     def _keep_finished(self, run_id: str, state: WorkflowState) -> None:
         """Remember a finished run's state (see `state`): it is final, kept in the registry already."""
         self._finished[run_id] = state
@@ -176,6 +182,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
 
     async def pending_review(self, run_id: str) -> PendingReview | None:
         """The open review of a paused run, with the state it paused in (one checkpoint read for both)."""
+        self._check_open()
         snapshot = await self.graph.aget_state(self._config(run_id))
         opened_at = datetime.fromisoformat(snapshot.created_at).timestamp() if snapshot.created_at else None
         for interrupt in snapshot.interrupts:

@@ -151,9 +151,8 @@ async def open_engine(
         registry = await asyncio.to_thread(open_async_registry, settings)
         stack.push_async_callback(asyncio.to_thread, registry.close)
         await pin_prompts(registry, active)
-        files = await asyncio.to_thread(_document_files, settings)
-        stack.push_async_callback(asyncio.to_thread, files.close)
-        store = AsyncDocumentStore(files)
+        store = AsyncDocumentStore(await asyncio.to_thread(_document_files, settings))
+        stack.push_async_callback(store.close)
         saver = await stack.enter_async_context(_checkpointer(settings))
         graph = build_documents_workflow(active.types).compile(checkpointer=saver)
         context = None

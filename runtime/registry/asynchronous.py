@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, ParamSpec, TypeVar
 
+from claimflow.runtime.errors import EngineClosedError
 from claimflow.runtime.registry.pages import RunPage
 from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.registry.reviews import Refusal
@@ -46,8 +47,11 @@ class AsyncRegistry:
     def __init__(self, registry: RunRegistry, *, threads: int) -> None:
         self.sync = registry
         self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="claimflow-registry")
+        self._closed = False
 
     async def _call(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        if self._closed:  # its threads are shut down and its connections closed: say so, not what breaks
+            raise EngineClosedError
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._threads, lambda: function(*args, **kwargs))
 
@@ -60,8 +64,14 @@ class AsyncRegistry:
         """
         return await self._call(_in_one_transaction(calls), self.sync)
 
+    @property
+    def closed(self) -> bool:
+        """Whether the registry was closed (with its engine)."""
+        return self._closed
+
     def close(self) -> None:
-        """Finish pending calls, then close the registry."""
+        """Finish pending calls, then close the registry; every call from now on is refused (`EngineClosedError`)."""
+        self._closed = True
         self._threads.shutdown(wait=True)
         self.sync.close()
 
