@@ -31,6 +31,8 @@ _BLOCKS = frozenset(
 _CELLS = frozenset(("td", "th"))
 _SPACE = re.compile(r"[ \t\n\r\f\v]+")
 _SCREEN = re.compile(r"\b(?:all|screen)\b", re.IGNORECASE)
+_EMPTY_COMMENT = re.compile(rb"<!--->|<!-->")
+"""Comments a browser closes at once (`<!-->`, `<!--->`); Python's parser reads on to the next `-->`."""
 _QUIETING = threading.Lock()
 """Held while bs4's advice is silenced: `warnings.catch_warnings` swaps the process's filter list, and two
 threads inside it at once (documents are parsed on worker threads side by side) restore each other's lists,
@@ -150,6 +152,17 @@ def _on_screen(style: Tag) -> bool:
     return media is None or bool(_SCREEN.search(str(media)))
 
 
+def _comments_closed_as_browsers_do(data: bytes) -> bytes:
+    """Comments closed the ways browsers close them, written the way Python's parser (before 3.13) closes them.
+
+    A browser ends a comment at `--!>` as at `-->`, and reads `<!-->` and `<!--->` as empty comments; Python's
+    parser reads on to the next `-->`, hiding the text between as if it were commented out.
+    """
+    if b"<!--" not in data:
+        return data  # the common case: no comment, no copy
+    return _EMPTY_COMMENT.sub(b"<!---->", data).replace(b"--!>", b"-->")
+
+
 def html_to_text(data: bytes) -> str:
     """Render HTML bytes as plain text (the encoding is taken from the document or guessed).
 
@@ -165,6 +178,7 @@ def html_to_text(data: bytes) -> str:
     with _QUIETING, warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        data = _comments_closed_as_browsers_do(data)
         soup = BeautifulSoup(data, "html.parser")
         if _comment_left_open(data, soup):
             # A browser reads a comment never closed as a comment to the end of the document; Python's parser

@@ -86,3 +86,15 @@ def test_a_comment_left_open_hides_everything_after_it(encoding: str) -> None:
 
 def test_an_open_comment_in_a_script_hides_nothing_after_the_script() -> None:
     assert _page("<p>Total 180.00</p><script>if (a<!--b) {}</script><p>Net 150.00</p>") == "Total 180.00\nNet 150.00"
+
+
+# A browser closes a comment at `--!>` as at `-->`, and reads `<!-->` and `<!--->` as empty comments; Python's parser
+# read on to the next `-->`, so the net amount a browser shows between was missing.
+@pytest.mark.parametrize(
+    ("closed", "after"),
+    [("<!-- note --!>", "<!-- note -->"), ("<!-->", "<!-- x -->"), ("<!--->", ""), ("<!-- a <!--> -->", "")],
+)
+def test_a_comment_closed_the_ways_a_browser_closes_it_shows_what_follows(closed: str, after: str) -> None:
+    page = _page(f"<p>Total 180.00</p>{closed}<p>Net 150.00</p>{after}<p>VAT 30.00</p>")
+
+    assert [line for line in page.splitlines() if line != "-->"] == ["Total 180.00", "Net 150.00", "VAT 30.00"]
