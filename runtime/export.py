@@ -38,14 +38,18 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet takes for the start of a formula (or strips before looking for one)."""
 
 
+def _text(value: Any) -> str:
+    """A value as the record's JSON writes it: a yes/no field as `true` or `false` (Python would write `True`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
 def _cell(value: Any) -> str:
     """A CSV cell: a number as it is written; text that could start a formula behind a leading `'`."""
     if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
         return str(value)
-    if isinstance(value, list):
-        text = "; ".join(str(item) for item in value)
-    else:
-        text = "" if value is None else str(value)
+    text = "; ".join(_text(item) for item in value) if isinstance(value, list) else _text(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -110,9 +114,10 @@ def _single_layout(path: Path, types: DocumentTypes) -> set[Path]:
 def write_records(records: Iterable[DocumentRecord], path: Path, types: DocumentTypes) -> list[Path]:
     """Write records to `path` in the format its name asks for; return every file written.
 
-    A CSV export that splits by type replaces the file the user named: `path` and its tables, as an earlier
-    export of one type wrote them, are removed (left in place, an old export would pass for part of this
-    one). Per-type files (`path` stem dot type) are never removed: another export may have been named so.
+    A CSV export replaces what an earlier export of one type wrote to `path`: that file and its tables, those
+    this export does not write again, are removed (left in place, an old export would pass for part of this
+    one: invoices' line items beside contracts, or beside an export that found nothing). Per-type files (`path`
+    stem dot type) are never removed: another export may have been named so.
     """
     items = list(records)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -121,10 +126,9 @@ def write_records(records: Iterable[DocumentRecord], path: Path, types: Document
         path.write_text(render_records(items, fmt), encoding="utf-8")
         return [path]
     written = _write_csv(items, path, types)
-    if path not in written:
-        for stale in _single_layout(path, types) - set(written):
-            if stale.is_file():
-                stale.unlink()
+    for stale in _single_layout(path, types) - set(written):
+        if stale.is_file():
+            stale.unlink()
     return written
 
 

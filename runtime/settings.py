@@ -268,15 +268,13 @@ def _prune_cron() -> str:
     text = _env("CLAIMFLOW_PRUNE_CRON")
     if text is None:
         return PRUNE_CRON
-    # Imported only when the setting is there: every command loads the settings, few set this one.
-    from croniter import croniter  # noqa: PLC0415
+    # Imported only when the setting is there: every command loads the settings, few set this one (croniter).
+    from claimflow.runtime.retention.schedule import parse_cron  # noqa: PLC0415
 
-    if len(text.split()) != 5 or not croniter.is_valid(text):
-        raise SettingsError(
-            f"CLAIMFLOW_PRUNE_CRON: {text!r} is not a cron expression of five fields (minute, hour, day of the "
-            "month, month, day of the week), e.g. '17 3 * * *' for every day at 03:17 UTC"
-        )
-    return " ".join(text.split())
+    try:
+        return parse_cron(text)
+    except ValueError as error:
+        raise SettingsError(f"CLAIMFLOW_PRUNE_CRON: {error}") from None
 
 
 def _document_limits() -> IngestLimits:

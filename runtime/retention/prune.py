@@ -114,11 +114,13 @@ async def prune_finished(
         await engine.registry.append_events(row.run_id, [pruned_event])
     # Looked at again just before deleting: a run registered meanwhile with the same document keeps its blobs,
     # and so does one saving them right now (the store deletes only what was not saved since `saved_before`).
-    freed = [
-        await engine.store.delete_blob(blob, saved_before=saved_before)
-        for blob in sorted(set(stored) - await _needed(engine, ids))
-    ]
-    return replace(report, blobs=sum(1 for size in freed if size), blob_bytes=sum(freed))
+    freed: dict[str, int] = {}
+    for blob in sorted(set(stored) - await _needed(engine, ids)):
+        size = await engine.store.delete_blob(blob, saved_before=saved_before)
+        # 0 bytes freed is also what deleting an empty blob (an empty document's) frees: gone, it counts.
+        if size or (stored[blob] == 0 and await engine.store.blob_size(blob) is None):
+            freed[blob] = size
+    return replace(report, blobs=len(freed), blob_bytes=sum(freed.values()))
 
 
 __all__ = ["PruneReport", "prune_finished"]

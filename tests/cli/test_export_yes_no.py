@@ -1,0 +1,55 @@
+"""A yes/no field is exported to CSV as the record's JSON has it, `true` or `false`, never Python's `True`."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from claimflow import Column, DocumentType, Field
+from claimflow.runtime.export import write_records
+from claimflow.state.evidence import Evidence
+from claimflow.state.records import record_model
+from claimflow.state.schema import DocumentTypes
+
+DELIVERY_NOTE = DocumentType(
+    name="delivery_note",
+    description="A note that goods were delivered.",
+    titles=("Delivery Note",),
+    version="1",
+    fields=[
+        Field("signed", "boolean", labels=("Signed",)),
+        Field("damaged", "boolean", multiple=True, labels=("Damaged",)),
+        Field("lines", "table", columns=[Column("returned", "boolean", labels=("Returned",))]),
+    ],
+)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_yes_no_values_are_written_as_the_records_json_writes_them(tmp_path: Path) -> None:
+    evidence = Evidence(page=1, start=0, end=11, quote="Returned: y")
+    record = record_model(DELIVERY_NOTE).model_validate(
+        {
+            "run_id": "run-1",
+            "document_id": "ab" * 32,
+            "filename": "note.txt",
+            "doc_type": "delivery_note",
+            "signed": {"value": False, "status": "accepted", "decided_by": "test"},
+            "damaged": {"value": [True, False], "status": "accepted", "decided_by": "test"},
+            "lines": [{"returned": True, "evidence": evidence}],
+        }
+    )
+    types = DocumentTypes([DELIVERY_NOTE])
+
+    written = write_records([record], tmp_path / "notes.csv", types)
+    write_records([record], tmp_path / "notes.jsonl", types)
+
+    [row] = _rows(written[0])
+    [line] = _rows(written[1])
+    assert (row["signed"], row["damaged"], line["returned"]) == ("false", "true; false", "true")
+    as_json = json.loads((tmp_path / "notes.jsonl").read_text(encoding="utf-8"))
+    assert (as_json["signed"]["value"], as_json["lines"][0]["returned"]) == (False, True)
