@@ -70,6 +70,14 @@ class PgDocumentStore(DocumentFiles):
         assert row is not None, "SELECT without FROM returns one row"
         return float(row["now"])
 
+    def blobs_saved_before(self, saved_before: float) -> dict[str, int]:
+        """The database's blobs last saved before `saved_before`, with their sizes (the fallback is never pruned)."""
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "SELECT blob_id, size FROM claimflow_blobs WHERE coalesce(saved_at, created_at) < %s", (saved_before,)
+            ).fetchall()
+        return {str(row["blob_id"]): int(row["size"]) for row in rows}
+
     def delete_blob(self, blob_id: str, *, saved_before: float) -> int:
         """Remove a blob unless it was saved at or after `saved_before`; returns the bytes freed.
 

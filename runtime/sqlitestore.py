@@ -107,6 +107,20 @@ class SqliteDocumentStore(DocumentFiles):
             return int(row[0])
         return None if self._fallback is None else self._fallback.blob_size(blob_id)
 
+    def blobs_saved_before(self, saved_before: float) -> dict[str, int]:
+        """The blobs `delete_blob` would remove at this mark, with their sizes: rows, and older blob files too."""
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT blobs.blob_id, blobs.size FROM blobs LEFT JOIN blob_saves USING (blob_id)"
+                " WHERE blob_saves.saved_at IS NULL OR blob_saves.saved_at < ?",
+                (saved_before,),
+            ).fetchall()
+        found = {str(blob_id): int(size) for blob_id, size in rows}
+        if self._fallback is not None:
+            for blob_id, size in self._fallback.blobs_saved_before(saved_before).items():
+                found[blob_id] = found.get(blob_id, 0) + size  # `delete_blob` frees both places
+        return found
+
     def delete_blob(self, blob_id: str, *, saved_before: float) -> int:
         """Remove a blob unless it was saved at or after `saved_before`; returns the bytes freed.
 

@@ -35,9 +35,13 @@ class BlobMissingError(UnavailableError):
     """
 
 
+def _is_blob_id(text: str) -> bool:
+    return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
+
+
 def check_blob_id(blob_id: str) -> str:
     """`blob_id` if it is a sha256 in lower-case hex; else ValueError."""
-    if len(blob_id) != 64 or not all(c in "0123456789abcdef" for c in blob_id):
+    if not _is_blob_id(blob_id):
         raise ValueError(f"not a blob id: {blob_id!r}")
     return blob_id
 
@@ -73,6 +77,13 @@ class DocumentFiles:
 
         Returns the bytes freed: 0 when it was not there, or was saved since. Checking and removing are one
         step, so a document saved again while a prune runs (a new run of the same bytes) keeps its blob.
+        """
+        raise NotImplementedError
+
+    def blobs_saved_before(self, saved_before: float) -> dict[str, int]:
+        """Every blob `delete_blob` would remove at this mark, with the bytes it would free (pruning's sweep).
+
+        A blob last saved at or after `saved_before` is left out, as `delete_blob` leaves it in place.
         """
         raise NotImplementedError
 
@@ -162,6 +173,23 @@ class FileDocumentStore(DocumentFiles):
             return 0
         aside.unlink()
         return moved.st_size
+
+    def blobs_saved_before(self, saved_before: float) -> dict[str, int]:
+        """The blob files last saved before `saved_before`, with their sizes (files moved aside are not blobs)."""
+        found: dict[str, int] = {}
+        folders = [path for path in self._root.glob("??") if path.is_dir()] if self._root.is_dir() else []
+        for folder in folders:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if not (_is_blob_id(entry.name) and entry.name.startswith(folder.name)):
+                        continue
+                    try:
+                        stat = entry.stat(follow_symlinks=False)
+                    except FileNotFoundError:  # deleted, or moved aside by a prune, meanwhile
+                        continue
+                    if stat.st_mtime < saved_before:
+                        found[entry.name] = stat.st_size
+        return found
 
     def save_blob(self, data: bytes) -> str:
         """Store bytes atomically and return their sha256; bytes already stored are stamped saved now."""
@@ -288,6 +316,10 @@ class AsyncDocumentStore:
     async def clock(self) -> float:
         """The store's clock (see `DocumentFiles.clock`): for a prune's `saved_before`."""
         return await self._off_loop(self.files.clock)
+
+    async def blobs_saved_before(self, saved_before: float) -> dict[str, int]:
+        """Every stored blob not saved since `saved_before`, with its size (see `DocumentFiles.blobs_saved_before`)."""
+        return await self._off_loop(self.files.blobs_saved_before, saved_before)
 
     async def delete_blob(self, blob_id: str, *, saved_before: float) -> int:
         """Remove a blob not saved since `saved_before`, and forget any copy kept in memory; the bytes freed."""

@@ -29,6 +29,11 @@ class SourceConflictError(RegistryError):
         """The run the source names, with its own document."""
 
 
+def _digest(data: bytes) -> str:
+    """The id the store keeps these bytes under."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def _conflict(source: str, document_id: str, row: RunRow | None) -> None:
     """Refuse a document other than the one the source's run holds."""
     if row is not None and row.document_id != document_id:
@@ -95,8 +100,20 @@ class Intake:
         if isinstance(read, RunRow):
             return read, True
         name, source, data = read
+        earlier = await self._registered_before(source, data)
+        if earlier is not None:
+            return earlier, False
         row, new, _ = await self._store_and_register(run_id, data, name, source, starting=starting)
         return row, new
+
+    async def _registered_before(self, source: str, data: bytes) -> RunRow | None:
+        """The run these bytes from this source already have, found before they are stored again.
+
+        Storing them would stamp the blob saved now: the original of a run pruned since would come back, and
+        stay as long as the file is sent again within every retention period (a cron job re-running a folder).
+        """
+        earlier = await self.registry.run_from_source(source)
+        return earlier if earlier is not None and earlier.document_id == _digest(data) else None
 
     async def _store_and_register(
         self, run_id: str, data: bytes, name: str, source: str, *, by_source: bool = False, starting: bool = False
@@ -135,9 +152,13 @@ class Intake:
             reason = f"{name} is {shown}, over the {limit} limit; it was not read"
             return await self._fail_at_intake(run_id, name, keyed, size, reason), True
         if source is not None:
-            # Refused before the bytes are stored. Two uploads racing under one source are settled atomically
-            # by `register_run` below; the loser's bytes then stay in the store, referenced by no run.
-            _conflict(source, hashlib.sha256(data).hexdigest(), await self.registry.run_from_source(source))
+            # Refused before the bytes are stored, and the same bytes again are not stored again (see
+            # `_registered_before`). Two uploads racing under one source are settled atomically by `register_run`
+            # below; the loser's bytes then stay in the store, referenced by no run, until a prune sweeps them.
+            earlier = await self.registry.run_from_source(source)
+            _conflict(source, _digest(data), earlier)
+            if earlier is not None:
+                return earlier, False
         register = self._enqueue_received if self.queued else self._store_and_register
         row, new, ref = await register(run_id, data, name, keyed, by_source=source is not None)
         if not new:

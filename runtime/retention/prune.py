@@ -2,10 +2,13 @@
 
 A finished run (completed, failed, rejected) keeps its registry row, its final state (kept in the registry when
 it finished: the typed record, the fields with their evidence, the rules and review), its review decisions and
-its audit events for good. Its checkpoints (the saver's tables) and the blobs only it used (the original, the
-parsed and masked texts, the masking map) are removed once it finished longer ago than the retention period.
+its audit events for good. Its checkpoints (the saver's tables) are removed once it finished longer ago than the
+retention period, and so is every blob no remaining run refers to: the blobs only it used (the original, the
+parsed and masked texts, the masking map), and bytes stored for no run at all (a file registered before, sent
+again after its run was pruned; the loser of two uploads racing under one key).
 A blob another run still refers to (an unfinished run, or a finished one not pruned yet) stays, and so does a
-blob saved within the retention period (the same document sent again: its new run may not be registered yet).
+blob saved within the retention period (the same document sent again: its new run may not be registered yet)
+or since a run now advancing last started (a text its step saved, not yet in a checkpoint).
 """
 
 from __future__ import annotations
@@ -55,6 +58,24 @@ async def _blobs_of(engine: Engine, row: RunRow) -> set[str]:
     return found
 
 
+ADVANCING = ("running", "resuming")
+"""Statuses of a run a step may be advancing right now: what it saves is in no checkpoint until the step ends."""
+
+CLOCK_SKEW_SECONDS = 60.0
+"""How far the clocks of the hosts stamping runs and blobs may differ: a run's start is taken as this much earlier."""
+
+
+def _sweep_mark(saved_before: float, rows: list[RunRow]) -> float:
+    """The save time before which a blob no run refers to may go: `saved_before`, or earlier while runs advance.
+
+    A run's step saves its texts, then its checkpoint names them: meanwhile no state refers to them. A run began
+    advancing when its status last changed (claimed, resumed), on the registry's clock, which may not be the
+    store's: every blob saved since (less the skew allowed between them) stays.
+    """
+    started = [row.updated_at - CLOCK_SKEW_SECONDS for row in rows if row.status in ADVANCING]
+    return min([saved_before, *started])
+
+
 async def _needed(engine: Engine, going: set[str]) -> set[str]:
     """The blobs runs other than `going` refer to (runs pruned before refer to none any more)."""
     needed: set[str] = set()
@@ -68,7 +89,7 @@ async def _needed(engine: Engine, going: set[str]) -> set[str]:
 async def prune_finished(
     engine: Engine, older_than: timedelta, *, dry_run: bool = False, now: float | None = None
 ) -> PruneReport:
-    """Remove the checkpoints and unshared blobs of runs that finished more than `older_than` ago.
+    """Remove the checkpoints of runs that finished more than `older_than` ago, and every blob no other run needs.
 
     The function a periodic maintenance task calls (e.g. daily, on one worker): it is idempotent, and a run
     already pruned is not counted again. With `dry_run` nothing changes, and the report says what would go.
@@ -78,25 +99,18 @@ async def prune_finished(
     # run that is not registered yet (intake saves the bytes, then registers the run) is not taken from it.
     saved_before = await engine.store.clock() - older_than.total_seconds()
     pruned = await engine.registry.pruned_runs()
-    chosen = [
-        row
-        for row in await engine.registry.list_runs()
-        if row.status in FINISHED and row.updated_at <= cutoff and row.run_id not in pruned
-    ]
+    rows = await engine.registry.list_runs()
+    chosen = [row for row in rows if row.status in FINISHED and row.updated_at <= cutoff and row.run_id not in pruned]
     ids = {row.run_id for row in chosen}
     saver = engine.graph.checkpointer
     if not isinstance(saver, BaseCheckpointSaver):
         raise TypeError("pruning needs an engine whose graph was compiled with a checkpointer")
     sizes = {row.run_id: await checkpoint_bytes(saver, row.run_id) for row in chosen}
-    blobs: set[str] = set()
-    for row in chosen:
-        blobs |= await _blobs_of(engine, row)
-    going = blobs - await _needed(engine, ids)
-    stored: dict[str, int] = {}
-    for blob in sorted(going):
-        size = await engine.store.blob_size(blob)
-        if size is not None:
-            stored[blob] = size
+    # Every stored blob, not only the chosen runs': bytes stored for no run (intake stores a document before
+    # it registers its run, which may turn out to exist already, or lose a race) would otherwise stay for good.
+    mark = _sweep_mark(saved_before, rows)
+    unused = await engine.store.blobs_saved_before(mark)
+    stored = {blob: unused[blob] for blob in set(unused) - await _needed(engine, ids)}
     report = PruneReport(
         runs=tuple(row.run_id for row in chosen),
         checkpoint_bytes=sum(sizes.values()),
@@ -113,10 +127,10 @@ async def prune_finished(
         pruned_event = event("run.pruned", "engine", checkpoint_bytes=sizes.get(row.run_id, 0))
         await engine.registry.append_events(row.run_id, [pruned_event])
     # Looked at again just before deleting: a run registered meanwhile with the same document keeps its blobs,
-    # and so does one saving them right now (the store deletes only what was not saved since `saved_before`).
+    # and so does one saving them right now (the store deletes only what was not saved since `mark`).
     freed: dict[str, int] = {}
     for blob in sorted(set(stored) - await _needed(engine, ids)):
-        size = await engine.store.delete_blob(blob, saved_before=saved_before)
+        size = await engine.store.delete_blob(blob, saved_before=mark)
         # 0 bytes freed is also what deleting an empty blob (an empty document's) frees: gone, it counts.
         if size or (stored[blob] == 0 and await engine.store.blob_size(blob) is None):
             freed[blob] = size
