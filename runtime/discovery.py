@@ -161,7 +161,9 @@ def _run(load: Callable[[], object], target: str, source: str, file: str | None)
         raise TypeDiscoveryError(f"{source}: {target}: invalid document type in {where}: {error}") from None
     except TypeDiscoveryError:
         raise
-    except Exception as error:  # noqa: BLE001 - any import failure of a user's module is reported, not raised
+    # Any import failure of a user's module is reported, not raised. SystemExit too (a module that calls
+    # sys.exit, or parses the command line as a script does): let through, claimflow would end with no word.
+    except (Exception, SystemExit) as error:
         where = _declared_at(error, file) or target
         raise TypeDiscoveryError(
             f"{source}: cannot import {target} ({where}): {type(error).__name__}: {error}"
@@ -228,7 +230,7 @@ def _entry_point_types() -> Iterator[ActiveType]:
         except DeclarationError as error:
             where = _declared_at(error, _module_file(point.module))
             raise TypeDiscoveryError(f"{source}: {point.value}: invalid document type in {where}: {error}") from None
-        except Exception as error:  # noqa: BLE001 - a broken plugin is named, never half-loaded
+        except (Exception, SystemExit) as error:  # a broken plugin is named, never half-loaded (see _run)
             where = _declared_at(error, _module_file(point.module)) or point.value
             raise TypeDiscoveryError(
                 f"{source}: cannot load {point.value} ({where}): {type(error).__name__}: {error}"
@@ -295,4 +297,12 @@ def discover_types(specs: Sequence[str] = (), *, cwd: Path | None = None, use_en
 
 def given_types(types: Iterable[DocumentType]) -> ActiveTypes:
     """Types an embedding program passes directly (no discovery)."""
-    return combine(ActiveType(t, "given by the caller", t.name, None) for t in types)
+    if isinstance(types, DocumentType):
+        raise TypeDiscoveryError(f"types must be a list of document types; put the type {types.name!r} in one")
+    if isinstance(types, str | bytes) or not isinstance(types, Iterable):
+        raise TypeDiscoveryError(f"types must be a list of document types, got {types!r}")
+    given = list(types)
+    for item in given:
+        if not isinstance(item, DocumentType):
+            raise TypeDiscoveryError(f"types holds {item!r}, which is not a DocumentType (pass the declaration itself)")
+    return combine(ActiveType(t, "given by the caller", t.name, None) for t in given)

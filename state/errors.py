@@ -39,3 +39,10 @@ class MaskingTimeoutError(StateError):
 
 class RuleFailedError(StateError):
     """A document type's own rule raised instead of judging: a bug in that rule, named with the document type."""
+
+
+class OfflineHookError(StateError):
+    """A document type's own offline extractor or detector raised, or returned something else than it must.
+
+    A bug in that function: the message names it and its document type, and only the document being read fails.
+    """

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import inspect
 import re
+import reprlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from claimflow.state.claims import ExtractionClaim
 from claimflow.state.errors import DeclarationError, RuleFailedError
@@ -17,14 +18,15 @@ from claimflow.state.evidence import ClaimedEvidence, Evidence
 from claimflow.state.labels import LabelIndex, fold_label
 from claimflow.state.normalize import compact, fold
 from claimflow.state.outcomes import FieldResult, RuleResult, TableRow
-from claimflow.state.schema.fields import Field, check_name
-from claimflow.state.schema.rules import Rule, RuleInput
+from claimflow.state.schema.fields import Field, check_name, check_text
+from claimflow.state.schema.rules import Rule, RuleInput, shortened
 from claimflow.state.schema.type_words import TypeWords
 
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 UNKNOWN_TYPE = "unknown"
 """The type a classification records when the document is none of the active ones."""
 RESERVED_TYPE_NAMES = frozenset({UNKNOWN_TYPE})
+_T = TypeVar("_T")
 
 
 class OfflineExtractor(Protocol):
@@ -109,7 +111,8 @@ class DocumentType:
             raise DeclarationError(f"{what}: give a description; classifiers read it to recognise the type")
         if not isinstance(self.version, str) or not _VERSION.match(self.version):
             raise DeclarationError(f"{what}: version {self.version!r} must be a short string such as '1' or '2.1'")
-        fields = tuple(self.fields) if not isinstance(self.fields, (str, bytes)) else ()
+        check_text(what, guidance=self.guidance)
+        fields = _listed(what, "fields", "Field(...) declarations", self.fields)
         for spec in fields:
             if not isinstance(spec, Field):
                 raise DeclarationError(f"{what}: fields must be Field(...) declarations, got {spec!r}")
@@ -121,13 +124,15 @@ class DocumentType:
         self._check_labels(what)
         self._check_rules(what)
         self._check_keys(what)
-        titles = _phrases(self.titles)
+        titles = _phrases(what, "titles", self.titles)
         object.__setattr__(self, "titles", titles or (self.name.replace("_", " "),))
-        object.__setattr__(self, "keywords", _phrases(self.keywords))
+        object.__setattr__(self, "keywords", _phrases(what, "keywords", self.keywords))
         for hook in ("extractor", "detector"):
             value = getattr(self, hook)
             if value is not None and not callable(value):
                 raise DeclarationError(f"{what}: {hook} {value!r} is not a function")
+            if inspect.iscoroutinefunction(value):
+                raise DeclarationError(f"{what}: {hook} {_qualified(value)} is async; it must be a plain function")
 
     @staticmethod
     def _check_unique(what: str, noun: str, names: Sequence[str]) -> None:
@@ -145,7 +150,7 @@ class DocumentType:
                     raise DeclarationError(f"{what}: label {label!r} is declared by both {other} and {spec.name}")
 
     def _check_rules(self, what: str) -> None:
-        rules = tuple(self.rules)
+        rules = _listed(what, "rules", "@rule functions", self.rules)
         for item in rules:
             if not isinstance(item, Rule):
                 raise DeclarationError(f"{what}: rules must be @rule functions, got {item!r}")
@@ -159,7 +164,8 @@ class DocumentType:
         object.__setattr__(self, "rules", rules)
 
     def _check_keys(self, what: str) -> None:
-        key = tuple(self.duplicate_key) if not isinstance(self.duplicate_key, str) else (self.duplicate_key,)
+        key = (self.duplicate_key,) if isinstance(self.duplicate_key, str) else self.duplicate_key
+        key = _listed(what, "duplicate_key", "field names", key)
         for name in key:
             spec = self._by_name.get(name)
             if spec is None or spec.is_table or spec.multiple:
@@ -169,6 +175,9 @@ class DocumentType:
             spec = self._by_name.get(self.risk_field)
             if spec is None or spec.kind != "amount":
                 raise DeclarationError(f"{what}: risk_field {self.risk_field!r} is not an amount field of the type")
+            if spec.multiple:
+                # Which of several amounts would reach the high-risk bar? None would, and no document would be risky.
+                raise DeclarationError(f"{what}: risk_field {self.risk_field!r} holds several values; name one amount")
 
     # reading ------------------------------------------------------------------------------
     def field(self, name: str) -> Field | None:
@@ -246,9 +255,19 @@ class DocumentType:
         }
 
 
-def _phrases(values: Sequence[str]) -> tuple[str, ...]:
+def _listed(what: str, setting: str, holding: str, values: Sequence[_T]) -> tuple[_T, ...]:
+    """A setting that takes a list, as a tuple; anything else (one Field, one rule, None) is refused by name."""
+    if isinstance(values, str | bytes) or not isinstance(values, Sequence):
+        raise DeclarationError(f"{what}: {setting} must be a list of {holding}, got {reprlib.repr(values)}")
+    return tuple(values)
+
+
+def _phrases(what: str, setting: str, values: Sequence[str]) -> tuple[str, ...]:
     """Non-empty strings with their spacing collapsed (a lone string is one phrase, not its letters)."""
-    items = (values,) if isinstance(values, str) else tuple(values)
+    items = _listed(what, setting, "strings", [values] if isinstance(values, str) else values)
+    odd = [item for item in items if not isinstance(item, str)]
+    if odd:
+        raise DeclarationError(f"{what}: {setting} must be strings, got {odd[0]!r}")
     return tuple(" ".join(item.split()) for item in items if isinstance(item, str) and item.strip())
 
 
@@ -285,9 +304,12 @@ def run_rules(
         given = RuleInput(item.name, item.fields, values, tables, today, tolerance, earlier_runs)
         try:
             result = item(given)
-        except Exception as error:  # the user's own code: its failure names it, and fails this document only
+        # The user's own code: its failure names it, and fails this document only. SystemExit too (a rule that
+        # calls sys.exit, or a library that does): let through, it would end the whole batch with no word.
+        except (Exception, SystemExit) as error:
             raise RuleFailedError(
-                f"rule {item.name!r} of document type {doc_type.name!r} raised {type(error).__name__}: {error}"
+                f"rule {item.name!r} of document type {doc_type.name!r} raised {type(error).__name__}: "
+                + shortened(str(error))
             ) from error
         if result is not None:
             results.append(result)

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from pydantic import BaseModel
+
 from claimflow.state.errors import DeclarationError
 from claimflow.state.labels import fold_label
 from claimflow.state.normalize import FIELD_KINDS, VALUE_KINDS, Choices, FieldKind, ValueKind
@@ -16,6 +18,21 @@ NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
 RESERVED_FIELD_NAMES = frozenset({"run_id", "document_id", "filename", "doc_type", "document", "status"})
 """Names every record already has."""
+RESERVED_COLUMN_NAMES = frozenset({"evidence"})
+"""Names every record row already has."""
+# A record and its rows are pydantic models: a field named like one of their methods (`json`, `copy`,
+# `model_config`) would shadow it or break the model, and the export with it.
+_MODEL_NAMES = frozenset(name for name in dir(BaseModel) if not name.startswith("_"))
+_MODEL_PREFIXES = ("model_validate", "model_dump")
+
+
+def _check_not_taken(what: str, name: str, reserved: frozenset[str], holder: str) -> None:
+    if name in reserved:
+        raise DeclarationError(f"{what}: the name is reserved ({holder} already have {sorted(reserved)})")
+    if name in _MODEL_NAMES or name.startswith(_MODEL_PREFIXES):
+        raise DeclarationError(
+            f"{what}: the name is taken ({holder} are pydantic models, which have their own); rename it"
+        )
 
 
 def check_name(what: str, name: object) -> str:
@@ -38,6 +55,29 @@ def _strings(what: str, values: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(out))
 
 
+def _labels(what: str, values: object) -> tuple[str, ...]:
+    """Label strings; one that is only dots and colons is refused (compared as labels are, it is empty)."""
+    labels = _strings(what, values)
+    empty = next((label for label in labels if not fold_label(label)), None)
+    if empty is not None:
+        raise DeclarationError(f"{what}: {empty!r} has no words; a label is the words a document prints")
+    return labels
+
+
+def check_flags(what: str, **flags: object) -> None:
+    """Refuse a flag that is not True or False (`required="no"` would read as true)."""
+    for name, value in flags.items():
+        if not isinstance(value, bool):
+            raise DeclarationError(f"{what}: {name} must be True or False, got {value!r}")
+
+
+def check_text(what: str, **texts: object) -> None:
+    """Refuse a text setting that is not a string (prompts and `claimflow types` print it)."""
+    for name, value in texts.items():
+        if not isinstance(value, str):
+            raise DeclarationError(f"{what}: {name} must be a string, got {value!r}")
+
+
 def _choices(what: str, kind: str, values: object) -> Choices:
     if kind != "enum":
         if values:
@@ -46,13 +86,24 @@ def _choices(what: str, kind: str, values: object) -> Choices:
     if not values:
         raise DeclarationError(f"{what}: an enum field needs its values, e.g. values=['standard', 'express']")
     if isinstance(values, Mapping):
-        pairs = [(str(key), _strings(f"{what} value {key!r}", printed)) for key, printed in values.items()]
+        odd = [key for key in values if not isinstance(key, str)]
+        if odd:
+            raise DeclarationError(f"{what}: enum value {odd[0]!r} is not a string")
+        pairs = [(key, _strings(f"{what} value {key!r}", printed)) for key, printed in values.items()]
     else:
         pairs = [(value, ()) for value in _strings(f"{what} values", values)]
     for canonical, _ in pairs:
         if not canonical.strip():
             raise DeclarationError(f"{what}: an enum value is empty")
-    return MappingProxyType({canonical: (canonical, *printed) for canonical, printed in pairs})
+    choices = {canonical: (canonical, *printed) for canonical, printed in pairs}
+    # A printed form two values share cannot say which of them a document means.
+    seen: dict[str, str] = {}
+    for canonical, printed in choices.items():
+        for form in printed:
+            other = seen.setdefault(fold_label(form), canonical)
+            if other != canonical:
+                raise DeclarationError(f"{what}: {form!r} is printed for both enum values {other!r} and {canonical!r}")
+    return MappingProxyType(choices)
 
 
 @dataclass(frozen=True, eq=False)
@@ -79,9 +130,12 @@ class Column:
     def __post_init__(self) -> None:
         what = f"column {self.name!r}"
         check_name("column", self.name)
+        _check_not_taken(what, self.name, RESERVED_COLUMN_NAMES, "rows")
         if self.kind not in VALUE_KINDS:
             raise DeclarationError(f"{what}: unknown kind {self.kind!r}; column kinds: {', '.join(VALUE_KINDS)}")
-        object.__setattr__(self, "labels", _strings(f"{what} labels", self.labels))
+        check_flags(what, required=self.required)
+        check_text(what, description=self.description)
+        object.__setattr__(self, "labels", _labels(f"{what} labels", self.labels))
         object.__setattr__(self, "choices", _choices(what, self.kind, self.values))
 
     def describe(self) -> dict[str, object]:
@@ -126,23 +180,25 @@ class Field:
     def __post_init__(self) -> None:
         what = f"field {self.name!r}"
         check_name("field", self.name)
-        if self.name in RESERVED_FIELD_NAMES:
-            raise DeclarationError(
-                f"{what}: the name is reserved (records already have {sorted(RESERVED_FIELD_NAMES)})"
-            )
+        _check_not_taken(what, self.name, RESERVED_FIELD_NAMES, "records")
         if self.kind not in FIELD_KINDS:
             raise DeclarationError(f"{what}: unknown kind {self.kind!r}; kinds: {', '.join(FIELD_KINDS)}")
-        object.__setattr__(self, "labels", _strings(f"{what} labels", self.labels))
-        object.__setattr__(self, "counter_labels", _strings(f"{what} counter_labels", self.counter_labels))
+        check_flags(what, required=self.required, multiple=self.multiple)
+        check_text(what, description=self.description)
+        object.__setattr__(self, "labels", _labels(f"{what} labels", self.labels))
+        object.__setattr__(self, "counter_labels", _labels(f"{what} counter_labels", self.counter_labels))
         both = {fold_label(x) for x in self.labels} & {fold_label(x) for x in self.counter_labels}
         if both:
             raise DeclarationError(f"{what}: {sorted(both)} cannot be both a label and a counter-label")
         object.__setattr__(self, "choices", _choices(what, self.kind, self.values))
         self._check_columns(what)
-        if self.auto_accept is not None and not 0.0 <= self.auto_accept <= 1.0:
-            raise DeclarationError(f"{what}: auto_accept {self.auto_accept!r} is not between 0 and 1")
+        bar = self.auto_accept
+        if bar is not None and (isinstance(bar, bool) or not isinstance(bar, int | float) or not 0.0 <= bar <= 1.0):
+            raise DeclarationError(f"{what}: auto_accept {bar!r} is not between 0 and 1")
 
     def _check_columns(self, what: str) -> None:
+        if isinstance(self.columns, str) or not isinstance(self.columns, Sequence):
+            raise DeclarationError(f"{what}: columns must be a list of Column(...) declarations, got {self.columns!r}")
         columns = tuple(self.columns)
         if self.kind != "table":
             if columns:
@@ -159,6 +215,15 @@ class Field:
             repeated = sorted({name for name in names if names.count(name) > 1})
             if repeated:
                 raise DeclarationError(f"{what}: duplicate column(s) {', '.join(repeated)}")
+            # A header word two columns claim cannot say which column a document's column is.
+            seen: dict[str, str] = {}
+            for column in columns:
+                for label in column.labels:
+                    other = seen.setdefault(fold_label(label), column.name)
+                    if other != column.name:
+                        raise DeclarationError(
+                            f"{what}: label {label!r} is declared by both columns {other} and {column.name}"
+                        )
         object.__setattr__(self, "columns", columns)
 
     @property

@@ -26,6 +26,15 @@ from claimflow.state.outcomes import FieldResult, ReviewReasonCode, RuleResult, 
 from claimflow.state.schema.fields import check_name
 
 _USABLE = ("accepted", "edited")
+MAX_MESSAGE_CHARS = 2_000
+"""A rule's message is kept in every checkpoint, event and review request after it: longer ones are cut."""
+
+
+def shortened(message: str) -> str:
+    """`message`, cut at MAX_MESSAGE_CHARS with a note of how much was left out (users' code says it)."""
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    return f"{message[:MAX_MESSAGE_CHARS]}... ({len(message) - MAX_MESSAGE_CHARS:,} more characters not kept)"
 
 
 def _decimal(value: str | None) -> Decimal | None:
@@ -137,6 +146,9 @@ class Rule:
         check_name("rule", self.name)
         if isinstance(self.fields, str) or not self.fields:
             raise DeclarationError(f"rule {self.name!r} names no field: say which fields it judges, fields=[...]")
+        odd = [name for name in self.fields if not isinstance(name, str)]
+        if odd:
+            raise DeclarationError(f"rule {self.name!r}: fields must be field names, got {odd[0]!r}")
         if self.severity not in ("review", "info"):
             raise DeclarationError(f"rule {self.name!r}: severity {self.severity!r} is not review or info")
         if self.reason not in ("validation_failed", "duplicate", "missing_required"):
@@ -145,6 +157,9 @@ class Rule:
             )
         if not callable(self.function):
             raise DeclarationError(f"rule {self.name!r}: {self.function!r} is not a function")
+        if inspect.iscoroutinefunction(self.function):
+            # Called without an event loop's await, it would return a coroutine that never runs.
+            raise DeclarationError(f"rule {self.name!r} is an async function; a rule is a plain function (def)")
 
     def __call__(self, doc: RuleInput) -> RuleResult | None:
         """Run the rule; its result carries the rule's name, fields, severity and review reason."""
@@ -156,6 +171,7 @@ class Rule:
         return result.model_copy(
             update={
                 "rule": self.name,
+                "message": shortened(result.message),
                 "fields": result.fields or list(self.fields),
                 "severity": self.severity,
                 "code": self.reason,
@@ -182,7 +198,12 @@ def rule(
         severity: "review" (a failure sends the document to review) or "info" (only recorded).
         reason: The review reason a failure becomes: validation_failed, duplicate or missing_required.
     """
-    names = tuple(fields) if not isinstance(fields, str) else (fields,)
+    if isinstance(fields, str):
+        names: tuple[str, ...] = (fields,)
+    elif isinstance(fields, Sequence):
+        names = tuple(fields)
+    else:
+        raise DeclarationError(f"rule {name!r}: fields must be a list of field names, got {fields!r}")
 
     def declare(function: RuleFunction) -> Rule:
         return Rule(name, names, function, severity, reason, inspect.getdoc(function) or "")

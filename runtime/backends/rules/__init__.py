@@ -17,6 +17,7 @@ from claimflow.runtime.backends.rules._claims import Finding, to_claims
 from claimflow.runtime.backends.rules._classify import detect
 from claimflow.runtime.backends.rules._contract import effective_date, jurisdiction, parties, term
 from claimflow.runtime.backends.rules._generic import generic_detect, generic_extract
+from claimflow.runtime.backends.rules._hooks import detect_with, extract_with
 from claimflow.runtime.backends.rules._invoice import currency, due_date, invoice_number, issue_date
 from claimflow.runtime.backends.rules._line_items import invoice_line_items
 from claimflow.runtime.backends.rules._lines import split_lines
@@ -52,7 +53,7 @@ def classify(pages: Sequence[str], types: Sequence[DocumentType]) -> Classificat
     Returns:
         The claimed type with a confidence and up to three quotes (title, telling words).
     """
-    return rank({t.name: t.detector(pages) if t.detector else generic_detect(pages, t) for t in types})
+    return rank({t.name: detect_with(t.detector, t, pages) if t.detector else generic_detect(pages, t) for t in types})
 
 
 def extract(doc_type: DocumentType, pages: Sequence[str]) -> ExtractionClaim:
@@ -66,8 +67,9 @@ def extract(doc_type: DocumentType, pages: Sequence[str]) -> ExtractionClaim:
         One claim per field found, each quoting the text it was read from with its page and offsets;
         fields the document does not state are left out.
     """
-    extractor = doc_type.extractor or generic_extract
-    return extractor(pages, doc_type)
+    if doc_type.extractor is None:
+        return generic_extract(pages, doc_type)
+    return extract_with(doc_type.extractor, doc_type, pages)
 
 
 def detect_invoice(pages: Sequence[str]) -> Detection:

@@ -1,0 +1,57 @@
+"""A user's rule is judged by what it returns; whatever it says or raises is bounded and named."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimflow import DocumentType, Field, RuleInput, RuleResult, rule
+from claimflow.state.errors import RuleFailedError
+from claimflow.state.schema.rules import MAX_MESSAGE_CHARS
+
+
+def _order(*checks: object) -> DocumentType:
+    return DocumentType(
+        name="purchase_order",
+        description="An order a buyer sends a supplier.",
+        fields=[Field("po_number", "identifier"), Field("total", "amount")],
+        rules=checks,  # type: ignore[arg-type]
+    )
+
+
+@rule("chatty", fields=["total"])
+def chatty(doc: RuleInput) -> RuleResult | None:
+    """Fails with a message of five million characters."""
+    return doc.failed("x" * 5_000_000)
+
+
+@rule("loud", fields=["total"])
+def loud(doc: RuleInput) -> RuleResult | None:
+    """Raises an error whose message is five million characters."""
+    raise ValueError("y" * 5_000_000)
+
+
+@rule("quits", fields=["total"])
+def quits(doc: RuleInput) -> RuleResult | None:
+    """Calls sys.exit, as a script would."""
+    raise SystemExit(2)
+
+
+def test_a_rules_long_message_is_cut_saying_how_much_was_left_out() -> None:
+    # The message is kept in every checkpoint, event and review request after the rule: five megabytes each.
+    [result] = _order(chatty).check({"total": "10.00"})
+    assert not result.passed and result.rule == "chatty"
+    assert result.message == "x" * MAX_MESSAGE_CHARS + "... (4,998,000 more characters not kept)"
+
+
+def test_a_rule_that_raises_with_a_long_message_fails_with_its_message_cut() -> None:
+    with pytest.raises(RuleFailedError) as raised:
+        _order(loud).check({"total": "10.00"})
+    message = str(raised.value)
+    assert message.startswith("rule 'loud' of document type 'purchase_order' raised ValueError: yyy")
+    assert message.endswith("... (4,998,000 more characters not kept)")
+    assert len(message) < MAX_MESSAGE_CHARS + 200
+
+
+def test_a_rule_that_calls_sys_exit_fails_as_a_rule_not_the_program() -> None:
+    with pytest.raises(RuleFailedError, match=r"rule 'quits' of document type 'purchase_order' raised SystemExit: 2"):
+        _order(quits).check({"total": "10.00"})
