@@ -234,3 +234,34 @@ def test_a_file_name_that_is_only_an_extension_is_a_usage_error_and_writes_nothi
         assert result.exit_code == 2, name
         assert f"{name}: name the file too, such as records{name}" in flat(result.output)
         assert not (tmp_path / name).exists()
+
+
+# An export to a file an earlier export wrote replaces it whole: no table file of the earlier one stays beside it.
+def _export(data: Path, out: Path, *options: str) -> None:
+    result = runner.invoke(app, ["export", str(out), *options, "--data-dir", str(data)])
+    assert result.exit_code == 0, result.output
+
+
+def test_an_export_of_another_type_to_the_same_file_removes_the_old_tables(tmp_path: Path) -> None:
+    data = _run(tmp_path, ("invoice.txt", ITEMISED_INVOICE), ("contract.txt", CONTRACT))
+    out = tmp_path / "records.csv"
+    _export(data, out, "--type", "invoice")
+    assert sorted(p.name for p in tmp_path.glob("records*")) == ["records.csv", "records.line_items.csv"]
+
+    _export(data, out, "--type", "contract")
+
+    assert sorted(p.name for p in tmp_path.glob("records*")) == ["records.csv"]
+    [contract] = csv.DictReader(out.read_text(encoding="utf-8").splitlines())
+    assert contract["doc_type"] == "contract"
+
+
+def test_an_export_that_finds_nothing_leaves_no_tables_of_an_earlier_one(tmp_path: Path) -> None:
+    data = _run(tmp_path, ("invoice.txt", ITEMISED_INVOICE))
+    out = tmp_path / "records.csv"
+    _export(data, out)
+    assert (tmp_path / "records.line_items.csv").read_text(encoding="utf-8").count("\n") == 3  # header, two rows
+
+    _export(data, out, "--status", "failed")
+
+    assert sorted(p.name for p in tmp_path.glob("records*")) == ["records.csv"]
+    assert out.read_text(encoding="utf-8") == ""

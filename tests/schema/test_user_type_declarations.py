@@ -10,21 +10,8 @@ from collections.abc import Callable, Sequence
 
 import pytest
 
-from claimflow import Column, DeclarationError, Detection, DocumentType, Field, RuleInput, RuleResult, rule
-
-
-def _ok(doc: RuleInput) -> RuleResult | None:
-    return doc.passed("fine")
-
-
-def declare(**changes: object) -> DocumentType:
-    spec: dict[str, object] = {
-        "name": "purchase_order",
-        "description": "An order a buyer sends a supplier.",
-        "fields": [Field("po_number", "identifier", labels=("PO Number",)), Field("total", "amount")],
-    }
-    spec.update(changes)
-    return DocumentType(**spec)  # type: ignore[arg-type]
+from claimflow import Column, DeclarationError, Detection, Field, RuleInput, RuleResult, rule
+from tests.schema.test_declaration_errors import _ok, declare
 
 
 @pytest.mark.parametrize(
