@@ -345,9 +345,12 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
                 await self._hold_decision(run_id, answering, error)
                 raise
             if deadline.expired():
+                # The step in flight is the one its last checkpoint says runs next: where the time went.
+                running = (await self.graph.aget_state(config)).next
                 reason = (
                     f"the document took longer than {self.settings.max_document_seconds:g} s, the wall time one "
                     "document may take (CLAIMFLOW_MAX_DOCUMENT_SECONDS); the run was stopped"
+                    + (f" in step {', '.join(running)}" if running else "")
                 )
             else:
                 reason = redact(f"{type(error).__name__}: {error}")  # the run's error: no secret of a URL in it

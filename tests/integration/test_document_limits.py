@@ -94,6 +94,7 @@ def test_a_document_over_its_wall_time_fails_with_that_reason_and_the_batch_goes
 
     assert rows["a-stuck.txt"]["status"] == "failed"
     assert "took longer than 4 s" in rows["a-stuck.txt"]["error"]
+    assert rows["a-stuck.txt"]["error"].endswith("the run was stopped in step classify")  # its detector was stuck
     assert "CLAIMFLOW_MAX_DOCUMENT_SECONDS" in rows["a-stuck.txt"]["error"]
     assert rows["b-valid.txt"]["status"] == rows["c-valid.txt"]["status"] == "completed"
 

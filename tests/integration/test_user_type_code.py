@@ -87,6 +87,7 @@ async def test_a_stuck_rule_fails_its_document_at_its_wall_time_while_the_others
 
     assert rows["order.txt"].status == "failed"
     assert "took longer than 2 s" in (rows["order.txt"].error or "")
+    assert (rows["order.txt"].error or "").endswith("in step validate_order_form")  # where the time went
     assert rows["invoice.txt"].status == "completed"
     assert elapsed < 20
 
