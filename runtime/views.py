@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from claimflow.runtime.registry import RunRow
+from claimflow.state.outcomes import FieldResult, TableRow
 from claimflow.state.schema import DocumentTypes
 from claimflow.state.workflow import WorkflowState
 
@@ -32,28 +34,36 @@ def with_status(rows: list[RunRow], status: str | None) -> list[RunRow]:
     return [row for row in rows if status in (None, row.status, public_status(row))]
 
 
+def _table_entry(rows: Sequence[TableRow]) -> dict[str, Any]:
+    # A table's value is its rows; each row has its own evidence (the line it is written on).
+    return {
+        "value": [row.cells for row in rows],
+        "status": "accepted" if rows else "missing",
+        "evidence": [row.evidence.model_dump() for row in rows],
+    }
+
+
+def _field_entry(result: FieldResult | None) -> dict[str, Any]:
+    return {
+        "value": result.value if result and result.status in ("accepted", "edited") else None,
+        "status": result.status if result else "missing",
+        "evidence": [e.model_dump() for e in result.evidence] if result else [],
+    }
+
+
 def _fields(state: WorkflowState, types: DocumentTypes) -> dict[str, Any]:
     doc_type = types.find(state.doc_type)
     if doc_type is None:
-        return {}
-    out: dict[str, Any] = {}
-    for spec in doc_type.fields:
-        if spec.is_table:
-            rows = state.tables.get(spec.name, [])
-            # A table's value is its rows; each row has its own evidence (the line it is written on).
-            out[spec.name] = {
-                "value": [row.cells for row in rows],
-                "status": "accepted" if rows else "missing",
-                "evidence": [row.evidence.model_dump() for row in rows],
-            }
-            continue
-        result = state.fields.get(spec.name)
-        out[spec.name] = {
-            "value": result.value if result and result.status in ("accepted", "edited") else None,
-            "status": result.status if result else "missing",
-            "evidence": [e.model_dump() for e in result.evidence] if result else [],
+        # A type not loaded here (a user's, its file not named to this command): the fields the run stored.
+        return {name: _field_entry(result) for name, result in state.fields.items()} | {
+            name: _table_entry(rows) for name, rows in state.tables.items()
         }
-    return out
+    return {
+        spec.name: _table_entry(state.tables.get(spec.name, []))
+        if spec.is_table
+        else _field_entry(state.fields.get(spec.name))
+        for spec in doc_type.fields
+    }
 
 
 def run_view(row: RunRow, state: WorkflowState | None, types: DocumentTypes) -> dict[str, Any]:

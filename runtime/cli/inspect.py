@@ -93,6 +93,12 @@ def show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, types: 
             out.print(f"error: {message(view['error'])}")
         for reason in view["review_reasons"]:
             out.print(f"review: {shown(reason, lines=True)}")
+        if view["doc_type"] and engine.types.find(view["doc_type"]) is None:
+            out.print(
+                f"type {doc_type} is not loaded here: its fields are shown as the run stored them "
+                "(name its declaration with --types, or in claimflow.toml, to see them as it declares them)",
+                highlight=False,
+            )
         table = Table("field", "value", "status", "evidence")
         for name, field in view["fields"].items():
             quotes = "; ".join(f"p{e['page']}:{e['start']} {e['quote']!r}" for e in field["evidence"])
