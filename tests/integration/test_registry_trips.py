@@ -32,7 +32,7 @@ def _count_trips(engine: Engine) -> list[str]:
     return trips
 
 
-async def test_an_invoice_run_to_its_end_makes_three_trips_to_the_registry(data_dir: Path, docs_dir: Path) -> None:
+async def test_an_invoice_run_to_its_end_makes_four_trips_to_the_registry(data_dir: Path, docs_dir: Path) -> None:
     paths = [write(docs_dir, f"invoice-{n}.txt", invoice_text(f"NW-2024-{n:04}")) for n in range(3)]
     async with open_engine(Settings(data_dir=data_dir), types=BUILTIN_TYPES) as engine:
         trips = _count_trips(engine)
@@ -40,10 +40,11 @@ async def test_an_invoice_run_to_its_end_makes_three_trips_to_the_registry(data_
             trips.clear()
             run = await engine.process(path)
             assert run.status == "completed"
-            # Registered running, leased to this engine, with its run.started event (the row registration
+            # The file's earlier run looked up before its bytes are stored (a file sent again is not stored
+            # again); registered running, leased to this engine, with its run.started event (the row registration
             # returned is not read again, nor claimed again); the duplicate check of validation; where it ended
             # (the steps' events, its duplicate key, final state and status), read back.
-            assert trips == ["register", "runs_with_key", "record"]
+            assert trips == ["run_from_source", "register", "runs_with_key", "record"]
         events = await engine.registry.events(run.run_id)
     assert events[0]["type"] == "run.started" and events[-1]["type"] == "step.completed"
 
@@ -73,4 +74,4 @@ async def test_a_batch_starts_each_run_it_registered_without_a_claim(data_dir: P
         trips = _count_trips(engine)
         rows = await process_files(engine, paths, concurrency=2)
     assert [row.status for row in rows] == ["completed"] * 3
-    assert sorted(trips) == sorted(["register", "runs_with_key", "record"] * 3)
+    assert sorted(trips) == sorted(["run_from_source", "register", "runs_with_key", "record"] * 3)
