@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -46,9 +47,7 @@ async def process_files(
 
     async def intake() -> None:
         for index, path in enumerate(files):
-            row, new = await engine.register(path, starting=True)
-            if new:
-                untaken.add(row.run_id)
+            row, new = await _register_untaken(engine, path, untaken)
             await registered.put((index, row, new))
         for _ in range(concurrency):
             await registered.put(None)
@@ -77,6 +76,26 @@ async def process_files(
             raise stopped.exceptions[0] from None
         raise
     return [row for row in results if row is not None]
+
+
+async def _register_untaken(engine: Engine, path: Path, untaken: set[str]) -> tuple[RunRow, bool]:
+    """Register `path`'s run (see `Engine.register`); a new one joins `untaken`, even if the batch is cancelled.
+
+    A registration under way completes on the registry's thread whatever happens to its caller: the run it makes,
+    leased to this engine, is the batch's to let go, like any other it never started.
+    """
+    registering = asyncio.ensure_future(engine.register(path, starting=True))
+    try:
+        row, new = await asyncio.shield(registering)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            row, new = await registering
+            if new:
+                untaken.add(row.run_id)
+        raise
+    if new:
+        untaken.add(row.run_id)
+    return row, new
 
 
 async def _let_go_untaken(engine: Engine, untaken: set[str]) -> None:
