@@ -18,12 +18,10 @@ and the step that saved it runs again. Waiting for each save's own flush cost so
 
 from __future__ import annotations
 
-import hashlib
-
 import psycopg
 
 from claimflow.runtime.registry._pg_schema import Row, configure, open_pool
-from claimflow.runtime.store import BlobMissingError, DocumentFiles, check_blob_id
+from claimflow.runtime.store import BlobMissingError, DocumentFiles, blob_id_of, check_blob_id
 
 _NOW = "extract(epoch FROM clock_timestamp())"
 """The database's time now, in seconds since the epoch: every blob stamp and prune mark is read off it."""
@@ -95,7 +93,7 @@ class PgDocumentStore(DocumentFiles):
 
         A blob over `SEND_AT_ONCE_UP_TO` bytes that is already stored is stamped without sending its bytes.
         """
-        blob_id = hashlib.sha256(data).hexdigest()
+        blob_id = blob_id_of(data)
         with self._pool.connection() as conn:
             if len(data) > SEND_AT_ONCE_UP_TO:
                 stamped = conn.execute(

@@ -11,7 +11,6 @@ copied into the database on first read, and pruned from both places.
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 import threading
 import time
@@ -22,7 +21,7 @@ from pathlib import Path
 from claimflow.runtime.private import private_database
 from claimflow.runtime.sqlite_durability import SqliteSynchronous, synchronous_pragma
 from claimflow.runtime.sqlite_write import write_transaction
-from claimflow.runtime.store import BlobMissingError, DocumentFiles, FileDocumentStore, check_blob_id
+from claimflow.runtime.store import BlobMissingError, DocumentFiles, FileDocumentStore, blob_id_of, check_blob_id
 
 # When a blob was last saved is a row of its own: SQLite rewrites a whole row, blob included, to change one
 # column, and saving stored bytes again only stamps them (re-writing 5 MB to stamp them took 10 ms).
@@ -71,7 +70,7 @@ class SqliteDocumentStore(DocumentFiles):
 
     def save_blob(self, data: bytes) -> str:
         """Store bytes once under their sha256 and return it; bytes already stored are stamped saved now."""
-        blob_id = hashlib.sha256(data).hexdigest()
+        blob_id = blob_id_of(data)
         with self._write() as db:
             db.execute(
                 "INSERT INTO blob_saves (blob_id, saved_at) VALUES (?, ?)"

@@ -35,6 +35,11 @@ class BlobMissingError(UnavailableError):
     """
 
 
+def blob_id_of(data: bytes) -> str:
+    """The id the store keeps these bytes under: their sha256 in lower-case hex (a document's id too)."""
+    return hashlib.sha256(data).hexdigest()
+
+
 def _is_blob_id(text: str) -> bool:
     return len(text) == 64 and all(c in "0123456789abcdef" for c in text)
 
@@ -96,7 +101,7 @@ class DocumentFiles:
         if older is None or older.blob_size(blob_id) is None:
             return None
         data = older.load_blob(blob_id)
-        if hashlib.sha256(data).hexdigest() != blob_id:
+        if blob_id_of(data) != blob_id:
             return None
         self.save_blob(data)
         return data
@@ -193,7 +198,7 @@ class FileDocumentStore(DocumentFiles):
 
     def save_blob(self, data: bytes) -> str:
         """Store bytes atomically and return their sha256; bytes already stored are stamped saved now."""
-        blob_id = hashlib.sha256(data).hexdigest()
+        blob_id = blob_id_of(data)
         path = self._path(blob_id)
         try:
             os.utime(path)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import uuid
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
@@ -15,7 +14,7 @@ from claimflow.runtime.registry import AsyncRegistry, NewRun, RegistryError, Run
 from claimflow.runtime.registry.runs import NewStatus
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import NotRegularFileError, path_text, read_regular_file
-from claimflow.runtime.store import AsyncDocumentStore
+from claimflow.runtime.store import AsyncDocumentStore, blob_id_of
 from claimflow.state.documents import NO_DOCUMENT, DocumentRef
 from claimflow.state.events import Event, event
 
@@ -27,11 +26,6 @@ class SourceConflictError(RegistryError):
         super().__init__(message)
         self.run_id = run_id
         """The run the source names, with its own document."""
-
-
-def _digest(data: bytes) -> str:
-    """The id the store keeps these bytes under."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def _conflict(source: str, document_id: str, row: RunRow | None) -> None:
@@ -113,7 +107,7 @@ class Intake:
         stay as long as the file is sent again within every retention period (a cron job re-running a folder).
         """
         earlier = await self.registry.run_from_source(source)
-        return earlier if earlier is not None and earlier.document_id == _digest(data) else None
+        return earlier if earlier is not None and earlier.document_id == blob_id_of(data) else None
 
     async def _store_and_register(
         self, run_id: str, data: bytes, name: str, source: str, *, by_source: bool = False, starting: bool = False
@@ -156,7 +150,7 @@ class Intake:
             # `_registered_before`). Two uploads racing under one source are settled atomically by `register_run`
             # below; the loser's bytes then stay in the store, referenced by no run, until a prune sweeps them.
             earlier = await self.registry.run_from_source(source)
-            _conflict(source, _digest(data), earlier)
+            _conflict(source, blob_id_of(data), earlier)
             if earlier is not None:
                 return earlier, False
         register = self._enqueue_received if self.queued else self._store_and_register

@@ -58,42 +58,29 @@ _SETTLE_DECISIONS: LiteralString = (
 )
 
 
-def _send_release(
-    conn: psycopg.Connection[Row],
-    run_id: str,
-    *,
-    owner: str,
-    status: str,
-    now: float,
-    doc_type: str | None = None,
-    interrupt_id: str | None = None,
-    error: str | None = None,
-    decisions: str | None = None,
-    decision_message: str | None = None,
-    review_due: float | None = None,
-) -> None:
-    """Send the statements of `PgSettlement.release`, reading none of their results (see the module)."""
+def _send_release(conn: psycopg.Connection[Row], how: Settlement, now: float) -> None:
+    """Send the statements giving up the lease as `how` says (its status, review, decisions), reading no result."""
     # The clock a new review would start: whether the review is new, the UPDATE tells.
-    clock = review_clock(status, None, interrupt_id, review_due, now)
+    clock = review_clock(how.status, None, how.interrupt_id, how.review_due, now)
     opened_at, due_at = clock if clock is not None else (None, None)
-    if decisions is not None:
+    if how.decisions is not None:
         # The row lock first, whatever the release does: whether it wrote stays so until the decisions read it.
-        conn.execute(_LOCK_RUN, (run_id,))
+        conn.execute(_LOCK_RUN, (how.run_id,))
     released: dict[str, Any] = {
-        "status": status,
-        "doc_type": doc_type,
-        "interrupt_id": interrupt_id,
-        "error": storable(error),
+        "status": how.status,
+        "doc_type": how.doc_type,
+        "interrupt_id": how.interrupt_id,
+        "error": storable(how.error),
         "now": now,
         "opens": clock is not None,
         "opened_at": opened_at,
         "due_at": due_at,
-        "run_id": run_id,
-        "owner": owner,
+        "run_id": how.run_id,
+        "owner": how.owner,
     }
     conn.execute(_RELEASE, released)
-    if decisions is not None:
-        conn.execute(_SETTLE_DECISIONS, (decisions, storable(decision_message), run_id, run_id))
+    if how.decisions is not None:
+        conn.execute(_SETTLE_DECISIONS, (how.decisions, storable(how.decision_message), how.run_id, how.run_id))
 
 
 class PgSettlement(PgDatabase):
@@ -118,20 +105,19 @@ class PgSettlement(PgDatabase):
         with `decision_message` saying why when given. A run pausing at a new review starts its clock: due
         `review_due` seconds from now (None: no due time).
         """
+        how = Settlement(
+            run_id=run_id,
+            owner=owner,
+            status=status,
+            doc_type=doc_type,
+            interrupt_id=interrupt_id,
+            error=error,
+            decisions=decisions,
+            decision_message=decision_message,
+            review_due=review_due,
+        )
         with self.session() as conn, one_round_trip(conn):
-            _send_release(
-                conn,
-                run_id,
-                owner=owner,
-                status=status,
-                now=time.time(),
-                doc_type=doc_type,
-                interrupt_id=interrupt_id,
-                error=error,
-                decisions=decisions,
-                decision_message=decision_message,
-                review_due=review_due,
-            )
+            _send_release(conn, how, time.time())
 
     def settle(self, settlement: Settlement) -> RunRow:
         """Write where a run ended (see `Settlement`), all of it or nothing, and read the run back: one round trip.
@@ -149,18 +135,7 @@ class PgSettlement(PgDatabase):
                     conn.execute(SAVE_RECORD_KEY, (run_id, *settlement.record_key))
                 if settlement.final_state is not None:
                     conn.execute(SAVE_FINAL, (run_id, settlement.final_state, now))
-                _send_release(
-                    conn,
-                    run_id,
-                    owner=settlement.owner,
-                    status=settlement.status,
-                    now=now,
-                    doc_type=settlement.doc_type,
-                    interrupt_id=settlement.interrupt_id,
-                    error=settlement.error,
-                    decisions=settlement.decisions,
-                    review_due=settlement.review_due,
-                )
+                _send_release(conn, settlement, now)
                 found = conn.execute("SELECT * FROM claimflow_runs WHERE run_id = %s", (run_id,))
             row = found.fetchone()
         if row is None:

@@ -41,6 +41,8 @@ class Settlement:
     error: str | None = None
     decisions: str | None = None
     """The outcome the run's pending review decisions get (None: they stay as they are)."""
+    decision_message: str | None = None
+    """Why the decisions got that outcome (None keeps each one's message)."""
     review_due: float | None = None
     """Seconds from now a review the run pauses at is due (None: no due time)."""
 
@@ -93,6 +95,7 @@ def record(registry: RunRegistry, settlement: Settlement) -> RunRow:
             interrupt_id=settlement.interrupt_id,
             error=settlement.error,
             decisions=settlement.decisions,
+            decision_message=settlement.decision_message,
             review_due=settlement.review_due,
         )
         return registry.get_run(run_id)

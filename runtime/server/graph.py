@@ -11,7 +11,6 @@ server, and a review may be answered from either side. The thread's state is a v
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from typing import Any, Literal
 
 from langgraph.config import get_config
@@ -26,6 +25,7 @@ from claimflow.runtime.registry import RegistryError, RunNotFoundError, RunRow
 from claimflow.runtime.server.context import ENGINES, ServerContext, context_of
 from claimflow.runtime.server.inputs import DocumentInput
 from claimflow.runtime.sources import path_text
+from claimflow.runtime.store import blob_id_of
 from claimflow.runtime.version import WorkflowVersionError
 from claimflow.state.errors import InvalidDecisionError
 
@@ -110,7 +110,7 @@ async def _refuse_another_document(row: RunRow, sent: DocumentInput) -> None:
         absolute = path if path.is_absolute() else await asyncio.to_thread(path.absolute)
         same = path_text(absolute) == row.source
     else:
-        same = hashlib.sha256(data).hexdigest() == row.document_id
+        same = blob_id_of(data) == row.document_id
     if not same:
         raise RunRefusedError(
             f"this thread holds run {row.run_id} of {row.filename}, and a thread holds one run: "
