@@ -201,7 +201,9 @@ def test_a_decision_from_a_machine_without_the_data_directory_resumes_through_a_
         open_jobs = (
             "SELECT id FROM procrastinate_jobs WHERE task_name LIKE 'claimflow.%%_run' AND status <> 'succeeded'"
         )
-        assert not rows(postgres_url, open_jobs)  # a paused run holds no job, so no worker slot
+        # A paused run holds no job, so no worker slot. The worker marks the job done just after the task
+        # returns, and the task settles the run before returning, so the job may still be open for a moment.
+        wait_until(lambda: not rows(postgres_url, open_jobs), 10, "the paused run's job to finish")
         elsewhere = worker_env(postgres_url, tmp_path / "elsewhere", CLAIMFLOW_EXECUTION="queue")
         decided = run_cli("review", "decide", run_id, "--reviewer", "ann", "--approve", **elsewhere)
         assert decided.returncode == 0, decided.stderr
