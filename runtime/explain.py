@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from claimflow.runtime.registry.runs import RunRow
 from claimflow.state.evidence import Evidence
 from claimflow.state.outcomes import ClaimOutcome, RouteDecision
 from claimflow.state.schema import DocumentType, DocumentTypes
@@ -140,6 +141,21 @@ class _Given(dict[str, Any]):
 
     def __missing__(self, key: str) -> str:
         return "?"
+
+
+def explain_unstarted(row: RunRow) -> str:
+    """What `explain` says of a run no step has run for: refused at intake, or not yet taken up."""
+    if row.status != "failed":
+        return f"run {row.run_id} has not started: {row.error or row.status}"
+    # Intake refuses a file it cannot read or that is over the size limit before any step: the run has a
+    # registry row and a `run.failed` event, but no state to tell more from.
+    return "\n".join(
+        [
+            f"run {row.run_id}: {row.filename} (no document stored)",
+            f"outcome: failed ({row.error})",
+            "no step ran: intake refused the file before the workflow started",
+        ]
+    )
 
 
 def explain(state: WorkflowState, events: list[dict[str, Any]], types: DocumentTypes) -> str:

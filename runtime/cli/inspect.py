@@ -21,7 +21,7 @@ from claimflow.runtime.cli._common import (
     status_option,
     with_engine,
 )
-from claimflow.runtime.explain import explain
+from claimflow.runtime.explain import explain, explain_unstarted
 from claimflow.runtime.registry import RunRow
 from claimflow.runtime.views import public_status, with_status
 
@@ -141,7 +141,7 @@ def explain_command(run_id: str, data_dir: DataDir = None, types: TypesOption = 
         row = await engine.registry.get_run(run_id)
         state = await engine.state(row.run_id)
         if state is None:
-            out.print(f"run {row.run_id} has not started: {message(row.error or row.status)}")
+            out.print(message(explain_unstarted(row)), highlight=False)
             return
         text = explain(state, await engine.registry.events(row.run_id), engine.types)
         out.print(message(text), highlight=False)

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Header, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 
-from claimflow.runtime.explain import explain
+from claimflow.runtime.explain import explain, explain_unstarted
 from claimflow.runtime.service.deps import EngineDep, Reader, row_public, visible_run
 from claimflow.runtime.service.schemas import (
     EventPublic,
@@ -172,7 +172,7 @@ async def explain_run(principal: Reader, engine: EngineDep, run_id: str) -> Expl
     row = await visible_run(engine, principal, run_id)
     state = await engine.state(row.run_id)
     if state is None:
-        return ExplainPublic(run_id=row.run_id, text=f"run {row.run_id} has not started: {row.error or row.status}")
+        return ExplainPublic(run_id=row.run_id, text=explain_unstarted(row))
     return ExplainPublic(run_id=row.run_id, text=explain(state, await engine.registry.events(row.run_id), engine.types))
 
 

@@ -90,6 +90,18 @@ async def test_a_document_over_the_size_limit_fails_its_run_without_being_stored
     assert stored_blobs(settings.data_dir) == set()
 
 
+async def test_explaining_a_run_refused_at_intake_gives_the_reason(settings: Settings) -> None:
+    small = replace(settings, limits=IngestLimits(max_bytes=100))
+    async with serving(small) as api:
+        run_id = (await api.upload("big.txt", invoice_text())).json()["run_id"]
+        explained = await api.client.get(f"/v1/runs/{run_id}/explain", headers=api.auth("admin"))
+
+    text = explained.json()["text"]
+    assert text.splitlines()[0] == f"run {run_id}: big.txt (no document stored)"
+    assert "outcome: failed (big.txt is" in text and "over the 100 bytes limit" in text
+    assert "intake refused the file" in text and "has not started" not in text
+
+
 async def test_a_key_holds_for_uploads_over_the_size_limit_too(settings: Settings) -> None:
     limited = replace(settings, limits=IngestLimits(max_bytes=1000))
     small, big = invoice_text("NW-2024-0931"), invoice_text("NW-2024-0932") + "x" * 2000
