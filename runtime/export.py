@@ -10,6 +10,13 @@ document (`=HYPERLINK(...)` as a vendor name or a file name) could fetch URLs or
 or one starting with a tab or a carriage return, is written with a leading `'` (OWASP's advice), which
 spreadsheets show as text. Numbers the record types as numbers (amounts, percentages) are written as they are,
 so `-12.50` stays a negative number; every other cell is text, and is neutralised.
+
+A field that holds several values has them in one cell, joined by `; `. A value that itself holds a `;` or starts
+with a double quote is written in double quotes, its own quotes doubled (`"Smith; Jones"; Acme`), so the cell
+splits back into the values it was made of.
+
+An export that found no records still writes the columns it would have: the type's, when it is of one type (asked
+for with `--type`, or the only type loaded); else the columns every type's CSV starts with.
 """
 
 from __future__ import annotations
@@ -45,11 +52,17 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _one_of_several(value: Any) -> str:
+    """One value of a field that holds several, quoted when it could not be told from the `; ` between them."""
+    text = _text(value)
+    return '"' + text.replace('"', '""') + '"' if ";" in text or text.startswith('"') else text
+
+
 def _cell(value: Any) -> str:
     """A CSV cell: a number as it is written; text that could start a formula behind a leading `'`."""
     if isinstance(value, (Decimal, int, float)) and not isinstance(value, bool):
         return str(value)
-    text = "; ".join(_text(item) for item in value) if isinstance(value, list) else _text(value)
+    text = "; ".join(_one_of_several(item) for item in value) if isinstance(value, list) else _text(value)
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
@@ -61,9 +74,13 @@ def _csv(columns: Sequence[str], rows: Iterable[dict[str, str]]) -> str:
     return buffer.getvalue()
 
 
+_RECORD_COLUMNS = ("run_id", "document", "doc_type")
+"""The columns every type's records CSV starts with."""
+
+
 def records_csv(doc_type: DocumentType, records: Sequence[DocumentRecord]) -> str:
     """One row per record: run, document, type, then each value field's value and status."""
-    columns = ["run_id", "document", "doc_type"]
+    columns = list(_RECORD_COLUMNS)
     for spec in doc_type.value_fields:
         columns += [spec.name, f"{spec.name}_status"]
     rows = []
@@ -111,8 +128,12 @@ def _single_layout(path: Path, types: DocumentTypes) -> set[Path]:
     return {path} | {_beside(path, table.name) for doc_type in types for table in doc_type.table_fields}
 
 
-def write_records(records: Iterable[DocumentRecord], path: Path, types: DocumentTypes) -> list[Path]:
+def write_records(
+    records: Iterable[DocumentRecord], path: Path, types: DocumentTypes, *, doc_type: str | None = None
+) -> list[Path]:
     """Write records to `path` in the format its name asks for; return every file written.
+
+    `doc_type` says the export is of that one type: with no records, its CSV still has the type's columns.
 
     A CSV export replaces what an earlier export of one type wrote to `path`: that file and its tables, those
     this export does not write again, are removed (left in place, an old export would pass for part of this
@@ -125,19 +146,21 @@ def write_records(records: Iterable[DocumentRecord], path: Path, types: Document
     if fmt != "csv":
         path.write_text(render_records(items, fmt), encoding="utf-8")
         return [path]
-    written = _write_csv(items, path, types)
+    only = doc_type if doc_type is not None else (types.names[0] if len(types) == 1 else None)
+    written = _write_csv(items, path, types, only)
     for stale in _single_layout(path, types) - set(written):
         if stale.is_file():
             stale.unlink()
     return written
 
 
-def _write_csv(items: Sequence[DocumentRecord], path: Path, types: DocumentTypes) -> list[Path]:
-    by_type: dict[str, list[DocumentRecord]] = {}
+def _write_csv(items: Sequence[DocumentRecord], path: Path, types: DocumentTypes, only: str | None) -> list[Path]:
+    # An export of one type writes its files, found records or not: an empty export has the type's columns.
+    by_type: dict[str, list[DocumentRecord]] = {only: []} if only is not None else {}
     for record in items:
         by_type.setdefault(record.doc_type, []).append(record)
     if not by_type:
-        path.write_text("", encoding="utf-8")
+        path.write_text(_csv(_RECORD_COLUMNS, []), encoding="utf-8")
         return [path]
     written: list[Path] = []
     several = len(by_type) > 1

@@ -130,7 +130,7 @@ class Operations:
             record = await self.record(row.run_id)
             if record is not None and doc_type in (None, record.doc_type):
                 records.append(record)
-        return Export(len(records), tuple(write_records(records, path, self.types)))
+        return Export(len(records), tuple(write_records(records, path, self.types, doc_type=doc_type)))
 
     async def process(self, path: Path | str) -> Run:
         """Submit one file as a run and advance it until it finishes or waits for review.

@@ -264,4 +264,18 @@ def test_an_export_that_finds_nothing_leaves_no_tables_of_an_earlier_one(tmp_pat
     _export(data, out, "--status", "failed")
 
     assert sorted(p.name for p in tmp_path.glob("records*")) == ["records.csv"]
-    assert out.read_text(encoding="utf-8") == ""
+    # Of the three types loaded, none is the export's: it has the columns every type's CSV starts with.
+    assert out.read_text(encoding="utf-8").splitlines() == ["run_id,document,doc_type"]
+
+
+def test_an_export_of_one_type_that_finds_nothing_still_has_the_types_columns(tmp_path: Path) -> None:
+    data = _run(tmp_path, ("invoice.txt", ITEMISED_INVOICE))
+    out = tmp_path / "records.csv"
+
+    _export(data, out, "--type", "invoice", "--status", "failed")
+
+    assert sorted(p.name for p in tmp_path.glob("records*")) == ["records.csv", "records.line_items.csv"]
+    [header] = out.read_text(encoding="utf-8").splitlines()
+    assert header.startswith("run_id,document,doc_type,vendor_name,vendor_name_status,"), header
+    [table_header] = (tmp_path / "records.line_items.csv").read_text(encoding="utf-8").splitlines()
+    assert table_header.startswith("run_id,row,") and table_header.endswith(",page,quote"), table_header

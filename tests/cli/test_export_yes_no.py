@@ -53,3 +53,31 @@ def test_yes_no_values_are_written_as_the_records_json_writes_them(tmp_path: Pat
     assert (row["signed"], row["damaged"], line["returned"]) == ("false", "true; false", "true")
     as_json = json.loads((tmp_path / "notes.jsonl").read_text(encoding="utf-8"))
     assert (as_json["signed"]["value"], as_json["lines"][0]["returned"]) == (False, True)
+
+
+def test_values_of_a_field_that_holds_several_split_back_as_they_were(tmp_path: Path) -> None:
+    parties = DocumentType(
+        name="agreement",
+        description="An agreement between parties.",
+        titles=("Agreement",),
+        version="1",
+        fields=[Field("parties", "text", multiple=True, labels=("Between",))],
+    )
+    values = ["Smith; Jones LLP", '"Acme" Ltd', "Beta, Inc."]
+    record = record_model(parties).model_validate(
+        {
+            "run_id": "run-1",
+            "document_id": "ab" * 32,
+            "filename": "agreement.txt",
+            "doc_type": "agreement",
+            "parties": {"value": values, "status": "accepted", "decided_by": "test"},
+        }
+    )
+
+    [written] = write_records([record], tmp_path / "agreements.csv", DocumentTypes([parties]))
+
+    [row] = _rows(written)
+    assert row["parties"] == '"Smith; Jones LLP"; """Acme"" Ltd"; Beta, Inc.'
+    # The cell is CSV itself, with `; ` between the values: read so, it gives the values back.
+    [split] = csv.reader([row["parties"]], delimiter=";", skipinitialspace=True)
+    assert split == values
