@@ -6,7 +6,9 @@ already stored is only stamped (its bytes are not sent twice); a small one is se
 statement, which costs less than the round trip asking first.
 A data directory that an earlier installation filled (documents stored before the database held them, in its
 `documents.db` or, older still, as files) is read as a fallback: a blob found there is copied into the database
-on first read, so every later reader, anywhere, finds it there.
+on first read, so every later reader, anywhere, finds it there. A prune removes a blob from both places (nothing
+saves to the older store any more, so its stamps only age), but only a blob of a run this database prunes: the
+data directory may hold blobs of runs only its own registry knows.
 
 A save does not wait for the server to flush its write-ahead log (the store's sessions run with
 `synchronous_commit = off`, as the checkpoints' do by default; the registry's do not). Only later commits in the
@@ -17,6 +19,8 @@ and the step that saved it runs again. Waiting for each save's own flush cost so
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
 
 import psycopg
 
@@ -55,11 +59,13 @@ class PgDocumentStore(DocumentFiles):
             self._fallback.close()
 
     def blob_size(self, blob_id: str) -> int | None:
-        """The size of a stored blob in bytes, or None when the database does not hold it."""
+        """The size of a stored blob in bytes, or None when neither the database nor the older store holds it."""
         with self._pool.connection() as conn:
             found = conn.execute("SELECT size FROM claimflow_blobs WHERE blob_id = %s", (check_blob_id(blob_id),))
             row = found.fetchone()
-        return None if row is None else int(row["size"])
+        if row is not None:
+            return int(row["size"])
+        return None if self._fallback is None else self._fallback.blob_size(blob_id)
 
     def clock(self) -> float:
         """The database's clock, which stamps saved blobs (so every host's saves and prunes share one clock)."""
@@ -69,12 +75,27 @@ class PgDocumentStore(DocumentFiles):
         return float(row["now"])
 
     def blobs_saved_before(self, saved_before: float) -> dict[str, int]:
-        """The database's blobs last saved before `saved_before`, with their sizes (the fallback is never pruned)."""
+        """The database's blobs saved before `saved_before`, with their sizes (the older store's: `older_blobs`)."""
         with self._pool.connection() as conn:
             rows = conn.execute(
                 "SELECT blob_id, size FROM claimflow_blobs WHERE coalesce(saved_at, created_at) < %s", (saved_before,)
             ).fetchall()
         return {str(row["blob_id"]): int(row["size"]) for row in rows}
+
+    def older_blobs(self, blob_ids: Collection[str], saved_before: float) -> dict[str, int]:
+        """Of a pruned run's blobs, those the data directory falls back to holds, last saved before the mark.
+
+        Only those: the data directory may also be the embedded store of runs this database does not know
+        (claimflow run there without a database URL), whose blobs a prune here must not take.
+        """
+        if self._fallback is None or not blob_ids:
+            return {}
+        older = self._fallback.blobs_saved_before(saved_before)
+        return {blob_id: older[blob_id] for blob_id in set(blob_ids) & set(older)}
+
+    def delete_older_blob(self, blob_id: str, *, saved_before: float) -> int:
+        """Remove a pruned run's blob from the data directory this store falls back to; the bytes freed."""
+        return 0 if self._fallback is None else self._fallback.delete_blob(blob_id, saved_before=saved_before)
 
     def delete_blob(self, blob_id: str, *, saved_before: float) -> int:
         """Remove a blob unless it was saved at or after `saved_before`; returns the bytes freed.

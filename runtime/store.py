@@ -14,7 +14,7 @@ import os
 import tempfile
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
@@ -91,6 +91,19 @@ class DocumentFiles:
         A blob last saved at or after `saved_before` is left out, as `delete_blob` leaves it in place.
         """
         raise NotImplementedError
+
+    def older_blobs(self, blob_ids: Collection[str], saved_before: float) -> dict[str, int]:  # noqa: ARG002
+        """Of `blob_ids` (a pruned run's), those an older store this one reads but does not own holds, with sizes.
+
+        Such a store (a data directory a database store falls back to, see `PgDocumentStore`) is not swept
+        whole by `blobs_saved_before`: its data directory may keep blobs of runs only its own registry knows.
+        A store with no such older store has none.
+        """
+        return {}
+
+    def delete_older_blob(self, blob_id: str, *, saved_before: float) -> int:  # noqa: ARG002
+        """Remove a pruned run's blob from the older store `older_blobs` lists it in, by `delete_blob`'s rule."""
+        return 0
 
     def copy_in(self, older: DocumentFiles | None, blob_id: str) -> bytes | None:
         """The bytes an older store holds as `blob_id`, saved here too; None when it holds none, or damaged ones.
@@ -325,6 +338,14 @@ class AsyncDocumentStore:
     async def blobs_saved_before(self, saved_before: float) -> dict[str, int]:
         """Every stored blob not saved since `saved_before`, with its size (see `DocumentFiles.blobs_saved_before`)."""
         return await self._off_loop(self.files.blobs_saved_before, saved_before)
+
+    async def older_blobs(self, blob_ids: Collection[str], saved_before: float) -> dict[str, int]:
+        """A pruned run's blobs an older store not this one's own holds (see `DocumentFiles.older_blobs`)."""
+        return await self._off_loop(self.files.older_blobs, blob_ids, saved_before)
+
+    async def delete_older_blob(self, blob_id: str, *, saved_before: float) -> int:
+        """Remove a pruned run's blob from that older store; the bytes freed."""
+        return await self._off_loop(self.files.delete_older_blob, blob_id, saved_before=saved_before)
 
     async def delete_blob(self, blob_id: str, *, saved_before: float) -> int:
         """Remove a blob not saved since `saved_before`, and forget any copy kept in memory; the bytes freed."""

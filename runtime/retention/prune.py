@@ -110,6 +110,12 @@ async def prune_finished(
     # it registers its run, which may turn out to exist already, or lose a race) would otherwise stay for good.
     mark = _sweep_mark(saved_before, rows)
     unused = await engine.store.blobs_saved_before(mark)
+    runs_blobs: set[str] = set()
+    for row in chosen:
+        runs_blobs |= await _blobs_of(engine, row)
+    older = await engine.store.older_blobs(runs_blobs, mark)
+    for blob, size in older.items():
+        unused[blob] = unused.get(blob, 0) + size
     stored = {blob: unused[blob] for blob in set(unused) - await _needed(engine, ids)}
     report = PruneReport(
         runs=tuple(row.run_id for row in chosen),
@@ -131,6 +137,8 @@ async def prune_finished(
     freed: dict[str, int] = {}
     for blob in sorted(set(stored) - await _needed(engine, ids)):
         size = await engine.store.delete_blob(blob, saved_before=mark)
+        if blob in older:
+            size += await engine.store.delete_older_blob(blob, saved_before=mark)
         # 0 bytes freed is also what deleting an empty blob (an empty document's) frees: gone, it counts.
         if size or (stored[blob] == 0 and await engine.store.blob_size(blob) is None):
             freed[blob] = size
