@@ -155,7 +155,8 @@ def test_the_cli_refuses_a_broken_type_before_reading_any_document(
     (docs / "a.txt").write_text("INVOICE\nInvoice No.: 1\nTotal: 10.00\n")
     data = project / "data"
     monkeypatch.chdir(project)
-    result = CliRunner().invoke(app, ["run", str(docs), "--types", "po_types:ORDER", "--data-dir", str(data)])
+    args = ["run", str(docs), "--types", "po_types:ORDER", "--data-dir", str(data)]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "1000"})  # the message names a long path: no wrapping
     assert result.exit_code == 2
     assert "duplicate field(s) po_number" in result.output and "po_types.py:4" in result.output
     assert not (data / "claimflow.db").exists()  # nothing was registered, not even the data directory's database
