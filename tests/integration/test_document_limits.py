@@ -76,6 +76,10 @@ def test_each_limit_fails_its_own_document_with_its_reason_and_the_valid_one_com
     assert listed["wide.txt"]["error"] == rows["wide.txt"]["error"]
     shown = run_cli("show", rows["long.txt"]["run_id"], "--json", "--data-dir", tmp_path / "data")
     assert json.loads(shown.stdout)["error"] == rows["long.txt"]["error"]
+    # Refused at intake, the big file's run has no step to tell of: explain says it failed, and why.
+    explained = run_cli("explain", rows["big.txt"]["run_id"], "--data-dir", tmp_path / "data").stdout
+    assert f"outcome: failed ({rows['big.txt']['error']})" in explained, explained
+    assert "no step ran" in explained and "has not started" not in explained, explained
 
 
 def test_a_document_over_its_wall_time_fails_with_that_reason_and_the_batch_goes_on(tmp_path: Path) -> None:
