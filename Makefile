@@ -23,11 +23,12 @@ demo: setup
 # The Postgres tests need a server on 127.0.0.1:5432 (trust auth for user postgres); this starts one.
 # The tests start claimflow in a subprocess hundreds of times. Some machines set PYTHONDONTWRITEBYTECODE, and then
 # each start compiles claimflow's modules again (some 0.8 s on a slow machine): bytecode is cached here, as pip
-# caches it on install. The tests run on every core, each test file on one worker (its module fixtures start
-# once); the slowest are listed at the end.
+# caches it on install. The tests run on every core, four workers at most (each Postgres test holds a few of the
+# server's 100 connections), each test file on one worker (its module fixtures start once); the slowest are
+# listed at the end.
 test: setup
 	scripts/postgres-up.sh
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n auto --dist loadfile --durations=25
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n auto --maxprocesses 4 --dist loadfile --durations=25
 
 lint: setup
 	$(BIN)/ruff check .
