@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from claimflow.graphs import WORKFLOW_NAME
 from claimflow.nodes.ports import WorkflowContext
 from claimflow.runtime.ingest import IngestLimits, size_versus_limit, sniff_media_type
+from claimflow.runtime.offload import offload
 from claimflow.runtime.registry import AsyncRegistry, NewRun, RegistryError, RunRow
 from claimflow.runtime.registry.runs import NewStatus
 from claimflow.runtime.settings import Settings
@@ -32,6 +33,11 @@ def _conflict(source: str, document_id: str, row: RunRow | None) -> None:
     """Refuse a document other than the one the source's run holds."""
     if row is not None and row.document_id != document_id:
         raise _used(source, row)
+
+
+async def _holds(row: RunRow, data: bytes) -> bool:
+    """Whether the run's document is these bytes; a large document is hashed off the event loop."""
+    return row.document_id == await offload(len(data), blob_id_of, data)
 
 
 def _used(source: str, row: RunRow) -> SourceConflictError:
@@ -107,7 +113,7 @@ class Intake:
         stay as long as the file is sent again within every retention period (a cron job re-running a folder).
         """
         earlier = await self.registry.run_from_source(source)
-        return earlier if earlier is not None and earlier.document_id == blob_id_of(data) else None
+        return earlier if earlier is not None and await _holds(earlier, data) else None
 
     async def _store_and_register(
         self, run_id: str, data: bytes, name: str, source: str, *, by_source: bool = False, starting: bool = False
@@ -150,8 +156,9 @@ class Intake:
             # `_registered_before`). Two uploads racing under one source are settled atomically by `register_run`
             # below; the loser's bytes then stay in the store, referenced by no run, until a prune sweeps them.
             earlier = await self.registry.run_from_source(source)
-            _conflict(source, blob_id_of(data), earlier)
             if earlier is not None:
+                if not await _holds(earlier, data):
+                    raise _used(source, earlier)
                 return earlier, False
         register = self._enqueue_received if self.queued else self._store_and_register
         row, new, ref = await register(run_id, data, name, keyed, by_source=source is not None)
