@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 from claimflow import Column, DocumentType, Field
 from claimflow.runtime.export import write_records
@@ -25,6 +26,16 @@ DELIVERY_NOTE = DocumentType(
 )
 
 
+def _record(doc_type: DocumentType, filename: str, **fields: Any) -> Any:
+    """A finished record of `doc_type` with these fields (a value field as `{"value", "status", "decided_by"}`)."""
+    identity = {"run_id": "run-1", "document_id": "ab" * 32, "filename": filename, "doc_type": doc_type.name}
+    return record_model(doc_type).model_validate({**identity, **fields})
+
+
+def _accepted(value: Any) -> dict[str, Any]:
+    return {"value": value, "status": "accepted", "decided_by": "test"}
+
+
 def _rows(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as stream:
         return list(csv.DictReader(stream))
@@ -32,16 +43,12 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 def test_yes_no_values_are_written_as_the_records_json_writes_them(tmp_path: Path) -> None:
     evidence = Evidence(page=1, start=0, end=11, quote="Returned: y")
-    record = record_model(DELIVERY_NOTE).model_validate(
-        {
-            "run_id": "run-1",
-            "document_id": "ab" * 32,
-            "filename": "note.txt",
-            "doc_type": "delivery_note",
-            "signed": {"value": False, "status": "accepted", "decided_by": "test"},
-            "damaged": {"value": [True, False], "status": "accepted", "decided_by": "test"},
-            "lines": [{"returned": True, "evidence": evidence}],
-        }
+    record = _record(
+        DELIVERY_NOTE,
+        "note.txt",
+        signed=_accepted(False),
+        damaged=_accepted([True, False]),
+        lines=[{"returned": True, "evidence": evidence}],
     )
     types = DocumentTypes([DELIVERY_NOTE])
 
@@ -64,15 +71,7 @@ def test_values_of_a_field_that_holds_several_split_back_as_they_were(tmp_path: 
         fields=[Field("parties", "text", multiple=True, labels=("Between",))],
     )
     values = ["Smith; Jones LLP", '"Acme" Ltd', "Beta, Inc."]
-    record = record_model(parties).model_validate(
-        {
-            "run_id": "run-1",
-            "document_id": "ab" * 32,
-            "filename": "agreement.txt",
-            "doc_type": "agreement",
-            "parties": {"value": values, "status": "accepted", "decided_by": "test"},
-        }
-    )
+    record = _record(parties, "agreement.txt", parties=_accepted(values))
 
     [written] = write_records([record], tmp_path / "agreements.csv", DocumentTypes([parties]))
 
