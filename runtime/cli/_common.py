@@ -51,8 +51,9 @@ TypesOption = Annotated[
     list[str] | None,
     typer.Option(
         "--types",
+        # Typer reads help as rich markup: a bracket that starts a word is escaped, or the words vanish.
         help="More document types: module[:attr] or file.py[:attr] (repeat or comma-separate); "
-        "installed types and those in claimflow.toml / [tool.claimflow] are always found.",
+        "installed types and those in claimflow.toml / \\[tool.claimflow] are always found.",
     ),
 ]
 

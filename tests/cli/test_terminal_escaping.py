@@ -10,11 +10,16 @@ hyperlink) is refused: no control character is taken from a reviewer.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
+import click
 import pytest
+import typer.main
 from rich.console import Console
+from rich.markup import render as render_markup
 
+from claimflow.runtime.cli import app
 from claimflow.runtime.cli._common import shown
 from tests.integration._docs import mismatch_invoice_text, run_cli, write
 
@@ -98,3 +103,23 @@ def test_shown_text_renders_as_it_was_written(text: str, expected: str) -> None:
 
 def test_shown_keeps_line_breaks_and_tabs_of_a_message_when_asked() -> None:
     assert shown("first\n\tsecond \r\x1b[2J", lines=True) == "first\n\tsecond \\x0d\\x1b[2J"
+
+
+def _helps(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, str]]:
+    """Every help text of the CLI: each command's and each of its options', named by where it stands."""
+    where = " ".join(path) or "claimflow"
+    yield where, command.help or ""
+    for param in command.params:
+        yield f"{where} {param.name}", getattr(param, "help", None) or ""
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _helps(sub, (*path, name))
+
+
+def test_every_help_text_reads_the_same_once_rich_renders_it() -> None:
+    # Typer renders help through rich markup: `[tool.claimflow]` would vanish, `[/x]` would crash `--help`.
+    changed = {
+        where: text
+        for where, text in _helps(typer.main.get_command(app))
+        if render_markup(text).plain != text.replace("\\[", "[")
+    }
+    assert not changed
