@@ -72,7 +72,8 @@ def review_list(
         table = Table("run", "document", "type", "age", "due", "assignee", "reasons", "note")
         for row, review in listed:
             state = await engine.state(row.run_id)
-            reasons = "; ".join(r.code for r in state.review_reasons) if state else ""
+            # Each code once, as `run` shows them: `review show` says which fields each one concerns.
+            reasons = ", ".join(dict.fromkeys(r.code for r in state.review_reasons)) if state else ""
             note = await engine.review_note(row) or ""
             table.add_row(
                 row.run_id[:12],

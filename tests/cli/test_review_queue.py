@@ -48,6 +48,9 @@ def test_review_list_shows_due_times_and_filters_the_overdue(queue: tuple[Invoke
     assert [view["run_id"] for view in json_lines(cli("review", "list", "--overdue", "--json").stdout)] == [invoice]
     table = flat(cli("review", "list").stdout)
     assert "overdue" in table and "in 2d 23h" in table
+    reasons = {reason.split(":")[0] for reason in listed[invoice]["review_reasons"]}
+    assert len(listed[invoice]["review_reasons"]) > len(reasons)  # several fields, one code
+    assert all(table.count(code) == 1 for code in reasons)  # each code once, as `run` shows them
 
 
 def test_assign_and_claim_follow_the_rules_and_show_in_the_list(queue: tuple[Invoke, str, str]) -> None:
