@@ -4,7 +4,8 @@ Per document type and field: precision (right values / claimed values) and recal
 values), where a multiple field counts each of its values and a table each cell under `<table>.<column>`
 (see `evals/values.py`); per type: classification rate, exact match rate (the type and every value right and
 claimed, a field neither claimed nor expected counting as right), auto-accepted precision (right / accepted
-values of documents that completed without review), completion rate, and how often each review reason came up.
+values of documents that completed without review), completion rate, and how often each review reason came up;
+and the misses, value by value (`evals/misses.py`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from claimflow.evals.manifest import LabelledDocument
+from claimflow.evals.misses import misses
 from claimflow.evals.values import ClaimedValue, accepted_claims, expected_counts, scored_values
 
 if TYPE_CHECKING:
@@ -148,7 +150,7 @@ def _add(figures: TypeFigures, outcome: Outcome, types: DocumentTypes) -> None:
 
 
 def measure(outcomes: list[Outcome], types: DocumentTypes) -> dict[str, Any]:
-    """The figures of a whole run of a labelled set: `{"documents", ..., "types": {type: figures}}`."""
+    """The figures of a whole run of a labelled set: `{"documents", ..., "types": {type: figures}, "misses"}`."""
     total = TypeFigures()
     by_type: dict[str, TypeFigures] = {}
     for outcome in outcomes:
@@ -156,4 +158,8 @@ def measure(outcomes: list[Outcome], types: DocumentTypes) -> dict[str, Any]:
         _add(total, outcome, types)
     summary = total.as_json()
     del summary["fields"]
-    return {**summary, "types": {name: by_type[name].as_json() for name in sorted(by_type)}}
+    return {
+        **summary,
+        "types": {name: by_type[name].as_json() for name in sorted(by_type)},
+        "misses": [miss.as_json() for miss in misses(outcomes, types)],
+    }

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -131,6 +132,12 @@ def dataset(
     data_dir: DataDir = None,
     as_json: AsJson = False,
     types: TypesOption = None,
+    list_misses: Annotated[
+        bool,
+        typer.Option(
+            "--misses", help="Also list every wrong or missing value by document, the unreviewed wrong ones first."
+        ),
+    ] = False,
 ) -> None:
     """Run every document of DIR/manifest.jsonl; print precision and recall per type and field, and more."""
     from claimflow.evals.dataset import measure
@@ -161,6 +168,28 @@ def dataset(
             f"auto-accepted precision {_pct(per_type['auto_accepted_precision'])}; review reasons: {shown(reasons)}",
             highlight=False,
         )
+    _print_misses(figures["misses"], listed=list_misses)
+
+
+def _print_misses(found: list[dict[str, Any]], *, listed: bool) -> None:
+    """How many values were wrong or missing; with `listed`, which, in a table."""
+    unreviewed = sum(miss["unreviewed"] for miss in found)
+    out.print(
+        f"misses: {len(found)} field(s) wrong or missing, {unreviewed} with wrong values accepted without review"
+        + ("" if listed or not found else " (--misses lists them)"),
+        highlight=False,
+    )
+    if not listed or not found:
+        return
+    table = Table("document", "field", "wrong", "missed", "expected", "status", title="misses")
+    for miss in found:
+        wrong = ", ".join(json.dumps(value, ensure_ascii=False) for value in miss["wrong"]) or "-"
+        status = miss["status"] + (" (unreviewed)" if miss["unreviewed"] else "")
+        table.add_row(
+            shown(miss["document"]), shown(miss["field"]), shown(wrong), str(miss["missed"] or "-"),
+            shown(json.dumps(miss["expected"], ensure_ascii=False)), status,
+        )  # fmt: skip
+    out.print(table)
 
 
 @eval_app.command("calibrate")

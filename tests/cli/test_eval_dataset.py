@@ -86,6 +86,12 @@ def test_dataset_counts_right_claimed_and_expected_values_per_field(claimflow: I
     assert invoice["completion_rate"] == 0.0
     assert invoice["auto_accepted"] == 0 and invoice["auto_accepted_precision"] is None
     assert invoice["review_reasons"] == {"low_confidence_field": 8}
+    # Each wrong label is a miss: the value the page gives against the label, seen by a reviewer.
+    assert [(m["document"], m["field"], m["wrong"], m["missed"], m["expected"], m["unreviewed"])
+            for m in figures["misses"]] == [
+        ("inv-2", "total_amount", [_truth(2)["total_amount"]], 1, "999.99", False),
+        ("inv-3", "invoice_number", [_truth(3)["invoice_number"]], 1, "INV-0000", False),
+    ]  # fmt: skip
 
 
 def test_dataset_prints_a_table_per_type(claimflow: Invoke, labelled: Path) -> None:
@@ -94,6 +100,18 @@ def test_dataset_prints_a_table_per_type(claimflow: Invoke, labelled: Path) -> N
     assert result.exit_code == 0, result.output
     assert "8 documents: completed 0.0%, exact match 75.0%" in result.stdout
     assert _row(result.stdout, "total_amount") == ["total_amount", "8", "8", "7", "87.5%", "87.5%"]
+    assert "misses: 2 field(s) wrong or missing, 0 with wrong values accepted without review (--misses lists them)" in (
+        result.stdout
+    )
+    assert "inv-2" not in result.stdout
+
+
+def test_dataset_lists_the_misses_on_request(claimflow: Invoke, labelled: Path) -> None:
+    result = claimflow("eval", "dataset", labelled, "--misses")
+
+    assert result.exit_code == 0, result.output
+    assert _row(result.stdout, "inv-2") == ["inv-2", "total_amount", '"142.00"', "1", '"999.99"', "needs_review"]
+    assert _row(result.stdout, "inv-3") == ["inv-3", "invoice_number", '"INV-1004"', "1", '"INV-0000"', "needs_review"]
 
 
 def _row(table: str, first: str) -> list[str]:
@@ -128,6 +146,8 @@ def test_calibrated_thresholds_reach_the_target_through_the_policy(
     assert invoice["auto_accepted"] == 6 * 7
     assert invoice["auto_accepted_precision"] == (6 * 7 - 2) / (6 * 7)
     assert invoice["auto_accepted_precision"] >= 0.5
+    # Those two went into the record unreviewed: the misses say so, and list them first.
+    assert [(m["document"], m["unreviewed"]) for m in figures["misses"]] == [("inv-2", True), ("inv-3", True)]
 
 
 def test_calibrate_reports_each_fields_curve(claimflow: Invoke, labelled: Path, tmp_path: Path) -> None:
