@@ -197,6 +197,24 @@ class LabelIndex:
             return None
         return before[-1]
 
+    def date_named_before(self, page: str, start: int) -> tuple[LabelHit, str] | None:
+        """A date label before `start` on its line that names another date between them: the label and that date.
+
+        In `Invoice date: 01.03.2024, payable until 15.03.2024` the label names 01.03.2024; the date after it is
+        unlabelled (`governing` finds no label for it), but it is not what `Invoice date` says.
+        """
+        if self._pattern is None:
+            return None
+        line_start = page.rfind("\n", 0, start) + 1
+        before = self._governing_hits(page[line_start:start], line_start, "date")
+        if not before:
+            return None
+        gap = page[before[-1].end : start]
+        dates = find_dates(gap)
+        if not dates or not _governs_across(gap[: dates[0].start]):
+            return None
+        return before[-1], gap[dates[0].start : dates[0].end]
+
     def _heading(self, page: str, line_start: int, columns: tuple[int, int], kind: str, lines: int) -> LabelHit | None:
         end = line_start - 1
         for _ in range(lines):

@@ -7,7 +7,9 @@ quote states *this field*:
 2. the label governing that token (labels.py) is the field's own, or none; a label of another field of the
    type (`Invoice Date` for a due date) or a counter-role label of the field (`Bill to` for a vendor)
    rejects it, and the reason names that label. So does a label of another kind right before the token
-   when the value reads as that kind too (`4711` after `Invoice No.` is no total).
+   when the value reads as that kind too (`4711` after `Invoice No.` is no total), and, for a date, the
+   field's own label earlier on the line when it names another date (`Invoice date: 01.03.2024, payable
+   until 15.03.2024` proves no issue date of 2024-03-15).
 The check that decided is recorded with every verdict and shown by `claimflow explain`.
 """
 
@@ -33,9 +35,12 @@ Check = Literal[
     "own_label",
     "no_label",
     "row_repeated",
+    "label_names_another",
 ]
 """Which check decided a field claim. `own_label` and `no_label` accept: the field's own label proves it, or no
-label contradicts it. `row_repeated` refuses a table row quoting a printed row another accepted row quotes."""
+label contradicts it. `row_repeated` refuses a table row quoting a printed row another accepted row quotes.
+`label_names_another` refuses a date written after the field's own label when that label names another date
+between them."""
 
 
 @dataclass(frozen=True)
@@ -95,11 +100,31 @@ def _other_kinds_label(spec: Field, normalized: str, labels: LabelIndex, page: s
                  f"not of {spec.name}", normalized, hit.text)  # fmt: skip
 
 
+def _own_label_names_another(spec: Field, normalized: str, labels: LabelIndex, page: str, start: int) -> Proof | None:
+    """A rejection when the field's own date label, earlier on the line, names another date than this one.
+
+    Dates only: a date between a date label and this one is the date the label names, where a number between an
+    amount's label and an amount may be a count (`Total (2 items): 24.00`). Not for a field of several dates.
+    """
+    if spec.kind != "date" or spec.multiple:
+        return None
+    named = labels.date_named_before(page, start)
+    if named is None or not named[0].owned_by(spec.name, counter=False):
+        return None
+    hit, other = named
+    return Proof(False, "label_names_another", f"{normalized!r} is not the date {hit.text!r} names on its line: "
+                 f"that is {other!r}", normalized, hit.text)  # fmt: skip
+
+
 def _judge_one(spec: Field, normalized: str, labels: LabelIndex, page: str, start: int, end: int) -> Proof:
     verdict = _verdict(spec, normalized, labels.governing(page, start, spec.kind, end))
     if verdict.check != "no_label":
         return verdict
-    return _other_kinds_label(spec, normalized, labels, page, start) or verdict
+    return (
+        _other_kinds_label(spec, normalized, labels, page, start)
+        or _own_label_names_another(spec, normalized, labels, page, start)
+        or verdict
+    )
 
 
 def judge_spans(spec: Field, normalized: str, labels: LabelIndex, page: str, spans: list[Span]) -> Proof:

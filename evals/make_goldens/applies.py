@@ -12,6 +12,12 @@ from claimflow.evals.make_goldens._cases import (
     write,
 )
 
+PAYABLE = (
+    "Brightline Print Services Ltd\nINVOICE\nInvoice No.: BPS-2024-0312\n"
+    "Invoice Date: 14 March 2024, please pay until 13 April 2024\nTotal: GBP 180.00\n"
+)
+"""An invoice whose due date stands, unlabelled, after the issue date on the issue date's line."""
+
 
 def _claim(field: str, value: str, quote: str, page: str | None = None) -> dict[str, Any]:
     evidence = ev(quote, page) if page else {"quote": quote}
@@ -79,6 +85,16 @@ def applies() -> None:
         INVOICE,
         [_claim("due_date", "2024-03-14", "Invoice Date: 14 March 2024")],
         [(False, "wrong_label")],
+    )
+    apply(
+        "invoice-later-date-after-the-issue-label",
+        "invoice",
+        PAYABLE,
+        [
+            _claim("issue_date", "2024-04-13", "Invoice Date: 14 March 2024, please pay until 13 April 2024"),
+            _claim("due_date", "2024-04-13", "Invoice Date: 14 March 2024, please pay until 13 April 2024"),
+        ],
+        [(False, "label_names_another"), (True, "no_label")],
     )
     apply(
         "invoice-unknown-field",
