@@ -174,6 +174,10 @@ def test_a_reviewer_finds_checks_edits_and_approves_an_invoice_in_chromium(
         page.click("a.doc:has-text('contract-nda.txt')")
         expect(page.locator("mark.hl-text").first).to_be_visible()
         shoot(page, tmp_path, "review-contract.png")
+        # The term's quote runs over two lines beside its page tag, which stays on one line: `p1`, not `p` over `1`.
+        lines = "el => { const r = new Range(); r.selectNodeContents(el); return r.getClientRects().length; }"
+        assert page.locator("#f-term .quote").first.evaluate(lines) >= 2
+        assert page.locator("#f-term .quote .pg").first.evaluate(lines) == 1
 
         # The scan: its marks come from Tesseract's word boxes, over the same words.
         page.goto(f"{base}/review")
