@@ -133,6 +133,7 @@ async def get_review(principal: Reviewer, engine: EngineDep, run_id: str) -> Rev
         editable_fields=request.editable_fields,
         doc_types=[name for name in request.doc_types if principal.may_see(name)],
         opened_at=_time(pending.opened_at),
+        note=await engine.review_note(row),
         due_at=_time(review.due_at),
         overdue=review.overdue,
         assignee=review.assignee,

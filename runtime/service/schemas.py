@@ -158,6 +158,9 @@ class ReviewPublic(BaseModel):
     doc_types: list[str]
     """Types an edit may name instead of field values: those the caller may review."""
     opened_at: datetime | None
+    note: str | None = None
+    """Something the reviewer should know: an earlier decision refused (a worker checks it after the 202), given
+    up, or left unfinished."""
     due_at: datetime | None = None
     overdue: bool = False
     assignee: str | None = None

@@ -73,6 +73,7 @@ async def review_screen(
         comment=form.pop("comment", ""),
         chosen_type=form.pop("doc_type", None),
         due=deadline(ReviewView.of(row, now), now),
+        note=await engine.review_note(row),
         **context,
     )
 

@@ -108,6 +108,12 @@ async def test_an_invalid_edit_is_422_with_field_errors_and_the_run_stays_paused
     assert no_reason.status_code == 422 and "a rejection needs a reason" in no_reason.json()["message"]
     row = await api.engine.registry.get_run(run_id)
     assert row.status == "needs_review" and row.interrupt_id == interrupt
+    # The review says why the last decision was refused, as the queue does: what a 202'd decider reads later.
+    again = (await api.client.get(f"/v1/reviews/{run_id}", headers=api.auth("reviewer"))).json()
+    assert review["note"] is None
+    assert again["note"].startswith("the decision of reviewer was refused: unknown field 'colour'"), again["note"]
+    [queued] = (await api.client.get("/v1/reviews", headers=api.auth("reviewer"))).json()
+    assert queued["note"] == again["note"]
 
     good = await _decide(api, run_id, interrupt_id=interrupt, action="edit", edits={"total_amount": ["180.00"]})
 

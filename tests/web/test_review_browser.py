@@ -154,6 +154,8 @@ def test_a_reviewer_finds_checks_edits_and_approves_an_invoice_in_chromium(
 
         # Approve with the keyboard on the review as it was: the run completes, decided by the token's name.
         page.goto(f"{base}/review/runs/{run_id}")
+        # Opened again, the review says why the last decision was refused.
+        expect(page.locator("#review-note")).to_contain_text("the decision of kim was refused: total_amount")
         page.locator("body").click(position={"x": 5, "y": 400})
         page.keyboard.press("a")
         page.wait_for_url(lambda url: "done=approve" in url)
