@@ -4,8 +4,8 @@ Per document type and field: precision (right values / claimed values) and recal
 values), where a multiple field counts each of its values and a table each cell under `<table>.<column>`
 (see `evals/values.py`); per type: classification rate, exact match rate (the type and every value right and
 claimed, a field neither claimed nor expected counting as right), auto-accepted precision (right / accepted
-values of documents that completed without review), completion rate, and how often each review reason came up;
-and the misses, value by value (`evals/misses.py`).
+values of documents that completed without review), completion rate, how often each review reason came up, and
+what the model calls cost; and the misses, value by value (`evals/misses.py`).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from claimflow.evals.manifest import LabelledDocument
 from claimflow.evals.misses import misses
 from claimflow.evals.values import ClaimedValue, accepted_claims, expected_counts, scored_values
+from claimflow.state.budget import UsageTotals
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
@@ -36,6 +37,8 @@ class Outcome:
     review_codes: tuple[str, ...]
     expected: Mapping[str, int] = field(default_factory=dict)
     """How many values the labels give per field and per table column (`line_items.amount`)."""
+    usage: UsageTotals = field(default_factory=UsageTotals)
+    """What the run spent on model calls."""
 
     @property
     def auto_accepted(self) -> bool:
@@ -58,7 +61,8 @@ def outcome_of(
     counts = expected_counts(labelled, doc.expected) if labelled is not None else {}
     codes = tuple(reason.code for reason in state.review_reasons) if state and status == "needs_review" else ()
     doc_type = (state.doc_type or (state.classification.doc_type if state.classification else None)) if state else None
-    return Outcome(doc, status, doc_type, tuple(values), codes, counts)
+    usage = state.usage if state is not None else UsageTotals()
+    return Outcome(doc, status, doc_type, tuple(values), codes, counts, usage)
 
 
 async def run_documents(engine: Engine, docs: list[LabelledDocument], *, concurrency: int = 1) -> list[Outcome]:
@@ -79,8 +83,19 @@ async def run_documents(engine: Engine, docs: list[LabelledDocument], *, concurr
     ]
 
 
-def _rate(num: int, den: int) -> float | None:
+def _rate(num: float, den: int) -> float | None:
     return num / den if den else None
+
+
+def _sum(total: UsageTotals, more: UsageTotals) -> UsageTotals:
+    """The model use of two sets of runs together."""
+    return UsageTotals(
+        calls=total.calls + more.calls,
+        input_tokens=total.input_tokens + more.input_tokens,
+        output_tokens=total.output_tokens + more.output_tokens,
+        cost=total.cost + more.cost,
+        model_seconds=total.model_seconds + more.model_seconds,
+    )
 
 
 @dataclass
@@ -111,6 +126,7 @@ class TypeFigures:
     auto_accepted_right: int = 0
     fields: dict[str, FieldFigures] = field(default_factory=dict)
     review_reasons: Counter[str] = field(default_factory=Counter)
+    usage: UsageTotals = field(default_factory=UsageTotals)
 
     def as_json(self) -> dict[str, Any]:
         """The figures as one JSON object."""
@@ -122,6 +138,7 @@ class TypeFigures:
             "auto_accepted": self.auto_accepted,
             "auto_accepted_precision": _rate(self.auto_accepted_right, self.auto_accepted),
             "review_reasons": dict(sorted(self.review_reasons.items())),
+            "usage": {**self.usage.model_dump(), "cost_per_document": _rate(self.usage.cost, self.documents)},
             "fields": {name: figures.as_json() for name, figures in self.fields.items()},
         }
 
@@ -133,6 +150,7 @@ def _add(figures: TypeFigures, outcome: Outcome, types: DocumentTypes) -> None:
     figures.classified += outcome.doc_type == outcome.doc.doc_type
     figures.completed += outcome.status == "completed"
     figures.review_reasons.update(outcome.review_codes)
+    figures.usage = _sum(figures.usage, outcome.usage)
     exact = outcome.doc_type == outcome.doc.doc_type
     for key, expected in outcome.expected.items():
         counts = figures.fields.setdefault(key, FieldFigures())

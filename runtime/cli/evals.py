@@ -153,6 +153,13 @@ def dataset(
         f"({figures['auto_accepted']} values)",
         highlight=False,
     )
+    use = figures["usage"]
+    per_document = "" if use["cost_per_document"] is None else f" ({use['cost_per_document']:.4f} a document)"
+    out.print(
+        f"model use: {use['calls']} call(s), {use['input_tokens']} tokens in, {use['output_tokens']} out, "
+        f"cost {use['cost']:.4f}{per_document}, {use['model_seconds']:.2f} s in model calls",
+        highlight=False,
+    )
     for name, per_type in figures["types"].items():
         table = Table("field", "expected", "claimed", "right", "precision", "recall", title=shown(name))
         for field_name, counts in per_type["fields"].items():

@@ -86,6 +86,13 @@ def test_dataset_counts_right_claimed_and_expected_values_per_field(claimflow: I
     assert invoice["completion_rate"] == 0.0
     assert invoice["auto_accepted"] == 0 and invoice["auto_accepted_precision"] is None
     assert invoice["review_reasons"] == {"low_confidence_field": 8}
+    # The rules backend answers classify and extract for each invoice: two calls, no tokens, no cost.
+    assert figures["usage"]["calls"] == invoice["usage"]["calls"] == 16
+    assert (invoice["usage"]["input_tokens"], invoice["usage"]["cost"], invoice["usage"]["cost_per_document"]) == (
+        0,
+        0,
+        0,
+    )
     # Each wrong label is a miss: the value the page gives against the label, seen by a reviewer.
     assert [(m["document"], m["field"], m["wrong"], m["missed"], m["expected"], m["unreviewed"])
             for m in figures["misses"]] == [
@@ -100,6 +107,7 @@ def test_dataset_prints_a_table_per_type(claimflow: Invoke, labelled: Path) -> N
     assert result.exit_code == 0, result.output
     assert "8 documents: completed 0.0%, exact match 75.0%" in result.stdout
     assert _row(result.stdout, "total_amount") == ["total_amount", "8", "8", "7", "87.5%", "87.5%"]
+    assert "model use: 16 call(s), 0 tokens in, 0 out, cost 0.0000 (0.0000 a document)" in result.stdout
     assert "misses: 2 field(s) wrong or missing, 0 with wrong values accepted without review (--misses lists them)" in (
         result.stdout
     )

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from claimflow.doctypes import INVOICE
+import pytest
+
+from claimflow.doctypes import INVOICE, RECEIPT
 from claimflow.evals.calibrate import FieldThreshold, calibrate, with_thresholds
-from claimflow.evals.dataset import Outcome
+from claimflow.evals.dataset import Outcome, measure
 from claimflow.evals.manifest import LabelledDocument
 from claimflow.evals.scoring import is_right
 from claimflow.evals.values import ClaimedValue, pair_rows
+from claimflow.state.budget import UsageTotals
 from claimflow.state.policy import Policy
+from claimflow.state.schema.catalog import DocumentTypes
 
 
 def test_rows_pair_by_the_most_agreeing_cells_not_by_position() -> None:
@@ -55,3 +59,22 @@ def test_text_values_compare_by_their_words_and_identifiers_by_their_characters(
     assert not is_right(fields["vendor_name"], "Arc Communications Inc.", "Arc Communication Inc.")
     assert not is_right(fields["vendor_name"], "Permas Jalan", "Jalan Permas")  # the words' order counts
     assert not is_right(fields["invoice_number"], "INV-10/7", "INV-107")  # an identifier's punctuation counts
+
+
+def test_the_model_use_of_the_runs_adds_up_per_type_and_in_all() -> None:
+    def spent(doc_id: str, doc_type: str, calls: int, tokens: int, cost: float) -> Outcome:
+        doc = LabelledDocument(doc_id, Path(f"{doc_id}.txt"), doc_type, {})
+        usage = UsageTotals(calls=calls, input_tokens=tokens, output_tokens=tokens // 10, cost=cost, model_seconds=0.5)
+        return Outcome(doc, "completed", doc_type, (), (), {}, usage)
+
+    figures = measure(
+        [spent("a", "invoice", 2, 1000, 0.25), spent("b", "invoice", 3, 3000, 0.5), spent("c", "receipt", 2, 500, 0.1)],
+        DocumentTypes([INVOICE, RECEIPT]),
+    )
+
+    assert figures["types"]["invoice"]["usage"] == {
+        "calls": 5, "input_tokens": 4000, "output_tokens": 400, "cost": 0.75, "model_seconds": 1.0,
+        "cost_per_document": 0.375,
+    }  # fmt: skip
+    assert figures["usage"]["calls"] == 7 and figures["usage"]["cost"] == pytest.approx(0.85)
+    assert figures["usage"]["cost_per_document"] == pytest.approx(0.85 / 3)
