@@ -200,17 +200,33 @@ def rerun(
     version_mismatch: Annotated[
         bool, typer.Option("--version-mismatch", help="Every unfinished run started by another workflow version.")
     ] = False,
+    failed: Annotated[
+        bool,
+        typer.Option(
+            "--failed", help="Every failed run whose document is stored and was not run again (e.g. a model was down)."
+        ),
+    ] = False,
     as_json: AsJson = False,
     data_dir: DataDir = None,
     types: TypesOption = None,
+    model: Annotated[
+        str | None, typer.Option("--model", help="Run them on this model (recorded); default: each run's own.")
+    ] = None,
+    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
 ) -> None:
-    """Run unfinished runs' stored documents again under this workflow version; the old runs close as superseded."""
-    if not run_ids and not version_mismatch:
-        raise typer.BadParameter("name runs to re-run, or give --version-mismatch")
+    """Run unfinished or failed runs' documents again under this workflow version; the old runs close as superseded.
+
+    Each new run uses the model its old run used, unless `--model` names another.
+    """
+    if not run_ids and not version_mismatch and not failed:
+        raise typer.BadParameter("name runs to re-run, or give --version-mismatch or --failed")
 
     async def body(engine: Engine) -> list[dict[str, Any]]:
         chosen = [(await engine.registry.get_run(run_id)).run_id for run_id in run_ids or ()]
-        chosen += [row.run_id for row in await engine.version_mismatches() if row.run_id not in chosen]
+        found = (await engine.version_mismatches() if version_mismatch else []) + (
+            await engine.rerunnable_failures() if failed else []
+        )
+        chosen += [row.run_id for row in found if row.run_id not in chosen]
         views = []
         for run_id in chosen:
             row = await engine.rerun(run_id)
@@ -222,7 +238,9 @@ def rerun(
                 out.print(f"{run_id[:12]} -> {row.run_id[:12]}  {shown(view['document'])}  {view['status']}")
         return views
 
-    views = with_engine(data_dir, body, types=types)
+    with exit_codes():
+        settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url, types=tuple(types or ()))
+    views = with_engine(data_dir, body, settings, override_model=model is not None)
     if not as_json:
         err.print(f"re-ran {len(views)} run(s)")
 

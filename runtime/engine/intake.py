@@ -19,6 +19,9 @@ from claimflow.runtime.store import AsyncDocumentStore, blob_id_of
 from claimflow.state.documents import NO_DOCUMENT, DocumentRef
 from claimflow.state.events import Event, event
 
+RunModel = tuple[str, str | None]
+"""A run's model and the endpoint it was reached at, as a run's row keeps them."""
+
 
 class SourceConflictError(RegistryError):
     """Other bytes were sent from a source (an idempotency key) that already names a document."""
@@ -212,33 +215,39 @@ class Intake:
         await self.registry.release(run_id, owner=self.owner, status="failed", error=reason)
         return await self.registry.get_run(run_id)
 
-    async def _create(self, run_id: str, ref: DocumentRef, *, source: str | None, **started: str) -> RunRow:
-        """Register a new run leased to this engine, and its `run.started` event."""
-        row = await self.registry.create_run(self._new_run(run_id, ref, source))
-        await self._started(run_id, ref, **started)
+    async def _create(
+        self, run_id: str, ref: DocumentRef, *, source: str | None, model: RunModel | None = None, **started: str
+    ) -> RunRow:
+        """Register a new run leased to this engine, and its `run.started` event; on `model`, else the engine's."""
+        row = await self.registry.create_run(self._new_run(run_id, ref, source, model=model))
+        await self.registry.append_events(run_id, [self._started_event(ref, model=model, **started)])
         return row
 
     def _new_run(
-        self, run_id: str, ref: DocumentRef, source: str | None, *, status: NewStatus = "queued", leased: bool = True
+        self,
+        run_id: str,
+        ref: DocumentRef,
+        source: str | None,
+        *,
+        status: NewStatus = "queued",
+        leased: bool = True,
+        model: RunModel | None = None,
     ) -> NewRun:
-        """A run of this document under this engine's version and model; `leased` to this engine unless not."""
+        """A run of this document under this engine's version and model (or `model`); leased to it unless not."""
+        name, base_url = model if model is not None else (self.context.gateway.name, self.model_endpoint)
         return NewRun(
             run_id=run_id,
             document=ref,
             workflow=WORKFLOW_NAME,
             workflow_version=self.version,
-            model=self.context.gateway.name,
+            model=name,
             source=source,
             owner=self.owner if leased else None,
-            model_base_url=self.model_endpoint,
+            model_base_url=base_url,
             status=status,
         )
 
-    async def _started(self, run_id: str, ref: DocumentRef, **started: str) -> None:
-        """Record the new run's `run.started` event (its model and endpoint came with its row)."""
-        await self.registry.append_events(run_id, [self._started_event(ref, **started)])
-
-    def _started_event(self, ref: DocumentRef, **started: str) -> Event:
+    def _started_event(self, ref: DocumentRef, *, model: RunModel | None = None, **started: str) -> Event:
         """The `run.started` event of a run of this document under this engine's version, model and policy."""
         return event(
             "run.started",
@@ -249,7 +258,7 @@ class Intake:
             size=ref.size,
             workflow=WORKFLOW_NAME,
             workflow_version=self.version,
-            model=self.context.gateway.name,
+            model=model[0] if model is not None else self.context.gateway.name,
             policy=self.settings.policy.model_dump(mode="json"),
             **started,
         )

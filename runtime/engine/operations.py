@@ -2,7 +2,8 @@
 
 `Run` is the public view of a run (the JSON `claimflow show --json` prints). A run whose workflow version is
 gone (its types, rules, prompts or code changed) can be re-run from its stored document under the current
-version; the old run is closed as superseded, pointing at the new one.
+version; the old run is closed as superseded, pointing at the new one. So can a failed run, once what failed it is
+gone (a model's server that was down).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict
 
 from claimflow.runtime.export import write_records
 from claimflow.runtime.registry import IN_PROGRESS, UNFINISHED, AsyncRegistry, RunBusyError, RunRegistry, RunRow
+from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.runtime.views import run_view, with_status
 from claimflow.state.documents import NO_DOCUMENT, DocumentRef
 from claimflow.state.events import event
@@ -27,6 +29,9 @@ from claimflow.state.records import DocumentRecord, build_record
 from claimflow.state.redaction import redact
 from claimflow.state.schema import DocumentTypes
 from claimflow.state.workflow import WorkflowState
+
+if TYPE_CHECKING:
+    from claimflow.runtime.engine.intake import RunModel
 
 _log = logging.getLogger("claimflow")
 
@@ -57,6 +62,15 @@ class Run(BaseModel):
     error: str | None
 
 
+SUPERSEDED = "superseded: "
+"""How the error of a run that was run again begins (`rerun`): it names the run that took over."""
+
+
+def superseded(row: RunRow) -> bool:
+    """Whether the run was run again as another (see `rerun`)."""
+    return row.status == "failed" and (row.error or "").startswith(SUPERSEDED)
+
+
 @dataclass(frozen=True)
 class Export:
     """What an export wrote: how many records, in which files (a CSV's tables go to files of their own)."""
@@ -72,8 +86,10 @@ class Operations:
     """The runs `advance_once` is advancing in this engine, each with the future its other callers await."""
 
     registry: AsyncRegistry
+    store: AsyncDocumentStore
     types: DocumentTypes
     owner: str
+    override_model: bool
 
     if TYPE_CHECKING:
         # Provided by the engine this mixes into.
@@ -93,7 +109,9 @@ class Operations:
         async def register(self, path: Path, *, starting: bool = False) -> tuple[RunRow, bool]:  # noqa: D102
             ...
 
-        async def _create(self, run_id: str, ref: DocumentRef, *, source: str | None, **started: str) -> RunRow: ...
+        async def _create(  # noqa: D102
+            self, run_id: str, ref: DocumentRef, *, source: str | None, model: RunModel | None = None, **started: str
+        ) -> RunRow: ...
 
     async def view(self, run_id: str) -> Run:
         """The run with this id (or a unique prefix of it), as users see it."""
@@ -213,6 +231,16 @@ class Operations:
 
         await self.registry.in_one_trip(let_go)
 
+    async def rerunnable_failures(self) -> list[RunRow]:
+        """Failed runs that `rerun` takes: with their document stored, and not run again already. Oldest first."""
+        kept = []
+        for row in await self.registry.list_runs("failed"):
+            if row.document_id == NO_DOCUMENT or superseded(row):
+                continue
+            if await self.store.blob_size(row.document_id) is not None:  # None: pruned (0: an empty document)
+                kept.append(row)
+        return sorted(kept, key=lambda row: (row.created_at, row.run_id))
+
     async def version_mismatches(self) -> list[RunRow]:
         """Unfinished runs (queued, running, resuming, waiting for review) started by another workflow version.
 
@@ -224,17 +252,31 @@ class Operations:
         return sorted(mismatched, key=lambda row: (row.created_at, row.run_id))
 
     async def rerun(self, run_id: str) -> RunRow:
-        """Run an unfinished run's document again under the current version; close the old run as superseded."""
+        """Run an unfinished or failed run's document again under the current version; close the old run as superseded.
+
+        The new run uses the old run's model and endpoint, unless the engine overrides them (`override_model`).
+        A failed run is run again when what failed it is gone (the model's server was down, a rule raised): its
+        error, kept in the superseded one, says what it was. A completed or rejected run is not: its record or its
+        reviewer's decision stands. Nor is a run whose document is no longer stored (pruned), or one re-run before.
+        """
         old = await self.registry.get_run(run_id)
-        if old.status in ("completed", "failed", "rejected"):
-            raise RunBusyError(f"run {old.run_id} is {old.status}; only unfinished runs are re-run")
+        if old.status in ("completed", "rejected"):
+            raise RunBusyError(f"run {old.run_id} is {old.status}; only unfinished and failed runs are re-run")
+        if superseded(old):
+            raise RunBusyError(f"run {old.run_id} was run again already ({old.error})")
         if old.document_id == NO_DOCUMENT:
             raise RunBusyError(f"run {old.run_id} has no stored document to run again ({old.error})")
+        if old.status == "failed" and await self.store.blob_size(old.document_id) is None:
+            raise RunBusyError(f"run {old.run_id} failed and its document is no longer stored (pruned)")
         # Taking the old run's lease first: a run another process is advancing is not re-run under its feet.
         await self.registry.claim(old.run_id, owner=self.owner, allowed=(old.status,), status=old.status)
         new_id = uuid.uuid4().hex
-        await self._create(new_id, self.registry.document_of(old), source=old.source, rerun_of=old.run_id)
-        reason = f"superseded: run again as {new_id} under workflow version {self.version}"
+        # On the old run's model, as `recover` continues a run, unless this engine was opened to override it.
+        model = None if self.override_model else (old.model, old.model_base_url)
+        await self._create(new_id, self.registry.document_of(old), source=old.source, model=model, rerun_of=old.run_id)
+        reason = f"{SUPERSEDED}run again as {new_id} under workflow version {self.version}"
+        if old.status == "failed":
+            reason += f"; it had failed: {old.error}"
         await self.registry.append_events(
             old.run_id,
             [

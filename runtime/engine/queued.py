@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from procrastinate import App
 
     from claimflow.runtime.engine.core import PendingReview
+    from claimflow.runtime.engine.intake import RunModel
     from claimflow.runtime.registry._pg_schema import PgDatabase
     from claimflow.runtime.registry.runs import NewRun, NewStatus
     from claimflow.state.documents import DocumentRef
@@ -56,7 +57,7 @@ class Queued:
         async def pending_review(self, run_id: str) -> PendingReview | None:  # noqa: D102
             ...
 
-        def _started_event(self, ref: DocumentRef, **started: str) -> Event: ...
+        def _started_event(self, ref: DocumentRef, *, model: RunModel | None = None, **started: str) -> Event: ...
 
         def _new_run(
             self,
@@ -66,6 +67,7 @@ class Queued:
             *,
             status: NewStatus = "queued",
             leased: bool = True,
+            model: RunModel | None = None,
         ) -> NewRun: ...
 
     @property

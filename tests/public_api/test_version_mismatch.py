@@ -44,3 +44,21 @@ def test_a_changed_rule_makes_paused_runs_a_version_mismatch_that_rerun_finishes
     (old,) = [v for v in _cli("runs", *data) if v["run_id"] == paused["run_id"]]
     assert old["status"] == "failed" and f"run again as {rerun['run_id']}" in str(old["error"])
     assert _cli("runs", "--version-mismatch", *data) == []
+
+
+def test_rerun_of_one_run_leaves_the_other_mismatched_runs_alone(tmp_path: Path) -> None:
+    types_file = tmp_path / "expense_types.py"
+    types_file.write_text(expense_claim_module(slack="1"))
+    for number in (7, 8):
+        (tmp_path / "docs").mkdir(exist_ok=True)
+        (tmp_path / "docs" / f"claim-{number}.txt").write_text(
+            f"EXPENSE CLAIM\nClaim No.: EC-{number}\nApproved budget: 100.00\nAmount claimed: 105.00\n"
+        )
+    data = ["--data-dir", str(tmp_path / "data"), "--types", str(types_file)]
+    first, second = _cli("run", str(tmp_path / "docs"), *data)
+    types_file.write_text(expense_claim_module(slack="1.1"))
+
+    (rerun,) = _cli("rerun", str(first["run_id"]), *data)
+
+    assert rerun["rerun_of"] == first["run_id"]
+    assert [row["run_id"] for row in _cli("runs", "--version-mismatch", *data)] == [second["run_id"]]

@@ -1,0 +1,90 @@
+"""`claimflow rerun` takes failed runs too: a batch failed while the model's server was down is run again.
+
+The model's server is a port nothing listens on, so each call fails at once (one attempt); the runs fail with
+`ModelUnavailableError`. `rerun --failed` runs their stored documents again, by default on the model each run
+used (still down: they fail again, saying so), or on another with `--model`. The old runs stay failed, superseded,
+their error kept; running the folder again finds the new runs; nothing is run again twice, nor a completed run.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.cli.conftest import Invoke
+from tests.fakes.tcp_proxy import closed_port
+from tests.integration._docs import MEMO, invoice_text, json_lines, write
+
+DOWN = {"CLAIMFLOW_MODEL_MAX_ATTEMPTS": "1", "OPENAI_API_KEY": ""}
+
+
+def _runs(claimflow: Invoke, data: Path, *args: str | Path, env: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    result = claimflow(*args, "--json", "--data-dir", data, env=env)
+    assert result.exit_code in (0, 1), result.output
+    return json_lines(result.stdout)
+
+
+def test_runs_failed_while_the_model_was_down_are_run_again(claimflow: Invoke, tmp_path: Path) -> None:
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    write(docs, "a-invoice.txt", invoice_text())
+    write(docs, "b-memo.txt", MEMO)
+    down = ["--model", "openai:fake-model", "--base-url", f"http://127.0.0.1:{closed_port()}/v1"]
+    failed = _runs(claimflow, data, "run", docs, *down, env=DOWN)
+    assert [view["status"] for view in failed] == ["failed", "failed"]
+    assert all("ModelUnavailableError" in view["error"] for view in failed)
+
+    # By default each run is run again on its own model: still down, so it fails again, saying where it went.
+    again = _runs(claimflow, data, "rerun", failed[0]["run_id"], env=DOWN)
+    assert [(view["rerun_of"], view["status"]) for view in again] == [(failed[0]["run_id"], "failed")]
+    assert "on openai:fake-model" in again[0]["error"]
+
+    # Once the model is another (or back), every failed run not yet run again goes again: the memo and the retry.
+    rerun = _runs(claimflow, data, "rerun", "--failed", "--model", "rules")
+    assert [(view["rerun_of"], view["document"]) for view in rerun] == [
+        (failed[1]["run_id"], "b-memo.txt"),
+        (again[0]["run_id"], "a-invoice.txt"),
+    ]
+    assert [view["status"] for view in rerun] == ["needs_review", "completed"]
+
+    old = {view["run_id"]: view for view in _runs(claimflow, data, "runs")}
+    for before, after in ((failed[1], rerun[0]), (again[0], rerun[1])):
+        error = old[before["run_id"]]["error"]
+        assert old[before["run_id"]]["status"] == "failed"
+        assert error.startswith(f"superseded: run again as {after['run_id']}"), error
+        assert "; it had failed: ModelUnavailableError" in error  # what failed it is kept
+
+    # The folder again finds the new runs; nothing is left to run again; a run is not run again twice.
+    assert {view["run_id"] for view in _runs(claimflow, data, "run", docs)} == {view["run_id"] for view in rerun}
+    assert _runs(claimflow, data, "rerun", "--failed") == []
+    twice = claimflow("rerun", failed[1]["run_id"], "--data-dir", data)
+    assert twice.exit_code == 1 and "was run again already" in twice.output
+    completed = claimflow("rerun", rerun[1]["run_id"], "--data-dir", data)
+    assert completed.exit_code == 1 and "is completed; only unfinished and failed runs are re-run" in completed.output
+
+
+def test_rerun_runs_the_runs_it_names_and_no_others(claimflow: Invoke, tmp_path: Path) -> None:
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    write(docs, "a-memo.txt", MEMO)
+    write(docs, "b-memo.txt", MEMO.replace("memo", "note"))
+    down = ["--model", "openai:fake-model", "--base-url", f"http://127.0.0.1:{closed_port()}/v1"]
+    first, second = _runs(claimflow, data, "run", docs, *down, env=DOWN)
+
+    (rerun,) = _runs(claimflow, data, "rerun", first["run_id"], "--model", "rules")
+
+    assert rerun["rerun_of"] == first["run_id"]
+    statuses = {view["run_id"]: (view["status"], view["error"]) for view in _runs(claimflow, data, "runs")}
+    assert statuses[second["run_id"]] == ("failed", second["error"])  # untouched
+    assert json.dumps(statuses[first["run_id"]]).count("superseded") == 1
+
+
+def test_a_failed_run_whose_document_was_pruned_is_not_run_again(claimflow: Invoke, tmp_path: Path) -> None:
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    write(docs, "memo.txt", MEMO)
+    down = ["--model", "openai:fake-model", "--base-url", f"http://127.0.0.1:{closed_port()}/v1"]
+    (failed,) = _runs(claimflow, data, "run", docs, *down, env=DOWN)
+    assert claimflow("prune", "--finished-older-than", "0s", "--data-dir", data).exit_code == 0
+
+    assert _runs(claimflow, data, "rerun", "--failed") == []
+    named = claimflow("rerun", failed["run_id"], "--data-dir", data)
+    assert named.exit_code == 1 and "its document is no longer stored (pruned)" in named.output
