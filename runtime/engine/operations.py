@@ -31,6 +31,7 @@ from claimflow.state.schema import DocumentTypes
 from claimflow.state.workflow import WorkflowState
 
 if TYPE_CHECKING:
+    from claimflow.nodes.ports import WorkflowContext
     from claimflow.runtime.engine.intake import RunModel
 
 _log = logging.getLogger("claimflow")
@@ -101,6 +102,9 @@ class Operations:
             ...
 
         async def start(self, run_id: str, *, registered: RunRow | None = None) -> RunRow:  # noqa: D102
+            ...
+
+        async def context_for(self, row: RunRow) -> WorkflowContext:  # noqa: D102
             ...
 
         async def submit(self, path: Path) -> RunRow:  # noqa: D102
@@ -254,7 +258,8 @@ class Operations:
     async def rerun(self, run_id: str) -> RunRow:
         """Run an unfinished or failed run's document again under the current version; close the old run as superseded.
 
-        The new run uses the old run's model and endpoint, unless the engine overrides them (`override_model`).
+        The new run uses the old run's model and endpoint, unless the engine overrides them (`override_model`); a
+        model this process cannot build raises RunModelError before anything changes.
         A failed run is run again when what failed it is gone (the model's server was down, a rule raised): its
         error, kept in the superseded one, says what it was. A completed or rejected run is not: its record or its
         reviewer's decision stands. Nor is a run whose document is no longer stored (pruned), or one re-run before.
@@ -268,11 +273,14 @@ class Operations:
             raise RunBusyError(f"run {old.run_id} has no stored document to run again ({old.error})")
         if old.status == "failed" and await self.store.blob_size(old.document_id) is None:
             raise RunBusyError(f"run {old.run_id} failed and its document is no longer stored (pruned)")
+        # On the old run's model, as `recover` continues a run, unless this engine was opened to override it; one
+        # this process cannot build stops here (RunModelError), with nothing changed.
+        model = None if self.override_model else (old.model, old.model_base_url)
+        if model is not None:
+            await self.context_for(old)
         # Taking the old run's lease first: a run another process is advancing is not re-run under its feet.
         await self.registry.claim(old.run_id, owner=self.owner, allowed=(old.status,), status=old.status)
         new_id = uuid.uuid4().hex
-        # On the old run's model, as `recover` continues a run, unless this engine was opened to override it.
-        model = None if self.override_model else (old.model, old.model_base_url)
         await self._create(new_id, self.registry.document_of(old), source=old.source, model=model, rerun_of=old.run_id)
         reason = f"{SUPERSEDED}run again as {new_id} under workflow version {self.version}"
         if old.status == "failed":

@@ -88,3 +88,19 @@ def test_a_failed_run_whose_document_was_pruned_is_not_run_again(claimflow: Invo
     assert _runs(claimflow, data, "rerun", "--failed") == []
     named = claimflow("rerun", failed["run_id"], "--data-dir", data)
     assert named.exit_code == 1 and "its document is no longer stored (pruned)" in named.output
+
+
+def test_a_run_whose_model_this_process_cannot_build_is_left_as_it_was(claimflow: Invoke, tmp_path: Path) -> None:
+    docs, data, empty = tmp_path / "docs", tmp_path / "data", tmp_path / "nothing-recorded"
+    write(docs, "memo.txt", MEMO)
+    empty.mkdir()
+    (failed,) = _runs(claimflow, data, "run", docs, "--model", f"replay:{empty}")  # every call misses: it fails
+    assert failed["status"] == "failed"
+
+    refused = claimflow("rerun", "--failed", "--data-dir", data)
+
+    assert refused.exit_code == 2 and "cannot build from its name" in refused.output
+    [still] = _runs(claimflow, data, "runs")
+    assert (still["run_id"], still["status"], still["error"]) == (failed["run_id"], "failed", failed["error"])
+    (rerun,) = _runs(claimflow, data, "rerun", "--failed", "--model", "rules")
+    assert rerun["rerun_of"] == failed["run_id"] and rerun["status"] == "needs_review"
