@@ -279,7 +279,10 @@ class Operations:
         if model is not None:
             await self.context_for(old)
         # Taking the old run's lease first: a run another process is advancing is not re-run under its feet.
-        await self.registry.claim(old.run_id, owner=self.owner, allowed=(old.status,), status=old.status)
+        claimed = await self.registry.claim(old.run_id, owner=self.owner, allowed=(old.status,), status=old.status)
+        if superseded(claimed):  # another process ran it again since it was read: let it go as it is now
+            await self.registry.release(claimed.run_id, owner=self.owner, status=claimed.status, error=claimed.error)
+            raise RunBusyError(f"run {old.run_id} was run again already ({claimed.error})")
         new_id = uuid.uuid4().hex
         await self._create(new_id, self.registry.document_of(old), source=old.source, model=model, rerun_of=old.run_id)
         reason = f"{SUPERSEDED}run again as {new_id} under workflow version {self.version}"
