@@ -287,7 +287,7 @@ class Operations:
         await self._create(new_id, self.registry.document_of(old), source=old.source, model=model, rerun_of=old.run_id)
         reason = f"{SUPERSEDED}run again as {new_id} under workflow version {self.version}"
         if old.status == "failed":
-            reason += f"; it had failed: {old.error}"
+            reason += f"; it had failed: {claimed.error}"
         await self.registry.append_events(
             old.run_id,
             [
