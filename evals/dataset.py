@@ -40,6 +40,10 @@ class Outcome:
     usage: UsageTotals = field(default_factory=UsageTotals)
     """What the run spent on model calls."""
 
+    def values_of(self, key: str) -> list[ClaimedValue]:
+        """The values the run accepted for a field or a table column (`line_items.amount`)."""
+        return [value for value in self.values if value.field == key]
+
     @property
     def auto_accepted(self) -> bool:
         """Completed without a human: its accepted values went straight into the record."""
@@ -154,7 +158,7 @@ def _add(figures: TypeFigures, outcome: Outcome, types: DocumentTypes) -> None:
     exact = outcome.doc_type == outcome.doc.doc_type
     for key, expected in outcome.expected.items():
         counts = figures.fields.setdefault(key, FieldFigures())
-        claimed = [value for value in outcome.values if value.field == key]
+        claimed = outcome.values_of(key)
         right = sum(value.right for value in claimed)
         counts.expected += expected
         counts.claimed += len(claimed)

@@ -73,7 +73,7 @@ def misses_of(outcome: Outcome, types: DocumentTypes) -> list[Miss]:
         found.append(Miss(doc.id, doc.doc_type, "doc_type", (outcome.doc_type,), 1, doc.doc_type, outcome.status))
     labels = _labels(labelled, doc.expected)
     for key, expected in outcome.expected.items():
-        claimed = [value for value in outcome.values if value.field == key]
+        claimed = outcome.values_of(key)
         wrong = tuple(value.value for value in claimed if not value.right)
         missed = max(expected - (len(claimed) - len(wrong)), 0)
         if wrong or missed:

@@ -38,7 +38,7 @@ def _conflict(source: str, document_id: str, row: RunRow | None) -> None:
         raise _used(source, row)
 
 
-async def _holds(row: RunRow, data: bytes) -> bool:
+async def holds_document(row: RunRow, data: bytes) -> bool:
     """Whether the run's document is these bytes; a large document is hashed off the event loop."""
     return row.document_id == await offload(len(data), blob_id_of, data)
 
@@ -116,7 +116,7 @@ class Intake:
         stay as long as the file is sent again within every retention period (a cron job re-running a folder).
         """
         earlier = await self.registry.run_from_source(source)
-        return earlier if earlier is not None and await _holds(earlier, data) else None
+        return earlier if earlier is not None and await holds_document(earlier, data) else None
 
     async def _store_and_register(
         self, run_id: str, data: bytes, name: str, source: str, *, by_source: bool = False, starting: bool = False
@@ -160,7 +160,7 @@ class Intake:
             # below; the loser's bytes then stay in the store, referenced by no run, until a prune sweeps them.
             earlier = await self.registry.run_from_source(source)
             if earlier is not None:
-                if not await _holds(earlier, data):
+                if not await holds_document(earlier, data):
                     raise _used(source, earlier)
                 return earlier, False
         register = self._enqueue_received if self.queued else self._store_and_register
@@ -223,6 +223,11 @@ class Intake:
         await self.registry.append_events(run_id, [self._started_event(ref, model=model, **started)])
         return row
 
+    @property
+    def _own_model(self) -> RunModel:
+        """This engine's model and the endpoint it reaches, as a new run on it keeps them."""
+        return self.context.gateway.name, self.model_endpoint
+
     def _new_run(
         self,
         run_id: str,
@@ -234,7 +239,7 @@ class Intake:
         model: RunModel | None = None,
     ) -> NewRun:
         """A run of this document under this engine's version and model (or `model`); leased to it unless not."""
-        name, base_url = model if model is not None else (self.context.gateway.name, self.model_endpoint)
+        name, base_url = model or self._own_model
         return NewRun(
             run_id=run_id,
             document=ref,
@@ -258,7 +263,7 @@ class Intake:
             size=ref.size,
             workflow=WORKFLOW_NAME,
             workflow_version=self.version,
-            model=model[0] if model is not None else self.context.gateway.name,
+            model=(model or self._own_model)[0],
             policy=self.settings.policy.model_dump(mode="json"),
             **started,
         )

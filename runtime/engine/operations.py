@@ -237,12 +237,13 @@ class Operations:
 
     async def rerunnable_failures(self) -> list[RunRow]:
         """Failed runs that `rerun` takes: with their document stored, and not run again already. Oldest first."""
-        kept = []
-        for row in await self.registry.list_runs("failed"):
-            if row.document_id == NO_DOCUMENT or superseded(row):
-                continue
-            if await self.store.blob_size(row.document_id) is not None:  # None: pruned (0: an empty document)
-                kept.append(row)
+        # A prune is what removes a finished run's document (any other run's blobs stay): one read for them all.
+        pruned = await self.registry.pruned_runs()
+        kept = [
+            row
+            for row in await self.registry.list_runs("failed")
+            if row.document_id != NO_DOCUMENT and not superseded(row) and row.run_id not in pruned
+        ]
         return sorted(kept, key=lambda row: (row.created_at, row.run_id))
 
     async def version_mismatches(self) -> list[RunRow]:

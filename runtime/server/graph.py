@@ -20,13 +20,12 @@ from pydantic import BaseModel, ConfigDict
 
 from claimflow.nodes.review import ask_reviewer
 from claimflow.runtime.engine import Engine
+from claimflow.runtime.engine.intake import holds_document
 from claimflow.runtime.errors import SetupError
-from claimflow.runtime.offload import offload
 from claimflow.runtime.registry import RegistryError, RunNotFoundError, RunRow
 from claimflow.runtime.server.context import ENGINES, ServerContext, context_of
 from claimflow.runtime.server.inputs import DocumentInput
 from claimflow.runtime.sources import path_text
-from claimflow.runtime.store import blob_id_of
 from claimflow.runtime.version import WorkflowVersionError
 from claimflow.state.errors import InvalidDecisionError
 
@@ -111,7 +110,7 @@ async def _refuse_another_document(row: RunRow, sent: DocumentInput) -> None:
         absolute = path if path.is_absolute() else await asyncio.to_thread(path.absolute)
         same = path_text(absolute) == row.source
     else:
-        same = await offload(len(data), blob_id_of, data) == row.document_id  # a large upload: hashed off the loop
+        same = await holds_document(row, data)
     if not same:
         raise RunRefusedError(
             f"this thread holds run {row.run_id} of {row.filename}, and a thread holds one run: "
