@@ -216,7 +216,8 @@ def rerun(
 ) -> None:
     """Run unfinished or failed runs' documents again under this workflow version; the old runs close as superseded.
 
-    Each new run uses the model its old run used, unless `--model` names another.
+    Each new run uses the model its old run used, unless `--model` names another. With CLAIMFLOW_EXECUTION=queue
+    the new runs are queued for the workers.
     """
     if not run_ids and not version_mismatch and not failed:
         raise typer.BadParameter("name runs to re-run, or give --version-mismatch or --failed")
@@ -241,8 +242,12 @@ def rerun(
     with exit_codes():
         settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url, types=tuple(types or ()))
     views = with_engine(data_dir, body, settings, override_model=model is not None)
-    if not as_json:
-        err.print(f"re-ran {len(views)} run(s)")
+    if not as_json:  # in production mode the new runs are the workers' to advance
+        err.print(
+            f"queued {len(views)} run(s) for the workers"
+            if settings.execution == "queue"
+            else f"re-ran {len(views)} run(s)"
+        )
 
 
 @app.command("export")

@@ -117,6 +117,14 @@ class Operations:
             self, run_id: str, ref: DocumentRef, *, source: str | None, model: RunModel | None = None, **started: str
         ) -> RunRow: ...
 
+        async def _enqueue_rerun(  # noqa: D102
+            self, run_id: str, ref: DocumentRef, *, source: str | None, model: RunModel | None, rerun_of: str
+        ) -> RunRow: ...
+
+        @property
+        def queued(self) -> bool:  # noqa: D102
+            ...
+
     async def view(self, run_id: str) -> Run:
         """The run with this id (or a unique prefix of it), as users see it."""
         return await self.view_of(await self.registry.get_run(run_id))
@@ -259,11 +267,22 @@ class Operations:
     async def rerun(self, run_id: str) -> RunRow:
         """Run an unfinished or failed run's document again under the current version; close the old run as superseded.
 
-        The new run uses the old run's model and endpoint, unless the engine overrides them (`override_model`); a
+        The new run is advanced here until it finishes or pauses; in production mode (`queued`) a worker advances
+        it, and it is returned queued. See `supersede` for which runs are taken and on which model.
+        """
+        new = await self.supersede(run_id)
+        return new if self.queued else await self.start(new.run_id, registered=new)
+
+    async def supersede(self, run_id: str) -> RunRow:
+        """Register a new run of an unfinished or failed run's document, queued, and close the old run as superseded.
+
+        The new run is this engine's to start (`start`), or, in production mode, has its start job for a worker.
+        It uses the old run's model and endpoint, unless the engine overrides them (`override_model`); a
         model this process cannot build raises RunModelError before anything changes.
         A failed run is run again when what failed it is gone (the model's server was down, a rule raised): its
         error, kept in the superseded one, says what it was. A completed or rejected run is not: its record or its
-        reviewer's decision stands. Nor is a run whose document is no longer stored (pruned), or one re-run before.
+        reviewer's decision stands. Nor is a run whose document is no longer stored (pruned), or one re-run before:
+        those raise RunBusyError, and nothing changes.
         """
         old = await self.registry.get_run(run_id)
         if old.status in ("completed", "rejected"):
@@ -285,7 +304,11 @@ class Operations:
             await self.registry.release(claimed.run_id, owner=self.owner, status=claimed.status, error=claimed.error)
             raise RunBusyError(f"run {old.run_id} was run again already ({claimed.error})")
         new_id = uuid.uuid4().hex
-        await self._create(new_id, self.registry.document_of(old), source=old.source, model=model, rerun_of=old.run_id)
+        document = self.registry.document_of(old)
+        if self.queued:
+            new = await self._enqueue_rerun(new_id, document, source=old.source, model=model, rerun_of=old.run_id)
+        else:
+            new = await self._create(new_id, document, source=old.source, model=model, rerun_of=old.run_id)
         reason = f"{SUPERSEDED}run again as {new_id} under workflow version {self.version}"
         if old.status == "failed":
             reason += f"; it had failed: {claimed.error}"
@@ -298,4 +321,4 @@ class Operations:
             ],
         )
         await self.registry.release(old.run_id, owner=self.owner, status="failed", error=reason)
-        return await self.start(new_id)
+        return new

@@ -139,6 +139,27 @@ class Queued:
         row, new = await _migrated(asyncio.to_thread(write))
         return row, new, ref
 
+    async def _enqueue_rerun(
+        self, run_id: str, ref: DocumentRef, *, source: str | None, model: RunModel | None, rerun_of: str
+    ) -> RunRow:
+        """`supersede`'s production path: a new run of a stored document, with its start job, in one transaction.
+
+        It keeps the old run's source, so the file sent again finds it, yet is never the old run found by it.
+        """
+        from claimflow.runtime.queue.names import queue_for
+        from claimflow.runtime.queue.submit import enqueue_run
+
+        app, database = self._queue_app()
+        started = self._started_event(ref, model=model, rerun_of=rerun_of)
+        run = self._new_run(run_id, ref, source, leased=False, model=model)  # a worker takes it from the queue
+
+        def write() -> RunRow:
+            with database.session() as conn:
+                row, _ = enqueue_run(conn, app, run, started, queue_for(run.model), again=True)
+                return row
+
+        return await _migrated(asyncio.to_thread(write))
+
     async def enqueue_decision(
         self,
         run_id: str,

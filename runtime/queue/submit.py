@@ -21,16 +21,24 @@ from claimflow.state.events import Event
 
 
 def enqueue_run(
-    conn: psycopg.Connection[Row], app: App, run: NewRun, started: Event, queue: str, *, by_source: bool = False
+    conn: psycopg.Connection[Row],
+    app: App,
+    run: NewRun,
+    started: Event,
+    queue: str,
+    *,
+    by_source: bool = False,
+    again: bool = False,
 ) -> tuple[RunRow, bool]:
     """Record the run, its `started` event and its start job, or find the run this document already has.
 
     A document already read from `run.source` (same bytes, same path) keeps its run. With `by_source`, the run
     found is the source's latest whatever its document (an idempotency key; the caller compares them). A run
-    found gets no job.
+    found gets no job. With `again` (a document run again, `rerun`) the run is recorded whatever its source has.
     """
     with conn.transaction():
-        found = None if run.source is None else latest_run_of(conn, run.document, run.source, by_source=by_source)
+        source = None if again else run.source
+        found = None if source is None else latest_run_of(conn, run.document, source, by_source=by_source)
         if found is not None:
             return found, False
         row = insert_run(conn, run)

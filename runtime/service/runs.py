@@ -1,4 +1,4 @@
-"""`/v1/runs`: list runs a page at a time, read one, its events (also as a live stream), explanation and record."""
+"""`/v1/runs`: list runs a page at a time; read one, its events (also live), explanation and record; run one again."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 
 from claimflow.runtime.explain import explain, explain_unstarted
-from claimflow.runtime.service.deps import EngineDep, Reader, row_public, visible_run
+from claimflow.runtime.service.deps import EngineDep, PoolDep, Reader, Submitter, row_public, visible_run
 from claimflow.runtime.service.schemas import (
     EventPublic,
     ExplainPublic,
@@ -182,3 +182,29 @@ async def run_record(principal: Reader, engine: EngineDep, run_id: str) -> Recor
     row = await visible_run(engine, principal, run_id)
     record = await engine.record(row.run_id)
     return RecordPublic(run_id=row.run_id, record=record.model_dump(mode="json") if record is not None else None)
+
+
+@router.post(
+    "/{run_id}/rerun",
+    status_code=status.HTTP_201_CREATED,
+    responses={
+        409: {"model": Message, "description": "A completed or rejected run, one run again before, or one pruned."},
+        503: {"model": Message, "description": "The run's model cannot be built on this server; nothing changed."},
+    },
+)
+async def rerun(principal: Submitter, engine: EngineDep, pool: PoolDep, run_id: str, response: Response) -> RunPublic:
+    """Run a failed or unfinished run's stored document again, as `claimflow rerun RUN` does; the answer comes at once.
+
+    The new run (201, `Location` names it) is queued on the old run's model and endpoint, under this server's
+    workflow version. The old run stays failed, its error saying `superseded: run again as NEW ...` and, for a run
+    that had failed, why it had. A run failed while the model's server was down goes again once it is back.
+    Refused (409), with nothing changed: a completed or rejected run, a run run again before, a failed run whose
+    document a prune removed.
+    """
+    row = await visible_run(engine, principal, run_id)
+    new = await engine.supersede(row.run_id)
+    response.headers["Location"] = f"{router.prefix}/{new.run_id}"
+    public = await row_public(engine, new, registered_now=True)
+    if not engine.queued:
+        pool.start(new.run_id)
+    return public

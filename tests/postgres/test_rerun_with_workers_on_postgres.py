@@ -1,0 +1,66 @@
+"""In production mode a failed run is run again through the queue: its new run has a start job, a worker runs it.
+
+The run fails on a model whose server is down (a port nothing listens on, one attempt), advanced locally on
+the same database. `rerun --failed` with CLAIMFLOW_EXECUTION=queue records the new run with its start job in one
+transaction and advances nothing itself; the file sent again with `run --queue` finds the new run, with no second
+job; a worker finishes it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fakes.tcp_proxy import closed_port
+from tests.integration._docs import invoice_text, json_lines, run_cli, write
+from tests.postgres._workers import FINISHED, migrate, rows, spawn_worker, stop, wait_until, worker_env
+
+pytestmark = pytest.mark.postgres
+
+START_JOBS = (
+    "SELECT args->>'run_id' AS run_id, queue_name FROM procrastinate_jobs WHERE task_name = 'claimflow.start_run'"
+)
+
+
+def test_a_failed_run_is_run_again_by_a_worker(tmp_path: Path, postgres_url: str) -> None:
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    docs = tmp_path / "docs"
+    write(docs, "invoice.txt", invoice_text("NW-77"))
+    down = ["--model", "openai:fake-model", "--base-url", f"http://127.0.0.1:{closed_port()}/v1"]
+    local = worker_env(postgres_url, data, CLAIMFLOW_MODEL_MAX_ATTEMPTS="1", OPENAI_API_KEY="")
+    [failed] = json_lines(run_cli("run", "--json", docs, *down, **local).stdout)
+    assert failed["status"] == "failed" and "ModelUnavailableError" in failed["error"], failed
+
+    queue = worker_env(postgres_url, data, CLAIMFLOW_EXECUTION="queue")
+    rerun = run_cli("rerun", "--failed", "--model", "rules", "--json", **queue)
+
+    assert rerun.returncode == 0, rerun.stderr
+    [new] = json_lines(rerun.stdout)
+    assert new["rerun_of"] == failed["run_id"] and new["status"] == "queued"  # advanced by nobody yet
+    assert rows(postgres_url, START_JOBS) == [{"run_id": new["run_id"], "queue_name": "offline"}]
+    runs = "SELECT run_id, status, error, lease_owner, model FROM claimflow_runs WHERE run_id = %s"
+    [old] = rows(postgres_url, runs, failed["run_id"])
+    assert old["status"] == "failed" and old["lease_owner"] is None
+    assert old["error"].startswith(f"superseded: run again as {new['run_id']}"), old["error"]
+    # The file sent again finds the new run, and gets no second job.
+    [again] = json_lines(run_cli("run", "--queue", "--json", docs, **queue).stdout)
+    assert (again["run_id"], again["new"]) == (new["run_id"], False)
+    assert len(rows(postgres_url, START_JOBS)) == 1
+
+    worker = spawn_worker(tmp_path / "worker.log", queue)
+    try:
+        wait_until(
+            lambda: (
+                rows(postgres_url, "SELECT status FROM claimflow_runs WHERE run_id = %s", new["run_id"])[0]["status"]
+                in FINISHED
+            ),
+            60,
+            "the worker to finish the new run",
+        )
+    finally:
+        stop(worker)
+    [done] = rows(postgres_url, runs, new["run_id"])
+    assert (done["status"], done["model"], done["error"]) == ("completed", "rules", None)
+    assert run_cli("rerun", failed["run_id"], **queue).returncode == 1  # not run again twice
