@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from claimflow.runtime.cli._common import AsJson, DataDir, TypesOption, emit, out, review_app, shown, with_engine
+from claimflow.runtime.cli._common import (
+    AsJson,
+    DataDir,
+    TypesOption,
+    emit,
+    err,
+    out,
+    review_app,
+    shown,
+    with_engine,
+)
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
@@ -65,6 +75,8 @@ def review_sweep(as_json: AsJson = False, data_dir: DataDir = None, types: Types
         if as_json:
             for outcome in outcomes:
                 emit(outcome.as_json())
+        elif not outcomes:
+            err.print("no review is past its due time")
         else:
             table = Table("run", "type", "action", "assignee", "detail")
             for outcome in outcomes:

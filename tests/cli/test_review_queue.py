@@ -76,6 +76,8 @@ def test_the_sweep_marks_overdue_reviews_once_and_explain_tells_it(queue: tuple[
     assert swept.exit_code == 0, swept.stderr
     assert [(item["run_id"], item["action"]) for item in json_lines(swept.stdout)] == [(invoice, "overdue")]
     assert json_lines(cli("review", "sweep", "--json").stdout) == []
+    again = cli("review", "sweep")
+    assert again.exit_code == 0 and "no review is past its due time" in again.stderr
     assert "review: overdue (due " in cli("explain", invoice).stdout
     assert "review.overdue" not in cli("trace", memo).stdout
 
