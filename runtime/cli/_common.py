@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.table import Column, Table
 
 from claimflow.runtime.errors import SetupError, WorkflowVersionError
 from claimflow.runtime.registry.runs import SHORTEST_PREFIX, STATUSES, RegistryError, RunNotFoundError, RunRow
@@ -41,6 +42,25 @@ app.add_typer(review_app, name="review")
 out = Console(soft_wrap=True, emoji=False)
 err = Console(stderr=True, emoji=False)
 T = TypeVar("T")
+
+
+RUN_ID_SHOWN = 12
+"""How many characters of a run id tables show: enough to be unique, and any prefix of six or more is accepted."""
+
+
+def fitted_table(*headers: str, title: str | None = None) -> Table:
+    """A table for a terminal of any width that never hides what identifies a row.
+
+    A `run` column keeps its ids whole, on one line, to be copied into the next command. Any other cell wraps, and
+    a word too long for its column (a file name, a reason code) folds onto the next line: rich's default, an
+    ellipsis, cut an 80-column terminal's run ids, document names and reasons short.
+    """
+    columns = [
+        Column(header, no_wrap=True, min_width=RUN_ID_SHOWN) if header == "run" else Column(header, overflow="fold")
+        for header in headers
+    ]
+    return Table(*columns, title=title)
+
 
 DataDir = Annotated[
     Path | None,

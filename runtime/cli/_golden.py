@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
-from rich.table import Table
 
 from claimflow.nodes.ports import ModelUnavailableError
-from claimflow.runtime.cli._common import emit, err, exit_on_setup_error, message, out, shown
+from claimflow.runtime.cli._common import emit, err, exit_on_setup_error, fitted_table, message, out, shown
 from claimflow.runtime.discovery import discover_types
 from claimflow.runtime.gateway import make_gateway
 from claimflow.runtime.settings import Settings
@@ -131,7 +130,7 @@ def _print_metrics(evaluation: Evaluation, model: str) -> None:
     """The table of metrics per step, and a note when the backend makes no model calls."""
     from claimflow.evals.report import MEASURES, cell
 
-    table = Table("step", "cases", "passed", "failed", "measures", "tokens in/out, cost, ms", title=shown(model))
+    table = fitted_table("step", "cases", "passed", "failed", "measures", "tokens in/out, cost, ms", title=shown(model))
     for step, row in evaluation.metrics.items():
         measures = ", ".join(f"{name} {cell(row[name])}" for name in MEASURES if row.get(name) is not None)
         usage = f"{row['input_tokens']}/{row['output_tokens']}, {cell(row['cost'])}, {cell(row['latency_ms'])}"

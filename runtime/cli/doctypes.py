@@ -4,10 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.table import Table
-
 from claimflow.prompts import extract_prompt
-from claimflow.runtime.cli._common import AsJson, TypesOption, app, emit, err, exit_on_setup_error, out, shown
+from claimflow.runtime.cli._common import (
+    AsJson,
+    TypesOption,
+    app,
+    emit,
+    err,
+    exit_on_setup_error,
+    fitted_table,
+    out,
+    shown,
+)
 from claimflow.runtime.discovery import ActiveType, discover_types
 from claimflow.runtime.settings import Settings
 
@@ -44,7 +52,7 @@ def types_command(as_json: AsJson = False, types: TypesOption = None) -> None:
         for item in described:
             emit(item)
         return
-    table = Table("type", "prompt", "fields", "rules", "from")
+    table = fitted_table("type", "prompt", "fields", "rules", "from")
     for item in described:
         rules = ", ".join(rule["name"] for rule in item["rules"]) or "-"
         origin = item["source"] + (f"\n{item['file']}" if item["file"] else "")

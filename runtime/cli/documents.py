@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import Progress
-from rich.table import Table
 
 from claimflow.runtime.cli._common import (
     AsJson,
@@ -19,6 +18,7 @@ from claimflow.runtime.cli._common import (
     err,
     exit_codes,
     exit_on_setup_error,
+    fitted_table,
     message,
     out,
     shown,
@@ -117,7 +117,7 @@ def run(
 
     views = with_engine(data_dir, body, settings)
     if not as_json:
-        table = Table("run", "document", "status", "type", "note")
+        table = fitted_table("run", "document", "status", "type", "note")
         for view in views:
             codes = dict.fromkeys(reason.split(":", 1)[0] for reason in view["review_reasons"])
             note = message(view["error"]) if view["error"] else shown(", ".join(codes))
@@ -152,7 +152,7 @@ def _enqueue(files: list[Path], settings: Settings, *, as_json: bool, data_dir: 
 
     queued = with_engine(data_dir, body, settings)
     if not as_json:
-        table = Table("run", "document", "status", "note")
+        table = fitted_table("run", "document", "status", "note")
         for row, new in queued:
             note = message(row.error) if row.error else "" if new else "registered before"
             table.add_row(row.run_id[:12], shown(row.filename), row.status, note)

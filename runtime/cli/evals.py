@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from claimflow.runtime.cli._common import (
     AsJson,
@@ -18,6 +17,7 @@ from claimflow.runtime.cli._common import (
     emit,
     err,
     exit_on_setup_error,
+    fitted_table,
     message,
     out,
     shown,
@@ -161,7 +161,7 @@ def dataset(
         highlight=False,
     )
     for name, per_type in figures["types"].items():
-        table = Table("field", "expected", "claimed", "right", "precision", "recall", title=shown(name))
+        table = fitted_table("field", "expected", "claimed", "right", "precision", "recall", title=shown(name))
         for field_name, counts in per_type["fields"].items():
             table.add_row(
                 shown(field_name), str(counts["expected"]), str(counts["claimed"]), str(counts["right"]),
@@ -188,7 +188,7 @@ def _print_misses(found: list[dict[str, Any]], *, listed: bool) -> None:
     )
     if not listed or not found:
         return
-    table = Table("document", "field", "wrong", "missed", "expected", "status", title="misses")
+    table = fitted_table("document", "field", "wrong", "missed", "expected", "status", title="misses")
     for miss in found:
         wrong = ", ".join(json.dumps(value, ensure_ascii=False) for value in miss["wrong"]) or "-"
         status = miss["status"] + (" (unreviewed)" if miss["unreviewed"] else "")
@@ -228,7 +228,7 @@ def calibrate_command(
     chosen = calibrate(outcomes, target=target_precision, level=confidence_level, min_samples=min_samples)
     policy = with_thresholds(settings.policy, chosen)
     out_file.write_text(policy.model_dump_json(indent=2) + "\n", encoding="utf-8")
-    table = Table("type", "field", "threshold", "n", "precision", "lower bound")
+    table = fitted_table("type", "field", "threshold", "n", "precision", "lower bound")
     for found in chosen:
         threshold = "always review" if found.threshold is None else f"{found.threshold:.3f}"
         table.add_row(

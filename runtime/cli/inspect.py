@@ -6,7 +6,6 @@ import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from claimflow.runtime.cli._common import (
     AsJson,
@@ -14,6 +13,7 @@ from claimflow.runtime.cli._common import (
     TypesOption,
     app,
     emit,
+    fitted_table,
     list_runs,
     message,
     out,
@@ -64,7 +64,7 @@ def runs(
 
 
 def _runs_table(rows: list[RunRow], *, version_mismatch: bool) -> None:
-    table = Table("run", "document", "status", "type", "model", "version" if version_mismatch else "error")
+    table = fitted_table("run", "document", "status", "type", "model", "version" if version_mismatch else "error")
     for row in rows:
         last = row.workflow_version if version_mismatch else message(row.error or "")
         table.add_row(
@@ -99,7 +99,7 @@ def show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, types: 
                 "(name its declaration with --types, or in claimflow.toml, to see them as it declares them)",
                 highlight=False,
             )
-        table = Table("field", "value", "status", "evidence")
+        table = fitted_table("field", "value", "status", "evidence")
         for name, field in view["fields"].items():
             quotes = "; ".join(f"p{e['page']}:{e['start']} {e['quote']!r}" for e in field["evidence"])
             value = json.dumps(field["value"], ensure_ascii=False)

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from claimflow.runtime.cli._common import (
     STOPPED,
@@ -19,6 +18,7 @@ from claimflow.runtime.cli._common import (
     emit,
     err,
     exit_on_setup_error,
+    fitted_table,
     message,
     out,
     shown,
@@ -96,7 +96,7 @@ def status(as_json: AsJson = False, data_dir: DataDir = None) -> None:
     if as_json:
         emit(found)
         return
-    table = Table("queue", "waiting", "running")
+    table = fitted_table("queue", "waiting", "running")
     for name, counts in found["queues"].items():
         table.add_row(name, str(counts["waiting"]), str(counts["running"]))
     out.print(table)

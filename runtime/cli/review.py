@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
-from rich.table import Table
 
 from claimflow.runtime.cli._common import (
     AsJson,
@@ -18,6 +17,7 @@ from claimflow.runtime.cli._common import (
     emit,
     err,
     exit_codes,
+    fitted_table,
     message,
     not_found,
     out,
@@ -69,7 +69,7 @@ def review_list(
                     }
                 )
             return
-        table = Table("run", "document", "type", "age", "due", "assignee", "reasons", "note")
+        table = fitted_table("run", "document", "type", "age", "due", "assignee", "reasons", "note")
         for row, review in listed:
             state = await engine.state(row.run_id)
             # Each code once, as `run` shows them: `review show` says which fields each one concerns.
@@ -123,7 +123,7 @@ def review_show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, 
             out.print(f"  note: {message(note)}")
         for reason in request.reasons:
             out.print(f"  why: {shown(reason.code)}: {shown(reason.message, lines=True)}")
-        table = Table("field", "value", "status", "confidence", "evidence")
+        table = fitted_table("field", "value", "status", "confidence", "evidence")
         for field in request.fields:
             quotes = "; ".join(f"p{e.page}:{e.start} {e.quote!r}" for e in field.evidence)
             conf = f"{field.confidence:.2f}" if field.confidence is not None else "-"

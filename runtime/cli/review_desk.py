@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from claimflow.runtime.cli._common import (
     AsJson,
@@ -13,6 +12,7 @@ from claimflow.runtime.cli._common import (
     TypesOption,
     emit,
     err,
+    fitted_table,
     out,
     review_app,
     shown,
@@ -78,7 +78,7 @@ def review_sweep(as_json: AsJson = False, data_dir: DataDir = None, types: Types
         elif not outcomes:
             err.print("no review is past its due time")
         else:
-            table = Table("run", "type", "action", "assignee", "detail")
+            table = fitted_table("run", "type", "action", "assignee", "detail")
             for outcome in outcomes:
                 table.add_row(
                     outcome.run_id[:12],

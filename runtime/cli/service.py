@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from claimflow.runtime.cli._common import (
     AsJson,
@@ -16,6 +15,7 @@ from claimflow.runtime.cli._common import (
     emit,
     err,
     exit_codes,
+    fitted_table,
     message,
     out,
     shown,
@@ -102,7 +102,7 @@ def token_list(as_json: AsJson = False, data_dir: DataDir = None, types: TypesOp
                     }
                 )
             return
-        table = Table("name", "role", "types", "created", "revoked")
+        table = fitted_table("name", "role", "types", "created", "revoked")
         for row in rows:
             limited = ", ".join(row.types) if row.types is not None else "all"
             table.add_row(
