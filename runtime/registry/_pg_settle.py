@@ -11,7 +11,7 @@ for that lock (a claim or a review change in progress holds it for a few stateme
 from __future__ import annotations
 
 import time
-from typing import Any, LiteralString
+from typing import Any, LiteralString, Unpack
 
 import psycopg
 
@@ -20,7 +20,7 @@ from claimflow.runtime.registry._pg_reviews import event_columns, events_insert
 from claimflow.runtime.registry._pg_schema import PgDatabase, Row
 from claimflow.runtime.registry._pg_text import storable
 from claimflow.runtime.registry._pg_trip import one_round_trip
-from claimflow.runtime.registry.runs import RunNotFoundError, RunRow, review_clock
+from claimflow.runtime.registry.runs import ReleaseChanges, RunNotFoundError, RunRow, review_clock
 from claimflow.runtime.registry.settlement import Settlement
 
 SAVE_RECORD_KEY: LiteralString = (
@@ -86,36 +86,14 @@ def _send_release(conn: psycopg.Connection[Row], how: Settlement, now: float) ->
 class PgSettlement(PgDatabase):
     """Releasing runs, and writing where a run ended, each in one transaction sent in one round trip."""
 
-    def release(
-        self,
-        run_id: str,
-        *,
-        owner: str,
-        status: str,
-        doc_type: str | None = None,
-        interrupt_id: str | None = None,
-        error: str | None = None,
-        decisions: str | None = None,
-        decision_message: str | None = None,
-        review_due: float | None = None,
-    ) -> None:
+    def release(self, run_id: str, *, owner: str, status: str, **changes: Unpack[ReleaseChanges]) -> None:
         """Record where the run stands and give up its lease (unless another owner holds it).
 
         `decisions`, when given, is the outcome the run's pending review decisions get in the same transaction,
         with `decision_message` saying why when given. A run pausing at a new review starts its clock: due
         `review_due` seconds from now (None: no due time).
         """
-        how = Settlement(
-            run_id=run_id,
-            owner=owner,
-            status=status,
-            doc_type=doc_type,
-            interrupt_id=interrupt_id,
-            error=error,
-            decisions=decisions,
-            decision_message=decision_message,
-            review_due=review_due,
-        )
+        how = Settlement(run_id=run_id, owner=owner, status=status, **changes)
         with self.session() as conn, one_round_trip(conn):
             _send_release(conn, how, time.time())
 

@@ -14,13 +14,13 @@ import asyncio
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, Unpack
 
 from claimflow.runtime.errors import EngineClosedError
 from claimflow.runtime.registry.pages import RunPage
 from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.registry.reviews import Refusal
-from claimflow.runtime.registry.runs import NewRun, RunRow
+from claimflow.runtime.registry.runs import NewRun, ReleaseChanges, RunRow
 from claimflow.runtime.registry.settlement import Settlement, record, register
 from claimflow.runtime.registry.tokens import TokenRow
 from claimflow.state.documents import DocumentRef
@@ -135,36 +135,13 @@ class AsyncRegistry:
             self.sync.claim, run_id, owner=owner, allowed=tuple(allowed), status=status, interrupt_id=interrupt_id
         )
 
-    async def release(
-        self,
-        run_id: str,
-        *,
-        owner: str,
-        status: str,
-        doc_type: str | None = None,
-        interrupt_id: str | None = None,
-        error: str | None = None,
-        decisions: str | None = None,
-        decision_message: str | None = None,
-        review_due: float | None = None,
-    ) -> None:
+    async def release(self, run_id: str, *, owner: str, status: str, **changes: Unpack[ReleaseChanges]) -> None:
         """Record where the run stands and give up its lease.
 
         `decisions`: the outcome its pending decisions get in the same transaction; `decision_message`: why.
         A run pausing at a new review starts its clock: due `review_due` seconds from now (None: no due time).
         """
-        await self._call(
-            self.sync.release,
-            run_id,
-            owner=owner,
-            status=status,
-            doc_type=doc_type,
-            interrupt_id=interrupt_id,
-            error=error,
-            decisions=decisions,
-            decision_message=decision_message,
-            review_due=review_due,
-        )
+        await self._call(self.sync.release, run_id, owner=owner, status=status, **changes)
 
     async def update_review(
         self,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import Any, Protocol, Unpack
 
 from claimflow.runtime.registry.pages import RunPage
 from claimflow.runtime.registry.reviews import Refusal
-from claimflow.runtime.registry.runs import NewRun, RunRow
+from claimflow.runtime.registry.runs import NewRun, ReleaseChanges, RunRow
 from claimflow.runtime.registry.tokens import TokenRow
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
@@ -79,19 +79,7 @@ class RunRegistry(Protocol):
         """Atomically take the run's lease and move it to `status`, or raise RunBusyError saying why."""
         ...
 
-    def release(
-        self,
-        run_id: str,
-        *,
-        owner: str,
-        status: str,
-        doc_type: str | None = None,
-        interrupt_id: str | None = None,
-        error: str | None = None,
-        decisions: str | None = None,
-        decision_message: str | None = None,
-        review_due: float | None = None,
-    ) -> None:
+    def release(self, run_id: str, *, owner: str, status: str, **changes: Unpack[ReleaseChanges]) -> None:
         """Record where the run stands and give up its lease.
 
         `decisions`: the outcome its pending decisions get in the same transaction; `decision_message`: why.

@@ -9,7 +9,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, Unpack
 
 from claimflow.runtime.registry._database import Database
 from claimflow.runtime.registry.pages import RunPage, page_sql
@@ -179,6 +179,22 @@ def left_behind(rows: Iterable[RunRow], now: float) -> list[RunRow]:
     """Of these runs, those still in progress whose lease is gone (every backend uses this)."""
     in_progress = [row for row in rows if row.status in IN_PROGRESS]
     return [row for row in in_progress if lease_is_stale(row.lease_owner, row.lease_until, now)]
+
+
+class ReleaseChanges(TypedDict, total=False):
+    """What a release records besides the status; a change left out is None (see each registry's `release`)."""
+
+    doc_type: str | None
+    """The type the run was classified as (None keeps the one it has)."""
+    interrupt_id: str | None
+    """The review the run now waits on."""
+    error: str | None
+    decisions: str | None
+    """The outcome the run's pending review decisions get in the same transaction (None: they stay as they are)."""
+    decision_message: str | None
+    """Why the decisions got that outcome (None keeps each one's message)."""
+    review_due: float | None
+    """Seconds from now a review the run pauses at is due (None: no due time)."""
 
 
 @dataclass(frozen=True)
@@ -372,19 +388,7 @@ class RunTable(Database):
             )
         return self.get_run(run_id)
 
-    def release(
-        self,
-        run_id: str,
-        *,
-        owner: str,
-        status: str,
-        doc_type: str | None = None,
-        interrupt_id: str | None = None,
-        error: str | None = None,
-        decisions: str | None = None,
-        decision_message: str | None = None,
-        review_due: float | None = None,
-    ) -> None:
+    def release(self, run_id: str, *, owner: str, status: str, **changes: Unpack[ReleaseChanges]) -> None:
         """Record where the run stands and give up its lease.
 
         `decisions`, when given, is the outcome the run's pending review decisions get in the same transaction
@@ -393,6 +397,8 @@ class RunTable(Database):
         pausing at a new review starts that review's clock: opened now, due `review_due` seconds later (None:
         no due time), unassigned.
         """
+        doc_type, interrupt_id, error = changes.get("doc_type"), changes.get("interrupt_id"), changes.get("error")
+        decisions, review_due = changes.get("decisions"), changes.get("review_due")
         now = time.time()
         with self._write() as db:
             before = db.execute("SELECT interrupt_id FROM runs WHERE run_id = ?", (run_id,)).fetchone()
@@ -413,5 +419,5 @@ class RunTable(Database):
                 db.execute(
                     "UPDATE review_decisions SET outcome = ?, message = COALESCE(?, message)"
                     " WHERE run_id = ? AND outcome = 'pending'",
-                    (decisions, decision_message, run_id),
+                    (decisions, changes.get("decision_message"), run_id),
                 )
