@@ -9,6 +9,7 @@ gone (a model's server that was down).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import uuid
 from collections.abc import AsyncIterator
@@ -20,7 +21,16 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict
 
 from claimflow.runtime.export import write_records
-from claimflow.runtime.registry import IN_PROGRESS, UNFINISHED, AsyncRegistry, RunBusyError, RunRegistry, RunRow
+from claimflow.runtime.registry import (
+    IN_PROGRESS,
+    UNFINISHED,
+    AsyncRegistry,
+    RunBusyError,
+    RunRegistry,
+    RunRow,
+    close_owner,
+    engine_owner,
+)
 from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.runtime.views import run_view, with_status
 from claimflow.state.documents import NO_DOCUMENT, DocumentRef
@@ -298,17 +308,41 @@ class Operations:
         model = None if self.override_model else (old.model, old.model_base_url)
         if model is not None:
             await self.context_for(old)
-        # Taking the old run's lease first: a run another process is advancing is not re-run under its feet.
-        claimed = await self.registry.claim(old.run_id, owner=self.owner, allowed=(old.status,), status=old.status)
+        # Taking the old run's lease first: a run another process is advancing is not re-run under its feet. Nor
+        # one this engine is advancing, or is about to (a server's pool, a decision resuming it): those claim as the
+        # engine, and claims of one owner do not exclude each other, so the switch holds the run as an owner of its
+        # own, whose lease the engine's other work finds held.
+        owner = engine_owner()
+        try:
+            return await self._switch(old, model, owner)
+        finally:
+            close_owner(owner)  # what it still holds, after an error, may be taken at once in this process
+
+    async def _switch(self, old: RunRow, model: RunModel | None, owner: str) -> RunRow:
+        """`supersede` once its checks passed: under `owner`'s lease, the new run registered and the old one closed."""
+        claimed = await self.registry.claim(old.run_id, owner=owner, allowed=(old.status,), status=old.status)
         if superseded(claimed):  # another process ran it again since it was read: let it go as it is now
-            await self.registry.release(claimed.run_id, owner=self.owner, status=claimed.status, error=claimed.error)
+            await self.registry.release(claimed.run_id, owner=owner, status=claimed.status, error=claimed.error)
             raise RunBusyError(f"run {old.run_id} was run again already ({claimed.error})")
         new_id = uuid.uuid4().hex
         document = self.registry.document_of(old)
-        if self.queued:
-            new = await self._enqueue_rerun(new_id, document, source=old.source, model=model, rerun_of=old.run_id)
-        else:
-            new = await self._create(new_id, document, source=old.source, model=model, rerun_of=old.run_id)
+        try:
+            if self.queued:
+                new = await self._enqueue_rerun(new_id, document, source=old.source, model=model, rerun_of=old.run_id)
+            else:
+                new = await self._create(new_id, document, source=old.source, model=model, rerun_of=old.run_id)
+        except BaseException:
+            # No new run (a queue not set up, the database gone): the old one is given back as it was, its review
+            # (if it waits on one) included, rather than held until the lease runs out.
+            with contextlib.suppress(Exception):
+                await self.registry.release(
+                    old.run_id,
+                    owner=owner,
+                    status=claimed.status,
+                    interrupt_id=claimed.interrupt_id,
+                    error=claimed.error,
+                )
+            raise
         reason = f"{SUPERSEDED}run again as {new_id} under workflow version {self.version}"
         if old.status == "failed":
             reason += f"; it had failed: {claimed.error}"
@@ -320,5 +354,5 @@ class Operations:
                 )
             ],
         )
-        await self.registry.release(old.run_id, owner=self.owner, status="failed", error=reason)
+        await self.registry.release(old.run_id, owner=owner, status="failed", error=reason)
         return new

@@ -188,7 +188,10 @@ async def run_record(principal: Reader, engine: EngineDep, run_id: str) -> Recor
     "/{run_id}/rerun",
     status_code=status.HTTP_201_CREATED,
     responses={
-        409: {"model": Message, "description": "A completed or rejected run, one run again before, or one pruned."},
+        409: {
+            "model": Message,
+            "description": "A completed or rejected run, one run again before, one pruned, or one being processed.",
+        },
         503: {"model": Message, "description": "The run's model cannot be built on this server; nothing changed."},
     },
 )
@@ -199,7 +202,7 @@ async def rerun(principal: Submitter, engine: EngineDep, pool: PoolDep, run_id: 
     workflow version. The old run stays failed, its error saying `superseded: run again as NEW ...` and, for a run
     that had failed, why it had. A run failed while the model's server was down goes again once it is back.
     Refused (409), with nothing changed: a completed or rejected run, a run run again before, a failed run whose
-    document a prune removed.
+    document a prune removed, a run being processed (by the pool, a decision, another process).
     """
     row = await visible_run(engine, principal, run_id)
     new = await engine.supersede(row.run_id)
