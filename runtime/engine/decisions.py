@@ -279,6 +279,8 @@ class Decisions:
                 f"({row.lease_owner}) stopped before the run finished; `claimflow recover` finishes it with that "
                 "decision"
             )
+        if row.superseded:  # its review, if it had one, is the new run's to answer
+            return f"run {row.run_id} is not waiting for review: it was {row.error}"
         if row.status != "needs_review":
             return f"run {row.run_id} is {row.status}, not waiting for review"
         return f"run {row.run_id} has no open review; `claimflow show {row.run_id}` shows where it stands"

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 from claimflow.runtime.export import write_records
 from claimflow.runtime.registry import (
     IN_PROGRESS,
+    SUPERSEDED,
     UNFINISHED,
     AsyncRegistry,
     RunBusyError,
@@ -71,15 +72,6 @@ class Run(BaseModel):
     fields: dict[str, FieldView]
     review_reasons: list[str]
     error: str | None
-
-
-SUPERSEDED = "superseded: "
-"""How the error of a run that was run again begins (`rerun`): it names the run that took over."""
-
-
-def superseded(row: RunRow) -> bool:
-    """Whether the run was run again as another (see `rerun`)."""
-    return row.status == "failed" and (row.error or "").startswith(SUPERSEDED)
 
 
 @dataclass(frozen=True)
@@ -260,7 +252,7 @@ class Operations:
         kept = [
             row
             for row in await self.registry.list_runs("failed")
-            if row.document_id != NO_DOCUMENT and not superseded(row) and row.run_id not in pruned
+            if row.document_id != NO_DOCUMENT and not row.superseded and row.run_id not in pruned
         ]
         return sorted(kept, key=lambda row: (row.created_at, row.run_id))
 
@@ -297,7 +289,7 @@ class Operations:
         old = await self.registry.get_run(run_id)
         if old.status in ("completed", "rejected"):
             raise RunBusyError(f"run {old.run_id} is {old.status}; only unfinished and failed runs are re-run")
-        if superseded(old):
+        if old.superseded:
             raise RunBusyError(f"run {old.run_id} was run again already ({old.error})")
         if old.document_id == NO_DOCUMENT:
             raise RunBusyError(f"run {old.run_id} has no stored document to run again ({old.error})")
@@ -321,7 +313,7 @@ class Operations:
     async def _switch(self, old: RunRow, model: RunModel | None, owner: str) -> RunRow:
         """`supersede` once its checks passed: under `owner`'s lease, the new run registered and the old one closed."""
         claimed = await self.registry.claim(old.run_id, owner=owner, allowed=(old.status,), status=old.status)
-        if superseded(claimed):  # another process ran it again since it was read: let it go as it is now
+        if claimed.superseded:  # another process ran it again since it was read: let it go as it is now
             await self.registry.release(claimed.run_id, owner=owner, status=claimed.status, error=claimed.error)
             raise RunBusyError(f"run {old.run_id} was run again already ({claimed.error})")
         new_id = uuid.uuid4().hex

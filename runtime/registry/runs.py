@@ -55,6 +55,10 @@ class RunBusyError(RegistryError):
     """The run is claimed by another process or is not in a state that allows the operation."""
 
 
+SUPERSEDED = "superseded: "
+"""How the error of a run that was run again begins (`Engine.supersede` writes it): it names the run that took over."""
+
+
 @dataclass(frozen=True)
 class RunRow:
     """One row of the run registry."""
@@ -92,6 +96,11 @@ class RunRow:
     model_base_url: str | None = None
     """The endpoint of the run's model (`model`), when it has one; never a key. None: the provider's default,
     or a run registered before endpoints were kept."""
+
+    @property
+    def superseded(self) -> bool:
+        """Whether the run was run again as another (`Engine.supersede`); its error names the new run."""
+        return self.status == "failed" and (self.error or "").startswith(SUPERSEDED)
 
 
 def process_owner() -> str:

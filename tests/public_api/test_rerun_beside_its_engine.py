@@ -59,6 +59,9 @@ async def test_a_decision_made_while_the_run_is_being_superseded_is_refused(
         assert outcomes == ["refused"]  # recorded, and never applied
         events = [item["type"] for item in await engine.registry.events(waiting.run_id)]
         assert "review.decided" not in events and events[-1] == "run.superseded"
+        # A reviewer deciding it now is told where its review went.
+        with pytest.raises(RunBusyError, match=f"not waiting for review: it was superseded: run again as {new.run_id}"):
+            await engine.decide(waiting.run_id, REJECT, interrupt_id=waiting.interrupt_id)
 
 
 async def test_a_run_the_engine_is_advancing_is_not_superseded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
