@@ -27,6 +27,7 @@ from claimflow.runtime.settings import Settings
 
 if TYPE_CHECKING:
     from claimflow.evals.dataset import Outcome
+    from claimflow.evals.dataset_gate import DatasetVerdict
     from claimflow.runtime.engine import Engine
     from claimflow.state.schema import DocumentTypes
 
@@ -138,14 +139,30 @@ def dataset(
             "--misses", help="Also list every wrong or missing value by document, the unreviewed wrong ones first."
         ),
     ] = False,
+    baseline: Annotated[
+        Path | None,
+        typer.Option("--baseline", help="Baseline file to gate against (default: DIR/baseline.<model>.json)."),
+    ] = None,
+    update_baseline: Annotated[bool, typer.Option("--update-baseline", help="Write this run as the baseline.")] = False,
 ) -> None:
-    """Run every document of DIR/manifest.jsonl; print precision and recall per type and field, and more."""
-    from claimflow.evals.dataset import measure
+    """Run every document of DIR/manifest.jsonl; print precision and recall per type and field, and more.
 
-    outcomes, active, _ = _run(folder, data_dir, model, base_url, concurrency, types)
+    With a baseline (DIR/baseline.<model>.json, or --baseline), exit 1 when a field of a document got worse.
+    """
+    from claimflow.evals.baseline import baseline_path
+    from claimflow.evals.dataset import measure
+    from claimflow.runtime.cli._dataset_gate import gate_dataset, print_verdict
+
+    outcomes, active, settings = _run(folder, data_dir, model, base_url, concurrency, types)
     figures = measure(outcomes, active)
+    docs = [outcome.doc for outcome in outcomes]
+    where = baseline or baseline_path(settings.model, folder)
+    verdict = gate_dataset(where, settings.model, docs, figures, update=update_baseline)
     if as_json:
-        emit(figures)
+        emit({**figures, "gate": verdict.as_json() if verdict is not None else None})
+        if verdict is not None:
+            print_verdict(verdict, console_is_err=True)
+        _exit_on(verdict)
         return
     out.print(
         f"{figures['documents']} documents: completed {_pct(figures['completion_rate'])}, exact match "
@@ -176,6 +193,14 @@ def dataset(
             highlight=False,
         )
     _print_misses(figures["misses"], listed=list_misses)
+    if verdict is not None:
+        print_verdict(verdict, console_is_err=False)
+    _exit_on(verdict)
+
+
+def _exit_on(verdict: DatasetVerdict | None) -> None:
+    if verdict is not None and verdict.failed:
+        raise typer.Exit(1)
 
 
 def _print_misses(found: list[dict[str, Any]], *, listed: bool) -> None:

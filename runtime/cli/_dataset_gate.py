@@ -1,0 +1,76 @@
+"""`eval dataset --baseline/--update-baseline`: write the set's baseline, or gate the run against it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from claimflow.runtime.cli._common import err, fitted_table, message, out, shown
+
+if TYPE_CHECKING:
+    from claimflow.evals.dataset_gate import DatasetVerdict
+    from claimflow.evals.manifest import LabelledDocument
+
+_NAMES = {"exact_match_rate": "exact match", "auto_accepted_precision": "auto-accepted precision"}
+_NAMES["completion_rate"] = "completed"
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"
+
+
+def gate_dataset(
+    path: Path, model: str, docs: Sequence[LabelledDocument], figures: dict[str, Any], *, update: bool
+) -> DatasetVerdict | None:
+    """Write the baseline (`update`), or compare the run with the one at `path` (None when there is none).
+
+    A baseline that does not load stops the command with its reason, exit 2: CI reads 1 as a regression.
+    """
+    from claimflow.evals.dataset_gate import baseline_of, compare, load_dataset_baseline, write_dataset_baseline
+    from claimflow.evals.errors import BaselineError
+
+    if update:
+        try:
+            write_dataset_baseline(path, baseline_of(model, docs, figures))
+        except OSError as error:
+            err.print(f"[red]error:[/red] cannot write {shown(path)}: {message(error.strerror or error)}")
+            raise typer.Exit(2) from None
+        err.print(f"wrote {shown(path)}", highlight=False)
+        return None
+    try:
+        baseline = load_dataset_baseline(path)
+    except BaselineError as error:
+        err.print(f"[red]error:[/red] {message(error)}")
+        raise typer.Exit(2) from None
+    if baseline is None:
+        err.print(f"no baseline at {shown(path)}: --update-baseline writes this run as one", highlight=False)
+        return None
+    if baseline.model != model:
+        err.print(f"note: {shown(path.name)} was made with {shown(baseline.model)}, this run with {shown(model)}")
+    return compare(path, baseline, docs, figures)
+
+
+def print_verdict(verdict: DatasetVerdict, *, console_is_err: bool) -> None:
+    """The gate in words: counts, the headline figures before and after, and a table of what got worse."""
+    console = err if console_is_err else out
+    console.print(
+        f"gate against {shown(verdict.baseline.name)}: {len(verdict.regressions)} regression(s), "
+        f"{len(verdict.fixed)} miss(es) fixed, {len(verdict.not_compared)} document(s) not compared (new, or their "
+        f"labels or bytes changed), {len(verdict.gone)} no longer in the set",
+        highlight=False,
+    )
+    console.print(
+        ", ".join(f"{_NAMES[name]} {_pct(before)} -> {_pct(now)}" for name, (before, now) in verdict.figures.items()),
+        highlight=False,
+    )
+    if verdict.regressions and not console_is_err:
+        table = fitted_table("document", "field", "what got worse", "status", title="regressions")
+        for regression in verdict.regressions:
+            status = regression.miss["status"]
+            table.add_row(shown(regression.document), shown(regression.field), shown(regression.why), status)
+        out.print(table)
+    if verdict.failed:
+        err.print(f"regression against {shown(verdict.baseline.name)}", highlight=False)

@@ -1,0 +1,95 @@
+"""`eval dataset` gated against a baseline of the labelled set: a field that got worse fails it (exit 1).
+
+The set is `test_eval_dataset`'s eight invoices, two of them labelled wrong on purpose, so a run has two misses
+(`inv-2` total_amount, `inv-3` invoice_number). A baseline edited as a run before a change would have left it
+stands for that run: a miss it does not have is a field that was right then.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from tests.cli.conftest import Invoke
+from tests.cli.test_eval_dataset import labelled  # noqa: F401 - the fixture
+
+BASELINE = "baseline.rules.json"
+
+
+def _gate(claimflow: Invoke, folder: Path, *args: str, code: int = 0) -> dict[str, Any]:
+    result = claimflow("eval", "dataset", folder, "--json", *args)
+    assert result.exit_code == code, result.output
+    gate: dict[str, Any] = json.loads(result.stdout)["gate"]
+    return gate
+
+
+def _edit(path: Path, **changes: Any) -> dict[str, Any]:
+    content = json.loads(path.read_text(encoding="utf-8"))
+    content.update(changes)
+    path.write_text(json.dumps(content), encoding="utf-8")
+    return dict(content)
+
+
+def test_a_run_like_its_baseline_passes_and_a_field_right_before_fails_it(
+    claimflow: Invoke,
+    labelled: Path,  # noqa: F811 - the fixture
+) -> None:
+    first = claimflow("eval", "dataset", labelled)
+    assert first.exit_code == 0 and f"no baseline at {labelled / BASELINE}" in first.stderr.replace("\n", "")
+    wrote = claimflow("eval", "dataset", labelled, "--update-baseline")
+    assert wrote.exit_code == 0 and "wrote" in wrote.stderr
+    baseline = json.loads((labelled / BASELINE).read_text(encoding="utf-8"))
+    assert baseline["model"] == "rules" and sorted(baseline["documents"]) == [f"inv-{index}" for index in range(8)]
+    assert sorted((miss["document"], miss["field"]) for miss in baseline["misses"]) == [
+        ("inv-2", "total_amount"),
+        ("inv-3", "invoice_number"),
+    ]
+
+    same = _gate(claimflow, labelled)
+    assert (same["failed"], same["regressions"], same["fixed"], same["not_compared"]) == (False, [], [], [])
+
+    # Before some change, inv-2's total was right: the run now accepts a value the label does not give.
+    _edit(labelled / BASELINE, misses=[m for m in baseline["misses"] if m["document"] != "inv-2"])
+    worse = _gate(claimflow, labelled, code=1)
+    assert worse["failed"] is True
+    [regression] = worse["regressions"]
+    assert (regression["document"], regression["field"]) == ("inv-2", "total_amount")
+    assert regression["why"] == 'was right, now wrong: "142.00"'
+    shown = claimflow("eval", "dataset", labelled)
+    assert shown.exit_code == 1 and f"regression against {BASELINE}" in shown.stderr
+    assert "1 regression(s)" in shown.stdout and 'was right, now wrong: "142.00"' in shown.stdout
+
+
+def test_fixed_misses_new_and_relabelled_documents_are_told_apart(
+    claimflow: Invoke,
+    labelled: Path,  # noqa: F811 - the fixture
+) -> None:
+    assert claimflow("eval", "dataset", labelled, "--update-baseline").exit_code == 0
+    baseline = json.loads((labelled / BASELINE).read_text(encoding="utf-8"))
+    stale = {**baseline["misses"][0], "document": "inv-5", "field": "issue_date", "wrong": ["2024-01-01"]}
+    _edit(labelled / BASELINE, misses=[*baseline["misses"], stale])
+    manifest = labelled / "manifest.jsonl"
+    lines = [json.loads(line) for line in manifest.read_text(encoding="utf-8").splitlines()]
+    lines[3]["expected"]["invoice_number"] = "INV-1004"  # the wrong label put right: inv-3 is judged anew
+    lines[3]["expected"]["total_amount"] = "1.00"  # and a new wrong one, which is not a regression
+    manifest.write_text("\n".join(json.dumps(line) for line in lines[:7]) + "\n", encoding="utf-8")  # inv-7 gone
+
+    gate = _gate(claimflow, labelled)
+
+    assert gate["failed"] is False and gate["regressions"] == []
+    assert [(miss["document"], miss["field"]) for miss in gate["fixed"]] == [("inv-5", "issue_date")]
+    assert gate["not_compared"] == ["inv-3"] and gate["gone"] == ["inv-7"]
+    assert gate["figures"]["exact_match_rate"]["baseline"] == 0.75
+
+
+def test_a_baseline_that_does_not_load_stops_the_command_without_a_verdict(
+    claimflow: Invoke,
+    labelled: Path,  # noqa: F811 - the fixture
+) -> None:
+    (labelled / BASELINE).write_text('{"model": "rules", "cases": {}}', encoding="utf-8")
+    broken = claimflow("eval", "dataset", labelled)
+    assert broken.exit_code == 2 and "is not a valid baseline" in broken.stderr and "cases" in broken.stderr
+    (labelled / BASELINE).write_text("{not json", encoding="utf-8")
+    garbled = claimflow("eval", "dataset", labelled)
+    assert garbled.exit_code == 2 and "not JSON" in garbled.stderr
