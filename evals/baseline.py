@@ -170,20 +170,30 @@ def load_baseline(path: Path, model: str) -> Baseline:
     """
     if not path.exists():
         return Baseline(model=model)
-    try:
-        data = json.loads(path.read_bytes())
-    except json.JSONDecodeError as error:
-        raise BaselineError(f"{path} is not a valid baseline: not JSON ({error}); {_FIX}") from None
+    data = read_baseline_json(path)
     if isinstance(data, dict) and data and all(isinstance(v, bool) for v in data.values()):
         return Baseline(model=model, cases=data)  # the earlier format: case id -> passed, nothing else
     try:
         return Baseline.model_validate(data)
     except ValidationError as error:
-        raise BaselineError(f"{path} is not a valid baseline: {problems(error)}; {_FIX}") from None
+        raise not_a_baseline(path, error) from None
 
 
-def write_baseline(path: Path, baseline: Baseline) -> None:
-    """Write the file (sorted keys, so its diff shows what changed)."""
+def read_baseline_json(path: Path) -> Any:
+    """The JSON in a baseline file (of golden cases or of a labelled set); BaselineError naming it if not JSON."""
+    try:
+        return json.loads(path.read_bytes())
+    except json.JSONDecodeError as error:
+        raise BaselineError(f"{path} is not a valid baseline: not JSON ({error}); {_FIX}") from None
+
+
+def not_a_baseline(path: Path, error: ValidationError) -> BaselineError:
+    """The error of a baseline file whose JSON is not a baseline: its problems, and what to do."""
+    return BaselineError(f"{path} is not a valid baseline: {problems(error)}; {_FIX}")
+
+
+def write_baseline(path: Path, baseline: BaseModel) -> None:
+    """Write a baseline file (sorted keys, so its diff shows what changed)."""
     path.write_text(json.dumps(baseline.model_dump(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 

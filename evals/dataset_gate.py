@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from claimflow.evals.errors import BaselineError, problems
+from claimflow.evals.baseline import not_a_baseline, read_baseline_json
 from claimflow.evals.manifest import LabelledDocument
 
 HEADLINE = ("exact_match_rate", "auto_accepted_precision", "completion_rate")
@@ -62,18 +62,11 @@ def load_dataset_baseline(path: Path) -> DatasetBaseline | None:
     """The baseline at `path`, or None when there is none yet; BaselineError naming the file if it does not load."""
     if not path.exists():
         return None
-    fix = "fix the file, or delete it and write a new one with --update-baseline"
+    data = read_baseline_json(path)
     try:
-        return DatasetBaseline.model_validate_json(path.read_bytes())
+        return DatasetBaseline.model_validate(data)
     except ValidationError as error:
-        if any(item["type"] == "json_invalid" for item in error.errors()):
-            raise BaselineError(f"{path} is not a valid baseline: not JSON; {fix}") from None
-        raise BaselineError(f"{path} is not a valid baseline: {problems(error)}; {fix}") from None
-
-
-def write_dataset_baseline(path: Path, baseline: DatasetBaseline) -> None:
-    """Write the file (sorted keys, so its diff shows what changed)."""
-    path.write_text(json.dumps(baseline.model_dump(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        raise not_a_baseline(path, error) from None
 
 
 @dataclass(frozen=True)

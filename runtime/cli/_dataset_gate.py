@@ -29,12 +29,13 @@ def gate_dataset(
 
     A baseline that does not load stops the command with its reason, exit 2: CI reads 1 as a regression.
     """
-    from claimflow.evals.dataset_gate import baseline_of, compare, load_dataset_baseline, write_dataset_baseline
+    from claimflow.evals.baseline import write_baseline
+    from claimflow.evals.dataset_gate import baseline_of, compare, load_dataset_baseline
     from claimflow.evals.errors import BaselineError
 
     if update:
         try:
-            write_dataset_baseline(path, baseline_of(model, docs, figures))
+            write_baseline(path, baseline_of(model, docs, figures))
         except OSError as error:
             err.print(f"[red]error:[/red] cannot write {shown(path)}: {message(error.strerror or error)}")
             raise typer.Exit(2) from None
