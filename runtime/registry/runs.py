@@ -102,6 +102,14 @@ class RunRow:
         """Whether the run was run again as another (`Engine.supersede`); its error names the new run."""
         return self.status == "failed" and (self.error or "").startswith(SUPERSEDED)
 
+    @property
+    def superseded_by(self) -> str | None:
+        """The id of the run this one was run again as (`superseded`), else None."""
+        if not self.superseded:
+            return None
+        words = (self.error or "").removeprefix(SUPERSEDED).split()
+        return words[3] if words[:3] == ["run", "again", "as"] and len(words) > 3 else None
+
 
 def process_owner() -> str:
     """The lease owner of this process as a whole: host and process (leases of other processes are told by it)."""

@@ -45,10 +45,15 @@ async def review_screen(
         )
     if pending is None or row.status != "needs_review":
         text = f"{row.filename} is {row.status.replace('_', ' ')}: it no longer waits for review."
+        link: dict[str, str] = {}
+        if (new := row.superseded_by) is not None:  # a submitter ran it again: its review, if any, is the new run's
+            text = f"{row.filename} was run again as run {new[:12]}: this run no longer waits for review."
+            link = {"link_url": f"{REVIEW_BASE}/runs/{new}", "link_text": "Open the new run"}
         return html(
             "message.html",
             409 if status != 200 else 200,
             **page_context(request, principal, heading="Nothing to decide", text=text),
+            **link,
         )
     screen = await build_screen(engine, pending, page_cache(request))
     screen.doc_types = [name for name in screen.doc_types if principal.may_see(name)]  # only types it may review

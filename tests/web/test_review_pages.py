@@ -293,3 +293,23 @@ async def test_a_form_that_names_no_review_is_refused_and_the_run_waits(api: Api
     assert "the form names no review (interrupt_id)" in refused.text
     assert (await status(api, invoice))["status"] == "needs_review"
     assert await api.engine.registry.decisions(invoice) == []
+
+
+async def test_a_review_whose_run_was_run_again_leads_to_the_new_run(api: Api) -> None:
+    run_id = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    signed_in(api, "reviewer")
+    form = form_of((await api.client.get(f"/review/runs/{run_id}")).text)
+    rerun = await api.client.post(f"/v1/runs/{run_id}/rerun", headers=api.auth("submitter"))
+    assert rerun.status_code == 201, rerun.text
+    new = rerun.json()["run_id"]
+    assert (await api.settled(new))["status"] == "needs_review"
+
+    page = await api.client.get(f"/review/runs/{run_id}")
+    late = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "reject", "reason": "a copy"})
+
+    assert page.status_code == 200 and "Nothing to decide" in page.text
+    assert f"invoice.pdf was run again as run {new[:12]}: this run no longer waits for review." in page.text
+    assert f'id="message-link" href="/review/runs/{new}"' in page.text
+    assert late.status_code == 409 and f'href="/review/runs/{new}"' in late.text  # the form sent too late: no decision
+    assert (await status(api, run_id))["status"] == "failed"
+    assert (await api.client.get(f"/review/runs/{new}")).status_code == 200  # the new run's review opens
