@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any
 from langgraph.types import Command
 
 from claimflow.runtime.engine.turns import RunTurns
-from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow, abandoned_message, lease_is_stale
+from claimflow.runtime.registry import (
+    AsyncRegistry,
+    RunBusyError,
+    RunRow,
+    abandoned_message,
+    busy_error,
+    lease_is_stale,
+)
 from claimflow.runtime.unavailable import UnavailableError, unavailable_reason
 from claimflow.runtime.version import check_version
 from claimflow.state.apply import decision_errors
@@ -144,7 +151,7 @@ class Decisions:
         if row.status != "needs_review" or pending is None:
             message = await self.not_decidable(row)
             await refuse(message)
-            raise RunBusyError(message)
+            raise busy_error(row, message)
         if answered != pending.interrupt_id:
             message = (
                 f"run {row.run_id} no longer waits on review {answered}, the one this decision answers; it waits"

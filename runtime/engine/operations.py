@@ -29,6 +29,7 @@ from claimflow.runtime.registry import (
     RunBusyError,
     RunRegistry,
     RunRow,
+    busy_error,
     close_owner,
     engine_owner,
 )
@@ -290,7 +291,7 @@ class Operations:
         if old.status in ("completed", "rejected"):
             raise RunBusyError(f"run {old.run_id} is {old.status}; only unfinished and failed runs are re-run")
         if old.superseded:
-            raise RunBusyError(f"run {old.run_id} was run again already ({old.error})")
+            raise busy_error(old, f"run {old.run_id} was run again already ({old.error})")
         if old.document_id == NO_DOCUMENT:
             raise RunBusyError(f"run {old.run_id} has no stored document to run again ({old.error})")
         if old.status == "failed" and await self.store.blob_size(old.document_id) is None:
@@ -315,7 +316,7 @@ class Operations:
         claimed = await self.registry.claim(old.run_id, owner=owner, allowed=(old.status,), status=old.status)
         if claimed.superseded:  # another process ran it again since it was read: let it go as it is now
             await self.registry.release(claimed.run_id, owner=owner, status=claimed.status, error=claimed.error)
-            raise RunBusyError(f"run {old.run_id} was run again already ({claimed.error})")
+            raise busy_error(claimed, f"run {old.run_id} was run again already ({claimed.error})")
         new_id = uuid.uuid4().hex
         document = self.registry.document_of(old)
         try:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from claimflow.runtime.engine.models import RunModelError
 from claimflow.runtime.errors import WorkflowVersionError
-from claimflow.runtime.registry import AsyncRegistry, RegistryError, RunBusyError, RunRow
+from claimflow.runtime.registry import AsyncRegistry, RegistryError, RunBusyError, RunRow, busy_error
 from claimflow.runtime.registry.reviews import iso_time
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import BlobMissingError
@@ -98,7 +98,7 @@ class ReviewDesk:
     async def _open_review(self, run_id: str) -> tuple[RunRow, str]:
         row = await self.registry.get_run(run_id)
         if row.status != "needs_review" or row.interrupt_id is None:
-            raise RunBusyError(await self.not_decidable(row))
+            raise busy_error(row, await self.not_decidable(row))
         return row, row.interrupt_id
 
     async def assign_review(self, run_id: str, assignee: str) -> RunRow:

@@ -55,6 +55,15 @@ class RunBusyError(RegistryError):
     """The run is claimed by another process or is not in a state that allows the operation."""
 
 
+class RunSupersededError(RunBusyError):
+    """The run was run again as another (`RunRow.superseded`): what was asked of it is the new run's to do."""
+
+    def __init__(self, message: str, *, superseded_by: str | None) -> None:
+        super().__init__(message)
+        self.superseded_by = superseded_by
+        """The run that took over."""
+
+
 SUPERSEDED = "superseded: "
 """How the error of a run that was run again begins (`Engine.supersede` writes it): it names the run that took over."""
 
@@ -170,6 +179,13 @@ def check_claim(
         raise RunBusyError(f"run {run_id} is {row['status']}, not {' or '.join(allowed)}")
     if interrupt_id is not None and row["interrupt_id"] != interrupt_id:
         raise RunBusyError(f"run {run_id} is waiting on review {row['interrupt_id']}, not {interrupt_id}")
+
+
+def busy_error(row: RunRow, message: str) -> RunBusyError:
+    """Why the run refuses an operation, as the error to raise: naming the new run of one that was run again."""
+    if row.superseded:
+        return RunSupersededError(message, superseded_by=row.superseded_by)
+    return RunBusyError(message)
 
 
 def review_clock(

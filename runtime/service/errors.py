@@ -10,7 +10,7 @@ from starlette.exceptions import HTTPException
 
 from claimflow.runtime.engine.intake import SourceConflictError
 from claimflow.runtime.engine.models import RunModelError
-from claimflow.runtime.registry import RegistryError, RunBusyError, RunNotFoundError
+from claimflow.runtime.registry import RegistryError, RunBusyError, RunNotFoundError, RunSupersededError
 from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.runtime.version import WorkflowVersionError
 from claimflow.state.errors import InvalidDecisionError, UnknownDocumentTypeError
@@ -51,6 +51,12 @@ async def _conflict(_: Request, error: Exception) -> JSONResponse:
     return _message(409, str(error))
 
 
+async def _superseded(_: Request, error: Exception) -> JSONResponse:
+    # The run was run again: the caller is told which run to follow, without reading it out of the message.
+    assert isinstance(error, RunSupersededError)
+    return _message(409, str(error), superseded_by=error.superseded_by)
+
+
 async def _invalid_decision(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, InvalidDecisionError)
     return _message(422, str(error), errors=list(error.problems))
@@ -78,6 +84,7 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(RunNotFoundError, _not_found)
+    app.add_exception_handler(RunSupersededError, _superseded)
     app.add_exception_handler(RunBusyError, _conflict)
     app.add_exception_handler(SourceConflictError, _conflict)
     app.add_exception_handler(WorkflowVersionError, _conflict)

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from claimflow.runtime.engine import PendingReview
 from claimflow.runtime.engine.decisions import StaleReviewError
-from claimflow.runtime.registry import ReviewView, RunBusyError, RunRow
+from claimflow.runtime.registry import ReviewView, RunBusyError, RunRow, RunSupersededError
 from claimflow.runtime.service.deps import EngineDep, Principal, Reviewer, run_public, visible_review
 from claimflow.runtime.service.errors import problems
 from claimflow.runtime.service.schemas import (
@@ -186,7 +186,12 @@ async def decide(
     except (StaleReviewError, RunBusyError) as error:
         current = await run_public(engine, row.run_id)
         return JSONResponse(  # type: ignore[return-value]
-            DecisionConflict(message=str(error), run=current).model_dump(mode="json"), status_code=409
+            DecisionConflict(
+                message=str(error),
+                run=current,
+                superseded_by=error.superseded_by if isinstance(error, RunSupersededError) else None,
+            ).model_dump(mode="json"),
+            status_code=409,
         )
     if done.status == "resume_queued":
         response.status_code = status.HTTP_202_ACCEPTED

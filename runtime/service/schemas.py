@@ -220,6 +220,8 @@ class DecisionConflict(BaseModel):
 
     message: str
     run: RunPublic
+    superseded_by: str | None = None
+    """The run this one was run again as, whose review to answer, when it was (`POST /v1/runs/{id}/rerun`)."""
 
 
 class DecisionInvalid(BaseModel):

@@ -69,6 +69,7 @@ async def test_what_is_not_run_again_is_refused_and_left_as_it_was(api_on_model:
 
     twice = await api.client.post(f"/v1/runs/{failed['run_id']}/rerun", headers=api.auth("submitter"))
     assert twice.status_code == 409 and "was run again already" in twice.json()["message"]
+    assert twice.json()["superseded_by"] == completed["run_id"]  # a client that sent it twice learns which run
     done = await api.client.post(f"/v1/runs/{completed['run_id']}/rerun", headers=api.auth("submitter"))
     assert done.status_code == 409
     assert "is completed; only unfinished and failed runs are re-run" in done.json()["message"]

@@ -289,3 +289,20 @@ async def test_two_concurrent_decisions_in_one_server_exactly_one_applies(api: A
     assert [event["type"] for event in events].count("run.completed") == 1
     decisions = await api.engine.registry.decisions(run_id)
     assert [(d["reviewer"], d["outcome"]) for d in decisions if d["outcome"] == "applied"] == [(won, "applied")]
+
+
+async def test_a_decision_on_a_run_that_was_run_again_names_the_new_run(api: Api) -> None:
+    run_id, review = await _paused(api)
+    rerun = await api.client.post(f"/v1/runs/{run_id}/rerun", headers=api.auth("submitter"))
+    assert rerun.status_code == 201, rerun.text
+    new = rerun.json()["run_id"]
+    assert (await api.settled(new))["status"] == "needs_review"
+
+    late = await _decide(api, run_id, interrupt_id=review["interrupt_id"], action="approve")
+    claimed = await api.client.post(f"/v1/reviews/{run_id}/claim", headers=api.auth("reviewer"))
+
+    assert late.status_code == 409 and late.json()["superseded_by"] == new
+    assert f"it was superseded: run again as {new}" in late.json()["message"]
+    assert claimed.status_code == 404 and f"run again as {new}" in claimed.json()["message"]
+    again = await _decide(api, new, interrupt_id=review["interrupt_id"], action="approve")  # the old run's review
+    assert again.status_code == 409 and again.json()["superseded_by"] is None
