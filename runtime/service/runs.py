@@ -11,21 +11,35 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 
+from claimflow.runtime.engine.models import RunModelError
 from claimflow.runtime.explain import explain, explain_unstarted
-from claimflow.runtime.service.deps import EngineDep, PoolDep, Reader, Submitter, row_public, visible_run
+from claimflow.runtime.registry import RunBusyError
+from claimflow.runtime.service.deps import (
+    EngineDep,
+    PoolDep,
+    Reader,
+    Submitter,
+    require,
+    row_public,
+    visible_run,
+)
 from claimflow.runtime.service.schemas import (
     EventPublic,
     ExplainPublic,
     Message,
+    NotRerunPublic,
     Page,
     RecordPublic,
+    RerunPublic,
+    RerunsPublic,
     RunPublic,
 )
 from claimflow.state.plain_text import control_problem
+from claimflow.state.redaction import redact
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"], responses={404: {"model": Message}})
 
@@ -211,3 +225,24 @@ async def rerun(principal: Submitter, engine: EngineDep, pool: PoolDep, run_id: 
     if not engine.queued:
         pool.start(new.run_id)
     return public
+
+
+@router.post("/rerun-failed", dependencies=[Depends(require("admin"))], responses={403: {"model": Message}})
+async def rerun_failed(engine: EngineDep, pool: PoolDep) -> RerunsPublic:
+    """Run every failed run whose document is stored and that was not run again, as `claimflow rerun --failed` does.
+
+    Once a model's server that was down is back. Each new run is queued on its old run's model, and the pool (in
+    production mode, a worker) advances it; each old run stays failed, superseded. A run this server cannot run again
+    now (its model cannot be built here, another process holds it) is left as it was, with the reason, in `left`.
+    """
+    done, left = [], []
+    for row in await engine.rerunnable_failures():
+        try:
+            new = await engine.supersede(row.run_id)
+        except (RunBusyError, RunModelError) as error:
+            left.append(NotRerunPublic(run_id=row.run_id, message=redact(str(error))))
+            continue
+        done.append(RerunPublic(rerun_of=row.run_id, run=await row_public(engine, new, registered_now=True)))
+        if not engine.queued:
+            pool.start(new.run_id)
+    return RerunsPublic(rerun=done, left=left)

@@ -39,6 +39,27 @@ class RunPublic(BaseModel):
     error: str | None
 
 
+class RerunPublic(BaseModel):
+    """A failed run run again: the old run's id and the new run, queued."""
+
+    rerun_of: str
+    run: RunPublic
+
+
+class NotRerunPublic(BaseModel):
+    """A failed run left as it was, and why (its model cannot be built here, another process holds it, ...)."""
+
+    run_id: str
+    message: str
+
+
+class RerunsPublic(BaseModel):
+    """What `POST /v1/runs/rerun-failed` did: the runs run again, oldest first, and those it left."""
+
+    rerun: list[RerunPublic]
+    left: list[NotRerunPublic]
+
+
 class Page(BaseModel, Generic[T]):
     """One page of a list; pass `next_cursor` as `cursor` for the next, until it is null."""
 

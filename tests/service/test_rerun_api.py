@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
+import claimflow
 from claimflow.runtime.settings import Settings
 from tests.fakes.openai_server import FakeModelServer, document_run_replies, error_reply
-from tests.integration._docs import invoice_text
+from tests.integration._docs import MEMO, invoice_text, write
 from tests.service._api import Api, serving
 
 
@@ -22,6 +23,7 @@ from tests.service._api import Api, serving
 async def api_on_model(tmp_path: Path, server: FakeModelServer, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Api]:
     """The app on the fake server's model, one attempt per call, so a server error fails the run at once."""
     monkeypatch.setenv("CLAIMFLOW_MODEL_MAX_ATTEMPTS", "1")
+    monkeypatch.setenv("CLAIMFLOW_SERVE_CONCURRENCY", "1")  # one run at a time: the scripted answers in order
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     settings = Settings.load(data_dir=tmp_path / "data", model="openai:fake-model", base_url=server.base_url)
     async with serving(settings) as running:
@@ -86,3 +88,38 @@ async def test_what_is_not_run_again_is_refused_and_left_as_it_was(api_on_model:
         (completed["run_id"], "completed"),
     ]
     assert server.unscripted == 0  # nothing ran a third time
+
+
+async def test_every_failed_run_is_run_again_at_once_by_an_admin(
+    api_on_model: Api, server: FakeModelServer, tmp_path: Path
+) -> None:
+    api = api_on_model
+    server.script(*[error_reply(503, "the model is loading")] * 3)
+    first, second, third = [await api.processed(f"{n}.txt", invoice_text(f"NW-4{n}")) for n in range(3)]
+    assert {first["status"], second["status"], third["status"]} == {"failed"}
+    server.script(*document_run_replies())
+    once = await api.client.post(f"/v1/runs/{first['run_id']}/rerun", headers=api.auth("submitter"))
+    assert (await api.settled(once.json()["run_id"]))["status"] == "completed"
+    # A failed run of a model this server cannot build (a replay's, made by a command on the same data directory).
+    empty = tmp_path / "nothing-recorded"
+    empty.mkdir()
+    async with claimflow.open_engine(data_dir=api.engine.settings.data_dir, model=f"replay:{empty}") as other:
+        stuck = await other.process(write(tmp_path, "memo.txt", MEMO))
+    assert stuck.status == "failed"
+
+    server.script(*document_run_replies(), *document_run_replies())
+    refused = await api.client.post("/v1/runs/rerun-failed", headers=api.auth("submitter"))
+    answer = await api.client.post("/v1/runs/rerun-failed", headers=api.auth("admin"))
+
+    assert refused.status_code == 403
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert [item["rerun_of"] for item in body["rerun"]] == [second["run_id"], third["run_id"]]  # oldest first
+    assert [item["run_id"] for item in body["left"]] == [stuck.run_id]
+    assert "cannot build" in body["left"][0]["message"]
+    for item in body["rerun"]:
+        assert item["run"]["status"] == "queued"
+        assert (await api.settled(item["run"]["run_id"]))["status"] == "completed"
+    again = (await api.client.post("/v1/runs/rerun-failed", headers=api.auth("admin"))).json()
+    assert again["rerun"] == [] and [item["run_id"] for item in again["left"]] == [stuck.run_id]
+    assert server.unscripted == 0
