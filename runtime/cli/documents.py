@@ -206,6 +206,12 @@ def rerun(
             "--failed", help="Every failed run whose document is stored and was not run again (e.g. a model was down)."
         ),
     ] = False,
+    error: Annotated[
+        str | None,
+        typer.Option(
+            "--error", help="With --failed: only runs whose error holds this text (e.g. ModelUnavailableError)."
+        ),
+    ] = None,
     as_json: AsJson = False,
     data_dir: DataDir = None,
     types: TypesOption = None,
@@ -219,13 +225,15 @@ def rerun(
     Each new run uses the model its old run used, unless `--model` names another. With CLAIMFLOW_EXECUTION=queue
     the new runs are queued for the workers.
     """
+    if error is not None and not failed:
+        raise typer.BadParameter("--error picks among failed runs: give --failed with it", param_hint="--error")
     if not run_ids and not version_mismatch and not failed:
         raise typer.BadParameter("name runs to re-run, or give --version-mismatch or --failed")
 
     async def body(engine: Engine) -> list[dict[str, Any]]:
         chosen = [(await engine.registry.get_run(run_id)).run_id for run_id in run_ids or ()]
         found = (await engine.version_mismatches() if version_mismatch else []) + (
-            await engine.rerunnable_failures() if failed else []
+            await engine.rerunnable_failures(error=error) if failed else []
         )
         chosen += [row.run_id for row in found if row.run_id not in chosen]
         views = []

@@ -246,14 +246,22 @@ class Operations:
 
         await self.registry.in_one_trip(let_go)
 
-    async def rerunnable_failures(self) -> list[RunRow]:
-        """Failed runs that `rerun` takes: with their document stored, and not run again already. Oldest first."""
+    async def rerunnable_failures(self, *, error: str | None = None) -> list[RunRow]:
+        """Failed runs that `rerun` takes: with their document stored, and not run again already. Oldest first.
+
+        `error`: only runs whose error holds this text, in any case (`ModelUnavailableError` picks the runs a model's
+        server that was down failed, not a corrupt PDF, which would only fail again).
+        """
         # A prune is what removes a finished run's document (any other run's blobs stay): one read for them all.
         pruned = await self.registry.pruned_runs()
+        wanted = None if error is None else error.casefold()
         kept = [
             row
             for row in await self.registry.list_runs("failed")
-            if row.document_id != NO_DOCUMENT and not row.superseded and row.run_id not in pruned
+            if row.document_id != NO_DOCUMENT
+            and not row.superseded
+            and row.run_id not in pruned
+            and (wanted is None or wanted in (row.error or "").casefold())
         ]
         return sorted(kept, key=lambda row: (row.created_at, row.run_id))
 

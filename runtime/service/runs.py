@@ -228,15 +228,25 @@ async def rerun(principal: Submitter, engine: EngineDep, pool: PoolDep, run_id: 
 
 
 @router.post("/rerun-failed", dependencies=[Depends(require("admin"))], responses={403: {"model": Message}})
-async def rerun_failed(engine: EngineDep, pool: PoolDep) -> RerunsPublic:
+async def rerun_failed(
+    engine: EngineDep,
+    pool: PoolDep,
+    error: Annotated[
+        str | None,
+        Query(
+            max_length=500, description="Only runs whose error holds this text, in any case (ModelUnavailableError)."
+        ),
+    ] = None,
+) -> RerunsPublic:
     """Run every failed run whose document is stored and that was not run again, as `claimflow rerun --failed` does.
 
     Once a model's server that was down is back. Each new run is queued on its old run's model, and the pool (in
     production mode, a worker) advances it; each old run stays failed, superseded. A run this server cannot run again
     now (its model cannot be built here, another process holds it) is left as it was, with the reason, in `left`.
+    `error=ModelUnavailableError` takes only the runs the model's outage failed (a corrupt PDF would fail again).
     """
     done, left = [], []
-    for row in await engine.rerunnable_failures():
+    for row in await engine.rerunnable_failures(error=error):
         try:
             new = await engine.supersede(row.run_id)
         except (RunBusyError, RunModelError) as error:

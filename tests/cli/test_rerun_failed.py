@@ -14,7 +14,7 @@ from typing import Any
 
 from tests.cli.conftest import Invoke
 from tests.fakes.tcp_proxy import closed_port
-from tests.integration._docs import MEMO, invoice_text, json_lines, write
+from tests.integration._docs import MEMO, flat, invoice_text, json_lines, write
 
 DOWN = {"CLAIMFLOW_MODEL_MAX_ATTEMPTS": "1", "OPENAI_API_KEY": ""}
 
@@ -104,3 +104,20 @@ def test_a_run_whose_model_this_process_cannot_build_is_left_as_it_was(claimflow
     assert (still["run_id"], still["status"], still["error"]) == (failed["run_id"], "failed", failed["error"])
     (rerun,) = _runs(claimflow, data, "rerun", "--failed", "--model", "rules")
     assert rerun["rerun_of"] == failed["run_id"] and rerun["status"] == "needs_review"
+
+
+def test_error_picks_the_failed_runs_to_run_again_by_what_failed_them(claimflow: Invoke, tmp_path: Path) -> None:
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    write(docs, "a-memo.txt", MEMO)
+    (docs / "b-corrupt.pdf").write_bytes(b"%PDF-1.4\n% cut short")
+    down = ["--model", "openai:fake-model", "--base-url", f"http://127.0.0.1:{closed_port()}/v1"]
+    memo, corrupt = _runs(claimflow, data, "run", docs, *down, env=DOWN)
+    assert "ModelUnavailableError" in memo["error"] and "ModelUnavailableError" not in corrupt["error"]
+
+    alone = claimflow("rerun", "--error", "ModelUnavailableError", "--data-dir", data)
+    assert alone.exit_code == 2 and "give --failed with it" in flat(alone.output)
+    rerun = _runs(claimflow, data, "rerun", "--failed", "--error", "modelunavailableerror", "--model", "rules")
+
+    assert [view["rerun_of"] for view in rerun] == [memo["run_id"]]  # in any case; the corrupt PDF is left
+    statuses = {view["run_id"]: view["error"] for view in _runs(claimflow, data, "runs")}
+    assert statuses[corrupt["run_id"]] == corrupt["error"]
