@@ -45,7 +45,17 @@ T = TypeVar("T")
 
 
 RUN_ID_SHOWN = 12
-"""How many characters of a run id tables show: enough to be unique, and any prefix of six or more is accepted."""
+"""How many characters of a run id the CLI shows: enough to be unique, and any prefix of six or more is accepted."""
+
+
+def short_id(run_id: str) -> str:
+    """A run id as the CLI shows it (`RUN_ID_SHOWN` characters)."""
+    return run_id[:RUN_ID_SHOWN]
+
+
+def percent(value: float | None) -> str:
+    """A rate as a percentage with one decimal, `-` where there is none."""
+    return "-" if value is None else f"{100 * value:.1f}%"
 
 
 def fitted_table(*headers: str, title: str | None = None) -> Table:

@@ -8,18 +8,18 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from claimflow.runtime.cli._common import err, fitted_table, message, out, shown
+from claimflow.runtime.cli._common import err, fitted_table, message, out, percent, shown
 
 if TYPE_CHECKING:
     from claimflow.evals.dataset_gate import DatasetVerdict
     from claimflow.evals.manifest import LabelledDocument
 
-_NAMES = {"exact_match_rate": "exact match", "auto_accepted_precision": "auto-accepted precision"}
-_NAMES["completion_rate"] = "completed"
-
-
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.1f}%"
+_NAMES = {
+    "exact_match_rate": "exact match",
+    "auto_accepted_precision": "auto-accepted precision",
+    "completion_rate": "completed",
+}
+"""How the headline figures are named in the gate's lines."""
 
 
 def gate_dataset(
@@ -64,7 +64,9 @@ def print_verdict(verdict: DatasetVerdict, *, console_is_err: bool) -> None:
         highlight=False,
     )
     console.print(
-        ", ".join(f"{_NAMES[name]} {_pct(before)} -> {_pct(now)}" for name, (before, now) in verdict.figures.items()),
+        ", ".join(
+            f"{_NAMES[name]} {percent(before)} -> {percent(now)}" for name, (before, now) in verdict.figures.items()
+        ),
         highlight=False,
     )
     if verdict.regressions and not console_is_err:

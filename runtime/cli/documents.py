@@ -21,6 +21,7 @@ from claimflow.runtime.cli._common import (
     fitted_table,
     message,
     out,
+    short_id,
     shown,
     status_option,
     with_engine,
@@ -124,7 +125,7 @@ def run(
             if view["run_id"] in earlier:
                 note = f"registered before; {note}" if note else "registered before"
             table.add_row(
-                view["run_id"][:12], shown(view["document"]), view["status"], shown(view["doc_type"] or "-"), note
+                short_id(view["run_id"]), shown(view["document"]), view["status"], shown(view["doc_type"] or "-"), note
             )
         out.print(table)
     raise typer.Exit(1 if any(view["status"] in ("failed", "delivery_failed") for view in views) else 0)
@@ -155,7 +156,7 @@ def _enqueue(files: list[Path], settings: Settings, *, as_json: bool, data_dir: 
         table = fitted_table("run", "document", "status", "note")
         for row, new in queued:
             note = message(row.error) if row.error else "" if new else "registered before"
-            table.add_row(row.run_id[:12], shown(row.filename), row.status, note)
+            table.add_row(short_id(row.run_id), shown(row.filename), row.status, note)
         out.print(table)
         err.print(f"queued {sum(new and row.status == 'queued' for row, new in queued)} run(s) for the workers")
     raise typer.Exit(1 if any(row.status == "failed" for row, _ in queued) else 0)
@@ -189,7 +190,7 @@ def recover(
         if as_json:
             emit(view)
         else:
-            out.print(f"{view['run_id'][:12]}  {shown(view['document'])}  {view['status']}")
+            out.print(f"{short_id(view['run_id'])}  {shown(view['document'])}  {view['status']}")
     if not as_json:
         err.print(f"recovered {len(views)} run(s)")
 
@@ -244,7 +245,7 @@ def rerun(
             if as_json:
                 emit(view)
             else:
-                out.print(f"{run_id[:12]} -> {row.run_id[:12]}  {shown(view['document'])}  {view['status']}")
+                out.print(f"{short_id(run_id)} -> {short_id(row.run_id)}  {shown(view['document'])}  {view['status']}")
         return views
 
     with exit_codes():

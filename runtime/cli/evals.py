@@ -20,6 +20,7 @@ from claimflow.runtime.cli._common import (
     fitted_table,
     message,
     out,
+    percent,
     shown,
     with_engine,
 )
@@ -120,10 +121,6 @@ def _run(
         return (*_outcomes(folder, settings, concurrency), settings)
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{100 * value:.1f}%"
-
-
 @eval_app.command("dataset")
 def dataset(
     folder: LabelledDir,
@@ -165,9 +162,9 @@ def dataset(
         _exit_on(verdict)
         return
     out.print(
-        f"{figures['documents']} documents: completed {_pct(figures['completion_rate'])}, exact match "
-        f"{_pct(figures['exact_match_rate'])}, auto-accepted precision {_pct(figures['auto_accepted_precision'])} "
-        f"({figures['auto_accepted']} values)",
+        f"{figures['documents']} documents: completed {percent(figures['completion_rate'])}, exact match "
+        f"{percent(figures['exact_match_rate'])}, auto-accepted precision "
+        f"{percent(figures['auto_accepted_precision'])} ({figures['auto_accepted']} values)",
         highlight=False,
     )
     use = figures["usage"]
@@ -182,14 +179,14 @@ def dataset(
         for field_name, counts in per_type["fields"].items():
             table.add_row(
                 shown(field_name), str(counts["expected"]), str(counts["claimed"]), str(counts["right"]),
-                _pct(counts["precision"]), _pct(counts["recall"]),
+                percent(counts["precision"]), percent(counts["recall"]),
             )  # fmt: skip
         out.print(table)
         reasons = ", ".join(f"{code} {count}" for code, count in per_type["review_reasons"].items()) or "none"
         out.print(
-            f"{shown(name)}: {per_type['documents']} documents, classified {_pct(per_type['classification_rate'])}, "
-            f"completed {_pct(per_type['completion_rate'])}, exact match {_pct(per_type['exact_match_rate'])}, "
-            f"auto-accepted precision {_pct(per_type['auto_accepted_precision'])}; review reasons: {shown(reasons)}",
+            f"{shown(name)}: {per_type['documents']} documents, classified {percent(per_type['classification_rate'])}, "
+            f"completed {percent(per_type['completion_rate'])}, exact match {percent(per_type['exact_match_rate'])}, "
+            f"auto-accepted precision {percent(per_type['auto_accepted_precision'])}; review reasons: {shown(reasons)}",
             highlight=False,
         )
     _print_misses(figures["misses"], listed=list_misses)
@@ -258,7 +255,7 @@ def calibrate_command(
         threshold = "always review" if found.threshold is None else f"{found.threshold:.3f}"
         table.add_row(
             shown(found.doc_type), shown(found.field), threshold, str(found.n),
-            _pct(found.precision), _pct(found.lower_bound),
+            percent(found.precision), percent(found.lower_bound),
         )  # fmt: skip
     out.print(table)
     err.print(f"wrote {shown(out_file)}", highlight=False)

@@ -17,6 +17,7 @@ from claimflow.runtime.cli._common import (
     list_runs,
     message,
     out,
+    short_id,
     shown,
     status_option,
     with_engine,
@@ -68,7 +69,7 @@ def _runs_table(rows: list[RunRow], *, version_mismatch: bool) -> None:
     for row in rows:
         last = row.workflow_version if version_mismatch else message(row.error or "")
         table.add_row(
-            row.run_id[:12],
+            short_id(row.run_id),
             shown(row.filename),
             public_status(row),
             shown(row.doc_type or "-"),

@@ -21,6 +21,7 @@ from claimflow.runtime.cli._common import (
     fitted_table,
     message,
     out,
+    short_id,
     shown,
 )
 from claimflow.runtime.errors import SetupError
@@ -107,7 +108,7 @@ def status(as_json: AsJson = False, data_dir: DataDir = None) -> None:
     out.print(f"runs: {runs}")
     oldest = found["oldest_review"]
     if oldest:
-        out.print(f"oldest waiting review: {oldest['run_id'][:12]}, {oldest['waiting_s']:.0f} s")
+        out.print(f"oldest waiting review: {short_id(oldest['run_id'])}, {oldest['waiting_s']:.0f} s")
 
 
 @db_app.command("migrate")

@@ -20,6 +20,7 @@ from claimflow.runtime.cli._common import (
     exit_on_setup_error,
     message,
     out,
+    short_id,
     shown,
     status_option,
     with_engine,
@@ -68,7 +69,8 @@ def _print(replay: RunReplay) -> None:
         outcome = "refused"
     after = replay.after or "-"
     out.print(
-        f"run {replay.run_id[:12]} {shown(replay.document)}: {replay.before} -> {after}, {outcome}", highlight=False
+        f"run {short_id(replay.run_id)} {shown(replay.document)}: {replay.before} -> {after}, {outcome}",
+        highlight=False,
     )
     for step in shown_run["steps"]:
         out.print(shown(_step_line(step, replay.model)), highlight=False)

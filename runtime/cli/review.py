@@ -22,6 +22,7 @@ from claimflow.runtime.cli._common import (
     not_found,
     out,
     review_app,
+    short_id,
     shown,
     with_engine,
 )
@@ -76,7 +77,7 @@ def review_list(
             reasons = ", ".join(dict.fromkeys(r.code for r in state.review_reasons)) if state else ""
             note = await engine.review_note(row) or ""
             table.add_row(
-                row.run_id[:12],
+                short_id(row.run_id),
                 shown(row.filename),
                 shown(row.doc_type or "-"),
                 span(now - review.opened_at) if review.opened_at is not None else "-",

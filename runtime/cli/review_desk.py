@@ -15,6 +15,7 @@ from claimflow.runtime.cli._common import (
     fitted_table,
     out,
     review_app,
+    short_id,
     shown,
     with_engine,
 )
@@ -81,7 +82,7 @@ def review_sweep(as_json: AsJson = False, data_dir: DataDir = None, types: Types
             table = fitted_table("run", "type", "action", "assignee", "detail")
             for outcome in outcomes:
                 table.add_row(
-                    outcome.run_id[:12],
+                    short_id(outcome.run_id),
                     shown(outcome.doc_type or "-"),
                     outcome.action,
                     shown(outcome.assignee or "-"),

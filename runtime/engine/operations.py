@@ -344,7 +344,7 @@ class Operations:
                     error=claimed.error,
                 )
             raise
-        reason = f"{SUPERSEDED}run again as {new_id} under workflow version {self.version}"
+        reason = f"{SUPERSEDED}{new_id} under workflow version {self.version}"
         if old.status == "failed":
             reason += f"; it had failed: {claimed.error}"
         await self.registry.append_events(

@@ -64,8 +64,8 @@ class RunSupersededError(RunBusyError):
         """The run that took over."""
 
 
-SUPERSEDED = "superseded: "
-"""How the error of a run that was run again begins (`Engine.supersede` writes it): it names the run that took over."""
+SUPERSEDED = "superseded: run again as "
+"""How the error of a run that was run again begins (`Engine.supersede` writes it), the new run's id next."""
 
 
 @dataclass(frozen=True)
@@ -116,8 +116,8 @@ class RunRow:
         """The id of the run this one was run again as (`superseded`), else None."""
         if not self.superseded:
             return None
-        words = (self.error or "").removeprefix(SUPERSEDED).split()
-        return words[3] if words[:3] == ["run", "again", "as"] and len(words) > 3 else None
+        following = (self.error or "").removeprefix(SUPERSEDED).split(maxsplit=1)
+        return following[0] if following else None
 
 
 def process_owner() -> str:

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Header, Query, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 
+from claimflow.runtime.engine import Engine
 from claimflow.runtime.engine.models import RunModelError
 from claimflow.runtime.explain import explain, explain_unstarted
 from claimflow.runtime.registry import RunBusyError
@@ -27,6 +28,7 @@ from claimflow.runtime.service.deps import (
     row_public,
     visible_run,
 )
+from claimflow.runtime.service.pool import RunPool
 from claimflow.runtime.service.schemas import (
     EventPublic,
     ExplainPublic,
@@ -219,9 +221,15 @@ async def rerun(principal: Submitter, engine: EngineDep, pool: PoolDep, run_id: 
     document a prune removed, a run being processed (by the pool, a decision, another process).
     """
     row = await visible_run(engine, principal, run_id)
-    new = await engine.supersede(row.run_id)
-    response.headers["Location"] = f"{router.prefix}/{new.run_id}"
-    public = await row_public(engine, new, registered_now=True)
+    public = await _run_again(engine, pool, row.run_id)
+    response.headers["Location"] = f"{router.prefix}/{public.run_id}"
+    return public
+
+
+async def _run_again(engine: Engine, pool: RunPool, run_id: str) -> RunPublic:
+    """The run's new run, queued (`Engine.supersede`), and handed to the pool unless workers advance it."""
+    new = await engine.supersede(run_id)
+    public = await row_public(engine, new, registered_now=True)  # made before the pool may move the run
     if not engine.queued:
         pool.start(new.run_id)
     return public
@@ -248,11 +256,7 @@ async def rerun_failed(
     done, left = [], []
     for row in await engine.rerunnable_failures(error=error):
         try:
-            new = await engine.supersede(row.run_id)
-        except (RunBusyError, RunModelError) as error:
-            left.append(NotRerunPublic(run_id=row.run_id, message=redact(str(error))))
-            continue
-        done.append(RerunPublic(rerun_of=row.run_id, run=await row_public(engine, new, registered_now=True)))
-        if not engine.queued:
-            pool.start(new.run_id)
+            done.append(RerunPublic(rerun_of=row.run_id, run=await _run_again(engine, pool, row.run_id)))
+        except (RunBusyError, RunModelError) as refusal:
+            left.append(NotRerunPublic(run_id=row.run_id, message=redact(str(refusal))))
     return RerunsPublic(rerun=done, left=left)
