@@ -85,17 +85,20 @@ async def _register_untaken(engine: Engine, path: Path, untaken: set[str]) -> tu
     leased to this engine, is the batch's to let go, like any other it never started.
     """
     registering = asyncio.ensure_future(engine.register(path, starting=True))
+
+    def note_new(done: asyncio.Future[tuple[RunRow, bool]]) -> None:
+        if not done.cancelled() and done.exception() is None and (found := done.result())[1]:
+            untaken.add(found[0].run_id)
+
+    # Added before `shield` adds its own: a future's callbacks run in order, so the run is noted before the
+    # caller resumes with it, and noted too when the caller was cancelled meanwhile.
+    registering.add_done_callback(note_new)
     try:
-        row, new = await asyncio.shield(registering)
+        return await asyncio.shield(registering)
     except asyncio.CancelledError:
         with contextlib.suppress(Exception):
-            row, new = await registering
-            if new:
-                untaken.add(row.run_id)
+            await registering  # noted by the callback: the batch lets it go
         raise
-    if new:
-        untaken.add(row.run_id)
-    return row, new
 
 
 async def _let_go_untaken(engine: Engine, untaken: set[str]) -> None:
