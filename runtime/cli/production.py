@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -17,6 +17,7 @@ from claimflow.runtime.cli._common import (
     app,
     emit,
     err,
+    exit_codes,
     exit_on_setup_error,
     fitted_table,
     message,
@@ -86,29 +87,56 @@ def worker(
 
 @app.command()
 def status(as_json: AsJson = False, data_dir: DataDir = None) -> None:
-    """Queue depth per queue, jobs running and stalled, workers alive, runs by status, the oldest open review."""
-    from claimflow.runtime.queue.status import queue_status
-    from claimflow.runtime.registry._pg_schema import connect
-
-    settings = _settings(data_dir)
-    assert settings.database_url is not None  # _settings requires it
-    with _database_errors(), connect(settings.database_url) as conn:
-        found = queue_status(conn, stalled_s=settings.worker.stalled_s)
+    """Runs by status and the oldest open review; in production mode also the queues, jobs and workers."""
+    with exit_on_setup_error():
+        settings = Settings.load(data_dir=data_dir)
+    found = _production_status(settings) if settings.database_url else _embedded_status(settings)
     if as_json:
         emit(found)
         return
-    table = fitted_table("queue", "waiting", "running")
-    for name, counts in found["queues"].items():
-        table.add_row(name, str(counts["waiting"]), str(counts["running"]))
-    out.print(table)
+    if found["mode"] == "production":
+        table = fitted_table("queue", "waiting", "running")
+        for name, counts in found["queues"].items():
+            table.add_row(name, str(counts["waiting"]), str(counts["running"]))
+        out.print(table)
+        out.print(
+            f"jobs running {found['jobs_running']}, stalled {found['jobs_stalled']}; "
+            f"workers alive {found['workers_alive']}"
+        )
+    else:
+        out.print(
+            f"embedded mode, data directory {shown(str(settings.data_dir))}: no queue or workers (production mode "
+            "runs them on Postgres, CLAIMFLOW_DATABASE_URL)",
+            markup=False,
+        )
     runs = ", ".join(f"{name} {count}" for name, count in found["runs"].items()) or "none"
-    out.print(
-        f"jobs running {found['jobs_running']}, stalled {found['jobs_stalled']}; workers alive {found['workers_alive']}"
-    )
     out.print(f"runs: {runs}")
     oldest = found["oldest_review"]
     if oldest:
         out.print(f"oldest waiting review: {short_id(oldest['run_id'])}, {oldest['waiting_s']:.0f} s")
+
+
+def _production_status(settings: Settings) -> dict[str, Any]:
+    """The queue and the runs, read in one snapshot of the database (`queue_status`)."""
+    from claimflow.runtime.queue.status import queue_status
+    from claimflow.runtime.registry._pg_schema import connect
+
+    assert settings.database_url is not None  # production mode only
+    with _database_errors(), connect(settings.database_url) as conn:
+        return queue_status(conn, stalled_s=settings.worker.stalled_s)
+
+
+def _embedded_status(settings: Settings) -> dict[str, Any]:
+    """The data directory's runs by status and its oldest open review, read from its registry alone."""
+    from claimflow.runtime.queue.status import embedded_status
+    from claimflow.runtime.registry.opening import open_registry
+
+    with exit_codes():
+        registry = open_registry(settings)
+        try:
+            return embedded_status(registry.count_runs(), registry.list_runs("needs_review"))
+        finally:
+            registry.close()
 
 
 @db_app.command("migrate")

@@ -1,13 +1,41 @@
-"""`claimflow status`: what the queue and the runs look like now, read in one snapshot of the database."""
+"""`claimflow status`: what the queue and the runs look like now, read in one snapshot of the database.
+
+A data directory without a database has no queue and no workers: its status is its runs and reviews alone.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from typing import Any
 
 import psycopg
 
 from claimflow.runtime.registry._pg_schema import Row
+from claimflow.runtime.registry.runs import RunRow
+
+
+def oldest_review(run_id: str | None, since: float | None) -> dict[str, Any] | None:
+    """The oldest open review as `status` shows it: its run, and how long it has waited, in seconds."""
+    if run_id is None or since is None:
+        return None
+    return {"run_id": run_id, "waiting_s": round(time.time() - since, 1)}
+
+
+def embedded_status(counts: dict[str, int], waiting: Iterable[RunRow]) -> dict[str, Any]:
+    """`status` of a data directory without a database: runs by status and the oldest open review; no queue.
+
+    `waiting` are the runs waiting for review; a review's wait starts when it opened (older rows: their last
+    change), as in production mode.
+    """
+    oldest = min(waiting, key=lambda row: (row.review_opened_at or row.updated_at, row.run_id), default=None)
+    return {
+        "mode": "embedded",
+        "runs": dict(sorted(counts.items())),
+        "oldest_review": None
+        if oldest is None
+        else oldest_review(oldest.run_id, oldest.review_opened_at or oldest.updated_at),
+    }
 
 
 def queue_status(conn: psycopg.Connection[Row], *, stalled_s: float) -> dict[str, Any]:
@@ -45,12 +73,11 @@ def queue_status(conn: psycopg.Connection[Row], *, stalled_s: float) -> dict[str
             " WHERE status = 'needs_review' ORDER BY since, run_id LIMIT 1"
         ).fetchone()
     return {
+        "mode": "production",
         "queues": queues,
         "jobs_running": sum(counts["running"] for counts in queues.values()),
         "jobs_stalled": int(stalled["n"]) if stalled else 0,
         "workers_alive": int(alive["n"]) if alive else 0,
         "runs": runs,
-        "oldest_review": None
-        if oldest is None
-        else {"run_id": oldest["run_id"], "waiting_s": round(time.time() - float(oldest["since"]), 1)},
+        "oldest_review": None if oldest is None else oldest_review(oldest["run_id"], float(oldest["since"])),
     }
