@@ -67,7 +67,7 @@ def _fields(state: WorkflowState, types: DocumentTypes) -> dict[str, Any]:
 
 
 def run_view(row: RunRow, state: WorkflowState | None, types: DocumentTypes) -> dict[str, Any]:
-    """`{"run_id", "document", "status", "doc_type", "fields", "review_reasons", "error"}`."""
+    """`{"run_id", "document", "status", "doc_type", "fields", "review_reasons", "error", "superseded_by"}`."""
     reasons = state.review_reasons if state and row.status == "needs_review" else []
     doc_type = None
     if state and state.classification:
@@ -80,4 +80,5 @@ def run_view(row: RunRow, state: WorkflowState | None, types: DocumentTypes) -> 
         "fields": _fields(state, types) if state else {},
         "review_reasons": [f"{reason.code}: {reason.message}" for reason in reasons],
         "error": row.error,
+        "superseded_by": row.superseded_by,
     }

@@ -73,6 +73,8 @@ class Run(BaseModel):
     fields: dict[str, FieldView]
     review_reasons: list[str]
     error: str | None
+    superseded_by: str | None = None
+    """The run this failed or unfinished one was run again as (`Engine.rerun`), whose outcome to follow; else None."""
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,8 @@ class RunPublic(BaseModel):
     fields: dict[str, FieldPublic]
     review_reasons: list[str]
     error: str | None
+    superseded_by: str | None = None
+    """The run this one was run again as (`POST /v1/runs/{id}/rerun`), whose outcome to follow; else null."""
 
 
 class RerunPublic(BaseModel):

@@ -29,7 +29,7 @@ from tests.integration._docs import (
     write,
 )
 
-VIEW_KEYS = {"run_id", "document", "status", "doc_type", "fields", "review_reasons", "error"}
+VIEW_KEYS = {"run_id", "document", "status", "doc_type", "fields", "review_reasons", "error", "superseded_by"}
 FIELD_KEYS = {"value", "status", "evidence"}
 EVIDENCE_KEYS = {"page", "start", "end", "quote"}
 INVOICE_VALUE_FIELDS = {

@@ -51,6 +51,7 @@ def test_runs_failed_while_the_model_was_down_are_run_again(claimflow: Invoke, t
     for before, after in ((failed[1], rerun[0]), (again[0], rerun[1])):
         error = old[before["run_id"]]["error"]
         assert old[before["run_id"]]["status"] == "failed"
+        assert old[before["run_id"]]["superseded_by"] == after["run_id"] and after["superseded_by"] is None
         assert error.startswith(f"superseded: run again as {after['run_id']}"), error
         assert "; it had failed: ModelUnavailableError" in error  # what failed it is kept
 

@@ -18,7 +18,8 @@ async def test_an_upload_returns_the_queued_run_which_then_completes(api: Api) -
     assert response.status_code == 201
     queued = response.json()
     assert queued["status"] == "queued" and queued["document"] == "clean.txt"
-    assert set(queued) == {"run_id", "document", "status", "doc_type", "fields", "review_reasons", "error"}
+    view_keys = {"run_id", "document", "status", "doc_type", "fields", "review_reasons", "error", "superseded_by"}
+    assert set(queued) == view_keys
     done = await api.settled(queued["run_id"])
     assert done["status"] == "completed" and done["doc_type"] == "invoice"
     assert done["fields"]["total_amount"]["value"] == "180.00"

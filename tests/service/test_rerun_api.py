@@ -37,6 +37,7 @@ async def test_a_run_failed_while_the_model_was_down_is_run_again_over_the_api(
     server.script(error_reply(503, "the model is loading"))
     failed = await api.processed("invoice.txt", invoice_text("NW-31"))
     assert failed["status"] == "failed" and "503" in failed["error"], failed
+    assert failed["superseded_by"] is None
 
     server.script(*document_run_replies())
     response = await api.client.post(f"/v1/runs/{failed['run_id']}/rerun", headers=api.auth("submitter"))
@@ -51,7 +52,8 @@ async def test_a_run_failed_while_the_model_was_down_is_run_again_over_the_api(
     assert finished["fields"]["invoice_number"]["value"] == "NW-31"
 
     old = (await api.client.get(f"/v1/runs/{failed['run_id']}", headers=api.auth("admin"))).json()
-    assert old["status"] == "failed"
+    assert old["status"] == "failed" and old["superseded_by"] == queued["run_id"]  # the run to follow
+    assert finished["superseded_by"] is None
     assert old["error"].startswith(f"superseded: run again as {queued['run_id']}"), old["error"]
     assert old["error"].endswith(f"; it had failed: {failed['error']}")
     events = (await api.client.get(f"/v1/runs/{queued['run_id']}/events", headers=api.auth("admin"))).json()
