@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from datetime import date
 from pathlib import Path
@@ -56,14 +56,23 @@ def active_types(settings: Settings, types: Iterable[DocumentType] | ActiveTypes
 
 async def pin_prompts(registry: AsyncRegistry, active: ActiveTypes) -> None:
     """Record each prompt version's hash on first use; refuse a prompt whose text changed under its version."""
-    prompts = prompts_for(active.types)
-    changed = await registry.pin_prompts({prompt.ref: prompt.content_hash for prompt in prompts})
+    changed = await registry.pin_prompts(prompt_hashes(active))
     if changed:
-        refs = ", ".join(f"{ref} (first used as {digest[:12]})" for ref, digest in sorted(changed.items()))
-        raise PromptChangedError(
-            f"prompt text changed under a version this data directory already used: {refs}. A prompt may not "
-            "change without a new version: bump the document type's `version` (its guidance or fields changed)."
-        )
+        raise PromptChangedError(prompts_changed(changed))
+
+
+def prompt_hashes(active: ActiveTypes) -> dict[str, str]:
+    """Each prompt version the active types use (`extract_invoice@2`, ...), with its text's hash."""
+    return {prompt.ref: prompt.content_hash for prompt in prompts_for(active.types)}
+
+
+def prompts_changed(changed: Mapping[str, str]) -> str:
+    """What to say of prompt versions whose text is not the one first used under them (`ref -> first hash`)."""
+    refs = ", ".join(f"{ref} (first used as {digest[:12]})" for ref, digest in sorted(changed.items()))
+    return (
+        f"prompt text changed under a version this data directory already used: {refs}. A prompt may not "
+        "change without a new version: bump the document type's `version` (its guidance or fields changed)."
+    )
 
 
 def _ingest_parser(limits: IngestLimits) -> Parser:

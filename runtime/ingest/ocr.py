@@ -46,7 +46,8 @@ PAGE_PSM = 3
 # the 53 of the best turned reading measured and the 89 of the worst upright one.
 _CONFIDENT_READING = 70.0
 
-_INSTALL_HINT = "install it with `apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd`"
+INSTALL_HINT = "install it with `apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd`"
+"""How to install tesseract with the language data and orientation detection claimflow reads with."""
 
 # What turns an image upright, by OSD's answer (degrees clockwise); Pillow's ROTATE_n turns anticlockwise.
 _UPRIGHT = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
@@ -62,18 +63,32 @@ def _installed_languages(command: str) -> frozenset[str]:
         return frozenset(pytesseract.get_languages(config=""))
     except pytesseract.TesseractNotFoundError as exc:
         raise OcrUnavailableError(
-            f"This document needs OCR but the tesseract program was not found; {_INSTALL_HINT}."
+            f"This document needs OCR but the tesseract program was not found; {INSTALL_HINT}."
         ) from exc
 
 
-def _check_languages(languages: str) -> None:
-    installed = _installed_languages(str(pytesseract.pytesseract.tesseract_cmd))
+def installed_languages() -> frozenset[str]:
+    """The languages the configured tesseract has data for (`osd` too, when it can tell which way is up).
+
+    Raises:
+        OcrUnavailableError: tesseract is not installed, saying how to install it.
+    """
+    return _installed_languages(str(pytesseract.pytesseract.tesseract_cmd))
+
+
+def missing_languages(languages: str, installed: frozenset[str]) -> str | None:
+    """What to say when a tesseract language value (`eng+deu`) names languages without data; None if none."""
     missing = [code for code in languages.split("+") if code not in installed]
-    if missing:
-        packages = " ".join(f"tesseract-ocr-{code}" for code in missing)
-        raise OcrUnavailableError(
-            f"Tesseract has no language data for {', '.join(missing)}; install it with `apt-get install {packages}`."
-        )
+    if not missing:
+        return None
+    packages = " ".join(f"tesseract-ocr-{code}" for code in missing)
+    return f"Tesseract has no language data for {', '.join(missing)}; install it with `apt-get install {packages}`."
+
+
+def _check_languages(languages: str) -> None:
+    problem = missing_languages(languages, installed_languages())
+    if problem is not None:
+        raise OcrUnavailableError(problem)
 
 
 @lru_cache(maxsize=4)
@@ -119,7 +134,7 @@ def _tesseract_errors() -> Iterator[None]:
         yield
     except pytesseract.TesseractNotFoundError as exc:
         raise OcrUnavailableError(
-            f"This document needs OCR but the tesseract program was not found; {_INSTALL_HINT}."
+            f"This document needs OCR but the tesseract program was not found; {INSTALL_HINT}."
         ) from exc
     except pytesseract.TesseractError as exc:
         raise IngestError(f"Text recognition failed: {exc.message}") from exc

@@ -92,3 +92,7 @@ class PromptPins(Database):
                 [(ref, digest, time.time()) for ref, digest in hashes.items() if ref not in pinned],
             )
         return {ref: pinned[ref] for ref, digest in hashes.items() if pinned.get(ref, digest) != digest}
+
+    def pinned_prompts(self) -> dict[str, str]:
+        """Every prompt version pinned here, with its hash (read only: `claimflow check`)."""
+        return {row["ref"]: row["hash"] for row in self._db.execute("SELECT ref, hash FROM prompt_pins")}

@@ -285,3 +285,7 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates, PgSettlement)
             )
         rows = self._all("SELECT ref, hash FROM claimflow_prompt_pins WHERE ref = ANY(%s)", (list(hashes),))
         return {row["ref"]: row["hash"] for row in rows if row["hash"] != hashes[row["ref"]]}
+
+    def pinned_prompts(self) -> dict[str, str]:
+        """Every prompt version pinned here, with its hash (read only: `claimflow check`)."""
+        return {row["ref"]: row["hash"] for row in self._all("SELECT ref, hash FROM claimflow_prompt_pins", ())}

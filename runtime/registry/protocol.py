@@ -145,6 +145,10 @@ class RunRegistry(Protocol):
         """Pin each prompt version's hash on first use; return the refs already pinned to another hash."""
         ...
 
+    def pinned_prompts(self) -> dict[str, str]:
+        """Every prompt version pinned so far, with its hash; pins nothing."""
+        ...
+
     def usage_totals(self) -> tuple[int, float]:
         """Model calls recorded in every run's events, and their cost."""
         ...

@@ -1,0 +1,196 @@
+"""Pre-flight checks: whether claimflow can run as configured, told before a batch finds out on its first document.
+
+Each check reads the configuration and what it names (document types, storage, pinned prompt versions, the model
+backend, tesseract, delivery targets) and says ok, warning or failed with what to fix. Nothing here calls a model
+or writes a run: a check costs nothing and may run in a deploy script before every start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from claimflow.runtime.data_dir import REGISTRY_FILE
+from claimflow.runtime.discovery import ActiveTypes, discover_types
+from claimflow.runtime.errors import SetupError
+from claimflow.runtime.registry.protocol import RunRegistry
+from claimflow.runtime.settings import Settings
+from claimflow.runtime.unavailable import unavailable_reason
+from claimflow.state.redaction import redact
+
+Outcome = Literal["ok", "warning", "failed"]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What one check found."""
+
+    check: str
+    """`settings`, `types`, `storage`, `queue`, `prompts`, `model`, `second_opinion`, `ocr` or `delivery`."""
+    outcome: Outcome
+    """`failed` stops runs (or every run that needs it); `warning` only some documents (e.g. OCR for scans)."""
+    detail: str
+    """What was found, or what is wrong and what to set or install."""
+
+
+def run_checks(load_settings: Callable[[], Settings]) -> list[CheckResult]:
+    """Every check, in order; a check that needs what an earlier one failed to give is left out.
+
+    Args:
+        load_settings: Reads the settings (flags and `CLAIMFLOW_*`); a `SetupError` from it fails the first check.
+    """
+    return list(_checks(load_settings))
+
+
+def _checks(load_settings: Callable[[], Settings]) -> Iterator[CheckResult]:
+    try:
+        settings = load_settings()
+    except SetupError as error:
+        yield CheckResult("settings", "failed", str(error))
+        return
+    yield CheckResult("settings", "ok", f"model {settings.model}, {_where(settings)}, execution {settings.execution}")
+    active: ActiveTypes | None = None
+    try:
+        active = discover_types(settings.types)
+    except SetupError as error:
+        yield CheckResult("types", "failed", str(error))
+    else:
+        names = ", ".join(f"{entry.doc_type.name}@{entry.doc_type.version}" for entry in active.entries)
+        yield CheckResult("types", "ok", names)
+    registry, storage = _open_storage(settings)
+    yield storage
+    if registry is not None:
+        try:
+            if settings.database_url and settings.execution == "queue":
+                yield _queue(settings.database_url, settings.worker.stalled_s)
+            if active is not None:
+                yield _prompts(registry, active)
+        finally:
+            registry.close()
+    yield _model("model", settings.model, settings)
+    if settings.second_opinion:
+        yield _model("second_opinion", settings.second_opinion, settings)
+    yield _ocr(settings.limits.ocr_languages)
+    targets = ", ".join(target.name for target in settings.delivery.targets)
+    yield CheckResult(
+        "delivery", "ok", f"records go to {targets}" if targets else "no delivery targets (CLAIMFLOW_DELIVER)"
+    )
+
+
+def _where(settings: Settings) -> str:
+    """Where runs are kept: the database (credentials masked) or the data directory."""
+    if settings.database_url:
+        return f"Postgres {redact(settings.database_url)}"
+    return f"data directory {settings.data_dir}"
+
+
+def _failure(error: Exception) -> str:
+    """An error as one line: what cannot be reached, if that is what it is, with any URL's credentials masked."""
+    return redact(unavailable_reason(error) or f"{type(error).__name__}: {error}")
+
+
+def _open_storage(settings: Settings) -> tuple[RunRegistry | None, CheckResult]:
+    """The registry and what was found; no registry where there is none yet (a data directory never used)."""
+    from claimflow.runtime.registry.opening import open_registry
+
+    if not settings.database_url and not (settings.data_dir / REGISTRY_FILE).exists():
+        writable = _writable_at(settings.data_dir)
+        if writable is None:
+            return None, CheckResult(
+                "storage",
+                "failed",
+                f"data directory {settings.data_dir} cannot be created: nothing above it is a folder",
+            )
+        if not os.access(writable, os.W_OK):
+            return None, CheckResult(
+                "storage", "failed", f"data directory {settings.data_dir}: {writable} is not writable"
+            )
+        return None, CheckResult(
+            "storage", "ok", f"data directory {settings.data_dir}: no runs yet (the first run creates it)"
+        )
+    try:
+        registry = open_registry(settings)
+        counts = registry.count_runs()
+    except Exception as error:  # whatever keeps the registry out of reach is the finding
+        return None, CheckResult("storage", "failed", _failure(error))
+    runs = ", ".join(f"{status} {count}" for status, count in counts.items()) or "no runs yet"
+    return registry, CheckResult("storage", "ok", f"{_where(settings)}: {runs}")
+
+
+def _writable_at(path: Path) -> Path | None:
+    """The folder a run would create `path` in (`path` itself if it exists); None if a file is in the way."""
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return candidate if candidate.is_dir() else None
+    return None
+
+
+def _queue(database_url: str, stalled_s: float) -> CheckResult:
+    """Whether the queue's tables are there for `CLAIMFLOW_EXECUTION=queue`."""
+    from claimflow.runtime.queue.errors import MIGRATE_HINT, not_migrated
+    from claimflow.runtime.queue.status import queue_status
+    from claimflow.runtime.registry._pg_schema import connect
+
+    try:
+        with connect(database_url) as conn:
+            found = queue_status(conn, stalled_s=stalled_s)
+    except Exception as error:
+        return CheckResult("queue", "failed", MIGRATE_HINT if not_migrated(error) else _failure(error))
+    alive = found["workers_alive"]
+    detail = f"{alive} worker(s) alive" if alive else "no worker alive: queued runs wait until `claimflow worker` runs"
+    return CheckResult("queue", "ok" if alive else "warning", detail)
+
+
+def _prompts(registry: RunRegistry, active: ActiveTypes) -> CheckResult:
+    """Whether each prompt version's text is the one earlier runs pinned (a run would refuse to start otherwise)."""
+    from claimflow.runtime.engine.setup import prompt_hashes, prompts_changed
+
+    current, pinned = prompt_hashes(active), registry.pinned_prompts()
+    changed = {ref: pinned[ref] for ref, digest in current.items() if pinned.get(ref, digest) != digest}
+    if changed:
+        return CheckResult("prompts", "failed", prompts_changed(changed))
+    used = sum(ref in pinned for ref in current)
+    return CheckResult("prompts", "ok", f"{len(current)} prompt version(s), {used} used by earlier runs, unchanged")
+
+
+def _model(check: str, model: str, settings: Settings) -> CheckResult:
+    """Whether the backend can be built as configured (keys, names, folders); no request is sent."""
+    from claimflow.runtime.gateway import make_gateway
+
+    try:
+        gateway = make_gateway(model, settings.gateway)
+    except SetupError as error:
+        return CheckResult(check, "failed", str(error))
+    close = getattr(gateway, "aclose", None)
+    if close is not None:
+        asyncio.run(close())
+    if model == "rules":
+        return CheckResult(check, "ok", "rules: the offline rule-based backend, no language model")
+    server = settings.gateway.openai_base_url if model.startswith("openai:") else settings.gateway.anthropic_base_url
+    at = f" at {redact(server)}" if server else ""
+    return CheckResult(check, "ok", f"{model}{at}: configured (not called: a check sends no request)")
+
+
+def _ocr(languages: str) -> CheckResult:
+    """Whether tesseract reads `languages` and can tell which way up a page is; only scans and photos need it."""
+    from claimflow.runtime.ingest.errors import OcrUnavailableError
+    from claimflow.runtime.ingest.ocr import INSTALL_HINT, installed_languages, missing_languages
+
+    try:
+        installed = installed_languages()
+    except OcrUnavailableError:
+        return CheckResult("ocr", "warning", f"tesseract not found: scans and photos would fail; {INSTALL_HINT}")
+    missing = missing_languages(languages, installed)
+    if missing is not None:
+        return CheckResult("ocr", "warning", f"{missing} Scans and photos would fail.")
+    if "osd" not in installed:
+        return CheckResult(
+            "ocr",
+            "warning",
+            "no orientation data: a page scanned upside down reads as noise; install tesseract-ocr-osd",
+        )
+    return CheckResult("ocr", "ok", f"tesseract reads {languages} and turns pages upright")

@@ -1,0 +1,105 @@
+"""`claimflow check`: what would stop a run, told before the first document finds out, and nothing written.
+
+Each check names what it found or what to set; exit code 1 if any failed. A check sends no model request and
+registers no run, so it may run before every start.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import Invoke
+from tests.integration._docs import json_lines
+
+EXAMPLES = Path(__file__).parents[2] / "examples" / "documents"
+
+TICKET = """
+from claimflow import DocumentType, Field
+
+TICKET = DocumentType(
+    name="ticket",
+    description="A travel ticket with its booking reference.",
+    fields=[Field("booking_reference", "identifier", required=True, labels=["Booking Ref"])],
+    guidance={guidance!r},
+    version="1",
+)
+"""
+
+
+def _checks(
+    claimflow: Invoke, *args: str | Path, env: dict[str, str] | None = None
+) -> tuple[int, dict[str, dict[str, str]]]:
+    result = claimflow("check", "--json", *args, env=env)
+    found = json_lines(result.stdout)
+    return result.exit_code, {item.pop("check"): item for item in found}
+
+
+def test_a_fresh_data_directory_passes_every_check_and_is_not_created(claimflow: Invoke, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    code, found = _checks(claimflow, "--data-dir", data)
+
+    assert code == 0, found
+    assert list(found) == ["settings", "types", "storage", "model", "ocr", "delivery"]
+    assert {check: item["outcome"] for check, item in found.items()} == dict.fromkeys(found, "ok")
+    assert found["types"]["detail"] == "invoice@2, receipt@2, contract@2"
+    assert "no runs yet" in found["storage"]["detail"]
+    assert found["model"]["detail"].startswith("rules: ")
+    assert not data.exists()
+
+
+def test_a_provider_without_its_key_fails_the_model_check_naming_the_variable(
+    claimflow: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ANTHROPIC_API_KEY", raising=False)
+    code, found = _checks(claimflow, "--data-dir", tmp_path / "data", "--model", "anthropic:claude-sonnet-4-5")
+    shown = claimflow("check", "--data-dir", tmp_path / "data", "--model", "anthropic:claude-sonnet-4-5")
+
+    assert code == 1
+    assert found["model"]["outcome"] == "failed" and "ANTHROPIC_API_KEY" in found["model"]["detail"]
+    assert found["storage"]["outcome"] == "ok"  # the other checks still ran
+    assert shown.exit_code == 1 and "failed: model" in shown.stderr
+
+
+def test_a_type_file_that_does_not_load_fails_the_types_check(claimflow: Invoke, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.py"
+    broken.write_text("from claimflow import DocumentType\nTICKET = DocumentType(\n", encoding="utf-8")
+
+    code, found = _checks(claimflow, "--data-dir", tmp_path / "data", "--types", broken)
+
+    assert code == 1
+    assert found["types"]["outcome"] == "failed" and "broken.py" in found["types"]["detail"]
+
+
+def test_a_prompt_changed_under_its_version_fails_before_any_run_and_pins_nothing(
+    claimflow: Invoke, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    first, changed = tmp_path / "ticket.py", tmp_path / "ticket_edited.py"
+    first.write_text(TICKET.format(guidance="Quote the booking reference."), encoding="utf-8")
+    changed.write_text(TICKET.format(guidance="Quote the booking reference and nothing else."), encoding="utf-8")
+    ran = claimflow("run", EXAMPLES / "contract-nda.txt", "--json", "--data-dir", data, "--types", first)
+    assert ran.exit_code == 0, ran.output
+
+    code, found = _checks(claimflow, "--data-dir", data, "--types", changed)
+    again, unchanged = _checks(claimflow, "--data-dir", data, "--types", first)
+
+    assert code == 1
+    assert found["prompts"]["outcome"] == "failed"
+    assert "extract_ticket@1 (first used as " in found["prompts"]["detail"]
+    assert "needs_review 1" in found["storage"]["detail"]
+    # The check pinned nothing: the first text is still the one pinned, and no run was added.
+    assert again == 0 and unchanged["prompts"]["outcome"] == "ok", unchanged
+    assert "used by earlier runs" in unchanged["prompts"]["detail"]
+    assert unchanged["storage"]["detail"].endswith(": needs_review 1")
+
+
+def test_a_database_out_of_reach_fails_the_storage_check(claimflow: Invoke, tmp_path: Path) -> None:
+    url = "postgresql://claimflow:secret@127.0.0.1:1/claimflow"
+    code, found = _checks(claimflow, env={"CLAIMFLOW_DATABASE_URL": url})
+
+    assert code == 1
+    assert found["storage"]["outcome"] == "failed" and "cannot be reached" in found["storage"]["detail"]
+    assert "prompts" not in found  # nothing to compare the prompts with
+    assert "secret" not in "".join(item["detail"] for item in found.values())
