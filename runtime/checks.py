@@ -75,10 +75,7 @@ def _checks(load_settings: Callable[[], Settings]) -> Iterator[CheckResult]:
     if settings.second_opinion:
         yield _model("second_opinion", settings.second_opinion, settings)
     yield _ocr(settings.limits.ocr_languages)
-    targets = ", ".join(target.name for target in settings.delivery.targets)
-    yield CheckResult(
-        "delivery", "ok", f"records go to {targets}" if targets else "no delivery targets (CLAIMFLOW_DELIVER)"
-    )
+    yield _delivery(settings)
 
 
 def _where(settings: Settings) -> str:
@@ -98,12 +95,10 @@ def _open_storage(settings: Settings) -> tuple[RunRegistry | None, CheckResult]:
     from claimflow.runtime.registry.opening import open_registry
 
     if not settings.database_url and not (settings.data_dir / REGISTRY_FILE).exists():
-        writable = _writable_at(settings.data_dir)
-        if writable is None:
+        writable = _nearest_existing(settings.data_dir)
+        if not writable.is_dir():
             return None, CheckResult(
-                "storage",
-                "failed",
-                f"data directory {settings.data_dir} cannot be created: nothing above it is a folder",
+                "storage", "failed", f"data directory {settings.data_dir} cannot be created: {writable} is a file"
             )
         if not os.access(writable, os.W_OK):
             return None, CheckResult(
@@ -121,12 +116,9 @@ def _open_storage(settings: Settings) -> tuple[RunRegistry | None, CheckResult]:
     return registry, CheckResult("storage", "ok", f"{_where(settings)}: {runs}")
 
 
-def _writable_at(path: Path) -> Path | None:
-    """The folder a run would create `path` in (`path` itself if it exists); None if a file is in the way."""
-    for candidate in (path, *path.parents):
-        if candidate.exists():
-            return candidate if candidate.is_dir() else None
-    return None
+def _nearest_existing(path: Path) -> Path:
+    """`path` if it exists, else the nearest of its parents that does: where a run would create it."""
+    return next(candidate for candidate in (path, *path.parents) if candidate.exists())
 
 
 def _queue(database_url: str, stalled_s: float) -> CheckResult:
@@ -194,3 +186,16 @@ def _ocr(languages: str) -> CheckResult:
             "no orientation data: a page scanned upside down reads as noise; install tesseract-ocr-osd",
         )
     return CheckResult("ocr", "ok", f"tesseract reads {languages} and turns pages upright")
+
+
+def _delivery(settings: Settings) -> CheckResult:
+    """Where finished records go, and whether each target can be delivered to as configured (nothing is sent)."""
+    from claimflow.runtime.delivery.config import delivery_problem
+
+    problem = delivery_problem(settings.delivery, settings.database_url)
+    if problem is not None:
+        return CheckResult("delivery", "failed", problem)
+    targets = ", ".join(target.name for target in settings.delivery.targets)
+    return CheckResult(
+        "delivery", "ok", f"records go to {targets}" if targets else "no delivery targets (CLAIMFLOW_DELIVER)"
+    )

@@ -75,3 +75,10 @@ def parse_targets(raw: str | None) -> tuple[DeliveryTarget, ...]:
                 "postgres-table:NAME (a table name of letters, digits and _, optionally schema.table)"
             )
     return tuple(targets)
+
+
+def delivery_problem(config: DeliveryConfig, database_url: str | None) -> str | None:
+    """What keeps the configured targets from being delivered to, and what to set; None if nothing does."""
+    if any(target.kind == "postgres-table" for target in config.targets) and not database_url:
+        return "CLAIMFLOW_DELIVER names a postgres-table: set CLAIMFLOW_DATABASE_URL to the database"
+    return None

@@ -8,7 +8,7 @@ import json
 import httpx2
 
 from claimflow.nodes.ports import DeliveryFailedError
-from claimflow.runtime.delivery.config import DeliveryConfig, DeliveryTarget
+from claimflow.runtime.delivery.config import DeliveryConfig, DeliveryTarget, delivery_problem
 from claimflow.runtime.delivery.webhook import WebhookRefusedError, post_record
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.registry import AsyncRegistry
@@ -119,6 +119,7 @@ def make_deliverer(settings: Settings, registry: AsyncRegistry, types: DocumentT
     config = settings.delivery
     if not config.targets:
         return None
-    if any(target.kind == "postgres-table" for target in config.targets) and not settings.database_url:
-        raise SetupError("CLAIMFLOW_DELIVER names a postgres-table: set CLAIMFLOW_DATABASE_URL to the database")
+    problem = delivery_problem(config, settings.database_url)
+    if problem is not None:
+        raise SetupError(problem)
     return RecordDeliverer(config, registry, types, settings.database_url)

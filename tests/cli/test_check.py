@@ -103,3 +103,25 @@ def test_a_database_out_of_reach_fails_the_storage_check(claimflow: Invoke, tmp_
     assert found["storage"]["outcome"] == "failed" and "cannot be reached" in found["storage"]["detail"]
     assert "prompts" not in found  # nothing to compare the prompts with
     assert "secret" not in "".join(item["detail"] for item in found.values())
+
+
+def test_a_data_directory_under_a_file_fails_the_storage_check(claimflow: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("not a folder", encoding="utf-8")
+
+    code, found = _checks(claimflow, "--data-dir", tmp_path / "taken" / "data")
+
+    assert code == 1
+    assert found["storage"] == {
+        "outcome": "failed",
+        "detail": f"data directory {tmp_path / 'taken' / 'data'} cannot be created: {tmp_path / 'taken'} is a file",
+    }
+
+
+def test_a_table_to_deliver_to_without_a_database_fails_the_delivery_check(claimflow: Invoke, tmp_path: Path) -> None:
+    env = {"CLAIMFLOW_DELIVER": "postgres-table:records"}
+    code, found = _checks(claimflow, "--data-dir", tmp_path / "data", env=env)
+    ran = claimflow("run", EXAMPLES / "contract-nda.txt", "--data-dir", tmp_path / "data", env=env)
+
+    assert code == 1
+    assert found["delivery"]["outcome"] == "failed" and "CLAIMFLOW_DATABASE_URL" in found["delivery"]["detail"]
+    assert ran.exit_code == 2 and found["delivery"]["detail"] in ran.stderr.replace("\n", "")  # what `run` says
