@@ -162,7 +162,8 @@ def _model(check: str, model: str, settings: Settings) -> CheckResult:
         asyncio.run(close())
     if model == "rules":
         return CheckResult(check, "ok", "rules: the offline rule-based backend, no language model")
-    server = settings.gateway.openai_base_url if model.startswith("openai:") else settings.gateway.anthropic_base_url
+    servers = {"openai": settings.gateway.openai_base_url, "anthropic": settings.gateway.anthropic_base_url}
+    server = servers.get(model.partition(":")[0])
     at = f" at {redact(server)}" if server else ""
     return CheckResult(check, "ok", f"{model}{at}: configured (not called: a check sends no request)")
 
