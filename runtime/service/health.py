@@ -1,21 +1,45 @@
-"""`/healthz` (no token) and `/metrics` (Prometheus text format)."""
+"""`/healthz` and `/readyz` (no token), and `/metrics` (Prometheus text format)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import asyncio
+import logging
+
+from fastapi import APIRouter, Response
 from fastapi.responses import PlainTextResponse
 
 from claimflow.runtime.engine.watching import Metrics
 from claimflow.runtime.service.deps import EngineDep, Reader
-from claimflow.runtime.service.schemas import Health
+from claimflow.runtime.service.schemas import Health, Readiness
+from claimflow.state.redaction import redact
 
 router = APIRouter(tags=["service"])
+_log = logging.getLogger(__name__)
+
+READY_WITHIN_S = 5.0
+"""How long the registry may take to answer a readiness probe before the server counts as not ready."""
 
 
 @router.get("/healthz")
 async def healthz() -> Health:
-    """The server is up (no token needed)."""
+    """The server is up (no token needed): a liveness probe. It says nothing of the database; `/readyz` does."""
     return Health(status="ok")
+
+
+@router.get("/readyz", responses={503: {"model": Readiness, "description": "The run registry does not answer."}})
+async def readyz(engine: EngineDep, response: Response) -> Readiness:
+    """The server can serve requests: its run registry answers within a few seconds (no token needed).
+
+    A readiness probe: 503 while the database (or the data directory) is out of reach, 200 again once it is back;
+    the process itself stays up, and its requests meanwhile answer 503 too.
+    """
+    try:
+        await asyncio.wait_for(engine.registry.count_runs(), READY_WITHIN_S)
+    except Exception as error:  # any failure to answer is "not ready"; what it was goes to the log only
+        _log.warning("not ready: the run registry did not answer: %s", redact(f"{type(error).__name__}: {error}"))
+        response.status_code = 503
+        return Readiness(status="unavailable", message="the run registry does not answer; see the server's log")
+    return Readiness(status="ready")
 
 
 def prometheus_text(metrics: Metrics) -> str:

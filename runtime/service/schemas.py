@@ -280,3 +280,11 @@ class Health(BaseModel):
     """The server answers."""
 
     status: Literal["ok"]
+
+
+class Readiness(BaseModel):
+    """Whether the server can serve requests now: its run registry (the data directory or the database) answers."""
+
+    status: Literal["ready", "unavailable"]
+    message: str | None = None
+    """Why not, in words that name no host, path or database (the route needs no token); the log has the error."""

@@ -125,6 +125,7 @@ async def test_the_openapi_schema_describes_every_route_and_the_bearer_scheme(ap
     assert docs.status_code == 200 and "/openapi.json" in docs.text
     assert set(schema["paths"]) == {
         "/healthz",
+        "/readyz",
         "/metrics",
         "/v1/documents",
         "/v1/documents/{run_id}/pages/{number}",
