@@ -125,3 +125,15 @@ def test_a_table_to_deliver_to_without_a_database_fails_the_delivery_check(claim
     assert code == 1
     assert found["delivery"]["outcome"] == "failed" and "CLAIMFLOW_DATABASE_URL" in found["delivery"]["detail"]
     assert ran.exit_code == 2 and found["delivery"]["detail"] in ran.stderr.replace("\n", "")  # what `run` says
+
+
+def test_a_second_opinion_is_checked_as_a_model_of_its_own(
+    claimflow: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    env = {"CLAIMFLOW_SECOND_OPINION": "openai:gpt-4o-mini"}
+    code, found = _checks(claimflow, "--data-dir", tmp_path / "data", env=env)
+
+    assert code == 1
+    assert found["model"]["outcome"] == "ok"  # rules
+    assert found["second_opinion"]["outcome"] == "failed" and "OPENAI_API_KEY" in found["second_opinion"]["detail"]
