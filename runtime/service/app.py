@@ -51,7 +51,8 @@ def create_app(
             app.state.engine, app.state.pool, app.state.sweeper = engine, pool, sweeper
             if not any(token.revoked_at is None for token in await engine.api_tokens()):
                 _log.warning(
-                    "no API token: every request but /healthz and /readyz is refused; `claimflow token create` makes one"
+                    "no API token: every request but /healthz and /readyz is refused; "
+                    "`claimflow token create` makes one"
                 )
             await engine.warm_up()  # before the server answers, not in the first upload while other runs wait
             if not engine.queued:  # in production mode the workers' reaper gives unfinished runs back
