@@ -21,7 +21,10 @@ from claimflow.runtime.cli import (
     upkeep,
 )
 from claimflow.runtime.cli._common import app, review_app
+from claimflow.runtime.cli._help import one_line_paragraphs
 from claimflow.runtime.cli._started import process_runs_one_command
+
+one_line_paragraphs(app)
 
 
 def main() -> None:

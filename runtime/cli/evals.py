@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
     from claimflow.state.schema import DocumentTypes
 
-eval_app = typer.Typer(help="Measure a model: on labelled documents, and calibrate auto-accept thresholds.")
+eval_app = typer.Typer()  # its help is `eval_group`'s docstring: what `claimflow eval` alone does comes first
 app.add_typer(eval_app, name="eval")
 
 Model = Annotated[str | None, typer.Option("--model", help="rules (default), openai:<model>, anthropic:<model>.")]
@@ -75,9 +75,12 @@ def eval_group(
     as_json: AsJson = False,
     types: TypesOption = None,
 ) -> None:
-    """Run the golden cases, print metrics per step, and fail (exit 1) on a regression against the baseline.
+    """Measure a model: alone, run the golden cases and fail (exit 1) on a regression against the baseline.
 
-    With `--goldens DIR` and no `--baseline`, the baseline is DIR/baseline.<model>.json.
+    Without a command, runs the golden cases (the package's own, or those of `--goldens DIR`), prints metrics per
+    step and compares them with the baseline; with `--goldens DIR` and no `--baseline`, the baseline is
+    DIR/baseline.<model>.json. `eval dataset` measures a model on labelled documents, `eval calibrate` chooses
+    auto-accept thresholds on them, and `eval capture` turns reviewed runs into golden cases.
     """
     if ctx.invoked_subcommand is not None:
         return
