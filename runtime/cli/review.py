@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from claimflow.runtime.cli._common import (
     AsJson,
@@ -173,6 +174,26 @@ def _bind_run(
     return settings, row.run_id, row.interrupt_id
 
 
+_OPTION_OF = {
+    "reviewer": "--reviewer",
+    "reason": "--reason",
+    "comment": "--comment",
+    "edits": "--set",
+    "doc_type": "--set doc_type",
+    "evidence": "--evidence",
+}
+"""The option a `ReviewDecision` field comes from: a refusal names what to change on the command line."""
+
+
+def _refusal(error: ErrorDetails) -> str:
+    """One validation error of a decision, led by the option it is about (a rule of the whole decision: bare)."""
+    text = str(error["msg"]).removeprefix("Value error, ")
+    if not error["loc"]:
+        return text
+    field = str(error["loc"][0])
+    return f"{_OPTION_OF.get(field, field)}: {text}"
+
+
 @review_app.command("decide")
 def review_decide(
     run_id: str,
@@ -231,8 +252,7 @@ def review_decide(
             }
         )
     except ValidationError as error:
-        messages = "; ".join(str(item["msg"]).removeprefix("Value error, ") for item in error.errors())
-        raise typer.BadParameter(messages or "invalid decision") from None
+        raise typer.BadParameter("; ".join(map(_refusal, error.errors())) or "invalid decision") from None
 
     settings, full_id, seen = _bind_run(data_dir, run_id, model, base_url, types)
     # Without --interrupt: the review open when the command started, neither one opened while it was starting

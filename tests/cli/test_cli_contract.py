@@ -295,6 +295,25 @@ def test_a_document_type_that_is_not_active_is_refused_and_the_run_stays_paused(
     assert json_lines(cli("show", run_id, "--json").stdout)[0]["status"] == "needs_review"
 
 
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        pytest.param(["--reviewer", "", "--approve"], "--reviewer: String should have at least 1", id="empty"),
+        pytest.param(["--reviewer", "   ", "--approve"], "--reviewer: is blank", id="blank"),
+        pytest.param(["--reviewer", "bob", "--approve", "--comment", "a\x1bb"], "--comment: has the", id="comment"),
+        pytest.param(["--reviewer", "bob", "--set", "total_amount=1\x07"], "--set: has the control", id="set"),
+    ],
+)
+def test_a_refused_decision_names_the_option_to_change(
+    batch: dict[str, Any], cli: Invoke, options: list[str], message: str
+) -> None:
+    run_id = batch["views"]["b_mismatch.txt"]["run_id"]
+    result = cli("review", "decide", run_id, *options)
+    assert result.exit_code == 2, result.output
+    assert message in flat(result.stderr)
+    assert json_lines(cli("show", run_id, "--json").stdout)[0]["status"] == "needs_review"
+
+
 def test_review_decide_requires_a_reviewer(batch: dict[str, Any], cli: Invoke) -> None:
     result = cli("review", "decide", batch["views"]["b_mismatch.txt"]["run_id"], "--approve")
     assert result.exit_code == 2 and "--reviewer" in flat(result.stderr)
