@@ -357,5 +357,5 @@ class Operations:
                 )
             ],
         )
-        await self.registry.release(old.run_id, owner=owner, status="failed", error=reason)
+        await self.registry.release(old.run_id, owner=owner, status="failed", error=reason, superseded_by=new_id)
         return new

@@ -103,8 +103,21 @@ _ADDED_COLUMNS = (
     ("runs", "escalated_at", "REAL"),
     ("runs", "overdue_at", "REAL"),
     ("runs", "model_base_url", "TEXT"),
+    ("runs", "superseded_by", "TEXT"),
 )
 """Columns added after the tables were first made: (table, column, type)."""
+
+_FILLED_WHEN_ADDED = {
+    # Runs run again before the column: each has its `run.superseded` event, which names the new run, and an
+    # error saying so (a run's error alone could be a file's name).
+    ("runs", "superseded_by"): (
+        "UPDATE runs SET superseded_by = (SELECT json_extract(data, '$.rerun') FROM events"
+        " WHERE events.run_id = runs.run_id AND type = 'run.superseded' ORDER BY seq DESC LIMIT 1)"
+        " WHERE status = 'failed' AND substr(error, 1, 25) = 'superseded: run again as '"  # runs.SUPERSEDED
+        " AND EXISTS (SELECT 1 FROM events WHERE events.run_id = runs.run_id AND type = 'run.superseded')"
+    ),
+}
+"""What fills a column added to an existing table, in the transaction that adds it."""
 
 
 class Database:
@@ -134,6 +147,8 @@ class Database:
                 with self._write() as db:
                     if not self._has_column(table, column):
                         db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+                        if (table, column) in _FILLED_WHEN_ADDED:
+                            db.execute(_FILLED_WHEN_ADDED[table, column])
         if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs_document'").fetchone():
             with self._write() as db:
                 db.execute("CREATE INDEX IF NOT EXISTS runs_document ON runs(document_id, source)")

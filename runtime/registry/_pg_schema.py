@@ -131,6 +131,18 @@ CREATE TABLE IF NOT EXISTS claimflow_usage_totals (
     cost double precision NOT NULL
 );
 ALTER TABLE claimflow_runs ADD COLUMN IF NOT EXISTS model_base_url text;
+DO $$
+BEGIN
+    -- Runs run again before the column: each has its `run.superseded` event naming the new run, and an error
+    -- saying so (a run's error alone could be a file's name). Filled once, as the column is added.
+    IF NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = 'claimflow_runs'::regclass
+                   AND attname = 'superseded_by' AND NOT attisdropped) THEN
+        ALTER TABLE claimflow_runs ADD COLUMN superseded_by text;
+        UPDATE claimflow_runs AS r SET superseded_by = e.data->>'rerun' FROM claimflow_events AS e
+        WHERE e.run_id = r.run_id AND e.type = 'run.superseded' AND r.status = 'failed'
+        AND starts_with(r.error, 'superseded: run again as ');
+    END IF;
+END $$;
 ALTER TABLE claimflow_blobs ADD COLUMN IF NOT EXISTS saved_at double precision;
 """
 
@@ -246,6 +258,7 @@ _ADDED_RUN_COLUMNS = (
     "escalated_at",
     "overdue_at",
     "model_base_url",
+    "superseded_by",
 )
 """Columns of claimflow_runs added after it was first made: a database without one of them is migrated."""
 

@@ -38,7 +38,8 @@ _NEW_REVIEW: LiteralString = "%(opens)s AND interrupt_id IS DISTINCT FROM %(inte
 
 _RELEASE: LiteralString = (
     "UPDATE claimflow_runs SET status = %(status)s, doc_type = COALESCE(%(doc_type)s, doc_type),"
-    " interrupt_id = %(interrupt_id)s, error = %(error)s, lease_owner = NULL, lease_until = NULL,"
+    " interrupt_id = %(interrupt_id)s, error = %(error)s, superseded_by = COALESCE(%(superseded_by)s, superseded_by),"
+    " lease_owner = NULL, lease_until = NULL,"
     " updated_at = %(now)s,"
     # A new review starts its clock, unassigned; the same review released again keeps its own.
     " review_opened_at = CASE WHEN " + _NEW_REVIEW + " THEN %(opened_at)s ELSE review_opened_at END,"
@@ -71,6 +72,7 @@ def _send_release(conn: psycopg.Connection[Row], how: Settlement, now: float) ->
         "doc_type": how.doc_type,
         "interrupt_id": how.interrupt_id,
         "error": storable(how.error),
+        "superseded_by": how.superseded_by,
         "now": now,
         "opens": clock is not None,
         "opened_at": opened_at,

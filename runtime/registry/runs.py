@@ -65,7 +65,10 @@ class RunSupersededError(RunBusyError):
 
 
 SUPERSEDED = "superseded: run again as "
-"""How the error of a run that was run again begins (`Engine.supersede` writes it), the new run's id next."""
+"""How the error of a run that was run again begins (`Engine.supersede` writes it), the new run's id next.
+
+For people to read: whether a run was superseded is its `superseded_by` column, never its error's text, which may
+begin with a file's name (a file named `superseded: run again as ...` that fails at intake is not superseded)."""
 
 
 @dataclass(frozen=True)
@@ -105,19 +108,13 @@ class RunRow:
     model_base_url: str | None = None
     """The endpoint of the run's model (`model`), when it has one; never a key. None: the provider's default,
     or a run registered before endpoints were kept."""
+    superseded_by: str | None = None
+    """The run this one was run again as (`Engine.supersede`, which also fails this one), else None."""
 
     @property
     def superseded(self) -> bool:
-        """Whether the run was run again as another (`Engine.supersede`); its error names the new run."""
-        return self.status == "failed" and (self.error or "").startswith(SUPERSEDED)
-
-    @property
-    def superseded_by(self) -> str | None:
-        """The id of the run this one was run again as (`superseded`), else None."""
-        if not self.superseded:
-            return None
-        following = (self.error or "").removeprefix(SUPERSEDED).split(maxsplit=1)
-        return following[0] if following else None
+        """Whether the run was run again as another (`Engine.supersede`): `superseded_by` names it."""
+        return self.superseded_by is not None
 
 
 def process_owner() -> str:
@@ -228,6 +225,8 @@ class ReleaseChanges(TypedDict, total=False):
     """Why the decisions got that outcome (None keeps each one's message)."""
     review_due: float | None
     """Seconds from now a review the run pauses at is due (None: no due time)."""
+    superseded_by: str | None
+    """The run this one was run again as (None keeps what the run has)."""
 
 
 @dataclass(frozen=True)
@@ -437,9 +436,9 @@ class RunTable(Database):
             before = db.execute("SELECT interrupt_id FROM runs WHERE run_id = ?", (run_id,)).fetchone()
             released = db.execute(
                 "UPDATE runs SET status = ?, doc_type = COALESCE(?, doc_type), interrupt_id = ?, error = ?,"
-                " lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE run_id = ? AND"
-                " (lease_owner = ? OR lease_owner IS NULL)",
-                (status, doc_type, interrupt_id, error, now, run_id, owner),
+                " superseded_by = COALESCE(?, superseded_by), lease_owner = NULL, lease_until = NULL, updated_at = ?"
+                " WHERE run_id = ? AND (lease_owner = ? OR lease_owner IS NULL)",
+                (status, doc_type, interrupt_id, error, changes.get("superseded_by"), now, run_id, owner),
             ).rowcount
             clock = review_clock(status, before["interrupt_id"] if before else None, interrupt_id, review_due, now)
             if released and clock is not None:

@@ -45,6 +45,8 @@ class Settlement:
     """Why the decisions got that outcome (None keeps each one's message)."""
     review_due: float | None = None
     """Seconds from now a review the run pauses at is due (None: no due time)."""
+    superseded_by: str | None = None
+    """The run this one was run again as (None keeps what the run has)."""
 
 
 @runtime_checkable

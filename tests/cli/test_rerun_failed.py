@@ -9,6 +9,9 @@ their error kept; running the folder again finds the new runs; nothing is run ag
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -122,3 +125,38 @@ def test_error_picks_the_failed_runs_to_run_again_by_what_failed_them(claimflow:
     assert [view["rerun_of"] for view in rerun] == [memo["run_id"]]  # in any case; the corrupt PDF is left
     statuses = {view["run_id"]: view["error"] for view in _runs(claimflow, data, "runs")}
     assert statuses[corrupt["run_id"]] == corrupt["error"]
+
+
+def test_a_file_named_like_a_superseded_runs_error_is_not_taken_for_one(claimflow: Invoke, tmp_path: Path) -> None:
+    # A file that fails at intake has an error that begins with its name: whether a run was run again is the
+    # registry's own column, never read off that text.
+    data, fifo = tmp_path / "data", tmp_path / "superseded: run again as 0123abcd"
+    os.mkfifo(fifo)
+    (failed,) = _runs(claimflow, data, "run", fifo)
+
+    assert failed["status"] == "failed" and failed["error"].startswith("superseded: run again as 0123abcd is a FIFO")
+    assert failed["superseded_by"] is None
+    named = claimflow("rerun", failed["run_id"], "--data-dir", data)
+    assert named.exit_code == 1 and "has no stored document to run again" in flat(named.output)
+
+
+def test_runs_run_again_before_the_column_existed_are_found_from_their_events(
+    claimflow: Invoke, tmp_path: Path
+) -> None:
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    write(docs, "memo.txt", MEMO)
+    down = ["--model", "openai:fake-model", "--base-url", f"http://127.0.0.1:{closed_port()}/v1"]
+    (failed,) = _runs(claimflow, data, "run", docs, *down, env=DOWN)
+    (rerun,) = _runs(claimflow, data, "rerun", "--failed", "--model", "rules")
+    os.mkfifo(tmp_path / "superseded: run again as 0123abcd")
+    (spoof,) = _runs(claimflow, data, "run", tmp_path / "superseded: run again as 0123abcd")
+    # The data directory as an earlier version left it: no superseded_by column.
+    with closing(sqlite3.connect(data / "claimflow.db")) as db:
+        db.execute("ALTER TABLE runs DROP COLUMN superseded_by")
+        db.commit()
+
+    runs = {view["run_id"]: view for view in _runs(claimflow, data, "runs")}
+
+    assert runs[failed["run_id"]]["superseded_by"] == rerun["run_id"]  # its run.superseded event names the new run
+    assert runs[spoof["run_id"]]["superseded_by"] is None  # its error reads the same, but no event says so
+    assert _runs(claimflow, data, "rerun", "--failed") == []

@@ -8,8 +8,10 @@ job; a worker finishes it.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from tests.fakes.tcp_proxy import closed_port
@@ -64,3 +66,27 @@ def test_a_failed_run_is_run_again_by_a_worker(tmp_path: Path, postgres_url: str
     [done] = rows(postgres_url, runs, new["run_id"])
     assert (done["status"], done["model"], done["error"]) == ("completed", "rules", None)
     assert run_cli("rerun", failed["run_id"], **queue).returncode == 1  # not run again twice
+
+
+def test_runs_run_again_before_the_column_existed_are_found_from_their_events_on_postgres(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    data, docs = tmp_path / "data", tmp_path / "docs"
+    write(docs, "invoice.txt", invoice_text("NW-78"))
+    down = ["--model", "openai:fake-model", "--base-url", f"http://127.0.0.1:{closed_port()}/v1"]
+    local = worker_env(postgres_url, data, CLAIMFLOW_MODEL_MAX_ATTEMPTS="1", OPENAI_API_KEY="")
+    [failed] = json_lines(run_cli("run", "--json", docs, *down, **local).stdout)
+    [new] = json_lines(run_cli("rerun", "--failed", "--model", "rules", "--json", **local).stdout)
+    fifo = tmp_path / "superseded: run again as 0123abcd"
+    os.mkfifo(fifo)
+    [spoof] = json_lines(run_cli("run", "--json", fifo, **local).stdout)
+    assert spoof["error"].startswith("superseded: run again as 0123abcd") and spoof["superseded_by"] is None
+    # The database as an earlier version left it: no superseded_by column.
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE claimflow_runs DROP COLUMN superseded_by")
+
+    runs = {view["run_id"]: view for view in json_lines(run_cli("runs", "--json", **local).stdout)}
+
+    assert runs[failed["run_id"]]["superseded_by"] == new["run_id"]  # its run.superseded event names the new run
+    assert runs[spoof["run_id"]]["superseded_by"] is None  # its error reads the same, but no event says so
+    assert json_lines(run_cli("rerun", "--failed", "--json", **local).stdout) == []
