@@ -29,6 +29,7 @@ from claimflow.runtime.errors import SetupError
 from claimflow.runtime.queue.errors import MIGRATE_HINT, not_migrated
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.unavailable import unavailable_reason
+from claimflow.state.review_policy import span
 
 db_app = typer.Typer(help="Set up the production database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -113,7 +114,8 @@ def status(as_json: AsJson = False, data_dir: DataDir = None) -> None:
     out.print(f"runs: {runs}")
     oldest = found["oldest_review"]
     if oldest:
-        out.print(f"oldest waiting review: {short_id(oldest['run_id'])}, {oldest['waiting_s']:.0f} s")
+        # As `review list` shows a review's age (`2d 3h`): a review waiting a week is not 604800 s to a reader.
+        out.print(f"oldest waiting review: {short_id(oldest['run_id'])}, waiting {span(oldest['waiting_s'])}")
 
 
 def _production_status(settings: Settings) -> dict[str, Any]:

@@ -6,6 +6,7 @@ one-line answer to "what is waiting, and for how long".
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from tests.cli.conftest import Invoke
@@ -31,7 +32,8 @@ def test_status_counts_the_runs_and_names_the_review_waiting_longest(claimflow: 
     assert 0 <= found[0]["oldest_review"]["waiting_s"] < 600
     assert shown.exit_code == 0, shown.output
     assert "embedded mode" in shown.stdout and "runs: completed 1, needs_review 2" in shown.stdout
-    assert f"oldest waiting review: {runs[0]['run_id'][:12]}" in shown.stdout
+    oldest = next(line for line in shown.stdout.splitlines() if line.startswith("oldest waiting review: "))
+    assert re.fullmatch(rf"oldest waiting review: {runs[0]['run_id'][:12]}, waiting \d+[dhms]( \d+[dhms])?", oldest)
 
 
 def test_status_of_a_data_directory_without_runs_says_none(claimflow: Invoke, tmp_path: Path) -> None:
