@@ -74,6 +74,8 @@ def _print(replay: RunReplay) -> None:
     )
     for step in shown_run["steps"]:
         out.print(shown(_step_line(step, replay.model)), highlight=False)
+    for number, review in enumerate(replay.reviews, start=1):
+        out.print(f"  review {number}: {shown(review.line())}", highlight=False)
     for change in replay.changes:
         out.print(
             f"  {shown(change.key)}: {shown(change.before or '-')} -> {shown(change.after or '-')}", highlight=False

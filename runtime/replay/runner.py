@@ -17,6 +17,7 @@ from claimflow.runtime.gateway import make_gateway
 from claimflow.runtime.gateway.errors import GatewaySetupError
 from claimflow.runtime.gateway.run_recordings import RunRecordingsGateway, StepSource
 from claimflow.runtime.replay.outcome import Change, differences, outcome_items
+from claimflow.runtime.replay.reviews import ReplayedDecision, applied_decisions, decide_as_stored
 from claimflow.runtime.store import BlobMissingError
 from claimflow.state.documents import NO_DOCUMENT
 
@@ -43,6 +44,8 @@ class RunReplay:
     changes: list[Change] = field(default_factory=list)
     refused: str | None = None
     """Why the replay was refused (a recording edited after it was recorded, no stored document, a pruned run)."""
+    reviews: list[ReplayedDecision] = field(default_factory=list)
+    """The stored run's reviewer decisions, each given again to the replay (see `runtime.replay.reviews`)."""
 
     @property
     def changed(self) -> bool:
@@ -73,6 +76,7 @@ class RunReplay:
                 for step in self.steps
             ],
             "changes": [change.model_dump() for change in self.changes],
+            "reviews": [review.as_json() for review in self.reviews],
         }
 
 
@@ -88,7 +92,8 @@ def _recordings(events: list[dict[str, Any]]) -> list[Path]:
 async def replay_run(source: Engine, row: RunRow, scratch: Path, model: str | None = None) -> RunReplay:
     """Run `row`'s stored document again in `scratch`, serving its recorded answers where nothing changed.
 
-    `model` answers the changed steps (default: the model the run was made with).
+    `model` answers the changed steps (default: the model the run was made with). Where the replay pauses for
+    review, the stored run's reviewer decisions are given again, in order (`decide_as_stored`).
     """
     from claimflow.runtime.engine import open_engine
 
@@ -105,6 +110,7 @@ async def replay_run(source: Engine, row: RunRow, scratch: Path, model: str | No
         reason = f"run {row.run_id} was pruned: its stored document is gone (`claimflow prune`), so it cannot run again"
         return RunReplay(row.run_id, row.filename, chosen, None, before_view["status"], None, refused=reason)
     events = await source.registry.events(row.run_id)
+    decisions = applied_decisions(await source.registry.decisions(row.run_id))
     settings = source.settings
 
     def fallback() -> ModelGateway:
@@ -121,10 +127,14 @@ async def replay_run(source: Engine, row: RunRow, scratch: Path, model: str | No
     document = folder / "document" / (Path(row.filename).name or "document")
     document.parent.mkdir(parents=True)
     document.write_bytes(original)
-    own = replace(settings, data_dir=folder / "data", database_url=None, record_dir=None, model=chosen)
+    # In this process, whatever the stored runs' execution: the replay's data directory is its own, no queue's.
+    own = replace(
+        settings, data_dir=folder / "data", database_url=None, record_dir=None, model=chosen, execution="local"
+    )
     try:
         async with open_engine(own, gateway=gateway, types=source.active) as engine:
             replayed = await engine.start((await engine.submit(document)).run_id)
+            replayed, reviews = await decide_as_stored(engine, replayed, decisions)
             after_view = (await engine.view(replayed.run_id)).model_dump(mode="json")
             after_events = await engine.registry.events(replayed.run_id)
     finally:
@@ -143,4 +153,5 @@ async def replay_run(source: Engine, row: RunRow, scratch: Path, model: str | No
         steps=list(gateway.steps),
         changes=[] if refused else changes,
         refused=refused,
+        reviews=reviews,
     )

@@ -283,3 +283,40 @@ def test_runs_replayed_concurrently_give_the_diffs_of_one_at_a_time_in_the_runs_
     first_changes = {change["key"] for change in outcomes[1][0][2]}
     assert "run status" in first_changes, outcomes[1][0][2]
     assert "run status" not in {change["key"] for change in outcomes[1][1][2]}
+
+
+def test_a_reviewed_run_replays_its_reviewers_decision_and_reads_unchanged(
+    tmp_path: Path, server: FakeModelServer
+) -> None:
+    types = _types(tmp_path / "expense_types.py")
+    view, data = _record(tmp_path, server, types)
+    decided = run_cli("review", "decide", view["run_id"], "--reviewer", "ana", "--set", "amount=100.00", *data)
+    assert decided.returncode == 0, decided.stderr
+    assert json_lines(decided.stdout)[0]["status"] == "completed"
+
+    code, [replayed, summary], stderr = _replay(server, "--status", "completed", *data)
+
+    assert code == 0, stderr
+    assert len(server.requests) == 2, "no model was called"
+    assert (replayed["before"], replayed["after"], replayed["changed"]) == ("completed", "completed", False)
+    assert replayed["changes"] == []
+    assert replayed["reviews"] == [{"reviewer": "ana", "action": "edit", "outcome": "replayed", "message": None}]
+    shown = run_cli("replay", view["run_id"], "--base-url", server.base_url, *data, OPENAI_API_KEY="")
+    assert "  review 1: ana's edit replayed" in shown.stdout.splitlines()
+
+    # Once the rule lets the claim through, the replay never pauses: the decision is reported as not reached,
+    # and the diff shows the run completing by the machine's own judgement.
+    _types(types, slack="1.1")
+    code, [replayed, summary], stderr = _replay(server, "--status", "completed", *data)
+
+    assert code == 0, stderr
+    assert replayed["reviews"] == [
+        {
+            "reviewer": "ana",
+            "action": "edit",
+            "outcome": "not reached",
+            "message": "the replay ended completed without pausing for review",
+        }
+    ]
+    changes = {c["key"]: (c["before"], c["after"]) for c in replayed["changes"]}
+    assert changes["field amount"] == ("100.00 (edited)", "105.00 (accepted)")
