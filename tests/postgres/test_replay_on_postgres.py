@@ -12,6 +12,7 @@ from psycopg import sql
 from claimflow.doctypes import BUILTIN_TYPES
 from tests.fakes.openai_server import FakeModelServer, document_run_replies
 from tests.integration._docs import invoice_text, json_lines, run_cli, write
+from tests.postgres._workers import migrate
 
 pytestmark = pytest.mark.postgres
 
@@ -34,9 +35,14 @@ def _tables(url: str) -> dict[str, str]:
     return digests
 
 
+@pytest.mark.parametrize("execution", ["local", "queue"])
 def test_replaying_runs_stored_in_postgres_changes_no_row(
-    tmp_path: Path, postgres_url: str, server: FakeModelServer
+    tmp_path: Path, postgres_url: str, server: FakeModelServer, execution: str
 ) -> None:
+    # In production mode (CLAIMFLOW_EXECUTION=queue) too: each replay runs in this process, in a scratch data
+    # directory of its own, where no queue is (it had refused: "the queue lives in Postgres").
+    if execution == "queue":
+        migrate(postgres_url, tmp_path / "data")
     docs = tmp_path / "docs"
     write(docs, "a.txt", invoice_text("NW-1"))
     write(docs, "b.txt", invoice_text("NW-2"))
@@ -52,7 +58,10 @@ def test_replaying_runs_stored_in_postgres_changes_no_row(
     before = _tables(postgres_url)
     assert {"claimflow_runs", "claimflow_events"} <= set(before) and any("checkpoint" in name for name in before)
 
-    replayed = run_cli("replay", "--since", "2000-01-01", "--json", "--base-url", server.base_url, *data, **env)
+    replayed = run_cli(
+        "replay", "--since", "2000-01-01", "--json", "--base-url", server.base_url, *data,
+        **env, CLAIMFLOW_EXECUTION=execution,
+    )  # fmt: skip
 
     assert replayed.returncode == 0, replayed.stderr
     *runs, summary = json_lines(replayed.stdout)
