@@ -40,7 +40,7 @@ def test_replaying_runs_stored_in_postgres_changes_no_row(
     tmp_path: Path, postgres_url: str, server: FakeModelServer, execution: str
 ) -> None:
     # In production mode (CLAIMFLOW_EXECUTION=queue) too: each replay runs in this process, in a scratch data
-    # directory of its own, where no queue is (it had refused: "the queue lives in Postgres").
+    # directory of its own, where no queue is.
     if execution == "queue":
         migrate(postgres_url, tmp_path / "data")
     docs = tmp_path / "docs"
