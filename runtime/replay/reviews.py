@@ -10,7 +10,6 @@ needs (the replay did not pause again) is reported, and the replay's outcome sho
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -39,14 +38,14 @@ class ReplayedDecision:
         return {"reviewer": self.reviewer, "action": self.action, "outcome": self.outcome, "message": self.message}
 
     def line(self) -> str:
-        """One line for people: `review 1: ana's edit replayed`."""
+        """One line for people: `ana's edit replayed`, `bo's approve refused: <why>`."""
         said = f": {self.message}" if self.message else ""
         return f"{self.reviewer}'s {self.action} {self.outcome}{said}"
 
 
 def applied_decisions(stored: list[dict[str, Any]]) -> list[ReviewDecision]:
     """The decisions the stored run applied, in the order they came (refused and abandoned ones changed nothing)."""
-    return [ReviewDecision.model_validate(json.loads(row["decision"])) for row in stored if row["outcome"] == "applied"]
+    return [ReviewDecision.model_validate_json(row["decision"]) for row in stored if row["outcome"] == "applied"]
 
 
 async def decide_as_stored(
