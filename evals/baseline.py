@@ -3,7 +3,8 @@
 `evals/baseline.<model>.json` (for another goldens folder, `<folder>/baseline.<model>.json`) records which
 cases passed, the per-step metrics, the prompts (ref and content hash) and the source hashes of the code the
 results depend on (apply, routers, rules, types), and the model they were measured with. The gate fails when a
-case flips from pass to fail or a metric drops by more than its tolerance.
+case flips from pass to fail, a case the baseline does not know fails, or a metric drops by more than its
+tolerance.
 """
 
 from __future__ import annotations
@@ -234,9 +235,18 @@ class GateVerdict:
     """Prompts and code files whose hash differs from the baseline's."""
 
     @property
+    def new_failures(self) -> list[Flip]:
+        """Cases the baseline does not know that fail: these fail the gate too.
+
+        A case states what must hold; one added failing is broken, not a known failure, until a baseline
+        written with `--update-baseline` records it as one.
+        """
+        return [change for change in self.changes if change.before == "new" and change.after == "failed"]
+
+    @property
     def failed(self) -> bool:
-        """A case flipped from pass to fail or a metric dropped beyond its tolerance."""
-        return bool(self.flips or self.drops)
+        """A case flipped from pass to fail, a new case failed, or a metric dropped beyond its tolerance."""
+        return bool(self.flips or self.new_failures or self.drops)
 
 
 def _state(passed: bool | None) -> str:

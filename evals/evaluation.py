@@ -10,6 +10,7 @@ from typing import Any
 
 from claimflow.evals.baseline import (
     Baseline,
+    Flip,
     GateVerdict,
     baseline_path,
     code_hashes,
@@ -51,6 +52,7 @@ class Evaluation:
             "gate": {
                 "baseline": self.baseline.name, "failed": verdict.failed,
                 "flipped": [vars(flip) for flip in verdict.flips], "changed": [vars(c) for c in verdict.changes],
+                "new_failures": [vars(new) for new in verdict.new_failures],
                 "metric_drops": [vars(drop) for drop in verdict.drops], "changed_inputs": verdict.changed_inputs,
             },
             "cases": [r.model_dump(mode="json") for r in self.results],
@@ -174,21 +176,37 @@ def _merged(old: Baseline, new: Baseline) -> Baseline:
 
 
 def gate_lines(evaluation: Evaluation) -> list[str]:
-    """What the gate found, one line each: flipped cases (expected, before, after), metric drops."""
+    """What the gate found, one line each, and every failing case by name.
+
+    Flipped cases and new cases that fail (each with what it expected and what it got), metric drops, cases
+    fixed since the baseline, and the cases that fail as the baseline says they did.
+    """
     verdict, lines = evaluation.verdict, []
     for flip in verdict.flips:
-        lines.append(f"flipped {flip.id}: {flip.before} -> {flip.after}")
-        lines.append(f"  expected: {_compact(flip.expected)}")
-        lines.append(f"  after:    {_compact(flip.got)}")
-        lines += [f"  {line}" for line in flip.message.splitlines()]
+        lines += [f"flipped {flip.id}: {flip.before} -> {flip.after}", *_detail(flip)]
+    for new in verdict.new_failures:
+        lines += [f"new case failed {new.id} (the baseline does not know it)", *_detail(new)]
     for drop in verdict.drops:
         after = "none" if drop.after is None else f"{drop.after:.3f}"
         lines.append(
             f"metric {drop.step}.{drop.metric} dropped: {drop.before:.3f} -> {after} (tolerance {drop.tolerance})"
         )
+    fixed = [change.id for change in verdict.changes if change.before == "failed" and change.after == "passed"]
+    if fixed:
+        lines.append(f"fixed since the baseline: {', '.join(fixed)}")
+    changed = {change.id for change in verdict.changes}
+    known = [result.id for result in evaluation.results if not result.passed and result.id not in changed]
+    if known:
+        lines.append(f"failing as in the baseline: {', '.join(known)}")
     if verdict.changed_inputs:
         lines.append(f"changed since the baseline: {', '.join(verdict.changed_inputs)}")
     return lines
+
+
+def _detail(change: Flip) -> list[str]:
+    """A failing case's expectation, what it got, and its message, indented under its line."""
+    lines = [f"  expected: {_compact(change.expected)}", f"  after:    {_compact(change.got)}"]
+    return lines + [f"  {line}" for line in change.message.splitlines()]
 
 
 def _compact(value: Any) -> str:

@@ -73,11 +73,24 @@ def run_goldens(
     console = err if as_json else out
     for line in gate_lines(evaluation):
         console.print(shown(line), highlight=False)
+    if not update_baseline and not evaluation.baseline.exists():
+        err.print(
+            f"no baseline at {shown(evaluation.baseline)}: every case is new, and one that fails fails the gate; "
+            "--update-baseline writes this run as the baseline",
+            highlight=False, soft_wrap=True,
+        )  # fmt: skip
     if update_baseline:
         err.print(f"wrote {shown(evaluation.baseline)}", highlight=False)
         return
-    if evaluation.verdict.failed:
-        err.print(f"regression against {shown(evaluation.baseline.name)}", highlight=False)
+    verdict = evaluation.verdict
+    if verdict.failed:
+        found = (
+            (len(verdict.flips), "case(s) flipped to failing"),
+            (len(verdict.new_failures), "new case(s) failing"),
+            (len(verdict.drops), "metric(s) dropped"),
+        )
+        what = ", ".join(f"{count} {noun}" for count, noun in found if count)
+        err.print(f"regression against {shown(evaluation.baseline.name)}: {what}", highlight=False)
         raise typer.Exit(1)
 
 

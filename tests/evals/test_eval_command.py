@@ -61,7 +61,7 @@ def test_a_metric_drop_within_its_configured_tolerance_passes(tmp_path: Path) ->
 
     _worsen(root / "extract_invoice" / "clean-english-invoice.json", expect_another_number)
     baseline = json.loads((GOLDENS.parent / "baseline.replay.json").read_text())
-    baseline["cases"].pop("extract_invoice-clean-english-invoice")  # a new case: no flip, only the metrics
+    baseline["cases"]["extract_invoice-clean-english-invoice"] = False  # a known failure: only the metrics
     baseline["tolerances"] = {"pass_rate": 0.5, "exact_match": 0.5, "precision": 0.5, "recall": 0.5}
     lenient = tmp_path / "baseline.json"
     lenient.write_text(json.dumps(baseline))
@@ -76,6 +76,32 @@ def test_a_metric_drop_within_its_configured_tolerance_passes(tmp_path: Path) ->
 
 def _share(hits: int, total: int) -> float | None:
     return hits / total if total else None
+
+
+def test_a_new_case_that_fails_fails_the_gate_until_a_baseline_records_it(tmp_path: Path) -> None:
+    root = _copy_step(tmp_path, "rules_invoice")
+
+    def expect_a_failing_total(case: dict[str, Any]) -> None:
+        case["expected"][0]["passed"] = not case["expected"][0]["passed"]
+
+    _worsen(root / "rules_invoice" / "clean-invoice-passes-every-rule.json", expect_a_failing_total)
+    broken = "rules_invoice-clean-invoice-passes-every-rule"
+    # No baseline in the folder: every case is new, and the one that fails is named and fails the gate.
+    fails = run_cli("eval", "--goldens", root)
+    assert fails.returncode == 1, fails.stdout + fails.stderr
+    assert f"new case failed {broken} (the baseline does not know it)" in fails.stdout
+    assert fails.stdout.count("new case failed ") == 1
+    assert f"no baseline at {root / 'baseline.replay.json'}" in fails.stderr
+    assert "regression against baseline.replay.json: 1 new case(s) failing" in fails.stderr
+    as_json = run_cli("eval", "--goldens", root, "--json")
+    assert as_json.returncode == 1
+    assert [case["id"] for case in json.loads(as_json.stdout)["gate"]["new_failures"]] == [broken]
+    # Once a baseline records it as failing, it is a known failure: named, and the gate passes.
+    assert run_cli("eval", "--goldens", root, "--update-baseline").returncode == 0
+    known = run_cli("eval", "--goldens", root)
+    assert known.returncode == 0, known.stdout + known.stderr
+    assert f"failing as in the baseline: {broken}" in known.stdout
+    assert "new case failed" not in known.stdout and "no baseline" not in known.stderr
 
 
 def test_json_metrics_are_the_numbers_the_case_results_give() -> None:
