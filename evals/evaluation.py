@@ -21,6 +21,7 @@ from claimflow.evals.baseline import (
     write_baseline,
 )
 from claimflow.evals.builtin import builtin_workflow_types
+from claimflow.evals.case_fields import check_case_fields
 from claimflow.evals.changed import ChangedSelection, select_changed
 from claimflow.evals.golden import GOLDENS, GoldenCase
 from claimflow.evals.metrics import step_metrics
@@ -98,12 +99,14 @@ def evaluate_goldens(
         types: The active document types (`claimflow.load_types().types`); the built-in ones by default.
 
     Raises:
-        GoldenError: A case file does not load, the folder or the selection holds no case, or a case runs for a
-            type that is not in `types` (see `claimflow.evals.errors`).
+        GoldenError: A case file does not load or names a field its type does not have, the folder or the
+            selection holds no case, or a case runs for a type that is not in `types` (see
+            `claimflow.evals.errors`).
     """
     types = builtin_workflow_types() if types is None else types
     folder = GOLDENS if goldens is None else goldens
     every, cases = choose_cases(folder, steps, doc_types, types.names)
+    check_case_fields(cases, types)
     path = baseline or default_baseline(model, goldens)
     asked = _asked(every, types)
     prompts, code = prompt_hashes(asked), code_hashes(types=asked)

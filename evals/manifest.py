@@ -3,17 +3,24 @@
 Each line: `{"id", "file" (relative to the manifest's folder), "doc_type", "expected": {field: value}}`, and
 optionally `source` (where the document came from) and `meta` (anything, ignored). A `multiple` field's label
 is a list of values (`"parties": ["A", "B"]`), a table field's a list of row objects keyed by column
-(`"line_items": [{"description": "Posters A2", "amount": "30.00"}]`); fields the type does not have are ignored.
+(`"line_items": [{"description": "Posters A2", "amount": "30.00"}]`). A label must read as its field's (or
+column's) kind: one that cannot (`"lots"` for an amount) could never be matched, and stops the load. Fields the
+type does not have are not measured (a set may be labelled for more than a type extracts); `unmeasured_labels`
+lists them, with the declared field a misspelt one is nearest to.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
+from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
-from claimflow.state.schema import DocumentType, DocumentTypes
+from claimflow.state.normalize import normalize_value, with_article
+from claimflow.state.schema import Column, DocumentType, DocumentTypes, Field
 
 MANIFEST = "manifest.jsonl"
 
@@ -50,11 +57,25 @@ def _check_label(where: str, spec_name: str, doc_type: DocumentType, value: Any)
                 raise ManifestError(
                     f"{where}: {spec_name!r} row {number}: unknown column {unknown[0]!r}; columns: {', '.join(columns)}"
                 )
+            for column in spec.columns:
+                _check_readable(
+                    f"{where}: {spec_name!r} row {number} column {column.name!r}", column, row.get(column.name)
+                )
         return
     items = value if isinstance(value, list) and spec.multiple else [value]
     if any(isinstance(item, (list, dict)) for item in items):
         shape = "a value or a list of values" if spec.multiple else "one value"
         raise ManifestError(f"{where}: {spec_name!r} takes {shape}, not {json.dumps(value)[:60]}")
+    for item in items:
+        _check_readable(f"{where}: {spec_name!r}", spec, item)
+
+
+def _check_readable(where: str, spec: Field | Column, item: Any) -> None:
+    """A labelled value reads as its kind, as a claimed one must (else no claim could ever match it)."""
+    if item is None or normalize_value(spec.kind, str(item), spec.choices) is not None:  # type: ignore[arg-type]
+        return
+    allowed = f" (one of: {', '.join(spec.choices)})" if spec.kind == "enum" else ""
+    raise ManifestError(f"{where}: label {json.dumps(item)[:60]} cannot be read as {with_article(spec.kind)}{allowed}")
 
 
 def _entry(folder: Path, where: str, line: str, types: DocumentTypes) -> LabelledDocument:
@@ -96,3 +117,35 @@ def load_manifest(folder: Path, types: DocumentTypes) -> list[LabelledDocument]:
     if not docs:
         raise ManifestError(f"{manifest}: lists no document")
     return docs
+
+
+@dataclass(frozen=True)
+class UnmeasuredLabel:
+    """A field a set labels that its document type does not have: its labels are not measured."""
+
+    doc_type: str
+    field: str
+    documents: int
+    """How many documents label it."""
+    nearest: str | None
+    """The type's field whose name it is nearest to, when one is near enough to be a misspelling of it."""
+
+    def as_json(self) -> dict[str, Any]:
+        """The entry as one JSON object."""
+        return {"doc_type": self.doc_type, "field": self.field, "documents": self.documents, "nearest": self.nearest}
+
+
+def unmeasured_labels(docs: Sequence[LabelledDocument], types: DocumentTypes) -> list[UnmeasuredLabel]:
+    """The labelled fields the documents' types do not have, by type and field, with how many label each."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for doc in docs:
+        doc_type = types.find(doc.doc_type)
+        if doc_type is not None:  # the manifest refused any other
+            counts.update((doc.doc_type, name) for name in doc.expected if doc_type.field(name) is None)
+    found = []
+    for (type_name, name), documents in sorted(counts.items()):
+        doc_type = types.find(type_name)
+        fields = [spec.name for spec in doc_type.fields] if doc_type is not None else []
+        near = get_close_matches(name, fields, n=1, cutoff=0.8)
+        found.append(UnmeasuredLabel(type_name, name, documents, near[0] if near else None))
+    return found

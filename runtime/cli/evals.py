@@ -29,6 +29,7 @@ from claimflow.runtime.settings import Settings
 if TYPE_CHECKING:
     from claimflow.evals.dataset import Outcome
     from claimflow.evals.dataset_gate import DatasetVerdict
+    from claimflow.evals.manifest import UnmeasuredLabel
     from claimflow.runtime.engine import Engine
     from claimflow.state.schema import DocumentTypes
 
@@ -151,11 +152,13 @@ def dataset(
     """
     from claimflow.evals.baseline import baseline_path
     from claimflow.evals.dataset import measure
+    from claimflow.evals.manifest import unmeasured_labels
     from claimflow.runtime.cli._dataset_gate import gate_dataset, print_verdict
 
     outcomes, active, settings = _run(folder, data_dir, model, base_url, concurrency, types)
-    figures = measure(outcomes, active)
     docs = [outcome.doc for outcome in outcomes]
+    unmeasured = unmeasured_labels(docs, active)
+    figures = measure(outcomes, active) | {"unmeasured_labels": [label.as_json() for label in unmeasured]}
     where = baseline or baseline_path(settings.model, folder)
     verdict = gate_dataset(where, settings.model, docs, figures, update=update_baseline)
     if as_json:
@@ -193,6 +196,7 @@ def dataset(
             highlight=False,
         )
     _print_misses(figures["misses"], listed=list_misses)
+    _print_unmeasured(unmeasured)
     if verdict is not None:
         print_verdict(verdict, console_is_err=False)
     _exit_on(verdict)
@@ -201,6 +205,17 @@ def dataset(
 def _exit_on(verdict: DatasetVerdict | None) -> None:
     if verdict is not None and verdict.failed:
         raise typer.Exit(1)
+
+
+def _print_unmeasured(unmeasured: list[UnmeasuredLabel]) -> None:
+    """The labelled fields no type has, a line per type: a misspelt one says which field it is near."""
+    by_type: dict[str, list[str]] = {}
+    for label in unmeasured:
+        near = f"; did you mean {label.nearest}?" if label.nearest else ""
+        documents = f"{label.documents} document{'' if label.documents == 1 else 's'}"
+        by_type.setdefault(label.doc_type, []).append(f"{label.field} ({documents}{near})")
+    for name, labels in by_type.items():
+        out.print(f"not measured, {shown(name)} has no such field: {shown(', '.join(labels))}", highlight=False)
 
 
 def _print_misses(found: list[dict[str, Any]], *, listed: bool) -> None:

@@ -186,6 +186,9 @@ def test_calibrate_reports_each_fields_curve(claimflow: Invoke, labelled: Path, 
         ('{"id": "x", "file": "docs/nowhere.txt", "doc_type": "invoice"}', "'docs/nowhere.txt' not found"),
         ('{"id": "x", "file": "docs/invoice-0.txt", "doc_type": "payslip"}', "unknown doc_type 'payslip'"),
         ('{"id": "x", "file": "docs/invoice-0.txt", ', "not valid JSON"),
+        # A label no claim could ever match: not an amount at all.
+        ('{"id": "x", "file": "docs/invoice-0.txt", "doc_type": "invoice", "expected": {"total_amount": "lots"}}',
+         "'total_amount': label \"lots\" cannot be read as an amount"),
     ],
 )  # fmt: skip
 def test_a_bad_manifest_line_is_named_by_its_number(
@@ -200,3 +203,26 @@ def test_a_bad_manifest_line_is_named_by_its_number(
     assert result.exit_code == 2
     assert "manifest.jsonl:3: " in " ".join(result.stderr.split())
     assert complaint in " ".join(result.stderr.split())
+
+
+def test_labels_of_fields_the_type_does_not_have_are_named_and_a_misspelling_gets_its_field(
+    claimflow: Invoke, labelled: Path
+) -> None:
+    manifest = labelled / "manifest.jsonl"
+    lines = [json.loads(line) for line in manifest.read_text().splitlines()]
+    for line in lines[:3]:
+        line["expected"]["totl_amount"] = line["expected"].pop("total_amount")  # a misspelling, on three lines
+    lines[0]["expected"]["iban"] = "DE89370400440532013000"  # labelled, but the type does not extract it
+    manifest.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+
+    figures = _figures(claimflow, labelled)
+    assert figures["unmeasured_labels"] == [
+        {"doc_type": "invoice", "field": "iban", "documents": 1, "nearest": None},
+        {"doc_type": "invoice", "field": "totl_amount", "documents": 3, "nearest": "total_amount"},
+    ]
+    assert figures["types"]["invoice"]["fields"]["total_amount"]["expected"] == 5  # the three are not counted
+    printed = " ".join(claimflow("eval", "dataset", labelled).stdout.split())
+    assert (
+        "not measured, invoice has no such field: iban (1 document), "
+        "totl_amount (3 documents; did you mean total_amount?)" in printed
+    )

@@ -1,0 +1,69 @@
+"""A golden case that names a field its document type does not have is refused before any case runs."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from claimflow.evals.errors import CaseFileError
+from claimflow.evals.evaluation import evaluate_goldens
+from claimflow.evals.golden import GOLDENS
+from tests.integration._docs import run_cli
+
+Edit = Callable[[dict[str, Any]], None]
+
+
+def _folder_with(tmp_path: Path, step: str, case: str, edit: Edit) -> Path:
+    """A goldens folder holding `step`'s cases, one of them edited."""
+    root = tmp_path / "goldens"
+    shutil.copytree(GOLDENS / step, root / step)
+    path = root / step / f"{case}.json"
+    data = json.loads(path.read_text())
+    edit(data)
+    path.write_text(json.dumps(data))
+    return root
+
+
+def _rename(section: Callable[[dict[str, Any]], dict[str, Any]], old: str, new: str) -> Edit:
+    def edit(data: dict[str, Any]) -> None:
+        named = section(data)
+        named[new] = named.pop(old)
+
+    return edit
+
+
+def test_a_rule_case_with_a_misspelt_value_is_refused_naming_the_field_and_the_near_one(tmp_path: Path) -> None:
+    # Run, the rules would read no due date and the case could pass without its rule ever looking at one.
+    misspelt = _rename(lambda data: data["values"], "due_date", "due_dtae")
+    root = _folder_with(tmp_path, "rules_invoice", "due-before-issue", misspelt)
+    with pytest.raises(CaseFileError) as refused:
+        evaluate_goldens(model="replay", goldens=root)
+    message = str(refused.value)
+    assert "case rules_invoice-due-before-issue: values names 'due_dtae', which invoice does not have" in message
+    assert "(did you mean 'due_date'?)" in message
+    assert "its fields: vendor_name, " in message
+
+
+def test_a_misspelt_table_and_an_expected_field_are_refused_alike(tmp_path: Path) -> None:
+    table = _rename(lambda data: data["tables"], "line_items", "lineitems")
+    root = _folder_with(tmp_path, "rules_invoice", "clean-invoice-passes-every-rule", table)
+    with pytest.raises(CaseFileError, match="tables names 'lineitems', which invoice does not have"):
+        evaluate_goldens(model="replay", goldens=root)
+    expected = _rename(lambda data: data["expected"]["fields"], "invoice_number", "invoice_no")
+    root = _folder_with(tmp_path / "extract", "extract_invoice", "clean-english-invoice", expected)
+    with pytest.raises(CaseFileError, match="expected.fields names 'invoice_no', which invoice does not have"):
+        evaluate_goldens(model="replay", goldens=root)
+
+
+def test_the_cli_refuses_it_as_a_setup_error_not_a_regression(tmp_path: Path) -> None:
+    misspelt = _rename(lambda data: data["values"], "due_date", "due_dtae")
+    root = _folder_with(tmp_path, "rules_invoice", "due-before-issue", misspelt)
+    done = run_cli("eval", "--goldens", root)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "values names 'due_dtae', which invoice does not have" in done.stderr
+    assert done.stdout == ""
