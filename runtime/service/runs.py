@@ -18,7 +18,7 @@ from fastapi.responses import StreamingResponse
 from claimflow.runtime.engine import Engine
 from claimflow.runtime.engine.models import RunModelError
 from claimflow.runtime.explain import explain, explain_unstarted
-from claimflow.runtime.registry import RunBusyError
+from claimflow.runtime.registry import STATUSES, RunBusyError
 from claimflow.runtime.service.deps import (
     EngineDep,
     PoolDep,
@@ -76,6 +76,16 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
         ) from None
 
 
+def known_status(status: str | None) -> str | None:
+    """`status` if a run can have it: a typo (`complete`) would list nothing, and look like an empty queue."""
+    if status is not None and status not in STATUSES:
+        problem = f"{status!r} is no run status; use one of: {', '.join(STATUSES)}"
+        raise RequestValidationError(
+            [{"type": "value_error", "loc": ("query", "status"), "msg": problem, "input": status}]
+        )
+    return status
+
+
 def _utc(moment: datetime) -> datetime:
     """A time without a zone is taken as UTC, never as the server's local time."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
@@ -97,7 +107,7 @@ async def list_runs(
 ) -> Page[RunPublic]:
     """Runs, oldest first, a page at a time; a run created while paging shows up on a later page."""
     rows, position = await engine.runs_page(
-        status=status_,
+        status=known_status(status_),
         doc_type=doc_type,
         since=_utc(since).timestamp() if since is not None else None,
         after=decode_cursor(cursor) if cursor is not None else None,

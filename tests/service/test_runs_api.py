@@ -75,6 +75,17 @@ async def test_a_malformed_cursor_or_limit_is_422_with_a_message(api: Api) -> No
         assert response.json()["message"]
 
 
+async def test_a_status_no_run_can_have_is_422_naming_the_statuses(api: Api) -> None:
+    # A typo would list nothing, and read as an empty queue.
+    response = await api.client.get("/v1/runs", params={"status": "complete"}, headers=api.auth("admin"))
+    assert response.status_code == 422
+    assert "query.status: 'complete' is no run status; use one of: " in response.json()["message"]
+    assert "completed" in response.json()["message"]
+    for known in ("completed", "rejected", "queued"):
+        good = await api.client.get("/v1/runs", params={"status": known}, headers=api.auth("admin"))
+        assert good.status_code == 200, known
+
+
 def _cursor(raw: bytes) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
