@@ -66,6 +66,36 @@ def _fields(state: WorkflowState, types: DocumentTypes) -> dict[str, Any]:
     }
 
 
+def review_tables(state: WorkflowState, types: DocumentTypes, doc_type: str) -> list[dict[str, Any]]:
+    """The table fields of a run under review as `doc_type`, each with its rows, as the review page shows them.
+
+    `[{"name", "required", "columns", "status": "accepted"|"missing", "rows": [{"cells": {COLUMN: value},
+    "evidence": {"page", "start", "end", "quote"}}]}]`, in the type's order. A table's rows are read, not edited:
+    a decision approves or rejects them with the run. A type not loaded here shows the tables the run stored.
+    """
+    declared = types.find(doc_type)
+    if declared is None:
+        return [_review_table(name, False, _columns(rows), rows) for name, rows in state.tables.items()]
+    return [
+        _review_table(spec.name, spec.required, [c.name for c in spec.columns], state.tables.get(spec.name, []))
+        for spec in declared.table_fields
+    ]
+
+
+def _columns(rows: Sequence[TableRow]) -> list[str]:
+    return list(dict.fromkeys(column for row in rows for column in row.cells))
+
+
+def _review_table(name: str, required: bool, columns: list[str], rows: Sequence[TableRow]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "required": required,
+        "columns": columns,
+        "status": "accepted" if rows else "missing",
+        "rows": [{"cells": row.cells, "evidence": row.evidence.model_dump()} for row in rows],
+    }
+
+
 def run_view(row: RunRow, state: WorkflowState | None, types: DocumentTypes) -> dict[str, Any]:
     """`{"run_id", "document", "status", "doc_type", "fields", "review_reasons", "error", "superseded_by"}`."""
     reasons = state.review_reasons if state and row.status == "needs_review" else []

@@ -31,7 +31,7 @@ from claimflow.runtime.cli._started import command_started_at
 from claimflow.runtime.registry import ReviewView, RunNotFoundError
 from claimflow.runtime.registry.opening import open_registry
 from claimflow.runtime.settings import Settings
-from claimflow.runtime.views import public_status
+from claimflow.runtime.views import public_status, review_tables
 from claimflow.state.review import ReviewDecision
 from claimflow.state.review_policy import span
 
@@ -114,8 +114,9 @@ def review_show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, 
                 err.print(f"run {row.run_id} is {public_status(row)}, not waiting for review")
             raise typer.Exit(1)
         request = pending.request
+        tables = review_tables(pending.state, engine.types, request.doc_type)
         if as_json:
-            emit({"interrupt_id": pending.interrupt_id, **request.model_dump(mode="json")})
+            emit({"interrupt_id": pending.interrupt_id, **request.model_dump(mode="json"), "tables": tables})
             return
         document, doc_type = shown(request.document), shown(request.doc_type)
         out.print(f"[bold]{request.run_id}[/bold]  {document}  type: {doc_type}", highlight=False)
@@ -132,10 +133,27 @@ def review_show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, 
             value = json.dumps(field.value, ensure_ascii=False)
             table.add_row(shown(field.name), shown(value), field.status, conf, shown(quotes))
         out.print(table)
+        for shown_table in tables:
+            _print_table(shown_table)
         editable = ", ".join(request.editable_fields) or "(set doc_type first)"
         out.print(f"editable: {shown(editable)}; doc_type: {shown(', '.join(request.doc_types))}")
 
     with_engine(data_dir, body, types=types, readonly=True)
+
+
+def _print_table(table: dict[str, Any]) -> None:
+    """A table field under review: its row count, then its rows, each with the line it was read from."""
+    rows = table["rows"]
+    count = f"{len(rows)} row{'' if len(rows) == 1 else 's'}" if rows else "no rows were read"
+    out.print(f"table {shown(table['name'])}: {count} (rows are not edited: approve, reject, or rerun)")
+    if not rows:
+        return
+    grid = fitted_table(*table["columns"], "evidence")
+    for row in rows:
+        cells = [shown(row["cells"].get(column) or "") for column in table["columns"]]
+        evidence = row["evidence"]
+        grid.add_row(*cells, shown(f"p{evidence['page']}:{evidence['start']} {evidence['quote']!r}"))
+    out.print(grid)
 
 
 def _parse_sets(sets: list[str]) -> tuple[dict[str, list[str]], str | None]:

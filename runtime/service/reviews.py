@@ -33,8 +33,10 @@ from claimflow.runtime.service.schemas import (
     ReviewFieldPublic,
     ReviewPublic,
     ReviewSummary,
+    ReviewTablePublic,
     RunPublic,
 )
+from claimflow.runtime.views import review_tables
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.review import ReviewDecision, ReviewField
 
@@ -100,7 +102,10 @@ def _candidates(field: ReviewField) -> list[CandidatePublic]:
 
 @router.get("/{run_id}")
 async def get_review(principal: Reviewer, engine: EngineDep, run_id: str) -> ReviewPublic:
-    """The open review: every field with value, confidence, evidence and reasons; broken rules; candidates.
+    """The open review: every field with value, confidence, evidence and reasons; tables; broken rules; candidates.
+
+    `tables` holds each table field (an invoice's `line_items`) with its rows, each with its cells and evidence;
+    its rows are not among `editable_fields`: a decision approves or rejects them with the run.
 
     `doc_types` lists only the types the caller may review.
     """
@@ -127,6 +132,10 @@ async def get_review(principal: Reviewer, engine: EngineDep, run_id: str) -> Rev
                 candidates=_candidates(field),
             )
             for field in request.fields
+        ],
+        tables=[
+            ReviewTablePublic.model_validate(table)
+            for table in review_tables(pending.state, engine.types, request.doc_type)
         ],
         broken_rules=[BrokenRule(rule=r.rule, message=r.message, fields=r.fields, code=r.code) for r in broken],
         allowed_actions=list(request.allowed_actions),

@@ -149,6 +149,28 @@ class ReviewFieldPublic(BaseModel):
     """Each value proposed, with its quote: several when extractors disagree."""
 
 
+class TableRowPublic(BaseModel):
+    """One row of a table field: its cells by column, and the line of the document it was read from."""
+
+    cells: dict[str, str | None]
+    """Column name -> value as normalized (null where the row has no such cell)."""
+    evidence: EvidencePublic
+
+
+class ReviewTablePublic(BaseModel):
+    """A table field as the reviewer sees it (e.g. an invoice's `line_items`): its columns and rows.
+
+    Its rows are not edited in a decision: approve or reject the run with them, or run it again.
+    """
+
+    name: str
+    required: bool
+    columns: list[str]
+    status: Literal["accepted", "missing"]
+    """accepted when rows were read, missing when none were."""
+    rows: list[TableRowPublic]
+
+
 class ReasonPublic(BaseModel):
     """Why the document needs a human."""
 
@@ -175,6 +197,8 @@ class ReviewPublic(BaseModel):
     doc_type: str
     reasons: list[ReasonPublic]
     fields: list[ReviewFieldPublic]
+    tables: list[ReviewTablePublic]
+    """The type's table fields with their rows and each row's evidence; not among `editable_fields`."""
     broken_rules: list[BrokenRule]
     allowed_actions: list[str]
     editable_fields: list[str]

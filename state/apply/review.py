@@ -75,6 +75,14 @@ def _cited(
     return located.evidence, problems
 
 
+def _table_refusal(name: str) -> str:
+    """Why a decision may not set a table field: its rows are shown for review, not edited in a decision."""
+    return (
+        f"{name} is a table: its rows cannot be set in a decision; approve or reject the run as it stands, "
+        "or run it again (rerun)"
+    )
+
+
 def decision_errors(
     request: ReviewRequest, decision: ReviewDecision, types: DocumentTypes, source: SourceText | None = None
 ) -> list[str]:
@@ -97,6 +105,10 @@ def decision_errors(
         return errors
     for name, values in decision.edits.items():
         spec = doc_type.field(name) if doc_type and name in request.editable_fields else None
+        declared = doc_type.field(name) if doc_type else None
+        if declared is not None and declared.is_table:
+            errors.append(_table_refusal(name))
+            continue
         if doc_type is None or spec is None:
             errors.append(f"unknown field {name!r}; editable fields: {', '.join(request.editable_fields)}")
             continue
