@@ -77,7 +77,7 @@ def review_sweep(as_json: AsJson = False, data_dir: DataDir = None, types: Types
             for outcome in outcomes:
                 emit(outcome.as_json())
         elif not outcomes:
-            err.print("no review is past its due time")
+            err.print(await _nothing_to_do(engine), highlight=False)
         else:
             table = fitted_table("run", "type", "action", "assignee", "detail")
             for outcome in outcomes:
@@ -93,3 +93,14 @@ def review_sweep(as_json: AsJson = False, data_dir: DataDir = None, types: Types
 
     if not with_engine(data_dir, body, types=types):
         raise typer.Exit(1)
+
+
+async def _nothing_to_do(engine: Engine) -> str:
+    """Why a sweep did nothing: no review is past its due time, or each one that is was acted on already."""
+    acted_on = sum(row.overdue_at is not None for row in await engine.review_queue())
+    if not acted_on:
+        return "no review is past its due time"
+    return (
+        f"no review newly past its due time; {acted_on} overdue, acted on by an earlier sweep "
+        "(`claimflow review list --overdue` lists them)"
+    )
