@@ -8,17 +8,20 @@ or writes a run: a check costs nothing and may run in a deploy script before eve
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from claimflow.runtime.data_dir import REGISTRY_FILE
+from claimflow.runtime.data_dir import REGISTRY_FILE, DataDirectoryError
 from claimflow.runtime.discovery import ActiveTypes, discover_types
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.settings import Settings
+from claimflow.runtime.type_settings import type_settings_problem
 from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.state.redaction import redact
 
@@ -52,15 +55,19 @@ def _checks(load_settings: Callable[[], Settings]) -> Iterator[CheckResult]:
     except SetupError as error:
         yield CheckResult("settings", "failed", str(error))
         return
-    yield CheckResult("settings", "ok", f"model {settings.model}, {_where(settings)}, execution {settings.execution}")
     active: ActiveTypes | None = None
     try:
         active = discover_types(settings.types)
     except SetupError as error:
-        yield CheckResult("types", "failed", str(error))
+        types = CheckResult("types", "failed", str(error))
     else:
         names = ", ".join(f"{entry.doc_type.name}@{entry.doc_type.version}" for entry in active.entries)
-        yield CheckResult("types", "ok", names)
+        types = CheckResult("types", "ok", names)
+    # The policy and the per-type caps name types and fields: checked once the types are known.
+    problem = type_settings_problem(settings, active.types) if active is not None else None
+    found = f"model {settings.model}, {_where(settings)}, execution {settings.execution}"
+    yield CheckResult("settings", "ok", found) if problem is None else CheckResult("settings", "failed", problem)
+    yield types
     registry, storage = _open_storage(settings)
     yield storage
     if registry is not None:
@@ -95,18 +102,7 @@ def _open_storage(settings: Settings) -> tuple[RunRegistry | None, CheckResult]:
     from claimflow.runtime.registry.opening import open_registry
 
     if not settings.database_url and not (settings.data_dir / REGISTRY_FILE).exists():
-        writable = _nearest_existing(settings.data_dir)
-        if not writable.is_dir():
-            return None, CheckResult(
-                "storage", "failed", f"data directory {settings.data_dir} cannot be created: {writable} is a file"
-            )
-        if not os.access(writable, os.W_OK):
-            return None, CheckResult(
-                "storage", "failed", f"data directory {settings.data_dir}: {writable} is not writable"
-            )
-        return None, CheckResult(
-            "storage", "ok", f"data directory {settings.data_dir}: no runs yet (the first run creates it)"
-        )
+        return None, _creatable(settings.data_dir)
     try:
         registry = open_registry(settings)
         counts = registry.count_runs()
@@ -116,9 +112,23 @@ def _open_storage(settings: Settings) -> tuple[RunRegistry | None, CheckResult]:
     return registry, CheckResult("storage", "ok", f"{_where(settings)}: {runs}")
 
 
-def _nearest_existing(path: Path) -> Path:
-    """`path` if it exists, else the nearest of its parents that does: where a run would create it."""
-    return next(candidate for candidate in (path, *path.parents) if candidate.exists())
+def _creatable(data_dir: Path) -> CheckResult:
+    """Whether the first run could create `data_dir` (or its registry, in a folder already there).
+
+    Asking for permission is not enough: root may write anywhere by its modes, yet nothing can be made in `/proc`
+    or on a read-only mount. So a folder is made where the data directory would be made, and removed at once.
+    """
+    try:
+        nearest = next(candidate for candidate in (data_dir, *data_dir.parents) if candidate.exists())
+        if not nearest.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(nearest))
+        try:
+            os.rmdir(tempfile.mkdtemp(prefix=".claimflow-check-", dir=nearest))
+        except OSError as error:  # named by the folder it was tried in, not by the probe's own name
+            raise OSError(error.errno, error.strerror, str(nearest)) from error
+    except OSError as error:
+        return CheckResult("storage", "failed", str(DataDirectoryError(data_dir, error)))
+    return CheckResult("storage", "ok", f"data directory {data_dir}: no runs yet (the first run creates it)")
 
 
 def _queue(database_url: str, stalled_s: float) -> CheckResult:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from claimflow.runtime.private import SQLITE_SIDECARS, tighten
+from claimflow.runtime.private import SQLITE_SIDECARS, private_dir, tighten
+from claimflow.runtime.unavailable import UnavailableError
 
 REGISTRY_FILE = "claimflow.db"
 """The registry's SQLite file (runs, events, decisions, tokens)."""
@@ -14,6 +16,31 @@ DOCUMENT_FILE = "documents.db"
 """The document store's SQLite file: originals, parsed texts and masking maps."""
 BLOB_DIR = "blobs"
 """Where versions before the document store's database kept blobs, one file each; still read (and pruned)."""
+
+
+class DataDirectoryError(UnavailableError):
+    """The data directory cannot be created or used: a file is in its way, a folder above it may not be written.
+
+    Raised before anything is read or written in it, so a command that meets it has nothing to continue.
+    """
+
+    def __init__(self, data_dir: Path, error: OSError) -> None:
+        self.data_dir = data_dir
+        culprit = f" ({os.fsdecode(error.filename)})" if error.filename and Path(error.filename) != data_dir else ""
+        super().__init__(f"cannot use the data directory {data_dir}: {error.strerror or error}{culprit}")
+
+
+def open_data_directory(data_dir: Path) -> None:
+    """Create the data directory if it is missing (0700), then close it to others (`close_data_directory`).
+
+    Raises:
+        DataDirectoryError: It cannot be created, or it is not a folder; the message has the system's reason.
+    """
+    try:
+        private_dir(data_dir)
+    except OSError as error:
+        raise DataDirectoryError(data_dir, error) from error
+    close_data_directory(data_dir)
 
 
 def close_data_directory(data_dir: Path) -> None:

@@ -30,7 +30,7 @@ from types import ModuleType
 
 from claimflow.runtime.errors import SetupError
 from claimflow.state.errors import DeclarationError
-from claimflow.state.schema import DocumentType, DocumentTypes
+from claimflow.state.schema import DocumentType, DocumentTypes, Rule
 
 ENTRY_POINT_GROUP = "claimflow.document_types"
 """The entry point group packages register their document types in."""
@@ -170,25 +170,57 @@ def _run(load: Callable[[], object], target: str, source: str, file: str | None)
         ) from None
 
 
-def _collect(obj: object, target: str, source: str) -> list[DocumentType]:
+def _collect(obj: object, target: str, source: str, file: str | None = None) -> list[DocumentType]:
     if isinstance(obj, DocumentType):
         return [obj]
     if isinstance(obj, ModuleType):
         listed = getattr(obj, "DOCUMENT_TYPES", None)
-        found = _collect(listed, target, source) if listed is not None else [
+        found = _collect(listed, target, source, file) if listed is not None else [
             value for value in vars(obj).values() if isinstance(value, DocumentType)]  # fmt: skip
         if not found:
             raise TypeDiscoveryError(f"{source}: {target} declares no DocumentType")
         return found
     if isinstance(obj, DocumentTypes | list | tuple):
-        items = list(obj)
-        bad = [item for item in items if not isinstance(item, DocumentType)]
-        if bad:
-            raise TypeDiscoveryError(f"{source}: {target} holds {bad[0]!r}, which is not a DocumentType")
-        return items
+        return _listed(list(obj), target, source)
+    if isinstance(obj, Rule):
+        raise TypeDiscoveryError(
+            f"{source}: {target} is the rule {obj.name!r}, not a DocumentType: name the type that lists it in rules"
+        )
     if callable(obj):
-        return _collect(obj(), target, source)
+        return _made(obj, target, source, file)
     raise TypeDiscoveryError(f"{source}: {target} is {type(obj).__name__}, not a DocumentType")
+
+
+def _listed(items: list[object], target: str, source: str) -> list[DocumentType]:
+    types = [item for item in items if isinstance(item, DocumentType)]
+    if len(types) < len(items):
+        bad = next(item for item in items if not isinstance(item, DocumentType))
+        raise TypeDiscoveryError(f"{source}: {target} holds {bad!r}, which is not a DocumentType")
+    return types
+
+
+def _made(factory: Callable[[], object], target: str, source: str, file: str | None) -> list[DocumentType]:
+    """The types a factory returns: a DocumentType or a list of them. What it raises is named, as an import's is."""
+    name = f"{getattr(factory, '__qualname__', None) or type(factory).__name__}()"
+    try:
+        made = factory()
+    except DeclarationError as error:
+        where = _declared_at(error, file)
+        raise TypeDiscoveryError(
+            f"{source}: {target}: {name} built an invalid document type in {where}: {error}"
+        ) from None
+    except (Exception, SystemExit) as error:  # the user's code: named, never a traceback (see _run)
+        where = _declared_at(error, file) or target
+        raise TypeDiscoveryError(
+            f"{source}: {target}: the factory {name} raised {type(error).__name__}: {error} ({where})"
+        ) from None
+    if isinstance(made, DocumentType):
+        return [made]
+    if isinstance(made, DocumentTypes | list | tuple):
+        return _listed(list(made), f"{target} ({name})", source)
+    raise TypeDiscoveryError(
+        f"{source}: {target}: {name} returned {type(made).__name__}, not a DocumentType or a list of them"
+    )
 
 
 def load_target(target: str, source: str, base: Path, loaded: dict[Path, ModuleType] | None = None) -> list[ActiveType]:
@@ -211,7 +243,7 @@ def load_target(target: str, source: str, base: Path, loaded: dict[Path, ModuleT
         if not hasattr(obj, name):
             raise TypeDiscoveryError(f"{source}: {module_part} ({file}) has no attribute {attr!r}")
         obj = getattr(obj, name)
-    return [ActiveType(t, source, target, _file_of(t, file)) for t in _collect(obj, target, source)]
+    return [ActiveType(t, source, target, _file_of(t, file)) for t in _collect(obj, target, source, file)]
 
 
 def _file_of(doc_type: DocumentType, fallback: str | None) -> str | None:
@@ -236,7 +268,8 @@ def _entry_point_types() -> Iterator[ActiveType]:
                 f"{source}: cannot load {point.value} ({where}): {type(error).__name__}: {error}"
             ) from None
         file = _module_file(point.module)
-        yield from (ActiveType(t, source, point.value, _file_of(t, file)) for t in _collect(obj, point.value, source))
+        found = _collect(obj, point.value, source, file)
+        yield from (ActiveType(t, source, point.value, _file_of(t, file)) for t in found)
 
 
 def _split(specs: Iterable[str]) -> list[str]:

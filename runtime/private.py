@@ -8,6 +8,7 @@ someone else owns, a file system without POSIX modes), it says so once per path 
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import stat
@@ -51,7 +52,7 @@ def private_dir(path: Path) -> Path:
             if not folder.is_dir():
                 raise
     if not path.is_dir():
-        raise NotADirectoryError(f"{path} is not a folder")
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))
     tighten(path)
     return path
 

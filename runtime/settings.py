@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from dataclasses import dataclass, field, replace
@@ -12,6 +13,7 @@ from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from claimflow.runtime.database_url import database_url_refusal
 from claimflow.runtime.delivery.config import DeliveryConfig, DeliveryConfigError, parse_targets
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway.caps import OutputCaps
@@ -19,6 +21,7 @@ from claimflow.runtime.gateway.config import GatewayConfig, PriceTable, Provider
 from claimflow.runtime.gateway.errors import GatewaySetupError
 from claimflow.runtime.ingest.models import IngestLimits
 from claimflow.runtime.masked_repr import masked_repr
+from claimflow.runtime.policy_file import unknown_keys
 from claimflow.runtime.retention.ages import parse_age
 from claimflow.runtime.sqlite_durability import SQLITE_SYNCHRONOUS, SqliteSynchronous
 from claimflow.state.budget import Budget
@@ -102,8 +105,25 @@ SynchronousCommit = Literal["off", "on"]
 
 
 def _policy_file() -> Policy:
-    policy = _json_file("CLAIMFLOW_POLICY", Policy, "a valid policy")
-    return Policy() if policy is None else policy
+    """CLAIMFLOW_POLICY's file; a key the policy has no setting for is refused, as a bad value is."""
+    path = _env("CLAIMFLOW_POLICY")
+    if path is None:
+        return Policy()
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise SettingsError(f"CLAIMFLOW_POLICY={path!r} cannot be read: {error.strerror or error}") from None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None  # not JSON: the model's validation says so, as for any other file
+    unknown = unknown_keys(data)
+    if unknown:
+        raise SettingsError(f"CLAIMFLOW_POLICY={path!r} is not a valid policy: {'; '.join(unknown)}")
+    try:
+        return Policy.model_validate_json(text)
+    except ValidationError as error:
+        raise SettingsError(f"CLAIMFLOW_POLICY={path!r} is not a valid policy: {_problems(error)}") from None
 
 
 def _problems(error: ValidationError) -> str:
@@ -162,7 +182,8 @@ def _limits(provider: str) -> ProviderLimits:
     )
 
 
-_OUTPUT_CAP = "CLAIMFLOW_MAX_OUTPUT_TOKENS"
+OUTPUT_CAP = "CLAIMFLOW_MAX_OUTPUT_TOKENS"
+"""The output token cap of every step; with `_<STEP>` (`_CLASSIFY`, `_EXTRACT`, `_EXTRACT_<TYPE>`), of one."""
 
 
 def _positive_int(name: str) -> int | None:
@@ -171,7 +192,7 @@ def _positive_int(name: str) -> int | None:
 
 def _output_caps() -> OutputCaps:
     """CLAIMFLOW_MAX_OUTPUT_TOKENS for every step, CLAIMFLOW_MAX_OUTPUT_TOKENS_<STEP> for one step or kind."""
-    prefix = f"{_OUTPUT_CAP}_"
+    prefix = f"{OUTPUT_CAP}_"
     steps: dict[str, int] = {}
     for name in sorted(os.environ):
         if not name.startswith(prefix):
@@ -184,7 +205,7 @@ def _output_caps() -> OutputCaps:
         cap = _positive_int(name)
         if cap is not None:
             steps[step] = cap
-    return OutputCaps(default=_positive_int(_OUTPUT_CAP), steps=steps)
+    return OutputCaps(default=_positive_int(OUTPUT_CAP), steps=steps)
 
 
 def _gateway(base_url: str | None, model: str) -> GatewayConfig:
@@ -277,6 +298,15 @@ def _prune_cron() -> str:
         raise SettingsError(f"CLAIMFLOW_PRUNE_CRON: {error}") from None
 
 
+def _database_url() -> str | None:
+    """CLAIMFLOW_DATABASE_URL: a Postgres URL (see `database_url_refusal`); unset, SQLite in the data directory."""
+    url = _env("CLAIMFLOW_DATABASE_URL")
+    refusal = None if url is None else database_url_refusal(url)
+    if refusal:
+        raise SettingsError(refusal)
+    return url
+
+
 def _document_limits() -> IngestLimits:
     """What one document may be: bytes, pages, characters per page and in all (CLAIMFLOW_MAX_DOCUMENT_*)."""
     defaults = IngestLimits()
@@ -361,6 +391,8 @@ class Settings:
     data_dir: Path
     model: str = "rules"
     policy: Policy = field(default_factory=Policy)
+    policy_file: str | None = None
+    """The file the policy came from (CLAIMFLOW_POLICY), named when it names a type or field no active type has."""
     gateway: GatewayConfig = field(default_factory=GatewayConfig)
     second_opinion: str | None = None
     """A second model whose extraction is arbitrated against the first's."""
@@ -426,10 +458,11 @@ class Settings:
             data_dir=directory,
             model=chosen,
             policy=_policy(),
+            policy_file=_env("CLAIMFLOW_POLICY"),
             gateway=_gateway(base_url, chosen),
             second_opinion=second_opinion or _env("CLAIMFLOW_SECOND_OPINION"),
             record_dir=record_dir,
-            database_url=_env("CLAIMFLOW_DATABASE_URL"),
+            database_url=_database_url(),
             pool_size=_at_least_one("CLAIMFLOW_POOL_SIZE", 8),
             postgres_synchronous_commit=_choice(
                 "CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT", get_args(SynchronousCommit), "off"

@@ -4,8 +4,12 @@ Only regular files are documents. Everything a folder holds that is not read is 
 dropped silently: hidden entries (a name starting with `.`, such as `.git` or `.DS_Store`, not descended into),
 links that lead nowhere or in a circle, links to folders (not followed, so a walk cannot loop), folders and files
 that cannot be read, and devices, FIFOs and sockets (never opened: reading one could block or never end).
-Paths given explicitly are handed on as they are; intake refuses what is not a regular file (see
-`read_regular_file`).
+Paths given explicitly are handed on as they are, intake refusing what is not a regular file (see
+`read_regular_file`), unless they are not there or cannot be read: those are skipped as a folder's entry is.
+
+An entry skipped because it could not be read (not there, a dangling link, a link loop, permission denied) is an
+input lost (`Skipped.lost`), and fails the batch; one skipped by design (hidden, a link to a folder, a device)
+does not.
 
 File names are bytes on POSIX and need not be UTF-8: `path_text` is the one text form of a path that every
 output and the registry use, with each undecodable byte written as `\xNN`.
@@ -22,6 +26,8 @@ from pathlib import Path
 
 HIDDEN = "hidden (its name starts with a dot)"
 LINKED_FOLDER = "a link to a folder (links to folders are not followed)"
+MISSING = "does not exist"
+DENIED = "cannot be read: Permission denied"
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,8 @@ class Skipped:
 
     path: Path
     reason: str
+    lost: bool = False
+    """It could not be read (an input lost, which fails the batch), rather than left out by design."""
 
     def as_json(self) -> dict[str, str]:
         """`{"skipped": PATH, "reason": TEXT}`, the line `run --json` prints for it."""
@@ -68,24 +76,34 @@ def kind_of(mode: int) -> str:
     return "not a regular file"
 
 
-def _unreadable(error: OSError) -> str:
+def _unreadable(path: Path, error: OSError) -> Skipped:
     if error.errno == errno.ELOOP:
-        return "a link loop (its links lead back to themselves)"
+        return Skipped(path, "a link loop (its links lead back to themselves)", lost=True)
     if error.errno == errno.ENOENT:
-        return "a dangling link (its target does not exist)"
-    return f"cannot be read: {error.strerror or error}"
+        return Skipped(path, "a dangling link (its target does not exist)" if path.is_symlink() else MISSING, lost=True)
+    return Skipped(path, f"cannot be read: {error.strerror or error}", lost=True)
 
 
 def expand(paths: Iterable[Path]) -> Sources:
-    """Files as given; folders as their regular files (recursively, sorted), with every skipped entry."""
+    """Files as given; folders as their regular files (recursively, sorted), with every skipped entry.
+
+    A path given that is not there or cannot be read is skipped (`lost`), as such an entry of a folder is.
+    """
     sources = Sources()
     for path in paths:
-        if path.is_dir():
+        try:
+            mode = os.stat(path).st_mode
+        except OSError as error:
+            sources.skipped.append(_unreadable(path, error))
+            continue
+        if stat.S_ISDIR(mode):
             found: list[Path] = []
             _walk(path, found, sources.skipped)
             sources.files.extend(sorted(found))
+        elif stat.S_ISREG(mode) and not os.access(path, os.R_OK):
+            sources.skipped.append(Skipped(path, DENIED, lost=True))
         else:
-            sources.files.append(path)
+            sources.files.append(path)  # a device or a FIFO too: intake refuses it, unopened, as a failed run
     return sources
 
 
@@ -93,7 +111,7 @@ def _walk(folder: Path, found: list[Path], skipped: list[Skipped]) -> None:
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
     except OSError as error:
-        skipped.append(Skipped(folder, _unreadable(error)))
+        skipped.append(_unreadable(folder, error))
         return
     for entry in entries:
         path = Path(entry.path)
@@ -103,7 +121,7 @@ def _walk(folder: Path, found: list[Path], skipped: list[Skipped]) -> None:
         try:
             mode = os.stat(path).st_mode  # follows links: what a link leads to is what counts
         except OSError as error:
-            skipped.append(Skipped(path, _unreadable(error)))
+            skipped.append(_unreadable(path, error))
             continue
         if stat.S_ISDIR(mode):
             if entry.is_symlink():
@@ -113,7 +131,7 @@ def _walk(folder: Path, found: list[Path], skipped: list[Skipped]) -> None:
         elif not stat.S_ISREG(mode):
             skipped.append(Skipped(path, f"{kind_of(mode)}, not a regular file; it was not opened"))
         elif not os.access(path, os.R_OK):
-            skipped.append(Skipped(path, "cannot be read: Permission denied"))
+            skipped.append(Skipped(path, DENIED, lost=True))
         else:
             found.append(path)
 

@@ -41,6 +41,14 @@ class RuleFailedError(StateError):
     """A document type's own rule raised instead of judging: a bug in that rule, named with the document type."""
 
 
+class RuleFieldError(RuleFailedError):
+    """A rule read a field (or column) its type does not declare, or one it does not list in `@rule(fields=[...])`.
+
+    A misspelt name would otherwise read as "no value" and switch the rule off without a word. The message names
+    the rule, its document type, the name asked for, where, and the names the rule may use.
+    """
+
+
 class OfflineHookError(StateError):
     """A document type's own offline extractor or detector raised, or returned something else than it must.
 

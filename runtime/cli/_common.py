@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Column, Table
 
+from claimflow.runtime.data_dir import DataDirectoryError
 from claimflow.runtime.errors import SetupError, WorkflowVersionError
 from claimflow.runtime.registry.runs import SHORTEST_PREFIX, STATUSES, RegistryError, RunNotFoundError, RunRow
 from claimflow.runtime.settings import Settings
@@ -151,28 +152,32 @@ def with_engine(
     types: list[str] | None = None,
     readonly: bool = False,
     override_model: bool = False,
+    queued: bool = False,
 ) -> T:
     """Open the engine and run `body`; known errors become a message and exit code, never a traceback.
 
     `readonly` opens an engine that only looks at runs: no model backend or parser is built. `override_model`
     continues runs on the settings' model rather than each run's own (`--model` named on the command line).
+    A stop for storage advises how to continue what was registered (`resume_advice`), in production mode too
+    when `queued` (`run --queue`); a `readonly` command registers nothing and advises nothing.
     """
     from claimflow.runtime.engine import open_engine
 
     with exit_codes():
         settings = settings or Settings.load(data_dir=data_dir, types=tuple(types or ()))
 
-        async def main() -> T:
-            async with open_engine(settings, readonly=readonly, override_model=override_model) as engine:
-                # What start-up built (modules, the graph, a provider's SDK and its client) lives as long as
-                # the process: take it out of the collector's sight, or every full collection walks it again.
-                # On a model-backed batch that was ~0.1 s of collector pauses per 40 documents.
-                gc.freeze()
-                try:
-                    return await body(engine)
-                except RunNotFoundError as error:
-                    raise not_found(error, (row.run_id for row in await engine.registry.list_runs())) from None
+    async def main() -> T:
+        async with open_engine(settings, readonly=readonly, override_model=override_model) as engine:
+            # What start-up built (modules, the graph, a provider's SDK and its client) lives as long as
+            # the process: take it out of the collector's sight, or every full collection walks it again.
+            # On a model-backed batch that was ~0.1 s of collector pauses per 40 documents.
+            gc.freeze()
+            try:
+                return await body(engine)
+            except RunNotFoundError as error:
+                raise not_found(error, (row.run_id for row in await engine.registry.list_runs())) from None
 
+    with exit_codes(advice=None if readonly else resume_advice(settings, queued=queued)):
         return asyncio.run(main())
 
 
@@ -216,10 +221,12 @@ def not_found(error: RunNotFoundError, run_ids: Iterable[str]) -> RunNotFoundErr
 
 
 @contextmanager
-def exit_codes() -> Iterator[None]:
+def exit_codes(*, advice: str | None = None) -> Iterator[None]:
     """Known errors become a message and an exit code, never a traceback.
 
-    2 for setup errors and unknown runs, 1 for a refused operation, 3 when storage or the database is gone.
+    2 for setup errors and unknown runs, 1 for a refused operation, 3 when storage or the database is gone:
+    `error: stopped: REASON`, then `advice` (what becomes of the work done so far, see `resume_advice`) unless
+    the command wrote nothing (none given) or could not open its data directory at all.
     """
     # psycopg and its pools log each failed reconnect or cancellation to stderr; a lost database is told once, below.
     logging.getLogger("psycopg").setLevel(logging.ERROR)
@@ -235,7 +242,8 @@ def exit_codes() -> Iterator[None]:
         reason = unavailable_reason(error)
         if reason is None:
             raise
-        err.print(f"[red]error:[/red] stopped: {message(reason)}; {RESUME_HINT}")
+        then = f"; {advice}" if advice and not isinstance(error, DataDirectoryError) else ""
+        err.print(f"[red]error:[/red] stopped: {message(reason)}{then}")
         raise typer.Exit(STOPPED) from None
 
 
@@ -245,3 +253,15 @@ STOPPED = 3
 RESUME_HINT = (
     "every document registered so far is kept: run the same command again, or `claimflow recover`, to continue"
 )
+"""What a stop advises where runs advance in this process: each registered run is continued by either."""
+
+QUEUED_HINT = "every run recorded so far is kept with its job for the workers: run the same command again for the rest"
+"""What a stop advises in production mode, where workers advance the runs: `recover` must not run beside them."""
+
+
+def resume_advice(settings: Settings, *, queued: bool = False) -> str:
+    """What a command that registers or advances runs advises when storage stops it, for its mode.
+
+    `queued`: the command records runs for workers whatever `CLAIMFLOW_EXECUTION` says (`run --queue`).
+    """
+    return QUEUED_HINT if queued or settings.execution == "queue" else RESUME_HINT

@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 
 @app.command()
 def run(
-    paths: Annotated[list[Path], typer.Argument(exists=True, help="Files or folders; one run per file.")],
+    # Not checked here (typer would stop the whole batch for one): a path not there or not readable is skipped.
+    paths: Annotated[list[Path], typer.Argument(readable=False, help="Files or folders; one run per file.")],
     as_json: AsJson = False,
     data_dir: DataDir = None,
     types: TypesOption = None,
@@ -96,8 +97,9 @@ def run(
 
     earlier: set[str] = set()  # runs a previous command registered: this one continued or found them
     _show_skipped(sources.skipped, as_json=as_json)
+    lost = any(item.lost for item in sources.skipped)  # an input not read fails the batch, as a failed document
     if queue or settings.execution == "queue":
-        _enqueue(files, settings, as_json=as_json, data_dir=data_dir)
+        _enqueue(files, settings, as_json=as_json, data_dir=data_dir, lost=lost)
 
     async def body(engine: Engine) -> list[dict[str, Any]]:
         views: list[dict[str, Any]] = []
@@ -128,7 +130,7 @@ def run(
                 short_id(view["run_id"]), shown(view["document"]), view["status"], shown(view["doc_type"] or "-"), note
             )
         out.print(table)
-    raise typer.Exit(1 if any(view["status"] in ("failed", "delivery_failed") for view in views) else 0)
+    raise typer.Exit(1 if lost or any(view["status"] in ("failed", "delivery_failed") for view in views) else 0)
 
 
 def _show_skipped(skipped: Sequence[Skipped], *, as_json: bool) -> None:
@@ -139,8 +141,11 @@ def _show_skipped(skipped: Sequence[Skipped], *, as_json: bool) -> None:
             out.print(f"skipped {shown(path_text(item.path))}: {shown(item.reason)}", highlight=False)
 
 
-def _enqueue(files: list[Path], settings: Settings, *, as_json: bool, data_dir: Path | None) -> None:
-    """`run --queue`: each file's run recorded with its job in one transaction; workers do the rest."""
+def _enqueue(files: list[Path], settings: Settings, *, as_json: bool, data_dir: Path | None, lost: bool) -> None:
+    """`run --queue`: each file's run recorded with its job in one transaction; workers do the rest.
+
+    Exit code 1 if a run failed at once or an input named was `lost` (could not be read), else 0.
+    """
 
     async def body(engine: Engine) -> list[tuple[RunRow, bool]]:
         queued = []
@@ -151,7 +156,7 @@ def _enqueue(files: list[Path], settings: Settings, *, as_json: bool, data_dir: 
             queued.append((row, new))
         return queued
 
-    queued = with_engine(data_dir, body, settings)
+    queued = with_engine(data_dir, body, settings, queued=True)
     if not as_json:
         table = fitted_table("run", "document", "status", "note")
         for row, new in queued:
@@ -159,7 +164,7 @@ def _enqueue(files: list[Path], settings: Settings, *, as_json: bool, data_dir: 
             table.add_row(short_id(row.run_id), shown(row.filename), row.status, note)
         out.print(table)
         err.print(f"queued {sum(new and row.status == 'queued' for row, new in queued)} run(s) for the workers")
-    raise typer.Exit(1 if any(row.status == "failed" for row, _ in queued) else 0)
+    raise typer.Exit(1 if lost or any(row.status == "failed" for row, _ in queued) else 0)
 
 
 @app.command()

@@ -58,7 +58,7 @@ def _database_errors() -> Iterator[None]:
         reason = unavailable_reason(error)
         if reason is None:
             raise
-        err.print(f"[red]error:[/red] {message(reason)}")
+        err.print(f"[red]error:[/red] stopped: {message(reason)}")
         raise typer.Exit(STOPPED) from None
 
 
@@ -74,9 +74,11 @@ def worker(
 ) -> None:
     """Take run jobs from the queue and advance them, until stopped (Ctrl-C or SIGTERM)."""
     from claimflow.runtime.queue import worker_queues
+    from claimflow.runtime.queue.logs import log_to_stderr
     from claimflow.runtime.queue.worker import run_worker
 
     settings = _settings(data_dir, types)
+    log_to_stderr()  # each job, failed run, retry, reaping and the stop: one line each, never a document's text
     names = [name.strip() for item in queues or [] for name in item.split(",") if name.strip()]
     err.print(
         f"worker on {', '.join(names or worker_queues(settings.model))}, {concurrency} job(s) at once, model "

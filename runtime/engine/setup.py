@@ -30,6 +30,7 @@ from claimflow.runtime.registry.opening import open_async_registry
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sqlitestore import SqliteDocumentStore
 from claimflow.runtime.store import AsyncDocumentStore, DocumentFiles, FileDocumentStore
+from claimflow.runtime.type_settings import check_type_settings
 from claimflow.state.schema import DocumentType
 
 
@@ -151,6 +152,7 @@ async def open_engine(
     if override_model is None:
         override_model = gateway is not None
     active = await asyncio.to_thread(active_types, settings, types)
+    check_type_settings(settings, active.types)  # the policy's and the caps' type and field names
     async with AsyncExitStack() as stack:
         if gateway is None and not readonly:
             gateway = _own(stack, await asyncio.to_thread(make_gateway, settings.model, settings.gateway), settings)

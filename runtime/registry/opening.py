@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimflow.runtime.data_dir import REGISTRY_FILE, close_data_directory
+from claimflow.runtime.data_dir import REGISTRY_FILE, DataDirectoryError, open_data_directory
 from claimflow.runtime.registry import AsyncRegistry, Registry, RunRegistry
 from claimflow.runtime.settings import Settings
 
@@ -11,15 +11,21 @@ def open_registry(settings: Settings) -> RunRegistry:
     """The run registry: Postgres when a database URL is set, else SQLite in the data directory.
 
     Every command opens the registry first, so a data directory left open is closed again here, whatever the
-    command (see `close_data_directory`).
+    command (see `close_data_directory`), and one that cannot be created or used is told here, naming it.
+
+    Raises:
+        DataDirectoryError: The data directory, or the registry's file in it, cannot be created or opened.
     """
     if settings.database_url:
         # Imported here: psycopg is a tenth of a second to load, which a SQLite command never needs.
         from claimflow.runtime.registry.postgres import PostgresRegistry  # noqa: PLC0415
 
         return PostgresRegistry(settings.database_url, size=settings.pool_size)
-    close_data_directory(settings.data_dir)
-    return Registry(settings.data_dir / REGISTRY_FILE, synchronous=settings.sqlite_synchronous)
+    open_data_directory(settings.data_dir)
+    try:
+        return Registry(settings.data_dir / REGISTRY_FILE, synchronous=settings.sqlite_synchronous)
+    except OSError as error:  # the registry's file: a folder in its place, a data directory others own
+        raise DataDirectoryError(settings.data_dir, error) from error
 
 
 def open_async_registry(settings: Settings) -> AsyncRegistry:

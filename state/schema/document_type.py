@@ -14,10 +14,11 @@ from typing import Protocol, TypeVar
 
 from claimflow.state.claims import ExtractionClaim
 from claimflow.state.errors import DeclarationError, RuleFailedError
-from claimflow.state.evidence import ClaimedEvidence, Evidence
+from claimflow.state.evidence import ClaimedEvidence
 from claimflow.state.labels import LabelIndex, fold_label
 from claimflow.state.normalize import compact, fold
 from claimflow.state.outcomes import FieldResult, RuleResult, TableRow
+from claimflow.state.schema._check_input import given_values
 from claimflow.state.schema.fields import Field, check_name, check_text
 from claimflow.state.schema.rules import Rule, RuleInput, shortened
 from claimflow.state.schema.type_words import TypeWords
@@ -220,20 +221,28 @@ class DocumentType:
 
     def check(
         self,
-        values: Mapping[str, str | list[str]],
+        values: Mapping[str, str | list[str] | Sequence[Mapping[str, str | None]]],
         *,
         tables: Mapping[str, Sequence[Mapping[str, str | None]]] | None = None,
         today: date | None = None,
         tolerance: Decimal = Decimal("0.01"),
         earlier_runs: Sequence[str] = (),
     ) -> list[RuleResult]:
-        """Run the type's own rules on plain canonical values: for testing rules without a graph."""
-        results = {name: FieldResult(name=name, value=value, status="accepted", decided_by="test")
-                   for name, value in values.items()}  # fmt: skip
-        rows = {
-            name: [TableRow(cells=dict(cells), evidence=_NOWHERE) for cells in table]
-            for name, table in (tables or {}).items()
-        }
+        """Run the type's own rules on plain canonical values: for testing rules without a graph.
+
+        Args:
+            values: Field name -> canonical text (`"237.30"`, `"2024-03-14"`, `"true"`), a list of texts for a
+                field that holds several values, or a table's rows (as in `tables`).
+            tables: Table name -> rows, each a dict of column -> canonical text (`{"amount": "12.50"}`).
+            today: The date rules see as today (default: today).
+            tolerance: How far sums may differ and still agree (the policy's amount tolerance).
+            earlier_runs: Earlier completed runs with the same `duplicate_key` values.
+
+        Raises:
+            ValueError: A field or column the type does not declare, or a value that is not canonical text.
+            RuleFailedError: A rule raised, or read a field it may not (`RuleFieldError`).
+        """
+        results, rows = given_values(self.name, self._by_name, values, tables)
         return run_rules(self, results, rows, today=today or date.today(), tolerance=tolerance,
                          earlier_runs=tuple(earlier_runs))  # fmt: skip
 
@@ -279,10 +288,6 @@ def _caller() -> str | None:
     return f"{frame.f_code.co_filename}:{frame.f_lineno}" if frame is not None else None
 
 
-_NOWHERE = Evidence(page=1, start=0, end=0, quote="")
-"""Rows given to `DocumentType.check` come from a test, not from a page."""
-
-
 def _qualified(function: object) -> str | None:
     if function is None:
         return None
@@ -301,9 +306,13 @@ def run_rules(
     """Every rule of the type that applies, in declaration order."""
     results = []
     for item in doc_type.rules:
-        given = RuleInput(item.name, item.fields, values, tables, today, tolerance, earlier_runs)
+        given = RuleInput(
+            item.name, item.fields, values, tables, today, tolerance, earlier_runs, doc_type.name, doc_type._by_name
+        )
         try:
             result = item(given)
+        except RuleFailedError:
+            raise  # a name the rule may not read (RuleFieldError): its message already names the rule and type
         # The user's own code: its failure names it, and fails this document only. SystemExit too (a rule that
         # calls sys.exit, or a library that does): let through, it would end the whole batch with no word.
         except (Exception, SystemExit) as error:

@@ -15,17 +15,16 @@ it does not apply. Rules are pure: the same values give the same result, so they
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
-from decimal import Decimal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from claimflow.state.errors import DeclarationError
-from claimflow.state.normalize import parse_amount, parse_iso_date
-from claimflow.state.outcomes import FieldResult, ReviewReasonCode, RuleResult, RuleSeverity, TableRow
+from claimflow.state.outcomes import ReviewReasonCode, RuleResult, RuleSeverity
 from claimflow.state.schema.fields import check_name
+from claimflow.state.schema.rule_input import Row, RuleInput
 
-_USABLE = ("accepted", "edited")
+__all__ = ["MAX_MESSAGE_CHARS", "Row", "Rule", "RuleFunction", "RuleInput", "rule", "shortened"]
+
 MAX_MESSAGE_CHARS = 2_000
 """A rule's message is kept in every checkpoint, event and review request after it: longer ones are cut."""
 
@@ -35,96 +34,6 @@ def shortened(message: str) -> str:
     if len(message) <= MAX_MESSAGE_CHARS:
         return message
     return f"{message[:MAX_MESSAGE_CHARS]}... ({len(message) - MAX_MESSAGE_CHARS:,} more characters not kept)"
-
-
-def _decimal(value: str | None) -> Decimal | None:
-    return parse_amount(value) if value is not None else None
-
-
-@dataclass(frozen=True)
-class Row:
-    """One accepted table row as a rule sees it: canonical cell values, typed on request."""
-
-    cells: Mapping[str, str | None]
-
-    def text(self, column: str) -> str | None:
-        """The cell as text."""
-        return self.cells.get(column)
-
-    def amount(self, column: str) -> Decimal | None:
-        """The cell as a Decimal (amount, percentage and numeric cells)."""
-        return _decimal(self.cells.get(column))
-
-    def date(self, column: str) -> date | None:
-        """The cell as a date."""
-        value = self.cells.get(column)
-        return parse_iso_date(value) if value is not None else None
-
-
-@dataclass(frozen=True)
-class RuleInput:
-    """What one rule is given: the document's accepted values, today's date, and earlier duplicates."""
-
-    rule: str
-    """The name of the rule being run (results are recorded under it)."""
-    fields: tuple[str, ...]
-    """The fields the rule declared it judges."""
-    values: Mapping[str, FieldResult]
-    tables: Mapping[str, Sequence[TableRow]] = field(default_factory=dict)
-    today: date = field(default_factory=date.today)
-    tolerance: Decimal = Decimal("0.01")
-    """How far sums may differ (rounding) and still agree: the policy's amount tolerance."""
-    earlier_runs: tuple[str, ...] = ()
-    """Earlier completed runs of this type with the same `duplicate_key` values (empty without a key)."""
-
-    def has(self, name: str) -> bool:
-        """True when the field has an accepted or edited value."""
-        result = self.values.get(name)
-        return result is not None and result.status in _USABLE and result.value not in (None, "", [])
-
-    def text(self, name: str) -> str | None:
-        """A single-valued field's value as text (None when it has no accepted value)."""
-        result = self.values.get(name)
-        if not self.has(name) or result is None or not isinstance(result.value, str):
-            return None
-        return result.value
-
-    def all(self, name: str) -> list[str]:
-        """Every value of a field (one element for single-valued fields, none when missing)."""
-        result = self.values.get(name)
-        if not self.has(name) or result is None or result.value is None:
-            return []
-        return list(result.value) if isinstance(result.value, list) else [result.value]
-
-    def amount(self, name: str) -> Decimal | None:
-        """An amount or percentage field as a Decimal."""
-        return _decimal(self.text(name))
-
-    def date(self, name: str) -> date | None:
-        """A date field as a date."""
-        value = self.text(name)
-        return parse_iso_date(value) if value is not None else None
-
-    def boolean(self, name: str) -> bool | None:
-        """A boolean field as True/False."""
-        value = self.text(name)
-        return None if value is None else value == "true"
-
-    def rows(self, table: str) -> list[Row]:
-        """The accepted rows of a table field."""
-        return [Row(row.cells) for row in self.tables.get(table, ())]
-
-    def check(self, passed: bool, message: str) -> RuleResult:
-        """A result under this rule's name and fields: passed when `passed` is true."""
-        return RuleResult(rule=self.rule, passed=passed, message=message, fields=list(self.fields))
-
-    def passed(self, message: str) -> RuleResult:
-        """A passing result."""
-        return self.check(True, message)
-
-    def failed(self, message: str) -> RuleResult:
-        """A failing result."""
-        return self.check(False, message)
 
 
 RuleFunction = Callable[[RuleInput], RuleResult | None]
@@ -194,7 +103,8 @@ def rule(
 
     Args:
         name: Stable name, recorded with every result (and in the workflow version).
-        fields: The fields the rule judges; each must be a field of the type the rule is declared on.
+        fields: The fields the rule judges, each a field of the type the rule is declared on. The rule may read
+            these and no other (a name it does not list raises `RuleFieldError` when read); its results name them.
         severity: "review" (a failure sends the document to review) or "info" (only recorded).
         reason: The review reason a failure becomes: validation_failed, duplicate or missing_required.
     """

@@ -106,14 +106,16 @@ def test_a_database_out_of_reach_fails_the_storage_check(claimflow: Invoke, tmp_
 
 
 def test_a_data_directory_under_a_file_fails_the_storage_check(claimflow: Invoke, tmp_path: Path) -> None:
-    (tmp_path / "taken").write_text("not a folder", encoding="utf-8")
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder", encoding="utf-8")
 
-    code, found = _checks(claimflow, "--data-dir", tmp_path / "taken" / "data")
+    code, found = _checks(claimflow, "--data-dir", taken / "data")
 
     assert code == 1
     assert found["storage"] == {
         "outcome": "failed",
-        "detail": f"data directory {tmp_path / 'taken' / 'data'} cannot be created: {tmp_path / 'taken'} is a file",
+        # As `run` would say it (`error: stopped: ...`), naming the file in the way.
+        "detail": f"cannot use the data directory {taken / 'data'}: Not a directory ({taken})",
     }
 
 

@@ -235,7 +235,6 @@ def test_trace_json_lines_have_type_step_and_time(batch: dict[str, Any], cli: In
 @pytest.mark.parametrize(
     "args",
     [
-        pytest.param(["run", "no/such/file.txt"], id="run-missing-path"),
         pytest.param(["run"], id="run-without-paths"),
         pytest.param(["show", "feedfacefeedface"], id="show-unknown-run"),
         pytest.param(["show", "feedfacefeedface", "--json"], id="show-json-unknown-run"),

@@ -1,0 +1,83 @@
+"""`check` fails, and `run` refuses with exit 2, a setting that names a policy key, type or field that does not exist.
+
+Before, `claimflow check` said ok to each of these, and a run went on as if they were not set.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli.conftest import Invoke
+from tests.integration._docs import json_lines, write
+
+BILL_TYPE = """
+from claimflow import DocumentType, Field
+
+BILL = DocumentType(
+    name="utility_bill",
+    description="A bill from an electricity supplier.",
+    fields=[Field("supplier", "text", labels=["Supplier"]), Field("total_amount", "amount", labels=["Amount Due"])],
+)
+"""
+TYPO = {"field_thresholds": {"utility_bil": {"supplier": 0.9}, "utility_bill": {"totl_amount": 0.99}}}
+
+
+def _policy(tmp_path: Path, policy: dict[str, object]) -> dict[str, str]:
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps(policy))
+    return {"CLAIMFLOW_POLICY": str(path)}
+
+
+def test_check_fails_the_settings_of_a_policy_naming_no_active_type_or_field(claimflow: Invoke, tmp_path: Path) -> None:
+    types = write(tmp_path, "bill_types.py", BILL_TYPE)
+    env = _policy(tmp_path, TYPO)
+
+    result = claimflow("check", "--json", "--types", types, "--data-dir", tmp_path / "data", env=env)
+
+    found = {item.pop("check"): item for item in json_lines(result.stdout)}
+    assert result.exit_code == 1
+    assert found["settings"]["outcome"] == "failed"
+    detail = found["settings"]["detail"]
+    assert detail.startswith(f"CLAIMFLOW_POLICY={env['CLAIMFLOW_POLICY']!r}: field_thresholds.utility_bil: no active")
+    assert "(active: invoice, receipt, contract, utility_bill)" in detail
+    assert "field_thresholds.utility_bill.totl_amount: utility_bill has no field 'totl_amount'" in detail
+    assert found["types"]["outcome"] == "ok" and found["storage"]["outcome"] == "ok"  # the other checks ran
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"CLAIMFLOW_MAX_OUTPUT_TOKENS_EXTRACT_FOO": "10"}, "CLAIMFLOW_MAX_OUTPUT_TOKENS_EXTRACT_FOO: no active"),
+        ({"POLICY": '{"field_auto_accpt": 0.9}'}, "is not a valid policy: field_auto_accpt: no such setting"),
+    ],
+)
+def test_check_fails_and_run_refuses_a_setting_for_no_type_or_no_key(
+    claimflow: Invoke, tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    if "POLICY" in env:
+        env = _policy(tmp_path, json.loads(env.pop("POLICY")))
+    data = tmp_path / "data"
+    invoice = write(tmp_path, "a.txt", "INVOICE\nInvoice No.: 1\nTotal: 10.00\n")
+
+    checked = claimflow("check", "--json", "--data-dir", data, env=env)
+    ran = claimflow("run", invoice, "--data-dir", data, env=env)
+
+    (settings,) = [item for item in json_lines(checked.stdout) if item["check"] == "settings"]
+    assert checked.exit_code == 1 and settings["outcome"] == "failed" and message in settings["detail"]
+    assert ran.exit_code == 2, ran.output
+    assert ran.stderr.startswith("error: ") and message in " ".join(ran.stderr.split())
+    assert not (data / "claimflow.db").exists()  # refused before anything was opened
+
+
+def test_run_refuses_a_policy_naming_a_misspelt_field_of_the_users_type(claimflow: Invoke, tmp_path: Path) -> None:
+    types = write(tmp_path, "bill_types.py", BILL_TYPE)
+    bill = write(tmp_path, "bill.txt", "UTILITY BILL\nSupplier: Northgrid\nAmount Due: 80.00\n")
+    env = _policy(tmp_path, {"field_thresholds": {"utility_bill": {"totl_amount": 0.99}}})
+
+    ran = claimflow("run", bill, "--types", types, "--data-dir", tmp_path / "data", env=env)
+
+    assert ran.exit_code == 2
+    assert "utility_bill has no field 'totl_amount' (fields: supplier, total_amount)" in " ".join(ran.stderr.split())

@@ -1,0 +1,171 @@
+"""A rule reads only names it may: a misspelt field or column raises, naming it, instead of switching the rule off.
+
+Before, `doc.date("period_strat")` read as "no value" and the rule returned None on every document, unsaid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+
+from claimflow import Column, DocumentType, Field, RuleInput, RuleResult, rule
+from claimflow.doctypes import BUILTIN_TYPES
+from claimflow.state.errors import RuleFailedError, RuleFieldError
+from claimflow.state.outcomes import FieldResult
+
+Body = Callable[[RuleInput], RuleResult | None]
+
+
+def _bill(body: Body, fields: list[str]) -> DocumentType:
+    return DocumentType(
+        name="utility_bill",
+        description="A bill from an electricity supplier.",
+        fields=[
+            Field("supplier", "text"),
+            Field("period_start", "date"),
+            Field("period_end", "date"),
+            Field("direct_debit", "boolean"),
+            Field("total_amount", "amount"),
+            Field("charges", "table", columns=[Column("description"), Column("amount", "amount", required=True)]),
+        ],
+        rules=[rule("judged", fields=fields)(body)],
+    )
+
+
+VALUES = {"supplier": "Northgrid", "period_start": "2024-01-01", "period_end": "2024-02-01", "total_amount": "3.00"}
+ROWS = {"charges": [{"description": "Energy", "amount": "1.00"}, {"amount": "2.00"}]}
+FIELDS = "supplier, period_start, period_end, direct_debit, total_amount, charges"
+
+
+@pytest.mark.parametrize(
+    ("body", "accessor"),
+    [
+        (lambda doc: doc.check(doc.date("period_strat") is not None, "-"), "date"),
+        (lambda doc: doc.check(doc.amount("totl_amount") is not None, "-"), "amount"),
+        (lambda doc: doc.check(doc.text("suplier") is not None, "-"), "text"),
+        (lambda doc: doc.check(bool(doc.all("suplier")), "-"), "all"),
+        (lambda doc: doc.check(doc.boolean("direct_debt") is not None, "-"), "boolean"),
+        (lambda doc: doc.check(doc.has("suplier"), "-"), "has"),
+        (lambda doc: doc.check(bool(doc.rows("charegs")), "-"), "rows"),
+    ],
+)
+def test_a_misspelt_field_raises_naming_the_field_rule_type_and_its_fields(body: Body, accessor: str) -> None:
+    bill = _bill(body, ["period_start", "total_amount", "supplier", "charges", "direct_debit"])
+
+    with pytest.raises(RuleFieldError) as raised:
+        bill.check(VALUES, tables=ROWS)
+
+    message = str(raised.value)
+    assert message.startswith("rule 'judged' of document type 'utility_bill' reads field '")
+    assert f"with doc.{accessor}() at test_rule_field_names.py:" in message
+    assert message.endswith(f"which the type does not declare (fields: {FIELDS})")
+    assert isinstance(raised.value, RuleFailedError)  # a rule that fails, as one that raises: the document fails
+
+
+def test_a_field_the_rule_does_not_list_is_refused_so_its_results_name_every_field_it_judges() -> None:
+    # `fields` is what results, `claimflow explain` and the review screen show a failure beside: a rule that
+    # judged the supplier but listed only the period would point a reviewer at the wrong fields.
+    bill = _bill(lambda doc: doc.check(doc.text("supplier") is not None, "-"), ["period_start"])
+
+    with pytest.raises(RuleFieldError) as raised:
+        bill.check(VALUES)
+    assert "reads field 'supplier' with doc.text() at test_rule_field_names.py:" in str(raised.value)
+    assert str(raised.value).endswith(
+        "which the rule does not list in @rule(fields=[...]) (it lists: period_start); add it, so the rule's results"
+        " name every field it judges"
+    )
+
+
+def test_a_misspelt_column_raises_naming_the_table_and_its_columns() -> None:
+    def total(doc: RuleInput) -> RuleResult | None:
+        return doc.passed(str(sum((row.amount("amuont") or Decimal(0) for row in doc.rows("charges")), Decimal(0))))
+
+    with pytest.raises(
+        RuleFieldError,
+        match=r"rule 'judged' of document type 'utility_bill' reads column 'amuont' of table 'charges' at "
+        r"test_rule_field_names\.py:\d+, which the table does not declare \(columns: description, amount\)",
+    ):
+        _bill(total, ["charges"]).check({}, tables=ROWS)
+
+
+def test_a_table_read_as_a_value_or_a_value_read_as_rows_says_how_to_read_it() -> None:
+    as_value = _bill(lambda doc: doc.check(doc.amount("charges") is None, "-"), ["charges"])
+    as_rows = _bill(lambda doc: doc.check(not doc.rows("total_amount"), "-"), ["total_amount"])
+
+    with pytest.raises(RuleFieldError, match=r"reads table 'charges' with doc\.amount\(\).*doc\.rows\('charges'\)"):
+        as_value.check({}, tables=ROWS)
+    with pytest.raises(RuleFieldError, match=r"it is not a table \(its kind is amount\): read it with doc\.text\(\)"):
+        as_rows.check(VALUES)
+
+
+def test_rows_read_their_declared_cells_and_a_table_has_a_value_when_it_has_rows() -> None:
+    def body(doc: RuleInput) -> RuleResult | None:
+        rows = doc.rows("charges")
+        cells = [(row.text("description"), row.amount("amount"), row.date("description")) for row in rows]
+        return doc.check(doc.has("charges"), repr(cells))
+
+    (result,) = _bill(body, ["charges"]).check({}, tables=ROWS)
+    assert result.passed
+    assert result.message == "[('Energy', Decimal('1.00'), None), (None, Decimal('2.00'), None)]"
+    (empty,) = _bill(body, ["charges"]).check({})
+    assert not empty.passed and empty.message == "[]"
+
+
+def test_table_rows_may_be_given_with_the_values_or_with_tables() -> None:
+    def body(doc: RuleInput) -> RuleResult | None:
+        lines = sum((row.amount("amount") or Decimal(0) for row in doc.rows("charges")), Decimal(0))
+        return doc.check(lines == doc.amount("total_amount"), f"charges {lines}")
+
+    bill = _bill(body, ["charges", "total_amount"])
+    assert bill.check({**VALUES, **ROWS}) == bill.check(VALUES, tables=ROWS)
+    (result,) = bill.check({"total_amount": "3.00", "charges": ROWS["charges"]})
+    assert result.passed and result.message == "charges 3.00"
+
+
+@pytest.mark.parametrize(
+    ("values", "tables", "message"),
+    [
+        ({"totl_amount": "3.00"}, None, r"utility_bill\.check\(\): the type has no field 'totl_amount' \(fields: "),
+        ({"total_amount": 3}, None, r"'total_amount' is 3; give canonical text as a rule would see it"),
+        ({"charges": "1.00"}, None, r"table 'charges' is '1.00'; give a list of rows, each a dict of column"),
+        ({}, {"charges": [{"amuont": "1.00"}]}, r"table 'charges' has no column 'amuont' \(columns: description, am"),
+        ({}, {"charges": [{"amount": 1}]}, r"charges\.amount is 1; give canonical text"),
+        ({}, {"total_amount": []}, r"'total_amount' is not a table \(its kind is amount\)"),
+        (ROWS, ROWS, r"table 'charges' is given both in the values and in tables="),
+    ],
+)
+def test_check_refuses_what_no_rule_could_read_saying_what_to_pass(
+    values: dict[str, object], tables: dict[str, object] | None, message: str
+) -> None:
+    bill = _bill(lambda doc: None, ["charges"])
+    with pytest.raises(ValueError, match=message):
+        bill.check(values, tables=tables)  # type: ignore[arg-type]
+
+
+def test_a_rule_input_built_by_hand_without_the_declaration_reads_as_before() -> None:
+    doc = RuleInput(
+        "r", ("total",), {"total": FieldResult(name="total", value="1.50", status="accepted", decided_by="t")}
+    )
+    assert doc.amount("total") == Decimal("1.50")
+    assert doc.amount("totl") is None and doc.rows("lines") == []
+
+
+SAMPLES = {"date": "2024-03-14", "amount": "10.00", "percentage": "19", "currency": "EUR", "boolean": "true"}
+
+
+def _sample(spec: Field) -> str | list[str]:
+    value = next(iter(spec.choices)) if spec.kind == "enum" else SAMPLES.get(spec.kind, "ACME 1")
+    return [value, value] if spec.multiple else value
+
+
+@pytest.mark.parametrize("doc_type", BUILTIN_TYPES, ids=lambda t: t.name)
+def test_the_builtin_rules_read_only_the_fields_they_list(doc_type: DocumentType) -> None:
+    values = {spec.name: _sample(spec) for spec in doc_type.value_fields}
+    tables = {
+        spec.name: [{column.name: "10.00" if column.kind == "amount" else "x" for column in spec.columns}]
+        for spec in doc_type.table_fields
+    }
+    results = doc_type.check(values, tables=tables, earlier_runs=("run-0",))  # every rule applies, none raises
+    assert {result.rule for result in results} == {item.name for item in doc_type.rules}
