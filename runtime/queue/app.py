@@ -9,13 +9,18 @@ while its job was handed to another.
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Awaitable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from procrastinate import App, JobContext, PsycopgConnector
 from procrastinate.job_context import AbortReason
 
+from claimflow.runtime.queue.logs import RunJob, WorkerLog, failing_rule, log_requeued
 from claimflow.runtime.queue.names import (
     CLEAN_TASK,
+    MAINTENANCE_PRIORITY,
     MAINTENANCE_QUEUE,
     PRUNE_TASK,
     REAP_TASK,
@@ -27,8 +32,11 @@ from claimflow.runtime.registry._pg_schema import conninfo
 from claimflow.runtime.settings import Settings, WorkerTiming
 
 if TYPE_CHECKING:
+    from procrastinate.jobs import Job
+
     from claimflow.runtime.engine import Engine
     from claimflow.runtime.queue.lock import RunLocks
+    from claimflow.runtime.registry import RunRow
 
 FINISHED_JOBS_KEPT_HOURS = 72
 """Succeeded jobs are removed this long after they finished (daily); failed ones stay for a look."""
@@ -44,20 +52,55 @@ def _locks(context: JobContext) -> RunLocks | None:
     return locks
 
 
-async def _transient_to_retry(context: JobContext, advancing: Any) -> None:
+def _log(context: JobContext) -> WorkerLog:
+    log: WorkerLog | None = context.additional_context.get("log")
+    return log if log is not None else WorkerLog(context.worker_name or "worker")
+
+
+def _retry_in(job: Job) -> float | None:
+    """Seconds until a job given back now (RetryLater) is tried again; None when its tries are spent."""
+    decision = RETRY.get_retry_decision(exception=RetryLater(), job=job)
+    if decision is None:
+        return None
+    return 0.0 if decision.retry_at is None else max(0.0, (decision.retry_at - datetime.now(UTC)).total_seconds())
+
+
+async def _advance(context: JobContext, kind: RunJob, run_id: str, advancing: Awaitable[RunRow]) -> str:
+    """Await a run job, logged; a transient error becomes a retry. Returns the run's status after it."""
+    log, job = _log(context), context.job
+    started = time.monotonic()
+    log.taken(job, kind, run_id)
     try:
-        await advancing
+        row = await advancing
     except asyncio.CancelledError:
         if context.abort_reason() is AbortReason.SHUTDOWN:
             # The worker stopped and its graceful timeout ran out. Cancelled, procrastinate would mark the job
             # aborted for good and leave its run `running` with no job to continue it (the reaper only puts
             # back jobs still `doing`): retried instead, another worker continues the run from its checkpoint.
+            log.handed_back(job, kind, run_id)
             raise RetryLater("the worker stopped before the job finished") from None
         raise
     except Exception as error:
         if is_transient(error):
+            log.retrying(job, kind, run_id, error, _retry_in(job))
             raise RetryLater(str(error)) from error
+        log.broke(job, kind, run_id, error)
         raise
+    finally:
+        log.in_hand -= 1
+    seconds = time.monotonic() - started
+    log.finished(job, kind, row, seconds, await _failing_rule(context, row))
+    return row.status
+
+
+async def _failing_rule(context: JobContext, row: RunRow) -> str | None:
+    """For a failed run, the rule of the route that failed it (its log line names it); else, or unread, None."""
+    if row.status != "failed":
+        return None
+    try:
+        return failing_rule(await _engine(context).registry.events(row.run_id))
+    except Exception:  # noqa: BLE001 - the job is done: a line with less in it is no reason to run it again
+        return None
 
 
 def build_app(settings: Settings) -> App:
@@ -72,38 +115,45 @@ def build_app(settings: Settings) -> App:
 
 def _add_run_tasks(app: App) -> None:
     @app.task(name=START_TASK, pass_context=True, retry=RETRY)
-    async def start_run(context: JobContext, run_id: str) -> None:
+    async def start_run(context: JobContext, run_id: str) -> str:
         from claimflow.runtime.queue.jobs import start_job
 
-        await _transient_to_retry(context, start_job(_engine(context), run_id, _locks(context)))
+        return await _advance(context, "start", run_id, start_job(_engine(context), run_id, _locks(context)))
 
     @app.task(name=RESUME_TASK, pass_context=True, retry=RETRY)
-    async def resume_run(context: JobContext, run_id: str, interrupt_id: str, decision: dict[str, Any]) -> None:
+    async def resume_run(context: JobContext, run_id: str, interrupt_id: str, decision: dict[str, Any]) -> str:
         from claimflow.runtime.queue.jobs import resume_job
 
-        await _transient_to_retry(
-            context, resume_job(_engine(context), run_id, interrupt_id, decision, _locks(context))
-        )
+        resuming = resume_job(_engine(context), run_id, interrupt_id, decision, _locks(context))
+        return await _advance(context, "resume", run_id, resuming)
 
 
 def _add_maintenance(app: App, timing: WorkerTiming) -> None:
+    # Maintenance jobs carry MAINTENANCE_PRIORITY: a worker takes them before any run job waiting. The reaper's
+    # queueing lock keeps one tick waiting at most: while one waits, the next ticks are not queued behind it.
     @app.periodic(cron=f"* * * * * */{timing.reaper_every_s}")  # the sixth column: seconds
-    @app.task(name=REAP_TASK, queue=MAINTENANCE_QUEUE, pass_context=True)
+    @app.task(
+        name=REAP_TASK,
+        queue=MAINTENANCE_QUEUE,
+        priority=MAINTENANCE_PRIORITY,
+        queueing_lock=REAP_TASK,
+        pass_context=True,
+    )
     async def reap_stalled(context: JobContext, timestamp: int) -> int:  # noqa: ARG001 - the tick, unused
         """Run again the jobs of workers that stopped heartbeating (killed, frozen, cut off)."""
         manager = context.app.job_manager
-        stalled = await manager.get_stalled_jobs(seconds_since_heartbeat=timing.stalled_s)
+        stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=timing.stalled_s))
         for job in stalled:
             await manager.retry_job(job)
-        return len(list(stalled))
+        return log_requeued(stalled, timing.stalled_s)
 
     @app.periodic(cron="17 3 * * *")
-    @app.task(name=CLEAN_TASK, queue=MAINTENANCE_QUEUE, pass_context=True)
+    @app.task(name=CLEAN_TASK, queue=MAINTENANCE_QUEUE, priority=MAINTENANCE_PRIORITY, pass_context=True)
     async def remove_old_jobs(context: JobContext, timestamp: int) -> None:  # noqa: ARG001 - the tick
         """Remove succeeded jobs finished long ago: the runs themselves keep their own history."""
         await context.app.job_manager.delete_old_jobs(nb_hours=FINISHED_JOBS_KEPT_HOURS)
 
-    @app.task(name=PRUNE_TASK, queue=MAINTENANCE_QUEUE, pass_context=True)
+    @app.task(name=PRUNE_TASK, queue=MAINTENANCE_QUEUE, priority=MAINTENANCE_PRIORITY, pass_context=True)
     async def prune_finished(context: JobContext, timestamp: int) -> int:  # noqa: ARG001 - the tick
         """Prune the runs finished longer ago than this worker's CLAIMFLOW_PRUNE_AFTER; unset, nothing."""
         engine = _engine(context)

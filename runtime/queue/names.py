@@ -12,6 +12,11 @@ OFFLINE_QUEUE = "offline"
 MAINTENANCE_QUEUE = "maintenance"
 """The reaper, the removal of old finished jobs, and the pruning of old finished runs."""
 
+MAINTENANCE_PRIORITY = 100
+"""Maintenance jobs go before every run job (priority 0) a worker could take: procrastinate takes the waiting job
+of highest priority first, else the oldest. The reaper must not wait behind a backlog of runs to put back the
+jobs of a dead worker."""
+
 START_TASK = "claimflow.start_run"
 RESUME_TASK = "claimflow.resume_run"
 REAP_TASK = "claimflow.reap_stalled"
@@ -19,6 +24,9 @@ CLEAN_TASK = "claimflow.remove_old_jobs"
 PRUNE_TASK = "claimflow.prune_finished"
 
 _NETWORK_PROVIDERS = ("openai", "anthropic")
+
+QUEUES = (OFFLINE_QUEUE, *(f"llm.{provider}" for provider in _NETWORK_PROVIDERS), MAINTENANCE_QUEUE)
+"""Every queue claimflow puts jobs on: `/metrics` shows each, with 0 when it is empty."""
 
 
 def queue_for(model: str) -> str:

@@ -1,17 +1,19 @@
-"""`claimflow status`: what the queue and the runs look like now, read in one snapshot of the database.
+"""`claimflow status` and `/metrics`: what the queue and the runs look like now, read in one snapshot of the database.
 
 A data directory without a database has no queue and no workers: its status is its runs and reviews alone.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 
-from claimflow.runtime.registry._pg_schema import Row
+from claimflow.runtime.registry._pg_schema import PgDatabase, Row
 from claimflow.runtime.registry.runs import RunRow
 
 
@@ -38,32 +40,71 @@ def embedded_status(counts: dict[str, int], waiting: Iterable[RunRow]) -> dict[s
     }
 
 
-def queue_status(conn: psycopg.Connection[Row], *, stalled_s: float) -> dict[str, Any]:
-    """Queue depth per queue, jobs running and stalled, workers alive, runs by status, the oldest open review.
+@dataclass(frozen=True)
+class QueueGauges:
+    """The queue as `/metrics` shows it: jobs per queue waiting and running, jobs stalled, workers alive."""
+
+    queues: dict[str, dict[str, int]]
+    """Per queue with jobs, `{"waiting": n, "running": n}`."""
+    stalled: int
+    workers_alive: int
+
+
+def _read_gauges(conn: psycopg.Connection[Row], stalled_s: float) -> QueueGauges:
+    queues: dict[str, dict[str, int]] = {}
+    for row in conn.execute(
+        "SELECT queue_name, status, count(*) AS n FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"
+        " GROUP BY queue_name, status ORDER BY queue_name"
+    ):
+        queues.setdefault(row["queue_name"], {"waiting": 0, "running": 0})[
+            "waiting" if row["status"] == "todo" else "running"
+        ] = int(row["n"])
+    stalled = conn.execute(
+        "SELECT count(*) AS n FROM procrastinate_jobs job LEFT JOIN procrastinate_workers worker"
+        " ON worker.id = job.worker_id WHERE job.status = 'doing' AND (job.worker_id IS NULL OR"
+        " worker.id IS NULL OR worker.last_heartbeat < now() - make_interval(secs => %s))",
+        (stalled_s,),
+    ).fetchone()
+    alive = conn.execute(
+        "SELECT count(*) AS n FROM procrastinate_workers WHERE last_heartbeat >= now() - make_interval(secs => %s)",
+        (stalled_s,),
+    ).fetchone()
+    return QueueGauges(
+        queues=queues, stalled=int(stalled["n"]) if stalled else 0, workers_alive=int(alive["n"]) if alive else 0
+    )
+
+
+def queue_gauges(conn: psycopg.Connection[Row], *, stalled_s: float) -> QueueGauges:
+    """What `status` says of the queue and its workers, read in one snapshot: jobs, stalled jobs, workers alive.
 
     A job is stalled when it is `doing` for a worker silent longer than `stalled_s` (or for none): the reaper
-    will run it again.
+    will run it again. A worker is alive when its heartbeat is more recent than that.
     """
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        queues: dict[str, dict[str, int]] = {}
-        for row in conn.execute(
-            "SELECT queue_name, status, count(*) AS n FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"
-            " GROUP BY queue_name, status ORDER BY queue_name"
-        ):
-            queues.setdefault(row["queue_name"], {"waiting": 0, "running": 0})[
-                "waiting" if row["status"] == "todo" else "running"
-            ] = int(row["n"])
-        stalled = conn.execute(
-            "SELECT count(*) AS n FROM procrastinate_jobs job LEFT JOIN procrastinate_workers worker"
-            " ON worker.id = job.worker_id WHERE job.status = 'doing' AND (job.worker_id IS NULL OR"
-            " worker.id IS NULL OR worker.last_heartbeat < now() - make_interval(secs => %s))",
-            (stalled_s,),
-        ).fetchone()
-        alive = conn.execute(
-            "SELECT count(*) AS n FROM procrastinate_workers WHERE last_heartbeat >= now() - make_interval(secs => %s)",
-            (stalled_s,),
-        ).fetchone()
+        return _read_gauges(conn, stalled_s)
+
+
+async def read_queue_gauges(database: object, *, stalled_s: float) -> QueueGauges | None:
+    """`queue_gauges` on a session of the registry's pool, off the event loop; None for a registry not on Postgres."""
+    if not isinstance(database, PgDatabase):
+        return None
+
+    def read() -> QueueGauges:
+        with database.session() as conn:
+            return queue_gauges(conn, stalled_s=stalled_s)
+
+    return await asyncio.to_thread(read)
+
+
+def queue_status(conn: psycopg.Connection[Row], *, stalled_s: float) -> dict[str, Any]:
+    """Queue depth per queue, jobs running and stalled, workers alive, runs by status, the oldest open review.
+
+    The queue's figures are `queue_gauges`', read in the same snapshot as the runs.
+    """
+    with conn.transaction():
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        gauges = _read_gauges(conn, stalled_s)
         runs = {
             row["status"]: int(row["n"])
             for row in conn.execute("SELECT status, count(*) AS n FROM claimflow_runs GROUP BY status ORDER BY status")
@@ -74,10 +115,10 @@ def queue_status(conn: psycopg.Connection[Row], *, stalled_s: float) -> dict[str
         ).fetchone()
     return {
         "mode": "production",
-        "queues": queues,
-        "jobs_running": sum(counts["running"] for counts in queues.values()),
-        "jobs_stalled": int(stalled["n"]) if stalled else 0,
-        "workers_alive": int(alive["n"]) if alive else 0,
+        "queues": gauges.queues,
+        "jobs_running": sum(counts["running"] for counts in gauges.queues.values()),
+        "jobs_stalled": gauges.stalled,
+        "workers_alive": gauges.workers_alive,
         "runs": runs,
         "oldest_review": None if oldest is None else oldest_review(oldest["run_id"], float(oldest["since"])),
     }

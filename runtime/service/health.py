@@ -1,17 +1,22 @@
-"""`/healthz` and `/readyz` (no token), and `/metrics` (Prometheus text format)."""
+"""`/healthz` and `/readyz` (no token), and `/metrics` (Prometheus text format; the queue's too in production mode)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 from fastapi import APIRouter, Response
 from fastapi.responses import PlainTextResponse
 
 from claimflow.runtime.engine.watching import Metrics
+from claimflow.runtime.queue.names import QUEUES
 from claimflow.runtime.service.deps import EngineDep, Reader
 from claimflow.runtime.service.schemas import Health, Readiness
 from claimflow.state.redaction import redact
+
+if TYPE_CHECKING:
+    from claimflow.runtime.queue.status import QueueGauges
 
 router = APIRouter(tags=["service"])
 _log = logging.getLogger(__name__)
@@ -64,7 +69,47 @@ def prometheus_text(metrics: Metrics) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _label(value: str) -> str:
+    """A label value as the text format writes it: backslash, double quote and line feed escaped."""
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+def queue_prometheus_text(gauges: QueueGauges) -> str:
+    """The queue's figures (production mode): jobs per queue and state, stalled jobs, workers alive.
+
+    Every queue claimflow uses is listed, at 0 when empty, so a series does not vanish when its queue drains.
+    """
+    queues = {name: {"waiting": 0, "running": 0} for name in QUEUES} | gauges.queues
+    lines = [
+        "# HELP claimflow_queue_jobs Jobs in the queue, by queue and state (waiting, running).",
+        "# TYPE claimflow_queue_jobs gauge",
+        *(
+            f'claimflow_queue_jobs{{queue="{_label(name)}",state="{state}"}} {counts[state]}'
+            for name, counts in sorted(queues.items())
+            for state in ("waiting", "running")
+        ),
+        "# HELP claimflow_queue_jobs_stalled Jobs running for a worker silent past CLAIMFLOW_WORKER_STALLED_S.",
+        "# TYPE claimflow_queue_jobs_stalled gauge",
+        f"claimflow_queue_jobs_stalled {gauges.stalled}",
+        "# HELP claimflow_workers_alive Workers whose heartbeat is newer than CLAIMFLOW_WORKER_STALLED_S.",
+        "# TYPE claimflow_workers_alive gauge",
+        f"claimflow_workers_alive {gauges.workers_alive}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 @router.get("/metrics", response_class=PlainTextResponse)
 async def metrics(engine: EngineDep, _: Reader) -> str:
-    """Runs by status, reviews waiting, the oldest review's age, model calls and cost (any valid token)."""
-    return prometheus_text(await engine.metrics())
+    """Runs by status, reviews waiting, the oldest review's age, model calls and cost (any valid token).
+
+    In production mode (CLAIMFLOW_EXECUTION=queue) also the queue, as `claimflow status` reads it: jobs waiting
+    and running per queue, jobs stalled, workers alive.
+    """
+    text = prometheus_text(await engine.metrics())
+    if engine.queued:
+        from claimflow.runtime.queue.status import read_queue_gauges  # psycopg: only when the queue is used
+
+        gauges = await read_queue_gauges(engine.registry.sync, stalled_s=engine.settings.worker.stalled_s)
+        if gauges is not None:
+            text += queue_prometheus_text(gauges)
+    return text

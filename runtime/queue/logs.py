@@ -1,0 +1,223 @@
+"""What a worker tells its operator: each run job taken and done, failed runs, retries, reapings, its stop.
+
+One line per event on the `claimflow.worker` logger, an event name then `key=value` fields (`job.done job=812
+kind=start run=3f2a... outcome=needs_review seconds=2.41`); the fields are on the record too (`extra`), for a
+structured handler. Lines name jobs, runs, workers, statuses, error types and durations, never what a document
+says: a failed run's reason may quote its document (a rule's detail, a value), so only the rule of the route
+that failed it or its error type is logged (`claimflow show RUN` has the whole reason), and a decision's values
+stay in the job's arguments, which are never logged. `log_to_stderr` is the `claimflow worker` command's set-up.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Literal, TextIO
+
+from claimflow.routing.names import FAIL
+from claimflow.runtime.unavailable import unavailable_reason
+from claimflow.state.redaction import redact
+
+if TYPE_CHECKING:
+    from procrastinate.jobs import Job
+
+    from claimflow.runtime.registry import RunRow
+
+RunJob = Literal["start", "resume"]
+
+LOGGER = "claimflow.worker"
+_log = logging.getLogger(LOGGER)
+
+_ERROR_TYPE = re.compile(r"[A-Z][A-Za-z0-9]*(?:Error|Exception|Failure|Exceeded|Timeout|Group)")
+"""The head of a reason `Type: detail` the engine words from an exception: a class name, code not text."""
+
+_OWN_REASONS = (("the document took longer than", "wall_time_exceeded"),)
+"""Reasons the engine words itself without an error type, by how they start, and the name logged for each."""
+
+
+def failing_rule(events: Iterable[Mapping[str, Any]]) -> str | None:
+    """The rule of the route that sent the run to `fail`, when its last route did (`document_unreadable`, ...)."""
+    routes = [item.get("data") or {} for item in events if item.get("type") == "route.decided"]
+    last = routes[-1] if routes else {}
+    return str(last["rule"]) if last.get("target") == FAIL and last.get("rule") else None
+
+
+def failure_kind(reason: str | None, rule: str | None = None) -> str | None:
+    """What a failed run's reason may show in a log: the failing route's rule, an error type, or the engine's kind.
+
+    None when there is none of these: the reason is then left to `claimflow show`, as it may quote the document.
+    """
+    head, colon, _ = (reason or "").partition(": ")
+    if rule is not None:
+        return rule
+    if colon and _ERROR_TYPE.fullmatch(head):
+        return head
+    return next((kind for start, kind in _OWN_REASONS if (reason or "").startswith(start)), None)
+
+
+def transient_reason(error: BaseException) -> str:
+    """Why a job is tried again, in one line: a run another process holds, storage out of reach, a model not here.
+
+    These errors are claimflow's own words (a run's id and status, a model's name, what cannot be reached).
+    """
+    reason = unavailable_reason(error) or " ".join(str(error).split()) or type(error).__name__
+    return redact(reason if len(reason) <= 200 else reason[:199] + "…")
+
+
+def _value(value: object) -> str:
+    text = f"{value:.3f}" if isinstance(value, float) else str(value)
+    return json.dumps(text, ensure_ascii=False) if not text or re.search(r'[\s="]', text) else text
+
+
+def emit(level: int, event: str, **fields: object) -> None:
+    """Log `event` with its fields, as `event k=v ...` and on the record."""
+    shown = {key: value for key, value in fields.items() if value is not None}
+    _log.log(
+        level,
+        "%s %s",
+        event,
+        " ".join(f"{key}={_value(value)}" for key, value in shown.items()),
+        extra={"event": event, **shown},
+    )
+
+
+class WorkerLog:
+    """One worker's lines, and what it counts for its last one: jobs in hand and done, runs failed, retries."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.in_hand = 0
+        self.done = 0
+        self.failed = 0
+        self.retries = 0
+
+    def started(self, queues: Iterable[str], concurrency: int) -> None:
+        """The worker's first line: its name (the owner its leases carry), queues and slots."""
+        emit(logging.INFO, "worker.started", worker=self.name, queues=",".join(queues), concurrency=concurrency)
+
+    def stopping(self, signal_name: str, grace_s: float) -> None:
+        """A stop signal came: the jobs in hand may take up to `grace_s`; any still running then is handed back."""
+        emit(
+            logging.INFO, "worker.stopping", worker=self.name, signal=signal_name, in_hand=self.in_hand, grace_s=grace_s
+        )
+
+    def stopped(self) -> None:
+        """The worker's last line, with what it did in its life."""
+        emit(
+            logging.INFO,
+            "worker.stopped",
+            worker=self.name,
+            jobs=self.done,
+            runs_failed=self.failed,
+            retries=self.retries,
+        )
+
+    def taken(self, job: Job, kind: RunJob, run_id: str) -> None:
+        """A run job taken from the queue (its attempt counts from 1); in hand until its caller lets it go."""
+        self.in_hand += 1
+        emit(
+            logging.INFO,
+            "job.taken",
+            job=job.id,
+            kind=kind,
+            run=run_id,
+            attempt=job.attempts + 1,
+            worker_id=job.worker_id,
+        )
+
+    def finished(self, job: Job, kind: RunJob, row: RunRow, seconds: float, rule: str | None = None) -> None:
+        """A run job done: the run's status after it, and how long it took; a failed run's kind on a line of its own.
+
+        `rule` is the rule of the route that failed the run, if one did (`failing_rule`).
+        """
+        self.done += 1
+        emit(logging.INFO, "job.done", job=job.id, kind=kind, run=row.run_id, outcome=row.status, seconds=seconds)
+        if row.status == "failed":
+            self.failed += 1
+            shown = failure_kind(row.error, rule)
+            hidden = "not logged: it may quote the document"
+            see = None if shown is not None else f"claimflow show {row.run_id}"
+            emit(logging.INFO, "run.failed", run=row.run_id, reason=shown or hidden, see=see)
+
+    def retrying(self, job: Job, kind: RunJob, run_id: str, error: BaseException, retry_in: float | None) -> None:
+        """A job met a transient condition (its run busy, a database gone): tried again later, or given up."""
+        reason = transient_reason(error)
+        if retry_in is None:  # its tries are spent: procrastinate marks the job failed
+            emit(
+                logging.ERROR,
+                "job.given_up",
+                job=job.id,
+                kind=kind,
+                run=run_id,
+                attempts=job.attempts + 1,
+                reason=reason,
+            )
+            return
+        self.retries += 1
+        emit(
+            logging.WARNING,
+            "job.retry",
+            job=job.id,
+            kind=kind,
+            run=run_id,
+            attempt=job.attempts + 1,
+            retry_in_s=round(retry_in),
+            reason=reason,
+        )
+
+    def handed_back(self, job: Job, kind: RunJob, run_id: str) -> None:
+        """The worker stopped and its graceful time ran out: the job goes back to the queue for another worker."""
+        emit(logging.WARNING, "job.handed_back", job=job.id, kind=kind, run=run_id, reason="the worker stopped first")
+
+    def broke(self, job: Job, kind: RunJob, run_id: str, error: BaseException) -> None:
+        """A job ended by an error that is neither transient nor its run's failure: its type only (it may hold text)."""
+        emit(logging.ERROR, "job.error", job=job.id, kind=kind, run=run_id, error=type(error).__name__)
+
+
+def log_requeued(stalled: Iterable[Job], silent_s: float) -> int:
+    """One line per silent worker whose jobs the reaper put back: how many, and their runs; returns how many."""
+    by_worker: dict[int | None, list[Job]] = defaultdict(list)
+    for job in stalled:
+        by_worker[job.worker_id].append(job)
+    for worker_id, jobs in by_worker.items():
+        runs = [str(job.task_kwargs.get("run_id", job.task_name)) for job in jobs]
+        emit(
+            logging.INFO,
+            "jobs.requeued",
+            count=len(jobs),
+            # A worker's record is removed when another worker starts after it fell silent: its id is then gone.
+            worker_id=worker_id if worker_id is not None else "unknown",
+            silent_s=silent_s,
+            runs=",".join(runs[:5]) + (f",+{len(runs) - 5}" if len(runs) > 5 else ""),
+        )
+    return sum(len(jobs) for jobs in by_worker.values())
+
+
+class _WithoutJobArguments(logging.Filter):
+    """procrastinate's lines name a job with its arguments (a decision's values): keep only its task and id."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        job = getattr(record, "job", None)
+        if isinstance(job, dict) and job.get("call_string"):
+            record.msg = record.getMessage().replace(job["call_string"], f"{job.get('task_name')}[{job.get('id')}]")
+            record.args = None
+        return True
+
+
+def log_to_stderr(stream: TextIO | None = None) -> logging.Handler:
+    """Show claimflow's lines from INFO and procrastinate's from WARNING on stderr, each with time and level.
+
+    claimflow sets no logging up on import: a program embedding the worker keeps its own set-up.
+    """
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_WithoutJobArguments())
+    for name, level in (("claimflow", logging.INFO), ("procrastinate", logging.WARNING)):
+        logger = logging.getLogger(name)
+        logger.addHandler(handler)
+        logger.setLevel(level)
+    return handler
