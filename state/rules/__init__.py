@@ -1,4 +1,4 @@
-"""Business rules: the checks every type gets (required fields, plausible dates), then the type's own rules."""
+"""Business rules: the checks every type gets (required fields, plausible dates, a key seen before), then its own."""
 
 from __future__ import annotations
 
@@ -6,10 +6,25 @@ from datetime import date
 
 from claimflow.state.outcomes import FieldResult, RuleResult, TableRow
 from claimflow.state.policy import Policy
-from claimflow.state.rules.common import amount_of, date_of, dates_plausible, has_value, required_present
+from claimflow.state.rules.common import (
+    amount_of,
+    date_of,
+    dates_plausible,
+    has_value,
+    not_seen_before,
+    required_present,
+)
 from claimflow.state.schema import DocumentType, run_rules
 
-__all__ = ["amount_of", "date_of", "dates_plausible", "has_value", "required_present", "validate_document"]
+__all__ = [
+    "amount_of",
+    "date_of",
+    "dates_plausible",
+    "has_value",
+    "not_seen_before",
+    "required_present",
+    "validate_document",
+]
 
 
 def validate_document(
@@ -25,7 +40,11 @@ def validate_document(
 
     `earlier_runs` are earlier completed runs of the type with the same `duplicate_key` values.
     """
-    results = [required_present(doc_type, fields, tables), *dates_plausible(doc_type, fields, today=today)]
+    results = [
+        required_present(doc_type, fields, tables),
+        *dates_plausible(doc_type, fields, today=today),
+        *not_seen_before(doc_type, fields, earlier_runs),
+    ]
     return results + run_rules(
         doc_type, fields, tables, today=today, tolerance=policy.amount_tolerance, earlier_runs=earlier_runs
     )

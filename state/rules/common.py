@@ -59,6 +59,28 @@ def required_present(
     )
 
 
+def not_seen_before(
+    doc_type: DocumentType, fields: dict[str, FieldResult], earlier_runs: tuple[str, ...]
+) -> list[RuleResult]:
+    """A document whose `duplicate_key` an earlier completed run had is a duplicate, and goes to review as one.
+
+    Declaring the key is what a type does to be kept from processing a document twice, so it needs no rule of its
+    own for it; a type that declares a rule with `reason="duplicate"` judges duplicates itself (the invoice's
+    looks at the vendor's number), and this one stays out of its way. Nothing to judge while the key is incomplete.
+    """
+    key = list(doc_type.duplicate_key)
+    if not key or any(rule.reason == "duplicate" for rule in doc_type.rules):
+        return []
+    if not all(has_value(fields, name) for name in key):
+        return []
+    values = ", ".join(f"{name} {fields[name].value}" for name in key)
+    if earlier_runs:
+        message = f"{values} already completed in run(s) {', '.join(earlier_runs)}"
+    else:
+        message = f"{values} not seen in an earlier completed run"
+    return [RuleResult(rule="not_seen_before", passed=not earlier_runs, message=message, fields=key, code="duplicate")]
+
+
 def dates_plausible(doc_type: DocumentType, fields: dict[str, FieldResult], *, today: date) -> list[RuleResult]:
     """Every date field's value lies between 1970 and a year from today."""
     results: list[RuleResult] = []

@@ -7,6 +7,8 @@ title and labels and reads it with the generic label extractor; its own rules an
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,6 +20,10 @@ from claimflow.runtime.batch import process_files
 from claimflow.runtime.engine import Engine, open_engine
 from claimflow.runtime.explain import claims_of, routes_of
 from claimflow.runtime.settings import Settings
+from claimflow.state.outcomes import FieldResult, RuleResult
+from claimflow.state.policy import Policy
+from claimflow.state.rules import validate_document
+from claimflow.state.schema import DocumentType
 from tests.integration._docs import MEMO, invoice_text, json_lines, run_cli, write
 from tests.integration._fake_models import ScriptedGateway
 from tests.integration._purchase_order import PURCHASE_ORDER, SUPPLIER, purchase_order_text
@@ -153,6 +159,39 @@ async def test_the_duplicate_key_of_a_declared_type_finds_the_earlier_run(data_d
     assert state is not None
     [rule] = [r for r in state.rule_results if r.rule == "po_number_not_seen_for_supplier"]
     assert not rule.passed and rule.code == "duplicate" and rows[0].run_id in rule.message
+
+
+async def test_a_declared_key_alone_sends_a_document_seen_before_to_review(data_dir: Path, docs_dir: Path) -> None:
+    # The type keeps its key but not its own duplicate rule: declaring the key is enough.
+    keyed = replace(PURCHASE_ORDER, rules=[rule for rule in PURCHASE_ORDER.rules if rule.reason != "duplicate"])
+    first = write(docs_dir, "first.txt", purchase_order_text("PO-4711"))
+    second = write(docs_dir, "second.txt", purchase_order_text("PO/4711") + "Thank you.\n")
+    other = write(docs_dir, "other.txt", purchase_order_text("PO-4712"))
+    async with open_engine(Settings(data_dir=data_dir), types=(*BUILTIN_TYPES, keyed)) as engine:
+        rows = await process_files(engine, [first, second, other])
+        codes = await _codes(engine, rows[1].run_id)
+        first_state, second_state = await engine.state(rows[0].run_id), await engine.state(rows[1].run_id)
+
+    assert [row.status for row in rows] == ["completed", "needs_review", "completed"]
+    assert codes == ["duplicate"]
+    assert first_state is not None and second_state is not None
+    [seen] = [r for r in second_state.rule_results if r.rule == "not_seen_before"]
+    assert not seen.passed and seen.code == "duplicate" and rows[0].run_id in seen.message
+    assert seen.fields == ["supplier", "po_number"]
+    assert [r.passed for r in first_state.rule_results if r.rule == "not_seen_before"] == [True]
+    # With its own duplicate rule, the type judges duplicates alone: the common rule stays out of its way.
+    assert "not_seen_before" not in {r.rule for r in validate_rules(PURCHASE_ORDER)}
+
+
+def validate_rules(doc_type: DocumentType) -> list[RuleResult]:
+    """The common and own rules' results for a document of `doc_type` with its whole key and an earlier run."""
+    fields = {
+        name: FieldResult(
+            name=name, status="accepted", value="PO-1" if name == "po_number" else SUPPLIER, decided_by="claim-1"
+        )
+        for name in doc_type.duplicate_key
+    }
+    return validate_document(doc_type, fields, {}, Policy(), today=date(2024, 3, 1), earlier_runs=("abc",))
 
 
 async def test_only_the_active_types_are_offered(data_dir: Path, docs_dir: Path) -> None:
