@@ -35,6 +35,7 @@ from claimflow.state.schema import DocumentTypes
 if TYPE_CHECKING:
     from claimflow.nodes.ports import WorkflowContext
     from claimflow.runtime.engine.core import PendingReview
+    from claimflow.runtime.settings import Settings
     from claimflow.runtime.store import AsyncDocumentStore
     from claimflow.state.workflow import WorkflowState
 
@@ -52,12 +53,17 @@ def _left(row: RunRow) -> bool:
     return row.status == "resuming" and lease_is_stale(row.lease_owner, row.lease_until, time.time())
 
 
+class AssignedElsewhereError(RunBusyError):
+    """The review is assigned to another reviewer, or a group the decision's reviewer is not in; nothing changed."""
+
+
 class Decisions:
     """Deciding reviews, and putting right what a decider that died left behind."""
 
     registry: AsyncRegistry
     store: AsyncDocumentStore
     types: DocumentTypes
+    settings: Settings
     owner: str
     override_model: bool
     deciding: RunTurns
@@ -116,6 +122,7 @@ class Decisions:
         *,
         interrupt_id: str | None = None,
         seen_at: float | None = None,
+        any_assignee: bool = False,
     ) -> RunRow:
         """Apply a review decision and resume the run; an invalid, stale or second decision leaves it as it is.
 
@@ -124,7 +131,13 @@ class Decisions:
         answers the review open now. `seen_at` (Unix time), when given, is when the reviewer looked: a review
         opened after it is refused too (the CLI passes its command's start). In production mode
         (CLAIMFLOW_EXECUTION=queue) the decision is recorded with its resume job and a worker applies it.
+
+        A review assigned to a reviewer or a group is decided by them only (a member of the group, in the policy's
+        `review.groups`), as only they may claim it: another reviewer's decision is refused (AssignedElsewhereError)
+        and recorded so. `any_assignee` decides whoever has it: an administrator, the sweep.
         """
+        if not any_assignee:
+            await self._check_assignee(run_id, decision)
         if self.queued:
             if self.override_model:  # another model named here: recorded with the run, which a worker continues on
                 await self.context_for(await self.registry.get_run(run_id))
@@ -133,6 +146,21 @@ class Decisions:
         # Decisions of this engine on one run take turns: a second one sees what the first made of the run.
         async with self.deciding.turn(row.run_id):
             return await self._decide(row, decision, interrupt_id=interrupt_id, seen_at=seen_at)
+
+    async def _check_assignee(self, run_id: str, decision: ReviewDecision) -> None:
+        """Refuse, and record as refused, a decision by a reviewer the run's open review is not assigned to."""
+        row = await self.registry.get_run(run_id)
+        # A run that waits on no review is refused for that, by the decision itself.
+        if row.status != "needs_review" or self.settings.policy.review.may_claim(decision.reviewer, row.assignee):
+            return
+        message = (
+            f"run {row.run_id} is assigned to {row.assignee}: only they (or a member of that group) may decide it;"
+            " `claimflow review assign` gives it to another reviewer"
+        )
+        await self.registry.record_decision(
+            row.run_id, row.interrupt_id, decision.reviewer, decision.model_dump_json(), "refused", message
+        )
+        raise AssignedElsewhereError(f"decision refused, run stays paused: {message}")
 
     async def _decide(
         self, row: RunRow, decision: ReviewDecision, *, interrupt_id: str | None, seen_at: float | None

@@ -93,6 +93,7 @@ class ReviewDesk:
             *,
             interrupt_id: str | None = None,
             seen_at: float | None = None,
+            any_assignee: bool = False,
         ) -> RunRow: ...
 
     async def _open_review(self, run_id: str) -> tuple[RunRow, str]:
@@ -218,7 +219,7 @@ class ReviewDesk:
         decision = ReviewDecision(reviewer=SWEEPER, action="reject", reason=reason)
         # A run whose model or document cannot be had on this host keeps its review open, for the next sweep.
         try:
-            done = await self.decide(row.run_id, decision, interrupt_id=review)
+            done = await self.decide(row.run_id, decision, interrupt_id=review, any_assignee=True)
         except (RegistryError, InvalidDecisionError, WorkflowVersionError, RunModelError, BlobMissingError) as error:
             return SweepOutcome(row.run_id, review, doc_type, "failed", row.assignee, str(error))
         if done.status == "resume_queued":  # production mode: recorded with its resume job, a worker applies it

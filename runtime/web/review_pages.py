@@ -132,7 +132,7 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
         return await review_screen(request, engine, principal, run_id, 422, errors=[refused], **keep)
     try:
         row, _ = await visible_review(engine, principal, run_id)
-        await engine.decide(row.run_id, posted.decision, interrupt_id=seen)
+        await engine.decide(row.run_id, posted.decision, interrupt_id=seen, any_assignee=principal.role == "admin")
     except RunNotFoundError:
         return await review_screen(request, engine, principal, run_id, 404)
     except InvalidDecisionError as error:

@@ -70,6 +70,25 @@ def test_assign_and_claim_follow_the_rules_and_show_in_the_list(queue: tuple[Inv
     assert "review: assigned to lee" in cli("explain", invoice).stdout
 
 
+def test_only_the_assignee_or_a_member_of_its_group_may_decide(queue: tuple[Invoke, str, str]) -> None:
+    cli, invoice, memo = queue
+    assert cli("review", "assign", invoice, "--to", "kim").exit_code == 0
+    refused = cli("review", "decide", invoice, "--reviewer", "lee", "--reject", "--reason", "not mine to say")
+    assert refused.exit_code == 1
+    assert f"run {invoice} is assigned to kim: only they (or a member of that group) may decide it" in flat(
+        refused.stderr
+    )
+    [waiting] = [view for view in json_lines(cli("review", "list", "--json").stdout) if view["run_id"] == invoice]
+    assert (waiting["status"], waiting["assignee"]) == ("needs_review", "kim")  # nothing changed
+    assert cli("review", "decide", invoice, "--reviewer", "kim", "--approve").exit_code == 0
+
+    assert cli("review", "assign", memo, "--to", "finance-leads").exit_code == 0
+    assert cli("review", "decide", memo, "--reviewer", "lee", "--approve").exit_code == 1
+    decided = cli("review", "decide", memo, "--reviewer", "ana", "--approve")  # ana is in finance-leads
+    assert decided.exit_code == 0, decided.stderr
+    assert json_lines(decided.stdout)[-1]["status"] == "completed"
+
+
 def test_the_sweep_marks_overdue_reviews_once_and_explain_tells_it(queue: tuple[Invoke, str, str]) -> None:
     cli, invoice, memo = queue
     swept = cli("review", "sweep", "--json")

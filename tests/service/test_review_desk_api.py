@@ -155,6 +155,31 @@ async def test_a_reviewer_claims_a_free_review_and_is_refused_one_another_has(se
     assert events == ["review.requested", "review.claimed"]
 
 
+async def test_a_claimed_review_is_decided_by_its_reviewer_or_an_admin_only(settings: Settings) -> None:
+    async with serving(_under(settings, ESCALATE, 0)) as api:
+        await api.token("kim", "reviewer")
+        await api.token("ana", "reviewer")
+        run_id = await _paused_invoice(api)
+        review = (await api.client.get(f"/v1/reviews/{run_id}", headers=api.auth("kim"))).json()
+        assert (await api.client.post(f"/v1/reviews/{run_id}/claim", headers=api.auth("kim"))).status_code == 200
+
+        def decide(who: str) -> Any:
+            body = {"interrupt_id": review["interrupt_id"], "action": "approve"}
+            return api.client.post(f"/v1/reviews/{run_id}/decision", json=body, headers=api.auth(who))
+
+        refused = await decide("ana")
+        waiting = (await api.client.get(f"/v1/runs/{run_id}", headers=api.auth("admin"))).json()
+        by_admin = await decide("admin")
+
+    assert refused.status_code == 409
+    assert (
+        f"run {run_id} is assigned to kim: only they (or a member of that group) may decide it"
+        in (refused.json()["message"])
+    )
+    assert waiting["status"] == "needs_review"
+    assert by_admin.status_code == 200 and by_admin.json()["status"] == "completed"
+
+
 async def test_an_admin_assigns_to_anyone_a_reviewer_only_to_themselves(settings: Settings) -> None:
     async with serving(_under(settings, ESCALATE, 0)) as api:
         await api.token("ana", "reviewer")
