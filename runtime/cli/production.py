@@ -112,8 +112,15 @@ def status(as_json: AsJson = False, data_dir: DataDir = None) -> None:
             "runs them on Postgres, CLAIMFLOW_DATABASE_URL)",
             markup=False,
         )
-    runs = ", ".join(f"{name} {count}" for name, count in found["runs"].items()) or "none"
-    out.print(f"runs: {runs}")
+    # A failed run that was run again is done with: its new run carries on, so say how many failed runs those are.
+    run_again = f" ({found['run_again']} of them run again)" if found["run_again"] else ""
+    runs = ", ".join(f"{name} {count}{run_again if name == 'failed' else ''}" for name, count in found["runs"].items())
+    out.print(f"runs: {runs or 'none'}")
+    if found.get("left_behind"):
+        out.print(
+            f"{found['left_behind']} run(s) in progress were left by a process that stopped: `claimflow recover` "
+            "continues them (or run the same command again)"
+        )
     oldest = found["oldest_review"]
     if oldest:
         # As `review list` shows a review's age (`2d 3h`): a review waiting a week is not 604800 s to a reader.
@@ -138,7 +145,12 @@ def _embedded_status(settings: Settings) -> dict[str, Any]:
     with exit_codes():
         registry = open_registry(settings)
         try:
-            return embedded_status(registry.count_runs(), registry.list_runs("needs_review"))
+            return embedded_status(
+                registry.count_runs(),
+                registry.list_runs("needs_review"),
+                run_again=registry.count_superseded(),
+                left_behind=len(registry.stale_runs()),
+            )
         finally:
             registry.close()
 

@@ -24,16 +24,21 @@ def oldest_review(run_id: str | None, since: float | None) -> dict[str, Any] | N
     return {"run_id": run_id, "waiting_s": round(time.time() - since, 1)}
 
 
-def embedded_status(counts: dict[str, int], waiting: Iterable[RunRow]) -> dict[str, Any]:
+def embedded_status(
+    counts: dict[str, int], waiting: Iterable[RunRow], *, run_again: int = 0, left_behind: int = 0
+) -> dict[str, Any]:
     """`status` of a data directory without a database: runs by status and the oldest open review; no queue.
 
     `waiting` are the runs waiting for review; a review's wait starts when it opened (older rows: their last
-    change), as in production mode.
+    change), as in production mode. `run_again`: the failed runs `rerun` ran again; `left_behind`: the runs in
+    progress whose process is gone, which `recover` continues.
     """
     oldest = min(waiting, key=lambda row: (row.review_opened_at or row.updated_at, row.run_id), default=None)
     return {
         "mode": "embedded",
         "runs": dict(sorted(counts.items())),
+        "run_again": run_again,
+        "left_behind": left_behind,
         "oldest_review": None
         if oldest is None
         else oldest_review(oldest.run_id, oldest.review_opened_at or oldest.updated_at),
@@ -109,6 +114,7 @@ def queue_status(conn: psycopg.Connection[Row], *, stalled_s: float) -> dict[str
             row["status"]: int(row["n"])
             for row in conn.execute("SELECT status, count(*) AS n FROM claimflow_runs GROUP BY status ORDER BY status")
         }
+        run_again = conn.execute("SELECT count(*) AS n FROM claimflow_runs WHERE superseded_by IS NOT NULL").fetchone()
         oldest = conn.execute(
             "SELECT run_id, COALESCE(review_opened_at, updated_at) AS since FROM claimflow_runs"
             " WHERE status = 'needs_review' ORDER BY since, run_id LIMIT 1"
@@ -120,5 +126,6 @@ def queue_status(conn: psycopg.Connection[Row], *, stalled_s: float) -> dict[str
         "jobs_stalled": gauges.stalled,
         "workers_alive": gauges.workers_alive,
         "runs": runs,
+        "run_again": int(run_again["n"]) if run_again is not None else 0,
         "oldest_review": None if oldest is None else oldest_review(oldest["run_id"], float(oldest["since"])),
     }

@@ -127,6 +127,10 @@ class AsyncRegistry:
         """Runs left queued, running or resuming by a process that is gone."""
         return await self._call(self.sync.stale_runs)
 
+    async def count_superseded(self) -> int:
+        """How many runs were run again (`superseded_by` names the new run): failed runs nothing is left to do for."""
+        return await self._call(self.sync.count_superseded)
+
     async def claim(
         self, run_id: str, *, owner: str, allowed: Iterable[str], status: str, interrupt_id: str | None = None
     ) -> RunRow:

@@ -128,6 +128,11 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates, PgSettlement)
         rows = self._all("SELECT status, count(*) AS runs FROM claimflow_runs GROUP BY status")
         return {row["status"]: int(row["runs"]) for row in rows}
 
+    def count_superseded(self) -> int:
+        """How many runs were run again (`superseded_by` names the new run): failed runs nothing is left to do for."""
+        rows = self._all("SELECT count(*) AS runs FROM claimflow_runs WHERE superseded_by IS NOT NULL")
+        return int(rows[0]["runs"])
+
     def run_from_source(self, source: str) -> RunRow | None:
         """The latest run registered from this source, if any."""
         rows = self._all(

@@ -73,6 +73,10 @@ class RunRegistry(Protocol):
         """Runs left queued, running or resuming by a process that is gone."""
         ...
 
+    def count_superseded(self) -> int:
+        """How many runs were run again (`superseded_by` names the new run): failed runs nothing is left to do for."""
+        ...
+
     def claim(
         self, run_id: str, *, owner: str, allowed: Iterable[str], status: str, interrupt_id: str | None = None
     ) -> RunRow:

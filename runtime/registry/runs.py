@@ -377,6 +377,10 @@ class RunTable(Database):
         )
         return left_behind((RunRow(**dict(row)) for row in rows), time.time())
 
+    def count_superseded(self) -> int:
+        """How many runs were run again (`superseded_by` names the new run): failed runs nothing is left to do for."""
+        return int(self._db.execute("SELECT count(*) FROM runs WHERE superseded_by IS NOT NULL").fetchone()[0])
+
     def list_runs(self, status: str | None = None) -> list[RunRow]:
         """Runs, oldest first, optionally of one status."""
         query, args = "SELECT * FROM runs", ()  # type: tuple[str, tuple[str, ...]]

@@ -66,6 +66,8 @@ def test_a_failed_run_is_run_again_by_a_worker(tmp_path: Path, postgres_url: str
     [done] = rows(postgres_url, runs, new["run_id"])
     assert (done["status"], done["model"], done["error"]) == ("completed", "rules", None)
     assert run_cli("rerun", failed["run_id"], **queue).returncode == 1  # not run again twice
+    [status] = json_lines(run_cli("status", "--json", **queue).stdout)
+    assert status["runs"] == {"completed": 1, "failed": 1} and status["run_again"] == 1
 
 
 def test_runs_run_again_before_the_column_existed_are_found_from_their_events_on_postgres(
