@@ -8,6 +8,7 @@ rejected run becomes a `review` case whose decision must end the run.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +40,9 @@ class Captured:
 
     run_id: str
     files: list[Path] = field(default_factory=list)
+    unquoted: list[str] = field(default_factory=list)
+    """Fields a reviewer edited that the case does not judge: no quote on the pages the model saw proves their
+    value (the reviewer's word), and a model's claim, which the case records, needs one."""
 
 
 def slug(text: str) -> str:
@@ -102,20 +106,45 @@ def _claims_from_events(events: list[dict[str, Any]], step: str, pages: list[str
     return claims
 
 
-def corrected(claim: dict[str, Any], decision: ReviewDecision) -> dict[str, Any]:
-    """The model's answer with the reviewer's edits in place of its own values for the edited fields.
+def corrected(
+    claim: dict[str, Any], decision: ReviewDecision, found: Mapping[str, dict[str, Any]] | None = None
+) -> tuple[dict[str, Any], list[str]]:
+    """The model's answer with the reviewer's edits in place of its own values, and the edits it leaves out.
 
-    An edited value cites the quote the reviewer gave for it, else the quote the model gave for that field.
+    An edited value cites the quote the reviewer gave for it, else the one the decision found proving it in the
+    document (`found`, field -> evidence on the pages the model saw). An edit with neither (the reviewer's word)
+    cannot be a claim (the model's quote for the field does not prove the reviewer's value: a case built on it
+    would expect the value rejected). The model's claim for such a field stays as it answered, and the field is
+    named, for the case to judge it not at all.
     """
-    fields = list(claim.get("fields", []))
+    fields, unquoted = list(claim.get("fields", [])), []
     for name, values in decision.edits.items():
-        model_quotes = [item["evidence"] for item in fields if item.get("field") == name]
         cited = decision.evidence.get(name)
-        evidence = cited.model_dump(mode="json") if cited else (model_quotes[0] if model_quotes else None)
+        evidence = cited.model_dump(mode="json") if cited else (found or {}).get(name)
+        if evidence is None:
+            unquoted.append(name)
+            continue
         fields = [item for item in fields if item.get("field") != name]
-        if evidence is not None:
-            fields += [{"field": name, "value": value, "confidence": 1.0, "evidence": evidence} for value in values]
-    return {**claim, "fields": fields}
+        fields += [{"field": name, "value": value, "confidence": 1.0, "evidence": evidence} for value in values]
+    return {**claim, "fields": fields}, unquoted
+
+
+def _found_evidence(state: WorkflowState, pages: list[str]) -> dict[str, dict[str, Any]]:
+    """The evidence the decision found for each edited field, where its quote is on the pages the model saw.
+
+    The state's offsets are in the document's own text; a quote holding masked text is not on the masked pages.
+    """
+    found = {}
+    for name, result in state.fields.items():
+        if result.status != "edited" or not result.evidence:
+            continue
+        evidence = result.evidence[0]
+        page = pages[evidence.page - 1] if 0 < evidence.page <= len(pages) else ""
+        start = page.find(evidence.quote)
+        if start >= 0:
+            found[name] = {"page": evidence.page, "quote": evidence.quote, "start": start,
+                           "end": start + len(evidence.quote)}  # fmt: skip
+    return found
 
 
 def _expected(kind: DocumentType, claim: dict[str, Any], state: WorkflowState, pages: list[str]) -> ModelStepExpected:
@@ -133,19 +162,23 @@ def _expected(kind: DocumentType, claim: dict[str, Any], state: WorkflowState, p
 
 def _extraction_case(
     name: str, state: WorkflowState, pages: list[str], events: list[dict[str, Any]], kind: DocumentType
-) -> ModelStepCase:
+) -> tuple[ModelStepCase, list[str]]:
     decision = state.review_decision
     assert decision is not None
     doc_type = kind.name
     step = f"extract_{doc_type}"
     answer, prompt = _model_answer(events, step, pages)
-    fixed = corrected(answer, decision)
+    fixed, unquoted = corrected(answer, decision, _found_evidence(state, pages))
     action = "approved" if decision.action == "approve" else f"edited ({', '.join(sorted(decision.edits))})"
-    return ModelStepCase(
+    left_out = f" Not judged, no quote proves the reviewer's value: {', '.join(unquoted)}." if unquoted else ""
+    expected = _expected(kind, fixed, state, pages)
+    judged = {name: want for name, want in expected.fields.items() if name not in unquoted}
+    case = ModelStepCase(
         name=name, step=step, prompt=prompt, pages=pages, doc_type=doc_type, recorded_claim=fixed,
-        original_claim=answer, expected=_expected(kind, fixed, state, pages),
-        description=f"Captured from run {state.run_id}: {action} by the reviewer.",
+        original_claim=answer, expected=expected.model_copy(update={"fields": judged}),
+        description=f"Captured from run {state.run_id}: {action} by the reviewer.{left_out}",
     )  # fmt: skip
+    return case, unquoted
 
 
 def _reject_case(name: str, state: WorkflowState, pages: list[str], events: list[dict[str, Any]]) -> ReviewCase:
@@ -180,11 +213,12 @@ async def capture_run(engine: Engine, run_id: str, out: Path) -> Captured:
     pages = list((await engine.store.load_text(state.masked.text)).pages)
     events = await engine.registry.events(row.run_id)
     name = f"{slug(Path(row.filename).stem)}-{row.run_id[:8]}"
+    unquoted: list[str] = []
     if state.review_decision.action == "reject":
         case: ModelStepCase | ReviewCase = _reject_case(name, state, pages, events)
     else:
         kind = engine.types.get(state.doc_type) if state.doc_type else None
         if kind is None:
             raise CaptureError(f"run {row.run_id} has no accepted document type: there is no extraction to check")
-        case = _extraction_case(name, state, pages, events, kind)
-    return Captured(row.run_id, [_write(case, out)])
+        case, unquoted = _extraction_case(name, state, pages, events, kind)
+    return Captured(row.run_id, [_write(case, out)], unquoted)

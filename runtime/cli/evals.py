@@ -312,9 +312,18 @@ async def _print_captures(engine: Engine, run_ids: list[str], out_dir: Path, *, 
                 err.print(f"[red]error:[/red] {message(error)}")
             continue
         if as_json:
-            emit({"run_id": captured.run_id, "cases": [str(path) for path in captured.files], "error": None})
-        else:
-            for path in captured.files:
-                out.print(f"run {shown(captured.run_id)}: wrote {shown(path)}", highlight=False)
+            emit({
+                "run_id": captured.run_id, "cases": [str(path) for path in captured.files], "error": None,
+                "unquoted_edits": captured.unquoted,
+            })  # fmt: skip
+            continue
+        for path in captured.files:
+            out.print(f"run {shown(captured.run_id)}: wrote {shown(path)}", highlight=False)
+        if captured.unquoted:
+            out.print(
+                f"run {shown(captured.run_id)}: edits the case does not judge, no quote proves them (the "
+                f"reviewer's word; cite one with --evidence when deciding): {shown(', '.join(captured.unquoted))}",
+                highlight=False,
+            )
     if refused:
         raise typer.Exit(1)

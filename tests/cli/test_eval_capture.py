@@ -136,3 +136,31 @@ def test_a_run_made_without_recording_is_captured_from_its_claim_events(tmp_path
     total = case.expected.fields["total_amount"]
     assert (total.status, total.value) == ("accepted", "190.00")
     assert evaluate(case, case.recorded_claim).passed
+
+
+def test_an_edit_without_a_cited_quote_takes_the_one_its_decision_found_and_the_reviewers_word_is_not_judged(
+    tmp_path: Path,
+) -> None:
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    write(docs, "mismatch.txt", mismatch_invoice_text("NW-2024-0902"))
+    [view] = json_lines(_ok("run", docs, "--json", "--data-dir", data, "--model", "rules").stdout)
+    # No --evidence: the decision finds 180.00 in the document itself; 2024-05-01 is printed nowhere.
+    _ok("review", "decide", view["run_id"], "--reviewer", "ana", "--data-dir", data,
+        "--set", "total_amount=180.00", "--set", "due_date=2024-05-01")  # fmt: skip
+
+    done = run_cli("eval", "capture", view["run_id"], "--data-dir", data, "--out", tmp_path / "goldens", "--json")
+    assert done.returncode == 0, done.stderr
+    [line] = json_lines(done.stdout)
+    assert line["unquoted_edits"] == ["due_date"]
+    case = load_case(Path(line["cases"][0]))
+    assert isinstance(case, ModelStepCase)
+    total = case.expected.fields["total_amount"]
+    assert (total.status, total.value, total.quote) == ("accepted", "180.00", "180.00")
+    # Not expected rejected (the model's quote does not prove the reviewer's date), nor missing: not judged.
+    assert "due_date" not in case.expected.fields
+    assert "Not judged, no quote proves the reviewer's value: due_date." in case.description
+    assert evaluate(case, case.recorded_claim).passed
+    shown = " ".join(
+        run_cli("eval", "capture", view["run_id"], "--data-dir", data, "--out", tmp_path / "more").stdout.split()
+    )
+    assert "edits the case does not judge, no quote proves them (the reviewer's word; cite one with --evidence" in shown
