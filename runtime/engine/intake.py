@@ -152,7 +152,7 @@ class Intake:
                     return earlier, False
                 raise _used(source, earlier)
             shown, limit = size_versus_limit(size, self.limits.max_bytes)
-            reason = f"{name} is {shown}, over the {limit} limit; it was not read"
+            reason = f"{name} is {shown}, over the {limit} limit (CLAIMFLOW_MAX_DOCUMENT_BYTES); it was not read"
             return await self._fail_at_intake(run_id, name, keyed, size, reason), True
         if source is not None:
             # Refused before the bytes are stored, and the same bytes again are not stored again (see
@@ -204,7 +204,7 @@ class Intake:
             return await self._fail_at_intake(run_id, name, source, 0, reason)
         if size > self.limits.max_bytes:
             shown, limit = size_versus_limit(size, self.limits.max_bytes)
-            reason = f"{name} is {shown}, over the {limit} limit; it was not read"
+            reason = f"{name} is {shown}, over the {limit} limit (CLAIMFLOW_MAX_DOCUMENT_BYTES); it was not read"
             return await self._fail_at_intake(run_id, name, source, size, reason)
         return name, source, data
 

@@ -98,7 +98,9 @@ def parse_image(data: bytes, media_type: str, limits: IngestLimits) -> ParsedPag
     try:
         frames = getattr(image, "n_frames", 1)
         if frames > limits.max_pages:
-            raise DocumentTooLargeError(f"The image has {frames} pages; at most {limits.max_pages} are accepted.")
+            raise DocumentTooLargeError(
+                f"The image has {frames} pages; at most {limits.max_pages} are accepted (CLAIMFLOW_MAX_PAGES)."
+            )
         pages = [
             ocr_image(upright(load_frame(image, index)), limits.ocr_languages, PHOTO_PSM) for index in range(frames)
         ]

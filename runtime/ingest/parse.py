@@ -76,12 +76,13 @@ def _check_chars(pages: tuple[str, ...], filename: str, limits: IngestLimits) ->
         if len(page) > limits.max_page_chars:
             raise DocumentTooLargeError(
                 f"{filename!r} has {len(page):,} characters on page {number}; at most {limits.max_page_chars:,} "
-                "per page are accepted."
+                "per page are accepted (CLAIMFLOW_MAX_PAGE_CHARS)."
             )
     total = sum(len(page) for page in pages)
     if total > limits.max_chars:
         raise DocumentTooLargeError(
-            f"{filename!r} has {total:,} characters; at most {limits.max_chars:,} are accepted."
+            f"{filename!r} has {total:,} characters; at most {limits.max_chars:,} are accepted"
+            " (CLAIMFLOW_MAX_DOCUMENT_CHARS)."
         )
 
 
@@ -112,7 +113,9 @@ def parse_document(data: bytes, filename: str, limits: IngestLimits | None = Non
         raise EmptyDocumentError(f"{filename!r} is empty (0 bytes).")
     if len(data) > limits.max_bytes:
         size, limit = size_versus_limit(len(data), limits.max_bytes)
-        raise DocumentTooLargeError(f"{filename!r} is {size}; documents up to {limit} are accepted.")
+        raise DocumentTooLargeError(
+            f"{filename!r} is {size}; documents up to {limit} are accepted (CLAIMFLOW_MAX_DOCUMENT_BYTES)."
+        )
     media_type = sniff_media_type(data, filename)
     parser = _PARSERS.get(media_type)
     if parser is None:
@@ -122,7 +125,8 @@ def parse_document(data: bytes, filename: str, limits: IngestLimits | None = Non
     parsed = parser(data, media_type, limits)
     if len(parsed.pages) > limits.max_pages:
         raise DocumentTooLargeError(
-            f"{filename!r} has {len(parsed.pages)} pages; at most {limits.max_pages} are accepted."
+            f"{filename!r} has {len(parsed.pages)} pages; at most {limits.max_pages} are accepted"
+            " (CLAIMFLOW_MAX_PAGES)."
         )
     _check_chars(parsed.pages, filename, limits)
     if not any(visible_chars(page) for page in parsed.pages):

@@ -182,7 +182,9 @@ def parse_pdf(data: bytes, limits: IngestLimits) -> ParsedPages:
         with PDFIUM_LOCK:
             count = len(pdf)
         if count > limits.max_pages:
-            raise DocumentTooLargeError(f"The PDF has {count} pages; at most {limits.max_pages} are accepted.")
+            raise DocumentTooLargeError(
+                f"The PDF has {count} pages; at most {limits.max_pages} are accepted (CLAIMFLOW_MAX_PAGES)."
+            )
         pages: list[str] = []
         ocr_pages = 0
         for index in range(count):

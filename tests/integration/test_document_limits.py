@@ -68,10 +68,13 @@ def test_each_limit_fails_its_own_document_with_its_reason_and_the_valid_one_com
     assert {name: rows[name]["status"] for name in ("big.txt", "pages.txt", "wide.txt", "long.txt")} == dict.fromkeys(
         ("big.txt", "pages.txt", "wide.txt", "long.txt"), "failed"
     )
-    assert "over the 3.9 KiB limit" in rows["big.txt"]["error"]
-    assert "has 3 pages; at most 2 are accepted" in rows["pages.txt"]["error"]
-    assert "characters on page 1; at most 1,000 per page are accepted" in rows["wide.txt"]["error"]
-    assert "has 1,580 characters; at most 1,500 are accepted" in rows["long.txt"]["error"]
+    # Each reason names the limit and the setting that raises it.
+    assert "over the 3.9 KiB limit (CLAIMFLOW_MAX_DOCUMENT_BYTES)" in rows["big.txt"]["error"]
+    assert "has 3 pages; at most 2 are accepted (CLAIMFLOW_MAX_PAGES)" in rows["pages.txt"]["error"]
+    assert "on page 1; at most 1,000 per page are accepted (CLAIMFLOW_MAX_PAGE_CHARS)" in rows["wide.txt"]["error"]
+    assert (
+        "has 1,580 characters; at most 1,500 are accepted (CLAIMFLOW_MAX_DOCUMENT_CHARS)" in rows["long.txt"]["error"]
+    )
     listed = _runs(tmp_path / "data")
     assert listed["wide.txt"]["error"] == rows["wide.txt"]["error"]
     shown = run_cli("show", rows["long.txt"]["run_id"], "--json", "--data-dir", tmp_path / "data")

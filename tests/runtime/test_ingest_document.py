@@ -85,7 +85,9 @@ def test_size_message_tells_size_and_limit_apart(size, limit, stated):
     with pytest.raises(DocumentTooLargeError) as raised:
         parse_document(b"x" * size, "huge.txt", IngestLimits(max_bytes=limit))
 
-    assert str(raised.value) == f"'huge.txt' is {stated[0]}; documents up to {stated[1]} are accepted."
+    assert str(raised.value) == (
+        f"'huge.txt' is {stated[0]}; documents up to {stated[1]} are accepted (CLAIMFLOW_MAX_DOCUMENT_BYTES)."
+    )
 
 
 def test_exactly_the_size_limit_is_accepted():
