@@ -23,6 +23,10 @@ from claimflow.state.schema.fields import Field
 
 _USABLE = ("accepted", "edited")
 _VALUE_ACCESSORS = "doc.text(), doc.amount(), doc.date(), doc.boolean() or doc.all()"
+_TYPED_READS = {"amount": ("amount", "percentage"), "date": ("date",), "boolean": ("boolean",)}
+"""The accessors that type a value, and the field kinds each reads (`text`, `all` and `has` read any)."""
+_READER_OF = {"amount": "doc.amount()", "percentage": "doc.amount()", "date": "doc.date()", "boolean": "doc.boolean()"}
+"""The accessor that reads a field of each typed kind; any other kind is read as text."""
 
 
 def _decimal(value: str | None) -> Decimal | None:
@@ -121,6 +125,13 @@ class RuleInput:
             raise RuleFieldError(
                 f"{self._reader} reads table {name!r} with doc.{accessor}(){_asked_at()}; a table holds rows:"
                 f" read them with doc.rows({name!r})"
+            )
+        kinds = _TYPED_READS.get(accessor)
+        if spec is not None and kinds is not None and spec.kind not in kinds:
+            # A date read as an amount (or the other way) would be None for every document: the rule never fires.
+            raise RuleFieldError(
+                f"{self._reader} reads {spec.kind} field {name!r} with doc.{accessor}(){_asked_at()}, which reads"
+                f" {' or '.join(kinds)} fields; read it with {_READER_OF.get(spec.kind, 'doc.text()')}"
             )
 
     def _usable(self, name: str) -> str | list[str] | None:

@@ -100,6 +100,34 @@ def test_a_table_read_as_a_value_or_a_value_read_as_rows_says_how_to_read_it() -
         as_rows.check(VALUES)
 
 
+@pytest.mark.parametrize(
+    ("body", "field", "kind", "accessor", "reader"),
+    [
+        (lambda doc: doc.check(doc.date("total_amount") is None, "-"), "total_amount", "amount", "date", "amount"),
+        (lambda doc: doc.check(doc.amount("period_end") is None, "-"), "period_end", "date", "amount", "date"),
+        (lambda doc: doc.check(doc.boolean("supplier") is False, "-"), "supplier", "text", "boolean", "text"),
+    ],
+)
+def test_a_value_read_as_another_kind_raises_naming_the_accessor_that_reads_it(
+    body: Body, field: str, kind: str, accessor: str, reader: str
+) -> None:
+    # Read as another kind, the value would be None (or False) for every document: the rule would never fire.
+    with pytest.raises(RuleFieldError) as raised:
+        _bill(body, [field]).check(VALUES)
+    message = str(raised.value)
+    assert f"rule 'judged' of document type 'utility_bill' reads {kind} field {field!r} with doc.{accessor}()" in (
+        message
+    )
+    assert f"read it with doc.{reader}()" in message
+
+
+def test_text_and_all_read_a_field_of_any_kind() -> None:
+    bill = _bill(lambda doc: doc.check(doc.text("total_amount") == "3.00" and doc.all("period_end") == ["2024-02-01"],
+                                       "read as text"), ["total_amount", "period_end"])  # fmt: skip
+    [result] = [r for r in bill.check(VALUES) if r.rule == "judged"]
+    assert result.passed
+
+
 def test_rows_read_their_declared_cells_and_a_table_has_a_value_when_it_has_rows() -> None:
     def body(doc: RuleInput) -> RuleResult | None:
         rows = doc.rows("charges")
