@@ -27,6 +27,8 @@ _TYPED_READS = {"amount": ("amount", "percentage"), "date": ("date",), "boolean"
 """The accessors that type a value, and the field kinds each reads (`text`, `all` and `has` read any)."""
 _READER_OF = {"amount": "doc.amount()", "percentage": "doc.amount()", "date": "doc.date()", "boolean": "doc.boolean()"}
 """The accessor that reads a field of each typed kind; any other kind is read as text."""
+_ROW_READER_OF = {"amount": "row.amount()", "percentage": "row.amount()", "date": "row.date()"}
+"""The accessor that reads a cell of each typed kind; any other kind (a boolean too) is read as text."""
 
 
 def _decimal(value: str | None) -> Decimal | None:
@@ -52,12 +54,21 @@ class Row:
     """The table's declared columns; when given, a cell asked for by another name is refused."""
     reader: str = ""
     """Who reads the row (`rule 'x' of document type 'y'`), for that refusal's message."""
+    kinds: Mapping[str, str] | None = None
+    """The declared columns' kinds; when given, a cell read as another kind (a date as an amount) is refused."""
 
-    def _cell(self, column: str) -> str | None:
+    def _cell(self, column: str, accessor: str = "text") -> str | None:
         if self.columns is not None and column not in self.columns:
             raise RuleFieldError(
                 f"{self.reader or 'a rule'} reads column {column!r} of table {self.table!r}{_asked_at()}, which the"
                 f" table does not declare (columns: {', '.join(self.columns)})"
+            )
+        kind, reads = (self.kinds or {}).get(column), _TYPED_READS.get(accessor)
+        if kind is not None and reads is not None and kind not in reads:
+            raise RuleFieldError(
+                f"{self.reader or 'a rule'} reads {kind} column {column!r} of table {self.table!r} with"
+                f" row.{accessor}(){_asked_at()}, which reads {' or '.join(reads)} cells; read it with"
+                f" {_ROW_READER_OF.get(kind, 'row.text()')}"
             )
         return self.cells.get(column)
 
@@ -66,12 +77,12 @@ class Row:
         return self._cell(column)
 
     def amount(self, column: str) -> Decimal | None:
-        """The cell as a Decimal (amount, percentage and numeric cells)."""
-        return _decimal(self._cell(column))
+        """The cell as a Decimal (amount and percentage cells)."""
+        return _decimal(self._cell(column, "amount"))
 
     def date(self, column: str) -> date | None:
         """The cell as a date."""
-        value = self._cell(column)
+        value = self._cell(column, "date")
         return parse_iso_date(value) if value is not None else None
 
 
@@ -191,7 +202,8 @@ class RuleInput:
                 f" is {spec.kind}): read it with {_VALUE_ACCESSORS}"
             )
         columns = tuple(column.name for column in spec.columns)
-        return [Row(row.cells, table, columns, self._reader) for row in self.tables.get(table, ())]
+        kinds = {column.name: column.kind for column in spec.columns}
+        return [Row(row.cells, table, columns, self._reader, kinds) for row in self.tables.get(table, ())]
 
     # results --------------------------------------------------------------------------------
     def check(self, passed: bool, message: str) -> RuleResult:

@@ -121,6 +121,18 @@ def test_a_value_read_as_another_kind_raises_naming_the_accessor_that_reads_it(
     assert f"read it with doc.{reader}()" in message
 
 
+def test_a_cell_read_as_another_kind_raises_naming_the_accessor_that_reads_it() -> None:
+    as_date = _bill(lambda doc: doc.check(all(row.date("amount") is None for row in doc.rows("charges")), "-"),
+                    ["charges"])  # fmt: skip
+    with pytest.raises(RuleFieldError) as raised:
+        as_date.check({}, tables=ROWS)
+    assert "reads amount column 'amount' of table 'charges' with row.date()" in str(raised.value)
+    assert "read it with row.amount()" in str(raised.value)
+    as_text = _bill(lambda doc: doc.check(all(row.text("amount") for row in doc.rows("charges")), "-"), ["charges"])
+    [result] = [r for r in as_text.check({}, tables=ROWS) if r.rule == "judged"]
+    assert result.passed  # row.text reads a cell of any kind
+
+
 def test_text_and_all_read_a_field_of_any_kind() -> None:
     bill = _bill(lambda doc: doc.check(doc.text("total_amount") == "3.00" and doc.all("period_end") == ["2024-02-01"],
                                        "read as text"), ["total_amount", "period_end"])  # fmt: skip
@@ -131,12 +143,12 @@ def test_text_and_all_read_a_field_of_any_kind() -> None:
 def test_rows_read_their_declared_cells_and_a_table_has_a_value_when_it_has_rows() -> None:
     def body(doc: RuleInput) -> RuleResult | None:
         rows = doc.rows("charges")
-        cells = [(row.text("description"), row.amount("amount"), row.date("description")) for row in rows]
+        cells = [(row.text("description"), row.amount("amount"), row.text("amount")) for row in rows]
         return doc.check(doc.has("charges"), repr(cells))
 
     (result,) = _bill(body, ["charges"]).check({}, tables=ROWS)
     assert result.passed
-    assert result.message == "[('Energy', Decimal('1.00'), None), (None, Decimal('2.00'), None)]"
+    assert result.message == "[('Energy', Decimal('1.00'), '1.00'), (None, Decimal('2.00'), '2.00')]"
     (empty,) = _bill(body, ["charges"]).check({})
     assert not empty.passed and empty.message == "[]"
 
