@@ -25,7 +25,13 @@ from rich.table import Column, Table
 
 from claimflow.runtime.data_dir import DataDirectoryError
 from claimflow.runtime.errors import SetupError, WorkflowVersionError
-from claimflow.runtime.registry.runs import SHORTEST_PREFIX, STATUSES, RegistryError, RunNotFoundError, RunRow
+from claimflow.runtime.registry.runs import (
+    SHORTEST_PREFIX,
+    RegistryError,
+    RunNotFoundError,
+    RunRow,
+    status_refusal,
+)
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.runtime.views import with_status
@@ -91,8 +97,9 @@ TypesOption = Annotated[
 
 def _known_status(status: str | None) -> str | None:
     """`status` if a run can have it; a typo (`complete`) would list or export nothing and look like success."""
-    if status is not None and status not in STATUSES:
-        raise typer.BadParameter(f"{status!r} is no run status; use one of: {', '.join(STATUSES)}")
+    refusal = status_refusal(status)
+    if refusal is not None:
+        raise typer.BadParameter(refusal)
     return status
 
 

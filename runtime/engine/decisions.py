@@ -136,20 +136,19 @@ class Decisions:
         `review.groups`), as only they may claim it: another reviewer's decision is refused (AssignedElsewhereError)
         and recorded so. `any_assignee` decides whoever has it: an administrator, the sweep.
         """
+        row = await self.registry.get_run(run_id)
         if not any_assignee:
-            await self._check_assignee(run_id, decision)
+            await self._check_assignee(row, decision)
         if self.queued:
             if self.override_model:  # another model named here: recorded with the run, which a worker continues on
-                await self.context_for(await self.registry.get_run(run_id))
+                await self.context_for(row)
             return await self.enqueue_decision(run_id, decision, interrupt_id=interrupt_id, seen_at=seen_at)
-        row = await self.registry.get_run(run_id)
         # Decisions of this engine on one run take turns: a second one sees what the first made of the run.
         async with self.deciding.turn(row.run_id):
             return await self._decide(row, decision, interrupt_id=interrupt_id, seen_at=seen_at)
 
-    async def _check_assignee(self, run_id: str, decision: ReviewDecision) -> None:
+    async def _check_assignee(self, row: RunRow, decision: ReviewDecision) -> None:
         """Refuse, and record as refused, a decision by a reviewer the run's open review is not assigned to."""
-        row = await self.registry.get_run(run_id)
         # A run that waits on no review is refused for that, by the decision itself.
         if row.status != "needs_review" or self.settings.policy.review.may_claim(decision.reviewer, row.assignee):
             return

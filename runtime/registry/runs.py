@@ -27,6 +27,14 @@ UNFINISHED = (*IN_PROGRESS, "needs_review")
 STATUSES = (*UNFINISHED, "resume_queued", *FINISHED, "delivery_failed")
 """Every status a run may have in the registry."""
 
+
+def status_refusal(status: str | None) -> str | None:
+    """Why `status` cannot filter runs (no run can have it: a typo would list nothing), or None when it can."""
+    if status is None or status in STATUSES:
+        return None
+    return f"{status!r} is no run status; use one of: {', '.join(STATUSES)}"
+
+
 LEASE_SECONDS = 600.0
 """How long a claimed run stays claimed if its process dies without releasing it."""
 

@@ -18,7 +18,8 @@ from fastapi.responses import StreamingResponse
 from claimflow.runtime.engine import Engine
 from claimflow.runtime.engine.models import RunModelError
 from claimflow.runtime.explain import explain, explain_unstarted
-from claimflow.runtime.registry import STATUSES, RunBusyError
+from claimflow.runtime.registry import RunBusyError
+from claimflow.runtime.registry.runs import status_refusal
 from claimflow.runtime.service.deps import (
     EngineDep,
     PoolDep,
@@ -78,8 +79,8 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
 
 def known_status(status: str | None) -> str | None:
     """`status` if a run can have it: a typo (`complete`) would list nothing, and look like an empty queue."""
-    if status is not None and status not in STATUSES:
-        problem = f"{status!r} is no run status; use one of: {', '.join(STATUSES)}"
+    problem = status_refusal(status)
+    if problem is not None:
         raise RequestValidationError(
             [{"type": "value_error", "loc": ("query", "status"), "msg": problem, "input": status}]
         )
