@@ -274,9 +274,16 @@ def _prune_after() -> timedelta | None:
     if text is None:
         return None
     try:
-        return parse_age(text)
+        age = parse_age(text)
     except ValueError as error:
         raise SettingsError(f"CLAIMFLOW_PRUNE_AFTER: {error}") from None
+    if not age:
+        # Zero would take every run's original and checkpoints an hour after it finished, and is most likely
+        # written meaning "never": that is leaving the setting unset.
+        raise SettingsError(
+            f"CLAIMFLOW_PRUNE_AFTER={text.strip()} must be longer than zero; unset, workers never prune"
+        )
+    return age
 
 
 PRUNE_CRON = "43 * * * *"

@@ -70,6 +70,10 @@ def test_workers_prune_after_an_age_only_when_one_is_set(tmp_path: Path, monkeyp
         monkeypatch.setenv("CLAIMFLOW_PRUNE_AFTER", wrong)
         with pytest.raises(SettingsError, match=f"CLAIMFLOW_PRUNE_AFTER: '{wrong}' is not an age"):
             Settings.load(data_dir=tmp_path)
+    for zero in ("0d", "0s", " 0.0h "):
+        monkeypatch.setenv("CLAIMFLOW_PRUNE_AFTER", zero)
+        with pytest.raises(SettingsError, match="must be longer than zero; unset, workers never prune"):
+            Settings.load(data_dir=tmp_path)
 
 
 def test_workers_prune_when_the_cron_expression_says(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
