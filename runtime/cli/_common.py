@@ -11,6 +11,7 @@ import asyncio
 import gc
 import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Awaitable, Callable, Iterable, Iterator
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleDimensions
 from rich.markup import escape
 from rich.table import Column, Table
 
@@ -45,9 +46,38 @@ if TYPE_CHECKING:
 app = typer.Typer(help="claimflow: document workflows where models make claims and code decides.", no_args_is_help=True)
 review_app = typer.Typer(help="Answer review requests of paused runs.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
+UNWRAPPED_WIDTH = 100_000
+"""The width output piped to a file or a program is laid out for: wide enough that nothing wraps."""
+
+
+class _Console(Console):
+    """A console that wraps for a terminal only.
+
+    rich lays output that goes to no terminal (a file, a pipe, a CI log) at 80 columns: every table's long cells
+    folded onto several lines, and messages broken mid-sentence, in the very places people `grep` and scroll.
+    There it is unwrapped, tables as wide as their cells, unless COLUMNS sets a width; a terminal keeps its own.
+    """
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        """The terminal's size; unwrapped where the output goes to no terminal and COLUMNS is unset."""
+        measured = super().size
+        if self.is_terminal or "COLUMNS" in os.environ or self._size_set:
+            return measured
+        return ConsoleDimensions(UNWRAPPED_WIDTH, measured.height)
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        """A size set is fixed, as rich's own setter makes it."""
+        self._size_set = True
+        self.width, self.height = new_size
+
+    _size_set = False
+
+
 # No emoji codes: `:m:` in `openai:m:` or a file name would turn into a picture.
-out = Console(soft_wrap=True, emoji=False)
-err = Console(stderr=True, emoji=False)
+out = _Console(soft_wrap=True, emoji=False)
+err = _Console(stderr=True, emoji=False)
 T = TypeVar("T")
 
 

@@ -52,3 +52,17 @@ def test_an_80_column_table_keeps_run_ids_whole_and_folds_long_names(
     if command == ("review", "list"):
         codes = dict.fromkeys(reason.partition(":")[0] for reason in run["review_reasons"])
         assert _column(shown.stdout, "reasons") == [", ".join(codes)]
+
+
+def test_output_to_no_terminal_is_not_wrapped(claimflow: Invoke, tmp_path: Path) -> None:
+    # A file or a pipe with no COLUMNS set: rich would lay it out at 80 columns, folding the long name.
+    data = tmp_path / "data"
+    [run] = json_lines(claimflow("run", write(tmp_path / "docs", NAME, CONTRACT), "--json", "--data-dir", data).stdout)
+
+    shown = claimflow("review", "list", "--data-dir", data, env={"COLUMNS": None})
+
+    assert shown.exit_code == 0, shown.output
+    [row] = [line for line in shown.stdout.splitlines() if run["run_id"][:12] in line]
+    assert NAME in row
+    assert "low_confidence_field" in row
+    assert len(row) > 80
