@@ -11,6 +11,7 @@ and `100.00 CR`, read negative.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -32,6 +33,12 @@ _SPACED = re.compile(_LEAD + r"(?P<number>\d{1,3}(?:(?P<group>[ \u00a0\u202f])\d
 # note's total would be a charge.
 _OPENS_NEGATIVE = re.compile(r"\([ \u00a0]?\Z")
 _CLOSES_NEGATIVE = re.compile(r"[ \u00a0]?\)|-(?![\w.,-])|[ \u00a0]?CR(?!\w)")
+# A sign or an opening bracket before the currency that stands before the number: `-£456.00`, `\u2212€ 12,50`,
+# `(£456.00)`, `(USD 80.00)`. The minus touches the currency: `Total - £456.00` is a separator, not a sign.
+_SIGN_BEFORE_CURRENCY = re.compile(
+    r"(?:(?<![\w.,'/\-\u2212])(?P<minus>[-\u2212])|(?P<bracket>\()[ \u00a0]?)"
+    r"(?P<currency>[^\s\d()\-\u2212]{1,3})[ \u00a0]?\Z"
+)
 
 
 @dataclass(frozen=True)
@@ -65,16 +72,35 @@ def _glued_to_word(text: str, start: int) -> bool:
     return letters < start and not is_currency_prefix(text[letters:start])
 
 
-def _negative(text: str, m: re.Match[str]) -> bool:
-    """Whether the number is written as accounting writes a negative: in brackets, a trailing minus, or CR.
+def _is_currency(text: str) -> bool:
+    """`£`, `US$`, `EUR`, `RM`: a currency's symbol or code, as printed before an amount."""
+    return all(unicodedata.category(char) == "Sc" for char in text) or is_currency_prefix(text)
 
-    Only a sum of money with its decimals: `(2)` is a quantity or a clause's number, not minus two.
+
+def _signed_currency(text: str, start: int) -> str | None:
+    """`-` or `(` written before a currency that is written before the number at `start`; None when there is none."""
+    m = _SIGN_BEFORE_CURRENCY.search(text, max(0, start - 6), start)
+    if m is None or not _is_currency(m["currency"]):
+        return None
+    return "-" if m["minus"] else "("
+
+
+def _negative(text: str, m: re.Match[str]) -> bool:
+    """Whether the number is written negative beyond its own sign: in brackets, with a trailing minus or CR, or
+    with a minus or bracket before its currency (`-£456.00`, `(£456.00)`).
+
+    Only a sum of money with its decimals, or one with its currency: `(2)` is a quantity or a clause's number, not
+    minus two.
     """
+    currency_sign = _signed_currency(text, m.start())
+    if currency_sign == "-":
+        return True
     decimals = _DECIMAL_END.search(m["number"])
-    if decimals is None or m["number"][decimals.start()] == m.groupdict().get("group"):
+    has_decimals = decimals is not None and m["number"][decimals.start()] != m.groupdict().get("group")
+    if not has_decimals and currency_sign is None:
         return False
     end = m.end()
-    if _OPENS_NEGATIVE.search(text, max(0, m.start() - 2), m.start()):
+    if currency_sign == "(" or _OPENS_NEGATIVE.search(text, max(0, m.start() - 2), m.start()):
         closing = _CLOSES_NEGATIVE.match(text, end)
         return closing is not None and closing.group().strip(" \u00a0") == ")"
     closing = _CLOSES_NEGATIVE.match(text, end)

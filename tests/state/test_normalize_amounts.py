@@ -100,3 +100,16 @@ def test_find_amounts_is_ordered_by_position_with_offsets() -> None:
 )
 def test_format_amount(value: Decimal, expected: str) -> None:
     assert format_amount(value) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["-£456.00", "\u2212£456.00", "(£456.00)", "($ 456.00)", "(USD 456.00)", "-EUR 456,00", "(£456)", "-£456"]
+)
+def test_a_sign_or_bracket_before_the_currency_makes_the_amount_negative(text: str) -> None:
+    # A credit note's total read as positive would be a charge.
+    assert amount_readings(f"Total (GBP) {text}") == {Decimal("-456.00")}
+
+
+@pytest.mark.parametrize("text", ["Total - £456.00", "Ref AB-£456.00", "(VAT £456.00", "(incl. VAT £456.00)"])
+def test_a_dash_or_bracket_away_from_the_currency_is_no_sign(text: str) -> None:
+    assert amount_readings(text) == {Decimal("456.00")}

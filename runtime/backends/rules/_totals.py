@@ -74,13 +74,15 @@ def _finding(field: str, amount: Amount, confidence: float) -> Finding:
 
 
 def _arithmetic(amounts: Sequence[Amount]) -> list[Finding] | None:
-    totals = [a for a in amounts if a.role in ("gross", "total", "due") and a.value > 0]
-    nets = [a for a in amounts if a.role in ("net", "lines") and a.value > 0]
-    taxes = [a for a in amounts if a.role == "tax" and a.value >= 0]
+    # A credit note's sums are all negative: net, tax and total of one sign (a tax of zero goes with either).
+    totals = [a for a in amounts if a.role in ("gross", "total", "due") and a.value]
+    nets = [a for a in amounts if a.role in ("net", "lines") and a.value]
+    taxes = [a for a in amounts if a.role == "tax"]
     ranked: list[tuple[float, Amount, Amount, Amount | None]] = []
     for g, n, t in product(totals, nets, [*taxes, None]):
         tax = t.value if t else Decimal(0)
-        if n.value + tax != g.value or (t is not None and t.span == n.span):
+        one_sign = (n.value > 0) == (g.value > 0) and tax * g.value >= 0
+        if not one_sign or n.value + tax != g.value or (t is not None and t.span == n.span):
             continue
         # Without a printed tax, net = total is weaker evidence than a sum that adds up.
         score = _score(g, n) + (_score(t) if t else -1.0) + (0.5 if g.line > n.line else 0.0)

@@ -16,6 +16,8 @@ DateOrder = Literal["dmy", "mdy"]
 
 _PLACEHOLDER = re.compile(r"\[[A-Z]+_\d+\]")
 _PERCENT_AFTER = re.compile(r"\s?%")
+_NEGATIVE_CLOSER = re.compile(r"[ \u00a0]?(?:\)|CR(?!\w))|-(?![\w.,-])")
+"""What closes an amount written negative as accounting writes it, `(150.00)`, `150.00-`, `150.00 CR`."""
 _NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})[/-](\d{1,2})[/-](?:\d{4}|\d{2})(?!\d)")
 
 
@@ -66,7 +68,11 @@ def money_in(text: str) -> tuple[Money, ...]:
         near_currency = any_within(currency_starts, match.end - 2, match.end + 2) or any_within(
             currency_ends, match.start - 2, match.start + 2
         )
-        out.append(Money(match.start, match.end, match.value, cents or near_currency))
+        end = match.end
+        # A negative's closing mark belongs to it: a quote cut before `)` reads as a positive amount.
+        if match.value < 0 and (closer := _NEGATIVE_CLOSER.match(text, end)):
+            end = closer.end()
+        out.append(Money(match.start, end, match.value, cents or near_currency))
     return tuple(out)
 
 

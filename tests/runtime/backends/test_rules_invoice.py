@@ -105,3 +105,21 @@ def test_company_suffix_is_not_read_as_a_currency() -> None:
 def test_leaves_out_what_the_document_does_not_state() -> None:
     got = values(rules.extract(INVOICE, ["Invoice\nThank you for your business.\n"]))
     assert got == {}
+
+
+@pytest.mark.parametrize("written", ["-£{}", "(£{})", "\u2212£{}"])
+def test_a_credit_notes_sums_are_read_negative(written: str) -> None:
+    # A minus or bracket before the currency: read as positive, the credit would be a charge.
+    text = INVOICE_EN.replace("INVOICE", "CREDIT NOTE")
+    for amount in ("150.00", "30.00", "180.00"):
+        text = text.replace(f"£{amount}", written.format(amount))
+    claim = rules.extract(INVOICE, [text])
+    assert {name: values(claim)[name] for name in ("net_amount", "tax_amount", "total_amount")} == {
+        "net_amount": "-150.00", "tax_amount": "-30.00", "total_amount": "-180.00",
+    }  # fmt: skip
+    assert confidence(claim, "total_amount") >= 0.9
+
+
+def test_a_total_of_the_other_sign_is_no_sum() -> None:
+    text = INVOICE_EN.replace("Total £180.00", "Total -£180.00")
+    assert values(rules.extract(INVOICE, [text])).get("total_amount") != "180.00"
