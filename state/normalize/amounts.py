@@ -86,11 +86,11 @@ def _signed_currency(text: str, start: int) -> str | None:
 
 
 def _negative(text: str, m: re.Match[str]) -> bool:
-    """Whether the number is written negative beyond its own sign: in brackets, with a trailing minus or CR, or
-    with a minus or bracket before its currency (`-£456.00`, `(£456.00)`).
+    """Whether the number is written negative other than by a minus touching it.
 
-    Only a sum of money with its decimals, or one with its currency: `(2)` is a quantity or a clause's number, not
-    minus two.
+    In brackets, with a trailing minus or CR, or with a minus or bracket before its currency (`-£456.00`,
+    `(£456.00)`). Only a sum of money with its decimals, or one with its currency: `(2)` is a quantity or a
+    clause's number, not minus two.
     """
     currency_sign = _signed_currency(text, m.start())
     if currency_sign == "-":
