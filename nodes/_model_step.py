@@ -123,6 +123,7 @@ async def call_model(
         valid=result.claim is not None,
         validation_errors=result.errors,
         retried_with_feedback=bool(feedback),
+        **({"tokens_estimated": True} if usage.tokens_estimated else {}),
         **({"error": failure} if failure is not None else {}),
         **({"recording": result.recording} if result.recording is not None else {}),
         **({"recording_verified": result.verified} if result.verified is not None else {}),

@@ -40,6 +40,8 @@ class Usage(BaseModel):
     latency_ms: float = 0.0
     attempts: int = 1
     validation_errors: list[str] = Field(default_factory=list)
+    tokens_estimated: bool = False
+    """True when the server reported no usage: the tokens are estimated from the text sent and received."""
 
 
 @dataclass(frozen=True)

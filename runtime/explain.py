@@ -168,9 +168,11 @@ def explain(state: WorkflowState, events: list[dict[str, Any]], types: DocumentT
     out = [f"run {state.run_id}: {state.document.filename} (document {state.document.document_id[:12]})"]
     out.append(f"outcome: {state.outcome}" + (f" ({state.error})" if state.error else ""))
     u = state.usage
+    estimated = sum(1 for item in events if item["type"] == "model.called" and item["data"].get("tokens_estimated"))
     out.append(
         f"model use: {u.calls} call(s), {u.input_tokens} tokens in, {u.output_tokens} out, cost {u.cost:.4f},"
         f" {u.model_seconds:.2f} s in model calls"
+        + (f" (tokens estimated for {estimated} call(s): the server reported no usage)" if estimated else "")
         + (f"; budget stopped calls: {state.budget_stop}" if state.budget_stop else "")
     )
     if state.classification:

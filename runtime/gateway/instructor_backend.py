@@ -177,7 +177,11 @@ class InstructorGateway:
         assert outcome is not None  # the loop only ends without an error once an attempt returned
         # Rebuilt as exactly the prompt's claim type: Instructor may hand back a subclass with the raw response.
         claim = None if outcome.claim is None else prompt.response_model.model_validate(outcome.claim.model_dump())
-        input_tokens, output_tokens = _tokens(outcome.completion)
+        raw = answer_text(outcome.completion)
+        reported = _tokens(outcome.completion)
+        # A server that reports no usage (many local ones) would make token and cost budgets pass every call
+        # unnoticed: its tokens are estimated as the rate limiter estimates them, and the call says so.
+        input_tokens, output_tokens = reported or (estimate, estimate_tokens(raw or ""))
         usage = self._usage(
             prompt,
             started,
@@ -185,8 +189,9 @@ class InstructorGateway:
             input_tokens=input_tokens,
             output_tokens=output_tokens,
             validation_errors=outcome.errors,
+            tokens_estimated=reported is None,
         )
-        return ModelResult(claim=claim, usage=usage, errors=list(outcome.errors), raw=answer_text(outcome.completion))
+        return ModelResult(claim=claim, usage=usage, errors=list(outcome.errors), raw=raw)
 
     def _unavailable(
         self, prompt: PromptSpec[Any], started: float, attempts: int, what: str, advice: str | None
@@ -207,6 +212,7 @@ class InstructorGateway:
         input_tokens: int = 0,
         output_tokens: int = 0,
         validation_errors: list[str] | None = None,
+        tokens_estimated: bool = False,
     ) -> Usage:
         return Usage(
             model=self.name,
@@ -218,6 +224,7 @@ class InstructorGateway:
             latency_ms=round((time.perf_counter() - started) * 1000, 3),
             attempts=attempts,
             validation_errors=list(validation_errors or []),
+            tokens_estimated=tokens_estimated,
         )
 
     async def _attempt(
@@ -283,11 +290,13 @@ def _invalid(error: BaseException, completion: Any, response_model: type[BaseMod
     return _Outcome(None, completion, describe_invalid(error, response_model))
 
 
-def _tokens(completion: Any) -> tuple[int, int]:
-    """(input, output) tokens of an OpenAI or Anthropic response; (0, 0) when it has no usage."""
+def _tokens(completion: Any) -> tuple[int, int] | None:
+    """(input, output) tokens of an OpenAI or Anthropic response; None when it reports none (no usage, or zeros)."""
     usage = getattr(completion, "usage", None)
     if usage is None:
-        return 0, 0
+        return None
     input_tokens = getattr(usage, "prompt_tokens", None) or getattr(usage, "input_tokens", None) or 0
     output_tokens = getattr(usage, "completion_tokens", None) or getattr(usage, "output_tokens", None) or 0
+    if not input_tokens and not output_tokens:
+        return None
     return int(input_tokens), int(output_tokens)

@@ -61,6 +61,31 @@ async def test_a_valid_claim_comes_back_with_tokens_cost_and_one_attempt(
     assert usage.latency_ms > 0
 
 
+async def test_a_server_reporting_no_usage_has_its_tokens_estimated_and_priced(
+    model_server: FakeModelServer, server_gateway: MakeGateway
+) -> None:
+    # Without usage, token and cost budgets would never be spent by this server's calls.
+    body = chat_completion(VALID.model_dump_json())
+    del body["usage"]
+    model_server.script(Reply(body=body))
+
+    result = await server_gateway().complete(CLASSIFY, REQUEST)
+
+    usage = result.usage
+    assert usage.tokens_estimated
+    sent = model_server.requests[0]
+    sent_chars = len(sent.text_of("system")) + len(sent.text_of("user"))
+    assert sent_chars // 8 < usage.input_tokens < sent_chars  # about four characters a token
+    assert usage.output_tokens == -(-len(VALID.model_dump_json()) // 4)
+    assert usage.cost == pytest.approx((usage.input_tokens * 2.0 + usage.output_tokens * 8.0) / 1_000_000)
+
+
+async def test_reported_usage_is_not_estimated(model_server: FakeModelServer, server_gateway: MakeGateway) -> None:
+    model_server.script(claim_reply(VALID, prompt_tokens=7, completion_tokens=3))
+    usage = (await server_gateway().complete(CLASSIFY, REQUEST)).usage
+    assert (usage.input_tokens, usage.output_tokens, usage.tokens_estimated) == (7, 3, False)
+
+
 async def test_the_request_carries_model_key_prompt_pages_and_json_mode(
     model_server: FakeModelServer, server_gateway: MakeGateway
 ) -> None:

@@ -259,3 +259,30 @@ def test_a_missing_key_is_a_setup_error_before_any_document_is_touched(tmp_path:
     assert "ANTHROPIC_API_KEY" in result.stderr
     assert result.stdout == ""
     assert not (tmp_path / "d").exists()
+
+
+def test_a_token_budget_holds_against_a_server_that_reports_no_usage(
+    tmp_path: Path, server: FakeModelServer, prices: Path
+) -> None:
+    def without_usage(request: ReceivedRequest) -> Reply:
+        reply = rules_answer(request)
+        del reply.body["usage"]
+        return reply
+
+    path = write(tmp_path, "invoice.txt", invoice_text())
+    server.script(without_usage, without_usage)
+    data = tmp_path / "d"
+    result = run_cli(
+        "run", path, "--json", "--model", MODEL, "--base-url", server.base_url, "--max-tokens", "100",
+        "--data-dir", data, **_env(prices),
+    )  # fmt: skip
+    [view] = json_lines(result.stdout)
+    assert view["status"] == "needs_review"
+    assert any(reason.startswith("budget_exceeded") for reason in view["review_reasons"]), view["review_reasons"]
+    assert len(server.requests) == 1  # the estimated tokens of classify spent the budget: no extract call
+
+    trace = json_lines(run_cli("trace", view["run_id"], "--json", "--data-dir", data).stdout)
+    [call] = [e["data"] for e in trace if e["type"] == "model.called"]
+    assert call["tokens_estimated"] is True and call["input_tokens"] > 100 and call["cost"] > 0
+    explained = run_cli("explain", view["run_id"], "--data-dir", data).stdout
+    assert "(tokens estimated for 1 call(s): the server reported no usage)" in explained
