@@ -39,6 +39,8 @@ class Outcome:
     """How many values the labels give per field and per table column (`line_items.amount`)."""
     usage: UsageTotals = field(default_factory=UsageTotals)
     """What the run spent on model calls."""
+    run_id: str | None = None
+    """The run that read the document: a file listed twice is one run, whose usage counts once."""
 
     def values_of(self, key: str) -> list[ClaimedValue]:
         """The values the run accepted for a field or a table column (`line_items.amount`)."""
@@ -56,6 +58,7 @@ def outcome_of(
     state: WorkflowState | None,
     types: DocumentTypes,
     events: Sequence[Mapping[str, Any]] = (),
+    run_id: str | None = None,
 ) -> Outcome:
     """Score one finished run against its labels, by the fields and tables of the labelled type."""
     labelled = types.find(doc.doc_type)
@@ -66,7 +69,7 @@ def outcome_of(
     codes = tuple(reason.code for reason in state.review_reasons) if state and status == "needs_review" else ()
     doc_type = (state.doc_type or (state.classification.doc_type if state.classification else None)) if state else None
     usage = state.usage if state is not None else UsageTotals()
-    return Outcome(doc, status, doc_type, tuple(values), codes, counts, usage)
+    return Outcome(doc, status, doc_type, tuple(values), codes, counts, usage, run_id)
 
 
 async def run_documents(engine: Engine, docs: list[LabelledDocument], *, concurrency: int = 1) -> list[Outcome]:
@@ -82,6 +85,7 @@ async def run_documents(engine: Engine, docs: list[LabelledDocument], *, concurr
             await engine.state(row.run_id),
             engine.types,
             await engine.registry.events(row.run_id),
+            row.run_id,
         )  # fmt: skip
         for doc, row in zip(docs, rows, strict=True)
     ]
@@ -131,6 +135,8 @@ class TypeFigures:
     fields: dict[str, FieldFigures] = field(default_factory=dict)
     review_reasons: Counter[str] = field(default_factory=Counter)
     usage: UsageTotals = field(default_factory=UsageTotals)
+    runs: set[str] = field(default_factory=set)
+    """The runs whose usage is in `usage`: a document listed twice reuses its run, which spent once."""
 
     def as_json(self) -> dict[str, Any]:
         """The figures as one JSON object."""
@@ -154,7 +160,10 @@ def _add(figures: TypeFigures, outcome: Outcome, types: DocumentTypes) -> None:
     figures.classified += outcome.doc_type == outcome.doc.doc_type
     figures.completed += outcome.status == "completed"
     figures.review_reasons.update(outcome.review_codes)
-    figures.usage = _sum(figures.usage, outcome.usage)
+    if outcome.run_id is None or outcome.run_id not in figures.runs:
+        figures.usage = _sum(figures.usage, outcome.usage)
+    if outcome.run_id is not None:
+        figures.runs.add(outcome.run_id)
     exact = outcome.doc_type == outcome.doc.doc_type
     for key, expected in outcome.expected.items():
         counts = figures.fields.setdefault(key, FieldFigures())

@@ -226,3 +226,16 @@ def test_labels_of_fields_the_type_does_not_have_are_named_and_a_misspelling_get
         "not measured, invoice has no such field: iban (1 document), "
         "totl_amount (3 documents; did you mean total_amount?)" in printed
     )
+
+
+def test_a_file_listed_twice_spends_and_counts_its_model_calls_once(claimflow: Invoke, labelled: Path) -> None:
+    manifest = labelled / "manifest.jsonl"
+    first = manifest.read_text(encoding="utf-8").splitlines()[0]
+    again = json.dumps({**json.loads(first), "id": "inv-0-again"})
+    manifest.write_text(f"{first}\n{again}\n", encoding="utf-8")
+
+    figures = _figures(claimflow, labelled, "--model", "rules")
+
+    # One run read the file (classify and extract: two calls); both listings are scored against it.
+    assert figures["documents"] == 2
+    assert figures["usage"]["calls"] == figures["types"]["invoice"]["usage"]["calls"] == 2

@@ -78,3 +78,19 @@ def test_the_model_use_of_the_runs_adds_up_per_type_and_in_all() -> None:
     }  # fmt: skip
     assert figures["usage"]["calls"] == 7 and figures["usage"]["cost"] == pytest.approx(0.85)
     assert figures["usage"]["cost_per_document"] == pytest.approx(0.85 / 3)
+
+
+def test_a_run_listed_twice_counts_its_model_use_once() -> None:
+    """A file the manifest lists twice is read by one run: its calls, tokens and cost were spent once."""
+    usage = UsageTotals(calls=3, input_tokens=3000, output_tokens=300, cost=4.2, model_seconds=1.5)
+    listed = [
+        Outcome(LabelledDocument(doc_id, Path("a.txt"), "invoice", {}), "completed", "invoice", (), (), {}, usage, "r1")
+        for doc_id in ("a", "a-again")
+    ]
+
+    figures = measure(listed, DocumentTypes([INVOICE]))
+
+    for use in (figures["usage"], figures["types"]["invoice"]["usage"]):
+        assert (use["calls"], use["input_tokens"], use["output_tokens"]) == (3, 3000, 300)
+        assert use["cost"] == pytest.approx(4.2) and use["model_seconds"] == pytest.approx(1.5)
+    assert figures["documents"] == 2
