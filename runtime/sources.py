@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 HIDDEN = "hidden (its name starts with a dot)"
 LINKED_FOLDER = "a link to a folder (links to folders are not followed)"
@@ -59,6 +60,19 @@ def path_text(path: Path | str) -> str:
     JSON consumer accepts; `caf\xe9.txt` can be printed, stored and parsed everywhere.
     """
     return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def sent_name(filename: str) -> str:
+    r"""The name of a document sent as bytes: its last part (`../x/a.pdf` is `a.pdf`), printable and storable.
+
+    Control characters are written `\xNN`, as `path_text` writes bytes that are not UTF-8: a NUL is refused by
+    Postgres and by every JSON consumer of text, and a terminal would act on the others. Empty is `upload`.
+    """
+    name = path_text(PurePosixPath(filename.replace("\\", "/")).name)
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", name) or "upload"
 
 
 def kind_of(mode: int) -> str:

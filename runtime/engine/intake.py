@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claimflow.graphs import WORKFLOW_NAME
@@ -14,7 +14,7 @@ from claimflow.runtime.offload import offload
 from claimflow.runtime.registry import AsyncRegistry, NewRun, RegistryError, RunRow
 from claimflow.runtime.registry.runs import NewStatus
 from claimflow.runtime.settings import Settings
-from claimflow.runtime.sources import NotRegularFileError, path_text, read_regular_file
+from claimflow.runtime.sources import NotRegularFileError, path_text, read_regular_file, sent_name
 from claimflow.runtime.store import AsyncDocumentStore, blob_id_of
 from claimflow.state.documents import NO_DOCUMENT, DocumentRef
 from claimflow.state.events import Event, event
@@ -141,7 +141,7 @@ class Intake:
         (`queued`) a new run is recorded with its start job in one transaction, for a worker to advance.
         """
         run_id = uuid.uuid4().hex
-        name = path_text(PurePosixPath(filename.replace("\\", "/")).name) or "upload"
+        name = sent_name(filename)
         keyed = source or f"upload:{run_id}"
         size = max(size or 0, len(data))
         if size > self.limits.max_bytes:

@@ -92,3 +92,20 @@ async def test_nul_in_an_id_parameter_or_body_is_404_or_422_never_500_on_postgre
     assert page.status_code == 404 and "No such review" in page.text
     assert assigned.status_code == 422 and decided.status_code == 422 and upload.status_code == 422
     assert after["status"] == "needs_review"
+
+
+async def test_a_file_name_with_control_characters_is_stored_written_out(postgres_url: str, tmp_path: Path) -> None:
+    # A NUL in a multipart file name reached Postgres, which refuses it in text: a 500 and no run.
+    body = (
+        b'--b\r\nContent-Disposition: form-data; name="file"; filename="in\x00voice\x1b.txt"\r\n'
+        b"Content-Type: text/plain\r\n\r\n" + invoice_text().encode() + b"\r\n--b--\r\n"
+    )
+    settings = Settings(data_dir=tmp_path / "blobs-only", database_url=postgres_url)
+    async with serving(settings) as api:
+        headers = api.auth("submitter") | {"Content-Type": "multipart/form-data; boundary=b"}
+        response = await api.client.post("/v1/documents", content=body, headers=headers)
+        assert response.status_code == 201, response.text
+        done = await api.settled(response.json()["run_id"])
+
+    assert done["document"] == "in\\x00voice\\x1b.txt"
+    assert done["status"] == "completed"
