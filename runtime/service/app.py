@@ -17,6 +17,7 @@ from claimflow.runtime.engine import open_engine
 from claimflow.runtime.service import api_docs, doc_types, documents, health, reviews, runs
 from claimflow.runtime.service.deps import plain_query
 from claimflow.runtime.service.errors import add_error_handlers
+from claimflow.runtime.service.openapi import documented_errors
 from claimflow.runtime.service.pool import RunPool
 from claimflow.runtime.service.sweeper import Sweeper
 from claimflow.runtime.settings import Settings
@@ -73,6 +74,7 @@ def create_app(
         dependencies=[Depends(plain_query)],  # no query parameter with a control character reaches a route
     )
     add_error_handlers(app)
+    app.openapi = documented_errors(app)  # type: ignore[method-assign]  # FastAPI's documented way to change it
     # Routers: every resource's router is included on the next line; add a router to it to serve it.
     for router in (health.router, documents.router, runs.router, reviews.router, doc_types.router, web.router):
         app.include_router(router)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.exceptions import RequestValidationError
@@ -23,7 +23,7 @@ from claimflow.runtime.engine import Engine, PendingReview, Run
 from claimflow.runtime.engine.watching import review_type
 from claimflow.runtime.registry import RunNotFoundError, RunRow
 from claimflow.runtime.service.pool import RunPool
-from claimflow.runtime.service.schemas import RunPublic
+from claimflow.runtime.service.schemas import Message, RunPublic
 from claimflow.state.plain_text import control_problem
 
 
@@ -134,6 +134,11 @@ def require(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
 
     return check
 
+
+ROLE_REFUSED: dict[int | str, dict[str, Any]] = {
+    403: {"model": Message, "description": "The token's role may not do this."}
+}
+"""The answer documented on a route whose principal must have a role (`Submitter`, `Reviewer`, `require`)."""
 
 Submitter = Annotated[Principal, Depends(require("submitter", "admin"))]
 """May upload documents."""

@@ -14,8 +14,8 @@ from pydantic import AfterValidator, StringConstraints
 from starlette.datastructures import FormData, UploadFile
 
 from claimflow.runtime.engine.intake import SourceConflictError
-from claimflow.runtime.service.deps import EngineDep, PoolDep, Submitter, row_public
-from claimflow.runtime.service.schemas import Message, RunPublic
+from claimflow.runtime.service.deps import ROLE_REFUSED, EngineDep, PoolDep, Submitter, row_public
+from claimflow.runtime.service.schemas import InvalidRequest, Message, RunPublic
 from claimflow.state.plain_text import control_problem
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
@@ -82,7 +82,8 @@ def _the_file(form: FormData) -> UploadFile:
     responses={
         409: {"model": Message, "description": "The Idempotency-Key was used for other bytes."},
         400: {"model": Message, "description": "A malformed multipart/form-data body, or one with other fields."},
-        422: {"model": Message, "description": "No file `file` in a multipart/form-data body."},
+        422: {"model": InvalidRequest, "description": "No file `file` in a multipart/form-data body."},
+        **ROLE_REFUSED,
     },
     openapi_extra=_MULTIPART,
 )

@@ -17,7 +17,14 @@ from pydantic import ValidationError
 from claimflow.runtime.engine import PendingReview
 from claimflow.runtime.engine.decisions import StaleReviewError
 from claimflow.runtime.registry import ReviewView, RunBusyError, RunRow, RunSupersededError
-from claimflow.runtime.service.deps import EngineDep, Principal, Reviewer, run_public, visible_review
+from claimflow.runtime.service.deps import (
+    ROLE_REFUSED,
+    EngineDep,
+    Principal,
+    Reviewer,
+    run_public,
+    visible_review,
+)
 from claimflow.runtime.service.errors import problems
 from claimflow.runtime.service.schemas import (
     AssignIn,
@@ -40,7 +47,7 @@ from claimflow.runtime.views import review_tables
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.review import ReviewDecision, ReviewField
 
-router = APIRouter(prefix="/v1/reviews", tags=["reviews"], responses={404: {"model": Message}})
+router = APIRouter(prefix="/v1/reviews", tags=["reviews"], responses={404: {"model": Message}, **ROLE_REFUSED})
 
 
 def _time(seconds: float | None) -> datetime | None:

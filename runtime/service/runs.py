@@ -21,6 +21,7 @@ from claimflow.runtime.explain import explain, explain_unstarted
 from claimflow.runtime.registry import RunBusyError
 from claimflow.runtime.registry.runs import status_refusal
 from claimflow.runtime.service.deps import (
+    ROLE_REFUSED,
     EngineDep,
     PoolDep,
     Reader,
@@ -220,6 +221,7 @@ async def run_record(principal: Reader, engine: EngineDep, run_id: str) -> Recor
             "description": "A completed or rejected run, one run again before, one pruned, or one being processed.",
         },
         503: {"model": Message, "description": "The run's model cannot be built on this server; nothing changed."},
+        **ROLE_REFUSED,
     },
 )
 async def rerun(principal: Submitter, engine: EngineDep, pool: PoolDep, run_id: str, response: Response) -> RunPublic:
@@ -246,7 +248,7 @@ async def _run_again(engine: Engine, pool: RunPool, run_id: str) -> RunPublic:
     return public
 
 
-@router.post("/rerun-failed", dependencies=[Depends(require("admin"))], responses={403: {"model": Message}})
+@router.post("/rerun-failed", dependencies=[Depends(require("admin"))], responses=ROLE_REFUSED)
 async def rerun_failed(
     engine: EngineDep,
     pool: PoolDep,

@@ -18,6 +18,13 @@ class Message(BaseModel):
     message: str
 
 
+class InvalidRequest(BaseModel):
+    """Parameters or a body that are not valid: the message, and one line a problem (`where: what is wrong`)."""
+
+    message: str
+    errors: list[str]
+
+
 class FieldPublic(BaseModel):
     """One field of a run: its value (None unless accepted or edited), status and evidence."""
 
