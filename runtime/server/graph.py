@@ -6,6 +6,12 @@ the run's `ReviewRequest` and hands the reviewer's decision to the engine, which
 workflow itself runs inside the engine, on claimflow's own checkpointer, registry and document store, exactly
 as `claimflow run` runs it: `claimflow runs`, `show`, `explain` and `review` see every run made through the
 server, and a review may be answered from either side. The thread's state is a view of the run (plain JSON).
+
+Intake checks the input itself and never raises for it: whatever was sent, its keys are cleared, so the next
+input is read alone (LangGraph writes a new input over the thread's last values, key by key). An input it
+refuses is the state's `refused`: a thread without a run, or whose run is done, then fails the server run with
+that reason (`refuse`); a thread paused for review is asked for the same review again. A new input always
+moves a LangGraph thread past its interrupt; asking again is what keeps the review answerable through it.
 """
 
 from __future__ import annotations
@@ -24,12 +30,14 @@ from claimflow.runtime.engine.intake import holds_document
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.registry import RegistryError, RunNotFoundError, RunRow
 from claimflow.runtime.server.context import ENGINES, ServerContext, context_of
-from claimflow.runtime.server.inputs import DocumentInput
+from claimflow.runtime.server.inputs import DocumentInput, SentDocument, read_input
 from claimflow.runtime.sources import path_text
 from claimflow.runtime.version import WorkflowVersionError
 from claimflow.state.errors import InvalidDecisionError
 
-INTAKE, ADVANCE, REVIEW = "intake", "advance", "review"
+INTAKE, ADVANCE, REVIEW, REFUSE = "intake", "advance", "review", "refuse"
+_CLEARED: dict[str, Any] = {"path": None, "content_base64": None, "filename": None}
+"""Intake's update to the input's keys, whatever they held."""
 
 
 class RunRefusedError(ValueError):
@@ -45,8 +53,9 @@ class ServerState(BaseModel):
     model_config = ConfigDict(use_attribute_docstrings=True)
 
     path: str | None = None
+    """The input's keys, as sent: intake reads and clears them (the next input is read alone)."""
     content_base64: str | None = None
-    """Sent bytes are stored by intake, then cleared here: documents stay out of checkpoints."""
+    """Sent bytes are stored by intake, then cleared here: the thread's later checkpoints hold no document."""
     filename: str | None = None
     run_id: str | None = None
     """claimflow's run: the thread id."""
@@ -59,7 +68,8 @@ class ServerState(BaseModel):
     record: dict[str, Any] | None = None
     """The typed record with provenance, once the run completed."""
     refused: str | None = None
-    """Why the last resume applied nothing: its review was answered elsewhere, or the engine refused it."""
+    """Why the last input or resume applied nothing: the input was not one document, or not the run's; the
+    review was answered elsewhere, or the engine refused the decision."""
 
 
 async def _engine(runtime: Runtime[Any]) -> Engine:
@@ -83,20 +93,34 @@ async def _standing(engine: Engine, run_id: str, **more: Any) -> dict[str, Any]:
     } | more
 
 
-async def intake(state: DocumentInput, *, runtime: Runtime[ServerContext]) -> dict[str, Any]:
-    """Store the document and register its run under the thread's id (once: a thread holds one run)."""
+async def intake(state: SentDocument, *, runtime: Runtime[ServerContext]) -> dict[str, Any]:
+    """Store the document and register its run under the thread's id (once: a thread holds one run).
+
+    Reads the input raw and checks it here: an input refused, or naming another document than the thread's
+    run holds, is the update's `refused`, with nothing stored or changed but the input's keys cleared.
+    """
     thread_id = str(get_config()["configurable"]["thread_id"])
-    engine = await _engine(runtime)
+    try:
+        sent = read_input(state)
+        engine = await _engine(runtime)
+        row = await _thread_run(engine, thread_id)
+        if row is not None:
+            await _refuse_another_document(row, sent)
+            return _CLEARED | {"run_id": row.run_id} | await _standing(engine, row.run_id)
+        path, name, data = sent.document()
+    except ValueError as error:  # RunRefusedError is one
+        return _CLEARED | {"refused": str(error)}
+    row = await engine.admit(thread_id, path=path, name=name, data=data)
+    return _CLEARED | {"run_id": row.run_id} | await _standing(engine, row.run_id)
+
+
+async def _thread_run(engine: Engine, thread_id: str) -> RunRow | None:
+    """The run the thread holds, if any."""
     try:
         row = await engine.registry.get_run(thread_id)
-        if row.run_id != thread_id:  # a prefix of another run's id, not this thread's run
-            raise RunNotFoundError(thread_id)
     except RunNotFoundError:
-        path, name, data = state.document()
-        row = await engine.admit(thread_id, path=path, name=name, data=data)
-    else:
-        await _refuse_another_document(row, state)
-    return {"run_id": row.run_id, "content_base64": None} | await _standing(engine, row.run_id)
+        return None
+    return row if row.run_id == thread_id else None  # a prefix of another run's id is not this thread's run
 
 
 async def _refuse_another_document(row: RunRow, sent: DocumentInput) -> None:
@@ -116,6 +140,20 @@ async def _refuse_another_document(row: RunRow, sent: DocumentInput) -> None:
             f"this thread holds run {row.run_id} of {row.filename}, and a thread holds one run: "
             "send another document on a new thread"
         )
+
+
+def after_intake(state: ServerState) -> Literal["advance", "review", "refuse"]:
+    """Go on with the run; or, the input refused, ask the open review again, or fail with the reason."""
+    if state.refused is None:
+        return "advance"
+    if state.run is not None and state.run.get("status") == "needs_review":
+        return "review"
+    return "refuse"
+
+
+async def refuse(state: ServerState) -> dict[str, Any]:
+    """Fail the server run with the reason intake refused its input (the thread's state stays as it was)."""
+    raise RunRefusedError(state.refused or "the input was refused")
 
 
 async def advance(state: ServerState, *, runtime: Runtime[ServerContext]) -> dict[str, Any]:
@@ -174,8 +212,10 @@ def build_server_graph() -> StateGraph[ServerState, ServerContext, DocumentInput
     graph.add_node(INTAKE, intake)
     graph.add_node(ADVANCE, advance)
     graph.add_node(REVIEW, review)
+    graph.add_node(REFUSE, refuse)
     graph.add_edge(START, INTAKE)
-    graph.add_edge(INTAKE, ADVANCE)
+    graph.add_conditional_edges(INTAKE, after_intake, [ADVANCE, REVIEW, REFUSE])
+    graph.add_edge(REFUSE, END)  # never taken: refuse raises
     graph.add_conditional_edges(ADVANCE, after_step, [REVIEW, END])
     graph.add_conditional_edges(REVIEW, after_step, [REVIEW, END])
     return graph

@@ -1,12 +1,20 @@
-"""What a LangGraph server's client sends to start a run: a document, as a path or as base64 bytes."""
+"""What a LangGraph server's client sends to start a run: a document, as a path or as base64 bytes.
+
+The graph's input schema (`DocumentInput`) describes the input to clients and Studio; LangGraph does not
+check it. Intake reads what was sent as `SentDocument`, raw, and checks it with `read_input`: an input
+schema that refused would refuse inside LangGraph, whose new input is merged into the thread's last values
+and checked again every time the thread is read, leaving the thread unreadable for good.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TypedDict
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 
 class DocumentInput(BaseModel):
@@ -45,3 +53,24 @@ class DocumentInput(BaseModel):
         if not data:
             raise ValueError(f'"content_base64" of {self.filename} is empty; nothing was stored')
         return None, self.filename, data
+
+
+class SentDocument(TypedDict, total=False):
+    """The input's keys as the thread holds them, unchecked (any JSON a client sent): intake's view."""
+
+    path: object
+    content_base64: object
+    filename: object
+
+
+def read_input(sent: Mapping[str, object]) -> DocumentInput:
+    """The document `sent` names, or a ValueError saying on one line what is wrong (pydantic's details left out)."""
+    try:
+        return DocumentInput.model_validate(dict(sent))
+    except ValidationError as error:
+        problems = []
+        for item in error.errors(include_url=False):
+            where = ".".join(map(str, item["loc"]))
+            what = str(item["msg"]).removeprefix("Value error, ")
+            problems.append(f"{where}: {what}" if where else what)
+        raise ValueError("; ".join(problems)) from None

@@ -187,6 +187,10 @@ async def test_a_document_sent_as_base64_is_stored_and_completes(dev_server: Ser
     assert not _errors(await _stream(client, thread_id, input=document))
     state = await client.threads.get_state(thread_id)
     assert state["values"]["content_base64"] is None  # the bytes went to the store, not into checkpoints
+    # LangGraph keeps the input as sent in the checkpoints before intake (README): in none after it.
+    history = await client.threads.get_history(thread_id)
+    holding = [checkpoint["next"] for checkpoint in history if document["content_base64"] in json.dumps(checkpoint)]
+    assert holding == [["intake"], ["__start__"]]  # newest first
     assert state["values"]["run"]["status"] == "completed"
     assert state["values"]["record"]["filename"] == "sent.pdf"
     shown = json.loads(_claimflow(dev_server, "show", thread_id, "--json").stdout)
@@ -247,3 +251,117 @@ async def test_another_document_on_a_thread_that_holds_a_run_is_refused(
     assert state["values"]["run"]["status"] == "completed"
     listed = json_lines(_claimflow(dev_server, "runs", "--json").stdout)
     assert not [view for view in listed if view["document"] == "second-on-thread.txt"]
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def _one_line(reason: str) -> None:
+    assert "\n" not in reason.strip() and "errors.pydantic.dev" not in reason and "validation error" not in reason
+
+
+async def _readable(client: LangGraphClient, thread_id: str) -> dict[str, Any]:
+    """The thread's state, after checking that its history reads too."""
+    assert await client.threads.get_history(thread_id)
+    return dict(await client.threads.get_state(thread_id))
+
+
+async def test_a_thread_paused_for_review_refuses_any_other_input_and_keeps_its_review(
+    dev_server: Server, client: LangGraphClient
+) -> None:
+    path = write(dev_server.docs, "paused-then-sent.txt", mismatch_invoice_text("NW-2024-0306"))
+    other = write(dev_server.docs, "not-this-one.txt", invoice_text("NW-2024-0307"))
+    thread_id = (await client.threads.create())["thread_id"]
+    assert not _errors(await _stream(client, thread_id, input={"path": str(path)}))
+    paused = await client.threads.get_state(thread_id)
+    request, review_id = paused["values"]["review"], paused["values"]["review_id"]
+
+    holds = f"this thread holds run {thread_id} of paused-then-sent.txt, and a thread holds one run"
+    for document, said in [
+        ({"content_base64": _b64(b"hello"), "filename": "x.txt"}, holds),  # the integrator's case
+        ({"path": str(other)}, holds),
+        ({}, "send one document"),
+        ({"foo": 1}, "send one document"),
+        ({"path": ""}, "path: String should have at least 1 character"),
+        ({"path": str(path), "content_base64": _b64(b"hello"), "filename": "x.txt"}, "send one document"),
+        ({"path": 5}, "path: Input should be a valid string"),
+    ]:
+        result = await client.runs.wait(thread_id, "documents", input=document)
+        assert said in result["refused"], (document, result["refused"])
+        _one_line(result["refused"])
+        state = await _readable(client, thread_id)
+        # The same review waits: its request is the interrupt's value, and claimflow's review id has not moved.
+        (waiting,) = state["interrupts"]
+        assert waiting["value"] == request and state["values"]["review_id"] == review_id
+        assert state["values"]["run"]["status"] == "needs_review" and state["values"]["refused"] == result["refused"]
+        assert state["values"]["content_base64"] is None and state["values"]["path"] is None
+
+    good = {"reviewer": "kim", "action": "edit", "edits": {"total_amount": ["180.00"]}}
+    done = await client.runs.wait(thread_id, "documents", command={"resume": good})
+    assert done["run"]["status"] == "completed" and done["refused"] is None
+    final = await _readable(client, thread_id)
+    assert final["interrupts"] == [] and final["values"]["record"]["run_id"] == thread_id
+    shown = json.loads(_claimflow(dev_server, "show", thread_id, "--json").stdout)
+    assert shown["document"] == "paused-then-sent.txt" and shown["status"] == "completed"
+    assert shown["fields"]["total_amount"]["value"] == "180.00"
+    _clean_log(dev_server)
+
+
+async def test_a_completed_thread_refuses_another_document_and_keeps_its_record(
+    dev_server: Server, client: LangGraphClient
+) -> None:
+    data = text_pdf(invoice_text("NW-2024-0308"))
+    other = write(dev_server.docs, "after-the-bytes.txt", invoice_text("NW-2024-0309"))
+    thread_id = (await client.threads.create())["thread_id"]
+    sent = {"content_base64": _b64(data), "filename": "sent-first.pdf"}
+    assert not _errors(await _stream(client, thread_id, input=sent))
+    record = (await client.threads.get_state(thread_id))["values"]["record"]
+
+    for document, said in [
+        ({"path": str(other)}, f"this thread holds run {thread_id} of sent-first.pdf, and a thread holds one run"),
+        ({"content_base64": _b64(b"hello")}, '"content_base64" needs a "filename"'),
+        ({"foo": 1}, "send one document"),
+    ]:
+        (error,) = _errors(await _stream(client, thread_id, input=document))
+        assert error["error"] == "RunRefusedError" and said in error["message"]
+        _one_line(error["message"])
+        state = await _readable(client, thread_id)
+        assert state["values"]["record"] == record and state["values"]["run"]["status"] == "completed"
+        assert state["values"]["refused"] == error["message"] and state["values"]["content_base64"] is None
+
+    # The same bytes again go on with the thread's run, which is done.
+    assert not _errors(await _stream(client, thread_id, input=sent))
+    state = await _readable(client, thread_id)
+    assert state["values"]["record"] == record and state["values"]["refused"] is None and state["next"] == []
+
+
+async def test_a_fresh_thread_refused_an_input_takes_a_valid_one_next(
+    dev_server: Server, client: LangGraphClient
+) -> None:
+    some = _b64(b"hello")
+    refusals = [
+        ({}, "send one document"),
+        ({"foo": 1}, "send one document"),
+        ({"path": ""}, "path: String should have at least 1 character"),
+        ({"path": str(dev_server.docs / "a.txt"), "content_base64": some, "filename": "both.txt"}, "send one document"),
+        ({"content_base64": "not base64!", "filename": "x.pdf"}, "not valid base64"),
+        ({"path": str(dev_server.docs / "a.txt"), "filename": "named.pdf"}, '"filename" goes with "content_base64"'),
+    ]
+    for number, (document, said) in enumerate(refusals):
+        # Each valid input sends the keys the refused one did not, and the other way round.
+        text = invoice_text(f"NW-2024-{number + 312:04d}")
+        path = write(dev_server.docs, f"after-refusal-{number}.txt", text)
+        bytes_sent = {"content_base64": _b64(text_pdf(text.replace("NW-", "NB-"))), "filename": f"sent-{number}.pdf"}
+        for valid, named in [(bytes_sent, f"sent-{number}.pdf"), ({"path": str(path)}, path.name)]:
+            thread_id = (await client.threads.create())["thread_id"]
+            (error,) = _errors(await _stream(client, thread_id, input=document))
+            assert error["error"] == "RunRefusedError" and said in error["message"], (document, error)
+            _one_line(error["message"])
+            state = await _readable(client, thread_id)
+            assert state["values"].get("run") is None and state["values"]["refused"] == error["message"]
+            # What the refused input sent is gone: the valid input is read alone, not merged with it.
+            assert not _errors(await _stream(client, thread_id, input=valid))
+            state = await _readable(client, thread_id)
+            assert state["values"]["run"]["document"] == named and state["values"]["refused"] is None
+            assert state["values"]["run"]["status"] == "completed"

@@ -9,6 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from claimflow.runtime.server import DocumentInput
+from claimflow.runtime.server.inputs import read_input
 
 
 def test_a_path_is_taken_as_it_is() -> None:
@@ -45,3 +46,23 @@ def test_anything_but_one_document_is_refused_with_what_to_send(given: dict[str,
 def test_bytes_that_do_not_decode_are_refused_before_anything_is_stored(content: str, said: str) -> None:
     with pytest.raises(ValueError, match=said):
         DocumentInput(content_base64=content, filename="a.pdf").document()
+
+
+@pytest.mark.parametrize(
+    ("sent", "said"),
+    [
+        ({}, 'send one document: either "path", or "content_base64" with "filename"'),
+        ({"path": None, "content_base64": None, "filename": None}, "send one document"),
+        ({"path": ""}, "path: String should have at least 1 character"),
+        ({"path": 5}, "path: Input should be a valid string"),
+        ({"path": 5, "filename": ["x"]}, "path: Input should be a valid string; filename: Input should be a valid"),
+    ],
+)
+def test_what_a_client_sent_is_read_or_refused_on_one_line(sent: dict[str, object], said: str) -> None:
+    with pytest.raises(ValueError, match="^[^\\n]+$") as refused:
+        read_input(sent)
+    assert str(refused.value).startswith(said) and "pydantic" not in str(refused.value)
+
+
+def test_a_path_sent_is_read_as_one_document() -> None:
+    assert read_input({"path": "a.pdf", "content_base64": None, "filename": None}) == DocumentInput(path="a.pdf")
