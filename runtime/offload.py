@@ -7,7 +7,8 @@ linear Python over a text the document limits keep small, users' document types 
 functions a child process could not always import, and a thread needs no copy of the pages. A thread cannot be
 killed, so the per-document wall-time limit stops *waiting* for it: the document fails at once and the batch
 goes on, while the thread finishes its bounded work and its result is dropped. The threads are daemons, so
-one still busy when the batch ends does not keep the process from exiting.
+one still busy when the batch ends does not keep the process from exiting. Work that can stop early asks
+`cancelled()`: true on the thread once its waiter gave up (OCR kills its tesseract process then).
 
 Work over a short text runs in place (`offload`): a hand-off to a thread and back costs some 0.2-0.5 ms here
 (two wake-ups, each waiting for the interpreter lock the event loop holds), more than masking or checking
@@ -38,6 +39,19 @@ INLINE_UP_TO = 2_000
 
 IDLE_SECONDS = 60.0
 """How long a worker thread waits for more work before it ends."""
+
+
+_job = threading.local()
+"""The cancellation flag of the work the current worker thread runs (`stop`), if it runs any."""
+
+
+def cancelled() -> bool:
+    """True if the work running on this thread was abandoned by its waiter (a deadline passed, a cancel).
+
+    Always false outside `off_loop`'s threads: work run in place, or on another thread, is never told.
+    """
+    stop: threading.Event | None = getattr(_job, "stop", None)
+    return stop is not None and stop.is_set()
 
 
 class _Workers:
@@ -85,6 +99,7 @@ async def off_loop(function: Callable[P, T], /, *args: P.args, **kwargs: P.kwarg
     """Run `function(*args, **kwargs)` on a daemon thread and wait for its result without blocking the loop."""
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
+    stop = threading.Event()
 
     def settle(result: T | None, error: BaseException | None) -> None:
         if future.done():  # the waiter gave up (a deadline passed): nobody wants the result
@@ -97,10 +112,13 @@ async def off_loop(function: Callable[P, T], /, *args: P.args, **kwargs: P.kwarg
     def work() -> Callable[[], None]:
         result: T | None = None
         error: BaseException | None = None
+        _job.stop = stop
         try:
             result = function(*args, **kwargs)
         except BaseException as raised:  # noqa: BLE001 - handed to the waiter, whatever it is
             error = raised
+        finally:
+            _job.stop = None
 
         def hand_back() -> None:
             try:
@@ -111,7 +129,11 @@ async def off_loop(function: Callable[P, T], /, *args: P.args, **kwargs: P.kwarg
         return hand_back
 
     _workers.submit(work)
-    return await future
+    try:
+        return await future
+    except asyncio.CancelledError:
+        stop.set()  # the work may stop early: nobody will read its result
+        raise
 
 
 async def offload(chars: int | None, function: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:

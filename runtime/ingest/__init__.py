@@ -12,6 +12,7 @@ from claimflow.runtime.ingest.errors import (
     EmptyDocumentError,
     EncryptedDocumentError,
     IngestError,
+    OcrCancelledError,
     OcrUnavailableError,
     UnsupportedFormatError,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "EncryptedDocumentError",
     "IngestError",
     "IngestLimits",
+    "OcrCancelledError",
     "OcrUnavailableError",
     "ParsedPages",
     "UnsupportedFormatError",

@@ -36,3 +36,7 @@ class OcrUnavailableError(IngestError):
 
     This is a setup problem of the machine, not of the document.
     """
+
+
+class OcrCancelledError(IngestError):
+    """Text recognition was stopped before it finished: its work was cancelled, or the program is exiting."""

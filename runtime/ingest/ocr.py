@@ -1,4 +1,4 @@
-"""Text recognition with Debian's tesseract, through pytesseract.
+"""Text recognition with Debian's tesseract, run through pipes (``_tesseract``): no file is written.
 
 Two page segmentation modes, chosen by measurement (tesseract 5.3, ``eng``):
 
@@ -23,18 +23,17 @@ so one recognition gives the text, the boxes and the confidences.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pytesseract
 from PIL import Image
 
+from claimflow.runtime.ingest._tesseract import INSTALL_HINT, failure, tesseract
 from claimflow.runtime.ingest._text import tidy_lines
-from claimflow.runtime.ingest.errors import IngestError, OcrUnavailableError, UnsupportedFormatError
+from claimflow.runtime.ingest.errors import OcrUnavailableError, UnsupportedFormatError
 
-__all__ = ["PAGE_PSM", "PHOTO_PSM", "OcrWord", "ocr_image", "ocr_words"]
+__all__ = ["INSTALL_HINT", "PAGE_PSM", "PHOTO_PSM", "OcrWord", "ocr_image", "ocr_words"]
 
 PHOTO_PSM = 6
 """Tesseract ``--psm`` for photos and image files: one uniform block of text."""
@@ -45,9 +44,6 @@ PAGE_PSM = 3
 # Mean word confidence (tesseract's 0-100) from which a reading is taken as upright, without asking OSD: between
 # the 53 of the best turned reading measured and the 89 of the worst upright one.
 _CONFIDENT_READING = 70.0
-
-INSTALL_HINT = "install it with `apt-get install tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd`"
-"""How to install tesseract with the language data and orientation detection claimflow reads with."""
 
 # What turns an image upright, by OSD's answer (degrees clockwise); Pillow's ROTATE_n turns anticlockwise.
 _UPRIGHT = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
@@ -127,19 +123,6 @@ def _prepare(image: Image.Image) -> Image.Image:
         ) from exc
 
 
-@contextmanager
-def _tesseract_errors() -> Iterator[None]:
-    """Tesseract's failures as ingest errors that say what to do."""
-    try:
-        yield
-    except pytesseract.TesseractNotFoundError as exc:
-        raise OcrUnavailableError(
-            f"This document needs OCR but the tesseract program was not found; {INSTALL_HINT}."
-        ) from exc
-    except pytesseract.TesseractError as exc:
-        raise IngestError(f"Text recognition failed: {exc.message}") from exc
-
-
 @dataclass(frozen=True)
 class _Word:
     """One word of tesseract's reading, as it stands in the image read."""
@@ -182,9 +165,11 @@ _COLUMNS = ("level", "text", "conf", "page_num", "block_num", "par_num", "line_n
 
 
 def _recognise(image: Image.Image, languages: str, psm: int, turn: int, size: tuple[int, int]) -> _Reading:
-    config = f"--psm {psm}"
-    with _tesseract_errors():
-        data = pytesseract.image_to_data(image, lang=languages, config=config, output_type=pytesseract.Output.DICT)
+    # The arguments pytesseract's image_to_data gives, and its reading of the table: the same words.
+    status, out, err = tesseract(image, ["-l", languages, "-c", "tessedit_create_tsv=1", "--psm", str(psm)])
+    if status:
+        raise failure(err)
+    data = pytesseract.pytesseract.file_to_dict(out, "\t", -1)
     rows = zip(*(data.get(name, []) for name in _COLUMNS), strict=True)
     words = [
         _Word(
@@ -207,9 +192,12 @@ def _osd_turn(image: Image.Image) -> int:
     """
     if not _has_osd(str(pytesseract.pytesseract.tesseract_cmd)):
         return 0
+    status, out, _ = tesseract(image, ["-l", "osd", "--psm", "0"])
+    if status:
+        return 0
     try:
-        found = pytesseract.image_to_osd(image, output_type=pytesseract.Output.DICT)
-    except (pytesseract.TesseractError, KeyError, ValueError):
+        found = pytesseract.pytesseract.osd_to_dict(out)
+    except (KeyError, ValueError):
         return 0
     turn = int(found.get("rotate", 0)) % 360
     return turn if turn in _UPRIGHT else 0
