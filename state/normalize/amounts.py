@@ -6,6 +6,8 @@ exactly three digits groups thousands. Space-grouped numbers (`1 234,56`) are re
 amount and as their parts, because on a page "3 191.00" is as often a quantity and a price; grouped by a no-break
 space (`1\u00a0234,56`, as French text prints it), only as one. Accounting's negatives, `(100.00)`, `100,00-`
 and `100.00 CR`, read negative.
+A number followed by a percent sign (`20%`, `19 %`, `7,5\u00a0%`) is a rate, never an amount: `VAT 20%` writes
+no tax of 20.00, for the rules backend, the label check and the proof alike.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from claimflow.state.normalize.spans import Spans
 
 _LEAD = r"(?:(?<![\w.,'\-/])(?P<sign>[-\u2212]))?(?<![\d.,'/])(?<!\w[-\u2212])"
 _TAIL = r"(?![.,/]?\d)"
+_PERCENT_AFTER = re.compile(r"[ \u00a0\u202f]?[%\u2030\uff05]")
+"""A percent (or per mille) sign right after a number, perhaps after one space: the number is a rate."""
 # Decimals: one or two (prices), or four (unit prices such as "2,5000"); three digits after a separator group
 # thousands, so three decimals are not read.
 _DECIMALS = r"(?:[.,](?:\d{4}|\d{1,2}))"
@@ -117,7 +121,8 @@ def find_amounts(text: str) -> list[AmountMatch]:
         if value is not None:
             if alone:
                 taken.add(m.start(), m.end())
-            found.append(AmountMatch(m.start(), m.end(), -value if m["sign"] or _negative(text, m) else value))
+            if not _PERCENT_AFTER.match(text, m.end()):  # a rate: its digits are still no other amount
+                found.append(AmountMatch(m.start(), m.end(), -value if m["sign"] or _negative(text, m) else value))
 
     spaced = [m for m in _SPACED.finditer(text) if not _glued_to_word(text, m.start())]
     # A no-break space never stands between a quantity and a price: grouped with one, the number is only whole.

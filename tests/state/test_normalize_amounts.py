@@ -113,3 +113,15 @@ def test_a_sign_or_bracket_before_the_currency_makes_the_amount_negative(text: s
 @pytest.mark.parametrize("text", ["Total - £456.00", "Ref AB-£456.00", "(VAT £456.00", "(incl. VAT £456.00)"])
 def test_a_dash_or_bracket_away_from_the_currency_is_no_sign(text: str) -> None:
     assert amount_readings(text) == {Decimal("456.00")}
+
+
+@pytest.mark.parametrize(
+    "text", ["VAT 20%", "MwSt. 19 %", "TVA 5,5\u00a0%", "Discount 15%", "IVA 21\u202f%", "IVA 1.234,5 %"]
+)
+def test_a_number_before_a_percent_sign_is_a_rate_not_an_amount(text: str) -> None:
+    assert amount_readings(text) == set()
+
+
+def test_the_amount_beside_a_rate_is_still_read() -> None:
+    assert amount_readings("VAT 20% 31.60") == {Decimal("31.60")}
+    assert amount_readings("Tax (7%): 3.50") == {Decimal("3.50")}
