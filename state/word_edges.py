@@ -6,11 +6,16 @@ word or number (`Total: 1` from `Total: 112.00`, `INV-2024-01` from `INV-2024-01
 page's words: no letter or digit on both sides of either end, and no number running on through a decimal or
 grouping mark (`112` from `112.00`, `1,234` from `1,234.56`).
 
+An invisible format character (a zero-width space, a soft hyphen, a word joiner: Unicode category Cf) is no
+edge: `31.60` is cut out of `1\u200b31.60`, which a reader sees as `131.60`.
+
 Scripts written without spaces between words (Chinese, Japanese, Thai, ...) have no such edges: there a letter
 next to a quote does not continue it, and only digits are held to their numbers.
 """
 
 from __future__ import annotations
+
+from claimflow.state.normalize.text import is_format
 
 _UNSPACED_SCRIPTS = (
     (0x0E00, 0x0EFF),  # Thai, Lao
@@ -47,11 +52,28 @@ def _runs_on(page: str, inner: int, outer: int, beyond: int) -> bool:
     return near.isdigit() and far in _NUMBER_MARKS and 0 <= beyond < len(page) and page[beyond].isdigit()
 
 
+def _drawn(page: str, index: int, step: int, stop: int) -> int:
+    """The first index from `index` on, by `step`, whose character is drawn (no format character), short of `stop`."""
+    while index != stop and 0 <= index < len(page) and is_format(page[index]):
+        index += step
+    return index
+
+
+def _cut_at(page: str, inner: int, step: int, stop: int) -> bool:
+    """Whether the stretch's drawn end at `inner` runs on outwards (by `step`), over any format characters."""
+    inner = _drawn(page, inner, -step, stop)
+    if inner == stop:
+        return False  # nothing drawn in the stretch
+    outer = _drawn(page, inner + step, step, -2)
+    beyond = _drawn(page, outer + step, step, -2)
+    return _runs_on(page, inner, outer, beyond)
+
+
 def cut_word(page: str, start: int, end: int) -> str | None:
     """The page's word or number that `page[start:end]` is cut out of, or None when both its ends are edges."""
     if start >= end:
         return None
-    if not (_runs_on(page, start, start - 1, start - 2) or _runs_on(page, end - 1, end, end + 1)):
+    if not (_cut_at(page, start, -1, end) or _cut_at(page, end - 1, 1, start - 1)):
         return None
     left = start
     while left > 0 and not page[left - 1].isspace():

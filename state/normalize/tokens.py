@@ -4,6 +4,9 @@
 `ACMEX GmbH`. Every kind finds its own tokens (dates, amounts, codes, words) and reports the spans whose
 reading equals the canonical value, so the caller also learns *where* the value stands.
 
+A format character (a zero-width space, a soft hyphen, a word joiner) is drawn as nothing: a text is read without
+them, so `1\u200b31.60` writes 131.60 and not 31.60, as it reads on screen.
+
 A table row's text cell may also be printed around the row's figures (`wrapped_text_spans`); that reading
 is for rows only, never for a field.
 """
@@ -20,7 +23,7 @@ from claimflow.state.normalize.currency import ISO_4217, currency_mentions
 from claimflow.state.normalize.dates import find_dates
 from claimflow.state.normalize.durations import find_durations
 from claimflow.state.normalize.percentages import find_percentages
-from claimflow.state.normalize.text import compact
+from claimflow.state.normalize.text import compact, visible
 
 Span = tuple[int, int]
 
@@ -101,7 +104,18 @@ def _identifier_spans(normalized: str, text: str) -> Iterator[Span]:
 
 
 def value_spans(kind: str, normalized: str, text: str, choices: Choices | None = None) -> list[Span]:
-    """Every span of `text` that writes `normalized` (a canonical value of `kind`) as a whole token."""
+    """Every span of `text` that writes `normalized` (a canonical value of `kind`) as a whole token.
+
+    The text is read as a reader sees it, without its format characters; the spans are offsets in `text`.
+    """
+    shown, positions = visible(text)
+    if positions is None:
+        return _spans(kind, normalized, text, choices)
+    wanted = visible(normalized)[0]
+    return sorted({(positions[start], positions[end - 1] + 1) for start, end in _spans(kind, wanted, shown, choices)})
+
+
+def _spans(kind: str, normalized: str, text: str, choices: Choices | None) -> list[Span]:
     spans: Iterator[Span]
     if kind == "text":
         spans = _text_spans(normalized, text)
