@@ -4,8 +4,12 @@ A text layer may hold text that is never painted, or painted where nobody can se
 dropped, character by character:
 - text in an invisible render mode (3, "neither fill nor stroke", and 7, "clip only");
 - text whose centre lies outside the page's crop box (within its media box), as PDFium renders it;
-- glyphs smaller than :data:`MIN_GLYPH_POINTS` (a zero or near-zero font size or text matrix);
-- text painted fully transparent, or in white where no filled shape, image or form is drawn under it.
+- text whose centre lies outside its clipping path (the box around each of its paths: a rectangle exactly, a
+  curved or slanted path generously);
+- glyphs smaller than :data:`MIN_GLYPH_POINTS` (a zero or near-zero font size or text matrix), or narrower
+  than :data:`MIN_GLYPH_ASPECT` of their height (a horizontal scaling, `Tz`, of a few percent);
+- text painted with a fill opacity under :data:`MIN_OPACITY` (as faint as white on paper, or fainter), or
+  in white (or a colour so transparent it shows as white) where no filled shape, image or form is under it.
 
 The white-text test is a heuristic: it treats any non-white filled path, image, shading or form
 object under a character as a background the text may stand out from (whatever its colour or
@@ -16,6 +20,7 @@ light background of another colour.
 from __future__ import annotations
 
 import ctypes
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -23,14 +28,26 @@ from functools import cache
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-__all__ = ["MIN_GLYPH_POINTS", "hidden_indices", "visible_text"]
+__all__ = ["MIN_GLYPH_ASPECT", "MIN_GLYPH_POINTS", "MIN_OPACITY", "hidden_indices", "visible_text"]
 
 MIN_GLYPH_POINTS = 1.0
 """Glyphs whose box on the page (font size, text matrix and transforms applied) is smaller than this, in
 points, cannot be read."""
 
+MIN_GLYPH_ASPECT = 0.02
+"""Glyphs narrower than this share of their height cannot be seen: a line squeezed by a horizontal scaling
+(`Tz`) of 1% is hairlines. The narrowest letters of a font ('i', 'l': a fifth of their box's height) pass down
+to a scaling of about 10%, wide ones to 3%; combining marks, which take no width, are exempt."""
+
+MIN_OPACITY = 0.05
+"""Text painted with a fill opacity (`ca`) under this cannot be seen: black at 5% on white paper is the 95%
+grey that already counts as white."""
+
 # A channel at or above this (of 255) on all three counts as white: 95% is not told apart from paper.
 _WHITE_LEVEL = 242
+
+# The alpha (of 255) under which paint is invisible.
+_MIN_ALPHA = round(MIN_OPACITY * 255)
 
 # Above this many background boxes a page is treated as drawn all over: the per-character check stays
 # bounded, and white text on such a page is kept.
@@ -70,10 +87,12 @@ class _Rgba:
         self.r, self.g, self.b, self.a = (ctypes.c_uint() for _ in range(4))
 
     def invisible(self) -> bool:
-        return self.a.value == 0
+        return self.a.value < _MIN_ALPHA
 
     def white(self) -> bool:
-        return min(self.r.value, self.g.value, self.b.value) >= _WHITE_LEVEL
+        """True if the colour, laid at its opacity over white paper, shows as white."""
+        darkest = min(self.r.value, self.g.value, self.b.value)
+        return 255 - (255 - darkest) * self.a.value / 255 >= _WHITE_LEVEL
 
 
 def _object_bounds(obj: object) -> _Box | None:
@@ -134,12 +153,33 @@ def _text_object_address() -> Callable[[int | None, int], int | None]:
     return function
 
 
+def _clip_boxes(obj: object) -> tuple[_Box, ...]:
+    """The box around each path of the object's clipping path (text shows only where it is inside all)."""
+    clip = pdfium_c.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return ()
+    x, y = ctypes.c_float(), ctypes.c_float()
+    boxes: list[_Box] = []
+    for path in range(max(pdfium_c.FPDFClipPath_CountPaths(clip), 0)):
+        xs: list[float] = []
+        ys: list[float] = []
+        for index in range(max(pdfium_c.FPDFClipPath_CountPathSegments(clip, path), 0)):
+            segment = pdfium_c.FPDFClipPath_GetPathSegment(clip, path, index)
+            if segment and pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
+                xs.append(x.value)
+                ys.append(y.value)
+        if xs:
+            boxes.append(_Box(min(xs), min(ys), max(xs), max(ys)))
+    return tuple(boxes)
+
+
 @dataclass(frozen=True)
 class _Style:
-    """What holds for every character of one text object: its render mode and colours."""
+    """What holds for every character of one text object: its render mode, colours and clipping path."""
 
     invisible: bool
     white: bool
+    clip: tuple[_Box, ...] = ()
 
 
 class _Reader:
@@ -166,7 +206,8 @@ class _Reader:
 
     def _style(self, index: int) -> _Style:
         """The style of the text object that draws the character at `index`."""
-        mode = pdfium_c.FPDFTextObj_GetTextRenderMode(pdfium_c.FPDFText_GetTextObject(self.textpage, index))
+        obj = pdfium_c.FPDFText_GetTextObject(self.textpage, index)
+        mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
         if mode in _INVISIBLE_MODES:
             return _Style(invisible=True, white=False)
         painted: list[_Rgba] = []
@@ -179,7 +220,8 @@ class _Reader:
             pdfium_c.FPDFText_GetStrokeColor(self.textpage, index, stroke.r, stroke.g, stroke.b, stroke.a)
             painted.append(stroke)
         shown = [colour for colour in painted if not colour.invisible()]
-        return _Style(invisible=not shown, white=bool(shown) and all(colour.white() for colour in shown))
+        white = bool(shown) and all(colour.white() for colour in shown)
+        return _Style(invisible=not shown, white=white, clip=_clip_boxes(obj))
 
     def hidden(self, index: int) -> bool:
         """True if the character at `index` cannot be seen on the page.
@@ -203,10 +245,15 @@ class _Reader:
         if not pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect):
             return False
         # The box includes the text matrix and the page's transforms; a rotated glyph swaps width and height.
-        if max(rect.right - rect.left, rect.top - rect.bottom) < MIN_GLYPH_POINTS:
+        short, long = sorted((rect.right - rect.left, rect.top - rect.bottom))
+        if long < MIN_GLYPH_POINTS:
+            return True
+        if short < MIN_GLYPH_ASPECT * long and not unicodedata.combining(
+            chr(pdfium_c.FPDFText_GetUnicode(textpage, index))
+        ):
             return True
         x, y = (rect.left + rect.right) / 2, (rect.bottom + rect.top) / 2
-        if not self.page_box.contains(x, y):
+        if not self.page_box.contains(x, y) or not all(box.contains(x, y) for box in style.clip):
             return True
         return style.white and not self._over_background(x, y)
 

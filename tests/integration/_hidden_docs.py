@@ -55,11 +55,36 @@ def _tiny(pdf: Canvas, x: float, y: float, line: str) -> None:
     pdf.setFont("Helvetica", 12)
 
 
+def _clipped(pdf: Canvas, x: float, y: float, line: str) -> None:
+    # `x y 1 1 re W n`: whatever is drawn until the state is restored shows only within a 1 x 1 pt box.
+    pdf.saveState()
+    pdf._code.append(f"{x:g} {y:g} 1 1 re W n")
+    pdf.drawString(x, y, line)
+    pdf.restoreState()
+
+
+def _squeezed(pdf: Canvas, x: float, y: float, line: str) -> None:
+    text = pdf.beginText(x, y)
+    text.setHorizScale(1)  # `1 Tz`: each glyph 1% of its width, the line a few tenths of a point long
+    text.textOut(line)
+    text.setHorizScale(100)  # the scaling is part of the graphics state: it outlasts the text object
+    pdf.drawText(text)
+
+
+def _faint(pdf: Canvas, x: float, y: float, line: str) -> None:
+    pdf.setFillAlpha(0.02)  # an ExtGState with `/ca 0.02`
+    pdf.drawString(x, y, line)
+    pdf.setFillAlpha(1)
+
+
 PDF_HIDING: dict[str, Callable[[Canvas, float, float, str], None]] = {
     "render-mode-3": _invisible_mode,
     "white-on-white": _white,
     "off-page": _off_page,
     "tiny-font": _tiny,
+    "clipped-away": _clipped,
+    "horizontal-scale-1": _squeezed,
+    "fill-opacity-2": _faint,
 }
 """How each hidden form draws a hidden line at (x, y)."""
 

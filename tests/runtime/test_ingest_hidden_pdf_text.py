@@ -124,3 +124,33 @@ def test_a_small_font_size_scaled_up_by_the_text_matrix_is_read() -> None:
 
     assert page.splitlines()[-1] == "Total 180.00 GBP"
     assert "0.03" not in page
+
+
+def test_text_inside_its_clipping_path_is_kept_and_text_outside_it_dropped() -> None:
+    def clipped(pdf: Canvas) -> None:
+        pdf.saveState()
+        pdf.translate(100, 50)  # the clip is judged on the page, where the transformations put it
+        pdf._code.append("-40 640 300 30 re W n")  # a table cell around the total
+        pdf.drawString(-28, 650, "Total 180.00 GBP")
+        pdf.drawString(-28, 600, HIDDEN_LINES[-1])  # below the cell: clipped away
+        pdf.restoreState()
+
+    [page] = parse_document(_pdf(clipped), "cell.pdf").pages
+
+    assert page.splitlines()[-1] == "Total 180.00 GBP"
+    assert "0.03" not in page
+
+
+def test_condensed_and_translucent_text_is_kept() -> None:
+    def readable(pdf: Canvas) -> None:
+        text = pdf.beginText(72, 700)
+        text.setHorizScale(50)  # condensed to half its width: narrow, still read
+        text.textOut("Invoice Date: 05.03.2024")
+        text.setHorizScale(100)
+        pdf.drawText(text)
+        pdf.setFillAlpha(0.3)  # a light grey on paper
+        pdf.drawString(72, 680, "Total 180.00 GBP")
+
+    [page] = parse_document(_pdf(readable), "readable.pdf").pages
+
+    assert page.splitlines()[-2:] == ["Invoice Date: 05.03.2024", "Total 180.00 GBP"]
