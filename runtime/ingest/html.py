@@ -1,9 +1,11 @@
 """HTML: visible text only, one line per block element, table cells on one line.
 
 Text is visible unless markup or CSS hides it: `<script>`, `<style>`, `<noscript>`, `<template>` and
-comments are never text; an element with the `hidden` attribute, `aria-hidden="true"`, `display:none`
-or `opacity:0` is dropped with everything in it; text under `visibility:hidden` or a font size below one
-pixel is dropped unless a descendant makes it visible again. CSS is read from inline `style` attributes
+comments are never text; an element with the `hidden` attribute, `aria-hidden="true"`, `display:none`,
+`opacity:0`, placed far off the page, scaled to nothing or of no height with its overflow hidden is dropped
+with everything in it, as are a closed `<dialog>` and a closed `<details>` but for its summary; text under
+`visibility:hidden`, a font size below one pixel, a transparent colour or the colour of its background is
+dropped unless a descendant makes it visible again. CSS is read from inline `style` attributes
 and `<style>` rules with simple selectors (see `_css.py`).
 """
 
@@ -17,7 +19,17 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import NavigableString, PageElement, PreformattedString, Tag
 
-from claimflow.runtime.ingest._css import StyleSheet, font_size_state, hides_subtree, visibility_state
+from claimflow.runtime.ingest._css import (
+    WHITE,
+    Rgba,
+    StyleSheet,
+    background_state,
+    colour_state,
+    font_size_state,
+    hides_subtree,
+    unseen_colour,
+    visibility_state,
+)
 from claimflow.runtime.ingest._text import tidy_lines
 from claimflow.runtime.ingest.models import ParsedPages
 
@@ -41,14 +53,19 @@ leaving a filter set or dropping one for good."""
 
 @dataclass(frozen=True)
 class _Shown:
-    """What an element passes on to its content: whether `visibility` or the font size hides its text."""
+    """What an element passes on to its content: what hides its text, and the colours of text and background.
+
+    The page is white and its text black until a style says otherwise.
+    """
 
     invisible: bool = False
     tiny: bool = False
+    colour: Rgba | None = (0, 0, 0, 1.0)
+    background: Rgba | None = WHITE
 
     @property
     def hidden(self) -> bool:
-        return self.invisible or self.tiny
+        return self.invisible or self.tiny or unseen_colour(self.colour, self.background)
 
 
 _Entry = tuple[PageElement, bool, bool, _Shown]
@@ -120,7 +137,12 @@ class _Writer:
             return parent
         if hides_subtree(found):
             return None
-        return _Shown(visibility_state(found, parent.invisible), font_size_state(found, parent.tiny))
+        return _Shown(
+            visibility_state(found, parent.invisible),
+            font_size_state(found, parent.tiny),
+            colour_state(found, parent.colour),
+            background_state(found, parent.background),
+        )
 
     def _open(self, tag: Tag, preformatted: bool, parent: _Shown, stack: list[_Entry]) -> None:
         shown = self._shown(tag, parent)
@@ -136,7 +158,17 @@ class _Writer:
             self.newline()
             stack.append((tag, preformatted, True, shown))
         inner = preformatted or name == "pre"
-        stack.extend((child, inner, False, shown) for child in reversed(list(tag.children)))
+        stack.extend((child, inner, False, shown) for child in reversed(_shown_children(tag, name)))
+
+
+def _shown_children(tag: Tag, name: str) -> list[PageElement]:
+    """The children a browser shows: a closed `<details>` only its first `<summary>`, a closed `<dialog>` none."""
+    if name == "dialog" and not tag.has_attr("open"):
+        return []
+    if name == "details" and not tag.has_attr("open"):
+        summary = next((child for child in tag.children if isinstance(child, Tag) and child.name == "summary"), None)
+        return [] if summary is None else [summary]
+    return list(tag.children)
 
 
 def _comment_left_open(data: bytes, soup: BeautifulSoup) -> bool:

@@ -117,6 +117,16 @@ HTML_HIDING: dict[str, str] = {
     "style-rule-class": '<div class="note fine-print">{}</div>',
     "style-rule-id": '<div id="t">{}</div>',
     "style-rule-tag": "<aside>{}</aside>",
+    "color-transparent": '<div style="color:transparent">{}</div>',
+    "color-rgba-alpha-0": '<div style="color: rgba(0, 0, 0, 0)">{}</div>',
+    "white-on-white": '<div style="color:#FFF">{}</div>',
+    "same-as-background": '<div style="background:#ffffe0"><div style="color:rgb(255 255 224)">{}</div></div>',
+    "off-screen": '<div style="position:absolute; left:-9999px">{}</div>',
+    "text-indent": '<div style="text-indent:-9999px">{}</div>',
+    "scale-0": '<div style="transform: scale(0)">{}</div>',
+    "height-0-overflow-hidden": '<div style="height:0;overflow:hidden">{}</div>',
+    "closed-details": "<details><summary></summary>{}</details>",
+    "closed-dialog": "<dialog>{}</dialog>",
 }
 """How each HTML form wraps the hidden lines."""
 
