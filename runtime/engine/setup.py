@@ -12,7 +12,7 @@ from typing import Any
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from claimflow.graphs import build_documents_workflow
-from claimflow.nodes.ports import ModelGateway, Parser, WorkflowContext
+from claimflow.nodes.ports import ModelGateway, Parser, RecordIndex, WorkflowContext
 from claimflow.prompts import prompts_for
 from claimflow.runtime.checkpoint import sqlite_checkpointer
 from claimflow.runtime.data_dir import BLOB_DIR, CHECKPOINT_FILE, DOCUMENT_FILE
@@ -125,6 +125,7 @@ async def open_engine(
     types: Iterable[DocumentType] | ActiveTypes | None = None,
     readonly: bool = False,
     override_model: bool | None = None,
+    records: RecordIndex | None = None,
 ) -> AsyncIterator[Engine]:
     """Open the data directory (blobs) and the database (registry, checkpoints), and yield a ready engine.
 
@@ -139,6 +140,9 @@ async def open_engine(
     A run continues on the model it started with; `override_model=True` continues runs on this engine's
     model instead, recording each change as a `run.model_overridden` event. By default a `gateway` given
     here is such an explicit choice, and the settings' model is not (each run keeps its own).
+
+    `records` is where duplicate rules look up earlier completed runs (default: this engine's registry); a
+    replay passes the stored runs' registry as the run it replays saw it.
 
     Documents, texts and masking maps are kept in Postgres when a database URL is set (every process reads
     the same store; blobs still in the data directory are read from there and copied in), else in the data
@@ -174,7 +178,7 @@ async def open_engine(
                 gateway=gateway,
                 store=store,
                 parser=parser,
-                records=registry,
+                records=registry if records is None else records,
                 today=(lambda: today) if today else date.today,
                 second_gateway=second_gateway,
                 mask_patterns=settings.mask_patterns,

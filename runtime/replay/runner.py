@@ -3,7 +3,8 @@
 Each run's stored document is run again from the start in a data directory of its own under `scratch`
 (SQLite, whatever database the stored runs live in), with a gateway that serves the run's recorded answers
 to every unchanged question. The stored runs are only read: their registry rows, events, checkpoints and
-documents are left exactly as they were.
+documents are left exactly as they were. Duplicate rules look up the stored runs' duplicate keys, as the
+original run saw them (`runtime.replay.records`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from claimflow.runtime.gateway import make_gateway
 from claimflow.runtime.gateway.errors import GatewaySetupError
 from claimflow.runtime.gateway.run_recordings import RunRecordingsGateway, StepSource
 from claimflow.runtime.replay.outcome import Change, differences, outcome_items
+from claimflow.runtime.replay.records import RecordsAsOf
 from claimflow.runtime.replay.reviews import ReplayedDecision, applied_decisions, decide_as_stored
 from claimflow.runtime.store import BlobMissingError
 from claimflow.state.documents import NO_DOCUMENT
@@ -132,7 +134,9 @@ async def replay_run(source: Engine, row: RunRow, scratch: Path, model: str | No
         settings, data_dir=folder / "data", database_url=None, record_dir=None, model=chosen, execution="local"
     )
     try:
-        async with open_engine(own, gateway=gateway, types=source.active) as engine:
+        # Duplicate rules see the stored runs that had completed when the original validated, read-only.
+        records = RecordsAsOf(source.registry, row.run_id, events)
+        async with open_engine(own, gateway=gateway, types=source.active, records=records) as engine:
             replayed = await engine.start((await engine.submit(document)).run_id)
             replayed, reviews = await decide_as_stored(engine, replayed, decisions)
             after_view = (await engine.view(replayed.run_id)).model_dump(mode="json")

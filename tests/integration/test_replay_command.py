@@ -320,3 +320,41 @@ def test_a_reviewed_run_replays_its_reviewers_decision_and_reads_unchanged(
     ]
     changes = {c["key"]: (c["before"], c["after"]) for c in replayed["changes"]}
     assert changes["field amount"] == ("100.00 (edited)", "105.00 (accepted)")
+
+
+def test_a_duplicate_replays_unchanged_seeing_the_runs_completed_before_it_and_no_later_one(
+    tmp_path: Path, server: FakeModelServer
+) -> None:
+    """The replay's duplicate rule sees the stored runs as the original did, and nothing stored changes."""
+    docs = tmp_path / "docs"
+    first, copy = write(docs, "a.txt", invoice_text()), write(docs, "b.txt", invoice_text() + "\n")
+    server.script(*document_run_replies(), *document_run_replies())
+    data = ["--data-dir", str(tmp_path / "data")]
+    live = run_cli(
+        "run", first, copy, "--json", "--model", MODEL, "--base-url", server.base_url, "--record", tmp_path / "rec",
+        *data, OPENAI_API_KEY="",
+    )  # fmt: skip
+    assert live.returncode == 0, live.stderr
+    original, duplicate = json_lines(live.stdout)
+    assert (original["status"], duplicate["status"]) == ("completed", "needs_review")
+    before = _stored(tmp_path / "data")
+
+    code, [replayed, _], stderr = _replay(server, "--status", "needs_review", *data)
+
+    assert code == 0, stderr
+    assert replayed["run_id"] == duplicate["run_id"]
+    assert (replayed["before"], replayed["after"], replayed["changes"]) == ("needs_review", "needs_review", [])
+    assert len(server.requests) == 4, "no model was called"
+    assert _stored(tmp_path / "data") == before
+
+    # The copy approved completes later: the first run, which validated before that, still sees no duplicate.
+    decided = run_cli("review", "decide", duplicate["run_id"], "--reviewer", "ana", "--approve", *data)
+    assert decided.returncode == 0, decided.stderr
+    code, lines, stderr = _replay(server, "--status", "completed", *data)
+
+    assert code == 0, stderr
+    assert [(r["run_id"], r["before"], r["after"], r["changes"]) for r in lines[:-1]] == [
+        (original["run_id"], "completed", "completed", []),
+        (duplicate["run_id"], "completed", "completed", []),
+    ]
+    assert len(server.requests) == 4, "no model was called"

@@ -1,0 +1,68 @@
+"""What a replay sees of earlier runs: the stored runs' duplicate keys, as the original run saw them.
+
+A duplicate rule asks which other completed runs of the type had the document's key (`RecordIndex`). The
+replay runs in a scratch data directory, which holds no other run, so it asks the stored registry instead,
+read-only, and keeps only what the original run could have seen when it checked: the runs that completed
+before its validation started. The original run itself, and runs that completed after it validated (its own
+copy approved later, say), are left out, so an unchanged workflow replays unchanged.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from claimflow.routing.names import validate_node
+
+if TYPE_CHECKING:
+    from claimflow.runtime.registry import AsyncRegistry
+
+__all__ = ["RecordsAsOf"]
+
+
+def _at(item: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(str(item["at"]))
+
+
+class RecordsAsOf:
+    """The stored registry's completed records by duplicate key, as they stood when run `run_id` validated.
+
+    The replay's n-th look-up for a type is cut off where the original run's n-th validation of that type
+    started (`step.started` of `validate_<type>`): a replay that validates more often than the original (a
+    replayed edit that validates again) is cut off at its last, and one the original never reached (it stopped
+    earlier, or was another type) where the original's events end. Nothing is written.
+    """
+
+    def __init__(self, registry: AsyncRegistry, run_id: str, events: list[dict[str, Any]]) -> None:
+        """Look up in `registry` for a replay of `run_id`, whose stored events are `events`."""
+        self._registry = registry
+        self._run_id = run_id
+        self._events = events
+        self._asked: dict[str, int] = {}
+
+    def _cutoff(self, doc_type: str) -> datetime:
+        """When the original run made the look-up the replay makes now for `doc_type`."""
+        starts = [
+            _at(item)
+            for item in self._events
+            if item.get("type") == "step.started" and item.get("step") == validate_node(doc_type)
+        ]
+        asked = self._asked.get(doc_type, 0)
+        self._asked[doc_type] = asked + 1
+        if starts:
+            return starts[min(asked, len(starts) - 1)]
+        return max((_at(item) for item in self._events), default=datetime.now(UTC))
+
+    async def _completed_at(self, run_id: str) -> datetime:
+        """When `run_id` completed: its `run.completed` event, else (events not kept) when it was created."""
+        for item in await self._registry.events(run_id):
+            if item.get("type") == "run.completed" and (item.get("data") or {}).get("outcome") == "completed":
+                return _at(item)
+        return datetime.fromtimestamp((await self._registry.get_run(run_id)).created_at, UTC)
+
+    async def runs_with_key(self, doc_type: str, key: str, *, exclude_run: str) -> list[str]:
+        """The stored runs with this key that had completed when the original run looked (never itself)."""
+        del exclude_run  # the replay's own run lives in the scratch directory, not in the stored registry
+        cutoff = self._cutoff(doc_type)
+        found = await self._registry.runs_with_key(doc_type, key, exclude_run=self._run_id)
+        return [run for run in found if await self._completed_at(run) < cutoff]
