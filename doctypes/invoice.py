@@ -212,6 +212,7 @@ INVOICE = DocumentType(
             description="Date payment is due",
             labels=(
                 "Due Date",
+                "Due",
                 "Payment Due",
                 "Due on",
                 "Due by",

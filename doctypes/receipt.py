@@ -113,6 +113,7 @@ RECEIPT = DocumentType(
                 "Amount Due",
                 "Total Due",
                 "Total Payable",
+                "Total Paid",
                 "Summe",
                 "Gesamt",
                 "Zu zahlen",

@@ -13,6 +13,11 @@ fields of the value's own kind count: `Total` names an amount, so it never gover
    may sit a few lines below its heading, walking up through the lines of its block (`Bill to:` above a
    customer's address).
 A label that only qualifies another (`Total incl. VAT`, `Nettobetrag zzgl. 19% MwSt.`) governs nothing.
+Besides the fields' labels, the index knows labels of values that are no field (`other_labels.py`: `Discount`,
+`Customer No.`, `Expiry Date`), unless a field declares one as its own. To judge evidence they govern like any
+label, and a field's label run together with one of the same kind (`TOTAL SAVED`, `DATE DUE`) is that other
+label: a longer phrase that names another value is never the field's own label. `find` leaves them out unless
+asked, so readers of the type's labels (the offline extractor) see only the fields'.
 A value whose governing label belongs to another field, or is a counter-label of its own field, is not
 proved by its quote. Nor is one a label of another kind stands right before, when the value reads as that kind
 too (`4711` after `Invoice No.` is the invoice number, not an amount; `EUR` after `Total` is still a currency):
@@ -22,7 +27,7 @@ too (`4711` after `Invoice No.` is the invoice number, not an amount; `EUR` afte
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -75,6 +80,8 @@ class LabelOwner:
     counter: bool = False
     kind: str = "text"
     """The kind of the field: a label governs only values of its field's kind."""
+    other: bool = False
+    """A label of a value that is no field of the type (`field` is empty): it contradicts every field."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,11 @@ class LabelHit:
         """True when a field of this kind declared the label."""
         return any(owner.kind == kind for owner in self.owners)
 
+    @property
+    def other(self) -> bool:
+        """True when the label names only values that are no field of the type."""
+        return all(owner.other for owner in self.owners)
+
 
 def _part(word: str) -> str:
     # "No." matches "No", "No." and "No:"; the label's own punctuation inside a word is kept ("Rechnungs-Nr").
@@ -111,8 +123,8 @@ def _label_pattern(label: str) -> str:
 
 _WORD = re.compile(r"[^\W\d_]+")
 _QUALIFIER = re.compile(
-    r"(?<!\w)(?:incl|inkl|including|inclusive|excl|exkl|excluding|exclusive|zzgl|zuzügl|plus|ohne|hors|sans|avec"
-    r"|con|sin|iva\s+incluido)\.?[^\S\n]*(?:\(?[^\S\n]*[-\u2212]?\d{1,3}(?:[.,]\d{1,4})?[^\S\n]*%[^\S\n]*)?[(\[]?[^\S\n]*$",
+    r"(?<!\w)(?:incl|inc|inkl|including|inclusive|excl|exkl|excluding|exclusive|zzgl|zuzügl|plus|ohne|hors|sans|avec"
+    r"|con|sin|iva\s+incluido)\.?(?:[^\S\n]+of)?[^\S\n]*(?:\(?[^\S\n]*[-\u2212]?\d{1,3}(?:[.,]\d{1,4})?[^\S\n]*%[^\S\n]*)?[(\[]?[^\S\n]*$",
     re.IGNORECASE,
 )
 """A word that makes the label after it a qualifier of another ("incl. VAT", "zzgl. 19 % MwSt.")."""
@@ -130,10 +142,35 @@ def _governs_across(gap: str) -> bool:
     return len(words) <= MAX_GAP_WORDS
 
 
-class LabelIndex:
-    """Every label of a document type's fields, found leftmost-longest in page text."""
+_JOINED = re.compile(r"[^\S\n]?(?:-[^\S\n]?)?")
+"""What may stand between two labels read as one phrase (`TOTAL SAVED`, `EXPIRY-DATE`): one space or a hyphen;
+two spaces or more part the columns of a heading row (`Order Date      Delivery Date`)."""
 
-    def __init__(self, fields: Iterable[Labelled]) -> None:
+
+def _joined(text: str, first: LabelHit, second: LabelHit, offset: int) -> LabelHit | None:
+    """The one label two adjacent labels of one kind make when one of them names another value, else None."""
+    if not (first.other or second.other) or not _JOINED.fullmatch(text[first.end - offset : second.start - offset]):
+        return None
+    kinds = {owner.kind for owner in first.owners} & {owner.kind for owner in second.owners}
+    owners = tuple(dict.fromkeys(o for o in (*first.owners, *second.owners) if o.other and o.kind in kinds))
+    if not owners:
+        return None
+    return LabelHit(first.start, second.end, text[first.start - offset : second.end - offset], owners)
+
+
+def _alternatives(labels: Sequence[str]) -> re.Pattern[str] | None:
+    """One pattern of the labels, each its own group, longest first."""
+    return re.compile("|".join(f"({_label_pattern(label)})" for label in labels), re.IGNORECASE) if labels else None
+
+
+class LabelIndex:
+    """Every label of a document type's fields, found leftmost-longest in page text.
+
+    `other_labels` (kind -> labels) are labels of values that are no field; one a field declares as its own
+    label is that field's.
+    """
+
+    def __init__(self, fields: Iterable[Labelled], other_labels: Mapping[str, Sequence[str]] | None = None) -> None:
         owners: dict[str, list[LabelOwner]] = {}
         printed: dict[str, str] = {}
         for spec in fields:
@@ -143,34 +180,53 @@ class LabelIndex:
                     continue
                 owners.setdefault(key, []).append(LabelOwner(spec.name, counter, spec.kind))
                 printed.setdefault(key, label)
+        for kind, labels in (other_labels or {}).items():
+            for label in labels:
+                key = fold_label(label)
+                if key and not any(not owner.counter for owner in owners.get(key, ())):
+                    owners.setdefault(key, []).append(LabelOwner("", False, kind, other=True))
+                    printed.setdefault(key, label)
         self._owners = {key: tuple(found) for key, found in owners.items()}
         # Longest first: at one position "Net total" wins over "Total", "Total incl. VAT" over "Total".
         ordered = sorted(printed.items(), key=lambda item: -len(item[0]))
         self._keys = [key for key, _ in ordered]
-        self._pattern = (
-            re.compile("|".join(f"({_label_pattern(label)})" for _, label in ordered), re.IGNORECASE)
-            if ordered
-            else None
-        )
+        self._pattern = _alternatives([label for _, label in ordered])
+        # The fields' labels alone: a label of another value never hides one (`Order No.` in `Purchase Order No.`).
+        own = [(key, label) for key, label in ordered if not all(o.other for o in self._owners[key])]
+        self._field_keys = [key for key, _ in own]
+        self._field_pattern = _alternatives([label for _, label in own])
 
     def __bool__(self) -> bool:
         return self._pattern is not None
 
-    def find(self, text: str, offset: int = 0) -> list[LabelHit]:
-        """Every label in `text` (non-overlapping, leftmost-longest); offsets are shifted by `offset`."""
-        if self._pattern is None:
+    def find(self, text: str, offset: int = 0, *, others: bool = False) -> list[LabelHit]:
+        """Every label in `text` (non-overlapping, leftmost-longest); offsets are shifted by `offset`.
+
+        Only the fields' labels, unless `others`: then labels of other values too, each joined with a field's
+        label of its kind that it touches (`TOTAL SAVED` is one label, of another value than the total).
+        """
+        pattern, keys = (self._pattern, self._keys) if others else (self._field_pattern, self._field_keys)
+        if pattern is None:
             return []
-        hits = []
-        for m in self._pattern.finditer(text):
-            key = self._keys[(m.lastindex or 1) - 1]
-            hits.append(LabelHit(m.start() + offset, m.end() + offset, m.group(0), self._owners[key]))
+        hits: list[LabelHit] = []
+        for m in pattern.finditer(text):
+            key = keys[(m.lastindex or 1) - 1]
+            hit = LabelHit(m.start() + offset, m.end() + offset, m.group(0), self._owners[key])
+            if not others:
+                fields = tuple(owner for owner in hit.owners if not owner.other)
+                if fields:
+                    hits.append(LabelHit(hit.start, hit.end, hit.text, fields))
+            elif hits and (joined := _joined(text, hits[-1], hit, offset)) is not None:
+                hits[-1] = joined
+            else:
+                hits.append(hit)
         return hits
 
     def _governing_hits(self, text: str, offset: int, kind: str | None) -> list[LabelHit]:
         """Labels in `text` that may govern a value of `kind` (their field's kind, or any: None), not qualifiers."""
         return [
             hit
-            for hit in self.find(text, offset)
+            for hit in self.find(text, offset, others=True)
             if (kind is None or hit.names(kind)) and not _QUALIFIER.search(text[: hit.start - offset])
         ]
 
@@ -224,7 +280,7 @@ class LabelIndex:
             line = page[begin:end]
             if not line.strip():
                 return None  # a blank line ends the block
-            hits = self.find(line, begin)
+            hits = self.find(line, begin, others=True)
             if hits:
                 heading = _heading_label(line, begin, hits, columns)
                 return heading if heading is not None and heading.names(kind) else None

@@ -6,15 +6,19 @@ quote states *this field*:
    out of a longer one: `Northwind` is not the name in `Seller: Northwind Widgets Ltd`);
 2. the label governing that token (labels.py) is the field's own, or none; a label of another field of the
    type (`Invoice Date` for a due date) or a counter-role label of the field (`Bill to` for a vendor)
-   rejects it, and the reason names that label. So does a label of another kind right before the token
+   rejects it, and the reason names that label, as does a label of a value that is no field (`Discount`,
+   `Customer No.`, `EXPIRY DATE`: other_labels.py). So does a label of another kind right before the token
    when the value reads as that kind too (`4711` after `Invoice No.` is no total), and, for a date, the
    field's own label earlier on the line when it names another date (`Invoice date: 01.03.2024, payable
    until 15.03.2024` proves no issue date of 2024-03-15).
+An amount is not proved by a number written as a duration (`Total due in 30 days`), nor by a rate (`VAT 20%`,
+which `find_amounts` does not read as an amount).
 The check that decided is recorded with every verdict and shown by `claimflow explain`.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -64,13 +68,27 @@ def _verdict(spec: Field, normalized: str, hit: LabelHit | None) -> Proof:
     if hit.owned_by(spec.name, counter=True):
         return Proof(False, "counter_label", f"{normalized!r} stands under {hit.text!r}, which marks another role"
                      f" than {spec.name}", normalized, hit.text)  # fmt: skip
-    others = sorted({owner.field for owner in hit.owners if not owner.counter})
+    others = sorted({owner.field for owner in hit.owners if not owner.counter and not owner.other})
     if others:
         return Proof(False, "wrong_label", f"{normalized!r} stands under {hit.text!r}, the label of "
                      f"{', '.join(others)}, not of {spec.name}", normalized, hit.text)  # fmt: skip
+    if any(owner.other for owner in hit.owners):
+        return Proof(False, "wrong_label", f"{normalized!r} stands under {hit.text!r}, the label of "
+                     f"{_ANOTHER_VALUE}, not of {spec.name}", normalized, hit.text)  # fmt: skip
     return Proof(True, "no_label", f"{spec.kind} {normalized!r} is written in the quote; no label contradicts it",
                  normalized)  # fmt: skip
 
+
+_TIME_UNIT_AFTER = re.compile(
+    r"[^\S\n]*(?:days?|weeks?|months?|years?|tagen?|wochen?|monaten?|monate|jahren?|jours?|semaines?|mois|ans"
+    r"|années?|días|dias|semanas|meses|años|anos|giorni|settimane|mesi|anni|dagen|weken|maanden|jaar|hari|bulan"
+    r"|tahun)(?!\w)",
+    re.IGNORECASE,
+)
+"""A unit of time right after a number: `30 days` is a duration, never an amount (`Total due in 30 days`)."""
+
+_ANOTHER_VALUE = "a value that is no field"
+"""How a reason names the owner of a label of another value (`Discount`, `Customer No.`: other_labels.py)."""
 
 _PREFERENCE: dict[Check, int] = {"own_label": 0, "no_label": 1}
 
@@ -92,8 +110,9 @@ def _other_kinds_label(spec: Field, normalized: str, labels: LabelIndex, page: s
     if hit is None:
         return None
     others = sorted(
-        {o.field for o in hit.owners if not o.counter and o.kind != spec.kind and _reads_as(o.kind, normalized)}
-    )
+        {o.field or _ANOTHER_VALUE for o in hit.owners
+         if not o.counter and o.kind != spec.kind and _reads_as(o.kind, normalized)}
+    )  # fmt: skip
     if not others:
         return None
     return Proof(False, "wrong_label", f"{normalized!r} stands under {hit.text!r}, the label of {', '.join(others)}, "
@@ -143,6 +162,12 @@ def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, s
         return Proof(False, "value_not_in_quote", checked.reason, checked.normalized)
     page = source.page(evidence.page)
     spans = [(evidence.start + start, evidence.start + end) for start, end in checked.spans]
+    if spec.kind == "amount":
+        money = [(start, end) for start, end in spans if not _TIME_UNIT_AFTER.match(page, end)]
+        if not money:
+            return Proof(False, "value_not_in_quote", f"{checked.normalized!r} is written as a duration "
+                         f"({_name_around(page, *spans[0])!r}), not as an amount", checked.normalized)  # fmt: skip
+        spans = money
     if spec.kind == "text":
         whole = [(start, end) for start, end in spans if not cuts_a_name(page, start, end)]
         if not whole:
@@ -166,6 +191,8 @@ def find_proving_evidence(doc_type: DocumentType, spec: Field, normalized: str, 
     for number, page in enumerate(source.pages, start=1):
         for start, end in value_spans(spec.kind, normalized, page, spec.choices):
             if spec.kind == "text" and cuts_a_name(page, start, end):
+                continue
+            if spec.kind == "amount" and _TIME_UNIT_AFTER.match(page, end):
                 continue
             if judge_spans(spec, normalized, doc_type.labels, page, [(start, end)]).ok:
                 return Evidence(page=number, start=start, end=end, quote=page[start:end])

@@ -17,6 +17,7 @@ from claimflow.state.errors import DeclarationError, RuleFailedError
 from claimflow.state.evidence import ClaimedEvidence
 from claimflow.state.labels import LabelIndex, fold_label
 from claimflow.state.normalize import compact, fold
+from claimflow.state.other_labels import OTHER_LABELS
 from claimflow.state.outcomes import FieldResult, RuleResult, TableRow
 from claimflow.state.schema._check_input import given_values
 from claimflow.state.schema.fields import Field, check_name, check_text
@@ -197,8 +198,8 @@ class DocumentType:
 
     @cached_property
     def labels(self) -> LabelIndex:
-        """Every label and counter-label of the type's fields, for evidence checks and offline extraction."""
-        return LabelIndex(self.value_fields)
+        """Every label and counter-label of the type's fields, and labels of values that are no field of it."""
+        return LabelIndex(self.value_fields, OTHER_LABELS)
 
     @cached_property
     def naming_words(self) -> TypeWords:

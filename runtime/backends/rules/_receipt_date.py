@@ -3,6 +3,10 @@
 "05/03/2018" is 5 March in Kuala Lumpur and Berlin and 3 May in New York. When the slip itself
 does not settle the order (no day above 12 anywhere), the currency or the company's legal form
 tells where it was printed; that is a convention, so it is trusted a little less.
+
+A date under a label of another date (`EXPIRY DATE`, `DUE DATE`, `BEST BEFORE`, `RETURN BY`: the shared
+vocabulary of labels that are no field, `other_labels.py`) is not the sale's, and `DATE` at the end of such a
+label is no date label of the sale.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from dataclasses import dataclass
 from claimflow.runtime.backends.rules._claims import Finding
 from claimflow.runtime.backends.rules._lines import Line, span_of
 from claimflow.runtime.backends.rules._values import DateOrder, currencies_in, dates_in
+from claimflow.state.labels import LabelIndex
 from claimflow.state.normalize import date_readings
+from claimflow.state.other_labels import OTHER_LABELS
 
-_DATE_LABEL = re.compile(r"\w*date\b|\b(?:datum|fecha|tarikh|data|dated|tgl|tanggal)\b", re.IGNORECASE)
+_DATE_LABEL = re.compile(r"\bdate\b|\b(?:datum|fecha|tarikh|data|dated|tgl|tanggal)\b", re.IGNORECASE)
 _TIME_AFTER = re.compile(r"^\D{0,12}?(?<!\d)(?:[01]?\d|2[0-3])\s?:\s?[0-5]\d(?!\d)")
 _PHONE = re.compile(r"\b(?:tel\w*|fax|phone|h/?p|mobile|hotline|whatsapp)\b", re.IGNORECASE)
 # Where day-first is the rule: most of the world. "$" says nothing (US, Canada, Australia, Singapore...).
@@ -27,6 +33,15 @@ _MONTH_FIRST_CODES = frozenset({"USD", "CAD", "PHP"})
 _DAY_FIRST_FORMS = re.compile(
     r"\b(?:sdn\.?\s*bhd|berhad|bhd|pte\.?\s*ltd|pty\.?\s*ltd|gmbh|s\.?a\.?r\.?l|plc)\b", re.IGNORECASE
 )
+
+
+_OTHER_DATES = LabelIndex((), {"date": OTHER_LABELS["date"]})
+"""Labels of dates that are not the sale's."""
+
+
+def _other_date(text: str, start: int) -> bool:
+    """True when a label of another date (`EXPIRY DATE:`) governs the date at `start`."""
+    return _OTHER_DATES.governing(text, start, "date") is not None
 
 
 @dataclass(frozen=True)
@@ -55,7 +70,7 @@ def _dates(lines: Sequence[Line], order: DateOrder | None) -> list[_Found]:
         if _PHONE.search(line.text) and not _DATE_LABEL.search(line.text):
             continue  # "TEL 03-11-2345" reads as a date; a phone line carries none
         for d in dates_in(line.text, order):
-            if not 1990 <= int(d.iso[:4]) <= 2099:
+            if not 1990 <= int(d.iso[:4]) <= 2099 or _other_date(line.text, d.start):
                 continue
             ambiguous = len(date_readings(line.text[d.start : d.end])) > 1
             timed = bool(_TIME_AFTER.match(line.text[d.end :]))

@@ -1,5 +1,7 @@
 """Receipt name, date and currency on synthetic slips from several countries."""
 
+import pytest
+
 from claimflow.doctypes import RECEIPT
 from claimflow.runtime.backends import rules
 from claimflow.runtime.backends.rules._receipt import receipt_findings
@@ -98,7 +100,7 @@ def test_a_phone_number_is_not_a_date() -> None:
 def test_timestamp_beats_an_earlier_bare_date() -> None:
     text = "KEDAI ABC\nNO 3, JALAN TIGA\nVALID UNTIL 31/12/2019\n15/06/2019 10:22\nMEE 5.00\nTOTAL 5.00\n"
     got = fields(text)["issue_date"]
-    assert got[0] == "2019-06-15" and got[1] < AUTO  # two different dates: review
+    assert got[0] == "2019-06-15" and got[1] >= AUTO  # the date under VALID UNTIL is not the sale's: no rival
 
 
 def test_registration_number_below_the_name_makes_it_sure() -> None:
@@ -138,3 +140,13 @@ def test_petrol_grade_and_legal_form_are_not_currencies() -> None:
 def test_two_currencies_are_not_claimed_confidently() -> None:
     text = "DUTY FREE\n1 AIRPORT ROAD\nWATCH EUR 100.00\nTOTAL USD 110.00\n"
     assert findings(text)["currency"][1] < AUTO
+
+
+@pytest.mark.parametrize(
+    "label", ["EXPIRY DATE:", "DUE DATE:", "DELIVERY DATE:", "BEST BEFORE", "RETURN BY", "PROMO ENDS"]
+)
+def test_a_date_of_something_else_is_not_the_sale_date(label: str) -> None:
+    text = f"KEDAI ABC\nNO 3, JALAN TIGA\n{label} 30/06/2019\nMEE 5.00\nTOTAL 5.00\n"
+    assert "issue_date" not in fields(text)
+    later = f"KEDAI ABC\n{label} 30/06/2019\nDATE: 01/06/2019 10:22\nMEE 5.00\nTOTAL 5.00\n"
+    assert fields(later)["issue_date"][0] == "2019-06-01"

@@ -1,0 +1,102 @@
+"""A value under a label of another value (a discount, a customer number, an expiry date) proves no field.
+
+Such labels belong to no field of the type (state/other_labels.py); a field's label run together with one of
+them (`TOTAL SAVED`, `DATE DUE`) names that other value, not the field. A type that declares one as a field's
+own label keeps it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from claimflow import DocumentType, Field
+from claimflow.doctypes import INVOICE, RECEIPT
+from claimflow.state.documents import SourceText
+from claimflow.state.evidence import ClaimedEvidence, locate
+from claimflow.state.proof import Proof, prove
+
+
+def _prove(doc_type: DocumentType, field: str, value: str, page: str) -> Proof:
+    source = SourceText(pages=(page,))
+    located = locate(ClaimedEvidence(quote=page), source)
+    spec = doc_type.field(field)
+    assert located.evidence is not None and spec is not None
+    return prove(doc_type, spec, value, located.evidence, source)
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "field", "value", "page", "label"),
+    [
+        (RECEIPT, "issue_date", "2019-06-30", "EXPIRY DATE: 30/06/2019", "EXPIRY DATE"),
+        (RECEIPT, "issue_date", "2019-06-30", "DUE DATE: 30/06/2019", "DUE DATE"),
+        (RECEIPT, "issue_date", "2019-06-30", "DATE DUE 30/06/2019", "DATE DUE"),
+        (RECEIPT, "issue_date", "2019-06-30", "DELIVERY DATE: 30/06/2019", "DELIVERY DATE"),
+        (RECEIPT, "issue_date", "2019-06-30", "BEST BEFORE 30/06/2019", "BEST BEFORE"),
+        (RECEIPT, "issue_date", "2019-06-30", "RETURN BY 30/06/2019", "RETURN BY"),
+        (RECEIPT, "issue_date", "2019-06-30", "PROMO ENDS 30/06/2019", "PROMO ENDS"),
+        (RECEIPT, "issue_date", "2019-06-30", "Gültig bis 30.06.2019", "Gültig bis"),
+        (RECEIPT, "total_amount", "1.79", "TOTAL GST 1.79", "TOTAL GST"),
+        (RECEIPT, "total_amount", "3.00", "TOTAL SAVED 3.00", "TOTAL SAVED"),
+        (RECEIPT, "total_amount", "50.00", "CASH 50.00", "CASH"),
+        (INVOICE, "total_amount", "5.00", "Discount: 5.00", "Discount"),
+        (INVOICE, "total_amount", "5.00", "Total Discount: 5.00", "Total Discount"),
+        (INVOICE, "total_amount", "7.00", "Shipping: 7.00", "Shipping"),
+        (INVOICE, "total_amount", "7.00", "Versandkosten: 7,00", "Versandkosten"),
+        (INVOICE, "total_amount", "50.00", "Amount paid: 50.00", "Amount paid"),
+        (INVOICE, "total_amount", "12.00", "Balance brought forward: 12.00", "Balance brought forward"),
+        (INVOICE, "total_amount", "4711", "PO Number: 4711", "PO Number"),
+        (INVOICE, "total_amount", "12345678", "Account No.: 12345678", "Account No."),
+        (INVOICE, "total_amount", "1", "Page 1 of 2", "Page"),
+        (INVOICE, "total_amount", "3", "Qty 3", "Qty"),
+        (INVOICE, "invoice_number", "2024", "Customer No.: 2024", "Customer No."),
+        (INVOICE, "invoice_number", "2024", "Kundennummer: 2024", "Kundennummer"),
+        (INVOICE, "invoice_number", "GB123456789", "VAT Reg No: GB123456789", "VAT Reg No"),
+        (INVOICE, "invoice_number", "0123 456789", "Phone: 0123 456789", "Phone"),
+        (INVOICE, "due_date", "2024-03-02", "Delivery Date: 02.03.2024", "Delivery Date"),
+    ],
+)
+def test_a_value_under_a_label_of_another_value_is_refused_naming_it(
+    doc_type: DocumentType, field: str, value: str, page: str, label: str
+) -> None:
+    proof = _prove(doc_type, field, value, page)
+    assert not proof.ok, proof
+    assert proof.label == label and label in proof.reason
+
+
+def test_a_delivery_date_is_refused_for_both_dates_of_an_invoice() -> None:
+    assert _prove(INVOICE, "issue_date", "2024-03-02", "Delivery Date: 02.03.2024").check == "counter_label"
+    assert _prove(INVOICE, "due_date", "2024-03-02", "Delivery Date: 02.03.2024").check == "wrong_label"
+
+
+def test_a_number_written_as_a_duration_is_no_amount() -> None:
+    proof = _prove(INVOICE, "total_amount", "30.00", "Total due in 30 days")
+    assert not proof.ok and proof.check == "value_not_in_quote" and "duration" in proof.reason
+
+
+@pytest.mark.parametrize(
+    ("doc_type", "field", "value", "page"),
+    [
+        (RECEIPT, "issue_date", "2019-06-30", "DATE: 30/06/2019"),
+        (RECEIPT, "total_amount", "6.00", "TOTAL INCL OF GST : 6.00"),
+        (RECEIPT, "total_amount", "4.25", "TOTAL SALES (INCLUSIVE OF GST) 4.25"),
+        (RECEIPT, "total_amount", "12.00", "TOTAL INC GST 12.00"),
+        (RECEIPT, "total_amount", "13.60", "ROUNDING RM 13.60"),
+        (INVOICE, "net_amount", "100.00", "Subtotal: 100.00"),
+        (INVOICE, "tax_amount", "19.00", "VAT 19%: 19.00"),
+        (INVOICE, "due_date", "2024-03-15", "Due: 15.03.2024"),
+        (INVOICE, "total_amount", "24.00", "Total (2 items): 24.00"),
+    ],
+)
+def test_the_fields_own_labels_still_prove_them(doc_type: DocumentType, field: str, value: str, page: str) -> None:
+    assert _prove(doc_type, field, value, page).ok
+
+
+def test_a_type_that_declares_such_a_label_for_a_field_keeps_it() -> None:
+    orders = DocumentType(
+        name="order_summary",
+        description="A summary of an order",
+        fields=[Field("discount", "amount", labels=("Discount",)), Field("total", "amount", labels=("Total",))],
+    )
+    assert _prove(orders, "discount", "5.00", "Discount: 5.00").check == "own_label"
+    assert not _prove(orders, "total", "5.00", "Discount: 5.00").ok
+    assert not _prove(orders, "total", "7.00", "Shipping: 7.00").ok
