@@ -42,9 +42,11 @@ DECISION_CODE = (
     "claimflow.state.evidence",
     "claimflow.state.labels",
     "claimflow.state.normalize",
+    "claimflow.state.other_labels",
     "claimflow.state.proof",
     "claimflow.state.reasons",
     "claimflow.state.rules",
+    "claimflow.state.word_edges",
 )
 """Packages and modules whose code decides: routers, apply functions, evidence and label checks, rules."""
 
