@@ -12,6 +12,7 @@ value would be kept and replayed by every later resume: the run could never be a
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, cast
 
 from langgraph.types import interrupt
@@ -25,7 +26,7 @@ from claimflow.state.apply import apply_review_decision, build_review_request, d
 from claimflow.state.documents import SourceText
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import event
-from claimflow.state.outcomes import ReviewReason
+from claimflow.state.outcomes import ReviewReason, TableRow
 from claimflow.state.reasons import review_reasons
 from claimflow.state.review import ReviewDecision, ReviewRequest
 from claimflow.state.schema import DocumentTypes
@@ -69,7 +70,7 @@ def await_review_for(types: DocumentTypes) -> Node:
             raise RuntimeError("await_review ran on a run without text")
         # Reading the text before the pause has no side effect: the checks inside the interrupt need it.
         source = await context.store.load_text(state.text)
-        decision = ask_reviewer(state.review_request, types, source)
+        decision = ask_reviewer(state.review_request, types, source, tables=state.tables)
         patch = await context.offload(state.text.char_count, apply_review_decision, state, decision, types, source)
         return patch.merged(Patch(outcome="running")) if patch.outcome is None else patch
 
@@ -80,11 +81,17 @@ REFUSED = "decision_refused"
 """The validation error type of a decision the checks refuse (as opposed to one that is malformed)."""
 
 
-def checked_decision(request: ReviewRequest, types: DocumentTypes, source: SourceText | None) -> Any:
-    """A `ReviewDecision` type whose validation also runs every check apply makes against `request`."""
+def checked_decision(
+    request: ReviewRequest,
+    types: DocumentTypes,
+    source: SourceText | None,
+    *,
+    tables: Mapping[str, Sequence[TableRow]] | None = None,
+) -> Any:
+    """A `ReviewDecision` type whose validation also runs every check apply makes against `request` (and `tables`)."""
 
     def check(decision: ReviewDecision) -> ReviewDecision:
-        errors = decision_errors(request, decision, types, source)
+        errors = decision_errors(request, decision, types, source, tables=tables)
         if errors:
             raise PydanticCustomError(REFUSED, "{problems}", {"problems": "; ".join(errors)})
         return decision
@@ -92,14 +99,22 @@ def checked_decision(request: ReviewRequest, types: DocumentTypes, source: Sourc
     return Annotated[ReviewDecision, AfterValidator(check)]
 
 
-def ask_reviewer(request: ReviewRequest, types: DocumentTypes, source: SourceText | None) -> ReviewDecision:
+def ask_reviewer(
+    request: ReviewRequest,
+    types: DocumentTypes,
+    source: SourceText | None,
+    *,
+    tables: Mapping[str, Sequence[TableRow]] | None = None,
+) -> ReviewDecision:
     """Pause for a reviewer's decision on `request`; only a decision every check accepts is returned and kept.
+
+    `tables` (the run's table rows) lets the checks refuse an approval that leaves a required table without rows.
 
     A malformed or refused decision raises `InvalidDecisionError`, e.g. `decision refused, the review stays
     open: unknown field 'colour'; editable fields: ...`; LangGraph has not kept it, so the review can be
     answered again. The one `interrupt()` of claimflow: a node calling this must have no side effect before it.
     """
-    schema = checked_decision(request, types, source)
+    schema = checked_decision(request, types, source, tables=tables)
     # Only the validation error is caught: the pause itself (GraphInterrupt) must reach LangGraph untouched.
     try:
         return cast(ReviewDecision, interrupt(request.model_dump(mode="json"), response_schema=schema))

@@ -199,7 +199,7 @@ class Decisions:
         source = await self.store.load_text(state.text) if state.text is not None else None
         if state.masked is not None:
             await self.store.load_blob(state.masked.mapping_id)
-        errors = decision_errors(pending.request, decision, self.types, source)
+        errors = decision_errors(pending.request, decision, self.types, source, tables=state.tables)
         if errors:
             message = "; ".join(errors)
             await refuse(message)

@@ -214,7 +214,7 @@ class Queued:
         pending = await self.pending_review(row.run_id)
         if pending is None or pending.interrupt_id != (interrupt_id or row.interrupt_id):
             return
-        errors = decision_errors(pending.request, decision, self.types)
+        errors = decision_errors(pending.request, decision, self.types, tables=pending.state.tables)
         if errors:
             message = "; ".join(errors)
             await self.registry.record_decision(

@@ -74,7 +74,7 @@ async def _apply(
         ["the run no longer waits on this review"] if pending is None or pending.interrupt_id != interrupt_id else []
     )
     if pending is not None and not errors:
-        errors = decision_errors(pending.request, parsed, engine.types, source)
+        errors = decision_errors(pending.request, parsed, engine.types, source, tables=pending.state.tables)
     if errors:
         reason = "; ".join(errors)
         await engine.registry.release(

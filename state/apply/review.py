@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 from claimflow.state.documents import SourceText
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import Event, event
 from claimflow.state.evidence import Evidence, locate
 from claimflow.state.normalize import normalize_value, with_article
-from claimflow.state.outcomes import Classification, FieldResult, ReviewReason
+from claimflow.state.outcomes import Classification, FieldResult, ReviewReason, TableRow
 from claimflow.state.proof import find_proving_evidence, prove
 from claimflow.state.review import ReviewDecision, ReviewField, ReviewRequest
 from claimflow.state.schema import UNKNOWN_TYPE, DocumentType, DocumentTypes, Field
@@ -83,16 +85,59 @@ def _table_refusal(name: str) -> str:
     )
 
 
+def _approval_errors(
+    request: ReviewRequest, types: DocumentTypes, tables: Mapping[str, Sequence[TableRow]] | None
+) -> list[str]:
+    """Why approving would complete the run without what its type requires; empty when it may complete as it is.
+
+    An approval goes straight to the record (no rule runs after it), so it must not finish a run that was never
+    classified or extracted (a budget spent, invalid output exhausted) with its required fields empty.
+    """
+    if request.doc_type == UNKNOWN_TYPE:
+        return [
+            "the document type is unknown; approving would complete the run with no type and no record: "
+            f"set doc_type (one of {', '.join(request.doc_types)}) or reject the run (`--reject`)"
+        ]
+    errors: list[str] = []
+    empty = [
+        field.name
+        for field in request.fields
+        if field.required and (field.status not in ("accepted", "edited") or field.value in (None, [], ""))
+    ]
+    if empty:
+        errors.append(
+            f"required field(s) without a value: {', '.join(empty)}; approving would complete the run without "
+            "them: set them with an edit (`--set FIELD=VALUE`) or reject the run (`--reject`)"
+        )
+    doc_type = types.find(request.doc_type)
+    if tables is not None and doc_type is not None:
+        rowless = [spec.name for spec in doc_type.table_fields if spec.required and not tables.get(spec.name)]
+        if rowless:
+            errors.append(
+                f"required table(s) without rows: {', '.join(rowless)}; approving would complete the run without "
+                "them, and rows cannot be set in a decision: reject the run (`--reject`), or run it again (rerun)"
+            )
+    return errors
+
+
 def decision_errors(
-    request: ReviewRequest, decision: ReviewDecision, types: DocumentTypes, source: SourceText | None = None
+    request: ReviewRequest,
+    decision: ReviewDecision,
+    types: DocumentTypes,
+    source: SourceText | None = None,
+    *,
+    tables: Mapping[str, Sequence[TableRow]] | None = None,
 ) -> list[str]:
     """Everything wrong with a decision for this request; empty when it may be applied.
 
-    With `source`, evidence the reviewer cites is checked against it too.
+    With `source`, evidence the reviewer cites is checked against it too; with `tables` (the run's table rows), an
+    approval is checked to leave no required table without rows too.
     """
     errors: list[str] = []
     if decision.action not in request.allowed_actions:
         errors.append(f"action {decision.action!r} is not allowed; allowed: {', '.join(request.allowed_actions)}")
+    if decision.action == "approve":
+        errors += _approval_errors(request, types, tables)
     if decision.doc_type is not None:
         if decision.doc_type not in request.doc_types:
             errors.append(f"document type {decision.doc_type!r} is not one of {', '.join(request.doc_types)}")
@@ -168,7 +213,7 @@ def apply_review_decision(
     request = state.review_request
     if request is None:
         raise InvalidDecisionError("this run is not waiting for review")
-    errors = decision_errors(request, decision, types, source)
+    errors = decision_errors(request, decision, types, source, tables=state.tables)
     if errors:
         raise InvalidDecisionError("; ".join(errors))
     decided = event(

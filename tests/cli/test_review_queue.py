@@ -84,9 +84,10 @@ def test_only_the_assignee_or_a_member_of_its_group_may_decide(queue: tuple[Invo
 
     assert cli("review", "assign", memo, "--to", "finance-leads").exit_code == 0
     assert cli("review", "decide", memo, "--reviewer", "lee", "--approve").exit_code == 1
-    decided = cli("review", "decide", memo, "--reviewer", "ana", "--approve")  # ana is in finance-leads
+    # ana is in finance-leads (the memo is of no known type: a rejection, since an approval would leave no record)
+    decided = cli("review", "decide", memo, "--reviewer", "ana", "--reject", "--reason", "not a claim")
     assert decided.exit_code == 0, decided.stderr
-    assert json_lines(decided.stdout)[-1]["status"] == "completed"
+    assert json_lines(decided.stdout)[-1]["status"] == "failed"
 
 
 def test_the_sweep_marks_overdue_reviews_once_and_explain_tells_it(queue: tuple[Invoke, str, str]) -> None:

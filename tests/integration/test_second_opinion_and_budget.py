@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+from langgraph.types import Command
+
 from claimflow.nodes.ports import ModelInput
 from claimflow.runtime.backends import rules
 from claimflow.runtime.batch import process_files
@@ -14,6 +17,7 @@ from claimflow.runtime.gateway import RulesGateway
 from claimflow.runtime.settings import Settings
 from claimflow.state.budget import Budget
 from claimflow.state.claims import ExtractionClaim
+from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.evidence import ClaimedEvidence
 from claimflow.state.policy import Policy
 from claimflow.state.review import ReviewDecision
@@ -157,3 +161,32 @@ async def test_a_concurrent_batch_overlaps_documents(data_dir: Path, docs_dir: P
     assert [row.filename for row in rows] == [p.name for p in paths]
     assert all(row.status == "completed" for row in rows), [(r.filename, r.error) for r in rows]
     assert model.max_in_flight == 3
+
+
+async def test_approving_a_run_whose_budget_classify_spent_is_refused_and_it_stays_paused(
+    data_dir: Path, docs_dir: Path
+) -> None:
+    # Paused before extraction (`--max-calls 1`): approving it would complete it with every required field empty.
+    path = write(docs_dir, "invoice.txt", invoice_text())
+    policy = Policy(budget=Budget(max_calls=1))
+    async with open_engine(Settings(data_dir=data_dir, policy=policy), gateway=ScriptedGateway("fake:a")) as engine:
+        [row] = await process_files(engine, [path])
+        pending = await engine.pending_review(row.run_id)
+        assert row.status == "needs_review" and pending is not None
+        approve = ReviewDecision(reviewer="ana", action="approve")
+
+        with pytest.raises(InvalidDecisionError, match="required field\\(s\\) without a value: vendor_name") as said:
+            await engine.decide(row.run_id, approve)
+        # The graph's own resume (a LangGraph server's) refuses it alike, and keeps nothing.
+        config = {"configurable": {"thread_id": row.run_id}}
+        resume = Command(resume=approve.model_dump(mode="json"))
+        with pytest.raises(InvalidDecisionError, match="invoice_number, issue_date, total_amount"):
+            await engine.graph.ainvoke(resume, config, context=engine.context, durability="sync")
+
+        still = await engine.registry.get_run(row.run_id)
+        again = await engine.pending_review(row.run_id)
+        rejected = await engine.decide(row.run_id, ReviewDecision(reviewer="ana", action="reject", reason="no budget"))
+    assert "set them with an edit (`--set FIELD=VALUE`) or reject the run (`--reject`)" in str(said.value)
+    assert still.status == "needs_review"
+    assert again is not None and again.interrupt_id == pending.interrupt_id
+    assert rejected.status == "rejected"

@@ -23,6 +23,7 @@ from tests.factories import (
     classified,
     clean_invoice_fields,
     field_result,
+    invoice_state,
     make_state,
 )
 
@@ -124,6 +125,42 @@ def test_approve_keeps_the_values_and_records_the_approval() -> None:
     assert all(f.decided_by.endswith("approved by reviewer alice") for f in fields.values())
     assert patch.outcome is None
     assert [e.type for e in patch.events or []] == ["review.decided"]
+
+
+# An approval goes straight to the record: no rule runs after it. A run paused before its fields were extracted
+# (its budget spent by classify, invalid output exhausted) would complete with every required field empty.
+def test_approving_a_run_whose_required_fields_have_no_value_is_refused_naming_them() -> None:
+    never_extracted = _paused(invoice_state(attempts={"classify": 1}))
+    decision = ReviewDecision(reviewer="ana", action="approve")
+
+    (error,) = _errors(never_extracted, decision)
+
+    assert error.startswith("required field(s) without a value: vendor_name, invoice_number, issue_date, total_amount;")
+    assert "set them with an edit (`--set FIELD=VALUE`) or reject the run (`--reject`)" in error
+    with pytest.raises(InvalidDecisionError, match="invoice_number, issue_date, total_amount"):
+        apply_review_decision(never_extracted, decision, TYPES, INVOICE_SOURCE)
+
+
+def test_a_rejected_required_field_counts_as_without_a_value_for_an_approval() -> None:
+    fields = clean_invoice_fields()
+    fields["total_amount"] = field_result("total_amount", "999.00", status="rejected", reasons=["quote not found"])
+    state = _paused(invoice_state(fields=fields))
+
+    (error,) = _errors(state, ReviewDecision(reviewer="ana", action="approve"))
+
+    assert error.startswith("required field(s) without a value: total_amount;"), error
+    # An edit that sets them, or a rejection, is still taken.
+    assert _errors(state, _edit(total_amount=["160.65"])) == []
+    assert _errors(state, ReviewDecision(reviewer="ana", action="reject", reason="not ours")) == []
+
+
+def test_approving_a_run_of_unknown_type_is_refused() -> None:
+    state = _paused(make_state(classification=classified("invoice", 0.4, accepted=False)))
+
+    (error,) = _errors(state, ReviewDecision(reviewer="ana", action="approve"))
+
+    assert error.startswith("the document type is unknown; approving would complete the run with no type"), error
+    assert "set doc_type (one of invoice, receipt, contract)" in error
 
 
 def test_edit_with_a_value_printed_in_the_source_finds_its_evidence() -> None:
