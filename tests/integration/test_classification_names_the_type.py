@@ -43,3 +43,28 @@ def test_a_receipt_claimed_with_the_quote_invoice_goes_to_review(tmp_path: Path,
     traced = run_cli("trace", view["run_id"], "--json", "--data-dir", tmp_path / "data")
     claims = [e for e in json_lines(traced.stdout) if e["type"].startswith("claim.") and e["step"] == "classify"]
     assert [(e["type"], e["data"]["check"]) for e in claims] == [("claim.rejected", "type_not_named")]
+
+
+def test_a_rejected_classification_reports_no_type_anywhere(tmp_path: Path, server: FakeModelServer) -> None:
+    # The claim's quote is not in the document: rejected. `explain` and `review show` say the type is unknown;
+    # the run's object (`run`, `show`, `review list`) and the registry (`runs`) must not report it either.
+    path = write(tmp_path / "docs", "scan.txt", invoice_text())
+    claimed = {"doc_type": "invoice", "confidence": 0.97, "evidence": [{"quote": "PURCHASE ORDER 77", "page": 1}]}
+    server.script(claim_reply(claimed))
+    data = tmp_path / "data"
+
+    result = run_cli(
+        "run", path, "--json", "--model", MODEL, "--base-url", server.base_url, "--data-dir", data, OPENAI_API_KEY=""
+    )
+
+    [view] = json_lines(result.stdout)
+    assert view["status"] == "needs_review", result.stderr
+    assert view["doc_type"] is None
+    run_id = view["run_id"]
+    assert json_lines(run_cli("show", run_id, "--json", "--data-dir", data).stdout)[0]["doc_type"] is None
+    [waiting] = json_lines(run_cli("review", "list", "--json", "--data-dir", data).stdout)
+    assert waiting["doc_type"] is None
+    assert [listed["doc_type"] for listed in json_lines(run_cli("runs", "--json", "--data-dir", data).stdout)] == [None]
+    table = run_cli("runs", "--data-dir", data, COLUMNS="200").stdout
+    assert "invoice" not in table, table
+    assert "type: unknown" in run_cli("review", "show", run_id, "--data-dir", data).stdout
