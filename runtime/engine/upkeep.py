@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from claimflow.nodes.ports import DeliveryFailedError
+from claimflow.runtime.delivery.config import DeliveryConfigError
 from claimflow.runtime.registry import AsyncRegistry, RunRow
 from claimflow.runtime.retention.prune import PruneReport, prune_finished
 from claimflow.runtime.version import check_version
@@ -15,6 +16,7 @@ from claimflow.state.redaction import redact
 if TYPE_CHECKING:
     from langgraph.types import Command
 
+    from claimflow.nodes.ports import WorkflowContext
     from claimflow.state.workflow import WorkflowState
 
 
@@ -28,6 +30,10 @@ class Upkeep:
         # Provided by the engine this mixes into.
         @property
         def version(self) -> str:  # noqa: D102
+            ...
+
+        @property
+        def context(self) -> WorkflowContext:  # noqa: D102
             ...
 
         async def restore_events(self, run_id: str) -> int:  # noqa: D102
@@ -49,7 +55,7 @@ class Upkeep:
         reason = redact(str(error))
         await self.registry.append_events(run_id, [event("run.delivery_failed", "engine", reason=reason)])
         state = await self.state(run_id)
-        doc_type = state.classification.doc_type if state and state.classification else None
+        doc_type = state.doc_type if state else None
         await self.registry.release(
             run_id,
             owner=self.owner,
@@ -63,10 +69,16 @@ class Upkeep:
     async def retry_delivery(self, run_id: str) -> RunRow:
         """Run the `deliver` step of a `delivery_failed` run again, with the same idempotency key as before.
 
-        Raises RunBusyError when the run is not waiting as delivery_failed (or another process holds it).
+        Raises RunBusyError when the run is not waiting as delivery_failed (or another process holds it), and
+        DeliveryConfigError when no delivery target is set here: the step would send nothing and complete the run.
         """
         row = await self.registry.get_run(run_id)
         check_version(row.run_id, row.workflow_version, self.version)
+        if self.context.deliverer is None:
+            raise DeliveryConfigError(
+                f"no delivery target is set, so run {row.run_id} cannot be delivered again (it stays "
+                f"{row.status}): set CLAIMFLOW_DELIVER (e.g. webhook:https://... or postgres-table:NAME) and retry"
+            )
         await self.registry.claim(row.run_id, owner=self.owner, allowed=("delivery_failed",), status="running")
         await self.restore_events(row.run_id)
         return await self._advance(row.run_id, None)

@@ -103,6 +103,16 @@ def parked_then_retried(tmp_path: Path, receiver: Receiver, database_url: str | 
     listed = json_lines(run_cli("runs", "--status", "delivery_failed", "--json", **env).stdout)
     assert [run["run_id"] for run in listed] == [view["run_id"]]
 
+    # With no target set here, a retry would send nothing and mark the run completed: it is refused instead.
+    nowhere = {name: value for name, value in env.items() if name != "CLAIMFLOW_DELIVER"}
+    refused = run_cli("deliver", "retry", view["run_id"], **nowhere)
+    assert refused.returncode == 2, refused.stderr
+    assert "no delivery target is set" in refused.stderr and "set CLAIMFLOW_DELIVER" in refused.stderr
+    assert [run["status"] for run in json_lines(run_cli("show", view["run_id"], "--json", **env).stdout)] == [
+        "delivery_failed"
+    ]
+    assert len(receiver.received) == 3
+
     receiver.failing = False
     retried = run_cli("deliver", "retry", view["run_id"][:8], "--json", **env)
     assert retried.returncode == 0, retried.stderr
