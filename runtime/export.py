@@ -25,6 +25,7 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -123,35 +124,75 @@ def _beside(path: Path, *parts: str) -> Path:
     return path.with_name(".".join([path.stem, *parts]) + path.suffix)
 
 
-def _single_layout(path: Path, types: DocumentTypes) -> set[Path]:
-    """The files a CSV export of one type writes to `path`: `path` and, beside it, a CSV per table field."""
-    return {path} | {_beside(path, table.name) for doc_type in types for table in doc_type.table_fields}
+def _single_layout(path: Path, types: DocumentTypes) -> dict[Path, set[tuple[str, ...]]]:
+    """The files a CSV export of one type writes to `path`, each with the header rows such an export gives it.
+
+    `path` (the records: the columns every type's CSV starts with, or a type's own) and, beside it, a CSV per
+    table field (that table's columns).
+    """
+    headers: dict[Path, set[tuple[str, ...]]] = {path: {_RECORD_COLUMNS}}
+    for doc_type in types:
+        headers[path].add(_header(records_csv(doc_type, [])))
+        for table in doc_type.table_fields:
+            headers.setdefault(_beside(path, table.name), set()).add(_header(table_csv(doc_type, table.name, [])))
+    return headers
+
+
+def _header(text: str) -> tuple[str, ...]:
+    return tuple(next(csv.reader(io.StringIO(text)), []))
+
+
+def _first_row(path: Path) -> tuple[str, ...] | None:
+    """The header row of a CSV file, or None when it is not a file or not UTF-8 text."""
+    try:
+        with path.open(encoding="utf-8", newline="") as file:
+            return tuple(next(csv.reader(file), []))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+
+
+@dataclass(frozen=True)
+class Written:
+    """What `write_records` did: the files it wrote, and those of an earlier export it removed or left in place."""
+
+    files: tuple[Path, ...]
+    removed: tuple[Path, ...] = ()
+    """Files an earlier CSV export of one type wrote to the same name (by their header row), not written again."""
+    kept: tuple[Path, ...] = ()
+    """Files with such a name that no export wrote (another header): left as they are, and not this export's."""
 
 
 def write_records(
     records: Iterable[DocumentRecord], path: Path, types: DocumentTypes, *, doc_type: str | None = None
-) -> list[Path]:
-    """Write records to `path` in the format its name asks for; return every file written.
+) -> Written:
+    """Write records to `path` in the format its name asks for; say every file written, removed and left.
 
     `doc_type` says the export is of that one type: with no records, its CSV still has the type's columns.
 
     A CSV export replaces what an earlier export of one type wrote to `path`: that file and its tables, those
     this export does not write again, are removed (left in place, an old export would pass for part of this
-    one: invoices' line items beside contracts, or beside an export that found nothing). Per-type files (`path`
-    stem dot type) are never removed: another export may have been named so.
+    one: invoices' line items beside contracts, or beside an export that found nothing). Only a file whose header
+    row is the one such an export writes there is removed; any other file of that name is the user's, and is left.
+    Per-type files (`path` stem dot type) are never removed: another export may have been named so.
     """
     items = list(records)
     path.parent.mkdir(parents=True, exist_ok=True)
     fmt = format_for(path)
     if fmt != "csv":
         path.write_text(render_records(items, fmt), encoding="utf-8")
-        return [path]
+        return Written((path,))
     only = doc_type if doc_type is not None else (types.names[0] if len(types) == 1 else None)
     written = _write_csv(items, path, types, only)
-    for stale in _single_layout(path, types) - set(written):
-        if stale.is_file():
-            stale.unlink()
-    return written
+    removed, kept = [], []
+    for stale, headers in sorted(_single_layout(path, types).items()):
+        if stale in written or not stale.is_file():
+            continue
+        if _first_row(stale) in headers:
+            stale.unlink(missing_ok=True)
+            removed.append(stale)
+        else:
+            kept.append(stale)
+    return Written(tuple(written), tuple(removed), tuple(kept))
 
 
 def _write_csv(items: Sequence[DocumentRecord], path: Path, types: DocumentTypes, only: str | None) -> list[Path]:

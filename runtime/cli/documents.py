@@ -276,7 +276,8 @@ def export_command(
 
     JSON nests each table field (line items); CSV writes the type's own columns, and each table to its own
     CSV beside it (records.line_items.csv); records of several types go to one CSV per type, and then the
-    single OUTPUT an earlier export of one type wrote (with its tables) is removed.
+    single OUTPUT an earlier export of one type wrote (with its tables) is removed, and said to be. A file of
+    such a name that no export wrote (its header row is not an export's) is left as it is, and said to be.
     """
     from claimflow.runtime.export import FORMATS  # the exporter's own list, read when a command exports
 
@@ -297,6 +298,12 @@ def export_command(
             err.print(f"[red]error:[/red] cannot write {where}: {message(error.strerror or error)}", highlight=False)
             raise typer.Exit(2) from None
 
-    exported = with_engine(data_dir, body, types=types, readonly=True)
+    exported = with_engine(data_dir, body, types=types, readonly=True, reading=True)
     written = shown(", ".join(str(path) for path in exported.files))
     err.print(f"wrote {exported.records} record(s) to {written}", highlight=False)
+    if exported.removed:
+        removed = shown(", ".join(str(path) for path in exported.removed))
+        err.print(f"removed (an earlier export's, not part of this one): {removed}", highlight=False)
+    if exported.kept:
+        kept = shown(", ".join(str(path) for path in exported.kept))
+        err.print(f"left in place (no export wrote them, and they are not part of this one): {kept}", highlight=False)

@@ -79,10 +79,16 @@ class Run(BaseModel):
 
 @dataclass(frozen=True)
 class Export:
-    """What an export wrote: how many records, in which files (a CSV's tables go to files of their own)."""
+    """What an export wrote: how many records, in which files (a CSV's tables go to files of their own).
+
+    A CSV export also says which files of an earlier export to the same name it removed, and which files of such
+    a name it left in place because no export wrote them (see `claimflow.runtime.export.write_records`).
+    """
 
     records: int
     files: tuple[Path, ...]
+    removed: tuple[Path, ...] = ()
+    kept: tuple[Path, ...] = ()
 
 
 class Operations:
@@ -165,7 +171,8 @@ class Operations:
             record = await self.record(row.run_id)
             if record is not None and doc_type in (None, record.doc_type):
                 records.append(record)
-        return Export(len(records), tuple(write_records(records, path, self.types, doc_type=doc_type)))
+        written = write_records(records, path, self.types, doc_type=doc_type)
+        return Export(len(records), written.files, written.removed, written.kept)
 
     async def process(self, path: Path | str) -> Run:
         """Submit one file as a run and advance it until it finishes or waits for review.

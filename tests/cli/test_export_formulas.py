@@ -58,9 +58,9 @@ def test_text_that_starts_a_formula_is_quoted_and_numbers_stay_numbers(tmp_path:
         }
     )
 
-    written = write_records([record], tmp_path / "records.csv", DocumentTypes([INVOICE]))
+    written = write_records([record], tmp_path / "records.csv", DocumentTypes([INVOICE])).files
 
-    assert written == [tmp_path / "records.csv", tmp_path / "records.line_items.csv"]
+    assert written == (tmp_path / "records.csv", tmp_path / "records.line_items.csv")
     [row] = _rows(written[0])
     assert row["document"] == "'@SUM(1+1).txt"
     assert row["vendor_name"] == "'" + HYPERLINK

@@ -224,6 +224,27 @@ def test_a_csv_export_split_by_type_removes_the_single_file_an_earlier_export_wr
     assert sorted(p.name for p in tmp_path.glob("all*")) == [
         "all.contract.csv", "all.invoice.csv", "all.invoice.line_items.csv",
     ]  # fmt: skip
+    said = flat(result.stderr)
+    assert f"removed (an earlier export's, not part of this one): {out}, {tmp_path / 'all.line_items.csv'}" in said
+
+
+def test_a_split_csv_export_leaves_files_of_its_names_that_no_export_wrote_and_says_so(tmp_path: Path) -> None:
+    data = _run(tmp_path, ("invoice.txt", INVOICE), ("contract.txt", CONTRACT))
+    out = tmp_path / "out.csv"
+    out.write_text("month,budget\nMarch,1200\n", encoding="utf-8")  # the user's own, not an export
+    (tmp_path / "out.line_items.csv").write_text("sku,qty\nA-1,3\n", encoding="utf-8")
+
+    result = runner.invoke(app, ["export", str(out), "--data-dir", str(data)])
+
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8") == "month,budget\nMarch,1200\n"
+    assert (tmp_path / "out.line_items.csv").read_text(encoding="utf-8") == "sku,qty\nA-1,3\n"
+    said = flat(result.stderr)
+    written = ", ".join(str(tmp_path / name) for name in ("out.invoice.csv", "out.invoice.line_items.csv"))
+    assert f"wrote 2 record(s) to {written}, {tmp_path / 'out.contract.csv'}" in said, said
+    left = f"{out}, {tmp_path / 'out.line_items.csv'}"
+    assert f"left in place (no export wrote them, and they are not part of this one): {left}" in said
+    assert "removed" not in said
 
 
 def test_a_file_name_that_is_only_an_extension_is_a_usage_error_and_writes_nothing(tmp_path: Path) -> None:

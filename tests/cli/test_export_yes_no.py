@@ -52,7 +52,7 @@ def test_yes_no_values_are_written_as_the_records_json_writes_them(tmp_path: Pat
     )
     types = DocumentTypes([DELIVERY_NOTE])
 
-    written = write_records([record], tmp_path / "notes.csv", types)
+    written = write_records([record], tmp_path / "notes.csv", types).files
     write_records([record], tmp_path / "notes.jsonl", types)
 
     [row] = _rows(written[0])
@@ -73,7 +73,7 @@ def test_values_of_a_field_that_holds_several_split_back_as_they_were(tmp_path: 
     values = ["Smith; Jones LLP", '"Acme" Ltd', "Beta, Inc."]
     record = _record(parties, "agreement.txt", parties=_accepted(values))
 
-    [written] = write_records([record], tmp_path / "agreements.csv", DocumentTypes([parties]))
+    [written] = write_records([record], tmp_path / "agreements.csv", DocumentTypes([parties])).files
 
     [row] = _rows(written)
     assert row["parties"] == '"Smith; Jones LLP"; """Acme"" Ltd"; Beta, Inc.'

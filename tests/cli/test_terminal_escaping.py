@@ -75,6 +75,7 @@ def test_file_names_reviewers_and_reasons_are_printed_literally(tmp_path: Path) 
 
 def test_an_export_path_with_markup_is_reported_literally(tmp_path: Path) -> None:
     data = str(tmp_path / "data")
+    (tmp_path / "data").mkdir()  # `export` only reads runs: it makes no data directory
     target = tmp_path / "[bold red]records.csv"
 
     said = _cli("export", target, "--data-dir", data)
