@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
@@ -41,6 +42,27 @@ def open_data_directory(data_dir: Path) -> None:
     except OSError as error:
         raise DataDirectoryError(data_dir, error) from error
     close_data_directory(data_dir)
+
+
+def existing_data_directory(data_dir: Path) -> None:
+    """For a command that only reads runs: a data directory that does not exist is told, never made empty.
+
+    Made, it would answer a misspelt `--data-dir` with no runs, as if that were the truth.
+
+    Raises:
+        DataDirectoryError: Nothing is at `data_dir` (the message says so, and how to name the data directory), or
+            it cannot be looked at (the system's reason, as when it cannot be made).
+    """
+    try:
+        data_dir.stat()
+    except FileNotFoundError:
+        reason = (
+            "it does not exist (this command only reads, and makes no data directory): "
+            "name the one your runs are in with --data-dir or CLAIMFLOW_DATA_DIR"
+        )
+        raise DataDirectoryError(data_dir, FileNotFoundError(errno.ENOENT, reason)) from None
+    except OSError as error:
+        raise DataDirectoryError(data_dir, error) from error
 
 
 def close_data_directory(data_dir: Path) -> None:

@@ -24,7 +24,7 @@ from rich.console import Console, ConsoleDimensions
 from rich.markup import escape
 from rich.table import Column, Table
 
-from claimflow.runtime.data_dir import DataDirectoryError
+from claimflow.runtime.data_dir import DataDirectoryError, existing_data_directory
 from claimflow.runtime.errors import SetupError, WorkflowVersionError
 from claimflow.runtime.registry.runs import (
     SHORTEST_PREFIX,
@@ -190,10 +190,13 @@ def with_engine(
     readonly: bool = False,
     override_model: bool = False,
     queued: bool = False,
+    reading: bool = False,
 ) -> T:
     """Open the engine and run `body`; known errors become a message and exit code, never a traceback.
 
-    `readonly` opens an engine that only looks at runs: no model backend or parser is built. `override_model`
+    `readonly` opens an engine that only looks at runs: no model backend or parser is built. `reading`: the command
+    only reads runs, so a data directory that does not exist stops it (exit code 3) rather than being made empty.
+    `override_model`
     continues runs on the settings' model rather than each run's own (`--model` named on the command line).
     A stop for storage advises how to continue what was registered (`resume_advice`), in production mode too
     when `queued` (`run --queue`); a `readonly` command registers nothing and advises nothing.
@@ -202,6 +205,8 @@ def with_engine(
 
     with exit_codes():
         settings = settings or Settings.load(data_dir=data_dir, types=tuple(types or ()))
+        if reading:
+            require_runs_read(settings)
 
     async def main() -> T:
         async with open_engine(settings, readonly=readonly, override_model=override_model) as engine:
@@ -227,12 +232,19 @@ def list_runs(data_dir: Path | None, status: str | None, types: list[str] | None
 
     with exit_codes():
         settings = Settings.load(data_dir=data_dir, types=tuple(types or ()))
+        require_runs_read(settings)
         registry = open_registry(settings)
         try:
             rows = registry.list_runs()
         finally:
             registry.close()
     return with_status(rows, status)
+
+
+def require_runs_read(settings: Settings) -> None:
+    """Before a command that only reads runs: its data directory must exist (a database is checked by opening it)."""
+    if not settings.database_url:
+        existing_data_directory(settings.data_dir)
 
 
 def not_found(error: RunNotFoundError, run_ids: Iterable[str]) -> RunNotFoundError:

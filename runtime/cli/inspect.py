@@ -61,7 +61,7 @@ def runs(
         if version_mismatch:
             out.print(f"this installation runs workflow version {engine.version}", markup=False)
 
-    with_engine(data_dir, body, types=types, readonly=True)
+    with_engine(data_dir, body, types=types, readonly=True, reading=True)
 
 
 def _runs_table(rows: list[RunRow], *, version_mismatch: bool) -> None:
@@ -107,7 +107,7 @@ def show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, types: 
             table.add_row(shown(name), shown(value), field["status"], shown(quotes))
         out.print(table)
 
-    with_engine(data_dir, body, types=types, readonly=True)
+    with_engine(data_dir, body, types=types, readonly=True, reading=True)
 
 
 @app.command()
@@ -131,7 +131,7 @@ def trace(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, types:
                 summary = ", ".join(f"{k}={v}" for k, v in item["data"].items() if v not in (None, [], {}))
                 out.print(message(f"{item['at']}  {item['type']:<18} {item['step']:<18} {summary}"), highlight=False)
 
-    with_engine(data_dir, body, types=types, readonly=True)
+    with_engine(data_dir, body, types=types, readonly=True, reading=True)
 
 
 @app.command("explain")
@@ -147,4 +147,4 @@ def explain_command(run_id: str, data_dir: DataDir = None, types: TypesOption = 
         text = explain(state, await engine.registry.events(row.run_id), engine.types)
         out.print(message(text), highlight=False)
 
-    with_engine(data_dir, body, types=types, readonly=True)
+    with_engine(data_dir, body, types=types, readonly=True, reading=True)

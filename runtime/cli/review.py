@@ -89,7 +89,7 @@ def review_list(
             )
         out.print(table)
 
-    with_engine(data_dir, body, types=types, readonly=True)
+    with_engine(data_dir, body, types=types, readonly=True, reading=True)
 
 
 def _due(review: ReviewView, now: float) -> str:
@@ -138,7 +138,7 @@ def review_show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, 
         editable = ", ".join(request.editable_fields) or "(set doc_type first)"
         out.print(f"editable: {shown(editable)}; doc_type: {shown(', '.join(request.doc_types))}")
 
-    with_engine(data_dir, body, types=types, readonly=True)
+    with_engine(data_dir, body, types=types, readonly=True, reading=True)
 
 
 def _print_table(table: dict[str, Any]) -> None:

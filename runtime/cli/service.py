@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+import logging
+import socket
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -52,7 +55,40 @@ def serve(
         settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url, types=tuple(types or ()))
         # Types are found (and a broken declaration refused, with its file and line) before the server starts.
         app = create_app(settings, types=active_types(settings, None))
-    uvicorn.run(app, host=host, port=port, log_level="info", lifespan="on")
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="on")
+    listening = _listen(host, port)
+    logging.getLogger("uvicorn.error").info("Uvicorn running on http://%s (Press CTRL+C to quit)", _address(listening))
+    uvicorn.Server(config).run(sockets=[listening])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """A socket bound to `host` and `port` (as uvicorn binds one); one that cannot be had is a usage error (exit 2).
+
+    Left to uvicorn, a port in use would exit with 3, the code of a data directory or database that cannot be
+    reached, after its log lines: here it is one line that says what to do.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listening = socket.socket(family=family, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+    listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listening.bind((host, port))
+    except OSError as error:
+        listening.close()
+        hint = (
+            "another process listens there: stop it, or choose another --port"
+            if error.errno == errno.EADDRINUSE
+            else "choose another --host or --port"
+        )
+        where = f"[{host}]:{port}" if family == socket.AF_INET6 else f"{host}:{port}"
+        err.print(f"[red]error:[/red] cannot listen on {shown(where)}: {message(error.strerror or error)}; {hint}")
+        raise typer.Exit(2) from None
+    listening.set_inheritable(True)
+    return listening
+
+
+def _address(listening: socket.socket) -> str:
+    host, port = listening.getsockname()[:2]
+    return f"[{host}]:{port}" if listening.family == socket.AF_INET6 else f"{host}:{port}"
 
 
 def _when(seconds: float | None) -> str:
@@ -110,7 +146,7 @@ def token_list(as_json: AsJson = False, data_dir: DataDir = None, types: TypesOp
             )
         out.print(table)
 
-    with_engine(data_dir, body, types=types, readonly=True)
+    with_engine(data_dir, body, types=types, readonly=True, reading=True)
 
 
 @token_app.command("revoke")

@@ -338,6 +338,7 @@ def test_claimflow_data_dir_is_honoured_without_data_dir(tmp_path: Path) -> None
     assert [item["run_id"] for item in listed] == [view["run_id"]]
     # --data-dir wins over the environment.
     other = tmp_path / "explicit"
+    other.mkdir()  # `runs` only reads: it makes no data directory
     explicit = _invoke("runs", "--json", "--data-dir", other, env={"CLAIMFLOW_DATA_DIR": str(from_env)})
     assert explicit.exit_code == 0 and json_lines(explicit.stdout) == []
     assert (other / "claimflow.db").exists()

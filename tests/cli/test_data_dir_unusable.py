@@ -34,6 +34,25 @@ COMMANDS: dict[str, tuple[str, ...]] = {
 """Commands that open the data directory, whether to write runs or only to read them."""
 
 
+READING: dict[str, tuple[str, ...]] = {
+    "runs": ("runs",),
+    "runs --json": ("runs", "--json"),
+    "show": ("show", RUN_ID),
+    "trace": ("trace", RUN_ID),
+    "explain": ("explain", RUN_ID),
+    "review list": ("review", "list"),
+    "review show": ("review", "show", RUN_ID),
+    "export": ("export", "{out}"),
+    "token list": ("token", "list"),
+}
+"""Commands that only read: a data directory that is not there is a mistake in its name, not an empty one."""
+
+NOT_THERE = (
+    "it does not exist (this command only reads, and makes no data directory): name the one your runs are in with "
+    "--data-dir or CLAIMFLOW_DATA_DIR"
+)
+
+
 def _a_file(tmp_path: Path) -> tuple[Path, str]:
     (tmp_path / "taken").write_text("not a folder", encoding="utf-8")
     return tmp_path / "taken", "Not a directory"
@@ -69,7 +88,9 @@ def test_a_data_directory_that_cannot_be_made_stops_every_command_with_one_line(
 
     assert result.exit_code == STOPPED, (result.stdout, result.stderr, result.exception)
     assert result.stdout == ""
-    assert result.stderr.splitlines() == [f"error: stopped: cannot use the data directory {data}: {reason}"]
+    if command in READING and reason == "No such file or directory":
+        reason = NOT_THERE  # a command that only reads makes no data directory: it says there is none
+    assert flat(result.stderr) == f"error: stopped: cannot use the data directory {data}: {reason}"
 
 
 def test_the_data_dir_option_is_told_the_same_way(claimflow: Invoke, tmp_path: Path) -> None:
@@ -115,9 +136,11 @@ def test_a_data_directory_in_a_folder_its_user_may_not_write_stops_with_permissi
     finally:
         locked.chmod(0o700)
 
-    for result in results:
-        assert result.returncode == STOPPED, result.stderr
-        assert flat(result.stderr) == f"error: stopped: cannot use the data directory {data}: Permission denied"
+    made, read = results
+    assert made.returncode == STOPPED, made.stderr
+    assert flat(made.stderr) == f"error: stopped: cannot use the data directory {data}: Permission denied"
+    assert read.returncode == STOPPED, read.stderr  # `runs` only reads: it would make no data directory
+    assert flat(read.stderr) == f"error: stopped: cannot use the data directory {data}: {NOT_THERE}"
     assert not data.exists()
     assert check.returncode == 1, check.stderr
     [storage] = [line for line in json_lines(check.stdout) if line["check"] == "storage"]
@@ -137,3 +160,19 @@ def test_check_fails_its_storage_check_for_a_data_directory_that_cannot_be_made(
     assert found["storage"]["outcome"] == "failed", found
     assert str(data) in found["storage"]["detail"] and reason in found["storage"]["detail"], found
     assert not data.is_dir() and not list(tmp_path.glob(".claimflow-check-*"))  # nothing made, nothing left
+
+
+@pytest.mark.parametrize("command", READING)
+def test_a_command_that_only_reads_says_its_data_directory_does_not_exist_and_makes_none(
+    claimflow: Invoke, tmp_path: Path, command: str
+) -> None:
+    typo = tmp_path / "dtaa"
+    out = tmp_path / "out.jsonl"
+    args = [arg.format(out=out) for arg in READING[command]]
+
+    result = claimflow(*args, "--data-dir", typo)
+
+    assert result.exit_code == STOPPED, (result.stdout, result.stderr, result.exception)
+    assert result.stdout == ""
+    assert flat(result.stderr) == f"error: stopped: cannot use the data directory {typo}: {NOT_THERE}"
+    assert not typo.exists() and not out.exists()

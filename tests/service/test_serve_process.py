@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -152,3 +153,18 @@ def test_serve_refuses_a_broken_setting_or_type_before_it_starts(tmp_path: Path)
     assert bad_setting.returncode == 2 and "CLAIMFLOW_SERVE_CONCURRENCY=0" in bad_setting.stderr
     for refused in (bad_type, bad_setting):
         assert "Traceback" not in refused.stderr and "Uvicorn running" not in refused.stderr
+
+
+def test_serve_on_a_port_in_use_is_one_line_and_exit_code_2(tmp_path: Path) -> None:
+    # Exit code 3 is for a data directory or database that cannot be reached; a port taken is a usage error.
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        refused = run_cli("serve", "--port", str(port), "--data-dir", tmp_path / "data")
+
+    assert refused.returncode == 2, refused.stderr
+    assert refused.stderr.splitlines() == [
+        f"error: cannot listen on 127.0.0.1:{port}: Address already in use; another process listens there: stop it,"
+        " or choose another --port"
+    ]
