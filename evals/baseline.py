@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -25,6 +25,9 @@ from claimflow.evals.metrics import HIGHER_IS_BETTER
 from claimflow.evals.result import CaseResult
 from claimflow.prompts import CLASSIFY, extract_prompt
 from claimflow.state.schema import DocumentType
+
+if TYPE_CHECKING:
+    from claimflow.evals.unmeasured import Unmeasured
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -233,6 +236,8 @@ class GateVerdict:
     drops: list[Drop] = field(default_factory=list)
     changed_inputs: list[str] = field(default_factory=list)
     """Prompts and code files whose hash differs from the baseline's."""
+    unmeasured: list[Unmeasured] = field(default_factory=list)
+    """Replay only: cases whose claim answered another prompt than the one in force (`evals/unmeasured.py`)."""
 
     @property
     def new_failures(self) -> list[Flip]:
@@ -244,9 +249,14 @@ class GateVerdict:
         return [change for change in self.changes if change.before == "new" and change.after == "failed"]
 
     @property
-    def failed(self) -> bool:
+    def regressed(self) -> bool:
         """A case flipped from pass to fail, a new case failed, or a metric dropped beyond its tolerance."""
         return bool(self.flips or self.new_failures or self.drops)
+
+    @property
+    def failed(self) -> bool:
+        """The gate does not pass: a regression, or a prompt change the replay could not measure."""
+        return self.regressed or bool(self.unmeasured)
 
 
 def _state(passed: bool | None) -> str:

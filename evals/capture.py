@@ -70,12 +70,14 @@ def _write(case: ModelStepCase | ReviewCase, out: Path) -> Path:
     return path
 
 
-def _model_answer(events: list[dict[str, Any]], step: str, pages: list[str]) -> tuple[dict[str, Any], str]:
-    """The model's last answer for `step` and its prompt ref: from its recording, else rebuilt from the events."""
+def _model_answer(events: list[dict[str, Any]], step: str, pages: list[str]) -> tuple[dict[str, Any], str, str | None]:
+    """The model's last answer for `step`, its prompt ref and hash: from its recording, else rebuilt from the events."""
     calls = [e["data"] for e in events if e.get("type") == "model.called" and e.get("step") == step]
     if not calls:
         raise CaptureError(f"no model answer for step {step} in the run's events")
     last = calls[-1]
+    digest = last.get("prompt_hash")
+    digest = digest if isinstance(digest, str) and len(digest) == 64 else None  # events before it was kept
     recording = last.get("recording")
     if recording and Path(recording).is_file():
         try:
@@ -83,8 +85,8 @@ def _model_answer(events: list[dict[str, Any]], step: str, pages: list[str]) -> 
         except RecordingCorruptError as error:
             raise CaptureError(str(error)) from error
         if claim is not None:
-            return claim, str(last["prompt"])
-    return {"fields": _claims_from_events(events, step, pages), "rows": []}, str(last["prompt"])
+            return claim, str(last["prompt"]), digest
+    return {"fields": _claims_from_events(events, step, pages), "rows": []}, str(last["prompt"]), digest
 
 
 def _claims_from_events(events: list[dict[str, Any]], step: str, pages: list[str]) -> list[dict[str, Any]]:
@@ -167,14 +169,15 @@ def _extraction_case(
     assert decision is not None
     doc_type = kind.name
     step = f"extract_{doc_type}"
-    answer, prompt = _model_answer(events, step, pages)
+    answer, prompt, prompt_hash = _model_answer(events, step, pages)
     fixed, unquoted = corrected(answer, decision, _found_evidence(state, pages))
     action = "approved" if decision.action == "approve" else f"edited ({', '.join(sorted(decision.edits))})"
     left_out = f" Not judged, no quote proves the reviewer's value: {', '.join(unquoted)}." if unquoted else ""
     expected = _expected(kind, fixed, state, pages)
     judged = {name: want for name, want in expected.fields.items() if name not in unquoted}
     case = ModelStepCase(
-        name=name, step=step, prompt=prompt, pages=pages, doc_type=doc_type, recorded_claim=fixed,
+        name=name, step=step, prompt=prompt, prompt_sha256=prompt_hash, pages=pages, doc_type=doc_type,
+        recorded_claim=fixed,
         original_claim=answer, expected=expected.model_copy(update={"fields": judged}),
         description=f"Captured from run {state.run_id}: {action} by the reviewer.{left_out}",
     )  # fmt: skip

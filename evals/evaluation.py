@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from claimflow.evals.metrics import step_metrics
 from claimflow.evals.result import CaseResult
 from claimflow.evals.runner import REPLAY, run_cases
 from claimflow.evals.select import case_type, choose_cases, runs_for
+from claimflow.evals.unmeasured import unmeasured_cases
 from claimflow.nodes.ports import ModelGateway
 from claimflow.state.schema import DocumentType, DocumentTypes
 
@@ -51,10 +52,11 @@ class Evaluation:
             "model": self.model,
             "metrics": self.metrics,
             "gate": {
-                "baseline": self.baseline.name, "failed": verdict.failed,
+                "baseline": self.baseline.name, "failed": verdict.failed, "regressed": verdict.regressed,
                 "flipped": [vars(flip) for flip in verdict.flips], "changed": [vars(c) for c in verdict.changes],
                 "new_failures": [vars(new) for new in verdict.new_failures],
                 "metric_drops": [vars(drop) for drop in verdict.drops], "changed_inputs": verdict.changed_inputs,
+                "unmeasured": [case.as_json() for case in verdict.unmeasured],
             },
             "cases": [r.model_dump(mode="json") for r in self.results],
             "changed": None if self.changed is None else {
@@ -113,15 +115,30 @@ def evaluate_goldens(
     if changed:
         if update_baseline:
             raise ValueError("--changed runs part of the cases: it cannot update the baseline")
-        return _evaluate_changed(model, gateway, cases, path, concurrency, partial=bool(doc_types), types=types,
+        done = _evaluate_changed(model, gateway, cases, path, concurrency, partial=bool(doc_types), types=types,
                                  prompts=prompts, code=code)  # fmt: skip
+        return _with_unmeasured(done, gateway, cases, types)
     old = load_baseline(path, model)  # a baseline that does not load stops the run before any case is paid for
     results = run_cases(cases, backend=gateway or model, concurrency=concurrency, types=types)
     metrics = step_metrics(results)
     if update_baseline:
         write_baseline(path, _merged(old, measure_baseline(model, results, metrics, old.tolerances, prompts, code)))
     verdict = gate(results, metrics, old, check_metrics=not doc_types, prompts=prompts, code=code)
-    return Evaluation(model, results, metrics, path, verdict)
+    return _with_unmeasured(Evaluation(model, results, metrics, path, verdict), gateway, cases, types)
+
+
+def _with_unmeasured(
+    evaluation: Evaluation, gateway: ModelGateway | None, cases: Sequence[GoldenCase], types: DocumentTypes
+) -> Evaluation:
+    """With replay, the verdict names every chosen case whose claim answered another prompt than the one in force.
+
+    Whether or not `--changed` ran it: a case kept from the baseline was measured no better, and a replay
+    baseline rewritten since does not make it so. A live baseline beside it that measured the prompt in force does.
+    """
+    if evaluation.model != REPLAY or gateway is not None:
+        return evaluation
+    found = unmeasured_cases(cases, types, evaluation.baseline.parent)
+    return replace(evaluation, verdict=replace(evaluation.verdict, unmeasured=found)) if found else evaluation
 
 
 def default_baseline(model: str, goldens: Path | None) -> Path:
@@ -203,6 +220,7 @@ def gate_lines(evaluation: Evaluation) -> list[str]:
         lines.append(f"failing as in the baseline: {', '.join(known)}")
     if verdict.changed_inputs:
         lines.append(f"changed since the baseline: {', '.join(verdict.changed_inputs)}")
+    lines += [f"not measured {case.reason}" for case in verdict.unmeasured]
     return lines
 
 

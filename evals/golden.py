@@ -82,6 +82,9 @@ class ModelStepCase(_Case):
     kind: Literal["model_step"] = "model_step"
     prompt: str
     """`name@version` of the prompt the recorded claim answered."""
+    prompt_sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    """The content hash of that prompt (`PromptSpec.content_hash`), where it was kept: replay measures no prompt
+    whose version or text differs from the one the claim answered."""
     pages: list[str]
     """The source text, one string per page."""
     doc_type: str | None = None

@@ -49,6 +49,10 @@ def markdown(evaluation: Evaluation) -> str:
     lines += [f"- `{c.id}`: {c.before} -> {c.after}" for c in changes] or ["none"]
     for drop in evaluation.verdict.drops:
         lines.append(f"- metric {drop.step}.{drop.metric}: {cell(drop.before)} -> {cell(drop.after)}")
+    unmeasured = evaluation.verdict.unmeasured
+    if unmeasured:
+        lines += ["", "## Not measured: recorded under another prompt", ""]
+        lines += [f"- {_md_text(case.reason)}" for case in unmeasured]
     lines += ["", "## Failing cases", ""]
     failing = [r for r in evaluation.results if not r.passed]
     for r in failing:
@@ -88,6 +92,10 @@ def html_page(evaluation: Evaluation) -> str:
     changes = [[c.id, c.before, c.after] for c in evaluation.verdict.changes]
     drops = [[f"{d.step}.{d.metric}", cell(d.before), cell(d.after)] for d in evaluation.verdict.drops]
     parts.append(_table(["case or metric", "before", "after"], changes + drops) if changes or drops else "<p>none</p>")
+    unmeasured = evaluation.verdict.unmeasured
+    if unmeasured:
+        parts.append("<h2>Not measured: recorded under another prompt</h2>")
+        parts.append("<ul>" + "".join(f"<li>{e(case.reason)}</li>" for case in unmeasured) + "</ul>")
     parts.append("<h2>Failing cases</h2>")
     failing = [r for r in evaluation.results if not r.passed]
     for r in failing:

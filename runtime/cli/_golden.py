@@ -28,6 +28,8 @@ _NO_CALLS = {
     "rules": "tokens and cost are zero; ms is the time its rules took over the text.",
 }
 """What the usage column means for each offline backend, under the table."""
+NOT_MEASURED = 3
+"""The exit code of a replay gate that found no regression but cases it could not measure (a changed prompt)."""
 
 
 def run_goldens(
@@ -45,10 +47,12 @@ def run_goldens(
     changed: bool = False,
     types: list[str] | None = None,
 ) -> None:
-    """Run, print, report, and exit 1 when the gate fails (0 after `update_baseline`).
+    """Run, print, report, and exit 1 on a regression (never after `update_baseline`).
 
     Exit 2, with one line on stderr, whenever the cases could not be run as asked (a setup error): CI reads 1
-    as a regression, and a case file, a folder or a type that is wrong is not one.
+    as a regression, and a case file, a folder or a type that is wrong is not one. Exit 3 (`NOT_MEASURED`) when
+    replay found no regression but cases whose claim answered another prompt than the one in force, which no
+    live baseline measured: a prompt change the gate cannot vouch for, also after `update_baseline`.
     """
     from claimflow.evals.evaluation import gate_lines
 
@@ -79,11 +83,10 @@ def run_goldens(
             "--update-baseline writes this run as the baseline",
             highlight=False, soft_wrap=True,
         )  # fmt: skip
+    verdict = evaluation.verdict
     if update_baseline:
         err.print(f"wrote {shown(evaluation.baseline)}", highlight=False)
-        return
-    verdict = evaluation.verdict
-    if verdict.failed:
+    elif verdict.regressed:
         found = (
             (len(verdict.flips), "case(s) flipped to failing"),
             (len(verdict.new_failures), "new case(s) failing"),
@@ -92,6 +95,14 @@ def run_goldens(
         what = ", ".join(f"{count} {noun}" for count, noun in found if count)
         err.print(f"regression against {shown(evaluation.baseline.name)}: {what}", highlight=False)
         raise typer.Exit(1)
+    if verdict.unmeasured:
+        prompts = ", ".join(sorted({case.now for case in verdict.unmeasured}))
+        err.print(
+            f"not measured: {len(verdict.unmeasured)} case(s) replay a claim recorded under another prompt than "
+            f"{prompts}; the gate does not pass until a live model measures it (exit {NOT_MEASURED})",
+            highlight=False, soft_wrap=True,
+        )  # fmt: skip
+        raise typer.Exit(NOT_MEASURED)
 
 
 def _setup(model: str, base_url: str | None, types: list[str]) -> tuple[DocumentTypes, ModelGateway | None]:

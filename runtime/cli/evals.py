@@ -78,6 +78,9 @@ def eval_group(
 ) -> None:
     """Measure a model: alone, run the golden cases and fail (exit 1) on a regression against the baseline.
 
+    Replay exits 3 when a case's recorded claim answered another prompt than the one in force and no live
+    baseline measured it: run with `--model M` to measure the prompt, then `--model M --update-baseline`.
+
     Without a command, runs the golden cases (the package's own, or those of `--goldens DIR`), prints metrics per
     step and compares them with the baseline; with `--goldens DIR` and no `--baseline`, the baseline is
     DIR/baseline.<model>.json. `eval dataset` measures a model on labelled documents, `eval calibrate` chooses

@@ -15,9 +15,13 @@ from typing import Any
 
 import pytest
 
+from claimflow.doctypes import INVOICE
 from claimflow.evals.golden import ModelStepCase, ReviewCase, load_case, load_goldens
 from claimflow.evals.run_model import evaluate
+from claimflow.prompts import extract_prompt
 from tests.integration._docs import cli_env, invoice_text, json_lines, mismatch_invoice_text, run_cli, write
+
+EXTRACT_INVOICE = extract_prompt(INVOICE)
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "documents"
 EMAIL = "jane.doe@example.com"
@@ -131,6 +135,8 @@ def test_a_run_made_without_recording_is_captured_from_its_claim_events(tmp_path
     _ok("eval", "capture", view["run_id"], "--data-dir", data, "--out", tmp_path / "goldens")
     [case] = load_goldens(tmp_path / "goldens")
     assert isinstance(case, ModelStepCase) and case.prompt.startswith("extract_invoice@")
+    # The prompt's text is kept with its version: replay measures no other text under that version.
+    assert (case.prompt, case.prompt_sha256) == (EXTRACT_INVOICE.ref, EXTRACT_INVOICE.content_hash)
     claimed = {item["field"]: item["value"] for item in case.recorded_claim["fields"]}
     assert claimed["total_amount"] == "190.00"
     total = case.expected.fields["total_amount"]

@@ -1,0 +1,98 @@
+"""Model-step cases a replay cannot measure: their claim was recorded under another prompt than the one in force.
+
+Replay serves each case's recorded claim. That claim answered the prompt the case names (`prompt`, and
+`prompt_sha256` where the case keeps it); once the prompt in force is another version or another text, the
+replay still checks apply and the router on the old answer, but says nothing of what the new prompt makes a
+model answer. Such a case counts as not measured, and the gate does not pass, until a live model measured it
+under the prompt in force: a live baseline beside the replay one (`baseline.<model>.json`, written by
+`claimflow eval --model M --update-baseline`) that records this prompt, with this hash, and a result for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from claimflow.evals.baseline import Baseline
+from claimflow.evals.golden import GoldenCase, ModelStepCase
+from claimflow.prompts import CLASSIFY, PromptSpec, extract_prompt
+from claimflow.state.schema import DocumentTypes
+
+OFFLINE_MODELS = ("replay", "rules")
+"""The `--model` values whose baselines measure no prompt."""
+
+
+@dataclass(frozen=True)
+class Unmeasured:
+    """A model-step case whose recorded claim answered another prompt than the one in force."""
+
+    id: str
+    recorded: str
+    """The prompt the recorded claim answered (`name@version`)."""
+    now: str
+    """The prompt in force (`name@version`)."""
+    reason: str
+    """The line the gate prints: what was recorded, what is in force, and how to measure it."""
+
+    def as_json(self) -> dict[str, Any]:
+        """The object `--json` lists under `gate.unmeasured`."""
+        return {"id": self.id, "recorded": self.recorded, "now": self.now, "reason": self.reason}
+
+
+def prompt_in_force(case: ModelStepCase, types: DocumentTypes) -> PromptSpec[Any]:
+    """The prompt the case's step asks now: classify, or the extraction prompt of the case's type."""
+    return CLASSIFY if case.doc_type is None else extract_prompt(types.get(case.doc_type))
+
+
+def live_baselines(folder: Path) -> list[tuple[str, Baseline]]:
+    """The baselines of live models in `folder` (file name, content); files that do not load are passed over."""
+    found = []
+    for path in sorted(folder.glob("baseline.*.json")):
+        try:
+            baseline = Baseline.model_validate_json(path.read_bytes())
+        except (ValidationError, OSError):
+            continue  # not a golden baseline (the gate itself reports a broken file of its own model)
+        if baseline.model not in OFFLINE_MODELS:
+            found.append((path.name, baseline))
+    return found
+
+
+def _measured(case: ModelStepCase, spec: PromptSpec[Any], live: Sequence[tuple[str, Baseline]]) -> bool:
+    return any(
+        baseline.prompts.get(spec.ref) == spec.content_hash and case.id in baseline.cases for _, baseline in live
+    )
+
+
+def _recorded_under(case: ModelStepCase, spec: PromptSpec[Any]) -> str | None:
+    """How the case's prompt differs from the one in force; None when it is the one in force."""
+    name, _, version = spec.ref.partition("@")
+    if case.prompt != spec.ref:
+        now = f"@{version}" if case.prompt.partition("@")[0] == name else spec.ref
+        return f"recorded under {case.prompt}, the prompt is now {now}"
+    if case.prompt_sha256 is not None and case.prompt_sha256 != spec.content_hash:
+        return (
+            f"recorded under {case.prompt} with sha256 {case.prompt_sha256[:12]}, the prompt in force has "
+            f"{spec.content_hash[:12]} (its text changed under the same version)"
+        )
+    return None
+
+
+def unmeasured_cases(cases: Sequence[GoldenCase], types: DocumentTypes, folder: Path) -> list[Unmeasured]:
+    """The model-step cases among `cases` that replay cannot measure and no live baseline in `folder` did."""
+    live = live_baselines(folder)
+    models = ", ".join(sorted({baseline.model for _, baseline in live})) or "M"
+    found = []
+    for case in cases:
+        if not isinstance(case, ModelStepCase) or case.replay_only:
+            continue  # a replay-only claim is deliberately wrong: it tests apply, not any prompt
+        spec = prompt_in_force(case, types)
+        differs = _recorded_under(case, spec)
+        if differs is None or _measured(case, spec, live):
+            continue
+        advice = f"run with --model {models} to measure it, then --model {models} --update-baseline"
+        found.append(Unmeasured(case.id, case.prompt, spec.ref, f"{case.id}: {differs}: {advice}"))
+    return found

@@ -1,0 +1,119 @@
+"""Replay cannot measure a prompt its cases' claims did not answer: such cases are named and the gate does not pass.
+
+A case's recorded claim answered one prompt (`prompt`, `prompt_sha256`); once the type's guidance changes, the
+replay still serves the old answer, which says nothing of what the new prompt makes a model answer.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from typer.testing import Result
+
+from claimflow.prompts import extract_prompt
+from tests.evals._expense_claim import RULE, declaration
+
+Invoke = Callable[..., Result]
+
+PAGE = "EXPENSE CLAIM\nEmployee: Jane Roe\nAmount: 80.00\nBudget: 100.00\n"
+
+
+def _type_file(path: Path, *, version: str, guidance: str = "") -> Path:
+    source = RULE + declaration(titles=True, version=version)
+    if guidance:
+        source = source.replace(
+            f'    version="{version}",\n', f'    version="{version}",\n    guidance="{guidance}",\n'
+        )
+    path.write_text(source, encoding="utf-8")
+    return path
+
+
+def _prompt_hash(path: Path) -> str:
+    spec = importlib.util.spec_from_file_location(f"unmeasured_{abs(hash(path.read_text()))}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return extract_prompt(module.EXPENSE).content_hash
+
+
+def _case(goldens: Path, **extra: Any) -> None:
+    start = PAGE.index("Jane Roe")
+    claim = {
+        "fields": [
+            {"field": "employee", "value": "Jane Roe", "confidence": 0.9,
+             "evidence": {"quote": "Jane Roe", "page": 1, "start": start, "end": start + 8}},
+        ],
+        "rows": [],
+    }  # fmt: skip
+    case = {
+        "kind": "model_step", "name": "jane", "step": "extract_expense_claim", "prompt": "extract_expense_claim@1",
+        "pages": [PAGE], "doc_type": "expense_claim", "recorded_claim": claim,
+        "expected": {"fields": {"employee": {"value": "Jane Roe"}}, "route": "arbitrate_expense_claim"},
+        **extra,
+    }  # fmt: skip
+    folder = goldens / "extract_expense_claim"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "jane.json").write_text(json.dumps(case), encoding="utf-8")
+
+
+def test_a_bumped_prompt_version_is_not_measured_by_replay_and_the_gate_does_not_pass(
+    claimflow: Invoke, tmp_path: Path
+) -> None:
+    types, goldens = _type_file(tmp_path / "expense.py", version="1"), tmp_path / "goldens"
+    _case(goldens)
+    written = claimflow("eval", "--goldens", goldens, "--types", types, "--update-baseline")
+    assert written.exit_code == 0, written.output
+
+    _type_file(types, version="2", guidance="Amounts are in the claimant's currency.")
+    for how in ([], ["--changed"]):
+        gated = claimflow("eval", "--goldens", goldens, "--types", types, *how)
+
+        assert gated.exit_code == 3, gated.output
+        assert (
+            "not measured extract_expense_claim-jane: recorded under extract_expense_claim@1, the prompt is now @2: "
+            "run with --model M to measure it, then --model M --update-baseline"
+        ) in gated.stdout
+        assert "not measured: 1 case(s)" in gated.stderr
+    as_json = claimflow("eval", "--goldens", goldens, "--types", types, "--changed", "--json")
+    gate = json.loads(as_json.stdout)["gate"]
+    assert (as_json.exit_code, gate["failed"], gate["regressed"]) == (3, True, False)
+    assert [(u["id"], u["recorded"], u["now"]) for u in gate["unmeasured"]] == [
+        ("extract_expense_claim-jane", "extract_expense_claim@1", "extract_expense_claim@2")
+    ]
+    reported = claimflow("eval", "--goldens", goldens, "--types", types, "--report", tmp_path / "report.md")
+    assert reported.exit_code == 3
+    assert "## Not measured: recorded under another prompt" in (tmp_path / "report.md").read_text()
+    # Rewriting the replay baseline measures nothing: it still does not pass.
+    rewritten = claimflow("eval", "--goldens", goldens, "--types", types, "--update-baseline")
+    assert rewritten.exit_code == 3, rewritten.output
+
+
+def test_a_live_baseline_that_measured_the_prompt_in_force_lets_the_replay_pass(
+    claimflow: Invoke, tmp_path: Path
+) -> None:
+    types, goldens = _type_file(tmp_path / "expense.py", version="2"), tmp_path / "goldens"
+    _case(goldens)
+    live = {"model": "openai:fake-model", "prompts": {"extract_expense_claim@2": _prompt_hash(types)},
+            "cases": {"extract_expense_claim-jane": True}}  # fmt: skip
+    (goldens / "baseline.openai-fake-model.json").write_text(json.dumps(live), encoding="utf-8")
+
+    gated = claimflow("eval", "--goldens", goldens, "--types", types, "--update-baseline")
+
+    assert gated.exit_code == 0, gated.output
+    assert "not measured" not in gated.output
+
+
+def test_a_prompt_text_changed_under_the_same_version_is_not_measured(claimflow: Invoke, tmp_path: Path) -> None:
+    types, goldens = _type_file(tmp_path / "expense.py", version="1"), tmp_path / "goldens"
+    _case(goldens, prompt_sha256=_prompt_hash(types))
+    assert claimflow("eval", "--goldens", goldens, "--types", types, "--update-baseline").exit_code == 0
+
+    _type_file(types, version="1", guidance="Amounts are in the claimant's currency.")
+    gated = claimflow("eval", "--goldens", goldens, "--types", types, "--changed")
+
+    assert gated.exit_code == 3, gated.output
+    assert "not measured extract_expense_claim-jane: recorded under extract_expense_claim@1 with sha256" in gated.stdout
