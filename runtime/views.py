@@ -99,15 +99,15 @@ def _review_table(name: str, required: bool, columns: list[str], rows: Sequence[
 def run_view(row: RunRow, state: WorkflowState | None, types: DocumentTypes) -> dict[str, Any]:
     """`{"run_id", "document", "status", "doc_type", "fields", "review_reasons", "error", "superseded_by"}`.
 
-    `doc_type` is the accepted type (the classifier's, or a reviewer's), else null: a type whose claim was rejected
-    or not confident enough is not the document's, as `review show` and `explain` say too.
+    `doc_type` is the accepted type (the classifier's, or a reviewer's; `unknown` when none fits), else null: a type
+    whose claim was rejected or not confident enough is not the document's, as `review show` and `explain` say too.
     """
     reasons = state.review_reasons if state and row.status == "needs_review" else []
     return {
         "run_id": row.run_id,
         "document": row.filename,
         "status": public_status(row),
-        "doc_type": state.doc_type if state else None,
+        "doc_type": state.decided_type if state else None,
         "fields": _fields(state, types) if state else {},
         "review_reasons": [f"{reason.code}: {reason.message}" for reason in reasons],
         "error": row.error,

@@ -104,6 +104,16 @@ class WorkflowState(BaseModel):
             return None
         return found.doc_type
 
+    @property
+    def decided_type(self) -> str | None:
+        """What the run says the document is, as its views and registry row report it.
+
+        The accepted type, `unknown` when the classifier was sure none of the types fits, None while no
+        classification was accepted (none yet, rejected, or not confident).
+        """
+        found = self.classification
+        return found.doc_type if found is not None and found.accepted else None
+
     def last_route(self, router: str) -> RouteDecision | None:
         """The latest decision of a router."""
         return next((d for d in reversed(self.routes) if d.router == router), None)

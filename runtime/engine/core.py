@@ -433,7 +433,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
             events=events,
             record_key=(doc_type.name, key) if doc_type is not None and key is not None else None,
             final_state=kept,
-            doc_type=state.doc_type,  # the accepted type only: a rejected one is not the document's
+            doc_type=state.decided_type,  # the accepted type only: a rejected one is not the document's
             interrupt_id=interrupt_id,
             error=state.error if status in ("failed", "rejected") else None,
             decisions="applied" if applied else None,
