@@ -212,7 +212,6 @@ INVOICE = DocumentType(
             description="Date payment is due",
             labels=(
                 "Due Date",
-                "Due",
                 "Payment Due",
                 "Due on",
                 "Due by",

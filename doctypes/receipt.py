@@ -113,7 +113,6 @@ RECEIPT = DocumentType(
                 "Amount Due",
                 "Total Due",
                 "Total Payable",
-                "Total Paid",
                 "Summe",
                 "Gesamt",
                 "Zu zahlen",

@@ -29,7 +29,8 @@ OTHER_LABELS: Mapping[str, tuple[str, ...]] = {
         "Fracht", "Porto", "Frais de port", "Frais de livraison", "Envío", "Gastos de envío", "Spedizione",
         "Spese di spedizione", "Verzendkosten",
         # what was paid, tendered or given back
-        "Paid", "Amount Paid", "Payments", "Payment Received", "Cash", "Tendered", "Cash Tendered", "Change",
+        # (not `Paid` alone: tills print the total as `TOTAL PAID`)
+        "Amount Paid", "Payments", "Payment Received", "Cash", "Tendered", "Cash Tendered", "Change",
         "Change Due", "Bezahlt", "Gegeben", "Rückgeld", "Payé", "Espèces", "Rendu", "Pagado", "Efectivo", "Cambio",
         "Pagato", "Contanti", "Resto", "Betaald", "Wisselgeld", "Tunai", "Kembali", "Baki",
         # balances carried over
@@ -47,7 +48,8 @@ OTHER_LABELS: Mapping[str, tuple[str, ...]] = {
     "date": (
         "Expiry", "Expiry Date", "Exp", "Exp. Date", "Expires", "Expiration Date", "Valid until", "Valid thru",
         "Best before", "Use by", "Return by", "Returns by", "Return until", "Promo ends", "Offer ends", "Sale ends",
-        "Due", "Due Date", "Date Due", "Delivery Date", "Delivered", "Ship Date", "Shipping Date", "Dispatch Date",
+        # (not `Due` alone: invoices print their due date under it)
+        "Due Date", "Date Due", "Delivery Date", "Delivered", "Ship Date", "Shipping Date", "Dispatch Date",
         "Order Date", "Service Date", "Period", "Billing Period", "Print Date", "Printed", "Start Date",
         "End Date", "Lieferdatum", "Leistungsdatum", "Bestelldatum", "Leistungszeitraum", "Zeitraum", "Gültig bis",
         "Mindestens haltbar bis", "MHD", "Ablaufdatum", "Date de livraison", "Date de commande", "Période",
