@@ -492,6 +492,16 @@ class Settings:
             ),
         )
 
+    def apart(self, data_dir: Path) -> Settings:
+        """These settings for runs that must reach nothing of production: an evaluation's, a replay's.
+
+        They keep the model, its endpoint, the policy and the limits, and run in this process on the data directory
+        given, with no database (CLAIMFLOW_DATABASE_URL would register them among production's runs, and
+        CLAIMFLOW_EXECUTION=queue hand them to its workers) and no delivery (CLAIMFLOW_DELIVER would send their
+        records where production's go).
+        """
+        return replace(self, data_dir=data_dir, database_url=None, execution="local", delivery=DeliveryConfig())
+
     def with_budget(self, **limits: object) -> Settings:
         """These settings with budget limits replaced where a value is given (CLI flags)."""
         given = {name: value for name, value in limits.items() if value is not None}

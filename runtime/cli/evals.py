@@ -122,9 +122,9 @@ def _run(
 ) -> tuple[list[Outcome], DocumentTypes, Settings]:
     with tempfile.TemporaryDirectory(prefix="claimflow-eval-") as fresh:
         with exit_on_setup_error():
-            settings = Settings.load(
-                data_dir=data_dir or Path(fresh), model=model, base_url=base_url, types=tuple(types or ())
-            )
+            loaded = Settings.load(model=model, base_url=base_url, types=tuple(types or ()))
+        # Evaluation runs are no production runs, wherever the environment points production's.
+        settings = loaded.apart(data_dir or Path(fresh))
         return (*_outcomes(folder, settings, concurrency), settings)
 
 

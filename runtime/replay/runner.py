@@ -130,9 +130,7 @@ async def replay_run(source: Engine, row: RunRow, scratch: Path, model: str | No
     document.parent.mkdir(parents=True)
     document.write_bytes(original)
     # In this process, whatever the stored runs' execution: the replay's data directory is its own, no queue's.
-    own = replace(
-        settings, data_dir=folder / "data", database_url=None, record_dir=None, model=chosen, execution="local"
-    )
+    own = replace(settings.apart(folder / "data"), record_dir=None, model=chosen)
     try:
         # Duplicate rules see the stored runs that had completed when the original validated, read-only.
         records = RecordsAsOf(source.registry, row.run_id, events)

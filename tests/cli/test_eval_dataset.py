@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.cli.conftest import Invoke
+from tests.integration._receiver import webhook_receiver
 
 FIELDS = ("vendor_name", "invoice_number", "issue_date", "due_date", "currency", "net_amount", "tax_amount",
           "total_amount")  # fmt: skip
@@ -239,3 +240,19 @@ def test_a_file_listed_twice_spends_and_counts_its_model_calls_once(claimflow: I
     # One run read the file (classify and extract: two calls); both listings are scored against it.
     assert figures["documents"] == 2
     assert figures["usage"]["calls"] == figures["types"]["invoice"]["usage"]["calls"] == 2
+
+
+def test_an_evaluation_reaches_neither_production_delivery_nor_its_database(claimflow: Invoke, labelled: Path) -> None:
+    # With production's settings in the environment, the labelled set's records went where production's go.
+    with webhook_receiver("secret") as receiver:
+        env = {
+            "CLAIMFLOW_DELIVER": f"webhook:{receiver.url}",
+            "CLAIMFLOW_DELIVER_SECRET": "secret",
+            "CLAIMFLOW_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/production",  # nothing listens there
+            "CLAIMFLOW_EXECUTION": "queue",
+            "CLAIMFLOW_FIELD_AUTO_ACCEPT": "0.5",  # so that runs complete, and would be delivered
+        }
+        figures = _figures(claimflow, labelled, env=env)
+
+    assert figures["documents"] == 8 and figures["types"]["invoice"]["completion_rate"] > 0  # made, in process
+    assert receiver.received == []

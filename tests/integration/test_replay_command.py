@@ -22,6 +22,7 @@ from tests.fakes.openai_server import (
 )
 from tests.integration._docs import invoice_text, json_lines, run_cli, write
 from tests.integration._expense_type import expense_claim_module
+from tests.integration._receiver import webhook_receiver
 
 MODEL = "openai:fake-model"
 
@@ -358,3 +359,20 @@ def test_a_duplicate_replays_unchanged_seeing_the_runs_completed_before_it_and_n
         (duplicate["run_id"], "completed", "completed", []),
     ]
     assert len(server.requests) == 4, "no model was called"
+
+
+def test_a_replay_that_completes_a_run_delivers_nothing(tmp_path: Path, server: FakeModelServer) -> None:
+    # The replay ran with production's delivery settings: a replayed record went to the real target.
+    types = _types(tmp_path / "expense_types.py")
+    view, data = _record(tmp_path, server, types)
+    assert view["status"] == "needs_review"
+    _types(types, slack="1.1")  # replayed, the run completes
+
+    with webhook_receiver("secret") as receiver:
+        env = {"CLAIMFLOW_DELIVER": f"webhook:{receiver.url}", "CLAIMFLOW_DELIVER_SECRET": "secret"}
+        done = run_cli("replay", view["run_id"], "--json", *data, timeout=120, OPENAI_API_KEY="", **env)
+
+    assert done.returncode == 0, done.stderr
+    [replayed, _] = json_lines(done.stdout)
+    assert (replayed["before"], replayed["after"]) == ("needs_review", "completed")
+    assert receiver.received == []
