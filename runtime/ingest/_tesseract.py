@@ -55,6 +55,10 @@ def _kill(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=5)
     except (OSError, subprocess.TimeoutExpired):  # already gone, or not reaped in time: killed all the same
         pass
+    # Its output is not read any more: left open, the pipes would be closed by the collector, with a warning.
+    for pipe in (process.stdout, process.stderr):
+        if pipe is not None:
+            pipe.close()
 
 
 def _start(command: list[str]) -> subprocess.Popen[bytes]:

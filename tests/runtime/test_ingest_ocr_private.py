@@ -7,6 +7,7 @@ and a document stopped at its wall time left tesseract working on, orphaned, wit
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import tempfile
 import threading
@@ -104,3 +105,4 @@ def test_work_abandoned_at_its_deadline_kills_tesseract_and_leaves_no_file(scann
     assert tesseract_children() == []
     time.sleep(0.05)
     assert temp_files == set()
+    gc.collect()  # a killed tesseract's pipes left open would be closed here, each with a ResourceWarning
