@@ -197,11 +197,15 @@ def test_setting_the_type_of_an_unknown_document_re_extracts(
     assert [e["data"]["prompt"] for e in _events(cli, run_id, "model.called")][-1].startswith("extract_receipt@")
     assert len(_events(cli, run_id, "review.requested")) == 2
 
-    # The second pause is answered like the first: the registry follows the new interrupt.
+    # The second pause is answered like the first: the registry follows the new interrupt. Approving would
+    # complete a receipt without its date and total: refused, and the run waits on the same review.
     approved = cli("review", "decide", run_id, "--reviewer", "erin", "--approve")
-    assert approved.exit_code == 0, approved.output
-    assert json_lines(approved.stdout)[0]["status"] == "completed"
-    assert [e["data"]["action"] for e in _events(cli, run_id, "review.decided")] == ["edit", "approve"]
+    assert approved.exit_code == 1
+    assert "required field(s) without a value: issue_date, total_amount" in " ".join(approved.stderr.split())
+    rejected = cli("review", "decide", run_id, "--reviewer", "erin", "--reject", "--reason", "a memo, not a receipt")
+    assert rejected.exit_code == 0, rejected.output
+    assert json_lines(rejected.stdout)[0]["status"] == "failed"
+    assert [e["data"]["action"] for e in _events(cli, run_id, "review.decided")] == ["edit", "reject"]
 
 
 def test_two_concurrent_decisions_exactly_one_wins(

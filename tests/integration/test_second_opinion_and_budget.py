@@ -77,9 +77,9 @@ async def test_calls_overlap_in_time(data_dir: Path, docs_dir: Path) -> None:
 
 async def test_disagreement_goes_to_review_with_both_candidates(data_dir: Path, docs_dir: Path) -> None:
     path = write(
-        docs_dir, "invoice.txt", invoice_text(total="180.00").replace("Subtotal", "Shipping 10.00 GBP\nSubtotal")
+        docs_dir, "invoice.txt", invoice_text(total="180.00").replace("Subtotal", "Invoice Total 10.00 GBP\nSubtotal")
     )
-    second = ScriptedGateway("fake:second", {"extract_invoice": _with_total("10.00", "Shipping 10.00 GBP")})
+    second = ScriptedGateway("fake:second", {"extract_invoice": _with_total("10.00", "Invoice Total 10.00 GBP")})
     async with open_engine(Settings(data_dir=data_dir), gateway=RulesGateway(), second_gateway=second) as engine:
         [row] = await process_files(engine, [path])
         pending = await engine.pending_review(row.run_id)

@@ -19,9 +19,9 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "documents"
 
 
 async def test_disagreeing_extractors_show_as_candidates_each_boxed_on_its_own_line(tmp_path: Path) -> None:
-    text = invoice_text(total="180.00").replace("Subtotal", "Shipping 10.00 GBP\nSubtotal")
+    text = invoice_text(total="180.00").replace("Subtotal", "Invoice Total 10.00 GBP\nSubtotal")
     path = write(tmp_path / "docs", "invoice.pdf", text_pdf(text))
-    second = ScriptedGateway("fake:second", {"extract_invoice": _with_total("10.00", "Shipping 10.00 GBP")})
+    second = ScriptedGateway("fake:second", {"extract_invoice": _with_total("10.00", "Invoice Total 10.00 GBP")})
     settings = Settings(data_dir=tmp_path / "data")
     async with open_engine(settings, gateway=RulesGateway(), second_gateway=second) as engine:
         [row] = await process_files(engine, [path])
@@ -36,10 +36,10 @@ async def test_disagreeing_extractors_show_as_candidates_each_boxed_on_its_own_l
     assert by_value["180.00"].origin == "primary:rules" and by_value["10.00"].origin == "second:fake:second"
     marks = {value: candidate.mark for value, candidate in by_value.items()}
     assert all(mark is not None and len(mark.boxes) == 1 for mark in marks.values())
-    shipping, total_line = marks["10.00"], marks["180.00"]
-    assert shipping is not None and total_line is not None
-    # The shipping line is drawn three lines above the total: 3 x 16 pt at 2 px per point.
-    assert total_line.boxes[0]["top"] - shipping.boxes[0]["top"] == 3 * 16 * 2
+    other, total_line = marks["10.00"], marks["180.00"]
+    assert other is not None and total_line is not None
+    # The other total's line is drawn three lines above the total: 3 x 16 pt at 2 px per point.
+    assert total_line.boxes[0]["top"] - other.boxes[0]["top"] == 3 * 16 * 2
     assert [page.number for page in screen.pages] == [1] and screen.pages[0].image
 
 
