@@ -158,9 +158,35 @@ def _joined(text: str, first: LabelHit, second: LabelHit, offset: int) -> LabelH
     return LabelHit(first.start, second.end, text[first.start - offset : second.end - offset], owners)
 
 
-def _alternatives(labels: Sequence[str]) -> re.Pattern[str] | None:
-    """One pattern of the labels, each its own group, longest first."""
-    return re.compile("|".join(f"({_label_pattern(label)})" for label in labels), re.IGNORECASE) if labels else None
+def _first(label: str) -> str:
+    """The character a label's match starts with, as one case of it: the key its alternatives are grouped under."""
+    lower = label[0].lower()
+    return lower if len(lower) == 1 else label[0]
+
+
+def _alternatives(labels: Sequence[str]) -> tuple[re.Pattern[str] | None, list[int]]:
+    """One pattern of the labels, each its own group, longest first; and the labels' indexes in group order.
+
+    Hundreds of labels (a type's and those of other values) would be tried one by one at every character of a
+    line. Grouped by their first character behind a look-ahead on it, and those that start a word behind one
+    look-behind, a position tries only the labels that can start there, in the same order: the same matches.
+    """
+    if not labels:
+        return None, []
+    groups: dict[tuple[bool, str], list[int]] = {}
+    for index, label in enumerate(labels):
+        groups.setdefault((label[0].isalnum(), _first(label)), []).append(index)
+    branches, order = [], []
+    for starts_word in (True, False):
+        dispatch = []
+        for (word, first), indexes in groups.items():
+            if word == starts_word:
+                group = "|".join(f"({_label_pattern(labels[index])})" for index in indexes)
+                dispatch.append(f"(?={re.escape(first)})(?:{group})")
+                order += indexes
+        if dispatch:
+            branches.append(("(?<!\\w)" if starts_word else "") + "(?:" + "|".join(dispatch) + ")")
+    return re.compile("|".join(branches), re.IGNORECASE), order
 
 
 class LabelIndex:
@@ -189,12 +215,12 @@ class LabelIndex:
         self._owners = {key: tuple(found) for key, found in owners.items()}
         # Longest first: at one position "Net total" wins over "Total", "Total incl. VAT" over "Total".
         ordered = sorted(printed.items(), key=lambda item: -len(item[0]))
-        self._keys = [key for key, _ in ordered]
-        self._pattern = _alternatives([label for _, label in ordered])
+        self._pattern, order = _alternatives([label for _, label in ordered])
+        self._keys = [ordered[index][0] for index in order]
         # The fields' labels alone: a label of another value never hides one (`Order No.` in `Purchase Order No.`).
         own = [(key, label) for key, label in ordered if not all(o.other for o in self._owners[key])]
-        self._field_keys = [key for key, _ in own]
-        self._field_pattern = _alternatives([label for _, label in own])
+        self._field_pattern, order = _alternatives([label for _, label in own])
+        self._field_keys = [own[index][0] for index in order]
 
     def __bool__(self) -> bool:
         return self._pattern is not None
