@@ -11,8 +11,8 @@ quote states *this field*:
    when the value reads as that kind too (`4711` after `Invoice No.` is no total), and, for a date, the
    field's own label earlier on the line when it names another date (`Invoice date: 01.03.2024, payable
    until 15.03.2024` proves no issue date of 2024-03-15).
-An amount is not proved by a number written as a duration (`Total due in 30 days`), nor by a rate (`VAT 20%`,
-which `find_amounts` does not read as an amount).
+An amount is not proved by a number written as a duration (`Total due in 30 days`) or a count (`Total (2 items)`,
+`Page 1 of 2`), nor by a rate (`VAT 20%`, which `find_amounts` does not read as an amount).
 The check that decided is recorded with every verdict and shown by `claimflow explain`.
 """
 
@@ -86,6 +86,26 @@ _TIME_UNIT_AFTER = re.compile(
     re.IGNORECASE,
 )
 """A unit of time right after a number: `30 days` is a duration, never an amount (`Total due in 30 days`)."""
+
+_COUNTED_AFTER = re.compile(
+    r"[^\S\n]*(?:items?|pcs|pieces?|units?|articles?|artikel|positionen|stück|stk|stck|stuks|artículos|articulos"
+    r"|unidades|articoli|pezzi|unités?|pièces?)(?!\w)",
+    re.IGNORECASE,
+)
+"""What is counted, right after a number: `2 items` is a count, never an amount (`Total (2 items)`)."""
+
+_OF_A_COUNT_BEFORE = re.compile(r"\d[^\S\n]*(?:of|von|de|sur|di|van)[^\S\n]*\Z", re.IGNORECASE)
+"""A number and `of` right before a number: `1 of 2` counts pages or parts, it is no amount (`Page 1 of 2`)."""
+
+
+def _not_money(page: str, start: int, end: int) -> str | None:
+    """How the number at `start`..`end` is written if not as an amount: `a duration`, `a count`; None if it is."""
+    if _TIME_UNIT_AFTER.match(page, end):
+        return "a duration"
+    if _COUNTED_AFTER.match(page, end) or _OF_A_COUNT_BEFORE.search(page, max(0, start - 12), start):
+        return "a count"
+    return None
+
 
 _ANOTHER_VALUE = "a value that is no field"
 """How a reason names the owner of a label of another value (`Discount`, `Customer No.`: other_labels.py)."""
@@ -163,9 +183,10 @@ def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, s
     page = source.page(evidence.page)
     spans = [(evidence.start + start, evidence.start + end) for start, end in checked.spans]
     if spec.kind == "amount":
-        money = [(start, end) for start, end in spans if not _TIME_UNIT_AFTER.match(page, end)]
+        money = [(start, end) for start, end in spans if _not_money(page, start, end) is None]
         if not money:
-            return Proof(False, "value_not_in_quote", f"{checked.normalized!r} is written as a duration "
+            written = _not_money(page, *spans[0])
+            return Proof(False, "value_not_in_quote", f"{checked.normalized!r} is written as {written} "
                          f"({_name_around(page, *spans[0])!r}), not as an amount", checked.normalized)  # fmt: skip
         spans = money
     if spec.kind == "text":
@@ -192,7 +213,7 @@ def find_proving_evidence(doc_type: DocumentType, spec: Field, normalized: str, 
         for start, end in value_spans(spec.kind, normalized, page, spec.choices):
             if spec.kind == "text" and cuts_a_name(page, start, end):
                 continue
-            if spec.kind == "amount" and _TIME_UNIT_AFTER.match(page, end):
+            if spec.kind == "amount" and _not_money(page, start, end) is not None:
                 continue
             if judge_spans(spec, normalized, doc_type.labels, page, [(start, end)]).ok:
                 return Evidence(page=number, start=start, end=end, quote=page[start:end])

@@ -74,6 +74,21 @@ def test_a_number_written_as_a_duration_is_no_amount() -> None:
 
 
 @pytest.mark.parametrize(
+    ("value", "page"),
+    [
+        ("2.00", "Total (2 items): 24.00"),
+        ("3.00", "Total 3 pcs"),
+        ("5.00", "Gesamt 5 Stück"),
+        ("2.00", "Page 1 of 2"),
+        ("4.00", "Seite 3 von 4"),
+    ],
+)
+def test_a_number_written_as_a_count_is_no_amount(value: str, page: str) -> None:
+    proof = _prove(INVOICE, "total_amount", value, page)
+    assert not proof.ok and proof.check == "value_not_in_quote" and "written as a count" in proof.reason
+
+
+@pytest.mark.parametrize(
     ("doc_type", "field", "value", "page"),
     [
         (RECEIPT, "issue_date", "2019-06-30", "DATE: 30/06/2019"),
