@@ -103,7 +103,7 @@ def test_a_comment_closed_the_ways_a_browser_closes_it_shows_what_follows(closed
 def test_text_that_shows_is_kept_whatever_its_colours_position_or_box() -> None:
     page = _page(
         '<div style="background-color:#003"><p style="color:white">Total 180.00</p></div>'
-        '<details open><summary>Terms</summary><p>Net 30 days</p></details>'
+        "<details open><summary>Terms</summary><p>Net 30 days</p></details>"
         "<details><summary>Payment</summary><p>Total: 0.03</p></details>"
         '<p style="position:relative; left:-20px; text-indent:-1em">Due 04.04.2024</p>'
         '<p style="transform:scale(1.5); height:0">Seller Northwind</p>'  # overflow shows: visible
