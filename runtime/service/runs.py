@@ -44,6 +44,7 @@ from claimflow.runtime.service.schemas import (
 )
 from claimflow.state.plain_text import control_problem
 from claimflow.state.redaction import redact
+from claimflow.state.schema import UNKNOWN_TYPE
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"], responses={404: {"model": Message}})
 
@@ -108,6 +109,8 @@ async def list_runs(
     cursor: Annotated[str | None, Query(max_length=1000, description="`next_cursor` of the previous page.")] = None,
 ) -> Page[RunPublic]:
     """Runs, oldest first, a page at a time; a run created while paging shows up on a later page."""
+    if doc_type is not None and doc_type != UNKNOWN_TYPE:
+        engine.types.get(doc_type)  # 422 naming the active types: a typo would list nothing, like an empty queue
     rows, position = await engine.runs_page(
         status=known_status(status_),
         doc_type=doc_type,
