@@ -10,21 +10,26 @@ from claimflow.state._masking.text import SPACE
 # An apostrophe may stand inside a local part ("o'brien"), never first: a quote before an address is not in it.
 _LOCAL = r"[\w.+%-]{1,64}(?:'[\w.+%-]{1,64}){0,3}"
 _OPEN, _CLOSE = r"[(\[{<]", r"[)\]}>]"
-_AT_SIGN = rf"{SPACE}?@{SPACE}?"
+# The full-width sign (U+FF20) is how East Asian text and some address obfuscators print it.
+_AT_SIGN = rf"{SPACE}?[@\uff20]{SPACE}?"
 _AT_BRACKETED = rf"{SPACE}?{_OPEN}{SPACE}?(?i:at){SPACE}?{_CLOSE}{SPACE}?"
 _AT_WORD = rf"{SPACE}{{1,2}}(?i:at){SPACE}{{1,2}}"
 _DOT_WRITTEN = rf"(?:{SPACE}?{_OPEN}{SPACE}?(?i:dot){SPACE}?{_CLOSE}{SPACE}?|{SPACE}{{1,2}}(?i:dot){SPACE}{{1,2}})"
 _LABEL = r"[^\W_][\w-]{0,62}"
+# A local part whose dots are written out too ("jane dot doe at example dot com"): left out, "jane dot" stayed.
+_LOCAL_SPELLED = rf"{_LOCAL}(?:{_DOT_WRITTEN}{_LOCAL}){{0,3}}"
 _IP = r"\[?\d{1,3}(?:\.\d{1,3}){3}\]?"
 # Every quantifier is bounded and each label ends where a dot (written or not) starts, so a failed attempt costs
 # at most one address's length; the look-behind keeps an attempt from starting inside a longer run.
 _ADDRESS = re.compile(
-    rf"(?<![\w.+%-])(?P<local>{_LOCAL})(?P<at>{_AT_SIGN}|{_AT_BRACKETED})"
+    rf"(?<![\w.+%-])(?P<local>{_LOCAL_SPELLED})(?P<at>{_AT_SIGN}|{_AT_BRACKETED})"
     rf"(?P<domain>{_IP}|{_LABEL}(?:(?:\.|{_DOT_WRITTEN}){_LABEL}){{0,9}})"
 )
 # "jane at example dot com": a bare " at " is an address only when its dots are written out too, so that
 # "visit us at www.example.com" stays as it is.
-_SPELLED_OUT = re.compile(rf"(?<![\w.+%-]){_LOCAL}{_AT_WORD}(?P<domain>{_LABEL}(?:{_DOT_WRITTEN}{_LABEL}){{1,9}})")
+_SPELLED_OUT = re.compile(
+    rf"(?<![\w.+%-]){_LOCAL_SPELLED}{_AT_WORD}(?P<domain>{_LABEL}(?:{_DOT_WRITTEN}{_LABEL}){{1,9}})"
+)
 _DOT = re.compile(rf"\.|{_DOT_WRITTEN}")
 _IP_ADDRESS = re.compile(_IP)
 _HOST = re.compile(r"[a-z][a-z0-9-]{2,62}")

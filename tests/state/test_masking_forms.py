@@ -21,6 +21,9 @@ EMAILS = [
     "JANE(AT)EXAMPLE.ORG",
     "info{at}firma.de",
     "jane at example dot com",
+    "jane dot doe at example dot com",
+    "jane (dot) doe (at) example (dot) com",
+    "jane.doe\uff20example.com",
     "jane @ example.com",
     "o'brien@example.com",
 ]
