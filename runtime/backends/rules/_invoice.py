@@ -20,7 +20,7 @@ from claimflow.runtime.backends.rules._labels import (
     amount_role,
 )
 from claimflow.runtime.backends.rules._lines import Line, Span, span_of
-from claimflow.runtime.backends.rules._values import DateOrder, currencies_in, dates_in, identifier_after
+from claimflow.runtime.backends.rules._values import SPACES, DateOrder, currencies_in, dates_in, identifier_after
 
 _TITLE_NUMBER = re.compile(
     r"^(?:tax\s+)?(?:invoice|rechnung|facture|factura|fattura|factuur|fatura)\s*[#:]?\s*", re.IGNORECASE
@@ -57,7 +57,12 @@ def invoice_number(lines: Sequence[Line]) -> Finding | None:
                 findings.append(Finding("invoice_number", value, confidence, span_of(line, m.start(), token[1])))
                 break
             nxt = lines[line.index + 1] if line.index + 1 < len(lines) else None
-            if line.text[m.end() :].strip(" :#°") == "" and nxt and nxt.page == line.page and len(nxt.text) <= 30:
+            if (
+                line.text[m.end() :].strip(SPACES + ":#°") == ""
+                and nxt
+                and nxt.page == line.page
+                and len(nxt.text) <= 30
+            ):
                 if token := identifier_after(nxt.text, 0):
                     span = Span(line.page, line.start + m.start(), nxt.start + token[1])
                     findings.append(Finding("invoice_number", nxt.text[token[0] : token[1]], 0.7, span))

@@ -126,12 +126,14 @@ def dates_in(text: str, order: DateOrder | None) -> list[DateValue]:
 
 
 _ID_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/_.]*[A-Za-z0-9]|[0-9]")
+SPACES = " \t\u00a0\u202f\u2009"
+"""Spaces within a line: plain, tab, no-break, narrow no-break and thin (PDF text layers print all of them)."""
 
 
 def identifier_after(text: str, pos: int) -> tuple[int, int] | None:
     """The identifier token starting at or after `pos`, if it looks like a document number."""
     m = _ID_TOKEN.search(text, pos)
-    if not m or text[pos : m.start()].strip(" \t:#.-°º") != "":
+    if not m or text[pos : m.start()].strip(SPACES + ":#.-°º") != "":
         return None
     token = m.group()
     # A document number carries a digit; words after a label ("Date", "Page") are not numbers.

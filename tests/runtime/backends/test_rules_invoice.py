@@ -123,3 +123,10 @@ def test_a_credit_notes_sums_are_read_negative(written: str) -> None:
 def test_a_total_of_the_other_sign_is_no_sum() -> None:
     text = INVOICE_EN.replace("Total £180.00", "Total -£180.00")
     assert values(rules.extract(INVOICE, [text])).get("total_amount") != "180.00"
+
+
+def test_an_invoice_written_with_no_break_spaces_reads_as_with_spaces() -> None:
+    # PDF text layers and French text put no-break spaces between a label and its value.
+    with_spaces = values(rules.extract(INVOICE, [INVOICE_EN]))
+    assert values(rules.extract(INVOICE, [INVOICE_EN.replace(" ", "\u00a0")]))["invoice_number"] == "NW-2024-0117"
+    assert with_spaces["invoice_number"] == "NW-2024-0117"
