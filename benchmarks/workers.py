@@ -91,7 +91,9 @@ async def batch(
             settings = replace(loaded, database_url=url, execution="queue")
             await migrate(settings)
             command = [str(CLAIMFLOW), "worker", "--concurrency", str(concurrency)]
-            processes = [subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL) for _ in range(workers)]
+            # The workers log a line a job (on stderr): read here, they would bury the figures.
+            quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+            processes = [subprocess.Popen(command, env=env, **quiet) for _ in range(workers)]
             try:
                 while _count(url, "SELECT count(*) FROM procrastinate_workers") < workers:
                     if any(process.poll() is not None for process in processes):
