@@ -6,7 +6,6 @@ replay still serves the old answer, which says nothing of what the new prompt ma
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 from typer.testing import Result
 
 from claimflow.prompts import extract_prompt
+from claimflow.runtime.discovery import load_target
 from tests.evals._expense_claim import RULE, declaration
 
 Invoke = Callable[..., Result]
@@ -33,11 +33,9 @@ def _type_file(path: Path, *, version: str, guidance: str = "") -> Path:
 
 
 def _prompt_hash(path: Path) -> str:
-    spec = importlib.util.spec_from_file_location(f"unmeasured_{abs(hash(path.read_text()))}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return extract_prompt(module.EXPENSE).content_hash
+    """The extraction prompt's hash of the type the file declares, loaded as `--types FILE` loads it."""
+    [active] = load_target(f"{path}:EXPENSE", "--types", path.parent)
+    return extract_prompt(active.doc_type).content_hash
 
 
 def _case(goldens: Path, **extra: Any) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import sqlite3
 from contextlib import closing
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from claimflow.doctypes import BUILTIN_TYPES
+from claimflow.runtime.discovery import load_target
 from claimflow.state.schema import DocumentType
 from tests.fakes.openai_server import (
     FakeModelServer,
@@ -36,12 +36,9 @@ def _types(path: Path, *, slack: str = "1", guidance: str = "", version: str = "
 
 
 def _declared(path: Path) -> DocumentType:
-    spec = importlib.util.spec_from_file_location(f"replay_types_{abs(hash(path.read_text()))}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    declared: DocumentType = module.EXPENSE_CLAIM
-    return declared
+    """The type the file declares, loaded as `--types FILE` loads it."""
+    [active] = load_target(f"{path}:EXPENSE_CLAIM", "--types", path.parent)
+    return active.doc_type
 
 
 def _stored(data: Path) -> dict[str, str]:

@@ -7,7 +7,6 @@ and a document stopped at its wall time left tesseract working on, orphaned, wit
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import tempfile
 import threading
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from claimflow.runtime.ingest import IngestLimits, parse_document
+from claimflow.runtime.ingest import IngestLimits, _tesseract, parse_document
 from claimflow.runtime.offload import off_loop
 
 LINES = ["Invoice number 4711", "Total 180.00 EUR"]
@@ -105,4 +104,15 @@ def test_work_abandoned_at_its_deadline_kills_tesseract_and_leaves_no_file(scann
     assert tesseract_children() == []
     time.sleep(0.05)
     assert temp_files == set()
-    gc.collect()  # a killed tesseract's pipes left open would be closed here, each with a ResourceWarning
+
+
+def test_a_killed_tesseract_leaves_no_pipe_open() -> None:
+    # Left to the collector, each open pipe raised a ResourceWarning in whatever test ran next.
+    process = _tesseract._start(["sleep", "30"])
+    _tesseract._kill(process)
+    _tesseract._running.discard(process)  # as `tesseract` does once its process is gone
+    assert process.returncode is not None
+    assert process.stdout is not None and process.stdout.closed
+    assert process.stderr is not None and process.stderr.closed
+    assert process.stdin is not None
+    process.stdin.close()
