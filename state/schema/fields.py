@@ -20,6 +20,9 @@ RESERVED_FIELD_NAMES = frozenset({"run_id", "document_id", "filename", "doc_type
 """Names every record already has."""
 RESERVED_COLUMN_NAMES = frozenset({"evidence"})
 """Names every record row already has."""
+CSV_TABLE_COLUMNS = frozenset({"run_id", "row", "page", "quote"})
+"""Columns the CSV export of a table writes beside the table's own (`runtime/export.py`): a column named like one
+would be overwritten there."""
 # A record and its rows are pydantic models: a field named like one of their methods (`json`, `copy`,
 # `model_config`) would shadow it or break the model, and the export with it.
 _MODEL_NAMES = frozenset(name for name in dir(BaseModel) if not name.startswith("_"))
@@ -131,6 +134,12 @@ class Column:
         what = f"column {self.name!r}"
         check_name("column", self.name)
         _check_not_taken(what, self.name, RESERVED_COLUMN_NAMES, "rows")
+        if self.name in CSV_TABLE_COLUMNS:
+            raise DeclarationError(
+                f"{what}: the name is reserved (the CSV export of a table writes its own"
+                f" {', '.join(sorted(CSV_TABLE_COLUMNS))} columns beside the table's, and would overwrite this one);"
+                f" give it another name, such as 'line_{self.name}'"
+            )
         if self.kind not in VALUE_KINDS:
             raise DeclarationError(f"{what}: unknown kind {self.kind!r}; column kinds: {', '.join(VALUE_KINDS)}")
         check_flags(what, required=self.required)

@@ -131,6 +131,15 @@ def test_a_name_the_record_model_has_is_refused(make: Callable[[], object], mess
         make()
 
 
+@pytest.mark.parametrize("name", ["run_id", "row", "page", "quote"])
+def test_a_column_named_like_a_column_the_table_csv_writes_is_refused(name: str) -> None:
+    # The table's CSV writes run id, row number, page and quote beside the columns: a column so named lost its
+    # values there, overwritten by the export's own.
+    message = rf"column '{name}': the name is reserved \(the CSV export of a table writes its own page, quote, row,"
+    with pytest.raises(DeclarationError, match=message + rf".*such as 'line_{name}'"):
+        Column(name, "amount")
+
+
 def test_names_that_only_look_like_the_record_models_are_fine() -> None:
     doc_type = declare(fields=[Field("model_number", "identifier"), Field("fields"), Field("schema_version")])
     assert [spec.name for spec in doc_type.fields] == ["model_number", "fields", "schema_version"]
