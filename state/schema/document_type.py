@@ -123,6 +123,7 @@ class DocumentType:
         object.__setattr__(self, "fields", fields)
         self._check_unique(what, "field", [spec.name for spec in fields])
         object.__setattr__(self, "_by_name", {spec.name: spec for spec in fields})
+        self._check_status_columns(what)
         self._check_labels(what)
         self._check_rules(what)
         self._check_keys(what)
@@ -141,6 +142,17 @@ class DocumentType:
         repeated = sorted({name for name in names if names.count(name) > 1})
         if repeated:
             raise DeclarationError(f"{what}: duplicate {noun}(s) {', '.join(repeated)}")
+
+    def _check_status_columns(self, what: str) -> None:
+        # The records CSV writes each value field's status in a column `<field>_status`: a value field so named
+        # would share that column with it, and one of the two would be lost.
+        for spec in self.value_fields:
+            other = self._by_name.get(f"{spec.name}_status")
+            if other is not None and not other.is_table:
+                raise DeclarationError(
+                    f"{what}: fields {spec.name} and {other.name} would share a CSV column (the CSV export writes the"
+                    f" status of {spec.name} as {other.name}); rename {other.name}, e.g. to {spec.name}_state"
+                )
 
     def _check_labels(self, what: str) -> None:
         # A label two fields claim cannot tell them apart, which is all a label is for.

@@ -140,6 +140,18 @@ def test_a_column_named_like_a_column_the_table_csv_writes_is_refused(name: str)
         Column(name, "amount")
 
 
+@pytest.mark.parametrize("order", [1, -1])
+def test_a_field_named_like_another_fields_status_column_is_refused(order: int) -> None:
+    # The records CSV writes `shipment_status` for the status of `shipment`: a field so named overwrote it there.
+    fields = [Field("shipment"), Field("shipment_status")][::order]
+    message = r"fields shipment and shipment_status would share a CSV column \(the CSV export writes the status"
+    with pytest.raises(DeclarationError, match=message + r".*rename shipment_status"):
+        declare(fields=[Field("po_number"), *fields])
+    # A table has no status column, and its CSV is a file of its own.
+    lines = Field("shipment_status", "table", columns=[Column("amount", "amount")])
+    assert declare(fields=[Field("shipment"), lines]).field("shipment_status") is lines
+
+
 def test_names_that_only_look_like_the_record_models_are_fine() -> None:
     doc_type = declare(fields=[Field("model_number", "identifier"), Field("fields"), Field("schema_version")])
     assert [spec.name for spec in doc_type.fields] == ["model_number", "fields", "schema_version"]
