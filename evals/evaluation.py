@@ -28,7 +28,7 @@ from claimflow.evals.metrics import step_metrics
 from claimflow.evals.result import CaseResult
 from claimflow.evals.runner import REPLAY, run_cases
 from claimflow.evals.select import case_type, choose_cases, runs_for
-from claimflow.evals.unmeasured import unmeasured_cases
+from claimflow.evals.unmeasured import Unmeasured, unmeasured_cases
 from claimflow.nodes.ports import ModelGateway
 from claimflow.state.schema import DocumentType, DocumentTypes
 
@@ -112,33 +112,42 @@ def evaluate_goldens(
     path = baseline or default_baseline(model, goldens)
     asked = _asked(every, types)
     prompts, code = prompt_hashes(asked), code_hashes(types=asked)
-    if changed:
-        if update_baseline:
-            raise ValueError("--changed runs part of the cases: it cannot update the baseline")
-        done = _evaluate_changed(model, gateway, cases, path, concurrency, partial=bool(doc_types), types=types,
-                                 prompts=prompts, code=code)  # fmt: skip
-        return _with_unmeasured(done, gateway, cases, types)
+    if changed and update_baseline:
+        raise ValueError("--changed runs part of the cases: it cannot update the baseline")
     old = load_baseline(path, model)  # a baseline that does not load stops the run before any case is paid for
+    unmeasured = _unmeasured(model, gateway, cases, types, path, old)
+    if changed:
+        done = _evaluate_changed(model, gateway, cases, path, old, concurrency, partial=bool(doc_types), types=types,
+                                 prompts=prompts, code=code)  # fmt: skip
+        return replace(done, verdict=replace(done.verdict, unmeasured=unmeasured))
     results = run_cases(cases, backend=gateway or model, concurrency=concurrency, types=types)
     metrics = step_metrics(results)
     if update_baseline:
-        write_baseline(path, _merged(old, measure_baseline(model, results, metrics, old.tolerances, prompts, code)))
+        # A prompt whose cases stay unmeasured keeps the hash the old baseline recorded: a hand-written case (no
+        # `prompt_sha256`) answered that text, and the new hash would pass it on the next run as measured.
+        kept = {u.now: old.prompts[u.now] for u in unmeasured if u.recorded == u.now and u.now in old.prompts}
+        measured = measure_baseline(model, results, metrics, old.tolerances, prompts | kept, code)
+        write_baseline(path, _merged(old, measured))
     verdict = gate(results, metrics, old, check_metrics=not doc_types, prompts=prompts, code=code)
-    return _with_unmeasured(Evaluation(model, results, metrics, path, verdict), gateway, cases, types)
+    return Evaluation(model, results, metrics, path, replace(verdict, unmeasured=unmeasured))
 
 
-def _with_unmeasured(
-    evaluation: Evaluation, gateway: ModelGateway | None, cases: Sequence[GoldenCase], types: DocumentTypes
-) -> Evaluation:
-    """With replay, the verdict names every chosen case whose claim answered another prompt than the one in force.
+def _unmeasured(
+    model: str,
+    gateway: ModelGateway | None,
+    cases: Sequence[GoldenCase],
+    types: DocumentTypes,
+    path: Path,
+    old: Baseline,
+) -> list[Unmeasured]:
+    """With replay, every chosen case whose claim answered another prompt than the one in force.
 
-    Whether or not `--changed` ran it: a case kept from the baseline was measured no better, and a replay
+    Whether or not `--changed` runs it: a case kept from the baseline was measured no better, and a replay
     baseline rewritten since does not make it so. A live baseline beside it that measured the prompt in force does.
     """
-    if evaluation.model != REPLAY or gateway is not None:
-        return evaluation
-    found = unmeasured_cases(cases, types, evaluation.baseline.parent)
-    return replace(evaluation, verdict=replace(evaluation.verdict, unmeasured=found)) if found else evaluation
+    if model != REPLAY or gateway is not None:
+        return []
+    return unmeasured_cases(cases, types, path.parent, old.prompts)
 
 
 def default_baseline(model: str, goldens: Path | None) -> Path:
@@ -163,6 +172,7 @@ def _evaluate_changed(
     gateway: ModelGateway | None,
     cases: Sequence[GoldenCase],
     path: Path,
+    old: Baseline,
     concurrency: int,
     *,
     partial: bool,
@@ -170,8 +180,7 @@ def _evaluate_changed(
     prompts: dict[str, str],
     code: dict[str, str],
 ) -> Evaluation:
-    """Run the cases the changes select; the others keep the baseline's result and metrics."""
-    old = load_baseline(path, model)
+    """Run the cases the changes select; the others keep the baseline's result and metrics (`old`, read from `path`)."""
     selection = select_changed(cases, old, prompts, code)
     ran = run_cases(list(selection.cases), backend=gateway or model, concurrency=concurrency, types=types)
     fresh = step_metrics(ran)

@@ -1,7 +1,8 @@
 """Model-step cases a replay cannot measure: their claim was recorded under another prompt than the one in force.
 
 Replay serves each case's recorded claim. That claim answered the prompt the case names (`prompt`, and
-`prompt_sha256` where the case keeps it); once the prompt in force is another version or another text, the
+`prompt_sha256` where the case keeps it; a hand-written case keeps none, and then the text is the one the replay
+baseline recorded for that prompt); once the prompt in force is another version or another text, the
 replay still checks apply and the router on the old answer, but says nothing of what the new prompt makes a
 model answer. Such a case counts as not measured, and the gate does not pass, until a live model measured it
 under the prompt in force: a live baseline beside the replay one (`baseline.<model>.json`, written by
@@ -10,7 +11,7 @@ under the prompt in force: a live baseline beside the replay one (`baseline.<mod
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,22 +68,34 @@ def _measured(case: ModelStepCase, spec: PromptSpec[Any], live: Sequence[tuple[s
     )
 
 
-def _recorded_under(case: ModelStepCase, spec: PromptSpec[Any]) -> str | None:
-    """How the case's prompt differs from the one in force; None when it is the one in force."""
+def _recorded_under(case: ModelStepCase, spec: PromptSpec[Any], recorded: Mapping[str, str]) -> str | None:
+    """How the case's prompt differs from the one in force; None when it is the one in force.
+
+    A case without `prompt_sha256` (written by hand) answered the text the replay baseline recorded for its
+    prompt (`recorded`, ref -> hash): the case was measured when that baseline was written.
+    """
     name, _, version = spec.ref.partition("@")
     if case.prompt != spec.ref:
         now = f"@{version}" if case.prompt.partition("@")[0] == name else spec.ref
         return f"recorded under {case.prompt}, the prompt is now {now}"
-    if case.prompt_sha256 is not None and case.prompt_sha256 != spec.content_hash:
+    answered = case.prompt_sha256 if case.prompt_sha256 is not None else recorded.get(case.prompt)
+    if answered is not None and answered != spec.content_hash:
+        where = "" if case.prompt_sha256 is not None else " (as the replay baseline recorded it)"
         return (
-            f"recorded under {case.prompt} with sha256 {case.prompt_sha256[:12]}, the prompt in force has "
+            f"recorded under {case.prompt} with sha256 {answered[:12]}{where}, the prompt in force has "
             f"{spec.content_hash[:12]} (its text changed under the same version)"
         )
     return None
 
 
-def unmeasured_cases(cases: Sequence[GoldenCase], types: DocumentTypes, folder: Path) -> list[Unmeasured]:
-    """The model-step cases among `cases` that replay cannot measure and no live baseline in `folder` did."""
+def unmeasured_cases(
+    cases: Sequence[GoldenCase], types: DocumentTypes, folder: Path, recorded: Mapping[str, str]
+) -> list[Unmeasured]:
+    """The model-step cases among `cases` that replay cannot measure and no live baseline in `folder` did.
+
+    `recorded` are the prompts (ref -> hash) of the replay baseline the run gates against, as it was before the
+    run: what a case without `prompt_sha256` answered.
+    """
     live = live_baselines(folder)
     models = ", ".join(sorted({baseline.model for _, baseline in live})) or "M"
     found = []
@@ -90,7 +103,7 @@ def unmeasured_cases(cases: Sequence[GoldenCase], types: DocumentTypes, folder: 
         if not isinstance(case, ModelStepCase) or case.replay_only:
             continue  # a replay-only claim is deliberately wrong: it tests apply, not any prompt
         spec = prompt_in_force(case, types)
-        differs = _recorded_under(case, spec)
+        differs = _recorded_under(case, spec, recorded)
         if differs is None or _measured(case, spec, live):
             continue
         advice = f"run with --model {models} to measure it, then --model {models} --update-baseline"

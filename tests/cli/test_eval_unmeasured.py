@@ -115,3 +115,30 @@ def test_a_prompt_text_changed_under_the_same_version_is_not_measured(claimflow:
 
     assert gated.exit_code == 3, gated.output
     assert "not measured extract_expense_claim-jane: recorded under extract_expense_claim@1 with sha256" in gated.stdout
+
+
+def test_a_hand_written_case_is_not_measured_once_its_prompt_text_changed_under_the_same_version(
+    claimflow: Invoke, tmp_path: Path
+) -> None:
+    # A case written by hand keeps no prompt_sha256: the text its claim answered is the one the replay baseline
+    # recorded. It passed (exit 0) after the guidance changed under the same version.
+    types, goldens = _type_file(tmp_path / "expense.py", version="1"), tmp_path / "goldens"
+    _case(goldens)
+    assert claimflow("eval", "--goldens", goldens, "--types", types, "--update-baseline").exit_code == 0
+    recorded = _prompt_hash(types)
+
+    _type_file(types, version="1", guidance="Amounts are in the claimant's currency.")
+    for how in ([], ["--changed"]):
+        gated = claimflow("eval", "--goldens", goldens, "--types", types, *how)
+
+        assert gated.exit_code == 3, gated.output
+        assert (
+            f"not measured extract_expense_claim-jane: recorded under extract_expense_claim@1 with sha256 "
+            f"{recorded[:12]} (as the replay baseline recorded it), the prompt in force has {_prompt_hash(types)[:12]}"
+        ) in gated.stdout
+    # Rewriting the replay baseline measures nothing: it keeps the recorded text's hash, and still does not pass.
+    for _ in range(2):
+        rewritten = claimflow("eval", "--goldens", goldens, "--types", types, "--update-baseline")
+        assert rewritten.exit_code == 3, rewritten.output
+    baseline = json.loads((goldens / "baseline.replay.json").read_text(encoding="utf-8"))
+    assert baseline["prompts"]["extract_expense_claim@1"] == recorded
