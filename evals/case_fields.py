@@ -3,6 +3,8 @@
 A case file is checked for its shape when it loads, but which fields a type has is known only once the active
 types are: a rule case whose `values` misspell a field would otherwise run its rules without that value and
 could pass for the wrong reason, and an expectation about a field the type does not have could never be met.
+So could a rule case whose value is not the canonical text of its field's kind (a date `01.05.2024`, an amount
+`lots`): the rules read it as no value, as `DocumentType.check` refuses to.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from difflib import get_close_matches
 from claimflow.evals.errors import CaseFileError
 from claimflow.evals.golden import DocumentCase, GoldenCase, ModelStepCase, ReviewCase, RuleCase
 from claimflow.evals.select import case_type
+from claimflow.state.normalize import not_canonical
 from claimflow.state.schema import DocumentType, DocumentTypes
 
 
@@ -40,13 +43,41 @@ def _unknown(where: str, name: str, doc_type: DocumentType, case: GoldenCase) ->
     )
 
 
+def _file(case: GoldenCase) -> str:
+    return f"{case.step}/{case.name}.json"
+
+
+def _unreadable(case: RuleCase, doc_type: DocumentType) -> Iterator[str]:
+    """A rule case's values and cells that its rules would not read as their kind (see `not_canonical`)."""
+    where = f"case {case.id} ({_file(case)})"
+    for name, value in case.values.items():
+        spec = doc_type.field(name)
+        if spec is None or spec.is_table:
+            continue  # an unknown name is reported as such; a table's rows are in `tables`
+        for item in [value] if isinstance(value, str) else value:
+            problem = not_canonical(spec.kind, item, spec.choices)  # type: ignore[arg-type]
+            if problem is not None:
+                yield f"{where}: values: {spec.kind} field {name!r}: {problem}"
+    for table, rows in case.tables.items():
+        spec = doc_type.field(table)
+        for number, row in enumerate(rows, start=1):
+            for column, cell in row.cells.items():
+                declared = spec.column(column) if spec is not None else None
+                if declared is None or cell is None:
+                    continue
+                problem = not_canonical(declared.kind, cell, declared.choices)
+                if problem is not None:
+                    yield f"{where}: tables: {declared.kind} column {table}.{column} row {number}: {problem}"
+
+
 def check_case_fields(cases: Sequence[GoldenCase], types: DocumentTypes) -> None:
-    """Refuse cases that name a field their document type does not have.
+    """Refuse cases that name a field their document type does not have, or give a rule a value it cannot read.
 
     Cases whose type is not active, or unknown (a classification's), are left to the checks that own them.
 
     Raises:
-        CaseFileError: Naming each such case, where it names the field, and the type's fields.
+        CaseFileError: Naming each such case, where it names the field, and the type's fields; or its file,
+            the field (or cell), its kind and the canonical text to give.
     """
     problems = []
     for case in cases:
@@ -58,5 +89,7 @@ def check_case_fields(cases: Sequence[GoldenCase], types: DocumentTypes) -> None
         problems += [
             _unknown(where, field, doc_type, case) for where, field in _named(case) if doc_type.field(field) is None
         ]
+        if isinstance(case, RuleCase):
+            problems += _unreadable(case, doc_type)
     if problems:
         raise CaseFileError("; ".join(problems))

@@ -8,6 +8,7 @@ stands in the quote as one (see `tokens.py`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal, get_args
 
 from claimflow.state.normalize.amounts import AmountMatch, amount_readings, find_amounts, format_amount, parse_amount
@@ -61,6 +62,7 @@ __all__ = [
     "format_amount",
     "is_currency_code",
     "normalize_value",
+    "not_canonical",
     "parse_amount",
     "parse_duration",
     "parse_iso_date",
@@ -128,6 +130,31 @@ def normalize_value(kind: ValueKind, value: str, choices: Choices | None = None)
 def with_article(kind: str) -> str:
     """The kind with its article ("an amount", "a date"), for messages people read."""
     return ("an " if kind[0] in "aeiou" else "a ") + kind
+
+
+_CANONICAL = {
+    "date": "'2024-03-14'", "amount": "'12.50'", "percentage": "'19.5'", "currency": "'EUR'",
+    "duration": "'2 years'", "boolean": "'true' or 'false'",
+}  # fmt: skip
+"""An example of each typed kind's canonical text, for messages."""
+
+
+def not_canonical(kind: ValueKind, value: str, choices: Choices | None = None) -> str | None:
+    """Why a rule would misread `value` as a `kind`, with the canonical text to give; None when it reads it right.
+
+    Rules read the canonical text apply stores (`2024-03-14`, `12.50`, `true`, an enum's value): text in another
+    form reads as no value (a date `01.05.2024`, an amount `lots`) or as another one (a boolean `yes` as false).
+    Text and identifiers are read as they are, and an amount as the number it writes (`12.5` is 12.50).
+    """
+    if kind in ("text", "identifier"):
+        return None
+    canonical = normalize_value(kind, value, choices)
+    if canonical == value or (kind == "amount" and canonical is not None and parse_amount(value) == Decimal(canonical)):
+        return None
+    if canonical is not None:
+        return f"{value!r} is not how rules read {with_article(kind)}; give its canonical text {canonical!r}"
+    form = f"one of: {', '.join(choices or {})}" if kind == "enum" else f"canonical text such as {_CANONICAL[kind]}"
+    return f"{value!r} cannot be read as {with_article(kind)}; give {form}"
 
 
 def check_value(kind: ValueKind, value: str, quote: str, choices: Choices | None = None) -> ValueCheck:

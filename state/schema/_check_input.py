@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from claimflow.state.evidence import Evidence
+from claimflow.state.normalize import not_canonical
 from claimflow.state.outcomes import FieldResult, TableRow
-from claimflow.state.schema.fields import Field
+from claimflow.state.schema.fields import Column, Field
 
 _NOWHERE = Evidence(page=1, start=0, end=0, quote="")
 """Rows given to `DocumentType.check` come from a test, not from a page."""
@@ -23,7 +24,8 @@ def given_values(
 
     Raises:
         ValueError: A name the type does not declare, a table given twice, or a value or cell that is not
-            canonical text; the message says what to pass instead.
+            canonical text of its kind (a date `01.05.2024`, an amount `lots`: rules would read no value); the
+            message names the field (or cell), its kind and the canonical text to pass instead.
     """
     where = f"{type_name}.check()"
     results: dict[str, FieldResult] = {}
@@ -36,7 +38,7 @@ def given_values(
                 raise ValueError(f"{where}: table {name!r} is given both in the values and in tables=; give it once")
             given_tables[name] = value
             continue
-        results[name] = FieldResult(name=name, value=_value(where, name, value), status="accepted", decided_by="test")
+        results[name] = FieldResult(name=name, value=_value(where, spec, value), status="accepted", decided_by="test")
     for name, table in given_tables.items():
         spec = _field(where, declared, name)
         if not spec.is_table:
@@ -54,13 +56,22 @@ def _field(where: str, declared: Mapping[str, Field], name: object) -> Field:
     return spec
 
 
-def _value(where: str, name: str, value: object) -> str | list[str]:
+def _value(where: str, spec: Field, value: object) -> str | list[str]:
     if isinstance(value, str) or (isinstance(value, list) and all(isinstance(item, str) for item in value)):
+        for item in [value] if isinstance(value, str) else value:
+            _readable(f"{where}: {spec.kind} field {spec.name!r}", spec, item)
         return value
     raise ValueError(
-        f"{where}: {name!r} is {value!r}; give canonical text as a rule would see it ('12.50', '2024-03-14',"
+        f"{where}: {spec.name!r} is {value!r}; give canonical text as a rule would see it ('12.50', '2024-03-14',"
         " 'true'), or a list of such texts for a field that holds several values"
     )
+
+
+def _readable(what: str, spec: Field | Column, text: str) -> None:
+    # A value a rule cannot read as its kind reads as no value: the rules that need it would not run.
+    problem = not_canonical(spec.kind, text, spec.choices)  # type: ignore[arg-type]
+    if problem is not None:
+        raise ValueError(f"{what}: {problem}")
 
 
 def _rows(where: str, table: str, rows: object) -> Sequence[Mapping[object, object]]:
@@ -80,5 +91,9 @@ def _cells(where: str, spec: Field, row: Mapping[object, object]) -> dict[str, s
             raise ValueError(f"{where}: table {spec.name!r} has no column {column!r} (columns: {', '.join(columns)})")
         if value is not None and not isinstance(value, str):
             raise ValueError(f"{where}: {spec.name}.{column} is {value!r}; give canonical text ('12.50')")
+        if value is not None:
+            declared = spec.column(str(column))
+            assert declared is not None  # checked above
+            _readable(f"{where}: {declared.kind} column {spec.name}.{column}", declared, value)
         cells[str(column)] = value
     return cells

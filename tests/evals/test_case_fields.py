@@ -67,3 +67,34 @@ def test_the_cli_refuses_it_as_a_setup_error_not_a_regression(tmp_path: Path) ->
     assert done.returncode == 2, done.stdout + done.stderr
     assert "values names 'due_dtae', which invoice does not have" in done.stderr
     assert done.stdout == ""
+
+
+def _set(section: Callable[[dict[str, Any]], dict[str, Any]], name: str, value: str) -> Edit:
+    def edit(data: dict[str, Any]) -> None:
+        section(data)[name] = value
+
+    return edit
+
+
+def test_a_rule_case_value_its_rules_cannot_read_as_its_kind_is_a_setup_error(tmp_path: Path) -> None:
+    # Run, the rules read no due date (or no amount) and the case passed without its rule ever looking at one.
+    root = _folder_with(tmp_path, "rules_invoice", "due-before-issue", _set(lambda d: d["values"], "due_date", "lots"))
+    done = run_cli("eval", "--goldens", root)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert (
+        "case rules_invoice-due-before-issue (rules_invoice/due-before-issue.json): values: date field 'due_date':"
+        " 'lots' cannot be read as a date; give canonical text such as '2024-03-14'"
+    ) in done.stderr
+    cell = _set(lambda d: d["tables"]["line_items"][1]["cells"], "amount", "thirty")
+    root = _folder_with(tmp_path / "cells", "rules_invoice", "lines-that-do-not-add-up", cell)
+    with pytest.raises(CaseFileError) as refused:
+        evaluate_goldens(model="replay", goldens=root)
+    assert (
+        "(rules_invoice/lines-that-do-not-add-up.json): tables: amount column line_items.amount row 2: 'thirty'"
+        " cannot be read as an amount"
+    ) in str(refused.value)
+    dated = _set(lambda d: d["values"], "issue_date", "14.03.2024")
+    root = _folder_with(tmp_path / "dated", "rules_invoice", "due-before-issue", dated)
+    with pytest.raises(CaseFileError, match=r"date field 'issue_date': '14\.03\.2024' is not how rules read a date;"
+                                            r" give its canonical text '2024-03-14'"):  # fmt: skip
+        evaluate_goldens(model="replay", goldens=root)

@@ -184,6 +184,36 @@ def test_check_refuses_what_no_rule_could_read_saying_what_to_pass(
         bill.check(values, tables=tables)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("values", "tables", "message"),
+    [
+        ({"period_end": "01.05.2024"}, None, r"date field 'period_end': '01.05.2024' is not how rules read a date; give"
+                                             r" its canonical text '2024-05-01'"),
+        ({"period_end": "sometime"}, None, r"date field 'period_end': 'sometime' cannot be read as a date; give"
+                                           r" canonical text such as '2024-03-14'"),
+        ({"total_amount": "lots"}, None, r"amount field 'total_amount': 'lots' cannot be read as an amount; give"
+                                         r" canonical text such as '12.50'"),
+        ({"direct_debit": "yes"}, None, r"boolean field 'direct_debit': 'yes' is not how rules read a boolean; give"
+                                        r" its canonical text 'true'"),
+        ({}, {"charges": [{"amount": "lots"}]}, r"amount column charges\.amount: 'lots' cannot be read as an amount"),
+    ],
+)  # fmt: skip
+def test_check_refuses_a_value_no_rule_reads_as_its_kind_naming_the_canonical_text(
+    values: dict[str, object], tables: dict[str, object] | None, message: str
+) -> None:
+    # Taken as given, the rules read no date or amount (and `yes` as false): they did not run, and nothing said so.
+    bill = _bill(lambda doc: None, ["charges"])
+    with pytest.raises(ValueError, match=r"utility_bill\.check\(\): " + message):
+        bill.check(values, tables=tables)  # type: ignore[arg-type]
+
+
+def test_check_takes_an_amount_in_any_form_a_rule_reads_as_the_same_number() -> None:
+    (result,) = _bill(
+        lambda doc: doc.check(doc.amount("total_amount") == Decimal("12.5"), "-"), ["total_amount"]
+    ).check({"total_amount": "12.5", "supplier": "  Northgrid  Energy "})
+    assert result.passed
+
+
 def test_a_rule_input_built_by_hand_without_the_declaration_reads_as_before() -> None:
     doc = RuleInput(
         "r", ("total",), {"total": FieldResult(name="total", value="1.50", status="accepted", decided_by="t")}
@@ -192,7 +222,10 @@ def test_a_rule_input_built_by_hand_without_the_declaration_reads_as_before() ->
     assert doc.amount("totl") is None and doc.rows("lines") == []
 
 
-SAMPLES = {"date": "2024-03-14", "amount": "10.00", "percentage": "19", "currency": "EUR", "boolean": "true"}
+SAMPLES = {
+    "date": "2024-03-14", "amount": "10.00", "percentage": "19", "currency": "EUR", "boolean": "true",
+    "duration": "2 years",
+}  # fmt: skip
 
 
 def _sample(spec: Field) -> str | list[str]:
