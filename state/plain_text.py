@@ -25,21 +25,23 @@ def control_problem(value: str, *, lines: bool = False) -> str | None:
     return f"has the control character U+{ord(found.group()):04X} at position {found.start()}; remove it ({allowed})"
 
 
-def _plain_name(value: str) -> str:
+def plain_name(value: str) -> str:
+    """`value` as it is; ValueError saying where if it holds a control character (a pydantic validator)."""
     problem = control_problem(value)
     if problem is not None:
         raise ValueError(problem)
     return value
 
 
-def _plain_text(value: str) -> str:
+def plain_text(value: str) -> str:
+    """`value` as it is; ValueError saying where if it holds a control character but tab and line breaks."""
     problem = control_problem(value, lines=True)
     if problem is not None:
         raise ValueError(problem)
     return value
 
 
-PlainName = Annotated[str, AfterValidator(_plain_name)]
+PlainName = Annotated[str, AfterValidator(plain_name)]
 """An id, a name or a choice: no control characters."""
-PlainText = Annotated[str, AfterValidator(_plain_text)]
+PlainText = Annotated[str, AfterValidator(plain_text)]
 """Free text: no control characters but tab and line breaks."""

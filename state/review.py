@@ -2,16 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from claimflow.state.evidence import ClaimedEvidence, Evidence
+from claimflow.state.lengths import MAX_NAME_CHARS, MAX_VALUE_CHARS
 from claimflow.state.outcomes import FieldStatus, ReviewReason
-from claimflow.state.plain_text import PlainName, PlainText, control_problem
+from claimflow.state.plain_text import control_problem, plain_name, plain_text
 
 ReviewAction = Literal["approve", "edit", "reject"]
 _ALL_ACTIONS: tuple[ReviewAction, ...] = ("approve", "edit", "reject")
+
+# What one decision may carry. A decision is stored with its run (the registry's decisions, its events, every
+# checkpoint after it) and its texts are shown to every reviewer: a megabyte in a reason would be kept and sent
+# again and again. The caps are far above what a reviewer types; a decision over one is refused, naming it.
+MAX_REVIEW_TEXT_CHARS = 5_000
+"""A rejection's reason, or a decision's comment."""
+MAX_EDITED_FIELDS = 100
+"""Fields one decision may edit (and cite evidence for)."""
+MAX_EDITED_VALUES = 100
+"""Values one edited field may be given (a field of several values, such as parties)."""
+
+# The length is checked first: a constraint after the control-character check would count "items", not characters.
+ReviewName = Annotated[str, StringConstraints(max_length=MAX_NAME_CHARS), AfterValidator(plain_name)]
+"""A field, type or reviewer name in a decision."""
+ReviewText = Annotated[str, StringConstraints(max_length=MAX_REVIEW_TEXT_CHARS), AfterValidator(plain_text)]
+"""A reason or comment in a decision."""
+EditedValue = Annotated[str, StringConstraints(max_length=MAX_VALUE_CHARS), AfterValidator(plain_text)]
+"""One value a reviewer sets: at most as long as a model may claim one."""
+EditedValues = Annotated[list[EditedValue], Field(max_length=MAX_EDITED_VALUES)]
+"""The values a reviewer sets for one field."""
 
 
 class ReviewField(BaseModel):
@@ -54,18 +75,18 @@ class ReviewDecision(BaseModel):
 
     # No control characters in what a reviewer writes (`plain_text`): refused here, before the decision claims
     # the run, rather than where it is recorded (Postgres stores no NUL), after.
-    reviewer: PlainName = Field(min_length=1)
+    reviewer: ReviewName = Field(min_length=1)
     """Who decides, as the audit trail names them: not blank (white space around it is dropped)."""
     action: ReviewAction
-    edits: dict[PlainName, list[PlainText]] = Field(default_factory=dict)
-    """Field name to new value(s); one value for single fields, any number for e.g. parties."""
-    evidence: dict[PlainName, ClaimedEvidence] = Field(default_factory=dict)
+    edits: dict[ReviewName, EditedValues] = Field(default_factory=dict, max_length=MAX_EDITED_FIELDS)
+    """Field name to new value(s); one value for single fields, up to MAX_EDITED_VALUES for e.g. parties."""
+    evidence: dict[ReviewName, ClaimedEvidence] = Field(default_factory=dict, max_length=MAX_EDITED_FIELDS)
     """Optional quotes a reviewer cites for edited fields; each must prove its field like a model's claim."""
-    doc_type: PlainName | None = None
+    doc_type: ReviewName | None = None
     """The document type, when the reviewer corrects or supplies it."""
-    reason: PlainText | None = None
+    reason: ReviewText | None = None
     """Why the document is rejected (required for reject)."""
-    comment: PlainText | None = None
+    comment: ReviewText | None = None
 
     @field_validator("reviewer")
     @classmethod

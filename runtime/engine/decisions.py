@@ -23,6 +23,7 @@ from claimflow.runtime.registry import (
     RunRow,
     abandoned_message,
     busy_error,
+    kept_message,
     lease_is_stale,
 )
 from claimflow.runtime.unavailable import UnavailableError, unavailable_reason
@@ -330,11 +331,12 @@ class Decisions:
         given = await self.registry.decisions(row.run_id)  # read once: the last claimed one and the latest
         last = _last_claimed(given)
         if last is not None and last["outcome"] == "abandoned":
-            return f"the decision of {last['reviewer']} was abandoned: {last['message']}; decide again"
+            # Cut as the registry keeps a message now: one stored before it did may be of any length.
+            return f"the decision of {last['reviewer']} was abandoned: {kept_message(last['message'])}; decide again"
         latest = given[-1] if given else None
         if latest is not None and latest["outcome"] == "refused" and latest["interrupt_id"] == row.interrupt_id:
             # In production mode a worker checks a decision after its decider was answered (202): say why here.
-            return f"the decision of {latest['reviewer']} was refused: {latest['message']}; decide again"
+            return f"the decision of {latest['reviewer']} was refused: {kept_message(latest['message'])}; decide again"
         return None
 
     async def review_queue(self) -> list[RunRow]:

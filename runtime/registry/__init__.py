@@ -24,6 +24,7 @@ from claimflow.runtime.registry.runs import (
     busy_error,
     close_owner,
     engine_owner,
+    kept_message,
     lease_is_stale,
     process_owner,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "busy_error",
     "close_owner",
     "engine_owner",
+    "kept_message",
     "lease_is_stale",
     "process_owner",
 ]

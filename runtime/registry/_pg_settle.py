@@ -20,7 +20,7 @@ from claimflow.runtime.registry._pg_reviews import event_columns, events_insert
 from claimflow.runtime.registry._pg_schema import PgDatabase, Row
 from claimflow.runtime.registry._pg_text import storable
 from claimflow.runtime.registry._pg_trip import one_round_trip
-from claimflow.runtime.registry.runs import ReleaseChanges, RunNotFoundError, RunRow, review_clock
+from claimflow.runtime.registry.runs import ReleaseChanges, RunNotFoundError, RunRow, kept_message, review_clock
 from claimflow.runtime.registry.settlement import Settlement
 
 SAVE_RECORD_KEY: LiteralString = (
@@ -82,7 +82,9 @@ def _send_release(conn: psycopg.Connection[Row], how: Settlement, now: float) ->
     }
     conn.execute(_RELEASE, released)
     if how.decisions is not None:
-        conn.execute(_SETTLE_DECISIONS, (how.decisions, storable(how.decision_message), how.run_id, how.run_id))
+        conn.execute(
+            _SETTLE_DECISIONS, (how.decisions, storable(kept_message(how.decision_message)), how.run_id, how.run_id)
+        )
 
 
 class PgSettlement(PgDatabase):

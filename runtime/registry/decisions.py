@@ -11,7 +11,7 @@ import time
 from typing import Any
 
 from claimflow.runtime.registry._database import Database
-from claimflow.runtime.registry.runs import LEASE_SECONDS, RunNotFoundError, check_claim
+from claimflow.runtime.registry.runs import LEASE_SECONDS, RunNotFoundError, check_claim, kept_message
 
 
 def abandoned_message(decider: str | None) -> str:
@@ -36,7 +36,7 @@ class DecisionLog(Database):
             db.execute(
                 "INSERT INTO review_decisions (run_id, interrupt_id, reviewer, decision, outcome, message, at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (run_id, interrupt_id, reviewer, decision, outcome, message, time.time()),
+                (run_id, interrupt_id, reviewer, decision, outcome, kept_message(message), time.time()),
             )
 
     def claim_review(self, run_id: str, *, owner: str, interrupt_id: str, reviewer: str, decision: str) -> int:

@@ -30,6 +30,7 @@ from claimflow.runtime.registry.runs import (
     RunRow,
     check_claim,
     insert_run_sql,
+    kept_message,
     left_behind,
     like_prefix,
     required_source,
@@ -216,7 +217,7 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates, PgSettlement)
         self._execute(
             "INSERT INTO claimflow_review_decisions (run_id, interrupt_id, reviewer, decision, outcome, message, at)"
             " VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            (run_id, interrupt_id, reviewer, decision, outcome, message, time.time()),
+            (run_id, interrupt_id, reviewer, decision, outcome, kept_message(message), time.time()),
         )
 
     def claim_review(self, run_id: str, *, owner: str, interrupt_id: str, reviewer: str, decision: str) -> int:

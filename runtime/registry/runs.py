@@ -38,6 +38,23 @@ def status_refusal(status: str | None) -> str | None:
 LEASE_SECONDS = 600.0
 """How long a claimed run stays claimed if its process dies without releasing it."""
 
+MAX_DECISION_MESSAGE_CHARS = 2_000
+"""The most of a decision's message (why it was refused, abandoned...) the registry keeps."""
+
+
+def kept_message(message: str | None) -> str | None:
+    """`message` as the registry keeps it: cut at MAX_DECISION_MESSAGE_CHARS, saying how much was left out.
+
+    The message is shown to every reviewer with the run's review (its `note`): however long a refusal came out,
+    the queue stays small.
+    """
+    if message is None or len(message) <= MAX_DECISION_MESSAGE_CHARS:
+        return message
+    # The note counts in the cap, so a message kept once is kept as it is again (the note shown, re-read).
+    kept = MAX_DECISION_MESSAGE_CHARS - len(f"... ({len(message):,} more characters)")
+    return f"{message[:kept]}... ({len(message) - kept:,} more characters)"
+
+
 NewStatus = Literal["queued", "running"]
 """How a run is registered: queued for whoever advances it, or running for the registrant, which holds its lease."""
 
@@ -463,5 +480,5 @@ class RunTable(Database):
                 db.execute(
                     "UPDATE review_decisions SET outcome = ?, message = COALESCE(?, message)"
                     " WHERE run_id = ? AND outcome = 'pending'",
-                    (decisions, changes.get("decision_message"), run_id),
+                    (decisions, kept_message(changes.get("decision_message")), run_id),
                 )

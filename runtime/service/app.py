@@ -15,6 +15,7 @@ from claimflow.runtime import web
 from claimflow.runtime.discovery import ActiveTypes
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.service import api_docs, doc_types, documents, health, reviews, runs
+from claimflow.runtime.service.body_limit import BodyLimit
 from claimflow.runtime.service.deps import plain_query
 from claimflow.runtime.service.errors import add_error_handlers
 from claimflow.runtime.service.openapi import documented_errors
@@ -74,6 +75,7 @@ def create_app(
         dependencies=[Depends(plain_query)],  # no query parameter with a control character reaches a route
     )
     add_error_handlers(app)
+    app.add_middleware(BodyLimit)  # no body but an upload's is read past MAX_REQUEST_BYTES: 413
     app.openapi = documented_errors(app)  # type: ignore[method-assign]  # FastAPI's documented way to change it
     # Routers: every resource's router is included on the next line; add a router to it to serve it.
     for router in (health.router, documents.router, runs.router, reviews.router, doc_types.router, web.router):

@@ -7,7 +7,8 @@ schema FastAPI builds is mended once, when first asked for:
 - every 422 is `InvalidRequest`, FastAPI's validation schemas are dropped;
 - every operation behind the bearer token answers 401 (a route whose principal needs a role declares its 403,
   `deps.ROLE_REFUSED`);
-- every operation with a path parameter answers 404 (no such run, review or page; one the caller may not see).
+- every operation with a path parameter answers 404 (no such run, review or page; one the caller may not see);
+- every operation whose body is counted (body_limit.py: all that take one, but the upload) answers 413.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from claimflow.runtime.service.body_limit import MAX_REQUEST_BYTES, UPLOAD, WITH_BODY
 from claimflow.runtime.service.schemas import InvalidRequest, Message
 
 _FASTAPI_VALIDATION = ("HTTPValidationError", "ValidationError")
@@ -39,9 +41,11 @@ def _mend(schema: dict[str, Any]) -> dict[str, Any]:
         components[model.__name__] = model.model_json_schema(ref_template="#/components/schemas/{model}")
     for name in _FASTAPI_VALIDATION:
         components.pop(name, None)
-    for operations in schema["paths"].values():
-        for operation in operations.values():
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
             responses = operation.setdefault("responses", {})
+            if method.upper() in WITH_BODY and (method.upper(), path) != UPLOAD:
+                responses.setdefault("413", _ref(Message, f"The request body is over {MAX_REQUEST_BYTES:,} bytes."))
             if _is_fastapis_validation(responses.get("422")):
                 responses["422"] = _ref(InvalidRequest, "Invalid parameters or body: `errors` has one line a problem.")
             if operation.get("security"):

@@ -8,6 +8,7 @@ from typing import Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from claimflow.state.plain_text import PlainName, PlainText
+from claimflow.state.review import MAX_EDITED_FIELDS, EditedValues, ReviewName, ReviewText
 
 T = TypeVar("T")
 
@@ -259,14 +260,16 @@ class DecisionIn(BaseModel):
     interrupt_id: PlainName = Field(min_length=1, max_length=200)
     """The review this decision answers (from GET /v1/reviews/{run_id}); a stale one is refused (409)."""
     action: Literal["approve", "edit", "reject"]
-    edits: dict[PlainName, list[PlainText]] = Field(default_factory=dict)
-    """Field name to new value(s), for `edit`."""
-    evidence: dict[PlainName, EvidenceIn] = Field(default_factory=dict)
-    doc_type: PlainName | None = None
+    # The caps are those of the decision itself (`ReviewDecision`), so the schema shows them and they are said alike.
+    edits: dict[ReviewName, EditedValues] = Field(default_factory=dict, max_length=MAX_EDITED_FIELDS)
+    """Field name to new value(s), for `edit`: at most 100 fields, 100 values a field, 2,000 characters a value."""
+    evidence: dict[ReviewName, EvidenceIn] = Field(default_factory=dict, max_length=MAX_EDITED_FIELDS)
+    doc_type: ReviewName | None = None
     """The document type, for an `edit` that corrects or supplies it."""
-    reason: PlainText | None = None
-    """Why the document is rejected (required for `reject`)."""
-    comment: PlainText | None = None
+    reason: ReviewText | None = None
+    """Why the document is rejected (required for `reject`): at most 5,000 characters."""
+    comment: ReviewText | None = None
+    """A note kept with the decision: at most 5,000 characters."""
 
 
 class DecisionConflict(BaseModel):

@@ -30,6 +30,15 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
 
 
+def _where(loc: tuple[int | str, ...]) -> str:
+    """What a validation error is about, as the page shows it: an edited field's name puts it by that field."""
+    if not loc:
+        return ""  # about the whole decision (a rejection without a reason)
+    if loc[0] == "edits" and len(loc) > 1:
+        return f"{loc[1]}: "
+    return f"{loc[0]}: "
+
+
 def read_decision(form: Mapping[str, str], reviewer: str) -> DecisionForm:
     """Read the posted form of the review screen as a decision by `reviewer` (the signed-in token's name)."""
     action = form.get("action", "")
@@ -60,7 +69,7 @@ def read_decision(form: Mapping[str, str], reviewer: str) -> DecisionForm:
     try:
         return DecisionForm(ReviewDecision.model_validate(payload), [], edited)
     except ValidationError as error:
-        messages = [str(item["msg"]).removeprefix("Value error, ") for item in error.errors()]
+        messages = [_where(item["loc"]) + str(item["msg"]).removeprefix("Value error, ") for item in error.errors()]
         if action not in ("approve", "edit", "reject"):
             messages = ["choose approve, save edits or reject"]
         elif action == "edit" and not edited and doc_type is None:

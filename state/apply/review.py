@@ -45,16 +45,36 @@ def build_review_request(state: WorkflowState, types: DocumentTypes, reasons: li
     )
 
 
+_SHOWN_CHARS = 80
+"""How much of a value a refusal quotes: enough to recognise it; a refusal is stored and shown to reviewers."""
+_SHOWN_ITEMS = 10
+"""How many unknown fields, or unreadable values of one field, a refusal names before it counts the rest."""
+
+
+def _shown(value: str) -> str:
+    """`value` quoted, cut at _SHOWN_CHARS with a note of how long it was."""
+    if len(value) <= _SHOWN_CHARS:
+        return repr(value)
+    return f"{value[:_SHOWN_CHARS]!r}... ({len(value):,} characters)"
+
+
+def _listed(items: Sequence[str]) -> str:
+    """The first _SHOWN_ITEMS of `items`, quoted, and how many more there are."""
+    named = ", ".join(_shown(item) for item in items[:_SHOWN_ITEMS])
+    return named if len(items) <= _SHOWN_ITEMS else f"{named} and {len(items) - _SHOWN_ITEMS:,} more"
+
+
 def _value_errors(spec: Field, values: list[str]) -> list[str]:
     errors: list[str] = []
     if not values:
         errors.append(f"{spec.name}: no value given")
     if len(values) > 1 and not spec.multiple:
         errors.append(f"{spec.name} takes one value, got {len(values)}")
-    for value in values:
-        if normalize_value(spec.kind, value, spec.choices) is None:  # type: ignore[arg-type]
-            allowed = f" (one of: {', '.join(spec.choices)})" if spec.kind == "enum" else ""
-            errors.append(f"{spec.name}: value {value!r} cannot be read as {with_article(spec.kind)}{allowed}")
+    unread = [value for value in values if normalize_value(spec.kind, value, spec.choices) is None]  # type: ignore[arg-type]
+    if unread:
+        allowed = f" (one of: {', '.join(spec.choices)})" if spec.kind == "enum" else ""
+        what = f"value {_shown(unread[0])}" if len(unread) == 1 else f"values {_listed(unread)}"
+        errors.append(f"{spec.name}: {what} cannot be read as {with_article(spec.kind)}{allowed}")
     return errors
 
 
@@ -148,6 +168,7 @@ def decision_errors(
     if decision.edits and doc_type is None:
         errors.append("the document type is unknown: set doc_type first (one of " + ", ".join(request.doc_types) + ")")
         return errors
+    unknown: list[str] = []
     for name, values in decision.edits.items():
         spec = doc_type.field(name) if doc_type and name in request.editable_fields else None
         declared = doc_type.field(name) if doc_type else None
@@ -155,12 +176,16 @@ def decision_errors(
             errors.append(_table_refusal(name))
             continue
         if doc_type is None or spec is None:
-            errors.append(f"unknown field {name!r}; editable fields: {', '.join(request.editable_fields)}")
+            unknown.append(name)
             continue
         problems = _value_errors(spec, values)
         if not problems and source is not None:
             problems = _cited(doc_type, spec, values, decision, source)[1]
         errors += problems
+    if unknown:
+        # One line for them all, the editable fields named once: the refusal is stored and shown to reviewers.
+        what = f"unknown field {_shown(unknown[0])}" if len(unknown) == 1 else f"unknown fields {_listed(unknown)}"
+        errors.append(f"{what}; editable fields: {', '.join(request.editable_fields)}")
     return errors
 
 

@@ -301,6 +301,11 @@ def test_a_document_type_that_is_not_active_is_refused_and_the_run_stays_paused(
         pytest.param(["--reviewer", "   ", "--approve"], "--reviewer: is blank", id="blank"),
         pytest.param(["--reviewer", "bob", "--approve", "--comment", "a\x1bb"], "--comment: has the", id="comment"),
         pytest.param(["--reviewer", "bob", "--set", "total_amount=1\x07"], "--set: has the control", id="set"),
+        pytest.param(
+            ["--reviewer", "bob", "--reject", "--reason", "r" * 5001],
+            "--reason: String should have at most 5000 characters",
+            id="reason-over-its-cap",
+        ),
     ],
 )
 def test_a_refused_decision_names_the_option_to_change(

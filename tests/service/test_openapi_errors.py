@@ -59,6 +59,14 @@ async def test_every_error_the_server_sends_is_documented_with_its_shape(api: Ap
             422,
         ),
         (
+            "/v1/reviews/{run_id}/decision",
+            "post",
+            await api.client.post(
+                f"/v1/reviews/{paused}/decision", content=b"{" + b" " * 1_000_000 + b"}", headers=api.auth("reviewer")
+            ),
+            413,
+        ),
+        (
             "/v1/documents/{run_id}/pages/{number}",
             "get",
             await api.client.get(f"/v1/documents/{paused}/pages/1", headers=api.auth("admin")),

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from collections.abc import AsyncIterator
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from claimflow.runtime.registry.runs import MAX_DECISION_MESSAGE_CHARS
+from claimflow.runtime.service.body_limit import MAX_REQUEST_BYTES, too_large
 from claimflow.runtime.settings import Settings
 from claimflow.state.policy import Policy
 from claimflow.state.review_policy import ReviewPolicy
@@ -262,6 +266,63 @@ async def test_control_characters_in_a_decision_or_assignment_are_422_and_the_ru
 
     lines = await _decide(api, run_id, "admin", **answer, reason="duplicate", comment="line one\n\tline two")
     assert lines.status_code == 200 and lines.json()["status"] == "failed"
+
+
+async def test_a_decision_body_over_the_request_limit_is_413_and_nothing_is_kept(api: Api) -> None:
+    run_id, review = await _paused(api)
+    body = json.dumps({"interrupt_id": review["interrupt_id"], "action": "reject", "reason": "r" * 1_000_000})
+    url, headers = f"/v1/reviews/{run_id}/decision", api.auth("reviewer") | {"Content-Type": "application/json"}
+
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: counted as it comes
+        for start in range(0, len(body), 65_536):
+            yield body[start : start + 65_536].encode()
+
+    declared = await api.client.post(url, content=body, headers=headers)
+    streamed = await api.client.post(url, content=chunks(), headers=headers)
+    form = await api.client.post("/review/runs/" + run_id, data={"reason": "r" * 1_000_001})
+
+    for answer in (declared, streamed, form):
+        assert answer.status_code == 413, answer.text
+        assert answer.json() == {"message": too_large(MAX_REQUEST_BYTES)}
+    assert (await api.engine.registry.get_run(run_id)).status == "needs_review"
+    assert await api.engine.registry.decisions(run_id) == []
+
+
+async def test_a_decision_over_its_caps_is_422_naming_the_cap_and_nothing_is_kept(api: Api) -> None:
+    run_id, review = await _paused(api)
+    answer = {"interrupt_id": review["interrupt_id"], "action": "reject"}
+
+    long_reason = await _decide(api, run_id, **answer, reason="r" * 5001)
+    many_fields = await _decide(api, run_id, **answer | {"action": "edit"}, edits={f"f{n}": ["1"] for n in range(101)})
+
+    assert long_reason.status_code == 422
+    assert long_reason.json()["errors"] == ["body.reason: String should have at most 5000 characters"]
+    assert many_fields.status_code == 422 and "edits: Dictionary should have at most 100 items" in many_fields.text
+    assert await api.engine.registry.decisions(run_id) == []
+    at_the_cap = await _decide(api, run_id, **answer, reason="r" * 5000)
+    assert at_the_cap.status_code == 200 and at_the_cap.json()["status"] == "failed"
+
+
+async def test_a_refused_edit_of_many_unknown_fields_is_said_once_and_its_note_stays_small(api: Api) -> None:
+    run_id, review = await _paused(api)
+    edits = {f"{n:03d}" + "f" * 197: ["1" * 2000] for n in range(100)}  # every name and value at its cap
+
+    refused = await _decide(api, run_id, interrupt_id=review["interrupt_id"], action="edit", edits=edits)
+
+    assert refused.status_code == 422
+    [error] = refused.json()["errors"]
+    assert error.startswith("unknown fields '000fff") and "and 90 more; editable fields: " in error
+    assert error.count("total_amount") == 1 and len(error) < 3_000
+    note = (await api.client.get(f"/v1/reviews/{run_id}", headers=api.auth("reviewer"))).json()["note"]
+    assert note.startswith("the decision of reviewer was refused: unknown fields '000fff")
+    # However long a refusal's message, the registry keeps it cut; one stored before it did is cut where shown.
+    await api.engine.registry.record_decision(run_id, review["interrupt_id"], "bob", "{}", "refused", "x" * 100_000)
+    kept = (await api.engine.registry.decisions(run_id))[-1]["message"]
+    assert len(kept) <= MAX_DECISION_MESSAGE_CHARS and kept.endswith(" more characters)")
+    with api.engine.registry.sync._write() as db:
+        db.execute("UPDATE review_decisions SET message = ? WHERE reviewer = 'bob'", ("y" * 100_000,))
+    [queued] = (await api.client.get("/v1/reviews", headers=api.auth("reviewer"))).json()
+    assert queued["note"] == f"the decision of bob was refused: {kept.replace('x', 'y')}; decide again"
 
 
 async def test_two_concurrent_decisions_in_one_server_exactly_one_applies(api: Api) -> None:

@@ -253,6 +253,49 @@ def test_edit_of_an_unknown_field_is_refused() -> None:
         apply_review_decision(state, _edit(parties=["ACME"]), TYPES, INVOICE_SOURCE)
 
 
+def test_many_unknown_fields_are_refused_in_one_bounded_line() -> None:
+    state = _invoice()
+    assert state.review_request is not None
+    editable = ", ".join(state.review_request.editable_fields)
+    errors = _errors(state, _edit(**{f"f{number}": ["1"] for number in range(100)}))
+    # Each unknown field once, the first ten by name; the editable fields once, not once per unknown field.
+    assert errors == [
+        "unknown fields " + ", ".join(f"'f{number}'" for number in range(10)) + " and 90 more; editable fields: "
+        + editable
+    ]  # fmt: skip
+
+
+def test_a_refusal_quotes_long_unreadable_values_cut() -> None:
+    errors = _errors(_invoice(), _edit(total_amount=["x" * 2000]))
+    assert errors == [f"total_amount: value {'x' * 80!r}... (2,000 characters) cannot be read as an amount"]
+    many = _errors(_invoice(), _edit(issue_date=[f"day {n}" for n in range(12)]))
+    assert many[-1] == (
+        "issue_date: values " + ", ".join(f"'day {n}'" for n in range(10)) + " and 2 more cannot be read as a date"
+    )
+
+
+@pytest.mark.parametrize(
+    ("decision", "message"),
+    [
+        pytest.param({"action": "reject", "reason": "r" * 5001}, "reason\n  String should have at most", id="reason"),
+        pytest.param({"action": "approve", "comment": "c" * 5001}, "comment\n  String should", id="comment"),
+        pytest.param({"action": "edit", "edits": {"total_amount": ["1" * 2001]}}, "at most 2000 char", id="value"),
+        pytest.param({"action": "edit", "edits": {"parties": ["X"] * 101}}, "at most 100 items", id="values"),
+        pytest.param({"action": "edit", "edits": {f"f{n}": ["1"] for n in range(101)}}, "at most 100", id="fields"),
+        pytest.param({"action": "edit", "edits": {"f" * 201: ["1"]}}, "at most 200 characters", id="name"),
+        pytest.param({"action": "approve", "reviewer": "r" * 201}, "at most 200 characters", id="reviewer"),
+    ],
+)  # fmt: skip
+def test_a_decision_over_its_caps_is_refused_before_it_reaches_a_run(decision: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        ReviewDecision.model_validate({"reviewer": "alice", **decision})
+
+
+def test_a_decision_at_its_caps_is_well_formed() -> None:
+    ReviewDecision(reviewer="r" * 200, action="reject", reason="r" * 5000, comment="c" * 5000)
+    ReviewDecision(reviewer="alice", action="edit", edits={f"f{n}": ["1" * 2000] * 100 for n in range(100)})
+
+
 @pytest.mark.parametrize(
     ("field", "value", "kind"),
     [("total_amount", "a lot", "amount"), ("issue_date", "2023-13-45", "date"), ("currency", "$", "currency")],

@@ -117,6 +117,22 @@ async def test_a_control_character_in_a_forms_comment_is_refused_and_the_run_wai
     assert await api.engine.registry.decisions(invoice) == []
 
 
+async def test_a_forms_text_over_its_cap_is_refused_by_what_it_is_and_the_run_waits(api: Api) -> None:
+    invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    signed_in(api, "reviewer")
+    form = form_of((await api.client.get(f"/review/runs/{invoice}")).text)
+
+    reason = await api.client.post(f"/review/runs/{invoice}", data={**form, "action": "reject", "reason": "r" * 5001})
+    value = await api.client.post(
+        f"/review/runs/{invoice}", data={**form, "action": "edit", "field.total_amount": "1" * 2001}
+    )
+
+    assert reason.status_code == 422 and "reason: String should have at most 5000 characters" in reason.text
+    assert value.status_code == 422 and "String should have at most 2000 characters" in value.text
+    assert (await status(api, invoice))["status"] == "needs_review"
+    assert await api.engine.registry.decisions(invoice) == []
+
+
 async def test_a_run_id_with_a_control_character_is_no_such_review(api: Api) -> None:
     invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
     signed_in(api, "reviewer")
