@@ -4,7 +4,9 @@ A case file is checked for its shape when it loads, but which fields a type has 
 types are: a rule case whose `values` misspell a field would otherwise run its rules without that value and
 could pass for the wrong reason, and an expectation about a field the type does not have could never be met.
 So could a rule case whose value is not the canonical text of its field's kind (a date `01.05.2024`, an amount
-`lots`): the rules read it as no value, as `DocumentType.check` refuses to.
+`lots`): the rules read it as no value, as `DocumentType.check` refuses to; or whose table row names a column
+the table does not have. A case filed under another type's step (`rules_invoice/` for a receipt) would run, and be
+counted, as that step's.
 """
 
 from __future__ import annotations
@@ -35,16 +37,58 @@ def _named(case: GoldenCase) -> Iterator[tuple[str, str]]:
 
 def _unknown(where: str, name: str, doc_type: DocumentType, case: GoldenCase) -> str:
     fields = [spec.name for spec in doc_type.fields]
-    near = get_close_matches(name, fields, n=1)
-    hint = f" (did you mean {near[0]!r}?)" if near else ""
     return (
-        f"case {case.id}: {where} names {name!r}, which {doc_type.name} does not have{hint}; "
+        f"case {case.id}: {where} names {name!r}, which {doc_type.name} does not have{_close(name, fields)}; "
         f"its fields: {', '.join(fields)}"
     )
 
 
 def _file(case: GoldenCase) -> str:
     return f"{case.step}/{case.name}.json"
+
+
+def _close(name: str, names: Sequence[str]) -> str:
+    near = get_close_matches(name, names, n=1)
+    return f" (did you mean {near[0]!r}?)" if near else ""
+
+
+def _unknown_columns(case: RuleCase, doc_type: DocumentType) -> Iterator[str]:
+    """The cells of a rule case's rows whose column the table does not declare: the rules would never read them."""
+    for table, rows in case.tables.items():
+        spec = doc_type.field(table)
+        if spec is None or not spec.is_table:
+            continue  # an unknown table is reported as an unknown field
+        columns = [column.name for column in spec.columns]
+        for number, row in enumerate(rows, start=1):
+            yield from (
+                f"case {case.id}: tables.{table} row {number} names column {column!r}, which {table} does not"
+                f" have{_close(column, columns)}; its columns: {', '.join(columns)}"
+                for column in row.cells
+                if column not in columns
+            )
+
+
+def _step_for(case: GoldenCase) -> str | None:
+    """The step a case of one type belongs to (`rules_<type>`, `extract_<type>`, `classify`); None for any step."""
+    match case:
+        case RuleCase():
+            return f"rules_{case.doc_type}"
+        case ModelStepCase():
+            return f"extract_{case.doc_type}" if case.doc_type is not None else "classify"
+        case _:
+            return None
+
+
+def _misfiled(case: GoldenCase) -> str | None:
+    want = _step_for(case)
+    if want is None or case.step == want:
+        return None
+    doc_type = getattr(case, "doc_type", None)
+    says = f"its doc_type is {doc_type!r}" if doc_type is not None else "it names no doc_type (a classify case)"
+    return (
+        f"case {case.id} ({_file(case)}): filed under step {case.step!r}, but {says}, which is step {want!r}'s;"
+        f" move it to {want}/ or correct its doc_type"
+    )
 
 
 def _unreadable(case: RuleCase, doc_type: DocumentType) -> Iterator[str]:
@@ -71,15 +115,17 @@ def _unreadable(case: RuleCase, doc_type: DocumentType) -> Iterator[str]:
 
 
 def check_case_fields(cases: Sequence[GoldenCase], types: DocumentTypes) -> None:
-    """Refuse cases that name a field their document type does not have, or give a rule a value it cannot read.
+    """Refuse cases that name a field or column their type lacks, misfiled ones, and rule values no rule reads.
 
-    Cases whose type is not active, or unknown (a classification's), are left to the checks that own them.
+    A case is misfiled when its step is another type's. Cases whose type is not active, or unknown (a
+    classification's), are left to the checks that own them for the rest.
 
     Raises:
-        CaseFileError: Naming each such case, where it names the field, and the type's fields; or its file,
-            the field (or cell), its kind and the canonical text to give.
+        CaseFileError: Naming each such case, where it names the field (or column), and the type's fields (the
+            table's columns); or its file, the field (or cell), its kind and the canonical text to give; or its
+            file, its step and the step its doc_type belongs to.
     """
-    problems = []
+    problems = [problem for problem in map(_misfiled, cases) if problem is not None]
     for case in cases:
         # A review that changes the type leaves the fields of the type it chose.
         name = (case.expected.doc_type if isinstance(case, ReviewCase) else None) or case_type(case)
@@ -90,6 +136,6 @@ def check_case_fields(cases: Sequence[GoldenCase], types: DocumentTypes) -> None
             _unknown(where, field, doc_type, case) for where, field in _named(case) if doc_type.field(field) is None
         ]
         if isinstance(case, RuleCase):
-            problems += _unreadable(case, doc_type)
+            problems += [*_unknown_columns(case, doc_type), *_unreadable(case, doc_type)]
     if problems:
         raise CaseFileError("; ".join(problems))

@@ -98,3 +98,30 @@ def test_a_rule_case_value_its_rules_cannot_read_as_its_kind_is_a_setup_error(tm
     with pytest.raises(CaseFileError, match=r"date field 'issue_date': '14\.03\.2024' is not how rules read a date;"
                                             r" give its canonical text '2024-03-14'"):  # fmt: skip
         evaluate_goldens(model="replay", goldens=root)
+
+
+def test_a_rule_case_cell_of_a_misspelt_column_is_refused_naming_the_near_one(tmp_path: Path) -> None:
+    # Run, the rules read no amount in that row: the lines summed short, and the case could pass for that.
+    misspelt = _rename(lambda data: data["tables"]["line_items"][1]["cells"], "amount", "amuont")
+    root = _folder_with(tmp_path, "rules_invoice", "lines-that-do-not-add-up", misspelt)
+    done = run_cli("eval", "--goldens", root)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert (
+        "case rules_invoice-lines-that-do-not-add-up: tables.line_items row 2 names column 'amuont', which"
+        " line_items does not have (did you mean 'amount'?); its columns: description, quantity, unit_price, amount"
+    ) in done.stderr
+
+
+def test_a_case_filed_under_another_types_step_is_a_setup_error(tmp_path: Path) -> None:
+    root = _folder_with(tmp_path, "rules_invoice", "due-before-issue", lambda data: None)
+    shutil.copytree(GOLDENS / "rules_receipt", root / "rules_receipt")
+    path = root / "rules_receipt" / "due-before-issue.json"
+    (root / "rules_invoice" / "due-before-issue.json").rename(path)
+    path.write_text(path.read_text().replace('"step": "rules_invoice"', '"step": "rules_receipt"'))
+    done = run_cli("eval", "--goldens", root)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert (
+        "case rules_receipt-due-before-issue (rules_receipt/due-before-issue.json): filed under step 'rules_receipt',"
+        " but its doc_type is 'invoice', which is step 'rules_invoice''s; move it to rules_invoice/ or correct its"
+        " doc_type"
+    ) in done.stderr
