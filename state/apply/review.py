@@ -9,6 +9,7 @@ from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import Event, event
 from claimflow.state.evidence import Evidence, locate
 from claimflow.state.normalize import normalize_value, with_article
+from claimflow.state.normalize.amounts import MAX_WHOLE_DIGITS, too_large_amount
 from claimflow.state.outcomes import Classification, FieldResult, ReviewReason, TableRow
 from claimflow.state.proof import find_proving_evidence, prove
 from claimflow.state.review import ReviewDecision, ReviewField, ReviewRequest
@@ -73,6 +74,8 @@ def _value_errors(spec: Field, values: list[str]) -> list[str]:
     unread = [value for value in values if normalize_value(spec.kind, value, spec.choices) is None]  # type: ignore[arg-type]
     if unread:
         allowed = f" (one of: {', '.join(spec.choices)})" if spec.kind == "enum" else ""
+        if spec.kind == "amount" and any(too_large_amount(value) for value in unread):
+            allowed = f": an amount has at most {MAX_WHOLE_DIGITS} whole digits"
         what = f"value {_shown(unread[0])}" if len(unread) == 1 else f"values {_listed(unread)}"
         errors.append(f"{spec.name}: {what} cannot be read as {with_article(spec.kind)}{allowed}")
     return errors

@@ -8,6 +8,8 @@ space (`1\u00a0234,56`, as French text prints it), only as one. Accounting's neg
 and `100.00 CR`, read negative.
 A number followed by a percent sign (`20%`, `19 %`, `7,5\u00a0%`) is a rate, never an amount: `VAT 20%` writes
 no tax of 20.00, for the rules backend, the label check and the proof alike.
+A number of more than MAX_WHOLE_DIGITS whole digits is no amount either (a reference, an account number): read as
+one, it would pass the precision of the arithmetic every amount goes through.
 """
 
 from __future__ import annotations
@@ -45,6 +47,14 @@ _SIGN_BEFORE_CURRENCY = re.compile(
 )
 
 
+MAX_WHOLE_DIGITS = 18
+"""The most whole digits an amount has (a quintillion less one): enough for any sum of money in any currency.
+
+Decimal arithmetic keeps 28 significant digits: an amount of 27 whole digits could not be written with its two
+decimals (`quantize` raises InvalidOperation), and a sum or a comparison of larger ones would be rounded.
+"""
+
+
 @dataclass(frozen=True)
 class AmountMatch:
     """One amount expression found in a text."""
@@ -54,7 +64,8 @@ class AmountMatch:
     value: Decimal
 
 
-def _to_decimal(number: str, group: str | None) -> Decimal | None:
+def _to_decimal(number: str, group: str | None, whole_digits: int | None) -> Decimal | None:
+    """The number's value; None for one with more than `whole_digits` whole digits (None: any number of them)."""
     decimal_part = ""
     last = _DECIMAL_END.search(number)
     if last and (group is None or number[last.start()] != group):
@@ -62,6 +73,8 @@ def _to_decimal(number: str, group: str | None) -> Decimal | None:
         number = number[: last.start()]
     if group:
         number = number.replace(group, "")
+    if whole_digits is not None and len(number.lstrip("0")) > whole_digits:
+        return None
     try:
         return Decimal(number + decimal_part)
     except InvalidOperation:
@@ -113,11 +126,16 @@ def _negative(text: str, m: re.Match[str]) -> bool:
 
 def find_amounts(text: str) -> list[AmountMatch]:
     """Return every amount expression in `text`, ordered by position (space-grouped may overlap)."""
+    return _amounts(text, MAX_WHOLE_DIGITS)
+
+
+def _amounts(text: str, whole_digits: int | None) -> list[AmountMatch]:
+    """Every amount expression in `text` of at most `whole_digits` whole digits (None: of any size)."""
     found: list[AmountMatch] = []
     taken = Spans()
 
     def add(m: re.Match[str], group: str | None, *, alone: bool) -> None:
-        value = _to_decimal(m["number"], group)
+        value = _to_decimal(m["number"], group, whole_digits)
         if value is not None:
             if alone:
                 taken.add(m.start(), m.end())
@@ -142,11 +160,20 @@ def find_amounts(text: str) -> list[AmountMatch]:
 
 def parse_amount(value: str) -> Decimal | None:
     """Parse a single amount string such as "1234.50", "-3.00" or "1.234,50"; None otherwise."""
+    return _whole(value, MAX_WHOLE_DIGITS)
+
+
+def _whole(value: str, whole_digits: int | None) -> Decimal | None:
     text = value.strip()
-    for match in find_amounts(text):
+    for match in _amounts(text, whole_digits):
         if match.start == 0 and match.end == len(text):
             return match.value
     return None
+
+
+def too_large_amount(value: str) -> bool:
+    """Whether `value` would read as an amount but for its size: more than MAX_WHOLE_DIGITS whole digits."""
+    return parse_amount(value) is None and _whole(value, None) is not None
 
 
 def format_amount(value: Decimal) -> str:

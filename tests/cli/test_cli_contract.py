@@ -294,6 +294,16 @@ def test_a_document_type_that_is_not_active_is_refused_and_the_run_stays_paused(
     assert json_lines(cli("show", run_id, "--json").stdout)[0]["status"] == "needs_review"
 
 
+def test_an_amount_of_more_digits_than_an_amount_has_is_refused_in_one_line(batch: dict[str, Any], cli: Invoke) -> None:
+    run_id = batch["views"]["b_mismatch.txt"]["run_id"]
+    huge = "123456789012345678901234567"
+    result = cli("review", "decide", run_id, "--reviewer", "alice", "--set", f"total_amount={huge}")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "an amount has at most 18 whole digits" in result.stderr
+    assert json_lines(cli("show", run_id, "--json").stdout)[0]["status"] == "needs_review"
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [

@@ -268,6 +268,21 @@ async def test_control_characters_in_a_decision_or_assignment_are_422_and_the_ru
     assert lines.status_code == 200 and lines.json()["status"] == "failed"
 
 
+async def test_an_amount_of_more_digits_than_an_amount_has_is_422_saying_so_and_the_run_waits(api: Api) -> None:
+    run_id, review = await _paused(api)
+    huge = "123456789012345678901234567"
+
+    refused = await _decide(
+        api, run_id, interrupt_id=review["interrupt_id"], action="edit", edits={"total_amount": [huge]}
+    )
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"] == [
+        f"total_amount: value {huge!r} cannot be read as an amount: an amount has at most 18 whole digits"
+    ]
+    assert (await api.engine.registry.get_run(run_id)).status == "needs_review"
+
+
 async def test_a_decision_body_over_the_request_limit_is_413_and_nothing_is_kept(api: Api) -> None:
     run_id, review = await _paused(api)
     body = json.dumps({"interrupt_id": review["interrupt_id"], "action": "reject", "reason": "r" * 1_000_000})

@@ -443,3 +443,11 @@ def test_a_decision_by_a_blank_reviewer_is_refused(reviewer: str) -> None:
 
 def test_white_space_around_a_reviewers_name_is_dropped() -> None:
     assert ReviewDecision(reviewer="  kim ", action="approve").reviewer == "kim"
+
+
+def test_an_amount_of_more_digits_than_an_amount_has_is_refused_saying_why() -> None:
+    huge = "123456789012345678901234567"
+    errors = _errors(_invoice(), _edit(total_amount=[huge]))
+    assert errors == [
+        f"total_amount: value {huge!r} cannot be read as an amount: an amount has at most 18 whole digits"
+    ]

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from claimflow.state.normalize import amount_readings, find_amounts, format_amount, parse_amount
+from claimflow.state.normalize import amount_readings, find_amounts, format_amount, normalize_value, parse_amount
+from claimflow.state.normalize.amounts import MAX_WHOLE_DIGITS, too_large_amount
 
 
 @pytest.mark.parametrize(
@@ -125,3 +126,23 @@ def test_a_number_before_a_percent_sign_is_a_rate_not_an_amount(text: str) -> No
 def test_the_amount_beside_a_rate_is_still_read() -> None:
     assert amount_readings("VAT 20% 31.60") == {Decimal("31.60")}
     assert amount_readings("Tax (7%): 3.50") == {Decimal("3.50")}
+
+
+_HUGE = "123456789012345678901234567"  # 27 whole digits: with two decimals, past Decimal's 28 digits of precision
+
+
+@pytest.mark.parametrize(
+    "text", [_HUGE, _HUGE + ".00", "-" + _HUGE, "123.456.789.012.345.678.901.234.567,00", "9" * 19]
+)
+def test_a_number_of_more_whole_digits_than_an_amount_has_is_no_amount(text: str) -> None:
+    assert parse_amount(text) is None
+    assert too_large_amount(text)
+    assert normalize_value("amount", text, None) is None
+    assert find_amounts(f"Total amount: {text} EUR") == []
+
+
+def test_the_largest_amount_is_read_and_written_with_its_decimals() -> None:
+    largest = "9" * MAX_WHOLE_DIGITS
+    assert normalize_value("amount", largest, None) == largest + ".00"
+    assert parse_amount("0" * 30 + "12.50") == Decimal("12.50")  # leading zeros are no size
+    assert not too_large_amount("12.50") and not too_large_amount("lots")

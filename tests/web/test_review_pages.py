@@ -133,6 +133,21 @@ async def test_a_forms_text_over_its_cap_is_refused_by_what_it_is_and_the_run_wa
     assert await api.engine.registry.decisions(invoice) == []
 
 
+async def test_an_amount_of_more_digits_than_an_amount_has_is_shown_by_its_field_and_the_run_waits(api: Api) -> None:
+    invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    signed_in(api, "reviewer")
+    form = form_of((await api.client.get(f"/review/runs/{invoice}")).text)
+
+    refused = await api.client.post(
+        f"/review/runs/{invoice}",
+        data={**form, "action": "edit", "field.total_amount": "123456789012345678901234567"},
+    )
+
+    assert refused.status_code == 422
+    assert "an amount has at most 18 whole digits" in refused.text
+    assert (await status(api, invoice))["status"] == "needs_review"
+
+
 async def test_a_run_id_with_a_control_character_is_no_such_review(api: Api) -> None:
     invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
     signed_in(api, "reviewer")

@@ -130,3 +130,10 @@ def test_an_invoice_written_with_no_break_spaces_reads_as_with_spaces() -> None:
     with_spaces = values(rules.extract(INVOICE, [INVOICE_EN]))
     assert values(rules.extract(INVOICE, [INVOICE_EN.replace(" ", "\u00a0")]))["invoice_number"] == "NW-2024-0117"
     assert with_spaces["invoice_number"] == "NW-2024-0117"
+
+
+def test_a_total_printed_with_more_digits_than_an_amount_has_is_not_read_and_nothing_fails() -> None:
+    text = INVOICE_EN.replace("180.00", "123456789012345678901234567")
+    assert "123456789012345678901234567" in text
+    claim = rules.extract_invoice([text], INVOICE)
+    assert "total_amount" not in values(claim)
