@@ -4,9 +4,10 @@ Each line: `{"id", "file" (relative to the manifest's folder), "doc_type", "expe
 optionally `source` (where the document came from) and `meta` (anything, ignored). A `multiple` field's label
 is a list of values (`"parties": ["A", "B"]`), a table field's a list of row objects keyed by column
 (`"line_items": [{"description": "Posters A2", "amount": "30.00"}]`). A label must read as its field's (or
-column's) kind: one that cannot (`"lots"` for an amount) could never be matched, and stops the load. Fields the
-type does not have are not measured (a set may be labelled for more than a type extracts); `unmeasured_labels`
-lists them, with the declared field a misspelt one is nearest to.
+column's) kind: one that cannot (`"lots"` for an amount) could never be matched, and stops the load, as does an
+id an earlier line has (baselines know a document by its id). Fields the type does not have are not measured (a
+set may be labelled for more than a type extracts); `unmeasured_labels` lists them, with the declared field a
+misspelt one is nearest to.
 """
 
 from __future__ import annotations
@@ -103,17 +104,25 @@ def _entry(folder: Path, where: str, line: str, types: DocumentTypes) -> Labelle
 
 
 def load_manifest(folder: Path, types: DocumentTypes) -> list[LabelledDocument]:
-    """Read `folder/manifest.jsonl`; blank lines are skipped, any bad line raises `ManifestError`."""
+    """Read `folder/manifest.jsonl`; blank lines are skipped, any bad line (or a repeated id) raises `ManifestError`."""
     manifest = folder / MANIFEST
     try:
         lines = manifest.read_text(encoding="utf-8").splitlines()
     except OSError as error:
         raise ManifestError(f"{manifest}: cannot be read: {error.strerror or error}") from None
-    docs = [
-        _entry(folder, f"{manifest}:{number}", line, types)
-        for number, line in enumerate(lines, start=1)
-        if line.strip()
-    ]
+    docs: list[LabelledDocument] = []
+    first: dict[str, int] = {}
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        doc = _entry(folder, f"{manifest}:{number}", line, types)
+        # The baseline and the misses know a document by its id: two documents under one would be mixed up.
+        seen = first.setdefault(doc.id, number)
+        if seen != number:
+            raise ManifestError(
+                f"{manifest}:{number}: id {doc.id!r} is already the id of line {seen}; give each document its own"
+            )
+        docs.append(doc)
     if not docs:
         raise ManifestError(f"{manifest}: lists no document")
     return docs
