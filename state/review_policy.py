@@ -99,5 +99,13 @@ class ReviewPolicy(BaseModel):
         return _for_type(self.escalate_to, doc_type)
 
     def may_claim(self, reviewer: str, assignee: str | None) -> bool:
-        """Whether `reviewer` may claim a review assigned to `assignee`: unassigned, theirs, or their group's."""
-        return assignee is None or assignee == reviewer or reviewer in self.groups.get(assignee, ())
+        """Whether `reviewer` may claim a review assigned to `assignee`: unassigned, theirs, or their group's.
+
+        A group's name is only ever the group: a reviewer who has that name (a token made before the group was)
+        is not one of its members for it.
+        """
+        if assignee is None:
+            return True
+        if assignee in self.groups:
+            return reviewer in self.groups[assignee]
+        return assignee == reviewer

@@ -119,9 +119,9 @@ class ReviewDesk:
         """Take the run's open review (`review.claimed`): only if unassigned, yours, or your group's."""
         name = _name(reviewer, "the reviewer")
         row, review = await self._open_review(run_id)
-        if row.assignee == name:
-            return row
         policy = self.settings.policy.review
+        if row.assignee == name and name not in policy.groups:  # a group's name is the group's, never one reviewer's
+            return row
 
         def refuse(now: RunRow) -> str | None:
             if not policy.may_claim(name, now.assignee):

@@ -6,9 +6,13 @@ import hashlib
 import re
 import secrets
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from claimflow.runtime.registry import ROLES, AsyncRegistry, RegistryError, TokenRow
 from claimflow.state.schema import DocumentTypes
+
+if TYPE_CHECKING:
+    from claimflow.runtime.settings import Settings
 
 TOKEN_PREFIX = "cf_"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}")
@@ -28,15 +32,23 @@ class Tokens:
 
     registry: AsyncRegistry
     types: DocumentTypes
+    settings: Settings
 
     async def create_token(self, name: str, role: str, types: Sequence[str] | None = None) -> tuple[str, TokenRow]:
         """A new token (returned once, never stored) and its stored row.
 
-        `types` limits a reviewer to reviews and runs of those document types; other roles take none.
+        `types` limits a reviewer to reviews and runs of those document types; other roles take none. A name that
+        is a reviewer group of the policy is refused: where a review is assigned to the group, it is the group's.
         """
         if not _NAME.fullmatch(name):
             raise TokenRequestError(
                 f"token name {name!r}: use 1-100 letters, digits and . _ @ + -, starting with a letter or digit"
+            )
+        if name in self.settings.policy.review.groups:
+            # The name would stand for the whole group where a review is assigned to it.
+            raise TokenRequestError(
+                f"token name {name!r} is a reviewer group of the policy (review.groups): a review assigned to the "
+                "group is for its members; give the token a reviewer's own name"
             )
         if role not in ROLES:
             raise TokenRequestError(f"role {role!r}: use one of {', '.join(ROLES)}")

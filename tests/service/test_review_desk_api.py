@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from claimflow.runtime.engine.tokens import TokenRequestError, hash_token
 from claimflow.runtime.settings import Settings
 from claimflow.state.policy import Policy
 from tests.integration._docs import MEMO, mismatch_invoice_text
@@ -153,6 +154,31 @@ async def test_a_reviewer_claims_a_free_review_and_is_refused_one_another_has(se
     assert refused.status_code == 409 and "assigned to kim" in refused.json()["message"]
     assert [item["run_id"] for item in mine.json()] == [run_id]
     assert events == ["review.requested", "review.claimed"]
+
+
+async def test_a_token_named_as_a_group_is_refused_and_one_made_before_is_no_member(settings: Settings) -> None:
+    async with serving(_under(settings, ESCALATE, 0)) as api:
+        with pytest.raises(TokenRequestError, match="token name 'leads' is a reviewer group of the policy"):
+            await api.engine.create_token("leads", "reviewer")
+        # A token of that name made before the policy had the group: it is not the group's members for it.
+        token = "cf_" + "x" * 43
+        await api.engine.registry.create_token(name="leads", token_hash=hash_token(token), role="reviewer", types=None)
+        api.tokens["leads"] = token
+        await api.token("ana", "reviewer")
+        run_id = await _paused_invoice(api)
+        await api.engine.assign_review(run_id, "leads")
+        review = (await api.client.get(f"/v1/reviews/{run_id}", headers=api.auth("leads"))).json()
+
+        claimed = await api.client.post(f"/v1/reviews/{run_id}/claim", headers=api.auth("leads"))
+        body = {"interrupt_id": review["interrupt_id"], "action": "reject", "reason": "not for the group"}
+        decided = await api.client.post(f"/v1/reviews/{run_id}/decision", json=body, headers=api.auth("leads"))
+        row = await api.engine.registry.get_run(run_id)
+        by_member = await api.client.post(f"/v1/reviews/{run_id}/claim", headers=api.auth("ana"))
+
+    assert claimed.status_code == 409 and "assigned to leads" in claimed.json()["message"]
+    assert decided.status_code == 409 and "assigned to leads" in decided.json()["message"]
+    assert (row.status, row.assignee) == ("needs_review", "leads")
+    assert by_member.status_code == 200 and by_member.json()["assignee"] == "ana"
 
 
 async def test_a_claimed_review_is_decided_by_its_reviewer_or_an_admin_only(settings: Settings) -> None:

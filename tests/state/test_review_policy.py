@@ -48,6 +48,8 @@ def test_a_claim_is_allowed_on_a_free_own_or_group_review() -> None:
     policy = ReviewPolicy.model_validate({"groups": {"leads": ["ana", "ben"]}})
     assert [policy.may_claim("ana", holder) for holder in (None, "ana", "leads", "kim")] == [True, True, True, False]
     assert policy.may_claim("kim", "leads") is False
+    # A group's name is only ever the group: a reviewer who has its name is no member of it.
+    assert policy.may_claim("leads", "leads") is False
 
 
 @pytest.mark.parametrize(
