@@ -120,6 +120,28 @@ def test_line_totals_do_not_apply_without_lines_or_total(po: DocumentType) -> No
     assert "line_totals_sum_to_total" not in _by_rule(po.check({}, tables={"line_items": ROWS}))
 
 
+def _readme_type() -> tuple[DocumentType, str]:
+    """The type the README's "Your own document type" declares (run as a reader would), and the text after it."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("```python\n", readme.index("## Your own document type")) + len("```python\n")
+    end = readme.index("```", start)
+    scope: dict[str, Any] = {}
+    exec(compile(readme[start:end], "README.md", "exec"), scope)  # the README's own snippet, as a reader runs it
+    return scope["PURCHASE_ORDER"], readme[end : readme.index("## The offline `rules` backend", end)]
+
+
+def test_the_readmes_shortened_type_has_the_rules_the_examples_after_it_rely_on(po: DocumentType) -> None:
+    # The README's embedding example waits for a review of po-1004.pdf, which only line_totals_sum_to_total sends
+    # there; the shortened type lacked that rule, and a reader who copied it got a completed run.
+    shortened, after = _readme_type()
+    assert [item.name for item in shortened.rules] == [item.name for item in po.rules]
+    checks = re.findall(r"`PURCHASE_ORDER\.check\((.+?)\)`", after)
+    assert len(checks) == 2, "the README no longer shows two PURCHASE_ORDER.check examples"
+    dates, lines = (_by_rule(eval(f"check({args})", {"check": shortened.check})) for args in checks)
+    assert not dates["delivery_not_before_order"].passed
+    assert lines["line_totals_sum_to_total"].passed
+
+
 @pytest.mark.parametrize(("delivery", "passed"), [("2024-03-18", True), ("2024-03-04", True), ("2024-03-03", False)])
 def test_delivery_may_not_come_before_the_order(po: DocumentType, delivery: str, passed: bool) -> None:
     values = {"order_date": "2024-03-04", "delivery_date": delivery}
