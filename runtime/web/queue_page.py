@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from claimflow.runtime.service.deps import EngineDep
-from claimflow.runtime.web.queue import filter_link, type_counts, visible_queue
+from claimflow.runtime.web.queue import QueueItem, filter_link, type_counts, visible_queue
 from claimflow.runtime.web.render import REVIEW_BASE, html
 from claimflow.runtime.web.reviewer import decision_note, page_context, signed_in_reviewer
 from claimflow.state.schema import UNKNOWN_TYPE
@@ -31,18 +31,26 @@ async def queue_page(
     if principal is None:
         return refusal or Response(status_code=500)
     items = await visible_queue(engine, principal)
+    policy = engine.settings.policy.review
+
+    def assigned_to_me(item: QueueItem) -> bool:
+        # Assigned to the reviewer or to a group they are in: the reviews they may claim and decide, unassigned ones
+        # aside (those are everyone's).
+        assignee = item.deadline.assignee
+        return assignee is not None and policy.may_claim(principal.name, assignee)
+
     shown = [
         item
         for item in items
         if (not type or (item.doc_type or UNKNOWN_TYPE) == type)
-        and (not mine or item.deadline.assignee == principal.name)
+        and (not mine or assigned_to_me(item))
         and (not overdue or item.deadline.overdue)
     ]
     flash = await decision_note(request, engine, principal, done, run, mark)
     context = page_context(request, principal, active="queue", queue_size=len(items), flash=flash)
     filters = {"type": type, "mine": mine, "overdue": overdue}
     counts = {
-        "mine": sum(item.deadline.assignee == principal.name for item in items),
+        "mine": sum(assigned_to_me(item) for item in items),
         "overdue": sum(item.deadline.overdue for item in items),
     }
     return html(

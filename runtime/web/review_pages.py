@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 
+from claimflow.runtime.engine.decisions import AssignedElsewhereError, StaleReviewError
 from claimflow.runtime.registry import ReviewView, RunBusyError, RunNotFoundError
 from claimflow.runtime.service.deps import EngineDep, Principal
 from claimflow.runtime.web.forms import errors_by_field, read_decision
@@ -83,6 +84,22 @@ async def review_screen(
     )
 
 
+async def _in_the_browser(engine: EngineDep, run_id: str, error: RunBusyError) -> str:
+    """Why a decision was refused, saying what to do on the page (the engine's message names CLI commands)."""
+    if isinstance(error, AssignedElsewhereError):
+        holder = (await engine.registry.get_run(run_id)).assignee
+        return (
+            f"this review is assigned to {holder}: only they (or a member of that group) may decide it; "
+            "an admin can assign it to you"
+        )
+    if isinstance(error, StaleReviewError):
+        return (
+            "the run has moved on since this page was loaded (another decision answered or changed its review): "
+            "reload the review, look at it again and decide"
+        )
+    return str(error)
+
+
 @router.get("/runs/{run_id}")
 async def review_page(
     request: Request,
@@ -138,7 +155,8 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     except InvalidDecisionError as error:
         return await review_screen(request, engine, principal, run_id, 422, errors=list(error.problems), **keep)
     except RunBusyError as error:
-        return await review_screen(request, engine, principal, run_id, 409, errors=[str(error)], **keep)
+        refused = await _in_the_browser(engine, row.run_id, error)
+        return await review_screen(request, engine, principal, run_id, 409, errors=[refused], **keep)
     queue = await queue_order(engine, principal)
     after = urlencode(done_query(request, posted.decision.action, row.run_id))
     return see_other(f"{REVIEW_BASE}/runs/{queue[0]}?{after}" if queue else f"{REVIEW_BASE}?{after}")

@@ -51,8 +51,10 @@ async def test_the_queue_puts_overdue_and_escalated_reviews_first_and_filters_th
     assert rows(everything) == [first, late, memo]  # overdue first (the escalated before the other), then the rest
     assert everything.count('<span class="badge late">Overdue</span>') == 2 and "High priority" in everything
     assert rows(overdue) == [first, late]
-    assert rows(mine) == [memo] and '<span class="badge mine">You</span>' in mine
-    assert rows(both) == []
+    # Assigned to me: the memo assigned to the reviewer, and `first` escalated to `leads`, a group the reviewer is in.
+    assert rows(mine) == [first, memo] and '<span class="badge mine">You</span>' in mine
+    assert re.search(r'id="filter-mine">Assigned to me <span>2</span>', everything)
+    assert rows(both) == [first]
 
 
 async def test_a_claim_from_the_page_needs_the_forms_token(settings: Settings) -> None:

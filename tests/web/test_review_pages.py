@@ -296,6 +296,28 @@ async def test_a_double_submitted_form_decides_once_and_the_second_post_is_told_
     assert "no longer waits for review" in refused.text
 
 
+async def test_a_stale_form_is_told_to_reload_the_review_not_to_run_a_command(api: Api) -> None:
+    run_id = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    signed_in(api, "reviewer")
+    form = form_of((await api.client.get(f"/review/runs/{run_id}")).text)
+
+    stale = await api.client.post(
+        f"/review/runs/{run_id}", data={**form, "interrupt_id": "an-earlier-review", "action": "approve"}
+    )
+
+    await api.engine.assign_review(run_id, "kim")
+    elsewhere = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "reject", "reason": "x"})
+
+    assert stale.status_code == 409
+    assert "reload the review, look at it again and decide" in stale.text
+    assert elsewhere.status_code == 409
+    assert "this review is assigned to kim: only they (or a member of that group) may decide it; an admin can" in (
+        elsewhere.text
+    )
+    assert "claimflow review" not in stale.text
+    assert (await status(api, run_id))["status"] == "needs_review"
+
+
 async def test_approving_with_a_changed_field_is_refused_saying_so_and_the_run_waits(api: Api) -> None:
     invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
     signed_in(api, "reviewer")
