@@ -43,10 +43,15 @@ def _other_hash(section: str, name: str) -> Callable[[dict[str, Any]], None]:
     return change
 
 
-def _ran(*args: str | Path) -> tuple[set[str], str]:
+def _ran(*args: str | Path, exit_code: int = 0) -> tuple[set[str], str]:
     done = run_cli("eval", "--changed", "--json", *args)
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.returncode == exit_code, done.stdout + done.stderr
     return set(json.loads(done.stdout)["changed"]["ran"]), done.stderr
+
+
+NOT_MEASURED = 3
+"""A baseline that recorded another text of a prompt: the hand-written cases of its step (no `prompt_sha256`)
+answered that text, and replay cannot measure the one in force (`evals/unmeasured.py`)."""
 
 
 def _ids(keep: Callable[[GoldenCase], bool]) -> set[str]:
@@ -55,7 +60,7 @@ def _ids(keep: Callable[[GoldenCase], bool]) -> set[str]:
 
 def test_a_changed_prompt_runs_only_its_step(tmp_path: Path) -> None:
     baseline = _baseline(tmp_path, _other_hash("prompts", "extract_invoice@2"))
-    ran, printed = _ran("--baseline", baseline)
+    ran, printed = _ran("--baseline", baseline, exit_code=NOT_MEASURED)
     assert ran == _ids(lambda c: c.step == "extract_invoice")
     assert "selected extract_invoice: prompt extract_invoice@2 changed" in printed.splitlines()
     # Document cases run on the rules backend, which reads no prompt: a prompt edit cannot change them.
@@ -68,7 +73,7 @@ def test_a_changed_prompt_beside_changed_code_still_runs_the_document_cases(tmp_
         _other_hash("prompts", "classify@3")(data)
         _other_hash("code", "routing/routers.py")(data)
 
-    ran, printed = _ran("--baseline", _baseline(tmp_path, both))
+    ran, printed = _ran("--baseline", _baseline(tmp_path, both), exit_code=NOT_MEASURED)
     assert ran == _ids(lambda c: c.step in ("classify", "document") or c.step.startswith("route_"))
     assert PROMPTS_SKIP_DOCUMENTS not in printed
 
@@ -213,7 +218,7 @@ def test_a_changed_prompt_says_nothing_of_document_cases_where_there_are_none(tm
         data["code"] = code_hashes()  # measured on this tree: only the prompt differs
         _other_hash("prompts", "extract_invoice@2")(data)
 
-    ran, printed = _ran("--goldens", root, "--baseline", _baseline(tmp_path, prompt_only))
+    ran, printed = _ran("--goldens", root, "--baseline", _baseline(tmp_path, prompt_only), exit_code=NOT_MEASURED)
     assert ran == _ids(lambda c: c.step == "extract_invoice")
     assert printed.splitlines()[0] == "selected extract_invoice: prompt extract_invoice@2 changed"
     assert PROMPTS_SKIP_DOCUMENTS not in printed
