@@ -95,6 +95,13 @@ def records_csv(doc_type: DocumentType, records: Sequence[DocumentRecord]) -> st
     return _csv(columns, rows)
 
 
+TABLE_ROW_LEAD = ("run_id", "row")
+"""The columns a table's CSV writes before the table's own: which run, which row of it."""
+TABLE_ROW_TRAIL = ("page", "quote")
+"""The columns a table's CSV writes after the table's own: where the row is written. A type may name no column
+like one of these or the lead's (`state.schema.fields.CSV_TABLE_COLUMNS`), which would be overwritten."""
+
+
 def table_csv(doc_type: DocumentType, table: str, records: Sequence[DocumentRecord]) -> str:
     """One row per table row: run, row number, the table's columns, and where the row is written."""
     spec = doc_type.field(table)
@@ -105,9 +112,11 @@ def table_csv(doc_type: DocumentType, table: str, records: Sequence[DocumentReco
         for number, row in enumerate(record.model_dump()[table], start=1):
             evidence = row["evidence"]
             cells = {name: _cell(row.get(name)) for name in names}
-            rows.append({"run_id": _cell(record.run_id), "row": _cell(number), **cells,
-                         "page": _cell(evidence["page"]), "quote": _cell(evidence["quote"])})  # fmt: skip
-    return _csv(["run_id", "row", *names, "page", "quote"], rows)
+            lead = (_cell(record.run_id), _cell(number))
+            trail = (_cell(evidence["page"]), _cell(evidence["quote"]))
+            rows.append({**dict(zip(TABLE_ROW_LEAD, lead, strict=True)), **cells,
+                         **dict(zip(TABLE_ROW_TRAIL, trail, strict=True))})  # fmt: skip
+    return _csv([*TABLE_ROW_LEAD, *names, *TABLE_ROW_TRAIL], rows)
 
 
 def render_records(records: Iterable[DocumentRecord], fmt: str) -> str:

@@ -13,6 +13,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from claimflow.runtime.cli import app
+from claimflow.runtime.export import TABLE_ROW_LEAD, TABLE_ROW_TRAIL
+from claimflow.state.schema.fields import CSV_TABLE_COLUMNS
 from tests.integration._docs import flat
 
 INVOICE = """Northwind Traders Ltd
@@ -300,3 +302,7 @@ def test_an_export_of_one_type_that_finds_nothing_still_has_the_types_columns(tm
     assert header.startswith("run_id,document,doc_type,vendor_name,vendor_name_status,"), header
     [table_header] = (tmp_path / "records.line_items.csv").read_text(encoding="utf-8").splitlines()
     assert table_header.startswith("run_id,row,") and table_header.endswith(",page,quote"), table_header
+
+
+def test_the_columns_a_table_csv_writes_beside_the_tables_own_are_the_names_a_column_may_not_take() -> None:
+    assert {*TABLE_ROW_LEAD, *TABLE_ROW_TRAIL} == CSV_TABLE_COLUMNS
