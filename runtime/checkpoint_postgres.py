@@ -37,6 +37,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from claimflow.runtime.checkpoint import serializer
 from claimflow.runtime.checkpoint_encoding import WrittenValues, stored_form
+from claimflow.runtime.ended_sessions import AsyncSessionCheck
 from claimflow.runtime.held_writes import HeldWrites, WriteKey, may_hold, write_key
 from claimflow.runtime.settings import SynchronousCommit
 
@@ -339,7 +340,9 @@ async def postgres_checkpointer(
         if synchronous_commit == "off":
             await conn.execute("SET synchronous_commit = off")
 
-    # TCP keepalives: a dead host's session (and anything it holds) goes away within about a minute.
+    # TCP keepalives: a dead host's session (and anything it holds) goes away within about a minute. Sessions a
+    # restart of the server ended are not lent (`ended_sessions`).
+    check = AsyncSessionCheck()
     pool: AsyncConnectionPool[AsyncConnection[dict[str, Any]]] = AsyncConnectionPool(
         url,
         min_size=1,
@@ -355,7 +358,9 @@ async def postgres_checkpointer(
             "keepalives_count": 3,
         },
         configure=configure,
+        check=check,
     )
+    check.watch(pool)
     await pool.open(wait=True)
     try:
         saver = PooledPostgresSaver(pool, serde=serializer(), synchronous_commit=synchronous_commit)

@@ -84,8 +84,27 @@ def worker(
         f"worker on {', '.join(names or worker_queues(settings.model))}, {concurrency} job(s) at once, model "
         f"{shown(settings.model)}; Ctrl-C stops it after the jobs in hand"
     )
-    with _database_errors():
+    with _database_errors(), _worker_errors():
         asyncio.run(run_worker(settings, queues=names or None, concurrency=concurrency))
+
+
+@contextmanager
+def _worker_errors() -> Iterator[None]:
+    """A worker that stops for an error it does not outlive says why in one line, exit code 1, for its supervisor.
+
+    A database out of reach is not one of these (it is outlived, see `run_worker`); a schema missing and a setup
+    error are told by `_database_errors`.
+    """
+    try:
+        yield
+    except (typer.Exit, SetupError):
+        raise
+    except Exception as error:
+        if not_migrated(error) or unavailable_reason(error) is not None:
+            raise
+        said = " ".join(str(error).split())  # one line, whatever the exception's text
+        err.print(f"[red]error:[/red] the worker stopped: {message(f'{type(error).__name__}: {said}')}")
+        raise typer.Exit(1) from None
 
 
 @app.command()

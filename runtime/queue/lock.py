@@ -18,6 +18,7 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
+from claimflow.runtime.ended_sessions import AsyncSessionCheck
 from claimflow.runtime.registry import RunBusyError
 from claimflow.runtime.registry._pg_schema import SERVER_KEEPALIVES, Row, conninfo
 
@@ -71,14 +72,17 @@ class RunLocks:
     """Sessions for runs' advisory locks, kept between jobs: a worker does not connect anew for every job."""
 
     def __init__(self, url: str, *, size: int) -> None:
+        check = AsyncSessionCheck()  # sessions a restart of the server ended are not lent
         self._pool: AsyncConnectionPool[psycopg.AsyncConnection[Row]] = AsyncConnectionPool(
             conninfo(url),
             min_size=1,
             max_size=size,
             kwargs={"autocommit": True, "row_factory": dict_row},
             configure=_keepalives,
+            check=check,
             open=False,
         )
+        check.watch(self._pool)
 
     async def __aenter__(self) -> RunLocks:
         await self._pool.open(wait=True)

@@ -116,6 +116,22 @@ class WorkerLog:
             retries=self.retries,
         )
 
+    def restarting(self, reason: str, attempt: int, wait_s: float) -> None:
+        """The queue's worker loop stopped without being asked to (the database out of reach): started again soon.
+
+        `attempt` counts the restarts in a row, each soon after the one before; `reason` is claimflow's words or
+        the database's (a connection refused), never a document's.
+        """
+        emit(
+            logging.WARNING,
+            "worker.restarting",
+            worker=self.name,
+            attempt=attempt,
+            wait_s=wait_s,
+            in_hand=self.in_hand,
+            reason=redact(reason if len(reason) <= 300 else reason[:299] + "…"),
+        )
+
     def taken(self, job: Job, kind: RunJob, run_id: str) -> None:
         """A run job taken from the queue (its attempt counts from 1); in hand until its caller lets it go."""
         self.in_hand += 1

@@ -3,15 +3,25 @@
 Any number of workers on any number of machines share one database. Each writes a heartbeat every
 `CLAIMFLOW_WORKER_HEARTBEAT_S`; the reaper (a periodic job any worker listening to `maintenance` runs) puts
 the jobs of a worker silent for `CLAIMFLOW_WORKER_STALLED_S` back in the queue.
+
+A worker outlives its database's outages: procrastinate's worker stops for good when its listener or heartbeat
+loses the database (a restart of Postgres, a network cut), and when its own record was removed while it was
+silent (frozen past the stall threshold, another worker pruned it). Either way this worker starts procrastinate's
+again, registered anew, after a wait that grows from 1 s to 30 s while the database stays out of reach.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
+
+from procrastinate import App
 
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.queue.app import build_app
@@ -19,8 +29,19 @@ from claimflow.runtime.queue.lock import RunLocks
 from claimflow.runtime.queue.logs import WorkerLog
 from claimflow.runtime.queue.names import worker_queues
 from claimflow.runtime.settings import Settings
+from claimflow.runtime.unavailable import unavailable_reason
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+RESTART_WAITS_S = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+"""Waits before starting procrastinate's worker again, one more step each time it stops soon after starting;
+the last is repeated for as long as the database stays out of reach."""
+
+_STEADY_S = 60.0
+"""A worker that ran this long before it stopped was working: its next restart waits the first wait again."""
+
+_WORKER_RECORD_GONE = "procrastinate_jobs_worker_id_fkey"
+"""The constraint a job fetch breaks when the worker's record was removed (pruned as silent by another worker)."""
 
 
 async def run_worker(
@@ -47,20 +68,19 @@ async def run_worker(
         await engine.warm_up()
         log = WorkerLog(name or engine.owner)
         log.started(listened, concurrency)
-        working = asyncio.ensure_future(
-            app.run_worker_async(
-                queues=listened,
-                concurrency=concurrency,
-                wait=wait,
-                name=log.name,
-                additional_context={"engine": engine, "locks": locks, "log": log},
-                update_heartbeat_interval=settings.worker.heartbeat_s,
-                stalled_worker_timeout=settings.worker.stalled_s,
-                fetch_job_polling_interval=min(5.0, settings.worker.heartbeat_s),
-                shutdown_graceful_timeout=settings.worker.stalled_s,
-                install_signal_handlers=False,  # `_stopping_on_signals`: the same stop, and a line saying so
-            )
-        )
+        options: dict[str, Any] = {
+            "queues": listened,
+            "concurrency": concurrency,
+            "wait": wait,
+            "name": log.name,
+            "additional_context": {"engine": engine, "locks": locks, "log": log},
+            "update_heartbeat_interval": settings.worker.heartbeat_s,
+            "stalled_worker_timeout": settings.worker.stalled_s,
+            "fetch_job_polling_interval": min(5.0, settings.worker.heartbeat_s),
+            "shutdown_graceful_timeout": settings.worker.stalled_s,
+            "install_signal_handlers": False,  # `_stopping_on_signals`: the same stop, and a line saying so
+        }
+        working = asyncio.ensure_future(_keep_working(app, log, options))
         try:
             with _stopping_on_signals(working, log, settings.worker.stalled_s):
                 await working
@@ -70,6 +90,74 @@ async def run_worker(
                 raise  # this coroutine was cancelled, not just the worker by a signal
         finally:
             log.stopped()
+
+
+async def _keep_working(app: App, log: WorkerLog, options: dict[str, Any]) -> None:
+    """Run procrastinate's worker; start it again whenever it stops without being asked to, until cancelled.
+
+    Asked to stop, it is cancelled (`_stopping_on_signals`), so a return is either the end of `wait=False` or a
+    stop of its own: a side task (the listener, the heartbeat) lost the database, and procrastinate stops the
+    whole worker after the jobs in hand, leaving its queues unserved. An error out of it that says the database
+    is out of reach, or that this worker's record is gone, is the same case. Any other error goes up.
+    """
+    failures = 0
+    while True:
+        started = time.monotonic()
+        with _side_task_failures() as failed:
+            try:
+                await app.run_worker_async(**options)
+                reason = failed[-1] if failed else None
+                if reason is None and options["wait"]:
+                    reason = "procrastinate's worker stopped by itself"
+            except Exception as error:
+                reason = _restartable(error)
+                if reason is None:
+                    raise
+        if reason is None:
+            return
+        failures = 1 if time.monotonic() - started >= _STEADY_S else failures + 1
+        wait_s = RESTART_WAITS_S[min(failures, len(RESTART_WAITS_S)) - 1]
+        log.restarting(reason, failures, wait_s)
+        await asyncio.sleep(wait_s)
+
+
+def _restartable(error: BaseException) -> str | None:
+    """Why procrastinate's worker may simply be started again after `error`; None for any other error."""
+    reason = unavailable_reason(error)
+    if reason is not None:
+        return reason
+    cause: BaseException | None = error
+    while cause is not None:
+        if getattr(getattr(cause, "diag", None), "constraint_name", None) == _WORKER_RECORD_GONE:
+            return "this worker's record was removed while it was silent (taken for dead): registering again"
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+class _SideTaskFailed(logging.Handler):
+    """Catches procrastinate's record of a side task that failed (it says why only in its log) and keeps why."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.reasons: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(record, "action", None) == "side_task_failed":
+            task, error = getattr(record, "task_name", "side task"), record.exc_info and record.exc_info[1]
+            detail = (unavailable_reason(error) or f"{type(error).__name__}: {error}") if error else "no reason given"
+            self.reasons.append(f"its {task} failed: {' '.join(detail.split())}")
+
+
+@contextmanager
+def _side_task_failures() -> Iterator[list[str]]:
+    """The reasons of procrastinate's side tasks that failed while the block runs (its worker logs them only)."""
+    handler = _SideTaskFailed()
+    logger = logging.getLogger("procrastinate.worker")
+    logger.addHandler(handler)
+    try:
+        yield handler.reasons
+    finally:
+        logger.removeHandler(handler)
 
 
 @contextmanager

@@ -23,6 +23,8 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
+from claimflow.runtime.ended_sessions import SessionCheck
+
 Row = dict[str, Any]
 
 _CLIENT_DEFAULTS = {
@@ -314,14 +316,18 @@ def open_pool(
     """
     with connect(url) as conn:
         apply_schema(conn)
-    return ConnectionPool(
+    check = SessionCheck()  # sessions a restart of the server ended are not lent (see `ended_sessions`)
+    pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
         conninfo(url),
         min_size=1,
         max_size=size,
         kwargs={"autocommit": True, "row_factory": dict_row},
         configure=configure_session,
+        check=check,
         open=True,
     )
+    check.watch(pool)
+    return pool
 
 
 class PgDatabase:

@@ -1,11 +1,19 @@
-"""A worker stopped with SIGTERM while a job outlasts its graceful timeout hands the job back: no run is stranded."""
+"""How a worker stops, and what does not stop it.
+
+Stopped with SIGTERM while a job outlasts its graceful timeout, it hands the job back: no run is stranded. A
+database that refuses connections for a few seconds (a restart of Postgres) does not stop it.
+"""
 
 from __future__ import annotations
 
 import signal
+import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import psycopg
 import pytest
+from psycopg import sql
 
 from tests.fakes.openai_server import FakeModelServer, Reply, document_run_replies, error_reply
 from tests.integration._docs import json_lines, run_cli
@@ -60,3 +68,65 @@ def test_a_job_cut_off_by_the_graceful_timeout_is_continued_by_another_worker(
     started = rows(postgres_url, "SELECT count(*) AS n FROM claimflow_events WHERE type = 'run.started'")
     reviews = rows(postgres_url, "SELECT run_id FROM claimflow_events WHERE type = 'review.requested'")
     assert int(started[0]["n"]) == 1 and [row["run_id"] for row in reviews] == [run_id]
+
+
+def test_a_worker_outlives_a_database_outage_and_takes_the_next_job(
+    tmp_path: Path, postgres_url: str, postgres_admin: psycopg.Connection[tuple[object, ...]]
+) -> None:
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    env = worker_env(postgres_url, data)
+    log = tmp_path / "worker.log"
+    worker = spawn_worker(log, env)
+    database = sql.Identifier(urlsplit(postgres_url).path.lstrip("/"))
+    try:
+        wait_until(lambda: rows(postgres_url, "SELECT id FROM procrastinate_workers"), 60, "the worker to start")
+        # What a restart of Postgres looks like to its clients: every session cut, new ones refused for a while.
+        postgres_admin.execute(sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS false").format(database))
+        try:
+            postgres_admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (urlsplit(postgres_url).path.lstrip("/"),),
+            )
+            time.sleep(4)
+        finally:
+            postgres_admin.execute(sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS true").format(database))
+        wait_until(lambda: "worker.restarting" in log.read_text(), 30, "the worker to say it starts again")
+        queued = run_cli("run", "--queue", "--json", CONTRACT, **env)
+        assert queued.returncode == 0, queued.stderr
+        run_id = json_lines(queued.stdout)[0]["run_id"]
+        wait_until(lambda: _run_status(postgres_url) in FINISHED, 60, f"the worker to advance {run_id}")
+        assert worker.poll() is None, log.read_text()
+    finally:
+        stop(worker)
+    assert worker.returncode == 0
+    text = log.read_text()
+    assert _run_status(postgres_url) == "needs_review", text
+    [restarting, *_] = [line for line in text.splitlines() if " worker.restarting " in line]
+    assert " WARNING " in restarting and "attempt=1 " in restarting and "database" in restarting, restarting
+
+
+def test_a_worker_whose_record_was_pruned_registers_again_and_takes_the_next_job(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    env = worker_env(postgres_url, data)
+    log = tmp_path / "worker.log"
+    worker = spawn_worker(log, env)
+    try:
+        wait_until(lambda: rows(postgres_url, "SELECT id FROM procrastinate_workers"), 60, "the worker to start")
+        # What another worker starting does to the record of one silent past the stall threshold (frozen by
+        # code holding the GIL, say): it removes it, and the job the woken worker fetches next cannot name it.
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute("DELETE FROM procrastinate_workers")
+        queued = run_cli("run", "--queue", "--json", CONTRACT, **env)
+        assert queued.returncode == 0, queued.stderr
+        wait_until(lambda: _run_status(postgres_url) in FINISHED, 60, "the worker to advance the run")
+        assert worker.poll() is None, log.read_text()
+    finally:
+        stop(worker)
+    assert worker.returncode == 0
+    text = log.read_text()
+    assert _run_status(postgres_url) == "needs_review", text
+    assert "record was removed" in text and "Traceback" not in text.split("worker.restarting")[0], text
