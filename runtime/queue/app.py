@@ -82,7 +82,10 @@ async def _advance(context: JobContext, kind: RunJob, run_id: str, advancing: Aw
         raise
     except Exception as error:
         if is_transient(error):
-            log.retrying(job, kind, run_id, error, _retry_in(job))
+            retry_in = _retry_in(job)
+            log.retrying(job, kind, run_id, error, retry_in)
+            if retry_in is None:
+                await _give_up(context, run_id, error)
             raise RetryLater(str(error)) from error
         log.broke(job, kind, run_id, error)
         raise
@@ -91,6 +94,24 @@ async def _advance(context: JobContext, kind: RunJob, run_id: str, advancing: Aw
     seconds = time.monotonic() - started
     log.finished(job, kind, row, seconds, await _failing_rule(context, row))
     return row.status
+
+
+async def _give_up(context: JobContext, run_id: str, error: BaseException) -> None:
+    """The job's tries are spent: fail its run with the reason, so it does not look in progress for good.
+
+    When even that cannot be written (the database still out of reach, the run's lock held elsewhere), the run
+    is left as it is and the line says so: `claimflow rerun` still runs it again.
+    """
+    from claimflow.runtime.queue.jobs import give_up
+
+    log = _log(context)
+    try:
+        row = await give_up(_engine(context), run_id, error, context.job.attempts + 1, _locks(context))
+    except Exception as failure:  # noqa: BLE001 - the job is given up either way; the line says what became of it
+        log.left_as_it_was(context.job, run_id, failure)
+        return
+    if row.status == "failed":
+        log.run_failed(row)
 
 
 async def _failing_rule(context: JobContext, row: RunRow) -> str | None:

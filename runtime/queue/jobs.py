@@ -91,6 +91,34 @@ async def _apply(
     return await engine._advance(run_id, resume, answering=interrupt_id, context=context)
 
 
+GIVEN_UP_FROM = (*IN_PROGRESS, "resume_queued")
+"""Statuses a run may have while its job is tried again: the job's give-up fails it from any of them."""
+
+
+async def give_up(
+    engine: Engine, run_id: str, error: BaseException, attempts: int, locks: RunLocks | None = None
+) -> RunRow:
+    """Fail a run whose job's tries are spent (`error` the last try's), with why: no job is left to advance it.
+
+    Left as it was, the run would stay queued or running for good, shown as work in progress by `status`,
+    `check` and the metrics. Failed, it is counted as failed and `claimflow rerun` runs it again once what
+    stopped it is fixed. A decision its resume job carried is refused with the same reason (decide again on
+    the new run). Under the run's lock, so a worker advancing it elsewhere is not overwritten: its lock held,
+    RunLockedError goes up and the run is left to that worker.
+    """
+    async with _lock(engine, run_id, locks):
+        row = await engine.registry.get_run(run_id)
+        if row.status not in GIVEN_UP_FROM:
+            return row
+        reason = redact(f"{type(error).__name__}: {error} (the job was given up after {attempts} attempts)")
+        refused = "refused" if row.status == "resume_queued" else None
+        await engine.registry.append_events(run_id, [event("run.failed", "worker", reason=reason)])
+        await engine.registry.release(
+            run_id, owner=engine.owner, status="failed", error=reason, decisions=refused, decision_message=reason
+        )
+        return await engine.registry.get_run(run_id)
+
+
 async def _guarded(engine: Engine, row: RunRow, advancing: Any) -> RunRow:
     """Await the advance; a transient error goes up (retried), any other fails the run with its reason."""
     try:

@@ -153,11 +153,19 @@ class WorkerLog:
         self.done += 1
         emit(logging.INFO, "job.done", job=job.id, kind=kind, run=row.run_id, outcome=row.status, seconds=seconds)
         if row.status == "failed":
-            self.failed += 1
-            shown = failure_kind(row.error, rule)
-            hidden = "not logged: it may quote the document"
-            see = None if shown is not None else f"claimflow show {row.run_id}"
-            emit(logging.INFO, "run.failed", run=row.run_id, reason=shown or hidden, see=see)
+            self.run_failed(row, rule)
+
+    def run_failed(self, row: RunRow, rule: str | None = None) -> None:
+        """A run failed: the rule of its route or its error's type, never its whole reason (`claimflow show`)."""
+        self.failed += 1
+        shown = failure_kind(row.error, rule)
+        hidden = "not logged: it may quote the document"
+        see = None if shown is not None else f"claimflow show {row.run_id}"
+        emit(logging.INFO, "run.failed", run=row.run_id, reason=shown or hidden, see=see)
+
+    def left_as_it_was(self, job: Job, run_id: str, error: BaseException) -> None:
+        """A given-up job's run could not be failed (database out of reach, its lock held): it stays as it is."""
+        emit(logging.ERROR, "run.left", job=job.id, run=run_id, reason=transient_reason(error))
 
     def retrying(self, job: Job, kind: RunJob, run_id: str, error: BaseException, retry_in: float | None) -> None:
         """A job met a transient condition (its run busy, a database gone): tried again later, or given up."""

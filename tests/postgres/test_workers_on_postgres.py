@@ -318,3 +318,39 @@ def test_a_resume_left_by_a_dead_worker_is_applied_once_by_the_next(tmp_path: Pa
     decided = rows(postgres_url, "SELECT count(*) AS n FROM claimflow_events WHERE type = 'review.decided'")
     completed = rows(postgres_url, "SELECT count(*) AS n FROM claimflow_events WHERE type = 'run.completed'")
     assert (int(decided[0]["n"]), int(completed[0]["n"])) == (1, 1)
+
+
+def test_a_run_whose_job_is_given_up_is_failed_with_why_and_run_again_by_rerun(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    env = worker_env(postgres_url, data)
+    model = ("--model", "openai:gpt-4o-mini")
+    queued = run_cli("run", "--queue", "--json", *model, CONTRACT, **env, OPENAI_API_KEY="sk-the-submitter-has-one")
+    assert queued.returncode == 0, queued.stderr
+    run_id = json_lines(queued.stdout)[0]["run_id"]
+    # Its worker has no key for the run's model, hours on end: the job was tried 12 times already (the waits
+    # between them, 2.3 hours in all, skipped) and this is its last try.
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("UPDATE procrastinate_jobs SET attempts = 12 WHERE task_name = 'claimflow.start_run'")
+    log = tmp_path / "worker.log"
+    worker = spawn_worker(log, {**env, "OPENAI_API_KEY": ""}, "--queues", "llm.openai")
+    run = "SELECT status, error FROM claimflow_runs WHERE run_id = %s"
+    try:
+        wait_until(lambda: rows(postgres_url, run, run_id)[0]["status"] == "failed", 60, "the run to be failed")
+    finally:
+        stop(worker)
+    [failed] = rows(postgres_url, run, run_id)
+    assert failed["error"].startswith("RunModelError: ") and "given up after 13 attempts" in failed["error"], failed
+    assert [job["status"] for job in rows(postgres_url, START_JOBS)] == ["failed"]
+    text = log.read_text()
+    assert "job.given_up job=" in text and f"run.failed run={run_id} reason=RunModelError" in text, text
+    shown = run_cli("show", run_id, "--json", **env)
+    assert shown.returncode == 0 and "given up after 13 attempts" in shown.stdout, shown.stdout
+    # Counted as failed, and run again once what stopped it is fixed (here: on another model).
+    found = json_lines(run_cli("status", "--json", **env).stdout)[0]
+    assert found["runs"].get("failed") == 1 and "queued" not in found["runs"], found
+    rerun = run_cli("rerun", run_id, "--model", "rules", "--json", **env, CLAIMFLOW_EXECUTION="queue")
+    assert rerun.returncode == 0, rerun.stderr
+    assert json_lines(rerun.stdout)[0]["status"] == "queued"
