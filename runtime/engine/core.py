@@ -212,11 +212,13 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         row = registered if registered is not None else await self.registry.get_run(run_id)
         if row.status not in IN_PROGRESS:
             return row
-        check_version(row.run_id, row.workflow_version, self.version)
+        adopted = await self._version_to_adopt(row)
         context = await self.context_for(row)  # the run's own model; one that cannot be built leaves it as it is
         fresh = registered is not None and registered.status == "running"
         if not fresh:
-            await self.registry.claim(row.run_id, owner=self.owner, allowed=IN_PROGRESS, status="running")
+            await self.registry.claim(
+                row.run_id, owner=self.owner, allowed=IN_PROGRESS, status="running", workflow_version=adopted
+            )
         payload: WorkflowState | None = None
         if row.status == "queued" or fresh:
             document = self.registry.document_of(row)
@@ -229,6 +231,19 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         # A run left resuming continues with the decision its checkpoint holds: that decision is applied.
         answering = row.interrupt_id if row.status == "resuming" else None
         return await self._advance(row.run_id, payload, answering=answering, context=context)
+
+    async def _version_to_adopt(self, row: RunRow) -> str | None:
+        """This engine's version, for a run of another that never ran a step; None for a run of this version.
+
+        A run that has no checkpoint holds nothing of the version it was submitted under (a rolling upgrade: the
+        submitter upgraded, the worker not yet, or the reverse), so it starts under this one and records it, as a
+        run registered here would. A run that ran steps continues only under its own version: WorkflowVersionError.
+        """
+        if row.workflow_version == self.version:
+            return None
+        if row.status == "resuming" or (await self.graph.aget_state(self._config(row.run_id))).values:
+            check_version(row.run_id, row.workflow_version, self.version)
+        return self.version
 
     async def recover(self, *, concurrency: int = 1) -> list[RunRow]:
         """Pick up runs a dead process left behind, up to `concurrency` at once: back to review, or continued.

@@ -15,8 +15,9 @@ from langgraph.types import Command
 
 from claimflow.nodes.ports import WorkflowContext
 from claimflow.runtime.engine import Engine
+from claimflow.runtime.errors import WorkflowVersionError
 from claimflow.runtime.queue.lock import RunLocks, run_lock
-from claimflow.runtime.queue.retry import is_transient
+from claimflow.runtime.queue.retry import OtherVersionError, is_transient
 from claimflow.runtime.registry import IN_PROGRESS, RunRow
 from claimflow.state.apply import decision_errors
 from claimflow.state.events import event
@@ -40,7 +41,19 @@ async def start_job(engine: Engine, run_id: str, locks: RunLocks | None = None) 
         row = await engine.registry.get_run(run_id)
         if row.status not in IN_PROGRESS:  # paused, finished, or waiting for its resume job
             return row
-        return await _guarded(engine, row, engine.start(run_id))
+        return await _guarded(engine, row, _start(engine, row))
+
+
+async def _start(engine: Engine, row: RunRow) -> RunRow:
+    """`engine.start`; a run that ran steps under another version is left as it is, for a worker of that version.
+
+    Its WorkflowVersionError comes before the run is claimed; a run that never ran a step starts under this
+    worker's version instead (`Engine.start`).
+    """
+    try:
+        return await engine.start(row.run_id)
+    except WorkflowVersionError:
+        raise OtherVersionError(row.run_id, row.workflow_version, engine.version) from None
 
 
 async def resume_job(
@@ -49,6 +62,8 @@ async def resume_job(
     """Apply a queued decision to the review it answers and advance the run; a duplicate delivery does nothing."""
     async with _lock(engine, run_id, locks):
         row = await engine.registry.get_run(run_id)
+        if row.status in ("resuming", "resume_queued") and row.workflow_version != engine.version:
+            raise OtherVersionError(run_id, row.workflow_version, engine.version)  # it paused under its own
         if row.status == "resuming":
             pending = await engine.pending_review(run_id)
             if pending is None or pending.interrupt_id != interrupt_id:

@@ -132,11 +132,27 @@ class AsyncRegistry:
         return await self._call(self.sync.count_superseded)
 
     async def claim(
-        self, run_id: str, *, owner: str, allowed: Iterable[str], status: str, interrupt_id: str | None = None
+        self,
+        run_id: str,
+        *,
+        owner: str,
+        allowed: Iterable[str],
+        status: str,
+        interrupt_id: str | None = None,
+        workflow_version: str | None = None,
     ) -> RunRow:
-        """Atomically take the run's lease and move it to `status`, or raise RunBusyError saying why."""
+        """Atomically take the run's lease and move it to `status`, or raise RunBusyError saying why.
+
+        `workflow_version`, when given, becomes the run's: a run that never ran a step starts under the claimer's.
+        """
         return await self._call(
-            self.sync.claim, run_id, owner=owner, allowed=tuple(allowed), status=status, interrupt_id=interrupt_id
+            self.sync.claim,
+            run_id,
+            owner=owner,
+            allowed=tuple(allowed),
+            status=status,
+            interrupt_id=interrupt_id,
+            workflow_version=workflow_version,
         )
 
     async def release(self, run_id: str, *, owner: str, status: str, **changes: Unpack[ReleaseChanges]) -> None:

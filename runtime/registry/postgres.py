@@ -154,12 +154,20 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates, PgSettlement)
         return left_behind((RunRow(**row) for row in rows), time.time())
 
     def claim(
-        self, run_id: str, *, owner: str, allowed: Iterable[str], status: str, interrupt_id: str | None = None
+        self,
+        run_id: str,
+        *,
+        owner: str,
+        allowed: Iterable[str],
+        status: str,
+        interrupt_id: str | None = None,
+        workflow_version: str | None = None,
     ) -> RunRow:
         """Atomically take the run's lease and move it to `status`, or raise RunBusyError saying why.
 
         `allowed` are the statuses the run may be in; `interrupt_id`, when given, must be the pending one. The row
-        lock makes a second claimer wait for the first one's commit, then see its lease.
+        lock makes a second claimer wait for the first one's commit, then see its lease. `workflow_version`, when
+        given, becomes the run's.
         """
         allowed = tuple(allowed)
         with self._write() as conn:
@@ -169,9 +177,9 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates, PgSettlement)
             now = time.time()  # read after any wait for the row lock
             check_claim(row, owner=owner, allowed=allowed, interrupt_id=interrupt_id, now=now)
             claimed = conn.execute(
-                "UPDATE claimflow_runs SET status = %s, lease_owner = %s, lease_until = %s, updated_at = %s"
-                " WHERE run_id = %s RETURNING *",
-                (status, owner, now + LEASE_SECONDS, now, run_id),
+                "UPDATE claimflow_runs SET status = %s, lease_owner = %s, lease_until = %s, updated_at = %s,"
+                " workflow_version = COALESCE(%s, workflow_version) WHERE run_id = %s RETURNING *",
+                (status, owner, now + LEASE_SECONDS, now, workflow_version, run_id),
             ).fetchone()
         assert claimed is not None  # the row is locked: it cannot have gone
         return RunRow(**claimed)

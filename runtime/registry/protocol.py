@@ -78,9 +78,19 @@ class RunRegistry(Protocol):
         ...
 
     def claim(
-        self, run_id: str, *, owner: str, allowed: Iterable[str], status: str, interrupt_id: str | None = None
+        self,
+        run_id: str,
+        *,
+        owner: str,
+        allowed: Iterable[str],
+        status: str,
+        interrupt_id: str | None = None,
+        workflow_version: str | None = None,
     ) -> RunRow:
-        """Atomically take the run's lease and move it to `status`, or raise RunBusyError saying why."""
+        """Atomically take the run's lease and move it to `status`, or raise RunBusyError saying why.
+
+        `workflow_version`, when given, becomes the run's: a run that never ran a step starts under the claimer's.
+        """
         ...
 
     def release(self, run_id: str, *, owner: str, status: str, **changes: Unpack[ReleaseChanges]) -> None:

@@ -430,11 +430,19 @@ class RunTable(Database):
         return [RunRow(**dict(row)) for row in self._db.execute("SELECT * FROM runs" + tail, args)]
 
     def claim(
-        self, run_id: str, *, owner: str, allowed: Iterable[str], status: str, interrupt_id: str | None = None
+        self,
+        run_id: str,
+        *,
+        owner: str,
+        allowed: Iterable[str],
+        status: str,
+        interrupt_id: str | None = None,
+        workflow_version: str | None = None,
     ) -> RunRow:
         """Atomically take the run's lease and move it to `status`, or raise RunBusyError saying why.
 
         `allowed` are the statuses the run may be in; `interrupt_id`, when given, must be the pending one.
+        `workflow_version`, when given, becomes the run's.
         """
         allowed = tuple(allowed)
         now = time.time()
@@ -444,8 +452,9 @@ class RunTable(Database):
                 raise RunNotFoundError(f"no run {run_id!r}")
             check_claim(row, owner=owner, allowed=allowed, interrupt_id=interrupt_id, now=now)
             db.execute(
-                "UPDATE runs SET status = ?, lease_owner = ?, lease_until = ?, updated_at = ? WHERE run_id = ?",
-                (status, owner, now + LEASE_SECONDS, now, run_id),
+                "UPDATE runs SET status = ?, lease_owner = ?, lease_until = ?, updated_at = ?,"
+                " workflow_version = COALESCE(?, workflow_version) WHERE run_id = ?",
+                (status, owner, now + LEASE_SECONDS, now, workflow_version, run_id),
             )
         return self.get_run(run_id)
 

@@ -86,17 +86,33 @@ def test_resuming_a_run_whose_version_is_gone_is_refused_and_it_stays_paused(dat
     asyncio.run(check())
 
 
-async def test_a_queued_run_of_a_gone_version_is_not_started(data_dir: Path, docs_dir: Path) -> None:
+async def test_a_queued_run_of_a_gone_version_starts_under_this_one_and_records_it(
+    data_dir: Path, docs_dir: Path
+) -> None:
+    """A run that never ran a step holds nothing of the version it was submitted under (a rolling upgrade)."""
     path = write(docs_dir, "invoice.txt", invoice_text())
     async with open_engine(Settings(data_dir=data_dir)) as engine:
         row = await engine.submit(path)
         engine.registry.sync._db.execute(  # simulate a run registered by another release
             "UPDATE runs SET workflow_version = ? WHERE run_id = ?", (GONE_VERSION, row.run_id)
         )
+        done = await engine.start(row.run_id)
+        assert done.status in ("completed", "needs_review") and done.workflow_version == engine.version
+
+
+async def test_a_started_run_of_a_gone_version_is_not_continued(data_dir: Path, docs_dir: Path) -> None:
+    path = write(docs_dir, "invoice.txt", invoice_text())
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        row = await engine.submit(path)
+        await engine.start(row.run_id)
+        # Cut off mid-way under another release: its checkpoint holds steps of that version.
+        engine.registry.sync._db.execute(
+            "UPDATE runs SET status = 'running', workflow_version = ? WHERE run_id = ?", (GONE_VERSION, row.run_id)
+        )
         with pytest.raises(WorkflowVersionError, match=GONE_VERSION):
             await engine.start(row.run_id)
-        assert (await engine.registry.get_run(row.run_id)).status == "queued"
-        assert await engine.state(row.run_id) is None
+        stored = await engine.registry.get_run(row.run_id)
+        assert (stored.status, stored.workflow_version) == ("running", GONE_VERSION)
 
 
 async def test_a_resume_whose_process_died_can_be_decided_again_once_its_lease_expired(

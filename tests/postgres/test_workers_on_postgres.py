@@ -25,6 +25,7 @@ from tests.integration._docs import json_lines, run_cli
 from tests.postgres._workers import (
     CONTRACT,
     FINISHED,
+    INVOICE,
     START_JOBS,
     documents,
     migrate,
@@ -354,3 +355,69 @@ def test_a_run_whose_job_is_given_up_is_failed_with_why_and_run_again_by_rerun(
     rerun = run_cli("rerun", run_id, "--model", "rules", "--json", **env, CLAIMFLOW_EXECUTION="queue")
     assert rerun.returncode == 0, rerun.stderr
     assert json_lines(rerun.stdout)[0]["status"] == "queued"
+
+
+OTHER_VERSION = "0ther0version000"
+"""A workflow version no installation has: what a run submitted from, or started by, another release carries."""
+
+
+def test_a_queued_run_of_another_version_starts_under_the_workers_and_records_it(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    env = worker_env(postgres_url, data)
+    queued = run_cli("run", "--queue", "--json", CONTRACT, INVOICE, **env)
+    assert queued.returncode == 0, queued.stderr
+    contract, invoice = (line["run_id"] for line in json_lines(queued.stdout))
+    # Submitted by a release the worker does not run yet (a rolling upgrade): it never ran a step.
+    runs = "SELECT run_id, status, workflow_version FROM claimflow_runs WHERE run_id = %s"
+    ours = rows(postgres_url, runs, invoice)[0]["workflow_version"]
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("UPDATE claimflow_runs SET workflow_version = %s WHERE run_id = %s", (OTHER_VERSION, contract))
+    worker = spawn_worker(tmp_path / "worker.log", env)
+    try:
+        wait_until(lambda: rows(postgres_url, runs, contract)[0]["status"] in FINISHED, 60, "the run to be advanced")
+    finally:
+        stop(worker)
+    assert rows(postgres_url, runs, contract)[0] == {
+        "run_id": contract, "status": "needs_review", "workflow_version": ours
+    }  # fmt: skip
+
+
+def test_a_started_run_of_another_version_is_left_for_a_worker_of_its_version(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    env = worker_env(postgres_url, data)
+    queued = run_cli("run", "--queue", "--json", CONTRACT, **env)
+    assert queued.returncode == 0, queued.stderr
+    run_id = json_lines(queued.stdout)[0]["run_id"]
+    runs = "SELECT status, error, workflow_version FROM claimflow_runs WHERE run_id = %s"
+    log = tmp_path / "worker.log"
+    worker = spawn_worker(log, env)
+    try:
+        wait_until(lambda: rows(postgres_url, runs, run_id)[0]["status"] in FINISHED, 60, "the run to pause")
+        ours = rows(postgres_url, runs, run_id)[0]["workflow_version"]
+        # The run ran steps under another release and was cut off (its worker gone): its job comes back.
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute(
+                "UPDATE claimflow_runs SET status = 'running', workflow_version = %s WHERE run_id = %s",
+                (OTHER_VERSION, run_id),
+            )
+            conn.execute("UPDATE procrastinate_jobs SET status = 'todo' WHERE task_name = 'claimflow.start_run'")
+        wait_until(lambda: " job.retry " in log.read_text(), 30, "the worker to give the job back")
+        assert rows(postgres_url, runs, run_id)[0] == {
+            "status": "running", "error": None, "workflow_version": OTHER_VERSION
+        }  # fmt: skip
+        assert [job["status"] for job in rows(postgres_url, START_JOBS)] == ["todo"]  # to be tried again
+        # A worker of its version (here: the run's version is the worker's again) takes it next time.
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute("UPDATE claimflow_runs SET workflow_version = %s WHERE run_id = %s", (ours, run_id))
+        wait_until(lambda: rows(postgres_url, runs, run_id)[0]["status"] in FINISHED, 60, "the run to go on")
+    finally:
+        stop(worker)
+    assert rows(postgres_url, runs, run_id)[0]["status"] == "needs_review"
+    [retry] = [line for line in log.read_text().splitlines() if " job.retry " in line]
+    assert f"ran steps under workflow version {OTHER_VERSION}" in retry and "left as it is" in retry, retry
