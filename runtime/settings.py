@@ -260,6 +260,28 @@ def _at_least_one(name: str, default: int) -> int:
     return value
 
 
+def _worker_timing() -> WorkerTiming:
+    """CLAIMFLOW_WORKER_HEARTBEAT_S and _STALLED_S, the reaper's period and retention; a live worker never stalls.
+
+    A worker is taken for dead when silent for the stall threshold: a heartbeat that comes as seldom, or more
+    seldom, would have live workers' jobs run again by the reaper while they still run them.
+    """
+    heartbeat_s = _positive("CLAIMFLOW_WORKER_HEARTBEAT_S", 10.0)
+    stalled_s = _positive("CLAIMFLOW_WORKER_STALLED_S", 60.0)
+    if heartbeat_s >= stalled_s:
+        raise SettingsError(
+            f"CLAIMFLOW_WORKER_HEARTBEAT_S={heartbeat_s:g} must be less than CLAIMFLOW_WORKER_STALLED_S={stalled_s:g}"
+            " (a few times less: a worker silent that long is taken for dead and its jobs are run again)"
+        )
+    return WorkerTiming(
+        heartbeat_s=heartbeat_s,
+        stalled_s=stalled_s,
+        reaper_every_s=_reaper_every(),
+        prune_after=_prune_after(),
+        prune_cron=_prune_cron(),
+    )
+
+
 def _reaper_every() -> int:
     """CLAIMFLOW_REAPER_EVERY_S: whole seconds, 1 to 59 (it is the seconds column of a cron line)."""
     value = _at_least_one("CLAIMFLOW_REAPER_EVERY_S", 30)
@@ -483,13 +505,7 @@ class Settings:
             sweep_seconds=_non_negative("CLAIMFLOW_SWEEP_SECONDS", 60.0, "a number of seconds, 0 or more"),
             delivery=_delivery(),
             execution=_choice("CLAIMFLOW_EXECUTION", ("local", "queue"), "local"),
-            worker=WorkerTiming(
-                heartbeat_s=_positive("CLAIMFLOW_WORKER_HEARTBEAT_S", 10.0),
-                stalled_s=_positive("CLAIMFLOW_WORKER_STALLED_S", 60.0),
-                reaper_every_s=_reaper_every(),
-                prune_after=_prune_after(),
-                prune_cron=_prune_cron(),
-            ),
+            worker=_worker_timing(),
         )
 
     def apart(self, data_dir: Path) -> Settings:

@@ -13,6 +13,7 @@ from claimflow.runtime.queue import MAINTENANCE_QUEUE, OFFLINE_QUEUE, queue_for,
 from claimflow.runtime.queue.app import build_app
 from claimflow.runtime.queue.names import PRUNE_TASK
 from claimflow.runtime.settings import Settings, SettingsError
+from tests.integration._docs import run_cli
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +47,31 @@ def test_worker_timing_comes_from_the_environment(tmp_path: Path, monkeypatch: p
     monkeypatch.setenv("CLAIMFLOW_WORKER_STALLED_S", "0")
     with pytest.raises(SettingsError, match="CLAIMFLOW_WORKER_STALLED_S"):
         Settings.load(data_dir=tmp_path)
+
+
+@pytest.mark.parametrize(("heartbeat", "stalled"), [("60", "60"), ("90", "60"), ("10", "5")])
+def test_a_heartbeat_as_slow_as_the_stall_threshold_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, heartbeat: str, stalled: str
+) -> None:
+    # Live workers would be taken for dead, and their jobs run again while they still run them.
+    monkeypatch.setenv("CLAIMFLOW_WORKER_HEARTBEAT_S", heartbeat)
+    monkeypatch.setenv("CLAIMFLOW_WORKER_STALLED_S", stalled)
+    with pytest.raises(SettingsError) as refused:
+        Settings.load(data_dir=tmp_path)
+    assert str(refused.value).startswith(
+        f"CLAIMFLOW_WORKER_HEARTBEAT_S={heartbeat} must be less than CLAIMFLOW_WORKER_STALLED_S={stalled}"
+    )
+    monkeypatch.delenv("CLAIMFLOW_WORKER_STALLED_S")  # against the default (60 s)
+    if float(heartbeat) < 60:
+        assert Settings.load(data_dir=tmp_path).worker.heartbeat_s == float(heartbeat)
+
+
+def test_a_worker_with_a_heartbeat_as_slow_as_the_stall_threshold_does_not_start(tmp_path: Path) -> None:
+    env = {"CLAIMFLOW_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "CLAIMFLOW_DATA_DIR": str(tmp_path)}
+    done = run_cli("worker", CLAIMFLOW_WORKER_HEARTBEAT_S="60", CLAIMFLOW_WORKER_STALLED_S="60", **env)
+    assert done.returncode == 2, done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("error: CLAIMFLOW_WORKER_HEARTBEAT_S=60 must be less than CLAIMFLOW_WORKER_STALLED_S=60")
 
 
 @pytest.mark.parametrize(
