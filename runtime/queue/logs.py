@@ -232,15 +232,65 @@ class _WithoutJobArguments(logging.Filter):
         return True
 
 
-def log_to_stderr(stream: TextIO | None = None) -> logging.Handler:
-    """Show claimflow's lines from INFO and procrastinate's from WARNING on stderr, each with time and level.
+def error_line(error: BaseException) -> str:
+    """An exception in one line: its type and message, then what caused it (`; caused by Type: message`).
 
-    claimflow sets no logging up on import: a program embedding the worker keeps its own set-up.
+    procrastinate wraps a database error in its own with a vague message ("Database error."): the cause says what.
+    """
+    parts: list[str] = []
+    current: BaseException | None = error
+    while current is not None and len(parts) < 3:
+        said = " ".join(str(current).split())
+        parts.append(f"{type(current).__name__}: {said}" if said else type(current).__name__)
+        current = current.__cause__ or (None if current.__suppress_context__ else current.__context__)
+    return redact("; caused by ".join(parts))
+
+
+class OneLine(logging.Formatter):
+    """Each record on one line: an exception as its type and message (`error_line`), never a traceback.
+
+    An operator greps a worker's log by event; a traceback of pages (procrastinate logs one with each failed
+    job or side task) buries the lines around it. The record itself is left as it was, for other handlers.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record's line, with ` (Type: message)` for its exception, newlines folded into spaces."""
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info = record.exc_text = record.stack_info = None
+        try:
+            line = super().format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+        error = saved[0][1] if saved[0] else None
+        if error is not None:
+            line = f"{line} ({error_line(error)})"
+        return _NEWLINES.sub(" ", line.strip())
+
+
+_NEWLINES = re.compile(r"\s*\n\s*")
+
+
+_SHOWN = (
+    ("claimflow", logging.INFO),
+    ("procrastinate", logging.WARNING),
+    ("asyncio", logging.WARNING),
+    ("psycopg", logging.ERROR),
+)
+"""The loggers a worker shows, from which level. asyncio's "Task exception was never retrieved" went to Python's
+last-resort handler, traceback and all. psycopg's pools warn of every failed reconnect during an outage and every
+session they discard: the worker's own `worker.restarting` and `job.retry` lines say it once."""
+
+
+def log_to_stderr(stream: TextIO | None = None) -> logging.Handler:
+    """Show claimflow's lines from INFO, procrastinate's and asyncio's from WARNING on stderr, with time and level.
+
+    One line each (`OneLine`). claimflow sets no logging up on import: a program embedding the worker keeps its
+    own set-up.
     """
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(OneLine("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(_WithoutJobArguments())
-    for name, level in (("claimflow", logging.INFO), ("procrastinate", logging.WARNING)):
+    for name, level in _SHOWN:
         logger = logging.getLogger(name)
         logger.addHandler(handler)
         logger.setLevel(level)

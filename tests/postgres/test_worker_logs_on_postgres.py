@@ -6,12 +6,15 @@ there, and nothing of what the documents or a reviewer's edits say is.
 
 from __future__ import annotations
 
+import io
+import logging
 import re
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from claimflow.runtime.queue.logs import log_to_stderr
 from tests.integration._docs import CORRUPT_PDF, json_lines, run_cli, write
 from tests.postgres._workers import (
     CONTRACT,
@@ -122,3 +125,30 @@ def test_a_worker_logs_its_jobs_failures_retries_reapings_and_stop_and_no_docume
     for words in (EDITED, *DOCUMENT_WORDS):
         assert words not in text, words
     assert "Traceback" not in text
+
+
+def test_procrastinates_errors_are_one_line_with_the_errors_type_and_message_and_no_traceback() -> None:
+    stream = io.StringIO()
+    levels = {name: logging.getLogger(name).level for name in ("claimflow", "procrastinate")}
+    handler = log_to_stderr(stream)
+    logger = logging.getLogger("procrastinate.worker.w1")
+    try:
+        try:
+            try:
+                raise psycopg.OperationalError("connection failed: server closed\nthe connection unexpectedly")
+            except psycopg.OperationalError as error:
+                raise RuntimeError("\n    Database error.\n    ") from error
+        except RuntimeError as error:
+            # As procrastinate logs a side task that failed: the exception, its traceback, a message of lines.
+            logger.error("Side task listener failed with exception: %s, stopping worker", error, exc_info=error)
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).removeHandler(handler)
+            logging.getLogger(name).setLevel(level)
+    [line] = stream.getvalue().splitlines()
+    said = "Side task listener failed with exception: Database error. , stopping worker"
+    assert f" ERROR procrastinate.worker.w1: {said} (RuntimeError: " in line, line
+    assert line.endswith(
+        "(RuntimeError: Database error.; caused by OperationalError: connection failed: server closed the connection"
+        " unexpectedly)"
+    ), line

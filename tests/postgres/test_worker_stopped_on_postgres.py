@@ -104,6 +104,7 @@ def test_a_worker_outlives_a_database_outage_and_takes_the_next_job(
     assert _run_status(postgres_url) == "needs_review", text
     [restarting, *_] = [line for line in text.splitlines() if " worker.restarting " in line]
     assert " WARNING " in restarting and "attempt=1 " in restarting and "database" in restarting, restarting
+    assert "Traceback" not in text and "error connecting" not in text, text  # one line per event
 
 
 def test_a_worker_whose_record_was_pruned_registers_again_and_takes_the_next_job(
