@@ -103,6 +103,10 @@ def _open_storage(settings: Settings) -> tuple[RunRegistry | None, CheckResult]:
 
     if not settings.database_url and not (settings.data_dir / REGISTRY_FILE).exists():
         return None, _creatable(settings.data_dir)
+    if settings.database_url:
+        unmigrated = _unmigrated(settings)
+        if unmigrated is not None:
+            return None, unmigrated
     try:
         registry = open_registry(settings)
         counts = registry.count_runs()
@@ -110,6 +114,31 @@ def _open_storage(settings: Settings) -> tuple[RunRegistry | None, CheckResult]:
         return None, CheckResult("storage", "failed", _failure(error))
     runs = ", ".join(f"{status} {count}" for status, count in counts.items()) or "no runs yet"
     return registry, CheckResult("storage", "ok", f"{_where(settings)}: {runs}")
+
+
+def _unmigrated(settings: Settings) -> CheckResult | None:
+    """What to say of a database without claimflow's tables, looked at without creating them; None if it has them.
+
+    Opening the registry creates its tables (the first run on a new database does so): `check` writes nothing,
+    so it reads the catalog first. Workers need the queue's schema too, which only `claimflow db migrate` makes.
+    """
+    from claimflow.runtime.registry._pg_schema import connect
+
+    assert settings.database_url is not None  # Postgres only
+    try:
+        with connect(settings.database_url) as conn:
+            found = conn.execute("SELECT to_regclass('claimflow_runs') IS NOT NULL AS found").fetchone()
+    except Exception as error:  # whatever keeps the database out of reach is the finding
+        return CheckResult("storage", "failed", _failure(error))
+    if found and found["found"]:
+        return None
+    where = _where(settings)
+    if settings.execution == "queue":
+        return CheckResult("storage", "failed", f"{where} has no claimflow tables yet: run `claimflow db migrate`")
+    # Without workers the first run creates the tables, as it creates a data directory.
+    return CheckResult(
+        "storage", "ok", f"{where}: no runs yet (no tables: `claimflow db migrate` or the first run makes them)"
+    )
 
 
 def _creatable(data_dir: Path) -> CheckResult:
