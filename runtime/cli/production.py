@@ -75,11 +75,18 @@ def worker(
     """Take run jobs from the queue and advance them, until stopped (Ctrl-C or SIGTERM)."""
     from claimflow.runtime.queue import worker_queues
     from claimflow.runtime.queue.logs import log_to_stderr
+    from claimflow.runtime.queue.names import QUEUES
     from claimflow.runtime.queue.worker import run_worker
 
     settings = _settings(data_dir, types)
-    log_to_stderr()  # each job, failed run, retry, reaping and the stop: one line each, never a document's text
     names = [name.strip() for item in queues or [] for name in item.split(",") if name.strip()]
+    unknown = [name for name in names if name not in QUEUES]
+    if unknown:  # a worker on a queue nobody puts jobs on would wait for good, saying nothing
+        err.print(
+            f"[red]error:[/red] --queues: no queue {', '.join(map(repr, unknown))}; the queues are {', '.join(QUEUES)}"
+        )
+        raise typer.Exit(2)
+    log_to_stderr()  # each job, failed run, retry, reaping and the stop: one line each, never a document's text
     err.print(
         f"worker on {', '.join(names or worker_queues(settings.model))}, {concurrency} job(s) at once, model "
         f"{shown(settings.model)}; Ctrl-C stops it after the jobs in hand"

@@ -119,3 +119,13 @@ def test_the_prune_job_is_scheduled_on_the_cron_set(tmp_path: Path, monkeypatch:
     app = build_app(settings)  # not opened: nothing connects
     crons = {task.task.name: task.cron for task in app.periodic_registry.periodic_tasks.values()}
     assert crons[PRUNE_TASK] == "17 3 * * *"
+
+
+def test_a_worker_on_a_queue_that_does_not_exist_does_not_start(tmp_path: Path) -> None:
+    env = {"CLAIMFLOW_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none", "CLAIMFLOW_DATA_DIR": str(tmp_path)}
+    done = run_cli("worker", "--queues", "offline,bogus", "--queues", "llm.opnai", **env)
+    assert done.returncode == 2, done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert line == (
+        "error: --queues: no queue 'bogus', 'llm.opnai'; the queues are offline, llm.openai, llm.anthropic, maintenance"
+    )
