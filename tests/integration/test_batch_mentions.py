@@ -43,12 +43,37 @@ async def test_a_file_named_twice_in_one_batch_is_advanced_once(data_dir: Path, 
     assert mentions == [(rows[0].run_id, True), (rows[0].run_id, True)]
 
 
-async def test_a_run_of_another_workflow_version_is_left_and_the_batch_goes_on(
+async def test_a_queued_run_of_another_workflow_version_starts_under_this_one_in_the_batch(
+    data_dir: Path, docs_dir: Path
+) -> None:
+    """A run registered by another installation that never ran a step holds nothing of that version."""
+    older = write(docs_dir, "a_invoice.txt", invoice_text("NW-2024-0911"))
+    async with open_engine(data_dir=data_dir, types=[PURCHASE_ORDER]) as other_installation:
+        queued = await other_installation.submit(older)  # registered, never started (a batch killed there)
+        other_version = other_installation.version
+    write(docs_dir, "b_invoice.txt", invoice_text("NW-2024-0912"))
+
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        rows = await process_files(engine, expand([docs_dir]).files, concurrency=2)
+
+    by_name = {row.filename: row for row in rows}
+    assert by_name["a_invoice.txt"].run_id == queued.run_id
+    assert by_name["a_invoice.txt"].status == "completed"
+    assert by_name["a_invoice.txt"].workflow_version == engine.version != other_version
+    assert by_name["b_invoice.txt"].status == "completed"
+
+
+async def test_a_started_run_of_another_workflow_version_is_left_and_the_batch_goes_on(
     data_dir: Path, docs_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     older = write(docs_dir, "a_invoice.txt", invoice_text("NW-2024-0911"))
     async with open_engine(data_dir=data_dir, types=[PURCHASE_ORDER]) as other_installation:
-        queued = await other_installation.submit(older)  # registered, never started (a batch killed there)
+        started = await other_installation.process(older)
+        other_version = other_installation.version
+        # Cut off mid-way there: queued again, its checkpoints holding steps of that installation's version.
+        other_installation.registry.sync._db.execute(
+            "UPDATE runs SET status = 'queued' WHERE run_id = ?", (started.run_id,)
+        )
     write(docs_dir, "b_invoice.txt", invoice_text("NW-2024-0912"))
     write(docs_dir, "c_memo.html", MEMO)
 
@@ -57,8 +82,9 @@ async def test_a_run_of_another_workflow_version_is_left_and_the_batch_goes_on(
             rows = await process_files(engine, expand([docs_dir]).files, concurrency=2)
 
     by_name = {row.filename: row for row in rows}
-    assert by_name["a_invoice.txt"].run_id == queued.run_id
-    assert by_name["a_invoice.txt"].status == "queued"  # left as it stands, for its own installation or a rerun
+    assert by_name["a_invoice.txt"].run_id == started.run_id
+    # Left as it stands, for its own installation or a rerun.
+    assert (by_name["a_invoice.txt"].status, by_name["a_invoice.txt"].workflow_version) == ("queued", other_version)
     assert by_name["b_invoice.txt"].status == "completed"
     assert by_name["c_memo.html"].status == "needs_review"
     warned = [record.getMessage() for record in caplog.records]
