@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable, Callable, Sequence
 
 import httpx2
 
@@ -13,7 +14,7 @@ from claimflow.runtime.delivery.webhook import WebhookRefusedError, post_record
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.registry import AsyncRegistry
 from claimflow.runtime.settings import Settings
-from claimflow.state.events import event
+from claimflow.state.events import Event, event
 from claimflow.state.records import DocumentRecord, build_record
 from claimflow.state.redaction import redact
 from claimflow.state.schema import DocumentTypes
@@ -21,6 +22,9 @@ from claimflow.state.workflow import WorkflowState
 
 _FAILURES: tuple[type[BaseException], ...] = (httpx2.HTTPError, WebhookRefusedError, OSError, TimeoutError)
 """What a failed attempt raises: the receiver or the network, never a bug of ours (those fail the run)."""
+
+QueuedEvents = Callable[[str], Awaitable[Sequence[Event]]]
+"""Takes a run's events still queued for the events table (the engine's journal), for the caller to write."""
 
 
 def _failures(config: DeliveryConfig) -> tuple[type[BaseException], ...]:
@@ -44,12 +48,19 @@ class RecordDeliverer:
     """Sends a completed run's record to every configured target; see `claimflow.runtime.delivery`."""
 
     def __init__(
-        self, config: DeliveryConfig, registry: AsyncRegistry, types: DocumentTypes, database_url: str | None
+        self,
+        config: DeliveryConfig,
+        registry: AsyncRegistry,
+        types: DocumentTypes,
+        database_url: str | None,
+        queued: QueuedEvents | None = None,
     ) -> None:
         self.config = config
         self.registry = registry
         self.types = types
         self.database_url = database_url
+        self.queued = queued
+        """The run's events queued for the table, written before the first attempt's so the trail keeps its order."""
         self._failures = _failures(config)
 
     async def deliver(self, state: WorkflowState, key: str) -> None:
@@ -57,8 +68,14 @@ class RecordDeliverer:
         record = build_record(state, self.types)
         if record is None:
             return  # no active type, no typed record: nothing to deliver
+        # The attempts' events go to the table at once, the steps' through the journal after their checkpoints:
+        # the earlier steps' events still queued, and the last step's (in the checkpoint this step runs from),
+        # are written first, so the trail reads in the order things happened. Appends skip an event already
+        # written, so the journal writing them again later adds nothing.
+        earlier = [*(await self.queued(state.run_id) if self.queued is not None else ()), *state.events]
         for target in self.config.targets:
-            await self._deliver_to(target, record, key)
+            await self._deliver_to(target, record, key, earlier)
+            earlier = []
 
     async def _send(self, target: DeliveryTarget, record: DocumentRecord, key: str) -> None:
         timeout = self.config.timeout_s
@@ -78,7 +95,10 @@ class RecordDeliverer:
             upsert_record(self.database_url, target.address, record, key=key, timeout_s=timeout), timeout
         )
 
-    async def _deliver_to(self, target: DeliveryTarget, record: DocumentRecord, key: str) -> None:
+    async def _deliver_to(
+        self, target: DeliveryTarget, record: DocumentRecord, key: str, earlier: Sequence[Event] = ()
+    ) -> None:
+        """Attempts to deliver to `target`, each audited; `earlier` events are written with the first attempt's."""
         run_id, attempts = record.run_id, self.config.max_attempts
         reason = ""
         for attempt in range(1, attempts + 1):
@@ -86,7 +106,8 @@ class RecordDeliverer:
                 await asyncio.sleep(self.config.wait_before(attempt))
             # Written before the send, straight to the events table: a crash right after sending leaves it there.
             started = event("delivery.started", "deliver", target=target.name, key=key, attempt=attempt)
-            await self.registry.append_events(run_id, [started])
+            await self.registry.append_events(run_id, [*earlier, started])
+            earlier = ()
             try:
                 await self._send(target, record, key)
             except self._failures as error:
@@ -114,12 +135,17 @@ class RecordDeliverer:
         return redact(f"{type(error).__name__}: {error}")
 
 
-def make_deliverer(settings: Settings, registry: AsyncRegistry, types: DocumentTypes) -> RecordDeliverer | None:
-    """The deliverer for the configured targets, or None when CLAIMFLOW_DELIVER names none."""
+def make_deliverer(
+    settings: Settings, registry: AsyncRegistry, types: DocumentTypes, queued: QueuedEvents | None = None
+) -> RecordDeliverer | None:
+    """The deliverer for the configured targets, or None when CLAIMFLOW_DELIVER names none.
+
+    `queued` takes a run's events still queued for the table (the engine's journal's `take`).
+    """
     config = settings.delivery
     if not config.targets:
         return None
     problem = delivery_problem(config, settings.database_url)
     if problem is not None:
         raise SetupError(problem)
-    return RecordDeliverer(config, registry, types, settings.database_url)
+    return RecordDeliverer(config, registry, types, settings.database_url, queued)

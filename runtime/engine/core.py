@@ -98,6 +98,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         active: ActiveTypes,
         *,
         override_model: bool = False,
+        journal: EventJournal | None = None,
     ) -> None:
         self.settings = settings
         self.registry = registry
@@ -108,7 +109,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         self.active = active
         self.types = active.types
         self.owner = engine_owner()
-        self.journal = EventJournal(registry)
+        self.journal = journal if journal is not None else EventJournal(registry)
         self.deciding = RunTurns()
         self._advancing = {}
         self._sweeping = asyncio.Lock()

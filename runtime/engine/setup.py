@@ -20,6 +20,7 @@ from claimflow.runtime.delivery.deliverer import make_deliverer
 from claimflow.runtime.discovery import ActiveTypes, discover_types, given_types
 from claimflow.runtime.engine.core import Engine
 from claimflow.runtime.engine.heartbeat import heartbeat
+from claimflow.runtime.engine.journal import EventJournal
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway import make_gateway
 from claimflow.runtime.gateway.recording import RecordingGateway
@@ -170,6 +171,7 @@ async def open_engine(
         stack.push_async_callback(store.close)
         saver = await stack.enter_async_context(_checkpointer(settings))
         graph = build_documents_workflow(active.types).compile(checkpointer=saver)
+        journal = EventJournal(registry)  # the engine's, and the deliverer's, which writes a run's queued events first
         context = None
         if gateway is not None:
             if parser is None:
@@ -183,9 +185,11 @@ async def open_engine(
                 second_gateway=second_gateway,
                 mask_patterns=settings.mask_patterns,
                 offload=offload,
-                deliverer=make_deliverer(settings, registry, active.types),
+                deliverer=make_deliverer(settings, registry, active.types, journal.take),
             )
-        engine = Engine(settings, registry, store, graph, context, limits, active, override_model=override_model)
+        engine = Engine(
+            settings, registry, store, graph, context, limits, active, override_model=override_model, journal=journal
+        )
         stack.callback(close_owner, engine.owner)  # once its own closing is done
         stack.push_async_callback(engine.journal.close)
         stack.push_async_callback(engine.close_models)

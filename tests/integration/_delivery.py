@@ -99,6 +99,13 @@ def parked_then_retried(tmp_path: Path, receiver: Receiver, database_url: str | 
     assert view["status"] == "delivery_failed"
     assert "failed after 3 attempt(s)" in view["error"] and "503" in view["error"]
     assert len(receiver.received) == 3 and receiver.delivered == {}
+    # The attempts' events are written at once, the steps' after their checkpoints: the steps before come first.
+    trail = events(view["run_id"], env)
+    first = next(at for at, item in enumerate(trail) if item["type"] == "delivery.started")
+    assert [item["step"] for item in trail[:first] if item["type"] == "step.completed"][-1] == "finalize"
+    assert "run.completed" in [item["type"] for item in trail[:first]]
+    assert all(item["at"] <= trail[first]["at"] for item in trail[:first])
+    assert not any(item["type"].startswith(("step.", "run.completed")) for item in trail[first:]), trail[first:]
 
     listed = json_lines(run_cli("runs", "--status", "delivery_failed", "--json", **env).stdout)
     assert [run["run_id"] for run in listed] == [view["run_id"]]
