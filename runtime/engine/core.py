@@ -251,8 +251,8 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
 
         A run a decider left resuming continues with that decision only if it was committed (the checkpoint
         is past the review it answered); otherwise the decision is abandoned and the review open again. A run
-        whose model cannot be built here (a missing key), or made by another workflow version, is left as it was,
-        with a warning saying why. A run
+        whose model cannot be built here (a missing key), or that ran steps under another workflow version, is left
+        as it was, with a warning saying why; one of another version that never ran a step starts under this one. A run
         another live process holds (a `run` still working through its batch, another `recover` that
         got there first) is left to it: each run is claimed atomically before it is touched.
         """
@@ -274,6 +274,8 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         return [row for row in done if row is not None]
 
     async def _recover(self, row: RunRow) -> RunRow:
+        if await self._version_to_adopt(row) is not None:
+            return await self.start(row.run_id)  # of another version and never ran a step: starts under this one
         check_version(row.run_id, row.workflow_version, self.version)
         pending = await self.pending_review(row.run_id)
         if pending is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -118,19 +119,31 @@ def _left_behind(data_dir: Path, extra: bool, *files: Path) -> list[str]:
     return done.stdout.split()
 
 
-async def test_recover_leaves_a_run_of_another_workflow_version_and_recovers_the_rest(
+async def test_recover_starts_a_run_of_another_version_that_ran_no_step_and_leaves_one_that_did(
     data_dir: Path, docs_dir: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     (older,) = _left_behind(data_dir, True, write(docs_dir, "a_invoice.txt", invoice_text("NW-2024-0921")))
     (current,) = _left_behind(data_dir, False, write(docs_dir, "b_invoice.txt", invoice_text("NW-2024-0922")))
+    ran = write(docs_dir, "c_invoice.txt", invoice_text("NW-2024-0923"))
+    async with open_engine(data_dir=data_dir, types=[PURCHASE_ORDER]) as other_installation:
+        started = await other_installation.process(ran)
+        other_version = other_installation.version
+        # Its process died mid-way: running under a lapsed lease, its checkpoints of that installation's version.
+        other_installation.registry.sync._db.execute(
+            "UPDATE runs SET status = 'running', lease_owner = 'crashed-host:4242', lease_until = ? WHERE run_id = ?",
+            (time.time() - 1, started.run_id),
+        )
 
     with caplog.at_level(logging.WARNING, logger="claimflow"):
         async with open_engine(Settings(data_dir=data_dir)) as engine:
             recovered = await engine.recover(concurrency=2)
-            left = await engine.registry.get_run(older)
+            left = await engine.registry.get_run(started.run_id)
 
-    assert [(row.run_id, row.status) for row in recovered] == [(current, "completed")]
-    assert left.status == "queued"
+    assert sorted((row.run_id, row.status) for row in recovered) == sorted(
+        [(older, "completed"), (current, "completed")]
+    )
+    assert {row.workflow_version for row in recovered} == {engine.version}
+    assert (left.status, left.workflow_version) == ("running", other_version)
     assert any("workflow version" in record.getMessage() for record in caplog.records)
 
 

@@ -100,6 +100,23 @@ async def test_a_queued_run_of_a_gone_version_starts_under_this_one_and_records_
         assert done.status in ("completed", "needs_review") and done.workflow_version == engine.version
 
 
+async def test_a_run_of_a_gone_version_whose_process_died_before_its_first_step_is_started_by_recover(
+    data_dir: Path, docs_dir: Path
+) -> None:
+    path = write(docs_dir, "invoice.txt", invoice_text())
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        row, _ = await engine.register(path, starting=True)
+    with sqlite3.connect(data_dir / REGISTRY_FILE) as db:  # registered by another release, which died at once
+        db.execute(
+            "UPDATE runs SET workflow_version = ?, lease_owner = 'crashed-host:4242', lease_until = ? WHERE run_id = ?",
+            (GONE_VERSION, time.time() - 1, row.run_id),
+        )
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        [recovered] = await engine.recover()
+    assert (recovered.run_id, recovered.status) == (row.run_id, "completed")
+    assert recovered.workflow_version == engine.version
+
+
 async def test_a_started_run_of_a_gone_version_is_not_continued(data_dir: Path, docs_dir: Path) -> None:
     path = write(docs_dir, "invoice.txt", invoice_text())
     async with open_engine(Settings(data_dir=data_dir)) as engine:
