@@ -117,27 +117,32 @@ def _open_storage(settings: Settings) -> tuple[RunRegistry | None, CheckResult]:
 
 
 def _unmigrated(settings: Settings) -> CheckResult | None:
-    """What to say of a database without claimflow's tables, looked at without creating them; None if it has them.
+    """What to say of a database without claimflow's schema, looked at without making it; None if it has it all.
 
-    Opening the registry creates its tables (the first run on a new database does so): `check` writes nothing,
-    so it reads the catalog first. Workers need the queue's schema too, which only `claimflow db migrate` makes.
+    Opening the registry creates or completes its schema (the first run on a new database does so): `check`
+    writes nothing, so it asks the registry's own test (`schema_ready`) first. Workers need the queue's schema
+    too, which only `claimflow db migrate` makes.
     """
-    from claimflow.runtime.registry._pg_schema import connect
+    from claimflow.runtime.registry._pg_schema import connect, schema_ready
 
     assert settings.database_url is not None  # Postgres only
     try:
         with connect(settings.database_url) as conn:
-            found = conn.execute("SELECT to_regclass('claimflow_runs') IS NOT NULL AS found").fetchone()
+            ready = schema_ready(conn)
     except Exception as error:  # whatever keeps the database out of reach is the finding
         return CheckResult("storage", "failed", _failure(error))
-    if found and found["found"]:
+    if ready:
         return None
     where = _where(settings)
     if settings.execution == "queue":
-        return CheckResult("storage", "failed", f"{where} has no claimflow tables yet: run `claimflow db migrate`")
-    # Without workers the first run creates the tables, as it creates a data directory.
+        return CheckResult(
+            "storage", "failed", f"{where} has not all of claimflow's tables yet: run `claimflow db migrate`"
+        )
+    # Without workers the first run makes the schema, as it creates a data directory.
     return CheckResult(
-        "storage", "ok", f"{where}: no runs yet (no tables: `claimflow db migrate` or the first run makes them)"
+        "storage",
+        "ok",
+        f"{where}: claimflow's tables are not all there yet (`claimflow db migrate` or the first run makes them)",
     )
 
 

@@ -109,8 +109,9 @@ def _worker_errors() -> Iterator[None]:
     except Exception as error:
         if not_migrated(error) or unavailable_reason(error) is not None:
             raise
-        said = " ".join(str(error).split())  # one line, whatever the exception's text
-        err.print(f"[red]error:[/red] the worker stopped: {message(f'{type(error).__name__}: {said}')}")
+        from claimflow.runtime.queue.logs import error_line  # as the worker's log lines say an exception
+
+        err.print(f"[red]error:[/red] the worker stopped: {message(error_line(error))}")
         raise typer.Exit(1) from None
 
 

@@ -26,7 +26,7 @@ from procrastinate import App
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.queue.app import build_app
 from claimflow.runtime.queue.lock import RunLocks
-from claimflow.runtime.queue.logs import WorkerLog
+from claimflow.runtime.queue.logs import WorkerLog, error_line
 from claimflow.runtime.queue.names import worker_queues
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.unavailable import unavailable_reason
@@ -144,7 +144,7 @@ class _SideTaskFailed(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         if getattr(record, "action", None) == "side_task_failed":
             task, error = getattr(record, "task_name", "side task"), record.exc_info and record.exc_info[1]
-            detail = (unavailable_reason(error) or f"{type(error).__name__}: {error}") if error else "no reason given"
+            detail = (unavailable_reason(error) or error_line(error)) if error else "no reason given"
             self.reasons.append(f"its {task} failed: {' '.join(detail.split())}")
 
 
