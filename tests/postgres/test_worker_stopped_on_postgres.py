@@ -1,15 +1,17 @@
 """How a worker stops, and what does not stop it.
 
 Stopped with SIGTERM while a job outlasts its graceful timeout, it hands the job back: no run is stranded. A
-database that refuses connections for a few seconds (a restart of Postgres) does not stop it.
+database that refuses connections for a few seconds (a restart of Postgres) does not stop it. An error it does not
+outlive (its database role may not use the queue's tables) stops it with one line and exit code 1.
 """
 
 from __future__ import annotations
 
 import signal
 import time
+import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
@@ -131,3 +133,41 @@ def test_a_worker_whose_record_was_pruned_registers_again_and_takes_the_next_job
     text = log.read_text()
     assert _run_status(postgres_url) == "needs_review", text
     assert "record was removed" in text and "Traceback" not in text.split("worker.restarting")[0], text
+
+
+def test_a_worker_whose_role_may_not_use_the_queue_stops_with_one_line_and_exit_code_1(
+    tmp_path: Path, postgres_url: str, postgres_admin: psycopg.Connection[tuple[object, ...]]
+) -> None:
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    # A role that may use claimflow's tables but not procrastinate's record of workers: the engine opens, and
+    # registering the worker is refused, every time; starting it again would only be refused again.
+    role = f"claimflow_t_{uuid.uuid4().hex}"
+    postgres_admin.execute(sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(role)))
+    try:
+        with psycopg.connect(postgres_url, autocommit=True) as owner:
+            owner.execute(sql.SQL("GRANT ALL ON SCHEMA public TO {}").format(sql.Identifier(role)))
+            for grant in ("ALL TABLES", "ALL SEQUENCES", "ALL FUNCTIONS"):
+                owner.execute(sql.SQL(f"GRANT ALL ON {grant} IN SCHEMA public TO {{}}").format(sql.Identifier(role)))
+            owner.execute(sql.SQL("REVOKE ALL ON procrastinate_workers FROM {}").format(sql.Identifier(role)))
+        parts = urlsplit(postgres_url)
+        as_role = urlunsplit(parts._replace(netloc=f"{role}@{parts.hostname}:{parts.port}"))
+        log = tmp_path / "worker.log"
+        worker = spawn_worker(log, worker_env(as_role, data))
+        try:
+            code = worker.wait(timeout=60)
+        finally:
+            stop(worker)
+    finally:
+        with psycopg.connect(postgres_url, autocommit=True) as owner:
+            owner.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(role)))
+        postgres_admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+    text = log.read_text()
+    assert code == 1, text
+    [stopped] = [line for line in text.splitlines() if line.startswith("error:")]
+    # procrastinate's vague "Database error." comes with its cause, which says what.
+    assert stopped.startswith(
+        "error: the worker stopped: ConnectorException: Database error.; caused by InsufficientPrivilege: "
+        "permission denied for table procrastinate_workers"
+    ), text
+    assert "Traceback" not in text and "worker.restarting" not in text, text
