@@ -14,6 +14,7 @@ from pydantic import AfterValidator, StringConstraints
 from starlette.datastructures import FormData, UploadFile
 
 from claimflow.runtime.engine.intake import SourceConflictError
+from claimflow.runtime.service.body_limit import FORM_ALLOWANCE_BYTES
 from claimflow.runtime.service.deps import ROLE_REFUSED, EngineDep, PoolDep, Submitter, row_public
 from claimflow.runtime.service.schemas import InvalidRequest, Message, RunPublic
 from claimflow.state.plain_text import control_problem
@@ -81,6 +82,11 @@ def _the_file(form: FormData) -> UploadFile:
     status_code=status.HTTP_201_CREATED,
     responses={
         409: {"model": Message, "description": "The Idempotency-Key was used for other bytes."},
+        413: {
+            "model": Message,
+            "description": f"The body is over CLAIMFLOW_MAX_DOCUMENT_BYTES and {FORM_ALLOWANCE_BYTES:,} bytes of"
+            " form around the document; it is not read past that.",
+        },
         400: {"model": Message, "description": "A malformed multipart/form-data body, or one with other fields."},
         422: {"model": InvalidRequest, "description": "No file `file` in a multipart/form-data body."},
         **ROLE_REFUSED,
@@ -99,7 +105,9 @@ async def upload(
 
     The body is read only once the token is checked. A document over the size limit
     (CLAIMFLOW_MAX_DOCUMENT_BYTES) is not read past it: its run fails at once with the reason, as with
-    `claimflow run`. In production mode a worker advances the run, not this server.
+    `claimflow run`. A body over that limit and the form's allowance is 413 and no run (`body_limit`): refused
+    before it is read if it declares its length, else at the chunk that passes the cap. In production mode a
+    worker advances the run, not this server.
     """
     limit = engine.limits.max_bytes
     # A malformed multipart body, or one with more than one file or two fields, is 400 (Starlette's parser). One

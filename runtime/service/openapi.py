@@ -8,7 +8,8 @@ schema FastAPI builds is mended once, when first asked for:
 - every operation behind the bearer token answers 401 (a route whose principal needs a role declares its 403,
   `deps.ROLE_REFUSED`);
 - every operation with a path parameter answers 404 (no such run, review or page; one the caller may not see);
-- every operation whose body is counted (body_limit.py: all that take one, but the upload) answers 413.
+- every operation whose body is counted against MAX_REQUEST_BYTES (body_limit.py: all that take one, but the upload,
+  which declares its own 413) answers 413.
 """
 
 from __future__ import annotations
