@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse
 
 from claimflow.runtime.registry import RunBusyError, RunNotFoundError
 from claimflow.runtime.service.deps import EngineDep
+from claimflow.runtime.web.advice import for_the_browser
 from claimflow.runtime.web.render import REVIEW_BASE, html
 from claimflow.runtime.web.review_pages import review_screen
 from claimflow.runtime.web.reviewer import done_query, page_context, signed_in_reviewer, visible_review
@@ -38,6 +39,7 @@ async def claim(request: Request, engine: EngineDep, run_id: str, csrf: Annotate
     except RunNotFoundError:
         return await review_screen(request, engine, principal, run_id, 404)
     except RunBusyError as error:
-        return await review_screen(request, engine, principal, run_id, 409, errors=[str(error)])
+        refused = for_the_browser(str(error))  # the engine's words name CLI commands
+        return await review_screen(request, engine, principal, run_id, 409, errors=[refused])
     after = urlencode(done_query(request, "claim", row.run_id))
     return RedirectResponse(f"{REVIEW_BASE}/runs/{row.run_id}?{after}", 303)

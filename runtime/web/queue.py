@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 
 from claimflow.runtime.engine.watching import review_opened_at, review_type
 from claimflow.runtime.registry import ReviewView
+from claimflow.runtime.web.advice import for_the_browser
 from claimflow.runtime.web.render import REVIEW_BASE
 from claimflow.state.schema import UNKNOWN_TYPE
 
@@ -113,6 +114,7 @@ async def visible_queue(engine: Engine, principal: Principal) -> list[QueueItem]
         reasons: list[str] = list(dict.fromkeys(reason.code for reason in asked))
         first = asked[0].message if asked else ""
         note = await engine.review_note(row)
+        note = for_the_browser(note) if note is not None else None
         due = deadline(ReviewView.of(row, now), now)
         opened = review_opened_at(row, pending)
         since, waited = _when(opened), age(max(0.0, now - opened))

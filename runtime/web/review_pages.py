@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request, Response
 from claimflow.runtime.engine.decisions import AssignedElsewhereError, StaleReviewError
 from claimflow.runtime.registry import ReviewView, RunBusyError, RunNotFoundError
 from claimflow.runtime.service.deps import EngineDep, Principal
+from claimflow.runtime.web.advice import for_the_browser
 from claimflow.runtime.web.forms import errors_by_field, read_decision
 from claimflow.runtime.web.page_images import page_cache
 from claimflow.runtime.web.queue import deadline, queue_order
@@ -63,6 +64,7 @@ async def review_screen(
     position = f"{queue.index(row.run_id) + 1} of {len(queue)}" if row.run_id in queue else None
     field_errors, general = errors_by_field(form.pop("errors", []), [f.name for f in screen.fields])
     now = time.time()
+    note = await engine.review_note(row)  # the engine's words name CLI commands: said for the page instead
     context = page_context(request, principal, active="review", queue_size=len(queue), flash=form.pop("flash", None))
     return html(
         "review.html",
@@ -79,7 +81,7 @@ async def review_screen(
         comment=form.pop("comment", ""),
         chosen_type=form.pop("doc_type", None),
         due=deadline(ReviewView.of(row, now), now),
-        note=await engine.review_note(row),
+        note=for_the_browser(note) if note is not None else None,
         **context,
     )
 
@@ -97,7 +99,7 @@ async def _in_the_browser(engine: EngineDep, run_id: str, error: RunBusyError) -
             "the run has moved on since this page was loaded (another decision answered or changed its review): "
             "reload the review, look at it again and decide"
         )
-    return str(error)
+    return for_the_browser(str(error))
 
 
 @router.get("/runs/{run_id}")
