@@ -12,7 +12,10 @@ fields of the value's own kind count: `Total` names an amount, so it never gover
    right, its end under a label's end, or the one label it stands under). A text value (a name, an address)
    may sit a few lines below its heading, walking up through the lines of its block (`Bill to:` above a
    customer's address).
-A label that only qualifies another (`Total incl. VAT`, `Nettobetrag zzgl. 19% MwSt.`) governs nothing.
+A label that only qualifies another (`Total incl. VAT`, `Nettobetrag zzgl. 19% MwSt.`) governs nothing; a label
+whose value a qualifier says leaves a part out (`Total (excl. tax): 100.00`) governs it as `excluding`.
+Labels of two fields of one kind run together (`Tax Total`) are one label: the other field's, when one of them
+only says "the sum of" (`Total`, `Gesamtbetrag`), else one that is `mixed` and proves neither.
 Besides the fields' labels, the index knows labels of values that are no field (`other_labels.py`: `Discount`,
 `Customer No.`, `Expiry Date`), unless a field declares one as its own. To judge evidence they govern like any
 label, and a field's label run together with one of the same kind (`TOTAL SAVED`, `DATE DUE`) is that other
@@ -28,7 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from claimflow.state.normalize import find_amounts, find_dates, find_percentages, is_currency_code
@@ -92,6 +95,11 @@ class LabelHit:
     end: int
     text: str
     owners: tuple[LabelOwner, ...]
+    mixed: str = ""
+    """Set when the phrase runs labels of two fields together (`Tax Total`): it names neither alone (says whose)."""
+    excluding: str = ""
+    """The qualifier between the label and its value that takes part of what the label names away (`excl. tax`
+    in `Total (excl. tax): 100.00`): it proves only a field whose own labels say as much (`Total excl. VAT`)."""
 
     def owned_by(self, field: str, *, counter: bool) -> bool:
         """True when `field` declared this label (as a counter-label when `counter`)."""
@@ -130,14 +138,17 @@ _QUALIFIER = re.compile(
 """A word that makes the label after it a qualifier of another ("incl. VAT", "zzgl. 19 % MwSt.")."""
 
 
-def _governs_across(gap: str) -> bool:
-    """True when a label can govern a value across `gap`: short, no value of its own, at most two words."""
-    if len(gap.strip()) > MAX_GAP_CHARS:
-        return False
+def _holds_a_value(gap: str) -> bool:
+    """True when `gap` writes an amount or a date of its own (a rate, `19 %`, is no value)."""
     for match in reversed(find_percentages(gap)):
         gap = gap[: match.start] + " " * (match.end - match.start) + gap[match.end :]
-    if find_amounts(gap) or find_dates(gap):
-        return False  # the label governs that other value
+    return bool(find_amounts(gap) or find_dates(gap))
+
+
+def _governs_across(gap: str) -> bool:
+    """True when a label can govern a value across `gap`: short, no value of its own, at most two words."""
+    if len(gap.strip()) > MAX_GAP_CHARS or _holds_a_value(gap):
+        return False  # a sentence, or the label governs that other value
     words = [word for word in _WORD.findall(gap) if not is_currency_code(word.upper())]
     return len(words) <= MAX_GAP_WORDS
 
@@ -156,6 +167,67 @@ def _joined(text: str, first: LabelHit, second: LabelHit, offset: int) -> LabelH
     if not owners:
         return None
     return LabelHit(first.start, second.end, text[first.start - offset : second.end - offset], owners)
+
+
+_SUM = re.compile(
+    r"(?:grand\s+)?(?:total|totals|sum|totale|totaal|gesamt|jumlah)"
+    r"|(?!netto|brutto|steuer|zwischen)\w*(?:summe|betrag)|totaalbedrag|montant\s+total|importe\s+total",
+    re.IGNORECASE,
+)
+"""A label that only says "the sum of": run together with another field's label it means that field's sum, in
+either order (`Tax Total` and `Total Tax` are the tax, `Gesamtbetrag Netto` the net amount). German compounds
+of a sum (`-summe`, `-betrag`) are sums, but for those that name their part (`Nettobetrag`, `Steuerbetrag`)."""
+
+
+def _is_sum(hit: LabelHit) -> bool:
+    return _SUM.fullmatch(" ".join(hit.text.strip(" .:").split())) is not None
+
+
+def _mixed(text: str, first: LabelHit, second: LabelHit, offset: int) -> LabelHit | None:
+    """The phrase two adjacent labels of different fields of one kind make (`Tax Total`), else None.
+
+    Read as the nearer label alone, `Tax Total: 19.00` proved an invoice's total. When one of the two only says
+    "the sum of" (`Total`, `Gesamtbetrag`), the phrase is the other's label (`Tax Total` is the tax); otherwise
+    which field it means is for a declaration to say (the longer label wins), and the phrase proves neither.
+    """
+    if first.other or second.other or not _JOINED.fullmatch(text[first.end - offset : second.start - offset]):
+        return None
+    kinds = {owner.kind for owner in first.owners} & {owner.kind for owner in second.owners}
+    roles = [{(o.field, o.counter) for o in hit.owners if o.kind in kinds} for hit in (first, second)]
+    if not kinds or roles[0] == roles[1]:
+        return None
+    phrase = text[first.start - offset : second.end - offset]
+    sums = _is_sum(first), _is_sum(second)
+    if sums[0] != sums[1]:
+        named = second if sums[0] else first
+        owners = tuple(o for o in named.owners if o.kind in kinds)
+        return replace(named, start=first.start, end=second.end, text=phrase, owners=owners)
+    owners = tuple(dict.fromkeys(o for o in (*first.owners, *second.owners) if o.kind in kinds))
+    *most, last = sorted({owner.field for owner in owners})
+    return LabelHit(first.start, second.end, phrase, owners,
+                    mixed=f"runs the labels of {', '.join(most)} and {last} together")  # fmt: skip
+
+
+_EXCLUDING = re.compile(
+    r"(?<!\w)(?:excl|exkl|excluding|exclusive|ohne|hors|sans|sin|before|pre|net[^\S\n]+of|zzgl|zuzügl)(?!\w)\.?"
+    r"(?:[^\S\n]*-?[^\S\n]*[^\W\d_]+)?",
+    re.IGNORECASE,
+)
+"""A word that takes part of a total away (`excl. tax`, `ohne MwSt.`, `before discount`, `hors taxes`), with the
+word after it."""
+
+
+def excludes_part(label: str) -> bool:
+    """True when a label says its value leaves a part out (`Total excl. VAT`, `Summe ohne USt.`, `Hors taxes`)."""
+    return _EXCLUDING.search(label) is not None
+
+
+def _excluding_across(gap: str) -> re.Match[str] | None:
+    """The qualifier in a short gap between a label and its value that leaves a part out (`excl. GST`), if any."""
+    found = _EXCLUDING.search(gap)
+    if found is None or len(gap.strip()) > MAX_GAP_CHARS or _holds_a_value(gap):
+        return None
+    return found
 
 
 def _first(label: str) -> str:
@@ -242,7 +314,7 @@ class LabelIndex:
                 fields = tuple(owner for owner in hit.owners if not owner.other)
                 if fields:
                     hits.append(LabelHit(hit.start, hit.end, hit.text, fields))
-            elif hits and (joined := _joined(text, hits[-1], hit, offset)) is not None:
+            elif hits and (joined := _joined(text, hits[-1], hit, offset) or _mixed(text, hits[-1], hit, offset)):
                 hits[-1] = joined
             else:
                 hits.append(hit)
@@ -263,11 +335,27 @@ class LabelIndex:
         line_start = page.rfind("\n", 0, start) + 1
         before = self._governing_hits(page[line_start:start], line_start, kind)
         if before:
-            nearest = before[-1]
-            return nearest if _governs_across(page[nearest.end : start]) else None
+            nearest, gap = before[-1], page[before[-1].end : start]
+            if excluding := _excluding_across(gap):
+                return self._qualified(page, nearest, excluding)
+            return nearest if _governs_across(gap) else None
         lines = MAX_BLOCK_LINES if kind == "text" else 1
         width = 0 if end is None else end - start
         return self._heading(page, line_start, (start - line_start, width), kind, lines)
+
+    def _qualified(self, page: str, label: LabelHit, excluding: re.Match[str]) -> LabelHit:
+        """`label` with the qualifier after it that leaves a part out.
+
+        A field's label when the two read as one (`Total (excl. VAT)` is the declared `Total excl. VAT`), else
+        `label` marked as leaving a part out.
+        """
+        qualifier = excluding.group(0)
+        key = fold_label(f"{label.text} {qualifier}")
+        owners = tuple(owner for owner in self._owners.get(key, ()) if not owner.other)
+        if owners:
+            end = label.end + excluding.end()
+            return LabelHit(label.start, end, page[label.start : end], owners)
+        return replace(label, excluding=qualifier)
 
     def nearest_on_line(self, page: str, start: int) -> LabelHit | None:
         """The label of any kind that stands right before `start` on its line (as `governing` reads a gap)."""

@@ -24,7 +24,7 @@ from typing import Literal
 
 from claimflow.state.documents import SourceText
 from claimflow.state.evidence import Evidence
-from claimflow.state.labels import LabelHit, LabelIndex
+from claimflow.state.labels import LabelHit, LabelIndex, excludes_part
 from claimflow.state.normalize import Span, check_value, normalize_value, parse_amount, value_spans
 from claimflow.state.normalize.names import cuts_a_name
 from claimflow.state.schema import DocumentType, Field
@@ -40,11 +40,15 @@ Check = Literal[
     "no_label",
     "row_repeated",
     "label_names_another",
+    "mixed_label",
+    "part_excluded",
 ]
 """Which check decided a field claim. `own_label` and `no_label` accept: the field's own label proves it, or no
 label contradicts it. `row_repeated` refuses a table row quoting a printed row another accepted row quotes.
 `label_names_another` refuses a date written after the field's own label when that label names another date
-between them."""
+between them. `mixed_label` refuses a value under labels of two fields run together (`Tax Total`);
+`part_excluded` one under the field's own label qualified as leaving a part out (`Total (excl. tax)`), unless
+the field's own labels leave a part out too (a net amount's `Total excl. VAT`)."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,12 @@ def _verdict(spec: Field, normalized: str, hit: LabelHit | None) -> Proof:
     if hit is None:
         return Proof(True, "no_label", f"{spec.kind} {normalized!r} is written in the quote; no label contradicts it",
                      normalized)  # fmt: skip
+    if hit.mixed:
+        return Proof(False, "mixed_label", f"{normalized!r} stands under {hit.text!r}, which {hit.mixed}: it proves "
+                     f"neither alone", normalized, hit.text)  # fmt: skip
+    if hit.excluding and hit.owned_by(spec.name, counter=False) and not any(map(excludes_part, spec.labels)):
+        return Proof(False, "part_excluded", f"{normalized!r} stands under {hit.text!r} {hit.excluding!r}, which "
+                     f"leaves a part out; no label of {spec.name} does", normalized, hit.text)  # fmt: skip
     if hit.owned_by(spec.name, counter=False):
         return Proof(True, "own_label", f"{spec.kind} {normalized!r} is written under {hit.text!r}, a label of "
                      f"{spec.name}", normalized, hit.text)  # fmt: skip

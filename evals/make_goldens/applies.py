@@ -18,6 +18,13 @@ PAYABLE = (
 )
 """An invoice whose due date stands, unlabelled, after the issue date on the issue date's line."""
 
+SUMS = (
+    "Brightline Print Services Ltd\nINVOICE\nInvoice No.: BPS-2024-0313\nInvoice Date: 14 March 2024\n"
+    "Total (excl. VAT): 150.00\nVAT Total: 30.00\nAmount payable: GBP 180.00\n"
+)
+"""An invoice that prints its tax as a `VAT Total` and its net amount as a total qualified `excl. VAT` (read as
+the net amount's declared `Total excl. VAT`)."""
+
 
 def _claim(field: str, value: str, quote: str, page: str | None = None) -> dict[str, Any]:
     evidence = ev(quote, page) if page else {"quote": quote}
@@ -95,6 +102,18 @@ def applies() -> None:
             _claim("due_date", "2024-04-13", "Invoice Date: 14 March 2024, please pay until 13 April 2024"),
         ],
         [(False, "label_names_another"), (True, "no_label")],
+    )
+    apply(
+        "invoice-tax-total-and-total-excluding-vat",
+        "invoice",
+        SUMS,
+        [
+            _claim("total_amount", "30.00", "VAT Total: 30.00"),
+            _claim("tax_amount", "30.00", "VAT Total: 30.00"),
+            _claim("total_amount", "150.00", "Total (excl. VAT): 150.00"),
+            _claim("net_amount", "150.00", "Total (excl. VAT): 150.00"),
+        ],
+        [(False, "wrong_label"), (True, "own_label"), (False, "wrong_label"), (True, "own_label")],
     )
     apply(
         "invoice-unknown-field",
