@@ -8,9 +8,11 @@ never stored. The caps leave the JSON schema the model is shown as it is, so pro
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Annotated, Any
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, TypeAdapter, ValidationInfo, ValidatorFunctionWrapHandler, WrapValidator
 
 MAX_NAME_CHARS = 200
 """A document type, field, table or column name."""
@@ -20,9 +22,36 @@ MAX_QUOTE_CHARS = 5_000
 """One quote (a table row printed over several lines fits many times over)."""
 
 
+STORED: Mapping[str, bool] = MappingProxyType({"stored": True})
+"""The validation context of what is read back from storage (`WorkflowState.model_validate_json(kept,
+context=STORED)`): a cap on what may come in does not refuse what was kept before the cap was set, or a run
+finished then could never be shown again. Checkpoints need no context: LangGraph's serializer builds a model it
+cannot validate without validating it."""
+
+
+def from_storage(info: ValidationInfo) -> bool:
+    """True when the value being validated is read back from storage (validated with `context=STORED`)."""
+    context = info.context
+    return isinstance(context, Mapping) and bool(context.get("stored"))
+
+
+def kept_when_stored(loose: TypeAdapter[Any]) -> WrapValidator:
+    """Validate as `loose` (the same type without its caps) what is read back from storage, else as annotated.
+
+    Put it after the caps in `Annotated[...]`: it wraps them.
+    """
+
+    def validate(value: Any, handler: ValidatorFunctionWrapHandler, info: ValidationInfo) -> Any:
+        if from_storage(info):
+            return loose.validate_python(value, context=info.context)
+        return handler(value)
+
+    return WrapValidator(validate)
+
+
 def _at_most(limit: int, what: str) -> AfterValidator:
-    def check(text: str) -> str:
-        if len(text) > limit:
+    def check(text: str, info: ValidationInfo) -> str:
+        if len(text) > limit and not from_storage(info):
             raise ValueError(f"{what} has {len(text):,} characters; at most {limit:,} are accepted")
         return text
 

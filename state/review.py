@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
 
 from claimflow.state.evidence import ClaimedEvidence, Evidence
-from claimflow.state.lengths import MAX_NAME_CHARS, MAX_VALUE_CHARS
+from claimflow.state.lengths import MAX_NAME_CHARS, MAX_VALUE_CHARS, kept_when_stored
 from claimflow.state.outcomes import FieldStatus, ReviewReason
 from claimflow.state.plain_text import control_problem, plain_name, plain_text
 
@@ -25,14 +34,32 @@ MAX_EDITED_VALUES = 100
 """Values one edited field may be given (a field of several values, such as parties)."""
 
 # The length is checked first: a constraint after the control-character check would count "items", not characters.
-ReviewName = Annotated[str, StringConstraints(max_length=MAX_NAME_CHARS), AfterValidator(plain_name)]
+# A decision read back from storage (context STORED) was taken under the caps of its day: it loads whatever they were.
+_STORED_TEXT = kept_when_stored(TypeAdapter(str))
+ReviewName = Annotated[str, StringConstraints(max_length=MAX_NAME_CHARS), AfterValidator(plain_name), _STORED_TEXT]
 """A field, type or reviewer name in a decision."""
-ReviewText = Annotated[str, StringConstraints(max_length=MAX_REVIEW_TEXT_CHARS), AfterValidator(plain_text)]
+ReviewText = Annotated[
+    str, StringConstraints(max_length=MAX_REVIEW_TEXT_CHARS), AfterValidator(plain_text), _STORED_TEXT
+]
 """A reason or comment in a decision."""
-EditedValue = Annotated[str, StringConstraints(max_length=MAX_VALUE_CHARS), AfterValidator(plain_text)]
+EditedValue = Annotated[str, StringConstraints(max_length=MAX_VALUE_CHARS), AfterValidator(plain_text), _STORED_TEXT]
 """One value a reviewer sets: at most as long as a model may claim one."""
-EditedValues = Annotated[list[EditedValue], Field(max_length=MAX_EDITED_VALUES)]
+EditedValues = Annotated[
+    list[EditedValue], Field(max_length=MAX_EDITED_VALUES), kept_when_stored(TypeAdapter(list[EditedValue]))
+]
 """The values a reviewer sets for one field."""
+EditedFields = Annotated[
+    dict[ReviewName, EditedValues],
+    Field(max_length=MAX_EDITED_FIELDS),
+    kept_when_stored(TypeAdapter(dict[ReviewName, list[EditedValue]])),
+]
+"""Field name to the values a reviewer sets for it."""
+CitedEvidence = Annotated[
+    dict[ReviewName, ClaimedEvidence],
+    Field(max_length=MAX_EDITED_FIELDS),
+    kept_when_stored(TypeAdapter(dict[ReviewName, ClaimedEvidence])),
+]
+"""Field name to the quote a reviewer cites for it."""
 
 
 class ReviewField(BaseModel):
@@ -78,9 +105,9 @@ class ReviewDecision(BaseModel):
     reviewer: ReviewName = Field(min_length=1)
     """Who decides, as the audit trail names them: not blank (white space around it is dropped)."""
     action: ReviewAction
-    edits: dict[ReviewName, EditedValues] = Field(default_factory=dict, max_length=MAX_EDITED_FIELDS)
+    edits: EditedFields = Field(default_factory=dict)
     """Field name to new value(s); one value for single fields, up to MAX_EDITED_VALUES for e.g. parties."""
-    evidence: dict[ReviewName, ClaimedEvidence] = Field(default_factory=dict, max_length=MAX_EDITED_FIELDS)
+    evidence: CitedEvidence = Field(default_factory=dict)
     """Optional quotes a reviewer cites for edited fields; each must prove its field like a model's claim."""
     doc_type: ReviewName | None = None
     """The document type, when the reviewer corrects or supplies it."""

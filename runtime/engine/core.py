@@ -52,6 +52,7 @@ from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.runtime.version import check_version, workflow_version
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import event
+from claimflow.state.lengths import STORED
 from claimflow.state.redaction import redact
 from claimflow.state.review import ReviewRequest
 from claimflow.state.workflow import WorkflowState
@@ -158,7 +159,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
             return WorkflowState.model_validate(snapshot.values)
         # A finished run whose checkpoints were pruned is read from the state kept in the registry.
         kept = await self.registry.final_state(run_id)
-        return WorkflowState.model_validate_json(kept) if kept is not None else None
+        return WorkflowState.model_validate_json(kept, context=STORED) if kept is not None else None
 
     async def keep_final(self, run_id: str, state: WorkflowState | None = None) -> None:
         """Keep a finished run's final state in the registry, where it outlives the checkpoints (see `prune`)."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from claimflow.state.errors import InvalidDecisionError
+from claimflow.state.lengths import STORED
 from claimflow.state.review import ReviewDecision
 
 if TYPE_CHECKING:
@@ -45,7 +46,11 @@ class ReplayedDecision:
 
 def applied_decisions(stored: list[dict[str, Any]]) -> list[ReviewDecision]:
     """The decisions the stored run applied, in the order they came (refused and abandoned ones changed nothing)."""
-    return [ReviewDecision.model_validate_json(row["decision"]) for row in stored if row["outcome"] == "applied"]
+    return [
+        ReviewDecision.model_validate_json(row["decision"], context=STORED)
+        for row in stored
+        if row["outcome"] == "applied"
+    ]
 
 
 async def decide_as_stored(
