@@ -1,8 +1,9 @@
 """Phone numbers: international, US, national with a trunk zero, and any number behind a phone label.
 
 Without a label, a digit group is a phone number only in a shape amounts, dates and references do not take:
-a leading "+" or "00", the US 3-3-4 form with dashes or dots or a bracketed area code, or a trunk "0" area
-code followed by the subscriber number (9 to 12 digits in all, not a date).
+a leading "+" or "00", the US 3-3-4 form with dashes or dots or a bracketed area code (or with spaces behind
+the trunk "1"), or a trunk "0" area code followed by the subscriber number (9 to 12 digits in all, not a date).
+Left visible as ambiguous: "555 123 4567" (a row of three figures prints so) and "98765 43210" (two ids).
 """
 
 from __future__ import annotations
@@ -15,16 +16,33 @@ from claimflow.state._masking.text import DASH, NUMBER_ENDS, NUMBER_STARTS, SPAC
 # Groups are joined by one space, or by a slash or dash with a space either side; dots only throughout. Two
 # spaces or a tab end a number: that is where a layout puts its next column.
 _SEP = rf"(?:{SPACE}?(?:/|{DASH}){SPACE}?|{SPACE})"
-_GROUPS = rf"(?:(?:{_SEP}\d{{1,8}}|{_SEP}?\(\d{{1,5}}\)\d{{0,8}}){{1,7}}|(?:\.\d{{1,8}}){{1,7}})"
+
+
+def _groups(longest: int) -> str:
+    return (
+        rf"(?:(?:{_SEP}\d{{1,{longest}}}|{_SEP}?\(\d{{1,5}}\)\d{{0,{longest}}}){{1,7}}|(?:\.\d{{1,{longest}}}){{1,7}})"
+    )
+
+
+_GROUPS = _groups(8)
+# Behind a "+" or a label a group may be as long as a subscriber number gets ("+49 111222333", "Telefon: 0170
+# 123456789", "+44(0)2079460958"); a bare "00" is a weaker sign, so it keeps the shorter groups.
+_LONG_GROUPS = _groups(12)
 # The country code may stand in brackets ("(+49) 30 1234 5678", "(0049) 30 ...").
 _INTERNATIONAL = re.compile(
-    rf"{NUMBER_STARTS}(?:\+[1-9]\d{{6,14}}|(?:\+|00)[1-9]\d{{0,3}}{_GROUPS}|\((?:\+|00)[1-9]\d{{0,3}}\){_GROUPS})"
-    rf"{NUMBER_ENDS}"
+    rf"{NUMBER_STARTS}(?:\+[1-9]\d{{6,14}}|\+[1-9]\d{{0,3}}{_LONG_GROUPS}|00[1-9]\d{{0,3}}{_GROUPS}"
+    rf"|\((?:\+|00)[1-9]\d{{0,3}}\){_LONG_GROUPS}){NUMBER_ENDS}"
 )
+# "555 123-4567" keeps the dash before the line number, which neither an amount nor a date has.
 _US = re.compile(
-    rf"{NUMBER_STARTS}(?:1(?:{DASH}|\.|{SPACE}))?"
-    rf"(?:\([2-9]\d\d\){SPACE}?\d{{3}}(?:{DASH}|\.|{SPACE})\d{{4}}"
-    rf"|[2-9]\d\d(?P<sep>{DASH}|\.)\d{{3}}(?P=sep)\d{{4}}){NUMBER_ENDS}"
+    rf"{NUMBER_STARTS}(?:\+?1(?:{DASH}|\.|{SPACE}))?"
+    rf"(?:\([2-9]\d\d\)(?:{SPACE}|{DASH})?\d{{3}}(?:{DASH}|\.|{SPACE})\d{{4}}"
+    rf"|[2-9]\d\d(?P<sep>{DASH}|\.)\d{{3}}(?P=sep)\d{{4}}|[2-9]\d\d{SPACE}\d{{3}}{DASH}\d{{4}}){NUMBER_ENDS}"
+)
+# Spaces alone join a US number only behind the trunk "1" ("1 555 123 4567"): without it, "250 120 3000" is as
+# likely a row of figures. No digit group may stand either side, which a row of figures would have.
+_US_SPACED = re.compile(
+    rf"{NUMBER_STARTS}(?<!\d{SPACE})\+?1{SPACE}[2-9]\d\d{SPACE}\d{{3}}{SPACE}\d{{4}}(?!{SPACE}\d){NUMBER_ENDS}"
 )
 # Not right after another digit group: "45107 02 9577 659" is one long number.
 _NATIONAL = re.compile(
@@ -36,7 +54,7 @@ _GAP = r"[^\w\n+(]"
 _LABELLED = re.compile(
     r"(?i)\b(?:tel|tele?phone|telefon|tel[eé]fono|t[eé]l[eé]phone|t[eé]l|phone|ph|fax|telefax|mobile?|mob|"
     rf"handy|cell|cellphone|tlf|call)\b(?:{_GAP}{{1,3}}(?:fax|phone|mobile?))?{_GAP}{{0,3}}(?:(?:no|nr|number)\b)?"
-    rf"{_GAP}{{0,4}}(?P<number>(?:\+?\d{{1,15}}|\(\+?\d{{1,5}}\)\d{{0,8}}){_GROUPS}?){NUMBER_ENDS}"
+    rf"{_GAP}{{0,4}}(?P<number>(?:\+?\d{{1,15}}|\(\+?\d{{1,5}}\)\d{{0,12}}){_LONG_GROUPS}?){NUMBER_ENDS}"
 )
 # A number shortly after a tax label is a tax number ("TVA : FR 05 987 654 321"), however it is grouped.
 _TAX_LABEL = re.compile(r"(?i)\b(?:vat|tva|ust|iva|btw|mwst|gst|tax)\b[^\n]{0,16}\Z")
@@ -61,6 +79,7 @@ def find(text: str) -> Iterator[tuple[int, int]]:
         if (7 if number.startswith("+") else 9) <= _digits(number) - (0 if number.startswith("+") else 2) <= 16:
             yield match.span()
     yield from (match.span() for match in _US.finditer(text))
+    yield from (match.span() for match in _US_SPACED.finditer(text))
     for match in _NATIONAL.finditer(text):
         if 9 <= _digits(match[0]) <= 12 and not _DATE.fullmatch(match[0]) and not _after_tax_label(text, match.start()):
             yield match.span()

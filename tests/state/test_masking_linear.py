@@ -49,7 +49,7 @@ def _masked_linearly(unit: str) -> MaskResult:
 
 @pytest.mark.parametrize(
     "unit",
-    ["01.02.2024 ", "12.34 ", "12 34 ", "030 ", "4111 ", "0 "],
+    ["01.02.2024 ", "12.34 ", "12 34 ", "030 ", "4111 ", "0 ", "1 555 123 "],
 )
 def test_a_long_line_of_look_alikes_is_masked_in_linear_time_and_left_as_it_is(unit: str) -> None:
     result = _masked_linearly(unit)
