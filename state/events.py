@@ -18,6 +18,7 @@ EventType = Literal[
     "document.parsed",
     "document.unreadable",
     "step.completed",
+    "step.failed",
     "claim.accepted",
     "claim.rejected",
     "route.decided",

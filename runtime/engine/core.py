@@ -51,7 +51,7 @@ from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.runtime.version import check_version, workflow_version
 from claimflow.state.errors import InvalidDecisionError
-from claimflow.state.events import event
+from claimflow.state.events import Event, event
 from claimflow.state.lengths import STORED
 from claimflow.state.redaction import redact
 from claimflow.state.review import ReviewRequest
@@ -356,6 +356,8 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
             ) from error
         except DeliveryFailedError as error:
             await self._restore_after_failure(run_id)
+            snapshot = await self.graph.aget_state(config)
+            await self.registry.append_events(run_id, _failed_steps(snapshot, redact(str(error))))
             return await self.park_undelivered(run_id, error, answered=answering is not None)
         except Exception as error:  # noqa: BLE001 - any other failure fails this document, not the batch
             if unavailable_reason(error) is not None:
@@ -384,8 +386,9 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         warning: the checkpoints still hold it): the release is what lets the run go, to be looked at.
         """
         await self._restore_after_failure(run_id)
-        await self.registry.append_events(run_id, [event("run.failed", "engine", reason=reason)])
         snapshot = await self.graph.aget_state(self._config(run_id))
+        failed = [*_failed_steps(snapshot, reason), event("run.failed", "engine", reason=reason)]
+        await self.registry.append_events(run_id, failed)
         if snapshot.values:
             try:
                 await self.keep_final(run_id, WorkflowState.model_validate(snapshot.values))
@@ -467,3 +470,12 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
 def _pending_id(snapshot: Any) -> str | None:
     interrupts = getattr(snapshot, "interrupts", ())
     return interrupts[0].id if interrupts else None
+
+
+def _failed_steps(snapshot: Any, reason: str) -> list[Event]:
+    """`step.failed` for each step a failure stopped: those the run's last checkpoint says run next.
+
+    A step's own events (`step.started`, `step.completed`) go with the update it returns, which a step that
+    raised never returns: without this the trail said the run failed but not in which step.
+    """
+    return [event("step.failed", name, reason=reason) for name in getattr(snapshot, "next", ())]

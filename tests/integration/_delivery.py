@@ -105,7 +105,11 @@ def parked_then_retried(tmp_path: Path, receiver: Receiver, database_url: str | 
     assert [item["step"] for item in trail[:first] if item["type"] == "step.completed"][-1] == "finalize"
     assert "run.completed" in [item["type"] for item in trail[:first]]
     assert all(item["at"] <= trail[first]["at"] for item in trail[:first])
-    assert not any(item["type"].startswith(("step.", "run.completed")) for item in trail[first:]), trail[first:]
+    # The deliver step raised, so it returned no events of its own: the engine says it failed, and why.
+    after = [(item["type"], item["step"]) for item in trail[first:] if not item["type"].startswith("delivery.")]
+    assert after == [("step.failed", "deliver"), ("run.delivery_failed", "engine")], after
+    (failed,) = [item for item in trail if item["type"] == "step.failed"]
+    assert failed["data"]["reason"] == view["error"]
 
     listed = json_lines(run_cli("runs", "--status", "delivery_failed", "--json", **env).stdout)
     assert [run["run_id"] for run in listed] == [view["run_id"]]

@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -51,7 +52,18 @@ async def _batch(tmp_path: Path, doc_type: DocumentType, max_document_seconds: f
     settings = Settings(data_dir=tmp_path / "data", max_document_seconds=max_document_seconds)
     async with open_engine(settings, types=(*BUILTIN_TYPES, doc_type)) as engine:
         rows = await process_files(engine, files, concurrency=2)
+        for row in rows:
+            if row.status == "failed":
+                _assert_the_failed_step_is_named(await engine.registry.events(row.run_id), row.error or "")
     return {Path(row.filename).name: row for row in rows}
+
+
+def _assert_the_failed_step_is_named(events: list[dict[str, Any]], error: str) -> None:
+    """A step that raised returned no events: the trail still names it, with the run's error, before `run.failed`."""
+    kinds = [(item["type"], item["step"]) for item in events]
+    assert kinds[-1] == ("run.failed", "engine"), kinds
+    assert kinds[-2][0] == "step.failed" and kinds[-2][1] not in ("engine", ""), kinds
+    assert events[-2]["data"]["reason"] == error
 
 
 def _exits(doc: RuleInput) -> RuleResult | None:
