@@ -3,8 +3,9 @@
 The settings load before the types are discovered, so a name in them cannot be checked then: the policy file's
 `field_thresholds` (type and field), its review settings per type (`review.due`, `on_overdue`, `escalate_to`)
 and `CLAIMFLOW_MAX_OUTPUT_TOKENS_EXTRACT_<TYPE>`. A misspelt one would set nothing and say nothing; each is
-refused here, naming the setting and the names it may use, by every command that opens the engine and by
-`claimflow check`.
+refused here, naming the setting and the names it may use, by every command that runs documents and by
+`claimflow check`. Commands that only look at runs (`runs`, `show`, `export`, `review list`) warn and go on:
+what these settings govern is never used in looking, and the operator who misspelt one must still see the runs.
 """
 
 from __future__ import annotations

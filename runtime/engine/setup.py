@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from datetime import date
@@ -31,8 +32,10 @@ from claimflow.runtime.registry.opening import open_async_registry
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sqlitestore import SqliteDocumentStore
 from claimflow.runtime.store import AsyncDocumentStore, DocumentFiles, FileDocumentStore
-from claimflow.runtime.type_settings import check_type_settings
-from claimflow.state.schema import DocumentType
+from claimflow.runtime.type_settings import check_type_settings, type_settings_problem
+from claimflow.state.schema import DocumentType, DocumentTypes
+
+_log = logging.getLogger("claimflow")
 
 
 def _own(stack: AsyncExitStack, gateway: ModelGateway, settings: Settings) -> ModelGateway:
@@ -157,7 +160,7 @@ async def open_engine(
     if override_model is None:
         override_model = gateway is not None
     active = await asyncio.to_thread(active_types, settings, types)
-    check_type_settings(settings, active.types)  # the policy's and the caps' type and field names
+    _check_type_settings(settings, active.types, readonly=readonly)
     async with AsyncExitStack() as stack:
         if gateway is None and not readonly:
             gateway = _own(stack, await asyncio.to_thread(make_gateway, settings.model, settings.gateway), settings)
@@ -196,3 +199,15 @@ async def open_engine(
         if not readonly:
             await stack.enter_async_context(heartbeat(registry, engine.owner))
         yield engine
+
+
+def _check_type_settings(settings: Settings, types: DocumentTypes, *, readonly: bool) -> None:
+    """Refuse settings naming a type or field no active type has (the policy's, the output caps').
+
+    An engine that only looks at runs warns instead: what such a setting governs (thresholds, review deadlines,
+    caps) is never used in looking, and an operator who misspelt one must still be able to see the runs.
+    """
+    if not readonly:
+        check_type_settings(settings, types)
+    elif (problem := type_settings_problem(settings, types)) is not None:
+        _log.warning("warning: %s (commands that run documents refuse this until it is fixed)", problem)

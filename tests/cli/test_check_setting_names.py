@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import Invoke
-from tests.integration._docs import json_lines, write
+from tests.integration._docs import json_lines, run_cli, write
 
 BILL_TYPE = """
 from claimflow import DocumentType, Field
@@ -81,3 +81,29 @@ def test_run_refuses_a_policy_naming_a_misspelt_field_of_the_users_type(claimflo
 
     assert ran.exit_code == 2
     assert "utility_bill has no field 'totl_amount' (fields: supplier, total_amount)" in " ".join(ran.stderr.split())
+
+
+def test_commands_that_only_look_at_runs_warn_of_a_misspelt_policy_name_and_go_on(
+    claimflow: Invoke, tmp_path: Path
+) -> None:
+    types = write(tmp_path, "bill_types.py", BILL_TYPE)
+    bill = write(tmp_path, "bill.txt", "UTILITY BILL\nSupplier: Northgrid\nAmount Due: 80.00\n")
+    data = tmp_path / "data"
+    ran = claimflow("run", bill, "--json", "--types", types, "--data-dir", data)
+    assert ran.exit_code in (0, 1), ran.output
+    (view,) = json_lines(ran.stdout)
+    env = _policy(tmp_path, TYPO)  # set after the run: an operator's edit with a typo in it
+
+    records = tmp_path / "records.jsonl"
+    for command in (["show", view["run_id"], "--json"], ["review", "list", "--json"], ["export", str(records)]):
+        # In a process of its own: the warning is the engine's log record, which the CLI's stderr shows.
+        looked = run_cli(*command, "--types", types, "--data-dir", data, **env)
+        assert looked.returncode == 0, (command, looked.stderr)
+        warned = " ".join(looked.stderr.split())
+        assert warned.startswith("warning: CLAIMFLOW_POLICY=") and "utility_bil" in warned, (command, warned)
+        assert "commands that run documents refuse this" in warned
+    listed = json_lines(claimflow("runs", "--json", "--types", types, "--data-dir", data, env=env).stdout)
+    assert [row["run_id"] for row in listed] == [view["run_id"]]
+
+    again = claimflow("run", bill, "--types", types, "--data-dir", data, env=env)
+    assert again.exit_code == 2 and "field_thresholds.utility_bil" in " ".join(again.stderr.split())
