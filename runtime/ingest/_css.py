@@ -1,8 +1,9 @@
 """The CSS that hides HTML text: inline `style` attributes and `<style>` rules with simple selectors.
 
-Only what decides whether text can be seen is read: `display`, `visibility`, `opacity`, `font-size`,
-`color` and `background`, and what places or sizes a box out of sight (`position` with `left`/`top`,
-`text-indent`, `transform`, `height`/`max-height` with `overflow`).
+Only what decides whether text can be seen is read: `display`, `visibility`, `opacity`, `font-size` (and the
+`font` shorthand), `color` and `background`, and what places, sizes or clips a box out of sight (`position` with
+`left`/`top`, `margin-left`, `padding-left` and `text-indent`, `transform`, `width`/`height` and their maxima
+with `overflow`, `clip` and `clip-path`: see `_css_box.py`).
 Rules count when their selector is a tag (`small`), a class (`.note`) or an id (`#t`);
 selector lists are split, anything else (descendants, attributes, pseudo-classes) is ignored, as are
 at-rules (`@media print { ... }`) and external style sheets. Later rules win over earlier ones, ids
@@ -15,8 +16,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from claimflow.runtime.ingest._css_box import clipped_away, collapsed, off_screen
+from claimflow.runtime.ingest._css_shorthand import longhands
+from claimflow.runtime.ingest._css_units import PIXELS, RELATIVE, SIZE
+
 __all__ = [
-    "OFF_SCREEN_PIXELS",
     "Rgba",
     "StyleSheet",
     "background_state",
@@ -33,21 +37,17 @@ _PROPERTIES = frozenset(
     (
         "display", "visibility", "opacity", "font-size", "color", "background", "background-color",
         "position", "left", "top", "text-indent", "transform", "height", "max-height", "overflow", "overflow-y",
+        "width", "max-width", "overflow-x", "clip", "clip-path", "-webkit-clip-path", "font", "margin",
+        "margin-left", "padding", "padding-left",
     )
 )  # fmt: skip
 _COMMENTS = re.compile(r"/\*.*?(?:\*/|$)", re.DOTALL)
 _SIMPLE = re.compile(r"^(?P<kind>[.#]?)(?P<name>-?[A-Za-z_][\w-]*)$")
 _IMPORTANT = re.compile(r"\s*!\s*important\s*$", re.IGNORECASE)
-_SIZE = re.compile(r"^(?P<number>[+-]?(?:\d+\.?\d*|\.\d+))(?P<unit>[a-z%]*)$")
-# Pixels per unit of the absolute lengths (CSS fixes 96 px to the inch).
-_PIXELS = {"px": 1.0, "pt": 96 / 72, "pc": 16.0, "in": 96.0, "cm": 96 / 2.54, "mm": 96 / 25.4, "q": 96 / 101.6}
-# Relative to the parent's size: a zero stays zero whatever the factor.
-_RELATIVE = frozenset(("em", "%", "ex", "ch", "cap", "ic", "lh"))
 MIN_FONT_PIXELS = 1.0
 """Text set smaller than one pixel cannot be read."""
-OFF_SCREEN_PIXELS = 1000.0
-"""An element placed this far or further left of or above the page (`left:-9999px`, `text-indent:-9999px`)
-is off the screen: no page is scrolled that way."""
+_FROM_PARENT = frozenset(("inherit", "unset", "revert", "revert-layer", "larger", "smaller"))
+"""Font sizes taken from the parent's (`larger` and `smaller` scale it: a zero stays zero)."""
 
 Rgba = tuple[int, int, int, float]
 """A colour: red, green and blue of 255, and its alpha from 0 to 1."""
@@ -66,7 +66,7 @@ def declarations(style: str) -> dict[str, str]:
         name, colon, value = part.partition(":")
         name = name.strip().lower()
         if colon and name in _PROPERTIES:
-            found[name] = _IMPORTANT.sub("", value.strip().lower())
+            found.update(longhands(name, _IMPORTANT.sub("", value.strip().lower())))
     return found
 
 
@@ -145,74 +145,23 @@ def font_size_state(found: Mapping[str, str], zero: bool) -> bool:
     value = found.get("font-size")
     if value is None:
         return zero
-    match = _SIZE.match(value.replace(" ", ""))
+    if value in _FROM_PARENT:
+        return zero
+    match = SIZE.match(value.replace(" ", ""))
     if match is None:
-        return False  # a keyword (`small`) or a function: a readable size
+        return False  # a keyword (`small`, `initial`) or a function: a readable size
     number, unit = float(match["number"]), match["unit"]
     if number <= 0:
         return True
-    if unit in _RELATIVE:
+    if unit in RELATIVE:
         return zero
-    pixels = _PIXELS.get(unit or "px")
+    pixels = PIXELS.get(unit or "px")
     return pixels is not None and number * pixels < MIN_FONT_PIXELS
 
 
-def _length_pixels(value: str) -> float | None:
-    """A length in pixels (`-9999px`, `-100em` at 16 px), None for a keyword, a percentage or a function."""
-    match = _SIZE.match(value.replace(" ", ""))
-    if match is None:
-        return None
-    number, unit = float(match["number"]), match["unit"]
-    if unit in ("em", "rem"):
-        return number * 16
-    if number == 0:
-        return 0.0
-    pixels = _PIXELS.get(unit or "px")
-    return None if pixels is None else number * pixels
-
-
-def _off_screen(found: Mapping[str, str]) -> bool:
-    """Placed far off the page: an absolute or fixed box far to the left or top, or text indented far left."""
-    indent = _length_pixels(found.get("text-indent", ""))
-    if indent is not None and indent <= -OFF_SCREEN_PIXELS:
-        return True
-    if found.get("position") not in ("absolute", "fixed"):
-        return False
-    for side in ("left", "top"):
-        offset = _length_pixels(found.get(side, ""))
-        if offset is not None and offset <= -OFF_SCREEN_PIXELS:
-            return True
-    return False
-
-
-_SCALE = re.compile(r"\bscale[xyz3d]*\((?P<args>[^()]*)\)")
-
-
-def _scaled_away(transform: str) -> bool:
-    """True if a `scale()`, `scaleX()` or `scaleY()` of the transform has a factor of zero."""
-    for match in _SCALE.finditer(transform):
-        for factor in re.split(r"[\s,]+", match["args"].strip()):
-            try:
-                if float(factor) == 0:
-                    return True
-            except ValueError:
-                continue
-    return False
-
-
-def _collapsed(found: Mapping[str, str]) -> bool:
-    """Drawn at no size: scaled to nothing, or a box of no height that hides what overflows it."""
-    if _scaled_away(found.get("transform", "")):
-        return True
-    overflow = found.get("overflow-y") or found.get("overflow", "")
-    if overflow.split()[-1:] not in (["hidden"], ["clip"]):
-        return False
-    return any(_length_pixels(found.get(name, "")) == 0 for name in ("height", "max-height"))
-
-
 def hides_subtree(found: Mapping[str, str]) -> bool:
-    """True if the element and all in it is not shown: `display:none`, `opacity:0`, off the page, collapsed."""
-    if found.get("display") == "none" or _off_screen(found) or _collapsed(found):
+    """True if the element and all in it is not shown: `display:none`, `opacity:0`, off the page, collapsed, clipped."""
+    if found.get("display") == "none" or off_screen(found) or collapsed(found) or clipped_away(found):
         return True
     opacity = found.get("opacity")
     if opacity is None:

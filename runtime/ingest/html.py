@@ -2,9 +2,11 @@
 
 Text is visible unless markup or CSS hides it: `<script>`, `<style>`, `<noscript>`, `<template>` and
 comments are never text; an element with the `hidden` attribute, `aria-hidden="true"`, `display:none`,
-`opacity:0`, placed far off the page, scaled to nothing or of no height with its overflow hidden is dropped
-with everything in it, as are a closed `<dialog>` and a closed `<details>` but for its summary; text under
-`visibility:hidden`, a font size below one pixel, a transparent colour or the colour of its background is
+`opacity:0`, placed far off the page (offsets, negative margins, indents), scaled to nothing, at most a pixel
+wide or high with its overflow hidden, or clipped to nothing (`clip: rect(0 0 0 0)` when placed absolutely,
+a `clip-path` of no area: the "visually hidden" pattern of screen-reader text) is dropped with everything in
+it, as are a closed `<dialog>` and a closed `<details>` but for its summary; text under `visibility:hidden`,
+a font size below one pixel (`font: 0/0 a` too), a transparent colour or the colour of its background is
 dropped unless a descendant makes it visible again. CSS is read from inline `style` attributes
 and `<style>` rules with simple selectors (see `_css.py`).
 """
