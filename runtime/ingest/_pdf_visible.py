@@ -9,12 +9,12 @@ dropped, character by character:
 - glyphs smaller than :data:`MIN_GLYPH_POINTS` (a zero or near-zero font size or text matrix), or narrower
   than :data:`MIN_GLYPH_ASPECT` of their height (a horizontal scaling, `Tz`, of a few percent);
 - text painted with a fill opacity under :data:`MIN_OPACITY` (as faint as white on paper, or fainter), or
-  in white (or a colour so transparent it shows as white) where no filled shape, image or form is under it.
+  in white (or a colour so transparent it shows as white) where no filled shape, image or form is under it;
+- glyphs painted over by a later opaque filled shape, as the page's rendering shows (see `_pdf_covered.py`).
 
 The white-text test is a heuristic: it treats any non-white filled path, image, shading or form
 object under a character as a background the text may stand out from (whatever its colour or
-drawing order), and it does not see text covered by a shape drawn over it, nor light text on a
-light background of another colour.
+drawing order), and it does not see light text on a light background of another colour.
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from functools import cache
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+
+from claimflow.runtime.ingest._pdf_covered import Covers
 
 __all__ = ["MIN_GLYPH_ASPECT", "MIN_GLYPH_POINTS", "MIN_OPACITY", "hidden_indices", "visible_text"]
 
@@ -195,7 +197,9 @@ class _Reader:
         self._backgrounds: tuple[_Box, ...] | None = ()
         self._backgrounds_read = False
         self._styles: dict[int, _Style] = {}
+        self._covers = Covers(page)
         self.rect = pdfium_c.FS_RECTF()
+        self._glyph = tuple(ctypes.c_double() for _ in range(4))
         self.fill, self.stroke = _Rgba(), _Rgba()
 
     def _over_background(self, x: float, y: float) -> bool:
@@ -255,7 +259,23 @@ class _Reader:
         x, y = (rect.left + rect.right) / 2, (rect.bottom + rect.top) / 2
         if not self.page_box.contains(x, y) or not all(box.contains(x, y) for box in style.clip):
             return True
-        return style.white and not self._over_background(x, y)
+        if style.white and not self._over_background(x, y):
+            return True
+        return self._covered(key, index)
+
+    def _covered(self, key: int, index: int) -> bool:
+        """True if a shape drawn later hides the glyph; a space, which shows nothing, is kept to part the words."""
+        over = self._covers.over(key)
+        if not over or chr(pdfium_c.FPDFText_GetUnicode(self.textpage, index)).isspace():
+            return False
+        return self._covers.hides(over, self._glyph_box(index))
+
+    def _glyph_box(self, index: int) -> tuple[float, float, float, float]:
+        """The glyph's own box (left, bottom, right, top): its ink, not the font's line height around it."""
+        left, right, bottom, top = self._glyph
+        if not pdfium_c.FPDFText_GetCharBox(self.textpage, index, left, right, bottom, top):
+            return (0.0, 0.0, 0.0, 0.0)
+        return left.value, bottom.value, right.value, top.value
 
 
 def _without_hidden(text: str) -> str:
