@@ -2,7 +2,9 @@
 
 Each check reads the configuration and what it names (document types, storage, pinned prompt versions, the model
 backend, tesseract, delivery targets) and says ok, warning or failed with what to fix. Nothing here calls a model
-or writes a run: a check costs nothing and may run in a deploy script before every start.
+or writes a run: a check costs nothing and may run in a deploy script before every start. A model server set by
+URL and each webhook are connected to and left at once (`reachable.py`): a warning when one accepts no
+connection, with nothing sent.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Literal
 from claimflow.runtime.data_dir import REGISTRY_FILE, DataDirectoryError
 from claimflow.runtime.discovery import ActiveTypes, discover_types
 from claimflow.runtime.errors import SetupError
+from claimflow.runtime.reachable import unreachable
 from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.type_settings import type_settings_problem
@@ -208,8 +211,13 @@ def _model(check: str, model: str, settings: Settings) -> CheckResult:
         return CheckResult(check, "ok", "rules: the offline rule-based backend, no language model")
     servers = {"openai": settings.gateway.openai_base_url, "anthropic": settings.gateway.anthropic_base_url}
     server = servers.get(model.partition(":")[0])
-    at = f" at {redact(server)}" if server else ""
-    return CheckResult(check, "ok", f"{model}{at}: configured (not called: a check sends no request)")
+    if not server:
+        return CheckResult(check, "ok", f"{model}: configured (not called: a check sends no request)")
+    # A server set by URL (a local llama.cpp or vLLM, a proxy) is often the part that is down: connect, send nothing.
+    problem = unreachable(server)
+    if problem is not None:
+        return CheckResult(check, "warning", f"{model} at {redact(server)}: {problem}; every model call would fail")
+    return CheckResult(check, "ok", f"{model} at {redact(server)}: accepts connections (not called: no request sent)")
 
 
 def _ocr(languages: str) -> CheckResult:
@@ -241,6 +249,15 @@ def _delivery(settings: Settings) -> CheckResult:
     if problem is not None:
         return CheckResult("delivery", "failed", problem)
     targets = ", ".join(target.name for target in settings.delivery.targets)
-    return CheckResult(
-        "delivery", "ok", f"records go to {targets}" if targets else "no delivery targets (CLAIMFLOW_DELIVER)"
-    )
+    if not targets:
+        return CheckResult("delivery", "ok", "no delivery targets (CLAIMFLOW_DELIVER)")
+    # A receiver that is down parks every completed run as delivery_failed: connect to each, send nothing.
+    down = [
+        f"{target.name}: {found}"
+        for target in settings.delivery.targets
+        if target.kind == "webhook" and (found := unreachable(target.address)) is not None
+    ]
+    if down:
+        detail = f"records go to {targets}; {'; '.join(down)}: completed runs would wait as delivery_failed"
+        return CheckResult("delivery", "warning", detail)
+    return CheckResult("delivery", "ok", f"records go to {targets} (webhooks accept connections; nothing sent)")
