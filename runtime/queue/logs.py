@@ -116,6 +116,13 @@ class WorkerLog:
             retries=self.retries,
         )
 
+    def stop_unrecorded(self, waited_s: float) -> None:
+        """Stopping, the worker waited `waited_s` on its database for its last writes, in vain: it stops without them.
+
+        The jobs whose status it could not write are put back by the reaper, as a killed worker's are.
+        """
+        emit(logging.WARNING, "worker.stop_unrecorded", worker=self.name, waited_s=waited_s, in_hand=self.in_hand)
+
     def restarting(self, reason: str, attempt: int, wait_s: float) -> None:
         """The queue's worker loop stopped without being asked to (the database out of reach): started again soon.
 

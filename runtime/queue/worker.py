@@ -28,6 +28,7 @@ from claimflow.runtime.queue.app import build_app
 from claimflow.runtime.queue.lock import RunLocks
 from claimflow.runtime.queue.logs import WorkerLog, error_line
 from claimflow.runtime.queue.names import worker_queues
+from claimflow.runtime.queue.stop import stop_within
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.unavailable import unavailable_reason
 
@@ -104,11 +105,17 @@ async def _keep_working(app: App, log: WorkerLog, options: dict[str, Any]) -> No
     while True:
         started = time.monotonic()
         with _side_task_failures() as failed:
+            running = asyncio.ensure_future(app.run_worker_async(**options))
             try:
-                await app.run_worker_async(**options)
+                # Shielded: asked to stop, this worker stops it itself (`stop_within`), within a bound, and a stop
+                # that procrastinate's worker ends with an error (a write to a database gone) is still a stop.
+                await asyncio.shield(running)
                 reason = failed[-1] if failed else None
                 if reason is None and options["wait"]:
                     reason = "procrastinate's worker stopped by itself"
+            except asyncio.CancelledError:
+                await stop_within(running, app, log, options["shutdown_graceful_timeout"])
+                raise
             except Exception as error:
                 reason = _restartable(error)
                 if reason is None:

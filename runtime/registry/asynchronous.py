@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any, ParamSpec, TypeVar, Unpack
 
 from claimflow.runtime.errors import EngineClosedError
@@ -25,6 +25,10 @@ from claimflow.runtime.registry.settlement import Settlement, record, register
 from claimflow.runtime.registry.tokens import TokenRow
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
+
+CLOSE_WAIT_S = 3.0
+"""How long closing a pooled registry waits for the calls still running (a few statements each, for a database
+that answers)."""
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -44,16 +48,20 @@ def _in_one_transaction(calls: Callable[[RunRegistry], T]) -> Callable[[RunRegis
 class AsyncRegistry:
     """Async access to a `RunRegistry`; `sync` is the registry itself, for code that runs off the loop."""
 
-    def __init__(self, registry: RunRegistry, *, threads: int) -> None:
+    def __init__(self, registry: RunRegistry, *, threads: int, close_wait_s: float | None = None) -> None:
         self.sync = registry
+        self._close_wait_s = close_wait_s
         self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="claimflow-registry")
+        self._pending: set[Future[Any]] = set()
         self._closed = False
 
     async def _call(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         if self._closed:  # its threads are shut down and its connections closed: say so, not what breaks
             raise EngineClosedError
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._threads, lambda: function(*args, **kwargs))
+        call = self._threads.submit(function, *args, **kwargs)
+        self._pending.add(call)
+        call.add_done_callback(self._pending.discard)
+        return await asyncio.wrap_future(call)
 
     async def in_one_trip(self, calls: Callable[[RunRegistry], T]) -> T:
         """`calls(registry)`: several calls made one after the other on a registry thread, in one transaction.
@@ -70,10 +78,18 @@ class AsyncRegistry:
         return self._closed
 
     def close(self) -> None:
-        """Finish pending calls, then close the registry; every call from now on is refused (`EngineClosedError`)."""
+        """Finish pending calls, then close the registry; every call from now on is refused (`EngineClosedError`).
+
+        Given `close_wait_s` (a registry over a pool of sessions), pending calls have that long: one still running
+        then waits on a database that is gone (for a session, up to its pool's timeout of 30 s), and closing the
+        registry fails that wait at once, where waiting for it would hold a stopping worker or server, and its
+        supervisor, as long. Without it (SQLite's one connection, not to be closed under a call) they all finish.
+        """
         self._closed = True
-        self._threads.shutdown(wait=True)
+        wait(list(self._pending), timeout=self._close_wait_s)
+        self._threads.shutdown(wait=False)
         self.sync.close()
+        self._threads.shutdown(wait=True)
 
     async def create_run(self, run: NewRun) -> RunRow:
         """Register a new run, queued unless `run.status` says running; with an owner, leased to it from the start."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from claimflow.runtime.data_dir import REGISTRY_FILE, DataDirectoryError, open_data_directory
 from claimflow.runtime.registry import AsyncRegistry, Registry, RunRegistry
+from claimflow.runtime.registry.asynchronous import CLOSE_WAIT_S
 from claimflow.runtime.settings import Settings
 
 
@@ -30,4 +31,6 @@ def open_registry(settings: Settings) -> RunRegistry:
 
 def open_async_registry(settings: Settings) -> AsyncRegistry:
     """The registry behind its own threads: one for SQLite's one connection, one per Postgres session."""
-    return AsyncRegistry(open_registry(settings), threads=settings.pool_size if settings.database_url else 1)
+    if settings.database_url:
+        return AsyncRegistry(open_registry(settings), threads=settings.pool_size, close_wait_s=CLOSE_WAIT_S)
+    return AsyncRegistry(open_registry(settings), threads=1)
