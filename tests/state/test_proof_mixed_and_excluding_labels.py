@@ -13,8 +13,8 @@ import pytest
 from claimflow import DocumentType, Field
 from claimflow.doctypes import INVOICE, RECEIPT
 from claimflow.state.documents import SourceText
-from claimflow.state.evidence import ClaimedEvidence, locate
-from claimflow.state.proof import Proof, find_proving_evidence, prove
+from claimflow.state.proof import find_proving_evidence
+from tests.state._proving import prove_page
 
 ORDER = DocumentType(
     "order",
@@ -29,54 +29,46 @@ ORDER = DocumentType(
 """A user's type that declares no phrase of two of its labels."""
 
 
-def _prove(doc_type: DocumentType, field: str, value: str, page: str) -> Proof:
-    source = SourceText(pages=(page,))
-    located = locate(ClaimedEvidence(quote=page), source)
-    spec = doc_type.field(field)
-    assert located.evidence is not None and spec is not None
-    return prove(doc_type, spec, value, located.evidence, source)
-
-
 @pytest.mark.parametrize("field", ["shipping", "handling", "total"])
 @pytest.mark.parametrize("page", ["Shipping Handling: 7.00", "SHIPPING-HANDLING 7.00", "Handling Shipping 7.00"])
 def test_two_fields_labels_run_together_prove_neither(field: str, page: str) -> None:
-    proof = _prove(ORDER, field, "7.00", page)
+    proof = prove_page(ORDER, field, "7.00", page)
     assert not proof.ok and proof.check == "mixed_label", proof
     assert proof.label == page.rsplit(" ", 1)[0].rstrip(":")
     assert "handling and shipping" in proof.reason
 
 
 def test_three_fields_labels_in_one_heading_prove_none_of_them() -> None:
-    proof = _prove(ORDER, "total", "119.00", "Net Shipping Handling\n100.00 19.00 119.00")
+    proof = prove_page(ORDER, "total", "119.00", "Net Shipping Handling\n100.00 19.00 119.00")
     assert proof.check == "mixed_label" and "handling, net and shipping" in proof.reason
-    assert _prove(ORDER, "net", "100.00", "Net Shipping Total: 100.00").check == "mixed_label"
+    assert prove_page(ORDER, "net", "100.00", "Net Shipping Total: 100.00").check == "mixed_label"
 
 
 @pytest.mark.parametrize("page", ["Shipping Total: 7.00", "Total Shipping 7.00", "SHIPPING-TOTAL 7.00"])
 def test_a_sum_run_together_with_a_fields_label_is_that_fields_sum(page: str) -> None:
-    assert _prove(ORDER, "shipping", "7.00", page).check == "own_label"
-    refused = _prove(ORDER, "total", "7.00", page)
+    assert prove_page(ORDER, "shipping", "7.00", page).check == "own_label"
+    refused = prove_page(ORDER, "total", "7.00", page)
     assert refused.check == "wrong_label" and refused.label == page.rsplit(" ", 1)[0].rstrip(":")
 
 
 def test_labels_set_apart_as_columns_are_not_run_together() -> None:
-    assert _prove(ORDER, "total", "7.00", "Shipping  Total: 7.00").check == "own_label"
-    assert _prove(ORDER, "total", "7.00", "Shipping 3.00 Total 7.00").check == "own_label"
+    assert prove_page(ORDER, "total", "7.00", "Shipping  Total: 7.00").check == "own_label"
+    assert prove_page(ORDER, "total", "7.00", "Shipping 3.00 Total 7.00").check == "own_label"
 
 
 @pytest.mark.parametrize("page", ["Tax Total: 19.00", "VAT Total 19.00", "Total VAT: 19.00"])
 def test_an_invoices_tax_total_is_its_tax_not_its_total(page: str) -> None:
-    assert _prove(INVOICE, "tax_amount", "19.00", page).check == "own_label"
-    assert _prove(INVOICE, "total_amount", "19.00", page).check == "wrong_label"
+    assert prove_page(INVOICE, "tax_amount", "19.00", page).check == "own_label"
+    assert prove_page(INVOICE, "total_amount", "19.00", page).check == "wrong_label"
 
 
 def test_a_total_run_together_with_net_is_the_net_amount() -> None:
-    assert _prove(INVOICE, "net_amount", "135.00", "Gesamtbetrag Netto 135,00 €").check == "own_label"
-    assert _prove(INVOICE, "total_amount", "135.00", "Gesamtbetrag Netto 135,00 €").check == "wrong_label"
+    assert prove_page(INVOICE, "net_amount", "135.00", "Gesamtbetrag Netto 135,00 €").check == "own_label"
+    assert prove_page(INVOICE, "total_amount", "135.00", "Gesamtbetrag Netto 135,00 €").check == "wrong_label"
 
 
 def test_one_fields_labels_together_still_prove_it() -> None:
-    assert _prove(INVOICE, "total_amount", "160.65", "Gesamtbetrag Brutto 160,65 €").ok
+    assert prove_page(INVOICE, "total_amount", "160.65", "Gesamtbetrag Brutto 160,65 €").ok
 
 
 @pytest.mark.parametrize(
@@ -91,17 +83,17 @@ def test_one_fields_labels_together_still_prove_it() -> None:
     ],
 )
 def test_a_total_qualified_as_leaving_a_part_out_is_no_total(doc_type: DocumentType, page: str, value: str) -> None:
-    proof = _prove(doc_type, "total_amount", value, page)
+    proof = prove_page(doc_type, "total_amount", value, page)
     assert not proof.ok and proof.check == "part_excluded", proof
     assert "leaves a part out" in proof.reason
 
 
 def test_a_field_whose_labels_leave_a_part_out_is_proved_by_a_label_so_qualified() -> None:
-    assert _prove(INVOICE, "net_amount", "100.00", "Net (excl. VAT): 100.00").check == "own_label"
+    assert prove_page(INVOICE, "net_amount", "100.00", "Net (excl. VAT): 100.00").check == "own_label"
 
 
 def test_a_total_including_tax_is_still_the_total() -> None:
-    assert _prove(INVOICE, "total_amount", "119.00", "Total (incl. VAT): 119.00").check == "own_label"
+    assert prove_page(INVOICE, "total_amount", "119.00", "Total (incl. VAT): 119.00").check == "own_label"
 
 
 def test_a_value_without_a_quote_is_not_found_under_such_labels() -> None:
@@ -115,6 +107,6 @@ def test_a_value_without_a_quote_is_not_found_under_such_labels() -> None:
 
 
 def test_a_qualified_total_that_reads_as_a_declared_label_is_that_fields() -> None:
-    assert _prove(INVOICE, "net_amount", "150.00", "Total (excl. VAT): 150.00").check == "own_label"
-    refused = _prove(INVOICE, "total_amount", "150.00", "Total (excl. VAT): 150.00")
+    assert prove_page(INVOICE, "net_amount", "150.00", "Total (excl. VAT): 150.00").check == "own_label"
+    refused = prove_page(INVOICE, "total_amount", "150.00", "Total (excl. VAT): 150.00")
     assert refused.check == "wrong_label" and "net_amount" in refused.reason

@@ -11,17 +11,7 @@ import pytest
 
 from claimflow import DocumentType, Field
 from claimflow.doctypes import INVOICE, RECEIPT
-from claimflow.state.documents import SourceText
-from claimflow.state.evidence import ClaimedEvidence, locate
-from claimflow.state.proof import Proof, prove
-
-
-def _prove(doc_type: DocumentType, field: str, value: str, page: str) -> Proof:
-    source = SourceText(pages=(page,))
-    located = locate(ClaimedEvidence(quote=page), source)
-    spec = doc_type.field(field)
-    assert located.evidence is not None and spec is not None
-    return prove(doc_type, spec, value, located.evidence, source)
+from tests.state._proving import prove_page
 
 
 @pytest.mark.parametrize(
@@ -58,18 +48,18 @@ def _prove(doc_type: DocumentType, field: str, value: str, page: str) -> Proof:
 def test_a_value_under_a_label_of_another_value_is_refused_naming_it(
     doc_type: DocumentType, field: str, value: str, page: str, label: str
 ) -> None:
-    proof = _prove(doc_type, field, value, page)
+    proof = prove_page(doc_type, field, value, page)
     assert not proof.ok, proof
     assert proof.label == label and label in proof.reason
 
 
 def test_a_delivery_date_is_refused_for_both_dates_of_an_invoice() -> None:
-    assert _prove(INVOICE, "issue_date", "2024-03-02", "Delivery Date: 02.03.2024").check == "counter_label"
-    assert _prove(INVOICE, "due_date", "2024-03-02", "Delivery Date: 02.03.2024").check == "wrong_label"
+    assert prove_page(INVOICE, "issue_date", "2024-03-02", "Delivery Date: 02.03.2024").check == "counter_label"
+    assert prove_page(INVOICE, "due_date", "2024-03-02", "Delivery Date: 02.03.2024").check == "wrong_label"
 
 
 def test_a_number_written_as_a_duration_is_no_amount() -> None:
-    proof = _prove(INVOICE, "total_amount", "30.00", "Total due in 30 days")
+    proof = prove_page(INVOICE, "total_amount", "30.00", "Total due in 30 days")
     assert not proof.ok and proof.check == "value_not_in_quote" and "duration" in proof.reason
 
 
@@ -84,7 +74,7 @@ def test_a_number_written_as_a_duration_is_no_amount() -> None:
     ],
 )
 def test_a_number_written_as_a_count_is_no_amount(value: str, page: str) -> None:
-    proof = _prove(INVOICE, "total_amount", value, page)
+    proof = prove_page(INVOICE, "total_amount", value, page)
     assert not proof.ok and proof.check == "value_not_in_quote" and "written as a count" in proof.reason
 
 
@@ -103,7 +93,7 @@ def test_a_number_written_as_a_count_is_no_amount(value: str, page: str) -> None
     ],
 )
 def test_the_fields_own_labels_still_prove_them(doc_type: DocumentType, field: str, value: str, page: str) -> None:
-    assert _prove(doc_type, field, value, page).ok
+    assert prove_page(doc_type, field, value, page).ok
 
 
 def test_a_type_that_declares_such_a_label_for_a_field_keeps_it() -> None:
@@ -112,6 +102,6 @@ def test_a_type_that_declares_such_a_label_for_a_field_keeps_it() -> None:
         description="A summary of an order",
         fields=[Field("discount", "amount", labels=("Discount",)), Field("total", "amount", labels=("Total",))],
     )
-    assert _prove(orders, "discount", "5.00", "Discount: 5.00").check == "own_label"
-    assert not _prove(orders, "total", "5.00", "Discount: 5.00").ok
-    assert not _prove(orders, "total", "7.00", "Shipping: 7.00").ok
+    assert prove_page(orders, "discount", "5.00", "Discount: 5.00").check == "own_label"
+    assert not prove_page(orders, "total", "5.00", "Discount: 5.00").ok
+    assert not prove_page(orders, "total", "7.00", "Shipping: 7.00").ok
