@@ -105,10 +105,12 @@ def ask_reviewer(
     source: SourceText | None,
     *,
     tables: Mapping[str, Sequence[TableRow]] | None = None,
+    also_shown: Mapping[str, Any] | None = None,
 ) -> ReviewDecision:
     """Pause for a reviewer's decision on `request`; only a decision every check accepts is returned and kept.
 
     `tables` (the run's table rows) lets the checks refuse an approval that leaves a required table without rows.
+    `also_shown` is added to what the pause shows (a server shows the table rows a decision approves with the run).
 
     A malformed or refused decision raises `InvalidDecisionError`, e.g. `decision refused, the review stays
     open: unknown field 'colour'; editable fields: ...`; LangGraph has not kept it, so the review can be
@@ -117,7 +119,8 @@ def ask_reviewer(
     schema = checked_decision(request, types, source, tables=tables)
     # Only the validation error is caught: the pause itself (GraphInterrupt) must reach LangGraph untouched.
     try:
-        return cast(ReviewDecision, interrupt(request.model_dump(mode="json"), response_schema=schema))
+        shown = request.model_dump(mode="json") | dict(also_shown or {})
+        return cast(ReviewDecision, interrupt(shown, response_schema=schema))
     except ValidationError as error:
         raise InvalidDecisionError(f"decision refused, the review stays open: {problems(error)}") from None
 
@@ -127,5 +130,8 @@ def problems(error: ValidationError) -> str:
     said = []
     for item in error.errors(include_url=False):
         where = ".".join(str(part) for part in item["loc"])
-        said.append(item["msg"] if item["type"] == REFUSED or not where else f"{where}: {item['msg']}")
+        what = str(item["msg"]).removeprefix("Value error, ")
+        if item["type"] == "model_type" and not where:  # a list, a string, null: not a decision at all
+            what = 'a decision is an object: {"reviewer": NAME, "action": "approve" | "edit" | "reject", ...}'
+        said.append(what if item["type"] == REFUSED or not where else f"{where}: {what}")
     return "; ".join(said)

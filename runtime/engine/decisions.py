@@ -189,7 +189,7 @@ class Decisions:
             raise StaleReviewError(f"decision refused, run stays paused: {message}")
         if seen_at is not None and pending.opened_at is not None and pending.opened_at > seen_at:
             message = (
-                f"run {row.run_id} waits on review {pending.interrupt_id}, opened after this command started"
+                f"run {row.run_id} waits on review {pending.interrupt_id}, opened after this decision was made"
                 " (another decision changed the run): look at it with `claimflow review show`"
             )
             await refuse(message)

@@ -25,7 +25,7 @@ from langgraph.runtime import Runtime
 from pydantic import BaseModel, ConfigDict
 
 from claimflow.nodes.review import ask_reviewer
-from claimflow.runtime.engine import Engine
+from claimflow.runtime.engine import Engine, PendingReview
 from claimflow.runtime.engine.intake import holds_document
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.registry import RegistryError, RunNotFoundError, RunRow
@@ -33,6 +33,7 @@ from claimflow.runtime.server.context import ENGINES, ServerContext, context_of
 from claimflow.runtime.server.inputs import DocumentInput, SentDocument, read_input
 from claimflow.runtime.sources import path_text
 from claimflow.runtime.version import WorkflowVersionError
+from claimflow.runtime.views import review_tables
 from claimflow.state.errors import InvalidDecisionError
 
 INTAKE, ADVANCE, REVIEW, REFUSE = "intake", "advance", "review", "refuse"
@@ -62,7 +63,7 @@ class ServerState(BaseModel):
     run: dict[str, Any] | None = None
     """`{"run_id", "document", "status", "doc_type", "fields", "review_reasons", "error"}`."""
     review: dict[str, Any] | None = None
-    """The open review's request while the run waits for one (also the interrupt's value)."""
+    """The open review's request while the run waits for one, with the run's `tables` (the interrupt's value)."""
     review_id: str | None = None
     """claimflow's id of that review (`review show`'s `interrupt_id`): a decision answers this one only."""
     record: dict[str, Any] | None = None
@@ -86,11 +87,16 @@ async def _standing(engine: Engine, run_id: str, **more: Any) -> dict[str, Any]:
     record = await engine.record(run_id) if view.status == "completed" else None
     return {
         "run": view.model_dump(mode="json"),
-        "review": pending.request.model_dump(mode="json") if pending else None,
+        "review": pending.request.model_dump(mode="json") | _tables_shown(engine, pending) if pending else None,
         "review_id": pending.interrupt_id if pending else None,
         "record": record.model_dump(mode="json") if record else None,
         "refused": None,
     } | more
+
+
+def _tables_shown(engine: Engine, pending: PendingReview) -> dict[str, Any]:
+    """The run's table rows as a reviewer is shown them beside the request (`review show --json`'s `tables`)."""
+    return {"tables": review_tables(pending.state, engine.types, pending.request.doc_type)}
 
 
 async def intake(state: SentDocument, *, runtime: Runtime[ServerContext]) -> dict[str, Any]:
@@ -184,13 +190,29 @@ async def review(state: ServerState, *, runtime: Runtime[ServerContext]) -> dict
         return await _standing(engine, run_id, refused=answered)
     stored = await engine.state(run_id)
     source = await engine.store.load_text(stored.text) if stored is not None and stored.text is not None else None
-    decision = ask_reviewer(pending.request, engine.types, source)
+    # The rows of the run's tables are shown too (an approval approves them) and checked as the engine checks them:
+    # an approval that leaves a required table without rows is refused here, with the review still open.
+    shown = _tables_shown(engine, pending)
+    decision = ask_reviewer(pending.request, engine.types, source, tables=pending.state.tables, also_shown=shown)
     try:
-        await engine.decide(run_id, decision, interrupt_id=pending.interrupt_id)
+        await engine.decide(run_id, decision, interrupt_id=pending.interrupt_id, seen_at=_submitted_at())
     except (InvalidDecisionError, RegistryError, WorkflowVersionError) as error:
         # The interrupt kept this decision: asking again is a new pause, which a new decision answers.
         return await _standing(engine, run_id, refused=str(error))
     return await _standing(engine, run_id)
+
+
+def _submitted_at() -> float | None:
+    """When the server was asked for the run that carries this decision (Unix time), if the server says.
+
+    A resume without an interrupt id answers whatever the thread waits on when its run starts: two decisions sent
+    back to back, the second run queued behind the first, had the second applied to the review the first one
+    opened, which its reviewer never saw. Made before that review opened, it is refused as stale, as `claimflow
+    review decide` refuses a review opened after its command started. LangGraph's API server records when it
+    took the request (`__request_start_time_ms__`); run in-process there is no such time, and none is checked.
+    """
+    started = get_config().get("configurable", {}).get("__request_start_time_ms__")
+    return started / 1000 if isinstance(started, int | float) and not isinstance(started, bool) else None
 
 
 def after_step(state: ServerState) -> Literal["review", "__end__"]:

@@ -365,3 +365,60 @@ async def test_a_fresh_thread_refused_an_input_takes_a_valid_one_next(
             state = await _readable(client, thread_id)
             assert state["values"]["run"]["document"] == named and state["values"]["refused"] is None
             assert state["values"]["run"]["status"] == "completed"
+
+
+async def test_a_decision_sent_before_the_review_it_meets_opened_is_refused(
+    dev_server: Server, client: LangGraphClient
+) -> None:
+    path = write(dev_server.docs, "two-decisions.txt", mismatch_invoice_text("NW-2024-0310"))
+    thread_id = (await client.threads.create())["thread_id"]
+    assert not _errors(await _stream(client, thread_id, input={"path": str(path)}))
+    first_review = (await client.threads.get_state(thread_id))["values"]["review_id"]
+
+    # Two reviewers answer the review they both saw, one right after the other: the first edit breaks the sum, so
+    # the run pauses on a new review when the second decision's run starts. That review is not the one ana saw.
+    breaks_the_sum = {"reviewer": "kim", "action": "edit", "edits": {"total_amount": ["9999.00"]}}
+    approves = {"reviewer": "ana", "action": "approve"}
+    runs = [
+        await client.runs.create(thread_id, "documents", command={"resume": decision}, multitask_strategy="enqueue")
+        for decision in (breaks_the_sum, approves)
+    ]
+    for run in runs:
+        await client.runs.join(thread_id, run["run_id"])
+
+    state = await client.threads.get_state(thread_id)
+    values = state["values"]
+    assert values["run"]["status"] == "needs_review", values["run"]
+    assert values["review_id"] != first_review, "kim's edit was applied and opened another review"
+    assert "opened after this decision was made" in values["refused"], values["refused"]
+    assert [item["value"]["run_id"] for item in state["interrupts"]] == [thread_id]
+    shown = json.loads(_claimflow(dev_server, "show", thread_id, "--json").stdout)
+    assert shown["status"] == "needs_review" and shown["fields"]["total_amount"]["value"] == "9999.00"
+
+    # Sent now, after the new review opened, ana's answer is taken.
+    fixed = {"reviewer": "ana", "action": "edit", "edits": {"total_amount": ["180.00"]}}
+    done = await client.runs.wait(thread_id, "documents", command={"resume": fixed})
+    assert done["run"]["status"] == "completed" and done["refused"] is None
+    _clean_log(dev_server)
+
+
+async def test_the_review_shows_the_tables_an_approval_approves_and_says_what_a_decision_is(
+    dev_server: Server, client: LangGraphClient
+) -> None:
+    path = write(dev_server.docs, "tables-shown.txt", mismatch_invoice_text("NW-2024-0311"))
+    thread_id = (await client.threads.create())["thread_id"]
+    parts = await _stream(client, thread_id, input={"path": str(path)})
+    (interrupt,) = [data for event, data in parts if event == "updates" and "__interrupt__" in data]
+    request = interrupt["__interrupt__"][0]["value"]
+    shown = json.loads(_claimflow(dev_server, "review", "show", thread_id, "--json").stdout)
+    assert request["tables"] == shown["tables"], "the server's reviewer sees the rows the CLI's reviewer sees"
+    assert [table["name"] for table in request["tables"]] == ["line_items"]
+
+    for bad, said in [
+        (["approve"], 'a decision is an object: {"reviewer": NAME'),
+        ("approve", 'a decision is an object: {"reviewer": NAME'),
+        ({"reviewer": "kim", "action": "reject"}, "a rejection needs a reason"),
+    ]:
+        (error,) = _errors(await _stream(client, thread_id, command={"resume": bad}))
+        assert error["error"] == "InvalidDecisionError" and said in error["message"], error
+        assert "Value error" not in error["message"] and "ReviewDecision" not in error["message"]

@@ -220,7 +220,7 @@ def test_a_decider_held_up_while_starting_does_not_answer_the_review_another_dec
     stdout, stderr = approver.communicate(timeout=120)
 
     assert approver.returncode == 1 and stdout == "" and "Traceback" not in stderr
-    assert "opened after this command started" in flat(stderr) and "review show" in flat(stderr)
+    assert "opened after this decision was made" in flat(stderr) and "review show" in flat(stderr)
     item = _listed(data)[run_id]
     assert item["status"] == "needs_review" and item["interrupt_id"] != seen
     stored = _registry(data)("SELECT reviewer, interrupt_id, outcome FROM {decisions} WHERE run_id = ?", (run_id,))
