@@ -297,11 +297,14 @@ class LabelIndex:
     def __bool__(self) -> bool:
         return self._pattern is not None
 
-    def find(self, text: str, offset: int = 0, *, others: bool = False) -> list[LabelHit]:
+    def find(self, text: str, offset: int = 0, *, others: bool = False, runs: bool = False) -> list[LabelHit]:
         """Every label in `text` (non-overlapping, leftmost-longest); offsets are shifted by `offset`.
 
         Only the fields' labels, unless `others`: then labels of other values too, each joined with a field's
-        label of its kind that it touches (`TOTAL SAVED` is one label, of another value than the total).
+        label of its kind that it touches (`TOTAL SAVED` is one label, of another value than the total). With
+        `runs` too, labels of two fields that touch are one (`Tax Total`, see `_mixed`): before a value on its
+        line, not in a heading row, whose labels stand side by side a space apart in many text layers
+        (`Order Date Invoice Date Due Date`).
         """
         pattern, keys = (self._pattern, self._keys) if others else (self._field_pattern, self._field_keys)
         if pattern is None:
@@ -314,7 +317,9 @@ class LabelIndex:
                 fields = tuple(owner for owner in hit.owners if not owner.other)
                 if fields:
                     hits.append(LabelHit(hit.start, hit.end, hit.text, fields))
-            elif hits and (joined := _joined(text, hits[-1], hit, offset) or _mixed(text, hits[-1], hit, offset)):
+            elif hits and (
+                joined := _joined(text, hits[-1], hit, offset) or (runs and _mixed(text, hits[-1], hit, offset))
+            ):
                 hits[-1] = joined
             else:
                 hits.append(hit)
@@ -324,7 +329,7 @@ class LabelIndex:
         """Labels in `text` that may govern a value of `kind` (their field's kind, or any: None), not qualifiers."""
         return [
             hit
-            for hit in self.find(text, offset, others=True)
+            for hit in self.find(text, offset, others=True, runs=True)
             if (kind is None or hit.names(kind)) and not _QUALIFIER.search(text[: hit.start - offset])
         ]
 
