@@ -70,7 +70,8 @@ class ServerState(BaseModel):
     """The typed record with provenance, once the run completed."""
     refused: str | None = None
     """Why the last input or resume applied nothing: the input was not one document, or not the run's; the
-    review was answered elsewhere, or the engine refused the decision."""
+    review was answered elsewhere, or moved on since the decision was sent. A decision its checks refuse is not
+    here: it fails the resume with `InvalidDecisionError` (the server run's error), the thread still paused."""
 
 
 async def _engine(runtime: Runtime[Any]) -> Engine:
