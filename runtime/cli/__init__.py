@@ -39,6 +39,8 @@ def main() -> None:
         app()
     except SystemExit as done:
         code = done.code
+    except KeyboardInterrupt:  # Ctrl-C before typer's own handling (while it builds the command): no traceback
+        code = 130
     else:
         code = 0
     if isinstance(code, str):

@@ -219,8 +219,13 @@ def with_engine(
             except RunNotFoundError as error:
                 raise not_found(error, (row.run_id for row in await engine.registry.list_runs())) from None
 
-    with exit_codes(advice=None if readonly else resume_advice(settings, queued=queued)):
-        return asyncio.run(main())
+    advice = None if readonly else resume_advice(settings, queued=queued)
+    try:
+        with exit_codes(advice=advice):
+            return asyncio.run(main())
+    except KeyboardInterrupt:  # Ctrl-C: typer would end with 130 and not a word of what became of the work
+        err.print(f"interrupted; {advice}" if advice else "interrupted")
+        raise typer.Exit(INTERRUPTED) from None
 
 
 def list_runs(data_dir: Path | None, status: str | None, types: list[str] | None = None) -> list[RunRow]:
@@ -298,6 +303,9 @@ def exit_codes(*, advice: str | None = None) -> Iterator[None]:
 
 STOPPED = 3
 """The exit code when the data directory or the database could not be written or reached."""
+
+INTERRUPTED = 130
+"""The exit code of a command stopped by Ctrl-C (SIGINT), as a shell reports a process it interrupted."""
 
 RESUME_HINT = (
     "every document registered so far is kept: run the same command again, or `claimflow recover`, to continue"
