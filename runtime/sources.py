@@ -2,6 +2,7 @@ r"""Where documents come from: the paths given to `run`, expanded into regular f
 
 Only regular files are documents. Everything a folder holds that is not read is reported with its reason, never
 dropped silently: hidden entries (a name starting with `.`, such as `.git` or `.DS_Store`, not descended into),
+the files a system or an editor keeps beside documents (`Thumbs.db`, `desktop.ini`, `~$report.docx`),
 links that lead nowhere or in a circle, links to folders (not followed, so a walk cannot loop), folders and files
 that cannot be read, and devices, FIFOs and sockets (never opened: reading one could block or never end).
 Paths given explicitly are handed on as they are, intake refusing what is not a regular file (see
@@ -26,7 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 HIDDEN = "hidden (its name starts with a dot)"
+SYSTEM = "a file the system or an editor keeps beside documents (Thumbs.db, desktop.ini, Icon, an Office ~$ lock)"
 LINKED_FOLDER = "a link to a folder (links to folders are not followed)"
+_SYSTEM_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"})
+"""Windows' thumbnail caches and folder settings, macOS's folder icon: in every synced inbox, never a document."""
 MISSING = "does not exist"
 DENIED = "cannot be read: Permission denied"
 
@@ -131,6 +135,9 @@ def _walk(folder: Path, found: list[Path], skipped: list[Skipped]) -> None:
         path = Path(entry.path)
         if entry.name.startswith("."):
             skipped.append(Skipped(path, HIDDEN))
+            continue
+        if entry.name.lower() in _SYSTEM_NAMES or entry.name.startswith("~$"):  # ~$: an open Office file's owner
+            skipped.append(Skipped(path, SYSTEM))
             continue
         try:
             mode = os.stat(path).st_mode  # follows links: what a link leads to is what counts

@@ -123,3 +123,21 @@ def test_a_file_or_subfolder_that_cannot_be_read_is_listed_with_its_reason(tmp_p
         {"skipped": str(docs / "private.txt"), "reason": "cannot be read: Permission denied"},
     ]
     assert [line["document"] for line in lines if "run_id" in line] == ["invoice.txt"]
+
+
+def test_the_files_a_system_keeps_beside_documents_are_skipped_not_failed(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    (docs / "2024").mkdir(parents=True)
+    (docs / "2024" / "invoice.txt").write_text(invoice_text("NW-SYS-1"), encoding="utf-8")
+    (docs / "Thumbs.db").write_bytes(b"\xd0\xcf\x11\xe0 thumbnails")  # Windows, in every folder with pictures
+    (docs / "2024" / "desktop.ini").write_text("[.ShellClassInfo]\n", encoding="utf-8")
+    (docs / "~$voice.docx").write_bytes(b"\x05someone")  # Word's owner file while invoice.docx is open
+    (docs / "Icon\r").write_bytes(b"")  # macOS's custom folder icon
+
+    result = run_cli("run", docs, "--json", "--data-dir", tmp_path / "data")
+
+    assert result.returncode == 0, result.stdout  # a synced inbox's batch does not fail for them
+    lines = json_lines(result.stdout)
+    skipped = {os.path.basename(line["skipped"]) for line in lines if "skipped" in line}
+    assert skipped == {"Thumbs.db", "desktop.ini", "~$voice.docx", "Icon\r"}
+    assert [line["document"] for line in lines if "run_id" in line] == ["invoice.txt"]
