@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -74,6 +75,7 @@ def run(
 ) -> None:
     """Process documents: completed, waiting for review, or failed with a reason."""
     from claimflow.runtime.batch import process_files
+    from claimflow.runtime.registry.runs import IN_PROGRESS, lease_is_stale
 
     sources = expand(paths)
     files = sources.files
@@ -96,6 +98,7 @@ def run(
         )
 
     earlier: set[str] = set()  # runs a previous command registered: this one continued or found them
+    elsewhere: set[str] = set()  # runs another live process (a second `run`, a `recover`) is advancing
     _show_skipped(sources.skipped, as_json=as_json)
     lost = any(item.lost for item in sources.skipped)  # an input not read fails the batch, as a failed document
     if queue or settings.execution == "queue":
@@ -110,6 +113,8 @@ def run(
                 view = (await engine.view(row.run_id)).model_dump(mode="json")
                 if not new:
                     earlier.add(row.run_id)
+                if row.status in IN_PROGRESS and not lease_is_stale(row.lease_owner, row.lease_until, time.time()):
+                    elsewhere.add(row.run_id)
                 views.append(view)
                 if as_json:
                     emit(view)
@@ -124,7 +129,9 @@ def run(
         for view in views:
             codes = dict.fromkeys(reason.split(":", 1)[0] for reason in view["review_reasons"])
             note = message(view["error"]) if view["error"] else shown(", ".join(codes))
-            if view["run_id"] in earlier:
+            if view["run_id"] in elsewhere:  # not "registered before": it may have been registered a moment ago
+                note = "in progress in another process"
+            elif view["run_id"] in earlier:
                 note = f"registered before; {note}" if note else "registered before"
             table.add_row(
                 short_id(view["run_id"]), shown(view["document"]), view["status"], shown(view["doc_type"] or "-"), note
