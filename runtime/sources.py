@@ -3,7 +3,8 @@ r"""Where documents come from: the paths given to `run`, expanded into regular f
 Only regular files are documents. Everything a folder holds that is not read is reported with its reason, never
 dropped silently: hidden entries (a name starting with `.`, such as `.git` or `.DS_Store`, not descended into),
 the files a system or an editor keeps beside documents (`Thumbs.db`, `desktop.ini`, `~$report.docx`),
-links that lead nowhere or in a circle, links to folders (not followed, so a walk cannot loop), folders and files
+links that lead nowhere or in a circle, links to folders (not followed, so a walk cannot loop), a file's second
+name (a link to a file the folder holds, a hard link: it is read once), folders and files
 that cannot be read, and devices, FIFOs and sockets (never opened: reading one could block or never end).
 Paths given explicitly are handed on as they are, intake refusing what is not a regular file (see
 `read_regular_file`), unless they are not there or cannot be read: those are skipped as a folder's entry is.
@@ -117,7 +118,7 @@ def expand(paths: Iterable[Path]) -> Sources:
         if stat.S_ISDIR(mode):
             found: list[Path] = []
             _walk(path, found, sources.skipped)
-            sources.files.extend(sorted(found))
+            sources.files.extend(_one_name_each(sorted(found), sources.skipped))
         elif stat.S_ISREG(mode) and not os.access(path, os.R_OK):
             sources.skipped.append(Skipped(path, DENIED, lost=True))
         else:
@@ -155,6 +156,28 @@ def _walk(folder: Path, found: list[Path], skipped: list[Skipped]) -> None:
             skipped.append(Skipped(path, DENIED, lost=True))
         else:
             found.append(path)
+
+
+def _one_name_each(found: list[Path], skipped: list[Skipped]) -> list[Path]:
+    """A file a folder holds under two names (a link to a file beside it, a hard link) is read once.
+
+    Read twice, its second name would be a new document with the same bytes, held for review as a duplicate of
+    itself. The name kept is the first that is not a symbolic link; the others are skipped, naming it.
+    """
+    names: dict[tuple[int, int], list[Path]] = {}
+    for path in found:
+        try:
+            known = os.stat(path)
+        except OSError:  # gone since the walk: intake says so, as for any file that vanished
+            names[(-1, len(names))] = [path]
+            continue
+        names.setdefault((known.st_dev, known.st_ino), []).append(path)
+    kept: set[Path] = set()
+    for paths in names.values():
+        first = next((path for path in paths if not path.is_symlink()), paths[0])
+        kept.add(first)
+        skipped.extend(Skipped(path, f"the same file as {path_text(first)}") for path in paths if path != first)
+    return [path for path in found if path in kept]
 
 
 def read_regular_file(path: Path, max_bytes: int) -> tuple[int, bytes]:

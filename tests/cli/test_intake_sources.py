@@ -141,3 +141,26 @@ def test_the_files_a_system_keeps_beside_documents_are_skipped_not_failed(tmp_pa
     skipped = {os.path.basename(line["skipped"]) for line in lines if "skipped" in line}
     assert skipped == {"Thumbs.db", "desktop.ini", "~$voice.docx", "Icon\r"}
     assert [line["document"] for line in lines if "run_id" in line] == ["invoice.txt"]
+
+
+def test_a_file_a_folder_holds_under_two_names_is_one_document(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    invoice = docs / "invoice.txt"
+    docs.mkdir()
+    invoice.write_text(invoice_text("NW-TWICE-1"), encoding="utf-8")
+    (docs / "0-latest.txt").symlink_to(invoice)  # sorted before the file it leads to
+    os.link(invoice, docs / "z-hard-link.txt")
+    (docs / "zz-copy.txt").write_text(invoice_text("NW-TWICE-1"), encoding="utf-8")  # a copy is a document of its own
+
+    result = run_cli("run", docs, "--json", "--data-dir", tmp_path / "data")
+
+    assert result.returncode == 0, result.stderr
+    lines = json_lines(result.stdout)
+    assert {(os.path.basename(line["skipped"]), line["reason"]) for line in lines if "skipped" in line} == {
+        ("0-latest.txt", f"the same file as {invoice}"),
+        ("z-hard-link.txt", f"the same file as {invoice}"),
+    }
+    views = {line["document"]: line for line in lines if "run_id" in line}
+    assert views["invoice.txt"]["status"] == "completed"  # not held for review as a duplicate of itself
+    assert sorted(views) == ["invoice.txt", "zz-copy.txt"]
+    assert views["zz-copy.txt"]["status"] == "needs_review"  # the duplicate rule still sees a real copy
