@@ -302,7 +302,10 @@ def export_command(
                 raise  # a full or read-only disk: stopped, exit code 3, as for every command
             # A folder of that name, no permission, a path that cannot be made: a mistake in OUTPUT.
             where = shown(error.filename or output)
-            err.print(f"[red]error:[/red] cannot write {where}: {message(error.strerror or error)}", highlight=False)
+            reason = message(error.strerror or error)
+            if isinstance(error, FileExistsError) and error.filename and not Path(error.filename).is_dir():
+                where, reason = shown(output), f"{where} is a file, not a folder"  # not "File exists"
+            err.print(f"[red]error:[/red] cannot write {where}: {reason}", highlight=False)
             raise typer.Exit(2) from None
 
     exported = with_engine(data_dir, body, types=types, readonly=True, reading=True)
