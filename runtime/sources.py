@@ -126,13 +126,14 @@ def expand(paths: Iterable[Path]) -> Sources:
     return sources
 
 
-def _walk(folder: Path, found: list[Path], skipped: list[Skipped]) -> None:
-    try:
-        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
-    except OSError as error:
-        skipped.append(_unreadable(folder, error))
-        return
-    for entry in entries:
+def _walk(top: Path, found: list[Path], skipped: list[Skipped]) -> None:
+    """Depth first, in name order, without recursion: a folder nested a thousand deep is walked, not a traceback."""
+    folders = [iter(_entries(top, skipped))]  # the entries each open folder has still to give
+    while folders:
+        entry = next(folders[-1], None)
+        if entry is None:
+            folders.pop()
+            continue
         path = Path(entry.path)
         if entry.name.startswith("."):
             skipped.append(Skipped(path, HIDDEN))
@@ -149,13 +150,23 @@ def _walk(folder: Path, found: list[Path], skipped: list[Skipped]) -> None:
             if entry.is_symlink():
                 skipped.append(Skipped(path, LINKED_FOLDER))
             else:
-                _walk(path, found, skipped)
+                folders.append(iter(_entries(path, skipped)))
         elif not stat.S_ISREG(mode):
             skipped.append(Skipped(path, f"{kind_of(mode)}, not a regular file; it was not opened"))
         elif not os.access(path, os.R_OK):
             skipped.append(Skipped(path, DENIED, lost=True))
         else:
             found.append(path)
+
+
+def _entries(folder: Path, skipped: list[Skipped]) -> list[os.DirEntry[str]]:
+    """A folder's entries in name order; none, and the folder skipped with its reason, if it cannot be read."""
+    try:
+        with os.scandir(folder) as listing:
+            return sorted(listing, key=lambda entry: entry.name)
+    except OSError as error:
+        skipped.append(_unreadable(folder, error))
+        return []
 
 
 def _one_name_each(found: list[Path], skipped: list[Skipped]) -> list[Path]:

@@ -164,3 +164,17 @@ def test_a_file_a_folder_holds_under_two_names_is_one_document(tmp_path: Path) -
     assert views["invoice.txt"]["status"] == "completed"  # not held for review as a duplicate of itself
     assert sorted(views) == ["invoice.txt", "zz-copy.txt"]
     assert views["zz-copy.txt"]["status"] == "needs_review"  # the duplicate rule still sees a real copy
+
+
+def test_a_folder_nested_deeper_than_pythons_recursion_limit_is_walked(tmp_path: Path) -> None:
+    deepest = docs = tmp_path / "docs"
+    for _ in range(1200):  # a copy into itself, an archive unpacked into its own folder
+        deepest = deepest / "d"
+        deepest.mkdir(parents=True)
+    (deepest / "invoice.txt").write_text(invoice_text("NW-DEEP-1"), encoding="utf-8")
+
+    result = run_cli("run", docs, "--json", "--data-dir", tmp_path / "data")
+
+    assert "Traceback" not in result.stderr and result.returncode == 0, result.stderr[-2000:]
+    [view] = json_lines(result.stdout)
+    assert view["document"] == "invoice.txt" and view["status"] == "completed"
