@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 
 HIDDEN = "hidden (its name starts with a dot)"
 SYSTEM = "a file the system or an editor keeps beside documents (Thumbs.db, desktop.ini, Icon, an Office ~$ lock)"
+DATA_DIR = "claimflow's data directory (--data-dir): its databases are no documents"
 LINKED_FOLDER = "a link to a folder (links to folders are not followed)"
 _SYSTEM_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini", "icon\r"})
 """Windows' thumbnail caches and folder settings, macOS's folder icon: in every synced inbox, never a document."""
@@ -103,12 +104,18 @@ def _unreadable(path: Path, error: OSError) -> Skipped:
     return Skipped(path, f"cannot be read: {error.strerror or error}", lost=True)
 
 
-def expand(paths: Iterable[Path]) -> Sources:
+def expand(paths: Iterable[Path], *, data_dir: Path | None = None) -> Sources:
     """Files as given; folders as their regular files (recursively, sorted), with every skipped entry.
 
     A path given that is not there or cannot be read is skipped (`lost`), as such an entry of a folder is.
+    `data_dir`, claimflow's own, is not descended into where a folder holds it: its databases are no documents.
     """
     sources = Sources()
+    try:
+        own = os.stat(data_dir) if data_dir is not None else None
+    except OSError:  # not made yet: no folder to leave out
+        own = None
+    kept_out = (own.st_dev, own.st_ino) if own is not None else None
     for path in paths:
         try:
             mode = os.stat(path).st_mode
@@ -117,7 +124,7 @@ def expand(paths: Iterable[Path]) -> Sources:
             continue
         if stat.S_ISDIR(mode):
             found: list[Path] = []
-            _walk(path, found, sources.skipped)
+            _walk(path, found, sources.skipped, kept_out)
             sources.files.extend(_one_name_each(sorted(found), sources.skipped))
         elif stat.S_ISREG(mode) and not os.access(path, os.R_OK):
             sources.skipped.append(Skipped(path, DENIED, lost=True))
@@ -126,7 +133,7 @@ def expand(paths: Iterable[Path]) -> Sources:
     return sources
 
 
-def _walk(top: Path, found: list[Path], skipped: list[Skipped]) -> None:
+def _walk(top: Path, found: list[Path], skipped: list[Skipped], data_dir: tuple[int, int] | None = None) -> None:
     """Depth first, in name order, without recursion: a folder nested a thousand deep is walked, not a traceback."""
     folders = [iter(_entries(top, skipped))]  # the entries each open folder has still to give
     while folders:
@@ -142,12 +149,15 @@ def _walk(top: Path, found: list[Path], skipped: list[Skipped]) -> None:
             skipped.append(Skipped(path, SYSTEM))
             continue
         try:
-            mode = os.stat(path).st_mode  # follows links: what a link leads to is what counts
+            known = os.stat(path)  # follows links: what a link leads to is what counts
         except OSError as error:
             skipped.append(_unreadable(path, error))
             continue
+        mode = known.st_mode
         if stat.S_ISDIR(mode):
-            if entry.is_symlink():
+            if (known.st_dev, known.st_ino) == data_dir:
+                skipped.append(Skipped(path, DATA_DIR))
+            elif entry.is_symlink():
                 skipped.append(Skipped(path, LINKED_FOLDER))
             else:
                 folders.append(iter(_entries(path, skipped)))

@@ -77,8 +77,6 @@ def run(
     from claimflow.runtime.batch import process_files
     from claimflow.runtime.registry.runs import IN_PROGRESS, lease_is_stale
 
-    sources = expand(paths)
-    files = sources.files
     if on_budget not in (None, "review", "fail"):
         raise typer.BadParameter("--on-budget takes review or fail")
     with exit_on_setup_error():  # any setup error, not only the settings': one line and exit code 2
@@ -97,6 +95,8 @@ def run(
             on_exceeded=on_budget,
         )
 
+    sources = expand(paths, data_dir=settings.data_dir)  # a data directory inside a folder run is left out
+    files = sources.files
     earlier: set[str] = set()  # runs a previous command registered: this one continued or found them
     elsewhere: set[str] = set()  # runs another live process (a second `run`, a `recover`) is advancing
     _show_skipped(sources.skipped, as_json=as_json)

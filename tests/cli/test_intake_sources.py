@@ -173,8 +173,30 @@ def test_a_folder_nested_deeper_than_pythons_recursion_limit_is_walked(tmp_path:
         deepest.mkdir(parents=True)
     (deepest / "invoice.txt").write_text(invoice_text("NW-DEEP-1"), encoding="utf-8")
 
-    result = run_cli("run", docs, "--json", "--data-dir", tmp_path / "data")
+    try:
+        result = run_cli("run", docs, "--json", "--data-dir", tmp_path / "data")
+    finally:  # shutil.rmtree, and pytest's clean-up with it, recurse as deep as the folder: rm does not
+        subprocess.run(["rm", "-rf", str(docs)], check=True)
 
     assert "Traceback" not in result.stderr and result.returncode == 0, result.stderr[-2000:]
     [view] = json_lines(result.stdout)
     assert view["document"] == "invoice.txt" and view["status"] == "completed"
+
+
+def test_a_data_directory_inside_the_folder_run_is_not_read_as_documents(tmp_path: Path) -> None:
+    docs = tmp_path / "inbox"
+    docs.mkdir()
+    (docs / "invoice.txt").write_text(invoice_text("NW-OWN-1"), encoding="utf-8")
+    data = docs / "claimflow-data"  # `claimflow run . --data-dir claimflow-data`
+    assert run_cli("run", docs, "--data-dir", data).returncode == 0
+
+    again = run_cli("run", docs, "--json", "--data-dir", data)
+
+    assert again.returncode == 0, again.stdout  # its databases are not failed documents, again at every run
+    skipped, view = json_lines(again.stdout)
+    assert skipped == {
+        "skipped": str(data),
+        "reason": "claimflow's data directory (--data-dir): its databases are no documents",
+    }
+    assert view["document"] == "invoice.txt" and view["status"] == "completed"
+    assert len(json_lines(run_cli("runs", "--json", "--data-dir", data).stdout)) == 1
