@@ -185,14 +185,18 @@ def _one_name_each(found: list[Path], skipped: list[Skipped]) -> list[Path]:
     Read twice, its second name would be a new document with the same bytes, held for review as a duplicate of
     itself. The name kept is the first that is not a symbolic link; the others are skipped, naming it.
     """
-    names: dict[tuple[int, int], list[Path]] = {}
+    names: dict[tuple[int, ...], list[Path]] = {}
     for path in found:
         try:
             known = os.stat(path)
         except OSError:  # gone since the walk: intake says so, as for any file that vanished
+            known = None
+        if known is None or not known.st_ino:  # a file system without inode numbers tells no names apart
             names[(-1, len(names))] = [path]
             continue
-        names.setdefault((known.st_dev, known.st_ino), []).append(path)
+        # Size and change time too: a network or FUSE file system that reuses inode numbers loses no document.
+        same = (known.st_dev, known.st_ino, known.st_size, known.st_mtime_ns, known.st_ctime_ns)
+        names.setdefault(same, []).append(path)
     kept: set[Path] = set()
     for paths in names.values():
         first = next((path for path in paths if not path.is_symlink()), paths[0])

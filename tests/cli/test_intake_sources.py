@@ -9,6 +9,9 @@ import os
 import socket
 import subprocess
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from tests.integration._batches import memory_limit, registered, spawn
 from tests.integration._docs import claimflow_executable, cli_env, flat, invoice_text, json_lines, run_cli
@@ -200,3 +203,20 @@ def test_a_data_directory_inside_the_folder_run_is_not_read_as_documents(tmp_pat
     }
     assert view["document"] == "invoice.txt" and view["status"] == "completed"
     assert len(json_lines(run_cli("runs", "--json", "--data-dir", data).stdout)) == 1
+
+
+def test_a_file_system_without_inode_numbers_loses_no_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import claimflow.runtime.sources as sources
+
+    for number in range(3):
+        (tmp_path / f"invoice-{number}.txt").write_text(invoice_text(f"NW-INO-{number}"), encoding="utf-8")
+    real_stat = os.stat
+
+    def without_inodes(path: Any, *args: Any, **kwargs: Any) -> os.stat_result:
+        known = real_stat(path, *args, **kwargs)
+        return os.stat_result((known.st_mode, 0, *tuple(known)[2:]))  # some FUSE and SMB mounts say 0
+
+    monkeypatch.setattr(os, "stat", without_inodes)
+    found = sources.expand([tmp_path])
+    assert [path.name for path in found.files] == ["invoice-0.txt", "invoice-1.txt", "invoice-2.txt"]
+    assert found.skipped == []
