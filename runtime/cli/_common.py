@@ -140,7 +140,9 @@ def status_option(help_text: str, *, default: str | None = None) -> Any:
 
 # Control characters (escape sequences start with one), and the invisible characters that reorder or break
 # lines, so that a name cannot pass itself off as another text.
-_UNSEEN = r"\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+# The zero-width space, the word joiner and the byte-order mark too (`invo\u200bice.pdf` beside `invoice.pdf`);
+# not the zero-width joiner, which joins emoji.
+_UNSEEN = r"\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff"
 _UNSEEN_CHARACTER = re.compile(r"[\x00-\x1f" + _UNSEEN + "]")
 _UNSEEN_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f" + _UNSEEN + "]")  # keeps \t and \n
 

@@ -90,6 +90,9 @@ def test_an_export_path_with_markup_is_reported_literally(tmp_path: Path) -> Non
         ("[bold]x[/bold]", "[bold]x[/bold]"),
         ("tab\there\nline\r", "tab\\x09here\\x0aline\\x0d"),
         ("invoice\u202efdp.exe", "invoice\\u202efdp.exe"),
+        ("invo\u200bice.pdf", "invo\\u200bice.pdf"),  # zero width: two names that look the same tell apart
+        ("\ufeffin\u2060voice.pdf", "\\ufeffin\\u2060voice.pdf"),
+        ("family \U0001f468\u200d\U0001f469.pdf", "family \U0001f468\u200d\U0001f469.pdf"),  # joins emoji
         ("c1 \x9b31m and del \x7f", "c1 \\x9b31m and del \\x7f"),
         ("Köln 12,50 €", "Köln 12,50 €"),
     ],
