@@ -99,7 +99,7 @@ def run(
     files = sources.files
     earlier: set[str] = set()  # runs a previous command registered: this one continued or found them
     elsewhere: set[str] = set()  # runs another live process (a second `run`, a `recover`) is advancing
-    _show_skipped(sources.skipped, as_json=as_json)
+    _show_skipped(sources.skipped, as_json=as_json, nothing_in=None if files else paths)
     lost = any(item.lost for item in sources.skipped)  # an input not read fails the batch, as a failed document
     if queue or settings.execution == "queue":
         _enqueue(files, settings, as_json=as_json, data_dir=data_dir, lost=lost)
@@ -140,12 +140,19 @@ def run(
     raise typer.Exit(1 if lost or any(view["status"] in ("failed", "delivery_failed") for view in views) else 0)
 
 
-def _show_skipped(skipped: Sequence[Skipped], *, as_json: bool) -> None:
+def _show_skipped(skipped: Sequence[Skipped], *, as_json: bool, nothing_in: Sequence[Path] | None) -> None:
+    """The skipped entries, then on stderr, when the paths named held no document (`nothing_in`), that they did not.
+
+    An empty table alone, exit code 0, would read as a batch done: a misspelt or emptied inbox goes unseen.
+    """
     for item in skipped:
         if as_json:
             emit(item.as_json())
         else:
             out.print(f"skipped {shown(path_text(item.path))}: {shown(item.reason)}", highlight=False)
+    if nothing_in is not None:
+        named = ", ".join(shown(path_text(path)) for path in nothing_in)
+        err.print(f"no documents in {named}: nothing to run", highlight=False)
 
 
 def _enqueue(files: list[Path], settings: Settings, *, as_json: bool, data_dir: Path | None, lost: bool) -> None:
