@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import time
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -98,6 +100,7 @@ def run(
     sources = expand(paths, data_dir=settings.data_dir)  # a data directory inside a folder run is left out
     files = sources.files
     earlier: set[str] = set()  # runs a previous command registered: this one continued or found them
+    read_from: dict[str, str] = {}  # run id -> the path its document was read from
     elsewhere: set[str] = set()  # runs another live process (a second `run`, a `recover`) is advancing
     _show_skipped(sources.skipped, as_json=as_json, nothing_in=None if files else paths)
     lost = any(item.lost for item in sources.skipped)  # an input not read fails the batch, as a failed document
@@ -111,6 +114,8 @@ def run(
 
             async def done_view(row: RunRow, new: bool) -> None:
                 view = (await engine.view(row.run_id)).model_dump(mode="json")
+                if row.source is not None:
+                    read_from[row.run_id] = row.source
                 if not new:
                     earlier.add(row.run_id)
                 if row.status in IN_PROGRESS and not lease_is_stale(row.lease_owner, row.lease_until, time.time()):
@@ -125,19 +130,35 @@ def run(
 
     views = with_engine(data_dir, body, settings)
     if not as_json:
-        table = fitted_table("run", "document", "status", "type", "note")
-        for view in views:
-            codes = dict.fromkeys(reason.split(":", 1)[0] for reason in view["review_reasons"])
-            note = message(view["error"]) if view["error"] else shown(", ".join(codes))
-            if view["run_id"] in elsewhere:  # not "registered before": it may have been registered a moment ago
-                note = "in progress in another process"
-            elif view["run_id"] in earlier:
-                note = f"registered before; {note}" if note else "registered before"
-            table.add_row(
-                short_id(view["run_id"]), shown(view["document"]), view["status"], shown(view["doc_type"] or "-"), note
-            )
-        out.print(table)
+        _print_runs(views, read_from, earlier=earlier, elsewhere=elsewhere)
     raise typer.Exit(1 if lost or any(view["status"] in ("failed", "delivery_failed") for view in views) else 0)
+
+
+def _print_runs(
+    views: Sequence[dict[str, Any]], read_from: dict[str, str], *, earlier: set[str], elsewhere: set[str]
+) -> None:
+    """The batch's table: a row per run, its note saying why it stands as it does."""
+    table = fitted_table("run", "document", "status", "type", "note")
+    # Files of one name in several folders (jan/invoice.pdf, feb/invoice.pdf) are told apart by their paths.
+    named = Counter(view["document"] for view in views)
+    for view in views:
+        document = view["document"]
+        if named[document] > 1 and view["run_id"] in read_from:
+            document = _as_named(read_from[view["run_id"]])
+        codes = dict.fromkeys(reason.split(":", 1)[0] for reason in view["review_reasons"])
+        note = message(view["error"]) if view["error"] else shown(", ".join(codes))
+        if view["run_id"] in elsewhere:  # not "registered before": it may have been registered a moment ago
+            note = "in progress in another process"
+        elif view["run_id"] in earlier:
+            note = f"registered before; {note}" if note else "registered before"
+        table.add_row(short_id(view["run_id"]), shown(document), view["status"], shown(view["doc_type"] or "-"), note)
+    out.print(table)
+
+
+def _as_named(source: str) -> str:
+    """A document's path as a user would name it: from the working folder when it lies under it, else whole."""
+    relative = os.path.relpath(source)
+    return source if relative.startswith(os.pardir) else relative
 
 
 def _show_skipped(skipped: Sequence[Skipped], *, as_json: bool, nothing_in: Sequence[Path] | None) -> None:
