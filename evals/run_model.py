@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from claimflow.evals.builtin import builtin_workflow_types
 from claimflow.evals.golden import ExpectedField, ModelStepCase
@@ -86,9 +86,19 @@ def evaluate(
     )  # fmt: skip
 
 
-async def live_claim(
-    case: ModelStepCase, gateway: ModelGateway, types: DocumentTypes
-) -> tuple[dict[str, Any] | None, str, Usage]:
+class LiveClaim(NamedTuple):
+    """What a live backend answered for one case."""
+
+    claim: dict[str, Any] | None
+    """The claim, as JSON data; None when the output was not one."""
+    prompt: str
+    """The ref of the prompt it answered."""
+    usage: Usage
+    errors: list[str]
+    """Why the output was not a claim (the gateway's validation errors); empty when it was one."""
+
+
+async def live_claim(case: ModelStepCase, gateway: ModelGateway, types: DocumentTypes) -> LiveClaim:
     """A fresh claim from `gateway` for the case's input, the prompt ref it answered and what the call cost.
 
     The classify prompt lists every one of `types`, as the workflow's does; extraction asks for the case's type.
@@ -97,8 +107,9 @@ async def live_claim(
     if case.doc_type is None:
         classified = await gateway.complete(CLASSIFY, ModelInput(pages=pages, types=tuple(types)))
         claim = classified.claim.model_dump(mode="json") if classified.claim else None
-        return claim, CLASSIFY.ref, classified.usage
+        return LiveClaim(claim, CLASSIFY.ref, classified.usage, list(classified.errors))
     doc_type = types.get(case.doc_type)
     prompt = extract_prompt(doc_type)
     extracted = await gateway.complete(prompt, ModelInput(pages=pages, doc_type=doc_type))
-    return (extracted.claim.model_dump(mode="json") if extracted.claim else None), prompt.ref, extracted.usage
+    claim = extracted.claim.model_dump(mode="json") if extracted.claim else None
+    return LiveClaim(claim, prompt.ref, extracted.usage, list(extracted.errors))

@@ -29,12 +29,17 @@ REPLAY = "replay"
 async def _run_model_step(case: ModelStepCase, gateway: ModelGateway | None, types: DocumentTypes) -> CaseResult:
     if gateway is None:
         return evaluate(case, case.recorded_claim, types=types)
-    claim, prompt, usage = await live_claim(case, gateway, types)
+    claim, prompt, usage, errors = await live_claim(case, gateway, types)
     spent = {"input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens, "cost": usage.cost,
              "latency_ms": usage.latency_ms}  # fmt: skip
     if claim is None:
-        problems = ["the backend returned invalid output"]
-        return result(case.id, case.kind, case.step, None, None, problems, prompt=prompt, **spent)
+        # A model's output that is no claim fails the case (a prompt can cause it); the report shows the case's
+        # expectation against why the output was refused, not two nulls.
+        why = errors or ["no claim in the output"]
+        problems = ["the backend returned invalid output: " + "\n".join(why)]
+        expected = case.expected.model_dump(exclude_defaults=True)
+        return result(case.id, case.kind, case.step, expected, {"invalid_output": why}, problems, prompt=prompt,
+                      **spent)  # fmt: skip
     return evaluate(case, claim, prompt, types=types).model_copy(update=spent)
 
 

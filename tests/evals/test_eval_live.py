@@ -217,3 +217,31 @@ def test_an_unreachable_server_is_one_clear_error(tmp_path: Path, model: str) ->
     [line] = done.stderr.strip().splitlines()
     assert line.startswith(f"error: the model {model} did not answer:"), line
     assert "classify" in line
+
+
+@pytest.mark.parametrize("model", ["openai:fake-model"])
+def test_an_invalid_answer_fails_its_case_showing_what_was_expected_and_why_it_was_invalid(
+    server: FakeModelServer, tmp_path: Path, model: str
+) -> None:
+    cases = _live_cases("extract_invoice")
+    baseline = tmp_path / "baseline.json"
+    server.script(*_answers(model, cases))
+    recorded = _eval(server, tmp_path, model, "--step", "extract_invoice", "--baseline", baseline, "--update-baseline")
+    assert recorded.returncode == 0, recorded.stdout + recorded.stderr
+    truncated = Reply(body=chat_completion('{"fields": [{"field": "total_amount", "val'))
+    server.script(*[truncated] * 10)
+
+    done = _eval(server, tmp_path, model, "--step", "extract_invoice", "--baseline", baseline, "--json")
+
+    assert done.returncode == 1, done.stdout + done.stderr
+    [result] = [r for r in json.loads(done.stdout)["cases"] if not r["passed"]]
+    # The case's expectation is shown against what came back, and the message says what was wrong with it.
+    assert result["expected"] == cases[0].expected.model_dump(exclude_defaults=True)
+    assert result["message"].startswith("the backend returned invalid output: ")
+    assert len(result["message"]) > len("the backend returned invalid output: ")
+    [why] = result["got"]["invalid_output"]
+    assert "not valid JSON" in why and why in result["message"]
+    # The case counts in the step's measures as a miss, not as a case that was never there.
+    metrics = json.loads(done.stdout)["metrics"]["extract_invoice"]
+    assert (metrics["recall"], metrics["exact_match"]) == (0.0, 0.0)
+    assert "expected: null" not in done.stderr
