@@ -41,6 +41,9 @@ class Outcome:
     """What the run spent on model calls."""
     run_id: str | None = None
     """The run that read the document: a file listed twice is one run, whose usage counts once."""
+    unanswered: str | None = None
+    """Why the run failed without the model's answer (no answer after the gateway's retries: 5xx, timeouts),
+    or None: such a run measures the model's server, not the model, and is no outcome to score."""
 
     def values_of(self, key: str) -> list[ClaimedValue]:
         """The values the run accepted for a field or a table column (`line_items.amount`)."""
@@ -69,7 +72,12 @@ def outcome_of(
     codes = tuple(reason.code for reason in state.review_reasons) if state and status == "needs_review" else ()
     doc_type = (state.doc_type or (state.classification.doc_type if state.classification else None)) if state else None
     usage = state.usage if state is not None else UsageTotals()
-    return Outcome(doc, status, doc_type, tuple(values), codes, counts, usage, run_id)
+    unanswered = next(
+        (str(e.get("data", {}).get("detail") or "no answer") for e in events
+         if e.get("type") == "route.decided" and (e.get("data") or {}).get("rule") == "model_unavailable"),
+        None,
+    )  # fmt: skip
+    return Outcome(doc, status, doc_type, tuple(values), codes, counts, usage, run_id, unanswered)
 
 
 async def run_documents(engine: Engine, docs: list[LabelledDocument], *, concurrency: int = 1) -> list[Outcome]:

@@ -109,7 +109,20 @@ def _outcomes(folder: Path, settings: Settings, concurrency: int) -> tuple[list[
             raise typer.Exit(2) from None
         return await run_documents(engine, docs, concurrency=concurrency), engine.types
 
-    return with_engine(settings.data_dir, body, settings)
+    outcomes, active = with_engine(settings.data_dir, body, settings)
+    unanswered = [outcome for outcome in outcomes if outcome.unanswered is not None]
+    if unanswered:
+        # A run the model never answered says nothing of the model: scored, it would be misses (and gate
+        # regressions, and 'fixed' wrong values); as `claimflow eval` does, it is a setup error, exit 2.
+        names = ", ".join(outcome.doc.id for outcome in unanswered[:5]) + (", ..." if len(unanswered) > 5 else "")
+        err.print(
+            f"[red]error:[/red] the model {shown(settings.model)} did not answer for {len(unanswered)} of "
+            f"{len(outcomes)} document(s) ({shown(names)}): {shown(unanswered[0].unanswered or '')}; nothing was "
+            "measured or gated",
+            highlight=False, soft_wrap=True,
+        )  # fmt: skip
+        raise typer.Exit(2)
+    return outcomes, active
 
 
 def _run(

@@ -13,6 +13,7 @@ from typing import Any
 
 from tests.cli.conftest import Invoke
 from tests.cli.test_eval_dataset import labelled  # noqa: F401 - the fixture
+from tests.fakes.openai_server import document_run_replies, error_reply, running_server
 
 BASELINE = "baseline.rules.json"
 
@@ -93,3 +94,27 @@ def test_a_baseline_that_does_not_load_stops_the_command_without_a_verdict(
     (labelled / BASELINE).write_text("{not json", encoding="utf-8")
     garbled = claimflow("eval", "dataset", labelled)
     assert garbled.exit_code == 2 and "not JSON" in garbled.stderr
+
+
+def test_a_model_that_does_not_answer_is_a_setup_error_not_regressions(
+    claimflow: Invoke,
+    labelled: Path,  # noqa: F811 - the fixture
+) -> None:
+    with running_server() as server:
+        live = ("--model", "openai:fake-model", "--base-url", server.base_url)
+        server.script(*[replies for _ in range(8) for replies in document_run_replies("invoice")])
+        wrote = claimflow("eval", "dataset", labelled, *live, "--update-baseline")
+        assert wrote.exit_code == 0, wrote.output
+        baseline = (labelled / "baseline.openai-fake-model.json").read_text(encoding="utf-8")
+
+        # Every call now gets a 500: the runs fail without an answer, which measures the server, not the model.
+        env = {"CLAIMFLOW_MODEL_MAX_ATTEMPTS": "1"}
+        for args in ((), ("--json",), ("--update-baseline",)):
+            server.script(*[error_reply(500, "overloaded")] * 8)  # each run's classify call
+            done = claimflow("eval", "dataset", labelled, *live, *args, env=env)
+            assert done.exit_code == 2, done.output
+            assert "regression" not in done.output and done.stdout == ""
+            [line] = done.stderr.strip().splitlines()
+            assert line.startswith("error: the model openai:fake-model did not answer for 8 of 8 document(s)"), line
+            assert "500" in line
+        assert (labelled / "baseline.openai-fake-model.json").read_text(encoding="utf-8") == baseline
