@@ -75,6 +75,9 @@ def run_goldens(
     else:
         _print_metrics(evaluation, model)
     console = err if as_json else out
+    note = unpriced_note(model, base_url)
+    if note is not None:
+        console.print(shown(note), highlight=False, soft_wrap=True)
     for line in gate_lines(evaluation):
         console.print(shown(line), highlight=False)
     if not update_baseline and not evaluation.baseline.exists():
@@ -116,6 +119,21 @@ def _setup(model: str, base_url: str | None, types: list[str]) -> tuple[Document
         )
         active = discover_types(settings.types).types
         return active, None if offline else make_gateway(settings.model, settings.gateway)
+
+
+def unpriced_note(model: str, base_url: str | None = None) -> str | None:
+    """A note when the live `model` has no price: its cost shows as 0, which is unknown, not free."""
+    if model in OFFLINE:
+        return None
+    settings = Settings.load(model=model, base_url=base_url)  # loaded once already: it loads
+    provider, _, name = settings.model.partition(":")
+    if settings.gateway.prices.price_of(provider, name) is not None:
+        return None
+    return (
+        f"note: {settings.model} has no price (CLAIMFLOW_PRICES: a JSON file of "
+        f'{{"{settings.model}": {{"input": ..., "output": ...}}}} per million tokens): its cost shows as 0, which '
+        "is unknown, not free"
+    )
 
 
 def _evaluate(*, model: str, **options: Any) -> Evaluation:

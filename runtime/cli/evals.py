@@ -170,6 +170,7 @@ def dataset(
     from claimflow.evals.dataset import measure
     from claimflow.evals.manifest import unmeasured_labels
     from claimflow.runtime.cli._dataset_gate import gate_dataset, print_verdict
+    from claimflow.runtime.cli._golden import unpriced_note
 
     outcomes, active, settings = _run(folder, data_dir, model, base_url, concurrency, types)
     docs = [outcome.doc for outcome in outcomes]
@@ -177,8 +178,11 @@ def dataset(
     figures = measure(outcomes, active) | {"unmeasured_labels": [label.as_json() for label in unmeasured]}
     where = baseline or baseline_path(settings.model, folder)
     verdict = gate_dataset(where, settings.model, docs, figures, update=update_baseline)
+    note = unpriced_note(settings.model, base_url)
     if as_json:
         emit({**figures, "gate": verdict.as_json() if verdict is not None else None})
+        if note is not None:
+            err.print(shown(note), highlight=False, soft_wrap=True)
         if verdict is not None:
             print_verdict(verdict, console_is_err=True)
         _exit_on(verdict)
@@ -196,6 +200,8 @@ def dataset(
         f"cost {use['cost']:.4f}{per_document}, {use['model_seconds']:.2f} s in model calls",
         highlight=False,
     )
+    if note is not None:
+        out.print(shown(note), highlight=False, soft_wrap=True)
     for name, per_type in figures["types"].items():
         table = fitted_table("field", "expected", "claimed", "right", "precision", "recall", title=shown(name))
         for field_name, counts in per_type["fields"].items():

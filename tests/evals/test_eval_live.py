@@ -245,3 +245,20 @@ def test_an_invalid_answer_fails_its_case_showing_what_was_expected_and_why_it_w
     metrics = json.loads(done.stdout)["metrics"]["extract_invoice"]
     assert (metrics["recall"], metrics["exact_match"]) == (0.0, 0.0)
     assert "expected: null" not in done.stderr
+
+
+def test_a_model_without_a_price_is_said_to_cost_an_unknown_amount_not_nothing(
+    server: FakeModelServer, tmp_path: Path
+) -> None:
+    model, cases = "openai:fake-model", _live_cases("classify")
+    server.script(*_answers(model, cases))
+    args = ("eval", "--model", model, "--base-url", server.base_url, "--step", "classify")
+    unpriced = run_cli(*args, "--baseline", tmp_path / "none.json", timeout=120, OPENAI_API_KEY="")
+    assert unpriced.returncode == 0, unpriced.stdout + unpriced.stderr
+    assert f"note: {model} has no price (CLAIMFLOW_PRICES" in unpriced.stdout
+    assert "its cost shows as 0, which is unknown, not free" in unpriced.stdout
+
+    server.script(*_answers(model, cases))
+    priced = _eval(server, tmp_path, model, "--step", "classify", "--baseline", tmp_path / "none.json")
+    assert priced.returncode == 0, priced.stdout + priced.stderr
+    assert "has no price" not in priced.stdout + priced.stderr
