@@ -162,16 +162,31 @@ def _expected(kind: DocumentType, claim: dict[str, Any], state: WorkflowState, p
     return ModelStepExpected(fields=fields, route=route.target, route_rule=route.rule)
 
 
+def _with_earlier_edits(state: WorkflowState) -> ReviewDecision:
+    """The last decision, with the edits of the run's earlier ones that still stand.
+
+    A run asks again when an edit leaves a rule failing; the decision that ends it (an approve) holds no edit,
+    but the values the reviewer set before are the run's final ones: fields still `edited`, valued as they are.
+    """
+    decision = state.review_decision
+    assert decision is not None
+    earlier = {
+        name: result.value if isinstance(result.value, list) else [result.value]
+        for name, result in state.fields.items()
+        if result.status == "edited" and result.value is not None and name not in decision.edits
+    }
+    return decision.model_copy(update={"edits": {**earlier, **decision.edits}}) if earlier else decision
+
+
 def _extraction_case(
     name: str, state: WorkflowState, pages: list[str], events: list[dict[str, Any]], kind: DocumentType
 ) -> tuple[ModelStepCase, list[str]]:
-    decision = state.review_decision
-    assert decision is not None
+    decision = _with_earlier_edits(state)
     doc_type = kind.name
     step = f"extract_{doc_type}"
     answer, prompt, prompt_hash = _model_answer(events, step, pages)
     fixed, unquoted = corrected(answer, decision, _found_evidence(state, pages))
-    action = "approved" if decision.action == "approve" else f"edited ({', '.join(sorted(decision.edits))})"
+    action = f"edited ({', '.join(sorted(decision.edits))})" if decision.edits else "approved"
     left_out = f" Not judged, no quote proves the reviewer's value: {', '.join(unquoted)}." if unquoted else ""
     expected = _expected(kind, fixed, state, pages)
     judged = {name: want for name, want in expected.fields.items() if name not in unquoted}

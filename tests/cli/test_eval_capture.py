@@ -170,3 +170,25 @@ def test_an_edit_without_a_cited_quote_takes_the_one_its_decision_found_and_the_
         run_cli("eval", "capture", view["run_id"], "--data-dir", data, "--out", tmp_path / "more").stdout.split()
     )
     assert "edits the case does not judge, no quote proves them (the reviewer's word; cite one with --evidence" in shown
+
+
+def test_an_edit_of_an_earlier_decision_is_kept_when_a_later_one_approves(tmp_path: Path) -> None:
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    write(docs, "mismatch.txt", mismatch_invoice_text("NW-2024-0903"))
+    [view] = json_lines(_ok("run", docs, "--json", "--data-dir", data, "--model", "rules").stdout)
+    decide = ("review", "decide", view["run_id"], "--reviewer", "ana", "--data-dir", data)
+    # The edit leaves the totals' rule failing: the run asks again, and the second decision approves.
+    [edited] = json_lines(_ok(*decide, "--set", "due_date=2024-05-01").stdout)
+    assert edited["status"] == "needs_review"
+    [approved] = json_lines(_ok(*decide, "--approve").stdout)
+    assert approved["fields"]["due_date"]["value"] == "2024-05-01"
+
+    done = run_cli("eval", "capture", view["run_id"], "--data-dir", data, "--out", tmp_path / "goldens", "--json")
+    assert done.returncode == 0, done.stderr
+    [line] = json_lines(done.stdout)
+    # The reviewer's date is no model's claim: the case leaves it unjudged, as after one decision that edits it.
+    assert line["unquoted_edits"] == ["due_date"]
+    case = load_case(Path(line["cases"][0]))
+    assert isinstance(case, ModelStepCase)
+    assert "due_date" not in case.expected.fields
+    assert "edited (due_date)" in case.description
