@@ -68,6 +68,8 @@ class Baseline(BaseModel):
     """Step -> metric -> value."""
     cases: dict[str, bool] = Field(default_factory=dict)
     """Case id -> passed."""
+    case_sha256: dict[str, str] = Field(default_factory=dict)
+    """Case id -> `case_hash` of the case its result was measured on: `--changed` runs a case edited since."""
 
 
 def baseline_path(model: str, folder: Path = HERE) -> Path:
@@ -140,6 +142,11 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def case_hash(case: BaseModel) -> str:
+    """The sha256 of a case's content as loaded (its file's layout and key order do not count)."""
+    return hashlib.sha256(case.model_dump_json().encode()).hexdigest()
+
+
 def measure_baseline(
     model: str,
     results: Sequence[CaseResult],
@@ -147,11 +154,12 @@ def measure_baseline(
     tolerances: Mapping[str, float],
     prompts: Mapping[str, str] | None = None,
     code: Mapping[str, str] | None = None,
+    cases: Mapping[str, str] | None = None,
 ) -> Baseline:
     """The baseline these results make (keeping the tolerances the old file configured).
 
     `prompts` are the hashes of the prompts the cases ask (`prompt_hashes(types)`) and `code` those of the code
-    (`code_hashes(types=...)`); the built-in ones by default.
+    (`code_hashes(types=...)`); the built-in ones by default. `cases` are the results' cases' `case_hash`es.
     """
     kept = {step: {k: v for k, v in row.items() if k != "fields"} for step, row in metrics.items()}
     return Baseline(
@@ -159,6 +167,7 @@ def measure_baseline(
         code=dict(code_hashes() if code is None else code),
         tolerances=DEFAULT_TOLERANCES | dict(tolerances), metrics=kept,
         cases={r.id: r.passed for r in sorted(results, key=lambda r: r.id)},
+        case_sha256={r.id: cases[r.id] for r in sorted(results, key=lambda r: r.id) if cases and r.id in cases},
     )  # fmt: skip
 
 

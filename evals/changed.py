@@ -14,6 +14,7 @@ The baseline records each prompt (`ref -> content hash`) and each source file th
 | `routing/*` | every `route_*` step and every document case |
 | `state/apply/*` | `apply`, the model steps, `review` (it applies decisions) and every document case |
 | any other file of `state/` (evidence, proof, normalizing, labels, masking, the state's types) | every case |
+| a case the baseline has no result for, or whose content changed since (`case_sha256`) | that case |
 
 Document cases pass through every step of their type, so whatever code selects a step of a type selects the
 document cases of that type too. A prompt does not: document cases run on the offline `rules` backend, which
@@ -26,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from claimflow.evals.baseline import OWN_TYPES, Baseline
+from claimflow.evals.baseline import OWN_TYPES, Baseline, case_hash
 from claimflow.evals.golden import GoldenCase
 from claimflow.evals.select import case_type
 
@@ -124,14 +125,20 @@ def select_changed(
                 reasons[step].append(reason)
             had = types.get(step, set())
             types[step] = None if had is None or doc_type is None else had | {doc_type}
-    for case in cases:  # a case the baseline has no result for must run to have one
+    edited = set()
+    for case in cases:  # a case the baseline has no result for must run to have one, and one edited since
         if case.id not in baseline.cases:
             reasons.setdefault(case.step, []).append(f"case {case.id} is not in the baseline")
+            types.setdefault(case.step, set())
+        elif (recorded := baseline.case_sha256.get(case.id)) is not None and recorded != case_hash(case):
+            edited.add(case.id)
+            reasons.setdefault(case.step, []).append(f"case {case.id} changed")
             types.setdefault(case.step, set())
     chosen = [
         case
         for case in cases
         if case.id not in baseline.cases
+        or case.id in edited
         or (case.step in types and ((wanted := types[case.step]) is None or case_type(case) in wanted))
     ]
     held = {case.step for case in chosen}

@@ -13,6 +13,7 @@ from claimflow.evals.baseline import (
     Flip,
     GateVerdict,
     baseline_path,
+    case_hash,
     code_hashes,
     gate,
     load_baseline,
@@ -126,7 +127,8 @@ def evaluate_goldens(
         # A prompt whose cases stay unmeasured keeps the hash the old baseline recorded: a hand-written case (no
         # `prompt_sha256`) answered that text, and the new hash would pass it on the next run as measured.
         kept = {u.now: old.prompts[u.now] for u in unmeasured if u.recorded == u.now and u.now in old.prompts}
-        measured = measure_baseline(model, results, metrics, old.tolerances, prompts | kept, code)
+        hashes = {case.id: case_hash(case) for case in cases}
+        measured = measure_baseline(model, results, metrics, old.tolerances, prompts | kept, code, hashes)
         write_baseline(path, _merged(old, measured))
     verdict = gate(results, metrics, old, check_metrics=not doc_types, prompts=prompts, code=code)
     return Evaluation(model, results, metrics, path, replace(verdict, unmeasured=unmeasured))
@@ -201,7 +203,8 @@ def _evaluate_changed(
 
 def _merged(old: Baseline, new: Baseline) -> Baseline:
     """The new baseline, keeping the old entries of cases and steps that were not run this time."""
-    return new.model_copy(update={"cases": old.cases | new.cases, "metrics": old.metrics | new.metrics})
+    return new.model_copy(update={"cases": old.cases | new.cases, "metrics": old.metrics | new.metrics,
+                                  "case_sha256": old.case_sha256 | new.case_sha256})  # fmt: skip
 
 
 def gate_lines(evaluation: Evaluation) -> list[str]:

@@ -222,3 +222,29 @@ def test_a_changed_prompt_says_nothing_of_document_cases_where_there_are_none(tm
     assert ran == _ids(lambda c: c.step == "extract_invoice")
     assert printed.splitlines()[0] == "selected extract_invoice: prompt extract_invoice@2 changed"
     assert PROMPTS_SKIP_DOCUMENTS not in printed
+
+
+def test_a_case_edited_since_the_baseline_runs(tmp_path: Path) -> None:
+    # The baseline records each case's content: an expectation edited into a failing one is no longer taken
+    # from the baseline's stored result (it was: 'nothing changed', exit 0, where the full run exits 1).
+    root = tmp_path / "goldens"
+    shutil.copytree(GOLDENS, root)
+    wrote = run_cli("eval", "--goldens", root, "--update-baseline")
+    assert wrote.returncode == 0, wrote.stdout + wrote.stderr
+    assert set(json.loads((root / "baseline.replay.json").read_text())["case_sha256"]) == {c.id for c in CASES}
+    untouched, _ = _ran("--goldens", root)
+    assert untouched == set()
+
+    path = root / "rules_contract" / "contract-without-parties.json"
+    case = json.loads(path.read_text())
+    case["expected"][0]["passed"] = not case["expected"][0]["passed"]
+    path.write_text(json.dumps(case, indent=4))
+    ran, printed = _ran("--goldens", root, exit_code=1)
+    assert ran == {"rules_contract-contract-without-parties"}
+    assert "selected rules_contract: case rules_contract-contract-without-parties changed" in printed.splitlines()
+
+    # Laid out otherwise, the same content is the same case.
+    case["expected"][0]["passed"] = not case["expected"][0]["passed"]
+    path.write_text(json.dumps(case, indent=1))
+    again, _ = _ran("--goldens", root)
+    assert again == set()
