@@ -97,7 +97,13 @@ def eval_group(
     )  # fmt: skip
 
 
-def _outcomes(folder: Path, settings: Settings, concurrency: int) -> tuple[list[Outcome], DocumentTypes]:
+def _outcomes(
+    folder: Path, settings: Settings, concurrency: int, *, kept: bool = False
+) -> tuple[list[Outcome], DocumentTypes]:
+    """The outcome of every listed document; exit 2 when the model did not answer for some.
+
+    `kept`: the data directory is the user's, whose failed runs stand for their documents until run again.
+    """
     from claimflow.evals.dataset import run_documents
     from claimflow.evals.manifest import ManifestError, load_manifest
 
@@ -118,7 +124,9 @@ def _outcomes(folder: Path, settings: Settings, concurrency: int) -> tuple[list[
         err.print(
             f"[red]error:[/red] the model {shown(settings.model)} did not answer for {len(unanswered)} of "
             f"{len(outcomes)} document(s) ({shown(names)}): {shown(unanswered[0].unanswered or '')}; nothing was "
-            "measured or gated",
+            "measured or gated"
+            + (f" (their failed runs stand in {shown(settings.data_dir)}: run them again with `claimflow rerun "
+               f"--failed --data-dir {shown(settings.data_dir)}`, or use a fresh --data-dir)" if kept else ""),
             highlight=False, soft_wrap=True,
         )  # fmt: skip
         raise typer.Exit(2)
@@ -138,7 +146,7 @@ def _run(
             loaded = Settings.load(model=model, base_url=base_url, types=tuple(types or ()))
         # Evaluation runs are no production runs, wherever the environment points production's.
         settings = loaded.apart(data_dir or Path(fresh))
-        return (*_outcomes(folder, settings, concurrency), settings)
+        return (*_outcomes(folder, settings, concurrency, kept=data_dir is not None), settings)
 
 
 @eval_app.command("dataset")

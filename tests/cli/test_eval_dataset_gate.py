@@ -118,3 +118,9 @@ def test_a_model_that_does_not_answer_is_a_setup_error_not_regressions(
             assert line.startswith("error: the model openai:fake-model did not answer for 8 of 8 document(s)"), line
             assert "500" in line
         assert (labelled / "baseline.openai-fake-model.json").read_text(encoding="utf-8") == baseline
+
+        # In a data directory of the user's, the failed runs stand for their documents: the line says so.
+        server.script(*[error_reply(500, "overloaded")] * 8)
+        kept = claimflow("eval", "dataset", labelled, *live, "--data-dir", labelled.parent / "dd", env=env)
+        assert kept.exit_code == 2, kept.output
+        assert f"claimflow rerun --failed --data-dir {labelled.parent / 'dd'}" in kept.stderr.replace("\n", "")
