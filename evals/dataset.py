@@ -22,6 +22,7 @@ from claimflow.state.budget import UsageTotals
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
+    from claimflow.runtime.registry.runs import RunRow
     from claimflow.state.schema import DocumentTypes
     from claimflow.state.workflow import WorkflowState
 
@@ -44,6 +45,8 @@ class Outcome:
     unanswered: str | None = None
     """Why the run failed without the model's answer (no answer after the gateway's retries: 5xx, timeouts),
     or None: such a run measures the model's server, not the model, and is no outcome to score."""
+    earlier: bool = False
+    """The run is an earlier command's (the data directory had read this file): it was not run again now."""
 
     def values_of(self, key: str) -> list[ClaimedValue]:
         """The values the run accepted for a field or a table column (`line_items.amount`)."""
@@ -62,6 +65,8 @@ def outcome_of(
     types: DocumentTypes,
     events: Sequence[Mapping[str, Any]] = (),
     run_id: str | None = None,
+    *,
+    earlier: bool = False,
 ) -> Outcome:
     """Score one finished run against its labels, by the fields and tables of the labelled type."""
     labelled = types.find(doc.doc_type)
@@ -77,7 +82,7 @@ def outcome_of(
          if e.get("type") == "route.decided" and (e.get("data") or {}).get("rule") == "model_unavailable"),
         None,
     )  # fmt: skip
-    return Outcome(doc, status, doc_type, tuple(values), codes, counts, usage, run_id, unanswered)
+    return Outcome(doc, status, doc_type, tuple(values), codes, counts, usage, run_id, unanswered, earlier)
 
 
 async def run_documents(engine: Engine, docs: list[LabelledDocument], *, concurrency: int = 1) -> list[Outcome]:
@@ -85,7 +90,13 @@ async def run_documents(engine: Engine, docs: list[LabelledDocument], *, concurr
     from claimflow.runtime.batch import process_files
     from claimflow.runtime.views import public_status
 
-    rows = await process_files(engine, [doc.path for doc in docs], concurrency=concurrency)
+    earlier: set[str] = set()
+
+    async def done(row: RunRow, registered: bool) -> None:
+        if not registered:
+            earlier.add(row.run_id)
+
+    rows = await process_files(engine, [doc.path for doc in docs], done, concurrency=concurrency)
     return [
         outcome_of(
             doc,
@@ -94,6 +105,7 @@ async def run_documents(engine: Engine, docs: list[LabelledDocument], *, concurr
             engine.types,
             await engine.registry.events(row.run_id),
             row.run_id,
+            earlier=row.run_id in earlier,
         )  # fmt: skip
         for doc, row in zip(docs, rows, strict=True)
     ]

@@ -130,6 +130,15 @@ def _outcomes(
             highlight=False, soft_wrap=True,
         )  # fmt: skip
         raise typer.Exit(2)
+    earlier = [outcome for outcome in outcomes if outcome.earlier]
+    if earlier:
+        names = ", ".join(outcome.doc.id for outcome in earlier[:5]) + (", ..." if len(earlier) > 5 else "")
+        err.print(
+            f"warning: {len(earlier)} of {len(outcomes)} document(s) ({shown(names)}) were not run again: "
+            f"{shown(settings.data_dir)} holds their runs from an earlier command, whose model and prompts the "
+            "figures are of; leave out --data-dir (or name a fresh one) to measure this model and prompts",
+            highlight=False, soft_wrap=True,
+        )  # fmt: skip
     return outcomes, active
 
 

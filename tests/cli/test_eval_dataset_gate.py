@@ -124,3 +124,19 @@ def test_a_model_that_does_not_answer_is_a_setup_error_not_regressions(
         kept = claimflow("eval", "dataset", labelled, *live, "--data-dir", labelled.parent / "dd", env=env)
         assert kept.exit_code == 2, kept.output
         assert f"claimflow rerun --failed --data-dir {labelled.parent / 'dd'}" in kept.stderr.replace("\n", "")
+
+
+def test_runs_an_earlier_command_left_in_the_data_directory_are_named_as_not_run_again(
+    claimflow: Invoke,
+    labelled: Path,  # noqa: F811 - the fixture
+) -> None:
+    data = labelled.parent / "kept"
+    first = claimflow("eval", "dataset", labelled, "--data-dir", data)
+    assert first.exit_code == 0, first.output
+    assert "not run again" not in first.stderr
+    # A changed prompt or another model would be measured on nothing: the figures are the earlier runs'.
+    again = claimflow("eval", "dataset", labelled, "--data-dir", data)
+    assert again.exit_code == 0, again.output
+    warning = " ".join(again.stderr.split())
+    assert "warning: 8 of 8 document(s) (inv-0, inv-1, inv-2, inv-3, inv-4, ...) were not run again:" in warning
+    assert "leave out --data-dir (or name a fresh one)" in warning
