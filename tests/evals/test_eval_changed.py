@@ -142,12 +142,24 @@ def test_the_gate_still_fails_on_a_selected_case_and_skips_unselected_ones(tmp_p
         else:
             case["expected"][0]["passed"] = not case["expected"][0]["passed"]
         path.write_text(json.dumps(case))
-    baseline = _baseline(tmp_path, _other_hash("prompts", "extract_invoice@2"))
-    done = run_cli("eval", "--changed", "--goldens", root, "--baseline", baseline)
+    prompt_changed = _other_hash("prompts", "extract_invoice@2")
+
+    def unhashed_rules_case(data: dict[str, Any]) -> None:
+        prompt_changed(data)
+        # As a baseline written before cases were hashed records it: the edit alone cannot select it.
+        del data["case_sha256"]["rules_contract-contract-without-parties"]
+
+    done = run_cli("eval", "--changed", "--goldens", root, "--baseline", _baseline(tmp_path, unhashed_rules_case))
     assert done.returncode == 1, done.stdout + done.stderr
     assert "flipped extract_invoice-clean-english-invoice: passed -> failed" in done.stdout
     # The rules case was not selected: its result is the baseline's.
     assert "rules_contract-contract-without-parties" not in done.stdout
+
+    # With the case's content recorded, the edit selects it, and it fails too.
+    hashed = run_cli("eval", "--changed", "--goldens", root, "--baseline", _baseline(tmp_path, prompt_changed))
+    assert hashed.returncode == 1, hashed.stdout + hashed.stderr
+    assert "case rules_contract-contract-without-parties changed" in hashed.stdout
+    assert "flipped rules_contract-contract-without-parties: passed -> failed" in hashed.stdout
 
 
 def test_changed_cannot_update_the_baseline(tmp_path: Path) -> None:
