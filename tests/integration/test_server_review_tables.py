@@ -16,12 +16,13 @@ from langgraph.types import Command
 
 from claimflow import Column, DocumentType, Field
 from claimflow.doctypes import BUILTIN_TYPES
-from claimflow.runtime.engine import Engine, open_engine
+from claimflow.runtime.engine import open_engine
 from claimflow.runtime.server import graph as server_graph
 from claimflow.runtime.server.context import ServerContext
 from claimflow.runtime.settings import Settings
 from claimflow.state.errors import InvalidDecisionError
 from tests.integration._docs import write
+from tests.integration._one_engine import OneEngine
 
 WORK_ORDER = DocumentType(
     name="work_order",
@@ -40,23 +41,13 @@ WORK_ORDER = DocumentType(
 """A type with a required table; the document below prints no row of it."""
 
 
-class _OneEngine:
-    """Stands for the server's engines: every request gets this one."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    async def get(self, context: ServerContext | None) -> Engine:
-        return self.engine
-
-
 async def test_an_approval_leaving_a_required_table_without_rows_is_refused_with_the_review_open(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     document = write(tmp_path / "docs", "order.txt", "WORK ORDER\nOrder No.: WO-77\nNo tasks were written down.\n")
     settings = Settings(data_dir=tmp_path / "data")
     async with open_engine(settings, types=(*BUILTIN_TYPES, WORK_ORDER)) as engine:
-        monkeypatch.setattr(server_graph, "ENGINES", _OneEngine(engine))
+        monkeypatch.setattr(server_graph, "ENGINES", OneEngine(engine))
         graph = server_graph.build_server_graph().compile(checkpointer=InMemorySaver())
         config = {"configurable": {"thread_id": "thread-77"}}
 

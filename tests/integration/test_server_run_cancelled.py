@@ -13,22 +13,13 @@ from pathlib import Path
 import pytest
 from langgraph.runtime import Runtime
 
-from claimflow.runtime.engine import Engine, open_engine
+from claimflow.runtime.engine import open_engine
 from claimflow.runtime.server import graph as server_graph
 from claimflow.runtime.server.context import ServerContext
 from claimflow.runtime.server.graph import ServerState, advance
 from tests.integration._docs import invoice_text, write
 from tests.integration._fake_models import StallingGateway
-
-
-class _OneEngine:
-    """Stands for the server's engines: every request gets this one."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-
-    async def get(self, context: ServerContext | None) -> Engine:
-        return self.engine
+from tests.integration._one_engine import OneEngine
 
 
 async def test_a_cancelled_server_run_leaves_the_claimflow_run_for_recover(
@@ -37,7 +28,7 @@ async def test_a_cancelled_server_run_leaves_the_claimflow_run_for_recover(
     invoice = write(docs_dir, "invoice.txt", invoice_text("NW-2024-0961"))
     gateway = StallingGateway()
     async with open_engine(data_dir=data_dir, gateway=gateway) as engine:
-        monkeypatch.setattr(server_graph, "ENGINES", _OneEngine(engine))
+        monkeypatch.setattr(server_graph, "ENGINES", OneEngine(engine))
         row = await engine.admit("thread-1", path=invoice)
         runtime: Runtime[ServerContext] = Runtime(context=ServerContext())
         advancing = asyncio.create_task(advance(ServerState(run_id=row.run_id), runtime=runtime))
