@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -97,6 +98,11 @@ def eval_group(
     )  # fmt: skip
 
 
+def _some_ids(outcomes: Sequence[Outcome]) -> str:
+    """The first five documents' ids, then `...` when there are more: enough to find them in the manifest."""
+    return ", ".join(outcome.doc.id for outcome in outcomes[:5]) + (", ..." if len(outcomes) > 5 else "")
+
+
 def _outcomes(
     folder: Path, settings: Settings, concurrency: int, *, kept: bool = False
 ) -> tuple[list[Outcome], DocumentTypes]:
@@ -120,7 +126,7 @@ def _outcomes(
     if unanswered:
         # A run the model never answered says nothing of the model: scored, it would be misses (and gate
         # regressions, and 'fixed' wrong values); as `claimflow eval` does, it is a setup error, exit 2.
-        names = ", ".join(outcome.doc.id for outcome in unanswered[:5]) + (", ..." if len(unanswered) > 5 else "")
+        names = _some_ids(unanswered)
         err.print(
             f"[red]error:[/red] the model {shown(settings.model)} did not answer for {len(unanswered)} of "
             f"{len(outcomes)} document(s) ({shown(names)}): {shown(unanswered[0].unanswered or '')}; nothing was "
@@ -132,7 +138,7 @@ def _outcomes(
         raise typer.Exit(2)
     earlier = [outcome for outcome in outcomes if outcome.earlier]
     if earlier:
-        names = ", ".join(outcome.doc.id for outcome in earlier[:5]) + (", ..." if len(earlier) > 5 else "")
+        names = _some_ids(earlier)
         err.print(
             f"warning: {len(earlier)} of {len(outcomes)} document(s) ({shown(names)}) were not run again: "
             f"{shown(settings.data_dir)} holds their runs from an earlier command, whose model and prompts the "
