@@ -3,7 +3,9 @@
 Without a label, a digit group is a phone number only in a shape amounts, dates and references do not take:
 a leading "+" or "00", the US 3-3-4 form with dashes or dots or a bracketed area code (or with spaces behind
 the trunk "1"), or a trunk "0" area code followed by the subscriber number (9 to 12 digits in all, not a date).
-Left visible as ambiguous: "555 123 4567" (a row of three figures prints so) and "98765 43210" (two ids).
+Left visible without a label or a "+": tax ids, references led by a month and a year, and rows of zero-padded
+figures, whose shapes no phone number takes. Left visible as ambiguous: "555 123 4567" (a row of three figures
+prints so) and "98765 43210" (two ids).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from claimflow.state._masking import tax_ids
 from claimflow.state._masking.text import DASH, NUMBER_ENDS, NUMBER_STARTS, SPACE
 
 # Groups are joined by one space, or by a slash or dash with a space either side; dots only throughout. Two
@@ -56,23 +59,45 @@ _LABELLED = re.compile(
     rf"handy|cell|cellphone|tlf|call)\b(?:{_GAP}{{1,3}}(?:fax|phone|mobile?))?{_GAP}{{0,3}}(?:(?:no|nr|number)\b)?"
     rf"{_GAP}{{0,4}}(?P<number>(?:\+?\d{{1,15}}|\(\+?\d{{1,5}}\)\d{{0,12}}){_LONG_GROUPS}?){NUMBER_ENDS}"
 )
-# A number shortly after a tax label is a tax number ("TVA : FR 05 987 654 321"), however it is grouped.
-_TAX_LABEL = re.compile(r"(?i)\b(?:vat|tva|ust|iva|btw|mwst|gst|tax)\b[^\n]{0,16}\Z")
-_TAX_WINDOW = 24
+# A month and a year joined by a space ("02 2024 0117", "01 02 2024 1430") read as a dated reference, which
+# documents print far more often than a two-digit area code whose subscriber number opens with 19 or 20.
+_MONTH_YEAR = re.compile(rf"(?<!\d)(?:0[1-9]|1[0-2]){SPACE}(?:19|20)\d\d(?!\d)")
 _DATE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
 _DIGIT = re.compile(r"\d")
+_GROUP = re.compile(r"\d+")
 
 
 def _digits(number: str) -> int:
     return len(_DIGIT.findall(number))
 
 
-def _after_tax_label(text: str, start: int) -> bool:
-    return _TAX_LABEL.search(text, max(0, start - _TAX_WINDOW), start) is not None
+def _zero_padded(number: str) -> bool:
+    """Whether the groups are figures padded to one width with zeros, as a table prints them: "0010 0020 0030".
+
+    Groups of three digits or more hardly ever all start with a zero in a phone number: the second would open
+    a country code, an area code or a subscriber number with one, and none of those starts so.
+    """
+    groups = _GROUP.findall(number)
+    widths = {len(group) for group in groups}
+    return len(groups) > 1 and len(widths) == 1 and min(widths) >= 3 and all(group[0] == "0" for group in groups)
 
 
-def find(text: str) -> Iterator[tuple[int, int]]:
-    """Where phone numbers are in `text`."""
+def _look_alike(text: str, start: int, end: int) -> bool:
+    """Whether an unlabelled find is a VAT id, a date-led reference or a row of padded figures.
+
+    None of them prints a "+", so a number that starts with one stays a phone number.
+    """
+    number = text[start:end]
+    if number.lstrip("(").startswith("+"):
+        return False
+    return (
+        tax_ids.behind_vat_prefix(text, start, _digits(number))
+        or _MONTH_YEAR.search(number) is not None
+        or _zero_padded(number)
+    )
+
+
+def _unlabelled(text: str) -> Iterator[tuple[int, int]]:
     for match in _INTERNATIONAL.finditer(text):
         number = match[0].lstrip("(")
         # "00" is an international prefix less surely than "+": it must be followed by a whole number.
@@ -81,8 +106,18 @@ def find(text: str) -> Iterator[tuple[int, int]]:
     yield from (match.span() for match in _US.finditer(text))
     yield from (match.span() for match in _US_SPACED.finditer(text))
     for match in _NATIONAL.finditer(text):
-        if 9 <= _digits(match[0]) <= 12 and not _DATE.fullmatch(match[0]) and not _after_tax_label(text, match.start()):
+        if (
+            9 <= _digits(match[0]) <= 12
+            and not _DATE.fullmatch(match[0])
+            and not tax_ids.after_tax_label(text, match.start())
+        ):
             yield match.span()
+
+
+def find(text: str) -> Iterator[tuple[int, int]]:
+    """Where phone numbers are in `text`."""
+    yield from (span for span in _unlabelled(text) if not _look_alike(text, *span))
+    # A label outweighs every look-alike shape: "Tel. 0010 0020 0030" is masked as the document calls it.
     for match in _LABELLED.finditer(text):
         if 5 <= _digits(match["number"]) <= 16:
             yield match.span("number")

@@ -57,6 +57,31 @@ LOOK_ALIKES = [
     "DE 123 456 789",
     "VAT DE 123 456 789",
 ]
+# Shapes only a phone label makes a phone number: a VAT id behind its country code (FR 2 check digits and
+# the 9-digit SIREN, IT 11 digits, BE 10), references led by a month and a year, rows of zero-padded figures.
+NOT_PHONES = [
+    "FR 05 987 654 321",
+    "IT 012 3456 7890",
+    "BE 0123 456 789",
+    "02 2024 0117",
+    "01 02 2024 1430",
+    "0010 0020 0030",
+    "0100 0200 0300",
+]
+# Near those shapes, but phone numbers: a label or a "+" decides, as do a country code before a number of
+# another length, an area code of three digits, a dash, two-digit pairs, and zero-led groups of unequal width.
+NEAR_MISSES = [
+    ("Tel: 02 20 24 01 17", "Tel: [PHONE_1]"),
+    ("Tel: 02 2024 0117", "Tel: [PHONE_1]"),
+    ("Tel. 0010 0020 0030", "Tel. [PHONE_1]"),
+    ("+33 5 98 76 54 32", "[PHONE_1]"),
+    ("FR +33 5 98 76 54 32", "FR [PHONE_1]"),
+    ("PARIS, FR 05 98 76 54 32", "PARIS, FR [PHONE_1]"),
+    ("020 2024 0117", "[PHONE_1]"),
+    ("03-2024 0117", "[PHONE_1]"),
+    ("01 02 03 04 05", "[PHONE_1]"),
+    ("0049 0171 1234567", "[PHONE_1]"),
+]
 # Ambiguous, so left visible: a row of three figures prints as "555 123 4567", and two ids as "98765 43210".
 AMBIGUOUS = ["555 123 4567", "98765 43210"]
 
@@ -79,6 +104,16 @@ def test_a_long_subscriber_group_behind_a_label_is_masked(text: str) -> None:
 @pytest.mark.parametrize("text", LOOK_ALIKES + AMBIGUOUS)
 def test_a_look_alike_stays_visible(text: str) -> None:
     assert _masked(f"Item {text} end") == f"Item {text} end"
+
+
+@pytest.mark.parametrize("text", NOT_PHONES)
+def test_a_tax_id_a_dated_reference_or_padded_figures_stay_visible(text: str) -> None:
+    assert _masked(f"Item {text} end") == f"Item {text} end"
+
+
+@pytest.mark.parametrize(("text", "masked"), NEAR_MISSES)
+def test_a_phone_number_near_those_shapes_is_masked(text: str, masked: str) -> None:
+    assert _masked(f"Item {text} end") == f"Item {masked} end"
 
 
 @pytest.mark.parametrize(
