@@ -15,11 +15,13 @@ such a crash can lose is steps no one was told of, which run again when the run 
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, cast, get_args
 
+import orjson
 from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.base import (
     WRITES_IDX_MAP,
@@ -56,6 +58,18 @@ but only for a statement of at most 50 parameters (`MAX_CACHED_STATEMENT_PARAMS`
 longer one is parsed again each time it is sent, on the event loop: some 80 us for six writes, 155 us for twelve.
 Sending a statement more in the pipeline costs less (a receipt on Postgres took 38.6 ms against 39.3 ms).
 """
+
+
+def json_bytes(value: Any) -> bytes | str:
+    """`value` as JSON for a `jsonb` column: by orjson, some seven times faster than `json.dumps` on a checkpoint.
+
+    What orjson refuses (an integer over 64 bits) goes through `json.dumps`, as the stock saver sends it.
+    """
+    try:
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:  # orjson.JSONEncodeError is one
+        return json.dumps(value)
+
 
 _ONE_ROW = re.compile(r"VALUES\s*(\([^()]*\))")
 
@@ -260,8 +274,8 @@ class PooledPostgresSaver(AsyncPostgresSaver):
             checkpoint_ns,
             checkpoint["id"],
             configurable.get("checkpoint_id"),
-            Jsonb(inline),
-            Jsonb(get_serializable_checkpoint_metadata(config, metadata)),
+            Jsonb(inline, json_bytes),
+            Jsonb(get_serializable_checkpoint_metadata(config, metadata), json_bytes),
         )
         writes = self._held.take(key)  # the writes of the step this checkpoint ends: rows of this thread and parent
         if fits_one_statement(len(writes), len(values)):

@@ -93,6 +93,23 @@ async def test_a_checkpoint_is_serialized_in_place_and_stored_in_one_session(
     assert stored.parent_config["configurable"]["checkpoint_id"] == first["configurable"]["checkpoint_id"]
 
 
+async def test_a_checkpoints_json_columns_keep_what_json_keeps(postgres_url: str) -> None:
+    """Inline values and metadata are sent as JSON by orjson; what it refuses (an integer over 64 bits) by json."""
+    async with _pooled(postgres_url) as saver:
+        first = await _first(saver)
+        checkpoint = empty_checkpoint()
+        checkpoint["channel_values"] = {"name": "Müller & Søn — 東京", "count": 2, "ratio": 0.1, "done": True}
+        checkpoint["channel_versions"] = {"name": "1", "count": "1", "ratio": "1", "done": "1"}
+        huge = 2**70
+        metadata: Any = {"source": "loop", "step": 0, "note": "Zürich ✓", "big": huge}
+        written = await saver.aput(first, checkpoint, metadata, {})
+        stored = await saver.aget_tuple(written)
+    assert stored is not None
+    assert stored.checkpoint["channel_values"] == checkpoint["channel_values"]
+    assert stored.metadata["note"] == "Zürich ✓"  # type: ignore[typeddict-item]
+    assert stored.metadata["big"] == huge  # type: ignore[typeddict-item]
+
+
 async def test_holding_writes_for_checkpoints_keeps_what_the_stock_saver_keeps(postgres_url: str) -> None:
     async with _pooled(postgres_url) as saver:
         plain = await _history(saver)
