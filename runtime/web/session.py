@@ -1,15 +1,16 @@
 """Signing in to the review pages: the token in an HttpOnly, SameSite=Strict cookie, and a CSRF token per form.
 
 The cookie holds the reviewer's API token itself, so the same token store decides (a revoked token signs its
-holder out at the next request). Forms carry `HMAC(key, token)`: another site can neither read it nor make
-it, and the cookie alone does not answer a form. The key is made when the app starts.
+holder out at the next request). Forms carry an HMAC keyed with that token: another site can neither read it
+nor make it, and the cookie alone does not answer a form. The token is the only key, so a form loaded before
+the server restarted (a deploy, a crash) still answers on the next server, or on another one sharing the
+data: a key made when the app started would have refused every open form, and what it held, as expired.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 
 from fastapi import Request, Response
 
@@ -29,42 +30,41 @@ __all__ = [
 
 COOKIE = "claimflow_review"
 REVIEW_ROLES = ("reviewer", "admin")
-_KEY_ATTR = "review_csrf_key"
 
 
-def _key(request: Request) -> bytes:
-    key: bytes | None = getattr(request.app.state, _KEY_ATTR, None)
-    if key is None:
-        key = secrets.token_bytes(32)
-        setattr(request.app.state, _KEY_ATTR, key)
-    return key
+def _signed(request: Request, *said: str) -> str:
+    """`HMAC(session token, said)`: only a holder of the session's token (this app answering it) makes it.
+
+    Empty without a session: nothing is vouched for, and an empty mark is never valid.
+    """
+    token = request.cookies.get(COOKIE, "")
+    return hmac.new(token.encode(), "\x00".join(said).encode(), hashlib.sha256).hexdigest() if token else ""
 
 
 def csrf_token(request: Request) -> str:
     """The CSRF token forms of this session carry."""
-    token = request.cookies.get(COOKIE, "")
-    return hmac.new(_key(request), token.encode(), hashlib.sha256).hexdigest()
+    return _signed(request, "claimflow review form")
 
 
 def csrf_valid(request: Request, posted: str | None) -> bool:
-    """Whether a posted CSRF token belongs to this session."""
-    return bool(posted) and hmac.compare_digest(csrf_token(request), str(posted))
+    """Whether a posted CSRF token belongs to this session (there is none without the session's cookie)."""
+    expected = csrf_token(request)
+    return bool(expected) and bool(posted) and hmac.compare_digest(expected, str(posted))
 
 
 def flash_mark(request: Request, *said: str) -> str:
-    """What a link to the page after a decision carries: `HMAC(key, session token and what it says)`.
+    """What a link to the page after a decision carries: `HMAC(session token, what it says)`.
 
     Only this app, answering this session's own form, can make it: a crafted link cannot make the page say a
     decision was taken that was not.
     """
-    token = request.cookies.get(COOKIE, "")
-    signed = "\x00".join(("flash", token, *said))
-    return hmac.new(_key(request), signed.encode(), hashlib.sha256).hexdigest()
+    return _signed(request, "flash", *said)
 
 
 def flash_mark_valid(request: Request, mark: str | None, *said: str) -> bool:
     """Whether `mark` is the one `flash_mark` made for `said` in this session."""
-    return bool(mark) and hmac.compare_digest(flash_mark(request, *said), str(mark))
+    expected = flash_mark(request, *said)
+    return bool(expected) and bool(mark) and hmac.compare_digest(expected, str(mark))
 
 
 async def signed_in(request: Request) -> Principal | None:

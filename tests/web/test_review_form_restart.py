@@ -1,0 +1,55 @@
+"""A review form loaded before `claimflow serve` restarted still decides on the server that replaced it.
+
+A deploy or a crash restarts the server while reviewers have review screens open with values typed in. Their
+session cookie (the token) is still good; the form's CSRF token must be too, or every open form answers
+"Expired form" and what the reviewer typed is lost.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.integration._docs import mismatch_invoice_text, write
+from tests.web._browser import processed, served, token
+
+pytestmark = pytest.mark.slow
+
+
+def hidden_inputs(page: str) -> dict[str, str]:
+    """The review form's hidden inputs: its CSRF token, the review's id and each field's shown value."""
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
+
+
+def test_a_form_loaded_before_a_restart_saves_its_edit_on_the_new_server(tmp_path: Path) -> None:
+    folder, data = tmp_path / "inbox", tmp_path / "data"
+    write(folder, "invoice.txt", mismatch_invoice_text())
+    [view] = processed(folder, data)
+    assert view["status"] == "needs_review"
+    run_id = str(view["run_id"])
+    kim = token(data, "kim", "reviewer")
+
+    with served(data) as base, httpx.Client(base_url=base) as before:
+        assert before.post("/review/sign-in", data={"token": kim}).status_code == 303
+        form = hidden_inputs(before.get(f"/review/runs/{run_id}").text)
+        signed_out_form = hidden_inputs(before.get("/review").text)
+    assert form["was.total_amount"] == "190.00"
+
+    with served(data) as base, httpx.Client(base_url=base, cookies=before.cookies) as after:
+        saved = after.post(f"/review/runs/{run_id}", data={**form, "action": "edit", "field.total_amount": "180.00"})
+        assert saved.status_code == 303, saved.text
+        run = after.get(f"/v1/runs/{run_id}", headers={"Authorization": f"Bearer {kim}"}).json()
+        assert run["status"] == "completed"
+        assert run["fields"]["total_amount"]["value"] == "180.00"
+        # The queue's sign-out form, loaded before the restart, signs out too.
+        assert after.post("/review/sign-out", data={"csrf": signed_out_form["csrf"]}).status_code == 303
+
+    # A form of another session is still refused: the token is the session's own.
+    ana = token(data, "ana", "reviewer")
+    with served(data) as base, httpx.Client(base_url=base) as other:
+        assert other.post("/review/sign-in", data={"token": ana}).status_code == 303
+        refused = other.post("/review/sign-out", data={"csrf": signed_out_form["csrf"]})
+        assert refused.status_code == 403
