@@ -23,6 +23,7 @@ from claimflow.runtime.checkpoint_serde import (
 )
 from claimflow.runtime.private import private_database
 from claimflow.runtime.sqlite_durability import SqliteSynchronous, synchronous_pragma
+from claimflow.runtime.sqlite_read import read_only_uri
 from claimflow.runtime.sqlite_saver import OneTripSqliteSaver
 
 __all__ = [
@@ -37,20 +38,29 @@ __all__ = [
 
 @asynccontextmanager
 async def sqlite_checkpointer(
-    path: Path, *, synchronous: SqliteSynchronous = "NORMAL"
+    path: Path, *, synchronous: SqliteSynchronous = "NORMAL", read_only: bool = False
 ) -> AsyncIterator[AsyncSqliteSaver]:
     """A SQLite saver on `path` in WAL mode (one trip to its thread per write), set up and closed with the context.
 
     `synchronous=NORMAL` (the default): a checkpoint the engine was told is written survives a killed
     process; the last ones may be lost on power failure. `FULL`: it survives power loss too, at an fsync
-    per step.
+    per step. `read_only`: the saver only reads, from a folder this process may not write (`read_only_uri`).
+
+    Raises:
+        DataDirectoryError: `read_only`, and the checkpoints cannot be read as they are.
     """
     pragma = synchronous_pragma(synchronous)  # refused before any file is touched
-    await asyncio.to_thread(private_database, path)  # file modes: off the event loop
-    async with aiosqlite.connect(path, timeout=30.0) as connection:
-        await connection.execute("PRAGMA journal_mode=WAL")
-        await connection.execute(pragma)
-        await connection.execute("PRAGMA busy_timeout=30000")
+    if read_only:  # file look-ups and modes: off the event loop
+        opened = aiosqlite.connect(await asyncio.to_thread(read_only_uri, path), uri=True, timeout=30.0)
+    else:
+        await asyncio.to_thread(private_database, path)
+        opened = aiosqlite.connect(path, timeout=30.0)
+    async with opened as connection:
+        if not read_only:
+            await connection.execute("PRAGMA journal_mode=WAL")
+            await connection.execute(pragma)
+            await connection.execute("PRAGMA busy_timeout=30000")
+        # The stock set-up creates no table that is there, and reads a read-only database as it is.
         saver = OneTripSqliteSaver(connection, serde=serializer())
         await saver.setup()
         try:

@@ -186,10 +186,10 @@ def _queue(database_url: str, stalled_s: float) -> CheckResult:
 
 def _prompts(registry: RunRegistry, active: ActiveTypes) -> CheckResult:
     """Whether each prompt version's text is the one earlier runs pinned (a run would refuse to start otherwise)."""
-    from claimflow.runtime.engine.setup import prompt_hashes, prompts_changed
+    from claimflow.runtime.engine.setup import changed_pins, prompt_hashes, prompts_changed
 
     current, pinned = prompt_hashes(active), registry.pinned_prompts()
-    changed = {ref: pinned[ref] for ref, digest in current.items() if pinned.get(ref, digest) != digest}
+    changed = changed_pins(current, pinned)
     if changed:
         return CheckResult("prompts", "failed", prompts_changed(changed))
     used = sum(ref in pinned for ref in current)

@@ -31,17 +31,59 @@ class DataDirectoryError(UnavailableError):
         super().__init__(f"cannot use the data directory {data_dir}: {error.strerror or error}{culprit}")
 
 
-def open_data_directory(data_dir: Path) -> None:
+def open_data_directory(data_dir: Path, *, reading: bool = False) -> bool:
     """Create the data directory if it is missing (0700), then close it to others (`close_data_directory`).
 
+    A command that only reads runs (`reading`) may use a data directory this process may not write (a copy
+    mounted read-only, another user's): nothing in it is changed then, and its databases are to be opened read
+    only (`claimflow.runtime.sqlite_read`). Any other command is refused such a one before it writes anything.
+
+    Returns:
+        True when the data directory is to be read only (`reading`, and it may not be written).
+
     Raises:
-        DataDirectoryError: It cannot be created, or it is not a folder; the message has the system's reason.
+        DataDirectoryError: It cannot be created, or it is not a folder; the message has the system's reason. Or
+            it, or a database in it, may not be written, and the command writes.
     """
+    refusal = unwritable(data_dir) if data_dir.is_dir() else None
+    if refusal is not None:
+        if reading:
+            return True
+        raise DataDirectoryError(data_dir, refusal)
     try:
         private_dir(data_dir)
     except OSError as error:
         raise DataDirectoryError(data_dir, error) from error
     close_data_directory(data_dir)
+    return False
+
+
+def read_only_data_directory(data_dir: Path) -> bool:
+    """Whether a command that only reads opens this data directory read only (see `open_data_directory`)."""
+    return data_dir.is_dir() and unwritable(data_dir) is not None
+
+
+def unwritable(data_dir: Path) -> OSError | None:
+    """Why this process may not write the data directory: the folder, or a database file in it, is read-only to it.
+
+    None when it may. Root may write whatever the modes say, but not on a file system mounted read-only.
+    """
+    for path in (data_dir, *_database_files(data_dir)):
+        if path.exists() and not os.access(path, os.W_OK):
+            mounted = os.statvfs(path).f_flag & os.ST_RDONLY
+            code, why = (errno.EROFS, "a read-only file system") if mounted else (errno.EACCES, "permission denied")
+            reason = f"it may not be written here ({why}); only commands that read runs can use it"
+            return OSError(code, reason, str(path))
+    return None
+
+
+def _database_files(data_dir: Path) -> list[Path]:
+    """The data directory's databases and the files SQLite keeps beside them."""
+    return [
+        data_dir / f"{database}{suffix}"
+        for database in (REGISTRY_FILE, CHECKPOINT_FILE, DOCUMENT_FILE)
+        for suffix in ("", *SQLITE_SIDECARS)
+    ]
 
 
 def existing_data_directory(data_dir: Path) -> None:
@@ -74,6 +116,5 @@ def close_data_directory(data_dir: Path) -> None:
     """
     tighten(data_dir)
     tighten(data_dir / BLOB_DIR)
-    for database in (REGISTRY_FILE, CHECKPOINT_FILE, DOCUMENT_FILE):
-        for suffix in ("", *SQLITE_SIDECARS):
-            tighten(data_dir / f"{database}{suffix}")
+    for path in _database_files(data_dir):
+        tighten(path)

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from claimflow.runtime.private import private_database
 from claimflow.runtime.sqlite_durability import SqliteSynchronous, synchronous_pragma
+from claimflow.runtime.sqlite_read import read_only_uri
 from claimflow.runtime.sqlite_write import write_transaction
 from claimflow.runtime.store import BlobMissingError, DocumentFiles, FileDocumentStore, blob_id_of, check_blob_id
 
@@ -39,12 +40,28 @@ class SqliteDocumentStore(DocumentFiles):
     """
 
     def __init__(
-        self, path: Path, *, fallback: FileDocumentStore | None = None, synchronous: SqliteSynchronous = "NORMAL"
+        self,
+        path: Path,
+        *,
+        fallback: FileDocumentStore | None = None,
+        synchronous: SqliteSynchronous = "NORMAL",
+        read_only: bool = False,
     ) -> None:
+        """Open (and create) the store at `path`; `read_only`: only read it, from a folder that may not be written.
+
+        Raises:
+            DataDirectoryError: `read_only`, and the store cannot be read as it is (see `read_only_uri`).
+        """
         pragma = synchronous_pragma(synchronous)  # refused before any file is touched
-        self._path = private_database(path)
+        self._path = path
         self._fallback = fallback
+        self._read_only = read_only
         self._lock = threading.Lock()
+        if read_only:
+            uri = read_only_uri(path)
+            self._db = sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False)
+            return
+        private_database(path)
         # isolation_level=None: transactions are begun and committed here, explicitly (`_write`).
         self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
@@ -89,8 +106,8 @@ class SqliteDocumentStore(DocumentFiles):
     def load_blob(self, blob_id: str) -> bytes:
         """Stored bytes, from the database, else from the older blob files (then copied in)."""
         found = self._stored(blob_id)
-        if found is None:
-            found = self.copy_in(self._fallback, blob_id)
+        if found is None:  # read only, an older blob file is served where it is
+            found = self.copy_in(self._fallback, blob_id, save=not self._read_only)
         if found is not None:
             return found
         raise BlobMissingError(

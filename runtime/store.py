@@ -105,18 +105,20 @@ class DocumentFiles:
         """Remove a pruned run's blob from the older store `older_blobs` lists it in, by `delete_blob`'s rule."""
         return 0
 
-    def copy_in(self, older: DocumentFiles | None, blob_id: str) -> bytes | None:
+    def copy_in(self, older: DocumentFiles | None, blob_id: str, *, save: bool = True) -> bytes | None:
         """The bytes an older store holds as `blob_id`, saved here too; None when it holds none, or damaged ones.
 
         For a store that took over from another (files, then a database): every later reader finds the blob
         here. Bytes whose sha256 is not the blob's (a file damaged on disk) are never served, nor copied in.
+        `save=False`: served, not copied in (a store opened read only).
         """
         if older is None or older.blob_size(blob_id) is None:
             return None
         data = older.load_blob(blob_id)
         if blob_id_of(data) != blob_id:
             return None
-        self.save_blob(data)
+        if save:
+            self.save_blob(data)
         return data
 
     def save_document(self, data: bytes, filename: str, media_type: str) -> DocumentRef:

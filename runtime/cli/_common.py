@@ -197,7 +197,8 @@ def with_engine(
     """Open the engine and run `body`; known errors become a message and exit code, never a traceback.
 
     `readonly` opens an engine that only looks at runs: no model backend or parser is built. `reading`: the command
-    only reads runs, so a data directory that does not exist stops it (exit code 3) rather than being made empty.
+    only reads runs, so a data directory that does not exist stops it (exit code 3) rather than being made empty,
+    and one this process may not write is read as it is (`open_engine`'s `reading`).
     `override_model`
     continues runs on the settings' model rather than each run's own (`--model` named on the command line).
     A stop for storage advises how to continue what was registered (`resume_advice`), in production mode too
@@ -211,7 +212,7 @@ def with_engine(
             require_runs_read(settings)
 
     async def main() -> T:
-        async with open_engine(settings, readonly=readonly, override_model=override_model) as engine:
+        async with open_engine(settings, readonly=readonly, override_model=override_model, reading=reading) as engine:
             # What start-up built (modules, the graph, a provider's SDK and its client) lives as long as
             # the process: take it out of the collector's sight, or every full collection walks it again.
             # On a model-backed batch that was ~0.1 s of collector pauses per 40 documents.
@@ -240,7 +241,7 @@ def list_runs(data_dir: Path | None, status: str | None, types: list[str] | None
     with exit_codes():
         settings = Settings.load(data_dir=data_dir, types=tuple(types or ()))
         require_runs_read(settings)
-        registry = open_registry(settings)
+        registry = open_registry(settings, reading=True)
         try:
             rows = registry.list_runs()
         finally:

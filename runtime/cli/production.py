@@ -170,7 +170,7 @@ def _embedded_status(settings: Settings) -> dict[str, Any]:
     from claimflow.runtime.registry.opening import open_registry
 
     with exit_codes():
-        registry = open_registry(settings)
+        registry = open_registry(settings, reading=True)
         try:
             return embedded_status(
                 registry.count_runs(),

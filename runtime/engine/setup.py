@@ -16,7 +16,7 @@ from claimflow.graphs import build_documents_workflow
 from claimflow.nodes.ports import ModelGateway, Parser, RecordIndex, WorkflowContext
 from claimflow.prompts import prompts_for
 from claimflow.runtime.checkpoint import sqlite_checkpointer
-from claimflow.runtime.data_dir import BLOB_DIR, CHECKPOINT_FILE, DOCUMENT_FILE
+from claimflow.runtime.data_dir import BLOB_DIR, CHECKPOINT_FILE, DOCUMENT_FILE, read_only_data_directory
 from claimflow.runtime.delivery.deliverer import make_deliverer
 from claimflow.runtime.discovery import ActiveTypes, discover_types, given_types
 from claimflow.runtime.engine.core import Engine
@@ -59,11 +59,20 @@ def active_types(settings: Settings, types: Iterable[DocumentType] | ActiveTypes
     return discover_types(settings.types) if types is None else given_types(types)
 
 
-async def pin_prompts(registry: AsyncRegistry, active: ActiveTypes) -> None:
-    """Record each prompt version's hash on first use; refuse a prompt whose text changed under its version."""
-    changed = await registry.pin_prompts(prompt_hashes(active))
+async def pin_prompts(registry: AsyncRegistry, active: ActiveTypes, *, read_only: bool = False) -> None:
+    """Record each prompt version's hash on first use; refuse a prompt whose text changed under its version.
+
+    `read_only`: a registry opened read only, where nothing is recorded; a changed text is refused all the same.
+    """
+    hashes = prompt_hashes(active)
+    changed = changed_pins(hashes, await registry.pinned_prompts()) if read_only else await registry.pin_prompts(hashes)
     if changed:
         raise PromptChangedError(prompts_changed(changed))
+
+
+def changed_pins(current: Mapping[str, str], pinned: Mapping[str, str]) -> dict[str, str]:
+    """The prompt versions of `current` pinned to another hash (`ref -> pinned hash`); unpinned ones are not."""
+    return {ref: pinned[ref] for ref, digest in current.items() if pinned.get(ref, digest) != digest}
 
 
 def prompt_hashes(active: ActiveTypes) -> dict[str, str]:
@@ -87,14 +96,19 @@ def _ingest_parser(limits: IngestLimits) -> Parser:
     return IngestParser(limits)
 
 
-def _document_files(settings: Settings) -> DocumentFiles:
-    """The document store: Postgres when a database URL is set (shared by every process), else the data directory."""
+def _document_files(settings: Settings, *, read_only: bool = False) -> DocumentFiles:
+    """The document store: Postgres when a database URL is set (shared by every process), else the data directory.
+
+    `read_only`: the data directory's store is only read (`open_data_directory`).
+    """
     blobs, database = settings.data_dir / BLOB_DIR, settings.data_dir / DOCUMENT_FILE
     # Documents an earlier version stored as files in this data directory are read from there, if it has them.
     files = FileDocumentStore(blobs) if blobs.is_dir() else None
 
     def embedded() -> SqliteDocumentStore:
-        return SqliteDocumentStore(database, fallback=files, synchronous=settings.sqlite_synchronous)
+        return SqliteDocumentStore(
+            database, fallback=files, synchronous=settings.sqlite_synchronous, read_only=read_only
+        )
 
     if not settings.database_url:
         return embedded()
@@ -105,14 +119,18 @@ def _document_files(settings: Settings) -> DocumentFiles:
     return PgDocumentStore(settings.database_url, size=settings.pool_size, fallback=fallback)
 
 
-def _checkpointer(settings: Settings) -> AbstractAsyncContextManager[BaseCheckpointSaver[Any]]:
+def _checkpointer(
+    settings: Settings, *, read_only: bool = False
+) -> AbstractAsyncContextManager[BaseCheckpointSaver[Any]]:
     if settings.database_url:
         from claimflow.runtime.checkpoint_postgres import postgres_checkpointer  # noqa: PLC0415 - psycopg: Postgres only
 
         return postgres_checkpointer(
             settings.database_url, size=settings.pool_size, synchronous_commit=settings.postgres_synchronous_commit
         )
-    return sqlite_checkpointer(settings.data_dir / CHECKPOINT_FILE, synchronous=settings.sqlite_synchronous)
+    return sqlite_checkpointer(
+        settings.data_dir / CHECKPOINT_FILE, synchronous=settings.sqlite_synchronous, read_only=read_only
+    )
 
 
 @asynccontextmanager
@@ -130,6 +148,7 @@ async def open_engine(
     readonly: bool = False,
     override_model: bool | None = None,
     records: RecordIndex | None = None,
+    reading: bool = False,
 ) -> AsyncIterator[Engine]:
     """Open the data directory (blobs) and the database (registry, checkpoints), and yield a ready engine.
 
@@ -139,7 +158,9 @@ async def open_engine(
     `types`, or from every discovered type; both are checked before anything else is opened.
 
     `readonly=True` opens an engine that looks at runs but does not advance them: no model backend and no
-    parser are built (or imported), so commands such as `claimflow runs` start quickly.
+    parser are built (or imported), so commands such as `claimflow runs` start quickly. `reading` (with
+    `readonly`): the caller only reads runs, so a data directory this process may not write is opened read only
+    (a copy mounted read-only, another user's), where any other caller is refused it (`open_data_directory`).
 
     A run continues on the model it started with; `override_model=True` continues runs on this engine's
     model instead, recording each change as a `run.model_overridden` event. By default a `gateway` given
@@ -167,12 +188,13 @@ async def open_engine(
         if second_gateway is None and settings.second_opinion and not readonly:
             made = await asyncio.to_thread(make_gateway, settings.second_opinion, settings.gateway)
             second_gateway = _own(stack, made, settings)
-        registry = await asyncio.to_thread(open_async_registry, settings)
+        registry = await asyncio.to_thread(open_async_registry, settings, reading=reading)
         stack.push_async_callback(asyncio.to_thread, registry.close)
-        await pin_prompts(registry, active)
-        store = AsyncDocumentStore(await asyncio.to_thread(_document_files, settings))
+        read_only = reading and not settings.database_url and read_only_data_directory(settings.data_dir)
+        await pin_prompts(registry, active, read_only=read_only)
+        store = AsyncDocumentStore(await asyncio.to_thread(_document_files, settings, read_only=read_only))
         stack.push_async_callback(store.close)
-        saver = await stack.enter_async_context(_checkpointer(settings))
+        saver = await stack.enter_async_context(_checkpointer(settings, read_only=read_only))
         graph = build_documents_workflow(active.types).compile(checkpointer=saver)
         journal = EventJournal(registry)  # the engine's, and the deliverer's, which writes a run's queued events first
         context = None

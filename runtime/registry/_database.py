@@ -6,14 +6,18 @@ transactions: SQLite then admits one writer at a time, across processes.
 
 from __future__ import annotations
 
+import errno
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from claimflow.runtime.data_dir import DataDirectoryError
 from claimflow.runtime.private import private_database
 from claimflow.runtime.sqlite_durability import SqliteSynchronous, synchronous_pragma
+from claimflow.runtime.sqlite_read import read_only_uri
 from claimflow.runtime.sqlite_write import write_transaction
 
 _SCHEMA = """
@@ -93,6 +97,9 @@ CREATE TABLE IF NOT EXISTS api_tokens (
 );
 """
 
+_TABLES = frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", _SCHEMA))
+"""The tables the schema makes."""
+
 _ADDED_COLUMNS = (
     ("review_decisions", "decider", "TEXT"),
     ("runs", "source", "TEXT"),
@@ -123,8 +130,21 @@ _FILLED_WHEN_ADDED = {
 class Database:
     """One SQLite connection in WAL mode, with the schema applied."""
 
-    def __init__(self, path: Path, *, synchronous: SqliteSynchronous = "NORMAL") -> None:
+    def __init__(self, path: Path, *, synchronous: SqliteSynchronous = "NORMAL", read_only: bool = False) -> None:
+        """Open (and create, or upgrade) the registry at `path`; `read_only`: only read it, changing nothing.
+
+        Raises:
+            DataDirectoryError: `read_only`, and the registry cannot be read as it is (see `read_only_uri`).
+        """
         pragma = synchronous_pragma(synchronous)  # refused before any file is touched
+        # The thread inside `together`, whose writes join its transaction rather than open their own.
+        self._together = threading.local()
+        if read_only:
+            uri = read_only_uri(path)
+            self._db = sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False)
+            self._db.row_factory = sqlite3.Row
+            self._check_upgraded(path)
+            return
         private_database(path)
         self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
@@ -133,8 +153,6 @@ class Database:
         # only power loss may take the last ones. FULL syncs every commit.
         self._db.execute(pragma)
         self._db.execute("PRAGMA busy_timeout=30000")
-        # The thread inside `together`, whose writes join its transaction rather than open their own.
-        self._together = threading.local()
         self._db.executescript(_SCHEMA)
         self._add_missing_columns()
 
@@ -152,6 +170,19 @@ class Database:
         if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs_document'").fetchone():
             with self._write() as db:
                 db.execute("CREATE INDEX IF NOT EXISTS runs_document ON runs(document_id, source)")
+
+    def _check_upgraded(self, path: Path) -> None:
+        # A registry no command of this version wrote may lack tables or columns this version reads: opened read
+        # only, it cannot be given them, and every query would fail naming one.
+        tables = {row["name"] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables.issuperset(_TABLES) or any(
+            not self._has_column(table, column) for table, column, _ in _ADDED_COLUMNS
+        ):
+            self._db.close()
+            reason = (
+                "an earlier version wrote its registry: a command that may write it upgrades it, then it can be read"
+            )
+            raise DataDirectoryError(path.parent, OSError(errno.EACCES, reason, str(path)))
 
     def _has_column(self, table: str, column: str) -> bool:
         return any(row["name"] == column for row in self._db.execute(f"PRAGMA table_info({table})"))

@@ -246,6 +246,10 @@ class AsyncRegistry:
         """Pin each prompt version's hash on first use; return the refs already pinned to another hash."""
         return await self._call(self.sync.pin_prompts, dict(hashes))
 
+    async def pinned_prompts(self) -> dict[str, str]:
+        """Every prompt version pinned so far, with its hash; pins nothing."""
+        return await self._call(self.sync.pinned_prompts)
+
     async def usage_totals(self) -> tuple[int, float]:
         """Model calls recorded in every run's events, and their cost."""
         return await self._call(self.sync.usage_totals)
