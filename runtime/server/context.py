@@ -9,8 +9,9 @@ claimflow.toml, read as the CLI reads them.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from contextlib import AsyncExitStack
+from collections import Counter
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -32,19 +33,22 @@ SettingsLoader = Callable[..., Settings]
 
 
 class Engines:
-    """One open engine per model, per event loop, kept open while the server lives.
+    """One open engine per model, per event loop, kept open while the server lives and closed when it stops.
 
     Opening one reads the settings, discovers the types, opens the registry, the checkpointer and the blobs:
     done once, not per request. Engines hold resources bound to their event loop (the checkpointer's
-    connection, the lease heartbeat), so a server running graphs on several loops gets one on each.
+    connection, the lease heartbeat), so a server running graphs on several loops gets one on each, and each is
+    closed on its own loop.
     """
 
     def __init__(self, load: SettingsLoader = Settings.load) -> None:
         self._load = load
         # Keyed by the loop itself, not its id: a closed loop's id may be reused by a new one.
         self._open: dict[tuple[asyncio.AbstractEventLoop, str | None], Engine] = {}
-        self._stacks: list[AsyncExitStack] = []
+        self._stacks: dict[asyncio.AbstractEventLoop, list[AsyncExitStack]] = {}
         self._locks: dict[asyncio.AbstractEventLoop, asyncio.Lock] = {}
+        self._busy: Counter[asyncio.AbstractEventLoop] = Counter()
+        self._closing = False
 
     async def get(self, context: ServerContext | None) -> Engine:
         """The engine for `context` (its model, else CLAIMFLOW_MODEL), opened on first use."""
@@ -68,14 +72,43 @@ class Engines:
         except BaseException:
             await stack.aclose()
             raise
-        self._stacks.append(stack)
+        self._stacks.setdefault(asyncio.get_running_loop(), []).append(stack)
         return engine
 
+    @asynccontextmanager
+    async def in_use(self) -> AsyncIterator[None]:
+        """Keep this loop's engines open while a step of the graph uses them.
+
+        The server stops its app (`aclose`) before it cancels the runs still going: an engine closed then would
+        fail them half-way, where a cancelled run gives its claimflow run up cleanly. So closing waits for the
+        last step to leave, and that step closes them.
+        """
+        loop = asyncio.get_running_loop()
+        self._busy[loop] += 1
+        try:
+            yield
+        finally:
+            self._busy[loop] -= 1
+            if self._closing and not self._busy[loop]:
+                await self._close(loop)
+
     async def aclose(self) -> None:
-        """Close every engine this opened (on this loop's resources; tests call it at their end)."""
-        stacks, self._stacks = self._stacks, []
-        self._open.clear()
-        for stack in reversed(stacks):
+        """Close every engine of this loop, now or, while a step uses them, when the last one leaves.
+
+        From then on an engine is closed when no step uses it: one opened by a step that starts while the
+        server stops is closed at that step's end, and so are those of another loop, at the end of their step
+        there. Tests call this at their end.
+        """
+        self._closing = True
+        loop = asyncio.get_running_loop()
+        if not self._busy[loop]:
+            await self._close(loop)
+
+    async def _close(self, loop: asyncio.AbstractEventLoop) -> None:
+        # Forgotten before closing: a step starting meanwhile opens an engine of its own.
+        for key in [key for key in self._open if key[0] is loop]:
+            del self._open[key]
+        for stack in reversed(self._stacks.pop(loop, [])):
             await stack.aclose()
 
 

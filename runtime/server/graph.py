@@ -106,6 +106,11 @@ async def intake(state: SentDocument, *, runtime: Runtime[ServerContext]) -> dic
     Reads the input raw and checks it here: an input refused, or naming another document than the thread's
     run holds, is the update's `refused`, with nothing stored or changed but the input's keys cleared.
     """
+    async with ENGINES.in_use():
+        return await _intake(state, runtime)
+
+
+async def _intake(state: SentDocument, runtime: Runtime[ServerContext]) -> dict[str, Any]:
     thread_id = str(get_config()["configurable"]["thread_id"])
     try:
         sent = read_input(state)
@@ -169,6 +174,11 @@ async def advance(state: ServerState, *, runtime: Runtime[ServerContext]) -> dic
     A server run cancelled meanwhile (a client's cancel, a timeout) gives the claimflow run up where its last
     step put it: running the thread again continues it, and so does `claimflow recover`.
     """
+    async with ENGINES.in_use():
+        return await _advance(state, runtime)
+
+
+async def _advance(state: ServerState, runtime: Runtime[ServerContext]) -> dict[str, Any]:
     engine = await _engine(runtime)
     run_id = _run_id(state)
     try:
@@ -181,6 +191,11 @@ async def advance(state: ServerState, *, runtime: Runtime[ServerContext]) -> dic
 
 async def review(state: ServerState, *, runtime: Runtime[ServerContext]) -> dict[str, Any]:
     """Pause for the reviewer's decision, then resume the run with it (a refused decision keeps the pause)."""
+    async with ENGINES.in_use():
+        return await _review(state, runtime)
+
+
+async def _review(state: ServerState, runtime: Runtime[ServerContext]) -> dict[str, Any]:
     engine = await _engine(runtime)
     run_id = _run_id(state)
     pending = await engine.pending_review(run_id)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from claimflow.runtime.engine import Engine
 from claimflow.runtime.server.context import ServerContext
 
@@ -15,3 +18,8 @@ class OneEngine:
     async def get(self, context: ServerContext | None) -> Engine:
         """The one engine, whatever the run's context asks."""
         return self.engine
+
+    @asynccontextmanager
+    async def in_use(self) -> AsyncIterator[None]:
+        """Nothing to keep open: the test closes the engine itself."""
+        yield

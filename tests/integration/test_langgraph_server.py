@@ -13,6 +13,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -66,10 +67,8 @@ def _wait_for(process: subprocess.Popen[bytes], log: Path) -> str:
     pytest.fail(f"langgraph dev did not answer within {STARTUP_SECONDS:g} s:\n{log.read_text()[-4000:]}")
 
 
-@pytest.fixture(scope="module")
-def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`langgraph dev --no-browser --port P` on langgraph.json, in a scratch working directory."""
-    root = tmp_path_factory.mktemp("langgraph-dev")
+def _launch(root: Path) -> tuple[subprocess.Popen[bytes], Server]:
+    """`langgraph dev --no-browser --port P` on langgraph.json, in `root` as its working directory, once it answers."""
     log = root / "server.log"
     env = cli_env(
         LANGSMITH_TRACING="false",
@@ -85,14 +84,30 @@ def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             command, cwd=root, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
         )
     try:
-        yield Server(_wait_for(process, log), root / "data", root / "docs", log)
+        return process, Server(_wait_for(process, log), root / "data", root / "docs", log)
+    except BaseException:
+        _stop(process, signal.SIGKILL)
+        raise
+
+
+def _stop(process: subprocess.Popen[bytes], signum: int) -> int:
+    """Send `signum` to the server's process group; its exit code, once it exited (killed after 15 s: -9)."""
+    os.killpg(process.pid, signum)
+    try:
+        return process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        return process.wait()
+
+
+@pytest.fixture(scope="module")
+def dev_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """One server for the module, in a scratch working directory."""
+    process, server = _launch(tmp_path_factory.mktemp("langgraph-dev"))
+    try:
+        yield server
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        _stop(process, signal.SIGTERM)
     assert not (ROOT / ".langgraph_api").exists(), "the server wrote into the repository"
 
 
@@ -422,3 +437,31 @@ async def test_the_review_shows_the_tables_an_approval_approves_and_says_what_a_
         (error,) = _errors(await _stream(client, thread_id, command={"resume": bad}))
         assert error["error"] == "InvalidDecisionError" and said in error["message"], error
         assert "Value error" not in error["message"] and "ReviewDecision" not in error["message"]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+async def test_a_stopped_server_closes_claimflows_engines_and_its_runs_stand_as_written(
+    tmp_path: Path, signum: int
+) -> None:
+    process, server = _launch(tmp_path)
+    try:
+        path = write(server.docs, "before-the-stop.txt", mismatch_invoice_text("NW-2024-0320"))
+        async with get_client(url=server.url) as client:
+            thread_id = (await client.threads.create())["thread_id"]
+            assert not _errors(await _stream(client, thread_id, input={"path": str(path)}))
+            review_id = (await client.threads.get_state(thread_id))["values"]["review_id"]
+    finally:
+        code = _stop(process, signum)
+
+    assert code in (0, -signum), f"langgraph dev exited with {code}"
+    logged = re.sub(r"\x1b\[[0-9;]*m", "", server.logged())
+    for said in ("Traceback", "[error", "asynchronous generator"):
+        assert said not in logged, logged[-4000:]
+    assert "claimflow engines closed" in logged
+    # What the server wrote stands: the paused run and its review, which the CLI then answers.
+    with sqlite3.connect(server.data_dir / "claimflow.db") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    shown = json.loads(_claimflow(server, "review", "show", thread_id, "--json").stdout)
+    assert shown["interrupt_id"] == review_id
+    _claimflow(server, "review", "decide", thread_id, "--reviewer", "ann", "--approve")
+    assert json.loads(_claimflow(server, "show", thread_id, "--json").stdout)["status"] == "completed"

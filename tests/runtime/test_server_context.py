@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from claimflow.runtime.errors import SetupError
+from claimflow.runtime.errors import EngineClosedError, SetupError
 from claimflow.runtime.server import Engines, ServerContext
 from claimflow.runtime.server.context import context_of
 from claimflow.runtime.studio import graph
@@ -70,3 +70,19 @@ async def test_a_model_that_cannot_be_built_is_a_setup_error_naming_it(data_dir:
     with pytest.raises(SetupError, match="bogus"):
         await engines.get(ServerContext(model="bogus:thing"))
     await engines.aclose()
+
+
+async def test_engines_a_step_uses_are_closed_when_it_ends_not_under_it(data_dir: Path) -> None:
+    engines = Engines()
+    async with engines.in_use():
+        engine = await engines.get(None)
+        await engines.aclose()  # the server stops while a step still runs
+        assert await engine.registry.list_runs("needs_review") == []  # the step's engine still works
+    with pytest.raises(EngineClosedError):
+        await engine.registry.list_runs("needs_review")
+    # A step that starts after that gets an engine of its own, closed at its end.
+    async with engines.in_use():
+        later = await engines.get(None)
+        assert later is not engine and await later.registry.list_runs("needs_review") == []
+    with pytest.raises(EngineClosedError):
+        await later.registry.list_runs("needs_review")
