@@ -63,6 +63,10 @@
   }
 
   holders.forEach(function (holder) {
+    // Tabbing to a field (or to a button in it) selects it: E then edits the field that has the focus.
+    holder.addEventListener("focusin", function () {
+      if (!holder.classList.contains("selected")) { select(holder, false); }
+    });
     holder.addEventListener("click", function (event) {
       var target = event.target;
       if (target.closest(".edit, summary, .field-reasons")) { return; }
@@ -128,7 +132,9 @@
     else if (key === "j" || key === "k") {
       event.preventDefault();
       var at = holders.indexOf(selected) + (key === "j" ? 1 : -1);
-      select(holders[Math.max(0, Math.min(holders.length - 1, at))], true);
+      var chosen = holders[Math.max(0, Math.min(holders.length - 1, at))];
+      select(chosen, true);
+      if (chosen) { chosen.focus({ preventScroll: true }); }  // Tab and E go on from the field selected
     }
   });
 

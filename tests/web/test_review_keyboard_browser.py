@@ -1,0 +1,65 @@
+"""The review screen with the keyboard alone, in headless Chromium against `claimflow serve`.
+
+A reviewer who tabs to a field works on that field: it is selected (its evidence shown), `E` edits it, and
+`J`/`K` move the focus with the selection, so the next Tab or `E` goes on from the field on screen.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.integration._docs import mismatch_invoice_text, write
+from tests.web._browser import CHROMIUM, processed, served, token
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_field_tabbed_to_is_the_one_selected_and_edited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run scripts/system-deps.sh"
+    monkeypatch.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")  # drive Debian's browser, never download one
+    from playwright.sync_api import expect, sync_playwright
+
+    folder, data = tmp_path / "inbox", tmp_path / "data"
+    write(folder, "invoice.txt", mismatch_invoice_text())
+    [view] = processed(folder, data)
+    assert view["status"] == "needs_review"
+    kim = token(data, "kim", "reviewer")
+
+    with served(data) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(f"{base}/review")
+        page.fill("#token", kim)
+        page.keyboard.press("Enter")
+        expect(page.locator("table.runs")).to_contain_text("invoice.txt")  # signed in
+        page.goto(f"{base}/review/runs/{view['run_id']}")
+        page.wait_for_load_state("load")
+        expect(page.locator(".field.selected")).to_have_count(1)
+        assert page.locator(".field.selected").get_attribute("id") != "f-invoice_number"
+
+        for _ in range(80):  # Tab through the page, as a reviewer without a mouse does
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.id") == "f-invoice_number":
+                break
+        assert page.evaluate("document.activeElement.id") == "f-invoice_number"
+        expect(page.locator("#f-invoice_number")).to_have_class(re.compile(r"\bselected\b"))
+        expect(page.locator(".field.selected")).to_have_count(1)
+
+        page.keyboard.press("e")
+        expect(page.locator(".field.editing")).to_have_count(1)
+        expect(page.locator("#f-invoice_number")).to_have_class(re.compile(r"\bediting\b"))
+        assert page.evaluate("document.activeElement.name") == "field.invoice_number"
+
+        page.keyboard.press("Escape")
+        page.keyboard.press("j")
+        expect(page.locator("#f-issue_date")).to_have_class(re.compile(r"\bselected\b"))
+        assert page.evaluate("document.activeElement.id") == "f-issue_date"
+        page.keyboard.press("k")
+        assert page.evaluate("document.activeElement.id") == "f-invoice_number"
+        page.keyboard.press("j")
+        page.keyboard.press("e")
+        assert page.evaluate("document.activeElement.name") == "field.issue_date"
+        browser.close()
