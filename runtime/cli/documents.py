@@ -121,8 +121,8 @@ def run(
                 if row.status in IN_PROGRESS and not lease_is_stale(row.lease_owner, row.lease_until, time.time()):
                     elsewhere.add(row.run_id)
                 views.append(view)
-                if as_json:
-                    emit(view)
+                if as_json:  # what the table's note says of where the run comes from, for a script to read
+                    emit({**view, "new": new, "in_progress_elsewhere": row.run_id in elsewhere})
                 progress.advance(task)
 
             await process_files(engine, files, done_view, concurrency=concurrency)

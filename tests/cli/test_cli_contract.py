@@ -30,6 +30,8 @@ from tests.integration._docs import (
 )
 
 VIEW_KEYS = {"run_id", "document", "status", "doc_type", "fields", "review_reasons", "error", "superseded_by"}
+RUN_KEYS = {"new", "in_progress_elsewhere"}
+"""What `run --json` adds to a run's object: what the table's note says of where the run comes from."""
 FIELD_KEYS = {"value", "status", "evidence"}
 EVIDENCE_KEYS = {"page", "start", "end", "quote"}
 INVOICE_VALUE_FIELDS = {
@@ -59,7 +61,13 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     data = root / "data"
     result = _invoke("run", docs, "--json", "--data-dir", data)
     views = json_lines(result.stdout)
-    return {"data": data, "result": result, "views": {view["document"]: view for view in views}, "order": views}
+    shown = {view["document"]: _as_shown(view) for view in views}
+    return {"data": data, "result": result, "views": shown, "order": views}
+
+
+def _as_shown(view: dict[str, Any]) -> dict[str, Any]:
+    """A run's object as `show`, `runs` and `review list` print it: without what only `run --json` adds."""
+    return {key: value for key, value in view.items() if key not in RUN_KEYS}
 
 
 @pytest.fixture
@@ -70,9 +78,11 @@ def cli(batch: dict[str, Any]) -> Invoke:
     return invoke
 
 
-def _check_view(view: dict[str, Any]) -> None:
-    """The run object of the contract, key for key and type for type."""
-    assert set(view) == VIEW_KEYS
+def _check_view(view: dict[str, Any], *, run: bool = False) -> None:
+    """The run object of the contract, key for key and type for type; `run`: as `run --json` prints it."""
+    assert set(view) == (VIEW_KEYS | RUN_KEYS if run else VIEW_KEYS)
+    if run:
+        assert isinstance(view["new"], bool) and isinstance(view["in_progress_elsewhere"], bool)
     assert isinstance(view["run_id"], str) and re.fullmatch(r"[0-9a-f]{32}", view["run_id"])
     assert isinstance(view["document"], str) and view["document"]
     assert view["status"] in ("completed", "needs_review", "failed")
@@ -102,7 +112,8 @@ def test_run_json_prints_one_contract_object_per_document_in_order(batch: dict[s
     assert [view["document"] for view in batch["order"]] == ["a_invoice.txt", "b_mismatch.txt", "c_broken.pdf"]
     assert len(result.stdout.strip().splitlines()) == 3
     for view in batch["order"]:
-        _check_view(view)
+        _check_view(view, run=True)
+        assert (view["new"], view["in_progress_elsewhere"]) == (True, False)  # each registered by this command
     views = batch["views"]
 
     done = views["a_invoice.txt"]
@@ -150,7 +161,7 @@ def test_run_in_a_real_process_prints_only_json_on_stdout(tmp_path: Path) -> Non
         ("invoice.txt", "completed"),
     ]
     for view in views:
-        _check_view(view)
+        _check_view(view, run=True)
 
 
 # show / runs / review list / review show / trace --json ----------------------------------------
@@ -365,7 +376,7 @@ def test_default_data_dir_is_dot_claimflow_in_the_working_directory(tmp_path: Pa
     assert result.exit_code == 0, result.output
     [view] = json_lines(result.stdout)
     assert (tmp_path / ".claimflow" / "claimflow.db").exists()
-    assert json_lines(_invoke("show", view["run_id"], "--json").stdout) == [view]
+    assert json_lines(_invoke("show", view["run_id"], "--json").stdout) == [_as_shown(view)]
 
 
 # explain ----------------------------------------------------------------------------------------
