@@ -161,4 +161,7 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
         return await review_screen(request, engine, principal, run_id, 409, errors=[refused], **keep)
     queue = await queue_order(engine, principal)
     after = urlencode(done_query(request, posted.decision.action, row.run_id))
-    return see_other(f"{REVIEW_BASE}/runs/{queue[0]}?{after}" if queue else f"{REVIEW_BASE}?{after}")
+    # A run the decision brought back for review (an edit that still breaks a rule) is shown again to the one
+    # who knows what they just changed; otherwise the next run waiting.
+    shown = row.run_id if row.run_id in queue else queue[0] if queue else None
+    return see_other(f"{REVIEW_BASE}/runs/{shown}?{after}" if shown else f"{REVIEW_BASE}?{after}")

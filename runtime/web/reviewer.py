@@ -41,6 +41,12 @@ async def signed_in_reviewer(request: Request) -> tuple[Principal | None, Respon
 
 
 _DONE = {"approve": "Approved", "edit": "Saved edits to", "reject": "Rejected", "claim": "Claimed"}
+_WHERE = {
+    "needs_review": "it needs review again, for the reasons below",
+    "resume_queued": "it is queued to go on",
+    "delivery_failed": "its delivery failed",
+}
+"""Where a decided run stands, in words, where its status name does not read as a sentence (`it is {status}`)."""
 
 
 def done_query(request: Request, done: str, run_id: str) -> dict[str, str]:
@@ -64,5 +70,5 @@ async def decision_note(
         return None
     if done == "claim":
         return {"kind": "ok", "text": f"Claimed {row.filename}: it is assigned to {row.assignee}."}
-    where = "completed" if row.status == "completed" else row.status.replace("_", " ")
-    return {"kind": "ok", "text": f"{_DONE[done]} {row.filename}: it is {where}."}
+    where = _WHERE.get(row.status, f"it is {row.status.replace('_', ' ')}")
+    return {"kind": "ok", "text": f"{_DONE[done]} {row.filename}: {where}."}
