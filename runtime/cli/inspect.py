@@ -145,6 +145,9 @@ def explain_command(run_id: str, data_dir: DataDir = None, types: TypesOption = 
             out.print(message(explain_unstarted(row)), highlight=False)
             return
         text = explain(state, await engine.registry.events(row.run_id), engine.types)
+        if row.status == "failed" and state.outcome != "failed":
+            # Failed from outside the workflow (a worker's error, a LangGraph thread deleted): its state does not say.
+            text += f"\nthen failed: {row.error}"
         out.print(message(text), highlight=False)
 
     with_engine(data_dir, body, types=types, readonly=True, reading=True)

@@ -1,9 +1,10 @@
-"""The HTTP app `langgraph.json` names (`http.app`): no routes of its own, only the server's lifetime.
+"""The HTTP app `langgraph.json` names (`http.app`): no routes of its own; the server's lifetime and deletions.
 
-LangGraph's server runs this app's lifespan inside its own. When the server stops (SIGINT, SIGTERM), the engines
-the graph opened (registry, checkpointer, document store, their connections and pools) are closed on the
-server's event loop, not left to the interpreter's exit, where their generators were torn down in no order and
-printed tracebacks.
+LangGraph's server runs this app's lifespan inside its own, and its middleware around every request: a
+thread's deletion gives up the review its claimflow run waits on (`claimflow.runtime.server.deletions`).
+When the server stops (SIGINT, SIGTERM), the engines the graph opened (registry, checkpointer, document store,
+their connections and pools) are closed on the server's event loop, not left to the interpreter's exit, where
+their generators were torn down in no order and printed tracebacks.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
 from claimflow.runtime.server.context import ENGINES
+from claimflow.runtime.server.deletions import ThreadDeletions
 
 _log = logging.getLogger(__name__)
 
@@ -27,5 +30,5 @@ async def lifespan(_: Starlette) -> AsyncIterator[None]:
     _log.info("claimflow engines closed")
 
 
-app = Starlette(lifespan=lifespan)
+app = Starlette(lifespan=lifespan, middleware=[Middleware(ThreadDeletions)])
 """The app `langgraph.json`'s `http.app` points at."""

@@ -465,3 +465,35 @@ async def test_a_stopped_server_closes_claimflows_engines_and_its_runs_stand_as_
     assert shown["interrupt_id"] == review_id
     _claimflow(server, "review", "decide", thread_id, "--reviewer", "ann", "--approve")
     assert json.loads(_claimflow(server, "show", thread_id, "--json").stdout)["status"] == "completed"
+
+
+async def test_a_thread_deleted_while_its_run_waits_for_review_fails_the_run_saying_so(
+    dev_server: Server, client: LangGraphClient
+) -> None:
+    waiting = write(dev_server.docs, "deleted-while-waiting.txt", mismatch_invoice_text("NW-2024-0321"))
+    done = write(dev_server.docs, "deleted-when-done.txt", invoice_text("NW-2024-0322"))
+    thread_id, done_thread = [(await client.threads.create())["thread_id"] for _ in range(2)]
+    assert not _errors(await _stream(client, thread_id, input={"path": str(waiting)}))
+    review_id = (await client.threads.get_state(thread_id))["values"]["review_id"]
+    assert not _errors(await _stream(client, done_thread, input={"path": str(done)}))
+
+    await client.threads.delete(thread_id)
+    await client.threads.delete(done_thread)
+
+    # No client can reach the review any more: the run no longer waits on it, and says why and what to do.
+    shown = json.loads(_claimflow(dev_server, "show", thread_id, "--json").stdout)
+    assert shown["status"] == "failed"
+    assert shown["error"] == (
+        f"its LangGraph thread was deleted while it waited for review {review_id}; "
+        f"`claimflow rerun {thread_id}` runs its document again"
+    )
+    assert thread_id not in {
+        view["run_id"] for view in json_lines(_claimflow(dev_server, "review", "list", "--json").stdout)
+    }
+    assert "LangGraph thread was deleted" in _claimflow(dev_server, "explain", thread_id).stdout
+    # A completed run keeps its record: deleting its thread deletes the server's copy only.
+    assert json.loads(_claimflow(dev_server, "show", done_thread, "--json").stdout)["status"] == "completed"
+    # The way out it names works: the document runs again, and waits for a review the CLI can answer.
+    (again,) = json_lines(_claimflow(dev_server, "rerun", thread_id, "--json").stdout)
+    assert again["status"] == "needs_review" and again["document"] == "deleted-while-waiting.txt"
+    _clean_log(dev_server)
