@@ -3,8 +3,8 @@
 `evals/baseline.<model>.json` (for another goldens folder, `<folder>/baseline.<model>.json`) records which
 cases passed, the per-step metrics, the prompts (ref and content hash) and the source hashes of the code the
 results depend on (apply, routers, rules, types), and the model they were measured with. The gate fails when a
-case flips from pass to fail, a case the baseline does not know fails, or a metric drops by more than its
-tolerance.
+case flips from pass to fail, a case the baseline does not know fails, a metric drops by more than its
+tolerance, or a live model did not answer a case.
 """
 
 from __future__ import annotations
@@ -247,6 +247,8 @@ class GateVerdict:
     """Prompts and code files whose hash differs from the baseline's."""
     unmeasured: list[Unmeasured] = field(default_factory=list)
     """Replay only: cases whose claim answered another prompt than the one in force (`evals/unmeasured.py`)."""
+    unanswered: list[str] = field(default_factory=list)
+    """Cases a live model did not answer (`evals/unanswered.py`): failed, and never a pass, whatever the baseline."""
 
     @property
     def new_failures(self) -> list[Flip]:
@@ -264,8 +266,8 @@ class GateVerdict:
 
     @property
     def failed(self) -> bool:
-        """The gate does not pass: a regression, or a prompt change the replay could not measure."""
-        return self.regressed or bool(self.unmeasured)
+        """The gate does not pass: a regression, a case the model did not answer, or a prompt replay cannot measure."""
+        return self.regressed or bool(self.unanswered) or bool(self.unmeasured)
 
 
 def _state(passed: bool | None) -> str:
@@ -307,4 +309,5 @@ def gate(
     now = dict(prompt_hashes() if prompts is None else prompts) | dict(code_hashes() if code is None else code)
     then = baseline.prompts | baseline.code
     changed_inputs = sorted(name for name in now.keys() | then.keys() if now.get(name) != then.get(name))
-    return GateVerdict(flips, changes, drops, changed_inputs if then else [])
+    unanswered = [r.id for r in results if r.unanswered is not None]
+    return GateVerdict(flips, changes, drops, changed_inputs if then else [], unanswered=unanswered)

@@ -44,7 +44,7 @@ class Outcome:
     """The run that read the document: a file listed twice is one run, whose usage counts once."""
     unanswered: str | None = None
     """Why the run failed without the model's answer (no answer after the gateway's retries: 5xx, timeouts),
-    or None: such a run measures the model's server, not the model, and is no outcome to score."""
+    or None. Scored, such a run misses its labelled values; it is named, and no gate passes it."""
     earlier: bool = False
     """The run is an earlier command's (the data directory had read this file): it was not run again now."""
 
@@ -201,7 +201,10 @@ def _add(figures: TypeFigures, outcome: Outcome, types: DocumentTypes) -> None:
 
 
 def measure(outcomes: list[Outcome], types: DocumentTypes) -> dict[str, Any]:
-    """The figures of a whole run of a labelled set: `{"documents", ..., "types": {type: figures}, "misses"}`."""
+    """The figures of a whole run of a labelled set: `{"documents", ..., "types": {type: figures}, "misses"}`.
+
+    `unanswered` names the documents whose run failed without the model's answer, each with why.
+    """
     total = TypeFigures()
     by_type: dict[str, TypeFigures] = {}
     for outcome in outcomes:
@@ -213,4 +216,6 @@ def measure(outcomes: list[Outcome], types: DocumentTypes) -> dict[str, Any]:
         **summary,
         "types": {name: by_type[name].as_json() for name in sorted(by_type)},
         "misses": [miss.as_json() for miss in misses(outcomes, types)],
+        # Scored like any failed run (its labelled values missed), and named: a timeout is no answer to judge.
+        "unanswered": [{"document": o.doc.id, "reason": o.unanswered} for o in outcomes if o.unanswered is not None],
     }

@@ -6,6 +6,7 @@ run is compared with it document by document, field by field. A regression is a 
 before and missed or wrong now, a wrong value it did not have, more labelled values missed, or a wrong value now
 accepted without review that a reviewer saw before. These fail the gate. A miss that is gone is fixed. A document
 that is new, or whose labels or bytes changed since, is not compared: its misses are its own, not a regression.
+A document the model did not answer (a timeout) fails the gate whatever its misses, and fixes none.
 """
 
 from __future__ import annotations
@@ -99,11 +100,13 @@ class DatasetVerdict:
     """Documents of the baseline that the set no longer lists."""
     figures: dict[str, tuple[float | None, float | None]]
     """Headline figure -> (the baseline's, now)."""
+    unanswered: list[str]
+    """Documents whose run the model did not answer (a timeout, a 5xx past the retries): they fail the gate too."""
 
     @property
     def failed(self) -> bool:
-        """A field of a compared document got worse."""
-        return bool(self.regressions)
+        """A field of a compared document got worse, or the model did not answer for a document."""
+        return bool(self.regressions or self.unanswered)
 
     def as_json(self) -> dict[str, Any]:
         """The verdict as one JSON object."""
@@ -115,6 +118,7 @@ class DatasetVerdict:
             "not_compared": self.not_compared,
             "gone": self.gone,
             "figures": {name: {"baseline": before, "now": now} for name, (before, now) in self.figures.items()},
+            "unanswered": self.unanswered,
         }
 
 
@@ -152,7 +156,9 @@ def compare(
         for (document, field), miss in current.items()
         if document in compared and (why := worse(before.get((document, field)), miss)) is not None
     ]
-    fixed = [miss for key, miss in before.items() if key[0] in compared and key not in current]
+    unanswered = [item["document"] for item in figures.get("unanswered", ())]
+    # A run the model did not answer fixes nothing: a wrong value it did not claim again was not judged.
+    fixed = [miss for key, miss in before.items() if key[0] in compared - set(unanswered) and key not in current]
     return DatasetVerdict(
         baseline=path,
         regressions=regressions,
@@ -160,4 +166,5 @@ def compare(
         not_compared=[doc.id for doc in docs if doc.id not in compared],
         gone=sorted(set(baseline.documents) - set(now_prints)),
         figures={name: (baseline.figures.get(name), figures.get(name)) for name in HEADLINE},
+        unanswered=unanswered,
     )

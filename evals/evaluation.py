@@ -29,6 +29,7 @@ from claimflow.evals.metrics import step_metrics
 from claimflow.evals.result import CaseResult
 from claimflow.evals.runner import REPLAY, run_cases
 from claimflow.evals.select import case_type, choose_cases, runs_for
+from claimflow.evals.unanswered import NOT_ANSWERED, answered_or_raise
 from claimflow.evals.unmeasured import Unmeasured, unmeasured_cases
 from claimflow.nodes.ports import ModelGateway
 from claimflow.state.schema import DocumentType, DocumentTypes
@@ -45,19 +46,27 @@ class Evaluation:
     verdict: GateVerdict
     changed: ChangedSelection | None = None
     """With `--changed`: the steps selected and why (the other cases' results are the baseline's)."""
+    carried: frozenset[str] = frozenset()
+    """With `--changed`: the steps none of whose cases ran, whose metrics (tokens and cost too) are the baseline's."""
+    written: bool = False
+    """The baseline was rewritten (`update_baseline`, and every case that asked the model got an answer)."""
 
     def as_json(self) -> dict[str, Any]:
-        """One JSON object: model, metrics per step, the gate and every case's result."""
+        """One JSON object: model, metrics per step, the gate and every case's result.
+
+        Each step's metrics and each case's result say whether they are the baseline's (`from_baseline`): with
+        `--changed`, what did not run is shown as the baseline recorded it, not measured now.
+        """
         verdict = self.verdict
         return {
             "model": self.model,
-            "metrics": self.metrics,
+            "metrics": {step: {**row, "from_baseline": step in self.carried} for step, row in self.metrics.items()},
             "gate": {
                 "baseline": self.baseline.name, "failed": verdict.failed, "regressed": verdict.regressed,
                 "flipped": [vars(flip) for flip in verdict.flips], "changed": [vars(c) for c in verdict.changes],
                 "new_failures": [vars(new) for new in verdict.new_failures],
                 "metric_drops": [vars(drop) for drop in verdict.drops], "changed_inputs": verdict.changed_inputs,
-                "unmeasured": [case.as_json() for case in verdict.unmeasured],
+                "unmeasured": [case.as_json() for case in verdict.unmeasured], "unanswered": verdict.unanswered,
             },
             "cases": [r.model_dump(mode="json") for r in self.results],
             "changed": None if self.changed is None else {
@@ -95,7 +104,8 @@ def evaluate_goldens(
         baseline: The baseline file. By default `evals/baseline.<model>.json` for the package's own cases, and
             `<goldens>/baseline.<model>.json` for another folder's: a user's cases are never gated against (or
             written into) the installed package's baseline.
-        update_baseline: Write the results as the new baseline (the tolerances it configured are kept).
+        update_baseline: Write the results as the new baseline (the tolerances it configured are kept), unless
+            the model did not answer a case (`Evaluation.written` says whether it was written).
         concurrency: Cases run at once.
         changed: Run only the cases a prompt or code change since the baseline can affect; take every
             other case's result from the baseline (cannot be combined with `update_baseline`).
@@ -105,6 +115,8 @@ def evaluate_goldens(
         GoldenError: A case file does not load or names a field its type does not have, the folder or the
             selection holds no case, or a case runs for a type that is not in `types` (see
             `claimflow.evals.errors`).
+        ModelUnavailableError: A live model answered none of the cases run that asked it (`evals/unanswered.py`);
+            a case it did not answer among others that it did fails alone.
     """
     types = builtin_workflow_types() if types is None else types
     folder = GOLDENS if goldens is None else goldens
@@ -122,8 +134,11 @@ def evaluate_goldens(
                                  prompts=prompts, code=code)  # fmt: skip
         return replace(done, verdict=replace(done.verdict, unmeasured=unmeasured))
     results = run_cases(cases, backend=gateway or model, concurrency=concurrency, types=types)
+    answered_or_raise(results)
     metrics = step_metrics(results)
-    if update_baseline:
+    # A case the model did not answer was not measured: written as failing, a timeout would pass as known.
+    written = update_baseline and not any(r.unanswered is not None for r in results)
+    if written:
         # A prompt whose cases stay unmeasured keeps the hash the old baseline recorded: a hand-written case (no
         # `prompt_sha256`) answered that text, and the new hash would pass it on the next run as measured.
         kept = {u.now: old.prompts[u.now] for u in unmeasured if u.recorded == u.now and u.now in old.prompts}
@@ -131,7 +146,7 @@ def evaluate_goldens(
         measured = measure_baseline(model, results, metrics, old.tolerances, prompts | kept, code, hashes)
         write_baseline(path, _merged(old, measured))
     verdict = gate(results, metrics, old, check_metrics=not doc_types, prompts=prompts, code=code)
-    return Evaluation(model, results, metrics, path, replace(verdict, unmeasured=unmeasured))
+    return Evaluation(model, results, metrics, path, replace(verdict, unmeasured=unmeasured), written=written)
 
 
 def _unmeasured(
@@ -185,10 +200,11 @@ def _evaluate_changed(
     """Run the cases the changes select; the others keep the baseline's result and metrics (`old`, read from `path`)."""
     selection = select_changed(cases, old, prompts, code)
     ran = run_cases(list(selection.cases), backend=gateway or model, concurrency=concurrency, types=types)
+    answered_or_raise(ran)
     fresh = step_metrics(ran)
     ran_ids = {r.id for r in ran}
     kept = [
-        CaseResult(id=case.id, kind=case.kind, step=case.step, passed=old.cases[case.id], message="")
+        CaseResult(id=case.id, kind=case.kind, step=case.step, passed=old.cases[case.id], from_baseline=True)
         for case in cases
         if case.id not in ran_ids and case.id in old.cases
     ]
@@ -198,7 +214,8 @@ def _evaluate_changed(
     shown_steps = {case.step for case in cases}
     metrics = {step: row for step, row in old.metrics.items() if step in shown_steps} | fresh
     results = sorted([*ran, *kept], key=lambda r: r.id)
-    return Evaluation(model, results, dict(sorted(metrics.items())), path, verdict, selection)
+    carried = frozenset(metrics) - frozenset(fresh)
+    return Evaluation(model, results, dict(sorted(metrics.items())), path, verdict, selection, carried)
 
 
 def _merged(old: Baseline, new: Baseline) -> Baseline:
@@ -211,7 +228,8 @@ def gate_lines(evaluation: Evaluation) -> list[str]:
     """What the gate found, one line each, and every failing case by name.
 
     Flipped cases and new cases that fail (each with what it expected and what it got), metric drops, cases
-    fixed since the baseline, and the cases that fail as the baseline says they did.
+    fixed since the baseline, the cases that fail as the baseline says they did, and the cases the model did not
+    answer, with why.
     """
     verdict, lines = evaluation.verdict, []
     for flip in verdict.flips:
@@ -226,14 +244,15 @@ def gate_lines(evaluation: Evaluation) -> list[str]:
     fixed = [change.id for change in verdict.changes if change.before == "failed" and change.after == "passed"]
     if fixed:
         lines.append(f"fixed since the baseline: {', '.join(fixed)}")
-    changed = {change.id for change in verdict.changes}
+    changed = {change.id for change in verdict.changes} | set(verdict.unanswered)
     known = [result.id for result in evaluation.results if not result.passed and result.id not in changed]
     if known:
         lines.append(f"failing as in the baseline: {', '.join(known)}")
     if verdict.changed_inputs:
         lines.append(f"changed since the baseline: {', '.join(verdict.changed_inputs)}")
     lines += [f"not measured {case.reason}" for case in verdict.unmeasured]
-    return lines
+    unanswered = [result for result in evaluation.results if result.unanswered is not None]
+    return lines + [f"not answered {result.id}: {NOT_ANSWERED}{result.unanswered}" for result in unanswered]
 
 
 def _detail(change: Flip) -> list[str]:

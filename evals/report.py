@@ -16,6 +16,13 @@ MEASURES = (
 """The measures that fit some kinds of step, in the order tables show them."""
 COLUMNS = ("cases", "passed", "failed", *MEASURES, "input_tokens", "output_tokens", "cost", "latency_ms")
 """The per-step table's columns, in order."""
+FROM_BASELINE = "(from baseline)"
+"""After a step's name: `--changed` ran none of its cases, so its figures are the baseline's."""
+CARRIED_NOTE = (
+    f"{FROM_BASELINE}: --changed ran none of the step's cases; its figures (tokens, cost and ms too) are the "
+    "baseline's, not measured in this run"
+)
+"""Under a table with a step marked `FROM_BASELINE`."""
 
 
 def cell(value: Any) -> str:
@@ -28,7 +35,10 @@ def cell(value: Any) -> str:
 
 
 def _rows(evaluation: Evaluation) -> list[list[str]]:
-    return [[step, *(cell(row.get(c)) for c in COLUMNS)] for step, row in evaluation.metrics.items()]
+    return [
+        [f"{step} {FROM_BASELINE}" if step in evaluation.carried else step, *(cell(row.get(c)) for c in COLUMNS)]
+        for step, row in evaluation.metrics.items()
+    ]
 
 
 def _data(value: Any) -> str:
@@ -44,6 +54,7 @@ def markdown(evaluation: Evaluation) -> str:
     lines = [f"# Golden cases: {evaluation.model}", "", "| step | " + " | ".join(COLUMNS) + " |"]
     lines.append("|---" * (len(COLUMNS) + 1) + "|")
     lines += ["| " + " | ".join(row) + " |" for row in _rows(evaluation)]
+    lines += ["", CARRIED_NOTE] if evaluation.carried else []
     lines += ["", f"## Changed against {evaluation.baseline.name}", ""]
     changes = evaluation.verdict.changes
     lines += [f"- `{c.id}`: {c.before} -> {c.after}" for c in changes] or ["none"]
@@ -87,6 +98,7 @@ def html_page(evaluation: Evaluation) -> str:
         f"<!doctype html><html><head><meta charset='utf-8'><title>Golden cases: {e(evaluation.model)}</title>",
         f"<style>{_STYLE}</style></head><body><h1>Golden cases: {e(evaluation.model)}</h1>",
         "<h2>Per step</h2>", _table(["step", *COLUMNS], _rows(evaluation)),
+        f"<p>{e(CARRIED_NOTE)}</p>" if evaluation.carried else "",
         f"<h2>Changed against {e(evaluation.baseline.name)}</h2>",
     ]  # fmt: skip
     changes = [[c.id, c.before, c.after] for c in evaluation.verdict.changes]

@@ -33,6 +33,12 @@ class CaseResult(BaseModel):
     cost: float = 0.0
     """What the model call cost, as the backend prices it."""
     latency_ms: float = 0.0
+    unanswered: str | None = None
+    """Why a live model gave no answer for the case (a timeout, a 5xx after the retries); None when it answered.
+
+    Such a case fails: it was not measured, and a gate must not read it as passing."""
+    from_baseline: bool = False
+    """`--changed` did not run the case: `passed` is the baseline's, nothing else was measured."""
 
     def report(self) -> str:
         """The differences with the case's id, as a failing test prints them."""

@@ -18,7 +18,8 @@ from claimflow.evals.golden import ApplyCase, DocumentCase, GoldenCase, ModelSte
 from claimflow.evals.result import CaseResult, result
 from claimflow.evals.run_model import evaluate, live_claim
 from claimflow.evals.run_pure import run_apply, run_review, run_router, run_rule
-from claimflow.nodes.ports import ModelGateway
+from claimflow.evals.unanswered import unanswered_result
+from claimflow.nodes.ports import ModelGateway, ModelUnavailableError
 from claimflow.runtime.gateway import make_gateway
 from claimflow.state.schema import DocumentTypes
 
@@ -29,7 +30,12 @@ REPLAY = "replay"
 async def _run_model_step(case: ModelStepCase, gateway: ModelGateway | None, types: DocumentTypes) -> CaseResult:
     if gateway is None:
         return evaluate(case, case.recorded_claim, types=types)
-    claim, prompt, usage, errors = await live_claim(case, gateway, types)
+    try:
+        claim, prompt, usage, errors = await live_claim(case, gateway, types)
+    except ModelUnavailableError as error:
+        # One case the model did not answer (a timeout, a 5xx past the retries) fails alone: the others' results
+        # stand. Whether the model answered nothing at all, a setup error, `evaluate_goldens` decides.
+        return unanswered_result(case, error)
     spent = {"input_tokens": usage.input_tokens, "output_tokens": usage.output_tokens, "cost": usage.cost,
              "latency_ms": usage.latency_ms}  # fmt: skip
     if claim is None:

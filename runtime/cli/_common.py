@@ -14,7 +14,7 @@ import logging
 import os
 import re
 import sys
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -88,6 +88,11 @@ RUN_ID_SHOWN = 12
 def short_id(run_id: str) -> str:
     """A run id as the CLI shows it (`RUN_ID_SHOWN` characters)."""
     return run_id[:RUN_ID_SHOWN]
+
+
+def some_ids(ids: Sequence[str]) -> str:
+    """The first five ids, then `...` when there are more: enough to find them, on one line however many."""
+    return ", ".join(ids[:5]) + (", ..." if len(ids) > 5 else "")
 
 
 def percent(value: float | None) -> str:

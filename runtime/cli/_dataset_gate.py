@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from claimflow.runtime.cli._common import err, fitted_table, message, out, percent, shown
+from claimflow.runtime.cli._common import err, fitted_table, message, out, percent, shown, some_ids
 
 if TYPE_CHECKING:
     from claimflow.evals.dataset_gate import DatasetVerdict
@@ -34,6 +34,15 @@ def gate_dataset(
     from claimflow.evals.errors import BaselineError
 
     if update:
+        unanswered = [item["document"] for item in figures["unanswered"]]
+        if unanswered:
+            # Written, a timeout would stand as the document's misses: the next run's answer would look fixed.
+            err.print(
+                f"[red]error:[/red] {shown(path)} not written: {len(unanswered)} document(s) the model did not "
+                f"answer ({shown(some_ids(unanswered))}); run again when the model answers",
+                highlight=False, soft_wrap=True,
+            )  # fmt: skip
+            raise typer.Exit(2)
         try:
             write_baseline(path, baseline_of(model, docs, figures))
         except OSError as error:
@@ -60,7 +69,8 @@ def print_verdict(verdict: DatasetVerdict, *, console_is_err: bool) -> None:
     console.print(
         f"gate against {shown(verdict.baseline.name)}: {len(verdict.regressions)} regression(s), "
         f"{len(verdict.fixed)} miss(es) fixed, {len(verdict.not_compared)} document(s) not compared (new, or their "
-        f"labels or bytes changed), {len(verdict.gone)} no longer in the set",
+        f"labels or bytes changed), {len(verdict.gone)} no longer in the set"
+        + (f", {len(verdict.unanswered)} document(s) the model did not answer" if verdict.unanswered else ""),
         highlight=False,
     )
     console.print(
@@ -75,5 +85,12 @@ def print_verdict(verdict: DatasetVerdict, *, console_is_err: bool) -> None:
             status = regression.miss["status"]
             table.add_row(shown(regression.document), shown(regression.field), shown(regression.why), status)
         out.print(table)
-    if verdict.failed:
+    if verdict.regressions:
         err.print(f"regression against {shown(verdict.baseline.name)}", highlight=False)
+    elif verdict.failed:
+        # No field got worse, yet a document the model did not answer was not judged: that is no pass.
+        err.print(
+            f"the gate does not pass against {shown(verdict.baseline.name)}: {len(verdict.unanswered)} "
+            "document(s) the model did not answer",
+            highlight=False,
+        )

@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 
 from claimflow.nodes.ports import ModelUnavailableError
-from claimflow.runtime.cli._common import emit, err, exit_on_setup_error, fitted_table, message, out, shown
+from claimflow.runtime.cli._common import (
+    emit,
+    err,
+    exit_on_setup_error,
+    fitted_table,
+    message,
+    out,
+    shown,
+    some_ids,
+)
 from claimflow.runtime.discovery import discover_types
 from claimflow.runtime.gateway import make_gateway
 from claimflow.runtime.settings import Settings
@@ -47,7 +56,7 @@ def run_goldens(
     changed: bool = False,
     types: list[str] | None = None,
 ) -> None:
-    """Run, print, report, and exit 1 on a regression (never after `update_baseline`).
+    """Run, print, report, and exit 1 when the gate fails (never after `update_baseline`).
 
     Exit 2, with one line on stderr, whenever the cases could not be run as asked (a setup error): CI reads 1
     as a regression, and a case file, a folder or a type that is wrong is not one. Exit 3 (`NOT_MEASURED`) when
@@ -86,17 +95,33 @@ def run_goldens(
             "--update-baseline writes this run as the baseline",
             highlight=False, soft_wrap=True,
         )  # fmt: skip
+    _exit_on_verdict(evaluation, update_baseline=update_baseline)
+
+
+def _exit_on_verdict(evaluation: Evaluation, *, update_baseline: bool) -> None:
+    """Say what the gate decided and exit with its code: 1 when it failed, 3 on cases replay could not measure.
+
+    After `update_baseline`: say where the baseline was written, or exit 2 when a case the model did not answer
+    kept it from being written.
+    """
     verdict = evaluation.verdict
+    if update_baseline and not evaluation.written:
+        _refuse(f"{shown(evaluation.baseline)} not written: {len(verdict.unanswered)} case(s) the model did not "
+                f"answer ({shown(some_ids(verdict.unanswered))}), and a case not measured must not stand in the "
+                "baseline as failing; run again when the model answers")  # fmt: skip
     if update_baseline:
         err.print(f"wrote {shown(evaluation.baseline)}", highlight=False)
-    elif verdict.regressed:
+    elif verdict.regressed or verdict.unanswered:
         found = (
             (len(verdict.flips), "case(s) flipped to failing"),
             (len(verdict.new_failures), "new case(s) failing"),
             (len(verdict.drops), "metric(s) dropped"),
+            (len(verdict.unanswered), "case(s) the model did not answer"),
         )
         what = ", ".join(f"{count} {noun}" for count, noun in found if count)
-        err.print(f"regression against {shown(evaluation.baseline.name)}: {what}", highlight=False)
+        # A case the model did not answer fails the gate even when it failed in the baseline: it is no pass.
+        lead = "regression against" if verdict.regressed else "the gate does not pass against"
+        err.print(f"{lead} {shown(evaluation.baseline.name)}: {what}", highlight=False)
         raise typer.Exit(1)
     if verdict.unmeasured:
         prompts = ", ".join(sorted({case.now for case in verdict.unmeasured}))
@@ -170,14 +195,17 @@ def _write_report(report: Path, evaluation: Evaluation) -> None:
 
 def _print_metrics(evaluation: Evaluation, model: str) -> None:
     """The table of metrics per step, and a note when the backend makes no model calls."""
-    from claimflow.evals.report import MEASURES, cell
+    from claimflow.evals.report import CARRIED_NOTE, FROM_BASELINE, MEASURES, cell
 
     table = fitted_table("step", "cases", "passed", "failed", "measures", "tokens in/out, cost, ms", title=shown(model))
     for step, row in evaluation.metrics.items():
         measures = ", ".join(f"{name} {cell(row[name])}" for name in MEASURES if row.get(name) is not None)
         usage = f"{row['input_tokens']}/{row['output_tokens']}, {cell(row['cost'])}, {cell(row['latency_ms'])}"
         counts = (str(row["cases"]), str(row["passed"]), str(row["failed"]))
-        table.add_row(shown(step), *counts, measures or "-", usage)
+        name = f"{step} {FROM_BASELINE}" if step in evaluation.carried else step
+        table.add_row(shown(name), *counts, measures or "-", usage)
     out.print(table)
+    if evaluation.carried:
+        out.print(CARRIED_NOTE, highlight=False, soft_wrap=True)
     if model in OFFLINE:
         out.print(f"{shown(model)} makes no model calls: {_NO_CALLS[model]}", highlight=False, soft_wrap=True)

@@ -23,6 +23,7 @@ from claimflow.runtime.cli._common import (
     out,
     percent,
     shown,
+    some_ids,
     with_engine,
 )
 from claimflow.runtime.settings import Settings
@@ -100,13 +101,13 @@ def eval_group(
 
 def _some_ids(outcomes: Sequence[Outcome]) -> str:
     """The first five documents' ids, then `...` when there are more: enough to find them in the manifest."""
-    return ", ".join(outcome.doc.id for outcome in outcomes[:5]) + (", ..." if len(outcomes) > 5 else "")
+    return some_ids([outcome.doc.id for outcome in outcomes])
 
 
 def _outcomes(
     folder: Path, settings: Settings, concurrency: int, *, kept: bool = False
 ) -> tuple[list[Outcome], DocumentTypes]:
-    """The outcome of every listed document; exit 2 when the model did not answer for some.
+    """The outcome of every listed document; exit 2 when the model answered for none of those run now.
 
     `kept`: the data directory is the user's, whose failed runs stand for their documents until run again.
     """
@@ -123,9 +124,11 @@ def _outcomes(
 
     outcomes, active = with_engine(settings.data_dir, body, settings)
     unanswered = [outcome for outcome in outcomes if outcome.unanswered is not None]
-    if unanswered:
-        # A run the model never answered says nothing of the model: scored, it would be misses (and gate
-        # regressions, and 'fixed' wrong values); as `claimflow eval` does, it is a setup error, exit 2.
+    ran_now = [outcome for outcome in outcomes if not outcome.earlier] or outcomes
+    if unanswered and all(outcome.unanswered is not None for outcome in ran_now):
+        # A model that answered no run says nothing of the model: scored, every document would be misses and
+        # regressions; as `claimflow eval` does, it is a setup error, exit 2. One document it did not answer
+        # among others is scored as misses, named, and fails the gate (`dataset`).
         names = _some_ids(unanswered)
         err.print(
             f"[red]error:[/red] the model {shown(settings.model)} did not answer for {len(unanswered)} of "
@@ -206,6 +209,7 @@ def dataset(
         emit({**figures, "gate": verdict.as_json() if verdict is not None else None})
         if note is not None:
             err.print(shown(note), highlight=False, soft_wrap=True)
+        _print_unanswered(figures["unanswered"], settings, console_is_err=True, kept=data_dir is not None)
         if verdict is not None:
             print_verdict(verdict, console_is_err=True)
         _exit_on(verdict)
@@ -241,6 +245,7 @@ def dataset(
             highlight=False,
         )
     _print_misses(figures["misses"], listed=list_misses)
+    _print_unanswered(figures["unanswered"], settings, console_is_err=False, kept=data_dir is not None)
     _print_unmeasured(unmeasured)
     if verdict is not None:
         print_verdict(verdict, console_is_err=False)
@@ -250,6 +255,24 @@ def dataset(
 def _exit_on(verdict: DatasetVerdict | None) -> None:
     if verdict is not None and verdict.failed:
         raise typer.Exit(1)
+
+
+def _print_unanswered(
+    unanswered: list[dict[str, str]], settings: Settings, *, console_is_err: bool, kept: bool
+) -> None:
+    """A line per document the model did not answer, with why: scored as misses, and no gate passes them."""
+    console = err if console_is_err else out
+    for item in unanswered:
+        console.print(
+            f"not answered {shown(item['document'])}: the model did not answer: {shown(item['reason'])}",
+            highlight=False, soft_wrap=True,
+        )  # fmt: skip
+    if unanswered and kept:
+        console.print(
+            f"their failed runs stand in {shown(settings.data_dir)}: run them again with `claimflow rerun --failed "
+            f"--data-dir {shown(settings.data_dir)}`, or use a fresh --data-dir",
+            highlight=False, soft_wrap=True,
+        )  # fmt: skip
 
 
 def _print_unmeasured(unmeasured: list[UnmeasuredLabel]) -> None:
