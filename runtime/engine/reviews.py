@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from claimflow.runtime.engine.models import RunModelError
+from claimflow.runtime.engine.tokens import NAME_RULE, is_token_name
 from claimflow.runtime.errors import WorkflowVersionError
 from claimflow.runtime.registry import AsyncRegistry, RegistryError, RunBusyError, RunRow, busy_error
 from claimflow.runtime.registry.reviews import iso_time
@@ -56,6 +57,10 @@ class SweepOutcome:
             "assignee": self.assignee,
             "detail": self.detail,
         }
+
+
+class AssigneeNameError(RegistryError):
+    """A review cannot be assigned to a name no token may have that is not a group of the policy either."""
 
 
 def _name(text: str, what: str) -> str:
@@ -102,9 +107,25 @@ class ReviewDesk:
             raise busy_error(row, await self.not_decidable(row))
         return row, row.interrupt_id
 
+    def assignee_problem(self, assignee: str) -> str | None:
+        """Why a review may not be assigned to `assignee` (None: a name a token may have, or a group of the policy).
+
+        A review assigned to any other name could be claimed and decided by no reviewer: no token has that name.
+        """
+        name = assignee.strip()
+        if name in self.settings.policy.review.groups or is_token_name(name):
+            return None
+        return f"{name!r} is neither a name a token may have ({NAME_RULE}) nor a group of the policy's review.groups"
+
     async def assign_review(self, run_id: str, assignee: str) -> RunRow:
-        """Assign the run's open review to a reviewer or group (`review.assigned`); anyone may reassign it."""
+        """Assign the run's open review to a reviewer or group (`review.assigned`); anyone may reassign it.
+
+        A name no token may have, and no group of the policy, is refused (AssigneeNameError).
+        """
         name = _name(assignee, "the assignee")
+        problem = self.assignee_problem(name)
+        if problem is not None:
+            raise AssigneeNameError(f"the review is not assigned: {problem}")
         row, review = await self._open_review(run_id)
         record = event("review.assigned", "review", interrupt_id=review, assignee=name, previous=row.assignee)
         return await self.registry.update_review(

@@ -18,6 +18,15 @@ TOKEN_PREFIX = "cf_"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}")
 
 
+NAME_RULE = "1-100 letters, digits and . _ @ + -, starting with a letter or digit"
+"""What a token's name may be, in words: the names reviews are assigned to and decisions recorded under."""
+
+
+def is_token_name(name: str) -> bool:
+    """Whether a token may have `name` (NAME_RULE)."""
+    return _NAME.fullmatch(name) is not None
+
+
 class TokenRequestError(RegistryError):
     """A token cannot be made as asked (a malformed name, an unknown role or type)."""
 
@@ -40,10 +49,8 @@ class Tokens:
         `types` limits a reviewer to reviews and runs of those document types; other roles take none. A name that
         is a reviewer group of the policy is refused: where a review is assigned to the group, it is the group's.
         """
-        if not _NAME.fullmatch(name):
-            raise TokenRequestError(
-                f"token name {name!r}: use 1-100 letters, digits and . _ @ + -, starting with a letter or digit"
-            )
+        if not is_token_name(name):
+            raise TokenRequestError(f"token name {name!r}: use {NAME_RULE}")
         if name in self.settings.policy.review.groups:
             # The name would stand for the whole group where a review is assigned to it.
             raise TokenRequestError(

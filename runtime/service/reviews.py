@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -250,6 +251,9 @@ async def assign(principal: Reviewer, engine: EngineDep, run_id: str, body: Assi
     """
     if principal.role != "admin" and body.to.strip() != principal.name:
         raise HTTPException(403, "a reviewer may only assign a review to themselves; an admin assigns to others")
+    problem = engine.assignee_problem(body.to)
+    if problem is not None:  # before the run is looked up, as any other invalid body
+        raise RequestValidationError([{"type": "value_error", "loc": ("body", "to"), "msg": problem, "input": body.to}])
     found = await _assignment(engine, principal, run_id)
     if principal.role != "admin":
         return _assigned(await engine.claim_review_as(found, principal.name))

@@ -224,7 +224,7 @@ class ReviewPublic(BaseModel):
 
 
 class AssignIn(BaseModel):
-    """Who a review goes to: a reviewer or a group of the policy's `review.groups`."""
+    """Who a review goes to: a reviewer (a name a token may have) or a group of the policy's `review.groups`."""
 
     model_config = ConfigDict(extra="forbid")
 

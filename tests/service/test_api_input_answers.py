@@ -1,0 +1,88 @@
+"""What the API answers to input it refuses, over real HTTP: 422 with `errors` naming where and what is wrong."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from claimflow.doctypes import BUILTIN_TYPES
+from claimflow.runtime.engine import open_engine
+from claimflow.runtime.service import create_app
+from claimflow.runtime.settings import Settings
+from claimflow.state.policy import Policy
+from claimflow.state.review_policy import ReviewPolicy
+from tests.integration._docs import mismatch_invoice_text
+from tests.service._live import live_server
+
+GROUP = "claims team"
+"""A group of the policy whose name no token could have: a review may still be assigned to it."""
+
+
+@dataclass
+class Served:
+    """A live server, an admin's client, and a run paused for review on it."""
+
+    client: httpx.Client
+    run_id: str
+    interrupt_id: str
+
+    def assign(self, to: str) -> httpx.Response:
+        return self.client.post(f"/v1/reviews/{self.run_id}/assign", json={"to": to})
+
+    def assignee(self) -> Any:
+        return self.client.get(f"/v1/reviews/{self.run_id}").json()["assignee"]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`create_app` served by uvicorn over a fresh data directory, with one invoice paused for review."""
+    policy = Policy(review=ReviewPolicy(groups={GROUP: ["ana"]}))
+    config = replace(Settings(data_dir=Path(tmp_path_factory.mktemp("answers")) / "data"), policy=policy)
+
+    async def make_token() -> str:
+        async with open_engine(config, types=BUILTIN_TYPES) as engine:
+            token, _ = await engine.create_token("root", "admin")
+            return token
+
+    token = asyncio.run(make_token())
+    with (
+        live_server(create_app(config, types=BUILTIN_TYPES)) as base,
+        httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client,
+    ):
+        made = client.post("/v1/documents", files={"file": ("mismatch.txt", mismatch_invoice_text().encode())})
+        assert made.status_code == 201, made.text
+        run_id = made.json()["run_id"]
+        deadline = time.monotonic() + 60
+        while (view := client.get(f"/v1/runs/{run_id}").json())["status"] != "needs_review":
+            assert view["status"] in ("queued", "running"), view
+            assert time.monotonic() < deadline, view
+            time.sleep(0.05)
+        review = client.get(f"/v1/reviews/{run_id}").json()
+        yield Served(client, run_id, review["interrupt_id"])
+
+
+@pytest.mark.parametrize("to", ["a b", "ünïcødé", "-kim", "kim/lee", "k" * 101])
+def test_an_assignment_to_a_name_no_token_can_have_is_422_naming_the_field_and_the_rule(
+    served: Served, to: str
+) -> None:
+    refused = served.assign(to)
+
+    assert refused.status_code == 422, refused.text
+    [problem] = refused.json()["errors"]
+    assert problem.startswith("body.to: ") and "letters, digits and . _ @ + -" in problem
+    assert "review.groups" in problem
+    assert served.assignee() is None
+
+
+def test_an_assignment_to_a_token_name_or_a_group_of_the_policy_is_made(served: Served) -> None:
+    assert served.assign("kim.lee+claims@example-1").json()["assignee"] == "kim.lee+claims@example-1"
+    assert served.assign(GROUP).json()["assignee"] == GROUP
+    assert served.assign(" ana ").json()["assignee"] == "ana"
+    assert served.assignee() == "ana"
