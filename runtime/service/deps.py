@@ -24,7 +24,9 @@ from claimflow.runtime.engine.watching import review_type
 from claimflow.runtime.registry import RunNotFoundError, RunRow
 from claimflow.runtime.service.pool import RunPool
 from claimflow.runtime.service.schemas import Message, RunPublic
+from claimflow.state.errors import UnknownDocumentTypeError
 from claimflow.state.plain_text import control_problem
+from claimflow.state.schema import UNKNOWN_TYPE
 
 
 @dataclass(frozen=True)
@@ -54,15 +56,30 @@ class Principal:
         )
 
 
+def query_problem(name: str, problem: str, value: object) -> dict[str, Any]:
+    """One problem of the query parameter `name`, as `RequestValidationError` takes it: `query.NAME: problem`."""
+    return {"type": "value_error", "loc": ("query", name), "msg": problem, "input": value}
+
+
 async def plain_query(request: Request) -> None:
     """Refuse (422) a query parameter with a control character, for every route: none has a use for one."""
     found = [
-        {"type": "value_error", "loc": ("query", name), "msg": problem, "input": value}
+        query_problem(name, problem, value)
         for name, value in request.query_params.multi_items()
         if (problem := control_problem(value)) is not None
     ]
     if found:
         raise RequestValidationError(found)
+
+
+def known_type(engine: Engine, doc_type: str | None) -> str | None:
+    """`doc_type` if it is active or `unknown` (422 naming the active ones otherwise): a typo is no empty list."""
+    if doc_type is not None and doc_type != UNKNOWN_TYPE:
+        try:
+            engine.types.get(doc_type)
+        except UnknownDocumentTypeError as error:
+            raise RequestValidationError([query_problem("type", str(error), doc_type)]) from None
+    return doc_type
 
 
 # Dependencies are coroutines even when they do not wait: FastAPI runs a plain function on its thread pool, a

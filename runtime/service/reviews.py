@@ -23,6 +23,7 @@ from claimflow.runtime.service.deps import (
     EngineDep,
     Principal,
     Reviewer,
+    known_type,
     run_public,
     visible_review,
 )
@@ -47,7 +48,6 @@ from claimflow.runtime.service.schemas import (
 from claimflow.runtime.views import review_tables
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.review import ReviewDecision, ReviewField
-from claimflow.state.schema import UNKNOWN_TYPE
 
 router = APIRouter(prefix="/v1/reviews", tags=["reviews"], responses={404: {"model": Message}, **ROLE_REFUSED})
 
@@ -68,8 +68,7 @@ async def review_queue(
 
     The order: overdue reviews, then high-priority ones, then the rest; each group oldest first.
     """
-    if doc_type is not None and doc_type != UNKNOWN_TYPE:
-        engine.types.get(doc_type)  # 422 naming the active types, as /v1/runs: a typo is no empty queue
+    known_type(engine, doc_type)  # 422 naming the active types, as /v1/runs: a typo is no empty queue
     now = time.time()
     items = [
         ReviewSummary(

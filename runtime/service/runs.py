@@ -26,6 +26,8 @@ from claimflow.runtime.service.deps import (
     PoolDep,
     Reader,
     Submitter,
+    known_type,
+    query_problem,
     require,
     row_public,
     visible_run,
@@ -44,7 +46,6 @@ from claimflow.runtime.service.schemas import (
 )
 from claimflow.state.plain_text import control_problem
 from claimflow.state.redaction import redact
-from claimflow.state.schema import UNKNOWN_TYPE
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"], responses={404: {"model": Message}})
 
@@ -74,18 +75,14 @@ def decode_cursor(cursor: str) -> tuple[float, str]:
         return when, run_id
     except (ValueError, TypeError, OverflowError, binascii.Error, UnicodeDecodeError):
         problem = "not a cursor this server gave; pass a page's `next_cursor` as is"
-        raise RequestValidationError(
-            [{"type": "value_error", "loc": ("query", "cursor"), "msg": problem, "input": cursor}]
-        ) from None
+        raise RequestValidationError([query_problem("cursor", problem, cursor)]) from None
 
 
 def known_status(status: str | None) -> str | None:
     """`status` if a run can have it: a typo (`complete`) would list nothing, and look like an empty queue."""
     problem = status_refusal(status)
     if problem is not None:
-        raise RequestValidationError(
-            [{"type": "value_error", "loc": ("query", "status"), "msg": problem, "input": status}]
-        )
+        raise RequestValidationError([query_problem("status", problem, status)])
     return status
 
 
@@ -109,11 +106,9 @@ async def list_runs(
     cursor: Annotated[str | None, Query(max_length=1000, description="`next_cursor` of the previous page.")] = None,
 ) -> Page[RunPublic]:
     """Runs, oldest first, a page at a time; a run created while paging shows up on a later page."""
-    if doc_type is not None and doc_type != UNKNOWN_TYPE:
-        engine.types.get(doc_type)  # 422 naming the active types: a typo would list nothing, like an empty queue
     rows, position = await engine.runs_page(
         status=known_status(status_),
-        doc_type=doc_type,
+        doc_type=known_type(engine, doc_type),
         since=_utc(since).timestamp() if since is not None else None,
         after=decode_cursor(cursor) if cursor is not None else None,
         limit=limit,

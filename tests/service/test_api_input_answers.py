@@ -86,3 +86,35 @@ def test_an_assignment_to_a_token_name_or_a_group_of_the_policy_is_made(served: 
     assert served.assign(GROUP).json()["assignee"] == GROUP
     assert served.assign(" ana ").json()["assignee"] == "ana"
     assert served.assignee() == "ana"
+
+
+@pytest.mark.parametrize("path", ["/v1/runs", "/v1/reviews"])
+def test_an_unknown_type_filter_is_422_with_errors_naming_the_parameter_and_the_active_types(
+    served: Served, path: str
+) -> None:
+    refused = served.client.get(path, params={"type": "foo"})
+
+    assert refused.status_code == 422, refused.text
+    [problem] = refused.json()["errors"]
+    assert problem.startswith("query.type: unknown document type 'foo'; active: ") and "invoice" in problem
+    assert problem in refused.json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "where"),
+    [
+        ("/v1/runs", {"status": "complete"}, "query.status: "),
+        ("/v1/runs", {"limit": "0"}, "query.limit: "),
+        ("/v1/runs", {"since": "yesterday"}, "query.since: "),
+        ("/v1/runs", {"cursor": "nope"}, "query.cursor: "),
+        ("/v1/reviews", {"overdue": "maybe"}, "query.overdue: "),
+        ("/v1/reviews", {"assignee": "kim\x00"}, "query.assignee: "),
+    ],
+)
+def test_every_invalid_query_parameter_is_422_with_errors_naming_it(
+    served: Served, path: str, params: dict[str, str], where: str
+) -> None:
+    refused = served.client.get(path, params=params)
+
+    assert refused.status_code == 422, refused.text
+    assert [problem.startswith(where) for problem in refused.json()["errors"]] == [True]

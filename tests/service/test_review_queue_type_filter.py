@@ -29,5 +29,5 @@ def test_a_review_queue_filtered_by_a_type_that_is_not_active_is_422(tmp_path: P
         for misspelt in ("invoices", "Invoice"):
             refused = api.get("/v1/reviews", params={"type": misspelt})
             assert refused.status_code == 422, refused.text
-            message = refused.json()["message"]
-            assert message == f"unknown document type {misspelt!r}; active: invoice, receipt, contract"
+            problem = f"query.type: unknown document type {misspelt!r}; active: invoice, receipt, contract"
+            assert refused.json() == {"message": "invalid request: " + problem, "errors": [problem]}

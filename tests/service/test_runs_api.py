@@ -90,7 +90,8 @@ async def test_a_type_no_run_can_have_is_422_naming_the_active_types(api: Api) -
     memo = await api.processed("memo.txt", MEMO)
     response = await api.client.get("/v1/runs", params={"type": "invoce"}, headers=api.auth("admin"))
     assert response.status_code == 422
-    assert response.json()["message"] == "unknown document type 'invoce'; active: invoice, receipt, contract"
+    problem = "query.type: unknown document type 'invoce'; active: invoice, receipt, contract"
+    assert response.json() == {"message": "invalid request: " + problem, "errors": [problem]}
     # `unknown` is no active type, but what a run of none of them is filed under.
     unknown = await api.client.get("/v1/runs", params={"type": "unknown"}, headers=api.auth("admin"))
     assert [item["run_id"] for item in unknown.json()["items"]] == [memo["run_id"]]
