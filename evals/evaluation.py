@@ -75,7 +75,8 @@ class Evaluation:
                      "doc_types": None if c.doc_types is None else sorted(c.doc_types)}
                     for c in self.changed.steps
                 ],
-                "ran": sorted(case.id for case in self.changed.cases),
+                # What ran, not what was selected: a live model leaves out the replay-only cases selected.
+                "ran": sorted(result.id for result in self.results if not result.from_baseline),
             },
         }  # fmt: skip
 

@@ -260,3 +260,19 @@ def test_a_case_edited_since_the_baseline_runs(tmp_path: Path) -> None:
     path.write_text(json.dumps(case, indent=1))
     again, _ = _ran("--goldens", root)
     assert again == set()
+
+
+def test_with_a_live_model_the_cases_said_to_have_run_are_those_that_ran(tmp_path: Path) -> None:
+    """A replay-only case a change selects is left out by a live backend: it is not listed as run."""
+    data = json.loads((GOLDENS.parent / "baseline.rules.json").read_text())
+    _other_hash("code", "state/proof.py")(data)
+    path = tmp_path / "baseline.rules.json"
+    path.write_text(json.dumps(data))
+    done = run_cli("eval", "--changed", "--json", "--model", "rules", "--baseline", path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads(done.stdout)
+    ran = set(report["changed"]["ran"])
+    replay_only = _ids(lambda c: getattr(c, "replay_only", False))
+    assert ran and replay_only & _ids(lambda c: c.step == "extract_invoice")  # the change selects some
+    assert not ran & replay_only
+    assert ran == {case["id"] for case in report["cases"] if not case["from_baseline"]}
