@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -26,18 +29,54 @@ async def _http(_: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"message": str(error.detail)}, status_code=error.status_code, headers=error.headers)
 
 
+def _line(item: Mapping[str, Any]) -> str:
+    what = str(item["msg"]).removeprefix("Value error, ")
+    return ".".join(str(part) for part in item["loc"]) + ": " + what if item["loc"] else what
+
+
 def problems(error: ValidationError | RequestValidationError) -> list[str]:
     """One line per error: `where.it.is: what is wrong` (pydantic's "Value error, " prefix dropped)."""
-    lines = []
-    for item in error.errors():
-        what = str(item["msg"]).removeprefix("Value error, ")
-        lines.append(".".join(str(part) for part in item["loc"]) + ": " + what if item["loc"] else what)
-    return lines
+    return [_line(item) for item in error.errors()]
 
 
-async def _invalid_request(_: Request, error: Exception) -> JSONResponse:
+_AS_JSON = "(Content-Type: application/json)"
+
+
+def _body_problem(request: Request, error: RequestValidationError, item: Mapping[str, Any]) -> str | None:
+    """What is wrong with a body that is no JSON object at all, in words; None for a problem within one.
+
+    FastAPI says `body.1: JSON decode error` for JSON it cannot parse, and "Input should be a valid dictionary"
+    for a body it did not parse as JSON (another Content-Type): neither tells the caller what to change.
+    """
+    if item["type"] == "json_invalid" and isinstance(error.body, str):
+        at = int(item["loc"][-1])
+        line, column = error.body.count("\n", 0, at) + 1, at - error.body.rfind("\n", 0, at)
+        return f"body: the body is not valid JSON: {item['ctx']['error']} at line {line}, column {column}"
+    if tuple(item["loc"]) != ("body",):
+        return None
+    if isinstance(item.get("input"), bytes):  # read, but not as JSON: its Content-Type says it is something else
+        sent = (request.headers.get("content-type") or "no Content-Type")[:100]
+        return f"body: send the body as JSON {_AS_JSON}; it came as {sent}"
+    if item["type"] == "missing":
+        return f"body: the body is empty: send it as JSON {_AS_JSON}"
+    if item["type"] == "model_attributes_type":
+        return f"body: send a JSON object ({{...}}), not {_JSON_KINDS.get(type(item.get('input')), 'that')}"
+    return None
+
+
+_JSON_KINDS = {
+    type(None): "null",
+    list: "an array",
+    str: "a string",
+    bool: "true or false",
+    int: "a number",
+    float: "a number",
+}
+
+
+async def _invalid_request(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
-    found = problems(error)
+    found = [_body_problem(request, error, item) or _line(item) for item in error.errors()]
     return _message(422, "invalid request: " + "; ".join(found), errors=found)
 
 

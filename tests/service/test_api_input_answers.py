@@ -118,3 +118,63 @@ def test_every_invalid_query_parameter_is_422_with_errors_naming_it(
 
     assert refused.status_code == 422, refused.text
     assert [problem.startswith(where) for problem in refused.json()["errors"]] == [True]
+
+
+def _decision(served: Served, content: bytes, content_type: str | None) -> httpx.Response:
+    headers = {"Content-Type": content_type} if content_type is not None else {}
+    return served.client.post(f"/v1/reviews/{served.run_id}/decision", content=content, headers=headers)
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"{bad json", "body: the body is not valid JSON: Expecting property name enclosed in double quotes at "),
+        (b'{"action": "approve",\n "interrupt_id": }', "body: the body is not valid JSON: Expecting value at line 2"),
+        (b'{"action": "approve"} trailing', "body: the body is not valid JSON: Extra data at line 1, column 23"),
+    ],
+)
+def test_a_decision_that_is_not_json_is_422_saying_so_and_where(served: Served, content: bytes, expected: str) -> None:
+    refused = _decision(served, content, "application/json")
+
+    assert refused.status_code == 422, refused.text
+    [problem] = refused.json()["errors"]
+    assert problem.startswith(expected), problem
+    assert refused.json()["message"] == "invalid request: " + problem
+    assert served.client.get(f"/v1/runs/{served.run_id}").json()["status"] == "needs_review"
+
+
+@pytest.mark.parametrize(
+    ("content", "content_type", "sent"),
+    [
+        (b"action=approve&interrupt_id=x", "application/x-www-form-urlencoded", "application/x-www-form-urlencoded"),
+        (b'{"action": "approve"}', "text/plain", "text/plain"),
+        (b'{"action": "approve"}', None, "no Content-Type"),
+    ],
+)
+def test_a_decision_not_sent_as_json_is_422_asking_for_json(
+    served: Served, content: bytes, content_type: str | None, sent: str
+) -> None:
+    refused = _decision(served, content, content_type)
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"] == [
+        f"body: send the body as JSON (Content-Type: application/json); it came as {sent}"
+    ]
+    assert served.client.get(f"/v1/runs/{served.run_id}").json()["status"] == "needs_review"
+
+
+def test_an_empty_decision_body_is_422_saying_it_is_empty(served: Served) -> None:
+    refused = _decision(served, b"", "application/json")
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"] == ["body: the body is empty: send it as JSON (Content-Type: application/json)"]
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"), [(b"null", "null"), (b"[]", "an array"), (b'"approve"', "a string"), (b"5.0", "a number")]
+)
+def test_a_decision_of_json_that_is_no_object_is_422_asking_for_one(served: Served, content: bytes, kind: str) -> None:
+    refused = _decision(served, content, "application/json")
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"] == [f"body: send a JSON object ({{...}}), not {kind}"]
