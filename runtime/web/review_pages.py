@@ -13,6 +13,7 @@ from claimflow.runtime.registry import ReviewView, RunBusyError, RunNotFoundErro
 from claimflow.runtime.service.deps import EngineDep, Principal
 from claimflow.runtime.web.advice import for_the_browser
 from claimflow.runtime.web.forms import errors_by_field, read_decision
+from claimflow.runtime.web.late_decision import decided_first, not_saved, typed_values
 from claimflow.runtime.web.page_images import page_cache
 from claimflow.runtime.web.queue import deadline, queue_order
 from claimflow.runtime.web.render import REVIEW_BASE, html
@@ -51,10 +52,20 @@ async def review_screen(
         if (new := row.superseded_by) is not None:  # a submitter ran it again: its review, if any, is the new run's
             text = f"{row.filename} was run again as run {new[:12]}: this run no longer waits for review."
             link = {"link_url": f"{REVIEW_BASE}/runs/{new}", "link_text": "Open the new run"}
+        if "action" not in form:
+            return html(
+                "message.html",
+                409 if status != 200 else 200,
+                **page_context(request, principal, heading="Nothing to decide", text=text),
+                **link,
+            )
+        # A form sent after the run moved on: what it held is said back, or it would be lost without a word.
         return html(
             "message.html",
-            409 if status != 200 else 200,
-            **page_context(request, principal, heading="Nothing to decide", text=text),
+            409,
+            **page_context(request, principal, heading="Not saved", text=f"{not_saved(form['action'])}: {text}"),
+            decided=await decided_first(engine, row.run_id),
+            unsaved=typed_values(form),
             **link,
         )
     screen = await build_screen(engine, pending, page_cache(request))
@@ -138,6 +149,7 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
         "reason": form.get("reason", ""),
         "comment": form.get("comment", ""),
         "doc_type": form.get("doc_type"),
+        "action": form.get("action", ""),
     }
     if posted.decision is None:
         return await review_screen(request, engine, principal, run_id, 422, errors=posted.errors, **keep)

@@ -1,0 +1,64 @@
+"""A decision posted after the run stopped waiting for it: not saved, who decided first, and what was typed.
+
+Another reviewer (or the sweep) may answer a review while this reviewer's page is still open. The form they then
+send is refused; the page says so plainly, names the decision that came first, and shows back the values they
+typed, which would otherwise be gone with the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from claimflow.runtime.engine import Engine
+from claimflow.state.lengths import STORED
+from claimflow.state.review import ReviewDecision
+
+__all__ = ["decided_first", "not_saved", "typed_values"]
+
+_SENT = {"approve": "Your approval was", "edit": "Your edits were", "reject": "Your rejection was"}
+_DONE = {"approve": "approved it", "edit": "saved edits to it", "reject": "rejected it"}
+
+
+def not_saved(action: str) -> str:
+    """That the posted decision was not saved, in words: `Your edits were NOT saved`, `Your rejection was ...`."""
+    return _SENT.get(action, "Your decision was") + " NOT saved"
+
+
+def _when(at: float) -> str:
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _details(decision: ReviewDecision) -> str:
+    parts = [f"{name} = {', '.join(values) or '(empty)'}" for name, values in decision.edits.items()]
+    if decision.doc_type is not None:
+        parts.append(f"type = {decision.doc_type}")
+    if decision.reason:
+        parts.append(f"reason: {decision.reason}")
+    if decision.comment:
+        parts.append(f"comment: {decision.comment}")
+    return f" ({'; '.join(parts)})" if parts else ""
+
+
+async def decided_first(engine: Engine, run_id: str) -> str | None:
+    """The decision that took the run (the latest one not refused), in a sentence; None when none did."""
+    last = await engine.last_decision(run_id)
+    if last is None:
+        return None
+    # Read as stored: a cap set since then must not hide a decision kept before it.
+    decision = ReviewDecision.model_validate_json(last["decision"], context=STORED)
+    said = f"{decision.reviewer} {_DONE[decision.action]} first, at {_when(last['at'])}{_details(decision)}"
+    if last["outcome"] != "applied":
+        said += f"; that decision is {last['outcome']}"
+    return said + "."
+
+
+def typed_values(form: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """What the reviewer typed into the refused form, by what it was for, in the order the page shows it."""
+    found: list[tuple[str, str]] = [(name, value) for name, value in dict(form.get("edited") or {}).items()]
+    for label, key in (("Document type", "doc_type"), ("Reason", "reason"), ("Comment", "comment")):
+        value = str(form.get(key) or "").strip()
+        if value:
+            found.append((label, value))
+    return found

@@ -1,0 +1,71 @@
+"""A decision sent from a review page opened before another reviewer decided, on `claimflow serve` over real HTTP.
+
+The late form is refused (409); the page says the values were NOT saved, who decided first and what, and shows
+back every value the reviewer typed so that nothing of it is lost with the form.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.integration._docs import mismatch_invoice_text, write
+from tests.web._browser import processed, served, token
+from tests.web.test_review_pages import form_of
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_late_edit_is_said_not_saved_naming_who_decided_first_and_shows_what_was_typed(tmp_path: Path) -> None:
+    folder, data = tmp_path / "inbox", tmp_path / "data"
+    write(folder, "invoice.txt", mismatch_invoice_text())
+    [view] = processed(folder, data)
+    assert view["status"] == "needs_review"
+    run_id = str(view["run_id"])
+    kim, ana = token(data, "kim", "reviewer"), token(data, "ana", "reviewer")
+
+    with served(data) as base, httpx.Client(base_url=base) as page, httpx.Client(base_url=base) as api:
+        assert page.post("/review/sign-in", data={"token": kim}).status_code == 303
+        form = form_of(page.get(f"/review/runs/{run_id}").text)  # kim's page is open ...
+        review = api.get(f"/v1/reviews/{run_id}", headers={"Authorization": f"Bearer {ana}"}).json()
+        rejected = api.post(  # ... while ana rejects the run
+            f"/v1/reviews/{run_id}/decision",
+            json={"interrupt_id": review["interrupt_id"], "action": "reject", "reason": "a copy of NW-2024-0117"},
+            headers={"Authorization": f"Bearer {ana}"},
+        )
+        assert rejected.status_code == 200 and rejected.json()["status"] == "failed", rejected.text
+
+        late = page.post(
+            f"/review/runs/{run_id}",
+            data={
+                **form,
+                "action": "edit",
+                "field.total_amount": "180.00",
+                "field.vendor_name": "Northwind Traders\nGmbH",
+                "comment": "checked <the> lines",
+            },
+        )
+
+    assert late.status_code == 409
+    text = html.unescape(re.sub(r"\s+", " ", late.text))
+    assert "Your edits were NOT saved: invoice.txt is rejected: it no longer waits for review." in text
+    decided = re.search(r'<p id="decided-first">([^<]*)</p>', late.text)
+    assert decided is not None
+    assert re.fullmatch(
+        r"ana rejected it first, at \d{4}-\d\d-\d\d \d\d:\d\d UTC \(reason: a copy of NW-2024-0117\)\.",
+        html.unescape(decided.group(1)),
+    ), decided.group(1)
+    typed = dict(
+        (html.unescape(name), html.unescape(value))
+        for name, value in re.findall(r"<dt>([^<]*)</dt><dd><pre>([^<]*)</pre></dd>", late.text)
+    )
+    assert typed == {
+        "total_amount": "180.00",
+        "vendor_name": "Northwind Traders\nGmbH",
+        "Comment": "checked <the> lines",
+    }
+    assert "<the>" not in late.text  # escaped, as every value on the pages
