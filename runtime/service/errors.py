@@ -26,7 +26,10 @@ def _message(status: int, message: str, **more: object) -> JSONResponse:
 
 async def _http(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
-    return JSONResponse({"message": str(error.detail)}, status_code=error.status_code, headers=error.headers)
+    body: dict[str, object] = {"message": str(error.detail)}
+    if error.status_code == 422:  # every 422 has `errors` (`InvalidRequest`), one raised by a route too
+        body["errors"] = [str(error.detail)]
+    return JSONResponse(body, status_code=error.status_code, headers=error.headers)
 
 
 def _line(item: Mapping[str, Any]) -> str:

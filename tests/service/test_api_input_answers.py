@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from claimflow.runtime.service import create_app
 from claimflow.runtime.settings import Settings
 from claimflow.state.policy import Policy
 from claimflow.state.review_policy import ReviewPolicy
-from tests.integration._docs import mismatch_invoice_text
+from tests.integration._docs import invoice_text, mismatch_invoice_text, text_pdf
 from tests.service._live import live_server
 
 GROUP = "claims team"
@@ -32,6 +34,7 @@ class Served:
     client: httpx.Client
     run_id: str
     interrupt_id: str
+    data_dir: Path
 
     def assign(self, to: str) -> httpx.Response:
         return self.client.post(f"/v1/reviews/{self.run_id}/assign", json={"to": to})
@@ -65,7 +68,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             assert time.monotonic() < deadline, view
             time.sleep(0.05)
         review = client.get(f"/v1/reviews/{run_id}").json()
-        yield Served(client, run_id, review["interrupt_id"])
+        yield Served(client, run_id, review["interrupt_id"], config.data_dir)
 
 
 @pytest.mark.parametrize("to", ["a b", "ünïcødé", "-kim", "kim/lee", "k" * 101])
@@ -178,3 +181,22 @@ def test_a_decision_of_json_that_is_no_object_is_422_asking_for_one(served: Serv
 
     assert refused.status_code == 422, refused.text
     assert refused.json()["errors"] == [f"body: send a JSON object ({{...}}), not {kind}"]
+
+
+def test_a_page_that_cannot_be_shown_is_422_with_errors(served: Served) -> None:
+    pdf = text_pdf(invoice_text("PG-1"))
+    made = served.client.post("/v1/documents", files={"file": ("pages.pdf", pdf)})
+    assert made.status_code == 201, made.text
+    run_id = made.json()["run_id"]
+    deadline = time.monotonic() + 60
+    while served.client.get(f"/v1/runs/{run_id}").json()["status"] in ("queued", "running"):
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    with closing(sqlite3.connect(served.data_dir / "documents.db")) as store, store:  # broken after its run read it
+        assert store.execute("UPDATE blobs SET data = ? WHERE data = ?", (b"%PDF-1.4 broken", pdf)).rowcount == 1
+
+    refused = served.client.get(f"/v1/documents/{run_id}/pages/1")
+
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"] == [refused.json()["message"]]
+    assert refused.json()["message"].startswith("the page cannot be shown: ")
