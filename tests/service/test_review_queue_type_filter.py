@@ -10,21 +10,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.integration._docs import mismatch_invoice_text, write
-from tests.web._browser import processed, served, token
+from tests.web._browser import paused_invoice, served, token
 
 pytestmark = pytest.mark.slow
 
 
 def test_a_review_queue_filtered_by_a_type_that_is_not_active_is_422(tmp_path: Path) -> None:
-    folder, data = tmp_path / "inbox", tmp_path / "data"
-    write(folder, "invoice.txt", mismatch_invoice_text())
-    [view] = processed(folder, data)
-    assert view["status"] == "needs_review"
+    data, run_id = paused_invoice(tmp_path)
     kim = token(data, "kim", "reviewer")
 
     with served(data) as base, httpx.Client(base_url=base, headers={"Authorization": f"Bearer {kim}"}) as api:
-        assert [r["run_id"] for r in api.get("/v1/reviews", params={"type": "invoice"}).json()] == [view["run_id"]]
+        assert [r["run_id"] for r in api.get("/v1/reviews", params={"type": "invoice"}).json()] == [run_id]
         assert api.get("/v1/reviews", params={"type": "unknown"}).json() == []
         for misspelt in ("invoices", "Invoice"):
             refused = api.get("/v1/reviews", params={"type": misspelt})

@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from tests.integration._docs import json_lines, run_cli
+from tests.integration._docs import json_lines, mismatch_invoice_text, run_cli, write
 from tests.integration._serving import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -19,6 +19,15 @@ def processed(folder: Path, data_dir: Path, **env: str) -> list[dict[str, object
     done = run_cli("run", folder, "--data-dir", data_dir, "--json", timeout=240, **env)
     assert done.returncode in (0, 1), done.stderr
     return json_lines(done.stdout)
+
+
+def paused_invoice(tmp_path: Path) -> tuple[Path, str]:
+    """An invoice whose total breaks its sum rule, run into `tmp_path/data`: the data directory and the run waiting."""
+    folder, data = tmp_path / "inbox", tmp_path / "data"
+    write(folder, "invoice.txt", mismatch_invoice_text())
+    [view] = processed(folder, data)
+    assert view["status"] == "needs_review"
+    return data, str(view["run_id"])
 
 
 def token(data_dir: Path, name: str, role: str, types: str | None = None) -> str:

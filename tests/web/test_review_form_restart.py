@@ -13,8 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.integration._docs import mismatch_invoice_text, write
-from tests.web._browser import processed, served, token
+from tests.web._browser import paused_invoice, served, token
 
 pytestmark = pytest.mark.slow
 
@@ -25,11 +24,7 @@ def hidden_inputs(page: str) -> dict[str, str]:
 
 
 def test_a_form_loaded_before_a_restart_saves_its_edit_on_the_new_server(tmp_path: Path) -> None:
-    folder, data = tmp_path / "inbox", tmp_path / "data"
-    write(folder, "invoice.txt", mismatch_invoice_text())
-    [view] = processed(folder, data)
-    assert view["status"] == "needs_review"
-    run_id = str(view["run_id"])
+    data, run_id = paused_invoice(tmp_path)
     kim = token(data, "kim", "reviewer")
 
     with served(data) as base, httpx.Client(base_url=base) as before:

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration._docs import mismatch_invoice_text, write
-from tests.web._browser import CHROMIUM, processed, served, token
+from tests.web._browser import CHROMIUM, paused_invoice, served, token
 
 pytestmark = pytest.mark.slow
 
@@ -22,10 +21,7 @@ def test_the_field_tabbed_to_is_the_one_selected_and_edited(tmp_path: Path, monk
     monkeypatch.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")  # drive Debian's browser, never download one
     from playwright.sync_api import expect, sync_playwright
 
-    folder, data = tmp_path / "inbox", tmp_path / "data"
-    write(folder, "invoice.txt", mismatch_invoice_text())
-    [view] = processed(folder, data)
-    assert view["status"] == "needs_review"
+    data, run_id = paused_invoice(tmp_path)
     kim = token(data, "kim", "reviewer")
 
     with served(data) as base, sync_playwright() as playwright:
@@ -35,7 +31,7 @@ def test_the_field_tabbed_to_is_the_one_selected_and_edited(tmp_path: Path, monk
         page.fill("#token", kim)
         page.keyboard.press("Enter")
         expect(page.locator("table.runs")).to_contain_text("invoice.txt")  # signed in
-        page.goto(f"{base}/review/runs/{view['run_id']}")
+        page.goto(f"{base}/review/runs/{run_id}")
         page.wait_for_load_state("load")
         expect(page.locator(".field.selected")).to_have_count(1)
         assert page.locator(".field.selected").get_attribute("id") != "f-invoice_number"

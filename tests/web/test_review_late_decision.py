@@ -13,19 +13,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.integration._docs import mismatch_invoice_text, write
-from tests.web._browser import processed, served, token
+from tests.web._browser import paused_invoice, served, token
 from tests.web.test_review_pages import form_of
 
 pytestmark = pytest.mark.slow
 
 
 def test_a_late_edit_is_said_not_saved_naming_who_decided_first_and_shows_what_was_typed(tmp_path: Path) -> None:
-    folder, data = tmp_path / "inbox", tmp_path / "data"
-    write(folder, "invoice.txt", mismatch_invoice_text())
-    [view] = processed(folder, data)
-    assert view["status"] == "needs_review"
-    run_id = str(view["run_id"])
+    data, run_id = paused_invoice(tmp_path)
     kim, ana = token(data, "kim", "reviewer"), token(data, "ana", "reviewer")
 
     with served(data) as base, httpx.Client(base_url=base) as page, httpx.Client(base_url=base) as api:
