@@ -345,3 +345,13 @@ def export_command(
     if exported.kept:
         kept = shown(", ".join(str(path) for path in exported.kept))
         err.print(f"left in place (no export wrote them, and they are not part of this one): {kept}", highlight=False)
+    if exported.inactive:
+        # A record is written as its type declares it; a run whose type this command did not load is left out,
+        # and an export that left records out must not pass for a complete one (a cron job without --types).
+        left = shown(", ".join(f"{name} ({count})" for name, count in exported.inactive))
+        err.print(
+            f"[red]error:[/red] left out the runs of document types not loaded here: {left}; name their declarations"
+            " with --types (or CLAIMFLOW_TYPES, claimflow.toml) and export again",
+            highlight=False,
+        )
+        raise typer.Exit(1)

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from claimflow.state.documents import NO_DOCUMENT, DocumentRef
 from claimflow.state.events import event
 from claimflow.state.records import DocumentRecord, build_record
 from claimflow.state.redaction import redact
-from claimflow.state.schema import DocumentTypes
+from claimflow.state.schema import UNKNOWN_TYPE, DocumentTypes
 from claimflow.state.workflow import WorkflowState
 
 if TYPE_CHECKING:
@@ -89,6 +90,9 @@ class Export:
     files: tuple[Path, ...]
     removed: tuple[Path, ...] = ()
     kept: tuple[Path, ...] = ()
+    inactive: tuple[tuple[str, int], ...] = ()
+    """Runs left out because their document type is not active here, as (type, runs) pairs by type: a record is
+    written as its type declares it, so one whose declaration is not loaded (no --types) cannot be written."""
 
 
 class Operations:
@@ -167,12 +171,18 @@ class Operations:
         if doc_type is not None:
             self.types.get(doc_type)  # an unknown type is an error, not an empty export
         records = []
+        inactive: Counter[str] = Counter()
         for row in await self.runs(status):
-            record = await self.record(row.run_id)
+            state = await self.state(row.run_id)
+            if state is None:
+                continue
+            record = build_record(state, self.types)
             if record is not None and doc_type in (None, record.doc_type):
                 records.append(record)
+            elif record is None and doc_type is None and state.doc_type not in (None, UNKNOWN_TYPE):
+                inactive[str(state.doc_type)] += 1  # its declaration is not loaded: said, never dropped unseen
         written = write_records(records, path, self.types, doc_type=doc_type)
-        return Export(len(records), written.files, written.removed, written.kept)
+        return Export(len(records), written.files, written.removed, written.kept, tuple(sorted(inactive.items())))
 
     async def process(self, path: Path | str) -> Run:
         """Submit one file as a run and advance it until it finishes or waits for review.
