@@ -7,7 +7,9 @@ Sources add up, in this order:
    the nearest `claimflow.toml` (searched from the working directory upwards);
 3. `CLAIMFLOW_TYPES` and `--types` (comma-separated `module[:attr]` or `path/to/file.py[:attr]`).
 A target may name a DocumentType, a list of them, or a module (its `DOCUMENT_TYPES`, else every
-DocumentType defined at its top level). `disable = ["contract"]` in the configuration switches a type off.
+DocumentType defined at its top level). `disable = ["contract"]` in the configuration switches a type off; a name
+that both an installed package and your own configuration declare switches off the installed one, so yours replaces
+it (a built-in `invoice` of your own making).
 
 Anything malformed stops start-up with a message naming the file and the problem, before any document
 is read: a declaration that does not validate, a module that does not import, two types with one name.
@@ -35,6 +37,8 @@ from claimflow.state.schema import DocumentType, DocumentTypes, Rule
 ENTRY_POINT_GROUP = "claimflow.document_types"
 """The entry point group packages register their document types in."""
 CONFIG_FILE = "claimflow.toml"
+_ENTRY_POINT = "entry point"
+"""How the source of a type an installed package registers begins (`entry point invoice (claimflow 0.2.0)`)."""
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
 _STDLIB = Path(sysconfig.get_paths()["stdlib"]).resolve()
 
@@ -256,7 +260,7 @@ def _file_of(doc_type: DocumentType, fallback: str | None) -> str | None:
 def _entry_point_types() -> Iterator[ActiveType]:
     for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: (p.dist.name if p.dist else "", p.name)):
         dist = f"{point.dist.name} {point.dist.version}" if point.dist else "unknown package"
-        source = f"entry point {point.name} ({dist})"
+        source = f"{_ENTRY_POINT} {point.name} ({dist})"
         try:
             obj = point.load()
         except DeclarationError as error:
@@ -292,22 +296,52 @@ class ActiveTypes:
         return next((entry for entry in self.entries if entry.doc_type.name == name), None)
 
 
+def _installed(entry: ActiveType) -> bool:
+    """True for a type an installed package registers (an entry point; the built-ins are), not one named here."""
+    return entry.source.startswith(_ENTRY_POINT)
+
+
+def _switched_off(entries: Sequence[ActiveType], disable: Sequence[str]) -> list[ActiveType]:
+    """The entries `disable` leaves: a disabled name's installed types when one of yours replaces them, else all."""
+    names = {entry.doc_type.name for entry in entries}
+    unknown = sorted(set(disable) - names)
+    if unknown:
+        raise TypeDiscoveryError(f"disable names unknown type(s) {', '.join(unknown)}; active: {', '.join(names)}")
+    # A type of your own named like an installed one (a built-in) replaces it once the installed one is disabled.
+    replaced = {entry.doc_type.name for entry in entries if entry.doc_type.name in disable and not _installed(entry)}
+    replaced &= {entry.doc_type.name for entry in entries if _installed(entry)}
+    return [
+        entry
+        for entry in entries
+        if entry.doc_type.name not in disable or (entry.doc_type.name in replaced and not _installed(entry))
+    ]
+
+
+def _two_named(name: str, first: ActiveType, second: ActiveType) -> TypeDiscoveryError:
+    """Two types with one name, each with the file and line that declares it, and what the user can do."""
+    if _installed(first) and _installed(second):
+        advice = "uninstall one of the two packages"
+    elif _installed(first) or _installed(second):
+        advice = (
+            f'rename yours, or put disable = ["{name}"] in claimflow.toml (or [tool.claimflow]) to use yours in place'
+            " of the installed one"
+        )
+    else:
+        advice = "rename one of them"
+    where = [f"{e.target} ({e.source}, declared at {e.doc_type.declared_in or e.file})" for e in (first, second)]
+    return TypeDiscoveryError(f"two document types are named {name!r}: {where[0]} and {where[1]}; {advice}")
+
+
 def combine(found: Iterable[ActiveType], disable: Sequence[str] = ()) -> ActiveTypes:
     """Drop disabled types and repeats of one object; refuse two different types with one name."""
     kept: dict[str, ActiveType] = {}
-    for entry in found:
+    for entry in _switched_off(list(found), disable):
         name = entry.doc_type.name
         other = kept.get(name)
         if other is not None and other.doc_type is not entry.doc_type:
-            raise TypeDiscoveryError(
-                f"two document types are named {name!r}: {other.target} ({other.source}, {other.file}) and "
-                f"{entry.target} ({entry.source}, {entry.file}); rename one, or disable one in the configuration"
-            )
+            raise _two_named(name, other, entry)
         kept.setdefault(name, entry)
-    unknown = sorted(set(disable) - set(kept))
-    if unknown:
-        raise TypeDiscoveryError(f"disable names unknown type(s) {', '.join(unknown)}; active: {', '.join(kept)}")
-    active = tuple(entry for name, entry in kept.items() if name not in disable)
+    active = tuple(kept.values())
     if not active:
         raise TypeDiscoveryError("no document type is active: install one, or name one with --types")
     return ActiveTypes(active)
