@@ -21,9 +21,7 @@ import importlib
 import importlib.util
 import os
 import sys
-import sysconfig
 import tomllib
-import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -31,6 +29,7 @@ from pathlib import Path
 from types import ModuleType
 
 from claimflow.runtime.errors import SetupError
+from claimflow.runtime.user_code import user_frame
 from claimflow.state.errors import DeclarationError
 from claimflow.state.schema import DocumentType, DocumentTypes, Rule
 
@@ -39,8 +38,6 @@ ENTRY_POINT_GROUP = "claimflow.document_types"
 CONFIG_FILE = "claimflow.toml"
 _ENTRY_POINT = "entry point"
 """How the source of a type an installed package registers begins (`entry point invoice (claimflow 0.2.0)`)."""
-_PACKAGE_DIR = Path(__file__).resolve().parents[1]
-_STDLIB = Path(sysconfig.get_paths()["stdlib"]).resolve()
 
 
 class TypeDiscoveryError(SetupError):
@@ -102,17 +99,7 @@ def find_config(start: Path) -> TypeConfig:
 
 def _declared_at(error: BaseException, fallback: str | None) -> str | None:
     """The user's file and line a declaration error was raised from (the last frame outside claimflow)."""
-    frames = [
-        frame
-        for frame in traceback.extract_tb(error.__traceback__)
-        # "<string>" and "<frozen ...>" frames are generated code (a dataclass's __init__) or the import system.
-        if not frame.filename.startswith("<")
-        and not Path(frame.filename).resolve().is_relative_to(_PACKAGE_DIR)
-        and not Path(frame.filename).resolve().is_relative_to(_STDLIB)
-    ]
-    if frames:
-        return f"{frames[-1].filename}:{frames[-1].lineno}"
-    return fallback
+    return user_frame(error) or fallback
 
 
 def _module_file(module_name: str) -> str | None:

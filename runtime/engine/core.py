@@ -49,6 +49,7 @@ from claimflow.runtime.registry.settlement import Settlement
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.runtime.unavailable import unavailable_reason
+from claimflow.runtime.user_code import raised_at
 from claimflow.runtime.version import check_version, workflow_version
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import Event, event
@@ -374,7 +375,8 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
                     + (f" in step {', '.join(running)}" if running else "")
                 )
             else:
-                reason = redact(f"{type(error).__name__}: {error}")  # the run's error: no secret of a URL in it
+                # The run's error: no secret of a URL in it; where a type's own code raised, since no traceback shows.
+                reason = redact(f"{type(error).__name__}: {error}{raised_at(error)}")
             return await self._fail(run_id, reason, answering)
         return await self._settle(run_id, final, interrupt_id, applied=answering is not None)
 
