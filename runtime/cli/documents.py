@@ -29,6 +29,7 @@ from claimflow.runtime.cli._common import (
     status_option,
     with_engine,
 )
+from claimflow.runtime.queue.guard import refuse_beside_workers
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import Skipped, expand, path_text
 from claimflow.runtime.unavailable import unavailable_reason
@@ -225,6 +226,7 @@ def recover(
 
     with exit_codes():
         settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url, types=tuple(types or ()))
+        refuse_beside_workers(settings, "recover")
     views = with_engine(data_dir, body, settings, override_model=model is not None)
     for view in views:
         if as_json:

@@ -27,3 +27,7 @@ def not_migrated(error: BaseException) -> bool:
             return True
         pending.extend(cause for cause in (current.__cause__, current.__context__) if cause is not None)
     return False
+
+
+class WorkersInChargeError(SetupError):
+    """A command would advance runs in its own process while workers advance them (`recover` beside workers)."""

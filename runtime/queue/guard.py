@@ -1,0 +1,54 @@
+"""Whether workers are in charge of a database's runs, so that no other process may advance them (`recover`).
+
+A worker advances a run under its advisory lock and takes over the lease of any other process: it can tell a
+frozen worker from a live `recover` by neither. So a process that would continue runs itself, beside the
+workers, runs them twice (two model calls per step, two reviews opened). This module says when that is so.
+"""
+
+from __future__ import annotations
+
+from claimflow.runtime.queue.errors import WorkersInChargeError, not_migrated
+from claimflow.runtime.queue.names import MAINTENANCE_QUEUE
+from claimflow.runtime.settings import Settings
+
+_ADVICE = (
+    "The reaper gives the jobs of a worker that stopped to the others; start `claimflow worker` if none runs"
+    " (`claimflow status` shows jobs stalled and workers alive), or `claimflow rerun RUN` to run a document again"
+)
+
+
+def refuse_beside_workers(settings: Settings, command: str) -> None:
+    """Raise `WorkersInChargeError` when the runs of `settings`' database belong to workers; else return.
+
+    They do in production mode (`CLAIMFLOW_EXECUTION=queue`), and on a database where a worker is alive or a run
+    job waits or runs (production mode used with `run --queue` alone). A database without the queue's tables has
+    no workers. Reaching the database may fail as any command's does (exit code 3).
+    """
+    if settings.database_url is None:
+        return
+    why = "this is production mode (CLAIMFLOW_EXECUTION=queue)" if settings.execution == "queue" else None
+    if why is None:
+        why = _workers_found(settings.database_url, settings.worker.stalled_s)
+    if why is not None:
+        raise WorkersInChargeError(
+            f"`{command}` advances runs in this process, and workers advance this database's runs: {why}; beside"
+            f" them a run would be advanced twice. {_ADVICE}"
+        )
+
+
+def _workers_found(database_url: str, stalled_s: float) -> str | None:
+    """The workers alive and the run jobs waiting or running on the database, in words; None when there are none."""
+    from claimflow.runtime.queue.status import queue_gauges
+    from claimflow.runtime.registry._pg_schema import connect
+
+    with connect(database_url) as conn:
+        try:
+            gauges = queue_gauges(conn, stalled_s=stalled_s)
+        except Exception as error:
+            if not_migrated(error):
+                return None  # no queue tables: no worker ever ran here
+            raise
+    jobs = sum(sum(counts.values()) for queue, counts in gauges.queues.items() if queue != MAINTENANCE_QUEUE)
+    found = [f"{gauges.workers_alive} worker(s) alive"] if gauges.workers_alive else []
+    found += [f"{jobs} run job(s) waiting or running"] if jobs else []
+    return " and ".join(found) or None

@@ -1,0 +1,76 @@
+"""`recover` refuses to advance runs that workers advance: beside them, each run would be advanced twice.
+
+A worker takes over the lease of whatever process holds a run (it cannot tell a live `recover` from a frozen
+worker), so a `recover` beside workers ran every queued run twice: two model calls per step, two reviews opened.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.integration._docs import json_lines, run_cli
+from tests.postgres._workers import (
+    START_JOBS,
+    documents,
+    migrate,
+    rows,
+    spawn_worker,
+    stop,
+    wait_until,
+    worker_env,
+)
+
+pytestmark = pytest.mark.postgres
+
+
+def _queued(tmp_path: Path, postgres_url: str) -> list[str]:
+    migrate(postgres_url, tmp_path / "data")
+    queued = run_cli(
+        "run", "--queue", "--json", documents(tmp_path / "in", 2), **worker_env(postgres_url, tmp_path / "data")
+    )
+    assert queued.returncode == 0, queued.stderr
+    return [line["run_id"] for line in json_lines(queued.stdout)]
+
+
+def _untouched(postgres_url: str) -> None:
+    """The runs are still queued, their jobs still waiting: nothing advanced them."""
+    assert [row["status"] for row in rows(postgres_url, "SELECT status FROM claimflow_runs")] == ["queued"] * 2
+    assert [row["status"] for row in rows(postgres_url, START_JOBS)] == ["todo"] * 2
+    events = rows(postgres_url, "SELECT count(*) AS n FROM claimflow_events WHERE type = 'step.started'")
+    assert events[0]["n"] == 0
+
+
+def test_recover_in_production_mode_refuses_and_leaves_the_runs_to_the_workers(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    _queued(tmp_path, postgres_url)
+    done = run_cli("recover", **worker_env(postgres_url, tmp_path / "data", CLAIMFLOW_EXECUTION="queue"))
+    assert done.returncode == 2, done.stdout + done.stderr
+    [line] = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert "CLAIMFLOW_EXECUTION=queue" in line and "twice" in line and "claimflow worker" in line, line
+    _untouched(postgres_url)
+
+
+def test_recover_beside_a_live_worker_refuses_though_production_mode_is_not_set(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    _queued(tmp_path, postgres_url)
+    env = worker_env(postgres_url, tmp_path / "data")
+    # A worker alive on this database, listening only to maintenance: the runs' jobs stay waiting while it lives.
+    worker = spawn_worker(tmp_path / "worker.log", env, "--queues", "maintenance")
+    try:
+        wait_until(lambda: rows(postgres_url, "SELECT id FROM procrastinate_workers"), 60, "the worker to start")
+        done = run_cli("recover", **env)
+    finally:
+        stop(worker)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "1 worker(s) alive and 2 run job(s) waiting or running" in done.stderr, done.stderr
+    _untouched(postgres_url)
+
+
+def test_recover_on_a_database_without_workers_or_jobs_still_recovers(tmp_path: Path, postgres_url: str) -> None:
+    migrate(postgres_url, tmp_path / "data")
+    done = run_cli("recover", **worker_env(postgres_url, tmp_path / "data"))
+    assert done.returncode == 0 and "recovered 0 run(s)" in done.stderr, done.stderr
