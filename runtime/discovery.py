@@ -24,6 +24,7 @@ import sys
 import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from difflib import get_close_matches
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
@@ -232,9 +233,27 @@ def load_target(target: str, source: str, base: Path, loaded: dict[Path, ModuleT
     obj: object = module
     for name in filter(None, attr.strip().split(".")):
         if not hasattr(obj, name):
-            raise TypeDiscoveryError(f"{source}: {module_part} ({file}) has no attribute {attr!r}")
+            raise TypeDiscoveryError(
+                f"{source}: {module_part} ({file}) has no attribute {attr!r}{_declared_here(obj, name)}"
+            )
         obj = getattr(obj, name)
     return [ActiveType(t, source, target, _file_of(t, file)) for t in _collect(obj, target, source, file)]
+
+
+def _declared_here(holder: object, name: str) -> str:
+    """What a misspelt attribute could have been: the document types (and lists of them) `holder` has, closest first."""
+    if not isinstance(holder, ModuleType):
+        return ""
+    names = [
+        attr
+        for attr, value in vars(holder).items()
+        if isinstance(value, DocumentType | DocumentTypes)
+        or (isinstance(value, list | tuple) and value and all(isinstance(item, DocumentType) for item in value))
+    ]
+    if not names:
+        return "; it declares no DocumentType"
+    near = get_close_matches(name, names, n=1)
+    return (f" (did you mean {near[0]!r}?)" if near else "") + f"; it declares {', '.join(names)}"
 
 
 def _file_of(doc_type: DocumentType, fallback: str | None) -> str | None:
