@@ -42,6 +42,7 @@ from claimflow.state.redaction import redact
 if TYPE_CHECKING:
     # The engine pulls in LangGraph and the savers: imported when a command opens one, so `--help` is instant.
     from claimflow.runtime.engine import Engine
+    from claimflow.runtime.registry.protocol import RunRegistry
 
 app = typer.Typer(help="claimflow: document workflows where models make claims and code decides.", no_args_is_help=True)
 review_app = typer.Typer(help="Answer review requests of paused runs.", no_args_is_help=True)
@@ -241,17 +242,29 @@ def list_runs(data_dir: Path | None, status: str | None, types: list[str] | None
 
     `status` matches the registry status or the public one (failed covers rejected), as `Engine.runs` does.
     """
+    rows = with_registry(data_dir, lambda registry: registry.list_runs(), types=types, reading=True)
+    return with_status(rows, status)
+
+
+def with_registry(
+    data_dir: Path | None, act: Callable[[RunRegistry], T], *, types: list[str] | None = None, reading: bool = False
+) -> T:
+    """`act` on the run registry alone: no document type is imported, no engine opened (`runs`, `token list`).
+
+    A command that needs no declaration works while a type's module is broken or slow to import: an operator
+    revokes a token without first mending a plugin. `reading`: as `with_engine`'s.
+    """
     from claimflow.runtime.registry.opening import open_registry
 
     with exit_codes():
         settings = Settings.load(data_dir=data_dir, types=tuple(types or ()))
-        require_runs_read(settings)
-        registry = open_registry(settings, reading=True)
+        if reading:
+            require_runs_read(settings)
+        registry = open_registry(settings, reading=reading)
         try:
-            rows = registry.list_runs()
+            return act(registry)
         finally:
             registry.close()
-    return with_status(rows, status)
 
 
 def require_runs_read(settings: Settings) -> None:

@@ -23,6 +23,7 @@ from claimflow.runtime.cli._common import (
     out,
     shown,
     with_engine,
+    with_registry,
 )
 from claimflow.runtime.settings import Settings
 
@@ -121,44 +122,34 @@ def token_create(
 
 
 @token_app.command("list")
-def token_list(as_json: AsJson = False, data_dir: DataDir = None, types: TypesOption = None) -> None:
+def token_list(as_json: AsJson = False, data_dir: DataDir = None) -> None:
     """Tokens by name, with role, types, and when they were made or revoked (never the token)."""
-
-    async def body(engine: Engine) -> None:
-        rows = await engine.api_tokens()
-        if as_json:
-            for row in rows:
-                emit(
-                    {
-                        "name": row.name,
-                        "role": row.role,
-                        "types": list(row.types) if row.types is not None else None,
-                        "created_at": _when(row.created_at),
-                        "revoked_at": _when(row.revoked_at) or None,
-                    }
-                )
-            return
-        table = fitted_table("name", "role", "types", "created", "revoked")
+    # From the registry alone: listing tokens needs no document type, whose module may be broken or slow to import.
+    rows = with_registry(data_dir, lambda registry: registry.tokens(), reading=True)
+    if as_json:
         for row in rows:
-            limited = ", ".join(row.types) if row.types is not None else "all"
-            table.add_row(
-                shown(row.name), row.role, shown(limited), _when(row.created_at), _when(row.revoked_at) or "-"
+            emit(
+                {
+                    "name": row.name,
+                    "role": row.role,
+                    "types": list(row.types) if row.types is not None else None,
+                    "created_at": _when(row.created_at),
+                    "revoked_at": _when(row.revoked_at) or None,
+                }
             )
-        out.print(table)
-
-    with_engine(data_dir, body, types=types, readonly=True, reading=True)
+        return
+    table = fitted_table("name", "role", "types", "created", "revoked")
+    for row in rows:
+        limited = ", ".join(row.types) if row.types is not None else "all"
+        table.add_row(shown(row.name), row.role, shown(limited), _when(row.created_at), _when(row.revoked_at) or "-")
+    out.print(table)
 
 
 @token_app.command("revoke")
-def token_revoke(
-    name: Annotated[str, typer.Argument(help="The token's name.")], data_dir: DataDir = None, types: TypesOption = None
-) -> None:
+def token_revoke(name: Annotated[str, typer.Argument(help="The token's name.")], data_dir: DataDir = None) -> None:
     """Revoke a token at once: the server refuses it from its next request on."""
-
-    async def body(engine: Engine) -> bool:
-        return await engine.revoke_token(name)
-
-    if not with_engine(data_dir, body, types=types, readonly=True):
+    # From the registry alone, as `token list`: a leaked token is revoked even while a type's module is broken.
+    if not with_registry(data_dir, lambda registry: registry.revoke_token(name)):
         err.print(f"[red]error:[/red] no active token named {message(name)}")
         raise typer.Exit(1)
     err.print(f"token {shown(name)} revoked", highlight=False)
