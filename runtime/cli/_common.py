@@ -47,6 +47,8 @@ if TYPE_CHECKING:
 app = typer.Typer(help="claimflow: document workflows where models make claims and code decides.", no_args_is_help=True)
 review_app = typer.Typer(help="Answer review requests of paused runs.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
+LOAD_YOUR_TYPES = "name the module that declares a type of your own with --types (or CLAIMFLOW_TYPES, claimflow.toml)"
+"""What to do when a command names a document type that is not active here."""
 UNWRAPPED_WIDTH = 100_000
 """The width output piped to a file or a program is laid out for: wide enough that nothing wraps."""
 
@@ -310,7 +312,11 @@ def exit_codes(*, advice: str | None = None) -> Iterator[None]:
     except (SetupError, RunNotFoundError) as error:
         err.print(f"[red]error:[/red] {message(error)}")
         raise typer.Exit(2) from None
-    except (InvalidDecisionError, RegistryError, WorkflowVersionError, UnknownDocumentTypeError) as error:
+    except UnknownDocumentTypeError as error:
+        # Most often a type of one's own this command was not told of (the run named it with --types).
+        err.print(f"[red]error:[/red] {message(error)}; {LOAD_YOUR_TYPES}")
+        raise typer.Exit(1) from None
+    except (InvalidDecisionError, RegistryError, WorkflowVersionError) as error:
         err.print(f"[red]error:[/red] {message(error)}")
         raise typer.Exit(1) from None
     except Exception as error:

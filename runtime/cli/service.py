@@ -26,6 +26,7 @@ from claimflow.runtime.cli._common import (
     with_registry,
 )
 from claimflow.runtime.settings import Settings
+from claimflow.state.errors import UnknownDocumentTypeError
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
@@ -110,7 +111,15 @@ def token_create(
     limited = [part.strip() for part in doc_types.split(",") if part.strip()] if doc_types is not None else None
 
     async def body(engine: Engine) -> str:
-        token, _ = await engine.create_token(name, role, limited)
+        try:
+            token, _ = await engine.create_token(name, role, limited)
+        except UnknownDocumentTypeError as error:
+            # Here --types limits the token, so the types of one's own come from the environment or configuration.
+            err.print(
+                f"[red]error:[/red] {message(error)}; a type of your own is active here once CLAIMFLOW_TYPES or"
+                " claimflow.toml names the module that declares it (--types names the token's types)"
+            )
+            raise typer.Exit(1) from None
         return token
 
     token = with_engine(data_dir, body, readonly=True)
