@@ -89,7 +89,7 @@ def worker(
     log_to_stderr()  # each job, failed run, retry, reaping and the stop: one line each, never a document's text
     err.print(
         f"worker on {', '.join(names or worker_queues(settings.model))}, {concurrency} job(s) at once, model "
-        f"{shown(settings.model)}; Ctrl-C stops it after the jobs in hand"
+        f"{shown(settings.model)}; Ctrl-C stops it after the jobs in hand, twice at once"
     )
     with _database_errors(), _worker_errors():
         asyncio.run(run_worker(settings, queues=names or None, concurrency=concurrency))

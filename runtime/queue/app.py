@@ -28,6 +28,7 @@ from claimflow.runtime.queue.names import (
     START_TASK,
 )
 from claimflow.runtime.queue.retry import RETRY, RetryLater, is_transient
+from claimflow.runtime.queue.stop import JobsInHand
 from claimflow.runtime.registry._pg_schema import conninfo
 from claimflow.runtime.settings import Settings, WorkerTiming
 
@@ -52,6 +53,11 @@ def _locks(context: JobContext) -> RunLocks | None:
     return locks
 
 
+def _in_hand(context: JobContext) -> JobsInHand:
+    in_hand: JobsInHand | None = context.additional_context.get("in_hand")
+    return in_hand if in_hand is not None else JobsInHand()
+
+
 def _log(context: JobContext) -> WorkerLog:
     log: WorkerLog | None = context.additional_context.get("log")
     return log if log is not None else WorkerLog(context.worker_name or "worker")
@@ -67,17 +73,19 @@ def _retry_in(job: Job) -> float | None:
 
 async def _advance(context: JobContext, kind: RunJob, run_id: str, advancing: Awaitable[RunRow]) -> str:
     """Await a run job, logged; a transient error becomes a retry. Returns the run's status after it."""
-    log, job = _log(context), context.job
+    log, job, in_hand = _log(context), context.job, _in_hand(context)
     started = time.monotonic()
     log.taken(job, kind, run_id)
     try:
-        row = await advancing
+        with in_hand.holding():
+            row = await advancing
     except asyncio.CancelledError:
-        if context.abort_reason() is AbortReason.SHUTDOWN:
-            # The worker stopped and its graceful timeout ran out. Cancelled, procrastinate would mark the job
-            # aborted for good and leave its run `running` with no job to continue it (the reaper only puts
-            # back jobs still `doing`): retried instead, another worker continues the run from its checkpoint.
-            log.handed_back(job, kind, run_id)
+        if context.abort_reason() is AbortReason.SHUTDOWN or in_hand.handing_back:
+            # The worker stopped and its graceful timeout ran out, or it was told twice to stop. Cancelled,
+            # procrastinate would mark the job aborted for good and leave its run `running` with no job to
+            # continue it (the reaper only puts back jobs still `doing`): retried instead, another worker
+            # continues the run from its checkpoint.
+            log.handed_back(job, kind, run_id, now=in_hand.handing_back)
             raise RetryLater("the worker stopped before the job finished") from None
         raise
     except Exception as error:

@@ -116,6 +116,10 @@ class WorkerLog:
             retries=self.retries,
         )
 
+    def stopping_now(self, signal_name: str) -> None:
+        """A second stop signal came: the jobs in hand are handed back to the queue at once, not after the grace."""
+        emit(logging.WARNING, "worker.stopping_now", worker=self.name, signal=signal_name, in_hand=self.in_hand)
+
     def stop_unrecorded(self, waited_s: float) -> None:
         """Stopping, the worker waited `waited_s` on its database for its last writes, in vain: it stops without them.
 
@@ -200,9 +204,10 @@ class WorkerLog:
             reason=reason,
         )
 
-    def handed_back(self, job: Job, kind: RunJob, run_id: str) -> None:
-        """The worker stopped and its graceful time ran out: the job goes back to the queue for another worker."""
-        emit(logging.WARNING, "job.handed_back", job=job.id, kind=kind, run=run_id, reason="the worker stopped first")
+    def handed_back(self, job: Job, kind: RunJob, run_id: str, *, now: bool = False) -> None:
+        """The worker stopped and its graceful time ran out (or, `now`, it was told twice): the job goes back."""
+        reason = "the worker was told again to stop, now" if now else "the worker stopped first"
+        emit(logging.WARNING, "job.handed_back", job=job.id, kind=kind, run=run_id, reason=reason)
 
     def broke(self, job: Job, kind: RunJob, run_id: str, error: BaseException) -> None:
         """A job ended by an error that is neither transient nor its run's failure: its type only (it may hold text)."""

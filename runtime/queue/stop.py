@@ -14,6 +14,8 @@ jobs whose status was not written, and removes the record left behind, as it doe
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from procrastinate import App, PsycopgConnector
 
@@ -28,6 +30,38 @@ _POOL_CLOSE_S = 1.0
 
 _POLL_S = 0.1
 """How often the jobs in hand are counted while they finish."""
+
+
+class JobsInHand:
+    """The tasks of the run jobs a worker has in hand, so that a second stop signal can hand them back at once.
+
+    procrastinate hands a job back only when the graceful timeout runs out; an operator who asks twice wants the
+    worker gone now, without leaving its jobs `doing` until the reaper finds them.
+    """
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[object]] = set()
+        self.handing_back = False
+        """Set once `hand_back` was called: a run job cancelled from then on is handed back, not aborted."""
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """The current task holds a run job while the block runs."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+        try:
+            yield
+        finally:
+            if task is not None:
+                self._tasks.discard(task)
+
+    def hand_back(self) -> int:
+        """Cancel every run job in hand, each to be handed back to the queue by its job; returns how many."""
+        self.handing_back = True
+        for task in self._tasks:
+            task.cancel()
+        return len(self._tasks)
 
 
 async def stop_within(running: asyncio.Future[None], app: App, log: WorkerLog, grace_s: float) -> None:

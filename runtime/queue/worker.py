@@ -28,7 +28,7 @@ from claimflow.runtime.queue.app import build_app
 from claimflow.runtime.queue.lock import RunLocks
 from claimflow.runtime.queue.logs import WorkerLog, error_line
 from claimflow.runtime.queue.names import worker_queues
-from claimflow.runtime.queue.stop import stop_within
+from claimflow.runtime.queue.stop import JobsInHand, stop_within
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.unavailable import unavailable_reason
 
@@ -57,7 +57,8 @@ async def run_worker(
 
     `wait=False` returns once the queues are empty (for scripts and benchmarks). SIGINT or SIGTERM stop it
     after the jobs in hand; a job still running after the graceful timeout is handed back to the queue, and
-    another worker continues its run from the last checkpoint. What it does is logged (`logs`).
+    another worker continues its run from the last checkpoint. A second signal hands them back at once. What it
+    does is logged (`logs`).
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
@@ -67,14 +68,14 @@ async def run_worker(
     listened = list(queues) if queues else worker_queues(settings.model)
     async with open_engine(settings) as engine, app.open_async(), locks:
         await engine.warm_up()
-        log = WorkerLog(name or engine.owner)
+        log, in_hand = WorkerLog(name or engine.owner), JobsInHand()
         log.started(listened, concurrency)
         options: dict[str, Any] = {
             "queues": listened,
             "concurrency": concurrency,
             "wait": wait,
             "name": log.name,
-            "additional_context": {"engine": engine, "locks": locks, "log": log},
+            "additional_context": {"engine": engine, "locks": locks, "log": log, "in_hand": in_hand},
             "update_heartbeat_interval": settings.worker.heartbeat_s,
             "stalled_worker_timeout": settings.worker.stalled_s,
             "fetch_job_polling_interval": min(5.0, settings.worker.heartbeat_s),
@@ -83,7 +84,7 @@ async def run_worker(
         }
         working = asyncio.ensure_future(_keep_working(app, log, options))
         try:
-            with _stopping_on_signals(working, log, settings.worker.stalled_s):
+            with _stopping_on_signals(working, log, in_hand, settings.worker.stalled_s):
                 await working
         except asyncio.CancelledError:
             current = asyncio.current_task()
@@ -168,12 +169,17 @@ def _side_task_failures() -> Iterator[list[str]]:
 
 
 @contextmanager
-def _stopping_on_signals(working: asyncio.Future[None], log: WorkerLog, grace_s: float) -> Iterator[None]:
+def _stopping_on_signals(
+    working: asyncio.Future[None], log: WorkerLog, in_hand: JobsInHand, grace_s: float
+) -> Iterator[None]:
     """SIGINT or SIGTERM stop the worker after the jobs in hand, as procrastinate's own handlers do, and say so.
 
     Cancelled, procrastinate's worker stops taking jobs and waits up to its graceful timeout for those in hand.
-    A second signal acts as it did before the worker started (a second Ctrl-C interrupts). Only the main thread
-    can handle signals: elsewhere, whoever runs the worker stops it by cancelling it.
+    A second signal hands them back to the queue at once, so the worker stops within seconds and another
+    continues their runs (the signal handlers before this worker's are not put back at the first: asyncio's
+    own for SIGINT would cancel the whole program mid-stop, and the worker then waited out its graceful timeout
+    without a word). A third acts as it did before the worker started. Only the main thread can handle signals:
+    elsewhere, whoever runs the worker stops it by cancelling it.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -191,10 +197,18 @@ def _stopping_on_signals(working: asyncio.Future[None], log: WorkerLog, grace_s:
                 if handler is not None:
                     signal.signal(number, handler)
 
+    signals_seen = 0
+
     def stop(number: signal.Signals) -> None:
+        nonlocal signals_seen
+        signals_seen += 1
+        if signals_seen == 1:
+            log.stopping(number.name, grace_s)
+            working.cancel()
+            return
         restore()
-        log.stopping(number.name, grace_s)
-        working.cancel()
+        log.stopping_now(number.name)
+        in_hand.hand_back()
 
     for number in _STOP_SIGNALS:
         loop.add_signal_handler(number, stop, number)

@@ -72,6 +72,44 @@ def test_a_job_cut_off_by_the_graceful_timeout_is_continued_by_another_worker(
     assert int(started[0]["n"]) == 1 and [row["run_id"] for row in reviews] == [run_id]
 
 
+@pytest.mark.parametrize("signal_sent", [signal.SIGINT, signal.SIGTERM])
+def test_a_second_stop_signal_hands_the_job_back_at_once_and_another_worker_continues_it(
+    tmp_path: Path, postgres_url: str, server: FakeModelServer, signal_sent: signal.Signals
+) -> None:
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    model = ("--model", "openai:fake-model", "--base-url", server.base_url)
+    # The first classify call hangs far past the second signal; the next worker's calls are answered at once.
+    server.script(Reply(delay_s=120, status=500, body=error_reply(500).body), *document_run_replies())
+    # A graceful timeout (the stall threshold) of two minutes: only the second signal can make the worker quick.
+    env = worker_env(postgres_url, data, OPENAI_API_KEY="sk-test", CLAIMFLOW_WORKER_STALLED_S="120")
+    queued = run_cli("run", "--queue", "--json", *model, CONTRACT, **env)
+    assert queued.returncode == 0, queued.stderr
+    log = tmp_path / "first.log"
+    first = spawn_worker(log, env, "--queues", "llm.openai")
+    try:
+        wait_until(lambda: len(server.requests) >= 1, 60, "the first worker to call the model")
+        first.send_signal(signal_sent)
+        wait_until(lambda: "worker.stopping " in log.read_text(), 30, "the worker to say it stops")
+        first.send_signal(signal_sent)
+        code = first.wait(timeout=30)  # a Ctrl-C pressed again used to wait out the whole graceful timeout
+    finally:
+        stop(first)
+    text = log.read_text()
+    assert code == 0, text
+    [now] = [line for line in text.splitlines() if " worker.stopping_now " in line]
+    assert " WARNING " in now and f"signal={signal_sent.name}" in now and "in_hand=1" in now, text
+    assert "job.handed_back" in text and "Traceback" not in text, text
+    assert [job["status"] for job in rows(postgres_url, START_JOBS)] == ["todo"]  # handed back, not aborted
+    second = spawn_worker(tmp_path / "second.log", env, "--queues", "llm.openai")
+    try:
+        wait_until(lambda: _run_status(postgres_url) in FINISHED, 60, "another worker to continue the run")
+    finally:
+        stop(second)
+    assert _run_status(postgres_url) == "needs_review"
+    assert [job["status"] for job in rows(postgres_url, START_JOBS)] == ["succeeded"]
+
+
 def test_a_worker_outlives_a_database_outage_and_takes_the_next_job(
     tmp_path: Path, postgres_url: str, postgres_admin: psycopg.Connection[tuple[object, ...]]
 ) -> None:
