@@ -25,6 +25,7 @@ from procrastinate import App
 
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.queue.app import build_app
+from claimflow.runtime.queue.errors import MIGRATE_HINT, QueueSetupError
 from claimflow.runtime.queue.lock import RunLocks
 from claimflow.runtime.queue.logs import WorkerLog, error_line
 from claimflow.runtime.queue.names import worker_queues
@@ -67,6 +68,9 @@ async def run_worker(
     locks = RunLocks(settings.database_url, size=concurrency)
     listened = list(queues) if queues else worker_queues(settings.model)
     async with open_engine(settings) as engine, app.open_async(), locks:
+        if not await app.check_connection_async():
+            # Else the worker would log that it started, then stop at its first query of the queue's tables.
+            raise QueueSetupError(MIGRATE_HINT)
         await engine.warm_up()
         log, in_hand = WorkerLog(name or engine.owner), JobsInHand()
         log.started(listened, concurrency)

@@ -58,6 +58,18 @@ def test_an_unreachable_database_is_one_line_and_an_exit_code(tmp_path: Path) ->
         assert "Traceback" not in done.stderr and len(errors) == 1 and "127.0.0.1" in errors[0], done.stderr
 
 
+def test_a_worker_started_before_migrate_says_so_in_one_line_and_never_that_it_started(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    done = run_cli("worker", **worker_env(postgres_url, tmp_path / "data"))
+    assert done.returncode == 2, done.stderr
+    [line] = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert "claimflow db migrate" in line, done.stderr
+    # A log watcher must not count it as a worker that started and stopped.
+    assert "worker.started" not in done.stderr and "worker.stopped" not in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+
+
 def test_run_queue_records_runs_and_jobs_and_status_matches_the_database(tmp_path: Path, postgres_url: str) -> None:
     data = tmp_path / "data"
     migrate(postgres_url, data)
