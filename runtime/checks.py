@@ -26,6 +26,7 @@ from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.type_settings import type_settings_problem
 from claimflow.runtime.unavailable import unavailable_reason
+from claimflow.runtime.unlabelled import RULES_BACKEND, unlabelled_warning
 from claimflow.state.redaction import redact
 
 Outcome = Literal["ok", "warning", "failed"]
@@ -65,7 +66,14 @@ def _checks(load_settings: Callable[[], Settings]) -> Iterator[CheckResult]:
         types = CheckResult("types", "failed", str(error))
     else:
         names = ", ".join(f"{entry.doc_type.name}@{entry.doc_type.version}" for entry in active.entries)
-        types = CheckResult("types", "ok", names)
+        unread = (
+            unlabelled_warning(active.types) if RULES_BACKEND in (settings.model, settings.second_opinion) else None
+        )
+        types = (
+            CheckResult("types", "ok", names)
+            if unread is None
+            else CheckResult("types", "warning", f"{names}; {unread}")
+        )
     # The policy and the per-type caps name types and fields: checked once the types are known.
     problem = type_settings_problem(settings, active.types) if active is not None else None
     found = f"model {settings.model}, {_where(settings)}, execution {settings.execution}"
