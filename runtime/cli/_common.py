@@ -251,7 +251,7 @@ def list_runs(data_dir: Path | None, status: str | None, types: list[str] | None
 def with_registry(
     data_dir: Path | None, act: Callable[[RunRegistry], T], *, types: list[str] | None = None, reading: bool = False
 ) -> T:
-    """`act` on the run registry alone: no document type is imported, no engine opened (`runs`, `token list`).
+    """`act` on the run registry alone: no document type is imported, no engine opened (`runs`, `trace`, `token list`).
 
     A command that needs no declaration works while a type's module is broken or slow to import: an operator
     revokes a token without first mending a plugin. `reading`: as `with_engine`'s.
@@ -265,6 +265,8 @@ def with_registry(
         registry = open_registry(settings, reading=reading)
         try:
             return act(registry)
+        except RunNotFoundError as error:
+            raise not_found(error, (row.run_id for row in registry.list_runs())) from None
         finally:
             registry.close()
 

@@ -21,6 +21,7 @@ from claimflow.runtime.cli._common import (
     shown,
     status_option,
     with_engine,
+    with_registry,
 )
 from claimflow.runtime.explain import explain, explain_unstarted
 from claimflow.runtime.registry import RunRow
@@ -111,27 +112,24 @@ def show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, types: 
 
 
 @app.command()
-def trace(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, types: TypesOption = None) -> None:
+def trace(run_id: str, as_json: AsJson = False, data_dir: DataDir = None) -> None:
     """The run's events, in order."""
-
-    async def body(engine: Engine) -> None:
-        row = await engine.registry.get_run(run_id)
-        for item in await engine.registry.events(row.run_id):
-            if as_json:
-                emit(
-                    {
-                        "type": item["type"],
-                        "step": item["step"],
-                        "at": item["at"],
-                        "event_id": item["event_id"],
-                        **{"data": item["data"]},
-                    }
-                )
-            else:
-                summary = ", ".join(f"{k}={v}" for k, v in item["data"].items() if v not in (None, [], {}))
-                out.print(message(f"{item['at']}  {item['type']:<18} {item['step']:<18} {summary}"), highlight=False)
-
-    with_engine(data_dir, body, types=types, readonly=True, reading=True)
+    # From the registry alone: a run's trail needs no document type, whose module may be the one that is broken.
+    events = with_registry(data_dir, lambda registry: registry.events(registry.get_run(run_id).run_id), reading=True)
+    for item in events:
+        if as_json:
+            emit(
+                {
+                    "type": item["type"],
+                    "step": item["step"],
+                    "at": item["at"],
+                    "event_id": item["event_id"],
+                    **{"data": item["data"]},
+                }
+            )
+        else:
+            summary = ", ".join(f"{k}={v}" for k, v in item["data"].items() if v not in (None, [], {}))
+            out.print(message(f"{item['at']}  {item['type']:<18} {item['step']:<18} {summary}"), highlight=False)
 
 
 @app.command("explain")
