@@ -5,7 +5,8 @@ Sources add up, in this order:
    registered there too);
 2. `types = ["module:attr", ...]` under `[tool.claimflow]` in the nearest `pyproject.toml`, or at the top of
    the nearest `claimflow.toml` (searched from the working directory upwards);
-3. `CLAIMFLOW_TYPES` and `--types` (comma-separated `module[:attr]` or `path/to/file.py[:attr]`).
+3. `CLAIMFLOW_TYPES` and `--types` (comma-separated `module[:attr]` or `path/to/file.py[:attr]`; a file's folder goes
+   on the import path, as for a script).
 A target may name a DocumentType, a list of them, or a module (its `DOCUMENT_TYPES`, else every
 DocumentType defined at its top level). `disable = ["contract"]` in the configuration switches a type off; a name
 that both an installed package and your own configuration declare switches off the installed one, so yours replaces
@@ -122,6 +123,9 @@ def _import(
         if path in loaded:
             return loaded[path], str(path)
         module_name = f"claimflow_user_types_{path.stem}"
+        if str(path.parent) not in sys.path:
+            # As Python runs a script: the file imports the modules beside it (its rules, its helpers).
+            sys.path.insert(0, str(path.parent))
         spec = importlib.util.spec_from_file_location(module_name, path)
         if spec is None or spec.loader is None:
             raise TypeDiscoveryError(f"{source}: {path} cannot be imported")
