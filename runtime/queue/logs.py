@@ -162,6 +162,11 @@ class WorkerLog:
         `rule` is the rule of the route that failed the run, if one did (`failing_rule`).
         """
         self.done += 1
+        if row.superseded:
+            # `rerun` closed the run before its job came (a rerun of a run being advanced is refused): the job
+            # found nothing to do, and this worker failed no run.
+            emit(logging.INFO, "job.done", job=job.id, kind=kind, run=row.run_id, outcome="superseded", seconds=seconds)
+            return
         emit(logging.INFO, "job.done", job=job.id, kind=kind, run=row.run_id, outcome=row.status, seconds=seconds)
         if row.status == "failed":
             self.run_failed(row, rule)

@@ -92,3 +92,34 @@ def test_runs_run_again_before_the_column_existed_are_found_from_their_events_on
     assert runs[failed["run_id"]]["superseded_by"] == new["run_id"]  # its run.superseded event names the new run
     assert runs[spoof["run_id"]]["superseded_by"] is None  # its error reads the same, but no event says so
     assert json_lines(run_cli("rerun", "--failed", "--json", **local).stdout) == []
+
+
+def test_a_queued_run_run_again_before_a_worker_took_it_is_not_logged_as_failed_by_the_worker(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    docs = tmp_path / "docs"
+    write(docs, "invoice.txt", invoice_text("NW-78"))
+    queue = worker_env(postgres_url, data, CLAIMFLOW_EXECUTION="queue")
+    [queued] = json_lines(run_cli("run", "--json", docs, **queue).stdout)
+    rerun = run_cli("rerun", queued["run_id"], "--json", **queue)  # closes the old run before its job ran
+    assert rerun.returncode == 0, rerun.stderr
+    [new] = json_lines(rerun.stdout)
+    log = tmp_path / "worker.log"
+    worker = spawn_worker(log, queue)
+    try:
+        wait_until(
+            lambda: len(rows(postgres_url, "SELECT id FROM procrastinate_jobs WHERE status = 'succeeded'")) >= 2,
+            60,
+            "the worker to take both start jobs",
+        )
+    finally:
+        stop(worker)
+    text = log.read_text()
+    # An alert on run.failed must not fire for a run this worker never ran: rerun closed it.
+    assert " run.failed " not in text and "runs_failed=0" in text, text
+    [old_done] = [line for line in text.splitlines() if "job.done job=" in line and queued["run_id"] in line]
+    assert "outcome=superseded" in old_done, text
+    [new_done] = [line for line in text.splitlines() if " job.done " in line and new["run_id"] in line]
+    assert "outcome=needs_review" in new_done or "outcome=completed" in new_done, text
