@@ -74,20 +74,34 @@ def _strings(value: object, what: str, path: Path) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _table(path: Path) -> dict[str, object] | None:
+    """The settings for claimflow in a claimflow.toml (all of it) or a pyproject.toml ([tool.claimflow]), if any."""
+    if not path.is_file():
+        return None
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise TypeDiscoveryError(f"{path} cannot be read: {error}") from None
+    tool = data.get("tool")
+    table = data if path.name == CONFIG_FILE else tool.get("claimflow") if isinstance(tool, dict) else None
+    if table is not None and not isinstance(table, dict):
+        raise TypeDiscoveryError(f"{path}: tool.claimflow must be a table ([tool.claimflow]), got {table!r}")
+    return table
+
+
 def find_config(start: Path) -> TypeConfig:
     """The nearest claimflow.toml, or pyproject.toml with a [tool.claimflow] table, from `start` upwards."""
     for folder in (start, *start.parents):
-        for name in (CONFIG_FILE, "pyproject.toml"):
-            path = folder / name
-            if not path.is_file():
-                continue
-            try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-            except (OSError, tomllib.TOMLDecodeError) as error:
-                raise TypeDiscoveryError(f"{path} cannot be read: {error}") from None
-            table = data if name == CONFIG_FILE else data.get("tool", {}).get("claimflow")
-            if table is None:
-                continue
+        found = [(path, table) for path in (folder / CONFIG_FILE, folder / "pyproject.toml")
+                 if (table := _table(path)) is not None]  # fmt: skip
+        if len(found) > 1:
+            # Only one would be read, and the other's types would be left out without a word.
+            raise TypeDiscoveryError(
+                f"{folder} configures claimflow twice, in {CONFIG_FILE} and in pyproject.toml [tool.claimflow]:"
+                " keep one (move its types and disable into the other)"
+            )
+        if found:
+            path, table = found[0]
             unknown = sorted(set(table) - {"types", "disable"})
             if unknown:
                 raise TypeDiscoveryError(f"{path}: unknown key(s) {', '.join(unknown)}; known: types, disable")
