@@ -21,6 +21,8 @@ from claimflow.evals.run_pure import run_apply, run_review, run_router, run_rule
 from claimflow.evals.unanswered import unanswered_result
 from claimflow.nodes.ports import ModelGateway, ModelUnavailableError
 from claimflow.runtime.gateway import make_gateway
+from claimflow.runtime.user_code import raised_at
+from claimflow.state.errors import OfflineHookError, RuleFailedError
 from claimflow.state.schema import DocumentTypes
 
 REPLAY = "replay"
@@ -54,23 +56,31 @@ async def run_case_async(
 ) -> CaseResult:
     """Run one case; `gateway` answers model steps (None replays the recorded claim); `types` as in `run_cases`."""
     types = builtin_workflow_types() if types is None else types
-    match case:
-        case ModelStepCase():
-            return await _run_model_step(case, gateway, types)
-        case ApplyCase():
-            return run_apply(case, types)
-        case RouterCase():
-            return run_router(case, types)
-        case RuleCase():
-            return run_rule(case, types)
-        case ReviewCase():
-            return run_review(case, types)
-        case DocumentCase():
-            # The engine (LangGraph, parsers) loads only when a document case runs: `--changed` after a prompt
-            # edit runs none, and starts in a fraction of the time.
-            from claimflow.evals.run_document import run_document
+    try:
+        match case:
+            case ModelStepCase():
+                return await _run_model_step(case, gateway, types)
+            case ApplyCase():
+                return run_apply(case, types)
+            case RouterCase():
+                return run_router(case, types)
+            case RuleCase():
+                return run_rule(case, types)
+            case ReviewCase():
+                return run_review(case, types)
+            case DocumentCase():
+                # The engine (LangGraph, parsers) loads only when a document case runs: `--changed` after a prompt
+                # edit runs none, and starts in a fraction of the time.
+                from claimflow.evals.run_document import run_document
 
-            return await run_document(case, types)
+                return await run_document(case, types)
+    except (RuleFailedError, OfflineHookError) as error:
+        # A type's own rule or offline hook that raised fails its case alone, saying where, as it fails a run's
+        # document; it ended the whole eval with a traceback, read by the gate as a regression.
+        failure = f"{type(error).__name__}: {error}{raised_at(error)}"
+        expected = case.expected
+        wanted = [item.model_dump() for item in expected] if isinstance(expected, list) else expected.model_dump()
+        return result(case.id, case.kind, case.step, wanted, {"raised": failure}, [failure])
 
 
 def run_case(
