@@ -242,7 +242,7 @@ def load_case(path: Path) -> GoldenCase:
         # reader could not tell which one to fix.
         raise CaseFileError(
             f"{path} is not a valid golden case: {problems(error)}; fix the file (its JSON Schema is "
-            f"{SCHEMA.name}) or move it out of the goldens folder"
+            f"{SCHEMA}) or move it out of the goldens folder"
         ) from None
     if (case.step, case.name) != (path.parent.name, path.stem):
         raise CaseFileError(f"{path}: a case with step {case.step!r} and name {case.name!r} belongs in "
