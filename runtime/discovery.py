@@ -132,8 +132,16 @@ def _import(
     module_name = module_part
     if module_part.endswith(".py") or os.sep in module_part or "/" in module_part:
         path = (base / module_part).resolve()
+        if path.is_dir():
+            if not (path / "__init__.py").is_file():
+                hint = "name a .py file in it"
+            elif path.parent == base:
+                hint = f"name the package as a module, {path.name!r}"
+            else:
+                hint = f"name the package as a module, {path.name!r}, from the folder that holds it"
+            raise TypeDiscoveryError(f"{source}: {module_part} is a folder, not a file; {hint}")
         if not path.is_file():
-            raise TypeDiscoveryError(f"{source}: {module_part} is not a file")
+            raise TypeDiscoveryError(f"{source}: {module_part} is not a file (looked for {path})")
         if path in loaded:
             return loaded[path], str(path)
         module_name = f"claimflow_user_types_{path.stem}"
