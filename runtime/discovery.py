@@ -22,95 +22,35 @@ import importlib
 import importlib.util
 import os
 import sys
-import tomllib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from difflib import get_close_matches
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
 
-from claimflow.runtime.errors import SetupError
+from claimflow.runtime.active_types import ENTRY_POINT_SOURCE, ActiveType, ActiveTypes, combine, given_types
+from claimflow.runtime.errors import TypeDiscoveryError
+from claimflow.runtime.type_config import CONFIG_FILE, TypeConfig, find_config
 from claimflow.runtime.user_code import user_frame
 from claimflow.state.errors import DeclarationError
 from claimflow.state.schema import DocumentType, DocumentTypes, Rule
 
+__all__ = [
+    "CONFIG_FILE",
+    "ENTRY_POINT_GROUP",
+    "ActiveType",
+    "ActiveTypes",
+    "TypeConfig",
+    "TypeDiscoveryError",
+    "combine",
+    "discover_types",
+    "find_config",
+    "given_types",
+    "load_target",
+]
+
 ENTRY_POINT_GROUP = "claimflow.document_types"
 """The entry point group packages register their document types in."""
-CONFIG_FILE = "claimflow.toml"
-_ENTRY_POINT = "entry point"
-"""How the source of a type an installed package registers begins (`entry point invoice (claimflow 0.2.0)`)."""
-
-
-class TypeDiscoveryError(SetupError):
-    """The active document types cannot be loaded; the message names the source, the file and the problem."""
-
-
-@dataclass(frozen=True)
-class ActiveType:
-    """An active document type and where it came from."""
-
-    doc_type: DocumentType
-    source: str
-    """How it was found: `entry point invoice (claimflow 0.2.0)`, `--types`, `pyproject.toml [tool.claimflow]`."""
-    target: str
-    """The `module:attr` it was loaded from."""
-    file: str | None
-    """The file that declares it, when known."""
-
-
-@dataclass(frozen=True)
-class TypeConfig:
-    """What a configuration file says about types, and where it is."""
-
-    types: tuple[str, ...] = ()
-    disable: tuple[str, ...] = ()
-    path: Path | None = None
-
-
-def _strings(value: object, what: str, path: Path) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise TypeDiscoveryError(f"{path}: {what} must be a list of strings, got {value!r}")
-    return tuple(value)
-
-
-def _table(path: Path) -> dict[str, object] | None:
-    """The settings for claimflow in a claimflow.toml (all of it) or a pyproject.toml ([tool.claimflow]), if any."""
-    if not path.is_file():
-        return None
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
-        raise TypeDiscoveryError(f"{path} cannot be read: {error}") from None
-    tool = data.get("tool")
-    table = data if path.name == CONFIG_FILE else tool.get("claimflow") if isinstance(tool, dict) else None
-    if table is not None and not isinstance(table, dict):
-        raise TypeDiscoveryError(f"{path}: tool.claimflow must be a table ([tool.claimflow]), got {table!r}")
-    return table
-
-
-def find_config(start: Path) -> TypeConfig:
-    """The nearest claimflow.toml, or pyproject.toml with a [tool.claimflow] table, from `start` upwards."""
-    for folder in (start, *start.parents):
-        found = [(path, table) for path in (folder / CONFIG_FILE, folder / "pyproject.toml")
-                 if (table := _table(path)) is not None]  # fmt: skip
-        if len(found) > 1:
-            # Only one would be read, and the other's types would be left out without a word.
-            raise TypeDiscoveryError(
-                f"{folder} configures claimflow twice, in {CONFIG_FILE} and in pyproject.toml [tool.claimflow]:"
-                " keep one (move its types and disable into the other)"
-            )
-        if found:
-            path, table = found[0]
-            unknown = sorted(set(table) - {"types", "disable"})
-            if unknown:
-                raise TypeDiscoveryError(f"{path}: unknown key(s) {', '.join(unknown)}; known: types, disable")
-            return TypeConfig(
-                _strings(table.get("types", []), "types", path),
-                _strings(table.get("disable", []), "disable", path),
-                path,
-            )
-    return TypeConfig()
 
 
 def _declared_at(error: BaseException, fallback: str | None) -> str | None:
@@ -292,7 +232,7 @@ def _file_of(doc_type: DocumentType, fallback: str | None) -> str | None:
 def _entry_point_types() -> Iterator[ActiveType]:
     for point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda p: (p.dist.name if p.dist else "", p.name)):
         dist = f"{point.dist.name} {point.dist.version}" if point.dist else "unknown package"
-        source = f"{_ENTRY_POINT} {point.name} ({dist})"
+        source = f"{ENTRY_POINT_SOURCE} {point.name} ({dist})"
         try:
             obj = point.load()
         except DeclarationError as error:
@@ -312,73 +252,6 @@ def _split(specs: Iterable[str]) -> list[str]:
     return [part.strip() for spec in specs for part in spec.split(",") if part.strip()]
 
 
-@dataclass(frozen=True)
-class ActiveTypes:
-    """The active document types, and where each came from."""
-
-    entries: tuple[ActiveType, ...]
-
-    @property
-    def types(self) -> DocumentTypes:
-        """The types, as the workflow takes them."""
-        return DocumentTypes(entry.doc_type for entry in self.entries)
-
-    def source_of(self, name: str) -> ActiveType | None:
-        """Where the type with this name came from."""
-        return next((entry for entry in self.entries if entry.doc_type.name == name), None)
-
-
-def _installed(entry: ActiveType) -> bool:
-    """True for a type an installed package registers (an entry point; the built-ins are), not one named here."""
-    return entry.source.startswith(_ENTRY_POINT)
-
-
-def _switched_off(entries: Sequence[ActiveType], disable: Sequence[str]) -> list[ActiveType]:
-    """The entries `disable` leaves: a disabled name's installed types when one of yours replaces them, else all."""
-    names = {entry.doc_type.name for entry in entries}
-    unknown = sorted(set(disable) - names)
-    if unknown:
-        raise TypeDiscoveryError(f"disable names unknown type(s) {', '.join(unknown)}; active: {', '.join(names)}")
-    # A type of your own named like an installed one (a built-in) replaces it once the installed one is disabled.
-    replaced = {entry.doc_type.name for entry in entries if entry.doc_type.name in disable and not _installed(entry)}
-    replaced &= {entry.doc_type.name for entry in entries if _installed(entry)}
-    return [
-        entry
-        for entry in entries
-        if entry.doc_type.name not in disable or (entry.doc_type.name in replaced and not _installed(entry))
-    ]
-
-
-def _two_named(name: str, first: ActiveType, second: ActiveType) -> TypeDiscoveryError:
-    """Two types with one name, each with the file and line that declares it, and what the user can do."""
-    if _installed(first) and _installed(second):
-        advice = "uninstall one of the two packages"
-    elif _installed(first) or _installed(second):
-        advice = (
-            f'rename yours, or put disable = ["{name}"] in claimflow.toml (or [tool.claimflow]) to use yours in place'
-            " of the installed one"
-        )
-    else:
-        advice = "rename one of them"
-    where = [f"{e.target} ({e.source}, declared at {e.doc_type.declared_in or e.file})" for e in (first, second)]
-    return TypeDiscoveryError(f"two document types are named {name!r}: {where[0]} and {where[1]}; {advice}")
-
-
-def combine(found: Iterable[ActiveType], disable: Sequence[str] = ()) -> ActiveTypes:
-    """Drop disabled types and repeats of one object; refuse two different types with one name."""
-    kept: dict[str, ActiveType] = {}
-    for entry in _switched_off(list(found), disable):
-        name = entry.doc_type.name
-        other = kept.get(name)
-        if other is not None and other.doc_type is not entry.doc_type:
-            raise _two_named(name, other, entry)
-        kept.setdefault(name, entry)
-    active = tuple(kept.values())
-    if not active:
-        raise TypeDiscoveryError("no document type is active: install one, or name one with --types")
-    return ActiveTypes(active)
-
-
 def discover_types(specs: Sequence[str] = (), *, cwd: Path | None = None, use_entry_points: bool = True) -> ActiveTypes:
     """Every active type: entry points, the nearest configuration file, then `specs` (CLAIMFLOW_TYPES, --types)."""
     base = (cwd or Path.cwd()).resolve()
@@ -392,16 +265,3 @@ def discover_types(specs: Sequence[str] = (), *, cwd: Path | None = None, use_en
     for target in _split(specs):
         found += load_target(target, "--types/CLAIMFLOW_TYPES", base, loaded)
     return combine(found, config.disable)
-
-
-def given_types(types: Iterable[DocumentType]) -> ActiveTypes:
-    """Types an embedding program passes directly (no discovery)."""
-    if isinstance(types, DocumentType):
-        raise TypeDiscoveryError(f"types must be a list of document types; put the type {types.name!r} in one")
-    if isinstance(types, str | bytes) or not isinstance(types, Iterable):
-        raise TypeDiscoveryError(f"types must be a list of document types, got {types!r}")
-    given = list(types)
-    for item in given:
-        if not isinstance(item, DocumentType):
-            raise TypeDiscoveryError(f"types holds {item!r}, which is not a DocumentType (pass the declaration itself)")
-    return combine(ActiveType(t, "given by the caller", t.name, None) for t in given)

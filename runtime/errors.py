@@ -8,6 +8,10 @@ class SetupError(Exception):
     """
 
 
+class TypeDiscoveryError(SetupError):
+    """The active document types cannot be loaded; the message names the source, the file and the problem."""
+
+
 class WorkflowVersionError(Exception):
     """A run was started by a workflow version this installation does not have."""
 
