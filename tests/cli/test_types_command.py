@@ -9,7 +9,7 @@ from typer.testing import Result
 
 from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.prompts import extract_prompt
-from tests.integration._docs import flat, json_lines
+from tests.integration._docs import flat, json_lines, run_cli, write
 
 Invoke = Callable[..., Result]
 
@@ -85,3 +85,23 @@ def test_types_refuses_a_target_that_does_not_load_with_exit_2(claimflow: Invoke
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     assert f"--types/CLAIMFLOW_TYPES: {tmp_path / 'missing.py'} is not a file" in flat(result.stderr)
+
+
+TWO_TYPES = """
+from claimflow import DocumentType, Field
+
+MEMO = DocumentType(name="memo", description="A memo.", fields=[Field("sent", "date", labels=("Sent",))])
+NOTE = DocumentType(name="note", description="A note.", fields=[Field("read", "date", labels=("Read",))])
+"""
+
+
+def test_each_type_is_listed_with_the_file_and_line_that_declares_it(tmp_path: Path) -> None:
+    # Two types of one file were listed with the same file; file:line tells them apart and opens in an editor.
+    declared = write(tmp_path, "two_types.py", TWO_TYPES)
+    listed = run_cli("types", "--json", "--types", declared)
+    assert listed.returncode == 0, listed.stderr
+    found = {item["name"]: item["declared_at"] for item in json_lines(listed.stdout)}
+    assert (found["memo"], found["note"]) == (f"{declared}:4", f"{declared}:5")
+    assert found["invoice"].split("doctypes/")[-1].startswith("invoice.py:")
+    table = run_cli("types", "--types", declared)
+    assert f"{declared}:4" in table.stdout and f"{declared}:5" in table.stdout
