@@ -29,7 +29,7 @@ from claimflow.runtime.cli._common import (
     status_option,
     with_engine,
 )
-from claimflow.runtime.queue.guard import refuse_beside_workers
+from claimflow.runtime.queue.guard import RUN_INSTEAD, refuse_beside_workers
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import Skipped, expand, path_text
 from claimflow.runtime.unavailable import unavailable_reason
@@ -107,6 +107,9 @@ def run(
     lost = any(item.lost for item in sources.skipped)  # an input not read fails the batch, as a failed document
     if queue or settings.execution == "queue":
         _enqueue(files, settings, as_json=as_json, data_dir=data_dir, lost=lost)
+    with exit_codes():
+        # A document registered before whose run is unfinished would be continued here and by a worker at once.
+        refuse_beside_workers(settings, "run", RUN_INSTEAD)
 
     async def body(engine: Engine) -> list[dict[str, Any]]:
         views: list[dict[str, Any]] = []

@@ -1,8 +1,8 @@
-"""Whether workers are in charge of a database's runs, so that no other process may advance them (`recover`).
+"""Whether workers are in charge of a database's runs, so that no other process may advance them (`recover`, `run`).
 
-A worker advances a run under its advisory lock and takes over the lease of any other process: it can tell a
-frozen worker from a live `recover` by neither. So a process that would continue runs itself, beside the
-workers, runs them twice (two model calls per step, two reviews opened). This module says when that is so.
+A worker advances a run under its advisory lock and takes over the lease of any other process: it cannot tell a
+frozen worker from a live `recover` or `run`. So a process that would continue runs itself, beside the workers,
+runs them twice (two model calls per step, two reviews opened). This module says when that is so.
 """
 
 from __future__ import annotations
@@ -11,18 +11,23 @@ from claimflow.runtime.queue.errors import WorkersInChargeError, not_migrated
 from claimflow.runtime.queue.names import MAINTENANCE_QUEUE
 from claimflow.runtime.settings import Settings
 
-_ADVICE = (
+RECOVER_INSTEAD = (
     "The reaper gives the jobs of a worker that stopped to the others; start `claimflow worker` if none runs"
     " (`claimflow status` shows jobs stalled and workers alive), or `claimflow rerun RUN` to run a document again"
 )
+"""What to do rather than `recover` beside the workers."""
+
+RUN_INSTEAD = "Record the documents for the workers with `claimflow run --queue` (or CLAIMFLOW_EXECUTION=queue)"
+"""What to do rather than `run` (advancing in its own process) beside the workers."""
 
 
-def refuse_beside_workers(settings: Settings, command: str) -> None:
+def refuse_beside_workers(settings: Settings, command: str, instead: str = RECOVER_INSTEAD) -> None:
     """Raise `WorkersInChargeError` when the runs of `settings`' database belong to workers; else return.
 
     They do in production mode (`CLAIMFLOW_EXECUTION=queue`), and on a database where a worker is alive or a run
     job waits or runs (production mode used with `run --queue` alone). A database without the queue's tables has
-    no workers. Reaching the database may fail as any command's does (exit code 3).
+    no workers. Reaching the database may fail as any command's does (exit code 3). `instead` is what to do
+    rather than `command`, said after why.
     """
     if settings.database_url is None:
         return
@@ -32,7 +37,7 @@ def refuse_beside_workers(settings: Settings, command: str) -> None:
     if why is not None:
         raise WorkersInChargeError(
             f"`{command}` advances runs in this process, and workers advance this database's runs: {why}; beside"
-            f" them a run would be advanced twice. {_ADVICE}"
+            f" them a run would be advanced twice. {instead}"
         )
 
 

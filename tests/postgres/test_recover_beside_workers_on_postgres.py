@@ -1,7 +1,8 @@
-"""`recover` refuses to advance runs that workers advance: beside them, each run would be advanced twice.
+"""`recover` and `run` (without `--queue`) refuse to advance runs that workers advance: each would run twice.
 
-A worker takes over the lease of whatever process holds a run (it cannot tell a live `recover` from a frozen
-worker), so a `recover` beside workers ran every queued run twice: two model calls per step, two reviews opened.
+A worker takes over the lease of whatever process holds a run (it cannot tell a live `recover` or `run` from a
+frozen worker), so a `recover` beside workers ran every queued run twice: two model calls per step, two reviews
+opened; a `run` of the same folder did the same to the runs it found registered before.
 """
 
 from __future__ import annotations
@@ -74,3 +75,20 @@ def test_recover_on_a_database_without_workers_or_jobs_still_recovers(tmp_path: 
     migrate(postgres_url, tmp_path / "data")
     done = run_cli("recover", **worker_env(postgres_url, tmp_path / "data"))
     assert done.returncode == 0 and "recovered 0 run(s)" in done.stderr, done.stderr
+
+
+def test_run_without_queue_beside_a_live_worker_refuses_to_continue_its_queued_runs(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    _queued(tmp_path, postgres_url)
+    env = worker_env(postgres_url, tmp_path / "data")
+    worker = spawn_worker(tmp_path / "worker.log", env, "--queues", "maintenance")
+    try:
+        wait_until(lambda: rows(postgres_url, "SELECT id FROM procrastinate_workers"), 60, "the worker to start")
+        done = run_cli("run", tmp_path / "in", **env)  # the same folder, in this process
+    finally:
+        stop(worker)
+    assert done.returncode == 2, done.stdout + done.stderr
+    [line] = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert "1 worker(s) alive" in line and "claimflow run --queue" in line, line
+    _untouched(postgres_url)
