@@ -125,10 +125,13 @@ def status(as_json: AsJson = False, data_dir: DataDir = None) -> None:
         emit(found)
         return
     if found["mode"] == "production":
-        table = fitted_table("queue", "waiting", "running")
-        for name, counts in found["queues"].items():
-            table.add_row(name, str(counts["waiting"]), str(counts["running"]))
-        out.print(table)
+        if found["queues"]:
+            table = fitted_table("queue", "waiting", "running")
+            for name, counts in found["queues"].items():
+                table.add_row(name, str(counts["waiting"]), str(counts["running"]))
+            out.print(table)
+        else:  # a table of headers alone reads as a display that failed
+            out.print("queues: no job waiting or running")
         out.print(
             f"jobs running {found['jobs_running']}, stalled {found['jobs_stalled']}; "
             f"workers alive {found['workers_alive']}"

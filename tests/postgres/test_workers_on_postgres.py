@@ -70,6 +70,14 @@ def test_a_worker_started_before_migrate_says_so_in_one_line_and_never_that_it_s
     assert "Traceback" not in done.stderr, done.stderr
 
 
+def test_status_of_an_idle_queue_says_so_in_words(tmp_path: Path, postgres_url: str) -> None:
+    migrate(postgres_url, tmp_path / "data")
+    done = run_cli("status", **worker_env(postgres_url, tmp_path / "data"))
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[:2] == ["queues: no job waiting or running", "jobs running 0, stalled 0; workers alive 0"], lines
+
+
 def test_run_queue_records_runs_and_jobs_and_status_matches_the_database(tmp_path: Path, postgres_url: str) -> None:
     data = tmp_path / "data"
     migrate(postgres_url, data)
