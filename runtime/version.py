@@ -28,7 +28,7 @@ from claimflow.runtime.errors import WorkflowVersionError
 from claimflow.state.claims import ClassificationClaim, ExtractionClaim
 from claimflow.state.policy import Policy
 from claimflow.state.review import ReviewDecision, ReviewRequest
-from claimflow.state.schema import DocumentType
+from claimflow.state.schema import UNKNOWN_TYPE, DocumentType, DocumentTypes
 from claimflow.state.workflow import WorkflowState
 
 if TYPE_CHECKING:
@@ -133,13 +133,27 @@ def workflow_version(compiled: CompiledStateGraph[Any, Any, Any, Any], types: It
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
-def check_version(run_id: str, recorded: str, current: str) -> None:
-    """Raise WorkflowVersionError unless the run's recorded version is the current one."""
-    if recorded != current:
+def check_version(
+    run_id: str, recorded: str, current: str, *, doc_type: str | None = None, types: DocumentTypes | None = None
+) -> None:
+    """Raise WorkflowVersionError unless the run's recorded version is the current one.
+
+    `doc_type` and `types`: the run's type and the active ones. A run whose type is not active here differs in
+    version for that reason alone, most often a type of one's own this command was not told of: the error says
+    so, and does not advise `rerun`, which would run the document again without its type.
+    """
+    if recorded == current:
+        return
+    if doc_type not in (None, UNKNOWN_TYPE) and types is not None and types.find(doc_type) is None:
         raise WorkflowVersionError(
-            f"run {run_id} was started by workflow version {recorded}, but this installation runs version "
-            f"{current} (its document types, rules, prompts or code differ), so resuming would run a different "
-            "workflow. Finish it with the installation and types that started it, or run its document again "
-            f"under this version with `claimflow rerun {run_id[:12]}`; `claimflow runs --version-mismatch` "
-            "lists every such run."
+            f"run {run_id} is of document type {doc_type!r}, which is not loaded here (active:"
+            f" {', '.join(types.names)}): name the module that declares it with --types (or CLAIMFLOW_TYPES,"
+            " claimflow.toml) and try again"
         )
+    raise WorkflowVersionError(
+        f"run {run_id} was started by workflow version {recorded}, but this installation runs version "
+        f"{current} (its document types, rules, prompts or code differ), so resuming would run a different "
+        "workflow. Finish it with the installation and types that started it, or run its document again "
+        f"under this version with `claimflow rerun {run_id[:12]}`; `claimflow runs --version-mismatch` "
+        "lists every such run."
+    )

@@ -245,7 +245,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         if row.workflow_version == self.version:
             return None
         if row.status == "resuming" or (await self.graph.aget_state(self._config(row.run_id))).values:
-            check_version(row.run_id, row.workflow_version, self.version)
+            check_version(row.run_id, row.workflow_version, self.version, doc_type=row.doc_type, types=self.types)
         return self.version
 
     async def recover(self, *, concurrency: int = 1) -> list[RunRow]:
@@ -278,7 +278,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
     async def _recover(self, row: RunRow) -> RunRow:
         if await self._version_to_adopt(row) is not None:
             return await self.start(row.run_id)  # of another version and never ran a step: starts under this one
-        check_version(row.run_id, row.workflow_version, self.version)
+        check_version(row.run_id, row.workflow_version, self.version, doc_type=row.doc_type, types=self.types)
         pending = await self.pending_review(row.run_id)
         if pending is None:
             return await self.start(row.run_id)
