@@ -109,7 +109,12 @@ def run(
         _enqueue(files, settings, as_json=as_json, data_dir=data_dir, lost=lost)
     with exit_codes():
         # A document registered before whose run is unfinished would be continued here and by a worker at once.
-        refuse_beside_workers(settings, "run", RUN_INSTEAD)
+        try:
+            refuse_beside_workers(settings, "run", RUN_INSTEAD)
+        except Exception as error:
+            if unavailable_reason(error) is None:
+                raise
+            # A database out of reach: opening the engine stops the run with it, advising what a local run may do.
 
     async def body(engine: Engine) -> list[dict[str, Any]]:
         views: list[dict[str, Any]] = []
