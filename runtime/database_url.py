@@ -45,8 +45,18 @@ def database_url_refusal(url: str) -> str | None:
     return f"CLAIMFLOW_DATABASE_URL={shown!r} {problem}: set {DATABASE_URL_FORM}" if problem else None
 
 
+# A password in libpq's keyword/value form ("host=db password=s3cret"), which is no URL for `redact` to mask:
+# the value bare, or single-quoted with backslash escapes (libpq's own quoting).
+_KEYWORD_PASSWORD = re.compile(r"(?i)\b((?:ssl)?password\s*=\s*)('(?:\\.|[^'\\])*'?|\S+)")
+
+
 def _masked(url: str) -> tuple[str, str]:
-    """`url` with its password masked (`redact`, which also ends a URL at a space), and that password, or `""`."""
+    """`url` with its password masked (`redact`, which also ends a URL at a space), and that password, or `""`.
+
+    A keyword/value connection string is refused (not a URL), but told with its password masked too.
+    """
+    if "://" not in url:
+        return redact(_KEYWORD_PASSWORD.sub(lambda found: found[1] + MASK, url)), ""
     scheme, _, rest = url.partition("://")
     authority, slash, path = rest.partition("/")
     userinfo, _, hosts = authority.rpartition("@")

@@ -44,11 +44,20 @@ def test_a_url_that_is_not_postgres_is_a_settings_error(
 
 
 def test_a_refused_url_never_shows_its_password(claimflow: Invoke, tmp_path: Path) -> None:
-    for url in ("mysql://claims:hunter2@db/claims", "postgresql://claims:hunter2%zz@db/claims"):
-        result = claimflow("runs", env={"CLAIMFLOW_DATABASE_URL": url})
+    urls = (
+        "mysql://claims:hunter2@db/claims",
+        "postgresql://claims:hunter2%zz@db/claims",
+        "host=db password=hunter2 dbname=claims user=claims",  # libpq's keyword/value form, refused too
+        "host=db PASSWORD = 'hunter2 \\' and more' dbname=claims",
+        "host=db sslpassword=hunter2",
+    )
+    for url in urls:
+        for command in ("runs", "check"):
+            result = claimflow(command, env={"CLAIMFLOW_DATABASE_URL": url})
 
-        assert result.exit_code == 2, (result.stderr, result.exception)
-        assert "CLAIMFLOW_DATABASE_URL=" in result.stderr and "hunter2" not in result.stderr, result.stderr
+            assert result.exit_code in (1, 2), (result.stderr, result.exception)
+            said = result.stdout + result.stderr
+            assert "CLAIMFLOW_DATABASE_URL=" in said and "hunter2" not in said and "more" not in said, said
 
 
 def test_check_fails_its_settings_check_for_such_a_url(claimflow: Invoke) -> None:
