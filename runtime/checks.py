@@ -81,6 +81,8 @@ def _checks(load_settings: Callable[[], Settings]) -> Iterator[CheckResult]:
     yield types
     registry, storage = _open_storage(settings)
     yield storage
+    if settings.execution == "queue" and not settings.database_url:
+        yield CheckResult("queue", "failed", QUEUE_WITHOUT_DATABASE)
     if registry is not None:
         try:
             if settings.database_url and settings.execution == "queue":
@@ -94,6 +96,12 @@ def _checks(load_settings: Callable[[], Settings]) -> Iterator[CheckResult]:
         yield _model("second_opinion", settings.second_opinion, settings)
     yield _ocr(settings.limits.ocr_languages)
     yield _delivery(settings)
+
+
+QUEUE_WITHOUT_DATABASE = (
+    "CLAIMFLOW_EXECUTION=queue: runs advance in workers, and their queue lives in Postgres; set"
+    " CLAIMFLOW_DATABASE_URL (and run `claimflow db migrate`), or unset CLAIMFLOW_EXECUTION to run in this process"
+)
 
 
 def _where(settings: Settings) -> str:

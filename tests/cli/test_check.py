@@ -49,6 +49,16 @@ def test_a_fresh_data_directory_passes_every_check_and_is_not_created(claimflow:
     assert not data.exists()
 
 
+def test_production_mode_without_a_database_fails_the_queue_check(claimflow: Invoke, tmp_path: Path) -> None:
+    """`run` would stop at once ("the queue lives in Postgres"): check says so first, not that all is ok."""
+    code, found = _checks(claimflow, "--data-dir", tmp_path / "data", env={"CLAIMFLOW_EXECUTION": "queue"})
+
+    assert code == 1, found
+    assert found["queue"]["outcome"] == "failed"
+    assert "CLAIMFLOW_EXECUTION=queue" in found["queue"]["detail"]
+    assert "set CLAIMFLOW_DATABASE_URL" in found["queue"]["detail"]
+
+
 def test_a_provider_without_its_key_fails_the_model_check_naming_the_variable(
     claimflow: Invoke, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
