@@ -287,6 +287,8 @@ def rerun(
             await engine.rerunnable_failures(error=error) if failed else []
         )
         chosen += [row.run_id for row in found if row.run_id not in chosen]
+        for run_id in chosen:  # each refusal before any run changes: a batch is not left half re-run
+            engine.refuse_unloaded_type(await engine.registry.get_run(run_id))
         views = []
         for run_id in chosen:
             row = await engine.rerun(run_id)

@@ -303,6 +303,19 @@ class Operations:
         new = await self.supersede(run_id)
         return new if self.queued else await self.start(new.run_id, registered=new)
 
+    def refuse_unloaded_type(self, row: RunRow) -> None:
+        """Raise RunBusyError for a run of a document type that is not active here, before it is run again.
+
+        Run again without its type (a command not given the `--types` the run was made with), its document would
+        be read as none of the active types and end `unknown`, while the old run, its review with it, is closed.
+        """
+        if row.doc_type not in (None, UNKNOWN_TYPE) and self.types.find(row.doc_type) is None:
+            raise RunBusyError(
+                f"run {row.run_id} is of document type {row.doc_type!r}, which is not loaded here (active:"
+                f" {', '.join(self.types.names)}): run again without it, its document would be none of the active"
+                " types; name the module that declares it with --types (or CLAIMFLOW_TYPES, claimflow.toml)"
+            )
+
     async def supersede(self, run_id: str) -> RunRow:
         """Register a new run of an unfinished or failed run's document, queued, and close the old run as superseded.
 
@@ -315,6 +328,7 @@ class Operations:
         those raise RunBusyError, and nothing changes.
         """
         old = await self.registry.get_run(run_id)
+        self.refuse_unloaded_type(old)
         if old.status in ("completed", "rejected"):
             raise RunBusyError(f"run {old.run_id} is {old.status}; only unfinished and failed runs are re-run")
         if old.superseded:
