@@ -248,7 +248,7 @@ class Decisions:
                 )
                 return (
                     f"{reason}; the decision on run {run_id} was applied and the run stopped after it: "
-                    "`claimflow recover` finishes it"
+                    f"{self._who_finishes()} finishes it"
                 )
             await self.registry.release(
                 run_id,
@@ -265,7 +265,7 @@ class Decisions:
                 raise
         return (
             f"{reason}; what became of the decision on run {run_id} could not be recorded: once the database is "
-            "back, `claimflow review list` shows whether the review is open again, and `claimflow recover` "
+            f"back, `claimflow review list` shows whether the review is open again, and {self._who_finishes()} "
             "finishes the run if the decision had been applied"
         )
 
@@ -302,6 +302,15 @@ class Decisions:
         )
         return await self.registry.get_run(row.run_id)
 
+    def _who_finishes(self) -> str:
+        """Who finishes a run whose decision was applied when the process applying it stopped.
+
+        `recover`; in production mode the workers, where `recover` refuses (beside them a run would advance twice).
+        """
+        if self.settings.execution == "queue":
+            return "a worker (the reaper gives a stopped worker's jobs to another; `claimflow status` shows them)"
+        return "`claimflow recover`"
+
     async def not_decidable(self, row: RunRow) -> str:
         """Why the run in `row` takes no decision now, and what to do about it."""
         if row.status == "resuming":
@@ -311,7 +320,7 @@ class Decisions:
                 return f"run {row.run_id} is resuming: {who} is being applied by {row.lease_owner}"
             return (
                 f"run {row.run_id} is resuming: {who} was committed, but the process applying it "
-                f"({row.lease_owner}) stopped before the run finished; `claimflow recover` finishes it with that "
+                f"({row.lease_owner}) stopped before the run finished; {self._who_finishes()} finishes it with that "
                 "decision"
             )
         if row.superseded:  # its review, if it had one, is the new run's to answer

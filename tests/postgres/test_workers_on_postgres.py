@@ -341,6 +341,39 @@ def test_a_resume_left_by_a_dead_worker_is_applied_once_by_the_next(tmp_path: Pa
     assert (int(decided[0]["n"]), int(completed[0]["n"])) == (1, 1)
 
 
+def test_a_resume_a_dead_worker_left_is_said_to_be_a_workers_to_finish_not_recovers(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    """In production mode `recover` refuses (beside the workers a run would advance twice): the queue's note on a
+    run left resuming names who does finish it, as it names `recover` where runs advance in their own process."""
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    decision = ReviewDecision(reviewer="ann", action="approve")
+
+    async def notes() -> list[str | None]:
+        said = []
+        for execution in ("queue", "local"):
+            async with open_engine(Settings(data_dir=data, database_url=postgres_url, execution=execution)) as engine:
+                if execution == "queue":
+                    row, _ = await engine.enqueue(CONTRACT)
+                    paused = await start_job(engine, row.run_id)
+                    await engine.enqueue_decision(row.run_id, decision)
+                    with psycopg.connect(postgres_url, autocommit=True) as conn:  # its worker died after the commit
+                        conn.execute(
+                            "UPDATE claimflow_runs SET status = 'resuming', lease_owner = 'gone-host:1',"
+                            " lease_until = %s WHERE run_id = %s",
+                            (time.time() - 60, row.run_id),
+                        )
+                    assert paused.status == "needs_review"
+                said.append(await engine.review_note(await engine.registry.get_run(row.run_id)))
+        return said
+
+    in_production, local = asyncio.run(notes())
+    assert in_production is not None and "finishes it with that decision" in in_production
+    assert "a worker" in in_production and "recover" not in in_production, in_production
+    assert local is not None and "`claimflow recover` finishes it" in local, local
+
+
 def test_a_run_whose_job_is_given_up_is_failed_with_why_and_run_again_by_rerun(
     tmp_path: Path, postgres_url: str
 ) -> None:
