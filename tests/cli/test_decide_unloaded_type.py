@@ -9,30 +9,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.integration._docs import run_cli, write
-
-ORDER_TYPE = """
-from claimflow import DocumentType, Field
-
-ORDER = DocumentType(
-    name="order_form",
-    description="A purchase order form",
-    titles=["PURCHASE ORDER"],
-    fields=[
-        Field("po_number", "identifier", required=True, labels=["PO Number"]),
-        Field("buyer", "text", required=True, labels=["Buyer"]),
-    ],
-)
-"""
+from tests.cli._order_form import paused_order
+from tests.integration._docs import run_cli
 
 
 def test_deciding_without_the_type_names_it_and_with_it_decides(tmp_path: Path) -> None:
-    types = write(tmp_path, "order_types.py", ORDER_TYPE)
-    order = write(tmp_path, "po.txt", "PURCHASE ORDER\nPO Number: 4500012345\n")  # no buyer: review
-    data = tmp_path / "data"
-    ran = run_cli("run", order, "--json", "--types", types, "--data-dir", data)
-    view = json.loads(ran.stdout.splitlines()[0])
-    assert (view["status"], view["doc_type"]) == ("needs_review", "order_form"), ran.stderr
+    types, data, view = paused_order(tmp_path)
 
     blind = run_cli("review", "decide", view["run_id"], "--reviewer", "kim", "--approve", "--data-dir", data)
     assert blind.returncode == 1

@@ -9,25 +9,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from tests.cli._order_form import ORDER_WITH_TOTAL
 from tests.integration._docs import run_cli, write
-
-ORDER_TYPE = """
-from claimflow import DocumentType, Field
-
-ORDER = DocumentType(
-    name="order_form",
-    description="A purchase order form",
-    titles=["PURCHASE ORDER"],
-    fields=[
-        Field("po_number", "identifier", required=True, labels=["PO Number"]),
-        Field("total", "amount", labels=["Total"]),
-    ],
-)
-"""
 
 
 def test_runs_of_a_type_not_loaded_are_named_and_the_export_fails(tmp_path: Path) -> None:
-    types = write(tmp_path, "order_types.py", ORDER_TYPE)
+    types = write(tmp_path, "order_types.py", ORDER_WITH_TOTAL)
     docs = tmp_path / "docs"
     docs.mkdir()
     write(docs, "po-1.txt", "PURCHASE ORDER\nPO Number: 4500012345\nTotal: EUR 120.00\n")
@@ -54,7 +41,7 @@ def test_runs_of_a_type_not_loaded_are_named_and_the_export_fails(tmp_path: Path
 
 
 def test_an_export_of_one_loaded_type_does_not_count_the_others(tmp_path: Path) -> None:
-    types = write(tmp_path, "order_types.py", ORDER_TYPE)
+    types = write(tmp_path, "order_types.py", ORDER_WITH_TOTAL)
     write(tmp_path, "po.txt", "PURCHASE ORDER\nPO Number: 4500012345\nTotal: EUR 120.00\n")
     data = tmp_path / "data"
     assert run_cli("run", tmp_path / "po.txt", "--types", types, "--data-dir", data).returncode == 0

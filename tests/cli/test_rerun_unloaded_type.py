@@ -9,29 +9,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.integration._docs import run_cli, write
-
-ORDER_TYPE = """
-from claimflow import DocumentType, Field
-
-ORDER = DocumentType(
-    name="order_form",
-    description="A purchase order form",
-    titles=["PURCHASE ORDER"],
-    fields=[
-        Field("po_number", "identifier", required=True, labels=["PO Number"]),
-        Field("buyer", "text", required=True, labels=["Buyer"]),
-    ],
-)
-"""
+from tests.cli._order_form import paused_order
+from tests.integration._docs import run_cli
 
 
 def test_a_run_of_a_type_not_loaded_is_not_run_again_without_it(tmp_path: Path) -> None:
-    types = write(tmp_path, "order_types.py", ORDER_TYPE)
-    order = write(tmp_path, "po.txt", "PURCHASE ORDER\nPO Number: 4500012345\n")  # no buyer: review
-    data = tmp_path / "data"
-    ran = run_cli("run", order, "--json", "--types", types, "--data-dir", data)
-    run_id = json.loads(ran.stdout.splitlines()[0])["run_id"]
+    types, data, view = paused_order(tmp_path)
+    run_id = view["run_id"]
 
     for args in (("--version-mismatch",), (run_id,)):
         blind = run_cli("rerun", *args, "--data-dir", data)

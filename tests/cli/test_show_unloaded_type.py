@@ -8,27 +8,14 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from claimflow.runtime.cli import app
+from tests.cli._order_form import ORDER_WITH_TOTAL
 from tests.integration._docs import write
-
-ORDER_TYPE = """
-from claimflow import DocumentType, Field
-
-ORDER = DocumentType(
-    name="order_form",
-    description="A purchase order form",
-    titles=["PURCHASE ORDER"],
-    fields=[
-        Field("po_number", "identifier", required=True, labels=["PO Number"]),
-        Field("total", "amount", labels=["Total"]),
-    ],
-)
-"""
 
 runner = CliRunner(env={"COLUMNS": "1000"})
 
 
 def test_a_run_of_a_type_not_loaded_shows_its_stored_fields_and_says_how_to_load_it(tmp_path: Path) -> None:
-    types = write(tmp_path, "order_types.py", ORDER_TYPE)
+    types = write(tmp_path, "order_types.py", ORDER_WITH_TOTAL)
     order = write(tmp_path, "po.txt", "PURCHASE ORDER\nPO Number: 4500012345\nTotal: EUR 120.00\n")
     data = str(tmp_path / "data")
     ran = runner.invoke(app, ["run", str(order), "--json", "--types", str(types), "--data-dir", data])
