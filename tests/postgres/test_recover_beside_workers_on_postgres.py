@@ -8,6 +8,7 @@ opened; a `run` of the same folder did the same to the runs it found registered 
 from __future__ import annotations
 
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 
@@ -54,18 +55,25 @@ def test_recover_in_production_mode_refuses_and_leaves_the_runs_to_the_workers(
     _untouched(postgres_url)
 
 
+def _beside_a_live_worker(tmp_path: Path, postgres_url: str, *command: str | Path) -> CompletedProcess[str]:
+    """`claimflow COMMAND` while a worker is alive on the database.
+
+    It listens only to maintenance: the runs' jobs stay waiting while it lives.
+    """
+    env = worker_env(postgres_url, tmp_path / "data")
+    worker = spawn_worker(tmp_path / "worker.log", env, "--queues", "maintenance")
+    try:
+        wait_until(lambda: rows(postgres_url, "SELECT id FROM procrastinate_workers"), 60, "the worker to start")
+        return run_cli(*command, **env)
+    finally:
+        stop(worker)
+
+
 def test_recover_beside_a_live_worker_refuses_though_production_mode_is_not_set(
     tmp_path: Path, postgres_url: str
 ) -> None:
     _queued(tmp_path, postgres_url)
-    env = worker_env(postgres_url, tmp_path / "data")
-    # A worker alive on this database, listening only to maintenance: the runs' jobs stay waiting while it lives.
-    worker = spawn_worker(tmp_path / "worker.log", env, "--queues", "maintenance")
-    try:
-        wait_until(lambda: rows(postgres_url, "SELECT id FROM procrastinate_workers"), 60, "the worker to start")
-        done = run_cli("recover", **env)
-    finally:
-        stop(worker)
+    done = _beside_a_live_worker(tmp_path, postgres_url, "recover")
     assert done.returncode == 2, done.stdout + done.stderr
     assert "1 worker(s) alive and 2 run job(s) waiting or running" in done.stderr, done.stderr
     _untouched(postgres_url)
@@ -81,13 +89,7 @@ def test_run_without_queue_beside_a_live_worker_refuses_to_continue_its_queued_r
     tmp_path: Path, postgres_url: str
 ) -> None:
     _queued(tmp_path, postgres_url)
-    env = worker_env(postgres_url, tmp_path / "data")
-    worker = spawn_worker(tmp_path / "worker.log", env, "--queues", "maintenance")
-    try:
-        wait_until(lambda: rows(postgres_url, "SELECT id FROM procrastinate_workers"), 60, "the worker to start")
-        done = run_cli("run", tmp_path / "in", **env)  # the same folder, in this process
-    finally:
-        stop(worker)
+    done = _beside_a_live_worker(tmp_path, postgres_url, "run", tmp_path / "in")  # the same folder, in this process
     assert done.returncode == 2, done.stdout + done.stderr
     [line] = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert "1 worker(s) alive" in line and "claimflow run --queue" in line, line
