@@ -59,7 +59,15 @@ def test_a_job_cut_off_by_the_graceful_timeout_is_continued_by_another_worker(
     finally:
         stop(first)
     assert _run_status(postgres_url) == "running"  # cut off mid-step, as a crash would leave it
-    assert [job["status"] for job in rows(postgres_url, START_JOBS)] == ["todo"]  # handed back, not aborted
+    _another_worker_continues(tmp_path, postgres_url, env)
+    started = rows(postgres_url, "SELECT count(*) AS n FROM claimflow_events WHERE type = 'run.started'")
+    reviews = rows(postgres_url, "SELECT run_id FROM claimflow_events WHERE type = 'review.requested'")
+    assert int(started[0]["n"]) == 1 and [row["run_id"] for row in reviews] == [run_id]
+
+
+def _another_worker_continues(tmp_path: Path, postgres_url: str, env: dict[str, str]) -> None:
+    """The run's start job was handed back, not aborted: a second worker takes it and brings the run to its review."""
+    assert [job["status"] for job in rows(postgres_url, START_JOBS)] == ["todo"]
     second = spawn_worker(tmp_path / "second.log", env, "--queues", "llm.openai")
     try:
         wait_until(lambda: _run_status(postgres_url) in FINISHED, 60, "another worker to continue the run")
@@ -67,9 +75,6 @@ def test_a_job_cut_off_by_the_graceful_timeout_is_continued_by_another_worker(
         stop(second)
     assert _run_status(postgres_url) == "needs_review"
     assert [job["status"] for job in rows(postgres_url, START_JOBS)] == ["succeeded"]
-    started = rows(postgres_url, "SELECT count(*) AS n FROM claimflow_events WHERE type = 'run.started'")
-    reviews = rows(postgres_url, "SELECT run_id FROM claimflow_events WHERE type = 'review.requested'")
-    assert int(started[0]["n"]) == 1 and [row["run_id"] for row in reviews] == [run_id]
 
 
 @pytest.mark.parametrize("signal_sent", [signal.SIGINT, signal.SIGTERM])
@@ -100,14 +105,7 @@ def test_a_second_stop_signal_hands_the_job_back_at_once_and_another_worker_cont
     [now] = [line for line in text.splitlines() if " worker.stopping_now " in line]
     assert " WARNING " in now and f"signal={signal_sent.name}" in now and "in_hand=1" in now, text
     assert "job.handed_back" in text and "Traceback" not in text, text
-    assert [job["status"] for job in rows(postgres_url, START_JOBS)] == ["todo"]  # handed back, not aborted
-    second = spawn_worker(tmp_path / "second.log", env, "--queues", "llm.openai")
-    try:
-        wait_until(lambda: _run_status(postgres_url) in FINISHED, 60, "another worker to continue the run")
-    finally:
-        stop(second)
-    assert _run_status(postgres_url) == "needs_review"
-    assert [job["status"] for job in rows(postgres_url, START_JOBS)] == ["succeeded"]
+    _another_worker_continues(tmp_path, postgres_url, env)
 
 
 def test_a_worker_outlives_a_database_outage_and_takes_the_next_job(
