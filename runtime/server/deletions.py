@@ -12,8 +12,8 @@ from __future__ import annotations
 import logging
 import re
 import uuid
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from claimflow.runtime.engine import Engine
 from claimflow.runtime.errors import SetupError
@@ -21,12 +21,6 @@ from claimflow.runtime.registry import RegistryError, RunBusyError, RunNotFoundE
 from claimflow.runtime.registry.runs import close_owner, engine_owner
 from claimflow.runtime.server.context import ENGINES
 from claimflow.state.events import event
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 _THREAD_PATH = re.compile(r"/threads/([^/]+)/?")
 
