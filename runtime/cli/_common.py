@@ -210,7 +210,8 @@ def with_engine(
     `override_model`
     continues runs on the settings' model rather than each run's own (`--model` named on the command line).
     A stop for storage advises how to continue what was registered (`resume_advice`), in production mode too
-    when `queued` (`run --queue`); a `readonly` command registers nothing and advises nothing.
+    when `queued` (`run --queue`), or, stopped before the engine opened, says nothing was recorded and what to
+    check; a `readonly` command registers nothing and advises nothing.
     """
     from claimflow.runtime.engine import open_engine
 
@@ -219,8 +220,12 @@ def with_engine(
         if reading:
             require_runs_read(settings)
 
+    opened = False  # until the engine opens (its database reached), this command has recorded nothing
+
     async def main() -> T:
+        nonlocal opened
         async with open_engine(settings, readonly=readonly, override_model=override_model, reading=reading) as engine:
+            opened = True
             # What start-up built (modules, the graph, a provider's SDK and its client) lives as long as
             # the process: take it out of the collector's sight, or every full collection walks it again.
             # On a model-backed batch that was ~0.1 s of collector pauses per 40 documents.
@@ -230,12 +235,15 @@ def with_engine(
             except RunNotFoundError as error:
                 raise not_found(error, (row.run_id for row in await engine.registry.list_runs())) from None
 
-    advice = None if readonly else resume_advice(settings, queued=queued)
+    def advice() -> str | None:
+        return None if readonly else resume_advice(settings, queued=queued, opened=opened)
+
     try:
         with exit_codes(advice=advice):
             return asyncio.run(main())
     except KeyboardInterrupt:  # Ctrl-C: typer would end with 130 and not a word of what became of the work
-        err.print(f"interrupted; {advice}" if advice else "interrupted")
+        said = advice()
+        err.print(f"interrupted; {said}" if said else "interrupted")
         raise typer.Exit(INTERRUPTED) from None
 
 
@@ -300,12 +308,13 @@ def not_found(error: RunNotFoundError, run_ids: Iterable[str]) -> RunNotFoundErr
 
 
 @contextmanager
-def exit_codes(*, advice: str | None = None) -> Iterator[None]:
+def exit_codes(*, advice: str | Callable[[], str | None] | None = None) -> Iterator[None]:
     """Known errors become a message and an exit code, never a traceback.
 
     2 for setup errors and unknown runs, 1 for a refused operation, 3 when storage or the database is gone:
-    `error: stopped: REASON`, then `advice` (what becomes of the work done so far, see `resume_advice`) unless
-    the command wrote nothing (none given) or could not open its data directory at all.
+    `error: stopped: REASON`, then `advice` (what becomes of the work done so far, see `resume_advice`; a
+    callable is asked when the stop comes, as it depends on how far the command got) unless the command wrote
+    nothing (none given) or could not open its data directory at all.
     """
     # psycopg and its pools log each failed reconnect or cancellation to stderr; a lost database is told once, below.
     logging.getLogger("psycopg").setLevel(logging.ERROR)
@@ -325,7 +334,8 @@ def exit_codes(*, advice: str | None = None) -> Iterator[None]:
         reason = unavailable_reason(error)
         if reason is None:
             raise
-        then = f"; {advice}" if advice and not isinstance(error, DataDirectoryError) else ""
+        said = advice() if callable(advice) else advice
+        then = f"; {said}" if said and not isinstance(error, DataDirectoryError) else ""
         err.print(f"[red]error:[/red] stopped: {message(reason)}{then}")
         raise typer.Exit(STOPPED) from None
 
@@ -345,9 +355,24 @@ QUEUED_HINT = "every run recorded so far is kept with its job for the workers: r
 """What a stop advises in production mode, where workers advance the runs: `recover` must not run beside them."""
 
 
-def resume_advice(settings: Settings, *, queued: bool = False) -> str:
+UNREACHED_HINT = (
+    "nothing was {done}: check that the database CLAIMFLOW_DATABASE_URL names is up and takes connections from "
+    "here (`claimflow check` tells), then run the same command again"
+)
+"""What a stop advises when the database could not be reached as the command started: there is nothing to keep."""
+
+UNOPENED_HINT = "nothing was {done}: run the same command again once the data directory can be written"
+"""The same, for a data directory's storage (SQLite) that could not be opened for writing."""
+
+
+def resume_advice(settings: Settings, *, queued: bool = False, opened: bool = True) -> str:
     """What a command that registers or advances runs advises when storage stops it, for its mode.
 
     `queued`: the command records runs for workers whatever `CLAIMFLOW_EXECUTION` says (`run --queue`).
+    `opened`: false when the stop came before the engine opened, so before anything was registered or queued.
     """
-    return QUEUED_HINT if queued or settings.execution == "queue" else RESUME_HINT
+    to_workers = queued or settings.execution == "queue"
+    if not opened:
+        hint = UNREACHED_HINT if settings.database_url else UNOPENED_HINT
+        return hint.format(done="queued" if to_workers else "recorded")
+    return QUEUED_HINT if to_workers else RESUME_HINT

@@ -58,6 +58,20 @@ def test_an_unreachable_database_is_one_line_and_an_exit_code(tmp_path: Path) ->
         assert "Traceback" not in done.stderr and len(errors) == 1 and "127.0.0.1" in errors[0], done.stderr
 
 
+def test_run_on_an_unreachable_database_says_nothing_was_queued_or_recorded_and_what_to_check(
+    tmp_path: Path,
+) -> None:
+    env = worker_env("postgresql://postgres@127.0.0.1:1/none?connect_timeout=2", tmp_path / "data")
+    cases = ((("run", "--queue", INVOICE), "nothing was queued"), (("run", INVOICE), "nothing was recorded"))
+    for args, nothing in cases:
+        done = run_cli(*args, **env)
+        assert done.returncode == 3, done.stderr
+        [line] = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+        # The engine never opened: no run was recorded, so none is "kept", and the line says what to check.
+        assert "127.0.0.1" in line and f"; {nothing}: check that the database" in line, line
+        assert "CLAIMFLOW_DATABASE_URL" in line and "claimflow check" in line and "kept" not in line, line
+
+
 def test_a_worker_started_before_migrate_says_so_in_one_line_and_never_that_it_started(
     tmp_path: Path, postgres_url: str
 ) -> None:
