@@ -21,9 +21,9 @@ from claimflow.evals.run_pure import run_apply, run_review, run_router, run_rule
 from claimflow.evals.unanswered import unanswered_result
 from claimflow.nodes.ports import ModelGateway, ModelUnavailableError
 from claimflow.runtime.gateway import make_gateway
-from claimflow.runtime.user_code import raised_at
 from claimflow.state.errors import OfflineHookError, RuleFailedError
 from claimflow.state.schema import DocumentTypes
+from claimflow.state.user_code import raised_at
 
 REPLAY = "replay"
 """The offline backend: each model-step case's recorded claim."""

@@ -31,9 +31,9 @@ from types import ModuleType
 from claimflow.runtime.active_types import ENTRY_POINT_SOURCE, ActiveType, ActiveTypes, combine, given_types
 from claimflow.runtime.errors import TypeDiscoveryError
 from claimflow.runtime.type_config import CONFIG_FILE, TypeConfig, find_config
-from claimflow.runtime.user_code import user_frame
 from claimflow.state.errors import DeclarationError
 from claimflow.state.schema import DocumentType, DocumentTypes, Rule
+from claimflow.state.user_code import user_frame
 
 __all__ = [
     "CONFIG_FILE",

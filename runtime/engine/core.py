@@ -49,13 +49,13 @@ from claimflow.runtime.registry.settlement import Settlement
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.runtime.unavailable import unavailable_reason
-from claimflow.runtime.user_code import raised_at
 from claimflow.runtime.version import check_version, workflow_version
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import Event, event
 from claimflow.state.lengths import STORED
 from claimflow.state.redaction import redact
 from claimflow.state.review import ReviewRequest
+from claimflow.state.user_code import raised_at
 from claimflow.state.workflow import WorkflowState
 
 _log = logging.getLogger("claimflow")

@@ -23,6 +23,7 @@ from claimflow.state.schema._check_input import given_values
 from claimflow.state.schema.fields import Field, check_name, check_text
 from claimflow.state.schema.rules import Rule, RuleInput, shortened
 from claimflow.state.schema.type_words import TypeWords
+from claimflow.state.user_code import raised_at
 
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 UNKNOWN_TYPE = "unknown"
@@ -253,11 +254,19 @@ class DocumentType:
 
         Raises:
             ValueError: A field or column the type does not declare, or a value that is not canonical text.
-            RuleFailedError: A rule raised, or read a field it may not (`RuleFieldError`).
+            RuleFailedError: A rule raised (the message ends with the file and line that raised, as a run's error
+                does), or read a field it may not (`RuleFieldError`).
         """
         results, rows = given_values(self.name, self._by_name, values, tables)
-        return run_rules(self, results, rows, today=today or date.today(), tolerance=tolerance,
-                         earlier_runs=tuple(earlier_runs))  # fmt: skip
+        try:
+            return run_rules(self, results, rows, today=today or date.today(), tolerance=tolerance,
+                             earlier_runs=tuple(earlier_runs))  # fmt: skip
+        except RuleFailedError as error:
+            # Said as the engine says a document's: the rule's own line, which a test's long traceback buries.
+            where = raised_at(error)
+            if not where:
+                raise
+            raise RuleFailedError(f"{error}{where}") from error.__cause__
 
     def describe(self) -> dict[str, object]:
         """The declaration as plain data: fields, labels, rules, prompt version (hooks by name)."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
+
 import pytest
 
 from claimflow import DocumentType, Field, RuleInput, RuleResult, rule
@@ -55,3 +58,36 @@ def test_a_rule_that_raises_with_a_long_message_fails_with_its_message_cut() -> 
 def test_a_rule_that_calls_sys_exit_fails_as_a_rule_not_the_program() -> None:
     with pytest.raises(RuleFailedError, match=r"rule 'quits' of document type 'purchase_order' raised SystemExit: 2"):
         _order(quits).check({"total": "10.00"})
+
+
+RULES = """
+from claimflow import RuleInput, RuleResult, rule
+
+
+def _share(total, parts):
+    return total / parts
+
+
+@rule("split_evenly", fields=["total"])
+def split_evenly(doc: RuleInput) -> RuleResult | None:
+    return doc.check(_share(doc.amount("total"), 0) > 0, "split")
+"""
+
+
+def test_check_names_the_line_a_rule_raised_at_as_a_runs_error_does(tmp_path: Path) -> None:
+    # A user's own rules, in their own file: a test of them said what was raised, not where in twenty lines.
+    source = tmp_path / "my_rules.py"
+    source.write_text(RULES)
+    spec = importlib.util.spec_from_file_location("my_rules", source)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    with pytest.raises(RuleFailedError) as raised:
+        _order(module.split_evenly).check({"total": "10.00"})
+    assert str(raised.value) == (
+        "rule 'split_evenly' of document type 'purchase_order' raised DivisionByZero:"
+        f" [<class 'decimal.DivisionByZero'>] (raised at {source}:6)"
+    )
+    # The traceback still leads to what the rule raised.
+    assert type(raised.value.__cause__).__name__ == "DivisionByZero"
