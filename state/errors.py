@@ -38,7 +38,10 @@ class MaskingTimeoutError(StateError):
 
 
 class RuleFailedError(StateError):
-    """A document type's own rule raised instead of judging: a bug in that rule, named with the document type."""
+    """A document type's own rule raised, or returned something else than a result, instead of judging.
+
+    A bug in that rule: the message names it and its document type, and only the document being read fails.
+    """
 
 
 class RuleFieldError(RuleFailedError):

@@ -334,7 +334,7 @@ def run_rules(
         try:
             result = item(given)
         except RuleFailedError:
-            raise  # a name the rule may not read (RuleFieldError): its message already names the rule and type
+            raise  # a name the rule may not read (RuleFieldError), or no result: its message names the rule, type
         # The user's own code: its failure names it, and fails this document only. SystemExit too (a rule that
         # calls sys.exit, or a library that does): let through, it would end the whole batch with no word.
         except (Exception, SystemExit) as error:

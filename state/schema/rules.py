@@ -15,10 +15,11 @@ it does not apply. Rules are pure: the same values give the same result, so they
 from __future__ import annotations
 
 import inspect
+import reprlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from claimflow.state.errors import DeclarationError
+from claimflow.state.errors import DeclarationError, RuleFailedError
 from claimflow.state.outcomes import ReviewReasonCode, RuleResult, RuleSeverity
 from claimflow.state.schema.fields import check_name
 from claimflow.state.schema.rule_input import Row, RuleInput
@@ -71,12 +72,21 @@ class Rule:
             raise DeclarationError(f"rule {self.name!r} is an async function; a rule is a plain function (def)")
 
     def __call__(self, doc: RuleInput) -> RuleResult | None:
-        """Run the rule; its result carries the rule's name, fields, severity and review reason."""
+        """Run the rule; its result carries the rule's name, fields, severity and review reason.
+
+        Raises:
+            RuleFailedError: The rule returned something else than a RuleResult or None.
+        """
         result = self.function(doc)
         if result is None:
             return None
         if not isinstance(result, RuleResult):
-            raise TypeError(f"rule {self.name!r} returned {result!r}; return doc.check(...), a RuleResult, or None")
+            # Not raised by the rule: a "raised TypeError" would send its author looking for a line that raised.
+            of_type = f" of document type {doc.doc_type!r}" if doc.doc_type else ""
+            raise RuleFailedError(
+                f"rule {self.name!r}{of_type} returned {reprlib.repr(result)}; a rule returns doc.check(...),"
+                " doc.passed(...) or doc.failed(...) (a RuleResult), or None when it does not apply"
+            )
         return result.model_copy(
             update={
                 "rule": self.name,

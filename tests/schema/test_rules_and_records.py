@@ -9,6 +9,7 @@ import pytest
 
 from claimflow import Column, DocumentType, Field, RuleInput, RuleResult, rule
 from claimflow.state.documents import DocumentRef
+from claimflow.state.errors import RuleFailedError
 from claimflow.state.evidence import Evidence
 from claimflow.state.outcomes import Classification, FieldResult, TableRow
 from claimflow.state.records import build_record, record_model
@@ -88,7 +89,7 @@ def test_the_duplicate_rule_sees_earlier_runs_and_fails_as_a_duplicate() -> None
 
 def test_a_rule_must_return_a_rule_result() -> None:
     broken = rule("broken", fields=["total"])(lambda doc: True)  # type: ignore[arg-type,return-value]
-    with pytest.raises(TypeError, match="rule 'broken' returned True"):
+    with pytest.raises(RuleFailedError, match="rule 'broken' returned True; a rule returns doc.check"):
         broken(RuleInput("broken", ("total",), {}))
 
 

@@ -91,3 +91,25 @@ def test_check_names_the_line_a_rule_raised_at_as_a_runs_error_does(tmp_path: Pa
     )
     # The traceback still leads to what the rule raised.
     assert type(raised.value.__cause__).__name__ == "DivisionByZero"
+
+
+@pytest.mark.parametrize(
+    ("answer", "shown"),
+    [
+        (True, "True"),
+        ("ok", "'ok'"),
+        ({"passed": True}, "{'passed': True}"),
+        ("z" * 5_000, "'zzzzzzzzzzzz...zzzzzzzzzzzzz'"),
+    ],
+)
+def test_a_rule_that_returns_no_result_says_what_it_returned_and_what_it_must_return(
+    answer: object, shown: str
+) -> None:
+    # It was told as "raised TypeError": its author looked for a line that raised, and there was none.
+    returns = rule("returns", fields=["total"])(lambda doc: answer)  # type: ignore[arg-type,return-value]
+    with pytest.raises(RuleFailedError) as raised:
+        _order(returns).check({"total": "10.00"})
+    assert str(raised.value) == (
+        f"rule 'returns' of document type 'purchase_order' returned {shown}; a rule returns doc.check(...),"
+        " doc.passed(...) or doc.failed(...) (a RuleResult), or None when it does not apply"
+    )
