@@ -12,11 +12,11 @@ counted, as that step's.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from difflib import get_close_matches
 
 from claimflow.evals.errors import CaseFileError
 from claimflow.evals.golden import DocumentCase, GoldenCase, ModelStepCase, ReviewCase, RuleCase
 from claimflow.evals.select import case_type
+from claimflow.state.did_you_mean import did_you_mean
 from claimflow.state.normalize import not_canonical
 from claimflow.state.schema import DocumentType, DocumentTypes
 
@@ -38,18 +38,13 @@ def _named(case: GoldenCase) -> Iterator[tuple[str, str]]:
 def _unknown(where: str, name: str, doc_type: DocumentType, case: GoldenCase) -> str:
     fields = [spec.name for spec in doc_type.fields]
     return (
-        f"case {case.id}: {where} names {name!r}, which {doc_type.name} does not have{_close(name, fields)}; "
+        f"case {case.id}: {where} names {name!r}, which {doc_type.name} does not have{did_you_mean(name, fields)}; "
         f"its fields: {', '.join(fields)}"
     )
 
 
 def _file(case: GoldenCase) -> str:
     return f"{case.step}/{case.name}.json"
-
-
-def _close(name: str, names: Sequence[str]) -> str:
-    near = get_close_matches(name, names, n=1)
-    return f" (did you mean {near[0]!r}?)" if near else ""
 
 
 def _unknown_columns(case: RuleCase, doc_type: DocumentType) -> Iterator[str]:
@@ -62,7 +57,7 @@ def _unknown_columns(case: RuleCase, doc_type: DocumentType) -> Iterator[str]:
         for number, row in enumerate(rows, start=1):
             yield from (
                 f"case {case.id}: tables.{table} row {number} names column {column!r}, which {table} does not"
-                f" have{_close(column, columns)}; its columns: {', '.join(columns)}"
+                f" have{did_you_mean(column, columns)}; its columns: {', '.join(columns)}"
                 for column in row.cells
                 if column not in columns
             )

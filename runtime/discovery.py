@@ -23,7 +23,6 @@ import importlib.util
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from difflib import get_close_matches
 from importlib.metadata import entry_points
 from pathlib import Path
 from types import ModuleType
@@ -31,6 +30,7 @@ from types import ModuleType
 from claimflow.runtime.active_types import ENTRY_POINT_SOURCE, ActiveType, ActiveTypes, combine, given_types
 from claimflow.runtime.errors import TypeDiscoveryError
 from claimflow.runtime.type_config import CONFIG_FILE, TypeConfig, find_config
+from claimflow.state.did_you_mean import did_you_mean
 from claimflow.state.errors import DeclarationError
 from claimflow.state.schema import DocumentType, DocumentTypes, Rule
 from claimflow.state.user_code import user_frame
@@ -218,8 +218,7 @@ def _declared_here(holder: object, name: str) -> str:
     ]
     if not names:
         return "; it declares no DocumentType"
-    near = get_close_matches(name, names, n=1)
-    return (f" (did you mean {near[0]!r}?)" if near else "") + f"; it declares {', '.join(names)}"
+    return did_you_mean(name, names) + f"; it declares {', '.join(names)}"
 
 
 def _file_of(doc_type: DocumentType, fallback: str | None) -> str | None:

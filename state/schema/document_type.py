@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import Protocol, TypeVar
 
 from claimflow.state.claims import ExtractionClaim
+from claimflow.state.did_you_mean import did_you_mean
 from claimflow.state.errors import DeclarationError, RuleFailedError
 from claimflow.state.evidence import ClaimedEvidence
 from claimflow.state.labels import LabelIndex, fold_label
@@ -169,7 +170,7 @@ class DocumentType:
         for item in rules:
             if not isinstance(item, Rule):
                 raise DeclarationError(f"{what}: rules must be @rule functions, got {item!r}")
-            unknown = [name for name in item.fields if name not in self._by_name]
+            unknown = [name + did_you_mean(name, self._by_name) for name in item.fields if name not in self._by_name]
             if unknown:
                 raise DeclarationError(
                     f"{what}: rule {item.name!r} names unknown field(s) {', '.join(unknown)};"
@@ -181,15 +182,22 @@ class DocumentType:
     def _check_keys(self, what: str) -> None:
         key = (self.duplicate_key,) if isinstance(self.duplicate_key, str) else self.duplicate_key
         key = _listed(what, "duplicate_key", "field names", key)
+        single = [spec.name for spec in self.value_fields if not spec.multiple]
         for name in key:
-            spec = self._by_name.get(name)
-            if spec is None or spec.is_table or spec.multiple:
-                raise DeclarationError(f"{what}: duplicate_key names {name!r}, which is not a single-valued field")
+            if name not in single:
+                near = did_you_mean(name, single) if name not in self._by_name else ""
+                raise DeclarationError(
+                    f"{what}: duplicate_key names {name!r}, which is not a single-valued field{near}"
+                )
         object.__setattr__(self, "duplicate_key", key)
         if self.risk_field is not None:
             spec = self._by_name.get(self.risk_field)
             if spec is None or spec.kind != "amount":
-                raise DeclarationError(f"{what}: risk_field {self.risk_field!r} is not an amount field of the type")
+                amounts = [other.name for other in self.fields if other.kind == "amount"]
+                near = did_you_mean(self.risk_field, amounts) if spec is None else ""
+                raise DeclarationError(
+                    f"{what}: risk_field {self.risk_field!r} is not an amount field of the type{near}"
+                )
             if spec.multiple:
                 # Which of several amounts would reach the high-risk bar? None would, and no document would be risky.
                 raise DeclarationError(f"{what}: risk_field {self.risk_field!r} holds several values; name one amount")

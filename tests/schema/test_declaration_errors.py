@@ -48,6 +48,30 @@ def test_a_rule_that_names_a_field_the_type_lacks_is_refused() -> None:
         declare(rules=[checked])
 
 
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"rules": [rule("checked", fields=["totl", "po_number"])(_ok)]},
+         "rule 'checked' names unknown field(s) totl (did you mean 'total'?); fields: po_number, total, lines"),
+        ({"rules": [rule("checked", fields=["po_numbr", "zzz"])(_ok)]},
+         "rule 'checked' names unknown field(s) po_numbr (did you mean 'po_number'?), zzz; fields: po_number, total,"
+         " lines"),
+        ({"duplicate_key": ("po_numbr",)},
+         "duplicate_key names 'po_numbr', which is not a single-valued field (did you mean 'po_number'?)"),
+        # A table is no misspelling: it is the wrong kind of field, said without a guess.
+        ({"duplicate_key": ("lines",)}, "duplicate_key names 'lines', which is not a single-valued field"),
+        ({"risk_field": "totl"}, "risk_field 'totl' is not an amount field of the type (did you mean 'total'?)"),
+    ],
+)  # fmt: skip
+def test_a_misspelt_field_name_is_refused_naming_the_field_it_is_closest_to(
+    changes: dict[str, object], message: str
+) -> None:
+    lines = Field("lines", "table", columns=[Column("amount", "amount")])
+    with pytest.raises(DeclarationError) as raised:
+        declare(fields=[Field("po_number", "identifier"), Field("total", "amount"), lines], **changes)
+    assert str(raised.value) == f"document type 'purchase_order': {message}"
+
+
 def test_two_types_with_one_name_are_refused() -> None:
     with pytest.raises(DeclarationError, match=r"two document types are named 'purchase_order'"):
         DocumentTypes([declare(), declare()])
