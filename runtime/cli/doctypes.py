@@ -1,11 +1,20 @@
-"""`claimflow types`: the active document types, their fields, rules, prompt versions and where each came from."""
+"""`claimflow types`: the active document types, their fields, rules, prompt versions and where each came from.
+
+`claimflow types prompt TYPE` prints what a model is asked at one of the type's steps.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from pathlib import Path
+from typing import Annotated, Any, cast
 
+import typer
+
+from claimflow.nodes.ports import DocumentUnreadableError
 from claimflow.prompts import extract_prompt
 from claimflow.runtime.cli._common import (
+    LOAD_YOUR_TYPES,
     AsJson,
     TypesOption,
     app,
@@ -13,11 +22,15 @@ from claimflow.runtime.cli._common import (
     err,
     exit_on_setup_error,
     fitted_table,
+    message,
     out,
     shown,
 )
+from claimflow.runtime.cli._type_prompt import STEPS, Step, step_prompt
 from claimflow.runtime.discovery import ActiveType, discover_types
 from claimflow.runtime.settings import Settings
+from claimflow.state.errors import UnknownDocumentTypeError
+from claimflow.state.masking import mask_pages
 
 
 def _describe(entry: ActiveType) -> dict[str, Any]:
@@ -43,9 +56,18 @@ def _fields_line(doc_type: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-@app.command("types")
-def types_command(as_json: AsJson = False, types: TypesOption = None) -> None:
-    """List the active document types: fields (* required), rules, prompt version and where each came from."""
+types_app = typer.Typer()  # its help is `types_command`'s docstring: what `claimflow types` alone does comes first
+app.add_typer(types_app, name="types")
+
+
+@types_app.callback(invoke_without_command=True)
+def types_command(ctx: typer.Context, as_json: AsJson = False, types: TypesOption = None) -> None:
+    """List the active document types: fields (* required), rules, prompt version and where each came from.
+
+    `types prompt TYPE` prints the prompt a model receives at one of a type's steps.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     with exit_on_setup_error():
         active = discover_types(Settings.load(types=tuple(types or ())).types)
     described = [_describe(entry) for entry in active.entries]
@@ -64,3 +86,76 @@ def types_command(as_json: AsJson = False, types: TypesOption = None) -> None:
         )
     out.print(table)
     err.print(f"{len(described)} active type(s)")
+
+
+def _known_step(step: str) -> str:
+    """`step` if a type has it; anything else is a usage error (exit 2) naming the steps there are."""
+    if step not in STEPS:
+        raise typer.BadParameter(f"no step {step!r}; a document type's steps are {' and '.join(STEPS)}")
+    return step
+
+
+TypeArgument = Annotated[str, typer.Argument(metavar="TYPE", help="An active document type, e.g. invoice.")]
+StepOption = Annotated[str, typer.Option("--step", callback=_known_step, help="The model step: classify or extract.")]
+DocumentOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--document",
+        exists=True,
+        dir_okay=False,
+        help="Show this document's text, parsed and masked as a run would, in place of the placeholder.",
+    ),
+]
+
+
+@types_app.command("prompt")
+def prompt_command(
+    ctx: typer.Context,
+    doc_type: TypeArgument,
+    step: StepOption = "extract",
+    document: DocumentOption = None,
+    as_json: AsJson = False,
+    types: TypesOption = None,
+) -> None:
+    """Print what a model receives at a step of TYPE: system and user message, claim schema, output cap, hash.
+
+    The document's text is a placeholder unless `--document FILE` names one. The prompt hash is the one eval
+    baselines, recordings and runs name; sending nothing, this needs no model, key or data directory.
+    """
+    # `claimflow types --types x.py prompt order_form` gave its options to the group: they count here too.
+    group = ctx.parent.params if ctx.parent is not None else {}
+    named = (*(group.get("types") or ()), *(types or ()))
+    as_json = as_json or bool(group.get("as_json"))
+    with exit_on_setup_error():
+        settings = Settings.load(types=named)
+        active = discover_types(settings.types).types
+    try:
+        chosen = active.get(doc_type)
+    except UnknownDocumentTypeError as error:
+        err.print(f"[red]error:[/red] {message(error)}; {LOAD_YOUR_TYPES}")
+        raise typer.Exit(2) from None
+    pages = None if document is None else _masked_pages(document, settings)
+    asked = step_prompt(cast(Step, step), chosen, active, settings.gateway.output_caps, pages)
+    if as_json:
+        emit(asked.as_json(None if document is None else str(document)))
+        return
+    question = asked.question
+    out.print(f"prompt: {question.prompt} (step {step} of {chosen.name})", highlight=False)
+    out.print(f"prompt hash: {question.prompt_hash}", highlight=False)
+    out.print(f"max output tokens: {asked.max_output_tokens}", highlight=False)
+    schema = json.dumps(json.loads(asked.schema), indent=2, sort_keys=True)
+    for heading, text in (("system", question.system), ("user", question.user), ("schema of the claim", schema)):
+        # The type's declaration and the document are text from outside: markup and control characters shown.
+        out.print(f"{heading}:\n{shown(text, lines=True)}", highlight=False)
+
+
+def _masked_pages(path: Path, settings: Settings) -> tuple[str, ...]:
+    """The document's pages as the model sees them: parsed with the run's limits, masked with its patterns."""
+    from claimflow.runtime.parsing import IngestParser  # the PDF, OCR and HTML libraries: only for a document
+
+    try:
+        pages, _ = IngestParser(settings.limits)(path.read_bytes(), path.name)
+    except (DocumentUnreadableError, OSError) as error:
+        err.print(f"[red]error:[/red] {shown(path)}: {message(error)}")
+        raise typer.Exit(1) from None
+    return mask_pages(pages, settings.mask_patterns).pages

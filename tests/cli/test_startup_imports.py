@@ -116,6 +116,16 @@ def test_a_model_command_imports_only_what_it_needs(tmp_path: Path) -> None:
     assert loaded == ["instructor", "langgraph", "openai"]
 
 
+def test_showing_a_types_prompt_loads_no_model_client(tmp_path: Path) -> None:
+    """`types prompt` prints what a gateway sends, rendered by the gateway's own code but never its SDKs."""
+    document = write(tmp_path, "invoice.txt", invoice_text())
+    for step in ("classify", "extract"):
+        stdout, code, loaded = _command("types", "prompt", "invoice", "--step", step, "--document", document, "--json")
+        assert code == 0, step
+        assert json_lines(stdout)[0]["input_hash"] is not None
+        assert not set(loaded) & set(MODEL_CLIENTS), step
+
+
 def test_a_command_with_an_engine_freezes_what_start_up_built(tmp_path: Path) -> None:
     """Modules, the graph and a provider's SDK live as long as the process: once the engine is open they are out
     of the collector's sight, so full collections during a batch do not walk them again. A command that opens
