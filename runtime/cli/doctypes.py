@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 
-from claimflow.nodes.ports import DocumentUnreadableError
 from claimflow.prompts import extract_prompt
 from claimflow.runtime.cli._common import (
     LOAD_YOUR_TYPES,
@@ -26,11 +25,13 @@ from claimflow.runtime.cli._common import (
     out,
     shown,
 )
-from claimflow.runtime.cli._type_prompt import STEPS, Step, step_prompt
 from claimflow.runtime.discovery import ActiveType, discover_types
 from claimflow.runtime.settings import Settings
 from claimflow.state.errors import UnknownDocumentTypeError
 from claimflow.state.masking import mask_pages
+
+if TYPE_CHECKING:
+    from claimflow.runtime.cli._type_prompt import Step
 
 
 def _describe(entry: ActiveType) -> dict[str, Any]:
@@ -90,6 +91,10 @@ def types_command(ctx: typer.Context, as_json: AsJson = False, types: TypesOptio
 
 def _known_step(step: str) -> str:
     """`step` if a type has it; anything else is a usage error (exit 2) naming the steps there are."""
+    # What renders a prompt imports the nodes and with them LangGraph: loaded by `types prompt` alone, as
+    # every command is imported when the CLI starts, and `claimflow runs` or `--help` need none of it.
+    from claimflow.runtime.cli._type_prompt import STEPS
+
     if step not in STEPS:
         raise typer.BadParameter(f"no step {step!r}; a document type's steps are {' and '.join(STEPS)}")
     return step
@@ -122,6 +127,8 @@ def prompt_command(
     The document's text is a placeholder unless `--document FILE` names one. The prompt hash is the one eval
     baselines, recordings and runs name; sending nothing, this needs no model, key or data directory.
     """
+    from claimflow.runtime.cli._type_prompt import step_prompt
+
     # `claimflow types --types x.py prompt order_form` gave its options to the group: they count here too.
     group = ctx.parent.params if ctx.parent is not None else {}
     named = (*(group.get("types") or ()), *(types or ()))
@@ -135,7 +142,7 @@ def prompt_command(
         err.print(f"[red]error:[/red] {message(error)}; {LOAD_YOUR_TYPES}")
         raise typer.Exit(2) from None
     pages = None if document is None else _masked_pages(document, settings)
-    asked = step_prompt(cast(Step, step), chosen, active, settings.gateway.output_caps, pages)
+    asked = step_prompt(cast("Step", step), chosen, active, settings.gateway.output_caps, pages)
     if as_json:
         emit(asked.as_json(None if document is None else str(document)))
         return
@@ -151,6 +158,7 @@ def prompt_command(
 
 def _masked_pages(path: Path, settings: Settings) -> tuple[str, ...]:
     """The document's pages as the model sees them: parsed with the run's limits, masked with its patterns."""
+    from claimflow.nodes.ports import DocumentUnreadableError
     from claimflow.runtime.parsing import IngestParser  # the PDF, OCR and HTML libraries: only for a document
 
     try:
