@@ -7,6 +7,7 @@ stands in the quote as one (see `tokens.py`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, get_args
@@ -132,6 +133,8 @@ def with_article(kind: str) -> str:
     return ("an " if kind[0] in "aeiou" else "a ") + kind
 
 
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+"""An amount written as canonical amounts are: ASCII digits, a dot before the decimals, no grouping."""
 _CANONICAL = {
     "date": "'2024-03-14'", "amount": "'12.50'", "percentage": "'19.5'", "currency": "'EUR'",
     "duration": "'2 years'", "boolean": "'true' or 'false'",
@@ -144,12 +147,20 @@ def not_canonical(kind: ValueKind, value: str, choices: Choices | None = None) -
 
     Rules read the canonical text apply stores (`2024-03-14`, `12.50`, `true`, an enum's value): text in another
     form reads as no value (a date `01.05.2024`, an amount `lots`) or as another one (a boolean `yes` as false).
-    Text and identifiers are read as they are, and an amount as the number it writes (`12.5` is 12.50).
+    Text and identifiers are read as they are, and an amount written as canonical amounts are, a plain decimal with
+    a dot, as the number it writes (`12.5` is 12.50). An amount as a page prints it (`1.234,56`, `1,234.56`) is
+    refused with its canonical text (`1234.56`), as a date is: no stored value is so written, and `1,234` or
+    `12.345` reads as a thousand and more, where a test may mean one and a bit.
     """
     if kind in ("text", "identifier"):
         return None
     canonical = normalize_value(kind, value, choices)
-    if canonical == value or (kind == "amount" and canonical is not None and parse_amount(value) == Decimal(canonical)):
+    if canonical == value or (
+        kind == "amount"
+        and canonical is not None
+        and _PLAIN_DECIMAL.fullmatch(value)
+        and Decimal(value) == Decimal(canonical)
+    ):
         return None
     if canonical is not None:
         return f"{value!r} is not how rules read {with_article(kind)}; give its canonical text {canonical!r}"

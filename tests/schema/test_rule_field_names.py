@@ -193,6 +193,17 @@ def test_check_refuses_what_no_rule_could_read_saying_what_to_pass(
                                            r" canonical text such as '2024-03-14'"),
         ({"total_amount": "lots"}, None, r"amount field 'total_amount': 'lots' cannot be read as an amount; give"
                                          r" canonical text such as '12.50'"),
+        # As a page prints it: rules would read it, but no stored amount is so written, and `1,234` is a thousand.
+        ({"total_amount": "1.234,56"}, None, r"amount field 'total_amount': '1\.234,56' is not how rules read an"
+                                             r" amount; give its canonical text '1234\.56'"),
+        ({"total_amount": "1,234.56"}, None, r"amount field 'total_amount': '1,234\.56' is not how rules read an"
+                                             r" amount; give its canonical text '1234\.56'"),
+        ({"total_amount": "1,234"}, None, r"amount field 'total_amount': '1,234' is not how rules read an amount;"
+                                          r" give its canonical text '1234\.00'"),
+        ({"total_amount": " 12.50"}, None, r"amount field 'total_amount': ' 12\.50' is not how rules read an"
+                                           r" amount; give its canonical text '12\.50'"),
+        ({}, {"charges": [{"amount": "2,50"}]}, r"amount column charges\.amount: '2,50' is not how rules read an"
+                                                r" amount; give its canonical text '2\.50'"),
         ({"direct_debit": "yes"}, None, r"boolean field 'direct_debit': 'yes' is not how rules read a boolean; give"
                                         r" its canonical text 'true'"),
         ({}, {"charges": [{"amount": "lots"}]}, r"amount column charges\.amount: 'lots' cannot be read as an amount"),
@@ -207,10 +218,11 @@ def test_check_refuses_a_value_no_rule_reads_as_its_kind_naming_the_canonical_te
         bill.check(values, tables=tables)  # type: ignore[arg-type]
 
 
-def test_check_takes_an_amount_in_any_form_a_rule_reads_as_the_same_number() -> None:
-    (result,) = _bill(
-        lambda doc: doc.check(doc.amount("total_amount") == Decimal("12.5"), "-"), ["total_amount"]
-    ).check({"total_amount": "12.5", "supplier": "  Northgrid  Energy "})
+@pytest.mark.parametrize(("given", "read"), [("12.5", "12.50"), ("12", "12.00"), ("-3.10", "-3.10"), ("2.5000", "2.5")])
+def test_check_takes_an_amount_as_a_plain_decimal_whatever_its_decimals(given: str, read: str) -> None:
+    (result,) = _bill(lambda doc: doc.check(doc.amount("total_amount") == Decimal(read), "-"), ["total_amount"]).check(
+        {"total_amount": given, "supplier": "  Northgrid  Energy "}
+    )
     assert result.passed
 
 
