@@ -24,6 +24,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from claimflow.prompts import prompts_for
+from claimflow.runtime.code_digests import CodeDigests
 from claimflow.runtime.errors import WorkflowVersionError
 from claimflow.state.claims import ClassificationClaim, ExtractionClaim
 from claimflow.state.policy import Policy
@@ -71,10 +72,11 @@ def source_digest(source: str) -> str:
     return hashlib.sha256(ast.dump(tree, include_attributes=False).encode()).hexdigest()
 
 
-def function_digest(function: Callable[..., Any]) -> str:
+def function_digest(function: Callable[..., Any], digests: CodeDigests | None = None) -> str:
     """The digest of a function's source (its compiled code when the source is not available)."""
     try:
-        return source_digest(inspect.getsource(function))
+        source = inspect.getsource(function)
+        return digests.digest(source, source_digest) if digests is not None else source_digest(source)
     except (OSError, TypeError, SyntaxError):
         code = getattr(function, "__code__", None)
         return hashlib.sha256(repr((code.co_code, code.co_consts) if code else function).encode()).hexdigest()
@@ -88,14 +90,23 @@ def _modules(names: Iterable[str]) -> Iterable[ModuleType]:
             yield importlib.import_module(info.name)
 
 
-def code_digest(modules: Iterable[ModuleType]) -> dict[str, str]:
-    """Module name -> digest of its source, for each module given."""
-    return {module.__name__: source_digest(inspect.getsource(module)) for module in modules}
+_REMEMBERED = CodeDigests()
+"""The digests this process computed, for callers that keep none on disk."""
+
+
+def code_digest(modules: Iterable[ModuleType], digests: CodeDigests | None = None) -> dict[str, str]:
+    """Module name -> digest of its source, for each module given (kept in `digests`, when given)."""
+    known = digests if digests is not None else _REMEMBERED
+    return {module.__name__: known.digest(inspect.getsource(module), source_digest) for module in modules}
 
 
 @lru_cache(maxsize=1)
-def _decision_code() -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(code_digest(_modules(DECISION_CODE)).items()))
+def _decision_modules() -> tuple[ModuleType, ...]:
+    return tuple(_modules(DECISION_CODE))
+
+
+def _decision_code(digests: CodeDigests) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted(code_digest(_decision_modules(), digests).items()))
 
 
 @lru_cache(maxsize=1)
@@ -107,17 +118,27 @@ def _schemas() -> dict[str, Any]:
     }
 
 
-def type_fingerprint(doc_type: DocumentType) -> dict[str, Any]:
+def type_fingerprint(doc_type: DocumentType, digests: CodeDigests | None = None) -> dict[str, Any]:
     """A type's declaration as data, with the digest of each rule's code."""
     return {
         **doc_type.describe(),
-        "rule_code": {item.name: function_digest(item.function) for item in doc_type.rules},
+        "rule_code": {item.name: function_digest(item.function, digests) for item in doc_type.rules},
     }
 
 
-def workflow_version(compiled: CompiledStateGraph[Any, Any, Any, Any], types: Iterable[DocumentType]) -> str:
-    """Short hex digest of topology, schemas, prompts, type declarations, decision code and policy schema."""
+def workflow_version(
+    compiled: CompiledStateGraph[Any, Any, Any, Any],
+    types: Iterable[DocumentType],
+    *,
+    digests: CodeDigests | None = None,
+) -> str:
+    """Short hex digest of topology, schemas, prompts, type declarations, decision code and policy schema.
+
+    `digests`: where code digests computed before are kept (`claimflow.runtime.code_digests`); the version is the
+    same with or without them, only sooner. Those computed here are written back.
+    """
     active = list(types)
+    known = digests if digests is not None else _REMEMBERED
     drawn = compiled.get_graph()
     topology = {
         "nodes": sorted(drawn.nodes),
@@ -127,9 +148,10 @@ def workflow_version(compiled: CompiledStateGraph[Any, Any, Any, Any], types: It
         "topology": topology,
         "schemas": _schemas(),
         "prompts": {prompt.ref: prompt.content_hash for prompt in prompts_for(active)},
-        "types": [type_fingerprint(doc_type) for doc_type in active],
-        "code": _decision_code(),
+        "types": [type_fingerprint(doc_type, known) for doc_type in active],
+        "code": _decision_code(known),
     }
+    known.save()
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 

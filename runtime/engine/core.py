@@ -22,6 +22,7 @@ from langgraph.types import Command
 
 from claimflow.graphs import ACTS_OUTSIDE
 from claimflow.nodes.ports import DeliveryFailedError, WorkflowContext
+from claimflow.runtime.code_digests import CODE_DIGEST_FILE, CodeDigests
 from claimflow.runtime.discovery import ActiveTypes
 from claimflow.runtime.engine.decisions import Decisions
 from claimflow.runtime.engine.intake import Intake
@@ -136,8 +137,12 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
 
     @cached_property
     def version(self) -> str:
-        """The workflow version this engine runs (hashing its code takes a moment: done when first needed)."""
-        return workflow_version(self.graph, self.types)
+        """The workflow version this engine runs (hashing its code takes a moment: done when first needed).
+
+        The code's digests are kept in the data directory, so the next process to open it skips most of that.
+        """
+        digests = CodeDigests(self.settings.data_dir / CODE_DIGEST_FILE)
+        return workflow_version(self.graph, self.types, digests=digests)
 
     async def warm_up(self) -> None:
         """Pay now what a long-lived process's first run would pay on the event loop: the version's hashing.

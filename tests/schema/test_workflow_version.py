@@ -14,6 +14,7 @@ from claimflow import DocumentType, Field, RuleInput, RuleResult, rule
 from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.graphs import build_documents_workflow
 from claimflow.runtime import version
+from claimflow.runtime.code_digests import CodeDigests
 from claimflow.runtime.version import code_digest, source_digest, workflow_version
 
 ROUTER_V1 = '''
@@ -102,7 +103,7 @@ def test_a_routers_code_changes_its_digest_and_a_comment_or_docstring_does_not(m
 
 
 def test_routers_apply_evidence_and_rules_code_are_hashed_and_unrelated_modules_are_not() -> None:
-    hashed = dict(version._decision_code())
+    hashed = dict(version._decision_code(CodeDigests()))
     for module in ("claimflow.routing.routers", "claimflow.state.apply.extraction", "claimflow.state.proof",
                    "claimflow.state.labels", "claimflow.state.rules.common"):  # fmt: skip
         assert module in hashed, module
