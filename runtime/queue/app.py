@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from procrastinate import App, JobContext, PsycopgConnector
 from procrastinate.job_context import AbortReason
 
-from claimflow.runtime.queue.logs import RunJob, WorkerLog, failing_rule, log_requeued
+from claimflow.runtime.queue.logs import RunJob, WorkerLog, failing_rule
 from claimflow.runtime.queue.names import (
     CLEAN_TASK,
     MAINTENANCE_PRIORITY,
@@ -27,6 +27,7 @@ from claimflow.runtime.queue.names import (
     RESUME_TASK,
     START_TASK,
 )
+from claimflow.runtime.queue.reaper import requeue_stalled
 from claimflow.runtime.queue.retry import RETRY, RetryLater, is_transient
 from claimflow.runtime.queue.stop import JobsInHand
 from claimflow.runtime.registry._pg_schema import conninfo
@@ -170,11 +171,7 @@ def _add_maintenance(app: App, timing: WorkerTiming) -> None:
     )
     async def reap_stalled(context: JobContext, timestamp: int) -> int:  # noqa: ARG001 - the tick, unused
         """Run again the jobs of workers that stopped heartbeating (killed, frozen, cut off)."""
-        manager = context.app.job_manager
-        stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=timing.stalled_s))
-        for job in stalled:
-            await manager.retry_job(job)
-        return log_requeued(stalled, timing.stalled_s)
+        return await requeue_stalled(context.app, timing.stalled_s)
 
     @app.periodic(cron="17 3 * * *")
     @app.task(name=CLEAN_TASK, queue=MAINTENANCE_QUEUE, priority=MAINTENANCE_PRIORITY, pass_context=True)

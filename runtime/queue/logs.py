@@ -219,23 +219,33 @@ class WorkerLog:
         emit(logging.ERROR, "job.error", job=job.id, kind=kind, run=run_id, error=type(error).__name__)
 
 
-def log_requeued(stalled: Iterable[Job], silent_s: float) -> int:
-    """One line per silent worker whose jobs the reaper put back: how many, and their runs; returns how many."""
+def log_requeued(requeued: Iterable[Job], silences: Mapping[int, float]) -> int:
+    """One line per silent worker whose jobs the reaper put back: how many, and their runs; returns how many.
+
+    `silences`: how long each worker had been silent, in seconds, by its id, as its record said. A job of no
+    worker on record (its record was removed) is told so: procrastinate then keeps neither the id nor the time.
+    """
     by_worker: dict[int | None, list[Job]] = defaultdict(list)
-    for job in stalled:
-        by_worker[job.worker_id].append(job)
+    for job in requeued:
+        # A worker whose record went between the reads counts as a job of no worker on record.
+        by_worker[job.worker_id if job.worker_id in silences else None].append(job)
     for worker_id, jobs in by_worker.items():
         runs = [str(job.task_kwargs.get("run_id", job.task_name)) for job in jobs]
         emit(
             logging.INFO,
             "jobs.requeued",
             count=len(jobs),
-            # A worker's record is removed when another worker starts after it fell silent: its id is then gone.
-            worker_id=worker_id if worker_id is not None else "unknown",
-            silent_s=silent_s,
+            worker_id="removed" if worker_id is None else worker_id,
+            silent_s=None if worker_id is None else silences[worker_id],
             runs=",".join(runs[:5]) + (f",+{len(runs) - 5}" if len(runs) > 5 else ""),
+            note=None if worker_id is not None else _RECORD_REMOVED,
         )
     return sum(len(jobs) for jobs in by_worker.values())
+
+
+_RECORD_REMOVED = (
+    "the record of the worker that held them was removed, and procrastinate keeps neither its id nor its last heartbeat"
+)
 
 
 class _WithoutJobArguments(logging.Filter):

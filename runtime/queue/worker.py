@@ -29,6 +29,7 @@ from claimflow.runtime.queue.errors import MIGRATE_HINT, QueueSetupError
 from claimflow.runtime.queue.lock import RunLocks
 from claimflow.runtime.queue.logs import WorkerLog, error_line
 from claimflow.runtime.queue.names import worker_queues
+from claimflow.runtime.queue.reaper import start_worker
 from claimflow.runtime.queue.stop import JobsInHand, stop_within
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.unavailable import unavailable_reason
@@ -110,7 +111,8 @@ async def _keep_working(app: App, log: WorkerLog, options: dict[str, Any]) -> No
     while True:
         started = time.monotonic()
         with _side_task_failures() as failed:
-            running = asyncio.ensure_future(app.run_worker_async(**options))
+            # Started, procrastinate's worker removes the records of silent workers: their jobs go back first.
+            running = asyncio.ensure_future(start_worker(app, options["stalled_worker_timeout"], options))
             try:
                 # Shielded: asked to stop, this worker stops it itself (`stop_within`), within a bound, and a stop
                 # that procrastinate's worker ends with an error (a write to a database gone) is still a stop.

@@ -9,17 +9,22 @@ from __future__ import annotations
 import io
 import logging
 import re
+import signal
+import time
 from pathlib import Path
 
 import psycopg
 import pytest
 
 from claimflow.runtime.queue.logs import log_to_stderr
+from claimflow.runtime.queue.names import START_TASK
 from tests.integration._docs import CORRUPT_PDF, json_lines, run_cli, write
 from tests.postgres._workers import (
     CONTRACT,
+    FAST,
     FINISHED,
     INVOICE,
+    documents,
     migrate,
     rows,
     spawn_worker,
@@ -116,6 +121,7 @@ def test_a_worker_logs_its_jobs_failures_retries_reapings_and_stop_and_no_docume
     assert _lines(log, "job.taken", run=busy, attempt=2) and _lines(log, "job.done", run=busy), text
     [requeued] = _lines(log, "jobs.requeued", count=1, worker_id=dead)
     assert "runs=r-dead" in requeued and " INFO " in requeued
+    assert 3600 <= _silent_s(requeued) < 3900, requeued  # since its last heartbeat, not the stall threshold
     [stopping] = _lines(log, "worker.stopping", signal="SIGTERM", in_hand=0)
     [stopped] = _lines(log, "worker.stopped", runs_failed=1, retries=1)
     assert text.index(stopping) < text.index(stopped)
@@ -152,3 +158,59 @@ def test_procrastinates_errors_are_one_line_with_the_errors_type_and_message_and
         "(RuntimeError: Database error.; caused by OperationalError: connection failed: server closed the connection"
         " unexpectedly)"
     ), line
+
+
+def _silent_s(line: str) -> float:
+    found = re.search(r"\bsilent_s=(\d+\.\d+)(\s|$)", line)
+    assert found, line
+    return float(found.group(1))
+
+
+def test_a_killed_workers_jobs_are_requeued_by_the_next_worker_with_its_id_and_how_long_it_was_silent(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    env = worker_env(postgres_url, data)
+    assert run_cli("run", "--queue", documents(tmp_path / "in", 40), **env).returncode == 0
+    victim = spawn_worker(tmp_path / "victim.log", env, "--concurrency", "3")
+    try:
+        doing = "SELECT id, worker_id FROM procrastinate_jobs WHERE status = 'doing' AND task_name = %s"
+        wait_until(lambda: rows(postgres_url, doing, START_TASK), 60, "the worker to take run jobs")
+        victim.send_signal(signal.SIGKILL)
+        victim.wait()
+    finally:
+        stop(victim)
+    runs_in_hand = rows(postgres_url, doing, START_TASK)
+    assert runs_in_hand, "the kill should catch jobs in progress"
+    [victim_id] = {job["worker_id"] for job in runs_in_hand}
+    # Its upkeep too: a reaper tick it had in hand is put back with its run jobs.
+    in_hand = rows(
+        postgres_url, "SELECT id FROM procrastinate_jobs WHERE status = 'doing' AND worker_id = %s", victim_id
+    )
+    # The worker is restarted once it counts as dead: the new one removes its record as it starts, and the
+    # reaper used to find its jobs with no worker to name (`worker_id=unknown`) and the threshold for its silence.
+    time.sleep(float(FAST["CLAIMFLOW_WORKER_STALLED_S"]) + 1)
+    log = tmp_path / "restarted.log"
+    restarted = spawn_worker(log, env, "--concurrency", "3")
+    try:
+        wait_until(lambda: _lines(log, "jobs.requeued"), 30, "the victim's jobs to be put back")
+        settled = "SELECT id FROM procrastinate_jobs WHERE task_name = %s AND status IN ('todo', 'doing')"
+        wait_until(lambda: not rows(postgres_url, settled, START_TASK), 90, "every run job to finish")
+        # A job found `doing` with no worker on record (its record removed before its jobs were put back).
+        rows(
+            postgres_url,
+            "INSERT INTO procrastinate_jobs (queue_name, task_name, lock, args, status)"
+            " VALUES ('llm.openai', %s, 'r-orphan', '{\"run_id\": \"r-orphan\"}', 'doing') RETURNING id",
+            START_TASK,
+        )
+        wait_until(lambda: _lines(log, "jobs.requeued", runs="r-orphan"), 30, "the reaper to put the orphan back")
+    finally:
+        stop(restarted)
+    text = log.read_text()
+    [requeued] = _lines(log, "jobs.requeued", count=len(in_hand), worker_id=victim_id)
+    # Silent since its last heartbeat, before the kill: more than the wait above, far less than a minute.
+    assert float(FAST["CLAIMFLOW_WORKER_STALLED_S"]) < _silent_s(requeued) < 60, requeued
+    [orphan] = _lines(log, "jobs.requeued", count=1, runs="r-orphan", worker_id="removed")
+    assert "silent_s=" not in orphan and "neither its id nor its last heartbeat" in orphan, orphan
+    assert "unknown" not in text, text

@@ -1,0 +1,67 @@
+"""The reaper: the jobs of workers silent past the stall threshold go back to the queue, each worker named.
+
+procrastinate finds the jobs (`doing` for a worker whose last heartbeat is older than the threshold, or for no
+worker); its table of workers says which worker each was and when it last beat, read before the jobs go back, so
+the `jobs.requeued` line says whose jobs they were and how long that worker had been silent.
+
+A worker starting removes the records of the workers silent past the threshold (procrastinate prunes them), and
+their jobs are left with no worker: nothing on record says then whose they were. So a starting worker first puts
+those jobs back itself (`start_worker`), while the records still say. A job found with no worker all the same
+(its worker's record removed by a worker of another program on the queue, or between the reads) is said to be so.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from procrastinate.exceptions import ConnectorException
+
+from claimflow.runtime.queue.logs import log_requeued
+
+if TYPE_CHECKING:
+    from procrastinate import App
+    from procrastinate.jobs import Job
+
+_SILENCES = (
+    "SELECT id, extract(epoch FROM now() - last_heartbeat)::float8 AS silent_s"
+    " FROM procrastinate_workers WHERE id = ANY(%(ids)s)"
+)
+"""How long each of these workers has been silent, in seconds, from its last heartbeat."""
+
+_NOT_DOING = "P0001"
+"""The SQLSTATE of procrastinate's refusal to put back a job that is no longer `doing` (`RAISE` in its function)."""
+
+
+async def requeue_stalled(app: App, stalled_s: float) -> int:
+    """Put back the jobs of workers silent longer than `stalled_s` and log whose they were; returns how many.
+
+    A job another reaper put back first, or that its worker finished after all, is left as it is.
+    """
+    manager = app.job_manager
+    stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=stalled_s))
+    if not stalled:
+        return 0
+    ids = sorted({job.worker_id for job in stalled if job.worker_id is not None})
+    found = await app.connector.execute_query_all_async(_SILENCES, ids=ids) if ids else []
+    silences = {int(row["id"]): float(row["silent_s"]) for row in found}
+    requeued: list[Job] = []
+    for job in stalled:
+        try:
+            await manager.retry_job(job)
+        except ConnectorException as error:
+            if _sqlstate(error) != _NOT_DOING:
+                raise
+            continue
+        requeued.append(job)
+    return log_requeued(requeued, silences)
+
+
+def _sqlstate(error: BaseException) -> str | None:
+    cause: Any = error.__cause__
+    return getattr(cause, "sqlstate", None)
+
+
+async def start_worker(app: App, stalled_s: float, options: dict[str, Any]) -> None:
+    """Run procrastinate's worker with `options`, once the jobs of the silent workers it will forget are back."""
+    await requeue_stalled(app, stalled_s)
+    await app.run_worker_async(**options)
