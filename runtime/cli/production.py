@@ -142,9 +142,12 @@ def status(as_json: AsJson = False, data_dir: DataDir = None) -> None:
             "runs them on Postgres, CLAIMFLOW_DATABASE_URL)",
             markup=False,
         )
-    # A failed run that was run again is done with: its new run carries on, so say how many failed runs those are.
-    run_again = f" ({found['run_again']} of them run again)" if found["run_again"] else ""
-    runs = ", ".join(f"{name} {count}{run_again if name == 'failed' else ''}" for name, count in found["runs"].items())
+    # `failed` covers the runs a reviewer rejected, as `runs` shows them; say how many those are. A failed run that
+    # was run again is done with: its new run carries on, so say how many failed runs those are too.
+    among = [f"{found['rejected']} of them rejected in review"] if found["rejected"] else []
+    among += [f"{found['run_again']} of them run again"] if found["run_again"] else []
+    failed = f" ({'; '.join(among)})" if among else ""
+    runs = ", ".join(f"{name} {count}{failed if name == 'failed' else ''}" for name, count in found["runs"].items())
     out.print(f"runs: {runs or 'none'}")
     if found.get("left_behind"):
         out.print(

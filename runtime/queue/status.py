@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +15,7 @@ import psycopg
 
 from claimflow.runtime.registry._pg_schema import PgDatabase, Row
 from claimflow.runtime.registry.runs import RunRow
+from claimflow.runtime.views import status_shown
 
 
 def oldest_review(run_id: str | None, since: float | None) -> dict[str, Any] | None:
@@ -22,6 +23,18 @@ def oldest_review(run_id: str | None, since: float | None) -> dict[str, Any] | N
     if run_id is None or since is None:
         return None
     return {"run_id": run_id, "waiting_s": round(time.time() - since, 1)}
+
+
+def runs_by_status(counts: Mapping[str, int]) -> dict[str, Any]:
+    """`status`'s `runs`, by the status `runs` and `show` give (failed covers rejected), and how many were rejected.
+
+    An operator reading both sees one word for one run; `rejected` keeps the count of the failed runs a reviewer
+    rejected.
+    """
+    shown: dict[str, int] = {}
+    for status, count in counts.items():
+        shown[status_shown(status)] = shown.get(status_shown(status), 0) + count
+    return {"runs": dict(sorted(shown.items())), "rejected": counts.get("rejected", 0)}
 
 
 def embedded_status(
@@ -36,7 +49,7 @@ def embedded_status(
     oldest = min(waiting, key=lambda row: (row.review_opened_at or row.updated_at, row.run_id), default=None)
     return {
         "mode": "embedded",
-        "runs": dict(sorted(counts.items())),
+        **runs_by_status(counts),
         "run_again": run_again,
         "left_behind": left_behind,
         "oldest_review": None
@@ -125,7 +138,7 @@ def queue_status(conn: psycopg.Connection[Row], *, stalled_s: float) -> dict[str
         "jobs_running": sum(counts["running"] for counts in gauges.queues.values()),
         "jobs_stalled": gauges.stalled,
         "workers_alive": gauges.workers_alive,
-        "runs": runs,
+        **runs_by_status(runs),
         "run_again": int(run_again["n"]) if run_again is not None else 0,
         "oldest_review": None if oldest is None else oldest_review(oldest["run_id"], float(oldest["since"])),
     }

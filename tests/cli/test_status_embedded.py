@@ -42,7 +42,9 @@ def test_status_counts_the_runs_and_names_the_review_waiting_longest(claimflow: 
 def test_status_of_a_data_directory_without_runs_says_none(claimflow: Invoke, tmp_path: Path) -> None:
     found = json_lines(claimflow("status", "--json", "--data-dir", tmp_path / "data").stdout)
 
-    assert found == [{"mode": "embedded", "runs": {}, "run_again": 0, "left_behind": 0, "oldest_review": None}]
+    assert found == [
+        {"mode": "embedded", "runs": {}, "rejected": 0, "run_again": 0, "left_behind": 0, "oldest_review": None}
+    ]
 
 
 def test_status_tells_failed_runs_run_again_and_runs_a_stopped_process_left(claimflow: Invoke, tmp_path: Path) -> None:

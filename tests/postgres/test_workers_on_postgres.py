@@ -21,7 +21,7 @@ from claimflow.runtime.queue.names import MAINTENANCE_QUEUE
 from claimflow.runtime.registry import RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.state.review import ReviewDecision
-from tests.integration._docs import json_lines, run_cli
+from tests.integration._docs import CORRUPT_PDF, json_lines, run_cli, write
 from tests.postgres._workers import (
     CONTRACT,
     FINISHED,
@@ -129,6 +129,40 @@ def test_run_queue_records_runs_and_jobs_and_status_matches_the_database(tmp_pat
     assert status["queues"] == {} and status["jobs_running"] == upkeep["running"]
     waiting = rows(postgres_url, "SELECT run_id FROM claimflow_runs WHERE status = 'needs_review'")
     assert (status["oldest_review"] is None) == (not waiting)
+
+
+def test_status_counts_a_rejected_run_as_failed_as_runs_shows_it_and_says_how_many_were_rejected(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    env = worker_env(postgres_url, data)
+    broken = write(tmp_path / "in", "broken.pdf", CORRUPT_PDF)
+    queued = run_cli("run", "--queue", "--json", CONTRACT, broken, INVOICE, **env)
+    assert queued.returncode == 0, queued.stderr
+    contract = json_lines(queued.stdout)[0]["run_id"]
+    worker = spawn_worker(tmp_path / "worker.log", env)
+    try:
+        statuses = "SELECT status FROM claimflow_runs"
+        wait_until(lambda: all(row["status"] in FINISHED for row in rows(postgres_url, statuses)), 60, "the runs")
+        rejected = run_cli(
+            "review", "decide", contract, "--reviewer", "ann", "--reject", "--reason", "not ours",
+            **worker_env(postgres_url, data, CLAIMFLOW_EXECUTION="queue"),
+        )  # fmt: skip
+        assert rejected.returncode == 0, rejected.stderr
+        by_id = "SELECT status FROM claimflow_runs WHERE run_id = %s"
+        wait_until(lambda: rows(postgres_url, by_id, contract)[0]["status"] == "rejected", 60, "the rejection")
+    finally:
+        stop(worker)
+
+    listed = Counter(run["status"] for run in json_lines(run_cli("runs", "--json", **env).stdout))
+    assert listed["failed"] == 2, listed  # the broken PDF and the rejected contract
+    [found] = json_lines(run_cli("status", "--json", **env).stdout)
+    shown = run_cli("status", **env).stdout
+    # One word for one run: `status` counts by the status `runs` shows, and says how many failed were rejected.
+    assert found["runs"] == dict(listed) and found["rejected"] == 1, found
+    [line] = [line for line in shown.splitlines() if line.startswith("runs: ")]
+    assert "failed 2 (1 of them rejected in review)" in line and "rejected 1" not in line, line
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_finishes_nothing_twice(tmp_path: Path, postgres_url: str) -> None:
