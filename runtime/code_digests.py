@@ -4,9 +4,11 @@ The workflow version hashes the syntax tree of claimflow's decision code and of 
 (`claimflow.runtime.version`): parsing and dumping some forty modules is a fifth of a second here, paid before a
 process's first run may start. Its result depends only on the source text and the Python that parsed it, so it is
 kept by the sha256 of both: a changed source, or another Python, is a miss and is hashed anew; nothing stale can
-be read. The file lives in the data directory (`CODE_DIGEST_FILE`), private like the rest of it. It is only ever a
-shortcut: a file that cannot be read or written (a read-only data directory, a damaged file) is ignored and the
-digests are computed as without it.
+be read. The file (`CODE_DIGEST_FILE`) is the installation's, not a data directory's: it lives in the user's cache
+folder (`CLAIMFLOW_CACHE_DIR`, else `$XDG_CACHE_HOME/claimflow`, else `~/.cache/claimflow`), so a fresh data
+directory (an evaluation's, a test's) skips the hashing too. It holds digests only, nothing read from a document.
+It is only ever a shortcut: a file that cannot be read or written (a read-only home, a damaged file) is ignored and
+the digests are computed as without it.
 """
 
 from __future__ import annotations
@@ -17,13 +19,26 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from claimflow.runtime.private import FILE_MODE
+from claimflow.runtime.private import FILE_MODE, private_dir
 
 CODE_DIGEST_FILE = "code-digests.json"
 """The cache's file in the data directory."""
+
+
+def default_cache_dir(environ: Mapping[str, str] | None = None) -> Path | None:
+    """`$XDG_CACHE_HOME/claimflow`, else `~/.cache/claimflow`; None where no home folder can be found."""
+    values = os.environ if environ is None else environ
+    xdg = values.get("XDG_CACHE_HOME")
+    if xdg and Path(xdg).is_absolute():  # the XDG spec: a relative path is to be ignored
+        return Path(xdg) / "claimflow"
+    try:
+        return Path.home() / ".cache" / "claimflow"
+    except RuntimeError:  # no HOME, and no entry for this user in the password database
+        return None
+
 
 KEEP = 2_000
 """The most digests the file keeps: each start of a changed installation adds a few dozen; the oldest go first."""
@@ -37,7 +52,7 @@ def source_key(source: str) -> str:
 class CodeDigests:
     """Digests of source texts, read from `path` when made, written back by `save` if any was computed.
 
-    Without a path (a caller with no data directory) it only remembers what this process computed.
+    Without a path (no cache folder) it only remembers what this process computed.
     """
 
     def __init__(self, path: Path | None = None) -> None:
@@ -71,6 +86,7 @@ class CodeDigests:
             return
         kept = dict(list(self._known.items())[-KEEP:])
         with contextlib.suppress(OSError):
+            private_dir(self.path.parent)
             # Write then rename: a process reading meanwhile sees the old file or the new one, never half of one.
             # The temporary file is made 0600 and keeps that mode under its final name.
             with tempfile.NamedTemporaryFile("wb", dir=self.path.parent, delete=False, prefix=".code-digests-") as f:

@@ -13,6 +13,7 @@ from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 
+from claimflow.runtime.code_digests import default_cache_dir
 from claimflow.runtime.database_url import database_url_refusal
 from claimflow.runtime.delivery.config import DeliveryConfig, DeliveryConfigError, parse_targets
 from claimflow.runtime.errors import SetupError
@@ -38,6 +39,14 @@ class SettingsError(SetupError):
 def _env(name: str) -> str | None:
     value = os.environ.get(name)
     return value if value not in (None, "") else None
+
+
+def _cache_dir() -> Path | None:
+    """CLAIMFLOW_CACHE_DIR: a folder, or `off` for none; unset, the user's cache folder (`default_cache_dir`)."""
+    value = _env("CLAIMFLOW_CACHE_DIR")
+    if value is None:
+        return default_cache_dir()
+    return None if value.strip().lower() == "off" else Path(value).expanduser()
 
 
 def _float(name: str, default: float | None, what: str = "a finite number") -> float | None:
@@ -464,6 +473,9 @@ class Settings:
     worker: WorkerTiming = field(default_factory=WorkerTiming)
     """Worker heartbeat, stall threshold, reaper period and retention (CLAIMFLOW_WORKER_HEARTBEAT_S,
     CLAIMFLOW_WORKER_STALLED_S, CLAIMFLOW_REAPER_EVERY_S, CLAIMFLOW_PRUNE_AFTER)."""
+    cache_dir: Path | None = field(default_factory=default_cache_dir)
+    """Where the digests of the code the workflow version hashes are kept between processes (CLAIMFLOW_CACHE_DIR;
+    `$XDG_CACHE_HOME/claimflow`, else `~/.cache/claimflow`); None keeps none (`off`). See `code_digests`."""
 
     def __repr__(self) -> str:
         # Settings end up in logs and tracebacks: the database URL's password masked, the keys left out.
@@ -506,6 +518,7 @@ class Settings:
             delivery=_delivery(),
             execution=_choice("CLAIMFLOW_EXECUTION", ("local", "queue"), "local"),
             worker=_worker_timing(),
+            cache_dir=_cache_dir(),
         )
 
     def apart(self, data_dir: Path) -> Settings:

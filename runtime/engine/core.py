@@ -139,9 +139,10 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
     def version(self) -> str:
         """The workflow version this engine runs (hashing its code takes a moment: done when first needed).
 
-        The code's digests are kept in the data directory, so the next process to open it skips most of that.
+        The code's digests are kept in the user's cache folder, so the next process skips most of that.
         """
-        digests = CodeDigests(self.settings.data_dir / CODE_DIGEST_FILE)
+        cache = self.settings.cache_dir
+        digests = CodeDigests(cache / CODE_DIGEST_FILE if cache is not None else None)
         return workflow_version(self.graph, self.types, digests=digests)
 
     async def warm_up(self) -> None:

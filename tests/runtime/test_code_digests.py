@@ -1,4 +1,4 @@
-"""Code digests kept in the data directory: the next process skips hashing the same code, never reads a stale one."""
+"""Code digests kept between processes: the next one skips hashing the same code, and never reads a stale one."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.graphs import build_documents_workflow
 from claimflow.runtime import version
-from claimflow.runtime.code_digests import CODE_DIGEST_FILE, KEEP, CodeDigests, source_key
+from claimflow.runtime.code_digests import CODE_DIGEST_FILE, KEEP, CodeDigests, default_cache_dir, source_key
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.version import workflow_version
@@ -28,7 +28,7 @@ def _no_hashing(source: str) -> str:
     raise AssertionError(f"hashed again: {source[:60]!r}")
 
 
-def test_a_second_opening_of_the_data_directory_gives_the_same_version_without_hashing_the_code(
+def test_a_second_process_gives_the_same_version_without_hashing_the_code(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / CODE_DIGEST_FILE
@@ -75,7 +75,7 @@ def test_a_damaged_file_is_ignored_and_written_anew(tmp_path: Path, content: byt
     assert all(isinstance(value, str) for value in json.loads(path.read_bytes()).values())
 
 
-def test_a_data_directory_that_may_not_be_written_still_gives_the_version(tmp_path: Path) -> None:
+def test_a_cache_folder_that_may_not_be_written_still_gives_the_version(tmp_path: Path) -> None:
     folder = tmp_path / "read-only"
     folder.mkdir()
     expected = _version(CodeDigests())
@@ -106,13 +106,37 @@ def test_the_file_keeps_the_most_recently_used_digests(tmp_path: Path, monkeypat
     assert KEEP >= 1_000  # a real installation's few hundred digests all fit
 
 
-async def test_an_engine_keeps_its_digests_in_its_data_directory(
+async def test_an_engine_keeps_its_digests_in_the_cache_folder_for_the_next_data_directory_too(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings = Settings(data_dir=tmp_path / "data")
-    async with open_engine(settings, types=BUILTIN_TYPES) as engine:
+    cache = tmp_path / "cache"
+    async with open_engine(Settings(data_dir=tmp_path / "one", cache_dir=cache), types=BUILTIN_TYPES) as engine:
         first = engine.version
-    assert (tmp_path / "data" / CODE_DIGEST_FILE).exists()
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    assert (cache / CODE_DIGEST_FILE).exists()
+    assert not (tmp_path / "one" / CODE_DIGEST_FILE).exists()
     monkeypatch.setattr(version, "source_digest", _no_hashing)
-    async with open_engine(settings, types=BUILTIN_TYPES) as engine:
+    # Another data directory (an evaluation's, a new batch's): the code is the installation's, its digests too.
+    async with open_engine(Settings(data_dir=tmp_path / "two", cache_dir=cache), types=BUILTIN_TYPES) as engine:
         assert engine.version == first
+
+
+def test_the_cache_folder_is_the_setting_else_the_users_cache_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLAIMFLOW_CACHE_DIR", str(tmp_path / "mine"))
+    assert Settings.load().cache_dir == tmp_path / "mine"
+    monkeypatch.setenv("CLAIMFLOW_CACHE_DIR", "off")
+    assert Settings.load().cache_dir is None
+    monkeypatch.delenv("CLAIMFLOW_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert Settings.load().cache_dir == tmp_path / "xdg" / "claimflow"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # the XDG spec says to ignore a relative path
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert Settings.load().cache_dir == tmp_path / "home" / ".cache" / "claimflow"
+    assert default_cache_dir({"XDG_CACHE_HOME": "/var/cache/u"}) == Path("/var/cache/u/claimflow")
+
+
+async def test_with_no_cache_folder_the_version_is_the_same(tmp_path: Path) -> None:
+    async with open_engine(Settings(data_dir=tmp_path / "a", cache_dir=None), types=BUILTIN_TYPES) as engine:
+        assert engine.version == _version(CodeDigests())
