@@ -23,7 +23,7 @@ from claimflow.nodes.ports import ModelGateway, ModelUnavailableError
 from claimflow.runtime.gateway import make_gateway
 from claimflow.state.errors import OfflineHookError, RuleFailedError
 from claimflow.state.schema import DocumentTypes
-from claimflow.state.user_code import raised_at
+from claimflow.state.user_code import failure_text
 
 REPLAY = "replay"
 """The offline backend: each model-step case's recorded claim."""
@@ -77,7 +77,7 @@ async def run_case_async(
     except (RuleFailedError, OfflineHookError) as error:
         # A type's own rule or offline hook that raised fails its case alone, saying where, as it fails a run's
         # document; it ended the whole eval with a traceback, read by the gate as a regression.
-        failure = f"{type(error).__name__}: {error}{raised_at(error)}"
+        failure = failure_text(error)
         expected = case.expected
         wanted = [item.model_dump() for item in expected] if isinstance(expected, list) else expected.model_dump()
         return result(case.id, case.kind, case.step, wanted, {"raised": failure}, [failure])

@@ -41,3 +41,8 @@ def raised_at(error: BaseException) -> str:
         return ""
     where = user_frame(error.__cause__)
     return f" (raised at {where})" if where is not None else ""
+
+
+def failure_text(error: BaseException) -> str:
+    """An error as a run's or a case's failure is told: `Name: message`, and where users' code raised it."""
+    return f"{type(error).__name__}: {error}{raised_at(error)}"

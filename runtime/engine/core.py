@@ -56,7 +56,7 @@ from claimflow.state.events import Event, event
 from claimflow.state.lengths import STORED
 from claimflow.state.redaction import redact
 from claimflow.state.review import ReviewRequest
-from claimflow.state.user_code import raised_at
+from claimflow.state.user_code import failure_text
 from claimflow.state.workflow import WorkflowState
 
 _log = logging.getLogger("claimflow")
@@ -382,7 +382,7 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
                 )
             else:
                 # The run's error: no secret of a URL in it; where a type's own code raised, since no traceback shows.
-                reason = redact(f"{type(error).__name__}: {error}{raised_at(error)}")
+                reason = redact(failure_text(error))
             return await self._fail(run_id, reason, answering)
         return await self._settle(run_id, final, interrupt_id, applied=answering is not None)
 
