@@ -26,6 +26,7 @@ import httpx
 import pytest
 from langgraph_sdk import get_client
 from langgraph_sdk.client import LangGraphClient
+from langgraph_sdk.errors import ConflictError
 
 from tests.fakes.tcp_proxy import closed_port
 from tests.integration._docs import cli_env, invoice_text, json_lines, mismatch_invoice_text, run_cli, text_pdf, write
@@ -437,6 +438,110 @@ async def test_the_review_shows_the_tables_an_approval_approves_and_says_what_a_
         (error,) = _errors(await _stream(client, thread_id, command={"resume": bad}))
         assert error["error"] == "InvalidDecisionError" and said in error["message"], error
         assert "Value error" not in error["message"] and "ReviewDecision" not in error["message"]
+
+
+async def _refused_resume(client: LangGraphClient, thread_id: str, resume: Any) -> dict[str, Any]:
+    """Send `resume` on the thread three ways (stream, wait, create): each is refused with 409; the body once."""
+    before = len(await client.runs.list(thread_id))
+    with pytest.raises(ConflictError) as streamed:
+        await _stream(client, thread_id, command={"resume": resume})
+    with pytest.raises(httpx.HTTPStatusError) as waited:  # runs.wait raises httpx's own, the body in a note
+        await client.runs.wait(thread_id, "documents", command={"resume": resume})
+    with pytest.raises(ConflictError) as created:
+        await client.runs.create(thread_id, "documents", command={"resume": resume})
+    assert waited.value.response.status_code == 409
+    body = streamed.value.body
+    assert (
+        isinstance(body, dict)
+        and created.value.body == body
+        and [json.loads(note) for note in waited.value.__notes__] == [body]
+    )
+    assert len(await client.runs.list(thread_id)) == before, "a refused resume starts no run"
+    return body
+
+
+async def test_a_decision_with_no_open_review_to_answer_is_refused_saying_where_the_run_stands(
+    dev_server: Server, client: LangGraphClient
+) -> None:
+    # A decision for a run that completed without review: LangGraph would take it and do nothing.
+    done = write(dev_server.docs, "late-after-completion.txt", invoice_text("NW-2024-0323"))
+    thread_id = (await client.threads.create())["thread_id"]
+    assert not _errors(await _stream(client, thread_id, input={"path": str(done)}))
+    refused = await _refused_resume(client, thread_id, {"reviewer": "kim", "action": "approve"})
+    assert refused["message"] == (
+        f"decision refused: run {thread_id} is completed, not waiting for review. "
+        "The thread's state shows where it stands (`threads.get_state`)."
+    )
+    assert refused["run"]["run_id"] == thread_id and refused["run"]["status"] == "completed"
+    assert refused["review_id"] is None and refused["interrupts"] == []
+
+    # The same decision twice (a client's retry, a second reviewer): the second names the one that came first.
+    twice = write(dev_server.docs, "decided-twice.txt", mismatch_invoice_text("NW-2024-0324"))
+    thread_id = (await client.threads.create())["thread_id"]
+    assert not _errors(await _stream(client, thread_id, input={"path": str(twice)}))
+    good = {"reviewer": "kim", "action": "edit", "edits": {"total_amount": ["180.00"]}}
+    assert (await client.runs.wait(thread_id, "documents", command={"resume": good}))["run"]["status"] == "completed"
+    second = {"reviewer": "ana", "action": "reject", "reason": "duplicate"}
+    for decision in (good, second):
+        refused = await _refused_resume(client, thread_id, decision)
+        assert refused["message"].startswith(f"decision refused: run {thread_id} is completed, not waiting for review")
+        assert (
+            "kim saved edits to it first, at " in refused["message"] and "(total_amount = 180.00)" in refused["message"]
+        )
+    shown = json.loads(_claimflow(dev_server, "show", thread_id, "--json").stdout)
+    assert shown["status"] == "completed" and shown["fields"]["total_amount"]["value"] == "180.00"
+    _clean_log(dev_server)
+
+
+async def test_a_decision_keyed_by_an_interrupt_the_thread_does_not_wait_on_is_refused_and_the_review_stays_open(
+    dev_server: Server, client: LangGraphClient
+) -> None:
+    path = write(dev_server.docs, "keyed-decisions.txt", mismatch_invoice_text("NW-2024-0325"))
+    thread_id = (await client.threads.create())["thread_id"]
+    assert not _errors(await _stream(client, thread_id, input={"path": str(path)}))
+    (first,) = (await client.threads.get_state(thread_id))["interrupts"]
+
+    # Keyed by its interrupt id, a decision answers that interrupt: this edit breaks the sum, and opens another.
+    breaks_the_sum = {"reviewer": "kim", "action": "edit", "edits": {"total_amount": ["9999.00"]}}
+    paused = await client.runs.wait(thread_id, "documents", command={"resume": {first["id"]: breaks_the_sum}})
+    assert paused["run"]["status"] == "needs_review" and paused["refused"] is None
+    waiting = await client.threads.get_state(thread_id)
+    (second,) = waiting["interrupts"]
+    assert second["id"] != first["id"]
+    review_id = waiting["values"]["review_id"]
+
+    # Sent again for the interrupt it answered, or for one never this thread's: refused, the new review still open.
+    approves = {"reviewer": "ana", "action": "approve"}
+    for stale in (first["id"], "0" * 32):
+        refused = await _refused_resume(client, thread_id, {stale: approves})
+        assert refused["message"] == (
+            f"decision refused, the review stays open: it answers interrupt {stale}, which thread {thread_id} "
+            f"does not wait on; it waits on {second['id']} (review {review_id} of run {thread_id}): read it again "
+            "(`threads.get_state`) and answer that one"
+        )
+        assert refused["review_id"] == review_id and refused["interrupts"] == [second["id"]]
+        assert refused["run"]["status"] == "needs_review"
+        still = await client.threads.get_state(thread_id)
+        assert [item["id"] for item in still["interrupts"]] == [second["id"]]
+        assert still["values"]["review_id"] == review_id
+
+    # The pending interrupt's decision is taken.
+    fixed = {"reviewer": "ana", "action": "edit", "edits": {"total_amount": ["180.00"]}}
+    done = await client.runs.wait(thread_id, "documents", command={"resume": {second["id"]: fixed}})
+    assert done["run"]["status"] == "completed" and done["refused"] is None
+    explained = _claimflow(dev_server, "explain", thread_id).stdout
+    assert "approved" not in explained  # ana's stale approval never reached the run
+    _clean_log(dev_server)
+
+
+async def test_a_decision_on_a_thread_without_a_run_is_refused(client: LangGraphClient) -> None:
+    thread_id = (await client.threads.create())["thread_id"]
+    refused = await _refused_resume(client, thread_id, {"reviewer": "kim", "action": "approve"})
+    assert refused["message"] == (
+        f"decision refused: thread {thread_id} holds no claimflow run, so no review waits for a decision; "
+        'send a document first (`{"path": ...}`)'
+    )
+    assert refused["run"] is None
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
