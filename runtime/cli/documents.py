@@ -29,7 +29,7 @@ from claimflow.runtime.cli._common import (
     status_option,
     with_engine,
 )
-from claimflow.runtime.queue.guard import RUN_INSTEAD, refuse_beside_workers
+from claimflow.runtime.queue.guard import RUN_INSTEAD, refuse_beside_workers, require_queue_database
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import Skipped, expand, path_text
 from claimflow.runtime.unavailable import unavailable_reason
@@ -97,6 +97,7 @@ def run(
             max_model_seconds=max_model_seconds,
             on_exceeded=on_budget,
         )
+        require_queue_database(settings, queue=queue)
 
     sources = expand(paths, data_dir=settings.data_dir)  # a data directory inside a folder run is left out
     files = sources.files

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from claimflow.runtime.ingest import sniff_media_type
-from claimflow.runtime.queue.errors import MIGRATE_HINT, QueueSetupError, not_migrated
+from claimflow.runtime.queue.errors import MIGRATE_HINT, NO_DATABASE, QueueSetupError, not_migrated
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
@@ -80,9 +80,7 @@ class Queued:
 
         database = self.registry.sync
         if not self.settings.database_url or not isinstance(database, PgDatabase):
-            raise QueueSetupError(
-                "the queue lives in Postgres: set CLAIMFLOW_DATABASE_URL (and run `claimflow db migrate`)"
-            )
+            raise QueueSetupError(NO_DATABASE)
         app: App | None = self.__dict__.get("_queue")
         if app is None:
             from claimflow.runtime.queue.app import build_app

@@ -5,6 +5,7 @@ from __future__ import annotations
 from claimflow.runtime.errors import SetupError
 
 MIGRATE_HINT = "the database has no queue tables yet (or an older schema): run `claimflow db migrate`"
+NO_DATABASE = "the queue lives in Postgres: set CLAIMFLOW_DATABASE_URL (and run `claimflow db migrate`)"
 
 _MISSING = ("UndefinedTable", "UndefinedFunction", "UndefinedObject", "UndefinedColumn")
 """psycopg's errors for a table, function, type or column the schema lacks."""

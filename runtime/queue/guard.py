@@ -7,7 +7,7 @@ runs them twice (two model calls per step, two reviews opened). This module says
 
 from __future__ import annotations
 
-from claimflow.runtime.queue.errors import WorkersInChargeError, not_migrated
+from claimflow.runtime.queue.errors import NO_DATABASE, QueueSetupError, WorkersInChargeError, not_migrated
 from claimflow.runtime.queue.names import MAINTENANCE_QUEUE
 from claimflow.runtime.settings import Settings
 
@@ -19,6 +19,15 @@ RECOVER_INSTEAD = (
 
 RUN_INSTEAD = "Record the documents for the workers with `claimflow run --queue` (or CLAIMFLOW_EXECUTION=queue)"
 """What to do rather than `run` (advancing in its own process) beside the workers."""
+
+
+def require_queue_database(settings: Settings, *, queue: bool) -> None:
+    """Raise `QueueSetupError` when runs are to be queued (`queue`, or production mode) and no database is set.
+
+    Said before the engine opens, so a batch that cannot be queued makes no data directory and pins no prompt.
+    """
+    if (queue or settings.execution == "queue") and not settings.database_url:
+        raise QueueSetupError(NO_DATABASE)
 
 
 def refuse_beside_workers(settings: Settings, command: str, instead: str = RECOVER_INSTEAD) -> None:
