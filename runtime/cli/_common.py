@@ -201,6 +201,7 @@ def with_engine(
     override_model: bool = False,
     queued: bool = False,
     reading: bool = False,
+    unfinished: Callable[[], str | None] | None = None,
 ) -> T:
     """Open the engine and run `body`; known errors become a message and exit code, never a traceback.
 
@@ -211,7 +212,9 @@ def with_engine(
     continues runs on the settings' model rather than each run's own (`--model` named on the command line).
     A stop for storage advises how to continue what was registered (`resume_advice`), in production mode too
     when `queued` (`run --queue`), or, stopped before the engine opened, says nothing was recorded and what to
-    check; a `readonly` command registers nothing and advises nothing.
+    check; a `readonly` command registers nothing and advises nothing. `unfinished` (a batch's) says, when the
+    stop comes, how much of the batch it did not finish, or None when it finished every document: only running
+    it again reaches the documents it had not registered yet, which `recover` knows nothing of.
     """
     from claimflow.runtime.engine import open_engine
 
@@ -236,7 +239,10 @@ def with_engine(
                 raise not_found(error, (row.run_id for row in await engine.registry.list_runs())) from None
 
     def advice() -> str | None:
-        return None if readonly else resume_advice(settings, queued=queued, opened=opened)
+        if readonly:
+            return None
+        left = unfinished() if unfinished is not None and opened and not queued else None
+        return resume_advice(settings, queued=queued, opened=opened, unfinished=left)
 
     try:
         with exit_codes(advice=advice):
@@ -351,6 +357,13 @@ RESUME_HINT = (
 )
 """What a stop advises where runs advance in this process: each registered run is continued by either."""
 
+BATCH_RESUME_HINT = (
+    "{unfinished}; every document registered so far is kept: run the same command again to continue the batch "
+    "(`claimflow recover` continues only the runs already registered, not the documents the batch had not reached)"
+)
+"""What a stop advises a batch (`run`) that had not finished every document: it registers its files one by one,
+just ahead of its workers, so the files it had not reached are known to no run that `recover` could continue."""
+
 QUEUED_HINT = "every run recorded so far is kept with its job for the workers: run the same command again for the rest"
 """What a stop advises in production mode, where workers advance the runs: `recover` must not run beside them."""
 
@@ -365,14 +378,20 @@ UNOPENED_HINT = "nothing was {done}: run the same command again once the data di
 """The same, for a data directory's storage (SQLite) that could not be opened for writing."""
 
 
-def resume_advice(settings: Settings, *, queued: bool = False, opened: bool = True) -> str:
+def resume_advice(
+    settings: Settings, *, queued: bool = False, opened: bool = True, unfinished: str | None = None
+) -> str:
     """What a command that registers or advances runs advises when storage stops it, for its mode.
 
     `queued`: the command records runs for workers whatever `CLAIMFLOW_EXECUTION` says (`run --queue`).
     `opened`: false when the stop came before the engine opened, so before anything was registered or queued.
+    `unfinished`: how much of a batch was not finished (`12 of 40 document(s) not finished`), for a batch
+    stopped part-way in this process: only the same command again continues it.
     """
     to_workers = queued or settings.execution == "queue"
     if not opened:
         hint = UNREACHED_HINT if settings.database_url else UNOPENED_HINT
         return hint.format(done="queued" if to_workers else "recorded")
-    return QUEUED_HINT if to_workers else RESUME_HINT
+    if to_workers:
+        return QUEUED_HINT
+    return BATCH_RESUME_HINT.format(unfinished=unfinished) if unfinished else RESUME_HINT

@@ -117,8 +117,10 @@ def run(
                 raise
             # A database out of reach: opening the engine stops the run with it, advising what a local run may do.
 
+    views_so_far: list[dict[str, Any]] = []  # each document finished, for what a stop part-way says is left
+
     async def body(engine: Engine) -> list[dict[str, Any]]:
-        views: list[dict[str, Any]] = []
+        views = views_so_far
         with Progress(console=err, transient=True, disable=as_json or not err.is_terminal) as progress:
             task = progress.add_task("documents", total=len(files))
 
@@ -138,10 +140,15 @@ def run(
             await process_files(engine, files, done_view, concurrency=concurrency)
         return views
 
-    views = with_engine(data_dir, body, settings)
+    views = with_engine(data_dir, body, settings, unfinished=lambda: _unfinished(len(files), len(views_so_far)))
     if not as_json:
         _print_runs(views, read_from, earlier=earlier, elsewhere=elsewhere)
     raise typer.Exit(1 if lost or any(view["status"] in ("failed", "delivery_failed") for view in views) else 0)
+
+
+def _unfinished(total: int, finished: int) -> str | None:
+    """How much of a batch a stop left unfinished, or None when it had finished every document."""
+    return f"{total - finished} of the batch's {total} document(s) not finished" if finished < total else None
 
 
 def _print_runs(

@@ -43,11 +43,14 @@ def test_an_interrupted_batch_says_how_to_continue_and_loses_no_document(tmp_pat
 
     assert batch.returncode == 130
     assert "Traceback" not in stderr
-    assert "interrupted; every document registered so far is kept" in stderr
     done = json_lines(first + rest)
     assert len(done) < 150
+    # `recover` alone would leave the documents the batch never reached: the advice says so, and how many.
+    assert f"interrupted; {150 - len(done)} of the batch's 150 document(s) not finished; every document " in stderr
+    assert "run the same command again to continue the batch (`claimflow recover` continues only" in stderr
 
     assert run_cli("recover", "--data-dir", data, "--json").returncode == 0
+    assert len(json_lines(run_cli("runs", "--data-dir", data, "--json").stdout)) < 150
     again = run_cli("run", docs, "--data-dir", data, "--concurrency", "4", "--json")
     assert again.returncode == 0, again.stderr
     rows = json_lines(run_cli("runs", "--data-dir", data, "--json").stdout)
