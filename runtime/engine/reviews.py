@@ -167,7 +167,8 @@ class ReviewDesk:
 
     async def _sweep_one(self, row: RunRow, review: str, now: float) -> SweepOutcome | None:
         state = await self.state(row.run_id)
-        doc_type = state.doc_type if state is not None else None
+        doc_type = state.doc_type if state is not None else None  # None (no known type) looks up "unknown"
+        shown = row.doc_type  # the outcome names the type as `show` does: "unknown" for a memo, not null
         policy = self.settings.policy.review
         action = policy.action(doc_type)
         left = row.overdue_at is None or (action == "escalate" and row.escalated_at is None) or action == "reject"
@@ -183,10 +184,10 @@ class ReviewDesk:
             row = await self._mark_overdue(row, review, doc_type, action, now)
             if action == "escalate" and row.escalated_at is None:
                 row = await self._escalate(row, review, policy.group(doc_type), now)
-                return SweepOutcome(row.run_id, review, doc_type, "escalated", row.assignee)
+                return SweepOutcome(row.run_id, review, shown, "escalated", row.assignee)
             if action == "reject":
-                return await self._reject(row, review, doc_type)
-            return SweepOutcome(row.run_id, review, doc_type, "overdue", row.assignee)
+                return await self._reject(row, review, shown)
+            return SweepOutcome(row.run_id, review, shown, "overdue", row.assignee)
         except RunBusyError:
             return None  # another sweep marked or escalated it first, or the run moved on
         finally:

@@ -65,6 +65,7 @@ async def check_due_times_and_escalation_once(data_dir: Path, docs: Path, databa
 
         [outcome] = await engine.sweep_reviews(now=opened + DAY + 60)
         assert (outcome.run_id, outcome.action, outcome.assignee) == (invoice.run_id, "escalated", "finance-leads")
+        assert outcome.doc_type == "invoice"
         assert await engine.sweep_reviews(now=opened + DAY + 120) == []  # a second sweep does nothing
 
         row = await engine.registry.get_run(invoice.run_id)
@@ -80,6 +81,7 @@ async def check_due_times_and_escalation_once(data_dir: Path, docs: Path, databa
 
         [late] = await engine.sweep_reviews(now=opened + 4 * DAY)
         assert (late.run_id, late.assignee) == (memo.run_id, "triage")
+        assert late.doc_type == "unknown"  # as `show`, `runs` and `review list` name it, not null
 
 
 async def check_reject_by_policy(data_dir: Path, docs: Path, database_url: str | None) -> None:
@@ -133,7 +135,8 @@ async def check_a_new_review_starts_again(data_dir: Path, docs: Path, database_u
         edit = ReviewDecision(reviewer="ana", action="edit", edits={"tax_amount": ["31.00"]})
         again = await engine.decide(row.run_id, edit)
         assert again.status == "needs_review" and again.interrupt_id != row.interrupt_id
-        assert again.review_opened_at is not None and again.review_opened_at >= row.review_opened_at
+        assert row.review_opened_at is not None and again.review_opened_at is not None
+        assert again.review_opened_at >= row.review_opened_at
         assert again.review_due_at == again.review_opened_at + DAY
         assert (again.assignee, again.priority, again.escalated_at, again.overdue_at) == (None, None, None, None)
 
