@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -27,11 +28,28 @@ def _decoding(what: str) -> Iterator[None]:
     try:
         yield
     except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
-        raise DocumentTooLargeError(f"The image has too many pixels to read safely: {exc}") from exc
+        raise DocumentTooLargeError(_too_many_pixels(exc)) from exc
     except UnidentifiedImageError as exc:
         raise CorruptDocumentError(f"{what} could not be decoded: the file is damaged.") from exc
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise CorruptDocumentError(f"{what} could not be decoded: {exc}.") from exc
+
+
+def _too_many_pixels(exc: Exception) -> str:
+    """The refusal of an image Pillow stopped itself, naming the limit claimflow holds images to.
+
+    Pillow raises only above twice its limit, and its message names that doubled figure; an image between the
+    two is refused by `_within_pixel_limit` at the limit itself. Both say the same limit.
+    """
+    found = re.search(r"\((\d+) pixels\)", str(exc))
+    pixels = f"{int(found.group(1))} pixels" if found else "its size"
+    return f"The image has too many pixels to read safely: {pixels} is over {_limit_text()}."
+
+
+def _limit_text() -> str:
+    """Pillow's pixel limit, the one claimflow refuses images over, as the refusal states it."""
+    limit = Image.MAX_IMAGE_PIXELS
+    return f"{limit} pixels" if limit is not None else "the pixel limit"
 
 
 def _within_pixel_limit(image: Image.Image) -> Image.Image:
@@ -39,7 +57,7 @@ def _within_pixel_limit(image: Image.Image) -> Image.Image:
     limit = Image.MAX_IMAGE_PIXELS
     if limit is not None and image.width * image.height > limit:
         raise DocumentTooLargeError(
-            f"The image has too many pixels to read safely: {image.width} x {image.height} is over {limit}."
+            f"The image has too many pixels to read safely: {image.width} x {image.height} is over {_limit_text()}."
         )
     return image
 

@@ -155,3 +155,19 @@ def test_missing_tesseract_says_how_to_install_it(text_image, encode, no_tessera
 def test_missing_language_data_names_the_package(text_image, encode):
     with pytest.raises(OcrUnavailableError, match="tesseract-ocr-zzz"):
         parse_document(encode(text_image(RECEIPT), "PNG"), "scan.png", IngestLimits(ocr_languages="eng+zzz"))
+
+
+# Pillow raises by itself only above twice its limit, naming that doubled figure: the refusal names the limit
+# images are held to, as it does for one between the two.
+def test_an_image_over_twice_the_limit_is_refused_at_the_limit_itself(text_image, encode, monkeypatch):
+    image = text_image(RECEIPT)
+    limit = int(image.width * image.height * 0.3)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", limit)
+
+    with pytest.raises(DocumentTooLargeError) as refused:
+        parse_document(encode(image, "PNG"), "huge.png")
+
+    pixels = image.width * image.height
+    assert str(refused.value) == (
+        f"The image has too many pixels to read safely: {pixels} pixels is over {limit} pixels."
+    )
