@@ -37,6 +37,7 @@ CODE_FOLDERS = (
     "routing",
     "doctypes",
     "nodes",
+    "graphs",
     "runtime/ingest",
     "runtime/backends/rules",
 )
@@ -44,7 +45,11 @@ CODE_FOLDERS = (
 
 All of `state/`, not only its apply functions and rules: apply accepts a claim by what the evidence, proof,
 normalizing and label checks beside them say, and a document case masks its text with the code there too.
+A document case runs the nodes as `graphs/` wires them.
 """
+CODE_FILES = ("evals/generators.py",)
+"""Single files recorded beside `CODE_FOLDERS`: the generators write a document case's file, so editing one
+changes what the case runs on as much as editing the case would."""
 OWN_TYPES = "types"
 """The prefix of a user's own type's files in a baseline's code record: `types/<type>/<module path>`."""
 DEFAULT_TOLERANCES: dict[str, float] = {name: 0.0 for name in HIGHER_IS_BETTER}
@@ -98,7 +103,7 @@ def prompt_hashes(types: Iterable[DocumentType] | None = None) -> dict[str, str]
 
 
 def code_hashes(root: Path = ROOT, types: Iterable[DocumentType] = ()) -> dict[str, str]:
-    """sha256 of every source file of `CODE_FOLDERS`, and of the files of `types` declared outside them.
+    """sha256 of every file of `CODE_FOLDERS` and `CODE_FILES`, and of the files of `types` declared outside them.
 
     Args:
         root: The tree of the folders: the state and its checks, the routers, the built-in types, the nodes.
@@ -106,6 +111,7 @@ def code_hashes(root: Path = ROOT, types: Iterable[DocumentType] = ()) -> dict[s
             `types/<type>/<module path>`, so that editing its rules, labels or guidance selects its cases.
     """
     files = sorted(p for folder in CODE_FOLDERS for p in (root / folder).rglob("*.py") if "__pycache__" not in p.parts)
+    files += [root / name for name in CODE_FILES if (root / name).is_file()]
     hashes = {p.relative_to(root).as_posix(): _sha256(p) for p in files}
     recorded = [(root / folder).resolve() for folder in CODE_FOLDERS]
     for doc_type in types:

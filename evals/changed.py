@@ -12,6 +12,7 @@ The baseline records each prompt (`ref -> content hash`) and each source file th
 | `doctypes/__init__.py` or any other file | every case |
 | `state/rules/*` (the common rules) | every `rules_<type>` step and every document case |
 | `routing/*` | every `route_*` step and every document case |
+| `nodes/*`, `graphs/*`, `runtime/ingest/*`, `evals/generators.py` | every document case |
 | `state/apply/*` | `apply`, the model steps, `review` (it applies decisions) and every document case |
 | any other file of `state/` (evidence, proof, normalizing, labels, masking, the state's types) | every case |
 | a case the baseline has no result for, or whose content changed since (`case_sha256`) | that case |
@@ -27,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from claimflow.evals.baseline import OWN_TYPES, Baseline, case_hash
+from claimflow.evals.baseline import CODE_FILES, OWN_TYPES, Baseline, case_hash
 from claimflow.evals.golden import GoldenCase
 from claimflow.evals.select import case_type
 
@@ -92,8 +93,8 @@ def _targets(name: str, kind: str, steps: Sequence[str]) -> Sequence[tuple[str, 
         return [(s, None) for s in steps if s.startswith("route_")] + [(DOCUMENT, None)]
     if folder.startswith("runtime/backends/rules"):
         return [(s, None) for s in (*model_steps, DOCUMENT)]  # the offline backend answers model steps live
-    if folder.startswith(("nodes", "runtime/ingest")):
-        return [(DOCUMENT, None)]  # only document cases run the nodes and the parsers
+    if folder.startswith(("nodes", "graphs", "runtime/ingest")) or name in CODE_FILES:
+        return [(DOCUMENT, None)]  # only document cases run the graph, the nodes, the parsers and the generators
     if folder.startswith("state/apply"):
         return [(s, None) for s in ("apply", *model_steps, "review", DOCUMENT)]
     return [(step, None) for step in steps]

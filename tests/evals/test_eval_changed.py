@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from claimflow.doctypes import BUILTIN_TYPES
-from claimflow.evals.baseline import ROOT, code_hashes
+from claimflow.evals.baseline import CODE_FOLDERS, ROOT, code_hashes
 from claimflow.evals.changed import PROMPTS_SKIP_DOCUMENTS
 from claimflow.evals.evaluation import evaluate_goldens
 from claimflow.evals.golden import GOLDENS, GoldenCase, load_goldens
@@ -106,6 +106,31 @@ def test_a_changed_evidence_check_runs_every_case(tmp_path: Path) -> None:
     ran, printed = _ran("--baseline", baseline)
     assert ran == {case.id for case in CASES}
     assert "selected apply: code state/evidence.py changed" in printed.splitlines()
+
+
+def _measured_now_but(name: str) -> Callable[[dict[str, Any]], None]:
+    """A baseline measured on this tree except for `name`, recorded with another hash: as after editing it."""
+
+    def change(data: dict[str, Any]) -> None:
+        data["code"] = code_hashes() | {name: "0" * 64}
+
+    return change
+
+
+@pytest.mark.parametrize("edited", ["evals/generators.py", "graphs/documents.py"])
+def test_a_changed_generator_or_graph_runs_the_document_cases(tmp_path: Path, edited: str) -> None:
+    # A document case runs a generated file through the graph: an edited generator or wiring went unnoticed
+    # ('nothing changed', exit 0) where the full run failed the case.
+    ran, printed = _ran("--baseline", _baseline(tmp_path, _measured_now_but(edited)))
+    assert ran == _ids(lambda c: c.step == "document")
+    assert printed.splitlines()[0] == f"selected document: code {edited} changed"
+
+
+def test_the_ci_workflow_runs_on_every_folder_the_baseline_records() -> None:
+    # A pull request that touched only graphs/ or runtime/ingest/ never ran the golden cases its change selects.
+    workflow = (ROOT.resolve().parent / ".github" / "workflows" / "evals.yml").read_text()
+    missing = [folder for folder in CODE_FOLDERS if f'- "{folder}/**"' not in workflow]
+    assert not missing, f"evals.yml does not run on changes to {missing}"
 
 
 def test_every_file_of_the_decision_code_the_workflow_version_hashes_is_recorded() -> None:
