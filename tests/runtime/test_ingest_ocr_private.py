@@ -116,3 +116,36 @@ def test_a_killed_tesseract_leaves_no_pipe_open() -> None:
     assert process.stderr is not None and process.stderr.closed
     assert process.stdin is not None
     process.stdin.close()
+
+
+def _environ_of_running_tesseract(pages: bytes, limits: IngestLimits) -> dict[str, str]:
+    """The environment of the first tesseract reading `pages` (a scanned PDF), taken from /proc while it runs."""
+    reader = threading.Thread(target=parse_document, args=(pages, "scans.pdf", limits), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 20
+    try:
+        while time.monotonic() < deadline:
+            for pid in tesseract_children():
+                try:
+                    raw = Path(f"/proc/{pid}/environ").read_bytes()
+                except OSError:
+                    continue  # ended meanwhile: the next page's is looked at
+                return dict(item.split("=", 1) for item in raw.decode().split("\0") if "=" in item)
+            time.sleep(0.005)
+        raise AssertionError("no tesseract was seen running")
+    finally:
+        reader.join(timeout=60)
+
+
+# Documents are OCRed side by side (--concurrency), a tesseract each: with OpenMP's thread per core in each, they
+# spun against one another (four at once on two cores: 2.6 times the CPU time, most of it in the kernel).
+def test_tesseract_runs_with_one_thread_unless_the_environment_sets_a_limit(
+    scanned_pdf, text_image, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pages = scanned_pdf([text_image(LINES)] * 3)
+    limits = IngestLimits(max_pages=5)
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    assert _environ_of_running_tesseract(pages, limits).get("OMP_THREAD_LIMIT") == "1"
+
+    monkeypatch.setenv("OMP_THREAD_LIMIT", "3")  # the user's own choice is kept
+    assert _environ_of_running_tesseract(pages, limits).get("OMP_THREAD_LIMIT") == "3"
