@@ -255,6 +255,9 @@ class GateVerdict:
     """Replay only: cases whose claim answered another prompt than the one in force (`evals/unmeasured.py`)."""
     unanswered: list[str] = field(default_factory=list)
     """Cases a live model did not answer (`evals/unanswered.py`): failed, and never a pass, whatever the baseline."""
+    gone: list[str] = field(default_factory=list)
+    """Cases the baseline has a result for that the goldens folder no longer holds: named, not failed (deleting a
+    case is an edit the diff shows), and dropped from the baseline when it is next written."""
 
     @property
     def new_failures(self) -> list[Flip]:

@@ -67,6 +67,7 @@ class Evaluation:
                 "new_failures": [vars(new) for new in verdict.new_failures],
                 "metric_drops": [vars(drop) for drop in verdict.drops], "changed_inputs": verdict.changed_inputs,
                 "unmeasured": [case.as_json() for case in verdict.unmeasured], "unanswered": verdict.unanswered,
+                "gone": verdict.gone,
             },
             "cases": [r.model_dump(mode="json") for r in self.results],
             "changed": None if self.changed is None else {
@@ -130,10 +131,12 @@ def evaluate_goldens(
         raise ValueError("--changed runs part of the cases: it cannot update the baseline")
     old = load_baseline(path, model)  # a baseline that does not load stops the run before any case is paid for
     unmeasured = _unmeasured(model, gateway, cases, types, path, old)
+    # A case deleted from the folder would vanish from every report, whatever the baseline said of it.
+    gone = sorted(set(old.cases) - {case.id for case in every})
     if changed:
         done = _evaluate_changed(model, gateway, cases, path, old, concurrency, partial=bool(doc_types), types=types,
                                  prompts=prompts, code=code)  # fmt: skip
-        return replace(done, verdict=replace(done.verdict, unmeasured=unmeasured))
+        return replace(done, verdict=replace(done.verdict, unmeasured=unmeasured, gone=gone))
     results = run_cases(cases, backend=gateway or model, concurrency=concurrency, types=types)
     answered_or_raise(results)
     metrics = step_metrics(results)
@@ -145,9 +148,10 @@ def evaluate_goldens(
         kept = {u.now: old.prompts[u.now] for u in unmeasured if u.recorded == u.now and u.now in old.prompts}
         hashes = {case.id: case_hash(case) for case in cases}
         measured = measure_baseline(model, results, metrics, old.tolerances, prompts | kept, code, hashes)
-        write_baseline(path, _merged(old, measured))
+        write_baseline(path, _merged(old, measured, keep={case.id for case in every}))
     verdict = gate(results, metrics, old, check_metrics=not doc_types, prompts=prompts, code=code)
-    return Evaluation(model, results, metrics, path, replace(verdict, unmeasured=unmeasured), written=written)
+    verdict = replace(verdict, unmeasured=unmeasured, gone=gone)
+    return Evaluation(model, results, metrics, path, verdict, written=written)
 
 
 def _unmeasured(
@@ -219,10 +223,14 @@ def _evaluate_changed(
     return Evaluation(model, results, dict(sorted(metrics.items())), path, verdict, selection, carried)
 
 
-def _merged(old: Baseline, new: Baseline) -> Baseline:
-    """The new baseline, keeping the old entries of cases and steps that were not run this time."""
-    return new.model_copy(update={"cases": old.cases | new.cases, "metrics": old.metrics | new.metrics,
-                                  "case_sha256": old.case_sha256 | new.case_sha256})  # fmt: skip
+def _merged(old: Baseline, new: Baseline, *, keep: set[str]) -> Baseline:
+    """The new baseline, keeping the old entries of the cases in `keep` (the folder's) and steps not run this time.
+
+    A case the folder no longer holds is dropped: kept, it would be named as gone on every later run.
+    """
+    cases = {case: passed for case, passed in old.cases.items() if case in keep} | new.cases
+    hashes = {case: sha for case, sha in old.case_sha256.items() if case in keep} | new.case_sha256
+    return new.model_copy(update={"cases": cases, "metrics": old.metrics | new.metrics, "case_sha256": hashes})
 
 
 def gate_lines(evaluation: Evaluation) -> list[str]:
@@ -252,6 +260,8 @@ def gate_lines(evaluation: Evaluation) -> list[str]:
     if verdict.changed_inputs:
         lines.append(f"changed since the baseline: {', '.join(verdict.changed_inputs)}")
     lines += [f"not measured {case.reason}" for case in verdict.unmeasured]
+    if verdict.gone:
+        lines.append(f"no longer in the goldens folder (the baseline has a result for them): {', '.join(verdict.gone)}")
     unanswered = [result for result in evaluation.results if result.unanswered is not None]
     return lines + [f"not answered {result.id}: {NOT_ANSWERED}{result.unanswered}" for result in unanswered]
 

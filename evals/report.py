@@ -23,6 +23,8 @@ CARRIED_NOTE = (
     "baseline's, not measured in this run"
 )
 """Under a table with a step marked `FROM_BASELINE`."""
+GONE = "no longer in the goldens folder"
+"""What the report says of a case the baseline has a result for and the folder no longer holds."""
 
 
 def cell(value: Any) -> str:
@@ -57,7 +59,9 @@ def markdown(evaluation: Evaluation) -> str:
     lines += ["", CARRIED_NOTE] if evaluation.carried else []
     lines += ["", f"## Changed against {evaluation.baseline.name}", ""]
     changes = evaluation.verdict.changes
-    lines += [f"- `{c.id}`: {c.before} -> {c.after}" for c in changes] or ["none"]
+    listed = [f"- `{c.id}`: {c.before} -> {c.after}" for c in changes]
+    listed += [f"- `{case}`: {GONE}" for case in evaluation.verdict.gone]
+    lines += listed or ["none"]
     for drop in evaluation.verdict.drops:
         lines.append(f"- metric {drop.step}.{drop.metric}: {cell(drop.before)} -> {cell(drop.after)}")
     unmeasured = evaluation.verdict.unmeasured
@@ -103,6 +107,7 @@ def html_page(evaluation: Evaluation) -> str:
     ]  # fmt: skip
     changes = [[c.id, c.before, c.after] for c in evaluation.verdict.changes]
     drops = [[f"{d.step}.{d.metric}", cell(d.before), cell(d.after)] for d in evaluation.verdict.drops]
+    changes += [[case, "in the baseline", GONE] for case in evaluation.verdict.gone]
     parts.append(_table(["case or metric", "before", "after"], changes + drops) if changes or drops else "<p>none</p>")
     unmeasured = evaluation.verdict.unmeasured
     if unmeasured:
