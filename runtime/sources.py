@@ -109,6 +109,8 @@ def expand(paths: Iterable[Path], *, data_dir: Path | None = None) -> Sources:
 
     A path given that is not there or cannot be read is skipped (`lost`), as such an entry of a folder is.
     `data_dir`, claimflow's own, is not descended into where a folder holds it: its databases are no documents.
+    A file the batch reaches twice (named twice, named and inside a folder named, or under a second name) is
+    read once, the other names skipped as for a folder's two names of one file.
     """
     sources = Sources()
     try:
@@ -125,11 +127,12 @@ def expand(paths: Iterable[Path], *, data_dir: Path | None = None) -> Sources:
         if stat.S_ISDIR(mode):
             found: list[Path] = []
             _walk(path, found, sources.skipped, kept_out)
-            sources.files.extend(_one_name_each(sorted(found), sources.skipped))
+            sources.files.extend(sorted(found))  # two names of one file: one is kept below, as for the batch
         elif stat.S_ISREG(mode) and not os.access(path, os.R_OK):
             sources.skipped.append(Skipped(path, DENIED, lost=True))
         else:
             sources.files.append(path)  # a device or a FIFO too: intake refuses it, unopened, as a failed run
+    sources.files[:] = _one_name_each(sources.files, sources.skipped)
     return sources
 
 
@@ -180,29 +183,30 @@ def _entries(folder: Path, skipped: list[Skipped]) -> list[os.DirEntry[str]]:
 
 
 def _one_name_each(found: list[Path], skipped: list[Skipped]) -> list[Path]:
-    """A file a folder holds under two names (a link to a file beside it, a hard link) is read once.
+    """A file the batch reaches under two names (a link to a file, a hard link, a path named twice) is read once.
 
     Read twice, its second name would be a new document with the same bytes, held for review as a duplicate of
     itself. The name kept is the first that is not a symbolic link; the others are skipped, naming it.
     """
-    names: dict[tuple[int, ...], list[Path]] = {}
-    for path in found:
+    names: dict[tuple[int, ...], list[int]] = {}  # by position: one path named twice is two entries
+    for index, path in enumerate(found):
         try:
             known = os.stat(path)
         except OSError:  # gone since the walk: intake says so, as for any file that vanished
             known = None
         if known is None or not known.st_ino:  # a file system without inode numbers tells no names apart
-            names[(-1, len(names))] = [path]
+            names[(-1, len(names))] = [index]
             continue
         # Size and change time too: a network or FUSE file system that reuses inode numbers loses no document.
         same = (known.st_dev, known.st_ino, known.st_size, known.st_mtime_ns, known.st_ctime_ns)
-        names.setdefault(same, []).append(path)
-    kept: set[Path] = set()
-    for paths in names.values():
-        first = next((path for path in paths if not path.is_symlink()), paths[0])
+        names.setdefault(same, []).append(index)
+    kept: set[int] = set()
+    for indices in names.values():
+        first = next((index for index in indices if not found[index].is_symlink()), indices[0])
         kept.add(first)
-        skipped.extend(Skipped(path, f"the same file as {path_text(first)}") for path in paths if path != first)
-    return [path for path in found if path in kept]
+        said = f"the same file as {path_text(found[first])}"
+        skipped.extend(Skipped(found[index], said) for index in indices if index != first)
+    return [path for index, path in enumerate(found) if index in kept]
 
 
 def read_regular_file(path: Path, max_bytes: int) -> tuple[int, bytes]:

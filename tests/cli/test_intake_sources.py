@@ -220,3 +220,23 @@ def test_a_file_system_without_inode_numbers_loses_no_document(tmp_path: Path, m
     found = sources.expand([tmp_path])
     assert [path.name for path in found.files] == ["invoice-0.txt", "invoice-1.txt", "invoice-2.txt"]
     assert found.skipped == []
+
+
+def test_a_file_named_twice_or_also_inside_a_folder_named_is_one_document(tmp_path: Path) -> None:
+    docs, elsewhere = tmp_path / "docs", tmp_path / "elsewhere"
+    docs.mkdir()
+    elsewhere.mkdir()
+    invoice = docs / "invoice.txt"
+    invoice.write_text(invoice_text("NW-NAMED-1"), encoding="utf-8")
+    os.link(invoice, elsewhere / "hard-link.txt")
+
+    result = run_cli("run", docs, invoice, elsewhere / "hard-link.txt", "--json", "--data-dir", tmp_path / "data")
+
+    assert result.returncode == 0, result.stderr
+    lines = json_lines(result.stdout)
+    assert [(line["skipped"], line["reason"]) for line in lines if "skipped" in line] == [
+        (str(invoice), f"the same file as {invoice}"),
+        (str(elsewhere / "hard-link.txt"), f"the same file as {invoice}"),
+    ]
+    [view] = [line for line in lines if "run_id" in line]  # one row, not the same run listed twice
+    assert view["status"] == "completed"  # not held for review as a duplicate of itself
