@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from claimflow.evals.errors import CaseFileError
+from claimflow.evals.generators import generator_problem
 from claimflow.evals.golden import DocumentCase, GoldenCase, ModelStepCase, ReviewCase, RuleCase
 from claimflow.evals.select import case_type
 from claimflow.state.did_you_mean import did_you_mean
@@ -109,8 +110,19 @@ def _unreadable(case: RuleCase, doc_type: DocumentType) -> Iterator[str]:
                     yield f"{where}: tables: {declared.kind} column {table}.{column} row {number}: {problem}"
 
 
+def _unmakeable(case: GoldenCase) -> str | None:
+    """A document case whose generator or parameters do not exist: it could never run, so it is no failing case."""
+    if not isinstance(case, DocumentCase):
+        return None
+    problem = generator_problem(case.generator, case.params)
+    return None if problem is None else f"case {case.id} ({_file(case)}): {problem}"
+
+
 def check_case_fields(cases: Sequence[GoldenCase], types: DocumentTypes) -> None:
     """Refuse cases that name a field or column their type lacks, misfiled ones, and rule values no rule reads.
+
+    And document cases whose generator, or a parameter of it, does not exist: run, they failed as a regression
+    (exit 1), and a baseline written then recorded them as known failures that no later run would notice.
 
     A case is misfiled when its step is another type's. Cases whose type is not active, or unknown (a
     classification's), are left to the checks that own them for the rest.
@@ -120,7 +132,7 @@ def check_case_fields(cases: Sequence[GoldenCase], types: DocumentTypes) -> None
             table's columns); or its file, the field (or cell), its kind and the canonical text to give; or its
             file, its step and the step its doc_type belongs to.
     """
-    problems = [problem for problem in map(_misfiled, cases) if problem is not None]
+    problems = [problem for check in (_misfiled, _unmakeable) for problem in map(check, cases) if problem is not None]
     for case in cases:
         # A review that changes the type leaves the fields of the type it chose.
         name = (case.expected.doc_type if isinstance(case, ReviewCase) else None) or case_type(case)

@@ -6,7 +6,8 @@ case states only what it varies. All names and numbers are invented.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -132,3 +133,26 @@ GENERATORS: dict[str, Generator] = {
     "text_memo": text_memo,
 }
 """Generator name (as a case names it) -> function."""
+
+_FORWARDED: dict[str, Callable[..., object]] = {"text_invoice": invoice_lines, "pdf_invoice": invoice_lines}
+"""Generators that pass their other keyword arguments on: the function that takes them."""
+
+
+def _parameters(function: Callable[..., object]) -> list[str]:
+    kinds = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return [
+        p.name for p in inspect.signature(function).parameters.values() if p.kind in kinds and p.name != "directory"
+    ]
+
+
+def generator_problem(name: str, params: Mapping[str, Any]) -> str | None:
+    """Why a case's generator and parameters cannot make its document (an unknown name or parameter), or None."""
+    if name not in GENERATORS:
+        return f"generator {name!r} does not exist; the generators: {', '.join(GENERATORS)}"
+    known = _parameters(GENERATORS[name]) + (_parameters(_FORWARDED[name]) if name in _FORWARDED else [])
+    unknown = [param for param in params if param not in known]
+    if unknown:
+        return (
+            f"params names {', '.join(map(repr, unknown))}, which {name} does not take; its params: {', '.join(known)}"
+        )
+    return None

@@ -125,3 +125,24 @@ def test_a_case_filed_under_another_types_step_is_a_setup_error(tmp_path: Path) 
         " but its doc_type is 'invoice', which is step 'rules_invoice''s; move it to rules_invoice/ or correct its"
         " doc_type"
     ) in done.stderr
+
+
+def test_a_document_case_whose_generator_does_not_exist_is_a_setup_error(tmp_path: Path) -> None:
+    # Run, it failed as a regression (exit 1); once a baseline recorded it failing, no later run noticed.
+    root = _folder_with(tmp_path, "document", "receipt-completes", _set(lambda data: data, "generator", "text_reciept"))
+    done = run_cli("eval", "--goldens", root)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert (
+        "case document-receipt-completes (document/receipt-completes.json): generator 'text_reciept' does not exist; "
+        "the generators: text_invoice, pdf_invoice, text_receipt, " in done.stderr
+    )
+    assert done.stdout == ""
+
+
+@pytest.mark.parametrize(("case", "param"), [("receipt-completes", "shopp"), ("euro-invoice", "vendr")])
+def test_a_document_case_with_a_parameter_its_generator_does_not_take_is_refused(
+    tmp_path: Path, case: str, param: str
+) -> None:
+    root = _folder_with(tmp_path, "document", case, _set(lambda data: data["params"], param, "Acme"))
+    with pytest.raises(CaseFileError, match=f"params names '{param}', which .* does not take; its params: filename, "):
+        evaluate_goldens(model="replay", goldens=root)
