@@ -50,6 +50,18 @@ class Evaluation:
     """With `--changed`: the steps none of whose cases ran, whose metrics (tokens and cost too) are the baseline's."""
     written: bool = False
     """The baseline was rewritten (`update_baseline`, and every case that asked the model got an answer)."""
+    baseline_model: str | None = None
+    """The model the baseline file says it was measured with; None when there was no file."""
+
+    def other_model_note(self) -> str | None:
+        """A note when the baseline was measured with another model than this run's: its results are not this one's."""
+        if self.baseline_model is None or self.baseline_model == self.model:
+            return None
+        carried = "; the cases --changed did not run keep that model's results" if self.changed is not None else ""
+        return (
+            f"note: {self.baseline.name} was measured with {self.baseline_model}, this run with {self.model}: the "
+            f"gate compares two models{carried}"
+        )
 
     def as_json(self) -> dict[str, Any]:
         """One JSON object: model, metrics per step, the gate and every case's result.
@@ -67,7 +79,7 @@ class Evaluation:
                 "new_failures": [vars(new) for new in verdict.new_failures],
                 "metric_drops": [vars(drop) for drop in verdict.drops], "changed_inputs": verdict.changed_inputs,
                 "unmeasured": [case.as_json() for case in verdict.unmeasured], "unanswered": verdict.unanswered,
-                "gone": verdict.gone,
+                "gone": verdict.gone, "baseline_model": self.baseline_model,
             },
             "cases": [r.model_dump(mode="json") for r in self.results],
             "changed": None if self.changed is None else {
@@ -133,10 +145,12 @@ def evaluate_goldens(
     unmeasured = _unmeasured(model, gateway, cases, types, path, old)
     # A case deleted from the folder would vanish from every report, whatever the baseline said of it.
     gone = sorted(set(old.cases) - {case.id for case in every})
+    measured_with = old.model if path.exists() else None
     if changed:
         done = _evaluate_changed(model, gateway, cases, path, old, concurrency, partial=bool(doc_types), types=types,
                                  prompts=prompts, code=code)  # fmt: skip
-        return replace(done, verdict=replace(done.verdict, unmeasured=unmeasured, gone=gone))
+        verdict = replace(done.verdict, unmeasured=unmeasured, gone=gone)
+        return replace(done, verdict=verdict, baseline_model=measured_with)
     results = run_cases(cases, backend=gateway or model, concurrency=concurrency, types=types)
     answered_or_raise(results)
     metrics = step_metrics(results)
@@ -151,7 +165,7 @@ def evaluate_goldens(
         write_baseline(path, _merged(old, measured, keep={case.id for case in every}))
     verdict = gate(results, metrics, old, check_metrics=not doc_types, prompts=prompts, code=code)
     verdict = replace(verdict, unmeasured=unmeasured, gone=gone)
-    return Evaluation(model, results, metrics, path, verdict, written=written)
+    return Evaluation(model, results, metrics, path, verdict, written=written, baseline_model=measured_with)
 
 
 def _unmeasured(

@@ -89,6 +89,9 @@ def run_goldens(
         console.print(shown(note), highlight=False, soft_wrap=True)
     for line in gate_lines(evaluation):
         console.print(shown(line), highlight=False)
+    other_model = evaluation.other_model_note()
+    if other_model is not None and not update_baseline:
+        err.print(shown(other_model), highlight=False, soft_wrap=True)
     if not update_baseline and not evaluation.baseline.exists():
         err.print(
             f"no baseline at {shown(evaluation.baseline)}: every case is new, and one that fails fails the gate; "
