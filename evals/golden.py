@@ -11,11 +11,11 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, ValidationInfo, field_validator
 
 from claimflow.evals.errors import CaseFileError, problems
 from claimflow.evals.facts import StateFacts, Value
-from claimflow.state.claims import FieldClaim
+from claimflow.state.claims import ClassificationClaim, ExtractionClaim, FieldClaim
 from claimflow.state.outcomes import FieldStatus, ReviewReasonCode
 from claimflow.state.policy import Policy
 from claimflow.state.proof import Check
@@ -97,6 +97,18 @@ class ModelStepCase(_Case):
     replay_only: bool = False
     """The recorded claim is deliberately wrong (it tests apply, not the model): live runs skip it."""
     expected: ModelStepExpected
+
+    @field_validator("recorded_claim")
+    @classmethod
+    def _a_claim(cls, claim: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        """The recorded claim is a claim of its step: replayed, one that is not stopped the run naming no case."""
+        classify = info.data.get("step") == "classify"
+        what = "a classification" if classify else "an extraction"
+        try:
+            (ClassificationClaim if classify else ExtractionClaim).model_validate(claim)
+        except ValidationError as error:
+            raise ValueError(f"not {what} claim: {problems(error)}") from None
+        return claim
 
 
 class ExpectedVerdict(BaseModel):

@@ -19,6 +19,7 @@ from claimflow.evals.golden import (
     SCHEMA,
     DocumentCase,
     ExpectedField,
+    GoldenCase,
     ModelStepCase,
     ReviewCase,
     RouterCase,
@@ -29,12 +30,12 @@ from claimflow.prompts import prompts_for
 from claimflow.runtime.gateway import RulesGateway
 from claimflow.state.schema import DocumentTypes
 from tests.evals._expense_claim import RULE, declaration
-from tests.integration._docs import cli_env
+from tests.integration._docs import cli_env, run_cli
 
 CASES = load_goldens()
 
 
-def by_id(case_id: str) -> object:
+def by_id(case_id: str) -> GoldenCase:
     return next(case for case in CASES if case.id == case_id)
 
 
@@ -82,6 +83,27 @@ def test_a_case_file_that_does_not_validate_is_named_with_its_problems(tmp_path:
     path.write_text("{not json")
     with pytest.raises(CaseFileError, match=f"^{path} is not a valid golden case: .*Invalid JSON"):
         load_case(path)
+
+
+@pytest.mark.parametrize(("step", "name", "wrong"), [
+    ("extract_invoice", "clean-english-invoice", "an extraction"),
+    ("classify", "invoice-english", "a classification"),
+])  # fmt: skip
+def test_a_recorded_claim_that_is_no_claim_is_refused_naming_the_file(
+    tmp_path: Path, step: str, name: str, wrong: str
+) -> None:
+    # Replayed, it stopped `claimflow eval` with pydantic's four lines, naming neither the case nor its file.
+    case = json.loads((GOLDENS / step / f"{name}.json").read_text())
+    claim = case["recorded_claim"]
+    (claim["fields"][0] if "fields" in claim else claim)["confidence"] = "high"
+    root = tmp_path / "goldens"
+    (root / step).mkdir(parents=True)
+    (root / step / f"{name}.json").write_text(json.dumps(case))
+    done = run_cli("eval", "--goldens", root)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert f"{root / step / name}.json is not a valid golden case: model_step.recorded_claim: " in done.stderr
+    assert f"not {wrong} claim: " in done.stderr and "confidence: Input should be a valid number" in done.stderr
 
 
 def test_cases_are_judged_against_the_types_given() -> None:
