@@ -204,6 +204,8 @@ def read_baseline_json(path: Path) -> Any:
         return json.loads(path.read_bytes())
     except json.JSONDecodeError as error:
         raise BaselineError(f"{path} is not a valid baseline: not JSON ({error}); {_FIX}") from None
+    except OSError as error:  # a folder, or a file it may not read: said with its name, as a malformed one is
+        raise BaselineError(f"the baseline {path} cannot be read: {error.strerror or error}") from None
 
 
 def not_a_baseline(path: Path, error: ValidationError) -> BaselineError:

@@ -88,7 +88,8 @@ def choose_cases(
         InactiveTypeError: A selected case runs for a type that is not active.
     """
     if not folder.is_dir():
-        raise NoCasesError(f"the goldens folder {folder} does not exist: name a folder of <step>/<case>.json files")
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise NoCasesError(f"the goldens folder {folder} {what}: name a folder of <step>/<case>.json files")
     cases = load_goldens(folder)
     if not cases:
         raise NoCasesError(

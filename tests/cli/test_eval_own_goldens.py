@@ -49,7 +49,7 @@ RECEIPT: dict[str, Any] = {
 
 
 def _write_case(root: Path, case: dict[str, Any]) -> Path:
-    path = root / case["step"] / f"{case['name']}.json"
+    path: Path = root / case["step"] / f"{case['name']}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(case), encoding="utf-8")
     return path
@@ -121,6 +121,12 @@ def test_a_missing_or_empty_goldens_folder_is_refused(claimflow: Invoke, tmp_pat
     missing = claimflow("eval", "--goldens", tmp_path / "nowhere")
     assert missing.exit_code == 2, missing.output
     assert f"the goldens folder {tmp_path / 'nowhere'} does not exist" in _one_line_error(missing)
+    # A file is no folder of cases; it was said not to exist.
+    a_file = tmp_path / "cases.json"
+    a_file.write_text("{}")
+    not_a_folder = claimflow("eval", "--goldens", a_file)
+    assert not_a_folder.exit_code == 2, not_a_folder.output
+    assert f"the goldens folder {a_file} is not a folder: " in _one_line_error(not_a_folder)
     (tmp_path / "empty").mkdir()
     empty = claimflow("eval", "--goldens", tmp_path / "empty")
     assert empty.exit_code == 2, empty.output
@@ -198,3 +204,11 @@ def test_eval_dataset_measures_a_users_own_type_named_with_types(claimflow: Invo
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
     assert figures["types"]["expense_claim"]["fields"]["employee"]["right"] == 1
+
+
+def test_a_baseline_that_cannot_be_read_is_named(claimflow: Invoke, tmp_path: Path) -> None:
+    # A folder given as --baseline stopped the run with "[Errno 21] Is a directory: '...'", no word of a baseline.
+    result = claimflow("eval", "--step", "rules_receipt", "--baseline", tmp_path)
+    assert result.exit_code == 2, result.output
+    assert _one_line_error(result) == f"error: the baseline {tmp_path} cannot be read: Is a directory"
+    assert result.stdout == ""
