@@ -23,6 +23,8 @@ CARRIED_NOTE = (
     "baseline's, not measured in this run"
 )
 """Under a table with a step marked `FROM_BASELINE`."""
+KEPT_FAILING = "not run (--changed): failing as the baseline recorded it; nothing of it was measured in this run"
+"""What the report says of a failing case `--changed` took from the baseline: it has no expected or got to show."""
 GONE = "no longer in the goldens folder"
 """What the report says of a case the baseline has a result for and the folder no longer holds."""
 
@@ -71,6 +73,9 @@ def markdown(evaluation: Evaluation) -> str:
     lines += ["", "## Failing cases", ""]
     failing = [r for r in evaluation.results if not r.passed]
     for r in failing:
+        if r.from_baseline:
+            lines += [f"### {r.id}", "", KEPT_FAILING, ""]
+            continue
         lines += [
             f"### {r.id}",
             "",
@@ -116,6 +121,9 @@ def html_page(evaluation: Evaluation) -> str:
     parts.append("<h2>Failing cases</h2>")
     failing = [r for r in evaluation.results if not r.passed]
     for r in failing:
+        if r.from_baseline:
+            parts += [f"<h3>{e(r.id)}</h3>", f"<p>{e(KEPT_FAILING)}</p>"]
+            continue
         parts += [
             f"<h3>{e(r.id)}</h3>", "<p>expected</p>", f"<pre>{e(_data(r.expected))}</pre>",
             "<p>got</p>", f"<pre>{e(_data(r.got))}</pre>",

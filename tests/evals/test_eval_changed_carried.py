@@ -74,3 +74,23 @@ def test_text_and_report_mark_the_steps_that_did_not_run(tmp_path: Path) -> None
     full = run_cli("eval", "--model", "rules", "--goldens", root, COLUMNS="200")
     assert full.returncode == 0, full.stdout + full.stderr
     assert FROM_BASELINE not in full.stdout
+
+
+def test_the_report_says_a_failing_case_it_kept_was_not_run(tmp_path: Path) -> None:
+    # Its entry under "Failing cases" read `expected: null`, `got: null` and an empty message, as if it had run.
+    root = tmp_path / "goldens"
+    shutil.copytree(GOLDENS / "rules_contract", root / "rules_contract")
+    path = root / "rules_contract" / "contract-without-parties.json"
+    case = json.loads(path.read_text())
+    case["expected"][0]["passed"] = not case["expected"][0]["passed"]
+    path.write_text(json.dumps(case))
+    wrote = run_cli("eval", "--goldens", root, "--update-baseline")
+    assert wrote.returncode == 0, wrote.stdout + wrote.stderr
+    for name in ("report.md", "report.html"):
+        done = run_cli("eval", "--changed", "--goldens", root, "--report", tmp_path / name)
+        assert done.returncode == 0, done.stdout + done.stderr
+        text = (tmp_path / name).read_text()
+        assert (
+            "rules_contract-contract-without-parties" in text and "not run (--changed): failing as the baseline" in text
+        )
+        assert "null" not in text
