@@ -100,7 +100,9 @@ def _known_step(step: str) -> str:
     return step
 
 
-TypeArgument = Annotated[str, typer.Argument(metavar="TYPE", help="An active document type, e.g. invoice.")]
+TypeArgument = Annotated[
+    str, typer.Argument(metavar="TYPE", help="An active document type (`claimflow types` lists them).")
+]
 StepOption = Annotated[str, typer.Option("--step", callback=_known_step, help="The model step: classify or extract.")]
 DocumentOption = Annotated[
     Path | None,

@@ -87,10 +87,14 @@ def test_a_command_that_registers_nothing_gives_no_advice_to_run_again_or_recove
     assert "registered" not in line and "again" not in line and "recover" not in line, line
 
 
-def test_a_local_run_advises_running_again_or_recover(claimflow: Invoke) -> None:
+def test_a_local_run_that_never_reached_the_database_says_nothing_was_recorded_and_what_to_check(
+    claimflow: Invoke,
+) -> None:
     line = _stopped(claimflow, "run", str(CONTRACT))
 
-    assert line.endswith("run the same command again, or `claimflow recover`, to continue"), line
+    # Nothing was registered, so there is nothing for `recover` to continue: the database is what to look at.
+    assert "nothing was recorded" in line and "`claimflow check`" in line and "recover" not in line, line
+    assert line.endswith("then run the same command again"), line
 
 
 @pytest.mark.parametrize(
