@@ -22,6 +22,7 @@ from claimflow.runtime.cli._common import (
     fitted_table,
     message,
     out,
+    require_runs_read,
     short_id,
     shown,
 )
@@ -176,6 +177,7 @@ def _embedded_status(settings: Settings) -> dict[str, Any]:
     from claimflow.runtime.registry.opening import open_registry
 
     with exit_codes():
+        require_runs_read(settings)  # a misspelt --data-dir is told, not made and reported as "runs: none"
         registry = open_registry(settings, reading=True)
         try:
             return embedded_status(

@@ -40,6 +40,7 @@ def test_status_counts_the_runs_and_names_the_review_waiting_longest(claimflow: 
 
 
 def test_status_of_a_data_directory_without_runs_says_none(claimflow: Invoke, tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
     found = json_lines(claimflow("status", "--json", "--data-dir", tmp_path / "data").stdout)
 
     assert found == [
@@ -68,3 +69,12 @@ def test_status_tells_failed_runs_run_again_and_runs_a_stopped_process_left(clai
     assert claimflow("recover", "--data-dir", data).exit_code == 0
     [after] = json_lines(claimflow("status", "--json", "--data-dir", data).stdout)
     assert after["left_behind"] == 0 and after["runs"] == {"failed": 2, "needs_review": 2}
+
+
+def test_status_of_a_missing_data_directory_says_so_and_makes_none(claimflow: Invoke, tmp_path: Path) -> None:
+    # As `runs` and every other command that only reads: a misspelt --data-dir is not answered with "runs: none".
+    result = claimflow("status", "--data-dir", tmp_path / "misspelt")
+
+    assert result.exit_code == 3, (result.stdout, result.stderr)
+    assert "it does not exist (this command only reads, and makes no data directory)" in result.stderr
+    assert not (tmp_path / "misspelt").exists()
