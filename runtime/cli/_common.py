@@ -202,6 +202,7 @@ def with_engine(
     queued: bool = False,
     reading: bool = False,
     unfinished: Callable[[], str | None] | None = None,
+    finished: Callable[[], None] | None = None,
 ) -> T:
     """Open the engine and run `body`; known errors become a message and exit code, never a traceback.
 
@@ -214,7 +215,8 @@ def with_engine(
     when `queued` (`run --queue`), or, stopped before the engine opened, says nothing was recorded and what to
     check; a `readonly` command registers nothing and advises nothing. `unfinished` (a batch's) says, when the
     stop comes, how much of the batch it did not finish, or None when it finished every document: only running
-    it again reaches the documents it had not registered yet, which `recover` knows nothing of.
+    it again reaches the documents it had not registered yet, which `recover` knows nothing of. `finished` prints,
+    when Ctrl-C stops the command, what it had finished, ahead of the line saying it was interrupted.
     """
     from claimflow.runtime.engine import open_engine
 
@@ -248,6 +250,8 @@ def with_engine(
         with exit_codes(advice=advice):
             return asyncio.run(main())
     except KeyboardInterrupt:  # Ctrl-C: typer would end with 130 and not a word of what became of the work
+        if finished is not None:
+            finished()
         said = advice()
         err.print(f"interrupted; {said}" if said else "interrupted")
         raise typer.Exit(INTERRUPTED) from None

@@ -140,7 +140,14 @@ def run(
             await process_files(engine, files, done_view, concurrency=concurrency)
         return views
 
-    views = with_engine(data_dir, body, settings, unfinished=lambda: _unfinished(len(files), len(views_so_far)))
+    views = with_engine(
+        data_dir,
+        body,
+        settings,
+        unfinished=lambda: _unfinished(len(files), len(views_so_far)),
+        # `--json` printed each document's line as it finished; a table is printed at the end, or at Ctrl-C.
+        finished=None if as_json else lambda: _print_finished(views_so_far, read_from, earlier, elsewhere),
+    )
     if not as_json:
         _print_runs(views, read_from, earlier=earlier, elsewhere=elsewhere)
     raise typer.Exit(1 if lost or any(view["status"] in ("failed", "delivery_failed") for view in views) else 0)
@@ -149,6 +156,14 @@ def run(
 def _unfinished(total: int, finished: int) -> str | None:
     """How much of a batch a stop left unfinished, or None when it had finished every document."""
     return f"{total - finished} of the batch's {total} document(s) not finished" if finished < total else None
+
+
+def _print_finished(
+    views: Sequence[dict[str, Any]], read_from: dict[str, str], earlier: set[str], elsewhere: set[str]
+) -> None:
+    """A batch stopped part-way: the rows of the documents it finished, as its whole table would have shown them."""
+    if views:  # an empty table would only push the line that says what was left unfinished up the screen
+        _print_runs(views, read_from, earlier=earlier, elsewhere=elsewhere)
 
 
 def _print_runs(

@@ -1,20 +1,22 @@
 """Ctrl-C (SIGINT) stops a command with exit code 130 and one line on stderr, never a traceback.
 
-A batch interrupted mid-way says what became of its documents, and its `--json` lines stay whole; running the
-folder again after `recover` finishes every document once.
+A batch interrupted mid-way says what became of its documents: its `--json` lines stay whole, and its table shows
+the rows of the documents it finished; running the folder again after `recover` finishes every document once.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import signal
+import subprocess
 from pathlib import Path
 
 import pytest
 
 import claimflow.runtime.cli as cli
-from tests.integration._batches import invoices
-from tests.integration._docs import json_lines, run_cli, spawn_cli
+from tests.integration._batches import invoices, registered_or_empty, wait_until
+from tests.integration._docs import claimflow_executable, cli_env, json_lines, run_cli, spawn_cli
 
 
 def test_ctrl_c_while_the_command_is_being_built_ends_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -57,3 +59,37 @@ def test_an_interrupted_batch_says_how_to_continue_and_loses_no_document(tmp_pat
     assert len(rows) == 150
     assert {row["status"] for row in rows} == {"completed"}
     assert len({row["document"] for row in rows}) == 150
+
+
+def test_an_interrupted_batch_prints_the_table_of_the_documents_it_finished(tmp_path: Path) -> None:
+    docs, data = tmp_path / "inbox", tmp_path / "data"
+    invoices(docs, 150)
+    # stderr into stdout: the table comes first, then the line saying the batch was interrupted.
+    batch = subprocess.Popen(
+        [claimflow_executable(), "run", str(docs), "--data-dir", str(data), "--concurrency", "4"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=cli_env(),
+    )
+    wait_until(
+        lambda: sum(row.status == "completed" for row in registered_or_empty(data)) >= 5,
+        timeout=60,
+        what="five documents completed",
+        alive=batch,
+    )
+    batch.send_signal(signal.SIGINT)
+    output, _ = batch.communicate(timeout=60)
+
+    assert batch.returncode == 130, output
+    assert "Traceback" not in output
+    table, _, said = output.partition("interrupted; ")
+    left = re.match(r"(\d+) of the batch's 150 document\(s\) not finished", said)
+    assert left is not None, output
+    rows = [line for line in table.splitlines() if re.match(r"│ [0-9a-f]{12} │", line)]
+    assert rows, output
+    assert len(rows) == 150 - int(left[1])  # every document finished has its row, and only those
+    completed = {row.run_id[:12]: row.filename for row in registered_or_empty(data) if row.status == "completed"}
+    for line in rows:
+        run_id, document, status = (cell.strip() for cell in line.strip("│").split("│")[:3])
+        assert (completed.get(run_id), status) == (document, "completed"), line
