@@ -101,6 +101,9 @@ def show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, types: 
                 "(name its declaration with --types, or in claimflow.toml, to see them as it declares them)",
                 highlight=False,
             )
+        if not view["fields"]:  # a run failed before extraction: an empty table under its error reads as a fault
+            out.print("no fields were read")
+            return
         table = fitted_table("field", "value", "status", "evidence")
         for name, field in view["fields"].items():
             quotes = "; ".join(f"p{e['page']}:{e['start']} {e['quote']!r}" for e in field["evidence"])
