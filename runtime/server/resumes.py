@@ -27,10 +27,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.registry import RegistryError, RunNotFoundError
 from claimflow.runtime.server.context import ENGINES
+from claimflow.runtime.server.refused_decisions import keep_refused
 
 _RUNS_PATH = re.compile(r"/threads/([^/]+)/runs(?:/stream|/wait)?/?")
 _INTERRUPT_ID = re.compile(r"[0-9a-f]{32}")
 """How LangGraph tells a resume keyed by interrupt id from a plain value (every key is one)."""
+
+_REFUSED = "decision refused: "
+_STAYS_OPEN = "decision refused, the review stays open: "
 
 _log = logging.getLogger(__name__)
 
@@ -140,11 +144,14 @@ async def refusal(
         return None  # a plain value answers the open interrupt; claimflow's review step checks it
     if pending and set(keys) <= set(pending):
         return None
-    return await _conflict(thread_id, keys, pending)
+    return await _conflict(thread_id, keys, pending, payload["command"]["resume"])  # resume_keys read it
 
 
-async def _conflict(thread_id: str, keys: list[str], pending: list[str]) -> JSONResponse:
-    """Say what became of the thread's run and what to do, as claimflow's registry tells it."""
+async def _conflict(thread_id: str, keys: list[str], pending: list[str], resume: object) -> JSONResponse:
+    """Say what became of the thread's run and what to do, as claimflow's registry tells it.
+
+    The refused decision is kept in the run's decision history, with the reason said here (`keep_refused`).
+    """
     run: dict[str, Any] | None = None
     open_review: str | None = None
     try:
@@ -168,7 +175,9 @@ async def _conflict(thread_id: str, keys: list[str], pending: list[str]) -> JSON
                     from claimflow.runtime.web.late_decision import decided_first  # noqa: PLC0415
 
                     first = await decided_first(engine, thread_id)
-                    said = f"decision refused: {await engine.not_decidable(row)}. {first or ''}".rstrip()
+                    said = f"{_REFUSED}{await engine.not_decidable(row)}. {first or ''}".rstrip()
+                await keep_refused(engine, row, resume, keys, _reason(said))
+                if not pending and open_review is None:
                     said += " The thread's state shows where it stands (`threads.get_state`)."
     except (SetupError, RegistryError) as error:
         # The thread's own state says enough to refuse: only claimflow's account of the run is missing.
@@ -176,15 +185,20 @@ async def _conflict(thread_id: str, keys: list[str], pending: list[str]) -> JSON
         said = (
             _not_pending(thread_id, keys, pending, None)
             if pending
-            else f"decision refused: thread {thread_id} waits on no review; `threads.get_state` shows where it stands"
+            else f"{_REFUSED}thread {thread_id} waits on no review; `threads.get_state` shows where it stands"
         )
     body = {"message": said, "thread_id": thread_id, "run": run, "review_id": open_review, "interrupts": pending}
     return JSONResponse(body, status_code=409)
 
 
+def _reason(said: str) -> str:
+    """Why the decision was refused, as the decision history keeps a reason (without `decision refused...: `)."""
+    return said.removeprefix(_STAYS_OPEN).removeprefix(_REFUSED)
+
+
 def _no_run(thread_id: str) -> str:
     return (
-        f"decision refused: thread {thread_id} holds no claimflow run, so no review waits for a decision; "
+        f"{_REFUSED}thread {thread_id} holds no claimflow run, so no review waits for a decision; "
         'send a document first (`{"path": ...}`)'
     )
 
@@ -193,7 +207,7 @@ def _not_pending(thread_id: str, keys: list[str], pending: list[str], open_revie
     """A resume keyed by interrupts the thread does not wait on (answered already, or never its own)."""
     review = f" (review {open_review} of run {thread_id})" if open_review else ""
     return (
-        f"decision refused, the review stays open: it answers interrupt {', '.join(keys)}, which thread "
+        f"{_STAYS_OPEN}it answers interrupt {', '.join(keys)}, which thread "
         f"{thread_id} does not wait on; it waits on {', '.join(pending)}{review}: read it again "
         "(`threads.get_state`) and answer that one"
     )
@@ -202,7 +216,7 @@ def _not_pending(thread_id: str, keys: list[str], pending: list[str], open_revie
 def _not_paused(thread_id: str, open_review: str) -> str:
     """A run waiting for review on a thread not paused at it (a server restarted without its threads)."""
     return (
-        f"decision refused: run {thread_id} waits for review {open_review}, but its thread is not paused at it; "
+        f"{_REFUSED}run {thread_id} waits for review {open_review}, but its thread is not paused at it; "
         "send the run's document again on the thread, which asks the review again, then the decision "
         f"(or answer it with `claimflow review decide {thread_id}`)"
     )

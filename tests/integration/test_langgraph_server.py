@@ -534,6 +534,60 @@ async def test_a_decision_keyed_by_an_interrupt_the_thread_does_not_wait_on_is_r
     _clean_log(dev_server)
 
 
+def _decisions(server: Server, run_id: str) -> list[dict[str, Any]]:
+    """The run's decision history, as the registry keeps it."""
+    with sqlite3.connect(server.data_dir / "claimflow.db") as db:
+        db.row_factory = sqlite3.Row
+        found = db.execute(
+            "SELECT interrupt_id, reviewer, decision, outcome, message FROM review_decisions"
+            " WHERE run_id = ? ORDER BY seq",
+            (run_id,),
+        )
+        return [dict(row) for row in found]
+
+
+async def test_a_decision_the_server_refuses_is_kept_in_the_runs_decision_history_as_the_cli_keeps_one(
+    dev_server: Server, client: LangGraphClient
+) -> None:
+    path = write(dev_server.docs, "refusals-kept.txt", mismatch_invoice_text("NW-2024-0326"))
+    thread_id = (await client.threads.create())["thread_id"]
+    assert not _errors(await _stream(client, thread_id, input={"path": str(path)}))
+    good = {"reviewer": "kim", "action": "edit", "edits": {"total_amount": ["180.00"]}}
+    assert (await client.runs.wait(thread_id, "documents", command={"resume": good}))["run"]["status"] == "completed"
+
+    # The same late approval, once through the CLI and once through the server: both refused, both kept alike.
+    late = run_cli(
+        "review", "decide", thread_id, "--reviewer", "ana", "--approve", CLAIMFLOW_DATA_DIR=str(dev_server.data_dir)
+    )
+    assert late.returncode == 1, late.stderr
+    (cli_kept,) = _decisions(dev_server, thread_id)[1:]
+    said = (await _refused_resume(client, thread_id, {"reviewer": "ana", "action": "approve"}))["message"]
+    history = _decisions(dev_server, thread_id)
+    assert [(kept["reviewer"], kept["outcome"]) for kept in history] == [("kim", "applied")] + [("ana", "refused")] * 4
+    for kept in history[2:]:  # the refusal sent three ways is kept three times
+        assert {**kept, "message": cli_kept["message"]} == cli_kept
+        assert kept["message"] == said.removeprefix("decision refused: ").removesuffix(
+            " The thread's state shows where it stands (`threads.get_state`)."
+        )
+        assert kept["message"].startswith(f"run {thread_id} is completed, not waiting for review. kim saved edits")
+
+    # A resume that names no reviewer, or is no decision at all, is kept as sent, its reviewer not named.
+    await _refused_resume(client, thread_id, {"action": "approve"})
+    await _refused_resume(client, thread_id, "yes")
+    unnamed = _decisions(dev_server, thread_id)[5:]
+    assert [(kept["reviewer"], json.loads(kept["decision"])) for kept in unnamed] == [
+        ("(not named)", {"action": "approve"})
+    ] * 3 + [("(not named)", "yes")] * 3
+    assert all(kept["outcome"] == "refused" for kept in unnamed)
+
+    # Keyed by an interrupt the thread does not wait on: the reviewer and the reason, and no claimflow review.
+    await _refused_resume(client, thread_id, {"0" * 32: {"reviewer": "lee", "action": "approve"}})
+    keyed = _decisions(dev_server, thread_id)[-1]
+    assert (keyed["reviewer"], keyed["interrupt_id"], keyed["outcome"]) == ("lee", None, "refused")
+    assert keyed["message"].startswith(f"run {thread_id} is completed, not waiting for review")
+    _clean_log(dev_server)
+
+
 async def test_a_decision_on_a_thread_without_a_run_is_refused(client: LangGraphClient) -> None:
     thread_id = (await client.threads.create())["thread_id"]
     refused = await _refused_resume(client, thread_id, {"reviewer": "kim", "action": "approve"})
