@@ -21,6 +21,7 @@ from claimflow.runtime.ingest.errors import (
 )
 from claimflow.runtime.ingest.models import IngestLimits, ParsedPages
 from claimflow.runtime.ingest.ocr import PAGE_PSM, ocr_image
+from claimflow.runtime.ingest.pdfium_errors import unopened_reason
 
 __all__ = ["PDFIUM_LOCK", "parse_pdf", "render_for_ocr", "upright_textpage"]
 
@@ -50,13 +51,11 @@ def _open(data: bytes) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
-            raise EncryptedDocumentError(
-                "The PDF is protected by a password; send a copy saved without a password."
-            ) from exc
+        if exc.err_code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY):
+            raise EncryptedDocumentError(unopened_reason(exc)) from exc
         if exc.err_code == pdfium_c.FPDF_ERR_SUCCESS:
             raise EmptyDocumentError("The PDF has no pages.") from exc
-        raise CorruptDocumentError(f"The PDF could not be opened: {exc}") from exc
+        raise CorruptDocumentError(unopened_reason(exc)) from exc
 
 
 def _is_blank(page: pdfium.PdfPage) -> bool:

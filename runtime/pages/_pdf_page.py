@@ -13,6 +13,7 @@ from PIL import Image
 
 from claimflow.runtime.ingest.errors import CorruptDocumentError
 from claimflow.runtime.ingest.pdf import PDFIUM_LOCK, render_for_ocr, upright_textpage
+from claimflow.runtime.ingest.pdfium_errors import unopened_reason
 from claimflow.runtime.pages._pdf_layer import indexed_text
 from claimflow.runtime.pages.errors import NoSuchPageError
 from claimflow.runtime.pages.geometry import Box
@@ -88,7 +89,7 @@ def read_pdf_page(data: bytes, number: int, stored_text: str, ocr_dpi: int) -> P
         try:
             pdf = pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
-            raise CorruptDocumentError(f"The PDF could not be opened: {exc}") from exc
+            raise CorruptDocumentError(unopened_reason(exc)) from exc
         try:
             if not 1 <= number <= len(pdf):
                 raise NoSuchPageError(f"the document has {len(pdf)} page(s); there is no page {number}")

@@ -433,7 +433,7 @@ def test_explain_of_a_failed_run_says_why(batch: dict[str, Any], cli: Invoke) ->
     view = batch["views"]["c_broken.pdf"]
     result = cli("explain", view["run_id"])
     assert result.exit_code == 0, result.output
-    assert "outcome: failed" in result.stdout and "PDF could not be opened" in result.stdout
+    assert "outcome: failed" in result.stdout and "PDF could not be read: it is damaged" in result.stdout
     assert "route_parse -> fail (rule document_unreadable" in result.stdout
 
 

@@ -226,7 +226,7 @@ async def test_bad_files_fail_one_by_one_while_the_batch_goes_on(data_dir: Path,
         "g_invoice.pdf": "completed",
     }
     errors = {name: (row.error or "") for name, row in by_name.items()}
-    assert "PDF could not be opened" in errors["a_corrupt.pdf"]
+    assert "PDF could not be read: it is damaged or cut off" in errors["a_corrupt.pdf"]
     assert "c_empty.txt" in errors["c_empty.txt"] and "empty" in errors["c_empty.txt"]
     assert "d_letter.docx" in errors["d_letter.docx"] and "not supported" in errors["d_letter.docx"]
     assert "wordprocessingml" in errors["d_letter.docx"]

@@ -91,5 +91,5 @@ def test_contract_and_memo_parse_as_text(samples):
 
 
 def test_corrupt_sample_fails_cleanly(samples):
-    with pytest.raises(CorruptDocumentError, match="PDF could not be opened"):
+    with pytest.raises(CorruptDocumentError, match="PDF could not be read: it is damaged or cut off"):
         parse_document(read(samples, "corrupt.pdf"), "corrupt.pdf")

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pytest
 from PIL import Image
 from pypdfium2 import PdfDocument
 
+from claimflow.nodes.ports import DocumentUnreadableError
 from claimflow.runtime.ingest import (
     CorruptDocumentError,
     DocumentTooLargeError,
@@ -17,7 +19,10 @@ from claimflow.runtime.ingest import (
     OcrUnavailableError,
     parse_document,
 )
+from claimflow.runtime.parsing import IngestParser
 
+DAMAGED = "The PDF could not be read: it is damaged or cut off (PDFium: Data format error)."
+"""What a PDF cut off part-way, or bytes that only start like one, fail with."""
 THREE_PAGES = [
     ["ACME Widgets Ltd", "Invoice No.: INV-1001", "Invoice Date: 12 March 2024"],
     ["Line items continued", "Blue widget 4 x 12.50 = 50.00", "Red widget 1 x 9.99 = 9.99"],
@@ -63,17 +68,28 @@ def test_thin_text_layer_needs_ocr(text_pdf, no_tesseract):
         parse_document(text_pdf([["p. 2"]]), "short.pdf")
 
 
-def test_password_protected_pdf_is_refused(text_pdf):
-    with pytest.raises(EncryptedDocumentError, match="password"):
+def test_password_protected_pdf_is_refused(text_pdf: Callable[..., bytes]) -> None:
+    with pytest.raises(EncryptedDocumentError) as raised:
         parse_document(text_pdf(THREE_PAGES, encrypt="secret"), "locked.pdf")
+    assert str(raised.value) == (
+        "The PDF could not be read: it is protected by a password (PDFium: Incorrect password error); "
+        "send a copy saved without a password."
+    )
 
 
 @pytest.mark.parametrize("keep", [0.3, 0.6, 0.9])
-def test_truncated_pdf_is_corrupt(text_pdf, keep):
+def test_truncated_pdf_is_corrupt_and_says_so_in_plain_words(text_pdf: Callable[..., bytes], keep: float) -> None:
     data = text_pdf(THREE_PAGES)
+    cut = data[: int(len(data) * keep)]
+    assert cut.startswith(b"%PDF-")  # a valid header, cut off part-way
 
-    with pytest.raises(CorruptDocumentError, match="PDF could not be opened"):
-        parse_document(data[: int(len(data) * keep)], "truncated.pdf")
+    with pytest.raises(CorruptDocumentError) as raised:
+        parse_document(cut, "truncated.pdf")
+    assert str(raised.value) == DAMAGED
+    # The run's failure reason is that same sentence: PDFium's own text only in brackets.
+    with pytest.raises(DocumentUnreadableError) as failed:
+        IngestParser()(cut, "truncated.pdf")
+    assert str(failed.value) == DAMAGED
 
 
 def test_garbage_after_pdf_header_is_corrupt():

@@ -87,8 +87,8 @@ def page_count_raised(data: bytes) -> bytes:
 @pytest.mark.parametrize(
     ("damage", "number", "reason"),
     [
-        (lambda data: data[: len(data) // 2], 1, "The PDF could not be opened"),
-        (lambda data: b"%PDF-1.7\n" + bytes(range(256)) * 8, 1, "The PDF could not be opened"),
+        (lambda data: data[: len(data) // 2], 1, r"The PDF could not be read: it is damaged or cut off \(PDFium"),
+        (lambda data: b"%PDF-1.7\n" + bytes(range(256)) * 8, 1, "The PDF could not be read: it is damaged"),
         (page_count_raised, 2, "Page 2 of the PDF could not be read: Failed to load page"),
     ],
     ids=["truncated", "garbage", "missing-page"],
@@ -101,7 +101,7 @@ def test_a_corrupt_pdf_is_a_corrupt_document(damage: Callable[[bytes], bytes], n
 
 
 def test_a_password_protected_pdf_is_a_corrupt_document() -> None:
-    with pytest.raises(CorruptDocumentError, match="The PDF could not be opened"):
+    with pytest.raises(CorruptDocumentError, match="The PDF could not be read: it is protected by a password"):
         read_page(text_pdf("secret", encrypt="pass"), "application/pdf", 1, "secret")
 
 
