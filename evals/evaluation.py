@@ -29,7 +29,7 @@ from claimflow.evals.metrics import step_metrics
 from claimflow.evals.result import CaseResult
 from claimflow.evals.runner import REPLAY, run_cases
 from claimflow.evals.select import case_type, choose_cases, runs_for
-from claimflow.evals.unanswered import NOT_ANSWERED, answered_or_raise
+from claimflow.evals.unanswered import answered_or_raise
 from claimflow.evals.unmeasured import Unmeasured, unmeasured_cases
 from claimflow.nodes.ports import ModelGateway
 from claimflow.state.schema import DocumentType, DocumentTypes
@@ -283,7 +283,7 @@ def gate_lines(evaluation: Evaluation) -> list[str]:
     if verdict.gone:
         lines.append(f"no longer in the goldens folder (the baseline has a result for them): {', '.join(verdict.gone)}")
     unanswered = [result for result in evaluation.results if result.unanswered is not None]
-    return lines + [f"not answered {result.id}: {NOT_ANSWERED}{result.unanswered}" for result in unanswered]
+    return lines + [f"not answered {result.id}: {result.message}" for result in unanswered]
 
 
 def _detail(change: Flip) -> list[str]:

@@ -92,9 +92,14 @@ class ModelUnavailableError(Exception):
     records it as the call's `model.called` event and counts it in the run's usage and budget.
     """
 
-    def __init__(self, message: str, *, usage: Usage | None = None) -> None:
+    def __init__(self, message: str, *, usage: Usage | None = None, key_refused: bool = False) -> None:
         super().__init__(message)
         self.usage = usage
+        self.key_refused = key_refused
+        """The provider refused the API key (HTTP 401): not the model failing to answer, and only another key helps.
+
+        One class for both: a run's error names it (`ModelUnavailableError: ...`), which `rerun --failed --error`
+        picks runs by, and a run failed for its key is one to run again once the key is right."""
 
 
 class DocumentUnreadableError(Exception):

@@ -176,8 +176,10 @@ def _evaluate(*, model: str, **options: Any) -> Evaluation:
     except (OSError, ValueError) as error:
         _refuse(message(error))
     except ModelUnavailableError as error:
-        # Past its transport retries the model is not there: no case result would mean anything.
-        _refuse(f"the model {shown(model)} did not answer: {message(error)}")
+        # Past its transport retries the model is not there: no case result would mean anything. A refused key is
+        # said as such: it is no model slow or down, and only another key helps.
+        what = "refused the key (401 Unauthorized)" if error.key_refused else "did not answer"
+        _refuse(f"the model {shown(model)} {what}: {message(error)}")
 
 
 def _refuse(text: str) -> NoReturn:

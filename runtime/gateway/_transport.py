@@ -113,7 +113,13 @@ class TransportFailure(Exception):
     """One attempt failed before producing an answer."""
 
     def __init__(
-        self, what: str, *, retryable: bool, retry_after: float | None = None, advice: str | None = None
+        self,
+        what: str,
+        *,
+        retryable: bool,
+        retry_after: float | None = None,
+        advice: str | None = None,
+        key_refused: bool = False,
     ) -> None:
         what = scrub(what)
         super().__init__(what)
@@ -122,6 +128,8 @@ class TransportFailure(Exception):
         self.retry_after = retry_after
         self.advice = advice
         """What to change, when a retry cannot help (a refused parameter)."""
+        self.key_refused = key_refused
+        """The server refused the key (HTTP 401): the call was never the model's to answer."""
 
 
 def retry_after_seconds(headers: Any) -> float | None:
@@ -168,6 +176,8 @@ def _status_failure(error: Any, policy: TransportPolicy, advice: str | None) -> 
     status = error.status_code
     message = _status_message(error)
     what = f"HTTP {status} ({message})"
+    if status == 401:  # the key is wrong or gone: the same request would be refused the same way
+        return TransportFailure(what, retryable=False, key_refused=True)
     if refuses_a_parameter(f"{message} {error.body!r}"):
         return TransportFailure(what, retryable=False, advice=advice)
     retry_after = retry_after_seconds(error.response.headers)

@@ -84,6 +84,9 @@ def _build_json_schema_once(model: type[BaseModel]) -> None:
     model.model_json_schema = classmethod(model_json_schema)  # type: ignore[method-assign,assignment]
 
 
+_KEY_SETTINGS = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
+"""The setting each provider's key is read from (`Settings`)."""
+
 _CUT_OFF = "the answer was cut off at the output token limit before it was complete; answer more briefly"
 
 
@@ -168,7 +171,9 @@ class InstructorGateway:
                         await limiter.acquire(estimate)
                         outcome = await self._attempt(prompt.response_model, system, user, options)
         except TransportFailure as failure:
-            raise self._unavailable(prompt, started, attempts, failure.what, failure.advice) from failure
+            refused = failure.key_refused
+            advice = self._key_advice() if refused else failure.advice
+            raise self._unavailable(prompt, started, attempts, failure.what, advice, key_refused=refused) from failure
         except TimeoutError as error:
             if not deadline.expired():
                 raise
@@ -194,14 +199,32 @@ class InstructorGateway:
         return ModelResult(claim=claim, usage=usage, errors=list(outcome.errors), raw=raw)
 
     def _unavailable(
-        self, prompt: PromptSpec[Any], started: float, attempts: int, what: str, advice: str | None
+        self,
+        prompt: PromptSpec[Any],
+        started: float,
+        attempts: int,
+        what: str,
+        advice: str | None,
+        *,
+        key_refused: bool = False,
     ) -> ModelUnavailableError:
         plural = "s" if attempts != 1 else ""
         advice = f"; {advice}" if advice else ""
         return ModelUnavailableError(
             f"{prompt.ref} on {self.name}: {what} after {attempts} attempt{plural}{advice}",
             usage=self._usage(prompt, started, attempts=attempts),
+            key_refused=key_refused,
         )
+
+    def _key_advice(self) -> str:
+        """What to check when the server refused the key: the setting that holds it, or that none was set."""
+        setting = _KEY_SETTINGS.get(self.provider)
+        if setting is None:
+            return "check the provider's key"
+        if self.provider == "openai" and not self._config.openai_api_key:
+            # A server other than OpenAI's was sent the placeholder of a server that takes any key.
+            return f"{setting} is not set: set it to the key the server expects"
+        return f"check {setting} (the provider's key)"
 
     def _usage(
         self,

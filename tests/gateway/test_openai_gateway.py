@@ -310,11 +310,30 @@ async def test_a_retry_after_beyond_the_policy_fails_at_once(
 
 
 async def test_a_client_error_is_not_retried(model_server: FakeModelServer, server_gateway: MakeGateway) -> None:
-    model_server.script(error_reply(401, "invalid api key"))
+    model_server.script(error_reply(403, "not allowed"))
 
-    with pytest.raises(ModelUnavailableError, match=r"HTTP 401 \(invalid api key\) after 1 attempt$"):
+    with pytest.raises(ModelUnavailableError, match=r"HTTP 403 \(not allowed\) after 1 attempt$") as raised:
         await server_gateway().complete(CLASSIFY, REQUEST)
 
+    assert not raised.value.key_refused
+    assert len(model_server.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("model", "setting"), [("openai:fake-model", "OPENAI_API_KEY"), ("anthropic:fake-claude", "ANTHROPIC_API_KEY")]
+)
+async def test_a_refused_key_is_not_retried_and_names_the_setting_that_holds_it(
+    model_server: FakeModelServer, server_gateway: MakeGateway, model: str, setting: str
+) -> None:
+    model_server.script(error_reply(401, "invalid api key"))
+
+    with pytest.raises(ModelUnavailableError) as raised:
+        await server_gateway(model).complete(CLASSIFY, REQUEST)
+
+    assert str(raised.value).endswith(
+        f"HTTP 401 (invalid api key) after 1 attempt; check {setting} (the provider's key)"
+    )
+    assert raised.value.key_refused
     assert len(model_server.requests) == 1
 
 
