@@ -86,7 +86,7 @@ def _checks(load_settings: Callable[[], Settings]) -> Iterator[CheckResult]:
     if registry is not None:
         try:
             if settings.database_url and settings.execution == "queue":
-                yield _queue(settings.database_url, settings.worker.stalled_s)
+                yield _queue(settings.database_url, settings.worker.stalled_s, settings.model)
             if active is not None:
                 yield _prompts(registry, active)
         finally:
@@ -184,9 +184,14 @@ def _creatable(data_dir: Path) -> CheckResult:
     return CheckResult("storage", "ok", f"data directory {data_dir}: no runs yet (the first run creates it)")
 
 
-def _queue(database_url: str, stalled_s: float) -> CheckResult:
-    """Whether the queue's tables are there for `CLAIMFLOW_EXECUTION=queue`."""
+def _queue(database_url: str, stalled_s: float, model: str) -> CheckResult:
+    """Whether the queue's tables are there for `CLAIMFLOW_EXECUTION=queue`, and live workers serve its queues.
+
+    The queues needed are this model's and `maintenance` (the reaper), and any with jobs waiting. A live worker
+    of an older claimflow records no queues: with one alive, a queue the others do not serve may be its.
+    """
     from claimflow.runtime.queue.errors import MIGRATE_HINT, not_migrated
+    from claimflow.runtime.queue.names import worker_queues
     from claimflow.runtime.queue.status import queue_status
     from claimflow.runtime.registry._pg_schema import connect
 
@@ -196,8 +201,23 @@ def _queue(database_url: str, stalled_s: float) -> CheckResult:
     except Exception as error:
         return CheckResult("queue", "failed", MIGRATE_HINT if not_migrated(error) else _failure(error))
     alive = found["workers_alive"]
-    detail = f"{alive} worker(s) alive" if alive else "no worker alive: queued runs wait until `claimflow worker` runs"
-    return CheckResult("queue", "ok" if alive else "warning", detail)
+    if not alive:
+        return CheckResult("queue", "warning", "no worker alive: queued runs wait until `claimflow worker` runs")
+    needed = {*worker_queues(model), *(name for name, counts in found["queues"].items() if counts["waiting"])}
+    served = {name for worker in found["workers"] for name in worker["queues"] or ()}
+    unrecorded = sum(worker["queues"] is None for worker in found["workers"])
+    unserved = sorted(needed - served)
+    if not unserved:
+        return CheckResult("queue", "ok", f"{alive} worker(s) alive, serving {', '.join(sorted(served))}")
+    names = ", ".join(unserved)
+    if unrecorded:
+        detail = f"{alive} worker(s) alive; {unrecorded} of an older claimflow record no queues: {names} may be theirs"
+        return CheckResult("queue", "ok", detail)
+    detail = (
+        f"{alive} worker(s) alive, none serving {names}: its jobs wait until a worker does"
+        f" (`claimflow worker --queues {','.join(unserved)}`)"
+    )
+    return CheckResult("queue", "warning", detail)
 
 
 def _prompts(registry: RunRegistry, active: ActiveTypes) -> CheckResult:

@@ -137,6 +137,7 @@ def status(as_json: AsJson = False, data_dir: DataDir = None) -> None:
             f"jobs running {found['jobs_running']}, stalled {found['jobs_stalled']}; "
             f"workers alive {found['workers_alive']}"
         )
+        _print_workers(found["workers"])
     else:
         out.print(
             f"embedded mode, data directory {shown(str(settings.data_dir))}: no queue or workers (production mode "
@@ -159,6 +160,19 @@ def status(as_json: AsJson = False, data_dir: DataDir = None) -> None:
     if oldest:
         # As `review list` shows a review's age (`2d 3h`): a review waiting a week is not 604800 s to a reader.
         out.print(f"oldest waiting review: {short_id(oldest['run_id'])}, waiting {span(oldest['waiting_s'])}")
+
+
+def _print_workers(workers: list[dict[str, Any]]) -> None:
+    """The live workers, one row each: which queues each serves and which workflow version it runs."""
+    if not workers:
+        return
+    table = fitted_table("worker", "queues", "version", "host:pid", "last beat")
+    for found in workers:
+        # A worker of an older claimflow records neither: shown with dashes, not left out.
+        queues = ", ".join(found["queues"]) if found["queues"] is not None else "-"
+        where = f"{found['host']}:{found['pid']}" if found["host"] is not None else "-"
+        table.add_row(str(found["id"]), queues, found["version"] or "-", where, f"{found['silent_s']:g} s ago")
+    out.print(table)
 
 
 def _production_status(settings: Settings) -> dict[str, Any]:

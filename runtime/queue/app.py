@@ -29,6 +29,7 @@ from claimflow.runtime.queue.names import (
 )
 from claimflow.runtime.queue.reaper import requeue_stalled
 from claimflow.runtime.queue.retry import RETRY, RetryLater, is_transient
+from claimflow.runtime.queue.roster import RecordedWorkers
 from claimflow.runtime.queue.stop import JobsInHand
 from claimflow.runtime.registry._pg_schema import conninfo
 from claimflow.runtime.settings import Settings, WorkerTiming
@@ -138,6 +139,8 @@ def build_app(settings: Settings) -> App:
     if not settings.database_url:
         raise ValueError("the queue needs a Postgres database (CLAIMFLOW_DATABASE_URL)")
     app = App(connector=PsycopgConnector(conninfo=conninfo(settings.database_url), min_size=1, max_size=4))
+    # Before any task is added: each task keeps the manager it was made with.
+    app.job_manager = RecordedWorkers(connector=app.connector)
     _add_run_tasks(app)
     _add_maintenance(app, settings.worker)
     return app

@@ -1,9 +1,10 @@
 """`claimflow db migrate`: create or bring up to date every schema production mode needs, as often as asked.
 
 The registry's tables, LangGraph's checkpoint tables (the saver's `setup()`, which records its own
-migrations), and procrastinate's tables. Two migrations at once are serialised by an advisory lock; a
-schema already in place is left as it is. Maintenance jobs waiting since an older claimflow are given the
-priority the maintenance tasks now carry (procrastinate's table has the column: no schema change).
+migrations), procrastinate's tables, and claimflow's record of each worker beside them (`roster`). Two migrations
+at once are serialised by an advisory lock; a schema already in place is left as it is. Maintenance jobs waiting
+since an older claimflow are given the priority the maintenance tasks now carry (procrastinate's table has the
+column: no schema change).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from procrastinate import App
 from claimflow.runtime.checkpoint_postgres import postgres_checkpointer
 from claimflow.runtime.queue.app import build_app
 from claimflow.runtime.queue.names import MAINTENANCE_PRIORITY, MAINTENANCE_QUEUE
+from claimflow.runtime.queue.roster import WORKERS_TABLE
 from claimflow.runtime.registry._pg_schema import connect
 from claimflow.runtime.registry.postgres import PostgresRegistry
 from claimflow.runtime.settings import Settings
@@ -34,19 +36,26 @@ class Migrated:
 
 
 def _apply_queue_schema(url: str, app: App) -> str:
+    """ "created" (a new queue), "updated" (an older claimflow's, completed) or "present" (nothing to do)."""
     with connect(url) as conn, conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_QUEUE_SCHEMA_LOCK,))
-        found = conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL AS here").fetchone()
-        if found is not None and found["here"]:
-            # Maintenance jobs an older claimflow queued wait behind every run job queued before them: ahead now.
-            conn.execute(
-                "UPDATE procrastinate_jobs SET priority = %s"
-                " WHERE queue_name = %s AND status = 'todo' AND priority < %s",
-                (MAINTENANCE_PRIORITY, MAINTENANCE_QUEUE, MAINTENANCE_PRIORITY),
-            )
+        found = conn.execute(
+            "SELECT to_regclass('procrastinate_jobs') IS NOT NULL AS queue,"
+            " to_regclass('claimflow_workers') IS NOT NULL AS workers"
+        ).fetchone()
+        if found is None or not found["queue"]:
+            conn.execute(app.schema_manager.get_schema())
+            conn.execute(WORKERS_TABLE)
+            return "created"
+        # Maintenance jobs an older claimflow queued wait behind every run job queued before them: ahead now.
+        conn.execute(
+            "UPDATE procrastinate_jobs SET priority = %s WHERE queue_name = %s AND status = 'todo' AND priority < %s",
+            (MAINTENANCE_PRIORITY, MAINTENANCE_QUEUE, MAINTENANCE_PRIORITY),
+        )
+        if found["workers"]:
             return "present"
-        conn.execute(app.schema_manager.get_schema())
-    return "created"
+        conn.execute(WORKERS_TABLE)  # the queue of a claimflow older than the workers' records
+    return "updated"
 
 
 async def migrate(settings: Settings) -> Migrated:

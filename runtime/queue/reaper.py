@@ -8,6 +8,9 @@ A worker starting removes the records of the workers silent past the threshold (
 their jobs are left with no worker: nothing on record says then whose they were. So a starting worker first puts
 those jobs back itself (`start_worker`), while the records still say. A job found with no worker all the same
 (its worker's record removed by a worker of another program on the queue, or between the reads) is said to be so.
+
+The threshold is the larger of the judge's and the one the silent worker recorded at start (`roster`): a worker
+started with a shorter `CLAIMFLOW_WORKER_STALLED_S` neither puts back nor removes one that beats less often.
 """
 
 from __future__ import annotations
@@ -17,16 +20,18 @@ from typing import TYPE_CHECKING, Any
 from procrastinate.exceptions import ConnectorException
 
 from claimflow.runtime.queue.logs import log_requeued
+from claimflow.runtime.queue.roster import STALLED_AFTER
 
 if TYPE_CHECKING:
     from procrastinate import App
     from procrastinate.jobs import Job
 
 _SILENCES = (
-    "SELECT id, extract(epoch FROM now() - last_heartbeat)::float8 AS silent_s"
-    " FROM procrastinate_workers WHERE id = ANY(%(ids)s)"
+    "SELECT listed.id, extract(epoch FROM now() - listed.last_heartbeat)::float8 AS silent_s,"
+    f" {STALLED_AFTER} AS stalled_after FROM procrastinate_workers listed"
+    " LEFT JOIN claimflow_workers record ON record.worker_id = listed.id WHERE listed.id = ANY(%(ids)s)"
 )
-"""How long each of these workers has been silent, in seconds, from its last heartbeat."""
+"""How long each of these workers has been silent, in seconds, from its last heartbeat, and when it is stalled."""
 
 _NOT_DOING = "P0001"
 """The SQLSTATE of procrastinate's refusal to put back a job that is no longer `doing` (`RAISE` in its function)."""
@@ -35,17 +40,21 @@ _NOT_DOING = "P0001"
 async def requeue_stalled(app: App, stalled_s: float) -> int:
     """Put back the jobs of workers silent longer than `stalled_s` and log whose they were; returns how many.
 
-    A job another reaper put back first, or that its worker finished after all, is left as it is.
+    A worker that recorded a larger threshold of its own (`roster`) is given that long. A job another reaper put
+    back first, or that its worker finished after all, is left as it is.
     """
     manager = app.job_manager
     stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=stalled_s))
     if not stalled:
         return 0
     ids = sorted({job.worker_id for job in stalled if job.worker_id is not None})
-    found = await app.connector.execute_query_all_async(_SILENCES, ids=ids) if ids else []
+    found = await app.connector.execute_query_all_async(_SILENCES, ids=ids, stalled_s=stalled_s) if ids else []
     silences = {int(row["id"]): float(row["silent_s"]) for row in found}
+    waited = {int(row["id"]) for row in found if float(row["silent_s"]) < float(row["stalled_after"])}
     requeued: list[Job] = []
     for job in stalled:
+        if job.worker_id in waited:
+            continue  # silent past `stalled_s`, not yet past its own threshold
         try:
             await manager.retry_job(job)
         except ConnectorException as error:

@@ -118,11 +118,15 @@ async def read_queue_gauges(database: object, *, stalled_s: float) -> QueueGauge
 def queue_status(conn: psycopg.Connection[Row], *, stalled_s: float) -> dict[str, Any]:
     """Queue depth per queue, jobs running and stalled, workers alive, runs by status, the oldest open review.
 
-    The queue's figures are `queue_gauges`', read in the same snapshot as the runs.
+    The queue's figures are `queue_gauges`', read in the same snapshot as the runs and the live workers' records
+    (`workers`: each one's queues and workflow version, `roster`).
     """
+    from claimflow.runtime.queue.roster import live_workers  # procrastinate: not for a data directory's status
+
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         gauges = _read_gauges(conn, stalled_s)
+        workers = live_workers(conn, stalled_s=stalled_s)
         runs = {
             row["status"]: int(row["n"])
             for row in conn.execute("SELECT status, count(*) AS n FROM claimflow_runs GROUP BY status ORDER BY status")
@@ -138,6 +142,7 @@ def queue_status(conn: psycopg.Connection[Row], *, stalled_s: float) -> dict[str
         "jobs_running": sum(counts["running"] for counts in gauges.queues.values()),
         "jobs_stalled": gauges.stalled,
         "workers_alive": gauges.workers_alive,
+        "workers": workers,
         **runs_by_status(runs),
         "run_again": int(run_again["n"]) if run_again is not None else 0,
         "oldest_review": None if oldest is None else oldest_review(oldest["run_id"], float(oldest["since"])),

@@ -30,6 +30,7 @@ from claimflow.runtime.queue.lock import RunLocks
 from claimflow.runtime.queue.logs import WorkerLog, error_line
 from claimflow.runtime.queue.names import worker_queues
 from claimflow.runtime.queue.reaper import start_worker
+from claimflow.runtime.queue.roster import RecordedWorkers, WorkerRecord
 from claimflow.runtime.queue.stop import JobsInHand, stop_within
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.unavailable import unavailable_reason
@@ -73,6 +74,7 @@ async def run_worker(
             # Else the worker would log that it started, then stop at its first query of the queue's tables.
             raise QueueSetupError(MIGRATE_HINT)
         await engine.warm_up()
+        _record(app, WorkerRecord(listened, engine.version, settings.worker.heartbeat_s, settings.worker.stalled_s))
         log, in_hand = WorkerLog(name or engine.owner), JobsInHand()
         log.started(listened, concurrency)
         options: dict[str, Any] = {
@@ -97,6 +99,13 @@ async def run_worker(
                 raise  # this coroutine was cancelled, not just the worker by a signal
         finally:
             log.stopped()
+
+
+def _record(app: App, record: WorkerRecord) -> None:
+    """Have procrastinate's worker register with `record` beside its own (each time it starts, once a restart)."""
+    manager = app.job_manager
+    assert isinstance(manager, RecordedWorkers)  # build_app's
+    manager.record = record
 
 
 async def _keep_working(app: App, log: WorkerLog, options: dict[str, Any]) -> None:

@@ -1,0 +1,124 @@
+"""claimflow's record of each worker, beside procrastinate's: its queues, workflow version, timing, host and pid.
+
+procrastinate's `procrastinate_workers` keeps a worker's id and last heartbeat only. `claimflow_workers`, keyed by
+that id, adds what a worker was started with; its row goes when procrastinate's does (`ON DELETE CASCADE`), so a
+worker that stops, or is removed as silent, takes its record with it. A worker registers both in one statement.
+
+From it `status` lists each live worker's queues and version, `check` names the queues no live worker serves, and
+a worker is taken for stalled only once silent past the larger of the judge's threshold and its own: a worker
+started with a short `CLAIMFLOW_WORKER_STALLED_S` does not put back the jobs of one that beats less often. A worker
+with no record (started by an older claimflow) is judged as before, by the judge's threshold alone.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from procrastinate.manager import JobManager
+
+from claimflow.runtime.registry._pg_schema import Row
+
+WORKERS_TABLE = """
+CREATE TABLE IF NOT EXISTS claimflow_workers (
+    worker_id bigint PRIMARY KEY REFERENCES procrastinate_workers(id) ON DELETE CASCADE,
+    queues text[] NOT NULL,
+    workflow_version text NOT NULL,
+    heartbeat_s float8 NOT NULL,
+    stalled_s float8 NOT NULL,
+    host text NOT NULL,
+    pid integer NOT NULL,
+    started_at timestamptz NOT NULL DEFAULT now()
+)
+"""
+"""Made by `claimflow db migrate` once procrastinate's tables are there (it refers to them)."""
+
+STALLED_AFTER = "GREATEST(%(stalled_s)s, COALESCE(record.stalled_s, 0))"
+"""Seconds of silence after which the worker joined as `record` is stalled, judged with `%(stalled_s)s`."""
+
+_REGISTER = """
+WITH registered AS (SELECT worker_id FROM procrastinate_register_worker_v1())
+INSERT INTO claimflow_workers (worker_id, queues, workflow_version, heartbeat_s, stalled_s, host, pid)
+SELECT worker_id, %(queues)s, %(version)s, %(heartbeat_s)s, %(stalled_s)s, %(host)s, %(pid)s FROM registered
+RETURNING worker_id
+"""
+
+_PRUNE = f"""
+DELETE FROM procrastinate_workers worker
+USING procrastinate_workers listed LEFT JOIN claimflow_workers record ON record.worker_id = listed.id
+WHERE worker.id = listed.id AND worker.last_heartbeat < now() - make_interval(secs => {STALLED_AFTER})
+RETURNING worker.id AS worker_id
+"""
+
+_LIVE = """
+SELECT listed.id, extract(epoch FROM now() - listed.last_heartbeat)::float8 AS silent_s, record.queues,
+       record.workflow_version, record.heartbeat_s, record.stalled_s, record.host, record.pid
+FROM procrastinate_workers listed LEFT JOIN claimflow_workers record ON record.worker_id = listed.id
+WHERE listed.last_heartbeat >= now() - make_interval(secs => %(stalled_s)s)
+ORDER BY listed.id
+"""
+
+
+@dataclass(frozen=True)
+class WorkerRecord:
+    """What a worker records of itself at start."""
+
+    queues: Sequence[str]
+    version: str
+    """The workflow version its engine runs (`engine.version`)."""
+    heartbeat_s: float
+    stalled_s: float
+
+
+class RecordedWorkers(JobManager):
+    """procrastinate's job manager, registering a worker with its record and pruning by each worker's threshold."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.record: WorkerRecord | None = None
+        """Set by the worker before procrastinate's starts; unset, a worker registers without a record."""
+
+    async def register_worker(self) -> int:
+        """Register the worker and its record in one statement; its id."""
+        if self.record is None:
+            return await super().register_worker()
+        record = self.record
+        row = await self.connector.execute_query_one_async(
+            _REGISTER,
+            queues=list(record.queues),
+            version=record.version,
+            heartbeat_s=record.heartbeat_s,
+            stalled_s=record.stalled_s,
+            host=socket.gethostname(),
+            pid=os.getpid(),
+        )
+        return int(row["worker_id"])
+
+    async def prune_stalled_workers(self, seconds_since_heartbeat: float) -> list[int]:
+        """Remove the workers silent past the larger of `seconds_since_heartbeat` and their own threshold."""
+        rows = await self.connector.execute_query_all_async(_PRUNE, stalled_s=seconds_since_heartbeat)
+        return [int(row["worker_id"]) for row in rows]
+
+
+def live_workers(conn: psycopg.Connection[Row], *, stalled_s: float) -> list[dict[str, Any]]:
+    """The workers alive now, as `status --json` lists them; a worker with no record has None for what it lacks.
+
+    Alive is as `workers_alive` counts it (`status`): a heartbeat more recent than `stalled_s`.
+    """
+    return [
+        {
+            "id": int(row["id"]),
+            "queues": row["queues"],
+            "version": row["workflow_version"],
+            "host": row["host"],
+            "pid": row["pid"],
+            "heartbeat_s": row["heartbeat_s"],
+            "stalled_s": row["stalled_s"],
+            "silent_s": round(float(row["silent_s"]), 1),
+        }
+        for row in conn.execute(_LIVE, {"stalled_s": stalled_s})
+    ]
