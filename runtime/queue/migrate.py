@@ -36,7 +36,7 @@ class Migrated:
 
 
 def _apply_queue_schema(url: str, app: App) -> str:
-    """ "created" (a new queue), "updated" (an older claimflow's, completed) or "present" (nothing to do)."""
+    """Make the queue's tables: `created` (a new queue), `updated` (an older claimflow's, completed) or `present`."""
     with connect(url) as conn, conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_QUEUE_SCHEMA_LOCK,))
         found = conn.execute(
