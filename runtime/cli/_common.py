@@ -216,7 +216,8 @@ def with_engine(
     check; a `readonly` command registers nothing and advises nothing. `unfinished` (a batch's) says, when the
     stop comes, how much of the batch it did not finish, or None when it finished every document: only running
     it again reaches the documents it had not registered yet, which `recover` knows nothing of. `finished` prints,
-    when Ctrl-C stops the command, what it had finished, ahead of the line saying it was interrupted.
+    when Ctrl-C or storage stops the command, what it had finished, ahead of the line saying it was interrupted or
+    stopped.
     """
     from claimflow.runtime.engine import open_engine
 
@@ -247,7 +248,7 @@ def with_engine(
         return resume_advice(settings, queued=queued, opened=opened, unfinished=left)
 
     try:
-        with exit_codes(advice=advice):
+        with exit_codes(advice=advice, finished=finished):
             return asyncio.run(main())
     except KeyboardInterrupt:  # Ctrl-C: typer would end with 130 and not a word of what became of the work
         if finished is not None:
@@ -318,13 +319,16 @@ def not_found(error: RunNotFoundError, run_ids: Iterable[str]) -> RunNotFoundErr
 
 
 @contextmanager
-def exit_codes(*, advice: str | Callable[[], str | None] | None = None) -> Iterator[None]:
+def exit_codes(
+    *, advice: str | Callable[[], str | None] | None = None, finished: Callable[[], None] | None = None
+) -> Iterator[None]:
     """Known errors become a message and an exit code, never a traceback.
 
     2 for setup errors and unknown runs, 1 for a refused operation, 3 when storage or the database is gone:
     `error: stopped: REASON`, then `advice` (what becomes of the work done so far, see `resume_advice`; a
     callable is asked when the stop comes, as it depends on how far the command got) unless the command wrote
-    nothing (none given) or could not open its data directory at all.
+    nothing (none given) or could not open its data directory at all. `finished`, given, prints what the command
+    had finished ahead of that line, as it does at Ctrl-C.
     """
     # psycopg and its pools log each failed reconnect or cancellation to stderr; a lost database is told once, below.
     logging.getLogger("psycopg").setLevel(logging.ERROR)
@@ -344,6 +348,8 @@ def exit_codes(*, advice: str | Callable[[], str | None] | None = None) -> Itera
         reason = unavailable_reason(error)
         if reason is None:
             raise
+        if finished is not None:  # a batch stopped part-way shows the documents it did finish, not only the stop
+            finished()
         said = advice() if callable(advice) else advice
         then = f"; {said}" if said and not isinstance(error, DataDirectoryError) else ""
         err.print(f"[red]error:[/red] stopped: {message(reason)}{then}")

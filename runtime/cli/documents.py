@@ -145,7 +145,7 @@ def run(
         body,
         settings,
         unfinished=lambda: _unfinished(len(files), len(views_so_far)),
-        # `--json` printed each document's line as it finished; a table is printed at the end, or at Ctrl-C.
+        # `--json` printed each document's line as it finished; a table is printed at the end, or at a stop part-way.
         finished=None if as_json else lambda: _print_finished(views_so_far, read_from, earlier, elsewhere),
     )
     if not as_json:
