@@ -1,13 +1,18 @@
 """`claimflow explain`: why each field has its value, told from the run's events, its rules and its review.
 
 Claim verdicts and route decisions are read from the events table (state keeps only the last step's);
-fields, rules and the review request from the run's final state.
+fields, rules and the review request from the run's final state; refused review decisions from the review
+decisions table (a refused decision never reached the workflow, so no event tells of it).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
+from pydantic import BaseModel
+
+from claimflow.runtime.registry.reviews import iso_time
 from claimflow.runtime.registry.runs import RunRow
 from claimflow.state.evidence import Evidence
 from claimflow.state.outcomes import ClaimOutcome, RouteDecision
@@ -143,6 +148,52 @@ class _Given(dict[str, Any]):
         return "?"
 
 
+class RefusedDecision(BaseModel):
+    """A review decision the run did not take: late, stale, on a run no longer paused, or failing its checks."""
+
+    reviewer: str
+    action: str
+    """approve, edit or reject, as the reviewer chose."""
+    at: str | None
+    """When it was submitted, ISO 8601 in UTC."""
+    interrupt_id: str | None
+    """The review it answered."""
+    reason: str
+    """Why it was refused."""
+
+
+def refused_decisions(decisions: list[dict[str, Any]]) -> list[RefusedDecision]:
+    """The refused ones among a run's review decisions (`registry.decisions`), in the order they came."""
+    return [
+        RefusedDecision(
+            reviewer=d["reviewer"],
+            action=str(_stored(d["decision"]).get("action", "?")),
+            at=iso_time(d["at"]),
+            interrupt_id=d["interrupt_id"],
+            reason=d["message"] or "",
+        )
+        for d in decisions
+        if d["outcome"] == "refused"
+    ]
+
+
+def _stored(decision: str) -> dict[str, Any]:
+    # A decision is stored as the JSON it was submitted as; one that does not read back tells only who and why.
+    try:
+        data = json.loads(decision)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def refused_lines(refused: list[RefusedDecision]) -> list[str]:
+    """How explain tells refused decisions, after the review that was decided (nothing when there were none)."""
+    return [
+        f"review: {d.reviewer} chose {d.action} at {d.at}, refused" + (f" - {d.reason}" if d.reason else "")
+        for d in refused
+    ]
+
+
 def explain_unstarted(row: RunRow) -> str:
     """What `explain` says of a run no step has run for: refused at intake, or not yet taken up."""
     if row.status != "failed":
@@ -158,8 +209,13 @@ def explain_unstarted(row: RunRow) -> str:
     )
 
 
-def explain(state: WorkflowState, events: list[dict[str, Any]], types: DocumentTypes) -> str:
-    """A plain-text account of the run: type, route, every field's claims and checks, and review."""
+def explain(
+    state: WorkflowState,
+    events: list[dict[str, Any]],
+    types: DocumentTypes,
+    refused: list[RefusedDecision] | None = None,
+) -> str:
+    """A plain-text account of the run: type, route, every field's claims and checks, review and refused decisions."""
     models = {
         item["step"]: f"{item['data'].get('model')} ({item['data'].get('prompt')})"
         for item in events
@@ -183,4 +239,9 @@ def explain(state: WorkflowState, events: list[dict[str, Any]], types: DocumentT
     out += [
         f"  {d.router} -> {d.target} (rule {d.rule}{': ' + d.detail if d.detail else ''})" for d in routes_of(events)
     ]
-    return "\n".join(out + _field_lines(state, types, claims_of(events), models) + _review_lines(state, events))
+    return "\n".join(
+        out
+        + _field_lines(state, types, claims_of(events), models)
+        + _review_lines(state, events)
+        + refused_lines(refused or [])
+    )

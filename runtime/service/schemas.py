@@ -7,6 +7,7 @@ from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from claimflow.runtime.explain import RefusedDecision
 from claimflow.state.plain_text import PlainName, PlainText
 from claimflow.state.review import MAX_EDITED_FIELDS, EditedValues, ReviewName, ReviewText
 
@@ -93,6 +94,8 @@ class ExplainPublic(BaseModel):
 
     run_id: str
     text: str
+    refused_decisions: list[RefusedDecision] = []
+    """Review decisions the run did not take (late, stale, on a run no longer paused, failing checks), in order."""
 
 
 class RecordPublic(BaseModel):

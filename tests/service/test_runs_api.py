@@ -250,3 +250,26 @@ async def test_types_lists_the_active_types_with_their_fields(api: Api) -> None:
     invoice_fields = {field["name"]: field for field in by_name["invoice"]["fields"]}
     assert invoice_fields["total_amount"]["kind"] == "amount"
     assert invoice_fields["line_items"]["columns"] == ["description", "quantity", "unit_price", "amount"]
+
+
+async def test_explain_lists_a_late_decision_the_run_refused(api: Api) -> None:
+    paused = await api.processed("mismatch.txt", mismatch_invoice_text())
+    run_id = paused["run_id"]
+    review = (await api.client.get(f"/v1/reviews/{run_id}", headers=api.auth("reviewer"))).json()
+    first = {"interrupt_id": review["interrupt_id"], "action": "reject", "reason": "duplicate invoice"}
+    before = (await api.client.get(f"/v1/runs/{run_id}/explain", headers=api.auth("admin"))).json()
+    decided = await api.client.post(f"/v1/reviews/{run_id}/decision", json=first, headers=api.auth("reviewer"))
+    assert decided.status_code < 300, decided.text
+    await api.settled(run_id)
+    second = {"interrupt_id": review["interrupt_id"], "action": "approve"}
+    late = await api.client.post(f"/v1/reviews/{run_id}/decision", json=second, headers=api.auth("admin"))
+
+    explained = (await api.client.get(f"/v1/runs/{run_id}/explain", headers=api.auth("admin"))).json()
+
+    assert before["refused_decisions"] == []
+    assert late.status_code == 409, late.text
+    [refused] = explained["refused_decisions"]
+    assert (refused["reviewer"], refused["action"]) == ("admin", "approve")
+    assert refused["reason"] and refused["reason"] in late.json()["message"]
+    assert explained["text"].splitlines()[-1].startswith("review: admin chose approve at ")
+    assert "review: reviewer chose reject" in explained["text"]
