@@ -15,10 +15,19 @@ from claimflow.evals.golden import ModelStepCase
 from claimflow.evals.result import CaseResult, result
 from claimflow.nodes.ports import ModelUnavailableError
 
-NOT_ANSWERED = "the model did not answer: "
+DID_NOT_ANSWER = "did not answer"
+"""What a model that gave no answer did, as every message about it words it (`the model NAME did not answer`)."""
+REFUSED_THE_KEY = "refused the key (401 Unauthorized)"
+"""The same when the provider refused the key: not a model slow or down, but a key to check."""
+NOT_ANSWERED = f"the model {DID_NOT_ANSWER}: "
 """How the message of a case the model did not answer starts."""
-KEY_REFUSED = "the model refused the key (401 Unauthorized): "
-"""How it starts when the provider refused the key: not a model slow or down, but a key to check."""
+KEY_REFUSED = f"the model {REFUSED_THE_KEY}: "
+"""How it starts when the provider refused the key."""
+
+
+def what_the_model_did(*, key_refused: bool) -> str:
+    """What kept a model from answering, worded for `the model NAME ...` (`claimflow eval`, `eval dataset`)."""
+    return REFUSED_THE_KEY if key_refused else DID_NOT_ANSWER
 
 
 def unanswered_lead(error: ModelUnavailableError) -> str:

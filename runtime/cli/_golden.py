@@ -176,9 +176,11 @@ def _evaluate(*, model: str, **options: Any) -> Evaluation:
     except (OSError, ValueError) as error:
         _refuse(message(error))
     except ModelUnavailableError as error:
+        from claimflow.evals.unanswered import what_the_model_did
+
         # Past its transport retries the model is not there: no case result would mean anything. A refused key is
         # said as such: it is no model slow or down, and only another key helps.
-        what = "refused the key (401 Unauthorized)" if error.key_refused else "did not answer"
+        what = what_the_model_did(key_refused=error.key_refused)
         _refuse(f"the model {shown(model)} {what}: {message(error)}")
 
 

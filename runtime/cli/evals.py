@@ -129,9 +129,14 @@ def _outcomes(
         # A model that answered no run says nothing of the model: scored, every document would be misses and
         # regressions; as `claimflow eval` does, it is a setup error, exit 2. One document it did not answer
         # among others is scored as misses, named, and fails the gate (`dataset`).
+        from claimflow.evals.unanswered import what_the_model_did
+        from claimflow.runtime.gateway._transport import says_key_refused
+
         names = _some_ids(unanswered)
+        # A key the provider refused is said as `claimflow eval` says it: only another key helps, not a retry.
+        what = what_the_model_did(key_refused=says_key_refused(unanswered[0].unanswered or ""))
         err.print(
-            f"[red]error:[/red] the model {shown(settings.model)} did not answer for {len(unanswered)} of "
+            f"[red]error:[/red] the model {shown(settings.model)} {what} for {len(unanswered)} of "
             f"{len(outcomes)} document(s) ({shown(names)}): {shown(unanswered[0].unanswered or '')}; nothing was "
             "measured or gated"
             + (f" (their failed runs stand in {shown(settings.data_dir)}: run them again with `claimflow rerun "

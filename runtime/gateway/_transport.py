@@ -171,11 +171,29 @@ def timed_out(policy: TransportPolicy, timeout_s: float) -> TransportFailure:
     return TransportFailure(f"no answer within {timeout_s:g} s", retryable=policy.retry_timeouts)
 
 
+def _status_what(status: int, message: str) -> str:
+    """How a failure names the HTTP status the server answered and its message."""
+    return f"HTTP {status} ({message})"
+
+
+_KEY_REFUSED_TEXT = _status_what(401, "")[:-1]
+"""What the text of every call the server refused the key of holds: `HTTP 401 (`, its message following."""
+
+
+def says_key_refused(error_text: str) -> bool:
+    """Whether a failed call's text (a run's stored error) says the server refused the key (HTTP 401).
+
+    A run keeps its error as text alone, so what read it later (`eval dataset`) knows the key was refused only
+    from the words this module chose for the status.
+    """
+    return _KEY_REFUSED_TEXT in error_text
+
+
 def _status_failure(error: Any, policy: TransportPolicy, advice: str | None) -> TransportFailure:
     """An HTTP error status (`error` is either SDK's `APIStatusError`: status, body and response)."""
     status = error.status_code
     message = _status_message(error)
-    what = f"HTTP {status} ({message})"
+    what = _status_what(status, message)
     if status == 401:  # the key is wrong or gone: the same request would be refused the same way
         return TransportFailure(what, retryable=False, key_refused=True)
     if refuses_a_parameter(f"{message} {error.body!r}"):
