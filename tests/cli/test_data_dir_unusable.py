@@ -44,6 +44,7 @@ READING: dict[str, tuple[str, ...]] = {
     "review show": ("review", "show", RUN_ID),
     "export": ("export", "{out}"),
     "token list": ("token", "list"),
+    "status": ("status",),
 }
 """Commands that only read: a data directory that is not there is a mistake in its name, not an empty one."""
 

@@ -16,7 +16,36 @@ import pytest
 
 import claimflow.runtime.cli as cli
 from tests.integration._batches import invoices, registered_or_empty, wait_until
-from tests.integration._docs import claimflow_executable, cli_env, json_lines, run_cli, spawn_cli
+from tests.integration._docs import claimflow_executable, cli_env, json_lines, run_cli
+
+
+def _as_a_terminal_starts_it() -> None:
+    """In the child, before it runs: Ctrl-C's signal handled by default and not blocked, as a shell gives a command.
+
+    A process ignoring SIGINT, or blocking it, passes that on to the commands it starts (a background job, a test
+    runner's worker after some in-process test): the command then rightly ignores Ctrl-C, and these tests would
+    test nothing.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _sigint_here() -> str:
+    """How this test process takes SIGINT, for a failure's message."""
+    blocked = signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, set())
+    return f"SIGINT here: handler {signal.getsignal(signal.SIGINT)!r}, blocked {blocked}"
+
+
+def _batch(*args: str | Path, merged: bool = False) -> subprocess.Popen[str]:
+    """`claimflow ARGS...` started as from a terminal; with `merged`, its stderr goes into its stdout."""
+    return subprocess.Popen(
+        [claimflow_executable(), *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT if merged else subprocess.PIPE,
+        text=True,
+        env=cli_env(),
+        preexec_fn=_as_a_terminal_starts_it,  # noqa: PLW1509 - only signal calls, safe between fork and exec
+    )
 
 
 def test_ctrl_c_while_the_command_is_being_built_ends_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -37,13 +66,13 @@ def test_ctrl_c_while_the_command_is_being_built_ends_quietly(monkeypatch: pytes
 def test_an_interrupted_batch_says_how_to_continue_and_loses_no_document(tmp_path: Path) -> None:
     docs, data = tmp_path / "inbox", tmp_path / "data"
     invoices(docs, 150)
-    batch = spawn_cli("run", docs, "--data-dir", data, "--concurrency", "4", "--json")
+    batch = _batch("run", docs, "--data-dir", data, "--concurrency", "4", "--json")
     assert batch.stdout is not None
     first = batch.stdout.readline()  # the batch is under way
     batch.send_signal(signal.SIGINT)
     rest, stderr = batch.communicate(timeout=60)
 
-    assert batch.returncode == 130
+    assert batch.returncode == 130, _sigint_here()
     assert "Traceback" not in stderr
     done = json_lines(first + rest)
     assert len(done) < 150
@@ -65,13 +94,7 @@ def test_an_interrupted_batch_prints_the_table_of_the_documents_it_finished(tmp_
     docs, data = tmp_path / "inbox", tmp_path / "data"
     invoices(docs, 150)
     # stderr into stdout: the table comes first, then the line saying the batch was interrupted.
-    batch = subprocess.Popen(
-        [claimflow_executable(), "run", str(docs), "--data-dir", str(data), "--concurrency", "4"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env=cli_env(),
-    )
+    batch = _batch("run", docs, "--data-dir", data, "--concurrency", "4", merged=True)
     wait_until(
         lambda: sum(row.status == "completed" for row in registered_or_empty(data)) >= 5,
         timeout=60,
@@ -81,7 +104,7 @@ def test_an_interrupted_batch_prints_the_table_of_the_documents_it_finished(tmp_
     batch.send_signal(signal.SIGINT)
     output, _ = batch.communicate(timeout=60)
 
-    assert batch.returncode == 130, output
+    assert batch.returncode == 130, f"{_sigint_here()}\n{output}"
     assert "Traceback" not in output
     table, _, said = output.partition("interrupted; ")
     left = re.match(r"(\d+) of the batch's 150 document\(s\) not finished", said)
