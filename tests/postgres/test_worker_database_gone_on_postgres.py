@@ -52,5 +52,9 @@ def test_a_worker_whose_database_was_dropped_stops_promptly_on_sigterm(
     assert code == 0, f"still running {took:.1f} s after SIGTERM:\n{text}"
     assert took < STOP_BOUND_S, text
     assert " worker.stopping " in text and " worker.stopped " in text, text
-    assert " worker.stop_unrecorded " in text, text  # it says it stopped without writing its stop
-    assert "Traceback" not in text and "worker.restarting" not in text, text
+    assert "Traceback" not in text, text
+    # The worker meets the dropped database one way or the other, as the timing falls: stopping by itself, in the
+    # write of its stop (it says it stopped without writing it), or first as an outage (a busy machine): it says it
+    # restarts, once, and the signal ends the wait before the next try. Never both, never restarting again and again.
+    unrecorded, restarts = " worker.stop_unrecorded " in text, text.count(" worker.restarting ")
+    assert (unrecorded, restarts) in ((True, 0), (False, 1)), text
