@@ -72,11 +72,14 @@ def source_digest(source: str) -> str:
     return hashlib.sha256(ast.dump(tree, include_attributes=False).encode()).hexdigest()
 
 
+_REMEMBERED = CodeDigests()
+"""The digests this process computed, for callers that keep none on disk."""
+
+
 def function_digest(function: Callable[..., Any], digests: CodeDigests | None = None) -> str:
     """The digest of a function's source (its compiled code when the source is not available)."""
     try:
-        source = inspect.getsource(function)
-        return digests.digest(source, source_digest) if digests is not None else source_digest(source)
+        return (digests if digests is not None else _REMEMBERED).digest(inspect.getsource(function), source_digest)
     except (OSError, TypeError, SyntaxError):
         code = getattr(function, "__code__", None)
         return hashlib.sha256(repr((code.co_code, code.co_consts) if code else function).encode()).hexdigest()
@@ -88,10 +91,6 @@ def _modules(names: Iterable[str]) -> Iterable[ModuleType]:
         yield module
         for info in pkgutil.walk_packages(getattr(module, "__path__", []), prefix=f"{name}."):
             yield importlib.import_module(info.name)
-
-
-_REMEMBERED = CodeDigests()
-"""The digests this process computed, for callers that keep none on disk."""
 
 
 def code_digest(modules: Iterable[ModuleType], digests: CodeDigests | None = None) -> dict[str, str]:
