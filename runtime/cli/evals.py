@@ -265,11 +265,19 @@ def _exit_on(verdict: DatasetVerdict | None) -> None:
 def _print_unanswered(
     unanswered: list[dict[str, str]], settings: Settings, *, console_is_err: bool, kept: bool
 ) -> None:
-    """A line per document the model did not answer, with why: scored as misses, and no gate passes them."""
+    """A line per document the model did not answer, with why: scored as misses, and no gate passes them.
+
+    Each is worded as `claimflow eval` words a case's: a key the provider refused is said as such, and the reason
+    names the setting that holds the key.
+    """
+    from claimflow.evals.unanswered import what_the_model_did
+    from claimflow.runtime.gateway._transport import says_key_refused
+
     console = err if console_is_err else out
     for item in unanswered:
+        what = what_the_model_did(key_refused=says_key_refused(item["reason"]))
         console.print(
-            f"not answered {shown(item['document'])}: the model did not answer: {shown(item['reason'])}",
+            f"not answered {shown(item['document'])}: the model {what}: {shown(item['reason'])}",
             highlight=False, soft_wrap=True,
         )  # fmt: skip
     if unanswered and kept:
