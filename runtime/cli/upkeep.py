@@ -19,7 +19,8 @@ app.add_typer(deliver_app, name="deliver")
 @app.command()
 def prune(
     finished_older_than: Annotated[
-        str, typer.Option("--finished-older-than", help="Age of finished runs to prune: 30d, 12h, 90m, 2w.")
+        str,
+        typer.Option("--finished-older-than", help="Age of finished runs to prune: 30d, 12h, 90m, 2w; 1s at least."),
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Say what would be removed; change nothing.")] = False,
     as_json: AsJson = False,
@@ -27,10 +28,10 @@ def prune(
     types: TypesOption = None,
 ) -> None:
     """Remove checkpoints and unshared blobs of runs finished long ago; records and audit events stay."""
-    from claimflow.runtime.retention.ages import parse_age
+    from claimflow.runtime.retention.ages import parse_prune_age
 
     try:
-        age = parse_age(finished_older_than)
+        age = parse_prune_age(finished_older_than)
     except ValueError as error:
         err.print(f"[red]error:[/red] --finished-older-than: {message(error)}")
         raise typer.Exit(2) from None

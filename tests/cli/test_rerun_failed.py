@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -87,7 +88,8 @@ def test_a_failed_run_whose_document_was_pruned_is_not_run_again(claimflow: Invo
     write(docs, "memo.txt", MEMO)
     down = ["--model", "openai:fake-model", "--base-url", f"http://127.0.0.1:{closed_port()}/v1"]
     (failed,) = _runs(claimflow, data, "run", docs, *down, env=DOWN)
-    assert claimflow("prune", "--finished-older-than", "0s", "--data-dir", data).exit_code == 0
+    time.sleep(1.1)  # older than the shortest age a prune takes
+    assert claimflow("prune", "--finished-older-than", "1s", "--data-dir", data).exit_code == 0
 
     assert _runs(claimflow, data, "rerun", "--failed") == []
     named = claimflow("rerun", failed["run_id"], "--data-dir", data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -102,13 +103,14 @@ def prune_keeps_outputs_and_unfinished_runs(tmp_path: Path, database_url: str | 
     young = json_lines(run_cli("prune", "--finished-older-than", "30d", "--json", **env).stdout)
     assert young == [{"dry_run": False, "runs": [], "checkpoint_bytes": 0, "blobs": 0, "blob_bytes": 0}]
 
+    time.sleep(1.1)  # the shortest age a prune takes is 1s: the finished runs are now older than that
     untouched = snapshot(data, database_url)
-    dry = json_lines(run_cli("prune", "--finished-older-than", "0s", "--dry-run", "--json", **env).stdout)[0]
+    dry = json_lines(run_cli("prune", "--finished-older-than", "1s", "--dry-run", "--json", **env).stdout)[0]
     assert snapshot(data, database_url) == untouched, "a dry run changes nothing"
     assert dry["dry_run"] and sorted(dry["runs"]) == sorted([completed, copy])
     assert dry["checkpoint_bytes"] > 0 and dry["blobs"] >= 2 and dry["blob_bytes"] > 0
 
-    pruned = json_lines(run_cli("prune", "--finished-older-than", "0s", "--json", **env).stdout)[0]
+    pruned = json_lines(run_cli("prune", "--finished-older-than", "1s", "--json", **env).stdout)[0]
     assert {**pruned, "dry_run": True} == dry, "the prune removes what the dry run said"
     assert checkpoint_rows(data, database_url, completed) == checkpoint_rows(data, database_url, copy) == 0
     assert checkpoint_rows(data, database_url, waiting) > 0
@@ -124,7 +126,7 @@ def prune_keeps_outputs_and_unfinished_runs(tmp_path: Path, database_url: str | 
         assert after["trace"][: len(seen["trace"])] == seen["trace"], "the audit events stay"
         assert [kind for kind, _, _ in after["trace"][len(seen["trace"]) :]] == ["run.pruned"]
 
-    again = json_lines(run_cli("prune", "--finished-older-than", "0s", "--json", **env).stdout)[0]
+    again = json_lines(run_cli("prune", "--finished-older-than", "1s", "--json", **env).stdout)[0]
     assert again["runs"] == [], "a pruned run is not pruned again"
     approved = run_cli("review", "decide", waiting, "--reviewer", "ana", "--approve", **env)
     assert approved.returncode == 0, approved.stderr

@@ -29,3 +29,16 @@ def test_a_malformed_age_is_refused_before_anything_is_opened(tmp_path: Path, te
     done = run_cli("prune", "--finished-older-than", text, CLAIMFLOW_DATA_DIR=str(tmp_path / "data"))
     assert done.returncode == 2 and "not an age" in done.stderr
     assert not (tmp_path / "data").exists()
+
+
+@pytest.mark.parametrize("text", ["0d", "0s", " 0.0h ", "-0d", "0.5s"])
+def test_an_age_under_a_second_is_refused_naming_the_shortest(tmp_path: Path, text: str) -> None:
+    # `0d` would prune every finished run, one that finished a moment ago too: most likely a slip, never a retention.
+    done = run_cli("prune", "--finished-older-than", text, "--dry-run", CLAIMFLOW_DATA_DIR=str(tmp_path / "data"))
+    assert done.returncode == 2, done.stdout + done.stderr
+    line = " ".join(done.stderr.split())
+    assert line == (
+        f"error: --finished-older-than: {text.strip()!r} would prune every finished run, those that finished a "
+        "moment ago too: the shortest age is 1s (e.g. 30d)"
+    )
+    assert not (tmp_path / "data").exists()
