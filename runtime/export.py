@@ -17,6 +17,11 @@ splits back into the values it was made of.
 
 An export that found no records still writes the columns it would have: the type's, when it is of one type (asked
 for with `--type`, or the only type loaded); else the columns every type's CSV starts with.
+
+A CSV is UTF-8, as programs read it. Excel reads a CSV without a byte order mark in the machine's legacy code
+page (`Müller` shows as `MÃ¼ller`), so `excel=True` (`claimflow export --excel`) starts each file with the UTF-8
+BOM: spreadsheets then read it right, and so do programs that read it as `utf-8-sig` (pandas does by itself).
+Without it, a program reading plain UTF-8 would find the BOM in the first column's name: it is not the default.
 """
 
 from __future__ import annotations
@@ -152,9 +157,9 @@ def _header(text: str) -> tuple[str, ...]:
 
 
 def _first_row(path: Path) -> tuple[str, ...] | None:
-    """The header row of a CSV file, or None when it is not a file or not UTF-8 text."""
+    """The header row of a CSV file (a BOM, as `--excel` writes it, left out), or None when it is not UTF-8 text."""
     try:
-        with path.open(encoding="utf-8", newline="") as file:
+        with path.open(encoding="utf-8-sig", newline="") as file:
             return tuple(next(csv.reader(file), []))
     except (OSError, UnicodeDecodeError, csv.Error):
         return None
@@ -172,11 +177,17 @@ class Written:
 
 
 def write_records(
-    records: Iterable[DocumentRecord], path: Path, types: DocumentTypes, *, doc_type: str | None = None
+    records: Iterable[DocumentRecord],
+    path: Path,
+    types: DocumentTypes,
+    *,
+    doc_type: str | None = None,
+    excel: bool = False,
 ) -> Written:
     """Write records to `path` in the format its name asks for; say every file written, removed and left.
 
     `doc_type` says the export is of that one type: with no records, its CSV still has the type's columns.
+    `excel`: start every CSV file with the UTF-8 byte order mark, for spreadsheets (a CSV export only).
 
     A CSV export replaces what an earlier export of one type wrote to `path`: that file and its tables, those
     this export does not write again, are removed (left in place, an old export would pass for part of this
@@ -184,14 +195,16 @@ def write_records(
     row is the one such an export writes there is removed; any other file of that name is the user's, and is left.
     Per-type files (`path` stem dot type) are never removed: another export may have been named so.
     """
+    fmt = format_for(path)
+    if excel and fmt != "csv":  # a BOM is no part of JSON (RFC 8259 forbids it), and no spreadsheet opens JSON Lines
+        raise ValueError(f"excel=True writes CSV, not {fmt}: name a .csv file")
     items = list(records)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fmt = format_for(path)
     if fmt != "csv":
         path.write_text(render_records(items, fmt), encoding="utf-8")
         return Written((path,))
     only = doc_type if doc_type is not None else (types.names[0] if len(types) == 1 else None)
-    written = _write_csv(items, path, types, only)
+    written = _write_csv(items, path, types, only, encoding="utf-8-sig" if excel else "utf-8")
     removed, kept = [], []
     for stale, headers in sorted(_single_layout(path, types).items()):
         if stale in written or not stale.is_file():
@@ -204,23 +217,25 @@ def write_records(
     return Written(tuple(written), tuple(removed), tuple(kept))
 
 
-def _write_csv(items: Sequence[DocumentRecord], path: Path, types: DocumentTypes, only: str | None) -> list[Path]:
+def _write_csv(
+    items: Sequence[DocumentRecord], path: Path, types: DocumentTypes, only: str | None, *, encoding: str
+) -> list[Path]:
     # An export of one type writes its files, found records or not: an empty export has the type's columns.
     by_type: dict[str, list[DocumentRecord]] = {only: []} if only is not None else {}
     for record in items:
         by_type.setdefault(record.doc_type, []).append(record)
     if not by_type:
-        path.write_text(_csv(_RECORD_COLUMNS, []), encoding="utf-8")
+        path.write_text(_csv(_RECORD_COLUMNS, []), encoding=encoding)
         return [path]
     written: list[Path] = []
     several = len(by_type) > 1
     for name, group in by_type.items():
         doc_type = types.get(name)
         target = _beside(path, name) if several else path
-        target.write_text(records_csv(doc_type, group), encoding="utf-8")
+        target.write_text(records_csv(doc_type, group), encoding=encoding)
         written.append(target)
         for table in doc_type.table_fields:
             table_path = _beside(path, *((name,) if several else ()), table.name)
-            table_path.write_text(table_csv(doc_type, table.name, group), encoding="utf-8")
+            table_path.write_text(table_csv(doc_type, table.name, group), encoding=encoding)
             written.append(table_path)
     return written

@@ -339,6 +339,14 @@ def export_command(
     output: Annotated[Path, typer.Argument(help="File to write: .jsonl (default), .json or .csv.")],
     status: Annotated[str, status_option("Export runs with this status.", default="completed")] = "completed",
     doc_type: Annotated[str | None, typer.Option("--type", help="Only records of this document type.")] = None,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel",
+            help="CSV for spreadsheets: start each file with the UTF-8 byte order mark, without which Excel "
+            "garbles accents (ü as Ã¼). Programs read it as utf-8-sig.",
+        ),
+    ] = False,
     data_dir: DataDir = None,
     types: TypesOption = None,
 ) -> None:
@@ -348,18 +356,21 @@ def export_command(
     CSV beside it (records.line_items.csv); records of several types go to one CSV per type, and then the
     single OUTPUT an earlier export of one type wrote (with its tables) is removed, and said to be. A file of
     such a name that no export wrote (its header row is not an export's) is left as it is, and said to be.
+    A CSV is plain UTF-8, as programs read it; with --excel, as spreadsheets read it.
     """
-    from claimflow.runtime.export import FORMATS  # the exporter's own list, read when a command exports
+    from claimflow.runtime.export import FORMATS, format_for  # the exporter's own, read when a command exports
 
     if output.suffix and output.suffix.lower().lstrip(".") not in FORMATS:  # out.xlsx would get JSON Lines
         raise typer.BadParameter(f"{output.name}: name a .jsonl, .json or .csv file", param_hint="OUTPUT")
     if output.name.startswith(".") and output.name.lower().lstrip(".") in FORMATS:
         # `.csv` has no suffix, only a stem: it would get JSON Lines under a name that says CSV.
         raise typer.BadParameter(f"{output.name}: name the file too, such as records{output.name}", param_hint="OUTPUT")
+    if excel and format_for(output) != "csv":  # no spreadsheet opens JSON, and a BOM is no part of it
+        raise typer.BadParameter(f"{output.name}: --excel writes CSV; name a .csv file", param_hint="OUTPUT")
 
     async def body(engine: Engine) -> Export:
         try:
-            return await engine.export(output, status=status, doc_type=doc_type)
+            return await engine.export(output, status=status, doc_type=doc_type, excel=excel)
         except OSError as error:
             if unavailable_reason(error) is not None:
                 raise  # a full or read-only disk: stopped, exit code 3, as for every command

@@ -163,10 +163,14 @@ class Operations:
         state = await self.state(row.run_id)
         return build_record(state, self.types) if state is not None else None
 
-    async def export(self, path: Path, *, status: str = "completed", doc_type: str | None = None) -> Export:
+    async def export(
+        self, path: Path, *, status: str = "completed", doc_type: str | None = None, excel: bool = False
+    ) -> Export:
         """Write the records of runs with `status` (of one type, if given) to `path`; say how many, and where.
 
-        The format follows the file name (.jsonl, .json, .csv); see `claimflow.runtime.export`.
+        The format follows the file name (.jsonl, .json, .csv); see `claimflow.runtime.export`. `excel`: a CSV
+        export starts each file with the UTF-8 byte order mark, which spreadsheets need to read accents right
+        (ValueError for another format).
         """
         if doc_type is not None:
             self.types.get(doc_type)  # an unknown type is an error, not an empty export
@@ -181,7 +185,7 @@ class Operations:
                 records.append(record)
             elif record is None and doc_type is None and state.doc_type not in (None, UNKNOWN_TYPE):
                 inactive[str(state.doc_type)] += 1  # its declaration is not loaded: said, never dropped unseen
-        written = write_records(records, path, self.types, doc_type=doc_type)
+        written = write_records(records, path, self.types, doc_type=doc_type, excel=excel)
         return Export(len(records), written.files, written.removed, written.kept, tuple(sorted(inactive.items())))
 
     async def process(self, path: Path | str) -> Run:
