@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING, Any
 from claimflow.prompts import prompts_for
 from claimflow.runtime.code_digests import CodeDigests
 from claimflow.runtime.errors import WorkflowVersionError
+from claimflow.runtime.unloaded_type import unloaded_type_refusal
 from claimflow.state.claims import ClassificationClaim, ExtractionClaim
 from claimflow.state.policy import Policy
 from claimflow.state.review import ReviewDecision, ReviewRequest
-from claimflow.state.schema import UNKNOWN_TYPE, DocumentType, DocumentTypes
+from claimflow.state.schema import DocumentType, DocumentTypes
 from claimflow.state.workflow import WorkflowState
 
 if TYPE_CHECKING:
@@ -165,12 +166,9 @@ def check_version(
     """
     if recorded == current:
         return
-    if doc_type not in (None, UNKNOWN_TYPE) and types is not None and types.find(doc_type) is None:
-        raise WorkflowVersionError(
-            f"run {run_id} is of document type {doc_type!r}, which is not loaded here (active:"
-            f" {', '.join(types.names)}): name the module that declares it with --types (or CLAIMFLOW_TYPES,"
-            " claimflow.toml) and try again"
-        )
+    refusal = None if types is None else unloaded_type_refusal(run_id, doc_type, types)
+    if refusal is not None:
+        raise WorkflowVersionError(refusal)
     raise WorkflowVersionError(
         f"run {run_id} was started by workflow version {recorded}, but this installation runs version "
         f"{current} (its document types, rules, prompts or code differ), so resuming would run a different "

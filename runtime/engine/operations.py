@@ -35,6 +35,7 @@ from claimflow.runtime.registry import (
     engine_owner,
 )
 from claimflow.runtime.store import AsyncDocumentStore
+from claimflow.runtime.unloaded_type import unloaded_type_refusal
 from claimflow.runtime.views import run_view, with_status
 from claimflow.state.documents import NO_DOCUMENT, DocumentRef
 from claimflow.state.events import event
@@ -48,6 +49,9 @@ if TYPE_CHECKING:
     from claimflow.runtime.engine.intake import RunModel
 
 _log = logging.getLogger("claimflow")
+
+_RERUN_WITHOUT_ITS_TYPE = "run again without it, its document would be none of the active types"
+"""What re-running a run whose type is not loaded would do, as its refusal says it."""
 
 
 class FieldView(BaseModel):
@@ -313,12 +317,9 @@ class Operations:
         Run again without its type (a command not given the `--types` the run was made with), its document would
         be read as none of the active types and end `unknown`, while the old run, its review with it, is closed.
         """
-        if row.doc_type not in (None, UNKNOWN_TYPE) and self.types.find(row.doc_type) is None:
-            raise RunBusyError(
-                f"run {row.run_id} is of document type {row.doc_type!r}, which is not loaded here (active:"
-                f" {', '.join(self.types.names)}): run again without it, its document would be none of the active"
-                " types; name the module that declares it with --types (or CLAIMFLOW_TYPES, claimflow.toml)"
-            )
+        refusal = unloaded_type_refusal(row.run_id, row.doc_type, self.types, because=_RERUN_WITHOUT_ITS_TYPE)
+        if refusal is not None:
+            raise RunBusyError(refusal)
 
     async def supersede(self, run_id: str) -> RunRow:
         """Register a new run of an unfinished or failed run's document, queued, and close the old run as superseded.
