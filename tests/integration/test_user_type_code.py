@@ -104,6 +104,35 @@ async def test_a_stuck_rule_fails_its_document_at_its_wall_time_while_the_others
     assert elapsed < 20
 
 
+async def test_a_rule_spinning_in_python_fails_its_document_at_its_wall_time_while_the_others_complete(
+    tmp_path: Path,
+) -> None:
+    # A pure-Python loop holds the interpreter lock only between switches (every 5 ms), unlike a C call such as a
+    # backtracking regular expression: the event loop, the wall time's timer and the other run still get turns.
+    release = threading.Event()
+
+    @rule("spins", fields=["po_number"])
+    def spins(doc: RuleInput) -> RuleResult | None:
+        turns = 0
+        while not release.is_set():
+            turns += 1
+        return None
+
+    started = time.monotonic()
+    try:
+        rows = await _batch(tmp_path, order_form(rules=[spins]), max_document_seconds=2.0)
+        elapsed = time.monotonic() - started
+        assert not release.is_set()  # the batch ended while the rule still spun
+    finally:
+        release.set()
+
+    assert rows["order.txt"].status == "failed"
+    assert "took longer than 2 s" in (rows["order.txt"].error or "")
+    assert (rows["order.txt"].error or "").endswith("in step validate_order_form")
+    assert rows["invoice.txt"].status == "completed"
+    assert elapsed < 20
+
+
 def _detector(answer: Callable[[], object]) -> Callable[[Sequence[str]], Detection]:
     def detect(pages: Sequence[str]) -> Detection:
         return answer()  # type: ignore[return-value]
