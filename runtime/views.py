@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from claimflow.runtime.registry import RunRow
@@ -27,6 +27,19 @@ def public_status(row: RunRow) -> str:
 def status_shown(status: str) -> str:
     """The public status of a registry status (see `public_status`)."""
     return PUBLIC_STATUS.get(status, status)
+
+
+def runs_by_status(counts: Mapping[str, int]) -> dict[str, Any]:
+    """Runs counted by registry status, as `status` and `/metrics` give them, and how many were rejected.
+
+    `runs` is by the status `runs` and `show` give (failed covers rejected), so an operator reading both sees one
+    word for one run and the counts add up to all the runs; `rejected` is how many of the failed runs a reviewer
+    rejected.
+    """
+    shown: dict[str, int] = {}
+    for status, count in counts.items():
+        shown[status_shown(status)] = shown.get(status_shown(status), 0) + count
+    return {"runs": dict(sorted(shown.items())), "rejected": counts.get("rejected", 0)}
 
 
 def with_status(rows: list[RunRow], status: str | None) -> list[RunRow]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from claimflow.runtime.registry import AsyncRegistry, ReviewView, RunPage, RunRow
-from claimflow.runtime.views import PUBLIC_STATUS, status_shown
+from claimflow.runtime.views import PUBLIC_STATUS, runs_by_status
 from claimflow.state.schema import UNKNOWN_TYPE
 
 if TYPE_CHECKING:
@@ -47,7 +47,10 @@ class Metrics:
     """Figures about the whole registry, for monitoring."""
 
     runs_by_status: dict[str, int]
-    """Runs per public status (completed, needs_review, failed, and queued / running / resuming)."""
+    """Runs per public status (completed, needs_review, failed, and queued / running / resuming); failed covers
+    rejected."""
+    runs_rejected: int
+    """How many of the failed runs a reviewer rejected."""
     reviews_waiting: int
     oldest_review_age_seconds: float
     """How long the longest-waiting open review has waited; 0 when none waits."""
@@ -168,16 +171,14 @@ class Watching:
         return entries
 
     async def metrics(self) -> Metrics:
-        """Runs by status, the review queue's length and oldest wait, model calls and their cost."""
-        counts: dict[str, int] = {}
-        for status, runs in (await self.registry.count_runs()).items():  # counted by the database, not read
-            shown = status_shown(status)
-            counts[shown] = counts.get(shown, 0) + runs
+        """Runs by status and how many were rejected, the review queue's length and oldest wait, model calls, cost."""
+        counted = runs_by_status(await self.registry.count_runs())  # counted by the database, not read
         # The queue's times alone: a scrape builds no reviewer notes.
         opened = [review_opened_at(row, await self.pending_review(row.run_id)) for row in await self.review_queue()]
         calls, cost = await self.registry.usage_totals()
         return Metrics(
-            runs_by_status=counts,
+            runs_by_status=counted["runs"],
+            runs_rejected=counted["rejected"],
             reviews_waiting=len(opened),
             oldest_review_age_seconds=max(0.0, time.time() - min(opened)) if opened else 0.0,
             model_calls=calls,

@@ -34,9 +34,10 @@ def refuse_beside_workers(settings: Settings, command: str, instead: str = RECOV
     """Raise `WorkersInChargeError` when the runs of `settings`' database belong to workers; else return.
 
     They do in production mode (`CLAIMFLOW_EXECUTION=queue`), and on a database where a worker is alive or a run
-    job waits or runs (production mode used with `run --queue` alone). A database without the queue's tables has
-    no workers. Reaching the database may fail as any command's does (exit code 3). `instead` is what to do
-    rather than `command`, said after why.
+    job waits or runs (production mode used with `run --queue` alone). A worker is alive as the reaper judges it
+    (`roster.STALLED`): one that recorded a longer threshold than this process's is given that long. A database
+    without the queue's tables has no workers. Reaching the database may fail as any command's does (exit code 3).
+    `instead` is what to do rather than `command`, said after why.
     """
     if settings.database_url is None:
         return

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from procrastinate.exceptions import ConnectorException
 
 from claimflow.runtime.queue.logs import log_requeued
-from claimflow.runtime.queue.roster import STALLED_AFTER
+from claimflow.runtime.queue.roster import STALLED, WORKERS
 
 if TYPE_CHECKING:
     from procrastinate import App
@@ -28,10 +28,9 @@ if TYPE_CHECKING:
 
 _SILENCES = (
     "SELECT listed.id, extract(epoch FROM now() - listed.last_heartbeat)::float8 AS silent_s,"
-    f" {STALLED_AFTER} AS stalled_after FROM procrastinate_workers listed"
-    " LEFT JOIN claimflow_workers record ON record.worker_id = listed.id WHERE listed.id = ANY(%(ids)s)"
+    f" {STALLED} AS stalled FROM {WORKERS} WHERE listed.id = ANY(%(ids)s)"
 )
-"""How long each of these workers has been silent, in seconds, from its last heartbeat, and when it is stalled."""
+"""How long each of these workers has been silent, in seconds, from its last heartbeat, and whether it is stalled."""
 
 _NOT_DOING = "P0001"
 """The SQLSTATE of procrastinate's refusal to put back a job that is no longer `doing` (`RAISE` in its function)."""
@@ -50,7 +49,7 @@ async def requeue_stalled(app: App, stalled_s: float) -> int:
     ids = sorted({job.worker_id for job in stalled if job.worker_id is not None})
     found = await app.connector.execute_query_all_async(_SILENCES, ids=ids, stalled_s=stalled_s) if ids else []
     silences = {int(row["id"]): float(row["silent_s"]) for row in found}
-    waited = {int(row["id"]) for row in found if float(row["silent_s"]) < float(row["stalled_after"])}
+    waited = {int(row["id"]) for row in found if not row["stalled"]}
     requeued: list[Job] = []
     for job in stalled:
         if job.worker_id in waited:

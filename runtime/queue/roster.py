@@ -5,8 +5,9 @@ that id, adds what a worker was started with; its row goes when procrastinate's 
 worker that stops, or is removed as silent, takes its record with it. A worker registers both in one statement.
 
 From it `status` lists each live worker's queues and version, `check` names the queues no live worker serves, and
-a worker is taken for stalled only once silent past the larger of the judge's threshold and its own: a worker
-started with a short `CLAIMFLOW_WORKER_STALLED_S` does not put back the jobs of one that beats less often. A worker
+a worker is taken for stalled only once silent past the larger of the judge's threshold and its own (`STALLED`):
+a process started with a short `CLAIMFLOW_WORKER_STALLED_S` neither puts back the jobs of a worker that beats less
+often, nor counts it dead in `status` and `/metrics`, nor runs its documents itself (`recover`, `run`). A worker
 with no record (started by an older claimflow) is judged as before, by the judge's threshold alone.
 """
 
@@ -40,6 +41,23 @@ CREATE TABLE IF NOT EXISTS claimflow_workers (
 STALLED_AFTER = "GREATEST(%(stalled_s)s, COALESCE(record.stalled_s, 0))"
 """Seconds of silence after which the worker joined as `record` is stalled, judged with `%(stalled_s)s`."""
 
+STALLED = f"listed.last_heartbeat < now() - make_interval(secs => {STALLED_AFTER})"
+"""Whether the worker `listed`, its record joined as `record` (`WORKERS`), is stalled; alive is its negation.
+
+The one judgement of a worker, for the reaper, a starting worker, `status`, `/metrics` and the guard of `recover`
+and `run`: one that judged by its own threshold alone would take a live worker that beats less often for dead.
+"""
+
+WORKERS = "procrastinate_workers listed LEFT JOIN claimflow_workers record ON record.worker_id = listed.id"
+"""procrastinate's workers, each with its record (none for a worker of an older claimflow), as `STALLED` reads them."""
+
+_NO_RECORDS = (
+    "procrastinate_workers listed LEFT JOIN (SELECT NULL::bigint AS worker_id, NULL::text[] AS queues,"
+    " NULL::text AS workflow_version, NULL::float8 AS heartbeat_s, NULL::float8 AS stalled_s, NULL::text AS host,"
+    " NULL::integer AS pid WHERE false) record ON record.worker_id = listed.id"
+)
+"""`WORKERS` on a database whose queue an older claimflow made, before `claimflow_workers`: none has a record."""
+
 _REGISTER = """
 WITH registered AS (SELECT worker_id FROM procrastinate_register_worker_v1())
 INSERT INTO claimflow_workers (worker_id, queues, workflow_version, heartbeat_s, stalled_s, host, pid)
@@ -49,16 +67,16 @@ RETURNING worker_id
 
 _PRUNE = f"""
 DELETE FROM procrastinate_workers worker
-USING procrastinate_workers listed LEFT JOIN claimflow_workers record ON record.worker_id = listed.id
-WHERE worker.id = listed.id AND worker.last_heartbeat < now() - make_interval(secs => {STALLED_AFTER})
+USING {WORKERS}
+WHERE worker.id = listed.id AND {STALLED}
 RETURNING worker.id AS worker_id
 """
 
-_LIVE = """
+_LIVE = f"""
 SELECT listed.id, extract(epoch FROM now() - listed.last_heartbeat)::float8 AS silent_s, record.queues,
        record.workflow_version, record.heartbeat_s, record.stalled_s, record.host, record.pid
-FROM procrastinate_workers listed LEFT JOIN claimflow_workers record ON record.worker_id = listed.id
-WHERE listed.last_heartbeat >= now() - make_interval(secs => %(stalled_s)s)
+FROM {{workers}}
+WHERE NOT ({STALLED})
 ORDER BY listed.id
 """
 
@@ -104,11 +122,22 @@ class RecordedWorkers(JobManager):
         return [int(row["worker_id"]) for row in rows]
 
 
+def workers_judged(conn: psycopg.Connection[Row]) -> str:
+    """`WORKERS` for a query on `conn`'s database, where `STALLED` judges them: with their records, if it has them.
+
+    A database whose queue an older claimflow made has no `claimflow_workers` until `db migrate`; its workers are
+    judged as workers without a record, by the judge's threshold, rather than not at all.
+    """
+    made = conn.execute("SELECT to_regclass('claimflow_workers') IS NOT NULL AS made").fetchone()
+    return WORKERS if made is not None and made["made"] else _NO_RECORDS
+
+
 def live_workers(conn: psycopg.Connection[Row], *, stalled_s: float) -> list[dict[str, Any]]:
     """The workers alive now, as `status --json` lists them; a worker with no record has None for what it lacks.
 
-    Alive is as `workers_alive` counts it (`status`): a heartbeat more recent than `stalled_s`.
+    Alive is as `workers_alive` counts it (`status`): not `STALLED`, judged with `stalled_s`.
     """
+    query = _LIVE.format(workers=workers_judged(conn))
     return [
         {
             "id": int(row["id"]),
@@ -120,5 +149,5 @@ def live_workers(conn: psycopg.Connection[Row], *, stalled_s: float) -> list[dic
             "stalled_s": row["stalled_s"],
             "silent_s": round(float(row["silent_s"]), 1),
         }
-        for row in conn.execute(_LIVE, {"stalled_s": stalled_s})
+        for row in conn.execute(query, {"stalled_s": stalled_s})
     ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,7 @@ import psycopg
 
 from claimflow.runtime.registry._pg_schema import PgDatabase, Row
 from claimflow.runtime.registry.runs import RunRow
-from claimflow.runtime.views import status_shown
+from claimflow.runtime.views import runs_by_status
 
 
 def oldest_review(run_id: str | None, since: float | None) -> dict[str, Any] | None:
@@ -23,18 +23,6 @@ def oldest_review(run_id: str | None, since: float | None) -> dict[str, Any] | N
     if run_id is None or since is None:
         return None
     return {"run_id": run_id, "waiting_s": round(time.time() - since, 1)}
-
-
-def runs_by_status(counts: Mapping[str, int]) -> dict[str, Any]:
-    """`status`'s `runs`, by the status `runs` and `show` give (failed covers rejected), and how many were rejected.
-
-    An operator reading both sees one word for one run; `rejected` keeps the count of the failed runs a reviewer
-    rejected.
-    """
-    shown: dict[str, int] = {}
-    for status, count in counts.items():
-        shown[status_shown(status)] = shown.get(status_shown(status), 0) + count
-    return {"runs": dict(sorted(shown.items())), "rejected": counts.get("rejected", 0)}
 
 
 def embedded_status(
@@ -69,6 +57,8 @@ class QueueGauges:
 
 
 def _read_gauges(conn: psycopg.Connection[Row], stalled_s: float) -> QueueGauges:
+    from claimflow.runtime.queue.roster import STALLED, workers_judged  # procrastinate: production mode only
+
     queues: dict[str, dict[str, int]] = {}
     for row in conn.execute(
         "SELECT queue_name, status, count(*) AS n FROM procrastinate_jobs WHERE status IN ('todo', 'doing')"
@@ -77,15 +67,14 @@ def _read_gauges(conn: psycopg.Connection[Row], stalled_s: float) -> QueueGauges
         queues.setdefault(row["queue_name"], {"waiting": 0, "running": 0})[
             "waiting" if row["status"] == "todo" else "running"
         ] = int(row["n"])
+    workers = workers_judged(conn)
     stalled = conn.execute(
-        "SELECT count(*) AS n FROM procrastinate_jobs job LEFT JOIN procrastinate_workers worker"
-        " ON worker.id = job.worker_id WHERE job.status = 'doing' AND (job.worker_id IS NULL OR"
-        " worker.id IS NULL OR worker.last_heartbeat < now() - make_interval(secs => %s))",
-        (stalled_s,),
+        f"SELECT count(*) AS n FROM procrastinate_jobs job LEFT JOIN ({workers}) ON listed.id = job.worker_id"
+        f" WHERE job.status = 'doing' AND (job.worker_id IS NULL OR listed.id IS NULL OR {STALLED})",
+        {"stalled_s": stalled_s},
     ).fetchone()
     alive = conn.execute(
-        "SELECT count(*) AS n FROM procrastinate_workers WHERE last_heartbeat >= now() - make_interval(secs => %s)",
-        (stalled_s,),
+        f"SELECT count(*) AS n FROM {workers} WHERE NOT ({STALLED})", {"stalled_s": stalled_s}
     ).fetchone()
     return QueueGauges(
         queues=queues, stalled=int(stalled["n"]) if stalled else 0, workers_alive=int(alive["n"]) if alive else 0
@@ -95,8 +84,9 @@ def _read_gauges(conn: psycopg.Connection[Row], stalled_s: float) -> QueueGauges
 def queue_gauges(conn: psycopg.Connection[Row], *, stalled_s: float) -> QueueGauges:
     """What `status` says of the queue and its workers, read in one snapshot: jobs, stalled jobs, workers alive.
 
-    A job is stalled when it is `doing` for a worker silent longer than `stalled_s` (or for none): the reaper
-    will run it again. A worker is alive when its heartbeat is more recent than that.
+    A worker is stalled when silent past the larger of `stalled_s` and the threshold it recorded (`roster`), as
+    the reaper judges it, and alive until then. A job is stalled when it is `doing` for a stalled worker (or for
+    none): the reaper will run it again.
     """
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")

@@ -50,9 +50,12 @@ async def readyz(engine: EngineDep, response: Response) -> Readiness:
 def prometheus_text(metrics: Metrics) -> str:
     """The figures in Prometheus' text exposition format."""
     lines = [
-        "# HELP claimflow_runs Runs by status.",
+        "# HELP claimflow_runs Runs by status, as claimflow status counts them (failed covers rejected).",
         "# TYPE claimflow_runs gauge",
         *(f'claimflow_runs{{status="{name}"}} {count}' for name, count in sorted(metrics.runs_by_status.items())),
+        "# HELP claimflow_runs_rejected Failed runs a reviewer rejected (counted in claimflow_runs as failed).",
+        "# TYPE claimflow_runs_rejected gauge",
+        f"claimflow_runs_rejected {metrics.runs_rejected}",
         "# HELP claimflow_reviews_waiting Runs waiting for a reviewer.",
         "# TYPE claimflow_reviews_waiting gauge",
         f"claimflow_reviews_waiting {metrics.reviews_waiting}",
@@ -88,10 +91,12 @@ def queue_prometheus_text(gauges: QueueGauges) -> str:
             for name, counts in sorted(queues.items())
             for state in ("waiting", "running")
         ),
-        "# HELP claimflow_queue_jobs_stalled Jobs running for a worker silent past CLAIMFLOW_WORKER_STALLED_S.",
+        "# HELP claimflow_queue_jobs_stalled Jobs running for a worker silent past CLAIMFLOW_WORKER_STALLED_S or, if"
+        " larger, the one it recorded (or for no worker).",
         "# TYPE claimflow_queue_jobs_stalled gauge",
         f"claimflow_queue_jobs_stalled {gauges.stalled}",
-        "# HELP claimflow_workers_alive Workers whose heartbeat is newer than CLAIMFLOW_WORKER_STALLED_S.",
+        "# HELP claimflow_workers_alive Workers not yet silent past CLAIMFLOW_WORKER_STALLED_S or, if larger, the"
+        " one each worker recorded.",
         "# TYPE claimflow_workers_alive gauge",
         f"claimflow_workers_alive {gauges.workers_alive}",
     ]
@@ -100,7 +105,9 @@ def queue_prometheus_text(gauges: QueueGauges) -> str:
 
 @router.get("/metrics", response_class=PlainTextResponse)
 async def metrics(engine: EngineDep, _: Reader) -> str:
-    """Runs by status, reviews waiting, the oldest review's age, model calls and cost (any valid token).
+    """Runs by status as `claimflow status` counts them, reviews waiting, the oldest review's age, model calls and cost.
+
+    Any valid token. `failed` covers the runs a reviewer rejected, whose count is `claimflow_runs_rejected`.
 
     In production mode (CLAIMFLOW_EXECUTION=queue) also the queue, as `claimflow status` reads it: jobs waiting
     and running per queue, jobs stalled, workers alive.

@@ -66,3 +66,17 @@ def stop(process: subprocess.Popen[str]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def wait_silent(url: str, worker_id: int, seconds: float) -> None:
+    """Wait until the worker `worker_id` (frozen, say) has been silent longer than `seconds` since its heartbeat."""
+
+    def silent() -> bool:
+        found = rows(
+            url,
+            "SELECT extract(epoch FROM now() - last_heartbeat)::float8 AS s FROM procrastinate_workers WHERE id = %s",
+            worker_id,
+        )
+        return bool(found) and float(found[0]["s"]) > seconds
+
+    wait_until(silent, seconds + 30, f"worker {worker_id} to be silent past {seconds} s")

@@ -11,10 +11,11 @@ import signal
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from claimflow.runtime.settings import Settings, WorkerTiming
-from tests.integration._docs import invoice_text
+from tests.integration._docs import invoice_text, json_lines, run_cli
 from tests.postgres._workers import migrate, rows, spawn_worker, stop, worker_env
 from tests.service._api import Api, serving
 
@@ -99,3 +100,51 @@ async def test_the_queue_gauges_follow_jobs_and_workers_and_show_only_in_product
             assert gone["claimflow_workers_alive"] == 0
         finally:
             stop(worker)
+
+
+def _worker(url: str, silent_s: float, recorded_stalled_s: float | None) -> int:
+    """A worker row silent `silent_s` seconds, with its record if it has one, and a job `doing` for it; its id."""
+    [listed] = rows(
+        url,
+        "INSERT INTO procrastinate_workers (last_heartbeat) VALUES (now() - make_interval(secs => %s)) RETURNING id",
+        silent_s,
+    )
+    if recorded_stalled_s is not None:
+        rows(
+            url,
+            "INSERT INTO claimflow_workers (worker_id, queues, workflow_version, heartbeat_s, stalled_s, host, pid)"
+            " VALUES (%s, ARRAY['offline'], 'v', 10, %s, 'elsewhere', 1) RETURNING worker_id",
+            listed["id"],
+            recorded_stalled_s,
+        )
+    rows(
+        url,
+        "INSERT INTO procrastinate_jobs (queue_name, task_name, args, status, worker_id)"
+        " VALUES ('offline', 'claimflow.start_run', '{}', 'doing', %s) RETURNING id",
+        listed["id"],
+    )
+    return int(listed["id"])
+
+
+async def test_the_gauges_and_status_give_a_worker_its_own_longer_threshold(postgres_url: str, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    # Judged with 3 s: one silent 10 s that recorded 60 s is alive, its job not stalled; one silent past its 60 s
+    # is not, nor one silent 10 s with no record (an older claimflow's), judged by the 3 s alone.
+    patient = _worker(postgres_url, 10, 60)
+    _worker(postgres_url, 120, 60)
+    _worker(postgres_url, 10, None)
+    settings = Settings(data_dir=data, database_url=postgres_url, execution="queue", worker=FAST)
+    async with serving(settings) as api:
+        scraped = await _scrape(api)
+        status = run_cli("status", "--json", **worker_env(postgres_url, data))
+        with psycopg.connect(postgres_url, autocommit=True) as conn:
+            conn.execute("DROP TABLE claimflow_workers")  # as a queue an older claimflow made: no records
+        unrecorded = await _scrape(api)
+
+    assert (scraped["claimflow_workers_alive"], scraped["claimflow_queue_jobs_stalled"]) == (1, 2)
+    assert status.returncode == 0, status.stderr
+    [found] = json_lines(status.stdout)
+    assert (found["workers_alive"], found["jobs_stalled"]) == (1, 2)
+    assert [worker["id"] for worker in found["workers"]] == [patient]
+    assert (unrecorded["claimflow_workers_alive"], unrecorded["claimflow_queue_jobs_stalled"]) == (0, 3)

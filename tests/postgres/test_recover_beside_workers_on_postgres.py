@@ -7,6 +7,7 @@ opened; a `run` of the same folder did the same to the runs it found registered 
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from subprocess import CompletedProcess
 
@@ -20,6 +21,7 @@ from tests.postgres._workers import (
     rows,
     spawn_worker,
     stop,
+    wait_silent,
     wait_until,
     worker_env,
 )
@@ -77,6 +79,28 @@ def test_recover_beside_a_live_worker_refuses_though_production_mode_is_not_set(
     assert done.returncode == 2, done.stdout + done.stderr
     assert "1 worker(s) alive and 2 run job(s) waiting or running" in done.stderr, done.stderr
     _untouched(postgres_url)
+
+
+def test_recover_with_a_short_threshold_refuses_beside_a_worker_that_beats_less_often(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    slow = {"CLAIMFLOW_WORKER_HEARTBEAT_S": "20", "CLAIMFLOW_WORKER_STALLED_S": "60"}
+    worker = spawn_worker(tmp_path / "worker.log", worker_env(postgres_url, data, **slow), "--queues", "maintenance")
+    try:
+        wait_until(lambda: rows(postgres_url, "SELECT worker_id FROM claimflow_workers"), 60, "the worker to start")
+        [listed] = rows(postgres_url, "SELECT worker_id FROM claimflow_workers")
+        worker.send_signal(signal.SIGSTOP)  # between two beats: silent past this process's 3 s, not its own 60 s
+        wait_silent(postgres_url, listed["worker_id"], 5)
+        done = run_cli("recover", **worker_env(postgres_url, data))
+    finally:
+        worker.send_signal(signal.SIGCONT)
+        stop(worker)
+
+    assert done.returncode == 2, done.stdout + done.stderr
+    [line] = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert "1 worker(s) alive" in line and "twice" in line, line
 
 
 def test_recover_on_a_database_without_workers_or_jobs_still_recovers(tmp_path: Path, postgres_url: str) -> None:

@@ -7,6 +7,7 @@ procrastinate's own when it stops.
 from __future__ import annotations
 
 import signal
+import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from tests.postgres._workers import (
     rows,
     spawn_worker,
     stop,
+    wait_silent,
     wait_until,
     worker_env,
 )
@@ -141,35 +143,39 @@ def _held_by(url: str, worker_id: int) -> list[int]:
     return [row["id"] for row in rows(url, query, worker_id)]
 
 
+def _frozen_with_jobs(tmp_path: Path, url: str) -> tuple[subprocess.Popen[str], int, list[int]]:
+    """A worker that beats every 20 s (`SLOW`), frozen mid-jobs, silent past the others' 3 s but not its own 60 s.
+
+    Its process, id and the jobs it holds; the caller sends it SIGCONT and stops it.
+    """
+    data = tmp_path / "data"
+    migrate(url, data)
+    folder = documents(tmp_path / "in", 40)
+    assert run_cli("run", "--queue", folder, **worker_env(url, data)).returncode == 0
+    slow = spawn_worker(tmp_path / "slow.log", worker_env(url, data, **SLOW), "--concurrency", "3")
+    try:
+        [slow_id] = [worker["id"] for worker in _workers_listed(worker_env(url, data), 1)]
+        wait_until(lambda: bool(_held_by(url, slow_id)), 60, "the slow worker to hold jobs")
+        slow.send_signal(signal.SIGSTOP)  # frozen mid-jobs: silent, but not yet for its own 60 s
+        time.sleep(0.5)
+        held = _held_by(url, slow_id)
+        assert held
+        wait_silent(url, slow_id, 5)
+    except BaseException:
+        slow.send_signal(signal.SIGCONT)
+        stop(slow)
+        raise
+    return slow, slow_id, held
+
+
 def test_a_worker_with_a_short_threshold_leaves_alone_the_jobs_of_one_that_beats_less_often(
     tmp_path: Path, postgres_url: str
 ) -> None:
-    data = tmp_path / "data"
-    migrate(postgres_url, data)
-    folder = documents(tmp_path / "in", 40)
-    assert run_cli("run", "--queue", folder, **worker_env(postgres_url, data)).returncode == 0
-    slow = spawn_worker(tmp_path / "slow.log", worker_env(postgres_url, data, **SLOW), "--concurrency", "3")
+    slow, slow_id, held = _frozen_with_jobs(tmp_path, postgres_url)
     fast: Any = None
     try:
-        [slow_id] = [worker["id"] for worker in _workers_listed(worker_env(postgres_url, data), 1)]
-        wait_until(lambda: bool(_held_by(postgres_url, slow_id)), 60, "the slow worker to hold jobs")
-        slow.send_signal(signal.SIGSTOP)  # frozen mid-jobs: silent, but not yet for its own 60 s
-        time.sleep(0.5)
-        held = _held_by(postgres_url, slow_id)
-        assert held
-
-        def silent_past_the_fast_threshold() -> bool:
-            found = rows(
-                postgres_url,
-                "SELECT extract(epoch FROM now() - last_heartbeat)::float8 AS s"
-                " FROM procrastinate_workers WHERE id = %s",
-                slow_id,
-            )
-            return bool(found) and float(found[0]["s"]) > 5
-
         # A worker starting now finds the slow one silent past its 3 s: it would put back its jobs and remove it.
-        wait_until(silent_past_the_fast_threshold, 30, "the slow worker to be silent past the fast one's threshold")
-        fast = spawn_worker(tmp_path / "fast.log", worker_env(postgres_url, data))
+        fast = spawn_worker(tmp_path / "fast.log", worker_env(postgres_url, tmp_path / "data"))
         wait_until(lambda: "worker.started" in (tmp_path / "fast.log").read_text(), 60, "the fast worker to start")
         time.sleep(4)  # its start, then a few of its reaper's ticks (every 1 s)
 
@@ -181,3 +187,21 @@ def test_a_worker_with_a_short_threshold_leaves_alone_the_jobs_of_one_that_beats
         stop(slow)
         if fast is not None:
             stop(fast)
+
+
+def test_status_with_a_short_threshold_counts_alive_a_worker_that_beats_less_often_and_its_jobs_not_stalled(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    slow, slow_id, held = _frozen_with_jobs(tmp_path, postgres_url)
+    env = worker_env(postgres_url, tmp_path / "data")  # judged with 3 s; the slow worker recorded 60 s
+    try:
+        found = _status(env)
+        shown = run_cli("status", **env).stdout
+    finally:
+        slow.send_signal(signal.SIGCONT)
+        stop(slow)
+
+    assert (found["workers_alive"], found["jobs_stalled"]) == (1, 0), found
+    assert [worker["id"] for worker in found["workers"]] == [slow_id]
+    assert found["jobs_running"] >= len(held)
+    assert "stalled 0; workers alive 1" in shown, shown

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import time
 
-from tests.integration._docs import CORRUPT_PDF, MEMO, invoice_text, mismatch_invoice_text
+from tests.integration._docs import CORRUPT_PDF, MEMO, invoice_text, json_lines, mismatch_invoice_text, run_cli
 from tests.service._api import Api
 
 
@@ -52,8 +52,33 @@ async def test_metrics_of_an_empty_registry_are_zero(api: Api) -> None:
     samples = _samples((await api.client.get("/metrics", headers=api.auth("admin"))).text)
 
     assert samples == {
+        "claimflow_runs_rejected": 0,
         "claimflow_reviews_waiting": 0,
         "claimflow_oldest_review_age_seconds": 0,
         "claimflow_model_calls_total": 0,
         "claimflow_model_cost_total": 0,
     }
+
+
+async def test_a_run_rejected_in_review_counts_as_failed_and_as_rejected_as_status_counts_it(api: Api) -> None:
+    await api.processed("broken.pdf", CORRUPT_PDF)
+    paused = await api.processed("mismatch.txt", mismatch_invoice_text())
+    run_id = paused["run_id"]
+    review = (await api.client.get(f"/v1/reviews/{run_id}", headers=api.auth("reviewer"))).json()
+    body = {"interrupt_id": review["interrupt_id"], "action": "reject", "reason": "not ours"}
+    decided = await api.client.post(f"/v1/reviews/{run_id}/decision", json=body, headers=api.auth("reviewer"))
+    assert decided.status_code == 200 and (await api.engine.registry.get_run(run_id)).status == "rejected"
+
+    response = await api.client.get("/metrics", headers=api.auth("admin"))
+
+    samples = _samples(response.text)
+    runs = {name: value for name, value in samples.items() if name.startswith("claimflow_runs{")}
+    # One word for one run, as `runs` and `status` give it: the rejected run is failed, and the series add up to
+    # all the runs; how many of the failed were rejected is a gauge of its own, as `status` says it.
+    assert runs == {'claimflow_runs{status="failed"}': 2}
+    assert samples["claimflow_runs_rejected"] == 1
+    status = run_cli("status", "--json", CLAIMFLOW_DATA_DIR=str(api.engine.settings.data_dir))
+    assert status.returncode == 0, status.stderr
+    [found] = json_lines(status.stdout)
+    assert (found["runs"], found["rejected"]) == ({"failed": 2}, 1)
+    assert re.search(r"^# TYPE claimflow_runs_rejected gauge$", response.text, re.MULTILINE)
