@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, cast
 
 from langgraph.types import interrupt
-from pydantic import AfterValidator, ValidationError
+from pydantic import AfterValidator, BeforeValidator, ValidationError
 from pydantic_core import PydanticCustomError
 
 from claimflow.nodes._step import Node, step
@@ -116,17 +116,32 @@ def ask_reviewer(
     open: unknown field 'colour'; editable fields: ...`; LangGraph has not kept it, so the review can be
     answered again. The one `interrupt()` of claimflow: a node calling this must have no side effect before it.
     """
-    schema = checked_decision(request, types, source, tables=tables)
+    sent: list[object] = []  # the resume value as it came, before validation: a refused one is kept as sent
+
+    def seen(value: object) -> object:
+        sent.append(value)
+        return value
+
+    # A before-validator runs first and leaves the schema shown to clients as it is.
+    schema: Any = Annotated[checked_decision(request, types, source, tables=tables), BeforeValidator(seen)]
     # Only the validation error is caught: the pause itself (GraphInterrupt) must reach LangGraph untouched.
     try:
         shown = request.model_dump(mode="json") | dict(also_shown or {})
         return cast(ReviewDecision, interrupt(shown, response_schema=schema))
     except ValidationError as error:
-        raise InvalidDecisionError(f"decision refused, the review stays open: {problems(error)}") from None
+        found = problem_list(error)
+        raise InvalidDecisionError(
+            f"decision refused, the review stays open: {'; '.join(found)}", found, sent=sent[0] if sent else None
+        ) from None
 
 
 def problems(error: ValidationError) -> str:
     """What a refused decision got wrong, one clause per problem: the checks' words, or field and complaint."""
+    return "; ".join(problem_list(error))
+
+
+def problem_list(error: ValidationError) -> list[str]:
+    """Each thing a refused decision got wrong: the checks' words, or field and complaint."""
     said = []
     for item in error.errors(include_url=False):
         where = ".".join(str(part) for part in item["loc"])
@@ -134,4 +149,4 @@ def problems(error: ValidationError) -> str:
         if item["type"] == "model_type" and not where:  # a list, a string, null: not a decision at all
             what = 'a decision is an object: {"reviewer": NAME, "action": "approve" | "edit" | "reject", ...}'
         said.append(what if item["type"] == REFUSED or not where else f"{where}: {what}")
-    return "; ".join(said)
+    return said

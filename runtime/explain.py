@@ -8,7 +8,7 @@ decisions table (a refused decision never reached the workflow, so no event tell
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -18,6 +18,9 @@ from claimflow.state.evidence import Evidence
 from claimflow.state.outcomes import ClaimOutcome, RouteDecision
 from claimflow.state.schema import DocumentType, DocumentTypes
 from claimflow.state.workflow import WorkflowState
+
+if TYPE_CHECKING:
+    from claimflow.runtime.engine import Engine
 
 
 def claims_of(events: list[dict[str, Any]]) -> list[ClaimOutcome]:
@@ -157,7 +160,8 @@ class RefusedDecision(BaseModel):
     at: str | None
     """When it was submitted, ISO 8601 in UTC."""
     interrupt_id: str | None
-    """The review it answered."""
+    """The interrupt it answered: the review its sender named (or, naming none, the one the run waited on then);
+    null when it named none and the run waited on none."""
     reason: str
     """Why it was refused."""
 
@@ -186,10 +190,17 @@ def _stored(decision: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+NO_INTERRUPT = "no interrupt named"
+"""What explain says of a refused decision that answered no interrupt: it named none, and the run waited on none."""
+
+
 def refused_lines(refused: list[RefusedDecision]) -> list[str]:
     """How explain tells refused decisions, after the review that was decided (nothing when there were none)."""
     return [
-        f"review: {d.reviewer} chose {d.action} at {d.at}, refused" + (f" - {d.reason}" if d.reason else "")
+        f"review: {d.reviewer} chose {d.action} at {d.at}"
+        + (f" for interrupt {d.interrupt_id}" if d.interrupt_id else f" ({NO_INTERRUPT})")
+        + ", refused"
+        + (f" - {d.reason}" if d.reason else "")
         for d in refused
     ]
 
@@ -245,3 +256,19 @@ def explain(
         + _review_lines(state, events)
         + refused_lines(refused or [])
     )
+
+
+async def explained(engine: Engine, row: RunRow) -> tuple[str, list[RefusedDecision]]:
+    """What `claimflow explain` prints of the run in `row` (`GET /v1/runs/{id}/explain`'s `text`), and its refusals.
+
+    One account for the CLI and the service: a run failed from outside its workflow (a worker's error, a LangGraph
+    thread deleted) ends with `then failed: ERROR`, which its state does not say.
+    """
+    refused = refused_decisions(await engine.registry.decisions(row.run_id))
+    state = await engine.state(row.run_id)
+    if state is None:
+        return explain_unstarted(row), refused
+    text = explain(state, await engine.registry.events(row.run_id), engine.types, refused)
+    if row.status == "failed" and state.outcome != "failed":
+        text += f"\nthen failed: {row.error}"
+    return text, refused

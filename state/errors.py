@@ -12,11 +12,13 @@ class InvalidDecisionError(StateError, ValueError):
 
     The run stays paused; the message says what to change, and `problems` lists each thing wrong with it. A
     `ValueError`, so a server that shows clients only the messages of such errors (LangGraph's) shows this one.
+    `sent` is the decision as it was sent, where it came as a raw value (a resume), so it can be kept as sent.
     """
 
-    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
+    def __init__(self, message: str, problems: Sequence[str] = (), *, sent: object = None) -> None:
         super().__init__(message)
         self.problems: tuple[str, ...] = tuple(problems) or (message,)
+        self.sent = sent
 
 
 class UnknownDocumentTypeError(StateError):

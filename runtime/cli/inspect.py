@@ -23,7 +23,7 @@ from claimflow.runtime.cli._common import (
     with_engine,
     with_registry,
 )
-from claimflow.runtime.explain import explain, explain_unstarted, refused_decisions
+from claimflow.runtime.explain import explained
 from claimflow.runtime.registry import RunRow
 from claimflow.runtime.views import public_status, with_status
 
@@ -141,15 +141,7 @@ def explain_command(run_id: str, as_json: AsJson = False, data_dir: DataDir = No
 
     async def body(engine: Engine) -> None:
         row = await engine.registry.get_run(run_id)
-        state = await engine.state(row.run_id)
-        refused = refused_decisions(await engine.registry.decisions(row.run_id))
-        if state is None:
-            text = explain_unstarted(row)
-        else:
-            text = explain(state, await engine.registry.events(row.run_id), engine.types, refused)
-            if row.status == "failed" and state.outcome != "failed":
-                # Failed from outside the workflow (a worker's error, a LangGraph thread deleted): state does not say.
-                text += f"\nthen failed: {row.error}"
+        text, refused = await explained(engine, row)
         if as_json:  # the shape of GET /v1/runs/{id}/explain
             emit({"run_id": row.run_id, "text": text, "refused_decisions": [d.model_dump() for d in refused]})
             return

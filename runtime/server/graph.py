@@ -31,6 +31,7 @@ from claimflow.runtime.errors import SetupError
 from claimflow.runtime.registry import RegistryError, RunNotFoundError, RunRow
 from claimflow.runtime.server.context import ENGINES, ServerContext, context_of
 from claimflow.runtime.server.inputs import DocumentInput, SentDocument, read_input
+from claimflow.runtime.server.refused_decisions import keep_refused
 from claimflow.runtime.sources import path_text
 from claimflow.runtime.version import WorkflowVersionError
 from claimflow.runtime.views import review_tables
@@ -71,7 +72,8 @@ class ServerState(BaseModel):
     refused: str | None = None
     """Why the last input or resume applied nothing: the input was not one document, or not the run's; the
     review was answered elsewhere, or moved on since the decision was sent. A decision its checks refuse is not
-    here: it fails the resume with `InvalidDecisionError` (the server run's error), the thread still paused."""
+    here: it fails the resume with `InvalidDecisionError` (the server run's error), the thread still paused, and is
+    kept in the run's decision history as refused."""
 
 
 async def _engine(runtime: Runtime[Any]) -> Engine:
@@ -209,7 +211,14 @@ async def _review(state: ServerState, runtime: Runtime[ServerContext]) -> dict[s
     # The rows of the run's tables are shown too (an approval approves them) and checked as the engine checks them:
     # an approval that leaves a required table without rows is refused here, with the review still open.
     shown = _tables_shown(engine, pending)
-    decision = ask_reviewer(pending.request, engine.types, source, tables=pending.state.tables, also_shown=shown)
+    row = await engine.registry.get_run(run_id)  # read before the pause, as all else: a refusal is kept on it
+    try:
+        decision = ask_reviewer(pending.request, engine.types, source, tables=pending.state.tables, also_shown=shown)
+    except InvalidDecisionError as error:
+        # Refused inside the interrupt, the decision never reaches the engine, which keeps those it refuses: kept
+        # here as they are, for the review it answered. Only after a resume: the pause itself is no error.
+        await keep_refused(engine, row, error.sent, [], "; ".join(error.problems))
+        raise
     try:
         await engine.decide(run_id, decision, interrupt_id=pending.interrupt_id, seen_at=_submitted_at())
     except (InvalidDecisionError, RegistryError, WorkflowVersionError) as error:

@@ -1,9 +1,10 @@
-"""A decision the server refuses (409) is kept in the run's decision history, as `review decide` keeps one it refuses.
+"""A decision the server refuses is kept in the run's decision history, as `review decide` keeps one it refuses.
 
-The resume never reaches claimflow's engine: LangGraph's server would have dropped it, and the 409 is made
-before a server run exists. Without this, a late or repeated decision sent through the server would leave no
-trace beside the client's error, where the same decision given with the CLI or the REST API is kept as `refused`
-with its reason.
+The resume never reaches claimflow's engine: a late or repeated one is refused (409) before a server run exists,
+LangGraph's server having dropped it; one that fails its checks is refused by the graph's review step, inside the
+interrupt, before the engine is asked. Without this, such a decision sent through the server would leave no trace
+beside the client's error, where the same decision given with the CLI or the REST API is kept as `refused` with
+its reason.
 """
 
 from __future__ import annotations
@@ -31,11 +32,15 @@ _NAME = TypeAdapter(ReviewName)
 _log = logging.getLogger(__name__)
 
 
-def _sent(resume: object, keys: list[str]) -> list[object]:
-    """The decisions a resume carries: its value, or each value of one keyed by interrupt id."""
+def _sent(resume: object, keys: list[str], review: str | None) -> list[tuple[str | None, object]]:
+    """The decisions a resume carries, each with the interrupt it answers.
+
+    A resume keyed by interrupt id: each value, with the interrupt id its key names (one its sender chose, so
+    the history says which request a refused answer was for). A plain one: its value, with `review`.
+    """
     if keys and isinstance(resume, Mapping) and resume:
-        return list(resume.values())
-    return [resume]
+        return [(str(key), value) for key, value in resume.items()]
+    return [(None if keys else review, resume)]
 
 
 def _reviewer(decision: object) -> str:
@@ -61,17 +66,18 @@ def _as_kept(decision: object) -> str:
 
 
 async def keep_refused(engine: Engine, row: RunRow, resume: object, keys: list[str], reason: str) -> None:
-    """Record each decision of a refused resume on the run as `refused` with `reason` (what the 409 says).
+    """Record each decision of a refused resume on the run as `refused` with `reason` (what the client is told).
 
-    A resume keyed by LangGraph interrupt ids names no claimflow review (its review id is kept empty); a plain one
-    answered the run's review, as `review decide` without a review id does. A database that cannot be written
-    only loses the record: the client is still told why its decision was refused.
+    A resume keyed by LangGraph interrupt ids is kept with the interrupt id each decision named; a plain one
+    answered the run's review, as `review decide` without a review id does (none, on a run that waits on none:
+    explain says no interrupt was named). A refusal the 409 says and one the review step says (a decision that
+    fails its checks, `InvalidDecisionError`) are kept alike. A database that cannot be written only loses the
+    record: the client is still told why its decision was refused.
     """
-    review = None if keys else row.interrupt_id
     try:
-        for decision in _sent(resume, keys):
+        for answered, decision in _sent(resume, keys, row.interrupt_id):
             await engine.registry.record_decision(
-                row.run_id, review, _reviewer(decision), _as_kept(decision), "refused", reason
+                row.run_id, answered, _reviewer(decision), _as_kept(decision), "refused", reason
             )
     except Exception as error:  # noqa: BLE001 - only a database that cannot be written; anything else is a bug
         cause = unavailable_reason(error)

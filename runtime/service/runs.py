@@ -17,7 +17,7 @@ from fastapi.responses import StreamingResponse
 
 from claimflow.runtime.engine import Engine
 from claimflow.runtime.engine.models import RunModelError
-from claimflow.runtime.explain import explain, explain_unstarted, refused_decisions
+from claimflow.runtime.explain import explained
 from claimflow.runtime.registry import RunBusyError
 from claimflow.runtime.registry.runs import status_refusal
 from claimflow.runtime.service.deps import (
@@ -196,11 +196,7 @@ async def stream_events(
 async def explain_run(principal: Reader, engine: EngineDep, run_id: str) -> ExplainPublic:
     """Why each field has its value, as `claimflow explain` prints it."""
     row = await visible_run(engine, principal, run_id)
-    state = await engine.state(row.run_id)
-    refused = refused_decisions(await engine.registry.decisions(row.run_id))
-    if state is None:
-        return ExplainPublic(run_id=row.run_id, text=explain_unstarted(row), refused_decisions=refused)
-    text = explain(state, await engine.registry.events(row.run_id), engine.types, refused)
+    text, refused = await explained(engine, row)
     return ExplainPublic(run_id=row.run_id, text=text, refused_decisions=refused)
 
 

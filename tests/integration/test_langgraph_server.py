@@ -580,11 +580,81 @@ async def test_a_decision_the_server_refuses_is_kept_in_the_runs_decision_histor
     ] * 3 + [("(not named)", "yes")] * 3
     assert all(kept["outcome"] == "refused" for kept in unnamed)
 
-    # Keyed by an interrupt the thread does not wait on: the reviewer and the reason, and no claimflow review.
+    # Keyed by an interrupt the thread does not wait on: the reviewer, the reason, and the interrupt it named.
     await _refused_resume(client, thread_id, {"0" * 32: {"reviewer": "lee", "action": "approve"}})
     keyed = _decisions(dev_server, thread_id)[-1]
-    assert (keyed["reviewer"], keyed["interrupt_id"], keyed["outcome"]) == ("lee", None, "refused")
+    assert (keyed["reviewer"], keyed["interrupt_id"], keyed["outcome"]) == ("lee", "0" * 32, "refused")
     assert keyed["message"].startswith(f"run {thread_id} is completed, not waiting for review")
+
+    # explain says which interrupt each refused answer was for, and that a plain resume on the done run named none.
+    told = [line for line in _claimflow(dev_server, "explain", thread_id).stdout.splitlines() if ", refused" in line]
+    assert len(told) == 13  # ana's by the CLI, then each of the four resumes above sent three ways
+    assert all(" (no interrupt named), refused - " in line for line in told[:-3]), told
+    for line in told[-3:]:
+        assert line.startswith("review: lee chose approve at ") and f" for interrupt {'0' * 32}, refused - " in line
+    refused = json.loads(_claimflow(dev_server, "explain", thread_id, "--json").stdout)["refused_decisions"]
+    assert [entry["interrupt_id"] for entry in refused] == [None] * 10 + ["0" * 32] * 3
+    _clean_log(dev_server)
+
+
+async def test_a_decision_that_fails_its_checks_through_the_server_is_kept_as_refused_as_the_cli_keeps_one(
+    dev_server: Server, client: LangGraphClient
+) -> None:
+    path = write(dev_server.docs, "invalid-kept.txt", mismatch_invoice_text("NW-2024-0327"))
+    thread_id = (await client.threads.create())["thread_id"]
+    assert not _errors(await _stream(client, thread_id, input={"path": str(path)}))
+    waiting = await client.threads.get_state(thread_id)
+    (open_interrupt,) = waiting["interrupts"]
+    review_id = waiting["values"]["review_id"]
+
+    # The same amount that cannot be read, once through the CLI and once through the server: both kept alike.
+    by_cli = run_cli(
+        "review", "decide", thread_id, "--reviewer", "kim", "--set", "total_amount=lots",
+        CLAIMFLOW_DATA_DIR=str(dev_server.data_dir),
+    )  # fmt: skip
+    assert by_cli.returncode == 1, by_cli.stderr
+    (cli_kept,) = _decisions(dev_server, thread_id)
+    lots = {"reviewer": "kim", "action": "edit", "edits": {"total_amount": ["lots"]}}
+    (error,) = _errors(await _stream(client, thread_id, command={"resume": lots}))
+    assert error["error"] == "InvalidDecisionError"
+    (_, server_kept) = _decisions(dev_server, thread_id)
+    assert server_kept == cli_kept
+    assert (server_kept["interrupt_id"], server_kept["outcome"]) == (review_id, "refused")
+    assert error["message"] == f"decision refused, the review stays open: {server_kept['message']}"
+    assert "cannot be read as an amount" in server_kept["message"]
+
+    # An unknown field, an action the review does not offer, no decision at all: each kept as sent, with why.
+    sent: list[Any] = [
+        {"reviewer": "ana", "action": "edit", "edits": {"colour": ["red"]}},
+        {"reviewer": "ana", "action": "maybe"},
+        "approve",
+    ]
+    for bad in sent:
+        (error,) = _errors(await _stream(client, thread_id, command={"resume": bad}))
+        assert error["error"] == "InvalidDecisionError"
+        kept = _decisions(dev_server, thread_id)[-1]
+        assert (kept["interrupt_id"], kept["outcome"]) == (review_id, "refused")
+        assert error["message"] == f"decision refused, the review stays open: {kept['message']}"
+    kept_sent = _decisions(dev_server, thread_id)[2:]
+    assert [kept["reviewer"] for kept in kept_sent] == ["ana", "ana", "(not named)"]
+    assert [json.loads(kept["decision"]) for kept in kept_sent][1:] == sent[1:]
+    assert "unknown field 'colour'" in kept_sent[0]["message"] and "action" in kept_sent[1]["message"]
+
+    # The review stays open, and explain lists every refusal with who, when, why and the review it answered.
+    still = await client.threads.get_state(thread_id)
+    assert [item["id"] for item in still["interrupts"]] == [open_interrupt["id"]]
+    told = [line for line in _claimflow(dev_server, "explain", thread_id).stdout.splitlines() if ", refused" in line]
+    reasons = [kept["message"] for kept in _decisions(dev_server, thread_id)]
+    who = ["kim", "kim", "ana", "ana", "(not named)"]
+    assert len(told) == 5
+    for line, name, reason in zip(told, who, reasons, strict=True):
+        assert line.startswith(f"review: {name} chose ") and line.endswith(
+            f" for interrupt {review_id}, refused - {reason}"
+        ), line
+    refused = json.loads(_claimflow(dev_server, "explain", thread_id, "--json").stdout)["refused_decisions"]
+    assert [(entry["reviewer"], entry["interrupt_id"], entry["reason"]) for entry in refused] == list(
+        zip(who, [review_id] * 5, reasons, strict=True)
+    )
     _clean_log(dev_server)
 
 

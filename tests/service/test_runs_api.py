@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.integration._docs import MEMO, invoice_text, mismatch_invoice_text
+from claimflow.runtime.server.deletions import give_up_review
+from claimflow.runtime.settings import Settings
+from tests.integration._docs import MEMO, invoice_text, mismatch_invoice_text, run_cli
 from tests.service._api import Api
 
 
@@ -273,3 +276,28 @@ async def test_explain_lists_a_late_decision_the_run_refused(api: Api) -> None:
     assert refused["reason"] and refused["reason"] in late.json()["message"]
     assert explained["text"].splitlines()[-1].startswith("review: admin chose approve at ")
     assert "review: reviewer chose reject" in explained["text"]
+
+
+async def test_explain_of_a_run_failed_after_a_decision_is_the_clis_with_its_then_failed_line(
+    api: Api, settings: Settings
+) -> None:
+    paused = await api.processed("failed-later.txt", mismatch_invoice_text())
+    run_id = paused["run_id"]
+    review = (await api.client.get(f"/v1/reviews/{run_id}", headers=api.auth("reviewer"))).json()
+    # The edit breaks the sum: the run waits on another review, and fails from outside the workflow while it does.
+    breaks_the_sum = {"interrupt_id": review["interrupt_id"], "action": "edit", "edits": {"total_amount": ["9999.00"]}}
+    decided = await api.client.post(f"/v1/reviews/{run_id}/decision", json=breaks_the_sum, headers=api.auth("reviewer"))
+    assert decided.status_code < 300, decided.text
+    assert (await api.settled(run_id))["status"] == "needs_review"
+    failed = await give_up_review(api.engine, run_id)
+    assert failed is not None and failed.status == "failed"
+
+    explained = (await api.client.get(f"/v1/runs/{run_id}/explain", headers=api.auth("admin"))).json()
+    cli = await asyncio.to_thread(run_cli, "explain", run_id, CLAIMFLOW_DATA_DIR=str(settings.data_dir))
+    cli_json = await asyncio.to_thread(run_cli, "explain", run_id, "--json", CLAIMFLOW_DATA_DIR=str(settings.data_dir))
+
+    assert cli.returncode == 0, cli.stderr
+    assert explained["text"] == cli.stdout.rstrip("\n")
+    assert explained == json.loads(cli_json.stdout)
+    assert explained["text"].splitlines()[-1] == f"then failed: {failed.error}"
+    assert "review: reviewer chose edit at " in explained["text"]
