@@ -12,6 +12,7 @@ from claimflow.nodes.ports import DeliveryFailedError
 from claimflow.runtime.delivery.config import DeliveryConfig, DeliveryTarget, delivery_problem
 from claimflow.runtime.delivery.webhook import WebhookRefusedError, post_record
 from claimflow.runtime.errors import SetupError
+from claimflow.runtime.log_redaction import redact_http_logs
 from claimflow.runtime.registry import AsyncRegistry
 from claimflow.runtime.settings import Settings
 from claimflow.state.events import Event, event
@@ -62,6 +63,10 @@ class RecordDeliverer:
         self.queued = queued
         """The run's events queued for the table, written before the first attempt's so the trail keeps its order."""
         self._failures = _failures(config)
+        if any(target.kind == "webhook" for target in config.targets):
+            # The HTTP client logs each request's URL (at INFO, when a program turns logging on): a webhook's
+            # credentials are masked there as in the run's events.
+            redact_http_logs()
 
     async def deliver(self, state: WorkflowState, key: str) -> None:
         """Deliver the record to each target in turn, or raise DeliveryFailedError naming the one that failed."""

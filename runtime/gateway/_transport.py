@@ -8,7 +8,7 @@ its status: the same request would fail the same way.
 
 The SDKs put the URL they called into their errors and logs, credentials and all (`http://user:pass@host`,
 `?api_key=`), and a server may echo the API key it was sent in its error message: every failure's text is
-scrubbed of both here (`scrub`), and so are the log records of the HTTP client and the SDKs.
+scrubbed of both here (`scrub`, from `claimflow.runtime.log_redaction`, which does the same for their logs).
 
 This module is imported only with a provider gateway; it looks the SDKs' error classes up among the modules
 already loaded, so classifying an Anthropic error never imports OpenAI's SDK, or the other way round.
@@ -16,7 +16,6 @@ already loaded, so classifying an Anthropic error never imports OpenAI's SDK, or
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 import sys
@@ -36,7 +35,7 @@ from tenacity import (
 from tenacity.wait import wait_base
 
 from claimflow.runtime.gateway.config import TransportPolicy
-from claimflow.state.redaction import MASK, redact
+from claimflow.runtime.log_redaction import scrub
 
 _SDKS = ("openai", "anthropic")
 
@@ -61,26 +60,6 @@ _REFUSED = re.compile(
     r"not recognized|not allowed|not permitted|extra (?:inputs|fields)|unexpected|invalid|must be",
     re.IGNORECASE,
 )
-
-
-MIN_HIDDEN_KEY_CHARS = 8
-"""Keys shorter than this are not looked for in texts: masking them would mask ordinary words."""
-
-_HIDDEN_KEYS: set[str] = set()
-
-
-def hide_key(key: str) -> None:
-    """Mask `key` (an API key a gateway sends) in every failure's text and SDK log record from now on."""
-    if len(key) >= MIN_HIDDEN_KEY_CHARS:
-        _HIDDEN_KEYS.add(key)
-
-
-def scrub(text: str) -> str:
-    """`text` with the secrets of its URLs masked (`redact`), and every key passed to `hide_key`."""
-    text = redact(text)
-    for key in _HIDDEN_KEYS:
-        text = text.replace(key, MASK)
-    return text
 
 
 def _sdk_errors(name: str) -> tuple[type[BaseException], ...]:
@@ -248,43 +227,6 @@ def _first_message(error: BaseException | None) -> str:
             return message.removesuffix(".")
         error, seen = error.__cause__ or error.__context__, seen + 1
     return ""
-
-
-SDK_LOGGERS = ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "anthropic", "instructor")
-"""The packages whose loggers write the URL of a request, or an error that holds it (at INFO and DEBUG, and
-Instructor's at ERROR, when a program turns them on)."""
-
-_FORMATTER = logging.Formatter()
-
-
-class _RedactingFilter(logging.Filter):
-    """Masks the secrets of URLs and the hidden keys in a record, its traceback included, before any handler sees it."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
-        redacted = scrub(text)
-        if redacted != text:
-            record.msg, record.args = redacted, None
-        if record.exc_info:
-            traceback = record.exc_text or _FORMATTER.formatException(record.exc_info)
-            masked = scrub(traceback)
-            if masked != traceback:
-                # Formatters print `exc_text` when it is set; `exc_info` would let a handler render the original.
-                record.exc_text, record.exc_info = masked, None
-        return True
-
-
-def redact_sdk_logs() -> None:
-    """Put the redacting filter on every logger of the HTTP client, the SDKs and Instructor, once.
-
-    A logger's filters see only the records logged on it, not its children's: so every module logger of these
-    packages that exists by now (they are made on import, and the gateway is built after the imports) gets one.
-    """
-    names = {name for name in logging.root.manager.loggerDict if name.partition(".")[0] in SDK_LOGGERS}
-    for name in sorted(names | set(SDK_LOGGERS)):
-        logger = logging.getLogger(name)
-        if not any(isinstance(installed, _RedactingFilter) for installed in logger.filters):
-            logger.addFilter(_RedactingFilter())
 
 
 class _WaitRetryAfter(wait_base):

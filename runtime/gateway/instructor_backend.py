@@ -38,7 +38,6 @@ from claimflow.runtime.gateway._invalid import describe_invalid, fenced_json
 from claimflow.runtime.gateway._transport import (
     TransportFailure,
     as_transport_failure,
-    redact_sdk_logs,
     retrying,
     timed_out,
     unsupported_advice,
@@ -47,6 +46,7 @@ from claimflow.runtime.gateway._validator_walk import walk_once
 from claimflow.runtime.gateway.config import GatewayConfig
 from claimflow.runtime.gateway.limiter import estimate_tokens, shared_limiter
 from claimflow.runtime.gateway.render import render_messages, schema_json
+from claimflow.runtime.log_redaction import redact_http_logs
 
 
 @functools.cache
@@ -133,7 +133,7 @@ class InstructorGateway:
         # Instructor logs every failed attempt at ERROR; we report them ourselves, as data.
         if not any(isinstance(handler, logging.NullHandler) for handler in _INSTRUCTOR_LOG.handlers):
             _INSTRUCTOR_LOG.addHandler(logging.NullHandler())
-        redact_sdk_logs()
+        redact_http_logs()
 
     @property
     def name(self) -> str:

@@ -21,10 +21,10 @@ from urllib.parse import urlparse
 
 from claimflow.runtime.gateway._answer_check import ANTHROPIC_ANSWER, OPENAI_ANSWER, answer_check
 from claimflow.runtime.gateway._body_cap import capped_client
-from claimflow.runtime.gateway._transport import hide_key
 from claimflow.runtime.gateway.config import DEFAULT_ANTHROPIC_BASE_URL, DEFAULT_OPENAI_BASE_URL, GatewayConfig
 from claimflow.runtime.gateway.errors import GatewaySetupError
 from claimflow.runtime.gateway.instructor_backend import InstructorGateway
+from claimflow.runtime.log_redaction import hide_key
 from claimflow.state.redaction import redact
 
 LOCAL_SERVER_KEY = "not-needed"
