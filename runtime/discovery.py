@@ -58,6 +58,10 @@ def _declared_at(error: BaseException, fallback: str | None) -> str | None:
     return user_frame(error) or fallback
 
 
+FILE_MODULE_PREFIX = "claimflow_user_types_"
+"""The start of the name a types file named by its path (`--types types.py:ORDER`) is imported under."""
+
+
 def _module_file(module_name: str) -> str | None:
     try:
         spec = importlib.util.find_spec(module_name)
@@ -84,7 +88,7 @@ def _import(
             raise TypeDiscoveryError(f"{source}: {module_part} is not a file (looked for {path})")
         if path in loaded:
             return loaded[path], str(path)
-        module_name = f"claimflow_user_types_{path.stem}"
+        module_name = f"{FILE_MODULE_PREFIX}{path.stem}"
         if str(path.parent) not in sys.path:
             # As Python runs a script: the file imports the modules beside it (its rules, its helpers).
             sys.path.insert(0, str(path.parent))

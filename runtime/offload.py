@@ -8,7 +8,9 @@ functions a child process could not always import, and a thread needs no copy of
 killed, so the per-document wall-time limit stops *waiting* for it: the document fails at once and the batch
 goes on, while the thread finishes its bounded work and its result is dropped. The threads are daemons, so
 one still busy when the batch ends does not keep the process from exiting. Work that can stop early asks
-`cancelled()`: true on the thread once its waiter gave up (OCR kills its tesseract process then).
+`cancelled()`: true on the thread once its waiter gave up (OCR kills its tesseract process then). Work given up
+while still running is logged and counted until it returns (`abandoned`): code that never does (a document
+type's endless loop) is then visible to whoever runs a long-lived process.
 
 Work over a short text runs in place (`offload`): a hand-off to a thread and back costs some 0.2-0.5 ms here
 (two wake-ups, each waiting for the interpreter lock the event loop holds), more than masking or checking
@@ -28,8 +30,11 @@ from __future__ import annotations
 import asyncio
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
+
+from claimflow.runtime.abandoned import Handed, give_up, returned
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -42,7 +47,7 @@ IDLE_SECONDS = 60.0
 
 
 _job = threading.local()
-"""The cancellation flag of the work the current worker thread runs (`stop`), if it runs any."""
+"""The work the current worker thread runs (`work`, a `Handed`), if it runs any, and the thread's id (`thread`)."""
 
 
 def cancelled() -> bool:
@@ -50,8 +55,8 @@ def cancelled() -> bool:
 
     Always false outside `off_loop`'s threads: work run in place, or on another thread, is never told.
     """
-    stop: threading.Event | None = getattr(_job, "stop", None)
-    return stop is not None and stop.is_set()
+    handed: Handed | None = getattr(_job, "work", None)
+    return handed is not None and handed.stopped
 
 
 class _Workers:
@@ -77,6 +82,7 @@ class _Workers:
             threading.Thread(target=self._work, name="claimflow-worker", daemon=True).start()
 
     def _work(self) -> None:
+        _job.thread = threading.get_ident()  # once: each piece of work reads it without making a new int
         while True:
             try:
                 job = self._jobs.get(timeout=IDLE_SECONDS)
@@ -99,7 +105,7 @@ async def off_loop(function: Callable[P, T], /, *args: P.args, **kwargs: P.kwarg
     """Run `function(*args, **kwargs)` on a daemon thread and wait for its result without blocking the loop."""
     loop = asyncio.get_running_loop()
     future: asyncio.Future[T] = loop.create_future()
-    stop = threading.Event()
+    handed = Handed()
 
     def settle(result: T | None, error: BaseException | None) -> None:
         if future.done():  # the waiter gave up (a deadline passed): nobody wants the result
@@ -112,13 +118,18 @@ async def off_loop(function: Callable[P, T], /, *args: P.args, **kwargs: P.kwarg
     def work() -> Callable[[], None]:
         result: T | None = None
         error: BaseException | None = None
-        _job.stop = stop
+        handed.thread = _job.thread
+        handed.started = time.monotonic()
+        _job.work = handed
         try:
             result = function(*args, **kwargs)
         except BaseException as raised:  # noqa: BLE001 - handed to the waiter, whatever it is
             error = raised
         finally:
-            _job.stop = None
+            _job.work = None
+            handed.finished = True  # before reading `stopped`: see Handed
+            if handed.stopped:
+                returned(handed)  # logged and counted out, if its waiter found it still running
 
         def hand_back() -> None:
             try:
@@ -132,7 +143,7 @@ async def off_loop(function: Callable[P, T], /, *args: P.args, **kwargs: P.kwarg
     try:
         return await future
     except asyncio.CancelledError:
-        stop.set()  # the work may stop early: nobody will read its result
+        give_up(handed, function, work.__code__)  # the work may stop early: nobody will read its result
         raise
 
 

@@ -150,6 +150,7 @@ def run(
     )
     if not as_json:
         _print_runs(views, read_from, earlier=earlier, elsewhere=elsewhere)
+    _warn_still_running()
     raise typer.Exit(1 if lost or any(view["status"] in ("failed", "delivery_failed") for view in views) else 0)
 
 
@@ -185,6 +186,20 @@ def _print_runs(
             note = f"registered before; {note}" if note else "registered before"
         table.add_row(short_id(view["run_id"]), shown(document), view["status"], shown(view["doc_type"] or "-"), note)
     out.print(table)
+
+
+def _warn_still_running() -> None:
+    """One line when the batch ends with work its documents gave up on still running: the type's code, named."""
+    from claimflow.runtime.abandoned import still_running
+
+    left = still_running()
+    if left:
+        functions = ", ".join(dict.fromkeys(item.function for item in left))
+        err.print(
+            f"warning: {len(left)} piece(s) of work still running on threads, given up when their document failed"
+            f" at its wall time: {shown(functions)}; they stop when this command exits",
+            highlight=False,
+        )
 
 
 def _as_named(source: str) -> str:

@@ -74,9 +74,14 @@ def _value(value: object) -> str:
 
 
 def emit(level: int, event: str, **fields: object) -> None:
-    """Log `event` with its fields, as `event k=v ...` and on the record."""
+    """Log `event` with its fields on the worker's logger, as `event k=v ...` and on the record."""
+    log_event(_log, level, event, **fields)
+
+
+def log_event(logger: logging.Logger, level: int, event: str, /, **fields: object) -> None:
+    """Log `event` with its fields on `logger`, as `emit` does: for claimflow's lines outside the worker's own."""
     shown = {key: value for key, value in fields.items() if value is not None}
-    _log.log(
+    logger.log(
         level,
         "%s %s",
         event,

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from fastapi import APIRouter, Response
 from fastapi.responses import PlainTextResponse
 
+from claimflow.runtime.abandoned import still_running
 from claimflow.runtime.engine.watching import Metrics
 from claimflow.runtime.queue.names import QUEUES
 from claimflow.runtime.service.deps import EngineDep, Reader
@@ -72,6 +73,17 @@ def prometheus_text(metrics: Metrics) -> str:
     return "\n".join(lines) + "\n"
 
 
+def abandoned_prometheus_text(running: int) -> str:
+    """This process's work given up on while running (`abandoned`): a type's code stuck past its wall time."""
+    lines = [
+        "# HELP claimflow_abandoned_work_running Work on this process's threads whose document gave up on it (its"
+        " wall time passed) and that has not returned; a restart of the process ends it.",
+        "# TYPE claimflow_abandoned_work_running gauge",
+        f"claimflow_abandoned_work_running {running}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def _label(value: str) -> str:
     """A label value as the text format writes it: backslash, double quote and line feed escaped."""
     return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
@@ -107,12 +119,13 @@ def queue_prometheus_text(gauges: QueueGauges) -> str:
 async def metrics(engine: EngineDep, _: Reader) -> str:
     """Runs by status as `claimflow status` counts them, reviews waiting, the oldest review's age, model calls and cost.
 
-    Any valid token. `failed` covers the runs a reviewer rejected, whose count is `claimflow_runs_rejected`.
+    Any valid token. `failed` covers the runs a reviewer rejected, whose count is `claimflow_runs_rejected`. Also
+    the work of this process still running on threads after its document gave up on it (`work.abandoned`).
 
     In production mode (CLAIMFLOW_EXECUTION=queue) also the queue, as `claimflow status` reads it: jobs waiting
     and running per queue, jobs stalled, workers alive.
     """
-    text = prometheus_text(await engine.metrics())
+    text = prometheus_text(await engine.metrics()) + abandoned_prometheus_text(len(still_running()))
     if engine.queued:
         from claimflow.runtime.queue.status import read_queue_gauges  # psycopg: only when the queue is used
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +17,7 @@ from claimflow.nodes.ports import ModelGateway
 from claimflow.runtime.engine import Engine
 from claimflow.runtime.service import create_app
 from claimflow.runtime.settings import Settings
+from claimflow.state.schema import DocumentType
 
 MOVING = ("queued", "running", "resume_queued", "resuming")
 
@@ -74,9 +75,10 @@ async def serving(
     tokens: bool = True,
     gateway: ModelGateway | None = None,
     clock: Callable[[], float] = time.time,
+    types: Sequence[DocumentType] = BUILTIN_TYPES,
 ) -> AsyncIterator[Api]:
     """The app started (its lifespan entered), with an admin, a submitter and a reviewer token."""
-    app = create_app(settings, types=BUILTIN_TYPES, gateway=gateway, clock=clock)
+    app = create_app(settings, types=types, gateway=gateway, clock=clock)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://claimflow.test") as client:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
 import time
+from pathlib import Path
 
+from claimflow.doctypes import BUILTIN_TYPES
+from claimflow.runtime.settings import Settings
 from tests.integration._docs import CORRUPT_PDF, MEMO, invoice_text, json_lines, mismatch_invoice_text, run_cli
-from tests.service._api import Api
+from tests.integration._spinning import ORDER_TEXT, order_form, spinning_until
+from tests.service._api import Api, serving
 
 
 def _samples(text: str) -> dict[str, float]:
@@ -57,7 +63,32 @@ async def test_metrics_of_an_empty_registry_are_zero(api: Api) -> None:
         "claimflow_oldest_review_age_seconds": 0,
         "claimflow_model_calls_total": 0,
         "claimflow_model_cost_total": 0,
+        "claimflow_abandoned_work_running": 0,
     }
+
+
+async def test_code_spinning_past_its_documents_wall_time_is_counted_until_it_returns(tmp_path: Path) -> None:
+    release = threading.Event()
+    settings = Settings(data_dir=tmp_path / "data", max_document_seconds=2.0)
+    types = (*BUILTIN_TYPES, order_form(spinning_until(release), "rule"))
+    try:
+        async with serving(settings, types=types) as api:
+            order = await api.processed("order.txt", ORDER_TEXT)
+            assert order["status"] == "failed"
+
+            text = (await api.client.get("/metrics", headers=api.auth("admin"))).text
+            assert _samples(text)["claimflow_abandoned_work_running"] == 1
+            assert re.search(r"^# TYPE claimflow_abandoned_work_running gauge$", text, re.MULTILINE)
+
+            release.set()
+            deadline = time.monotonic() + 10
+            while _samples((await api.client.get("/metrics", headers=api.auth("admin"))).text)[
+                "claimflow_abandoned_work_running"
+            ]:
+                assert time.monotonic() < deadline, "the released rule is still counted"
+                await asyncio.sleep(0.02)
+    finally:
+        release.set()
 
 
 async def test_a_run_rejected_in_review_counts_as_failed_and_as_rejected_as_status_counts_it(api: Api) -> None:
