@@ -52,9 +52,13 @@ class DeliveryConfig:
     timeout_s: float = 10.0
     """Seconds one attempt may take (CLAIMFLOW_DELIVER_TIMEOUT_S)."""
 
-    def wait_before(self, attempt: int) -> float:
-        """Seconds to wait before attempt number `attempt` (2, 3, ...): exponential, capped."""
-        return min(self.max_backoff_s, self.backoff_s * 2.0 ** (attempt - 2))
+    def wait_before(self, attempt: int, *, asked: float | None = None) -> float:
+        """Seconds to wait before attempt number `attempt` (2, 3, ...): exponential, capped.
+
+        `asked` is what the receiver's `Retry-After` asked for: waited when longer, up to the same cap.
+        """
+        backoff = self.backoff_s * 2.0 ** (attempt - 2)
+        return min(self.max_backoff_s, max(backoff, asked or 0.0))
 
 
 def parse_targets(raw: str | None) -> tuple[DeliveryTarget, ...]:

@@ -21,6 +21,12 @@ from claimflow.state.redaction import redact
 from claimflow.state.schema import DocumentTypes
 from claimflow.state.workflow import WorkflowState
 
+NOT_RETRIED = (
+    "a 4xx refuses the request itself, so it is not tried again: fix the target or the receiver, then run"
+    " claimflow deliver retry"
+)
+"""Said of a webhook's 4xx answer (other than 408, 425 and 429), which ends the attempts at once."""
+
 _FAILURES: tuple[type[BaseException], ...] = (httpx2.HTTPError, WebhookRefusedError, OSError, TimeoutError)
 """What a failed attempt raises: the receiver or the network, never a bug of ours (those fail the run)."""
 
@@ -106,9 +112,10 @@ class RecordDeliverer:
         """Attempts to deliver to `target`, each audited; `earlier` events are written with the first attempt's."""
         run_id, attempts = record.run_id, self.config.max_attempts
         reason = ""
+        asked_to_wait: float | None = None  # the receiver's Retry-After, when its last answer had one
         for attempt in range(1, attempts + 1):
             if attempt > 1:
-                await asyncio.sleep(self.config.wait_before(attempt))
+                await asyncio.sleep(self.config.wait_before(attempt, asked=asked_to_wait))
             # Written before the send, straight to the events table: a crash right after sending leaves it there.
             started = event("delivery.started", "deliver", target=target.name, key=key, attempt=attempt)
             await self.registry.append_events(run_id, [*earlier, started])
@@ -117,6 +124,10 @@ class RecordDeliverer:
                 await self._send(target, record, key)
             except self._failures as error:
                 reason = self._reason(error)
+                refused = isinstance(error, WebhookRefusedError) and error.final
+                if refused:
+                    reason += f" ({NOT_RETRIED})"
+                asked_to_wait = error.retry_after_s if isinstance(error, WebhookRefusedError) else None
                 failed = event(
                     "delivery.failed",
                     "deliver",
@@ -124,9 +135,12 @@ class RecordDeliverer:
                     key=key,
                     attempt=attempt,
                     reason=reason,
-                    final=attempt == attempts,
+                    final=refused or attempt == attempts,
                 )
                 await self.registry.append_events(run_id, [failed])
+                if refused:
+                    attempts = attempt
+                    break
                 continue
             succeeded = event("delivery.succeeded", "deliver", target=target.name, key=key, attempt=attempt)
             await self.registry.append_events(run_id, [succeeded])

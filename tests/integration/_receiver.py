@@ -22,6 +22,8 @@ class Received:
     """Whether the signature header was the HMAC-SHA256 of `<t>.<body>` under the shared secret."""
     signature: str = ""
     """The signature header as sent, for checking it another way."""
+    at: float = 0.0
+    """When it arrived (`time.monotonic`)."""
 
 
 @dataclass
@@ -31,7 +33,10 @@ class Receiver:
     secret: str
     url: str = ""
     failing: bool = False
-    """While True, every request is answered 503 and nothing is accepted."""
+    """While True, every request is answered `failing_status` and nothing is accepted."""
+    failing_status: int = 503
+    retry_after: str | None = None
+    """The `Retry-After` header of a failing answer, if any."""
     on_first: Callable[[], None] | None = None
     """Called once, on the first request, after the record is accepted and before any answer is sent."""
     delay: float = 0.0
@@ -57,7 +62,9 @@ def _handler(receiver: Receiver, lock: threading.Lock) -> type[BaseHTTPRequestHa
             key = self.headers["Idempotency-Key"]
             signature = self.headers["X-Claimflow-Signature"]
             with lock:
-                receiver.received.append(Received(key, body, receiver.check(body, signature), signature))
+                receiver.received.append(
+                    Received(key, body, receiver.check(body, signature), signature, time.monotonic())
+                )
                 receiver.answering.add(key)
                 failing = receiver.failing
                 if not failing:
@@ -71,7 +78,9 @@ def _handler(receiver: Receiver, lock: threading.Lock) -> type[BaseHTTPRequestHa
             if receiver.trickle_s:
                 self._trickle(receiver.trickle_s)
                 return
-            self.send_response(503 if failing else 200)
+            self.send_response(receiver.failing_status if failing else 200)
+            if failing and receiver.retry_after is not None:
+                self.send_header("Retry-After", receiver.retry_after)
             self.send_header("Content-Length", "0")
             self.end_headers()
 

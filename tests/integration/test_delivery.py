@@ -65,3 +65,43 @@ def test_a_receiver_that_drips_its_answer_is_cut_off_at_the_attempts_timeout(tmp
     assert len(receiver.received) == 2 and took < 30
     failed = [item["data"] for item in events(view["run_id"], env) if item["type"] == "delivery.failed"]
     assert [item["reason"] for item in failed] == [reason, reason]
+
+
+def _parked(tmp_path: Path, receiver: object, **extra: str) -> tuple[dict[str, object], dict[str, str]]:
+    env = delivery_env(
+        tmp_path / "data", receiver, None,  # type: ignore[arg-type]
+        CLAIMFLOW_DELIVER_MAX_ATTEMPTS="3", CLAIMFLOW_DELIVER_BACKOFF_S="0.05", **extra,
+    )  # fmt: skip
+    done = run_cli("run", write(tmp_path / "docs", "invoice.txt", invoice_text()), "--json", **env)
+    (view,) = json_lines(done.stdout)
+    return view, env
+
+
+def test_a_receiver_refusing_the_request_with_a_4xx_is_not_tried_again(tmp_path: Path) -> None:
+    with webhook_receiver(SECRET) as receiver:
+        receiver.failing, receiver.failing_status = True, 404
+        view, env = _parked(tmp_path, receiver)
+    assert view["status"] == "delivery_failed"
+    assert len(receiver.received) == 1  # a wrong URL stays wrong: no second attempt, no backoff
+    assert "failed after 1 attempt(s): WebhookRefusedError: the receiver answered 404 Not Found" in view["error"]
+    assert view["error"].endswith(
+        "so it is not tried again: fix the target or the receiver, then run claimflow deliver retry)"
+    )
+    failed = [item["data"] for item in events(str(view["run_id"]), env) if item["type"] == "delivery.failed"]
+    assert [item["final"] for item in failed] == [True]
+
+
+def test_a_rate_limited_receiver_is_tried_again_after_the_wait_it_asks_for(tmp_path: Path) -> None:
+    with webhook_receiver(SECRET) as receiver:
+        receiver.failing, receiver.failing_status, receiver.retry_after = True, 429, "1"
+
+        def recover() -> None:
+            receiver.failing = False  # the first request is still answered 429: its answer was decided
+
+        receiver.on_first = recover
+        view, _ = _parked(tmp_path, receiver)
+    assert view["status"] == "completed", view
+    first, second = receiver.received
+    # The backoff alone would have waited 0.05 s; the receiver asked for a second.
+    assert second.at - first.at >= 0.95
+    assert len(receiver.delivered) == 1
