@@ -63,9 +63,9 @@ async def load_model_view(state: WorkflowState, context: WorkflowContext, step: 
     return ModelView(await context.store.load_text(state.masked.text), replacements)
 
 
-def budget_stop(state: WorkflowState, step: str) -> Patch | None:
-    """A patch that stops the run's model use, when the budget allows no further call."""
-    reason = budget_exhausted(state.policy.budget, state.usage)
+def budget_stop(state: WorkflowState, step: str, *, calls: int = 1) -> Patch | None:
+    """A patch that stops the run's model use, when the budget does not allow the step's `calls` calls."""
+    reason = budget_exhausted(state.policy.budget, state.usage, calls=calls)
     if reason is None:
         return None
     exceeded = event(

@@ -56,7 +56,9 @@ def extract_for(doc_type: DocumentType) -> Node:
 
     @step(name)
     async def extract(state: WorkflowState, context: WorkflowContext) -> Patch:
-        if stopped := budget_stop(state, name):
+        extractors = _extractors(context)
+        # Both extractors are sent at once, so the call budget must allow both before either starts.
+        if stopped := budget_stop(state, name, calls=len(extractors)):
             return stopped
         view = await load_model_view(state, context, name)
         # Two extractors run concurrently: the step takes as long as the slower one, not the sum.
@@ -66,7 +68,7 @@ def extract_for(doc_type: DocumentType) -> Node:
                     call_model(
                         state, context, prompt, view, step=name, doc_type=doc_type, gateway=gateway, source=label
                     )
-                    for label, gateway in _extractors(context)
+                    for label, gateway in extractors
                 )
             )
         )

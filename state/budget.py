@@ -44,9 +44,18 @@ class Budget(BaseModel):
     """Where a run goes when the next call would start beyond the budget."""
 
 
-def budget_exhausted(budget: Budget, totals: UsageTotals) -> str | None:
-    """Why no further model call may start, or None while the budget allows one."""
-    if budget.max_calls is not None and totals.calls >= budget.max_calls:
+def budget_exhausted(budget: Budget, totals: UsageTotals, *, calls: int = 1) -> str | None:
+    """Why the next model calls may not start, or None while the budget allows them.
+
+    `calls` is how many calls the step starts at once (two with a second opinion): the call budget must allow
+    every one of them, since none can be stopped once they are sent together.
+    """
+    if budget.max_calls is not None and totals.calls + calls > budget.max_calls:
+        if calls > 1 and totals.calls < budget.max_calls:
+            return (
+                f"{totals.calls} model call(s) made, the next step makes {calls} at once, "
+                f"the budget allows {budget.max_calls}"
+            )
         return f"{totals.calls} model call(s) made, the budget allows {budget.max_calls}"
     tokens = totals.input_tokens + totals.output_tokens
     if budget.max_tokens is not None and tokens >= budget.max_tokens:
