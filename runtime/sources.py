@@ -68,6 +68,15 @@ def path_text(path: Path | str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
+def source_of(path: Path) -> str:
+    """Where a document is read from, as its run records it: the file's real path, links and `..` resolved.
+
+    The same file reached by another spelling (`inbox/../inbox/a.pdf`, a link to its folder, another working
+    directory) is then the same source, so running it again registers nothing twice.
+    """
+    return path_text(os.path.realpath(path))
+
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 

@@ -14,7 +14,7 @@ from claimflow.runtime.offload import offload
 from claimflow.runtime.registry import AsyncRegistry, NewRun, RegistryError, RunRow
 from claimflow.runtime.registry.runs import NewStatus
 from claimflow.runtime.settings import Settings
-from claimflow.runtime.sources import NotRegularFileError, path_text, read_regular_file, sent_name
+from claimflow.runtime.sources import NotRegularFileError, path_text, read_regular_file, sent_name, source_of
 from claimflow.runtime.store import AsyncDocumentStore, blob_id_of
 from claimflow.state.documents import NO_DOCUMENT, DocumentRef
 from claimflow.state.events import Event, event
@@ -103,19 +103,23 @@ class Intake:
         if isinstance(read, RunRow):
             return read, True
         name, source, data = read
-        earlier = await self._registered_before(source, data)
+        earlier = await self._registered_before(source, data, path)
         if earlier is not None:
             return earlier, False
         row, new, _ = await self._store_and_register(run_id, data, name, source, starting=starting)
         return row, new
 
-    async def _registered_before(self, source: str, data: bytes) -> RunRow | None:
+    async def _registered_before(self, source: str, data: bytes, path: Path | None = None) -> RunRow | None:
         """The run these bytes from this source already have, found before they are stored again.
 
         Storing them would stamp the blob saved now: the original of a run pruned since would come back, and
         stay as long as the file is sent again within every retention period (a cron job re-running a folder).
+        A run registered when sources were kept as given (absolute, links unresolved) is found by `path` too.
         """
         earlier = await self.registry.run_from_source(source)
+        if earlier is None and path is not None:
+            given = path_text(path if path.is_absolute() else await asyncio.to_thread(path.absolute))
+            earlier = await self.registry.run_from_source(given) if given != source else None
         return earlier if earlier is not None and await holds_document(earlier, data) else None
 
     async def _store_and_register(
@@ -192,9 +196,8 @@ class Intake:
 
     async def _read(self, run_id: str, path: Path) -> tuple[str, str, bytes] | RunRow:
         """(name, source, bytes) of a regular file within the size limit; else its run, failed with the reason."""
-        # A relative path's absolute form asks for the working directory: a file system call, off the loop.
-        absolute = path if path.is_absolute() else await asyncio.to_thread(path.absolute)
-        name, source = path_text(path.name), path_text(absolute)
+        # Resolving links and the working directory are file system calls: off the loop.
+        name, source = path_text(path.name), await asyncio.to_thread(source_of, path)
         try:
             size, data = await asyncio.to_thread(read_regular_file, path, self.limits.max_bytes)
         except NotRegularFileError as error:

@@ -52,7 +52,7 @@ class Queued:
         # Provided by the engine this mixes into.
         async def _read(self, run_id: str, path: Path) -> tuple[str, str, bytes] | RunRow: ...
 
-        async def _registered_before(self, source: str, data: bytes) -> RunRow | None: ...
+        async def _registered_before(self, source: str, data: bytes, path: Path | None = None) -> RunRow | None: ...
 
         async def pending_review(self, run_id: str) -> PendingReview | None:  # noqa: D102
             ...
@@ -100,7 +100,7 @@ class Queued:
         if isinstance(read, RunRow):
             return read, True
         name, source, data = read
-        earlier = await self._registered_before(source, data)  # not stored again: see `Intake.register`
+        earlier = await self._registered_before(source, data, path)  # not stored again: see `Intake.register`
         if earlier is not None:
             return earlier, False
         row, new, _ = await self._enqueue_stored(app_and_database, run_id, name, data, source)

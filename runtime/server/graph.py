@@ -32,7 +32,7 @@ from claimflow.runtime.registry import RegistryError, RunNotFoundError, RunRow
 from claimflow.runtime.server.context import ENGINES, ServerContext, context_of
 from claimflow.runtime.server.inputs import DocumentInput, SentDocument, read_input
 from claimflow.runtime.server.refused_decisions import keep_refused
-from claimflow.runtime.sources import path_text
+from claimflow.runtime.sources import path_text, source_of
 from claimflow.runtime.version import WorkflowVersionError
 from claimflow.runtime.views import review_tables
 from claimflow.state.errors import InvalidDecisionError
@@ -146,7 +146,8 @@ async def _refuse_another_document(row: RunRow, sent: DocumentInput) -> None:
     if path is not None:
         # A relative path's absolute form asks for the working directory: a file system call, off the loop.
         absolute = path if path.is_absolute() else await asyncio.to_thread(path.absolute)
-        same = path_text(absolute) == row.source
+        # Its real path, as intake records it now; as given, as a run registered before that holds it.
+        same = row.source in {await asyncio.to_thread(source_of, path), path_text(absolute)}
     else:
         same = await holds_document(row, data)
     if not same:

@@ -240,3 +240,27 @@ def test_a_file_named_twice_or_also_inside_a_folder_named_is_one_document(tmp_pa
     ]
     [view] = [line for line in lines if "run_id" in line]  # one row, not the same run listed twice
     assert view["status"] == "completed"  # not held for review as a duplicate of itself
+
+
+def test_a_file_reached_by_another_spelling_of_its_path_keeps_its_run(tmp_path: Path) -> None:
+    """`inbox/../inbox/a.txt`, a link to the folder, another working directory: one file, registered once."""
+    docs, data = tmp_path / "inbox", tmp_path / "data"
+    docs.mkdir()
+    (docs / "invoice.txt").write_text(invoice_text("NW-SPELT-1"), encoding="utf-8")
+    (tmp_path / "inbox-link").symlink_to(docs)
+
+    first = run_cli("run", docs, "--json", "--data-dir", data)
+    again = [
+        run_cli("run", tmp_path / "inbox-link", "--json", "--data-dir", data),
+        run_cli("run", docs / ".." / "inbox" / "invoice.txt", "--json", "--data-dir", data),
+    ]
+
+    assert first.returncode == 0, first.stderr
+    [view] = json_lines(first.stdout)
+    assert view["status"] == "completed"
+    for result in again:
+        assert result.returncode == 0, result.stderr
+        [same] = json_lines(result.stdout)
+        # The same run, reported as it stands: not a second run held for review as a duplicate of the first.
+        assert (same["run_id"], same["status"], same["new"]) == (view["run_id"], "completed", False)
+    assert [row.run_id for row in registered(data)] == [view["run_id"]]
