@@ -24,6 +24,9 @@ T = TypeVar("T")
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 _DURATION = re.compile(r"(\d+)([smhd])")
+LONGEST_DAYS = 3650
+"""The longest due time, ten years: a due time is a date, and one past the year 9999 cannot be written as one
+(in `review list --json`, the REST API, events); a type whose reviews are never due has no entry."""
 
 
 def duration_seconds(text: str) -> int:
@@ -31,7 +34,13 @@ def duration_seconds(text: str) -> int:
     match = _DURATION.fullmatch(text.strip())
     if match is None:
         raise ValueError(f"{text!r} is not a duration: write a whole number and a unit, s, m, h or d (90m, 24h, 3d)")
-    return int(match[1]) * _UNITS[match[2]]
+    seconds = int(match[1]) * _UNITS[match[2]]
+    if seconds > LONGEST_DAYS * _UNITS["d"]:
+        raise ValueError(
+            f"{text!r} is longer than a due time may be ({LONGEST_DAYS}d): "
+            "leave the type out for reviews that are never due"
+        )
+    return seconds
 
 
 def _checked(text: str) -> str:

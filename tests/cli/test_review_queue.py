@@ -129,6 +129,7 @@ def test_a_closed_run_is_neither_assigned_nor_claimed(claimflow: Invoke, tmp_pat
     [
         ({"due": {"invoice": "24x"}}, "review.due.invoice: '24x' is not a duration"),
         ({"due": {"*": "-3d"}}, "'-3d' is not a duration"),
+        ({"due": {"*": "99999999999999d"}}, "'99999999999999d' is longer than a due time may be (3650d)"),
         ({"on_overdue": {"invoice": "escalate"}}, "escalate_to names no group"),
         ({"on_overdue": {"*": "escalate"}, "escalate_to": {"*": "leads"}}, "group 'leads', which `groups` does not"),
         ({"on_overdue": {"*": "approve"}}, "review.on_overdue.*"),
