@@ -51,7 +51,8 @@ def review_list(
 
     async def body(engine: Engine) -> None:
         now = time.time()
-        listed = [(row, ReviewView.of(row, now)) for row in await engine.review_queue()]
+        # The review page's order: overdue, then high priority (escalated), then the rest; each oldest first.
+        listed = [(row, ReviewView.of(row, now)) for row in await engine.review_order(now)]
         listed = [
             (row, review)
             for row, review in listed

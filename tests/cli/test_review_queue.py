@@ -151,3 +151,20 @@ def test_an_assignee_name_cannot_write_to_the_terminal(queue: tuple[Invoke, str,
     assert cli("review", "assign", invoice, "--to", "\x1b[31m[bold]mallory").exit_code == 0
     for output in (cli("review", "list").stdout, cli("review", "claim", invoice, "--as", "kim").stderr):
         assert "\x1b" not in output and "\\x1b[31m[bold]mallory" in flat(output)
+
+
+def test_review_list_shows_the_overdue_first_as_the_review_page_does(claimflow: Invoke, tmp_path: Path) -> None:
+    """A memo registered first and not yet due comes after an invoice registered later and already overdue."""
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps(POLICY), encoding="utf-8")
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    write(docs, "a-memo.txt", MEMO)
+    write(docs, "b-invoice.txt", mismatch_invoice_text())
+
+    def cli(*args: str | Path) -> Result:
+        return claimflow(*args, "--data-dir", data, env={"CLAIMFLOW_POLICY": str(policy)})
+
+    memo, invoice = (view["run_id"] for view in json_lines(cli("run", docs, "--json").stdout))
+    assert [view["run_id"] for view in json_lines(cli("review", "list", "--json").stdout)] == [invoice, memo]
+    table = cli("review", "list").stdout
+    assert table.index(invoice[:12]) < table.index(memo[:12])
