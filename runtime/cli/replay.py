@@ -55,11 +55,13 @@ async def _chosen(engine: Engine, run_ids: list[str], since: float | None, statu
     return rows
 
 
-def _step_line(step: dict[str, Any], model: str) -> str:
+def _step_line(step: dict[str, Any], model: str, second_opinion: str | None) -> str:
+    prompt = step["prompt"] + (" (second opinion)" if step["extractor"] == "second" else "")
     if step["source"] == "recorded":
         trust = "verified" if step["verified"] else "unverified: recorded without its answer's sha256"
-        return f"  {step['prompt']}: recorded answer reused ({trust})"
-    return f"  {step['prompt']}: called {model} ({step['reason']})"
+        return f"  {prompt}: recorded answer reused ({trust})"
+    asked = second_opinion if step["extractor"] == "second" and second_opinion else model
+    return f"  {prompt}: called {asked} ({step['reason']})"
 
 
 def _print(replay: RunReplay) -> None:
@@ -73,7 +75,7 @@ def _print(replay: RunReplay) -> None:
         highlight=False,
     )
     for step in shown_run["steps"]:
-        out.print(shown(_step_line(step, replay.model)), highlight=False)
+        out.print(shown(_step_line(step, replay.model, replay.second_opinion)), highlight=False)
     for number, review in enumerate(replay.reviews, start=1):
         out.print(f"  review {number}: {shown(review.line())}", highlight=False)
     for change in replay.changes:

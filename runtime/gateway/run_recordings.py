@@ -44,6 +44,8 @@ class StepSource:
     recording: str | None = None
     verified: bool | None = None
     """For a recorded answer: whether its recording carried the answer's sha256."""
+    extractor: str = "primary"
+    """Which of the run's extractors asked: `primary`, or `second` (the second opinion's)."""
 
 
 class RunRecordingsGateway:
@@ -53,9 +55,17 @@ class RunRecordingsGateway:
         recordings: The recording files the stored run's `model.called` events name (missing ones are skipped).
         fallback: Builds the gateway for changed steps; called at most once, and only if a step needs it.
         name: The fallback's `--model` value, the name runs replayed through this gateway are registered with.
+        extractor: Whose answers these are (`primary`, or `second` for a second opinion's), as each step says.
     """
 
-    def __init__(self, recordings: Iterable[Path], fallback: Callable[[], ModelGateway], name: str) -> None:
+    def __init__(
+        self,
+        recordings: Iterable[Path],
+        fallback: Callable[[], ModelGateway],
+        name: str,
+        *,
+        extractor: str = "primary",
+    ) -> None:
         self._recorded: dict[str, list[tuple[RecordedExchange, Path]]] = {}
         for path in dict.fromkeys(recordings):
             if path.is_file():
@@ -64,6 +74,7 @@ class RunRecordingsGateway:
         self._fallback = fallback
         self._gateway: ModelGateway | None = None
         self._name = name
+        self._extractor = extractor
         self.steps: list[StepSource] = []
         self.refused: str | None = None
         """Why the replay was refused, if it was: a recording edited after recording, or a changed step whose
@@ -106,7 +117,7 @@ class RunRecordingsGateway:
                 # Not an outcome of the run: the replay could not ask the question at all.
                 self.refused = f"step {question.prompt_name} ({prompt.ref}, {reason}) cannot be asked: {error}"
                 raise
-        self.steps.append(StepSource(question.prompt_name, prompt.ref, "called", reason))
+        self.steps.append(StepSource(question.prompt_name, prompt.ref, "called", reason, extractor=self._extractor))
         return await self._gateway.complete(prompt, request)
 
     def _serve(
@@ -114,7 +125,15 @@ class RunRecordingsGateway:
     ) -> ModelResult[ClaimT]:
         result = served(prompt, recorded, path, f"{question.prompt} at {path}")
         self.steps.append(
-            StepSource(question.prompt_name, prompt.ref, "recorded", "unchanged", str(path), recorded.verified)
+            StepSource(
+                question.prompt_name,
+                prompt.ref,
+                "recorded",
+                "unchanged",
+                str(path),
+                recorded.verified,
+                extractor=self._extractor,
+            )
         )
         return result
 

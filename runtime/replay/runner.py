@@ -26,6 +26,7 @@ from claimflow.state.documents import NO_DOCUMENT
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
     from claimflow.runtime.registry import RunRow
+    from claimflow.runtime.settings import Settings
 
 __all__ = ["RunReplay", "replay_run"]
 
@@ -48,6 +49,8 @@ class RunReplay:
     """Why the replay was refused (a recording edited after it was recorded, no stored document, a pruned run)."""
     reviews: list[ReplayedDecision] = field(default_factory=list)
     """The stored run's reviewer decisions, each given again to the replay (see `runtime.replay.reviews`)."""
+    second_opinion: str | None = None
+    """The stored run's second extractor (`--second-opinion`), replayed beside the first; None without one."""
 
     @property
     def changed(self) -> bool:
@@ -60,6 +63,7 @@ class RunReplay:
             "run_id": self.run_id,
             "document": self.document,
             "model": self.model,
+            "second_opinion": self.second_opinion,
             "replay_id": self.replay_id,
             "before": self.before,
             "after": self.after,
@@ -74,6 +78,7 @@ class RunReplay:
                     "reason": step.reason,
                     "recording": step.recording,
                     "verified": step.verified,
+                    "extractor": step.extractor,
                 }
                 for step in self.steps
             ],
@@ -82,13 +87,26 @@ class RunReplay:
         }
 
 
-def _recordings(events: list[dict[str, Any]]) -> list[Path]:
-    """The recording files the run's model calls were written to or served from, in call order."""
+def _calls(events: list[dict[str, Any]], extractor: str) -> list[dict[str, Any]]:
+    """The data of the run's `model.called` events made by one extractor (`primary` or `second`), in order."""
     return [
-        Path(item["data"]["recording"])
+        item.get("data") or {}
         for item in events
-        if item.get("type") == "model.called" and (item.get("data") or {}).get("recording")
+        if item.get("type") == "model.called" and (item.get("data") or {}).get("source", "primary") == extractor
     ]
+
+
+def _recordings(events: list[dict[str, Any]], extractor: str = "primary") -> list[Path]:
+    """The recording files one extractor's calls were written to or served from, in call order.
+
+    A second opinion asks the very question the first extractor asks: each is served its own answers.
+    """
+    return [Path(data["recording"]) for data in _calls(events, extractor) if data.get("recording")]
+
+
+def _second_opinion(events: list[dict[str, Any]]) -> str | None:
+    """The model of the run's second extractor, when it had one that was called."""
+    return next((str(data["model"]) for data in _calls(events, "second") if data.get("model")), None)
 
 
 async def replay_run(source: Engine, row: RunRow, scratch: Path, model: str | None = None) -> RunReplay:
@@ -125,25 +143,39 @@ async def replay_run(source: Engine, row: RunRow, scratch: Path, model: str | No
         return make_gateway(chosen, settings.gateway)
 
     gateway = RunRecordingsGateway(_recordings(events), fallback, chosen)
+    # The run's second opinion is replayed too, from its own recordings, and only if the run had one: this
+    # process's --second-opinion would otherwise add one to a run that had none, or drop the run's own.
+    second_model = _second_opinion(events)
+    second = None
+    if second_model is not None:
+        second = RunRecordingsGateway(
+            _recordings(events, "second"), lambda: _second_fallback(row, second_model, settings), second_model,
+            extractor="second",
+        )  # fmt: skip
     folder = scratch / row.run_id
     document = folder / "document" / (Path(row.filename).name or "document")
     document.parent.mkdir(parents=True)
     document.write_bytes(original)
     # In this process, whatever the stored runs' execution: the replay's data directory is its own, no queue's.
-    own = replace(settings.apart(folder / "data"), record_dir=None, model=chosen)
+    own = replace(settings.apart(folder / "data"), record_dir=None, model=chosen, second_opinion=second_model)
     try:
         # Duplicate rules see the stored runs that had completed when the original validated, read-only.
         records = RecordsAsOf(source.registry, row.run_id, events)
-        async with open_engine(own, gateway=gateway, types=source.active, records=records) as engine:
+        async with open_engine(
+            own, gateway=gateway, second_gateway=second, types=source.active, records=records
+        ) as engine:
             replayed = await engine.start((await engine.submit(document)).run_id)
             replayed, reviews = await decide_as_stored(engine, replayed, decisions)
             after_view = (await engine.view(replayed.run_id)).model_dump(mode="json")
             after_events = await engine.registry.events(replayed.run_id)
     finally:
         await gateway.aclose()
+        if second is not None:
+            await second.aclose()
     refused = None
-    if gateway.refused is not None:
-        refused = f"run {row.run_id}: {gateway.refused}"
+    why = gateway.refused if gateway.refused is not None else second.refused if second is not None else None
+    if why is not None:
+        refused = f"run {row.run_id}: {why}"
     changes = differences(outcome_items(before_view, events), outcome_items(after_view, after_events))
     return RunReplay(
         row.run_id,
@@ -152,8 +184,19 @@ async def replay_run(source: Engine, row: RunRow, scratch: Path, model: str | No
         replayed.run_id,
         before_view["status"],
         after_view["status"],
-        steps=list(gateway.steps),
+        steps=[*gateway.steps, *(second.steps if second is not None else ())],
         changes=[] if refused else changes,
         refused=refused,
         reviews=reviews,
+        second_opinion=second_model,
     )
+
+
+def _second_fallback(row: RunRow, second_model: str, settings: Settings) -> ModelGateway:
+    """The gateway that answers the second opinion's changed steps: the run's own second model."""
+    if second_model.startswith("replay:"):
+        raise GatewaySetupError(
+            f"run {row.run_id} took its second opinion from recordings ({second_model}) and a step changed: "
+            "no model can answer it"
+        )
+    return make_gateway(second_model, settings.gateway)
