@@ -21,11 +21,13 @@ from claimflow.state.redaction import redact
 from claimflow.state.schema import DocumentTypes
 from claimflow.state.workflow import WorkflowState
 
-NOT_RETRIED = (
-    "a 4xx refuses the request itself, so it is not tried again: fix the target or the receiver, then run"
-    " claimflow deliver retry"
-)
-"""Said of a webhook's 4xx answer (other than 408, 425 and 429), which ends the attempts at once."""
+NOT_RETRIED = "so it is not tried again: fix the target or the receiver, then run claimflow deliver retry"
+"""Said of a failure that ends the attempts at once (`refusal`)."""
+
+_REFUSING_SQLSTATES = frozenset({"22", "23", "42", "44"})
+"""SQLSTATE classes of a row or a table the database refuses as such: data exceptions, integrity constraints,
+syntax or access rules (a column or schema missing, no privilege), check options. Others (a connection lost, a
+deadlock, a statement timeout, the server short of resources) may pass on another attempt."""
 
 _FAILURES: tuple[type[BaseException], ...] = (httpx2.HTTPError, WebhookRefusedError, OSError, TimeoutError)
 """What a failed attempt raises: the receiver or the network, never a bug of ours (those fail the run)."""
@@ -124,9 +126,9 @@ class RecordDeliverer:
                 await self._send(target, record, key)
             except self._failures as error:
                 reason = self._reason(error)
-                refused = isinstance(error, WebhookRefusedError) and error.final
-                if refused:
-                    reason += f" ({NOT_RETRIED})"
+                refused = refusal(error)
+                if refused is not None:
+                    reason += f" ({refused}, {NOT_RETRIED})"
                 asked_to_wait = error.retry_after_s if isinstance(error, WebhookRefusedError) else None
                 failed = event(
                     "delivery.failed",
@@ -135,10 +137,10 @@ class RecordDeliverer:
                     key=key,
                     attempt=attempt,
                     reason=reason,
-                    final=refused or attempt == attempts,
+                    final=refused is not None or attempt == attempts,
                 )
                 await self.registry.append_events(run_id, [failed])
-                if refused:
+                if refused is not None:
                     attempts = attempt
                     break
                 continue
@@ -148,10 +150,29 @@ class RecordDeliverer:
         raise DeliveryFailedError(f"delivery to {target.name} failed after {attempts} attempt(s): {reason}")
 
     def _reason(self, error: BaseException) -> str:
-        """What went wrong with an attempt, in words: a timeout's own message is empty."""
+        """What went wrong with an attempt, in words: a timeout's own message is empty.
+
+        A database error says its first line only: psycopg adds the statement and a caret on lines of their own.
+        """
         if isinstance(error, TimeoutError | httpx2.TimeoutException):
             return f"no answer within {self.config.timeout_s:g} s (CLAIMFLOW_DELIVER_TIMEOUT_S)"
-        return redact(f"{type(error).__name__}: {error}")
+        said = str(error).strip().splitlines()
+        return redact(f"{type(error).__name__}: {said[0] if said else ''}".rstrip(": "))
+
+
+def refusal(error: BaseException) -> str | None:
+    """Why trying a failed attempt again cannot succeed, in words; None when another attempt may.
+
+    A webhook's 4xx (but 408, 425, 429: "not now") refuses the request itself, and a table's error of a refusing
+    SQLSTATE class refuses the row; both stay so until someone changes the target. The database's errors are
+    read by their `sqlstate` (psycopg's), so psycopg is not loaded for a process without a table target.
+    """
+    if isinstance(error, WebhookRefusedError):
+        return f"a {error.status} refuses the request itself" if error.final else None
+    sqlstate = getattr(error, "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate[:2] in _REFUSING_SQLSTATES:
+        return f"the database refuses the row itself (SQLSTATE {sqlstate})"
+    return None
 
 
 def make_deliverer(

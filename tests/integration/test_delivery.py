@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from claimflow.runtime.delivery.deliverer import NOT_RETRIED
 from tests.integration._delivery import (
     SECRET,
     delivered_once_across_a_crash,
@@ -84,9 +85,7 @@ def test_a_receiver_refusing_the_request_with_a_4xx_is_not_tried_again(tmp_path:
     assert view["status"] == "delivery_failed"
     assert len(receiver.received) == 1  # a wrong URL stays wrong: no second attempt, no backoff
     assert "failed after 1 attempt(s): WebhookRefusedError: the receiver answered 404 Not Found" in view["error"]
-    assert view["error"].endswith(
-        "so it is not tried again: fix the target or the receiver, then run claimflow deliver retry)"
-    )
+    assert view["error"].endswith(f"(a 404 refuses the request itself, {NOT_RETRIED})")
     failed = [item["data"] for item in events(str(view["run_id"]), env) if item["type"] == "delivery.failed"]
     assert [item["final"] for item in failed] == [True]
 

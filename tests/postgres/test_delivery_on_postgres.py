@@ -8,6 +8,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from claimflow.runtime.delivery.deliverer import NOT_RETRIED
 from tests.integration._delivery import (
     SECRET,
     crash_after_send,
@@ -17,6 +18,7 @@ from tests.integration._delivery import (
     exported,
     parked_then_retried,
 )
+from tests.integration._docs import invoice_text, json_lines, run_cli, write
 from tests.integration._receiver import webhook_receiver
 
 pytestmark = pytest.mark.postgres
@@ -56,3 +58,23 @@ def test_the_table_holds_one_row_per_run_after_a_repeated_delivery(tmp_path: Pat
         if item["type"] == "delivery.succeeded" and item["data"]["target"] == "postgres-table:delivered.records"
     ]
     assert len(upserts) == 2, "the table was written by both processes: the second write was an upsert"
+
+
+def test_a_table_the_database_refuses_the_row_of_is_not_tried_again(tmp_path: Path, postgres_url: str) -> None:
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE other_records (run_id text PRIMARY KEY, payload text)")  # not claimflow's columns
+    with webhook_receiver(SECRET) as receiver:
+        env = delivery_env(
+            tmp_path / "data", receiver, postgres_url,
+            CLAIMFLOW_DELIVER_MAX_ATTEMPTS="3", CLAIMFLOW_DELIVER_BACKOFF_S="0.05",
+        )  # fmt: skip
+        env["CLAIMFLOW_DELIVER"] = "postgres-table:other_records"
+        done = run_cli("run", write(tmp_path / "docs", "invoice.txt", invoice_text()), "--json", **env)
+    (view,) = json_lines(done.stdout)
+    assert view["status"] == "delivery_failed"
+    # One line, the database's own words first: not the statement and a caret under it.
+    assert "\n" not in view["error"], view["error"]
+    assert 'UndefinedColumn: column "doc_type" of relation "other_records" does not exist' in view["error"]
+    assert view["error"].endswith(f"(the database refuses the row itself (SQLSTATE 42703), {NOT_RETRIED})")
+    failed = [item["data"] for item in events(view["run_id"], env) if item["type"] == "delivery.failed"]
+    assert [item["final"] for item in failed] == [True]  # a missing column stays missing: one attempt
