@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from tests.cli.conftest import Invoke
@@ -19,7 +20,8 @@ def _run(claimflow: Invoke, data: Path, document: str) -> str:
 def test_a_pruned_run_is_refused_and_the_other_runs_are_replayed(claimflow: Invoke, tmp_path: Path) -> None:
     data = tmp_path / "data"
     pruned = _run(claimflow, data, "invoice-clean.pdf")
-    done = claimflow("prune", "--finished-older-than", "0s", "--json", "--data-dir", data)
+    time.sleep(1.1)  # older than the shortest age a prune takes
+    done = claimflow("prune", "--finished-older-than", "1s", "--json", "--data-dir", data)
     assert done.exit_code == 0 and json.loads(done.stdout)["runs"] == [pruned], done.output
     kept = _run(claimflow, data, "receipt-photo.jpg")
 
