@@ -30,6 +30,7 @@ from claimflow.runtime.cli._common import (
 from claimflow.runtime.cli._started import command_started_at
 from claimflow.runtime.registry import ReviewView, RunNotFoundError
 from claimflow.runtime.registry.opening import open_registry
+from claimflow.runtime.registry.reviews import iso_time
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.views import public_status, review_tables
 from claimflow.state.review import ReviewDecision
@@ -116,12 +117,19 @@ def review_show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, 
             raise typer.Exit(1)
         request = pending.request
         tables = review_tables(pending.state, engine.types, request.doc_type)
+        now = time.time()
+        review = ReviewView.of(row, now)  # who has it and by when: a decision by anyone else is refused
         if as_json:
-            emit({"interrupt_id": pending.interrupt_id, **request.model_dump(mode="json"), "tables": tables})
+            dumped = request.model_dump(mode="json")
+            emit({"interrupt_id": pending.interrupt_id, **dumped, "tables": tables, **review.as_json()})
             return
         document, doc_type = shown(request.document), shown(request.doc_type)
         out.print(f"[bold]{request.run_id}[/bold]  {document}  type: {doc_type}", highlight=False)
         out.print(f"review id: {pending.interrupt_id}", markup=False)
+        if review.due_at is not None or review.assignee is not None:
+            due = f"{_due(review, now)} ({iso_time(review.due_at)})" if review.due_at is not None else "-"
+            high = " (high)" if review.priority == "high" else ""
+            out.print(f"due: {due}  assignee: {shown(review.assignee or '-')}{high}", highlight=False, markup=False)
         note = await engine.review_note(row)
         if note:
             out.print(f"  note: {message(note)}")

@@ -168,3 +168,18 @@ def test_review_list_shows_the_overdue_first_as_the_review_page_does(claimflow: 
     assert [view["run_id"] for view in json_lines(cli("review", "list", "--json").stdout)] == [invoice, memo]
     table = cli("review", "list").stdout
     assert table.index(invoice[:12]) < table.index(memo[:12])
+
+
+def test_review_show_says_who_has_the_review_and_when_it_is_due(queue: tuple[Invoke, str, str]) -> None:
+    """A reviewer about to decide sees that another has the review (their decision would be refused)."""
+    cli, invoice, memo = queue
+    assert cli("review", "assign", invoice, "--to", "finance-leads").exit_code == 0
+
+    shown = json_lines(cli("review", "show", invoice, "--json").stdout)[0]
+    listed = {view["run_id"]: view for view in json_lines(cli("review", "list", "--json").stdout)}
+    for key in ("opened_at", "due_at", "overdue", "assignee", "priority", "escalated"):
+        assert shown[key] == listed[invoice][key], key
+    assert (shown["assignee"], shown["overdue"]) == ("finance-leads", True)
+    text = flat(cli("review", "show", invoice).stdout)
+    assert "due: overdue " in text and f"({shown['due_at']}) assignee: finance-leads" in text
+    assert "assignee: -" in flat(cli("review", "show", memo).stdout)  # due in three days, no one has it
