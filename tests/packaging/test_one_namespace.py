@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from claimflow.runtime.checkpoint_dictionary import CURRENT, FOLDER
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -82,3 +84,12 @@ def test_the_wheel_carries_the_review_pages_templates_and_static_files(wheel: zi
         assert f"claimflow/runtime/web/templates/{template}" in names, template
     for static in ("review.css", "review.js"):
         assert f"claimflow/runtime/web/static/{static}" in names, static
+
+
+@pytest.mark.slow
+def test_the_wheel_carries_the_checkpoint_dictionaries(wheel: zipfile.ZipFile) -> None:
+    # Without them a checkpoint value compressed with one could not be read back.
+    names = set(wheel.namelist())
+    assert f"claimflow/runtime/checkpoint_dictionaries/{CURRENT}.zdict" in names
+    shipped = {path.name for path in FOLDER.glob("*.zdict")}
+    assert {name.rsplit("/", 1)[1] for name in names if name.endswith(".zdict")} == shipped
