@@ -3,7 +3,9 @@
 Every call is a `model.called` event and counts in the run's usage, failed or not: a call that fails outside
 the output (`ModelUnavailableError`: rate limits, 5xx, timeouts after the gateway's retries) comes back as a
 `StepCall` with its `failure`, which the node writes to `state.error`; the router after the step sends the run
-to `fail` with rule `model_unavailable`.
+to `fail` with rule `model_unavailable`. A call is given the model seconds the run has left (shared equally by
+calls sent at once); one the gateway ended when they ran out (`ModelBudgetSpentError`) stops the run as a spent
+budget does, with a `budget.exceeded` event, not as a failed model.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Generic
 
 from claimflow.nodes.ports import (
     ClaimT,
+    ModelBudgetSpentError,
     ModelGateway,
     ModelInput,
     ModelResult,
@@ -23,7 +26,7 @@ from claimflow.nodes.ports import (
     WorkflowContext,
 )
 from claimflow.prompts import PromptSpec
-from claimflow.state.budget import UsageTotals, budget_exhausted
+from claimflow.state.budget import UsageTotals, budget_exhausted, model_seconds_left
 from claimflow.state.documents import SourceText
 from claimflow.state.events import Event, event
 from claimflow.state.masking import Replacement
@@ -44,6 +47,8 @@ class StepCall(Generic[ClaimT]):
     usage_event: Event
     failure: str | None = None
     """Why the call failed outside the output (`ModelUnavailableError: ...`), when it did; the claim is None."""
+    budget_spent: bool = False
+    """The call was ended when the run's model seconds ran out: its `failure` stops the run as a spent budget."""
 
 
 @dataclass(frozen=True)
@@ -68,10 +73,31 @@ def budget_stop(state: WorkflowState, step: str, *, calls: int = 1) -> Patch | N
     reason = budget_exhausted(state.policy.budget, state.usage, calls=calls)
     if reason is None:
         return None
+    return _exceeded(state, step, reason, state.usage)
+
+
+def _exceeded(state: WorkflowState, step: str, reason: str, usage: UsageTotals) -> Patch:
     exceeded = event(
-        "budget.exceeded", step, reason=reason, usage=state.usage.model_dump(), budget=state.policy.budget.model_dump()
+        "budget.exceeded", step, reason=reason, usage=usage.model_dump(), budget=state.policy.budget.model_dump()
     )
     return Patch(budget_stop=reason, events=[exceeded])
+
+
+def budget_spent(state: WorkflowState, step: str, calls: list[StepCall[ClaimT]], usage: UsageTotals) -> Patch | None:
+    """The patch that stops the run at its budget when a call was ended as its model seconds ran out; else None.
+
+    `usage` is the run's totals with these calls counted: what the `budget.exceeded` event reports.
+    """
+    if not any(call.budget_spent for call in calls):
+        return None
+    budget = state.policy.budget
+    # A call ran until the time left was spent, so the totals are at the limit, unless calls sent at once shared
+    # that time and another finished early: then this call's share was what ran out.
+    reason = budget_exhausted(budget, usage) or (
+        f"a call ran out of its share of the model time left: {usage.model_seconds:.1f} s of model time used, "
+        f"the budget allows {budget.max_model_seconds:.1f} s"
+    )
+    return _exceeded(state, step, reason, usage)
 
 
 def add_usage(totals: UsageTotals, calls: list[StepCall[ClaimT]]) -> UsageTotals:
@@ -98,14 +124,26 @@ async def call_model(
     types: tuple[DocumentType, ...] = (),
     gateway: ModelGateway | None = None,
     source: str = "primary",
+    at_once: int = 1,
 ) -> StepCall[ClaimT]:
-    """Call a gateway on the masked pages, feeding back the last attempt's validation errors."""
+    """Call a gateway on the masked pages, feeding back the last attempt's validation errors.
+
+    `at_once` is how many calls the step sends together: they share the model seconds the run has left, since
+    each one's time counts in full.
+    """
     gateway = gateway or context.gateway
     previous = state.step_errors.get(step)
     feedback = tuple(previous.errors) if previous else ()
     attempt = state.attempts.get(step, 0) + 1
-    request = ModelInput(pages=view.masked.pages, doc_type=doc_type, types=types, feedback=feedback)
-    result, failure = await _complete(gateway, prompt, request)
+    left = model_seconds_left(state.policy.budget, state.usage)
+    request = ModelInput(
+        pages=view.masked.pages,
+        doc_type=doc_type,
+        types=types,
+        feedback=feedback,
+        seconds_left=None if left is None else left / at_once,
+    )
+    result, failure, spent = await _complete(gateway, prompt, request)
     usage = result.usage
     usage_event = event(
         "model.called",
@@ -128,16 +166,19 @@ async def call_model(
         **({"recording": result.recording} if result.recording is not None else {}),
         **({"recording_verified": result.verified} if result.verified is not None else {}),
     )
-    return StepCall(source, result, attempt, view.masked, view.replacements, usage_event, failure)
+    return StepCall(source, result, attempt, view.masked, view.replacements, usage_event, failure, spent)
 
 
 async def _complete(
     gateway: ModelGateway, prompt: PromptSpec[ClaimT], request: ModelInput
-) -> tuple[ModelResult[ClaimT], str | None]:
-    """The gateway's result, or a result with no claim and the failure of a call that did not get an answer."""
+) -> tuple[ModelResult[ClaimT], str | None, bool]:
+    """The gateway's result, or a result with no claim and the failure of a call that did not get an answer.
+
+    The flag says the failure was the run's model seconds running out.
+    """
     started = time.perf_counter()
     try:
-        return await gateway.complete(prompt, request), None
+        return await gateway.complete(prompt, request), None, False
     except ModelUnavailableError as error:
         usage = error.usage or Usage(
             model=gateway.name,
@@ -147,10 +188,14 @@ async def _complete(
         )
         # The text the engine failed the run with when this error escaped the node: messages stay as they were,
         # but for the secrets of the server's URL, which SDK errors carry.
-        return ModelResult(claim=None, usage=usage), redact(f"{type(error).__name__}: {error}")
+        failure = redact(f"{type(error).__name__}: {error}")
+        return ModelResult(claim=None, usage=usage), failure, isinstance(error, ModelBudgetSpentError)
 
 
 def model_failure(calls: list[StepCall[ClaimT]]) -> Patch | None:
-    """The patch that fails the run (through its router) when a call got no answer; None when all did."""
-    failure = next((call.failure for call in calls if call.failure is not None), None)
+    """The patch that fails the run (through its router) when a call got no answer; None when all did.
+
+    A call the run's budget ended is not a failure of the model: `budget_spent` stops the run for it.
+    """
+    failure = next((call.failure for call in calls if call.failure is not None and not call.budget_spent), None)
     return None if failure is None else Patch(error=failure)

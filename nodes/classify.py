@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from claimflow.nodes._model_step import add_usage, budget_stop, call_model, load_model_view, model_failure
+from claimflow.nodes._model_step import (
+    add_usage,
+    budget_spent,
+    budget_stop,
+    call_model,
+    load_model_view,
+    model_failure,
+)
 from claimflow.nodes._step import Node, step
 from claimflow.nodes.ports import WorkflowContext
 from claimflow.prompts import CLASSIFY
@@ -25,13 +32,14 @@ def classify_for(types: DocumentTypes) -> Node:
             return stopped
         view = await load_model_view(state, context, STEP)
         call = await call_model(state, context, CLASSIFY, view, step=STEP, types=choices)
+        usage = add_usage(state.usage, [call])
         counted = Patch(
             attempts={**state.attempts, STEP: call.attempt},
-            usage=add_usage(state.usage, [call]),
+            usage=usage,
             events=[call.usage_event],
         )
-        if failed := model_failure([call]):
-            return counted.merged(failed)
+        if stopped := model_failure([call]) or budget_spent(state, STEP, [call], usage):
+            return counted.merged(stopped)
         claim = call.result.claim
         if claim is None:
             errors = call.result.errors

@@ -7,6 +7,7 @@ import asyncio
 from claimflow.nodes._model_step import (
     StepCall,
     add_usage,
+    budget_spent,
     budget_stop,
     call_model,
     load_model_view,
@@ -66,21 +67,31 @@ def extract_for(doc_type: DocumentType) -> Node:
             await asyncio.gather(
                 *(
                     call_model(
-                        state, context, prompt, view, step=name, doc_type=doc_type, gateway=gateway, source=label
-                    )
+                        state,
+                        context,
+                        prompt,
+                        view,
+                        step=name,
+                        doc_type=doc_type,
+                        gateway=gateway,
+                        source=label,
+                        at_once=len(extractors),
+                    )  # fmt: skip
                     for label, gateway in extractors
                 )
             )
         )
         attempt = calls[0].attempt
+        usage = add_usage(state.usage, calls)
         counted = Patch(
             attempts={**state.attempts, name: attempt},
-            usage=add_usage(state.usage, calls),
+            usage=usage,
             events=[call.usage_event for call in calls],
         )
-        if failed := model_failure(calls):
-            # Either extractor without an answer fails the run, as before; both calls are counted.
-            return counted.merged(failed)
+        # Either extractor without an answer fails the run, as before; both calls are counted. One the budget ended
+        # stops the run at its budget instead.
+        if stopped := model_failure(calls) or budget_spent(state, name, calls, usage):
+            return counted.merged(stopped)
         if all(call.result.claim is None for call in calls):
             errors = [error for call in calls for error in call.result.errors]
             return counted.merged(apply_invalid_output(state, step=name, attempt=attempt, errors=errors))

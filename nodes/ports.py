@@ -54,6 +54,11 @@ class ModelInput:
     types: Sequence[DocumentType] = ()
     """The active types to choose from, for the classification step."""
     feedback: Sequence[str] = ()
+    seconds_left: float | None = None
+    """The model seconds the run's budget leaves this call, retries and waits included; None without a limit.
+
+    A gateway that waits on a model ends the call when they are spent (`ModelBudgetSpentError`), so a call
+    already under way cannot carry the run past its budget."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,14 @@ class ModelUnavailableError(Exception):
 
         One class for both: a run's error names it (`ModelUnavailableError: ...`), which `rerun --failed --error`
         picks runs by, and a run failed for its key is one to run again once the key is right."""
+
+
+class ModelBudgetSpentError(ModelUnavailableError):
+    """A call was ended, unanswered, when the model seconds the run had left (`ModelInput.seconds_left`) ran out.
+
+    Not the model failing: the step sends the run where a spent budget does (review, or `fail` with
+    `on_exceeded="fail"`), and the call is still counted with what it cost.
+    """
 
 
 class DocumentUnreadableError(Exception):

@@ -65,3 +65,10 @@ def budget_exhausted(budget: Budget, totals: UsageTotals, *, calls: int = 1) -> 
     if budget.max_model_seconds is not None and totals.model_seconds >= budget.max_model_seconds:
         return f"{totals.model_seconds:.1f} s of model time used, the budget allows {budget.max_model_seconds:.1f} s"
     return None
+
+
+def model_seconds_left(budget: Budget, totals: UsageTotals) -> float | None:
+    """The model seconds the run may still spend (never below zero), or None while model time has no limit."""
+    if budget.max_model_seconds is None:
+        return None
+    return max(budget.max_model_seconds - totals.model_seconds, 0.0)

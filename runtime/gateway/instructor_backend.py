@@ -10,8 +10,10 @@ the failed call's usage (attempts, latency) attached.
 Every request carries the step's output token cap (`GatewayConfig.output_caps`), every attempt has a
 deadline of `GatewayConfig.timeout_s` in all (the SDK's own timeout applies to each read, so an answer that
 trickles in forever would otherwise never end), and the call as a whole, retries included, one of
-`GatewayConfig.call_deadline_s`. An answer larger than `GatewayConfig.max_response_bytes` fails the call unread,
-and so does a success status whose body is not the API's answer at all (a web page, an empty body).
+`GatewayConfig.call_deadline_s`, or the model seconds the run's budget has left (`ModelInput.seconds_left`) when
+fewer: a call the budget ended raises `ModelBudgetSpentError`, not a failure of the model. An answer larger than
+`GatewayConfig.max_response_bytes` fails the call unread, and so does a success status whose body is not the API's
+answer at all (a web page, an empty body).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import instructor
 from instructor.core import IncompleteOutputException, InstructorError, InstructorRetryException
 from pydantic import BaseModel, ValidationError
 
-from claimflow.nodes.ports import ClaimT, ModelInput, ModelResult, ModelUnavailableError, Usage
+from claimflow.nodes.ports import ClaimT, ModelBudgetSpentError, ModelInput, ModelResult, ModelUnavailableError, Usage
 from claimflow.prompts import PromptSpec
 from claimflow.runtime.gateway._answer import answer_text
 from claimflow.runtime.gateway._answer_check import NotAnAnswerError
@@ -151,8 +153,15 @@ class InstructorGateway:
 
         Raises:
             ModelUnavailableError: The call failed for reasons outside the output after the transport retries.
+            ModelBudgetSpentError: The model seconds the run had left ran out before an answer came.
         """
         started = time.perf_counter()
+        # The run's model seconds count from here, so the budget's deadline does too; it bounds every attempt and
+        # every wait, so the time left shrinks across the attempts of this call.
+        left = request.seconds_left
+        budget_cut = left is not None and left < self._config.call_deadline_s
+        limit = left if left is not None and budget_cut else self._config.call_deadline_s
+        deadline = asyncio.timeout_at(asyncio.get_running_loop().time() + limit)
         system, user = render_messages(prompt, request)
         schema_chars = len(schema_json(prompt.response_model))
         estimate = estimate_tokens(system) + estimate_tokens(user) + schema_chars // 4
@@ -162,7 +171,6 @@ class InstructorGateway:
         outcome: _Outcome | None = None
         # The call's own deadline covers every attempt and every wait between them: a server that keeps
         # failing slowly ends here, whatever attempts the transport policy would still allow.
-        deadline = asyncio.timeout(self._config.call_deadline_s)
         try:
             async with deadline:
                 async for attempt in retrying(self._config.transport):
@@ -177,6 +185,9 @@ class InstructorGateway:
         except TimeoutError as error:
             if not deadline.expired():
                 raise
+            if budget_cut:
+                what = f"no answer within the {limit:.3g} s of model time the run's budget had left"
+                raise self._unavailable(prompt, started, attempts, what, None, spent=True) from error
             what = f"no answer within the call's deadline of {self._config.call_deadline_s:g} s"
             raise self._unavailable(prompt, started, attempts, what, None) from error
         assert outcome is not None  # the loop only ends without an error once an attempt returned
@@ -207,10 +218,12 @@ class InstructorGateway:
         advice: str | None,
         *,
         key_refused: bool = False,
+        spent: bool = False,
     ) -> ModelUnavailableError:
         plural = "s" if attempts != 1 else ""
         advice = f"; {advice}" if advice else ""
-        return ModelUnavailableError(
+        error_type = ModelBudgetSpentError if spent else ModelUnavailableError
+        return error_type(
             f"{prompt.ref} on {self.name}: {what} after {attempts} attempt{plural}{advice}",
             usage=self._usage(prompt, started, attempts=attempts),
             key_refused=key_refused,
