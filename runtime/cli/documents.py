@@ -48,7 +48,9 @@ def run(
     types: TypesOption = None,
     model: Annotated[
         str | None,
-        typer.Option("--model", help="rules (offline, default), openai:<model>, anthropic:<model> or replay:<dir>."),
+        typer.Option(
+            "--model", help="rules (offline, default), openai:<model>, anthropic:<model> or replay:<dir>[@<model>]."
+        ),
     ] = None,
     base_url: Annotated[
         str | None, typer.Option("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1.")

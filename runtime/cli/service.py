@@ -43,7 +43,9 @@ def serve(
     types: TypesOption = None,
     model: Annotated[
         str | None,
-        typer.Option("--model", help="rules (offline, default), openai:<model>, anthropic:<model> or replay:<dir>."),
+        typer.Option(
+            "--model", help="rules (offline, default), openai:<model>, anthropic:<model> or replay:<dir>[@<model>]."
+        ),
     ] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
 ) -> None:

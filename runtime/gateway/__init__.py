@@ -4,6 +4,8 @@
 - `openai:<model>`: OpenAI, or any OpenAI-compatible server (vLLM, llama.cpp server, Ollama, LM Studio)
   at `GatewayConfig.openai_base_url`; the key may be left out for a server other than OpenAI's API.
 - `anthropic:<model>`: Anthropic's API; needs `GatewayConfig.anthropic_api_key`.
+- `replay:<dir>` or `replay:<dir>@<recorded model>`: answers a `--record` run wrote to `<dir>`; the model picks
+  whose answers to serve when the folder holds several models' answers to the same question.
 
 `make_gateway` checks keys and model strings before any document is touched and raises
 `GatewaySetupError` (or its subclass `UnknownModelError`) with what to set.
@@ -29,14 +31,14 @@ if TYPE_CHECKING:
     from claimflow.runtime.gateway.recording import RecordingGateway, ReplayGateway
     from claimflow.runtime.gateway.rules import RulesGateway
 
-MODEL_FORMS = "rules, openai:<model>, anthropic:<model>, replay:<dir>"
+MODEL_FORMS = "rules, openai:<model>, anthropic:<model>, replay:<dir>[@<model>]"
 
 
 def make_gateway(model: str, config: GatewayConfig | None = None) -> ModelGateway:
     """The gateway for a `--model` value.
 
     Args:
-        model: `rules`, `openai:<model>`, `anthropic:<model>` or `replay:<dir>`.
+        model: `rules`, `openai:<model>`, `anthropic:<model>`, `replay:<dir>` or `replay:<dir>@<recorded model>`.
         config: Keys, base URLs, transport policy, limits and prices; defaults to no keys at all.
 
     Returns:
@@ -52,12 +54,14 @@ def make_gateway(model: str, config: GatewayConfig | None = None) -> ModelGatewa
 
         return RulesGateway()
     if model.startswith("replay:"):
-        directory = model.removeprefix("replay:")
+        directory, chosen = _replay_source(model.removeprefix("replay:"))
         if not directory:
             raise GatewaySetupError("--model replay:DIR needs the folder a --record run wrote")
+        if chosen == "":
+            raise GatewaySetupError(f"--model {model!r} names no model after @; expected replay:DIR@<recorded model>")
         from claimflow.runtime.gateway.recording import ReplayGateway
 
-        return ReplayGateway(Path(directory))
+        return ReplayGateway(Path(directory), model=chosen)
     config = config or GatewayConfig()
     provider, sep, name = model.partition(":")
     if sep and provider in ("openai", "anthropic"):
@@ -70,6 +74,20 @@ def make_gateway(model: str, config: GatewayConfig | None = None) -> ModelGatewa
             return openai_gateway(name, config)
         return anthropic_gateway(name, config)
     raise UnknownModelError(f"unknown model {model!r}; available: {MODEL_FORMS}")
+
+
+def _replay_source(spec: str) -> tuple[str, str | None]:
+    """The folder and the chosen model of `replay:<dir>[@<model>]` (what follows `replay:`).
+
+    The folder ends at the first `@` that leaves a folder before it, so a folder whose name holds an `@` still
+    works; a model name may hold `@` and `:` (`openai:llama3.1:8b`) as everywhere else. A spec that is a folder
+    as a whole chooses no model.
+    """
+    if "@" not in spec or Path(spec).is_dir():
+        return spec, None
+    at = [index for index, char in enumerate(spec) if char == "@"]
+    split = next((index for index in at if Path(spec[:index]).is_dir()), at[0])
+    return spec[:split], spec[split + 1 :]
 
 
 # Gateways load with what they need (the rules, the model clients) when first used: settings import this

@@ -12,8 +12,9 @@ model (the wrapped gateway's `name`, e.g. "openai:gpt-4o-mini"), the prompt's co
 of the rendered messages and the hash of the response schema. A changed prompt, input or schema is
 a different key, so replay never serves an answer to a question that was not asked.
 
-`ReplayGateway` serves those files by recomputing the key; a miss fails the run with a message
-naming the step's prompt and saying to re-record. A replayed call reports the recorded usage as it
+`ReplayGateway` serves those files by recomputing the key (`--model replay:DIR`, or `replay:DIR@MODEL` to serve
+one model's answers of a folder that holds several models' answers to the same question); a miss fails the run
+with a message naming the step's prompt and saying to re-record. A replayed call reports the recorded usage as it
 was recorded (tokens, cost, latency, attempts) with `model` set to `replay:<recorded provider and
 model>`: the events say it was a replay, and per-run budgets, which count cost, tokens and model
 seconds, stop a replayed run exactly where they stopped the recorded one.
@@ -192,9 +193,10 @@ class ReplayGateway:
         if not found:
             raise ReplayMissError(self._miss_message(question))
         if len(found) > 1:
+            choices = " or ".join(f"`--model replay:{self.directory}@{model}`" for model in sorted(found))
             raise ReplayAmbiguousError(
                 f"step {question.prompt_name} (prompt {question.prompt}) was recorded in {self.directory} for "
-                f"several models: {', '.join(sorted(found))}; choose the one to replay"
+                f"several models: {', '.join(sorted(found))}; choose the one to replay with {choices}"
             )
         [path] = found.values()
         return load_exchange(path), path
