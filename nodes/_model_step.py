@@ -26,7 +26,7 @@ from claimflow.nodes.ports import (
     WorkflowContext,
 )
 from claimflow.prompts import PromptSpec
-from claimflow.state.budget import UsageTotals, budget_exhausted, model_seconds_left
+from claimflow.state.budget import UsageTotals, budget_exhausted, model_seconds_left, model_time_used
 from claimflow.state.documents import SourceText
 from claimflow.state.events import Event, event
 from claimflow.state.masking import Replacement
@@ -94,8 +94,7 @@ def budget_spent(state: WorkflowState, step: str, calls: list[StepCall[ClaimT]],
     # A call ran until the time left was spent, so the totals are at the limit, unless calls sent at once shared
     # that time and another finished early: then this call's share was what ran out.
     reason = budget_exhausted(budget, usage) or (
-        f"a call ran out of its share of the model time left: {usage.model_seconds:.1f} s of model time used, "
-        f"the budget allows {budget.max_model_seconds:.1f} s"
+        f"a call ran out of its share of the model time left: {model_time_used(budget, usage)}"
     )
     return _exceeded(state, step, reason, usage)
 

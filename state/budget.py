@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -61,10 +62,28 @@ def budget_exhausted(budget: Budget, totals: UsageTotals, *, calls: int = 1) -> 
     if budget.max_tokens is not None and tokens >= budget.max_tokens:
         return f"{tokens} tokens used, the budget allows {budget.max_tokens}"
     if budget.max_cost is not None and totals.cost >= budget.max_cost:
-        return f"cost {totals.cost:.4f} reached the budget of {budget.max_cost:.4f}"
+        return f"cost {figure(totals.cost)} reached the budget of {budget.max_cost:g}"
     if budget.max_model_seconds is not None and totals.model_seconds >= budget.max_model_seconds:
-        return f"{totals.model_seconds:.1f} s of model time used, the budget allows {budget.max_model_seconds:.1f} s"
+        return model_time_used(budget, totals)
     return None
+
+
+def model_time_used(budget: Budget, totals: UsageTotals) -> str:
+    """How much model time the run used, and what its budget allows."""
+    return f"{figure(totals.model_seconds)} s of model time used, the budget allows {budget.max_model_seconds:g} s"
+
+
+def figure(value: float) -> str:
+    """An amount spent, for a message: three significant digits in plain decimals (`0.0123`, `2.8`, `1234`).
+
+    Budgets may be small (`--max-model-seconds 0.01`): a fixed number of decimals would print them as nothing.
+    A budget itself is shown as given (`:g`).
+    """
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    decimals = max(0, 2 - math.floor(math.log10(abs(value))))
+    text = f"{value:.{decimals}f}"
+    return text.rstrip("0").rstrip(".") if decimals else text
 
 
 def model_seconds_left(budget: Budget, totals: UsageTotals) -> float | None:

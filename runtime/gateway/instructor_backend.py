@@ -49,6 +49,7 @@ from claimflow.runtime.gateway.config import GatewayConfig
 from claimflow.runtime.gateway.limiter import estimate_tokens, shared_limiter
 from claimflow.runtime.gateway.render import render_messages, schema_json
 from claimflow.runtime.log_redaction import redact_http_logs
+from claimflow.state.budget import figure
 
 
 @functools.cache
@@ -186,7 +187,7 @@ class InstructorGateway:
             if not deadline.expired():
                 raise
             if budget_cut:
-                what = f"no answer within the {limit:.3g} s of model time the run's budget had left"
+                what = f"no answer within the {figure(limit)} s of model time the run's budget had left"
                 raise self._unavailable(prompt, started, attempts, what, None, spent=True) from error
             what = f"no answer within the call's deadline of {self._config.call_deadline_s:g} s"
             raise self._unavailable(prompt, started, attempts, what, None) from error
