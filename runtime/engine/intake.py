@@ -196,15 +196,23 @@ class Intake:
 
     async def _read(self, run_id: str, path: Path) -> tuple[str, str, bytes] | RunRow:
         """(name, source, bytes) of a regular file within the size limit; else its run, failed with the reason."""
-        # Resolving links and the working directory are file system calls: off the loop.
-        name, source = path_text(path.name), await asyncio.to_thread(source_of, path)
-        try:
-            size, data = await asyncio.to_thread(read_regular_file, path, self.limits.max_bytes)
-        except NotRegularFileError as error:
-            return await self._fail_at_intake(run_id, name, source, 0, f"{name} is {error.strerror}")
-        except OSError as error:
-            reason = f"{name} cannot be read: {error.strerror or error}"
+        name = path_text(path.name)
+
+        def source_and_bytes() -> tuple[str, tuple[int, bytes] | OSError]:
+            source = source_of(path)
+            try:
+                return source, read_regular_file(path, self.limits.max_bytes)
+            except OSError as error:
+                return source, error
+
+        # Resolving links and the working directory, and reading, are file system calls: off the loop, in one trip.
+        source, read = await asyncio.to_thread(source_and_bytes)
+        if isinstance(read, NotRegularFileError):
+            return await self._fail_at_intake(run_id, name, source, 0, f"{name} is {read.strerror}")
+        if isinstance(read, OSError):
+            reason = f"{name} cannot be read: {read.strerror or read}"
             return await self._fail_at_intake(run_id, name, source, 0, reason)
+        size, data = read
         if size > self.limits.max_bytes:
             shown, limit = size_versus_limit(size, self.limits.max_bytes)
             reason = f"{name} is {shown}, over the {limit} limit (CLAIMFLOW_MAX_DOCUMENT_BYTES); it was not read"
