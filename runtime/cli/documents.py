@@ -49,7 +49,8 @@ def run(
     model: Annotated[
         str | None,
         typer.Option(
-            "--model", help="rules (offline, default), openai:<model>, anthropic:<model> or replay:<dir>[@<model>]."
+            "--model",
+            help="rules (offline, default), openai:<model>, anthropic:<model>, replay:<dir> or replay:<dir>@<model>.",
         ),
     ] = None,
     base_url: Annotated[

@@ -44,7 +44,8 @@ def serve(
     model: Annotated[
         str | None,
         typer.Option(
-            "--model", help="rules (offline, default), openai:<model>, anthropic:<model> or replay:<dir>[@<model>]."
+            "--model",
+            help="rules (offline, default), openai:<model>, anthropic:<model>, replay:<dir> or replay:<dir>@<model>.",
         ),
     ] = None,
     base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
