@@ -151,7 +151,7 @@ def run(
         # `--json` printed each document's line as it finished; a table is printed at the end, or at a stop part-way.
         finished=None if as_json else lambda: _print_finished(views_so_far, read_from, earlier, elsewhere),
     )
-    if not as_json:
+    if not as_json and views:  # no documents: the line on stderr says so, and an empty table would say nothing more
         _print_runs(views, read_from, earlier=earlier, elsewhere=elsewhere)
     _warn_still_running()
     raise typer.Exit(1 if lost or any(view["status"] in ("failed", "delivery_failed") for view in views) else 0)
@@ -242,7 +242,7 @@ def _enqueue(files: list[Path], settings: Settings, *, as_json: bool, data_dir: 
         return queued
 
     queued = with_engine(data_dir, body, settings, queued=True)
-    if not as_json:
+    if not as_json and queued:  # no documents: the line on stderr says so, as `run` without the queue does
         table = fitted_table("run", "document", "status", "note")
         for row, new in queued:
             note = message(row.error) if row.error else "" if new else "registered before"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration._docs import json_lines, run_cli
+from tests.integration._docs import flat, json_lines, run_cli
 from tests.postgres._workers import CONTRACT, migrate, rows, worker_env
 
 pytestmark = pytest.mark.postgres
@@ -26,3 +26,15 @@ def test_a_missing_named_path_is_skipped_and_the_others_are_queued(tmp_path: Pat
     assert [
         job["run_id"] for job in rows(postgres_url, "SELECT args->>'run_id' AS run_id FROM procrastinate_jobs")
     ] == [run["run_id"]]
+
+
+def test_a_folder_with_no_document_queues_nothing_and_says_only_that(tmp_path: Path, postgres_url: str) -> None:
+    data, inbox = tmp_path / "data", tmp_path / "inbox"
+    migrate(postgres_url, data)
+    inbox.mkdir()
+
+    queued = run_cli("run", "--queue", inbox, **worker_env(postgres_url, data))
+
+    assert queued.returncode == 0, queued.stderr
+    assert queued.stdout == ""  # no empty table
+    assert flat(queued.stderr) == f"no documents in {inbox}: nothing to run"
