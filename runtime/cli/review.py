@@ -27,6 +27,7 @@ from claimflow.runtime.cli._common import (
     shown,
     with_engine,
 )
+from claimflow.runtime.cli._names import given_name
 from claimflow.runtime.cli._started import command_started_at
 from claimflow.runtime.registry import ReviewView, RunNotFoundError
 from claimflow.runtime.registry.opening import open_registry
@@ -49,6 +50,8 @@ def review_list(
     types: TypesOption = None,
 ) -> None:
     """Runs waiting for a reviewer (age, due time, assignee), and runs a decider's process left unfinished."""
+    if assignee is not None:
+        assignee = given_name(assignee, "--assignee")  # as `review assign --to` and `review claim --as` store it
 
     async def body(engine: Engine) -> None:
         now = time.time()

@@ -19,15 +19,10 @@ from claimflow.runtime.cli._common import (
     shown,
     with_engine,
 )
+from claimflow.runtime.cli._names import given_name
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
-
-
-def _given(name: str, option: str) -> str:
-    if not name.strip():
-        raise typer.BadParameter(f"{option} needs a name")
-    return name.strip()
 
 
 @review_app.command("assign")
@@ -38,7 +33,7 @@ def review_assign(
     types: TypesOption = None,
 ) -> None:
     """Assign a paused run's review to a reviewer or a group (recorded as review.assigned)."""
-    assignee = _given(to, "--to")
+    assignee = given_name(to, "--to")
 
     async def body(engine: Engine) -> None:
         row = await engine.assign_review(run_id, assignee)
@@ -55,7 +50,7 @@ def review_claim(
     types: TypesOption = None,
 ) -> None:
     """Take a paused run's review: only if unassigned, assigned to you, or to a group you belong to."""
-    reviewer = _given(as_, "--as")
+    reviewer = given_name(as_, "--as")
 
     async def body(engine: Engine) -> None:
         row = await engine.claim_review_as(run_id, reviewer)

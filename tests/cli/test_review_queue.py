@@ -64,6 +64,11 @@ def test_assign_and_claim_follow_the_rules_and_show_in_the_list(queue: tuple[Inv
 
     mine = json_lines(cli("review", "list", "--assignee", "lee", "--json").stdout)
     assert [(view["run_id"], view["assignee"]) for view in mine] == [(invoice, "lee")]
+    # The name is read as `assign --to` and `claim --as` read it: spaces around it are no part of it.
+    padded = json_lines(cli("review", "list", "--assignee", " lee ", "--json").stdout)
+    assert [view["run_id"] for view in padded] == [invoice]
+    blank = cli("review", "list", "--assignee", " ")
+    assert blank.exit_code == 2 and "--assignee needs a name" in flat(blank.stderr)
     assert "lee" in cli("review", "list").stdout
     trace = [item["type"] for item in json_lines(cli("trace", invoice, "--json").stdout)]
     assert trace[-2:] == ["review.claimed", "review.assigned"]
