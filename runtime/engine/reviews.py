@@ -19,7 +19,7 @@ from claimflow.runtime.engine.models import RunModelError
 from claimflow.runtime.engine.tokens import NAME_RULE, is_token_name
 from claimflow.runtime.errors import WorkflowVersionError
 from claimflow.runtime.registry import AsyncRegistry, RegistryError, RunBusyError, RunRow, busy_error
-from claimflow.runtime.registry.reviews import iso_time
+from claimflow.runtime.registry.reviews import due_time, iso_time
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import BlobMissingError
 from claimflow.state.errors import InvalidDecisionError
@@ -158,7 +158,8 @@ class ReviewDesk:
         async with self._sweeping:
             outcomes = []
             for row in await self.registry.list_runs("needs_review"):
-                if row.interrupt_id is None or row.review_due_at is None or row.review_due_at > moment:
+                due = due_time(row)
+                if row.interrupt_id is None or due is None or due > moment:
                     continue
                 outcome = await self._sweep_one(row, row.interrupt_id, moment)
                 if outcome is not None:

@@ -44,6 +44,24 @@ def iso_time(moment: float | None) -> str | None:
     return None if moment is None else datetime.fromtimestamp(moment, UTC).isoformat()
 
 
+def due_time(row: RunRow) -> float | None:
+    """When the run's review is due (Unix time), or None: no due time, or one stored that no date can hold.
+
+    A `due` longer than 3650 days (`99999999999999d`) was taken before 3650d was made the most, and may have put
+    a review's due time past the year 9999, where no ISO time or date reaches. Such a review was never meant to
+    come due: it reads as one with no due time, as a type with no `due` entry has. Every reader of a stored due
+    time reads it through here.
+    """
+    due = row.review_due_at
+    if due is None:
+        return None
+    try:
+        datetime.fromtimestamp(due, UTC)
+    except (OverflowError, OSError, ValueError):  # past the year 9999 (or before 1), or not a number at all (NaN)
+        return None
+    return due
+
+
 @dataclass(frozen=True)
 class ReviewView:
     """A review as the queue shows it, read off the run row (`review list --json` prints `as_json()`)."""
@@ -59,10 +77,11 @@ class ReviewView:
     @classmethod
     def of(cls, row: RunRow, now: float) -> ReviewView:
         """The review of a run in the queue, as it stands at `now` (Unix time)."""
+        due = due_time(row)
         return cls(
             opened_at=row.review_opened_at,
-            due_at=row.review_due_at,
-            overdue=row.review_due_at is not None and row.review_due_at <= now,
+            due_at=due,
+            overdue=due is not None and due <= now,
             assignee=row.assignee,
             priority=row.priority or "normal",
             escalated=row.escalated_at is not None,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from typer.testing import Result
 
+from claimflow.runtime.data_dir import REGISTRY_FILE
 from tests.integration._docs import MEMO, flat, invoice_text, json_lines, mismatch_invoice_text, write
 
 Invoke = Callable[..., Result]
@@ -188,3 +190,26 @@ def test_review_show_says_who_has_the_review_and_when_it_is_due(queue: tuple[Inv
     text = flat(cli("review", "show", invoice).stdout)
     assert "due: overdue " in text and f"({shown['due_at']}) assignee: finance-leads" in text
     assert "assignee: -" in flat(cli("review", "show", memo).stdout)  # due in three days, no one has it
+
+
+def test_a_due_time_stored_past_any_date_reads_as_no_due_time(queue: tuple[Invoke, str, str], tmp_path: Path) -> None:
+    """A review opened under a `due` longer than 3650d (taken before it was refused) lists, shows and sweeps."""
+    cli, invoice, memo = queue
+    with sqlite3.connect(tmp_path / "data" / REGISTRY_FILE) as db:
+        longer = 99999999999999 * 86400  # the `due` of "99999999999999d", taken before 3650d was the most
+        db.execute("UPDATE runs SET review_due_at = review_opened_at + ? WHERE run_id = ?", (longer, memo))
+    db.close()
+
+    listed = cli("review", "list", "--json")
+    assert listed.exit_code == 0, listed.stderr
+    views = {view["run_id"]: view for view in json_lines(listed.stdout)}
+    assert (views[memo]["due_at"], views[memo]["overdue"]) == (None, False)
+    assert views[invoice]["overdue"] is True  # the other review reads as before
+    table = cli("review", "list")
+    assert table.exit_code == 0 and memo[:12] in table.stdout
+    shown = cli("review", "show", memo, "--json")
+    assert shown.exit_code == 0 and json_lines(shown.stdout)[0]["due_at"] is None
+    text = cli("review", "show", memo)
+    assert text.exit_code == 0 and "due:" not in text.stdout  # no due time and no assignee: no such line
+    swept = cli("review", "sweep", "--json")
+    assert swept.exit_code == 0 and [item["run_id"] for item in json_lines(swept.stdout)] == [invoice]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import psycopg
@@ -9,6 +10,7 @@ import pytest
 
 from claimflow.runtime.registry.postgres import PostgresRegistry
 from tests.integration import _deadlines
+from tests.integration._docs import MEMO, json_lines, run_cli, write
 
 pytestmark = pytest.mark.postgres
 
@@ -68,3 +70,29 @@ def test_a_registry_made_before_review_deadlines_gets_their_columns(postgres_url
             )
         }
     assert {"review_opened_at", "review_due_at", "assignee", "priority", "escalated_at", "overdue_at"} <= columns
+
+
+def test_a_due_time_stored_past_any_date_reads_as_no_due_time_on_postgres(postgres_url: str, tmp_path: Path) -> None:
+    """A review opened under a `due` longer than 3650d (taken before it was refused) lists, shows and sweeps."""
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"review": {"due": {"*": "3d"}}}), encoding="utf-8")
+    env = {"CLAIMFLOW_DATABASE_URL": postgres_url, "CLAIMFLOW_POLICY": str(policy)}
+    data = tmp_path / "data"
+    [view] = json_lines(run_cli("run", write(tmp_path, "memo.txt", MEMO), "--json", "--data-dir", data, **env).stdout)
+    assert view["status"] == "needs_review"
+    with psycopg.connect(postgres_url) as conn:
+        longer = 99999999999999 * 86400  # the `due` of "99999999999999d"
+        update = "UPDATE claimflow_runs SET review_due_at = review_opened_at + %s WHERE run_id = %s"
+        conn.execute(update, (longer, view["run_id"]))
+
+    listed = run_cli("review", "list", "--json", "--data-dir", data, **env)
+    shown = run_cli("review", "show", view["run_id"], "--json", "--data-dir", data, **env)
+    swept = run_cli("review", "sweep", "--json", "--data-dir", data, **env)
+
+    assert listed.returncode == 0, listed.stderr
+    assert [(item["run_id"], item["due_at"], item["overdue"]) for item in json_lines(listed.stdout)] == [
+        (view["run_id"], None, False)
+    ]
+    assert shown.returncode == 0, shown.stderr
+    assert json_lines(shown.stdout)[0]["due_at"] is None
+    assert (swept.returncode, json_lines(swept.stdout)) == (0, [])

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 import time
 from dataclasses import replace
 
+from claimflow.runtime.data_dir import REGISTRY_FILE
 from claimflow.runtime.settings import Settings
 from claimflow.state.policy import Policy
 from tests.integration._docs import MEMO, mismatch_invoice_text
@@ -72,3 +74,26 @@ async def test_a_claim_from_the_page_needs_the_forms_token(settings: Settings) -
     assert claimed.status_code == 303
     assert "Assigned to you" in after and 'id="claim-button"' not in after
     assert "Claimed claim.txt: it is assigned to reviewer." in after
+
+
+async def test_a_due_time_stored_past_any_date_reads_as_none_in_the_api_and_on_the_pages(settings: Settings) -> None:
+    """A review opened under a `due` longer than 3650d (taken before it was refused) has no due time anywhere."""
+    policy = Policy.model_validate({"review": {"due": {"*": "3d"}}})
+    async with serving(replace(settings, policy=policy, sweep_seconds=0)) as api:
+        memo = await waiting(api, "memo.txt", MEMO)
+        with sqlite3.connect(settings.data_dir / REGISTRY_FILE) as db:
+            longer = 99999999999999 * 86400  # the `due` of "99999999999999d"
+            db.execute("UPDATE runs SET review_due_at = review_opened_at + ? WHERE run_id = ?", (longer, memo))
+        db.close()
+        queue = await api.client.get("/v1/reviews", headers=api.auth("reviewer"))
+        review = await api.client.get(f"/v1/reviews/{memo}", headers=api.auth("reviewer"))
+        signed_in(api, "reviewer")
+        page = await api.client.get("/review")
+        screen = await api.client.get(f"/review/runs/{memo}")
+
+    assert queue.status_code == 200, queue.text
+    assert [(item["run_id"], item["due_at"], item["overdue"]) for item in queue.json()] == [(memo, None, False)]
+    assert review.status_code == 200, review.text
+    assert (review.json()["due_at"], review.json()["overdue"]) == (None, False)
+    assert page.status_code == 200 and rows(page.text) == [memo]
+    assert screen.status_code == 200 and memo in screen.text
