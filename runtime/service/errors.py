@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from claimflow.runtime.engine.intake import SourceConflictError
 from claimflow.runtime.engine.models import RunModelError
 from claimflow.runtime.registry import RegistryError, RunBusyError, RunNotFoundError, RunSupersededError
+from claimflow.runtime.service.advice import for_the_api
 from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.runtime.version import WorkflowVersionError
 from claimflow.state.errors import InvalidDecisionError, UnknownDocumentTypeError
@@ -89,14 +90,14 @@ async def _not_found(request: Request, error: Exception) -> JSONResponse:
     return _message(404, f"no run {run_id!r}" if run_id is not None else str(error))
 
 
-async def _conflict(_: Request, error: Exception) -> JSONResponse:
-    return _message(409, str(error))
+async def _conflict(request: Request, error: Exception) -> JSONResponse:
+    return _message(409, for_the_api(str(error), request.path_params.get("run_id")))
 
 
-async def _superseded(_: Request, error: Exception) -> JSONResponse:
+async def _superseded(request: Request, error: Exception) -> JSONResponse:
     # The run was run again: the caller is told which run to follow, without reading it out of the message.
     assert isinstance(error, RunSupersededError)
-    return _message(409, str(error), superseded_by=error.superseded_by)
+    return _message(409, for_the_api(str(error), request.path_params.get("run_id")), superseded_by=error.superseded_by)
 
 
 async def _invalid_decision(_: Request, error: Exception) -> JSONResponse:

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from claimflow.runtime.engine import PendingReview
 from claimflow.runtime.engine.decisions import StaleReviewError
 from claimflow.runtime.registry import ReviewView, RunBusyError, RunRow, RunSupersededError
+from claimflow.runtime.service.advice import for_the_api
 from claimflow.runtime.service.deps import (
     ROLE_REFUSED,
     EngineDep,
@@ -208,7 +209,7 @@ async def decide(
         current = await run_public(engine, row.run_id)
         return JSONResponse(  # type: ignore[return-value]
             DecisionConflict(
-                message=str(error),
+                message=for_the_api(str(error), row.run_id),
                 run=current,
                 superseded_by=error.superseded_by if isinstance(error, RunSupersededError) else None,
             ).model_dump(mode="json"),

@@ -152,6 +152,8 @@ async def test_a_reviewer_claims_a_free_review_and_is_refused_one_another_has(se
     assert claimed.status_code == 200 and claimed.json()["assignee"] == "kim"
     assert again.status_code == 200 and again.json()["assignee"] == "kim"
     assert refused.status_code == 409 and "assigned to kim" in refused.json()["message"]
+    # Said for a client of the API: the request that reassigns it, not the CLI's command.
+    assert refused.json()["message"].endswith(f"`POST /v1/reviews/{run_id}/assign` (an admin's) reassigns it")
     assert [item["run_id"] for item in mine.json()] == [run_id]
     assert events == ["review.requested", "review.claimed"]
 

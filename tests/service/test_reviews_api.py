@@ -134,6 +134,8 @@ async def test_a_stale_or_second_decision_is_409_with_the_runs_state(api: Api) -
 
     assert stale.status_code == 409
     assert "not-the-open-review" in stale.json()["message"]
+    # Said for a client of the API: the request that shows the review again, not the CLI's command.
+    assert stale.json()["message"].endswith(f"look at it again with `GET /v1/reviews/{run_id}`")
     assert stale.json()["run"]["status"] == "needs_review" and stale.json()["run"]["run_id"] == run_id
     assert (await api.engine.registry.get_run(run_id)).status == "needs_review"
 

@@ -1,0 +1,40 @@
+"""The engine's words in an API answer: a reviewer's `claimflow` command named as the request that does the same.
+
+The engine says what to do about a refused decision or a review it cannot take as commands (`claimflow review
+show`, `claimflow review assign`), which is right in a terminal. A client of the REST API answering reviews has
+the API, not the CLI: each such command is named as the request that does the same for the run at hand. Commands
+with no request of their own (an operator's: `recover`, `status`, `db migrate`) are left as they are.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["for_the_api"]
+
+_COMMAND = re.compile(r"`claimflow (?P<command>review show|review assign|review list|show|explain|runs)(?: [^`]*)?`")
+"""A backticked reviewer's command, with whatever arguments it was given."""
+
+
+def for_the_api(text: str, run_id: str | None) -> str:
+    """`text` with each reviewer's command it names given as the API request that does the same for `run_id`.
+
+    Without a run (a message about no run in particular) only the commands that need none are renamed.
+    """
+
+    def request(found: re.Match[str]) -> str:
+        command = found["command"]
+        if command == "review list":
+            return "`GET /v1/reviews`"
+        if command == "runs":
+            return "`GET /v1/runs`"
+        if run_id is None:
+            return found[0]
+        return {
+            "review show": f"`GET /v1/reviews/{run_id}`",
+            "review assign": f"`POST /v1/reviews/{run_id}/assign` (an admin's)",
+            "show": f"`GET /v1/runs/{run_id}`",
+            "explain": f"`GET /v1/runs/{run_id}/explain`",
+        }[command]
+
+    return _COMMAND.sub(request, text)
