@@ -35,9 +35,14 @@ async def signed_in_reviewer(request: Request) -> tuple[Principal | None, Respon
     if principal is None:
         return None, html("signin.html", 401, **page_context(request, None))
     if principal.role not in REVIEW_ROLES:
-        text = f"The token {principal.name!r} has the role {principal.role}; reviewing needs reviewer or admin."
+        text = not_a_reviewer(principal)
         return None, html("message.html", 403, **page_context(request, principal, heading="Not a reviewer", text=text))
     return principal, None
+
+
+def not_a_reviewer(principal: Principal) -> str:
+    """Why a token of another role may not use the review pages."""
+    return f"The token {principal.name!r} has the role {principal.role}; reviewing needs reviewer or admin."
 
 
 _DONE = {"approve": "Approved", "edit": "Saved edits to", "reject": "Rejected", "claim": "Claimed"}

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Form, Request, Response
 
 from claimflow.runtime.service.deps import EngineDep, authenticate
 from claimflow.runtime.web.render import REVIEW_BASE, html, static_file
-from claimflow.runtime.web.reviewer import page_context, see_other
-from claimflow.runtime.web.session import csrf_valid, sign_in, sign_out
+from claimflow.runtime.web.reviewer import not_a_reviewer, page_context, see_other
+from claimflow.runtime.web.session import REVIEW_ROLES, csrf_valid, sign_in, sign_out
 
 __all__ = ["router"]
 
@@ -30,6 +30,8 @@ async def sign_in_form(request: Request, engine: EngineDep, token: Annotated[str
         return html(
             "signin.html", 401, **page_context(request, None, error="That token is not valid (or was revoked).")
         )
+    if principal.role not in REVIEW_ROLES:  # signed in, every page would refuse it: said here, no session kept
+        return html("signin.html", 403, **page_context(request, None, error=not_a_reviewer(principal)))
     response = see_other(REVIEW_BASE)
     sign_in(response, token.strip(), secure=request.url.scheme == "https")
     return response

@@ -60,11 +60,19 @@ async def test_the_pages_ask_for_a_token_and_keep_a_good_one_in_a_strict_http_on
     assert "script-src 'self'" in queue.headers["content-security-policy"]
 
 
-async def test_a_submitter_token_signs_in_but_may_not_review(api: Api) -> None:
+async def test_a_submitter_session_may_not_review(api: Api) -> None:
     signed_in(api, "submitter")
     page = await api.client.get("/review")
     assert page.status_code == 403
     assert "reviewing needs reviewer or admin" in page.text
+
+
+async def test_a_submitter_token_is_refused_at_sign_in_and_no_session_is_kept(api: Api) -> None:
+    refused = await api.client.post("/review/sign-in", data={"token": api.tokens["submitter"]})
+    assert refused.status_code == 403
+    assert "has the role submitter; reviewing needs reviewer or admin" in refused.text
+    assert 'name="token"' in refused.text  # the form again, for a reviewer's token
+    assert "set-cookie" not in refused.headers
 
 
 async def test_a_reviewer_limited_to_contracts_sees_and_decides_only_contracts(api: Api) -> None:
