@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 
 from claimflow.state._masking import cards, emails, ibans, phones
+from claimflow.state._masking.text import fold
 
 Span = tuple[int, int, str]
 """Start, end and kind (EMAIL, IBAN, CARD, PHONE, or a user's pattern name)."""
@@ -23,9 +24,10 @@ BUILT_IN: tuple[tuple[str, Callable[[str], Iterator[tuple[int, int]]]], ...] = (
 
 
 def built_in_finds(text: str) -> Iterator[Span]:
-    """Every built-in find in `text`, overlapping ones included."""
+    """Every built-in find in `text`, overlapping ones included, whatever digits and widths it is printed in."""
+    folded = fold(text)
     for kind, find in BUILT_IN:
-        for start, end in find(text):
+        for start, end in find(folded):
             yield start, end, kind
 
 

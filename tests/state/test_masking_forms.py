@@ -142,3 +142,40 @@ def test_a_claim_quoting_placeholders_gets_its_originals_back_and_passes_the_evi
     found = locate(field.evidence, source)
     assert found.evidence is not None, found.reason
     assert (found.evidence.start, found.evidence.end) == (10, 10 + len(field.evidence.quote))
+
+
+# Printed in other digits, full-width forms or other dashes, a value is the same value.
+OTHER_CHARACTERS = [
+    ("CARD", "\uff14\uff11\uff11\uff11 \uff11\uff11\uff11\uff11 \uff11\uff11\uff11\uff11 \uff11\uff11\uff11\uff11"),
+    ("CARD", "\u0664\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661\u0661"),
+    ("CARD", "4111\u20141111\u20141111\u20141111"),
+    ("CARD", "4111\u22121111\u22121111\u22121111"),
+    ("CARD", "4111\u20131111\u20131111\u20131111"),
+    (
+        "IBAN",
+        "\uff24\uff25\uff18\uff19 \uff13\uff17\uff10\uff14 \uff10\uff10\uff14\uff14 \uff10\uff15\uff13\uff12 "
+        "\uff10\uff11\uff13\uff10 \uff10\uff10",
+    ),
+    ("IBAN", "DE89\u20143704\u20140044\u20140532\u20140130\u201400"),
+    ("EMAIL", "\uff4a\uff41\uff4e\uff45\uff20\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45\uff0e\uff43\uff4f\uff4d"),
+    ("PHONE", "\uff15\uff15\uff15-\uff11\uff12\uff13-\uff14\uff15\uff16\uff17"),
+    ("PHONE", "\uff0b49 30 1234 5678"),
+    ("PHONE", "+\uff14\uff19 \uff13\uff10 \uff11\uff12\uff13\uff14 \uff15\uff16\uff17\uff18"),
+    ("PHONE", "\u09e6\u09e9\u09e6 \u09e7\u09e8\u09e9\u09ea\u09eb\u09ec\u09ed"),
+    ("PHONE", "555\u2014123\u20144567"),
+    ("PHONE", "555\u2212123\u22124567"),
+    ("PHONE", "555\u2011123\u20114567"),
+]
+
+
+@pytest.mark.parametrize(("kind", "value"), OTHER_CHARACTERS)
+def test_a_value_in_other_digits_full_width_forms_or_other_dashes_is_masked(kind: str, value: str) -> None:
+    masked = mask_pages((f"Contact {value} today",))
+    assert masked.pages[0] == f"Contact [{kind}_1] today"
+    assert masked.replacements[0].original == value
+
+
+def test_look_alikes_in_other_digits_stay_visible() -> None:
+    # A date and an amount in Arabic-Indic digits, a range with an em dash.
+    text = "Preis \u0663\u0660 \u20ac am \u0660\u0661.\u0660\u0662.\u0662\u0660\u0662\u0664, 2020\u20142024"
+    assert _masked(text) == text
