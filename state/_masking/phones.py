@@ -57,7 +57,7 @@ _GAP = r"[^\w\n+(]"
 _LABELLED = re.compile(
     r"(?i)\b(?:tel|tele?phone|telefon|tel[eé]fono|t[eé]l[eé]phone|t[eé]l|phone|ph|fax|telefax|mobile?|mob|"
     rf"handy|cell|cellphone|tlf|call)\b(?:{_GAP}{{1,3}}(?:fax|phone|mobile?))?{_GAP}{{0,3}}(?:(?:no|nr|number)\b)?"
-    rf"{_GAP}{{0,4}}(?P<number>(?:\+?\d{{1,15}}|\(\+?\d{{1,5}}\)\d{{0,12}}){_LONG_GROUPS}?){NUMBER_ENDS}"
+    rf"{_GAP}{{0,4}}(?P<number>(?:\+?\d{{1,16}}|\(\+?\d{{1,5}}\)\d{{0,12}}){_LONG_GROUPS}?){NUMBER_ENDS}"
 )
 # A month and a year joined by a space ("02 2024 0117", "01 02 2024 1430") read as a dated reference, which
 # documents print far more often than a two-digit area code whose subscriber number opens with 19 or 20.

@@ -144,6 +144,71 @@ def test_a_claim_quoting_placeholders_gets_its_originals_back_and_passes_the_evi
     assert (found.evidence.start, found.evidence.end) == (10, 10 + len(field.evidence.quote))
 
 
+# The README's table, example by example: each "masked" one alone and inside a sentence, each "left visible" one
+# as it is.
+README_MASKED = [
+    ("EMAIL", "jane.doe@example.com"), ("EMAIL", "root@localhost"), ("EMAIL", "admin@mailhost"),
+    ("EMAIL", "user@192.168.0.1"), ("EMAIL", "jane(at)example.org"), ("EMAIL", "JANE(AT)EXAMPLE.ORG"),
+    ("EMAIL", "jane [at] example [dot] org"), ("EMAIL", "jane at example dot com"),
+    ("EMAIL", "JANE AT EXAMPLE DOT COM"), ("EMAIL", "jane dot doe at example dot com"),
+    ("EMAIL", "jane.doe\uff20example.com"),
+    ("IBAN", "de89-3704-0044-0532-0130-00"), ("IBAN", "DE89370400440532013000"), ("IBAN", "de89370400440532013000"),
+    ("IBAN", "DE89 3704 0044\n0532 0130 00"), ("IBAN", "DE89 3704 0044 0532 0130 01"),
+    ("IBAN", "DE89370400440532013001"),
+    ("CARD", "4111.1111.1111.1111"), ("CARD", "4111111111111111"), ("CARD", "4111-1111-1111-1111"),
+    ("CARD", "5555555555554444"), ("CARD", "2223000048400011"), ("CARD", "378282246310005"),
+    ("CARD", "30569309025904"), ("CARD", "3530111333300000"), ("CARD", "6011111111111117"),
+    ("CARD", "6200000000000005"), ("CARD", "6759649826438453"), ("CARD", "2200000000000004"),
+    ("PHONE", "+49 30 1234 5678"), ("PHONE", "+1 (555) 123-4567"), ("PHONE", "+49 (0)30 1234-5678"),
+    ("PHONE", "0049-30-12345678"), ("PHONE", "555-123-4567"), ("PHONE", "555.123.4567"),
+    ("PHONE", "(555) 123-4567"), ("PHONE", "555 123-4567"), ("PHONE", "1-800-555-0199"),
+    ("PHONE", "1 555 123 4567"), ("PHONE", "030 1234567"), ("PHONE", "030/1234567"), ("PHONE", "07946 095800"),
+    ("PHONE", "020 7946 0958"), ("PHONE", "01 23 45 67 89"), ("PHONE", "03-7890 1234"),
+]  # fmt: skip
+README_VISIBLE = [
+    "visit us at www.example.com", "2 @ EUR 5", "eCl@ss", "DE123456789", "RE20240117001", "4006381333931",
+    "4111 1111 1111 1112", "1000000000000008", "01.02.2024", "01-02-2024 10:30", "10:30", "1 234,56", "12 345 678",
+    "0815/2024", "INV-2024-0117", "02 2024 0117", "DE 123 456 789", "FR 05 987 654 321", "0010 0020 0030",
+    "555 123 4567", "1234 5678",
+]  # fmt: skip
+# Behind a phone label, any number of 5 to 16 digits is masked, the look-alikes above included; amounts, times
+# and a tax id with its country code are not a label's number.
+README_LABELLED = [
+    ("Tel 12345", "Tel [PHONE_1]"),
+    ("Phone 1234567890123456", "Phone [PHONE_1]"),
+    ("Tel: +1234567890123456", "Tel: [PHONE_1]"),
+    ("Fax 1234 5678", "Fax [PHONE_1]"),
+    ("Mobile 12345678", "Mobile [PHONE_1]"),
+    ("Telefon 98765", "Telefon [PHONE_1]"),
+    ("Tél. 12345", "Tél. [PHONE_1]"),
+    ("Tel: 01.02.2024", "Tel: [PHONE_1]"),
+    ("Tel 12 345 678", "Tel [PHONE_1]"),
+    ("Tel 0815/2024", "Tel [PHONE_1]"),
+    ("Tel 555 123 4567", "Tel [PHONE_1]"),
+    ("Tel 1234", "Tel 1234"),
+    ("Tel 12345678901234567", "Tel 12345678901234567"),
+    ("Tel 1 234,56", "Tel 1 234,56"),
+    ("Tel 10:30", "Tel 10:30"),
+    ("Tel DE 123 456 789", "Tel DE 123 456 789"),
+]
+
+
+@pytest.mark.parametrize(("kind", "value"), README_MASKED)
+def test_each_masked_example_of_the_readme_is_masked(kind: str, value: str) -> None:
+    assert _masked(value) == f"[{kind}_1]"
+    assert _masked(f"See: {value}, then") == f"See: [{kind}_1], then"
+
+
+@pytest.mark.parametrize("text", README_VISIBLE)
+def test_each_visible_example_of_the_readme_stays_visible(text: str) -> None:
+    assert _masked(f"Item {text} end") == f"Item {text} end"
+
+
+@pytest.mark.parametrize(("text", "masked"), README_LABELLED)
+def test_behind_a_phone_label_5_to_16_digits_are_masked(text: str, masked: str) -> None:
+    assert _masked(text) == masked
+
+
 # Printed in other digits, full-width forms or other dashes, a value is the same value.
 OTHER_CHARACTERS = [
     ("CARD", "\uff14\uff11\uff11\uff11 \uff11\uff11\uff11\uff11 \uff11\uff11\uff11\uff11 \uff11\uff11\uff11\uff11"),
@@ -178,4 +243,35 @@ def test_a_value_in_other_digits_full_width_forms_or_other_dashes_is_masked(kind
 def test_look_alikes_in_other_digits_stay_visible() -> None:
     # A date and an amount in Arabic-Indic digits, a range with an em dash.
     text = "Preis \u0663\u0660 \u20ac am \u0660\u0661.\u0660\u0662.\u0662\u0660\u0662\u0664, 2020\u20142024"
+    assert _masked(text) == text
+
+
+# What a careful user tries next to the table's examples.
+NEAR_MISSES = [
+    ("Write to <jane.doe@example.com>.", "Write to <[EMAIL_1]>."),
+    ("Jane Doe <jane+invoices@example.com>", "Jane Doe <[EMAIL_1]>"),
+    ("mailto:jane@example.com", "mailto:[EMAIL_1]"),
+    ("jane.doe+tag@sub.example.co.uk,", "[EMAIL_1],"),
+    ("gb29 nwbk 6016 1331 9268 19", "[IBAN_1]"),
+    ("iban de89 3704 0044 0532 0130 01", "iban [IBAN_1]"),
+    ("IBAN: de89  3704  0044  0532  0130  00", "IBAN: [IBAN_1]"),
+    ("DE89\u00a03704\u00a00044\u00a00532\u00a00130\u00a000", "[IBAN_1]"),
+    ("| Card | 4111 1111 1111 1111 |", "| Card | [CARD_1] |"),
+    ("|4111 1111 1111 1111|", "|[CARD_1]|"),
+    ("Card\t4111 1111 1111 1111\tEUR 12", "Card\t[CARD_1]\tEUR 12"),
+    ("<td>4111111111111111</td>", "<td>[CARD_1]</td>"),
+    ("4111 1111 1111 1111 12/26", "[CARD_1] 12/26"),
+    ("Tel:\n030 1234567", "Tel:\n[PHONE_1]"),
+    ("Tel\u00a0030 1234567", "Tel\u00a0[PHONE_1]"),
+    ("+49\u202f30\u202f1234\u202f5678", "[PHONE_1]"),
+]
+
+
+@pytest.mark.parametrize(("text", "masked"), NEAR_MISSES)
+def test_near_misses_of_the_examples_are_masked(text: str, masked: str) -> None:
+    assert _masked(text) == masked
+
+
+@pytest.mark.parametrize("text", ["555-123-\n4567", "4111 1111\n1111 1111"])
+def test_phone_and_card_numbers_broken_across_lines_are_not_read_as_one(text: str) -> None:
     assert _masked(text) == text
