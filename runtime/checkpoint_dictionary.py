@@ -19,6 +19,11 @@ from pathlib import Path
 
 import zstandard
 
+# Raised here, defined with the other errors: the CLI tells it without importing Zstandard.
+from claimflow.runtime.errors import UnknownDictionaryError
+
+__all__ = ["CURRENT", "FOLDER", "LEVEL", "UnknownDictionaryError", "dictionary", "dictionary_id"]
+
 CURRENT: str | None = "bb78315a44680e28"
 """The dictionary new values are compressed with (None: none, as before dictionaries)."""
 
@@ -27,10 +32,6 @@ FOLDER = Path(__file__).with_name("checkpoint_dictionaries")
 
 LEVEL = 1
 """The Zstandard level values are compressed at: with the dictionary, level 3 gains a few percent more, slower."""
-
-
-class UnknownDictionaryError(ValueError):
-    """A stored value names a dictionary this installation does not have (written by a newer claimflow)."""
 
 
 def dictionary_id(content: bytes) -> str:

@@ -16,6 +16,14 @@ class WorkflowVersionError(Exception):
     """A run was started by a workflow version this installation does not have."""
 
 
+class UnknownDictionaryError(ValueError):
+    """A stored checkpoint value names a compression dictionary this installation does not have.
+
+    Written by a newer claimflow (or the dictionary's file is damaged): the run is left as it is, for a process
+    that has the dictionary.
+    """
+
+
 class EngineClosedError(RuntimeError):
     """An engine was used after it was closed (its `open_engine` block ended): its database and store are shut."""
 

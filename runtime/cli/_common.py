@@ -25,7 +25,7 @@ from rich.markup import escape
 from rich.table import Column, Table
 
 from claimflow.runtime.data_dir import DataDirectoryError, existing_data_directory
-from claimflow.runtime.errors import SetupError, WorkflowVersionError
+from claimflow.runtime.errors import SetupError, UnknownDictionaryError, WorkflowVersionError
 from claimflow.runtime.registry.runs import (
     SHORTEST_PREFIX,
     RegistryError,
@@ -341,7 +341,7 @@ def exit_codes(
         # Most often a type of one's own this command was not told of (the run named it with --types).
         err.print(f"[red]error:[/red] {message(error)}; {LOAD_YOUR_TYPES}")
         raise typer.Exit(1) from None
-    except (InvalidDecisionError, RegistryError, WorkflowVersionError) as error:
+    except (InvalidDecisionError, RegistryError, WorkflowVersionError, UnknownDictionaryError) as error:
         err.print(f"[red]error:[/red] {message(error)}")
         raise typer.Exit(1) from None
     except Exception as error:
