@@ -8,17 +8,17 @@ itself would not see the run committed while it waited.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from functools import cache
 from typing import LiteralString
 
 import psycopg
 
-from claimflow.runtime.registry._pg_created import CREATION_LOCK, INSERT_RUN, parameters
 from claimflow.runtime.registry._pg_reviews import event_columns, events_insert
 from claimflow.runtime.registry._pg_schema import Row
 from claimflow.runtime.registry._pg_trip import one_round_trip
-from claimflow.runtime.registry.runs import NewRun, RunRow
+from claimflow.runtime.registry.runs import RUN_COLUMNS, NewRun, RunRow
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
 
@@ -40,7 +40,10 @@ def identity(document: DocumentRef, source: str, *, by_source: bool) -> str:
 @cache
 def _find_or_insert(*, with_events: bool) -> LiteralString:
     """The latest run found, or the new one inserted (and its first events), with whether it is new."""
-    made = "made AS (" + INSERT_RUN + " WHERE NOT EXISTS (SELECT FROM found) RETURNING *)"
+    made = (
+        "made AS (INSERT INTO claimflow_runs (" + ", ".join(RUN_COLUMNS) + ")"
+        " SELECT " + ", ".join(["%s"] * len(RUN_COLUMNS)) + " WHERE NOT EXISTS (SELECT FROM found) RETURNING *)"
+    )
     started = ", started AS (" + events_insert("EXISTS (SELECT FROM made)") + ")" if with_events else ""
     return (
         "WITH found AS (" + FIND_LATEST + "), " + made + started + " SELECT *, false AS is_new FROM found"
@@ -53,16 +56,14 @@ def register(
 ) -> tuple[RunRow, bool]:
     """The latest run of `run`'s document from `source`, or `run`, new (then True) with its `started` events.
 
-    One round trip: the identity's lock, the runs' creation lock (`_pg_created`), then one statement that looks
-    and, finding nothing, inserts.
+    One round trip: the identity's lock, then one statement that looks and, finding nothing, inserts.
     """
     document = run.document
     events = event_columns([(run.run_id, started)])
     looked = (document.document_id, by_source, source)
     with one_round_trip(conn):
         conn.execute(LOCK_IDENTITY, (identity(document, source, by_source=by_source),))
-        conn.execute(CREATION_LOCK)
-        found = conn.execute(_find_or_insert(with_events=bool(events)), (*looked, *parameters(run), *events))
+        found = conn.execute(_find_or_insert(with_events=bool(events)), (*looked, *run.values(time.time()), *events))
     row = found.fetchone()
     assert row is not None  # a run is found, or inserted
     new = bool(row.pop("is_new"))

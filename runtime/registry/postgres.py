@@ -14,7 +14,6 @@ from typing import LiteralString
 
 import psycopg
 
-from claimflow.runtime.registry._pg_created import CREATION_LOCK, INSERT_RUN, parameters
 from claimflow.runtime.registry._pg_finals import PgFinalStates
 from claimflow.runtime.registry._pg_register import FIND_LATEST, LOCK_IDENTITY, identity, register
 from claimflow.runtime.registry._pg_reviews import PgReviewTable, insert_events
@@ -30,6 +29,7 @@ from claimflow.runtime.registry.runs import (
     RunNotFoundError,
     RunRow,
     check_claim,
+    insert_run_sql,
     kept_message,
     left_behind,
     like_prefix,
@@ -38,7 +38,7 @@ from claimflow.runtime.registry.runs import (
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
 
-_INSERT_RUN: LiteralString = INSERT_RUN + " RETURNING *"
+_INSERT_RUN = insert_run_sql("claimflow_runs", "%s") + " RETURNING *"
 
 USAGE_TOTALS: LiteralString = (
     "SELECT COALESCE(sum(calls), 0) AS calls, COALESCE(sum(cost), 0) AS cost FROM claimflow_usage_totals"
@@ -47,12 +47,8 @@ USAGE_TOTALS: LiteralString = (
 
 
 def insert_run(conn: psycopg.Connection[Row], run: NewRun) -> RunRow:
-    """Insert a new run (queued, or running) with its model's endpoint; with an owner, leased to it.
-
-    In a transaction (`conn.transaction()`): the runs' creation lock (`_pg_created`) is held until it ends.
-    """
-    conn.execute(CREATION_LOCK)
-    row = conn.execute(_INSERT_RUN, parameters(run)).fetchone()
+    """Insert a new run (queued, or running) with its model's endpoint; with an owner, leased to it."""
+    row = conn.execute(_INSERT_RUN, run.values(time.time())).fetchone()
     assert row is not None  # INSERT ... RETURNING returns the row it inserted
     return RunRow(**row)
 
