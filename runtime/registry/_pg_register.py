@@ -8,13 +8,13 @@ itself would not see the run committed while it waited.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from functools import cache
 from typing import LiteralString
 
 import psycopg
 
+from claimflow.runtime.registry._pg_created import RUN_VALUES, parameters
 from claimflow.runtime.registry._pg_reviews import event_columns, events_insert
 from claimflow.runtime.registry._pg_schema import Row
 from claimflow.runtime.registry._pg_trip import one_round_trip
@@ -42,7 +42,7 @@ def _find_or_insert(*, with_events: bool) -> LiteralString:
     """The latest run found, or the new one inserted (and its first events), with whether it is new."""
     made = (
         "made AS (INSERT INTO claimflow_runs (" + ", ".join(RUN_COLUMNS) + ")"
-        " SELECT " + ", ".join(["%s"] * len(RUN_COLUMNS)) + " WHERE NOT EXISTS (SELECT FROM found) RETURNING *)"
+        " SELECT " + RUN_VALUES + " WHERE NOT EXISTS (SELECT FROM found) RETURNING *)"
     )
     started = ", started AS (" + events_insert("EXISTS (SELECT FROM made)") + ")" if with_events else ""
     return (
@@ -63,7 +63,7 @@ def register(
     looked = (document.document_id, by_source, source)
     with one_round_trip(conn):
         conn.execute(LOCK_IDENTITY, (identity(document, source, by_source=by_source),))
-        found = conn.execute(_find_or_insert(with_events=bool(events)), (*looked, *run.values(time.time()), *events))
+        found = conn.execute(_find_or_insert(with_events=bool(events)), (*looked, *parameters(run), *events))
     row = found.fetchone()
     assert row is not None  # a run is found, or inserted
     new = bool(row.pop("is_new"))

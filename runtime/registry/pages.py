@@ -19,6 +19,8 @@ class RunPage:
     """Only runs created at or after this time (Unix seconds)."""
     after: tuple[float, str] | None = None
     """The (created_at, run_id) of the last run of the previous page."""
+    created_before: float | None = None
+    """Only runs created before this time (a registry that commits runs out of creation order sets it)."""
     limit: int = 50
 
 
@@ -36,6 +38,9 @@ def page_sql(page: RunPage, mark: LiteralString) -> tuple[LiteralString, list[An
     if page.since is not None:
         clauses.append(f"created_at >= {mark}")
         args.append(page.since)
+    if page.created_before is not None:
+        clauses.append(f"created_at < {mark}")
+        args.append(page.created_before)
     if page.after is not None:
         # Creation order with the run id to break ties: a run created later is always after the position.
         clauses.append(f"(created_at > {mark} OR (created_at = {mark} AND run_id > {mark}))")

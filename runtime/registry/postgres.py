@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import LiteralString
 
 import psycopg
 
+from claimflow.runtime.registry._pg_created import HORIZON, INSERT_RUN, parameters
 from claimflow.runtime.registry._pg_finals import PgFinalStates
 from claimflow.runtime.registry._pg_register import FIND_LATEST, LOCK_IDENTITY, identity, register
 from claimflow.runtime.registry._pg_reviews import PgReviewTable, insert_events
@@ -29,7 +31,6 @@ from claimflow.runtime.registry.runs import (
     RunNotFoundError,
     RunRow,
     check_claim,
-    insert_run_sql,
     kept_message,
     left_behind,
     like_prefix,
@@ -38,7 +39,7 @@ from claimflow.runtime.registry.runs import (
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
 
-_INSERT_RUN = insert_run_sql("claimflow_runs", "%s") + " RETURNING *"
+_INSERT_RUN: LiteralString = INSERT_RUN + " RETURNING *"
 
 USAGE_TOTALS: LiteralString = (
     "SELECT COALESCE(sum(calls), 0) AS calls, COALESCE(sum(cost), 0) AS cost FROM claimflow_usage_totals"
@@ -48,7 +49,7 @@ USAGE_TOTALS: LiteralString = (
 
 def insert_run(conn: psycopg.Connection[Row], run: NewRun) -> RunRow:
     """Insert a new run (queued, or running) with its model's endpoint; with an owner, leased to it."""
-    row = conn.execute(_INSERT_RUN, run.values(time.time())).fetchone()
+    row = conn.execute(_INSERT_RUN, parameters(run)).fetchone()
     assert row is not None  # INSERT ... RETURNING returns the row it inserted
     return RunRow(**row)
 
@@ -142,9 +143,16 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates, PgSettlement)
         return RunRow(**rows[0]) if rows else None
 
     def page_runs(self, page: RunPage) -> list[RunRow]:
-        """Up to `page.limit` runs in creation order after `page.after`, with the page's filters."""
-        tail, args = page_sql(page, "%s")
-        return [RunRow(**row) for row in self._all("SELECT * FROM claimflow_runs" + tail, tuple(args))]
+        """Up to `page.limit` runs in creation order after `page.after`, with the page's filters.
+
+        Only runs created before the horizon (`_pg_created`): a run still being created sorts after them all.
+        """
+        with self.session() as conn:
+            found = conn.execute(HORIZON).fetchone()
+            assert found is not None  # an aggregate without GROUP BY returns one row
+            tail, args = page_sql(replace(page, created_before=float(found["horizon"])), "%s")
+            rows = conn.execute("SELECT * FROM claimflow_runs" + tail, tuple(args)).fetchall()
+        return [RunRow(**row) for row in rows]
 
     def stale_runs(self) -> list[RunRow]:
         """Runs left queued, running or resuming by a process that is gone."""

@@ -105,7 +105,10 @@ async def list_runs(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=1000, description="`next_cursor` of the previous page.")] = None,
 ) -> Page[RunPublic]:
-    """Runs, oldest first, a page at a time; a run created while paging shows up on a later page."""
+    """Runs, oldest first, a page at a time; a run created while paging shows up on a later page.
+
+    `resume_cursor`, kept after the last page, reads later the runs created since (a client syncing its copy).
+    """
     rows, position = await engine.runs_page(
         status=known_status(status_),
         doc_type=known_type(engine, doc_type),
@@ -115,7 +118,8 @@ async def list_runs(
         doc_types=principal.types,
     )
     items = [await row_public(engine, row) for row in rows]
-    return Page[RunPublic](items=items, next_cursor=encode_cursor(position) if position else None)
+    resume = encode_cursor((rows[-1].created_at, rows[-1].run_id)) if rows else cursor
+    return Page[RunPublic](items=items, next_cursor=encode_cursor(position) if position else None, resume_cursor=resume)
 
 
 @router.get("/{run_id}")

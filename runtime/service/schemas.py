@@ -72,10 +72,15 @@ class RerunsPublic(BaseModel):
 
 
 class Page(BaseModel, Generic[T]):
-    """One page of a list; pass `next_cursor` as `cursor` for the next, until it is null."""
+    """One page of a list; pass `next_cursor` as `cursor` for the next, until it is null.
+
+    `resume_cursor` is where to go on from later, to read what was added since: the position after the last item
+    shown, or the `cursor` the page was read with when it showed none (null only for an empty first page).
+    """
 
     items: list[T]
     next_cursor: str | None
+    resume_cursor: str | None = None
 
 
 class EventPublic(BaseModel):

@@ -301,3 +301,20 @@ async def test_explain_of_a_run_failed_after_a_decision_is_the_clis_with_its_the
     assert explained == json.loads(cli_json.stdout)
     assert explained["text"].splitlines()[-1] == f"then failed: {failed.error}"
     assert "review: reviewer chose edit at " in explained["text"]
+
+
+async def test_the_resume_cursor_of_the_last_page_reads_only_the_runs_created_since(api: Api) -> None:
+    known = [(await api.upload(f"{n}.txt", invoice_text(f"NW-{n}"))).json()["run_id"] for n in range(3)]
+    empty = (await api.client.get("/v1/runs", params={"status": "failed"}, headers=api.auth("admin"))).json()
+    assert empty["items"] == [] and empty["resume_cursor"] is None  # nothing shown, no position to keep
+    last = (await api.client.get("/v1/runs", headers=api.auth("admin"))).json()
+    assert [item["run_id"] for item in last["items"]] == known and last["next_cursor"] is None
+
+    newer = [(await api.upload(f"new{n}.txt", invoice_text(f"NW-new{n}"))).json()["run_id"] for n in range(2)]
+    since = {"cursor": last["resume_cursor"]}
+    later = (await api.client.get("/v1/runs", params=since, headers=api.auth("admin"))).json()
+    assert [item["run_id"] for item in later["items"]] == newer
+    # Nothing newer yet: the position stays where it was, ready for the next read.
+    again = {"cursor": later["resume_cursor"]}
+    idle = (await api.client.get("/v1/runs", params=again, headers=api.auth("admin"))).json()
+    assert idle["items"] == [] and idle["resume_cursor"] == later["resume_cursor"]
