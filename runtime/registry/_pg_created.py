@@ -28,7 +28,8 @@ from typing import LiteralString
 
 from claimflow.runtime.registry.runs import RUN_COLUMNS, NewRun
 
-_DATABASE_NOW: LiteralString = "extract(epoch FROM clock_timestamp())::double precision"
+_DATABASE_NOW: LiteralString = "extract(epoch FROM statement_timestamp())::double precision"
+"""The database's time as the inserting statement began: after its transaction did, and one value for both columns."""
 
 _STAMPED = ("created_at", "updated_at")
 
