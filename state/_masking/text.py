@@ -19,8 +19,21 @@ _FULL_WIDTH_SHIFT = 0xFF01 - 0x21
 _IDEOGRAPHIC_SPACE = 0x3000
 
 
+KEPT_AS_THEY_ARE = 4096
+"""How many characters that fold to themselves the table remembers: a text in a script of thousands of
+characters (Chinese) would otherwise grow it by one entry for each it ever met, in every long-lived process."""
+
+
 class _Folding(dict[int, int]):
-    """Code point to the ASCII one a detector reads it as; filled as characters are first met."""
+    """Code point to the ASCII one a detector reads it as; filled as characters are first met.
+
+    Every character that folds to another is kept (there are some 800: the decimal digits of every script, the
+    full-width forms, the ideographic space); of those that stay as they are, the first `KEPT_AS_THEY_ARE`.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept_as_they_are = 0
 
     def __missing__(self, code: int) -> int:
         digit = unicodedata.decimal(chr(code), None)
@@ -30,7 +43,11 @@ class _Folding(dict[int, int]):
             folded = code - _FULL_WIDTH_SHIFT
         else:
             folded = 0x20 if code == _IDEOGRAPHIC_SPACE else code
-        self[code] = folded
+        if folded != code:
+            self[code] = folded
+        elif self.kept_as_they_are < KEPT_AS_THEY_ARE:
+            self.kept_as_they_are += 1
+            self[code] = folded
         return folded
 
 
