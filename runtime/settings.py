@@ -387,6 +387,7 @@ def _delivery() -> DeliveryConfig:
         secret=secret,
         max_attempts=_at_least_one("CLAIMFLOW_DELIVER_MAX_ATTEMPTS", 5),
         backoff_s=_non_negative("CLAIMFLOW_DELIVER_BACKOFF_S", 1.0),
+        max_backoff_s=_positive("CLAIMFLOW_DELIVER_MAX_BACKOFF_S", 60.0),
         timeout_s=_positive("CLAIMFLOW_DELIVER_TIMEOUT_S", 10.0),
     )
 

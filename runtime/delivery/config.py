@@ -48,7 +48,7 @@ class DeliveryConfig:
     backoff_s: float = 1.0
     """The wait after the first failed attempt; it doubles after each one (CLAIMFLOW_DELIVER_BACKOFF_S)."""
     max_backoff_s: float = 60.0
-    """The longest wait between two attempts."""
+    """The longest wait between two attempts, a receiver's `Retry-After` included (CLAIMFLOW_DELIVER_MAX_BACKOFF_S)."""
     timeout_s: float = 10.0
     """Seconds one attempt may take (CLAIMFLOW_DELIVER_TIMEOUT_S)."""
 

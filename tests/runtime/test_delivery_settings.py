@@ -38,6 +38,18 @@ def test_targets_secret_and_retry_bounds_come_from_the_environment(
     assert Settings.load(data_dir=tmp_path).delivery.secret == "k"
 
 
+def test_the_longest_wait_is_a_setting_and_bounds_a_receivers_retry_after(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    default = Settings.load(data_dir=tmp_path).delivery
+    assert (default.wait_before(2, asked=120.0), default.wait_before(9)) == (60.0, 60.0)
+    monkeypatch.setenv("CLAIMFLOW_DELIVER_MAX_BACKOFF_S", "300")
+    longer = Settings.load(data_dir=tmp_path).delivery
+    # A receiver asking for two minutes is waited two minutes; the doubling goes on past 60 s, up to 300.
+    assert (longer.wait_before(2, asked=120.0), longer.wait_before(9), longer.wait_before(10)) == (120.0, 128.0, 256.0)
+    assert longer.wait_before(2, asked=900.0) == 300.0
+
+
 def test_no_target_by_default(tmp_path: Path) -> None:
     assert Settings.load(data_dir=tmp_path).delivery.targets == ()
 
@@ -50,6 +62,7 @@ def test_no_target_by_default(tmp_path: Path) -> None:
         ("CLAIMFLOW_DELIVER", "webhook:https://example.test", "CLAIMFLOW_DELIVER_SECRET"),
         ("CLAIMFLOW_DELIVER_MAX_ATTEMPTS", "0", "at least 1"),
         ("CLAIMFLOW_DELIVER_BACKOFF_S", "-1", "at least 0"),
+        ("CLAIMFLOW_DELIVER_MAX_BACKOFF_S", "0", "greater than 0"),
     ],
 )
 def test_a_bad_delivery_setting_names_itself(
