@@ -3,6 +3,11 @@
 A candidate must have its country's length. It counts when its check digits hold (ISO 13616, mod 97), when
 it is printed the way IBANs are (capitals, compact or in groups of four), or when an "IBAN" label stands just
 before it: a mistyped IBAN is still someone's account.
+
+Right behind a label, an IBAN may also be split by a dot, a slash, an underscore or a tab (one of them
+throughout), or have a space between its country code and check digits: "IBAN: DE89.3704.0044.0532.0130.00",
+"IBAN: DE 89 3704 0044 0532 0130 00". Without a label these read as dates, amounts, references, columns of a
+layout or VAT ids too often to be taken for IBANs.
 """
 
 from __future__ import annotations
@@ -33,6 +38,11 @@ _PRINTED = re.compile(r"[A-Z]{2}\d{2}(?:(?: [A-Z0-9]{4})+(?: [A-Z0-9]{1,3})?|[A-
 _ALNUM = re.compile(r"[A-Za-z0-9]")
 _LABEL = re.compile(r"(?i)\biban\b[^\w\n]{0,12}$")
 _LABEL_WINDOW = 20
+# The same label read forwards, to the first character after it: a labelled candidate starts there.
+_LABEL_AHEAD = re.compile(r"(?i)\biban\b[^\w\n]{0,12}")
+_LABELLED_HEAD = re.compile(rf"[A-Za-z]{{2}}{SPACE}?\d{{2}}")
+# Groups after the check digits split by one separator kind throughout ("DE89.3704/0044" is not one number).
+_SPLIT = re.compile(rf"([._/\t])[A-Za-z0-9]{{1,4}}(?:\1[A-Za-z0-9]{{1,4}}){{0,{_LONGEST}}}")
 
 
 def _checksum_holds(compact: str) -> bool:
@@ -56,8 +66,28 @@ def _end_of(text: str, start: int, body_end: int, length: int) -> int | None:
     return None
 
 
+def _labelled_finds(text: str) -> Iterator[tuple[int, int]]:
+    """IBANs right behind a label, in the forms only a label makes safe to read (see the module's docstring)."""
+    for label in _LABEL_AHEAD.finditer(text):
+        head = _LABELLED_HEAD.match(text, label.end())
+        length = None if head is None else _LENGTHS.get(head[0][:2].upper())
+        if head is None or length is None:
+            continue
+        split = _SPLIT.match(text, head.end())
+        if split is not None:
+            # The whole run of groups is the IBAN, or it is some other number: none of it is read as an IBAN.
+            if _end_of(text, head.start(), split.end(), length) == split.end():
+                yield head.start(), split.end()
+            continue
+        body = _BODY.match(text, head.end())
+        end = None if body is None else _end_of(text, head.start(), body.end(), length)
+        if end is not None:
+            yield head.start(), end
+
+
 def find(text: str) -> Iterator[tuple[int, int]]:
     """Where IBANs are in `text`."""
+    yield from _labelled_finds(text)
     for head in _START.finditer(text):
         body = _BODY.match(text, head.end())
         length = _LENGTHS.get(head[0][:2].upper())

@@ -49,7 +49,7 @@ def _masked_linearly(unit: str) -> MaskResult:
 
 @pytest.mark.parametrize(
     "unit",
-    ["01.02.2024 ", "12.34 ", "12 34 ", "030 ", "4111 ", "0 ", "1 555 123 "],
+    ["01.02.2024 ", "12.34 ", "12 34 ", "030 ", "4111 ", "0 ", "1 555 123 ", "IBAN: DE89.3704.0044 ", "IBAN:DE89/"],
 )
 def test_a_long_line_of_look_alikes_is_masked_in_linear_time_and_left_as_it_is(unit: str) -> None:
     result = _masked_linearly(unit)
@@ -62,6 +62,7 @@ def test_a_long_line_of_look_alikes_is_masked_in_linear_time_and_left_as_it_is(u
         ("Tel: 555-123-4567 ", "[PHONE_1]"),
         ("jane(at)example.org ", "[EMAIL_1]"),
         ("DE89 3704 0044 0532 0130 00 ", "[IBAN_1]"),
+        ("IBAN: DE89.3704.0044.0532.0130.00 ", "[IBAN_1]"),
         ("4111.1111.1111.1111 ", "[CARD_1]"),
     ],
 )
