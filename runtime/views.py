@@ -109,11 +109,15 @@ def _review_table(name: str, required: bool, columns: list[str], rows: Sequence[
     }
 
 
-def run_view(row: RunRow, state: WorkflowState | None, types: DocumentTypes) -> dict[str, Any]:
+def run_view(
+    row: RunRow, state: WorkflowState | None, types: DocumentTypes, *, unreadable: str | None = None
+) -> dict[str, Any]:
     """`{"run_id", "document", "status", "doc_type", "fields", "review_reasons", "error", "superseded_by"}`.
 
     `doc_type` is the accepted type (the classifier's, or a reviewer's; `unknown` when none fits), else null: a type
     whose claim was rejected or not confident enough is not the document's, as `review show` and `explain` say too.
+    `unreadable`: why the run's state cannot be read here (see `runtime.unreadable`), said in its `error`, after
+    the run's own error if it has one.
     """
     reasons = state.review_reasons if state and row.status == "needs_review" else []
     return {
@@ -123,6 +127,6 @@ def run_view(row: RunRow, state: WorkflowState | None, types: DocumentTypes) -> 
         "doc_type": state.decided_type if state else None,
         "fields": _fields(state, types) if state else {},
         "review_reasons": [f"{reason.code}: {reason.message}" for reason in reasons],
-        "error": row.error,
+        "error": "; ".join(said for said in (row.error, unreadable) if said) or None,
         "superseded_by": row.superseded_by,
     }

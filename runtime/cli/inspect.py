@@ -55,7 +55,8 @@ def runs(
         rows = with_status(await engine.version_mismatches(), status) if version_mismatch else await engine.runs(status)
         if as_json:
             for row in rows:
-                view = (await engine.view(row.run_id)).model_dump(mode="json")
+                # One run whose state cannot be read here is listed with why, in its `error`: not the end of the list.
+                view = (await engine.view_of(row, listed=True)).model_dump(mode="json")
                 emit({**view, "workflow_version": row.workflow_version} if version_mismatch else view)
             return
         _runs_table(rows, version_mismatch=version_mismatch)

@@ -33,6 +33,7 @@ from claimflow.runtime.registry import ReviewView, RunNotFoundError
 from claimflow.runtime.registry.opening import open_registry
 from claimflow.runtime.registry.reviews import iso_time
 from claimflow.runtime.settings import Settings
+from claimflow.runtime.unreadable import readable
 from claimflow.runtime.views import public_status, review_tables
 from claimflow.state.review import ReviewDecision
 from claimflow.state.review_policy import span
@@ -64,9 +65,10 @@ def review_list(
         ]
         if as_json:
             for row, review in listed:
-                pending = await engine.pending_review(row.run_id)
-                view = (await engine.view(row.run_id)).model_dump(mode="json")
-                note = await engine.review_note(row)
+                # A run whose state cannot be read here is listed with why (its `note`, and its view's `error`).
+                pending, unreadable = await readable(engine.pending_review(row.run_id))
+                view = (await engine.view_of(row, listed=True)).model_dump(mode="json")
+                note = unreadable or await engine.review_note(row)
                 emit(
                     {
                         **view,
@@ -78,10 +80,10 @@ def review_list(
             return
         table = fitted_table("run", "document", "type", "age", "due", "assignee", "reasons", "note")
         for row, review in listed:
-            state = await engine.state(row.run_id)
+            state, unreadable = await readable(engine.state(row.run_id))
             # Each code once, as `run` shows them: `review show` says which fields each one concerns.
             reasons = ", ".join(dict.fromkeys(r.code for r in state.review_reasons)) if state else ""
-            note = await engine.review_note(row) or ""
+            note = unreadable or await engine.review_note(row) or ""
             table.add_row(
                 short_id(row.run_id),
                 shown(row.filename),

@@ -36,6 +36,7 @@ from claimflow.runtime.registry import (
 )
 from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.runtime.unloaded_type import unloaded_type_refusal
+from claimflow.runtime.unreadable import readable
 from claimflow.runtime.views import run_view, with_status
 from claimflow.state.documents import NO_DOCUMENT, DocumentRef
 from claimflow.state.events import event
@@ -148,14 +149,20 @@ class Operations:
         """The run with this id (or a unique prefix of it), as users see it."""
         return await self.view_of(await self.registry.get_run(run_id))
 
-    async def view_of(self, row: RunRow, *, registered_now: bool = False) -> Run:
+    async def view_of(self, row: RunRow, *, registered_now: bool = False, listed: bool = False) -> Run:
         """The run of a row just read, as users see it; the row is not read again.
 
         `registered_now`: the row is the one registering the run returned, before any step could run (a new run,
-        or one failed at intake), so it has no state to read.
+        or one failed at intake), so it has no state to read. `listed`: the run is one of a list, which one run
+        whose state cannot be read here must not stop: that run is shown without its state, its `error` saying why
+        (see `runtime.unreadable`), where UnknownDictionaryError is raised otherwise.
         """
-        state = None if registered_now else await self.state(row.run_id)
-        return Run.model_validate(run_view(row, state, self.types))
+        if registered_now:
+            return Run.model_validate(run_view(row, None, self.types))
+        if not listed:
+            return Run.model_validate(run_view(row, await self.state(row.run_id), self.types))
+        state, unreadable = await readable(self.state(row.run_id))
+        return Run.model_validate(run_view(row, state, self.types, unreadable=unreadable))
 
     async def runs(self, status: str | None = None) -> list[RunRow]:
         """Runs, oldest first; `status` matches the registry status or the public one (failed covers rejected)."""

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from claimflow.runtime.registry import AsyncRegistry, ReviewView, RunPage, RunRow
+from claimflow.runtime.unreadable import readable
 from claimflow.runtime.views import PUBLIC_STATUS, runs_by_status
 from claimflow.state.schema import UNKNOWN_TYPE
 
@@ -37,7 +38,7 @@ class QueueEntry:
     opened_at: float
     """When the review opened (its checkpoint's time), else when the run was last updated."""
     note: str | None
-    """What a reviewer should know: a decision given up, or left unfinished."""
+    """What a reviewer should know: a decision given up, or left unfinished; that the run's state cannot be read."""
     review: ReviewView
     """Its due time, whether it is overdue, assignee, priority and escalation, off the run row."""
 
@@ -140,23 +141,27 @@ class Watching:
         for row in await self.review_order(now):
             seen = may_see(row.doc_type)
             if seen != may_see(UNKNOWN_TYPE):
-                seen = may_see(review_type(row, await self.pending_review(row.run_id)))
+                # A review that cannot be read here goes by the run's type, as one whose decision is being applied.
+                pending, _ = await readable(self.pending_review(row.run_id))
+                seen = may_see(review_type(row, pending))
             if seen:
                 shown.append(row)
         return shown
 
-    async def open_reviews(self, now: float | None = None) -> list[tuple[RunRow, PendingReview | None]]:
-        """The runs of `review_order`, each with its open review, read once (None: a decision is being applied).
+    async def open_reviews(self, now: float | None = None) -> list[tuple[RunRow, PendingReview | None, str | None]]:
+        """The runs of `review_order`, each with its open review, read once, and why it cannot be read here.
 
+        The review is None while a decision is being applied, and for a run whose state cannot be read here (the
+        third value says why, see `runtime.unreadable`: the list goes on with the other runs).
         `review_type(row, review)` is who may see each: what a list that shows the reviews filters by.
         """
-        return [(row, await self.pending_review(row.run_id)) for row in await self.review_order(now)]
+        return [(row, *await readable(self.pending_review(row.run_id))) for row in await self.review_order(now)]
 
     async def review_entries(self) -> list[QueueEntry]:
         """The review queue in `review_order`, each run with its open review's id, type, reasons, times and assignee."""
         entries = []
         now = time.time()
-        for row, pending in await self.open_reviews(now):
+        for row, pending, unreadable in await self.open_reviews(now):
             entries.append(
                 QueueEntry(
                     row=row,
@@ -164,7 +169,7 @@ class Watching:
                     doc_type=review_type(row, pending),
                     reasons=[f"{r.code}: {r.message}" for r in pending.request.reasons] if pending is not None else [],
                     opened_at=review_opened_at(row, pending),
-                    note=await self.review_note(row),
+                    note=unreadable or await self.review_note(row),
                     review=ReviewView.of(row, now),
                 )
             )
@@ -174,7 +179,7 @@ class Watching:
         """Runs by status and how many were rejected, the review queue's length and oldest wait, model calls, cost."""
         counted = runs_by_status(await self.registry.count_runs())  # counted by the database, not read
         # The queue's times alone: a scrape builds no reviewer notes.
-        opened = [review_opened_at(row, await self.pending_review(row.run_id)) for row in await self.review_queue()]
+        opened = [review_opened_at(row, pending) for row, pending, _ in await self.open_reviews()]
         calls, cost = await self.registry.usage_totals()
         return Metrics(
             runs_by_status=counted["runs"],

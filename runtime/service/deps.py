@@ -198,12 +198,13 @@ async def run_public(engine: Engine, run_id: str) -> RunPublic:
     return _public(await engine.view(run_id))
 
 
-async def row_public(engine: Engine, row: RunRow, *, registered_now: bool = False) -> RunPublic:
+async def row_public(engine: Engine, row: RunRow, *, registered_now: bool = False, listed: bool = False) -> RunPublic:
     """The run of a row just read (a page of runs, a run just registered), as the API shows it.
 
-    The row is not read again; `registered_now` (see `Engine.view_of`) skips reading a state there is not yet.
+    The row is not read again; `registered_now` (see `Engine.view_of`) skips reading a state there is not yet;
+    `listed`, for a page of runs, shows a run whose state cannot be read here with why in its `error`.
     """
-    return _public(await engine.view_of(row, registered_now=registered_now))
+    return _public(await engine.view_of(row, registered_now=registered_now, listed=listed))
 
 
 def _public(run: Run) -> RunPublic:

@@ -117,7 +117,8 @@ async def list_runs(
         limit=limit,
         doc_types=principal.types,
     )
-    items = [await row_public(engine, row) for row in rows]
+    # One run whose state cannot be read here (a dictionary this server lacks) is listed with why, not a 500.
+    items = [await row_public(engine, row, listed=True) for row in rows]
     resume = encode_cursor((rows[-1].created_at, rows[-1].run_id)) if rows else cursor
     return Page[RunPublic](items=items, next_cursor=encode_cursor(position) if position else None, resume_cursor=resume)
 

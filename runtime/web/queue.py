@@ -98,22 +98,22 @@ async def visible_queue(engine: Engine, principal: Principal) -> list[QueueItem]
     Off `Engine.open_reviews` (each waiting run's open review read once): the type under review (`review_type`)
     decides whether this reviewer sees a run, and is the type the page shows and filters by, as every other
     review page judges it; the reasons are the ones the reviewer is asked about. A run without an open review (a
-    decision being applied) shows its state's.
+    decision being applied) shows its state's; one whose state cannot be read here, none and a note saying why.
     """
     now = time.time()
     items = []
-    for row, pending in await engine.open_reviews(now):
+    for row, pending, unreadable in await engine.open_reviews(now):
         doc_type = review_type(row, pending)
         if not principal.may_see(doc_type):
             continue
         if pending is not None:
             asked = pending.request.reasons
         else:
-            state = await engine.state(row.run_id)
+            state = None if unreadable else await engine.state(row.run_id)
             asked = state.review_reasons if state is not None else []
         reasons: list[str] = list(dict.fromkeys(reason.code for reason in asked))
         first = asked[0].message if asked else ""
-        note = await engine.review_note(row)
+        note = unreadable or await engine.review_note(row)
         note = for_the_browser(note) if note is not None else None
         due = deadline(ReviewView.of(row, now), now)
         opened = review_opened_at(row, pending)

@@ -1,36 +1,21 @@
 """A checkpoint compressed with a dictionary this claimflow lacks (a newer one wrote it) is told, not a traceback.
 
 The commands that read the run's checkpoints end with exit code 1 and the message naming the dictionary, as a run
-of a workflow version not installed here does, and the run is left paused for a claimflow that has it.
+of a workflow version not installed here does, and the run is left paused for a claimflow that has it. (A list of
+runs goes on with the others: tests/integration/test_listings_with_an_unreadable_run.py.)
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 from claimflow.runtime.data_dir import CHECKPOINT_FILE
 from tests.integration._docs import run_cli
+from tests.integration._newer_dictionary import NEWER, compressed_by_a_newer_claimflow
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "documents"
-NEWER = "0123456789abcdef"
-"""A dictionary no claimflow ships."""
-
-
-def _compressed_by_a_newer_claimflow(checkpoints: Path) -> int:
-    """Relabel every compressed value as compressed with `NEWER`; how many were."""
-    with sqlite3.connect(checkpoints) as connection:
-        changed = 0
-        for table in ("checkpoints", "writes"):
-            cursor = connection.execute(
-                f"UPDATE {table} SET type = 'msgpack+zstd:' || ? WHERE type LIKE 'msgpack+zstd%'",
-                (NEWER,),
-            )
-            changed += cursor.rowcount
-    connection.close()
-    return changed
 
 
 def test_commands_on_a_run_a_newer_claimflow_wrote_name_the_dictionary(tmp_path: Path) -> None:
@@ -40,12 +25,11 @@ def test_commands_on_a_run_a_newer_claimflow_wrote_name_the_dictionary(tmp_path:
     assert ran.returncode == 0, ran.stderr
     run_id = json.loads(ran.stdout)["run_id"]
     assert json.loads(ran.stdout)["status"] == "needs_review"
-    assert _compressed_by_a_newer_claimflow(data / CHECKPOINT_FILE) > 0
+    assert compressed_by_a_newer_claimflow(data / CHECKPOINT_FILE) > 0
 
     for command in (
         ("explain", run_id),
         ("review", "show", run_id),
-        ("review", "list"),
         ("review", "decide", run_id, "--reviewer", "ana", "--approve"),
     ):
         told = run_cli(*command, "--data-dir", data)
