@@ -75,7 +75,8 @@ def create_app(
         dependencies=[Depends(plain_query)],  # no query parameter with a control character reaches a route
     )
     add_error_handlers(app)
-    # No body is read past MAX_REQUEST_BYTES, an upload's past its document's limit and the form around it: 413.
+    # No body is read past MAX_REQUEST_BYTES, an upload's past its document's limit and the form around it: 413
+    # (401 under /v1/ without a valid token, as any unauthenticated request there).
     app.add_middleware(BodyLimit, document_limit=settings.limits.max_bytes)
     app.openapi = documented_errors(app)  # type: ignore[method-assign]  # FastAPI's documented way to change it
     # Routers: every resource's router is included on the next line; add a router to it to serve it.

@@ -5,14 +5,21 @@ a real one is a few kilobytes. Without a cap, a client could make the server rea
 size. An upload (`POST /v1/documents`) may hold its document, up to CLAIMFLOW_MAX_DOCUMENT_BYTES, and the form
 around it (FORM_ALLOWANCE_BYTES): past that it is refused as it comes, before the multipart parser spools it.
 A document over its limit within the allowance is read, and its run fails saying so (the route's docstring).
+
+Under `/v1/` every route takes a bearer token, and a caller without a valid one is told only that (401, as
+`current_principal` answers it), whatever the size of its body: the token is checked when the cap is passed,
+before the 413, so only a known caller learns the limits. Nothing more of the body is read for that check.
 """
 
 from __future__ import annotations
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.requests import HTTPConnection
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from claimflow.runtime.service.deps import bearer_refusal
 
 __all__ = [
     "FORM_ALLOWANCE_BYTES",
@@ -34,6 +41,8 @@ FORM_ALLOWANCE_BYTES = MAX_REQUEST_BYTES
 and room for a document somewhat over its limit to be told so by its failed run rather than by a bare 413."""
 WITH_BODY = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 """The methods whose bodies are counted (a body sent with another is never read)."""
+BEARER_PATHS = "/v1/"
+"""Where every route takes `Authorization: Bearer` (the review pages sign in with a cookie, and keep their 413)."""
 
 
 def too_large(limit: int) -> str:
@@ -55,12 +64,22 @@ def _declared(scope: Scope) -> int | None:
     return int(value) if value is not None and value.isdigit() else None
 
 
+async def _refusal(scope: Scope, path: str, says: str) -> HTTPException:
+    """The answer to a body over its cap: 401 under BEARER_PATHS without a valid token, else 413 saying `says`."""
+    if path.startswith(BEARER_PATHS):
+        unknown = await bearer_refusal(scope["app"].state.engine, HTTPConnection(scope))
+        if unknown is not None:
+            return unknown
+    return HTTPException(413, says)
+
+
 class BodyLimit:
     """ASGI middleware: a request whose body is over its cap is answered 413, the rest passed on.
 
     The cap is `limit` bytes, or for an upload `document_limit` and FORM_ALLOWANCE_BYTES. A body that declares its
     length is refused before any of it is read; one sent in chunks is refused at the chunk that passes the cap (an
-    HTTPException from `receive`, answered by the app's error handler).
+    HTTPException from `receive`, answered by the app's error handler). Under BEARER_PATHS a caller without a
+    valid token is answered 401 there instead.
     """
 
     def __init__(self, app: ASGIApp, limit: int = MAX_REQUEST_BYTES, *, document_limit: int) -> None:
@@ -84,7 +103,8 @@ class BodyLimit:
         )
         declared = _declared(scope)
         if declared is not None and declared > cap:
-            await JSONResponse({"message": says}, status_code=413)(scope, receive, send)
+            refused = await _refusal(scope, path, says)
+            await JSONResponse({"message": refused.detail}, refused.status_code, refused.headers)(scope, receive, send)
             return
         read = 0
 
@@ -94,7 +114,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 read += len(message.get("body", b""))
                 if read > cap:
-                    raise HTTPException(413, says)
+                    raise await _refusal(scope, path, says)
             return message
 
         await self.app(scope, counted, send)

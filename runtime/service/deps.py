@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.requests import HTTPConnection
 
 from claimflow.runtime.engine import Engine, PendingReview, Run
 from claimflow.runtime.engine.watching import review_type
@@ -127,18 +128,35 @@ async def get_authenticate(engine: EngineDep) -> Callable[[str | None], Awaitabl
 Authenticate = Annotated[Callable[[str | None], Awaitable[Principal | None]], Depends(get_authenticate)]
 
 
+def unauthenticated(token_sent: bool) -> HTTPException:
+    """The 401 for a request without a valid bearer token (`token_sent`: one was sent, unknown or revoked)."""
+    message = "a valid token is required" if token_sent else "missing Authorization: Bearer <token>"
+    return HTTPException(status.HTTP_401_UNAUTHORIZED, message, headers={"WWW-Authenticate": "Bearer"})
+
+
 async def current_principal(
     engine: EngineDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
     """The caller named by `Authorization: Bearer <token>`; 401 when it is missing, unknown or revoked."""
     principal = await authenticate(engine, credentials.credentials if credentials else None)
     if principal is None:
-        message = "a valid token is required" if credentials else "missing Authorization: Bearer <token>"
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, message, headers={"WWW-Authenticate": "Bearer"})
+        raise unauthenticated(credentials is not None)
     return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+async def bearer_refusal(engine: Engine, connection: HTTPConnection) -> HTTPException | None:
+    """The 401 `current_principal` would answer this request with, or None when its bearer token is valid.
+
+    For what must be judged before a route runs (`BodyLimit`: an oversized body is the caller's business only once
+    the caller is known).
+    """
+    credentials = await _bearer(connection)
+    if await authenticate(engine, credentials.credentials if credentials else None) is None:
+        return unauthenticated(credentials is not None)
+    return None
 
 
 def require(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:

@@ -85,7 +85,7 @@ def _the_file(form: FormData) -> UploadFile:
         413: {
             "model": Message,
             "description": f"The body is over CLAIMFLOW_MAX_DOCUMENT_BYTES and {FORM_ALLOWANCE_BYTES:,} bytes of"
-            " form around the document; it is not read past that.",
+            " form around the document; it is not read past that. Without a valid token such a body is 401.",
         },
         400: {"model": Message, "description": "A malformed multipart/form-data body, or one with other fields."},
         422: {"model": InvalidRequest, "description": "No file `file` in a multipart/form-data body."},
@@ -106,8 +106,8 @@ async def upload(
     The body is read only once the token is checked. A document over the size limit
     (CLAIMFLOW_MAX_DOCUMENT_BYTES) is not read past it: its run fails at once with the reason, as with
     `claimflow run`. A body over that limit and the form's allowance is 413 and no run (`body_limit`): refused
-    before it is read if it declares its length, else at the chunk that passes the cap. In production mode a
-    worker advances the run, not this server.
+    before it is read if it declares its length, else at the chunk that passes the cap; without a valid token it
+    is 401, as any request is. In production mode a worker advances the run, not this server.
     """
     limit = engine.limits.max_bytes
     # A malformed multipart body, or one with more than one file or two fields, is 400 (Starlette's parser). One
