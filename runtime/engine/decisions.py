@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from langgraph.types import Command
 
+from claimflow.runtime.engine.decided import decided_already, deciding_decision
 from claimflow.runtime.engine.turns import RunTurns
 from claimflow.runtime.registry import (
     AsyncRegistry,
@@ -176,17 +177,23 @@ class Decisions:
                 row.run_id, answered, decision.reviewer, decision_json, "refused", message
             )
 
+        # A refusal is kept with its reason; its decider is told, besides, who decided the review first
+        # (`decided_before`), which the history holds already.
         if row.status != "needs_review" or pending is None:
             message = await self.not_decidable(row)
             await refuse(message)
-            raise busy_error(row, message)
+            raise busy_error(row, message + await self.decided_before(row.run_id, answered))
         if answered != pending.interrupt_id:
-            message = (
-                f"run {row.run_id} no longer waits on review {answered}, the one this decision answers; it waits"
-                f" on {pending.interrupt_id} now: look at it again with `claimflow review show`"
-            )
-            await refuse(message)
-            raise StaleReviewError(f"decision refused, run stays paused: {message}")
+
+            def stale(decided: str = "") -> str:
+                return (
+                    f"run {row.run_id} no longer waits on review {answered}, the one this decision answers{decided};"
+                    f" it waits on {pending.interrupt_id} now: look at it again with `claimflow review show`"
+                )
+
+            await refuse(stale())
+            told = stale(await self.decided_before(row.run_id, answered))
+            raise StaleReviewError(f"decision refused, run stays paused: {told}")
         if seen_at is not None and pending.opened_at is not None and pending.opened_at > seen_at:
             message = (
                 f"run {row.run_id} waits on review {pending.interrupt_id}, opened after this decision was made"
@@ -216,7 +223,9 @@ class Decisions:
             )
         except RunBusyError as error:
             await refuse(str(error))
-            raise StaleReviewError(f"decision refused: {error}") from None
+            # Another process's decision claimed the run first: who made it, when, and what, is said too.
+            told = str(error) + await self.decided_before(row.run_id, answered)
+            raise StaleReviewError(f"decision refused: {told}") from None
         resume: Command[Any] = Command(resume={answered: decision.model_dump(mode="json")})
         # Cancelled (a server's client gone, a timeout), the run is let go resuming: `recover` finishes the
         # decision if its resume was committed, else opens the review again (`reopen_abandoned`).
@@ -328,6 +337,14 @@ class Decisions:
         if row.status != "needs_review":
             return f"run {row.run_id} is {row.status}, not waiting for review"
         return f"run {row.run_id} has no open review; `claimflow show {row.run_id}` shows where it stands"
+
+    async def decided_before(self, run_id: str, interrupt_id: str | None) -> str:
+        """What a refusal adds when a decision answered review `interrupt_id` first, else nothing.
+
+        `; review R was already decided by NAME at TIME: WHAT` (`decided`), from the stored decision history.
+        """
+        found = deciding_decision(await self.registry.decisions(run_id), interrupt_id)
+        return f"; {decided_already(found)}" if found is not None else ""
 
     async def last_decision(self, run_id: str) -> dict[str, Any] | None:
         """The latest decision submitted for the run that claimed it (refused ones never did), if any."""

@@ -57,6 +57,9 @@ class Queued:
         async def pending_review(self, run_id: str) -> PendingReview | None:  # noqa: D102
             ...
 
+        async def decided_before(self, run_id: str, interrupt_id: str | None) -> str:  # noqa: D102
+            ...
+
         def _started_event(self, ref: DocumentRef, *, model: RunModel | None = None, **started: str) -> Event: ...
 
         def _new_run(
@@ -195,10 +198,10 @@ class Queued:
         try:
             await _migrated(asyncio.to_thread(write))
         except RunBusyError as error:
-            await self.registry.record_decision(
-                row.run_id, interrupt_id or row.interrupt_id, decision.reviewer, as_json, "refused", str(error)
-            )
-            raise RunBusyError(f"decision refused, run stays as it is: {error}") from None
+            answered = interrupt_id or row.interrupt_id
+            await self.registry.record_decision(row.run_id, answered, decision.reviewer, as_json, "refused", str(error))
+            told = str(error) + await self.decided_before(row.run_id, answered)
+            raise RunBusyError(f"decision refused, run stays as it is: {told}") from None
         return await self.registry.get_run(row.run_id)
 
     async def _check_without_document(

@@ -166,7 +166,11 @@ async def get_review(principal: Reviewer, engine: EngineDep, run_id: str) -> Rev
     "/{run_id}/decision",
     responses={
         202: {"model": RunPublic, "description": "Production mode: recorded; a worker resumes the run."},
-        409: {"model": DecisionConflict, "description": "Stale or second decision: the run's current state."},
+        409: {
+            "model": DecisionConflict,
+            "description": "Stale or second decision: the run's current state; the message names who decided the"
+            " review, when and what.",
+        },
         422: {"model": DecisionInvalid, "description": "The decision fails its checks; the run stays paused."},
     },
 )
