@@ -7,7 +7,9 @@ before it: a mistyped IBAN is still someone's account.
 Right behind a label, an IBAN may also be split by a dot, a slash, an underscore or a tab (one of them
 throughout), or have a space between its country code and check digits: "IBAN: DE89.3704.0044.0532.0130.00",
 "IBAN: DE 89 3704 0044 0532 0130 00". Without a label these read as dates, amounts, references, columns of a
-layout or VAT ids too often to be taken for IBANs.
+layout or VAT ids too often to be taken for IBANs, but for the space after the country code when the check digits
+hold (a capital country code, then groups as above: nothing else of that length passes mod 97 by chance often
+enough to matter, and masked in part the rest would be read as a phone number).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ _LENGTHS = {
 _LONGEST = max(_LENGTHS.values())
 # The start of a candidate only; its body is read from there, so a rejected candidate never hides the next.
 _START = re.compile(r"(?<![^\W_])[A-Za-z]{2}\d{2}")
+_SPACED_START = re.compile(rf"(?<![^\W_])[A-Z]{{2}}{SPACE}\d{{2}}")
 # Groups are split by one or two spaces, a dash, or a line break (a table cell wraps a long IBAN).
 _BODY = re.compile(rf"(?:(?:{SPACE}{{1,2}}|{DASH}|{SPACE}?\n{SPACE}?)?[A-Za-z0-9]){{11,{_LONGEST - 4}}}")
 _PRINTED = re.compile(r"[A-Z]{2}\d{2}(?:(?: [A-Z0-9]{4})+(?: [A-Z0-9]{1,3})?|[A-Z0-9]+)")
@@ -98,4 +101,10 @@ def find(text: str) -> Iterator[tuple[int, int]]:
             continue
         compact = "".join(_ALNUM.findall(text, head.start(), end)).upper()
         if _checksum_holds(compact) or _PRINTED.fullmatch(text, head.start(), end) or _labelled(text, head.start()):
+            yield head.start(), end
+    for head in _SPACED_START.finditer(text):
+        body = _BODY.match(text, head.end())
+        length = _LENGTHS.get(head[0][:2])
+        end = None if body is None or length is None else _end_of(text, head.start(), body.end(), length)
+        if end is not None and _checksum_holds("".join(_ALNUM.findall(text, head.start(), end)).upper()):
             yield head.start(), end

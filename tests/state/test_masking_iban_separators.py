@@ -76,3 +76,11 @@ def test_look_alikes_and_unlabelled_forms_stay_visible(text: str) -> None:
 def test_an_unlabelled_iban_in_groups_of_spaces_or_dashes_is_masked_as_before() -> None:
     text = f"Ref: {VALID[:4]}-{VALID[4:8]}-{VALID[8:12]}-{VALID[12:16]}-{VALID[16:20]}-{VALID[20:]}"
     assert mask_pages((text,)).pages == ("Ref: [IBAN_1]",)
+
+
+def test_without_a_label_a_space_after_the_country_code_is_read_when_the_check_digits_hold() -> None:
+    masked = mask_pages(("Please pay to DE 89 3704 0044 0532 0130 00 within 14 days",))
+    assert masked.pages == ("Please pay to [IBAN_1] within 14 days",)
+    assert mask_pages(("GB 29 NWBK 6016 1331 9268 19",)).pages == ("[IBAN_1]",)
+    # Check digits that do not hold, without a label: no IBAN (the rest of the number is no longer one either).
+    assert "[IBAN_" not in mask_pages(("DE 89 3704 0044 0532 0130 01",)).pages[0]
