@@ -53,10 +53,13 @@ def dictionary(dict_id: str) -> zstandard.ZstdCompressionDict:
     except FileNotFoundError:
         raise UnknownDictionaryError(
             f"a checkpoint value was compressed with dictionary {dict_id}, which this claimflow does not have "
-            f"(no {path.name} in {FOLDER}): it was written by a newer claimflow; upgrade to read it"
+            f"(no {path.name} in {FOLDER}): it was written by a newer claimflow; upgrade to read it",
+            dict_id=dict_id,
         ) from None
     if dictionary_id(content) != dict_id:
-        raise UnknownDictionaryError(f"{path} is not the dictionary {dict_id} (its content differs): reinstall")
+        raise UnknownDictionaryError(
+            f"{path} is not the dictionary {dict_id} (its content differs): reinstall", dict_id=dict_id, damaged=True
+        )
     prepared = zstandard.ZstdCompressionDict(content)
     prepared.precompute_compress(level=LEVEL)
     return prepared

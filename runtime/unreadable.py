@@ -20,8 +20,17 @@ T = TypeVar("T")
 
 
 def unreadable_note(error: UnknownDictionaryError) -> str:
-    """What a list says of a run whose state cannot be read here; the error names the dictionary and what to do."""
-    return f"its state cannot be read here: {error}"
+    """What a list says of a run whose state cannot be read here: the dictionary, and what to do.
+
+    Without the dictionaries' folder the error names: a list is also read over HTTP, by callers who have no
+    business with the server's paths (and the command about the run says where).
+    """
+    if error.damaged:
+        return f"its state cannot be read here: this claimflow's dictionary {error.dict_id} is damaged; reinstall"
+    return (
+        f"its state cannot be read here: it was compressed with dictionary {error.dict_id}, which this claimflow "
+        "does not have (a newer claimflow wrote it); upgrade to read it"
+    )
 
 
 async def readable(read: Awaitable[T]) -> tuple[T | None, str | None]:
