@@ -4,6 +4,7 @@ A cell holds its value and nothing else but what commonly rides along: a currenc
 (`74,70 €`, `$8.25`, even a symbol that names no single currency), a unit after a quantity (`3 Stk.`,
 `12 pcs`), punctuation. Rows printed with single spaces are read from the right, one value per column
 (`last_value`); a currency written right before an amount goes with it, not with the cell to its left.
+The columns left of a row's one text column are read from the left (`first_value`).
 """
 
 from __future__ import annotations
@@ -53,6 +54,15 @@ def last_value(spec: Typed, text: str, order: DateOrder | None) -> Reading | Non
         return last
     start = currency_before(text, last.start)
     return None if start < last.start and minus_before(text, start) else replace(last, start=start)
+
+
+def first_value(spec: Typed, text: str, order: DateOrder | None) -> Reading | None:
+    """The value of the column's kind that starts `text` (a date before a statement line's description)."""
+    kind = value_kind(spec)
+    if kind is None or kind == "text":
+        return None
+    found = read_values(spec, text, order, inline=False)
+    return found[0] if found else None
 
 
 def _rest_is_empty(kind: ValueKind, rest: str) -> bool:

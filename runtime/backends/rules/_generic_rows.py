@@ -6,7 +6,7 @@ heading (`_generic_tabbed.py`). When each column label heads its own printed col
 between them), a row's cells are read by position: each stretch of the row goes to the heading it
 overlaps, or the one it stands next to. When the header is printed with single spaces, or a row
 printed with tabs stands under one printed with spaces, positions say nothing; the row is then read
-by kind from the right (`... 4  18.50  74.00`), and only a leading text column may take the rest.
+by kind from both ends (`... 4  18.50  74.00`, `03/06/2024 ...`), and one text column takes the rest.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from claimflow.runtime.backends.rules._generic_cells import has_value, last_value, read_cell
+from claimflow.runtime.backends.rules._generic_cells import first_value, has_value, last_value, read_cell
 from claimflow.runtime.backends.rules._generic_tabbed import TAB, read_tabbed, tab_cells, tab_headings
 from claimflow.runtime.backends.rules._generic_values import Chunk, chunks
 from claimflow.runtime.backends.rules._lines import Line
@@ -139,10 +139,13 @@ def _by_position(header: Header, line: Line, indent: int, order: DateOrder | Non
 
 def _by_kind(header: Header, line: Line, order: DateOrder | None) -> dict[str, str] | None:
     columns = header.columns
-    lead = columns[0] if columns[0].kind == "text" else None
-    trailing = columns[1:] if lead is not None else columns
-    if any(column.kind == "text" for column in trailing):
+    texts = [index for index, column in enumerate(columns) if column.kind == "text"]
+    if len(texts) > 1:
         return None  # two text columns printed with single spaces cannot be told apart
+    # The one text column takes what the figures around it leave: those after it are read from the right,
+    # those before it (a statement's date before its description) from the left.
+    split = texts[0] if texts else 0
+    leading, trailing = columns[:split], columns[split + 1 :] if texts else columns
     rest = line.text
     cells: dict[str, str] = {}
     for column in reversed(trailing):
@@ -151,11 +154,17 @@ def _by_kind(header: Header, line: Line, order: DateOrder | None) -> dict[str, s
             return None
         cells[column.name] = found.value
         rest = rest[: found.start]
-    if lead is not None:
-        value = read_cell(lead, rest, order)
+    for column in leading:
+        found = first_value(column, rest, order)
+        if found is None:
+            return None
+        cells[column.name] = found.value
+        rest = rest[found.end :]
+    if texts:
+        value = read_cell(columns[split], rest, order)
         if value is None:
             return None
-        cells[lead.name] = value
+        cells[columns[split].name] = value
     elif rest.strip():
         return None
     return {column.name: cells[column.name] for column in columns}
