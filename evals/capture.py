@@ -70,8 +70,10 @@ def _write(case: ModelStepCase | ReviewCase, out: Path) -> Path:
     return path
 
 
-def _model_answer(events: list[dict[str, Any]], step: str, pages: list[str]) -> tuple[dict[str, Any], str, str | None]:
-    """The model's last answer for `step`, its prompt ref and hash: from its recording, else rebuilt from the events."""
+def _model_answer(
+    events: list[dict[str, Any]], step: str, pages: list[str], state: WorkflowState
+) -> tuple[dict[str, Any], str, str | None]:
+    """The model's last answer for `step`, its prompt ref and hash: from its recording, else rebuilt from the run."""
     calls = [e["data"] for e in events if e.get("type") == "model.called" and e.get("step") == step]
     if not calls:
         raise CaptureError(f"no model answer for step {step} in the run's events")
@@ -86,7 +88,30 @@ def _model_answer(events: list[dict[str, Any]], step: str, pages: list[str]) -> 
             raise CaptureError(str(error)) from error
         if claim is not None:
             return claim, str(last["prompt"]), digest
-    return {"fields": _claims_from_events(events, step, pages), "rows": []}, str(last["prompt"]), digest
+    rows = _rows_from_state(state, pages)
+    return {"fields": _claims_from_events(events, step, pages), "rows": rows}, str(last["prompt"]), digest
+
+
+def _on_pages(evidence: dict[str, Any], pages: list[str]) -> dict[str, Any]:
+    """`evidence` with its offsets on the masked pages the case holds, where its quote is on its page."""
+    # Events and state keep offsets in the document's own text; the case's pages are the masked text the model saw.
+    page = pages[evidence["page"] - 1] if 0 < evidence["page"] <= len(pages) else ""
+    start = page.find(evidence["quote"])
+    return evidence | {"start": start, "end": start + len(evidence["quote"])} if start >= 0 else evidence
+
+
+def _rows_from_state(state: WorkflowState, pages: list[str]) -> list[dict[str, Any]]:
+    """The run's table rows as row claims. A decision cannot change rows: they are those the extraction claimed.
+
+    Their claim events give each row's cells as one text, which a cell holding `; ` would split wrongly, so the
+    rows are taken from the run's tables, cell by cell.
+    """
+    return [
+        {"table": table, "cells": {name: value for name, value in row.cells.items() if value is not None},
+         "evidence": _on_pages(row.evidence.model_dump(mode="json", include={"page", "start", "end", "quote"}), pages)}
+        for table, rows in state.tables.items()
+        for row in rows
+    ]  # fmt: skip
 
 
 def _claims_from_events(events: list[dict[str, Any]], step: str, pages: list[str]) -> list[dict[str, Any]]:
@@ -95,17 +120,8 @@ def _claims_from_events(events: list[dict[str, Any]], step: str, pages: list[str
     found = [e["data"] for e in events if e.get("step") == step and e.get("type") in kinds
              and isinstance((e.get("data") or {}).get("evidence"), dict) and e["data"].get("confidence") is not None
              and "." in str(e["data"].get("claim_id", ""))]  # fmt: skip
-    claims = []
-    for data in found:
-        evidence = dict(data["evidence"])
-        # Events keep offsets in the document's own text; the case's pages are the masked text the model saw.
-        page = pages[evidence["page"] - 1] if 0 < evidence["page"] <= len(pages) else ""
-        start = page.find(evidence["quote"])
-        if start >= 0:
-            evidence |= {"start": start, "end": start + len(evidence["quote"])}
-        claims.append({"field": data["field"], "value": data["value"], "confidence": data["confidence"],
-                       "evidence": evidence})  # fmt: skip
-    return claims
+    return [{"field": data["field"], "value": data["value"], "confidence": data["confidence"],
+             "evidence": _on_pages(dict(data["evidence"]), pages)} for data in found]  # fmt: skip
 
 
 def corrected(
@@ -184,7 +200,7 @@ def _extraction_case(
     decision = _with_earlier_edits(state)
     doc_type = kind.name
     step = f"extract_{doc_type}"
-    answer, prompt, prompt_hash = _model_answer(events, step, pages)
+    answer, prompt, prompt_hash = _model_answer(events, step, pages, state)
     fixed, unquoted = corrected(answer, decision, _found_evidence(state, pages))
     action = f"edited ({', '.join(sorted(decision.edits))})" if decision.edits else "approved"
     left_out = f" Not judged, no quote proves the reviewer's value: {', '.join(unquoted)}." if unquoted else ""

@@ -1,0 +1,37 @@
+"""`claimflow eval capture` of a run made without `--record` keeps its table rows in the case's claim.
+
+Such a run's answer is rebuilt from what the run kept; its rows (an invoice's lines, a statement's
+transactions) were left out, so the case's recorded claim, served again by replay, had no table.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from claimflow.evals.golden import ModelStepCase, load_goldens
+from claimflow.evals.run_model import evaluate
+from tests._table_invoice import CELLS, INVOICE, LINES
+from tests.integration._docs import json_lines, run_cli, write
+
+
+def test_the_rows_of_a_run_without_a_recording_are_in_the_captured_claim(tmp_path: Path) -> None:
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    write(docs, "stationery.txt", INVOICE)
+    done = run_cli("run", docs, "--json", "--data-dir", data, "--model", "rules")
+    [view] = json_lines(done.stdout)
+    assert view["status"] == "needs_review", done.stdout
+    approved = run_cli("review", "decide", view["run_id"], "--reviewer", "ana", "--approve", "--data-dir", data)
+    assert approved.returncode == 0, approved.stderr
+    captured = run_cli("eval", "capture", view["run_id"], "--data-dir", data, "--out", tmp_path / "goldens")
+    assert captured.returncode == 0, captured.stderr
+
+    [case] = load_goldens(tmp_path / "goldens")
+    assert isinstance(case, ModelStepCase)
+    rows = case.recorded_claim["rows"]
+    assert [row["cells"] for row in rows] == CELLS
+    assert [row["table"] for row in rows] == ["line_items", "line_items"]
+    assert [row["evidence"]["quote"] for row in rows] == list(LINES)
+    page = case.pages[0]
+    assert all(page[row["evidence"]["start"] : row["evidence"]["end"]] == row["evidence"]["quote"] for row in rows)
+    assert case.original_claim is not None and case.original_claim["rows"] == rows
+    assert evaluate(case, case.recorded_claim).passed
