@@ -4,7 +4,9 @@ A checkpoint value compressed with a dictionary this claimflow lacks (a newer on
 UnknownDictionaryError when the run's state is read. A command about that one run (`show`, `explain`,
 `review decide`) refuses it; a list (`runs --json`, `review list`, `GET /v1/runs`, `GET /v1/reviews`, the
 review page, `/metrics`) reads every run's state, so it reads each through `readable` and shows that run with
-the note it returns where the state's contents would be.
+the note it returns where the state's contents would be. So do the other readers of many runs: the review sweep
+(that review's outcome `failed`, the note its detail) and `export` (that run left out and named). Over HTTP the
+note is the answer about that one run: its row (`GET /v1/runs/{id}`), or a 409 (`runtime.service.errors`).
 """
 
 from __future__ import annotations

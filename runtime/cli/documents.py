@@ -375,6 +375,8 @@ def export_command(
     single OUTPUT an earlier export of one type wrote (with its tables) is removed, and said to be. A file of
     such a name that no export wrote (its header row is not an export's) is left as it is, and said to be.
     A CSV is plain UTF-8, as programs read it; with --excel, as spreadsheets read it.
+    Exits with 1, once the rest is written, when runs were left out and named (of types not loaded here, or whose
+    state this claimflow cannot read).
     """
     from claimflow.runtime.export import FORMATS, format_for  # the exporter's own, read when a command exports
 
@@ -409,13 +411,20 @@ def export_command(
     if exported.kept:
         kept = shown(", ".join(str(path) for path in exported.kept))
         err.print(f"left in place (no export wrote them, and they are not part of this one): {kept}", highlight=False)
+    if _left_out(exported):
+        raise typer.Exit(1)
+
+
+def _left_out(exported: Export) -> bool:
+    """Name the runs an export left out; whether it left any (an export with a gap must not pass for whole)."""
     if exported.inactive:
-        # A record is written as its type declares it; a run whose type this command did not load is left out,
-        # and an export that left records out must not pass for a complete one (a cron job without --types).
+        # A record is written as its type declares it; a run whose type this command did not load is left out.
         left = shown(", ".join(f"{name} ({count})" for name, count in exported.inactive))
         err.print(
             f"[red]error:[/red] left out the runs of document types not loaded here: {left}; name their declarations"
             " with --types (or CLAIMFLOW_TYPES, claimflow.toml) and export again",
             highlight=False,
         )
-        raise typer.Exit(1)
+    for run_id, why in exported.unreadable:  # a newer claimflow wrote its state
+        err.print(f"[red]error:[/red] left out run {run_id}: {shown(why)}", highlight=False)
+    return bool(exported.inactive or exported.unreadable)

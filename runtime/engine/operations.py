@@ -98,6 +98,9 @@ class Export:
     inactive: tuple[tuple[str, int], ...] = ()
     """Runs left out because their document type is not active here, as (type, runs) pairs by type: a record is
     written as its type declares it, so one whose declaration is not loaded (no --types) cannot be written."""
+    unreadable: tuple[tuple[str, str], ...] = ()
+    """Runs left out because their state cannot be read here (a newer claimflow compressed it with a dictionary
+    this one lacks), as (run id, why) pairs, oldest first: the rest is written, these are named."""
 
 
 class Operations:
@@ -181,14 +184,18 @@ class Operations:
 
         The format follows the file name (.jsonl, .json, .csv); see `claimflow.runtime.export`. `excel`: a CSV
         export starts each file with the UTF-8 byte order mark, which spreadsheets need to read accents right
-        (ValueError for another format).
+        (ValueError for another format). A run whose state cannot be read here (`runtime.unreadable`) does not
+        stop the export: it is left out and named in `unreadable`.
         """
         if doc_type is not None:
             self.types.get(doc_type)  # an unknown type is an error, not an empty export
         records = []
         inactive: Counter[str] = Counter()
+        unreadable: list[tuple[str, str]] = []
         for row in await self.runs(status):
-            state = await self.state(row.run_id)
+            state, note = await readable(self.state(row.run_id))
+            if note is not None and doc_type in (None, row.doc_type):  # of another type: no part of this export
+                unreadable.append((row.run_id, note))
             if state is None:
                 continue
             record = build_record(state, self.types)
@@ -197,7 +204,14 @@ class Operations:
             elif record is None and doc_type is None and state.doc_type not in (None, UNKNOWN_TYPE):
                 inactive[str(state.doc_type)] += 1  # its declaration is not loaded: said, never dropped unseen
         written = write_records(records, path, self.types, doc_type=doc_type, excel=excel)
-        return Export(len(records), written.files, written.removed, written.kept, tuple(sorted(inactive.items())))
+        return Export(
+            len(records),
+            written.files,
+            written.removed,
+            written.kept,
+            tuple(sorted(inactive.items())),
+            tuple(unreadable),
+        )
 
     async def process(self, path: Path | str) -> Run:
         """Submit one file as a run and advance it until it finishes or waits for review.

@@ -22,6 +22,7 @@ from claimflow.runtime.registry import AsyncRegistry, RegistryError, RunBusyErro
 from claimflow.runtime.registry.reviews import due_time, iso_time
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import BlobMissingError
+from claimflow.runtime.unreadable import readable
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import event
 from claimflow.state.review import ReviewDecision
@@ -151,8 +152,9 @@ class ReviewDesk:
     async def sweep_reviews(self, *, now: float | None = None) -> list[SweepOutcome]:
         """Act on every review past its due time at `now` (Unix time; default: the clock), once per review.
 
-        Reviews another process holds (a decision being applied, another sweep) are left to it. Returns what
-        was done with each review this sweep acted on.
+        Reviews another process holds (a decision being applied, another sweep) are left to it. A run whose
+        state cannot be read here (`runtime.unreadable`) is left untouched, its outcome `failed` saying why.
+        Returns what was done with each review this sweep acted on.
         """
         moment = time.time() if now is None else now
         async with self._sweeping:
@@ -167,7 +169,11 @@ class ReviewDesk:
             return outcomes
 
     async def _sweep_one(self, row: RunRow, review: str, now: float) -> SweepOutcome | None:
-        state = await self.state(row.run_id)
+        state, unreadable = await readable(self.state(row.run_id))
+        if unreadable is not None:
+            # Its type and policy are in the state a newer claimflow wrote: left as it is, said (a failed outcome)
+            # each sweep until a claimflow that can read it sweeps, and never stopping the sweep of the others.
+            return SweepOutcome(row.run_id, review, row.doc_type, "failed", row.assignee, unreadable)
         doc_type = state.doc_type if state is not None else None  # None (no known type) looks up "unknown"
         shown = row.doc_type  # the outcome names the type as `show` does: "unknown" for a memo, not null
         policy = self.settings.policy.review

@@ -22,6 +22,7 @@ from starlette.requests import HTTPConnection
 
 from claimflow.runtime.engine import Engine, PendingReview, Run
 from claimflow.runtime.engine.watching import review_type
+from claimflow.runtime.errors import UnknownDictionaryError
 from claimflow.runtime.registry import RunNotFoundError, RunRow
 from claimflow.runtime.service.pool import RunPool
 from claimflow.runtime.service.schemas import Message, RunPublic
@@ -205,7 +206,14 @@ async def visible_review(engine: Engine, principal: Principal, run_id: str) -> t
     it; RunNotFoundError (404) alike for a missing run and one this caller may not see.
     """
     row = await _get_run(engine, run_id)
-    pending = await engine.pending_review(row.run_id)
+    try:
+        pending = await engine.pending_review(row.run_id)
+    except UnknownDictionaryError:
+        # A state this claimflow cannot read: judged by the run's type, as the queue judges such a run, so a
+        # reviewer of other types learns nothing of it; one who may see it is told why (409, `service.errors`).
+        if not principal.may_see(review_type(row, None)):
+            raise RunNotFoundError(f"no run {run_id!r}") from None
+        raise
     if not principal.may_see(review_type(row, pending)):
         raise RunNotFoundError(f"no run {run_id!r}")
     return row, pending
@@ -220,7 +228,7 @@ async def row_public(engine: Engine, row: RunRow, *, registered_now: bool = Fals
     """The run of a row just read (a page of runs, a run just registered), as the API shows it.
 
     The row is not read again; `registered_now` (see `Engine.view_of`) skips reading a state there is not yet;
-    `listed`, for a page of runs, shows a run whose state cannot be read here with why in its `error`.
+    `listed` (a page of runs, or one run's row) shows a run whose state cannot be read here with why in its `error`.
     """
     return _public(await engine.view_of(row, registered_now=registered_now, listed=listed))
 

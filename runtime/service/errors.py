@@ -1,4 +1,8 @@
-"""Errors as JSON bodies with a message: unknown runs 404, refused operations 409, invalid input 422, storage 503."""
+"""Errors as JSON bodies with a message: unknown runs 404, refused operations 409, invalid input 422, storage 503.
+
+A run whose state this server cannot read (a newer claimflow compressed it with a dictionary this one lacks) is
+refused as an operation it cannot do to that run now: 409.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,11 @@ from starlette.exceptions import HTTPException
 
 from claimflow.runtime.engine.intake import SourceConflictError
 from claimflow.runtime.engine.models import RunModelError
+from claimflow.runtime.errors import UnknownDictionaryError
 from claimflow.runtime.registry import RegistryError, RunBusyError, RunNotFoundError, RunSupersededError
 from claimflow.runtime.service.advice import for_the_api
 from claimflow.runtime.unavailable import unavailable_reason
+from claimflow.runtime.unreadable import unreadable_note
 from claimflow.runtime.version import WorkflowVersionError
 from claimflow.state.errors import InvalidDecisionError, UnknownDocumentTypeError
 from claimflow.state.redaction import redact
@@ -100,6 +106,14 @@ async def _superseded(request: Request, error: Exception) -> JSONResponse:
     return _message(409, for_the_api(str(error), request.path_params.get("run_id")), superseded_by=error.superseded_by)
 
 
+async def _unreadable(request: Request, error: Exception) -> JSONResponse:
+    # The note, not the error's words: those name the dictionaries' folder on the server.
+    assert isinstance(error, UnknownDictionaryError)
+    run_id = request.path_params.get("run_id")
+    note = unreadable_note(error)
+    return _message(409, f"run {run_id}: {note}" if run_id is not None else note)
+
+
 async def _invalid_decision(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, InvalidDecisionError)
     return _message(422, str(error), errors=list(error.problems))
@@ -132,6 +146,7 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(SourceConflictError, _conflict)
     app.add_exception_handler(WorkflowVersionError, _conflict)
     app.add_exception_handler(RegistryError, _conflict)
+    app.add_exception_handler(UnknownDictionaryError, _unreadable)
     app.add_exception_handler(InvalidDecisionError, _invalid_decision)
     app.add_exception_handler(UnknownDocumentTypeError, _unknown_type)
     app.add_exception_handler(RunModelError, _run_model)

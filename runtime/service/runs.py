@@ -125,8 +125,12 @@ async def list_runs(
 
 @router.get("/{run_id}")
 async def get_run(principal: Reader, engine: EngineDep, run_id: str) -> RunPublic:
-    """One run (its id, or a unique prefix of at least 6 characters)."""
-    return await row_public(engine, await visible_run(engine, principal, run_id))
+    """One run (its id, or a unique prefix of at least 6 characters).
+
+    A run whose state this server cannot read (a newer claimflow wrote it) is its row, as `GET /v1/runs` lists it:
+    without fields, `error` saying why.
+    """
+    return await row_public(engine, await visible_run(engine, principal, run_id), listed=True)
 
 
 def _event(item: dict[str, Any]) -> EventPublic:

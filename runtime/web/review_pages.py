@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request, Response
 from claimflow.runtime.engine.decisions import AssignedElsewhereError, StaleReviewError
 from claimflow.runtime.registry import ReviewView, RunBusyError, RunNotFoundError
 from claimflow.runtime.service.deps import EngineDep, Principal
+from claimflow.runtime.unreadable import readable
 from claimflow.runtime.web.advice import for_the_browser
 from claimflow.runtime.web.forms import errors_by_field, read_decision
 from claimflow.runtime.web.late_decision import decided_first, not_saved, typed_values
@@ -39,13 +40,17 @@ async def review_screen(
 ) -> Response:
     """The review screen of a run, with what a refused form sent (`form`) kept and its errors shown."""
     try:
-        row, pending = await visible_review(engine, principal, run_id)
+        found, unreadable = await readable(visible_review(engine, principal, run_id))
     except RunNotFoundError:
         return html(
             "message.html",
             404,
             **page_context(request, principal, heading="No such review", text=f"There is no run {run_id!r} for you."),
         )
+    if found is None:  # a newer claimflow wrote its state: nothing on this page could be shown or decided
+        text = f"Run {run_id}: {unreadable}."
+        return html("message.html", 409, **page_context(request, principal, heading="Cannot be read here", text=text))
+    row, pending = found
     if pending is None or row.status != "needs_review":
         text = f"{row.filename} is {row.status.replace('_', ' ')}: it no longer waits for review."
         link: dict[str, str] = {}
