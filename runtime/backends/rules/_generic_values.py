@@ -15,7 +15,7 @@ from typing import Protocol
 
 from claimflow.runtime.backends.rules._generic_currency import currency_after, minus_before
 from claimflow.runtime.backends.rules._lines import Line
-from claimflow.runtime.backends.rules._values import DateOrder, dates_in, identifier_after, money_in
+from claimflow.runtime.backends.rules._values import DateOrder, Money, dates_in, identifier_after, money_in
 from claimflow.state.normalize import (
     BOOLEAN_CHOICES,
     VALUE_KINDS,
@@ -109,7 +109,7 @@ def tokens(kind: ValueKind, choices: Choices, text: str, order: DateOrder | None
     if kind == "date":
         found = [Reading(d.start, d.end, d.iso, d.sure) for d in dates_in(text, order)]
     elif kind == "amount":
-        found = [Reading(m.start, m.end, format_amount(m.value), True) for m in money_in(text)]
+        found = [Reading(_opening(text, m), m.end, format_amount(m.value), True) for m in money_in(text)]
     elif kind == "currency":
         found = [Reading(start, end, code, True) for code, start, end in currency_mentions(text)]
     elif kind == "duration":
@@ -132,6 +132,16 @@ def tokens(kind: ValueKind, choices: Choices, text: str, order: DateOrder | None
     else:
         found = []
     return _outermost(sorted(found, key=lambda r: (r.start, -r.end)))
+
+
+def _opening(text: str, money: Money) -> int:
+    """Where an amount starts: at the `(` of one written negative as accounting writes it, `(612.40)`.
+
+    Its closing `)` is part of the amount already; left out, the `(` would start no value (a table cell
+    `(612.40)` would not read) or end the text cell before it (`Card payment (`).
+    """
+    opens = money.value < 0 and text[money.end - 1 : money.end] == ")" and text[money.start - 1 : money.start] == "("
+    return money.start - 1 if opens and money.start > 0 else money.start
 
 
 def _identifier(text: str, at: int) -> Reading | None:
