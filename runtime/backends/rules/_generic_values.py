@@ -42,6 +42,8 @@ MAX_VALUE = 160
 LETTER = re.compile(r"[^\W\d_]")
 """A letter of any script: text values hold at least one."""
 _WORD = re.compile(r"\S+")
+_MASKED = re.compile(r"\[[A-Z][A-Z_]*_\d+\](?!\S)")
+"""A placeholder the mask step wrote for a value (`[IBAN_1]`, `[EMPLOYEE_ID_2]`), standing alone."""
 _SUB_LABEL = re.compile(r"[^\W\d_][\w.'-]*(?:[ \t]+[^\W\d_][\w.'-]*){0,2}[ \t]*:(?!\d)")
 
 
@@ -145,6 +147,10 @@ def _opening(text: str, money: Money) -> int:
 
 
 def _identifier(text: str, at: int) -> Reading | None:
+    masked = _MASKED.match(text, at)
+    if masked is not None:
+        # The value was masked (`IBAN: [IBAN_1]`): claim its placeholder, which the extraction step unmasks.
+        return Reading(masked.start(), masked.end(), masked.group(), True)
     span = identifier_after(text, at)
     if span is None:
         return None
