@@ -4,10 +4,10 @@ Each line: `{"id", "file" (relative to the manifest's folder), "doc_type", "expe
 optionally `source` (where the document came from) and `meta` (anything, ignored). A `multiple` field's label
 is a list of values (`"parties": ["A", "B"]`), a table field's a list of row objects keyed by column
 (`"line_items": [{"description": "Posters A2", "amount": "30.00"}]`). A label must read as its field's (or
-column's) kind: one that cannot (`"lots"` for an amount) could never be matched, and stops the load, as does an
-id an earlier line has (baselines know a document by its id). Fields the type does not have are not measured (a
-set may be labelled for more than a type extracts); `unmeasured_labels` lists them, with the declared field a
-misspelt one is nearest to.
+column's) kind: one that cannot (`"lots"` for an amount) could never be matched, and stops the load, as do an
+id an earlier line has (baselines know a document by its id) and a line without `expected`. Fields the type does
+not have are not measured (a set may be labelled for more than a type extracts); `unmeasured_labels` lists them,
+with the declared field a misspelt one is nearest to.
 """
 
 from __future__ import annotations
@@ -20,10 +20,14 @@ from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
+from claimflow.state.did_you_mean import did_you_mean
 from claimflow.state.normalize import normalize_value, with_article
 from claimflow.state.schema import Column, DocumentType, DocumentTypes, Field
 
 MANIFEST = "manifest.jsonl"
+
+_KEYS = ("id", "file", "doc_type", "expected", "source", "meta")
+"""The keys a line may have."""
 
 
 class ManifestError(ValueError):
@@ -100,6 +104,12 @@ def _entry(folder: Path, where: str, line: str, types: DocumentTypes) -> Labelle
     path = folder / raw["file"]
     if not path.is_file():
         raise ManifestError(f"{where}: file {raw['file']!r} not found in {folder}")
+    if "expected" not in raw:
+        # Read as no labels, every value the run claimed would count as wrong and its labels under a misspelt key
+        # would go unread: the figures would be wrong, not the line.
+        others = [key for key in raw if key not in _KEYS]
+        named = "; the line has " + ", ".join(f"{key!r}{did_you_mean(key, ['expected'])}" for key in others)
+        raise ManifestError(f"{where}: 'expected' is missing (the values to measure against){named if others else ''}")
     return LabelledDocument(raw["id"], path, raw["doc_type"], expected, str(raw.get("source") or ""))
 
 

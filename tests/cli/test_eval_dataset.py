@@ -191,7 +191,7 @@ def test_calibrate_reports_each_fields_curve(claimflow: Invoke, labelled: Path, 
         ('{"id": "x", "file": "docs/invoice-0.txt", "doc_type": "invoice", "expected": {"total_amount": "lots"}}',
          "'total_amount': label \"lots\" cannot be read as an amount"),
         # The baseline keys documents by id: two under one were compared with each other's fingerprints.
-        ('{"id": "inv-0", "file": "docs/invoice-1.txt", "doc_type": "invoice"}',
+        ('{"id": "inv-0", "file": "docs/invoice-1.txt", "doc_type": "invoice", "expected": {}}',
          "id 'inv-0' is already the id of line 1; give each document its own"),
     ],
 )  # fmt: skip
