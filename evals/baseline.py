@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from claimflow.evals._write import write_text_atomically
 from claimflow.evals.builtin import builtin_workflow_types
 from claimflow.evals.errors import BaselineError, problems
 from claimflow.evals.metrics import HIGHER_IS_BETTER
@@ -215,7 +216,7 @@ def not_a_baseline(path: Path, error: ValidationError) -> BaselineError:
 
 def write_baseline(path: Path, baseline: BaseModel) -> None:
     """Write a baseline file (sorted keys, so its diff shows what changed)."""
-    path.write_text(json.dumps(baseline.model_dump(), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_text_atomically(path, json.dumps(baseline.model_dump(), indent=2, sort_keys=True) + "\n")
 
 
 @dataclass(frozen=True)

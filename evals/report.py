@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from claimflow.evals._write import write_text_atomically
 from claimflow.evals.evaluation import Evaluation
 
 MEASURES = (
@@ -137,4 +138,4 @@ def html_page(evaluation: Evaluation) -> str:
 def write_report(path: Path, evaluation: Evaluation) -> None:
     """Markdown when `path` ends in .md, else HTML."""
     text = markdown(evaluation) if path.suffix.lower() == ".md" else html_page(evaluation)
-    path.write_text(text, encoding="utf-8")
+    write_text_atomically(path, text)

@@ -18,7 +18,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from claimflow.evals.baseline import Baseline
+from claimflow.evals.baseline import Baseline, not_a_baseline, read_baseline_json
+from claimflow.evals.errors import BaselineError
 from claimflow.evals.golden import GoldenCase, ModelStepCase
 from claimflow.prompts import CLASSIFY, PromptSpec, extract_prompt
 from claimflow.state.schema import DocumentTypes
@@ -49,17 +50,29 @@ def prompt_in_force(case: ModelStepCase, types: DocumentTypes) -> PromptSpec[Any
     return CLASSIFY if case.doc_type is None else extract_prompt(types.get(case.doc_type))
 
 
-def live_baselines(folder: Path) -> list[tuple[str, Baseline]]:
-    """The baselines of live models in `folder` (file name, content); files that do not load are passed over."""
-    found = []
+def live_baselines(folder: Path) -> tuple[list[tuple[str, Baseline]], list[BaselineError]]:
+    """The baselines of live models in `folder` (file name, content), and why each one's file does not load.
+
+    A file that is not JSON, or a live model's golden baseline that is not valid, may hold the very measurement
+    a case needs (a merge conflict, a hand edit): passed over, the gate would say to measure again what was
+    measured. JSON that is no golden baseline (a labelled set's, of `eval dataset`) is passed over.
+    """
+    found, broken = [], []
     for path in sorted(folder.glob("baseline.*.json")):
         try:
-            baseline = Baseline.model_validate_json(path.read_bytes())
-        except (ValidationError, OSError):
-            continue  # not a golden baseline (the gate itself reports a broken file of its own model)
-        if baseline.model not in OFFLINE_MODELS:
-            found.append((path.name, baseline))
-    return found
+            data = read_baseline_json(path)
+        except BaselineError as error:
+            broken.append(error)
+            continue
+        if not isinstance(data, dict) or data.get("model", OFFLINE_MODELS[0]) in OFFLINE_MODELS or "documents" in data:
+            # An offline model's (the gate itself reports a broken file of its own model), the earlier format (no
+            # model, no prompts), or a labelled set's: none records a prompt a live model answered.
+            continue
+        try:
+            found.append((path.name, Baseline.model_validate(data)))
+        except ValidationError as error:
+            broken.append(not_a_baseline(path, error))
+    return found, broken
 
 
 def _measured(case: ModelStepCase, spec: PromptSpec[Any], live: Sequence[tuple[str, Baseline]]) -> bool:
@@ -96,7 +109,7 @@ def unmeasured_cases(
     `recorded` are the prompts (ref -> hash) of the replay baseline the run gates against, as it was before the
     run: what a case without `prompt_sha256` answered.
     """
-    live = live_baselines(folder)
+    live, broken = live_baselines(folder)
     models = ", ".join(sorted({baseline.model for _, baseline in live})) or "M"
     found = []
     for case in cases:
@@ -106,6 +119,9 @@ def unmeasured_cases(
         differs = _recorded_under(case, spec, recorded)
         if differs is None or _measured(case, spec, live):
             continue
+        if broken:
+            # The measurement may be in the file that does not load: fix it rather than pay for a new one.
+            raise BaselineError(f"replay cannot tell whether a live model measured {case.id}: {broken[0]}")
         advice = f"run with --model {models} to measure it, then --model {models} --update-baseline"
         found.append(Unmeasured(case.id, case.prompt, spec.ref, f"{case.id}: {differs}: {advice}"))
     return found
