@@ -114,13 +114,18 @@ def select_changed(
     if not baseline.prompts and not baseline.code:
         return ChangedSelection((), tuple(cases), unknown=True)
     steps = sorted({case.step for case in cases})
+    about: dict[str, set[str | None]] = {}
+    for case in cases:
+        about.setdefault(case.step, set()).add(case_type(case))
     reasons: dict[str, list[str]] = {}
     types: dict[str, set[str] | None] = {}
     inputs = [(ref, "prompt", _prompt_reason(ref, prompts)) for ref in _changed(prompts, baseline.prompts)]
     inputs += [(file, "code", f"code {file} changed") for file in _changed(code, baseline.code)]
     for name, kind, reason in inputs:
         for step, doc_type in _targets(name, kind, steps):
-            if step not in steps:
+            if step not in steps or (doc_type is not None and doc_type not in about[step]):
+                # A type's change selects none of a step's cases when the step holds none of that type: said as a
+                # reason there, it explained a step that ran for another reason (a new case) as if it ran for this.
                 continue
             if reason not in reasons.setdefault(step, []):
                 reasons[step].append(reason)
