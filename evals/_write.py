@@ -24,6 +24,10 @@ def write_text_atomically(path: Path, text: str) -> None:
         with temporary.open("x", encoding="utf-8") as stream:
             stream.write(text)
         os.replace(temporary, path)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        # Said of the file asked for: the temporary one is no name the user gave or could act on.
+        raise OSError(error.errno, error.strerror, str(path)) from None
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

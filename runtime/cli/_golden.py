@@ -68,6 +68,7 @@ def run_goldens(
     if report is not None and not report.parent.is_dir():
         _refuse(f"cannot write the report {shown(report)}: the folder {shown(report.parent)} does not exist; "
                 "create it, or name a file in an existing folder")  # fmt: skip
+    refuse_unwritable_baseline(baseline, update=update_baseline)
     active, gateway = _setup(model, base_url, types or [])
     evaluation = _evaluate(
         model=model, gateway=gateway, goldens=goldens, steps=steps, doc_types=doc_types,
@@ -99,6 +100,16 @@ def run_goldens(
             highlight=False, soft_wrap=True,
         )  # fmt: skip
     _exit_on_verdict(evaluation, update_baseline=update_baseline)
+
+
+def refuse_unwritable_baseline(baseline: Path | None, *, update: bool) -> None:
+    """Exit 2 before anything runs when `--update-baseline` names a `--baseline` file in a folder that does not exist.
+
+    Found out after the run, a live model's every call would be paid for and its results lost.
+    """
+    if update and baseline is not None and not baseline.parent.is_dir():
+        _refuse(f"cannot write the baseline {shown(baseline)}: the folder {shown(baseline.parent)} does not exist; "
+                "create it, or name a file in an existing folder")  # fmt: skip
 
 
 def _exit_on_verdict(evaluation: Evaluation, *, update_baseline: bool) -> None:

@@ -114,3 +114,13 @@ def test_a_baseline_read_while_another_process_rewrites_it_is_whole(tmp_path: Pa
     assert reads > 100
     assert failures == [], f"{len(failures)} of {reads} reads: {failures[0]}"
     assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary file left beside it
+
+
+def test_a_baseline_that_cannot_be_written_is_named_not_its_temporary_file(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere" / "baseline.replay.json"
+    try:
+        write_baseline(path, Baseline(model="replay"))
+    except OSError as error:
+        assert error.filename == str(path)
+    else:
+        raise AssertionError("a baseline was written into a folder that does not exist")
