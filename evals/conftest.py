@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from claimflow.evals.case_fields import check_case_fields
 from claimflow.evals.errors import GoldenError
 from claimflow.evals.golden import GOLDENS, GoldenCase
 from claimflow.evals.select import choose_cases
@@ -39,15 +40,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_sessionstart(session: pytest.Session) -> None:
     """Find the types and load the chosen folder's cases before collecting, or stop the session saying why.
 
-    A folder that is missing or holds no case, a case file that does not load, and a case of a type that is not
-    active stop the session with their message, as they stop `claimflow eval` (a session that collected nothing
-    would pass).
+    A folder that is missing or holds no case, a case file that does not load, a case of a type that is not
+    active, and one that names a field its type does not have (or is filed under another type's step) stop the
+    session with their message, as they stop `claimflow eval` (a session that collected nothing would pass; a
+    misspelt field failed its case as if the rules had, with no word of the name).
     """
     config = session.config
     try:
         settings = Settings.load(types=tuple(config.getoption("--types")))
         types = discover_types(settings.types).types
         _, cases = choose_cases(Path(config.getoption("--goldens")), (), (), types.names)
+        check_case_fields(cases, types)
     except (SetupError, GoldenError) as error:
         raise pytest.UsageError(str(error)) from None
     config.stash[_TYPES], config.stash[_CASES] = types, cases
