@@ -26,6 +26,7 @@ from claimflow.runtime.cli._common import (
     some_ids,
     with_engine,
 )
+from claimflow.runtime.registry import IN_PROGRESS
 from claimflow.runtime.settings import Settings
 
 if TYPE_CHECKING:
@@ -141,6 +142,17 @@ def _outcomes(
             "measured or gated"
             + (f" (their failed runs stand in {shown(settings.data_dir)}: run them again with `claimflow rerun "
                f"--failed --data-dir {shown(settings.data_dir)}`, or use a fresh --data-dir)" if kept else ""),
+            highlight=False, soft_wrap=True,
+        )  # fmt: skip
+        raise typer.Exit(2)
+    busy = [outcome for outcome in outcomes if outcome.earlier and outcome.status in (*IN_PROGRESS, "resume_queued")]
+    if busy:
+        # Another live command holds these runs: scored now, unfinished, every label would count as missed and the
+        # gate would call that a regression; they are no earlier command's results either.
+        err.print(
+            f"[red]error:[/red] {len(busy)} of {len(outcomes)} document(s) ({shown(_some_ids(busy))}) are being run "
+            f"by another command in {shown(settings.data_dir)}: nothing was measured or gated; run this again when "
+            "it is done, or leave out --data-dir (or name a fresh one)",
             highlight=False, soft_wrap=True,
         )  # fmt: skip
         raise typer.Exit(2)
