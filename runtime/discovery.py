@@ -19,13 +19,14 @@ is read: a declaration that does not validate, a module that does not import, tw
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import importlib.util
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from importlib.metadata import entry_points
 from pathlib import Path
-from types import ModuleType
+from types import CodeType, ModuleType
 
 from claimflow.runtime.active_types import ENTRY_POINT_SOURCE, ActiveType, ActiveTypes, combine, given_types
 from claimflow.runtime.errors import TypeDiscoveryError
@@ -70,6 +71,19 @@ def _module_file(module_name: str) -> str | None:
     return spec.origin if spec is not None else None
 
 
+class _FromSource(importlib.machinery.SourceFileLoader):
+    """Compiles a `--types` file from its source at every load, never from a cached bytecode file.
+
+    Python trusts a `__pycache__` file while the source keeps its size and its modification time to the second:
+    a types file rewritten within a second (by a generator, a script, a test), `version="1"` made `version="2"`,
+    ran as it was, while the workflow version and `eval --changed`, which hash the source, saw the new one.
+    """
+
+    def get_code(self, fullname: str) -> CodeType:  # noqa: ARG002 - one loader, one file
+        """The module's code, compiled from the file as it is now."""
+        return self.source_to_code(self.get_data(self.path), self.path)
+
+
 def _import(
     module_part: str, target: str, source: str, base: Path, loaded: dict[Path, ModuleType]
 ) -> tuple[ModuleType, str | None]:
@@ -92,7 +106,7 @@ def _import(
         if str(path.parent) not in sys.path:
             # As Python runs a script: the file imports the modules beside it (its rules, its helpers).
             sys.path.insert(0, str(path.parent))
-        spec = importlib.util.spec_from_file_location(module_name, path)
+        spec = importlib.util.spec_from_file_location(module_name, path, loader=_FromSource(module_name, str(path)))
         if spec is None or spec.loader is None:
             raise TypeDiscoveryError(f"{source}: {path} cannot be imported")
         module = importlib.util.module_from_spec(spec)
