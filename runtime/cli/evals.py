@@ -151,8 +151,9 @@ def _outcomes(
         # gate would call that a regression; they are no earlier command's results either.
         err.print(
             f"[red]error:[/red] {len(busy)} of {len(outcomes)} document(s) ({shown(_some_ids(busy))}) are being run "
-            f"by another command in {shown(settings.data_dir)}: nothing was measured or gated; run this again when "
-            "it is done, or leave out --data-dir (or name a fresh one)",
+            f"by another command in {shown(settings.data_dir)}, or were left unfinished by one that stopped: nothing "
+            "was measured or gated; run this again when it is done (`claimflow recover` finishes the runs of a command "
+            "that stopped), or leave out --data-dir (or name a fresh one)",
             highlight=False, soft_wrap=True,
         )  # fmt: skip
         raise typer.Exit(2)

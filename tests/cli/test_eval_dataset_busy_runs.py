@@ -41,8 +41,8 @@ def test_documents_another_command_is_running_are_not_scored(server: FakeModelSe
 
         assert second.returncode == 2, second.stdout + second.stderr
         assert (
-            f"error: 1 of 1 document(s) (inv-7) are being run by another command in {data}: nothing was measured "
-            "or gated"
+            f"error: 1 of 1 document(s) (inv-7) are being run by another command in {data}, or were left unfinished "
+            "by one that stopped: nothing was measured or gated"
         ) in " ".join(second.stderr.split())
         assert second.stdout == ""
     finally:
