@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from claimflow.evals._write import write_text_atomically
 from claimflow.evals.builtin import builtin_workflow_types
 from claimflow.evals.errors import BaselineError, problems
 from claimflow.evals.metrics import HIGHER_IS_BETTER
 from claimflow.evals.result import CaseResult
 from claimflow.prompts import CLASSIFY, extract_prompt
+from claimflow.runtime.whole_file import write_whole
 from claimflow.state.schema import DocumentType
 
 if TYPE_CHECKING:
@@ -216,7 +216,7 @@ def not_a_baseline(path: Path, error: ValidationError) -> BaselineError:
 
 def write_baseline(path: Path, baseline: BaseModel) -> None:
     """Write a baseline file (sorted keys, so its diff shows what changed)."""
-    write_text_atomically(path, json.dumps(baseline.model_dump(), indent=2, sort_keys=True) + "\n")
+    write_whole(path, json.dumps(baseline.model_dump(), indent=2, sort_keys=True) + "\n")
 
 
 @dataclass(frozen=True)

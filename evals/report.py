@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from claimflow.evals._write import write_text_atomically
 from claimflow.evals.evaluation import Evaluation
+from claimflow.runtime.whole_file import write_whole
 
 MEASURES = (
     "type_accuracy", "precision", "recall", "exact_match", "evidence_validity", "accept_reject_agreement",
@@ -138,4 +138,4 @@ def html_page(evaluation: Evaluation) -> str:
 def write_report(path: Path, evaluation: Evaluation) -> None:
     """Markdown when `path` ends in .md, else HTML."""
     text = markdown(evaluation) if path.suffix.lower() == ".md" else html_page(evaluation)
-    write_text_atomically(path, text)
+    write_whole(path, text)

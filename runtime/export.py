@@ -26,18 +26,16 @@ Without it, a program reading plain UTF-8 would find the BOM in the first column
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import os
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from claimflow.runtime.whole_file import write_whole
 from claimflow.state.records import DocumentRecord
 from claimflow.state.schema import DocumentType, DocumentTypes
 
@@ -155,28 +153,6 @@ def _single_layout(path: Path, types: DocumentTypes) -> dict[Path, set[tuple[str
     return headers
 
 
-def _write(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write `text` to `path` whole or not at all: beside it first, then put in its place.
-
-    A write that fails part-way (a full disk, a quota) leaves the file an earlier export wrote as it was, and no
-    half a file a program downstream would read as the export. The new file has the mode the umask gives, as a
-    file made by `open` has; a symbolic link at `path` keeps pointing where it did, and its target is replaced.
-    """
-    target = path.resolve() if path.is_symlink() else path
-    partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
-    descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with open(descriptor, "w", encoding=encoding, newline="") as file:
-            file.write(text)
-        os.replace(partial, target)
-    except BaseException as error:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        if isinstance(error, OSError):  # the message names the file asked for, not the one beside it
-            error.filename, error.filename2 = str(path), None
-        raise
-
-
 def _header(text: str) -> tuple[str, ...]:
     return tuple(next(csv.reader(io.StringIO(text)), []))
 
@@ -226,7 +202,7 @@ def write_records(
     items = list(records)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt != "csv":
-        _write(path, render_records(items, fmt))
+        write_whole(path, render_records(items, fmt))
         return Written((path,))
     only = doc_type if doc_type is not None else (types.names[0] if len(types) == 1 else None)
     written = _write_csv(items, path, types, only, encoding="utf-8-sig" if excel else "utf-8")
@@ -250,17 +226,17 @@ def _write_csv(
     for record in items:
         by_type.setdefault(record.doc_type, []).append(record)
     if not by_type:
-        _write(path, _csv(_RECORD_COLUMNS, []), encoding)
+        write_whole(path, _csv(_RECORD_COLUMNS, []), encoding)
         return [path]
     written: list[Path] = []
     several = len(by_type) > 1
     for name, group in by_type.items():
         doc_type = types.get(name)
         target = _beside(path, name) if several else path
-        _write(target, records_csv(doc_type, group), encoding)
+        write_whole(target, records_csv(doc_type, group), encoding)
         written.append(target)
         for table in doc_type.table_fields:
             table_path = _beside(path, *((name,) if several else ()), table.name)
-            _write(table_path, table_csv(doc_type, table.name, group), encoding)
+            write_whole(table_path, table_csv(doc_type, table.name, group), encoding)
             written.append(table_path)
     return written
