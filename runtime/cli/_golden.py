@@ -65,10 +65,8 @@ def run_goldens(
     """
     from claimflow.evals.evaluation import gate_lines
 
-    if report is not None and not report.parent.is_dir():
-        _refuse(f"cannot write the report {shown(report)}: the folder {shown(report.parent)} does not exist; "
-                "create it, or name a file in an existing folder")  # fmt: skip
-    refuse_unwritable_baseline(baseline, update=update_baseline)
+    refuse_missing_folder("report", report)
+    refuse_missing_folder("baseline", baseline if update_baseline else None)
     active, gateway = _setup(model, base_url, types or [])
     evaluation = _evaluate(
         model=model, gateway=gateway, goldens=goldens, steps=steps, doc_types=doc_types,
@@ -102,13 +100,13 @@ def run_goldens(
     _exit_on_verdict(evaluation, update_baseline=update_baseline)
 
 
-def refuse_unwritable_baseline(baseline: Path | None, *, update: bool) -> None:
-    """Exit 2 before anything runs when `--update-baseline` names a `--baseline` file in a folder that does not exist.
+def refuse_missing_folder(what: str, path: Path | None) -> None:
+    """Exit 2 before anything runs when the file a command will write (its `what`) is in a folder that does not exist.
 
     Found out after the run, a live model's every call would be paid for and its results lost.
     """
-    if update and baseline is not None and not baseline.parent.is_dir():
-        _refuse(f"cannot write the baseline {shown(baseline)}: the folder {shown(baseline.parent)} does not exist; "
+    if path is not None and not path.parent.is_dir():
+        _refuse(f"cannot write the {what} {shown(path)}: the folder {shown(path.parent)} does not exist; "
                 "create it, or name a file in an existing folder")  # fmt: skip
 
 

@@ -214,9 +214,9 @@ def dataset(
     from claimflow.evals.dataset import measure
     from claimflow.evals.manifest import unmeasured_labels
     from claimflow.runtime.cli._dataset_gate import gate_dataset, print_verdict
-    from claimflow.runtime.cli._golden import refuse_unwritable_baseline, unpriced_note
+    from claimflow.runtime.cli._golden import refuse_missing_folder, unpriced_note
 
-    refuse_unwritable_baseline(baseline, update=update_baseline)
+    refuse_missing_folder("baseline", baseline if update_baseline else None)
     outcomes, active, settings = _run(folder, data_dir, model, base_url, concurrency, types)
     docs = [outcome.doc for outcome in outcomes]
     unmeasured = unmeasured_labels(docs, active)
