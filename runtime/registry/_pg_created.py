@@ -36,7 +36,11 @@ _STAMPED = ("created_at", "updated_at")
 RUN_VALUES: LiteralString = ", ".join(_DATABASE_NOW if column in _STAMPED else "%s" for column in RUN_COLUMNS)
 """A new run's values in the order of `RUN_COLUMNS`, its creation time the database's: `parameters(run)` fill it."""
 
-INSERT_RUN: LiteralString = "INSERT INTO claimflow_runs (" + ", ".join(RUN_COLUMNS) + ") VALUES (" + RUN_VALUES + ")"
+INSERT_INTO: LiteralString = "INSERT INTO claimflow_runs (" + ", ".join(RUN_COLUMNS) + ")"
+"""The head of a statement inserting a run: `VALUES (RUN_VALUES)`, or `SELECT RUN_VALUES ...` for one inserted
+only on a condition."""
+
+INSERT_RUN: LiteralString = INSERT_INTO + " VALUES (" + RUN_VALUES + ")"
 """Inserts a new run; parameters `parameters(run)`."""
 
 HORIZON: LiteralString = (

@@ -14,11 +14,11 @@ from typing import LiteralString
 
 import psycopg
 
-from claimflow.runtime.registry._pg_created import RUN_VALUES, parameters
+from claimflow.runtime.registry._pg_created import INSERT_INTO, RUN_VALUES, parameters
 from claimflow.runtime.registry._pg_reviews import event_columns, events_insert
 from claimflow.runtime.registry._pg_schema import Row
 from claimflow.runtime.registry._pg_trip import one_round_trip
-from claimflow.runtime.registry.runs import RUN_COLUMNS, NewRun, RunRow
+from claimflow.runtime.registry.runs import NewRun, RunRow
 from claimflow.state.documents import DocumentRef
 from claimflow.state.events import Event
 
@@ -40,10 +40,7 @@ def identity(document: DocumentRef, source: str, *, by_source: bool) -> str:
 @cache
 def _find_or_insert(*, with_events: bool) -> LiteralString:
     """The latest run found, or the new one inserted (and its first events), with whether it is new."""
-    made = (
-        "made AS (INSERT INTO claimflow_runs (" + ", ".join(RUN_COLUMNS) + ")"
-        " SELECT " + RUN_VALUES + " WHERE NOT EXISTS (SELECT FROM found) RETURNING *)"
-    )
+    made = "made AS (" + INSERT_INTO + " SELECT " + RUN_VALUES + " WHERE NOT EXISTS (SELECT FROM found) RETURNING *)"
     started = ", started AS (" + events_insert("EXISTS (SELECT FROM made)") + ")" if with_events else ""
     return (
         "WITH found AS (" + FIND_LATEST + "), " + made + started + " SELECT *, false AS is_new FROM found"
