@@ -160,11 +160,11 @@ class Operations:
         whose state cannot be read here must not stop: that run is shown without its state, its `error` saying why
         (see `runtime.unreadable`), where UnknownDictionaryError is raised otherwise.
         """
-        if registered_now:
-            return Run.model_validate(run_view(row, None, self.types))
-        if not listed:
-            return Run.model_validate(run_view(row, await self.state(row.run_id), self.types))
-        state, unreadable = await readable(self.state(row.run_id))
+        state, unreadable = None, None
+        if listed and not registered_now:
+            state, unreadable = await readable(self.state(row.run_id))
+        elif not registered_now:
+            state = await self.state(row.run_id)
         return Run.model_validate(run_view(row, state, self.types, unreadable=unreadable))
 
     async def runs(self, status: str | None = None) -> list[RunRow]:
