@@ -69,6 +69,20 @@ def _end_of(text: str, start: int, body_end: int, length: int) -> int | None:
     return None
 
 
+def _grouped_end(text: str, head: re.Match[str]) -> int | None:
+    """Where an IBAN whose head (country code, check digits) `head` matched ends, read in groups; None if it does not.
+
+    The groups are `_BODY`'s, and the IBAN as long as its country's (`_LENGTHS`, by the head's first two letters).
+    """
+    body = _BODY.match(text, head.end())
+    length = _LENGTHS.get(head[0][:2].upper())
+    return None if body is None or length is None else _end_of(text, head.start(), body.end(), length)
+
+
+def _compact(text: str, start: int, end: int) -> str:
+    return "".join(_ALNUM.findall(text, start, end)).upper()
+
+
 def _labelled_finds(text: str) -> Iterator[tuple[int, int]]:
     """IBANs right behind a label, in the forms only a label makes safe to read (see the module's docstring)."""
     for label in _LABEL_AHEAD.finditer(text):
@@ -82,8 +96,7 @@ def _labelled_finds(text: str) -> Iterator[tuple[int, int]]:
             if _end_of(text, head.start(), split.end(), length) == split.end():
                 yield head.start(), split.end()
             continue
-        body = _BODY.match(text, head.end())
-        end = None if body is None else _end_of(text, head.start(), body.end(), length)
+        end = _grouped_end(text, head)
         if end is not None:
             yield head.start(), end
 
@@ -92,19 +105,14 @@ def find(text: str) -> Iterator[tuple[int, int]]:
     """Where IBANs are in `text`."""
     yield from _labelled_finds(text)
     for head in _START.finditer(text):
-        body = _BODY.match(text, head.end())
-        length = _LENGTHS.get(head[0][:2].upper())
-        if body is None or length is None:
-            continue
-        end = _end_of(text, head.start(), body.end(), length)
+        end = _grouped_end(text, head)
         if end is None:
             continue
-        compact = "".join(_ALNUM.findall(text, head.start(), end)).upper()
-        if _checksum_holds(compact) or _PRINTED.fullmatch(text, head.start(), end) or _labelled(text, head.start()):
-            yield head.start(), end
+        start = head.start()
+        checked = _checksum_holds(_compact(text, start, end))
+        if checked or _PRINTED.fullmatch(text, start, end) or _labelled(text, start):
+            yield start, end
     for head in _SPACED_START.finditer(text):
-        body = _BODY.match(text, head.end())
-        length = _LENGTHS.get(head[0][:2])
-        end = None if body is None or length is None else _end_of(text, head.start(), body.end(), length)
-        if end is not None and _checksum_holds("".join(_ALNUM.findall(text, head.start(), end)).upper()):
+        end = _grouped_end(text, head)
+        if end is not None and _checksum_holds(_compact(text, head.start(), end)):
             yield head.start(), end
