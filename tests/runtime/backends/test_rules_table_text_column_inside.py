@@ -7,21 +7,7 @@ read by kind. Every document here is synthetic, written for these tests.
 from __future__ import annotations
 
 from claimflow import Column, DocumentType, Field
-from claimflow.runtime.backends.rules._generic import generic_extract
-
-STATEMENT = DocumentType(
-    name="bank_statement",
-    description="A bank's statement of one account: balances and booked lines.",
-    titles=("Bank Statement", "Kontoauszug"),
-    fields=[
-        Field("closing_balance", "amount", labels=("Closing Balance", "Neuer Kontostand")),
-        Field("transactions", "table", columns=[
-            Column("date", "date", required=True, labels=("Date", "Buchungstag")),
-            Column("description", "text", labels=("Description", "Verwendungszweck")),
-            Column("amount", "amount", required=True, labels=("Amount", "Betrag")),
-        ]),
-    ],
-)  # fmt: skip
+from tests.runtime.backends._statement import statement_rows
 
 PRINTED = (
     "Bank Statement\n"
@@ -33,12 +19,8 @@ PRINTED = (
 )
 
 
-def _rows(pages: list[str], doc_type: DocumentType = STATEMENT) -> list[dict[str, str]]:
-    return [dict(row.cells) for row in generic_extract(pages, doc_type).rows]
-
-
 def test_a_date_before_the_description_is_read_from_the_left_and_the_amount_from_the_right() -> None:
-    assert _rows([PRINTED]) == [
+    assert statement_rows([PRINTED]) == [
         {"date": "2024-06-03", "description": "Card payment BRAKES FOODSERVICE", "amount": "-702.35"},
         {"date": "2024-06-10", "description": "Transfer from SQUARE PAYMENTS", "amount": "2440.10"},
         {"date": "2024-06-24", "description": "Direct debit BRITISH GAS", "amount": "-190.02"},
@@ -53,7 +35,7 @@ def test_a_german_statement_printed_with_single_spaces_reads_alike() -> None:
         "05.03.2024 Gutschrift Kartenumsätze 8.914,35\n"
         "Neuer Kontostand: 6.564,35\n"
     )
-    assert _rows([text]) == [
+    assert statement_rows([text]) == [
         {"date": "2024-03-01", "description": "Miete März Gewerbering 7", "amount": "-2350.00"},
         {"date": "2024-03-05", "description": "Gutschrift Kartenumsätze", "amount": "8914.35"},
     ]
@@ -62,7 +44,7 @@ def test_a_german_statement_printed_with_single_spaces_reads_alike() -> None:
 def test_a_line_that_does_not_start_with_its_date_breaks_the_table() -> None:
     """A row whose leading figure is not there cannot be placed: no row is claimed rather than a wrong one."""
     broken = PRINTED.replace("10/06/2024 Transfer", "Transfer")
-    assert _rows([broken]) == []
+    assert statement_rows([broken]) == []
 
 
 def test_two_text_columns_printed_with_single_spaces_are_still_not_read() -> None:
@@ -80,4 +62,4 @@ def test_two_text_columns_printed_with_single_spaces_are_still_not_read() -> Non
         ],
     )  # fmt: skip
     text = "Bank Statement\nDate Payee Description Amount\n03/06/2024 BRAKES Card payment -702.35\n"
-    assert _rows([text], two_texts) == []
+    assert statement_rows([text], two_texts) == []
