@@ -9,9 +9,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request, Response
 
 from claimflow.runtime.engine.decisions import AssignedElsewhereError, StaleReviewError
+from claimflow.runtime.errors import UnknownDictionaryError
 from claimflow.runtime.registry import ReviewView, RunBusyError, RunNotFoundError
 from claimflow.runtime.service.deps import EngineDep, Principal
-from claimflow.runtime.unreadable import readable
+from claimflow.runtime.unreadable import readable, unreadable_note
 from claimflow.runtime.web.advice import for_the_browser
 from claimflow.runtime.web.forms import errors_by_field, read_decision
 from claimflow.runtime.web.late_decision import decided_first, not_saved, typed_values
@@ -176,6 +177,10 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     except RunBusyError as error:
         refused = await _in_the_browser(engine, row.run_id, error)
         return await review_screen(request, engine, principal, run_id, 409, errors=[refused], **keep)
+    except UnknownDictionaryError as error:  # a newer claimflow wrote its state since the page was loaded
+        text = f"{not_saved(posted.decision.action)}: run {run_id}: {unreadable_note(error)}."
+        context = page_context(request, principal, heading="Not saved", text=text)
+        return html("message.html", 409, **context, unsaved=typed_values(keep))
     queue = await queue_order(engine, principal)
     after = urlencode(done_query(request, posted.decision.action, row.run_id))
     # A run the decision brought back for review (an edit that still breaks a rule) is shown again to the one

@@ -8,6 +8,7 @@ Real `claimflow` processes on a real data directory, and a served API; each test
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -21,6 +22,7 @@ from claimflow.runtime.data_dir import CHECKPOINT_FILE
 from tests.integration._docs import flat, invoice_text, json_lines, mismatch_invoice_text, run_cli, write
 from tests.integration._newer_dictionary import NEWER, compressed_by_a_newer_claimflow
 from tests.integration._serving import serving
+from tests.web.test_review_pages import form_of
 
 SAID = (
     f"its state cannot be read here: it was compressed with dictionary {NEWER}, which this claimflow does not have "
@@ -170,5 +172,23 @@ def test_the_api_and_the_review_page_answer_about_the_run_they_cannot_read(
         assert page.status_code == 409, page.text
         text = " ".join(re.sub(r"<[^>]+>", " ", page.text).split())
         assert f"Run {ids['newer-paused']}: {SAID}" in text and FOLDER not in page.text
-        assert client.get(f"/review/runs/{ids['paused']}").status_code == 200
+        readable_page = client.get(f"/review/runs/{ids['paused']}")
+        assert readable_page.status_code == 200
+
+        # A form loaded before a newer claimflow wrote the run's state: a page that says the edit was not saved
+        # and shows back what was typed, as for any late form; not the API's JSON.
+        late = client.post(
+            f"/review/runs/{ids['newer-paused']}",
+            data={
+                **form_of(readable_page.text),
+                "action": "edit",
+                "field.total_amount": "180.00",
+                "comment": "checked",
+            },
+        )
+        assert late.status_code == 409 and late.headers["content-type"].startswith("text/html"), late.text
+        said = html.unescape(" ".join(re.sub(r"<[^>]+>", " ", late.text).split()))
+        assert f"Your edits were NOT saved: run {ids['newer-paused']}: {SAID}." in said and FOLDER not in late.text
+        typed = dict(re.findall(r"<dt>([^<]*)</dt><dd><pre>([^<]*)</pre></dd>", late.text))
+        assert typed == {"total_amount": "180.00", "Comment": "checked"}
         assert server.poll() is None
