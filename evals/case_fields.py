@@ -6,7 +6,8 @@ could pass for the wrong reason, and an expectation about a field the type does 
 So could a rule case whose value is not the canonical text of its field's kind (a date `01.05.2024`, an amount
 `lots`): the rules read it as no value, as `DocumentType.check` refuses to; or whose table row names a column
 the table does not have. A case filed under another type's step (`rules_invoice/` for a receipt) would run, and be
-counted, as that step's.
+counted, as that step's. And a rule case that expects a result of a rule its type does not have (a misspelt name)
+could never pass: it failed as a regression of the rules, where the case itself is what is wrong.
 """
 
 from __future__ import annotations
@@ -118,8 +119,32 @@ def _unmakeable(case: GoldenCase) -> str | None:
     return None if problem is None else f"case {case.id} ({_file(case)}): {problem}"
 
 
+def rule_names(doc_type: DocumentType) -> list[str]:
+    """The names a rule case of `doc_type` can expect results of, in the order the rules run.
+
+    The common rules' as `validate_document` records them, each where it can run for the type (a date to judge, a
+    `duplicate_key` no rule of the type judges itself), then the type's own.
+    """
+    names = ["required_fields_present"]
+    names += ["date_plausible"] if any(spec.kind == "date" for spec in doc_type.value_fields) else []
+    judged = any(item.reason == "duplicate" for item in doc_type.rules)
+    names += ["not_seen_before"] if doc_type.duplicate_key and not judged else []
+    return names + [item.name for item in doc_type.rules]
+
+
+def _unknown_rules(case: RuleCase, doc_type: DocumentType) -> Iterator[str]:
+    """A rule case's expected results of rules its type does not have: no run could ever record them."""
+    known = rule_names(doc_type)
+    for number, want in enumerate(case.expected):
+        if want.rule not in known:
+            yield (
+                f"case {case.id} ({_file(case)}): expected[{number}] names rule {want.rule!r}, which {doc_type.name}"
+                f" does not have{did_you_mean(want.rule, known)}; its rules: {', '.join(known)}"
+            )
+
+
 def check_case_fields(cases: Sequence[GoldenCase], types: DocumentTypes) -> None:
-    """Refuse cases that name a field or column their type lacks, misfiled ones, and rule values no rule reads.
+    """Refuse cases that name a field, column or rule their type lacks, misfiled ones, and rule values no rule reads.
 
     And document cases whose generator, or a parameter of it, does not exist: run, they failed as a regression
     (exit 1), and a baseline written then recorded them as known failures that no later run would notice.
@@ -130,7 +155,8 @@ def check_case_fields(cases: Sequence[GoldenCase], types: DocumentTypes) -> None
     Raises:
         CaseFileError: Naming each such case, where it names the field (or column), and the type's fields (the
             table's columns); or its file, the field (or cell), its kind and the canonical text to give; or its
-            file, its step and the step its doc_type belongs to.
+            file, its step and the step its doc_type belongs to; or its file, the expected result naming a rule
+            the type does not have, and the type's rules (`rule_names`).
     """
     problems = [problem for check in (_misfiled, _unmakeable) for problem in map(check, cases) if problem is not None]
     for case in cases:
@@ -143,6 +169,10 @@ def check_case_fields(cases: Sequence[GoldenCase], types: DocumentTypes) -> None
             _unknown(where, field, doc_type, case) for where, field in _named(case) if doc_type.field(field) is None
         ]
         if isinstance(case, RuleCase):
-            problems += [*_unknown_columns(case, doc_type), *_unreadable(case, doc_type)]
+            problems += [
+                *_unknown_columns(case, doc_type),
+                *_unreadable(case, doc_type),
+                *_unknown_rules(case, doc_type),
+            ]
     if problems:
         raise CaseFileError("; ".join(problems))

@@ -41,9 +41,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """Find the types and load the chosen folder's cases before collecting, or stop the session saying why.
 
     A folder that is missing or holds no case, a case file that does not load, a case of a type that is not
-    active, and one that names a field its type does not have (or is filed under another type's step) stop the
-    session with their message, as they stop `claimflow eval` (a session that collected nothing would pass; a
-    misspelt field failed its case as if the rules had, with no word of the name).
+    active, and one that names a field or a rule its type does not have (or is filed under another type's step)
+    stop the session with their message, as they stop `claimflow eval` (a session that collected nothing would
+    pass; a misspelt field or rule failed its case as if the rules had, with no word of the name).
     """
     config = session.config
     try:
