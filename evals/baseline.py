@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ from claimflow.evals.errors import BaselineError, problems
 from claimflow.evals.metrics import HIGHER_IS_BETTER
 from claimflow.evals.result import CaseResult
 from claimflow.prompts import CLASSIFY, extract_prompt
+from claimflow.runtime.file_lock import locked
 from claimflow.runtime.whole_file import write_whole
 from claimflow.state.schema import DocumentType
 
@@ -217,6 +218,24 @@ def not_a_baseline(path: Path, error: ValidationError) -> BaselineError:
 def write_baseline(path: Path, baseline: BaseModel) -> None:
     """Write a baseline file (sorted keys, so its diff shows what changed)."""
     write_whole(path, json.dumps(baseline.model_dump(), indent=2, sort_keys=True) + "\n")
+
+
+def update_baseline_file(path: Path, model: str, merge: Callable[[Baseline], Baseline]) -> Baseline:
+    """Read the baseline at `path` again, merge this run's results into it with `merge`, and write it whole.
+
+    All three under an exclusive lock (`runtime/file_lock.py`): two `--update-baseline` runs of different steps at
+    once each read the file before they ran their cases, and each wrote what it had read with its own results, so
+    the one that wrote last dropped the other's. Now the second waits, and merges into what the first wrote.
+    Returns what was written.
+
+    Raises:
+        BaselineError: The file no longer loads (see `load_baseline`).
+        OSError: The lock file or the baseline cannot be written; it names the file.
+    """
+    with locked(path):
+        merged = merge(load_baseline(path, model))
+        write_baseline(path, merged)
+    return merged
 
 
 @dataclass(frozen=True)

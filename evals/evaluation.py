@@ -19,7 +19,7 @@ from claimflow.evals.baseline import (
     load_baseline,
     measure_baseline,
     prompt_hashes,
-    write_baseline,
+    update_baseline_file,
 )
 from claimflow.evals.builtin import builtin_workflow_types
 from claimflow.evals.case_fields import check_case_fields
@@ -168,7 +168,9 @@ def evaluate_goldens(
         measured = measure_baseline(
             model, results, {step: metrics[step] for step in whole}, old.tolerances, prompts | kept, code, hashes
         )
-        write_baseline(path, _merged(old, measured, keep={case.id for case in every}))
+        # Merged into the file as it is now, not as it was read above: another run may have written it since.
+        in_folder = {case.id for case in every}
+        update_baseline_file(path, model, lambda now: _merged(now, measured, keep=in_folder))
     verdict = gate(results, metrics, old, check_metrics=not doc_types, prompts=prompts, code=code)
     verdict = replace(verdict, unmeasured=unmeasured, gone=gone)
     return Evaluation(model, results, metrics, path, verdict, written=written, baseline_model=measured_with)
@@ -246,11 +248,13 @@ def _evaluate_changed(
 def _merged(old: Baseline, new: Baseline, *, keep: set[str]) -> Baseline:
     """The new baseline, keeping the old entries of the cases in `keep` (the folder's) and steps not run this time.
 
-    A case the folder no longer holds is dropped: kept, it would be named as gone on every later run.
+    A case the folder no longer holds is dropped: kept, it would be named as gone on every later run. The
+    tolerances are the old file's where it configures them (`old` is the file as it is when written).
     """
     cases = {case: passed for case, passed in old.cases.items() if case in keep} | new.cases
     hashes = {case: sha for case, sha in old.case_sha256.items() if case in keep} | new.case_sha256
-    return new.model_copy(update={"cases": cases, "metrics": old.metrics | new.metrics, "case_sha256": hashes})
+    update = {"metrics": old.metrics | new.metrics, "tolerances": new.tolerances | old.tolerances}
+    return new.model_copy(update={"cases": cases, "case_sha256": hashes, **update})
 
 
 def gate_lines(evaluation: Evaluation) -> list[str]:
