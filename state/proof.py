@@ -185,7 +185,7 @@ def judge_spans(spec: Field, normalized: str, labels: LabelIndex, page: str, spa
 
 def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, source: SourceText) -> Proof:
     """Does the located quote `evidence` prove that `spec` has `value`?"""
-    checked = check_value(spec.kind, value, evidence.quote, spec.choices)  # type: ignore[arg-type]
+    checked = check_value(spec.kind, value, evidence.quote, spec.choices, marks=doc_type.credit_marks)  # type: ignore[arg-type]
     if checked.normalized is None:
         return Proof(False, "value_unreadable", checked.reason)
     if not checked.ok:
@@ -220,7 +220,7 @@ def _name_around(page: str, start: int, end: int) -> str:
 def find_proving_evidence(doc_type: DocumentType, spec: Field, normalized: str, source: SourceText) -> Evidence | None:
     """The first place in the source that writes `normalized` and proves `spec` (for values without a quote)."""
     for number, page in enumerate(source.pages, start=1):
-        for start, end in value_spans(spec.kind, normalized, page, spec.choices):
+        for start, end in value_spans(spec.kind, normalized, page, spec.choices, marks=doc_type.credit_marks):
             if spec.kind == "text" and cuts_a_name(page, start, end):
                 continue
             if spec.kind == "amount" and _not_money(page, start, end) is not None:

@@ -9,15 +9,18 @@ from __future__ import annotations
 from claimflow.state.claims import RowClaim
 from claimflow.state.documents import SourceText
 from claimflow.state.evidence import locate
-from claimflow.state.normalize import ValueCheck, check_value, wrapped_text_spans
+from claimflow.state.normalize import CreditMarks, ValueCheck, check_value, wrapped_text_spans
 from claimflow.state.outcomes import ClaimOutcome, TableRow
 from claimflow.state.proof import Check
 from claimflow.state.schema import Column, DocumentType, Field
 
 
-def _check_cell(column: Column, raw: str, quote: str) -> ValueCheck:
-    """A cell is written in its row's quote as a whole token; a text cell may also run on around the figures."""
-    checked = check_value(column.kind, raw, quote, column.choices)
+def _check_cell(column: Column, raw: str, quote: str, marks: CreditMarks) -> ValueCheck:
+    """A cell is written in its row's quote as a whole token; a text cell may also run on around the figures.
+
+    An amount's `CR` and `DR` read as the type's `credit_marks` say.
+    """
+    checked = check_value(column.kind, raw, quote, column.choices, marks=marks)
     if checked.ok or column.kind != "text" or checked.normalized is None:
         return checked
     spans = wrapped_text_spans(checked.normalized, quote)
@@ -26,7 +29,9 @@ def _check_cell(column: Column, raw: str, quote: str) -> ValueCheck:
     return ValueCheck(True, checked.normalized, "text written across the row's lines, around its figures", tuple(spans))
 
 
-def _cell_problems(table: Field, claim: RowClaim, quote: str) -> tuple[dict[str, str | None], list[str]]:
+def _cell_problems(
+    table: Field, claim: RowClaim, quote: str, marks: CreditMarks
+) -> tuple[dict[str, str | None], list[str]]:
     cells: dict[str, str | None] = {column.name: None for column in table.columns}
     problems: list[str] = []
     for name, raw in claim.cells.items():
@@ -36,7 +41,7 @@ def _cell_problems(table: Field, claim: RowClaim, quote: str) -> tuple[dict[str,
             continue
         if not raw.strip():
             continue
-        checked = _check_cell(column, raw, quote)
+        checked = _check_cell(column, raw, quote, marks)
         if not checked.ok:
             problems.append(f"{name}: {checked.reason}")
         cells[name] = checked.normalized
@@ -69,7 +74,7 @@ def check_row_claim(
     elif located.evidence is None:
         problems, check, cells = [f"evidence rejected: {located.reason}"], "quote_not_found", {}
     else:
-        cells, problems = _cell_problems(table, claim, located.evidence.quote)
+        cells, problems = _cell_problems(table, claim, located.evidence.quote, doc_type.credit_marks)
         check = "value_not_in_quote" if problems else "no_label"
     accepted = not problems and located.evidence is not None
     outcome = ClaimOutcome(

@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, get_args
 
-from claimflow.state.normalize.amounts import AmountMatch, amount_readings, find_amounts, format_amount, parse_amount
+from claimflow.state.normalize.amounts import (
+    CREDIT_MARKS,
+    AmountMatch,
+    CreditMarks,
+    amount_readings,
+    find_amounts,
+    format_amount,
+    parse_amount,
+)
 from claimflow.state.normalize.choices import BOOLEAN_CHOICES, Choices, choice_of
 from claimflow.state.normalize.currency import ISO_4217, currency_mentions, currency_readings, is_currency_code
 from claimflow.state.normalize.dates import DateMatch, date_readings, find_dates, parse_iso_date
@@ -36,11 +44,13 @@ FIELD_KINDS: tuple[FieldKind, ...] = get_args(FieldKind)
 
 __all__ = [
     "BOOLEAN_CHOICES",
+    "CREDIT_MARKS",
     "FIELD_KINDS",
     "ISO_4217",
     "VALUE_KINDS",
     "AmountMatch",
     "Choices",
+    "CreditMarks",
     "DateMatch",
     "DurationMatch",
     "FieldKind",
@@ -168,13 +178,19 @@ def not_canonical(kind: ValueKind, value: str, choices: Choices | None = None) -
     return f"{value!r} cannot be read as {with_article(kind)}; give {form}"
 
 
-def check_value(kind: ValueKind, value: str, quote: str, choices: Choices | None = None) -> ValueCheck:
-    """Check that `value` can be read as `kind` and that `quote` writes it as a whole token."""
+def check_value(
+    kind: ValueKind, value: str, quote: str, choices: Choices | None = None, *, marks: CreditMarks = "accounting"
+) -> ValueCheck:
+    """Check that `value` can be read as `kind` and that `quote` writes it as a whole token.
+
+    `marks`: what `CR` and `DR` after an amount in the quote say, as the document's type declares
+    (`CreditMarks`); accounting's reading unless told.
+    """
     normalized = normalize_value(kind, value, choices)
     if normalized is None:
         allowed = f" (one of: {', '.join(choices)})" if kind == "enum" and choices else ""
         return ValueCheck(False, None, f"value {value!r} cannot be read as {with_article(kind)}{allowed}")
-    spans = value_spans(kind, normalized, quote, choices)
+    spans = value_spans(kind, normalized, quote, choices, marks=marks)
     if not spans:
         return ValueCheck(
             False, normalized, f"value {normalized!r} is not written as a whole {kind} in quote {quote!r}"

@@ -5,7 +5,8 @@ The last separator followed by one, two or four digits is the decimal mark (`2,5
 exactly three digits groups thousands. Space-grouped numbers (`1 234,56`) are read both as one
 amount and as their parts, because on a page "3 191.00" is as often a quantity and a price; grouped by a no-break
 space (`1\u00a0234,56`, as French text prints it), only as one. Accounting's negatives, `(100.00)`, `100,00-`
-and `100.00 CR`, read negative.
+and `100.00 CR`, read negative. A bank statement marks the other way round (`CreditMarks`): there `100.00 CR` is
+money in and `100.00 DR` money out.
 A number followed by a percent sign (`20%`, `19 %`, `7,5\u00a0%`) is a rate, never an amount: `VAT 20%` writes
 no tax of 20.00, for the rules backend, the label check and the proof alike.
 A number of more than MAX_WHOLE_DIGITS whole digits is no amount either (a reference, an account number): read as
@@ -18,6 +19,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Literal, get_args
 
 from claimflow.state.normalize.currency import is_currency_prefix
 from claimflow.state.normalize.spans import Spans
@@ -35,10 +37,26 @@ _DECIMAL_END = re.compile(r"[.,](\d{4}|\d{1,2})$")
 _GROUPED = re.compile(_LEAD + r"(?P<number>[1-9]\d{0,2}(?:(?P<group>[.,'])\d{3})+" + _DECIMALS + r"?)" + _TAIL)
 _PLAIN = re.compile(_LEAD + r"(?P<number>\d+" + _DECIMALS + r"?)" + _TAIL)
 _SPACED = re.compile(_LEAD + r"(?P<number>\d{1,3}(?:(?P<group>[ \u00a0\u202f])\d{3})+" + _DECIMALS + r"?)" + _TAIL)
-# Accounting's negatives: `(100.00)`, `100,00-`, `100.00 CR` (credit notes, statements). Read as positive, a credit
-# note's total would be a charge.
+# Accounting's negatives: `(100.00)`, `100,00-`, `100.00 CR` (credit notes). Read as positive, a credit note's total
+# would be a charge.
 _OPENS_NEGATIVE = re.compile(r"\([ \u00a0]?\Z")
 _CLOSES_NEGATIVE = re.compile(r"[ \u00a0]?\)|-(?![\w.,-])|[ \u00a0]?CR(?!\w)")
+# On a bank statement `CR` is money the account received, and `DR` what it paid out.
+_CLOSES_STATEMENT = re.compile(r"[ \u00a0]?\)|-(?![\w.,-])|[ \u00a0]?DR(?!\w)")
+
+CreditMarks = Literal["accounting", "statement"]
+"""What `CR` and `DR` after an amount say, as a document type declares it (`DocumentType.credit_marks`).
+
+`accounting`, the default (invoices, receipts, credit notes): `100.00 CR` is a credit to the customer, read
+negative as a credit note's total is; `DR` is no sign. `statement`: a bank statement's reading, `100.00 CR` money
+in (positive), `100.00 DR` money out (negative). Brackets and a minus read negative under both.
+"""
+CREDIT_MARKS: tuple[CreditMarks, ...] = get_args(CreditMarks)
+_CLOSERS: dict[CreditMarks, tuple[re.Pattern[str], str]] = {
+    "accounting": (_CLOSES_NEGATIVE, "CR"),
+    "statement": (_CLOSES_STATEMENT, "DR"),
+}
+"""Per reading of the marks: what may close an amount written negative, and the mark among them that does."""
 # A sign or an opening bracket before the currency that stands before the number: `-£456.00`, `\u2212€ 12,50`,
 # `(£456.00)`, `(USD 80.00)`. The minus touches the currency: `Total - £456.00` is a separator, not a sign.
 _SIGN_BEFORE_CURRENCY = re.compile(
@@ -102,12 +120,12 @@ def _signed_currency(text: str, start: int) -> str | None:
     return "-" if m["minus"] else "("
 
 
-def _negative(text: str, m: re.Match[str]) -> bool:
+def _negative(text: str, m: re.Match[str], marks: CreditMarks) -> bool:
     """Whether the number is written negative other than by a minus touching it.
 
-    In brackets, with a trailing minus or CR, or with a minus or bracket before its currency (`-£456.00`,
-    `(£456.00)`). Only a sum of money with its decimals, or one with its currency: `(2)` is a quantity or a
-    clause's number, not minus two.
+    In brackets, with a trailing minus or the negative mark of `marks` (`CR`, or on a statement `DR`), or with a
+    minus or bracket before its currency (`-£456.00`, `(£456.00)`). Only a sum of money with its decimals, or one
+    with its currency: `(2)` is a quantity or a clause's number, not minus two.
     """
     currency_sign = _signed_currency(text, m.start())
     if currency_sign == "-":
@@ -117,19 +135,23 @@ def _negative(text: str, m: re.Match[str]) -> bool:
     if not has_decimals and currency_sign is None:
         return False
     end = m.end()
+    closes, mark = _CLOSERS[marks]
     if currency_sign == "(" or _OPENS_NEGATIVE.search(text, max(0, m.start() - 2), m.start()):
-        closing = _CLOSES_NEGATIVE.match(text, end)
+        closing = closes.match(text, end)
         return closing is not None and closing.group().strip(" \u00a0") == ")"
-    closing = _CLOSES_NEGATIVE.match(text, end)
-    return closing is not None and closing.group().strip(" \u00a0") in ("-", "CR")
+    closing = closes.match(text, end)
+    return closing is not None and closing.group().strip(" \u00a0") in ("-", mark)
 
 
-def find_amounts(text: str) -> list[AmountMatch]:
-    """Return every amount expression in `text`, ordered by position (space-grouped may overlap)."""
-    return _amounts(text, MAX_WHOLE_DIGITS)
+def find_amounts(text: str, *, marks: CreditMarks = "accounting") -> list[AmountMatch]:
+    """Return every amount expression in `text`, ordered by position (space-grouped may overlap).
+
+    `marks`: what `CR` and `DR` after an amount say (`CreditMarks`); accounting's reading unless told.
+    """
+    return _amounts(text, MAX_WHOLE_DIGITS, marks)
 
 
-def _amounts(text: str, whole_digits: int | None) -> list[AmountMatch]:
+def _amounts(text: str, whole_digits: int | None, marks: CreditMarks = "accounting") -> list[AmountMatch]:
     """Every amount expression in `text` of at most `whole_digits` whole digits (None: of any size)."""
     found: list[AmountMatch] = []
     taken = Spans()
@@ -140,7 +162,9 @@ def _amounts(text: str, whole_digits: int | None) -> list[AmountMatch]:
             if alone:
                 taken.add(m.start(), m.end())
             if not _PERCENT_AFTER.match(text, m.end()):  # a rate: its digits are still no other amount
-                found.append(AmountMatch(m.start(), m.end(), -value if m["sign"] or _negative(text, m) else value))
+                found.append(
+                    AmountMatch(m.start(), m.end(), -value if m["sign"] or _negative(text, m, marks) else value)
+                )
 
     spaced = [m for m in _SPACED.finditer(text) if not _glued_to_word(text, m.start())]
     # A no-break space never stands between a quantity and a price: grouped with one, the number is only whole.

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
-from claimflow.state.normalize.amounts import find_amounts, parse_amount
+from claimflow.state.normalize.amounts import CreditMarks, find_amounts, parse_amount
 from claimflow.state.normalize.choices import BOOLEAN_CHOICES, Choices, choice_spans
 from claimflow.state.normalize.currency import ISO_4217, currency_mentions
 from claimflow.state.normalize.dates import find_dates
@@ -103,19 +103,24 @@ def _identifier_spans(normalized: str, text: str) -> Iterator[Span]:
                 break
 
 
-def value_spans(kind: str, normalized: str, text: str, choices: Choices | None = None) -> list[Span]:
+def value_spans(
+    kind: str, normalized: str, text: str, choices: Choices | None = None, *, marks: CreditMarks = "accounting"
+) -> list[Span]:
     """Every span of `text` that writes `normalized` (a canonical value of `kind`) as a whole token.
 
-    The text is read as a reader sees it, without its format characters; the spans are offsets in `text`.
+    The text is read as a reader sees it, without its format characters; the spans are offsets in `text`. An
+    amount's `CR` and `DR` are read as `marks` says (`CreditMarks`): `100.00 CR` writes -100.00 by accounting's
+    reading, 100.00 on a bank statement.
     """
     shown, positions = visible(text)
     if positions is None:
-        return _spans(kind, normalized, text, choices)
+        return _spans(kind, normalized, text, choices, marks)
     wanted = visible(normalized)[0]
-    return sorted({(positions[start], positions[end - 1] + 1) for start, end in _spans(kind, wanted, shown, choices)})
+    found = _spans(kind, wanted, shown, choices, marks)
+    return sorted({(positions[start], positions[end - 1] + 1) for start, end in found})
 
 
-def _spans(kind: str, normalized: str, text: str, choices: Choices | None) -> list[Span]:
+def _spans(kind: str, normalized: str, text: str, choices: Choices | None, marks: CreditMarks) -> list[Span]:
     spans: Iterator[Span]
     if kind == "text":
         spans = _text_spans(normalized, text)
@@ -125,7 +130,8 @@ def _spans(kind: str, normalized: str, text: str, choices: Choices | None) -> li
         spans = ((m.start, m.end) for m in find_dates(text) if normalized in m.readings)
     elif kind == "amount":
         amount = parse_amount(normalized)
-        spans = ((m.start, m.end) for m in find_amounts(text) if amount is not None and m.value == amount)
+        written = find_amounts(text, marks=marks)
+        spans = ((m.start, m.end) for m in written if amount is not None and m.value == amount)
     elif kind == "currency":
         spans = ((start, end) for code, start, end in currency_mentions(text) if code == normalized)
     elif kind == "duration":

@@ -17,7 +17,7 @@ from claimflow.state.did_you_mean import did_you_mean
 from claimflow.state.errors import DeclarationError, RuleFailedError
 from claimflow.state.evidence import ClaimedEvidence
 from claimflow.state.labels import LabelIndex, fold_label
-from claimflow.state.normalize import compact, fold
+from claimflow.state.normalize import CREDIT_MARKS, CreditMarks, compact, fold
 from claimflow.state.other_labels import OTHER_LABELS
 from claimflow.state.outcomes import FieldResult, RuleResult, TableRow
 from claimflow.state.schema._check_input import given_values
@@ -87,6 +87,11 @@ class DocumentType:
         keywords: Words, besides the titles and the fields' labels, that a document of this type prints
             and others rarely do (`Cashier`, `Whereas`). A classification as this type is accepted only if
             one of its quotes holds a title, one of the fields' own labels or a keyword.
+        credit_marks: What `CR` and `DR` printed after an amount mean, wherever an amount of the type is read
+            (the evidence check, the offline extractor). `"accounting"` (the default): `100.00 CR` is a credit to
+            the customer and reads negative, as on a credit note; `DR` is no sign. `"statement"`, as a bank
+            prints an account's lines: `100.00 CR` is money in (positive), `100.00 DR` money out (negative).
+            Brackets `(100.00)` and a minus `100.00-`, `-£100.00` read negative under both.
     """
 
     name: str
@@ -101,6 +106,7 @@ class DocumentType:
     duplicate_key: Sequence[str] = ()
     risk_field: str | None = None
     keywords: Sequence[str] = ()
+    credit_marks: CreditMarks = "accounting"
     declared_in: str | None = field(init=False, default=None, compare=False)
     """`file:line` of the declaration (the code that built it), for messages and `claimflow types`."""
     _by_name: Mapping[str, Field] = field(init=False, repr=False)
@@ -132,6 +138,12 @@ class DocumentType:
         titles = _phrases(what, "titles", self.titles)
         object.__setattr__(self, "titles", titles or (self.name.replace("_", " "),))
         object.__setattr__(self, "keywords", _phrases(what, "keywords", self.keywords))
+        if self.credit_marks not in CREDIT_MARKS:
+            raise DeclarationError(
+                f"{what}: credit_marks {self.credit_marks!r} is not one of {', '.join(map(repr, CREDIT_MARKS))}"
+                f"{did_you_mean(self.credit_marks, CREDIT_MARKS)}: 'accounting' (the default) reads 100.00 CR as a"
+                " credit, negative; 'statement' reads 100.00 CR as money in and 100.00 DR as money out"
+            )
         for hook in ("extractor", "detector"):
             value = getattr(self, hook)
             if value is not None and not callable(value):
@@ -289,6 +301,7 @@ class DocumentType:
             "guidance": self.guidance,
             "duplicate_key": list(self.duplicate_key),
             "risk_field": self.risk_field,
+            "credit_marks": self.credit_marks,
             "extractor": _qualified(self.extractor),
             "detector": _qualified(self.detector),
         }

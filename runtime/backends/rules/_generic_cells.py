@@ -14,14 +14,14 @@ from dataclasses import replace
 
 from claimflow.runtime.backends.rules._generic_currency import currency_before, minus_before, without_currencies
 from claimflow.runtime.backends.rules._generic_values import LETTER, Reading, Typed, read_values, tokens, value_kind
-from claimflow.runtime.backends.rules._values import DateOrder
+from claimflow.runtime.backends.rules._values import Writing
 from claimflow.state.normalize import ValueKind, collapse_space
 
 _UNIT = re.compile(r"\s*(?:[^\W\d_]{1,6}\.?)?\s*")
 _PUNCTUATION = re.compile(r"[\s.,;:)\]]*")
 
 
-def read_cell(spec: Typed, text: str, order: DateOrder | None) -> str | None:
+def read_cell(spec: Typed, text: str, writing: Writing) -> str | None:
     """A table cell: the whole of `text` is one value of the column's kind (an amount may carry a unit)."""
     kind = value_kind(spec)
     if kind is None:
@@ -29,22 +29,23 @@ def read_cell(spec: Typed, text: str, order: DateOrder | None) -> str | None:
     if kind == "text":
         value = collapse_space(text)
         return value if LETTER.search(value) else None
-    found = read_values(spec, text, order, inline=False)
+    found = read_values(spec, text, writing, inline=False)
     if len(found) != 1 or not _rest_is_empty(kind, text[found[0].end :]):
         return None
     return found[0].value
 
 
-def last_value(spec: Typed, text: str, order: DateOrder | None) -> Reading | None:
+def last_value(spec: Typed, text: str, writing: Writing) -> Reading | None:
     """The value of the column's kind that ends `text` (after it only a currency, a unit or punctuation).
 
     An amount's reading starts at a currency written right before it (`$30.00`), so what is left of
-    the row for the cells to its left holds no part of it; after a minus sign (`-$5.00`) it is none.
+    the row for the cells to its left holds no part of it; at the minus before that currency when the amount
+    reads negative by it (`-$5.00`). After a minus it does not read as a sign (`–$5.00`) it is none.
     """
     kind = value_kind(spec)
     if kind is None or kind == "text":
         return None
-    found = tokens(kind, spec.choices, text, order)
+    found = tokens(kind, spec.choices, text, writing)
     if not found:
         return None
     last = max(found, key=lambda r: (r.end, -(r.end - r.start)))
@@ -56,12 +57,12 @@ def last_value(spec: Typed, text: str, order: DateOrder | None) -> Reading | Non
     return None if start < last.start and minus_before(text, start) else replace(last, start=start)
 
 
-def first_value(spec: Typed, text: str, order: DateOrder | None) -> Reading | None:
+def first_value(spec: Typed, text: str, writing: Writing) -> Reading | None:
     """The value of the column's kind that starts `text` (a date before a statement line's description)."""
     kind = value_kind(spec)
     if kind is None or kind == "text":
         return None
-    found = read_values(spec, text, order, inline=False)
+    found = read_values(spec, text, writing, inline=False)
     return found[0] if found else None
 
 
@@ -72,7 +73,7 @@ def _rest_is_empty(kind: ValueKind, rest: str) -> bool:
     return bool(_UNIT.fullmatch(without_currencies(rest)))
 
 
-def has_value(spec: Typed, text: str, order: DateOrder | None) -> bool:
+def has_value(spec: Typed, text: str, writing: Writing) -> bool:
     """True when `text` writes any value of the column's kind (a line shaped like a row)."""
     kind = value_kind(spec)
-    return kind is not None and kind != "text" and bool(tokens(kind, spec.choices, text, order))
+    return kind is not None and kind != "text" and bool(tokens(kind, spec.choices, text, writing))

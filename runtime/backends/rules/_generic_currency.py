@@ -4,7 +4,7 @@ Codes and the symbols that name one currency are found by `currency_mentions`. A
 none (`$`: US, Canadian, Australian dollars and more; `¥`: yen or yuan) is no currency claimflow
 claims, but it is still written against its amount, which is read beside it all the same: any
 character Unicode files as a currency symbol counts. A minus sign before the currency (`-$5.00`) is
-the amount's, which a reading of the figure alone would drop: such an amount is not read.
+the amount's, which a reading of the figure alone would drop: the amount is read from the minus.
 """
 
 from __future__ import annotations

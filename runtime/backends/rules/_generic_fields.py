@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from claimflow.runtime.backends.rules._generic_layout import Layout
 from claimflow.runtime.backends.rules._generic_values import SEPARATORS, Reading, read_values
 from claimflow.runtime.backends.rules._lines import Line, Span, span_of
-from claimflow.runtime.backends.rules._values import DateOrder
+from claimflow.runtime.backends.rules._values import Writing
 from claimflow.state.labels import LabelHit
 from claimflow.state.normalize import fold
 from claimflow.state.schema import DocumentType, Field
@@ -83,7 +83,7 @@ def _same_line(layout: Layout, spec: Field, index: int, k: int) -> list[Read]:
     line, hits = layout.lines[index], layout.hits[index]
     hit = hits[k]
     end = hits[k + 1].start if k + 1 < len(hits) else len(line.text)
-    found = read_values(spec, line.text[hit.end : end], layout.order, inline=True)
+    found = read_values(spec, line.text[hit.end : end], layout.writing, inline=True)
     if not found:
         return []
     qualified = _qualified(layout, index, hit)
@@ -119,7 +119,7 @@ def _below(layout: Layout, spec: Field, index: int, k: int) -> list[Read]:
     chunk = layout.aligned(index + 1, layout.column(index, hit.start))
     if chunk is None:
         return []
-    found = read_values(spec, chunk.text, layout.order, inline=False)
+    found = read_values(spec, chunk.text, layout.writing, inline=False)
     if not found:
         return []
     base = (AFTER_BLANK if blank else NEXT_LINE) if whole_line else HEADER_ROW
@@ -131,22 +131,21 @@ def _below(layout: Layout, spec: Field, index: int, k: int) -> list[Read]:
     return out
 
 
-def field_reads(
-    doc_type: DocumentType, pages: Sequence[str], lines: Sequence[Line], order: DateOrder | None
-) -> list[Read]:
+def field_reads(doc_type: DocumentType, pages: Sequence[str], lines: Sequence[Line], writing: Writing) -> list[Read]:
     """Every value read beside or below a label of a value field, in document order.
 
     Args:
         doc_type: The type whose fields' labels are followed.
         pages: Page texts, masked, in order.
         lines: The pages' lines (`split_lines(pages)`).
-        order: Whether the document writes numeric dates day-first or month-first, if it shows.
+        writing: How the document writes its values: numeric dates day-first or month-first, if it shows, and
+            the type's CR and DR marks.
 
     Returns:
         One read per value found at each label occurrence (several for a field of several values);
         the caller checks each against the evidence rules and settles disagreements.
     """
-    layout = Layout(doc_type, pages, lines, order)
+    layout = Layout(doc_type, pages, lines, writing)
     reads: list[Read] = []
     for index in range(len(lines)):
         for k, hit in enumerate(layout.hits[index]):

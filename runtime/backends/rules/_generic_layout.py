@@ -14,7 +14,7 @@ from functools import cached_property
 from claimflow.runtime.backends.rules._generic_rows import read_header
 from claimflow.runtime.backends.rules._generic_values import Chunk, chunks, indent
 from claimflow.runtime.backends.rules._lines import Line
-from claimflow.runtime.backends.rules._values import DateOrder
+from claimflow.runtime.backends.rules._values import Writing
 from claimflow.state.labels import COLUMN_SLACK, LabelHit
 from claimflow.state.normalize import fold
 from claimflow.state.schema import DocumentType
@@ -27,7 +27,7 @@ class Layout:
     doc_type: DocumentType
     pages: Sequence[str]
     lines: Sequence[Line]
-    order: DateOrder | None
+    writing: Writing
     _columns: dict[int, tuple[list[Chunk], list[int]]] = field(default_factory=dict)
 
     @cached_property

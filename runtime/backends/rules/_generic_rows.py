@@ -19,7 +19,7 @@ from claimflow.runtime.backends.rules._generic_cells import first_value, has_val
 from claimflow.runtime.backends.rules._generic_tabbed import TAB, read_tabbed, tab_cells, tab_headings
 from claimflow.runtime.backends.rules._generic_values import Chunk, chunks
 from claimflow.runtime.backends.rules._lines import Line
-from claimflow.runtime.backends.rules._values import DateOrder
+from claimflow.runtime.backends.rules._values import Writing
 from claimflow.state.labels import COLUMN_SLACK, LabelIndex
 from claimflow.state.schema import Column, Field
 
@@ -114,7 +114,7 @@ def _anchor_for(anchors: Sequence[Anchor], start: int, end: int) -> Anchor | Non
     return near[0] if len(near) == 1 else None
 
 
-def _by_position(header: Header, line: Line, indent: int, order: DateOrder | None) -> dict[str, str] | None:
+def _by_position(header: Header, line: Line, indent: int, writing: Writing) -> dict[str, str] | None:
     placed: dict[str, list[tuple[int, Chunk]]] = {}
     for number, chunk in enumerate(chunks(line.text)):
         anchor = _anchor_for(header.anchors, indent + chunk.start, indent + chunk.end)
@@ -130,14 +130,14 @@ def _by_position(header: Header, line: Line, indent: int, order: DateOrder | Non
         # another column's cell, mean the columns are not where the header says.
         if len(parts) > 1 and (column.kind != "text" or numbers[-1] - numbers[0] != len(numbers) - 1):
             return None
-        value = read_cell(column, line.text[parts[0].start : parts[-1].end], order)
+        value = read_cell(column, line.text[parts[0].start : parts[-1].end], writing)
         if value is None:
             return None
         cells[column.name] = value
     return cells
 
 
-def _by_kind(header: Header, line: Line, order: DateOrder | None) -> dict[str, str] | None:
+def _by_kind(header: Header, line: Line, writing: Writing) -> dict[str, str] | None:
     columns = header.columns
     texts = [index for index, column in enumerate(columns) if column.kind == "text"]
     if len(texts) > 1:
@@ -149,19 +149,19 @@ def _by_kind(header: Header, line: Line, order: DateOrder | None) -> dict[str, s
     rest = line.text
     cells: dict[str, str] = {}
     for column in reversed(trailing):
-        found = last_value(column, rest, order)
+        found = last_value(column, rest, writing)
         if found is None:
             return None
         cells[column.name] = found.value
         rest = rest[: found.start]
     for column in leading:
-        found = first_value(column, rest, order)
+        found = first_value(column, rest, writing)
         if found is None:
             return None
         cells[column.name] = found.value
         rest = rest[found.end :]
     if texts:
-        value = read_cell(columns[split], rest, order)
+        value = read_cell(columns[split], rest, writing)
         if value is None:
             return None
         cells[columns[split].name] = value
@@ -175,22 +175,22 @@ def _spread(header: Header, line: Line) -> bool:
     return header.aligned and TAB not in line.text and len(chunks(line.text)) > 1
 
 
-def read_row(table: Field, header: Header, line: Line, indent: int, order: DateOrder | None) -> dict[str, str] | None:
+def read_row(table: Field, header: Header, line: Line, indent: int, writing: Writing) -> dict[str, str] | None:
     """The line's cells (column name -> canonical value), or None when it is not a complete row of the table."""
     if len(line.text) > MAX_ROW:
         return None
     if header.tabbed:  # a line without a tab is a row of one cell
-        cells = read_tabbed([anchor.column for anchor in header.anchors], line.text, order)
+        cells = read_tabbed([anchor.column for anchor in header.anchors], line.text, writing)
     elif _spread(header, line):
-        cells = _by_position(header, line, indent, order)
+        cells = _by_position(header, line, indent, writing)
     else:
-        cells = _by_kind(header, line, order)
+        cells = _by_kind(header, line, writing)
     if cells is None or any(column.required and column.name not in cells for column in table.columns):
         return None
     return cells if len(cells) >= 2 else None
 
 
-def row_shaped(header: Header, line: Line, indent: int, order: DateOrder | None) -> bool:
+def row_shaped(header: Header, line: Line, indent: int, writing: Writing) -> bool:
     """True when the line looks like a row (figures in the table's columns) whether or not it reads as one."""
     if _spread(header, line):
         under = {
@@ -200,4 +200,4 @@ def row_shaped(header: Header, line: Line, indent: int, order: DateOrder | None)
             and anchor.column is not None
         }
         return len(under) >= 2
-    return any(has_value(column, line.text[:MAX_ROW], order) for column in header.columns)
+    return any(has_value(column, line.text[:MAX_ROW], writing) for column in header.columns)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from claimflow.runtime.backends.rules._generic_cells import read_cell
 from claimflow.runtime.backends.rules._generic_values import Chunk
-from claimflow.runtime.backends.rules._values import DateOrder
+from claimflow.runtime.backends.rules._values import Writing
 from claimflow.state.labels import LabelHit
 from claimflow.state.schema import Column
 
@@ -47,13 +47,14 @@ def tab_headings(cells: Sequence[Chunk], hits: Sequence[LabelHit]) -> list[Label
     return headings
 
 
-def read_tabbed(headings: Sequence[Column | None], text: str, order: DateOrder | None) -> dict[str, str] | None:
+def read_tabbed(headings: Sequence[Column | None], text: str, writing: Writing) -> dict[str, str] | None:
     """A tab-separated row's cells (column name -> canonical value) under the header's headings, left to right.
 
     Args:
         headings: The column under each of the header's cells; None for a heading no column declares.
         text: The row's line.
-        order: Whether the document writes numeric dates day-first or month-first, if it shows.
+        writing: How the document writes its values: numeric dates day-first or month-first, if it shows, and
+            the type's CR and DR marks.
 
     Returns:
         The cells that read, or None when the row has more cells than the header, or no single way of
@@ -66,7 +67,7 @@ def read_tabbed(headings: Sequence[Column | None], text: str, order: DateOrder |
     readings: list[dict[str, str]] = []
     for before in range(missing + 1):
         placed = [""] * before + cells + [""] * (missing - before)
-        found = _read_cells(headings, placed, order)
+        found = _read_cells(headings, placed, writing)
         if found is not None and found not in readings:
             readings.append(found)
         if len(readings) > 1:
@@ -74,9 +75,7 @@ def read_tabbed(headings: Sequence[Column | None], text: str, order: DateOrder |
     return readings[0] if readings else None
 
 
-def _read_cells(
-    headings: Sequence[Column | None], cells: Sequence[str], order: DateOrder | None
-) -> dict[str, str] | None:
+def _read_cells(headings: Sequence[Column | None], cells: Sequence[str], writing: Writing) -> dict[str, str] | None:
     found: dict[str, str] = {}
     for column, cell in zip(headings, cells, strict=True):
         if column is None:
@@ -85,7 +84,7 @@ def _read_cells(
             if column.required:
                 return None
             continue
-        value = read_cell(column, cell, order)
+        value = read_cell(column, cell, writing)
         if value is None:
             return None
         found[column.name] = value

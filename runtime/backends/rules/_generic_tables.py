@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from claimflow.runtime.backends.rules._generic_rows import Header, read_header, read_row, row_shaped
 from claimflow.runtime.backends.rules._generic_values import indent
 from claimflow.runtime.backends.rules._lines import Line, Span, evidence
-from claimflow.runtime.backends.rules._values import DateOrder
+from claimflow.runtime.backends.rules._values import Writing
 from claimflow.state.apply import check_row_claim
 from claimflow.state.claims import RowClaim
 from claimflow.state.documents import SourceText
@@ -42,7 +42,7 @@ def _ends(doc_type: DocumentType, pages: Sequence[str], lines: Sequence[Line], i
 
 def _body(
     doc_type: DocumentType, table: Field, header: Header, pages: Sequence[str], lines: Sequence[Line],
-    order: DateOrder | None,
+    writing: Writing,
 ) -> list[tuple[Line, dict[str, str]]]:  # fmt: skip
     """The rows under a header; raises _Broken when a line in the table does not read as a row."""
     rows: list[tuple[Line, dict[str, str]]] = []
@@ -52,12 +52,12 @@ def _body(
             break
         if _RULE.fullmatch(line.text):
             continue  # "-----  ---  -----" under the header
-        cells = read_row(table, header, line, indent(pages, line), order)
+        cells = read_row(table, header, line, indent(pages, line), writing)
         if cells is None and not rows and not any(char.isdigit() for char in line.text):
             continue  # the header's second line ("Stk.   EUR   EUR"), not a row
         if cells is None:
-            if row_shaped(header, line, indent(pages, line), order) or _rows_follow(
-                doc_type, table, header, pages, lines, index, order
+            if row_shaped(header, line, indent(pages, line), writing) or _rows_follow(
+                doc_type, table, header, pages, lines, index, writing
             ):
                 raise _Broken
             break
@@ -67,25 +67,25 @@ def _body(
 
 def _rows_follow(
     doc_type: DocumentType, table: Field, header: Header, pages: Sequence[str], lines: Sequence[Line],
-    index: int, order: DateOrder | None,
+    index: int, writing: Writing,
 ) -> bool:  # fmt: skip
     """True when a row follows the line that seemed to end the table: it wrapped a description, say."""
     for ahead in range(index + 1, min(index + 1 + LOOK_AHEAD, len(lines))):
         if _ends(doc_type, pages, lines, ahead):
             return False
-        if read_row(table, header, lines[ahead], indent(pages, lines[ahead]), order) is not None:
+        if read_row(table, header, lines[ahead], indent(pages, lines[ahead]), writing) is not None:
             return True
     return False
 
 
 def _claims(doc_type: DocumentType, table: Field, pages: Sequence[str], lines: Sequence[Line],
-            order: DateOrder | None) -> list[RowClaim]:  # fmt: skip
+            writing: Writing) -> list[RowClaim]:  # fmt: skip
     claims: list[RowClaim] = []
     for line in lines:
         header = read_header(table, line, indent(pages, line))
         if header is None:
             continue
-        for row, cells in _body(doc_type, table, header, pages, lines, order):
+        for row, cells in _body(doc_type, table, header, pages, lines, writing):
             quoted = evidence(pages, Span(row.page, row.start, row.end))
             if quoted is None or any(len(value) > MAX_VALUE_CHARS for value in cells.values()):
                 raise _Broken
@@ -94,14 +94,15 @@ def _claims(doc_type: DocumentType, table: Field, pages: Sequence[str], lines: S
 
 
 def table_rows(doc_type: DocumentType, pages: Sequence[str], lines: Sequence[Line],
-               order: DateOrder | None) -> list[RowClaim]:  # fmt: skip
+               writing: Writing) -> list[RowClaim]:  # fmt: skip
     """Row claims for every table field of the type whose rows all read and pass apply's row check.
 
     Args:
         doc_type: The type whose table fields are read.
         pages: Page texts, masked, in order.
         lines: The pages' lines (`split_lines(pages)`).
-        order: Whether the document writes numeric dates day-first or month-first, if it shows.
+        writing: How the document writes its values: numeric dates day-first or month-first, if it shows, and
+            the type's CR and DR marks.
 
     Returns:
         One claim per row, quoting the row's whole line; for a table with any row that does not read,
@@ -110,7 +111,7 @@ def table_rows(doc_type: DocumentType, pages: Sequence[str], lines: Sequence[Lin
     out: list[RowClaim] = []
     for table in doc_type.table_fields:
         try:
-            claims = _claims(doc_type, table, pages, lines, order)
+            claims = _claims(doc_type, table, pages, lines, writing)
         except _Broken:
             continue
         # The same checks apply runs: a row it would reject would leave a partial table.

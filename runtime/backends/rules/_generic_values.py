@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from claimflow.runtime.backends.rules._generic_currency import currency_after, minus_before
+from claimflow.runtime.backends.rules._generic_currency import currency_after, currency_before, minus_before
 from claimflow.runtime.backends.rules._lines import Line
-from claimflow.runtime.backends.rules._values import DateOrder, Money, dates_in, identifier_after, money_in
+from claimflow.runtime.backends.rules._values import Money, Writing, dates_in, identifier_after, money_in
 from claimflow.state.normalize import (
     BOOLEAN_CHOICES,
     VALUE_KINDS,
@@ -105,13 +105,13 @@ def indent(pages: Sequence[str], line: Line) -> int:
     return line.start - (pages[line.page - 1].rfind("\n", 0, line.start) + 1)
 
 
-def tokens(kind: ValueKind, choices: Choices, text: str, order: DateOrder | None) -> list[Reading]:
+def tokens(kind: ValueKind, choices: Choices, text: str, writing: Writing) -> list[Reading]:
     """Every value of `kind` written in `text`, by position; the longest first where several start together."""
     found: list[Reading]
     if kind == "date":
-        found = [Reading(d.start, d.end, d.iso, d.sure) for d in dates_in(text, order)]
+        found = [Reading(d.start, d.end, d.iso, d.sure) for d in dates_in(text, writing.order)]
     elif kind == "amount":
-        found = [Reading(_opening(text, m), m.end, format_amount(m.value), True) for m in money_in(text)]
+        found = [Reading(_opening(text, m), m.end, format_amount(m.value), True) for m in money_in(text, writing.marks)]
     elif kind == "currency":
         found = [Reading(start, end, code, True) for code, start, end in currency_mentions(text)]
     elif kind == "duration":
@@ -137,13 +137,19 @@ def tokens(kind: ValueKind, choices: Choices, text: str, order: DateOrder | None
 
 
 def _opening(text: str, money: Money) -> int:
-    """Where an amount starts: at the `(` of one written negative as accounting writes it, `(612.40)`.
+    """Where an amount starts: at the `(` or minus that makes it negative, `(612.40)`, `-£612.40`, `(£612.40)`.
 
     Its closing `)` is part of the amount already; left out, the `(` would start no value (a table cell
-    `(612.40)` would not read) or end the text cell before it (`Card payment (`).
+    `(612.40)` would not read) or end the text cell before it (`Card payment (`). Left out, a minus before the
+    currency would start no value either, or read as the end of the text before it (`Card payment -`).
     """
-    opens = money.value < 0 and text[money.end - 1 : money.end] == ")" and text[money.start - 1 : money.start] == "("
-    return money.start - 1 if opens and money.start > 0 else money.start
+    if money.value >= 0:
+        return money.start
+    start = currency_before(text, money.start)
+    if start < money.start and minus_before(text, start):
+        return start - 1
+    opens = text[money.end - 1 : money.end] == ")" and text[start - 1 : start] == "("
+    return start - 1 if opens and start > 0 else money.start
 
 
 def _identifier(text: str, at: int) -> Reading | None:
@@ -175,12 +181,15 @@ def _skip(text: str, pos: int = 0) -> int:
 
 
 def _lead(text: str, kind: ValueKind) -> int:
-    """Where the value may start: after separators, and for an amount after a currency ("EUR 1.234,50", "$849.60")."""
+    """Where the value may start: after separators, and for an amount after a currency ("EUR 1.234,50", "$849.60").
+
+    A minus right before the currency is the amount's sign (`-£612.40`), which the separators must not swallow.
+    """
     pos = _skip(text)
-    if kind == "amount":
-        after = currency_after(text, pos)
-        if after > pos and not minus_before(text, pos):  # "-$5.00": no figure starts the value, as it must not
-            pos = _skip(text, after)
+    if kind == "amount" and currency_after(text, pos) > pos:
+        if minus_before(text, pos):
+            return pos - 1
+        pos = _skip(text, currency_after(text, pos))
     return pos
 
 
@@ -201,13 +210,14 @@ def _text(text: str, *, inline: bool) -> list[Reading]:
     return [Reading(start, end, collapse_space(text[start:end]), marked or not inline)]
 
 
-def read_values(spec: Typed, text: str, order: DateOrder | None, *, inline: bool) -> list[Reading]:
+def read_values(spec: Typed, text: str, writing: Writing, *, inline: bool) -> list[Reading]:
     """The values of `spec`'s kind at the start of `text`, up to the next column gap.
 
     Args:
         spec: The field or column whose kind is read.
         text: What follows the label on its line (`inline`), or a chunk of the line below it.
-        order: Whether the document writes numeric dates day-first or month-first, if known.
+        writing: How the document writes its values: numeric dates day-first or month-first, if known, and
+            the type's CR and DR marks.
         inline: The text follows the label on its line; a text value then needs a colon, tab or spaces.
 
     Returns:
@@ -226,7 +236,7 @@ def read_values(spec: Typed, text: str, order: DateOrder | None, *, inline: bool
     end = gap.start() if gap else min(len(text), start + MAX_VALUE)
     if not gap and end < len(text):
         end = max(text.rfind(" ", start, end), start)  # never cut a token in half
-    found = tokens(kind, spec.choices, text[start:end], order)
+    found = tokens(kind, spec.choices, text[start:end], writing)
     if not found or found[0].start != 0:
         return []
     return [Reading(r.start + start, r.end + start, r.value, r.sure) for r in found]

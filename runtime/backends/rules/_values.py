@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
-from claimflow.state.normalize import DateMatch, currency_mentions, find_amounts, find_dates
+from claimflow.state.normalize import CreditMarks, DateMatch, currency_mentions, find_amounts, find_dates
 from claimflow.state.normalize.spans import Spans, any_within
 
 DateOrder = Literal["dmy", "mdy"]
@@ -18,7 +18,19 @@ _PLACEHOLDER = re.compile(r"\[[A-Z]+_\d+\]")
 _PERCENT_AFTER = re.compile(r"\s?%")
 _NEGATIVE_CLOSER = re.compile(r"[ \u00a0]?(?:\)|CR(?!\w))|-(?![\w.,-])")
 """What closes an amount written negative as accounting writes it, `(150.00)`, `150.00-`, `150.00 CR`."""
+_STATEMENT_CLOSERS = (re.compile(r"[ \u00a0]?(?:\)|DR(?!\w))|-(?![\w.,-])"), re.compile(r"[ \u00a0]?CR(?!\w)"))
+"""On a bank statement (`credit_marks="statement"`): what closes a negative amount (`150.00 DR`), a positive one."""
 _NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})[/-](\d{1,2})[/-](?:\d{4}|\d{2})(?!\d)")
+
+
+@dataclass(frozen=True)
+class Writing:
+    """How a document writes its values, as far as reading them goes."""
+
+    order: DateOrder | None
+    """Whether its numeric dates are day-first or month-first, if it shows."""
+    marks: CreditMarks = "accounting"
+    """What `CR` and `DR` after an amount say: its type's `credit_marks`."""
 
 
 @dataclass(frozen=True)
@@ -45,11 +57,12 @@ def date_matches(text: str) -> tuple[DateMatch, ...]:
 
 
 @lru_cache(maxsize=4096)
-def money_in(text: str) -> tuple[Money, ...]:
+def money_in(text: str, marks: CreditMarks = "accounting") -> tuple[Money, ...]:
     """Amounts in `text` that can be money: not percentages, dates or parts of placeholders.
 
-    Remembered per line: the detectors and extractors of one document read the same lines again and again
-    (the classifier alone asks every type's detector), and the answer depends on the text only.
+    `marks`: what `CR` and `DR` after an amount say (the type's `credit_marks`); the mark that decides its sign
+    belongs to it. Remembered per line: the detectors and extractors of one document read the same lines again and
+    again (the classifier alone asks every type's detector), and the answer depends on the text only.
     """
     blocked = Spans.union(
         [(m.start(), m.end()) for m in _PLACEHOLDER.finditer(text)] + [(d.start, d.end) for d in date_matches(text)]
@@ -58,7 +71,7 @@ def money_in(text: str) -> tuple[Money, ...]:
     currency_starts = sorted(start for _, start, _ in mentions)
     currency_ends = sorted(end for _, _, end in mentions)
     out: list[Money] = []
-    for match in find_amounts(text):
+    for match in find_amounts(text, marks=marks):
         if blocked.overlaps(match.start, match.end):
             continue
         if _PERCENT_AFTER.match(text, match.end):
@@ -68,12 +81,24 @@ def money_in(text: str) -> tuple[Money, ...]:
         near_currency = any_within(currency_starts, match.end - 2, match.end + 2) or any_within(
             currency_ends, match.start - 2, match.start + 2
         )
-        end = match.end
-        # A negative's closing mark belongs to it: a quote cut before `)` reads as a positive amount.
-        if match.value < 0 and (closer := _NEGATIVE_CLOSER.match(text, end)):
-            end = closer.end()
-        out.append(Money(match.start, end, match.value, cents or near_currency))
+        out.append(
+            Money(match.start, _closed(text, match.end, match.value, marks), match.value, cents or near_currency)
+        )
     return tuple(out)
+
+
+def _closed(text: str, end: int, value: Decimal, marks: CreditMarks) -> int:
+    """Where an amount ending at `end` ends with the mark that says its sign: `)`, `-`, `CR` (on a statement `DR`).
+
+    A negative's closing mark belongs to it: a quote cut before `)` reads as a positive amount. On a statement a
+    `CR` does too: the quote shows what says the amount is money in.
+    """
+    if marks == "accounting":
+        closer = _NEGATIVE_CLOSER if value < 0 else None
+    else:
+        closer = _STATEMENT_CLOSERS[0] if value < 0 else _STATEMENT_CLOSERS[1]
+    closed = closer.match(text, end) if closer is not None else None
+    return closed.end() if closed is not None else end
 
 
 def last_money(text: str) -> Money | None:

@@ -372,8 +372,10 @@ def test_a_symbol_that_names_no_single_currency_rides_with_its_amount(written: s
 
 @pytest.mark.parametrize("written", ["-$5.00", "-€5.00"])
 def test_a_minus_before_the_currency_is_not_dropped_from_the_amount(written: str) -> None:
+    """Never 5.00, a credit read as a charge: the amount is read from its minus, in a field and in a row."""
     claim = generic_extract([f"Purchase Order\nTotal: {written}\nDescription Amount\nDiscount {written}\n"], PO)
-    assert (claim.fields, claim.rows) == ([], [])  # never 5.00: a credit read as a charge
+    assert [(c.field, c.value, c.evidence.quote) for c in claim.fields] == [("total", "-5.00", f"Total: {written}")]
+    assert [dict(row.cells) for row in claim.rows] == [{"description": "Discount", "amount": "-5.00"}]
     assert _values(generic_extract(["Purchase Order\nTotal: $-5.00\n"], PO)) == {"total": "-5.00"}
 
 

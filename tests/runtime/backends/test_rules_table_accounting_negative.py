@@ -1,4 +1,5 @@
-"""An amount written negative as accounting writes it, `(612.40)`, read by the label-driven extractor.
+"""An amount written negative as accounting writes it, `(612.40)`, or with its sign before its currency,
+`-£612.40`, `(£612.40)`, read by the label-driven extractor.
 
 Every document here is synthetic, written for these tests.
 """
@@ -38,3 +39,33 @@ def test_a_cell_in_parentheses_is_a_negative_amount_and_the_table_reads(text: st
 def test_a_field_in_parentheses_is_claimed_negative() -> None:
     claim = generic_extract(["Bank Statement\nClosing Balance:   (1,250.00)\n"], STATEMENT)
     assert [(c.field, c.value) for c in claim.fields] == [("closing_balance", "-1250.00")]
+
+
+ROW = "04/03/2024{gap}Card payment BRAKES FOODSERVICE{wide}{amount}\n"
+LAYOUTS = {
+    "wide": ("Date          Description                              Amount\n", "    ", "          "),
+    "single-spaced": ("Date Description Amount\n", " ", " "),
+    "tabbed": ("Date\tDescription\tAmount\n", "\t", "\t"),
+}
+"""Each layout's header line, the gap after the date, and the gap before the amount."""
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("amount", ["-£612.40", "(£612.40)", "-$612.40", "\u2212€612.40"])
+def test_a_cell_with_its_sign_before_the_currency_is_a_negative_amount_and_the_table_reads(
+    amount: str, layout: str
+) -> None:
+    """The minus or bracket before the currency is the amount's: a cell starts there, and no text cell takes it."""
+    header, gap, wide = LAYOUTS[layout]
+    text = "Bank Statement\n" + header + ROW.format(gap=gap, wide=wide, amount=amount)
+    assert statement_rows([text]) == [
+        {"date": "2024-03-04", "description": "Card payment BRAKES FOODSERVICE", "amount": "-612.40"},
+    ]
+
+
+@pytest.mark.parametrize("written", ["-£1,250.00", "(£1,250.00)", "-EUR 1,250.00"])
+def test_a_field_with_its_sign_before_the_currency_is_claimed_negative(written: str) -> None:
+    claim = generic_extract([f"Bank Statement\nClosing Balance:   {written}\n"], STATEMENT)
+    assert [(c.field, c.value, c.evidence.quote) for c in claim.fields] == [
+        ("closing_balance", "-1250.00", f"Closing Balance:   {written}")
+    ]
