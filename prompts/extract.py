@@ -1,10 +1,13 @@
 """The extract_<type> prompt of any document type: claimflow's shared instructions, the type's guidance and fields.
 
 The rendered prompt is versioned by the type (`extract_<name>@<version>`); its hash covers the field list
-and the labels, so changing a field without bumping the type's version is caught.
+and the labels, so changing a field without bumping the type's version is caught. The shared part has a version
+of its own (`TEMPLATE`), which the ref names where it renders a type otherwise than the first did.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from claimflow.prompts._spec import PromptSpec
 from claimflow.state.claims import ExtractionClaim
@@ -27,6 +30,33 @@ _USER = (
 )
 
 
+TEMPLATE = 2
+"""The version of the part every extraction prompt shares: the instructions, and how fields are listed.
+
+A data directory pins each prompt ref to the text first used under it, and refuses another text under that ref.
+Were a release's change to the shared part kept under the type's own version, every data directory that had run
+the type would refuse to start until its owner bumped a version they did not change. So a prompt whose text this
+template renders otherwise than the first template did is `extract_<name>@<version>+t<template>` (see
+`_first_template`): a new ref, pinned anew, while the types it renders as before keep theirs. Template 2 lists a
+column's labels, as a field's are listed.
+"""
+
+
+def _first_template(doc_type: DocumentType) -> int:
+    """The oldest template that renders `doc_type` as `TEMPLATE` does: 1 unless a column has labels (template 2)."""
+    return 2 if any(column.labels for spec in doc_type.fields for column in spec.columns) else 1
+
+
+def prompt_version(doc_type: DocumentType) -> str:
+    """The version part of a type's extraction prompt ref: the type's, with the template's where it matters."""
+    first = _first_template(doc_type)
+    return doc_type.version if first == 1 else f"{doc_type.version}+t{first}"
+
+
+def _printed_as(labels: Sequence[str]) -> str:
+    return f" Printed as: {', '.join(labels)}." if labels else ""
+
+
 def _traits(spec: Field) -> list[str]:
     traits = [spec.kind, "required" if spec.required else "optional"]
     if spec.multiple:
@@ -41,12 +71,14 @@ def render_fields(doc_type: DocumentType) -> str:
     lines = []
     for spec in doc_type.fields:
         description = f": {spec.description}" if spec.description else ""
-        labels = f" Printed as: {', '.join(spec.labels)}." if spec.labels else ""
+        labels = _printed_as(spec.labels)
         lines.append(f"- {spec.name} ({', '.join(_traits(spec))}){description}.{labels}".replace("..", "."))
         for column in spec.columns:
             traits = [column.kind, "required" if column.required else "optional"]
             column_description = f": {column.description}" if column.description else ""
-            lines.append(f"    - column {column.name} ({', '.join(traits)}){column_description}")
+            # Template 1 listed no column labels and closed no column's line with a full stop: unlabelled, as then.
+            shown = f"{column_description}.{_printed_as(column.labels)}".replace("..", ".") if column.labels else ""
+            lines.append(f"    - column {column.name} ({', '.join(traits)}){shown or column_description}")
         if spec.is_table:
             lines.append(f"  Return each row of {spec.name} as a row claim with table {spec.name!r}.")
     return "\n".join(lines)
@@ -57,7 +89,7 @@ def extract_prompt(doc_type: DocumentType) -> PromptSpec[ExtractionClaim]:
     guidance = f" {doc_type.guidance.strip()}" if doc_type.guidance.strip() else ""
     return PromptSpec(
         name=f"extract_{doc_type.name}",
-        version=doc_type.version,
+        version=prompt_version(doc_type),
         system=_SYSTEM.replace("{doc_type}", doc_type.name) + guidance,
         user_template=_USER.format(fields=render_fields(doc_type).replace("{", "{{").replace("}", "}}")),
         response_model=ExtractionClaim,

@@ -68,7 +68,8 @@ class DocumentType:
 
     Args:
         name: Lower-case identifier (`purchase_order`); names the graph nodes and the prompt
-            (`extract_purchase_order@<version>`).
+            (`extract_purchase_order@<version>`, with `+t<n>` where claimflow's shared part of the prompt
+            renders the type otherwise than its first version did: `prompts.extract.TEMPLATE`).
         description: One sentence a classifier (model or rules) reads to recognise the type.
         fields: The fields, in record order.
         rules: Business rules (`@rule` functions) over the accepted values.

@@ -262,7 +262,7 @@ def test_the_installed_type_is_listed_with_its_fields_rules_and_source(
     assert re.fullmatch(r"entry point purchase_order \(claimflow-purchase-orders [\w.]+\)", po["source"]), po["source"]
     assert po["target"] == "claimflow_purchase_orders:PURCHASE_ORDER"
     assert Path(po["file"]).is_relative_to(site)
-    assert (po["version"], po["prompt"]) == ("1", "extract_purchase_order@1")
+    assert (po["version"], po["prompt"]) == ("1", "extract_purchase_order@1+t2")  # labelled columns: template 2
     assert po["titles"] == ["Purchase Order", "Bestellung"]
     assert {f["name"]: (f["kind"], f["required"]) for f in po["fields"]} == FIELDS
     (table,) = [f for f in po["fields"] if f["kind"] == "table"]

@@ -88,7 +88,7 @@ async def test_a_declared_type_is_classified_extracted_and_checked_by_the_rules_
     assert ("route_type", "extract_purchase_order") in [(r.router, r.target) for r in routes]
     assert ("route_validation", "finalize") == (routes[-1].router, routes[-1].target)
     prompts = [e["data"]["prompt"] for e in events if e["type"] == "model.called"]
-    assert prompts == ["classify@3", "extract_purchase_order@1"]
+    assert prompts == ["classify@3", "extract_purchase_order@1+t2"]  # its columns have labels: template 2
     # The run view lists every declared field, the table as its rows; the record is typed by the declaration.
     assert view["doc_type"] == "purchase_order" and view["status"] == "completed"
     assert list(view["fields"]) == [spec.name for spec in PURCHASE_ORDER.fields]

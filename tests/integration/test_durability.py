@@ -13,8 +13,9 @@ import pytest
 from pydantic import BaseModel
 from typer.testing import CliRunner
 
-from claimflow import DocumentType, Field
+from claimflow import Column, DocumentType, Field
 from claimflow.doctypes import BUILTIN_TYPES
+from claimflow.prompts import extract_prompt
 from claimflow.runtime.batch import process_files
 from claimflow.runtime.checkpoint import CHECKPOINT_TYPES, serializer
 from claimflow.runtime.cli import app
@@ -219,6 +220,38 @@ async def test_a_data_directory_refuses_a_prompt_changed_under_the_same_version(
     for ticket in (bumped, _ticket("1")):
         async with open_engine(Settings(data_dir=data_dir), types=[*BUILTIN_TYPES, ticket]) as engine:
             assert (await engine.registry.get_run(row.run_id)).status == "completed"
+
+
+def _ledger(*labels: str) -> DocumentType:
+    """A type with a table, its amount column printed under `labels` (none: unlabelled), always version 1."""
+    entries = Field("entries", "table", columns=[Column("amount", "amount", required=True, labels=labels)])
+    return DocumentType(name="ledger", description="A ledger's booked entries.", fields=[entries], version="1")
+
+
+async def test_a_release_that_lists_column_labels_starts_a_new_prompt_version_instead_of_refusing(
+    data_dir: Path, docs_dir: Path
+) -> None:
+    """A data directory that ran a type with labelled columns under an earlier claimflow, whose extraction prompt
+    listed no column labels, opens under this one: the prompt that now lists them is pinned under a new ref.
+    """
+    unlabelled = (await _pins(data_dir, _ledger()))["extract_ledger@1"]  # the text an earlier claimflow rendered
+
+    pins = await _pins(data_dir, _ledger("Betrag", "Amount"))
+    assert pins["extract_ledger@1"] == unlabelled  # kept: runs recorded under it name that text
+    labelled = extract_prompt(_ledger("Betrag", "Amount"))
+    assert pins["extract_ledger@1+t2"] == labelled.content_hash != unlabelled
+    _, user = labelled.render(document="")
+    assert "- column amount (amount, required). Printed as: Betrag, Amount." in user
+
+    # Under the new ref a changed text is refused as under any other: the labels are part of what it stands for.
+    with pytest.raises(PromptChangedError, match=r"extract_ledger@1\+t2 \(first used as "):
+        await _pins(data_dir, _ledger("Betrag"))
+
+
+async def _pins(data_dir: Path, doc_type: DocumentType) -> dict[str, str]:
+    """Open an engine on the data directory with the built-in types and `doc_type`; the prompt pins it leaves."""
+    async with open_engine(Settings(data_dir=data_dir), types=[*BUILTIN_TYPES, doc_type]) as engine:
+        return await engine.registry.pinned_prompts()
 
 
 async def test_a_paused_run_is_not_resumed_under_other_document_types(data_dir: Path, docs_dir: Path) -> None:
