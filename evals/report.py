@@ -1,4 +1,4 @@
-"""The evaluation as a report file: Markdown, or a self-contained HTML page with every case text escaped."""
+"""The evaluation as a report file: Markdown, JUnit XML (`evals/junit.py`), or a self-contained HTML page."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from claimflow.evals.evaluation import Evaluation
+from claimflow.evals.junit import junit_xml
 from claimflow.runtime.whole_file import write_whole
 
 MEASURES = (
@@ -136,6 +137,13 @@ def html_page(evaluation: Evaluation) -> str:
 
 
 def write_report(path: Path, evaluation: Evaluation) -> None:
-    """Markdown when `path` ends in .md, else HTML."""
-    text = markdown(evaluation) if path.suffix.lower() == ".md" else html_page(evaluation)
+    """Markdown when `path` ends in .md, JUnit XML when in .xml, else HTML."""
+    suffix = path.suffix.lower()
+    text = (
+        markdown(evaluation)
+        if suffix == ".md"
+        else junit_xml(evaluation)
+        if suffix == ".xml"
+        else html_page(evaluation)
+    )
     write_whole(path, text)

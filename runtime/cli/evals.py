@@ -69,7 +69,7 @@ def eval_group(
         bool, typer.Option("--update-baseline", help="Write the results as the baseline.")
     ] = False,
     report: Annotated[
-        Path | None, typer.Option("--report", help="Write a report: Markdown for .md, else HTML.")
+        Path | None, typer.Option("--report", help="Write a report: Markdown for .md, JUnit XML for .xml, else HTML.")
     ] = None,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Cases run at once.")] = 1,
     changed: Annotated[
