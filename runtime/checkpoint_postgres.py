@@ -41,6 +41,7 @@ from claimflow.runtime.checkpoint import serializer
 from claimflow.runtime.checkpoint_encoding import WrittenValues, stored_form
 from claimflow.runtime.ended_sessions import AsyncSessionCheck
 from claimflow.runtime.held_writes import HeldWrites, WriteKey, may_hold, write_key
+from claimflow.runtime.reconnect import ReconnectingAsyncPool
 from claimflow.runtime.settings import SynchronousCommit
 
 _WAIT_FOR_FLUSH = "SET LOCAL synchronous_commit TO DEFAULT"
@@ -357,7 +358,7 @@ async def postgres_checkpointer(
     # TCP keepalives: a dead host's session (and anything it holds) goes away within about a minute. Sessions a
     # restart of the server ended are not lent (`ended_sessions`).
     check = AsyncSessionCheck()
-    pool: AsyncConnectionPool[AsyncConnection[dict[str, Any]]] = AsyncConnectionPool(
+    pool: ReconnectingAsyncPool[AsyncConnection[dict[str, Any]]] = ReconnectingAsyncPool(
         url,
         min_size=1,
         max_size=size,

@@ -31,6 +31,7 @@ from claimflow.runtime.queue.reaper import requeue_stalled
 from claimflow.runtime.queue.retry import RETRY, RetryLater, is_transient
 from claimflow.runtime.queue.roster import RecordedWorkers
 from claimflow.runtime.queue.stop import JobsInHand
+from claimflow.runtime.reconnect import ReconnectingAsyncPool
 from claimflow.runtime.registry._pg_schema import conninfo
 from claimflow.runtime.settings import Settings, WorkerTiming
 
@@ -138,7 +139,12 @@ def build_app(settings: Settings) -> App:
     """The app for `settings.database_url`, with claimflow's tasks; not opened (see `App.open_async`)."""
     if not settings.database_url:
         raise ValueError("the queue needs a Postgres database (CLAIMFLOW_DATABASE_URL)")
-    app = App(connector=PsycopgConnector(conninfo=conninfo(settings.database_url), min_size=1, max_size=4))
+    # Its pool tries a lost database again every few seconds (`reconnect`): with psycopg_pool's own doubling wait
+    # the worker took no job for up to as long again as the outage lasted.
+    connector = PsycopgConnector(
+        conninfo=conninfo(settings.database_url), min_size=1, max_size=4, pool_factory=ReconnectingAsyncPool
+    )
+    app = App(connector=connector)
     # Before any task is added: each task keeps the manager it was made with.
     app.job_manager = RecordedWorkers(connector=app.connector)
     _add_run_tasks(app)

@@ -16,9 +16,9 @@ from contextlib import asynccontextmanager
 
 import psycopg
 from psycopg.rows import dict_row
-from psycopg_pool import AsyncConnectionPool
 
 from claimflow.runtime.ended_sessions import AsyncSessionCheck
+from claimflow.runtime.reconnect import ReconnectingAsyncPool
 from claimflow.runtime.registry import RunBusyError
 from claimflow.runtime.registry._pg_schema import SERVER_KEEPALIVES, Row, conninfo
 
@@ -73,7 +73,7 @@ class RunLocks:
 
     def __init__(self, url: str, *, size: int) -> None:
         check = AsyncSessionCheck()  # sessions a restart of the server ended are not lent
-        self._pool: AsyncConnectionPool[psycopg.AsyncConnection[Row]] = AsyncConnectionPool(
+        self._pool: ReconnectingAsyncPool[psycopg.AsyncConnection[Row]] = ReconnectingAsyncPool(
             conninfo(url),
             min_size=1,
             max_size=size,

@@ -24,6 +24,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from claimflow.runtime.ended_sessions import SessionCheck
+from claimflow.runtime.reconnect import ReconnectingPool
 
 Row = dict[str, Any]
 
@@ -317,7 +318,7 @@ def open_pool(
     with connect(url) as conn:
         apply_schema(conn)
     check = SessionCheck()  # sessions a restart of the server ended are not lent (see `ended_sessions`)
-    pool: ConnectionPool[psycopg.Connection[Row]] = ConnectionPool(
+    pool: ConnectionPool[psycopg.Connection[Row]] = ReconnectingPool(
         conninfo(url),
         min_size=1,
         max_size=size,

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import psycopg
+from psycopg import sql
 from psycopg.rows import dict_row
 
 from tests.integration._batches import wait_until as waited_for
@@ -43,6 +46,21 @@ def rows(url: str, query: str, *args: Any) -> list[dict[str, Any]]:
 def migrate(url: str, data_dir: Path) -> None:
     done = run_cli("db", "migrate", **worker_env(url, data_dir))
     assert done.returncode == 0, done.stderr
+
+
+def database_outage(admin: psycopg.Connection[Any], url: str, seconds: float) -> None:
+    """Cut every session of `url`'s database and refuse new ones for `seconds`: a restart of Postgres, to its clients.
+
+    `admin` is a session on another database of the same server.
+    """
+    name = urlsplit(url).path.lstrip("/")
+    database = sql.Identifier(name)
+    admin.execute(sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS false").format(database))
+    try:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", (name,))
+        time.sleep(seconds)
+    finally:
+        admin.execute(sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS true").format(database))
 
 
 def wait_until(condition: Any, timeout: float, what: str) -> None:
