@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration._docs import mismatch_invoice_text, write
+from tests.integration._docs import MEMO, mismatch_invoice_text, write
 from tests.web._browser import CHROMIUM, processed, served, token
 
 pytestmark = pytest.mark.slow
@@ -51,4 +51,32 @@ def test_the_actions_stay_in_the_window_below_the_note_of_the_last_decision(
         viewer = page.locator("#viewer").bounding_box()
         assert viewer is not None
         assert viewer["y"] + viewer["height"] <= HEIGHT, viewer  # the page's last lines can be scrolled to
+        browser.close()
+
+
+def test_a_short_review_starts_at_the_top_of_its_panel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A document of unknown type has no fields: the type to choose is at the top, not below an empty gap."""
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run scripts/system-deps.sh"
+    monkeypatch.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")  # drive Debian's browser, never download one
+    from playwright.sync_api import expect, sync_playwright
+
+    folder, data = tmp_path / "inbox", tmp_path / "data"
+    write(folder, "memo.txt", MEMO)
+    [view] = processed(folder, data)
+    assert (view["status"], view["doc_type"]) == ("needs_review", "unknown")
+    kim = token(data, "kim", "reviewer")
+
+    with served(data) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": HEIGHT})
+        page.goto(f"{base}/review")
+        page.fill("#token", kim)
+        page.keyboard.press("Enter")
+        expect(page.locator("table.runs")).to_contain_text("memo.txt")  # signed in
+        page.goto(f"{base}/review/runs/{view['run_id']}")
+        expect(page.locator("#doc_type")).to_be_visible()
+        expect(page.locator("#claim")).to_be_hidden()  # the Claim button's form has no place of its own
+        panel, heading = page.locator(".panel").bounding_box(), page.locator(".doc-head h1").bounding_box()
+        assert panel is not None and heading is not None
+        assert heading["y"] - panel["y"] < 40, (panel, heading)
         browser.close()
