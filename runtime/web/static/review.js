@@ -40,12 +40,32 @@
       void element.offsetWidth;  // restart the animation
       element.classList.add("pulse");
     });
-    if (marks.length) {
-      var first = marks[0];
-      var top = first.getBoundingClientRect().top - viewer.getBoundingClientRect().top + viewer.scrollTop;
+    if (marks.length) { reveal(marks[0]); }
+    return marks.length;
+  }
+
+  var scrolls = 0;  // the latest scroll asked for: one that waited on pages gives way to a later one
+
+  function reveal(mark) {
+    var asked = ++scrolls;
+    // Pages without marks load when scrolled near, with no height before: those above the mark would
+    // push it out of view as the scroll passes them. Load them first, then scroll to where it stands.
+    var above = Array.prototype.filter.call(viewer.querySelectorAll(".sheet img"), function (img) {
+      return !img.complete && (img.compareDocumentPosition(mark) & Node.DOCUMENT_POSITION_FOLLOWING);
+    });
+    var waiting = above.length;
+    function go() {
+      if (asked !== scrolls) { return; }
+      var top = mark.getBoundingClientRect().top - viewer.getBoundingClientRect().top + viewer.scrollTop;
       viewer.scrollTo({ top: Math.max(0, top - viewer.clientHeight / 3), behavior: "smooth" });
     }
-    return marks.length;
+    if (!waiting) { go(); return; }
+    above.forEach(function (img) {
+      function loaded() { if (--waiting === 0) { go(); } }
+      img.addEventListener("load", loaded, { once: true });
+      img.addEventListener("error", loaded, { once: true });
+      img.loading = "eager";
+    });
   }
 
   function select(holder, scrollPanel) {
