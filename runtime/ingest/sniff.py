@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import PurePath
 
@@ -57,6 +58,13 @@ _EXTENSIONS: dict[str, str] = {
     ".exe": "application/x-msdownload",
 }
 
+_SIGNED_BY_EXTENSION = frozenset({PDF, JPEG, PNG, TIFF})
+"""Formats whose files always open with their signature: a name that says one of them, on bytes without it, is
+a misleading name (a text saved as `invoice.pdf`), not a damaged file, when the bytes read as text."""
+
+_BINARY_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+"""Control bytes that text does not hold (tab, line feed, form feed and carriage return aside)."""
+
 _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body")
 _HTML_MARKERS = (b"<html", b"<body", b"<table", b"<div", b"<p>", b"<br")
 
@@ -87,12 +95,22 @@ def _looks_like_text(head: bytes) -> bool:
     return b"\x00" not in head or wide_encoding(head) is not None
 
 
+def _reads_as_text(data: bytes) -> bool:
+    """The whole of `data` is text: UTF-16 or UTF-32, or a byte encoding without one control byte in it.
+
+    Stricter than `_looks_like_text`, which sees only the start: here the bytes decide against the name, and a
+    damaged PDF or image (whose compressed data holds control bytes all through) must still count as one.
+    """
+    return wide_encoding(data) is not None or _BINARY_CONTROLS.search(data) is None
+
+
 def sniff_media_type(data: bytes, filename: str) -> str:
     """Detect a document's media type.
 
     Magic bytes decide first; the file name's extension is used only when the bytes do not say.
-    Bytes with no known signature and no known extension are ``text/plain`` if they look like
-    text, otherwise ``application/octet-stream``.
+    A name that says PDF, JPEG, PNG or TIFF on bytes without that format's signature, which read as
+    text throughout, is text: such a file is misnamed, not damaged. Bytes with no known signature and
+    no known extension are ``text/plain`` if they look like text, otherwise ``application/octet-stream``.
 
     Args:
         data: The document's bytes.
@@ -118,6 +136,8 @@ def sniff_media_type(data: bytes, filename: str) -> str:
     if _looks_like_html(head):
         return HTML
     by_extension = _EXTENSIONS.get(extension)
+    if by_extension in _SIGNED_BY_EXTENSION and _reads_as_text(data):
+        return TEXT
     if by_extension is not None:
         return by_extension
     return TEXT if head and _looks_like_text(head) else OCTET

@@ -50,6 +50,10 @@ def zipped(*names: str) -> bytes:
         (b"<p>fragment</p>", "fragment.htm", "text/html"),
         (b"plain words", "letter.txt", "text/plain"),
         (b"plain words", "letter", "text/plain"),
+        (b"INVOICE\r\nTotal: 12,50 \x80\n", "invoice.pdf", "text/plain"),  # misnamed text, cp1252 too
+        (b"RECEIPT\tTotal 5.00", "scan.JPG", "text/plain"),
+        (b"INVOICE\x00\x01 cut off", "invoice.pdf", "application/pdf"),  # control bytes: a damaged PDF
+        (b"\x10\x80\x05 no signature", "photo.png", "image/png"),
         (zipped("[Content_Types].xml", "word/document.xml"), "contract.docx", DOCX),
         (zipped("word/document.xml"), "renamed.pdf", DOCX),
         (zipped("data.csv"), "bundle.zip", "application/zip"),
