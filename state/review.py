@@ -106,7 +106,11 @@ class ReviewDecision(BaseModel):
     """Who decides, as the audit trail names them: not blank (white space around it is dropped)."""
     action: ReviewAction
     edits: EditedFields = Field(default_factory=dict)
-    """Field name to new value(s); one value for single fields, up to MAX_EDITED_VALUES for e.g. parties."""
+    """Field name to new value(s); one value for single fields, up to MAX_EDITED_VALUES for e.g. parties.
+
+    No values (`[]`) clears the field: an optional one is recorded as the reviewer's edit to no value; a required
+    one is refused.
+    """
     evidence: CitedEvidence = Field(default_factory=dict)
     """Optional quotes a reviewer cites for edited fields; each must prove its field like a model's claim."""
     doc_type: ReviewName | None = None

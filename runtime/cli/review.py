@@ -180,7 +180,10 @@ def _parse_sets(sets: list[str]) -> tuple[dict[str, list[str]], str | None]:
         if name.strip() == "doc_type":
             doc_type = value.strip()
         else:
-            edits.setdefault(name.strip(), []).append(value)
+            # `FIELD=` (nothing after the sign) clears the field: an edit to no values.
+            values = edits.setdefault(name.strip(), [])
+            if value.strip():
+                values.append(value)
     return edits, doc_type
 
 
@@ -234,7 +237,8 @@ def review_decide(
     reject: Annotated[bool, typer.Option("--reject", help="Reject the document (needs --reason).")] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="Why it is rejected.")] = None,
     sets: Annotated[
-        list[str] | None, typer.Option("--set", help="FIELD=VALUE; repeat. doc_type=TYPE re-extracts.")
+        list[str] | None,
+        typer.Option("--set", help="FIELD=VALUE; repeat. FIELD= clears an optional field. doc_type=TYPE re-extracts."),
     ] = None,
     cited: Annotated[
         list[str] | None,

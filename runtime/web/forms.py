@@ -12,7 +12,8 @@ from claimflow.state.review import ReviewDecision
 __all__ = ["DecisionForm", "errors_by_field", "read_decision"]
 
 FIELD_PREFIX = "field."
-"""Inputs named `field.<name>` hold a field's value as edited (one value per line for fields with several)."""
+"""Inputs named `field.<name>` hold a field's value as edited (one value per line for fields with several); one
+emptied clears the field (an edit to no values, which the engine refuses for a required field)."""
 ORIGINAL_PREFIX = "was."
 """Hidden inputs `was.<name>` hold the value shown, so only fields the reviewer changed become edits."""
 
@@ -61,11 +62,6 @@ def read_decision(form: Mapping[str, str], reviewer: str) -> DecisionForm:
         # Approving keeps the values as they were: a change the reviewer typed would be lost without a word.
         changed = f"you changed {', '.join(sorted(edited))}: save edits to keep the change, or undo it to approve"
         return DecisionForm(None, [changed], edited)
-    if action == "edit":
-        # An emptied field is an edit to no value: say so rather than drop it.
-        emptied = [name for name, values in payload["edits"].items() if not values]  # type: ignore[union-attr]
-        if emptied:
-            return DecisionForm(None, [f"{name}: give a value" for name in emptied], edited)
     try:
         return DecisionForm(ReviewDecision.model_validate(payload), [], edited)
     except ValidationError as error:

@@ -65,10 +65,13 @@ def _listed(items: Sequence[str]) -> str:
     return named if len(items) <= _SHOWN_ITEMS else f"{named} and {len(items) - _SHOWN_ITEMS:,} more"
 
 
-def _value_errors(spec: Field, values: list[str]) -> list[str]:
+def _value_errors(spec: Field, values: list[str], *, cited: bool) -> list[str]:
     errors: list[str] = []
-    if not values:
-        errors.append(f"{spec.name}: no value given")
+    if not values and spec.required:
+        # No values clears an optional field; a required one would leave the record without what its type needs.
+        errors.append(f"{spec.name} is required: it cannot be cleared; give it a value, or reject the run")
+    elif not values and cited:
+        errors.append(f"{spec.name}: evidence is cited for a field being cleared: cite none, or give a value")
     if len(values) > 1 and not spec.multiple:
         errors.append(f"{spec.name} takes one value, got {len(values)}")
     unread = [value for value in values if normalize_value(spec.kind, value, spec.choices) is None]  # type: ignore[arg-type]
@@ -181,7 +184,7 @@ def decision_errors(
         if doc_type is None or spec is None:
             unknown.append(name)
             continue
-        problems = _value_errors(spec, values)
+        problems = _value_errors(spec, values, cited=name in decision.evidence)
         if not problems and source is not None:
             problems = _cited(doc_type, spec, values, decision, source)[1]
         errors += problems
@@ -190,6 +193,29 @@ def decision_errors(
         what = f"unknown field {_shown(unknown[0])}" if len(unknown) == 1 else f"unknown fields {_listed(unknown)}"
         errors.append(f"{what}; editable fields: {', '.join(request.editable_fields)}")
     return errors
+
+
+def _cleared_field(name: str, was: str | list[str] | None, decision: ReviewDecision) -> tuple[FieldResult, Event]:
+    """An optional field a reviewer left with no value: edited to none, the record's value empty, and said so."""
+    result = FieldResult(
+        name=name,
+        value=None,
+        status="edited",
+        confidence=1.0,
+        decided_by=f"reviewer {decision.reviewer}",
+        reasons=[f"cleared by reviewer {decision.reviewer} (was {was!r}): no value"],
+    )
+    return result, event(
+        "claim.accepted",
+        "await_review",
+        claim_id=f"review:{decision.reviewer}:{name}",
+        field=name,
+        value=None,
+        previous=was,
+        cleared=True,
+        reasons=result.reasons,
+        evidence=[],
+    )
 
 
 def _edited_field(
@@ -202,6 +228,10 @@ def _edited_field(
 ) -> tuple[FieldResult, Event]:
     spec = doc_type.field(name)
     assert spec is not None
+    previous = state.fields.get(name)
+    was = previous.value if previous else None
+    if not values:
+        return _cleared_field(name, was, decision)
     normalized = [normalize_value(spec.kind, value, spec.choices) or "" for value in values]  # type: ignore[arg-type]
     cited, problems = _cited(doc_type, spec, normalized, decision, source)
     if problems:
@@ -212,7 +242,6 @@ def _edited_field(
     else:
         evidence = [found for value in normalized if (found := find_proving_evidence(doc_type, spec, value, source))]
         note = f"evidence found on page {evidence[0].page}" if evidence else "not found in the source: reviewer's word"
-    previous = state.fields.get(name)
     result = FieldResult(
         name=name,
         value=normalized if spec.multiple else normalized[0],
@@ -220,7 +249,7 @@ def _edited_field(
         confidence=1.0,
         evidence=evidence,
         decided_by=f"reviewer {decision.reviewer}",
-        reasons=[f"set by reviewer {decision.reviewer} (was {previous.value if previous else None!r}); {note}"],
+        reasons=[f"set by reviewer {decision.reviewer} (was {was!r}); {note}"],
     )
     return result, event(
         "claim.accepted",
@@ -228,7 +257,7 @@ def _edited_field(
         claim_id=f"review:{decision.reviewer}:{name}",
         field=name,
         value=result.value,
-        previous=previous.value if previous else None,
+        previous=was,
         reasons=result.reasons,
         evidence=[e.model_dump() for e in evidence],
     )

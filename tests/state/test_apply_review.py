@@ -310,9 +310,19 @@ def test_two_values_for_a_single_field_are_refused() -> None:
     assert errors == ["total_amount takes one value, got 2"]
 
 
-def test_empty_value_list_is_refused() -> None:
+def test_clearing_a_required_field_is_refused() -> None:
     errors = _errors(_invoice(), _edit(total_amount=[]))
-    assert errors == ["total_amount: no value given"]
+    assert errors == ["total_amount is required: it cannot be cleared; give it a value, or reject the run"]
+
+
+def test_clearing_an_optional_field_is_an_edit_to_no_value() -> None:
+    assert _errors(_invoice(), _edit(due_date=[])) == []
+    cited = ReviewDecision(
+        reviewer="alice", action="edit", edits={"due_date": []}, evidence={"due_date": ClaimedEvidence(quote="x")}
+    )
+    assert _errors(_invoice(), cited) == [
+        "due_date: evidence is cited for a field being cleared: cite none, or give a value"
+    ]
 
 
 def test_several_values_for_parties_are_accepted() -> None:
