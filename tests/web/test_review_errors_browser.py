@@ -1,0 +1,72 @@
+"""A save with several bad edits on the review page, in headless Chromium against `claimflow serve`.
+
+Every field's error is shown at once, each in its own field's card, and the focus goes to the first field with
+an error, not to the first field the reviewer changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.web._browser import CHROMIUM, paused_invoice, served, token
+from tests.web.test_review_browser import shoot
+
+pytestmark = pytest.mark.slow
+
+Review = tuple[Any, httpx.Client, str]
+"""A signed-in page on a review, the API as the same reviewer, and the run's id."""
+
+
+@pytest.fixture
+def review(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Review]:
+    """A signed-in page on a paused invoice's review, the API as the same reviewer, and the run's id."""
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run scripts/system-deps.sh"
+    monkeypatch.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")  # drive Debian's browser, never download one
+    from playwright.sync_api import sync_playwright
+
+    data, run_id = paused_invoice(tmp_path)
+    kim = token(data, "kim", "reviewer")
+    with (
+        served(data) as base,
+        httpx.Client(base_url=base, headers={"Authorization": f"Bearer {kim}"}) as api,
+        sync_playwright() as playwright,
+    ):
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 800})
+        page.goto(f"{base}/review")
+        page.fill("#token", kim)
+        page.click("button[type=submit]")
+        page.goto(f"{base}/review/runs/{run_id}")
+        yield page, api, run_id
+        browser.close()
+
+
+def _edit(page: Any, field: str, value: str) -> None:
+    page.click(f"#f-{field} .edit-toggle")
+    page.fill(f"[name='field.{field}']", value)
+
+
+def test_every_bad_edit_is_shown_at_once_beside_its_field(review: Review, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    page, api, run_id = review
+    _edit(page, "vendor_name", "")
+    _edit(page, "issue_date", "sometime")
+    _edit(page, "net_amount", "12x")
+    page.click("#save")
+    expect(page.locator("#f-vendor_name .error")).to_have_text(
+        "vendor_name is required: it cannot be cleared; give it a value, or reject the run"
+    )
+    expect(page.locator("#f-issue_date .error")).to_have_text("value 'sometime' cannot be read as a date")
+    expect(page.locator("#f-net_amount .error")).to_have_text("value '12x' cannot be read as an amount")
+    expect(page.locator(".field .error")).to_have_count(3)
+    # What the reviewer typed is there to correct, each in its field.
+    expect(page.locator("[name='field.issue_date']")).to_have_value("sometime")
+    expect(page.locator("[name='field.net_amount']")).to_have_value("12x")
+    assert api.get(f"/v1/runs/{run_id}").json()["status"] == "needs_review"
+    shoot(page, tmp_path, "review-every-error.png")
