@@ -6,6 +6,7 @@ an error, not to the first field the reviewer changed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -70,3 +71,17 @@ def test_every_bad_edit_is_shown_at_once_beside_its_field(review: Review, tmp_pa
     expect(page.locator("[name='field.net_amount']")).to_have_value("12x")
     assert api.get(f"/v1/runs/{run_id}").json()["status"] == "needs_review"
     shoot(page, tmp_path, "review-every-error.png")
+
+
+def test_the_focus_goes_to_the_first_field_with_an_error(review: Review) -> None:
+    from playwright.sync_api import expect
+
+    page, _, _ = review
+    _edit(page, "vendor_name", "Northwind Widgets")  # a good change above the bad one
+    _edit(page, "total_amount", "lots")
+    page.click("#save")
+    expect(page.locator("#f-total_amount .error")).to_have_text("value 'lots' cannot be read as an amount")
+    expect(page.locator("[name='field.total_amount']")).to_be_focused()
+    expect(page.locator("#f-total_amount")).to_have_class(re.compile(r"\bselected\b"))
+    # The good change is kept, open, to be saved with the corrected one.
+    expect(page.locator("[name='field.vendor_name']")).to_have_value("Northwind Widgets")

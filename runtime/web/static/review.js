@@ -160,7 +160,8 @@
 
   // Open with the first field a reason names (else the first field) selected.
   var first = document.querySelector(".field.flagged[data-marks]") || holders[0];
-  var errored = document.querySelector(".field.editing");
+  // After a refused save: the first field with an error (not the first one changed), else the first changed.
+  var errored = document.querySelector(".field.invalid") || document.querySelector(".field.editing");
   if (errored) { select(errored, true); openEdit(errored); } else if (first) {
     // Once the page images have their size; unless the reviewer chose a field already.
     window.addEventListener("load", function () {
