@@ -154,7 +154,12 @@ def run(
     if not as_json and views:  # no documents: the line on stderr says so, and an empty table would say nothing more
         _print_runs(views, read_from, earlier=earlier, elsewhere=elsewhere)
     _warn_still_running()
-    raise typer.Exit(1 if lost or any(view["status"] in ("failed", "delivery_failed") for view in views) else 0)
+    raise typer.Exit(1 if lost else _failed_exit(views))
+
+
+def _failed_exit(views: list[dict[str, Any]]) -> int:
+    """1 when a run a command advanced ended failed or its delivery failed, else 0: what cron must notice."""
+    return 1 if any(view["status"] in ("failed", "delivery_failed") for view in views) else 0
 
 
 def _unfinished(total: int, finished: int) -> str | None:
@@ -266,7 +271,8 @@ def recover(
 ) -> None:
     """Pick up runs a crashed or killed process left queued, running or resuming; live processes keep theirs.
 
-    Each run continues on the model it started with, unless `--model` names another.
+    Each run continues on the model it started with, unless `--model` names another. Exit code 1 if a run it
+    continued failed (or its delivery did), as `run` says of a batch, else 0.
     """
 
     async def body(engine: Engine) -> list[dict[str, Any]]:
@@ -284,6 +290,7 @@ def recover(
             out.print(f"{short_id(view['run_id'])}  {shown(view['document'])}  {view['status']}")
     if not as_json:
         err.print(f"recovered {len(views)} run(s)")
+    raise typer.Exit(_failed_exit(views))
 
 
 @app.command()
@@ -315,7 +322,7 @@ def rerun(
     """Run unfinished or failed runs' documents again under this workflow version; the old runs close as superseded.
 
     Each new run uses the model its old run used, unless `--model` names another. With CLAIMFLOW_EXECUTION=queue
-    the new runs are queued for the workers.
+    the new runs are queued for the workers. Exit code 1 if a new run failed (or its delivery did), else 0.
     """
     if error is not None and not failed:
         raise typer.BadParameter("--error picks among failed runs: give --failed with it", param_hint="--error")
@@ -350,6 +357,7 @@ def rerun(
             if settings.execution == "queue"
             else f"re-ran {len(views)} run(s)"
         )
+    raise typer.Exit(_failed_exit(views))
 
 
 @app.command("export")
