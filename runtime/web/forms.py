@@ -69,7 +69,9 @@ def read_decision(form: Mapping[str, str], reviewer: str) -> DecisionForm:
         if action not in ("approve", "edit", "reject"):
             messages = ["choose approve, save edits or reject"]
         elif action == "edit" and not edited and doc_type is None:
-            messages = ["change a field's value before saving edits"]
+            # The screen of a run of unknown type has no fields, only the type to choose (`doc_type`).
+            what = "choose the document type" if "doc_type" in form else "change a field's value"
+            messages = [f"{what} before saving edits"]
         return DecisionForm(None, messages, edited)
 
 

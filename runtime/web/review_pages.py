@@ -173,7 +173,8 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     except RunNotFoundError:
         return await review_screen(request, engine, principal, run_id, 404)
     except InvalidDecisionError as error:
-        return await review_screen(request, engine, principal, run_id, 422, errors=list(error.problems), **keep)
+        refusals = [for_the_browser(problem) for problem in error.problems]  # they name `review decide`'s options
+        return await review_screen(request, engine, principal, run_id, 422, errors=refusals, **keep)
     except RunBusyError as error:
         refused = await _in_the_browser(engine, row.run_id, error)
         return await review_screen(request, engine, principal, run_id, 409, errors=[refused], **keep)

@@ -269,7 +269,7 @@ async def test_a_document_of_unknown_type_is_given_its_type_and_read_again(api: 
     assert '<select id="doc_type" name="doc_type">' in page
     form = form_of(page)
     unchosen = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "edit", "doc_type": ""})
-    assert unchosen.status_code == 422 and "change a field&#39;s value before saving edits" in unchosen.text
+    assert unchosen.status_code == 422 and "choose the document type before saving edits" in unchosen.text
     chosen = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "edit", "doc_type": "receipt"})
     assert chosen.status_code == 303
     view = await api.settled(run_id)
