@@ -24,6 +24,7 @@ from rich.console import Console, ConsoleDimensions
 from rich.markup import escape
 from rich.table import Column, Table
 
+from claimflow.runtime.cli._terminated import TERMINATED, terminate_as_interrupt
 from claimflow.runtime.data_dir import DataDirectoryError, existing_data_directory
 from claimflow.runtime.errors import SetupError, UnknownDictionaryError, WorkflowVersionError
 from claimflow.runtime.registry.runs import (
@@ -227,19 +228,23 @@ def with_engine(
             require_runs_read(settings)
 
     opened = False  # until the engine opens (its database reached), this command has recorded nothing
+    terminated: list[int] = []  # SIGTERM taken: the stop below says `terminated`, exit code 143
 
     async def main() -> T:
         nonlocal opened
-        async with open_engine(settings, readonly=readonly, override_model=override_model, reading=reading) as engine:
-            opened = True
-            # What start-up built (modules, the graph, a provider's SDK and its client) lives as long as
-            # the process: take it out of the collector's sight, or every full collection walks it again.
-            # On a model-backed batch that was ~0.1 s of collector pauses per 40 documents.
-            gc.freeze()
-            try:
-                return await body(engine)
-            except RunNotFoundError as error:
-                raise not_found(error, (row.run_id for row in await engine.registry.list_runs())) from None
+        with terminate_as_interrupt(terminated):
+            async with open_engine(
+                settings, readonly=readonly, override_model=override_model, reading=reading
+            ) as engine:
+                opened = True
+                # What start-up built (modules, the graph, a provider's SDK and its client) lives as long as
+                # the process: take it out of the collector's sight, or every full collection walks it again.
+                # On a model-backed batch that was ~0.1 s of collector pauses per 40 documents.
+                gc.freeze()
+                try:
+                    return await body(engine)
+                except RunNotFoundError as error:
+                    raise not_found(error, (row.run_id for row in await engine.registry.list_runs())) from None
 
     def advice() -> str | None:
         if readonly:
@@ -250,12 +255,12 @@ def with_engine(
     try:
         with exit_codes(advice=advice, finished=finished):
             return asyncio.run(main())
-    except KeyboardInterrupt:  # Ctrl-C: typer would end with 130 and not a word of what became of the work
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: typer would end with 130 and not a word of what became of the work
         if finished is not None:
             finished()
-        said = advice()
-        err.print(f"interrupted; {said}" if said else "interrupted")
-        raise typer.Exit(INTERRUPTED) from None
+        said, stop = advice(), "terminated" if terminated else "interrupted"
+        err.print(f"{stop}; {said}" if said else stop)
+        raise typer.Exit(TERMINATED if terminated else INTERRUPTED) from None
 
 
 def list_runs(data_dir: Path | None, status: str | None, types: list[str] | None = None) -> list[RunRow]:
