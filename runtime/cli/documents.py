@@ -419,6 +419,12 @@ def export_command(
     if exported.kept:
         kept = shown(", ".join(str(path) for path in exported.kept))
         err.print(f"left in place (no export wrote them, and they are not part of this one): {kept}", highlight=False)
+    if exported.untyped:
+        err.print(
+            f"{exported.untyped} {status} run(s) have no record to write: they ended before a document type was"
+            f" accepted; `claimflow runs --status {status}` lists them with why",
+            highlight=False,
+        )
     if _left_out(exported):
         raise typer.Exit(1)
 

@@ -101,6 +101,9 @@ class Export:
     unreadable: tuple[tuple[str, str], ...] = ()
     """Runs left out because their state cannot be read here (a newer claimflow compressed it with a dictionary
     this one lacks), as (run id, why) pairs, oldest first: the rest is written, these are named."""
+    untyped: int = 0
+    """Runs of the status asked for that have no record to write: they ended before a type was accepted (a
+    document that could not be read, one of no known type). Nothing of theirs is missing from the file."""
 
 
 class Operations:
@@ -192,6 +195,7 @@ class Operations:
         records = []
         inactive: Counter[str] = Counter()
         unreadable: list[tuple[str, str]] = []
+        untyped = 0
         for row in await self.runs(status):
             state, note = await readable(self.state(row.run_id))
             if note is not None and doc_type in (None, row.doc_type):  # of another type: no part of this export
@@ -203,6 +207,8 @@ class Operations:
                 records.append(record)
             elif record is None and doc_type is None and state.doc_type not in (None, UNKNOWN_TYPE):
                 inactive[str(state.doc_type)] += 1  # its declaration is not loaded: said, never dropped unseen
+            elif record is None and doc_type is None:
+                untyped += 1  # no type, no record: counted, so that an export of failed runs is not a silent 0
         written = write_records(records, path, self.types, doc_type=doc_type, excel=excel)
         return Export(
             len(records),
@@ -211,6 +217,7 @@ class Operations:
             written.kept,
             tuple(sorted(inactive.items())),
             tuple(unreadable),
+            untyped,
         )
 
     async def process(self, path: Path | str) -> Run:
