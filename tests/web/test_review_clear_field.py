@@ -41,8 +41,15 @@ def test_the_review_page_clears_an_optional_field_and_refuses_to_clear_a_require
     with served(data) as base, httpx.Client(base_url=base) as browser:
         api = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {kim}"})
         assert browser.post("/review/sign-in", data={"token": kim}).status_code == 303
-        form = hidden_inputs(browser.get(f"/review/runs/{run_id}").text)
+        shown = browser.get(f"/review/runs/{run_id}").text
+        form = hidden_inputs(shown)
         assert form["was.due_date"] == "2024-04-04"
+        # Each box says whether emptying it clears the field or is refused.
+        assert '<span class="hint" id="hint-due_date">date; empty it to clear</span>' in shown
+        assert '<span class="hint" id="hint-vendor_name">text; required</span>' in shown
+        assert (
+            'name="field.due_date" value="2024-04-04" aria-label="due_date" aria-describedby="hint-due_date"' in shown
+        )
 
         refused = browser.post(
             f"/review/runs/{run_id}", data={**form, "action": "edit", "field.vendor_name": "", "field.due_date": ""}
