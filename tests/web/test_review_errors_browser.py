@@ -66,6 +66,11 @@ def test_every_bad_edit_is_shown_at_once_beside_its_field(review: Review, tmp_pa
     expect(page.locator("#f-issue_date .error")).to_have_text("value 'sometime' cannot be read as a date")
     expect(page.locator("#f-net_amount .error")).to_have_text("value '12x' cannot be read as an amount")
     expect(page.locator(".field .error")).to_have_count(3)
+    # Each box is marked invalid and described by its kind and its error, for a screen reader.
+    date = page.locator("[name='field.issue_date']")
+    expect(date).to_have_attribute("aria-invalid", "true")
+    expect(date).to_have_accessible_description("date; required value 'sometime' cannot be read as a date")
+    expect(page.locator("[name='field.due_date']")).not_to_have_attribute("aria-invalid", "true")
     # What the reviewer typed is there to correct, each in its field.
     expect(page.locator("[name='field.issue_date']")).to_have_value("sometime")
     expect(page.locator("[name='field.net_amount']")).to_have_value("12x")
