@@ -169,6 +169,7 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
         return await review_screen(request, engine, principal, run_id, 422, errors=[refused], **keep)
     try:
         row, _ = await visible_review(engine, principal, run_id)
+        before = await queue_order(engine, principal)  # where the run stood: the next run is the one after it
         await engine.decide(row.run_id, posted.decision, interrupt_id=seen, any_assignee=principal.role == "admin")
     except RunNotFoundError:
         return await review_screen(request, engine, principal, run_id, 404)
@@ -185,6 +186,9 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     queue = await queue_order(engine, principal)
     after = urlencode(done_query(request, posted.decision.action, row.run_id))
     # A run the decision brought back for review (an edit that still breaks a rule) is shown again to the one
-    # who knows what they just changed; otherwise the next run waiting.
-    shown = row.run_id if row.run_id in queue else queue[0] if queue else None
+    # who knows what they just changed; otherwise the next run waiting after it, as the next-run link goes: runs
+    # the reviewer passed over come round again only at the end of the queue.
+    later = before[before.index(row.run_id) + 1 :] if row.run_id in before else []
+    shown = row.run_id if row.run_id in queue else next((run for run in later if run in queue), None)
+    shown = shown or (queue[0] if queue else None)
     return see_other(f"{REVIEW_BASE}/runs/{shown}?{after}" if shown else f"{REVIEW_BASE}?{after}")

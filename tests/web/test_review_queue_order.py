@@ -105,6 +105,24 @@ async def test_a_reviewer_limited_to_invoices_is_sent_to_the_next_invoice_in_the
     assert not {contract, memo} & set(states)  # other types' runs: never read
 
 
+async def test_a_decision_sends_the_reviewer_to_the_run_after_it_not_back_to_runs_passed_over(
+    settings: Settings,
+) -> None:
+    async with serving(replace(settings, sweep_seconds=0)) as api:
+        first, second, third = [await waiting(api, f"i-{n}.txt", mismatch_invoice_text(f"P-{n}")) for n in range(3)]
+        signed_in(api, "reviewer")
+        passed_over = await api.client.get(f"/review/runs/{first}")  # the reviewer looks, and goes on (N)
+        screen = await api.client.get(f"/review/runs/{next_run(passed_over.text)}")
+        middle = await api.client.post(f"/review/runs/{second}", data={**form_of(screen.text), "action": "approve"})
+        screen = await api.client.get(f"/review/runs/{third}")
+        last = await api.client.post(f"/review/runs/{third}", data={**form_of(screen.text), "action": "approve"})
+
+    assert next_run(passed_over.text) == second
+    assert middle.status_code == 303 and middle.headers["location"].startswith(f"/review/runs/{third}?")
+    # At the end of the queue the run passed over is what is left: the reviewer comes round to it.
+    assert last.status_code == 303 and last.headers["location"].startswith(f"/review/runs/{first}?")
+
+
 async def test_the_queue_page_reads_each_waiting_runs_open_review_once_and_no_state(
     settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
