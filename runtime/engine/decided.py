@@ -2,8 +2,9 @@
 
 A second decision on a review (or one sent after the run moved on) is refused; its reviewer then needs to know
 whose decision came first, not only that the run is no longer waiting. The words come from the stored decision
-history (the registry's `decisions`), so the CLI and the REST API, which both refuse through the engine, say the
-same.
+history (the registry's `decisions`), so the CLI and the REST API, which both refuse through the engine, and the
+LangGraph server's refusal of a late resume say the same. The review page says it in a reviewer's words
+(`runtime/web/late_decision.py`).
 """
 
 from __future__ import annotations

@@ -171,11 +171,9 @@ async def _conflict(thread_id: str, keys: list[str], pending: list[str], resume:
                 elif open_review is not None:
                     said = _not_paused(thread_id, open_review)
                 else:
-                    # Imported here: the web package loads its pages and templates, which only a refusal needs.
-                    from claimflow.runtime.web.late_decision import decided_first  # noqa: PLC0415
-
-                    first = await decided_first(engine, thread_id)
-                    said = f"{_REFUSED}{await engine.not_decidable(row)}. {first or ''}".rstrip()
+                    # Who decided first, in the words `review decide` and the REST API use for the same refusal.
+                    first = await engine.decided_before(thread_id, None)
+                    said = f"{_REFUSED}{await engine.not_decidable(row)}{first}."
                 await keep_refused(engine, row, resume, keys, _reason(said))
                 if not pending and open_review is None:
                     said += " The thread's state shows where it stands (`threads.get_state`)."

@@ -484,10 +484,13 @@ async def test_a_decision_with_no_open_review_to_answer_is_refused_saying_where_
     second = {"reviewer": "ana", "action": "reject", "reason": "duplicate"}
     for decision in (good, second):
         refused = await _refused_resume(client, thread_id, decision)
-        assert refused["message"].startswith(f"decision refused: run {thread_id} is completed, not waiting for review")
-        assert (
-            "kim saved edits to it first, at " in refused["message"] and "(total_amount = 180.00)" in refused["message"]
-        )
+        message = refused["message"]
+        # Who came first, as `review decide` and the REST API say it: the review, the reviewer, when, and what.
+        assert re.match(
+            rf"decision refused: run {thread_id} is completed, not waiting for review; review \S+ was already decided"
+            r" by kim at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[.\d]*\+00:00: edited total_amount\. The thread's state",
+            message,
+        ), message
     shown = json.loads(_claimflow(dev_server, "show", thread_id, "--json").stdout)
     assert shown["status"] == "completed" and shown["fields"]["total_amount"]["value"] == "180.00"
     _clean_log(dev_server)
@@ -569,7 +572,8 @@ async def test_a_decision_the_server_refuses_is_kept_in_the_runs_decision_histor
         assert kept["message"] == said.removeprefix("decision refused: ").removesuffix(
             " The thread's state shows where it stands (`threads.get_state`)."
         )
-        assert kept["message"].startswith(f"run {thread_id} is completed, not waiting for review. kim saved edits")
+        assert kept["message"].startswith(f"run {thread_id} is completed, not waiting for review; review ")
+        assert "was already decided by kim at " in kept["message"]  # in the words `review decide` prints
 
     # A resume that names no reviewer, or is no decision at all, is kept as sent, its reviewer not named.
     await _refused_resume(client, thread_id, {"action": "approve"})
