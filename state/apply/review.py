@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from claimflow.state.documents import SourceText
 from claimflow.state.errors import InvalidDecisionError
@@ -195,26 +196,35 @@ def decision_errors(
     return errors
 
 
-def _cleared_field(name: str, was: str | list[str] | None, decision: ReviewDecision) -> tuple[FieldResult, Event]:
-    """An optional field a reviewer left with no value: edited to none, the record's value empty, and said so."""
+def _set_by_reviewer(
+    name: str,
+    value: str | list[str] | None,
+    evidence: list[Evidence],
+    reason: str,
+    was: str | list[str] | None,
+    decision: ReviewDecision,
+    **said: Any,
+) -> tuple[FieldResult, Event]:
+    """A field as the reviewer left it (edited, confidence 1), and its `claim.accepted` event (`said` added to it)."""
     result = FieldResult(
         name=name,
-        value=None,
+        value=value,
         status="edited",
         confidence=1.0,
+        evidence=evidence,
         decided_by=f"reviewer {decision.reviewer}",
-        reasons=[f"cleared by reviewer {decision.reviewer} (was {was!r}): no value"],
+        reasons=[reason],
     )
     return result, event(
         "claim.accepted",
         "await_review",
         claim_id=f"review:{decision.reviewer}:{name}",
         field=name,
-        value=None,
+        value=value,
         previous=was,
-        cleared=True,
+        **said,
         reasons=result.reasons,
-        evidence=[],
+        evidence=[e.model_dump() for e in evidence],
     )
 
 
@@ -230,8 +240,9 @@ def _edited_field(
     assert spec is not None
     previous = state.fields.get(name)
     was = previous.value if previous else None
-    if not values:
-        return _cleared_field(name, was, decision)
+    if not values:  # an optional field the reviewer left with no value: the record's value empty, and said so
+        reason = f"cleared by reviewer {decision.reviewer} (was {was!r}): no value"
+        return _set_by_reviewer(name, None, [], reason, was, decision, cleared=True)
     normalized = [normalize_value(spec.kind, value, spec.choices) or "" for value in values]  # type: ignore[arg-type]
     cited, problems = _cited(doc_type, spec, normalized, decision, source)
     if problems:
@@ -242,24 +253,9 @@ def _edited_field(
     else:
         evidence = [found for value in normalized if (found := find_proving_evidence(doc_type, spec, value, source))]
         note = f"evidence found on page {evidence[0].page}" if evidence else "not found in the source: reviewer's word"
-    result = FieldResult(
-        name=name,
-        value=normalized if spec.multiple else normalized[0],
-        status="edited",
-        confidence=1.0,
-        evidence=evidence,
-        decided_by=f"reviewer {decision.reviewer}",
-        reasons=[f"set by reviewer {decision.reviewer} (was {was!r}); {note}"],
-    )
-    return result, event(
-        "claim.accepted",
-        "await_review",
-        claim_id=f"review:{decision.reviewer}:{name}",
-        field=name,
-        value=result.value,
-        previous=was,
-        reasons=result.reasons,
-        evidence=[e.model_dump() for e in evidence],
+    value = normalized if spec.multiple else normalized[0]
+    return _set_by_reviewer(
+        name, value, evidence, f"set by reviewer {decision.reviewer} (was {was!r}); {note}", was, decision
     )
 
 

@@ -13,23 +13,9 @@ from pathlib import Path
 
 from tests.fakes.tcp_proxy import closed_port
 from tests.integration._docs import MEMO, cli_env, invoice_text, json_lines, run_cli, write
+from tests.integration._recovering import REGISTER_AND_DIE
 
 DOWN = {"CLAIMFLOW_MODEL_MAX_ATTEMPTS": "1", "OPENAI_API_KEY": ""}
-
-REGISTER_AND_DIE = """
-import asyncio, os, sys
-from pathlib import Path
-from claimflow.runtime.engine import open_engine
-from claimflow.runtime.settings import Settings
-
-async def main() -> None:
-    async with open_engine(Settings.load(data_dir=sys.argv[1])) as engine:
-        for path in sorted(Path(sys.argv[2]).iterdir()):
-            await engine.submit(path)
-        os._exit(0)  # gone before advancing any run, as a killed process is
-
-asyncio.run(main())
-"""
 
 
 def test_rerun_exits_with_1_when_a_run_it_ran_again_failed(tmp_path: Path) -> None:

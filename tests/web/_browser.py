@@ -5,9 +5,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tests.integration._docs import json_lines, mismatch_invoice_text, run_cli, write
 from tests.integration._serving import serving
+
+if TYPE_CHECKING:  # Playwright itself is imported by the browser tests, after they set its environment
+    from playwright.sync_api import Browser, Page, Playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -43,3 +47,19 @@ def served(data_dir: Path, **env: str) -> Iterator[str]:
     """`claimflow serve` on a free port; yields its base URL, stops it afterwards (see `serving`)."""
     with serving(data_dir, **env) as (base, _):
         yield base
+
+
+def signed_in_page(
+    playwright: Playwright, base: str, reviewer_token: str, *, height: int = 800
+) -> tuple[Browser, Page]:
+    """Debian's Chromium, and a page 1280 by `height` pixels signed in to `base`'s review pages with the token.
+
+    The page is left on the queue the sign-in leads to; the caller closes the browser.
+    """
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+    page = browser.new_page(viewport={"width": 1280, "height": height})
+    page.goto(f"{base}/review")
+    page.fill("#token", reviewer_token)
+    page.click("button[type=submit]")
+    page.wait_for_selector("table.runs")  # signed in: the queue shows
+    return browser, page

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.web._browser import CHROMIUM, paused_invoice, served, token
+from tests.web._browser import CHROMIUM, paused_invoice, served, signed_in_page, token
 from tests.web.test_review_browser import shoot
 
 pytestmark = pytest.mark.slow
@@ -37,11 +37,7 @@ def review(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Review]:
         httpx.Client(base_url=base, headers={"Authorization": f"Bearer {kim}"}) as api,
         sync_playwright() as playwright,
     ):
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.goto(f"{base}/review")
-        page.fill("#token", kim)
-        page.click("button[type=submit]")
+        browser, page = signed_in_page(playwright, base, kim)
         page.goto(f"{base}/review/runs/{run_id}")
         yield page, api, run_id
         browser.close()

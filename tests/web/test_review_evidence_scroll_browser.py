@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration._docs import text_pdf, write
-from tests.web._browser import CHROMIUM, processed, served, token
+from tests.web._browser import CHROMIUM, processed, served, signed_in_page, token
 
 pytestmark = pytest.mark.slow
 
@@ -49,11 +49,7 @@ def test_the_evidence_on_a_later_page_is_in_view_once_the_pages_above_it_have_lo
     kim = token(data, "kim", "reviewer")
 
     with served(data) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.goto(f"{base}/review")
-        page.fill("#token", kim)
-        page.keyboard.press("Enter")
+        browser, page = signed_in_page(playwright, base, kim)
         expect(page.locator("table.runs")).to_contain_text("invoice.pdf")  # signed in
         page.goto(f"{base}/review/runs/{view['run_id']}")
         # The review opens on a field the reasons name, an amount, whose evidence is on the last page.

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration._docs import MEMO, mismatch_invoice_text, write
-from tests.web._browser import CHROMIUM, processed, served, token
+from tests.web._browser import CHROMIUM, processed, served, signed_in_page, token
 
 pytestmark = pytest.mark.slow
 
@@ -33,11 +33,7 @@ def test_the_actions_stay_in_the_window_below_the_note_of_the_last_decision(
     kim = token(data, "kim", "reviewer")
 
     with served(data) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": HEIGHT})
-        page.goto(f"{base}/review")
-        page.fill("#token", kim)
-        page.keyboard.press("Enter")
+        browser, page = signed_in_page(playwright, base, kim, height=HEIGHT)
         expect(page.locator("table.runs")).to_contain_text("invoice.txt")  # signed in
         page.goto(f"{base}/review/runs/{view['run_id']}")
         page.locator("#f-total_amount .edit-toggle").click()
@@ -67,11 +63,7 @@ def test_a_short_review_starts_at_the_top_of_its_panel(tmp_path: Path, monkeypat
     kim = token(data, "kim", "reviewer")
 
     with served(data) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": HEIGHT})
-        page.goto(f"{base}/review")
-        page.fill("#token", kim)
-        page.keyboard.press("Enter")
+        browser, page = signed_in_page(playwright, base, kim, height=HEIGHT)
         expect(page.locator("table.runs")).to_contain_text("memo.txt")  # signed in
         page.goto(f"{base}/review/runs/{view['run_id']}")
         expect(page.locator("#doc_type")).to_be_visible()

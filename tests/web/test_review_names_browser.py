@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web._browser import CHROMIUM, paused_invoice, served, token
+from tests.web._browser import CHROMIUM, paused_invoice, served, signed_in_page, token
 
 pytestmark = pytest.mark.slow
 
@@ -25,11 +25,7 @@ def test_each_field_card_and_edit_button_is_named_by_its_field(tmp_path: Path, m
     data, run_id = paused_invoice(tmp_path)
     kim = token(data, "kim", "reviewer")
     with served(data) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.goto(f"{base}/review")
-        page.fill("#token", kim)
-        page.click("button[type=submit]")
+        browser, page = signed_in_page(playwright, base, kim)
         page.goto(f"{base}/review/runs/{run_id}")
         edits = page.locator(".edit-toggle")
         names = [edits.nth(n).evaluate("button => button.getAttribute('aria-label')") for n in range(edits.count())]

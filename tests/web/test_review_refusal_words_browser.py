@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.integration._docs import MEMO, invoice_text, write
-from tests.web._browser import CHROMIUM, processed, served, token
+from tests.web._browser import CHROMIUM, processed, served, signed_in_page, token
 from tests.web.test_review_browser import shoot
 
 pytestmark = pytest.mark.slow
@@ -33,11 +33,7 @@ def reviewing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple
     runs = {str(view["document"]): str(view["run_id"]) for view in processed(folder, data)}
     kim = token(data, "kim", "reviewer")
     with served(data) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.goto(f"{base}/review")
-        page.fill("#token", kim)
-        page.click("button[type=submit]")
+        browser, page = signed_in_page(playwright, base, kim)
         yield page, base, runs
         browser.close()
 
