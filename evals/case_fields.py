@@ -20,6 +20,7 @@ from claimflow.evals.golden import DocumentCase, GoldenCase, ModelStepCase, Revi
 from claimflow.evals.select import case_type
 from claimflow.state.did_you_mean import did_you_mean
 from claimflow.state.normalize import not_canonical
+from claimflow.state.rules import rule_names
 from claimflow.state.schema import DocumentType, DocumentTypes
 
 
@@ -119,19 +120,6 @@ def _unmakeable(case: GoldenCase) -> str | None:
     return None if problem is None else f"case {case.id} ({_file(case)}): {problem}"
 
 
-def rule_names(doc_type: DocumentType) -> list[str]:
-    """The names a rule case of `doc_type` can expect results of, in the order the rules run.
-
-    The common rules' as `validate_document` records them, each where it can run for the type (a date to judge, a
-    `duplicate_key` no rule of the type judges itself), then the type's own.
-    """
-    names = ["required_fields_present"]
-    names += ["date_plausible"] if any(spec.kind == "date" for spec in doc_type.value_fields) else []
-    judged = any(item.reason == "duplicate" for item in doc_type.rules)
-    names += ["not_seen_before"] if doc_type.duplicate_key and not judged else []
-    return names + [item.name for item in doc_type.rules]
-
-
 def _unknown_rules(case: RuleCase, doc_type: DocumentType) -> Iterator[str]:
     """A rule case's expected results of rules its type does not have: no run could ever record them."""
     known = rule_names(doc_type)
@@ -156,7 +144,7 @@ def check_case_fields(cases: Sequence[GoldenCase], types: DocumentTypes) -> None
         CaseFileError: Naming each such case, where it names the field (or column), and the type's fields (the
             table's columns); or its file, the field (or cell), its kind and the canonical text to give; or its
             file, its step and the step its doc_type belongs to; or its file, the expected result naming a rule
-            the type does not have, and the type's rules (`rule_names`).
+            the type does not have, and the type's rules (`state.rules.rule_names`).
     """
     problems = [problem for check in (_misfiled, _unmakeable) for problem in map(check, cases) if problem is not None]
     for case in cases:

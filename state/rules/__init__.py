@@ -13,6 +13,7 @@ from claimflow.state.rules.common import (
     has_value,
     not_seen_before,
     required_present,
+    runs_not_seen_before,
 )
 from claimflow.state.schema import DocumentType, run_rules
 
@@ -23,8 +24,21 @@ __all__ = [
     "has_value",
     "not_seen_before",
     "required_present",
+    "rule_names",
     "validate_document",
 ]
+
+
+def rule_names(doc_type: DocumentType) -> list[str]:
+    """The names of the rules `validate_document` can record for `doc_type`, in the order they run.
+
+    The common rules, each where it can run for the type (a date to judge, a `duplicate_key` no rule of the type
+    judges itself), then the type's own.
+    """
+    names = ["required_fields_present"]
+    names += ["date_plausible"] if any(spec.kind == "date" for spec in doc_type.value_fields) else []
+    names += ["not_seen_before"] if runs_not_seen_before(doc_type) else []
+    return names + [item.name for item in doc_type.rules]
 
 
 def validate_document(

@@ -59,6 +59,14 @@ def required_present(
     )
 
 
+def runs_not_seen_before(doc_type: DocumentType) -> bool:
+    """Whether `not_seen_before` judges the type's documents.
+
+    It does when the type declares a `duplicate_key` and no rule of its own (`reason="duplicate"`) judges them.
+    """
+    return bool(doc_type.duplicate_key) and not any(rule.reason == "duplicate" for rule in doc_type.rules)
+
+
 def not_seen_before(
     doc_type: DocumentType, fields: dict[str, FieldResult], earlier_runs: tuple[str, ...]
 ) -> list[RuleResult]:
@@ -69,7 +77,7 @@ def not_seen_before(
     looks at the vendor's number), and this one stays out of its way. Nothing to judge while the key is incomplete.
     """
     key = list(doc_type.duplicate_key)
-    if not key or any(rule.reason == "duplicate" for rule in doc_type.rules):
+    if not runs_not_seen_before(doc_type):
         return []
     if not all(has_value(fields, name) for name in key):
         return []

@@ -16,13 +16,12 @@ import pytest
 
 from claimflow import DocumentType, Field
 from claimflow.evals.builtin import builtin_workflow_types
-from claimflow.evals.case_fields import rule_names
 from claimflow.evals.errors import CaseFileError
 from claimflow.evals.evaluation import evaluate_goldens
 from claimflow.evals.facts import StateFacts
 from claimflow.evals.golden import GOLDENS, TODAY, RuleCase, load_goldens
 from claimflow.state.policy import Policy
-from claimflow.state.rules import validate_document
+from claimflow.state.rules import rule_names, validate_document
 from tests.evals._expense_claim import RULE, declaration
 from tests.integration._docs import cli_env, run_cli
 
