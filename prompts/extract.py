@@ -76,9 +76,9 @@ def render_fields(doc_type: DocumentType) -> str:
         for column in spec.columns:
             traits = [column.kind, "required" if column.required else "optional"]
             column_description = f": {column.description}" if column.description else ""
-            # Template 1 listed no column labels and closed no column's line with a full stop: unlabelled, as then.
-            shown = f"{column_description}.{_printed_as(column.labels)}".replace("..", ".") if column.labels else ""
-            lines.append(f"    - column {column.name} ({', '.join(traits)}){shown or column_description}")
+            if column.labels:  # template 1 listed none, and closed no column's line with a full stop: so unlabelled
+                column_description = f"{column_description}.{_printed_as(column.labels)}".replace("..", ".")
+            lines.append(f"    - column {column.name} ({', '.join(traits)}){column_description}")
         if spec.is_table:
             lines.append(f"  Return each row of {spec.name} as a row claim with table {spec.name!r}.")
     return "\n".join(lines)
