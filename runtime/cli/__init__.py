@@ -21,6 +21,7 @@ from claimflow.runtime.cli import (
     service,
     upkeep,
 )
+from claimflow.runtime.cli._closed_pipe import flushed
 from claimflow.runtime.cli._common import app, review_app
 from claimflow.runtime.cli._help import one_line_paragraphs
 from claimflow.runtime.cli._started import process_runs_one_command
@@ -52,12 +53,7 @@ def main() -> None:
         sys.stderr.write(f"{code}\n")
         code = 1
     logging.shutdown()
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (BrokenPipeError, ValueError):  # a reader that went away, or a closed stream: nothing to add
-            pass
-    os._exit(code or 0)
+    os._exit(flushed(code or 0))
 
 
 __all__ = [

@@ -8,6 +8,7 @@ name as markup, and a terminal runs the escape sequences a document or a file na
 from __future__ import annotations
 
 import asyncio
+import errno
 import gc
 import json
 import logging
@@ -24,6 +25,7 @@ from rich.console import Console, ConsoleDimensions
 from rich.markup import escape
 from rich.table import Column, Table
 
+from claimflow.runtime.cli._closed_pipe import QuietOnClosedPipe
 from claimflow.runtime.cli._terminated import TERMINATED, terminate_as_interrupt
 from claimflow.runtime.data_dir import DataDirectoryError, existing_data_directory
 from claimflow.runtime.errors import SetupError, UnknownDictionaryError, WorkflowVersionError
@@ -45,7 +47,11 @@ if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
     from claimflow.runtime.registry.protocol import RunRegistry
 
-app = typer.Typer(help="claimflow: document workflows where models make claims and code decides.", no_args_is_help=True)
+app = typer.Typer(
+    help="claimflow: document workflows where models make claims and code decides.",
+    no_args_is_help=True,
+    cls=QuietOnClosedPipe,
+)
 review_app = typer.Typer(help="Answer review requests of paused runs.", no_args_is_help=True)
 app.add_typer(review_app, name="review")
 LOAD_YOUR_TYPES = "name the module that declares a type of your own with --types (or CLAIMFLOW_TYPES, claimflow.toml)"
@@ -77,6 +83,14 @@ class _Console(Console):
         self.width, self.height = new_size
 
     _size_set = False
+
+    def on_broken_pipe(self) -> None:
+        """Print no more, and let the error reach the command line's root group, which ends the command quietly.
+
+        rich's own answer, exit 1, would tell a script that the command failed.
+        """
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, "the reader closed the output")
 
 
 # No emoji codes: `:m:` in `openai:m:` or a file name would turn into a picture.
