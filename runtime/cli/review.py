@@ -171,7 +171,14 @@ def _print_table(table: dict[str, Any]) -> None:
 
 
 def _parse_sets(sets: list[str]) -> tuple[dict[str, list[str]], str | None]:
+    """The field edits and the document type the `--set` options give.
+
+    `FIELD=` (nothing after the sign) clears the field: an edit to no values. Beside values for the same field
+    (`--set parties=A --set parties=`) it is refused, naming the field: dropping the empty one would set the
+    values where the reviewer may have meant to clear, and clearing would drop values they typed.
+    """
     edits: dict[str, list[str]] = {}
+    cleared: set[str] = set()
     doc_type: str | None = None
     for item in sets:
         name, sep, value = item.partition("=")
@@ -179,11 +186,20 @@ def _parse_sets(sets: list[str]) -> tuple[dict[str, list[str]], str | None]:
             raise typer.BadParameter(f"--set takes FIELD=VALUE, got {item!r}")
         if name.strip() == "doc_type":
             doc_type = value.strip()
+            continue
+        values = edits.setdefault(name.strip(), [])
+        if value.strip():
+            values.append(value)
         else:
-            # `FIELD=` (nothing after the sign) clears the field: an edit to no values.
-            values = edits.setdefault(name.strip(), [])
-            if value.strip():
-                values.append(value)
+            cleared.add(name.strip())
+    mixed = [
+        f"{name} is given no value ({name}=, which clears it) beside values: give only the values, "
+        f"or {name}= alone to clear it"
+        for name in sorted(cleared)
+        if edits[name]
+    ]
+    if mixed:
+        raise typer.BadParameter("; ".join(mixed), param_hint="--set")
     return edits, doc_type
 
 
@@ -238,7 +254,11 @@ def review_decide(
     reason: Annotated[str | None, typer.Option("--reason", help="Why it is rejected.")] = None,
     sets: Annotated[
         list[str] | None,
-        typer.Option("--set", help="FIELD=VALUE; repeat. FIELD= clears an optional field. doc_type=TYPE re-extracts."),
+        typer.Option(
+            "--set",
+            help="FIELD=VALUE; repeat (a field of several values: once a value). FIELD= alone clears an optional "
+            "field. doc_type=TYPE re-extracts.",
+        ),
     ] = None,
     cited: Annotated[
         list[str] | None,

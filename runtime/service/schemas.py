@@ -263,15 +263,30 @@ class EvidenceIn(BaseModel):
 class DecisionIn(BaseModel):
     """A reviewer's answer to one review; the reviewer recorded is the token's name."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The field docstrings are what a client reads in /openapi.json and /docs: how to clear a field, the caps.
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
     interrupt_id: PlainName = Field(min_length=1, max_length=200)
     """The review this decision answers (from GET /v1/reviews/{run_id}); a stale one is refused (409)."""
     action: Literal["approve", "edit", "reject"]
     # The caps are those of the decision itself (`ReviewDecision`), so the schema shows them and they are said alike.
-    edits: dict[ReviewName, EditedValues] = Field(default_factory=dict, max_length=MAX_EDITED_FIELDS)
-    """Field name to new value(s), for `edit`: at most 100 fields, 100 values a field, 2,000 characters a value."""
+    edits: dict[ReviewName, EditedValues] = Field(
+        default_factory=dict,
+        max_length=MAX_EDITED_FIELDS,
+        examples=[
+            {"total_amount": ["160.65"]},
+            {"parties": ["Bluefin Analytics, Inc.", "Cedar Ridge Robotics LLC"]},
+            {"due_date": []},
+        ],
+    )
+    """Field name to new value(s), for `edit`: at most 100 fields, 100 values a field, 2,000 characters a value.
+
+    No values (`{"due_date": []}`) clears the field: an optional one is recorded as the reviewer's edit to no
+    value; a required one is refused (422) and the run stays paused. `[""]` does not clear: it is a value, refused
+    as unreadable.
+    """
     evidence: dict[ReviewName, EvidenceIn] = Field(default_factory=dict, max_length=MAX_EDITED_FIELDS)
+    """Quotes the reviewer cites, by edited field; each must prove its field as a model's claim must."""
     doc_type: ReviewName | None = None
     """The document type, for an `edit` that corrects or supplies it."""
     reason: ReviewText | None = None
