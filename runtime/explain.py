@@ -255,7 +255,22 @@ def explain(
         + _field_lines(state, types, claims_of(events), models)
         + _review_lines(state, events)
         + refused_lines(refused or [])
+        + _requeued_lines(events)
     )
+
+
+def _requeued_lines(events: list[dict[str, Any]]) -> list[str]:
+    """Each time a worker went silent while advancing the run and the reaper gave its job to another one."""
+    out = []
+    for item in events:
+        if item["type"] != "run.requeued":
+            continue
+        data = _Given(item["data"])
+        silent = data.get("silent_s")
+        worker = "a worker no longer on record" if data.get("worker_id") is None else f"worker {data['worker_id']}"
+        since = f", silent {silent:.1f} s" if isinstance(silent, (int, float)) else ""
+        out.append(f"job {data['job_id']} put back at {item['at']}: {worker} went silent advancing it{since}")
+    return out
 
 
 async def explained(engine: Engine, row: RunRow) -> tuple[str, list[RefusedDecision]]:

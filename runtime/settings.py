@@ -286,6 +286,7 @@ def _worker_timing() -> WorkerTiming:
         heartbeat_s=heartbeat_s,
         stalled_s=stalled_s,
         reaper_every_s=_reaper_every(),
+        max_stalls=_at_least_one("CLAIMFLOW_WORKER_MAX_STALLS", 3),
         prune_after=_prune_after(),
         prune_cron=_prune_cron(),
     )
@@ -417,6 +418,10 @@ class WorkerTiming:
     """A worker silent this long is dead: its jobs are run again (CLAIMFLOW_WORKER_STALLED_S)."""
     reaper_every_s: int = 30
     """How often the reaper looks for such jobs, in whole seconds (CLAIMFLOW_REAPER_EVERY_S)."""
+    max_stalls: int = 3
+    """A job put back this many times, each time after the worker running it went silent, fails its run rather
+    than go to another worker (CLAIMFLOW_WORKER_MAX_STALLS): a document that kills or freezes every worker that
+    advances it stops at that."""
     prune_after: timedelta | None = None
     """Workers prune runs finished longer ago than this (CLAIMFLOW_PRUNE_AFTER), on `prune_cron`; None never."""
     prune_cron: str = PRUNE_CRON

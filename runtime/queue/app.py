@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -107,6 +107,14 @@ async def _advance(context: JobContext, kind: RunJob, run_id: str, advancing: Aw
     return row.status
 
 
+async def _unless_stalled(context: JobContext, run_id: str, advance: Callable[[], Awaitable[RunRow]]) -> RunRow:
+    """`advance()`, unless the job stalled worker after worker: then its run, failed (`queue.stalls`)."""
+    from claimflow.runtime.queue.stalls import failed_for_stalls
+
+    failed = await failed_for_stalls(_engine(context), context.job, run_id, _locks(context))
+    return failed if failed is not None else await advance()
+
+
 async def _give_up(context: JobContext, run_id: str, error: BaseException) -> None:
     """The job's tries are spent: fail its run with the reason, so it does not look in progress for good.
 
@@ -157,13 +165,16 @@ def _add_run_tasks(app: App) -> None:
     async def start_run(context: JobContext, run_id: str) -> str:
         from claimflow.runtime.queue.jobs import start_job
 
-        return await _advance(context, "start", run_id, start_job(_engine(context), run_id, _locks(context)))
+        starting = _unless_stalled(context, run_id, lambda: start_job(_engine(context), run_id, _locks(context)))
+        return await _advance(context, "start", run_id, starting)
 
     @app.task(name=RESUME_TASK, pass_context=True, retry=RETRY)
     async def resume_run(context: JobContext, run_id: str, interrupt_id: str, decision: dict[str, Any]) -> str:
         from claimflow.runtime.queue.jobs import resume_job
 
-        resuming = resume_job(_engine(context), run_id, interrupt_id, decision, _locks(context))
+        resuming = _unless_stalled(
+            context, run_id, lambda: resume_job(_engine(context), run_id, interrupt_id, decision, _locks(context))
+        )
         return await _advance(context, "resume", run_id, resuming)
 
 
@@ -180,7 +191,7 @@ def _add_maintenance(app: App, timing: WorkerTiming) -> None:
     )
     async def reap_stalled(context: JobContext, timestamp: int) -> int:  # noqa: ARG001 - the tick, unused
         """Run again the jobs of workers that stopped heartbeating (killed, frozen, cut off)."""
-        return await requeue_stalled(context.app, timing.stalled_s)
+        return await requeue_stalled(context.app, timing.stalled_s, _engine(context).registry)
 
     @app.periodic(cron="17 3 * * *")
     @app.task(name=CLEAN_TASK, queue=MAINTENANCE_QUEUE, priority=MAINTENANCE_PRIORITY, pass_context=True)

@@ -117,15 +117,23 @@ async def give_up(
 
     Left as it was, the run would stay queued or running for good, shown as work in progress by `status`,
     `check` and the metrics. Failed, it is counted as failed and `claimflow rerun` runs it again once what
-    stopped it is fixed. A decision its resume job carried is refused with the same reason (decide again on
-    the new run). Under the run's lock, so a worker advancing it elsewhere is not overwritten: its lock held,
-    RunLockedError goes up and the run is left to that worker.
+    stopped it is fixed. See `fail_in_progress`.
+    """
+    reason = redact(f"{type(error).__name__}: {error} (the job was given up after {attempts} attempts)")
+    return await fail_in_progress(engine, run_id, reason, locks)
+
+
+async def fail_in_progress(engine: Engine, run_id: str, reason: str, locks: RunLocks | None = None) -> RunRow:
+    """Fail a run its job will not advance, with `reason`, unless it is no longer queued or in progress.
+
+    A decision its resume job carried is refused with the same reason (decide again on the new run). Under the
+    run's lock, so a worker advancing it elsewhere is not overwritten: its lock held, RunLockedError goes up and
+    the run is left to that worker.
     """
     async with _lock(engine, run_id, locks):
         row = await engine.registry.get_run(run_id)
         if row.status not in GIVEN_UP_FROM:
             return row
-        reason = redact(f"{type(error).__name__}: {error} (the job was given up after {attempts} attempts)")
         refused = "refused" if row.status == "resume_queued" else None
         await engine.registry.append_events(run_id, [event("run.failed", "worker", reason=reason)])
         await engine.registry.release(

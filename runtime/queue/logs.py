@@ -35,7 +35,10 @@ _log = logging.getLogger(LOGGER)
 _ERROR_TYPE = re.compile(r"[A-Z][A-Za-z0-9]*(?:Error|Exception|Failure|Exceeded|Timeout|Group)")
 """The head of a reason `Type: detail` the engine words from an exception: a class name, code not text."""
 
-_OWN_REASONS = (("the document took longer than", "wall_time_exceeded"),)
+STALLED_WORKERS_REASON = "its job was put back "
+"""How the reason of a run failed because its job stalled worker after worker starts (`queue.stalls`)."""
+
+_OWN_REASONS = (("the document took longer than", "wall_time_exceeded"), (STALLED_WORKERS_REASON, "stalled_workers"))
 """Reasons the engine words itself without an error type, by how they start, and the name logged for each."""
 
 

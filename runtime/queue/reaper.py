@@ -11,6 +11,10 @@ those jobs back itself (`start_worker`), while the records still say. A job foun
 
 The threshold is the larger of the judge's and the one the silent worker recorded at start (`roster`): a worker
 started with a shorter `CLAIMFLOW_WORKER_STALLED_S` neither puts back nor removes one that beats less often.
+
+Each run whose job goes back gets a `run.requeued` event (the job, its worker, how long it had been silent): its
+trace says why it ran again, and a job put back too often fails its run rather than go to yet another worker
+(`claimflow.runtime.queue.stalls`).
 """
 
 from __future__ import annotations
@@ -21,10 +25,13 @@ from procrastinate.exceptions import ConnectorException
 
 from claimflow.runtime.queue.logs import log_requeued
 from claimflow.runtime.queue.roster import STALLED, WORKERS
+from claimflow.runtime.queue.stalls import record_requeued
 
 if TYPE_CHECKING:
     from procrastinate import App
     from procrastinate.jobs import Job
+
+    from claimflow.runtime.registry import AsyncRegistry
 
 _SILENCES = (
     "SELECT listed.id, extract(epoch FROM now() - listed.last_heartbeat)::float8 AS silent_s,"
@@ -36,11 +43,12 @@ _NOT_DOING = "P0001"
 """The SQLSTATE of procrastinate's refusal to put back a job that is no longer `doing` (`RAISE` in its function)."""
 
 
-async def requeue_stalled(app: App, stalled_s: float) -> int:
+async def requeue_stalled(app: App, stalled_s: float, registry: AsyncRegistry | None = None) -> int:
     """Put back the jobs of workers silent longer than `stalled_s` and log whose they were; returns how many.
 
     A worker that recorded a larger threshold of its own (`roster`) is given that long. A job another reaper put
-    back first, or that its worker finished after all, is left as it is.
+    back first, or that its worker finished after all, is left as it is. With `registry`, each run whose job went
+    back gets its `run.requeued` event (`record_requeued`).
     """
     manager = app.job_manager
     stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=stalled_s))
@@ -61,6 +69,8 @@ async def requeue_stalled(app: App, stalled_s: float) -> int:
                 raise
             continue
         requeued.append(job)
+    if registry is not None and requeued:
+        await record_requeued(registry, requeued, silences)
     return log_requeued(requeued, silences)
 
 
@@ -69,7 +79,9 @@ def _sqlstate(error: BaseException) -> str | None:
     return getattr(cause, "sqlstate", None)
 
 
-async def start_worker(app: App, stalled_s: float, options: dict[str, Any]) -> None:
+async def start_worker(
+    app: App, stalled_s: float, options: dict[str, Any], registry: AsyncRegistry | None = None
+) -> None:
     """Run procrastinate's worker with `options`, once the jobs of the silent workers it will forget are back."""
-    await requeue_stalled(app, stalled_s)
+    await requeue_stalled(app, stalled_s, registry)
     await app.run_worker_async(**options)

@@ -121,7 +121,8 @@ async def _keep_working(app: App, log: WorkerLog, options: dict[str, Any]) -> No
         started = time.monotonic()
         with _side_task_failures() as failed:
             # Started, procrastinate's worker removes the records of silent workers: their jobs go back first.
-            running = asyncio.ensure_future(start_worker(app, options["stalled_worker_timeout"], options))
+            registry = options["additional_context"]["engine"].registry  # its `run.requeued` events (`stalls`)
+            running = asyncio.ensure_future(start_worker(app, options["stalled_worker_timeout"], options, registry))
             try:
                 # Shielded: asked to stop, this worker stops it itself (`stop_within`), within a bound, and a stop
                 # that procrastinate's worker ends with an error (a write to a database gone) is still a stop.

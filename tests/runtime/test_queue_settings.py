@@ -49,6 +49,16 @@ def test_worker_timing_comes_from_the_environment(tmp_path: Path, monkeypatch: p
         Settings.load(data_dir=tmp_path)
 
 
+def test_the_stall_limit_of_a_job_comes_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings.load(data_dir=tmp_path).worker.max_stalls == 3
+    monkeypatch.setenv("CLAIMFLOW_WORKER_MAX_STALLS", "5")
+    assert Settings.load(data_dir=tmp_path).worker.max_stalls == 5
+    for refused, said in (("0", "=0 must be a whole number"), ("-1", "=-1 must be"), ("two", "='two' is not a")):
+        monkeypatch.setenv("CLAIMFLOW_WORKER_MAX_STALLS", refused)
+        with pytest.raises(SettingsError, match=f"CLAIMFLOW_WORKER_MAX_STALLS{said}"):
+            Settings.load(data_dir=tmp_path)
+
+
 @pytest.mark.parametrize(("heartbeat", "stalled"), [("60", "60"), ("90", "60"), ("10", "5")])
 def test_a_heartbeat_as_slow_as_the_stall_threshold_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, heartbeat: str, stalled: str
