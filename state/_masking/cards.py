@@ -2,6 +2,13 @@
 
 A candidate counts only when its prefix and length fit a card scheme and its Luhn check digit holds, so
 that order numbers, EAN codes and long references stay visible.
+
+A number in groups may also wrap over one line break (a text layer breaks a narrow cell: "4111 1111" at the end
+of one line, "1111 1111" at the start of the next), the break read as its separator. Digits that merely follow
+each other over a break fit a scheme and pass Luhn together about once in 25 tries, so the shape must speak too:
+the groups stand alone at the end of their line (no digit group before them there: a row of figures), the
+next line opens with the rest, and together they are 3 to 5 groups of a card's widths, one separator throughout.
+A compact number is not read across a break (a text layer wraps at a space).
 """
 
 from __future__ import annotations
@@ -17,6 +24,16 @@ _GROUPED = re.compile(
     rf"{NUMBER_STARTS}(?=(?P<card>\d{{4}}(?P<sep>{SPACE}{{1,2}}|{DASH}|\.)\d{{4,6}}"
     rf"(?:(?P=sep)\d{{1,6}}){{1,3}}){NUMBER_ENDS})"
 )
+# The groups before a line break run to its end, those after it open the next line. Every repeat is bounded, so
+# an attempt costs at most a card number's length; no look-ahead tries inner group starts, as a wrapped number
+# must start its line's run of digit groups.
+_SEP = rf"{SPACE}{{1,2}}|{DASH}|\."
+_WRAPPED = re.compile(
+    rf"{NUMBER_STARTS}(?<!\d{SPACE})(?<!\d{DASH})(?P<before>\d{{4}}(?:(?P<sep>{_SEP})\d{{1,6}}){{0,3}})"
+    rf"(?P<trail>{DASH}|\.)?{SPACE}{{0,2}}\n{SPACE}{{0,2}}"
+    rf"(?P<after>\d{{1,6}}(?:(?P<sep_after>{_SEP})\d{{1,6}}){{0,3}}){NUMBER_ENDS}"
+)
+_IN_GROUPS = re.compile(r"\d{4},\d{4,6}(?:,\d{1,6}){1,3}")
 _COMPACT = re.compile(rf"{NUMBER_STARTS}\d{{13,19}}{NUMBER_ENDS}")
 # (lowest prefix, highest prefix, lengths): Visa, Mastercard, Amex, Diners, JCB, Discover, UnionPay, Maestro, Mir.
 _SCHEMES: tuple[tuple[str, str, frozenset[int] | range], ...] = (
@@ -55,6 +72,25 @@ def _is_card(digits: str) -> bool:
     return 13 <= len(digits) <= 19 and _scheme_fits(digits) and _luhn(digits)
 
 
+def _wrapped(text: str) -> Iterator[tuple[int, int]]:
+    """Card numbers in groups wrapped over one line break (see the module's docstring)."""
+    for match in _WRAPPED.finditer(text):
+        sep = match["sep"] or match["sep_after"]
+        # One separator throughout; a dash or dot may end the first line ("4111-1111-" wraps after its dash).
+        if sep is None or match["sep_after"] not in (None, sep) or match["trail"] not in (None, sep):
+            continue
+        before, after = match["before"].split(sep), match["after"].split(sep)
+        groups = before + after
+        # Read with the break as its separator, the number must be in the groups a card number prints in.
+        if not _IN_GROUPS.fullmatch(",".join(groups)):
+            continue
+        # The longest run of leading groups that is a card number, as on one line, if it crosses the break.
+        for count in range(len(groups), len(before), -1):
+            if count > 2 and _is_card("".join(groups[:count])):
+                yield match.start(), match.start("after") + len(sep.join(after[: count - len(before)]))
+                break
+
+
 def find(text: str) -> Iterator[tuple[int, int]]:
     """Where card numbers are in `text`."""
     for match in _GROUPED.finditer(text):
@@ -66,6 +102,7 @@ def find(text: str) -> Iterator[tuple[int, int]]:
             if _is_card("".join(groups[:count])):
                 yield match.start(), match.start() + len(sep.join(groups[:count]))
                 break
+    yield from _wrapped(text)
     for match in _COMPACT.finditer(text):
         if _is_card(match[0]):
             yield match.span()

@@ -1,8 +1,15 @@
 """IBANs in any case, compact or in groups split by one or two spaces, a dash or a line break.
 
-A candidate must have its country's length. It counts when its check digits hold (ISO 13616, mod 97), when
-it is printed the way IBANs are (capitals, compact or in groups of four), or when an "IBAN" label stands just
-before it: a mistyped IBAN is still someone's account.
+A candidate of its country's length counts when its check digits hold (ISO 13616, mod 97), when it is printed
+the way IBANs are (capitals, compact or in groups of four), or when an "IBAN" label stands just before it: a
+mistyped IBAN is still someone's account.
+
+So is one with a digit dropped or added. A candidate of another length (within the registry's bounds, 15 to 33
+characters) counts when it is printed in capitals in groups of four split by single spaces ("DE89 3704 0044
+0532 0130", a country code of the registry), or right behind a label, compact or in groups of four. Compact and
+unlabelled it stays visible, as do lower-case groups: product codes and references print so, and nothing but the
+country's length would tell them from an IBAN. Nor is it read across a line break: a candidate of the wrong
+length gives no sign where it ends.
 
 Right behind a label, an IBAN may also be split by a dot, a slash, an underscore or a tab (one of them
 throughout), or have a space between its country code and check digits: "IBAN: DE89.3704.0044.0532.0130.00",
@@ -17,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from claimflow.state._masking.text import DASH, SPACE
+from claimflow.state._masking.text import DASH, NUMBER_ENDS, SPACE
 
 # Lengths per country, from the SWIFT IBAN registry.
 _LENGTHS = {
@@ -32,8 +39,11 @@ _LENGTHS = {
     "SV": 28, "TL": 23, "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20, "YE": 30,
 }  # fmt: skip
 _LONGEST = max(_LENGTHS.values())
+_SHORTEST = min(_LENGTHS.values())
 # The start of a candidate only; its body is read from there, so a rejected candidate never hides the next.
 _START = re.compile(r"(?<![^\W_])[A-Za-z]{2}\d{2}")
+# Not a group in a longer run of them: its tail would be read as an IBAN of the wrong length.
+_AFTER_GROUP = re.compile(rf"\d{SPACE}\Z")
 _SPACED_START = re.compile(rf"(?<![^\W_])[A-Z]{{2}}{SPACE}\d{{2}}")
 # Groups are split by one or two spaces, a dash, or a line break (a table cell wraps a long IBAN).
 _BODY = re.compile(rf"(?:(?:{SPACE}{{1,2}}|{DASH}|{SPACE}?\n{SPACE}?)?[A-Za-z0-9]){{11,{_LONGEST - 4}}}")
@@ -44,6 +54,25 @@ _LABEL_WINDOW = 20
 # The same label read forwards, to the first character after it: a labelled candidate starts there.
 _LABEL_AHEAD = re.compile(r"(?i)\biban\b[^\w\n]{0,12}")
 _LABELLED_HEAD = re.compile(rf"[A-Za-z]{{2}}{SPACE}?\d{{2}}")
+
+
+def _mistyped(letters: str, separators: str) -> re.Pattern[str]:
+    """The groups after the head of a candidate of the wrong length, split by one of `separators` throughout.
+
+    Whole groups of four but the last, so that it ends where its groups do: an amount or a date after it
+    ("... 0130 12.50") is not one of them, nor a word ("... 0130 BIC", "BANK"): past the bank code, a group holds
+    a digit, and a short last group is digits. Eight groups are read at most, so that a longer run of groups is
+    read too long to be an IBAN, not cut to one.
+    """
+    group = rf"(?={letters}{{0,3}}\d)(?:{letters}|\d){{4}}"
+    return re.compile(
+        rf"(?P<sep>{separators})(?:{letters}|\d){{4}}(?:(?P=sep){group}){{1,7}}(?:(?P=sep)\d{{1,3}})?{NUMBER_ENDS}"
+    )
+
+
+_MISTYPED_PRINTED = _mistyped("[A-Z]", SPACE)
+_MISTYPED_GROUPS = _mistyped("[A-Za-z]", rf"{SPACE}|{DASH}|[._/\t]")
+_MISTYPED_COMPACT = re.compile(rf"[A-Za-z0-9]{{{_SHORTEST - 4},{_LONGEST - 4}}}{NUMBER_ENDS}")
 # Groups after the check digits split by one separator kind throughout ("DE89.3704/0044" is not one number).
 _SPLIT = re.compile(rf"([._/\t])[A-Za-z0-9]{{1,4}}(?:\1[A-Za-z0-9]{{1,4}}){{0,{_LONGEST}}}")
 
@@ -83,6 +112,17 @@ def _compact(text: str, start: int, end: int) -> str:
     return "".join(_ALNUM.findall(text, start, end)).upper()
 
 
+def _mistyped_end(text: str, head: re.Match[str], body: re.Pattern[str]) -> int | None:
+    """Where a candidate of another length than its country's ends, its groups read by `body`; None if it does not.
+
+    The country code must be one of the registry's, and the whole within the registry's bounds of length.
+    """
+    found = body.match(text, head.end()) if head[0][:2].upper() in _LENGTHS else None
+    if found is None:
+        return None
+    return found.end() if _SHORTEST <= len(_compact(text, head.start(), found.end())) <= _LONGEST else None
+
+
 def _labelled_finds(text: str) -> Iterator[tuple[int, int]]:
     """IBANs right behind a label, in the forms only a label makes safe to read (see the module's docstring)."""
     for label in _LABEL_AHEAD.finditer(text):
@@ -91,12 +131,13 @@ def _labelled_finds(text: str) -> Iterator[tuple[int, int]]:
         if head is None or length is None:
             continue
         split = _SPLIT.match(text, head.end())
-        if split is not None:
+        if split is None:
+            end = _grouped_end(text, head)
+        else:
             # The whole run of groups is the IBAN, or it is some other number: none of it is read as an IBAN.
-            if _end_of(text, head.start(), split.end(), length) == split.end():
-                yield head.start(), split.end()
-            continue
-        end = _grouped_end(text, head)
+            end = split.end() if _end_of(text, head.start(), split.end(), length) == split.end() else None
+        for body in (_MISTYPED_GROUPS, _MISTYPED_COMPACT):
+            end = end if end is not None else _mistyped_end(text, head, body)
         if end is not None:
             yield head.start(), end
 
@@ -106,9 +147,14 @@ def find(text: str) -> Iterator[tuple[int, int]]:
     yield from _labelled_finds(text)
     for head in _START.finditer(text):
         end = _grouped_end(text, head)
-        if end is None:
-            continue
         start = head.start()
+        if end is None:
+            # Not of its country's length: only the printed form, capitals in groups of four, tells an IBAN.
+            printed = head[0][:2].isupper() and not _AFTER_GROUP.search(text, max(0, start - 2), start)
+            end = _mistyped_end(text, head, _MISTYPED_PRINTED) if printed else None
+            if end is not None:
+                yield start, end
+            continue
         checked = _checksum_holds(_compact(text, start, end))
         if checked or _PRINTED.fullmatch(text, start, end) or _labelled(text, start):
             yield start, end

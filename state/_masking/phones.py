@@ -6,6 +6,12 @@ the trunk "1"), or a trunk "0" area code followed by the subscriber number (9 to
 Left visible without a label or a "+": tax ids, references led by a month and a year, and rows of zero-padded
 figures, whose shapes no phone number takes. Left visible as ambiguous: "555 123 4567" (a row of three figures
 prints so) and "98765 43210" (two ids).
+
+A number wrapped over one line break is read across it only where its first line holds too little of it to be
+masked alone and says it is a phone number: a "+" and its country code ("+44 20" at the end of one line,
+"7946 0958" at the start of the next), or a phone label ("Tel: 0171" and "1234567"). Figures that merely follow
+each other over a break, amounts and dates in a column, stay apart; so does a line already masked as a whole
+number, as the next line's leading figure (a house number, a quantity) is as likely as the number's tail.
 """
 
 from __future__ import annotations
@@ -54,11 +60,21 @@ _NATIONAL = re.compile(
 )
 # Between a label and its number: punctuation and spaces, but not the number's own "+" or "(".
 _GAP = r"[^\w\n+(]"
-_LABELLED = re.compile(
+_LABEL = (
     r"(?i)\b(?:tel|tele?phone|telefon|tel[eé]fono|t[eé]l[eé]phone|t[eé]l|phone|ph|fax|telefax|mobile?|mob|"
     rf"handy|cell|cellphone|tlf|call)\b(?:{_GAP}{{1,3}}(?:fax|phone|mobile?))?{_GAP}{{0,3}}(?:(?:no|nr|number)\b)?"
-    rf"{_GAP}{{0,4}}(?P<number>(?:\+?\d{{1,16}}|\(\+?\d{{1,5}}\)\d{{0,12}}){_LONG_GROUPS}?){NUMBER_ENDS}"
+    rf"{_GAP}{{0,4}}"
 )
+_LABELS_NUMBER = rf"(?:\+?\d{{1,16}}|\(\+?\d{{1,5}}\)\d{{0,12}}){_LONG_GROUPS}?"
+_LABELLED = re.compile(rf"{_LABEL}(?P<number>{_LABELS_NUMBER}){NUMBER_ENDS}")
+# A number's first line runs to the break (a dash may end it: "555-"), its rest opens the next line.
+_BREAK = rf"(?:{SPACE}?{DASH})?{SPACE}{{0,2}}\n{SPACE}{{0,2}}"
+_REST = rf"\d{{1,12}}(?:{_SEP}\d{{1,12}}){{0,6}}"
+_INTERNATIONAL_WRAPPED = re.compile(
+    rf"{NUMBER_STARTS}(?P<number>(?P<first>(?:\+[1-9]\d{{0,3}}|\(\+[1-9]\d{{0,3}}\)){_LONG_GROUPS}?){_BREAK}{_REST})"
+    rf"{NUMBER_ENDS}"
+)
+_LABELLED_WRAPPED = re.compile(rf"{_LABEL}(?P<number>(?P<first>{_LABELS_NUMBER}){_BREAK}{_REST}){NUMBER_ENDS}")
 # A month and a year joined by a space ("02 2024 0117", "01 02 2024 1430") read as a dated reference, which
 # documents print far more often than a two-digit area code whose subscriber number opens with 19 or 20.
 _MONTH_YEAR = re.compile(rf"(?<!\d)(?:0[1-9]|1[0-2]){SPACE}(?:19|20)\d\d(?!\d)")
@@ -114,6 +130,18 @@ def _unlabelled(text: str) -> Iterator[tuple[int, int]]:
             yield match.span()
 
 
+def _wrapped(text: str) -> Iterator[tuple[int, int]]:
+    """Numbers wrapped over one line break behind a "+" or a label (see the module's docstring).
+
+    The first line's part must be shorter than the detector masks alone (7 digits behind a "+", 5 behind a
+    label), the whole as long as it masks.
+    """
+    for pattern, shortest in ((_INTERNATIONAL_WRAPPED, 7), (_LABELLED_WRAPPED, 5)):
+        for match in pattern.finditer(text):
+            if _digits(match["first"]) < shortest <= _digits(match["number"]) <= 16:
+                yield match.span("number")
+
+
 def find(text: str) -> Iterator[tuple[int, int]]:
     """Where phone numbers are in `text`."""
     yield from (span for span in _unlabelled(text) if not _look_alike(text, *span))
@@ -121,3 +149,4 @@ def find(text: str) -> Iterator[tuple[int, int]]:
     for match in _LABELLED.finditer(text):
         if 5 <= _digits(match["number"]) <= 16:
             yield match.span("number")
+    yield from _wrapped(text)

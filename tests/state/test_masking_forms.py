@@ -272,6 +272,8 @@ def test_near_misses_of_the_examples_are_masked(text: str, masked: str) -> None:
     assert _masked(text) == masked
 
 
-@pytest.mark.parametrize("text", ["555-123-\n4567", "4111 1111\n1111 1111"])
-def test_phone_and_card_numbers_broken_across_lines_are_not_read_as_one(text: str) -> None:
+@pytest.mark.parametrize("text", ["555-123-\n4567", "030 1234\n5678", "4111 1111\n1111 1112"])
+def test_a_phone_number_without_a_plus_or_label_or_a_failing_card_number_broken_across_lines_is_not_read_as_one(
+    text: str,
+) -> None:
     assert _masked(text) == text

@@ -49,7 +49,23 @@ def _masked_linearly(unit: str) -> MaskResult:
 
 @pytest.mark.parametrize(
     "unit",
-    ["01.02.2024 ", "12.34 ", "12 34 ", "030 ", "4111 ", "0 ", "1 555 123 ", "IBAN: DE89.3704.0044 ", "IBAN:DE89/"],
+    [
+        "01.02.2024 ",
+        "12.34 ",
+        "12 34 ",
+        "030 ",
+        "4111 ",
+        "0 ",
+        "1 555 123 ",
+        "IBAN: DE89.3704.0044 ",
+        "IBAN:DE89/",
+        "4111 1111\n",
+        "4111 1111 1111\n",
+        "+44 20\n",
+        "Tel 0\n",
+        "DE89 3704 ",
+        "IBAN DE89 3704 ",
+    ],
 )
 def test_a_long_line_of_look_alikes_is_masked_in_linear_time_and_left_as_it_is(unit: str) -> None:
     result = _masked_linearly(unit)
@@ -64,6 +80,9 @@ def test_a_long_line_of_look_alikes_is_masked_in_linear_time_and_left_as_it_is(u
         ("DE89 3704 0044 0532 0130 00 ", "[IBAN_1]"),
         ("IBAN: DE89.3704.0044.0532.0130.00 ", "[IBAN_1]"),
         ("4111.1111.1111.1111 ", "[CARD_1]"),
+        ("DE89 3704 0044 0532 0130, ", "[IBAN_1]"),
+        ("Card 4111 1111\n1111 1111 ", "[CARD_1]"),
+        ("+44 20\n7946 0958 ", "[PHONE_1]"),
     ],
 )
 def test_a_long_line_of_one_value_masks_every_occurrence_in_linear_time(unit: str, placeholder: str) -> None:
