@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from claimflow.runtime.engine import Engine
+from claimflow.runtime.engine.decided import deciding_decision
 from claimflow.state.lengths import STORED
 from claimflow.state.review import ReviewDecision
 
@@ -41,16 +42,20 @@ def _details(decision: ReviewDecision) -> str:
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-async def decided_first(engine: Engine, run_id: str) -> str | None:
-    """The decision that took the run (the latest one not refused), in a sentence; None when none did."""
-    last = await engine.last_decision(run_id)
-    if last is None:
+async def decided_first(engine: Engine, run_id: str, interrupt_id: str | None) -> str | None:
+    """The decision that answered review `interrupt_id` (the one the page showed), in a sentence; None if none did.
+
+    The engine's own choice of it (`deciding_decision`), which its refusals in words name too: a decision its
+    decider left unfinished answered nothing, and is not said to have come first.
+    """
+    found = deciding_decision(await engine.registry.decisions(run_id), interrupt_id)
+    if found is None:
         return None
     # Read as stored: a cap set since then must not hide a decision kept before it.
-    decision = ReviewDecision.model_validate_json(last["decision"], context=STORED)
-    said = f"{decision.reviewer} {_DONE[decision.action]} first, at {_when(last['at'])}{_details(decision)}"
-    if last["outcome"] != "applied":
-        said += f"; that decision is {last['outcome']}"
+    decision = ReviewDecision.model_validate_json(found["decision"], context=STORED)
+    said = f"{decision.reviewer} {_DONE[decision.action]} first, at {_when(found['at'])}{_details(decision)}"
+    if found["outcome"] == "pending":
+        said += "; that decision is still being applied"
     return said + "."
 
 

@@ -70,7 +70,7 @@ async def review_screen(
             "message.html",
             409,
             **page_context(request, principal, heading="Not saved", text=f"{not_saved(form['action'])}: {text}"),
-            decided=await decided_first(engine, row.run_id),
+            decided=await decided_first(engine, row.run_id, form.get("interrupt_id")),
             unsaved=typed_values(form),
             **link,
         )
@@ -156,6 +156,7 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
         "comment": form.get("comment", ""),
         "doc_type": form.get("doc_type"),
         "action": form.get("action", ""),
+        "interrupt_id": form.get("interrupt_id"),  # the review the page showed: who answered it, if it is late
     }
     if posted.decision is None:
         return await review_screen(request, engine, principal, run_id, 422, errors=posted.errors, **keep)

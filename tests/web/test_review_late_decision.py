@@ -6,6 +6,7 @@ back every value the reviewer typed so that nothing of it is lost with the form.
 
 from __future__ import annotations
 
+import asyncio
 import html
 import re
 from pathlib import Path
@@ -13,6 +14,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from claimflow.runtime.engine import open_engine
+from claimflow.runtime.settings import Settings
+from claimflow.state.review import ReviewDecision
+from tests.integration._docs import run_cli
 from tests.web._browser import paused_invoice, served, token
 from tests.web.test_review_pages import form_of
 
@@ -64,3 +69,29 @@ def test_a_late_edit_is_said_not_saved_naming_who_decided_first_and_shows_what_w
         "Comment": "checked <the> lines",
     }
     assert "<the>" not in late.text  # escaped, as every value on the pages
+
+
+def test_a_late_form_names_no_one_as_first_when_the_only_decision_was_left_unfinished(tmp_path: Path) -> None:
+    # ana's decision was claimed, but the process applying it died (abandoned): it answered nothing. The document
+    # was then run again, so kim's page, open all along, sends its form to a run that no longer waits.
+    data, run_id = paused_invoice(tmp_path)
+    kim = token(data, "kim", "reviewer")
+
+    async def abandon() -> None:
+        async with open_engine(Settings(data_dir=data)) as engine:
+            row = await engine.registry.get_run(run_id)
+            decision = ReviewDecision(action="approve", reviewer="ana").model_dump_json()
+            await engine.registry.record_decision(run_id, row.interrupt_id, "ana", decision, "abandoned")
+
+    asyncio.run(abandon())
+    with served(data) as base, httpx.Client(base_url=base) as page:
+        assert page.post("/review/sign-in", data={"token": kim}).status_code == 303
+        form = form_of(page.get(f"/review/runs/{run_id}").text)
+        rerun = run_cli("rerun", run_id, "--data-dir", data, timeout=120)
+        assert rerun.returncode in (0, 1), rerun.stderr
+        late = page.post(f"/review/runs/{run_id}", data={**form, "action": "approve"})
+
+    assert late.status_code == 409
+    text = html.unescape(re.sub(r"\s+", " ", late.text))
+    assert "Your approval was NOT saved: invoice.txt was run again as run " in text, text
+    assert 'id="decided-first"' not in late.text and "ana" not in text, text
