@@ -94,8 +94,21 @@ def _end_of(text: str, start: int, body_end: int, length: int) -> int | None:
         counted += 1
         if counted == length:
             end = char.end()
-            return end if end == len(text) or not text[end].isalnum() else None
+            return None if _inside_a_word_or_number(text, end) else end
     return None
+
+
+def _inside_a_word_or_number(text: str, end: int) -> bool:
+    """Whether `end` cuts a word or a number: a letter or digit follows, or a decimal point and a digit do.
+
+    An IBAN printed before an amount on its line (`... 0130 12.50`) must not take the amount's whole part as its
+    last group: the model would read `.50`.
+    """
+    if end == len(text):
+        return False
+    if text[end].isalnum():
+        return True
+    return text[end] in ".," and end + 1 < len(text) and text[end + 1].isdigit()
 
 
 def _grouped_end(text: str, head: re.Match[str]) -> int | None:

@@ -27,6 +27,9 @@ MISTYPED = [
     ("IBAN: DE89.3704.0044.0532.0130", "IBAN: [IBAN_1]"),
     ("IBAN: DE 89 3704 0044 0532 0130", "IBAN: [IBAN_1]"),
     ("DE89 3704 0044 0532 0130 2024-01-15", "[IBAN_1] 2024-01-15"),
+    # An amount after it on its line stays whole: its integer part would fill out DE's 22 characters.
+    ("DE89 3704 0044 0532 0130 12.50", "[IBAN_1] 12.50"),
+    ("DE89 3704 0044 0532 0130 12,50 EUR", "[IBAN_1] 12,50 EUR"),
 ]
 
 
