@@ -7,6 +7,9 @@ amount and as their parts, because on a page "3 191.00" is as often a quantity a
 space (`1\u00a0234,56`, as French text prints it), only as one. Accounting's negatives, `(100.00)`, `100,00-`
 and `100.00 CR`, read negative. A bank statement marks the other way round (`CreditMarks`): there `100.00 CR` is
 money in and `100.00 DR` money out.
+A minus one space before the amount or its currency (`- £612.40`, `- 612.40`) is its sign where nothing on its
+side of the line could be a label it separates the amount from: at the start of a line, after a column gap or
+after a label's colon. After a word and one space (`Total - £612.40`) it is a separator.
 A number followed by a percent sign (`20%`, `19 %`, `7,5\u00a0%`) is a rate, never an amount: `VAT 20%` writes
 no tax of 20.00, for the rules backend, the label check and the proof alike.
 A number of more than MAX_WHOLE_DIGITS whole digits is no amount either (a reference, an account number): read as
@@ -16,12 +19,13 @@ one, it would pass the precision of the arithmetic every amount goes through.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Literal, get_args
 
 from claimflow.state.normalize.currency import is_currency_prefix
+from claimflow.state.normalize.signs import CREDIT_MARKS as CREDIT_MARKS
+from claimflow.state.normalize.signs import CreditMarks as CreditMarks
+from claimflow.state.normalize.signs import negative_from, sign_end
 from claimflow.state.normalize.spans import Spans
 
 _LEAD = r"(?:(?<![\w.,'\-/])(?P<sign>[-\u2212]))?(?<![\d.,'/])(?<!\w[-\u2212])"
@@ -37,32 +41,6 @@ _DECIMAL_END = re.compile(r"[.,](\d{4}|\d{1,2})$")
 _GROUPED = re.compile(_LEAD + r"(?P<number>[1-9]\d{0,2}(?:(?P<group>[.,'])\d{3})+" + _DECIMALS + r"?)" + _TAIL)
 _PLAIN = re.compile(_LEAD + r"(?P<number>\d+" + _DECIMALS + r"?)" + _TAIL)
 _SPACED = re.compile(_LEAD + r"(?P<number>\d{1,3}(?:(?P<group>[ \u00a0\u202f])\d{3})+" + _DECIMALS + r"?)" + _TAIL)
-# Accounting's negatives: `(100.00)`, `100,00-`, `100.00 CR` (credit notes). Read as positive, a credit note's total
-# would be a charge.
-_OPENS_NEGATIVE = re.compile(r"\([ \u00a0]?\Z")
-_CLOSES_NEGATIVE = re.compile(r"[ \u00a0]?\)|-(?![\w.,-])|[ \u00a0]?CR(?!\w)")
-# On a bank statement `CR` is money the account received, and `DR` what it paid out.
-_CLOSES_STATEMENT = re.compile(r"[ \u00a0]?\)|-(?![\w.,-])|[ \u00a0]?DR(?!\w)")
-
-CreditMarks = Literal["accounting", "statement"]
-"""What `CR` and `DR` after an amount say, as a document type declares it (`DocumentType.credit_marks`).
-
-`accounting`, the default (invoices, receipts, credit notes): `100.00 CR` is a credit to the customer, read
-negative as a credit note's total is; `DR` is no sign. `statement`: a bank statement's reading, `100.00 CR` money
-in (positive), `100.00 DR` money out (negative). Brackets and a minus read negative under both.
-"""
-CREDIT_MARKS: tuple[CreditMarks, ...] = get_args(CreditMarks)
-_CLOSERS: dict[CreditMarks, tuple[re.Pattern[str], str]] = {
-    "accounting": (_CLOSES_NEGATIVE, "CR"),
-    "statement": (_CLOSES_STATEMENT, "DR"),
-}
-"""Per reading of the marks: what may close an amount written negative, and the mark among them that does."""
-# A sign or an opening bracket before the currency that stands before the number: `-£456.00`, `\u2212€ 12,50`,
-# `(£456.00)`, `(USD 80.00)`. The minus touches the currency: `Total - £456.00` is a separator, not a sign.
-_SIGN_BEFORE_CURRENCY = re.compile(
-    r"(?:(?<![\w.,'/\-\u2212])(?P<minus>[-\u2212])|(?P<bracket>\()[ \u00a0]?)"
-    r"(?P<currency>[^\s\d()\-\u2212]{1,3})[ \u00a0]?\Z"
-)
 
 
 MAX_WHOLE_DIGITS = 18
@@ -80,6 +58,11 @@ class AmountMatch:
     start: int
     end: int
     value: Decimal
+    sign_start: int
+    """Where the amount starts with the mark before it that makes it negative (`-£`, `- `, `(`); `start` if none."""
+    sign_end: int
+    """Where it ends with the mark after it that says its sign: a negative's `)`, `-` or `CR` (on a statement
+    `DR`), on a statement a positive's `CR`; `end` if none. A quote cut before it reads another amount."""
 
 
 def _to_decimal(number: str, group: str | None, whole_digits: int | None) -> Decimal | None:
@@ -107,40 +90,12 @@ def _glued_to_word(text: str, start: int) -> bool:
     return letters < start and not is_currency_prefix(text[letters:start])
 
 
-def _is_currency(text: str) -> bool:
-    """`£`, `US$`, `EUR`, `RM`: a currency's symbol or code, as printed before an amount."""
-    return all(unicodedata.category(char) == "Sc" for char in text) or is_currency_prefix(text)
-
-
-def _signed_currency(text: str, start: int) -> str | None:
-    """`-` or `(` written before a currency that is written before the number at `start`; None when there is none."""
-    m = _SIGN_BEFORE_CURRENCY.search(text, max(0, start - 6), start)
-    if m is None or not _is_currency(m["currency"]):
-        return None
-    return "-" if m["minus"] else "("
-
-
-def _negative(text: str, m: re.Match[str], marks: CreditMarks) -> bool:
-    """Whether the number is written negative other than by a minus touching it.
-
-    In brackets, with a trailing minus or the negative mark of `marks` (`CR`, or on a statement `DR`), or with a
-    minus or bracket before its currency (`-£456.00`, `(£456.00)`). Only a sum of money with its decimals, or one
-    with its currency: `(2)` is a quantity or a clause's number, not minus two.
-    """
-    currency_sign = _signed_currency(text, m.start())
-    if currency_sign == "-":
-        return True
+def _negative(text: str, m: re.Match[str], marks: CreditMarks) -> int | None:
+    """Where the marks that write the number `m` negative start, other than a minus touching it (`negative_from`)."""
     decimals = _DECIMAL_END.search(m["number"])
-    has_decimals = decimals is not None and m["number"][decimals.start()] != m.groupdict().get("group")
-    if not has_decimals and currency_sign is None:
-        return False
-    end = m.end()
-    closes, mark = _CLOSERS[marks]
-    if currency_sign == "(" or _OPENS_NEGATIVE.search(text, max(0, m.start() - 2), m.start()):
-        closing = closes.match(text, end)
-        return closing is not None and closing.group().strip(" \u00a0") == ")"
-    closing = closes.match(text, end)
-    return closing is not None and closing.group().strip(" \u00a0") in ("-", mark)
+    if decimals is not None and m["number"][decimals.start()] == m.groupdict().get("group"):
+        decimals = None  # `1 234`: the separator groups thousands
+    return negative_from(text, m.start(), m.end(), decimals[1] if decimals else None, marks)
 
 
 def find_amounts(text: str, *, marks: CreditMarks = "accounting") -> list[AmountMatch]:
@@ -162,8 +117,11 @@ def _amounts(text: str, whole_digits: int | None, marks: CreditMarks = "accounti
             if alone:
                 taken.add(m.start(), m.end())
             if not _PERCENT_AFTER.match(text, m.end()):  # a rate: its digits are still no other amount
+                opened = m.start() if m["sign"] else _negative(text, m, marks)
+                signed = value if opened is None else -value
+                sign_start = opened if opened is not None and signed < 0 else m.start()
                 found.append(
-                    AmountMatch(m.start(), m.end(), -value if m["sign"] or _negative(text, m, marks) else value)
+                    AmountMatch(m.start(), m.end(), signed, sign_start, sign_end(text, m.end(), signed, marks))
                 )
 
     spaced = [m for m in _SPACED.finditer(text) if not _glued_to_word(text, m.start())]

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from claimflow.state.normalize import amount_readings, find_amounts, format_amount, normalize_value, parse_amount
-from claimflow.state.normalize.amounts import MAX_WHOLE_DIGITS, too_large_amount
+from claimflow.state.normalize.amounts import MAX_WHOLE_DIGITS, CreditMarks, too_large_amount
 
 
 @pytest.mark.parametrize(
@@ -114,6 +114,51 @@ def test_a_sign_or_bracket_before_the_currency_makes_the_amount_negative(text: s
 @pytest.mark.parametrize("text", ["Total - £456.00", "Ref AB-£456.00", "(VAT £456.00", "(incl. VAT £456.00)"])
 def test_a_dash_or_bracket_away_from_the_currency_is_no_sign(text: str) -> None:
     assert amount_readings(text) == {Decimal("456.00")}
+
+
+@pytest.mark.parametrize("lead", ["", "Refund\n", "Refund\t", "Refund   ", "Refund: ", "Refund = "])
+@pytest.mark.parametrize("written", ["- £612.40", "\u2212 £612.40", "-\u00a0£612.40", "- USD 612.40", "- 612.40"])
+def test_a_minus_one_space_before_the_amount_with_no_label_before_it_is_its_sign(lead: str, written: str) -> None:
+    # A statement's amount column prints `- 612.40`: read as positive, money out would prove money in.
+    assert amount_readings(lead + written) == {Decimal("-612.40")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Total - £612.40", {"612.40"}),
+        ("Total - 612.40", {"612.40"}),
+        ("Subtotal \u2013 612.40", {"612.40"}),
+        ("Total -  612.40", {"612.40"}),
+        ("-   612.40", {"612.40"}),  # a lone dash a column gap away: an empty column
+        ("10.00 - 612.40", {"10.00", "612.40"}),
+        ("- 1.2 Scope", {"1.2"}),  # a list's item: no cents, no currency
+        ("WA50 - 30", {"30"}),
+    ],
+)
+def test_a_minus_after_a_label_or_figure_or_far_from_the_amount_is_a_separator(text: str, expected: set[str]) -> None:
+    assert amount_readings(text) == {Decimal(value) for value in expected}
+
+
+@pytest.mark.parametrize(
+    ("text", "marks", "written"),
+    [
+        ("Refund: - £612.40 due", "accounting", "- £612.40"),
+        ("Refund -£612.40 due", "accounting", "-£612.40"),
+        ("Refund (£612.40) due", "accounting", "(£612.40)"),
+        ("Refund ( 612.40) due", "accounting", "( 612.40)"),
+        ("Refund 612.40 CR due", "accounting", "612.40 CR"),
+        ("Refund 612.40- due", "accounting", "612.40-"),
+        ("Refund 612.40 CR due", "statement", "612.40 CR"),
+        ("Refund 612.40 DR due", "statement", "612.40 DR"),
+        ("Total - £612.40 due", "accounting", "612.40"),
+        ("Total 612.40 DR due", "accounting", "612.40"),
+    ],
+)
+def test_an_amount_spans_the_marks_that_say_its_sign(text: str, marks: CreditMarks, written: str) -> None:
+    (match,) = find_amounts(text, marks=marks)
+    assert text[match.sign_start : match.sign_end] == written
+    assert text[match.start : match.end] == "612.40"
 
 
 @pytest.mark.parametrize(

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from claimflow.runtime.backends.rules._generic_currency import currency_after, currency_before, minus_before
+from claimflow.runtime.backends.rules._generic_currency import currency_after, minus_before
 from claimflow.runtime.backends.rules._lines import Line
-from claimflow.runtime.backends.rules._values import Money, Writing, dates_in, identifier_after, money_in
+from claimflow.runtime.backends.rules._values import Writing, dates_in, identifier_after, money_in
 from claimflow.state.normalize import (
     BOOLEAN_CHOICES,
     VALUE_KINDS,
@@ -111,7 +111,9 @@ def tokens(kind: ValueKind, choices: Choices, text: str, writing: Writing) -> li
     if kind == "date":
         found = [Reading(d.start, d.end, d.iso, d.sure) for d in dates_in(text, writing.order)]
     elif kind == "amount":
-        found = [Reading(_opening(text, m), m.end, format_amount(m.value), True) for m in money_in(text, writing.marks)]
+        # An amount starts at the `(` or minus that makes it negative (`(612.40)`, `-£612.40`): left out, it would
+        # start no value (a table cell `(612.40)` would not read) or end the text before it (`Card payment -`).
+        found = [Reading(m.sign_start, m.end, format_amount(m.value), True) for m in money_in(text, writing.marks)]
     elif kind == "currency":
         found = [Reading(start, end, code, True) for code, start, end in currency_mentions(text)]
     elif kind == "duration":
@@ -134,22 +136,6 @@ def tokens(kind: ValueKind, choices: Choices, text: str, writing: Writing) -> li
     else:
         found = []
     return _outermost(sorted(found, key=lambda r: (r.start, -r.end)))
-
-
-def _opening(text: str, money: Money) -> int:
-    """Where an amount starts: at the `(` or minus that makes it negative, `(612.40)`, `-£612.40`, `(£612.40)`.
-
-    Its closing `)` is part of the amount already; left out, the `(` would start no value (a table cell
-    `(612.40)` would not read) or end the text cell before it (`Card payment (`). Left out, a minus before the
-    currency would start no value either, or read as the end of the text before it (`Card payment -`).
-    """
-    if money.value >= 0:
-        return money.start
-    start = currency_before(text, money.start)
-    if start < money.start and minus_before(text, start):
-        return start - 1
-    opens = text[money.end - 1 : money.end] == ")" and text[start - 1 : start] == "("
-    return start - 1 if opens and start > 0 else money.start
 
 
 def _identifier(text: str, at: int) -> Reading | None:
@@ -183,10 +169,16 @@ def _skip(text: str, pos: int = 0) -> int:
 def _lead(text: str, kind: ValueKind) -> int:
     """Where the value may start: after separators, and for an amount after a currency ("EUR 1.234,50", "$849.60").
 
-    A minus right before the currency is the amount's sign (`-£612.40`), which the separators must not swallow.
+    A minus that is the amount's sign (`-£612.40`, `: - £612.40`) the separators must not swallow; one the amount's
+    reading leaves out (`Total - £612.40`, a separator) they do.
     """
     pos = _skip(text)
-    if kind == "amount" and currency_after(text, pos) > pos:
+    if kind != "amount":
+        return pos
+    signed = next((m.sign_start for m in money_in(text[: pos + MAX_VALUE]) if m.sign_start < pos <= m.start), None)
+    if signed is not None:
+        return signed
+    if currency_after(text, pos) > pos:
         if minus_before(text, pos):
             return pos - 1
         pos = _skip(text, currency_after(text, pos))

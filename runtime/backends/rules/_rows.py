@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from claimflow.runtime.backends.rules._generic_currency import currency_before
 from claimflow.runtime.backends.rules._lines import Line
 from claimflow.runtime.backends.rules._values import money_in
 from claimflow.state.normalize.spans import Spans
@@ -56,7 +57,10 @@ class Row:
 def _numbers(text: str) -> list[_Number]:
     found: list[_Number] = []
     for money in money_in(text):
-        start, end, printed = money.start, money.end, text[money.start : money.end]
+        printed = text[money.start : money.end]
+        # The sign and the currency written before the figure are the amount's (`-£5.00`, `EUR 5.00`), not the
+        # description's: the row's text ends before them.
+        start, end = min(money.sign_start, currency_before(text, money.start)), money.end
         if re.search(r"[.,]\d{4}$", printed):  # "120,0000", "1.450,0000": a unit price
             found.append(_Number(start, end, money.value, True, True))
         else:

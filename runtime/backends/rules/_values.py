@@ -16,10 +16,6 @@ DateOrder = Literal["dmy", "mdy"]
 
 _PLACEHOLDER = re.compile(r"\[[A-Z]+_\d+\]")
 _PERCENT_AFTER = re.compile(r"\s?%")
-_NEGATIVE_CLOSER = re.compile(r"[ \u00a0]?(?:\)|CR(?!\w))|-(?![\w.,-])")
-"""What closes an amount written negative as accounting writes it, `(150.00)`, `150.00-`, `150.00 CR`."""
-_STATEMENT_CLOSERS = (re.compile(r"[ \u00a0]?(?:\)|DR(?!\w))|-(?![\w.,-])"), re.compile(r"[ \u00a0]?CR(?!\w)"))
-"""On a bank statement (`credit_marks="statement"`): what closes a negative amount (`150.00 DR`), a positive one."""
 _NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})[/-](\d{1,2})[/-](?:\d{4}|\d{2})(?!\d)")
 
 
@@ -39,9 +35,14 @@ class Money:
 
     start: int
     end: int
+    """Where it ends with the mark that says its sign (`AmountMatch.sign_end`): a negative's closing mark belongs to
+    it (a quote cut before `)` reads as a positive amount); on a statement a `CR` does too (the quote shows what
+    says the amount is money in)."""
     value: Decimal
     has_cents: bool
     """True when printed with decimals or beside a currency: a price, not a count."""
+    sign_start: int
+    """Where it starts with the mark before it that makes it negative (`AmountMatch.sign_start`): `-£`, `- `, `(`."""
 
 
 @lru_cache(maxsize=4096)
@@ -81,24 +82,8 @@ def money_in(text: str, marks: CreditMarks = "accounting") -> tuple[Money, ...]:
         near_currency = any_within(currency_starts, match.end - 2, match.end + 2) or any_within(
             currency_ends, match.start - 2, match.start + 2
         )
-        out.append(
-            Money(match.start, _closed(text, match.end, match.value, marks), match.value, cents or near_currency)
-        )
+        out.append(Money(match.start, match.sign_end, match.value, cents or near_currency, match.sign_start))
     return tuple(out)
-
-
-def _closed(text: str, end: int, value: Decimal, marks: CreditMarks) -> int:
-    """Where an amount ending at `end` ends with the mark that says its sign: `)`, `-`, `CR` (on a statement `DR`).
-
-    A negative's closing mark belongs to it: a quote cut before `)` reads as a positive amount. On a statement a
-    `CR` does too: the quote shows what says the amount is money in.
-    """
-    if marks == "accounting":
-        closer = _NEGATIVE_CLOSER if value < 0 else None
-    else:
-        closer = _STATEMENT_CLOSERS[0] if value < 0 else _STATEMENT_CLOSERS[1]
-    closed = closer.match(text, end) if closer is not None else None
-    return closed.end() if closed is not None else end
 
 
 def last_money(text: str) -> Money | None:

@@ -120,6 +120,18 @@ def test_a_credit_notes_sums_are_read_negative(written: str) -> None:
     assert confidence(claim, "total_amount") >= 0.9
 
 
+@pytest.mark.parametrize(("gap", "sign"), [("    ", "-"), ("\t", "-"), (": ", "-"), (" ", "")])
+def test_a_minus_a_space_before_the_currency_is_the_sign_unless_it_follows_the_label(gap: str, sign: str) -> None:
+    # In its own column the minus is the sum's sign; after a label and one space (`Total - £180.00`) a separator.
+    text = INVOICE_EN
+    for amount in ("150.00", "30.00", "180.00"):
+        text = text.replace(f" £{amount}", f"{gap}- £{amount}")
+    got = values(rules.extract(INVOICE, [text]))
+    assert {name: got[name] for name in ("net_amount", "tax_amount", "total_amount")} == {
+        "net_amount": f"{sign}150.00", "tax_amount": f"{sign}30.00", "total_amount": f"{sign}180.00",
+    }  # fmt: skip
+
+
 def test_a_total_of_the_other_sign_is_no_sum() -> None:
     text = INVOICE_EN.replace("Total £180.00", "Total -£180.00")
     assert values(rules.extract(INVOICE, [text])).get("total_amount") != "180.00"

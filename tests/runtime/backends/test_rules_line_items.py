@@ -214,6 +214,24 @@ def test_no_rows_when_a_discount_sits_in_the_table() -> None:
     assert _items([text]) == []
 
 
+@pytest.mark.parametrize("written", [" -£10.00", " (£10.00)", " £-10.00", "    - £10.00", " \u2212£10.00"])
+def test_a_credits_sign_and_currency_are_its_amounts_not_its_descriptions(written: str) -> None:
+    text = ENGLISH.replace(
+        "Flyers A5 (1000) 2 £60.00 £120.00\n", f"Flyers A5 (1000) 2 £60.00 £120.00\nLoyalty voucher{written}\n"
+    ).replace("Subtotal £289.25", "Subtotal £279.25")
+    assert ("Loyalty voucher", None, None, "-10.00") in _items([text])
+    _assert_quoted([text], rules.extract(INVOICE, [text]))
+
+
+def test_a_credit_row_with_its_sign_before_the_currency_multiplies_out() -> None:
+    # The minus and currency stand between the quantity and the amount, where only units and currencies may.
+    text = ENGLISH.replace(
+        "Flyers A5 (1000) 2 £60.00 £120.00\n", "Flyers A5 (1000) 2 £60.00 £120.00\nReturned flyers 1 -£10.00 -£10.00\n"
+    ).replace("Subtotal £289.25", "Subtotal £279.25")
+    assert ("Returned flyers", "1", "-10.00", "-10.00") in _items([text])
+    _assert_quoted([text], rules.extract(INVOICE, [text]))
+
+
 def test_no_rows_without_a_net_amount() -> None:
     text = "Invoice\nInvoice No: 4\nWidget 2 5.00 10.00\nGadget 1 2.50 2.50\n"
     assert _items([text]) == []

@@ -1,5 +1,5 @@
 """An amount written negative as accounting writes it, `(612.40)`, or with its sign before its currency,
-`-£612.40`, `(£612.40)`, read by the label-driven extractor.
+`-£612.40`, `(£612.40)`, or a space away from it in its own column, `- £612.40`, read by the label-driven extractor.
 
 Every document here is synthetic, written for these tests.
 """
@@ -68,4 +68,33 @@ def test_a_field_with_its_sign_before_the_currency_is_claimed_negative(written: 
     claim = generic_extract([f"Bank Statement\nClosing Balance:   {written}\n"], STATEMENT)
     assert [(c.field, c.value, c.evidence.quote) for c in claim.fields] == [
         ("closing_balance", "-1250.00", f"Closing Balance:   {written}")
+    ]
+
+
+@pytest.mark.parametrize("layout", ["wide", "tabbed"])
+@pytest.mark.parametrize("amount", ["- £612.40", "- 612.40", "\u2212 $612.40"])
+def test_a_cell_with_its_sign_a_space_before_the_amount_is_a_negative_amount(amount: str, layout: str) -> None:
+    """In its own column the minus has no label before it: it is the amount's sign, and no text cell takes it."""
+    header, gap, wide = LAYOUTS[layout]
+    text = "Bank Statement\n" + header + ROW.format(gap=gap, wide=wide, amount=amount)
+    assert statement_rows([text]) == [
+        {"date": "2024-03-04", "description": "Card payment BRAKES FOODSERVICE", "amount": "-612.40"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        (":   - £1,250.00", "-1250.00"),
+        (": - 1,250.00", "-1250.00"),
+        ("   - £1,250.00", "-1250.00"),
+        (" - £1,250.00", "1250.00"),  # after the label and one space the dash separates them
+    ],
+)
+def test_a_field_with_its_sign_a_space_before_the_amount_is_claimed_negative_unless_it_follows_the_label(
+    written: str, value: str
+) -> None:
+    claim = generic_extract([f"Bank Statement\nClosing Balance{written}\n"], STATEMENT)
+    assert [(c.field, c.value, c.evidence.quote) for c in claim.fields] == [
+        ("closing_balance", value, f"Closing Balance{written}")
     ]
