@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 from claimflow.state.documents import SourceText
 from claimflow.state.evidence import Evidence
 from claimflow.state.labels import LabelHit, LabelIndex, excludes_part
-from claimflow.state.normalize import Span, check_value, normalize_value, parse_amount, value_spans
+from claimflow.state.normalize import Span, check_value, find_amounts, normalize_value, parse_amount, value_spans
+from claimflow.state.normalize.amounts import CreditMarks, format_amount
 from claimflow.state.normalize.names import cuts_a_name
 from claimflow.state.schema import DocumentType, Field
 
@@ -198,7 +200,10 @@ def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, s
             written = _not_money(page, *spans[0])
             return Proof(False, "value_not_in_quote", f"{checked.normalized!r} is written as {written} "
                          f"({_name_around(page, *spans[0])!r}), not as an amount", checked.normalized)  # fmt: skip
-        spans = money
+        as_written, otherwise = amounts_as_written(page, money, checked.normalized, doc_type.credit_marks)
+        if otherwise is not None:
+            return Proof(False, "value_not_in_quote", otherwise, checked.normalized)
+        spans = as_written
     if spec.kind == "text":
         whole = [(start, end) for start, end in spans if not cuts_a_name(page, start, end)]
         if not whole:
@@ -208,6 +213,50 @@ def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, s
                          checked.normalized)  # fmt: skip
         spans = whole
     return judge_spans(spec, checked.normalized, doc_type.labels, page, spans)
+
+
+def _page_reads(page: str, start: int, end: int, marks: CreditMarks) -> list[Decimal]:
+    """The amounts the page's line can be read as where the quote's figure `start`..`end` stands, signs included.
+
+    A quote is read on its own, so where it is cut decides a sign or a number: `- £612.40` cut from `Total -
+    £612.40` (a separator) reads negative, `£612.40` cut from `Refund: -£612.40` or `612.40` from `(612.40)`
+    positive, `612.40` cut from `1,612.40` a smaller number. The line is what the document says; where it reads
+    several ways (`19 285,00`: 19 and 285.00, or 19285.00), each counts. Empty when it reads no amount there.
+    """
+    line_start = page.rfind("\n", 0, start) + 1
+    line_end = page.find("\n", end)
+    line = page[line_start : len(page) if line_end < 0 else line_end]
+    return [
+        found.value
+        for found in find_amounts(line, marks=marks)
+        if line_start + found.start <= start and end <= line_start + found.end
+    ]
+
+
+def amounts_as_written(
+    page: str, spans: list[Span], normalized: str, marks: CreditMarks
+) -> tuple[list[Span], str | None]:
+    """Of an amount's figures in its quote (page offsets), those the page's line reads as `normalized` too.
+
+    With none, why not, in words: the quote was cut so that its sign (or its number) reads otherwise than the page
+    writes it (`_page_reads`). A figure the line reads as no amount is left to the quote's reading.
+    """
+    amount = parse_amount(normalized)
+    readings = [_page_reads(page, start, end, marks) for start, end in spans]
+    kept = [span for span, read in zip(spans, readings, strict=True) if not read or amount in read]
+    if kept or not spans:
+        return kept, None
+    written, claimed = readings[0][0], amount or Decimal(0)
+    cut = "where the quote is cut changes the sign" if abs(written) == abs(claimed) else "the quote cuts the number"
+    line = _line_around(page, *spans[0])
+    return [], f"the page writes {line!r}, which reads {format_amount(written)} there, not {normalized}: {cut}"
+
+
+def _line_around(page: str, start: int, end: int) -> str:
+    """The line of the page the value is on, stripped."""
+    line_start = page.rfind("\n", 0, start) + 1
+    line_end = page.find("\n", end)
+    return page[line_start : len(page) if line_end < 0 else line_end].strip()
 
 
 def _name_around(page: str, start: int, end: int) -> str:

@@ -8,19 +8,26 @@ from __future__ import annotations
 
 from claimflow.state.claims import RowClaim
 from claimflow.state.documents import SourceText
-from claimflow.state.evidence import locate
+from claimflow.state.evidence import Evidence, locate
 from claimflow.state.normalize import CreditMarks, ValueCheck, check_value, wrapped_text_spans
 from claimflow.state.outcomes import ClaimOutcome, TableRow
-from claimflow.state.proof import Check
+from claimflow.state.proof import Check, amounts_as_written
 from claimflow.state.schema import Column, DocumentType, Field
 
 
-def _check_cell(column: Column, raw: str, quote: str, marks: CreditMarks) -> ValueCheck:
+def _check_cell(column: Column, raw: str, evidence: Evidence, page: str, marks: CreditMarks) -> ValueCheck:
     """A cell is written in its row's quote as a whole token; a text cell may also run on around the figures.
 
-    An amount's `CR` and `DR` read as the type's `credit_marks` say.
+    An amount's `CR` and `DR` read as the type's `credit_marks` say, and as the page's line reads them: a quote
+    that stops before a row's `CR` or trailing minus does not make a credit a charge (`amounts_as_written`).
     """
+    quote = evidence.quote
     checked = check_value(column.kind, raw, quote, column.choices, marks=marks)
+    if checked.ok and column.kind == "amount" and checked.normalized is not None:
+        spans = [(evidence.start + start, evidence.start + end) for start, end in checked.spans]
+        _, otherwise = amounts_as_written(page, spans, checked.normalized, marks)
+        if otherwise is not None:
+            return ValueCheck(False, checked.normalized, otherwise, ())
     if checked.ok or column.kind != "text" or checked.normalized is None:
         return checked
     spans = wrapped_text_spans(checked.normalized, quote)
@@ -30,7 +37,7 @@ def _check_cell(column: Column, raw: str, quote: str, marks: CreditMarks) -> Val
 
 
 def _cell_problems(
-    table: Field, claim: RowClaim, quote: str, marks: CreditMarks
+    table: Field, claim: RowClaim, evidence: Evidence, page: str, marks: CreditMarks
 ) -> tuple[dict[str, str | None], list[str]]:
     cells: dict[str, str | None] = {column.name: None for column in table.columns}
     problems: list[str] = []
@@ -41,7 +48,7 @@ def _cell_problems(
             continue
         if not raw.strip():
             continue
-        checked = _check_cell(column, raw, quote, marks)
+        checked = _check_cell(column, raw, evidence, page, marks)
         if not checked.ok:
             problems.append(f"{name}: {checked.reason}")
         cells[name] = checked.normalized
@@ -74,7 +81,8 @@ def check_row_claim(
     elif located.evidence is None:
         problems, check, cells = [f"evidence rejected: {located.reason}"], "quote_not_found", {}
     else:
-        cells, problems = _cell_problems(table, claim, located.evidence.quote, doc_type.credit_marks)
+        page = source.page(located.evidence.page)
+        cells, problems = _cell_problems(table, claim, located.evidence, page, doc_type.credit_marks)
         check = "value_not_in_quote" if problems else "no_label"
     accepted = not problems and located.evidence is not None
     outcome = ClaimOutcome(

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import sys
 import unicodedata
+from dataclasses import replace
 
 import pytest
 
 from claimflow.doctypes import INVOICE, RECEIPT
+from claimflow.state.apply import check_row_claim
+from claimflow.state.claims import RowClaim
 from claimflow.state.documents import SourceText
 from claimflow.state.evidence import ClaimedEvidence, locate
 from claimflow.state.normalize.text import is_format
@@ -88,3 +91,72 @@ def test_format_characters_are_every_character_of_unicode_category_cf() -> None:
     every = [chr(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) == "Cf"]
     assert all(is_format(char) for char in every)
     assert not any(is_format(char) for char in " \u00a0\t-\u2011.,0aZ€")
+
+
+@pytest.mark.parametrize(
+    ("value", "page", "quote", "reads"),
+    [
+        # A sign the quote leaves out: a credit note's total quoted without its minus, brackets or CR.
+        ("612.40", "Refund total: -£612.40\n", "£612.40", "-612.40"),
+        ("612.40", "Total: - £612.40\n", "£612.40", "-612.40"),
+        ("612.40", "Total: (612.40)\n", "612.40", "-612.40"),
+        ("612.40", "Total: 612.40 CR\n", "612.40", "-612.40"),
+        ("612.40", "Total: 612.40-\n", "612.40", "-612.40"),
+        # A sign the quote makes up: a separator dash, or a hyphen of a code before the currency.
+        ("-612.40", "Total - £612.40\n", "- £612.40", "612.40"),
+        ("-456.00", "Total AB-£456.00\n", "-£456.00", "456.00"),
+    ],
+)
+def test_an_amount_whose_quote_is_cut_so_its_sign_reads_otherwise_than_on_the_page_is_not_proved(
+    value: str, page: str, quote: str, reads: str
+) -> None:
+    proof = _prove(INVOICE, "total_amount", value, page, quote)
+    assert proof is not None and not proof.ok, proof
+    assert proof.check == "value_not_in_quote"
+    assert f"which reads {reads} there, not {value}: where the quote is cut changes the sign" in proof.reason
+    assert repr(page.strip()) in proof.reason  # the line, as the page writes it
+
+
+@pytest.mark.parametrize(
+    ("value", "page", "quote"),
+    [
+        ("-612.40", "Refund total: -£612.40\n", "-£612.40"),
+        ("-612.40", "Total: - £612.40\n", "- £612.40"),
+        ("612.40", "Total - £612.40\n", "£612.40"),  # a separator: the page reads it positive too
+        ("-612.40", "Total: (612.40)\n", "(612.40)"),
+        ("285.00", "Umsatzsteuer (S) 1.500,00 19 285,00\n", "285,00"),  # the line reads 19 285,00 two ways
+        ("285.00", "Steuerbetrag in EUR 285\n", "EUR 285"),
+        ("1234.56", "Gesamtbetrag EUR 1.234,56\n", "1.234,56"),
+    ],
+)
+def test_an_amount_quoted_as_the_page_reads_it_is_proved(value: str, page: str, quote: str) -> None:
+    field = "tax_amount" if "steuer" in page.lower() else "total_amount"
+    proof = _prove(INVOICE, field, value, page, quote)
+    assert proof is not None and proof.ok, proof
+
+
+def test_a_statement_reads_cr_as_money_in_so_a_quote_without_it_proves_the_same_positive_amount() -> None:
+    statement = replace(INVOICE, credit_marks="statement")
+    proof = _prove(statement, "total_amount", "612.40", "Total: 612.40 CR\n", "612.40")
+    assert proof is not None and proof.ok, proof
+
+
+ROWS_PAGE = "INVOICE\nDescription Qty Amount\nFlyers A5 2 120.00\nReturned flyers 1 10.00 CR\nNet: 110.00\n"
+
+
+def _row(quote: str, amount: str) -> tuple[bool, list[str]]:
+    claim = RowClaim(
+        table="line_items",
+        cells={"description": quote.split(" 1 ")[0], "quantity": "1", "amount": amount},
+        evidence=ClaimedEvidence(quote=quote),
+    )
+    outcome, _ = check_row_claim(INVOICE, claim, SourceText(pages=(ROWS_PAGE,)), step="extract", claim_id="r")
+    return outcome.accepted, outcome.reasons
+
+
+def test_a_row_quoted_without_its_credit_mark_does_not_make_the_credit_a_charge() -> None:
+    accepted, reasons = _row("Returned flyers 1 10.00", "10.00")
+    assert not accepted
+    assert any("which reads -10.00 there, not 10.00: where the quote is cut changes the sign" in r for r in reasons)
+    accepted, reasons = _row("Returned flyers 1 10.00 CR", "-10.00")
+    assert accepted, reasons
