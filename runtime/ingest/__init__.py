@@ -1,9 +1,9 @@
 """Document ingestion: the bytes of one document in, one text per page out.
 
 PDF text layers are read with pypdfium2; scanned pages and photos (JPEG, PNG, TIFF) go through
-tesseract; HTML and plain text are decoded directly. Everything else is refused with an
-:class:`UnsupportedFormatError`. Each failure is a subclass of :class:`IngestError` whose message
-can be shown to the person who sent the document.
+tesseract; HTML and plain text are decoded directly; Word documents (.docx) are unpacked and their XML
+read. Everything else is refused with an :class:`UnsupportedFormatError`. Each failure is a subclass of
+:class:`IngestError` whose message can be shown to the person who sent the document.
 """
 
 from claimflow.runtime.ingest.errors import (

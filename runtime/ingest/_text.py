@@ -29,6 +29,22 @@ def tidy_lines(text: str) -> str:
     return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
+def at_line_start(parts: list[str]) -> bool:
+    """Whether the text written so far as `parts` is empty or ends with a line end."""
+    tail = "".join(parts[-2:])
+    return not tail or tail.endswith("\n")
+
+
+def cell_break(parts: list[str]) -> None:
+    """End a table cell in `parts`: its trailing spaces dropped, then a tab unless its line is still empty."""
+    while parts and parts[-1].endswith(" "):
+        parts[-1] = parts[-1].rstrip(" ")
+        if not parts[-1]:
+            parts.pop()
+    if not at_line_start(parts):
+        parts.append("\t")
+
+
 def visible_chars(text: str) -> int:
     """Count the characters that are not white space."""
     return sum(1 for char in text if not char.isspace())

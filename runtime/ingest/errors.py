@@ -12,7 +12,7 @@ class IngestError(Exception):
 
 
 class UnsupportedFormatError(IngestError):
-    """The document is in a format claimflow does not read (e.g. DOCX, ZIP, executables)."""
+    """The document is in a format claimflow does not read (e.g. .doc, XLSX, ZIP, executables)."""
 
 
 class CorruptDocumentError(IngestError):

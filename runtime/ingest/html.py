@@ -32,7 +32,7 @@ from claimflow.runtime.ingest._css import (
     unseen_colour,
     visibility_state,
 )
-from claimflow.runtime.ingest._text import tidy_lines
+from claimflow.runtime.ingest._text import at_line_start, cell_break, tidy_lines
 from claimflow.runtime.ingest.models import ParsedPages
 
 __all__ = ["parse_html"]
@@ -82,20 +82,14 @@ class _Writer:
         self.sheet = sheet
 
     def _at_line_start(self) -> bool:
-        tail = "".join(self.parts[-2:])
-        return not tail or tail.endswith("\n")
+        return at_line_start(self.parts)
 
     def newline(self) -> None:
         if not self._at_line_start():
             self.parts.append("\n")
 
     def cell_break(self) -> None:
-        while self.parts and self.parts[-1].endswith(" "):
-            self.parts[-1] = self.parts[-1].rstrip(" ")
-            if not self.parts[-1]:
-                self.parts.pop()
-        if not self._at_line_start():
-            self.parts.append("\t")
+        cell_break(self.parts)
 
     def text(self, value: str, preformatted: bool) -> None:
         # Browsers ignore NUL characters in text (HTML's "in body" rule), and Postgres text refuses them.

@@ -38,7 +38,7 @@ class ParsedPages:
         pages: One string per page; evidence offsets index into these strings. No page contains
             a form feed, so pages can be joined by one.
         method: How the text was obtained: ``"text-layer"``, ``"ocr"``, ``"text-layer+ocr"``,
-            ``"plain"`` or ``"html"``.
+            ``"plain"``, ``"html"`` or ``"docx"``.
         media_type: The sniffed media type, e.g. ``"application/pdf"``.
     """
 

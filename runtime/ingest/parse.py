@@ -41,6 +41,12 @@ def _html(data: bytes, _media: str, _limits: IngestLimits) -> ParsedPages:
     return parse_html(data)
 
 
+def _docx(data: bytes, _media: str, limits: IngestLimits) -> ParsedPages:
+    from claimflow.runtime.ingest.docx import parse_docx
+
+    return parse_docx(data, limits)
+
+
 _PARSERS: dict[str, _Parser] = {
     sniff.PDF: _pdf,
     sniff.JPEG: _image,
@@ -48,12 +54,34 @@ _PARSERS: dict[str, _Parser] = {
     sniff.TIFF: _image,
     sniff.TEXT: _plain,
     sniff.HTML: _html,
+    sniff.DOCX: _docx,
 }
 
 SUPPORTED_MEDIA_TYPES: tuple[str, ...] = tuple(_PARSERS)
 """Media types :func:`parse_document` reads."""
 
-_SUPPORTED_NAMES = "PDF, JPEG, PNG, TIFF, plain text (.txt) and HTML"
+_SUPPORTED_NAMES = "PDF, JPEG, PNG, TIFF, Word (.docx), plain text (.txt) and HTML"
+
+_SAVE_AS = "open it in Word and save it as .docx or PDF"
+_UNSUPPORTED_NAMES: dict[str, tuple[str, str, str]] = {
+    sniff.DOC: ("a Word 97-2003 document", ".doc", _SAVE_AS),
+    sniff.DOCM: ("a macro-enabled Word document", ".docm", _SAVE_AS),
+    sniff.XLSX: ("an Excel workbook", ".xlsx", ""),
+    sniff.XLSM: ("a macro-enabled Excel workbook", ".xlsm", ""),
+    sniff.XLS: ("an Excel 97-2003 workbook", ".xls", ""),
+    sniff.PPTX: ("a PowerPoint presentation", ".pptx", ""),
+    sniff.PPTM: ("a macro-enabled PowerPoint presentation", ".pptm", ""),
+    sniff.PPT: ("a PowerPoint 97-2003 presentation", ".ppt", ""),
+    sniff.ZIP: ("a ZIP archive", ".zip", "send the documents in it one by one"),
+}
+"""What a refused format is, in words, and what to send instead where there is something to say."""
+
+
+def _unsupported(filename: str, media_type: str) -> str:
+    named, extension, advice = _UNSUPPORTED_NAMES.get(media_type, ("", "", ""))
+    what = f"{named} ({extension}, {media_type})" if named else media_type
+    then = f"; {advice}" if advice else ""
+    return f"{filename!r} is {what}, which is not supported{then}. Supported formats: {_SUPPORTED_NAMES}."
 
 
 def _human(size: int) -> str:
@@ -105,7 +133,7 @@ def parse_document(data: bytes, filename: str, limits: IngestLimits | None = Non
         DocumentTooLargeError: More bytes, pages, characters on a page or characters in all than the limits allow.
         UnsupportedFormatError: Not one of the supported formats.
         CorruptDocumentError: A supported format whose bytes cannot be decoded.
-        EncryptedDocumentError: A password-protected PDF.
+        EncryptedDocumentError: A password-protected PDF or Word document.
         OcrUnavailableError: OCR is needed and tesseract is not installed.
     """
     limits = limits or IngestLimits()
@@ -119,9 +147,7 @@ def parse_document(data: bytes, filename: str, limits: IngestLimits | None = Non
     media_type = sniff_media_type(data, filename)
     parser = _PARSERS.get(media_type)
     if parser is None:
-        raise UnsupportedFormatError(
-            f"{filename!r} is {media_type}, which is not supported. Supported formats: {_SUPPORTED_NAMES}."
-        )
+        raise UnsupportedFormatError(_unsupported(filename, media_type))
     parsed = parser(data, media_type, limits)
     if len(parsed.pages) > limits.max_pages:
         raise DocumentTooLargeError(

@@ -32,7 +32,7 @@ def decode_text(data: bytes) -> str:
     elif b"\x00" in data:
         raise UnsupportedFormatError(
             "The file contains binary data (NUL bytes), not text. Supported formats: "
-            "PDF, JPEG, PNG, TIFF, plain text and HTML. If it is text in UTF-16 or UTF-32 "
+            "PDF, JPEG, PNG, TIFF, Word (.docx), plain text and HTML. If it is text in UTF-16 or UTF-32 "
             "without a byte order mark, save it as UTF-8."
         )
     else:

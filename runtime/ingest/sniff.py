@@ -1,4 +1,4 @@
-"""Media type detection: magic bytes first, the file name's extension second."""
+"""Media type detection: magic bytes (and a zip's or OLE file's contents) first, the file name's extension second."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ import re
 import zipfile
 from pathlib import PurePath
 
+from claimflow.runtime.ingest import _ole
+from claimflow.runtime.ingest._ooxml import Budget, content_types
 from claimflow.runtime.ingest._text import wide_encoding
+from claimflow.runtime.ingest.errors import IngestError
 
 __all__ = ["sniff_media_type"]
 
@@ -18,7 +21,15 @@ TIFF = "image/tiff"
 TEXT = "text/plain"
 HTML = "text/html"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+DOCM = "application/vnd.ms-word.document.macroEnabled.12"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSM = "application/vnd.ms-excel.sheet.macroEnabled.12"
+PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
+PPTM = "application/vnd.ms-powerpoint.presentation.macroEnabled.12"
+DOC = "application/msword"
+XLS = "application/vnd.ms-excel"
+PPT = "application/vnd.ms-powerpoint"
+OLE = "application/x-ole-storage"
 ZIP = "application/zip"
 OCTET = "application/octet-stream"
 
@@ -29,7 +40,6 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"MM\x00*", TIFF),
     (b"GIF87a", "image/gif"),
     (b"GIF89a", "image/gif"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage"),
     (b"{\\rtf", "application/rtf"),
     (b"%!PS", "application/postscript"),
     (b"\x1f\x8b", "application/gzip"),
@@ -52,15 +62,40 @@ _EXTENSIONS: dict[str, str] = {
     ".htm": HTML,
     ".xhtml": HTML,
     ".docx": DOCX,
+    ".docm": DOCM,
     ".xlsx": XLSX,
-    ".doc": "application/msword",
+    ".xlsm": XLSM,
+    ".pptx": PPTX,
+    ".pptm": PPTM,
+    ".doc": DOC,
+    ".xls": XLS,
+    ".ppt": PPT,
     ".zip": ZIP,
     ".exe": "application/x-msdownload",
 }
 
-_SIGNED_BY_EXTENSION = frozenset({PDF, JPEG, PNG, TIFF})
+_SIGNED_BY_EXTENSION = frozenset({PDF, JPEG, PNG, TIFF, DOCX})
 """Formats whose files always open with their signature: a name that says one of them, on bytes without it, is
 a misleading name (a text saved as `invoice.pdf`), not a damaged file, when the bytes read as text."""
+
+_MAIN_PARTS: dict[str, str] = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml": DOCX,
+    "application/vnd.ms-word.document.macroEnabled.main+xml": DOCM,
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml": XLSX,
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml": XLSM,
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml": PPTX,
+    "application/vnd.ms-powerpoint.presentation.macroEnabled.main+xml": PPTM,
+}
+"""The content type an Office Open XML package declares for its main part, and the package's media type."""
+
+_FOLDERS = (("word/", DOCX), ("xl/", XLSX), ("ppt/", PPTX))
+"""A package whose [Content_Types].xml cannot be read is taken by its folders, for its reader to say why."""
+
+_CONTENT_TYPES_BYTES = 1024 * 1024
+"""[Content_Types].xml lists a package's parts: a few KiB. Sniffing reads no more than this of it."""
+
+_OLE_STREAMS = (("WordDocument", DOC), ("Workbook", XLS), ("Book", XLS), ("PowerPoint Document", PPT))
+_ENCRYPTED_BY_EXTENSION = {".xlsx": XLSX, ".xlsm": XLSM, ".pptx": PPTX, ".pptm": PPTM, ".docm": DOCM}
 
 _BINARY_CONTROLS = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 """Control bytes that text does not hold (tab, line feed, form feed and carriage return aside)."""
@@ -69,17 +104,34 @@ _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body")
 _HTML_MARKERS = (b"<html", b"<body", b"<table", b"<div", b"<p>", b"<br")
 
 
-def _zip_type(data: bytes) -> str:
+def _zip_type(data: bytes, extension: str) -> str:
+    """An Office Open XML package by the main part its [Content_Types].xml declares, else a zip.
+
+    A zip that cannot be opened is a damaged Word document if its name says so, for its reader to say it is.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
+            if "[Content_Types].xml" not in names:
+                return ZIP
+            try:
+                declared = content_types(archive, Budget(_CONTENT_TYPES_BYTES, "sniffing reads less"))
+            except IngestError:
+                return next((kind for folder, kind in _FOLDERS if any(n.startswith(folder) for n in names)), ZIP)
     except (zipfile.BadZipFile, OSError, ValueError):
-        return ZIP
-    if any(name.startswith("word/") for name in names):
-        return DOCX
-    if any(name.startswith("xl/") for name in names):
-        return XLSX
-    return ZIP
+        return DOCX if extension == ".docx" else ZIP
+    return next((_MAIN_PARTS[kind] for kind in declared.values() if kind in _MAIN_PARTS), ZIP)
+
+
+def _ole_type(data: bytes, extension: str) -> str:
+    """Word, Excel or PowerPoint 97-2003 by the stream their content is in; an encrypted package by its name.
+
+    An encrypted .docx, .xlsx or .pptx is one `EncryptedPackage` stream that does not say which it is: its name
+    decides, and a name that says none of them is taken for a Word document, whose reader says it is encrypted.
+    """
+    if _ole.has_stream(data, "EncryptedPackage"):
+        return _ENCRYPTED_BY_EXTENSION.get(extension, DOCX)
+    return next((kind for stream, kind in _OLE_STREAMS if _ole.has_stream(data, stream)), OLE)
 
 
 def _looks_like_html(head: bytes) -> bool:
@@ -108,9 +160,11 @@ def sniff_media_type(data: bytes, filename: str) -> str:
     """Detect a document's media type.
 
     Magic bytes decide first; the file name's extension is used only when the bytes do not say.
-    A name that says PDF, JPEG, PNG or TIFF on bytes without that format's signature, which read as
-    text throughout, is text: such a file is misnamed, not damaged. Bytes with no known signature and
-    no known extension are ``text/plain`` if they look like text, otherwise ``application/octet-stream``.
+    A zip is a Word document (or Excel workbook, PowerPoint presentation) only if its [Content_Types].xml
+    declares that main part; an OLE compound file is told by its streams. A name that says PDF, JPEG, PNG,
+    TIFF or DOCX on bytes without that format's signature, which read as text throughout, is text: such a
+    file is misnamed, not damaged. Bytes with no known signature and no known extension are ``text/plain``
+    if they look like text, otherwise ``application/octet-stream``.
 
     Args:
         data: The document's bytes.
@@ -125,7 +179,9 @@ def sniff_media_type(data: bytes, filename: str) -> str:
     if head.startswith(b"%PDF-") or (extension == ".pdf" and b"%PDF-" in head[:1024]):
         return PDF
     if head.startswith(b"PK\x03\x04"):
-        return _zip_type(data)
+        return _zip_type(data, extension)
+    if head.startswith(_ole.SIGNATURE):
+        return _ole_type(data, extension)
     if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
         return "image/webp"
     for magic, media_type in _MAGIC:

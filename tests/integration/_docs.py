@@ -58,7 +58,7 @@ CORRUPT_PDF = b"%PDF-1.7\n" + bytes(range(256)) * 4
 
 
 def zip_bytes(members: dict[str, str]) -> bytes:
-    """A zip archive with the given members (a DOCX is a zip with `word/` members)."""
+    """A zip archive with the given members (a DOCX is one whose [Content_Types].xml declares a Word document)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in members.items():

@@ -54,8 +54,10 @@ def zipped(*names: str) -> bytes:
         (b"RECEIPT\tTotal 5.00", "scan.JPG", "text/plain"),
         (b"INVOICE\x00\x01 cut off", "invoice.pdf", "application/pdf"),  # control bytes: a damaged PDF
         (b"\x10\x80\x05 no signature", "photo.png", "image/png"),
-        (zipped("[Content_Types].xml", "word/document.xml"), "contract.docx", DOCX),
-        (zipped("word/document.xml"), "renamed.pdf", DOCX),
+        # Word's folders without a [Content_Types].xml declaring a Word document are a zip.
+        (zipped("[Content_Types].xml", "word/document.xml"), "contract.docx", "application/zip"),
+        (zipped("word/document.xml"), "renamed.pdf", "application/zip"),
+        (b"PK\x03\x04 cut off", "contract.docx", DOCX),  # a damaged one, for the Word reader to say so
         (zipped("data.csv"), "bundle.zip", "application/zip"),
         (b"MZ\x90\x00\x03\x00\x00\x00", "setup.exe", "application/x-msdownload"),
         (b"MZ Logistics Ltd statement", "statement.txt", "text/plain"),
@@ -72,7 +74,7 @@ def test_zero_bytes_is_empty():
 
 
 def test_size_limit_is_checked_before_parsing():
-    # A .docx would be refused as unsupported: the size check must come first.
+    # A zip would be refused as unsupported: the size check must come first.
     with pytest.raises(DocumentTooLargeError, match="big.docx"):
         parse_document(zipped("word/document.xml"), "big.docx", IngestLimits(max_bytes=100))
 
@@ -106,7 +108,7 @@ def test_plain_text_page_limit_applies():
 @pytest.mark.parametrize(
     ("data", "filename", "named_type"),
     [
-        (zipped("[Content_Types].xml", "word/document.xml"), "contract.docx", DOCX),
+        (zipped("[Content_Types].xml", "word/document.xml"), "contract.docx", "application/zip"),
         (zipped("data.csv"), "bundle.zip", "application/zip"),
         (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00", "setup.exe", "application/x-msdownload"),
         (b"GIF89a\x01\x00\x01\x00", "anim.gif", "image/gif"),
@@ -119,7 +121,7 @@ def test_unsupported_formats_are_named_with_the_supported_ones(data, filename, n
     message = str(raised.value)
     assert named_type in message
     assert filename in message
-    for supported in ("PDF", "JPEG", "PNG", "plain text", "HTML"):
+    for supported in ("PDF", "JPEG", "PNG", "Word (.docx)", "plain text", "HTML"):
         assert supported in message
 
 

@@ -1,0 +1,125 @@
+"""Where the walker's text goes: the body's pages, with their footnotes, or the text of each note."""
+
+from __future__ import annotations
+
+from claimflow.runtime.ingest._text import at_line_start, cell_break, tidy_lines, visible_chars
+from claimflow.runtime.ingest.errors import DocumentTooLargeError
+from claimflow.runtime.ingest.models import IngestLimits
+
+__all__ = ["Chars", "Notes", "Pages"]
+
+
+class Chars:
+    """The characters read from one document so far, refused as soon as they pass the limit.
+
+    A small package can unpack to a text of gigabytes; counting as it is read stops that at the limit.
+    """
+
+    def __init__(self, limits: IngestLimits) -> None:
+        """Count against `limits.max_chars`."""
+        self.limit, self.count = limits.max_chars, 0
+
+    def add(self, text: str) -> None:
+        """Count `text`, refusing the document when it takes the count past the limit."""
+        self.count += len(text)
+        if self.count > self.limit:
+            raise DocumentTooLargeError(
+                f"The document has more than {self.limit:,} characters; at most {self.limit:,} are accepted"
+                " (CLAIMFLOW_MAX_DOCUMENT_CHARS)."
+            )
+
+
+class _Lines:
+    """Text with lines ended once and table cells separated by a tab, as the HTML reader writes them."""
+
+    def __init__(self, chars: Chars) -> None:
+        self.parts: list[str] = []
+        self.chars = chars
+
+    def write(self, text: str) -> None:
+        if text:
+            self.chars.add(text)
+            self.parts.append(text)
+
+    def newline(self) -> None:
+        if not at_line_start(self.parts):
+            self.write("\n")
+
+    def cell_break(self) -> None:
+        cell_break(self.parts)
+        if self.parts and self.parts[-1] == "\t":
+            self.chars.add("\t")
+
+
+class Pages(_Lines):
+    """The body's text page by page; the footnotes a page refers to follow its text, the endnotes the last page."""
+
+    def __init__(self, chars: Chars, limits: IngestLimits, footnotes: dict[str, str], endnotes: dict[str, str]) -> None:
+        """Collect pages, at most `limits.max_pages`, with the notes' texts by id."""
+        super().__init__(chars)
+        self.max_pages = limits.max_pages
+        self.pages: list[str] = []
+        self.footnotes, self.endnotes = footnotes, endnotes
+        self.page_notes: list[str] = []
+        self.end_notes: list[str] = []
+
+    def page_break(self, forced: bool) -> None:
+        """Close the page and start the next (one without text only if `forced`)."""
+        if not forced and not any(visible_chars(part) for part in self.parts):
+            return
+        self._close()
+        if len(self.pages) > self.max_pages:
+            raise DocumentTooLargeError(
+                f"The document has more than {self.max_pages} pages; at most {self.max_pages} are accepted"
+                " (CLAIMFLOW_MAX_PAGES)."
+            )
+
+    def _close(self, notes: tuple[str, ...] = ()) -> None:
+        below = [self.footnotes[n] for n in self.page_notes if n in self.footnotes] + list(notes)
+        self.pages.append(tidy_lines("".join(self.parts) + "".join(f"\n\n{note}" for note in below if note)))
+        self.parts, self.page_notes = [], []
+
+    def note(self, kind: str, identifier: str) -> None:
+        """Remember a note referred to on this page (footnotes) or in the document (endnotes)."""
+        (self.page_notes if kind == "footnote" else self.end_notes).append(identifier)
+
+    def begin_note(self, identifier: str) -> None:
+        """The body holds no notes."""
+
+    def finish(self) -> tuple[str, ...]:
+        """The pages: the last with the endnotes after it, and without it if it has no text at all."""
+        self._close(tuple(self.endnotes[n] for n in self.end_notes if n in self.endnotes))
+        while len(self.pages) > 1 and not visible_chars(self.pages[-1]):
+            self.pages.pop()
+        return tuple(self.pages)
+
+
+class Notes(_Lines):
+    """The text of each footnote or endnote of a notes part, by its id."""
+
+    def __init__(self, chars: Chars) -> None:
+        """Collect notes, counting their characters with the body's."""
+        super().__init__(chars)
+        self.texts: dict[str, str] = {}
+        self.current: str | None = None
+
+    def begin_note(self, identifier: str) -> None:
+        """A note starts: the text so far was the one before."""
+        self._keep()
+        self.current = identifier
+
+    def _keep(self) -> None:
+        if self.current is not None:
+            self.texts[self.current] = tidy_lines("".join(self.parts)).strip()
+        self.parts = []
+
+    def page_break(self, forced: bool) -> None:
+        """A note is not split into pages."""
+
+    def note(self, kind: str, identifier: str) -> None:
+        """A reference inside a note is not followed."""
+
+    def finish(self) -> dict[str, str]:
+        """Each note's text, by id."""
+        self._keep()
+        return self.texts
