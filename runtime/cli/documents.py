@@ -81,7 +81,6 @@ def run(
 ) -> None:
     """Process documents: completed, waiting for review, or failed with a reason."""
     from claimflow.runtime.batch import process_files
-    from claimflow.runtime.registry.runs import IN_PROGRESS, lease_is_stale
 
     if on_budget not in (None, "review", "fail"):
         raise typer.BadParameter("--on-budget takes review or fail")
@@ -133,7 +132,7 @@ def run(
                     read_from[row.run_id] = row.source
                 if not new:
                     earlier.add(row.run_id)
-                if row.status in IN_PROGRESS and not lease_is_stale(row.lease_owner, row.lease_until, time.time()):
+                if _advanced_elsewhere(row):
                     elsewhere.add(row.run_id)
                 views.append(view)
                 if as_json:  # what the table's note says of where the run comes from, for a script to read
@@ -155,6 +154,13 @@ def run(
         _print_runs(views, read_from, earlier=earlier, elsewhere=elsewhere)
     _warn_still_running()
     raise typer.Exit(1 if lost else _failed_exit(views))
+
+
+def _advanced_elsewhere(row: RunRow) -> bool:
+    """Whether another live process (a second `run`, a `recover`, a worker) is advancing the run: it holds its lease."""
+    from claimflow.runtime.registry.runs import IN_PROGRESS, lease_is_stale
+
+    return row.status in IN_PROGRESS and not lease_is_stale(row.lease_owner, row.lease_until, time.time())
 
 
 def _failed_exit(views: list[dict[str, Any]]) -> int:
@@ -241,8 +247,9 @@ def _enqueue(files: list[Path], settings: Settings, *, as_json: bool, data_dir: 
         queued = []
         for path in files:
             row, new = await engine.enqueue(path)
-            if as_json:
-                emit({"run_id": row.run_id, "document": row.filename, "status": row.status, "new": new})
+            if as_json:  # the object `run --json` prints, so a run refused at once (over a limit) says why
+                view = (await engine.view_of(row, registered_now=new)).model_dump(mode="json")
+                emit({**view, "new": new, "in_progress_elsewhere": _advanced_elsewhere(row)})
             queued.append((row, new))
         return queued
 

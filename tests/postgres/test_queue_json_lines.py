@@ -1,0 +1,52 @@
+"""`run --queue --json` prints each run as `run --json` does: a document refused at once says why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.integration._docs import json_lines, run_cli
+from tests.postgres._workers import CONTRACT, migrate, worker_env
+
+pytestmark = pytest.mark.postgres
+
+RUN_JSON_KEYS = {
+    "run_id",
+    "document",
+    "status",
+    "doc_type",
+    "fields",
+    "review_reasons",
+    "error",
+    "superseded_by",
+    "new",
+    "in_progress_elsewhere",
+}
+"""The keys of a `run --json` line, as the README lists them."""
+
+
+def test_each_line_is_a_run_json_object_and_a_refused_document_says_why(tmp_path: Path, postgres_url: str) -> None:
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    big = tmp_path / "big.txt"
+    big.write_text("Invoice\n" + "x" * 6000, encoding="utf-8")  # over the limit below; the contract is under it
+    env = worker_env(postgres_url, data, CLAIMFLOW_MAX_DOCUMENT_BYTES="5000")
+
+    queued = run_cli("run", "--queue", "--json", CONTRACT, big, **env)
+
+    assert queued.returncode == 1, queued.stderr  # a run failed at once
+    lines = {line["document"]: line for line in json_lines(queued.stdout)}
+    contract, refused = lines[CONTRACT.name], lines[big.name]
+    assert set(contract) == RUN_JSON_KEYS and set(refused) == RUN_JSON_KEYS
+    assert (contract["status"], contract["new"], contract["error"]) == ("queued", True, None)
+    assert not contract["in_progress_elsewhere"] and contract["fields"] == {}
+    assert refused["status"] == "failed"
+    assert "CLAIMFLOW_MAX_DOCUMENT_BYTES" in refused["error"]
+
+    again = run_cli("run", "--queue", "--json", CONTRACT, **env)
+
+    assert again.returncode == 0, again.stderr
+    [same] = json_lines(again.stdout)
+    assert set(same) == RUN_JSON_KEYS
+    assert (same["run_id"], same["status"], same["new"]) == (contract["run_id"], "queued", False)
