@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from claimflow.nodes.ports import DeliveryFailedError
 from claimflow.runtime.delivery.config import DeliveryConfigError
-from claimflow.runtime.registry import AsyncRegistry, RunRow
+from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow
 from claimflow.runtime.retention.prune import PruneReport, prune_finished
 from claimflow.runtime.version import check_version
 from claimflow.state.events import event
@@ -73,6 +73,8 @@ class Upkeep:
         DeliveryConfigError when no delivery target is set here: the step would send nothing and complete the run.
         """
         row = await self.registry.get_run(run_id)
+        if row.status != "delivery_failed":  # said first: asking for a target would send the user the wrong way
+            raise RunBusyError(f"run {row.run_id} is {row.status}, not delivery_failed")
         check_version(row.run_id, row.workflow_version, self.version)
         if self.context.deliverer is None:
             raise DeliveryConfigError(
