@@ -167,7 +167,8 @@ class Decisions:
         self, row: RunRow, decision: ReviewDecision, *, interrupt_id: str | None, seen_at: float | None
     ) -> RunRow:
         row = await self.reopen_abandoned(await self.registry.get_run(row.run_id))
-        check_version(row.run_id, row.workflow_version, self.version, doc_type=row.doc_type, types=self.types)
+        if row.status == "needs_review":  # any other run is refused below for what it is: `rerun` would refuse it too
+            check_version(row.run_id, row.workflow_version, self.version, doc_type=row.doc_type, types=self.types)
         pending = await self.pending_review(row.run_id)
         answered = interrupt_id or (pending.interrupt_id if pending is not None else row.interrupt_id)
         decision_json = decision.model_dump_json()
