@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from claimflow.state.did_you_mean import did_you_mean
 from claimflow.state.documents import SourceText
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import Event, event
@@ -191,7 +192,11 @@ def decision_errors(
         errors += problems
     if unknown:
         # One line for them all, the editable fields named once: the refusal is stored and shown to reviewers.
-        what = f"unknown field {_shown(unknown[0])}" if len(unknown) == 1 else f"unknown fields {_listed(unknown)}"
+        what = (
+            f"unknown field {_shown(unknown[0])}{did_you_mean(unknown[0], request.editable_fields)}"
+            if len(unknown) == 1
+            else f"unknown fields {_listed(unknown)}"
+        )
         errors.append(f"{what}; editable fields: {', '.join(request.editable_fields)}")
     return errors
 

@@ -27,3 +27,10 @@ def test_a_table_among_good_edits_is_refused_and_an_unknown_field_is_still_unkno
     assert errors[0] == REFUSAL
     assert errors[1].startswith("unknown field 'colour'; editable fields: vendor_name,")
     assert len(errors) == 2
+
+
+def test_a_misspelt_field_is_refused_naming_the_field_it_was_likely_meant_to_be() -> None:
+    [error] = _errors(totl_amount=["160.65"])
+    assert error.startswith("unknown field 'totl_amount' (did you mean 'total_amount'?); editable fields: "), error
+    [error] = _errors(colour=["red"])  # close to no field: nothing is guessed
+    assert "did you mean" not in error
