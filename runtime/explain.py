@@ -277,13 +277,16 @@ async def explained(engine: Engine, row: RunRow) -> tuple[str, list[RefusedDecis
     """What `claimflow explain` prints of the run in `row` (`GET /v1/runs/{id}/explain`'s `text`), and its refusals.
 
     One account for the CLI and the service: a run failed from outside its workflow (a worker's error, a LangGraph
-    thread deleted) ends with `then failed: ERROR`, which its state does not say.
+    thread deleted) ends with `then failed: ERROR`, which its state does not say; a run run again, with `then
+    superseded: run again as NEW ...`, whatever its state ended as (a failed run's own failure included).
     """
     refused = refused_decisions(await engine.registry.decisions(row.run_id))
     state = await engine.state(row.run_id)
     if state is None:
         return explain_unstarted(row), refused
     text = explain(state, await engine.registry.events(row.run_id), engine.types, refused)
-    if row.status == "failed" and state.outcome != "failed":
+    if row.superseded:  # its state ends where it was when run again, failed or not: the new run is named
+        text += f"\nthen {row.error}"
+    elif row.status == "failed" and state.outcome != "failed":
         text += f"\nthen failed: {row.error}"
     return text, refused

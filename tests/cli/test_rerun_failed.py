@@ -162,3 +162,19 @@ def test_runs_run_again_before_the_column_existed_are_found_from_their_events(
     assert runs[failed["run_id"]]["superseded_by"] == rerun["run_id"]  # its run.superseded event names the new run
     assert runs[spoof["run_id"]]["superseded_by"] is None  # its error reads the same, but no event says so
     assert _runs(claimflow, data, "rerun", "--failed") == []
+
+
+def test_explain_of_a_failed_run_that_was_run_again_names_the_new_run(claimflow: Invoke, tmp_path: Path) -> None:
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    write(docs, "memo.txt", MEMO)
+    down = ["--model", "openai:fake-model", "--base-url", f"http://127.0.0.1:{closed_port()}/v1"]
+    (failed,) = _runs(claimflow, data, "run", docs, *down, env=DOWN)
+    (rerun,) = _runs(claimflow, data, "rerun", failed["run_id"], "--model", "rules")
+
+    explained = claimflow("explain", failed["run_id"], "--data-dir", data)
+    assert explained.exit_code == 0, explained.output
+    lines = explained.stdout.splitlines()
+    assert lines[1].startswith("outcome: failed (ModelUnavailableError"), lines[1]  # its own failure, as it ended
+    assert lines[-1].startswith(f"then superseded: run again as {rerun['run_id']} under workflow version "), lines
+    assert "; it had failed: ModelUnavailableError" in lines[-1]
+    assert not any(line.startswith("then failed:") for line in lines)
