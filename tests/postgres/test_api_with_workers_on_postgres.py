@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -121,3 +123,42 @@ async def test_the_sweeps_default_rejection_goes_to_a_worker_in_production_mode(
         stop(worker)
     decisions = rows(postgres_url, "SELECT reviewer, outcome FROM claimflow_review_decisions")
     assert decisions == [{"reviewer": "sweep", "outcome": "applied"}]
+
+
+async def test_a_decision_a_worker_refused_is_shown_on_the_review_page_as_the_runs_note(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    # In production mode the server answers a decision 202 before a worker checks it against the document: the
+    # reviewer who opens the run next learns of the refusal from the review page, and decides again there.
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    settings = Settings(data_dir=data, database_url=postgres_url, execution="queue")
+    async with serving(settings) as api:
+        run_id = (await api.upload("mismatch.txt", mismatch_invoice_text())).json()["run_id"]
+        worker = spawn_worker(tmp_path / "worker.log", worker_env(postgres_url, data))
+        try:
+            await api.settled(run_id)
+            review = (await api.client.get(f"/v1/reviews/{run_id}", headers=api.auth("reviewer"))).json()
+            refused = await _decide(
+                api,
+                run_id,
+                review["interrupt_id"],
+                action="edit",
+                edits={"total_amount": ["180.00"]},
+                evidence={"total_amount": {"quote": "a quote found nowhere in the invoice"}},
+            )
+            after = await api.settled(run_id)
+            signed_in = await api.client.post("/review/sign-in", data={"token": api.tokens["reviewer"]})
+            page = await api.client.get(f"/review/runs/{run_id}")
+        finally:
+            stop(worker)
+
+    assert refused[0] == 202 and after["status"] == "needs_review"
+    assert signed_in.status_code == 303 and page.status_code == 200
+    note = re.search(r'<p class="note" id="review-note">([^<]*)</p>', page.text)
+    assert note is not None, page.text
+    said = html.unescape(note.group(1))
+    assert said.startswith("the decision of reviewer was refused: ") and said.endswith("; decide again"), said
+    assert "cited evidence" in said and "a quote found nowhere in the invoice" in said, said
+    assert "`" not in said and "claimflow " not in said and "--" not in said, said  # page words, no commands
+    assert 'name="interrupt_id"' in page.text  # the form is there to decide again
