@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.integration._docs import mismatch_invoice_text, write
-from tests.web._browser import CHROMIUM, processed, served, token
+from tests.web._browser import CHROMIUM, processed, served, signed_in_page, token
 from tests.web.test_review_browser import shoot
 
 pytestmark = pytest.mark.slow
@@ -50,11 +50,7 @@ def test_a_decision_refused_for_another_assignee_is_noted_without_terminal_advic
         note = api.get(f"/v1/reviews/{run_id}").json()["note"]
         assert "the decision of kim was refused" in note and "`claimflow review assign`" in note, note
 
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.goto(f"{base}/review")
-        page.fill("#token", kim)
-        page.click("button[type=submit]")
+        browser, page = signed_in_page(playwright, base, kim)
         queued = page.locator("table.runs tbody tr .note")
         expect(queued).to_contain_text("the decision of kim was refused")
         expect(queued).not_to_contain_text("claimflow")
