@@ -181,7 +181,7 @@ class Queued:
         as_json = decision.model_dump_json()
         await self._check_without_document(row, decision, interrupt_id, as_json)
 
-        def write() -> str:
+        def write() -> RunRow:
             with database.session() as conn:
                 return enqueue_decision(
                     conn,
@@ -196,13 +196,13 @@ class Queued:
                 )
 
         try:
-            await _migrated(asyncio.to_thread(write))
+            # The run as the decision left it, resume_queued: a worker may have taken it on by the time it is read.
+            return await _migrated(asyncio.to_thread(write))
         except RunBusyError as error:
             answered = interrupt_id or row.interrupt_id
             await self.registry.record_decision(row.run_id, answered, decision.reviewer, as_json, "refused", str(error))
             told = str(error) + await self.decided_before(row.run_id, answered)
             raise RunBusyError(f"decision refused, run stays as it is: {told}") from None
-        return await self.registry.get_run(row.run_id)
 
     async def _check_without_document(
         self, row: RunRow, decision: ReviewDecision, interrupt_id: str | None, as_json: str

@@ -58,11 +58,12 @@ def enqueue_decision(
     decision_json: str,
     owner: str,
     seen_at: float | None,
-) -> str:
+) -> RunRow:
     """Record a decision as pending and its resume job; refuse (RunBusyError) a stale or second one.
 
     The run's row lock orders concurrent deciders: the first moves the run to `resume_queued`, the second
-    then finds it no longer waiting. Returns the review the decision answers.
+    then finds it no longer waiting. Returns the run as this transaction left it, `resume_queued`: read again
+    afterwards, it may already be a worker's (`resuming`, or further on), which says nothing of this decision.
     """
     with conn.transaction():
         row = conn.execute("SELECT * FROM claimflow_runs WHERE run_id = %s FOR UPDATE", (run_id,)).fetchone()
@@ -88,10 +89,12 @@ def enqueue_decision(
             " decider) VALUES (%s, %s, %s, %s, 'pending', '', %s, %s)",
             (run_id, answered, reviewer, decision_json, now, owner),
         )
-        conn.execute(
-            "UPDATE claimflow_runs SET status = 'resume_queued', updated_at = %s WHERE run_id = %s", (now, run_id)
-        )
+        queued = conn.execute(
+            "UPDATE claimflow_runs SET status = 'resume_queued', updated_at = %s WHERE run_id = %s RETURNING *",
+            (now, run_id),
+        ).fetchone()
+        assert queued is not None  # the row is locked above: it is there
         app.tasks[RESUME_TASK].configure(lock=run_id, queue=queue_for(str(row["model"])), connection=conn).defer(
             run_id=run_id, interrupt_id=answered, decision=decision
         )
-    return str(answered)
+    return RunRow(**queued)
