@@ -223,9 +223,7 @@ def _page_reads(page: str, start: int, end: int, marks: CreditMarks) -> list[Dec
     positive, `612.40` cut from `1,612.40` a smaller number. The line is what the document says; where it reads
     several ways (`19 285,00`: 19 and 285.00, or 19285.00), each counts. Empty when it reads no amount there.
     """
-    line_start = page.rfind("\n", 0, start) + 1
-    line_end = page.find("\n", end)
-    line = page[line_start : len(page) if line_end < 0 else line_end]
+    line_start, line = _line_of(page, start, end)
     return [
         found.value
         for found in find_amounts(line, marks=marks)
@@ -248,22 +246,20 @@ def amounts_as_written(
         return kept, None
     written, claimed = readings[0][0], amount or Decimal(0)
     cut = "where the quote is cut changes the sign" if abs(written) == abs(claimed) else "the quote cuts the number"
-    line = _line_around(page, *spans[0])
+    line = _name_around(page, *spans[0])
     return [], f"the page writes {line!r}, which reads {format_amount(written)} there, not {normalized}: {cut}"
 
 
-def _line_around(page: str, start: int, end: int) -> str:
-    """The line of the page the value is on, stripped."""
+def _line_of(page: str, start: int, end: int) -> tuple[int, str]:
+    """Where the line of the page holding `start`..`end` starts, and the line (without its line break)."""
     line_start = page.rfind("\n", 0, start) + 1
     line_end = page.find("\n", end)
-    return page[line_start : len(page) if line_end < 0 else line_end].strip()
+    return line_start, page[line_start : len(page) if line_end < 0 else line_end]
 
 
 def _name_around(page: str, start: int, end: int) -> str:
-    """The run of words on the value's line around it, to show what the value was cut out of."""
-    line_start = page.rfind("\n", 0, start) + 1
-    line_end = page.find("\n", end)
-    return page[line_start : len(page) if line_end < 0 else line_end].strip()
+    """The value's line, stripped: what the value was cut out of, or what the page writes around it."""
+    return _line_of(page, start, end)[1].strip()
 
 
 def find_proving_evidence(doc_type: DocumentType, spec: Field, normalized: str, source: SourceText) -> Evidence | None:

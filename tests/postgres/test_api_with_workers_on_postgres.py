@@ -29,6 +29,18 @@ async def _decide(api: Api, run_id: str, interrupt_id: str, **decision: object) 
     return answer.status_code, answer.json()
 
 
+async def _decide_citing_nowhere(api: Api, run_id: str, interrupt_id: str) -> tuple[int, dict[str, object]]:
+    """An edit of the total citing a quote the invoice does not hold: the server queues it, a worker refuses it."""
+    return await _decide(
+        api,
+        run_id,
+        interrupt_id,
+        action="edit",
+        edits={"total_amount": ["180.00"]},
+        evidence={"total_amount": {"quote": "a quote found nowhere in the invoice"}},
+    )
+
+
 async def test_uploads_and_decisions_over_the_api_are_advanced_by_a_worker(postgres_url: str, tmp_path: Path) -> None:
     data = tmp_path / "data"
     migrate(postgres_url, data)
@@ -48,14 +60,7 @@ async def test_uploads_and_decisions_over_the_api_are_advanced_by_a_worker(postg
             review = (await api.client.get(f"/v1/reviews/{run_id}", headers=api.auth("reviewer"))).json()
             stale = await _decide(api, run_id, "old", action="approve")
             invalid = await _decide(api, run_id, review["interrupt_id"], action="edit", edits={"no_such": ["1"]})
-            refused = await _decide(
-                api,
-                run_id,
-                review["interrupt_id"],
-                action="edit",
-                edits={"total_amount": ["180.00"]},
-                evidence={"total_amount": {"quote": "a quote found nowhere in the invoice"}},
-            )
+            refused = await _decide_citing_nowhere(api, run_id, review["interrupt_id"])
             after_refusal = await api.settled(run_id)
             queue = (await api.client.get("/v1/reviews", headers=api.auth("reviewer"))).json()
             accepted = await _decide(
@@ -139,14 +144,7 @@ async def test_a_decision_a_worker_refused_is_shown_on_the_review_page_as_the_ru
         try:
             await api.settled(run_id)
             review = (await api.client.get(f"/v1/reviews/{run_id}", headers=api.auth("reviewer"))).json()
-            refused = await _decide(
-                api,
-                run_id,
-                review["interrupt_id"],
-                action="edit",
-                edits={"total_amount": ["180.00"]},
-                evidence={"total_amount": {"quote": "a quote found nowhere in the invoice"}},
-            )
+            refused = await _decide_citing_nowhere(api, run_id, review["interrupt_id"])
             after = await api.settled(run_id)
             signed_in = await api.client.post("/review/sign-in", data={"token": api.tokens["reviewer"]})
             page = await api.client.get(f"/review/runs/{run_id}")
