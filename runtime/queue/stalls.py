@@ -18,8 +18,9 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from claimflow.runtime.queue.jobs import fail_in_progress
 from claimflow.runtime.queue.logs import STALLED_WORKERS_REASON, emit, transient_reason
-from claimflow.state.events import event
+from claimflow.state.events import EventType, event
 
 if TYPE_CHECKING:
     from procrastinate.jobs import Job
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from claimflow.runtime.queue.lock import RunLocks
     from claimflow.runtime.registry import AsyncRegistry, RunRow
 
-REQUEUED = "run.requeued"
+REQUEUED: EventType = "run.requeued"
 """The event a run gets when the reaper puts its job back."""
 
 
@@ -43,7 +44,7 @@ async def record_requeued(registry: AsyncRegistry, jobs: Iterable[Job], silences
             str(job.task_kwargs["run_id"]),
             [
                 event(
-                    "run.requeued",
+                    REQUEUED,
                     "worker",
                     job_id=job.id,
                     task=job.task_name,
@@ -63,14 +64,12 @@ async def record_requeued(registry: AsyncRegistry, jobs: Iterable[Job], silences
         emit(logging.WARNING, "jobs.requeued_unrecorded", runs=len(batches), reason=transient_reason(error))
 
 
-def stalls(events: Iterable[Mapping[str, object]], job_id: int) -> int:
-    """How many times the job `job_id` was put back after its worker went silent, by the run's events."""
-    count = 0
-    for item in events:
-        data = item.get("data")
-        if item.get("type") == REQUEUED and isinstance(data, Mapping) and data.get("job_id") == job_id:
-            count += 1
-    return count
+async def stalls(registry: AsyncRegistry, run_id: str, job_id: int) -> int:
+    """How many times the job `job_id` was put back after its worker went silent, by the run's events.
+
+    Counted by the registry: every job taken again asks, and a long run's other events are many.
+    """
+    return await registry.count_events(run_id, REQUEUED, job_id=job_id)
 
 
 def stalled_reason(count: int, limit: int) -> str:
@@ -90,12 +89,10 @@ async def failed_for_stalls(engine: Engine, job: Job, run_id: str, locks: RunLoc
     Under the run's lock, as any failing of a job's run (`fail_in_progress`): a run another worker holds raises
     RunLockedError, and the job is tried again later.
     """
-    from claimflow.runtime.queue.jobs import fail_in_progress
-
     if job.attempts == 0 or job.id is None:
         return None
     limit = engine.settings.worker.max_stalls
-    count = stalls(await engine.registry.events(run_id), job.id)
+    count = await stalls(engine.registry, run_id, job.id)
     if count < limit:
         return None
     return await fail_in_progress(engine, run_id, stalled_reason(count, limit), locks)

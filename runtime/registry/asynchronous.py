@@ -24,7 +24,7 @@ from claimflow.runtime.registry.runs import NewRun, ReleaseChanges, RunRow
 from claimflow.runtime.registry.settlement import Settlement, record, register
 from claimflow.runtime.registry.tokens import TokenRow
 from claimflow.state.documents import DocumentRef
-from claimflow.state.events import Event
+from claimflow.state.events import Event, EventType
 
 CLOSE_WAIT_S = 3.0
 """How long closing a pooled registry waits for the calls still running (a few statements each, for a database
@@ -213,6 +213,10 @@ class AsyncRegistry:
     async def events(self, run_id: str, after: int = 0) -> list[dict[str, Any]]:
         """The run's events in the order they were stored (those after sequence number `after`)."""
         return await self._call(self.sync.events, run_id, after)
+
+    async def count_events(self, run_id: str, kind: EventType, *, job_id: int | None = None) -> int:
+        """How many of the run's events are of type `kind` (with `job_id`: only those whose data names that job)."""
+        return await self._call(self.sync.count_events, run_id, kind, job_id=job_id)
 
     async def record_decision(
         self, run_id: str, interrupt_id: str | None, reviewer: str, decision: str, outcome: str, message: str = ""

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from claimflow.runtime.registry._database import Database
-from claimflow.state.events import Event
+from claimflow.state.events import Event, EventType
 
 INSERT_EVENT = "INSERT OR IGNORE INTO events (event_id, run_id, type, step, at, data) VALUES (?, ?, ?, ?, ?, ?)"
 """Appends one event; one already stored (same id) is skipped."""
@@ -59,6 +59,15 @@ class EventLog(Database):
             (run_id, after),
         )
         return [{**dict(row), "data": json.loads(row["data"])} for row in cursor]
+
+    def count_events(self, run_id: str, kind: EventType, *, job_id: int | None = None) -> int:
+        """How many of the run's events are of type `kind` (with `job_id`: only those whose data names that job)."""
+        where = " AND json_extract(data, '$.job_id') = ?" if job_id is not None else ""
+        extra = (job_id,) if job_id is not None else ()
+        row = self._db.execute(
+            "SELECT count(*) FROM events WHERE run_id = ? AND type = ?" + where, (run_id, kind, *extra)
+        ).fetchone()
+        return int(row[0])
 
 
 class RecordKeyTable(Database):

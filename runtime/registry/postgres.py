@@ -37,7 +37,7 @@ from claimflow.runtime.registry.runs import (
     required_source,
 )
 from claimflow.state.documents import DocumentRef
-from claimflow.state.events import Event
+from claimflow.state.events import Event, EventType
 
 _INSERT_RUN: LiteralString = INSERT_RUN + " RETURNING *"
 
@@ -225,6 +225,20 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates, PgSettlement)
             " ORDER BY seq",
             (run_id, after),
         )
+
+    def count_events(self, run_id: str, kind: EventType, *, job_id: int | None = None) -> int:
+        """How many of the run's events are of type `kind` (with `job_id`: only those whose data names that job)."""
+        if job_id is None:
+            rows = self._all(
+                "SELECT count(*) AS events FROM claimflow_events WHERE run_id = %s AND type = %s", (run_id, kind)
+            )
+        else:
+            rows = self._all(
+                "SELECT count(*) AS events FROM claimflow_events"
+                " WHERE run_id = %s AND type = %s AND data -> 'job_id' = to_jsonb(%s::bigint)",
+                (run_id, kind, job_id),
+            )
+        return int(rows[0]["events"])
 
     def record_decision(
         self, run_id: str, interrupt_id: str | None, reviewer: str, decision: str, outcome: str, message: str = ""

@@ -11,7 +11,7 @@ from claimflow.runtime.registry.reviews import Refusal
 from claimflow.runtime.registry.runs import NewRun, ReleaseChanges, RunRow
 from claimflow.runtime.registry.tokens import TokenRow
 from claimflow.state.documents import DocumentRef
-from claimflow.state.events import Event
+from claimflow.state.events import Event, EventType
 
 
 class RunRegistry(Protocol):
@@ -127,6 +127,14 @@ class RunRegistry(Protocol):
 
     def events(self, run_id: str, after: int = 0) -> list[dict[str, Any]]:
         """The run's events in the order they were stored (after seq `after`): seq, event_id, type, step, at, data."""
+        ...
+
+    def count_events(self, run_id: str, kind: EventType, *, job_id: int | None = None) -> int:
+        """How many of the run's events are of type `kind` (with `job_id`: only those whose data names that job).
+
+        Counted by the database: a long run's events are many, and a caller that needs only how many of one kind
+        should not read them all.
+        """
         ...
 
     def record_decision(

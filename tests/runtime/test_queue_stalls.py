@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 from claimflow.runtime.queue.logs import failure_kind
-from claimflow.runtime.queue.stalls import stalled_reason, stalls
+from claimflow.runtime.queue.stalls import REQUEUED, stalled_reason, stalls
+from claimflow.runtime.registry import AsyncRegistry, Registry
+from claimflow.state.events import Event, event
 
 
-def _requeued(job_id: object) -> dict[str, object]:
-    return {"type": "run.requeued", "step": "worker", "data": {"job_id": job_id, "worker_id": 4, "silent_s": 61.2}}
+def _requeued(job_id: Any) -> Event:
+    return event(REQUEUED, "worker", job_id=job_id, worker_id=4, silent_s=61.2)
 
 
-def test_only_the_jobs_own_requeues_count_as_its_stalls() -> None:
-    events = [
-        {"type": "run.started", "step": "engine", "data": {}},
-        _requeued(7),
-        {"type": "step.completed", "step": "parse", "data": {"job_id": 7}},  # another type with the same key
-        _requeued(7),
-        _requeued(8),  # the run's resume job, put back once
-        {"type": "run.requeued", "step": "worker", "data": None},  # no data: counted for no job
-    ]
-    assert stalls(events, 7) == 2
-    assert stalls(events, 8) == 1
-    assert stalls(events, 9) == 0
-    assert stalls([], 7) == 0
+async def test_only_the_jobs_own_requeues_count_as_its_stalls(tmp_path: Path) -> None:
+    registry = AsyncRegistry(Registry(tmp_path / "claimflow.db"), threads=1)
+    try:
+        await registry.append_events(
+            "run-1",
+            [
+                event("run.started", "engine"),
+                _requeued(7),
+                event("step.completed", "parse", job_id=7),  # another type with the same key
+                _requeued(7),
+                _requeued(8),  # the run's resume job, put back once
+                _requeued("7"),  # the job's id as text: not the job
+                event(REQUEUED, "worker"),  # no job named: counted for no job
+            ],
+        )
+        await registry.append_events("run-2", [_requeued(7), _requeued(7)])  # another run's job of that id
+        assert await stalls(registry, "run-1", 7) == 2
+        assert await stalls(registry, "run-1", 8) == 1
+        assert await stalls(registry, "run-1", 9) == 0
+        assert await stalls(registry, "run-3", 7) == 0
+    finally:
+        registry.close()
 
 
 def test_a_run_failed_for_its_stalls_is_logged_by_kind_and_its_reason_says_what_to_do() -> None:
