@@ -106,16 +106,29 @@ _COUNTED_AFTER = re.compile(
 )
 """What is counted, right after a number: `2 items` is a count, never an amount (`Total (2 items)`)."""
 
+_MEASURED_AFTER = re.compile(
+    r"[^\S\n]*(?:(?:k|m|c|d)?g|grams?|gramm|kilos?|kilograms?|kilogramm|lbs?|oz|ounces?|tonnes?|tons?"
+    r"|(?:k|c|m)m|km/h|ft|feet|foot|yards?|yd|miles?|meters?|metres?|meter|mètres?|metros?"
+    r"|(?:m|c|d)?l|litres?|liters?|liter|gal|gallons?|m[²³23]|sq\.?[^\S\n]?(?:ft|m)|qm|cbm"
+    r"|[kmg]?wh|kw|mw|hp|kcal|°[cf])(?!\w)",
+    re.IGNORECASE,
+)
+"""A unit of measure right after a number: `14.555 kg` is a weight, never an amount (`Gross weight: 14.555 kg`).
+
+A bare `m` and `t` are left out: after money `m` is millions (`£5m`), and either is too short to tell."""
+
 _OF_A_COUNT_BEFORE = re.compile(r"\d[^\S\n]*(?:of|von|de|sur|di|van)[^\S\n]*\Z", re.IGNORECASE)
 """A number and `of` right before a number: `1 of 2` counts pages or parts, it is no amount (`Page 1 of 2`)."""
 
 
 def _not_money(page: str, start: int, end: int) -> str | None:
-    """How the number at `start`..`end` is written if not as an amount: `a duration`, `a count`; None if it is."""
+    """How the number at `start`..`end` is written if not as an amount (`a duration`, `a count`, `a measure`)."""
     if _TIME_UNIT_AFTER.match(page, end):
         return "a duration"
     if _COUNTED_AFTER.match(page, end) or _OF_A_COUNT_BEFORE.search(page, max(0, start - 12), start):
         return "a count"
+    if _MEASURED_AFTER.match(page, end):
+        return "a measure"
     return None
 
 

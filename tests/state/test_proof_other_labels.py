@@ -79,6 +79,37 @@ def test_a_number_written_as_a_count_is_no_amount(value: str, page: str) -> None
 
 
 @pytest.mark.parametrize(
+    ("value", "page"),
+    [
+        ("14555.00", "Total weight: 14.555 kg"),  # money's grouping would make it fourteen thousand
+        ("14.50", "Total 14.50kg"),
+        ("1.50", "Total 1,5 l"),
+        ("250.00", "Total 250 ml"),
+        ("12.00", "Total 12 m²"),
+        ("3.20", "Total 3.2 kWh"),
+        ("80.00", "Total 80 lbs"),
+    ],
+)
+def test_a_number_written_as_a_measure_is_no_amount(value: str, page: str) -> None:
+    proof = prove_page(INVOICE, "total_amount", value, page)
+    assert not proof.ok and proof.check == "value_not_in_quote" and "written as a measure" in proof.reason
+
+
+@pytest.mark.parametrize(
+    ("value", "page"),
+    [
+        ("12.00", "Total 12.00 EUR"),
+        ("12.00", "Total 12.00 GBP"),
+        ("19.00", "Total 19.00 MwSt. inkl."),
+        ("12.00", "Total 12.00 gross"),
+        ("7.50", "Total 7.50 (incl. 2 l deposit)"),
+    ],
+)
+def test_money_followed_by_letters_that_begin_a_unit_is_still_money(value: str, page: str) -> None:
+    assert prove_page(INVOICE, "total_amount", value, page).ok
+
+
+@pytest.mark.parametrize(
     ("doc_type", "field", "value", "page"),
     [
         (RECEIPT, "issue_date", "2019-06-30", "DATE: 30/06/2019"),
