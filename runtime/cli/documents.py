@@ -29,7 +29,12 @@ from claimflow.runtime.cli._common import (
     status_option,
     with_engine,
 )
-from claimflow.runtime.queue.guard import RUN_INSTEAD, refuse_beside_workers, require_queue_database
+from claimflow.runtime.queue.guard import (
+    RUN_INSTEAD,
+    refuse_beside_workers,
+    require_queue_database,
+    require_queue_tables,
+)
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import Skipped, expand, path_text
 from claimflow.runtime.unavailable import unavailable_reason
@@ -242,6 +247,14 @@ def _enqueue(files: list[Path], settings: Settings, *, as_json: bool, data_dir: 
 
     Exit code 1 if a run failed at once or an input named was `lost` (could not be read), else 0.
     """
+    with exit_codes():
+        # Refused before the engine opens: opening it would pin the prompt versions and store the document.
+        try:
+            require_queue_tables(settings)
+        except Exception as error:
+            if unavailable_reason(error) is None:
+                raise
+            # A database out of reach: opening the engine stops the command with it, saying nothing was recorded.
 
     async def body(engine: Engine) -> list[tuple[RunRow, bool]]:
         queued = []

@@ -7,7 +7,13 @@ runs them twice (two model calls per step, two reviews opened). This module says
 
 from __future__ import annotations
 
-from claimflow.runtime.queue.errors import NO_DATABASE, QueueSetupError, WorkersInChargeError, not_migrated
+from claimflow.runtime.queue.errors import (
+    MIGRATE_HINT,
+    NO_DATABASE,
+    QueueSetupError,
+    WorkersInChargeError,
+    not_migrated,
+)
 from claimflow.runtime.queue.names import MAINTENANCE_QUEUE
 from claimflow.runtime.settings import Settings
 
@@ -28,6 +34,23 @@ def require_queue_database(settings: Settings, *, queue: bool) -> None:
     """
     if (queue or settings.execution == "queue") and not settings.database_url:
         raise QueueSetupError(NO_DATABASE)
+
+
+def require_queue_tables(settings: Settings) -> None:
+    """Raise `QueueSetupError` when the database of `settings` has no queue tables (`claimflow db migrate`).
+
+    Asked before the engine opens for runs to be queued: opening it makes the registry's tables, pins each prompt
+    version and stores the document, which a queue refused afterwards would leave behind (`claimflow check` then
+    counted the prompt versions as used by earlier runs). A database out of reach raises as connecting does.
+    """
+    if settings.database_url is None:
+        return
+    from claimflow.runtime.registry._pg_schema import connect
+
+    with connect(settings.database_url) as conn:
+        found = conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL AS queue").fetchone()
+    if found is None or not found["queue"]:
+        raise QueueSetupError(MIGRATE_HINT)
 
 
 def refuse_beside_workers(settings: Settings, command: str, instead: str = RECOVER_INSTEAD) -> None:
