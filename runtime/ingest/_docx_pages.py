@@ -1,7 +1,14 @@
-"""Where the walker's text goes: the body's pages, with their footnotes, or the text of each note."""
+"""Where the walker's text goes: the body's pages, with their footnotes, or the text of each note.
+
+Word numbers notes in the order the text refers to them, footnotes 1, 2, 3 and endnotes i, ii, iii (its
+defaults): that number stands in brackets where the text refers to a note, `[1]`, and before the note's own
+text where it follows the page, so a reader can tie the two. A note whose mark is typed text
+(`w:customMarkFollows`) shows that text instead, and follows without a number.
+"""
 
 from __future__ import annotations
 
+from claimflow.runtime.ingest._docx_numbering import number_form
 from claimflow.runtime.ingest._text import at_line_start, cell_break, tidy_lines, visible_chars
 from claimflow.runtime.ingest.errors import DocumentTooLargeError
 from claimflow.runtime.ingest.models import IngestLimits
@@ -62,6 +69,8 @@ class Pages(_Lines):
         self.footnotes, self.endnotes = footnotes, endnotes
         self.page_notes: list[str] = []
         self.end_notes: list[str] = []
+        self.marks: dict[str, dict[str, str]] = {"footnote": {}, "endnote": {}}  # by note id; "" for typed marks
+        self.counted = {"footnote": 0, "endnote": 0}
 
     def page_break(self, forced: bool) -> None:
         """Close the page and start the next (one without text only if `forced`)."""
@@ -74,13 +83,29 @@ class Pages(_Lines):
                 " (CLAIMFLOW_MAX_PAGES)."
             )
 
+    def _noted(self, kind: str, identifiers: list[str]) -> list[str]:
+        """The texts of these notes, each after its mark."""
+        texts, marks = self.footnotes if kind == "footnote" else self.endnotes, self.marks[kind]
+        return [
+            f"[{marks[n]}] {texts[n]}" if marks.get(n) else texts[n] for n in identifiers if n in texts and texts[n]
+        ]
+
     def _close(self, notes: tuple[str, ...] = ()) -> None:
-        below = [self.footnotes[n] for n in self.page_notes if n in self.footnotes] + list(notes)
-        self.pages.append(tidy_lines("".join(self.parts) + "".join(f"\n\n{note}" for note in below if note)))
+        below = self._noted("footnote", self.page_notes) + list(notes)
+        self.pages.append(tidy_lines("".join(self.parts) + "".join(f"\n\n{note}" for note in below)))
         self.parts, self.page_notes = [], []
 
-    def note(self, kind: str, identifier: str) -> None:
-        """Remember a note referred to on this page (footnotes) or in the document (endnotes)."""
+    def note(self, kind: str, identifier: str, custom: bool) -> None:
+        """Mark a note referred to here with its number; it follows this page (footnotes) or the last (endnotes)."""
+        if identifier not in (self.footnotes if kind == "footnote" else self.endnotes):
+            return
+        marks = self.marks[kind]
+        if identifier not in marks:
+            self.counted[kind] += 0 if custom else 1
+            number = number_form(self.counted[kind], "decimal" if kind == "footnote" else "lowerRoman")
+            marks[identifier] = "" if custom else number
+        if marks[identifier]:
+            self.write(f"[{marks[identifier]}]")
         (self.page_notes if kind == "footnote" else self.end_notes).append(identifier)
 
     def begin_note(self, identifier: str) -> None:
@@ -88,7 +113,7 @@ class Pages(_Lines):
 
     def finish(self) -> tuple[str, ...]:
         """The pages: the last with the endnotes after it, and without it if it has no text at all."""
-        self._close(tuple(self.endnotes[n] for n in self.end_notes if n in self.endnotes))
+        self._close(tuple(self._noted("endnote", self.end_notes)))
         while len(self.pages) > 1 and not visible_chars(self.pages[-1]):
             self.pages.pop()
         return tuple(self.pages)
@@ -116,7 +141,7 @@ class Notes(_Lines):
     def page_break(self, forced: bool) -> None:
         """A note is not split into pages."""
 
-    def note(self, kind: str, identifier: str) -> None:
+    def note(self, kind: str, identifier: str, custom: bool) -> None:
         """A reference inside a note is not followed."""
 
     def finish(self) -> dict[str, str]:

@@ -2,64 +2,29 @@
 
 Paragraphs are lines; a table row is one line, its cells separated by tabs (a paragraph end or line break in
 a cell is a space there, so the row stays on one line); `w:tab` is a tab, `w:br` and `w:cr` a line end.
-Left out: hidden runs (`w:vanish`, set on the run or by its character or paragraph style), deleted and
-moved-away tracked changes (`w:del`, `w:moveFrom`), field codes (`w:instrText`: a field shows its result),
-the fallback copy of a text box (`mc:Fallback`) and the properties of everything.
+A paragraph of a list starts with its number, as `_docx_numbering.py` renders it.
+Left out: hidden runs (`w:vanish`, set on the run, or by the styles and defaults as `_docx_styles.py` says),
+deleted and moved-away tracked changes (`w:del`, `w:moveFrom`), field codes (`w:instrText`: a field shows its
+result), the fallback copy of a text box (`mc:Fallback`) and the properties of everything.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
-__all__ = ["NAMESPACES", "Sink", "Styles", "TextWalker", "attribute", "on", "starts_page"]
+from claimflow.runtime.ingest._docx_numbering import ListNumbers, Numbering
+from claimflow.runtime.ingest._docx_styles import Styles
+from claimflow.runtime.ingest._wordml import NAMESPACES, attribute, integer, on
 
-NAMESPACES = frozenset(
-    ("http://schemas.openxmlformats.org/wordprocessingml/2006/main", "http://purl.oclc.org/ooxml/wordprocessingml/main")
-)
-"""WordprocessingML's namespace, as transitional files (all Word writes) and strict ones name it."""
+__all__ = ["Sink", "TextWalker"]
+
 _COMPATIBILITY = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 
 _SKIPPED = frozenset(("del", "moveFrom", "instrText", "delInstrText", "delText", "sdtPr"))
 """Elements whose content is never text: what was deleted or moved away, field codes, a control's settings."""
 _PROPERTIES = frozenset(("pPr", "rPr", "tblPr", "trPr", "tcPr", "tblGrid", "sectPr", "tblPrEx"))
 _SEPARATORS = frozenset(("separator", "continuationSeparator", "continuationNotice"))
-_OFF = frozenset(("0", "false", "off"))
-
-
-def attribute(attributes: dict[str, str], name: str) -> str | None:
-    """The attribute of that local name (`w:val`, `w:type`, ...), whatever its namespace."""
-    return next((value for key, value in attributes.items() if key.rpartition(" ")[2] == name), None)
-
-
-def starts_page(attributes: dict[str, str]) -> bool:
-    """Whether a section of this `w:type` starts on a new page (`nextPage`, `oddPage`, `evenPage`)."""
-    return attribute(attributes, "val") not in ("continuous", "nextColumn")
-
-
-def on(attributes: dict[str, str]) -> bool:
-    """Whether a toggle property (`<w:vanish/>`, `<w:vanish w:val="false"/>`) is on."""
-    value = attribute(attributes, "val")
-    return value is None or value.strip().lower() not in _OFF
-
-
-@dataclass
-class Styles:
-    """Which styles hide their text: each style's own `w:vanish` and the style it is based on."""
-
-    vanish: dict[str, bool] = field(default_factory=dict)
-    based_on: dict[str, str] = field(default_factory=dict)
-    default: bool = False
-
-    def hides(self, style: str | None) -> bool | None:
-        """Whether `style` (following `w:basedOn`) hides text, or None if none of the chain says."""
-        seen: set[str] = set()
-        while style is not None and style not in seen:
-            seen.add(style)
-            if style in self.vanish:
-                return self.vanish[style]
-            style = self.based_on.get(style)
-        return None
 
 
 class Sink(Protocol):
@@ -77,8 +42,8 @@ class Sink(Protocol):
     def page_break(self, forced: bool) -> None:
         """Start a page: always if `forced`, else only when the page has text (Word adds no empty page)."""
 
-    def note(self, kind: str, identifier: str) -> None:
-        """A visible reference to a footnote or endnote (`kind`) stands here."""
+    def note(self, kind: str, identifier: str, custom: bool) -> None:
+        """A visible reference to a footnote or endnote (`kind`) stands here; `custom` if its mark is typed text."""
 
     def begin_note(self, identifier: str) -> None:
         """The text of a footnote or endnote starts."""
@@ -94,16 +59,24 @@ class _Run:
 @dataclass
 class _Paragraph:
     style: str | None = None
+    mark_vanish: bool | None = None  # the paragraph mark's own `w:vanish`
     mark_gone: bool = False
     section_break: bool = False
+    list_id: str | None = None
+    list_level: int | None = None
+    begun: bool = False  # whether its properties are known and its number written
 
 
 class TextWalker:
     """Turns a part's XML events into writes on a sink; stream the part to `start`, `end` and `text`."""
 
-    def __init__(self, sink: Sink, styles: Styles, sections: tuple[bool, ...] = ()) -> None:
-        """Write to `sink`, judging hidden runs by `styles`; `sections` says which sections start a new page."""
+    def __init__(self, sink: Sink, styles: Styles, numbering: Numbering, sections: tuple[bool, ...] = ()) -> None:
+        """Write to `sink`, judging hidden runs by `styles` and numbering lists by `numbering`.
+
+        `sections` says which sections start a new page.
+        """
         self.sink, self.styles, self.sections = sink, styles, sections
+        self.lists = ListNumbers(numbering)
         self.section = 0
         self.path: list[str] = []
         self.skip = 0  # depth inside an element whose content is left out
@@ -142,10 +115,8 @@ class TextWalker:
                 self.run.direct = on(attributes)
             elif name == "rStyle":
                 self.run.style = attribute(attributes, "val")
-        elif parent == "rPr" and grand == "pPr":
-            # The paragraph mark hidden or deleted: the paragraph runs on into the next one.
-            if name in ("del", "moveFrom") or (name == "vanish" and on(attributes)):
-                self.paragraph.mark_gone = True
+        elif grand == "pPr":
+            self._mark_or_list(parent, name, attributes)
         elif parent == "pPr":
             if name == "pStyle":
                 self.paragraph.style = attribute(attributes, "val")
@@ -156,12 +127,24 @@ class TextWalker:
                 self.section += 1
                 self.paragraph.section_break = self.section < len(self.sections) and self.sections[self.section]
 
+    def _mark_or_list(self, parent: str, name: str, attributes: dict[str, str]) -> None:
+        """A property of the paragraph mark (`w:pPr/w:rPr`) or of the paragraph's list (`w:pPr/w:numPr`)."""
+        if parent == "rPr" and name in ("del", "moveFrom"):
+            self.paragraph.mark_gone = True  # the mark deleted: the paragraph runs on into the next one
+        elif parent == "rPr" and name == "vanish":
+            self.paragraph.mark_vanish = on(attributes)
+        elif parent == "numPr" and name == "numId":
+            self.paragraph.list_id = attribute(attributes, "val") or ""
+        elif parent == "numPr" and name == "ilvl":
+            self.paragraph.list_level = integer(attributes)
+
     def _content(self, name: str, attributes: dict[str, str]) -> None:
+        if self.path[-1:] == ["p"] and name != "pPr":
+            self._begin()
         if name == "p":
             self.paragraph = _Paragraph()
         elif name == "r":
-            by_paragraph = self.styles.hides(self.paragraph.style)
-            self.run = _Run(hidden=self.styles.default if by_paragraph is None else by_paragraph)
+            self.run = _Run(hidden=self.styles.hidden(self.paragraph.style, None, None))
         elif name in ("tr", "tbl"):
             self.sink.newline()
         elif name == "tc":
@@ -188,7 +171,26 @@ class TextWalker:
         elif name in ("footnoteReference", "endnoteReference"):
             identifier = attribute(attributes, "id")
             if identifier is not None:
-                self.sink.note(name.removesuffix("Reference"), identifier)
+                custom = on({"val": attribute(attributes, "customMarkFollows") or "0"})
+                self.sink.note(name.removesuffix("Reference"), identifier, custom)
+
+    def _begin(self) -> None:
+        """The paragraph's properties are read: judge its mark, and write its list number, once."""
+        paragraph = self.paragraph
+        if paragraph.begun:
+            return
+        paragraph.begun = True
+        if self.styles.hidden(paragraph.style, None, paragraph.mark_vanish):
+            paragraph.mark_gone = True
+        by_style = self.styles.numbering(paragraph.style)
+        instance = paragraph.list_id if paragraph.list_id is not None else by_style[0]
+        level = next((lvl for lvl in (paragraph.list_level, by_style[1]) if lvl is not None), 0)
+        # A paragraph whose mark is hidden or deleted is not one a reader sees: it takes no number.
+        if instance is None or paragraph.mark_gone:
+            return
+        number = self.lists.number(instance, level)
+        if number is not None and all(self.fields):
+            self.sink.write(number)
 
     def _field(self, kind: str | None) -> None:
         if kind == "begin":
@@ -199,12 +201,8 @@ class TextWalker:
             self.fields.pop()
 
     def _run_hidden(self) -> None:
-        """The run's own `w:vanish` decides, else its character style's, else its paragraph style's."""
-        by_style = self.styles.hides(self.run.style)
-        if self.run.direct is not None:
-            self.run.hidden = self.run.direct
-        elif by_style is not None:
-            self.run.hidden = by_style
+        """The run's own `w:vanish` decides, else its styles and the defaults toggle it."""
+        self.run.hidden = self.styles.hidden(self.paragraph.style, self.run.style, self.run.direct)
 
     def _visible(self) -> bool:
         return not self.run.hidden and all(self.fields)
@@ -226,7 +224,10 @@ class TextWalker:
             return
         if name == "rPr" and self.path[-1:] == ["r"]:
             self._run_hidden()
+        elif name == "pPr" and self.path[-1:] == ["p"]:
+            self._begin()
         elif name == "p":
+            self._begin()  # an empty paragraph of a list still shows its number
             if not self.paragraph.mark_gone:
                 self._line_end()
             if self.paragraph.section_break:

@@ -3,8 +3,9 @@
 A page ends at a page break the author put (`w:br w:type="page"`, a section that starts on a new page) and
 where Word last broke the page laying the text out (`w:lastRenderedPageBreak`), so page numbers are those of
 Word's last rendering of the file; a document never opened in Word has only the breaks its author put.
-Footnotes follow the text of the page that refers to them, endnotes the last page; headers, footers and
-comments are left out. What counts as visible text is said in `_docx_text.py`.
+Footnotes follow the text of the page that refers to them, endnotes the last page, each with the number that
+marks the place that refers to it; headers, footers and comments are left out. What counts as visible text is
+said in `_docx_text.py`.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ import io
 import zipfile
 
 from claimflow.runtime.ingest import sniff
+from claimflow.runtime.ingest._docx_numbering import Numbering, read_numbering
 from claimflow.runtime.ingest._docx_pages import Chars, Notes, Pages
-from claimflow.runtime.ingest._docx_text import NAMESPACES, Styles, TextWalker, attribute, on, starts_page
+from claimflow.runtime.ingest._docx_styles import Styles, read_styles
+from claimflow.runtime.ingest._docx_text import TextWalker
 from claimflow.runtime.ingest._ole import SIGNATURE
 from claimflow.runtime.ingest._ooxml import Budget, content_types, stream_part
+from claimflow.runtime.ingest._wordml import NAMESPACES, starts_page
 from claimflow.runtime.ingest.errors import CorruptDocumentError, EncryptedDocumentError
 from claimflow.runtime.ingest.models import IngestLimits, ParsedPages
 
@@ -28,34 +32,9 @@ to a tenth or so of its size, a zip bomb to a thousandth."""
 
 _TYPES = "application/vnd.openxmlformats-officedocument.wordprocessingml."
 _MAIN = _TYPES + "document.main+xml"
-_STYLES, _FOOTNOTES, _ENDNOTES = (_TYPES + kind for kind in ("styles+xml", "footnotes+xml", "endnotes+xml"))
-
-
-def _styles(archive: zipfile.ZipFile, part: str | None, budget: Budget) -> Styles:
-    """Which styles hide their text (`w:vanish` in a style's run properties, or in the default ones)."""
-    styles = Styles()
-    if part is None:
-        return styles
-    path: list[str] = []
-    current: list[str] = [""]
-
-    def start(namespace: str, name: str, attributes: dict[str, str]) -> None:
-        name = name if namespace in NAMESPACES else ""
-        if name == "style":
-            current[0] = attribute(attributes, "styleId") or ""
-        elif name == "basedOn" and path[-1:] == ["style"]:
-            styles.based_on[current[0]] = attribute(attributes, "val") or ""
-        elif name == "vanish" and path[-2:] == ["style", "rPr"]:
-            styles.vanish[current[0]] = on(attributes)
-        elif name == "vanish" and path[-2:] == ["rPrDefault", "rPr"]:
-            styles.default = on(attributes)
-        path.append(name)
-
-    def end(_namespace: str, _name: str) -> None:
-        path.pop()
-
-    stream_part(archive, part, budget, (start, end, lambda _: None))
-    return styles
+_STYLES, _NUMBERING, _FOOTNOTES, _ENDNOTES = (
+    _TYPES + kind for kind in ("styles+xml", "numbering+xml", "footnotes+xml", "endnotes+xml")
+)
 
 
 def _sections(archive: zipfile.ZipFile, part: str, budget: Budget) -> tuple[bool, ...]:
@@ -83,11 +62,13 @@ def _sections(archive: zipfile.ZipFile, part: str, budget: Budget) -> tuple[bool
     return tuple(starts)
 
 
-def _notes(archive: zipfile.ZipFile, part: str | None, budget: Budget, styles: Styles, chars: Chars) -> dict[str, str]:
+def _notes(
+    archive: zipfile.ZipFile, part: str | None, budget: Budget, styles: Styles, numbering: Numbering, chars: Chars
+) -> dict[str, str]:
     if part is None:
         return {}
     notes = Notes(chars)
-    walker = TextWalker(notes, styles)
+    walker = TextWalker(notes, styles, numbering)
     stream_part(archive, part, budget, (walker.start, walker.end, walker.text))
     return notes.finish()
 
@@ -103,12 +84,13 @@ def _read(archive: zipfile.ZipFile, limits: IngestLimits) -> tuple[str, ...]:
     if main is None:
         raise CorruptDocumentError("The Word document has no main document part; it is damaged.")
     chars = Chars(limits)
-    styles = _styles(archive, by_type.get(_STYLES), budget)
-    footnotes = _notes(archive, by_type.get(_FOOTNOTES), budget, styles, chars)
-    endnotes = _notes(archive, by_type.get(_ENDNOTES), budget, styles, chars)
+    styles = read_styles(archive, by_type.get(_STYLES), budget)
+    numbering = read_numbering(archive, by_type.get(_NUMBERING), budget)
+    footnotes = _notes(archive, by_type.get(_FOOTNOTES), budget, styles, numbering, chars)
+    endnotes = _notes(archive, by_type.get(_ENDNOTES), budget, styles, numbering, chars)
     sections = _sections(archive, main, Budget(budget.limit, budget.what))  # the same bytes again, not more
     pages = Pages(chars, limits, footnotes, endnotes)
-    walker = TextWalker(pages, styles, sections)
+    walker = TextWalker(pages, styles, numbering, sections)
     stream_part(archive, main, budget, (walker.start, walker.end, walker.text))
     return pages.finish()
 
