@@ -5,15 +5,19 @@ the way IBANs are (capitals, compact or in groups of four), or when an "IBAN" la
 mistyped IBAN is still someone's account.
 
 So is one with a digit dropped or added. A candidate of another length (within the registry's bounds, 15 to 33
-characters) counts when it is printed in capitals in groups of four split by single spaces ("DE89 3704 0044
-0532 0130", a country code of the registry), or right behind a label, compact or in groups of four. Compact and
-unlabelled it stays visible, as do lower-case groups: product codes and references print so, and nothing but the
-country's length would tell them from an IBAN. Nor is it read across a line break: a candidate of the wrong
-length gives no sign where it ends.
+characters) counts when it is printed in capitals in groups of four split by one or two spaces ("DE89 3704 0044
+0532 0130", a country code of the registry), or right behind a label, compact or in groups of four. Printed so
+with a space after the country code ("GB 29 NWBK 6016 1331 9268 1") it counts when a digit is dropped or added,
+or its check digits fail, but no more ("GB 29 2024 0117 0001" is a reference). Where the country's length ends on
+a whole group and a short one follows ("BE68 5390 0754 7703 4"), the short group is the IBAN's last unless the
+check digits hold without it. Compact and unlabelled it stays visible, as do lower-case groups: product codes and
+references print so, and nothing but the country's length would tell them from an IBAN. Nor is it read across a
+line break: a candidate of the wrong length gives no sign where it ends.
 
 Right behind a label, an IBAN may also be split by a dot, a slash, an underscore or a tab (one of them
 throughout), or have a space between its country code and check digits: "IBAN: DE89.3704.0044.0532.0130.00",
-"IBAN: DE 89 3704 0044 0532 0130 00". Without a label these read as dates, amounts, references, columns of a
+"IBAN: DE 89 3704 0044 0532 0130 00", compact after that space or in groups of four counted from the check digits
+("IBAN: GB 29NW BK60 1613 3192 681"). Without a label these read as dates, amounts, references, columns of a
 layout or VAT ids too often to be taken for IBANs, but for the space after the country code when the check digits
 hold (a capital country code, then groups as above: nothing else of that length passes mod 97 by chance often
 enough to matter, and masked in part the rest would be read as a phone number).
@@ -56,23 +60,29 @@ _LABEL_AHEAD = re.compile(r"(?i)\biban\b[^\w\n]{0,12}")
 _LABELLED_HEAD = re.compile(rf"[A-Za-z]{{2}}{SPACE}?\d{{2}}")
 
 
-def _mistyped(letters: str, separators: str) -> re.Pattern[str]:
+def _mistyped(letters: str, separators: str, lead: str = "") -> re.Pattern[str]:
     """The groups after the head of a candidate of the wrong length, split by one of `separators` throughout.
 
     Whole groups of four but the last, so that it ends where its groups do: an amount or a date after it
     ("... 0130 12.50") is not one of them, nor a word ("... 0130 BIC", "BANK"): past the bank code, a group holds
     a digit, and a short last group is digits. Eight groups are read at most, so that a longer run of groups is
-    read too long to be an IBAN, not cut to one.
+    read too long to be an IBAN, not cut to one. `lead` may stand before the first group, glued to the head.
     """
     group = rf"(?={letters}{{0,3}}\d)(?:{letters}|\d){{4}}"
     return re.compile(
-        rf"(?P<sep>{separators})(?:{letters}|\d){{4}}(?:(?P=sep){group}){{1,7}}(?:(?P=sep)\d{{1,3}})?{NUMBER_ENDS}"
+        rf"{lead}(?P<sep>{separators})(?:{letters}|\d){{4}}(?:(?P=sep){group}){{1,7}}(?:(?P=sep)\d{{1,3}})?"
+        rf"{NUMBER_ENDS}"
     )
 
 
-_MISTYPED_PRINTED = _mistyped("[A-Z]", SPACE)
-_MISTYPED_GROUPS = _mistyped("[A-Za-z]", rf"{SPACE}|{DASH}|[._/\t]")
-_MISTYPED_COMPACT = re.compile(rf"[A-Za-z0-9]{{{_SHORTEST - 4},{_LONGEST - 4}}}{NUMBER_ENDS}")
+# One or two spaces, the same throughout, as an IBAN of its country's length may be split.
+_MISTYPED_PRINTED = _mistyped("[A-Z]", rf"{SPACE}{{1,2}}")
+_MISTYPED_GROUPS = _mistyped("[A-Za-z]", rf"{SPACE}{{1,2}}|{DASH}|[._/\t]")
+# Behind a label and a space after the country code, the groups of four may be counted from the check digits:
+# "IBAN: GB 29NW BK60 1613 3192 681".
+_MISTYPED_SHIFTED = _mistyped("[A-Za-z]", rf"{SPACE}{{1,2}}|{DASH}|[._/\t]", lead="[A-Za-z0-9]{1,3}")
+# Compact after the head, or after a space that follows a spaced head: "IBAN: GB 29 NWBK6016133192681".
+_MISTYPED_COMPACT = re.compile(rf"{SPACE}?[A-Za-z0-9]{{{_SHORTEST - 4},{_LONGEST - 4}}}{NUMBER_ENDS}")
 # Groups after the check digits split by one separator kind throughout ("DE89.3704/0044" is not one number).
 _SPLIT = re.compile(rf"([._/\t])[A-Za-z0-9]{{1,4}}(?:\1[A-Za-z0-9]{{1,4}}){{0,{_LONGEST}}}")
 
@@ -136,6 +146,18 @@ def _mistyped_end(text: str, head: re.Match[str], body: re.Pattern[str]) -> int 
     return found.end() if _SHORTEST <= len(_compact(text, head.start(), found.end())) <= _LONGEST else None
 
 
+def _with_digit_added(text: str, head: re.Match[str], end: int, body: re.Pattern[str]) -> int:
+    """Where a candidate read to its country's length ends, or its longer reading by `body` if only that is whole.
+
+    Its country's length may end on a whole group with a short one after it ("BE68 5390 0754 7703 4": a digit
+    added): when the check digits fail, the short group is the candidate's last. A valid IBAN is complete.
+    """
+    if _checksum_holds(_compact(text, head.start(), end)):
+        return end
+    longer = _mistyped_end(text, head, body)
+    return end if longer is None else max(end, longer)
+
+
 def _labelled_finds(text: str) -> Iterator[tuple[int, int]]:
     """IBANs right behind a label, in the forms only a label makes safe to read (see the module's docstring)."""
     for label in _LABEL_AHEAD.finditer(text):
@@ -146,10 +168,11 @@ def _labelled_finds(text: str) -> Iterator[tuple[int, int]]:
         split = _SPLIT.match(text, head.end())
         if split is None:
             end = _grouped_end(text, head)
+            end = None if end is None else _with_digit_added(text, head, end, _MISTYPED_GROUPS)
         else:
             # The whole run of groups is the IBAN, or it is some other number: none of it is read as an IBAN.
             end = split.end() if _end_of(text, head.start(), split.end(), length) == split.end() else None
-        for body in (_MISTYPED_GROUPS, _MISTYPED_COMPACT):
+        for body in (_MISTYPED_GROUPS, _MISTYPED_COMPACT, _MISTYPED_SHIFTED):
             end = end if end is not None else _mistyped_end(text, head, body)
         if end is not None:
             yield head.start(), end
@@ -170,8 +193,15 @@ def find(text: str) -> Iterator[tuple[int, int]]:
             continue
         checked = _checksum_holds(_compact(text, start, end))
         if checked or _PRINTED.fullmatch(text, start, end) or _labelled(text, start):
-            yield start, end
+            yield start, end if checked else _with_digit_added(text, head, end, _MISTYPED_PRINTED)
     for head in _SPACED_START.finditer(text):
         end = _grouped_end(text, head)
         if end is not None and _checksum_holds(_compact(text, head.start(), end)):
             yield head.start(), end
+        elif not _AFTER_GROUP.search(text, max(0, head.start() - 2), head.start()):
+            # Check digits that fail or a digit dropped or added (no more: "GB 29 2024 0117 0001" is a reference):
+            # the printed form, as without the space.
+            end = _mistyped_end(text, head, _MISTYPED_PRINTED)
+            length = _LENGTHS.get(head[0][:2], 0)
+            if end is not None and abs(len(_compact(text, head.start(), end)) - length) <= 1:
+                yield head.start(), end

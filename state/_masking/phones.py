@@ -10,8 +10,19 @@ prints so) and "98765 43210" (two ids).
 A number wrapped over one line break is read across it only where its first line holds too little of it to be
 masked alone and says it is a phone number: a "+" and its country code ("+44 20" at the end of one line,
 "7946 0958" at the start of the next), or a phone label ("Tel: 0171" and "1234567"). Figures that merely follow
-each other over a break, amounts and dates in a column, stay apart; so does a line already masked as a whole
-number, as the next line's leading figure (a house number, a quantity) is as likely as the number's tail.
+each other over a break, amounts and dates in a column, stay apart.
+
+A first line masked alone ("+44 20 7946", "Tel: 020 7946") takes the next line's figure too ("0958") when it is
+too short to be a whole number (fewer than 10 digits, country code or trunk zero included: a number of its
+country's length has more) and that figure stands alone, as one group at least as wide as the line's last and no
+wider than four: a reader takes it for the number's last group. A whole number leaves the next line as it is
+("+44 20 7946 0958", then "2024 total"), as does a short one before a house number ("12 Main Street"), a
+postcode ("10115 Berlin"), an amount ("0958.00") or a date.
+
+A label that ends its line (standing alone on it, or ending with a colon: "Phone:", "Tel.:", "Telephone")
+introduces the number that opens the next line. Such a label may stand above another column's row, so the
+number must look like one: 7 to 16 digits, and not a date, an amount ("1 234 567", "123456.78"), a reference led
+by a year ("2024-0117") or one of the look-alikes above.
 """
 
 from __future__ import annotations
@@ -75,6 +86,19 @@ _INTERNATIONAL_WRAPPED = re.compile(
     rf"{NUMBER_ENDS}"
 )
 _LABELLED_WRAPPED = re.compile(rf"{_LABEL}(?P<number>(?P<first>{_LABELS_NUMBER}){_BREAK}{_REST}){NUMBER_ENDS}")
+# A label at the end of its line, then the number opening the next one.
+_LABEL_ABOVE = re.compile(rf"{_LABEL}{SPACE}{{0,4}}\n{SPACE}{{0,2}}(?P<number>{_LABELS_NUMBER}){NUMBER_ENDS}")
+_LINE_START = re.compile(rf"(?:\A|\n){SPACE}{{0,8}}\Z")
+# Amounts, in thousands ("1 234 567", "12.345.678") or with cents ("1234567.50"), and references led by a year
+# ("2024-0117", "2024 0117 0001").
+_AMOUNT = re.compile(rf"\d{{1,2}}(?P<sep>\.|{SPACE})\d{{3}}(?:(?P=sep)\d{{3}}){{0,4}}|\d{{1,14}}\.\d\d")
+_YEAR_LED = re.compile(r"(?:19|20)\d\d\D")
+# A trunk zero in brackets ("+44 (0)20") is not dialled after the country code: it does not make a number longer.
+_BRACKETED_TRUNK = re.compile(r"\(0\)")
+_WHOLE = 10
+"""Digits (country code or trunk zero included) from which a first line is taken for a whole number."""
+_WIDEST_TAIL = 4
+"""The widest figure on the next line taken for a number's last group; postcodes of five digits are wider."""
 # A month and a year joined by a space ("02 2024 0117", "01 02 2024 1430") read as a dated reference, which
 # documents print far more often than a two-digit area code whose subscriber number opens with 19 or 20.
 _MONTH_YEAR = re.compile(rf"(?<!\d)(?:0[1-9]|1[0-2]){SPACE}(?:19|20)\d\d(?!\d)")
@@ -133,13 +157,45 @@ def _unlabelled(text: str) -> Iterator[tuple[int, int]]:
 def _wrapped(text: str) -> Iterator[tuple[int, int]]:
     """Numbers wrapped over one line break behind a "+" or a label (see the module's docstring).
 
-    The first line's part must be shorter than the detector masks alone (7 digits behind a "+", 5 behind a
-    label), the whole as long as it masks.
+    A first line's part shorter than the detector masks alone (7 digits behind a "+", 5 behind a label) takes
+    the next line's groups, the whole as long as it masks; a longer one only its last group (`_tail_end`).
     """
     for pattern, shortest in ((_INTERNATIONAL_WRAPPED, 7), (_LABELLED_WRAPPED, 5)):
         for match in pattern.finditer(text):
             if _digits(match["first"]) < shortest <= _digits(match["number"]) <= 16:
                 yield match.span("number")
+            elif _digits(match["first"]) >= shortest and (end := _tail_end(text, match)) is not None:
+                yield match.start("number"), end
+
+
+def _tail_end(text: str, match: re.Match[str]) -> int | None:
+    """Where a first line masked alone but too short to be whole ends with its last group from the next line."""
+    first = _BRACKETED_TRUNK.sub("", match["first"])
+    rest = text[match.end("first") : match.end("number")].lstrip()
+    # One group on the next line; another group there makes it a row of figures.
+    if _digits(first) >= _WHOLE or not rest.isdigit():
+        return None
+    if len(_GROUP.findall(first)[-1]) <= len(rest) <= _WIDEST_TAIL:
+        return match.end("number")
+    return None
+
+
+def _below_label(text: str) -> Iterator[tuple[int, int]]:
+    """Numbers opening the line after a label that ends its own (see the module's docstring)."""
+    for match in _LABEL_ABOVE.finditer(text):
+        label = text[match.start() : match.start("number")]
+        introduces = ":" in label or _LINE_START.search(text, max(0, match.start() - 9), match.start()) is not None
+        number = match["number"]
+        start, end = match.span("number")
+        if (
+            introduces
+            and 7 <= _digits(number) <= 16
+            and not _DATE.fullmatch(number)
+            and not _AMOUNT.fullmatch(number)
+            and not _YEAR_LED.match(number)
+            and not _look_alike(text, start, end)
+        ):
+            yield start, end
 
 
 def find(text: str) -> Iterator[tuple[int, int]]:
@@ -150,3 +206,4 @@ def find(text: str) -> Iterator[tuple[int, int]]:
         if 5 <= _digits(match["number"]) <= 16:
             yield match.span("number")
     yield from _wrapped(text)
+    yield from _below_label(text)

@@ -72,3 +72,52 @@ def test_look_alikes_of_a_mistyped_iban_stay_visible(text: str) -> None:
 
 def test_an_iban_of_its_country_length_is_not_read_further_as_a_mistyped_one() -> None:
     assert _masked("DE89 3704 0044 0532 0130 00 1234 next") == "[IBAN_1] 1234 next"
+
+
+# A space after the country code, the groups of four as printed otherwise: a digit dropped or added (or a check digit
+# mistyped) still reads as an IBAN. Behind a label, also compact after that space, groups counted from the check
+# digits, or two spaces between groups.
+SPACED_OR_REGROUPED = [
+    ("GB 29 NWBK 6016 1331 9268 1", "[IBAN_1]"),
+    ("Konto GB 29 NWBK 6016 1331 9268 191 x", "Konto [IBAN_1] x"),
+    ("Pay to DE 89 3704 0044 0532 0130 0, thanks", "Pay to [IBAN_1], thanks"),
+    ("NL 91 ABNA 0417 1643 001", "[IBAN_1]"),
+    ("GB29  NWBK  6016  1331  9268  1", "[IBAN_1]"),
+    ("BE68 5390 0754 7703 4", "[IBAN_1]"),  # a digit added where the country's length ends on a whole group
+    ("IBAN: GB 29 NWBK6016133192681", "IBAN: [IBAN_1]"),
+    ("IBAN: GB 29NW BK60 1613 3192 681", "IBAN: [IBAN_1]"),
+    ("IBAN: GB29  NWBK  6016  1331  9268  1", "IBAN: [IBAN_1]"),
+    ("IBAN: BE68 5390 0754 7703 4", "IBAN: [IBAN_1]"),
+]
+
+
+@pytest.mark.parametrize(("text", "masked"), SPACED_OR_REGROUPED)
+def test_a_mistyped_iban_with_a_spaced_head_or_other_grouping_is_masked_whole(text: str, masked: str) -> None:
+    result = mask_pages((text,))
+    assert result.pages == (masked,)
+    assert all(r.placeholder == "[IBAN_1]" for r in result.replacements)
+
+
+SPACED_LOOK_ALIKES = [
+    "GB 29 items",
+    "GB 29 2024 0117 0001",  # a reference: far from GB's 22 characters
+    "DE 89 3704 0044 0532 0130",  # two digits short
+    "FR 05 987 654 321",  # a VAT id
+    "DE 12 345 678 901",
+    "de 89 3704 0044 0532 0130 0",  # lower case, unlabelled
+    "GB 29 NWBK6016133192681",  # compact after the space, unlabelled
+    "GB 29NW BK60 1613 3192 681",  # groups counted from the check digits, unlabelled
+    "qty 4 GB 29 NWBK 6016 1331 9268 1",  # behind another figure: a row of them
+    "DC 20 5001 2345 6789 0123",  # no registry country
+]
+
+
+@pytest.mark.parametrize("text", SPACED_LOOK_ALIKES)
+def test_look_alikes_of_a_spaced_mistyped_iban_stay_unread_as_ibans(text: str) -> None:
+    assert not [r for r in mask_pages((f"Item {text} end",)).replacements if r.placeholder.startswith("[IBAN")]
+
+
+def test_a_valid_iban_with_a_short_figure_after_it_stays_whole_and_the_figure_apart() -> None:
+    # Its check digits hold, so it is complete: the figure after it is not a digit added.
+    assert _masked("BE68 5390 0754 7034 1 pc") == "[IBAN_1] 1 pc"
+    assert _masked("GB 29 NWBK 6016 1331 9268 19 2 pcs") == "[IBAN_1] 2 pcs"

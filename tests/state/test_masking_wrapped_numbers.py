@@ -64,3 +64,47 @@ def test_figures_on_consecutive_lines_are_not_read_as_one_number(text: str) -> N
 def test_a_whole_number_on_its_line_leaves_the_next_line_as_it_is() -> None:
     assert _masked("+49 30 1234 5678\n12 Main Street") == "[PHONE_1]\n12 Main Street"
     assert _masked("4111 1111 1111 1111\n2024 0101") == "[CARD_1]\n2024 0101"
+
+
+# A first line masked alone but too short to be a whole number (fewer than 10 digits) takes the next line's figure
+# when it stands alone there, at least as wide as the line's last group and no wider than four: its last group.
+TAILS = [
+    ("+44 20 7946\n0958", "[PHONE_1]", "+44 20 7946\n0958"),
+    ("Call +44 20 7946\n0958 today", "Call [PHONE_1] today", "+44 20 7946\n0958"),
+    ("+44 (0)20 7946\n0958", "[PHONE_1]", "+44 (0)20 7946\n0958"),
+    ("+1 555 123\n4567", "[PHONE_1]", "+1 555 123\n4567"),
+    ("+33 1 23 45 67\n89", "[PHONE_1]", "+33 1 23 45 67\n89"),
+    ("Tel: 020 7946\n0958", "Tel: [PHONE_1]", "020 7946\n0958"),
+    ("Tel: +44 20 7946 \n0958, ext. 12", "Tel: [PHONE_1], ext. 12", "+44 20 7946 \n0958"),
+]
+
+
+@pytest.mark.parametrize(("text", "masked", "original"), TAILS)
+def test_the_last_group_of_a_number_wrapped_after_it_could_be_masked_is_masked_with_it(
+    text: str, masked: str, original: str
+) -> None:
+    result = mask_pages((text,))
+    assert result.pages == (masked,)
+    # The placeholder's original keeps the line break: unmasking puts the page's layout back.
+    assert [r.original for r in result.replacements] == [original]
+
+
+# What a reader takes for something else: a whole number's next line, or a figure that is not a last group.
+TAILS_APART = [
+    ("Tel: +44 20 7946 0958\n2024 total", "Tel: [PHONE_1]\n2024 total"),  # the number is whole
+    ("+49 30 1234 5678\n1234 Main Street", "[PHONE_1]\n1234 Main Street"),
+    ("+44 20 7946\n0958.00", "[PHONE_1]\n0958.00"),  # an amount
+    ("+44 20 7946\n12 Main Street", "[PHONE_1]\n12 Main Street"),  # narrower than the last group
+    ("+49 30 12345\n10115 Berlin", "[PHONE_1]\n10115 Berlin"),  # a postcode: five digits
+    ("+44 20 7946\n0958 2024", "[PHONE_1]\n0958 2024"),  # a row of figures
+    ("+44 20 7946\n2024-03-14", "[PHONE_1]\n2024-03-14"),
+    ("+44 20 7946\n10:30", "[PHONE_1]\n10:30"),
+    ("+44 20 7946\n\n0958", "[PHONE_1]\n\n0958"),  # two breaks
+    ("Tel: 030 1234\n01.02.2024", "Tel: [PHONE_1]\n01.02.2024"),
+    ("020 7946\n0958", "020 7946\n0958"),  # neither a "+" nor a label
+]
+
+
+@pytest.mark.parametrize(("text", "masked"), TAILS_APART)
+def test_the_next_line_of_a_number_a_reader_takes_for_another_figure_stays_apart(text: str, masked: str) -> None:
+    assert _masked(text) == masked
