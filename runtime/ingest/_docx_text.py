@@ -15,7 +15,7 @@ from typing import Protocol
 
 from claimflow.runtime.ingest._docx_numbering import ListNumbers, Numbering
 from claimflow.runtime.ingest._docx_styles import Styles
-from claimflow.runtime.ingest._wordml import NAMESPACES, attribute, integer, on
+from claimflow.runtime.ingest._wordml import NAMESPACES, attribute, integer, on, starts_page
 
 __all__ = ["Sink", "TextWalker"]
 
@@ -41,6 +41,12 @@ class Sink(Protocol):
 
     def page_break(self, forced: bool) -> None:
         """Start a page: always if `forced`, else only when the page has text (Word adds no empty page)."""
+
+    def section_end(self) -> None:
+        """A section ends: the page breaks here if the next section starts a new page."""
+
+    def section_starts(self, new_page: bool) -> None:
+        """The properties of a section were read: it starts a new page, or runs on from the one before."""
 
     def note(self, kind: str, identifier: str, custom: bool) -> None:
         """A visible reference to a footnote or endnote (`kind`) stands here; `custom` if its mark is typed text."""
@@ -70,14 +76,11 @@ class _Paragraph:
 class TextWalker:
     """Turns a part's XML events into writes on a sink; stream the part to `start`, `end` and `text`."""
 
-    def __init__(self, sink: Sink, styles: Styles, numbering: Numbering, sections: tuple[bool, ...] = ()) -> None:
-        """Write to `sink`, judging hidden runs by `styles` and numbering lists by `numbering`.
-
-        `sections` says which sections start a new page.
-        """
-        self.sink, self.styles, self.sections = sink, styles, sections
+    def __init__(self, sink: Sink, styles: Styles, numbering: Numbering) -> None:
+        """Write to `sink`, judging hidden runs by `styles` and numbering lists by `numbering`."""
+        self.sink, self.styles = sink, styles
         self.lists = ListNumbers(numbering)
-        self.section = 0
+        self.new_page = True  # whether the section whose properties are being read starts a new page
         self.path: list[str] = []
         self.skip = 0  # depth inside an element whose content is left out
         self.properties = 0  # depth inside properties (pPr, rPr, sectPr, ...)
@@ -104,13 +107,18 @@ class TextWalker:
             return
         else:
             self._content(name, attributes)
+        if name == "sectPr":
+            self.new_page = True  # a section without a type starts on the next page
         if name in _PROPERTIES:
             self.properties += 1
         self.path.append(name)
 
     def _property(self, name: str, attributes: dict[str, str]) -> None:
         parent, grand = self.path[-1], self.path[-2] if len(self.path) > 1 else ""
-        if parent == "rPr" and grand == "r":
+        if parent == "sectPr":
+            if name == "type":
+                self.new_page = starts_page(attributes)
+        elif parent == "rPr" and grand == "r":
             if name == "vanish":
                 self.run.direct = on(attributes)
             elif name == "rStyle":
@@ -123,9 +131,7 @@ class TextWalker:
             elif name == "pageBreakBefore" and on(attributes):
                 self.sink.page_break(forced=False)
             elif name == "sectPr":
-                # A section ends with this paragraph; the next section's own type says whether it starts a page.
-                self.section += 1
-                self.paragraph.section_break = self.section < len(self.sections) and self.sections[self.section]
+                self.paragraph.section_break = True  # a section ends with this paragraph
 
     def _mark_or_list(self, parent: str, name: str, attributes: dict[str, str]) -> None:
         """A property of the paragraph mark (`w:pPr/w:rPr`) or of the paragraph's list (`w:pPr/w:numPr`)."""
@@ -220,6 +226,9 @@ class TextWalker:
             return
         if name in _PROPERTIES:
             self.properties -= 1
+        if name == "sectPr":
+            # A section's properties come at its end: only now is it known whether a page broke before it.
+            self.sink.section_starts(self.new_page)
         if self.properties:
             return
         if name == "rPr" and self.path[-1:] == ["r"]:
@@ -227,16 +236,19 @@ class TextWalker:
         elif name == "pPr" and self.path[-1:] == ["p"]:
             self._begin()
         elif name == "p":
-            self._begin()  # an empty paragraph of a list still shows its number
-            if not self.paragraph.mark_gone:
-                self._line_end()
-            if self.paragraph.section_break:
-                self.sink.page_break(forced=True)
-            self.paragraph = _Paragraph()
+            self._end_paragraph()
         elif name == "tc":
             self.cells -= 1
         elif name in ("tr", "tbl"):
             self.sink.newline()
+
+    def _end_paragraph(self) -> None:
+        self._begin()  # an empty paragraph of a list still shows its number
+        if not self.paragraph.mark_gone:
+            self._line_end()
+        if self.paragraph.section_break:
+            self.sink.section_end()
+        self.paragraph = _Paragraph()
 
     def text(self, data: str) -> None:
         """Character data: kept only inside a visible `w:t` of a run."""

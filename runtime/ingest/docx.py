@@ -20,7 +20,6 @@ from claimflow.runtime.ingest._docx_styles import Styles, read_styles
 from claimflow.runtime.ingest._docx_text import TextWalker
 from claimflow.runtime.ingest._ole import SIGNATURE
 from claimflow.runtime.ingest._ooxml import Budget, content_types, stream_part
-from claimflow.runtime.ingest._wordml import NAMESPACES, starts_page
 from claimflow.runtime.ingest.errors import CorruptDocumentError, EncryptedDocumentError
 from claimflow.runtime.ingest.models import IngestLimits, ParsedPages
 
@@ -35,31 +34,6 @@ _MAIN = _TYPES + "document.main+xml"
 _STYLES, _NUMBERING, _FOOTNOTES, _ENDNOTES = (
     _TYPES + kind for kind in ("styles+xml", "numbering+xml", "footnotes+xml", "endnotes+xml")
 )
-
-
-def _sections(archive: zipfile.ZipFile, part: str, budget: Budget) -> tuple[bool, ...]:
-    """For each section of the document, in order, whether it starts on a new page.
-
-    A section's properties (`w:sectPr`) come at its end, so whether the page breaks before a section is known
-    only once the section has been read: this reads them all first.
-    """
-    starts: list[bool] = []
-    path: list[str] = []
-
-    def start(namespace: str, name: str, attributes: dict[str, str]) -> None:
-        name = name if namespace in NAMESPACES else ""
-        old = any(step.endswith("Change") for step in path[-3:])  # properties before a tracked change
-        if name == "sectPr" and not old:
-            starts.append(True)  # a section without a type starts on the next page
-        elif name == "type" and path[-1:] == ["sectPr"] and not old:
-            starts[-1] = starts_page(attributes)
-        path.append(name)
-
-    def end(_namespace: str, _name: str) -> None:
-        path.pop()
-
-    stream_part(archive, part, budget, (start, end, lambda _: None))
-    return tuple(starts)
 
 
 def _notes(
@@ -88,9 +62,8 @@ def _read(archive: zipfile.ZipFile, limits: IngestLimits) -> tuple[str, ...]:
     numbering = read_numbering(archive, by_type.get(_NUMBERING), budget)
     footnotes = _notes(archive, by_type.get(_FOOTNOTES), budget, styles, numbering, chars)
     endnotes = _notes(archive, by_type.get(_ENDNOTES), budget, styles, numbering, chars)
-    sections = _sections(archive, main, Budget(budget.limit, budget.what))  # the same bytes again, not more
     pages = Pages(chars, limits, footnotes, endnotes)
-    walker = TextWalker(pages, styles, numbering, sections)
+    walker = TextWalker(pages, styles, numbering)
     stream_part(archive, main, budget, (walker.start, walker.end, walker.text))
     return pages.finish()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import random
 import zipfile
+from typing import Any
 
 import pytest
 from docx.document import Document
@@ -22,6 +23,8 @@ from claimflow.runtime.ingest import (
     parse_document,
     sniff_media_type,
 )
+from claimflow.runtime.ingest import docx as docx_module
+from claimflow.runtime.ingest._ooxml import stream_part
 from claimflow.runtime.pages import NoPageImageError, read_page
 from tests.integration._word import W, edit_body, paragraphs, replace_paragraph, rezip, run, word
 
@@ -349,6 +352,52 @@ def test_explicit_page_breaks_and_new_page_sections_split_pages() -> None:
 
     # python-docx ends a section with an empty paragraph holding its properties: Word shows it as an empty line.
     assert pages(word(build)) == ("Page one", "Page two", "Page three\n\nStill page three")
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "rendered", "expected"),
+    [
+        ("CONTINUOUS", "CONTINUOUS", False, ("Cover\n\nIntro\nScope", "Terms\n\nSignatures")),
+        ("CONTINUOUS", "CONTINUOUS", True, ("Cover", "Intro\nScope", "Terms\n\nSignatures")),
+        ("CONTINUOUS", "NEW_PAGE", False, ("Cover\n\nIntro\nScope", "Terms", "Signatures")),
+        ("CONTINUOUS", "NEW_PAGE", True, ("Cover", "Intro\nScope", "Terms", "Signatures")),
+        ("NEW_PAGE", "CONTINUOUS", False, ("Cover", "Intro\nScope", "Terms\n\nSignatures")),
+        ("NEW_PAGE", "CONTINUOUS", True, ("Cover", "Intro\nScope", "Terms\n\nSignatures")),
+        ("ODD_PAGE", "NEW_PAGE", True, ("Cover", "Intro\nScope", "Terms", "Signatures")),
+    ],
+)
+def test_a_section_breaks_the_page_as_its_own_start_type_says_read_after_its_text(
+    first: str, second: str, rendered: bool, expected: tuple[str, ...]
+) -> None:
+    def build(document: Document) -> None:
+        document.add_paragraph("Cover")
+        document.add_section(WD_SECTION[first])
+        document.add_paragraph("@RENDERED Intro" if rendered else "Intro")
+        document.add_paragraph("Scope")
+        document.add_page_break()
+        document.add_paragraph("Terms")
+        document.add_section(WD_SECTION[second])
+        document.add_paragraph("Signatures")
+
+    # Word broke the page right where a section starts: a page of its own only if the section ran on.
+    data = edit_body(
+        word(build), lambda body: body.replace("<w:t>@RENDERED Intro", "<w:lastRenderedPageBreak/><w:t>Intro")
+    )
+    assert pages(data) == expected
+
+
+def test_the_main_part_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    read: list[str] = []
+
+    def counted(archive: zipfile.ZipFile, part: str, *rest: Any) -> None:
+        read.append(part)
+        stream_part(archive, part, *rest)
+
+    monkeypatch.setattr(docx_module, "stream_part", counted)
+    data = word(lambda document: [document.add_paragraph("Page one"), document.add_section(WD_SECTION.NEW_PAGE)])
+
+    assert pages(data) == ("Page one",)
+    assert read.count("word/document.xml") == 1, read
 
 
 def test_pages_break_where_word_last_broke_them() -> None:
