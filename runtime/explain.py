@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from claimflow.runtime.registry.reviews import iso_time
 from claimflow.runtime.registry.runs import RunRow
+from claimflow.runtime.visible import visible
 from claimflow.state.evidence import Evidence
 from claimflow.state.outcomes import ClaimOutcome, RouteDecision
 from claimflow.state.schema import DocumentType, DocumentTypes
@@ -213,7 +214,7 @@ def explain_unstarted(row: RunRow) -> str:
     # registry row and a `run.failed` event, but no state to tell more from.
     return "\n".join(
         [
-            f"run {row.run_id}: {row.filename} (no document stored)",
+            f"run {row.run_id}: {visible(row.filename)} (no document stored)",
             f"outcome: failed ({row.error})",
             "no step ran: intake refused the file before the workflow started",
         ]
@@ -232,7 +233,9 @@ def explain(
         for item in events
         if item["type"] == "model.called"
     }
-    out = [f"run {state.run_id}: {state.document.filename} (document {state.document.document_id[:12]})"]
+    # The name as the CLI's tables show it, on the first line: a line break in it would start a line of its own.
+    name = visible(state.document.filename)
+    out = [f"run {state.run_id}: {name} (document {state.document.document_id[:12]})"]
     out.append(f"outcome: {state.outcome}" + (f" ({state.error})" if state.error else ""))
     u = state.usage
     estimated = sum(1 for item in events if item["type"] == "model.called" and item["data"].get("tokens_estimated"))

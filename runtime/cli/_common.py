@@ -13,7 +13,6 @@ import gc
 import json
 import logging
 import os
-import re
 import sys
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,6 +38,7 @@ from claimflow.runtime.registry.runs import (
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.runtime.views import with_status
+from claimflow.runtime.visible import visible
 from claimflow.state.errors import InvalidDecisionError, UnknownDocumentTypeError
 from claimflow.state.redaction import redact
 
@@ -161,20 +161,6 @@ def status_option(help_text: str, *, default: str | None = None) -> Any:
     return typer.Option("--status", help=help_text, callback=_known_status, show_default=default is not None)
 
 
-# Control characters (escape sequences start with one), and the invisible characters that reorder or break
-# lines, so that a name cannot pass itself off as another text.
-# The zero-width space, the word joiner and the byte-order mark too (`invo\u200bice.pdf` beside `invoice.pdf`);
-# not the zero-width joiner, which joins emoji.
-_UNSEEN = r"\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff"
-_UNSEEN_CHARACTER = re.compile(r"[\x00-\x1f" + _UNSEEN + "]")
-_UNSEEN_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f" + _UNSEEN + "]")  # keeps \t and \n
-
-
-def _visible(match: re.Match[str]) -> str:
-    code = ord(match[0])
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
 def shown(text: object, *, lines: bool = False) -> str:
     r"""`text` as the terminal may print it: rich markup escaped, control characters written out (`\x1b`).
 
@@ -182,8 +168,7 @@ def shown(text: object, *, lines: bool = False) -> str:
         text: A file name, value, quote, reason, name or message from outside claimflow's own code.
         lines: Keep line breaks and tabs (a message of several lines); otherwise they are written out too.
     """
-    unseen = _UNSEEN_BUT_LINES if lines else _UNSEEN_CHARACTER
-    return escape(unseen.sub(_visible, str(text)))
+    return escape(visible(str(text), lines=lines))
 
 
 def message(text: object) -> str:

@@ -26,6 +26,7 @@ from claimflow.runtime.cli._common import (
 from claimflow.runtime.explain import explained
 from claimflow.runtime.registry import RunRow
 from claimflow.runtime.views import public_status, with_status
+from claimflow.state.redaction import redact
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
@@ -133,7 +134,9 @@ def trace(run_id: str, as_json: AsJson = False, data_dir: DataDir = None) -> Non
             )
         else:
             summary = ", ".join(f"{k}={v}" for k, v in item["data"].items() if v not in (None, [], {}))
-            out.print(message(f"{item['at']}  {item['type']:<18} {item['step']:<18} {summary}"), highlight=False)
+            # One event a line: a value's line breaks (a file name's) are written out, as every table shows them.
+            line = f"{item['at']}  {item['type']:<18} {item['step']:<18} {summary}"
+            out.print(shown(redact(line)), highlight=False)
 
 
 @app.command("explain")
