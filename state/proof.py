@@ -12,7 +12,9 @@ quote states *this field*:
    field's own label earlier on the line when it names another date (`Invoice date: 01.03.2024, payable
    until 15.03.2024` proves no issue date of 2024-03-15).
 An amount is not proved by a number written as a duration (`Total due in 30 days`) or a count (`Total (2 items)`,
-`Page 1 of 2`), nor by a rate (`VAT 20%`, which `find_amounts` does not read as an amount).
+`Page 1 of 2`), nor by a rate (`VAT 20%`, which `find_amounts` does not read as an amount). A number is not proved
+by money (`€14.50`), a rate or the figures of a date; one the page prints so that it reads two ways (`14.555 kg`) is
+proved by either reading (14.555, 14555).
 The check that decided is recorded with every verdict and shown by `claimflow explain`.
 """
 
@@ -26,7 +28,17 @@ from typing import Literal
 from claimflow.state.documents import SourceText
 from claimflow.state.evidence import Evidence
 from claimflow.state.labels import LabelHit, LabelIndex, excludes_part
-from claimflow.state.normalize import Span, check_value, find_amounts, normalize_value, parse_amount, value_spans
+from claimflow.state.normalize import (
+    Span,
+    check_value,
+    find_amounts,
+    find_numbers,
+    format_number,
+    normalize_value,
+    parse_amount,
+    parse_number,
+    value_spans,
+)
 from claimflow.state.normalize.amounts import CreditMarks, format_amount
 from claimflow.state.normalize.names import cuts_a_name
 from claimflow.state.schema import DocumentType, Field
@@ -146,6 +158,8 @@ def _reads_as(kind: str, normalized: str) -> bool:
         return normalize_value("date", normalized) is not None
     if kind == "identifier":
         return any(char.isdigit() for char in normalized)
+    if kind == "number":
+        return parse_number(normalized) is not None
     return False
 
 
@@ -191,6 +205,13 @@ def _judge_one(spec: Field, normalized: str, labels: LabelIndex, page: str, star
     )
 
 
+def _as_money(spec: Field, normalized: str, quote: str) -> str | None:
+    """Why a number is not written in a quote that writes it as money (`€14.50`), if that is why."""
+    if spec.kind != "number" or not value_spans("amount", normalized, quote):
+        return None
+    return f"{normalized!r} is written as an amount in quote {quote!r}, not as a number"
+
+
 def judge_spans(spec: Field, normalized: str, labels: LabelIndex, page: str, spans: list[Span]) -> Proof:
     """The best verdict over every place the value is written (page offsets of each token)."""
     verdicts = [_judge_one(spec, normalized, labels, page, start, end) for start, end in spans]
@@ -204,7 +225,8 @@ def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, s
     if checked.normalized is None:
         return Proof(False, "value_unreadable", checked.reason)
     if not checked.ok:
-        return Proof(False, "value_not_in_quote", checked.reason, checked.normalized)
+        return Proof(False, "value_not_in_quote", _as_money(spec, checked.normalized, evidence.quote) or checked.reason,
+                     checked.normalized)  # fmt: skip
     page = source.page(evidence.page)
     spans = [(evidence.start + start, evidence.start + end) for start, end in checked.spans]
     if spec.kind == "amount":
@@ -213,7 +235,9 @@ def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, s
             written = _not_money(page, *spans[0])
             return Proof(False, "value_not_in_quote", f"{checked.normalized!r} is written as {written} "
                          f"({_name_around(page, *spans[0])!r}), not as an amount", checked.normalized)  # fmt: skip
-        as_written, otherwise = amounts_as_written(page, money, checked.normalized, doc_type.credit_marks)
+        spans = money
+    if spec.kind in ("amount", "number"):
+        as_written, otherwise = figures_as_written(page, spans, checked.normalized, doc_type.credit_marks, spec.kind)
         if otherwise is not None:
             return Proof(False, "value_not_in_quote", otherwise, checked.normalized)
         spans = as_written
@@ -228,39 +252,51 @@ def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, s
     return judge_spans(spec, checked.normalized, doc_type.labels, page, spans)
 
 
-def _page_reads(page: str, start: int, end: int, marks: CreditMarks) -> list[Decimal]:
-    """The amounts the page's line can be read as where the quote's figure `start`..`end` stands, signs included.
+def _page_reads(page: str, start: int, end: int, marks: CreditMarks, kind: str) -> list[Decimal]:
+    """The values the page's line can be read as where the quote's figure `start`..`end` stands, signs included.
 
     A quote is read on its own, so where it is cut decides a sign or a number: `- £612.40` cut from `Total -
     £612.40` (a separator) reads negative, `£612.40` cut from `Refund: -£612.40` or `612.40` from `(612.40)`
-    positive, `612.40` cut from `1,612.40` a smaller number. The line is what the document says; where it reads
-    several ways (`19 285,00`: 19 and 285.00, or 19285.00), each counts. Empty when it reads no amount there.
+    positive, `612.40` cut from `1,612.40` a smaller number, `14.50` cut from `€14.50` a number where the page
+    writes money. The line is what the document says; where it reads several ways (`19 285,00`: 19 and 285.00, or
+    19285.00; the number `14.555`: 14.555 or 14555), each counts. Empty when it reads no `kind` there.
     """
     line_start, line = _line_of(page, start, end)
+    if kind == "number":
+        found = [(m.start, m.end, m.readings) for m in find_numbers(line)]
+    else:
+        found = [(m.start, m.end, (m.value,)) for m in find_amounts(line, marks=marks)]
     return [
-        found.value
-        for found in find_amounts(line, marks=marks)
-        if line_start + found.start <= start and end <= line_start + found.end
+        value
+        for found_start, found_end, values in found
+        if line_start + found_start <= start and end <= line_start + found_end
+        for value in values
     ]
 
 
-def amounts_as_written(
-    page: str, spans: list[Span], normalized: str, marks: CreditMarks
+def figures_as_written(
+    page: str, spans: list[Span], normalized: str, marks: CreditMarks, kind: str
 ) -> tuple[list[Span], str | None]:
-    """Of an amount's figures in its quote (page offsets), those the page's line reads as `normalized` too.
+    """Of an amount's or a number's figures in its quote (page offsets), those the page's line reads as it too.
 
     With none, why not, in words: the quote was cut so that its sign (or its number) reads otherwise than the page
-    writes it (`_page_reads`). A figure the line reads as no amount is left to the quote's reading.
+    writes it (`_page_reads`). A figure the line reads as no amount is left to the quote's reading; one it reads as
+    no number is money, a rate or a date there (`€14.50` cut to `14.50`), and proves no number.
     """
-    amount = parse_amount(normalized)
-    readings = [_page_reads(page, start, end, marks) for start, end in spans]
-    kept = [span for span, read in zip(spans, readings, strict=True) if not read or amount in read]
+    value = parse_number(normalized) if kind == "number" else parse_amount(normalized)
+    readings = [_page_reads(page, start, end, marks, kind) for start, end in spans]
+    kept = [
+        span for span, read in zip(spans, readings, strict=True) if value in read or (kind == "amount" and not read)
+    ]
     if kept or not spans:
         return kept, None
-    written, claimed = readings[0][0], amount or Decimal(0)
-    cut = "where the quote is cut changes the sign" if abs(written) == abs(claimed) else "the quote cuts the number"
     line = _name_around(page, *spans[0])
-    return [], f"the page writes {line!r}, which reads {format_amount(written)} there, not {normalized}: {cut}"
+    if not readings[0]:
+        return [], f"the page writes {line!r}, where {normalized} is no {kind}: money, a rate or a date"
+    written, claimed = readings[0][0], value or Decimal(0)
+    cut = "where the quote is cut changes the sign" if abs(written) == abs(claimed) else "the quote cuts the number"
+    shown = format_number(written) if kind == "number" else format_amount(written)
+    return [], f"the page writes {line!r}, which reads {shown} there, not {normalized}: {cut}"
 
 
 def _line_of(page: str, start: int, end: int) -> tuple[int, str]:

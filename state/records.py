@@ -9,7 +9,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from claimflow.state.evidence import Evidence
-from claimflow.state.normalize import parse_amount, parse_iso_date
+from claimflow.state.normalize import parse_amount, parse_iso_date, parse_number
 from claimflow.state.outcomes import FieldResult, FieldStatus, TableRow
 from claimflow.state.schema import DocumentType, DocumentTypes
 from claimflow.state.schema.fields import Column
@@ -53,7 +53,7 @@ class RecordRow(BaseModel):
     evidence: Evidence
 
 
-_PYTHON: dict[str, type] = {"date": date, "amount": Decimal, "percentage": Decimal, "boolean": bool}
+_PYTHON: dict[str, type] = {"date": date, "amount": Decimal, "percentage": Decimal, "number": Decimal, "boolean": bool}
 
 
 def _python_type(kind: str) -> type:
@@ -99,6 +99,8 @@ def typed_value(kind: str, value: str | None) -> object:
         return parse_iso_date(value)
     if kind in ("amount", "percentage"):
         return parse_amount(value)
+    if kind == "number":
+        return parse_number(value)  # `14.555` is fourteen and a bit, where an amount's reading groups thousands
     if kind == "boolean":
         return value == "true"
     return value

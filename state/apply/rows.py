@@ -11,7 +11,7 @@ from claimflow.state.documents import SourceText
 from claimflow.state.evidence import Evidence, locate
 from claimflow.state.normalize import CreditMarks, ValueCheck, check_value, wrapped_text_spans
 from claimflow.state.outcomes import ClaimOutcome, TableRow
-from claimflow.state.proof import Check, amounts_as_written
+from claimflow.state.proof import Check, figures_as_written
 from claimflow.state.schema import Column, DocumentType, Field
 
 
@@ -19,13 +19,14 @@ def _check_cell(column: Column, raw: str, evidence: Evidence, page: str, marks: 
     """A cell is written in its row's quote as a whole token; a text cell may also run on around the figures.
 
     An amount's `CR` and `DR` read as the type's `credit_marks` say, and as the page's line reads them: a quote
-    that stops before a row's `CR` or trailing minus does not make a credit a charge (`amounts_as_written`).
+    that stops before a row's `CR` or trailing minus does not make a credit a charge, nor one cut after a `€` a
+    number of money (`figures_as_written`).
     """
     quote = evidence.quote
     checked = check_value(column.kind, raw, quote, column.choices, marks=marks)
-    if checked.ok and column.kind == "amount" and checked.normalized is not None:
+    if checked.ok and column.kind in ("amount", "number") and checked.normalized is not None:
         spans = [(evidence.start + start, evidence.start + end) for start, end in checked.spans]
-        _, otherwise = amounts_as_written(page, spans, checked.normalized, marks)
+        _, otherwise = figures_as_written(page, spans, checked.normalized, marks, column.kind)
         if otherwise is not None:
             return ValueCheck(False, checked.normalized, otherwise, ())
     if checked.ok or column.kind != "text" or checked.normalized is None:

@@ -8,6 +8,7 @@ stands in the quote as one (see `tokens.py`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal, get_args
@@ -25,17 +26,19 @@ from claimflow.state.normalize.choices import BOOLEAN_CHOICES, Choices, choice_o
 from claimflow.state.normalize.currency import ISO_4217, currency_mentions, currency_readings, is_currency_code
 from claimflow.state.normalize.dates import DateMatch, date_readings, find_dates, parse_iso_date
 from claimflow.state.normalize.durations import DurationMatch, duration_readings, find_durations, parse_duration
+from claimflow.state.normalize.numbers import NumberMatch, find_numbers, format_number, parse_number
 from claimflow.state.normalize.percentages import find_percentages, parse_percentage
 from claimflow.state.normalize.text import collapse_space, compact, fold
 from claimflow.state.normalize.tokens import Span, value_spans, wrapped_text_spans
 
 ValueKind = Literal[
-    "text", "identifier", "date", "amount", "currency", "duration", "percentage", "enum", "boolean"
+    "text", "identifier", "date", "amount", "currency", "duration", "percentage", "number", "enum", "boolean"
 ]  # fmt: skip
 """Kinds of a single value (a field, or a column of a table)."""
 
 FieldKind = Literal[
-    "text", "identifier", "date", "amount", "currency", "duration", "percentage", "enum", "boolean", "table"
+    "text", "identifier", "date", "amount", "currency", "duration", "percentage", "number", "enum", "boolean",
+    "table",
 ]  # fmt: skip
 """Kinds of a field: every value kind, and `table`, a repeating row of typed columns (line items)."""
 
@@ -54,6 +57,7 @@ __all__ = [
     "DateMatch",
     "DurationMatch",
     "FieldKind",
+    "NumberMatch",
     "Span",
     "ValueCheck",
     "ValueKind",
@@ -68,14 +72,17 @@ __all__ = [
     "find_amounts",
     "find_dates",
     "find_durations",
+    "find_numbers",
     "find_percentages",
     "fold",
     "format_amount",
+    "format_number",
     "is_currency_code",
     "normalize_value",
     "not_canonical",
     "parse_amount",
     "parse_duration",
+    "parse_number",
     "parse_iso_date",
     "parse_percentage",
     "value_spans",
@@ -104,6 +111,31 @@ def _date(value: str) -> str | None:
     return matches[0].readings[0]
 
 
+def _amount(value: str) -> str | None:
+    amount = parse_amount(value)
+    return format_amount(amount) if amount is not None else None
+
+
+def _currency(value: str) -> str | None:
+    code = value.upper()
+    if is_currency_code(code):
+        return code
+    readings = currency_readings(value)
+    return next(iter(readings)) if len(readings) == 1 else None
+
+
+def _number(value: str) -> str | None:
+    number = parse_number(value)
+    return format_number(number) if number is not None else None
+
+
+_READERS: dict[str, Callable[[str], str | None]] = {
+    "date": _date, "amount": _amount, "currency": _currency, "duration": parse_duration,
+    "percentage": parse_percentage, "number": _number,
+}  # fmt: skip
+"""The canonical form of a value of each kind that is read by its form alone (not text, nor a vocabulary)."""
+
+
 def normalize_value(kind: ValueKind, value: str, choices: Choices | None = None) -> str | None:
     """Return the canonical form of `value` for `kind`, or None when it cannot be read as one.
 
@@ -116,26 +148,14 @@ def normalize_value(kind: ValueKind, value: str, choices: Choices | None = None)
         return collapse_space(value)
     if kind == "identifier":
         return collapse_space(value) if compact(value) else None
-    if kind == "date":
-        return _date(value)
-    if kind == "amount":
-        amount = parse_amount(value)
-        return format_amount(amount) if amount is not None else None
-    if kind == "currency":
-        code = value.upper()
-        if is_currency_code(code):
-            return code
-        readings = currency_readings(value)
-        return next(iter(readings)) if len(readings) == 1 else None
-    if kind == "duration":
-        return parse_duration(value)
-    if kind == "percentage":
-        return parse_percentage(value)
     if kind == "enum":
         return choice_of(value, choices or {})
     if kind == "boolean":
         return choice_of(value, BOOLEAN_CHOICES)
-    raise AssertionError(f"unhandled field kind {kind!r}")
+    read = _READERS.get(kind)
+    if read is None:
+        raise AssertionError(f"unhandled field kind {kind!r}")
+    return read(value)
 
 
 def with_article(kind: str) -> str:
@@ -144,9 +164,9 @@ def with_article(kind: str) -> str:
 
 
 _PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
-"""An amount written as canonical amounts are: ASCII digits, a dot before the decimals, no grouping."""
+"""An amount or number written as canonical ones are: ASCII digits, a dot before the decimals, no grouping."""
 _CANONICAL = {
-    "date": "'2024-03-14'", "amount": "'12.50'", "percentage": "'19.5'", "currency": "'EUR'",
+    "date": "'2024-03-14'", "amount": "'12.50'", "percentage": "'19.5'", "number": "'14.5'", "currency": "'EUR'",
     "duration": "'2 years'", "boolean": "'true' or 'false'",
 }  # fmt: skip
 """An example of each typed kind's canonical text, for messages."""
@@ -157,16 +177,17 @@ def not_canonical(kind: ValueKind, value: str, choices: Choices | None = None) -
 
     Rules read the canonical text apply stores (`2024-03-14`, `12.50`, `true`, an enum's value): text in another
     form reads as no value (a date `01.05.2024`, an amount `lots`) or as another one (a boolean `yes` as false).
-    Text and identifiers are read as they are, and an amount written as canonical amounts are, a plain decimal with
-    a dot, as the number it writes (`12.5` is 12.50). An amount as a page prints it (`1.234,56`, `1,234.56`) is
-    refused with its canonical text (`1234.56`), as a date is: no stored value is so written, and `1,234` or
-    `12.345` reads as a thousand and more, where a test may mean one and a bit.
+    Text and identifiers are read as they are, and an amount or a number written as canonical ones are, a plain
+    decimal with a dot, as the number it writes (`12.5` is the amount 12.50, `14.50` the number 14.5). One as a page
+    prints it (`1.234,56`, `1,234.56`, a number's unit: `14.5 kg`) is refused with its canonical text (`1234.56`,
+    `14.5`), as a date is: no stored value is so written, and `1,234` or `12.345` reads as a thousand and more,
+    where a test may mean one and a bit.
     """
     if kind in ("text", "identifier"):
         return None
     canonical = normalize_value(kind, value, choices)
     if canonical == value or (
-        kind == "amount"
+        kind in ("amount", "number")
         and canonical is not None
         and _PLAIN_DECIMAL.fullmatch(value)
         and Decimal(value) == Decimal(canonical)

@@ -22,6 +22,7 @@ from claimflow.state.normalize.choices import BOOLEAN_CHOICES, Choices, choice_s
 from claimflow.state.normalize.currency import ISO_4217, currency_mentions
 from claimflow.state.normalize.dates import find_dates
 from claimflow.state.normalize.durations import find_durations
+from claimflow.state.normalize.numbers import find_numbers
 from claimflow.state.normalize.percentages import find_percentages
 from claimflow.state.normalize.text import compact, visible
 
@@ -138,6 +139,9 @@ def _spans(kind: str, normalized: str, text: str, choices: Choices | None, marks
         spans = ((m.start, m.end) for m in find_durations(text) if m.canonical == normalized)
     elif kind == "percentage":
         spans = ((m.start, m.end) for m in find_percentages(text) if _same_number(m.value, normalized))
+    elif kind == "number":
+        # A figure that reads two ways (`14.555`: 14.555 or 14555) writes either.
+        spans = ((m.start, m.end) for m in find_numbers(text) if any(_same_number(v, normalized) for v in m.readings))
     elif kind == "enum":
         spans = iter(choice_spans(normalized, text, choices or {}))
     elif kind == "boolean":

@@ -161,7 +161,8 @@ class Field:
 
     Args:
         name: The field's key in records, exports and review edits.
-        kind: text, identifier, date, amount, currency, duration, percentage, enum, boolean or table.
+        kind: text, identifier, date, amount, currency, duration, percentage, number (a quantity, a weight, a
+            measure: read without its unit, never as money), enum, boolean or table.
         required: A document without an accepted value goes to review.
         multiple: The field holds several values (e.g. the parties of a contract); one claim per value.
         description: What the field means; models see it.

@@ -17,22 +17,34 @@ from decimal import Decimal
 from pathlib import Path
 
 from claimflow.state.errors import RuleFieldError
-from claimflow.state.normalize import parse_amount, parse_iso_date
+from claimflow.state.normalize import parse_amount, parse_iso_date, parse_number
 from claimflow.state.outcomes import FieldResult, RuleResult, TableRow
 from claimflow.state.schema.fields import Field
 
 _USABLE = ("accepted", "edited")
-_VALUE_ACCESSORS = "doc.text(), doc.amount(), doc.date(), doc.boolean() or doc.all()"
-_TYPED_READS = {"amount": ("amount", "percentage"), "date": ("date",), "boolean": ("boolean",)}
+_VALUE_ACCESSORS = "doc.text(), doc.amount(), doc.number(), doc.date(), doc.boolean() or doc.all()"
+_TYPED_READS = {
+    "amount": ("amount", "percentage"), "number": ("number",), "date": ("date",), "boolean": ("boolean",),
+}  # fmt: skip
 """The accessors that type a value, and the field kinds each reads (`text`, `all` and `has` read any)."""
-_READER_OF = {"amount": "doc.amount()", "percentage": "doc.amount()", "date": "doc.date()", "boolean": "doc.boolean()"}
+_READER_OF = {
+    "amount": "doc.amount()", "percentage": "doc.amount()", "number": "doc.number()", "date": "doc.date()",
+    "boolean": "doc.boolean()",
+}  # fmt: skip
 """The accessor that reads a field of each typed kind; any other kind is read as text."""
-_ROW_READER_OF = {"amount": "row.amount()", "percentage": "row.amount()", "date": "row.date()"}
+_ROW_READER_OF = {
+    "amount": "row.amount()", "percentage": "row.amount()", "number": "row.number()", "date": "row.date()",
+}  # fmt: skip
 """The accessor that reads a cell of each typed kind; any other kind (a boolean too) is read as text."""
 
 
 def _decimal(value: str | None) -> Decimal | None:
     return parse_amount(value) if value is not None else None
+
+
+def _number(value: str | None) -> Decimal | None:
+    # Not `parse_amount`: a number's `14.555` is fourteen and a bit, an amount's fourteen thousand and more.
+    return parse_number(value) if value is not None else None
 
 
 def _asked_at() -> str:
@@ -79,6 +91,10 @@ class Row:
     def amount(self, column: str) -> Decimal | None:
         """The cell as a Decimal (amount and percentage cells)."""
         return _decimal(self._cell(column, "amount"))
+
+    def number(self, column: str) -> Decimal | None:
+        """The cell as a Decimal (number cells: quantities, weights, measures)."""
+        return _number(self._cell(column, "number"))
 
     def date(self, column: str) -> date | None:
         """The cell as a date."""
@@ -178,6 +194,12 @@ class RuleInput:
         self._value_field(name, "amount")
         value = self._usable(name)
         return _decimal(value) if isinstance(value, str) else None
+
+    def number(self, name: str) -> Decimal | None:
+        """A number field (a quantity, a weight, a measure) as a Decimal."""
+        self._value_field(name, "number")
+        value = self._usable(name)
+        return _number(value) if isinstance(value, str) else None
 
     def date(self, name: str) -> date | None:
         """A date field as a date."""
