@@ -57,8 +57,17 @@ def _printed_as(labels: Sequence[str]) -> str:
     return f" Printed as: {', '.join(labels)}." if labels else ""
 
 
+_NUMBER = "number, a plain decimal with a dot like 14.5 or 1250, without grouping or unit"
+"""How a number field or column is listed: the shared instructions name no number (a type that has none renders as
+before, and keeps its prompt ref), so its canonical form is said where one is listed."""
+
+
+def _kind(kind: str) -> str:
+    return _NUMBER if kind == "number" else kind
+
+
 def _traits(spec: Field) -> list[str]:
-    traits = [spec.kind, "required" if spec.required else "optional"]
+    traits = [_kind(spec.kind), "required" if spec.required else "optional"]
     if spec.multiple:
         traits.append("one claim per value")
     if spec.choices:
@@ -74,7 +83,7 @@ def render_fields(doc_type: DocumentType) -> str:
         labels = _printed_as(spec.labels)
         lines.append(f"- {spec.name} ({', '.join(_traits(spec))}){description}.{labels}".replace("..", "."))
         for column in spec.columns:
-            traits = [column.kind, "required" if column.required else "optional"]
+            traits = [_kind(column.kind), "required" if column.required else "optional"]
             column_description = f": {column.description}" if column.description else ""
             if column.labels:  # template 1 listed none, and closed no column's line with a full stop: so unlabelled
                 column_description = f"{column_description}.{_printed_as(column.labels)}".replace("..", ".")

@@ -8,8 +8,8 @@ type's columns, so records of several types go to one file per type (`records.in
 A CSV is opened in spreadsheets, which run a cell that starts with `=`, `+`, `-` or `@` as a formula: text from a
 document (`=HYPERLINK(...)` as a vendor name or a file name) could fetch URLs or run commands there. Such a cell,
 or one starting with a tab or a carriage return, is written with a leading `'` (OWASP's advice), which
-spreadsheets show as text. Numbers the record types as numbers (amounts, percentages) are written as they are,
-so `-12.50` stays a negative number; every other cell is text, and is neutralised.
+spreadsheets show as text. Values the record types as numbers (amounts, percentages, numbers) are written as they
+are, so `-12.50` and `-3` stay negative numbers; every other cell is text, and is neutralised.
 
 A field that holds several values has them in one cell, joined by `; `. A value that itself holds a `;` or starts
 with a double quote is written in double quotes, its own quotes doubled (`"Smith; Jones"; Acme`), so the cell

@@ -31,7 +31,7 @@ from claimflow.runtime.backends.rules._generic_detect import find_title, label_h
 from claimflow.runtime.backends.rules._generic_fields import MAX_QUOTE, Read, field_reads
 from claimflow.runtime.backends.rules._generic_tables import table_rows
 from claimflow.runtime.backends.rules._lines import Span, evidence, span_of, split_lines
-from claimflow.runtime.backends.rules._values import Writing, date_order
+from claimflow.runtime.backends.rules._values import Writing, date_order, decimal_mark
 from claimflow.state.claims import ExtractionClaim, FieldClaim
 from claimflow.state.evidence import ClaimedEvidence
 from claimflow.state.normalize import currency_mentions, fold
@@ -96,7 +96,7 @@ def generic_extract(pages: Sequence[str], doc_type: DocumentType) -> ExtractionC
         reads differently at two labels); and the rows of each table whose rows all read.
     """
     lines = split_lines(pages)
-    writing = Writing(date_order(pages), doc_type.credit_marks)
+    writing = Writing(date_order(pages), doc_type.credit_marks, decimal_mark(pages))
     reads = _strongest_first(field_reads(doc_type, pages, lines, writing))
     fields = to_claims(doc_type, pages, [Finding(r.field, r.value, r.confidence, r.quote) for r in reads])
     fields += to_claims(doc_type, pages, _currency_beside(doc_type, pages, reads, fields))

@@ -1,10 +1,10 @@
 """Table cells: a stretch of a row read whole as one value of its column's kind.
 
 A cell holds its value and nothing else but what commonly rides along: a currency beside an amount
-(`74,70 €`, `$8.25`, even a symbol that names no single currency), a unit after a quantity (`3 Stk.`,
-`12 pcs`), punctuation. Rows printed with single spaces are read from the right, one value per column
-(`last_value`); a currency written right before an amount goes with it, not with the cell to its left.
-The columns left of a row's one text column are read from the left (`first_value`).
+(`74,70 €`, `$8.25`, even a symbol that names no single currency), a unit after a quantity, an amount's or a
+number's (`3 Stk.`, `12 pcs`, `14.5 kg`), punctuation. Rows printed with single spaces are read from the right,
+one value per column (`last_value`); a currency written right before an amount goes with it, not with the cell to
+its left. The columns left of a row's one text column are read from the left (`first_value`).
 """
 
 from __future__ import annotations
@@ -67,6 +67,8 @@ def first_value(spec: Typed, text: str, writing: Writing) -> Reading | None:
 
 
 def _rest_is_empty(kind: ValueKind, rest: str) -> bool:
+    if kind == "number":
+        return bool(_UNIT.fullmatch(rest))  # a number beside a currency is money: `find_numbers` reads none there
     if kind != "amount":
         return bool(_PUNCTUATION.fullmatch(rest))
     # A quantity may carry its unit ("3 Stk.", "12 pcs"); an amount its currency.

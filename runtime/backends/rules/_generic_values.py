@@ -20,12 +20,15 @@ from claimflow.state.normalize import (
     BOOLEAN_CHOICES,
     VALUE_KINDS,
     Choices,
+    NumberMatch,
     ValueKind,
     collapse_space,
     currency_mentions,
     find_durations,
+    find_numbers,
     find_percentages,
     format_amount,
+    format_number,
     normalize_value,
 )
 from claimflow.state.normalize.choices import choice_spans
@@ -124,6 +127,8 @@ def tokens(kind: ValueKind, choices: Choices, text: str, writing: Writing) -> li
             for m in find_percentages(text)
             if (value := normalize_value("percentage", text[m.start : m.end])) is not None
         ]
+    elif kind == "number":
+        found = [_number(m, writing) for m in find_numbers(text)]
     elif kind in ("enum", "boolean"):
         vocabulary = choices if kind == "enum" else BOOLEAN_CHOICES
         found = [
@@ -136,6 +141,18 @@ def tokens(kind: ValueKind, choices: Choices, text: str, writing: Writing) -> li
     else:
         found = []
     return _outermost(sorted(found, key=lambda r: (r.start, -r.end)))
+
+
+def _number(match: NumberMatch, writing: Writing) -> Reading:
+    """A number, read as the document marks its decimals.
+
+    `14.555` and `1,250` read two ways. Where the document's other figures show its decimal mark (`12.50`, or
+    `12,50`), that decides; where they do not, the reading common for quantities is taken (`14.555` is 14.555,
+    `1,250` is 1250), unsure: a field so read has its confidence lowered and goes to review. The evidence check
+    accepts either reading, so a reviewer may set the other one.
+    """
+    value, sure = match.read_with(writing.decimals)
+    return Reading(match.start, match.end, format_number(value), sure)
 
 
 def _identifier(text: str, at: int) -> Reading | None:

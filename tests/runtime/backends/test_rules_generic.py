@@ -52,7 +52,7 @@ DELIVERY = DocumentType(
         Field("discount", "percentage", labels=("Discount", "Rabatt")),
         Field("warranty", "duration", labels=("Warranty", "Gewährleistung")),
         Field("carriers", "text", multiple=True, labels=("Carrier", "Spediteur")),
-        Field("weight", "amount", labels=("Gross Weight", "Bruttogewicht")),
+        Field("weight", "number", labels=("Gross Weight", "Bruttogewicht")),
     ],
 )  # fmt: skip
 
@@ -310,7 +310,7 @@ def test_a_document_without_labels_gets_no_claims() -> None:
 # kinds ----------------------------------------------------------------------------------------------------
 
 
-def test_enum_boolean_percentage_duration_and_several_values() -> None:
+def test_enum_boolean_percentage_duration_number_and_several_values() -> None:
     claim = generic_extract([DELIVERY_EN], DELIVERY)
     values = _values(claim)
     assert values["note_number"] == "LS-2024-0042"
@@ -318,7 +318,7 @@ def test_enum_boolean_percentage_duration_and_several_values() -> None:
     assert values["partial"] == "false"
     assert values["discount"] == "2.5"
     assert values["warranty"] == "24 months"
-    assert values["weight"] == "125.50"
+    assert values["weight"] == "125.5"  # a number, not money: the unit is no part of it
     carriers = _claims(claim, "carriers")
     assert [c.value for c in carriers] == ["DHL Freight", "Dachser SE"]
     assert all(c.confidence >= AUTO_ACCEPT for c in carriers)  # several values of a multiple field agree
