@@ -13,6 +13,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from claimflow.runtime.ingest._docx_ink import INK, Ink, ink_value
 from claimflow.runtime.ingest._ooxml import Budget, stream_part
 from claimflow.runtime.ingest._wordml import NAMESPACES, attribute, integer, on
 
@@ -29,7 +30,10 @@ class Styles:
     based_on: dict[str, str] = field(default_factory=dict)
     list_id: dict[str, str] = field(default_factory=dict)
     list_level: dict[str, int] = field(default_factory=dict)
+    ink: dict[str, dict[str, str]] = field(default_factory=lambda: {name: {} for name in INK})
+    shading: dict[str, str] = field(default_factory=dict)
     default: bool = False
+    default_ink: Ink = field(default_factory=dict)
     default_paragraph: str | None = None
     _found: dict[tuple[int, str], object] = field(default_factory=dict, repr=False)
 
@@ -67,6 +71,26 @@ class Styles:
             return direct
         return self.default ^ self.hides(self.paragraph_style(paragraph_style)) ^ self.hides(run_style)
 
+    def run_ink(self, paragraph_style: str | None, run_style: str | None, direct: Ink) -> Ink:
+        """How a run's text looks (the properties in `INK`), each from the nearest level that sets it.
+
+        The run's own, else its character style's, else its paragraph style's, else the document defaults'.
+        """
+        paragraph_style = self.paragraph_style(paragraph_style)
+        found: Ink = {}
+        for name, by_style in self.ink.items():
+            value = direct.get(name)
+            value = value if value is not None else self._nearest(run_style, by_style)
+            value = value if value is not None else self._nearest(paragraph_style, by_style)
+            value = value if value is not None else self.default_ink.get(name)
+            if value is not None:
+                found[name] = value
+        return found
+
+    def paragraph_shading(self, style: str | None) -> str | None:
+        """The shading (`w:shd`, as `Ink` keeps it) the paragraph style gives its paragraphs."""
+        return self._nearest(self.paragraph_style(style), self.shading)
+
     def numbering(self, style: str | None) -> tuple[str | None, int | None]:
         """The list (`w:numId`) and level (`w:ilvl`) the paragraph style gives, each None where none says."""
         style = self.paragraph_style(style)
@@ -90,10 +114,10 @@ def read_styles(archive: zipfile.ZipFile, part: str | None, budget: Budget) -> S
                 styles.default_paragraph = styles.default_paragraph or current[0]
         elif name == "basedOn" and path[-1:] == ["style"]:
             styles.based_on[style] = attribute(attributes, "val") or ""
-        elif name == "vanish" and path[-2:] == ["style", "rPr"]:
-            styles.vanish[style] = on(attributes)
-        elif name == "vanish" and path[-2:] == ["rPrDefault", "rPr"]:
-            styles.default = on(attributes)
+        elif path[-2:] == ["style", "rPr"] or path[-2:] == ["rPrDefault", "rPr"]:
+            _run_property(styles, style if path[-2] == "style" else None, name, attributes)
+        elif name == "shd" and path[-2:] == ["style", "pPr"]:
+            styles.shading[style] = ink_value(name, attributes)
         elif name == "numId" and path[-3:] == ["style", "pPr", "numPr"]:
             styles.list_id[style] = attribute(attributes, "val") or ""
         elif name == "ilvl" and path[-3:] == ["style", "pPr", "numPr"] and (level := integer(attributes)) is not None:
@@ -105,3 +129,17 @@ def read_styles(archive: zipfile.ZipFile, part: str | None, budget: Budget) -> S
 
     stream_part(archive, part, budget, (start, end, lambda _: None))
     return styles
+
+
+def _run_property(styles: Styles, style: str | None, name: str, attributes: dict[str, str]) -> None:
+    """A run property of `style`, or of the document defaults (`w:rPrDefault`) when `style` is None."""
+    if name == "vanish":
+        if style is None:
+            styles.default = on(attributes)
+        else:
+            styles.vanish[style] = on(attributes)
+    elif name in INK:
+        if style is None:
+            styles.default_ink[name] = ink_value(name, attributes)
+        else:
+            styles.ink[name][style] = ink_value(name, attributes)

@@ -10,9 +10,10 @@ result), the fallback copy of a text box (`mc:Fallback`) and the properties of e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
+from claimflow.runtime.ingest._docx_ink import INK, Ink, ink_value, page_colour, unseen
 from claimflow.runtime.ingest._docx_numbering import ListNumbers, Numbering
 from claimflow.runtime.ingest._docx_styles import Styles
 from claimflow.runtime.ingest._wordml import NAMESPACES, attribute, integer, on, starts_page
@@ -60,6 +61,7 @@ class _Run:
     direct: bool | None = None
     style: str | None = None
     hidden: bool = False
+    ink: Ink = field(default_factory=dict)  # its own colour, size, highlight and shading
 
 
 @dataclass
@@ -70,6 +72,7 @@ class _Paragraph:
     section_break: bool = False
     list_id: str | None = None
     list_level: int | None = None
+    shading: str | None = None  # its own `w:shd`, as `Ink` keeps it
     begun: bool = False  # whether its properties are known and its number written
 
 
@@ -81,6 +84,8 @@ class TextWalker:
         self.sink, self.styles = sink, styles
         self.lists = ListNumbers(numbering)
         self.new_page = True  # whether the section whose properties are being read starts a new page
+        self.page = page_colour(None)
+        self.boxes = 0  # depth inside text boxes, whose fill is not read
         self.path: list[str] = []
         self.skip = 0  # depth inside an element whose content is left out
         self.properties = 0  # depth inside properties (pPr, rPr, sectPr, ...)
@@ -119,19 +124,26 @@ class TextWalker:
             if name == "type":
                 self.new_page = starts_page(attributes)
         elif parent == "rPr" and grand == "r":
-            if name == "vanish":
-                self.run.direct = on(attributes)
-            elif name == "rStyle":
-                self.run.style = attribute(attributes, "val")
+            self._run_property(name, attributes)
         elif grand == "pPr":
             self._mark_or_list(parent, name, attributes)
         elif parent == "pPr":
             if name == "pStyle":
                 self.paragraph.style = attribute(attributes, "val")
+            elif name == "shd":
+                self.paragraph.shading = ink_value(name, attributes)
             elif name == "pageBreakBefore" and on(attributes):
                 self.sink.page_break(forced=False)
             elif name == "sectPr":
                 self.paragraph.section_break = True  # a section ends with this paragraph
+
+    def _run_property(self, name: str, attributes: dict[str, str]) -> None:
+        if name == "vanish":
+            self.run.direct = on(attributes)
+        elif name == "rStyle":
+            self.run.style = attribute(attributes, "val")
+        elif name in INK:
+            self.run.ink[name] = ink_value(name, attributes)
 
     def _mark_or_list(self, parent: str, name: str, attributes: dict[str, str]) -> None:
         """A property of the paragraph mark (`w:pPr/w:rPr`) or of the paragraph's list (`w:pPr/w:numPr`)."""
@@ -150,7 +162,12 @@ class TextWalker:
         if name == "p":
             self.paragraph = _Paragraph()
         elif name == "r":
-            self.run = _Run(hidden=self.styles.hidden(self.paragraph.style, None, None))
+            self.run = _Run()
+            self._run_hidden()
+        elif name == "background":
+            self.page = page_colour(attribute(attributes, "color"))
+        elif name == "txbxContent":
+            self.boxes += 1
         elif name in ("tr", "tbl"):
             self.sink.newline()
         elif name == "tc":
@@ -207,8 +224,12 @@ class TextWalker:
             self.fields.pop()
 
     def _run_hidden(self) -> None:
-        """The run's own `w:vanish` decides, else its styles and the defaults toggle it."""
-        self.run.hidden = self.styles.hidden(self.paragraph.style, self.run.style, self.run.direct)
+        """Hidden by `w:vanish` (the run's own decides, else its styles and the defaults toggle it), or unseen."""
+        paragraph, run = self.paragraph, self.run
+        run.hidden = self.styles.hidden(paragraph.style, run.style, run.direct)
+        if not run.hidden and not self.cells and not self.boxes:  # cells and boxes: fills not read
+            shading = paragraph.shading or self.styles.paragraph_shading(paragraph.style)
+            run.hidden = unseen(self.styles.run_ink(paragraph.style, run.style, run.ink), shading, self.page)
 
     def _visible(self) -> bool:
         return not self.run.hidden and all(self.fields)
@@ -241,6 +262,8 @@ class TextWalker:
             self.cells -= 1
         elif name in ("tr", "tbl"):
             self.sink.newline()
+        elif name == "txbxContent":
+            self.boxes -= 1
 
     def _end_paragraph(self) -> None:
         self._begin()  # an empty paragraph of a list still shows its number
