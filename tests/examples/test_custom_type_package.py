@@ -262,7 +262,7 @@ def test_the_installed_type_is_listed_with_its_fields_rules_and_source(
     assert re.fullmatch(r"entry point purchase_order \(claimflow-purchase-orders [\w.]+\)", po["source"]), po["source"]
     assert po["target"] == "claimflow_purchase_orders:PURCHASE_ORDER"
     assert Path(po["file"]).is_relative_to(site)
-    assert (po["version"], po["prompt"]) == ("1", "extract_purchase_order@1+t2")  # labelled columns: template 2
+    assert (po["version"], po["prompt"]) == ("2", "extract_purchase_order@2+t2")  # labelled columns: template 2
     assert po["titles"] == ["Purchase Order", "Bestellung"]
     assert {f["name"]: (f["kind"], f["required"]) for f in po["fields"]} == FIELDS
     (table,) = [f for f in po["fields"] if f["kind"] == "table"]
@@ -289,11 +289,11 @@ def test_the_scanned_order_completes_with_its_values_and_lines(views: dict[str, 
     view = views["po-1003.png"]
     _assert_completed(view, CLEAN["po-1003.png"])
     assert view["fields"]["line_items"]["value"] == [
-        {"description": "Nitrile exam gloves, medium, box of 100", "quantity": "40.00", "unit_price": "8.25",
+        {"description": "Nitrile exam gloves, medium, box of 100", "quantity": "40", "unit_price": "8.25",
          "amount": "330.00"},
-        {"description": "Disposable prophy angles, pack of 144", "quantity": "5.00", "unit_price": "46.80",
+        {"description": "Disposable prophy angles, pack of 144", "quantity": "5", "unit_price": "46.80",
          "amount": "234.00"},
-        {"description": "Surface disinfectant wipes, canister", "quantity": "24.00", "unit_price": "11.90",
+        {"description": "Surface disinfectant wipes, canister", "quantity": "24", "unit_price": "11.90",
          "amount": "285.60"},
     ]  # fmt: skip
 
@@ -304,7 +304,7 @@ def test_the_pdf_order_lines_are_read_and_add_up(views: dict[str, dict[str, Any]
     assert lines["status"] == "accepted"
     assert [row["amount"] for row in lines["value"]] == ["177.60", "59.70", "29.60", "193.50", "108.75"]
     assert lines["value"][0] == {
-        "description": "Hex bolts M8 x 40 mm, zinc plated, box of 100", "quantity": "12.00", "unit_price": "14.80",
+        "description": "Hex bolts M8 x 40 mm, zinc plated, box of 100", "quantity": "12", "unit_price": "14.80",
         "amount": "177.60",
     }  # fmt: skip
     assert sum(Decimal(row["amount"]) for row in lines["value"]) == Decimal(CLEAN["po-1001.pdf"]["total_amount"])

@@ -31,7 +31,7 @@ PURCHASE_ORDER = DocumentType(
         "dates, the ordered lines and the order total."
     ),
     titles=("Purchase Order", "Bestellung"),
-    version="1",
+    version="2",
     fields=[
         Field(
             "po_number",
@@ -126,7 +126,7 @@ PURCHASE_ORDER = DocumentType(
                     description="What is ordered, as printed",
                     labels=("Description", "Item", "Beschreibung", "Artikel"),
                 ),
-                Column("quantity", "amount", description="How many units", labels=("Qty", "Quantity", "Menge")),
+                Column("quantity", "number", description="How many units", labels=("Qty", "Quantity", "Menge")),
                 Column(
                     "unit_price",
                     "amount",
