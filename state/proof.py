@@ -15,6 +15,9 @@ An amount is not proved by a number written as a duration (`Total due in 30 days
 `Page 1 of 2`), nor by a rate (`VAT 20%`, which `find_amounts` does not read as an amount). A number is not proved
 by money (`€14.50`), a rate or the figures of a date; one the page prints so that it reads two ways (`14.555 kg`) is
 proved by either reading (14.555, 14555).
+A date the quote prints without its year (`12 Mar`, `12.03.`, `12/03` under the field's own label) is proved by
+its day and month with the year the whole document gives it (`partial_dates.py`); another year is refused, naming
+the document's.
 The check that decided is recorded with every verdict and shown by `claimflow explain`.
 """
 
@@ -41,6 +44,7 @@ from claimflow.state.normalize import (
 )
 from claimflow.state.normalize.amounts import CreditMarks, format_amount
 from claimflow.state.normalize.names import cuts_a_name
+from claimflow.state.normalize.partial_dates import document_dates, partial_date_spans
 from claimflow.state.schema import DocumentType, Field
 
 Check = Literal[
@@ -224,6 +228,8 @@ def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, s
     checked = check_value(spec.kind, value, evidence.quote, spec.choices, marks=doc_type.credit_marks)  # type: ignore[arg-type]
     if checked.normalized is None:
         return Proof(False, "value_unreadable", checked.reason)
+    if not checked.ok and spec.kind == "date":
+        return _prove_yearless(doc_type, spec, checked.normalized, checked.reason, evidence, source)
     if not checked.ok:
         return Proof(False, "value_not_in_quote", _as_money(spec, checked.normalized, evidence.quote) or checked.reason,
                      checked.normalized)  # fmt: skip
@@ -250,6 +256,36 @@ def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, s
                          checked.normalized)  # fmt: skip
         spans = whole
     return judge_spans(spec, checked.normalized, doc_type.labels, page, spans)
+
+
+def _prove_yearless(
+    doc_type: DocumentType, spec: Field, normalized: str, reason: str, evidence: Evidence, source: SourceText
+) -> Proof:
+    """A date the quote prints without its year (`12 Mar`), proved with the year the whole document gives it.
+
+    `12/03` reads as a date only under the field's own label: elsewhere a slash between two numbers is as often a
+    fraction or a ratio.
+    """
+    found, why = partial_date_spans(normalized, evidence.quote, document_dates(source.pages), slashed=True)
+    if not found:
+        return Proof(False, "value_not_in_quote", why or reason, normalized)
+    page = source.page(evidence.page)
+    spans = {form: [(evidence.start + start, evidence.start + end) for start, end, f in found if f == form]
+             for form in ("named", "dotted", "slashed")}  # fmt: skip
+    worded = spans["named"] + spans["dotted"]
+    verdict = judge_spans(spec, normalized, doc_type.labels, page, worded) if worded else None
+    if verdict is not None and verdict.ok:
+        return verdict
+    if spans["slashed"]:
+        slashed = judge_spans(spec, normalized, doc_type.labels, page, spans["slashed"])
+        if slashed.check == "own_label" or (verdict is None and not slashed.ok):
+            return slashed
+        if verdict is None:
+            written = page[spans["slashed"][0][0] : spans["slashed"][0][1]]
+            return Proof(False, "value_not_in_quote", f"{written!r} reads as a date only under a label of "
+                         f"{spec.name}: a slash between two numbers is as often a fraction", normalized)  # fmt: skip
+    assert verdict is not None  # `found` holds a partial date of some form
+    return verdict
 
 
 def _page_reads(page: str, start: int, end: int, marks: CreditMarks, kind: str) -> list[Decimal]:

@@ -10,20 +10,30 @@ from claimflow.state.claims import RowClaim
 from claimflow.state.documents import SourceText
 from claimflow.state.evidence import Evidence, locate
 from claimflow.state.normalize import CreditMarks, ValueCheck, check_value, wrapped_text_spans
+from claimflow.state.normalize.partial_dates import document_dates, partial_date_spans
 from claimflow.state.outcomes import ClaimOutcome, TableRow
 from claimflow.state.proof import Check, figures_as_written
 from claimflow.state.schema import Column, DocumentType, Field
 
 
-def _check_cell(column: Column, raw: str, evidence: Evidence, page: str, marks: CreditMarks) -> ValueCheck:
+def _check_cell(
+    column: Column, raw: str, evidence: Evidence, page: str, marks: CreditMarks, pages: tuple[str, ...]
+) -> ValueCheck:
     """A cell is written in its row's quote as a whole token; a text cell may also run on around the figures.
 
     An amount's `CR` and `DR` read as the type's `credit_marks` say, and as the page's line reads them: a quote
     that stops before a row's `CR` or trailing minus does not make a credit a charge, nor one cut after a `€` a
-    number of money (`figures_as_written`).
+    number of money (`figures_as_written`). A date cell printed without its year (`12 Mar`, `12.03.`, `03/12`: the
+    column says it is a date) takes the year the whole document (`pages`) gives it.
     """
     quote = evidence.quote
     checked = check_value(column.kind, raw, quote, column.choices, marks=marks)
+    if not checked.ok and column.kind == "date" and checked.normalized is not None:
+        found, why = partial_date_spans(checked.normalized, quote, document_dates(pages), slashed=True)
+        if not found:
+            return ValueCheck(False, checked.normalized, why or checked.reason)
+        written = tuple((start, end) for start, end, _ in found)
+        return ValueCheck(True, checked.normalized, f"date {checked.normalized!r} is written without its year", written)
     if checked.ok and column.kind in ("amount", "number") and checked.normalized is not None:
         spans = [(evidence.start + start, evidence.start + end) for start, end in checked.spans]
         _, otherwise = figures_as_written(page, spans, checked.normalized, marks, column.kind)
@@ -38,7 +48,7 @@ def _check_cell(column: Column, raw: str, evidence: Evidence, page: str, marks: 
 
 
 def _cell_problems(
-    table: Field, claim: RowClaim, evidence: Evidence, page: str, marks: CreditMarks
+    table: Field, claim: RowClaim, evidence: Evidence, page: str, marks: CreditMarks, pages: tuple[str, ...]
 ) -> tuple[dict[str, str | None], list[str]]:
     cells: dict[str, str | None] = {column.name: None for column in table.columns}
     problems: list[str] = []
@@ -49,7 +59,7 @@ def _cell_problems(
             continue
         if not raw.strip():
             continue
-        checked = _check_cell(column, raw, evidence, page, marks)
+        checked = _check_cell(column, raw, evidence, page, marks, pages)
         if not checked.ok:
             problems.append(f"{name}: {checked.reason}")
         cells[name] = checked.normalized
@@ -69,9 +79,14 @@ def _cells_text(table: Field | None, claim: RowClaim) -> str:
 
 
 def check_row_claim(
-    doc_type: DocumentType, claim: RowClaim, source: SourceText, *, step: str, claim_id: str
-) -> tuple[ClaimOutcome, TableRow | None]:
-    """Verdict on one table row: the row's quote is in the source and writes every cell as a whole value."""
+    doc_type: DocumentType, claim: RowClaim, source: SourceText, *, step: str, claim_id: str,
+    whole: SourceText | None = None,
+) -> tuple[ClaimOutcome, TableRow | None]:  # fmt: skip
+    """Verdict on one table row: the row's quote is in the source and writes every cell as a whole value.
+
+    `whole`: the whole document, where `source` holds only the pages the row is looked for on; its full dates give
+    a date cell printed without its year (`12 Mar`) its year.
+    """
     table = doc_type.field(claim.table)
     located = locate(claim.evidence, source)
     check: Check = "no_label"
@@ -83,7 +98,8 @@ def check_row_claim(
         problems, check, cells = [f"evidence rejected: {located.reason}"], "quote_not_found", {}
     else:
         page = source.page(located.evidence.page)
-        cells, problems = _cell_problems(table, claim, located.evidence, page, doc_type.credit_marks)
+        pages = (whole or source).pages
+        cells, problems = _cell_problems(table, claim, located.evidence, page, doc_type.credit_marks, pages)
         check = "value_not_in_quote" if problems else "no_label"
     accepted = not problems and located.evidence is not None
     outcome = ClaimOutcome(

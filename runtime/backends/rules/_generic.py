@@ -35,6 +35,7 @@ from claimflow.runtime.backends.rules._values import Writing, date_order, decima
 from claimflow.state.claims import ExtractionClaim, FieldClaim
 from claimflow.state.evidence import ClaimedEvidence
 from claimflow.state.normalize import currency_mentions, fold
+from claimflow.state.normalize.partial_dates import document_dates
 from claimflow.state.schema import Detection, DocumentType
 
 TITLE = 3.0
@@ -96,7 +97,7 @@ def generic_extract(pages: Sequence[str], doc_type: DocumentType) -> ExtractionC
         reads differently at two labels); and the rows of each table whose rows all read.
     """
     lines = split_lines(pages)
-    writing = Writing(date_order(pages), doc_type.credit_marks, decimal_mark(pages))
+    writing = Writing(date_order(pages), doc_type.credit_marks, decimal_mark(pages), document_dates(pages))
     reads = _strongest_first(field_reads(doc_type, pages, lines, writing))
     fields = to_claims(doc_type, pages, [Finding(r.field, r.value, r.confidence, r.quote) for r in reads])
     fields += to_claims(doc_type, pages, _currency_beside(doc_type, pages, reads, fields))

@@ -125,4 +125,5 @@ def _accepted(doc_type: DocumentType, pages: Sequence[str], claim: RowClaim) -> 
     # the verdict is apply's, without searching the whole document once per row.
     page = claim.evidence.page or 0
     source = SourceText(pages=tuple(text if number == page else "" for number, text in enumerate(pages, start=1)))
-    return check_row_claim(doc_type, claim, source, step="rules", claim_id="rules")[0].accepted
+    whole = SourceText(pages=tuple(pages))
+    return check_row_claim(doc_type, claim, source, step="rules", claim_id="rules", whole=whole)[0].accepted

@@ -15,7 +15,13 @@ from typing import Protocol
 
 from claimflow.runtime.backends.rules._generic_currency import currency_after, minus_before
 from claimflow.runtime.backends.rules._lines import Line
-from claimflow.runtime.backends.rules._values import Writing, dates_in, identifier_after, money_in
+from claimflow.runtime.backends.rules._values import (
+    Writing,
+    dates_in,
+    identifier_after,
+    money_in,
+    yearless_dates_in,
+)
 from claimflow.state.normalize import (
     BOOLEAN_CHOICES,
     VALUE_KINDS,
@@ -112,7 +118,9 @@ def tokens(kind: ValueKind, choices: Choices, text: str, writing: Writing) -> li
     """Every value of `kind` written in `text`, by position; the longest first where several start together."""
     found: list[Reading]
     if kind == "date":
-        found = [Reading(d.start, d.end, d.iso, d.sure) for d in dates_in(text, writing.order)]
+        # Only a date's label or column leads here: a date printed without its year (`12 Mar`) is read too.
+        dated = dates_in(text, writing.order) + yearless_dates_in(text, writing.order, writing.dates)
+        found = [Reading(d.start, d.end, d.iso, d.sure) for d in dated]
     elif kind == "amount":
         # An amount starts at the `(` or minus that makes it negative (`(612.40)`, `-£612.40`): left out, it would
         # start no value (a table cell `(612.40)` would not read) or end the text before it (`Card payment -`).

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
 from claimflow.state.normalize import CreditMarks, DateMatch, currency_mentions, find_amounts, find_dates
+from claimflow.state.normalize.partial_dates import DocumentDates, find_partial_dates
 from claimflow.state.normalize.spans import Spans, any_within
 
 DateOrder = Literal["dmy", "mdy"]
@@ -30,6 +32,8 @@ class Writing:
     """What `CR` and `DR` after an amount say: its type's `credit_marks`."""
     decimals: DecimalMark | None = None
     """Whether its figures mark decimals with a dot or a comma, if it shows (`decimal_mark`)."""
+    dates: DocumentDates | None = None
+    """The span and years of its full dates, which give a date printed without a year (`12 Mar`) its year."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,27 @@ def dates_in(text: str, order: DateOrder | None) -> list[DateValue]:
         # The normaliser lists the day-first reading first.
         iso = match.readings[1] if order == "mdy" else match.readings[0]
         out.append(DateValue(match.start, match.end, iso, order is not None))
+    return out
+
+
+def yearless_dates_in(text: str, order: DateOrder | None, dates: DocumentDates | None) -> list[DateValue]:
+    """Dates in `text` printed without a year (`12 Mar`, `12.03.`, `03/12`), each read with the document's year.
+
+    For text where a date is expected (a date column, after a date's label): `03/12` reads as the document's numeric
+    dates do, day-first unless they are month-first, unsure where they do not say and both are dates. One whose
+    year the document does not settle (`DocumentDates.year_of`) is no date.
+    """
+    if dates is None:
+        return []
+    out: list[DateValue] = []
+    for partial in find_partial_dates(text, slashed=True):
+        # The normaliser lists the day-first reading first.
+        pairs = partial.readings
+        month, day = pairs[1] if len(pairs) > 1 and order == "mdy" else pairs[0]
+        year = dates.year_of(month, day)
+        if year is not None:
+            iso = date(year, month, day).isoformat()
+            out.append(DateValue(partial.start, partial.end, iso, len(pairs) == 1 or order is not None))
     return out
 
 
