@@ -287,9 +287,24 @@ def _worker_timing() -> WorkerTiming:
         stalled_s=stalled_s,
         reaper_every_s=_reaper_every(),
         max_stalls=_at_least_one("CLAIMFLOW_WORKER_MAX_STALLS", 3),
+        freeze_s=_freeze_s(),
         prune_after=_prune_after(),
         prune_cron=_prune_cron(),
     )
+
+
+MIN_FREEZE_S = 2.0
+"""The shortest CLAIMFLOW_WORKER_FREEZE_S but 0: the worker's loop beats every second, and a threshold nearer
+that would kill a healthy worker whose beat came a little late."""
+
+
+def _freeze_s() -> float:
+    """CLAIMFLOW_WORKER_FREEZE_S: seconds a worker's event loop may stay silent before it is killed; 0 turns it off."""
+    what = f"a number of seconds, 0 (no supervising process) or at least {MIN_FREEZE_S:g}"
+    value = _non_negative("CLAIMFLOW_WORKER_FREEZE_S", 60.0, what)
+    if 0 < value < MIN_FREEZE_S:
+        raise SettingsError(f"CLAIMFLOW_WORKER_FREEZE_S={_env('CLAIMFLOW_WORKER_FREEZE_S')} must be {what}")
+    return value
 
 
 def _reaper_every() -> int:
@@ -422,6 +437,10 @@ class WorkerTiming:
     """A job put back this many times, each time after the worker running it went silent, fails its run rather
     than go to another worker (CLAIMFLOW_WORKER_MAX_STALLS): a document that kills or freezes every worker that
     advances it stops at that."""
+    freeze_s: float = 60.0
+    """`claimflow worker` kills its worker process, and starts another, once the process's event loop has been
+    silent this long (CLAIMFLOW_WORKER_FREEZE_S): frozen by code that holds the interpreter lock. 0: no watching
+    process, the worker runs in the command's own."""
     prune_after: timedelta | None = None
     """Workers prune runs finished longer ago than this (CLAIMFLOW_PRUNE_AFTER), on `prune_cron`; None never."""
     prune_cron: str = PRUNE_CRON
@@ -478,7 +497,8 @@ class Settings:
     `claimflow worker` processes (production mode; needs CLAIMFLOW_DATABASE_URL)."""
     worker: WorkerTiming = field(default_factory=WorkerTiming)
     """Worker heartbeat, stall threshold, reaper period and retention (CLAIMFLOW_WORKER_HEARTBEAT_S,
-    CLAIMFLOW_WORKER_STALLED_S, CLAIMFLOW_REAPER_EVERY_S, CLAIMFLOW_PRUNE_AFTER)."""
+    CLAIMFLOW_WORKER_STALLED_S, CLAIMFLOW_REAPER_EVERY_S, CLAIMFLOW_PRUNE_AFTER), and how long a worker process's
+    event loop may be silent before it is killed and replaced (CLAIMFLOW_WORKER_FREEZE_S)."""
     cache_dir: Path | None = field(default_factory=default_cache_dir)
     """Where the digests of the code the workflow version hashes are kept between processes (CLAIMFLOW_CACHE_DIR;
     `$XDG_CACHE_HOME/claimflow`, else `~/.cache/claimflow`); None keeps none (`off`). See `code_digests`."""

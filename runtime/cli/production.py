@@ -72,12 +72,16 @@ def worker(
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Jobs worked on at once.")] = 1,
     data_dir: DataDir = None,
     types: TypesOption = None,
+    beat_fd: Annotated[int | None, typer.Option("--beat-fd", hidden=True)] = None,
 ) -> None:
-    """Take run jobs from the queue and advance them, until stopped (Ctrl-C or SIGTERM)."""
+    """Take run jobs from the queue and advance them, until stopped (Ctrl-C or SIGTERM).
+
+    The worker runs in a child process this one watches: one frozen for CLAIMFLOW_WORKER_FREEZE_S (its event
+    loop silent, held by code that keeps the interpreter lock) is killed and another started; 0 runs it here.
+    """
     from claimflow.runtime.queue import worker_queues
     from claimflow.runtime.queue.logs import log_to_stderr
     from claimflow.runtime.queue.names import QUEUES
-    from claimflow.runtime.queue.worker import run_worker
 
     settings = _settings(data_dir, types)
     names = [name.strip() for item in queues or [] for name in item.split(",") if name.strip()]
@@ -88,12 +92,23 @@ def worker(
         )
         raise typer.Exit(2)
     log_to_stderr()  # each job, failed run, retry, reaping and the stop: one line each, never a document's text
-    err.print(
-        f"worker on {', '.join(names or worker_queues(settings.model))}, {concurrency} job(s) at once, model "
-        f"{shown(settings.model)}; Ctrl-C stops it after the jobs in hand, twice at once"
-    )
+    if beat_fd is None:  # a child says nothing its supervising process said
+        err.print(
+            f"worker on {', '.join(names or worker_queues(settings.model))}, {concurrency} job(s) at once, model "
+            f"{shown(settings.model)}; Ctrl-C stops it after the jobs in hand, twice at once"
+        )
+    if beat_fd is None and settings.worker.freeze_s > 0:
+        from claimflow.runtime.queue.supervisor import Supervisor, child_command
+
+        # The child reads the same environment (CLAIMFLOW_*) and working directory: only the options are passed.
+        arguments = ["worker", *(f"--queues={name}" for name in names), f"--concurrency={concurrency}"]
+        arguments += [f"--data-dir={data_dir}"] if data_dir is not None else []
+        arguments += [f"--types={spec}" for spec in types or []]
+        raise typer.Exit(Supervisor(child_command(arguments), settings.worker.freeze_s).run())
+    from claimflow.runtime.queue.worker import run_worker
+
     with _database_errors(), _worker_errors():
-        asyncio.run(run_worker(settings, queues=names or None, concurrency=concurrency))
+        asyncio.run(run_worker(settings, queues=names or None, concurrency=concurrency, beat_fd=beat_fd))
 
 
 @contextmanager

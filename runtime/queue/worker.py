@@ -25,6 +25,7 @@ from procrastinate import App
 
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.queue.app import build_app
+from claimflow.runtime.queue.beat import beating
 from claimflow.runtime.queue.errors import MIGRATE_HINT, QueueSetupError
 from claimflow.runtime.queue.lock import RunLocks
 from claimflow.runtime.queue.logs import WorkerLog, error_line
@@ -55,13 +56,15 @@ async def run_worker(
     concurrency: int = 1,
     wait: bool = True,
     name: str | None = None,
+    beat_fd: int | None = None,
 ) -> None:
     """Work on `queues` (default: the queue of this worker's model, and maintenance) until stopped.
 
     `wait=False` returns once the queues are empty (for scripts and benchmarks). SIGINT or SIGTERM stop it
     after the jobs in hand; a job still running after the graceful timeout is handed back to the queue, and
     another worker continues its run from the last checkpoint. A second signal hands them back at once. What it
-    does is logged (`logs`).
+    does is logged (`logs`). With `beat_fd`, its event loop writes a byte there every second, for the process
+    that watches it (`supervisor`).
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
@@ -69,7 +72,7 @@ async def run_worker(
     assert settings.database_url is not None  # build_app refuses settings without one
     locks = RunLocks(settings.database_url, size=concurrency)
     listened = list(queues) if queues else worker_queues(settings.model)
-    async with open_engine(settings) as engine, app.open_async(), locks:
+    async with beating(beat_fd), open_engine(settings) as engine, app.open_async(), locks:
         if not await app.check_connection_async():
             # Else the worker would log that it started, then stop at its first query of the queue's tables.
             raise QueueSetupError(MIGRATE_HINT)

@@ -19,6 +19,11 @@ from tests.integration._docs import claimflow_executable, cli_env, run_cli
 FAST = {"CLAIMFLOW_WORKER_HEARTBEAT_S": "0.5", "CLAIMFLOW_WORKER_STALLED_S": "3", "CLAIMFLOW_REAPER_EVERY_S": "1"}
 """Short heartbeat, stall threshold and reaper period, so a killed worker's jobs come back within seconds."""
 
+UNWATCHED = {"CLAIMFLOW_WORKER_FREEZE_S": "0"}
+"""`claimflow worker` as the worker process itself, with no process watching it: for a test that kills the worker
+or stops it (SIGKILL, SIGSTOP), or finds it by its pid. Watched, the command's pid is not the worker's, and killed,
+the command would leave its worker to stop by itself instead of crashing it."""
+
 CONTRACT = Path(__file__).parents[2] / "examples" / "documents" / "contract-nda.txt"
 INVOICE = CONTRACT.with_name("invoice-clean.pdf")
 FINISHED = ("completed", "needs_review", "failed", "rejected")

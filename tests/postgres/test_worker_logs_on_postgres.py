@@ -24,6 +24,7 @@ from tests.postgres._workers import (
     FAST,
     FINISHED,
     INVOICE,
+    UNWATCHED,
     documents,
     migrate,
     rows,
@@ -173,7 +174,7 @@ def test_a_killed_workers_jobs_are_requeued_by_the_next_worker_with_its_id_and_h
     migrate(postgres_url, data)
     env = worker_env(postgres_url, data)
     assert run_cli("run", "--queue", documents(tmp_path / "in", 40), **env).returncode == 0
-    victim = spawn_worker(tmp_path / "victim.log", env, "--concurrency", "3")
+    victim = spawn_worker(tmp_path / "victim.log", {**env, **UNWATCHED}, "--concurrency", "3")  # killed: a crash
     try:
         doing = "SELECT id, worker_id FROM procrastinate_jobs WHERE status = 'doing' AND task_name = %s"
         wait_until(lambda: rows(postgres_url, doing, START_TASK), 60, "the worker to take run jobs")

@@ -19,6 +19,7 @@ from tests.integration._docs import json_lines, run_cli
 from tests.postgres._workers import (
     CONTRACT,
     FINISHED,
+    UNWATCHED,
     documents,
     migrate,
     rows,
@@ -31,8 +32,9 @@ from tests.postgres._workers import (
 
 pytestmark = pytest.mark.postgres
 
-SLOW = {"CLAIMFLOW_WORKER_HEARTBEAT_S": "20", "CLAIMFLOW_WORKER_STALLED_S": "60"}
-"""A worker that beats every 20 s, taken for stalled after 60 s of silence: the others' 3 s must not judge it."""
+SLOW = {"CLAIMFLOW_WORKER_HEARTBEAT_S": "20", "CLAIMFLOW_WORKER_STALLED_S": "60", **UNWATCHED}
+"""A worker that beats every 20 s, taken for stalled after 60 s of silence: the others' 3 s must not judge it.
+The worker process itself, frozen by SIGSTOP."""
 
 
 def _status(env: dict[str, str]) -> dict[str, Any]:
@@ -81,8 +83,8 @@ def test_status_lists_each_live_worker_with_its_queues_and_version_and_forgets_o
     env = worker_env(postgres_url, data)
     migrate(postgres_url, data)
     assert run_cli("run", "--queue", CONTRACT, **env).returncode == 0
-    offline = spawn_worker(tmp_path / "offline.log", env, "--queues", "offline")
-    default = spawn_worker(tmp_path / "default.log", env)
+    offline = spawn_worker(tmp_path / "offline.log", {**env, **UNWATCHED}, "--queues", "offline")  # their pids
+    default = spawn_worker(tmp_path / "default.log", {**env, **UNWATCHED})
     try:
         listed = _workers_listed(env, 2)
         query = "SELECT status, workflow_version FROM claimflow_runs"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration._docs import invoice_text, json_lines, run_cli, write
-from tests.postgres._workers import FINISHED, migrate, rows, spawn_worker, stop, wait_until, worker_env
+from tests.postgres._workers import FINISHED, UNWATCHED, migrate, rows, spawn_worker, stop, wait_until, worker_env
 
 pytestmark = pytest.mark.postgres
 
@@ -54,7 +54,10 @@ def test_a_document_that_kills_each_worker_fails_after_the_stall_limit_and_the_n
     data = tmp_path / "data"
     migrate(postgres_url, data)
     types = write(tmp_path, "crash_types.py", KILLING_TYPE)
-    env = worker_env(postgres_url, data, CLAIMFLOW_TYPES=f"{types}:CRASHER", CLAIMFLOW_WORKER_MAX_STALLS="2")
+    # Each worker the process that dies (unwatched: `claimflow worker` would start the next itself).
+    env = worker_env(
+        postgres_url, data, CLAIMFLOW_TYPES=f"{types}:CRASHER", CLAIMFLOW_WORKER_MAX_STALLS="2", **UNWATCHED
+    )
     poison = write(tmp_path / "in", "poison.txt", "Crash Form\nForm No: 77\nKILL THE WORKER\n")
     queued = run_cli("run", "--queue", "--json", poison, **env)
     assert queued.returncode == 0, queued.stderr
@@ -126,7 +129,7 @@ def test_a_worker_killed_once_does_not_fail_the_run_it_held(tmp_path: Path, post
     )
     flag = tmp_path / "kill-once"
     flag.touch()
-    env = worker_env(postgres_url, data, CLAIMFLOW_TYPES=f"{types}:CRASHER", KILL_ONCE=str(flag))
+    env = worker_env(postgres_url, data, CLAIMFLOW_TYPES=f"{types}:CRASHER", KILL_ONCE=str(flag), **UNWATCHED)
     document = write(tmp_path / "in", "form.txt", "Crash Form\nForm No: 77\nKILL THE WORKER\n")
     queued = run_cli("run", "--queue", "--json", document, **env)
     assert queued.returncode == 0, queued.stderr

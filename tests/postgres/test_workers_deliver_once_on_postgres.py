@@ -15,7 +15,7 @@ from tests.integration._batches import invoices
 from tests.integration._delivery import SECRET, exported
 from tests.integration._docs import run_cli
 from tests.integration._receiver import Receiver, webhook_receiver
-from tests.postgres._workers import FINISHED, migrate, rows, spawn_worker, stop, wait_until, worker_env
+from tests.postgres._workers import FINISHED, UNWATCHED, migrate, rows, spawn_worker, stop, wait_until, worker_env
 
 pytestmark = pytest.mark.postgres
 
@@ -53,7 +53,7 @@ def test_a_worker_killed_while_delivering_loses_nothing_and_the_receiver_keeps_e
         )
         queued = run_cli("run", "--queue", folder, **worker_env(postgres_url, data))
         assert queued.returncode == 0, queued.stderr
-        victim = spawn_worker(tmp_path / "victim.log", env, "--concurrency", "3")
+        victim = spawn_worker(tmp_path / "victim.log", {**env, **UNWATCHED}, "--concurrency", "3")  # a crash, by pid
         survivor = spawn_worker(tmp_path / "survivor.log", env, "--concurrency", "3")
         late: subprocess.Popen[str] | None = None
         at_kill: Counter[str] = Counter()

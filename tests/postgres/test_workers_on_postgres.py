@@ -27,6 +27,7 @@ from tests.postgres._workers import (
     FINISHED,
     INVOICE,
     START_JOBS,
+    UNWATCHED,
     documents,
     migrate,
     rows,
@@ -171,7 +172,7 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_finishes_nothing_twice(tmp_
     count = 60
     folder = documents(tmp_path / "in", count)
     assert run_cli("run", "--queue", folder, **worker_env(postgres_url, data)).returncode == 0
-    victim = spawn_worker(tmp_path / "victim.log", worker_env(postgres_url, data), "--concurrency", "3")
+    victim = spawn_worker(tmp_path / "victim.log", worker_env(postgres_url, data, **UNWATCHED), "--concurrency", "3")
     survivor = spawn_worker(tmp_path / "survivor.log", worker_env(postgres_url, data), "--concurrency", "3")
     doing_at_kill: list[dict[str, Any]] = []
     try:
