@@ -47,6 +47,12 @@ _DAY_MONTH_YEAR = re.compile(
     + r"[ \t\u00a0,-]*(?:de[ \t\u00a0]+)?(?P<y>\d{4}|\d{2})(?!\d)",
     re.IGNORECASE,
 )
+_NO_SHORT_YEAR_AFTER = re.compile(
+    r"[.,:]\d|[ \t\u00a0]*(?:" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")(?![^\W\d_])",
+    re.IGNORECASE,
+)
+"""What follows two digits that are no year: decimals or a time (`12 Mar 23.40`, `12 Mar 14:30`), or a month
+(`12 Mar 15 Mar`: a statement's booking and value dates, each without its year)."""
 _MONTH_DAY_YEAR = re.compile(
     r"(?<![\w])" + _MONTH_WORD + r"[ \t\u00a0]+(?P<d>\d{1,2})(?:st|nd|rd|th)?,?[ \t\u00a0]+(?P<y>\d{4})(?!\d)",
     re.IGNORECASE,
@@ -100,6 +106,8 @@ def find_dates(text: str) -> list[DateMatch]:
             found.append(DateMatch(start, end, readings))
 
     for m in _DAY_MONTH_YEAR.finditer(text):
+        if len(m["y"]) == 2 and _NO_SHORT_YEAR_AFTER.match(text, m.end()):
+            continue
         month = _MONTHS[m["month_word"].lower()]
         add(m.start(), m.end(), _readings((_year(m["y"]), month, int(m["d"]))))
     for m in _MONTH_DAY_YEAR.finditer(text):

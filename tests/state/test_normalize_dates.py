@@ -58,6 +58,32 @@ def test_two_digit_years_are_20yy(text: str, expected: set[str]) -> None:
     assert date_readings(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "12 Mar 15 Mar",  # a statement's booking and value dates
+        "12 Mar 23.40",  # a booking date, then the amount
+        "12 Mar 23,40",
+        "12 Mar 14:30",  # a time
+        "12 Mar  15  Mar  Card payment",
+    ],
+)
+def test_two_digits_after_a_day_and_month_are_no_year_when_decimals_a_time_or_a_month_follow(text: str) -> None:
+    assert date_readings(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12 Mar 24, 14:30", {"2024-03-12"}),
+        ("12 Mar 24 Card payment", {"2024-03-12"}),
+        ("12 Mar 2024 15 Mar", {"2024-03-12"}),
+    ],
+)
+def test_a_short_year_followed_by_other_words_is_still_a_year(text: str, expected: set[str]) -> None:
+    assert date_readings(text) == expected
+
+
 @pytest.mark.parametrize("text", ["31/02/2023", "30.02.2024", "2023-13-45", "32 March 2024", "00.01.2024"])
 def test_invalid_dates_give_nothing(text: str) -> None:
     assert date_readings(text) == set()
