@@ -252,7 +252,8 @@ def test_a_database_without_the_queue_schema_says_to_migrate(tmp_path: Path, pos
         done = run_cli(*args, **env)
         assert done.returncode == 2, done.stderr
         assert "claimflow db migrate" in done.stderr and "Traceback" not in done.stderr, done.stderr
-    assert not rows(postgres_url, "SELECT run_id FROM claimflow_runs")  # no run without its job
+    # No run without its job: refused before the engine opens, the command made not even the registry's tables.
+    assert rows(postgres_url, "SELECT to_regclass('claimflow_runs') AS runs") == [{"runs": None}]
 
 
 def test_a_decision_from_a_machine_without_the_data_directory_resumes_through_a_worker(
