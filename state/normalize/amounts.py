@@ -30,7 +30,7 @@ from claimflow.state.normalize.spans import Spans
 
 _LEAD = r"(?:(?<![\w.,'\-/])(?P<sign>[-\u2212]))?(?<![\d.,'/])(?<!\w[-\u2212])"
 _TAIL = r"(?![.,/]?\d)"
-_PERCENT_AFTER = re.compile(r"[ \u00a0\u202f]?[%\u2030\uff05]")
+RATE_AFTER = re.compile(r"[ \u00a0\u202f]?[%\u2030\uff05]")
 """A percent (or per mille) sign right after a number, perhaps after one space: the number is a rate."""
 # Decimals: one or two (prices), or four (unit prices such as "2,5000"); three digits after a separator group
 # thousands, so three decimals are not read.
@@ -116,7 +116,7 @@ def _amounts(text: str, whole_digits: int | None, marks: CreditMarks = "accounti
         if value is not None:
             if alone:
                 taken.add(m.start(), m.end())
-            if not _PERCENT_AFTER.match(text, m.end()):  # a rate: its digits are still no other amount
+            if not RATE_AFTER.match(text, m.end()):  # a rate: its digits are still no other amount
                 opened = m.start() if m["sign"] else _negative(text, m, marks)
                 signed = value if opened is None else -value
                 sign_start = opened if opened is not None and signed < 0 else m.start()

@@ -34,7 +34,9 @@ for _number, _names in enumerate(
     for _name in _names.split():
         _MONTHS[_name] = _number
 
-_MONTH_WORD = r"(?P<month_word>" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")\.?"
+_MONTH_NAMES = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+"""Every month's names, longest first, so that `mar` does not win over `march`."""
+_MONTH_WORD = r"(?P<month_word>" + _MONTH_NAMES + r")\.?"
 
 _ISO = re.compile(r"(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
 _NUMERIC = re.compile(r"(?<![\d.])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d])")
@@ -48,7 +50,7 @@ _DAY_MONTH_YEAR = re.compile(
     re.IGNORECASE,
 )
 _NO_SHORT_YEAR_AFTER = re.compile(
-    r"[.,:]\d|[ \t\u00a0]*(?:" + "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True)) + r")(?![^\W\d_])",
+    r"[.,:]\d|[ \t\u00a0]*(?:" + _MONTH_NAMES + r")(?![^\W\d_])",
     re.IGNORECASE,
 )
 """What follows two digits that are no year: decimals or a time (`12 Mar 23.40`, `12 Mar 14:30`), or a month

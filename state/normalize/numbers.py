@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from claimflow.state.normalize.amounts import MAX_WHOLE_DIGITS
+from claimflow.state.normalize.amounts import MAX_WHOLE_DIGITS, RATE_AFTER
 from claimflow.state.normalize.currency import currency_mentions, is_currency_prefix
 from claimflow.state.normalize.dates import find_dates
 from claimflow.state.normalize.spans import Spans, any_within
@@ -34,8 +34,6 @@ _GROUPED = re.compile(
 )
 _PLAIN = re.compile(_LEAD + r"(?P<number>\d+(?:(?P<mark>[.,])\d+)?)" + _TAIL)
 _SPACED = re.compile(_LEAD + r"(?P<number>[1-9]\d{0,2}(?:(?P<group> )\d{3})+(?:(?P<mark>[.,])\d+)?)" + _TAIL)
-_RATE_AFTER = re.compile(r"[ \u00a0\u202f]?[%\u2030\uff05]")
-"""A percent (or per mille) sign right after a number: it is a rate."""
 _MONEY_SIGN = re.compile(r"[$¥€£₹₩₺₽]")
 """Currency signs, those that name no one currency (`$`, `¥`) too: a figure beside one is money."""
 _UNIT = re.compile(r"[ \u00a0\u202f]?(?P<unit>[^\W\d_]+(?:/[^\W\d_]+)?\.?)")
@@ -148,7 +146,7 @@ def find_numbers(text: str) -> list[NumberMatch]:
                 continue
             if not whole:
                 taken.add(m.start(), m.end())
-            if _RATE_AFTER.match(text, m.end()) or _money(text, number.start, number.end, currencies):
+            if RATE_AFTER.match(text, m.end()) or _money(text, number.start, number.end, currencies):
                 continue  # a rate or money: its digits are still no other number
             found.append(number)
     return sorted(found, key=lambda number: (number.start, -number.end))

@@ -138,9 +138,10 @@ def _document_dates(pages: tuple[str, ...]) -> DocumentDates | None:
     # Remembered: every date claim of a document and every row of its table asks of the same pages.
     days: list[date] = []
     for text in pages:
-        for match in find_dates(text):
+        full = find_dates(text)
+        for match in full:
             days += [parsed for reading in match.readings if (parsed := parse_iso_date(reading)) is not None]
-        taken = Spans.union((m.start, m.end) for m in find_dates(text))
+        taken = Spans.union((m.start, m.end) for m in full)
         for m in _MONTH_YEAR.finditer(text):
             month = MONTHS[m["month_word"].lower()] if m["month_word"] else int(m["m"])
             if 1 <= month <= 12 and not taken.overlaps(m.start(), m.end()):
