@@ -15,8 +15,8 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 
-from claimflow.runtime.ingest._ooxml import Budget, stream_part
-from claimflow.runtime.ingest._wordml import NAMESPACES, attribute, integer, on
+from claimflow.runtime.ingest._ooxml import Budget
+from claimflow.runtime.ingest._wordml import attribute, integer, on, read_part
 
 __all__ = ["ListNumbers", "Numbering", "number_form", "read_numbering"]
 
@@ -154,13 +154,11 @@ def read_numbering(archive: zipfile.ZipFile, part: str | None, budget: Budget) -
     numbering = Numbering()
     if part is None:
         return numbering
-    path: list[str] = []
     owner: list[str] = [""]  # the definition or instance being read
     overridden: list[int | None] = [None]  # the level a `w:lvlOverride` overrides
     level: list[Level] = [Level()]
 
-    def start(namespace: str, name: str, attributes: dict[str, str]) -> None:
-        name = name if namespace in NAMESPACES else ""
+    def start(name: str, attributes: dict[str, str], path: list[str]) -> None:
         parent = path[-1] if path else ""
         if name == "abstractNum":
             owner[0] = attribute(attributes, "abstractNumId") or ""
@@ -180,12 +178,8 @@ def read_numbering(archive: zipfile.ZipFile, part: str | None, budget: Budget) -
             _level(level[0], name, attributes)
         elif name == "vanish" and path[-2:] == ["lvl", "rPr"]:
             level[0].hidden = on(attributes)
-        path.append(name)
 
-    def end(_namespace: str, _name: str) -> None:
-        path.pop()
-
-    stream_part(archive, part, budget, (start, end, lambda _: None))
+    read_part(archive, part, budget, start)
     return numbering
 
 

@@ -84,7 +84,7 @@ class Pages(_Lines):
         self.max_pages = limits.max_pages
         self.pages: list[str] = []
         self.raw: list[_Closed] = []  # from the provisional break at a section's end on
-        self.footnotes, self.endnotes = footnotes, endnotes
+        self.texts = {"footnote": footnotes, "endnote": endnotes}  # the notes' texts, by kind and id
         self.page_notes: list[str] = []
         self.end_notes: list[str] = []
         self.marks: dict[str, dict[str, str]] = {"footnote": {}, "endnote": {}}  # by note id; "" for typed marks
@@ -138,7 +138,7 @@ class Pages(_Lines):
 
     def _noted(self, kind: str, identifiers: list[str]) -> list[str]:
         """The texts of these notes, each after its mark."""
-        texts, marks = self.footnotes if kind == "footnote" else self.endnotes, self.marks[kind]
+        texts, marks = self.texts[kind], self.marks[kind]
         return [
             f"[{marks[n]}] {texts[n]}" if marks.get(n) else texts[n] for n in identifiers if n in texts and texts[n]
         ]
@@ -149,7 +149,7 @@ class Pages(_Lines):
 
     def note(self, kind: str, identifier: str, custom: bool) -> None:
         """Mark a note referred to here with its number; it follows this page (footnotes) or the last (endnotes)."""
-        if identifier not in (self.footnotes if kind == "footnote" else self.endnotes):
+        if identifier not in self.texts[kind]:
             return
         marks = self.marks[kind]
         if identifier not in marks:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from claimflow.runtime.ingest._docx_ink import INK, Ink, ink_value
-from claimflow.runtime.ingest._ooxml import Budget, stream_part
-from claimflow.runtime.ingest._wordml import NAMESPACES, attribute, integer, on
+from claimflow.runtime.ingest._ooxml import Budget
+from claimflow.runtime.ingest._wordml import attribute, flag, integer, on, read_part
 
 __all__ = ["Styles", "read_styles"]
 
@@ -102,15 +102,13 @@ def read_styles(archive: zipfile.ZipFile, part: str | None, budget: Budget) -> S
     styles = Styles()
     if part is None:
         return styles
-    path: list[str] = []
     current: list[str] = [""]
 
-    def start(namespace: str, name: str, attributes: dict[str, str]) -> None:
-        name = name if namespace in NAMESPACES else ""
+    def start(name: str, attributes: dict[str, str], path: list[str]) -> None:
         style = current[0]
         if name == "style":
             current[0] = attribute(attributes, "styleId") or ""
-            if attribute(attributes, "type") == "paragraph" and on({"val": attribute(attributes, "default") or "0"}):
+            if attribute(attributes, "type") == "paragraph" and flag(attributes, "default"):
                 styles.default_paragraph = styles.default_paragraph or current[0]
         elif name == "basedOn" and path[-1:] == ["style"]:
             styles.based_on[style] = attribute(attributes, "val") or ""
@@ -122,12 +120,8 @@ def read_styles(archive: zipfile.ZipFile, part: str | None, budget: Budget) -> S
             styles.list_id[style] = attribute(attributes, "val") or ""
         elif name == "ilvl" and path[-3:] == ["style", "pPr", "numPr"] and (level := integer(attributes)) is not None:
             styles.list_level[style] = level
-        path.append(name)
 
-    def end(_namespace: str, _name: str) -> None:
-        path.pop()
-
-    stream_part(archive, part, budget, (start, end, lambda _: None))
+    read_part(archive, part, budget, start)
     return styles
 
 

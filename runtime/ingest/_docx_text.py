@@ -16,7 +16,7 @@ from typing import Protocol
 from claimflow.runtime.ingest._docx_ink import INK, Ink, ink_value, page_colour, unseen
 from claimflow.runtime.ingest._docx_numbering import ListNumbers, Numbering
 from claimflow.runtime.ingest._docx_styles import Styles
-from claimflow.runtime.ingest._wordml import NAMESPACES, attribute, integer, on, starts_page
+from claimflow.runtime.ingest._wordml import NAMESPACES, attribute, flag, integer, on, starts_page
 
 __all__ = ["Sink", "TextWalker"]
 
@@ -194,8 +194,7 @@ class TextWalker:
         elif name in ("footnoteReference", "endnoteReference"):
             identifier = attribute(attributes, "id")
             if identifier is not None:
-                custom = on({"val": attribute(attributes, "customMarkFollows") or "0"})
-                self.sink.note(name.removesuffix("Reference"), identifier, custom)
+                self.sink.note(name.removesuffix("Reference"), identifier, flag(attributes, "customMarkFollows"))
 
     def _begin(self) -> None:
         """The paragraph's properties are read: judge its mark, and write its list number, once."""
