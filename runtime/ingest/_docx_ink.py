@@ -14,7 +14,7 @@ import re
 
 from claimflow.runtime.ingest._css import MIN_FONT_PIXELS, WHITE, Rgba, unseen_colour
 from claimflow.runtime.ingest._css_units import PIXELS
-from claimflow.runtime.ingest._wordml import attribute
+from claimflow.runtime.ingest._wordml import attribute, integer
 
 __all__ = ["INK", "Ink", "ink_value", "page_colour", "unseen"]
 
@@ -68,8 +68,8 @@ def _shading(value: str | None, behind: Rgba) -> Rgba:
 
 def unseen(ink: Ink, paragraph_shading: str | None, page: Rgba) -> bool:
     """Whether text of this ink cannot be seen: the colour of its background, or smaller than a pixel."""
-    size = ink.get("sz")
-    if size is not None and size.isdigit() and len(size) < 10 and int(size) / 2 * PIXELS["pt"] < MIN_FONT_PIXELS:
+    size = integer(ink, "sz")  # a plain number of at most nine digits: `²` or `-4` is no size, the part untrusted
+    if size is not None and 0 <= size and size / 2 * PIXELS["pt"] < MIN_FONT_PIXELS:
         return True
     highlight = ink.get("highlight")
     if highlight is not None and highlight != "none":

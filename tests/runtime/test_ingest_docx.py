@@ -330,6 +330,14 @@ def test_text_in_the_colour_of_its_background_or_below_a_pixel_is_left_out_as_in
     assert pages(word(build)) == ("Total: 1,250.00 EUR net\nCONFIDENTIAL\nItem\tAmount",)
 
 
+def test_a_size_that_is_no_plain_number_is_no_size_and_the_document_is_read() -> None:
+    def build(document: Document) -> None:
+        document.add_paragraph().add_run("Total: 1,250.00").font.size = Pt(7)
+
+    data = edit_body(word(build), lambda body: body.replace('w:val="14"', 'w:val="\u00b2"'))
+    assert pages(data) == ("Total: 1,250.00",)
+
+
 def test_on_a_dark_page_white_text_is_read_and_text_in_the_page_colour_is_not() -> None:
     def build(document: Document) -> None:
         paragraph = document.add_paragraph()
