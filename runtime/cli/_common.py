@@ -172,7 +172,7 @@ def shown(text: object, *, lines: bool = False) -> str:
 
 
 def message(text: object) -> str:
-    """An error, a run's error or a trace line for the terminal: secrets of URLs masked, then `shown`."""
+    """An error or a run's error (or `explain`) for the terminal: secrets of URLs masked, then `shown`, lines kept."""
     return shown(redact(str(text)), lines=True)
 
 
