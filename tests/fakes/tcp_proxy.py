@@ -10,9 +10,10 @@ import threading
 class TcpProxy:
     """Forwards 127.0.0.1:`port` to `target`; `cut()` closes every connection and refuses new ones."""
 
-    def __init__(self, target: tuple[str, int]) -> None:
-        self._target = target
-        self._listener = socket.create_server(("127.0.0.1", 0))
+    def __init__(self, target: tuple[str, int], *, port: int = 0) -> None:
+        """Listen on `port` (any free one by default; a cut proxy's port gives the network back)."""
+        self.target = target
+        self._listener = socket.create_server(("127.0.0.1", port))
         self.port: int = self._listener.getsockname()[1]
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -26,7 +27,7 @@ class TcpProxy:
             except OSError:
                 return  # cut
             try:
-                upstream = socket.create_connection(self._target)
+                upstream = socket.create_connection(self.target)
             except OSError:
                 client.close()
                 continue
