@@ -41,7 +41,12 @@ async def beat(fd: int) -> None:
 
 @asynccontextmanager
 async def beating(fd: int | None) -> AsyncIterator[None]:
-    """`beat` to `fd` while the block runs (nothing when `fd` is None: no process watches this one)."""
+    """`beat` to `fd` while the block runs, then close it (nothing when `fd` is None: no process watches this one).
+
+    Closed, the pipe tells the watching process that the loop's work is done and the process is exiting: what is
+    left (`asyncio.run` waiting for threads still running past their document's time) beats no more, and is no
+    freeze.
+    """
     if fd is None:
         yield
         return
@@ -49,4 +54,5 @@ async def beating(fd: int | None) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        task.cancel()
+        task.cancel()  # it is waiting in its sleep (or not started): it writes nothing more
+        os.close(fd)

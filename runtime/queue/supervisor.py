@@ -37,6 +37,11 @@ DIED_WAITS_S = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 """Waits before starting a child again after one died by another's signal, one step more for each that died soon
 after starting (a machine short of memory); the last is repeated."""
 
+ENDING_S = 60.0
+"""How long a child may take to exit once its loop has ended (it closed the pipe): the loop no longer beats, and
+the process waits for threads still running past their document's time. A child still there after that is killed
+as frozen (a thread that never ends, a freeze in it)."""
+
 STEADY_S = 60.0
 """A child that lived this long was working: after its death, the next waits the first wait again."""
 
@@ -54,10 +59,12 @@ def exit_code(returncode: int) -> int:
 class Supervisor:
     """Runs `command` (the worker proper, told the beat pipe's descriptor) and replaces it when it freezes or dies."""
 
-    def __init__(self, command: Sequence[str], freeze_s: float) -> None:
+    def __init__(self, command: Sequence[str], freeze_s: float, *, ending_s: float = ENDING_S) -> None:
         self.command = list(command)
         """The child's command line, to which `--beat-fd N` is added."""
         self.freeze_s = freeze_s
+        self.ending_s = max(freeze_s, ending_s)
+        """How long a child whose loop has ended may take to exit (`ENDING_S`, never less than `freeze_s`)."""
         self._signals: list[int] = []
         self._sent = 0
         self._child: subprocess.Popen[bytes] | None = None
@@ -127,19 +134,26 @@ class Supervisor:
                     if os.read(reading, 4096):
                         last, beaten = time.monotonic(), True
                     else:
-                        open_pipe = False  # the child closed it: it is ending
+                        # The child closed it: its loop has ended and its jobs are settled; it is exiting.
+                        last, open_pipe = time.monotonic(), False
             else:
                 time.sleep(_POLL_S)
             returncode = child.poll()
             if returncode is not None:
                 return returncode, None
             silent_s = time.monotonic() - last
-            if silent_s >= (self.freeze_s if beaten else max(self.freeze_s, START_S)):
+            if silent_s >= self._silence_allowed(beaten=beaten, ending=not open_pipe):
                 try:
                     os.killpg(child.pid, signal.SIGKILL)  # with any process of its own: it may hold the same
                 except ProcessLookupError:
                     pass
                 return child.wait(), silent_s
+
+    def _silence_allowed(self, *, beaten: bool, ending: bool) -> float:
+        """How long the child may be silent before it is killed: it is starting, working, or exiting."""
+        if ending:
+            return self.ending_s
+        return self.freeze_s if beaten else max(self.freeze_s, START_S)
 
     def _pause(self, seconds: float) -> None:
         """Wait `seconds`, or less once a stop signal came."""

@@ -28,6 +28,10 @@ plan = sys.argv[2].split(",")[started - 1]
 os.write(fd, b".")
 if plan == "freeze":
     time.sleep(600)  # no beat from here on, as a loop blocked by code that holds the interpreter lock
+elif plan.startswith("ending"):
+    os.close(fd)  # its loop has ended: it exits after what is left (threads past their document's time)
+    time.sleep(float(plan.split(":")[1]))
+    sys.exit(5)
 elif plan == "oom":
     os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
 else:
@@ -38,10 +42,10 @@ else:
 """
 
 
-def _supervisor(tmp_path: Path, plan: str, freeze_s: float = 2.0) -> Supervisor:
+def _supervisor(tmp_path: Path, plan: str, freeze_s: float = 2.0, **options: float) -> Supervisor:
     script = tmp_path / "child.py"
     script.write_text(CHILD)
-    return Supervisor([sys.executable, str(script), str(tmp_path / "starts"), plan], freeze_s)
+    return Supervisor([sys.executable, str(script), str(tmp_path / "starts"), plan], freeze_s, **options)
 
 
 def _events(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -61,6 +65,26 @@ def test_a_frozen_child_is_killed_and_replaced_and_the_next_childs_exit_code_is_
     pid = int(frozen.split("pid=")[1].split()[0])
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+def test_a_child_whose_loop_has_ended_is_no_freeze_while_it_exits(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, LOGGER)
+    # Silent 4 s after closing the pipe, twice the freeze threshold: it was exiting, not frozen.
+    assert _supervisor(tmp_path, "ending:4,0").run() == 5
+    assert (tmp_path / "starts").read_text() == "1"
+    assert _events(caplog) == []
+
+
+def test_a_child_that_does_not_exit_within_the_ending_time_is_killed_and_replaced(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, LOGGER)
+    assert _supervisor(tmp_path, "ending:600,0", ending_s=3.0).run() == 0
+    assert (tmp_path / "starts").read_text() == "2"
+    [frozen] = _events(caplog)
+    assert frozen.startswith("worker.frozen pid=") and "silent_s=3." in frozen
 
 
 def test_a_child_killed_by_another_signal_is_started_again_after_a_wait(
