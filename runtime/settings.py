@@ -294,8 +294,9 @@ def _worker_timing() -> WorkerTiming:
 
 
 MIN_FREEZE_S = 2.0
-"""The shortest CLAIMFLOW_WORKER_FREEZE_S but 0: the worker's loop beats every second, and a threshold nearer
-that would kill a healthy worker whose beat came a little late."""
+"""The shortest CLAIMFLOW_WORKER_FREEZE_S but 0: two of the worker loop's beats (`runtime.queue.beat.BEAT_S`, not
+imported here: settings are read by every command, asyncio is not), so a beat that came a little late does not
+kill a healthy worker. tests/runtime/test_worker_beat.py holds the two together."""
 
 
 def _freeze_s() -> float:

@@ -6,6 +6,7 @@ import asyncio
 import os
 
 from claimflow.runtime.queue.beat import BEAT_S, beating
+from claimflow.runtime.settings import MIN_FREEZE_S
 
 
 def _read_all(fd: int) -> bytes | None:
@@ -36,3 +37,8 @@ def test_the_loop_beats_while_it_works_and_closes_the_pipe_when_done() -> None:
         assert os.read(reading, 1) == b""
     finally:
         os.close(reading)
+
+
+def test_the_shortest_freeze_threshold_is_two_beats() -> None:
+    # A threshold of one beat or less would kill a worker whose beat came a moment late.
+    assert MIN_FREEZE_S == 2 * BEAT_S
