@@ -44,6 +44,7 @@ from claimflow.state.normalize import (
 )
 from claimflow.state.normalize.amounts import CreditMarks, format_amount
 from claimflow.state.normalize.names import cuts_a_name
+from claimflow.state.normalize.numbers import DecimalMark, decimal_mark
 from claimflow.state.normalize.partial_dates import document_dates, partial_date_spans
 from claimflow.state.schema import DocumentType, Field
 
@@ -243,7 +244,10 @@ def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, s
                          f"({_name_around(page, *spans[0])!r}), not as an amount", checked.normalized)  # fmt: skip
         spans = money
     if spec.kind in ("amount", "number"):
-        as_written, otherwise = figures_as_written(page, spans, checked.normalized, doc_type.credit_marks, spec.kind)
+        decimal = decimal_mark(source.pages) if spec.kind == "number" else None
+        as_written, otherwise = figures_as_written(
+            page, spans, checked.normalized, doc_type.credit_marks, spec.kind, decimal=decimal
+        )
         if otherwise is not None:
             return Proof(False, "value_not_in_quote", otherwise, checked.normalized)
         spans = as_written
@@ -288,18 +292,23 @@ def _prove_yearless(
     return verdict
 
 
-def _page_reads(page: str, start: int, end: int, marks: CreditMarks, kind: str) -> list[Decimal]:
+def _page_reads(
+    page: str, start: int, end: int, marks: CreditMarks, kind: str, decimal: DecimalMark | None = None
+) -> list[Decimal]:
     """The values the page's line can be read as where the quote's figure `start`..`end` stands, signs included.
 
     A quote is read on its own, so where it is cut decides a sign or a number: `- £612.40` cut from `Total -
     £612.40` (a separator) reads negative, `£612.40` cut from `Refund: -£612.40` or `612.40` from `(612.40)`
     positive, `612.40` cut from `1,612.40` a smaller number, `14.50` cut from `€14.50` a number where the page
     writes money. The line is what the document says; where it reads several ways (`19 285,00`: 19 and 285.00, or
-    19285.00; the number `14.555`: 14.555 or 14555), each counts. Empty when it reads no `kind` there.
+    19285.00; the number `14.555`: 14.555 or 14555), each counts, except that a number reads only as the
+    document's `decimal` mark says, where it shows one. Empty when it reads no `kind` there.
     """
     line_start, line = _line_of(page, start, end)
     if kind == "number":
-        found = [(m.start, m.end, m.readings) for m in find_numbers(line)]
+        found = [
+            (m.start, m.end, (m.read_with(decimal)[0],) if decimal else m.readings) for m in find_numbers(line)
+        ]
     else:
         found = [(m.start, m.end, (m.value,)) for m in find_amounts(line, marks=marks)]
     return [
@@ -311,16 +320,18 @@ def _page_reads(page: str, start: int, end: int, marks: CreditMarks, kind: str) 
 
 
 def figures_as_written(
-    page: str, spans: list[Span], normalized: str, marks: CreditMarks, kind: str
+    page: str, spans: list[Span], normalized: str, marks: CreditMarks, kind: str, *, decimal: DecimalMark | None = None
 ) -> tuple[list[Span], str | None]:
     """Of an amount's or a number's figures in its quote (page offsets), those the page's line reads as it too.
 
     With none, why not, in words: the quote was cut so that its sign (or its number) reads otherwise than the page
-    writes it (`_page_reads`). A figure the line reads as no amount is left to the quote's reading; one it reads as
-    no number is money, a rate or a date there (`€14.50` cut to `14.50`), and proves no number.
+    writes it (`_page_reads`), or the document's decimal mark (`decimal`, from `decimal_mark`) reads a number
+    that reads two ways (`1.500`) the other way. A figure the line reads as no amount is left to the quote's
+    reading; one it reads as no number is money, a rate or a date there (`€14.50` cut to `14.50`), and proves
+    no number.
     """
     value = parse_number(normalized) if kind == "number" else parse_amount(normalized)
-    readings = [_page_reads(page, start, end, marks, kind) for start, end in spans]
+    readings = [_page_reads(page, start, end, marks, kind, decimal) for start, end in spans]
     kept = [
         span for span, read in zip(spans, readings, strict=True) if value in read or (kind == "amount" and not read)
     ]
@@ -330,8 +341,12 @@ def figures_as_written(
     if not readings[0]:
         return [], f"the page writes {line!r}, where {normalized} is no {kind}: money, a rate or a date"
     written, claimed = readings[0][0], value or Decimal(0)
-    cut = "where the quote is cut changes the sign" if abs(written) == abs(claimed) else "the quote cuts the number"
     shown = format_number(written) if kind == "number" else format_amount(written)
+    if decimal is not None and value in _page_reads(page, *spans[0], marks, kind):
+        mark = "a dot" if decimal == "." else "a comma"
+        why = f"the document's figures mark decimals with {mark}"
+        return [], f"the page writes {line!r}, which reads {shown} there, not {normalized}: {why}"
+    cut = "where the quote is cut changes the sign" if abs(written) == abs(claimed) else "the quote cuts the number"
     return [], f"the page writes {line!r}, which reads {shown} there, not {normalized}: {cut}"
 
 

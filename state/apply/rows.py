@@ -10,6 +10,7 @@ from claimflow.state.claims import RowClaim
 from claimflow.state.documents import SourceText
 from claimflow.state.evidence import Evidence, locate
 from claimflow.state.normalize import CreditMarks, ValueCheck, check_value, wrapped_text_spans
+from claimflow.state.normalize.numbers import decimal_mark
 from claimflow.state.normalize.partial_dates import document_dates, partial_date_spans
 from claimflow.state.outcomes import ClaimOutcome, TableRow
 from claimflow.state.proof import Check, figures_as_written
@@ -23,8 +24,9 @@ def _check_cell(
 
     An amount's `CR` and `DR` read as the type's `credit_marks` say, and as the page's line reads them: a quote
     that stops before a row's `CR` or trailing minus does not make a credit a charge, nor one cut after a `€` a
-    number of money (`figures_as_written`). A date cell printed without its year (`12 Mar`, `12.03.`, `03/12`: the
-    column says it is a date) takes the year the whole document (`pages`) gives it.
+    number of money (`figures_as_written`), and a number that reads two ways (`1.500`) reads as the document's
+    other figures mark decimals, where they show it. A date cell printed without its year (`12 Mar`, `12.03.`,
+    `03/12`: the column says it is a date) takes the year the whole document (`pages`) gives it.
     """
     quote = evidence.quote
     checked = check_value(column.kind, raw, quote, column.choices, marks=marks)
@@ -36,7 +38,8 @@ def _check_cell(
         return ValueCheck(True, checked.normalized, f"date {checked.normalized!r} is written without its year", written)
     if checked.ok and column.kind in ("amount", "number") and checked.normalized is not None:
         spans = [(evidence.start + start, evidence.start + end) for start, end in checked.spans]
-        _, otherwise = figures_as_written(page, spans, checked.normalized, marks, column.kind)
+        decimal = decimal_mark(pages) if column.kind == "number" else None
+        _, otherwise = figures_as_written(page, spans, checked.normalized, marks, column.kind, decimal=decimal)
         if otherwise is not None:
             return ValueCheck(False, checked.normalized, otherwise, ())
     if checked.ok or column.kind != "text" or checked.normalized is None:

@@ -8,7 +8,9 @@ One separator followed by exactly three digits reads two ways: `14.555` is fourt
 decimals and fourteen thousand and more where it groups them, `1,250` likewise. Such a match carries both
 readings (`NumberMatch.readings`), the one first that quantities are commonly printed with: a dot marks decimals
 (`14.555` is 14.555), a comma groups thousands (`1,250` is 1250). A first group of `0` groups nothing (`0.125`),
-two separators alike group (`1.250.000`), and two different ones say which is the decimal mark (`1.250,5`).
+two separators alike group (`1.250.000`), and two different ones say which is the decimal mark (`1.250,5`). A
+document whose figures with one or two decimals all use one mark (`12.50`, or `12,50`) settles the others it
+prints (`decimal_mark`): there, `14.555` reads one way only.
 
 A figure beside a currency (`€14.50`, `14.50 EUR`, `$3`) is money, and one before a percent sign (`19 %`) a rate:
 neither is a number. Nor is a part of a date (`2024-03-14`, `14.03.2024`) or of an identifier (`NW-2024`, `A12`).
@@ -17,8 +19,11 @@ neither is a number. Nor is a part of a date (`2024-03-14`, `14.03.2024`) or of 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Literal
 
 from claimflow.state.normalize.amounts import MAX_WHOLE_DIGITS, RATE_AFTER
 from claimflow.state.normalize.currency import currency_mentions, is_currency_prefix
@@ -34,6 +39,10 @@ _GROUPED = re.compile(
 )
 _PLAIN = re.compile(_LEAD + r"(?P<number>\d+(?:(?P<mark>[.,])\d+)?)" + _TAIL)
 _SPACED = re.compile(_LEAD + r"(?P<number>[1-9]\d{0,2}(?:(?P<group> )\d{3})+(?:(?P<mark>[.,])\d+)?)" + _TAIL)
+DecimalMark = Literal[".", ","]
+
+_TWO_DECIMALS = re.compile(r"(?<![\w.,'])\d{1,3}(?:[.,' \u00a0]\d{3})*(?P<mark>[.,])\d{1,2}(?![\w.,])")
+"""A figure with one or two decimals (`12.50`, `1.234,56`, `7,5`): its last separator can only be a decimal mark."""
 _MONEY_SIGN = re.compile(r"[$¥€£₹₩₺₽]")
 """Currency signs, those that name no one currency (`$`, `¥`) too: a figure beside one is money."""
 _UNIT = re.compile(r"[ \u00a0\u202f]?(?P<unit>[^\W\d_]+(?:/[^\W\d_]+)?\.?)")
@@ -173,3 +182,24 @@ def parse_number(value: str) -> Decimal | None:
         if not rest or (unit is not None and not is_currency_prefix(unit["unit"].rstrip("."))):
             return number.value
     return None
+
+
+def decimal_mark(pages: Sequence[str]) -> DecimalMark | None:
+    """Whether the document marks decimals with a dot or a comma, if it shows; None when it shows both or neither.
+
+    It shows when its figures with one or two decimals all use one mark (`12.50`, `1,234.56`: a dot; `12,50`,
+    `1.234,56`: a comma).
+
+    A number that reads two ways (`14.555`, `1,250`) is read by it; a document that does not settle it leaves
+    such a number doubtful. Dates are no such figures: `14.03.2024` runs on past its two digits.
+    """
+    return _decimal_mark(tuple(pages))
+
+
+@lru_cache(maxsize=8)
+def _decimal_mark(pages: tuple[str, ...]) -> DecimalMark | None:
+    # Cached: each number claim and each row with a number cell asks of the same document.
+    marks = {m["mark"] for text in pages for m in _TWO_DECIMALS.finditer(text)}
+    if marks == {"."}:
+        return "."
+    return "," if marks == {","} else None

@@ -1,8 +1,9 @@
 """The `number` kind: quantities, weights, counts and measures, never read as money.
 
 A number's canonical form is a plain decimal with a dot, as precise as printed (`14.555`, `200`); on the page it
-may be grouped, carry either decimal mark and a unit. One separator before three digits reads two ways, and the
-evidence check accepts either reading; a figure beside a currency is money and proves no number. Rules read a
+may be grouped, carry either decimal mark and a unit. One separator before three digits reads two ways: the evidence
+check takes the reading the document's other figures give (`12.50`: a dot marks decimals), and either where they
+give none; a figure beside a currency is money and proves no number. Rules read a
 number with `doc.number` and `row.number`; records hold a Decimal, and the eval compares by value.
 """
 
@@ -131,7 +132,7 @@ def _judge(field: str, value: str, quote: str) -> tuple[bool, str | None, str | 
     ("field", "value", "quote", "verdict"),
     [
         ("gross_weight", "14.555", "Gross weight: 14.555 kg", (True, "own_label", "14.555")),
-        ("gross_weight", "14555", "Gross weight: 14.555 kg", (True, "own_label", "14555")),
+        ("gross_weight", "14555", "Gross weight: 14.555 kg", (False, "value_not_in_quote", "14555")),
         ("gross_weight", "14.5550", "Gross weight: 14.555 kg", (True, "own_label", "14.555")),
         ("gross_weight", "14.5", "Freight charge: €14.50", (False, "value_not_in_quote", "14.5")),
         ("gross_weight", "14.5", "14.50", (False, "value_not_in_quote", "14.5")),
@@ -141,14 +142,66 @@ def _judge(field: str, value: str, quote: str) -> tuple[bool, str | None, str | 
         ("gross_weight", "weighty", "Gross weight: 14.555 kg", (False, "value_unreadable", None)),
     ],
     ids=[
-        "decimal-reading", "grouped-reading", "trailing-zero", "money", "money-cut-after-currency",
-        "inside-a-longer-number", "cut-after-its-sign", "amount-from-a-weight", "unreadable",
+        "decimal-reading", "grouped-reading-where-a-dot-marks-decimals", "trailing-zero", "money",
+        "money-cut-after-currency", "inside-a-longer-number", "cut-after-its-sign", "amount-from-a-weight",
+        "unreadable",
     ],
 )  # fmt: skip
 def test_the_evidence_check_judges_a_number(
     field: str, value: str, quote: str, verdict: tuple[bool, str | None, str | None]
 ) -> None:
     assert _judge(field, value, quote) == verdict
+
+
+def test_a_reading_the_documents_decimal_mark_rules_out_is_refused_saying_so() -> None:
+    claim = FieldClaim(field="gross_weight", value="14555", confidence=0.9, evidence=ClaimedEvidence(quote="14.555 kg"))
+    outcome = check_field_claim(SHIPMENT, claim, SOURCE, step="extract_shipment", claim_id="c")
+    assert outcome.reasons == [
+        "the page writes 'Gross weight: 14.555 kg', which reads 14.555 there, not 14555: "
+        "the document's figures mark decimals with a dot"
+    ]
+
+
+_OTHER_FIGURES = {
+    "dot": ("Freight charge: 12.50\n", {"14.555", "1250"}),
+    "comma": ("Freight charge: 12,50\n", {"14555", "1.25"}),
+    "no-other-figure": ("", {"14.555", "14555", "1250", "1.25"}),
+    "both-marks": ("Freight charge: 12.50\nInsurance: 3,20\n", {"14.555", "14555", "1250", "1.25"}),
+}
+
+
+@pytest.mark.parametrize("figures", list(_OTHER_FIGURES))
+def test_a_number_that_reads_two_ways_reads_as_the_documents_other_figures_mark_decimals(figures: str) -> None:
+    written, proved = _OTHER_FIGURES[figures]
+    page = f"Packing List\nGross weight: 14.555 kg\n{written}\nDescription      Qty\nCartons          1,250 pcs\n"
+    source = SourceText(pages=(page,))
+    weights = {
+        value
+        for value in ("14.555", "14555")
+        if check_field_claim(
+            SHIPMENT,
+            FieldClaim(field="gross_weight", value=value, confidence=0.9, evidence=ClaimedEvidence(quote="14.555 kg")),
+            source,
+            step="extract_shipment",
+            claim_id="c",
+        ).accepted
+    }
+    quantities = {
+        value
+        for value in ("1250", "1.25")
+        if check_row_claim(
+            SHIPMENT,
+            RowClaim(
+                table="packages",
+                cells={"description": "Cartons", "quantity": value},
+                evidence=ClaimedEvidence(quote="Cartons          1,250 pcs", page=1),
+            ),
+            source,
+            step="extract_shipment",
+            claim_id="r",
+        )[0].accepted
+    }
+    assert weights | quantities == proved
 
 
 def test_a_number_claimed_from_money_is_refused_saying_it_is_an_amount() -> None:
@@ -166,7 +219,7 @@ def test_a_number_under_an_amounts_label_is_refused_naming_the_label() -> None:
     assert (outcome.accepted, outcome.check, outcome.label) == (False, "wrong_label", "Freight charge")
 
 
-@pytest.mark.parametrize(("quantity", "accepted"), [("1250", True), ("1.25", True), ("250", False), ("12.5", False)])
+@pytest.mark.parametrize(("quantity", "accepted"), [("1250", True), ("1.25", False), ("250", False), ("12.5", False)])
 def test_a_rows_number_cell_is_checked_as_the_row_prints_it(quantity: str, accepted: bool) -> None:
     claim = RowClaim(
         table="packages",

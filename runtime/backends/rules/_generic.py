@@ -31,10 +31,11 @@ from claimflow.runtime.backends.rules._generic_detect import find_title, label_h
 from claimflow.runtime.backends.rules._generic_fields import MAX_QUOTE, Read, field_reads
 from claimflow.runtime.backends.rules._generic_tables import table_rows
 from claimflow.runtime.backends.rules._lines import Span, evidence, span_of, split_lines
-from claimflow.runtime.backends.rules._values import Writing, date_order, decimal_mark
+from claimflow.runtime.backends.rules._values import Writing, date_order
 from claimflow.state.claims import ExtractionClaim, FieldClaim
 from claimflow.state.evidence import ClaimedEvidence
 from claimflow.state.normalize import currency_mentions, fold
+from claimflow.state.normalize.numbers import decimal_mark
 from claimflow.state.normalize.partial_dates import document_dates
 from claimflow.state.schema import Detection, DocumentType
 

@@ -11,11 +11,11 @@ from functools import lru_cache
 from typing import Literal
 
 from claimflow.state.normalize import CreditMarks, DateMatch, currency_mentions, find_amounts, find_dates
+from claimflow.state.normalize.numbers import DecimalMark
 from claimflow.state.normalize.partial_dates import DocumentDates, find_partial_dates
 from claimflow.state.normalize.spans import Spans, any_within
 
 DateOrder = Literal["dmy", "mdy"]
-DecimalMark = Literal[".", ","]
 
 _PLACEHOLDER = re.compile(r"\[[A-Z]+_\d+\]")
 _PERCENT_AFTER = re.compile(r"\s?%")
@@ -116,25 +116,6 @@ def date_order(pages: Sequence[str]) -> DateOrder | None:
     if month_first and not day_first:
         return "mdy"
     return None
-
-
-_TWO_DECIMALS = re.compile(r"(?<![\w.,'])\d{1,3}(?:[.,' \u00a0]\d{3})*(?P<mark>[.,])\d{1,2}(?![\w.,])")
-"""A figure with one or two decimals (`12.50`, `1.234,56`, `7,5`): its last separator can only be a decimal mark."""
-
-
-def decimal_mark(pages: Sequence[str]) -> DecimalMark | None:
-    """Whether the document marks decimals with a dot or a comma, if it shows; None when it shows both or neither.
-
-    It shows when its figures with one or two decimals all use one mark (`12.50`, `1,234.56`: a dot; `12,50`,
-    `1.234,56`: a comma).
-
-    A number that reads two ways (`14.555`, `1,250`) is read by it; a document that does not settle it leaves
-    such a number doubtful. Dates are no such figures: `14.03.2024` runs on past its two digits.
-    """
-    marks = {m["mark"] for text in pages for m in _TWO_DECIMALS.finditer(text)}
-    if marks == {"."}:
-        return "."
-    return "," if marks == {","} else None
 
 
 @dataclass(frozen=True)
