@@ -306,9 +306,7 @@ def _page_reads(
     """
     line_start, line = _line_of(page, start, end)
     if kind == "number":
-        found = [
-            (m.start, m.end, (m.read_with(decimal)[0],) if decimal else m.readings) for m in find_numbers(line)
-        ]
+        found = [(m.start, m.end, (m.read_with(decimal)[0],) if decimal else m.readings) for m in find_numbers(line)]
     else:
         found = [(m.start, m.end, (m.value,)) for m in find_amounts(line, marks=marks)]
     return [
