@@ -28,7 +28,7 @@ demo: setup
 # listed at the end.
 test: setup
 	scripts/postgres-up.sh
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n auto --maxprocesses 4 --dist loadfile --no-loadscope-reorder --durations=25
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n auto --maxprocesses 4 --dist loadfile --durations=25
 
 lint: setup
 	$(BIN)/ruff check .
