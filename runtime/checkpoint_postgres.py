@@ -41,7 +41,7 @@ from claimflow.runtime.checkpoint import serializer
 from claimflow.runtime.checkpoint_encoding import WrittenValues, stored_form
 from claimflow.runtime.ended_sessions import AsyncSessionCheck
 from claimflow.runtime.held_writes import HeldWrites, WriteKey, may_hold, write_key
-from claimflow.runtime.reconnect import ReconnectingAsyncPool
+from claimflow.runtime.reconnect import WAIT_S, ReconnectingAsyncPool
 from claimflow.runtime.settings import SynchronousCommit
 
 _WAIT_FOR_FLUSH = "SET LOCAL synchronous_commit TO DEFAULT"
@@ -335,7 +335,7 @@ class PooledPostgresSaver(AsyncPostgresSaver):
 
 @asynccontextmanager
 async def postgres_checkpointer(
-    url: str, *, size: int = 8, synchronous_commit: SynchronousCommit = "off"
+    url: str, *, size: int = 8, synchronous_commit: SynchronousCommit = "off", wait_s: float = WAIT_S
 ) -> AsyncIterator[AsyncPostgresSaver]:
     """An AsyncPostgresSaver over a pool of `size` sessions on `url`, set up and closed with the context.
 
@@ -347,6 +347,7 @@ async def postgres_checkpointer(
     checkpoints side by side.
     `synchronous_commit` "off" (the default): a checkpoint's commit does not wait for the log's flush (see the
     module); "on": every commit waits, as the server's own `synchronous_commit` says (the sessions keep it).
+    `wait_s`: how long a write waits for a session (the pool's `timeout`, see `claimflow.runtime.reconnect`).
     """
     if synchronous_commit not in get_args(SynchronousCommit):
         raise ValueError(f"synchronous_commit must be off or on, not {synchronous_commit!r}")
@@ -362,6 +363,7 @@ async def postgres_checkpointer(
         url,
         min_size=1,
         max_size=size,
+        timeout=wait_s,
         open=False,
         kwargs={
             "autocommit": True,

@@ -24,6 +24,7 @@ from collections.abc import Collection
 
 import psycopg
 
+from claimflow.runtime.reconnect import WAIT_S
 from claimflow.runtime.registry._pg_schema import Row, configure, open_pool
 from claimflow.runtime.store import BlobMissingError, DocumentFiles, blob_id_of, check_blob_id
 
@@ -48,9 +49,12 @@ def configure_store_session(conn: psycopg.Connection[Row]) -> None:
 class PgDocumentStore(DocumentFiles):
     """Blobs in the `claimflow_blobs` table (bytea), with an optional data directory's store read for older blobs."""
 
-    def __init__(self, url: str, *, size: int = 4, fallback: DocumentFiles | None = None) -> None:
+    def __init__(
+        self, url: str, *, size: int = 4, wait_s: float = WAIT_S, fallback: DocumentFiles | None = None
+    ) -> None:
+        """`wait_s`: how long a save or read waits for a session (see `claimflow.runtime.reconnect`)."""
         self._fallback = fallback
-        self._pool = open_pool(url, size, configure_session=configure_store_session)
+        self._pool = open_pool(url, size, wait_s=wait_s, configure_session=configure_store_session)
 
     def close(self) -> None:
         """Close every session, and the fallback store."""

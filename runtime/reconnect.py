@@ -11,12 +11,13 @@ for a session starts another. psycopg_pool has no setting for the wait: these po
 own schedule through its `_add_connection`, the one place where it makes one. `tests/runtime/test_reconnect.py`
 fails if a release of psycopg_pool stops calling it.
 
-A request for a session waits for one up to the pool's `timeout` (30 s). Once such a wait has run out while the
-latest attempt to reach that database failed, the database is gone, not busy: later requests in the process, of
-any of its pools for that database, wait only `GONE_WAIT_S` (each still asks the pool to try again), until a
-session is made again. A command whose database went away says so after one wait, not after one for each thing it
-still has to write (a decision's resume had waited three times, 94 s). Waits that ran out only because every
-session was busy change nothing: the latest attempt to reach the database then succeeded.
+A request for a session waits for one up to the pool's `timeout` (`WAIT_S`, or CLAIMFLOW_POSTGRES_WAIT_S as the
+engine's pools are made). Once such a wait has run out while the latest attempt to reach that database failed, the
+database is gone, not busy: later requests in the process, of any of its pools for that database, wait only
+`GONE_WAIT_S` (each still asks the pool to try again), until a session is made again. A command whose database went
+away says so after one wait, not after one for each thing it still has to write (a decision's resume had waited
+three times, 94 s). Waits that ran out only because every session was busy change nothing: the latest attempt to
+reach the database then succeeded.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ from psycopg.conninfo import conninfo_to_dict
 from psycopg_pool import AsyncConnectionPool, ConnectionPool, PoolTimeout
 from psycopg_pool.abc import ACT, CT
 from psycopg_pool.base import AttemptWithBackoff
+
+WAIT_S = 30.0
+"""How long a request for a session waits by default (psycopg_pool's own `timeout`; CLAIMFLOW_POSTGRES_WAIT_S)."""
 
 RECONNECT_MAX_WAIT_S = 5.0
 """The longest wait between two attempts of a pool to make a session, give or take a tenth."""

@@ -466,6 +466,11 @@ class Settings:
     """Postgres for the registry and checkpoints (production); None keeps both in SQLite in the data directory."""
     pool_size: int = 8
     """Postgres sessions for the registry, the checkpointer and the document store, each (CLAIMFLOW_POOL_SIZE)."""
+    postgres_wait_s: float = 30.0
+    """How long a read or write waits for a Postgres session (CLAIMFLOW_POSTGRES_WAIT_S; psycopg_pool's own
+    default, `claimflow.runtime.reconnect.WAIT_S`): a database that is back within it (a restart, a failover)
+    costs a run nothing, and a command still without one after it stops, saying the database cannot be reached.
+    Longer for a failover that takes minutes; shorter to be told sooner."""
     postgres_synchronous_commit: SynchronousCommit = "off"
     """Whether a checkpoint's commit on Postgres waits for the server's log flush
     (CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT): off (a checkpoint survives a killed engine; a crash of the database
@@ -532,6 +537,7 @@ class Settings:
             record_dir=record_dir,
             database_url=_database_url(),
             pool_size=_at_least_one("CLAIMFLOW_POOL_SIZE", 8),
+            postgres_wait_s=_positive("CLAIMFLOW_POSTGRES_WAIT_S", 30.0),
             postgres_synchronous_commit=_choice(
                 "CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT", get_args(SynchronousCommit), "off"
             ),

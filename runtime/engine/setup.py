@@ -116,7 +116,9 @@ def _document_files(settings: Settings, *, read_only: bool = False) -> DocumentF
 
     # Documents an installation stored before the database held them are read from its data directory, if here.
     fallback = embedded() if database.is_file() else files
-    return PgDocumentStore(settings.database_url, size=settings.pool_size, fallback=fallback)
+    return PgDocumentStore(
+        settings.database_url, size=settings.pool_size, wait_s=settings.postgres_wait_s, fallback=fallback
+    )
 
 
 def _checkpointer(
@@ -126,7 +128,10 @@ def _checkpointer(
         from claimflow.runtime.checkpoint_postgres import postgres_checkpointer  # noqa: PLC0415 - psycopg: Postgres only
 
         return postgres_checkpointer(
-            settings.database_url, size=settings.pool_size, synchronous_commit=settings.postgres_synchronous_commit
+            settings.database_url,
+            size=settings.pool_size,
+            synchronous_commit=settings.postgres_synchronous_commit,
+            wait_s=settings.postgres_wait_s,
         )
     return sqlite_checkpointer(
         settings.data_dir / CHECKPOINT_FILE, synchronous=settings.sqlite_synchronous, read_only=read_only

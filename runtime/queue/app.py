@@ -150,7 +150,11 @@ def build_app(settings: Settings) -> App:
     # Its pool tries a lost database again every few seconds (`reconnect`): with psycopg_pool's own doubling wait
     # the worker took no job for up to as long again as the outage lasted.
     connector = PsycopgConnector(
-        conninfo=conninfo(settings.database_url), min_size=1, max_size=4, pool_factory=ReconnectingAsyncPool
+        conninfo=conninfo(settings.database_url),
+        min_size=1,
+        max_size=4,
+        timeout=settings.postgres_wait_s,
+        pool_factory=ReconnectingAsyncPool,
     )
     app = App(connector=connector)
     # Before any task is added: each task keeps the manager it was made with.

@@ -18,7 +18,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from claimflow.runtime.ended_sessions import AsyncSessionCheck
-from claimflow.runtime.reconnect import ReconnectingAsyncPool
+from claimflow.runtime.reconnect import WAIT_S, ReconnectingAsyncPool
 from claimflow.runtime.registry import RunBusyError
 from claimflow.runtime.registry._pg_schema import SERVER_KEEPALIVES, Row, conninfo
 
@@ -71,12 +71,14 @@ async def run_lock(url: str, run_id: str, *, owner: str) -> AsyncIterator[None]:
 class RunLocks:
     """Sessions for runs' advisory locks, kept between jobs: a worker does not connect anew for every job."""
 
-    def __init__(self, url: str, *, size: int) -> None:
+    def __init__(self, url: str, *, size: int, wait_s: float = WAIT_S) -> None:
+        """Up to `size` sessions on `url`; `wait_s`: how long taking a lock waits for one (see `reconnect`)."""
         check = AsyncSessionCheck()  # sessions a restart of the server ended are not lent
         self._pool: ReconnectingAsyncPool[psycopg.AsyncConnection[Row]] = ReconnectingAsyncPool(
             conninfo(url),
             min_size=1,
             max_size=size,
+            timeout=wait_s,
             kwargs={"autocommit": True, "row_factory": dict_row},
             configure=_keepalives,
             check=check,

@@ -70,7 +70,7 @@ async def run_worker(
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
     app = build_app(settings)
     assert settings.database_url is not None  # build_app refuses settings without one
-    locks = RunLocks(settings.database_url, size=concurrency)
+    locks = RunLocks(settings.database_url, size=concurrency, wait_s=settings.postgres_wait_s)
     listened = list(queues) if queues else worker_queues(settings.model)
     async with beating(beat_fd), open_engine(settings) as engine, app.open_async(), locks:
         if not await app.check_connection_async():

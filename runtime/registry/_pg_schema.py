@@ -24,7 +24,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from claimflow.runtime.ended_sessions import SessionCheck
-from claimflow.runtime.reconnect import ReconnectingPool
+from claimflow.runtime.reconnect import WAIT_S, ReconnectingPool
 
 Row = dict[str, Any]
 
@@ -309,10 +309,15 @@ POOL_SIZE = 8
 
 
 def open_pool(
-    url: str, size: int, *, configure_session: Callable[[psycopg.Connection[Row]], None] = configure
+    url: str,
+    size: int,
+    *,
+    wait_s: float = WAIT_S,
+    configure_session: Callable[[psycopg.Connection[Row]], None] = configure,
 ) -> ConnectionPool[psycopg.Connection[Row]]:
     """Create or check claimflow's schema, then open a pool of up to `size` autocommit sessions (dict rows).
 
+    `wait_s`: how long a request waits for a session (the pool's `timeout`, see `claimflow.runtime.reconnect`).
     `configure_session` sets up each new session (by default the keepalives, `configure`).
     """
     with connect(url) as conn:
@@ -322,6 +327,7 @@ def open_pool(
         conninfo(url),
         min_size=1,
         max_size=size,
+        timeout=wait_s,
         kwargs={"autocommit": True, "row_factory": dict_row},
         configure=configure_session,
         check=check,
@@ -338,8 +344,8 @@ class PgDatabase:
     `AsyncRegistry`) never wait on one another's round trips; only Postgres' own locks order them.
     """
 
-    def __init__(self, url: str, *, size: int = POOL_SIZE) -> None:
-        self._pool = open_pool(url, size)
+    def __init__(self, url: str, *, size: int = POOL_SIZE, wait_s: float = WAIT_S) -> None:
+        self._pool = open_pool(url, size, wait_s=wait_s)
         # The session of the thread inside `together`: its calls run there, in that one transaction.
         self._together = threading.local()
 

@@ -23,7 +23,7 @@ def open_registry(settings: Settings, *, reading: bool = False) -> RunRegistry:
         # Imported here: psycopg is a tenth of a second to load, which a SQLite command never needs.
         from claimflow.runtime.registry.postgres import PostgresRegistry  # noqa: PLC0415
 
-        return PostgresRegistry(settings.database_url, size=settings.pool_size)
+        return PostgresRegistry(settings.database_url, size=settings.pool_size, wait_s=settings.postgres_wait_s)
     read_only = open_data_directory(settings.data_dir, reading=reading)
     try:
         return Registry(settings.data_dir / REGISTRY_FILE, synchronous=settings.sqlite_synchronous, read_only=read_only)

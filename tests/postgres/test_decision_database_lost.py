@@ -21,6 +21,7 @@ from tests.integration._docs import flat, json_lines, mismatch_invoice_text, run
 pytestmark = pytest.mark.postgres
 
 MODEL = "openai:fake-model"
+WAIT_S = 3.0
 
 
 def _through(proxy: TcpProxy, url: str) -> str:
@@ -51,13 +52,19 @@ def test_a_database_lost_under_a_decision_stops_it_and_recover_applies_it_once(
     decide = ("review", "decide", view["run_id"], "--reviewer", "ann", "--set", "doc_type=invoice")
 
     stopped = run_cli(
-        *decide, "--data-dir", tmp_path / "b", timeout=180, CLAIMFLOW_DATABASE_URL=_through(proxy, postgres_url)
+        *decide,
+        "--data-dir",
+        tmp_path / "b",
+        timeout=180,
+        CLAIMFLOW_DATABASE_URL=_through(proxy, postgres_url),
+        CLAIMFLOW_POSTGRES_WAIT_S=str(WAIT_S),  # psycopg_pool's 30 s unless set
     )
 
     assert stopped.returncode == 3, stopped.stderr
     assert "Traceback" not in stopped.stderr
     message = flat(stopped.stderr)
     assert message.startswith("error: stopped: the database cannot be reached or written"), message
+    assert f"after {WAIT_S:.2f} sec" in message  # one wait, as long as CLAIMFLOW_POSTGRES_WAIT_S says
     assert "what became of the decision" in message and "claimflow recover" in message
 
     recovered = run_cli(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from claimflow.runtime.reconnect import WAIT_S
 from claimflow.runtime.settings import Settings, SettingsError
 
 
@@ -33,6 +34,13 @@ def test_checkpoint_commits_on_postgres_wait_for_the_flush_when_asked(
 ) -> None:
     monkeypatch.setenv("CLAIMFLOW_POSTGRES_SYNCHRONOUS_COMMIT", "on")
     assert Settings.load(data_dir=tmp_path).postgres_synchronous_commit == "on"
+
+
+def test_a_wait_for_postgres_is_psycopg_pools_own_unless_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings.load(data_dir=tmp_path).postgres_wait_s == WAIT_S == 30.0
+    assert Settings(data_dir=tmp_path).postgres_wait_s == WAIT_S  # as a library builds them
+    monkeypatch.setenv("CLAIMFLOW_POSTGRES_WAIT_S", "120")  # a failover that takes two minutes
+    assert Settings.load(data_dir=tmp_path).postgres_wait_s == 120.0
 
 
 @pytest.mark.parametrize(("value", "seconds"), [(None, 60.0), ("0", 0.0), ("2.5", 2.5)])
@@ -168,6 +176,8 @@ def test_base_url_goes_to_the_provider_of_the_model(tmp_path: Path, monkeypatch:
         ("CLAIMFLOW_POOL_SIZE", "0", "CLAIMFLOW_POOL_SIZE=0 must be a whole number, at least 1"),
         ("CLAIMFLOW_POOL_SIZE", "-4", "CLAIMFLOW_POOL_SIZE=-4 must be a whole number, at least 1"),
         ("CLAIMFLOW_MODEL_TIMEOUT_S", "0", "CLAIMFLOW_MODEL_TIMEOUT_S=0 must be a number greater than 0"),
+        ("CLAIMFLOW_POSTGRES_WAIT_S", "0", "CLAIMFLOW_POSTGRES_WAIT_S=0 must be a number greater than 0"),
+        ("CLAIMFLOW_POSTGRES_WAIT_S", "soon", "CLAIMFLOW_POSTGRES_WAIT_S='soon' is not a number"),
         ("CLAIMFLOW_MODEL_TIMEOUT_S", "-5", "CLAIMFLOW_MODEL_TIMEOUT_S=-5 must be a number greater than 0"),
         ("CLAIMFLOW_MODEL_MAX_ATTEMPTS", "0", "CLAIMFLOW_MODEL_MAX_ATTEMPTS=0 must be a whole number, at least 1"),
         # A GatewaySetupError (from TransportPolicy) and pydantic's ValidationError (from Budget) escaped.
