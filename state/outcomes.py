@@ -46,6 +46,9 @@ class ClaimOutcome(BaseModel):
     """Which check decided: e.g. `quote_not_found`, `value_not_in_quote`, `wrong_label`, `own_label`."""
     label: str | None = None
     """The label that decided, when one did (the field's own, another field's, or a counter-role label)."""
+    doubt: str | None = None
+    """Why an accepted value is still in doubt though its evidence holds (a number that reads two ways): the
+    document goes to review for it."""
 
 
 class Classification(BaseModel):
@@ -74,6 +77,9 @@ class FieldResult(BaseModel):
     decided_by: str
     """Who decided: "claim <id>", "reviewer <name>", or "no claim"."""
     reasons: list[str] = Field(default_factory=list)
+    doubt: str | None = None
+    """Why the accepted value is still in doubt though its evidence holds (`ClaimOutcome.doubt`): a reviewer
+    settles it, whatever the confidence."""
 
 
 class TableRow(BaseModel):
@@ -84,6 +90,8 @@ class TableRow(BaseModel):
     cells: dict[str, str | None]
     """Column name -> canonical value (None where the row has no such cell)."""
     evidence: Evidence
+    doubts: list[str] = Field(default_factory=list)
+    """Why cells the row's evidence holds are still in doubt (`quantity: the page writes ...`): a reviewer looks."""
 
 
 RuleSeverity = Literal["review", "info"]

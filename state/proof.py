@@ -14,7 +14,8 @@ quote states *this field*:
 An amount is not proved by a number written as a duration (`Total due in 30 days`) or a count (`Total (2 items)`,
 `Page 1 of 2`), nor by a rate (`VAT 20%`, which `find_amounts` does not read as an amount). A number is not proved
 by money (`€14.50`), a rate or the figures of a date; one the page prints so that it reads two ways (`14.555 kg`) is
-proved by either reading (14.555, 14555).
+proved by the reading the document's decimal mark gives, and where the document does not show its mark, by either
+reading (14.555, 14555), in doubt (`two_way_doubt`): which one is meant is for a reviewer.
 A date the quote prints without its year (`12 Mar`, `12.03.`, `12/03` under the field's own label) is proved by
 its day and month with the year the whole document gives it (`partial_dates.py`); another year is refused, naming
 the document's.
@@ -24,7 +25,7 @@ The check that decided is recorded with every verdict and shown by `claimflow ex
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
@@ -79,6 +80,8 @@ class Proof:
     reason: str
     normalized: str | None = None
     label: str | None = None
+    doubt: str | None = None
+    """Why a value its quote proves is still in doubt (`two_way_doubt`): a reviewer settles which it is."""
 
 
 def _verdict(spec: Field, normalized: str, hit: LabelHit | None) -> Proof:
@@ -236,6 +239,7 @@ def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, s
                      checked.normalized)  # fmt: skip
     page = source.page(evidence.page)
     spans = [(evidence.start + start, evidence.start + end) for start, end in checked.spans]
+    doubt: str | None = None
     if spec.kind == "amount":
         money = [(start, end) for start, end in spans if _not_money(page, start, end) is None]
         if not money:
@@ -251,6 +255,8 @@ def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, s
         if otherwise is not None:
             return Proof(False, "value_not_in_quote", otherwise, checked.normalized)
         spans = as_written
+        if spec.kind == "number":
+            doubt = two_way_doubt(page, spans, doc_type.credit_marks, decimal)
     if spec.kind == "text":
         whole = [(start, end) for start, end in spans if not cuts_a_name(page, start, end)]
         if not whole:
@@ -259,7 +265,8 @@ def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, s
             return Proof(False, "value_not_in_quote", f"{checked.normalized!r} is only part of the name {name!r}",
                          checked.normalized)  # fmt: skip
         spans = whole
-    return judge_spans(spec, checked.normalized, doc_type.labels, page, spans)
+    verdict = judge_spans(spec, checked.normalized, doc_type.labels, page, spans)
+    return replace(verdict, doubt=doubt) if verdict.ok and doubt else verdict
 
 
 def _prove_yearless(
@@ -346,6 +353,25 @@ def figures_as_written(
         return [], f"the page writes {line!r}, which reads {shown} there, not {normalized}: {why}"
     cut = "where the quote is cut changes the sign" if abs(written) == abs(claimed) else "the quote cuts the number"
     return [], f"the page writes {line!r}, which reads {shown} there, not {normalized}: {cut}"
+
+
+def two_way_doubt(page: str, spans: list[Span], marks: CreditMarks, decimal: DecimalMark | None) -> str | None:
+    """Why a number its figures prove is in doubt: each figure reads two ways, and the document does not say which.
+
+    `1.500 kg` is one and a half or fifteen hundred. Where the document's other figures show its decimal mark
+    (`decimal`), the figure reads one way only and `figures_as_written` has kept only that reading; where they do
+    not, the quote proves that the page writes the figure, not which of its two values is meant.
+    """
+    if decimal is not None or not spans:
+        return None
+    readings = [_page_reads(page, start, end, marks, "number") for start, end in spans]
+    if any(len(read) < 2 for read in readings):
+        return None  # one of the places writes it one way only: that place proves it
+    either = " or ".join(format_number(value) for value in readings[0])
+    return (
+        f"the page writes {_name_around(page, *spans[0])!r}, which reads {either}: the document's figures do not "
+        "show whether a dot or a comma marks its decimals"
+    )
 
 
 def _line_of(page: str, start: int, end: int) -> tuple[int, str]:

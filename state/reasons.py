@@ -80,11 +80,15 @@ def reviewed_fields(state: WorkflowState) -> set[str]:
 
 
 def _table_reasons(state: WorkflowState) -> list[ReviewReason]:
-    """A table with a claimed row that was refused may be missing that row: a reviewer looks, once."""
+    """Tables a reviewer looks at, once: with a claimed row refused, or with cells in doubt.
+
+    A refused row may be missing from the table; a cell in doubt (a number that reads two ways) may hold the
+    wrong one of its values.
+    """
     request, decision = state.review_request, state.review_decision
     if request is not None and decision is not None and request.doc_type == state.doc_type:
         return []  # a reviewer has seen the document with this doubt and decided
-    return [
+    refused = [
         ReviewReason(
             code="unsupported_evidence",
             message=f"{table}: {len(problems)} claimed row(s) refused, so the table may miss them: {problems[0]}",
@@ -93,6 +97,13 @@ def _table_reasons(state: WorkflowState) -> list[ReviewReason]:
         for table, problems in state.rejected_rows.items()
         if problems
     ]
+    doubted: list[ReviewReason] = []
+    for table, rows in state.tables.items():
+        doubts = [f"row {number}: {doubt}" for number, row in enumerate(rows, start=1) for doubt in row.doubts]
+        if doubts:
+            message = f"{table}: {len(doubts)} cell(s) in doubt: {doubts[0]}"
+            doubted.append(ReviewReason(code="low_confidence_field", message=message, field=table))
+    return refused + doubted
 
 
 def _field_reasons(
@@ -107,6 +118,10 @@ def _field_reasons(
         conflict = next((r for r in result.reasons if r.startswith("conflicting values")), None)
         if conflict:
             reasons.append(ReviewReason(code="conflicting_values", message=f"{spec.name}: {conflict}", field=spec.name))
+        elif result.status == "accepted" and result.doubt:
+            # Its evidence holds whatever the confidence: which value the page means is the doubt.
+            message = f"{spec.name} = {result.value!r} is in doubt: {result.doubt}"
+            reasons.append(ReviewReason(code="low_confidence_field", message=message, field=spec.name))
         elif result.status == "accepted" and (result.confidence or 0.0) < threshold:
             reasons.append(
                 ReviewReason(

@@ -51,11 +51,12 @@ def check_field_claim(
         normalized: str | None = None,
         evidence: Evidence | None = None,
         label: str | None = None,
+        doubt: str | None = None,
     ) -> ClaimOutcome:
         return ClaimOutcome(
             claim_id=claim_id, step=step, origin=origin, field=claim.field, value=claim.value,
             confidence=claim.confidence, accepted=accepted, reasons=reasons, normalized=normalized,
-            evidence=evidence, check=check, label=label,
+            evidence=evidence, check=check, label=label, doubt=doubt,
         )  # fmt: skip
 
     spec = doc_type.field(claim.field)
@@ -67,7 +68,9 @@ def check_field_claim(
         return verdict(False, [f"evidence rejected: {located.reason}"], "quote_not_found")
     proof = prove(doc_type, spec, claim.value, located.evidence, source)
     reasons = [located.reason, proof.reason] if proof.ok else [proof.reason]
-    return verdict(proof.ok, reasons, proof.check, proof.normalized, located.evidence, proof.label)
+    if proof.doubt:
+        reasons.append(f"in doubt: {proof.doubt}")
+    return verdict(proof.ok, reasons, proof.check, proof.normalized, located.evidence, proof.label, proof.doubt)
 
 
 def _agreed_confidence(group: list[ClaimOutcome]) -> tuple[float, list[str]]:
@@ -90,6 +93,11 @@ def _describe(group: list[ClaimOutcome]) -> str:
     return f"{group[0].normalized!r} from {who} quoting {quote!r}"
 
 
+def _doubt(groups: list[list[ClaimOutcome]]) -> str | None:
+    """A value every claim for it proved only in doubt stays in doubt: extractors that agree read the same figure."""
+    return next((group[0].doubt for group in groups if all(outcome.doubt for outcome in group)), None)
+
+
 def _combine(spec: Field, outcomes: list[ClaimOutcome]) -> FieldResult:
     accepted = [o for o in outcomes if o.accepted]
     rejected_reasons = [f"{o.claim_id}: {r}" for o in outcomes if not o.accepted for r in o.reasons]
@@ -110,6 +118,7 @@ def _combine(spec: Field, outcomes: list[ClaimOutcome]) -> FieldResult:
         return FieldResult(
             name=spec.name, value=values, status="accepted", confidence=confidence, evidence=evidence,
             decided_by=decided_by, reasons=[f"{len(values)} value(s) accepted", *rejected_reasons],
+            doubt=_doubt(groups),
         )  # fmt: skip
     if len(groups) > 1:
         conflict = " vs ".join(_describe(group) for group in groups)
@@ -122,6 +131,7 @@ def _combine(spec: Field, outcomes: list[ClaimOutcome]) -> FieldResult:
     return FieldResult(
         name=spec.name, value=best.normalized, status="accepted", confidence=confidence,
         evidence=evidence, decided_by=decided_by, reasons=[*best.reasons, *agreement, *rejected_reasons],
+        doubt=_doubt(groups),
     )  # fmt: skip
 
 

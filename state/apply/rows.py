@@ -13,8 +13,11 @@ from claimflow.state.normalize import CreditMarks, ValueCheck, check_value, wrap
 from claimflow.state.normalize.numbers import decimal_mark
 from claimflow.state.normalize.partial_dates import document_dates, partial_date_spans
 from claimflow.state.outcomes import ClaimOutcome, TableRow
-from claimflow.state.proof import Check, figures_as_written
+from claimflow.state.proof import Check, figures_as_written, two_way_doubt
 from claimflow.state.schema import Column, DocumentType, Field
+
+ROW_FOUND = "row found in the source; every cell is written in it"
+"""Why a row is accepted."""
 
 
 def _check_cell(
@@ -50,11 +53,25 @@ def _check_cell(
     return ValueCheck(True, checked.normalized, "text written across the row's lines, around its figures", tuple(spans))
 
 
+def _cell_doubt(
+    checked: ValueCheck, evidence: Evidence, page: str, marks: CreditMarks, pages: tuple[str, ...]
+) -> str | None:
+    """Why a number cell the row's quote holds is in doubt: its figure reads two ways (`two_way_doubt`)."""
+    if checked.normalized is None:
+        return None
+    decimal = decimal_mark(pages)
+    spans = [(evidence.start + start, evidence.start + end) for start, end in checked.spans]
+    written, _ = figures_as_written(page, spans, checked.normalized, marks, "number", decimal=decimal)
+    return two_way_doubt(page, written, marks, decimal)
+
+
 def _cell_problems(
     table: Field, claim: RowClaim, evidence: Evidence, page: str, marks: CreditMarks, pages: tuple[str, ...]
-) -> tuple[dict[str, str | None], list[str]]:
+) -> tuple[dict[str, str | None], list[str], list[str]]:
+    """The row's canonical cells, why any cell is refused, and why any it holds is in doubt."""
     cells: dict[str, str | None] = {column.name: None for column in table.columns}
     problems: list[str] = []
+    doubts: list[str] = []
     for name, raw in claim.cells.items():
         column = table.column(name)
         if column is None:
@@ -65,10 +82,12 @@ def _cell_problems(
         checked = _check_cell(column, raw, evidence, page, marks, pages)
         if not checked.ok:
             problems.append(f"{name}: {checked.reason}")
+        elif column.kind == "number" and (doubt := _cell_doubt(checked, evidence, page, marks, pages)):
+            doubts.append(f"{name}: {doubt}")
         cells[name] = checked.normalized
     missing = [c.name for c in table.columns if c.required and cells.get(c.name) is None]
     problems += [f"required column {name!r} is empty" for name in missing]
-    return cells, problems
+    return cells, problems, doubts
 
 
 def _cells_text(table: Field | None, claim: RowClaim) -> str:
@@ -97,22 +116,23 @@ def check_row_claim(
         tables = ", ".join(t.name for t in doc_type.table_fields) or "none"
         problems, check = [f"unknown table {claim.table!r} for a {doc_type.name}; tables: {tables}"], "unknown_field"
         cells: dict[str, str | None] = {}
+        doubts: list[str] = []
     elif located.evidence is None:
-        problems, check, cells = [f"evidence rejected: {located.reason}"], "quote_not_found", {}
+        problems, check, cells, doubts = [f"evidence rejected: {located.reason}"], "quote_not_found", {}, []
     else:
         page = source.page(located.evidence.page)
         pages = (whole or source).pages
-        cells, problems = _cell_problems(table, claim, located.evidence, page, doc_type.credit_marks, pages)
+        cells, problems, doubts = _cell_problems(table, claim, located.evidence, page, doc_type.credit_marks, pages)
         check = "value_not_in_quote" if problems else "no_label"
     accepted = not problems and located.evidence is not None
     outcome = ClaimOutcome(
         claim_id=claim_id, step=step, field=claim.table, value=_cells_text(table, claim),
-        accepted=accepted, reasons=problems or ["row found in the source; every cell is written in it"],
-        evidence=located.evidence, check=check,
+        accepted=accepted, reasons=problems or [ROW_FOUND, *(f"in doubt: {doubt}" for doubt in doubts)],
+        evidence=located.evidence, check=check, doubt="; ".join(doubts) or None,
     )  # fmt: skip
     if not accepted or located.evidence is None:
         return outcome, None
-    return outcome, TableRow(cells=cells, evidence=located.evidence)
+    return outcome, TableRow(cells=cells, evidence=located.evidence, doubts=doubts)
 
 
 def unless_repeated(

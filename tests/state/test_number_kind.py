@@ -14,16 +14,20 @@ from decimal import Decimal
 import pytest
 
 from claimflow import Column, DocumentType, Field, RuleInput, RuleResult, rule
-from claimflow.state.apply import check_field_claim
+from claimflow.state.apply import apply_extraction, build_review_request, check_field_claim
 from claimflow.state.apply.rows import check_row_claim
-from claimflow.state.claims import FieldClaim, RowClaim
+from claimflow.state.claims import ExtractionClaim, FieldClaim, RowClaim
 from claimflow.state.documents import SourceText
 from claimflow.state.errors import RuleFieldError
 from claimflow.state.evidence import ClaimedEvidence, Evidence
 from claimflow.state.normalize import check_value, normalize_value, not_canonical
-from claimflow.state.outcomes import TableRow
+from claimflow.state.outcomes import ClaimOutcome, TableRow
+from claimflow.state.reasons import review_reasons
 from claimflow.state.records import typed_value
+from claimflow.state.review import ReviewDecision
+from claimflow.state.schema import DocumentTypes
 from evals.scoring import is_right
+from tests.factories import classified, make_state
 
 
 @pytest.mark.parametrize(
@@ -303,3 +307,79 @@ def test_the_eval_compares_numbers_by_value() -> None:
     assert is_right(spec, "14.50", "14.5")
     assert is_right(spec, "14.5 kg", "14.5")
     assert not is_right(spec, "14.555", "14555")
+
+
+UNSETTLED = "the document's figures do not show whether a dot or a comma marks its decimals"
+WEIGHED = "Packing List\nGross weight: 1.500 kg\n\nDescription      Qty\nCartons          1,250 pcs\n"
+"""A page whose figures with one or two decimals are none: `1.500` and `1,250` each read two ways."""
+
+
+def _weight(value: str, page: str, quote: str = "1.500 kg") -> ClaimOutcome:
+    claim = FieldClaim(field="gross_weight", value=value, confidence=0.99, evidence=ClaimedEvidence(quote=quote))
+    return check_field_claim(SHIPMENT, claim, SourceText(pages=(page,)), step="extract_shipment", claim_id="c")
+
+
+@pytest.mark.parametrize("value", ["1.5", "1500"])
+def test_a_number_that_reads_two_ways_where_the_document_does_not_say_is_accepted_in_doubt(value: str) -> None:
+    outcome = _weight(value, WEIGHED)
+
+    assert outcome.accepted, outcome.reasons
+    assert outcome.doubt == f"the page writes 'Gross weight: 1.500 kg', which reads 1.5 or 1500: {UNSETTLED}"
+    assert outcome.reasons[-1] == f"in doubt: {outcome.doubt}"  # in its claim event, for `explain`
+
+
+def test_a_number_whose_figure_reads_one_way_or_as_the_document_marks_decimals_is_in_no_doubt() -> None:
+    settled = _weight("1.5", WEIGHED + "Freight charge: 12.50\n")  # a dot marks decimals
+    plain = _weight("1.5", "Gross weight: 1.5 kg\n", "1.5 kg")  # one reading only
+
+    assert (settled.accepted, settled.doubt) == (True, None)
+    assert (plain.accepted, plain.doubt) == (True, None)
+
+
+def test_a_value_in_doubt_goes_to_review_whatever_its_confidence_until_a_reviewer_has_seen_it() -> None:
+    claim = FieldClaim(
+        field="gross_weight", value="1500", confidence=0.99, evidence=ClaimedEvidence(quote="Gross weight: 1.500 kg")
+    )
+    patch = apply_extraction(
+        SHIPMENT, ExtractionClaim(fields=[claim]), SourceText(pages=(WEIGHED,)), step="extract_shipment", attempt=1
+    )
+    state = make_state(classification=classified("shipment"), fields=patch.fields)
+    types = DocumentTypes([SHIPMENT])
+
+    (reason,) = review_reasons(state, types)
+
+    assert (reason.code, reason.field) == ("low_confidence_field", "gross_weight")
+    assert reason.message == (
+        f"gross_weight = '1500' is in doubt: the page writes 'Gross weight: 1.500 kg', which reads 1.5 or 1500: "
+        f"{UNSETTLED}"
+    )
+    reviewed = state.model_copy(
+        update={
+            "review_request": build_review_request(state, types, [reason]),
+            "review_decision": ReviewDecision(reviewer="kim", action="approve"),
+        }
+    )
+    assert review_reasons(reviewed, types) == []
+
+
+def test_a_tables_number_cell_that_reads_two_ways_holds_its_row_in_doubt_and_the_table_goes_to_review() -> None:
+    claim = RowClaim(
+        table="packages",
+        cells={"description": "Cartons", "quantity": "1250"},
+        evidence=ClaimedEvidence(quote="Cartons          1,250 pcs", page=1),
+    )
+    patch = apply_extraction(
+        SHIPMENT, ExtractionClaim(rows=[claim]), SourceText(pages=(WEIGHED,)), step="extract_shipment", attempt=1
+    )
+    [row] = (patch.tables or {})["packages"]
+    doubt = f"quantity: the page writes 'Cartons          1,250 pcs', which reads 1250 or 1.25: {UNSETTLED}"
+    assert (row.cells["quantity"], row.doubts) == ("1250", [doubt])
+    state = make_state(classification=classified("shipment"), tables=patch.tables)
+
+    (reason,) = review_reasons(state, DocumentTypes([SHIPMENT]))
+
+    assert (reason.code, reason.field) == ("low_confidence_field", "packages")
+    assert reason.message == f"packages: 1 cell(s) in doubt: row 1: {doubt}"
+    settled = SourceText(pages=(WEIGHED + "Freight charge: 12.50\n",))
+    patch = apply_extraction(SHIPMENT, ExtractionClaim(rows=[claim]), settled, step="extract_shipment", attempt=1)
+    assert [row.doubts for row in (patch.tables or {})["packages"]] == [[]]
