@@ -135,14 +135,16 @@ async def build_screen(engine: Engine, pending: PendingReview, pages: PageCache)
     for spec in doc_type.fields if doc_type else ():
         if spec.is_table:
             columns = [column.name for column in spec.columns]
+            accepted = state.tables.get(spec.name, [])
             rows = [
                 (
                     [row.cells.get(column) or "" for column in columns],
                     await marker.mark(row.evidence, f"{spec.name} row", "row"),
                 )
-                for row in state.tables.get(spec.name, [])
+                for row in accepted
             ]
-            tables.append(TableView(spec.name, columns, rows))
+            doubts = [(index, doubt) for index, row in enumerate(accepted) for doubt in row.doubts]
+            tables.append(TableView(spec.name, columns, rows, doubts))
     return ReviewScreen(
         run_id=request.run_id,
         document=request.document,

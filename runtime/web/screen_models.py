@@ -60,6 +60,9 @@ class TableView:
     name: str
     columns: list[str]
     rows: list[tuple[list[str], Mark]]
+    doubts: list[tuple[int, str]] = field(default_factory=list)
+    """Cells in doubt though their row's evidence holds them (a number that reads two ways): each row's index in
+    `rows` and why, shown under the table and on its row."""
 
 
 @dataclass(frozen=True)
