@@ -83,8 +83,10 @@ def review_tables(state: WorkflowState, types: DocumentTypes, doc_type: str) -> 
     """The table fields of a run under review as `doc_type`, each with its rows, as the review page shows them.
 
     `[{"name", "required", "columns", "status": "accepted"|"missing", "rows": [{"cells": {COLUMN: value},
-    "evidence": {"page", "start", "end", "quote"}}]}]`, in the type's order. A table's rows are read, not edited:
-    a decision approves or rejects them with the run. A type not loaded here shows the tables the run stored.
+    "evidence": {"page", "start", "end", "quote"}, "doubts": [why]}]}]`, in the type's order: `doubts` says why
+    cells the row's evidence holds are in doubt (`quantity: the page writes ...`). A table's rows are read, not
+    edited: a decision approves or rejects them with the run. A type not loaded here shows the tables the run
+    stored.
     """
     declared = types.find(doc_type)
     if declared is None:
@@ -105,7 +107,9 @@ def _review_table(name: str, required: bool, columns: list[str], rows: Sequence[
         "required": required,
         "columns": columns,
         "status": "accepted" if rows else "missing",
-        "rows": [{"cells": row.cells, "evidence": row.evidence.model_dump()} for row in rows],
+        "rows": [
+            {"cells": row.cells, "evidence": row.evidence.model_dump(), "doubts": list(row.doubts)} for row in rows
+        ],
     }
 
 

@@ -168,6 +168,9 @@ def _print_table(table: dict[str, Any]) -> None:
         evidence = row["evidence"]
         grid.add_row(*cells, shown(f"p{evidence['page']}:{evidence['start']} {evidence['quote']!r}"))
     out.print(grid)
+    for number, row in enumerate(rows, start=1):
+        for doubt in row.get("doubts", []):
+            out.print(f"  in doubt: row {number}: {shown(doubt, lines=True)}")
 
 
 def _parse_sets(sets: list[str]) -> tuple[dict[str, list[str]], str | None]:

@@ -171,6 +171,9 @@ class TableRowPublic(BaseModel):
     cells: dict[str, str | None]
     """Column name -> value as normalized (null where the row has no such cell)."""
     evidence: EvidencePublic
+    doubts: list[str] = Field(default_factory=list)
+    """Why cells the row's evidence holds are still in doubt (`quantity: the page writes '1,250 pcs', which reads
+    1250 or 1.25: ...`): a reviewer looks before approving."""
 
 
 class ReviewTablePublic(BaseModel):

@@ -92,6 +92,20 @@ def test_a_declared_number_is_read_as_the_document_marks_decimals_and_exported_a
             "low_confidence_field: packages: 2 cell(s) in doubt: row 1: quantity: the page writes "
             f"'Cartons             1,250 pcs  12 kg', which reads 1250 or 1.25: {unsettled}",
         ]
+        # The reviewer's view lists every cell in doubt, row by row, in words and in JSON.
+        shown = run_cli("review", "show", view["run_id"], "--data-dir", tmp_path / "data", *types)
+        assert shown.returncode == 0, shown.stderr
+        doubts = [line.strip() for line in shown.stdout.splitlines() if line.strip().startswith("in doubt:")]
+        assert doubts == [
+            "in doubt: row 1: quantity: the page writes 'Cartons             1,250 pcs  12 kg', which reads 1250 or "
+            f"1.25: {unsettled}",
+            f"in doubt: row 2: weight: the page writes 'Pallet              1          2.555 kg', which reads 2.555 "
+            f"or 2555: {unsettled}",
+        ]
+        as_json = run_cli("review", "show", view["run_id"], "--json", "--data-dir", tmp_path / "data", *types)
+        [review] = json_lines(as_json.stdout)
+        [table] = review["tables"]
+        assert [len(row["doubts"]) for row in table["rows"]] == [1, 1]
         return
     assert (view["status"], view["review_reasons"]) == ("completed", []), view
     rows = fields["packages"]["value"]

@@ -42,6 +42,13 @@ def test_a_reviewer_sees_which_rows_hold_a_cell_in_doubt_and_why_and_approving_s
         httpx.Client(base_url=base, headers={"Authorization": f"Bearer {admin}"}) as api,
         sync_playwright() as playwright,
     ):
+        # The REST API gives each row's doubts as the page shows them.
+        [packages] = api.get(f"/v1/reviews/{run_id}").json()["tables"]
+        assert [[doubt.split(":")[0] for doubt in row["doubts"]] for row in packages["rows"]] == [
+            ["quantity"],
+            ["weight"],
+        ]
+
         browser, page = signed_in_page(playwright, base, kim)
         page.click("a.doc:has-text('packing-list.txt')")
         table = page.locator(".table-field", has_text="packages")
