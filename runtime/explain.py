@@ -89,6 +89,7 @@ def _table_lines(
             e = row.evidence
             cells = ", ".join(f"{name}={value}" for name, value in row.cells.items() if value is not None)
             out.append(f"    row {cells} (quote {e.quote!r} on page {e.page} [{e.start}:{e.end}])")
+            out += [f"      in doubt: {doubt}" for doubt in row.doubts]
         out += [line for claim in claims if claim.field == table.name and not claim.accepted
                 for line in _claim_lines(claim, models)]  # fmt: skip
     return out

@@ -102,6 +102,9 @@ def test_a_declared_number_is_read_as_the_document_marks_decimals_and_exported_a
             f"in doubt: row 2: weight: the page writes 'Pallet              1          2.555 kg', which reads 2.555 "
             f"or 2555: {unsettled}",
         ]
+        explained = run_cli("explain", view["run_id"], "--data-dir", tmp_path / "data", *types)
+        assert explained.stdout.count("in doubt: quantity: the page writes 'Cartons") == 1  # under its row
+        assert explained.stdout.count("in doubt: weight: the page writes 'Pallet") == 1
         as_json = run_cli("review", "show", view["run_id"], "--json", "--data-dir", tmp_path / "data", *types)
         [review] = json_lines(as_json.stdout)
         [table] = review["tables"]
