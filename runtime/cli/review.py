@@ -169,7 +169,7 @@ def _print_table(table: dict[str, Any]) -> None:
         grid.add_row(*cells, shown(f"p{evidence['page']}:{evidence['start']} {evidence['quote']!r}"))
     out.print(grid)
     for number, row in enumerate(rows, start=1):
-        for doubt in row.get("doubts", []):
+        for doubt in row["doubts"]:
             out.print(f"  in doubt: row {number}: {shown(doubt, lines=True)}")
 
 
