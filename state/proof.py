@@ -15,7 +15,7 @@ An amount is not proved by a number written as a duration (`Total due in 30 days
 `Page 1 of 2`), nor by a rate (`VAT 20%`, which `find_amounts` does not read as an amount). A number is not proved
 by money (`€14.50`), a rate or the figures of a date; one the page prints so that it reads two ways (`14.555 kg`) is
 proved by the reading the document's decimal mark gives, and where the document does not show its mark, by either
-reading (14.555, 14555), in doubt (`two_way_doubt`): which one is meant is for a reviewer.
+reading (14.555, 14555), in doubt (`AsWritten.doubt`): which one is meant is for a reviewer.
 A date the quote prints without its year (`12 Mar`, `12.03.`, `12/03` under the field's own label) is proved by
 its day and month with the year the whole document gives it (`partial_dates.py`); another year is refused, naming
 the document's.
@@ -81,7 +81,7 @@ class Proof:
     normalized: str | None = None
     label: str | None = None
     doubt: str | None = None
-    """Why a value its quote proves is still in doubt (`two_way_doubt`): a reviewer settles which it is."""
+    """Why a value its quote proves is still in doubt (`AsWritten.doubt`): a reviewer settles which it is."""
 
 
 def _verdict(spec: Field, normalized: str, hit: LabelHit | None) -> Proof:
@@ -249,14 +249,10 @@ def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, s
         spans = money
     if spec.kind in ("amount", "number"):
         decimal = decimal_mark(source.pages) if spec.kind == "number" else None
-        as_written, otherwise = figures_as_written(
-            page, spans, checked.normalized, doc_type.credit_marks, spec.kind, decimal=decimal
-        )
-        if otherwise is not None:
-            return Proof(False, "value_not_in_quote", otherwise, checked.normalized)
-        spans = as_written
-        if spec.kind == "number":
-            doubt = two_way_doubt(page, spans, doc_type.credit_marks, decimal)
+        figures = figures_as_written(page, spans, checked.normalized, doc_type.credit_marks, spec.kind, decimal=decimal)
+        if figures.refusal is not None:
+            return Proof(False, "value_not_in_quote", figures.refusal, checked.normalized)
+        spans, doubt = figures.spans, figures.doubt
     if spec.kind == "text":
         whole = [(start, end) for start, end in spans if not cuts_a_name(page, start, end)]
         if not whole:
@@ -324,52 +320,65 @@ def _page_reads(
     ]
 
 
+@dataclass(frozen=True)
+class AsWritten:
+    """Of a value's figures in its quote, those the page's lines read as it too; why none does, or why in doubt."""
+
+    spans: list[Span]
+    """The figures (page offsets) the page's line reads as the value."""
+    refusal: str | None = None
+    """With none, why not, in words."""
+    doubt: str | None = None
+    """Why a number its figures prove is still in doubt: each reads two ways, and the document does not say which."""
+
+
 def figures_as_written(
     page: str, spans: list[Span], normalized: str, marks: CreditMarks, kind: str, *, decimal: DecimalMark | None = None
-) -> tuple[list[Span], str | None]:
+) -> AsWritten:
     """Of an amount's or a number's figures in its quote (page offsets), those the page's line reads as it too.
 
     With none, why not, in words: the quote was cut so that its sign (or its number) reads otherwise than the page
     writes it (`_page_reads`), or the document's decimal mark (`decimal`, from `decimal_mark`) reads a number
     that reads two ways (`1.500`) the other way. A figure the line reads as no amount is left to the quote's
     reading; one it reads as no number is money, a rate or a date there (`€14.50` cut to `14.50`), and proves
-    no number.
+    no number. A number whose every kept figure reads two ways, in a document that does not show its mark, is
+    proved in doubt (`_two_way_doubt`).
     """
     value = parse_number(normalized) if kind == "number" else parse_amount(normalized)
     readings = [_page_reads(page, start, end, marks, kind, decimal) for start, end in spans]
     kept = [
-        span for span, read in zip(spans, readings, strict=True) if value in read or (kind == "amount" and not read)
+        (span, read)
+        for span, read in zip(spans, readings, strict=True)
+        if value in read or (kind == "amount" and not read)
     ]
     if kept or not spans:
-        return kept, None
+        doubt = _two_way_doubt(page, kept) if kind == "number" else None
+        return AsWritten([span for span, _ in kept], doubt=doubt)
     line = _name_around(page, *spans[0])
     if not readings[0]:
-        return [], f"the page writes {line!r}, where {normalized} is no {kind}: money, a rate or a date"
+        return AsWritten([], f"the page writes {line!r}, where {normalized} is no {kind}: money, a rate or a date")
     written, claimed = readings[0][0], value or Decimal(0)
     shown = format_number(written) if kind == "number" else format_amount(written)
     if decimal is not None and value in _page_reads(page, *spans[0], marks, kind):
         mark = "a dot" if decimal == "." else "a comma"
         why = f"the document's figures mark decimals with {mark}"
-        return [], f"the page writes {line!r}, which reads {shown} there, not {normalized}: {why}"
+        return AsWritten([], f"the page writes {line!r}, which reads {shown} there, not {normalized}: {why}")
     cut = "where the quote is cut changes the sign" if abs(written) == abs(claimed) else "the quote cuts the number"
-    return [], f"the page writes {line!r}, which reads {shown} there, not {normalized}: {cut}"
+    return AsWritten([], f"the page writes {line!r}, which reads {shown} there, not {normalized}: {cut}")
 
 
-def two_way_doubt(page: str, spans: list[Span], marks: CreditMarks, decimal: DecimalMark | None) -> str | None:
-    """Why a number its figures prove is in doubt: each figure reads two ways, and the document does not say which.
+def _two_way_doubt(page: str, kept: list[tuple[Span, list[Decimal]]]) -> str | None:
+    """Why a number its figures prove is in doubt: each kept figure reads two ways (`1.500 kg`: 1.5 or 1500).
 
-    `1.500 kg` is one and a half or fifteen hundred. Where the document's other figures show its decimal mark
-    (`decimal`), the figure reads one way only and `figures_as_written` has kept only that reading; where they do
-    not, the quote proves that the page writes the figure, not which of its two values is meant.
+    Where the document's other figures show its decimal mark, `_page_reads` gave each figure that reading only;
+    where they do not, the quote proves that the page writes the figure, not which of its two values is meant.
     """
-    if decimal is not None or not spans:
-        return None
-    readings = [_page_reads(page, start, end, marks, "number") for start, end in spans]
-    if any(len(read) < 2 for read in readings):
+    if not kept or any(len(read) < 2 for _, read in kept):
         return None  # one of the places writes it one way only: that place proves it
-    either = " or ".join(format_number(value) for value in readings[0])
+    span, read = kept[0]
+    either = " or ".join(format_number(value) for value in read)
     return (
-        f"the page writes {_name_around(page, *spans[0])!r}, which reads {either}: the document's figures do not "
+        f"the page writes {_name_around(page, *span)!r}, which reads {either}: the document's figures do not "
         "show whether a dot or a comma marks its decimals"
     )
 

@@ -6,6 +6,8 @@ may run on around the row's figures onto another line (`wrapped_text_spans`), no
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from claimflow.state.claims import RowClaim
 from claimflow.state.documents import SourceText
 from claimflow.state.evidence import Evidence, locate
@@ -13,10 +15,10 @@ from claimflow.state.normalize import CreditMarks, ValueCheck, check_value, wrap
 from claimflow.state.normalize.numbers import decimal_mark
 from claimflow.state.normalize.partial_dates import document_dates, partial_date_spans
 from claimflow.state.outcomes import ClaimOutcome, TableRow
-from claimflow.state.proof import Check, figures_as_written, two_way_doubt
+from claimflow.state.proof import Check, figures_as_written
 from claimflow.state.schema import Column, DocumentType, Field
 
-ROW_FOUND = "row found in the source; every cell is written in it"
+_ROW_FOUND = "row found in the source; every cell is written in it"
 """Why a row is accepted."""
 
 
@@ -42,27 +44,16 @@ def _check_cell(
     if checked.ok and column.kind in ("amount", "number") and checked.normalized is not None:
         spans = [(evidence.start + start, evidence.start + end) for start, end in checked.spans]
         decimal = decimal_mark(pages) if column.kind == "number" else None
-        _, otherwise = figures_as_written(page, spans, checked.normalized, marks, column.kind, decimal=decimal)
-        if otherwise is not None:
-            return ValueCheck(False, checked.normalized, otherwise, ())
+        figures = figures_as_written(page, spans, checked.normalized, marks, column.kind, decimal=decimal)
+        if figures.refusal is not None:
+            return ValueCheck(False, checked.normalized, figures.refusal, ())
+        return replace(checked, doubt=figures.doubt)
     if checked.ok or column.kind != "text" or checked.normalized is None:
         return checked
     spans = wrapped_text_spans(checked.normalized, quote)
     if not spans:
         return checked
     return ValueCheck(True, checked.normalized, "text written across the row's lines, around its figures", tuple(spans))
-
-
-def _cell_doubt(
-    checked: ValueCheck, evidence: Evidence, page: str, marks: CreditMarks, pages: tuple[str, ...]
-) -> str | None:
-    """Why a number cell the row's quote holds is in doubt: its figure reads two ways (`two_way_doubt`)."""
-    if checked.normalized is None:
-        return None
-    decimal = decimal_mark(pages)
-    spans = [(evidence.start + start, evidence.start + end) for start, end in checked.spans]
-    written, _ = figures_as_written(page, spans, checked.normalized, marks, "number", decimal=decimal)
-    return two_way_doubt(page, written, marks, decimal)
 
 
 def _cell_problems(
@@ -82,8 +73,8 @@ def _cell_problems(
         checked = _check_cell(column, raw, evidence, page, marks, pages)
         if not checked.ok:
             problems.append(f"{name}: {checked.reason}")
-        elif column.kind == "number" and (doubt := _cell_doubt(checked, evidence, page, marks, pages)):
-            doubts.append(f"{name}: {doubt}")
+        elif checked.doubt:
+            doubts.append(f"{name}: {checked.doubt}")
         cells[name] = checked.normalized
     missing = [c.name for c in table.columns if c.required and cells.get(c.name) is None]
     problems += [f"required column {name!r} is empty" for name in missing]
@@ -127,7 +118,7 @@ def check_row_claim(
     accepted = not problems and located.evidence is not None
     outcome = ClaimOutcome(
         claim_id=claim_id, step=step, field=claim.table, value=_cells_text(table, claim),
-        accepted=accepted, reasons=problems or [ROW_FOUND, *(f"in doubt: {doubt}" for doubt in doubts)],
+        accepted=accepted, reasons=problems or [_ROW_FOUND, *(f"in doubt: {doubt}" for doubt in doubts)],
         evidence=located.evidence, check=check, doubt="; ".join(doubts) or None,
     )  # fmt: skip
     if not accepted or located.evidence is None:

@@ -100,6 +100,8 @@ class ValueCheck:
     reason: str
     spans: tuple[Span, ...] = ()
     """Offsets (within the quote) of every whole token that writes the value."""
+    doubt: str | None = None
+    """Why a value the quote writes is still in doubt (a number that reads two ways: `proof.AsWritten`)."""
 
 
 def _date(value: str) -> str | None:
