@@ -1,4 +1,4 @@
-"""The built-in invoice type: seller, number, dates, currency, net/tax/total and the item table."""
+"""The built-in invoice type: seller, buyer, number, dates, amounts, payment details and the item table."""
 
 from __future__ import annotations
 
@@ -15,6 +15,14 @@ _BUYER_ROLE = (
     "Lieferadresse", "Rechnungsadresse", "Acheteur", "Destinataire", "Facturé à", "Adresse de facturation",
     "Cliente", "Comprador", "Klant", "Afnemer",
 )  # fmt: skip
+
+
+_BILLED_TO = (
+    "Bill to", "Billed to", "Invoice to", "Sold to", "Customer", "Buyer", "Client", "Käufer", "Kunde",
+    "Rechnungsempfänger", "Leistungsempfänger", "Rechnungsadresse", "Acheteur", "Destinataire", "Facturé à",
+    "Adresse de facturation", "Cliente", "Comprador", "Klant", "Afnemer",
+)  # fmt: skip
+"""Who the invoice is billed to (not where goods are shipped: a delivery address may be someone else's)."""
 
 
 def _money(total: Decimal) -> str:
@@ -90,7 +98,7 @@ INVOICE = DocumentType(
     name="invoice",
     description="A bill from a seller asking a buyer to pay for goods or services: number, dates, amounts.",
     titles=("Invoice", "Tax Invoice", "Rechnung", "Facture", "Factura", "Fattura", "Factuur", "Credit Note"),
-    version="2",
+    version="3",
     # What a bill prints to be paid: terms, a billing address, bank details, tax ids.
     keywords=(
         "Bill to",
@@ -336,6 +344,101 @@ INVOICE = DocumentType(
                 "Totaalbedrag",
                 "Montant total",
             ),
+        ),
+        Field(
+            "buyer_name",
+            "text",
+            description="Legal name of the buyer the invoice is billed to",
+            labels=_BILLED_TO,
+            counter_labels=_SELLER_ROLE,
+        ),
+        Field(
+            "vendor_tax_id",
+            "identifier",
+            description="The seller's VAT or tax registration number, as printed",
+            labels=(
+                "VAT ID",
+                "VAT No.",
+                "VAT Number",
+                "VAT Reg No",
+                "VAT Reg. No.",
+                "VAT Registration No.",
+                "VAT Registration Number",
+                "Tax ID",
+                "Tax No.",
+                "Tax Number",
+                "GST Reg No",
+                "GST No.",
+                "ABN",
+                "USt-IdNr.",
+                "USt-ID",
+                "USt.-ID",
+                "Umsatzsteuer-ID",
+                "Umsatzsteuer-Identifikationsnummer",
+                "USt.-Id.-Nr.",
+                "UID",
+                "UID-Nr.",
+                "Steuernummer",
+                "St.-Nr.",
+                "N° TVA",
+                "Numéro de TVA",
+                "N° TVA intracommunautaire",
+                "TVA intracommunautaire",
+                "NIF",
+                "CIF",
+                "Partita IVA",
+                "P. IVA",
+                "BTW-nummer",
+                "BTW nr.",
+            ),  # fmt: skip
+        ),
+        Field(
+            "order_number",
+            "identifier",
+            description="The buyer's purchase order number the invoice refers to",
+            labels=(
+                "PO Number",
+                "PO No.",
+                "PO #",
+                "P.O. Number",
+                "Purchase Order",
+                "Purchase Order No.",
+                "Purchase Order Number",
+                "Order No.",
+                "Order Number",
+                "Order #",
+                "Order ID",
+                "Order Reference",
+                "Your Order",
+                "Your Order No.",
+                "Customer Order No.",
+                "Bestellnummer",
+                "Bestell-Nr.",
+                "Bestellung Nr.",
+                "Bestellung Nr. Kunde",
+                "Ihre Bestellung",
+                "Ihre Bestellnummer",
+                "Ihre Auftragsnummer",
+                "Auftragsnummer",
+                "Auftrags-Nr.",
+                "N° de commande",
+                "Numéro de commande",
+                "Bon de commande",
+                "Référence commande",
+                "N° de pedido",
+                "Número de pedido",
+                "N. ordine",
+                "Numero ordine",
+                "Ordernummer",
+                "Bestelnummer",
+                "Inkoopordernummer",
+            ),  # fmt: skip
+        ),
+        Field(
+            "iban",
+            "identifier",
+            description="The IBAN the seller asks to be paid into",
+            labels=("IBAN", "IBAN No.", "IBAN-Nr."),
         ),
         Field(
             "line_items",

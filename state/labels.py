@@ -124,8 +124,9 @@ def _part(word: str) -> str:
 def _label_pattern(label: str) -> str:
     parts = [_part(word) for word in label.split() if word.rstrip(".:")]
     body = r"[^\S\n]+".join(parts)
-    before = r"(?<!\w)" if label[0].isalnum() else ""
-    after = r"(?!\w)" if label.rstrip(".:")[-1:].isalnum() else ""
+    # A word hyphened to a number is part of a code, no label: "BUYER" in "PO-BUYER-7788" labels nothing.
+    before = r"(?<!\w)(?<!\d-)" if label[0].isalnum() else ""
+    after = r"(?!\w)(?!-\d)" if label.rstrip(".:")[-1:].isalnum() else ""
     return before + body + after
 
 
@@ -257,7 +258,7 @@ def _alternatives(labels: Sequence[str]) -> tuple[re.Pattern[str] | None, list[i
                 dispatch.append(f"(?={re.escape(first)})(?:{group})")
                 order += indexes
         if dispatch:
-            branches.append(("(?<!\\w)" if starts_word else "") + "(?:" + "|".join(dispatch) + ")")
+            branches.append(("(?<!\\w)(?<!\\d-)" if starts_word else "") + "(?:" + "|".join(dispatch) + ")")
     return re.compile("|".join(branches), re.IGNORECASE), order
 
 

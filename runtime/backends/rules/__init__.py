@@ -13,16 +13,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from claimflow.runtime.backends.rules._buyer import invoice_buyer
 from claimflow.runtime.backends.rules._claims import Finding, to_claims
 from claimflow.runtime.backends.rules._classify import detect
 from claimflow.runtime.backends.rules._contract import effective_date, jurisdiction, parties, term
-from claimflow.runtime.backends.rules._generic import generic_detect, generic_extract
+from claimflow.runtime.backends.rules._generic import generic_detect, generic_extract, generic_findings
 from claimflow.runtime.backends.rules._hooks import detect_with, extract_with
+from claimflow.runtime.backends.rules._iban import invoice_iban, masked_ibans
 from claimflow.runtime.backends.rules._invoice import currency, due_date, invoice_number, issue_date
 from claimflow.runtime.backends.rules._line_items import invoice_line_items
 from claimflow.runtime.backends.rules._lines import split_lines
 from claimflow.runtime.backends.rules._rank import rank
 from claimflow.runtime.backends.rules._receipt import receipt_findings
+from claimflow.runtime.backends.rules._tax_id import invoice_tax_id
 from claimflow.runtime.backends.rules._totals import invoice_totals
 from claimflow.runtime.backends.rules._values import date_order
 from claimflow.runtime.backends.rules._vendor import invoice_vendor
@@ -87,6 +90,9 @@ def detect_contract(pages: Sequence[str]) -> Detection:
     return detect("contract", pages)
 
 
+READ_BY_LABEL = frozenset({"order_number"})
+
+
 def extract_invoice(pages: Sequence[str], doc_type: DocumentType) -> ExtractionClaim:
     """The built-in invoice type's offline extraction: fields by layout and arithmetic, then the item table.
 
@@ -104,6 +110,14 @@ def extract_invoice(pages: Sequence[str], doc_type: DocumentType) -> ExtractionC
         due_date(lines, order, issued.value if issued else None),
         currency(lines, total_span),
         *totals,
+    ]
+    # An IBAN left unmasked (masking configured off) is read by its label, as any other value.
+    iban = invoice_iban(lines) if masked_ibans(lines) else generic_findings(doc_type, pages, lines, frozenset({"iban"}))
+    found += [
+        *invoice_buyer(lines),
+        *invoice_tax_id(lines),
+        *iban,
+        *generic_findings(doc_type, pages, lines, READ_BY_LABEL),
     ]
     fields = to_claims(doc_type, pages, [f for f in found if f is not None])
     # The rows are checked against the net amount as claimed, so they are read after the fields.

@@ -30,7 +30,7 @@ from claimflow.runtime.backends.rules._claims import Finding, to_claims
 from claimflow.runtime.backends.rules._generic_detect import find_title, label_hits
 from claimflow.runtime.backends.rules._generic_fields import MAX_QUOTE, Read, field_reads
 from claimflow.runtime.backends.rules._generic_tables import table_rows
-from claimflow.runtime.backends.rules._lines import Span, evidence, span_of, split_lines
+from claimflow.runtime.backends.rules._lines import Line, Span, evidence, span_of, split_lines
 from claimflow.runtime.backends.rules._values import Writing, date_order
 from claimflow.state.claims import ExtractionClaim, FieldClaim
 from claimflow.state.evidence import ClaimedEvidence
@@ -103,6 +103,15 @@ def generic_extract(pages: Sequence[str], doc_type: DocumentType) -> ExtractionC
     fields = to_claims(doc_type, pages, [Finding(r.field, r.value, r.confidence, r.quote) for r in reads])
     fields += to_claims(doc_type, pages, _currency_beside(doc_type, pages, reads, fields))
     return ExtractionClaim(fields=_settle(doc_type, fields), rows=table_rows(doc_type, pages, lines, writing))
+
+
+def generic_findings(
+    doc_type: DocumentType, pages: Sequence[str], lines: Sequence[Line], fields: frozenset[str]
+) -> list[Finding]:
+    """The reads of `fields` by their labels, strongest first, for an extractor that reads the others its own way."""
+    writing = Writing(date_order(pages), doc_type.credit_marks, decimal_mark(pages), document_dates(pages))
+    reads = _strongest_first([r for r in field_reads(doc_type, pages, lines, writing) if r.field in fields])
+    return [Finding(r.field, r.value, r.confidence, r.quote) for r in reads]
 
 
 def _strongest_first(reads: list[Read]) -> list[Read]:

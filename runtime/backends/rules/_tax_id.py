@@ -1,0 +1,81 @@
+"""The seller's VAT id: a VAT-shaped number behind a VAT label, outside the buyer's and delivery blocks.
+
+Invoices print both parties' VAT ids, and often a tax representative's. One behind a buyer's words ("Customer VAT
+ID", "USt-IdNr. Kunde", "Vos références") or in the buyer's block is not the seller's. When the rest name one id,
+it is the seller's: strongly where the seller's block or a line without any block holds it. When they name several,
+each is claimed at a low confidence and review decides. A national tax number ("Steuernummer: 201/113/40209") is
+claimed, less surely, only where no VAT id is printed (a small business without one).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from claimflow.runtime.backends.rules._claims import Finding
+from claimflow.runtime.backends.rules._lines import Line, span_of
+from claimflow.runtime.backends.rules._roles import BUYER_MENTION, Block, blocks, role_of
+
+_Reader = Callable[[str, int], list[tuple[int, int, str]]]
+"""Values in a line's text from an offset on: where each starts and ends, and its value."""
+CONFLICT = 0.4
+"""Each id, when the seller's side prints several: review decides."""
+_VAT_LABEL = re.compile(
+    r"(?i)\b(?:vat(?:\s+(?:reg(?:istration)?\.?|id(?:entification)?|no\.?|number|#))*"
+    r"|u\.?\s?st\.?[\s.-]*id(?:ent)?\.?[\s.-]*(?:nr\.?)?|umsatzsteuer[\s-]*id(?:entifikationsnummer)?(?:[\s.-]*nr\.?)?"
+    r"|uid(?:[\s.-]*nr\.?)?|n[°º]\s*(?:de\s+)?tva(?:\s+intra(?:communautaire)?)?|num[ée]ro\s+de\s+tva"
+    r"|tva\s+intra(?:communautaire)?|nif|cif|partita\s+iva|p\.\s?iva|btw(?:-?\s?(?:nummer|nr\.?))?|gst\s+(?:reg\.?\s+)?no\.?"
+    r"|tax\s+id|tax\s+reg(?:istration)?\.?\s+no\.?)(?![\w-])"
+)
+_TAX_NUMBER_LABEL = re.compile(r"(?i)\b(?:steuernummer|st\.?-?\s?nr\.?|tax\s+(?:no\.?|number))(?![\w-])")
+# A VAT id: a country code, then letters and digits, in groups split by single spaces, dots or dashes.
+_VAT_ID = re.compile(r"(?<![\w-])([A-Z]{2})[ .-]?([0-9A-Z]{2,}(?:[ .-][0-9A-Z]{2,})*)(?![\w-])")
+_TAX_NUMBER = re.compile(r"(?<![\w/])\d{2,5}(?:/\d{3,5}){1,2}(?![\w/])|(?<!\w)\d{10,13}(?!\w)")
+_AFTER_LABEL = 16
+"""How far behind its label a value may start (colons, spaces, the words "No." or "Nr.")."""
+
+
+def invoice_tax_id(lines: Sequence[Line]) -> list[Finding]:
+    """The seller's VAT id, compact; several at a low confidence; else a tax number, less surely."""
+    found = blocks(lines)
+    vat = [finding for line in lines for finding in _labelled(line, _VAT_LABEL, _vat_ids, found)]
+    if not vat:
+        taxes = [finding for line in lines for finding in _labelled(line, _TAX_NUMBER_LABEL, _tax_numbers, found)]
+        return _one_or_each([Finding(f.field, f.value, min(f.confidence, 0.7), f.span) for f in taxes])
+    return _one_or_each(vat)
+
+
+def _one_or_each(found: list[Finding]) -> list[Finding]:
+    if len({finding.value for finding in found}) > 1:
+        return [Finding(f.field, f.value, min(f.confidence, CONFLICT), f.span) for f in found]
+    return [max(found, key=lambda finding: finding.confidence)] if found else []
+
+
+def _labelled(line: Line, label: re.Pattern[str], values: _Reader, found: Sequence[Block]) -> list[Finding]:
+    """The values behind each of `label`'s places on `line`, unless the line or its block is the buyer's."""
+    role = role_of(line, found)
+    if role in ("buyer", "delivery"):
+        return []
+    findings = []
+    for hit in label.finditer(line.text):
+        if BUYER_MENTION.search(line.text[max(0, hit.start() - 24) : hit.end() + 8]):
+            continue
+        for start, end, value in values(line.text, hit.end()):
+            if start - hit.end() <= _AFTER_LABEL and not line.text[hit.end() : start].strip(" :.#-\t").strip():
+                confidence = 0.86 if role == "seller" or not found else 0.82
+                findings.append(Finding("vendor_tax_id", value, confidence, span_of(line, hit.start(), end)))
+                break
+    return findings
+
+
+def _vat_ids(text: str, at: int) -> list[tuple[int, int, str]]:
+    found = []
+    for match in _VAT_ID.finditer(text, at):
+        value = (match.group(1) + re.sub(r"[ .-]", "", match.group(2))).upper()
+        if sum(ch.isdigit() for ch in value) >= 6:
+            found.append((match.start(), match.end(), value))
+    return found
+
+
+def _tax_numbers(text: str, at: int) -> list[tuple[int, int, str]]:
+    return [(match.start(), match.end(), match.group()) for match in _TAX_NUMBER.finditer(text, at)]
