@@ -25,6 +25,31 @@ _BILLED_TO = (
 """Who the invoice is billed to (not where goods are shipped: a delivery address may be someone else's)."""
 
 
+_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "commercial_invoice": ("380", ("Invoice", "Tax Invoice", "Commercial Invoice", "Rechnung", "Handelsrechnung",
+                                   "Facture", "Factura", "Fattura", "Factuur")),
+    "credit_note": ("381", ("Credit Note", "Credit Memo", "Gutschrift", "Avoir", "Facture d'avoir", "Nota de crédito",
+                            "Nota di credito", "Creditnota", "Creditfactuur")),
+    "corrected_invoice": ("384", ("Corrected Invoice", "Korrekturrechnung", "Rechnungskorrektur",
+                                  "Facture rectificative", "Factura rectificativa", "Fattura correttiva")),
+    "partial_invoice": ("326", ("Partial Invoice", "Teilrechnung", "Facture partielle")),
+    "prepayment_invoice": ("386", ("Prepayment Invoice", "Advance Payment Invoice", "Vorauszahlungsrechnung",
+                                   "Anzahlungsrechnung", "Facture d'acompte", "Factura de anticipo")),
+    "proforma_invoice": ("325", ("Pro Forma Invoice", "Proforma Invoice", "Pro-forma Invoice", "Proformarechnung",
+                                 "Proforma-Rechnung", "Facture pro forma", "Facture proforma", "Factura proforma")),
+    "self_billed_invoice": ("389", ("Self-billed Invoice", "Self-billing Invoice", "Autofacture", "Autofactura")),
+    "partial_construction_invoice": ("875", ("Abschlagsrechnung", "Teilrechnung Bau", "Progress Invoice",
+                                             "Interim Invoice")),
+    "partial_final_construction_invoice": ("876", ("Teilschlussrechnung", "Partial Final Invoice")),
+    "final_construction_invoice": ("877", ("Schlussrechnung", "Final Invoice")),
+}  # fmt: skip
+"""Each kind of invoice: its UNTDID 1001 code (EN 16931's BT-3) and the titles documents print for it."""
+INVOICE_KINDS = {kind: names for kind, (_, names) in _KINDS.items()}
+"""Each kind of invoice (`invoice_type`'s values) with the titles documents print for it."""
+INVOICE_KIND_CODES = {kind: code for kind, (code, _) in _KINDS.items()}
+"""Each kind of invoice with its code (`invoice_type_code`'s values)."""
+
+
 def _money(total: Decimal) -> str:
     return f"{total:.2f}"
 
@@ -68,6 +93,26 @@ def due_date_not_before_issue_date(doc: RuleInput) -> RuleResult | None:
         return None
     passed = due >= issued
     return doc.check(passed, f"due {due.isoformat()} {'is not' if passed else 'is'} before issue {issued.isoformat()}")
+
+
+@rule("amount_due_not_above_total", fields=["amount_due", "total_amount"])
+def amount_due_not_above_total(doc: RuleInput) -> RuleResult | None:
+    """What is still to be paid is no more than the total (within the policy's tolerance)."""
+    due, total = doc.amount("amount_due"), doc.amount("total_amount")
+    if due is None or total is None:
+        return None
+    passed = due <= total + doc.tolerance
+    return doc.check(passed, f"due {_money(due)} {'is not' if passed else 'is'} above the total {_money(total)}")
+
+
+@rule("invoice_type_code_matches_type", fields=["invoice_type", "invoice_type_code"])
+def invoice_type_code_matches_type(doc: RuleInput) -> RuleResult | None:
+    """The type code is the code of the invoice's kind (a credit note is 381, a commercial invoice 380)."""
+    kind, code = doc.text("invoice_type"), doc.text("invoice_type_code")
+    if kind is None or code is None or kind not in INVOICE_KIND_CODES:
+        return None
+    expected = INVOICE_KIND_CODES[kind]
+    return doc.check(code == expected, f"{kind} is code {expected}, the code is {code}")
 
 
 @rule("invoice_number_not_seen_for_vendor", fields=["vendor_name", "invoice_number"], reason="duplicate")
@@ -344,6 +389,43 @@ INVOICE = DocumentType(
                 "Totaalbedrag",
                 "Montant total",
             ),
+            # Where nothing was paid before, the total is printed only as what is due.
+            shares_labels_of=("amount_due",),
+        ),
+        Field(
+            "amount_due",
+            "amount",
+            description="What is still to be paid: the total less anything paid before (a deposit, a prepayment)",
+            labels=(
+                "Amount Due",
+                "Total Due",
+                "Total Amount Due",
+                "Balance Due",
+                "Amount Payable",
+                "Total Payable",
+                "Amount to Pay",
+                "Please Pay",
+                "Zahlbetrag",
+                "Zu zahlen",
+                "Zu zahlender Betrag",
+                "Fälliger Betrag",
+                "Offener Betrag",
+                "Restbetrag",
+                "Noch zu zahlen",
+                "Net à payer",
+                "Net a payer",
+                "Montant à payer",
+                "Reste à payer",
+                "Montant dû",
+                "Solde dû",
+                "Importe a pagar",
+                "Total a pagar",
+                "Da pagare",
+                "Totale da pagare",
+                "Netto a pagare",
+                "Te betalen",
+                "Openstaand bedrag",
+            ),  # fmt: skip
         ),
         Field(
             "buyer_name",
@@ -411,6 +493,7 @@ INVOICE = DocumentType(
                 "Order Reference",
                 "Your Order",
                 "Your Order No.",
+                "Your PO",
                 "Customer Order No.",
                 "Bestellnummer",
                 "Bestell-Nr.",
@@ -441,6 +524,18 @@ INVOICE = DocumentType(
             labels=("IBAN", "IBAN No.", "IBAN-Nr."),
         ),
         Field(
+            "invoice_type",
+            "enum",
+            description="What kind of invoice the document is, by its title: a credit note is not to be paid",
+            values=INVOICE_KINDS,
+        ),
+        Field(
+            "invoice_type_code",
+            "enum",
+            description="The kind's UNTDID 1001 code (EN 16931 BT-3): 380 commercial invoice, 381 credit note, ...",
+            values={code: INVOICE_KINDS[kind] for kind, code in INVOICE_KIND_CODES.items()},
+        ),
+        Field(
             "line_items",
             "table",
             description="The item table: one row per line",
@@ -456,6 +551,8 @@ INVOICE = DocumentType(
         net_plus_tax_equals_total,
         line_items_sum_to_net,
         due_date_not_before_issue_date,
+        amount_due_not_above_total,
+        invoice_type_code_matches_type,
         invoice_number_not_seen_for_vendor,
     ],
     guidance=(

@@ -97,6 +97,10 @@ def _verdict(spec: Field, normalized: str, hit: LabelHit | None) -> Proof:
     if hit.owned_by(spec.name, counter=False):
         return Proof(True, "own_label", f"{spec.kind} {normalized!r} is written under {hit.text!r}, a label of "
                      f"{spec.name}", normalized, hit.text)  # fmt: skip
+    shared = sorted({owner.field for owner in hit.owners if owner.field in spec.shares_labels_of and not owner.counter})
+    if shared:
+        return Proof(True, "own_label", f"{spec.kind} {normalized!r} is written under {hit.text!r}, a label of "
+                     f"{shared[0]} that {spec.name} shares", normalized, hit.text)  # fmt: skip
     if hit.owned_by(spec.name, counter=True):
         return Proof(False, "counter_label", f"{normalized!r} stands under {hit.text!r}, which marks another role"
                      f" than {spec.name}", normalized, hit.text)  # fmt: skip

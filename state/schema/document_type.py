@@ -177,6 +177,15 @@ class DocumentType:
                 other = seen.setdefault(fold_label(label), spec.name)
                 if other != spec.name:
                     raise DeclarationError(f"{what}: label {label!r} is declared by both {other} and {spec.name}")
+        for spec in self.fields:
+            for name in spec.shares_labels_of:
+                shared = self._by_name.get(name)
+                if shared is None or shared is spec or shared.kind != spec.kind:
+                    kinds = [other.name for other in self.value_fields if other.kind == spec.kind and other is not spec]
+                    raise DeclarationError(
+                        f"{what}: field {spec.name} shares the labels of {name!r}, which is no other {spec.kind} field"
+                        f" of the type; {spec.kind} fields: {', '.join(kinds) or 'none'}"
+                    )
 
     def _check_rules(self, what: str) -> None:
         rules = _listed(what, "rules", "@rule functions", self.rules)

@@ -173,6 +173,9 @@ class Field:
         values: For an enum field, its values: a list, or a mapping of value -> the ways documents print it.
         columns: For a table field, its typed columns.
         auto_accept: The confidence at which this field is accepted without review; overrides the policy's.
+        shares_labels_of: Fields of the same kind whose labels prove this field too: an invoice's total printed
+            only as `Amount Due` is its total when nothing was paid before (`total_amount` shares the labels of
+            `amount_due`). Their labels stay theirs; a value under one proves either field.
     """
 
     name: str
@@ -185,6 +188,7 @@ class Field:
     values: Sequence[str] | Mapping[str, Sequence[str]] = ()
     columns: Sequence[Column] = ()
     auto_accept: float | None = None
+    shares_labels_of: Sequence[str] = ()
     choices: Choices = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -201,6 +205,8 @@ class Field:
         if both:
             raise DeclarationError(f"{what}: {sorted(both)} cannot be both a label and a counter-label")
         object.__setattr__(self, "choices", _choices(what, self.kind, self.values))
+        shared = _strings(f"{what} shares_labels_of", self.shares_labels_of)
+        object.__setattr__(self, "shares_labels_of", tuple(check_name("field", name) for name in shared))
         self._check_columns(what)
         bar = self.auto_accept
         if bar is not None and (isinstance(bar, bool) or not isinstance(bar, int | float) or not 0.0 <= bar <= 1.0):
@@ -247,9 +253,12 @@ class Field:
 
     def describe(self) -> dict[str, object]:
         """The declaration as plain data (for `claimflow types` and the workflow version)."""
-        return {
+        described: dict[str, object] = {
             "name": self.name, "kind": self.kind, "required": self.required, "multiple": self.multiple,
             "description": self.description, "labels": list(self.labels),
             "counter_labels": list(self.counter_labels), "values": {k: list(v) for k, v in self.choices.items()},
             "columns": [column.describe() for column in self.columns], "auto_accept": self.auto_accept,
         }  # fmt: skip
+        if self.shares_labels_of:  # a declaration without it describes itself as it always did
+            described["shares_labels_of"] = list(self.shares_labels_of)
+        return described

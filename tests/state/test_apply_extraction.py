@@ -189,10 +189,12 @@ def test_every_field_and_line_of_the_sample_invoice_is_proved_by_its_own_line() 
         ),
     )  # fmt: skip
     assert all(o.accepted for o in patch.claims or []), [o.reasons for o in patch.claims or [] if not o.accepted]
-    # The sample prints no buyer, VAT id, order number or IBAN: those fields stay empty.
+    # The claims name no buyer, VAT id, order number, IBAN, amount due or kind: those fields stay empty.
     assert {name: result.value for name, result in (patch.fields or {}).items()} == {
         **{name: result.value for name, result in clean_invoice_fields().items()},
-        **dict.fromkeys(("buyer_name", "vendor_tax_id", "order_number", "iban")),
+        **dict.fromkeys(
+            ("amount_due", "buyer_name", "vendor_tax_id", "order_number", "iban", "invoice_type", "invoice_type_code")
+        ),
     }
     assert [row.cells["amount"] for row in (patch.tables or {})["line_items"]] == ["50.00", "85.00"]
     assert {o.field: o.label for o in patch.claims or [] if o.check == "own_label"} == {

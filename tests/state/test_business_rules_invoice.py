@@ -39,6 +39,8 @@ def test_the_invoice_declares_its_rules_in_order() -> None:
         "net_plus_tax_equals_total",
         "line_items_sum_to_net",
         "due_date_not_before_issue_date",
+        "amount_due_not_above_total",
+        "invoice_type_code_matches_type",
         "invoice_number_not_seen_for_vendor",
     ]
 

@@ -47,7 +47,8 @@ def test_a_type_is_looked_up_by_name() -> None:
 def test_the_invoice_declares_its_value_fields_and_its_item_table() -> None:
     assert [spec.name for spec in INVOICE.value_fields] == [
         "vendor_name", "invoice_number", "issue_date", "due_date", "currency", "net_amount", "tax_amount",
-        "total_amount", "buyer_name", "vendor_tax_id", "order_number", "iban",
+        "total_amount", "amount_due", "buyer_name", "vendor_tax_id", "order_number", "iban", "invoice_type",
+        "invoice_type_code",
     ]  # fmt: skip
     (table,) = INVOICE.table_fields
     assert table.name == "line_items"

@@ -21,6 +21,7 @@ from claimflow.runtime.backends.rules._generic import generic_detect, generic_ex
 from claimflow.runtime.backends.rules._hooks import detect_with, extract_with
 from claimflow.runtime.backends.rules._iban import invoice_iban, masked_ibans
 from claimflow.runtime.backends.rules._invoice import currency, due_date, invoice_number, issue_date
+from claimflow.runtime.backends.rules._invoice_kind import invoice_kind
 from claimflow.runtime.backends.rules._line_items import invoice_line_items
 from claimflow.runtime.backends.rules._lines import split_lines
 from claimflow.runtime.backends.rules._rank import rank
@@ -90,7 +91,7 @@ def detect_contract(pages: Sequence[str]) -> Detection:
     return detect("contract", pages)
 
 
-READ_BY_LABEL = frozenset({"order_number"})
+READ_BY_LABEL = frozenset({"amount_due", "order_number"})
 
 
 def extract_invoice(pages: Sequence[str], doc_type: DocumentType) -> ExtractionClaim:
@@ -114,15 +115,24 @@ def extract_invoice(pages: Sequence[str], doc_type: DocumentType) -> ExtractionC
     # An IBAN left unmasked (masking configured off) is read by its label, as any other value.
     iban = invoice_iban(lines) if masked_ibans(lines) else generic_findings(doc_type, pages, lines, frozenset({"iban"}))
     found += [
-        *invoice_buyer(lines),
-        *invoice_tax_id(lines),
+        *invoice_buyer(lines, pages),
+        *invoice_tax_id(lines, pages),
         *iban,
+        *invoice_kind(lines, *_kinds_of(doc_type)),
         *generic_findings(doc_type, pages, lines, READ_BY_LABEL),
     ]
     fields = to_claims(doc_type, pages, [f for f in found if f is not None])
     # The rows are checked against the net amount as claimed, so they are read after the fields.
     net = next((claim.value for claim in fields if claim.field == "net_amount"), None)
     return ExtractionClaim(fields=fields, rows=invoice_line_items(doc_type, pages, net))
+
+
+def _kinds_of(doc_type: DocumentType) -> tuple[dict[str, tuple[str, ...]], dict[str, str]]:
+    """The invoice kinds the type declares, with their titles, and each kind's code (the same titles name both)."""
+    kind, code = doc_type.field("invoice_type"), doc_type.field("invoice_type_code")
+    kinds = {value: titles[1:] for value, titles in (kind.choices.items() if kind is not None else ())}
+    by_titles = {titles[1:]: value for value, titles in (code.choices.items() if code is not None else ())}
+    return kinds, {name: by_titles[titles] for name, titles in kinds.items() if titles in by_titles}
 
 
 def extract_receipt(pages: Sequence[str], doc_type: DocumentType) -> ExtractionClaim:

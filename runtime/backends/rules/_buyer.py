@@ -23,9 +23,12 @@ _FIRST_LINES = 3
 """How far down its block a buyer's name may stand (a customer number or a contact may come first)."""
 
 
-def invoice_buyer(lines: Sequence[Line]) -> list[Finding]:
+def invoice_buyer(lines: Sequence[Line], pages: Sequence[str]) -> list[Finding]:
     """The buyer's name from each buyer block; one finding, or each name at a low confidence when they differ."""
-    found = [finding for block in blocks(lines) if block.role == "buyer" for finding in [_name_in(block)] if finding]
+    buyers = [block for block in blocks(lines, pages) if block.role == "buyer"]
+    headed = [finding for block in buyers if not block.envelope for finding in [_name_in(block)] if finding]
+    # The addressee under a sender line is a guess, for when no heading names the buyer.
+    found = headed or [finding for block in buyers if block.envelope for finding in [_name_in(block)] if finding]
     names = {finding.value.casefold() for finding in found}
     if len(names) > 1:
         return [Finding(f.field, f.value, min(f.confidence, CONFLICT), f.span) for f in found]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from claimflow.runtime.backends.rules._lines import Line
+from claimflow.runtime.backends.rules._values import money_in
 
 Role = Literal["seller", "buyer", "delivery"]
 
@@ -47,6 +48,8 @@ BUYER_MENTION = re.compile(
 """Words that make a labelled value on a line the buyer's ("Customer VAT ID", "USt-IdNr. Kunde", "Vos références")."""
 BLOCK_LINES = 10
 """How many lines a block runs at most past its heading."""
+_INLINE_LINES = 4
+"""How many lines a block runs past a heading that starts it on its own line ("Bill to: Acme Ltd"): its address."""
 _ENVELOPE_LINES = 6
 """How many lines under a window-envelope sender line hold its addressee."""
 _SENDER = re.compile(r"\s+[·•|]\s+")
@@ -68,22 +71,32 @@ def heading_role(line: Line) -> Role | None:
     return next((role for role, pattern in HEADINGS.items() if pattern.match(line.text)), None)
 
 
-def blocks(lines: Sequence[Line]) -> list[Block]:
-    """Every party's block, in document order."""
+def blocks(lines: Sequence[Line], pages: Sequence[str]) -> list[Block]:
+    """Every party's block, in document order; a block ends at a blank line, another heading or an amount."""
     found: list[Block] = []
     for line in lines:
         role = heading_role(line)
         envelope = role is None and line.page == 1 and line.index < 15 and _is_sender_line(line)
         if role is None and not envelope:
             continue
-        size = _ENVELOPE_LINES if envelope else BLOCK_LINES
+        heading = HEADINGS[role].match(line.text) if role is not None else None
+        inline = bool(heading and heading.group("rest"))
+        size = _ENVELOPE_LINES if envelope else _INLINE_LINES if inline else BLOCK_LINES
         body: list[Line] = []
+        previous = line
         for other in lines[line.index + 1 : line.index + 1 + size]:
-            if other.page != line.page or heading_role(other) is not None:
+            if other.page != line.page or heading_role(other) is not None or _ends_block(previous, other, pages):
                 break
             body.append(other)
+            previous = other
         found.append(Block(role or "buyer", line, tuple(body), envelope=envelope))
     return found
+
+
+def _ends_block(previous: Line, line: Line, pages: Sequence[str]) -> bool:
+    """A blank line before `line`, or money on it: a party's block holds names, addresses and ids, never sums."""
+    gap = pages[line.page - 1][previous.end : line.start]
+    return gap.count("\n") > 1 or any(money.has_cents for money in money_in(line.text))
 
 
 def role_of(line: Line, found: Sequence[Block]) -> Role | None:

@@ -35,9 +35,9 @@ _AFTER_LABEL = 16
 """How far behind its label a value may start (colons, spaces, the words "No." or "Nr.")."""
 
 
-def invoice_tax_id(lines: Sequence[Line]) -> list[Finding]:
+def invoice_tax_id(lines: Sequence[Line], pages: Sequence[str]) -> list[Finding]:
     """The seller's VAT id, compact; several at a low confidence; else a tax number, less surely."""
-    found = blocks(lines)
+    found = blocks(lines, pages)
     vat = [finding for line in lines for finding in _labelled(line, _VAT_LABEL, _vat_ids, found)]
     if not vat:
         taxes = [finding for line in lines for finding in _labelled(line, _TAX_NUMBER_LABEL, _tax_numbers, found)]

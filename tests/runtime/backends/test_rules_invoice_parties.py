@@ -107,3 +107,37 @@ def test_the_buyers_iban_is_not_the_one_to_pay_into() -> None:
 def test_two_ibans_go_to_review() -> None:
     text = "INVOICE\nIBAN: DE89 3704 0044 0532 0130 00\nIBAN: GB29 NWBK 6016 1331 9268 19\n"
     assert sorted(field(extract(mask_pages((text,)).pages[0]), "iban")) == [("[IBAN_1]", 0.4), ("[IBAN_2]", 0.4)]
+
+
+def test_the_title_says_the_kind_of_invoice_and_its_code() -> None:
+    assert field(extract("INVOICE\nInvoice No: 9\nTotal 20.00\n"), "invoice_type") == [("commercial_invoice", 0.85)]
+    credit = extract("Gutschrift Nr. 42\nzur Rechnung Nr. 17\nSumme 20,00\n")
+    assert (field(credit, "invoice_type"), field(credit, "invoice_type_code")) == (
+        [("credit_note", 0.85)], [("381", 0.85)]
+    )  # fmt: skip
+    # The longest name on a line wins: a progress invoice is no plain invoice.
+    assert field(extract("Abschlagsrechnung Nr. 7\nSumme 20,00\n"), "invoice_type") == [
+        ("partial_construction_invoice", 0.85)
+    ]
+
+
+def test_a_code_printed_beside_the_title_says_the_kind() -> None:
+    claim = extract("Teilrechnung Bau (875) Nr. 210112 vom 06.06.2025\nSumme 20,00\n")
+    assert (field(claim, "invoice_type"), field(claim, "invoice_type_code")) == (
+        [("partial_construction_invoice", 0.85)], [("875", 0.85)]
+    )  # fmt: skip
+    # "Teilrechnung" names a partial invoice (326); the code says a kind whose names the line does not print.
+    other = extract("Teilrechnung (875) Nr. 210112\nSumme 20,00\n")
+    assert (field(other, "invoice_type"), field(other, "invoice_type_code")) == ([], [("875", 0.85)])
+
+
+def test_a_label_is_no_title_and_titles_of_two_kinds_go_to_review() -> None:
+    assert field(extract("Invoice No.: 7\nInvoice Date: 12.03.2024\nTotal 20.00\n"), "invoice_type") == []
+    both = extract("CREDIT NOTE\nINVOICE\nTotal 20.00\n")
+    assert sorted(field(both, "invoice_type")) == [("commercial_invoice", 0.4), ("credit_note", 0.4)]
+
+
+def test_what_is_still_due_is_read_by_its_label() -> None:
+    claim = extract("Rechnung\nGesamtbetrag brutto 20.291,50\nAnzahlung 5.000,00\nZahlbetrag 15.291,50\n")
+    assert field(claim, "amount_due") == [("15291.50", 0.85)]
+    assert field(claim, "total_amount")[0][0] == "20291.50"
