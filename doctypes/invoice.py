@@ -526,13 +526,17 @@ INVOICE = DocumentType(
         Field(
             "invoice_type",
             "enum",
-            description="What kind of invoice the document is, by its title: a credit note is not to be paid",
+            description="What kind of invoice the document is, by its title (quote it): a credit note is not paid",
             values=INVOICE_KINDS,
         ),
         Field(
             "invoice_type_code",
             "enum",
-            description="The kind's UNTDID 1001 code (EN 16931 BT-3): 380 commercial invoice, 381 credit note, ...",
+            description=(
+                "The UNTDID 1001 code of the invoice's kind (EN 16931 BT-3): 380 commercial invoice, 381 credit note,"
+                " 384 corrected, 326 partial, 386 prepayment, 325 proforma, 389 self-billed, 875 partial construction,"
+                " 876 partial final construction, 877 final construction invoice; quote the title that names it"
+            ),
             values={code: INVOICE_KINDS[kind] for kind, code in INVOICE_KIND_CODES.items()},
         ),
         Field(

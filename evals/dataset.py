@@ -5,14 +5,15 @@ values), where a multiple field counts each of its values and a table each cell 
 (see `evals/values.py`); per type: classification rate, exact match rate (the type and every value right and
 claimed, a field neither claimed nor expected counting as right), auto-accepted precision (right / accepted
 values of documents that completed without review), completion rate, how often each review reason came up, and
-what the model calls cost; and the misses, value by value (`evals/misses.py`).
+what the model calls cost; and the misses, value by value (`evals/misses.py`). A field that no document of its type
+labels is not measured (`labelled_only`): the set says nothing of it.
 """
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from claimflow.evals.manifest import LabelledDocument
@@ -83,6 +84,51 @@ def outcome_of(
         None,
     )  # fmt: skip
     return Outcome(doc, status, doc_type, tuple(values), codes, counts, usage, run_id, unanswered, earlier)
+
+
+def labelled_only(outcomes: Sequence[Outcome]) -> list[Outcome]:
+    """The outcomes scored only on the fields their set labels: those no document of a type labels are left out.
+
+    A set may be labelled for less than its types extract (no document gives an invoice's IBAN). A document that
+    leaves out a field the set labels elsewhere expects none of it; one of a set that labels the field nowhere says
+    nothing of it, and a value claimed for it is neither right nor wrong.
+    """
+    labelled = labelled_fields(outcomes)
+    return [
+        replace(
+            outcome,
+            expected={
+                key: n for key, n in outcome.expected.items() if _field_of(key) in labelled[outcome.doc.doc_type]
+            },
+            values=tuple(v for v in outcome.values if _field_of(v.field) in labelled[outcome.doc.doc_type]),
+        )
+        for outcome in outcomes
+    ]
+
+
+def labelled_fields(outcomes: Sequence[Outcome]) -> dict[str, set[str]]:
+    """Per document type, the fields some document of the set labels (a table by its name)."""
+    labelled: dict[str, set[str]] = defaultdict(set)
+    for outcome in outcomes:
+        labelled[outcome.doc.doc_type].update(outcome.doc.expected)
+    return labelled
+
+
+def unlabelled_fields(outcomes: Sequence[Outcome], types: DocumentTypes) -> dict[str, list[str]]:
+    """Per document type of the set, its declared fields no document labels: not measured."""
+    labelled = labelled_fields(outcomes)
+    found = {}
+    for name, fields in labelled.items():
+        declared = types.find(name)
+        missing = [spec.name for spec in declared.fields if spec.name not in fields] if declared else []
+        if missing:
+            found[name] = missing
+    return found
+
+
+def _field_of(key: str) -> str:
+    """The field a scored key belongs to: a table column's key (`line_items.amount`) is its table's."""
+    return key.partition(".")[0]
 
 
 async def run_documents(engine: Engine, docs: list[LabelledDocument], *, concurrency: int = 1) -> list[Outcome]:

@@ -110,9 +110,10 @@ def _outcomes(
 ) -> tuple[list[Outcome], DocumentTypes]:
     """The outcome of every listed document; exit 2 when the model answered for none of those run now.
 
-    `kept`: the data directory is the user's, whose failed runs stand for their documents until run again.
+    `kept`: the data directory is the user's, whose failed runs stand for their documents until run again. Each is
+    scored on the fields the set labels (`labelled_only`).
     """
-    from claimflow.evals.dataset import run_documents
+    from claimflow.evals.dataset import labelled_only, run_documents
     from claimflow.evals.manifest import ManifestError, load_manifest
 
     async def body(engine: Engine) -> tuple[list[Outcome], DocumentTypes]:
@@ -166,7 +167,7 @@ def _outcomes(
             "figures are of; leave out --data-dir (or name a fresh one) to measure this model and prompts",
             highlight=False, soft_wrap=True,
         )  # fmt: skip
-    return outcomes, active
+    return labelled_only(outcomes), active
 
 
 def _run(
@@ -211,7 +212,7 @@ def dataset(
     With a baseline (DIR/baseline.<model>.json, or --baseline), exit 1 when a field of a document got worse.
     """
     from claimflow.evals.baseline import baseline_path
-    from claimflow.evals.dataset import measure
+    from claimflow.evals.dataset import measure, unlabelled_fields
     from claimflow.evals.manifest import unmeasured_labels
     from claimflow.runtime.cli._dataset_gate import gate_dataset, print_verdict
     from claimflow.runtime.cli._golden import refuse_missing_folder, unpriced_note
@@ -220,7 +221,10 @@ def dataset(
     outcomes, active, settings = _run(folder, data_dir, model, base_url, concurrency, types)
     docs = [outcome.doc for outcome in outcomes]
     unmeasured = unmeasured_labels(docs, active)
-    figures = measure(outcomes, active) | {"unmeasured_labels": [label.as_json() for label in unmeasured]}
+    figures = measure(outcomes, active) | {
+        "unmeasured_labels": [label.as_json() for label in unmeasured],
+        "unlabelled_fields": unlabelled_fields(outcomes, active),
+    }
     where = baseline or baseline_path(settings.model, folder)
     verdict = gate_dataset(where, settings.model, docs, figures, update=update_baseline)
     note = unpriced_note(settings.model, base_url)
@@ -266,6 +270,8 @@ def dataset(
     _print_misses(figures["misses"], listed=list_misses)
     _print_unanswered(figures["unanswered"], settings, console_is_err=False, kept=data_dir is not None)
     _print_unmeasured(unmeasured)
+    for name, fields in figures["unlabelled_fields"].items():
+        out.print(f"not measured, no document labels {shown(name)}'s {shown(', '.join(fields))}", highlight=False)
     if verdict is not None:
         print_verdict(verdict, console_is_err=False)
     _exit_on(verdict)

@@ -34,9 +34,12 @@ RUN_KEYS = {"new", "in_progress_elsewhere"}
 """What `run --json` adds to a run's object: what the table's note says of where the run comes from."""
 FIELD_KEYS = {"value", "status", "evidence"}
 EVIDENCE_KEYS = {"page", "start", "end", "quote"}
-INVOICE_VALUE_FIELDS = {
+INVOICE_PRINTED = {
     "vendor_name", "invoice_number", "issue_date", "due_date", "currency", "net_amount", "tax_amount", "total_amount",
+    "invoice_type", "invoice_type_code",
 }  # fmt: skip
+"""The fields `invoice_text` prints (its title `INVOICE` says its kind)."""
+INVOICE_VALUE_FIELDS = INVOICE_PRINTED | {"amount_due", "buyer_name", "vendor_tax_id", "order_number", "iban"}
 INVOICE_FIELDS = INVOICE_VALUE_FIELDS | {"line_items"}
 """The view lists every declared field of the type, the item table included."""
 ROW_CELLS = {"description", "quantity", "unit_price", "amount"}
@@ -121,7 +124,7 @@ def test_run_json_prints_one_contract_object_per_document_in_order(batch: dict[s
     assert done["review_reasons"] == []
     assert set(done["fields"]) == INVOICE_FIELDS
     assert all(done["fields"][name]["status"] == "accepted" and done["fields"][name]["evidence"]
-               for name in INVOICE_VALUE_FIELDS)  # fmt: skip
+               for name in INVOICE_PRINTED)  # fmt: skip
     assert done["fields"]["total_amount"]["value"] == "180.00"
     # The invoice prints no item table: the table field is listed, empty and missing.
     assert done["fields"]["line_items"] == {"value": [], "status": "missing", "evidence": []}
@@ -408,7 +411,7 @@ def test_explain_prints_per_field_the_claim_its_verdict_and_the_rules(batch: dic
     blocks = _blocks(text)
     assert set(blocks) == INVOICE_FIELDS
     assert blocks["line_items"] == ["  line_items: 0 row(s)"]
-    for name in INVOICE_VALUE_FIELDS:
+    for name in INVOICE_PRINTED:
         block, field = blocks[name], view["fields"][name]
         assert block[0].startswith(f"  {name} = {field['value']!r} [{field['status']}]"), block[0]
         claims = [line for line in block if line.startswith("    claim ")]

@@ -216,20 +216,32 @@ def test_labels_of_fields_the_type_does_not_have_are_named_and_a_misspelling_get
     lines = [json.loads(line) for line in manifest.read_text().splitlines()]
     for line in lines[:3]:
         line["expected"]["totl_amount"] = line["expected"].pop("total_amount")  # a misspelling, on three lines
-    lines[0]["expected"]["iban"] = "DE89370400440532013000"  # labelled, but the type does not extract it
+    lines[0]["expected"]["swift_code"] = "COBADEFFXXX"  # labelled, but the type does not extract it
     manifest.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
 
     figures = _figures(claimflow, labelled)
     assert figures["unmeasured_labels"] == [
-        {"doc_type": "invoice", "field": "iban", "documents": 1, "nearest": None},
+        {"doc_type": "invoice", "field": "swift_code", "documents": 1, "nearest": None},
         {"doc_type": "invoice", "field": "totl_amount", "documents": 3, "nearest": "total_amount"},
     ]
     assert figures["types"]["invoice"]["fields"]["total_amount"]["expected"] == 5  # the three are not counted
     printed = " ".join(claimflow("eval", "dataset", labelled).stdout.split())
     assert (
-        "not measured, invoice has no such field: iban (1 document), "
+        "not measured, invoice has no such field: swift_code (1 document), "
         "totl_amount (3 documents; did you mean total_amount?)" in printed
     )
+
+
+def test_fields_no_document_labels_are_not_measured(claimflow: Invoke, labelled: Path) -> None:
+    # Every invoice prints its title, so the rules read its kind; the set labels no kind, and says nothing of it.
+    figures = _figures(claimflow, labelled, "--model", "rules")
+    unlabelled = ["amount_due", "buyer_name", "vendor_tax_id", "order_number", "iban", "invoice_type",
+                  "invoice_type_code", "line_items"]  # fmt: skip
+    assert figures["unlabelled_fields"] == {"invoice": unlabelled}
+    assert list(figures["types"]["invoice"]["fields"]) == list(FIELDS)
+    assert not any(miss["field"] == "invoice_type" for miss in figures["misses"])
+    printed = " ".join(claimflow("eval", "dataset", labelled).stdout.split())
+    assert f"not measured, no document labels invoice's {', '.join(unlabelled)}" in printed
 
 
 def test_a_file_listed_twice_spends_and_counts_its_model_calls_once(claimflow: Invoke, labelled: Path) -> None:

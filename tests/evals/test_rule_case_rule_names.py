@@ -27,7 +27,8 @@ from tests.integration._docs import cli_env, run_cli
 
 INVOICE_RULES = (
     "required_fields_present, date_plausible, net_plus_tax_equals_total, line_items_sum_to_net, "
-    "due_date_not_before_issue_date, invoice_number_not_seen_for_vendor"
+    "due_date_not_before_issue_date, amount_due_not_above_total, invoice_type_code_matches_type, "
+    "invoice_number_not_seen_for_vendor"
 )
 
 

@@ -2,8 +2,8 @@
 
 A "Name:" line in the buyer's block, a heading with the name after its colon ("Bill to: Acme Ltd"), or a name on
 the line right under a heading alone on its line, is strong evidence. A name further down the block is good
-evidence when it carries a legal form, and a guess otherwise. The addressee under a window-envelope sender line
-is a guess: no heading says it is the buyer.
+evidence when it carries a legal form, and a guess otherwise. The addressee under a window-envelope sender line,
+with its address right below, reaches the auto-accept bar and no further: no heading says it is the buyer.
 """
 
 from __future__ import annotations
@@ -18,6 +18,10 @@ from claimflow.runtime.backends.rules._roles import HEADINGS, Block, blocks
 
 CONFLICT = 0.4
 """Each name, when the buyer's blocks name different buyers: review decides."""
+ADDRESSEE = 0.8
+"""A name under a window-envelope sender line with an address (a street, a postcode) right below it."""
+GUESS = 0.6
+"""A name under a sender line with no address below it: it may be a department, or anything."""
 _NAME_LINE = re.compile(r"^(?:name|firma|company|raison\s+sociale|nom|nombre|razón\s+social|naam)\s*:\s*", re.I)
 _FIRST_LINES = 3
 """How far down its block a buyer's name may stand (a customer number or a contact may come first)."""
@@ -35,12 +39,24 @@ def invoice_buyer(lines: Sequence[Line], pages: Sequence[str]) -> list[Finding]:
     return [max(found, key=lambda finding: finding.confidence)] if found else []
 
 
+def _addressee(block: Block) -> Finding | None:
+    """The name under a sender line: sure enough when an address follows it, a guess otherwise.
+
+    The sender's own name under its sender line (a letterhead) is no addressee.
+    """
+    first = block.lines[0] if block.lines else None
+    if first is None or not looks_like_name(first.text) or any(ch.isdigit() for ch in first.text):
+        return None
+    if first.text.casefold() in block.heading.text.casefold():
+        return None
+    addressed = any(any(ch.isdigit() for ch in line.text) for line in block.lines[1:3])
+    confidence = ADDRESSEE if addressed else GUESS
+    return Finding("buyer_name", first.text, confidence, span_of(first, 0, len(first.text)))
+
+
 def _name_in(block: Block) -> Finding | None:
     if block.envelope:
-        first = block.lines[0] if block.lines else None
-        if first is not None and looks_like_name(first.text) and not any(ch.isdigit() for ch in first.text):
-            return Finding("buyer_name", first.text, 0.6, span_of(first, 0, len(first.text)))
-        return None
+        return _addressee(block)
     heading = HEADINGS["buyer"].match(block.heading.text)
     rest = (heading.group("rest") or "").strip() if heading else ""
     if rest:

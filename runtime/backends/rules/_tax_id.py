@@ -4,7 +4,8 @@ Invoices print both parties' VAT ids, and often a tax representative's. One behi
 ID", "USt-IdNr. Kunde", "Vos références") or in the buyer's block is not the seller's. When the rest name one id,
 it is the seller's: strongly where the seller's block or a line without any block holds it. When they name several,
 each is claimed at a low confidence and review decides. A national tax number ("Steuernummer: 201/113/40209") is
-claimed, less surely, only where no VAT id is printed (a small business without one).
+claimed only where no VAT id is printed (a small business without one): at the auto-accept bar in the seller's
+block, below it elsewhere.
 """
 
 from __future__ import annotations
@@ -41,8 +42,16 @@ def invoice_tax_id(lines: Sequence[Line], pages: Sequence[str]) -> list[Finding]
     vat = [finding for line in lines for finding in _labelled(line, _VAT_LABEL, _vat_ids, found)]
     if not vat:
         taxes = [finding for line in lines for finding in _labelled(line, _TAX_NUMBER_LABEL, _tax_numbers, found)]
-        return _one_or_each([Finding(f.field, f.value, min(f.confidence, 0.7), f.span) for f in taxes])
+        return _one_or_each([Finding(f.field, f.value, _tax_number(f, lines, found), f.span) for f in taxes])
     return _one_or_each(vat)
+
+
+def _tax_number(finding: Finding, lines: Sequence[Line], found: Sequence[Block]) -> float:
+    """How sure a tax number is the seller's id: in the seller's block, enough; elsewhere, a guess."""
+    line = next(
+        line for line in lines if line.page == finding.span.page and line.start <= finding.span.start < line.end
+    )
+    return 0.8 if role_of(line, found) == "seller" else 0.7
 
 
 def _one_or_each(found: list[Finding]) -> list[Finding]:

@@ -43,11 +43,19 @@ def test_a_delivery_address_is_not_the_buyer() -> None:
     assert field(extract(text), "buyer_name") == []
 
 
-def test_the_addressee_under_a_sender_line_is_only_a_guess() -> None:
+def test_the_addressee_under_a_sender_line_is_the_buyer_when_an_address_follows() -> None:
     text = "Acme GmbH · Hauptstr. 1 · 10115 Berlin\nOrchard Foods\nMill Lane 1\nRECHNUNG\nSumme 10,00\n"
-    assert field(extract(text), "buyer_name") == [("Orchard Foods", 0.6)]
-    # The sender's own street under its sender line is no buyer.
+    assert field(extract(text), "buyer_name") == [("Orchard Foods", 0.8)]
+    # No address under the name: a department, a note, anything; a guess for review.
+    assert field(extract("Acme GmbH · Hauptstr. 1 · 10115 Berlin\nOrchard Foods\nRECHNUNG\n"), "buyer_name") == [
+        ("Orchard Foods", 0.6)
+    ]
+    # The sender's own street, or its own name (a letterhead), under its sender line is no buyer.
     assert field(extract("Acme GmbH · Hauptstr. 1 · 10115 Berlin\nHauptstr. 1\nRECHNUNG\n"), "buyer_name") == []
+    assert field(extract("Acme GmbH · Hauptstr. 1 · 10115 Berlin\nAcme GmbH\nHauptstr. 1\n"), "buyer_name") == []
+    # A heading that names the buyer wins over the guess.
+    headed = "Acme GmbH · Hauptstr. 1 · 10115 Berlin\nOrchard Foods\nMill Lane 1\nBill to: Pear Tree Ltd\n"
+    assert field(extract(headed), "buyer_name") == [("Pear Tree Ltd", 0.85)]
 
 
 def test_two_buyers_named_go_to_review_with_both() -> None:
@@ -77,7 +85,9 @@ def test_several_vat_ids_on_the_sellers_side_go_to_review() -> None:
 
 def test_a_tax_number_counts_only_where_no_vat_id_is_printed() -> None:
     small = "Rechnung\nVerkäufer\nName: Klein Gartenbau\nSteuernummer: 201/113/40209\nSumme 50,00\n"
-    assert field(extract(small), "vendor_tax_id") == [("201/113/40209", 0.7)]
+    assert field(extract(small), "vendor_tax_id") == [("201/113/40209", 0.8)]
+    unplaced = "Rechnung\nKlein Gartenbau\nSteuernummer: 201/113/40209\nSumme 50,00\n"
+    assert field(extract(unplaced), "vendor_tax_id") == [("201/113/40209", 0.7)]
     both = "Rechnung\nSteuernummer: 201/113/40209\nUSt-IdNr.: DE811223344\nSumme 50,00\n"
     assert field(extract(both), "vendor_tax_id") == [("DE811223344", 0.86)]
 
@@ -95,6 +105,8 @@ def test_the_iban_is_read_behind_its_label_in_the_masked_text() -> None:
     # Extractors see IBANs masked; apply gives the claim its original back (tests/cli/test_run_invoice_parties.py).
     text = "INVOICE\nInvoice No: 9\nTotal 20.00\nIBAN: DE89 3704 0044 0532 0130 00 BIC: COBADEFFXXX\n"
     assert field(extract(mask_pages((text,)).pages[0]), "iban") == [("[IBAN_1]", 0.86)]
+    under = "INVOICE\nTotal 20.00\nIBAN:\nDE89 3704 0044 0532 0130 00\n"
+    assert field(extract(mask_pages((under,)).pages[0]), "iban") == [("[IBAN_1]", 0.82)]
     unlabelled = "INVOICE\nTotal 20.00\nPay into DE89 3704 0044 0532 0130 00\n"
     assert field(extract(mask_pages((unlabelled,)).pages[0]), "iban") == [("[IBAN_1]", 0.7)]
 
