@@ -92,6 +92,7 @@ def detect_contract(pages: Sequence[str]) -> Detection:
 
 
 READ_BY_LABEL = frozenset({"amount_due", "order_number"})
+"""The built-in invoice's fields read by their labels alone, as any declared type's are (`_generic.py`)."""
 
 
 def extract_invoice(pages: Sequence[str], doc_type: DocumentType) -> ExtractionClaim:
@@ -112,14 +113,14 @@ def extract_invoice(pages: Sequence[str], doc_type: DocumentType) -> ExtractionC
         currency(lines, total_span),
         *totals,
     ]
-    # An IBAN left unmasked (masking configured off) is read by its label, as any other value.
-    iban = invoice_iban(lines) if masked_ibans(lines) else generic_findings(doc_type, pages, lines, frozenset({"iban"}))
+    # Where masking found no IBAN, one it did not take for an IBAN is read by its label, as any other value.
+    masked = masked_ibans(lines)
     found += [
         *invoice_buyer(lines, pages),
         *invoice_tax_id(lines, pages),
-        *iban,
+        *(invoice_iban(lines) if masked else ()),
         *invoice_kind(lines, *_kinds_of(doc_type)),
-        *generic_findings(doc_type, pages, lines, READ_BY_LABEL),
+        *generic_findings(doc_type, pages, lines, READ_BY_LABEL if masked else READ_BY_LABEL | {"iban"}),
     ]
     fields = to_claims(doc_type, pages, [f for f in found if f is not None])
     # The rows are checked against the net amount as claimed, so they are read after the fields.

@@ -99,12 +99,13 @@ def _ends_block(previous: Line, line: Line, pages: Sequence[str]) -> bool:
     return gap.count("\n") > 1 or any(money.has_cents for money in money_in(line.text))
 
 
-def role_of(line: Line, found: Sequence[Block]) -> Role | None:
-    """The role of the block `line` is in (its heading included), or None outside every block."""
+def roles(found: Sequence[Block]) -> dict[int, Role]:
+    """The role of each line in a block (its heading included), by the line's index; the first block wins."""
+    placed: dict[int, Role] = {}
     for block in found:
-        if line == block.heading or line in block.lines:
-            return block.role
-    return None
+        for line in (block.heading, *block.lines):
+            placed.setdefault(line.index, block.role)
+    return placed
 
 
 def _is_sender_line(line: Line) -> bool:

@@ -15,12 +15,16 @@ from collections.abc import Callable, Sequence
 
 from claimflow.runtime.backends.rules._claims import Finding
 from claimflow.runtime.backends.rules._lines import Line, span_of
-from claimflow.runtime.backends.rules._roles import BUYER_MENTION, Block, blocks, role_of
+from claimflow.runtime.backends.rules._roles import BUYER_MENTION, Role, blocks, roles
 
 _Reader = Callable[[str, int], list[tuple[int, int, str]]]
 """Values in a line's text from an offset on: where each starts and ends, and its value."""
 CONFLICT = 0.4
 """Each id, when the seller's side prints several: review decides."""
+_SURE, _PLACELESS = 0.86, 0.82
+"""A VAT id in the seller's block (or in a document without party blocks), and one outside every block."""
+_TAX_SURE, _TAX_PLACELESS = 0.8, 0.7
+"""A tax number in the seller's block, and one anywhere else."""
 _VAT_LABEL = re.compile(
     r"(?i)\b(?:vat(?:\s+(?:reg(?:istration)?\.?|id(?:entification)?|no\.?|number|#))*"
     r"|u\.?\s?st\.?[\s.-]*id(?:ent)?\.?[\s.-]*(?:nr\.?)?|umsatzsteuer[\s-]*id(?:entifikationsnummer)?(?:[\s.-]*nr\.?)?"
@@ -39,19 +43,23 @@ _AFTER_LABEL = 16
 def invoice_tax_id(lines: Sequence[Line], pages: Sequence[str]) -> list[Finding]:
     """The seller's VAT id, compact; several at a low confidence; else a tax number, less surely."""
     found = blocks(lines, pages)
-    vat = [finding for line in lines for finding in _labelled(line, _VAT_LABEL, _vat_ids, found)]
-    if not vat:
-        taxes = [finding for line in lines for finding in _labelled(line, _TAX_NUMBER_LABEL, _tax_numbers, found)]
-        return _one_or_each([Finding(f.field, f.value, _tax_number(f, lines, found), f.span) for f in taxes])
-    return _one_or_each(vat)
-
-
-def _tax_number(finding: Finding, lines: Sequence[Line], found: Sequence[Block]) -> float:
-    """How sure a tax number is the seller's id: in the seller's block, enough; elsewhere, a guess."""
-    line = next(
-        line for line in lines if line.page == finding.span.page and line.start <= finding.span.start < line.end
-    )
-    return 0.8 if role_of(line, found) == "seller" else 0.7
+    placed = roles(found)
+    vat = []
+    for line in lines:
+        role = placed.get(line.index)
+        # Without any party block, a line is as likely the seller's as anyone's.
+        sure = _SURE if role == "seller" or not found else _PLACELESS
+        vat += _labelled(line, role, _VAT_LABEL, _vat_ids, sure)
+    if vat:
+        return _one_or_each(vat)
+    # A tax number outside the seller's block may be anyone's: the buyer's, a tax adviser's.
+    taxes = []
+    for line in lines:
+        role = placed.get(line.index)
+        taxes += _labelled(
+            line, role, _TAX_NUMBER_LABEL, _tax_numbers, _TAX_SURE if role == "seller" else _TAX_PLACELESS
+        )
+    return _one_or_each(taxes)
 
 
 def _one_or_each(found: list[Finding]) -> list[Finding]:
@@ -60,9 +68,10 @@ def _one_or_each(found: list[Finding]) -> list[Finding]:
     return [max(found, key=lambda finding: finding.confidence)] if found else []
 
 
-def _labelled(line: Line, label: re.Pattern[str], values: _Reader, found: Sequence[Block]) -> list[Finding]:
-    """The values behind each of `label`'s places on `line`, unless the line or its block is the buyer's."""
-    role = role_of(line, found)
+def _labelled(
+    line: Line, role: Role | None, label: re.Pattern[str], values: _Reader, confidence: float
+) -> list[Finding]:
+    """The values behind each of `label`'s places on `line`, unless its block (`role`) or words are the buyer's."""
     if role in ("buyer", "delivery"):
         return []
     findings = []
@@ -71,7 +80,6 @@ def _labelled(line: Line, label: re.Pattern[str], values: _Reader, found: Sequen
             continue
         for start, end, value in values(line.text, hit.end()):
             if start - hit.end() <= _AFTER_LABEL and not line.text[hit.end() : start].strip(" :.#-\t").strip():
-                confidence = 0.86 if role == "seller" or not found else 0.82
                 findings.append(Finding("vendor_tax_id", value, confidence, span_of(line, hit.start(), end)))
                 break
     return findings
