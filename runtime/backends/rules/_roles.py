@@ -76,7 +76,7 @@ def blocks(lines: Sequence[Line], pages: Sequence[str]) -> list[Block]:
     found: list[Block] = []
     for line in lines:
         role = heading_role(line)
-        envelope = role is None and line.page == 1 and line.index < 15 and _is_sender_line(line)
+        envelope = role is None and line.page == 1 and line.index < 15 and is_sender_line(line)
         if role is None and not envelope:
             continue
         heading = HEADINGS[role].match(line.text) if role is not None else None
@@ -108,7 +108,7 @@ def roles(found: Sequence[Block]) -> dict[int, Role]:
     return placed
 
 
-def _is_sender_line(line: Line) -> bool:
+def is_sender_line(line: Line) -> bool:
     """A window-envelope sender line: "Acme GmbH · Street 1 · 12345 Town", parts split by dots or bars."""
     parts = _SENDER.split(line.text)
     return len(parts) >= 3 and any(re.search(r"\d", part) for part in parts[1:])

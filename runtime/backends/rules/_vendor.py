@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from claimflow.runtime.backends.rules._claims import Finding
 from claimflow.runtime.backends.rules._lines import Line, span_of
 from claimflow.runtime.backends.rules._names import has_legal_form, looks_like_name
+from claimflow.runtime.backends.rules._roles import is_sender_line
 
 _SELLER = re.compile(
     r"^(?:seller|vendor|supplier|sold\s+by|issued\s+by|verk[äa]ufer|lieferant|rechnungssteller|leistungserbringer"
@@ -57,7 +58,7 @@ def _letterhead(lines: Sequence[Line]) -> Finding | None:
     """A company name heading page 1 that the document repeats (payment details, footer) is the sender."""
     head = [line for line in lines if line.page == 1][:3]
     for line in head:
-        if _is_sender_line(line):
+        if is_sender_line(line):
             break  # the lines below a window-envelope sender line are the recipient's address
         name = line.text.strip()
         if not (looks_like_name(name) and has_legal_form(name)) or _BUYER.search(name):
@@ -65,12 +66,6 @@ def _letterhead(lines: Sequence[Line]) -> Finding | None:
         repeats = any(name in other.text for other in lines if other.index > head[-1].index)
         return Finding("vendor_name", name, 0.86 if repeats else 0.7, span_of(line, 0, len(line.text)))
     return None
-
-
-def _is_sender_line(line: Line) -> bool:
-    """A window-envelope sender line: "Acme GmbH · Street 1 · 12345 Town", parts split by dots or bars."""
-    parts = re.split(r"\s+[·•|]\s+", line.text)
-    return len(parts) >= 3 and any(re.search(r"\d", part) for part in parts[1:])
 
 
 def _sender_line(lines: Sequence[Line]) -> Finding | None:
