@@ -26,6 +26,7 @@ from claimflow.runtime.backends.rules._line_items import invoice_line_items
 from claimflow.runtime.backends.rules._lines import split_lines
 from claimflow.runtime.backends.rules._rank import rank
 from claimflow.runtime.backends.rules._receipt import receipt_findings
+from claimflow.runtime.backends.rules._roles import blocks
 from claimflow.runtime.backends.rules._tax_id import invoice_tax_id
 from claimflow.runtime.backends.rules._totals import invoice_totals
 from claimflow.runtime.backends.rules._values import date_order
@@ -115,9 +116,10 @@ def extract_invoice(pages: Sequence[str], doc_type: DocumentType) -> ExtractionC
     ]
     # Where masking found no IBAN, one it did not take for an IBAN is read by its label, as any other value.
     masked = masked_ibans(lines)
+    parties = blocks(lines, pages)
     found += [
-        *invoice_buyer(lines, pages),
-        *invoice_tax_id(lines, pages),
+        *invoice_buyer(parties),
+        *invoice_tax_id(lines, parties),
         *(invoice_iban(lines) if masked else ()),
         *invoice_kind(lines, *_kinds_of(doc_type)),
         *generic_findings(doc_type, pages, lines, READ_BY_LABEL if masked else READ_BY_LABEL | {"iban"}),

@@ -8,13 +8,12 @@ with its address right below, reaches the auto-accept bar and no further: no hea
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from claimflow.runtime.backends.rules._claims import Finding
-from claimflow.runtime.backends.rules._lines import Line, span_of
-from claimflow.runtime.backends.rules._names import has_legal_form, looks_like_name, strip_registration
-from claimflow.runtime.backends.rules._roles import HEADINGS, Block, blocks
+from claimflow.runtime.backends.rules._lines import span_of
+from claimflow.runtime.backends.rules._names import NAME_LABEL, has_legal_form, looks_like_name, strip_registration
+from claimflow.runtime.backends.rules._roles import HEADINGS, Block
 
 CONFLICT = 0.4
 """Each name, when the buyer's blocks name different buyers: review decides."""
@@ -22,14 +21,13 @@ ADDRESSEE = 0.8
 """A name under a window-envelope sender line with an address (a street, a postcode) right below it."""
 GUESS = 0.6
 """A name under a sender line with no address below it: it may be a department, or anything."""
-_NAME_LINE = re.compile(r"^(?:name|firma|company|raison\s+sociale|nom|nombre|razón\s+social|naam)\s*:\s*", re.I)
 _FIRST_LINES = 3
 """How far down its block a buyer's name may stand (a customer number or a contact may come first)."""
 
 
-def invoice_buyer(lines: Sequence[Line], pages: Sequence[str]) -> list[Finding]:
-    """The buyer's name from each buyer block; one finding, or each name at a low confidence when they differ."""
-    buyers = [block for block in blocks(lines, pages) if block.role == "buyer"]
+def invoice_buyer(parties: Sequence[Block]) -> list[Finding]:
+    """The buyer's name from each buyer block (of `blocks`); one, or each at a low confidence when they differ."""
+    buyers = [block for block in parties if block.role == "buyer"]
     headed = [finding for block in buyers if not block.envelope for finding in [_name_in(block)] if finding]
     # The addressee under a sender line is a guess, for when no heading names the buyer.
     found = headed or [finding for block in buyers if block.envelope for finding in [_name_in(block)] if finding]
@@ -65,7 +63,7 @@ def _name_in(block: Block) -> Finding | None:
             return Finding("buyer_name", name, 0.85, span_of(block.heading, 0, len(block.heading.text)))
         return None
     for line in block.lines:
-        if named := _NAME_LINE.match(line.text):
+        if named := NAME_LABEL.match(line.text):
             value = line.text[named.end() :].strip()
             if looks_like_name(value):
                 return Finding("buyer_name", value, 0.88, span_of(line, 0, len(line.text)))

@@ -98,7 +98,7 @@ def generic_extract(pages: Sequence[str], doc_type: DocumentType) -> ExtractionC
         reads differently at two labels); and the rows of each table whose rows all read.
     """
     lines = split_lines(pages)
-    writing = Writing(date_order(pages), doc_type.credit_marks, decimal_mark(pages), document_dates(pages))
+    writing = _writing(doc_type, pages)
     reads = _strongest_first(field_reads(doc_type, pages, lines, writing))
     fields = to_claims(doc_type, pages, [Finding(r.field, r.value, r.confidence, r.quote) for r in reads])
     fields += to_claims(doc_type, pages, _currency_beside(doc_type, pages, reads, fields))
@@ -109,9 +109,13 @@ def generic_findings(
     doc_type: DocumentType, pages: Sequence[str], lines: Sequence[Line], fields: frozenset[str]
 ) -> list[Finding]:
     """The reads of `fields` by their labels, strongest first, for an extractor that reads the others its own way."""
-    writing = Writing(date_order(pages), doc_type.credit_marks, decimal_mark(pages), document_dates(pages))
-    reads = _strongest_first([r for r in field_reads(doc_type, pages, lines, writing) if r.field in fields])
+    reads = _strongest_first(field_reads(doc_type, pages, lines, _writing(doc_type, pages), only=fields))
     return [Finding(r.field, r.value, r.confidence, r.quote) for r in reads]
+
+
+def _writing(doc_type: DocumentType, pages: Sequence[str]) -> Writing:
+    """How the document writes its values: its date order, the type's credit marks, its decimal mark, its dates."""
+    return Writing(date_order(pages), doc_type.credit_marks, decimal_mark(pages), document_dates(pages))
 
 
 def _strongest_first(reads: list[Read]) -> list[Read]:

@@ -131,7 +131,13 @@ def _below(layout: Layout, spec: Field, index: int, k: int) -> list[Read]:
     return out
 
 
-def field_reads(doc_type: DocumentType, pages: Sequence[str], lines: Sequence[Line], writing: Writing) -> list[Read]:
+def field_reads(
+    doc_type: DocumentType,
+    pages: Sequence[str],
+    lines: Sequence[Line],
+    writing: Writing,
+    only: frozenset[str] | None = None,
+) -> list[Read]:
     """Every value read beside or below a label of a value field, in document order.
 
     Args:
@@ -140,6 +146,7 @@ def field_reads(doc_type: DocumentType, pages: Sequence[str], lines: Sequence[Li
         lines: The pages' lines (`split_lines(pages)`).
         writing: How the document writes its values: numeric dates day-first or month-first, if it shows, and
             the type's CR and DR marks.
+        only: The fields to read, for an extractor that reads the others its own way; None reads every one.
 
     Returns:
         One read per value found at each label occurrence (several for a field of several values);
@@ -150,5 +157,6 @@ def field_reads(doc_type: DocumentType, pages: Sequence[str], lines: Sequence[Li
     for index in range(len(lines)):
         for k, hit in enumerate(layout.hits[index]):
             for spec in _own_fields(doc_type, hit):
-                reads += _same_line(layout, spec, index, k) or _below(layout, spec, index, k)
+                if only is None or spec.name in only:
+                    reads += _same_line(layout, spec, index, k) or _below(layout, spec, index, k)
     return reads

@@ -31,6 +31,10 @@ _NOT_NAME = re.compile(
 )
 
 
+NAME_LABEL = re.compile(r"^(?:name|firma|company|raison\s+sociale|nom|nombre|razón\s+social|naam)\s*:\s*", re.I)
+"""A "Name:" label opening a line of a party's block: the name follows it."""
+
+
 def looks_like_name(text: str) -> bool:
     """True when a line could be a name: mostly letters, few digits, no contact or document words."""
     letters = sum(ch.isalpha() for ch in text)

@@ -18,11 +18,12 @@ from claimflow.runtime.backends.rules._values import money_in
 
 Role = Literal["seller", "buyer", "delivery"]
 
-_SELLER_WORDS = (
-    r"seller|vendor|supplier|sold\s+by|issued\s+by|from|verk[äa]ufer|lieferant|rechnungssteller|leistungserbringer"
-    r"|absender|fournisseur|vendeur|[ée]metteur|proveedor|emisor|vendedor|fornitore|cedente(?:\s+prestatore)?"
+SELLER_WORDS = (
+    r"seller|vendor|supplier|sold\s+by|issued\s+by|verk[äa]ufer|lieferant|rechnungssteller|leistungserbringer"
+    r"|fournisseur|vendeur|[ée]metteur|proveedor|emisor|vendedor|fornitore|cedente(?:\s+prestatore)?"
     r"|leverancier|verkoper"
 )
+"""What a seller's block is headed, and a seller named after (`Seller: Acme Ltd`)."""
 _BUYER_WORDS = (
     r"bill(?:ed)?\s+to|invoice\s+to|sold\s+to|buyer|customer|client|k[äa]ufer(?:\s*/\s*leistungsempf[äa]nger)?"
     r"|kunde|rechnungsempf[äa]nger|leistungsempf[äa]nger|rechnungsadresse|acheteur|destinataire|factur[ée]\s+[àa]"
@@ -39,8 +40,10 @@ def _heading(words: str) -> re.Pattern[str]:
 
 
 HEADINGS: dict[Role, re.Pattern[str]] = {
-    "seller": _heading(_SELLER_WORDS), "buyer": _heading(_BUYER_WORDS), "delivery": _heading(_DELIVERY_WORDS)
-}  # fmt: skip
+    "seller": _heading(rf"{SELLER_WORDS}|from|absender"),
+    "buyer": _heading(_BUYER_WORDS),
+    "delivery": _heading(_DELIVERY_WORDS),
+}
 """A line that is a party's heading, alone or followed by a colon and the start of its block."""
 BUYER_MENTION = re.compile(
     rf"\b(?:{_BUYER_WORDS}|your|yours|ihr(?:e[mnrs]?)?|vos|votre|su|vostr[oa]|uw)\b", re.IGNORECASE
@@ -68,19 +71,25 @@ class Block:
 
 def heading_role(line: Line) -> Role | None:
     """The role a heading line names, if it is one."""
-    return next((role for role, pattern in HEADINGS.items() if pattern.match(line.text)), None)
+    found = _heading_of(line)
+    return found[0] if found else None
+
+
+def _heading_of(line: Line) -> tuple[Role, re.Match[str]] | None:
+    """The role a heading line names and its match (what follows its colon is `rest`)."""
+    return next(((role, m) for role, pattern in HEADINGS.items() if (m := pattern.match(line.text))), None)
 
 
 def blocks(lines: Sequence[Line], pages: Sequence[str]) -> list[Block]:
     """Every party's block, in document order; a block ends at a blank line, another heading or an amount."""
     found: list[Block] = []
     for line in lines:
-        role = heading_role(line)
-        envelope = role is None and line.page == 1 and line.index < 15 and is_sender_line(line)
-        if role is None and not envelope:
+        heading = _heading_of(line)
+        envelope = heading is None and line.page == 1 and line.index < 15 and is_sender_line(line)
+        if heading is None and not envelope:
             continue
-        heading = HEADINGS[role].match(line.text) if role is not None else None
-        inline = bool(heading and heading.group("rest"))
+        role: Role = heading[0] if heading else "buyer"
+        inline = bool(heading and heading[1].group("rest"))
         size = _ENVELOPE_LINES if envelope else _INLINE_LINES if inline else BLOCK_LINES
         body: list[Line] = []
         previous = line
@@ -89,7 +98,7 @@ def blocks(lines: Sequence[Line], pages: Sequence[str]) -> list[Block]:
                 break
             body.append(other)
             previous = other
-        found.append(Block(role or "buyer", line, tuple(body), envelope=envelope))
+        found.append(Block(role, line, tuple(body), envelope=envelope))
     return found
 
 

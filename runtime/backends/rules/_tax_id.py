@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 
 from claimflow.runtime.backends.rules._claims import Finding
 from claimflow.runtime.backends.rules._lines import Line, span_of
-from claimflow.runtime.backends.rules._roles import BUYER_MENTION, Role, blocks, roles
+from claimflow.runtime.backends.rules._roles import BUYER_MENTION, Block, Role, roles
 
 _Reader = Callable[[str, int], list[tuple[int, int, str]]]
 """Values in a line's text from an offset on: where each starts and ends, and its value."""
@@ -40,15 +40,17 @@ _AFTER_LABEL = 16
 """How far behind its label a value may start (colons, spaces, the words "No." or "Nr.")."""
 
 
-def invoice_tax_id(lines: Sequence[Line], pages: Sequence[str]) -> list[Finding]:
-    """The seller's VAT id, compact; several at a low confidence; else a tax number, less surely."""
-    found = blocks(lines, pages)
-    placed = roles(found)
+def invoice_tax_id(lines: Sequence[Line], parties: Sequence[Block]) -> list[Finding]:
+    """The seller's VAT id, compact; several at a low confidence; else a tax number, less surely.
+
+    `parties`: the document's party blocks (`blocks`), which say whose each line is.
+    """
+    placed = roles(parties)
     vat = []
     for line in lines:
         role = placed.get(line.index)
         # Without any party block, a line is as likely the seller's as anyone's.
-        sure = _SURE if role == "seller" or not found else _PLACELESS
+        sure = _SURE if role == "seller" or not parties else _PLACELESS
         vat += _labelled(line, role, _VAT_LABEL, _vat_ids, sure)
     if vat:
         return _one_or_each(vat)

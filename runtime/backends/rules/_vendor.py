@@ -12,16 +12,10 @@ from collections.abc import Sequence
 
 from claimflow.runtime.backends.rules._claims import Finding
 from claimflow.runtime.backends.rules._lines import Line, span_of
-from claimflow.runtime.backends.rules._names import has_legal_form, looks_like_name
-from claimflow.runtime.backends.rules._roles import is_sender_line
+from claimflow.runtime.backends.rules._names import NAME_LABEL, has_legal_form, looks_like_name
+from claimflow.runtime.backends.rules._roles import SELLER_WORDS, is_sender_line
 
-_SELLER = re.compile(
-    r"^(?:seller|vendor|supplier|sold\s+by|issued\s+by|verk[äa]ufer|lieferant|rechnungssteller|leistungserbringer"
-    r"|fournisseur|vendeur|[ée]metteur|proveedor|emisor|vendedor|fornitore|cedente(?:\s+prestatore)?"
-    r"|leverancier|verkoper)\b\s*(?::\s*|$)",
-    re.IGNORECASE,
-)
-_NAME_LABEL = re.compile(r"^(?:name|firma|company|raison\s+sociale|nom|nombre|razón\s+social|naam)\s*:\s*", re.I)
+_SELLER = re.compile(rf"^(?:{SELLER_WORDS})\b\s*(?::\s*|$)", re.IGNORECASE)
 _BUYER = re.compile(
     r"\b(?:bill(?:ed)?\s+to|ship(?:ped)?\s+to|sold\s+to|invoice\s+to|buyer|customer|client|k[äa]ufer|kunde"
     r"|rechnungsempf[äa]nger|leistungsempf[äa]nger|empf[äa]nger|acheteur|destinataire|cliente|comprador"
@@ -44,7 +38,7 @@ def _labelled(lines: Sequence[Line]) -> Finding | None:
             return Finding("vendor_name", rest.strip(), 0.85, span_of(line, 0, len(line.text)))
         block = [other for other in lines[line.index + 1 : line.index + 7] if other.page == line.page]
         for other in block:
-            if named := _NAME_LABEL.match(other.text):
+            if named := NAME_LABEL.match(other.text):
                 value = other.text[named.end() :].strip()
                 if looks_like_name(value):
                     return Finding("vendor_name", value, 0.88, span_of(other, 0, len(other.text)))
