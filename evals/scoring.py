@@ -1,7 +1,8 @@
 """Whether a claimed value is right: both sides brought to their field kind's canonical form first.
 
-Amounts compare as decimals, dates as ISO dates, currencies as codes; identifiers are folded for case and
-spacing, and text compares by its words: case, spacing and the punctuation between words do not count, because a
+Amounts compare as decimals, dates as ISO dates, currencies as codes; identifiers case-folded and without their
+white space, which is layout (an IBAN prints in groups of four: `DE34 7007 0010` is `de3470070010`) where their
+punctuation is not (`INV-10/7` is not `INV-107`), and text compares by its words: case, spacing and the punctuation between words do not count, because a
 label typed by hand (`Zimmer Inc.`, `NO.8,JALAN PERMAS`) and the same name or address as the page prints it
 (`Zimmer, Inc.`, `NO. 8, JALAN PERMAS`) are one value. A field of several values (a contract's parties) is right
 when the sets agree; scored value by value (`evals/values.py`), each value is compared alone in the same canonical
@@ -17,6 +18,7 @@ from claimflow.state.normalize import fold, normalize_value
 from claimflow.state.schema import Column, Field
 
 _WORD = re.compile(r"[^\W_]+")
+_SPACE = re.compile(r"\s+")
 
 
 def _words(text: str) -> str:
@@ -33,7 +35,7 @@ def canonical_item(spec: Field | Column, item: Any) -> str | None:
     normal = normalize_value(kind, text, spec.choices) or text
     if kind == "text":
         return _words(normal) or fold(normal)  # a value of punctuation alone still compares as itself
-    return fold(normal) if kind == "identifier" else normal
+    return _SPACE.sub("", normal).casefold() if kind == "identifier" else normal
 
 
 def canonical(spec: Field | Column, value: Any) -> tuple[str, ...] | None:

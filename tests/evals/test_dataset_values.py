@@ -59,6 +59,10 @@ def test_text_values_compare_by_their_words_and_identifiers_by_their_characters(
     assert not is_right(fields["vendor_name"], "Arc Communications Inc.", "Arc Communication Inc.")
     assert not is_right(fields["vendor_name"], "Permas Jalan", "Jalan Permas")  # the words' order counts
     assert not is_right(fields["invoice_number"], "INV-10/7", "INV-107")  # an identifier's punctuation counts
+    assert not is_right(fields["invoice_number"], "INV-10 7", "INV-10/7")
+    # Its white space does not: an IBAN prints in groups of four, a label may write it compact.
+    assert is_right(fields["iban"], "DE34 7007 0010 0156 9193 01", "de34700700100156919301")
+    assert not is_right(fields["iban"], "DE34 7007 0010 0156 9193 02", "DE34700700100156919301")
 
 
 def test_the_model_use_of_the_runs_adds_up_per_type_and_in_all() -> None:
