@@ -69,8 +69,7 @@ async def run_worker(
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, got {concurrency}")
     app = build_app(settings)
-    assert settings.database_url is not None  # build_app refuses settings without one
-    locks = RunLocks(settings.database_url, size=concurrency, wait_s=settings.postgres_wait_s)
+    locks = run_locks(settings, concurrency)
     listened = list(queues) if queues else worker_queues(settings.model)
     async with beating(beat_fd), open_engine(settings) as engine, app.open_async(), locks:
         if not await app.check_connection_async():
@@ -102,6 +101,13 @@ async def run_worker(
                 raise  # this coroutine was cancelled, not just the worker by a signal
         finally:
             log.stopped()
+
+
+def run_locks(settings: Settings, concurrency: int) -> RunLocks:
+    """The worker's sessions for its runs' advisory locks: one per job it runs at once, waiting as the settings say."""
+    if settings.database_url is None:
+        raise ValueError("a worker's run locks need a database URL (CLAIMFLOW_DATABASE_URL)")
+    return RunLocks(settings.database_url, size=concurrency, wait_s=settings.postgres_wait_s)
 
 
 def _record(app: App, record: WorkerRecord) -> None:

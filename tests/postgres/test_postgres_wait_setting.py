@@ -14,7 +14,7 @@ import pytest
 
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.queue.app import build_app
-from claimflow.runtime.queue.lock import RunLocks
+from claimflow.runtime.queue.worker import run_locks
 from claimflow.runtime.settings import Settings
 
 pytestmark = pytest.mark.postgres
@@ -27,20 +27,21 @@ def test_every_pool_of_an_engine_and_a_worker_waits_as_long_as_the_setting_says(
 ) -> None:
     settings = Settings(data_dir=tmp_path, database_url=postgres_url, postgres_wait_s=WAIT_S)
 
-    async def waits() -> dict[str, float]:
-        async with open_engine(settings) as engine, RunLocks(postgres_url, size=1, wait_s=WAIT_S) as locks:
+    async def waits() -> tuple[dict[str, float], int]:
+        async with open_engine(settings) as engine, run_locks(settings, concurrency=3) as locks:
             # The pools are private to what holds them: their `timeout` is the wait the setting is for.
             return {
                 "registry": engine.registry.sync._pool.timeout,
                 "documents": engine.store.files._pool.timeout,
                 "checkpoints": engine.graph.checkpointer.pool.timeout,
                 "run locks": locks._pool.timeout,
-            }
+            }, locks._pool.max_size
 
-    found = asyncio.run(waits())
+    found, lock_sessions = asyncio.run(waits())
     found["queue"] = build_app(settings).connector._pool_args["timeout"]
 
     assert found == dict.fromkeys(("registry", "documents", "checkpoints", "run locks", "queue"), WAIT_S)
+    assert lock_sessions == 3  # a session for each job the worker runs at once
 
 
 def test_without_the_setting_every_pool_waits_psycopg_pools_own_time(tmp_path: Path, postgres_url: str) -> None:
