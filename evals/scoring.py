@@ -2,11 +2,11 @@
 
 Amounts compare as decimals, dates as ISO dates, currencies as codes; identifiers case-folded and without their
 white space, which is layout (an IBAN prints in groups of four: `DE34 7007 0010` is `de3470070010`) where their
-punctuation is not (`INV-10/7` is not `INV-107`), and text compares by its words: case, spacing and the punctuation between words do not count, because a
-label typed by hand (`Zimmer Inc.`, `NO.8,JALAN PERMAS`) and the same name or address as the page prints it
-(`Zimmer, Inc.`, `NO. 8, JALAN PERMAS`) are one value. A field of several values (a contract's parties) is right
-when the sets agree; scored value by value (`evals/values.py`), each value is compared alone in the same canonical
-form.
+punctuation is not (`INV-10/7` is not `INV-107`); text compares by its words: case, spacing and the punctuation
+between words do not count, because a label typed by hand (`Zimmer Inc.`, `NO.8,JALAN PERMAS`) and the same name
+or address as the page prints it (`Zimmer, Inc.`, `NO. 8, JALAN PERMAS`) are one value. A field of several values
+(a contract's parties) is right when the sets agree; scored value by value (`evals/values.py`), each value is
+compared alone in the same canonical form.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ ReviewReasonCode = Literal[
     "unsupported_evidence",
     "conflicting_values",
     "low_confidence_field",
+    "ambiguous_value",
     "validation_failed",
     "duplicate",
     "high_risk",

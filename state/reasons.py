@@ -102,7 +102,7 @@ def _table_reasons(state: WorkflowState) -> list[ReviewReason]:
         doubts = [f"row {number}: {doubt}" for number, row in enumerate(rows, start=1) for doubt in row.doubts]
         if doubts:
             message = f"{table}: {len(doubts)} cell(s) in doubt: {doubts[0]}"
-            doubted.append(ReviewReason(code="low_confidence_field", message=message, field=table))
+            doubted.append(ReviewReason(code="ambiguous_value", message=message, field=table))
     return refused + doubted
 
 
@@ -119,9 +119,10 @@ def _field_reasons(
         if conflict:
             reasons.append(ReviewReason(code="conflicting_values", message=f"{spec.name}: {conflict}", field=spec.name))
         elif result.status == "accepted" and result.doubt:
-            # Its evidence holds whatever the confidence: which value the page means is the doubt.
+            # Its evidence holds whatever the confidence: which value the page means is the doubt, not how sure
+            # the extractor was, so its own code (a queue of low confidences is worked apart from one of readings).
             message = f"{spec.name} = {result.value!r} is in doubt: {result.doubt}"
-            reasons.append(ReviewReason(code="low_confidence_field", message=message, field=spec.name))
+            reasons.append(ReviewReason(code="ambiguous_value", message=message, field=spec.name))
         elif result.status == "accepted" and (result.confidence or 0.0) < threshold:
             reasons.append(
                 ReviewReason(

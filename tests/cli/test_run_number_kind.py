@@ -87,9 +87,9 @@ def test_a_declared_number_is_read_as_the_document_marks_decimals_and_exported_a
         unsettled = "the document's figures do not show whether a dot or a comma marks its decimals"
         assert view["status"] == "needs_review"
         assert view["review_reasons"] == [
-            "low_confidence_field: gross_weight = '14.555' is in doubt: the page writes 'Gross weight: 14.555 kg', "
+            "ambiguous_value: gross_weight = '14.555' is in doubt: the page writes 'Gross weight: 14.555 kg', "
             f"which reads 14.555 or 14555: {unsettled}",
-            "low_confidence_field: packages: 2 cell(s) in doubt: row 1: quantity: the page writes "
+            "ambiguous_value: packages: 2 cell(s) in doubt: row 1: quantity: the page writes "
             f"'Cartons             1,250 pcs  12 kg', which reads 1250 or 1.25: {unsettled}",
         ]
         # The reviewer's view lists every cell in doubt, row by row, in words and in JSON.

@@ -348,7 +348,7 @@ def test_a_value_in_doubt_goes_to_review_whatever_its_confidence_until_a_reviewe
 
     (reason,) = review_reasons(state, types)
 
-    assert (reason.code, reason.field) == ("low_confidence_field", "gross_weight")
+    assert (reason.code, reason.field) == ("ambiguous_value", "gross_weight")
     assert reason.message == (
         f"gross_weight = '1500' is in doubt: the page writes 'Gross weight: 1.500 kg', which reads 1.5 or 1500: "
         f"{UNSETTLED}"
@@ -378,7 +378,7 @@ def test_a_tables_number_cell_that_reads_two_ways_holds_its_row_in_doubt_and_the
 
     (reason,) = review_reasons(state, DocumentTypes([SHIPMENT]))
 
-    assert (reason.code, reason.field) == ("low_confidence_field", "packages")
+    assert (reason.code, reason.field) == ("ambiguous_value", "packages")
     assert reason.message == f"packages: 1 cell(s) in doubt: row 1: {doubt}"
     settled = SourceText(pages=(WEIGHED + "Freight charge: 12.50\n",))
     patch = apply_extraction(SHIPMENT, ExtractionClaim(rows=[claim]), settled, step="extract_shipment", attempt=1)
