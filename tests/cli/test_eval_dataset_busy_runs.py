@@ -7,8 +7,8 @@ earlier command": every label missed, the gate failed on regressions (exit 1) th
 from __future__ import annotations
 
 import json
+import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from tests.fakes.openai_server import FakeModelServer, ReceivedRequest, Reply, document_run_replies
@@ -24,11 +24,15 @@ def test_documents_another_command_is_running_are_not_scored(server: FakeModelSe
     line = {"id": "inv-7", "file": "docs/inv.txt", "doc_type": "invoice", "expected": {"invoice_number": "INV-7"}}
     (labelled / "manifest.jsonl").write_text(json.dumps(line) + "\n", encoding="utf-8")
     classify, extract = document_run_replies()
+    second_done = threading.Event()
 
-    def slow(request: ReceivedRequest) -> Reply:
-        return replace(classify(request), delay_s=6.0)  # the first command's run stays in progress meanwhile
+    def held(request: ReceivedRequest) -> Reply:
+        # The first command's run stays in progress until the second command has finished, however slowly the
+        # machine starts it (a fixed delay raced a busy machine's start-up); a minute at most, should it hang.
+        second_done.wait(60)
+        return classify(request)
 
-    server.script(slow, extract)
+    server.script(held, extract)
     args: list[str | Path] = ["eval", "dataset", labelled, "--data-dir", data, "--json"]
     first = spawn_cli(*args, "--model", "openai:fake-model", "--base-url", server.base_url, OPENAI_API_KEY="test-key")
     try:
@@ -37,7 +41,10 @@ def test_documents_another_command_is_running_are_not_scored(server: FakeModelSe
             time.sleep(0.05)
         assert server.requests, "the first command did not start its run"
 
-        second = run_cli(*args, "--model", "rules")
+        try:
+            second = run_cli(*args, "--model", "rules")
+        finally:
+            second_done.set()
 
         assert second.returncode == 2, second.stdout + second.stderr
         assert (
