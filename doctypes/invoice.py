@@ -143,7 +143,7 @@ INVOICE = DocumentType(
     name="invoice",
     description="A bill from a seller asking a buyer to pay for goods or services: number, dates, amounts.",
     titles=("Invoice", "Tax Invoice", "Rechnung", "Facture", "Factura", "Fattura", "Factuur", "Credit Note"),
-    version="3",
+    version="4",
     # What a bill prints to be paid: terms, a billing address, bank details, tax ids.
     keywords=(
         "Bill to",
@@ -545,7 +545,7 @@ INVOICE = DocumentType(
             description="The item table: one row per line",
             columns=[
                 Column("description", "text", description="What was sold, as printed"),
-                Column("quantity", "amount", description="Quantity, if printed"),
+                Column("quantity", "number", description="Quantity, if printed, without its unit"),
                 Column("unit_price", "amount", description="Price of one unit, if printed"),
                 Column("amount", "amount", required=True, description="The line's total"),
             ],

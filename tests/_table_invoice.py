@@ -22,8 +22,8 @@ Total: EUR 45.00
 """Two invoice lines; the total is not net + VAT, so the run waits for review."""
 
 CELLS = [
-    {"description": "Copier paper A4", "quantity": "2.00", "unit_price": "10.00", "amount": "20.00"},
-    {"description": "Gel pens, blue", "quantity": "3.00", "unit_price": "5.00", "amount": "15.00"},
+    {"description": "Copier paper A4", "quantity": "2", "unit_price": "10.00", "amount": "20.00"},
+    {"description": "Gel pens, blue", "quantity": "3", "unit_price": "5.00", "amount": "15.00"},
 ]
 """The rows' cells as read (amounts and quantities normalized)."""
 

@@ -43,7 +43,7 @@ def test_a_fresh_data_directory_passes_every_check_and_is_not_created(claimflow:
     assert code == 0, found
     assert list(found) == ["settings", "types", "storage", "model", "ocr", "delivery"]
     assert {check: item["outcome"] for check, item in found.items()} == dict.fromkeys(found, "ok")
-    assert found["types"]["detail"] == "invoice@3, receipt@2, contract@2"
+    assert found["types"]["detail"] == "invoice@4, receipt@2, contract@2"
     assert "no runs yet" in found["storage"]["detail"]
     assert found["model"]["detail"].startswith("rules: ")
     assert not data.exists()

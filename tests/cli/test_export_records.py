@@ -117,9 +117,9 @@ def test_export_csv_writes_the_item_table_to_its_own_file(tmp_path: Path) -> Non
     assert (record["invoice_number"], record["net_amount"]) == ("HS-3301", "35.00")
     rows = _csv(table)
     assert [{k: v for k, v in row.items() if k != "run_id"} for row in rows] == [
-        {"row": "1", "description": "Copier paper A4", "quantity": "2.00", "unit_price": "10.00", "amount": "20.00",
+        {"row": "1", "description": "Copier paper A4", "quantity": "2", "unit_price": "10.00", "amount": "20.00",
          "page": "1", "quote": "Copier paper A4 2 10.00 20.00"},
-        {"row": "2", "description": "Gel pens, blue", "quantity": "3.00", "unit_price": "5.00", "amount": "15.00",
+        {"row": "2", "description": "Gel pens, blue", "quantity": "3", "unit_price": "5.00", "amount": "15.00",
          "page": "1", "quote": "Gel pens, blue 3 5.00 15.00"},
     ]  # fmt: skip
     assert {row["run_id"] for row in rows} == {record["run_id"]}

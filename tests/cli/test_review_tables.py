@@ -65,8 +65,8 @@ def test_review_show_prints_each_table_with_its_row_count_rows_and_evidence(paus
     assert "table line_items: 2 rows" in text
     for header in ("description", "quantity", "unit_price", "amount", "evidence"):
         assert header in text
-    assert "Copier paper A4 2.00 10.00 20.00 p1:" in text
-    assert "Gel pens, blue 3.00 5.00 15.00 p1:" in text
+    assert "Copier paper A4 2 10.00 20.00 p1:" in text
+    assert "Gel pens, blue 3 5.00 15.00 p1:" in text
     for line in LINES:
         assert repr(line) in text
 

@@ -26,8 +26,9 @@ DELIVERY_NOTE = DocumentType(
 """
 
 
-VERSIONS = {"invoice": 3, "receipt": 2, "contract": 2}
-"""The built-in types' versions: the invoice's third added its buyer, VAT id, payment details and kind."""
+VERSIONS = {"invoice": 4, "receipt": 2, "contract": 2}
+"""The built-in types' versions: the invoice's third added its buyer, VAT id, payment details and kind; its fourth
+reads a line's quantity as a number, not an amount."""
 
 
 def test_types_json_lists_the_three_builtins_with_prompt_refs_and_their_source(claimflow: Invoke) -> None:

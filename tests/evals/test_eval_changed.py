@@ -59,10 +59,10 @@ def _ids(keep: Callable[[GoldenCase], bool]) -> set[str]:
 
 
 def test_a_changed_prompt_runs_only_its_step(tmp_path: Path) -> None:
-    baseline = _baseline(tmp_path, _other_hash("prompts", "extract_invoice@3"))
+    baseline = _baseline(tmp_path, _other_hash("prompts", "extract_invoice@4"))
     ran, printed = _ran("--baseline", baseline, exit_code=NOT_MEASURED)
     assert ran == _ids(lambda c: c.step == "extract_invoice")
-    assert "selected extract_invoice: prompt extract_invoice@3 changed" in printed.splitlines()
+    assert "selected extract_invoice: prompt extract_invoice@4 changed" in printed.splitlines()
     # Document cases run on the rules backend, which reads no prompt: a prompt edit cannot change them.
     assert PROMPTS_SKIP_DOCUMENTS in printed.splitlines()
     assert "selected classify" not in printed and "selected document" not in printed
@@ -167,7 +167,7 @@ def test_the_gate_still_fails_on_a_selected_case_and_skips_unselected_ones(tmp_p
         else:
             case["expected"][0]["passed"] = not case["expected"][0]["passed"]
         path.write_text(json.dumps(case))
-    prompt_changed = _other_hash("prompts", "extract_invoice@3")
+    prompt_changed = _other_hash("prompts", "extract_invoice@4")
 
     def unhashed_rules_case(data: dict[str, Any]) -> None:
         prompt_changed(data)
@@ -188,11 +188,11 @@ def test_the_gate_still_fails_on_a_selected_case_and_skips_unselected_ones(tmp_p
 
 
 def test_changed_cannot_update_the_baseline(tmp_path: Path) -> None:
-    baseline = _baseline(tmp_path, _other_hash("prompts", "extract_invoice@3"))
+    baseline = _baseline(tmp_path, _other_hash("prompts", "extract_invoice@4"))
     done = run_cli("eval", "--changed", "--update-baseline", "--baseline", baseline)
     assert done.returncode == 2
     assert "cannot update the baseline" in done.stderr
-    assert json.loads(baseline.read_text())["prompts"]["extract_invoice@3"] == "0" * 64
+    assert json.loads(baseline.read_text())["prompts"]["extract_invoice@4"] == "0" * 64
 
 
 OWN_RULES = RULE
@@ -253,11 +253,11 @@ def test_a_changed_prompt_says_nothing_of_document_cases_where_there_are_none(tm
 
     def prompt_only(data: dict[str, Any]) -> None:
         data["code"] = code_hashes()  # measured on this tree: only the prompt differs
-        _other_hash("prompts", "extract_invoice@3")(data)
+        _other_hash("prompts", "extract_invoice@4")(data)
 
     ran, printed = _ran("--goldens", root, "--baseline", _baseline(tmp_path, prompt_only), exit_code=NOT_MEASURED)
     assert ran == _ids(lambda c: c.step == "extract_invoice")
-    assert printed.splitlines()[0] == "selected extract_invoice: prompt extract_invoice@3 changed"
+    assert printed.splitlines()[0] == "selected extract_invoice: prompt extract_invoice@4 changed"
     assert PROMPTS_SKIP_DOCUMENTS not in printed
 
 

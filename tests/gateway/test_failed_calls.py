@@ -69,7 +69,7 @@ def test_an_answered_call_has_no_failure() -> None:
 
 @pytest.mark.parametrize("router", ["classify", "extract"])
 def test_the_router_fails_the_run_with_rule_model_unavailable_before_anything_else(router: str) -> None:
-    reason = "ModelUnavailableError: extract_invoice@3 on openai:flaky: HTTP 503 (busy) after 2 attempts"
+    reason = "ModelUnavailableError: extract_invoice@4 on openai:flaky: HTTP 503 (busy) after 2 attempts"
     state = make_state(
         classification=classified("invoice"),
         error=reason,

@@ -31,7 +31,8 @@ def test_a_table_field_lists_its_columns_and_asks_for_row_claims() -> None:
     start = lines.index("- line_items (table, optional): The item table: one row per line.")
     assert lines[start + 1 :] == [
         "    - column description (text, optional): What was sold, as printed",
-        "    - column quantity (amount, optional): Quantity, if printed",
+        "    - column quantity (number, a plain decimal with a dot like 14.5 or 1250, without grouping or unit,"
+        " optional): Quantity, if printed, without its unit",
         "    - column unit_price (amount, optional): Price of one unit, if printed",
         "    - column amount (amount, required): The line's total",
         "  Return each row of line_items as a row claim with table 'line_items'.",

@@ -92,7 +92,7 @@ def test_run_against_an_openai_compatible_server_records_and_replays(
     invoice = next(v for v in views if v["document"] == "invoice-clean.pdf")
     trace = json_lines(run_cli("trace", invoice["run_id"], "--json", "--data-dir", tmp_path / "live").stdout)
     calls = [e["data"] for e in trace if e["type"] == "model.called"]
-    assert [(c["model"], c["prompt"]) for c in calls] == [(MODEL, "classify@3"), (MODEL, "extract_invoice@3")]
+    assert [(c["model"], c["prompt"]) for c in calls] == [(MODEL, "classify@3"), (MODEL, "extract_invoice@4")]
     assert [c["prompt_hash"] for c in calls] == [CLASSIFY.content_hash, extract_prompt(INVOICE).content_hash]
     assert [(c["input_tokens"], c["output_tokens"]) for c in calls] == [(400, 60), (900, 300)]
     assert calls[0]["cost"] == pytest.approx((400 * 2.0 + 60 * 8.0) / 1e6)
@@ -185,12 +185,12 @@ def test_a_failed_call_is_an_event_counted_in_usage_and_the_run_fails_through_it
     assert result.returncode == 1
     [view] = json_lines(result.stdout)
     assert view["status"] == "failed"
-    expected = "ModelUnavailableError: extract_invoice@3 on openai:fake-model: HTTP 503 (overloaded) after 2 attempts"
+    expected = "ModelUnavailableError: extract_invoice@4 on openai:fake-model: HTTP 503 (overloaded) after 2 attempts"
     assert view["error"] == expected  # the message the run failed with when the error escaped the node
 
     trace = json_lines(run_cli("trace", view["run_id"], "--json", "--data-dir", data).stdout)
     calls = [e["data"] for e in trace if e["type"] == "model.called"]
-    assert [c["prompt"] for c in calls] == ["classify@3", "extract_invoice@3"]
+    assert [c["prompt"] for c in calls] == ["classify@3", "extract_invoice@4"]
     assert "error" not in calls[0] and calls[0]["valid"]
     failed = calls[1]
     assert (failed["error"], failed["valid"], failed["transport_attempts"]) == (expected, False, 2)
@@ -201,7 +201,7 @@ def test_a_failed_call_is_an_event_counted_in_usage_and_the_run_fails_through_it
 
     explained = run_cli("explain", view["run_id"], "--data-dir", data).stdout
     assert "model use: 2 call(s), 400 tokens in, 60 out" in explained
-    assert "route_extraction -> fail (rule model_unavailable: ModelUnavailableError: extract_invoice@3" in explained
+    assert "route_extraction -> fail (rule model_unavailable: ModelUnavailableError: extract_invoice@4" in explained
 
 
 def test_a_refused_response_format_fails_the_run_at_once_naming_the_setting(

@@ -96,8 +96,8 @@ async def test_an_invoice_item_table_is_kept_as_rows_with_evidence_and_checked_a
     assert row.status == "completed", row.error
     rows = state.tables["line_items"]
     assert [r.cells for r in rows] == [
-        {"description": "Steel brackets", "quantity": "10.00", "unit_price": "12.00", "amount": "120.00"},
-        {"description": "Hinges", "quantity": "5.00", "unit_price": "6.00", "amount": "30.00"},
+        {"description": "Steel brackets", "quantity": "10", "unit_price": "12.00", "amount": "120.00"},
+        {"description": "Hinges", "quantity": "5", "unit_price": "6.00", "amount": "30.00"},
     ]
     assert [page[r.evidence.start : r.evidence.end] for r in rows] == [
         "Steel brackets 10 12.00 120.00",

@@ -54,8 +54,8 @@ def test_a_second_opinion_run_replays_both_extractors_from_their_recordings_unch
     steps = [(step["prompt"], step["extractor"], step["source"]) for step in replayed["steps"]]
     assert steps == [
         ("classify@3", "primary", "recorded"),
-        ("extract_invoice@3", "primary", "recorded"),
-        ("extract_invoice@3", "second", "recorded"),
+        ("extract_invoice@4", "primary", "recorded"),
+        ("extract_invoice@4", "second", "recorded"),
     ]
     # Each extractor was served the recording its own call wrote, not the other's answer to the same question.
     served = {step["extractor"]: step["recording"] for step in replayed["steps"] if step["prompt"].startswith("ext")}

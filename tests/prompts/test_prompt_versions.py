@@ -52,7 +52,7 @@ def test_every_prompt_matches_its_locked_hash() -> None:
 
 def test_the_builtin_prompts_are_classify_and_one_extraction_per_type() -> None:
     assert [spec.ref for spec in ALL_PROMPTS] == [
-        "classify@3", "extract_invoice@3", "extract_receipt@2", "extract_contract@2",
+        "classify@3", "extract_invoice@4", "extract_receipt@2", "extract_contract@2",
     ]  # fmt: skip
     assert ALL_PROMPTS[0] is CLASSIFY
 
@@ -110,9 +110,9 @@ def _relabelled_invoice(version: str) -> Any:
 def test_a_declaration_change_without_a_type_version_bump_is_caught() -> None:
     # A new label is part of the extraction prompt's text: the model is told how the field is printed.
     edited = extract_prompt(_relabelled_invoice(INVOICE.version))
-    assert edited.ref == "extract_invoice@3" and "Ref. No." in edited.user_template
+    assert edited.ref == "extract_invoice@4" and "Ref. No." in edited.user_template
     (problem,) = lock_problems((edited,), _lock())
-    assert "extract_invoice@3 changed" in problem and "bump the version of 'extract_invoice'" in problem
+    assert "extract_invoice@4 changed" in problem and "bump the version of 'extract_invoice'" in problem
     (problem,) = lock_problems((extract_prompt(_relabelled_invoice("4")),), _lock())
     assert problem.startswith("extract_invoice@4 is not in")
 

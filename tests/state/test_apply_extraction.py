@@ -336,7 +336,7 @@ def test_line_item_is_accepted_when_every_cell_is_in_the_quote() -> None:
     )
     patch = _extract(rows=(item,))
     (accepted,) = (patch.tables or {})["line_items"]
-    assert accepted.cells == {"description": "Hammer", "quantity": "2.00", "unit_price": "25.00", "amount": "50.00"}
+    assert accepted.cells == {"description": "Hammer", "quantity": "2", "unit_price": "25.00", "amount": "50.00"}
     assert accepted.evidence.page == 2
     outcome = _outcome(patch)
     assert outcome.accepted
@@ -377,7 +377,7 @@ def test_line_item_with_a_fabricated_line_or_bad_quantity_is_rejected() -> None:
     outcomes = patch.claims or []
     assert outcomes[0].check == "quote_not_found"
     assert "evidence rejected" in outcomes[0].reasons[0]
-    assert outcomes[1].reasons == ["quantity: value 'two' cannot be read as an amount"]
+    assert outcomes[1].reasons == ["quantity: value 'two' cannot be read as a number"]
 
 
 def test_a_printed_row_claimed_twice_is_one_row() -> None:

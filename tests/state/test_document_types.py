@@ -53,7 +53,7 @@ def test_the_invoice_declares_its_value_fields_and_its_item_table() -> None:
     (table,) = INVOICE.table_fields
     assert table.name == "line_items"
     assert [(c.name, c.kind, c.required) for c in table.columns] == [
-        ("description", "text", False), ("quantity", "amount", False), ("unit_price", "amount", False),
+        ("description", "text", False), ("quantity", "number", False), ("unit_price", "amount", False),
         ("amount", "amount", True),
     ]  # fmt: skip
     assert [spec.name for spec in INVOICE.fields if spec.required] == [
