@@ -113,8 +113,8 @@ def test_a_declaration_change_without_a_type_version_bump_is_caught() -> None:
     assert edited.ref == "extract_invoice@4" and "Ref. No." in edited.user_template
     (problem,) = lock_problems((edited,), _lock())
     assert "extract_invoice@4 changed" in problem and "bump the version of 'extract_invoice'" in problem
-    (problem,) = lock_problems((extract_prompt(_relabelled_invoice("4")),), _lock())
-    assert problem.startswith("extract_invoice@4 is not in")
+    (problem,) = lock_problems((extract_prompt(_relabelled_invoice("5")),), _lock())
+    assert problem.startswith("extract_invoice@5 is not in")
 
 
 def test_a_changed_guidance_or_description_of_a_field_changes_the_hash() -> None:
