@@ -18,7 +18,6 @@ from claimflow.state.normalize import fold, normalize_value
 from claimflow.state.schema import Column, Field
 
 _WORD = re.compile(r"[^\W_]+")
-_SPACE = re.compile(r"\s+")
 
 
 def _words(text: str) -> str:
@@ -35,7 +34,7 @@ def canonical_item(spec: Field | Column, item: Any) -> str | None:
     normal = normalize_value(kind, text, spec.choices) or text
     if kind == "text":
         return _words(normal) or fold(normal)  # a value of punctuation alone still compares as itself
-    return _SPACE.sub("", normal).casefold() if kind == "identifier" else normal
+    return fold(normal).replace(" ", "") if kind == "identifier" else normal
 
 
 def canonical(spec: Field | Column, value: Any) -> tuple[str, ...] | None:
