@@ -18,6 +18,7 @@ from claimflow.evals.baseline import Baseline, load_baseline, write_baseline
 from claimflow.evals.golden import GOLDENS
 from tests.evals._expense_claim import declaration
 from tests.integration._docs import run_cli, spawn_cli
+from tests.integration._forked import ForkedProcess
 
 # The rule holds its run between reading the baseline and writing it until the test says go: the two runs
 # overlap however fast or slow the machine.
@@ -44,7 +45,7 @@ def amount_within_budget(doc):
 '''
 
 
-def _wait_for(path: Path, process: subprocess.Popen[str], seconds: float = 60.0) -> None:
+def _wait_for(path: Path, process: subprocess.Popen[str] | ForkedProcess, seconds: float = 60.0) -> None:
     end = time.monotonic() + seconds
     while not path.exists():
         assert process.poll() is None, process.communicate()

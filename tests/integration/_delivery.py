@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 from typing import Any
 
 from tests.integration._docs import invoice_text, json_lines, run_cli, spawn_cli, write
+from tests.integration._forked import ForkedProcess
 from tests.integration._receiver import Receiver
 
 SECRET = "shared-webhook-secret"
@@ -44,7 +44,7 @@ def exported(tmp_path: Path, env: dict[str, str]) -> dict[str, dict[str, Any]]:
 def crash_after_send(tmp_path: Path, receiver: Receiver, env: dict[str, str]) -> str:
     """Run one invoice, killing the process the moment its record reaches the receiver; recover it; its run id."""
     document = write(tmp_path / "docs", "invoice.txt", invoice_text())
-    process: list[subprocess.Popen[str]] = []
+    process: list[ForkedProcess] = []
 
     def kill_sender() -> None:
         # The record has arrived; the sender dies before it hears back, so its step is never checkpointed.

@@ -10,12 +10,12 @@ from __future__ import annotations
 import io
 import json
 import os
-import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
+
+from tests.integration._forked import ForkedProcess, claimflow_executable, run_forked, spawn_forked
 
 VENDOR = "Northwind Widgets Ltd"
 
@@ -101,16 +101,6 @@ def write(directory: Path, name: str, content: str | bytes) -> Path:
 
 
 # processes -----------------------------------------------------------------------------------
-def claimflow_executable() -> str:
-    """The console script installed next to this interpreter (runtime.cli has no `__main__` guard)."""
-    beside = Path(sys.executable).parent / "claimflow"
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("claimflow")
-    assert found, "the claimflow console script is not installed; `pip install -e .`"
-    return found
-
-
 def cli_env(**extra: str) -> dict[str, str]:
     """The environment for a CLI process: no CLAIMFLOW_* leaking in, wide enough not to wrap messages."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("CLAIMFLOW_")}
@@ -119,26 +109,13 @@ def cli_env(**extra: str) -> dict[str, str]:
 
 
 def run_cli(*args: str | Path, timeout: float = 60.0, **env: str) -> subprocess.CompletedProcess[str]:
-    """Run `claimflow ARGS...` in its own process."""
-    return subprocess.run(
-        [claimflow_executable(), *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=cli_env(**env),
-        check=False,
-    )
+    """Run `claimflow ARGS...` in its own process, forked from one that has imported the engine (`_forked`)."""
+    return run_forked([str(arg) for arg in args], cli_env(**env), timeout, claimflow_executable())
 
 
-def spawn_cli(*args: str | Path, **env: str) -> subprocess.Popen[str]:
-    """Start `claimflow ARGS...` without waiting for it."""
-    return subprocess.Popen(
-        [claimflow_executable(), *map(str, args)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=cli_env(**env),
-    )
+def spawn_cli(*args: str | Path, **env: str) -> ForkedProcess:
+    """Start `claimflow ARGS...` without waiting for it; its output is piped, as `Popen(..., stdout=PIPE, ...)`."""
+    return spawn_forked([str(arg) for arg in args], cli_env(**env), claimflow_executable())
 
 
 def json_lines(stdout: str) -> list[dict[str, Any]]:

@@ -12,13 +12,14 @@ import httpx
 
 from tests.fakes.tcp_proxy import closed_port
 from tests.integration._docs import spawn_cli
+from tests.integration._forked import ForkedProcess
 
 STARTUP_S = 60.0
 """How long a server may take to answer `/healthz` (a first start imports everything, on a shared machine)."""
 
 
 @contextlib.contextmanager
-def serving(data_dir: Path, *options: str, **env: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def serving(data_dir: Path, *options: str, **env: str) -> Iterator[tuple[str, ForkedProcess]]:
     """`claimflow serve --data-dir DATA_DIR OPTIONS...` on a free port, once `/healthz` answers.
 
     Yields its base URL and its process (a test may kill it itself); afterwards it is stopped: SIGTERM, then

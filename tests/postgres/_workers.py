@@ -15,6 +15,7 @@ from psycopg.rows import dict_row
 
 from tests.integration._batches import wait_until as waited_for
 from tests.integration._docs import claimflow_executable, cli_env, run_cli
+from tests.integration._forked import ForkedProcess, spawn_forked
 
 FAST = {"CLAIMFLOW_WORKER_HEARTBEAT_S": "0.5", "CLAIMFLOW_WORKER_STALLED_S": "3", "CLAIMFLOW_REAPER_EVERY_S": "1"}
 """Short heartbeat, stall threshold and reaper period, so a killed worker's jobs come back within seconds."""
@@ -73,15 +74,15 @@ def wait_until(condition: Any, timeout: float, what: str) -> None:
     waited_for(condition, timeout=timeout, what=what)
 
 
-def spawn_worker(log: Path, env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+def spawn_worker(log: Path, env: dict[str, str], *args: str) -> ForkedProcess:
     """A `claimflow worker` process, its output in `log` (a pipe nobody reads could fill up and stop it)."""
     with log.open("a") as out:
-        return subprocess.Popen(
-            [claimflow_executable(), "worker", *args], stdout=out, stderr=subprocess.STDOUT, env=cli_env(**env)
+        return spawn_forked(
+            ["worker", *args], cli_env(**env), claimflow_executable(), stdout=out, stderr=subprocess.STDOUT
         )
 
 
-def stop(process: subprocess.Popen[str]) -> None:
+def stop(process: subprocess.Popen[str] | ForkedProcess) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:

@@ -7,7 +7,6 @@ procrastinate's own when it stops.
 from __future__ import annotations
 
 import signal
-import subprocess
 import time
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import psycopg
 import pytest
 
 from tests.integration._docs import json_lines, run_cli
+from tests.integration._forked import ForkedProcess
 from tests.postgres._workers import (
     CONTRACT,
     FINISHED,
@@ -145,7 +145,7 @@ def _held_by(url: str, worker_id: int) -> list[int]:
     return [row["id"] for row in rows(url, query, worker_id)]
 
 
-def _frozen_with_jobs(tmp_path: Path, url: str) -> tuple[subprocess.Popen[str], int, list[int]]:
+def _frozen_with_jobs(tmp_path: Path, url: str) -> tuple[ForkedProcess, int, list[int]]:
     """A worker that beats every 20 s (`SLOW`), frozen mid-jobs, silent past the others' 3 s but not its own 60 s.
 
     Its process, id and the jobs it holds; the caller sends it SIGCONT and stops it.

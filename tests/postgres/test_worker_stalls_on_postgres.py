@@ -4,12 +4,12 @@ than go round the workers for good; the run's trace and `explain` say each time 
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.integration._docs import invoice_text, json_lines, run_cli, write
+from tests.integration._forked import ForkedProcess
 from tests.postgres._workers import FINISHED, UNWATCHED, migrate, rows, spawn_worker, stop, wait_until, worker_env
 
 pytestmark = pytest.mark.postgres
@@ -65,7 +65,7 @@ def test_a_document_that_kills_each_worker_fails_after_the_stall_limit_and_the_n
 
     # Workers restarted as a supervisor would: each new one takes the job the last one died running.
     deaths = 0
-    survivor: subprocess.Popen[str] | None = None
+    survivor: ForkedProcess | None = None
     log = tmp_path / "workers.log"
     try:
         while survivor is None:

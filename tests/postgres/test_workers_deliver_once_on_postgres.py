@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from claimflow import verify_signature
 from tests.integration._batches import invoices
 from tests.integration._delivery import SECRET, exported
 from tests.integration._docs import run_cli
+from tests.integration._forked import ForkedProcess
 from tests.integration._receiver import Receiver, webhook_receiver
 from tests.postgres._workers import FINISHED, UNWATCHED, migrate, rows, spawn_worker, stop, wait_until, worker_env
 
@@ -55,7 +55,7 @@ def test_a_worker_killed_while_delivering_loses_nothing_and_the_receiver_keeps_e
         assert queued.returncode == 0, queued.stderr
         victim = spawn_worker(tmp_path / "victim.log", {**env, **UNWATCHED}, "--concurrency", "3")  # a crash, by pid
         survivor = spawn_worker(tmp_path / "survivor.log", env, "--concurrency", "3")
-        late: subprocess.Popen[str] | None = None
+        late: ForkedProcess | None = None
         at_kill: Counter[str] = Counter()
         try:
             # Mid-batch: some runs delivered and completed, others still moving, and one of the victim's records at

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import signal
 import socket
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from tests.fakes.openai_server import FakeModelServer, Reply, document_run_replies
 from tests.integration._batches import wait_until
 from tests.integration._docs import invoice_text, json_lines, mismatch_invoice_text, run_cli
+from tests.integration._forked import ForkedProcess
 from tests.integration._serving import serving
 
 pytestmark = pytest.mark.slow
@@ -28,13 +28,13 @@ def _token(data_dir: Path, name: str, role: str, *more: str) -> str:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[str]]]:
+def served(tmp_path: Path) -> Iterator[tuple[str, Path, ForkedProcess]]:
     data_dir = tmp_path / "data"
     with serving(data_dir) as (base, server):
         yield base, data_dir, server
 
 
-def test_upload_follow_decide_and_revoke_over_http(served: tuple[str, Path, subprocess.Popen[str]]) -> None:
+def test_upload_follow_decide_and_revoke_over_http(served: tuple[str, Path, ForkedProcess]) -> None:
     base, data_dir, server = served
     submitter = {"Authorization": f"Bearer {_token(data_dir, 'intake', 'submitter')}"}
     reviewer = {"Authorization": f"Bearer {_token(data_dir, 'kim', 'reviewer', '--types', 'invoice')}"}
