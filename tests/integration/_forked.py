@@ -37,6 +37,10 @@ PRELOADED = (
     "claimflow.runtime.batch",
     "claimflow.runtime.gateway",
     "claimflow.runtime.backends.rules",
+    "claimflow.runtime.gateway.providers",
+    "openai",
+    "anthropic",
+    "instructor",
     "langgraph.checkpoint.sqlite.aio",
     "langgraph.checkpoint.postgres.aio",
     "psycopg_pool",
@@ -47,10 +51,12 @@ PRELOADED = (
     "rich.console",
     "rich.table",
 )
-"""What the server imports before it forks: the engine and the libraries under it, not the command line."""
+"""What the server imports before it forks: the engine and the libraries under it (the model providers' SDKs, which
+a command imports only when it calls a model, included), not the command line."""
 
-FRESH_IN_EACH_COMMAND = "claimflow.runtime.cli"
-"""Loaded by each command itself: its consoles take their width and colours from the environment as they load."""
+FRESH_IN_EACH_COMMAND = ("claimflow.runtime.cli", "typer.rich_utils")
+"""Loaded by each command itself: they take widths and colours from the environment as they load (the command
+line's consoles, typer's help and error panels)."""
 
 _STATUS = struct.Struct("!qq")
 """What the server's helper sends back: the command's process id, then its wait status (-1 until it ends)."""

@@ -18,8 +18,6 @@ import asyncio
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +28,7 @@ import pytest
 from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.settings import Settings
+from tests.integration._forked import spawn_python
 from tests.integration.test_event_journal_crash import _compare, _documents
 from tests.postgres._cluster import PrivateCluster
 
@@ -99,7 +98,7 @@ def test_a_database_crash_at_random_loses_nothing_anyone_was_told_of(
         docs = _documents(tmp_path / f"docs-{cycle}", DOCUMENTS, 100 + cycle)
         data, reported = tmp_path / f"data-{cycle}", tmp_path / f"told-{cycle}"
         reported.touch()
-        child = subprocess.Popen([sys.executable, "-c", CHILD, str(data), str(docs), str(reported)], env={**os.environ})
+        child = spawn_python(CHILD, [str(data), str(docs), str(reported)], {**os.environ})
         deadline = time.monotonic() + 60  # the crash comes once a first run was reported, at a random moment after
         while not reported.read_text() and child.poll() is None and time.monotonic() < deadline:
             time.sleep(0.01)
