@@ -67,6 +67,17 @@ def test_an_invoices_parties_and_payment_details_are_read_and_exported(tmp_path:
     )
 
 
+def test_a_vat_id_in_a_table_of_registration_details_is_read_and_its_evidence_accepted(tmp_path: Path) -> None:
+    document = INVOICE.format(title="INVOICE", total="Total £120.00").replace(
+        "VAT Reg. No.: GB 294 7716 58", "VAT Registration No. Phone No. Email\nGB294771658 0117 496 0000 ap@example.com"
+    )
+    write(tmp_path / "docs", "invoice.txt", document)
+    done = run_cli("run", tmp_path / "docs", "--json", "--data-dir", tmp_path / "data", "--model", "rules")
+    [view] = json_lines(done.stdout)
+    assert view["fields"]["vendor_tax_id"]["value"] == "GB294771658"
+    assert view["fields"]["vendor_tax_id"]["status"] == "accepted", view["fields"]["vendor_tax_id"]
+
+
 def test_a_total_printed_only_as_what_is_due_is_both(tmp_path: Path) -> None:
     view = _run(tmp_path, title="INVOICE", total="Total Due £120.00")
     values = _values(view)

@@ -5,17 +5,20 @@ ID", "USt-IdNr. Kunde", "Vos références") or in the buyer's block is not the s
 it is the seller's: strongly where the seller's block or a line without any block holds it. When they name several,
 each is claimed at a low confidence and review decides. A national tax number ("Steuernummer: 201/113/40209") is
 claimed only where no VAT id is printed (a small business without one): at the auto-accept bar in the seller's
-block, below it elsewhere.
+block, below it elsewhere. Where registration details are printed as a small table (`VAT Registration No.  Phone No.`
+over `DE777777777  999 / 9 99 99 99`), the id is the unbroken token in the row below, in its label's column.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 from claimflow.runtime.backends.rules._claims import Finding
 from claimflow.runtime.backends.rules._lines import Line, span_of
 from claimflow.runtime.backends.rules._roles import BUYER_MENTION, Block, Role, roles
+from claimflow.state.labels import COLUMN_SLACK
 
 _Reader = Callable[[str, int], list[tuple[int, int, str]]]
 """Values in a line's text from an offset on: where each starts and ends, and its value."""
@@ -32,6 +35,8 @@ _VAT_LABEL = re.compile(
     r"|tva\s+intra(?:communautaire)?|nif|cif|partita\s+iva|p\.\s?iva|btw(?:-?\s?(?:nummer|nr\.?))?|gst\s+(?:reg\.?\s+)?no\.?"
     r"|tax\s+id|tax\s+reg(?:istration)?\.?\s+no\.?)(?![\w-])"
 )
+_UNBROKEN_VAT_ID = re.compile(r"(?<![\w-])[A-Z]{2}[0-9A-Z]{6,}(?![\w-])")
+"""A VAT id written as one token, as a table's cell holds it."""
 _TAX_NUMBER_LABEL = re.compile(r"(?i)\b(?:steuernummer|st\.?-?\s?nr\.?|tax\s+(?:no\.?|number))(?![\w-])")
 # A VAT id: a country code, then letters and digits, in groups split by single spaces, dots or dashes.
 _VAT_ID = re.compile(r"(?<![\w-])([A-Z]{2})[ .-]?([0-9A-Z]{2,}(?:[ .-][0-9A-Z]{2,})*)(?![\w-])")
@@ -52,6 +57,9 @@ def invoice_tax_id(lines: Sequence[Line], parties: Sequence[Block]) -> list[Find
         # Without any party block, a line is as likely the seller's as anyone's.
         sure = _SURE if role == "seller" or not parties else _PLACELESS
         vat += _labelled(line, role, _VAT_LABEL, _vat_ids, sure)
+    for heading, row in pairwise(lines):
+        role = placed.get(row.index)
+        vat += _headed(heading, row, role, _SURE if role == "seller" or not parties else _PLACELESS)
     if vat:
         return _one_or_each(vat)
     # A tax number outside the seller's block may be anyone's: the buyer's, a tax adviser's.
@@ -84,6 +92,27 @@ def _labelled(
             if start - hit.end() <= _AFTER_LABEL and not line.text[hit.end() : start].strip(" :.#-\t").strip():
                 findings.append(Finding("vendor_tax_id", value, confidence, span_of(line, hit.start(), end)))
                 break
+    return findings
+
+
+def _headed(heading: Line, row: Line, role: Role | None, confidence: float) -> list[Finding]:
+    """A VAT id in the row under a heading row's VAT label, starting in the label's column.
+
+    Designed invoices print their registration details as a small table, `VAT Registration No.  Phone No.` over
+    `DE777777777  999 / 9 99 99 99`: the columns part the values there, so only the unbroken token under the label
+    is the id. A label with a value of its own on its line is no heading (`_labelled` reads it).
+    """
+    if row.page != heading.page or role in ("buyer", "delivery"):
+        return []
+    findings = []
+    for hit in _VAT_LABEL.finditer(heading.text):
+        if BUYER_MENTION.search(heading.text[max(0, hit.start() - 24) : hit.end() + 8]):
+            continue
+        if any(start - hit.end() <= _AFTER_LABEL for start, _, _ in _vat_ids(heading.text, hit.end())):
+            continue
+        match = _UNBROKEN_VAT_ID.search(row.text, max(0, hit.start() - COLUMN_SLACK))
+        if match and abs(match.start() - hit.start()) <= COLUMN_SLACK and sum(ch.isdigit() for ch in match[0]) >= 6:
+            findings.append(Finding("vendor_tax_id", match[0], confidence, span_of(row, match.start(), match.end())))
     return findings
 
 

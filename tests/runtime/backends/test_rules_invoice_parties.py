@@ -83,6 +83,29 @@ def test_several_vat_ids_on_the_sellers_side_go_to_review() -> None:
     assert sorted(field(extract(text), "vendor_tax_id")) == [("FR11123456782", 0.4), ("FR32123456789", 0.4)]
 
 
+def test_a_vat_id_under_its_label_in_a_heading_row_is_the_token_in_the_labels_column() -> None:
+    # Registration details printed as a small table: the columns part the values, so "999" is no part of the id.
+    table = (
+        "Invoice 103767\nVAT Registration No. Home Page Phone No. Email\n"
+        "DE777777777 999 / 9 99 99 99 info@example.com\nTotal 681.87\n"
+    )
+    assert field(extract(table), "vendor_tax_id") == [("DE777777777", 0.86)]
+    footer = (
+        "Rechnung 471102\nSumme 1.005,55\nKraxi GmbH Sitz der Gesellschaft USt-IdNr Postbank München\n"
+        "GF Paul Kraxi München HRB 999999 DE123456789 IBAN DE28700100809999999999\n"
+    )
+    assert field(extract(footer), "vendor_tax_id") == [("DE123456789", 0.86)]
+
+
+def test_a_vat_id_not_under_the_label_or_under_a_labelled_value_or_the_buyers_is_not_read_from_the_row_below() -> None:
+    elsewhere = "Invoice 7\nVAT Registration No. Phone No.\n+49 30 1234567 DE777777777\nTotal 10.00\n"
+    assert field(extract(elsewhere), "vendor_tax_id") == []
+    own_value = "Invoice 7\nVAT No.: GB123456789 Phone No.\nDE777777777 030 1234567\nTotal 10.00\n"
+    assert field(extract(own_value), "vendor_tax_id") == [("GB123456789", 0.86)]
+    buyers = "Invoice 7\nCustomer VAT ID Customer No.\nDE987654321 4411\nTotal 10.00\n"
+    assert field(extract(buyers), "vendor_tax_id") == []
+
+
 def test_a_tax_number_counts_only_where_no_vat_id_is_printed() -> None:
     small = "Rechnung\nVerkäufer\nName: Klein Gartenbau\nSteuernummer: 201/113/40209\nSumme 50,00\n"
     assert field(extract(small), "vendor_tax_id") == [("201/113/40209", 0.8)]
