@@ -24,9 +24,9 @@ demo: setup
 # The tests run claimflow's command line some thousand times, each in a process forked from one that has imported
 # the engine already (tests/integration/_forked.py), and start other processes too. Some machines set
 # PYTHONDONTWRITEBYTECODE, and then each start compiles claimflow's modules again (some 0.8 s on a slow machine):
-# bytecode is cached here, as pip caches it on install. The tests run on every core, four workers at most (each Postgres test holds a few of the
-# server's 100 connections), each test file on one worker (its module fixtures start once); the slowest are
-# listed at the end.
+# bytecode is cached here, as pip caches it on install. The tests run on every core, four workers at most (each
+# Postgres test holds a few of the server's 100 connections), each test file on one worker (its module fixtures
+# start once); the slowest are listed at the end.
 test: setup
 	scripts/postgres-up.sh
 	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n auto --maxprocesses 4 --dist loadfile --durations=25

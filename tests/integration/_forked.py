@@ -233,6 +233,13 @@ def _server(executable: str, env: dict[str, str]) -> _Server:
         return server
 
 
+def _forking_server(executable: str, env: dict[str, str]) -> _Server:
+    """The server, for a command it can fork as `env` asks."""
+    server = _server(executable, env)
+    assert not startup_differs(env, server.env), "a forked command cannot change what the interpreter reads at start"
+    return server
+
+
 Stream = int | IO[Any] | None
 """Where a command's output goes, as `subprocess.Popen` takes it: PIPE, STDOUT (stderr only), a file, or None."""
 
@@ -380,8 +387,7 @@ def spawn_forked(
     stderr: Stream = subprocess.PIPE,
 ) -> ForkedProcess:
     """`subprocess.Popen([executable, *args], stdout=..., stderr=..., text=True, env=env)`, forked."""
-    server = _server(executable, env)
-    assert not startup_differs(env, server.env), "a forked command cannot change what the interpreter reads at start"
+    server = _forking_server(executable, env)
     return ForkedProcess(server, {"args": args, "env": env, "cwd": os.getcwd()}, [executable, *args], stdout, stderr)
 
 
@@ -389,8 +395,7 @@ def spawn_python(
     code: str, args: list[str], env: dict[str, str], *, stdout: Stream = None, stderr: Stream = None
 ) -> ForkedProcess:
     """`subprocess.Popen([sys.executable, "-c", code, *args], env=env)`, forked: the engine is imported already."""
-    server = _server(claimflow_executable(), env)
-    assert not startup_differs(env, server.env), "a forked command cannot change what the interpreter reads at start"
+    server = _forking_server(claimflow_executable(), env)
     request = {"code": code, "args": args, "env": env, "cwd": os.getcwd()}
     return ForkedProcess(server, request, [sys.executable, "-c", code, *args], stdout, stderr)
 

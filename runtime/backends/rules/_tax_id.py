@@ -51,15 +51,18 @@ def invoice_tax_id(lines: Sequence[Line], parties: Sequence[Block]) -> list[Find
     `parties`: the document's party blocks (`blocks`), which say whose each line is.
     """
     placed = roles(parties)
+
+    def sure(role: Role | None) -> float:
+        # Without any party block, a line is as likely the seller's as anyone's.
+        return _SURE if role == "seller" or not parties else _PLACELESS
+
     vat = []
     for line in lines:
         role = placed.get(line.index)
-        # Without any party block, a line is as likely the seller's as anyone's.
-        sure = _SURE if role == "seller" or not parties else _PLACELESS
-        vat += _labelled(line, role, _VAT_LABEL, _vat_ids, sure)
+        vat += _labelled(line, role, _VAT_LABEL, _vat_ids, sure(role))
     for heading, row in pairwise(lines):
         role = placed.get(row.index)
-        vat += _headed(heading, row, role, _SURE if role == "seller" or not parties else _PLACELESS)
+        vat += _headed(heading, row, role, sure(role))
     if vat:
         return _one_or_each(vat)
     # A tax number outside the seller's block may be anyone's: the buyer's, a tax adviser's.
@@ -86,7 +89,7 @@ def _labelled(
         return []
     findings = []
     for hit in label.finditer(line.text):
-        if BUYER_MENTION.search(line.text[max(0, hit.start() - 24) : hit.end() + 8]):
+        if _buyers(line.text, hit):
             continue
         for start, end, value in values(line.text, hit.end()):
             if start - hit.end() <= _AFTER_LABEL and not line.text[hit.end() : start].strip(" :.#-\t").strip():
@@ -106,21 +109,31 @@ def _headed(heading: Line, row: Line, role: Role | None, confidence: float) -> l
         return []
     findings = []
     for hit in _VAT_LABEL.finditer(heading.text):
-        if BUYER_MENTION.search(heading.text[max(0, hit.start() - 24) : hit.end() + 8]):
+        if _buyers(heading.text, hit):
             continue
         if any(start - hit.end() <= _AFTER_LABEL for start, _, _ in _vat_ids(heading.text, hit.end())):
             continue
         match = _UNBROKEN_VAT_ID.search(row.text, max(0, hit.start() - COLUMN_SLACK))
-        if match and abs(match.start() - hit.start()) <= COLUMN_SLACK and sum(ch.isdigit() for ch in match[0]) >= 6:
+        if match and abs(match.start() - hit.start()) <= COLUMN_SLACK and _enough_digits(match[0]):
             findings.append(Finding("vendor_tax_id", match[0], confidence, span_of(row, match.start(), match.end())))
     return findings
+
+
+def _buyers(text: str, label: re.Match[str]) -> bool:
+    """True where the words around a label say it is the buyer's ("Customer VAT ID", "USt-IdNr. Kunde")."""
+    return BUYER_MENTION.search(text[max(0, label.start() - 24) : label.end() + 8]) is not None
+
+
+def _enough_digits(value: str) -> bool:
+    """A VAT id has six digits at least: fewer is a word in capitals or a code of another kind."""
+    return sum(ch.isdigit() for ch in value) >= 6
 
 
 def _vat_ids(text: str, at: int) -> list[tuple[int, int, str]]:
     found = []
     for match in _VAT_ID.finditer(text, at):
         value = (match.group(1) + re.sub(r"[ .-]", "", match.group(2))).upper()
-        if sum(ch.isdigit() for ch in value) >= 6:
+        if _enough_digits(value):
             found.append((match.start(), match.end(), value))
     return found
 
