@@ -20,8 +20,9 @@ from claimflow.state._masking.text import DASH, NUMBER_ENDS, NUMBER_STARTS, SPAC
 
 # Matched inside a look-ahead, so that every group start is tried: a candidate that swallowed the next
 # number's first group (and is then cut back) does not hide that number.
+# Led by `(?=\d)`, as the phone patterns by their first characters: the look-behinds are tried at digits only.
 _GROUPED = re.compile(
-    rf"{NUMBER_STARTS}(?=(?P<card>\d{{4}}(?P<sep>{SPACE}{{1,2}}|{DASH}|\.)\d{{4,6}}"
+    rf"(?=\d){NUMBER_STARTS}(?=(?P<card>\d{{4}}(?P<sep>{SPACE}{{1,2}}|{DASH}|\.)\d{{4,6}}"
     rf"(?:(?P=sep)\d{{1,6}}){{1,3}}){NUMBER_ENDS})"
 )
 # The groups before a line break run to its end, those after it open the next line. Every repeat is bounded, so
@@ -29,12 +30,12 @@ _GROUPED = re.compile(
 # must start its line's run of digit groups.
 _SEP = rf"{SPACE}{{1,2}}|{DASH}|\."
 _WRAPPED = re.compile(
-    rf"{NUMBER_STARTS}(?<!\d{SPACE})(?<!\d{DASH})(?P<before>\d{{4}}(?:(?P<sep>{_SEP})\d{{1,6}}){{0,3}})"
+    rf"(?=\d){NUMBER_STARTS}(?<!\d{SPACE})(?<!\d{DASH})(?P<before>\d{{4}}(?:(?P<sep>{_SEP})\d{{1,6}}){{0,3}})"
     rf"(?P<trail>{DASH}|\.)?{SPACE}{{0,2}}\n{SPACE}{{0,2}}"
     rf"(?P<after>\d{{1,6}}(?:(?P<sep_after>{_SEP})\d{{1,6}}){{0,3}}){NUMBER_ENDS}"
 )
 _IN_GROUPS = re.compile(r"\d{4},\d{4,6}(?:,\d{1,6}){1,3}")
-_COMPACT = re.compile(rf"{NUMBER_STARTS}\d{{13,19}}{NUMBER_ENDS}")
+_COMPACT = re.compile(rf"(?=\d){NUMBER_STARTS}\d{{13,19}}{NUMBER_ENDS}")
 # (lowest prefix, highest prefix, lengths): Visa, Mastercard, Amex, Diners, JCB, Discover, UnionPay, Maestro, Mir.
 _SCHEMES: tuple[tuple[str, str, frozenset[int] | range], ...] = (
     # Visa's 13-digit numbers are long retired, and Maestro's short ones rare: both lengths are what

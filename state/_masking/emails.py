@@ -31,6 +31,10 @@ _SPELLED_OUT = re.compile(
     rf"(?<![\w.+%-]){_LOCAL_SPELLED}{_AT_WORD}(?P<domain>{_LABEL}(?:{_DOT_WRITTEN}{_LABEL}){{1,9}})"
 )
 _DOT = re.compile(rf"\.|{_DOT_WRITTEN}")
+# What an address cannot be written without, looked for first: most pages have no "@" and no written-out dot,
+# and one quick scan for them spares the address patterns' slow one, which tries a local part at every word.
+_AT_ANYWHERE = re.compile(rf"[@\uff20]|{_OPEN}{SPACE}?(?i:at){SPACE}?{_CLOSE}")
+_DOT_WORD = re.compile(r"(?i)dot")
 _IP_ADDRESS = re.compile(_IP)
 _HOST = re.compile(r"[a-z][a-z0-9-]{2,62}")
 
@@ -59,9 +63,13 @@ def _plausible(match: re.Match[str]) -> bool:
 
 def find(text: str) -> Iterator[tuple[int, int]]:
     """Where email addresses are in `text`."""
-    for match in _ADDRESS.finditer(text):
-        if _plausible(match):
-            yield match.span()
+    if _AT_ANYWHERE.search(text) is not None:
+        for match in _ADDRESS.finditer(text):
+            if _plausible(match):
+                yield match.span()
+    # Spelled out, the domain has a "dot" written out at least once.
+    if _DOT_WORD.search(text) is None:
+        return
     for match in _SPELLED_OUT.finditer(text):
         if _real_top_level_domain(match["domain"]):
             yield match.span()

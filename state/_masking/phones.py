@@ -48,32 +48,35 @@ _GROUPS = _groups(8)
 # Behind a "+" or a label a group may be as long as a subscriber number gets ("+49 111222333", "Telefon: 0170
 # 123456789", "+44(0)2079460958"); a bare "00" is a weaker sign, so it keeps the shorter groups.
 _LONG_GROUPS = _groups(12)
+# Each pattern opens with a lookahead of the characters a find can start with ("(?=[+0(])"): the scan then passes
+# over every other character at once, where the look-behinds of NUMBER_STARTS were tried at each (masking took
+# twice as long). tests/state/test_masking_quick_scans.py holds each to the finds of the pattern without it.
 # The country code may stand in brackets ("(+49) 30 1234 5678", "(0049) 30 ...").
 _INTERNATIONAL = re.compile(
-    rf"{NUMBER_STARTS}(?:\+[1-9]\d{{6,14}}|\+[1-9]\d{{0,3}}{_LONG_GROUPS}|00[1-9]\d{{0,3}}{_GROUPS}"
+    rf"(?=[+0(]){NUMBER_STARTS}(?:\+[1-9]\d{{6,14}}|\+[1-9]\d{{0,3}}{_LONG_GROUPS}|00[1-9]\d{{0,3}}{_GROUPS}"
     rf"|\((?:\+|00)[1-9]\d{{0,3}}\){_LONG_GROUPS}){NUMBER_ENDS}"
 )
 # "555 123-4567" keeps the dash before the line number, which neither an amount nor a date has.
 _US = re.compile(
-    rf"{NUMBER_STARTS}(?:\+?1(?:{DASH}|\.|{SPACE}))?"
+    rf"(?=[+1(2-9]){NUMBER_STARTS}(?:\+?1(?:{DASH}|\.|{SPACE}))?"
     rf"(?:\([2-9]\d\d\)(?:{SPACE}|{DASH})?\d{{3}}(?:{DASH}|\.|{SPACE})\d{{4}}"
     rf"|[2-9]\d\d(?P<sep>{DASH}|\.)\d{{3}}(?P=sep)\d{{4}}|[2-9]\d\d{SPACE}\d{{3}}{DASH}\d{{4}}){NUMBER_ENDS}"
 )
 # Spaces alone join a US number only behind the trunk "1" ("1 555 123 4567"): without it, "250 120 3000" is as
 # likely a row of figures. No digit group may stand either side, which a row of figures would have.
 _US_SPACED = re.compile(
-    rf"{NUMBER_STARTS}(?<!\d{SPACE})\+?1{SPACE}[2-9]\d\d{SPACE}\d{{3}}{SPACE}\d{{4}}(?!{SPACE}\d){NUMBER_ENDS}"
+    rf"(?=[+1]){NUMBER_STARTS}(?<!\d{SPACE})\+?1{SPACE}[2-9]\d\d{SPACE}\d{{3}}{SPACE}\d{{4}}(?!{SPACE}\d){NUMBER_ENDS}"
 )
 # Not right after another digit group: "45107 02 9577 659" is one long number.
 _NATIONAL = re.compile(
-    rf"{NUMBER_STARTS}(?<!\d{SPACE})(?:(?:\(0[1-9]\d{{0,3}}\){SPACE}?|0[1-9]\d{{0,3}}{_SEP})"
+    rf"(?=[(0]){NUMBER_STARTS}(?<!\d{SPACE})(?:(?:\(0[1-9]\d{{0,3}}\){SPACE}?|0[1-9]\d{{0,3}}{_SEP})"
     rf"(?:\d{{2,4}}(?:(?:{SPACE}|{DASH})\d{{2,4}}){{1,3}}|\d{{3,8}})|0[1-9](?:\.\d\d){{4}}){NUMBER_ENDS}"
 )
 # Between a label and its number: punctuation and spaces, but not the number's own "+" or "(".
 _GAP = r"[^\w\n+(]"
 _LABEL = (
-    r"(?i)\b(?:tel|tele?phone|telefon|tel[eé]fono|t[eé]l[eé]phone|t[eé]l|phone|ph|fax|telefax|mobile?|mob|"
-    rf"handy|cell|cellphone|tlf|call)\b(?:{_GAP}{{1,3}}(?:fax|phone|mobile?))?{_GAP}{{0,3}}(?:(?:no|nr|number)\b)?"
+    r"(?i)(?=[tpfmhc])\b(?:tel|tele?phone|telefon|tel[eé]fono|t[eé]l[eé]phone|t[eé]l|phone|ph|fax|telefax|mobile?"
+    rf"|mob|handy|cell|cellphone|tlf|call)\b(?:{_GAP}{{1,3}}(?:fax|phone|mobile?))?{_GAP}{{0,3}}(?:(?:no|nr|number)\b)?"
     rf"{_GAP}{{0,4}}"
 )
 _LABELS_NUMBER = rf"(?:\+?\d{{1,16}}|\(\+?\d{{1,5}}\)\d{{0,12}}){_LONG_GROUPS}?"
@@ -82,8 +85,8 @@ _LABELLED = re.compile(rf"{_LABEL}(?P<number>{_LABELS_NUMBER}){NUMBER_ENDS}")
 _BREAK = rf"(?:{SPACE}?{DASH})?{SPACE}{{0,2}}\n{SPACE}{{0,2}}"
 _REST = rf"\d{{1,12}}(?:{_SEP}\d{{1,12}}){{0,6}}"
 _INTERNATIONAL_WRAPPED = re.compile(
-    rf"{NUMBER_STARTS}(?P<number>(?P<first>(?:\+[1-9]\d{{0,3}}|\(\+[1-9]\d{{0,3}}\)){_LONG_GROUPS}?){_BREAK}{_REST})"
-    rf"{NUMBER_ENDS}"
+    rf"(?=[+(]){NUMBER_STARTS}(?P<number>(?P<first>(?:\+[1-9]\d{{0,3}}|\(\+[1-9]\d{{0,3}}\)){_LONG_GROUPS}?)"
+    rf"{_BREAK}{_REST}){NUMBER_ENDS}"
 )
 _LABELLED_WRAPPED = re.compile(rf"{_LABEL}(?P<number>(?P<first>{_LABELS_NUMBER}){_BREAK}{_REST}){NUMBER_ENDS}")
 # A label at the end of its line, then the number opening the next one.

@@ -1,0 +1,101 @@
+"""The detectors' quick scans change no find: only where, and how fast, their patterns are tried.
+
+A detector pattern led by a lookahead of the characters it can open with (`(?=[+0(])`) is tried only at those
+characters; `emails.find` runs its address patterns only on a text holding an at-sign, or a written-out dot for
+an address spelled out. Each must find exactly what the pattern without the shortcut finds. Texts are built from
+pieces that make numbers, addresses, labels and IBANs (and near misses of each) in every order, so a lookahead
+that left out a character a find can open with ("(" of "(+49) 30 ...") makes one of them differ.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator
+from types import ModuleType
+
+import pytest
+
+from claimflow.state._masking import cards, emails, ibans, phones
+
+PIECES = (
+    "Tel", "Tel.:", "TEL", "Phone", "phone no", "Fax", "Tel/Fax:", "Mobile", "Téléphone", "Teléfono", "call", "cell",
+    "Handy", "tlf", "+49", "+1", "+44 ", "(+49)", "(0049)", "0049", "00", "(0)", "(030)", "030", "0171", "1", "12",
+    "555", "123-4567", "123", "4567", "1234", "7946", "0958", "2024", "19", "20", "4111", "5500", "0000", "1111",
+    "DE89", "3704", "0044", "0532", "0130", "GB29", "NWBK", "6016", "IBAN", "iban:", "jane", "o'brien", "j.doe",
+    "@", "\uff20", "(at)", "[AT]", " at ", " dot ", "(dot)", "[dot]", "example", ".com", ".de", "com", "localhost",
+    "mail", "x", "No", "nr", "Total", "EUR", "12,50", "1.234,56", " ", " ", " ", "  ", "\u00a0", "\n", "\n", "-",
+    "\u2013", ".", ",", "/", ":", "\t", "(", ")", "4111 1111 1111 1111", "5500-0000-0000-0004", "DE 89",
+    "1 555 123 4567", "+1 555 123 4567", "555-123-4567", "(555) 123-4567", "555.123.4567",
+)  # fmt: skip
+TEXTS = 4000
+"""Texts built; each of 3 to 40 pieces."""
+
+
+def _texts(seed: int = 7) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(PIECES) for _ in range(rng.randint(3, 40))) for _ in range(TEXTS)]
+
+
+_LEADING_LOOKAHEAD = re.compile(r"^((?:\(\?i\))?)\(\?=(?:\[[^\]]*\]|\\d)\)")
+
+
+def _quick_patterns(module: ModuleType) -> Iterator[tuple[str, re.Pattern[str]]]:
+    for name, value in vars(module).items():
+        if isinstance(value, re.Pattern) and _LEADING_LOOKAHEAD.match(value.pattern):
+            yield f"{module.__name__.rsplit('.', 1)[-1]}.{name}", value
+
+
+QUICK = dict(item for module in (phones, cards, ibans) for item in _quick_patterns(module))
+
+
+def test_the_detectors_patterns_that_open_with_a_lookahead_are_all_checked() -> None:
+    assert {
+        "phones._INTERNATIONAL", "phones._US", "phones._US_SPACED", "phones._NATIONAL", "phones._LABELLED",
+        "phones._LABELLED_WRAPPED", "phones._LABEL_ABOVE", "phones._INTERNATIONAL_WRAPPED", "cards._GROUPED",
+        "cards._WRAPPED", "cards._COMPACT", "ibans._START", "ibans._SPACED_START",
+    } <= set(QUICK)  # fmt: skip
+
+
+@pytest.mark.parametrize("name", sorted(QUICK))
+def test_a_leading_lookahead_finds_what_the_pattern_without_it_finds(name: str) -> None:
+    quick = QUICK[name]
+    plain = re.compile(_LEADING_LOOKAHEAD.sub(r"\1", quick.pattern), quick.flags)
+    assert plain.pattern != quick.pattern
+    found = 0
+    for text in _texts():
+        spans = [m.span() for m in quick.finditer(text)]
+        assert spans == [m.span() for m in plain.finditer(text)], text
+        found += len(spans)
+    assert found > 0  # the texts make finds of every pattern, or the comparison would say nothing
+
+
+def _emails_without_shortcuts(text: str) -> list[tuple[int, int]]:
+    """`emails.find` as it read before the quick scans: both patterns over every text."""
+    spans = [m.span() for m in emails._ADDRESS.finditer(text) if emails._plausible(m)]
+    spans += [m.span() for m in emails._SPELLED_OUT.finditer(text) if emails._real_top_level_domain(m["domain"])]
+    return spans
+
+
+def test_emails_skipped_scans_lose_no_address() -> None:
+    found = skipped = 0
+    for text in _texts(seed=11):
+        spans = list(emails.find(text))
+        assert spans == _emails_without_shortcuts(text), text
+        found += len(spans)
+        skipped += emails._AT_ANYWHERE.search(text) is None or emails._DOT_WORD.search(text) is None
+    assert found > 0 and skipped > 0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jane (at) example (dot) com",
+        "write to jane at example dot com today",
+        "jane\uff20example.com",
+        "root@localhost",
+        "no address here, only 12.50 EUR",
+    ],
+)
+def test_emails_found_as_before_on_written_out_forms(text: str) -> None:
+    assert list(emails.find(text)) == _emails_without_shortcuts(text)
