@@ -38,7 +38,8 @@ for _word, _code in (("euro", "EUR"), ("euros", "EUR"), ("ringgit", "MYR")):
     for _spelling in (_word, _word.capitalize(), _word.upper()):
         _SYMBOLS[_spelling] = _code
 
-_CODE = re.compile(r"(?<![A-Za-z])(" + "|".join(sorted(ISO_4217)) + r")(?![A-Za-z])")
+# Led by a look-ahead of a capital, so the look-behind and the codes are tried only where a code can start.
+_CODE = re.compile(r"(?=[A-Z])(?<![A-Za-z])(" + "|".join(sorted(ISO_4217)) + r")(?![A-Za-z])")
 _SYMBOL = re.compile(
     "|".join(
         (re.escape(symbol) if not symbol[0].isalpha() else r"(?<![A-Za-z])" + re.escape(symbol) + r"(?![A-Za-z])")

@@ -1,10 +1,11 @@
-"""The detectors' quick scans change no find: only where, and how fast, their patterns are tried.
+"""The quick scans change no find: only where, and how fast, the patterns are tried.
 
-A detector pattern led by a lookahead of the characters it can open with (`(?=[+0(])`) is tried only at those
-characters; `emails.find` runs its address patterns only on a text holding an at-sign, or a written-out dot for
-an address spelled out. Each must find exactly what the pattern without the shortcut finds. Texts are built from
-pieces that make numbers, addresses, labels and IBANs (and near misses of each) in every order, so a lookahead
-that left out a character a find can open with ("(" of "(+49) 30 ...") makes one of them differ.
+A pattern of the masking detectors, the date finder or the currency finder led by a lookahead of the characters
+it can open with (`(?=[+0(])`) is tried only at those characters; `emails.find` runs its address patterns only
+on a text holding an at-sign, or a written-out dot for an address spelled out; `find_dates` reads no text without
+a digit. Each must find exactly what the pattern without the shortcut finds. Texts are built from pieces that
+make numbers, addresses, labels, IBANs, dates and currencies (and near misses of each) in every order, so a
+lookahead that left out a character a find can open with ("(" of "(+49) 30 ...") makes one of them differ.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from types import ModuleType
 import pytest
 
 from claimflow.state._masking import cards, emails, ibans, phones
+from claimflow.state.normalize import currency, dates
 
 PIECES = (
     "Tel", "Tel.:", "TEL", "Phone", "phone no", "Fax", "Tel/Fax:", "Mobile", "Téléphone", "Teléfono", "call", "cell",
@@ -26,7 +28,10 @@ PIECES = (
     "@", "\uff20", "(at)", "[AT]", " at ", " dot ", "(dot)", "[dot]", "example", ".com", ".de", "com", "localhost",
     "mail", "x", "No", "nr", "Total", "EUR", "12,50", "1.234,56", " ", " ", " ", "  ", "\u00a0", "\n", "\n", "-",
     "\u2013", ".", ",", "/", ":", "\t", "(", ")", "4111 1111 1111 1111", "5500-0000-0000-0004", "DE 89",
-    "1 555 123 4567", "+1 555 123 4567", "555-123-4567", "(555) 123-4567", "555.123.4567",
+    "12.03.2024", "3 March 2024", "March 3, 2024", "2024-03-12", "12/03/24", "15th day of ", "May", ", 2020",
+    "1er janvier 2024", "Dez.", "août", "Oct", "31", "EUR", "USD", "CHF", "eur", "€", "£", "$", "Rs", "kr",
+    "Tel: 0171\n1234567", "+44 20\n7946 0958", "1 555 123 4567", "+1 555 123 4567", "555-123-4567",
+    "(555) 123-4567", "555.123.4567",
 )  # fmt: skip
 TEXTS = 4000
 """Texts built; each of 3 to 40 pieces."""
@@ -46,22 +51,29 @@ def _quick_patterns(module: ModuleType) -> Iterator[tuple[str, re.Pattern[str]]]
             yield f"{module.__name__.rsplit('.', 1)[-1]}.{name}", value
 
 
-QUICK = dict(item for module in (phones, cards, ibans) for item in _quick_patterns(module))
+def _plain(quick: re.Pattern[str]) -> re.Pattern[str]:
+    """`quick` without its leading lookahead."""
+    plain = re.compile(_LEADING_LOOKAHEAD.sub(r"\1", quick.pattern), quick.flags)
+    assert plain.pattern != quick.pattern
+    return plain
 
 
-def test_the_detectors_patterns_that_open_with_a_lookahead_are_all_checked() -> None:
+QUICK = dict(item for module in (phones, cards, ibans, dates, currency) for item in _quick_patterns(module))
+
+
+def test_the_patterns_that_open_with_a_lookahead_are_all_checked() -> None:
     assert {
         "phones._INTERNATIONAL", "phones._US", "phones._US_SPACED", "phones._NATIONAL", "phones._LABELLED",
         "phones._LABELLED_WRAPPED", "phones._LABEL_ABOVE", "phones._INTERNATIONAL_WRAPPED", "cards._GROUPED",
-        "cards._WRAPPED", "cards._COMPACT", "ibans._START", "ibans._SPACED_START",
+        "cards._WRAPPED", "cards._COMPACT", "ibans._START", "ibans._SPACED_START", "dates._ISO", "dates._NUMERIC",
+        "dates._DAY_MONTH_YEAR", "dates._MONTH_DAY_YEAR", "currency._CODE",
     } <= set(QUICK)  # fmt: skip
 
 
 @pytest.mark.parametrize("name", sorted(QUICK))
 def test_a_leading_lookahead_finds_what_the_pattern_without_it_finds(name: str) -> None:
     quick = QUICK[name]
-    plain = re.compile(_LEADING_LOOKAHEAD.sub(r"\1", quick.pattern), quick.flags)
-    assert plain.pattern != quick.pattern
+    plain = _plain(quick)
     found = 0
     for text in _texts():
         spans = [m.span() for m in quick.finditer(text)]
@@ -99,3 +111,13 @@ def test_emails_skipped_scans_lose_no_address() -> None:
 )
 def test_emails_found_as_before_on_written_out_forms(text: str) -> None:
     assert list(emails.find(text)) == _emails_without_shortcuts(text)
+
+
+def test_find_dates_finds_what_it_found_without_its_quick_scans(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _texts(seed=13)
+    quick = [dates.find_dates(text) for text in texts]
+    monkeypatch.setattr(dates, "_DIGIT", re.compile(""))  # every text read
+    for name in ("_ISO", "_NUMERIC", "_DAY_MONTH_YEAR", "_MONTH_DAY_YEAR"):
+        monkeypatch.setattr(dates, name, _plain(getattr(dates, name)))
+    assert quick == [dates.find_dates(text) for text in texts]
+    assert sum(map(len, quick)) > 100 and sum(not found for found in quick) > 100
