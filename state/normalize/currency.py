@@ -40,11 +40,16 @@ for _word, _code in (("euro", "EUR"), ("euros", "EUR"), ("ringgit", "MYR")):
 
 # Led by a look-ahead of a capital, so the look-behind and the codes are tried only where a code can start.
 _CODE = re.compile(r"(?=[A-Z])(?<![A-Za-z])(" + "|".join(sorted(ISO_4217)) + r")(?![A-Za-z])")
+# Led by a look-ahead of the symbols' first characters, as the codes by a capital.
 _SYMBOL = re.compile(
-    "|".join(
+    "(?=["
+    + "".join(sorted({re.escape(symbol[0]) for symbol in _SYMBOLS}))
+    + "])(?:"
+    + "|".join(
         (re.escape(symbol) if not symbol[0].isalpha() else r"(?<![A-Za-z])" + re.escape(symbol) + r"(?![A-Za-z])")
         for symbol in sorted(_SYMBOLS, key=len, reverse=True)
     )
+    + ")"
 )
 
 

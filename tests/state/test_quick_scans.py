@@ -30,6 +30,7 @@ PIECES = (
     "\u2013", ".", ",", "/", ":", "\t", "(", ")", "4111 1111 1111 1111", "5500-0000-0000-0004", "DE 89",
     "12.03.2024", "3 March 2024", "March 3, 2024", "2024-03-12", "12/03/24", "15th day of ", "May", ", 2020",
     "1er janvier 2024", "Dez.", "août", "Oct", "31", "EUR", "USD", "CHF", "eur", "€", "£", "$", "Rs", "kr",
+    "RM", "zł", "US$", "HK$", "Fr.", "euro", "EUROS", "Ringgit", "Kč", "Ft", "₹",
     "Tel: 0171\n1234567", "+44 20\n7946 0958", "1 555 123 4567", "+1 555 123 4567", "555-123-4567",
     "(555) 123-4567", "555.123.4567",
 )  # fmt: skip
@@ -66,7 +67,7 @@ def test_the_patterns_that_open_with_a_lookahead_are_all_checked() -> None:
         "phones._INTERNATIONAL", "phones._US", "phones._US_SPACED", "phones._NATIONAL", "phones._LABELLED",
         "phones._LABELLED_WRAPPED", "phones._LABEL_ABOVE", "phones._INTERNATIONAL_WRAPPED", "cards._GROUPED",
         "cards._WRAPPED", "cards._COMPACT", "ibans._START", "ibans._SPACED_START", "dates._ISO", "dates._NUMERIC",
-        "dates._DAY_MONTH_YEAR", "dates._MONTH_DAY_YEAR", "currency._CODE",
+        "dates._DAY_MONTH_YEAR", "dates._MONTH_DAY_YEAR", "currency._CODE", "currency._SYMBOL",
     } <= set(QUICK)  # fmt: skip
 
 
