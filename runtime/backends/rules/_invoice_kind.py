@@ -42,7 +42,8 @@ def invoice_kind(lines: Sequence[Line], kinds: Mapping[str, Sequence[str]], code
         codes: Each kind's UNTDID 1001 code (`invoice_type_code`'s values).
     """
     names = sorted(
-        ((name, kind) for kind, printed in kinds.items() for name in printed), key=lambda pair: -len(pair[0])
+        ((name, name.casefold(), kind) for kind, printed in kinds.items() for name in printed),
+        key=lambda named: -len(named[0]),
     )
     by_code = {code: kind for kind, code in codes.items()}
     titles = [
@@ -63,10 +64,14 @@ def invoice_kind(lines: Sequence[Line], kinds: Mapping[str, Sequence[str]], code
     return findings
 
 
-def _title(line: Line, names: Sequence[tuple[str, str]]) -> tuple[str, str | None] | None:
-    """The kind whose name begins a title `line` (the name alone, or numbered after it), and any code beside it."""
-    for name, kind in names:
-        if not line.text.casefold().startswith(name.casefold()):
+def _title(line: Line, names: Sequence[tuple[str, str, str]]) -> tuple[str, str | None] | None:
+    """The kind whose name begins a title `line` (the name alone, or numbered after it), and any code beside it.
+
+    `names` are (name, its casefold, kind), longest first.
+    """
+    folded = line.text.casefold()
+    for name, folded_name, kind in names:
+        if not folded.startswith(folded_name):
             continue
         rest = line.text[len(name) :]
         if rest[:1].isalnum():  # "Rechnungsnummer" is no title "Rechnung"
