@@ -118,10 +118,15 @@ def _feed(pipe: IO[bytes] | None, data: bytes) -> None:
             pass
 
 
+PNG_COMPRESS_LEVEL = 1
+"""zlib's fastest level: the pixels tesseract reads are the same at every level (PNG is lossless), and the default
+(6) took about three times as long to write a photo (136 against 48 ms) for a file 4% smaller, on a pipe."""
+
+
 def _png(image: Image.Image) -> bytes:
     """The image as PNG, as pytesseract hands it to tesseract (so the reading is the same)."""
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
+    image.save(buffer, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
     return buffer.getvalue()
 
 
