@@ -175,13 +175,29 @@ def _clip_boxes(obj: object) -> tuple[_Box, ...]:
     return tuple(boxes)
 
 
+def _within_all(boxes: tuple[_Box, ...]) -> _Box | None:
+    """The box a point is in exactly when it is in every one of `boxes` (their overlap; None for no boxes).
+
+    Boxes that do not overlap give a box with its sides crossed, which holds no point.
+    """
+    if not boxes:
+        return None
+    return _Box(
+        max(box.left for box in boxes),
+        max(box.bottom for box in boxes),
+        min(box.right for box in boxes),
+        min(box.top for box in boxes),
+    )
+
+
 @dataclass(frozen=True)
 class _Style:
     """What holds for every character of one text object: its render mode, colours and clipping path."""
 
     invisible: bool
     white: bool
-    clip: tuple[_Box, ...] = ()
+    clip: _Box | None = None
+    """Where the clipping path lets the text show (the overlap of its paths' boxes); None: no clipping path."""
 
 
 class _Reader:
@@ -225,7 +241,7 @@ class _Reader:
             painted.append(stroke)
         shown = [colour for colour in painted if not colour.invisible()]
         white = bool(shown) and all(colour.white() for colour in shown)
-        return _Style(invisible=not shown, white=white, clip=_clip_boxes(obj))
+        return _Style(invisible=not shown, white=white, clip=_within_all(_clip_boxes(obj)))
 
     def hidden(self, index: int) -> bool:
         """True if the character at `index` cannot be seen on the page.
@@ -249,7 +265,8 @@ class _Reader:
         if not pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect):
             return False
         # The box includes the text matrix and the page's transforms; a rotated glyph swaps width and height.
-        short, long = sorted((rect.right - rect.left, rect.top - rect.bottom))
+        width, height = rect.right - rect.left, rect.top - rect.bottom
+        short, long = (width, height) if width <= height else (height, width)
         if long < MIN_GLYPH_POINTS:
             return True
         if short < MIN_GLYPH_ASPECT * long and not unicodedata.combining(
@@ -257,7 +274,8 @@ class _Reader:
         ):
             return True
         x, y = (rect.left + rect.right) / 2, (rect.bottom + rect.top) / 2
-        if not self.page_box.contains(x, y) or not all(box.contains(x, y) for box in style.clip):
+        clip = style.clip
+        if not self.page_box.contains(x, y) or (clip is not None and not clip.contains(x, y)):
             return True
         if style.white and not self._over_background(x, y):
             return True

@@ -141,6 +141,28 @@ def test_text_inside_its_clipping_path_is_kept_and_text_outside_it_dropped() -> 
     assert "0.03" not in page
 
 
+def test_text_under_two_clipping_paths_shows_only_where_both_let_it() -> None:
+    def twice_clipped(pdf: Canvas) -> None:
+        pdf.saveState()
+        pdf._code.append("60 630 400 100 re W n")  # a box around the totals ...
+        pdf._code.append("60 600 250 100 re W n")  # ... and, inside it, a narrower one: text shows in both
+        pdf.drawString(72, 690, "Total 180.00 GBP")  # in both
+        pdf.drawString(72, 615, "Discount 0.03 GBP")  # in the second only: below the first
+        pdf.drawString(330, 660, "Fee 0.04 GBP")  # in the first only: right of the second
+        pdf.restoreState()
+        pdf.saveState()
+        pdf._code.append("60 400 100 50 re W n")
+        pdf._code.append("300 400 100 50 re W n")  # two boxes apart: they let nothing through
+        pdf.drawString(72, 420, "Rebate 0.05 GBP")
+        pdf.drawString(310, 420, "Rebate 0.06 GBP")
+        pdf.restoreState()
+
+    [page] = parse_document(_pdf(twice_clipped), "cells.pdf").pages
+
+    assert page.splitlines()[-1] == "Total 180.00 GBP"
+    assert not any(hidden in page for hidden in ("0.03", "0.04", "0.05", "0.06"))
+
+
 def test_condensed_and_translucent_text_is_kept() -> None:
     def readable(pdf: Canvas) -> None:
         text = pdf.beginText(72, 700)
