@@ -264,8 +264,10 @@ class _Reader:
         rect = self.rect
         if not pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect):
             return False
+        # Each field of the out-parameter read once: a ctypes field costs an attribute's lookup and a float's make.
+        left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
         # The box includes the text matrix and the page's transforms; a rotated glyph swaps width and height.
-        width, height = rect.right - rect.left, rect.top - rect.bottom
+        width, height = right - left, top - bottom
         short, long = (width, height) if width <= height else (height, width)
         if long < MIN_GLYPH_POINTS:
             return True
@@ -273,7 +275,7 @@ class _Reader:
             chr(pdfium_c.FPDFText_GetUnicode(textpage, index))
         ):
             return True
-        x, y = (rect.left + rect.right) / 2, (rect.bottom + rect.top) / 2
+        x, y = (left + right) / 2, (bottom + top) / 2
         clip = style.clip
         if not self.page_box.contains(x, y) or (clip is not None and not clip.contains(x, y)):
             return True
