@@ -50,7 +50,7 @@ _GROUPS = _groups(8)
 _LONG_GROUPS = _groups(12)
 # Each pattern opens with a lookahead of the characters a find can start with ("(?=[+0(])"): the scan then passes
 # over every other character at once, where the look-behinds of NUMBER_STARTS were tried at each (masking took
-# twice as long). tests/state/test_masking_quick_scans.py holds each to the finds of the pattern without it.
+# twice as long). tests/state/test_quick_scans.py holds each to the finds of the pattern without it.
 # The country code may stand in brackets ("(+49) 30 1234 5678", "(0049) 30 ...").
 _INTERNATIONAL = re.compile(
     rf"(?=[+0(]){NUMBER_STARTS}(?:\+[1-9]\d{{6,14}}|\+[1-9]\d{{0,3}}{_LONG_GROUPS}|00[1-9]\d{{0,3}}{_GROUPS}"
