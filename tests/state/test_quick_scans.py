@@ -1,10 +1,10 @@
 """The quick scans change no find: only where, and how fast, the patterns are tried.
 
-A pattern of the masking detectors, the date finder or the currency finder led by a lookahead of the characters
-it can open with (`(?=[+0(])`) is tried only at those characters; `emails.find` runs its address patterns only
-on a text holding an at-sign, or a written-out dot for an address spelled out; `find_dates` reads no text without
-a digit. Each must find exactly what the pattern without the shortcut finds. Texts are built from pieces that
-make numbers, addresses, labels, IBANs, dates and currencies (and near misses of each) in every order, so a
+A pattern of the masking detectors, the date, currency or amount finder led by a lookahead of the characters it can
+open with (`(?=[+0(])`) is tried only at those characters; `emails.find` runs its address patterns only on a text
+holding an at-sign, or a written-out dot for an address spelled out; `find_dates` and `find_amounts` read no text
+without a digit. Each must find exactly what the pattern without the shortcut finds. Texts are built from pieces
+that make numbers, addresses, labels, IBANs, dates and currencies (and near misses of each) in every order, so a
 lookahead that left out a character a find can open with ("(" of "(+49) 30 ...") makes one of them differ.
 """
 
@@ -18,7 +18,7 @@ from types import ModuleType
 import pytest
 
 from claimflow.state._masking import cards, emails, ibans, phones
-from claimflow.state.normalize import currency, dates
+from claimflow.state.normalize import amounts, currency, dates
 
 PIECES = (
     "Tel", "Tel.:", "TEL", "Phone", "phone no", "Fax", "Tel/Fax:", "Mobile", "Téléphone", "Teléfono", "call", "cell",
@@ -30,6 +30,7 @@ PIECES = (
     "\u2013", ".", ",", "/", ":", "\t", "(", ")", "4111 1111 1111 1111", "5500-0000-0000-0004", "DE 89",
     "12.03.2024", "3 March 2024", "March 3, 2024", "2024-03-12", "12/03/24", "15th day of ", "May", ", 2020",
     "1er janvier 2024", "Dez.", "août", "Oct", "31", "EUR", "USD", "CHF", "eur", "€", "£", "$", "Rs", "kr",
+    "-12.50", "\u22123,00", "1 234,56", "1\u00a0234.56", "(12.00)", "0.125", "2,5000", "12%", "CR", "DR",
     "RM", "zł", "US$", "HK$", "Fr.", "euro", "EUROS", "Ringgit", "Kč", "Ft", "₹",
     "Tel: 0171\n1234567", "+44 20\n7946 0958", "1 555 123 4567", "+1 555 123 4567", "555-123-4567",
     "(555) 123-4567", "555.123.4567",
@@ -59,7 +60,7 @@ def _plain(quick: re.Pattern[str]) -> re.Pattern[str]:
     return plain
 
 
-QUICK = dict(item for module in (phones, cards, ibans, dates, currency) for item in _quick_patterns(module))
+QUICK = dict(item for module in (phones, cards, ibans, dates, currency, amounts) for item in _quick_patterns(module))
 
 
 def test_the_patterns_that_open_with_a_lookahead_are_all_checked() -> None:
@@ -68,6 +69,7 @@ def test_the_patterns_that_open_with_a_lookahead_are_all_checked() -> None:
         "phones._LABELLED_WRAPPED", "phones._LABEL_ABOVE", "phones._INTERNATIONAL_WRAPPED", "cards._GROUPED",
         "cards._WRAPPED", "cards._COMPACT", "ibans._START", "ibans._SPACED_START", "dates._ISO", "dates._NUMERIC",
         "dates._DAY_MONTH_YEAR", "dates._MONTH_DAY_YEAR", "currency._CODE", "currency._SYMBOL",
+        "amounts._GROUPED", "amounts._PLAIN", "amounts._SPACED",
     } <= set(QUICK)  # fmt: skip
 
 
@@ -122,3 +124,13 @@ def test_find_dates_finds_what_it_found_without_its_quick_scans(monkeypatch: pyt
         monkeypatch.setattr(dates, name, _plain(getattr(dates, name)))
     assert quick == [dates.find_dates(text) for text in texts]
     assert sum(map(len, quick)) > 100 and sum(not found for found in quick) > 100
+
+
+def test_find_amounts_finds_what_it_found_without_its_quick_scans(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _texts(seed=17)
+    quick = [amounts.find_amounts(text) for text in texts]
+    monkeypatch.setattr(amounts, "_DIGIT", re.compile(""))  # every text read
+    for name in ("_GROUPED", "_PLAIN", "_SPACED"):
+        monkeypatch.setattr(amounts, name, _plain(getattr(amounts, name)))
+    assert quick == [amounts.find_amounts(text) for text in texts]
+    assert sum(map(len, quick)) > 100 and sum(not found for found in quick) > 10
