@@ -34,7 +34,20 @@ for _number, _names in enumerate(
     for _name in _names.split():
         _MONTHS[_name] = _number
 
-_MONTH_NAMES = "|".join(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
+
+def _by_first_letter(names: list[str]) -> str:
+    """`names` as one alternation, grouped behind a look-ahead of their first letter, each group in the given order.
+
+    Tried where a date may be, a plain alternation tests every name in turn; grouped, a place tests the names that
+    can start there, in the same order: the same matches. The names start with ASCII letters, one case of each.
+    """
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(name[0], []).append(name)
+    return "|".join(f"(?={first})(?:{'|'.join(group)})" for first, group in groups.items())
+
+
+_MONTH_NAMES = _by_first_letter(sorted(map(re.escape, _MONTHS), key=len, reverse=True))
 """Every month's names, longest first, so that `mar` does not win over `march`."""
 _MONTH_WORD = r"(?P<month_word>" + _MONTH_NAMES + r")\.?"
 _DIGIT = re.compile(r"\d")

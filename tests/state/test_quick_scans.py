@@ -134,3 +134,18 @@ def test_find_amounts_finds_what_it_found_without_its_quick_scans(monkeypatch: p
         monkeypatch.setattr(amounts, name, _plain(getattr(amounts, name)))
     assert quick == [amounts.find_amounts(text) for text in texts]
     assert sum(map(len, quick)) > 100 and sum(not found for found in quick) > 10
+
+
+@pytest.mark.parametrize("name", ["_DAY_MONTH_YEAR", "_MONTH_DAY_YEAR", "_NO_SHORT_YEAR_AFTER"])
+def test_month_names_grouped_by_first_letter_find_what_one_alternation_finds(name: str) -> None:
+    grouped = getattr(dates, name)
+    one_alternation = "|".join(sorted(map(re.escape, dates._MONTHS), key=len, reverse=True))
+    assert dates._MONTH_NAMES in grouped.pattern
+    plain = re.compile(grouped.pattern.replace(dates._MONTH_NAMES, one_alternation), grouped.flags)
+    texts = _texts(seed=19) + [f"{day} {month} 2024" for day in ("1", "15th", "3.") for month in dates._MONTHS]
+    found = 0
+    for text in texts:
+        spans = [(m.span(), m.groupdict()) for m in grouped.finditer(text)]
+        assert spans == [(m.span(), m.groupdict()) for m in plain.finditer(text)], text
+        found += len(spans)
+    assert found > len(dates._MONTHS)
