@@ -16,19 +16,21 @@ from __future__ import annotations
 
 import ctypes
 import math
-from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-__all__ = ["Covers"]
+from claimflow.runtime.ingest._pdfium_address import address_of, by_address
+
+__all__ = ["Cover", "Covers"]
 
 Box = tuple[float, float, float, float]
 """Left, bottom, right and top, in points on the page."""
-_Cover = tuple[Box, tuple[int, int, int]]
+Cover = tuple[Box, tuple[int, int, int]]
 """A shape's box and its fill colour (red, green, blue)."""
-_Placed = tuple[int, Any]
-"""An object's place in the page's painting order, and the top-level object (itself or a form) painting it."""
+_Placed = tuple[int, int]
+"""An object's place in the page's painting order, and the address of the top-level object (itself or a form)
+painting it."""
 
 _MIN_SIDE = 1.0
 """Shapes narrower or lower than this (points) hold no readable character: rules and borders are skipped."""
@@ -46,28 +48,23 @@ _MARGIN = 2
 """Pixels around a glyph's box that must show the cover's colour too."""
 
 
-def _address(obj: Any) -> int | None:
-    # The object's address as a number to key a dict by (None for a null pointer); `addressof` of what the pointer
-    # points to takes a seventh of a `cast`'s time, and every object of a page is asked.
-    return ctypes.addressof(obj.contents) if obj else None
-
-
-def _bounds(obj: object) -> Box | None:
+def _bounds(obj: int) -> Box | None:
+    """The box of the page object at address `obj`."""
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+    if not by_address("FPDFPageObj_GetBounds")(obj, left, bottom, right, top):
         return None
     return left.value, bottom.value, right.value, top.value
 
 
-def _opaque_fill(obj: object) -> _Cover | None:
-    """The box and colour of a filled, fully opaque path of some size; None for anything else."""
+def _opaque_fill(obj: int) -> Cover | None:
+    """The box and colour of a filled, fully opaque path (at address `obj`) of some size; None for anything else."""
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke) or fill_mode.value == pdfium_c.FPDF_FILLMODE_NONE:
+    if not by_address("FPDFPath_GetDrawMode")(obj, fill_mode, stroke) or fill_mode.value == pdfium_c.FPDF_FILLMODE_NONE:
         return None
-    if pdfium_c.FPDFPageObj_HasTransparency(obj):
+    if by_address("FPDFPageObj_HasTransparency")(obj):
         return None
     red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
-    if not pdfium_c.FPDFPageObj_GetFillColor(obj, red, green, blue, alpha) or alpha.value != 255:
+    if not by_address("FPDFPageObj_GetFillColor")(obj, red, green, blue, alpha) or alpha.value != 255:
         return None
     box = _bounds(obj)
     if box is None or box[2] - box[0] < _MIN_SIDE or box[3] - box[1] < _MIN_SIDE:
@@ -110,7 +107,7 @@ class _Rendering:
         top, bottom = sorted(row for _, row in corners)
         return left, top, right, bottom
 
-    def shows_only(self, glyph: Box, cover: _Cover) -> bool:
+    def shows_only(self, glyph: Box, cover: Cover) -> bool:
         """True if around the glyph only the cover's colour shows.
 
         The glyph's box is widened by :data:`_MARGIN` pixels, so a glyph that shows brings its paper or the
@@ -142,21 +139,24 @@ class Covers:
     def __init__(self, page: pdfium.PdfPage) -> None:
         self._page = page
         self._placed: dict[int, _Placed] | None = None
-        self._covers: list[tuple[int, _Cover]] = []
-        self._over: dict[int, tuple[_Cover, ...]] = {}
+        self._covers: list[tuple[int, Cover]] = []
         self._rendering: _Rendering | None = None
 
     def _read(self) -> dict[int, _Placed]:
         """Each object's place in the painting order and the top-level object that paints it, by address."""
         placed: dict[int, _Placed] = {}
         forms: list[_Placed] = []
+        page, object_at, kind_of = (
+            address_of(self._page.raw),
+            by_address("FPDFPage_GetObject"),
+            by_address("FPDFPageObj_GetType"),
+        )
         for index in range(max(pdfium_c.FPDFPage_CountObjects(self._page), 0)):
-            obj = pdfium_c.FPDFPage_GetObject(self._page, index)
-            address = _address(obj)
-            if address is None:
+            obj = object_at(page, index)
+            if obj is None:
                 continue
-            placed[address] = index, obj
-            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            placed[obj] = index, obj
+            kind = kind_of(obj)
             if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
                 forms.append((index, obj))
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and (cover := _opaque_fill(obj)) is not None:
@@ -167,21 +167,16 @@ class Covers:
             _place_nested(forms, placed)
         return placed
 
-    def over(self, text_object: int) -> tuple[_Cover, ...]:
+    def over(self, text_object: int) -> tuple[Cover, ...]:
         """The shapes drawn after the text object that overlap the box of the object painting it (most often none).
 
-        The page's objects are read at the first question; the answer for each text object is kept.
+        The page's objects are read at the first question; the caller keeps the answer for each text object.
         """
         if self._placed is None:
             self._placed = self._read()
-        found = self._over.get(text_object)
-        if found is None:
-            found = self._over[text_object] = self._find_over(text_object)
-        return found
-
-    def _find_over(self, text_object: int) -> tuple[_Cover, ...]:
-        placed = None if self._placed is None or not self._covers else self._placed.get(text_object)
-        if placed is None:
+        placed = self._placed.get(text_object) if self._covers else None
+        # The shapes are listed in painting order: text drawn after the last of them (most text) has none over it.
+        if placed is None or placed[0] > self._covers[-1][0]:
             return ()
         drawn, painter = placed
         box = _bounds(painter)  # a form's box when the text is inside one: the page's space, not the form's
@@ -189,7 +184,7 @@ class Covers:
             return ()
         return tuple(cover for index, cover in self._covers if index > drawn and _overlap(cover[0], box))
 
-    def hides(self, over: tuple[_Cover, ...], glyph: Box) -> bool:
+    def hides(self, over: tuple[Cover, ...], glyph: Box) -> bool:
         """True if one of the shapes over the text holds the glyph's whole box, and nothing but it shows there."""
         holding = [cover for cover in over if _holds(cover[0], glyph)]
         if not holding:
@@ -212,13 +207,12 @@ def _place_nested(forms: list[_Placed], placed: dict[int, _Placed]) -> None:
         outer = pending.pop()
         form = outer[1]
         pending_children = []
-        for child in range(max(pdfium_c.FPDFFormObj_CountObjects(form), 0)):
-            obj = pdfium_c.FPDFFormObj_GetObject(form, child)
-            address = _address(obj)
-            if address is None:
+        for child in range(max(by_address("FPDFFormObj_CountObjects")(form), 0)):
+            obj = by_address("FPDFFormObj_GetObject")(form, child)
+            if obj is None:
                 continue
-            placed[address] = outer
+            placed[obj] = outer
             count += 1
-            if pdfium_c.FPDFPageObj_GetType(obj) == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if by_address("FPDFPageObj_GetType")(obj) == pdfium_c.FPDF_PAGEOBJ_FORM:
                 pending_children.append(obj)
         pending.extend((outer[0], child_form) for child_form in pending_children)

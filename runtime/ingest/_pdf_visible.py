@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import ctypes
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from claimflow.runtime.ingest._pdf_covered import Covers
+from claimflow.runtime.ingest._pdf_covered import Cover, Covers
+from claimflow.runtime.ingest._pdfium_address import address_of, by_address
 
 __all__ = ["MIN_GLYPH_ASPECT", "MIN_GLYPH_POINTS", "MIN_OPACITY", "hidden_indices", "visible_text"]
 
@@ -145,29 +145,29 @@ def _backgrounds(page: pdfium.PdfPage) -> tuple[_Box, ...] | None:
     return tuple(boxes)
 
 
-@cache
-def _text_object_address() -> Callable[[int | None, int], int | None]:
-    """`FPDFText_GetTextObject` answering the object's address: a number to key a dict by, cheaply."""
-    address = ctypes.cast(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p).value
-    assert address is not None  # the library is loaded: its functions have addresses
-    prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
-    function: Callable[[int | None, int], int | None] = prototype(address)
-    return function
+_CLIP_PATH = by_address("FPDFPageObj_GetClipPath")
+_COUNT_PATHS = by_address("FPDFClipPath_CountPaths")
+_COUNT_SEGMENTS = by_address("FPDFClipPath_CountPathSegments")
+_SEGMENT = by_address("FPDFClipPath_GetPathSegment")
+_POINT = by_address("FPDFPathSegment_GetPoint")
 
 
-def _clip_boxes(obj: object) -> tuple[_Box, ...]:
-    """The box around each path of the object's clipping path (text shows only where it is inside all)."""
-    clip = pdfium_c.FPDFPageObj_GetClipPath(obj)
+def _clip_boxes(obj: int) -> tuple[_Box, ...]:
+    """The box around each path of the clipping path of the object at `obj` (text shows only inside all).
+
+    Most text objects have a clipping path (often the page itself): this runs for nearly every one.
+    """
+    clip = _CLIP_PATH(obj)
     if not clip:
         return ()
     x, y = ctypes.c_float(), ctypes.c_float()
     boxes: list[_Box] = []
-    for path in range(max(pdfium_c.FPDFClipPath_CountPaths(clip), 0)):
+    for path in range(max(_COUNT_PATHS(clip), 0)):
         xs: list[float] = []
         ys: list[float] = []
-        for index in range(max(pdfium_c.FPDFClipPath_CountPathSegments(clip, path), 0)):
-            segment = pdfium_c.FPDFClipPath_GetPathSegment(clip, path, index)
-            if segment and pdfium_c.FPDFPathSegment_GetPoint(segment, x, y):
+        for index in range(max(_COUNT_SEGMENTS(clip, path), 0)):
+            segment = _SEGMENT(clip, path, index)
+            if segment and _POINT(segment, x, y):
                 xs.append(x.value)
                 ys.append(y.value)
         if xs:
@@ -190,14 +190,22 @@ def _within_all(boxes: tuple[_Box, ...]) -> _Box | None:
     )
 
 
-@dataclass(frozen=True)
-class _Style:
-    """What holds for every character of one text object: its render mode, colours and clipping path."""
+class _Style(NamedTuple):
+    """What holds for every character of one text object: its render mode, colours, clipping path and covers.
+
+    A tuple, not a dataclass: a page has a text object every few characters, and a tuple is made at a third of
+    the cost.
+    """
 
     invisible: bool
-    white: bool
+    white: bool = False
     clip: _Box | None = None
     """Where the clipping path lets the text show (the overlap of its paths' boxes); None: no clipping path."""
+    over: tuple[Cover, ...] = ()
+    """The opaque shapes drawn over the object (`Covers.over`), read once for all its characters."""
+
+
+_INVISIBLE = _Style(invisible=True)
 
 
 class _Reader:
@@ -205,8 +213,9 @@ class _Reader:
 
     def __init__(self, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> None:
         self.textpage = textpage.raw  # the raw handle: the helper object's conversion costs a call per use
-        self._address = ctypes.cast(self.textpage, ctypes.c_void_p).value
-        self._object_at = _text_object_address()
+        self._address = address_of(self.textpage)
+        self._object_at = by_address("FPDFText_GetTextObject")
+        self._render_mode = by_address("FPDFTextObj_GetTextRenderMode")
         self.page_box = _page_box(page)
         self._page = page
         # Backgrounds are read only when white text first shows up: most pages have none.
@@ -224,69 +233,86 @@ class _Reader:
         boxes = self._backgrounds
         return boxes is None or any(box.contains(x, y) for box in boxes)
 
-    def _style(self, index: int) -> _Style:
-        """The style of the text object that draws the character at `index`."""
-        obj = pdfium_c.FPDFText_GetTextObject(self.textpage, index)
-        mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
+    def _style(self, key: int, index: int) -> _Style:
+        """The style of the text object (at address `key`) that draws the character at `index`."""
+        mode = self._render_mode(key)
         if mode in _INVISIBLE_MODES:
-            return _Style(invisible=True, white=False)
-        painted: list[_Rgba] = []
+            return _INVISIBLE
+        fill, stroke = self.fill, self.stroke
+        fill_shows = stroke_shows = False
         if mode not in _STROKE_ONLY_MODES:
-            fill = self.fill
             pdfium_c.FPDFText_GetFillColor(self.textpage, index, fill.r, fill.g, fill.b, fill.a)
-            painted.append(fill)
+            fill_shows = not fill.invisible()
         if mode in _STROKED_MODES:
-            stroke = self.stroke
             pdfium_c.FPDFText_GetStrokeColor(self.textpage, index, stroke.r, stroke.g, stroke.b, stroke.a)
-            painted.append(stroke)
-        shown = [colour for colour in painted if not colour.invisible()]
-        white = bool(shown) and all(colour.white() for colour in shown)
-        return _Style(invisible=not shown, white=white, clip=_within_all(_clip_boxes(obj)))
+            stroke_shows = not stroke.invisible()
+        if not (fill_shows or stroke_shows):
+            return _INVISIBLE
+        # White only if every colour that shows is white.
+        white = (not fill_shows or fill.white()) and (not stroke_shows or stroke.white())
+        return _Style(False, white, _within_all(_clip_boxes(key)), self._covers.over(key))
 
-    def hidden(self, index: int) -> bool:
-        """True if the character at `index` cannot be seen on the page.
+    def hidden_indices(self) -> list[int]:
+        """Indices of the page's characters a reader cannot see, in one pass.
 
         Spaces and line breaks PDFium inserts for gaps between glyphs are layout, not content: they stay,
-        whatever their (often empty) box says.
+        whatever their (often empty) box says. The loop runs once a character, most of a text-layer PDF's parse:
+        it keeps what it uses in locals, and asks PDFium by address (`by_address`).
         """
-        return self._unseen(index) and pdfium_c.FPDFText_IsGenerated(self.textpage, index) != 1
+        textpage, address, object_at, styles, rect = (
+            self.textpage,
+            self._address,
+            self._object_at,
+            self._styles,
+            self.rect,
+        )
+        loose_box, generated = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_IsGenerated
+        page = self.page_box
+        hidden: list[int] = []
+        for index in range(max(pdfium_c.FPDFText_CountChars(textpage), 0)):
+            key = object_at(address, index)
+            if not key:
+                continue  # inserted between text objects: layout
+            style = styles.get(key)
+            if style is None:
+                style = styles[key] = self._style(key, index)
+            if not style.invisible:
+                if not loose_box(textpage, index, rect):
+                    continue
+                # Each field of the out-parameter read once: a ctypes field costs an attribute's lookup and a float.
+                left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
+                x, y = (left + right) / 2, (bottom + top) / 2
+                if (
+                    page.left <= x <= page.right
+                    and page.bottom <= y <= page.top
+                    and not self._glyph_hidden(index, style, right - left, top - bottom, x, y)
+                ):
+                    continue
+            if generated(textpage, index) != 1:
+                hidden.append(index)
+        return hidden
 
-    def _unseen(self, index: int) -> bool:
-        textpage = self.textpage
-        key = self._object_at(self._address, index)
-        if not key:
-            return False  # inserted between text objects: layout
-        style = self._styles.get(key)
-        if style is None:
-            style = self._styles[key] = self._style(index)
-        if style.invisible:
-            return True
-        rect = self.rect
-        if not pdfium_c.FPDFText_GetLooseCharBox(textpage, index, rect):
-            return False
-        # Each field of the out-parameter read once: a ctypes field costs an attribute's lookup and a float's make.
-        left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
-        # The box includes the text matrix and the page's transforms; a rotated glyph swaps width and height.
-        width, height = right - left, top - bottom
+    def _glyph_hidden(self, index: int, style: _Style, width: float, height: float, x: float, y: float) -> bool:
+        """True if the glyph at `index`, centred at (x, y), is too small, clipped, white on white or covered.
+
+        The box includes the text matrix and the page's transforms; a rotated glyph swaps width and height.
+        """
         short, long = (width, height) if width <= height else (height, width)
         if long < MIN_GLYPH_POINTS:
             return True
         if short < MIN_GLYPH_ASPECT * long and not unicodedata.combining(
-            chr(pdfium_c.FPDFText_GetUnicode(textpage, index))
+            chr(pdfium_c.FPDFText_GetUnicode(self.textpage, index))
         ):
             return True
-        x, y = (left + right) / 2, (bottom + top) / 2
-        clip = style.clip
-        if not self.page_box.contains(x, y) or (clip is not None and not clip.contains(x, y)):
+        if style.clip is not None and not style.clip.contains(x, y):
             return True
         if style.white and not self._over_background(x, y):
             return True
-        return self._covered(key, index)
+        return bool(style.over) and self._covered(style.over, index)
 
-    def _covered(self, key: int, index: int) -> bool:
+    def _covered(self, over: tuple[Cover, ...], index: int) -> bool:
         """True if a shape drawn later hides the glyph; a space, which shows nothing, is kept to part the words."""
-        over = self._covers.over(key)
-        if not over or chr(pdfium_c.FPDFText_GetUnicode(self.textpage, index)).isspace():
+        if chr(pdfium_c.FPDFText_GetUnicode(self.textpage, index)).isspace():
             return False
         return self._covers.hides(over, self._glyph_box(index))
 
@@ -311,9 +337,7 @@ def _without_hidden(text: str) -> str:
 
 def hidden_indices(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[int]:
     """Indices of the text page's characters a reader cannot see (the caller holds PDFium's lock)."""
-    count = max(pdfium_c.FPDFText_CountChars(textpage), 0)
-    reader = _Reader(page, textpage)
-    return [index for index in range(count) if reader.hidden(index)]
+    return _Reader(page, textpage).hidden_indices()
 
 
 def visible_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> str:

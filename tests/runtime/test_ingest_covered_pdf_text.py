@@ -74,6 +74,10 @@ def test_text_a_shape_does_not_hide_is_kept() -> None:
         pdf.drawString(72, 580, "Due 04.04.2024")
         pdf.setFillColorRGB(1, 1, 1)
         pdf.rect(60, 575, 20.9, 20, fill=1, stroke=0)  # over the "D" alone: the rest still shows
+        pdf.setFillColorRGB(0.2, 0.2, 0.6)  # a dark banner, and the page's last drawing: white text on it
+        pdf.rect(60, 530, 300, 25, fill=1, stroke=0)
+        pdf.setFillColorRGB(1, 1, 1)
+        pdf.drawString(72, 538, "PAID")
 
     [page] = parse_document(_pdf(shown), "shown.pdf").pages
 
@@ -83,4 +87,5 @@ def test_text_a_shape_does_not_hide_is_kept() -> None:
         "Net 150.00 GBP",
         "VAT 30.00 GBP",  # PDFium reads a line drawn twice in one place once
         "ue 04.04.2024",
+        "PAID",  # drawn after every shape on the page: none is over it
     ]
