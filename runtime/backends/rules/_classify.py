@@ -7,9 +7,10 @@ shape bonus); `_rank.py` picks the clear winner among every active type's detect
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Literal
 
 from claimflow.runtime.backends.rules._labels import RECEIPT_TOTAL
@@ -108,13 +109,14 @@ class _AnyCase:
     pattern matching case, tried on a line lowered once, finds the same in a third of the time. The two agree on an
     ASCII line when the pattern writes every letter in lower case (and so has no `\S`, `\W` or `\D`): an ASCII
     letter folds only to its other case. A line with other characters is searched with the pattern itself, since
-    Unicode folds more (`ſ` is an `s`, the Kelvin sign a `k`); so is every line for a pattern with upper case.
+    Unicode folds more (`ſ` is an `s`, the Kelvin sign a `k`); so is every line for a pattern with upper case, or
+    with a character outside ASCII that matches an ASCII letter when case is ignored.
     """
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
         source, flags = pattern.pattern, pattern.flags
-        folds = flags & re.IGNORECASE and source == source.lower()
+        folds = flags & re.IGNORECASE and source == source.lower() and not any(map(_folds_to_ascii, source))
         self._twin = re.compile(source, flags & ~re.IGNORECASE) if folds else None
 
     def found(self, text: str, lowered: str | None) -> bool:
@@ -122,6 +124,12 @@ class _AnyCase:
         if lowered is not None and self._twin is not None:
             return self._twin.search(lowered) is not None
         return self.pattern.search(text) is not None
+
+
+@cache
+def _folds_to_ascii(char: str) -> bool:
+    """A character outside ASCII that matches an ASCII letter when case is ignored (`ſ`, `ı`): no twin may hold it."""
+    return not char.isascii() and any(re.fullmatch(re.escape(char), a, re.IGNORECASE) for a in string.ascii_letters)
 
 
 def _lowered(lines: Sequence[Line]) -> tuple[str | None, ...]:

@@ -69,6 +69,10 @@ def test_the_gates_have_twins_and_a_pattern_with_upper_case_has_none() -> None:
     assert summary._twin is None
     assert summary.found("VAT@20% incl.", "vat@20% incl.") == bool(_classify._TAX_SUMMARY.search("VAT@20% incl."))
     assert _AnyCase(re.compile("cash"))._twin is None  # a pattern that matches case is searched as it is
+    # A character outside ASCII that folds to an ASCII letter: the twin would miss "CASH" and "tip".
+    for folding in (re.compile("ca\u017fh", re.IGNORECASE), re.compile("t\u0131p", re.IGNORECASE)):
+        assert _AnyCase(folding)._twin is None
+        assert _AnyCase(folding).found("CASH TIP", "cash tip")
 
 
 def test_a_line_that_is_not_ascii_is_searched_as_it_is() -> None:
