@@ -193,8 +193,8 @@ def _within_all(boxes: tuple[_Box, ...]) -> _Box | None:
 class _Style(NamedTuple):
     """What holds for every character of one text object: its render mode, colours, clipping path and covers.
 
-    A tuple, not a dataclass: a page has a text object every few characters, and a tuple is made at a third of
-    the cost.
+    A tuple, not a frozen dataclass: a page has a text object every few characters, and a tuple is made in half
+    the time.
     """
 
     invisible: bool
