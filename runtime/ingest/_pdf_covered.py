@@ -48,10 +48,21 @@ _MARGIN = 2
 """Pixels around a glyph's box that must show the cover's colour too."""
 
 
+# PDFium's functions this module asks of page objects, taking and answering them as addresses (`by_address`).
+_OBJECT_AT = by_address("FPDFPage_GetObject")
+_KIND_OF = by_address("FPDFPageObj_GetType")
+_BOUNDS_OF = by_address("FPDFPageObj_GetBounds")
+_DRAW_MODE = by_address("FPDFPath_GetDrawMode")
+_HAS_TRANSPARENCY = by_address("FPDFPageObj_HasTransparency")
+_FILL_COLOUR = by_address("FPDFPageObj_GetFillColor")
+_FORM_COUNT = by_address("FPDFFormObj_CountObjects")
+_FORM_OBJECT = by_address("FPDFFormObj_GetObject")
+
+
 def _bounds(obj: int) -> Box | None:
     """The box of the page object at address `obj`."""
     left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    if not by_address("FPDFPageObj_GetBounds")(obj, left, bottom, right, top):
+    if not _BOUNDS_OF(obj, left, bottom, right, top):
         return None
     return left.value, bottom.value, right.value, top.value
 
@@ -59,12 +70,12 @@ def _bounds(obj: int) -> Box | None:
 def _opaque_fill(obj: int) -> Cover | None:
     """The box and colour of a filled, fully opaque path (at address `obj`) of some size; None for anything else."""
     fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not by_address("FPDFPath_GetDrawMode")(obj, fill_mode, stroke) or fill_mode.value == pdfium_c.FPDF_FILLMODE_NONE:
+    if not _DRAW_MODE(obj, fill_mode, stroke) or fill_mode.value == pdfium_c.FPDF_FILLMODE_NONE:
         return None
-    if by_address("FPDFPageObj_HasTransparency")(obj):
+    if _HAS_TRANSPARENCY(obj):
         return None
     red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
-    if not by_address("FPDFPageObj_GetFillColor")(obj, red, green, blue, alpha) or alpha.value != 255:
+    if not _FILL_COLOUR(obj, red, green, blue, alpha) or alpha.value != 255:
         return None
     box = _bounds(obj)
     if box is None or box[2] - box[0] < _MIN_SIDE or box[3] - box[1] < _MIN_SIDE:
@@ -146,17 +157,13 @@ class Covers:
         """Each object's place in the painting order and the top-level object that paints it, by address."""
         placed: dict[int, _Placed] = {}
         forms: list[_Placed] = []
-        page, object_at, kind_of = (
-            address_of(self._page.raw),
-            by_address("FPDFPage_GetObject"),
-            by_address("FPDFPageObj_GetType"),
-        )
+        page = address_of(self._page.raw)
         for index in range(max(pdfium_c.FPDFPage_CountObjects(self._page), 0)):
-            obj = object_at(page, index)
+            obj = _OBJECT_AT(page, index)
             if obj is None:
                 continue
             placed[obj] = index, obj
-            kind = kind_of(obj)
+            kind = _KIND_OF(obj)
             if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
                 forms.append((index, obj))
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and (cover := _opaque_fill(obj)) is not None:
@@ -207,12 +214,12 @@ def _place_nested(forms: list[_Placed], placed: dict[int, _Placed]) -> None:
         outer = pending.pop()
         form = outer[1]
         pending_children = []
-        for child in range(max(by_address("FPDFFormObj_CountObjects")(form), 0)):
-            obj = by_address("FPDFFormObj_GetObject")(form, child)
+        for child in range(max(_FORM_COUNT(form), 0)):
+            obj = _FORM_OBJECT(form, child)
             if obj is None:
                 continue
             placed[obj] = outer
             count += 1
-            if by_address("FPDFPageObj_GetType")(obj) == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if _KIND_OF(obj) == pdfium_c.FPDF_PAGEOBJ_FORM:
                 pending_children.append(obj)
         pending.extend((outer[0], child_form) for child_form in pending_children)

@@ -145,6 +145,9 @@ def _backgrounds(page: pdfium.PdfPage) -> tuple[_Box, ...] | None:
     return tuple(boxes)
 
 
+# PDFium's functions this module asks of text and clipping paths, taking and answering them as addresses.
+_TEXT_OBJECT = by_address("FPDFText_GetTextObject")
+_RENDER_MODE = by_address("FPDFTextObj_GetTextRenderMode")
 _CLIP_PATH = by_address("FPDFPageObj_GetClipPath")
 _COUNT_PATHS = by_address("FPDFClipPath_CountPaths")
 _COUNT_SEGMENTS = by_address("FPDFClipPath_CountPathSegments")
@@ -214,8 +217,6 @@ class _Reader:
     def __init__(self, page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> None:
         self.textpage = textpage.raw  # the raw handle: the helper object's conversion costs a call per use
         self._address = address_of(self.textpage)
-        self._object_at = by_address("FPDFText_GetTextObject")
-        self._render_mode = by_address("FPDFTextObj_GetTextRenderMode")
         self.page_box = _page_box(page)
         self._page = page
         # Backgrounds are read only when white text first shows up: most pages have none.
@@ -235,7 +236,7 @@ class _Reader:
 
     def _style(self, key: int, index: int) -> _Style:
         """The style of the text object (at address `key`) that draws the character at `index`."""
-        mode = self._render_mode(key)
+        mode = _RENDER_MODE(key)
         if mode in _INVISIBLE_MODES:
             return _INVISIBLE
         fill, stroke = self.fill, self.stroke
@@ -259,13 +260,8 @@ class _Reader:
         whatever their (often empty) box says. The loop runs once a character, most of a text-layer PDF's parse:
         it keeps what it uses in locals, and asks PDFium by address (`by_address`).
         """
-        textpage, address, object_at, styles, rect = (
-            self.textpage,
-            self._address,
-            self._object_at,
-            self._styles,
-            self.rect,
-        )
+        textpage, address, styles, rect = self.textpage, self._address, self._styles, self.rect
+        object_at = _TEXT_OBJECT
         loose_box, generated = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_IsGenerated
         page = self.page_box
         hidden: list[int] = []

@@ -55,7 +55,6 @@ _MONTH_FIRST = "(?=[" + "".join(sorted({name[0] for name in _MONTHS})) + "])"
 """A lookahead of the letters a month's name starts with."""
 # Each pattern opens with a lookahead of the characters a date can start with: a scan passes over the others at
 # once, where the look-behind was tried at every character (finding the dates of a line took twice as long).
-
 _ISO = re.compile(r"(?=\d)(?<!\d)(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?!\d)")
 _NUMERIC = re.compile(r"(?=\d)(?<![\d.])(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4}|\d{2})(?![\d])")
 _DAY_MONTH_YEAR = re.compile(
