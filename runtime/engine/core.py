@@ -317,6 +317,10 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         waits on that review again. `context` carries the run's model (default: this engine's).
         """
         config = self._config(run_id)
+        # A new run's state is its input with each step's update laid over it (every channel of WorkflowState
+        # keeps the last value written), kept here rather than streamed whole by LangGraph after every step. A
+        # continued run starts from its checkpoint, which only LangGraph reads: its state is streamed as values.
+        laid: dict[str, Any] | None = dict(payload) if isinstance(payload, WorkflowState) else None
         final: dict[str, Any] | None = None
         interrupt_id: str | None = None
         # A step's update is streamed before its checkpoint is written; the next step starts only once it is
@@ -334,7 +338,11 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
             async with deadline:
                 with writes_held_for_checkpoints(except_nodes=acting):
                     async for mode, chunk in self.graph.astream(
-                        payload, config, context=run_context, stream_mode=["updates", "values"], durability="sync"
+                        payload,
+                        config,
+                        context=run_context,
+                        stream_mode=["updates"] if laid is not None else ["updates", "values"],
+                        durability="sync",
                     ):
                         if mode == "values":
                             final = cast(dict[str, Any], chunk)
@@ -344,9 +352,12 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
                         for name, update in cast(dict[str, Any], chunk).items():
                             if name == "__interrupt__":
                                 interrupt_id = update[0].id if update else None
-                            elif isinstance(update, dict) and update.get("events"):
-                                held += update["events"]
+                            elif isinstance(update, dict):
+                                held += update.get("events") or ()
+                                if laid is not None:
+                                    laid.update(update)
             self.journal.add(run_id, held)
+            final = laid if laid is not None else final
         except InvalidDecisionError as error:
             await self._restore_after_failure(run_id)
             await self.registry.release(
