@@ -20,12 +20,11 @@ import math
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from claimflow.runtime.ingest._pdfium_address import address_of, by_address
+from claimflow.runtime.ingest._pdf_objects import Box, bounds, fill_colour, filled, kind_of, page_objects
+from claimflow.runtime.ingest._pdfium_address import by_address
 
 __all__ = ["Cover", "Covers"]
 
-Box = tuple[float, float, float, float]
-"""Left, bottom, right and top, in points on the page."""
 Cover = tuple[Box, tuple[int, int, int]]
 """A shape's box and its fill colour (red, green, blue)."""
 _Placed = tuple[int, int]
@@ -48,39 +47,23 @@ _MARGIN = 2
 """Pixels around a glyph's box that must show the cover's colour too."""
 
 
-# PDFium's functions this module asks of page objects, taking and answering them as addresses (`by_address`).
-_OBJECT_AT = by_address("FPDFPage_GetObject")
-_KIND_OF = by_address("FPDFPageObj_GetType")
-_BOUNDS_OF = by_address("FPDFPageObj_GetBounds")
-_DRAW_MODE = by_address("FPDFPath_GetDrawMode")
+# PDFium's functions this module asks of page objects besides `_pdf_objects`'s, taking them as addresses.
 _HAS_TRANSPARENCY = by_address("FPDFPageObj_HasTransparency")
-_FILL_COLOUR = by_address("FPDFPageObj_GetFillColor")
 _FORM_COUNT = by_address("FPDFFormObj_CountObjects")
 _FORM_OBJECT = by_address("FPDFFormObj_GetObject")
 
 
-def _bounds(obj: int) -> Box | None:
-    """The box of the page object at address `obj`."""
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    if not _BOUNDS_OF(obj, left, bottom, right, top):
-        return None
-    return left.value, bottom.value, right.value, top.value
-
-
 def _opaque_fill(obj: int) -> Cover | None:
     """The box and colour of a filled, fully opaque path (at address `obj`) of some size; None for anything else."""
-    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not _DRAW_MODE(obj, fill_mode, stroke) or fill_mode.value == pdfium_c.FPDF_FILLMODE_NONE:
+    if not filled(obj) or _HAS_TRANSPARENCY(obj):
         return None
-    if _HAS_TRANSPARENCY(obj):
+    colour = fill_colour(obj)
+    if colour is None or colour[3] != 255:
         return None
-    red, green, blue, alpha = (ctypes.c_uint() for _ in range(4))
-    if not _FILL_COLOUR(obj, red, green, blue, alpha) or alpha.value != 255:
-        return None
-    box = _bounds(obj)
+    box = bounds(obj)
     if box is None or box[2] - box[0] < _MIN_SIDE or box[3] - box[1] < _MIN_SIDE:
         return None
-    return box, (red.value, green.value, blue.value)
+    return box, colour[:3]
 
 
 def _holds(outer: Box, inner: Box) -> bool:
@@ -157,13 +140,9 @@ class Covers:
         """Each object's place in the painting order and the top-level object that paints it, by address."""
         placed: dict[int, _Placed] = {}
         forms: list[_Placed] = []
-        page = address_of(self._page.raw)
-        for index in range(max(pdfium_c.FPDFPage_CountObjects(self._page), 0)):
-            obj = _OBJECT_AT(page, index)
-            if obj is None:
-                continue
+        for index, obj in page_objects(self._page):
             placed[obj] = index, obj
-            kind = _KIND_OF(obj)
+            kind = kind_of(obj)
             if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
                 forms.append((index, obj))
             elif kind == pdfium_c.FPDF_PAGEOBJ_PATH and (cover := _opaque_fill(obj)) is not None:
@@ -186,7 +165,7 @@ class Covers:
         if placed is None or placed[0] > self._covers[-1][0]:
             return ()
         drawn, painter = placed
-        box = _bounds(painter)  # a form's box when the text is inside one: the page's space, not the form's
+        box = bounds(painter)  # a form's box when the text is inside one: the page's space, not the form's
         if box is None:
             return ()
         return tuple(cover for index, cover in self._covers if index > drawn and _overlap(cover[0], box))
@@ -220,6 +199,6 @@ def _place_nested(forms: list[_Placed], placed: dict[int, _Placed]) -> None:
                 continue
             placed[obj] = outer
             count += 1
-            if _KIND_OF(obj) == pdfium_c.FPDF_PAGEOBJ_FORM:
+            if kind_of(obj) == pdfium_c.FPDF_PAGEOBJ_FORM:
                 pending_children.append(obj)
         pending.extend((outer[0], child_form) for child_form in pending_children)

@@ -28,6 +28,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from claimflow.runtime.ingest._pdf_covered import Cover, Covers
+from claimflow.runtime.ingest._pdf_objects import bounds, fill_colour, filled, kind_of, page_objects
 from claimflow.runtime.ingest._pdfium_address import address_of, by_address
 
 __all__ = ["MIN_GLYPH_ASPECT", "MIN_GLYPH_POINTS", "MIN_OPACITY", "hidden_indices", "visible_text"]
@@ -82,6 +83,12 @@ class _Box:
         return self.left <= x <= self.right and self.bottom <= y <= self.top
 
 
+def _looks_white(red: int, green: int, blue: int, alpha: int) -> bool:
+    """True if the colour, laid at its opacity over white paper, shows as white."""
+    darkest = min(red, green, blue)
+    return 255 - (255 - darkest) * alpha / 255 >= _WHITE_LEVEL
+
+
 class _Rgba:
     """Reusable ctypes out-parameters for one colour."""
 
@@ -93,15 +100,7 @@ class _Rgba:
 
     def white(self) -> bool:
         """True if the colour, laid at its opacity over white paper, shows as white."""
-        darkest = min(self.r.value, self.g.value, self.b.value)
-        return 255 - (255 - darkest) * self.a.value / 255 >= _WHITE_LEVEL
-
-
-def _object_bounds(obj: object) -> _Box | None:
-    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-    if not pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
-        return None
-    return _Box(left.value, bottom.value, right.value, top.value)
+        return _looks_white(self.r.value, self.g.value, self.b.value, self.a.value)
 
 
 def _page_box(page: pdfium.PdfPage) -> _Box:
@@ -117,29 +116,23 @@ def _page_box(page: pdfium.PdfPage) -> _Box:
     return _Box(min(left, right), min(bottom, top), max(left, right), max(bottom, top))
 
 
-def _is_background(obj: object, colour: _Rgba) -> bool:
-    """A filled, non-white path, or an image, shading or form: something white text may stand out from."""
-    kind = pdfium_c.FPDFPageObj_GetType(obj)
+def _is_background(obj: int) -> bool:
+    """Something white text may stand out from: at address `obj`, a filled non-white path, image, shading or form."""
+    kind = kind_of(obj)
     if kind in _BACKGROUND_KINDS:
         return True
-    if kind != pdfium_c.FPDF_PAGEOBJ_PATH:
+    if kind != pdfium_c.FPDF_PAGEOBJ_PATH or not filled(obj):
         return False
-    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
-    if not pdfium_c.FPDFPath_GetDrawMode(obj, fill_mode, stroke) or fill_mode.value == pdfium_c.FPDF_FILLMODE_NONE:
-        return False
-    if not pdfium_c.FPDFPageObj_GetFillColor(obj, colour.r, colour.g, colour.b, colour.a):
-        return True
-    return not (colour.invisible() or colour.white())
+    colour = fill_colour(obj)
+    return colour is None or not (colour[3] < _MIN_ALPHA or _looks_white(*colour))
 
 
 def _backgrounds(page: pdfium.PdfPage) -> tuple[_Box, ...] | None:
     """Boxes of the page's backgrounds; None when there are too many to check against each character."""
-    colour = _Rgba()
     boxes: list[_Box] = []
-    for index in range(pdfium_c.FPDFPage_CountObjects(page)):
-        obj = pdfium_c.FPDFPage_GetObject(page, index)
-        if obj and _is_background(obj, colour) and (box := _object_bounds(obj)) is not None:
-            boxes.append(box)
+    for _, obj in page_objects(page):
+        if _is_background(obj) and (box := bounds(obj)) is not None:
+            boxes.append(_Box(*box))
             if len(boxes) > _MAX_BACKGROUNDS:
                 return None
     return tuple(boxes)
