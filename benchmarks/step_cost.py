@@ -8,7 +8,9 @@ A (claimflow): `--docs` short text receipts go one after the other through `clai
 and `await engine.process(path)` with the offline `rules` model, in a fresh data directory (SQLite), or with
 `Settings(database_url=...)` on a fresh Postgres database. Time per step = wall time of the documents /
 steps executed (the runs' `step.completed` events, read back with `claimflow trace --json`). Opening the
-engine is not timed.
+engine is not timed, nor is its warm-up (`Engine.warm_up`, which a worker and `claimflow serve` call before they
+take work: hashing the workflow's code for its version, which the engine otherwise does in its first document);
+the time it took is printed, the median over the repetitions.
 B (bare LangGraph): a StateGraph with as many sequential async nodes as a claimflow run has steps, each
 doing trivial work on a small dict state, compiled with the same saver class (AsyncSqliteSaver on a file
 in a temporary folder; AsyncPostgresSaver with autocommit, prepare_threshold=0, dict rows on a fresh
@@ -79,6 +81,8 @@ class ClaimflowArm:
     engine: claimflow.Engine
     data_dir: Path
     database_url: str | None
+    warm_up_seconds: float
+    """How long the engine's warm-up took (not timed with the documents)."""
     runs: list[str] = field(default_factory=list)
 
     async def block(self, paths: list[Path]) -> None:
@@ -101,7 +105,9 @@ async def claimflow_arm(backend: str, args: argparse.Namespace, temp: Path) -> A
     """A, opened in `temp` (or on a fresh Postgres database)."""
     async with fresh_database(server_of(backend, args)) as url:
         async with claimflow.open_engine(engine_settings(temp / "data", url)) as engine:
-            yield ClaimflowArm(engine, temp / "data", url)
+            started = time.perf_counter()
+            await engine.warm_up()
+            yield ClaimflowArm(engine, temp / "data", url, time.perf_counter() - started)
 
 
 @asynccontextmanager
@@ -129,6 +135,8 @@ class Repetition:
     """The steps of each claimflow run."""
     bodies: float
     """The seconds claimflow's step bodies took in all."""
+    warm_up: float
+    """The seconds claimflow's warm-up took, before the documents."""
 
 
 async def one_repetition(backend: str, args: argparse.Namespace, steps: int, seed: int) -> Repetition:
@@ -153,7 +161,9 @@ async def one_repetition(backend: str, args: argparse.Namespace, steps: int, see
                     await arms[arm](chunk)
                     seconds[arm] += time.perf_counter() - started
             times = await engine_arm.step_times()
-    return Repetition(seconds, [count for count, _ in times], sum(body for _, body in times))
+    return Repetition(
+        seconds, [count for count, _ in times], sum(body for _, body in times), engine_arm.warm_up_seconds
+    )
 
 
 async def measure(backend: str, args: argparse.Namespace) -> None:
@@ -167,9 +177,11 @@ async def measure(backend: str, args: argparse.Namespace) -> None:
     bare_us: list[float] = []
     bare_on_ours_us: list[float] = []
     counted: set[int] = set()
+    warm_ups: list[float] = []
     for rep in range(args.repeats):
         measured = await one_repetition(backend, args, steps, seed=rep)
         counted.update(measured.steps)
+        warm_ups.append(measured.warm_up)
         claimflow_steps = sum(measured.steps)
         engine_us.append(measured.seconds["a"] / claimflow_steps * 1e6)
         around_us.append((measured.seconds["a"] - measured.bodies) / claimflow_steps * 1e6)
@@ -178,6 +190,7 @@ async def measure(backend: str, args: argparse.Namespace) -> None:
     print(f"\n== {backend}: {args.docs} documents a repetition, in blocks of {args.block}; bare graph of {steps} nodes")
     print(f"durability on both sides: {durability(backend)}")
     print(f"claimflow steps per document seen: {', '.join(map(str, sorted(counted)))}")
+    print(f"claimflow's warm-up before the documents, not timed: {statistics.median(warm_ups) * 1e3:.1f} ms (median)")
     rows = {"claimflow us/step": engine_us, "bare us/step": bare_us, "ratio": per_rep_ratio(engine_us, bare_us)}
     rows["bare, claimflow's saver"] = bare_on_ours_us
     rows["claimflow less bodies"] = around_us
