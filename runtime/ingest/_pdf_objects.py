@@ -23,12 +23,11 @@ Rgba = tuple[int, int, int, int]
 """Red, green, blue and alpha, each of 255."""
 
 _OBJECT_AT = by_address("FPDFPage_GetObject")
-_KIND_OF = by_address("FPDFPageObj_GetType")
 _BOUNDS_OF = by_address("FPDFPageObj_GetBounds")
 _DRAW_MODE = by_address("FPDFPath_GetDrawMode")
 _FILL_COLOUR = by_address("FPDFPageObj_GetFillColor")
 
-kind_of = _KIND_OF
+kind_of = by_address("FPDFPageObj_GetType")
 """The kind of the page object at an address (`FPDF_PAGEOBJ_PATH`, `FPDF_PAGEOBJ_FORM`, ...)."""
 
 

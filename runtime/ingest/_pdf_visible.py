@@ -83,6 +83,11 @@ class _Box:
         return self.left <= x <= self.right and self.bottom <= y <= self.top
 
 
+def _unseen(alpha: int) -> bool:
+    """True if paint of this alpha (of 255) cannot be seen."""
+    return alpha < _MIN_ALPHA
+
+
 def _looks_white(red: int, green: int, blue: int, alpha: int) -> bool:
     """True if the colour, laid at its opacity over white paper, shows as white."""
     darkest = min(red, green, blue)
@@ -96,10 +101,10 @@ class _Rgba:
         self.r, self.g, self.b, self.a = (ctypes.c_uint() for _ in range(4))
 
     def invisible(self) -> bool:
-        return self.a.value < _MIN_ALPHA
+        return _unseen(self.a.value)
 
     def white(self) -> bool:
-        """True if the colour, laid at its opacity over white paper, shows as white."""
+        """`_looks_white` of the colour."""
         return _looks_white(self.r.value, self.g.value, self.b.value, self.a.value)
 
 
@@ -124,7 +129,7 @@ def _is_background(obj: int) -> bool:
     if kind != pdfium_c.FPDF_PAGEOBJ_PATH or not filled(obj):
         return False
     colour = fill_colour(obj)
-    return colour is None or not (colour[3] < _MIN_ALPHA or _looks_white(*colour))
+    return colour is None or not (_unseen(colour[3]) or _looks_white(*colour))
 
 
 def _backgrounds(page: pdfium.PdfPage) -> tuple[_Box, ...] | None:
