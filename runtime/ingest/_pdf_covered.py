@@ -20,7 +20,16 @@ import math
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from claimflow.runtime.ingest._pdf_objects import Box, bounds, fill_colour, filled, kind_of, page_objects
+from claimflow.runtime.ingest._pdf_objects import (
+    Box,
+    bounds,
+    fill_colour,
+    filled,
+    holds,
+    kind_of,
+    overlaps,
+    page_objects,
+)
 from claimflow.runtime.ingest._pdfium_address import by_address
 
 __all__ = ["Cover", "Covers"]
@@ -64,10 +73,6 @@ def _opaque_fill(obj: int) -> Cover | None:
     if box is None or box[2] - box[0] < _MIN_SIDE or box[3] - box[1] < _MIN_SIDE:
         return None
     return box, colour[:3]
-
-
-def _holds(outer: Box, inner: Box) -> bool:
-    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
 
 
 class _Rendering:
@@ -168,21 +173,17 @@ class Covers:
         box = bounds(painter)  # a form's box when the text is inside one: the page's space, not the form's
         if box is None:
             return ()
-        return tuple(cover for index, cover in self._covers if index > drawn and _overlap(cover[0], box))
+        return tuple(cover for index, cover in self._covers if index > drawn and overlaps(cover[0], box))
 
     def hides(self, over: tuple[Cover, ...], glyph: Box) -> bool:
         """True if one of the shapes over the text holds the glyph's whole box, and nothing but it shows there."""
-        holding = [cover for cover in over if _holds(cover[0], glyph)]
+        holding = [cover for cover in over if holds(cover[0], glyph)]
         if not holding:
             return False
         if self._rendering is None:
             self._rendering = _Rendering(self._page)
         rendering = self._rendering
         return any(rendering.shows_only(glyph, cover) for cover in holding)
-
-
-def _overlap(one: Box, other: Box) -> bool:
-    return one[0] < other[2] and other[0] < one[2] and one[1] < other[3] and other[1] < one[3]
 
 
 def _place_nested(forms: list[_Placed], placed: dict[int, _Placed]) -> None:

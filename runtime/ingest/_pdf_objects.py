@@ -1,4 +1,4 @@
-"""A page's objects as PDFium paints them, read by address: their order, kind, box and fill.
+"""A page's objects as PDFium paints them, read by address: their order, kind, box and fill; and their boxes' geometry.
 
 Two passes over a page need them: the backgrounds white text may stand out from (`_pdf_visible`) and the opaque
 shapes drawn over text (`_pdf_covered`). Both take the objects as addresses (`_pdfium_address`), so an object
@@ -15,7 +15,19 @@ import pypdfium2.raw as pdfium_c
 
 from claimflow.runtime.ingest._pdfium_address import address_of, by_address
 
-__all__ = ["Box", "Rgba", "bounds", "fill_colour", "filled", "kind_of", "page_objects"]
+__all__ = [
+    "Box",
+    "Rgba",
+    "bounds",
+    "contains",
+    "fill_colour",
+    "filled",
+    "holds",
+    "kind_of",
+    "overlap_of",
+    "overlaps",
+    "page_objects",
+]
 
 Box = tuple[float, float, float, float]
 """Left, bottom, right and top, in points on the page."""
@@ -38,6 +50,33 @@ def page_objects(page: pdfium.PdfPage) -> Iterator[tuple[int, int]]:
         obj = _OBJECT_AT(address, index)
         if obj is not None:
             yield index, obj
+
+
+def contains(box: Box, x: float, y: float) -> bool:
+    """Whether the point (x, y) lies in `box`, its edges included."""
+    left, bottom, right, top = box
+    return left <= x <= right and bottom <= y <= top
+
+
+def holds(outer: Box, inner: Box) -> bool:
+    """Whether `inner` lies wholly in `outer`, edges included."""
+    return outer[0] <= inner[0] and outer[1] <= inner[1] and inner[2] <= outer[2] and inner[3] <= outer[3]
+
+
+def overlaps(one: Box, other: Box) -> bool:
+    """Whether the two boxes share more than an edge."""
+    return one[0] < other[2] and other[0] < one[2] and one[1] < other[3] and other[1] < one[3]
+
+
+def overlap_of(boxes: tuple[Box, ...]) -> Box | None:
+    """The box a point is in exactly when it is in every one of `boxes` (their overlap; None for no boxes).
+
+    Boxes that do not overlap give a box with its sides crossed, which holds no point.
+    """
+    if not boxes:
+        return None
+    lefts, bottoms, rights, tops = zip(*boxes, strict=True)
+    return max(lefts), max(bottoms), min(rights), min(tops)
 
 
 def bounds(obj: int) -> Box | None:

@@ -21,14 +21,22 @@ from __future__ import annotations
 
 import ctypes
 import unicodedata
-from dataclasses import dataclass
 from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from claimflow.runtime.ingest._pdf_covered import Cover, Covers
-from claimflow.runtime.ingest._pdf_objects import bounds, fill_colour, filled, kind_of, page_objects
+from claimflow.runtime.ingest._pdf_objects import (
+    Box,
+    bounds,
+    contains,
+    fill_colour,
+    filled,
+    kind_of,
+    overlap_of,
+    page_objects,
+)
 from claimflow.runtime.ingest._pdfium_address import address_of, by_address
 
 __all__ = ["MIN_GLYPH_ASPECT", "MIN_GLYPH_POINTS", "MIN_OPACITY", "hidden_indices", "visible_text"]
@@ -72,17 +80,6 @@ _HIDDEN = "\x00"
 """Stands in for a dropped character until its line is judged (PDF text never keeps a NUL)."""
 
 
-@dataclass(frozen=True)
-class _Box:
-    left: float
-    bottom: float
-    right: float
-    top: float
-
-    def contains(self, x: float, y: float) -> bool:
-        return self.left <= x <= self.right and self.bottom <= y <= self.top
-
-
 def _unseen(alpha: int) -> bool:
     """True if paint of this alpha (of 255) cannot be seen."""
     return alpha < _MIN_ALPHA
@@ -108,7 +105,7 @@ class _Rgba:
         return _looks_white(self.r.value, self.g.value, self.b.value, self.a.value)
 
 
-def _page_box(page: pdfium.PdfPage) -> _Box:
+def _page_box(page: pdfium.PdfPage) -> Box:
     """The part of the page a viewer shows: PDFium's crop box within the media box, corners in order.
 
     The boxes as written may give any two opposite corners (`[595 842 0 0]`) or be empty (a missing media box is
@@ -116,9 +113,9 @@ def _page_box(page: pdfium.PdfPage) -> _Box:
     """
     rect = pdfium_c.FS_RECTF()
     if pdfium_c.FPDF_GetPageBoundingBox(page, rect):
-        return _Box(rect.left, rect.bottom, rect.right, rect.top)
+        return rect.left, rect.bottom, rect.right, rect.top
     left, bottom, right, top = page.get_cropbox()
-    return _Box(min(left, right), min(bottom, top), max(left, right), max(bottom, top))
+    return min(left, right), min(bottom, top), max(left, right), max(bottom, top)
 
 
 def _is_background(obj: int) -> bool:
@@ -132,12 +129,12 @@ def _is_background(obj: int) -> bool:
     return colour is None or not (_unseen(colour[3]) or _looks_white(*colour))
 
 
-def _backgrounds(page: pdfium.PdfPage) -> tuple[_Box, ...] | None:
+def _backgrounds(page: pdfium.PdfPage) -> tuple[Box, ...] | None:
     """Boxes of the page's backgrounds; None when there are too many to check against each character."""
-    boxes: list[_Box] = []
+    boxes: list[Box] = []
     for _, obj in page_objects(page):
         if _is_background(obj) and (box := bounds(obj)) is not None:
-            boxes.append(_Box(*box))
+            boxes.append(box)
             if len(boxes) > _MAX_BACKGROUNDS:
                 return None
     return tuple(boxes)
@@ -153,7 +150,7 @@ _SEGMENT = by_address("FPDFClipPath_GetPathSegment")
 _POINT = by_address("FPDFPathSegment_GetPoint")
 
 
-def _clip_boxes(obj: int) -> tuple[_Box, ...]:
+def _clip_boxes(obj: int) -> tuple[Box, ...]:
     """The box around each path of the clipping path of the object at `obj` (text shows only inside all).
 
     Most text objects have a clipping path (often the page itself): this runs for nearly every one.
@@ -162,7 +159,7 @@ def _clip_boxes(obj: int) -> tuple[_Box, ...]:
     if not clip:
         return ()
     x, y = ctypes.c_float(), ctypes.c_float()
-    boxes: list[_Box] = []
+    boxes: list[Box] = []
     for path in range(max(_COUNT_PATHS(clip), 0)):
         xs: list[float] = []
         ys: list[float] = []
@@ -172,23 +169,8 @@ def _clip_boxes(obj: int) -> tuple[_Box, ...]:
                 xs.append(x.value)
                 ys.append(y.value)
         if xs:
-            boxes.append(_Box(min(xs), min(ys), max(xs), max(ys)))
+            boxes.append((min(xs), min(ys), max(xs), max(ys)))
     return tuple(boxes)
-
-
-def _within_all(boxes: tuple[_Box, ...]) -> _Box | None:
-    """The box a point is in exactly when it is in every one of `boxes` (their overlap; None for no boxes).
-
-    Boxes that do not overlap give a box with its sides crossed, which holds no point.
-    """
-    if not boxes:
-        return None
-    return _Box(
-        max(box.left for box in boxes),
-        max(box.bottom for box in boxes),
-        min(box.right for box in boxes),
-        min(box.top for box in boxes),
-    )
 
 
 class _Style(NamedTuple):
@@ -200,7 +182,7 @@ class _Style(NamedTuple):
 
     invisible: bool
     white: bool = False
-    clip: _Box | None = None
+    clip: Box | None = None
     """Where the clipping path lets the text show (the overlap of its paths' boxes); None: no clipping path."""
     over: tuple[Cover, ...] = ()
     """The opaque shapes drawn over the object (`Covers.over`), read once for all its characters."""
@@ -218,7 +200,7 @@ class _Reader:
         self.page_box = _page_box(page)
         self._page = page
         # Backgrounds are read only when white text first shows up: most pages have none.
-        self._backgrounds: tuple[_Box, ...] | None = ()
+        self._backgrounds: tuple[Box, ...] | None = ()
         self._backgrounds_read = False
         self._styles: dict[int, _Style] = {}
         self._covers = Covers(page)
@@ -230,7 +212,7 @@ class _Reader:
         if not self._backgrounds_read:
             self._backgrounds, self._backgrounds_read = _backgrounds(self._page), True
         boxes = self._backgrounds
-        return boxes is None or any(box.contains(x, y) for box in boxes)
+        return boxes is None or any(contains(box, x, y) for box in boxes)
 
     def _style(self, key: int, index: int) -> _Style:
         """The style of the text object (at address `key`) that draws the character at `index`."""
@@ -249,7 +231,7 @@ class _Reader:
             return _INVISIBLE
         # White only if every colour that shows is white.
         white = (not fill_shows or fill.white()) and (not stroke_shows or stroke.white())
-        return _Style(False, white, _within_all(_clip_boxes(key)), self._covers.over(key))
+        return _Style(False, white, overlap_of(_clip_boxes(key)), self._covers.over(key))
 
     def hidden_indices(self) -> list[int]:
         """Indices of the page's characters a reader cannot see, in one pass.
@@ -261,7 +243,7 @@ class _Reader:
         textpage, address, styles, rect = self.textpage, self._address, self._styles, self.rect
         object_at = _TEXT_OBJECT
         loose_box, generated = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_IsGenerated
-        page = self.page_box
+        page_left, page_bottom, page_right, page_top = self.page_box
         hidden: list[int] = []
         for index in range(max(pdfium_c.FPDFText_CountChars(textpage), 0)):
             key = object_at(address, index)
@@ -277,8 +259,8 @@ class _Reader:
                 left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
                 x, y = (left + right) / 2, (bottom + top) / 2
                 if (
-                    page.left <= x <= page.right
-                    and page.bottom <= y <= page.top
+                    page_left <= x <= page_right
+                    and page_bottom <= y <= page_top
                     and not self._glyph_hidden(index, style, right - left, top - bottom, x, y)
                 ):
                     continue
@@ -298,7 +280,7 @@ class _Reader:
             chr(pdfium_c.FPDFText_GetUnicode(self.textpage, index))
         ):
             return True
-        if style.clip is not None and not style.clip.contains(x, y):
+        if style.clip is not None and not contains(style.clip, x, y):
             return True
         if style.white and not self._over_background(x, y):
             return True
@@ -310,7 +292,7 @@ class _Reader:
             return False
         return self._covers.hides(over, self._glyph_box(index))
 
-    def _glyph_box(self, index: int) -> tuple[float, float, float, float]:
+    def _glyph_box(self, index: int) -> Box:
         """The glyph's own box (left, bottom, right, top): its ink, not the font's line height around it."""
         left, right, bottom, top = self._glyph
         if not pdfium_c.FPDFText_GetCharBox(self.textpage, index, left, right, bottom, top):

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
 import pytest
-from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from claimflow.runtime.ingest import parse_document
+from tests.runtime._drawn_pdf import drawn_page
 from tests.runtime._turned_pdf import shown_turned
 
 _HEADER = "INVOICE Northwind Widgets Ltd NW-2024-0117"
 
 
 def _pdf(draw: Callable[[Canvas], None]) -> bytes:
-    buffer = io.BytesIO()
-    pdf = Canvas(buffer, pagesize=A4, invariant=1)
-    pdf.setFont("Helvetica", 12)
-    pdf.drawString(72, 800, _HEADER)
-    draw(pdf)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    def page(pdf: Canvas) -> None:
+        pdf.drawString(72, 800, _HEADER)
+        draw(pdf)
+
+    return drawn_page(page)
 
 
 def _painted_over(pdf: Canvas) -> None:

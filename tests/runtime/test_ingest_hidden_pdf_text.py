@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
 import pytest
-from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from claimflow.runtime.ingest import parse_document
 from tests.integration._hidden_docs import HIDDEN_LINES, PDF_HIDING, VISIBLE_TOTAL, invoice_pdf
+from tests.runtime._drawn_pdf import drawn_page
 
 
 @pytest.mark.parametrize("hiding", sorted(PDF_HIDING))
@@ -31,14 +30,11 @@ def test_hidden_lines_are_not_in_the_parsed_page(hiding: str) -> None:
 
 
 def _pdf(draw: Callable[[Canvas], None]) -> bytes:
-    buffer = io.BytesIO()
-    pdf = Canvas(buffer, pagesize=A4, invariant=1)
-    pdf.setFont("Helvetica", 12)
-    pdf.drawString(72, 800, "INVOICE Northwind Widgets Ltd NW-2024-0117")
-    draw(pdf)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    def page(pdf: Canvas) -> None:
+        pdf.drawString(72, 800, "INVOICE Northwind Widgets Ltd NW-2024-0117")
+        draw(pdf)
+
+    return drawn_page(page)
 
 
 def test_white_text_is_dropped_on_paper_and_kept_on_a_dark_banner() -> None:

@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import ctypes
-import io
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
 from claimflow.runtime.ingest._pdfium_address import address_of, by_address
+from tests.runtime._drawn_pdf import drawn_page
 
 
-def _page_pdf() -> bytes:
-    buffer = io.BytesIO()
-    pdf = Canvas(buffer, pagesize=A4, invariant=1)
-    pdf.setFont("Helvetica", 12)
+def _text_and_box(pdf: Canvas) -> None:
     pdf.drawString(72, 800, "Total 180.00 GBP")
     pdf.setFillColorRGB(0.9, 0.9, 0.9)
     pdf.rect(60, 700, 200, 30, fill=1, stroke=0)
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+
+
+def _page_pdf() -> bytes:
+    return drawn_page(_text_and_box)
 
 
 def test_objects_found_by_address_are_the_objects_pypdfium2_gives() -> None:
