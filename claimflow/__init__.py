@@ -16,9 +16,9 @@ Embedding the runtime (imported on first use)::
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from claimflow.runtime.lazy_exports import lazy_exports
 from claimflow.state.claims import ClassificationClaim, ExtractionClaim, FieldClaim, RowClaim
 from claimflow.state.errors import DeclarationError, InvalidDecisionError
 from claimflow.state.evidence import ClaimedEvidence, Evidence
@@ -79,13 +79,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'claimflow' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = [

@@ -17,13 +17,13 @@ Importing this package is cheap: the provider SDKs, Instructor, tenacity and aio
 
 from __future__ import annotations
 
-from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from claimflow.runtime.gateway.caps import OutputCaps
 from claimflow.runtime.gateway.config import GatewayConfig, ModelPrice, PriceTable, ProviderLimits, TransportPolicy
 from claimflow.runtime.gateway.errors import GatewaySetupError, UnknownModelError
+from claimflow.runtime.lazy_exports import lazy_exports
 
 if TYPE_CHECKING:
     from claimflow.nodes.ports import ModelGateway
@@ -100,13 +100,7 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _LAZY)
 
 
 __all__ = [
