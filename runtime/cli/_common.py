@@ -146,6 +146,21 @@ TypesOption = Annotated[
         "installed types and those in claimflow.toml / \\[tool.claimflow] are always found.",
     ),
 ]
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="rules (offline, default), openai:<model>, anthropic:<model>, replay:<dir> or replay:<dir>@<model>.",
+    ),
+]
+BaseUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url",
+        help="The model's server: OpenAI-compatible for openai:<model> (e.g. http://127.0.0.1:8000/v1), Anthropic's "
+        "Messages API for anthropic:<model> (else $CLAIMFLOW_OPENAI_BASE_URL or $CLAIMFLOW_ANTHROPIC_BASE_URL).",
+    ),
+]
 
 
 def _known_status(status: str | None) -> str | None:

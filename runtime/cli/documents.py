@@ -14,7 +14,9 @@ from rich.progress import Progress
 
 from claimflow.runtime.cli._common import (
     AsJson,
+    BaseUrlOption,
     DataDir,
+    ModelOption,
     TypesOption,
     app,
     emit,
@@ -51,16 +53,8 @@ def run(
     as_json: AsJson = False,
     data_dir: DataDir = None,
     types: TypesOption = None,
-    model: Annotated[
-        str | None,
-        typer.Option(
-            "--model",
-            help="rules (offline, default), openai:<model>, anthropic:<model>, replay:<dir> or replay:<dir>@<model>.",
-        ),
-    ] = None,
-    base_url: Annotated[
-        str | None, typer.Option("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1.")
-    ] = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
     second_opinion: Annotated[
         str | None, typer.Option("--second-opinion", help="A second model; both extract and code arbitrates.")
     ] = None,
@@ -289,7 +283,7 @@ def recover(
         str | None,
         typer.Option("--model", help="Continue the runs on this model (recorded); default: each run's own."),
     ] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Pick up runs a crashed or killed process left queued, running or resuming; live processes keep theirs.
 
@@ -339,7 +333,7 @@ def rerun(
     model: Annotated[
         str | None, typer.Option("--model", help="Run them on this model (recorded); default: each run's own.")
     ] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Run unfinished or failed runs' documents again under this workflow version; the old runs close as superseded.
 

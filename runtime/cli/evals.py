@@ -12,6 +12,7 @@ import typer
 
 from claimflow.runtime.cli._common import (
     AsJson,
+    BaseUrlOption,
     DataDir,
     TypesOption,
     app,
@@ -40,7 +41,6 @@ eval_app = typer.Typer()  # its help is `eval_group`'s docstring: what `claimflo
 app.add_typer(eval_app, name="eval")
 
 Model = Annotated[str | None, typer.Option("--model", help="rules (default), openai:<model>, anthropic:<model>.")]
-BaseUrl = Annotated[str | None, typer.Option("--base-url", help="The model's server (OpenAI-compatible or Anthropic).")]
 Concurrency = Annotated[int, typer.Option("--concurrency", min=1, help="Documents processed at once.")]
 LabelledDir = Annotated[Path, typer.Argument(help="Folder with manifest.jsonl and the documents it lists.")]
 
@@ -55,7 +55,7 @@ def eval_group(
     model: Annotated[
         str, typer.Option("--model", help="replay (the recorded claims), rules, openai:<model>, anthropic:<model>.")
     ] = "replay",
-    base_url: BaseUrl = None,
+    base_url: BaseUrlOption = None,
     goldens: Annotated[Path | None, typer.Option("--goldens", help="Folder of golden cases.")] = None,
     baseline: Annotated[
         Path | None,
@@ -190,7 +190,7 @@ def _run(
 def dataset(
     folder: LabelledDir,
     model: Model = None,
-    base_url: BaseUrl = None,
+    base_url: BaseUrlOption = None,
     concurrency: Concurrency = 1,
     data_dir: DataDir = None,
     as_json: AsJson = False,
@@ -347,7 +347,7 @@ def calibrate_command(
         float, typer.Option("--target-precision", min=0, max=1, help="Precision the lower bound must reach.")
     ],
     model: Model = None,
-    base_url: BaseUrl = None,
+    base_url: BaseUrlOption = None,
     out_file: Annotated[Path, typer.Option("--out", help="Policy file to write.")] = Path("policy.json"),
     confidence_level: Annotated[
         float, typer.Option("--confidence-level", min=0.5, max=0.9999, help="Level of the Wilson interval.")

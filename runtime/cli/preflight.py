@@ -7,7 +7,18 @@ from typing import Annotated
 import typer
 
 from claimflow.runtime.checks import run_checks
-from claimflow.runtime.cli._common import AsJson, DataDir, TypesOption, app, emit, err, fitted_table, out, shown
+from claimflow.runtime.cli._common import (
+    AsJson,
+    BaseUrlOption,
+    DataDir,
+    TypesOption,
+    app,
+    emit,
+    err,
+    fitted_table,
+    out,
+    shown,
+)
 from claimflow.runtime.settings import Settings
 
 _SHOWN = {"ok": "[green]ok[/green]", "warning": "[yellow]warning[/yellow]", "failed": "[red]failed[/red]"}
@@ -19,7 +30,7 @@ def check(
     data_dir: DataDir = None,
     types: TypesOption = None,
     model: Annotated[str | None, typer.Option("--model", help="The model to check (as `run --model`).")] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server (as `run`).")] = None,
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Check the settings, document types, storage, prompt versions, model backend, OCR and delivery.
 

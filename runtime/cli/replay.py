@@ -12,6 +12,7 @@ import typer
 
 from claimflow.runtime.cli._common import (
     AsJson,
+    BaseUrlOption,
     DataDir,
     TypesOption,
     app,
@@ -92,9 +93,7 @@ def replay(
     model: Annotated[
         str | None, typer.Option("--model", help="Model for changed steps (default: the run's own model).")
     ] = None,
-    base_url: Annotated[
-        str | None, typer.Option("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1.")
-    ] = None,
+    base_url: BaseUrlOption = None,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Runs replayed at once.")] = 1,
     as_json: AsJson = False,
     data_dir: DataDir = None,

@@ -13,6 +13,7 @@ from pydantic_core import ErrorDetails
 
 from claimflow.runtime.cli._common import (
     AsJson,
+    BaseUrlOption,
     DataDir,
     TypesOption,
     emit,
@@ -282,7 +283,7 @@ def review_decide(
     model: Annotated[
         str | None, typer.Option("--model", help="Model for the steps after review; default: the run's own.")
     ] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
+    base_url: BaseUrlOption = None,
     data_dir: DataDir = None,
     types: TypesOption = None,
 ) -> None:

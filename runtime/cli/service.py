@@ -12,7 +12,9 @@ import typer
 
 from claimflow.runtime.cli._common import (
     AsJson,
+    BaseUrlOption,
     DataDir,
+    ModelOption,
     TypesOption,
     app,
     emit,
@@ -41,14 +43,8 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
     data_dir: DataDir = None,
     types: TypesOption = None,
-    model: Annotated[
-        str | None,
-        typer.Option(
-            "--model",
-            help="rules (offline, default), openai:<model>, anthropic:<model>, replay:<dir> or replay:<dir>@<model>.",
-        ),
-    ] = None,
-    base_url: Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server URL.")] = None,
+    model: ModelOption = None,
+    base_url: BaseUrlOption = None,
 ) -> None:
     """Serve the REST API (OpenAPI at /docs): upload documents, follow runs, answer reviews."""
     import uvicorn
