@@ -258,7 +258,7 @@ class _Reader:
                 # Each field of the out-parameter read once: a ctypes field costs an attribute's lookup and a float.
                 left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
                 x, y = (left + right) / 2, (bottom + top) / 2
-                if (
+                if (  # the page's box `contains` the centre, written out: a call a character costs
                     page_left <= x <= page_right
                     and page_bottom <= y <= page_top
                     and not self._glyph_hidden(index, style, right - left, top - bottom, x, y)

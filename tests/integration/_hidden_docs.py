@@ -7,11 +7,11 @@ written at test time: PDFs through reportlab, HTML as text.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
-from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
+
+from tests.runtime._drawn_pdf import drawn_page
 
 HIDDEN_TOTAL = "Total: 0.03"
 HIDDEN_LINES = ("Subtotal 0.02 GBP", "VAT 20% 0.01 GBP", f"{HIDDEN_TOTAL} GBP")
@@ -91,20 +91,18 @@ PDF_HIDING: dict[str, Callable[[Canvas, float, float, str], None]] = {
 
 def invoice_pdf(hiding: str, number: str = "NW-2024-0117") -> bytes:
     """The invoice as a one-page PDF, with the hidden lines drawn in the given form."""
-    buffer = io.BytesIO()
-    pdf = Canvas(buffer, pagesize=A4, invariant=1)
-    pdf.setFont("Helvetica", 12)
-    y = 800.0
-    for line in INVOICE_LINES:
-        for drawn in HIDDEN_LINES if line is None else (line,):
-            if line is None:
-                PDF_HIDING[hiding](pdf, 72, y, drawn)
-            else:
-                pdf.drawString(72, y, drawn.format(number=number))
-            y -= 16
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+
+    def lines(pdf: Canvas) -> None:
+        y = 800.0
+        for line in INVOICE_LINES:
+            for drawn in HIDDEN_LINES if line is None else (line,):
+                if line is None:
+                    PDF_HIDING[hiding](pdf, 72, y, drawn)
+                else:
+                    pdf.drawString(72, y, drawn.format(number=number))
+                y -= 16
+
+    return drawn_page(lines)
 
 
 HTML_HIDING: dict[str, str] = {
