@@ -37,9 +37,10 @@ from claimflow.runtime.ingest._pdf_objects import (
     overlap_of,
     page_objects,
 )
+from claimflow.runtime.ingest._pdf_order import CharBoxes, SeenChars, reading_order
 from claimflow.runtime.ingest._pdfium_address import address_of, by_address
 
-__all__ = ["MIN_GLYPH_ASPECT", "MIN_GLYPH_POINTS", "MIN_OPACITY", "hidden_indices", "visible_text"]
+__all__ = ["MIN_GLYPH_ASPECT", "MIN_GLYPH_POINTS", "MIN_OPACITY", "page_chars", "seen_chars", "visible_text"]
 
 MIN_GLYPH_POINTS = 1.0
 """Glyphs whose box on the page (font size, text matrix and transforms applied) is smaller than this, in
@@ -233,8 +234,8 @@ class _Reader:
         white = (not fill_shows or fill.white()) and (not stroke_shows or stroke.white())
         return _Style(False, white, overlap_of(_clip_boxes(key)), self._covers.over(key))
 
-    def hidden_indices(self) -> list[int]:
-        """Indices of the page's characters a reader cannot see, in one pass.
+    def read(self) -> SeenChars:
+        """Which of the page's characters a reader cannot see, and each one's box, in one pass.
 
         Spaces and line breaks PDFium inserts for gaps between glyphs are layout, not content: they stay,
         whatever their (often empty) box says. The loop runs once a character, most of a text-layer PDF's parse:
@@ -244,8 +245,11 @@ class _Reader:
         object_at = _TEXT_OBJECT
         loose_box, generated = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_IsGenerated
         page_left, page_bottom, page_right, page_top = self.page_box
+        count = max(pdfium_c.FPDFText_CountChars(textpage), 0)
         hidden: list[int] = []
-        for index in range(max(pdfium_c.FPDFText_CountChars(textpage), 0)):
+        boxes = CharBoxes(count)
+        lefts, bottoms, rights, tops = boxes.lefts, boxes.bottoms, boxes.rights, boxes.tops
+        for index in range(count):
             key = object_at(address, index)
             if not key:
                 continue  # inserted between text objects: layout
@@ -263,10 +267,11 @@ class _Reader:
                     and page_bottom <= y <= page_top
                     and not self._glyph_hidden(index, style, right - left, top - bottom, x, y)
                 ):
+                    lefts[index], bottoms[index], rights[index], tops[index] = left, bottom, right, top
                     continue
             if generated(textpage, index) != 1:
                 hidden.append(index)
-        return hidden
+        return SeenChars(frozenset(hidden), boxes)
 
     def _glyph_hidden(self, index: int, style: _Style, width: float, height: float, x: float, y: float) -> bool:
         """True if the glyph at `index`, centred at (x, y), is too small, clipped, white on white or covered.
@@ -311,26 +316,40 @@ def _without_hidden(text: str) -> str:
     return "\n".join(lines)
 
 
-def hidden_indices(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> list[int]:
-    """Indices of the text page's characters a reader cannot see (the caller holds PDFium's lock)."""
-    return _Reader(page, textpage).hidden_indices()
+def seen_chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> SeenChars:
+    """Which of the text page's characters a reader cannot see, and their boxes (the caller holds PDFium's lock)."""
+    return _Reader(page, textpage).read()
 
 
-def visible_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> str:
-    """The page's text layer without the characters a reader cannot see (the caller holds PDFium's lock).
+def visible_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, rotation: int) -> str:
+    """The page's text layer without the characters a reader cannot see, its lines in reading order.
 
-    One pass over the characters; a text object's style is read at its first character. A page whose
-    every character is visible gives exactly the text layer as PDFium reads it.
+    One pass over the characters; a text object's style is read at its first character. The lines are PDFium's,
+    in its order unless `_pdf_order` moves a block (`rotation` is the turn the text page was read under, as
+    `upright_textpage` gives it). A page whose every character is visible and whose order stands gives exactly
+    the text layer as PDFium reads it. The caller holds PDFium's lock.
     """
     count = max(pdfium_c.FPDFText_CountChars(textpage), 0)
-    hidden = hidden_indices(page, textpage)
+    seen = seen_chars(page, textpage)
     text = str(textpage.get_text_range())
-    if not hidden:
+    chars = page_chars(textpage, text, count)
+    lines = reading_order(chars, seen, rotation)
+    if lines is None and not seen.hidden:
         return text
-    chars = list(text)
-    if len(chars) != count:
-        # Not one string character per PDFium character: read them one by one.
-        chars = [chr(pdfium_c.FPDFText_GetUnicode(textpage, index)) for index in range(count)]
-    for index in hidden:
-        chars[index] = _HIDDEN
-    return _without_hidden("".join(chars))
+    hidden = seen.hidden
+    spans = lines if lines is not None else [(0, count)]
+    if not hidden:
+        return "\n".join(chars[start:end] for start, end in spans)
+    return _without_hidden(
+        "\n".join("".join(_HIDDEN if index in hidden else chars[index] for index in range(*span)) for span in spans)
+    )
+
+
+def page_chars(textpage: pdfium.PdfTextPage, text: str, count: int) -> str:
+    """The text page's `count` characters, one per PDFium index.
+
+    That is `text`, its text as PDFium gives it, when it has as many; else they are read one by one.
+    """
+    if len(text) == count:
+        return text
+    return "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, index)) for index in range(count))

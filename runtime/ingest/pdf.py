@@ -6,6 +6,7 @@ import math
 import threading
 from collections import Counter
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -23,7 +24,7 @@ from claimflow.runtime.ingest.models import IngestLimits, ParsedPages
 from claimflow.runtime.ingest.ocr import PAGE_PSM, ocr_image
 from claimflow.runtime.ingest.pdfium_errors import unopened_reason
 
-__all__ = ["PDFIUM_LOCK", "parse_pdf", "render_for_ocr", "upright_textpage"]
+__all__ = ["PDFIUM_LOCK", "UprightText", "parse_pdf", "render_for_ocr", "upright_textpage"]
 
 # PDFium is not thread-safe: every call into it, here or in any other module, holds this lock. OCR runs outside it.
 PDFIUM_LOCK = threading.RLock()
@@ -102,7 +103,16 @@ def _upright_rotation(textpage: pdfium.PdfTextPage) -> int | None:
     return (360 - 90 * quarter) % 360
 
 
-def upright_textpage(page: pdfium.PdfPage) -> pdfium.PdfTextPage:
+class UprightText(NamedTuple):
+    """A page's text page, read with the page turned so its text stands upright, and that turn."""
+
+    textpage: pdfium.PdfTextPage
+    rotation: int
+    """The page rotation (/Rotate, clockwise degrees) the text page was laid out under: the text's up is the
+    top of the page shown so turned."""
+
+
+def upright_textpage(page: pdfium.PdfPage) -> UprightText:
     """The page's text page, its lines in the order they have with the page turned so its text stands upright.
 
     PDFium orders a page's text by where it stands on the page as shown (/Rotate applied), and orders well only
@@ -117,11 +127,12 @@ def upright_textpage(page: pdfium.PdfPage) -> pdfium.PdfTextPage:
     rotation = page.get_rotation()
     upright = _upright_rotation(textpage)
     if upright is None or upright == rotation:
-        return textpage
+        return UprightText(textpage, rotation)
     textpage.close()
     page.set_rotation(upright)
     try:
-        return page.get_textpage()  # PDFium lays the text out here, once: the rotation is not read again
+        # PDFium lays the text out here, once: the rotation is not read again
+        return UprightText(page.get_textpage(), upright)
     finally:
         page.set_rotation(rotation)
 
@@ -133,9 +144,9 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, limits: IngestLimits) -> _Pa
         except pdfium.PdfiumError as exc:
             raise CorruptDocumentError(f"Page {index + 1} of the PDF could not be read: {exc}") from exc
         try:
-            textpage = upright_textpage(page)
+            textpage, rotation = upright_textpage(page)
             try:
-                text = normalize_newlines(visible_text(page, textpage)).translate(_HYPHEN_MARKS)
+                text = normalize_newlines(visible_text(page, textpage, rotation)).translate(_HYPHEN_MARKS)
             finally:
                 textpage.close()
             if visible_chars(text) >= limits.min_chars_for_text_layer or _is_blank(page):

@@ -1,9 +1,10 @@
 r"""A PDF page's text layer as the ingest stored it, each character tied to PDFium's character it came from.
 
-`parse_pdf` builds a page's text from PDFium's text page in steps: characters a reader cannot see are
-dropped (and lines left empty by that), line ends are normalised (``\r\n``, ``\r`` and form feeds become
-``\n``), and PDFium's end-of-line hyphen marks become ``-``. The same steps run here over (character,
-index) pairs, so an evidence offset into the stored text leads to the index of its glyph, and the glyph's box.
+`parse_pdf` builds a page's text from PDFium's text page in steps: its lines are put in reading order
+(`_pdf_order`), characters a reader cannot see are dropped (and lines left empty by that), line ends are
+normalised (``\r\n``, ``\r`` and form feeds become ``\n``), and PDFium's end-of-line hyphen marks become
+``-``. The same steps run here over (character, index) pairs, so an evidence offset into the stored text leads
+to the index of its glyph, and the glyph's box.
 """
 
 from __future__ import annotations
@@ -11,21 +12,14 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from claimflow.runtime.ingest._pdf_visible import hidden_indices
+from claimflow.runtime.ingest._pdf_order import Span, reading_order
+from claimflow.runtime.ingest._pdf_visible import page_chars, seen_chars
 
 _Indexed = list[tuple[str, int]]
 
 _HYPHEN_MARKS = {"\ufffe": "-", "\x02": "-"}
 _NO_GLYPH = -1
 """The index of a character that stands for no glyph of its own."""
-
-
-def _chars(textpage: pdfium.PdfTextPage, count: int) -> list[str]:
-    text = str(textpage.get_text_range())
-    if len(text) == count:
-        return list(text)
-    # Not one string character per PDFium character: read them one by one, as the ingest does then.
-    return [chr(pdfium_c.FPDFText_GetUnicode(textpage, index)) for index in range(count)]
 
 
 def _crlf_to_lf(chars: _Indexed) -> _Indexed:
@@ -38,7 +32,7 @@ def _crlf_to_lf(chars: _Indexed) -> _Indexed:
     return out
 
 
-def _without_hidden(chars: _Indexed, hidden: set[int]) -> _Indexed:
+def _without_hidden(chars: _Indexed, hidden: frozenset[int]) -> _Indexed:
     """Drop hidden characters, and the lines that held nothing else (``_pdf_visible._without_hidden``)."""
     lines: list[_Indexed] = [[]]
     for char, index in _crlf_to_lf(chars):
@@ -77,15 +71,29 @@ def _normalised(chars: _Indexed) -> _Indexed:
     return out
 
 
-def indexed_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> tuple[str, list[int]]:
+def _in_order(chars: str, lines: list[Span] | None) -> _Indexed:
+    """The characters with their indices, the lines in reading order (`_pdf_order`) joined by line breaks."""
+    if lines is None:
+        return [(char, index) for index, char in enumerate(chars)]
+    out: _Indexed = []
+    for number, (start, end) in enumerate(lines):
+        if number:
+            out.append(("\n", _NO_GLYPH))
+        out.extend((chars[index], index) for index in range(start, end))
+    return out
+
+
+def indexed_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, rotation: int) -> tuple[str, list[int]]:
     """The page text `parse_pdf` stores for a text-layer page, and per character PDFium's index (-1: none).
 
-    The caller holds PDFium's lock.
+    `rotation` is the turn the text page was read under (`upright_textpage`). The caller holds PDFium's lock.
     """
     count = max(pdfium_c.FPDFText_CountChars(textpage), 0)
-    hidden = set(hidden_indices(page, textpage))
-    chars: _Indexed = [(char, index) for index, char in enumerate(_chars(textpage, count))]
-    if hidden:
-        chars = _without_hidden(chars, hidden)
-    chars = _normalised(chars)
-    return "".join(char for char, _ in chars), [index for _, index in chars]
+    seen = seen_chars(page, textpage)
+    chars = page_chars(textpage, str(textpage.get_text_range()), count)
+    lines = reading_order(chars, seen, rotation)
+    indexed = _in_order(chars, lines)
+    if seen.hidden or lines is not None:
+        indexed = _without_hidden(indexed, seen.hidden)
+    indexed = _normalised(indexed)
+    return "".join(char for char, _ in indexed), [index for _, index in indexed]

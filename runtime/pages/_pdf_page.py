@@ -104,10 +104,10 @@ def _read(pdf: pdfium.PdfDocument, number: int, stored_text: str, ocr_dpi: int) 
     """Page `number` of an open PDF (the caller holds the lock and maps PDFium's errors)."""
     page = pdf[number - 1]
     try:
-        textpage = upright_textpage(page)  # as parsing read it: the stored text's order
+        textpage, rotation = upright_textpage(page)  # as parsing read it: the stored text's order
         try:
             image = _render(page)
-            text, indices = indexed_text(page, textpage)
+            text, indices = indexed_text(page, textpage, rotation)
             glyphs = _glyphs(page, textpage, indices, image.size)
         finally:
             textpage.close()

@@ -56,9 +56,10 @@ def test_reading_a_turned_page_leaves_its_rotation_as_it_was() -> None:
     pdf = pdfium.PdfDocument(shown_turned(drawn_turned(_lines, 0), 90))
     page = pdf[0]
 
-    textpage = upright_textpage(page)
+    textpage, rotation = upright_textpage(page)
 
     assert page.get_rotation() == 90
+    assert rotation == 0  # its text is drawn upright on the page: read as drawn, not as shown
     assert page.get_size() == pytest.approx((A4[1], A4[0]))  # the size as shown, turned
     assert textpage.get_text_range().startswith("ACME Widgets Ltd")
     textpage.close()
