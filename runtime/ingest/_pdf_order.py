@@ -21,8 +21,6 @@ from array import array
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from claimflow.runtime.ingest._pdf_objects import Box
-
 __all__ = ["CharBoxes", "Extent", "SeenChars", "Span", "block_order", "line_spans", "reading_order"]
 
 Span = tuple[int, int]
@@ -58,14 +56,23 @@ class CharBoxes:
         self.rights = array("d", [-math.inf]) * count
         self.tops = array("d", [-math.inf]) * count
 
-    def around(self, start: int, end: int) -> Box | None:
-        """The box around the characters from `start` up to `end`, None if none of them has one."""
+    def extent(self, start: int, end: int, rotation: int) -> Extent | None:
+        """How far the characters from `start` up to `end` reach down and up the page, None if none has a box.
+
+        Up is as the page is shown turned `rotation` degrees clockwise (0, 90, 180 or 270): turned a quarter
+        clockwise, the page's left edge is the top of the page shown, and up is leftwards.
+        """
         if start >= end:
             return None
-        bottom = min(self.bottoms[start:end])
-        if bottom == math.inf:
+        if rotation in (90, 270):
+            low, high = min(self.lefts[start:end]), max(self.rights[start:end])
+        else:
+            low, high = min(self.bottoms[start:end]), max(self.tops[start:end])
+        if low == math.inf:
             return None
-        return min(self.lefts[start:end]), bottom, max(self.rights[start:end]), max(self.tops[start:end])
+        if rotation in (90, 180):
+            return -high, -low
+        return low, high
 
 
 class SeenChars(NamedTuple):
@@ -88,26 +95,12 @@ def line_spans(text: str) -> list[Span]:
     return spans
 
 
-def _upward(box: Box, rotation: int) -> Extent:
-    """A box in page space as its extent up the page shown turned `rotation` degrees clockwise."""
-    left, bottom, right, top = box
-    if rotation == 90:
-        return -right, -left  # the page's left edge is the top of the page shown
-    if rotation == 180:
-        return -top, -bottom
-    if rotation == 270:
-        return left, right
-    return bottom, top
-
-
 def _line_extent(span: Span, seen: SeenChars, rotation: int) -> Extent | None:
     """The extent of the line's characters a reader sees, None if it shows none (layout, hidden text).
 
-    The box around them is taken in page space and turned once: turning keeps each axis's order. The line's
-    spaces count: a space the page draws has its font's height, as the letters beside it do.
+    The line's spaces count: a space the page draws has its font's height, as the letters beside it do.
     """
-    box = seen.boxes.around(*span)
-    return None if box is None else _upward(box, rotation)
+    return seen.boxes.extent(*span, rotation)
 
 
 def _blocks(extents: Sequence[Extent | None]) -> list[list[int]]:

@@ -126,13 +126,16 @@ def _seen(boxes: dict[int, tuple[float, float, float, float]], count: int) -> Se
     return SeenChars(frozenset(), columns)
 
 
-def test_char_boxes_are_taken_around_the_characters_that_have_one() -> None:
+def test_char_boxes_reach_as_far_as_the_characters_that_have_one() -> None:
     seen = _seen({1: (10, 700, 15, 710), 2: (15, 698, 20, 712)}, 4)
 
-    assert seen.boxes.around(0, 4) == (10, 698, 20, 712)
-    assert seen.boxes.around(0, 1) is None
-    assert seen.boxes.around(3, 3) is None
-    assert seen.boxes.around(3, 4) is None
+    assert seen.boxes.extent(0, 4, 0) == (698, 712)
+    assert seen.boxes.extent(0, 4, 180) == (-712, -698)
+    assert seen.boxes.extent(0, 4, 90) == (-20, -10)
+    assert seen.boxes.extent(0, 4, 270) == (10, 20)
+    assert seen.boxes.extent(0, 1, 0) is None
+    assert seen.boxes.extent(3, 3, 0) is None
+    assert seen.boxes.extent(3, 4, 90) is None
 
 
 # The page "body\nhead": the header drawn last, standing above the body as the page is read, whatever its turn.
