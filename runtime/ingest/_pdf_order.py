@@ -9,9 +9,12 @@ rules backend, a reviewer searching it.
 
 The lines are taken in blocks: a block is a run of lines that follow each other down the page, a wide gap
 down starting the next. A block that stands wholly above the blocks read just before it moves in front of
-them, and no further. Nothing else moves: a second column (its top above the first column's foot) keeps its
-place, and so does a superscript drawn after its paragraph (it stands inside the block it belongs to, not
-above it). Lines are never cut or joined, so a page's text is PDFium's lines, some in another order.
+them, and no further; where it would then follow a block it stands beside (sharing some of its height, none
+of its width), it is a column beside that one, and it follows the rest of that column too. Nothing else moves:
+a second column keeps its place after the first, whether its top is above the first column's foot or the first
+column breaks off below the second's foot; so does a superscript
+drawn after its paragraph (it stands inside the block it belongs to, not above it). Lines are moved whole, each
+with its line break, never cut or joined: a page's text is PDFium's lines, some in another order.
 """
 
 from __future__ import annotations
@@ -21,13 +24,17 @@ from array import array
 from collections.abc import Sequence
 from typing import NamedTuple
 
-__all__ = ["CharBoxes", "Extent", "SeenChars", "Span", "block_order", "line_spans", "reading_order"]
+from claimflow.runtime.ingest._pdf_objects import Box
+
+__all__ = ["MAX_BLOCKS", "CharBoxes", "Span", "block_order", "line_spans", "reading_order"]
 
 Span = tuple[int, int]
 """A line as a range of PDFium's character indices, its line break left out: start, and one past the end."""
 
-Extent = tuple[float, float]
-"""How far a line reaches down and up the page as read (text upright): its bottom and top, in points."""
+MAX_BLOCKS = 1000
+"""A page of more blocks than this keeps PDFium's order: moving a block walks back over the blocks before it, so
+the work grows with the square of their number, and a page drawn line by line from the foot up would make
+thousands (a page of ordinary text has a few)."""
 
 _FAR_BELOW = 3.0
 """A line further below the line before it than this many line heights starts a block of its own: a gap that
@@ -56,32 +63,27 @@ class CharBoxes:
         self.rights = array("d", [-math.inf]) * count
         self.tops = array("d", [-math.inf]) * count
 
-    def extent(self, start: int, end: int, rotation: int) -> Extent | None:
-        """How far the characters from `start` up to `end` reach down and up the page, None if none has a box.
+    def box(self, start: int, end: int, rotation: int) -> Box | None:
+        """The box around the characters from `start` up to `end` as the page reads, None if none has one.
 
-        Up is as the page is shown turned `rotation` degrees clockwise (0, 90, 180 or 270): turned a quarter
-        clockwise, the page's left edge is the top of the page shown, and up is leftwards.
+        The box's left, bottom, right and top are as the page is shown turned `rotation` degrees clockwise (0, 90,
+        180 or 270, as PDFium gives a page's /Rotate): turned a quarter clockwise, the page's left edge is the top
+        of the page shown and its foot the left. Its numbers are page coordinates, negated where the turn runs
+        them the other way: they compare, they are not positions on the page.
         """
         if start >= end:
             return None
-        if rotation in (90, 270):
-            low, high = min(self.lefts[start:end]), max(self.rights[start:end])
-        else:
-            low, high = min(self.bottoms[start:end]), max(self.tops[start:end])
-        if low == math.inf:
+        left, bottom = min(self.lefts[start:end]), min(self.bottoms[start:end])
+        if left == math.inf:
             return None
-        if rotation in (90, 180):
-            return -high, -low
-        return low, high
-
-
-class SeenChars(NamedTuple):
-    """What the visibility pass (`_pdf_visible`) found of a page's characters, by PDFium's index."""
-
-    hidden: frozenset[int]
-    """The characters a reader cannot see."""
-    boxes: CharBoxes
-    """The boxes of those a reader sees."""
+        right, top = max(self.rights[start:end]), max(self.tops[start:end])
+        if rotation == 90:
+            return bottom, -right, top, -left
+        if rotation == 180:
+            return -right, -top, -left, -bottom
+        if rotation == 270:
+            return -top, left, -bottom, right
+        return left, bottom, right, top
 
 
 def line_spans(text: str) -> list[Span]:
@@ -95,80 +97,100 @@ def line_spans(text: str) -> list[Span]:
     return spans
 
 
-def _line_extent(span: Span, seen: SeenChars, rotation: int) -> Extent | None:
-    """The extent of the line's characters a reader sees, None if it shows none (layout, hidden text).
-
-    The line's spaces count: a space the page draws has its font's height, as the letters beside it do.
-    """
-    return seen.boxes.extent(*span, rotation)
-
-
-def _blocks(extents: Sequence[Extent | None]) -> list[list[int]]:
-    """The lines (as indices) in runs that follow each other down the page; a line with no extent joins its run.
+def _blocks(boxes: Sequence[Box | None]) -> list[list[int]]:
+    """The lines (as indices) in runs that follow each other down the page; a line with no box joins its run.
 
     A line starts a new run where its middle stands above the top of the last line that showed, or where it
     stands further below that line than `_FAR_BELOW` line heights.
     """
     blocks: list[list[int]] = []
-    last: Extent | None = None
-    for index, extent in enumerate(extents):
+    last: Box | None = None
+    for index, box in enumerate(boxes):
         starts = not blocks
-        if extent is not None and last is not None:
-            height = max(last[1] - last[0], extent[1] - extent[0])
-            starts = (extent[0] + extent[1]) / 2 > last[1] or extent[1] < last[0] - _FAR_BELOW * height
+        if box is not None and last is not None:
+            height = max(last[3] - last[1], box[3] - box[1])
+            starts = (box[1] + box[3]) / 2 > last[3] or box[3] < last[1] - _FAR_BELOW * height
         if starts:
             blocks.append([])
         blocks[-1].append(index)
-        if extent is not None:
-            last = extent
+        if box is not None:
+            last = box
     return blocks
 
 
 class _Block(NamedTuple):
     lines: list[int]
-    bottom: float
-    top: float
+    box: Box
+    """Around its lines' boxes."""
     overlap: float
-    """How far the block may reach into a block below it and still stand above it."""
+    """How far the block may reach into a block below it and still stand above it: a share of its lowest line."""
+
+    def stands_above(self, other: _Block) -> bool:
+        """Whether this block stands wholly above `other`, but for the overlap its lines' boxes may have."""
+        return self.box[1] >= other.box[3] - self.overlap
+
+    def shares_width(self, other: _Block) -> bool:
+        """Whether this block and `other` share some of the page's width."""
+        return self.box[0] < other.box[2] and other.box[0] < self.box[2]
+
+    def stands_beside(self, other: _Block) -> bool:
+        """Whether this block shares some of `other`'s height and none of its width: a column beside it."""
+        bottom, top = self.box[1], self.box[3]
+        shares_height = bottom < other.box[3] - self.overlap and other.box[1] < top - other.overlap
+        return shares_height and not self.shares_width(other)
 
 
-def _block(lines: list[int], extents: Sequence[Extent | None]) -> _Block | None:
-    """The block's reach up and down the page, None if none of its lines shows anything."""
-    shown = [extent for index in lines if (extent := extents[index]) is not None]
-    if not shown:
-        return None
-    lowest = min(shown)
-    return _Block(lines, lowest[0], max(top for _, top in shown), _TOUCHING * (lowest[1] - lowest[0]))
+def _block(lines: list[int], boxes: Sequence[Box | None]) -> _Block:
+    shown = [box for index in lines if (box := boxes[index]) is not None]
+    lowest = min(shown, key=lambda box: box[1])
+    around = (
+        min(box[0] for box in shown),
+        lowest[1],
+        max(box[2] for box in shown),
+        max(box[3] for box in shown),
+    )
+    return _Block(lines, around, _TOUCHING * (lowest[3] - lowest[1]))
 
 
-def block_order(extents: Sequence[Extent | None]) -> list[int]:
-    """The lines' indices in reading order, given each line's extent (None: it shows nothing) in PDFium's order.
+def block_order(boxes: Sequence[Box | None]) -> list[int]:
+    """The lines' indices in reading order, given each line's box as the page reads, in PDFium's order.
 
-    Each block in turn moves in front of the blocks placed just before it as long as it stands wholly above
-    each of them; a block that shows nothing stays where it is, and so holds back any block after it.
+    A line's box is None where it shows nothing. Each block in turn moves in front of the blocks placed just
+    before it as long as it `stands_above` each of them. Where it stops beside a block (`stands_beside`), it is
+    a column beside that one's, and goes back down past the blocks that share none of its width: the rest of
+    the other column. A page of more than `MAX_BLOCKS` blocks, or whose lines
+    show nothing, keeps PDFium's order.
     """
-    placed: list[tuple[list[int], _Block | None]] = []
-    for lines in _blocks(extents):
-        block = _block(lines, extents)
+    runs = _blocks(boxes)
+    if len(runs) > MAX_BLOCKS or all(box is None for box in boxes):
+        return list(range(len(boxes)))
+    placed: list[_Block] = []
+    for lines in runs:
+        block = _block(lines, boxes)
         at = len(placed)
-        if block is not None:
-            while at > 0 and (before := placed[at - 1][1]) is not None and block.bottom >= before.top - block.overlap:
-                at -= 1
-        placed.insert(at, (lines, block))
-    return [index for lines, _ in placed for index in lines]
+        while at > 0 and block.stands_above(placed[at - 1]):
+            at -= 1
+        if 0 < at < len(placed) and block.stands_beside(placed[at - 1]):
+            # A column beside the block it would follow: it goes after the rest of that column too (the blocks
+            # below it that share none of its width), so each column reads whole, and before what spans both.
+            while at < len(placed) and not block.shares_width(placed[at]):
+                at += 1
+        placed.insert(at, block)
+    return [index for block in placed for index in block.lines]
 
 
-def reading_order(text: str, seen: SeenChars, rotation: int) -> list[Span] | None:
-    """The page's lines in reading order, or None where that is PDFium's order (most pages).
+def reading_order(text: str, boxes: CharBoxes, rotation: int) -> list[Span] | None:
+    r"""The page's lines in reading order, or None where that is PDFium's order (most pages).
 
-    `text` is PDFium's text of the page, one character an index; `seen` what the visibility pass found of its
-    characters (the hidden ones are left out of the lines' extents); `rotation` the turn the text page was read
-    under (`upright_textpage`).
+    `text` is PDFium's text of the page, one character an index; `boxes` those of the characters a reader sees
+    (the visibility pass keeps none for the others, so they take no part); `rotation` the turn the text page was
+    read under (`upright_textpage`). A caller joins the lines with PDFium's line break, ``\r\n``: a line that
+    ends in a ``\r`` of its own keeps it, as it does in PDFium's text.
     """
     spans = line_spans(text)
     if len(spans) < 2:
         return None
-    order = block_order([_line_extent(span, seen, rotation) for span in spans])
+    order = block_order([boxes.box(*span, rotation) for span in spans])
     if all(earlier < later for earlier, later in zip(order, order[1:], strict=False)):
         return None
     return [spans[index] for index in order]

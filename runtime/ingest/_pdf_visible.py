@@ -37,10 +37,20 @@ from claimflow.runtime.ingest._pdf_objects import (
     overlap_of,
     page_objects,
 )
-from claimflow.runtime.ingest._pdf_order import CharBoxes, SeenChars, reading_order
+from claimflow.runtime.ingest._pdf_order import CharBoxes, reading_order
 from claimflow.runtime.ingest._pdfium_address import address_of, by_address
 
-__all__ = ["MIN_GLYPH_ASPECT", "MIN_GLYPH_POINTS", "MIN_OPACITY", "page_chars", "seen_chars", "visible_text"]
+__all__ = [
+    "HIDDEN_MARK",
+    "LINE_BREAK",
+    "MIN_GLYPH_ASPECT",
+    "MIN_GLYPH_POINTS",
+    "MIN_OPACITY",
+    "SeenChars",
+    "page_chars",
+    "seen_chars",
+    "visible_text",
+]
 
 MIN_GLYPH_POINTS = 1.0
 """Glyphs whose box on the page (font size, text matrix and transforms applied) is smaller than this, in
@@ -77,7 +87,21 @@ _STROKED_MODES = frozenset(
 _STROKE_ONLY_MODES = frozenset((pdfium_c.FPDF_TEXTRENDERMODE_STROKE, pdfium_c.FPDF_TEXTRENDERMODE_STROKE_CLIP))
 _BACKGROUND_KINDS = frozenset((pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_SHADING, pdfium_c.FPDF_PAGEOBJ_FORM))
 
-_HIDDEN = "\x00"
+
+class SeenChars(NamedTuple):
+    """What the visibility pass found of a page's characters, by PDFium's index."""
+
+    hidden: frozenset[int]
+    """The characters a reader cannot see."""
+    boxes: CharBoxes
+    """The boxes of the others: what `_pdf_order` orders the page's lines by."""
+
+
+LINE_BREAK = "\r\n"
+r"""What joins lines put in reading order: PDFium's own line break, so a line ending in a ``\r`` of its own keeps
+it as PDFium's order does (the two would otherwise make one break, and a blank line would go)."""
+
+HIDDEN_MARK = "\x00"
 """Stands in for a dropped character until its line is judged (PDF text never keeps a NUL)."""
 
 
@@ -309,9 +333,9 @@ def _without_hidden(text: str) -> str:
     """Drop hidden characters, and the lines that held nothing else."""
     lines = []
     for line in text.replace("\r\n", "\n").split("\n"):
-        if _HIDDEN not in line:
+        if HIDDEN_MARK not in line:
             lines.append(line)
-        elif shown := line.replace(_HIDDEN, "").rstrip():
+        elif shown := line.replace(HIDDEN_MARK, "").rstrip():
             lines.append(shown)
     return "\n".join(lines)
 
@@ -327,21 +351,23 @@ def visible_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, rotation: i
     One pass over the characters; a text object's style is read at its first character. The lines are PDFium's,
     in its order unless `_pdf_order` moves a block (`rotation` is the turn the text page was read under, as
     `upright_textpage` gives it). A page whose every character is visible and whose order stands gives exactly
-    the text layer as PDFium reads it. The caller holds PDFium's lock.
+    the text layer as PDFium reads it, a character for each of its indices (`page_chars`). The caller holds
+    PDFium's lock.
     """
     count = max(pdfium_c.FPDFText_CountChars(textpage), 0)
     seen = seen_chars(page, textpage)
-    text = str(textpage.get_text_range())
-    chars = page_chars(textpage, text, count)
-    lines = reading_order(chars, seen, rotation)
+    chars = page_chars(textpage, str(textpage.get_text_range()), count)
+    lines = reading_order(chars, seen.boxes, rotation)
     if lines is None and not seen.hidden:
-        return text
+        return chars
     hidden = seen.hidden
     spans = lines if lines is not None else [(0, count)]
     if not hidden:
-        return "\n".join(chars[start:end] for start, end in spans)
+        return LINE_BREAK.join(chars[start:end] for start, end in spans)
     return _without_hidden(
-        "\n".join("".join(_HIDDEN if index in hidden else chars[index] for index in range(*span)) for span in spans)
+        LINE_BREAK.join(
+            "".join(HIDDEN_MARK if index in hidden else chars[index] for index in range(*span)) for span in spans
+        )
     )
 
 

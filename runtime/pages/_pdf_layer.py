@@ -13,7 +13,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from claimflow.runtime.ingest._pdf_order import Span, reading_order
-from claimflow.runtime.ingest._pdf_visible import page_chars, seen_chars
+from claimflow.runtime.ingest._pdf_visible import HIDDEN_MARK, LINE_BREAK, page_chars, seen_chars
 
 _Indexed = list[tuple[str, int]]
 
@@ -33,9 +33,14 @@ def _crlf_to_lf(chars: _Indexed) -> _Indexed:
 
 
 def _without_hidden(chars: _Indexed, hidden: frozenset[int]) -> _Indexed:
-    """Drop hidden characters, and the lines that held nothing else (``_pdf_visible._without_hidden``)."""
+    r"""Drop hidden characters, and the lines that held nothing else (``_pdf_visible._without_hidden``).
+
+    As there, a hidden character is marked before line breaks are read, so a hidden ``\r`` makes no line break
+    with the ``\n`` after it; and a NUL of the page's own counts as hidden.
+    """
+    marked = [(HIDDEN_MARK if index in hidden else char, index) for char, index in chars]
     lines: list[_Indexed] = [[]]
-    for char, index in _crlf_to_lf(chars):
+    for char, index in _crlf_to_lf(marked):
         if char == "\n":
             lines.append([])
         else:
@@ -43,10 +48,10 @@ def _without_hidden(chars: _Indexed, hidden: frozenset[int]) -> _Indexed:
     out: _Indexed = []
     kept = 0
     for line in lines:
-        if not any(index in hidden for _, index in line):
+        if all(char != HIDDEN_MARK for char, _ in line):
             shown = line
         else:
-            shown = [(char, index) for char, index in line if index not in hidden]
+            shown = [(char, index) for char, index in line if char != HIDDEN_MARK]
             while shown and shown[-1][0].isspace():
                 shown.pop()
             if not shown:
@@ -72,13 +77,13 @@ def _normalised(chars: _Indexed) -> _Indexed:
 
 
 def _in_order(chars: str, lines: list[Span] | None) -> _Indexed:
-    """The characters with their indices, the lines in reading order (`_pdf_order`) joined by line breaks."""
+    """The characters with their indices, the lines in reading order (`_pdf_order`) joined by `LINE_BREAK`."""
     if lines is None:
         return [(char, index) for index, char in enumerate(chars)]
     out: _Indexed = []
     for number, (start, end) in enumerate(lines):
         if number:
-            out.append(("\n", _NO_GLYPH))
+            out.extend((char, _NO_GLYPH) for char in LINE_BREAK)
         out.extend((chars[index], index) for index in range(start, end))
     return out
 
@@ -91,9 +96,8 @@ def indexed_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, rotation: i
     count = max(pdfium_c.FPDFText_CountChars(textpage), 0)
     seen = seen_chars(page, textpage)
     chars = page_chars(textpage, str(textpage.get_text_range()), count)
-    lines = reading_order(chars, seen, rotation)
-    indexed = _in_order(chars, lines)
-    if seen.hidden or lines is not None:
+    indexed = _in_order(chars, reading_order(chars, seen.boxes, rotation))
+    if seen.hidden:
         indexed = _without_hidden(indexed, seen.hidden)
     indexed = _normalised(indexed)
     return "".join(char for char, _ in indexed), [index for _, index in indexed]

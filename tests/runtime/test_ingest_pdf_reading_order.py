@@ -77,6 +77,19 @@ def test_a_second_column_drawn_after_the_first_is_read_after_it() -> None:
     assert text.index(left[-1]) < text.index(right[0])
 
 
+def test_a_second_column_beside_a_first_one_with_a_gap_reads_after_all_of_the_first() -> None:
+    top = [f"Left column, line {number}" for number in range(1, 5)]
+    below = [f"Left column, after the figure, line {number}" for number in range(1, 5)]
+    right = [f"Right column, line {number}" for number in range(1, 4)]
+
+    def columns(pdf: Canvas) -> None:
+        for start, lines, x in ((760, top, 60), (560, below, 60), (760, right, 320)):
+            for number, line in enumerate(lines):
+                pdf.drawString(x, start - 16 * number, line)
+
+    assert _text(drawn_page(columns)) == [*top, *below, *right]
+
+
 def test_a_superscript_drawn_after_its_paragraph_is_not_moved_to_the_top() -> None:
     lines = [f"Line {number} of the agreement between the parties" for number in range(1, 9)]
 
@@ -127,3 +140,77 @@ def test_the_review_page_boxes_a_moved_line_at_its_own_glyphs(rotate: int) -> No
         assert max(box.bottom for box in header) < min(box.top for box in body)  # above the body, as it reads
     else:  # the page shown turned a quarter clockwise: its top is on the right
         assert min(box.left for box in header) > max(box.right for box in body)
+
+
+def _raw(*operators: str) -> bytes:
+    """A page of content stream operators as written, Helvetica as `/F1`."""
+
+    def draw(pdf: Canvas) -> None:
+        for operator in operators:
+            pdf._code.append(operator)
+
+    return drawn_page(draw)
+
+
+# Each page has its lines put in another order. The review page must read each as parsing stored it: the same
+# text, so each quote is boxed at its own glyphs rather than found again by OCR.
+_ORDERED_PAGES = {
+    # A line ending in a carriage return the clipping path hides: no line break of its own.
+    "hidden carriage return": _raw(
+        "q 0 0 94.5 842 re W n BT /F1 12 Tf 72 700 Td (abc \\015) Tj ET Q",
+        "BT /F1 12 Tf 72 680 Td (second line of the page) Tj ET",
+        "BT /F1 12 Tf 72 760 Td (HEADER) Tj ET",
+    ),
+    # A control character PDFium's text range leaves out and its characters keep.
+    "control character": _raw(
+        "BT /F1 12 Tf 72 700 Td (ab\\002cd) Tj ET",
+        "BT /F1 12 Tf 72 680 Td (second line of the page) Tj ET",
+        "BT /F1 12 Tf 72 760 Td (HEADER) Tj ET",
+    ),
+    # A line ending in a carriage return of its own: with PDFium's break after it, a blank line.
+    "carriage return": _raw(
+        "BT /F1 12 Tf 72 700 Td (abc\\015) Tj ET",
+        "BT /F1 12 Tf 72 680 Td (second line of the page) Tj ET",
+        "BT /F1 12 Tf 72 760 Td (HEADER) Tj ET",
+    ),
+    # A word no one sees on a line of the body.
+    "hidden word": _raw(
+        "BT /F1 12 Tf 72 700 Td (Total) Tj 3 Tr ( secret) Tj 0 Tr ( 50.00 GBP) Tj ET",
+        "BT /F1 12 Tf 72 680 Td (second line of the page) Tj ET",
+        "BT /F1 12 Tf 72 760 Td (HEADER) Tj ET",
+    ),
+}
+
+
+def test_the_review_page_reads_a_page_in_pdfiums_order_with_a_control_character_as_parsing_stored_it() -> None:
+    data = _raw("BT /F1 12 Tf 72 760 Td (ab\\002cd) Tj ET", "BT /F1 12 Tf 72 740 Td (second line of the page) Tj ET")
+    text = parse_document(data, "page.pdf").pages[0]
+
+    page = read_page(data, "application/pdf", 1, text)
+
+    assert page._layer_text == text and page._ocr is None
+
+
+@pytest.mark.parametrize("name", sorted(_ORDERED_PAGES))
+def test_the_review_page_reads_a_reordered_page_as_parsing_stored_it(name: str) -> None:
+    data = _ORDERED_PAGES[name]
+    text = parse_document(data, "page.pdf").pages[0]
+
+    page = read_page(data, "application/pdf", 1, text)
+
+    assert text.startswith("HEADER\n")
+    assert page._layer_text == text and page._ocr is None
+    at = text.index("second line")
+    assert page.boxes(at, at + len("second line"))
+
+
+def test_a_line_ending_in_a_carriage_return_keeps_its_blank_line_when_moved() -> None:
+    text = parse_document(_ORDERED_PAGES["carriage return"], "page.pdf").pages[0]
+
+    assert text.splitlines() == ["HEADER", "abc", "", "second line of the page"]
+
+
+def test_a_hidden_word_on_a_moved_page_is_left_out() -> None:
+    text = parse_document(_ORDERED_PAGES["hidden word"], "page.pdf").pages[0]
+
+    assert text.splitlines() == ["HEADER", "Total 50.00 GBP", "second line of the page"]
