@@ -141,6 +141,11 @@ class _Block(NamedTuple):
 
 
 def _block(lines: list[int], boxes: Sequence[Box | None]) -> _Block:
+    """The run of lines as a block.
+
+    A run always holds a line with a box: a run starts only at one, but for the first, which holds the page's
+    first (a page whose lines show nothing is never ordered).
+    """
     shown = [box for index in lines if (box := boxes[index]) is not None]
     lowest = min(shown, key=lambda box: box[1])
     around = (
@@ -158,8 +163,7 @@ def block_order(boxes: Sequence[Box | None]) -> list[int]:
     A line's box is None where it shows nothing. Each block in turn moves in front of the blocks placed just
     before it as long as it `stands_above` each of them. Where it stops beside a block (`stands_beside`), it is
     a column beside that one's, and goes back down past the blocks that share none of its width: the rest of
-    the other column. A page of more than `MAX_BLOCKS` blocks, or whose lines
-    show nothing, keeps PDFium's order.
+    the other column. A page of more than `MAX_BLOCKS` blocks, or whose lines show nothing, keeps PDFium's order.
     """
     runs = _blocks(boxes)
     if len(runs) > MAX_BLOCKS or all(box is None for box in boxes):
