@@ -37,7 +37,7 @@ from claimflow.runtime.ingest._pdf_objects import (
     overlap_of,
     page_objects,
 )
-from claimflow.runtime.ingest._pdf_order import CharBoxes, reading_order
+from claimflow.runtime.ingest._pdf_order import CharBoxes, Span, reading_order
 from claimflow.runtime.ingest._pdfium_address import address_of, by_address
 
 __all__ = [
@@ -46,9 +46,8 @@ __all__ = [
     "MIN_GLYPH_ASPECT",
     "MIN_GLYPH_POINTS",
     "MIN_OPACITY",
-    "SeenChars",
-    "page_chars",
-    "seen_chars",
+    "PageText",
+    "page_text",
     "visible_text",
 ]
 
@@ -88,13 +87,24 @@ _STROKE_ONLY_MODES = frozenset((pdfium_c.FPDF_TEXTRENDERMODE_STROKE, pdfium_c.FP
 _BACKGROUND_KINDS = frozenset((pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_SHADING, pdfium_c.FPDF_PAGEOBJ_FORM))
 
 
-class SeenChars(NamedTuple):
+class _Seen(NamedTuple):
     """What the visibility pass found of a page's characters, by PDFium's index."""
 
     hidden: frozenset[int]
     """The characters a reader cannot see."""
     boxes: CharBoxes
     """The boxes of the others: what `_pdf_order` orders the page's lines by."""
+
+
+class PageText(NamedTuple):
+    """A text page read for its visible text: what `visible_text` and the review page's text layer are made of."""
+
+    chars: str
+    """The text page's characters, one for each PDFium index."""
+    hidden: frozenset[int]
+    """The indices of the characters a reader cannot see."""
+    lines: list[Span] | None
+    """The lines in reading order (`_pdf_order`); None where that is PDFium's order."""
 
 
 LINE_BREAK = "\r\n"
@@ -258,7 +268,7 @@ class _Reader:
         white = (not fill_shows or fill.white()) and (not stroke_shows or stroke.white())
         return _Style(False, white, overlap_of(_clip_boxes(key)), self._covers.over(key))
 
-    def read(self) -> SeenChars:
+    def read(self) -> _Seen:
         """Which of the page's characters a reader cannot see, and each one's box, in one pass.
 
         Spaces and line breaks PDFium inserts for gaps between glyphs are layout, not content: they stay,
@@ -295,7 +305,7 @@ class _Reader:
                     continue
             if generated(textpage, index) != 1:
                 hidden.append(index)
-        return SeenChars(frozenset(hidden), boxes)
+        return _Seen(frozenset(hidden), boxes)
 
     def _glyph_hidden(self, index: int, style: _Style, width: float, height: float, x: float, y: float) -> bool:
         """True if the glyph at `index`, centred at (x, y), is too small, clipped, white on white or covered.
@@ -340,28 +350,29 @@ def _without_hidden(text: str) -> str:
     return "\n".join(lines)
 
 
-def seen_chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage) -> SeenChars:
-    """Which of the text page's characters a reader cannot see, and their boxes (the caller holds PDFium's lock)."""
-    return _Reader(page, textpage).read()
+def page_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, rotation: int) -> PageText:
+    """The page's characters, those a reader cannot see and its lines' reading order, in one pass.
+
+    `rotation` is the turn the text page was read under, as `upright_textpage` gives it. The caller holds
+    PDFium's lock.
+    """
+    seen = _Reader(page, textpage).read()
+    chars = _page_chars(textpage, str(textpage.get_text_range()))
+    return PageText(chars, seen.hidden, reading_order(chars, seen.boxes, rotation))
 
 
 def visible_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, rotation: int) -> str:
     """The page's text layer without the characters a reader cannot see, its lines in reading order.
 
-    One pass over the characters; a text object's style is read at its first character. The lines are PDFium's,
-    in its order unless `_pdf_order` moves a block (`rotation` is the turn the text page was read under, as
-    `upright_textpage` gives it). A page whose every character is visible and whose order stands gives exactly
-    the text layer as PDFium reads it, a character for each of its indices (`page_chars`). The caller holds
-    PDFium's lock.
+    One pass over the characters (`page_text`); a text object's style is read at its first character. The lines
+    are PDFium's, in its order unless `_pdf_order` moves a block. A page whose every character is visible and
+    whose order stands gives exactly the text layer as PDFium reads it, a character for each of its indices. The
+    caller holds PDFium's lock.
     """
-    count = max(pdfium_c.FPDFText_CountChars(textpage), 0)
-    seen = seen_chars(page, textpage)
-    chars = page_chars(textpage, str(textpage.get_text_range()), count)
-    lines = reading_order(chars, seen.boxes, rotation)
-    if lines is None and not seen.hidden:
+    chars, hidden, lines = page_text(page, textpage, rotation)
+    if lines is None and not hidden:
         return chars
-    hidden = seen.hidden
-    spans = lines if lines is not None else [(0, count)]
+    spans = lines if lines is not None else [(0, len(chars))]
     if not hidden:
         return LINE_BREAK.join(chars[start:end] for start, end in spans)
     return _without_hidden(
@@ -371,11 +382,12 @@ def visible_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, rotation: i
     )
 
 
-def page_chars(textpage: pdfium.PdfTextPage, text: str, count: int) -> str:
-    """The text page's `count` characters, one per PDFium index.
+def _page_chars(textpage: pdfium.PdfTextPage, text: str) -> str:
+    """The text page's characters, one per PDFium index.
 
     That is `text`, its text as PDFium gives it, when it has as many; else they are read one by one.
     """
+    count = max(pdfium_c.FPDFText_CountChars(textpage), 0)
     if len(text) == count:
         return text
     return "".join(chr(pdfium_c.FPDFText_GetUnicode(textpage, index)) for index in range(count))

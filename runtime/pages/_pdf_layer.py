@@ -10,10 +10,9 @@ to the index of its glyph, and the glyph's box.
 from __future__ import annotations
 
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_c
 
-from claimflow.runtime.ingest._pdf_order import Span, reading_order
-from claimflow.runtime.ingest._pdf_visible import HIDDEN_MARK, LINE_BREAK, page_chars, seen_chars
+from claimflow.runtime.ingest._pdf_order import Span
+from claimflow.runtime.ingest._pdf_visible import HIDDEN_MARK, LINE_BREAK, page_text
 
 _Indexed = list[tuple[str, int]]
 
@@ -93,11 +92,9 @@ def indexed_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, rotation: i
 
     `rotation` is the turn the text page was read under (`upright_textpage`). The caller holds PDFium's lock.
     """
-    count = max(pdfium_c.FPDFText_CountChars(textpage), 0)
-    seen = seen_chars(page, textpage)
-    chars = page_chars(textpage, str(textpage.get_text_range()), count)
-    indexed = _in_order(chars, reading_order(chars, seen.boxes, rotation))
-    if seen.hidden:
-        indexed = _without_hidden(indexed, seen.hidden)
+    chars, hidden, lines = page_text(page, textpage, rotation)
+    indexed = _in_order(chars, lines)
+    if hidden:
+        indexed = _without_hidden(indexed, hidden)
     indexed = _normalised(indexed)
     return "".join(char for char, _ in indexed), [index for _, index in indexed]
