@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -65,6 +66,12 @@ def completion(content: str, model: str) -> bytes:
 class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # every connection of a concurrent batch is accepted at once
     daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (a timed-out or cancelled call) is not the server's error; report anything else."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class FixedLatencyServer:

@@ -27,7 +27,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 from pydantic import BaseModel
@@ -37,6 +37,7 @@ from claimflow.runtime.backends import rules
 from claimflow.runtime.gateway.render import PAGE_SEPARATOR
 from claimflow.state.claims import ClassificationClaim
 from claimflow.state.schema import DocumentType, DocumentTypes
+from tests.fakes.quiet_http import QuietHTTPServer
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ class FakeModelServer:
         """Requests received and not yet answered."""
         self.max_in_flight = 0
         """The most requests that were ever being answered at once: how far the client's calls overlapped."""
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._httpd = QuietHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(target=self._serve, name="fake-model-server", daemon=True)
 

@@ -9,7 +9,9 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.fakes.quiet_http import QuietHTTPServer
 
 
 @dataclass(frozen=True)
@@ -107,7 +109,7 @@ def _handler(receiver: Receiver, lock: threading.Lock) -> type[BaseHTTPRequestHa
 def webhook_receiver(secret: str) -> Iterator[Receiver]:
     """A receiver listening on a free local port while the context lasts."""
     receiver = Receiver(secret)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(receiver, threading.Lock()))
+    server = QuietHTTPServer(("127.0.0.1", 0), _handler(receiver, threading.Lock()))
     receiver.url = f"http://127.0.0.1:{server.server_address[1]}/records"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
