@@ -25,6 +25,21 @@ _BILLED_TO = (
 """Who the invoice is billed to (not where goods are shipped: a delivery address may be someone else's)."""
 
 
+_PAID_BEFORE = (
+    "Paid", "Amount Paid", "Paid to Date", "Already Paid", "Prepaid", "Prepayment", "Prepayments",
+    "Advance Payment", "Advance Payments", "Down Payment", "Deposit", "Deposit Paid", "Less Deposit", "Payments",
+    "Payment Received", "Payments Received", "Credit Applied", "Credits Applied", "Less Credit",
+    "Bezahlt", "Gezahlt", "Bereits bezahlt", "Bereits gezahlt", "Anzahlung", "Anzahlungen", "Erhaltene Anzahlung",
+    "Erhaltene Anzahlungen", "Vorauszahlung", "Vorauszahlungen", "Abschlagszahlung", "Abschlagszahlungen",
+    "Geleistete Zahlungen", "Payé", "Montant payé", "Déjà payé", "Déjà réglé", "Acompte", "Acomptes",
+    "Acompte versé", "Pagado", "Importe pagado", "Ya pagado", "Pago a cuenta", "Anticipo", "Pagato",
+    "Importo pagato", "Già pagato", "Acconto", "Betaald", "Reeds betaald", "Aanbetaling", "Vooruitbetaling",
+    "Rounding", "Rounding Amount", "Rundung", "Rundungsbetrag", "Arrondi", "Redondeo", "Arrotondamento", "Afronding",
+)  # fmt: skip
+"""What an invoice prints when something was paid before it, or its total is rounded to be paid (EN 16931's BT-113
+and BT-114): its amount due is then not its total."""
+
+
 _KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "commercial_invoice": ("380", ("Invoice", "Tax Invoice", "Commercial Invoice", "Rechnung", "Handelsrechnung",
                                    "Facture", "Factura", "Fattura", "Factuur")),
@@ -426,6 +441,9 @@ INVOICE = DocumentType(
                 "Te betalen",
                 "Openstaand bedrag",
             ),  # fmt: skip
+            # Where nothing was paid before, what is due is the total, printed only as the total.
+            shares_labels_of=("total_amount",),
+            unless_printed=_PAID_BEFORE,
         ),
         Field(
             "buyer_name",

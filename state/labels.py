@@ -29,6 +29,7 @@ too (`4711` after `Invoice No.` is the invoice number, not an amount; `EUR` afte
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -260,6 +261,26 @@ def _alternatives(labels: Sequence[str]) -> tuple[re.Pattern[str] | None, list[i
         if dispatch:
             branches.append(("(?<!\\w)(?<!\\d-)" if starts_word else "") + "(?:" + "|".join(dispatch) + ")")
     return re.compile("|".join(branches), re.IGNORECASE), order
+
+
+@functools.lru_cache(maxsize=64)
+def _pattern_of(labels: tuple[str, ...]) -> re.Pattern[str] | None:
+    return _alternatives(labels)[0]
+
+
+def first_printed(pages: Sequence[str], labels: Sequence[str]) -> str | None:
+    """The first of `labels` a page prints (as a label is matched: whole words, any case), as printed; or None.
+
+    Where two start at the same place the longer is found (`Rounding Amount`, not `Rounding`).
+    """
+    pattern = _pattern_of(tuple(sorted(labels, key=lambda label: -len(fold_label(label)))))
+    if pattern is None:
+        return None
+    for page in pages:
+        found = pattern.search(page)
+        if found is not None:
+            return found.group(0)
+    return None
 
 
 class LabelIndex:

@@ -25,13 +25,14 @@ The check that decided is recorded with every verdict and shown by `claimflow ex
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Literal
 
 from claimflow.state.documents import SourceText
 from claimflow.state.evidence import Evidence
-from claimflow.state.labels import LabelHit, LabelIndex, excludes_part
+from claimflow.state.labels import LabelHit, LabelIndex, excludes_part, first_printed
 from claimflow.state.normalize import (
     Span,
     check_value,
@@ -84,7 +85,32 @@ class Proof:
     """Why a value its quote proves is still in doubt (`AsWritten.doubt`): a reviewer settles which it is."""
 
 
-def _verdict(spec: Field, normalized: str, hit: LabelHit | None) -> Proof:
+@dataclass(frozen=True)
+class Sharing:
+    """Whose labels prove a field in one document besides its own: `shares_labels_of`, unless the page says not."""
+
+    fields: tuple[str, ...]
+    stopped_by: str | None = None
+    """The `unless_printed` label the document prints, which keeps the shared labels from proving the field."""
+
+
+def sharing(spec: Field, source: SourceText) -> Sharing:
+    """The fields whose labels prove `spec` in `source`: none where it prints one of the field's `unless_printed`."""
+    if not spec.shares_labels_of:
+        return Sharing(())
+    stopped_by = first_printed(source.pages, spec.unless_printed) if spec.unless_printed else None
+    return Sharing((), stopped_by) if stopped_by is not None else Sharing(tuple(spec.shares_labels_of))
+
+
+def _not_shared_here(spec: Field, others: Sequence[str], shares: Sharing) -> str:
+    """Why a label `spec` would share does not prove it in this document, if that is why it is refused."""
+    if shares.stopped_by is None or not any(name in spec.shares_labels_of for name in others):
+        return ""
+    return (f"; {spec.name} shares that label only in a document that prints none of its unless_printed labels,"
+            f" and this one prints {shares.stopped_by!r}")  # fmt: skip
+
+
+def _verdict(spec: Field, normalized: str, hit: LabelHit | None, shares: Sharing) -> Proof:
     if hit is None:
         return Proof(True, "no_label", f"{spec.kind} {normalized!r} is written in the quote; no label contradicts it",
                      normalized)  # fmt: skip
@@ -97,7 +123,7 @@ def _verdict(spec: Field, normalized: str, hit: LabelHit | None) -> Proof:
     if hit.owned_by(spec.name, counter=False):
         return Proof(True, "own_label", f"{spec.kind} {normalized!r} is written under {hit.text!r}, a label of "
                      f"{spec.name}", normalized, hit.text)  # fmt: skip
-    shared = sorted({owner.field for owner in hit.owners if owner.field in spec.shares_labels_of and not owner.counter})
+    shared = sorted({owner.field for owner in hit.owners if owner.field in shares.fields and not owner.counter})
     if shared:
         return Proof(True, "own_label", f"{spec.kind} {normalized!r} is written under {hit.text!r}, a label of "
                      f"{shared[0]} that {spec.name} shares", normalized, hit.text)  # fmt: skip
@@ -107,7 +133,8 @@ def _verdict(spec: Field, normalized: str, hit: LabelHit | None) -> Proof:
     others = sorted({owner.field for owner in hit.owners if not owner.counter and not owner.other})
     if others:
         return Proof(False, "wrong_label", f"{normalized!r} stands under {hit.text!r}, the label of "
-                     f"{', '.join(others)}, not of {spec.name}", normalized, hit.text)  # fmt: skip
+                     f"{', '.join(others)}, not of {spec.name}{_not_shared_here(spec, others, shares)}", normalized,
+                     hit.text)  # fmt: skip
     if any(owner.other for owner in hit.owners):
         return Proof(False, "wrong_label", f"{normalized!r} stands under {hit.text!r}, the label of "
                      f"{_ANOTHER_VALUE}, not of {spec.name}", normalized, hit.text)  # fmt: skip
@@ -206,8 +233,10 @@ def _own_label_names_another(spec: Field, normalized: str, labels: LabelIndex, p
                  f"that is {other!r}", normalized, hit.text)  # fmt: skip
 
 
-def _judge_one(spec: Field, normalized: str, labels: LabelIndex, page: str, start: int, end: int) -> Proof:
-    verdict = _verdict(spec, normalized, labels.governing(page, start, spec.kind, end))
+def _judge_one(
+    spec: Field, normalized: str, labels: LabelIndex, page: str, start: int, end: int, shares: Sharing
+) -> Proof:
+    verdict = _verdict(spec, normalized, labels.governing(page, start, spec.kind, end), shares)
     if verdict.check != "no_label":
         return verdict
     return (
@@ -224,9 +253,11 @@ def _as_money(spec: Field, normalized: str, quote: str) -> str | None:
     return f"{normalized!r} is written as an amount in quote {quote!r}, not as a number"
 
 
-def judge_spans(spec: Field, normalized: str, labels: LabelIndex, page: str, spans: list[Span]) -> Proof:
-    """The best verdict over every place the value is written (page offsets of each token)."""
-    verdicts = [_judge_one(spec, normalized, labels, page, start, end) for start, end in spans]
+def judge_spans(
+    spec: Field, normalized: str, labels: LabelIndex, page: str, spans: list[Span], shares: Sharing
+) -> Proof:
+    """The best verdict over every place the value is written (page offsets of each token); `shares`: `sharing`."""
+    verdicts = [_judge_one(spec, normalized, labels, page, start, end, shares) for start, end in spans]
     accepted = sorted((v for v in verdicts if v.ok), key=lambda v: _PREFERENCE.get(v.check, 9))
     return accepted[0] if accepted else verdicts[0]
 
@@ -265,7 +296,7 @@ def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, s
             return Proof(False, "value_not_in_quote", f"{checked.normalized!r} is only part of the name {name!r}",
                          checked.normalized)  # fmt: skip
         spans = whole
-    verdict = judge_spans(spec, checked.normalized, doc_type.labels, page, spans)
+    verdict = judge_spans(spec, checked.normalized, doc_type.labels, page, spans, sharing(spec, source))
     return replace(verdict, doubt=doubt) if verdict.ok and doubt else verdict
 
 
@@ -284,11 +315,12 @@ def _prove_yearless(
     spans = {form: [(evidence.start + start, evidence.start + end) for start, end, f in found if f == form]
              for form in ("named", "dotted", "slashed")}  # fmt: skip
     worded = spans["named"] + spans["dotted"]
-    verdict = judge_spans(spec, normalized, doc_type.labels, page, worded) if worded else None
+    shares = sharing(spec, source)
+    verdict = judge_spans(spec, normalized, doc_type.labels, page, worded, shares) if worded else None
     if verdict is not None and verdict.ok:
         return verdict
     if spans["slashed"]:
-        slashed = judge_spans(spec, normalized, doc_type.labels, page, spans["slashed"])
+        slashed = judge_spans(spec, normalized, doc_type.labels, page, spans["slashed"], shares)
         if slashed.check == "own_label" or (verdict is None and not slashed.ok):
             return slashed
         if verdict is None:
@@ -401,12 +433,13 @@ def _name_around(page: str, start: int, end: int) -> str:
 
 def find_proving_evidence(doc_type: DocumentType, spec: Field, normalized: str, source: SourceText) -> Evidence | None:
     """The first place in the source that writes `normalized` and proves `spec` (for values without a quote)."""
+    shares = sharing(spec, source)
     for number, page in enumerate(source.pages, start=1):
         for start, end in value_spans(spec.kind, normalized, page, spec.choices, marks=doc_type.credit_marks):
             if spec.kind == "text" and cuts_a_name(page, start, end):
                 continue
             if spec.kind == "amount" and _not_money(page, start, end) is not None:
                 continue
-            if judge_spans(spec, normalized, doc_type.labels, page, [(start, end)]).ok:
+            if judge_spans(spec, normalized, doc_type.labels, page, [(start, end)], shares).ok:
                 return Evidence(page=number, start=start, end=end, quote=page[start:end])
     return None

@@ -176,6 +176,9 @@ class Field:
         shares_labels_of: Fields of the same kind whose labels prove this field too: an invoice's total printed
             only as `Amount Due` is its total when nothing was paid before (`total_amount` shares the labels of
             `amount_due`). Their labels stay theirs; a value under one proves either field.
+        unless_printed: Labels that, printed anywhere in the document, stop `shares_labels_of` from proving this
+            field: an invoice's amount due is its total only when nothing was paid before, so a document that
+            prints `Prepaid` or `Anzahlung` owes something else, and its total no longer proves the amount due.
     """
 
     name: str
@@ -189,6 +192,7 @@ class Field:
     columns: Sequence[Column] = ()
     auto_accept: float | None = None
     shares_labels_of: Sequence[str] = ()
+    unless_printed: Sequence[str] = ()
     choices: Choices = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -207,6 +211,12 @@ class Field:
         object.__setattr__(self, "choices", _choices(what, self.kind, self.values))
         shared = _strings(f"{what} shares_labels_of", self.shares_labels_of)
         object.__setattr__(self, "shares_labels_of", tuple(check_name("field", name) for name in shared))
+        object.__setattr__(self, "unless_printed", _labels(f"{what} unless_printed", self.unless_printed))
+        if self.unless_printed and not self.shares_labels_of:
+            raise DeclarationError(
+                f"{what}: unless_printed says when shared labels stop proving the field; it shares none"
+                " (declare shares_labels_of=(...) too, or drop unless_printed)"
+            )
         self._check_columns(what)
         bar = self.auto_accept
         if bar is not None and (isinstance(bar, bool) or not isinstance(bar, int | float) or not 0.0 <= bar <= 1.0):
@@ -261,4 +271,6 @@ class Field:
         }  # fmt: skip
         if self.shares_labels_of:  # a declaration without it describes itself as it always did
             described["shares_labels_of"] = list(self.shares_labels_of)
+        if self.unless_printed:
+            described["unless_printed"] = list(self.unless_printed)
         return described

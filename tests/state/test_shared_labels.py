@@ -1,4 +1,5 @@
-"""A field may share the labels of another of its kind: an invoice's total printed only as what is due."""
+"""A field may share the labels of another of its kind: an invoice's total printed only as what is due, and what is
+due printed only as the total where nothing was paid before."""
 
 from __future__ import annotations
 
@@ -24,10 +25,68 @@ def test_a_value_under_a_shared_label_proves_the_field_that_shares_it() -> None:
     assert prove_page(INVOICE, "amount_due", "1350.00", "Total Due USD 1,350.00").check == "own_label"
 
 
-def test_sharing_goes_one_way() -> None:
-    # `amount_due` does not share the total's labels: what a bill totals is not always what is left to pay.
-    proof = prove_page(INVOICE, "amount_due", "1350.00", "Grand Total USD 1,350.00")
+def test_the_amount_due_is_the_total_where_the_invoice_prints_no_payment_made_before() -> None:
+    page = "INVOICE\nInvoice No: 7\nNet 1,000.00\nVAT 350.00\nGrand Total USD 1,350.00\nPayable within 30 days"
+    proof = prove_page(INVOICE, "amount_due", "1350.00", page)
+    assert (proof.ok, proof.check, proof.label) == (True, "own_label", "Grand Total")
+    assert proof.reason == (
+        "amount '1350.00' is written under 'Grand Total', a label of total_amount that amount_due shares"
+    )
+
+
+@pytest.mark.parametrize(
+    ("printed", "line"),
+    [
+        ("Prepaid", "Prepaid USD 350.00"),
+        ("Erhaltene ANZAHLUNG", "Erhaltene ANZAHLUNG 350,00"),  # any case; the longest label printed
+        ("Acompte versé", "Acompte versé 350,00"),
+        ("Rounding Amount", "Rounding Amount USD 0.01"),
+        ("PAID", "PAID"),  # a stamp: nothing is due at all
+        ("Anzahlung", "Abzgl. Anzahlung vom 03.05. 350,00"),
+    ],
+)
+def test_a_payment_made_before_stops_the_total_proving_the_amount_due(printed: str, line: str) -> None:
+    page = f"INVOICE\nGrand Total USD 1,350.00\n{line}\nThank you"
+    proof = prove_page(INVOICE, "amount_due", "1350.00", page)
     assert (proof.ok, proof.check) == (False, "wrong_label")
+    assert proof.reason == (
+        "'1350.00' stands under 'Grand Total', the label of total_amount, not of amount_due; amount_due shares that"
+        f" label only in a document that prints none of its unless_printed labels, and this one prints {printed!r}"
+    )
+
+
+def test_a_payment_made_before_leaves_the_amount_dues_own_label_and_the_totals_sharing_alone() -> None:
+    page = "INVOICE\nTotal USD 1,350.00\nDeposit Paid USD 350.00\nBalance Due USD 1,000.00"
+    assert prove_page(INVOICE, "amount_due", "1000.00", page).check == "own_label"
+    # The total shares the amount due's labels with no condition: a bill printing only `Balance Due` totals it.
+    shared = prove_page(INVOICE, "total_amount", "1350.00", "Deposit Paid 0.00\nBalance Due USD 1,350.00")
+    assert (shared.ok, shared.check) == (True, "own_label")
+
+
+def test_a_word_inside_another_is_not_printed() -> None:
+    # `Paid` in `Unpaid`, `Prepaid` in `Prepaidcard`: labels are matched as whole words.
+    page = "INVOICE\nStatus: Unpaid\nGrand Total USD 1,350.00"
+    assert prove_page(INVOICE, "amount_due", "1350.00", page).ok
+
+
+def test_unless_printed_needs_shared_labels_and_is_described_when_declared() -> None:
+    with pytest.raises(DeclarationError, match="unless_printed says when shared labels stop proving the field"):
+        Field("due", "amount", labels=("Amount Due",), unless_printed=("Prepaid",))
+    with pytest.raises(DeclarationError, match="unless_printed must be a list of strings"):
+        Field("due", "amount", shares_labels_of=("total",), unless_printed="Prepaid")
+    with pytest.raises(DeclarationError, match="unless_printed: '...' has no words"):
+        Field("due", "amount", shares_labels_of=("total",), unless_printed=("...",))
+    bill = _type(
+        Field("total", "amount", labels=("Total",)),
+        Field("due", "amount", labels=("Amount Due",), shares_labels_of=("total",), unless_printed=("Prepaid",)),
+    )
+    fields = bill.describe()["fields"]
+    assert isinstance(fields, list)
+    described = {field["name"]: field for field in fields}
+    assert described["due"]["unless_printed"] == ["Prepaid"]
+    assert "unless_printed" not in described["total"]
+    assert prove_page(bill, "due", "12.00", "Total 12.00").ok
+    assert not prove_page(bill, "due", "12.00", "Total 12.00\nprepaid 2.00").ok
 
 
 def test_without_sharing_another_fields_label_still_refuses() -> None:

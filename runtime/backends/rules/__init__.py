@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from claimflow.runtime.backends.rules._buyer import invoice_buyer
-from claimflow.runtime.backends.rules._claims import Finding, to_claims
+from claimflow.runtime.backends.rules._claims import Finding, shared_claims, to_claims
 from claimflow.runtime.backends.rules._classify import detect
 from claimflow.runtime.backends.rules._contract import effective_date, jurisdiction, parties, term
 from claimflow.runtime.backends.rules._generic import generic_detect, generic_extract, generic_findings
@@ -125,6 +125,7 @@ def extract_invoice(pages: Sequence[str], doc_type: DocumentType) -> ExtractionC
         *generic_findings(doc_type, pages, lines, READ_BY_LABEL if masked else READ_BY_LABEL | {"iban"}),
     ]
     fields = to_claims(doc_type, pages, [f for f in found if f is not None])
+    fields += shared_claims(doc_type, pages, fields)
     # The rows are checked against the net amount as claimed, so they are read after the fields.
     net = next((claim.value for claim in fields if claim.field == "net_amount"), None)
     return ExtractionClaim(fields=fields, rows=invoice_line_items(doc_type, pages, net))

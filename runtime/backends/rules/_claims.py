@@ -50,3 +50,30 @@ def best(findings: Iterable[Finding]) -> Finding | None:
     """The most confident finding; the earliest one wins a tie."""
     ranked = sorted(enumerate(findings), key=lambda item: (-item[1].confidence, item[0]))
     return ranked[0][1] if ranked else None
+
+
+SHARED_DOUBT = 0.05
+"""How much less sure a value is for a field that only shares the label it was read under (`shares_labels_of`)."""
+
+
+def shared_claims(doc_type: DocumentType, pages: Sequence[str], claims: Sequence[FieldClaim]) -> list[FieldClaim]:
+    """Claims for the fields nothing was read for, from the field whose labels they share, where apply accepts them.
+
+    An invoice that prints only its total owes that total: the built-in invoice's `amount_due` shares the labels of
+    `total_amount` unless the document prints a payment made before it (`unless_printed`), and a model reading the
+    page would claim the total for both. The claim quotes the same line, a little less surely, and is kept only
+    when apply's evidence check accepts it, the document's `unless_printed` labels included.
+    """
+    source = SourceText(pages=tuple(pages))
+    claimed = {claim.field for claim in claims}
+    shared: list[FieldClaim] = []
+    for spec in doc_type.value_fields:
+        donors = [claim for claim in claims if claim.field in spec.shares_labels_of]
+        if spec.name in claimed or spec.multiple or not donors:
+            continue
+        donor = max(donors, key=lambda claim: claim.confidence)  # the first of equals
+        confidence = round(max(donor.confidence - SHARED_DOUBT, 0.0), 2)
+        claim = FieldClaim(field=spec.name, value=donor.value, confidence=confidence, evidence=donor.evidence)
+        if check_field_claim(doc_type, claim, source, step="rules", claim_id="rules").accepted:
+            shared.append(claim)
+    return shared

@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from claimflow.runtime.backends.rules._claims import Finding, to_claims
+from claimflow.runtime.backends.rules._claims import Finding, shared_claims, to_claims
 from claimflow.runtime.backends.rules._generic_detect import find_title, label_hits
 from claimflow.runtime.backends.rules._generic_fields import MAX_QUOTE, Read, field_reads
 from claimflow.runtime.backends.rules._generic_tables import table_rows
@@ -102,7 +102,9 @@ def generic_extract(pages: Sequence[str], doc_type: DocumentType) -> ExtractionC
     reads = _strongest_first(field_reads(doc_type, pages, lines, writing))
     fields = to_claims(doc_type, pages, [Finding(r.field, r.value, r.confidence, r.quote) for r in reads])
     fields += to_claims(doc_type, pages, _currency_beside(doc_type, pages, reads, fields))
-    return ExtractionClaim(fields=_settle(doc_type, fields), rows=table_rows(doc_type, pages, lines, writing))
+    fields = _settle(doc_type, fields)
+    fields += shared_claims(doc_type, pages, fields)
+    return ExtractionClaim(fields=fields, rows=table_rows(doc_type, pages, lines, writing))
 
 
 def generic_findings(

@@ -22,7 +22,7 @@ def confidence(claim: ExtractionClaim, name: str) -> float:
             {
                 "vendor_name": "Northwind Widgets Ltd", "invoice_number": "NW-2024-0117",
                 "issue_date": "2024-03-05", "due_date": "2024-04-04", "currency": "GBP",
-                "net_amount": "150.00", "tax_amount": "30.00", "total_amount": "180.00",
+                "net_amount": "150.00", "tax_amount": "30.00", "total_amount": "180.00", "amount_due": "180.00",
                 "buyer_name": "Fabrikam Retail", "vendor_tax_id": "GB999888877",
                 "invoice_type": "commercial_invoice", "invoice_type_code": "380",
             },
@@ -32,7 +32,7 @@ def confidence(claim: ExtractionClaim, name: str) -> float:
             {
                 "vendor_name": "Bergmann Werkzeuge GmbH", "invoice_number": "RE-88/2023",
                 "issue_date": "2023-11-14", "due_date": "2023-11-28", "currency": "EUR",
-                "net_amount": "1108.70", "tax_amount": "210.65", "total_amount": "1319.35",
+                "net_amount": "1108.70", "tax_amount": "210.65", "total_amount": "1319.35", "amount_due": "1319.35",
                 "buyer_name": "Fischer & Söhne KG", "vendor_tax_id": "DE999888777",
                 "invoice_type": "commercial_invoice", "invoice_type_code": "380",
             },
@@ -42,7 +42,7 @@ def confidence(claim: ExtractionClaim, name: str) -> float:
             {
                 "vendor_name": "Atelier Dupont SARL", "invoice_number": "F-2022-0456",
                 "issue_date": "2022-02-15", "due_date": "2022-03-17", "currency": "EUR",
-                "net_amount": "400.00", "tax_amount": "80.00", "total_amount": "480.00",
+                "net_amount": "400.00", "tax_amount": "80.00", "total_amount": "480.00", "amount_due": "480.00",
                 "buyer_name": "Maison Martin",
                 "invoice_type": "commercial_invoice", "invoice_type_code": "380",
             },
