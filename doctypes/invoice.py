@@ -26,18 +26,27 @@ _BILLED_TO = (
 
 
 _PAID_BEFORE = (
-    "Paid", "Amount Paid", "Paid to Date", "Already Paid", "Prepaid", "Prepayment", "Prepayments",
-    "Advance Payment", "Advance Payments", "Down Payment", "Deposit", "Deposit Paid", "Less Deposit", "Payments",
-    "Payment Received", "Payments Received", "Credit Applied", "Credits Applied", "Less Credit",
-    "Bezahlt", "Gezahlt", "Bereits bezahlt", "Bereits gezahlt", "Anzahlung", "Anzahlungen", "Erhaltene Anzahlung",
-    "Erhaltene Anzahlungen", "Vorauszahlung", "Vorauszahlungen", "Abschlagszahlung", "Abschlagszahlungen",
-    "Geleistete Zahlungen", "Payé", "Montant payé", "Déjà payé", "Déjà réglé", "Acompte", "Acomptes",
-    "Acompte versé", "Pagado", "Importe pagado", "Ya pagado", "Pago a cuenta", "Anticipo", "Pagato",
-    "Importo pagato", "Già pagato", "Acconto", "Betaald", "Reeds betaald", "Aanbetaling", "Vooruitbetaling",
-    "Rounding", "Rounding Amount", "Rundung", "Rundungsbetrag", "Arrondi", "Redondeo", "Arrotondamento", "Afronding",
+    # paid, in part or in whole, before this invoice; something taken off what is due (`Less: payment of 3 May`)
+    "Less", "Paid", "Pre-paid", "Amount Paid", "Paid to Date", "Already Paid", "Prepaid", "Prepayment", "Pre-payment",
+    "Prepayments", "Advance Payment", "Advance Payments", "Less Advance", "Down Payment", "Down-payment", "Deposit",
+    "Deposits", "Less Deposit", "Retainer", "Payments", "Less Payment", "Partial Payment", "Payment Received",
+    "Payments Received", "Amount Received", "Credit Applied", "Credits Applied", "Less Credit", "Credits",
+    "Bezahlt", "Gezahlt", "Bereits bezahlt", "Bereits gezahlt", "Anzahlung", "Anzahlungen", "Anzahlungsbetrag",
+    "Erhaltene Anzahlung", "Erhaltene Anzahlungen", "Vorauszahlung", "Vorauszahlungen", "Abschlagszahlung",
+    "Abschlagszahlungen", "Akontozahlung", "Teilzahlung", "Teilzahlungen", "Geleistete Zahlungen",
+    "Geleisteter Zahlungen", "Payé", "Montant payé", "Montant versé", "Déjà payé", "Deja paye", "Déjà réglé",
+    "Acompte", "Acomptes", "Acompte versé", "Pagado", "Importe pagado", "Ya pagado", "Pago a cuenta", "Anticipo",
+    "Pagato", "Importo pagato", "Già pagato", "Acconto", "Betaald", "Reeds betaald", "Reeds voldaan",
+    "Aanbetaling", "Vooruitbetaling",
+    # a balance: carried over, owed on top of the total, or what is left
+    "Balance", "Previous Balance", "Balance Forward", "Balance Brought Forward", "Balance b/f", "Saldovortrag",
+    "Solde précédent",
+    # a total rounded to be paid
+    "Rounding", "Rounding Amount", "Round Off", "Rounded", "Rundung", "Rundungsbetrag", "Rundungsdifferenz",
+    "Gerundet", "Arrondi", "Redondeo", "Arrotondamento", "Afronding",
 )  # fmt: skip
-"""What an invoice prints when something was paid before it, or its total is rounded to be paid (EN 16931's BT-113
-and BT-114): its amount due is then not its total."""
+"""What an invoice prints when what it asks to be paid is not its total (EN 16931's BT-113 paid amount and BT-114
+rounding amount, or a balance carried over): a payment made before it, a balance brought forward, a rounding."""
 
 
 _KINDS: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -265,21 +265,28 @@ def _alternatives(labels: Sequence[str]) -> tuple[re.Pattern[str] | None, list[i
 
 @functools.lru_cache(maxsize=64)
 def _pattern_of(labels: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern of `labels` (longest first), compiled once for each set of labels asked about."""
     return _alternatives(labels)[0]
+
+
+def _in_an_address(page: str, start: int, end: int) -> bool:
+    """Whether the words at `start:end` are part of an e-mail address or a host name (`payments@...`, `x.paid.com`)."""
+    return page[end : end + 1] == "@" or (start > 0 and page[start - 1] in "@.")
 
 
 def first_printed(pages: Sequence[str], labels: Sequence[str]) -> str | None:
     """The first of `labels` a page prints (as a label is matched: whole words, any case), as printed; or None.
 
-    Where two start at the same place the longer is found (`Rounding Amount`, not `Rounding`).
+    Where two start at the same place the longer is found (`Rounding Amount`, not `Rounding`). Words of an e-mail
+    address or a host name are no label (`payments@example.com` prints no `Payments`).
     """
     pattern = _pattern_of(tuple(sorted(labels, key=lambda label: -len(fold_label(label)))))
     if pattern is None:
         return None
     for page in pages:
-        found = pattern.search(page)
-        if found is not None:
-            return found.group(0)
+        for found in pattern.finditer(page):
+            if not _in_an_address(page, found.start(), found.end()):
+                return found.group(0)
     return None
 
 

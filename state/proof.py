@@ -83,6 +83,8 @@ class Proof:
     label: str | None = None
     doubt: str | None = None
     """Why a value its quote proves is still in doubt (`AsWritten.doubt`): a reviewer settles which it is."""
+    shared_from: str | None = None
+    """The field whose label proved the value, where the field only shares it (`Field.shares_labels_of`)."""
 
 
 @dataclass(frozen=True)
@@ -126,7 +128,7 @@ def _verdict(spec: Field, normalized: str, hit: LabelHit | None, shares: Sharing
     shared = sorted({owner.field for owner in hit.owners if owner.field in shares.fields and not owner.counter})
     if shared:
         return Proof(True, "own_label", f"{spec.kind} {normalized!r} is written under {hit.text!r}, a label of "
-                     f"{shared[0]} that {spec.name} shares", normalized, hit.text)  # fmt: skip
+                     f"{shared[0]} that {spec.name} shares", normalized, hit.text, shared_from=shared[0])  # fmt: skip
     if hit.owned_by(spec.name, counter=True):
         return Proof(False, "counter_label", f"{normalized!r} stands under {hit.text!r}, which marks another role"
                      f" than {spec.name}", normalized, hit.text)  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from claimflow.state.apply.follow import followers, following
 from claimflow.state.did_you_mean import did_you_mean
 from claimflow.state.documents import SourceText
 from claimflow.state.errors import InvalidDecisionError
@@ -311,51 +312,19 @@ def apply_review_decision(
     for name, values in decision.edits.items():
         fields[name], edited = _edited_field(state, doc_type, name, values, decision, source)
         events.append(edited)
-    for name, leader in _followers(doc_type, state.fields, decision.edits):
+    for name, leader in followers(doc_type, state.fields, decision.edits, source):
         fields[name], followed = _following(name, leader, fields[leader], state.fields[name].value, decision)
         events.append(followed)
     return Patch(review_decision=decision, fields=fields, events=events)
 
 
-def _followers(
-    doc_type: DocumentType, fields: Mapping[str, FieldResult], edits: Mapping[str, Sequence[str]]
-) -> list[tuple[str, str]]:
-    """Fields the reviewer left alone that were read off an edited field's line, under its label, which they share.
-
-    An invoice's amount due read from its total's line (`shares_labels_of`: nothing was paid before) is that total:
-    a reviewer who corrects the total corrects it too. A field follows only where the stored facts show it was read
-    so: the same value as the edited field had, proved at no place it was not (a value that followed an earlier
-    edit to the reviewer's word, with no place at all, follows the next).
-    """
-    followers = []
-    for spec in doc_type.value_fields:
-        current = fields.get(spec.name)
-        if spec.name in edits or current is None or current.value is None or current.status not in _SET:
-            continue
-        for leader in spec.shares_labels_of:
-            was = fields.get(leader)
-            if leader in edits and was is not None and was.value == current.value and _read_at(current, was):
-                followers.append((spec.name, leader))
-                break
-    return followers
-
-
-_SET = ("accepted", "edited")
-"""The statuses of a field that holds a value."""
-
-
-def _read_at(field: FieldResult, other: FieldResult) -> bool:
-    """Whether every place `field` was proved at is one `other` was proved at."""
-    places = {(e.page, e.start, e.end) for e in other.evidence}
-    return all((e.page, e.start, e.end) in places for e in field.evidence)
-
-
 def _following(
     name: str, leader: str, led: FieldResult, was: str | list[str] | None, decision: ReviewDecision
 ) -> tuple[FieldResult, Event]:
-    """`name` set to what the reviewer made of `leader`, the field whose line it was read from."""
+    """`name` set to what the reviewer made of `leader`, the field whose line it was read from (`follow.py`)."""
     reason = (
         f"follows {leader}, set by reviewer {decision.reviewer} (was {was!r}): it was read from {leader}'s line,"
         f" under a label it shares"
     )
-    return _set_by_reviewer(name, led.value, list(led.evidence), reason, was, decision, follows=leader)
+    result, followed = _set_by_reviewer(name, led.value, list(led.evidence), reason, was, decision, follows=leader)
+    return result.model_copy(update={"decided_by": following(decision.reviewer, leader)}), followed

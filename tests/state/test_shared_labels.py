@@ -7,7 +7,11 @@ import pytest
 
 from claimflow import DocumentType, Field
 from claimflow.doctypes import INVOICE
+from claimflow.state.documents import SourceText
 from claimflow.state.errors import DeclarationError
+from claimflow.state.evidence import ClaimedEvidence, locate
+from claimflow.state.labels import first_printed
+from claimflow.state.proof import prove
 from tests.state._proving import prove_page
 
 
@@ -43,6 +47,10 @@ def test_the_amount_due_is_the_total_where_the_invoice_prints_no_payment_made_be
         ("Rounding Amount", "Rounding Amount USD 0.01"),
         ("PAID", "PAID"),  # a stamp: nothing is due at all
         ("Anzahlung", "Abzgl. Anzahlung vom 03.05. 350,00"),
+        ("Less", "Less: payment of 10.03.2024 -350.00"),
+        ("Previous Balance", "Previous Balance USD 20.00"),
+        ("Balance", "Balance USD 1,000.00"),
+        ("Already paid", "Already paid? Please disregard this invoice."),  # erring on the side of review
     ],
 )
 def test_a_payment_made_before_stops_the_total_proving_the_amount_due(printed: str, line: str) -> None:
@@ -125,3 +133,21 @@ def test_the_declaration_names_what_it_shares_only_when_it_shares() -> None:
     assert "shares_labels_of" not in described["due"]
     with pytest.raises(DeclarationError, match="shares_labels_of must be a list of strings"):
         Field("total", "amount", shares_labels_of="due")
+
+
+def test_a_label_printed_on_any_page_stops_the_sharing() -> None:
+    source = SourceText(pages=("INVOICE\nGrand Total USD 1,350.00", "Terms\nPrepaid by card USD 350.00"))
+    located = locate(ClaimedEvidence(quote="Grand Total USD 1,350.00", page=1), source)
+    spec = INVOICE.field("amount_due")
+    assert located.evidence is not None and spec is not None
+    proof = prove(INVOICE, spec, "1350.00", located.evidence, source)
+    assert (proof.ok, proof.check) == (False, "wrong_label")
+    assert proof.reason.endswith("and this one prints 'Prepaid'")
+
+
+def test_words_of_an_address_are_no_label_printed() -> None:
+    labels = ("Payments", "Paid")
+    assert first_printed(["Questions: payments@northwind.example, www.paid.example"], labels) is None
+    assert first_printed(["Questions: payments@northwind.example. Already paid."], labels) == "paid"
+    page = "INVOICE\nGrand Total USD 1,350.00\nQuestions: payments@northwind.example"
+    assert prove_page(INVOICE, "amount_due", "1350.00", page).ok

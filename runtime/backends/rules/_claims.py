@@ -57,12 +57,12 @@ SHARED_DOUBT = 0.05
 
 
 def shared_claims(doc_type: DocumentType, pages: Sequence[str], claims: Sequence[FieldClaim]) -> list[FieldClaim]:
-    """Claims for the fields nothing was read for, from the field whose labels they share, where apply accepts them.
+    """Claims for the fields nothing was read for, from a field whose labels they share, where apply accepts them.
 
-    An invoice that prints only its total owes that total: the built-in invoice's `amount_due` shares the labels of
-    `total_amount` unless the document prints a payment made before it (`unless_printed`), and a model reading the
-    page would claim the total for both. The claim quotes the same line, a little less surely, and is kept only
-    when apply's evidence check accepts it, the document's `unless_printed` labels included.
+    A field that shares another's labels (`Field.shares_labels_of`) is proved by a value under them, as a model
+    reading the page would claim it (an invoice that prints only its total owes that total). The claim quotes the
+    claimed field's line, `SHARED_DOUBT` less surely, and is kept only when apply's evidence check accepts it: not
+    where the document prints one of the field's `unless_printed` labels.
     """
     source = SourceText(pages=tuple(pages))
     claimed = {claim.field for claim in claims}

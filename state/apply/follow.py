@@ -1,0 +1,71 @@
+"""Which fields a reviewer's correction carries to: those read off the corrected field's line, under its label.
+
+A field may share another's labels (`Field.shares_labels_of`): the invoice's amount due, where the invoice prints
+no payment made before it, is read from the total's line. It was never printed on its own; it is the total. A
+reviewer who corrects the total corrects it too, unless the same decision sets it. A field follows only where the
+facts show it was read so: its accepted value is the corrected field's old value, and each of its quotes, proved
+again on the source, is proved by a label of the corrected field, which it only shares (so a document that prints
+one of its `unless_printed` labels keeps it out); or it followed an earlier correction of that field. A field
+cleared by the reviewer leads nothing: clearing one value is no reason to clear another.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from claimflow.state.documents import SourceText
+from claimflow.state.outcomes import FieldResult
+from claimflow.state.proof import prove
+from claimflow.state.schema import DocumentType, Field
+
+
+def following(reviewer: str, leader: str) -> str:
+    """`decided_by` of a field that follows the reviewer's correction of `leader`."""
+    return f"reviewer {reviewer}{_mark(leader)}"
+
+
+def _mark(leader: str) -> str:
+    """What `decided_by` says of a field that followed `leader` (an approval may add to it later: `; approved ...`)."""
+    return f", following {leader}"
+
+
+def followers(
+    doc_type: DocumentType,
+    fields: Mapping[str, FieldResult],
+    edits: Mapping[str, Sequence[str]],
+    source: SourceText,
+) -> list[tuple[str, str]]:
+    """The fields the decision's `edits` carry to, each with the edited field it follows, in the type's order."""
+    found = []
+    for spec in doc_type.value_fields:
+        current = fields.get(spec.name)
+        if spec.name in edits or spec.multiple or current is None or current.value is None:
+            continue
+        for leader in spec.shares_labels_of:
+            if _follows(doc_type, spec, current, leader, fields, edits, source):
+                found.append((spec.name, leader))
+                break
+    return found
+
+
+def _follows(
+    doc_type: DocumentType,
+    spec: Field,
+    current: FieldResult,
+    leader: str,
+    fields: Mapping[str, FieldResult],
+    edits: Mapping[str, Sequence[str]],
+    source: SourceText,
+) -> bool:
+    was = fields.get(leader)
+    if not edits.get(leader) or was is None or was.value != current.value:
+        return False
+    if current.status == "edited":  # set by a reviewer: carried only if it followed this field before
+        return _mark(leader) in current.decided_by
+    value = current.value
+    assert isinstance(value, str)  # a single-valued field
+    return (
+        current.status == "accepted"
+        and bool(current.evidence)
+        and all(prove(doc_type, spec, value, evidence, source).shared_from == leader for evidence in current.evidence)
+    )
