@@ -18,6 +18,20 @@ from claimflow.state.workflow import WorkflowState
 TYPES = DocumentTypes(BUILTIN_TYPES)
 """The built-in document types (invoice, receipt, contract), as a workflow over them is given."""
 
+
+def utility_bill(*, unless_printed: tuple[str, ...] = ()) -> DocumentType:
+    """A declared type whose `to_pay` shares the labels of `billed` (unless a page prints `unless_printed`)."""
+    return DocumentType(
+        name="utility_bill",
+        description="A utility bill.",
+        titles=("Utility Bill",),
+        fields=[
+            Field("billed", "amount", labels=("Amount Billed",)),
+            Field("to_pay", "amount", labels=("To Pay",), shares_labels_of=("billed",), unless_printed=unless_printed),
+        ],
+    )
+
+
 PURCHASE_ORDER = DocumentType(
     name="purchase_order",
     description="An order a buyer sends a seller: order number, date and amount.",

@@ -12,9 +12,9 @@ down starting the next. A block that stands wholly above the blocks read just be
 them, and no further; where it would then follow a block it stands beside (sharing some of its height, none
 of its width), it is a column beside that one, and it follows the rest of that column too. Nothing else moves:
 a second column keeps its place after the first, whether its top is above the first column's foot or the first
-column breaks off below the second's foot; so does a superscript
-drawn after its paragraph (it stands inside the block it belongs to, not above it). Lines are moved whole, each
-with its line break, never cut or joined: a page's text is PDFium's lines, some in another order.
+column breaks off below the second's foot; so does a superscript drawn after its paragraph (it stands inside the
+block it belongs to, not above it). Lines are moved whole, each with its line break, never cut or joined: a
+page's text is PDFium's lines, some in another order.
 """
 
 from __future__ import annotations

@@ -209,16 +209,21 @@ def _set_by_reviewer(
     reason: str,
     was: str | list[str] | None,
     decision: ReviewDecision,
+    *,
+    decided_by: str | None = None,
     **said: Any,
 ) -> tuple[FieldResult, Event]:
-    """A field as the reviewer left it (edited, confidence 1), and its `claim.accepted` event (`said` added to it)."""
+    """A field as the reviewer left it (edited, confidence 1), and its `claim.accepted` event (`said` added to it).
+
+    `decided_by`: who decided, where not the reviewer alone (a field following another's correction).
+    """
     result = FieldResult(
         name=name,
         value=value,
         status="edited",
         confidence=1.0,
         evidence=evidence,
-        decided_by=f"reviewer {decision.reviewer}",
+        decided_by=decided_by or f"reviewer {decision.reviewer}",
         reasons=[reason],
     )
     return result, event(
@@ -326,5 +331,7 @@ def _following(
         f"follows {leader}, set by reviewer {decision.reviewer} (was {was!r}): it was read from {leader}'s line,"
         f" under a label it shares"
     )
-    result, followed = _set_by_reviewer(name, led.value, list(led.evidence), reason, was, decision, follows=leader)
-    return result.model_copy(update={"decided_by": following(decision.reviewer, leader)}), followed
+    decided_by = following(decision.reviewer, leader)
+    return _set_by_reviewer(
+        name, led.value, list(led.evidence), reason, was, decision, decided_by=decided_by, follows=leader
+    )

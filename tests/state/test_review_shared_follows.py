@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from claimflow import DocumentType, Field
+from claimflow import DocumentType
 from claimflow.doctypes import INVOICE
 from claimflow.runtime.backends import rules
 from claimflow.state.apply import apply_extraction, apply_review_decision, build_review_request
@@ -22,7 +22,7 @@ from claimflow.state.outcomes import ReviewReason
 from claimflow.state.review import ReviewDecision
 from claimflow.state.schema import DocumentTypes
 from claimflow.state.workflow import WorkflowState
-from tests.factories import TYPES, classified, make_state
+from tests.factories import TYPES, classified, make_state, utility_bill
 
 _ONLY_A_TOTAL = SourceText(
     pages=("INVOICE\nInvoice No: 77\nInvoice Date: 05.03.2024\nNet 150.00 EUR\nVAT 30.00 EUR\nTotal 190.00 EUR\n",)
@@ -37,6 +37,16 @@ def _paused(
     patch = apply_extraction(doc_type, claim, source, step=f"extract_{doc_type.name}", attempt=1)
     state = make_state(classification=classified(doc_type.name), fields=patch.fields)
     return _reopened(state, DocumentTypes([doc_type]) if doc_type is not INVOICE else TYPES)
+
+
+def _quoting(**quotes: str) -> ExtractionClaim:
+    """A model's claim of 190.00 for each field named, quoting what is given for it."""
+    return ExtractionClaim(
+        fields=[
+            FieldClaim(field=name, value="190.00", confidence=0.9, evidence=ClaimedEvidence(quote=quote))
+            for name, quote in quotes.items()
+        ]
+    )
 
 
 def _reopened(state: WorkflowState, types: DocumentTypes = TYPES) -> WorkflowState:
@@ -78,14 +88,7 @@ def test_a_value_that_followed_one_correction_follows_the_next() -> None:
 
 def test_a_models_shorter_quote_on_the_totals_line_follows_too() -> None:
     # A model quotes only the figure for what is due: proved again on the page, the total's label still proves it.
-    claim = ExtractionClaim(
-        fields=[
-            FieldClaim(field="total_amount", value="190.00", confidence=0.9,
-                       evidence=ClaimedEvidence(quote="Total 190.00 EUR")),
-            FieldClaim(field="amount_due", value="190.00", confidence=0.9,
-                       evidence=ClaimedEvidence(quote="190.00 EUR")),
-        ]
-    )  # fmt: skip
+    claim = _quoting(total_amount="Total 190.00 EUR", amount_due="190.00 EUR")
     state = _paused(_ONLY_A_TOTAL, claim)
     assert state.fields["amount_due"].evidence[0].quote == "190.00 EUR"
     decided = _decide(state, _ONLY_A_TOTAL, total_amount=["180.00"])
@@ -108,14 +111,7 @@ def test_correcting_what_is_due_leaves_a_total_printed_under_its_own_label() -> 
 def test_a_total_read_only_from_what_is_due_follows_its_correction() -> None:
     # Sharing goes both ways on the invoice: a total printed only as `Balance Due` is read from that line.
     source = SourceText(pages=("INVOICE\nInvoice No: 78\nInvoice Date: 05.03.2024\nBalance Due 190.00 EUR\n",))
-    claim = ExtractionClaim(
-        fields=[
-            FieldClaim(field="amount_due", value="190.00", confidence=0.9,
-                       evidence=ClaimedEvidence(quote="Balance Due 190.00 EUR")),
-            FieldClaim(field="total_amount", value="190.00", confidence=0.9,
-                       evidence=ClaimedEvidence(quote="Balance Due 190.00 EUR")),
-        ]
-    )  # fmt: skip
+    claim = _quoting(amount_due="Balance Due 190.00 EUR", total_amount="Balance Due 190.00 EUR")
     decided = _decide(_paused(source, claim), source, amount_due=["180.00"])
     assert decided.fields["total_amount"].value == "180.00"
     assert decided.fields["total_amount"].decided_by == "reviewer judy, following amount_due"
@@ -140,15 +136,7 @@ def test_where_the_document_keeps_it_from_sharing_nothing_follows() -> None:
 
 
 def test_a_cleared_value_leads_nothing() -> None:
-    bill = DocumentType(
-        name="utility_bill",
-        description="A utility bill.",
-        titles=("Utility Bill",),
-        fields=[
-            Field("billed", "amount", labels=("Amount Billed",)),
-            Field("to_pay", "amount", labels=("To Pay",), shares_labels_of=("billed",)),
-        ],
-    )
+    bill = utility_bill()
     types = DocumentTypes([bill])
     source = SourceText(pages=("Utility Bill\nAmount Billed: 84.20\n",))
     state = _paused(source, doc_type=bill)

@@ -72,7 +72,7 @@ def test_a_payment_made_before_leaves_the_amount_dues_own_label_and_the_totals_s
 
 
 def test_a_word_inside_another_is_not_printed() -> None:
-    # `Paid` in `Unpaid`, `Prepaid` in `Prepaidcard`: labels are matched as whole words.
+    # `Paid` in `Unpaid`: labels are matched as whole words.
     page = "INVOICE\nStatus: Unpaid\nGrand Total USD 1,350.00"
     assert prove_page(INVOICE, "amount_due", "1350.00", page).ok
 

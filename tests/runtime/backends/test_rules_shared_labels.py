@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import pytest
 
-from claimflow import DocumentType, Field
 from claimflow.doctypes import INVOICE
 from claimflow.runtime.backends import rules
 from claimflow.runtime.backends.rules._claims import SHARED_DOUBT
@@ -16,6 +15,7 @@ from claimflow.runtime.backends.rules._generic import generic_extract
 from claimflow.state.apply import apply_extraction
 from claimflow.state.claims import ExtractionClaim, FieldClaim
 from claimflow.state.documents import SourceText
+from tests.factories import utility_bill
 
 _HEAD = "INVOICE\nInvoice No: 2291\nInvoice Date: 14.03.2024\n"
 _TOTALS = "Net amount 1,000.00 EUR\nVAT 19% 190.00 EUR\nTotal 1,190.00 EUR\n"
@@ -58,15 +58,7 @@ def test_an_amount_due_printed_is_read_under_its_own_label() -> None:
 
 
 def test_a_declared_type_shares_as_the_built_in_one_does() -> None:
-    bill = DocumentType(
-        name="utility_bill",
-        description="A utility bill.",
-        titles=("Utility Bill",),
-        fields=[
-            Field("billed", "amount", labels=("Amount Billed",)),
-            Field("to_pay", "amount", labels=("To Pay",), shares_labels_of=("billed",), unless_printed=("Credit",)),
-        ],
-    )
+    bill = utility_bill(unless_printed=("Credit",))
     shared = generic_extract(["Utility Bill\nAmount Billed: 84.20\n"], bill)
     assert {(c.field, c.value) for c in shared.fields} == {("billed", "84.20"), ("to_pay", "84.20")}
     credited = generic_extract(["Utility Bill\nAmount Billed: 84.20\nCredit: 10.00\n"], bill)
