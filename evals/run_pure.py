@@ -76,10 +76,11 @@ def run_review(case: ReviewCase, types: DocumentTypes) -> CaseResult:
     """Apply the decision to the paused run's request; compare acceptance, errors, values and the next route."""
     state = case.facts.state(case.id)
     reasons = [ReviewReason(code=code, message=code) for code in case.reasons]
-    state = state.model_copy(update={"review_request": build_review_request(state, types, reasons)})
+    source = SourceText(pages=tuple(case.pages))
+    state = state.model_copy(update={"review_request": build_review_request(state, types, reasons, source)})
     expected = case.expected
     try:
-        patch = apply_review_decision(state, case.decision, types, SourceText(pages=tuple(case.pages)))
+        patch = apply_review_decision(state, case.decision, types, source)
     except InvalidDecisionError as refused:
         got: dict[str, object] = {"accepted": False, "errors": str(refused)}
         problems = differences({"accepted": expected.accepted}, got)

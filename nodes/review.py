@@ -39,14 +39,15 @@ def prepare_review_for(types: DocumentTypes) -> Node:
     @step(names.PREPARE_REVIEW)
     async def prepare_review(state: WorkflowState, context: WorkflowContext) -> Patch:
         """Build the ReviewRequest from the reasons in state and mark the run as waiting."""
-        del context
         reasons = review_reasons(state, types)
         if not reasons:
             last = state.routes[-1] if state.routes else None
             reasons = [
                 ReviewReason(code="invalid_output", message=f"{last.rule}: {last.detail}" if last else "sent to review")
             ]
-        request = build_review_request(state, types, reasons)
+        # The text tells which fields an edit carries to (read off another's line): the reviewer is shown them.
+        source = await context.store.load_text(state.text) if state.text is not None else None
+        request = build_review_request(state, types, reasons, source)
         return Patch(
             review_request=request,
             review_reasons=reasons,

@@ -75,6 +75,10 @@ class ReviewField(BaseModel):
     confidence: float | None = None
     evidence: list[Evidence] = Field(default_factory=list)
     reasons: list[str] = Field(default_factory=list)
+    follows: list[str] = Field(default_factory=list)
+    """Fields whose correction corrects this one too: it was read off their line, under a label it only shares
+    (an invoice's amount due printed only as its total), so an edit of one of them sets it to the edit's value,
+    unless the same decision sets it as well (`claimflow.state.apply.follow`)."""
 
 
 class ReviewRequest(BaseModel):

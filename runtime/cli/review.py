@@ -148,6 +148,12 @@ def review_show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, 
             value = json.dumps(field.value, ensure_ascii=False)
             table.add_row(shown(field.name), shown(value), field.status, conf, shown(quotes))
         out.print(table)
+        for field in request.fields:
+            for leader in field.follows:
+                out.print(
+                    f"  follows: {shown(field.name)} was read from {shown(leader)}'s line: an edit of {shown(leader)}"
+                    f" sets it too, unless the decision sets {shown(field.name)} as well"
+                )
         for shown_table in tables:
             _print_table(shown_table)
         editable = ", ".join(request.editable_fields) or "(set doc_type first)"

@@ -141,6 +141,7 @@ async def get_review(principal: Reviewer, engine: EngineDep, run_id: str) -> Rev
                 evidence=[EvidencePublic.model_validate(e.model_dump()) for e in field.evidence],
                 reasons=field.reasons,
                 candidates=_candidates(field),
+                follows=field.follows,
             )
             for field in request.fields
         ],

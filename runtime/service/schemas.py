@@ -163,6 +163,9 @@ class ReviewFieldPublic(BaseModel):
     reasons: list[str]
     candidates: list[CandidatePublic]
     """Each value proposed, with its quote: several when extractors disagree."""
+    follows: list[str] = Field(default_factory=list)
+    """Fields an edit of which sets this one to the same value, unless the decision sets this one too: it was read
+    off their line, under a label it only shares (an invoice's amount due printed only as its total)."""
 
 
 class TableRowPublic(BaseModel):

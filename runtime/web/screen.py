@@ -120,6 +120,8 @@ async def build_screen(engine: Engine, pending: PendingReview, pages: PageCache)
             marks=[],
             flagged=shown.name in flagged,
             unsure=shown.name in unsure,
+            follows=shown.follows,
+            carries_to=[other.name for other in request.fields if shown.name in other.follows],
         )
         if shown.value is None and shown.evidence:
             if events is None:

@@ -51,6 +51,10 @@ class FieldCard:
     """A review reason names this field."""
     unsure: bool = False
     """Its confidence is below the bar the policy sets (a `low_confidence_field` reason names it)."""
+    follows: list[str] = field(default_factory=list)
+    """Fields an edit of which sets this one too (it was read off their line, see `ReviewField.follows`)."""
+    carries_to: list[str] = field(default_factory=list)
+    """Fields an edit of this one sets too: those that follow it."""
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ cleared by the reviewer leads nothing: clearing one value is no reason to clear 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from claimflow.state.documents import SourceText
 from claimflow.state.outcomes import FieldResult
@@ -37,14 +37,42 @@ def followers(
 ) -> list[tuple[str, str]]:
     """The fields the decision's `edits` carry to, each with the edited field it follows, in the type's order."""
     found = []
+    for name, leaders in _carried(doc_type, fields, source, lambda leader: bool(edits.get(leader))).items():
+        if name not in edits:
+            found.append((name, leaders[0]))
+    return found
+
+
+def followed_fields(
+    doc_type: DocumentType, fields: Mapping[str, FieldResult], source: SourceText
+) -> dict[str, list[str]]:
+    """Each field a correction would carry to, with the fields whose correction carries to it: what review shows.
+
+    The same facts decide it as `followers` does when a decision is applied (the review's state does not change
+    while it waits), so a reviewer is told before deciding which values an edit changes besides the one edited.
+    """
+    return _carried(doc_type, fields, source, lambda _leader: True)
+
+
+def _carried(
+    doc_type: DocumentType,
+    fields: Mapping[str, FieldResult],
+    source: SourceText,
+    corrected: Callable[[str], bool],
+) -> dict[str, list[str]]:
+    """Per field (in the type's order), those of its leaders that `corrected` names whose correction carries to it."""
+    found: dict[str, list[str]] = {}
     for spec in doc_type.value_fields:
         current = fields.get(spec.name)
-        if spec.name in edits or spec.multiple or current is None or current.value is None:
+        if spec.multiple or current is None or current.value is None:
             continue
-        for leader in spec.shares_labels_of:
-            if _follows(doc_type, spec, current, leader, fields, edits, source):
-                found.append((spec.name, leader))
-                break
+        leaders = [
+            leader
+            for leader in spec.shares_labels_of
+            if corrected(leader) and _follows(doc_type, spec, current, leader, fields, source)
+        ]
+        if leaders:
+            found[spec.name] = leaders
     return found
 
 
@@ -54,11 +82,10 @@ def _follows(
     current: FieldResult,
     leader: str,
     fields: Mapping[str, FieldResult],
-    edits: Mapping[str, Sequence[str]],
     source: SourceText,
 ) -> bool:
     was = fields.get(leader)
-    if not edits.get(leader) or was is None or was.value != current.value:
+    if was is None or was.value != current.value:
         return False
     if current.status == "edited":  # set by a reviewer: carried only if it followed this field before
         return _mark(leader) in current.decided_by

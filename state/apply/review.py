@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from claimflow.state.apply.follow import followers, following
+from claimflow.state.apply.follow import followed_fields, followers, following
 from claimflow.state.did_you_mean import did_you_mean
 from claimflow.state.documents import SourceText
 from claimflow.state.errors import InvalidDecisionError
@@ -20,10 +20,16 @@ from claimflow.state.schema import UNKNOWN_TYPE, DocumentType, DocumentTypes, Fi
 from claimflow.state.workflow import Patch, WorkflowState
 
 
-def build_review_request(state: WorkflowState, types: DocumentTypes, reasons: list[ReviewReason]) -> ReviewRequest:
-    """The request for this run: every field with its evidence, the reasons, and what may be edited."""
+def build_review_request(
+    state: WorkflowState, types: DocumentTypes, reasons: list[ReviewReason], source: SourceText | None
+) -> ReviewRequest:
+    """The request for this run: every field with its evidence, the reasons, and what may be edited.
+
+    `source` (the run's text; None for a run without one) tells which fields an edit of another would carry to.
+    """
     doc_type = types.find(state.doc_type)
     specs = doc_type.value_fields if doc_type else ()
+    follows = followed_fields(doc_type, state.fields, source) if doc_type and source is not None else {}
     shown = [
         ReviewField(
             name=spec.name,
@@ -34,6 +40,7 @@ def build_review_request(state: WorkflowState, types: DocumentTypes, reasons: li
             confidence=result.confidence if result else None,
             evidence=result.evidence if result else [],
             reasons=result.reasons if result else [],
+            follows=follows.get(spec.name, []),
         )
         for spec in specs
         for result in [state.fields.get(spec.name)]

@@ -92,3 +92,21 @@ def test_an_edit_without_a_quote_finds_the_evidence_that_proves_it(paused: tuple
     assert view["status"] == "completed"
     assert [e["quote"] for e in view["fields"]["total_amount"]["evidence"]] == ["180.00"]
     assert "evidence found on page 1" in cli("explain", run_id).stdout
+
+
+def test_review_show_says_which_value_an_edit_of_the_total_also_sets(paused: tuple[Invoke, str, str]) -> None:
+    # The invoice prints only its total: its amount due was read from the total's line.
+    cli, run_id, _ = paused
+    shown = flat(cli("review", "show", run_id).stdout)
+    assert (
+        "follows: amount_due was read from total_amount's line: an edit of total_amount sets it too, unless the"
+        " decision sets amount_due as well"
+    ) in shown
+    [request] = json_lines(cli("review", "show", run_id, "--json").stdout)
+    assert {field["name"]: field["follows"] for field in request["fields"] if field["follows"]} == {
+        "amount_due": ["total_amount"]
+    }
+    decided = cli("review", "decide", run_id, "--reviewer", "alice", "--set", "total_amount=180.00")
+    assert decided.exit_code == 0, decided.output
+    [view] = json_lines(decided.stdout)
+    assert view["fields"]["amount_due"]["value"] == "180.00"

@@ -127,6 +127,22 @@ async def test_an_invalid_edit_is_422_with_field_errors_and_the_run_stays_paused
     assert good.json()["fields"]["total_amount"]["status"] == "edited"
 
 
+async def test_the_review_says_which_fields_an_edit_carries_to_and_the_decision_does_so(api: Api) -> None:
+    # The invoice prints only its total: its amount due was read from the total's line, so it follows the total.
+    run_id, review = await _paused(api)
+    follows = {field["name"]: field["follows"] for field in review["fields"]}
+    assert follows["amount_due"] == ["total_amount"]
+    assert {name for name, leaders in follows.items() if leaders} == {"amount_due"}
+
+    done = await _decide(
+        api, run_id, interrupt_id=review["interrupt_id"], action="edit", edits={"total_amount": ["180.00"]}
+    )
+
+    assert done.status_code == 200, done.text
+    due = done.json()["fields"]["amount_due"]
+    assert (due["value"], due["status"]) == ("180.00", "edited")
+
+
 async def test_a_stale_or_second_decision_is_409_with_the_runs_state(api: Api) -> None:
     run_id, review = await _paused(api)
 

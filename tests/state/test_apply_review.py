@@ -31,7 +31,7 @@ _REASON = ReviewReason(code="low_confidence_field", message="total_amount at 0.5
 
 
 def _paused(state: WorkflowState, types: DocumentTypes = TYPES) -> WorkflowState:
-    return state.model_copy(update={"review_request": build_review_request(state, types, [_REASON])})
+    return state.model_copy(update={"review_request": build_review_request(state, types, [_REASON], None)})
 
 
 def _invoice() -> WorkflowState:
@@ -77,7 +77,7 @@ def test_request_of_a_user_type_shows_its_fields_and_the_active_types() -> None:
     state = make_state(
         classification=classified("purchase_order"), fields={"order_number": field_result("order_number", "4711")}
     )
-    request = build_review_request(state, types, [])
+    request = build_review_request(state, types, [], None)
     assert request.doc_type == "purchase_order"
     assert request.editable_fields == ["order_number", "order_date", "total_amount"]
     assert [(f.name, f.status) for f in request.fields] == [
@@ -95,7 +95,7 @@ def test_a_document_type_that_is_not_active_cannot_be_set() -> None:
 
 
 def test_request_for_an_unknown_type_has_no_editable_fields() -> None:
-    request = build_review_request(make_state(classification=classified("unknown", 0.3)), TYPES, [])
+    request = build_review_request(make_state(classification=classified("unknown", 0.3)), TYPES, [], None)
     assert request.doc_type == "unknown"
     assert request.fields == []
     assert request.editable_fields == []

@@ -355,7 +355,7 @@ def test_a_value_in_doubt_goes_to_review_whatever_its_confidence_until_a_reviewe
     )
     reviewed = state.model_copy(
         update={
-            "review_request": build_review_request(state, types, [reason]),
+            "review_request": build_review_request(state, types, [reason], None),
             "review_decision": ReviewDecision(reviewer="kim", action="approve"),
         }
     )

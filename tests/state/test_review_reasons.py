@@ -332,7 +332,7 @@ def test_a_table_with_a_refused_row_goes_to_review_once() -> None:
     # Once a reviewer has seen the document with that doubt and decided, it is not raised again.
     reviewed = state.model_copy(
         update={
-            "review_request": build_review_request(state, TYPES, [reason]),
+            "review_request": build_review_request(state, TYPES, [reason], None),
             "review_decision": ReviewDecision(reviewer="kim", action="approve"),
         }
     )

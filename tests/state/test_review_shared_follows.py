@@ -36,7 +36,7 @@ def _paused(
     claim = claim or rules.extract(doc_type, list(source.pages))
     patch = apply_extraction(doc_type, claim, source, step=f"extract_{doc_type.name}", attempt=1)
     state = make_state(classification=classified(doc_type.name), fields=patch.fields)
-    return _reopened(state, DocumentTypes([doc_type]) if doc_type is not INVOICE else TYPES)
+    return _reopened(state, source, DocumentTypes([doc_type]) if doc_type is not INVOICE else TYPES)
 
 
 def _quoting(**quotes: str) -> ExtractionClaim:
@@ -49,8 +49,8 @@ def _quoting(**quotes: str) -> ExtractionClaim:
     )
 
 
-def _reopened(state: WorkflowState, types: DocumentTypes = TYPES) -> WorkflowState:
-    return state.model_copy(update={"review_request": build_review_request(state, types, [_REASON])})
+def _reopened(state: WorkflowState, source: SourceText, types: DocumentTypes = TYPES) -> WorkflowState:
+    return state.model_copy(update={"review_request": build_review_request(state, types, [_REASON], source)})
 
 
 def _decide(
@@ -59,7 +59,7 @@ def _decide(
     decision = ReviewDecision(reviewer="judy", action="edit", edits=edits)
     patch = apply_review_decision(state, decision, types, source)
     events = [e.data for e in patch.events if e.type == "claim.accepted"]
-    return _reopened(state.model_copy(update={"fields": patch.fields, "events": events}), types)
+    return _reopened(state.model_copy(update={"fields": patch.fields, "events": events}), source, types)
 
 
 def test_the_amount_due_read_from_the_total_follows_the_reviewers_total() -> None:
@@ -154,3 +154,66 @@ def test_a_required_total_cannot_be_cleared_through_what_is_due() -> None:
         _decide(state, _ONLY_A_TOTAL, total_amount=[])
     decided = _decide(state, _ONLY_A_TOTAL, amount_due=[])
     assert decided.fields["total_amount"] == state.fields["total_amount"]
+
+
+def _shown(state: WorkflowState) -> dict[str, list[str]]:
+    """What the review request tells the reviewer: each field an edit carries to, and the fields it follows."""
+    assert state.review_request is not None
+    return {field.name: field.follows for field in state.review_request.fields if field.follows}
+
+
+def test_the_request_shows_the_reviewer_what_a_correction_carries_to() -> None:
+    assert _shown(_paused(_ONLY_A_TOTAL)) == {"amount_due": ["total_amount"]}
+    printed = SourceText(pages=(_ONLY_A_TOTAL.pages[0] + "Amount Due 190.00 EUR\n",))
+    assert _shown(_paused(printed)) == {}
+    # Without the run's text nothing can be proved to follow, and nothing is claimed to.
+    state = _paused(_ONLY_A_TOTAL)
+    assert build_review_request(state, TYPES, [_REASON], None).fields == [
+        field.model_copy(update={"follows": []}) for field in _reopened(state, _ONLY_A_TOTAL).review_request.fields
+    ]
+
+
+_BALANCE_DUE = SourceText(pages=("INVOICE\nInvoice No: 78\nInvoice Date: 05.03.2024\nBalance Due 190.00 EUR\n",))
+
+
+def _scenarios() -> dict[str, tuple[WorkflowState, SourceText, DocumentTypes]]:
+    """Paused runs of every kind the follow tests meet, each with its text and types."""
+    bill = utility_bill()
+    bill_source = SourceText(pages=("Utility Bill\nAmount Billed: 84.20\n",))
+    deposit = SourceText(pages=(_ONLY_A_TOTAL.pages[0] + "Deposit paid 40.00 EUR\n",))
+    printed = SourceText(pages=(_ONLY_A_TOTAL.pages[0] + "Amount Due 190.00 EUR\n",))
+    both_ways = _quoting(amount_due="Balance Due 190.00 EUR", total_amount="Balance Due 190.00 EUR")
+    return {
+        "only a total": (_paused(_ONLY_A_TOTAL), _ONLY_A_TOTAL, TYPES),
+        "followed once": (
+            _decide(_paused(_ONLY_A_TOTAL), _ONLY_A_TOTAL, total_amount=["9999.00"]),
+            _ONLY_A_TOTAL,
+            TYPES,
+        ),
+        "set by the reviewer": (
+            _decide(_paused(_ONLY_A_TOTAL), _ONLY_A_TOTAL, total_amount=["180.00"], amount_due=["180.00"]),
+            _ONLY_A_TOTAL,
+            TYPES,
+        ),
+        "printed on its own line": (_paused(printed), printed, TYPES),
+        "a deposit printed": (_paused(deposit), deposit, TYPES),
+        "shared both ways": (_paused(_BALANCE_DUE, both_ways), _BALANCE_DUE, TYPES),
+        "a declared type": (_paused(bill_source, doc_type=bill), bill_source, DocumentTypes([bill])),
+    }
+
+
+@pytest.mark.parametrize("scenario", list(_scenarios()))
+def test_what_the_request_shows_is_what_a_correction_does(scenario: str) -> None:
+    state, source, types = _scenarios()[scenario]
+    shown = _shown(state)
+    doc_type = types.get(state.doc_type or "")
+    tried = 0
+    for spec in doc_type.value_fields:
+        for leader in spec.shares_labels_of:
+            if state.fields.get(leader) is None or state.fields[leader].value is None:
+                continue
+            decided = _decide(state, source, types, **{leader: ["123.45"]})
+            carried = decided.fields[spec.name].value == "123.45"
+            assert carried == (leader in shown.get(spec.name, [])), (spec.name, leader, shown)
+            tried += 1
+    assert tried

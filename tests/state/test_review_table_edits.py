@@ -14,7 +14,7 @@ REFUSAL = (
 
 def _errors(**edits: list[str]) -> list[str]:
     state = make_state(classification=classified("invoice"), fields=clean_invoice_fields())
-    request = build_review_request(state, TYPES, [])
+    request = build_review_request(state, TYPES, [], None)
     return decision_errors(request, ReviewDecision(reviewer="alice", action="edit", edits=edits), TYPES)
 
 

@@ -39,6 +39,12 @@ def form_of(page: str) -> dict[str, str]:
     return {key: value for key, value in found.items()}
 
 
+def card_of(page: str, name: str) -> str:
+    """The field card of `name` on a review page: from its element to the next field's."""
+    card = page[page.index(f'id="f-{name}"') :]
+    return card[: card.index('id="f-', 10)] if 'id="f-' in card[10:] else card
+
+
 async def status(api: Api, run_id: str) -> dict[str, Any]:
     return dict((await api.client.get(f"/v1/runs/{run_id}", headers=api.auth("admin"))).json())
 
@@ -199,8 +205,7 @@ async def test_an_edit_is_checked_then_applied_through_the_engine(api: Api) -> N
     bad = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "edit", "field.total_amount": "lots"})
     assert bad.status_code == 422
     # The message stands in the total's card, and the reviewer's text is shown again to be corrected.
-    card = bad.text[bad.text.index('id="f-total_amount"') :]
-    card = card[: card.index('id="f-', 10)] if 'id="f-' in card[10:] else card
+    card = card_of(bad.text, "total_amount")
     assert "cannot be read as an amount" in card and 'value="lots"' in card
     assert (await status(api, run_id))["status"] == "needs_review"
     good = await api.client.post(
@@ -215,6 +220,31 @@ async def test_an_edit_is_checked_then_applied_through_the_engine(api: Api) -> N
     assert [(d["reviewer"], d["action"], d["edits"]) for d in decided] == [
         ("reviewer", "edit", {"total_amount": ["180.00"]})
     ]
+
+
+async def test_the_page_says_what_an_edit_of_the_total_also_sets_before_the_reviewer_decides(api: Api) -> None:
+    # The invoice prints only its total: what is due was read from the total's line, and follows its correction.
+    run_id = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    signed_in(api, "reviewer")
+    page = (await api.client.get(f"/review/runs/{run_id}")).text
+    assert "Read from the line of total amount: an edit of total amount sets this to the same value" in card_of(
+        page, "amount_due"
+    )
+    assert "An edit here also sets amount due (read from this line), unless you edit it too." in card_of(
+        page, "total_amount"
+    )
+    assert "Read from the line of" not in card_of(page, "total_amount")
+    assert "also sets" not in card_of(page, "net_amount")
+    form = form_of(page)
+    assert form["was.amount_due"] == "190.00"
+
+    edit = {**form, "action": "edit", "field.total_amount": "180.00"}
+
+    done = await api.client.post(f"/review/runs/{run_id}", data=edit)
+
+    assert done.status_code == 303
+    due = (await status(api, run_id))["fields"]["amount_due"]
+    assert (due["value"], due["status"]) == ("180.00", "edited")
 
 
 async def test_document_text_and_names_are_escaped_everywhere(api: Api) -> None:
