@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -44,10 +45,20 @@ ReviewText = Annotated[
 """A reason or comment in a decision."""
 EditedValue = Annotated[str, StringConstraints(max_length=MAX_VALUE_CHARS), AfterValidator(plain_text), _STORED_TEXT]
 """One value a reviewer sets: at most as long as a model may claim one."""
+
+
+def _one_or_many(values: object) -> object:
+    """A single value given as a string (`"180.00"`) is a list of that one value: what else could it mean."""
+    return [values] if isinstance(values, str) else values
+
+
 EditedValues = Annotated[
-    list[EditedValue], Field(max_length=MAX_EDITED_VALUES), kept_when_stored(TypeAdapter(list[EditedValue]))
+    list[EditedValue],
+    Field(max_length=MAX_EDITED_VALUES),
+    BeforeValidator(_one_or_many),
+    kept_when_stored(TypeAdapter(list[EditedValue])),
 ]
-"""The values a reviewer sets for one field."""
+"""The values a reviewer sets for one field (one value may be given as a bare string)."""
 EditedFields = Annotated[
     dict[ReviewName, EditedValues],
     Field(max_length=MAX_EDITED_FIELDS),

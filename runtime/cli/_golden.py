@@ -143,6 +143,12 @@ def _exit_on_verdict(evaluation: Evaluation, *, update_baseline: bool) -> None:
             highlight=False, soft_wrap=True,
         )  # fmt: skip
         raise typer.Exit(NOT_MEASURED)
+    if not update_baseline:  # said, not left to the exit code alone: a table and a list of changes read like a warning
+        against = f"against {shown(evaluation.baseline.name)}" if evaluation.baseline.exists() else "(no baseline yet)"
+        err.print(
+            f"the gate passes {against}: no case flipped to failing, no new case failing, no metric dropped",
+            highlight=False, soft_wrap=True,
+        )  # fmt: skip
 
 
 def _setup(model: str, base_url: str | None, types: list[str]) -> tuple[DocumentTypes, ModelGateway | None]:

@@ -305,6 +305,8 @@ def review_decide(
             raise typer.BadParameter(f"--evidence takes FIELD=QUOTE, got {item!r}")
         evidence[name.strip()] = {"quote": quote}
     action = "approve" if approve else "reject" if reject else "edit"
+    if reject and not (reason and reason.strip()):  # the decision's own words would not name the option
+        raise typer.BadParameter("a rejection needs a reason: give it with --reason TEXT", param_hint="--reject")
     try:
         decision = ReviewDecision.model_validate(
             {

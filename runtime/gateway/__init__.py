@@ -73,7 +73,21 @@ def make_gateway(model: str, config: GatewayConfig | None = None) -> ModelGatewa
         if provider == "openai":
             return openai_gateway(name, config)
         return anthropic_gateway(name, config)
-    raise UnknownModelError(f"unknown model {model!r}; available: {MODEL_FORMS}")
+    guess = _with_provider(model)
+    hint = f" (did you mean {guess!r}?)" if guess is not None else ""
+    raise UnknownModelError(f"unknown model {model!r}{hint}; available: {MODEL_FORMS}")
+
+
+def _with_provider(model: str) -> str | None:
+    """`model` led by its provider, when it is a provider's model named without one (`gpt-4o`, `claude-...`)."""
+    if ":" in model:
+        return None
+    lowered = model.lower()
+    if lowered.startswith("claude"):
+        return f"anthropic:{model}"
+    if lowered.startswith(("gpt-", "gpt4", "chatgpt", "o1", "o3", "o4")):
+        return f"openai:{model}"
+    return None
 
 
 def _replay_source(spec: str) -> tuple[str, str | None]:

@@ -259,7 +259,7 @@ def _edited_field(
     previous = state.fields.get(name)
     was = previous.value if previous else None
     if not values:  # an optional field the reviewer left with no value: the record's value empty, and said so
-        reason = f"cleared by reviewer {decision.reviewer} (was {was!r}): no value"
+        reason = f"cleared by reviewer {decision.reviewer} ({_was(was)}): no value"
         return _set_by_reviewer(name, None, [], reason, was, decision, cleared=True)
     normalized = [normalize_value(spec.kind, value, spec.choices) or "" for value in values]  # type: ignore[arg-type]
     cited, problems = _cited(doc_type, spec, normalized, decision, source)
@@ -273,7 +273,7 @@ def _edited_field(
         note = f"evidence found on page {evidence[0].page}" if evidence else "not found in the source: reviewer's word"
     value = normalized if spec.multiple else normalized[0]
     return _set_by_reviewer(
-        name, value, evidence, f"set by reviewer {decision.reviewer} (was {was!r}); {note}", was, decision
+        name, value, evidence, f"set by reviewer {decision.reviewer} ({_was(was)}); {note}", was, decision
     )
 
 
@@ -330,12 +330,17 @@ def apply_review_decision(
     return Patch(review_decision=decision, fields=fields, events=events)
 
 
+def _was(value: str | list[str] | None) -> str:
+    """What a field held before a decision, as its reasons say it: `was '190.00'`, or `had no value`."""
+    return "had no value" if value is None else f"was {value!r}"
+
+
 def _following(
     name: str, leader: str, led: FieldResult, was: str | list[str] | None, decision: ReviewDecision
 ) -> tuple[FieldResult, Event]:
     """`name` set to what the reviewer made of `leader`, the field whose line it was read from (`follow.py`)."""
     reason = (
-        f"follows {leader}, set by reviewer {decision.reviewer} (was {was!r}): it was read from {leader}'s line,"
+        f"follows {leader}, set by reviewer {decision.reviewer} ({_was(was)}): it was read from {leader}'s line,"
         f" under a label it shares"
     )
     decided_by = following(decision.reviewer, leader)

@@ -277,7 +277,9 @@ def test_unknown_run_id_says_so(cli: Invoke) -> None:
         pytest.param(["--approve", "--reject", "--reason", "x"], "give exactly one of", id="two-actions"),
         pytest.param(["--set", "total_amount"], "--set takes FIELD=VALUE, got 'total_amount'", id="set-without-equals"),
         pytest.param(["--set", "=180.00"], "--set takes FIELD=VALUE", id="set-without-name"),
-        pytest.param(["--reject"], "a rejection needs a reason", id="reject-without-reason"),
+        pytest.param(
+            ["--reject"], "a rejection needs a reason: give it with --reason TEXT", id="reject-without-reason"
+        ),
         pytest.param(
             ["--set", "total_amount=180.00", "--evidence", "total_amount"],
             "--evidence takes FIELD=QUOTE, got 'total_amount'",

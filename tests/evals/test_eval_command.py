@@ -51,6 +51,7 @@ def test_the_gate_passes_on_the_untouched_tree() -> None:
     assert "route_accuracy" in done.stdout
     assert "replay makes no model calls" in done.stdout
     assert "flipped" not in done.stdout
+    assert "the gate passes against baseline.replay.json: no case flipped to failing" in done.stderr
 
 
 def test_a_metric_drop_within_its_configured_tolerance_passes(tmp_path: Path) -> None:
@@ -93,6 +94,7 @@ def test_a_new_case_that_fails_fails_the_gate_until_a_baseline_records_it(tmp_pa
     assert fails.stdout.count("new case failed ") == 1
     assert f"no baseline at {root / 'baseline.replay.json'}" in fails.stderr
     assert "regression against baseline.replay.json: 1 new case(s) failing" in fails.stderr
+    assert "the gate passes" not in fails.stderr
     as_json = run_cli("eval", "--goldens", root, "--json")
     assert as_json.returncode == 1
     assert [case["id"] for case in json.loads(as_json.stdout)["gate"]["new_failures"]] == [broken]

@@ -29,6 +29,22 @@ def test_an_unknown_backend_lists_what_is_available(model: str) -> None:
         make_gateway(model)
 
 
+@pytest.mark.parametrize(
+    ("model", "meant"),
+    [("gpt-4o", "openai:gpt-4o"), ("o3-mini", "openai:o3-mini"), ("claude-sonnet-4-5", "anthropic:claude-sonnet-4-5")],
+)
+def test_a_providers_model_named_without_its_provider_is_suggested_with_it(model: str, meant: str) -> None:
+    with pytest.raises(UnknownModelError, match=f"unknown model '{model}' \\(did you mean '{meant}'\\?\\); available"):
+        make_gateway(model)
+
+
+@pytest.mark.parametrize("model", ["llama3", "mistral:7b", "rule"])
+def test_no_provider_is_guessed_for_a_name_no_provider_uses(model: str) -> None:
+    with pytest.raises(UnknownModelError) as refused:
+        make_gateway(model)
+    assert "did you mean" not in str(refused.value)
+
+
 def test_unknown_model_is_a_setup_error() -> None:
     assert issubclass(UnknownModelError, GatewaySetupError)
 

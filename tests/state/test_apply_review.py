@@ -193,6 +193,14 @@ def test_edit_with_a_value_not_in_the_source_has_no_evidence_and_says_so() -> No
     assert total.reasons == ["set by reviewer alice (was '160.65'); not found in the source: reviewer's word"]
 
 
+def test_an_edit_of_a_field_that_had_no_value_says_so_in_words() -> None:
+    state = _invoice()
+    assert "buyer_name" not in state.fields
+    patch = apply_review_decision(state, _edit(buyer_name=["Cedar Ridge Ltd"]), TYPES, INVOICE_SOURCE)
+    buyer = (patch.fields or {})["buyer_name"]
+    assert buyer.reasons == ["set by reviewer alice (had no value); not found in the source: reviewer's word"]
+
+
 def test_edit_printed_only_under_another_fields_label_is_not_proved_there() -> None:
     # 12.03.2024 is printed, but as the invoice date: it is no evidence for a due date.
     patch = apply_review_decision(_invoice(), _edit(due_date=["2024-03-12"]), TYPES, INVOICE_SOURCE)
@@ -294,6 +302,18 @@ def test_a_decision_over_its_caps_is_refused_before_it_reaches_a_run(decision: d
 def test_a_decision_at_its_caps_is_well_formed() -> None:
     ReviewDecision(reviewer="r" * 200, action="reject", reason="r" * 5000, comment="c" * 5000)
     ReviewDecision(reviewer="alice", action="edit", edits={f"f{n}": ["1" * 2000] * 100 for n in range(100)})
+
+
+def test_one_value_may_be_given_as_a_bare_string_and_is_checked_as_one() -> None:
+    # A JSON client writes `"total_amount": "170.65"` as readily as `["170.65"]`: both are the one value.
+    decision = ReviewDecision.model_validate(
+        {"reviewer": "alice", "action": "edit", "edits": {"total_amount": "170.65", "due_date": ["11.04.2024"]}}
+    )
+    assert decision.edits == {"total_amount": ["170.65"], "due_date": ["11.04.2024"]}
+    patch = apply_review_decision(_invoice(), decision, TYPES, INVOICE_SOURCE)
+    assert (patch.fields or {})["total_amount"].value == "170.65"
+    with pytest.raises(ValidationError, match="valid list"):  # a number is no text a reviewer typed
+        ReviewDecision.model_validate({"reviewer": "alice", "action": "edit", "edits": {"total_amount": 170.65}})
 
 
 @pytest.mark.parametrize(
