@@ -55,3 +55,19 @@ def test_every_later_paragraph_of_a_commands_help_is_printed_on_one_line(claimfl
         lines = [line.strip() for line in helped.output.splitlines()]
         for paragraph in paragraphs:
             assert paragraph in lines, f"claimflow {' '.join(path)} --help: {paragraph!r} not on one line"
+
+
+def test_every_commands_help_shows_flags_bare_and_arguments_by_name(claimflow: Invoke) -> None:
+    # Typer 0.27 began to print arguments as `{run_id}` and types as `<int>`, and 0.29 a flag as if it took a value
+    # (`--json <bool>`): what a user types would be misread from the help. pyproject.toml keeps Typer below 0.27.
+    commands = [path for path, command in _commands(get_command(app)) if command.callback is not None]
+    assert ("review", "decide") in commands
+    for path in commands:
+        helped = claimflow(*path, "--help")
+        assert helped.exit_code == 0, helped.output
+        assert "<bool>" not in helped.output and "<str>" not in helped.output, f"claimflow {' '.join(path)} --help"
+        usage = next(line for line in helped.output.splitlines() if "Usage:" in line)
+        assert "{" not in usage, f"claimflow {' '.join(path)} --help: {usage.strip()}"
+    decide = claimflow("review", "decide", "--help").output
+    assert "review decide [OPTIONS] RUN_ID" in decide
+    assert any(line.split()[:2] == ["│", "--approve"] for line in decide.splitlines())
