@@ -52,6 +52,7 @@ def _table_entry(rows: Sequence[TableRow]) -> dict[str, Any]:
     return {
         "value": [row.cells for row in rows],
         "status": "accepted" if rows else "missing",
+        "confidence": None,
         "evidence": [row.evidence.model_dump() for row in rows],
     }
 
@@ -60,6 +61,9 @@ def _field_entry(result: FieldResult | None) -> dict[str, Any]:
     return {
         "value": result.value if result and result.status in ("accepted", "edited") else None,
         "status": result.status if result else "missing",
+        # How sure the extractors were of the value (1.0 for a reviewer's): an accepted value below the policy's
+        # bar is why a run waits for review (`low_confidence_field`).
+        "confidence": result.confidence if result and result.status in ("accepted", "edited") else None,
         "evidence": [e.model_dump() for e in result.evidence] if result else [],
     }
 

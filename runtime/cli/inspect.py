@@ -106,11 +106,12 @@ def show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, types: 
         if not view["fields"]:  # a run failed before extraction: an empty table under its error reads as a fault
             out.print("no fields were read")
             return
-        table = fitted_table("field", "value", "status", "evidence")
+        table = fitted_table("field", "value", "status", "confidence", "evidence")
         for name, field in view["fields"].items():
             quotes = "; ".join(f"p{e['page']}:{e['start']} {e['quote']!r}" for e in field["evidence"])
             value = json.dumps(field["value"], ensure_ascii=False)
-            table.add_row(shown(name), shown(value), field["status"], shown(quotes))
+            sure = "-" if field["confidence"] is None else f"{field['confidence']:.2f}"
+            table.add_row(shown(name), shown(value), field["status"], sure, shown(quotes))
         out.print(table)
 
     with_engine(data_dir, body, types=types, readonly=True, reading=True)

@@ -62,6 +62,8 @@ class FieldView(BaseModel):
 
     value: Any = None
     status: str
+    confidence: float | None = None
+    """How sure the extractors were of the value (1.0 for a reviewer's); None where there is no value, or a table."""
     evidence: list[dict[str, Any]]
 
 

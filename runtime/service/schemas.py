@@ -32,6 +32,8 @@ class FieldPublic(BaseModel):
 
     value: Any = None
     status: str
+    confidence: float | None = None
+    """How sure the extractors were of the value (1.0 for a reviewer's); null where there is no value, or a table."""
     evidence: list[dict[str, Any]]
 
 

@@ -32,7 +32,7 @@ from tests.integration._docs import (
 VIEW_KEYS = {"run_id", "document", "status", "doc_type", "fields", "review_reasons", "error", "superseded_by"}
 RUN_KEYS = {"new", "in_progress_elsewhere"}
 """What `run --json` adds to a run's object: what the table's note says of where the run comes from."""
-FIELD_KEYS = {"value", "status", "evidence"}
+FIELD_KEYS = {"value", "status", "confidence", "evidence"}
 EVIDENCE_KEYS = {"page", "start", "end", "quote"}
 INVOICE_PRINTED = {
     "vendor_name", "invoice_number", "issue_date", "due_date", "currency", "net_amount", "tax_amount", "total_amount",
@@ -99,6 +99,11 @@ def _check_view(view: dict[str, Any], *, run: bool = False) -> None:
             assert isinstance(field["value"], list) and len(field["value"]) == len(field["evidence"])
             assert all(isinstance(row, dict) and set(row) == ROW_CELLS for row in field["value"])
         assert field["status"] in ("accepted", "rejected", "missing", "edited")
+        # How sure the extractors were of a value; nothing where there is no value, and for a table.
+        if field["value"] is None or name == "line_items":
+            assert field["confidence"] is None, name
+        else:
+            assert type(field["confidence"]) is float and 0 < field["confidence"] <= 1, name
         assert isinstance(field["evidence"], list)
         for evidence in field["evidence"]:
             assert set(evidence) == EVIDENCE_KEYS
@@ -127,7 +132,7 @@ def test_run_json_prints_one_contract_object_per_document_in_order(batch: dict[s
                for name in INVOICE_PRINTED)  # fmt: skip
     assert done["fields"]["total_amount"]["value"] == "180.00"
     # The invoice prints no item table: the table field is listed, empty and missing.
-    assert done["fields"]["line_items"] == {"value": [], "status": "missing", "evidence": []}
+    assert done["fields"]["line_items"] == {"value": [], "status": "missing", "confidence": None, "evidence": []}
 
     paused = views["b_mismatch.txt"]
     assert (paused["status"], paused["doc_type"], paused["error"]) == ("needs_review", "invoice", None)
@@ -173,6 +178,24 @@ def test_show_json_is_the_same_object_as_run_printed(batch: dict[str, Any], cli:
         result = cli("show", view["run_id"], "--json")
         assert result.exit_code == 0, (name, result.output)
         assert json_lines(result.stdout) == [view]
+
+
+def test_show_prints_each_fields_confidence_beside_its_status(batch: dict[str, Any], cli: Invoke) -> None:
+    view = batch["views"]["b_mismatch.txt"]
+    result = cli("show", view["run_id"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+
+    def cells(line: str, bar: str = "│") -> list[str]:
+        return [cell.strip() for cell in line.split(bar)[1:-1]]
+
+    header = next(line for line in lines if line.startswith("┃ field "))
+    assert cells(header, "┃") == ["field", "value", "status", "confidence", "evidence"]
+    total = view["fields"]["total_amount"]
+    [row] = [cells(line) for line in lines if line.startswith("│ total_amount ")]
+    assert row[:4] == ["total_amount", '"190.00"', "accepted", f"{total['confidence']:.2f}"]
+    [table] = [cells(line) for line in lines if line.startswith("│ line_items ")]
+    assert table[2:4] == ["missing", "-"]  # a table has no confidence of its own: each row has its evidence
 
 
 def test_show_accepts_a_unique_run_id_prefix(batch: dict[str, Any], cli: Invoke) -> None:

@@ -56,7 +56,7 @@ async def test_a_due_date_quoted_from_the_invoice_date_line_is_rejected(data_dir
     assert (state.fields["issue_date"].value, state.fields["issue_date"].status) == ("2024-03-05", "accepted")
     # An optional field without proof is marked unsupported; the default policy does not review it for that.
     assert row.status == "completed"
-    assert view["fields"]["due_date"] == {"value": None, "status": "rejected", "evidence": []}
+    assert view["fields"]["due_date"] == {"value": None, "status": "rejected", "confidence": None, "evidence": []}
 
 
 async def test_policy_can_send_every_unsupported_field_to_review(data_dir: Path, docs_dir: Path) -> None:

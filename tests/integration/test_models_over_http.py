@@ -152,7 +152,7 @@ def test_evidence_that_is_not_in_the_document_is_rejected_end_to_end(
     )  # fmt: skip
     [view] = json_lines(result.stdout)
     assert view["status"] == "needs_review"
-    assert view["fields"]["total_amount"] == {"value": None, "status": "rejected", "evidence": []}
+    assert view["fields"]["total_amount"] == {"value": None, "status": "rejected", "confidence": None, "evidence": []}
     assert any(r.startswith("unsupported_evidence: total_amount") for r in view["review_reasons"])
 
 

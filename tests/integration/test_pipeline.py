@@ -76,7 +76,7 @@ async def test_clean_invoice_completes_with_every_field_accepted_and_evidence_at
         assert state.tables.get("line_items", []) == []  # no item table printed: no rows claimed
         view = (await engine.view(row.run_id)).model_dump(mode="json")
         assert list(view["fields"]) == [spec.name for spec in INVOICE.fields]
-        assert view["fields"]["line_items"] == {"value": [], "status": "missing", "evidence": []}
+        assert view["fields"]["line_items"] == {"value": [], "status": "missing", "confidence": None, "evidence": []}
         assert await engine.pending_review(row.run_id) is None
         types = [item["type"] for item in await engine.registry.events(row.run_id)]
         assert types[0] == "run.started" and "run.completed" in types and "review.requested" not in types

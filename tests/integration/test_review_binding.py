@@ -189,7 +189,7 @@ def test_a_decider_killed_after_its_edit_opened_a_new_review_leaves_the_run_wait
     item = _listed(data)[run_id]
     assert item["status"] == "needs_review" and item["interrupt_id"] != seen
     assert _decisions(data, run_id) == [("kim", "applied")]  # it reached the run: the new review shows its edit
-    assert item["fields"]["total_amount"] == {"value": "999.99", "status": "edited", "evidence": []}
+    assert item["fields"]["total_amount"] == {"value": "999.99", "status": "edited", "confidence": 1.0, "evidence": []}
 
     # A reviewer who looked before the edit answers a review that is gone: refused, the run stays paused.
     stale = run_cli(

@@ -101,7 +101,7 @@ def test_edit_in_another_process_completes_with_edited_field_and_evidence(
     assert evidence["page"] == 1 and source[evidence["start"] : evidence["end"]] == evidence["quote"] == "180.00"
     assert view["fields"]["net_amount"]["status"] == "accepted"
     # The view lists every declared field: the item table too, missing since this invoice prints no table.
-    assert view["fields"]["line_items"] == {"value": [], "status": "missing", "evidence": []}
+    assert view["fields"]["line_items"] == {"value": [], "status": "missing", "confidence": None, "evidence": []}
 
     # A third process reads what the second one wrote.
     assert _show(cli, run_id) == view

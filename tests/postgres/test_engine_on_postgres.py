@@ -100,6 +100,7 @@ def test_a_review_from_another_process_resumes_the_run(postgres_url: str, tmp_pa
     assert shown["fields"]["total_amount"] == {
         "value": "180.00",
         "status": "edited",
+        "confidence": 1.0,
         "evidence": shown["fields"]["total_amount"]["evidence"],
     }
     assert shown["fields"]["total_amount"]["evidence"], "the edited value is printed in the source"
