@@ -123,5 +123,8 @@ def unmeasured_cases(
             # The measurement may be in the file that does not load: fix it rather than pay for a new one.
             raise BaselineError(f"replay cannot tell whether a live model measured {case.id}: {broken[0]}")
         advice = f"run with --model {models} to measure it, then --model {models} --update-baseline"
+        if case.prompt == spec.ref:  # the text changed, not the version: runs would refuse it (its version is pinned)
+            owner = f"the {case.doc_type} type's `version`" if case.doc_type is not None else "the prompt's version"
+            advice = f"bump {owner} (a data directory that ran {spec.ref} refuses a changed text under it); {advice}"
         found.append(Unmeasured(case.id, case.prompt, spec.ref, f"{case.id}: {differs}: {advice}"))
     return found

@@ -115,6 +115,11 @@ def test_a_prompt_text_changed_under_the_same_version_is_not_measured(claimflow:
 
     assert gated.exit_code == 3, gated.output
     assert "not measured extract_expense_claim-jane: recorded under extract_expense_claim@1 with sha256" in gated.stdout
+    # `claimflow run` refuses a text changed under a version a data directory ran: the advice says to bump it.
+    assert (
+        "(its text changed under the same version): bump the expense_claim type's `version` (a data directory that"
+        " ran extract_expense_claim@1 refuses a changed text under it); run with --model M to measure it"
+    ) in " ".join(gated.stdout.split())
 
 
 def test_a_hand_written_case_is_not_measured_once_its_prompt_text_changed_under_the_same_version(
