@@ -57,13 +57,17 @@ def _table_entry(rows: Sequence[TableRow]) -> dict[str, Any]:
     }
 
 
+_VALUED = ("accepted", "edited")
+"""The statuses whose value a run view shows (a rejected claim's is not the record's)."""
+
+
 def _field_entry(result: FieldResult | None) -> dict[str, Any]:
     return {
-        "value": result.value if result and result.status in ("accepted", "edited") else None,
+        "value": result.value if result and result.status in _VALUED else None,
         "status": result.status if result else "missing",
         # How sure the extractors were of the value (1.0 for a reviewer's): an accepted value below the policy's
         # bar is why a run waits for review (`low_confidence_field`).
-        "confidence": result.confidence if result and result.status in ("accepted", "edited") else None,
+        "confidence": result.confidence if result and result.value is not None and result.status in _VALUED else None,
         "evidence": [e.model_dump() for e in result.evidence] if result else [],
     }
 

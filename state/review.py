@@ -47,6 +47,11 @@ EditedValue = Annotated[str, StringConstraints(max_length=MAX_VALUE_CHARS), Afte
 """One value a reviewer sets: at most as long as a model may claim one."""
 
 
+_ONE_VALUE = Annotated[str, StringConstraints(max_length=MAX_VALUE_CHARS)]
+_ONE_OR_MANY = _ONE_VALUE | Annotated[list[_ONE_VALUE], Field(max_length=MAX_EDITED_VALUES)]
+"""What a client may send for one field, as its schema shows it: one value, or a list of them, within the caps."""
+
+
 def _one_or_many(values: object) -> object:
     """A single value given as a string (`"180.00"`) is a list of that one value: what else could it mean."""
     return [values] if isinstance(values, str) else values
@@ -55,7 +60,7 @@ def _one_or_many(values: object) -> object:
 EditedValues = Annotated[
     list[EditedValue],
     Field(max_length=MAX_EDITED_VALUES),
-    BeforeValidator(_one_or_many),
+    BeforeValidator(_one_or_many, json_schema_input_type=_ONE_OR_MANY),
     kept_when_stored(TypeAdapter(list[EditedValue])),
 ]
 """The values a reviewer sets for one field (one value may be given as a bare string)."""

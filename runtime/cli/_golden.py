@@ -146,7 +146,8 @@ def _exit_on_verdict(evaluation: Evaluation, *, update_baseline: bool) -> None:
     if not update_baseline:  # said, not left to the exit code alone: a table and a list of changes read like a warning
         against = f"against {shown(evaluation.baseline.name)}" if evaluation.baseline.exists() else "(no baseline yet)"
         err.print(
-            f"the gate passes {against}: no case flipped to failing, no new case failing, no metric dropped",
+            f"the gate passes {against}: no case flipped to failing, no new case failing, "
+            "no metric dropped beyond its tolerance",
             highlight=False, soft_wrap=True,
         )  # fmt: skip
 

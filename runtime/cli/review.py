@@ -151,8 +151,8 @@ def review_show(run_id: str, as_json: AsJson = False, data_dir: DataDir = None, 
         for field in request.fields:
             for leader in field.follows:
                 out.print(
-                    f"  follows: {shown(field.name)} was read from {shown(leader)}'s line: an edit of {shown(leader)}"
-                    f" sets it too, unless the decision sets {shown(field.name)} as well"
+                    f"  follows: {shown(field.name)} was read from {shown(leader)}'s line: a new value of"
+                    f" {shown(leader)} is given to it too, unless the decision sets {shown(field.name)} as well"
                 )
         for shown_table in tables:
             _print_table(shown_table)

@@ -24,6 +24,7 @@ from claimflow.runtime.gateway.caps import OutputCaps
 from claimflow.runtime.gateway.config import GatewayConfig, ModelPrice, PriceTable, ProviderLimits, TransportPolicy
 from claimflow.runtime.gateway.errors import GatewaySetupError, UnknownModelError
 from claimflow.runtime.lazy_exports import lazy_exports
+from claimflow.state.did_you_mean import did_you_mean
 
 if TYPE_CHECKING:
     from claimflow.nodes.ports import ModelGateway
@@ -74,13 +75,20 @@ def make_gateway(model: str, config: GatewayConfig | None = None) -> ModelGatewa
             return openai_gateway(name, config)
         return anthropic_gateway(name, config)
     guess = _with_provider(model)
-    hint = f" (did you mean {guess!r}?)" if guess is not None else ""
+    hint = f" (did you mean {guess!r}?)" if guess is not None else did_you_mean(model, ["rules"])
     raise UnknownModelError(f"unknown model {model!r}{hint}; available: {MODEL_FORMS}")
 
 
+_PROVIDERS = ("openai", "anthropic")
+
+
 def _with_provider(model: str) -> str | None:
-    """`model` led by its provider, when it is a provider's model named without one (`gpt-4o`, `claude-...`)."""
-    if ":" in model:
+    """`model` as a provider's model is named, where it names one another way (`gpt-4o`, `openai/gpt-4o`, ...)."""
+    for separator in (":", "/"):
+        provider, found, name = model.partition(separator)
+        if found and name.strip() and provider.lower() in _PROVIDERS:
+            return f"{provider.lower()}:{name}"  # the right spelling never comes here: make_gateway took it
+    if ":" in model or "/" in model:
         return None
     lowered = model.lower()
     if lowered.startswith("claude"):

@@ -291,7 +291,8 @@ class DecisionIn(BaseModel):
 
     No values (`{"due_date": []}`) clears the field: an optional one is recorded as the reviewer's edit to no
     value; a required one is refused (422) and the run stays paused. `[""]` does not clear: it is a value, refused
-    as unreadable.
+    as unreadable. One value may be given as a bare string (`{"total_amount": "160.65"}`): it is that one value, for
+    a field of several values too (`"A; B"` is one party), and `""` is `[""]`.
     """
     evidence: dict[ReviewName, EvidenceIn] = Field(default_factory=dict, max_length=MAX_EDITED_FIELDS)
     """Quotes the reviewer cites, by edited field; each must prove its field as a model's claim must."""

@@ -99,8 +99,8 @@ def test_review_show_says_which_value_an_edit_of_the_total_also_sets(paused: tup
     cli, run_id, _ = paused
     shown = flat(cli("review", "show", run_id).stdout)
     assert (
-        "follows: amount_due was read from total_amount's line: an edit of total_amount sets it too, unless the"
-        " decision sets amount_due as well"
+        "follows: amount_due was read from total_amount's line: a new value of total_amount is given to it too,"
+        " unless the decision sets amount_due as well"
     ) in shown
     [request] = json_lines(cli("review", "show", run_id, "--json").stdout)
     assert {field["name"]: field["follows"] for field in request["fields"] if field["follows"]} == {

@@ -52,6 +52,7 @@ def test_the_gate_passes_on_the_untouched_tree() -> None:
     assert "replay makes no model calls" in done.stdout
     assert "flipped" not in done.stdout
     assert "the gate passes against baseline.replay.json: no case flipped to failing" in done.stderr
+    assert "no metric dropped beyond its tolerance" in done.stderr
 
 
 def test_a_metric_drop_within_its_configured_tolerance_passes(tmp_path: Path) -> None:

@@ -31,14 +31,21 @@ def test_an_unknown_backend_lists_what_is_available(model: str) -> None:
 
 @pytest.mark.parametrize(
     ("model", "meant"),
-    [("gpt-4o", "openai:gpt-4o"), ("o3-mini", "openai:o3-mini"), ("claude-sonnet-4-5", "anthropic:claude-sonnet-4-5")],
+    [
+        ("gpt-4o", "openai:gpt-4o"),
+        ("o3-mini", "openai:o3-mini"),
+        ("claude-sonnet-4-5", "anthropic:claude-sonnet-4-5"),
+        ("openai/gpt-4o", "openai:gpt-4o"),
+        ("OpenAI:gpt-4o", "openai:gpt-4o"),
+        ("rule", "rules"),
+    ],
 )
 def test_a_providers_model_named_without_its_provider_is_suggested_with_it(model: str, meant: str) -> None:
     with pytest.raises(UnknownModelError, match=f"unknown model '{model}' \\(did you mean '{meant}'\\?\\); available"):
         make_gateway(model)
 
 
-@pytest.mark.parametrize("model", ["llama3", "mistral:7b", "rule"])
+@pytest.mark.parametrize("model", ["llama3", "mistral:7b", "huggingface/llama3"])
 def test_no_provider_is_guessed_for_a_name_no_provider_uses(model: str) -> None:
     with pytest.raises(UnknownModelError) as refused:
         make_gateway(model)

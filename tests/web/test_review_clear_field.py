@@ -108,6 +108,9 @@ def test_review_decide_clears_a_field_set_to_nothing(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     [view] = json_lines(done.stdout)
     assert view["status"] == "completed", view
+    # Cleared: an edit, of no value, so of no confidence; the value set beside it is the reviewer's, wholly sure.
+    assert view["fields"]["due_date"] == {"value": None, "status": "edited", "confidence": None, "evidence": []}
+    assert view["fields"]["total_amount"]["confidence"] == 1.0
     kim = token(data, "kim", "reviewer")
     with served(data) as base, httpx.Client(base_url=base, headers={"Authorization": f"Bearer {kim}"}) as api:
         _cleared(api, run_id, "kim")

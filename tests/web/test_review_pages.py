@@ -227,14 +227,14 @@ async def test_the_page_says_what_an_edit_of_the_total_also_sets_before_the_revi
     run_id = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
     signed_in(api, "reviewer")
     page = (await api.client.get(f"/review/runs/{run_id}")).text
-    assert "Read from the line of total amount: an edit of total amount sets this to the same value" in card_of(
+    assert "Read from the line of total amount: a new value of total amount is given to this too" in card_of(
         page, "amount_due"
     )
-    assert "An edit here also sets amount due (read from this line), unless you edit it too." in card_of(
+    assert "A new value here is given to amount due too (read from this line), unless you edit it as well." in card_of(
         page, "total_amount"
     )
     assert "Read from the line of" not in card_of(page, "total_amount")
-    assert "also sets" not in card_of(page, "net_amount")
+    assert "is given to" not in card_of(page, "net_amount")
     form = form_of(page)
     assert form["was.amount_due"] == "190.00"
 
