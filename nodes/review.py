@@ -46,8 +46,10 @@ def prepare_review_for(types: DocumentTypes) -> Node:
                 ReviewReason(code="invalid_output", message=f"{last.rule}: {last.detail}" if last else "sent to review")
             ]
         # The text tells which fields an edit carries to (read off another's line): the reviewer is shown them.
+        # Proving that reads the text, as applying the decision does: off the loop alike for a long one.
         source = await context.store.load_text(state.text) if state.text is not None else None
-        request = build_review_request(state, types, reasons, source)
+        chars = state.text.char_count if state.text is not None else 0
+        request = await context.offload(chars, build_review_request, state, types, reasons, source)
         return Patch(
             review_request=request,
             review_reasons=reasons,
