@@ -23,6 +23,7 @@ from claimflow.nodes._step import Node, step
 from claimflow.nodes.ports import WorkflowContext
 from claimflow.routing import names
 from claimflow.state.apply import apply_review_decision, build_review_request, decision_errors
+from claimflow.state.apply.follow import may_follow
 from claimflow.state.documents import SourceText
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import event
@@ -45,10 +46,12 @@ def prepare_review_for(types: DocumentTypes) -> Node:
             reasons = [
                 ReviewReason(code="invalid_output", message=f"{last.rule}: {last.detail}" if last else "sent to review")
             ]
-        # The text tells which fields an edit carries to (read off another's line): the reviewer is shown them.
-        # Proving that reads the text, as applying the decision does: off the loop alike for a long one.
-        source = await context.store.load_text(state.text) if state.text is not None else None
-        chars = state.text.char_count if state.text is not None else 0
+        # The text tells which fields an edit carries to (read off another's line): the reviewer is shown them. Read
+        # only for a type that has such fields; proving it reads the text, off the loop for a long one, as applying
+        # the decision does.
+        text = state.text if may_follow(types.find(state.doc_type)) else None
+        source = await context.store.load_text(text) if text is not None else None
+        chars = text.char_count if text is not None else 0
         request = await context.offload(chars, build_review_request, state, types, reasons, source)
         return Patch(
             review_request=request,

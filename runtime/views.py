@@ -57,17 +57,14 @@ def _table_entry(rows: Sequence[TableRow]) -> dict[str, Any]:
     }
 
 
-_VALUED = ("accepted", "edited")
-"""The statuses whose value a run view shows (a rejected claim's is not the record's)."""
-
-
 def _field_entry(result: FieldResult | None) -> dict[str, Any]:
+    value = result.value if result and result.status in ("accepted", "edited") else None
     return {
-        "value": result.value if result and result.status in _VALUED else None,
+        "value": value,
         "status": result.status if result else "missing",
         # How sure the extractors were of the value (1.0 for a reviewer's): an accepted value below the policy's
-        # bar is why a run waits for review (`low_confidence_field`).
-        "confidence": result.confidence if result and result.value is not None and result.status in _VALUED else None,
+        # bar is why a run waits for review (`low_confidence_field`). No value, no confidence.
+        "confidence": result.confidence if result and value is not None else None,
         "evidence": [e.model_dump() for e in result.evidence] if result else [],
     }
 

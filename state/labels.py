@@ -265,8 +265,8 @@ def _alternatives(labels: Sequence[str]) -> tuple[re.Pattern[str] | None, list[i
 
 @functools.lru_cache(maxsize=64)
 def _pattern_of(labels: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One pattern of `labels` (longest first), compiled once for each set of labels asked about."""
-    return _alternatives(labels)[0]
+    """One pattern of `labels`, the longest first, compiled once for each set of labels asked about."""
+    return _alternatives(sorted(labels, key=lambda label: -len(fold_label(label))))[0]
 
 
 def _in_an_address(page: str, start: int, end: int) -> bool:
@@ -280,7 +280,7 @@ def first_printed(pages: Sequence[str], labels: Sequence[str]) -> str | None:
     Where two start at the same place the longer is found (`Rounding Amount`, not `Rounding`). Words of an e-mail
     address or a host name are no label (`payments@example.com` prints no `Payments`).
     """
-    pattern = _pattern_of(tuple(sorted(labels, key=lambda label: -len(fold_label(label)))))
+    pattern = _pattern_of(tuple(labels))
     if pattern is None:
         return None
     for page in pages:

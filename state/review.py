@@ -47,8 +47,7 @@ EditedValue = Annotated[str, StringConstraints(max_length=MAX_VALUE_CHARS), Afte
 """One value a reviewer sets: at most as long as a model may claim one."""
 
 
-_ONE_VALUE = Annotated[str, StringConstraints(max_length=MAX_VALUE_CHARS)]
-_ONE_OR_MANY = _ONE_VALUE | Annotated[list[_ONE_VALUE], Field(max_length=MAX_EDITED_VALUES)]
+_ONE_OR_MANY = EditedValue | Annotated[list[EditedValue], Field(max_length=MAX_EDITED_VALUES)]
 """What a client may send for one field, as its schema shows it: one value, or a list of them, within the caps."""
 
 
@@ -93,7 +92,7 @@ class ReviewField(BaseModel):
     reasons: list[str] = Field(default_factory=list)
     follows: list[str] = Field(default_factory=list)
     """Fields whose correction corrects this one too: it was read off their line, under a label it only shares
-    (an invoice's amount due printed only as its total), so an edit of one of them sets it to the edit's value,
+    (an invoice's amount due printed only as its total), so a new value of one of them is given to it too,
     unless the same decision sets it as well (`claimflow.state.apply.follow`)."""
 
 

@@ -166,7 +166,7 @@ class ReviewFieldPublic(BaseModel):
     candidates: list[CandidatePublic]
     """Each value proposed, with its quote: several when extractors disagree."""
     follows: list[str] = Field(default_factory=list)
-    """Fields an edit of which sets this one to the same value, unless the decision sets this one too: it was read
+    """Fields a new value of which is given to this one too, unless the decision sets this one as well: it was read
     off their line, under a label it only shares (an invoice's amount due printed only as its total)."""
 
 

@@ -52,9 +52,9 @@ class FieldCard:
     unsure: bool = False
     """Its confidence is below the bar the policy sets (a `low_confidence_field` reason names it)."""
     follows: list[str] = field(default_factory=list)
-    """Fields an edit of which sets this one too (it was read off their line, see `ReviewField.follows`)."""
+    """Fields a new value of which is given to this one too (it was read off their line, `ReviewField.follows`)."""
     carries_to: list[str] = field(default_factory=list)
-    """Fields an edit of this one sets too: those that follow it."""
+    """Fields a new value of this one is given to too: those that follow it."""
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,11 @@ def _mark(leader: str) -> str:
     return f", following {leader}"
 
 
+def may_follow(doc_type: DocumentType | None) -> bool:
+    """Whether a field of `doc_type` may follow another's correction: one shares another's labels."""
+    return doc_type is not None and any(spec.shares_labels_of for spec in doc_type.value_fields)
+
+
 def followers(
     doc_type: DocumentType,
     fields: Mapping[str, FieldResult],

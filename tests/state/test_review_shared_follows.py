@@ -8,6 +8,8 @@ left as they are.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from claimflow import DocumentType
@@ -164,8 +166,7 @@ def _shown(state: WorkflowState) -> dict[str, list[str]]:
 
 def test_the_request_shows_the_reviewer_what_a_correction_carries_to() -> None:
     assert _shown(_paused(_ONLY_A_TOTAL)) == {"amount_due": ["total_amount"]}
-    printed = SourceText(pages=(_ONLY_A_TOTAL.pages[0] + "Amount Due 190.00 EUR\n",))
-    assert _shown(_paused(printed)) == {}
+    assert _shown(_paused(_PRINTED)) == {}
     # Without the run's text nothing can be proved to follow, and nothing is claimed to.
     state = _paused(_ONLY_A_TOTAL)
     assert build_review_request(state, TYPES, [_REASON], None).fields == [
@@ -176,35 +177,44 @@ def test_the_request_shows_the_reviewer_what_a_correction_carries_to() -> None:
 _BALANCE_DUE = SourceText(pages=("INVOICE\nInvoice No: 78\nInvoice Date: 05.03.2024\nBalance Due 190.00 EUR\n",))
 
 
-def _scenarios() -> dict[str, tuple[WorkflowState, SourceText, DocumentTypes]]:
-    """Paused runs of every kind the follow tests meet, each with its text and types."""
+_DEPOSIT = SourceText(pages=(_ONLY_A_TOTAL.pages[0] + "Deposit paid 40.00 EUR\n",))
+_PRINTED = SourceText(pages=(_ONLY_A_TOTAL.pages[0] + "Amount Due 190.00 EUR\n",))
+_BILL = SourceText(pages=("Utility Bill\nAmount Billed: 84.20\n",))
+Scenario = tuple[WorkflowState, SourceText, DocumentTypes]
+
+
+def _declared_type() -> Scenario:
     bill = utility_bill()
-    bill_source = SourceText(pages=("Utility Bill\nAmount Billed: 84.20\n",))
-    deposit = SourceText(pages=(_ONLY_A_TOTAL.pages[0] + "Deposit paid 40.00 EUR\n",))
-    printed = SourceText(pages=(_ONLY_A_TOTAL.pages[0] + "Amount Due 190.00 EUR\n",))
-    both_ways = _quoting(amount_due="Balance Due 190.00 EUR", total_amount="Balance Due 190.00 EUR")
-    return {
-        "only a total": (_paused(_ONLY_A_TOTAL), _ONLY_A_TOTAL, TYPES),
-        "followed once": (
-            _decide(_paused(_ONLY_A_TOTAL), _ONLY_A_TOTAL, total_amount=["9999.00"]),
-            _ONLY_A_TOTAL,
-            TYPES,
-        ),
-        "set by the reviewer": (
-            _decide(_paused(_ONLY_A_TOTAL), _ONLY_A_TOTAL, total_amount=["180.00"], amount_due=["180.00"]),
-            _ONLY_A_TOTAL,
-            TYPES,
-        ),
-        "printed on its own line": (_paused(printed), printed, TYPES),
-        "a deposit printed": (_paused(deposit), deposit, TYPES),
-        "shared both ways": (_paused(_BALANCE_DUE, both_ways), _BALANCE_DUE, TYPES),
-        "a declared type": (_paused(bill_source, doc_type=bill), bill_source, DocumentTypes([bill])),
-    }
+    return _paused(_BILL, doc_type=bill), _BILL, DocumentTypes([bill])
 
 
-@pytest.mark.parametrize("scenario", list(_scenarios()))
+_SCENARIOS: dict[str, Callable[[], Scenario]] = {
+    "only a total": lambda: (_paused(_ONLY_A_TOTAL), _ONLY_A_TOTAL, TYPES),
+    "followed once": lambda: (
+        _decide(_paused(_ONLY_A_TOTAL), _ONLY_A_TOTAL, total_amount=["9999.00"]),
+        _ONLY_A_TOTAL,
+        TYPES,
+    ),
+    "set by the reviewer": lambda: (
+        _decide(_paused(_ONLY_A_TOTAL), _ONLY_A_TOTAL, total_amount=["180.00"], amount_due=["180.00"]),
+        _ONLY_A_TOTAL,
+        TYPES,
+    ),
+    "printed on its own line": lambda: (_paused(_PRINTED), _PRINTED, TYPES),
+    "a deposit printed": lambda: (_paused(_DEPOSIT), _DEPOSIT, TYPES),
+    "shared both ways": lambda: (
+        _paused(_BALANCE_DUE, _quoting(amount_due="Balance Due 190.00 EUR", total_amount="Balance Due 190.00 EUR")),
+        _BALANCE_DUE,
+        TYPES,
+    ),
+    "a declared type": _declared_type,
+}
+"""Paused runs of every kind the follow tests meet, each with its text and types (made when a test asks)."""
+
+
+@pytest.mark.parametrize("scenario", list(_SCENARIOS))
 def test_what_the_request_shows_is_what_a_correction_does(scenario: str) -> None:
-    state, source, types = _scenarios()[scenario]
+    state, source, types = _SCENARIOS[scenario]()
     shown = _shown(state)
     doc_type = types.get(state.doc_type or "")
     tried = 0
