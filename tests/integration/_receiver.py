@@ -60,7 +60,10 @@ class Receiver:
 def _handler(receiver: Receiver, lock: threading.Lock) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
-            body = self.rfile.read(int(self.headers["Content-Length"]))
+            length = int(self.headers["Content-Length"])
+            body = self.rfile.read(length)
+            if len(body) < length:  # the sender died mid-body (a worker killed): no request arrived, as for any server
+                return
             key = self.headers["Idempotency-Key"]
             signature = self.headers["X-Claimflow-Signature"]
             with lock:
