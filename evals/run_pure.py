@@ -67,8 +67,8 @@ def run_rule(case: RuleCase, types: DocumentTypes) -> CaseResult:
     got = [{"rule": r.rule, "passed": r.passed} for r in results]
     expected = [want.model_dump() for want in case.expected]
     problems = [] if got == expected else [f"rule results: expected {expected}, got {got}"]
-    messages = {r.rule: r.message for r in results}
-    problems += [f"  {name}: {message}" for name, message in messages.items() if problems]
+    # Each result's message, in order: a rule run for each of several fields (date_plausible) says which failed.
+    problems += [f"  {r.rule} {'passed' if r.passed else 'failed'}: {r.message}" for r in results if problems]
     return result(case.id, case.kind, case.step, expected, got, problems)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from claimflow.runtime.errors import TypeDiscoveryError
+from claimflow.state.did_you_mean import did_you_mean
 from claimflow.state.schema import DocumentType, DocumentTypes
 
 ENTRY_POINT_SOURCE = "entry point"
@@ -56,7 +57,11 @@ def _switched_off(entries: Sequence[ActiveType], disable: Sequence[str]) -> list
     names = {entry.doc_type.name for entry in entries}
     unknown = sorted(set(disable) - names)
     if unknown:
-        raise TypeDiscoveryError(f"disable names unknown type(s) {', '.join(unknown)}; active: {', '.join(names)}")
+        named = ", ".join(f"{name}{did_you_mean(name, names)}" for name in unknown)
+        raise TypeDiscoveryError(
+            f"disable (claimflow.toml or [tool.claimflow]) names unknown type(s) {named}; active:"
+            f" {', '.join(sorted(names))}"
+        )
     # A type of your own named like an installed one (a built-in) replaces it once the installed one is disabled.
     replaced = {entry.doc_type.name for entry in entries if entry.doc_type.name in disable and not installed(entry)}
     replaced &= {entry.doc_type.name for entry in entries if installed(entry)}

@@ -121,7 +121,8 @@ def _import(
     file = _module_file(module_name)
     if file is not None and Path(file).resolve() in loaded:
         return loaded[Path(file).resolve()], file
-    imported = _run(lambda: importlib.import_module(module_name), target, source, file)
+    missing = _looked_for(module_name, base) if file is None else ""
+    imported = _run(lambda: importlib.import_module(module_name), target, source, file, missing)
     assert isinstance(imported, ModuleType)
     origin: str | None = getattr(imported, "__file__", None)
     if origin is not None:
@@ -129,7 +130,26 @@ def _import(
     return imported, origin
 
 
-def _run(load: Callable[[], object], target: str, source: str, file: str | None) -> object:
+def _looked_for(module_name: str, base: Path) -> str:
+    """Where a module that was not found was looked for, and the module beside it its name is closest to."""
+    top = module_name.partition(".")[0]
+    try:
+        beside = [path.stem for path in base.glob("*.py")] + [
+            path.name for path in base.iterdir() if (path / "__init__.py").is_file()]  # fmt: skip
+    except OSError:  # a folder gone or unreadable: the rest of the message still says where
+        beside = []
+    near = did_you_mean(top, beside) if top not in beside else ""  # `pkg.typo`: pkg is there, its module is not
+    return (
+        f"; a module is looked for in {base}{near} and among the installed packages;"
+        " name a file by its path (my_types.py) instead"
+    )
+
+
+def _run(load: Callable[[], object], target: str, source: str, file: str | None, missing: str = "") -> object:
+    """Run `load` (a user's module's import), every failure of it a `TypeDiscoveryError` saying where.
+
+    `missing` is added when the module named is not found (`_looked_for`); not when a module it imports is not.
+    """
     try:
         return load()
     except DeclarationError as error:
@@ -141,8 +161,9 @@ def _run(load: Callable[[], object], target: str, source: str, file: str | None)
     # sys.exit, or parses the command line as a script does): let through, claimflow would end with no word.
     except (Exception, SystemExit) as error:
         where = _declared_at(error, file) or target
+        hint = missing if isinstance(error, ModuleNotFoundError) else ""
         raise TypeDiscoveryError(
-            f"{source}: cannot import {target} ({where}): {type(error).__name__}: {error}"
+            f"{source}: cannot import {target} ({where}): {type(error).__name__}: {error}{hint}"
         ) from None
 
 

@@ -11,6 +11,7 @@ what these settings govern is never used in looking, and the operator who misspe
 from __future__ import annotations
 
 from claimflow.runtime.settings import OUTPUT_CAP, Settings, SettingsError
+from claimflow.state.did_you_mean import did_you_mean
 from claimflow.state.policy import Policy
 from claimflow.state.review_policy import ANY_TYPE
 from claimflow.state.schema import UNKNOWN_TYPE, DocumentTypes
@@ -47,11 +48,18 @@ def _policy_problems(policy: Policy, types: DocumentTypes) -> list[str]:
             continue
         # Only fields holding values have a confidence bar; a table's rows are accepted with their evidence.
         fields = [spec.name for spec in doc_type.value_fields]
-        problems += [
-            f"field_thresholds.{name}.{field}: {name} has no field {field!r} (fields: {', '.join(fields)})"
-            for field in thresholds
-            if field not in fields
-        ]
+        tables = {spec.name for spec in doc_type.table_fields}
+        for field in thresholds:
+            if field in tables:
+                problems.append(
+                    f"field_thresholds.{name}.{field}: {field} is a table, which has no confidence threshold (its rows"
+                    f" are accepted with their evidence); fields with one: {', '.join(fields)}"
+                )
+            elif field not in fields:
+                problems.append(
+                    f"field_thresholds.{name}.{field}: {name} has no field {field!r}{did_you_mean(field, fields)}"
+                    f" (fields: {', '.join(fields)})"
+                )
     review = policy.review
     for setting, table in (("due", review.due), ("on_overdue", review.on_overdue), ("escalate_to", review.escalate_to)):
         problems += [

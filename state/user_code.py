@@ -14,20 +14,34 @@ from pathlib import Path
 
 from claimflow.state.errors import OfflineHookError, RuleFailedError
 
-_PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+def _own_directories() -> tuple[Path, ...]:
+    """Where claimflow's own code lies: its package folder and each of its subpackages' folders, links resolved.
+
+    Not the folder above the package: in a checkout installed for development, the subpackages are links to
+    folders of the repository's top level, beside anything else in it (the shipped example type, a user's own
+    types kept in the same tree), whose frames are users' code.
+    """
+    package = Path(__file__).absolute().parent.parent
+    return (package.resolve(), *(child.resolve() for child in package.iterdir() if child.is_dir()))
+
+
+_OWN = _own_directories()
 _STDLIB = Path(sysconfig.get_paths()["stdlib"]).resolve()
+
+
+def _is_users(filename: str) -> bool:
+    """Whether a frame's file is users' code: not generated, not claimflow's, not the standard library's."""
+    # "<string>" and "<frozen ...>" frames are generated code (a dataclass's __init__) or the import system.
+    if filename.startswith("<"):
+        return False
+    path = Path(filename).resolve()
+    return not path.is_relative_to(_STDLIB) and not any(path.is_relative_to(own) for own in _OWN)
 
 
 def user_frame(error: BaseException) -> str | None:
     """`file:line` of the last frame of `error`'s traceback in users' code; None when none is theirs."""
-    frames = [
-        frame
-        for frame in traceback.extract_tb(error.__traceback__)
-        # "<string>" and "<frozen ...>" frames are generated code (a dataclass's __init__) or the import system.
-        if not frame.filename.startswith("<")
-        and not Path(frame.filename).resolve().is_relative_to(_PACKAGE_DIR)
-        and not Path(frame.filename).resolve().is_relative_to(_STDLIB)
-    ]
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if _is_users(frame.filename)]
     return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else None
 
 

@@ -343,11 +343,11 @@ def exit_codes(
 ) -> Iterator[None]:
     """Known errors become a message and an exit code, never a traceback.
 
-    2 for setup errors and unknown runs, 1 for a refused operation, 3 when storage or the database is gone:
-    `error: stopped: REASON`, then `advice` (what becomes of the work done so far, see `resume_advice`; a
-    callable is asked when the stop comes, as it depends on how far the command got) unless the command wrote
-    nothing (none given) or could not open its data directory at all. `finished`, given, prints what the command
-    had finished ahead of that line, as it does at Ctrl-C.
+    2 for setup errors, unknown runs and unknown document types, 1 for a refused operation, 3 when storage or the
+    database is gone: `error: stopped: REASON`, then `advice` (what becomes of the work done so far, see
+    `resume_advice`; a callable is asked when the stop comes, as it depends on how far the command got) unless the
+    command wrote nothing (none given) or could not open its data directory at all. `finished`, given, prints what
+    the command had finished ahead of that line, as it does at Ctrl-C.
     """
     # psycopg and its pools log each failed reconnect or cancellation to stderr; a lost database is told once, below.
     logging.getLogger("psycopg").setLevel(logging.ERROR)
@@ -357,9 +357,10 @@ def exit_codes(
         err.print(f"[red]error:[/red] {message(error)}")
         raise typer.Exit(2) from None
     except UnknownDocumentTypeError as error:
-        # Most often a type of one's own this command was not told of (the run named it with --types).
+        # Most often a type of one's own this command was not told of (the run named it with --types): a setup
+        # error, as `types prompt` and `eval` say of the same mistake, not a refused operation.
         err.print(f"[red]error:[/red] {message(error)}; {LOAD_YOUR_TYPES}")
-        raise typer.Exit(1) from None
+        raise typer.Exit(2) from None
     except (InvalidDecisionError, RegistryError, WorkflowVersionError, UnknownDictionaryError) as error:
         err.print(f"[red]error:[/red] {message(error)}")
         raise typer.Exit(1) from None

@@ -139,7 +139,9 @@ def _exit_on_verdict(evaluation: Evaluation, *, update_baseline: bool) -> None:
         prompts = ", ".join(sorted({case.now for case in verdict.unmeasured}))
         err.print(
             f"not measured: {len(verdict.unmeasured)} case(s) replay a claim recorded under another prompt than "
-            f"{prompts}; the gate does not pass until a live model measures it (exit {NOT_MEASURED})",
+            f"{prompts}; the gate does not pass until a live model measures it (exit {NOT_MEASURED}): a model that"
+            " reads the prompt, `--model openai:NAME` (OpenAI or an OpenAI-compatible server, `--base-url`) or"
+            " `anthropic:NAME`; the offline `rules` backend reads no prompt, so it cannot measure one",
             highlight=False, soft_wrap=True,
         )  # fmt: skip
         raise typer.Exit(NOT_MEASURED)

@@ -118,7 +118,7 @@ def token_create(
                 f"[red]error:[/red] {message(error)}; a type of your own is active here once CLAIMFLOW_TYPES or"
                 " claimflow.toml names the module that declares it (--types names the token's types)"
             )
-            raise typer.Exit(1) from None
+            raise typer.Exit(2) from None
         return token
 
     token = with_engine(data_dir, body, readonly=True)

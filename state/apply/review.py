@@ -11,7 +11,7 @@ from claimflow.state.documents import SourceText
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import Event, event
 from claimflow.state.evidence import Evidence, locate
-from claimflow.state.normalize import normalize_value, with_article
+from claimflow.state.normalize import example_of, normalize_value, with_article
 from claimflow.state.normalize.amounts import MAX_WHOLE_DIGITS, too_large_amount
 from claimflow.state.outcomes import Classification, FieldResult, ReviewReason, TableRow
 from claimflow.state.proof import find_proving_evidence, prove
@@ -86,8 +86,12 @@ def _value_errors(spec: Field, values: list[str], *, cited: bool) -> list[str]:
         errors.append(f"{spec.name} takes one value, got {len(values)}")
     unread = [value for value in values if normalize_value(spec.kind, value, spec.choices) is None]  # type: ignore[arg-type]
     if unread:
-        allowed = f" (one of: {', '.join(spec.choices)})" if spec.kind == "enum" else ""
-        if spec.kind == "amount" and any(too_large_amount(value) for value in unread):
+        example = example_of(spec.kind)
+        # A reviewer's `12/03/2024` is refused for being day or month first: the form that is read either way.
+        allowed = f"; give one such as {example}" if example is not None else ""
+        if spec.kind == "enum":
+            allowed = f" (one of: {', '.join(spec.choices)})"
+        elif spec.kind == "amount" and any(too_large_amount(value) for value in unread):
             allowed = f": an amount has at most {MAX_WHOLE_DIGITS} whole digits"
         what = f"value {_shown(unread[0])}" if len(unread) == 1 else f"values {_listed(unread)}"
         errors.append(f"{spec.name}: {what} cannot be read as {with_article(spec.kind)}{allowed}")

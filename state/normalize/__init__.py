@@ -174,6 +174,11 @@ _CANONICAL = {
 """An example of each typed kind's canonical text, for messages."""
 
 
+def example_of(kind: str) -> str | None:
+    """An example of `kind`'s canonical text, quoted (`'2024-03-14'`), for a message; None for a kind of no form."""
+    return _CANONICAL.get(kind)
+
+
 def not_canonical(kind: ValueKind, value: str, choices: Choices | None = None) -> str | None:
     """Why a rule would misread `value` as a `kind`, with the canonical text to give; None when it reads it right.
 

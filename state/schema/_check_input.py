@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from claimflow.state.did_you_mean import did_you_mean
 from claimflow.state.evidence import Evidence
 from claimflow.state.normalize import not_canonical
 from claimflow.state.outcomes import FieldResult, TableRow
@@ -52,7 +53,9 @@ def given_values(
 def _field(where: str, declared: Mapping[str, Field], name: object) -> Field:
     spec = declared.get(name) if isinstance(name, str) else None
     if spec is None:
-        raise ValueError(f"{where}: the type has no field {name!r} (fields: {', '.join(declared)})")
+        raise ValueError(
+            f"{where}: the type has no field {name!r}{did_you_mean(name, declared)} (fields: {', '.join(declared)})"
+        )
     return spec
 
 

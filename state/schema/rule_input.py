@@ -16,6 +16,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from claimflow.state.did_you_mean import did_you_mean
 from claimflow.state.errors import RuleFieldError
 from claimflow.state.normalize import parse_amount, parse_iso_date, parse_number
 from claimflow.state.outcomes import FieldResult, RuleResult, TableRow
@@ -73,7 +74,7 @@ class Row:
         if self.columns is not None and column not in self.columns:
             raise RuleFieldError(
                 f"{self.reader or 'a rule'} reads column {column!r} of table {self.table!r}{_asked_at()}, which the"
-                f" table does not declare (columns: {', '.join(self.columns)})"
+                f" table does not declare{did_you_mean(column, self.columns)} (columns: {', '.join(self.columns)})"
             )
         kind, reads = (self.kinds or {}).get(column), _TYPED_READS.get(accessor)
         if kind is not None and reads is not None and kind not in reads:
@@ -136,7 +137,7 @@ class RuleInput:
         if spec is None:
             raise RuleFieldError(
                 f"{self._reader} reads field {name!r} with doc.{accessor}(){_asked_at()}, which the type does not"
-                f" declare (fields: {', '.join(self.declared)})"
+                f" declare{did_you_mean(name, self.declared)} (fields: {', '.join(self.declared)})"
             )
         if name not in self.fields:
             raise RuleFieldError(

@@ -80,7 +80,10 @@ def test_run_refuses_a_policy_naming_a_misspelt_field_of_the_users_type(claimflo
     ran = claimflow("run", bill, "--types", types, "--data-dir", tmp_path / "data", env=env)
 
     assert ran.exit_code == 2
-    assert "utility_bill has no field 'totl_amount' (fields: supplier, total_amount)" in " ".join(ran.stderr.split())
+    assert (
+        "utility_bill has no field 'totl_amount' (did you mean 'total_amount'?) (fields: supplier, total_amount)"
+        in " ".join(ran.stderr.split())
+    )
 
 
 def test_commands_that_only_look_at_runs_warn_of_a_misspelt_policy_name_and_go_on(

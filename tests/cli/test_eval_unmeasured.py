@@ -76,6 +76,8 @@ def test_a_bumped_prompt_version_is_not_measured_by_replay_and_the_gate_does_not
             "run with --model M to measure it, then --model M --update-baseline"
         ) in gated.stdout
         assert "not measured: 1 case(s)" in gated.stderr
+        # Which models can measure it: an offline team's `--model rules` cannot, and was not told so.
+        assert "the offline `rules` backend reads no prompt, so it cannot measure one" in gated.stderr
     as_json = claimflow("eval", "--goldens", goldens, "--types", types, "--changed", "--json")
     gate = json.loads(as_json.stdout)["gate"]
     assert (as_json.exit_code, gate["failed"], gate["regressed"]) == (3, True, False)

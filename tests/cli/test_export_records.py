@@ -174,7 +174,7 @@ def test_export_type_that_is_not_active_is_an_error_and_writes_nothing(tmp_path:
     data = _run(tmp_path)
     out = tmp_path / "memos.jsonl"
     result = runner.invoke(app, ["export", str(out), "--type", "memo", "--data-dir", str(data)])
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == 2, result.output
     assert "unknown document type 'memo'; active: invoice, receipt, contract" in flat(result.stderr)
     assert not out.exists()
 

@@ -37,7 +37,8 @@ ORDER = DocumentType(
 ORDER = "PURCHASE ORDER\nPO Number: 4500012345\nOrder Date: 2024-03-14\nDelivery Date: 2024-03-07\n"
 REASON = (
     "RuleFieldError: rule 'delivery_not_before_order' of document type 'order_form' reads field 'delivery_dat'"
-    " with doc.date() at order_types.py:7, which the type does not declare (fields: po_number, order_date,"
+    " with doc.date() at order_types.py:7, which the type does not declare (did you mean 'delivery_date'?)"
+    " (fields: po_number, order_date,"
     " delivery_date)"
 )
 

@@ -24,7 +24,7 @@ def test_a_token_for_a_type_not_active_names_the_variable_that_makes_it_active(t
     args = ("token", "create", "--name", "kim", "--role", "reviewer", "--types", "purchase_order", "--json")
 
     refused = run_cli(*args, "--data-dir", data)
-    assert refused.returncode == 1
+    assert refused.returncode == 2
     assert "unknown document type 'purchase_order'" in refused.stderr
     assert "once CLAIMFLOW_TYPES or claimflow.toml names the module that declares it" in refused.stderr
 
@@ -37,7 +37,7 @@ def test_an_export_of_a_type_not_active_says_how_to_name_its_module(tmp_path: Pa
     data = tmp_path / "data"
     assert run_cli("token", "create", "--name", "ops", "--role", "admin", "--data-dir", data).returncode == 0
     exported = run_cli("export", tmp_path / "orders.csv", "--type", "purchase_order", "--data-dir", data)
-    assert exported.returncode == 1
+    assert exported.returncode == 2
     assert exported.stderr.strip().endswith(
         "name the module that declares a type of your own with --types (or CLAIMFLOW_TYPES, claimflow.toml)"
     )

@@ -122,6 +122,25 @@ def test_two_types_with_one_name_are_refused_naming_both(project: Path) -> None:
         discover_types(["po_types:ORDER"], cwd=project)
 
 
+def test_a_module_not_found_says_where_it_was_looked_for_and_the_one_beside_it_meant(project: Path) -> None:
+    # A plural file named in the singular: Python's bare ModuleNotFoundError said neither where nor what was there.
+    write(project, "po_types.py", ORDER_MODULE)
+    with pytest.raises(TypeDiscoveryError) as refused:
+        discover_types(["po_type:ORDER"], cwd=project)
+    assert str(refused.value).endswith(
+        f"ModuleNotFoundError: No module named 'po_type'; a module is looked for in {project} (did you mean"
+        " 'po_types'?) and among the installed packages; name a file by its path (my_types.py) instead"
+    )
+
+
+def test_a_module_that_imports_a_missing_one_is_not_said_to_be_missing_itself(project: Path) -> None:
+    write(project, "po_types.py", "import no_such_helper\n" + ORDER_MODULE)
+    with pytest.raises(TypeDiscoveryError) as refused:
+        discover_types(["po_types:ORDER"], cwd=project)
+    assert "No module named 'no_such_helper'" in str(refused.value)
+    assert "is looked for in" not in str(refused.value)
+
+
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
@@ -141,9 +160,13 @@ def test_a_config_with_unknown_keys_or_disabling_unknown_types_is_refused(projec
     write(project, "claimflow.toml", 'typez = ["x"]\n')
     with pytest.raises(TypeDiscoveryError, match=r"unknown key\(s\) typez"):
         discover_types(cwd=project)
-    write(project, "claimflow.toml", 'disable = ["memo"]\n')
-    with pytest.raises(TypeDiscoveryError, match=r"disable names unknown type\(s\) memo"):
+    write(project, "claimflow.toml", 'disable = ["memo", "contracts"]\n')
+    with pytest.raises(TypeDiscoveryError) as refused:
         discover_types(cwd=project)
+    assert str(refused.value) == (
+        "disable (claimflow.toml or [tool.claimflow]) names unknown type(s) contracts (did you mean 'contract'?),"
+        " memo; active: contract, invoice, receipt"
+    )
 
 
 def test_the_cli_refuses_a_broken_type_before_reading_any_document(

@@ -20,6 +20,7 @@ from claimflow.evals.errors import CaseFileError
 from claimflow.evals.evaluation import evaluate_goldens
 from claimflow.evals.facts import StateFacts
 from claimflow.evals.golden import GOLDENS, TODAY, RuleCase, load_goldens
+from claimflow.evals.runner import run_case
 from claimflow.state.policy import Policy
 from claimflow.state.rules import rule_names, validate_document
 from tests.evals._expense_claim import RULE, declaration
@@ -118,3 +119,20 @@ def test_a_duplicate_key_no_rule_of_the_type_judges_brings_the_common_duplicate_
     values = StateFacts(fields={"employee": "Jane Roe", "claim_number": "C-1"}).field_results()
     ran = validate_document(keyed, values, {}, Policy(), today=TODAY, earlier_runs=("run-1",))
     assert [result.rule for result in ran] == rule_names(keyed)
+
+
+def test_a_failing_rule_case_shows_each_results_message_a_rule_run_per_field_included() -> None:
+    # date_plausible runs once for each date; its messages were kept by rule name, so only the last date's
+    # ("due_date ... is plausible") was shown, and never the one that failed.
+    [case] = [case for case in load_goldens() if case.id == "rules_invoice-due-before-issue"]
+    assert isinstance(case, RuleCase)
+    values = {**case.values, "issue_date": "1960-03-14"}
+    outcome = run_case(case.model_copy(update={"values": values}))
+
+    assert not outcome.passed
+    lines = outcome.message.splitlines()
+    assert lines[0].startswith("rule results: expected")
+    plausible = [line for line in lines if line.startswith("  date_plausible ")]
+    assert len(plausible) == 2, lines
+    assert plausible[0].startswith("  date_plausible failed: issue_date 1960-03-14"), plausible
+    assert plausible[1].startswith("  date_plausible passed: due_date 2024-03-01"), plausible

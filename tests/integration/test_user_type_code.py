@@ -76,6 +76,7 @@ async def test_a_rule_that_calls_sys_exit_fails_its_document_and_the_batch_goes_
     assert rows["order.txt"].status == "failed"
     assert rows["order.txt"].error == (
         "RuleFailedError: rule 'exits' of document type 'order_form' raised SystemExit: 3"
+        f" (raised at {__file__}:{_exits.__code__.co_firstlineno + 1})"
     )
     assert rows["invoice.txt"].status == "completed"
 

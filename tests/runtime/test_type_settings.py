@@ -80,10 +80,26 @@ def test_field_thresholds_for_no_active_type_or_field_are_refused_naming_both(
     assert str(raised.value) == (
         f"CLAIMFLOW_POLICY={str(tmp_path / 'policy.json')!r}: field_thresholds.utility_bil: no active document type"
         " 'utility_bil' (active: invoice, receipt, contract, utility_bill); field_thresholds.utility_bill.totl_amount:"
-        " utility_bill has no field 'totl_amount' (fields: supplier, total_amount)"
+        " utility_bill has no field 'totl_amount' (did you mean 'total_amount'?) (fields: supplier, total_amount)"
     )
     fine = {"field_thresholds": {"utility_bill": {"total_amount": 0.99}, "invoice": {"vendor_name": "always_review"}}}
     check_type_settings(_load(tmp_path, monkeypatch, fine), ACTIVE)
+
+
+def test_a_threshold_for_a_table_says_a_table_takes_none_rather_than_that_the_field_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = _load(tmp_path, monkeypatch, {"field_thresholds": {"invoice": {"line_items": 0.9}}})
+
+    with pytest.raises(SettingsError) as raised:
+        check_type_settings(settings, ACTIVE)
+
+    problem = str(raised.value).split(": ", 1)[1]
+    assert problem.startswith(
+        "field_thresholds.invoice.line_items: line_items is a table, which has no confidence threshold (its rows are"
+        " accepted with their evidence); fields with one: vendor_name, "
+    ), problem
+    assert "has no field" not in problem
 
 
 def test_a_threshold_for_a_type_that_is_not_active_here_is_refused(

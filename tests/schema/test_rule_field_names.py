@@ -40,18 +40,20 @@ FIELDS = "supplier, period_start, period_end, direct_debit, total_amount, charge
 
 
 @pytest.mark.parametrize(
-    ("body", "accessor"),
+    ("body", "accessor", "meant"),
     [
-        (lambda doc: doc.check(doc.date("period_strat") is not None, "-"), "date"),
-        (lambda doc: doc.check(doc.amount("totl_amount") is not None, "-"), "amount"),
-        (lambda doc: doc.check(doc.text("suplier") is not None, "-"), "text"),
-        (lambda doc: doc.check(bool(doc.all("suplier")), "-"), "all"),
-        (lambda doc: doc.check(doc.boolean("direct_debt") is not None, "-"), "boolean"),
-        (lambda doc: doc.check(doc.has("suplier"), "-"), "has"),
-        (lambda doc: doc.check(bool(doc.rows("charegs")), "-"), "rows"),
+        (lambda doc: doc.check(doc.date("period_strat") is not None, "-"), "date", "period_start"),
+        (lambda doc: doc.check(doc.amount("totl_amount") is not None, "-"), "amount", "total_amount"),
+        (lambda doc: doc.check(doc.text("suplier") is not None, "-"), "text", "supplier"),
+        (lambda doc: doc.check(bool(doc.all("suplier")), "-"), "all", "supplier"),
+        (lambda doc: doc.check(doc.boolean("direct_debt") is not None, "-"), "boolean", "direct_debit"),
+        (lambda doc: doc.check(doc.has("suplier"), "-"), "has", "supplier"),
+        (lambda doc: doc.check(bool(doc.rows("charegs")), "-"), "rows", "charges"),
     ],
 )
-def test_a_misspelt_field_raises_naming_the_field_rule_type_and_its_fields(body: Body, accessor: str) -> None:
+def test_a_misspelt_field_raises_naming_the_field_rule_type_and_its_fields(
+    body: Body, accessor: str, meant: str
+) -> None:
     bill = _bill(body, ["period_start", "total_amount", "supplier", "charges", "direct_debit"])
 
     with pytest.raises(RuleFieldError) as raised:
@@ -60,7 +62,7 @@ def test_a_misspelt_field_raises_naming_the_field_rule_type_and_its_fields(body:
     message = str(raised.value)
     assert message.startswith("rule 'judged' of document type 'utility_bill' reads field '")
     assert f"with doc.{accessor}() at test_rule_field_names.py:" in message
-    assert message.endswith(f"which the type does not declare (fields: {FIELDS})")
+    assert message.endswith(f"which the type does not declare (did you mean {meant!r}?) (fields: {FIELDS})")
     assert isinstance(raised.value, RuleFailedError)  # a rule that fails, as one that raises: the document fails
 
 
@@ -85,7 +87,8 @@ def test_a_misspelt_column_raises_naming_the_table_and_its_columns() -> None:
     with pytest.raises(
         RuleFieldError,
         match=r"rule 'judged' of document type 'utility_bill' reads column 'amuont' of table 'charges' at "
-        r"test_rule_field_names\.py:\d+, which the table does not declare \(columns: description, amount\)",
+        r"test_rule_field_names\.py:\d+, which the table does not declare \(did you mean 'amount'\?\)"
+        r" \(columns: description, amount\)",
     ):
         _bill(total, ["charges"]).check({}, tables=ROWS)
 
@@ -167,7 +170,12 @@ def test_table_rows_may_be_given_with_the_values_or_with_tables() -> None:
 @pytest.mark.parametrize(
     ("values", "tables", "message"),
     [
-        ({"totl_amount": "3.00"}, None, r"utility_bill\.check\(\): the type has no field 'totl_amount' \(fields: "),
+        (
+            {"totl_amount": "3.00"},
+            None,
+            r"utility_bill\.check\(\): the type has no field 'totl_amount' \(did you mean 'total_amount'\?\)"
+            r" \(fields: ",
+        ),
         ({"total_amount": 3}, None, r"'total_amount' is 3; give canonical text as a rule would see it"),
         ({"charges": "1.00"}, None, r"table 'charges' is '1.00'; give a list of rows, each a dict of column"),
         ({}, {"charges": [{"amuont": "1.00"}]}, r"table 'charges' has no column 'amuont' \(columns: description, am"),

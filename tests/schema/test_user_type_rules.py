@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
 
+import claimflow
 from claimflow import DocumentType, Field, RuleInput, RuleResult, rule
 from claimflow.state.errors import RuleFailedError
 from claimflow.state.schema.rules import MAX_MESSAGE_CHARS
@@ -51,7 +53,10 @@ def test_a_rule_that_raises_with_a_long_message_fails_with_its_message_cut() -> 
         _order(loud).check({"total": "10.00"})
     message = str(raised.value)
     assert message.startswith("rule 'loud' of document type 'purchase_order' raised ValueError: yyy")
-    assert message.endswith("... (4,998,000 more characters not kept)")
+    # Then where it raised: this file, a user's as any type's rules are.
+    assert re.search(
+        r"\.\.\. \(4,998,000 more characters not kept\) \(raised at .*test_user_type_rules\.py:\d+\)$", message
+    )
     assert len(message) < MAX_MESSAGE_CHARS + 200
 
 
@@ -91,6 +96,18 @@ def test_check_names_the_line_a_rule_raised_at_as_a_runs_error_does(tmp_path: Pa
     )
     # The traceback still leads to what the rule raised.
     assert type(raised.value.__cause__).__name__ == "DivisionByZero"
+
+
+def test_a_rule_kept_beside_claimflows_package_is_still_users_code() -> None:
+    # Installed for development, claimflow's subpackages are links into the repository's top level; a type kept
+    # in the same tree (the shipped example's folder, a team's own types in its fork) was taken for claimflow's
+    # own code, and its errors lost their file and line.
+    beside = Path(claimflow.__file__).resolve().parent.parent / "examples" / "custom_type" / "my_rules.py"
+    module: dict[str, object] = {"__name__": "my_rules"}
+    exec(compile(RULES, str(beside), "exec"), module)  # noqa: S102 - the rules above, as if read from `beside`
+
+    with pytest.raises(RuleFailedError, match=re.escape(f"(raised at {beside}:6)")):
+        _order(module["split_evenly"]).check({"total": "10.00"})  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -107,7 +107,9 @@ async def test_an_invalid_edit_is_422_with_field_errors_and_the_run_stays_paused
     no_reason = await _decide(api, run_id, interrupt_id=interrupt, action="reject")
 
     assert bad_value.status_code == 422
-    assert bad_value.json()["errors"] == ["total_amount: value 'lots' cannot be read as an amount"]
+    assert bad_value.json()["errors"] == [
+        "total_amount: value 'lots' cannot be read as an amount; give one such as '12.50'"
+    ]
     assert unknown.status_code == 422 and "unknown field 'colour'" in unknown.json()["errors"][0]
     assert no_reason.status_code == 422 and "a rejection needs a reason" in no_reason.json()["message"]
     row = await api.engine.registry.get_run(run_id)

@@ -275,10 +275,14 @@ def test_many_unknown_fields_are_refused_in_one_bounded_line() -> None:
 
 def test_a_refusal_quotes_long_unreadable_values_cut() -> None:
     errors = _errors(_invoice(), _edit(total_amount=["x" * 2000]))
-    assert errors == [f"total_amount: value {'x' * 80!r}... (2,000 characters) cannot be read as an amount"]
+    assert errors == [
+        f"total_amount: value {'x' * 80!r}... (2,000 characters) cannot be read as an amount; give one such as '12.50'"
+    ]
     many = _errors(_invoice(), _edit(issue_date=[f"day {n}" for n in range(12)]))
     assert many[-1] == (
-        "issue_date: values " + ", ".join(f"'day {n}'" for n in range(10)) + " and 2 more cannot be read as a date"
+        "issue_date: values "
+        + ", ".join(f"'day {n}'" for n in range(10))
+        + " and 2 more cannot be read as a date; give one such as '2024-03-14'"
     )
 
 
@@ -317,12 +321,17 @@ def test_one_value_may_be_given_as_a_bare_string_and_is_checked_as_one() -> None
 
 
 @pytest.mark.parametrize(
-    ("field", "value", "kind"),
-    [("total_amount", "a lot", "amount"), ("issue_date", "2023-13-45", "date"), ("currency", "$", "currency")],
+    ("field", "value", "kind", "form"),
+    [
+        ("total_amount", "a lot", "amount", "'12.50'"),
+        ("issue_date", "2023-13-45", "date", "'2024-03-14'"),
+        ("issue_date", "12/03/2024", "date", "'2024-03-14'"),  # day or month first: the form that is read either way
+        ("currency", "$", "currency", "'EUR'"),
+    ],
 )
-def test_unparseable_value_is_refused(field: str, value: str, kind: str) -> None:
+def test_unparseable_value_is_refused_showing_a_form_that_is_read(field: str, value: str, kind: str, form: str) -> None:
     errors = _errors(_invoice(), _edit(**{field: [value]}))
-    assert errors == [f"{field}: value {value!r} cannot be read as {with_article(kind)}"]
+    assert errors == [f"{field}: value {value!r} cannot be read as {with_article(kind)}; give one such as {form}"]
 
 
 def test_two_values_for_a_single_field_are_refused() -> None:

@@ -59,13 +59,19 @@ def test_every_bad_edit_is_shown_at_once_beside_its_field(review: Review, tmp_pa
     expect(page.locator("#f-vendor_name .error")).to_have_text(
         "vendor_name is required: it cannot be cleared; give it a value, or reject the run"
     )
-    expect(page.locator("#f-issue_date .error")).to_have_text("value 'sometime' cannot be read as a date")
-    expect(page.locator("#f-net_amount .error")).to_have_text("value '12x' cannot be read as an amount")
+    expect(page.locator("#f-issue_date .error")).to_have_text(
+        "value 'sometime' cannot be read as a date; give one such as '2024-03-14'"
+    )
+    expect(page.locator("#f-net_amount .error")).to_have_text(
+        "value '12x' cannot be read as an amount; give one such as '12.50'"
+    )
     expect(page.locator(".field .error")).to_have_count(3)
     # Each box is marked invalid and described by its kind and its error, for a screen reader.
     date = page.locator("[name='field.issue_date']")
     expect(date).to_have_attribute("aria-invalid", "true")
-    expect(date).to_have_accessible_description("date; required value 'sometime' cannot be read as a date")
+    expect(date).to_have_accessible_description(
+        "date; required value 'sometime' cannot be read as a date; give one such as '2024-03-14'"
+    )
     expect(page.locator("[name='field.due_date']")).not_to_have_attribute("aria-invalid", "true")
     # What the reviewer typed is there to correct, each in its field.
     expect(page.locator("[name='field.issue_date']")).to_have_value("sometime")
@@ -81,7 +87,9 @@ def test_the_focus_goes_to_the_first_field_with_an_error(review: Review) -> None
     _edit(page, "vendor_name", "Northwind Widgets")  # a good change above the bad one
     _edit(page, "total_amount", "lots")
     page.click("#save")
-    expect(page.locator("#f-total_amount .error")).to_have_text("value 'lots' cannot be read as an amount")
+    expect(page.locator("#f-total_amount .error")).to_have_text(
+        "value 'lots' cannot be read as an amount; give one such as '12.50'"
+    )
     expect(page.locator("[name='field.total_amount']")).to_be_focused()
     expect(page.locator("#f-total_amount")).to_have_class(re.compile(r"\bselected\b"))
     # The good change is kept, open, to be saved with the corrected one.
