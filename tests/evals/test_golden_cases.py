@@ -149,7 +149,7 @@ def test_wrong_router_rule_and_review_goldens_fail() -> None:
     flipped = [item.model_copy(update={"passed": True}) for item in rule.expected]
     outcome = run_case(rule.model_copy(update={"expected": flipped}))
     assert not outcome.passed
-    assert "total_positive: total 0.00 is not positive" in outcome.message
+    assert "total_positive failed: total 0.00 is not positive" in outcome.message
 
     review = by_id("review-edit-sets-a-value")
     assert isinstance(review, ReviewCase)

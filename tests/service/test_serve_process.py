@@ -106,7 +106,7 @@ def test_token_commands_refuse_bad_requests_with_a_message(tmp_path: Path) -> No
 
     assert again.returncode == 1 and "a token named 'kim' exists" in again.stderr
     assert bad_role.returncode == 1 and "use one of submitter, reviewer, admin" in bad_role.stderr
-    assert bad_type.returncode == 1 and "memo" in bad_type.stderr
+    assert bad_type.returncode == 2 and "memo" in bad_type.stderr
     assert types_for_admin.returncode == 1 and "takes none" in types_for_admin.stderr
     assert bad_name.returncode == 1 and "token name 'a b'" in bad_name.stderr
     assert unknown.returncode == 1 and "no active token named nobody" in unknown.stderr
