@@ -18,6 +18,9 @@ STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS
 _SQLITE_UNAVAILABLE = frozenset({8, 10, 13, 14})
 """SQLite's primary result codes READONLY, IOERR, FULL and CANTOPEN: the database file cannot be written."""
 
+_SQLITE_DAMAGED = frozenset({11, 26})
+"""SQLite's primary result codes CORRUPT and NOTADB: a database file damaged, or another file in its place."""
+
 _POSTGRES_UNAVAILABLE = ("08", "53", "57P")
 """SQLSTATE classes: connection exceptions, insufficient resources (disk full), the server shutting down."""
 
@@ -63,6 +66,12 @@ def _reason(error: BaseException) -> str | None:
         return f"cannot write{where}: {error.strerror or error}"
     if isinstance(error, sqlite3.Error) and (getattr(error, "sqlite_errorcode", 0) & 0xFF) in _SQLITE_UNAVAILABLE:
         return f"cannot write the SQLite database: {_one_line(error)}"
+    if isinstance(error, sqlite3.Error) and (getattr(error, "sqlite_errorcode", 0) & 0xFF) in _SQLITE_DAMAGED:
+        # Not a document's failure: every run would meet it. The data directory needs a copy of its files restored.
+        return (
+            f"cannot read a SQLite database of the data directory: {_one_line(error)}; the file is damaged or is"
+            " not claimflow's: restore the data directory from a copy, or name another with --data-dir"
+        )
     # psycopg is imported only when Postgres is used; without it, no error can be one of its own.
     psycopg = sys.modules.get("psycopg")
     if psycopg is not None and isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
