@@ -7,8 +7,10 @@ they may be rewritten, and a write can fail part-way (a full disk, a quota).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
+import stat
 from pathlib import Path
 
 __all__ = ["write_whole"]
@@ -23,11 +25,11 @@ def write_whole(path: Path, text: str, encoding: str = "utf-8") -> None:
     file in its place would replace the device, not write to it. Newlines are written as given (a CSV's line
     ends stay as its writer made them). An error names `path`, not the file beside it.
     """
-    target = path.resolve() if path.is_symlink() else path
-    if target.exists() and not target.is_file():
-        with open(target, "w", encoding=encoding, newline="") as file:
-            file.write(text)
+    # Both follow links, as `open` does: `/dev/stdout` is a link to a pipe that has no path to resolve to.
+    if path.exists() and not path.is_file():
+        _write_through(path, text, encoding)
         return
+    target = path.resolve() if path.is_symlink() else path
     partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
     try:
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -40,3 +42,23 @@ def write_whole(path: Path, text: str, encoding: str = "utf-8") -> None:
         if isinstance(error, OSError):
             error.filename, error.filename2 = str(path), None
         raise
+
+
+def _write_through(path: Path, text: str, encoding: str) -> None:
+    """Write `text` into a path that is no regular file (a device, a FIFO), as `open(path, "w")` would.
+
+    A FIFO that no process reads would hold the open until one does: on a thread, where neither Ctrl-C nor
+    SIGTERM reaches it, so the command could not be stopped. It is opened without waiting, and refused with
+    ENXIO, `path` named, when nobody reads it; once open, it is written as any file, waiting for its reader.
+    """
+    waits = stat.S_ISFIFO(path.stat().st_mode)
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CLOEXEC | (os.O_NONBLOCK if waits else 0))
+    except OSError as error:
+        if error.errno == errno.ENXIO and waits:
+            raise OSError(errno.ENXIO, "it is a FIFO that no process reads", str(path)) from None
+        raise
+    if waits:
+        os.set_blocking(descriptor, True)
+    with open(descriptor, "w", encoding=encoding, newline="") as file:
+        file.write(text)

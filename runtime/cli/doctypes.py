@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
@@ -163,9 +164,19 @@ def _masked_pages(path: Path, settings: Settings) -> tuple[str, ...]:
     from claimflow.nodes.ports import DocumentUnreadableError
     from claimflow.runtime.parsing import IngestParser  # the PDF, OCR and HTML libraries: only for a document
 
+    from claimflow.runtime.ingest import size_versus_limit
+    from claimflow.runtime.sources import read_regular_file
+
     try:
-        pages, _ = IngestParser(settings.limits)(path.read_bytes(), path.name)
+        # As intake reads a document: a regular file only (a FIFO would hang), not past the size limit.
+        size, data = read_regular_file(path, settings.limits.max_bytes)
+        if size > settings.limits.max_bytes:
+            over, limit = size_versus_limit(size, settings.limits.max_bytes)
+            reason = f"it is {over}, over the {limit} limit (CLAIMFLOW_MAX_DOCUMENT_BYTES); it was not read"
+            raise OSError(errno.EFBIG, reason)
+        pages, _ = IngestParser(settings.limits)(data, path.name)
     except (DocumentUnreadableError, OSError) as error:
-        err.print(f"[red]error:[/red] {shown(path)}: {message(error)}")
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else message(error)
+        err.print(f"[red]error:[/red] {shown(path)}: {reason}")
         raise typer.Exit(1) from None
     return mask_pages(pages, settings.mask_patterns).pages

@@ -7,6 +7,7 @@ The messages, the claim's schema, the output cap and the hashes are those of a r
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -142,3 +143,19 @@ def test_an_unreadable_document_is_refused_naming_it(claimflow: Invoke, tmp_path
     assert result.exit_code == 1
     assert result.stdout == ""
     assert f"error: {document}:" in flat(result.stderr)
+
+
+def test_a_document_is_read_as_intake_reads_one_a_fifo_never_opened_a_large_file_never_read(tmp_path: Path) -> None:
+    # `--document` read the whole path: a FIFO hung the command, /dev/zero or a large sparse file filled memory.
+    fifo = tmp_path / "invoice.txt"
+    os.mkfifo(fifo)
+    hung = run_cli("types", "prompt", "invoice", "--document", fifo, timeout=30)
+    assert hung.returncode == 1
+    assert flat(hung.stderr) == f"error: {fifo}: a FIFO (named pipe), not a regular file; it was not opened"
+
+    large = write(tmp_path, "large.txt", invoice_text() + "\n" * 5000)
+    refused = run_cli("types", "prompt", "invoice", "--document", large, CLAIMFLOW_MAX_DOCUMENT_BYTES="4096")
+    assert refused.returncode == 1
+    assert flat(refused.stderr) == (
+        f"error: {large}: it is 5.1 KiB, over the 4.0 KiB limit (CLAIMFLOW_MAX_DOCUMENT_BYTES); it was not read"
+    )
