@@ -162,9 +162,8 @@ def prompt_command(
 def _masked_pages(path: Path, settings: Settings) -> tuple[str, ...]:
     """The document's pages as the model sees them: parsed with the run's limits, masked with its patterns."""
     from claimflow.nodes.ports import DocumentUnreadableError
-    from claimflow.runtime.parsing import IngestParser  # the PDF, OCR and HTML libraries: only for a document
-
     from claimflow.runtime.ingest import size_versus_limit
+    from claimflow.runtime.parsing import IngestParser  # the PDF, OCR and HTML libraries: only for a document
     from claimflow.runtime.sources import read_regular_file
 
     try:
