@@ -14,6 +14,9 @@ import os
 import stat
 from pathlib import Path
 
+from claimflow.runtime.sources import kind_of
+from claimflow.runtime.unavailable import UnavailableError
+
 DIR_MODE = 0o700
 FILE_MODE = 0o600
 SQLITE_SIDECARS = ("-wal", "-shm", "-journal")
@@ -57,10 +60,26 @@ def private_dir(path: Path) -> Path:
     return path
 
 
+class NotAFileError(UnavailableError):
+    """A file claimflow keeps (a database of the data directory) is something else: a FIFO, a device, a folder.
+
+    Storage claimflow cannot use, as a full disk is: the command stops, whatever it was doing.
+    """
+
+
 def private_file(path: Path) -> Path:
-    """Create `path` empty and 0600 unless it exists (then it is tightened); its folder must exist."""
-    descriptor = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
-    os.close(descriptor)
+    """Create `path` empty and 0600 unless it exists (then it is tightened); its folder must exist.
+
+    Raises:
+        NotAFileError: `path` is no regular file (a FIFO in a database's place would have held this open for ever).
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC | os.O_NONBLOCK, FILE_MODE)
+    try:
+        mode = os.fstat(descriptor).st_mode
+    finally:
+        os.close(descriptor)
+    if not stat.S_ISREG(mode):
+        raise NotAFileError(f"cannot use {path}: it is {kind_of(mode)}, not a regular file")
     tighten(path)
     return path
 

@@ -24,6 +24,7 @@ from claimflow.runtime.ingest.models import IngestLimits
 from claimflow.runtime.masked_repr import masked_repr
 from claimflow.runtime.policy_file import unknown_keys
 from claimflow.runtime.retention.ages import parse_age
+from claimflow.runtime.sources import read_regular_file
 from claimflow.runtime.sqlite_durability import SQLITE_SYNCHRONOUS, SqliteSynchronous
 from claimflow.state.budget import Budget
 from claimflow.state.masking import MaskPatterns
@@ -113,15 +114,34 @@ SynchronousCommit = Literal["off", "on"]
 """Whether a checkpoint's commit on Postgres waits for the server's log flush (see `runtime.checkpoint_postgres`)."""
 
 
+SETTINGS_FILE_BYTES = 16 << 20
+"""The most a settings file (a policy, mask patterns) may hold: far beyond any real one, and read whole."""
+
+
+def _settings_text(name: str, path: str) -> str:
+    """The text of the file an environment variable names: a regular file only, as a document is read.
+
+    A FIFO or a device would hold the read for ever (`/dev/zero`, a FIFO nobody writes), before any command ran.
+    """
+    try:
+        size, data = read_regular_file(Path(path), SETTINGS_FILE_BYTES)
+        if size > SETTINGS_FILE_BYTES:
+            raise SettingsError(
+                f"{name}={path!r} is {size:,} bytes: a settings file holds at most {SETTINGS_FILE_BYTES:,}"
+            )
+        return data.decode("utf-8")
+    except OSError as error:
+        raise SettingsError(f"{name}={path!r} cannot be read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise SettingsError(f"{name}={path!r} is not UTF-8 text: {error.reason} at byte {error.start}") from None
+
+
 def _policy_file() -> Policy:
     """CLAIMFLOW_POLICY's file; a key the policy has no setting for is refused, as a bad value is."""
     path = _env("CLAIMFLOW_POLICY")
     if path is None:
         return Policy()
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise SettingsError(f"CLAIMFLOW_POLICY={path!r} cannot be read: {error.strerror or error}") from None
+    text = _settings_text("CLAIMFLOW_POLICY", path)
     try:
         data = json.loads(text)
     except ValueError:
@@ -383,10 +403,9 @@ def _json_file(name: str, model: type[ModelT], what: str) -> ModelT | None:
     path = _env(name)
     if path is None:
         return None
+    text = _settings_text(name, path)
     try:
-        return model.model_validate_json(Path(path).read_text(encoding="utf-8"))
-    except OSError as error:
-        raise SettingsError(f"{name}={path!r} cannot be read: {error.strerror or error}") from None
+        return model.model_validate_json(text)
     except ValidationError as error:
         raise SettingsError(f"{name}={path!r} is not {what}: {_problems(error)}") from None
 

@@ -7,6 +7,7 @@ included: the condition is the data directory's, not one document's, as a full d
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -59,3 +60,18 @@ def test_a_damaged_database_stops_the_command_with_one_line(
     assert done.returncode == 3, done.stdout + done.stderr
     assert "Traceback" not in done.stderr
     assert " ".join(done.stderr.split()).startswith(STOPPED), done.stderr
+
+
+@pytest.mark.parametrize("name", ["claimflow.db", "documents.db", "checkpoints.db"])
+def test_a_fifo_in_a_databases_place_stops_the_command_and_never_waits_on_it(tmp_path: Path, name: str) -> None:
+    # Making the file private opened it for reading: on a FIFO, a wait for a writer that never came.
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    os.mkfifo(data / name)
+
+    done = run_cli("run", write(tmp_path, "invoice.txt", invoice_text()), "--data-dir", data, timeout=30)
+
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert " ".join(done.stderr.split()).startswith(
+        f"error: stopped: cannot use {data / name}: it is a FIFO (named pipe), not a regular file"
+    ), done.stderr

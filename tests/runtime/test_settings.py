@@ -106,6 +106,30 @@ def test_bad_settings_are_named(
         Settings.load(data_dir=tmp_path)
 
 
+@pytest.mark.parametrize("name", ["CLAIMFLOW_POLICY", "CLAIMFLOW_MASK_PATTERNS"])
+def test_a_settings_file_that_is_a_fifo_or_a_device_is_refused_never_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    # read_text() waited on a FIFO for a writer, and read /dev/zero until memory ran out, before any command ran.
+    fifo = tmp_path / "settings.json"
+    os.mkfifo(fifo)
+    for path, kind in ((fifo, "a FIFO (named pipe)"), (Path("/dev/zero"), "a character device")):
+        monkeypatch.setenv(name, str(path))
+        with pytest.raises(SettingsError) as refused:
+            Settings.load(data_dir=tmp_path)
+        assert (
+            str(refused.value) == f"{name}={str(path)!r} cannot be read: {kind}, not a regular file; it was not opened"
+        )
+
+
+def test_a_policy_file_that_is_not_utf8_is_refused_saying_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    policy = tmp_path / "policy.json"
+    policy.write_bytes(b"\xff\xfe{}")
+    monkeypatch.setenv("CLAIMFLOW_POLICY", str(policy))
+    with pytest.raises(SettingsError, match=r"is not UTF-8 text: invalid start byte at byte 0"):
+        Settings.load(data_dir=tmp_path)
+
+
 def test_an_invalid_policy_file_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     policy = tmp_path / "policy.json"
     policy.write_text(json.dumps({"steps": {"extract": {"on_invalid_output": "ignore"}}}))
