@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from claimflow.state.apply.follow import followed_fields, followers, following
@@ -12,7 +13,13 @@ from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.events import Event, event
 from claimflow.state.evidence import Evidence, locate
 from claimflow.state.normalize import example_of, normalize_value, with_article
-from claimflow.state.normalize.amounts import MAX_WHOLE_DIGITS, too_large_amount
+from claimflow.state.normalize.amounts import (
+    MAX_WHOLE_DIGITS,
+    format_amount,
+    parse_amount,
+    reads_two_ways,
+    too_large_amount,
+)
 from claimflow.state.outcomes import Classification, FieldResult, ReviewReason, TableRow
 from claimflow.state.proof import find_proving_evidence, prove
 from claimflow.state.review import ReviewDecision, ReviewField, ReviewRequest
@@ -95,6 +102,15 @@ def _value_errors(spec: Field, values: list[str], *, cited: bool) -> list[str]:
             allowed = f": an amount has at most {MAX_WHOLE_DIGITS} whole digits"
         what = f"value {_shown(unread[0])}" if len(unread) == 1 else f"values {_listed(unread)}"
         errors.append(f"{spec.name}: {what} cannot be read as {with_article(spec.kind)}{allowed}")
+    # Read as a page's figure would be, `120.000` is 120000.00: a reviewer who meant 120.00 would set a value a
+    # thousand times too large, which only a rule that cross-checks the field could catch.
+    doubtful = [value for value in values if spec.kind == "amount" and value not in unread and reads_two_ways(value)]
+    errors += [
+        f"{spec.name}: value {_shown(value)} reads two ways, its separator before three digits grouping thousands"
+        f" or marking decimals: write it with no grouping and a dot for decimals, such as"
+        f" {format_amount(parse_amount(value) or Decimal(0))!r}"
+        for value in doubtful
+    ]
     return errors
 
 

@@ -161,6 +161,18 @@ def _whole(value: str, whole_digits: int | None) -> Decimal | None:
     return None
 
 
+_TWO_WAYS = re.compile(r"[-\u2212]?[1-9]\d{0,2}[.,]\d{3}")
+"""An amount whose one separator stands before three digits: a thousand's group, or three decimals."""
+
+
+def reads_two_ways(value: str) -> bool:
+    """Whether `value`, typed as an amount, may mean a thousand times what it reads as (`1.500`, `120,000`).
+
+    A page's figures read as its other figures mark decimals; a value typed alone has none to go by.
+    """
+    return _TWO_WAYS.fullmatch(value.strip()) is not None
+
+
 def too_large_amount(value: str) -> bool:
     """Whether `value` would read as an amount but for its size: more than MAX_WHOLE_DIGITS whole digits."""
     return parse_amount(value) is None and _whole(value, None) is not None

@@ -334,6 +334,23 @@ def test_unparseable_value_is_refused_showing_a_form_that_is_read(field: str, va
     assert errors == [f"{field}: value {value!r} cannot be read as {with_article(kind)}; give one such as {form}"]
 
 
+@pytest.mark.parametrize(("value", "grouped"), [("120.000", "120000.00"), ("1,496", "1496.00"), ("-1.500", "-1500.00")])
+def test_an_amount_typed_with_one_separator_before_three_digits_is_refused_as_reading_two_ways(
+    value: str, grouped: str
+) -> None:
+    # Read as a page's figure, `120.000` was 120000.00: a reviewer who meant 120.00 set a thousand times as much.
+    errors = _errors(_invoice(), _edit(total_amount=[value]))
+    assert errors == [
+        f"total_amount: value {value!r} reads two ways, its separator before three digits grouping thousands or"
+        f" marking decimals: write it with no grouping and a dot for decimals, such as {grouped!r}"
+    ]
+
+
+@pytest.mark.parametrize("value", ["120000.00", "1,234.56", "1.234.567,00", "1 500", "2.5000", "180"])
+def test_an_amount_whose_writing_says_which_mark_is_which_is_taken(value: str) -> None:
+    assert _errors(_invoice(), _edit(total_amount=[value])) == []
+
+
 def test_two_values_for_a_single_field_are_refused() -> None:
     errors = _errors(_invoice(), _edit(total_amount=["160.65", "135.00"]))
     assert errors == ["total_amount takes one value, got 2"]
