@@ -373,6 +373,7 @@ async def postgres_checkpointer(
             "keepalives_idle": 30,
             "keepalives_interval": 10,
             "keepalives_count": 3,
+            "connect_timeout": 10,  # a server that takes the connection but never answers: not waited on for ever
         },
         configure=configure,
         check=check,

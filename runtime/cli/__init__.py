@@ -41,11 +41,15 @@ def main() -> None:
     # image itself, naming the limit, in the document's failed run: the warning, a source line on stderr amid the
     # batch's output, would only repeat it. Set once here, before any thread reads a page.
     warnings.filterwarnings("ignore", message=r"Image size \(\d+ pixels\) exceeds limit")
+    # Pillow's other warnings are of a file's own flaws (`Corrupt EXIF data`): the page is read or its run fails
+    # with a reason, and a warning's source line amid a batch's table tells a user nothing of which document.
+    warnings.filterwarnings("ignore", category=UserWarning, module=r"PIL\.")
     try:
         app()
     except SystemExit as done:
         code = done.code
     except KeyboardInterrupt:  # Ctrl-C before typer's own handling (while it builds the command): no traceback
+        sys.stderr.write("interrupted\n")  # as a command interrupted later says, not an exit code alone
         code = 130
     else:
         code = 0

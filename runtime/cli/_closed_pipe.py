@@ -29,15 +29,33 @@ def stopped_by_closed_pipe() -> Iterator[None]:
         raise typer.Exit(PIPE_CLOSED) from None
 
 
+INTERRUPTED = 130
+"""The exit code of a command Ctrl-C stopped: 128 + SIGINT."""
+
+
+@contextmanager
+def said_when_interrupted() -> Iterator[None]:
+    """Turn a KeyboardInterrupt raised inside into `interrupted` on stderr and INTERRUPTED.
+
+    A command that opens an engine says more itself (what became of its work); one stopped before that (a check
+    of the database before a batch) ended with typer's exit code and not a word.
+    """
+    try:
+        yield
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        raise typer.Exit(INTERRUPTED) from None
+
+
 class QuietOnClosedPipe(TyperGroup):
-    """The command line's root group: whichever command runs, a reader gone away stops it quietly.
+    """The command line's root group: whichever command runs, a reader gone away stops it quietly, Ctrl-C saying so.
 
     The root group is the one place every command passes through, and the last before typer's own handling.
     """
 
     def invoke(self, ctx: Any) -> Any:  # the context of the click typer vendors, which it does not export
-        """Run the command the arguments name, `stopped_by_closed_pipe`."""
-        with stopped_by_closed_pipe():
+        """Run the command the arguments name, `stopped_by_closed_pipe` and `said_when_interrupted`."""
+        with stopped_by_closed_pipe(), said_when_interrupted():
             return super().invoke(ctx)
 
 

@@ -260,11 +260,11 @@ def with_engine(
                 except RunNotFoundError as error:
                     raise not_found(error, (row.run_id for row in await engine.registry.list_runs())) from None
 
-    def advice() -> str | None:
+    def advice(interrupted: bool = False) -> str | None:
         if readonly:
             return None
         left = unfinished() if unfinished is not None and opened and not queued else None
-        return resume_advice(settings, queued=queued, opened=opened, unfinished=left)
+        return resume_advice(settings, queued=queued, opened=opened, unfinished=left, interrupted=interrupted)
 
     try:
         with exit_codes(advice=advice, finished=finished):
@@ -272,7 +272,7 @@ def with_engine(
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: typer would end with 130 and not a word of what became of the work
         if finished is not None:
             finished()
-        said, stop = advice(), "terminated" if terminated else "interrupted"
+        said, stop = advice(interrupted=True), "terminated" if terminated else "interrupted"
         err.print(f"{stop}; {said}" if said else stop)
         raise typer.Exit(TERMINATED if terminated else INTERRUPTED) from None
 
@@ -409,7 +409,12 @@ UNOPENED_HINT = "nothing was {done}: run the same command again once the data di
 
 
 def resume_advice(
-    settings: Settings, *, queued: bool = False, opened: bool = True, unfinished: str | None = None
+    settings: Settings,
+    *,
+    queued: bool = False,
+    opened: bool = True,
+    unfinished: str | None = None,
+    interrupted: bool = False,
 ) -> str:
     """What a command that registers or advances runs advises when storage stops it, for its mode.
 
@@ -417,8 +422,11 @@ def resume_advice(
     `opened`: false when the stop came before the engine opened, so before anything was registered or queued.
     `unfinished`: how much of a batch was not finished (`12 of 40 document(s) not finished`), for a batch
     stopped part-way in this process: only the same command again continues it.
+    `interrupted`: the stop is Ctrl-C or SIGTERM, not storage; before the engine opened, storage is not to blame.
     """
     to_workers = queued or settings.execution == "queue"
+    if not opened and interrupted:
+        return f"nothing was {'queued' if to_workers else 'recorded'} yet: run the same command again"
     if not opened:
         hint = UNREACHED_HINT if settings.database_url else UNOPENED_HINT
         return hint.format(done="queued" if to_workers else "recorded")

@@ -34,8 +34,11 @@ _CLIENT_DEFAULTS = {
     "keepalives_idle": "30",
     "keepalives_interval": "10",
     "keepalives_count": "3",
+    "connect_timeout": "10",
 }
-"""libpq settings used unless the URL names its own: the client notices a dead server within about a minute."""
+"""libpq settings used unless the URL names its own: the client notices a dead server within about a minute, and
+gives up a connection a server took but never answered after 10 s (libpq would wait for ever, and Ctrl-C with it:
+a command's threads are waited for as it stops)."""
 
 _SERVER_KEEPALIVES = "SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3"
 """The server's side (ignored over a Unix socket): a dead client's session and its locks go within a minute."""
