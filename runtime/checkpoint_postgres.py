@@ -33,6 +33,7 @@ from langgraph.checkpoint.base import (
 from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.checkpoint.serde.types import _DeltaSnapshot
 from psycopg import AsyncConnection, AsyncCursor, AsyncRawCursor
+from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import DictRow, dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import AsyncConnectionPool
@@ -41,7 +42,7 @@ from claimflow.runtime.checkpoint import serializer
 from claimflow.runtime.checkpoint_encoding import WrittenValues, stored_form
 from claimflow.runtime.ended_sessions import AsyncSessionCheck
 from claimflow.runtime.held_writes import HeldWrites, WriteKey, may_hold, write_key
-from claimflow.runtime.reconnect import WAIT_S, ReconnectingAsyncPool
+from claimflow.runtime.reconnect import CONNECT_TIMEOUT_S, WAIT_S, ReconnectingAsyncPool
 from claimflow.runtime.settings import SynchronousCommit
 
 _WAIT_FOR_FLUSH = "SET LOCAL synchronous_commit TO DEFAULT"
@@ -373,7 +374,8 @@ async def postgres_checkpointer(
             "keepalives_idle": 30,
             "keepalives_interval": 10,
             "keepalives_count": 3,
-            "connect_timeout": 10,  # a server that takes the connection but never answers: not waited on for ever
+            # A server that takes the connection but never answers is not waited on for ever (the URL's own wins).
+            **({} if "connect_timeout" in conninfo_to_dict(url) else {"connect_timeout": CONNECT_TIMEOUT_S}),
         },
         configure=configure,
         check=check,

@@ -121,8 +121,7 @@ def _import(
     file = _module_file(module_name)
     if file is not None and Path(file).resolve() in loaded:
         return loaded[Path(file).resolve()], file
-    missing = _looked_for(module_name, base) if file is None else ""
-    imported = _run(lambda: importlib.import_module(module_name), target, source, file, missing)
+    imported = _run(lambda: importlib.import_module(module_name), target, source, file, (module_name, base))
     assert isinstance(imported, ModuleType)
     origin: str | None = getattr(imported, "__file__", None)
     if origin is not None:
@@ -130,8 +129,14 @@ def _import(
     return imported, origin
 
 
-def _looked_for(module_name: str, base: Path) -> str:
-    """Where a module that was not found was looked for, and the module beside it its name is closest to."""
+def _looked_for(error: ModuleNotFoundError, module_name: str, base: Path) -> str:
+    """Where a module named and not found was looked for, and the module beside it its name is closest to.
+
+    Nothing when what was not found is a module the named one imports (its own `import no_such_helper`).
+    """
+    missing = error.name or ""
+    if not missing or not (module_name == missing or module_name.startswith(f"{missing}.")):
+        return ""
     top = module_name.partition(".")[0]
     try:
         beside = [path.stem for path in base.glob("*.py")] + [
@@ -145,10 +150,13 @@ def _looked_for(module_name: str, base: Path) -> str:
     )
 
 
-def _run(load: Callable[[], object], target: str, source: str, file: str | None, missing: str = "") -> object:
+def _run(
+    load: Callable[[], object], target: str, source: str, file: str | None, named: tuple[str, Path] | None = None
+) -> object:
     """Run `load` (a user's module's import), every failure of it a `TypeDiscoveryError` saying where.
 
-    `missing` is added when the module named is not found (`_looked_for`); not when a module it imports is not.
+    `named`: the module `load` imports and the folder it is looked for in first, to say where it was looked for
+    when it is not found (`_looked_for`).
     """
     try:
         return load()
@@ -161,7 +169,7 @@ def _run(load: Callable[[], object], target: str, source: str, file: str | None,
     # sys.exit, or parses the command line as a script does): let through, claimflow would end with no word.
     except (Exception, SystemExit) as error:
         where = _declared_at(error, file) or target
-        hint = missing if isinstance(error, ModuleNotFoundError) else ""
+        hint = _looked_for(error, *named) if isinstance(error, ModuleNotFoundError) and named is not None else ""
         raise TypeDiscoveryError(
             f"{source}: cannot import {target} ({where}): {type(error).__name__}: {error}{hint}"
         ) from None

@@ -73,7 +73,12 @@ def private_file(path: Path) -> Path:
     Raises:
         NotAFileError: `path` is no regular file (a FIFO in a database's place would have held this open for ever).
     """
-    descriptor = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC | os.O_NONBLOCK, FILE_MODE)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC | os.O_NONBLOCK, FILE_MODE)
+    except OSError as error:
+        if error.errno not in (errno.EISDIR, errno.ENXIO):  # a folder; a socket, which cannot be opened
+            raise
+        raise NotAFileError(f"cannot use {path}: it is {kind_of(os.stat(path).st_mode)}, not a regular file") from None
     try:
         mode = os.fstat(descriptor).st_mode
     finally:

@@ -33,6 +33,10 @@ from psycopg_pool.base import AttemptWithBackoff
 WAIT_S = 30.0
 """How long a request for a session waits by default (psycopg_pool's own `timeout`; CLAIMFLOW_POSTGRES_WAIT_S)."""
 
+CONNECT_TIMEOUT_S = 10
+"""Seconds a new connection waits for the server to answer (libpq's `connect_timeout`) unless the URL sets it:
+a server that takes the connection and never answers would hold it, and a stopping command, for ever."""
+
 RECONNECT_MAX_WAIT_S = 5.0
 """The longest wait between two attempts of a pool to make a session, give or take a tenth."""
 

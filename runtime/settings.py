@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -24,7 +25,7 @@ from claimflow.runtime.ingest.models import IngestLimits
 from claimflow.runtime.masked_repr import masked_repr
 from claimflow.runtime.policy_file import unknown_keys
 from claimflow.runtime.retention.ages import parse_age
-from claimflow.runtime.sources import read_regular_file
+from claimflow.runtime.sources import kind_of
 from claimflow.runtime.sqlite_durability import SQLITE_SYNCHRONOUS, SqliteSynchronous
 from claimflow.state.budget import Budget
 from claimflow.state.masking import MaskPatterns
@@ -119,19 +120,29 @@ SETTINGS_FILE_BYTES = 16 << 20
 
 
 def _settings_text(name: str, path: str) -> str:
-    """The text of the file an environment variable names: a regular file only, as a document is read.
+    """The text of the file an environment variable names: a regular file, or a pipe with a writer.
 
-    A FIFO or a device would hold the read for ever (`/dev/zero`, a FIFO nobody writes), before any command ran.
+    A pipe is the shell's `<(...)` or `/dev/stdin`; one that no process writes reads as nothing, at once, rather
+    than waiting for a writer that never comes. A device (`/dev/zero`) or a folder is refused unread: it would
+    never end, or is no text. At most SETTINGS_FILE_BYTES are read.
     """
     try:
-        size, data = read_regular_file(Path(path), SETTINGS_FILE_BYTES)
-        if size > SETTINGS_FILE_BYTES:
-            raise SettingsError(
-                f"{name}={path!r} is {size:,} bytes: a settings file holds at most {SETTINGS_FILE_BYTES:,}"
-            )
-        return data.decode("utf-8")
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+        mode = os.fstat(descriptor).st_mode
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            os.close(descriptor)
+            raise SettingsError(f"{name}={path!r} cannot be read: it is {kind_of(mode)}, not a file")
+        with os.fdopen(descriptor, "rb") as handle:
+            os.set_blocking(descriptor, True)  # a pipe's writer is there, or reading it ends at once
+            data = handle.read(SETTINGS_FILE_BYTES + 1)
     except OSError as error:
         raise SettingsError(f"{name}={path!r} cannot be read: {error.strerror or error}") from None
+    if len(data) > SETTINGS_FILE_BYTES:
+        raise SettingsError(f"{name}={path!r} holds more than {SETTINGS_FILE_BYTES:,} bytes: no settings file does")
+    if not data and stat.S_ISFIFO(mode):
+        raise SettingsError(f"{name}={path!r} cannot be read: it is a pipe that no process writes")
+    try:
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise SettingsError(f"{name}={path!r} is not UTF-8 text: {error.reason} at byte {error.start}") from None
 
@@ -240,8 +251,9 @@ def _output_caps() -> OutputCaps:
 def _gateway(base_url: str | None, model: str) -> GatewayConfig:
     prices_path = _env("CLAIMFLOW_PRICES")
     try:
-        prices = PriceTable.from_json(prices_path) if prices_path else PriceTable()
-    except (OSError, ValueError, GatewaySetupError) as error:  # from_json says what is wrong in the file
+        text = _settings_text("CLAIMFLOW_PRICES", prices_path) if prices_path else None
+        prices = PriceTable.from_text(text, prices_path) if text is not None and prices_path else PriceTable()
+    except GatewaySetupError as error:  # from_text says what is wrong in the file
         raise SettingsError(f"CLAIMFLOW_PRICES={prices_path!r} cannot be read: {error}") from None
     defaults = TransportPolicy()
     defaults_config = GatewayConfig()

@@ -12,6 +12,8 @@ import errno
 import sqlite3
 import sys
 
+from claimflow.state.errors import OfflineHookError, RuleFailedError
+
 STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EROFS, errno.EIO})
 """Errors of writing files that say the storage is full, limited, read-only or failing."""
 
@@ -52,6 +54,10 @@ def _chain(error: BaseException) -> list[BaseException]:
             continue
         seen.add(id(current))
         found.append(current)
+        if isinstance(current, RuleFailedError | OfflineHookError):
+            # What a type's own code raised (its rule read a database of its own): that document's failure, never
+            # storage that stops every run, whatever the user's code met.
+            continue
         if isinstance(current, BaseExceptionGroup):
             pending.extend(current.exceptions)
         pending.extend(cause for cause in (current.__cause__, current.__context__) if cause is not None)

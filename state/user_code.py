@@ -28,6 +28,13 @@ def _own_directories() -> tuple[Path, ...]:
 
 _OWN = _own_directories()
 _STDLIB = Path(sysconfig.get_paths()["stdlib"]).resolve()
+_INSTALLED = tuple({Path(sysconfig.get_paths()[key]).resolve() for key in ("purelib", "platlib")})
+"""Where installed packages lie: libraries, and a document type installed as a package. Outside a virtual
+environment that is inside the standard library's folder, and not the standard library."""
+
+
+def _installed(path: Path) -> bool:
+    return any(path.is_relative_to(folder) for folder in _INSTALLED)
 
 
 def _is_users(filename: str) -> bool:
@@ -36,13 +43,22 @@ def _is_users(filename: str) -> bool:
     if filename.startswith("<"):
         return False
     path = Path(filename).resolve()
-    return not path.is_relative_to(_STDLIB) and not any(path.is_relative_to(own) for own in _OWN)
+    if any(path.is_relative_to(own) for own in _OWN):
+        return False
+    return _installed(path) or not path.is_relative_to(_STDLIB)
 
 
 def user_frame(error: BaseException) -> str | None:
-    """`file:line` of the last frame of `error`'s traceback in users' code; None when none is theirs."""
+    """`file:line` of the last frame of `error`'s traceback in users' code; None when none is theirs.
+
+    A frame of a file of their own comes before one of an installed package: a rule that raised through a library
+    (pydantic, dateutil) is told at its own line, not the library's; a type installed as a package, whose frames
+    are all installed ones, at the last of them.
+    """
     frames = [frame for frame in traceback.extract_tb(error.__traceback__) if _is_users(frame.filename)]
-    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else None
+    own = [frame for frame in frames if not _installed(Path(frame.filename).resolve())]
+    chosen = own or frames
+    return f"{chosen[-1].filename}:{chosen[-1].lineno}" if chosen else None
 
 
 def raised_at(error: BaseException) -> str:

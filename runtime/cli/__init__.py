@@ -21,7 +21,7 @@ from claimflow.runtime.cli import (
     service,
     upkeep,
 )
-from claimflow.runtime.cli._closed_pipe import flushed
+from claimflow.runtime.cli._closed_pipe import INTERRUPTED, SAID_AT_INTERRUPT, flushed
 from claimflow.runtime.cli._common import app, review_app
 from claimflow.runtime.cli._help import one_line_paragraphs
 from claimflow.runtime.cli._started import process_runs_one_command
@@ -49,8 +49,8 @@ def main() -> None:
     except SystemExit as done:
         code = done.code
     except KeyboardInterrupt:  # Ctrl-C before typer's own handling (while it builds the command): no traceback
-        sys.stderr.write("interrupted\n")  # as a command interrupted later says, not an exit code alone
-        code = 130
+        sys.stderr.write(f"{SAID_AT_INTERRUPT}\n")  # as a command interrupted later says, not an exit code alone
+        code = INTERRUPTED
     else:
         code = 0
     if isinstance(code, str):

@@ -30,7 +30,10 @@ def stopped_by_closed_pipe() -> Iterator[None]:
 
 
 INTERRUPTED = 130
-"""The exit code of a command Ctrl-C stopped: 128 + SIGINT."""
+"""The exit code of a command stopped by Ctrl-C (SIGINT), as a shell reports a process it interrupted."""
+
+SAID_AT_INTERRUPT = "interrupted"
+"""What a command Ctrl-C stopped says on stderr, when it has nothing to add of what became of its work."""
 
 
 @contextmanager
@@ -43,7 +46,7 @@ def said_when_interrupted() -> Iterator[None]:
     try:
         yield
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
+        sys.stderr.write(f"{SAID_AT_INTERRUPT}\n")
         raise typer.Exit(INTERRUPTED) from None
 
 

@@ -24,7 +24,7 @@ from rich.console import Console, ConsoleDimensions
 from rich.markup import escape
 from rich.table import Column, Table
 
-from claimflow.runtime.cli._closed_pipe import QuietOnClosedPipe
+from claimflow.runtime.cli._closed_pipe import INTERRUPTED, SAID_AT_INTERRUPT, QuietOnClosedPipe
 from claimflow.runtime.cli._terminated import TERMINATED, terminate_as_interrupt
 from claimflow.runtime.data_dir import DataDirectoryError, existing_data_directory
 from claimflow.runtime.errors import SetupError, UnknownDictionaryError, WorkflowVersionError
@@ -272,7 +272,7 @@ def with_engine(
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: typer would end with 130 and not a word of what became of the work
         if finished is not None:
             finished()
-        said, stop = advice(interrupted=True), "terminated" if terminated else "interrupted"
+        said, stop = advice(interrupted=True), "terminated" if terminated else SAID_AT_INTERRUPT
         err.print(f"{stop}; {said}" if said else stop)
         raise typer.Exit(TERMINATED if terminated else INTERRUPTED) from None
 
@@ -378,9 +378,6 @@ def exit_codes(
 
 STOPPED = 3
 """The exit code when the data directory or the database could not be written or reached."""
-
-INTERRUPTED = 130
-"""The exit code of a command stopped by Ctrl-C (SIGINT), as a shell reports a process it interrupted."""
 
 RESUME_HINT = (
     "every document registered so far is kept: run the same command again, or `claimflow recover`, to continue"

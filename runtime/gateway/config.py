@@ -86,6 +86,10 @@ _DEFAULT_PRICES: dict[str, ModelPrice] = {
 }
 
 
+_EXPECTED = ' (expected {"provider:model": {"input": 0.15, "output": 0.6}})'
+"""What a price file holds, said after what is wrong with one."""
+
+
 @dataclass(frozen=True)
 class PriceTable:
     """Prices per model, keyed `provider:model` (e.g. "openai:gpt-4o-mini") or by the bare model name.
@@ -111,12 +115,23 @@ class PriceTable:
             GatewaySetupError: The file cannot be read or is not a price table.
         """
         try:
-            loaded = _PRICE_FILE.validate_python(json.loads(Path(path).read_text(encoding="utf-8")))
+            text = Path(path).read_text(encoding="utf-8")
         except (OSError, ValueError) as error:
+            raise GatewaySetupError(f"price table {path}: {error}{_EXPECTED}") from None
+        return cls.from_text(text, path, merge_defaults=merge_defaults)
+
+    @classmethod
+    def from_text(cls, text: str, source: str | Path, *, merge_defaults: bool = True) -> PriceTable:
+        """A table from the JSON text of a price file (see `from_json`); `source` names it in an error.
+
+        Raises:
+            GatewaySetupError: The text is not a price table.
+        """
+        try:
+            loaded = _PRICE_FILE.validate_python(json.loads(text))
+        except ValueError as error:
             detail = "; ".join(_describe(error)) if isinstance(error, ValidationError) else str(error)
-            raise GatewaySetupError(
-                f'price table {path}: {detail} (expected {{"provider:model": {{"input": 0.15, "output": 0.6}}}})'
-            ) from None
+            raise GatewaySetupError(f"price table {source}: {detail}{_EXPECTED}") from None
         prices = {**_DEFAULT_PRICES, **loaded} if merge_defaults else loaded
         return cls(MappingProxyType(prices))
 

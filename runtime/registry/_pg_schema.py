@@ -24,7 +24,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from claimflow.runtime.ended_sessions import SessionCheck
-from claimflow.runtime.reconnect import WAIT_S, ReconnectingPool
+from claimflow.runtime.reconnect import CONNECT_TIMEOUT_S, WAIT_S, ReconnectingPool
 
 Row = dict[str, Any]
 
@@ -34,7 +34,7 @@ _CLIENT_DEFAULTS = {
     "keepalives_idle": "30",
     "keepalives_interval": "10",
     "keepalives_count": "3",
-    "connect_timeout": "10",
+    "connect_timeout": str(CONNECT_TIMEOUT_S),
 }
 """libpq settings used unless the URL names its own: the client notices a dead server within about a minute, and
 gives up a connection a server took but never answered after 10 s (libpq would wait for ever, and Ctrl-C with it:

@@ -107,11 +107,21 @@ def _value_errors(spec: Field, values: list[str], *, cited: bool) -> list[str]:
     doubtful = [value for value in values if spec.kind == "amount" and value not in unread and reads_two_ways(value)]
     errors += [
         f"{spec.name}: value {_shown(value)} reads two ways, its separator before three digits grouping thousands"
-        f" or marking decimals: write it with no grouping and a dot for decimals, such as"
-        f" {format_amount(parse_amount(value) or Decimal(0))!r}"
+        f" or marking decimals: write it with no grouping and a dot for decimals,"
+        f" {format_amount(parse_amount(value) or Decimal(0))!r} or {_as_decimals(value)!r}"
         for value in doubtful
     ]
     return errors
+
+
+def _as_decimals(value: str) -> str:
+    """An amount that `reads_two_ways` (`1.500`, `1,496`) read with its separator as the decimal mark.
+
+    As canonical text: `1.50`, and `1.4960` where the third decimal counts (an amount has one, two or four).
+    """
+    read = Decimal(value.strip().replace("\u2212", "-").replace(",", "."))
+    cents = read.quantize(Decimal("0.01"))
+    return format_amount(cents if cents == read else read.quantize(Decimal("0.0001")))
 
 
 def _cited(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -62,16 +64,43 @@ def test_a_damaged_database_stops_the_command_with_one_line(
     assert " ".join(done.stderr.split()).startswith(STOPPED), done.stderr
 
 
+def _socket(path: Path) -> None:
+    with socket.socket(socket.AF_UNIX) as bound:
+        bound.bind(str(path))  # the socket file stays once the socket is closed
+
+
 @pytest.mark.parametrize("name", ["claimflow.db", "documents.db", "checkpoints.db"])
-def test_a_fifo_in_a_databases_place_stops_the_command_and_never_waits_on_it(tmp_path: Path, name: str) -> None:
-    # Making the file private opened it for reading: on a FIFO, a wait for a writer that never came.
+@pytest.mark.parametrize(
+    ("make", "kind"), [(os.mkfifo, "a FIFO (named pipe)"), (Path.mkdir, "a folder"), (_socket, "a socket")]
+)
+def test_no_file_in_a_databases_place_stops_the_command_and_is_never_waited_on(
+    tmp_path: Path, name: str, make: Callable[[Path], object], kind: str
+) -> None:
+    # Making the file private opened it for reading: on a FIFO, a wait for a writer that never came; a folder or
+    # a socket raised from the open, a traceback for two of the three databases.
     data = tmp_path / "data"
     data.mkdir(mode=0o700)
-    os.mkfifo(data / name)
+    make(data / name)
 
     done = run_cli("run", write(tmp_path, "invoice.txt", invoice_text()), "--data-dir", data, timeout=30)
 
     assert done.returncode == 3, done.stdout + done.stderr
     assert " ".join(done.stderr.split()).startswith(
-        f"error: stopped: cannot use {data / name}: it is a FIFO (named pipe), not a regular file"
+        f"error: stopped: cannot use {data / name}: it is {kind}, not a regular file"
+    ), done.stderr
+
+
+def test_a_database_damaged_past_its_header_stops_the_command_as_malformed(ran: Path, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(ran, data)
+    with (data / "claimflow.db").open("r+b") as file:
+        file.seek(100)  # SQLite's header stands; its pages do not
+        file.write(b"\xa5" * 16_000)
+
+    done = run_cli("runs", "--data-dir", data)
+
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    assert " ".join(done.stderr.split()).startswith(
+        "error: stopped: cannot read a SQLite database of the data directory: database disk image is malformed;"
     ), done.stderr

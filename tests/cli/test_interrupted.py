@@ -67,16 +67,18 @@ def test_ctrl_c_while_the_command_is_being_built_ends_saying_so(
     assert capsys.readouterr().err == "interrupted\n"  # not an exit code alone, as a later interrupt says it
 
 
-def test_ctrl_c_before_the_database_answers_says_nothing_was_recorded_not_that_storage_failed(tmp_path: Path) -> None:
-    # A server that takes the connection and never answers: the engine is still opening when Ctrl-C comes. The
-    # advice was the one for a database that cannot be reached ("check that the database ... is up").
+def _interrupted_while_the_database_is_silent(
+    inbox: Path, *, connections_first: int
+) -> subprocess.CompletedProcess[str]:
+    """`claimflow run INBOX` on a Postgres "server" that takes connections and never answers, Ctrl-C'd.
+
+    The first `connections_first` connections are closed at once (found no database); the next one is held
+    unanswered while the command gets SIGINT.
+    """
     with socket.create_server(("127.0.0.1", 0)) as silent:
-        port = silent.getsockname()[1]
-        docs = tmp_path / "inbox"
-        invoices(docs, 1)
-        url = f"postgresql://claimflow@127.0.0.1:{port}/claimflow"
+        url = f"postgresql://claimflow@127.0.0.1:{silent.getsockname()[1]}/claimflow"
         batch = subprocess.Popen(
-            [claimflow_executable(), "run", str(docs)],
+            [claimflow_executable(), "run", str(inbox)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -84,39 +86,33 @@ def test_ctrl_c_before_the_database_answers_says_nothing_was_recorded_not_that_s
             preexec_fn=_as_a_terminal_starts_it,  # noqa: PLW1509 - only signal calls, safe between fork and exec
         )
         silent.settimeout(60)
-        checked, _ = silent.accept()  # `run` first looks for workers on the database: it finds none there
-        checked.close()
-        connection, _ = silent.accept()  # the engine is opening: its connection is here, unanswered
+        for _ in range(connections_first):
+            silent.accept()[0].close()
+        connection, _ = silent.accept()
         with connection:
             batch.send_signal(signal.SIGINT)
-            _, stderr = batch.communicate(timeout=60)
+            stdout, stderr = batch.communicate(timeout=60)
+    return subprocess.CompletedProcess(batch.args, batch.returncode, stdout, stderr)
 
-    assert batch.returncode == 130, f"{_sigint_here()}\n{stderr}"
-    assert stderr == "interrupted; nothing was recorded yet: run the same command again\n"
+
+def test_ctrl_c_before_the_database_answers_says_nothing_was_recorded_not_that_storage_failed(tmp_path: Path) -> None:
+    # The engine is still opening when Ctrl-C comes (`run` first looked for workers on the database, finding
+    # none there). The advice was the one for a database that cannot be reached ("check that the database ... is
+    # up"); and the command waited on its unanswered connection for ever (libpq's default connect_timeout).
+    invoices(tmp_path / "inbox", 1)
+    stopped = _interrupted_while_the_database_is_silent(tmp_path / "inbox", connections_first=1)
+
+    assert stopped.returncode == 130, f"{_sigint_here()}\n{stopped.stderr}"
+    assert stopped.stderr == "interrupted; nothing was recorded yet: run the same command again\n"
 
 
 def test_ctrl_c_before_a_command_opens_its_engine_says_interrupted(tmp_path: Path) -> None:
     # `run` looks for workers on the database before it opens an engine: stopped there, it ended with 130 alone.
-    with socket.create_server(("127.0.0.1", 0)) as silent:
-        port = silent.getsockname()[1]
-        url = f"postgresql://claimflow@127.0.0.1:{port}/claimflow"
-        invoices(tmp_path / "inbox", 1)
-        batch = subprocess.Popen(
-            [claimflow_executable(), "run", str(tmp_path / "inbox")],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=cli_env(CLAIMFLOW_DATABASE_URL=url, CLAIMFLOW_POSTGRES_WAIT_S="60"),
-            preexec_fn=_as_a_terminal_starts_it,  # noqa: PLW1509 - only signal calls, safe between fork and exec
-        )
-        silent.settimeout(60)
-        connection, _ = silent.accept()
-        with connection:
-            batch.send_signal(signal.SIGINT)
-            _, stderr = batch.communicate(timeout=60)
+    invoices(tmp_path / "inbox", 1)
+    stopped = _interrupted_while_the_database_is_silent(tmp_path / "inbox", connections_first=0)
 
-    assert batch.returncode == 130, f"{_sigint_here()}\n{stderr}"
-    assert stderr == "interrupted\n"
+    assert stopped.returncode == 130, f"{_sigint_here()}\n{stopped.stderr}"
+    assert stopped.stderr == "interrupted\n"
 
 
 def test_an_interrupted_batch_says_how_to_continue_and_loses_no_document(tmp_path: Path) -> None:

@@ -135,10 +135,15 @@ def test_a_module_not_found_says_where_it_was_looked_for_and_the_one_beside_it_m
 
 def test_a_module_that_imports_a_missing_one_is_not_said_to_be_missing_itself(project: Path) -> None:
     write(project, "po_types.py", "import no_such_helper\n" + ORDER_MODULE)
-    with pytest.raises(TypeDiscoveryError) as refused:
-        discover_types(["po_types:ORDER"], cwd=project)
-    assert "No module named 'no_such_helper'" in str(refused.value)
-    assert "is looked for in" not in str(refused.value)
+    (project / "orders").mkdir()
+    write(project / "orders", "__init__.py", "import no_such_helper\n")
+    write(project / "orders", "types.py", ORDER_MODULE)
+    # A module, and a package's module whose package cannot be imported (then it cannot even be looked up).
+    for named in ("po_types:ORDER", "orders.types:ORDER"):
+        with pytest.raises(TypeDiscoveryError) as refused:
+            discover_types([named], cwd=project)
+        assert "No module named 'no_such_helper'" in str(refused.value)
+        assert "is looked for in" not in str(refused.value)
 
 
 @pytest.mark.parametrize(

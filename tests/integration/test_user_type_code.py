@@ -6,7 +6,9 @@ valid invoice, through the engine and the offline rules backend.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -197,3 +199,25 @@ async def test_a_broken_extractor_or_detector_fails_its_document_naming_it(
     assert re.search(message, order.error), order.error
     # An extractor is called for its own type's documents only; a detector reads every document.
     assert rows["invoice.txt"].status == ("completed" if hook == "extractor" else "failed")
+
+
+async def test_a_rule_that_meets_a_damaged_database_of_its_own_fails_its_document_not_the_batch(
+    tmp_path: Path,
+) -> None:
+    # A damaged SQLite file is a condition of storage when it is claimflow's: the batch stops. A type's own lookup
+    # table is no storage of claimflow's, and its error was taken for one: the batch stopped, advising a restore.
+    lookup = tmp_path / "vendors.db"
+    lookup.write_bytes(b"\x17not a database at all\x00" * 400)
+
+    def _looks_up(doc: RuleInput) -> RuleResult | None:
+        with contextlib.closing(sqlite3.connect(lookup)) as connection:
+            connection.execute("SELECT 1 FROM sqlite_master")
+        return doc.passed("known")
+
+    rows = await _batch(tmp_path, order_form(rules=[rule("looks_up", fields=["po_number"])(_looks_up)]))
+
+    assert rows["order.txt"].status == "failed"
+    assert (rows["order.txt"].error or "").startswith(
+        "RuleFailedError: rule 'looks_up' of document type 'order_form' raised DatabaseError: file is not a database"
+    )
+    assert rows["invoice.txt"].status == "completed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -107,19 +108,35 @@ def test_bad_settings_are_named(
 
 
 @pytest.mark.parametrize("name", ["CLAIMFLOW_POLICY", "CLAIMFLOW_MASK_PATTERNS"])
-def test_a_settings_file_that_is_a_fifo_or_a_device_is_refused_never_read(
+def test_a_settings_file_that_is_a_device_or_a_pipe_nobody_writes_is_refused_at_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     # read_text() waited on a FIFO for a writer, and read /dev/zero until memory ran out, before any command ran.
     fifo = tmp_path / "settings.json"
     os.mkfifo(fifo)
-    for path, kind in ((fifo, "a FIFO (named pipe)"), (Path("/dev/zero"), "a character device")):
+    for path, why in (
+        (fifo, "it is a pipe that no process writes"),
+        (Path("/dev/zero"), "it is a character device, not a file"),
+        (tmp_path, "it is a folder, not a file"),
+    ):
         monkeypatch.setenv(name, str(path))
         with pytest.raises(SettingsError) as refused:
             Settings.load(data_dir=tmp_path)
-        assert (
-            str(refused.value) == f"{name}={str(path)!r} cannot be read: {kind}, not a regular file; it was not opened"
-        )
+        assert str(refused.value) == f"{name}={str(path)!r} cannot be read: {why}"
+
+
+def test_a_policy_given_through_a_pipe_is_read_as_a_file_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `CLAIMFLOW_POLICY=<(make-policy)` and `make-policy | CLAIMFLOW_POLICY=/dev/stdin claimflow ...`: a pipe with a
+    # writer, read to its end.
+    reading, writing = os.pipe()
+    writer = threading.Thread(target=lambda: (os.write(writing, b'{"field_auto_accept": 0.93}'), os.close(writing)))
+    writer.start()
+    monkeypatch.setenv("CLAIMFLOW_POLICY", f"/dev/fd/{reading}")
+    try:
+        assert Settings.load(data_dir=tmp_path).policy.field_auto_accept == 0.93
+    finally:
+        writer.join()
+        os.close(reading)
 
 
 def test_a_policy_file_that_is_not_utf8_is_refused_saying_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

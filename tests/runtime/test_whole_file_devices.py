@@ -14,6 +14,8 @@ import subprocess
 import threading
 from pathlib import Path
 
+import pytest
+
 from claimflow.runtime.whole_file import write_whole
 from tests.integration._docs import claimflow_executable, cli_env, invoice_text, run_cli, write
 
@@ -43,16 +45,18 @@ def test_a_fifo_with_a_reader_gets_the_text_whole(tmp_path: Path) -> None:
     fifo = tmp_path / "records.csv"
     os.mkfifo(fifo)
     read: list[str] = []
-    reader = threading.Thread(target=lambda: read.append(fifo.read_text()))
+    reader = threading.Thread(target=lambda: read.append(fifo.read_text()), daemon=True)
     reader.start()
     text = "x" * 200_000  # more than a pipe holds: the writer waits for its reader, as any open file's would
-    for _ in range(200):  # the reader's open, on its thread, comes when it comes
+    for _ in range(500):  # the reader's open, on its thread, comes when it comes
         try:
             write_whole(fifo, text)
             break
         except OSError as error:
             assert error.errno == errno.ENXIO
             threading.Event().wait(0.01)
+    else:
+        pytest.fail("the reader never opened the FIFO")
     reader.join(timeout=10)
     assert read == [text]
 

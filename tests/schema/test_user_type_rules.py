@@ -98,6 +98,33 @@ def test_check_names_the_line_a_rule_raised_at_as_a_runs_error_does(tmp_path: Pa
     assert type(raised.value.__cause__).__name__ == "DivisionByZero"
 
 
+THROUGH_A_LIBRARY = """
+from pydantic import TypeAdapter
+
+from claimflow import RuleInput, RuleResult, rule
+
+
+@rule("counted", fields=["total"])
+def counted(doc: RuleInput) -> RuleResult | None:
+    count = TypeAdapter(int).validate_python("many")
+    return doc.check(count > 0, "counted")
+"""
+
+
+def test_a_rule_that_raises_through_a_library_names_its_own_line_not_the_librarys(tmp_path: Path) -> None:
+    # The last frame outside claimflow was pydantic's, in the installed packages: a user was sent to read it.
+    source = tmp_path / "my_rules.py"
+    source.write_text(THROUGH_A_LIBRARY)
+    spec = importlib.util.spec_from_file_location("my_rules_through_a_library", source)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+
+    with pytest.raises(RuleFailedError) as raised:
+        _order(module.counted).check({"total": "10.00"})
+    assert str(raised.value).endswith(f"(raised at {source}:9)"), str(raised.value)
+
+
 def test_a_rule_kept_beside_claimflows_package_is_still_users_code() -> None:
     # Installed for development, claimflow's subpackages are links into the repository's top level; a type kept
     # in the same tree (the shipped example's folder, a team's own types in its fork) was taken for claimflow's

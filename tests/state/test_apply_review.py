@@ -334,16 +334,26 @@ def test_unparseable_value_is_refused_showing_a_form_that_is_read(field: str, va
     assert errors == [f"{field}: value {value!r} cannot be read as {with_article(kind)}; give one such as {form}"]
 
 
-@pytest.mark.parametrize(("value", "grouped"), [("120.000", "120000.00"), ("1,496", "1496.00"), ("-1.500", "-1500.00")])
+@pytest.mark.parametrize(
+    ("value", "grouped", "decimals"),
+    [
+        ("120.000", "120000.00", "120.00"),
+        ("1,496", "1496.00", "1.4960"),  # an amount has one, two or four decimals: 1.496 as four
+        ("-1.500", "-1500.00", "-1.50"),
+    ],
+)
 def test_an_amount_typed_with_one_separator_before_three_digits_is_refused_as_reading_two_ways(
-    value: str, grouped: str
+    value: str, grouped: str, decimals: str
 ) -> None:
     # Read as a page's figure, `120.000` was 120000.00: a reviewer who meant 120.00 set a thousand times as much.
     errors = _errors(_invoice(), _edit(total_amount=[value]))
     assert errors == [
         f"total_amount: value {value!r} reads two ways, its separator before three digits grouping thousands or"
-        f" marking decimals: write it with no grouping and a dot for decimals, such as {grouped!r}"
+        f" marking decimals: write it with no grouping and a dot for decimals, {grouped!r} or {decimals!r}"
     ]
+    # Each of the readings offered is taken as it is written.
+    for reading in (grouped, decimals):
+        assert _errors(_invoice(), _edit(total_amount=[reading])) == []
 
 
 @pytest.mark.parametrize("value", ["120000.00", "1,234.56", "1.234.567,00", "1 500", "2.5000", "180"])
