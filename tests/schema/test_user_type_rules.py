@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -79,14 +80,20 @@ def split_evenly(doc: RuleInput) -> RuleResult | None:
 """
 
 
-def test_check_names_the_line_a_rule_raised_at_as_a_runs_error_does(tmp_path: Path) -> None:
-    # A user's own rules, in their own file: a test of them said what was raised, not where in twenty lines.
-    source = tmp_path / "my_rules.py"
-    source.write_text(RULES)
-    spec = importlib.util.spec_from_file_location("my_rules", source)
+def _users_file(tmp_path: Path, name: str, source: str) -> tuple[Path, ModuleType]:
+    """`source` written to `name`.py in a folder of the user's, and imported from there."""
+    path = tmp_path / f"{name}.py"
+    path.write_text(source)
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
+    return path, module
+
+
+def test_check_names_the_line_a_rule_raised_at_as_a_runs_error_does(tmp_path: Path) -> None:
+    # A user's own rules, in their own file: a test of them said what was raised, not where in twenty lines.
+    source, module = _users_file(tmp_path, "my_rules", RULES)
 
     with pytest.raises(RuleFailedError) as raised:
         _order(module.split_evenly).check({"total": "10.00"})
@@ -113,12 +120,7 @@ def counted(doc: RuleInput) -> RuleResult | None:
 
 def test_a_rule_that_raises_through_a_library_names_its_own_line_not_the_librarys(tmp_path: Path) -> None:
     # The last frame outside claimflow was pydantic's, in the installed packages: a user was sent to read it.
-    source = tmp_path / "my_rules.py"
-    source.write_text(THROUGH_A_LIBRARY)
-    spec = importlib.util.spec_from_file_location("my_rules_through_a_library", source)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    source, module = _users_file(tmp_path, "my_rules_through_a_library", THROUGH_A_LIBRARY)
 
     with pytest.raises(RuleFailedError) as raised:
         _order(module.counted).check({"total": "10.00"})
