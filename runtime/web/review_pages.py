@@ -136,13 +136,34 @@ async def review_page(
     return await review_screen(request, engine, principal, run_id, flash=flash)
 
 
+async def _form_fields(request: Request) -> dict[str, str] | None:
+    """The posted form's fields as text; None when it is not the page's form: a file in it, or a field twice.
+
+    The page sends each field once, as text: a later value of a repeated field would silently win, and a file
+    would be read as its description.
+    """
+    form = await request.form()
+    try:
+        items = form.multi_items()
+        texts = {key: value for key, value in items if isinstance(value, str)}
+        return texts if len(texts) == len(items) else None
+    finally:
+        await form.close()
+
+
 @router.post("/runs/{run_id}")
 async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     """Approve, edit or reject through the engine's decision path; a refused decision leaves the run paused."""
     principal, refusal = await signed_in_reviewer(request)
     if principal is None:
         return refusal or Response(status_code=500)
-    form = {key: str(value) for key, value in (await request.form()).items()}
+    form = await _form_fields(request)
+    if form is None:  # a file's repr taken for a reason or a value was recorded as the reviewer's word
+        text = (
+            "The decision was not sent as the review page sends it (a file in it, or a field given twice): nothing"
+            " was decided. Reload the review and decide again."
+        )
+        return html("message.html", 400, **page_context(request, principal, heading="Not the review form", text=text))
     if not csrf_valid(request, form.get("csrf")):
         return html(
             "message.html",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from urllib.parse import urlsplit
 
 from fastapi import Request, Response
 
@@ -50,6 +51,23 @@ def csrf_valid(request: Request, posted: str | None) -> bool:
     """Whether a posted CSRF token belongs to this session (there is none without the session's cookie)."""
     expected = csrf_token(request)
     return bool(expected) and bool(posted) and hmac.compare_digest(expected, str(posted))
+
+
+def cross_site(request: Request) -> bool:
+    """Whether a browser says the post comes from another site: the sign-in form has no session to carry a token.
+
+    Without the check any site could sign a reviewer in under a token it chose (login CSRF), and the reviewer's
+    decisions would go in that name. The browser's `Sec-Fetch-Site` says it where sent (every current browser);
+    else an `Origin` naming another host than the request's. A client that sends neither (curl, a script) is no
+    browser another site could drive.
+    """
+    fetched_from = request.headers.get("sec-fetch-site")
+    if fetched_from is not None:
+        return fetched_from not in ("same-origin", "none")
+    origin = request.headers.get("origin")
+    if origin is None:
+        return False
+    return origin == "null" or urlsplit(origin).netloc.lower() != request.headers.get("host", "").lower()
 
 
 def flash_mark(request: Request, *said: str) -> str:

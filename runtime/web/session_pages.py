@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request, Response
 from claimflow.runtime.service.deps import EngineDep, authenticate
 from claimflow.runtime.web.render import REVIEW_BASE, html, static_file
 from claimflow.runtime.web.reviewer import not_a_reviewer, page_context, see_other
-from claimflow.runtime.web.session import REVIEW_ROLES, csrf_valid, sign_in, sign_out
+from claimflow.runtime.web.session import REVIEW_ROLES, cross_site, csrf_valid, sign_in, sign_out
 
 __all__ = ["router"]
 
@@ -24,7 +24,11 @@ async def static(name: str) -> Response:
 
 @router.post("/sign-in")
 async def sign_in_form(request: Request, engine: EngineDep, token: Annotated[str, Form()] = "") -> Response:
-    """Check a pasted token and keep it in the session cookie."""
+    """Check a pasted token and keep it in the session cookie; a post from another site is refused."""
+    if cross_site(request):
+        return html(
+            "signin.html", 403, **page_context(request, None, error="Sign in from this page, not another site's.")
+        )
     principal = await authenticate(engine, token.strip())
     if principal is None:
         return html(

@@ -7,6 +7,7 @@ import asyncio
 import io
 import re
 from typing import Any
+from urllib.parse import urlencode
 
 from PIL import Image
 
@@ -64,6 +65,19 @@ async def test_the_pages_ask_for_a_token_and_keep_a_good_one_in_a_strict_http_on
     assert queue.status_code == 200
     assert "Waiting for review" in queue.text
     assert "script-src 'self'" in queue.headers["content-security-policy"]
+
+
+async def test_a_sign_in_posted_from_another_site_is_refused_and_keeps_no_session(api: Api) -> None:
+    # The sign-in form has no session to carry a CSRF token: any site could sign a reviewer in under its own token.
+    host = api.client.base_url.netloc.decode()
+    for headers in ({"sec-fetch-site": "cross-site"}, {"sec-fetch-site": "same-site"}, {"origin": "http://evil.test"}):
+        refused = await api.client.post("/review/sign-in", data={"token": api.tokens["reviewer"]}, headers=headers)
+        assert refused.status_code == 403, headers
+        assert "Sign in from this page" in refused.text
+        assert "set-cookie" not in refused.headers
+    for headers in ({"sec-fetch-site": "same-origin"}, {"origin": f"http://{host}"}, {}):
+        accepted = await api.client.post("/review/sign-in", data={"token": api.tokens["reviewer"]}, headers=headers)
+        assert accepted.status_code == 303, headers
 
 
 async def test_a_submitter_session_may_not_review(api: Api) -> None:
@@ -404,3 +418,28 @@ async def test_a_review_whose_run_was_run_again_leads_to_the_new_run(api: Api) -
     assert late.status_code == 409 and f'href="/review/runs/{new}"' in late.text  # the form sent too late: no decision
     assert (await status(api, run_id))["status"] == "failed"
     assert (await api.client.get(f"/review/runs/{new}")).status_code == 200  # the new run's review opens
+
+
+async def test_a_form_carrying_a_file_or_a_field_twice_is_refused_and_nothing_is_decided(api: Api) -> None:
+    # A file posted as `reason` was read as its description (`UploadFile(filename=...)`) and the run rejected
+    # with it; a field given twice took its last value. The page's own form sends each field once, as text.
+    invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    signed_in(api, "reviewer")
+    form = form_of((await api.client.get(f"/review/runs/{invoice}")).text)
+
+    with_a_file = await api.client.post(
+        f"/review/runs/{invoice}",
+        data={**form, "action": "reject"},
+        files={"reason": ("trunc.pdf", b"%PDF-1.4 truncated", "application/pdf")},
+    )
+    twice = await api.client.post(
+        f"/review/runs/{invoice}",
+        content=urlencode([*form.items(), ("action", "edit"), ("field.vendor_name", "A"), ("field.vendor_name", "B")]),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+
+    for refused in (with_a_file, twice):
+        assert refused.status_code == 400
+        assert "was not sent as the review page sends it" in refused.text
+    assert (await status(api, invoice))["status"] == "needs_review"
+    assert await api.engine.registry.decisions(invoice) == []
