@@ -103,8 +103,12 @@ async def review_screen(
     )
 
 
-async def _in_the_browser(engine: EngineDep, run_id: str, error: RunBusyError) -> str:
-    """Why a decision was refused, saying what to do on the page (the engine's message names CLI commands)."""
+async def _in_the_browser(engine: EngineDep, run_id: str, error: RunBusyError, seen: str | None = None) -> str:
+    """Why a decision was refused, saying what to do on the page (the engine's message names CLI commands).
+
+    `seen`: the review the page showed; a stale form is told the decision that answered it, since the page it
+    comes back to holds what the reviewer typed, and one more click would set it over that decision unread.
+    """
     if isinstance(error, AssignedElsewhereError):
         holder = (await engine.registry.get_run(run_id)).assignee
         return (
@@ -112,9 +116,11 @@ async def _in_the_browser(engine: EngineDep, run_id: str, error: RunBusyError) -
             "an admin can assign it to you"
         )
     if isinstance(error, StaleReviewError):
+        first = await decided_first(engine, run_id, seen)
         return (
-            "the run has moved on since this page was loaded (another decision answered or changed its review): "
-            "reload the review, look at it again and decide"
+            "the run has moved on since this page was loaded (another decision answered or changed its review"
+            + (f": {first.removesuffix('.')}" if first else "")
+            + "): the fields below show the review as it is now, with what you typed; look at them again and decide"
         )
     return for_the_browser(str(error))
 
@@ -199,7 +205,7 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
         refusals = [for_the_browser(problem) for problem in error.problems]  # they name `review decide`'s options
         return await review_screen(request, engine, principal, run_id, 422, errors=refusals, **keep)
     except RunBusyError as error:
-        refused = await _in_the_browser(engine, row.run_id, error)
+        refused = await _in_the_browser(engine, row.run_id, error, seen)
         return await review_screen(request, engine, principal, run_id, 409, errors=[refused], **keep)
     except UnknownDictionaryError as error:  # a newer claimflow wrote its state since the page was loaded
         text = f"{not_saved(posted.decision.action)}: run {run_id}: {unreadable_note(error)}."

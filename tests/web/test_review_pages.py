@@ -6,12 +6,14 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+from html import unescape
 from typing import Any
 from urllib.parse import urlencode
 
 from PIL import Image
 
 from claimflow.runtime.web.session import COOKIE
+from claimflow.state.review import ReviewDecision
 from tests.integration._docs import mismatch_invoice_text, text_pdf
 from tests.service._api import Api
 
@@ -22,6 +24,11 @@ NDA = (
     "This Agreement continues for a term of two (2) years.\n"
 )
 HOSTILE = "MEMO\n<script>alert('memo')</script>\n<img src=x onerror=alert(1)>\nThe garage is closed next weekend.\n"
+
+
+def html_text(page: str) -> str:
+    """A page's text as a reader sees it: entities read, whitespace collapsed."""
+    return " ".join(unescape(page).split())
 
 
 async def waiting(api: Api, name: str, content: str | bytes) -> str:
@@ -361,13 +368,37 @@ async def test_a_stale_form_is_told_to_reload_the_review_not_to_run_a_command(ap
     elsewhere = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "reject", "reason": "x"})
 
     assert stale.status_code == 409
-    assert "reload the review, look at it again and decide" in stale.text
+    assert "the fields below show the review as it is now, with what you typed; look at them again and decide" in (
+        stale.text
+    )
     assert elsewhere.status_code == 409
     assert "this review is assigned to kim: only they (or a member of that group) may decide it; an admin can" in (
         elsewhere.text
     )
     assert "claimflow review" not in stale.text
     assert (await status(api, run_id))["status"] == "needs_review"
+
+
+async def test_a_form_answering_a_review_another_edit_replaced_names_that_edit(api: Api) -> None:
+    # The page comes back with the new review's id and what this reviewer typed: one more click would set it over
+    # the other reviewer's edit. It said only "the run has moved on"; it names the edit now.
+    run_id = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    signed_in(api, "reviewer")
+    form = form_of((await api.client.get(f"/review/runs/{run_id}")).text)
+    first = ReviewDecision(reviewer="root", action="edit", edits={"order_number": ["ROOT-1"]})
+    await api.engine.decide(run_id, first, interrupt_id=form["interrupt_id"], any_assignee=True)
+    assert (await status(api, run_id))["status"] == "needs_review"  # the mismatch still stands: a new review
+
+    late = await api.client.post(
+        f"/review/runs/{run_id}", data={**form, "action": "edit", "field.order_number": "ALICE-1"}
+    )
+
+    assert late.status_code == 409
+    page = html_text(late.text)
+    assert "another decision answered or changed its review: root saved edits to it first, at " in page
+    assert "(order_number = ROOT-1)" in page
+    assert 'value="ALICE-1"' in late.text  # what was typed is kept, for the reviewer to weigh
+    assert form_of(late.text)["interrupt_id"] != form["interrupt_id"]
 
 
 async def test_approving_with_a_changed_field_is_refused_saying_so_and_the_run_waits(api: Api) -> None:
