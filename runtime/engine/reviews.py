@@ -116,16 +116,26 @@ class ReviewDesk:
         return f"{name!r} is neither a name a token may have ({NAME_RULE}) nor a group of the policy's review.groups"
 
     async def assign_review(self, run_id: str, assignee: str) -> RunRow:
-        """Assign the run's open review to a reviewer or group (`review.assigned`); anyone may reassign it."""
+        """Assign the run's open review to a reviewer or group (`review.assigned`); anyone may reassign it.
+
+        Not to a reviewer whose token is limited to other document types: they could neither see nor decide it,
+        and only an admin could take it back.
+        """
         name = _name(assignee, "the assignee")
         row, review = await self._open_review(run_id)
+        limited = next((t.types for t in await self.registry.tokens() if t.name == name and t.revoked_at is None), None)
+
+        def refuse(now: RunRow) -> str | None:
+            if limited is not None and now.doc_type not in limited:
+                return (
+                    f"{name} may review only {', '.join(limited)}, not {now.doc_type or 'a run of no known type'}:"
+                    " assign it to a reviewer who may"
+                )
+            return _changed_meanwhile(row, now)
+
         record = event("review.assigned", "review", interrupt_id=review, assignee=name, previous=row.assignee)
         return await self.registry.update_review(
-            row.run_id,
-            interrupt_id=review,
-            changes={"assignee": name},
-            events=[record],
-            refuse=lambda now: _changed_meanwhile(row, now),
+            row.run_id, interrupt_id=review, changes={"assignee": name}, events=[record], refuse=refuse
         )
 
     async def claim_review_as(self, run_id: str, reviewer: str) -> RunRow:

@@ -287,3 +287,25 @@ async def test_requests_are_answered_while_a_sweep_is_under_way(
         await sweeping
 
     assert still and health.status_code == 200 and queue.status_code == 200
+
+
+async def test_a_review_is_not_assigned_to_a_reviewer_limited_to_other_types(settings: Settings) -> None:
+    # Assigned, carl could neither see nor decide it, and only an admin could take it back.
+    async with serving(settings) as api:
+        await api.token("carl", "reviewer", ["contract"])
+        await api.token("bob", "reviewer", ["invoice"])
+        run_id = await _paused_invoice(api)
+
+        def assign(to: str) -> Any:
+            return api.client.post(f"/v1/reviews/{run_id}/assign", json={"to": to}, headers=api.auth("admin"))
+
+        refused = await assign("carl")
+        unassigned = (await api.engine.registry.get_run(run_id)).assignee
+        to_bob = await assign("bob")
+
+    assert refused.status_code == 409
+    assert refused.json()["message"].startswith(
+        "carl may review only contract, not invoice: assign it to a reviewer who may"
+    ), refused.json()
+    assert unassigned is None
+    assert to_bob.status_code == 200 and to_bob.json()["assignee"] == "bob"
