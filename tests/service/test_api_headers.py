@@ -1,0 +1,43 @@
+"""Every answer of the REST API is kept by no cache and read as the type it says, refusals included.
+
+Runs, reviews and their values are a company's documents: a JSON answer without `Cache-Control` could be kept by a
+browser or a shared cache after its token was revoked.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.integration._docs import mismatch_invoice_text, text_pdf
+from tests.service._api import Api
+
+
+def _kept_by_no_cache(headers: httpx.Headers) -> bool:
+    return headers.get("cache-control") == "no-store" and headers.get("x-content-type-options") == "nosniff"
+
+
+async def test_answers_refusals_and_errors_of_the_api_carry_no_store_and_nosniff(api: Api) -> None:
+    listed = await api.client.get("/v1/runs", headers=api.auth("admin"))
+    anonymous = await api.client.get("/v1/runs")
+    missing = await api.client.get("/v1/runs/no-such-run", headers=api.auth("admin"))
+    too_large = await api.client.post(
+        "/v1/reviews/x/decision",
+        content=b"{" * (2 << 20),
+        headers=api.auth("admin") | {"content-type": "application/json"},
+    )
+
+    for answer, status in ((listed, 200), (anonymous, 401), (missing, 404), (too_large, 413)):
+        assert answer.status_code == status, answer.text
+        assert _kept_by_no_cache(answer.headers), (status, dict(answer.headers))
+
+
+async def test_an_answer_that_sets_its_own_caching_keeps_it(api: Api) -> None:
+    # A page image is the same bytes for as long as its run's document is: a browser may keep it for a while.
+    done = await api.processed("invoice.pdf", text_pdf(mismatch_invoice_text()))
+    image = await api.client.get(f"/v1/documents/{done['run_id']}/pages/1", headers=api.auth("admin"))
+    assert image.status_code == 200
+    assert image.headers["cache-control"] == "private, max-age=3600"
+    assert image.headers["x-content-type-options"] == "nosniff"
+    # The review pages keep theirs (the pages set them themselves, with their content security policy).
+    page = await api.client.get("/review")
+    assert "content-security-policy" in page.headers
