@@ -10,10 +10,25 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["for_the_api"]
+__all__ = ["decision_words", "for_the_api"]
 
 _COMMAND = re.compile(r"`claimflow (?P<command>review show|review assign|review list|show|explain|runs)(?: [^`]*)?`")
 """A backticked reviewer's command, with whatever arguments it was given."""
+
+
+_OPTIONS = (
+    (re.compile(r"\(`--set FIELD=VALUE`\)"), '(`"edits": {"FIELD": ["VALUE"]}`)'),
+    (re.compile(r"\(`--reject`\)"), '(`"action": "reject"` with a `"reason"`)'),
+    (re.compile(r"\bset doc_type\b"), 'set `"doc_type"`'),
+)
+"""`review decide`'s options a refused decision names, and the decision's JSON that does the same."""
+
+
+def decision_words(text: str) -> str:
+    """`text` (a refused decision's reason) with the options of `review decide` it names given as the JSON's keys."""
+    for option, in_json in _OPTIONS:
+        text = option.sub(in_json, text)
+    return text
 
 
 def for_the_api(text: str, run_id: str | None) -> str:
@@ -37,4 +52,4 @@ def for_the_api(text: str, run_id: str | None) -> str:
             "explain": f"`GET /v1/runs/{run_id}/explain`",
         }[command]
 
-    return _COMMAND.sub(request, text)
+    return _COMMAND.sub(request, decision_words(text))

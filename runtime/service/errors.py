@@ -19,7 +19,7 @@ from claimflow.runtime.engine.intake import SourceConflictError
 from claimflow.runtime.engine.models import RunModelError
 from claimflow.runtime.errors import UnknownDictionaryError
 from claimflow.runtime.registry import RegistryError, RunBusyError, RunNotFoundError, RunSupersededError
-from claimflow.runtime.service.advice import for_the_api
+from claimflow.runtime.service.advice import decision_words, for_the_api
 from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.runtime.unreadable import unreadable_note
 from claimflow.runtime.version import WorkflowVersionError
@@ -116,7 +116,8 @@ async def _unreadable(request: Request, error: Exception) -> JSONResponse:
 
 async def _invalid_decision(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, InvalidDecisionError)
-    return _message(422, str(error), errors=list(error.problems))
+    # Its reasons name `review decide`'s options (`--reject`): a client of the API sends the decision's JSON.
+    return _message(422, decision_words(str(error)), errors=[decision_words(problem) for problem in error.problems])
 
 
 async def _unknown_type(_: Request, error: Exception) -> JSONResponse:

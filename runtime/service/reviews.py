@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from claimflow.runtime.engine import PendingReview
 from claimflow.runtime.engine.decisions import StaleReviewError
 from claimflow.runtime.registry import ReviewView, RunBusyError, RunRow, RunSupersededError
-from claimflow.runtime.service.advice import for_the_api
+from claimflow.runtime.service.advice import decision_words, for_the_api
 from claimflow.runtime.service.deps import (
     ROLE_REFUSED,
     EngineDep,
@@ -208,7 +208,10 @@ async def decide(
         )
     except InvalidDecisionError as error:
         return JSONResponse(  # type: ignore[return-value]
-            DecisionInvalid(message=str(error), errors=list(error.problems)).model_dump(), status_code=422
+            DecisionInvalid(
+                message=decision_words(str(error)), errors=[decision_words(problem) for problem in error.problems]
+            ).model_dump(),
+            status_code=422,
         )
     except (StaleReviewError, RunBusyError) as error:
         current = await run_public(engine, row.run_id)

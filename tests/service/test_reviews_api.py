@@ -402,3 +402,19 @@ async def test_a_decision_on_a_run_that_was_run_again_names_the_new_run(api: Api
     assert claimed.status_code == 404 and f"run again as {new}" in claimed.json()["message"]
     again = await _decide(api, new, interrupt_id=review["interrupt_id"], action="approve")  # the old run's review
     assert again.status_code == 409 and again.json()["superseded_by"] is None
+
+
+async def test_a_refused_decision_names_the_decisions_json_not_the_command_lines_options(api: Api) -> None:
+    # The engine's reasons say what to do as `review decide`'s options: a client of the API was told `--reject`.
+    memo = await api.processed("memo.txt", MEMO)
+    review = (await api.client.get(f"/v1/reviews/{memo['run_id']}", headers=api.auth("reviewer"))).json()
+
+    approved = await _decide(api, memo["run_id"], interrupt_id=review["interrupt_id"], action="approve")
+
+    assert approved.status_code == 422
+    [problem] = approved.json()["errors"]
+    assert 'set `"doc_type"` (one of invoice, receipt, contract) or reject the run (`"action": "reject"` with a' in (
+        problem
+    ), problem
+    assert "--reject" not in approved.text and "--set" not in approved.text
+    assert (await api.engine.registry.get_run(memo["run_id"])).status == "needs_review"
