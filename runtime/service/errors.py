@@ -31,8 +31,27 @@ def _message(status: int, message: str, **more: object) -> JSONResponse:
     return JSONResponse({"message": message, **more}, status_code=status)
 
 
+_UNPARSED = "There was an error parsing the body"
+"""FastAPI's 400 for a JSON body it could not read other than as invalid JSON; what it met is its cause."""
+
+
+def _unreadable_json(error: HTTPException) -> str | None:
+    """Why a JSON body could not be read, as a 422's problem says it; None for any other error."""
+    if error.status_code != 400 or error.detail != _UNPARSED:
+        return None
+    cause = error.__cause__
+    if isinstance(cause, UnicodeDecodeError):
+        return f"body: the body is not UTF-8 text ({cause.reason} at byte {cause.start}); send JSON as UTF-8"
+    if isinstance(cause, RecursionError):
+        return "body: the body nests its arrays and objects too deep to read"
+    return f"body: the body could not be read as JSON ({type(cause).__name__})" if cause is not None else None
+
+
 async def _http(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
+    unreadable = _unreadable_json(error)
+    if unreadable is not None:  # a body no route can take: 422 with `errors`, as invalid JSON is
+        return _message(422, f"invalid request: {unreadable}", errors=[unreadable])
     body: dict[str, object] = {"message": str(error.detail)}
     if error.status_code == 422:  # every 422 has `errors` (`InvalidRequest`), one raised by a route too
         body["errors"] = [str(error.detail)]

@@ -134,6 +134,9 @@ def _decision(served: Served, content: bytes, content_type: str | None) -> httpx
         (b"{bad json", "body: the body is not valid JSON: Expecting property name enclosed in double quotes at "),
         (b'{"action": "approve",\n "interrupt_id": }', "body: the body is not valid JSON: Expecting value at line 2"),
         (b'{"action": "approve"} trailing', "body: the body is not valid JSON: Extra data at line 1, column 23"),
+        # FastAPI's bare 400 "There was an error parsing the body", with no `errors`, for these two:
+        (b'{"action": "appr\xff\xfeve"}', "body: the body is not UTF-8 text (invalid start byte at byte 16)"),
+        (b"[" * 100_000 + b"]" * 100_000, "body: the body nests its arrays and objects too deep to read"),
     ],
 )
 def test_a_decision_that_is_not_json_is_422_saying_so_and_where(served: Served, content: bytes, expected: str) -> None:
