@@ -145,13 +145,14 @@ async def review_page(
 async def _form_fields(request: Request) -> dict[str, str] | None:
     """The posted form's fields as text; None when it is not the page's form: a file in it, or a field twice.
 
-    The page sends each field once, as text: a later value of a repeated field would silently win, and a file
-    would be read as its description.
+    The page sends each field once, as UTF-8 text: a later value of a repeated field would silently win, a file
+    would be read as its description, and bytes not UTF-8 as replacement characters (`\ufffd`), each then taken
+    for the reviewer's word.
     """
     form = await request.form()
     try:
         items = form.multi_items()
-        texts = {key: value for key, value in items if isinstance(value, str)}
+        texts = {key: value for key, value in items if isinstance(value, str) and "\ufffd" not in value}
         return texts if len(texts) == len(items) else None
     finally:
         await form.close()
@@ -166,8 +167,8 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     form = await _form_fields(request)
     if form is None:  # a file's repr taken for a reason or a value was recorded as the reviewer's word
         text = (
-            "The decision was not sent as the review page sends it (a file in it, or a field given twice): nothing"
-            " was decided. Reload the review and decide again."
+            "The decision was not sent as the review page sends it (a file in it, a field given twice, or text"
+            " that is not UTF-8): nothing was decided. Reload the review and decide again."
         )
         return html("message.html", 400, **page_context(request, principal, heading="Not the review form", text=text))
     if not csrf_valid(request, form.get("csrf")):

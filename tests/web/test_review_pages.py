@@ -451,7 +451,9 @@ async def test_a_review_whose_run_was_run_again_leads_to_the_new_run(api: Api) -
     assert (await api.client.get(f"/review/runs/{new}")).status_code == 200  # the new run's review opens
 
 
-async def test_a_form_carrying_a_file_or_a_field_twice_is_refused_and_nothing_is_decided(api: Api) -> None:
+async def test_a_form_carrying_a_file_a_field_twice_or_bytes_not_utf8_is_refused_and_nothing_is_decided(
+    api: Api,
+) -> None:
     # A file posted as `reason` was read as its description (`UploadFile(filename=...)`) and the run rejected
     # with it; a field given twice took its last value. The page's own form sends each field once, as text.
     invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
@@ -469,7 +471,13 @@ async def test_a_form_carrying_a_file_or_a_field_twice_is_refused_and_nothing_is
         headers={"content-type": "application/x-www-form-urlencoded"},
     )
 
-    for refused in (with_a_file, twice):
+    not_utf8 = await api.client.post(
+        f"/review/runs/{invoice}",
+        content=urlencode([*form.items(), ("action", "edit")]).encode() + b"&field.vendor_name=%ff%fe",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+
+    for refused in (with_a_file, twice, not_utf8):
         assert refused.status_code == 400
         assert "was not sent as the review page sends it" in refused.text
     assert (await status(api, invoice))["status"] == "needs_review"
