@@ -77,17 +77,25 @@ def source_of(path: Path) -> str:
     return path_text(os.path.realpath(path))
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""What a sent name writes out: C0 and C1 controls, and the marks that reorder the text around them (a name's
+`\u202e` shows `exe.pdf` as `fdp.exe`)."""
 
 
 def sent_name(filename: str) -> str:
     r"""The name of a document sent as bytes: its last part (`../x/a.pdf` is `a.pdf`), printable and storable.
 
-    Control characters are written `\xNN`, as `path_text` writes bytes that are not UTF-8: a NUL is refused by
-    Postgres and by every JSON consumer of text, and a terminal would act on the others. Empty is `upload`.
+    Control characters are written `\xNN` (`\uNNNN` for the marks that reorder text), as `path_text` writes
+    bytes that are not UTF-8: a NUL is refused by Postgres and by every JSON consumer of text, and a terminal
+    would act on the others. Empty is `upload`.
     """
     name = path_text(PurePosixPath(filename.replace("\\", "/")).name)
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", name) or "upload"
+    return _CONTROL.sub(_written_out, name) or "upload"
+
+
+def _written_out(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def kind_of(mode: int) -> str:

@@ -16,6 +16,9 @@ from claimflow.runtime.sources import sent_name
         ("in\x00voice.pdf", "in\\x00voice.pdf"),
         ("bell\x07\x1b[31m.pdf", "bell\\x07\\x1b[31m.pdf"),
         ("del\x7f.txt", "del\\x7f.txt"),
+        ("c1\x85\x9b31m.pdf", "c1\\x85\\x9b31m.pdf"),  # C1 controls: NEL, a terminal's CSI
+        ("invoice\u202efdp.exe", "invoice\\u202efdp.exe"),  # shown reversed: `invoiceexe.pdf`
+        ("a\u2066b\u2069\u200f.pdf", "a\\u2066b\\u2069\\u200f.pdf"),
         ("caf\udce9.txt", "caf\\xe9.txt"),
         ("Rechnung März.pdf", "Rechnung März.pdf"),
         ("", "upload"),
