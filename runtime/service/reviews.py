@@ -62,7 +62,7 @@ async def review_queue(
     principal: Reviewer,
     engine: EngineDep,
     doc_type: Annotated[str | None, Query(alias="type", max_length=200)] = None,
-    assignee: Annotated[str | None, Query(max_length=200)] = None,
+    assignee: Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"\S")] = None,
     overdue: bool | None = None,
 ) -> list[ReviewSummary]:
     """Runs waiting for a reviewer of the caller's types, in the review page's order; `assignee`, `overdue` filter them.
@@ -187,7 +187,10 @@ async def decide(
     `doc_type` (422 otherwise, and the run stays paused on the same review).
     """
     row, _ = await visible_review(engine, principal, run_id)
-    refused = principal.type_refusal(body.doc_type)
+    # A type no one has is the decision's own mistake, which the engine names as such (unknown, and the active
+    # ones), not one of the types this reviewer may not review.
+    known = body.doc_type is None or engine.types.find(body.doc_type) is not None
+    refused = principal.type_refusal(body.doc_type) if known else None
     if refused is not None:  # the run would move out of this reviewer's sight, to a type it may not review
         return JSONResponse(  # type: ignore[return-value]  # documented in `responses`
             DecisionInvalid(message="invalid decision: " + refused, errors=[refused]).model_dump(), status_code=422

@@ -418,3 +418,24 @@ async def test_a_refused_decision_names_the_decisions_json_not_the_command_lines
     ), problem
     assert "--reject" not in approved.text and "--set" not in approved.text
     assert (await api.engine.registry.get_run(memo["run_id"])).status == "needs_review"
+
+
+async def test_a_type_no_one_has_is_refused_as_unknown_even_for_a_reviewer_limited_to_some(api: Api) -> None:
+    # bob, limited to invoices, was told he "may review only invoice, not 'nosuch'": as if nosuch were a type.
+    await api.token("bob", "reviewer", ["invoice"])
+    run_id, review = await _paused(api)
+
+    refused = await _decide(
+        api, run_id, who="bob", interrupt_id=review["interrupt_id"], action="edit", doc_type="nosuch"
+    )
+
+    assert refused.status_code == 422
+    assert "may review only" not in refused.text
+    assert "nosuch" in refused.text and "invoice, receipt, contract" in refused.text, refused.text
+    assert (await api.engine.registry.get_run(run_id)).status == "needs_review"
+
+
+async def test_a_blank_assignee_filter_is_refused_as_the_command_line_refuses_a_blank_name(api: Api) -> None:
+    refused = await api.client.get("/v1/reviews", params={"assignee": "  "}, headers=api.auth("reviewer"))
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0].startswith("query.assignee: "), refused.json()
