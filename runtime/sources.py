@@ -21,11 +21,12 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from claimflow.runtime.visible import visible
 
 HIDDEN = "hidden (its name starts with a dot)"
 SYSTEM = "a file the system or an editor keeps beside documents (Thumbs.db, desktop.ini, Icon, an Office ~$ lock)"
@@ -77,25 +78,15 @@ def source_of(path: Path) -> str:
     return path_text(os.path.realpath(path))
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-"""What a sent name writes out: C0 and C1 controls, and the marks that reorder the text around them (a name's
-`\u202e` shows `exe.pdf` as `fdp.exe`)."""
-
-
 def sent_name(filename: str) -> str:
     r"""The name of a document sent as bytes: its last part (`../x/a.pdf` is `a.pdf`), printable and storable.
 
-    Control characters are written `\xNN` (`\uNNNN` for the marks that reorder text), as `path_text` writes
-    bytes that are not UTF-8: a NUL is refused by Postgres and by every JSON consumer of text, and a terminal
-    would act on the others. Empty is `upload`.
+    Control characters and the invisible ones that reorder or hide text are written out (`\x00`, `\u202e`, as
+    `visible` writes them everywhere a name is shown), as `path_text` writes bytes that are not UTF-8: a NUL is
+    refused by Postgres and by every JSON consumer of text, a terminal would act on the others, and a reader
+    would see `invoice\u202efdp.exe` as `invoiceexe.pdf`. Empty is `upload`.
     """
-    name = path_text(PurePosixPath(filename.replace("\\", "/")).name)
-    return _CONTROL.sub(_written_out, name) or "upload"
-
-
-def _written_out(found: re.Match[str]) -> str:
-    code = ord(found.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return visible(path_text(PurePosixPath(filename.replace("\\", "/")).name)) or "upload"
 
 
 def kind_of(mode: int) -> str:

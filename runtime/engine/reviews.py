@@ -123,7 +123,9 @@ class ReviewDesk:
         """
         name = _name(assignee, "the assignee")
         row, review = await self._open_review(run_id)
-        limited = next((t.types for t in await self.registry.tokens() if t.name == name and t.revoked_at is None), None)
+        # A group's name is the group's, never one reviewer's (as for a claim), even where a token was named so.
+        tokens = [] if name in self.settings.policy.review.groups else await self.registry.tokens()
+        limited = next((t.types for t in tokens if t.name == name and t.revoked_at is None), None)
 
         def refuse(now: RunRow) -> str | None:
             if limited is not None and now.doc_type not in limited:

@@ -20,6 +20,7 @@ _OPTIONS = (
     (re.compile(r"\(`--set FIELD=VALUE`\)"), '(`"edits": {"FIELD": ["VALUE"]}`)'),
     (re.compile(r"\(`--reject`\)"), '(`"action": "reject"` with a `"reason"`)'),
     (re.compile(r"\bset doc_type\b"), 'set `"doc_type"`'),
+    (re.compile(r"\(rerun\)"), "(`POST /v1/runs/{id}/rerun`)"),
 )
 """`review decide`'s options a refused decision names, and the decision's JSON that does the same."""
 

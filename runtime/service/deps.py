@@ -28,7 +28,7 @@ from claimflow.runtime.service.pool import RunPool
 from claimflow.runtime.service.schemas import Message, RunPublic
 from claimflow.state.errors import UnknownDocumentTypeError
 from claimflow.state.plain_text import control_problem
-from claimflow.state.schema import UNKNOWN_TYPE
+from claimflow.state.schema import UNKNOWN_TYPE, DocumentTypes
 
 
 @dataclass(frozen=True)
@@ -45,12 +45,13 @@ class Principal:
         """Whether runs and reviews of this document type (None: not known yet) are visible to this caller."""
         return self.types is None or doc_type in self.types
 
-    def type_refusal(self, doc_type: str | None) -> str | None:
+    def type_refusal(self, doc_type: str | None, active: DocumentTypes | None = None) -> str | None:
         """Why a decision of this caller may not give a run the type `doc_type` (None: it may, or names none).
 
-        A reviewer limited to some types may not move a run to a type it may not review.
+        A reviewer limited to some types may not move a run to a type it may not review. A type none of `active`
+        is (a misspelling) is left to the decision's own check, which says it is unknown and names the types.
         """
-        if doc_type is None or self.may_see(doc_type):
+        if doc_type is None or self.may_see(doc_type) or (active is not None and active.find(doc_type) is None):
             return None
         return (
             f"doc_type: the token {self.name!r} may review only {', '.join(self.types or ())}, not {doc_type!r};"

@@ -187,10 +187,7 @@ async def decide(
     `doc_type` (422 otherwise, and the run stays paused on the same review).
     """
     row, _ = await visible_review(engine, principal, run_id)
-    # A type no one has is the decision's own mistake, which the engine names as such (unknown, and the active
-    # ones), not one of the types this reviewer may not review.
-    known = body.doc_type is None or engine.types.find(body.doc_type) is not None
-    refused = principal.type_refusal(body.doc_type) if known else None
+    refused = principal.type_refusal(body.doc_type, engine.types)
     if refused is not None:  # the run would move out of this reviewer's sight, to a type it may not review
         return JSONResponse(  # type: ignore[return-value]  # documented in `responses`
             DecisionInvalid(message="invalid decision: " + refused, errors=[refused]).model_dump(), status_code=422

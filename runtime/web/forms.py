@@ -4,18 +4,42 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 from pydantic import ValidationError
 
 from claimflow.state.review import ReviewDecision
 
-__all__ = ["DecisionForm", "errors_by_field", "read_decision"]
+__all__ = ["DecisionForm", "errors_by_field", "posted_fields", "read_decision"]
+
+MAX_FIELDS = 1000
+"""The most fields a posted form may have: the page's has two or three for each of the type's fields."""
 
 FIELD_PREFIX = "field."
 """Inputs named `field.<name>` hold a field's value as edited (one value per line for fields with several); one
 emptied clears the field (an edit to no values, which the engine refuses for a required field)."""
 ORIGINAL_PREFIX = "was."
 """Hidden inputs `was.<name>` hold the value shown, so only fields the reviewer changed become edits."""
+
+
+def posted_fields(body: bytes, content_type: str | None) -> dict[str, str] | None:
+    """A posted form's fields, as the page sends them; None for a body the page never sends.
+
+    The page's form is URL-encoded, each field once, its text UTF-8 and percent-encoded. Read leniently, a file
+    in a multipart body became its description, a field given twice its last value, and bytes not UTF-8
+    replacement characters (or Latin-1 letters), each then recorded as the reviewer's word.
+    """
+    if (content_type or "").partition(";")[0].strip().lower() != "application/x-www-form-urlencoded":
+        return None
+    try:
+        # A browser percent-encodes every byte that is not ASCII: a raw one was not sent by the page.
+        pairs = parse_qsl(
+            body.decode("ascii"), keep_blank_values=True, encoding="utf-8", errors="strict", max_num_fields=MAX_FIELDS
+        )
+    except ValueError:  # not UTF-8 (UnicodeDecodeError is one), or too many fields
+        return None
+    fields = dict(pairs)
+    return fields if len(fields) == len(pairs) else None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from claimflow.runtime.registry import ReviewView, RunBusyError, RunNotFoundErro
 from claimflow.runtime.service.deps import EngineDep, Principal
 from claimflow.runtime.unreadable import readable, unreadable_note
 from claimflow.runtime.web.advice import for_the_browser
-from claimflow.runtime.web.forms import errors_by_field, read_decision
+from claimflow.runtime.web.forms import errors_by_field, posted_fields, read_decision
 from claimflow.runtime.web.late_decision import decided_first, not_saved, typed_values
 from claimflow.runtime.web.page_images import page_cache
 from claimflow.runtime.web.queue import deadline, queue_order
@@ -142,29 +142,13 @@ async def review_page(
     return await review_screen(request, engine, principal, run_id, flash=flash)
 
 
-async def _form_fields(request: Request) -> dict[str, str] | None:
-    """The posted form's fields as text; None when it is not the page's form: a file in it, or a field twice.
-
-    The page sends each field once, as UTF-8 text: a later value of a repeated field would silently win, a file
-    would be read as its description, and bytes not UTF-8 as replacement characters (`\ufffd`), each then taken
-    for the reviewer's word.
-    """
-    form = await request.form()
-    try:
-        items = form.multi_items()
-        texts = {key: value for key, value in items if isinstance(value, str) and "\ufffd" not in value}
-        return texts if len(texts) == len(items) else None
-    finally:
-        await form.close()
-
-
 @router.post("/runs/{run_id}")
 async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     """Approve, edit or reject through the engine's decision path; a refused decision leaves the run paused."""
     principal, refusal = await signed_in_reviewer(request)
     if principal is None:
         return refusal or Response(status_code=500)
-    form = await _form_fields(request)
+    form = posted_fields(await request.body(), request.headers.get("content-type"))
     if form is None:  # a file's repr taken for a reason or a value was recorded as the reviewer's word
         text = (
             "The decision was not sent as the review page sends it (a file in it, a field given twice, or text"
@@ -193,7 +177,7 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     if not seen:
         missing = "the form names no review (interrupt_id): reload the review and decide again"
         return await review_screen(request, engine, principal, run_id, 422, errors=[missing], **keep)
-    refused = principal.type_refusal(posted.decision.doc_type)
+    refused = principal.type_refusal(posted.decision.doc_type, engine.types)
     if refused is not None:  # the run would move to a type this reviewer may not review
         return await review_screen(request, engine, principal, run_id, 422, errors=[refused], **keep)
     try:

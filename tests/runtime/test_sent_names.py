@@ -19,6 +19,7 @@ from claimflow.runtime.sources import sent_name
         ("c1\x85\x9b31m.pdf", "c1\\x85\\x9b31m.pdf"),  # C1 controls: NEL, a terminal's CSI
         ("invoice\u202efdp.exe", "invoice\\u202efdp.exe"),  # shown reversed: `invoiceexe.pdf`
         ("a\u2066b\u2069\u200f.pdf", "a\\u2066b\\u2069\\u200f.pdf"),
+        ("invo\u200bice.pdf", "invo\\u200bice.pdf"),  # a zero-width space: `invoice.pdf` to a reader
         ("caf\udce9.txt", "caf\\xe9.txt"),
         ("Rechnung März.pdf", "Rechnung März.pdf"),
         ("", "upload"),

@@ -309,3 +309,19 @@ async def test_a_review_is_not_assigned_to_a_reviewer_limited_to_other_types(set
     ), refused.json()
     assert unassigned is None
     assert to_bob.status_code == 200 and to_bob.json()["assignee"] == "bob"
+
+
+async def test_a_group_is_assigned_a_review_though_a_limited_token_made_before_has_its_name(
+    settings: Settings,
+) -> None:
+    # A group's name is the group's, never one reviewer's: the limited token's types say nothing of the group.
+    async with serving(_under(settings, ESCALATE, 0)) as api:
+        token = "cf_" + "y" * 43
+        await api.engine.registry.create_token(
+            name="leads", token_hash=hash_token(token), role="reviewer", types=["contract"]
+        )
+        run_id = await _paused_invoice(api)
+
+        row = await api.engine.assign_review(run_id, "leads")
+
+    assert row.assignee == "leads"
