@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from claimflow.runtime.ingest.errors import IngestError
@@ -66,4 +68,10 @@ async def page_image(run_id: str, number: int, request: Request, engine: EngineD
         raise HTTPException(404, str(error)) from None
     except IngestError as error:
         raise HTTPException(422, f"the page cannot be shown: {error}") from None
-    return Response(layout.png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+    # Kept by the browser, but asked for again each time it is shown: a signed-out or revoked caller gets no
+    # image from its cache, and one still allowed gets "not modified" (304) for an image it holds.
+    tag = f'"{hashlib.sha256(layout.png).hexdigest()[:32]}"'
+    headers = {"Cache-Control": "private, no-cache", "ETag": tag}
+    if tag in (part.strip() for part in request.headers.get("if-none-match", "").split(",")):
+        return Response(status_code=304, headers=headers)
+    return Response(layout.png, media_type="image/png", headers=headers)

@@ -31,13 +31,22 @@ async def test_answers_refusals_and_errors_of_the_api_carry_no_store_and_nosniff
         assert _kept_by_no_cache(answer.headers), (status, dict(answer.headers))
 
 
-async def test_an_answer_that_sets_its_own_caching_keeps_it(api: Api) -> None:
-    # A page image is the same bytes for as long as its run's document is: a browser may keep it for a while.
+async def test_a_page_image_is_kept_by_the_browser_but_asked_for_again_with_its_token(api: Api) -> None:
+    # It was kept an hour (`max-age=3600`): shown from the cache after its reader signed out or was revoked.
     done = await api.processed("invoice.pdf", text_pdf(mismatch_invoice_text()))
-    image = await api.client.get(f"/v1/documents/{done['run_id']}/pages/1", headers=api.auth("admin"))
+    page = f"/v1/documents/{done['run_id']}/pages/1"
+    await api.token("kim", "reviewer")
+    image = await api.client.get(page, headers=api.auth("kim"))
     assert image.status_code == 200
-    assert image.headers["cache-control"] == "private, max-age=3600"
+    assert image.headers["cache-control"] == "private, no-cache"
     assert image.headers["x-content-type-options"] == "nosniff"
+    tag = image.headers["etag"]
+
+    held = await api.client.get(page, headers=api.auth("kim") | {"if-none-match": tag})
+    assert held.status_code == 304 and held.content == b"" and held.headers["etag"] == tag
+    assert await api.engine.revoke_token("kim")
+    revoked = await api.client.get(page, headers=api.auth("kim") | {"if-none-match": tag})
+    assert revoked.status_code == 401
     # Only the API's answers: the schema, outside /v1/, is not made uncacheable by it.
     schema = await api.client.get("/openapi.json")
     assert schema.status_code == 200 and "cache-control" not in schema.headers
