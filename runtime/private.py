@@ -78,11 +78,12 @@ def private_file(path: Path) -> Path:
     except OSError as error:
         if error.errno not in (errno.EISDIR, errno.ENXIO):  # a folder; a socket, which cannot be opened
             raise
-        raise NotAFileError(f"cannot use {path}: it is {kind_of(os.stat(path).st_mode)}, not a regular file") from None
-    try:
-        mode = os.fstat(descriptor).st_mode
-    finally:
-        os.close(descriptor)
+        mode = os.stat(path).st_mode
+    else:
+        try:
+            mode = os.fstat(descriptor).st_mode
+        finally:
+            os.close(descriptor)
     if not stat.S_ISREG(mode):
         raise NotAFileError(f"cannot use {path}: it is {kind_of(mode)}, not a regular file")
     tighten(path)

@@ -128,13 +128,15 @@ def _settings_text(name: str, path: str) -> str:
     """
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-        mode = os.fstat(descriptor).st_mode
-        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
-            os.close(descriptor)
-            raise SettingsError(f"{name}={path!r} cannot be read: it is {kind_of(mode)}, not a file")
-        with os.fdopen(descriptor, "rb") as handle:
+        try:
+            mode = os.fstat(descriptor).st_mode  # before a file object: opening one on a folder fails on its own
+            if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+                raise SettingsError(f"{name}={path!r} cannot be read: it is {kind_of(mode)}, not a file")
             os.set_blocking(descriptor, True)  # a pipe's writer is there, or reading it ends at once
-            data = handle.read(SETTINGS_FILE_BYTES + 1)
+            with os.fdopen(descriptor, "rb", closefd=False) as handle:
+                data = handle.read(SETTINGS_FILE_BYTES + 1)
+        finally:
+            os.close(descriptor)
     except OSError as error:
         raise SettingsError(f"{name}={path!r} cannot be read: {error.strerror or error}") from None
     if len(data) > SETTINGS_FILE_BYTES:

@@ -70,9 +70,10 @@ def _reason(error: BaseException) -> str | None:
     if isinstance(error, OSError) and error.errno in STORAGE_ERRNOS:
         where = f" {error.filename}" if error.filename else ""
         return f"cannot write{where}: {error.strerror or error}"
-    if isinstance(error, sqlite3.Error) and (getattr(error, "sqlite_errorcode", 0) & 0xFF) in _SQLITE_UNAVAILABLE:
+    sqlite_code = getattr(error, "sqlite_errorcode", 0) & 0xFF if isinstance(error, sqlite3.Error) else None
+    if sqlite_code in _SQLITE_UNAVAILABLE:
         return f"cannot write the SQLite database: {_one_line(error)}"
-    if isinstance(error, sqlite3.Error) and (getattr(error, "sqlite_errorcode", 0) & 0xFF) in _SQLITE_DAMAGED:
+    if sqlite_code in _SQLITE_DAMAGED:
         # Not a document's failure: every run would meet it. The data directory needs a copy of its files restored.
         return (
             f"cannot read a SQLite database of the data directory: {_one_line(error)}; the file is damaged or is"

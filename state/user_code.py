@@ -8,6 +8,7 @@ The engine, `claimflow eval` and `DocumentType.check` (a user's own tests of the
 
 from __future__ import annotations
 
+import functools
 import sysconfig
 import traceback
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 from claimflow.state.errors import OfflineHookError, RuleFailedError
 
 
+@functools.cache
 def _own_directories() -> tuple[Path, ...]:
     """Where claimflow's own code lies: its package folder and each of its subpackages' folders, links resolved.
 
@@ -26,7 +28,6 @@ def _own_directories() -> tuple[Path, ...]:
     return (package.resolve(), *(child.resolve() for child in package.iterdir() if child.is_dir()))
 
 
-_OWN = _own_directories()
 _STDLIB = Path(sysconfig.get_paths()["stdlib"]).resolve()
 _INSTALLED = tuple({Path(sysconfig.get_paths()[key]).resolve() for key in ("purelib", "platlib")})
 """Where installed packages lie: libraries, and a document type installed as a package. Outside a virtual
@@ -37,15 +38,15 @@ def _installed(path: Path) -> bool:
     return any(path.is_relative_to(folder) for folder in _INSTALLED)
 
 
-def _is_users(filename: str) -> bool:
-    """Whether a frame's file is users' code: not generated, not claimflow's, not the standard library's."""
+def _users_file(filename: str) -> Path | None:
+    """A frame's file, resolved, when it is users' code: not generated, not claimflow's, not the standard library's."""
     # "<string>" and "<frozen ...>" frames are generated code (a dataclass's __init__) or the import system.
     if filename.startswith("<"):
-        return False
+        return None
     path = Path(filename).resolve()
-    if any(path.is_relative_to(own) for own in _OWN):
-        return False
-    return _installed(path) or not path.is_relative_to(_STDLIB)
+    if any(path.is_relative_to(own) for own in _own_directories()):
+        return None
+    return path if _installed(path) or not path.is_relative_to(_STDLIB) else None
 
 
 def user_frame(error: BaseException) -> str | None:
@@ -55,9 +56,9 @@ def user_frame(error: BaseException) -> str | None:
     (pydantic, dateutil) is told at its own line, not the library's; a type installed as a package, whose frames
     are all installed ones, at the last of them.
     """
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if _is_users(frame.filename)]
-    own = [frame for frame in frames if not _installed(Path(frame.filename).resolve())]
-    chosen = own or frames
+    traced = traceback.extract_tb(error.__traceback__)
+    frames = [(frame, path) for frame in traced if (path := _users_file(frame.filename)) is not None]
+    chosen = [frame for frame, path in frames if not _installed(path)] or [frame for frame, _ in frames]
     return f"{chosen[-1].filename}:{chosen[-1].lineno}" if chosen else None
 
 

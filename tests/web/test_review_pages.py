@@ -47,6 +47,13 @@ def form_of(page: str) -> dict[str, str]:
     return {key: value for key, value in found.items()}
 
 
+async def review_form(api: Api) -> tuple[str, dict[str, str]]:
+    """A paused invoice's run id, and its review form as the page shows it to a signed-in reviewer."""
+    run_id = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    signed_in(api, "reviewer")
+    return run_id, form_of((await api.client.get(f"/review/runs/{run_id}")).text)
+
+
 def card_of(page: str, name: str) -> str:
     """The field card of `name` on a review page: from its element to the next field's."""
     card = page[page.index(f'id="f-{name}"') :]
@@ -77,9 +84,7 @@ async def test_the_pages_ask_for_a_token_and_keep_a_good_one_in_a_strict_http_on
 async def test_a_value_holding_a_replacement_character_is_text_like_any_other(api: Api) -> None:
     # U+FFFD is in stored values (text decoded with replacement, a PDF's unmapped glyphs): the page sends it back
     # in its own form, as UTF-8, and a decision on such a run must go through.
-    invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
-    signed_in(api, "reviewer")
-    form = form_of((await api.client.get(f"/review/runs/{invoice}")).text)
+    invoice, form = await review_form(api)
 
     done = await api.client.post(
         f"/review/runs/{invoice}", data={**form, "action": "reject", "reason": "unreadable \ufffd glyphs"}
@@ -153,9 +158,7 @@ async def test_a_reviewer_limited_to_invoices_may_not_move_one_to_another_type(a
 
 
 async def test_a_control_character_in_a_forms_comment_is_refused_and_the_run_waits(api: Api) -> None:
-    invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
-    signed_in(api, "reviewer")
-    form = form_of((await api.client.get(f"/review/runs/{invoice}")).text)
+    invoice, form = await review_form(api)
 
     refused = await api.client.post(
         f"/review/runs/{invoice}", data={**form, "action": "approve", "comment": "fine\x00by me"}
@@ -168,9 +171,7 @@ async def test_a_control_character_in_a_forms_comment_is_refused_and_the_run_wai
 
 
 async def test_a_forms_text_over_its_cap_is_refused_by_what_it_is_and_the_run_waits(api: Api) -> None:
-    invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
-    signed_in(api, "reviewer")
-    form = form_of((await api.client.get(f"/review/runs/{invoice}")).text)
+    invoice, form = await review_form(api)
 
     reason = await api.client.post(f"/review/runs/{invoice}", data={**form, "action": "reject", "reason": "r" * 5001})
     value = await api.client.post(
@@ -184,9 +185,7 @@ async def test_a_forms_text_over_its_cap_is_refused_by_what_it_is_and_the_run_wa
 
 
 async def test_an_amount_of_more_digits_than_an_amount_has_is_shown_by_its_field_and_the_run_waits(api: Api) -> None:
-    invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
-    signed_in(api, "reviewer")
-    form = form_of((await api.client.get(f"/review/runs/{invoice}")).text)
+    invoice, form = await review_form(api)
 
     refused = await api.client.post(
         f"/review/runs/{invoice}",
@@ -219,9 +218,7 @@ async def test_a_decision_without_this_sessions_csrf_token_is_refused_and_the_ru
 
 
 async def test_a_rejection_needs_a_reason_then_ends_the_run_in_the_reviewers_name(api: Api) -> None:
-    run_id = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
-    signed_in(api, "reviewer")
-    form = form_of((await api.client.get(f"/review/runs/{run_id}")).text)
+    run_id, form = await review_form(api)
     bare = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "reject"})
     assert bare.status_code == 422
     assert "a rejection needs a reason" in bare.text
@@ -234,9 +231,7 @@ async def test_a_rejection_needs_a_reason_then_ends_the_run_in_the_reviewers_nam
 
 
 async def test_an_edit_is_checked_then_applied_through_the_engine(api: Api) -> None:
-    run_id = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
-    signed_in(api, "reviewer")
-    form = form_of((await api.client.get(f"/review/runs/{run_id}")).text)
+    run_id, form = await review_form(api)
     assert form["was.total_amount"] == "190.00"
     bad = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "edit", "field.total_amount": "lots"})
     assert bad.status_code == 422
@@ -354,9 +349,7 @@ async def test_a_revoked_token_is_signed_out_at_its_next_request(api: Api) -> No
 
 async def test_a_double_submitted_form_decides_once_and_the_second_post_is_told_so(api: Api) -> None:
     # A double click (or two tabs) posts twice to the same server: one decision applies, the other is refused.
-    run_id = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
-    signed_in(api, "reviewer")
-    form = form_of((await api.client.get(f"/review/runs/{run_id}")).text)
+    run_id, form = await review_form(api)
 
     posts = await asyncio.gather(
         api.client.post(f"/review/runs/{run_id}", data={**form, "action": "edit", "field.total_amount": "180.00"}),
@@ -371,9 +364,7 @@ async def test_a_double_submitted_form_decides_once_and_the_second_post_is_told_
 
 
 async def test_a_stale_form_is_told_to_reload_the_review_not_to_run_a_command(api: Api) -> None:
-    run_id = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
-    signed_in(api, "reviewer")
-    form = form_of((await api.client.get(f"/review/runs/{run_id}")).text)
+    run_id, form = await review_form(api)
 
     stale = await api.client.post(
         f"/review/runs/{run_id}", data={**form, "interrupt_id": "an-earlier-review", "action": "approve"}
@@ -397,9 +388,7 @@ async def test_a_stale_form_is_told_to_reload_the_review_not_to_run_a_command(ap
 async def test_a_form_answering_a_review_another_edit_replaced_names_that_edit(api: Api) -> None:
     # The page comes back with the new review's id and what this reviewer typed: one more click would set it over
     # the other reviewer's edit. It said only "the run has moved on"; it names the edit now.
-    run_id = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
-    signed_in(api, "reviewer")
-    form = form_of((await api.client.get(f"/review/runs/{run_id}")).text)
+    run_id, form = await review_form(api)
     first = ReviewDecision(reviewer="root", action="edit", edits={"order_number": ["ROOT-1"]})
     await api.engine.decide(run_id, first, interrupt_id=form["interrupt_id"], any_assignee=True)
     assert (await status(api, run_id))["status"] == "needs_review"  # the mismatch still stands: a new review
@@ -417,9 +406,7 @@ async def test_a_form_answering_a_review_another_edit_replaced_names_that_edit(a
 
 
 async def test_approving_with_a_changed_field_is_refused_saying_so_and_the_run_waits(api: Api) -> None:
-    invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
-    signed_in(api, "reviewer")
-    form = form_of((await api.client.get(f"/review/runs/{invoice}")).text)
+    invoice, form = await review_form(api)
 
     refused = await api.client.post(
         f"/review/runs/{invoice}", data={**form, "action": "approve", "field.total_amount": "999.00"}
@@ -433,9 +420,7 @@ async def test_approving_with_a_changed_field_is_refused_saying_so_and_the_run_w
 
 
 async def test_a_form_that_names_no_review_is_refused_and_the_run_waits(api: Api) -> None:
-    invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
-    signed_in(api, "reviewer")
-    form = form_of((await api.client.get(f"/review/runs/{invoice}")).text)
+    invoice, form = await review_form(api)
     del form["interrupt_id"]
 
     refused = await api.client.post(f"/review/runs/{invoice}", data={**form, "action": "approve"})
@@ -447,9 +432,7 @@ async def test_a_form_that_names_no_review_is_refused_and_the_run_waits(api: Api
 
 
 async def test_a_review_whose_run_was_run_again_leads_to_the_new_run(api: Api) -> None:
-    run_id = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
-    signed_in(api, "reviewer")
-    form = form_of((await api.client.get(f"/review/runs/{run_id}")).text)
+    run_id, form = await review_form(api)
     rerun = await api.client.post(f"/v1/runs/{run_id}/rerun", headers=api.auth("submitter"))
     assert rerun.status_code == 201, rerun.text
     new = rerun.json()["run_id"]
@@ -471,9 +454,7 @@ async def test_a_form_carrying_a_file_a_field_twice_or_bytes_not_utf8_is_refused
 ) -> None:
     # A file posted as `reason` was read as its description (`UploadFile(filename=...)`) and the run rejected
     # with it; a field given twice took its last value. The page's own form sends each field once, as text.
-    invoice = await waiting(api, "invoice.pdf", text_pdf(mismatch_invoice_text()))
-    signed_in(api, "reviewer")
-    form = form_of((await api.client.get(f"/review/runs/{invoice}")).text)
+    invoice, form = await review_form(api)
 
     with_a_file = await api.client.post(
         f"/review/runs/{invoice}",
