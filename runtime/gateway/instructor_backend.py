@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 import instructor
+from instructor import ResponseSchema
 from instructor.core import IncompleteOutputException, InstructorError, InstructorRetryException
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from claimflow.nodes.ports import ClaimT, ModelBudgetSpentError, ModelInput, ModelResult, ModelUnavailableError, Usage
 from claimflow.prompts import PromptSpec
@@ -57,12 +58,33 @@ def _response_schema(response_model: type[BaseModel]) -> type[BaseModel]:
     """Instructor's wrapper class around a claim type, built once per type, its JSON schema built once too.
 
     Given a plain model, Instructor builds this subclass on every call (pydantic class creation, a millisecond
-    or two of event-loop time per request); given the subclass, it uses it as it is.
+    or two of event-loop time per request); given the subclass, it uses it as it is. A model that already is
+    one (its own `ResponseSchema`) is used as it is, and left alone.
     """
-    wrapper = cast(type[BaseModel], instructor.openai_schema(response_model))
-    if wrapper is not response_model:  # never change a class someone else owns
-        _build_json_schema_once(wrapper)
+    if issubclass(response_model, ResponseSchema):  # never change a class someone else owns
+        return response_model
+    wrapper = _wrapped(response_model)
+    _build_json_schema_once(wrapper)
     return wrapper
+
+
+def _wrapped(response_model: type[BaseModel]) -> type[BaseModel]:
+    """The subclass Instructor's `openai_schema` builds (the claim type and `ResponseSchema`), named as it is.
+
+    Built here with the attribute docstrings left as the claim type read them: the claim types take their fields'
+    descriptions from docstrings (`use_attribute_docstrings`), and a subclass inheriting that setting has pydantic
+    look for its own source through `inspect.getmodule`, a scan of every loaded module. With a provider's SDK
+    loaded that is 50-100 ms on the first request's path, for a class that declares no field of its own; the
+    fields it inherits keep their descriptions, so the schema sent is the same.
+    """
+    namespace = {
+        "__module__": response_model.__module__,
+        "__qualname__": response_model.__qualname__,
+        "__doc__": response_model.__doc__,
+        "model_config": ConfigDict(use_attribute_docstrings=False),
+    }
+    wrapper = type(response_model.__name__, (response_model, ResponseSchema), namespace)
+    return cast(type[BaseModel], functools.wraps(response_model, updated=())(wrapper))
 
 
 def _build_json_schema_once(model: type[BaseModel]) -> None:

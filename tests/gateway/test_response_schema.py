@@ -105,3 +105,41 @@ def test_a_subclass_of_the_wrapper_has_a_schema_of_its_own() -> None:
 
     assert "note" in Narrower.model_json_schema()["properties"]
     assert "note" not in wrapper.model_json_schema()["properties"]
+
+
+def test_the_wrapper_is_built_without_looking_for_its_source(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A claim type takes its descriptions from attribute docstrings; a subclass inheriting that setting has pydantic
+    # find its source through inspect.getmodule, a scan of every loaded module, on the first request's path.
+    import inspect
+
+    class Documented(BaseModel):
+        """A claim type of a user's, described by docstrings."""
+
+        model_config = {"use_attribute_docstrings": True}
+        total: str
+        """The grand total, as printed."""
+
+    looked: list[object] = []
+    getmodule = inspect.getmodule
+
+    def counted(thing: object, filename: str | None = None) -> object:
+        looked.append(thing)
+        return getmodule(thing, filename)
+
+    monkeypatch.setattr(inspect, "getmodule", counted)
+    wrapper = _response_schema(Documented)
+    assert looked == []
+    monkeypatch.undo()
+    assert wrapper.model_json_schema() == _fresh_schema(Documented)
+    assert wrapper.model_json_schema()["properties"]["total"]["description"] == "The grand total, as printed."
+    assert (wrapper.__name__, wrapper.__doc__) == ("Documented", Documented.__doc__)
+
+
+def test_a_model_that_is_already_instructors_wrapper_is_used_as_it_is() -> None:
+    class Own(instructor.OpenAISchema):
+        """A response model a user built on Instructor's class."""
+
+        total: str
+
+    assert _response_schema(Own) is Own
+    assert "model_json_schema" not in vars(Own)  # left alone
