@@ -141,12 +141,19 @@ def invoice_type_code_matches_type(doc: RuleInput) -> RuleResult | None:
 
 @rule("invoice_number_not_seen_for_vendor", fields=["vendor_name", "invoice_number"], reason="duplicate")
 def invoice_number_not_seen_for_vendor(doc: RuleInput) -> RuleResult | None:
-    """The same seller's invoice number was not completed before (a duplicate would be paid twice)."""
+    """The same seller's invoice number is in no run ahead of this one (a duplicate would be paid twice).
+
+    Ahead: completed, or under way or waiting for review with the number since before this run.
+    """
     if not (doc.has("vendor_name") and doc.has("invoice_number")):
         return None
     if not doc.earlier_runs:
         return doc.passed("invoice number not seen before for this vendor")
-    return doc.failed(f"invoice number already processed for this vendor in run(s) {', '.join(doc.earlier_runs)}")
+    runs = ", ".join(doc.earlier_runs)
+    return doc.failed(
+        f"invoice number already seen for this vendor in run(s) {runs} (completed, or under way or in review since"
+        " before this one)"
+    )
 
 
 def extract_invoice(pages: Sequence[str], doc_type: DocumentType) -> ExtractionClaim:

@@ -23,7 +23,7 @@ from claimflow.evals.builtin import builtin_workflow_types
 from claimflow.evals.errors import BaselineError, problems
 from claimflow.evals.metrics import HIGHER_IS_BETTER
 from claimflow.evals.result import CaseResult
-from claimflow.prompts import CLASSIFY, extract_prompt
+from claimflow.prompts import CLASSIFY, PromptSpec, describe_types, extract_prompt
 from claimflow.runtime.file_lock import locked
 from claimflow.runtime.whole_file import write_whole
 from claimflow.state.schema import DocumentType
@@ -91,13 +91,31 @@ def baseline_path(model: str, folder: Path = HERE) -> Path:
     return folder / f"baseline.{safe}.json"
 
 
-def prompt_hashes(types: Iterable[DocumentType] | None = None) -> dict[str, str]:
-    """Every prompt the goldens can ask: ref -> content hash (classify, and the extraction of each of `types`).
+def measured_hash(spec: PromptSpec[Any], offered: Iterable[DocumentType]) -> str:
+    """What a baseline records of a prompt it measured: its content hash; classify's with the types it lists.
+
+    Classify's text lists the active types (name, description, the words that name them), filled in as it is sent:
+    a type added, removed or described otherwise changes what a model reads under the same version. Runs do not
+    pin that list (a data directory takes a new type, and classify keeps its version), so the gate does: classify
+    cases recorded under another list are not measured by replay (`unmeasured_cases`).
+    """
+    if spec.ref != CLASSIFY.ref:
+        return spec.content_hash
+    digest = hashlib.sha256(spec.content_hash.encode())
+    digest.update(describe_types(tuple(offered)).encode())
+    return digest.hexdigest()
+
+
+def prompt_hashes(
+    types: Iterable[DocumentType] | None = None, offered: Iterable[DocumentType] | None = None
+) -> dict[str, str]:
+    """Every prompt the goldens can ask: ref -> `measured_hash` (classify, and the extraction of each of `types`).
 
     Args:
         types: The types the cases are about; the built-in ones by default.
+        offered: The active types, which classify lists; the built-in ones by default.
     """
-    hashes = {CLASSIFY.ref: CLASSIFY.content_hash}
+    hashes = {CLASSIFY.ref: measured_hash(CLASSIFY, builtin_workflow_types() if offered is None else offered)}
     for doc_type in builtin_workflow_types() if types is None else types:
         spec = extract_prompt(doc_type)
         hashes[spec.ref] = spec.content_hash

@@ -138,7 +138,7 @@ def evaluate_goldens(
     check_case_fields(cases, types)
     path = baseline or default_baseline(model, goldens)
     asked = _asked(every, types)
-    prompts, code = prompt_hashes(asked), code_hashes(types=asked)
+    prompts, code = prompt_hashes(asked, offered=types), code_hashes(types=asked)
     if changed and update_baseline:
         raise ValueError("--changed runs part of the cases: it cannot update the baseline")
     old = load_baseline(path, model)  # a baseline that does not load stops the run before any case is paid for

@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from claimflow.evals.baseline import Baseline, not_a_baseline, read_baseline_json
+from claimflow.evals.baseline import Baseline, measured_hash, not_a_baseline, read_baseline_json
 from claimflow.evals.errors import BaselineError
 from claimflow.evals.golden import GoldenCase, ModelStepCase
 from claimflow.prompts import CLASSIFY, PromptSpec, extract_prompt
@@ -26,6 +26,9 @@ from claimflow.state.schema import DocumentTypes
 
 OFFLINE_MODELS = ("replay", "rules")
 """The `--model` values whose baselines measure no prompt."""
+
+_LISTED_OTHER_TYPES = "listed other document types than the active ones (one added, removed or described otherwise)"
+_AS_RECORDED = "as the replay baseline recorded it"
 
 
 @dataclass(frozen=True)
@@ -75,29 +78,38 @@ def live_baselines(folder: Path) -> tuple[list[tuple[str, Baseline]], list[Basel
     return found, broken
 
 
-def _measured(case: ModelStepCase, spec: PromptSpec[Any], live: Sequence[tuple[str, Baseline]]) -> bool:
-    return any(
-        baseline.prompts.get(spec.ref) == spec.content_hash and case.id in baseline.cases for _, baseline in live
-    )
+def _measured(case: ModelStepCase, in_force: str, spec: PromptSpec[Any], live: Sequence[tuple[str, Baseline]]) -> bool:
+    """Whether a live baseline measured the case under the prompt in force (`in_force`: its `measured_hash`)."""
+    return any(baseline.prompts.get(spec.ref) == in_force and case.id in baseline.cases for _, baseline in live)
 
 
-def _recorded_under(case: ModelStepCase, spec: PromptSpec[Any], recorded: Mapping[str, str]) -> str | None:
+def _recorded_under(
+    case: ModelStepCase, spec: PromptSpec[Any], in_force: str, recorded: Mapping[str, str]
+) -> str | None:
     """How the case's prompt differs from the one in force; None when it is the one in force.
 
-    A case without `prompt_sha256` (written by hand) answered the text the replay baseline recorded for its
-    prompt (`recorded`, ref -> hash): the case was measured when that baseline was written.
+    `in_force` is the prompt's `measured_hash` now. A case without `prompt_sha256` (written by hand) answered the
+    text the replay baseline recorded for its prompt (`recorded`, ref -> hash): the case was measured when that
+    baseline was written. For classify, whose `prompt_sha256` is its text's alone, the replay baseline also says
+    which document types the prompt listed; one that recorded the text's hash alone (written before it said so)
+    tells nothing of them.
     """
     name, _, version = spec.ref.partition("@")
     if case.prompt != spec.ref:
         now = f"@{version}" if case.prompt.partition("@")[0] == name else spec.ref
         return f"recorded under {case.prompt}, the prompt is now {now}"
-    answered = case.prompt_sha256 if case.prompt_sha256 is not None else recorded.get(case.prompt)
-    if answered is not None and answered != spec.content_hash:
+    kept = recorded.get(case.prompt)
+    answered = case.prompt_sha256 if case.prompt_sha256 is not None else kept
+    if answered is not None and answered not in (spec.content_hash, in_force):
+        if spec.ref == CLASSIFY.ref and (case.prompt_sha256 is None or case.prompt_sha256 == spec.content_hash):
+            return f"recorded while {case.prompt} {_LISTED_OTHER_TYPES}, or read another text, {_AS_RECORDED}"
         where = "" if case.prompt_sha256 is not None else " (as the replay baseline recorded it)"
         return (
             f"recorded under {case.prompt} with sha256 {answered[:12]}{where}, the prompt in force has "
             f"{spec.content_hash[:12]} (its text changed under the same version)"
         )
+    if spec.ref == CLASSIFY.ref and kept not in (None, spec.content_hash, in_force):
+        return f"recorded while {case.prompt} {_LISTED_OTHER_TYPES}, {_AS_RECORDED}"
     return None
 
 
@@ -116,14 +128,17 @@ def unmeasured_cases(
         if not isinstance(case, ModelStepCase) or case.replay_only:
             continue  # a replay-only claim is deliberately wrong: it tests apply, not any prompt
         spec = prompt_in_force(case, types)
-        differs = _recorded_under(case, spec, recorded)
-        if differs is None or _measured(case, spec, live):
+        in_force = measured_hash(spec, types)
+        differs = _recorded_under(case, spec, in_force, recorded)
+        if differs is None or _measured(case, in_force, spec, live):
             continue
         if broken:
             # The measurement may be in the file that does not load: fix it rather than pay for a new one.
             raise BaselineError(f"replay cannot tell whether a live model measured {case.id}: {broken[0]}")
         advice = f"run with --model {models} to measure it, then --model {models} --update-baseline"
-        if case.prompt == spec.ref:  # the text changed, not the version: runs would refuse it (its version is pinned)
+        if case.prompt == spec.ref and _LISTED_OTHER_TYPES not in differs:
+            # The text changed, not the version: runs would refuse it (its version is pinned). Classify's list of
+            # types is not pinned: a data directory takes a new type under the same version.
             owner = f"the {case.doc_type} type's `version`" if case.doc_type is not None else "the prompt's version"
             advice = f"bump {owner} (a data directory that ran {spec.ref} refuses a changed text under it); {advice}"
         found.append(Unmeasured(case.id, case.prompt, spec.ref, f"{case.id}: {differs}: {advice}"))

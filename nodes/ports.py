@@ -192,10 +192,20 @@ async def on_a_thread(chars: int | None, function: Callable[P, T], /, *args: P.a
 
 
 class RecordIndex(Protocol):
-    """Completed records by their type's duplicate key, to catch duplicates."""
+    """Records by their type's duplicate key (`DocumentType.key_of`), to catch duplicates.
 
-    async def runs_with_key(self, doc_type: str, key: str, *, exclude_run: str) -> list[str]:
-        """Ids of other completed runs of `doc_type` with this duplicate key (`DocumentType.key_of`)."""
+    A run holds its record's key from its validation on. Of two runs with the same key, the one that held it first
+    is the original and the other its duplicate, whether the first has completed, is still under way or waits for
+    review: two copies of a document in one batch, or approved one after the other, are never both original.
+    """
+
+    async def claim_key(self, doc_type: str, key: str, *, run_id: str) -> list[str]:
+        """Hold the key for `run_id`; return the other runs of `doc_type` ahead of it with this key, by run id.
+
+        Ahead: completed with the key, or holding it since before `run_id` did and neither failed, rejected nor
+        run again since. A run validated again with the same key keeps its place; with another key it takes a new
+        one, behind the runs already holding that key.
+        """
         ...
 
 

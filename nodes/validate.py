@@ -26,7 +26,7 @@ def validate_for(doc_type: DocumentType) -> Node:
     @step(name)
     async def validate(state: WorkflowState, context: WorkflowContext) -> Patch:
         key = doc_type.key_of(state.fields)
-        earlier = await context.records.runs_with_key(doc_type.name, key, exclude_run=state.run_id) if key else []
+        earlier = await context.records.claim_key(doc_type.name, key, run_id=state.run_id) if key else []
         results = await context.offload(
             size,
             validate_document,

@@ -76,6 +76,13 @@ CREATE TABLE IF NOT EXISTS record_keys (
     key TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS record_keys_key ON record_keys(doc_type, key);
+CREATE TABLE IF NOT EXISTS key_claims (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id TEXT NOT NULL UNIQUE,
+    doc_type TEXT NOT NULL,
+    key TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS key_claims_key ON key_claims(doc_type, key, seq);
 CREATE TABLE IF NOT EXISTS run_finals (
     run_id TEXT PRIMARY KEY,
     state TEXT NOT NULL,

@@ -106,6 +106,13 @@ CREATE TABLE IF NOT EXISTS claimflow_record_keys (
     key text NOT NULL
 );
 CREATE INDEX IF NOT EXISTS claimflow_record_keys_key ON claimflow_record_keys (doc_type, key);
+CREATE TABLE IF NOT EXISTS claimflow_key_claims (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    run_id text COLLATE "C" NOT NULL UNIQUE,
+    doc_type text NOT NULL,
+    key text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS claimflow_key_claims_key ON claimflow_key_claims (doc_type, key, seq);
 CREATE TABLE IF NOT EXISTS claimflow_run_finals (
     run_id text COLLATE "C" PRIMARY KEY,
     state text NOT NULL,
@@ -234,6 +241,8 @@ _RELATIONS = (
     "claimflow_review_decisions_run",
     "claimflow_record_keys",
     "claimflow_record_keys_key",
+    "claimflow_key_claims",
+    "claimflow_key_claims_key",
     "claimflow_prompt_pins",
     "claimflow_api_tokens",
     "claimflow_run_finals",

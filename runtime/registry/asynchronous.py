@@ -246,6 +246,14 @@ class AsyncRegistry:
         """Other completed runs of `doc_type` with the same duplicate key."""
         return await self._call(self.sync.runs_with_key, doc_type, key, exclude_run=exclude_run)
 
+    async def claim_key(self, doc_type: str, key: str, *, run_id: str) -> list[str]:
+        """Hold the duplicate key for `run_id`; return the other runs ahead of it with that key (see `RecordIndex`)."""
+        return await self._call(self.sync.claim_key, doc_type, key, run_id=run_id)
+
+    async def claims_ahead(self, doc_type: str, key: str, *, run_id: str) -> list[str]:
+        """The runs that held the key before `run_id` did, whatever became of them since (read only)."""
+        return await self._call(self.sync.claims_ahead, doc_type, key, run_id=run_id)
+
     async def pin_prompts(self, hashes: Mapping[str, str]) -> dict[str, str]:
         """Pin each prompt version's hash on first use; return the refs already pinned to another hash."""
         return await self._call(self.sync.pin_prompts, dict(hashes))

@@ -70,8 +70,23 @@ class EventLog(Database):
         return int(row[0])
 
 
+LETS_GO_OF_ITS_KEY = ("failed", "rejected")
+"""The statuses of a run whose duplicate key holds no later run back: it ended without a record."""
+
+_CLAIMS_AHEAD = (
+    "SELECT c.run_id FROM key_claims c JOIN runs r ON r.run_id = c.run_id WHERE c.doc_type = ? AND c.key = ?"
+    " AND c.seq < (SELECT seq FROM key_claims WHERE run_id = ?) AND r.superseded_by IS NULL"
+)
+"""The runs that held a duplicate key before run `?` did (the rest of the condition is the caller's)."""
+
+
 class RecordKeyTable(Database):
-    """Completed records by their type's duplicate key, for duplicate rules."""
+    """Records by their type's duplicate key, for duplicate rules: the completed ones, and the runs holding one.
+
+    A run holds its record's key from its validation on (`claim_key`): of two copies of a document under way at
+    once, or waiting for review side by side, the one that held the key first is the original and the other its
+    duplicate, as if the first had completed. A run that fails or is rejected lets go of it.
+    """
 
     def register_record(self, run_id: str, doc_type: str, key: str) -> None:
         """Remember a completed record's duplicate key (a run registered again replaces its key)."""
@@ -86,6 +101,30 @@ class RecordKeyTable(Database):
             "SELECT run_id FROM record_keys WHERE doc_type = ? AND key = ? AND run_id != ? ORDER BY run_id",
             (doc_type, key, exclude_run),
         )
+        return [row["run_id"] for row in cursor]
+
+    def claim_key(self, doc_type: str, key: str, *, run_id: str) -> list[str]:
+        """Hold the duplicate key for `run_id`; return the other runs ahead of it with that key, by run id.
+
+        Ahead: completed with it, or holding it since before `run_id` did and neither failed, rejected nor run
+        again since. A run keeps its place while its key stays the same (validated again after an edit), and takes
+        a new one when the key changes. One write transaction: two runs claiming at once are put in an order.
+        """
+        with self._write() as db:
+            held = db.execute("SELECT doc_type, key FROM key_claims WHERE run_id = ?", (run_id,)).fetchone()
+            if held is None or (held["doc_type"], held["key"]) != (doc_type, key):
+                db.execute("DELETE FROM key_claims WHERE run_id = ?", (run_id,))
+                db.execute("INSERT INTO key_claims (run_id, doc_type, key) VALUES (?, ?, ?)", (run_id, doc_type, key))
+            cursor = db.execute(
+                "SELECT run_id FROM record_keys WHERE doc_type = ? AND key = ? AND run_id != ?"
+                " UNION " + _CLAIMS_AHEAD + f" AND r.status NOT IN {LETS_GO_OF_ITS_KEY!r} ORDER BY run_id",
+                (doc_type, key, run_id, doc_type, key, run_id),
+            )
+            return [row["run_id"] for row in cursor]
+
+    def claims_ahead(self, doc_type: str, key: str, *, run_id: str) -> list[str]:
+        """The runs that held the key before `run_id` did, whatever became of them since (read only), by run id."""
+        cursor = self._db.execute(_CLAIMS_AHEAD + " ORDER BY c.run_id", (doc_type, key, run_id))
         return [row["run_id"] for row in cursor]
 
 

@@ -17,6 +17,7 @@ import psycopg
 
 from claimflow.runtime.registry._pg_created import HORIZON, INSERT_RUN, parameters
 from claimflow.runtime.registry._pg_finals import PgFinalStates
+from claimflow.runtime.registry._pg_keys import PgKeyClaims
 from claimflow.runtime.registry._pg_register import FIND_LATEST, LOCK_IDENTITY, identity, register
 from claimflow.runtime.registry._pg_reviews import PgReviewTable, insert_events
 from claimflow.runtime.registry._pg_schema import Row
@@ -68,7 +69,7 @@ def latest_run_of(
     return None if found is None else RunRow(**found)
 
 
-class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates, PgSettlement):
+class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates, PgSettlement, PgKeyClaims):
     """Runs with their leases, events, review decisions, record keys and prompt pins, in `claimflow_` tables.
 
     Args:

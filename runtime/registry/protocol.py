@@ -163,6 +163,14 @@ class RunRegistry(Protocol):
         """Other completed runs of `doc_type` with the same duplicate key."""
         ...
 
+    def claim_key(self, doc_type: str, key: str, *, run_id: str) -> list[str]:
+        """Hold the duplicate key for `run_id`; return the other runs ahead of it with that key (see `RecordIndex`)."""
+        ...
+
+    def claims_ahead(self, doc_type: str, key: str, *, run_id: str) -> list[str]:
+        """The runs that held the key before `run_id` did, whatever became of them since (read only)."""
+        ...
+
     def pin_prompts(self, hashes: Mapping[str, str]) -> dict[str, str]:
         """Pin each prompt version's hash on first use; return the refs already pinned to another hash."""
         ...

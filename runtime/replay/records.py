@@ -1,10 +1,11 @@
 """What a replay sees of earlier runs: the stored runs' duplicate keys, as the original run saw them.
 
-A duplicate rule asks which other completed runs of the type had the document's key (`RecordIndex`). The
-replay runs in a scratch data directory, which holds no other run, so it asks the stored registry instead,
-read-only, and keeps only what the original run could have seen when it checked: the runs that completed
-before its validation started. The original run itself, and runs that completed after it validated (its own
-copy approved later, say), are left out, so an unchanged workflow replays unchanged.
+A duplicate rule asks which other runs of the type are ahead of the document with its key (`RecordIndex`):
+completed with it, or holding it first while under way or in review. The replay runs in a scratch data directory,
+which holds no other run, so it asks the stored registry instead, read-only, and keeps only what the original run
+could have seen when it checked: the runs that completed before its validation started, and those that held the
+key before it did and had not failed or been rejected by then. The original run itself, and runs that came to
+the key after it (its own copy, approved later), are left out, so an unchanged workflow replays unchanged.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def _at(item: dict[str, Any]) -> datetime:
 
 
 class RecordsAsOf:
-    """The stored registry's completed records by duplicate key, as they stood when run `run_id` validated.
+    """The stored registry's records by duplicate key, as they stood when run `run_id` validated.
 
     The replay's n-th look-up for a type is cut off where the original run's n-th validation of that type
     started (`step.started` of `validate_<type>`): a replay that validates more often than the original (a
@@ -60,9 +61,21 @@ class RecordsAsOf:
                 return _at(item)
         return datetime.fromtimestamp((await self._registry.get_run(run_id)).created_at, UTC)
 
-    async def runs_with_key(self, doc_type: str, key: str, *, exclude_run: str) -> list[str]:
-        """The stored runs with this key that had completed when the original run looked (never itself)."""
-        del exclude_run  # the replay's own run lives in the scratch directory, not in the stored registry
+    async def _let_go_before(self, run_id: str, cutoff: datetime) -> bool:
+        """Whether `run_id` had failed or been rejected (letting go of its key) before `cutoff`."""
+        for item in await self._registry.events(run_id):
+            outcome = (item.get("data") or {}).get("outcome")
+            if item.get("type") == "run.failed" or (item.get("type") == "run.completed" and outcome == "rejected"):
+                return _at(item) < cutoff
+        return False
+
+    async def claim_key(self, doc_type: str, key: str, *, run_id: str) -> list[str]:
+        """The stored runs ahead of the original run with this key when it looked (never itself); nothing is held."""
+        del run_id  # the replay's own run lives in the scratch directory, not in the stored registry
         cutoff = self._cutoff(doc_type)
-        found = await self._registry.runs_with_key(doc_type, key, exclude_run=self._run_id)
-        return [run for run in found if await self._completed_at(run) < cutoff]
+        completed = await self._registry.runs_with_key(doc_type, key, exclude_run=self._run_id)
+        ahead = {run for run in completed if await self._completed_at(run) < cutoff}
+        for run in await self._registry.claims_ahead(doc_type, key, run_id=self._run_id):
+            if run not in ahead and not await self._let_go_before(run, cutoff):
+                ahead.add(run)
+        return sorted(ahead)

@@ -13,6 +13,8 @@ EARLIEST_PLAUSIBLE = date(1970, 1, 1)
 """Older dates are almost always misreads."""
 FUTURE_SLACK = timedelta(days=366)
 """Dates may lie ahead (due dates, contract starts), but not by years."""
+AHEAD = "(completed, or under way or in review since before this one)"
+"""Which runs a duplicate is a copy of: those ahead of it with its key (`RecordIndex`)."""
 
 
 def has_value(fields: dict[str, FieldResult], name: str) -> bool:
@@ -70,7 +72,9 @@ def runs_not_seen_before(doc_type: DocumentType) -> bool:
 def not_seen_before(
     doc_type: DocumentType, fields: dict[str, FieldResult], earlier_runs: tuple[str, ...]
 ) -> list[RuleResult]:
-    """A document whose `duplicate_key` an earlier completed run had is a duplicate, and goes to review as one.
+    """A document whose `duplicate_key` a run ahead of it has is a duplicate, and goes to review as one.
+
+    Ahead: completed with the key, or under way or in review with it since before this run (`RecordIndex`).
 
     Declaring the key is what a type does to be kept from processing a document twice, so it needs no rule of its
     own for it; a type that declares a rule with `reason="duplicate"` judges duplicates itself (the invoice's
@@ -83,9 +87,9 @@ def not_seen_before(
         return []
     values = ", ".join(f"{name} {fields[name].value}" for name in key)
     if earlier_runs:
-        message = f"{values} already completed in run(s) {', '.join(earlier_runs)}"
+        message = f"{values} already in run(s) {', '.join(earlier_runs)} {AHEAD}"
     else:
-        message = f"{values} not seen in an earlier completed run"
+        message = f"{values} not seen in a run ahead of this one"
     return [RuleResult(rule="not_seen_before", passed=not earlier_runs, message=message, fields=key, code="duplicate")]
 
 

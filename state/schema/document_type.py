@@ -81,8 +81,9 @@ class DocumentType:
         extractor: Offline extraction for the `rules` backend; without one, claimflow's label-driven
             extractor reads each field beside or below its labels.
         detector: Offline classification cues; without one, titles and field labels are counted.
-        duplicate_key: Fields that together identify a document (vendor and number); rules see earlier
-            completed runs with the same values in `RuleInput.earlier_runs`.
+        duplicate_key: Fields that together identify a document (vendor and number); rules see the runs ahead
+            of this one with the same values in `RuleInput.earlier_runs` (completed with them, or under way or
+            waiting for review with them since before it).
         risk_field: An amount field whose value, at or above the policy's high-risk amount, makes the
             document high-risk (stricter confidence, mandatory review).
         keywords: Words, besides the titles and the fields' labels, that a document of this type prints
@@ -280,7 +281,7 @@ class DocumentType:
             tables: Table name -> rows, each a dict of column -> canonical text (`{"amount": "12.50"}`).
             today: The date rules see as today (default: today).
             tolerance: How far sums may differ and still agree (the policy's amount tolerance).
-            earlier_runs: Earlier completed runs with the same `duplicate_key` values.
+            earlier_runs: Runs ahead of this one with the same `duplicate_key` values.
 
         Raises:
             ValueError: A field or column the type does not declare, or a value that is not canonical text.

@@ -117,7 +117,8 @@ class RuleInput:
     tolerance: Decimal = Decimal("0.01")
     """How far sums may differ (rounding) and still agree: the policy's amount tolerance."""
     earlier_runs: tuple[str, ...] = ()
-    """Earlier completed runs of this type with the same `duplicate_key` values (empty without a key)."""
+    """Runs of this type ahead of this one with the same `duplicate_key` values (empty without a key): completed
+    with them, or under way or waiting for review with them since before this run."""
     doc_type: str | None = None
     """The name of the document type whose rule this is."""
     declared: Mapping[str, Field] | None = None

@@ -149,3 +149,40 @@ def test_a_hand_written_case_is_not_measured_once_its_prompt_text_changed_under_
         assert rewritten.exit_code == 3, rewritten.output
     baseline = json.loads((goldens / "baseline.replay.json").read_text(encoding="utf-8"))
     assert baseline["prompts"]["extract_expense_claim@1"] == recorded
+
+
+def _classify_case(goldens: Path) -> None:
+    case = {
+        "kind": "model_step", "name": "expense", "step": "classify", "prompt": "classify@3", "pages": [PAGE],
+        "recorded_claim": {"doc_type": "expense_claim", "confidence": 0.9, "evidence": [{"quote": "EXPENSE CLAIM"}]},
+        "expected": {"doc_type": "expense_claim", "accepted": True, "route": "extract_expense_claim"},
+    }  # fmt: skip
+    folder = goldens / "classify"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "expense.json").write_text(json.dumps(case), encoding="utf-8")
+
+
+def test_a_classify_case_is_not_measured_once_the_types_it_lists_changed(claimflow: Invoke, tmp_path: Path) -> None:
+    # Classify's text lists every active type, filled in as it is sent: describing a type otherwise (or adding
+    # one) changes what a model reads under classify@3, and the replay passed on the old answer.
+    types, goldens = _type_file(tmp_path / "expense.py", version="1"), tmp_path / "goldens"
+    _classify_case(goldens)
+    written = claimflow("eval", "--goldens", goldens, "--types", types, "--step", "classify", "--update-baseline")
+    assert written.exit_code == 0, written.output
+    unchanged = claimflow("eval", "--goldens", goldens, "--types", types, "--step", "classify")
+    assert unchanged.exit_code == 0, unchanged.output
+
+    types.write_text(
+        types.read_text(encoding="utf-8").replace("An employee's expense claim", "A claim for travel costs"),
+        encoding="utf-8",
+    )
+    gated = claimflow("eval", "--goldens", goldens, "--types", types, "--step", "classify")
+
+    assert gated.exit_code == 3, gated.output
+    said = " ".join(gated.stdout.split())
+    assert (
+        "not measured classify-expense: recorded while classify@3 listed other document types than the active ones"
+        " (one added, removed or described otherwise), or read another text, as the replay baseline recorded it:"
+        " run with --model M"
+    ) in said
+    assert "bump" not in said  # the list is not pinned: a data directory takes a new type under the same version

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -12,6 +13,7 @@ from claimflow.runtime.engine import Engine, open_engine
 from claimflow.runtime.explain import routes_of
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.registry import RunRow
+from claimflow.runtime.registry.settlement import Settlement
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import expand
 from claimflow.state.policy import Policy
@@ -283,6 +285,49 @@ async def test_same_invoice_twice_goes_to_review_as_duplicate(data_dir: Path, do
     assert state is not None
     [rule] = [rule for rule in state.rule_results if rule.rule == "invoice_number_not_seen_for_vendor"]
     assert not rule.passed and rows[0].run_id in rule.message
+
+
+async def test_two_copies_under_way_at_once_are_never_both_completed(data_dir: Path, docs_dir: Path) -> None:
+    # Each would complete on its own. Side by side, the first finishes only once the second has looked for its
+    # key: both validate before either has completed, which a busy machine does with any two copies in a batch.
+    copies = [write(docs_dir, f"copy-{n}.txt", invoice_text("NW-2024-0779") + "\n" * n) for n in range(2)]
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        looked = asyncio.Event()
+        looks: list[str] = []
+        settle, lookups = engine.registry.settle, engine.registry.claim_key
+
+        async def counted(doc_type: str, key: str, *, run_id: str) -> list[str]:
+            looks.append(run_id)
+            if len(looks) == 2:
+                looked.set()
+            return await lookups(doc_type, key, run_id=run_id)
+
+        async def held_back(settlement: Settlement) -> RunRow:
+            await asyncio.wait_for(looked.wait(), 30)
+            return await settle(settlement)
+
+        engine.registry.claim_key = counted  # type: ignore[method-assign]
+        engine.registry.settle = held_back  # type: ignore[method-assign]
+        rows = await process_files(engine, copies, concurrency=2)
+        by_status = {row.status: row for row in rows}
+        codes = await _reason_codes(engine, by_status["needs_review"].run_id)
+        state = await engine.state(by_status["needs_review"].run_id)
+    assert sorted(by_status) == ["completed", "needs_review"]
+    assert codes == ["duplicate"]
+    assert state is not None
+    [rule] = [rule for rule in state.rule_results if rule.rule == "invoice_number_not_seen_for_vendor"]
+    assert by_status["completed"].run_id in rule.message
+
+
+async def test_a_copy_of_a_document_waiting_for_review_is_its_duplicate(data_dir: Path, docs_dir: Path) -> None:
+    first = write(docs_dir, "first.txt", mismatch_invoice_text("NW-2024-0780"))
+    # This one would complete on its own: the first, not completed yet, holds the key since before it.
+    second = write(docs_dir, "second.txt", invoice_text("NW-2024-0780"))
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        rows = await process_files(engine, [first, second])
+        codes = await _reason_codes(engine, rows[1].run_id)
+    assert [row.status for row in rows] == ["needs_review", "needs_review"]
+    assert codes == ["duplicate"]
 
 
 async def test_duplicate_is_found_across_engines_over_the_same_data_dir(data_dir: Path, docs_dir: Path) -> None:

@@ -42,9 +42,9 @@ async def test_an_invoice_run_to_its_end_makes_four_trips_to_the_registry(data_d
             assert run.status == "completed"
             # The file's earlier run looked up before its bytes are stored (a file sent again is not stored
             # again); registered running, leased to this engine, with its run.started event (the row registration
-            # returned is not read again, nor claimed again); the duplicate check of validation; where it ended
-            # (the steps' events, its duplicate key, final state and status), read back.
-            assert trips == ["run_from_source", "register", "runs_with_key", "record"]
+            # returned is not read again, nor claimed again); the duplicate check of validation, which holds the
+            # key; where it ended (the steps' events, its duplicate key, final state and status), read back.
+            assert trips == ["run_from_source", "register", "claim_key", "record"]
         events = await engine.registry.events(run.run_id)
     assert events[0]["type"] == "run.started" and events[-1]["type"] == "step.completed"
 
@@ -74,4 +74,4 @@ async def test_a_batch_starts_each_run_it_registered_without_a_claim(data_dir: P
         trips = _count_trips(engine)
         rows = await process_files(engine, paths, concurrency=2)
     assert [row.status for row in rows] == ["completed"] * 3
-    assert sorted(trips) == sorted(["run_from_source", "register", "runs_with_key", "record"] * 3)
+    assert sorted(trips) == sorted(["run_from_source", "register", "claim_key", "record"] * 3)

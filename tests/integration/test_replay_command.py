@@ -358,6 +358,40 @@ def test_a_duplicate_replays_unchanged_seeing_the_runs_completed_before_it_and_n
     assert len(server.requests) == 4, "no model was called"
 
 
+def test_a_duplicate_of_a_run_in_review_replays_unchanged(tmp_path: Path, server: FakeModelServer) -> None:
+    """The run it copies held the key first, in review, not completed: the replay sees it as the original did."""
+    docs = tmp_path / "docs"
+    first, copy = write(docs, "a.txt", invoice_text()), write(docs, "b.txt", invoice_text() + "\n")
+    server.script(*document_run_replies(), *document_run_replies())
+    data = ["--data-dir", str(tmp_path / "data")]
+    live = [
+        run_cli(
+            "run",
+            path,
+            "--json",
+            "--model",
+            MODEL,
+            "--base-url",
+            server.base_url,
+            "--record",
+            tmp_path / "rec",
+            *data,
+            OPENAI_API_KEY="",
+            **env,
+        )  # fmt: skip
+        for path, env in ((first, {"CLAIMFLOW_FIELD_AUTO_ACCEPT": "0.99"}), (copy, {}))
+    ]
+    assert all(done.returncode == 0 for done in live), [done.stderr for done in live]
+    (original,), (duplicate,) = (json_lines(done.stdout) for done in live)
+    assert (original["status"], duplicate["status"]) == ("needs_review", "needs_review")
+
+    code, lines, stderr = _replay(server, duplicate["run_id"], *data)
+
+    assert code == 0, stderr
+    assert [(r["before"], r["after"], r["changes"]) for r in lines[:1]] == [("needs_review", "needs_review", [])]
+    assert len(server.requests) == 4, "no model was called"
+
+
 def test_a_replay_that_completes_a_run_delivers_nothing(tmp_path: Path, server: FakeModelServer) -> None:
     # The replay ran with production's delivery settings: a replayed record went to the real target.
     types = _types(tmp_path / "expense_types.py")

@@ -115,6 +115,7 @@ def test_registries_started_at_once_on_a_fresh_database_all_work(postgres_url: s
         "claimflow_api_tokens",
         "claimflow_blobs",
         "claimflow_events",
+        "claimflow_key_claims",
         "claimflow_prompt_pins",
         "claimflow_record_keys",
         "claimflow_review_decisions",

@@ -506,6 +506,41 @@ def test_the_record_index_matches_folded_vendor_and_compact_number(registry: Run
     assert registry.runs_with_key("invoice", _invoice_key("nobody", "1"), exclude_run="run-new") == []
 
 
+def test_a_run_holding_a_key_first_is_ahead_of_later_ones_until_it_fails_or_is_rejected(
+    registry: RunRegistry,
+) -> None:
+    key = _invoice_key("Acme GmbH", "INV-2026/001")
+    for run_id in ("run-a", "run-b", "run-c", "run-d"):
+        _create(registry, run_id)
+    # The first to hold the key has no run ahead of it; each later one has every live run before it.
+    assert registry.claim_key("invoice", key, run_id="run-a") == []
+    assert registry.claim_key("invoice", key, run_id="run-b") == ["run-a"]
+    assert registry.claim_key("invoice", key, run_id="run-c") == ["run-a", "run-b"]
+    # Validated again with the same key, a run keeps its place: the later ones are not ahead of it.
+    assert registry.claim_key("invoice", key, run_id="run-a") == []
+    # A run that failed or was rejected lets go of its key.
+    registry.release("run-a", owner=ELSEWHERE, status="rejected")
+    registry.release("run-b", owner=ELSEWHERE, status="failed", error="boom")
+    assert registry.claim_key("invoice", key, run_id="run-c") == []
+    assert registry.claim_key("invoice", key, run_id="run-d") == ["run-c"]
+    # What they held stays readable, for a replay of a run that saw them.
+    assert registry.claims_ahead("invoice", key, run_id="run-d") == ["run-a", "run-b", "run-c"]
+
+
+def test_a_completed_record_is_ahead_of_every_run_and_a_changed_key_takes_a_new_place(registry: RunRegistry) -> None:
+    key, other = _invoice_key("Acme GmbH", "INV-2026/001"), _invoice_key("Acme GmbH", "INV-2026/002")
+    for run_id in ("run-a", "run-b", "run-old"):
+        _create(registry, run_id)
+    registry.register_record("run-old", "invoice", key)  # completed before claims were held
+    assert registry.claim_key("invoice", key, run_id="run-a") == ["run-old"]
+    assert registry.claim_key("invoice", other, run_id="run-b") == []
+    # run-a's key changes (an edit): it queues behind run-b, which held that key first.
+    assert registry.claim_key("invoice", other, run_id="run-a") == ["run-b"]
+    assert registry.claim_key("invoice", other, run_id="run-b") == []
+    # Keys are per type: a receipt with the same key holds nothing back.
+    assert registry.claim_key("receipt", other, run_id="run-old") == []
+
+
 def test_a_key_is_not_made_from_values_that_were_not_accepted() -> None:
     values = {
         "vendor_name": FieldResult(name="vendor_name", value="Acme GmbH", status="accepted", decided_by="test"),

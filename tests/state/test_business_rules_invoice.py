@@ -138,7 +138,10 @@ def test_duplicate_invoice_runs_fail_as_a_duplicate() -> None:
     assert fresh.message == "invoice number not seen before for this vendor"
     (duplicate,) = INVOICE.check(known, today=TODAY, earlier_runs=("run-0", "run-7"))
     assert not duplicate.passed
-    assert duplicate.message == "invoice number already processed for this vendor in run(s) run-0, run-7"
+    assert duplicate.message == (
+        "invoice number already seen for this vendor in run(s) run-0, run-7 (completed, or under way or in review"
+        " since before this one)"
+    )
     assert duplicate.code == "duplicate"
     assert duplicate.fields == ["vendor_name", "invoice_number"]
 

@@ -175,7 +175,7 @@ def test_duplicate() -> None:
     (rule,) = INVOICE.check(values, today=date(2024, 6, 1), earlier_runs=("run-0",))
     (reason,) = review_reasons(_clean().model_copy(update={"rule_results": [rule]}), TYPES)
     assert reason.code == "duplicate"
-    assert reason.message.startswith("invoice_number_not_seen_for_vendor: invoice number already processed")
+    assert reason.message.startswith("invoice_number_not_seen_for_vendor: invoice number already seen")
 
 
 def test_a_failed_rule_becomes_the_review_reason_its_result_names() -> None:
