@@ -10,7 +10,8 @@ quote states *this field*:
    `Customer No.`, `EXPIRY DATE`: other_labels.py). So does a label of another kind right before the token
    when the value reads as that kind too (`4711` after `Invoice No.` is no total), and, for a date, the
    field's own label earlier on the line when it names another date (`Invoice date: 01.03.2024, payable
-   until 15.03.2024` proves no issue date of 2024-03-15).
+   until 15.03.2024` proves no issue date of 2024-03-15). A value that begins with such a label printed as
+   one is refused as a value after it is (`Bill to: Fabrikam Inc` claimed as the vendor: `LabelIndex.leading`).
 An amount is not proved by a number written as a duration (`Total due in 30 days`) or a count (`Total (2 items)`,
 `Page 1 of 2`), nor by a rate (`VAT 20%`, which `find_amounts` does not read as an amount). A number is not proved
 by money (`€14.50`), a rate or the figures of a date; one the page prints so that it reads two ways (`14.555 kg`) is
@@ -112,15 +113,16 @@ def _not_shared_here(spec: Field, others: Sequence[str], shares: Sharing) -> str
             f" and this one prints {shares.stopped_by!r}")  # fmt: skip
 
 
-def _verdict(spec: Field, normalized: str, hit: LabelHit | None, shares: Sharing) -> Proof:
+def _verdict(spec: Field, normalized: str, hit: LabelHit | None, shares: Sharing, under: str = "stands under") -> Proof:
+    """The verdict of the label governing a value; `under` says where the value stands to a refusing label."""
     if hit is None:
         return Proof(True, "no_label", f"{spec.kind} {normalized!r} is written in the quote; no label contradicts it",
                      normalized)  # fmt: skip
     if hit.mixed:
-        return Proof(False, "mixed_label", f"{normalized!r} stands under {hit.text!r}, which {hit.mixed}: it proves "
+        return Proof(False, "mixed_label", f"{normalized!r} {under} {hit.text!r}, which {hit.mixed}: it proves "
                      f"neither alone", normalized, hit.text)  # fmt: skip
     if hit.excluding and hit.owned_by(spec.name, counter=False) and not any(map(excludes_part, spec.labels)):
-        return Proof(False, "part_excluded", f"{normalized!r} stands under {hit.text!r} {hit.excluding!r}, which "
+        return Proof(False, "part_excluded", f"{normalized!r} {under} {hit.text!r} {hit.excluding!r}, which "
                      f"leaves a part out; no label of {spec.name} does", normalized, hit.text)  # fmt: skip
     if hit.owned_by(spec.name, counter=False):
         return Proof(True, "own_label", f"{spec.kind} {normalized!r} is written under {hit.text!r}, a label of "
@@ -130,15 +132,15 @@ def _verdict(spec: Field, normalized: str, hit: LabelHit | None, shares: Sharing
         return Proof(True, "own_label", f"{spec.kind} {normalized!r} is written under {hit.text!r}, a label of "
                      f"{shared[0]} that {spec.name} shares", normalized, hit.text, shared_from=shared[0])  # fmt: skip
     if hit.owned_by(spec.name, counter=True):
-        return Proof(False, "counter_label", f"{normalized!r} stands under {hit.text!r}, which marks another role"
+        return Proof(False, "counter_label", f"{normalized!r} {under} {hit.text!r}, which marks another role"
                      f" than {spec.name}", normalized, hit.text)  # fmt: skip
     others = sorted({owner.field for owner in hit.owners if not owner.counter and not owner.other})
     if others:
-        return Proof(False, "wrong_label", f"{normalized!r} stands under {hit.text!r}, the label of "
+        return Proof(False, "wrong_label", f"{normalized!r} {under} {hit.text!r}, the label of "
                      f"{', '.join(others)}, not of {spec.name}{_not_shared_here(spec, others, shares)}", normalized,
                      hit.text)  # fmt: skip
     if any(owner.other for owner in hit.owners):
-        return Proof(False, "wrong_label", f"{normalized!r} stands under {hit.text!r}, the label of "
+        return Proof(False, "wrong_label", f"{normalized!r} {under} {hit.text!r}, the label of "
                      f"{_ANOTHER_VALUE}, not of {spec.name}", normalized, hit.text)  # fmt: skip
     return Proof(True, "no_label", f"{spec.kind} {normalized!r} is written in the quote; no label contradicts it",
                  normalized)  # fmt: skip
@@ -238,6 +240,9 @@ def _own_label_names_another(spec: Field, normalized: str, labels: LabelIndex, p
 def _judge_one(
     spec: Field, normalized: str, labels: LabelIndex, page: str, start: int, end: int, shares: Sharing
 ) -> Proof:
+    leading = labels.leading(page, start, end, spec.kind)
+    if leading is not None and not (quoted := _verdict(spec, normalized, leading, shares, "begins with")).ok:
+        return quoted  # the value quotes its own label: `Bill to: Fabrikam Inc` is the buyer's, as after it
     verdict = _verdict(spec, normalized, labels.governing(page, start, spec.kind, end), shares)
     if verdict.check != "no_label":
         return verdict
