@@ -338,9 +338,18 @@ def _prove_yearless(
     return verdict
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """A value the page's line reads where a quote's figure stands, and the figures (page offsets) it reads."""
+
+    value: Decimal
+    start: int
+    end: int
+
+
 def _page_reads(
     page: str, start: int, end: int, marks: CreditMarks, kind: str, decimal: DecimalMark | None = None
-) -> list[Decimal]:
+) -> list[_Reading]:
     """The values the page's line can be read as where the quote's figure `start`..`end` stands, signs included.
 
     A quote is read on its own, so where it is cut decides a sign or a number: `- £612.40` cut from `Total -
@@ -356,11 +365,35 @@ def _page_reads(
     else:
         found = [(m.start, m.end, (m.value,)) for m in find_amounts(line, marks=marks)]
     return [
-        value
+        _Reading(value, line_start + found_start, line_start + found_end)
         for found_start, found_end, values in found
         if line_start + found_start <= start and end <= line_start + found_end
         for value in values
     ]
+
+
+def _apart(places: Sequence[Span], taken: Sequence[Span]) -> list[Span]:
+    """Of `places`, those that share no character with any of `taken`."""
+    return [(start, end) for start, end in places if all(end <= t_start or t_end <= start for t_start, t_end in taken)]
+
+
+def _each_apart(cells: Sequence[Sequence[Span]], taken: Sequence[Span] = ()) -> bool:
+    """Whether each cell can stand at one of its places, apart from `taken` and from one another."""
+    if not cells:
+        return True
+    return any(_each_apart(cells[1:], [*taken, place]) for place in _apart(cells[0], taken))
+
+
+def _drawn_apart(reading: _Reading, span: Span, drawn: Sequence[Sequence[Span]]) -> bool:
+    """Whether a reading of the figure at `span` keeps to the cells the claim draws around it (`drawn`: their places).
+
+    A figure read with a space as a thousands separator (`1 100.00` for the `1` of `Gadget 1 100.00 100.00`) runs
+    into the next figure; where the row's other cells, as claimed, need that figure, the claim reads the space as
+    the end of a cell, and the wider reading is not the row's.
+    """
+    if (reading.start, reading.end) == span or not drawn:
+        return True
+    return _each_apart(drawn, [(reading.start, reading.end)])
 
 
 @dataclass(frozen=True)
@@ -376,23 +409,28 @@ class AsWritten:
 
 
 def figures_as_written(
-    page: str, spans: list[Span], normalized: str, marks: CreditMarks, kind: str, *, decimal: DecimalMark | None = None
-) -> AsWritten:
+    page: str, spans: list[Span], normalized: str, marks: CreditMarks, kind: str, *, decimal: DecimalMark | None = None,
+    drawn: Sequence[Sequence[Span]] = (),
+) -> AsWritten:  # fmt: skip
     """Of an amount's or a number's figures in its quote (page offsets), those the page's line reads as it too.
 
     With none, why not, in words: the quote was cut so that its sign (or its number) reads otherwise than the page
     writes it (`_page_reads`), or the document's decimal mark (`decimal`, from `decimal_mark`) reads a number
     that reads two ways (`1.500`) the other way. A figure the line reads as no amount is left to the quote's
     reading; one it reads as no number is money, a rate or a date there (`€14.50` cut to `14.50`), and proves
-    no number. A number whose every kept figure reads two ways, in a document that does not show its mark, is
-    proved in doubt (`_two_way_doubt`).
+    no number. A number whose every kept figure reads two ways, in a document that does not show its mark or with
+    a space that may group it (`1 100.00`), is proved in doubt (`_two_way_doubt`). `drawn`: the places of the other
+    figure cells of a table row the value is claimed in, which no reading of it runs into (`_drawn_apart`).
     """
     value = parse_number(normalized) if kind == "number" else parse_amount(normalized)
-    readings = [_page_reads(page, start, end, marks, kind, decimal) for start, end in spans]
+    readings = [
+        [one for one in _page_reads(page, start, end, marks, kind, decimal) if _drawn_apart(one, (start, end), drawn)]
+        for start, end in spans
+    ]
     kept = [
         (span, read)
         for span, read in zip(spans, readings, strict=True)
-        if value in read or (kind == "amount" and not read)
+        if any(one.value == value for one in read) or (kind == "amount" and not read)
     ]
     if kept or not spans:
         doubt = _two_way_doubt(page, kept) if kind == "number" else None
@@ -400,9 +438,9 @@ def figures_as_written(
     line = _name_around(page, *spans[0])
     if not readings[0]:
         return AsWritten([], f"the page writes {line!r}, where {normalized} is no {kind}: money, a rate or a date")
-    written, claimed = readings[0][0], value or Decimal(0)
+    written, claimed = readings[0][0].value, value or Decimal(0)
     shown = format_number(written) if kind == "number" else format_amount(written)
-    if decimal is not None and value in _page_reads(page, *spans[0], marks, kind):
+    if decimal is not None and any(one.value == value for one in _page_reads(page, *spans[0], marks, kind)):
         mark = "a dot" if decimal == "." else "a comma"
         why = f"the document's figures mark decimals with {mark}"
         return AsWritten([], f"the page writes {line!r}, which reads {shown} there, not {normalized}: {why}")
@@ -410,20 +448,29 @@ def figures_as_written(
     return AsWritten([], f"the page writes {line!r}, which reads {shown} there, not {normalized}: {cut}")
 
 
-def _two_way_doubt(page: str, kept: list[tuple[Span, list[Decimal]]]) -> str | None:
+_UNSETTLED = "the document's figures do not show whether a dot or a comma marks its decimals"
+"""Why a figure with one separator before three digits (`1.500`) reads two ways."""
+
+
+def _two_way_doubt(page: str, kept: list[tuple[Span, list[_Reading]]]) -> str | None:
     """Why a number its figures prove is in doubt: each kept figure reads two ways (`1.500 kg`: 1.5 or 1500).
 
     Where the document's other figures show its decimal mark, `_page_reads` gave each figure that reading only;
     where they do not, the quote proves that the page writes the figure, not which of its two values is meant.
+    A figure a space may group with the next (`1 250`) reads as one number or as the first of two: the reason
+    names that space, whatever the document's decimal mark.
     """
-    if not kept or any(len(read) < 2 for _, read in kept):
+    if not kept or any(len({one.value for one in read}) < 2 for _, read in kept):
         return None  # one of the places writes it one way only: that place proves it
     span, read = kept[0]
-    either = " or ".join(format_number(value) for value in read)
-    return (
-        f"the page writes {_name_around(page, *span)!r}, which reads {either}: the document's figures do not "
-        "show whether a dot or a comma marks its decimals"
-    )
+    own = [one for one in read if (one.start, one.end) == span]
+    wider = [one for one in read if (one.start, one.end) != span]
+    either = " or ".join(format_number(value) for value in dict.fromkeys(one.value for one in [*own, *wider]))
+    why = [_UNSETTLED] if len({one.value for one in own}) > 1 else []
+    if wider:
+        grouped = page[wider[0].start : wider[0].end]
+        why.append(f"a space may group the thousands of one number ({grouped!r}) or part two values")
+    return f"the page writes {_name_around(page, *span)!r}, which reads {either}: {'; '.join(why)}"
 
 
 def _line_of(page: str, start: int, end: int) -> tuple[int, str]:
