@@ -232,6 +232,10 @@ def _excluding_across(gap: str) -> re.Match[str] | None:
     return found
 
 
+_AS_A_LABEL = re.compile(r"[^\S\n]*[:：]|\t|[^\S\n]{2}|[^\S\n]*\n")
+"""What follows a word printed as a label rather than as part of a name: a colon, a tab, a wider gap, a line end."""
+
+
 def _first(label: str) -> str:
     """The character a label's match starts with, as one case of it: the key its alternatives are grouped under."""
     lower = label[0].lower()
@@ -390,6 +394,21 @@ class LabelIndex:
             end = label.end + excluding.end()
             return LabelHit(label.start, end, page[label.start : end], owners)
         return replace(label, excluding=qualifier)
+
+    def leading(self, page: str, start: int, end: int, kind: str) -> LabelHit | None:
+        """The label of `kind` the value at `start`..`end` itself begins with, where it is printed as a label.
+
+        A value quoted with its label (`Bill to: Fabrikam Inc`) is under that label as much as one printed after
+        it. A label is printed as one when a colon, a tab or a wider gap follows it in the value, or when it has
+        several words (`Bill to Fabrikam Inc`): a name may begin with a one-word label (`Client Solutions Ltd`).
+        """
+        if self._pattern is None:
+            return None
+        hits = self._governing_hits(page[start:end], start, kind)
+        if not hits or hits[0].start != start:
+            return None
+        hit = hits[0]
+        return hit if _AS_A_LABEL.match(page, hit.end, end) or len(hit.text.split()) > 1 else None
 
     def nearest_on_line(self, page: str, start: int) -> LabelHit | None:
         """The label of any kind that stands right before `start` on its line (as `governing` reads a gap)."""

@@ -10,7 +10,8 @@ quote states *this field*:
    `Customer No.`, `EXPIRY DATE`: other_labels.py). So does a label of another kind right before the token
    when the value reads as that kind too (`4711` after `Invoice No.` is no total), and, for a date, the
    field's own label earlier on the line when it names another date (`Invoice date: 01.03.2024, payable
-   until 15.03.2024` proves no issue date of 2024-03-15).
+   until 15.03.2024` proves no issue date of 2024-03-15). A value that begins with such a label printed as
+   one is refused as a value after it is (`Bill to: Fabrikam Inc` claimed as the vendor: `LabelIndex.leading`).
 An amount is not proved by a number written as a duration (`Total due in 30 days`) or a count (`Total (2 items)`,
 `Page 1 of 2`), nor by a rate (`VAT 20%`, which `find_amounts` does not read as an amount). A number is not proved
 by money (`€14.50`), a rate or the figures of a date; one the page prints so that it reads two ways (`14.555 kg`) is
@@ -112,15 +113,16 @@ def _not_shared_here(spec: Field, others: Sequence[str], shares: Sharing) -> str
             f" and this one prints {shares.stopped_by!r}")  # fmt: skip
 
 
-def _verdict(spec: Field, normalized: str, hit: LabelHit | None, shares: Sharing) -> Proof:
+def _verdict(spec: Field, normalized: str, hit: LabelHit | None, shares: Sharing, under: str = "stands under") -> Proof:
+    """The verdict of the label governing a value; `under` says where the value stands to a refusing label."""
     if hit is None:
         return Proof(True, "no_label", f"{spec.kind} {normalized!r} is written in the quote; no label contradicts it",
                      normalized)  # fmt: skip
     if hit.mixed:
-        return Proof(False, "mixed_label", f"{normalized!r} stands under {hit.text!r}, which {hit.mixed}: it proves "
+        return Proof(False, "mixed_label", f"{normalized!r} {under} {hit.text!r}, which {hit.mixed}: it proves "
                      f"neither alone", normalized, hit.text)  # fmt: skip
     if hit.excluding and hit.owned_by(spec.name, counter=False) and not any(map(excludes_part, spec.labels)):
-        return Proof(False, "part_excluded", f"{normalized!r} stands under {hit.text!r} {hit.excluding!r}, which "
+        return Proof(False, "part_excluded", f"{normalized!r} {under} {hit.text!r} {hit.excluding!r}, which "
                      f"leaves a part out; no label of {spec.name} does", normalized, hit.text)  # fmt: skip
     if hit.owned_by(spec.name, counter=False):
         return Proof(True, "own_label", f"{spec.kind} {normalized!r} is written under {hit.text!r}, a label of "
@@ -130,15 +132,15 @@ def _verdict(spec: Field, normalized: str, hit: LabelHit | None, shares: Sharing
         return Proof(True, "own_label", f"{spec.kind} {normalized!r} is written under {hit.text!r}, a label of "
                      f"{shared[0]} that {spec.name} shares", normalized, hit.text, shared_from=shared[0])  # fmt: skip
     if hit.owned_by(spec.name, counter=True):
-        return Proof(False, "counter_label", f"{normalized!r} stands under {hit.text!r}, which marks another role"
+        return Proof(False, "counter_label", f"{normalized!r} {under} {hit.text!r}, which marks another role"
                      f" than {spec.name}", normalized, hit.text)  # fmt: skip
     others = sorted({owner.field for owner in hit.owners if not owner.counter and not owner.other})
     if others:
-        return Proof(False, "wrong_label", f"{normalized!r} stands under {hit.text!r}, the label of "
+        return Proof(False, "wrong_label", f"{normalized!r} {under} {hit.text!r}, the label of "
                      f"{', '.join(others)}, not of {spec.name}{_not_shared_here(spec, others, shares)}", normalized,
                      hit.text)  # fmt: skip
     if any(owner.other for owner in hit.owners):
-        return Proof(False, "wrong_label", f"{normalized!r} stands under {hit.text!r}, the label of "
+        return Proof(False, "wrong_label", f"{normalized!r} {under} {hit.text!r}, the label of "
                      f"{_ANOTHER_VALUE}, not of {spec.name}", normalized, hit.text)  # fmt: skip
     return Proof(True, "no_label", f"{spec.kind} {normalized!r} is written in the quote; no label contradicts it",
                  normalized)  # fmt: skip
@@ -238,6 +240,9 @@ def _own_label_names_another(spec: Field, normalized: str, labels: LabelIndex, p
 def _judge_one(
     spec: Field, normalized: str, labels: LabelIndex, page: str, start: int, end: int, shares: Sharing
 ) -> Proof:
+    leading = labels.leading(page, start, end, spec.kind)
+    if leading is not None and not (quoted := _verdict(spec, normalized, leading, shares, "begins with")).ok:
+        return quoted  # the value quotes its own label: `Bill to: Fabrikam Inc` is the buyer's, as after it
     verdict = _verdict(spec, normalized, labels.governing(page, start, spec.kind, end), shares)
     if verdict.check != "no_label":
         return verdict
@@ -333,9 +338,18 @@ def _prove_yearless(
     return verdict
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """A value the page's line reads where a quote's figure stands, and the figures (page offsets) it reads."""
+
+    value: Decimal
+    start: int
+    end: int
+
+
 def _page_reads(
     page: str, start: int, end: int, marks: CreditMarks, kind: str, decimal: DecimalMark | None = None
-) -> list[Decimal]:
+) -> list[_Reading]:
     """The values the page's line can be read as where the quote's figure `start`..`end` stands, signs included.
 
     A quote is read on its own, so where it is cut decides a sign or a number: `- £612.40` cut from `Total -
@@ -351,11 +365,35 @@ def _page_reads(
     else:
         found = [(m.start, m.end, (m.value,)) for m in find_amounts(line, marks=marks)]
     return [
-        value
+        _Reading(value, line_start + found_start, line_start + found_end)
         for found_start, found_end, values in found
         if line_start + found_start <= start and end <= line_start + found_end
         for value in values
     ]
+
+
+def _apart(places: Sequence[Span], taken: Sequence[Span]) -> list[Span]:
+    """Of `places`, those that share no character with any of `taken`."""
+    return [(start, end) for start, end in places if all(end <= t_start or t_end <= start for t_start, t_end in taken)]
+
+
+def _each_apart(cells: Sequence[Sequence[Span]], taken: Sequence[Span] = ()) -> bool:
+    """Whether each cell can stand at one of its places, apart from `taken` and from one another."""
+    if not cells:
+        return True
+    return any(_each_apart(cells[1:], [*taken, place]) for place in _apart(cells[0], taken))
+
+
+def _drawn_apart(reading: _Reading, span: Span, drawn: Sequence[Sequence[Span]]) -> bool:
+    """Whether a reading of the figure at `span` keeps to the cells the claim draws around it (`drawn`: their places).
+
+    A figure read with a space as a thousands separator (`1 100.00` for the `1` of `Gadget 1 100.00 100.00`) runs
+    into the next figure; where the row's other cells, as claimed, need that figure, the claim reads the space as
+    the end of a cell, and the wider reading is not the row's.
+    """
+    if (reading.start, reading.end) == span or not drawn:
+        return True
+    return _each_apart(drawn, [(reading.start, reading.end)])
 
 
 @dataclass(frozen=True)
@@ -371,23 +409,28 @@ class AsWritten:
 
 
 def figures_as_written(
-    page: str, spans: list[Span], normalized: str, marks: CreditMarks, kind: str, *, decimal: DecimalMark | None = None
-) -> AsWritten:
+    page: str, spans: list[Span], normalized: str, marks: CreditMarks, kind: str, *, decimal: DecimalMark | None = None,
+    drawn: Sequence[Sequence[Span]] = (),
+) -> AsWritten:  # fmt: skip
     """Of an amount's or a number's figures in its quote (page offsets), those the page's line reads as it too.
 
     With none, why not, in words: the quote was cut so that its sign (or its number) reads otherwise than the page
     writes it (`_page_reads`), or the document's decimal mark (`decimal`, from `decimal_mark`) reads a number
     that reads two ways (`1.500`) the other way. A figure the line reads as no amount is left to the quote's
     reading; one it reads as no number is money, a rate or a date there (`€14.50` cut to `14.50`), and proves
-    no number. A number whose every kept figure reads two ways, in a document that does not show its mark, is
-    proved in doubt (`_two_way_doubt`).
+    no number. A number whose every kept figure reads two ways, in a document that does not show its mark or with
+    a space that may group it (`1 100.00`), is proved in doubt (`_two_way_doubt`). `drawn`: the places of the other
+    figure cells of a table row the value is claimed in, which no reading of it runs into (`_drawn_apart`).
     """
     value = parse_number(normalized) if kind == "number" else parse_amount(normalized)
-    readings = [_page_reads(page, start, end, marks, kind, decimal) for start, end in spans]
+    readings = [
+        [one for one in _page_reads(page, start, end, marks, kind, decimal) if _drawn_apart(one, (start, end), drawn)]
+        for start, end in spans
+    ]
     kept = [
         (span, read)
         for span, read in zip(spans, readings, strict=True)
-        if value in read or (kind == "amount" and not read)
+        if any(one.value == value for one in read) or (kind == "amount" and not read)
     ]
     if kept or not spans:
         doubt = _two_way_doubt(page, kept) if kind == "number" else None
@@ -395,9 +438,9 @@ def figures_as_written(
     line = _name_around(page, *spans[0])
     if not readings[0]:
         return AsWritten([], f"the page writes {line!r}, where {normalized} is no {kind}: money, a rate or a date")
-    written, claimed = readings[0][0], value or Decimal(0)
+    written, claimed = readings[0][0].value, value or Decimal(0)
     shown = format_number(written) if kind == "number" else format_amount(written)
-    if decimal is not None and value in _page_reads(page, *spans[0], marks, kind):
+    if decimal is not None and any(one.value == value for one in _page_reads(page, *spans[0], marks, kind)):
         mark = "a dot" if decimal == "." else "a comma"
         why = f"the document's figures mark decimals with {mark}"
         return AsWritten([], f"the page writes {line!r}, which reads {shown} there, not {normalized}: {why}")
@@ -405,20 +448,29 @@ def figures_as_written(
     return AsWritten([], f"the page writes {line!r}, which reads {shown} there, not {normalized}: {cut}")
 
 
-def _two_way_doubt(page: str, kept: list[tuple[Span, list[Decimal]]]) -> str | None:
+_UNSETTLED = "the document's figures do not show whether a dot or a comma marks its decimals"
+"""Why a figure with one separator before three digits (`1.500`) reads two ways."""
+
+
+def _two_way_doubt(page: str, kept: list[tuple[Span, list[_Reading]]]) -> str | None:
     """Why a number its figures prove is in doubt: each kept figure reads two ways (`1.500 kg`: 1.5 or 1500).
 
     Where the document's other figures show its decimal mark, `_page_reads` gave each figure that reading only;
     where they do not, the quote proves that the page writes the figure, not which of its two values is meant.
+    A figure a space may group with the next (`1 250`) reads as one number or as the first of two: the reason
+    names that space, whatever the document's decimal mark.
     """
-    if not kept or any(len(read) < 2 for _, read in kept):
+    if not kept or any(len({one.value for one in read}) < 2 for _, read in kept):
         return None  # one of the places writes it one way only: that place proves it
     span, read = kept[0]
-    either = " or ".join(format_number(value) for value in read)
-    return (
-        f"the page writes {_name_around(page, *span)!r}, which reads {either}: the document's figures do not "
-        "show whether a dot or a comma marks its decimals"
-    )
+    own = [one for one in read if (one.start, one.end) == span]
+    wider = [one for one in read if (one.start, one.end) != span]
+    either = " or ".join(format_number(value) for value in dict.fromkeys(one.value for one in [*own, *wider]))
+    why = [_UNSETTLED] if len({one.value for one in own}) > 1 else []
+    if wider:
+        grouped = page[wider[0].start : wider[0].end]
+        why.append(f"a space may group the thousands of one number ({grouped!r}) or part two values")
+    return f"the page writes {_name_around(page, *span)!r}, which reads {either}: {'; '.join(why)}"
 
 
 def _line_of(page: str, start: int, end: int) -> tuple[int, str]:

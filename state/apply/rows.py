@@ -6,12 +6,13 @@ may run on around the row's figures onto another line (`wrapped_text_spans`), no
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 from claimflow.state.claims import RowClaim
 from claimflow.state.documents import SourceText
 from claimflow.state.evidence import Evidence, locate
-from claimflow.state.normalize import CreditMarks, ValueCheck, check_value, wrapped_text_spans
+from claimflow.state.normalize import CreditMarks, Span, ValueCheck, check_value, wrapped_text_spans
 from claimflow.state.normalize.numbers import decimal_mark
 from claimflow.state.normalize.partial_dates import document_dates, partial_date_spans
 from claimflow.state.outcomes import ClaimOutcome, TableRow
@@ -23,18 +24,20 @@ _ROW_FOUND = "row found in the source; every cell is written in it"
 
 
 def _check_cell(
-    column: Column, raw: str, evidence: Evidence, page: str, marks: CreditMarks, pages: tuple[str, ...]
-) -> ValueCheck:
+    column: Column, checked: ValueCheck, evidence: Evidence, page: str, marks: CreditMarks, pages: tuple[str, ...],
+    drawn: Sequence[Sequence[Span]] = (),
+) -> ValueCheck:  # fmt: skip
     """A cell is written in its row's quote as a whole token; a text cell may also run on around the figures.
 
     An amount's `CR` and `DR` read as the type's `credit_marks` say, and as the page's line reads them: a quote
     that stops before a row's `CR` or trailing minus does not make a credit a charge, nor one cut after a `€` a
     number of money (`figures_as_written`), and a number that reads two ways (`1.500`) reads as the document's
-    other figures mark decimals, where they show it. A date cell printed without its year (`12 Mar`, `12.03.`,
-    `03/12`: the column says it is a date) takes the year the whole document (`pages`) gives it.
+    other figures mark decimals, where they show it. A number is read within the cells the claim draws around it
+    (`drawn`: the places of the row's other figures), so the `1` of `Gadget 1 100.00 100.00` claimed as a quantity
+    of 1 at 100.00 is not also 1100 (`figures_as_written`). A date cell printed without its year (`12 Mar`,
+    `12.03.`, `03/12`: the column says it is a date) takes the year the whole document (`pages`) gives it.
     """
     quote = evidence.quote
-    checked = check_value(column.kind, raw, quote, column.choices, marks=marks)
     if not checked.ok and column.kind == "date" and checked.normalized is not None:
         found, why = partial_date_spans(checked.normalized, quote, document_dates(pages), slashed=True)
         if not found:
@@ -44,7 +47,7 @@ def _check_cell(
     if checked.ok and column.kind in ("amount", "number") and checked.normalized is not None:
         spans = [(evidence.start + start, evidence.start + end) for start, end in checked.spans]
         decimal = decimal_mark(pages) if column.kind == "number" else None
-        figures = figures_as_written(page, spans, checked.normalized, marks, column.kind, decimal=decimal)
+        figures = figures_as_written(page, spans, checked.normalized, marks, column.kind, decimal=decimal, drawn=drawn)
         if figures.refusal is not None:
             return ValueCheck(False, checked.normalized, figures.refusal, ())
         return replace(checked, doubt=figures.doubt)
@@ -63,14 +66,25 @@ def _cell_problems(
     cells: dict[str, str | None] = {column.name: None for column in table.columns}
     problems: list[str] = []
     doubts: list[str] = []
-    for name, raw in claim.cells.items():
-        column = table.column(name)
-        if column is None:
+    written = {
+        name: (column, check_value(column.kind, raw, evidence.quote, column.choices, marks=marks))
+        for name, raw in claim.cells.items()
+        if (column := table.column(name)) is not None and raw.strip()
+    }
+    places = {
+        name: [(evidence.start + start, evidence.start + end) for start, end in checked.spans]
+        for name, (column, checked) in written.items()
+        if column.kind in ("amount", "number") and checked.ok
+    }
+    for name in claim.cells:
+        if table.column(name) is None:
             problems.append(f"unknown column {name!r}; columns: {', '.join(c.name for c in table.columns)}")
             continue
-        if not raw.strip():
+        if name not in written:
             continue
-        checked = _check_cell(column, raw, evidence, page, marks, pages)
+        column, checked = written[name]
+        drawn = [spans for other, spans in places.items() if other != name] if column.kind == "number" else []
+        checked = _check_cell(column, checked, evidence, page, marks, pages, drawn)
         if not checked.ok:
             problems.append(f"{name}: {checked.reason}")
         elif checked.doubt:

@@ -29,7 +29,7 @@ from claimflow.state.normalize.durations import DurationMatch, duration_readings
 from claimflow.state.normalize.numbers import NumberMatch, find_numbers, format_number, parse_number
 from claimflow.state.normalize.percentages import find_percentages, parse_percentage
 from claimflow.state.normalize.text import collapse_space, compact, fold
-from claimflow.state.normalize.tokens import Span, value_spans, wrapped_text_spans
+from claimflow.state.normalize.tokens import Span, sign_apart, value_spans, wrapped_text_spans
 
 ValueKind = Literal[
     "text", "identifier", "date", "amount", "currency", "duration", "percentage", "number", "enum", "boolean"
@@ -220,7 +220,8 @@ def check_value(
         return ValueCheck(False, None, f"value {value!r} cannot be read as {with_article(kind)}{allowed}")
     spans = value_spans(kind, normalized, quote, choices, marks=marks)
     if not spans:
-        return ValueCheck(
-            False, normalized, f"value {normalized!r} is not written as a whole {kind} in quote {quote!r}"
-        )
+        why = f"value {normalized!r} is not written as a whole {kind} in quote {quote!r}"
+        if kind == "identifier" and (printed := sign_apart(normalized, quote)) is not None:
+            why += f": the quote writes it {printed!r}, and a sign before an identifier's figures is part of it"
+        return ValueCheck(False, normalized, why)
     return ValueCheck(True, normalized, f"{kind} {normalized!r} is written in the quote", tuple(spans))

@@ -1,8 +1,10 @@
 """Where a text writes a value as a *whole* token: never inside a longer number, word or identifier.
 
 `2` is not written in `NW-2024-0117`, `12.00` is not written in `112.00`, and `ACME` is not written in
-`ACMEX GmbH`. Every kind finds its own tokens (dates, amounts, codes, words) and reports the spans whose
-reading equals the canonical value, so the caller also learns *where* the value stands.
+`ACMEX GmbH`. An identifier is compared by its letters and digits, but for the sign before its first figure:
+`12.50` is not written in `-12.50`, where `4711` is in `#4711`. Every kind finds its own tokens (dates, amounts,
+codes, words) and reports the spans whose reading equals the canonical value, so the caller also learns *where*
+the value stands.
 
 A format character (a zero-width space, a soft hyphen, a word joiner) is drawn as nothing: a text is read without
 them, so `1\u200b31.60` writes 131.60 and not 31.60, as it reads on screen.
@@ -31,6 +33,7 @@ Span = tuple[int, int]
 _ID_SEPARATORS = re.compile(r"[^\s:;,()\[\]{}<>\"'|]+")
 _ID_STRIP_START = "#.-/"
 _ID_STRIP_END = ".-/"
+_MINUS = ("-", "\u2212")
 _INLINE_GAP = re.compile(r"[ \t\u00a0]+")
 _SPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"\S+")
@@ -55,8 +58,9 @@ def _text_spans(normalized: str, text: str) -> Iterator[Span]:
     yield from ((m.start(), m.end()) for m in pattern.finditer(text))
 
 
-def _identifier_tokens(text: str) -> list[Span]:
-    tokens: list[Span] = []
+def _identifier_tokens(text: str) -> list[tuple[int, int, str]]:
+    """Each token's span, without the punctuation around it (`#4711`, `4711.`), and the sign it is printed with."""
+    tokens: list[tuple[int, int, str]] = []
     for m in _ID_SEPARATORS.finditer(text):
         start, end = m.start(), m.end()
         while start < end and text[start] in _ID_STRIP_START:
@@ -64,11 +68,24 @@ def _identifier_tokens(text: str) -> list[Span]:
         while end > start and text[end - 1] in _ID_STRIP_END:
             end -= 1
         if start < end:
-            tokens.append((start, end))
+            tokens.append((start, end, _leading_sign(m.group())))
     return tokens
 
 
-def _digit_groups_join(text: str, left: Span, right: Span) -> bool:
+def _leading_sign(identifier: str) -> str:
+    """The sign an identifier is printed with: `-` or `+` right before its first figure (`-12.50`), else ''.
+
+    A sign is part of what the page writes (`-12.50` is not `12.50`); a number sign (`#4711`) and the dashes
+    between an identifier's parts (`NW-2024-0117`) are punctuation. A minus sign (U+2212) is written `-`.
+    """
+    for index, char in enumerate(identifier):
+        if char.isalnum():
+            sign = identifier[index - 1] if index and char.isdigit() else ""
+            return "-" if sign in _MINUS else "+" if sign == "+" else ""
+    return ""
+
+
+def _digit_groups_join(text: str, left: tuple[int, int, str], right: tuple[int, int, str]) -> bool:
     """Two tokens that are one number grouped by spaces (`2024 0117`): digits only, a space or two apart."""
     return (
         text[left[0] : left[1]].isdigit()
@@ -77,21 +94,24 @@ def _digit_groups_join(text: str, left: Span, right: Span) -> bool:
     )
 
 
-def _identifier_spans(normalized: str, text: str) -> Iterator[Span]:
+def _identifier_spans(normalized: str, text: str, *, signed: bool = True) -> Iterator[Span]:
     """Runs of whole tokens, joined only across spaces on one line, whose letters and digits are the value's.
 
-    A run is whole: `2024 0117` is not the number written `2024 0117 5531`, nor `5531` either.
+    A run is whole: `2024 0117` is not the number written `2024 0117 5531`, nor `5531` either. Its first token
+    is printed with the value's sign (`_leading_sign`), unless not `signed`.
     """
-    target = compact(normalized)
+    target, sign = compact(normalized), _leading_sign(normalized)
     if not target:
         return
     tokens = _identifier_tokens(text)
-    for first, (start, _) in enumerate(tokens):
+    for first, (start, _, printed) in enumerate(tokens):
         if first > 0 and _digit_groups_join(text, tokens[first - 1], tokens[first]):
+            continue
+        if signed and printed != sign:
             continue
         joined = ""
         previous_end = start
-        for last, (token_start, token_end) in enumerate(tokens[first:], start=first):
+        for last, (token_start, token_end, _) in enumerate(tokens[first:], start=first):
             if token_start != start and not _INLINE_GAP.fullmatch(text[previous_end:token_start]):
                 break
             joined += compact(text[token_start:token_end])
@@ -102,6 +122,14 @@ def _identifier_spans(normalized: str, text: str) -> Iterator[Span]:
                 break
             if not target.startswith(joined):
                 break
+
+
+def sign_apart(normalized: str, text: str) -> str | None:
+    """How `text` writes the identifier `normalized` but for its sign (`-12.50` for `12.50`), if it does."""
+    for start, end in _identifier_spans(normalized, text, signed=False):
+        printed = next(m for m in _ID_SEPARATORS.finditer(text) if m.start() <= start < m.end())
+        return text[printed.start() : end]
+    return None
 
 
 def value_spans(

@@ -239,3 +239,49 @@ def test_a_whole_name_in_a_sentence_or_a_list_is_not_cut(text: str, value: str) 
     source = SourceText(pages=(text + "\n",))
     claim = FieldClaim(field="vendor_name", value=value, confidence=0.9, evidence=ClaimedEvidence(quote=text))
     assert check_field_claim(INVOICE, claim, source, step="extract_invoice", claim_id="c").accepted
+
+
+@pytest.mark.parametrize(
+    ("value", "quote", "label"),
+    [
+        ("Bill to: Globex Corporation", "Bill to: Globex Corporation", "Bill to"),
+        ("Bill to Globex Corporation", "Bill to Globex Corporation", "Bill to"),
+        ("Customer:\tGlobex Corporation", "Customer:\tGlobex Corporation", "Customer"),
+        ("Buyer   Globex Corporation", "Buyer   Globex Corporation", "Buyer"),
+        # quoted with the text before it: the value still begins with the buyer's heading
+        ("Bill to: Globex Corporation", "Invoice for Bill to: Globex Corporation", "Bill to"),
+    ],
+)
+def test_a_value_that_begins_with_a_counter_label_is_the_other_partys(value: str, quote: str, label: str) -> None:
+    source = SourceText(pages=(f"Northwind Traders GmbH\nINVOICE\n{quote}\nTotal: 10.00\n",))
+    claim = FieldClaim(field="vendor_name", value=value, confidence=0.9, evidence=ClaimedEvidence(quote=quote))
+    outcome = check_field_claim(INVOICE, claim, source, step="extract_invoice", claim_id="c")
+    assert (outcome.accepted, outcome.check, outcome.label) == (False, "counter_label", label), outcome.reasons
+    assert outcome.reasons[0] == (
+        f"{outcome.normalized!r} begins with {label!r}, which marks another role than vendor_name"
+    )
+
+
+def test_the_name_right_behind_a_counter_label_on_its_line_is_the_other_partys() -> None:
+    source = SourceText(pages=("Northwind Traders GmbH\nINVOICE\nBill to: Globex Corporation\n",))
+    claim = FieldClaim(field="vendor_name", value="Globex Corporation", confidence=0.9,
+                       evidence=ClaimedEvidence(quote="Bill to: Globex Corporation"))  # fmt: skip
+    outcome = check_field_claim(INVOICE, claim, source, step="extract_invoice", claim_id="c")
+    assert (outcome.accepted, outcome.check, outcome.label) == (False, "counter_label", "Bill to")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        # a one-word label that begins a name, printed as part of it, is no label of the name
+        ("vendor_name", "Client Solutions GmbH"),
+        ("buyer_name", "Customer First Ltd"),
+        # the buyer quoted with its own heading is not refused as another party's
+        ("buyer_name", "Bill to: Globex Corporation"),
+    ],
+)
+def test_a_value_that_begins_with_a_word_of_a_label_but_not_as_one_is_not_refused(field: str, value: str) -> None:
+    source = SourceText(pages=(f"INVOICE\n{value}\nTotal: 10.00\n",))
+    claim = FieldClaim(field=field, value=value, confidence=0.9, evidence=ClaimedEvidence(quote=value))
+    outcome = check_field_claim(INVOICE, claim, source, step="extract_invoice", claim_id="c")
+    assert outcome.accepted, outcome.reasons

@@ -56,3 +56,38 @@ def test_a_quantity_a_thousand_times_what_the_page_means_is_refused_with_why() -
         f"quantity: the page writes '{DIESEL}', which reads 48.25 there, not 48250: the document's figures mark"
         " decimals with a dot"
     ]
+
+
+GADGET = "Gadget 1 100.00 100.00"
+"""A quantity of 1 before a price of 100-999: `1 100.00` would also read as 1100.00 with a space grouping it."""
+
+
+def _row(cells: dict[str, str], line: str, page: str) -> tuple[list[list[str]], list[str]]:
+    claim = ExtractionClaim(fields=[], rows=[row_claim("line_items", cells, line)])
+    patch = apply_extraction(INVOICE, claim, SourceText(pages=(page,)), step="extract_invoice", attempt=1)
+    rows = (patch.tables or {}).get("line_items", [])
+    return [row.doubts for row in rows], [reason for outcome in patch.claims or [] for reason in outcome.reasons]
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        f"INVOICE\nDescription Qty Unit price Amount\nWidget 2 50.00 100.00\n{GADGET}\nNet: 200.00 EUR\n",
+        f"INVOICE\n{GADGET}\n",  # no other figure says how the document marks decimals
+    ],
+)
+def test_a_quantity_the_claims_own_cells_part_from_the_next_figure_is_in_no_doubt(page: str) -> None:
+    cells = {"description": "Gadget", "quantity": "1", "unit_price": "100.00", "amount": "100.00"}
+    doubts, reasons = _row(cells, GADGET, page)
+    assert doubts == [[]], reasons
+
+
+def test_a_quantity_a_space_may_group_with_a_figure_no_cell_claims_is_in_doubt_naming_the_space() -> None:
+    cells = {"description": "Gadget", "quantity": "1", "amount": "100.00"}  # the price is not claimed
+    doubts, _ = _row(cells, GADGET, f"INVOICE\n{GADGET}\nNet: 100.00 EUR\n")
+    assert doubts == [
+        [
+            f"quantity: the page writes '{GADGET}', which reads 1 or 1100: a space may group the thousands of one "
+            "number ('1 100.00') or part two values"
+        ]
+    ]

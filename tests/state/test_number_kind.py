@@ -383,3 +383,15 @@ def test_a_tables_number_cell_that_reads_two_ways_holds_its_row_in_doubt_and_the
     settled = SourceText(pages=(WEIGHED + "Freight charge: 12.50\n",))
     patch = apply_extraction(SHIPMENT, ExtractionClaim(rows=[claim]), settled, step="extract_shipment", attempt=1)
     assert [row.doubts for row in (patch.tables or {})["packages"]] == [[]]
+
+
+def test_a_number_a_space_may_group_with_the_next_figure_is_in_doubt_naming_the_space_not_the_decimal_mark() -> None:
+    page = "Packing List\nGross weight: 1 250 kg\nFreight charge: 12.50\n"  # a dot marks decimals here
+    outcome = _weight("1", page, "Gross weight: 1 250 kg")
+
+    assert outcome.accepted, outcome.reasons
+    assert outcome.doubt == (
+        "the page writes 'Gross weight: 1 250 kg', which reads 1 or 1250: a space may group the thousands of one "
+        "number ('1 250') or part two values"
+    )
+    assert _weight("1250", page, "Gross weight: 1 250 kg").doubt is None  # read whole, it reads one way

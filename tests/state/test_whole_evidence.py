@@ -203,3 +203,38 @@ def test_figures_set_flush_right_under_a_heading_row_stand_under_their_own_label
     for field, value, label in (("total_amount", "1000.00", "Net amount"), ("net_amount", "1190.00", "Total")):
         outcome = _check(field, value, figures, page=page)
         assert not outcome.accepted and outcome.label == label
+
+
+@pytest.mark.parametrize(
+    ("value", "line", "printed"),
+    [
+        ("12.50", "Invoice No.: -12.50", "-12.50"),
+        ("12.50", "Invoice No.: \u221212.50", "\u221212.50"),
+        ("4711", "Invoice No.: +4711", "+4711"),
+        ("-12.50", "Invoice No.: 12.50", "12.50"),
+    ],
+)
+def test_an_identifier_claimed_without_the_sign_the_page_prints_or_with_one_it_does_not_is_not_proved(
+    value: str, line: str, printed: str
+) -> None:
+    outcome = _check("invoice_number", value, line, page=f"INVOICE\n{line}\n")
+    assert (outcome.accepted, outcome.check) == (False, "value_not_in_quote"), outcome.reasons
+    assert outcome.reasons[0].endswith(
+        f": the quote writes it {printed!r}, and a sign before an identifier's figures is part of it"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "line"),
+    [
+        ("-12.50", "Invoice No.: -12.50"),
+        ("-12.50", "Invoice No.: \u221212.50"),  # a minus sign is a minus
+        ("4711", "Invoice No.: #4711"),  # a number sign is punctuation
+        ("4711", "Invoice No.: 4711."),  # so is a sentence's full stop
+        ("NW20240117", "Invoice No.: NW-2024-0117"),  # and the dashes between an identifier's parts
+        ("12.50", "Invoice No. - 12.50"),  # a dash apart from the figures is no sign
+    ],
+)
+def test_an_identifier_is_proved_with_its_sign_and_without_the_punctuation_around_it(value: str, line: str) -> None:
+    outcome = _check("invoice_number", value, line, page=f"INVOICE\n{line}\n")
+    assert outcome.accepted, outcome.reasons

@@ -181,4 +181,6 @@ def identifier_after(text: str, pos: int) -> tuple[int, int] | None:
         return None
     if find_dates(token) and find_dates(token)[0].end - find_dates(token)[0].start == len(token):
         return None
-    return m.start(), m.end()
+    # A minus right before the first figure is the identifier's sign, printed as part of it (`-12.50`).
+    signed = m.start() > pos and text[m.start() - 1] == "-" and token[0].isdigit()
+    return m.start() - signed, m.end()

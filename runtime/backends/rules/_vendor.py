@@ -2,7 +2,8 @@
 
 Only a labelled seller block is strong evidence. The sender line above a window-envelope address
 ("Acme GmbH · Street 1 · 12345 Town") and a repeated company name are good guesses, and their
-confidence says so.
+confidence says so. A line that prints a buyer's role (`Bill to: Fabrikam Inc`, `Kunde: Müller GmbH`) is never the
+seller's name.
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ def _company_lines(lines: Sequence[Line]) -> Finding | None:
     for line in lines:
         if _BUYER.search(line.text):
             buyer_until = line.index + 5
+            continue  # the buyer's heading, with the buyer's name after it (`Bill to: Fabrikam Inc`) or not
         if not (looks_like_name(line.text) and has_legal_form(line.text) and len(line.text.split()) <= 7):
             continue
         score = sum(other.text == line.text for other in lines) * 1.0

@@ -1,5 +1,7 @@
 """Invoice number, seller, currency and totals in layouts beyond "Label: value". Texts written for these tests."""
 
+import pytest
+
 from claimflow.doctypes import INVOICE
 from claimflow.runtime.backends import rules
 from claimflow.state.claims import ExtractionClaim
@@ -56,3 +58,16 @@ def test_goods_sum_is_the_net_amount_when_no_tax_is_charged() -> None:
     assert total is not None and total[0] == "49.50"
     net = field(claim, "net_amount")
     assert net is not None and net[0] == "49.50" and net[1] < 0.8
+
+
+@pytest.mark.parametrize(
+    ("line", "number"),
+    [
+        ("Invoice Number: -12.50", "-12.50"),
+        ("Invoice Number: #4711", "4711"),
+        ("Invoice Number - 4711", "4711"),
+    ],
+)
+def test_the_invoice_number_is_claimed_as_printed_with_its_sign(line: str, number: str) -> None:
+    text = f"Vendor: Contoso Ltd\nINVOICE\n{line}\nInvoice Date: 2024-03-01\nTotal: 238.00 EUR\n"
+    assert field(extract(text), "invoice_number") == (number, 0.9)

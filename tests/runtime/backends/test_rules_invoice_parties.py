@@ -2,6 +2,8 @@
 
 from claimflow.doctypes import INVOICE
 from claimflow.runtime.backends import rules
+from claimflow.runtime.backends.rules._lines import split_lines
+from claimflow.runtime.backends.rules._vendor import invoice_vendor
 from claimflow.state.claims import ExtractionClaim
 from claimflow.state.masking import mask_pages
 
@@ -176,3 +178,15 @@ def test_what_is_still_due_is_read_by_its_label() -> None:
     claim = extract("Rechnung\nGesamtbetrag brutto 20.291,50\nAnzahlung 5.000,00\nZahlbetrag 15.291,50\n")
     assert field(claim, "amount_due") == [("15291.50", 0.85)]
     assert field(claim, "total_amount")[0][0] == "20291.50"
+
+
+BILLED_ONLY = (
+    "INVOICE\nInvoice Number: X-77\nInvoice Date: 2024-03-01\nBill to: Fabrikam Inc\nNet: 200.00 EUR\n"
+    "VAT: 38.00 EUR\nTotal: 238.00 EUR\n"
+)
+
+
+def test_the_buyers_heading_line_is_never_read_as_the_seller() -> None:
+    assert invoice_vendor(split_lines([BILLED_ONLY])) is None
+    assert field(extract(BILLED_ONLY), "vendor_name") == []
+    assert field(extract(BILLED_ONLY), "buyer_name") == [("Fabrikam Inc", 0.85)]
