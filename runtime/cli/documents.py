@@ -346,6 +346,12 @@ def rerun(
         raise typer.BadParameter("name runs to re-run, or give --version-mismatch or --failed")
 
     async def body(engine: Engine) -> list[dict[str, Any]]:
+        if failed:  # told, not passed over: a user counting their failures would find some never re-run
+            for row in await engine.failures_without_document(error=error):
+                err.print(
+                    f"not re-run: {short_id(row.run_id)}  {shown(row.filename)}: its document is not stored "
+                    f"({shown(row.error or 'pruned')}); send the file again"
+                )
         chosen = [(await engine.registry.get_run(run_id)).run_id for run_id in run_ids or ()]
         found = (await engine.version_mismatches() if version_mismatch else []) + (
             await engine.rerunnable_failures(error=error) if failed else []

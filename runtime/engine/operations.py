@@ -309,18 +309,29 @@ class Operations:
         `error`: only runs whose error holds this text, in any case (`ModelUnavailableError` picks the runs a model's
         server that was down failed, not a corrupt PDF, which would only fail again).
         """
+        taken, _ = await self._failures(error)
+        return taken
+
+    async def failures_without_document(self, *, error: str | None = None) -> list[RunRow]:
+        """Failed runs `rerun --failed` leaves, having no document to run again (never stored, or pruned)."""
+        _, left = await self._failures(error)
+        return left
+
+    async def _failures(self, error: str | None) -> tuple[list[RunRow], list[RunRow]]:
+        """Failed runs not run again (whose error holds `error`), oldest first: with their document, and without."""
         # A prune is what removes a finished run's document (any other run's blobs stay): one read for them all.
         pruned = await self.registry.pruned_runs()
         wanted = None if error is None else error.casefold()
-        kept = [
-            row
-            for row in await self.registry.list_runs("failed")
-            if row.document_id != NO_DOCUMENT
-            and not row.superseded
-            and row.run_id not in pruned
-            and (wanted is None or wanted in (row.error or "").casefold())
-        ]
-        return sorted(kept, key=lambda row: (row.created_at, row.run_id))
+        failed = sorted(
+            (
+                row
+                for row in await self.registry.list_runs("failed")
+                if not row.superseded and (wanted is None or wanted in (row.error or "").casefold())
+            ),
+            key=lambda row: (row.created_at, row.run_id),
+        )
+        stored = [row for row in failed if row.document_id != NO_DOCUMENT and row.run_id not in pruned]
+        return stored, [row for row in failed if row not in stored]
 
     async def version_mismatches(self) -> list[RunRow]:
         """Unfinished runs (queued, running, resuming, waiting for review) started by another workflow version.

@@ -16,6 +16,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any
 
+from claimflow.runtime.cli._common import short_id
 from tests.cli.conftest import Invoke
 from tests.fakes.tcp_proxy import closed_port
 from tests.integration._docs import MEMO, flat, invoice_text, json_lines, write
@@ -91,9 +92,29 @@ def test_a_failed_run_whose_document_was_pruned_is_not_run_again(claimflow: Invo
     time.sleep(1.1)  # older than the shortest age a prune takes
     assert claimflow("prune", "--finished-older-than", "1s", "--data-dir", data).exit_code == 0
 
-    assert _runs(claimflow, data, "rerun", "--failed") == []
+    told = claimflow("rerun", "--failed", "--json", "--data-dir", data)
+    assert told.exit_code == 0 and json_lines(told.stdout) == []
+    # Told on stderr, not passed over: the failure is still counted, and nothing says it was never re-run.
+    assert f"not re-run: {short_id(failed['run_id'])} memo.txt: its document is not stored" in flat(told.stderr)
     named = claimflow("rerun", failed["run_id"], "--data-dir", data)
     assert named.exit_code == 1 and "its document is no longer stored (pruned)" in named.output
+
+
+def test_a_failed_run_whose_document_was_never_stored_is_named_and_not_run_again(
+    claimflow: Invoke, tmp_path: Path
+) -> None:
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    write(docs, "big.txt", invoice_text() + "x" * 2000)
+    over = {"CLAIMFLOW_MAX_DOCUMENT_BYTES": "1000"}
+    (failed,) = _runs(claimflow, data, "run", docs, env=over)
+    assert failed["status"] == "failed"
+
+    told = claimflow("rerun", "--failed", "--data-dir", data, env=over)
+
+    assert told.exit_code == 0, told.output
+    said = flat(told.stderr)
+    assert f"not re-run: {short_id(failed['run_id'])} big.txt: its document is not stored (big.txt is" in said
+    assert "send the file again" in said and "re-ran 0 run(s)" in said
 
 
 def test_a_run_whose_model_this_process_cannot_build_is_left_as_it_was(claimflow: Invoke, tmp_path: Path) -> None:
