@@ -37,6 +37,7 @@ from claimflow.runtime.queue.guard import (
     require_queue_database,
     require_queue_tables,
 )
+from claimflow.runtime.registry.runs import FINISHED
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import Skipped, expand, path_text
 from claimflow.runtime.unavailable import unavailable_reason
@@ -188,6 +189,8 @@ def _print_runs(
             document = _as_named(read_from[view["run_id"]])
         codes = dict.fromkeys(reason.split(":", 1)[0] for reason in view["review_reasons"])
         note = message(view["error"]) if view["error"] else shown(", ".join(codes))
+        if view["status"] == "delivery_failed":  # the record is kept: what to do is deliver it again
+            note = f"{note}; `claimflow deliver retry {short_id(view['run_id'])}` once the target is back"
         if view["run_id"] in elsewhere:  # not "registered before": it may have been registered a moment ago
             note = "in progress in another process"
         elif view["run_id"] in earlier:
@@ -442,8 +445,10 @@ def export_command(
         kept = shown(", ".join(str(path) for path in exported.kept))
         err.print(f"left in place (no export wrote them, and they are not part of this one): {kept}", highlight=False)
     if exported.untyped:
+        # A finished run ended without a type; one in review waits for its reviewer to set one.
+        when = "they ended" if status in FINISHED else "they stand"
         err.print(
-            f"{exported.untyped} {status} run(s) have no record to write: they ended before a document type was"
+            f"{exported.untyped} {status} run(s) have no record to write: {when} before a document type was"
             f" accepted; `claimflow runs --status {status}` lists them with why",
             highlight=False,
         )

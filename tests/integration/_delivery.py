@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.integration._docs import invoice_text, json_lines, run_cli, spawn_cli, write
+from tests.integration._docs import flat, invoice_text, json_lines, run_cli, spawn_cli, write
 from tests.integration._forked import ForkedProcess
 from tests.integration._receiver import Receiver
 
@@ -113,6 +113,9 @@ def parked_then_retried(tmp_path: Path, receiver: Receiver, database_url: str | 
 
     listed = json_lines(run_cli("runs", "--status", "delivery_failed", "--json", **env).stdout)
     assert [run["run_id"] for run in listed] == [view["run_id"]]
+    # The batch's table says what to do with a record kept undelivered, not only that it was.
+    again = run_cli("run", document, **env)
+    assert f"claimflow deliver retry {view['run_id'][:12]}` once the target is back" in flat(again.stdout)
 
     # With no target set here, a retry would send nothing and mark the run completed: it is refused instead.
     nowhere = {name: value for name, value in env.items() if name != "CLAIMFLOW_DELIVER"}
