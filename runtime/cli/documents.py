@@ -401,9 +401,10 @@ def export_command(
     data_dir: DataDir = None,
     types: TypesOption = None,
 ) -> None:
-    """Write the typed records (value, status, evidence and who decided, per field) of finished runs.
+    """Write the typed records of finished runs: per field its value, status, evidence and who decided.
 
-    JSON nests each table field (line items); CSV writes the type's own columns, and each table to its own
+    JSON and JSON Lines hold all of it, and nest each table field (line items). A CSV holds each field's value and
+    status (read the evidence and who decided in JSON, or with `claimflow show`), and writes each table to its own
     CSV beside it (records.line_items.csv); records of several types go to one CSV per type, and then the
     single OUTPUT an earlier export of one type wrote (with its tables) is removed, and said to be. A file of
     such a name that no export wrote (its header row is not an export's) is left as it is, and said to be.
