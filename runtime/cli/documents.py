@@ -37,7 +37,7 @@ from claimflow.runtime.queue.guard import (
     require_queue_database,
     require_queue_tables,
 )
-from claimflow.runtime.registry.runs import FINISHED
+from claimflow.runtime.registry.runs import FINISHED, STATUSES
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import Skipped, expand, path_text
 from claimflow.runtime.unavailable import unavailable_reason
@@ -147,8 +147,23 @@ def run(
     )
     if not as_json and views:  # no documents: the line on stderr says so, and an empty table would say nothing more
         _print_runs(views, read_from, earlier=earlier, elsewhere=elsewhere)
+        out.print(batch_summary(views, skipped=len(sources.skipped)), highlight=False)
     _warn_still_running()
     raise typer.Exit(1 if lost else _failed_exit(views))
+
+
+def batch_summary(views: Sequence[dict[str, Any]], *, skipped: int) -> str:
+    """The line under a batch's table: how many documents, by status (completed, in review, failed first), and inputs
+    skipped.
+
+    A nightly job's log reads its outcome here without counting the table's rows.
+    """
+    counted = Counter(view["status"] for view in views)
+    first = ("completed", "needs_review", "failed")  # what a batch is for, then what is left to do
+    order = [status for status in (*first, *STATUSES) if status in counted]
+    order = list(dict.fromkeys(order)) + sorted(set(counted) - set(STATUSES))
+    parts = ", ".join(f"{counted[status]} {status}" for status in order)
+    return f"{len(views)} document(s): {parts}" + (f"; {skipped} skipped" if skipped else "")
 
 
 def _advanced_elsewhere(row: RunRow) -> bool:
