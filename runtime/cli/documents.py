@@ -153,8 +153,7 @@ def run(
 
 
 def batch_summary(views: Sequence[dict[str, Any]], *, skipped: int) -> str:
-    """The line under a batch's table: how many documents, by status (completed, in review, failed first), and inputs
-    skipped.
+    """The line under a batch's table: its documents by status (completed, in review, failed first), inputs skipped.
 
     A nightly job's log reads its outcome here without counting the table's rows.
     """
