@@ -73,6 +73,7 @@ _UNSUPPORTED_NAMES: dict[str, tuple[str, str, str]] = {
     sniff.PPTM: ("a macro-enabled PowerPoint presentation", ".pptm", ""),
     sniff.PPT: ("a PowerPoint 97-2003 presentation", ".ppt", ""),
     sniff.ZIP: ("a ZIP archive", ".zip", "send the documents in it one by one"),
+    sniff.EMAIL: ("an email", ".eml", "save its attachments and send them, one document each"),
 }
 """What a refused format is, in words, and what to send instead where there is something to say."""
 

@@ -32,6 +32,7 @@ PPT = "application/vnd.ms-powerpoint"
 OLE = "application/x-ole-storage"
 ZIP = "application/zip"
 OCTET = "application/octet-stream"
+EMAIL = "message/rfc822"
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", JPEG),
@@ -143,6 +144,28 @@ def _looks_like_html(head: bytes) -> bool:
     return False
 
 
+_HEADER_LINE = re.compile(rb"[!-9;-~]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*")
+"""One header of a mail message: a name, a colon, its value, and any folded lines after it (RFC 5322)."""
+_MIME_HEADERS = (b"mime-version", b"content-type")
+_EMAIL_HEADERS_READ = 64 * 1024
+"""How much of a file is looked through for a mail message's headers (its `Received:` lines may run long)."""
+
+
+def _looks_like_email(head: bytes) -> bool:
+    """Whether `head` opens a MIME mail message: header lines from the first byte, naming MIME-Version and a type.
+
+    Such a file (an `.eml` a mail program saved) holds its attachments base64-encoded: read as text, its
+    document would be their encoding. A message without MIME headers is plain text, read as such; so is a letter
+    that merely starts `Subject: ...`.
+    """
+    names = set()
+    at = 0
+    while (line := _HEADER_LINE.match(head, at)) is not None:
+        names.add(line.group().split(b":", 1)[0].lower())
+        at = line.end()
+    return at > 0 and all(name in names for name in _MIME_HEADERS)
+
+
 def _looks_like_text(head: bytes) -> bool:
     return b"\x00" not in head or wide_encoding(head) is not None
 
@@ -191,6 +214,8 @@ def sniff_media_type(data: bytes, filename: str) -> str:
         return "application/x-msdownload"
     if _looks_like_html(head):
         return HTML
+    if _looks_like_email(data[:_EMAIL_HEADERS_READ]):
+        return EMAIL
     by_extension = _EXTENSIONS.get(extension)
     if by_extension in _SIGNED_BY_EXTENSION and _reads_as_text(data):
         return TEXT

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from email.message import EmailMessage
 
 import pytest
 
@@ -156,3 +157,37 @@ def test_results_are_immutable():
     assert parsed == ParsedPages(pages=("hello",), method="plain", media_type="text/plain")
     with pytest.raises(AttributeError):
         parsed.method = "ocr"  # type: ignore[misc]
+
+
+def _email(**headers: str) -> bytes:
+    message = EmailMessage()
+    for name, value in headers.items():
+        message[name.replace("_", "-")] = value
+    message.set_content("Please find our invoice attached.")
+    message.add_attachment(b"%PDF-1.4\n...", maintype="application", subtype="pdf", filename="invoice-42.pdf")
+    return message.as_bytes()
+
+
+@pytest.mark.parametrize("filename", ["invoice-mail.eml", "saved.txt", "no-extension"])
+def test_a_mail_message_is_refused_saying_to_send_its_attachments(filename: str) -> None:
+    # Read as text, its document was the base64 of its attachments: classified as nothing, or worse.
+    data = _email(From="billing@example.com", To="ap@example.org", Subject="Invoice 42")
+    assert sniff_media_type(data, filename) == "message/rfc822"
+    with pytest.raises(UnsupportedFormatError) as raised:
+        parse_document(data, filename)
+    message = str(raised.value)
+    assert f"{filename!r} is an email (.eml, message/rfc822), which is not supported" in message
+    assert "save its attachments and send them, one document each" in message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"From: billing@example.com\nSubject: Invoice 42\n\nInvoice No: 42\nTotal: 12.00\n",  # no MIME: plain text
+        b"Subject: Invoice\nInvoice No: 42\nMIME-Version: 1.0\nContent-Type: text/plain\n",  # not a header block
+        b"Invoice No: 42\nTotal: 12.00 EUR\n",
+    ],
+)
+def test_text_that_is_no_mime_message_is_read_as_text(data: bytes) -> None:
+    assert sniff_media_type(data, "mail.eml") == "text/plain"
+    assert "42" in parse_document(data, "mail.eml").pages[0]
