@@ -36,6 +36,7 @@ from claimflow.runtime.queue.guard import (
     refuse_beside_workers,
     require_queue_database,
     require_queue_tables,
+    workers_alive,
 )
 from claimflow.runtime.registry.runs import FINISHED, STATUSES
 from claimflow.runtime.settings import Settings
@@ -287,6 +288,11 @@ def _enqueue(files: list[Path], settings: Settings, *, as_json: bool, data_dir: 
             table.add_row(short_id(row.run_id), shown(row.filename), row.status, note)
         out.print(table)
         err.print(f"queued {sum(new and row.status == 'queued' for row, new in queued)} run(s) for the workers")
+    if any(new and row.status == "queued" for row, new in queued):
+        with exit_codes():
+            alone = workers_alive(settings) == 0
+        if alone:  # said as `claimflow check` says it: the command returned, and nothing will take the runs yet
+            err.print("no worker alive: the runs wait until `claimflow worker` runs (`claimflow status` shows workers)")
     raise typer.Exit(1 if lost or any(row.status == "failed" for row, _ in queued) else 0)
 
 

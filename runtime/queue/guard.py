@@ -7,6 +7,8 @@ runs them twice (two model calls per step, two reviews opened). This module says
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from claimflow.runtime.queue.errors import (
     MIGRATE_HINT,
     NO_DATABASE,
@@ -16,6 +18,9 @@ from claimflow.runtime.queue.errors import (
 )
 from claimflow.runtime.queue.names import MAINTENANCE_QUEUE
 from claimflow.runtime.settings import Settings
+
+if TYPE_CHECKING:  # the gauges' module loads psycopg: imported where the database is read
+    from claimflow.runtime.queue.status import QueueGauges
 
 RECOVER_INSTEAD = (
     "The reaper gives the jobs of a worker that stopped to the others; start `claimflow worker` if none runs"
@@ -74,18 +79,33 @@ def refuse_beside_workers(settings: Settings, command: str, instead: str = RECOV
         )
 
 
-def _workers_found(database_url: str, stalled_s: float) -> str | None:
-    """The workers alive and the run jobs waiting or running on the database, in words; None when there are none."""
+def workers_alive(settings: Settings) -> int:
+    """How many workers are alive on the settings' database, as the reaper judges them; 0 without a queue."""
+    if settings.database_url is None:
+        return 0
+    gauges = _gauges(settings.database_url, settings.worker.stalled_s)
+    return 0 if gauges is None else gauges.workers_alive
+
+
+def _gauges(database_url: str, stalled_s: float) -> QueueGauges | None:
+    """The queue's gauges on the database; None when it has no queue tables (no worker ever ran there)."""
     from claimflow.runtime.queue.status import queue_gauges
     from claimflow.runtime.registry._pg_schema import connect
 
     with connect(database_url) as conn:
         try:
-            gauges = queue_gauges(conn, stalled_s=stalled_s)
+            return queue_gauges(conn, stalled_s=stalled_s)
         except Exception as error:
             if not_migrated(error):
-                return None  # no queue tables: no worker ever ran here
+                return None
             raise
+
+
+def _workers_found(database_url: str, stalled_s: float) -> str | None:
+    """The workers alive and the run jobs waiting or running on the database, in words; None when there are none."""
+    gauges = _gauges(database_url, stalled_s)
+    if gauges is None:
+        return None  # no queue tables: no worker ever ran here
     jobs = sum(sum(counts.values()) for queue, counts in gauges.queues.items() if queue != MAINTENANCE_QUEUE)
     found = [f"{gauges.workers_alive} worker(s) alive"] if gauges.workers_alive else []
     found += [f"{jobs} run job(s) waiting or running"] if jobs else []

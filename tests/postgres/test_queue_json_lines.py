@@ -50,3 +50,19 @@ def test_each_line_is_a_run_json_object_and_a_refused_document_says_why(tmp_path
     [same] = json_lines(again.stdout)
     assert set(same) == RUN_JSON_KEYS
     assert (same["run_id"], same["status"], same["new"]) == (contract["run_id"], "queued", False)
+
+
+def test_runs_queued_with_no_worker_alive_say_they_wait_for_one(tmp_path: Path, postgres_url: str) -> None:
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    env = worker_env(postgres_url, data)
+
+    queued = run_cli("run", "--queue", CONTRACT, **env)
+
+    assert queued.returncode == 0, queued.stderr
+    said = " ".join(queued.stderr.split())
+    assert "queued 1 run(s) for the workers" in said
+    assert "no worker alive: the runs wait until `claimflow worker` runs" in said
+    # Found again, nothing new is queued: nothing to say of workers.
+    again = run_cli("run", "--queue", CONTRACT, **env)
+    assert again.returncode == 0 and "no worker alive" not in again.stderr
