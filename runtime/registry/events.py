@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -110,17 +111,29 @@ class RecordKeyTable(Database):
         again since. A run keeps its place while its key stays the same (validated again after an edit), and takes
         a new one when the key changes. One write transaction: two runs claiming at once are put in an order.
         """
+        if self._holds(self._db, run_id, doc_type, key):
+            # Validated again with the same key (a decision's edit): its place stands, and looking writes nothing,
+            # so a run re-validated while another process writes the registry does not wait for it.
+            return self._ahead(self._db, doc_type, key, run_id)
         with self._write() as db:
-            held = db.execute("SELECT doc_type, key FROM key_claims WHERE run_id = ?", (run_id,)).fetchone()
-            if held is None or (held["doc_type"], held["key"]) != (doc_type, key):
+            if not self._holds(db, run_id, doc_type, key):
                 db.execute("DELETE FROM key_claims WHERE run_id = ?", (run_id,))
                 db.execute("INSERT INTO key_claims (run_id, doc_type, key) VALUES (?, ?, ?)", (run_id, doc_type, key))
-            cursor = db.execute(
-                "SELECT run_id FROM record_keys WHERE doc_type = ? AND key = ? AND run_id != ?"
-                " UNION " + _CLAIMS_AHEAD + f" AND r.status NOT IN {LETS_GO_OF_ITS_KEY!r} ORDER BY run_id",
-                (doc_type, key, run_id, doc_type, key, run_id),
-            )
-            return [row["run_id"] for row in cursor]
+            return self._ahead(db, doc_type, key, run_id)
+
+    @staticmethod
+    def _holds(db: sqlite3.Connection, run_id: str, doc_type: str, key: str) -> bool:
+        held = db.execute("SELECT doc_type, key FROM key_claims WHERE run_id = ?", (run_id,)).fetchone()
+        return held is not None and (held["doc_type"], held["key"]) == (doc_type, key)
+
+    @staticmethod
+    def _ahead(db: sqlite3.Connection, doc_type: str, key: str, run_id: str) -> list[str]:
+        cursor = db.execute(
+            "SELECT run_id FROM record_keys WHERE doc_type = ? AND key = ? AND run_id != ?"
+            " UNION " + _CLAIMS_AHEAD + f" AND r.status NOT IN {LETS_GO_OF_ITS_KEY!r} ORDER BY run_id",
+            (doc_type, key, run_id, doc_type, key, run_id),
+        )
+        return [row["run_id"] for row in cursor]
 
     def claims_ahead(self, doc_type: str, key: str, *, run_id: str) -> list[str]:
         """The runs that held the key before `run_id` did, whatever became of them since (read only), by run id."""
