@@ -179,7 +179,11 @@ class Queued:
         app, database = self._queue_app()
         row = await self.registry.get_run(run_id)
         as_json = decision.model_dump_json()
-        await self._check_without_document(row, decision, interrupt_id, as_json)
+        opened = row.review_opened_at
+        if seen_at is None or opened is None or opened <= seen_at:
+            # A review that opened after the reviewer looked is not judged by what it asks: the decision answers
+            # one they never saw, and the transaction refuses it for that (`enqueue_decision`), saying so.
+            await self._check_without_document(row, decision, interrupt_id, as_json)
 
         def write() -> RunRow:
             with database.session() as conn:

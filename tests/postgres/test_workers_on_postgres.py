@@ -18,7 +18,7 @@ from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.queue.jobs import resume_job, start_job
 from claimflow.runtime.queue.lock import RunLockedError, run_lock
 from claimflow.runtime.queue.names import MAINTENANCE_QUEUE
-from claimflow.runtime.registry import RunRow
+from claimflow.runtime.registry import RunBusyError, RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.state.review import ReviewDecision
 from tests.integration._docs import CORRUPT_PDF, json_lines, run_cli, write
@@ -389,6 +389,33 @@ def test_a_resume_left_by_a_dead_worker_is_applied_once_by_the_next(tmp_path: Pa
     decided = rows(postgres_url, "SELECT count(*) AS n FROM claimflow_events WHERE type = 'review.decided'")
     completed = rows(postgres_url, "SELECT count(*) AS n FROM claimflow_events WHERE type = 'run.completed'")
     assert (int(decided[0]["n"]), int(completed[0]["n"])) == (1, 1)
+
+
+def test_a_decision_made_before_its_review_opened_is_refused_for_that_not_for_what_it_asks(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    # The reviewer's command started while the run was still running; the review opened meanwhile. Judged by what
+    # the new review asks, the decision was refused for a field it never saw, and that became the review's note.
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    settings = Settings(data_dir=data, database_url=postgres_url, execution="queue")
+    unseen = ReviewDecision(reviewer="ann", action="edit", edits={"no_such_field": "1"})
+
+    async def scenario() -> str:
+        async with open_engine(settings) as engine:
+            row, _ = await engine.enqueue(CONTRACT)
+            paused = await start_job(engine, row.run_id)
+            assert paused.status == "needs_review" and paused.review_opened_at is not None
+            with pytest.raises(RunBusyError) as refused:
+                await engine.enqueue_decision(row.run_id, unseen, seen_at=paused.review_opened_at - 5)
+            assert (await engine.registry.get_run(row.run_id)).status == "needs_review"
+            return str(refused.value)
+
+    said = asyncio.run(scenario())
+    assert "opened after this command started" in said and "no_such_field" not in said
+    outcomes = rows(postgres_url, "SELECT outcome, message FROM claimflow_review_decisions")
+    assert [row["outcome"] for row in outcomes] == ["refused"]
+    assert "opened after this command started" in outcomes[0]["message"]
 
 
 def test_a_resume_a_dead_worker_left_is_said_to_be_a_workers_to_finish_not_recovers(
