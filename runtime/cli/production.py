@@ -131,15 +131,45 @@ def _worker_errors() -> Iterator[None]:
         raise typer.Exit(1) from None
 
 
+def unhealthy(found: dict[str, Any]) -> list[str]:
+    """What in a production status keeps work from getting done (jobs stalled, jobs waiting with no worker alive)."""
+    if found["mode"] != "production":
+        return []
+    problems = [f"{found['jobs_stalled']} job(s) stalled"] if found["jobs_stalled"] else []
+    waiting = sum(counts["waiting"] for counts in found["queues"].values())
+    if waiting and not found["workers_alive"]:
+        problems.append(f"{waiting} job(s) waiting and no worker alive")
+    return problems
+
+
 @app.command()
-def status(as_json: AsJson = False, data_dir: DataDir = None) -> None:
+def status(
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Exit 1 when jobs are stalled, or wait with no worker alive, saying which (for monitoring and cron).",
+        ),
+    ] = False,
+) -> None:
     """Runs by status and the oldest open review; in production mode also the queues, jobs and workers."""
     with exit_on_setup_error():
         settings = Settings.load(data_dir=data_dir)
     found = _production_status(settings) if settings.database_url else _embedded_status(settings)
     if as_json:
         emit(found)
-        return
+    else:
+        _print_status(found, settings)
+    problems = unhealthy(found) if check else []
+    if problems:
+        err.print(f"unhealthy: {'; '.join(problems)}")
+        raise typer.Exit(1)
+
+
+def _print_status(found: dict[str, Any], settings: Settings) -> None:
+    """What `status` prints without --json."""
     if found["mode"] == "production":
         if found["queues"]:
             table = fitted_table("queue", "waiting", "running")

@@ -66,3 +66,21 @@ def test_runs_queued_with_no_worker_alive_say_they_wait_for_one(tmp_path: Path, 
     # Found again, nothing new is queued: nothing to say of workers.
     again = run_cli("run", "--queue", CONTRACT, **env)
     assert again.returncode == 0 and "no worker alive" not in again.stderr
+
+    # `status` shows it and exits 0; asked to check (monitoring, cron), it fails saying why.
+    assert run_cli("status", **env).returncode == 0
+    checked = run_cli("status", "--check", "--json", **env)
+    assert checked.returncode == 1, checked.stderr
+    assert json_lines(checked.stdout)[0]["workers_alive"] == 0
+    assert "unhealthy: 1 job(s) waiting and no worker alive" in checked.stderr
+
+
+def test_status_check_passes_where_nothing_waits(tmp_path: Path, postgres_url: str) -> None:
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    checked = run_cli("status", "--check", **worker_env(postgres_url, data))
+    assert checked.returncode == 0, checked.stderr
+    assert "unhealthy" not in checked.stderr
+    (tmp_path / "embedded").mkdir()
+    embedded = run_cli("status", "--check", "--data-dir", tmp_path / "embedded")
+    assert embedded.returncode == 0, embedded.stderr
