@@ -230,7 +230,6 @@ def _add(figures: TypeFigures, outcome: Outcome, types: DocumentTypes) -> None:
         figures.usage = _sum(figures.usage, outcome.usage)
     if outcome.run_id is not None:
         figures.runs.add(outcome.run_id)
-    exact = outcome.doc_type == outcome.doc.doc_type
     for key, expected in outcome.expected.items():
         counts = figures.fields.setdefault(key, FieldFigures())
         claimed = outcome.values_of(key)
@@ -238,12 +237,25 @@ def _add(figures: TypeFigures, outcome: Outcome, types: DocumentTypes) -> None:
         counts.expected += expected
         counts.claimed += len(claimed)
         counts.right += right
-        # Exact: every value claimed is right and every labelled value was claimed (none of either counts).
-        exact = exact and right == len(claimed) == expected
         if outcome.auto_accepted:
             figures.auto_accepted += len(claimed)
             figures.auto_accepted_right += right
-    figures.exact += exact
+    figures.exact += is_exact(outcome)
+
+
+def is_exact(outcome: Outcome) -> bool:
+    """The document's type and every field it is scored on are right.
+
+    Per field, every value claimed is right and every labelled value was claimed: a field neither claimed nor
+    labelled counts as right.
+    """
+    if outcome.doc_type != outcome.doc.doc_type:
+        return False
+    for key, expected in outcome.expected.items():
+        claimed = outcome.values_of(key)
+        if not sum(value.right for value in claimed) == len(claimed) == expected:
+            return False
+    return True
 
 
 def measure(outcomes: list[Outcome], types: DocumentTypes) -> dict[str, Any]:

@@ -6,22 +6,34 @@ run is compared with it document by document, field by field. A regression is a 
 before and missed or wrong now, a wrong value it did not have, more labelled values missed, or a wrong value now
 accepted without review that a reviewer saw before. These fail the gate. A miss that is gone is fixed. A document
 that is new, or whose labels or bytes changed since, is not compared: its misses are its own, not a regression.
-A document the model did not answer (a timeout) fails the gate whatever its misses, and fixes none.
+A document the model did not answer (a timeout) fails the gate whatever its misses, and fixes none. A field the
+baseline measured on a compared document that the run does not measure (`evals/lost_fields.py`: taken out of its
+type) fails the gate too, and its misses are not fixed: nothing was judged.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from claimflow.evals.baseline import not_a_baseline, read_baseline_json
+from claimflow.evals.lost_fields import (
+    LostField,
+    comparable_exact_match,
+    lost_fields,
+    measured_by,
+    measured_by_misses,
+)
 from claimflow.evals.manifest import LabelledDocument
+
+if TYPE_CHECKING:
+    from claimflow.evals.dataset import Outcome
 
 HEADLINE = ("exact_match_rate", "auto_accepted_precision", "completion_rate")
 """The whole set's figures a baseline keeps, to show beside the run's (they do not gate: the misses do)."""
@@ -40,6 +52,9 @@ class DatasetBaseline(BaseModel):
     """The headline figures of the run (`HEADLINE`)."""
     misses: list[dict[str, Any]] = Field(default_factory=list)
     """The run's misses, as `Miss.as_json` gives them."""
+    measured: dict[str, dict[str, int]] | None = None
+    """Document id -> the fields and table columns it was scored on -> how many values its labels give; None in a
+    baseline written before it was recorded (then the fields of its misses stand for it)."""
 
 
 def fingerprint(doc: LabelledDocument) -> str:
@@ -49,13 +64,14 @@ def fingerprint(doc: LabelledDocument) -> str:
     return digest.hexdigest()
 
 
-def baseline_of(model: str, docs: Iterable[LabelledDocument], figures: Mapping[str, Any]) -> DatasetBaseline:
-    """The baseline a run of the set makes: its documents' fingerprints, headline figures and misses."""
+def baseline_of(model: str, outcomes: Sequence[Outcome], figures: Mapping[str, Any]) -> DatasetBaseline:
+    """The baseline a run makes: each document's fingerprint and what it was scored on, the figures, the misses."""
     return DatasetBaseline(
         model=model,
-        documents={doc.id: fingerprint(doc) for doc in docs},
+        documents={outcome.doc.id: fingerprint(outcome.doc) for outcome in outcomes},
         figures={name: figures.get(name) for name in HEADLINE},
         misses=list(figures["misses"]),
+        measured=measured_by(outcomes),
     )
 
 
@@ -102,11 +118,13 @@ class DatasetVerdict:
     """Headline figure -> (the baseline's, now)."""
     unanswered: list[str]
     """Documents whose run the model did not answer (a timeout, a 5xx past the retries): they fail the gate too."""
+    lost: list[LostField] = field(default_factory=list)
+    """Fields the baseline measured on compared documents that the run does not measure: they fail the gate too."""
 
     @property
     def failed(self) -> bool:
-        """A field of a compared document got worse, or the model did not answer for a document."""
-        return bool(self.regressions or self.unanswered)
+        """A field of a compared document got worse or is no longer measured, or the model did not answer."""
+        return bool(self.regressions or self.unanswered or self.lost)
 
     def as_json(self) -> dict[str, Any]:
         """The verdict as one JSON object."""
@@ -119,6 +137,7 @@ class DatasetVerdict:
             "gone": self.gone,
             "figures": {name: {"baseline": before, "now": now} for name, (before, now) in self.figures.items()},
             "unanswered": self.unanswered,
+            "no_longer_measured": [item.as_json() for item in self.lost],
         }
 
 
@@ -144,9 +163,10 @@ def worse(before: Mapping[str, Any] | None, now: Mapping[str, Any]) -> str | Non
 
 
 def compare(
-    path: Path, baseline: DatasetBaseline, docs: Sequence[LabelledDocument], figures: Mapping[str, Any]
+    path: Path, baseline: DatasetBaseline, outcomes: Sequence[Outcome], figures: Mapping[str, Any]
 ) -> DatasetVerdict:
     """The run's misses (`figures["misses"]`) against the baseline's, for the documents both judged alike."""
+    docs = [outcome.doc for outcome in outcomes]
     now_prints = {doc.id: fingerprint(doc) for doc in docs}
     compared = {doc_id for doc_id, printed in now_prints.items() if baseline.documents.get(doc_id) == printed}
     before = {(miss["document"], miss["field"]): miss for miss in baseline.misses}
@@ -157,14 +177,26 @@ def compare(
         if document in compared and (why := worse(before.get((document, field)), miss)) is not None
     ]
     unanswered = [item["document"] for item in figures.get("unanswered", ())]
-    # A run the model did not answer fixes nothing: a wrong value it did not claim again was not judged.
-    fixed = [miss for key, miss in before.items() if key[0] in compared - set(unanswered) and key not in current]
+    measured = measured_by_misses(baseline.misses) if baseline.measured is None else baseline.measured
+    lost = lost_fields(measured, outcomes, compared)
+    unjudged = {(document, item.field) for item in lost for document in item.documents}
+    # A run the model did not answer fixes nothing: a wrong value it did not claim again was not judged. Nor does a
+    # field no longer measured: its miss is gone because nothing asks for it.
+    fixed = [
+        miss
+        for key, miss in before.items()
+        if key[0] in compared - set(unanswered) and key not in current and key not in unjudged
+    ]
+    now = {name: figures.get(name) for name in HEADLINE}
+    if lost:  # fewer fields to get right is no better match: each lost field is asked for as before
+        now["exact_match_rate"] = comparable_exact_match(outcomes, measured, lost)
     return DatasetVerdict(
         baseline=path,
         regressions=regressions,
         fixed=fixed,
         not_compared=[doc.id for doc in docs if doc.id not in compared],
         gone=sorted(set(baseline.documents) - set(now_prints)),
-        figures={name: (baseline.figures.get(name), figures.get(name)) for name in HEADLINE},
+        figures={name: (baseline.figures.get(name), now[name]) for name in HEADLINE},
         unanswered=unanswered,
+        lost=lost,
     )

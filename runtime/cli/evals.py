@@ -226,7 +226,7 @@ def dataset(
         "unlabelled_fields": unlabelled_fields(outcomes, active),
     }
     where = baseline or baseline_path(settings.model, folder)
-    verdict = gate_dataset(where, settings.model, docs, figures, update=update_baseline)
+    verdict = gate_dataset(where, settings.model, outcomes, figures, update=update_baseline)
     note = unpriced_note(settings.model, base_url)
     if as_json:
         emit({**figures, "gate": verdict.as_json() if verdict is not None else None})
