@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from claimflow.evals.baseline import not_a_baseline, read_baseline_json
+from claimflow.evals.baseline_checks import check_figures
 from claimflow.evals.lost_fields import (
     LostField,
     comparable_exact_match,
@@ -44,7 +45,7 @@ class DatasetBaseline(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: str
+    model: str = Field(min_length=1)
     """The `--model` value the run was made with."""
     documents: dict[str, str] = Field(default_factory=dict)
     """Document id -> fingerprint of its type, labels and bytes (`fingerprint`)."""
@@ -55,6 +56,11 @@ class DatasetBaseline(BaseModel):
     measured: dict[str, dict[str, int]] | None = None
     """Document id -> the fields and table columns it was scored on -> how many values its labels give; None in a
     baseline written before it was recorded (then the fields of its misses stand for it)."""
+
+    @field_validator("figures")
+    @classmethod
+    def _figures(cls, figures: dict[str, float | None]) -> dict[str, float | None]:
+        return check_figures(figures, HEADLINE)
 
 
 def fingerprint(doc: LabelledDocument) -> str:
