@@ -126,6 +126,8 @@ class DatasetVerdict:
     """Documents whose run the model did not answer (a timeout, a 5xx past the retries): they fail the gate too."""
     lost: list[LostField] = field(default_factory=list)
     """Fields the baseline measured on compared documents that the run does not measure: they fail the gate too."""
+    baseline_model: str | None = None
+    """The model the baseline was made with; None when there is no baseline file (nothing is compared)."""
 
     @property
     def failed(self) -> bool:
@@ -144,6 +146,7 @@ class DatasetVerdict:
             "figures": {name: {"baseline": before, "now": now} for name, (before, now) in self.figures.items()},
             "unanswered": self.unanswered,
             "no_longer_measured": [item.as_json() for item in self.lost],
+            "baseline_model": self.baseline_model,
         }
 
 
@@ -205,4 +208,22 @@ def compare(
         figures={name: (baseline.figures.get(name), now[name]) for name in HEADLINE},
         unanswered=unanswered,
         lost=lost,
+        baseline_model=baseline.model,
+    )
+
+
+def without_baseline(path: Path, outcomes: Sequence[Outcome], figures: Mapping[str, Any]) -> DatasetVerdict:
+    """The verdict where `path` holds no baseline yet: every document is new, and nothing is gated.
+
+    Its `baseline_model` is None. A document the model did not answer is named by the figures, not here: with
+    nothing to compare, the gate fails nothing.
+    """
+    return DatasetVerdict(
+        baseline=path,
+        regressions=[],
+        fixed=[],
+        not_compared=[outcome.doc.id for outcome in outcomes],
+        gone=[],
+        figures={name: (None, figures.get(name)) for name in HEADLINE},
+        unanswered=[],
     )

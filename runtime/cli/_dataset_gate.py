@@ -25,12 +25,14 @@ _NAMES = {
 def gate_dataset(
     path: Path, model: str, outcomes: Sequence[Outcome], figures: dict[str, Any], *, update: bool
 ) -> DatasetVerdict | None:
-    """Write the baseline (`update`), or compare the run with the one at `path` (None when there is none).
+    """Write the baseline (`update`: None), or compare the run with the one at `path`.
+
+    Where there is none yet, the verdict compares nothing (`without_baseline`), as `claimflow eval`'s does.
 
     A baseline that does not load stops the command with its reason, exit 2: CI reads 1 as a regression.
     """
     from claimflow.evals.baseline import write_baseline
-    from claimflow.evals.dataset_gate import baseline_of, compare, load_dataset_baseline
+    from claimflow.evals.dataset_gate import baseline_of, compare, load_dataset_baseline, without_baseline
     from claimflow.evals.errors import BaselineError
 
     if update:
@@ -57,14 +59,19 @@ def gate_dataset(
         raise typer.Exit(2) from None
     if baseline is None:
         err.print(f"no baseline at {shown(path)}: --update-baseline writes this run as one", highlight=False)
-        return None
+        return without_baseline(path, outcomes, figures)
     if baseline.model != model:
         err.print(f"note: {shown(path.name)} was made with {shown(baseline.model)}, this run with {shown(model)}")
     return compare(path, baseline, outcomes, figures)
 
 
 def print_verdict(verdict: DatasetVerdict, *, console_is_err: bool) -> None:
-    """The gate in words: counts, the headline figures before and after, and a table of what got worse."""
+    """The gate in words: counts, the headline figures before and after, and a table of what got worse.
+
+    Nothing without a baseline: `gate_dataset` has said there is none.
+    """
+    if verdict.baseline_model is None:
+        return
     console = err if console_is_err else out
     console.print(
         f"gate against {shown(verdict.baseline.name)}: {len(verdict.regressions)} regression(s), "

@@ -67,6 +67,7 @@ def run_goldens(
 
     refuse_missing_folder("report", report)
     refuse_missing_folder("baseline", baseline if update_baseline else None)
+    refuse_missing_baseline(baseline, update=update_baseline)
     active, gateway = _setup(model, base_url, types or [])
     evaluation = _evaluate(
         model=model, gateway=gateway, goldens=goldens, steps=steps, doc_types=doc_types,
@@ -108,6 +109,17 @@ def refuse_missing_folder(what: str, path: Path | None) -> None:
     if path is not None and not path.parent.is_dir():
         _refuse(f"cannot write the {what} {shown(path)}: the folder {shown(path.parent)} does not exist; "
                 "create it, or name a file in an existing folder")  # fmt: skip
+
+
+def refuse_missing_baseline(path: Path | None, *, update: bool) -> None:
+    """Exit 2 before anything runs when a baseline named with `--baseline` does not exist and is not to be written.
+
+    Without one, every result is new and the gate passes: a misspelt path would pass every run. The default path
+    missing is a set not yet baselined, which the commands say and pass.
+    """
+    if path is not None and not update and not path.exists():
+        _refuse(f"the baseline {shown(path)} does not exist: name an existing file, or write this one with "
+                "--update-baseline")  # fmt: skip
 
 
 def _exit_on_verdict(evaluation: Evaluation, *, update_baseline: bool) -> None:

@@ -215,9 +215,10 @@ def dataset(
     from claimflow.evals.dataset import measure, unlabelled_fields
     from claimflow.evals.manifest import unmeasured_labels
     from claimflow.runtime.cli._dataset_gate import gate_dataset, print_verdict
-    from claimflow.runtime.cli._golden import refuse_missing_folder, unpriced_note
+    from claimflow.runtime.cli._golden import refuse_missing_baseline, refuse_missing_folder, unpriced_note
 
     refuse_missing_folder("baseline", baseline if update_baseline else None)
+    refuse_missing_baseline(baseline, update=update_baseline)
     outcomes, active, settings = _run(folder, data_dir, model, base_url, concurrency, types)
     docs = [outcome.doc for outcome in outcomes]
     unmeasured = unmeasured_labels(docs, active)
