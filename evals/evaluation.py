@@ -106,6 +106,7 @@ def evaluate_goldens(
     concurrency: int = 1,
     changed: bool = False,
     types: DocumentTypes | None = None,
+    cost_known: bool = True,
 ) -> Evaluation:
     """Run the chosen cases and compare them with the baseline (or, with `update_baseline`, rewrite it).
 
@@ -124,6 +125,8 @@ def evaluate_goldens(
         changed: Run only the cases a prompt or code change since the baseline can affect; take every
             other case's result from the baseline (cannot be combined with `update_baseline`).
         types: The active document types (`claimflow.load_types().types`); the built-in ones by default.
+        cost_known: False for a live model with no price: each case's cost, and each step's, is None (unknown),
+            not the 0 the gateway counts it at.
 
     Raises:
         GoldenError: A case file does not load or names a field its type does not have, the folder or the
@@ -148,10 +151,10 @@ def evaluate_goldens(
     measured_with = old.model if path.exists() else None
     if changed:
         done = _evaluate_changed(model, gateway, cases, path, old, concurrency, partial=bool(doc_types), types=types,
-                                 prompts=prompts, code=code)  # fmt: skip
+                                 prompts=prompts, code=code, cost_known=cost_known)  # fmt: skip
         verdict = replace(done.verdict, unmeasured=unmeasured, gone=gone)
         return replace(done, verdict=verdict, baseline_model=measured_with)
-    results = run_cases(cases, backend=gateway or model, concurrency=concurrency, types=types)
+    results = _costed(run_cases(cases, backend=gateway or model, concurrency=concurrency, types=types), cost_known)
     answered_or_raise(results)
     metrics = step_metrics(results)
     # A case the model did not answer was not measured: written as failing, a timeout would pass as known.
@@ -223,10 +226,13 @@ def _evaluate_changed(
     types: DocumentTypes,
     prompts: dict[str, str],
     code: dict[str, str],
+    cost_known: bool,
 ) -> Evaluation:
     """Run the cases the changes select; the others keep the baseline's result and metrics (`old`, read from `path`)."""
     selection = select_changed(cases, old, prompts, code)
-    ran = run_cases(list(selection.cases), backend=gateway or model, concurrency=concurrency, types=types)
+    ran = _costed(
+        run_cases(list(selection.cases), backend=gateway or model, concurrency=concurrency, types=types), cost_known
+    )
     answered_or_raise(ran)
     fresh = step_metrics(ran)
     ran_ids = {r.id for r in ran}
@@ -243,6 +249,11 @@ def _evaluate_changed(
     results = sorted([*ran, *kept], key=lambda r: r.id)
     carried = frozenset(metrics) - frozenset(fresh)
     return Evaluation(model, results, dict(sorted(metrics.items())), path, verdict, selection, carried)
+
+
+def _costed(results: list[CaseResult], cost_known: bool) -> list[CaseResult]:
+    """The results, each cost None where the model has no price: the gateway counts it at 0, which is no price."""
+    return results if cost_known else [result.model_copy(update={"cost": None}) for result in results]
 
 
 def _merged(old: Baseline, new: Baseline, *, keep: set[str]) -> Baseline:

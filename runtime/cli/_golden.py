@@ -69,10 +69,11 @@ def run_goldens(
     refuse_missing_folder("baseline", baseline if update_baseline else None)
     refuse_missing_baseline(baseline, update=update_baseline)
     active, gateway = _setup(model, base_url, types or [])
+    note = unpriced_note(model, base_url)
     evaluation = _evaluate(
         model=model, gateway=gateway, goldens=goldens, steps=steps, doc_types=doc_types,
         baseline=baseline, update_baseline=update_baseline, concurrency=concurrency,
-        changed=changed, types=active,
+        changed=changed, types=active, cost_known=note is None,
     )  # fmt: skip
     if evaluation.changed is not None:
         for line in evaluation.changed.lines():
@@ -84,7 +85,6 @@ def run_goldens(
     else:
         _print_metrics(evaluation, model)
     console = err if as_json else out
-    note = unpriced_note(model, base_url)
     if note is not None:
         console.print(shown(note), highlight=False, soft_wrap=True)
     for line in gate_lines(evaluation):
@@ -180,7 +180,7 @@ def _setup(model: str, base_url: str | None, types: list[str]) -> tuple[Document
 
 
 def unpriced_note(model: str, base_url: str | None = None) -> str | None:
-    """A note when the live `model` has no price: its cost shows as 0, which is unknown, not free."""
+    """A note when the live `model` has no price: its cost is unknown (null in JSON), not free."""
     if model in OFFLINE:
         return None
     settings = Settings.load(model=model, base_url=base_url)  # loaded once already: it loads
@@ -189,8 +189,8 @@ def unpriced_note(model: str, base_url: str | None = None) -> str | None:
         return None
     return (
         f"note: {settings.model} has no price (CLAIMFLOW_PRICES: a JSON file of "
-        f'{{"{settings.model}": {{"input": ..., "output": ...}}}} per million tokens): its cost shows as 0, which '
-        "is unknown, not free"
+        f'{{"{settings.model}": {{"input": ..., "output": ...}}}} per million tokens): its cost is unknown (null in '
+        "--json), not free"
     )
 
 
@@ -237,7 +237,8 @@ def _print_metrics(evaluation: Evaluation, model: str) -> None:
     table = fitted_table("step", "cases", "passed", "failed", "measures", "tokens in/out, cost, ms", title=shown(model))
     for step, row in evaluation.metrics.items():
         measures = ", ".join(f"{name} {cell(row[name])}" for name in MEASURES if row.get(name) is not None)
-        usage = f"{row['input_tokens']}/{row['output_tokens']}, {cell(row['cost'])}, {cell(row['latency_ms'])}"
+        cost = "unknown" if row["cost"] is None else cell(row["cost"])
+        usage = f"{row['input_tokens']}/{row['output_tokens']}, {cost}, {cell(row['latency_ms'])}"
         counts = (str(row["cases"]), str(row["passed"]), str(row["failed"]))
         name = f"{step} {FROM_BASELINE}" if step in evaluation.carried else step
         table.add_row(shown(name), *counts, measures or "-", usage)

@@ -263,9 +263,19 @@ def test_a_model_without_a_price_is_said_to_cost_an_unknown_amount_not_nothing(
     unpriced = run_cli(*args, "--baseline", _no_results(tmp_path, model), timeout=120, OPENAI_API_KEY="")
     assert unpriced.returncode == 0, unpriced.stdout + unpriced.stderr
     assert f"note: {model} has no price (CLAIMFLOW_PRICES" in unpriced.stdout
-    assert "its cost shows as 0, which is unknown, not free" in unpriced.stdout
+    assert "its cost is unknown (null in --json), not free" in unpriced.stdout
+    [row] = [line for line in unpriced.stdout.splitlines() if line.startswith("│ classify")]
+    assert f"{PROMPT_TOKENS * len(cases)}/{COMPLETION_TOKENS * len(cases)}, unknown, " in row
+    # In JSON, the step's and each case's cost are null: unknown, where they read 0.0.
+    server.script(*_answers(model, cases))
+    as_json = run_cli(*args, "--json", "--baseline", _no_results(tmp_path, model), timeout=120, OPENAI_API_KEY="")
+    assert as_json.returncode == 0, as_json.stdout + as_json.stderr
+    report = json.loads(as_json.stdout)
+    assert report["metrics"]["classify"]["cost"] is None
+    assert [case["cost"] for case in report["cases"]] == [None] * len(cases)
 
     server.script(*_answers(model, cases))
-    priced = _eval(server, tmp_path, model, "--step", "classify", "--baseline", _no_results(tmp_path, model))
+    priced = _eval(server, tmp_path, model, "--step", "classify", "--json", "--baseline", _no_results(tmp_path, model))
     assert priced.returncode == 0, priced.stdout + priced.stderr
     assert "has no price" not in priced.stdout + priced.stderr
+    assert json.loads(priced.stdout)["metrics"]["classify"]["cost"] > 0
