@@ -102,7 +102,11 @@ def print_verdict(verdict: DatasetVerdict, *, console_is_err: bool) -> None:
             table.add_row(shown(regression.document), shown(regression.field), shown(regression.why), status)
         out.print(table)
     if verdict.regressions:
-        err.print(f"regression against {shown(verdict.baseline.name)}", highlight=False)
+        # A run the model did not fully answer is not written: accepting it is no way out.
+        accept = (
+            "" if verdict.unanswered else "; if the change is intended, run again with --update-baseline to accept it"
+        )
+        err.print(f"regression against {shown(verdict.baseline.name)}{accept}", highlight=False, soft_wrap=True)
     elif verdict.failed:
         # No field got worse, yet a document the model did not answer, or a field no longer asked for, was not
         # judged: that is no pass.

@@ -37,6 +37,8 @@ _NO_CALLS = {
     "rules": "tokens and cost are zero; ms is the time its rules took over the text.",
 }
 """What the usage column means for each offline backend, under the table."""
+_ACCEPT = "; if the change is intended, run again with --update-baseline to accept it"
+"""How a regression that was meant is accepted (not said when a case went unanswered: that is not written)."""
 NOT_MEASURED = 3
 """The exit code of a replay gate that found no regression but cases it could not measure (a changed prompt)."""
 
@@ -145,7 +147,8 @@ def _exit_on_verdict(evaluation: Evaluation, *, update_baseline: bool) -> None:
         what = ", ".join(f"{count} {noun}" for count, noun in found if count)
         # A case the model did not answer fails the gate even when it failed in the baseline: it is no pass.
         lead = "regression against" if verdict.regressed else "the gate does not pass against"
-        err.print(f"{lead} {shown(evaluation.baseline.name)}: {what}", highlight=False)
+        err.print(f"{lead} {shown(evaluation.baseline.name)}: {what}{_ACCEPT if not verdict.unanswered else ''}",
+                  highlight=False, soft_wrap=True)  # fmt: skip
         raise typer.Exit(1)
     if verdict.unmeasured:
         prompts = ", ".join(sorted({case.now for case in verdict.unmeasured}))

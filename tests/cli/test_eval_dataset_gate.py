@@ -59,6 +59,7 @@ def test_a_run_like_its_baseline_passes_and_a_field_right_before_fails_it(
     assert regression["why"] == 'was right, now wrong: "142.00"'
     shown = claimflow("eval", "dataset", labelled)
     assert shown.exit_code == 1 and f"regression against {BASELINE}" in shown.stderr
+    assert "; if the change is intended, run again with --update-baseline to accept it" in shown.stderr
     assert "1 regression(s)" in shown.stdout and 'was right, now wrong: "142.00"' in shown.stdout
 
 
