@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from claimflow.evals.baseline_checks import check_metrics, check_tolerances
+from claimflow.evals.baseline_kind import refuse_other_kind
 from claimflow.evals.builtin import builtin_workflow_types
 from claimflow.evals.errors import BaselineError, problems
 from claimflow.evals.metrics import HIGHER_IS_BETTER
@@ -198,11 +199,13 @@ def load_baseline(path: Path, model: str) -> Baseline:
     """The baseline at `path`; an empty one for `model` when there is none yet.
 
     Raises:
-        BaselineError: The file is not JSON or not a baseline; the message names it and its problems.
+        BaselineError: The file is not JSON or not a baseline (a labelled set's, say); the message names it and
+            its problems.
     """
     if not path.exists():
         return Baseline(model=model)
     data = read_baseline_json(path)
+    refuse_other_kind(path, data, "golden")
     if isinstance(data, dict) and data and all(isinstance(v, bool) for v in data.values()):
         return Baseline(model=model, cases=data)  # the earlier format: case id -> passed, nothing else
     try:

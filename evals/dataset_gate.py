@@ -24,6 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from claimflow.evals.baseline import not_a_baseline, read_baseline_json
 from claimflow.evals.baseline_checks import check_figures
+from claimflow.evals.baseline_kind import refuse_other_kind
+from claimflow.evals.errors import BaselineError
 from claimflow.evals.lost_fields import (
     LostField,
     comparable_exact_match,
@@ -86,10 +88,28 @@ def load_dataset_baseline(path: Path) -> DatasetBaseline | None:
     if not path.exists():
         return None
     data = read_baseline_json(path)
+    refuse_other_kind(path, data, "dataset")
     try:
         return DatasetBaseline.model_validate(data)
     except ValidationError as error:
         raise not_a_baseline(path, error) from None
+
+
+def refuse_overwriting_other_kind(path: Path) -> None:
+    """Raise before `--update-baseline` writes over a baseline of golden cases: it is no earlier run of the set.
+
+    A file that is not JSON, or not a baseline, is written over, as a broken baseline is meant to be.
+
+    Raises:
+        BaselineError: `path` holds a baseline of golden cases.
+    """
+    if not path.is_file():
+        return
+    try:
+        data = read_baseline_json(path)
+    except BaselineError:
+        return
+    refuse_other_kind(path, data, "dataset")
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,13 @@ def gate_dataset(
     A baseline that does not load stops the command with its reason, exit 2: CI reads 1 as a regression.
     """
     from claimflow.evals.baseline import write_baseline
-    from claimflow.evals.dataset_gate import baseline_of, compare, load_dataset_baseline, without_baseline
+    from claimflow.evals.dataset_gate import (
+        baseline_of,
+        compare,
+        load_dataset_baseline,
+        refuse_overwriting_other_kind,
+        without_baseline,
+    )
     from claimflow.evals.errors import BaselineError
 
     if update:
@@ -46,7 +52,11 @@ def gate_dataset(
             )  # fmt: skip
             raise typer.Exit(2)
         try:
+            refuse_overwriting_other_kind(path)
             write_baseline(path, baseline_of(model, outcomes, figures))
+        except BaselineError as error:
+            err.print(f"[red]error:[/red] {shown(path)} not written: {message(error)}", soft_wrap=True)
+            raise typer.Exit(2) from None
         except OSError as error:
             err.print(f"[red]error:[/red] cannot write {shown(path)}: {message(error.strerror or error)}")
             raise typer.Exit(2) from None

@@ -89,9 +89,13 @@ def test_a_baseline_that_does_not_load_stops_the_command_without_a_verdict(
     claimflow: Invoke,
     labelled: Path,  # noqa: F811 - the fixture
 ) -> None:
-    (labelled / BASELINE).write_text('{"model": "rules", "cases": {}}', encoding="utf-8")
+    (labelled / BASELINE).write_text('{"model": "rules", "misses": [], "casez": {}}', encoding="utf-8")
     broken = claimflow("eval", "dataset", labelled)
-    assert broken.exit_code == 2 and "is not a valid baseline" in broken.stderr and "cases" in broken.stderr
+    assert broken.exit_code == 2 and "is not a valid baseline" in broken.stderr and "casez" in broken.stderr
+    # A baseline of golden cases is said to be one (tests/cli/test_eval_baseline_kind.py).
+    (labelled / BASELINE).write_text('{"model": "rules", "cases": {}}', encoding="utf-8")
+    other = claimflow("eval", "dataset", labelled)
+    assert other.exit_code == 2 and "is a baseline of golden cases" in other.stderr
     (labelled / BASELINE).write_text("{not json", encoding="utf-8")
     garbled = claimflow("eval", "dataset", labelled)
     assert garbled.exit_code == 2 and "not JSON" in garbled.stderr
