@@ -91,6 +91,9 @@ def run_goldens(
         console.print(shown(note), highlight=False, soft_wrap=True)
     for line in gate_lines(evaluation):
         console.print(shown(line), highlight=False)
+    not_run = evaluation.not_run_note()
+    if not_run is not None:
+        console.print(shown(not_run), highlight=False, soft_wrap=True)
     other_model = evaluation.other_model_note()
     if other_model is not None and not update_baseline:
         err.print(shown(other_model), highlight=False, soft_wrap=True)
