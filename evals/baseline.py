@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from claimflow.evals.baseline_checks import check_metrics, check_tolerances
+from claimflow.evals.baseline_kind import refuse_other_kind
 from claimflow.evals.builtin import builtin_workflow_types
 from claimflow.evals.errors import BaselineError, problems
 from claimflow.evals.metrics import HIGHER_IS_BETTER
@@ -63,7 +65,7 @@ class Baseline(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    model: str
+    model: str = Field(min_length=1)
     """The `--model` value the results were measured with."""
     prompts: dict[str, str] = Field(default_factory=dict)
     """Prompt ref (`name@version`) -> content hash."""
@@ -77,6 +79,16 @@ class Baseline(BaseModel):
     """Case id -> passed."""
     case_sha256: dict[str, str] = Field(default_factory=dict)
     """Case id -> `case_hash` of the case its result was measured on: `--changed` runs a case edited since."""
+
+    @field_validator("tolerances")
+    @classmethod
+    def _tolerances(cls, tolerances: dict[str, float]) -> dict[str, float]:
+        return check_tolerances(tolerances)
+
+    @field_validator("metrics")
+    @classmethod
+    def _metrics(cls, metrics: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        return check_metrics(metrics)
 
 
 def baseline_path(model: str, folder: Path = HERE) -> Path:
@@ -205,11 +217,13 @@ def load_baseline(path: Path, model: str) -> Baseline:
     """The baseline at `path`; an empty one for `model` when there is none yet.
 
     Raises:
-        BaselineError: The file is not JSON or not a baseline; the message names it and its problems.
+        BaselineError: The file is not JSON or not a baseline (a labelled set's, say); the message names it and
+            its problems.
     """
     if not path.exists():
         return Baseline(model=model)
     data = read_baseline_json(path)
+    refuse_other_kind(path, data, "golden")
     if isinstance(data, dict) and data and all(isinstance(v, bool) for v in data.values()):
         return Baseline(model=model, cases=data)  # the earlier format: case id -> passed, nothing else
     try:

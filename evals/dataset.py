@@ -204,8 +204,11 @@ class TypeFigures:
     runs: set[str] = field(default_factory=set)
     """The runs whose usage is in `usage`: a document listed twice reuses its run, which spent once."""
 
-    def as_json(self) -> dict[str, Any]:
-        """The figures as one JSON object."""
+    def as_json(self, *, cost_known: bool = True) -> dict[str, Any]:
+        """The figures as one JSON object; with `cost_known` False, the cost is None (unknown), never 0."""
+        usage = {**self.usage.model_dump(), "cost_per_document": _rate(self.usage.cost, self.documents)}
+        if not cost_known:
+            usage |= {"cost": None, "cost_per_document": None}
         return {
             "documents": self.documents,
             "classification_rate": _rate(self.classified, self.documents),
@@ -214,7 +217,7 @@ class TypeFigures:
             "auto_accepted": self.auto_accepted,
             "auto_accepted_precision": _rate(self.auto_accepted_right, self.auto_accepted),
             "review_reasons": dict(sorted(self.review_reasons.items())),
-            "usage": {**self.usage.model_dump(), "cost_per_document": _rate(self.usage.cost, self.documents)},
+            "usage": usage,
             "fields": {name: figures.as_json() for name, figures in self.fields.items()},
         }
 
@@ -230,7 +233,6 @@ def _add(figures: TypeFigures, outcome: Outcome, types: DocumentTypes) -> None:
         figures.usage = _sum(figures.usage, outcome.usage)
     if outcome.run_id is not None:
         figures.runs.add(outcome.run_id)
-    exact = outcome.doc_type == outcome.doc.doc_type
     for key, expected in outcome.expected.items():
         counts = figures.fields.setdefault(key, FieldFigures())
         claimed = outcome.values_of(key)
@@ -238,29 +240,43 @@ def _add(figures: TypeFigures, outcome: Outcome, types: DocumentTypes) -> None:
         counts.expected += expected
         counts.claimed += len(claimed)
         counts.right += right
-        # Exact: every value claimed is right and every labelled value was claimed (none of either counts).
-        exact = exact and right == len(claimed) == expected
         if outcome.auto_accepted:
             figures.auto_accepted += len(claimed)
             figures.auto_accepted_right += right
-    figures.exact += exact
+    figures.exact += is_exact(outcome)
 
 
-def measure(outcomes: list[Outcome], types: DocumentTypes) -> dict[str, Any]:
+def is_exact(outcome: Outcome) -> bool:
+    """The document's type and every field it is scored on are right.
+
+    Per field, every value claimed is right and every labelled value was claimed: a field neither claimed nor
+    labelled counts as right.
+    """
+    if outcome.doc_type != outcome.doc.doc_type:
+        return False
+    for key, expected in outcome.expected.items():
+        claimed = outcome.values_of(key)
+        if not sum(value.right for value in claimed) == len(claimed) == expected:
+            return False
+    return True
+
+
+def measure(outcomes: list[Outcome], types: DocumentTypes, *, cost_known: bool = True) -> dict[str, Any]:
     """The figures of a whole run of a labelled set: `{"documents", ..., "types": {type: figures}, "misses"}`.
 
-    `unanswered` names the documents whose run failed without the model's answer, each with why.
+    `unanswered` names the documents whose run failed without the model's answer, each with why. `cost_known` is
+    False for a model with no price: the runs count its calls at 0, and the figures say the cost is unknown (None).
     """
     total = TypeFigures()
     by_type: dict[str, TypeFigures] = {}
     for outcome in outcomes:
         _add(by_type.setdefault(outcome.doc.doc_type, TypeFigures()), outcome, types)
         _add(total, outcome, types)
-    summary = total.as_json()
+    summary = total.as_json(cost_known=cost_known)
     del summary["fields"]
     return {
         **summary,
-        "types": {name: by_type[name].as_json() for name in sorted(by_type)},
+        "types": {name: by_type[name].as_json(cost_known=cost_known) for name in sorted(by_type)},
         "misses": [miss.as_json() for miss in misses(outcomes, types)],
         # Scored like any failed run (its labelled values missed), and named: a timeout is no answer to judge.
         "unanswered": [{"document": o.doc.id, "reason": o.unanswered} for o in outcomes if o.unanswered is not None],

@@ -43,6 +43,10 @@ def problems(error: ValidationError) -> str:
     the file and put this after it.
     """
     found = error.errors()
-    listed = [f"{'.'.join(map(str, e['loc'])) or 'the file'}: {e['msg']}" for e in found[:_SHOWN_PROBLEMS]]
+    # A check of ours says what is wrong in its own words: pydantic's "Value error, " before them says nothing.
+    listed = [
+        f"{'.'.join(map(str, e['loc'])) or 'the file'}: {str(e['msg']).removeprefix('Value error, ')}"
+        for e in found[:_SHOWN_PROBLEMS]
+    ]
     more = f" (and {len(found) - _SHOWN_PROBLEMS} more)" if len(found) > _SHOWN_PROBLEMS else ""
     return "; ".join(listed) + more

@@ -24,7 +24,7 @@ from claimflow.evals.baseline import (
 from claimflow.evals.builtin import builtin_workflow_types
 from claimflow.evals.case_fields import check_case_fields
 from claimflow.evals.changed import ChangedSelection, select_changed
-from claimflow.evals.golden import GOLDENS, GoldenCase
+from claimflow.evals.golden import GOLDENS, GoldenCase, ModelStepCase
 from claimflow.evals.metrics import step_metrics
 from claimflow.evals.result import CaseResult
 from claimflow.evals.runner import REPLAY, run_cases
@@ -52,6 +52,17 @@ class Evaluation:
     """The baseline was rewritten (`update_baseline`, and every case that asked the model got an answer)."""
     baseline_model: str | None = None
     """The model the baseline file says it was measured with; None when there was no file."""
+    not_run: tuple[str, ...] = ()
+    """The chosen `replay_only` cases a model other than replay left out: their claims are deliberately wrong."""
+
+    def not_run_note(self) -> str | None:
+        """A line naming how many `replay_only` cases this model did not run, or None when it ran them all."""
+        if not self.not_run:
+            return None
+        return (
+            f"not run with {self.model}: {len(self.not_run)} replay_only case(s), whose recorded claims are "
+            "deliberately wrong (they test apply, not a model); `claimflow eval` (replay) runs them"
+        )
 
     def other_model_note(self) -> str | None:
         """A note when the baseline was measured with another model than this run's: its results are not this one's."""
@@ -82,6 +93,7 @@ class Evaluation:
                 "gone": verdict.gone, "baseline_model": self.baseline_model,
             },
             "cases": [r.model_dump(mode="json") for r in self.results],
+            "not_run": list(self.not_run),
             "changed": None if self.changed is None else {
                 "steps": [
                     {"step": c.step, "reasons": list(c.reasons),
@@ -106,6 +118,7 @@ def evaluate_goldens(
     concurrency: int = 1,
     changed: bool = False,
     types: DocumentTypes | None = None,
+    cost_known: bool = True,
 ) -> Evaluation:
     """Run the chosen cases and compare them with the baseline (or, with `update_baseline`, rewrite it).
 
@@ -124,6 +137,8 @@ def evaluate_goldens(
         changed: Run only the cases a prompt or code change since the baseline can affect; take every
             other case's result from the baseline (cannot be combined with `update_baseline`).
         types: The active document types (`claimflow.load_types().types`); the built-in ones by default.
+        cost_known: False for a live model with no price: each case's cost, and each step's, is None (unknown),
+            not the 0 the gateway counts it at.
 
     Raises:
         GoldenError: A case file does not load or names a field its type does not have, the folder or the
@@ -148,10 +163,11 @@ def evaluate_goldens(
     measured_with = old.model if path.exists() else None
     if changed:
         done = _evaluate_changed(model, gateway, cases, path, old, concurrency, partial=bool(doc_types), types=types,
-                                 prompts=prompts, code=code)  # fmt: skip
+                                 prompts=prompts, code=code, cost_known=cost_known)  # fmt: skip
         verdict = replace(done.verdict, unmeasured=unmeasured, gone=gone)
-        return replace(done, verdict=verdict, baseline_model=measured_with)
-    results = run_cases(cases, backend=gateway or model, concurrency=concurrency, types=types)
+        not_run = _not_run(model, gateway, done.changed.cases if done.changed is not None else ())
+        return replace(done, verdict=verdict, baseline_model=measured_with, not_run=not_run)
+    results = _costed(run_cases(cases, backend=gateway or model, concurrency=concurrency, types=types), cost_known)
     answered_or_raise(results)
     metrics = step_metrics(results)
     # A case the model did not answer was not measured: written as failing, a timeout would pass as known.
@@ -173,7 +189,8 @@ def evaluate_goldens(
         update_baseline_file(path, model, lambda now: _merged(now, measured, keep=in_folder))
     verdict = gate(results, metrics, old, check_metrics=not doc_types, prompts=prompts, code=code)
     verdict = replace(verdict, unmeasured=unmeasured, gone=gone)
-    return Evaluation(model, results, metrics, path, verdict, written=written, baseline_model=measured_with)
+    return Evaluation(model, results, metrics, path, verdict, written=written, baseline_model=measured_with,
+                      not_run=_not_run(model, gateway, cases))  # fmt: skip
 
 
 def _unmeasured(
@@ -223,10 +240,13 @@ def _evaluate_changed(
     types: DocumentTypes,
     prompts: dict[str, str],
     code: dict[str, str],
+    cost_known: bool,
 ) -> Evaluation:
     """Run the cases the changes select; the others keep the baseline's result and metrics (`old`, read from `path`)."""
     selection = select_changed(cases, old, prompts, code)
-    ran = run_cases(list(selection.cases), backend=gateway or model, concurrency=concurrency, types=types)
+    ran = _costed(
+        run_cases(list(selection.cases), backend=gateway or model, concurrency=concurrency, types=types), cost_known
+    )
     answered_or_raise(ran)
     fresh = step_metrics(ran)
     ran_ids = {r.id for r in ran}
@@ -243,6 +263,18 @@ def _evaluate_changed(
     results = sorted([*ran, *kept], key=lambda r: r.id)
     carried = frozenset(metrics) - frozenset(fresh)
     return Evaluation(model, results, dict(sorted(metrics.items())), path, verdict, selection, carried)
+
+
+def _not_run(model: str, gateway: ModelGateway | None, cases: Sequence[GoldenCase]) -> tuple[str, ...]:
+    """The `replay_only` cases among `cases` that `run_cases` leaves out for any model but replay."""
+    if model == REPLAY and gateway is None:
+        return ()
+    return tuple(case.id for case in cases if isinstance(case, ModelStepCase) and case.replay_only)
+
+
+def _costed(results: list[CaseResult], cost_known: bool) -> list[CaseResult]:
+    """The results, each cost None where the model has no price: the gateway counts it at 0, which is no price."""
+    return results if cost_known else [result.model_copy(update={"cost": None}) for result in results]
 
 
 def _merged(old: Baseline, new: Baseline, *, keep: set[str]) -> Baseline:

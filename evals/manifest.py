@@ -98,7 +98,10 @@ def _entry(folder: Path, where: str, line: str, types: DocumentTypes) -> Labelle
         raise ManifestError(f"{where}: 'expected' is an object of field values")
     doc_type = types.find(raw["doc_type"])
     if doc_type is None:
-        raise ManifestError(f"{where}: unknown doc_type {raw['doc_type']!r}; active types: {', '.join(types.names)}")
+        near = did_you_mean(raw["doc_type"], types.names)
+        raise ManifestError(
+            f"{where}: unknown doc_type {raw['doc_type']!r}{near}; active types: {', '.join(types.names)}"
+        )
     for name, value in expected.items():
         _check_label(where, name, doc_type, value)
     path = folder / raw["file"]

@@ -87,11 +87,17 @@ def _evidence_validity(results: Sequence[CaseResult]) -> float | None:
     return _share(sum(verdicts), len(verdicts))
 
 
+def _cost(results: Sequence[CaseResult]) -> float | None:
+    """What the cases' calls cost together; None when one's is unknown (a model with no price): no sum is 0."""
+    costs = [r.cost for r in results]
+    return None if any(cost is None for cost in costs) else sum(cost for cost in costs if cost is not None)
+
+
 def step_metrics(results: Sequence[CaseResult]) -> dict[str, dict[str, Any]]:
     """Metrics per step, steps sorted by name.
 
     Every step has `cases`, `passed`, `failed`, `pass_rate` and the usage sums (`input_tokens`,
-    `output_tokens`, `cost`, `latency_ms`). Then by kind: classify `type_accuracy`; extract_<type>
+    `output_tokens`, `cost` (None when unknown), `latency_ms`). Then by kind: classify `type_accuracy`; extract_<type>
     `precision`, `recall`, `exact_match` and `fields` (per field: expected, claimed, right, precision,
     recall) and `evidence_validity`; apply `accept_reject_agreement` and `evidence_validity`; router
     steps `route_accuracy`; document `review_rate` (share of runs that ended waiting for a reviewer).
@@ -120,7 +126,7 @@ def step_metrics(results: Sequence[CaseResult]) -> dict[str, dict[str, Any]]:
             row["review_rate"] = _share(review, len(rs))
         row |= {
             "input_tokens": sum(r.input_tokens for r in rs), "output_tokens": sum(r.output_tokens for r in rs),
-            "cost": sum(r.cost for r in rs), "latency_ms": sum(r.latency_ms for r in rs),
+            "cost": _cost(rs), "latency_ms": sum(r.latency_ms for r in rs),
         }  # fmt: skip
         metrics[step] = row
     return metrics

@@ -42,9 +42,14 @@ def cell(value: Any) -> str:
 
 def _rows(evaluation: Evaluation) -> list[list[str]]:
     return [
-        [f"{step} {FROM_BASELINE}" if step in evaluation.carried else step, *(cell(row.get(c)) for c in COLUMNS)]
+        [f"{step} {FROM_BASELINE}" if step in evaluation.carried else step, *(_column(row, c) for c in COLUMNS)]
         for step, row in evaluation.metrics.items()
     ]
+
+
+def _column(row: dict[str, Any], name: str) -> str:
+    """A step's figure as `cell` shows it; a cost the step has but cannot price (a model with no price) is unknown."""
+    return "unknown" if name == "cost" and name in row and row[name] is None else cell(row.get(name))
 
 
 def _data(value: Any) -> str:

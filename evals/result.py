@@ -30,8 +30,8 @@ class CaseResult(BaseModel):
     input_tokens: int = 0
     """Tokens the backend reported for the case's model call (0 for replay and rules)."""
     output_tokens: int = 0
-    cost: float = 0.0
-    """What the model call cost, as the backend prices it."""
+    cost: float | None = 0.0
+    """What the model call cost, as the backend prices it; None for a model with no price (unknown, not free)."""
     latency_ms: float = 0.0
     unanswered: str | None = None
     """Why a live model gave no answer for the case (a timeout, a 5xx after the retries); None when it answered.

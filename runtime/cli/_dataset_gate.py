@@ -11,8 +11,8 @@ import typer
 from claimflow.runtime.cli._common import err, fitted_table, message, out, percent, shown, some_ids
 
 if TYPE_CHECKING:
+    from claimflow.evals.dataset import Outcome
     from claimflow.evals.dataset_gate import DatasetVerdict
-    from claimflow.evals.manifest import LabelledDocument
 
 _NAMES = {
     "exact_match_rate": "exact match",
@@ -23,14 +23,22 @@ _NAMES = {
 
 
 def gate_dataset(
-    path: Path, model: str, docs: Sequence[LabelledDocument], figures: dict[str, Any], *, update: bool
+    path: Path, model: str, outcomes: Sequence[Outcome], figures: dict[str, Any], *, update: bool
 ) -> DatasetVerdict | None:
-    """Write the baseline (`update`), or compare the run with the one at `path` (None when there is none).
+    """Write the baseline (`update`: None), or compare the run with the one at `path`.
+
+    Where there is none yet, the verdict compares nothing (`without_baseline`), as `claimflow eval`'s does.
 
     A baseline that does not load stops the command with its reason, exit 2: CI reads 1 as a regression.
     """
     from claimflow.evals.baseline import write_baseline
-    from claimflow.evals.dataset_gate import baseline_of, compare, load_dataset_baseline
+    from claimflow.evals.dataset_gate import (
+        baseline_of,
+        compare,
+        load_dataset_baseline,
+        refuse_overwriting_other_kind,
+        without_baseline,
+    )
     from claimflow.evals.errors import BaselineError
 
     if update:
@@ -44,7 +52,11 @@ def gate_dataset(
             )  # fmt: skip
             raise typer.Exit(2)
         try:
-            write_baseline(path, baseline_of(model, docs, figures))
+            refuse_overwriting_other_kind(path)
+            write_baseline(path, baseline_of(model, outcomes, figures))
+        except BaselineError as error:
+            err.print(f"[red]error:[/red] {shown(path)} not written: {message(error)}", soft_wrap=True)
+            raise typer.Exit(2) from None
         except OSError as error:
             err.print(f"[red]error:[/red] cannot write {shown(path)}: {message(error.strerror or error)}")
             raise typer.Exit(2) from None
@@ -57,26 +69,40 @@ def gate_dataset(
         raise typer.Exit(2) from None
     if baseline is None:
         err.print(f"no baseline at {shown(path)}: --update-baseline writes this run as one", highlight=False)
-        return None
+        return without_baseline(path, outcomes, figures)
     if baseline.model != model:
         err.print(f"note: {shown(path.name)} was made with {shown(baseline.model)}, this run with {shown(model)}")
-    return compare(path, baseline, docs, figures)
+    return compare(path, baseline, outcomes, figures)
 
 
 def print_verdict(verdict: DatasetVerdict, *, console_is_err: bool) -> None:
-    """The gate in words: counts, the headline figures before and after, and a table of what got worse."""
+    """The gate in words: counts, the headline figures before and after, and a table of what got worse.
+
+    Nothing without a baseline: `gate_dataset` has said there is none.
+    """
+    if verdict.baseline_model is None:
+        return
     console = err if console_is_err else out
     console.print(
         f"gate against {shown(verdict.baseline.name)}: {len(verdict.regressions)} regression(s), "
         f"{len(verdict.fixed)} miss(es) fixed, {len(verdict.not_compared)} document(s) not compared (new, or their "
         f"labels or bytes changed), {len(verdict.gone)} no longer in the set"
-        + (f", {len(verdict.unanswered)} document(s) the model did not answer" if verdict.unanswered else ""),
+        + (f", {len(verdict.unanswered)} document(s) the model did not answer" if verdict.unanswered else "")
+        + (f", {len(verdict.lost)} field(s) no longer measured" if verdict.lost else ""),
         highlight=False,
     )
+    for item in verdict.lost:
+        console.print(
+            f"no longer measured: {shown(item.doc_type)}'s {shown(item.field)}, which the baseline measured on "
+            f"{len(item.documents)} document(s) ({shown(some_ids(list(item.documents)))}): {shown(item.why)}; "
+            "restore it, or accept the change with --update-baseline",
+            highlight=False, soft_wrap=True,
+        )  # fmt: skip
     console.print(
         ", ".join(
             f"{_NAMES[name]} {percent(before)} -> {percent(now)}" for name, (before, now) in verdict.figures.items()
-        ),
+        )
+        + (" (exact match still asks for the fields no longer measured)" if verdict.lost else ""),
         highlight=False,
     )
     if verdict.regressions and not console_is_err:
@@ -86,11 +112,17 @@ def print_verdict(verdict: DatasetVerdict, *, console_is_err: bool) -> None:
             table.add_row(shown(regression.document), shown(regression.field), shown(regression.why), status)
         out.print(table)
     if verdict.regressions:
-        err.print(f"regression against {shown(verdict.baseline.name)}", highlight=False)
-    elif verdict.failed:
-        # No field got worse, yet a document the model did not answer was not judged: that is no pass.
-        err.print(
-            f"the gate does not pass against {shown(verdict.baseline.name)}: {len(verdict.unanswered)} "
-            "document(s) the model did not answer",
-            highlight=False,
+        # A run the model did not fully answer is not written: accepting it is no way out.
+        accept = (
+            "" if verdict.unanswered else "; if the change is intended, run again with --update-baseline to accept it"
         )
+        err.print(f"regression against {shown(verdict.baseline.name)}{accept}", highlight=False, soft_wrap=True)
+    elif verdict.failed:
+        # No field got worse, yet a document the model did not answer, or a field no longer asked for, was not
+        # judged: that is no pass.
+        found = (
+            (len(verdict.unanswered), "document(s) the model did not answer"),
+            (len(verdict.lost), "field(s) no longer measured"),
+        )
+        what = ", ".join(f"{count} {noun}" for count, noun in found if count)
+        err.print(f"the gate does not pass against {shown(verdict.baseline.name)}: {what}", highlight=False)

@@ -37,6 +37,8 @@ _NO_CALLS = {
     "rules": "tokens and cost are zero; ms is the time its rules took over the text.",
 }
 """What the usage column means for each offline backend, under the table."""
+_ACCEPT = "; if the change is intended, run again with --update-baseline to accept it"
+"""How a regression that was meant is accepted (not said when a case went unanswered: that is not written)."""
 NOT_MEASURED = 3
 """The exit code of a replay gate that found no regression but cases it could not measure (a changed prompt)."""
 
@@ -67,11 +69,13 @@ def run_goldens(
 
     refuse_missing_folder("report", report)
     refuse_missing_folder("baseline", baseline if update_baseline else None)
+    refuse_missing_baseline(baseline, update=update_baseline)
     active, gateway = _setup(model, base_url, types or [])
+    note = unpriced_note(model, base_url)
     evaluation = _evaluate(
         model=model, gateway=gateway, goldens=goldens, steps=steps, doc_types=doc_types,
         baseline=baseline, update_baseline=update_baseline, concurrency=concurrency,
-        changed=changed, types=active,
+        changed=changed, types=active, cost_known=note is None,
     )  # fmt: skip
     if evaluation.changed is not None:
         for line in evaluation.changed.lines():
@@ -83,11 +87,13 @@ def run_goldens(
     else:
         _print_metrics(evaluation, model)
     console = err if as_json else out
-    note = unpriced_note(model, base_url)
     if note is not None:
         console.print(shown(note), highlight=False, soft_wrap=True)
     for line in gate_lines(evaluation):
         console.print(shown(line), highlight=False)
+    not_run = evaluation.not_run_note()
+    if not_run is not None:
+        console.print(shown(not_run), highlight=False, soft_wrap=True)
     other_model = evaluation.other_model_note()
     if other_model is not None and not update_baseline:
         err.print(shown(other_model), highlight=False, soft_wrap=True)
@@ -108,6 +114,17 @@ def refuse_missing_folder(what: str, path: Path | None) -> None:
     if path is not None and not path.parent.is_dir():
         _refuse(f"cannot write the {what} {shown(path)}: the folder {shown(path.parent)} does not exist; "
                 "create it, or name a file in an existing folder")  # fmt: skip
+
+
+def refuse_missing_baseline(path: Path | None, *, update: bool) -> None:
+    """Exit 2 before anything runs when a baseline named with `--baseline` does not exist and is not to be written.
+
+    Without one, every result is new and the gate passes: a misspelt path would pass every run. The default path
+    missing is a set not yet baselined, which the commands say and pass.
+    """
+    if path is not None and not update and not path.exists():
+        _refuse(f"the baseline {shown(path)} does not exist: name an existing file, or write this one with "
+                "--update-baseline")  # fmt: skip
 
 
 def _exit_on_verdict(evaluation: Evaluation, *, update_baseline: bool) -> None:
@@ -133,7 +150,8 @@ def _exit_on_verdict(evaluation: Evaluation, *, update_baseline: bool) -> None:
         what = ", ".join(f"{count} {noun}" for count, noun in found if count)
         # A case the model did not answer fails the gate even when it failed in the baseline: it is no pass.
         lead = "regression against" if verdict.regressed else "the gate does not pass against"
-        err.print(f"{lead} {shown(evaluation.baseline.name)}: {what}", highlight=False)
+        err.print(f"{lead} {shown(evaluation.baseline.name)}: {what}{_ACCEPT if not verdict.unanswered else ''}",
+                  highlight=False, soft_wrap=True)  # fmt: skip
         raise typer.Exit(1)
     if verdict.unmeasured:
         prompts = ", ".join(sorted({case.now for case in verdict.unmeasured}))
@@ -168,7 +186,7 @@ def _setup(model: str, base_url: str | None, types: list[str]) -> tuple[Document
 
 
 def unpriced_note(model: str, base_url: str | None = None) -> str | None:
-    """A note when the live `model` has no price: its cost shows as 0, which is unknown, not free."""
+    """A note when the live `model` has no price: its cost is unknown (null in JSON), not free."""
     if model in OFFLINE:
         return None
     settings = Settings.load(model=model, base_url=base_url)  # loaded once already: it loads
@@ -177,8 +195,8 @@ def unpriced_note(model: str, base_url: str | None = None) -> str | None:
         return None
     return (
         f"note: {settings.model} has no price (CLAIMFLOW_PRICES: a JSON file of "
-        f'{{"{settings.model}": {{"input": ..., "output": ...}}}} per million tokens): its cost shows as 0, which '
-        "is unknown, not free"
+        f'{{"{settings.model}": {{"input": ..., "output": ...}}}} per million tokens): its cost is unknown (null in '
+        "--json), not free"
     )
 
 
@@ -225,7 +243,8 @@ def _print_metrics(evaluation: Evaluation, model: str) -> None:
     table = fitted_table("step", "cases", "passed", "failed", "measures", "tokens in/out, cost, ms", title=shown(model))
     for step, row in evaluation.metrics.items():
         measures = ", ".join(f"{name} {cell(row[name])}" for name in MEASURES if row.get(name) is not None)
-        usage = f"{row['input_tokens']}/{row['output_tokens']}, {cell(row['cost'])}, {cell(row['latency_ms'])}"
+        cost = "unknown" if row["cost"] is None else cell(row["cost"])
+        usage = f"{row['input_tokens']}/{row['output_tokens']}, {cost}, {cell(row['latency_ms'])}"
         counts = (str(row["cases"]), str(row["passed"]), str(row["failed"]))
         name = f"{step} {FROM_BASELINE}" if step in evaluation.carried else step
         table.add_row(shown(name), *counts, measures or "-", usage)

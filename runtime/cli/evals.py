@@ -215,19 +215,20 @@ def dataset(
     from claimflow.evals.dataset import measure, unlabelled_fields
     from claimflow.evals.manifest import unmeasured_labels
     from claimflow.runtime.cli._dataset_gate import gate_dataset, print_verdict
-    from claimflow.runtime.cli._golden import refuse_missing_folder, unpriced_note
+    from claimflow.runtime.cli._golden import refuse_missing_baseline, refuse_missing_folder, unpriced_note
 
     refuse_missing_folder("baseline", baseline if update_baseline else None)
+    refuse_missing_baseline(baseline, update=update_baseline)
     outcomes, active, settings = _run(folder, data_dir, model, base_url, concurrency, types)
     docs = [outcome.doc for outcome in outcomes]
     unmeasured = unmeasured_labels(docs, active)
-    figures = measure(outcomes, active) | {
+    note = unpriced_note(settings.model, base_url)
+    figures = measure(outcomes, active, cost_known=note is None) | {
         "unmeasured_labels": [label.as_json() for label in unmeasured],
         "unlabelled_fields": unlabelled_fields(outcomes, active),
     }
     where = baseline or baseline_path(settings.model, folder)
-    verdict = gate_dataset(where, settings.model, docs, figures, update=update_baseline)
-    note = unpriced_note(settings.model, base_url)
+    verdict = gate_dataset(where, settings.model, outcomes, figures, update=update_baseline)
     if as_json:
         emit({**figures, "gate": verdict.as_json() if verdict is not None else None})
         if note is not None:
@@ -245,9 +246,10 @@ def dataset(
     )
     use = figures["usage"]
     per_document = "" if use["cost_per_document"] is None else f" ({use['cost_per_document']:.4f} a document)"
+    cost = "unknown" if use["cost"] is None else f"{use['cost']:.4f}{per_document}"
     out.print(
         f"model use: {use['calls']} call(s), {use['input_tokens']} tokens in, {use['output_tokens']} out, "
-        f"cost {use['cost']:.4f}{per_document}, {use['model_seconds']:.2f} s in model calls",
+        f"cost {cost}, {use['model_seconds']:.2f} s in model calls",
         highlight=False,
     )
     if note is not None:

@@ -185,7 +185,10 @@ def test_calibrate_reports_each_fields_curve(claimflow: Invoke, labelled: Path, 
     ("line", "complaint"),
     [
         ('{"id": "x", "file": "docs/nowhere.txt", "doc_type": "invoice"}', "'docs/nowhere.txt' not found"),
-        ('{"id": "x", "file": "docs/invoice-0.txt", "doc_type": "payslip"}', "unknown doc_type 'payslip'"),
+        ('{"id": "x", "file": "docs/invoice-0.txt", "doc_type": "payslip"}', "unknown doc_type 'payslip'; active"),
+        # A misspelt type is named with the one it is near, as a golden case's field is.
+        ('{"id": "x", "file": "docs/invoice-0.txt", "doc_type": "invoce"}',
+         "unknown doc_type 'invoce' (did you mean 'invoice'?); active types: invoice, receipt, contract"),
         ('{"id": "x", "file": "docs/invoice-0.txt", ', "not valid JSON"),
         # A label no claim could ever match: not an amount at all.
         ('{"id": "x", "file": "docs/invoice-0.txt", "doc_type": "invoice", "expected": {"total_amount": "lots"}}',

@@ -59,6 +59,7 @@ def test_a_run_like_its_baseline_passes_and_a_field_right_before_fails_it(
     assert regression["why"] == 'was right, now wrong: "142.00"'
     shown = claimflow("eval", "dataset", labelled)
     assert shown.exit_code == 1 and f"regression against {BASELINE}" in shown.stderr
+    assert "; if the change is intended, run again with --update-baseline to accept it" in shown.stderr
     assert "1 regression(s)" in shown.stdout and 'was right, now wrong: "142.00"' in shown.stdout
 
 
@@ -88,9 +89,13 @@ def test_a_baseline_that_does_not_load_stops_the_command_without_a_verdict(
     claimflow: Invoke,
     labelled: Path,  # noqa: F811 - the fixture
 ) -> None:
-    (labelled / BASELINE).write_text('{"model": "rules", "cases": {}}', encoding="utf-8")
+    (labelled / BASELINE).write_text('{"model": "rules", "misses": [], "casez": {}}', encoding="utf-8")
     broken = claimflow("eval", "dataset", labelled)
-    assert broken.exit_code == 2 and "is not a valid baseline" in broken.stderr and "cases" in broken.stderr
+    assert broken.exit_code == 2 and "is not a valid baseline" in broken.stderr and "casez" in broken.stderr
+    # A baseline of golden cases is said to be one (tests/cli/test_eval_baseline_kind.py).
+    (labelled / BASELINE).write_text('{"model": "rules", "cases": {}}', encoding="utf-8")
+    other = claimflow("eval", "dataset", labelled)
+    assert other.exit_code == 2 and "is a baseline of golden cases" in other.stderr
     (labelled / BASELINE).write_text("{not json", encoding="utf-8")
     garbled = claimflow("eval", "dataset", labelled)
     assert garbled.exit_code == 2 and "not JSON" in garbled.stderr

@@ -84,6 +84,13 @@ def _answers(
     return [answer] * len(cases)
 
 
+def _no_results(tmp_path: Path, model: str) -> Path:
+    """A baseline of `model` with no case results: every case is new, as with no baseline, but named one."""
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(json.dumps({"model": model}))
+    return baseline
+
+
 def _eval(server: FakeModelServer, tmp_path: Path, model: str, *args: str | Path) -> Any:
     prices = tmp_path / "prices.json"
     prices.write_text(json.dumps(PRICES))
@@ -103,7 +110,7 @@ def test_right_answers_pass_with_the_rendered_prompt_sent_and_the_servers_usage_
     cases = _live_cases(step)
     server.script(*_answers(model, cases))
 
-    done = _eval(server, tmp_path, model, "--step", step, "--json", "--baseline", tmp_path / "none.json")
+    done = _eval(server, tmp_path, model, "--step", step, "--json", "--baseline", _no_results(tmp_path, model))
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert server.unscripted == 0 and len(server.requests) == len(cases)
@@ -182,7 +189,7 @@ def test_concurrency_overlaps_the_calls_and_keeps_the_results(
     cases = _live_cases("classify")
     assert len(cases) >= 3
     server.script(*_answers(model, cases))
-    one = _eval(server, tmp_path, model, "--step", "classify", "--json", "--baseline", tmp_path / "none.json")
+    one = _eval(server, tmp_path, model, "--step", "classify", "--json", "--baseline", _no_results(tmp_path, model))
     assert one.returncode == 0, one.stdout + one.stderr
     assert server.max_in_flight == 1
 
@@ -192,7 +199,7 @@ def test_concurrency_overlaps_the_calls_and_keeps_the_results(
     )
     server.max_in_flight = 0
     many = _eval(
-        server, tmp_path, model, "--step", "classify", "--json", "--baseline", tmp_path / "none.json",
+        server, tmp_path, model, "--step", "classify", "--json", "--baseline", _no_results(tmp_path, model),
         "--concurrency", str(len(cases)),
     )  # fmt: skip
     assert many.returncode == 0, many.stdout + many.stderr
@@ -253,12 +260,22 @@ def test_a_model_without_a_price_is_said_to_cost_an_unknown_amount_not_nothing(
     model, cases = "openai:fake-model", _live_cases("classify")
     server.script(*_answers(model, cases))
     args = ("eval", "--model", model, "--base-url", server.base_url, "--step", "classify")
-    unpriced = run_cli(*args, "--baseline", tmp_path / "none.json", timeout=120, OPENAI_API_KEY="")
+    unpriced = run_cli(*args, "--baseline", _no_results(tmp_path, model), timeout=120, OPENAI_API_KEY="")
     assert unpriced.returncode == 0, unpriced.stdout + unpriced.stderr
     assert f"note: {model} has no price (CLAIMFLOW_PRICES" in unpriced.stdout
-    assert "its cost shows as 0, which is unknown, not free" in unpriced.stdout
+    assert "its cost is unknown (null in --json), not free" in unpriced.stdout
+    [row] = [line for line in unpriced.stdout.splitlines() if line.startswith("│ classify")]
+    assert f"{PROMPT_TOKENS * len(cases)}/{COMPLETION_TOKENS * len(cases)}, unknown, " in row
+    # In JSON, the step's and each case's cost are null: unknown, where they read 0.0.
+    server.script(*_answers(model, cases))
+    as_json = run_cli(*args, "--json", "--baseline", _no_results(tmp_path, model), timeout=120, OPENAI_API_KEY="")
+    assert as_json.returncode == 0, as_json.stdout + as_json.stderr
+    report = json.loads(as_json.stdout)
+    assert report["metrics"]["classify"]["cost"] is None
+    assert [case["cost"] for case in report["cases"]] == [None] * len(cases)
 
     server.script(*_answers(model, cases))
-    priced = _eval(server, tmp_path, model, "--step", "classify", "--baseline", tmp_path / "none.json")
+    priced = _eval(server, tmp_path, model, "--step", "classify", "--json", "--baseline", _no_results(tmp_path, model))
     assert priced.returncode == 0, priced.stdout + priced.stderr
     assert "has no price" not in priced.stdout + priced.stderr
+    assert json.loads(priced.stdout)["metrics"]["classify"]["cost"] > 0

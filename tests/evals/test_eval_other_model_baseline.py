@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from claimflow.evals.baseline import baseline_path
+from claimflow.evals.golden import GOLDENS
 from tests.integration._docs import run_cli
 
 RULES_BASELINE = baseline_path("rules")
@@ -26,5 +28,8 @@ def test_a_baseline_of_another_model_is_named_as_such(tmp_path: Path) -> None:
 def test_the_models_own_baseline_has_no_note(tmp_path: Path) -> None:
     done = run_cli("eval", "--step", "route_parse", "--model", "rules")
     assert "measured with" not in done.stderr
-    missing = run_cli("eval", "--json", "--step", "route_parse", "--baseline", tmp_path / "none.json")
+    # A folder of cases with no baseline of its own yet: nothing measured it.
+    shutil.copytree(GOLDENS / "route_parse", tmp_path / "goldens" / "route_parse")
+    missing = run_cli("eval", "--json", "--goldens", tmp_path / "goldens")
+    assert missing.returncode == 0, missing.stdout + missing.stderr
     assert json.loads(missing.stdout)["gate"]["baseline_model"] is None
