@@ -22,6 +22,18 @@ _NAMES = {
 """How the headline figures are named in the gate's lines."""
 
 
+def check_dataset_baseline(path: Path) -> None:
+    """Stop the command (exit 2, with the reason) when the baseline at `path` is there and does not load."""
+    from claimflow.evals.dataset_gate import load_dataset_baseline
+    from claimflow.evals.errors import BaselineError
+
+    try:
+        load_dataset_baseline(path)
+    except BaselineError as error:
+        err.print(f"[red]error:[/red] {message(error)}")
+        raise typer.Exit(2) from None
+
+
 def gate_dataset(
     path: Path, model: str, outcomes: Sequence[Outcome], figures: dict[str, Any], *, update: bool
 ) -> DatasetVerdict | None:

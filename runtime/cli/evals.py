@@ -171,16 +171,9 @@ def _outcomes(
 
 
 def _run(
-    folder: Path,
-    data_dir: Path | None,
-    model: str | None,
-    base_url: str | None,
-    concurrency: int,
-    types: list[str] | None,
+    folder: Path, data_dir: Path | None, loaded: Settings, concurrency: int
 ) -> tuple[list[Outcome], DocumentTypes, Settings]:
     with tempfile.TemporaryDirectory(prefix="claimflow-eval-") as fresh:
-        with exit_on_setup_error():
-            loaded = Settings.load(model=model, base_url=base_url, types=tuple(types or ()))
         # Evaluation runs are no production runs, wherever the environment points production's.
         settings = loaded.apart(data_dir or Path(fresh))
         return (*_outcomes(folder, settings, concurrency, kept=data_dir is not None), settings)
@@ -214,12 +207,16 @@ def dataset(
     from claimflow.evals.baseline import baseline_path
     from claimflow.evals.dataset import measure, unlabelled_fields
     from claimflow.evals.manifest import unmeasured_labels
-    from claimflow.runtime.cli._dataset_gate import gate_dataset, print_verdict
+    from claimflow.runtime.cli._dataset_gate import check_dataset_baseline, gate_dataset, print_verdict
     from claimflow.runtime.cli._golden import refuse_missing_baseline, refuse_missing_folder, unpriced_note
 
     refuse_missing_folder("baseline", baseline if update_baseline else None)
     refuse_missing_baseline(baseline, update=update_baseline)
-    outcomes, active, settings = _run(folder, data_dir, model, base_url, concurrency, types)
+    with exit_on_setup_error():
+        loaded = Settings.load(model=model, base_url=base_url, types=tuple(types or ()))
+    if not update_baseline:  # one that does not load stops the run before a model's calls are paid for
+        check_dataset_baseline(baseline or baseline_path(loaded.model, folder))
+    outcomes, active, settings = _run(folder, data_dir, loaded, concurrency)
     docs = [outcome.doc for outcome in outcomes]
     unmeasured = unmeasured_labels(docs, active)
     note = unpriced_note(settings.model, base_url)
@@ -367,7 +364,9 @@ def calibrate_command(
     from claimflow.evals.calibrate import calibrate, with_thresholds
     from claimflow.evals.calibration_report import write_calibration_report
 
-    outcomes, _, settings = _run(folder, data_dir, model, base_url, concurrency, types)
+    with exit_on_setup_error():
+        loaded = Settings.load(model=model, base_url=base_url, types=tuple(types or ()))
+    outcomes, _, settings = _run(folder, data_dir, loaded, concurrency)
     chosen = calibrate(outcomes, target=target_precision, level=confidence_level, min_samples=min_samples)
     policy = with_thresholds(settings.policy, chosen)
     out_file.write_text(policy.model_dump_json(indent=2) + "\n", encoding="utf-8")

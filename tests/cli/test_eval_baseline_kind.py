@@ -56,3 +56,17 @@ def test_the_kind_is_told_by_the_keys_only_one_kind_has() -> None:
     assert kind_of({"model": "rules", "documents": {}, "misses": []}) == "dataset"
     assert kind_of({"model": "rules"}) is None and kind_of({"cases": {}, "misses": []}) is None
     assert kind_of(json.loads("[]")) is None
+
+
+def test_a_baseline_that_does_not_load_stops_the_run_before_any_document_is_run(
+    claimflow: Invoke,
+    labelled: Path,  # noqa: F811 - the fixture
+) -> None:
+    # Loaded after the documents ran, a broken baseline was told only once a live model's calls were paid for.
+    golden, runs = labelled / "golden.json", labelled.parent / "kept-runs"
+    golden.write_bytes(baseline_path("rules").read_bytes())
+
+    refused = claimflow("eval", "dataset", labelled, "--baseline", golden, "--data-dir", runs)
+
+    assert refused.exit_code == 2, refused.output
+    assert not runs.exists(), "no document was run"
