@@ -251,6 +251,26 @@ def log_requeued(requeued: Iterable[Job], silences: Mapping[int, float]) -> int:
     return sum(len(jobs) for jobs in by_worker.values())
 
 
+def log_handed_back(handed: Iterable[Mapping[str, Any]]) -> int:
+    """One line per earlier id of this worker whose jobs it handed back after losing its database; returns how many.
+
+    `handed`: the jobs' rows, each with its `id`, `worker_id` and `run_id`.
+    """
+    by_worker: dict[int, list[str]] = defaultdict(list)
+    for row in handed:
+        by_worker[int(row["worker_id"])].append(str(row["run_id"] or row["id"]))
+    for worker_id, runs in by_worker.items():
+        emit(
+            logging.WARNING,
+            "jobs.handed_back",
+            count=len(runs),
+            worker_id=worker_id,
+            runs=",".join(runs[:5]) + (f",+{len(runs) - 5}" if len(runs) > 5 else ""),
+            note="this worker lost its database while it held them: handed back, not a stall",
+        )
+    return sum(len(runs) for runs in by_worker.values())
+
+
 _RECORD_REMOVED = (
     "the record of the worker that held them was removed, and procrastinate keeps neither its id nor its last heartbeat"
 )
