@@ -222,6 +222,10 @@ class WorkerLog:
         reason = "the worker was told again to stop, now" if now else "the worker stopped first"
         emit(logging.WARNING, "job.handed_back", job=job.id, kind=kind, run=run_id, reason=reason)
 
+    def release_unwritten(self, job: Job, run_id: str, error: BaseException) -> None:
+        """A job handed back could not release its run (its database out of reach): the run shows it as it was."""
+        emit(logging.WARNING, "run.release_unwritten", job=job.id, run=run_id, reason=transient_reason(error))
+
     def broke(self, job: Job, kind: RunJob, run_id: str, error: BaseException) -> None:
         """A job ended by an error that is neither transient nor its run's failure: its type only (it may hold text)."""
         emit(logging.ERROR, "job.error", job=job.id, kind=kind, run=run_id, error=type(error).__name__)
