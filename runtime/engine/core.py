@@ -229,12 +229,16 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
                 row.run_id, owner=self.owner, allowed=IN_PROGRESS, status="running", workflow_version=adopted
             )
         payload: WorkflowState | None = None
-        if row.status == "queued" or fresh:
+        if fresh:
             document = self.registry.document_of(row)
             payload = WorkflowState(run_id=row.run_id, document=document, policy=self.settings.policy)
         elif not (await self.graph.aget_state(self._config(row.run_id))).values:
+            # Queued and never run, or cut off before its first checkpoint. A queued run with checkpoints is one a
+            # worker handed back mid-way (`queue.jobs.hand_back_run`): it continues from its last. The policy is
+            # the one its `run.started` recorded: a worker's own applies to no run another process submitted.
             document = self.registry.document_of(row)
-            payload = WorkflowState(run_id=row.run_id, document=document, policy=self.settings.policy)
+            policy = await self.started_policy(row.run_id)
+            payload = WorkflowState(run_id=row.run_id, document=document, policy=policy)
         else:
             await self.restore_events(row.run_id)
         # A run left resuming continues with the decision its checkpoint holds: that decision is applied.

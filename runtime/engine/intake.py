@@ -18,6 +18,7 @@ from claimflow.runtime.sources import NotRegularFileError, path_text, read_regul
 from claimflow.runtime.store import AsyncDocumentStore, blob_id_of
 from claimflow.state.documents import NO_DOCUMENT, DocumentRef
 from claimflow.state.events import Event, event
+from claimflow.state.policy import Policy
 
 RunModel = tuple[str, str | None]
 """A run's model and the endpoint it was reached at, as a run's row keeps them."""
@@ -262,6 +263,20 @@ class Intake:
             model_base_url=base_url,
             status=status,
         )
+
+    async def started_policy(self, run_id: str) -> Policy:
+        """The policy the run's `run.started` recorded, which it applies wherever it is advanced.
+
+        A queued run was recorded by the process that submitted it (`run --queue`, the API, `rerun`), with that
+        process's `CLAIMFLOW_POLICY`; the worker that starts it applies that policy, not its own, so the trail
+        and the run agree. A run whose `run.started` holds no policy (recorded by an older claimflow) gets this
+        engine's.
+        """
+        for item in await self.registry.events(run_id):
+            if item["type"] == "run.started":
+                recorded = (item.get("data") or {}).get("policy")
+                return self.settings.policy if recorded is None else Policy.model_validate(recorded)
+        return self.settings.policy
 
     def _started_event(self, ref: DocumentRef, *, model: RunModel | None = None, **started: str) -> Event:
         """The `run.started` event of a run of this document under this engine's version, model and policy."""

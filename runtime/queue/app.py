@@ -89,6 +89,7 @@ async def _advance(context: JobContext, kind: RunJob, run_id: str, advancing: Aw
             # continue it (the reaper only puts back jobs still `doing`): retried instead, another worker
             # continues the run from its checkpoint.
             log.handed_back(job, kind, run_id, now=in_hand.handing_back)
+            await _release_handed_back(context, run_id)
             raise RetryLater("the worker stopped before the job finished") from None
         raise
     except Exception as error:
@@ -105,6 +106,26 @@ async def _advance(context: JobContext, kind: RunJob, run_id: str, advancing: Aw
     seconds = time.monotonic() - started
     log.finished(job, kind, row, seconds, await _failing_rule(context, row))
     return row.status
+
+
+_HAND_BACK_WRITE_S = 2.0
+"""How long a job handed back waits to release its run: a stopping worker whose database is gone does not wait on it."""
+
+
+async def _release_handed_back(context: JobContext, run_id: str) -> None:
+    """Release the run of a job handed back (`hand_back_run`), before procrastinate writes the job's retry.
+
+    procrastinate writes that retry itself, on its own session, once the job ends: the two cannot share a
+    transaction. The run first: a worker gone between the two leaves the job `doing`, which the reaper puts back,
+    and its run waiting for it. A release that fails (the database out of reach) leaves the run as it was: the
+    next worker to hold its lock takes its lease over.
+    """
+    from claimflow.runtime.queue.jobs import hand_back_run
+
+    try:
+        await asyncio.wait_for(hand_back_run(_engine(context), run_id), _HAND_BACK_WRITE_S)
+    except Exception as error:  # noqa: BLE001 - the job goes back either way; only its run's status is late
+        _log(context).release_unwritten(context.job, run_id, error)
 
 
 async def _unless_stalled(context: JobContext, run_id: str, advance: Callable[[], Awaitable[RunRow]]) -> RunRow:

@@ -106,6 +106,21 @@ async def _apply(
     return await engine._advance(run_id, resume, answering=interrupt_id, context=context)
 
 
+async def hand_back_run(engine: Engine, run_id: str) -> None:
+    """Give up the lease of a run whose job this worker hands back to the queue, and say it waits for a worker.
+
+    A run it was advancing (`running`) goes back to `queued`: the next worker continues it from its last
+    checkpoint (`Engine.start`). A run it was resuming stays `resuming`, whose job continues it likewise. Either
+    way the lease goes, so nothing shows the run held by a worker that no longer works on it. A run another
+    process holds, or that is no longer in progress, is left as it is.
+    """
+    row = await engine.registry.get_run(run_id)
+    if row.lease_owner != engine.owner or row.status not in ("running", "resuming"):
+        return
+    status = "queued" if row.status == "running" else row.status
+    await engine.registry.release(run_id, owner=engine.owner, status=status, interrupt_id=row.interrupt_id)
+
+
 GIVEN_UP_FROM = (*IN_PROGRESS, "resume_queued")
 """Statuses a run may have while its job is tried again: the job's give-up fails it from any of them."""
 

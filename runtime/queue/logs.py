@@ -222,6 +222,10 @@ class WorkerLog:
         reason = "the worker was told again to stop, now" if now else "the worker stopped first"
         emit(logging.WARNING, "job.handed_back", job=job.id, kind=kind, run=run_id, reason=reason)
 
+    def release_unwritten(self, job: Job, run_id: str, error: BaseException) -> None:
+        """A job handed back could not release its run (its database out of reach): the run shows it as it was."""
+        emit(logging.WARNING, "run.release_unwritten", job=job.id, run=run_id, reason=transient_reason(error))
+
     def broke(self, job: Job, kind: RunJob, run_id: str, error: BaseException) -> None:
         """A job ended by an error that is neither transient nor its run's failure: its type only (it may hold text)."""
         emit(logging.ERROR, "job.error", job=job.id, kind=kind, run=run_id, error=type(error).__name__)
@@ -249,6 +253,26 @@ def log_requeued(requeued: Iterable[Job], silences: Mapping[int, float]) -> int:
             note=None if worker_id is not None else _RECORD_REMOVED,
         )
     return sum(len(jobs) for jobs in by_worker.values())
+
+
+def log_handed_back(handed: Iterable[Mapping[str, Any]]) -> int:
+    """One line per earlier id of this worker whose jobs it handed back after losing its database; returns how many.
+
+    `handed`: the jobs' rows, each with its `id`, `worker_id` and `run_id`.
+    """
+    by_worker: dict[int, list[str]] = defaultdict(list)
+    for row in handed:
+        by_worker[int(row["worker_id"])].append(str(row["run_id"] or row["id"]))
+    for worker_id, runs in by_worker.items():
+        emit(
+            logging.WARNING,
+            "jobs.handed_back",
+            count=len(runs),
+            worker_id=worker_id,
+            runs=",".join(runs[:5]) + (f",+{len(runs) - 5}" if len(runs) > 5 else ""),
+            note="this worker lost its database while it held them: handed back, not a stall",
+        )
+    return sum(len(runs) for runs in by_worker.values())
 
 
 _RECORD_REMOVED = (

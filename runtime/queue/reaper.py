@@ -15,16 +15,23 @@ started with a shorter `CLAIMFLOW_WORKER_STALLED_S` neither puts back nor remove
 Each run whose job goes back gets a `run.requeued` event (the job, its worker, how long it had been silent): its
 trace says why it ran again, and a job put back too often fails its run rather than go to yet another worker
 (`claimflow.runtime.queue.stalls`).
+
+A worker is silent for another reason too: its database was out of reach, and it could write neither its jobs'
+hand-back nor its stop. It lives, and registers anew once the database is back: it then hands back the jobs left
+`doing` under its earlier ids itself (`hand_back_own`), which counts as no stall, before any are judged stalled.
+A process that lost its database judges no other worker stalled until it has seen the database for the stall
+threshold again (`RecordedWorkers.judging`): a worker cut off by the same outage has that long to come back.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from procrastinate.exceptions import ConnectorException
 
-from claimflow.runtime.queue.logs import log_requeued
-from claimflow.runtime.queue.roster import STALLED, WORKERS
+from claimflow.runtime.queue.logs import log_handed_back, log_requeued
+from claimflow.runtime.queue.roster import STALLED, WORKERS, RecordedWorkers
 from claimflow.runtime.queue.stalls import record_requeued
 
 if TYPE_CHECKING:
@@ -39,6 +46,12 @@ _SILENCES = (
 )
 """How long each of these workers has been silent, in seconds, from its last heartbeat, and whether it is stalled."""
 
+_OWN_DOING = (
+    "SELECT id, worker_id, args ->> 'run_id' AS run_id FROM procrastinate_jobs"
+    " WHERE status = 'doing' AND worker_id = ANY(%(ids)s) ORDER BY id"
+)
+"""The jobs still `doing` under ids this process registered before: left so when its worker lost its database."""
+
 _NOT_DOING = "P0001"
 """The SQLSTATE of procrastinate's refusal to put back a job that is no longer `doing` (`RAISE` in its function)."""
 
@@ -51,6 +64,8 @@ async def requeue_stalled(app: App, stalled_s: float, registry: AsyncRegistry | 
     back gets its `run.requeued` event (`record_requeued`).
     """
     manager = app.job_manager
+    if isinstance(manager, RecordedWorkers) and not manager.judging(stalled_s):
+        return 0  # back from an outage: a worker silent through it may be alive, coming back too
     stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=stalled_s))
     if not stalled:
         return 0
@@ -79,9 +94,33 @@ def _sqlstate(error: BaseException) -> str | None:
     return getattr(cause, "sqlstate", None)
 
 
+async def hand_back_own(app: App) -> int:
+    """Hand back the jobs left `doing` under the ids this process registered before; returns how many.
+
+    Called before procrastinate's worker starts again (`start_worker`), when this process holds no job: a job
+    still `doing` under one of its earlier ids is one its worker, cut off from its database, could not hand back.
+    Such a job goes back as a hand-back, not as a stalled worker's: no `run.requeued` event, no stall counted.
+    """
+    manager = app.job_manager
+    if not isinstance(manager, RecordedWorkers) or not manager.registered:
+        return 0
+    found = await app.connector.execute_query_all_async(_OWN_DOING, ids=list(manager.registered))
+    handed: list[dict[str, Any]] = []
+    for row in found:
+        try:
+            await manager.retry_job_by_id_async(int(row["id"]), retry_at=datetime.now(UTC))
+        except ConnectorException as error:
+            if _sqlstate(error) != _NOT_DOING:
+                raise
+            continue
+        handed.append(row)
+    return log_handed_back(handed)
+
+
 async def start_worker(
     app: App, stalled_s: float, options: dict[str, Any], registry: AsyncRegistry | None = None
 ) -> None:
-    """Run procrastinate's worker with `options`, once the jobs of the silent workers it will forget are back."""
+    """Run procrastinate's worker with `options` once its own jobs left `doing`, then the silent workers', are back."""
+    await hand_back_own(app)
     await requeue_stalled(app, stalled_s, registry)
     await app.run_worker_async(**options)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -99,9 +100,28 @@ class RecordedWorkers(JobManager):
         super().__init__(*args, **kwargs)
         self.record: WorkerRecord | None = None
         """Set by the worker before procrastinate's starts; unset, a worker registers without a record."""
+        self.registered: list[int] = []
+        """The ids this process registered under, one per start of procrastinate's worker: a job of one may be left
+        `doing` when the worker lost its database (see `reaper.hand_back_own`)."""
+        self.back_at: float | None = None
+        """When (monotonic) procrastinate's worker was last started again after losing its database: see `judging`."""
+
+    def judging(self, stalled_s: float) -> bool:
+        """Whether this process may take other workers for stalled, with threshold `stalled_s`.
+
+        A process that lost its database cannot tell a worker silent because it was cut off as well (the same
+        outage) from one that died: it judges none until it has seen the database for `stalled_s` again, time
+        enough for a live worker to come back, beat and hand back its own jobs.
+        """
+        return self.back_at is None or time.monotonic() - self.back_at >= stalled_s
 
     async def register_worker(self) -> int:
-        """Register the worker and its record in one statement; its id."""
+        """Register the worker and its record in one statement; its id (kept in `registered`)."""
+        worker_id = await self._register()
+        self.registered.append(worker_id)
+        return worker_id
+
+    async def _register(self) -> int:
         if self.record is None:
             return await super().register_worker()
         record = self.record
@@ -117,7 +137,12 @@ class RecordedWorkers(JobManager):
         return int(row["worker_id"])
 
     async def prune_stalled_workers(self, seconds_since_heartbeat: float) -> list[int]:
-        """Remove the workers silent past the larger of `seconds_since_heartbeat` and their own threshold."""
+        """Remove the workers silent past the larger of `seconds_since_heartbeat` and their own threshold.
+
+        None while this process has seen its database back for less than that (`judging`).
+        """
+        if not self.judging(seconds_since_heartbeat):
+            return []
         rows = await self.connector.execute_query_all_async(_PRUNE, stalled_s=seconds_since_heartbeat)
         return [int(row["worker_id"]) for row in rows]
 

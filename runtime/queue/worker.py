@@ -7,7 +7,9 @@ the jobs of a worker silent for `CLAIMFLOW_WORKER_STALLED_S` back in the queue.
 A worker outlives its database's outages: procrastinate's worker stops for good when its listener or heartbeat
 loses the database (a restart of Postgres, a network cut), and when its own record was removed while it was
 silent (frozen past the stall threshold, another worker pruned it). Either way this worker starts procrastinate's
-again, registered anew, after a wait that grows from 1 s to 30 s while the database stays out of reach.
+again, registered anew, after a wait that grows from 1 s to 30 s while the database stays out of reach. It first
+hands back the jobs it could not hand back while cut off (`reaper.hand_back_own`): a worker that lost its
+database is alive, and its runs are not blamed for a stall.
 """
 
 from __future__ import annotations
@@ -110,11 +112,15 @@ def run_locks(settings: Settings, concurrency: int) -> RunLocks:
     return RunLocks(settings.database_url, size=concurrency, wait_s=settings.postgres_wait_s)
 
 
-def _record(app: App, record: WorkerRecord) -> None:
-    """Have procrastinate's worker register with `record` beside its own (each time it starts, once a restart)."""
+def _manager(app: App) -> RecordedWorkers:
     manager = app.job_manager
     assert isinstance(manager, RecordedWorkers)  # build_app's
-    manager.record = record
+    return manager
+
+
+def _record(app: App, record: WorkerRecord) -> None:
+    """Have procrastinate's worker register with `record` beside its own (each time it starts, once a restart)."""
+    _manager(app).record = record
 
 
 async def _keep_working(app: App, log: WorkerLog, options: dict[str, Any]) -> None:
@@ -152,6 +158,9 @@ async def _keep_working(app: App, log: WorkerLog, options: dict[str, Any]) -> No
         wait_s = RESTART_WAITS_S[min(failures, len(RESTART_WAITS_S)) - 1]
         log.restarting(reason, failures, wait_s)
         await asyncio.sleep(wait_s)
+        # Whoever else went silent meanwhile may have lost the database too: judged stalled only once this worker
+        # has seen it back for the stall threshold (`RecordedWorkers.judging`).
+        _manager(app).back_at = time.monotonic()
 
 
 def _restartable(error: BaseException) -> str | None:

@@ -7,6 +7,7 @@ outlive (its database role may not use the queue's tables) stops it with one lin
 
 from __future__ import annotations
 
+import json
 import signal
 import uuid
 from pathlib import Path
@@ -38,6 +39,12 @@ def _run_status(url: str) -> str:
     return str(rows(url, "SELECT status FROM claimflow_runs")[0]["status"])
 
 
+def _waits_for_a_worker(url: str) -> None:
+    """The run of a job handed back is `queued` again, leased to nobody: no stopped worker shows as running it."""
+    [run] = rows(url, "SELECT status, lease_owner, lease_until FROM claimflow_runs")
+    assert run == {"status": "queued", "lease_owner": None, "lease_until": None}, run
+
+
 def test_a_job_cut_off_by_the_graceful_timeout_is_continued_by_another_worker(
     tmp_path: Path, postgres_url: str, server: FakeModelServer
 ) -> None:
@@ -58,10 +65,15 @@ def test_a_job_cut_off_by_the_graceful_timeout_is_continued_by_another_worker(
         assert first.wait(timeout=30) == 0
     finally:
         stop(first)
-    assert _run_status(postgres_url) == "running"  # cut off mid-step, as a crash would leave it
+    _waits_for_a_worker(postgres_url)  # cut off mid-step: it used to show `running`, leased to the stopped worker
     _another_worker_continues(tmp_path, postgres_url, env)
-    started = rows(postgres_url, "SELECT count(*) AS n FROM claimflow_events WHERE type = 'run.started'")
-    reviews = rows(postgres_url, "SELECT run_id FROM claimflow_events WHERE type = 'review.requested'")
+    _continued_not_started_again(postgres_url, run_id)
+
+
+def _continued_not_started_again(url: str, run_id: str) -> None:
+    """Queued again after its first steps, the run went on from its checkpoint: one start, one review."""
+    started = rows(url, "SELECT count(*) AS n FROM claimflow_events WHERE type = 'run.started'")
+    reviews = rows(url, "SELECT run_id FROM claimflow_events WHERE type = 'review.requested'")
     assert int(started[0]["n"]) == 1 and [row["run_id"] for row in reviews] == [run_id]
 
 
@@ -105,7 +117,13 @@ def test_a_second_stop_signal_hands_the_job_back_at_once_and_another_worker_cont
     [now] = [line for line in text.splitlines() if " worker.stopping_now " in line]
     assert " WARNING " in now and f"signal={signal_sent.name}" in now and "in_hand=1" in now, text
     assert "job.handed_back" in text and "Traceback" not in text, text
+    _waits_for_a_worker(postgres_url)
+    status = run_cli("status", "--json", **env)
+    assert status.returncode == 0, status.stderr
+    shown = json.loads(status.stdout)
+    assert shown["runs"].get("running", 0) == 0 and shown["runs"]["queued"] == 1, shown
     _another_worker_continues(tmp_path, postgres_url, env)
+    _continued_not_started_again(postgres_url, json_lines(queued.stdout)[0]["run_id"])
 
 
 def test_a_worker_outlives_a_database_outage_and_takes_the_next_job(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -44,3 +45,28 @@ def test_a_run_failed_for_its_stalls_is_logged_by_kind_and_its_reason_says_what_
     assert reason.startswith("its job was put back 3 times, each time after the worker advancing it went silent")
     assert "CLAIMFLOW_WORKER_MAX_STALLS=3" in reason and "run.requeued" in reason and "claimflow rerun" in reason
     assert failure_kind(reason) == "stalled_workers"
+
+
+class _Unreachable:
+    """A connector no query may reach: a judge back from an outage must not read the workers' silences yet."""
+
+    def __getattr__(self, name: str) -> Any:
+        raise AssertionError(f"the connector was used ({name}) by a judge just back from an outage")
+
+
+async def test_a_worker_back_from_losing_its_database_judges_no_other_worker_stalled_for_a_threshold() -> None:
+    from procrastinate import App
+
+    from claimflow.runtime.queue.reaper import requeue_stalled
+    from claimflow.runtime.queue.roster import RecordedWorkers
+
+    manager = RecordedWorkers(connector=_Unreachable())  # type: ignore[arg-type]
+    assert manager.judging(60.0)  # never restarted: it judges as ever
+    manager.back_at = time.monotonic()
+    assert not manager.judging(60.0)
+    assert await manager.prune_stalled_workers(60.0) == []
+    app = App(connector=_Unreachable())  # type: ignore[arg-type]
+    app.job_manager = manager
+    assert await requeue_stalled(app, 60.0) == 0
+    manager.back_at = time.monotonic() - 61.0
+    assert manager.judging(60.0)
