@@ -199,12 +199,13 @@ class RecordIndex(Protocol):
     review: two copies of a document in one batch, or approved one after the other, are never both original.
     """
 
-    async def claim_key(self, doc_type: str, key: str, *, run_id: str) -> list[str]:
+    async def claim_key(self, doc_type: str, key: str | None, *, run_id: str) -> list[str]:
         """Hold the key for `run_id`; return the other runs of `doc_type` ahead of it with this key, by run id.
 
-        Ahead: completed with the key, or holding it since before `run_id` did and neither failed, rejected nor
-        run again since. A run validated again with the same key keeps its place; with another key it takes a new
-        one, behind the runs already holding that key.
+        Ahead: completed with the key, or holding it since before `run_id` did and still under way, in review or
+        undelivered (a run run again hands its place to the new run). A run validated again with the same key keeps
+        its place; with another key it takes a new one, behind the runs already holding that key; with None (a
+        key field emptied in review) it lets go of the one it held.
         """
         ...
 

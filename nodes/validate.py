@@ -26,7 +26,10 @@ def validate_for(doc_type: DocumentType) -> Node:
     @step(name)
     async def validate(state: WorkflowState, context: WorkflowContext) -> Patch:
         key = doc_type.key_of(state.fields)
-        earlier = await context.records.claim_key(doc_type.name, key, run_id=state.run_id) if key else []
+        # A type with a key holds it, or lets go of the one it held when its fields no longer make one.
+        earlier = (
+            await context.records.claim_key(doc_type.name, key, run_id=state.run_id) if doc_type.duplicate_key else []
+        )
         results = await context.offload(
             size,
             validate_document,

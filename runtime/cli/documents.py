@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections import Counter
@@ -42,10 +43,13 @@ from claimflow.runtime.registry.runs import FINISHED, STATUSES
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.sources import Skipped, expand, path_text
 from claimflow.runtime.unavailable import unavailable_reason
+from claimflow.state.redaction import redact
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine, Export
     from claimflow.runtime.registry import RunRow
+
+_log = logging.getLogger("claimflow")
 
 
 @app.command()
@@ -151,6 +155,19 @@ def run(
         out.print(batch_summary(views, skipped=len(sources.skipped)), highlight=False)
     _warn_still_running()
     raise typer.Exit(1 if lost else _failed_exit(views))
+
+
+def _no_worker_alive(settings: Settings) -> bool:
+    """Whether no worker is alive on the queue's database; False when that cannot be read.
+
+    A note after the runs were queued: a database that blinks now, or a role that may queue but not read the
+    workers, must not turn a batch that was recorded into a failed command.
+    """
+    try:
+        return workers_alive(settings) == 0
+    except Exception as error:  # noqa: BLE001 - see above
+        _log.debug("whether a worker is alive could not be read: %s", redact(str(error)))
+        return False
 
 
 def batch_summary(views: Sequence[dict[str, Any]], *, skipped: int) -> str:
@@ -288,11 +305,9 @@ def _enqueue(files: list[Path], settings: Settings, *, as_json: bool, data_dir: 
             table.add_row(short_id(row.run_id), shown(row.filename), row.status, note)
         out.print(table)
         err.print(f"queued {sum(new and row.status == 'queued' for row, new in queued)} run(s) for the workers")
-    if any(new and row.status == "queued" for row, new in queued):
-        with exit_codes():
-            alone = workers_alive(settings) == 0
-        if alone:  # said as `claimflow check` says it: the command returned, and nothing will take the runs yet
-            err.print("no worker alive: the runs wait until `claimflow worker` runs (`claimflow status` shows workers)")
+    if any(new and row.status == "queued" for row, new in queued) and _no_worker_alive(settings):
+        # Said as `claimflow check` says it: the command returned, and nothing will take the runs yet.
+        err.print("no worker alive: the runs wait until `claimflow worker` runs (`claimflow status` shows workers)")
     raise typer.Exit(1 if lost or any(row.status == "failed" for row, _ in queued) else 0)
 
 

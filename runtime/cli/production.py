@@ -28,6 +28,7 @@ from claimflow.runtime.cli._common import (
 )
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.queue.errors import MIGRATE_HINT, not_migrated
+from claimflow.runtime.queue.names import MAINTENANCE_QUEUE
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.state.review_policy import span
@@ -136,7 +137,8 @@ def unhealthy(found: dict[str, Any]) -> list[str]:
     if found["mode"] != "production":
         return []
     problems = [f"{found['jobs_stalled']} job(s) stalled"] if found["jobs_stalled"] else []
-    waiting = sum(counts["waiting"] for counts in found["queues"].values())
+    # Run jobs only, as the guard counts them: a leftover maintenance tick is no work waiting.
+    waiting = sum(counts["waiting"] for name, counts in found["queues"].items() if name != MAINTENANCE_QUEUE)
     if waiting and not found["workers_alive"]:
         problems.append(f"{waiting} job(s) waiting and no worker alive")
     return problems

@@ -423,6 +423,8 @@ class Operations:
                     error=claimed.error,
                 )
             raise
+        # The new run is the same document: it keeps the old one's place among runs holding its duplicate key.
+        await self.registry.hand_over_key(old.run_id, to=new_id)
         reason = f"{SUPERSEDED}{new_id} under workflow version {self.version}"
         if old.status == "failed":
             reason += f"; it had failed: {claimed.error}"

@@ -69,6 +69,10 @@ async def resume_job(
             if pending is None or pending.interrupt_id != interrupt_id:
                 # The decision was committed before the last worker stopped: continue from the checkpoint.
                 return await _guarded(engine, row, engine.start(run_id))
+        elif row.status in ("queued", "running"):
+            # A resume that continued the run from its checkpoint (above) and was handed back (`hand_back_run`)
+            # left it queued: its retry continues it likewise, or nothing would.
+            return await _guarded(engine, row, engine.start(run_id))
         elif row.status != "resume_queued":
             return row
         # The run's own model, built before the claim: one this worker cannot build leaves the run as it is.

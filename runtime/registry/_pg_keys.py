@@ -12,6 +12,7 @@ from typing import LiteralString
 
 from claimflow.runtime.registry._pg_schema import PgDatabase
 from claimflow.runtime.registry._pg_trip import one_round_trip
+from claimflow.runtime.registry.runs import HOLDS_ITS_KEY
 
 _LOCK_KEY: LiteralString = "SELECT pg_advisory_xact_lock(hashtextextended('record-key:' || %s || ':' || %s, 0))"
 
@@ -26,28 +27,41 @@ _HOLD: LiteralString = (
 
 _CLAIMS_AHEAD: LiteralString = (
     "SELECT c.run_id FROM claimflow_key_claims c JOIN claimflow_runs r USING (run_id)"
-    " WHERE c.doc_type = %s AND c.key = %s AND r.superseded_by IS NULL"
-    " AND c.seq < (SELECT seq FROM claimflow_key_claims WHERE run_id = %s)"
+    " WHERE c.doc_type = %s AND c.key = %s AND c.seq < (SELECT seq FROM claimflow_key_claims WHERE run_id = %s)"
 )
 
 _AHEAD: LiteralString = (
     "SELECT run_id FROM claimflow_record_keys WHERE doc_type = %s AND key = %s AND run_id <> %s"
-    " UNION " + _CLAIMS_AHEAD + " AND r.status NOT IN ('failed', 'rejected') ORDER BY run_id"
+    " UNION " + _CLAIMS_AHEAD + " AND r.superseded_by IS NULL AND r.status = ANY(%s) ORDER BY run_id"
 )
+"""The runs ahead: completed with the key, or holding it first and still holding it (`HOLDS_ITS_KEY`)."""
+
+_LET_GO_ALL: LiteralString = "DELETE FROM claimflow_key_claims WHERE run_id = %s"
 
 
 class PgKeyClaims(PgDatabase):
     """Runs holding their records' duplicate keys (see `RecordKeyTable`)."""
 
-    def claim_key(self, doc_type: str, key: str, *, run_id: str) -> list[str]:
-        """Hold the duplicate key for `run_id`; return the other runs ahead of it with that key, by run id."""
+    def claim_key(self, doc_type: str, key: str | None, *, run_id: str) -> list[str]:
+        """Hold the duplicate key for `run_id`; return the other runs ahead of it with that key, by run id.
+
+        A key of None lets go of the one it held. Unlike SQLite's, a run validated again with the key it holds
+        takes the key's lock too: a trip either way, and the lock is held for a few statements.
+        """
+        if key is None:
+            self._execute(_LET_GO_ALL, (run_id,))
+            return []
         with self.session() as conn:
             with one_round_trip(conn):
                 conn.execute(_LOCK_KEY, (doc_type, key))
                 conn.execute(_LET_GO, (run_id, doc_type, key))
                 conn.execute(_HOLD, (run_id, doc_type, key))
-                found = conn.execute(_AHEAD, (doc_type, key, run_id, doc_type, key, run_id))
+                found = conn.execute(_AHEAD, (doc_type, key, run_id, doc_type, key, run_id, list(HOLDS_ITS_KEY)))
             return [row["run_id"] for row in found.fetchall()]
+
+    def hand_over_key(self, run_id: str, *, to: str) -> None:
+        """Give the key `run_id` holds to `to`, the run of the same document that replaces it, in its place."""
+        self._execute("UPDATE claimflow_key_claims SET run_id = %s WHERE run_id = %s", (to, run_id))
 
     def claims_ahead(self, doc_type: str, key: str, *, run_id: str) -> list[str]:
         """The runs that held the key before `run_id` did, whatever became of them since (read only), by run id."""

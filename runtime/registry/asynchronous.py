@@ -246,9 +246,13 @@ class AsyncRegistry:
         """Other completed runs of `doc_type` with the same duplicate key."""
         return await self._call(self.sync.runs_with_key, doc_type, key, exclude_run=exclude_run)
 
-    async def claim_key(self, doc_type: str, key: str, *, run_id: str) -> list[str]:
+    async def claim_key(self, doc_type: str, key: str | None, *, run_id: str) -> list[str]:
         """Hold the duplicate key for `run_id`; return the other runs ahead of it with that key (see `RecordIndex`)."""
         return await self._call(self.sync.claim_key, doc_type, key, run_id=run_id)
+
+    async def hand_over_key(self, run_id: str, *, to: str) -> None:
+        """Give the key `run_id` holds to `to`, the run of the same document that replaces it, in its place."""
+        await self._call(self.sync.hand_over_key, run_id, to=to)
 
     async def claims_ahead(self, doc_type: str, key: str, *, run_id: str) -> list[str]:
         """The runs that held the key before `run_id` did, whatever became of them since (read only)."""

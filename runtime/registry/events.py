@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from claimflow.runtime.registry._database import Database
+from claimflow.runtime.registry.runs import HOLDS_ITS_KEY
 from claimflow.state.events import Event, EventType
 
 INSERT_EVENT = "INSERT OR IGNORE INTO events (event_id, run_id, type, step, at, data) VALUES (?, ?, ?, ?, ?, ?)"
@@ -71,14 +72,14 @@ class EventLog(Database):
         return int(row[0])
 
 
-LETS_GO_OF_ITS_KEY = ("failed", "rejected")
-"""The statuses of a run whose duplicate key holds no later run back: it ended without a record."""
-
 _CLAIMS_AHEAD = (
     "SELECT c.run_id FROM key_claims c JOIN runs r ON r.run_id = c.run_id WHERE c.doc_type = ? AND c.key = ?"
-    " AND c.seq < (SELECT seq FROM key_claims WHERE run_id = ?) AND r.superseded_by IS NULL"
+    " AND c.seq < (SELECT seq FROM key_claims WHERE run_id = ?)"
 )
 """The runs that held a duplicate key before run `?` did (the rest of the condition is the caller's)."""
+
+_HOLDING = f" AND r.superseded_by IS NULL AND r.status IN ({', '.join('?' * len(HOLDS_ITS_KEY))})"
+"""Of those, the runs that hold it still."""
 
 
 class RecordKeyTable(Database):
@@ -86,7 +87,8 @@ class RecordKeyTable(Database):
 
     A run holds its record's key from its validation on (`claim_key`): of two copies of a document under way at
     once, or waiting for review side by side, the one that held the key first is the original and the other its
-    duplicate, as if the first had completed. A run that fails or is rejected lets go of it.
+    duplicate, as if the first had completed. A run that fails or is rejected lets go of it; one run again hands
+    it to its new run (`hand_over_key`), which keeps its place.
     """
 
     def register_record(self, run_id: str, doc_type: str, key: str) -> None:
@@ -104,13 +106,18 @@ class RecordKeyTable(Database):
         )
         return [row["run_id"] for row in cursor]
 
-    def claim_key(self, doc_type: str, key: str, *, run_id: str) -> list[str]:
+    def claim_key(self, doc_type: str, key: str | None, *, run_id: str) -> list[str]:
         """Hold the duplicate key for `run_id`; return the other runs ahead of it with that key, by run id.
 
-        Ahead: completed with it, or holding it since before `run_id` did and neither failed, rejected nor run
-        again since. A run keeps its place while its key stays the same (validated again after an edit), and takes
-        a new one when the key changes. One write transaction: two runs claiming at once are put in an order.
+        Ahead: completed with it, or holding it since before `run_id` did and still under way, in review or
+        undelivered (`HOLDS_ITS_KEY`). A run keeps its place while its key stays the same (validated again after an
+        edit), and takes a new one when the key changes; a key of None (a key field emptied) lets go of it. One
+        write transaction: two runs claiming at once are put in an order.
         """
+        if key is None:
+            with self._write() as db:
+                db.execute("DELETE FROM key_claims WHERE run_id = ?", (run_id,))
+            return []
         if self._holds(self._db, run_id, doc_type, key):
             # Validated again with the same key (a decision's edit): its place stands, and looking writes nothing,
             # so a run re-validated while another process writes the registry does not wait for it.
@@ -130,10 +137,15 @@ class RecordKeyTable(Database):
     def _ahead(db: sqlite3.Connection, doc_type: str, key: str, run_id: str) -> list[str]:
         cursor = db.execute(
             "SELECT run_id FROM record_keys WHERE doc_type = ? AND key = ? AND run_id != ?"
-            " UNION " + _CLAIMS_AHEAD + f" AND r.status NOT IN {LETS_GO_OF_ITS_KEY!r} ORDER BY run_id",
-            (doc_type, key, run_id, doc_type, key, run_id),
+            " UNION " + _CLAIMS_AHEAD + _HOLDING + " ORDER BY run_id",
+            (doc_type, key, run_id, doc_type, key, run_id, *HOLDS_ITS_KEY),
         )
         return [row["run_id"] for row in cursor]
+
+    def hand_over_key(self, run_id: str, *, to: str) -> None:
+        """Give the key `run_id` holds to `to`, the run of the same document that replaces it, in its place."""
+        with self._write() as db:
+            db.execute("UPDATE key_claims SET run_id = ? WHERE run_id = ?", (to, run_id))
 
     def claims_ahead(self, doc_type: str, key: str, *, run_id: str) -> list[str]:
         """The runs that held the key before `run_id` did, whatever became of them since (read only), by run id."""

@@ -163,8 +163,12 @@ class RunRegistry(Protocol):
         """Other completed runs of `doc_type` with the same duplicate key."""
         ...
 
-    def claim_key(self, doc_type: str, key: str, *, run_id: str) -> list[str]:
+    def claim_key(self, doc_type: str, key: str | None, *, run_id: str) -> list[str]:
         """Hold the duplicate key for `run_id`; return the other runs ahead of it with that key (see `RecordIndex`)."""
+        ...
+
+    def hand_over_key(self, run_id: str, *, to: str) -> None:
+        """Give the key `run_id` holds to `to`, the run of the same document that replaces it, in its place."""
         ...
 
     def claims_ahead(self, doc_type: str, key: str, *, run_id: str) -> list[str]:

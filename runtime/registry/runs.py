@@ -27,6 +27,12 @@ UNFINISHED = (*IN_PROGRESS, "needs_review")
 STATUSES = (*UNFINISHED, "resume_queued", *FINISHED, "delivery_failed")
 """Every status a run may have in the registry."""
 
+HOLDS_ITS_KEY = (*UNFINISHED, "resume_queued", "delivery_failed")
+"""The statuses of a run whose held duplicate key keeps later runs back: under way, in review, or its record kept
+undelivered. A completed run counts by the key its record has (`record_keys`), which the run's last validation
+may have changed or taken away (a document reclassified as a type without a key); a failed or rejected one not at
+all."""
+
 
 def status_refusal(status: str | None) -> str | None:
     """Why `status` cannot filter runs (no run can have it: a typo would list nothing), or None when it can."""

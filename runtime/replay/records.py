@@ -62,16 +62,18 @@ class RecordsAsOf:
         return datetime.fromtimestamp((await self._registry.get_run(run_id)).created_at, UTC)
 
     async def _let_go_before(self, run_id: str, cutoff: datetime) -> bool:
-        """Whether `run_id` had failed or been rejected (letting go of its key) before `cutoff`."""
+        """Whether `run_id` had failed, been rejected or been run again (letting go of its key) before `cutoff`."""
         for item in await self._registry.events(run_id):
-            outcome = (item.get("data") or {}).get("outcome")
-            if item.get("type") == "run.failed" or (item.get("type") == "run.completed" and outcome == "rejected"):
+            kind, outcome = item.get("type"), (item.get("data") or {}).get("outcome")
+            if kind in ("run.failed", "run.superseded") or (kind == "run.completed" and outcome == "rejected"):
                 return _at(item) < cutoff
         return False
 
-    async def claim_key(self, doc_type: str, key: str, *, run_id: str) -> list[str]:
+    async def claim_key(self, doc_type: str, key: str | None, *, run_id: str) -> list[str]:
         """The stored runs ahead of the original run with this key when it looked (never itself); nothing is held."""
         del run_id  # the replay's own run lives in the scratch directory, not in the stored registry
+        if key is None:
+            return []
         cutoff = self._cutoff(doc_type)
         completed = await self._registry.runs_with_key(doc_type, key, exclude_run=self._run_id)
         ahead = {run for run in completed if await self._completed_at(run) < cutoff}

@@ -330,6 +330,19 @@ async def test_a_copy_of_a_document_waiting_for_review_is_its_duplicate(data_dir
     assert codes == ["duplicate"]
 
 
+async def test_the_original_run_again_keeps_its_place_ahead_of_its_copy(data_dir: Path, docs_dir: Path) -> None:
+    first = write(docs_dir, "first.txt", mismatch_invoice_text("NW-2024-0781"))
+    copy = write(docs_dir, "copy.txt", mismatch_invoice_text("NW-2024-0781") + "\n")
+    async with open_engine(Settings(data_dir=data_dir)) as engine:
+        original, duplicate = await process_files(engine, [first, copy])
+        assert "duplicate" in await _reason_codes(engine, duplicate.run_id)
+        assert "duplicate" not in await _reason_codes(engine, original.run_id)
+        again = await engine.rerun(original.run_id)
+        codes = await _reason_codes(engine, again.run_id)
+    # Run again, the first is the same document in the same place: its copy is not ahead of it.
+    assert again.status == "needs_review" and "duplicate" not in codes and "validation_failed" in codes
+
+
 async def test_duplicate_is_found_across_engines_over_the_same_data_dir(data_dir: Path, docs_dir: Path) -> None:
     path = write(docs_dir, "invoice.txt", invoice_text("NW-2024-0888"))
     async with open_engine(Settings(data_dir=data_dir)) as engine:

@@ -541,6 +541,24 @@ def test_a_completed_record_is_ahead_of_every_run_and_a_changed_key_takes_a_new_
     assert registry.claim_key("receipt", other, run_id="run-old") == []
 
 
+def test_a_completed_run_counts_by_its_records_key_and_a_key_of_none_lets_go(registry: RunRegistry) -> None:
+    key = _invoice_key("Acme GmbH", "INV-2026/001")
+    for run_id in ("run-a", "run-b", "run-c", "run-d"):
+        _create(registry, run_id)
+    assert registry.claim_key("invoice", key, run_id="run-a") == []
+    # run-a completed as another type (reclassified in review): its record has no invoice key, so it holds none.
+    registry.release("run-a", owner=ELSEWHERE, status="completed", doc_type="receipt")
+    assert registry.claim_key("invoice", key, run_id="run-b") == []
+    # A run whose key fields were emptied lets go of its key.
+    assert registry.claim_key("invoice", None, run_id="run-b") == []
+    assert registry.claim_key("invoice", key, run_id="run-c") == []
+    # A run of the same document that replaces another takes its place: run-d is behind it, not ahead.
+    registry.hand_over_key("run-c", to="run-d")
+    registry.release("run-c", owner=ELSEWHERE, status="failed", error="superseded", superseded_by="run-d")
+    assert registry.claim_key("invoice", key, run_id="run-b") == ["run-d"]
+    assert registry.claim_key("invoice", key, run_id="run-d") == []
+
+
 def test_a_key_is_not_made_from_values_that_were_not_accepted() -> None:
     values = {
         "vendor_name": FieldResult(name="vendor_name", value="Acme GmbH", status="accepted", decided_by="test"),

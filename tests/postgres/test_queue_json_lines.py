@@ -84,3 +84,16 @@ def test_status_check_passes_where_nothing_waits(tmp_path: Path, postgres_url: s
     (tmp_path / "embedded").mkdir()
     embedded = run_cli("status", "--check", "--data-dir", tmp_path / "embedded")
     assert embedded.returncode == 0, embedded.stderr
+
+
+def test_status_check_counts_run_jobs_not_a_maintenance_tick() -> None:
+    from claimflow.runtime.cli.production import unhealthy
+    from claimflow.runtime.queue.names import MAINTENANCE_QUEUE
+
+    found = {"mode": "production", "jobs_stalled": 0, "workers_alive": 0}
+    ticking = {MAINTENANCE_QUEUE: {"waiting": 1, "running": 0}}
+    assert unhealthy(found | {"queues": ticking}) == []  # workers stopped on purpose: no run waits
+    waiting = ticking | {"offline": {"waiting": 2, "running": 0}}
+    assert unhealthy(found | {"queues": waiting}) == ["2 job(s) waiting and no worker alive"]
+    assert unhealthy(found | {"queues": {}, "jobs_stalled": 1}) == ["1 job(s) stalled"]
+    assert unhealthy({"mode": "embedded"}) == []

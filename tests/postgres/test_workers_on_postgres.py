@@ -418,6 +418,32 @@ def test_a_decision_made_before_its_review_opened_is_refused_for_that_not_for_wh
     assert "opened after this command started" in outcomes[0]["message"]
 
 
+def test_a_resume_job_retried_after_its_run_was_handed_back_queued_continues_it(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    # A resume that had continued its run from the checkpoint, then handed back on a stop (`hand_back_run`), left
+    # the run queued; its retry found no decision to apply and returned, and no job was left to start the run.
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    settings = Settings(data_dir=data, database_url=postgres_url, execution="queue")
+
+    async def scenario() -> str:
+        async with open_engine(settings) as engine:
+            row, _ = await engine.enqueue(CONTRACT)
+            paused = await start_job(engine, row.run_id)
+            assert paused.interrupt_id
+            with psycopg.connect(postgres_url, autocommit=True) as conn:
+                conn.execute(
+                    "UPDATE claimflow_runs SET status = 'queued', lease_owner = NULL, lease_until = NULL"
+                    " WHERE run_id = %s",
+                    (row.run_id,),
+                )
+            answer = ReviewDecision(reviewer="ann", action="approve").model_dump(mode="json")
+            return (await resume_job(engine, row.run_id, paused.interrupt_id, answer)).status
+
+    assert asyncio.run(scenario()) == "needs_review"  # continued from its checkpoint: back at its review
+
+
 def test_a_resume_a_dead_worker_left_is_said_to_be_a_workers_to_finish_not_recovers(
     tmp_path: Path, postgres_url: str
 ) -> None:
