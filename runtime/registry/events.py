@@ -78,8 +78,12 @@ _CLAIMS_AHEAD = (
 )
 """The runs that held a duplicate key before run `?` did (the rest of the condition is the caller's)."""
 
-_HOLDING = f" AND r.superseded_by IS NULL AND r.status IN ({', '.join('?' * len(HOLDS_ITS_KEY))})"
-"""Of those, the runs that hold it still."""
+_AHEAD = (
+    "SELECT run_id FROM record_keys WHERE doc_type = ? AND key = ? AND run_id != ? UNION "
+    + _CLAIMS_AHEAD
+    + f" AND r.superseded_by IS NULL AND r.status IN ({', '.join('?' * len(HOLDS_ITS_KEY))}) ORDER BY run_id"
+)
+"""The runs ahead: completed with the key, or holding it first and still holding it (`HOLDS_ITS_KEY`)."""
 
 
 class RecordKeyTable(Database):
@@ -115,8 +119,10 @@ class RecordKeyTable(Database):
         write transaction: two runs claiming at once are put in an order.
         """
         if key is None:
-            with self._write() as db:
-                db.execute("DELETE FROM key_claims WHERE run_id = ?", (run_id,))
+            # Most runs without a key never held one: a write transaction only for one that did.
+            if self._db.execute("SELECT 1 FROM key_claims WHERE run_id = ?", (run_id,)).fetchone() is not None:
+                with self._write() as db:
+                    db.execute("DELETE FROM key_claims WHERE run_id = ?", (run_id,))
             return []
         if self._holds(self._db, run_id, doc_type, key):
             # Validated again with the same key (a decision's edit): its place stands, and looking writes nothing,
@@ -135,11 +141,7 @@ class RecordKeyTable(Database):
 
     @staticmethod
     def _ahead(db: sqlite3.Connection, doc_type: str, key: str, run_id: str) -> list[str]:
-        cursor = db.execute(
-            "SELECT run_id FROM record_keys WHERE doc_type = ? AND key = ? AND run_id != ?"
-            " UNION " + _CLAIMS_AHEAD + _HOLDING + " ORDER BY run_id",
-            (doc_type, key, run_id, doc_type, key, run_id, *HOLDS_ITS_KEY),
-        )
+        cursor = db.execute(_AHEAD, (doc_type, key, run_id, doc_type, key, run_id, *HOLDS_ITS_KEY))
         return [row["run_id"] for row in cursor]
 
     def hand_over_key(self, run_id: str, *, to: str) -> None:

@@ -358,10 +358,14 @@ def test_uploads_each_make_a_run_with_one_job_a_repeated_key_none_and_too_many_b
     assert sorted(job["run_id"] for job in jobs) == sorted([first.run_id, second.run_id, keyed.run_id])
 
 
+def _queue_settings(tmp_path: Path, postgres_url: str) -> Settings:
+    """Production mode on a migrated database, with a data directory of the test's own."""
+    migrate(postgres_url, tmp_path / "data")
+    return Settings(data_dir=tmp_path / "data", database_url=postgres_url, execution="queue")
+
+
 def test_a_resume_left_by_a_dead_worker_is_applied_once_by_the_next(tmp_path: Path, postgres_url: str) -> None:
-    data = tmp_path / "data"
-    migrate(postgres_url, data)
-    settings = Settings(data_dir=data, database_url=postgres_url, execution="queue")
+    settings = _queue_settings(tmp_path, postgres_url)
     decision = ReviewDecision(reviewer="ann", action="approve")
 
     async def scenario() -> list[str]:
@@ -396,9 +400,7 @@ def test_a_decision_made_before_its_review_opened_is_refused_for_that_not_for_wh
 ) -> None:
     # The reviewer's command started while the run was still running; the review opened meanwhile. Judged by what
     # the new review asks, the decision was refused for a field it never saw, and that became the review's note.
-    data = tmp_path / "data"
-    migrate(postgres_url, data)
-    settings = Settings(data_dir=data, database_url=postgres_url, execution="queue")
+    settings = _queue_settings(tmp_path, postgres_url)
     unseen = ReviewDecision(reviewer="ann", action="edit", edits={"no_such_field": "1"})
 
     async def scenario() -> str:
@@ -423,9 +425,7 @@ def test_a_resume_job_retried_after_its_run_was_handed_back_queued_continues_it(
 ) -> None:
     # A resume that had continued its run from the checkpoint, then handed back on a stop (`hand_back_run`), left
     # the run queued; its retry found no decision to apply and returned, and no job was left to start the run.
-    data = tmp_path / "data"
-    migrate(postgres_url, data)
-    settings = Settings(data_dir=data, database_url=postgres_url, execution="queue")
+    settings = _queue_settings(tmp_path, postgres_url)
 
     async def scenario() -> str:
         async with open_engine(settings) as engine:
