@@ -22,7 +22,7 @@ from claimflow.runtime.checkpoint_serde import (
     serializer,
 )
 from claimflow.runtime.private import private_database
-from claimflow.runtime.sqlite_durability import SqliteSynchronous, synchronous_pragma
+from claimflow.runtime.sqlite_durability import SqliteSynchronous, synchronous_pragma, use_wal_async
 from claimflow.runtime.sqlite_read import read_only_uri
 from claimflow.runtime.sqlite_saver import OneTripSqliteSaver
 
@@ -57,7 +57,7 @@ async def sqlite_checkpointer(
         opened = aiosqlite.connect(path, timeout=30.0)
     async with opened as connection:
         if not read_only:
-            await connection.execute("PRAGMA journal_mode=WAL")
+            await use_wal_async(connection)
             await connection.execute(pragma)
             await connection.execute("PRAGMA busy_timeout=30000")
         # The stock set-up creates no table that is there, and reads a read-only database as it is.

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from claimflow.runtime.private import private_database
-from claimflow.runtime.sqlite_durability import SqliteSynchronous, synchronous_pragma
+from claimflow.runtime.sqlite_durability import SqliteSynchronous, synchronous_pragma, use_wal
 from claimflow.runtime.sqlite_read import read_only_uri
 from claimflow.runtime.sqlite_write import write_transaction
 from claimflow.runtime.store import BlobMissingError, DocumentFiles, FileDocumentStore, blob_id_of, check_blob_id
@@ -64,7 +64,7 @@ class SqliteDocumentStore(DocumentFiles):
         private_database(path)
         # isolation_level=None: transactions are begun and committed here, explicitly (`_write`).
         self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        use_wal(self._db)
         # As the checkpoints that refer to the blobs: under FULL a checkpoint that survives a power failure
         # must not name a text that did not (see `claimflow.runtime.sqlite_durability`).
         self._db.execute(pragma)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from claimflow.runtime.data_dir import DataDirectoryError
 from claimflow.runtime.private import private_database
-from claimflow.runtime.sqlite_durability import SqliteSynchronous, synchronous_pragma
+from claimflow.runtime.sqlite_durability import SqliteSynchronous, synchronous_pragma, use_wal
 from claimflow.runtime.sqlite_read import read_only_uri
 from claimflow.runtime.sqlite_write import write_transaction
 
@@ -155,7 +155,7 @@ class Database:
         private_database(path)
         self._db = sqlite3.connect(path, timeout=30.0, isolation_level=None, check_same_thread=False)
         self._db.row_factory = sqlite3.Row
-        self._db.execute("PRAGMA journal_mode=WAL")
+        use_wal(self._db)
         # In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives a killed process,
         # only power loss may take the last ones. FULL syncs every commit.
         self._db.execute(pragma)
