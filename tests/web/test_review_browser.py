@@ -120,6 +120,7 @@ def test_a_reviewer_finds_checks_edits_and_approves_an_invoice_in_chromium(
         expect(page.locator("table.runs tbody tr")).to_have_count(3)
 
         page.click(f"a.doc:has-text('{INVOICE}')")
+        page.wait_for_load_state("load")  # measured as laid out by the stylesheet, which may come after the HTML
         image = page.locator(".sheet img").first
         expect(image).to_be_visible()
         expect(image).to_have_js_property("complete", True)  # the page's CSP forbids evaluating strings

@@ -40,6 +40,10 @@ def test_the_actions_stay_in_the_window_below_the_note_of_the_last_decision(
         page.fill("input[name='field.total_amount']", "185.00")  # still not 150.00 + 30.00: back for review
         page.locator("#save").click()
         expect(page.locator(".flash")).to_contain_text("it needs review again")
+        # The note is in the page as soon as its HTML is parsed; the stylesheet that lays the screen out may
+        # still be on its way (a busy machine), and before it the page is one long column. Measure the screen
+        # the reviewer sees: the one laid out once the page has loaded.
+        page.wait_for_load_state("load")
         for action in ("#approve", "#save", "#reason", "#reject"):
             box = page.locator(action).bounding_box()
             assert box is not None, action
