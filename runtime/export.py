@@ -1,9 +1,11 @@
 """Writing finished records where the user asks: JSON Lines, JSON or CSV, with each type's own columns.
 
 JSON and JSON Lines nest a table field (line items) as a list of rows, each with its evidence. CSV has one
-row per document and the type's fields as columns (value, then status); each table field goes to its own
-CSV beside it (`records.line_items.csv`: run id, row number, the columns, page and quote). A CSV holds one
-type's columns, so records of several types go to one file per type (`records.invoice.csv`, ...).
+row per document and the type's fields as columns: the value, then its status, confidence, decider, and the
+pages and quotes of its evidence (`total_amount`, `total_amount_status`, ..., `total_amount_quote`), so a
+spreadsheet shows where each value is written; each table field goes to its own CSV beside it
+(`records.line_items.csv`: run id, row number, the columns, page and quote). A CSV holds one type's columns,
+so records of several types go to one file per type (`records.invoice.csv`, ...).
 
 A CSV is opened in spreadsheets, which run a cell that starts with `=`, `+`, `-` or `@` as a formula: text from a
 document (`=HYPERLINK(...)` as a vendor name or a file name) could fetch URLs or run commands there. Such a cell,
@@ -38,6 +40,7 @@ from typing import Any
 from claimflow.runtime.whole_file import write_whole
 from claimflow.state.records import DocumentRecord
 from claimflow.state.schema import DocumentType, DocumentTypes
+from claimflow.state.schema.fields import CSV_FIELD_SUFFIXES
 
 FORMATS = ("jsonl", "json", "csv")
 
@@ -85,18 +88,36 @@ _RECORD_COLUMNS = ("run_id", "document", "doc_type")
 """The columns every type's records CSV starts with."""
 
 
+def _field_cells(name: str, field: dict[str, Any]) -> dict[str, str]:
+    """A value field's cells: its value, then (`CSV_FIELD_SUFFIXES`) status, confidence, decider, pages, quotes.
+
+    A value with several spans of evidence has their pages and quotes in one cell each, in the same order,
+    joined as several values are (`1; 2`, `"Total: 120.00"; "Amount due 120.00"` when a quote holds a `;`).
+    """
+    evidence = field["evidence"]
+    own = (
+        field["status"],
+        field["confidence"],
+        field["decided_by"],
+        [span["page"] for span in evidence],
+        [span["quote"] for span in evidence],
+    )
+    cells = {name: _cell(field["value"])}
+    cells.update({f"{name}_{suffix}": _cell(value) for suffix, value in zip(CSV_FIELD_SUFFIXES, own, strict=True)})
+    return cells
+
+
 def records_csv(doc_type: DocumentType, records: Sequence[DocumentRecord]) -> str:
-    """One row per record: run, document, type, then each value field's value and status."""
+    """One row per record: run, document, type, then each value field's value and what `_field_cells` writes."""
     columns = list(_RECORD_COLUMNS)
     for spec in doc_type.value_fields:
-        columns += [spec.name, f"{spec.name}_status"]
+        columns += [spec.name, *(f"{spec.name}_{suffix}" for suffix in CSV_FIELD_SUFFIXES)]
     rows = []
     for record in records:
         data = record.model_dump()  # typed values: a Decimal is a number, a str is text
         row = {"run_id": _cell(record.run_id), "document": _cell(record.filename), "doc_type": _cell(record.doc_type)}
         for spec in doc_type.value_fields:
-            row[spec.name] = _cell(data[spec.name]["value"])
-            row[f"{spec.name}_status"] = _cell(data[spec.name]["status"])
+            row.update(_field_cells(spec.name, data[spec.name]))
         rows.append(row)
     return _csv(columns, rows)
 

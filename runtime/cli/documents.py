@@ -438,11 +438,12 @@ def export_command(
 ) -> None:
     """Write the typed records of finished runs: per field its value, status, evidence and who decided.
 
-    JSON and JSON Lines hold all of it, and nest each table field (line items). A CSV holds each field's value and
-    status (read the evidence and who decided in JSON, or with `claimflow show`), and writes each table to its own
-    CSV beside it (records.line_items.csv); records of several types go to one CSV per type, and then the
-    single OUTPUT an earlier export of one type wrote (with its tables) is removed, and said to be. A file of
-    such a name that no export wrote (its header row is not an export's) is left as it is, and said to be.
+    JSON and JSON Lines hold all of it, and nest each table field (line items). A CSV has a row per record and
+    per field its value, status, confidence, decider, and its evidence's pages and quotes (total_amount,
+    total_amount_status, ..., total_amount_quote); it writes each table to its own CSV beside it
+    (records.line_items.csv); records of several types go to one CSV per type, and then the single OUTPUT an
+    earlier export of one type wrote (with its tables) is removed, and said to be. A file of such a name that
+    no export wrote (its header row is not an export's) is left as it is, and said to be.
     A CSV is plain UTF-8, as programs read it; with --excel, as spreadsheets read it.
     Exits with 1, once the rest is written, when runs were left out and named (of types not loaded here, or whose
     state this claimflow cannot read).

@@ -21,7 +21,7 @@ from claimflow.state.normalize import CREDIT_MARKS, CreditMarks, compact, fold
 from claimflow.state.other_labels import OTHER_LABELS
 from claimflow.state.outcomes import FieldResult, RuleResult, TableRow
 from claimflow.state.schema._check_input import given_values
-from claimflow.state.schema.fields import Field, check_name, check_text
+from claimflow.state.schema.fields import CSV_FIELD_SUFFIXES, Field, check_name, check_text
 from claimflow.state.schema.rules import Rule, RuleInput, shortened
 from claimflow.state.schema.type_words import TypeWords
 from claimflow.state.user_code import raised_at
@@ -133,7 +133,7 @@ class DocumentType:
         object.__setattr__(self, "fields", fields)
         self._check_unique(what, "field", [spec.name for spec in fields])
         object.__setattr__(self, "_by_name", {spec.name: spec for spec in fields})
-        self._check_status_columns(what)
+        self._check_csv_columns(what)
         self._check_labels(what)
         self._check_rules(what)
         self._check_keys(what)
@@ -159,16 +159,18 @@ class DocumentType:
         if repeated:
             raise DeclarationError(f"{what}: duplicate {noun}(s) {', '.join(repeated)}")
 
-    def _check_status_columns(self, what: str) -> None:
-        # The records CSV writes each value field's status in a column `<field>_status`: a value field so named
-        # would share that column with it, and one of the two would be lost.
+    def _check_csv_columns(self, what: str) -> None:
+        # The records CSV writes each value field's status, confidence, decider, pages and quotes in columns
+        # `<field>_status`, ...: a value field so named would share such a column with it, and one would be lost.
         for spec in self.value_fields:
-            other = self._by_name.get(f"{spec.name}_status")
-            if other is not None and not other.is_table:
-                raise DeclarationError(
-                    f"{what}: fields {spec.name} and {other.name} would share a CSV column (the CSV export writes the"
-                    f" status of {spec.name} as {other.name}); rename {other.name}, e.g. to {spec.name}_state"
-                )
+            for suffix in CSV_FIELD_SUFFIXES:
+                other = self._by_name.get(f"{spec.name}_{suffix}")
+                if other is not None and not other.is_table:
+                    raise DeclarationError(
+                        f"{what}: fields {spec.name} and {other.name} would share a CSV column (the CSV export writes"
+                        f" the {suffix.replace('_', ' ')} of {spec.name} as {other.name}); rename {other.name},"
+                        f" e.g. to {spec.name + '_state' if suffix == 'status' else suffix + '_of_' + spec.name}"
+                    )
 
     def _check_labels(self, what: str) -> None:
         # A label two fields claim cannot tell them apart, which is all a label is for.

@@ -20,6 +20,9 @@ RESERVED_FIELD_NAMES = frozenset({"run_id", "document_id", "filename", "doc_type
 """Names every record already has."""
 RESERVED_COLUMN_NAMES = frozenset({"evidence"})
 """Names every record row already has."""
+CSV_FIELD_SUFFIXES = ("status", "confidence", "decided_by", "page", "quote")
+"""What the records CSV writes of a value field beside its value, each in a column `<field>_<suffix>`
+(`runtime/export.py`): a value field named like one would share that column."""
 CSV_TABLE_COLUMNS = frozenset({"run_id", "row", "page", "quote"})
 """Columns the CSV export of a table writes beside the table's own (`runtime/export.py`): a column named like one
 would be overwritten there."""

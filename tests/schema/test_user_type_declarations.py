@@ -152,6 +152,18 @@ def test_a_field_named_like_another_fields_status_column_is_refused(order: int) 
     assert declare(fields=[Field("shipment"), lines]).field("shipment_status") is lines
 
 
+@pytest.mark.parametrize("suffix", ["confidence", "decided_by", "page", "quote"])
+def test_a_field_named_like_another_fields_evidence_column_is_refused(suffix: str) -> None:
+    # The records CSV writes `cover_page` for the pages of `cover`'s evidence: a field so named would be lost there.
+    message = rf"fields cover and cover_{suffix} would share a CSV column \(the CSV export writes the"
+    message += (
+        rf" {suffix.replace('_', ' ')} of cover as cover_{suffix}\); rename cover_{suffix}, e.g. to {suffix}_of_cover"
+    )
+    with pytest.raises(DeclarationError, match=message):
+        declare(fields=[Field("cover"), Field(f"cover_{suffix}")])
+    assert declare(fields=[Field(f"cover_{suffix}")]).field(f"cover_{suffix}") is not None  # alone, it is no one's
+
+
 def test_names_that_only_look_like_the_record_models_are_fine() -> None:
     doc_type = declare(fields=[Field("model_number", "identifier"), Field("fields"), Field("schema_version")])
     assert [spec.name for spec in doc_type.fields] == ["model_number", "fields", "schema_version"]
