@@ -235,8 +235,8 @@ def compare(
 def without_baseline(path: Path, outcomes: Sequence[Outcome], figures: Mapping[str, Any]) -> DatasetVerdict:
     """The verdict where `path` holds no baseline yet: every document is new, and nothing is gated.
 
-    Its `baseline_model` is None. A document the model did not answer is named by the figures, not here: with
-    nothing to compare, the gate fails nothing.
+    Its `baseline_model` is None. A document the model did not answer still fails it: the figures then measure a
+    server that timed out as much as the model, and a first run on CI must not pass on them.
     """
     return DatasetVerdict(
         baseline=path,
@@ -245,5 +245,5 @@ def without_baseline(path: Path, outcomes: Sequence[Outcome], figures: Mapping[s
         not_compared=[outcome.doc.id for outcome in outcomes],
         gone=[],
         figures={name: (None, figures.get(name)) for name in HEADLINE},
-        unanswered=[],
+        unanswered=[outcome.doc.id for outcome in outcomes if outcome.unanswered is not None],
     )

@@ -90,9 +90,16 @@ def gate_dataset(
 def print_verdict(verdict: DatasetVerdict, *, console_is_err: bool) -> None:
     """The gate in words: counts, the headline figures before and after, and a table of what got worse.
 
-    Nothing without a baseline: `gate_dataset` has said there is none.
+    Without a baseline (`gate_dataset` has said there is none), only why it fails: documents the model did not
+    answer.
     """
     if verdict.baseline_model is None:
+        if verdict.unanswered:
+            err.print(
+                f"the run does not pass: {len(verdict.unanswered)} document(s) the model did not answer "
+                f"({shown(some_ids(verdict.unanswered))}), so the figures measure the server as much as the model",
+                highlight=False, soft_wrap=True,
+            )  # fmt: skip
         return
     console = err if console_is_err else out
     console.print(

@@ -13,6 +13,7 @@ from pathlib import Path
 from tests.cli.conftest import Invoke
 from tests.cli.test_eval_dataset import labelled  # noqa: F401 - the fixture
 from tests.fakes.openai_server import FakeModelServer, ReceivedRequest, Reply, Responder, document_run_replies
+from tests.integration._docs import flat
 
 SLOW = 3
 """The document whose extraction never comes in time."""
@@ -89,9 +90,14 @@ def test_a_timeout_passes_no_gate_and_is_not_written_into_the_baseline(
 
     # A baseline in which the document missed all it misses now: nothing is worse, and still the gate fails.
     _script(server, slow=SLOW)
-    baseline.unlink()  # no baseline: nothing is gated
+    baseline.unlink()  # no baseline: nothing is compared, and still a document not answered is no pass
     ungated = claimflow("eval", "dataset", labelled, *_live(server), "--json", env=TIMEOUT)
-    assert ungated.exit_code == 0, ungated.output
+    assert ungated.exit_code == 1, ungated.output
+    gate = json.loads(ungated.stdout)["gate"]
+    assert (gate["baseline_model"], gate["regressions"], gate["unanswered"], gate["failed"]) == (
+        None, [], [f"inv-{SLOW}"], True
+    )  # fmt: skip
+    assert f"the run does not pass: 1 document(s) the model did not answer (inv-{SLOW})" in flat(ungated.stderr)
     misses = json.loads(ungated.stdout)["misses"]
     # And a value it claimed then that the labels do not give: not claimed now, it is not fixed, only unanswered.
     stale = {**misses[0], "document": f"inv-{SLOW}", "field": "due_date", "wrong": ["2024-01-01"], "missed": 0}
