@@ -29,7 +29,7 @@ from claimflow.runtime.sources import kind_of
 from claimflow.runtime.sqlite_durability import SQLITE_SYNCHRONOUS, SqliteSynchronous
 from claimflow.state.budget import Budget
 from claimflow.state.masking import MaskPatterns
-from claimflow.state.policy import Policy
+from claimflow.state.policy import ALWAYS_REVIEW, FieldThreshold, Policy
 
 DEFAULT_DATA_DIR = ".claimflow"
 
@@ -186,6 +186,7 @@ def _policy() -> Policy:
         "high_risk_field_auto_accept": _fraction(
             "CLAIMFLOW_HIGH_RISK_FIELD_AUTO_ACCEPT", base.high_risk_field_auto_accept
         ),
+        "ocr_field_auto_accept": _ocr_bar(base.ocr_field_auto_accept),
         "budget": _budget(base.budget),
     }
     try:
@@ -199,6 +200,25 @@ def _fraction(name: str, default: float) -> float:
     value = _float(name, default, what)
     if value is None or not 0 <= value <= 1:
         raise SettingsError(f"{name}={_env(name)} must be {what}")
+    return value
+
+
+OCR_BAR = "CLAIMFLOW_OCR_FIELD_AUTO_ACCEPT"
+"""The policy's `ocr_field_auto_accept`: a confidence from 0 to 1, or `always_review`."""
+
+
+def _ocr_bar(default: FieldThreshold | None) -> FieldThreshold | None:
+    raw = _env(OCR_BAR)
+    if raw is None:
+        return default
+    if raw.strip() == ALWAYS_REVIEW:
+        return ALWAYS_REVIEW
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 1:  # NaN fails it too
+        raise SettingsError(f"{OCR_BAR}={raw!r} must be a number from 0 to 1, or {ALWAYS_REVIEW}")
     return value
 
 

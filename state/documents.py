@@ -39,7 +39,12 @@ class TextRef(BaseModel):
     char_count: int = Field(ge=0)
     """Total characters over all pages."""
     method: str
-    """How the text was obtained: text-layer, ocr, plain, html."""
+    """How the text was obtained: text-layer, ocr, plain, html; `+` joins two (text-layer+ocr)."""
+
+    @property
+    def read_by_ocr(self) -> bool:
+        """Whether OCR read any of the text (a scan, a photo, a PDF page with no usable text layer)."""
+        return "ocr" in self.method.split("+")
 
 
 class SourceText(BaseModel):

@@ -48,6 +48,10 @@ class Policy(BaseModel):
     field_thresholds: dict[str, dict[str, FieldThreshold]] = Field(default_factory=dict)
     """Per document type and field, the auto-accept confidence that replaces `field_auto_accept` and the
     field's own bar, or "always_review" for a field never accepted without a human (as `eval calibrate` writes)."""
+    ocr_field_auto_accept: FieldThreshold | None = None
+    """The bar for the fields of a document whose text OCR read (a scan or a photo, in whole or in part), where it
+    is stricter than theirs: a confidence, or "always_review". Evidence proves a value is in the text; on a scan
+    the text may not be what the paper says (`87.00` read for `89.00`). None: as for any text."""
     high_risk_total: Decimal = Decimal("10000")
     """Documents whose type's risk field (an invoice's total) reaches this take the high-risk route."""
     high_risk_field_auto_accept: float = Field(default=0.95, ge=0, le=1)

@@ -22,11 +22,14 @@ def is_high_risk(state: WorkflowState, doc_type: DocumentType | None) -> bool:
     return amount is not None and abs(amount) >= state.policy.high_risk_total
 
 
-def field_threshold(spec: Field, policy: Policy, *, high_risk: bool, doc_type: str | None = None) -> float:
+def field_threshold(
+    spec: Field, policy: Policy, *, high_risk: bool, doc_type: str | None = None, read_by_ocr: bool = False
+) -> float:
     """The confidence at which a field is accepted without review; stricter if risky; infinite if always reviewed.
 
     The policy's per-field threshold for `doc_type` wins (it is measured on the user's own documents), then the
-    field's declared bar, then the policy's default.
+    field's declared bar, then the policy's default. The high-risk bar, and for text OCR read the policy's OCR bar,
+    raise it where they are stricter.
     """
     chosen = policy.field_thresholds.get(doc_type or "", {}).get(spec.name)
     if chosen == ALWAYS_REVIEW:
@@ -35,7 +38,21 @@ def field_threshold(spec: Field, policy: Policy, *, high_risk: bool, doc_type: s
         base = float(chosen)
     else:
         base = spec.auto_accept if spec.auto_accept is not None else policy.field_auto_accept
-    return max(base, policy.high_risk_field_auto_accept) if high_risk else base
+    if high_risk:
+        base = max(base, policy.high_risk_field_auto_accept)
+    return max(base, _ocr_bar(policy)) if read_by_ocr else base
+
+
+def _ocr_bar(policy: Policy) -> float:
+    """The policy's bar for fields of text OCR read: 0 (none) when it sets none, infinite for "always_review"."""
+    bar = policy.ocr_field_auto_accept
+    return 0.0 if bar is None else math.inf if bar == ALWAYS_REVIEW else float(bar)
+
+
+def _below(threshold: float, *, by_ocr: bool) -> str:
+    """Why a confidence under `threshold` is not enough, naming the OCR bar when it is the one that held it back."""
+    where = " for text read by OCR" if by_ocr else ""
+    return f"below {threshold:.2f}{where}" if math.isfinite(threshold) else f"always reviewed by the policy{where}"
 
 
 def classification_reasons(state: WorkflowState, types: DocumentTypes) -> list[ReviewReason]:
@@ -110,9 +127,16 @@ def _field_reasons(
     doc_type: DocumentType, state: WorkflowState, settled: set[str], *, high_risk: bool, every_unsupported: bool
 ) -> list[ReviewReason]:
     reasons: list[ReviewReason] = []
+    read_by_ocr = state.text is not None and state.text.read_by_ocr
     for spec in doc_type.value_fields:
         result = state.fields.get(spec.name)
-        threshold = field_threshold(spec, state.policy, high_risk=high_risk, doc_type=doc_type.name)
+        threshold = field_threshold(
+            spec, state.policy, high_risk=high_risk, doc_type=doc_type.name, read_by_ocr=read_by_ocr
+        )
+        # Named in the message only where the OCR bar is what raised the threshold.
+        by_ocr = read_by_ocr and threshold > field_threshold(
+            spec, state.policy, high_risk=high_risk, doc_type=doc_type.name
+        )
         if result is None or result.status == "edited" or spec.name in settled:
             continue
         conflict = next((r for r in result.reasons if r.startswith("conflicting values")), None)
@@ -128,7 +152,7 @@ def _field_reasons(
                 ReviewReason(
                     code="low_confidence_field",
                     message=f"{spec.name} = {result.value!r} at confidence {result.confidence or 0.0:.2f}, "
-                    + (f"below {threshold:.2f}" if math.isfinite(threshold) else "always reviewed by the policy"),
+                    + _below(threshold, by_ocr=by_ocr),
                     field=spec.name,
                 )
             )

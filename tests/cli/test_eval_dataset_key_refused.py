@@ -50,7 +50,11 @@ def test_a_document_whose_key_was_refused_says_so_on_its_own_line(
     env = {"OPENAI_API_KEY": KEY, "CLAIMFLOW_MODEL_MAX_ATTEMPTS": "3"}
     done = claimflow("eval", "dataset", labelled, "--model", MODEL, "--base-url", server.base_url, env=env)
 
-    assert done.exit_code == 0, done.output  # scored, three documents as misses; no baseline to gate against
+    # Scored, three documents as misses; with no baseline to gate against, documents not answered fail the run.
+    assert done.exit_code == 1, done.output
+    assert "the run does not pass: 3 document(s) the model did not answer (inv-5, inv-6, inv-7)" in " ".join(
+        done.stderr.split()
+    )
     lines = [" ".join(line.split()) for line in done.stdout.splitlines() if line.startswith("not answered ")]
     assert [line.split(":")[0] for line in lines] == ["not answered inv-5", "not answered inv-6", "not answered inv-7"]
     for line in lines:

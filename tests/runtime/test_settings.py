@@ -86,11 +86,31 @@ def test_a_policy_file_sets_the_table_and_variables_override_single_thresholds(
     assert (settings.policy.budget.max_calls, settings.policy.budget.max_cost) == (5, 0.5)
 
 
+def test_the_ocr_bar_comes_from_the_policy_file_and_the_variable_overrides_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert Settings.load(data_dir=tmp_path).policy.ocr_field_auto_accept is None  # scans judged as any text
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"ocr_field_auto_accept": 0.93}))
+    monkeypatch.setenv("CLAIMFLOW_POLICY", str(policy))
+    assert Settings.load(data_dir=tmp_path).policy.ocr_field_auto_accept == 0.93
+    monkeypatch.setenv("CLAIMFLOW_OCR_FIELD_AUTO_ACCEPT", "always_review")
+    assert Settings.load(data_dir=tmp_path).policy.ocr_field_auto_accept == "always_review"
+    monkeypatch.setenv("CLAIMFLOW_OCR_FIELD_AUTO_ACCEPT", "0.99")
+    assert Settings.load(data_dir=tmp_path).policy.ocr_field_auto_accept == 0.99
+
+
 @pytest.mark.parametrize(
     ("name", "value", "message"),
     [
         ("CLAIMFLOW_FIELD_AUTO_ACCEPT", "high", "is not a number"),
         ("CLAIMFLOW_FIELD_AUTO_ACCEPT", "1.5", "CLAIMFLOW_FIELD_AUTO_ACCEPT=1.5 must be a number from 0 to 1"),
+        (
+            "CLAIMFLOW_OCR_FIELD_AUTO_ACCEPT",
+            "nan",
+            "CLAIMFLOW_OCR_FIELD_AUTO_ACCEPT='nan' must be a number from 0 to 1",
+        ),
+        ("CLAIMFLOW_OCR_FIELD_AUTO_ACCEPT", "always", "a number from 0 to 1, or always_review"),
         ("CLAIMFLOW_ON_BUDGET", "shrug", "use review or fail"),
         ("CLAIMFLOW_POLICY", "/nonexistent/policy.json", "cannot be read"),
         ("CLAIMFLOW_OPENAI_MODE", "xml", "use one of json, json_schema, tools, md_json"),
