@@ -94,6 +94,12 @@ def worker(
         raise typer.Exit(2)
     log_to_stderr()  # each job, failed run, retry, reaping and the stop: one line each, never a document's text
     if beat_fd is None:  # a child says nothing its supervising process said
+        from claimflow.runtime.queue.guard import require_queue_tables
+
+        # Before the banner and before an engine opens there (its tables, its prompt pins): a database without the
+        # queue's tables, or out of reach, stops the worker as `run_worker` would, with nothing said started.
+        with _database_errors():
+            require_queue_tables(settings)
         err.print(
             f"worker on {', '.join(names or worker_queues(settings.model))}, {concurrency} job(s) at once, model "
             f"{shown(settings.model)}; Ctrl-C stops it after the jobs in hand, twice at once"

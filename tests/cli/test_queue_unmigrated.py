@@ -45,3 +45,19 @@ def test_run_queue_refused_for_an_unmigrated_queue_records_nothing_check_would_c
     assert all("0 used by earlier runs" in line["detail"] for line in prompts), prompts
     assert after.stdout == before.stdout
     assert _tables(postgres_url) == []  # no registry, no pinned prompt, no stored document
+
+
+def test_a_worker_on_an_unmigrated_database_says_only_why_and_makes_no_table(
+    claimflow: Invoke,
+    tmp_path: Path,
+    postgres_url: str,  # noqa: F811 - the fixture imported above
+) -> None:
+    # It said `worker on offline, maintenance, ...` as if it had started, and opened an engine there (its registry's
+    # tables, its prompt pins) before it found the queue's tables missing.
+    env = {"CLAIMFLOW_DATABASE_URL": postgres_url, "CLAIMFLOW_DATA_DIR": str(tmp_path / "data")}
+
+    refused = claimflow("worker", env=env)
+
+    assert refused.exit_code == 2, refused.output
+    assert refused.stderr.strip() == f"error: {MIGRATE_HINT}"
+    assert _tables(postgres_url) == []
