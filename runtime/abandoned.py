@@ -27,6 +27,7 @@ from langgraph.config import get_config
 
 from claimflow.runtime.discovery import FILE_MODULE_PREFIX
 from claimflow.runtime.queue.logs import log_event
+from claimflow.runtime.stopping import stopping
 
 _log = logging.getLogger(__name__)
 
@@ -87,7 +88,7 @@ def give_up(handed: Handed, function: Callable[..., object], runner: CodeType) -
     """
     with _lock:
         handed.stopped = True
-        if handed.finished:
+        if handed.finished or stopping():  # a command told to stop takes its threads along as it ends
             return
         run, step = _run_and_step()
         left = Abandoned(_users_function(handed.thread, runner) or _named_function(function), run, step)

@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
+from claimflow.runtime.stopping import told_to_stop
+
 __all__ = ["TERMINATED", "terminate_as_interrupt"]
 
 TERMINATED = 143
@@ -39,10 +41,16 @@ def terminate_as_interrupt(seen: list[int]) -> Iterator[None]:
 
     def on_term(number: int, frame: FrameType | None) -> None:
         seen.append(number)
+        on_int(number, frame)
+
+    def on_int(number: int, frame: FrameType | None) -> None:
+        told_to_stop()  # before the work is cancelled: what it leaves on threads ends with the command, unsaid
         interrupt(number, frame)
 
     signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_int)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, interrupt)
