@@ -189,8 +189,10 @@ async def open_engine(
     _check_type_settings(settings, active.types, readonly=readonly)
     async with AsyncExitStack() as stack:
         if gateway is None and not readonly:
+            _refuse_unpriced_cost_budget(settings, settings.model)
             gateway = _own(stack, await asyncio.to_thread(make_gateway, settings.model, settings.gateway), settings)
         if second_gateway is None and settings.second_opinion and not readonly:
+            _refuse_unpriced_cost_budget(settings, settings.second_opinion)
             made = await asyncio.to_thread(make_gateway, settings.second_opinion, settings.gateway)
             second_gateway = _own(stack, made, settings)
         registry = await asyncio.to_thread(open_async_registry, settings, reading=reading)
@@ -226,6 +228,23 @@ async def open_engine(
         if not readonly:
             await stack.enter_async_context(heartbeat(registry, engine.owner))
         yield engine
+
+
+def _refuse_unpriced_cost_budget(settings: Settings, model: str) -> None:
+    """Refuse a cost budget for runs of a live model with no price: its calls would count 0 and never reach it.
+
+    The offline backends (`rules`, `replay`) cost nothing by nature; a gateway handed in reports its own cost.
+    """
+    budget = settings.policy.budget.max_cost
+    provider, _, name = model.partition(":")
+    if budget is None or not name or settings.gateway.prices.price_of(provider, name) is not None:
+        return
+    raise SetupError(
+        f"a cost budget of {budget:g} (--max-cost, CLAIMFLOW_MAX_COST or the policy's budget) cannot be kept: {model}"
+        " has no price, so its calls would count 0 against it; list it in CLAIMFLOW_PRICES (a JSON file of"
+        f' {{"{model}": {{"input": ..., "output": ...}}}} per million tokens), or limit runs by --max-tokens or'
+        " --max-calls"
+    )
 
 
 def _check_type_settings(settings: Settings, types: DocumentTypes, *, readonly: bool) -> None:
