@@ -1,0 +1,69 @@
+"""What a company system wiring claimflow in over real HTTP meets: where a new run is, a page image it holds, a
+`since` pasted with its offset, and who a review may be given to.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from claimflow.doctypes import BUILTIN_TYPES
+from claimflow.runtime.engine import open_engine
+from claimflow.runtime.service import create_app
+from claimflow.runtime.settings import Settings
+from tests.integration._docs import invoice_text
+from tests.service._live import live_server
+
+MOVING = ("queued", "running", "resume_queued", "resuming")
+
+
+class Served:
+    """The app on a real port, with the tokens `root` (admin), `intake` (submitter) and `kim` (reviewer)."""
+
+    def __init__(self, base: str, tokens: dict[str, str]) -> None:
+        self.base, self.tokens = base, tokens
+
+    def call(
+        self, method: str, path: str, who: str, headers: dict[str, str] | None = None, **sent: Any
+    ) -> httpx.Response:
+        sent_headers = {"Authorization": f"Bearer {self.tokens[who]}"} | (headers or {})
+        return httpx.request(method, self.base + path, headers=sent_headers, timeout=30, **sent)
+
+    def upload(self, name: str, content: bytes, **headers: str) -> httpx.Response:
+        return self.call("POST", "/v1/documents", "intake", headers, files={"file": (name, content)})
+
+    def settled(self, run_id: str) -> dict[str, Any]:
+        deadline = time.monotonic() + 60
+        while (view := self.call("GET", f"/v1/runs/{run_id}", "root").json())["status"] in MOVING:
+            assert time.monotonic() < deadline, f"run {run_id} still {view['status']}"
+            time.sleep(0.05)
+        return dict(view)
+
+
+@pytest.fixture
+def served(settings: Settings) -> Iterator[Served]:
+    async def make_tokens() -> dict[str, str]:
+        async with open_engine(settings, types=BUILTIN_TYPES) as engine:
+            made = {"root": "admin", "intake": "submitter", "kim": "reviewer"}
+            return {name: (await engine.create_token(name, role))[0] for name, role in made.items()}
+
+    tokens = asyncio.run(make_tokens())
+    with live_server(create_app(settings, types=BUILTIN_TYPES)) as base:
+        yield Served(base, tokens)
+
+
+def test_an_upload_answers_201_with_location_naming_its_run_a_replayed_one_too(served: Served) -> None:
+    # A 201 Created said where the new run was in its body only; a rerun's 201 named it in `Location`.
+    first = served.upload("a.txt", invoice_text().encode(), **{"Idempotency-Key": "po-4711"})
+    again = served.upload("a.txt", invoice_text().encode(), **{"Idempotency-Key": "po-4711"})
+
+    assert first.status_code == again.status_code == 201, first.text
+    run_id = first.json()["run_id"]
+    assert first.headers["Location"] == again.headers["Location"] == f"/v1/runs/{run_id}"
+    followed = served.call("GET", first.headers["Location"], "intake")
+    assert followed.status_code == 200 and followed.json()["run_id"] == run_id
