@@ -16,7 +16,7 @@ from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.service import create_app
 from claimflow.runtime.settings import Settings
-from tests.integration._docs import invoice_text
+from tests.integration._docs import invoice_text, mismatch_invoice_text, text_pdf
 from tests.service._live import live_server
 
 MOVING = ("queued", "running", "resume_queued", "resuming")
@@ -67,3 +67,20 @@ def test_an_upload_answers_201_with_location_naming_its_run_a_replayed_one_too(s
     assert first.headers["Location"] == again.headers["Location"] == f"/v1/runs/{run_id}"
     followed = served.call("GET", first.headers["Location"], "intake")
     assert followed.status_code == 200 and followed.json()["run_id"] == run_id
+
+
+def test_a_page_image_is_not_modified_for_its_tag_weakened_or_any(served: Served) -> None:
+    # If-None-Match compares weakly (RFC 9110 13.1.2): a proxy that weakened the tag, or `*`, got the whole PNG again.
+    run_id = served.upload("invoice.pdf", text_pdf(mismatch_invoice_text())).json()["run_id"]
+    served.settled(run_id)
+    page = f"/v1/documents/{run_id}/pages/1"
+    image = served.call("GET", page, "kim")
+    assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+    tag = image.headers["etag"]
+
+    for sent in (tag, f"W/{tag}", f'"other", W/{tag}', "*"):
+        held = served.call("GET", page, "kim", {"If-None-Match": sent})
+        assert held.status_code == 304 and held.content == b"", sent
+        assert held.headers["etag"] == tag
+    for other in ('"other"', 'W/"other"', ""):
+        assert served.call("GET", page, "kim", {"If-None-Match": other}).status_code == 200, other
