@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -84,3 +85,30 @@ def test_a_page_image_is_not_modified_for_its_tag_weakened_or_any(served: Served
         assert held.headers["etag"] == tag
     for other in ('"other"', 'W/"other"', ""):
         assert served.call("GET", page, "kim", {"If-None-Match": other}).status_code == 200, other
+
+
+def test_since_with_an_offset_pasted_unescaped_is_read_with_its_plus(served: Served) -> None:
+    # `?since=...+00:00` reaches the server as `... 00:00` (a query string's `+` is a space): it was 422.
+    run_id = served.upload("a.txt", invoice_text().encode()).json()["run_id"]
+    served.settled(run_id)
+    now = datetime.now(UTC)
+    earlier, later = now - timedelta(days=1), now + timedelta(days=1)
+
+    def listed(query: str) -> list[str]:
+        answer = httpx.get(
+            f"{served.base}/v1/runs?{query}",
+            headers={"Authorization": f"Bearer {served.tokens['intake']}"},
+            timeout=30,
+        )
+        assert answer.status_code == 200, (query, answer.text)
+        return [item["run_id"] for item in answer.json()["items"]]
+
+    for offset in ("+00:00", "+0000", "+02:00"):
+        assert listed(f"since={earlier:%Y-%m-%dT%H:%M:%S}{offset}") == [run_id], offset
+        assert listed(f"since={later:%Y-%m-%dT%H:%M:%S.%f}{offset}") == [], offset
+    assert listed(f"since={earlier:%Y-%m-%d %H:%M:%S}+01:00") == [run_id]
+    # Escaped, or with a `-` offset or a Z, it was read all along; a space elsewhere is still no time.
+    assert listed(f"since={earlier:%Y-%m-%dT%H:%M:%S}%2B00:00") == [run_id]
+    assert listed(f"since={later:%Y-%m-%dT%H:%M:%S}-05:00") == []
+    refused = served.call("GET", "/v1/runs", "intake", params={"since": "2026-01-01 T10:00:00 00:00"})
+    assert refused.status_code == 422 and refused.json()["errors"][0].startswith("query.since: ")
