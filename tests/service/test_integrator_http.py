@@ -112,3 +112,18 @@ def test_since_with_an_offset_pasted_unescaped_is_read_with_its_plus(served: Ser
     assert listed(f"since={later:%Y-%m-%dT%H:%M:%S}-05:00") == []
     refused = served.call("GET", "/v1/runs", "intake", params={"since": "2026-01-01 T10:00:00 00:00"})
     assert refused.status_code == 422 and refused.json()["errors"][0].startswith("query.since: ")
+
+
+def test_a_review_is_not_assigned_to_a_submitters_token(served: Served) -> None:
+    # Assigned to `intake`, no one but an admin could claim, decide or give it back: `intake` may not review.
+    run_id = served.upload("mismatch.txt", mismatch_invoice_text().encode()).json()["run_id"]
+    assert served.settled(run_id)["status"] == "needs_review"
+
+    refused = served.call("POST", f"/v1/reviews/{run_id}/assign", "root", json={"to": "intake"})
+
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["message"] == "intake is a submitter's token: it may not review; assign it to a reviewer"
+    review = served.call("GET", f"/v1/reviews/{run_id}", "kim").json()
+    assert review["assignee"] is None
+    to_kim = served.call("POST", f"/v1/reviews/{run_id}/assign", "root", json={"to": "kim"})
+    assert to_kim.status_code == 200 and to_kim.json()["assignee"] == "kim"
