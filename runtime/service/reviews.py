@@ -57,6 +57,11 @@ def _time(seconds: float | None) -> datetime | None:
     return datetime.fromtimestamp(seconds, UTC) if seconds is not None else None
 
 
+def _said_for_the_api(note: str | None, run_id: str) -> str | None:
+    """A queue's note in the API's words: a refused decision's reason names `claimflow` commands and their options."""
+    return for_the_api(note, run_id) if note is not None else None
+
+
 @router.get("")
 async def review_queue(
     principal: Reviewer,
@@ -80,7 +85,7 @@ async def review_queue(
             reasons=entry.reasons,
             opened_at=_time(entry.opened_at),
             age_seconds=max(0.0, now - entry.opened_at),
-            note=entry.note,
+            note=_said_for_the_api(entry.note, entry.row.run_id),
             due_at=_time(entry.review.due_at),
             overdue=entry.review.overdue,
             assignee=entry.review.assignee,
@@ -154,7 +159,7 @@ async def get_review(principal: Reviewer, engine: EngineDep, run_id: str) -> Rev
         editable_fields=request.editable_fields,
         doc_types=[name for name in request.doc_types if principal.may_see(name)],
         opened_at=_time(pending.opened_at),
-        note=await engine.review_note(row),
+        note=_said_for_the_api(await engine.review_note(row), row.run_id),
         due_at=_time(review.due_at),
         overdue=review.overdue,
         assignee=review.assignee,

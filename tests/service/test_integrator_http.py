@@ -24,7 +24,7 @@ MOVING = ("queued", "running", "resume_queued", "resuming")
 
 
 class Served:
-    """The app on a real port, with the tokens `root` (admin), `intake` (submitter) and `kim` (reviewer)."""
+    """The app on a real port, with the tokens `root` (admin), `intake` (submitter), `kim` and `lee` (reviewers)."""
 
     def __init__(self, base: str, tokens: dict[str, str]) -> None:
         self.base, self.tokens = base, tokens
@@ -50,7 +50,7 @@ class Served:
 def served(settings: Settings) -> Iterator[Served]:
     async def make_tokens() -> dict[str, str]:
         async with open_engine(settings, types=BUILTIN_TYPES) as engine:
-            made = {"root": "admin", "intake": "submitter", "kim": "reviewer"}
+            made = {"root": "admin", "intake": "submitter", "kim": "reviewer", "lee": "reviewer"}
             return {name: (await engine.create_token(name, role))[0] for name, role in made.items()}
 
     tokens = asyncio.run(make_tokens())
@@ -127,3 +127,29 @@ def test_a_review_is_not_assigned_to_a_submitters_token(served: Served) -> None:
     assert review["assignee"] is None
     to_kim = served.call("POST", f"/v1/reviews/{run_id}/assign", "root", json={"to": "kim"})
     assert to_kim.status_code == 200 and to_kim.json()["assignee"] == "kim"
+
+
+def test_the_note_of_a_refused_decision_names_the_request_not_the_command(served: Served) -> None:
+    # The 409 said `POST /v1/reviews/{id}/assign`; the note the queue and the review keep said `claimflow review
+    # assign`, a command a client of the API does not have (the review page said it in its own words).
+    run_id = served.upload("mismatch.txt", mismatch_invoice_text().encode()).json()["run_id"]
+    assert served.settled(run_id)["status"] == "needs_review"
+    assert served.call("POST", f"/v1/reviews/{run_id}/assign", "root", json={"to": "kim"}).status_code == 200
+    review = served.call("GET", f"/v1/reviews/{run_id}", "lee").json()
+
+    refused = served.call(
+        "POST",
+        f"/v1/reviews/{run_id}/decision",
+        "lee",
+        json={"interrupt_id": review["interrupt_id"], "action": "approve"},
+    )
+
+    assert refused.status_code == 409, refused.text
+    request = f"`POST /v1/reviews/{run_id}/assign` (an admin's)"
+    assert request in refused.json()["message"]
+    queued = served.call("GET", "/v1/reviews", "lee").json()
+    notes = [item["note"] for item in queued if item["run_id"] == run_id]
+    notes.append(served.call("GET", f"/v1/reviews/{run_id}", "lee").json()["note"])
+    for note in notes:
+        assert note.startswith(f"the decision of lee was refused: run {run_id} is assigned to kim"), note
+        assert request in note and "claimflow" not in note, note
