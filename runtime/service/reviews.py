@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from claimflow.runtime.engine import PendingReview
 from claimflow.runtime.engine.decisions import StaleReviewError
+from claimflow.runtime.errors import WorkflowVersionError
 from claimflow.runtime.registry import ReviewView, RunBusyError, RunRow, RunSupersededError
 from claimflow.runtime.service.advice import decision_words, for_the_api
 from claimflow.runtime.service.deps import (
@@ -175,7 +176,8 @@ async def get_review(principal: Reviewer, engine: EngineDep, run_id: str) -> Rev
         409: {
             "model": DecisionConflict,
             "description": "Stale or second decision: the run's current state; the message names who decided the"
-            " review, when and what.",
+            " review, when and what. Also a run this server cannot continue (its document type is not loaded"
+            " here, or its workflow version is no longer installed), the message saying what to do.",
         },
         422: {"model": DecisionInvalid, "description": "The decision fails its checks; the run stays paused."},
     },
@@ -218,7 +220,9 @@ async def decide(
             ).model_dump(),
             status_code=422,
         )
-    except (StaleReviewError, RunBusyError) as error:
+    except (StaleReviewError, RunBusyError, WorkflowVersionError) as error:
+        # Every 409 of a decision is a `DecisionConflict`, with the run: one whose type is not loaded here, or whose
+        # workflow version is no longer installed, as a stale one.
         current = await run_public(engine, row.run_id)
         return JSONResponse(  # type: ignore[return-value]
             DecisionConflict(

@@ -153,3 +153,31 @@ def test_the_note_of_a_refused_decision_names_the_request_not_the_command(served
     for note in notes:
         assert note.startswith(f"the decision of lee was refused: run {run_id} is assigned to kim"), note
         assert request in note and "claimflow" not in note, note
+
+
+def test_a_decision_on_a_run_this_server_cannot_continue_is_409_with_the_run(
+    settings: Settings, served: Served
+) -> None:
+    # A 409 of a decision is documented as `DecisionConflict`, the run required; for a run whose type is not loaded
+    # here (or whose workflow version is gone) it was `{"message"}` alone, which a generated client cannot read.
+    run_id = served.upload("mismatch.txt", mismatch_invoice_text().encode()).json()["run_id"]
+    assert served.settled(run_id)["status"] == "needs_review"
+    review = served.call("GET", f"/v1/reviews/{run_id}", "kim").json()
+    without_invoices = [doc_type for doc_type in BUILTIN_TYPES if doc_type.name != "invoice"]
+
+    with live_server(create_app(settings, types=without_invoices)) as base:
+        elsewhere = Served(base, served.tokens)
+        refused = elsewhere.call(
+            "POST",
+            f"/v1/reviews/{run_id}/decision",
+            "kim",
+            json={"interrupt_id": review["interrupt_id"], "action": "approve"},
+        )
+        listed = elsewhere.call("GET", f"/v1/runs/{run_id}", "kim").json()
+
+    assert refused.status_code == 409, refused.text
+    answer = refused.json()
+    assert set(answer) == {"message", "run", "superseded_by"}
+    assert "document type 'invoice', which is not loaded here" in answer["message"]
+    assert answer["run"] == listed and answer["run"]["status"] == "needs_review"
+    assert answer["superseded_by"] is None
