@@ -5,17 +5,21 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI, Request
+from fastapi.responses import StreamingResponse
 
 from claimflow.doctypes import BUILTIN_TYPES
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.service import create_app
+from claimflow.runtime.service.head import HeadAsGet
 from claimflow.runtime.settings import Settings
 from tests.integration._docs import invoice_text, mismatch_invoice_text, text_pdf
 from tests.service._live import live_server
@@ -181,3 +185,63 @@ def test_a_decision_on_a_run_this_server_cannot_continue_is_409_with_the_run(
     assert "document type 'invoice', which is not loaded here" in answer["message"]
     assert answer["run"] == listed and answer["run"]["status"] == "needs_review"
     assert answer["superseded_by"] is None
+
+
+def test_head_is_answered_as_get_without_the_body(served: Served) -> None:
+    # A monitor probing /healthz with HEAD, or `curl -I`, got 405 from every route (RFC 9110: GET and HEAD alike).
+    run_id = served.upload("invoice.pdf", text_pdf(mismatch_invoice_text())).json()["run_id"]
+    assert served.settled(run_id)["status"] == "needs_review"
+
+    for path, who in (
+        ("/healthz", None),
+        ("/readyz", None),
+        ("/v1/runs", "intake"),
+        (f"/v1/runs/{run_id}", "kim"),
+        (f"/v1/documents/{run_id}/pages/1", "kim"),
+        ("/openapi.json", None),
+    ):
+        headers = {"Authorization": f"Bearer {served.tokens[who]}"} if who else {}
+        got = httpx.get(served.base + path, headers=headers, timeout=30)
+        head = httpx.head(served.base + path, headers=headers, timeout=30)
+        assert got.status_code == head.status_code == 200, (path, head.status_code)
+        assert head.content == b"", path
+        for name in ("content-type", "content-length", "cache-control", "etag"):
+            assert head.headers.get(name) == got.headers.get(name), (path, name)
+    # Refusals are a GET's: 401 without a token, 404 for no run, 405 naming the methods of a route that has no GET.
+    assert httpx.head(served.base + "/v1/runs", timeout=30).status_code == 401
+    assert served.call("HEAD", "/v1/runs/no-such-run", "kim").status_code == 404
+    upload = served.call("HEAD", "/v1/documents", "intake")
+    assert upload.status_code == 405 and upload.headers["allow"] == "POST"
+    # An event stream answers with its start, and stops at once.
+    started = time.monotonic()
+    stream = served.call("HEAD", f"/v1/runs/{run_id}/events/stream", "kim")
+    assert stream.status_code == 200 and stream.content == b""
+    assert stream.headers["content-type"].startswith("text/event-stream")
+    assert time.monotonic() - started < 10
+
+
+def test_head_of_a_stream_that_goes_on_ends_with_its_start() -> None:
+    # The app is told the client went away once the start is sent, as when a client closes a stream.
+    stopped = threading.Event()
+
+    async def forever() -> AsyncIterator[str]:
+        try:
+            while True:
+                yield ": keepalive\n\n"
+                await asyncio.sleep(0.05)
+        finally:
+            stopped.set()
+
+    async def endless(_: Request) -> StreamingResponse:
+        return StreamingResponse(forever(), media_type="text/event-stream")
+
+    app = FastAPI()
+    app.add_api_route("/stream", endless)
+    app.add_middleware(HeadAsGet)
+    with live_server(app) as base, httpx.Client(timeout=10) as client:
+        head = client.head(base + "/stream")  # the connection stays open: the client is still there
+        assert stopped.wait(10), "the stream went on after the HEAD was answered"
+        assert client.get(base + "/openapi.json").status_code == 200  # and the connection serves the next request
+
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-type"].startswith("text/event-stream")
