@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from claimflow.runtime.ingest.errors import IngestError
 from claimflow.runtime.pages import NoPageImageError, NoSuchPageError
 from claimflow.runtime.registry import RunNotFoundError
-from claimflow.runtime.service.deps import EngineDep, Principal, authenticate, visible_run
+from claimflow.runtime.service.deps import EngineDep, Principal, authenticate, unauthenticated, visible_run
 from claimflow.runtime.web.page_cache import PageCache
 from claimflow.runtime.web.session import COOKIE
 
@@ -42,8 +42,8 @@ async def _caller(request: Request, engine: EngineDep) -> Principal:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     raw = token.strip() if scheme.lower() == "bearer" else request.cookies.get(COOKIE)
     principal = await authenticate(engine, raw)
-    if principal is None:
-        raise HTTPException(401, "a valid token is required", headers={"WWW-Authenticate": "Bearer"})
+    if principal is None:  # the 401 of every other route: a token missing is told apart from one refused
+        raise unauthenticated(bool(raw))
     return principal
 
 

@@ -245,3 +245,17 @@ def test_head_of_a_stream_that_goes_on_ends_with_its_start() -> None:
 
     assert head.status_code == 200 and head.content == b""
     assert head.headers["content-type"].startswith("text/event-stream")
+
+
+def test_a_page_image_refuses_a_missing_token_in_the_words_of_every_other_route(served: Served) -> None:
+    # It said "a valid token is required" to a request that sent none; every other route says what is missing.
+    run_id = served.upload("invoice.pdf", text_pdf(mismatch_invoice_text())).json()["run_id"]
+    served.settled(run_id)
+
+    for path in ("/v1/runs", f"/v1/runs/{run_id}", f"/v1/documents/{run_id}/pages/1"):
+        missing = httpx.get(served.base + path, timeout=30)
+        wrong = httpx.get(served.base + path, headers={"Authorization": "Bearer cf_nosuchtoken"}, timeout=30)
+        assert missing.status_code == wrong.status_code == 401, path
+        assert missing.json() == {"message": "missing Authorization: Bearer <token>"}, path
+        assert wrong.json() == {"message": "a valid token is required"}, path
+        assert missing.headers["www-authenticate"] == wrong.headers["www-authenticate"] == "Bearer", path
