@@ -22,6 +22,7 @@ from claimflow.runtime.service.errors import add_error_handlers
 from claimflow.runtime.service.head import HeadAsGet
 from claimflow.runtime.service.openapi import documented_errors
 from claimflow.runtime.service.pool import RunPool
+from claimflow.runtime.service.query_names import declared_query
 from claimflow.runtime.service.sweeper import Sweeper
 from claimflow.runtime.settings import Settings
 from claimflow.state.schema import DocumentType
@@ -74,7 +75,8 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,  # `/docs` and `/redoc` are `api_docs`: their assets from claimflow itself, not a CDN
         redoc_url=None,
-        dependencies=[Depends(plain_query)],  # no query parameter with a control character reaches a route
+        # No query parameter with a control character reaches a route, nor one the route does not take (a typo).
+        dependencies=[Depends(plain_query), Depends(declared_query)],
     )
     add_error_handlers(app)
     # No body is read past MAX_REQUEST_BYTES, an upload's past its document's limit and the form around it: 413

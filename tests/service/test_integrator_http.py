@@ -259,3 +259,32 @@ def test_a_page_image_refuses_a_missing_token_in_the_words_of_every_other_route(
         assert missing.json() == {"message": "missing Authorization: Bearer <token>"}, path
         assert wrong.json() == {"message": "a valid token is required"}, path
         assert missing.headers["www-authenticate"] == wrong.headers["www-authenticate"] == "Bearer", path
+
+
+def test_a_query_parameter_the_route_does_not_take_or_given_twice_is_422(served: Served) -> None:
+    # `?doc_type=receipt` (the runs' field; the filter is `type`) listed every run, as if all were receipts.
+    invoice = served.upload("a.txt", invoice_text().encode()).json()["run_id"]
+    served.settled(invoice)
+
+    misspelled = served.call("GET", "/v1/runs", "intake", params={"doc_type": "receipt"})
+    twice = served.call("GET", "/v1/runs?type=receipt&type=invoice", "intake")
+    none_taken = served.call("GET", f"/v1/runs/{invoice}", "intake", params={"fields": "total_amount"})
+    queue = served.call("GET", "/v1/reviews", "kim", params={"limit": "10"})
+
+    assert misspelled.status_code == 422, misspelled.text
+    assert misspelled.json()["errors"] == [
+        "query.doc_type: this request takes no query parameter 'doc_type'; it takes cursor, limit, since, status, type"
+    ]
+    assert twice.status_code == 422 and twice.json()["errors"] == ["query.type: given 2 times; give it once"]
+    assert none_taken.status_code == 422
+    assert none_taken.json()["errors"] == [
+        "query.fields: this request takes no query parameter 'fields'; it takes none"
+    ]
+    assert queue.status_code == 422
+    assert queue.json()["errors"] == [
+        "query.limit: this request takes no query parameter 'limit'; it takes assignee, overdue, type"
+    ]
+    # What each takes, once, is read as before.
+    listed = served.call("GET", "/v1/runs", "intake", params={"type": "invoice", "limit": "5"})
+    assert listed.status_code == 200 and [item["run_id"] for item in listed.json()["items"]] == [invoice]
+    assert served.call("GET", "/v1/reviews", "kim", params={"overdue": "false"}).status_code == 200
