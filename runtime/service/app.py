@@ -19,8 +19,10 @@ from claimflow.runtime.service.api_headers import ApiHeaders
 from claimflow.runtime.service.body_limit import BodyLimit
 from claimflow.runtime.service.deps import plain_query
 from claimflow.runtime.service.errors import add_error_handlers
+from claimflow.runtime.service.head import HeadAsGet
 from claimflow.runtime.service.openapi import documented_errors
 from claimflow.runtime.service.pool import RunPool
+from claimflow.runtime.service.query_names import declared_query
 from claimflow.runtime.service.sweeper import Sweeper
 from claimflow.runtime.settings import Settings
 from claimflow.state.schema import DocumentType
@@ -73,13 +75,15 @@ def create_app(
         lifespan=lifespan,
         docs_url=None,  # `/docs` and `/redoc` are `api_docs`: their assets from claimflow itself, not a CDN
         redoc_url=None,
-        dependencies=[Depends(plain_query)],  # no query parameter with a control character reaches a route
+        # No query parameter with a control character reaches a route, nor one the route does not take (a typo).
+        dependencies=[Depends(plain_query), Depends(declared_query)],
     )
     add_error_handlers(app)
     # No body is read past MAX_REQUEST_BYTES, an upload's past its document's limit and the form around it: 413
     # (401 under /v1/ without a valid token, as any unauthenticated request there).
     app.add_middleware(BodyLimit, document_limit=settings.limits.max_bytes)
-    app.add_middleware(ApiHeaders)  # outermost: its 413 and 401 answers carry the headers too
+    app.add_middleware(ApiHeaders)  # around those: its 413 and 401 answers carry the headers too
+    app.add_middleware(HeadAsGet)  # outermost: a HEAD is a GET to all of the app, its answer sent without the body
     app.openapi = documented_errors(app)  # type: ignore[method-assign]  # FastAPI's documented way to change it
     # Routers: every resource's router is included on the next line; add a router to it to serve it.
     for router in (health.router, documents.router, runs.router, reviews.router, doc_types.router, web.router):

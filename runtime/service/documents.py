@@ -103,6 +103,8 @@ async def upload(
 ) -> RunPublic:
     """Store the document (the multipart field `file`) and queue its run; the answer comes at once.
 
+    The answer (201) is the run, `queued`; `Location` names it (`/v1/runs/{run_id}`), a replayed upload's too.
+
     The body is read only once the token is checked. A document over the size limit
     (CLAIMFLOW_MAX_DOCUMENT_BYTES) is not read past it: its run fails at once with the reason, as with
     `claimflow run`. A body over that limit and the form's allowance is 413 and no run (`body_limit`): refused
@@ -126,6 +128,7 @@ async def upload(
             f"the Idempotency-Key {key!r} was used for another document (run {error.run_id}); send those bytes,"
             " or use a new key",
         ) from None
+    response.headers["Location"] = f"/v1/runs/{row.run_id}"  # where to poll it, as a rerun's answer says too
     if not new:
         response.headers["Idempotent-Replayed"] = "true"
     # Made before the pool may start advancing the run; a new run's answer is the row registering it returned.

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from claimflow.runtime.engine import PendingReview
 from claimflow.runtime.engine.decisions import StaleReviewError
+from claimflow.runtime.errors import WorkflowVersionError
 from claimflow.runtime.registry import ReviewView, RunBusyError, RunRow, RunSupersededError
 from claimflow.runtime.service.advice import decision_words, for_the_api
 from claimflow.runtime.service.deps import (
@@ -57,6 +58,11 @@ def _time(seconds: float | None) -> datetime | None:
     return datetime.fromtimestamp(seconds, UTC) if seconds is not None else None
 
 
+def _said_for_the_api(note: str | None, run_id: str) -> str | None:
+    """A queue's note in the API's words: a refused decision's reason names `claimflow` commands and their options."""
+    return for_the_api(note, run_id) if note is not None else None
+
+
 @router.get("")
 async def review_queue(
     principal: Reviewer,
@@ -80,7 +86,7 @@ async def review_queue(
             reasons=entry.reasons,
             opened_at=_time(entry.opened_at),
             age_seconds=max(0.0, now - entry.opened_at),
-            note=entry.note,
+            note=_said_for_the_api(entry.note, entry.row.run_id),
             due_at=_time(entry.review.due_at),
             overdue=entry.review.overdue,
             assignee=entry.review.assignee,
@@ -154,7 +160,7 @@ async def get_review(principal: Reviewer, engine: EngineDep, run_id: str) -> Rev
         editable_fields=request.editable_fields,
         doc_types=[name for name in request.doc_types if principal.may_see(name)],
         opened_at=_time(pending.opened_at),
-        note=await engine.review_note(row),
+        note=_said_for_the_api(await engine.review_note(row), row.run_id),
         due_at=_time(review.due_at),
         overdue=review.overdue,
         assignee=review.assignee,
@@ -170,7 +176,8 @@ async def get_review(principal: Reviewer, engine: EngineDep, run_id: str) -> Rev
         409: {
             "model": DecisionConflict,
             "description": "Stale or second decision: the run's current state; the message names who decided the"
-            " review, when and what.",
+            " review, when and what. Also a run this server cannot continue (its document type is not loaded"
+            " here, or its workflow version is no longer installed), the message saying what to do.",
         },
         422: {"model": DecisionInvalid, "description": "The decision fails its checks; the run stays paused."},
     },
@@ -213,7 +220,9 @@ async def decide(
             ).model_dump(),
             status_code=422,
         )
-    except (StaleReviewError, RunBusyError) as error:
+    except (StaleReviewError, RunBusyError, WorkflowVersionError) as error:
+        # Every 409 of a decision is a `DecisionConflict`, with the run: one whose type is not loaded here, or whose
+        # workflow version is no longer installed, as a stale one.
         current = await run_public(engine, row.run_id)
         return JSONResponse(  # type: ignore[return-value]
             DecisionConflict(

@@ -33,6 +33,7 @@ from claimflow.runtime.service.deps import (
     visible_run,
 )
 from claimflow.runtime.service.pool import RunPool
+from claimflow.runtime.service.query_time import Since
 from claimflow.runtime.service.schemas import (
     EventPublic,
     ExplainPublic,
@@ -99,9 +100,7 @@ async def list_runs(
         str | None, Query(alias="status", max_length=40, description="completed, needs_review, failed, queued, ...")
     ] = None,
     doc_type: Annotated[str | None, Query(alias="type", max_length=200, description="The run's document type.")] = None,
-    since: Annotated[
-        datetime | None, Query(description="Only runs created at or after this time (ISO 8601; UTC without a zone).")
-    ] = None,
+    since: Since = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=1000, description="`next_cursor` of the previous page.")] = None,
 ) -> Page[RunPublic]:

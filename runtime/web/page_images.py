@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from claimflow.runtime.ingest.errors import IngestError
 from claimflow.runtime.pages import NoPageImageError, NoSuchPageError
 from claimflow.runtime.registry import RunNotFoundError
-from claimflow.runtime.service.deps import EngineDep, Principal, authenticate, visible_run
+from claimflow.runtime.service.deps import EngineDep, Principal, authenticate, unauthenticated, visible_run
 from claimflow.runtime.web.page_cache import PageCache
 from claimflow.runtime.web.session import COOKIE
 
@@ -27,13 +27,23 @@ def page_cache(request: Request) -> PageCache:
     return found
 
 
+def _held(if_none_match: str, tag: str) -> bool:
+    """Whether an `If-None-Match` header names the entity tag `tag`: `*`, or the tag in its list, weak or not.
+
+    The comparison is the weak one RFC 9110 (13.1.2) asks of `If-None-Match`: `W/"x"` matches `"x"`, as a proxy or
+    a cache that weakened the tag sends it back.
+    """
+    sent = [part.strip() for part in if_none_match.split(",")]
+    return "*" in sent or tag.removeprefix("W/") in (part.removeprefix("W/") for part in sent)
+
+
 async def _caller(request: Request, engine: EngineDep) -> Principal:
     """The bearer token of an API client, or the review page's session cookie."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     raw = token.strip() if scheme.lower() == "bearer" else request.cookies.get(COOKIE)
     principal = await authenticate(engine, raw)
-    if principal is None:
-        raise HTTPException(401, "a valid token is required", headers={"WWW-Authenticate": "Bearer"})
+    if principal is None:  # the 401 of every other route: a token missing is told apart from one refused
+        raise unauthenticated(bool(raw))
     return principal
 
 
@@ -72,6 +82,6 @@ async def page_image(run_id: str, number: int, request: Request, engine: EngineD
     # image from its cache, and one still allowed gets "not modified" (304) for an image it holds.
     tag = f'"{hashlib.sha256(layout.png).hexdigest()[:32]}"'
     headers = {"Cache-Control": "private, no-cache", "ETag": tag}
-    if tag in (part.strip() for part in request.headers.get("if-none-match", "").split(",")):
+    if _held(request.headers.get("if-none-match", ""), tag):
         return Response(status_code=304, headers=headers)
     return Response(layout.png, media_type="image/png", headers=headers)

@@ -1,8 +1,8 @@
 """A refused decision's note on the review pages, in headless Chromium against `claimflow serve`.
 
-The engine keeps why it refused a decision, with what to do in a terminal (`claimflow review assign ...`); the API
-and the CLI show it so. A reviewer in a browser reads the same reason, with what to do there instead, in the queue,
-on the review and when a claim is refused.
+The engine keeps why it refused a decision, with what to do in a terminal (`claimflow review assign ...`); the CLI
+shows it so, the API names the request instead. A reviewer in a browser reads the same reason, with what to do there
+instead, in the queue, on the review and when a claim is refused.
 """
 
 from __future__ import annotations
@@ -46,9 +46,10 @@ def test_a_decision_refused_for_another_assignee_is_noted_without_terminal_advic
             headers={"Authorization": f"Bearer {kim}"},
         )
         assert refused.status_code == 409, refused.text
-        # The API keeps the engine's words, terminal advice and all.
+        # The API names the request that does what the engine's terminal advice says, as its 409 does.
         note = api.get(f"/v1/reviews/{run_id}").json()["note"]
-        assert "the decision of kim was refused" in note and "`claimflow review assign`" in note, note
+        assert "the decision of kim was refused" in note and f"`POST /v1/reviews/{run_id}/assign`" in note, note
+        assert "claimflow" not in note, note
 
         browser, page = signed_in_page(playwright, base, kim)
         queued = page.locator("table.runs tbody tr .note")
