@@ -22,7 +22,7 @@ from claimflow.state.other_labels import OTHER_LABELS
 from claimflow.state.outcomes import FieldResult, RuleResult, TableRow
 from claimflow.state.schema._check_input import given_values
 from claimflow.state.schema.fields import CSV_FIELD_SUFFIXES, Field, check_name, check_text
-from claimflow.state.schema.rules import Rule, RuleInput, shortened
+from claimflow.state.schema.rules import COMMON_RULES, Rule, RuleInput, shortened
 from claimflow.state.schema.type_words import TypeWords
 from claimflow.state.user_code import raised_at
 
@@ -202,6 +202,20 @@ class DocumentType:
                     f" fields: {', '.join(self._by_name)}"
                 )
         self._check_unique(what, "rule", [item.name for item in rules])
+        # A rule named like a common rule that runs for the type: its results would read as the common rule's in
+        # review reasons, `explain` and rule cases. (A rule of the type's own that judges duplicates takes the place
+        # of `not_seen_before`, which then does not run: it may have its name.)
+        common = {
+            "required_fields_present": True,
+            "date_plausible": any(spec.kind == "date" for spec in self.value_fields),
+            "not_seen_before": bool(self.duplicate_key) and all(item.reason != "duplicate" for item in rules),
+        }
+        for item in rules:
+            if common.get(item.name, False):
+                raise DeclarationError(
+                    f"{what}: rule {item.name!r} has the name of a rule the type runs before its own"
+                    f" ({', '.join(name for name in COMMON_RULES if common[name])}); give it a name of its own"
+                )
         object.__setattr__(self, "rules", rules)
 
     def _check_keys(self, what: str) -> None:

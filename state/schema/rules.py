@@ -24,8 +24,11 @@ from claimflow.state.outcomes import ReviewReasonCode, RuleResult, RuleSeverity
 from claimflow.state.schema.fields import check_name
 from claimflow.state.schema.rule_input import Row, RuleInput
 
-__all__ = ["MAX_MESSAGE_CHARS", "Row", "Rule", "RuleFunction", "RuleInput", "rule", "shortened"]
+__all__ = ["COMMON_RULES", "MAX_MESSAGE_CHARS", "Row", "Rule", "RuleFunction", "RuleInput", "rule", "shortened"]
 
+COMMON_RULES = ("required_fields_present", "date_plausible", "not_seen_before")
+"""The names of the rules a type gets before its own (`state.rules`): no rule of a type may take the name of one
+that runs for it."""
 MAX_MESSAGE_CHARS = 2_000
 """A rule's message is kept in every checkpoint, event and review request after it: longer ones are cut."""
 

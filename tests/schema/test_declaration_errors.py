@@ -129,3 +129,18 @@ def test_two_rules_with_one_name_are_refused() -> None:
     second = rule("same", fields=["po_number"])(_ok)
     with pytest.raises(DeclarationError, match=r"duplicate rule\(s\) same"):
         declare(rules=[first, second])
+
+
+@pytest.mark.parametrize("name", ["required_fields_present", "date_plausible", "not_seen_before"])
+def test_a_rule_named_like_a_common_rule_that_runs_for_the_type_is_refused(name: str) -> None:
+    # Accepted, its results read as the common rule's: a review reason `required_fields_present: ...` that the
+    # common rule did not give, and two results of one name in `explain` and in a rule case's expectation.
+    fields = [Field("po_number", "identifier"), Field("order_date", "date"), Field("total", "amount")]
+    with pytest.raises(DeclarationError, match=rf"rule '{name}' has the name of a rule the type runs before its own"):
+        declare(fields=fields, rules=[rule(name, fields=["total"])(_ok)], duplicate_key=("po_number",))
+    # Where the common rule does not run for the type, its name is free: no date to judge, no duplicate_key, or
+    # a rule of the type's own that judges its duplicates and takes not_seen_before's place.
+    if name != "required_fields_present":
+        assert declare(rules=[rule(name, fields=["total"])(_ok)]).rules[0].name == name
+        own = rule(name, fields=["po_number"], reason="duplicate")(_ok)
+        assert declare(fields=fields[:1] + fields[2:], rules=[own], duplicate_key=("po_number",)).rules == (own,)
