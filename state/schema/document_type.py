@@ -24,7 +24,7 @@ from claimflow.state.schema._check_input import given_values
 from claimflow.state.schema.fields import CSV_FIELD_SUFFIXES, Field, check_name, check_text
 from claimflow.state.schema.rules import COMMON_RULES, Rule, RuleInput, shortened
 from claimflow.state.schema.type_words import TypeWords
-from claimflow.state.user_code import raised_at
+from claimflow.state.user_code import fails_its_document, raised_at
 
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 UNKNOWN_TYPE = "unknown"
@@ -384,8 +384,11 @@ def run_rules(
         except RuleFailedError:
             raise  # a name the rule may not read (RuleFieldError), or no result: its message names the rule, type
         # The user's own code: its failure names it, and fails this document only. SystemExit too (a rule that
-        # calls sys.exit, or a library that does): let through, it would end the whole batch with no word.
-        except (Exception, SystemExit) as error:
+        # calls sys.exit, or a library that does), and on a worker thread a KeyboardInterrupt: let through, they
+        # would end the whole batch with no word (`fails_its_document`).
+        except BaseException as error:
+            if not fails_its_document(error):
+                raise
             raise RuleFailedError(
                 f"rule {item.name!r} of document type {doc_type.name!r} raised {type(error).__name__}: "
                 + shortened(str(error))

@@ -19,6 +19,7 @@ from claimflow.state.errors import OfflineHookError
 from claimflow.state.evidence import ClaimedEvidence
 from claimflow.state.schema import Detection, DocumentType, OfflineDetector, OfflineExtractor
 from claimflow.state.schema.rules import shortened
+from claimflow.state.user_code import fails_its_document
 
 
 def _named(hook: str, function: object, doc_type: DocumentType) -> str:
@@ -52,8 +53,11 @@ def detect_with(detector: OfflineDetector, doc_type: DocumentType, pages: Sequen
     """The type's own detector's answer, or OfflineHookError naming it when it raises or answers garbage."""
     try:
         found: object = detector(pages)
-    # SystemExit too: raised in a user's function, it would end the whole batch with no word.
-    except (Exception, SystemExit) as error:
+    # SystemExit too, and on a worker thread a KeyboardInterrupt: raised in a user's function, they would end the
+    # whole batch with no word (`fails_its_document`).
+    except BaseException as error:
+        if not fails_its_document(error):
+            raise
         raise OfflineHookError(
             f"{_named('detector', detector, doc_type)} raised {type(error).__name__}: {shortened(str(error))}"
         ) from error
@@ -68,7 +72,9 @@ def extract_with(extractor: OfflineExtractor, doc_type: DocumentType, pages: Seq
     """The type's own extractor's claim, or OfflineHookError naming it when it raises or returns no claim."""
     try:
         claim: object = extractor(pages, doc_type)
-    except (Exception, SystemExit) as error:
+    except BaseException as error:  # as the detector's
+        if not fails_its_document(error):
+            raise
         raise OfflineHookError(
             f"{_named('extractor', extractor, doc_type)} raised {type(error).__name__}: {shortened(str(error))}"
         ) from error
