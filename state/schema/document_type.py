@@ -22,7 +22,7 @@ from claimflow.state.other_labels import OTHER_LABELS
 from claimflow.state.outcomes import FieldResult, RuleResult, TableRow
 from claimflow.state.schema._check_input import given_values
 from claimflow.state.schema.fields import CSV_FIELD_SUFFIXES, Field, check_name, check_text
-from claimflow.state.schema.rules import COMMON_RULES, Rule, RuleInput, shortened
+from claimflow.state.schema.rules import COMMON_RULES, Rule, RuleInput, what_raised
 from claimflow.state.schema.type_words import TypeWords
 from claimflow.state.user_code import fails_its_document, raised_at
 
@@ -390,8 +390,7 @@ def run_rules(
             if not fails_its_document(error):
                 raise
             raise RuleFailedError(
-                f"rule {item.name!r} of document type {doc_type.name!r} raised {type(error).__name__}: "
-                + shortened(str(error))
+                f"rule {item.name!r} of document type {doc_type.name!r} raised {what_raised(error)}"
             ) from error
         if result is not None:
             results.append(result)

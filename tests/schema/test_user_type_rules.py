@@ -67,6 +67,21 @@ def test_a_rule_that_calls_sys_exit_fails_as_a_rule_not_the_program() -> None:
         _order(quits).check({"total": "10.00"})
 
 
+@rule("unsure", fields=["total"])
+def unsure(doc: RuleInput) -> RuleResult | None:
+    """Raises with no message, as a bare `assert` (outside pytest's rewriting) or `raise ValueError()` does."""
+    raise ValueError
+
+
+def test_a_rule_that_raises_with_no_message_is_named_by_its_error_alone() -> None:
+    # It read `raised ValueError:  (raised at ...)`, as if a message had been cut off.
+    with pytest.raises(RuleFailedError) as raised:
+        _order(unsure).check({"total": "10.00"})
+    message = str(raised.value)
+    assert message.startswith("rule 'unsure' of document type 'purchase_order' raised ValueError (raised at ")
+    assert re.search(r"test_user_type_rules\.py:\d+\)$", message)
+
+
 @rule("interrupted", fields=["total"])
 def interrupted(doc: RuleInput) -> RuleResult | None:
     """Ctrl-C while the rule runs."""

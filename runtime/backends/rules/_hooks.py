@@ -18,7 +18,7 @@ from claimflow.state.claims import ExtractionClaim
 from claimflow.state.errors import OfflineHookError
 from claimflow.state.evidence import ClaimedEvidence
 from claimflow.state.schema import Detection, DocumentType, OfflineDetector, OfflineExtractor
-from claimflow.state.schema.rules import shortened
+from claimflow.state.schema.rules import what_raised
 from claimflow.state.user_code import fails_its_document
 
 
@@ -58,9 +58,7 @@ def detect_with(detector: OfflineDetector, doc_type: DocumentType, pages: Sequen
     except BaseException as error:
         if not fails_its_document(error):
             raise
-        raise OfflineHookError(
-            f"{_named('detector', detector, doc_type)} raised {type(error).__name__}: {shortened(str(error))}"
-        ) from error
+        raise OfflineHookError(f"{_named('detector', detector, doc_type)} raised {what_raised(error)}") from error
     problem = _detection_problem(found)
     if problem is not None:
         raise OfflineHookError(f"{_named('detector', detector, doc_type)} {problem}")
@@ -75,9 +73,7 @@ def extract_with(extractor: OfflineExtractor, doc_type: DocumentType, pages: Seq
     except BaseException as error:  # as the detector's
         if not fails_its_document(error):
             raise
-        raise OfflineHookError(
-            f"{_named('extractor', extractor, doc_type)} raised {type(error).__name__}: {shortened(str(error))}"
-        ) from error
+        raise OfflineHookError(f"{_named('extractor', extractor, doc_type)} raised {what_raised(error)}") from error
     if not isinstance(claim, ExtractionClaim):
         raise OfflineHookError(
             f"{_named('extractor', extractor, doc_type)} returned {reprlib.repr(claim)};"
