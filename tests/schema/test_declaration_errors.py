@@ -69,7 +69,9 @@ def test_a_misspelt_field_name_is_refused_naming_the_field_it_is_closest_to(
     lines = Field("lines", "table", columns=[Column("amount", "amount")])
     with pytest.raises(DeclarationError) as raised:
         declare(fields=[Field("po_number", "identifier"), Field("total", "amount"), lines], **changes)
-    assert str(raised.value) == f"document type 'purchase_order': {message}"
+    # A rule's problem also says where the rule is declared: here, `_ok` of this file.
+    where = f" (checked: {__file__}:{_ok.__code__.co_firstlineno})" if "rules" in changes else ""
+    assert str(raised.value) == f"document type 'purchase_order': {message}{where}"
 
 
 def test_two_types_with_one_name_are_refused() -> None:
