@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from claimflow.evals.facts import StateFacts
-from claimflow.evals.golden import ExpectedField, ExpectedReview, ModelStepCase, ModelStepExpected, ReviewCase
+from claimflow.evals.golden import (
+    ExpectedField,
+    ExpectedReview,
+    ModelStepCase,
+    ModelStepExpected,
+    ReviewCase,
+    TableRowValues,
+)
 from claimflow.routing.routers import route_after_extract
 from claimflow.runtime.gateway._exchange import RecordingCorruptError, load_exchange
 from claimflow.state.apply import apply_extraction
@@ -175,7 +182,8 @@ def _expected(kind: DocumentType, claim: dict[str, Any], state: WorkflowState, p
     fields = {name: ExpectedField(status=have.status, value=have.value,
                                   quote=have.evidence[0].quote if have.evidence else None)
               for name, have in fresh.fields.items()}  # fmt: skip
-    return ModelStepExpected(fields=fields, route=route.target, route_rule=route.rule)
+    tables = {name: [TableRowValues(cells=row.cells) for row in rows] for name, rows in fresh.tables.items()}
+    return ModelStepExpected(fields=fields, tables=tables, route=route.target, route_rule=route.rule)
 
 
 def _with_earlier_edits(state: WorkflowState) -> ReviewDecision:

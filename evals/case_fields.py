@@ -7,16 +7,17 @@ So could a rule case whose value is not the canonical text of its field's kind (
 `lots`): the rules read it as no value, as `DocumentType.check` refuses to; or whose table row names a column
 the table does not have. A case filed under another type's step (`rules_invoice/` for a receipt) would run, and be
 counted, as that step's. And a rule case that expects a result of a rule its type does not have (a misspelt name)
-could never pass: it failed as a regression of the rules, where the case itself is what is wrong.
+could never pass: it failed as a regression of the rules, where the case itself is what is wrong. Nor could an
+extraction case that expects a table's rows under `expected.fields`, where a table has no value of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from claimflow.evals.errors import CaseFileError
 from claimflow.evals.generators import generator_problem
-from claimflow.evals.golden import DocumentCase, GoldenCase, ModelStepCase, ReviewCase, RuleCase
+from claimflow.evals.golden import DocumentCase, GoldenCase, ModelStepCase, ReviewCase, RuleCase, TableRowValues
 from claimflow.evals.select import case_type
 from claimflow.state.did_you_mean import did_you_mean
 from claimflow.state.normalize import not_canonical
@@ -32,6 +33,7 @@ def _named(case: GoldenCase) -> Iterator[tuple[str, str]]:
             yield from (("tables", name) for name in case.tables)
         case ModelStepCase():
             yield from (("expected.fields", name) for name in case.expected.fields)
+            yield from (("expected.tables", name) for name in case.expected.tables)
         case ReviewCase():
             yield from (("expected.fields", name) for name in case.expected.fields)
         case DocumentCase():
@@ -50,19 +52,48 @@ def _file(case: GoldenCase) -> str:
     return f"{case.step}/{case.name}.json"
 
 
-def _unknown_columns(case: RuleCase, doc_type: DocumentType) -> Iterator[str]:
-    """The cells of a rule case's rows whose column the table does not declare: the rules would never read them."""
-    for table, rows in case.tables.items():
+def _tables(case: RuleCase | ModelStepCase) -> tuple[str, Mapping[str, Sequence[TableRowValues]]]:
+    """Where a case gives table rows, and the rows: a rule case's input, an extraction case's expectation."""
+    return ("tables", case.tables) if isinstance(case, RuleCase) else ("expected.tables", case.expected.tables)
+
+
+def _unknown_columns(case: RuleCase | ModelStepCase, doc_type: DocumentType) -> Iterator[str]:
+    """The cells of a case's rows whose column the table does not declare: no rule reads them, no row has them."""
+    where, tables = _tables(case)
+    for table, rows in tables.items():
         spec = doc_type.field(table)
         if spec is None or not spec.is_table:
-            continue  # an unknown table is reported as an unknown field
+            continue  # an unknown table is reported as an unknown field, a value field as misplaced
         columns = [column.name for column in spec.columns]
         for number, row in enumerate(rows, start=1):
             yield from (
-                f"case {case.id}: tables.{table} row {number} names column {column!r}, which {table} does not"
+                f"case {case.id}: {where}.{table} row {number} names column {column!r}, which {table} does not"
                 f" have{did_you_mean(column, columns)}; its columns: {', '.join(columns)}"
                 for column in row.cells
                 if column not in columns
+            )
+
+
+def _misplaced(case: ModelStepCase, doc_type: DocumentType) -> Iterator[str]:
+    """An extraction case's table expected as a field, or a field expected as a table: neither could ever be met.
+
+    A table has no value of its own (apply accepts its rows), so `expected.fields` naming one always failed, as
+    `expected.tables` naming a field would.
+    """
+    where = f"case {case.id} ({_file(case)})"
+    for name in case.expected.fields:
+        spec = doc_type.field(name)
+        if spec is not None and spec.is_table:
+            yield (
+                f"{where}: expected.fields names {name!r}, a table of {doc_type.name}; expect its rows under"
+                f' expected.tables ("{name}": [{{"cells": {{column: text}}}}, ...])'
+            )
+    for name in case.expected.tables:
+        spec = doc_type.field(name)
+        if spec is not None and not spec.is_table:
+            yield (
+                f"{where}: expected.tables names {name!r}, which is no table of {doc_type.name}; expect it under"
+                " expected.fields"
             )
 
 
@@ -89,10 +120,13 @@ def _misfiled(case: GoldenCase) -> str | None:
     )
 
 
-def _unreadable(case: RuleCase, doc_type: DocumentType) -> Iterator[str]:
-    """A rule case's values and cells that its rules would not read as their kind (see `not_canonical`)."""
+def _unreadable(case: RuleCase | ModelStepCase, doc_type: DocumentType) -> Iterator[str]:
+    """A rule case's values, and a case's cells, that are not the canonical text of their kind (`not_canonical`).
+
+    Its rules would read such a rule case's value as no value; an accepted row never holds such a cell.
+    """
     where = f"case {case.id} ({_file(case)})"
-    for name, value in case.values.items():
+    for name, value in case.values.items() if isinstance(case, RuleCase) else ():
         spec = doc_type.field(name)
         if spec is None or spec.is_table:
             continue  # an unknown name is reported as such; a table's rows are in `tables`
@@ -100,16 +134,17 @@ def _unreadable(case: RuleCase, doc_type: DocumentType) -> Iterator[str]:
             problem = not_canonical(spec.kind, item, spec.choices)  # type: ignore[arg-type]
             if problem is not None:
                 yield f"{where}: values: {spec.kind} field {name!r}: {problem}"
-    for table, rows in case.tables.items():
+    given, tables = _tables(case)
+    for table, rows in tables.items():
         spec = doc_type.field(table)
         for number, row in enumerate(rows, start=1):
             for column, cell in row.cells.items():
-                declared = spec.column(column) if spec is not None else None
+                declared = spec.column(column) if spec is not None and spec.is_table else None
                 if declared is None or cell is None:
                     continue
                 problem = not_canonical(declared.kind, cell, declared.choices)
                 if problem is not None:
-                    yield f"{where}: tables: {declared.kind} column {table}.{column} row {number}: {problem}"
+                    yield f"{where}: {given}: {declared.kind} column {table}.{column} row {number}: {problem}"
 
 
 def _unmakeable(case: GoldenCase) -> str | None:
@@ -144,7 +179,8 @@ def check_case_fields(cases: Sequence[GoldenCase], types: DocumentTypes) -> None
         CaseFileError: Naming each such case, where it names the field (or column), and the type's fields (the
             table's columns); or its file, the field (or cell), its kind and the canonical text to give; or its
             file, its step and the step its doc_type belongs to; or its file, the expected result naming a rule
-            the type does not have, and the type's rules (`state.rules.rule_names`).
+            the type does not have, and the type's rules (`state.rules.rule_names`); or an extraction case's
+            table expected as a field (or a field as a table).
     """
     problems = [problem for check in (_misfiled, _unmakeable) for problem in map(check, cases) if problem is not None]
     for case in cases:
@@ -162,5 +198,7 @@ def check_case_fields(cases: Sequence[GoldenCase], types: DocumentTypes) -> None
                 *_unreadable(case, doc_type),
                 *_unknown_rules(case, doc_type),
             ]
+        if isinstance(case, ModelStepCase) and case.doc_type is not None:
+            problems += [*_misplaced(case, doc_type), *_unknown_columns(case, doc_type), *_unreadable(case, doc_type)]
     if problems:
         raise CaseFileError("; ".join(problems))

@@ -48,6 +48,10 @@ class Outcome:
     or None. Scored, such a run misses its labelled values; it is named, and no gate passes it."""
     earlier: bool = False
     """The run is an earlier command's (the data directory had read this file): it was not run again now."""
+    failure: str | None = None
+    """Why the run failed, for one that failed with the model's answer (a rule, the type's extractor or detector
+    raised, its wall time ran out), or None. Such a run made no record: it is scored with no value, its labelled
+    values missed, and named."""
 
     def values_of(self, key: str) -> list[ClaimedValue]:
         """The values the run accepted for a field or a table column (`line_items.amount`)."""
@@ -68,11 +72,17 @@ def outcome_of(
     run_id: str | None = None,
     *,
     earlier: bool = False,
+    error: str | None = None,
 ) -> Outcome:
-    """Score one finished run against its labels, by the fields and tables of the labelled type."""
+    """Score one finished run against its labels, by the fields and tables of the labelled type.
+
+    A run that failed made no record, whatever its steps had accepted before it failed (a rule that raised fails
+    its document after extraction): it gives no value, and its labelled values are missed. `error` is the run's
+    error as the registry records it.
+    """
     labelled = types.find(doc.doc_type)
     values: list[ClaimedValue] = []
-    if state is not None and labelled is not None:
+    if state is not None and labelled is not None and status != "failed":
         values = scored_values(labelled, doc.expected, state.fields, state.tables, accepted_claims(events))
     counts = expected_counts(labelled, doc.expected) if labelled is not None else {}
     codes = tuple(reason.code for reason in state.review_reasons) if state and status == "needs_review" else ()
@@ -83,7 +93,9 @@ def outcome_of(
          if e.get("type") == "route.decided" and (e.get("data") or {}).get("rule") == "model_unavailable"),
         None,
     )  # fmt: skip
-    return Outcome(doc, status, doc_type, tuple(values), codes, counts, usage, run_id, unanswered, earlier)
+    failure = error or (state.error if state is not None else None) or "no reason recorded"
+    failure_now = failure if status == "failed" and unanswered is None else None
+    return Outcome(doc, status, doc_type, tuple(values), codes, counts, usage, run_id, unanswered, earlier, failure_now)
 
 
 def labelled_only(outcomes: Sequence[Outcome]) -> list[Outcome]:
@@ -152,6 +164,7 @@ async def run_documents(engine: Engine, docs: list[LabelledDocument], *, concurr
             await engine.registry.events(row.run_id),
             row.run_id,
             earlier=row.run_id in earlier,
+            error=row.error,
         )  # fmt: skip
         for doc, row in zip(docs, rows, strict=True)
     ]
@@ -264,7 +277,8 @@ def is_exact(outcome: Outcome) -> bool:
 def measure(outcomes: list[Outcome], types: DocumentTypes, *, cost_known: bool = True) -> dict[str, Any]:
     """The figures of a whole run of a labelled set: `{"documents", ..., "types": {type: figures}, "misses"}`.
 
-    `unanswered` names the documents whose run failed without the model's answer, each with why. `cost_known` is
+    `unanswered` names the documents whose run failed without the model's answer, each with why; `failed_runs` those
+    whose run failed with it (a rule that raised), each with its error: both made no record. `cost_known` is
     False for a model with no price: the runs count its calls at 0, and the figures say the cost is unknown (None).
     """
     total = TypeFigures()
@@ -280,4 +294,6 @@ def measure(outcomes: list[Outcome], types: DocumentTypes, *, cost_known: bool =
         "misses": [miss.as_json() for miss in misses(outcomes, types)],
         # Scored like any failed run (its labelled values missed), and named: a timeout is no answer to judge.
         "unanswered": [{"document": o.doc.id, "reason": o.unanswered} for o in outcomes if o.unanswered is not None],
+        # The runs that failed on an answer: no record, so their labelled values are missed; each named with why.
+        "failed_runs": [{"document": o.doc.id, "error": o.failure} for o in outcomes if o.failure is not None],
     }

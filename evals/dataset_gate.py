@@ -6,7 +6,8 @@ run is compared with it document by document, field by field. A regression is a 
 before and missed or wrong now, a wrong value it did not have, more labelled values missed, or a wrong value now
 accepted without review that a reviewer saw before. These fail the gate. A miss that is gone is fixed. A document
 that is new, or whose labels or bytes changed since, is not compared: its misses are its own, not a regression.
-A document the model did not answer (a timeout) fails the gate whatever its misses, and fixes none. A field the
+A document the model did not answer (a timeout) fails the gate whatever its misses, and fixes none; nor does one
+whose run failed (a rule that raised: no record, so each labelled value is missed). A field the
 baseline measured on a compared document that the run does not measure (`evals/lost_fields.py`: taken out of its
 type) fails the gate too, and its misses are not fixed: nothing was judged.
 """
@@ -177,17 +178,18 @@ def _values(miss: Mapping[str, Any]) -> set[str]:
 def worse(before: Mapping[str, Any] | None, now: Mapping[str, Any]) -> str | None:
     """What got worse from the miss `before` (None: the field was right) to the miss `now`; None if nothing did."""
     wrong = ", ".join(json.dumps(value, ensure_ascii=False) for value in now["wrong"])
+    failed = " (the run failed: no record)" if now.get("status") == "failed" else ""
     if before is None:
         if now["wrong"]:
             return f"was right, now wrong{', accepted without review' if now['unreviewed'] else ''}: {wrong}"
-        return f"was right, now misses {now['missed']} labelled value(s)"
+        return f"was right, now misses {now['missed']} labelled value(s){failed}"
     if now["unreviewed"] and not before["unreviewed"]:
         return f"a wrong value is now accepted without review: {wrong}"
     added = _values(now) - _values(before)
     if added:
         return f"new wrong value(s): {', '.join(sorted(added))}"
     if now["missed"] > before["missed"]:
-        return f"misses {now['missed']} labelled value(s), {before['missed']} before"
+        return f"misses {now['missed']} labelled value(s), {before['missed']} before{failed}"
     return None
 
 
@@ -210,11 +212,13 @@ def compare(
     lost = lost_fields(measured, outcomes, compared)
     unjudged = {(document, item.field) for item in lost for document in item.documents}
     # A run the model did not answer fixes nothing: a wrong value it did not claim again was not judged. Nor does a
-    # field no longer measured: its miss is gone because nothing asks for it.
+    # run that failed (it made no record, so it claimed nothing), nor a field no longer measured: its miss is gone
+    # because nothing asks for it.
+    failed = {item["document"] for item in figures.get("failed_runs", ())}
     fixed = [
         miss
         for key, miss in before.items()
-        if key[0] in compared - set(unanswered) and key not in current and key not in unjudged
+        if key[0] in compared - set(unanswered) - failed and key not in current and key not in unjudged
     ]
     now = {name: figures.get(name) for name in HEADLINE}
     if lost:  # fewer fields to get right is no better match: each lost field is asked for as before

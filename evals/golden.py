@@ -60,6 +60,14 @@ class ExpectedField(BaseModel):
     """A fragment the field's reasons must contain (e.g. why a claim was rejected)."""
 
 
+class TableRowValues(BaseModel):
+    """One accepted row of a table field, by column."""
+
+    model_config = _CASE
+
+    cells: dict[str, str | None]
+
+
 class ModelStepExpected(BaseModel):
     """What apply and the router must make of the step's claim."""
 
@@ -70,7 +78,10 @@ class ModelStepExpected(BaseModel):
     accepted: bool | None = None
     """For classify: whether the classification is accepted."""
     fields: dict[str, ExpectedField] = Field(default_factory=dict)
-    """For extract: field name -> what it must become."""
+    """For extract: field name -> what it must become (a table's rows go in `tables`)."""
+    tables: dict[str, list[TableRowValues]] = Field(default_factory=dict)
+    """For extract: table field name -> the rows it must accept, in order, each by the canonical text of the
+    columns it gives (a column left out is not judged). A table not named is not judged; `[]` expects no row."""
     route: str
     """The node the router must choose next."""
     route_rule: str | None = None
@@ -149,14 +160,6 @@ class RouterCase(_Case):
     router: Literal["route_parse", "route_type", "route_extraction", "route_validation", "route_review"]
     facts: StateFacts
     expected: ExpectedRoute
-
-
-class TableRowValues(BaseModel):
-    """One accepted row of a table field, by column."""
-
-    model_config = _CASE
-
-    cells: dict[str, str | None]
 
 
 class ExpectedRule(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from claimflow.evals.builtin import builtin_workflow_types
-from claimflow.evals.golden import ExpectedField, ModelStepCase
+from claimflow.evals.golden import ExpectedField, ModelStepCase, TableRowValues
 from claimflow.evals.result import CaseResult, differences, result
 from claimflow.nodes.ports import ModelGateway, ModelInput, Usage
 from claimflow.prompts import CLASSIFY, extract_prompt
@@ -13,7 +13,7 @@ from claimflow.routing.routers import route_after_classify, route_after_extract
 from claimflow.state.apply import apply_classification, apply_extraction
 from claimflow.state.claims import ClassificationClaim, ExtractionClaim
 from claimflow.state.documents import NO_DOCUMENT, DocumentRef, SourceText
-from claimflow.state.outcomes import Classification, FieldResult
+from claimflow.state.outcomes import Classification, FieldResult, TableRow
 from claimflow.state.schema import DocumentTypes
 from claimflow.state.workflow import WorkflowState
 
@@ -38,6 +38,21 @@ def _field_problems(name: str, want: ExpectedField, have: FieldResult | None) ->
     if want.reason_contains and not any(want.reason_contains in reason for reason in have.reasons):
         return [f"{name}: expected a reason containing {want.reason_contains!r}, got {have.reasons}"]
     return []
+
+
+def _table_problems(name: str, want: list[TableRowValues], have: list[TableRow]) -> list[str]:
+    """The differences between the rows a case expects of a table and those apply accepted, in order.
+
+    A row is judged on the columns the case gives; a column it leaves out may hold anything.
+    """
+    if len(have) != len(want):
+        return [f"{name}: expected {len(want)} accepted row(s), got {len(have)}"]
+    return [
+        f"{name} row {number}: expected {column} {cell!r}, got {row.cells.get(column)!r}"
+        for number, (wanted, row) in enumerate(zip(want, have, strict=True), start=1)
+        for column, cell in wanted.cells.items()
+        if row.cells.get(column) != cell
+    ]
 
 
 def _got_field(have: FieldResult) -> dict[str, Any]:
@@ -73,7 +88,12 @@ def evaluate(
         route = route_after_extract(state)
         for name, want in expected.fields.items():
             problems += _field_problems(name, want, state.fields.get(name))
+        for name, rows in expected.tables.items():
+            problems += _table_problems(name, rows, state.tables.get(name, []))
         got["fields"] = {name: _got_field(have) for name, have in state.fields.items()}
+        if expected.tables:  # the rows of the tables the case judges, as they are expected
+            got["tables"] = {name: [{"cells": row.cells} for row in state.tables.get(name, [])]
+                             for name in expected.tables}  # fmt: skip
         quote = next((have.evidence[0].quote for have in state.fields.values() if have.evidence), None)
     got |= {"route": route.target, "route_rule": route.rule}
     if route.target != expected.route:

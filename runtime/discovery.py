@@ -34,6 +34,7 @@ from claimflow.runtime.type_config import CONFIG_FILE, TypeConfig, find_config
 from claimflow.state.did_you_mean import did_you_mean
 from claimflow.state.errors import DeclarationError
 from claimflow.state.schema import DocumentType, DocumentTypes, Rule
+from claimflow.state.schema.rules import what_raised
 from claimflow.state.user_code import user_frame
 
 __all__ = [
@@ -217,7 +218,7 @@ def _made(factory: Callable[[], object], target: str, source: str, file: str | N
     except (Exception, SystemExit) as error:  # the user's code: named, never a traceback (see _run)
         where = _declared_at(error, file) or target
         raise TypeDiscoveryError(
-            f"{source}: {target}: the factory {name} raised {type(error).__name__}: {error} ({where})"
+            f"{source}: {target}: the factory {name} raised {what_raised(error)} ({where})"
         ) from None
     if isinstance(made, DocumentType):
         return [made]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import sysconfig
+import threading
 import traceback
 from pathlib import Path
 
@@ -77,3 +78,15 @@ def raised_at(error: BaseException) -> str:
 def failure_text(error: BaseException) -> str:
     """An error as a run's or a case's failure is told: `Name: message`, and where users' code raised it."""
     return f"{type(error).__name__}: {error}{raised_at(error)}"
+
+
+def fails_its_document(error: BaseException) -> bool:
+    """Whether `error`, raised in a type's own code (a rule, an extractor, a detector), fails only its document.
+
+    Any Exception, and SystemExit (a rule that calls `sys.exit`, or a library that does). On a worker thread, where
+    the engine runs users' code, every other one too: a KeyboardInterrupt (or asyncio's CancelledError, GeneratorExit)
+    raised there is the code's own, since Ctrl-C reaches the main thread only; let through, it ended the whole
+    batch as if the user had pressed Ctrl-C. On the main thread (`DocumentType.check` in a user's test) it is
+    Ctrl-C, and goes on.
+    """
+    return isinstance(error, Exception | SystemExit) or threading.current_thread() is not threading.main_thread()

@@ -231,6 +231,7 @@ def dataset(
         if note is not None:
             err.print(shown(note), highlight=False, soft_wrap=True)
         _print_unanswered(figures["unanswered"], settings, console_is_err=True, kept=data_dir is not None)
+        _print_failed_runs(figures["failed_runs"], console_is_err=True)
         if verdict is not None:
             print_verdict(verdict, console_is_err=True)
         _exit_on(verdict)
@@ -268,6 +269,7 @@ def dataset(
         )
     _print_misses(figures["misses"], listed=list_misses)
     _print_unanswered(figures["unanswered"], settings, console_is_err=False, kept=data_dir is not None)
+    _print_failed_runs(figures["failed_runs"], console_is_err=False)
     _print_unmeasured(unmeasured)
     for name, fields in figures["unlabelled_fields"].items():
         out.print(f"not measured, no document labels {shown(name)}'s {shown(', '.join(fields))}", highlight=False)
@@ -303,6 +305,19 @@ def _print_unanswered(
         console.print(
             f"their failed runs stand in {shown(settings.data_dir)}: run them again with `claimflow rerun --failed "
             f"--data-dir {shown(settings.data_dir)}`, or use a fresh --data-dir",
+            highlight=False, soft_wrap=True,
+        )  # fmt: skip
+
+
+def _print_failed_runs(failed: list[dict[str, str]], *, console_is_err: bool) -> None:
+    """A line per document whose run failed on the model's answer (a rule that raised), with its error.
+
+    Such a run made no record: its labelled values are missed, and a gate fails on the fields that were right.
+    """
+    console = err if console_is_err else out
+    for item in failed:
+        console.print(
+            f"failed {shown(item['document'])}: {shown(item['error'])} (no record: its labelled values are missed)",
             highlight=False, soft_wrap=True,
         )  # fmt: skip
 

@@ -21,10 +21,11 @@ from claimflow.state.normalize import CREDIT_MARKS, CreditMarks, compact, fold
 from claimflow.state.other_labels import OTHER_LABELS
 from claimflow.state.outcomes import FieldResult, RuleResult, TableRow
 from claimflow.state.schema._check_input import given_values
+from claimflow.state.schema._where import function_line
 from claimflow.state.schema.fields import CSV_FIELD_SUFFIXES, Field, check_name, check_text
-from claimflow.state.schema.rules import Rule, RuleInput, shortened
+from claimflow.state.schema.rules import COMMON_RULES, Rule, RuleInput, what_raised
 from claimflow.state.schema.type_words import TypeWords
-from claimflow.state.user_code import raised_at
+from claimflow.state.user_code import fails_its_document, raised_at
 
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 UNKNOWN_TYPE = "unknown"
@@ -170,6 +171,7 @@ class DocumentType:
                         f"{what}: fields {spec.name} and {other.name} would share a CSV column (the CSV export writes"
                         f" the {suffix.replace('_', ' ')} of {spec.name} as {other.name}); rename {other.name},"
                         f" e.g. to {spec.name + '_state' if suffix == 'status' else suffix + '_of_' + spec.name}"
+                        f"{_at(other)}"
                     )
 
     def _check_labels(self, what: str) -> None:
@@ -179,7 +181,9 @@ class DocumentType:
             for label in spec.labels:
                 other = seen.setdefault(fold_label(label), spec.name)
                 if other != spec.name:
-                    raise DeclarationError(f"{what}: label {label!r} is declared by both {other} and {spec.name}")
+                    raise DeclarationError(
+                        f"{what}: label {label!r} is declared by both {other} and {spec.name}{_at(spec)}"
+                    )
         for spec in self.fields:
             for name in spec.shares_labels_of:
                 shared = self._by_name.get(name)
@@ -187,7 +191,7 @@ class DocumentType:
                     kinds = [other.name for other in self.value_fields if other.kind == spec.kind and other is not spec]
                     raise DeclarationError(
                         f"{what}: field {spec.name} shares the labels of {name!r}, which is no other {spec.kind} field"
-                        f" of the type; {spec.kind} fields: {', '.join(kinds) or 'none'}"
+                        f" of the type; {spec.kind} fields: {', '.join(kinds) or 'none'}{_at(spec)}"
                     )
 
     def _check_rules(self, what: str) -> None:
@@ -199,9 +203,24 @@ class DocumentType:
             if unknown:
                 raise DeclarationError(
                     f"{what}: rule {item.name!r} names unknown field(s) {', '.join(unknown)};"
-                    f" fields: {', '.join(self._by_name)}"
+                    f" fields: {', '.join(self._by_name)}{_at(item)}"
                 )
         self._check_unique(what, "rule", [item.name for item in rules])
+        # A rule named like a common rule that runs for the type: its results would read as the common rule's in
+        # review reasons, `explain` and rule cases. (A rule of the type's own that judges duplicates takes the place
+        # of `not_seen_before`, which then does not run: it may have its name.)
+        common = {
+            "required_fields_present": True,
+            "date_plausible": any(spec.kind == "date" for spec in self.value_fields),
+            "not_seen_before": bool(self.duplicate_key) and all(item.reason != "duplicate" for item in rules),
+        }
+        for item in rules:
+            if common.get(item.name, False):
+                raise DeclarationError(
+                    f"{what}: rule {item.name!r} has the name of a rule the type runs before its own"
+                    f" ({', '.join(name for name in COMMON_RULES if common[name])}); give it a name of its own"
+                    f"{_at(item)}"
+                )
         object.__setattr__(self, "rules", rules)
 
     def _check_keys(self, what: str) -> None:
@@ -336,6 +355,15 @@ def _phrases(what: str, setting: str, values: Sequence[str]) -> tuple[str, ...]:
     return tuple(" ".join(item.split()) for item in items if isinstance(item, str) and item.strip())
 
 
+def _at(part: Field | Rule) -> str:
+    """` (net: types.py:12)`: where a field or a rule was declared, for a type's message about it; else nothing.
+
+    The type's own line is the message's already (`invalid document type in types.py:3`); this is the part's.
+    """
+    where = part.declared_in if isinstance(part, Field) else function_line(part.function)
+    return f" ({part.name}: {where})" if where else ""
+
+
 def _caller() -> str | None:
     """`file:line` of the code that declared a type: the first frame outside this module and generated code."""
     frame = inspect.currentframe()
@@ -370,11 +398,13 @@ def run_rules(
         except RuleFailedError:
             raise  # a name the rule may not read (RuleFieldError), or no result: its message names the rule, type
         # The user's own code: its failure names it, and fails this document only. SystemExit too (a rule that
-        # calls sys.exit, or a library that does): let through, it would end the whole batch with no word.
-        except (Exception, SystemExit) as error:
+        # calls sys.exit, or a library that does), and on a worker thread a KeyboardInterrupt: let through, they
+        # would end the whole batch with no word (`fails_its_document`).
+        except BaseException as error:
+            if not fails_its_document(error):
+                raise
             raise RuleFailedError(
-                f"rule {item.name!r} of document type {doc_type.name!r} raised {type(error).__name__}: "
-                + shortened(str(error))
+                f"rule {item.name!r} of document type {doc_type.name!r} raised {what_raised(error)}"
             ) from error
         if result is not None:
             results.append(result)

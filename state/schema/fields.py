@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from claimflow.state.errors import DeclarationError
 from claimflow.state.labels import fold_label
 from claimflow.state.normalize import FIELD_KINDS, VALUE_KINDS, Choices, FieldKind, ValueKind
+from claimflow.state.schema._where import declaring_line
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 """Field, column and type names: they become record keys, CSV columns and graph node names."""
@@ -197,8 +198,11 @@ class Field:
     shares_labels_of: Sequence[str] = ()
     unless_printed: Sequence[str] = ()
     choices: Choices = field(init=False, repr=False)
+    declared_in: str | None = field(init=False, default=None, compare=False, repr=False)
+    """`file:line` of the code that declared the field, for a type's messages about it."""
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "declared_in", declaring_line())
         what = f"field {self.name!r}"
         check_name("field", self.name)
         _check_not_taken(what, self.name, RESERVED_FIELD_NAMES, "records")

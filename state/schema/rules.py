@@ -24,8 +24,21 @@ from claimflow.state.outcomes import ReviewReasonCode, RuleResult, RuleSeverity
 from claimflow.state.schema.fields import check_name
 from claimflow.state.schema.rule_input import Row, RuleInput
 
-__all__ = ["MAX_MESSAGE_CHARS", "Row", "Rule", "RuleFunction", "RuleInput", "rule", "shortened"]
+__all__ = [
+    "COMMON_RULES",
+    "MAX_MESSAGE_CHARS",
+    "Row",
+    "Rule",
+    "RuleFunction",
+    "RuleInput",
+    "rule",
+    "shortened",
+    "what_raised",
+]
 
+COMMON_RULES = ("required_fields_present", "date_plausible", "not_seen_before")
+"""The names of the rules a type gets before its own (`state.rules`): no rule of a type may take the name of one
+that runs for it."""
 MAX_MESSAGE_CHARS = 2_000
 """A rule's message is kept in every checkpoint, event and review request after it: longer ones are cut."""
 
@@ -35,6 +48,16 @@ def shortened(message: str) -> str:
     if len(message) <= MAX_MESSAGE_CHARS:
         return message
     return f"{message[:MAX_MESSAGE_CHARS]}... ({len(message) - MAX_MESSAGE_CHARS:,} more characters not kept)"
+
+
+def what_raised(error: BaseException) -> str:
+    """`ValueError: its message` (cut as `shortened` cuts it), or the error's name alone when it says nothing.
+
+    A bare `assert`, `raise ValueError()` or `sys.exit()` has no message: `raised AssertionError: ` read as if one
+    had been cut off.
+    """
+    message = shortened(str(error))
+    return f"{type(error).__name__}: {message}" if message.strip() else type(error).__name__
 
 
 RuleFunction = Callable[[RuleInput], RuleResult | None]

@@ -1,7 +1,9 @@
 """`claimflow eval capture` of a run made without `--record` keeps its table rows in the case's claim.
 
 Such a run's answer is rebuilt from what the run kept; its rows (an invoice's lines, a statement's
-transactions) were left out, so the case's recorded claim, served again by replay, had no table.
+transactions) were left out, so the case's recorded claim, served again by replay, had no table. And the case
+expects the rows the run accepted (`expected.tables`): it judged no row, so a model that read the lines wrong
+passed it.
 """
 
 from __future__ import annotations
@@ -35,3 +37,6 @@ def test_the_rows_of_a_run_without_a_recording_are_in_the_captured_claim(tmp_pat
     assert all(page[row["evidence"]["start"] : row["evidence"]["end"]] == row["evidence"]["quote"] for row in rows)
     assert case.original_claim is not None and case.original_claim["rows"] == rows
     assert evaluate(case, case.recorded_claim).passed
+    assert [row.cells for row in case.expected.tables["line_items"]] == CELLS
+    judged = evaluate(case, {**case.recorded_claim, "rows": rows[:1]})  # a model that read one line only
+    assert not judged.passed and judged.message == "line_items: expected 2 accepted row(s), got 1"

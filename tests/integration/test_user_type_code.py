@@ -83,6 +83,23 @@ async def test_a_rule_that_calls_sys_exit_fails_its_document_and_the_batch_goes_
     assert rows["invoice.txt"].status == "completed"
 
 
+def _interrupts(doc: RuleInput) -> RuleResult | None:
+    raise KeyboardInterrupt
+
+
+async def test_a_rule_that_raises_keyboard_interrupt_fails_its_document_and_the_batch_goes_on(tmp_path: Path) -> None:
+    # The rule runs on a worker thread, which Ctrl-C never reaches: the interrupt is the rule's own. Let through,
+    # it stopped the whole batch as Ctrl-C does (`interrupted; ... not finished`, exit 130).
+    rows = await _batch(tmp_path, order_form(rules=[rule("interrupts", fields=["po_number"])(_interrupts)]))
+
+    assert rows["order.txt"].status == "failed"
+    assert rows["order.txt"].error == (
+        "RuleFailedError: rule 'interrupts' of document type 'order_form' raised KeyboardInterrupt"
+        f" (raised at {__file__}:{_interrupts.__code__.co_firstlineno + 1})"
+    )
+    assert rows["invoice.txt"].status == "completed"
+
+
 async def test_a_stuck_rule_fails_its_document_at_its_wall_time_while_the_others_complete(tmp_path: Path) -> None:
     release = threading.Event()
 
@@ -166,16 +183,22 @@ def _exit() -> object:
     raise SystemExit(4)
 
 
+def _interrupt() -> object:
+    raise KeyboardInterrupt
+
+
 @pytest.mark.parametrize(
     ("hook", "answer", "message"),
     [
         ("extractor", _raise, r"extractor .*extract \(.*test_user_type_code\.py:\d+\) of document type 'order_form'"
          r" raised RuntimeError: cannot read this"),
         ("extractor", _exit, r"extractor .*extract .* of document type 'order_form' raised SystemExit: 4"),
+        ("extractor", _interrupt, r"extractor .*extract .* of document type 'order_form' raised KeyboardInterrupt"),
         ("extractor", lambda: None, r"extractor .*extract .* returned None; return an ExtractionClaim"),
         ("extractor", lambda: {"fields": []}, r"returned \{'fields': \[\]\}; return an ExtractionClaim"),
         ("detector", _raise, r"detector .*detect .* of document type 'order_form' raised RuntimeError: cannot read"),
         ("detector", _exit, r"detector .*detect .* of document type 'order_form' raised SystemExit: 4"),
+        ("detector", _interrupt, r"detector .*detect .* of document type 'order_form' raised KeyboardInterrupt"),
         ("detector", lambda: 5.0, r"detector .*detect .* returned 5\.0; return a Detection"),
         ("detector", lambda: Detection(score=float("nan")), r"a Detection whose score nan is not a finite number"),
         ("detector", lambda: Detection(score=5.0, max_confidence=-1.0), r"max_confidence -1\.0 is not between 0"),

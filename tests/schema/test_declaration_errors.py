@@ -69,7 +69,9 @@ def test_a_misspelt_field_name_is_refused_naming_the_field_it_is_closest_to(
     lines = Field("lines", "table", columns=[Column("amount", "amount")])
     with pytest.raises(DeclarationError) as raised:
         declare(fields=[Field("po_number", "identifier"), Field("total", "amount"), lines], **changes)
-    assert str(raised.value) == f"document type 'purchase_order': {message}"
+    # A rule's problem also says where the rule is declared: here, `_ok` of this file.
+    where = f" (checked: {__file__}:{_ok.__code__.co_firstlineno})" if "rules" in changes else ""
+    assert str(raised.value) == f"document type 'purchase_order': {message}{where}"
 
 
 def test_two_types_with_one_name_are_refused() -> None:
@@ -129,3 +131,18 @@ def test_two_rules_with_one_name_are_refused() -> None:
     second = rule("same", fields=["po_number"])(_ok)
     with pytest.raises(DeclarationError, match=r"duplicate rule\(s\) same"):
         declare(rules=[first, second])
+
+
+@pytest.mark.parametrize("name", ["required_fields_present", "date_plausible", "not_seen_before"])
+def test_a_rule_named_like_a_common_rule_that_runs_for_the_type_is_refused(name: str) -> None:
+    # Accepted, its results read as the common rule's: a review reason `required_fields_present: ...` that the
+    # common rule did not give, and two results of one name in `explain` and in a rule case's expectation.
+    fields = [Field("po_number", "identifier"), Field("order_date", "date"), Field("total", "amount")]
+    with pytest.raises(DeclarationError, match=rf"rule '{name}' has the name of a rule the type runs before its own"):
+        declare(fields=fields, rules=[rule(name, fields=["total"])(_ok)], duplicate_key=("po_number",))
+    # Where the common rule does not run for the type, its name is free: no date to judge, no duplicate_key, or
+    # a rule of the type's own that judges its duplicates and takes not_seen_before's place.
+    if name != "required_fields_present":
+        assert declare(rules=[rule(name, fields=["total"])(_ok)]).rules[0].name == name
+        own = rule(name, fields=["po_number"], reason="duplicate")(_ok)
+        assert declare(fields=fields[:1] + fields[2:], rules=[own], duplicate_key=("po_number",)).rules == (own,)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import ModuleType
 
@@ -64,6 +65,38 @@ def test_a_rule_that_raises_with_a_long_message_fails_with_its_message_cut() -> 
 def test_a_rule_that_calls_sys_exit_fails_as_a_rule_not_the_program() -> None:
     with pytest.raises(RuleFailedError, match=r"rule 'quits' of document type 'purchase_order' raised SystemExit: 2"):
         _order(quits).check({"total": "10.00"})
+
+
+@rule("unsure", fields=["total"])
+def unsure(doc: RuleInput) -> RuleResult | None:
+    """Raises with no message, as a bare `assert` (outside pytest's rewriting) or `raise ValueError()` does."""
+    raise ValueError
+
+
+def test_a_rule_that_raises_with_no_message_is_named_by_its_error_alone() -> None:
+    # It read `raised ValueError:  (raised at ...)`, as if a message had been cut off.
+    with pytest.raises(RuleFailedError) as raised:
+        _order(unsure).check({"total": "10.00"})
+    message = str(raised.value)
+    assert message.startswith("rule 'unsure' of document type 'purchase_order' raised ValueError (raised at ")
+    assert re.search(r"test_user_type_rules\.py:\d+\)$", message)
+
+
+@rule("interrupted", fields=["total"])
+def interrupted(doc: RuleInput) -> RuleResult | None:
+    """Ctrl-C while the rule runs."""
+    raise KeyboardInterrupt
+
+
+def test_a_keyboard_interrupt_is_a_rules_failure_on_a_worker_thread_and_ctrl_c_on_the_main_one() -> None:
+    # The engine runs rules on worker threads, which Ctrl-C never reaches: there the interrupt is the rule's own.
+    with ThreadPoolExecutor(1) as worker:
+        on_a_thread = worker.submit(_order(interrupted).check, {"total": "10.00"})
+        with pytest.raises(RuleFailedError, match=r"rule 'interrupted' .* raised KeyboardInterrupt"):
+            on_a_thread.result()
+    # A user's own test calls check() on the main thread, where it is Ctrl-C: it stops the test as it would.
+    with pytest.raises(KeyboardInterrupt):
+        _order(interrupted).check({"total": "10.00"})
 
 
 RULES = """

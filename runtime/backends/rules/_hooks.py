@@ -18,7 +18,8 @@ from claimflow.state.claims import ExtractionClaim
 from claimflow.state.errors import OfflineHookError
 from claimflow.state.evidence import ClaimedEvidence
 from claimflow.state.schema import Detection, DocumentType, OfflineDetector, OfflineExtractor
-from claimflow.state.schema.rules import shortened
+from claimflow.state.schema.rules import what_raised
+from claimflow.state.user_code import fails_its_document
 
 
 def _named(hook: str, function: object, doc_type: DocumentType) -> str:
@@ -52,11 +53,12 @@ def detect_with(detector: OfflineDetector, doc_type: DocumentType, pages: Sequen
     """The type's own detector's answer, or OfflineHookError naming it when it raises or answers garbage."""
     try:
         found: object = detector(pages)
-    # SystemExit too: raised in a user's function, it would end the whole batch with no word.
-    except (Exception, SystemExit) as error:
-        raise OfflineHookError(
-            f"{_named('detector', detector, doc_type)} raised {type(error).__name__}: {shortened(str(error))}"
-        ) from error
+    # SystemExit too, and on a worker thread a KeyboardInterrupt: raised in a user's function, they would end the
+    # whole batch with no word (`fails_its_document`).
+    except BaseException as error:
+        if not fails_its_document(error):
+            raise
+        raise OfflineHookError(f"{_named('detector', detector, doc_type)} raised {what_raised(error)}") from error
     problem = _detection_problem(found)
     if problem is not None:
         raise OfflineHookError(f"{_named('detector', detector, doc_type)} {problem}")
@@ -68,10 +70,10 @@ def extract_with(extractor: OfflineExtractor, doc_type: DocumentType, pages: Seq
     """The type's own extractor's claim, or OfflineHookError naming it when it raises or returns no claim."""
     try:
         claim: object = extractor(pages, doc_type)
-    except (Exception, SystemExit) as error:
-        raise OfflineHookError(
-            f"{_named('extractor', extractor, doc_type)} raised {type(error).__name__}: {shortened(str(error))}"
-        ) from error
+    except BaseException as error:  # as the detector's
+        if not fails_its_document(error):
+            raise
+        raise OfflineHookError(f"{_named('extractor', extractor, doc_type)} raised {what_raised(error)}") from error
     if not isinstance(claim, ExtractionClaim):
         raise OfflineHookError(
             f"{_named('extractor', extractor, doc_type)} returned {reprlib.repr(claim)};"
