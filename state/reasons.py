@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from claimflow.state.normalize import parse_amount
-from claimflow.state.outcomes import ReviewReason
+from claimflow.state.outcomes import FieldResult, ReviewReason
 from claimflow.state.policy import ALWAYS_REVIEW, Policy
 from claimflow.state.schema import UNKNOWN_TYPE, DocumentType, DocumentTypes, Field
 from claimflow.state.workflow import WorkflowState
@@ -53,6 +53,16 @@ def _below(threshold: float, *, by_ocr: bool) -> str:
     """Why a confidence under `threshold` is not enough, naming the OCR bar when it is the one that held it back."""
     where = " for text read by OCR" if by_ocr else ""
     return f"below {threshold:.2f}{where}" if math.isfinite(threshold) else f"always reviewed by the policy{where}"
+
+
+def _quoted_from_ocr(state: WorkflowState, result: FieldResult) -> bool:
+    """Whether a value's evidence stands on a page OCR read: of a PDF mixing both, a text-layer page's is not."""
+    text = state.text
+    if text is None:
+        return False
+    if not result.evidence:  # nothing says where it was read: as the document was
+        return text.read_by_ocr
+    return any(text.page_read_by_ocr(evidence.page) for evidence in result.evidence)
 
 
 def classification_reasons(state: WorkflowState, types: DocumentTypes) -> list[ReviewReason]:
@@ -127,9 +137,9 @@ def _field_reasons(
     doc_type: DocumentType, state: WorkflowState, settled: set[str], *, high_risk: bool, every_unsupported: bool
 ) -> list[ReviewReason]:
     reasons: list[ReviewReason] = []
-    read_by_ocr = state.text is not None and state.text.read_by_ocr
     for spec in doc_type.value_fields:
         result = state.fields.get(spec.name)
+        read_by_ocr = result is not None and _quoted_from_ocr(state, result)
         threshold = field_threshold(
             spec, state.policy, high_risk=high_risk, doc_type=doc_type.name, read_by_ocr=read_by_ocr
         )

@@ -124,4 +124,5 @@ def parse_image(data: bytes, media_type: str, limits: IngestLimits) -> ParsedPag
         ]
     finally:
         image.close()
-    return ParsedPages(pages=tuple(pages), method="ocr", media_type=media_type)
+    numbers = tuple(range(1, len(pages) + 1))
+    return ParsedPages(pages=tuple(pages), method="ocr", media_type=media_type, ocr_pages=numbers)

@@ -178,7 +178,7 @@ def parse_pdf(data: bytes, limits: IngestLimits) -> ParsedPages:
         limits: Page limit, OCR resolution and languages, text-layer threshold.
 
     Returns:
-        Page texts with method ``"text-layer"``, ``"ocr"`` or ``"text-layer+ocr"``.
+        Page texts with method ``"text-layer"``, ``"ocr"`` or ``"text-layer+ocr"``, and the pages OCR read.
 
     Raises:
         EncryptedDocumentError: The PDF needs a password.
@@ -196,7 +196,7 @@ def parse_pdf(data: bytes, limits: IngestLimits) -> ParsedPages:
                 f"The PDF has {count} pages; at most {limits.max_pages} are accepted (CLAIMFLOW_MAX_PAGES)."
             )
         pages: list[str] = []
-        ocr_pages = 0
+        ocr_pages: list[int] = []
         for index in range(count):
             read = _read_page(pdf, index, limits)
             text = read.text
@@ -205,9 +205,14 @@ def parse_pdf(data: bytes, limits: IngestLimits) -> ParsedPages:
                 read.image.close()
                 if visible_chars(recognised) >= visible_chars(text):
                     text = recognised
-                    ocr_pages += 1
+                    ocr_pages.append(index + 1)
             pages.append(text)
     finally:
         with PDFIUM_LOCK:
             pdf.close()
-    return ParsedPages(pages=tuple(pages), method=_method(ocr_pages, count), media_type="application/pdf")
+    return ParsedPages(
+        pages=tuple(pages),
+        method=_method(len(ocr_pages), count),
+        media_type="application/pdf",
+        ocr_pages=tuple(ocr_pages),
+    )

@@ -157,6 +157,7 @@ def test_scanned_pdf_is_ocred(scanned_pdf, text_image):
     parsed = parse_document(scanned_pdf([page]), "scan.pdf")
 
     assert parsed.method == "ocr"
+    assert parsed.ocr_pages == (1,)
     assert "NORTHWIND TRADING" in parsed.pages[0]
     assert "TOTAL 160.65" in parsed.pages[0]
 
@@ -177,6 +178,7 @@ def test_mixed_pdf_ocrs_only_the_scanned_page(text_pdf, scanned_pdf, text_image)
     parsed = parse_document(buffer.getvalue(), "mixed.pdf")
 
     assert parsed.method == "text-layer+ocr"
+    assert parsed.ocr_pages == (2,)
     assert "Invoice No.: INV-1001" in parsed.pages[0]
     assert "TOTAL 42.00" in parsed.pages[1]
 
