@@ -8,6 +8,7 @@ import pytest
 
 from claimflow.state.documents import TextRef
 from claimflow.state.evidence import Evidence
+from claimflow.state.outcomes import TableRow
 from claimflow.state.policy import Policy
 from claimflow.state.reasons import field_threshold, review_reasons
 from claimflow.state.schema import Field
@@ -86,3 +87,30 @@ def test_the_ocr_bar_raises_the_threshold_only_where_stricter() -> None:
 def test_an_ocr_bar_outside_zero_to_one_is_refused(bar: object) -> None:
     with pytest.raises(ValueError, match="ocr_field_auto_accept"):
         Policy.model_validate({"ocr_field_auto_accept": bar})
+
+
+def test_under_always_review_table_rows_quoted_from_a_scanned_page_wait_too() -> None:
+    # A text-layer page 1 with every value, the item table on a scanned page 2.
+    row = TableRow(
+        cells={"description": "Bolts", "amount": "135.00"}, evidence=Evidence(page=2, start=0, end=1, quote="x")
+    )
+    fields = {
+        name: result.model_copy(update={"evidence": [Evidence(page=1, start=0, end=1, quote="x")]})
+        for name, result in clean_invoice_fields(confidence=0.95).items()
+    }
+    state = invoice_state(fields=fields, tables={"line_items": [row, row]})
+    scanned = state.model_copy(update={"text": _text("text-layer+ocr", (2,))})
+
+    always = scanned.model_copy(update={"policy": Policy(ocr_field_auto_accept="always_review")})
+    reasons = [(reason.code, reason.field, reason.message) for reason in review_reasons(always, TYPES)]
+    assert reasons == [
+        (
+            "low_confidence_field",
+            "line_items",
+            "line_items: 2 row(s) quoted from a page OCR read, always reviewed by the policy for text read by OCR",
+        )
+    ]
+    # Rows carry no confidence: a numeric bar does not hold them; nor is a table of the text layer held.
+    assert review_reasons(scanned.model_copy(update={"policy": Policy(ocr_field_auto_accept=0.9)}), TYPES) == []
+    on_text = always.model_copy(update={"text": _text("text-layer+ocr", (3,))})
+    assert review_reasons(on_text, TYPES) == []
