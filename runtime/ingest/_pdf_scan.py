@@ -5,6 +5,10 @@ its image. Read by its text layer, the page would be its stamp alone (`Received 
 invoice under it missing from the text. So a page whose images cover most of it and whose text layer is short is
 also read by OCR, and the OCR text (which reads the stamp too, as it is drawn on the rendering) is taken when it
 reads clearly more than the text layer: a page whose text layer already says what its image shows keeps it.
+
+A scan may also carry a scanner's own OCR as text painted under the image ("text under the page image"): the
+reader sees the image, not that text, which is the scanner's reading, right or wrong. A page whose every text
+object is held by an opaque image painted after it, covering half the page or more, is read by OCR as a scan.
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from claimflow.runtime.ingest._pdf_objects import Box, bounds, kind_of, page_objects
+from claimflow.runtime.ingest._pdf_objects import Box, bounds, holds, kind_of, page_objects
+from claimflow.runtime.ingest._pdfium_address import by_address
 
-__all__ = ["SCAN_SHARE", "SHORT_LAYER_FACTOR", "WIDER_READING", "covered_by_images"]
+_HAS_TRANSPARENCY = by_address("FPDFPageObj_HasTransparency")
+
+__all__ = ["SCAN_SHARE", "SHORT_LAYER_FACTOR", "WIDER_READING", "covered_by_images", "text_under_a_scan"]
 
 SCAN_SHARE = 0.5
 """The share of a page its images cover from which the page may be a scan under its text layer."""
@@ -54,3 +61,32 @@ def covered_by_images(page: pdfium.PdfPage) -> float:
         if box is not None:
             covered += _area(_clipped(box, crop))
     return min(covered / whole, 1.0)
+
+
+def text_under_a_scan(page: pdfium.PdfPage) -> bool:
+    """True if the page has text and all of it is painted under an opaque image covering half the page or more.
+
+    Opaque: no soft mask, mask, alpha or blend mode (PDFium's transparency test). Text inside form XObjects is
+    not dated: a page with a form is not judged so (its text is kept). The caller holds PDFium's lock.
+    """
+    crop: Box = page.get_cropbox()
+    whole = _area(crop)
+    if whole <= 0:
+        return False
+    texts: list[tuple[int, Box]] = []
+    scans: list[tuple[int, Box]] = []
+    for index, obj in page_objects(page):
+        kind = kind_of(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            return False
+        box = bounds(obj)
+        if box is None:
+            continue
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            texts.append((index, box))
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE and not _HAS_TRANSPARENCY(obj):
+            if _area(_clipped(box, crop)) >= SCAN_SHARE * whole:
+                scans.append((index, box))
+    return bool(texts) and all(
+        any(drawn > text_index and holds(image, text) for drawn, image in scans) for text_index, text in texts
+    )

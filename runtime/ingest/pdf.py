@@ -12,7 +12,13 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image
 
-from claimflow.runtime.ingest._pdf_scan import SCAN_SHARE, SHORT_LAYER_FACTOR, WIDER_READING, covered_by_images
+from claimflow.runtime.ingest._pdf_scan import (
+    SCAN_SHARE,
+    SHORT_LAYER_FACTOR,
+    WIDER_READING,
+    covered_by_images,
+    text_under_a_scan,
+)
 from claimflow.runtime.ingest._pdf_visible import visible_text
 from claimflow.runtime.ingest._text import normalize_newlines, visible_chars
 from claimflow.runtime.ingest.errors import (
@@ -157,6 +163,8 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, limits: IngestLimits) -> _Pa
                 return _PageRead(text, None)
             if found < limits.min_chars_for_text_layer:
                 return _PageRead(text, render_for_ocr(page, limits.ocr_dpi), found)
+            if text_under_a_scan(page):  # a scanner's OCR under its image: not what a reader sees
+                return _PageRead(text, render_for_ocr(page, limits.ocr_dpi), 0)
             if found < SHORT_LAYER_FACTOR * limits.min_chars_for_text_layer and covered_by_images(page) >= SCAN_SHARE:
                 return _PageRead(text, render_for_ocr(page, limits.ocr_dpi), WIDER_READING * found)
             return _PageRead(text, None)

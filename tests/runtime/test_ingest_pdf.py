@@ -237,3 +237,41 @@ def test_a_short_text_layer_over_a_full_page_picture_is_kept():
     assert parsed.method == "text-layer"
     assert parsed.ocr_pages == ()
     assert parsed.pages[0].splitlines() == lines
+
+
+def _text_under(image: Image.Image, lines: list[str]) -> bytes:
+    """A scan as some scanners save it: their OCR's text painted first, the page image over it."""
+    buffer = io.BytesIO()
+    pdf = Canvas(buffer, pagesize=A4, invariant=1)
+    for number, line in enumerate(lines):
+        pdf.drawString(72, 700 - 18 * number, line)
+    pdf.drawImage(ImageReader(image), 0, 0, *A4)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.ocr
+def test_a_scanners_ocr_under_the_page_image_is_not_the_pages_text(text_image):
+    shown = ["NORTHWIND TRADING", "Invoice 4471", "TOTAL 160.65"]
+    misread = ["NORTHWIND TRADING", "Invoice 4471", "TOTAL 168.65"]  # the scanner's reading, hidden by its image
+
+    parsed = parse_document(_text_under(_a4(text_image(shown)), misread), "searchable.pdf")
+
+    assert parsed.method == "ocr"
+    assert parsed.ocr_pages == (1,)
+    assert "TOTAL 160.65" in parsed.pages[0]
+    assert "168.65" not in parsed.pages[0]
+
+
+def test_text_under_a_picture_covering_part_of_the_page_is_kept(text_pdf, no_tesseract):
+    # A logo drawn over the top of a text page: not a scan, and its text is the page's.
+    buffer = io.BytesIO()
+    pdf = Canvas(buffer, pagesize=A4, invariant=1)
+    for number, line in enumerate(THREE_PAGES[0]):
+        pdf.drawString(72, 770 - 18 * number, line)
+    pdf.drawImage(ImageReader(Image.new("RGB", (200, 100), "navy")), 60, 720, 200, 100)
+    pdf.showPage()
+    pdf.save()
+
+    assert parse_document(buffer.getvalue(), "letterhead.pdf").pages[0].splitlines() == THREE_PAGES[0]
