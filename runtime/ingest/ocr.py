@@ -276,6 +276,9 @@ class OcrWord:
     top: int
     width: int
     height: int
+    line: tuple[int, int, int, int] = (0, 0, 0, 0)
+    """Tesseract's block, paragraph and line of the word (with its page): the words of one line share it, however
+    the image stands (on a photo turned a quarter, a line runs down the image)."""
 
 
 def _unturned(box: tuple[int, int, int, int], turn: int, size: tuple[int, int]) -> tuple[int, int, int, int]:
@@ -306,5 +309,5 @@ def ocr_words(image: Image.Image, languages: str = "eng", psm: int = PHOTO_PSM) 
     for word in reading.words:
         box = _unturned(word.box, reading.turn, reading.size)
         # A word tesseract reads as white space only is not a word of the text either.
-        words.extend(OcrWord(part, *box) for part in word.text.split())
+        words.extend(OcrWord(part, *box, line=word.line) for part in word.text.split())
     return words
