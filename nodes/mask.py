@@ -26,7 +26,8 @@ async def mask(state: WorkflowState, context: WorkflowContext) -> Patch:
     mapping = json.dumps([r.model_dump() for r in result.replacements], sort_keys=True).encode()
     # Two independent writes: side by side, so the step waits for the store once.
     masked_text, mapping_id = await asyncio.gather(
-        context.store.save_text(result.pages, f"{state.text.method}+masked"), context.store.save_blob(mapping)
+        context.store.save_text(result.pages, f"{state.text.method}+masked", state.text.ocr_pages or ()),
+        context.store.save_blob(mapping),
     )
     kinds = Counter(r.placeholder.strip("[]").rsplit("_", 1)[0] for r in result.replacements)
     return Patch(

@@ -14,10 +14,10 @@ async def parse(state: WorkflowState, context: WorkflowContext) -> Patch:
     data = await context.store.read_document(state.document)
     try:
         # Parsing and OCR are CPU-bound: keep them off the event loop other runs share.
-        pages, method = await context.offload(None, context.parser, data, state.document.filename)
+        pages, method, ocr_pages = await context.offload(None, context.parser, data, state.document.filename)
     except DocumentUnreadableError as error:
         return Patch(error=str(error), events=[event("document.unreadable", "parse", reason=str(error))])
-    text = await context.store.save_text(pages, method)
+    text = await context.store.save_text(pages, method, ocr_pages)
     return Patch(
         text=text,
         events=[event("document.parsed", "parse", pages=text.page_count, chars=text.char_count, method=method)],

@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Generic, ParamSpec, Protocol, TypeVar
+from typing import Generic, NamedTuple, ParamSpec, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -126,8 +126,8 @@ class DocumentStore(Protocol):
         """The original bytes."""
         ...
 
-    async def save_text(self, pages: tuple[str, ...], method: str) -> TextRef:
-        """Store page texts and return their reference."""
+    async def save_text(self, pages: tuple[str, ...], method: str, ocr_pages: tuple[int, ...] = ()) -> TextRef:
+        """Store page texts and return their reference, which names the pages (from 1) OCR read."""
         ...
 
     async def load_text(self, ref: TextRef) -> SourceText:
@@ -163,11 +163,21 @@ class Deliverer(Protocol):
         ...
 
 
+class ParsedText(NamedTuple):
+    """A document's page texts, how they were obtained, and which pages OCR read."""
+
+    pages: tuple[str, ...]
+    method: str
+    """text-layer, ocr, text-layer+ocr, plain, html, docx."""
+    ocr_pages: tuple[int, ...] = ()
+    """The pages (from 1) whose text OCR read: a scan's or photo's, not a PDF's text-layer pages."""
+
+
 class Parser(Protocol):
     """Turns a document's bytes into page texts, or raises DocumentUnreadableError."""
 
-    def __call__(self, data: bytes, filename: str) -> tuple[tuple[str, ...], str]:
-        """Return (pages, method)."""
+    def __call__(self, data: bytes, filename: str) -> ParsedText:
+        """Return the pages, their method and the pages OCR read."""
         ...
 
 

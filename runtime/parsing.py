@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from claimflow.nodes.ports import DocumentUnreadableError
+from claimflow.nodes.ports import DocumentUnreadableError, ParsedText
 from claimflow.runtime.ingest import IngestError, IngestLimits, parse_document
 
 
@@ -14,10 +14,10 @@ class IngestParser:
 
     limits: IngestLimits = IngestLimits()
 
-    def __call__(self, data: bytes, filename: str) -> tuple[tuple[str, ...], str]:
-        """Return (pages, method) or raise DocumentUnreadableError with the reason."""
+    def __call__(self, data: bytes, filename: str) -> ParsedText:
+        """Return the pages, their method and the pages OCR read, or raise DocumentUnreadableError."""
         try:
             parsed = parse_document(data, filename, self.limits)
         except IngestError as error:
             raise DocumentUnreadableError(str(error)) from error
-        return parsed.pages, parsed.method
+        return ParsedText(parsed.pages, parsed.method, parsed.ocr_pages)

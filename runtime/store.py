@@ -134,10 +134,16 @@ class DocumentFiles:
         """The original bytes."""
         return self.load_blob(ref.document_id)
 
-    def save_text(self, pages: tuple[str, ...], method: str) -> TextRef:
-        """Store page texts as JSON and return their reference."""
+    def save_text(self, pages: tuple[str, ...], method: str, ocr_pages: tuple[int, ...] = ()) -> TextRef:
+        """Store page texts as JSON and return their reference, which names the pages (from 1) OCR read."""
         text_id = self.save_blob(json.dumps(list(pages), ensure_ascii=False).encode())
-        return TextRef(text_id=text_id, page_count=len(pages), char_count=sum(map(len, pages)), method=method)
+        return TextRef(
+            text_id=text_id,
+            page_count=len(pages),
+            char_count=sum(map(len, pages)),
+            method=method,
+            ocr_pages=ocr_pages,
+        )
 
     def load_text(self, ref: TextRef) -> SourceText:
         """Load stored page texts."""
@@ -301,9 +307,9 @@ class AsyncDocumentStore:
             self._remember(self._originals, ref.document_id, data)
         return ref
 
-    async def save_text(self, pages: tuple[str, ...], method: str) -> TextRef:
+    async def save_text(self, pages: tuple[str, ...], method: str, ocr_pages: tuple[int, ...] = ()) -> TextRef:
         """Store page texts and return their reference; the pages stay in memory for the next steps."""
-        ref = await self._off_loop(self.files.save_text, pages, method)
+        ref = await self._off_loop(self.files.save_text, pages, method, ocr_pages)
         self._remember(self._texts, ref.text_id, SourceText(pages=pages))
         return ref
 

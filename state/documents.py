@@ -40,11 +40,18 @@ class TextRef(BaseModel):
     """Total characters over all pages."""
     method: str
     """How the text was obtained: text-layer, ocr, plain, html; `+` joins two (text-layer+ocr)."""
+    ocr_pages: tuple[int, ...] | None = None
+    """The pages (from 1) whose text OCR read; None for a text parsed before they were recorded, whose every page
+    counts as read by OCR where `method` names it."""
 
     @property
     def read_by_ocr(self) -> bool:
         """Whether OCR read any of the text (a scan, a photo, a PDF page with no usable text layer)."""
-        return "ocr" in self.method.split("+")
+        return bool(self.ocr_pages) if self.ocr_pages is not None else "ocr" in self.method.split("+")
+
+    def page_read_by_ocr(self, page: int) -> bool:
+        """Whether OCR read page `page` (from 1); of a PDF mixing both, a page of its text layer was not."""
+        return page in self.ocr_pages if self.ocr_pages is not None else self.read_by_ocr
 
 
 class SourceText(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from claimflow.state.normalize import parse_amount
+from claimflow.state.ocr_bar import below, ocr_bar, ocr_row_reasons, quoted_from_ocr
 from claimflow.state.outcomes import ReviewReason
 from claimflow.state.policy import ALWAYS_REVIEW, Policy
 from claimflow.state.schema import UNKNOWN_TYPE, DocumentType, DocumentTypes, Field
@@ -40,19 +41,7 @@ def field_threshold(
         base = spec.auto_accept if spec.auto_accept is not None else policy.field_auto_accept
     if high_risk:
         base = max(base, policy.high_risk_field_auto_accept)
-    return max(base, _ocr_bar(policy)) if read_by_ocr else base
-
-
-def _ocr_bar(policy: Policy) -> float:
-    """The policy's bar for fields of text OCR read: 0 (none) when it sets none, infinite for "always_review"."""
-    bar = policy.ocr_field_auto_accept
-    return 0.0 if bar is None else math.inf if bar == ALWAYS_REVIEW else float(bar)
-
-
-def _below(threshold: float, *, by_ocr: bool) -> str:
-    """Why a confidence under `threshold` is not enough, naming the OCR bar when it is the one that held it back."""
-    where = " for text read by OCR" if by_ocr else ""
-    return f"below {threshold:.2f}{where}" if math.isfinite(threshold) else f"always reviewed by the policy{where}"
+    return max(base, ocr_bar(policy)) if read_by_ocr else base
 
 
 def classification_reasons(state: WorkflowState, types: DocumentTypes) -> list[ReviewReason]:
@@ -97,10 +86,10 @@ def reviewed_fields(state: WorkflowState) -> set[str]:
 
 
 def _table_reasons(state: WorkflowState) -> list[ReviewReason]:
-    """Tables a reviewer looks at, once: with a claimed row refused, or with cells in doubt.
+    """Tables a reviewer looks at, once: with a claimed row refused, with cells in doubt, or read by OCR.
 
     A refused row may be missing from the table; a cell in doubt (a number that reads two ways) may hold the
-    wrong one of its values.
+    wrong one of its values; rows quoted from a scan wait where the policy reviews every value of one.
     """
     request, decision = state.review_request, state.review_decision
     if request is not None and decision is not None and request.doc_type == state.doc_type:
@@ -120,16 +109,16 @@ def _table_reasons(state: WorkflowState) -> list[ReviewReason]:
         if doubts:
             message = f"{table}: {len(doubts)} cell(s) in doubt: {doubts[0]}"
             doubted.append(ReviewReason(code="ambiguous_value", message=message, field=table))
-    return refused + doubted
+    return refused + doubted + ocr_row_reasons(state)
 
 
 def _field_reasons(
     doc_type: DocumentType, state: WorkflowState, settled: set[str], *, high_risk: bool, every_unsupported: bool
 ) -> list[ReviewReason]:
     reasons: list[ReviewReason] = []
-    read_by_ocr = state.text is not None and state.text.read_by_ocr
     for spec in doc_type.value_fields:
         result = state.fields.get(spec.name)
+        read_by_ocr = result is not None and quoted_from_ocr(state, result.evidence)
         threshold = field_threshold(
             spec, state.policy, high_risk=high_risk, doc_type=doc_type.name, read_by_ocr=read_by_ocr
         )
@@ -152,7 +141,7 @@ def _field_reasons(
                 ReviewReason(
                     code="low_confidence_field",
                     message=f"{spec.name} = {result.value!r} at confidence {result.confidence or 0.0:.2f}, "
-                    + _below(threshold, by_ocr=by_ocr),
+                    + below(threshold, by_ocr=by_ocr),
                     field=spec.name,
                 )
             )

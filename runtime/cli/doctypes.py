@@ -173,7 +173,7 @@ def _masked_pages(path: Path, settings: Settings) -> tuple[str, ...]:
             over, limit = size_versus_limit(size, settings.limits.max_bytes)
             reason = f"it is {over}, over the {limit} limit (CLAIMFLOW_MAX_DOCUMENT_BYTES); it was not read"
             raise OSError(errno.EFBIG, reason)
-        pages, _ = IngestParser(settings.limits)(data, path.name)
+        pages = IngestParser(settings.limits)(data, path.name).pages
     except (DocumentUnreadableError, OSError) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else message(error)
         err.print(f"[red]error:[/red] {shown(path)}: {reason}")

@@ -40,8 +40,11 @@ class ParsedPages:
         method: How the text was obtained: ``"text-layer"``, ``"ocr"``, ``"text-layer+ocr"``,
             ``"plain"``, ``"html"`` or ``"docx"``.
         media_type: The sniffed media type, e.g. ``"application/pdf"``.
+        ocr_pages: The pages (from 1) whose text OCR read: every page of a photo, those of a PDF with no usable
+            text layer.
     """
 
     pages: tuple[str, ...]
     method: str
     media_type: str
+    ocr_pages: tuple[int, ...] = ()

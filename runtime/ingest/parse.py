@@ -63,6 +63,7 @@ SUPPORTED_MEDIA_TYPES: tuple[str, ...] = tuple(_PARSERS)
 _SUPPORTED_NAMES = "PDF, JPEG, PNG, TIFF, Word (.docx), plain text (.txt) and HTML"
 
 _SAVE_AS = "open it in Word and save it as .docx or PDF"
+_AS_JPEG = "save or export it as JPEG or PNG"
 _UNSUPPORTED_NAMES: dict[str, tuple[str, str, str]] = {
     sniff.DOC: ("a Word 97-2003 document", ".doc", _SAVE_AS),
     sniff.DOCM: ("a macro-enabled Word document", ".docm", _SAVE_AS),
@@ -74,6 +75,15 @@ _UNSUPPORTED_NAMES: dict[str, tuple[str, str, str]] = {
     sniff.PPT: ("a PowerPoint 97-2003 presentation", ".ppt", ""),
     sniff.ZIP: ("a ZIP archive", ".zip", "send the documents in it one by one"),
     sniff.EMAIL: ("an email", ".eml", "save its attachments and send them, one document each"),
+    sniff.HEIC: (
+        "an HEIC photo",
+        ".heic",
+        f"{_AS_JPEG} (an iPhone takes JPEG photos with Settings > Camera > Formats > Most Compatible)",
+    ),
+    sniff.AVIF: ("an AVIF image", ".avif", _AS_JPEG),
+    sniff.WEBP: ("a WebP image", ".webp", _AS_JPEG),
+    sniff.GIF: ("a GIF image", ".gif", _AS_JPEG),
+    sniff.BMP: ("a bitmap image", ".bmp", _AS_JPEG),
 }
 """What a refused format is, in words, and what to send instead where there is something to say."""
 

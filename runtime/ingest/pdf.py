@@ -12,6 +12,13 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image
 
+from claimflow.runtime.ingest._pdf_scan import (
+    SCAN_SHARE,
+    SHORT_LAYER_FACTOR,
+    WIDER_READING,
+    covered_by_images,
+    text_under_a_scan,
+)
 from claimflow.runtime.ingest._pdf_visible import visible_text
 from claimflow.runtime.ingest._text import normalize_newlines, visible_chars
 from claimflow.runtime.ingest.errors import (
@@ -45,7 +52,9 @@ class _PageRead:
     text: str
     """The page's visible text layer, newlines normalised."""
     image: Image.Image | None
-    """The rendered page when the text layer is too thin to use, else None."""
+    """The rendered page when the text layer is too thin to use, or may be a stamp over a scan; else None."""
+    wanted: int = 0
+    """How many visible characters the OCR of `image` must read to replace the text layer."""
 
 
 def _open(data: bytes) -> pdfium.PdfDocument:
@@ -149,9 +158,16 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, limits: IngestLimits) -> _Pa
                 text = normalize_newlines(visible_text(page, textpage, rotation)).translate(_HYPHEN_MARKS)
             finally:
                 textpage.close()
-            if visible_chars(text) >= limits.min_chars_for_text_layer or _is_blank(page):
+            found = visible_chars(text)
+            if _is_blank(page):
                 return _PageRead(text, None)
-            return _PageRead(text, render_for_ocr(page, limits.ocr_dpi))
+            if found < limits.min_chars_for_text_layer:
+                return _PageRead(text, render_for_ocr(page, limits.ocr_dpi), found)
+            if text_under_a_scan(page):  # a scanner's OCR under its image: not what a reader sees
+                return _PageRead(text, render_for_ocr(page, limits.ocr_dpi), 0)
+            if found < SHORT_LAYER_FACTOR * limits.min_chars_for_text_layer and covered_by_images(page) >= SCAN_SHARE:
+                return _PageRead(text, render_for_ocr(page, limits.ocr_dpi), WIDER_READING * found)
+            return _PageRead(text, None)
         except pdfium.PdfiumError as exc:
             raise CorruptDocumentError(f"Page {index + 1} of the PDF could not be read: {exc}") from exc
         finally:
@@ -170,7 +186,9 @@ def parse_pdf(data: bytes, limits: IngestLimits) -> ParsedPages:
     Only text a reader can see is kept (see ``_pdf_visible``): invisible, off-page, unreadably small
     and white-on-white text is dropped before anything else looks at the page.
     A page with fewer than ``limits.min_chars_for_text_layer`` visible characters is rendered at
-    ``limits.ocr_dpi`` and OCRed; the OCR text replaces the text layer unless it is shorter.
+    ``limits.ocr_dpi`` and OCRed; the OCR text replaces the text layer unless it is shorter. So is a scan under a
+    short text layer (a fax header, a stamp: see ``_pdf_scan``), whose OCR text replaces it when it reads at
+    least twice as much.
     Pages that draw nothing are kept as empty strings without OCR.
 
     Args:
@@ -178,7 +196,7 @@ def parse_pdf(data: bytes, limits: IngestLimits) -> ParsedPages:
         limits: Page limit, OCR resolution and languages, text-layer threshold.
 
     Returns:
-        Page texts with method ``"text-layer"``, ``"ocr"`` or ``"text-layer+ocr"``.
+        Page texts with method ``"text-layer"``, ``"ocr"`` or ``"text-layer+ocr"``, and the pages OCR read.
 
     Raises:
         EncryptedDocumentError: The PDF needs a password.
@@ -196,18 +214,23 @@ def parse_pdf(data: bytes, limits: IngestLimits) -> ParsedPages:
                 f"The PDF has {count} pages; at most {limits.max_pages} are accepted (CLAIMFLOW_MAX_PAGES)."
             )
         pages: list[str] = []
-        ocr_pages = 0
+        ocr_pages: list[int] = []
         for index in range(count):
             read = _read_page(pdf, index, limits)
             text = read.text
             if read.image is not None:
                 recognised = ocr_image(read.image, limits.ocr_languages, PAGE_PSM)
                 read.image.close()
-                if visible_chars(recognised) >= visible_chars(text):
+                if visible_chars(recognised) >= read.wanted:
                     text = recognised
-                    ocr_pages += 1
+                    ocr_pages.append(index + 1)
             pages.append(text)
     finally:
         with PDFIUM_LOCK:
             pdf.close()
-    return ParsedPages(pages=tuple(pages), method=_method(ocr_pages, count), media_type="application/pdf")
+    return ParsedPages(
+        pages=tuple(pages),
+        method=_method(len(ocr_pages), count),
+        media_type="application/pdf",
+        ocr_pages=tuple(ocr_pages),
+    )

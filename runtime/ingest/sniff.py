@@ -33,14 +33,26 @@ OLE = "application/x-ole-storage"
 ZIP = "application/zip"
 OCTET = "application/octet-stream"
 EMAIL = "message/rfc822"
+HEIC = "image/heic"
+AVIF = "image/avif"
+WEBP = "image/webp"
+GIF = "image/gif"
+BMP = "image/bmp"
+
+# ISO base media files (HEIF, AVIF, MP4) open with a box `ftyp` naming a major brand: the photo formats by theirs.
+_PHOTO_BRANDS: dict[bytes, str] = {
+    **dict.fromkeys((b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"), HEIC),
+    b"avif": AVIF,
+    b"avis": AVIF,
+}
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\xff\xd8\xff", JPEG),
     (b"\x89PNG\r\n\x1a\n", PNG),
     (b"II*\x00", TIFF),
     (b"MM\x00*", TIFF),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
+    (b"GIF87a", GIF),
+    (b"GIF89a", GIF),
     (b"{\\rtf", "application/rtf"),
     (b"%!PS", "application/postscript"),
     (b"\x1f\x8b", "application/gzip"),
@@ -179,6 +191,20 @@ def _reads_as_text(data: bytes) -> bool:
     return wide_encoding(data) is not None or _BINARY_CONTROLS.search(data) is None
 
 
+def _unread_image(data: bytes) -> str | None:
+    """The type of an image in a format claimflow does not read (WebP, HEIC, AVIF, BMP), to name it; else None.
+
+    A bitmap is `BM` followed by the file's own size (little-endian), so a text opening with "BM" is not one.
+    """
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return WEBP
+    if data[4:8] == b"ftyp" and data[8:12] in _PHOTO_BRANDS:
+        return _PHOTO_BRANDS[data[8:12]]
+    if len(data) >= 26 and data.startswith(b"BM") and int.from_bytes(data[2:6], "little") == len(data):
+        return BMP
+    return None
+
+
 def sniff_media_type(data: bytes, filename: str) -> str:
     """Detect a document's media type.
 
@@ -205,8 +231,8 @@ def sniff_media_type(data: bytes, filename: str) -> str:
         return _zip_type(data, extension)
     if head.startswith(_ole.SIGNATURE):
         return _ole_type(data, extension)
-    if head.startswith(b"RIFF") and head[8:12] == b"WEBP":
-        return "image/webp"
+    if (image := _unread_image(data)) is not None:
+        return image
     for magic, media_type in _MAGIC:
         if head.startswith(magic):
             return media_type

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from claimflow.runtime.ingest.ocr import OcrWord
-from claimflow.runtime.pages.geometry import Box, lines_of
+from claimflow.runtime.pages.geometry import Box
 
 _TOKEN = re.compile(r"\S+")
 
@@ -41,4 +41,21 @@ def span_boxes(words: list[OcrWord], page_text: str, start: int, end: int) -> li
         at = _find_run(words, wanted, first)
     if at is None:
         return []
-    return lines_of(_word_box(word) for word in words[at : at + len(wanted)])
+    return _by_line(words[at : at + len(wanted)])
+
+
+def _by_line(words: list[OcrWord]) -> list[Box]:
+    """One box per line tesseract read the words on, in reading order.
+
+    A line of a photo turned a quarter runs down the image: its words, one below the other there, are one line.
+    """
+    boxes: list[Box] = []
+    for before, word in zip([None, *words], words, strict=False):
+        box = _word_box(word)
+        if box.width <= 0 or box.height <= 0:
+            continue
+        if boxes and before is not None and before.line == word.line:
+            boxes[-1] = boxes[-1].union(box)
+        else:
+            boxes.append(box)
+    return boxes

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from PIL import Image
 
 from claimflow.runtime.ingest import sniff
-from claimflow.runtime.ingest.images import load_frame, open_image, upright
+from claimflow.runtime.ingest.images import as_shown, load_frame, open_image
 from claimflow.runtime.ingest.models import IngestLimits
 from claimflow.runtime.ingest.ocr import PAGE_PSM, PHOTO_PSM, OcrWord, ocr_words
 from claimflow.runtime.pages._ocr_layer import span_boxes
@@ -76,7 +76,7 @@ def _image(data: bytes, number: int, page_text: str, limits: IngestLimits) -> Pa
         frames = getattr(image, "n_frames", 1)
         if not 1 <= number <= frames:
             raise NoSuchPageError(f"the document has {frames} page(s); there is no page {number}")
-        frame = upright(load_frame(image, number - 1))  # a copy: the file can be closed
+        frame = as_shown(load_frame(image, number - 1))  # a copy: the file can be closed
     finally:
         image.close()
     shown = frame if frame.mode in ("RGB", "RGBA", "L", "LA") else frame.convert("RGBA")

@@ -126,6 +126,29 @@ def test_unsupported_formats_are_named_with_the_supported_ones(data, filename, n
         assert supported in message
 
 
+# A phone's photo in a format of its own: named, with what to send instead, not an unknown octet stream.
+@pytest.mark.parametrize(
+    ("data", "filename", "named"),
+    [
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64), "IMG_0042.HEIC", "an HEIC photo (.heic"),
+        (b"\x00\x00\x00\x1cftypmif1\x00\x00\x00\x00mif1heic" + bytes(64), "receipt", "an HEIC photo (.heic"),
+        (b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1" + bytes(64), "photo.avif", "an AVIF image (.avif"),
+        (b"RIFF\x24\x00\x00\x00WEBPVP8 " + bytes(64), "photo.webp", "a WebP image (.webp"),
+        (b"BM" + (80).to_bytes(4, "little") + bytes(74), "scan.bmp", "a bitmap image (.bmp"),
+    ],
+)
+def test_photos_in_formats_not_read_are_named_saying_to_send_a_jpeg(data, filename, named):
+    with pytest.raises(UnsupportedFormatError) as raised:
+        parse_document(data, filename)
+
+    assert f"{filename!r} is {named}" in str(raised.value)
+    assert "save or export it as JPEG or PNG" in str(raised.value)
+
+
+def test_a_text_opening_with_bm_is_text():
+    assert parse_document(b"BMW service invoice\nTotal 120.00", "note").method == "plain"
+
+
 def test_every_error_is_an_ingest_error():
     for error in (
         UnsupportedFormatError,

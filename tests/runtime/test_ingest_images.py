@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import warnings
 
 import pytest
@@ -16,6 +17,7 @@ from claimflow.runtime.ingest import (
     UnsupportedFormatError,
     parse_document,
 )
+from claimflow.runtime.ingest.images import as_shown
 from claimflow.runtime.ingest.ocr import ocr_image
 
 RECEIPT = ["CORNER GROCER", "Date 15/03/2024", "TOTAL RM 72.95"]
@@ -171,3 +173,30 @@ def test_an_image_over_twice_the_limit_is_refused_at_the_limit_itself(text_image
     assert str(refused.value) == (
         f"The image has too many pixels to read safely: {pixels} pixels is over {limit} pixels."
     )
+
+
+FAXED = ["NORTHWIND TRADING LTD", "14 Harbour Road, Bristol", "Invoice No.: NW-2024-0117", "Invoice Date: 05.03.2024"]
+
+
+@pytest.mark.ocr
+def test_a_fax_at_standard_resolution_is_read_with_square_pixels(text_image, encode):
+    # A fax machine scans 204 dpi across and 98 down: its pages are stored at half their height.
+    upright = text_image(FAXED, size=32)
+    fax = upright.resize((upright.width, upright.height // 2)).convert("1")
+
+    [page] = parse_document(encode(fax, "TIFF", compression="group3", dpi=(204, 98)), "fax.tif").pages
+
+    assert [line for line in page.splitlines() if line] == FAXED
+
+
+def test_a_frame_is_shown_with_square_pixels_and_turned_by_its_exif(encode):
+    fax = Image.open(io.BytesIO(encode(Image.new("1", (1728, 1100), 1), "TIFF", dpi=(204, 98))))
+    assert as_shown(fax).size == (1728, 2290)  # 1100 rows at 98 dpi are 2290 at 204
+    # Stored turned a quarter (orientation 6): its 98 dpi stand across once shown.
+    exif = Image.Exif()
+    exif[EXIF_ORIENTATION] = 6
+    turned = Image.open(io.BytesIO(encode(Image.new("L", (1100, 1728), 255), "JPEG", dpi=(98, 204), exif=exif)))
+    assert as_shown(turned).size == (1728, 2290)
+    # Square pixels, or a ratio no scanner writes, stay as they are.
+    for dpi in ((300, 300), (72, 600)):
+        assert as_shown(Image.open(io.BytesIO(encode(Image.new("L", (400, 300)), "PNG", dpi=dpi)))).size == (400, 300)

@@ -8,6 +8,9 @@ from collections.abc import Callable
 import pytest
 from PIL import Image
 from pypdfium2 import PdfDocument
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 
 from claimflow.nodes.ports import DocumentUnreadableError
 from claimflow.runtime.ingest import (
@@ -157,6 +160,7 @@ def test_scanned_pdf_is_ocred(scanned_pdf, text_image):
     parsed = parse_document(scanned_pdf([page]), "scan.pdf")
 
     assert parsed.method == "ocr"
+    assert parsed.ocr_pages == (1,)
     assert "NORTHWIND TRADING" in parsed.pages[0]
     assert "TOTAL 160.65" in parsed.pages[0]
 
@@ -177,6 +181,7 @@ def test_mixed_pdf_ocrs_only_the_scanned_page(text_pdf, scanned_pdf, text_image)
     parsed = parse_document(buffer.getvalue(), "mixed.pdf")
 
     assert parsed.method == "text-layer+ocr"
+    assert parsed.ocr_pages == (2,)
     assert "Invoice No.: INV-1001" in parsed.pages[0]
     assert "TOTAL 42.00" in parsed.pages[1]
 
@@ -185,3 +190,88 @@ def test_mixed_pdf_ocrs_only_the_scanned_page(text_pdf, scanned_pdf, text_image)
 def test_scanned_pdf_of_a_blank_image_is_empty(scanned_pdf):
     with pytest.raises(EmptyDocumentError, match="even after OCR"):
         parse_document(scanned_pdf([Image.new("RGB", (800, 1000), "white")]), "blank-scan.pdf")
+
+
+def _a4(lines: Image.Image) -> Image.Image:
+    """`lines` near the top of a white A4 page scanned at 150 dpi."""
+    page = Image.new("RGB", (1240, 1754), "white")
+    page.paste(lines, (60, 100))
+    return page
+
+
+def _stamped(image: Image.Image, stamp: list[str], *, size: int = 8) -> bytes:
+    """An image filling an A4 page, `stamp` drawn over its top as a text layer (a fax header, a filing stamp)."""
+    buffer = io.BytesIO()
+    pdf = Canvas(buffer, pagesize=A4, invariant=1)
+    pdf.drawImage(ImageReader(image), 0, 0, *A4)
+    pdf.setFont("Helvetica", size)
+    for number, line in enumerate(stamp):
+        pdf.drawString(20, A4[1] - 14 - 1.5 * size * number, line)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.ocr
+def test_a_scan_under_a_stamped_text_line_is_read_by_ocr(text_image):
+    scan = _a4(text_image(["NORTHWIND TRADING", "Invoice 4471", "Invoice Date 12.03.2024", "TOTAL 160.65"]))
+    header = "Received 2024-03-15 10:22 via FAX from +44 20 7946 0000 - Page 1 of 1"
+
+    parsed = parse_document(_stamped(scan, [header]), "faxed.pdf")
+
+    assert parsed.method == "ocr"
+    assert parsed.ocr_pages == (1,)
+    assert "Invoice 4471" in parsed.pages[0]
+    assert "TOTAL 160.65" in parsed.pages[0]
+    assert "Received 2024-03-15" in parsed.pages[0]  # the stamp is on the rendering OCR reads
+
+
+@pytest.mark.ocr
+def test_a_short_text_layer_over_a_full_page_picture_is_kept():
+    # A designed page: a tinted picture behind all of it, its few lines in the text layer; OCR reads no more.
+    lines = ["NORTHWIND TRADING", "Invoice 4471", "TOTAL 160.65"]
+    background = Image.linear_gradient("L").resize((1240, 1754)).point(lambda value: 215 + value // 8)
+
+    parsed = parse_document(_stamped(background, lines, size=14), "designed.pdf")
+
+    assert parsed.method == "text-layer"
+    assert parsed.ocr_pages == ()
+    assert parsed.pages[0].splitlines() == lines
+
+
+def _text_under(image: Image.Image, lines: list[str]) -> bytes:
+    """A scan as some scanners save it: their OCR's text painted first, the page image over it."""
+    buffer = io.BytesIO()
+    pdf = Canvas(buffer, pagesize=A4, invariant=1)
+    for number, line in enumerate(lines):
+        pdf.drawString(72, 700 - 18 * number, line)
+    pdf.drawImage(ImageReader(image), 0, 0, *A4)
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.ocr
+def test_a_scanners_ocr_under_the_page_image_is_not_the_pages_text(text_image):
+    shown = ["NORTHWIND TRADING", "Invoice 4471", "TOTAL 160.65"]
+    misread = ["NORTHWIND TRADING", "Invoice 4471", "TOTAL 168.65"]  # the scanner's reading, hidden by its image
+
+    parsed = parse_document(_text_under(_a4(text_image(shown)), misread), "searchable.pdf")
+
+    assert parsed.method == "ocr"
+    assert parsed.ocr_pages == (1,)
+    assert "TOTAL 160.65" in parsed.pages[0]
+    assert "168.65" not in parsed.pages[0]
+
+
+def test_text_under_a_picture_covering_part_of_the_page_is_kept(text_pdf, no_tesseract):
+    # A logo drawn over the top of a text page: not a scan, and its text is the page's.
+    buffer = io.BytesIO()
+    pdf = Canvas(buffer, pagesize=A4, invariant=1)
+    for number, line in enumerate(THREE_PAGES[0]):
+        pdf.drawString(72, 770 - 18 * number, line)
+    pdf.drawImage(ImageReader(Image.new("RGB", (200, 100), "navy")), 60, 720, 200, 100)
+    pdf.showPage()
+    pdf.save()
+
+    assert parse_document(buffer.getvalue(), "letterhead.pdf").pages[0].splitlines() == THREE_PAGES[0]

@@ -129,6 +129,21 @@ def test_a_scanned_quote_is_boxed_over_its_words() -> None:
     assert_over(number, drawn_box(3, "NW-2024-0117", "Invoice No.: ", scale=scale), slack=6)
 
 
+@pytest.mark.ocr
+@pytest.mark.parametrize("turn", [Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_270])
+def test_a_quote_on_a_photo_turned_a_quarter_gets_one_box_per_line(turn: Image.Transpose) -> None:
+    # Stored sideways, without an EXIF tag: its lines run down the image, and each is one box all the same.
+    data, _ = scan_png()
+    buffer = io.BytesIO()
+    Image.open(io.BytesIO(data)).transpose(turn).save(buffer, format="PNG")
+    text = parse_document(buffer.getvalue(), "sideways.png").pages[0]
+    page = read_page(buffer.getvalue(), "image/png", 1, text)
+
+    (box,) = page.boxes(*span(text, "VAT 20% 30.00 GBP"))
+    assert box.height > 4 * box.width  # the line, standing on end
+    assert len(page.boxes(*span(text, "Invoice No.: NW-2024-0117\nInvoice Date: 05.03.2024"))) == 2
+
+
 def test_text_documents_have_no_page_image_and_pages_are_counted() -> None:
     with pytest.raises(NoPageImageError):
         read_page(b"INVOICE\nTotal 1.00", "text/plain", 1, "INVOICE\nTotal 1.00")
