@@ -149,9 +149,13 @@ def _exit_on_verdict(evaluation: Evaluation, *, update_baseline: bool) -> None:
         )
         what = ", ".join(f"{count} {noun}" for count, noun in found if count)
         # A case the model did not answer fails the gate even when it failed in the baseline: it is no pass.
-        lead = "regression against" if verdict.regressed else "the gate does not pass against"
-        err.print(f"{lead} {shown(evaluation.baseline.name)}: {what}{_ACCEPT if not verdict.unanswered else ''}",
-                  highlight=False, soft_wrap=True)  # fmt: skip
+        if not evaluation.baseline.exists():  # every case is new: nothing regressed, and nothing passed failing
+            lead = f"the gate does not pass (no baseline yet at {shown(evaluation.baseline.name)})"
+        elif verdict.regressed:
+            lead = f"regression against {shown(evaluation.baseline.name)}"
+        else:
+            lead = f"the gate does not pass against {shown(evaluation.baseline.name)}"
+        err.print(f"{lead}: {what}{_ACCEPT if not verdict.unanswered else ''}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     if verdict.unmeasured:
         prompts = ", ".join(sorted({case.now for case in verdict.unmeasured}))

@@ -162,6 +162,22 @@ def test_own_goldens_gate_against_and_update_their_own_baseline_never_the_packag
     assert "regression against baseline.replay.json" in gated.stderr
 
 
+def test_a_failing_case_with_no_baseline_yet_is_no_regression_and_still_fails(
+    claimflow: Invoke, tmp_path: Path
+) -> None:
+    # It said "regression against baseline.replay.json" of a file that did not exist.
+    goldens = tmp_path / "goldens"
+    _write_case(goldens, RECEIPT | {"expected": RECEIPT["expected"][:2]})  # total_positive's result left out
+
+    gated = claimflow("eval", "--goldens", goldens)
+
+    assert gated.exit_code == 1, gated.output
+    assert "regression" not in gated.stderr, gated.stderr
+    said = " ".join(gated.stderr.split())
+    assert "the gate does not pass (no baseline yet at baseline.replay.json): 1 new case(s) failing" in said, said
+    assert not (goldens / "baseline.replay.json").exists()
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [

@@ -94,7 +94,7 @@ def test_a_new_case_that_fails_fails_the_gate_until_a_baseline_records_it(tmp_pa
     assert f"new case failed {broken} (the baseline does not know it)" in fails.stdout
     assert fails.stdout.count("new case failed ") == 1
     assert f"no baseline at {root / 'baseline.replay.json'}" in fails.stderr
-    assert "regression against baseline.replay.json: 1 new case(s) failing" in fails.stderr
+    assert "the gate does not pass (no baseline yet at baseline.replay.json): 1 new case(s) failing" in fails.stderr
     # A change that was meant is accepted by writing the baseline: the line says so.
     assert "; if the change is intended, run again with --update-baseline to accept it" in fails.stderr
     assert "the gate passes" not in fails.stderr
