@@ -43,7 +43,14 @@ def _too_many_pixels(exc: Exception) -> str:
     """
     found = re.search(r"\((\d+) pixels\)", str(exc))
     pixels = f"{int(found.group(1))} pixels" if found else "its size"
-    return f"The image has too many pixels to read safely: {pixels} is over {_limit_text()}."
+    return f"The image has too many pixels to read safely: {pixels} is over {_limit_text()}. {SCALE_DOWN}"
+
+
+SCALE_DOWN = (
+    "Scale it down and send it again: a page needs no more than 300 dpi (an A4 page at 300 dpi is under"
+    " 9 megapixels), and a phone's 108 or 200 megapixel mode is more than any page needs."
+)
+"""What to do with a photo or scan over the pixel limit: such files are a camera's largest mode, not a page's need."""
 
 
 def _limit_text() -> str:
@@ -58,6 +65,7 @@ def _within_pixel_limit(image: Image.Image) -> Image.Image:
     if limit is not None and image.width * image.height > limit:
         raise DocumentTooLargeError(
             f"The image has too many pixels to read safely: {image.width} x {image.height} is over {_limit_text()}."
+            f" {SCALE_DOWN}"
         )
     return image
 

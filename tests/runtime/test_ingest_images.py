@@ -171,7 +171,9 @@ def test_an_image_over_twice_the_limit_is_refused_at_the_limit_itself(text_image
 
     pixels = image.width * image.height
     assert str(refused.value) == (
-        f"The image has too many pixels to read safely: {pixels} pixels is over {limit} pixels."
+        f"The image has too many pixels to read safely: {pixels} pixels is over {limit} pixels. Scale it down and"
+        " send it again: a page needs no more than 300 dpi (an A4 page at 300 dpi is under 9 megapixels), and a"
+        " phone's 108 or 200 megapixel mode is more than any page needs."
     )
 
 
