@@ -46,6 +46,11 @@ PAGE_PSM = 3
 # the 53 of the best turned reading measured and the 89 of the worst upright one.
 _CONFIDENT_READING = 70.0
 
+# Mean word confidence under which a reading may be of an image turned, where OSD cannot tell: turned receipt
+# photos and pages read at 34-53; an upright photo that is merely hard to read reads above it (9 of 40 real receipt
+# photos read at 60-69, two at 45 and 50), and trying every other turn would read each of its pages four times.
+_TURNED_AT_MOST = 55.0
+
 # What turns an image upright, by OSD's answer (degrees clockwise); Pillow's ROTATE_n turns anticlockwise.
 _UPRIGHT = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
 
@@ -214,10 +219,10 @@ def _turns(answer: int) -> list[int]:
 def _read(image: Image.Image, languages: str, psm: int) -> _Reading:
     """Tesseract's reading of the image; turned upright first when, as it is, it reads without confidence.
 
-    OSD's answer is tried first, and the other turns after it while no reading is confident: of 12 receipt photos
-    turned each way, OSD could not tell for 4 turned a quarter (too few characters at their resolution), and
-    turned one the wrong quarter; its confidence is no guide (0.03 to 2.95 for right answers). The most confident
-    reading is kept, the image as it is included.
+    OSD's answer is tried first, and the other turns after it while no reading is confident and the best is as
+    poor as a turned image's (`_TURNED_AT_MOST`): of 12 receipt photos turned each way, OSD could not tell for 4
+    turned a quarter (too few characters at their resolution), and turned one the wrong quarter; its confidence is
+    no guide (0.03 to 2.95 for right answers). The most confident reading is kept, the image as it is included.
     """
     _check_languages(languages)
     prepared = _prepare(image)
@@ -225,6 +230,8 @@ def _read(image: Image.Image, languages: str, psm: int) -> _Reading:
     if best.confidence() >= _CONFIDENT_READING or (answer := _osd_turn(prepared)) is None:
         return best
     for turn in _turns(answer):
+        if turn != answer and best.confidence() >= _TURNED_AT_MOST:
+            break  # upright as far as can be told, and hard to read: another turn would read it again for nothing
         turned = _recognise(prepared.transpose(_UPRIGHT[turn]), languages, psm, turn, prepared.size)
         if turned.confidence() > best.confidence():
             best = turned
