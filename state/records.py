@@ -144,3 +144,17 @@ def build_record(state: WorkflowState, types: DocumentTypes) -> DocumentRecord |
         else:
             data[spec.name] = _record_field(spec, state.fields.get(spec.name))
     return record_model(doc_type).model_validate(data)
+
+
+def undeclared_values(state: WorkflowState, types: DocumentTypes) -> list[str]:
+    """The fields and tables of a run that hold a value its type no longer declares (renamed or removed since).
+
+    `build_record` writes a record as the type declares it now: these are what it leaves out, each still in the run.
+    """
+    doc_type = types.find(state.doc_type)
+    if doc_type is None:
+        return []
+    declared = {spec.name for spec in doc_type.fields}
+    held = [name for name, result in state.fields.items() if result.value not in (None, [], "")]
+    held += [name for name, rows in state.tables.items() if rows]
+    return sorted(name for name in set(held) if name not in declared)

@@ -40,7 +40,7 @@ from claimflow.runtime.unreadable import readable
 from claimflow.runtime.views import run_view, with_status
 from claimflow.state.documents import NO_DOCUMENT, DocumentRef
 from claimflow.state.events import event
-from claimflow.state.records import DocumentRecord, build_record
+from claimflow.state.records import DocumentRecord, build_record, undeclared_values
 from claimflow.state.redaction import redact
 from claimflow.state.schema import UNKNOWN_TYPE, DocumentTypes
 from claimflow.state.workflow import WorkflowState
@@ -106,6 +106,10 @@ class Export:
     untyped: int = 0
     """Runs of the status asked for that have no record to write: they ended before a type was accepted (a
     document that could not be read, one of no known type). Nothing of theirs is missing from the file."""
+    undeclared: tuple[tuple[str, str, int], ...] = ()
+    """Values left out because their type no longer declares their field (it was renamed or removed since the
+    runs were made), as (type, field, records) by type and field: a record is written as its type declares it
+    now, and each value stays in its run (`claimflow show`)."""
 
 
 class Operations:
@@ -196,6 +200,7 @@ class Operations:
             self.types.get(doc_type)  # an unknown type is an error, not an empty export
         records = []
         inactive: Counter[str] = Counter()
+        undeclared: Counter[tuple[str, str]] = Counter()
         unreadable: list[tuple[str, str]] = []
         untyped = 0
         for row in await self.runs(status):
@@ -207,6 +212,7 @@ class Operations:
             record = build_record(state, self.types)
             if record is not None and doc_type in (None, record.doc_type):
                 records.append(record)
+                undeclared.update((record.doc_type, name) for name in undeclared_values(state, self.types))
             elif record is None and doc_type is None and state.doc_type not in (None, UNKNOWN_TYPE):
                 inactive[str(state.doc_type)] += 1  # its declaration is not loaded: said, never dropped unseen
             elif record is None and doc_type is None:
@@ -220,6 +226,7 @@ class Operations:
             tuple(sorted(inactive.items())),
             tuple(unreadable),
             untyped,
+            tuple((name, field, count) for (name, field), count in sorted(undeclared.items())),
         )
 
     async def process(self, path: Path | str) -> Run:
