@@ -7,12 +7,14 @@ rejected run becomes a `review` case whose decision must end the run.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from claimflow.evals._remask import remasked
 from claimflow.evals.facts import StateFacts
 from claimflow.evals.golden import (
     ExpectedField,
@@ -27,10 +29,11 @@ from claimflow.runtime.gateway._exchange import RecordingCorruptError, load_exch
 from claimflow.state.apply import apply_extraction
 from claimflow.state.claims import ExtractionClaim
 from claimflow.state.documents import SourceText
+from claimflow.state.masking import Replacement
+from claimflow.state.review import ReviewDecision
 
 if TYPE_CHECKING:
     from claimflow.runtime.engine import Engine
-    from claimflow.state.review import ReviewDecision
     from claimflow.state.schema import DocumentType
     from claimflow.state.workflow import WorkflowState
 
@@ -103,6 +106,8 @@ def _on_pages(evidence: dict[str, Any], pages: list[str]) -> dict[str, Any]:
     """`evidence` with its offsets on the masked pages the case holds, where its quote is on its page."""
     # Events and state keep offsets in the document's own text; the case's pages are the masked text the model saw.
     page = pages[evidence["page"] - 1] if 0 < evidence["page"] <= len(pages) else ""
+    if page[evidence.get("start", -1) : evidence.get("end", -1)] == evidence["quote"]:
+        return evidence  # already where the pages hold it (a recorded answer's own offsets)
     start = page.find(evidence["quote"])
     return evidence | {"start": start, "end": start + len(evidence["quote"])} if start >= 0 else evidence
 
@@ -154,22 +159,35 @@ def corrected(
     return {**claim, "fields": fields}, unquoted
 
 
-def _found_evidence(state: WorkflowState, pages: list[str]) -> dict[str, dict[str, Any]]:
+def _found_evidence(
+    state: WorkflowState, pages: list[str], replacements: tuple[Replacement, ...]
+) -> dict[str, dict[str, Any]]:
     """The evidence the decision found for each edited field, where its quote is on the pages the model saw.
 
-    The state's offsets are in the document's own text; a quote holding masked text is not on the masked pages.
+    The state's offsets and quotes are in the document's own text: a quote is looked for masked again.
     """
     found = {}
     for name, result in state.fields.items():
         if result.status != "edited" or not result.evidence:
             continue
         evidence = result.evidence[0]
+        quote = remasked(evidence.quote, replacements)
         page = pages[evidence.page - 1] if 0 < evidence.page <= len(pages) else ""
-        start = page.find(evidence.quote)
+        start = page.find(quote)
         if start >= 0:
-            found[name] = {"page": evidence.page, "quote": evidence.quote, "start": start,
-                           "end": start + len(evidence.quote)}  # fmt: skip
+            found[name] = {"page": evidence.page, "quote": quote, "start": start, "end": start + len(quote)}
     return found
+
+
+def _masked_claim(claim: dict[str, Any], pages: list[str], replacements: tuple[Replacement, ...]) -> dict[str, Any]:
+    """`claim` with the originals its run unmasked behind their placeholders, its quotes placed on `pages`."""
+    claim = remasked(claim, replacements)
+    for kind in ("fields", "rows"):
+        for item in claim.get(kind, []):
+            evidence = item.get("evidence")
+            if isinstance(evidence, dict) and isinstance(evidence.get("page"), int):  # a reviewer may cite no page
+                item["evidence"] = _on_pages(evidence, pages)
+    return claim
 
 
 def _expected(kind: DocumentType, claim: dict[str, Any], state: WorkflowState, pages: list[str]) -> ModelStepExpected:
@@ -203,13 +221,20 @@ def _with_earlier_edits(state: WorkflowState) -> ReviewDecision:
 
 
 def _extraction_case(
-    name: str, state: WorkflowState, pages: list[str], events: list[dict[str, Any]], kind: DocumentType
+    name: str,
+    state: WorkflowState,
+    pages: list[str],
+    events: list[dict[str, Any]],
+    kind: DocumentType,
+    replacements: tuple[Replacement, ...],
 ) -> tuple[ModelStepCase, list[str]]:
     decision = _with_earlier_edits(state)
     doc_type = kind.name
     step = f"extract_{doc_type}"
     answer, prompt, prompt_hash = _model_answer(events, step, pages, state)
-    fixed, unquoted = corrected(answer, decision, _found_evidence(state, pages))
+    answer = _masked_claim(answer, pages, replacements)
+    fixed, unquoted = corrected(answer, decision, _found_evidence(state, pages, replacements))
+    fixed = _masked_claim(fixed, pages, replacements)
     action = f"edited ({', '.join(sorted(decision.edits))})" if decision.edits else "approved"
     left_out = f" Not judged, no quote proves the reviewer's value: {', '.join(unquoted)}." if unquoted else ""
     expected = _expected(kind, fixed, state, pages)
@@ -223,9 +248,15 @@ def _extraction_case(
     return case, unquoted
 
 
-def _reject_case(name: str, state: WorkflowState, pages: list[str], events: list[dict[str, Any]]) -> ReviewCase:
-    decision = state.review_decision
-    assert decision is not None
+def _reject_case(
+    name: str,
+    state: WorkflowState,
+    pages: list[str],
+    events: list[dict[str, Any]],
+    replacements: tuple[Replacement, ...],
+) -> ReviewCase:
+    assert state.review_decision is not None
+    decision = ReviewDecision.model_validate(remasked(state.review_decision.model_dump(mode="json"), replacements))
     requested = [e["data"] for e in events if e.get("type") == "review.requested"]
     reasons = [reason["code"] for reason in requested[-1]["reasons"]] if requested else []
     found = state.classification
@@ -233,7 +264,8 @@ def _reject_case(name: str, state: WorkflowState, pages: list[str], events: list
         doc_type=found.doc_type if found else None,
         type_confidence=found.confidence if found else 0.95,
         type_accepted=found.accepted if found else True,
-        fields={key: result.value for key, result in state.fields.items() if result.value is not None},
+        fields={key: remasked(result.value, replacements) for key, result in state.fields.items()
+                if result.value is not None},
     )  # fmt: skip
     return ReviewCase(
         name=name, step="review", pages=pages, facts=facts, reasons=reasons, decision=decision,
@@ -253,14 +285,16 @@ async def capture_run(engine: Engine, run_id: str, out: Path) -> Captured:
     if state.masked is None:
         raise CaptureError(f"run {row.run_id} has no masked text to write a case from")
     pages = list((await engine.store.load_text(state.masked.text)).pages)
+    mapping = json.loads(await engine.store.load_blob(state.masked.mapping_id))
+    replacements = tuple(Replacement.model_validate(item) for item in mapping)
     events = await engine.registry.events(row.run_id)
     name = f"{slug(Path(row.filename).stem)}-{row.run_id[:8]}"
     unquoted: list[str] = []
     if state.review_decision.action == "reject":
-        case: ModelStepCase | ReviewCase = _reject_case(name, state, pages, events)
+        case: ModelStepCase | ReviewCase = _reject_case(name, state, pages, events, replacements)
     else:
         kind = engine.types.get(state.doc_type) if state.doc_type else None
         if kind is None:
             raise CaptureError(f"run {row.run_id} has no accepted document type: there is no extraction to check")
-        case, unquoted = _extraction_case(name, state, pages, events, kind)
+        case, unquoted = _extraction_case(name, state, pages, events, kind, replacements)
     return Captured(row.run_id, [_write(case, out)], unquoted)

@@ -192,3 +192,36 @@ def test_an_edit_of_an_earlier_decision_is_kept_when_a_later_one_approves(tmp_pa
     assert isinstance(case, ModelStepCase)
     assert "due_date" not in case.expected.fields
     assert "edited (due_date)" in case.description
+
+
+IBAN = "DE89 3704 0044 0532 0130 00"
+BUYER_EMAIL = "john.smith@private.org"
+
+
+def test_a_case_captured_from_claim_events_holds_placeholders_never_the_originals(tmp_path: Path) -> None:
+    """Claim events and state hold what apply unmasked; the case masks it again, approved or rejected."""
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    personal = f"Customer: John Smith, {BUYER_EMAIL}\nIBAN: {IBAN}\n"
+    write(docs, "kept.txt", mismatch_invoice_text("NW-2024-0911") + personal)
+    write(docs, "refused.txt", mismatch_invoice_text("NW-2024-0912") + personal)
+    runs = {Path(view["document"]).stem: view["run_id"] for view in json_lines(
+        _ok("run", docs, "--json", "--data-dir", data, "--model", "rules").stdout)}  # fmt: skip
+    _ok("review", "decide", runs["kept"], "--reviewer", "ana", "--approve", "--data-dir", data)
+    _ok("review", "decide", runs["refused"], "--reviewer", "ana", "--reject", "--reason", f"paid to {IBAN}",
+        "--data-dir", data)  # fmt: skip
+
+    _ok("eval", "capture", runs["kept"], runs["refused"], "--data-dir", data, "--out", tmp_path / "goldens")
+
+    kept = load_case(next((tmp_path / "goldens" / "extract_invoice").glob("*.json")))
+    refused = load_case(next((tmp_path / "goldens" / "review").glob("*.json")))
+    for case in (kept, refused):
+        text = case.model_dump_json()
+        assert IBAN not in text and BUYER_EMAIL not in text and "[IBAN_1]" in text
+    assert isinstance(kept, ModelStepCase)
+    claimed = {item["field"]: item for item in kept.recorded_claim["fields"]}
+    assert claimed["iban"]["value"] == "[IBAN_1]"
+    quote = claimed["iban"]["evidence"]
+    assert kept.pages[quote["page"] - 1][quote["start"] : quote["end"]] == quote["quote"] == "IBAN: [IBAN_1]"
+    assert evaluate(kept, kept.recorded_claim).passed
+    assert isinstance(refused, ReviewCase) and refused.decision.reason == "paid to [IBAN_1]"
+    assert refused.facts.fields["iban"] == "[IBAN_1]"
