@@ -1,5 +1,8 @@
 """Payment card numbers: compact, or in groups split by spaces, dashes or dots (one separator throughout).
 
+Two neighbouring groups run together (`4111 1111 11111111`, as a scan's reading often gives a printed number) are
+still groups: the scheme, the length and the Luhn check decide, as for any number in groups.
+
 A candidate counts only when its prefix and length fit a card scheme and its Luhn check digit holds, so
 that order numbers, EAN codes and long references stay visible.
 
@@ -21,9 +24,11 @@ from claimflow.state._masking.text import DASH, NUMBER_ENDS, NUMBER_STARTS, SPAC
 # Matched inside a look-ahead, so that every group start is tried: a candidate that swallowed the next
 # number's first group (and is then cut back) does not hide that number.
 # Led by `(?=\d)`, as the phone patterns by their first characters: the look-behinds are tried at digits only.
+# Two neighbouring groups may have run together (a scan's reading or a text layer drops a space: `4111 1111
+# 11111111`), so a group may be twice a card's widest group of four; the scheme, length and Luhn check still decide.
 _GROUPED = re.compile(
-    rf"(?=\d){NUMBER_STARTS}(?=(?P<card>\d{{4}}(?P<sep>{SPACE}{{1,2}}|{DASH}|\.)\d{{4,6}}"
-    rf"(?:(?P=sep)\d{{1,6}}){{1,3}}){NUMBER_ENDS})"
+    rf"(?=\d){NUMBER_STARTS}(?=(?P<card>\d{{4}}(?:\d{{4}})?(?P<sep>{SPACE}{{1,2}}|{DASH}|\.)\d{{4,8}}"
+    rf"(?:(?P=sep)\d{{1,8}}){{1,3}}){NUMBER_ENDS})"
 )
 # The groups before a line break run to its end, those after it open the next line. Every repeat is bounded, so
 # an attempt costs at most a card number's length; no look-ahead tries inner group starts, as a wrapped number
