@@ -23,6 +23,7 @@ from claimflow.runtime.checkpoint_serde import (
 )
 from claimflow.runtime.private import private_database
 from claimflow.runtime.sqlite_durability import SqliteSynchronous, synchronous_pragma, use_wal_async
+from claimflow.runtime.sqlite_erasure import SECURE_DELETE
 from claimflow.runtime.sqlite_read import read_only_uri
 from claimflow.runtime.sqlite_saver import OneTripSqliteSaver
 
@@ -59,6 +60,7 @@ async def sqlite_checkpointer(
         if not read_only:
             await use_wal_async(connection)
             await connection.execute(pragma)
+            await connection.execute(SECURE_DELETE)  # a pruned checkpoint's bytes do not stay in the file
             await connection.execute("PRAGMA busy_timeout=30000")
         # The stock set-up creates no table that is there, and reads a read-only database as it is.
         saver = OneTripSqliteSaver(connection, serde=serializer())

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from claimflow.runtime.private import private_database
 from claimflow.runtime.sqlite_durability import SqliteSynchronous, synchronous_pragma, use_wal
+from claimflow.runtime.sqlite_erasure import SECURE_DELETE
 from claimflow.runtime.sqlite_read import read_only_uri
 from claimflow.runtime.sqlite_write import write_transaction
 from claimflow.runtime.store import BlobMissingError, DocumentFiles, FileDocumentStore, blob_id_of, check_blob_id
@@ -68,6 +69,7 @@ class SqliteDocumentStore(DocumentFiles):
         # As the checkpoints that refer to the blobs: under FULL a checkpoint that survives a power failure
         # must not name a text that did not (see `claimflow.runtime.sqlite_durability`).
         self._db.execute(pragma)
+        self._db.execute(SECURE_DELETE)  # a pruned blob's bytes do not stay in the file
         self._db.executescript(_SCHEMA)
 
     @contextmanager
