@@ -41,6 +41,7 @@ from langgraph.checkpoint.sqlite.utils import load_pending_writes, pending_write
 from claimflow.runtime.checkpoint_encoding import ChannelEncodings
 from claimflow.runtime.checkpoint_serde import CompactSerializer
 from claimflow.runtime.held_writes import HeldWrites, WriteKey, may_hold, write_key
+from claimflow.runtime.sqlite_erasure import TRUNCATE_WAL
 
 _PUT_CHECKPOINT = (
     "INSERT OR REPLACE INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, "
@@ -99,6 +100,15 @@ class OneTripSqliteSaver(AsyncSqliteSaver):
 
         async with self.lock:
             await self.conn._execute(transaction)  # type: ignore[no-untyped-call]
+
+    async def erase_deleted(self) -> None:
+        """Checkpoint the write-ahead log into the database and truncate it: its frames hold deleted checkpoints too."""
+
+        def truncate() -> None:
+            self.conn._conn.execute(TRUNCATE_WAL).fetchall()  # on the connection's thread, as every statement
+
+        async with self.lock:
+            await self.conn._execute(truncate)  # type: ignore[no-untyped-call]
 
     async def aget_tuple(self, config: RunnableConfig) -> CheckpointTuple | None:
         """The checkpoint `config` names (its latest, without an id), with its pending writes, read in one trip.

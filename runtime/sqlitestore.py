@@ -20,7 +20,7 @@ from pathlib import Path
 
 from claimflow.runtime.private import private_database
 from claimflow.runtime.sqlite_durability import SqliteSynchronous, synchronous_pragma, use_wal
-from claimflow.runtime.sqlite_erasure import SECURE_DELETE
+from claimflow.runtime.sqlite_erasure import SECURE_DELETE, TRUNCATE_WAL
 from claimflow.runtime.sqlite_read import read_only_uri
 from claimflow.runtime.sqlite_write import write_transaction
 from claimflow.runtime.store import BlobMissingError, DocumentFiles, FileDocumentStore, blob_id_of, check_blob_id
@@ -138,6 +138,13 @@ class SqliteDocumentStore(DocumentFiles):
             for blob_id, size in self._fallback.blobs_saved_before(saved_before).items():
                 found[blob_id] = found.get(blob_id, 0) + size  # `delete_blob` frees both places
         return found
+
+    def erase_deleted(self) -> None:
+        """Checkpoint the write-ahead log into the database and truncate it: its frames hold deleted blobs too."""
+        if self._read_only:
+            return
+        with self._lock:
+            self._db.execute(TRUNCATE_WAL).fetchall()
 
     def delete_blob(self, blob_id: str, *, saved_before: float) -> int:
         """Remove a blob unless it was saved at or after `saved_before`; returns the bytes freed.

@@ -105,6 +105,9 @@ class DocumentFiles:
         """Remove a pruned run's blob from the older store `older_blobs` lists it in, by `delete_blob`'s rule."""
         return 0
 
+    def erase_deleted(self) -> None:
+        """Leave no copy of what was deleted in the store's files (a database's write-ahead log); most keep none."""
+
     def copy_in(self, older: DocumentFiles | None, blob_id: str, *, save: bool = True) -> bytes | None:
         """The bytes an older store holds as `blob_id`, saved here too; None when it holds none, or damaged ones.
 
@@ -354,6 +357,10 @@ class AsyncDocumentStore:
     async def delete_older_blob(self, blob_id: str, *, saved_before: float) -> int:
         """Remove a pruned run's blob from that older store; the bytes freed."""
         return await self._off_loop(self.files.delete_older_blob, blob_id, saved_before=saved_before)
+
+    async def erase_deleted(self) -> None:
+        """`DocumentFiles.erase_deleted`, on a worker thread."""
+        await self._off_loop(self.files.erase_deleted)
 
     async def delete_blob(self, blob_id: str, *, saved_before: float) -> int:
         """Remove a blob not saved since `saved_before`, and forget any copy kept in memory; the bytes freed."""

@@ -22,6 +22,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from claimflow.runtime.registry import FINISHED, RunRow
 from claimflow.runtime.retention.sizes import checkpoint_bytes
+from claimflow.runtime.sqlite_saver import OneTripSqliteSaver
 from claimflow.state.documents import NO_DOCUMENT
 from claimflow.state.events import event
 
@@ -142,6 +143,10 @@ async def prune_finished(
         # 0 bytes freed is also what deleting an empty blob (an empty document's) frees: gone, it counts.
         if size or (stored[blob] == 0 and await engine.store.blob_size(blob) is None):
             freed[blob] = size
+    # A database's write-ahead log still holds the pages as they were written, documents and checkpoints alike.
+    await engine.store.erase_deleted()
+    if isinstance(saver, OneTripSqliteSaver):
+        await saver.erase_deleted()
     return replace(report, blobs=len(freed), blob_bytes=sum(freed.values()))
 
 
