@@ -95,6 +95,7 @@ async def review_screen(
         general_errors=general,
         edited=form.pop("edited", {}),
         reason=form.pop("reason", ""),
+        reason_errors=form.pop("reason_errors", ()),
         comment=form.pop("comment", ""),
         chosen_type=form.pop("doc_type", None),
         due=deadline(ReviewView.of(row, now), now),
@@ -169,6 +170,7 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
         "doc_type": form.get("doc_type"),
         "action": form.get("action", ""),
         "interrupt_id": form.get("interrupt_id"),  # the review the page showed: who answered it, if it is late
+        "reason_errors": posted.reason_errors,
     }
     if posted.decision is None:
         return await review_screen(request, engine, principal, run_id, 422, errors=posted.errors, **keep)

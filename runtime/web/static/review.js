@@ -162,10 +162,14 @@
   var first = document.querySelector(".field.flagged[data-marks]") || holders[0];
   // After a refused save: the first field with an error (not the first one changed), else the first changed.
   var errored = document.querySelector(".field.invalid") || document.querySelector(".field.editing");
-  if (errored) { select(errored, true); openEdit(errored); } else if (first) {
-    // Once the page images have their size; unless the reviewer chose a field already.
-    window.addEventListener("load", function () {
-      if (!holders.some(function (h) { return h.classList.contains("selected"); })) { select(first, false); }
-    });
+  if (errored) { select(errored, true); openEdit(errored); } else {
+    var reason = document.getElementById("reason");
+    if (reason.getAttribute("aria-invalid") === "true") { reason.focus(); }  // refused for its reason: type it here
+    if (first) {
+      // Once the page images have their size; unless the reviewer chose a field already.
+      window.addEventListener("load", function () {
+        if (!holders.some(function (h) { return h.classList.contains("selected"); })) { select(first, false); }
+      });
+    }
   }
 })();
