@@ -15,7 +15,7 @@ from claimflow.runtime.service.deps import EngineDep, Principal
 from claimflow.runtime.unreadable import readable, unreadable_note
 from claimflow.runtime.web.advice import for_the_browser
 from claimflow.runtime.web.forms import errors_by_field, posted_fields, read_decision
-from claimflow.runtime.web.late_decision import decided_first, not_saved, typed_values
+from claimflow.runtime.web.late_decision import decided_first, moved_on, not_saved, typed_values
 from claimflow.runtime.web.page_images import page_cache
 from claimflow.runtime.web.queue import deadline, queue_order
 from claimflow.runtime.web.render import REVIEW_BASE, html
@@ -117,12 +117,7 @@ async def _in_the_browser(engine: EngineDep, run_id: str, error: RunBusyError, s
             "an admin can assign it to you"
         )
     if isinstance(error, StaleReviewError):
-        first = await decided_first(engine, run_id, seen)
-        return (
-            "the run has moved on since this page was loaded (another decision answered or changed its review"
-            + (f": {first.removesuffix('.')}" if first else "")
-            + "): the fields below show the review as it is now, with what you typed; look at them again and decide"
-        )
+        return await moved_on(engine, run_id, seen)
     return for_the_browser(str(error))
 
 
