@@ -126,6 +126,29 @@
     });
   });
 
+  // Leaving with something typed and not sent (Next, N, the queue, another page) asks first: it would be lost unsaid.
+  var sending = false;
+  form.addEventListener("submit", function () { sending = true; });
+
+  function lines(text) {
+    return text.split(/\r?\n/).map(function (line) { return line.trim(); }).filter(Boolean).join("\n");
+  }
+
+  function typedUnsent() {
+    var changed = Array.prototype.some.call(form.querySelectorAll("[name^='field.']"), function (input) {
+      var shown = form.elements.namedItem("was." + input.name.slice("field.".length));
+      return shown && lines(input.value) !== lines(shown.value);
+    });
+    return changed || ["reason", "comment", "doc_type"].some(function (name) {
+      var box = form.elements.namedItem(name);
+      return box && box.value.trim() !== "";
+    });
+  }
+
+  window.addEventListener("beforeunload", function (event) {
+    if (!sending && typedUnsent()) { event.preventDefault(); event.returnValue = ""; }
+  });
+
   // Enter in an input saves edits (never approves); the reason box rejects.
   form.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || event.target.tagName === "TEXTAREA" || event.target.tagName === "BUTTON") { return; }
