@@ -162,7 +162,11 @@
   document.addEventListener("keydown", function (event) {
     if (event.metaKey || event.ctrlKey || event.altKey) { return; }
     if (event.key === "Escape") {
-      if (typing(event.target)) { event.target.blur(); }
+      if (typing(event.target)) {
+        // Back to the field's card, not to the top of the page: Tab, J/K and E go on from the field left.
+        var card = event.target.closest(".field[data-marks]");
+        card ? card.focus({ preventScroll: true }) : event.target.blur();
+      }
       return;
     }
     if (typing(event.target)) { return; }
