@@ -52,6 +52,8 @@ class DecisionForm:
     reason_errors: tuple[str, ...] = ()
     """What is wrong with the reason (none given to a rejection, one too long), among `errors` too: the reason box
     is marked by them."""
+    type_errors: tuple[str, ...] = ()
+    """That an unknown type's edit chose no type, among `errors` too: the type's box is marked by it."""
 
 
 REASON_MISSING = "a rejection needs a reason"
@@ -101,8 +103,10 @@ def read_decision(form: Mapping[str, str], reviewer: str) -> DecisionForm:
             messages = ["choose approve, save edits or reject"]
         elif action == "edit" and not edited and doc_type is None:
             # The screen of a run of unknown type has no fields, only the type to choose (`doc_type`).
-            what = "choose the document type" if "doc_type" in form else "change a field's value"
-            messages = [f"{what} before saving edits"]
+            if "doc_type" in form:
+                messages = ["choose the document type before saving edits"]
+                return DecisionForm(None, messages, edited, type_errors=tuple(messages))
+            messages = ["change a field's value before saving edits"]
         return DecisionForm(None, messages, edited, _about_the_reason(messages, action))
 
 

@@ -96,6 +96,7 @@ async def review_screen(
         edited=form.pop("edited", {}),
         reason=form.pop("reason", ""),
         reason_errors=form.pop("reason_errors", ()),
+        type_errors=form.pop("type_errors", ()),
         comment=form.pop("comment", ""),
         chosen_type=form.pop("doc_type", None),
         due=deadline(ReviewView.of(row, now), now),
@@ -166,6 +167,7 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
         "action": form.get("action", ""),
         "interrupt_id": form.get("interrupt_id"),  # the review the page showed: who answered it, if it is late
         "reason_errors": posted.reason_errors,
+        "type_errors": posted.type_errors,
     }
     if posted.decision is None:
         return await review_screen(request, engine, principal, run_id, 422, errors=posted.errors, **keep)

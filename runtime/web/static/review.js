@@ -190,8 +190,9 @@
   // After a refused save: the first field with an error (not the first one changed), else the first changed.
   var errored = document.querySelector(".field.invalid") || document.querySelector(".field.editing");
   if (errored) { select(errored, true); openEdit(errored); } else {
-    var reason = document.getElementById("reason");
-    if (reason.getAttribute("aria-invalid") === "true") { reason.focus(); }  // refused for its reason: type it here
+    // Refused for want of a reason or of a type: the focus goes to the box to give it in.
+    var wanting = document.querySelector("#doc_type[aria-invalid=true], #reason[aria-invalid=true]");
+    if (wanting) { wanting.focus(); }
     if (first) {
       // Once the page images have their size; unless the reviewer chose a field already.
       window.addEventListener("load", function () {
