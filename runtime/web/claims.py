@@ -1,19 +1,31 @@
-"""Claiming a review from its screen (`POST /review/runs/{id}/claim`), by the rules of `claimflow review claim`."""
+"""Claiming a review from its screen (`POST /review/runs/{id}/claim`), by the rules of `claimflow review claim`.
+
+The Claim button sends the review's own form: what the reviewer typed before claiming (edits, the type, a reason,
+a comment) comes back on the screen, claimed or refused, as a refused decision's does, instead of being lost.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from claimflow.runtime.registry import RunBusyError, RunNotFoundError
 from claimflow.runtime.service.deps import EngineDep
 from claimflow.runtime.web.advice import for_the_browser
+from claimflow.runtime.web.forms import posted_fields, read_decision
+from claimflow.runtime.web.late_decision import moved_on
 from claimflow.runtime.web.render import REVIEW_BASE, html
 from claimflow.runtime.web.review_pages import review_screen
-from claimflow.runtime.web.reviewer import done_query, page_context, signed_in_reviewer, visible_review
+from claimflow.runtime.web.reviewer import (
+    decision_note,
+    done_query,
+    page_context,
+    signed_in_reviewer,
+    visible_review,
+)
 from claimflow.runtime.web.session import csrf_valid
 
 __all__ = ["router"]
@@ -21,25 +33,49 @@ __all__ = ["router"]
 router = APIRouter(prefix=REVIEW_BASE, include_in_schema=False)
 
 
+def _typed(form: dict[str, str], reviewer: str) -> dict[str, Any]:
+    """What the reviewer typed on the review's form, to show again as `review_screen` keeps a refused form's."""
+    kept = {
+        "edited": read_decision(form, reviewer).edited,
+        "reason": form.get("reason", ""),
+        "comment": form.get("comment", ""),
+        "doc_type": form.get("doc_type") or None,
+    }
+    typed = {name: value for name, value in kept.items() if value}
+    # Sent on, a run that stopped waiting says it was not saved and who decided first (`late_decision`).
+    return typed and {**typed, "action": "claim", "interrupt_id": form.get("interrupt_id")}
+
+
 @router.post("/runs/{run_id}/claim")
-async def claim(request: Request, engine: EngineDep, run_id: str, csrf: Annotated[str, Form()] = "") -> Response:
+async def claim(request: Request, engine: EngineDep, run_id: str) -> Response:
     """Take the review for the signed-in reviewer (the rules of `review claim`); a refusal says who has it."""
     principal, refusal = await signed_in_reviewer(request)
     if principal is None:
         return refusal or Response(status_code=500)
-    if not csrf_valid(request, csrf):
+    form = posted_fields(await request.body(), request.headers.get("content-type"))
+    if form is None:
+        text = "The claim was not sent as the review page sends it: nothing was claimed. Reload the review."
+        return html("message.html", 400, **page_context(request, principal, heading="Not the review form", text=text))
+    if not csrf_valid(request, form.get("csrf")):
         return html(
             "message.html",
             403,
             **page_context(request, principal, heading="Expired form", text="Reload the review and claim it again."),
         )
+    typed = _typed(form, principal.name)
     try:
-        row, _ = await visible_review(engine, principal, run_id)
+        row, pending = await visible_review(engine, principal, run_id)
         await engine.claim_review_as(row.run_id, principal.name)
     except RunNotFoundError:
         return await review_screen(request, engine, principal, run_id, 404)
     except RunBusyError as error:
         refused = for_the_browser(str(error))  # the engine's words name CLI commands
-        return await review_screen(request, engine, principal, run_id, 409, errors=[refused])
-    after = urlencode(done_query(request, "claim", row.run_id))
-    return RedirectResponse(f"{REVIEW_BASE}/runs/{row.run_id}?{after}", 303)
+        return await review_screen(request, engine, principal, run_id, 409, errors=[refused], **typed)
+    done = done_query(request, "claim", row.run_id)
+    if not typed:
+        return RedirectResponse(f"{REVIEW_BASE}/runs/{row.run_id}?{urlencode(done)}", 303)
+    flash = await decision_note(request, engine, principal, done["done"], done["run"], done["mark"])
+    seen = form.get("interrupt_id")
+    if pending is not None and seen != pending.interrupt_id:  # what was typed is about a review gone since
+        typed["errors"] = [await moved_on(engine, row.run_id, seen)]
+    return await review_screen(request, engine, principal, row.run_id, flash=flash, **typed)

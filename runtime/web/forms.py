@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from claimflow.state.review import ReviewDecision
 
-__all__ = ["DecisionForm", "errors_by_field", "posted_fields", "read_decision"]
+__all__ = ["REASON_MISSING", "DecisionForm", "errors_by_field", "posted_fields", "read_decision"]
 
 MAX_FIELDS = 1000
 """The most fields a posted form may have: the page's has two or three for each of the type's fields."""
@@ -49,6 +49,15 @@ class DecisionForm:
     decision: ReviewDecision | None
     errors: list[str]
     edited: dict[str, str]
+    reason_errors: tuple[str, ...] = ()
+    """What is wrong with the reason (none given to a rejection, one too long), among `errors` too: the reason box
+    is marked by them."""
+    type_errors: tuple[str, ...] = ()
+    """That an unknown type's edit chose no type, among `errors` too: the type's box is marked by it."""
+
+
+REASON_MISSING = "a rejection needs a reason"
+"""The decision's refusal of a rejection sent with no reason (`ReviewDecision`'s words)."""
 
 
 def _lines(text: str) -> list[str]:
@@ -94,9 +103,20 @@ def read_decision(form: Mapping[str, str], reviewer: str) -> DecisionForm:
             messages = ["choose approve, save edits or reject"]
         elif action == "edit" and not edited and doc_type is None:
             # The screen of a run of unknown type has no fields, only the type to choose (`doc_type`).
-            what = "choose the document type" if "doc_type" in form else "change a field's value"
-            messages = [f"{what} before saving edits"]
-        return DecisionForm(None, messages, edited)
+            if "doc_type" in form:
+                messages = ["choose the document type before saving edits"]
+                return DecisionForm(None, messages, edited, type_errors=tuple(messages))
+            messages = ["change a field's value before saving edits"]
+        return DecisionForm(None, messages, edited, _about_the_reason(messages, action))
+
+
+def _about_the_reason(messages: Iterable[str], action: str) -> tuple[str, ...]:
+    """The refusals that are the reason's to say: its box is marked by them, as a field's is by its errors."""
+    return tuple(
+        message.removeprefix("reason: ")
+        for message in messages
+        if message.startswith("reason: ") or (action == "reject" and message == REASON_MISSING)
+    )
 
 
 def errors_by_field(errors: Iterable[str], fields: Iterable[str]) -> tuple[dict[str, list[str]], list[str]]:

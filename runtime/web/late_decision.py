@@ -16,7 +16,7 @@ from claimflow.runtime.engine.decided import deciding_decision
 from claimflow.state.lengths import STORED
 from claimflow.state.review import ReviewDecision
 
-__all__ = ["decided_first", "not_saved", "typed_values"]
+__all__ = ["decided_first", "moved_on", "not_saved", "typed_values"]
 
 _SENT = {"approve": "Your approval was", "edit": "Your edits were", "reject": "Your rejection was"}
 _DONE = {"approve": "approved it", "edit": "saved edits to it", "reject": "rejected it"}
@@ -57,6 +57,20 @@ async def decided_first(engine: Engine, run_id: str, interrupt_id: str | None) -
     if found["outcome"] == "pending":
         said += "; that decision is still being applied"
     return said + "."
+
+
+async def moved_on(engine: Engine, run_id: str, seen: str | None) -> str:
+    """That the run's review is no longer the one the page showed (`seen`), naming the decision that answered it.
+
+    Said over a screen that shows the review as it is now with what the reviewer typed on the older one: one more
+    click would set it over that decision unread.
+    """
+    first = await decided_first(engine, run_id, seen)
+    return (
+        "the run has moved on since this page was loaded (another decision answered or changed its review"
+        + (f": {first.removesuffix('.')}" if first else "")
+        + "): the fields below show the review as it is now, with what you typed; look at them again and decide"
+    )
 
 
 def typed_values(form: Mapping[str, Any]) -> list[tuple[str, str]]:

@@ -15,7 +15,7 @@ from claimflow.runtime.service.deps import EngineDep, Principal
 from claimflow.runtime.unreadable import readable, unreadable_note
 from claimflow.runtime.web.advice import for_the_browser
 from claimflow.runtime.web.forms import errors_by_field, posted_fields, read_decision
-from claimflow.runtime.web.late_decision import decided_first, not_saved, typed_values
+from claimflow.runtime.web.late_decision import decided_first, moved_on, not_saved, typed_values
 from claimflow.runtime.web.page_images import page_cache
 from claimflow.runtime.web.queue import deadline, queue_order
 from claimflow.runtime.web.render import REVIEW_BASE, html
@@ -95,6 +95,8 @@ async def review_screen(
         general_errors=general,
         edited=form.pop("edited", {}),
         reason=form.pop("reason", ""),
+        reason_errors=form.pop("reason_errors", ()),
+        type_errors=form.pop("type_errors", ()),
         comment=form.pop("comment", ""),
         chosen_type=form.pop("doc_type", None),
         due=deadline(ReviewView.of(row, now), now),
@@ -116,12 +118,7 @@ async def _in_the_browser(engine: EngineDep, run_id: str, error: RunBusyError, s
             "an admin can assign it to you"
         )
     if isinstance(error, StaleReviewError):
-        first = await decided_first(engine, run_id, seen)
-        return (
-            "the run has moved on since this page was loaded (another decision answered or changed its review"
-            + (f": {first.removesuffix('.')}" if first else "")
-            + "): the fields below show the review as it is now, with what you typed; look at them again and decide"
-        )
+        return await moved_on(engine, run_id, seen)
     return for_the_browser(str(error))
 
 
@@ -169,6 +166,8 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
         "doc_type": form.get("doc_type"),
         "action": form.get("action", ""),
         "interrupt_id": form.get("interrupt_id"),  # the review the page showed: who answered it, if it is late
+        "reason_errors": posted.reason_errors,
+        "type_errors": posted.type_errors,
     }
     if posted.decision is None:
         return await review_screen(request, engine, principal, run_id, 422, errors=posted.errors, **keep)

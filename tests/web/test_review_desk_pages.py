@@ -14,6 +14,7 @@ from dataclasses import replace
 from claimflow.runtime.data_dir import REGISTRY_FILE
 from claimflow.runtime.settings import Settings
 from claimflow.state.policy import Policy
+from claimflow.state.review import ReviewDecision
 from tests.integration._docs import MEMO, mismatch_invoice_text
 from tests.service._api import serving
 from tests.web.test_review_pages import form_of, signed_in, waiting
@@ -97,3 +98,28 @@ async def test_a_due_time_stored_past_any_date_reads_as_none_in_the_api_and_on_t
     assert (review.json()["due_at"], review.json()["overdue"]) == (None, False)
     assert page.status_code == 200 and rows(page.text) == [memo]
     assert screen.status_code == 200 and memo in screen.text
+
+
+async def test_a_claim_keeps_what_was_typed_and_says_when_the_review_it_was_typed_on_is_gone(
+    settings: Settings,
+) -> None:
+    # The Claim button sends the review's form: edits typed before claiming came back lost, the review reloaded.
+    # Typed on a review another edit has replaced since, they come back with that edit named, as a decision's do.
+    async with serving(replace(settings, sweep_seconds=0)) as api:
+        run_id = await waiting(api, "claim.txt", mismatch_invoice_text())
+        signed_in(api, "reviewer")
+        form = form_of((await api.client.get(f"/review/runs/{run_id}")).text)
+        typed = {**form, "field.order_number": "ALICE-1", "comment": "seen on the PO"}
+        kept = await api.client.post(f"/review/runs/{run_id}/claim", data=typed)
+        first = ReviewDecision(reviewer="root", action="edit", edits={"order_number": ["ROOT-1"]})
+        await api.engine.decide(run_id, first, interrupt_id=form["interrupt_id"], any_assignee=True)
+        moved = await api.client.post(f"/review/runs/{run_id}/claim", data=typed)
+        assignee = (await api.engine.registry.get_run(run_id)).assignee
+
+    assert kept.status_code == 200 and assignee == "reviewer"
+    assert "Claimed claim.txt: it is assigned to reviewer." in kept.text
+    assert 'value="ALICE-1"' in kept.text and 'value="seen on the PO"' in kept.text
+    assert "moved on" not in kept.text
+    assert moved.status_code == 200 and 'value="ALICE-1"' in moved.text
+    assert "another decision answered or changed its review: root saved edits to it first, at " in moved.text
+    assert form_of(moved.text)["interrupt_id"] != form["interrupt_id"]

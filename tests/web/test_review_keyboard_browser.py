@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web._browser import CHROMIUM, paused_invoice, served, token
+from tests.web._browser import CHROMIUM, paused_invoice, served, signed_in_page, token
 
 pytestmark = pytest.mark.slow
 
@@ -58,4 +58,36 @@ def test_the_field_tabbed_to_is_the_one_selected_and_edited(tmp_path: Path, monk
         page.keyboard.press("j")
         page.keyboard.press("e")
         assert page.evaluate("document.activeElement.name") == "field.issue_date"
+        browser.close()
+
+
+def test_escape_leaves_a_fields_box_for_its_card_not_the_top_of_the_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Esc blurred the box: the focus fell to the page itself (document.body), nothing a screen reader could name.
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run scripts/system-deps.sh"
+    monkeypatch.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")  # drive Debian's browser, never download one
+    from playwright.sync_api import expect, sync_playwright
+
+    data, run_id = paused_invoice(tmp_path)
+    kim = token(data, "kim", "reviewer")
+
+    with served(data) as base, sync_playwright() as playwright:
+        browser, page = signed_in_page(playwright, base, kim)
+        page.goto(f"{base}/review/runs/{run_id}")
+        page.click("#f-due_date .edit-toggle")
+        assert page.evaluate("document.activeElement.name") == "field.due_date"
+
+        page.keyboard.press("Escape")
+        assert page.evaluate("document.activeElement.id") == "f-due_date"
+        expect(page.locator("#f-due_date")).to_have_class(re.compile(r"\bselected\b"))
+        page.keyboard.press("Tab")
+        assert page.evaluate(
+            "document.activeElement.closest('.field') && document.activeElement.closest('.field').id"
+        ) == ("f-due_date")
+        page.keyboard.press("Escape")  # the reason box has no card: Esc leaves it for the page, as before
+        page.keyboard.press("r")
+        assert page.evaluate("document.activeElement.id") == "reason"
+        page.keyboard.press("Escape")
+        assert page.evaluate("document.activeElement.id") != "reason"
         browser.close()

@@ -126,6 +126,29 @@
     });
   });
 
+  // Leaving with something typed and not sent (Next, N, the queue, another page) asks first: it would be lost unsaid.
+  var sending = false;
+  form.addEventListener("submit", function () { sending = true; });
+
+  function lines(text) {
+    return text.split(/\r?\n/).map(function (line) { return line.trim(); }).filter(Boolean).join("\n");
+  }
+
+  function typedUnsent() {
+    var changed = Array.prototype.some.call(form.querySelectorAll("[name^='field.']"), function (input) {
+      var shown = form.elements.namedItem("was." + input.name.slice("field.".length));
+      return shown && lines(input.value) !== lines(shown.value);
+    });
+    return changed || ["reason", "comment", "doc_type"].some(function (name) {
+      var box = form.elements.namedItem(name);
+      return box && box.value.trim() !== "";
+    });
+  }
+
+  window.addEventListener("beforeunload", function (event) {
+    if (!sending && typedUnsent()) { event.preventDefault(); event.returnValue = ""; }
+  });
+
   // Enter in an input saves edits (never approves); the reason box rejects.
   form.addEventListener("keydown", function (event) {
     if (event.key !== "Enter" || event.target.tagName === "TEXTAREA" || event.target.tagName === "BUTTON") { return; }
@@ -139,7 +162,11 @@
   document.addEventListener("keydown", function (event) {
     if (event.metaKey || event.ctrlKey || event.altKey) { return; }
     if (event.key === "Escape") {
-      if (typing(event.target)) { event.target.blur(); }
+      if (typing(event.target)) {
+        // Back to the field's card, not to the top of the page: Tab, J/K and E go on from the field left.
+        var card = event.target.closest(".field[data-marks]");
+        card ? card.focus({ preventScroll: true }) : event.target.blur();
+      }
       return;
     }
     if (typing(event.target)) { return; }
@@ -162,10 +189,15 @@
   var first = document.querySelector(".field.flagged[data-marks]") || holders[0];
   // After a refused save: the first field with an error (not the first one changed), else the first changed.
   var errored = document.querySelector(".field.invalid") || document.querySelector(".field.editing");
-  if (errored) { select(errored, true); openEdit(errored); } else if (first) {
-    // Once the page images have their size; unless the reviewer chose a field already.
-    window.addEventListener("load", function () {
-      if (!holders.some(function (h) { return h.classList.contains("selected"); })) { select(first, false); }
-    });
+  if (errored) { select(errored, true); openEdit(errored); } else {
+    // Refused for want of a reason or of a type: the focus goes to the box to give it in.
+    var wanting = document.querySelector("#doc_type[aria-invalid=true], #reason[aria-invalid=true]");
+    if (wanting) { wanting.focus(); }
+    if (first) {
+      // Once the page images have their size; unless the reviewer chose a field already.
+      window.addEventListener("load", function () {
+        if (!holders.some(function (h) { return h.classList.contains("selected"); })) { select(first, false); }
+      });
+    }
   }
 })();
