@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from claimflow.runtime.ingest.images import SCALE_DOWN
 from tests.integration._docs import json_lines, run_cli
 
 
@@ -42,7 +43,7 @@ def test_a_scan_over_the_pixel_limit_fails_alone_without_a_warning(tmp_path: Pat
     runs = {row["document"]: row for row in json_lines(result.stdout)}
     assert runs["scan.png"]["status"] == "failed"
     assert runs["scan.png"]["error"] == (
-        f"The image has too many pixels to read safely: {width} x {height} is over {limit} pixels."
+        f"The image has too many pixels to read safely: {width} x {height} is over {limit} pixels. {SCALE_DOWN}"
     )
     assert runs["note.txt"]["status"] != "failed"
     assert result.returncode == 1
