@@ -118,16 +118,15 @@ def _field_reasons(
     reasons: list[ReviewReason] = []
     for spec in doc_type.value_fields:
         result = state.fields.get(spec.name)
-        read_by_ocr = result is not None and quoted_from_ocr(state, result.evidence)
-        threshold = field_threshold(
-            spec, state.policy, high_risk=high_risk, doc_type=doc_type.name, read_by_ocr=read_by_ocr
-        )
-        # Named in the message only where the OCR bar is what raised the threshold.
-        by_ocr = read_by_ocr and threshold > field_threshold(
-            spec, state.policy, high_risk=high_risk, doc_type=doc_type.name
-        )
         if result is None or result.status == "edited" or spec.name in settled:
             continue
+        plain = field_threshold(spec, state.policy, high_risk=high_risk, doc_type=doc_type.name)
+        threshold = (
+            field_threshold(spec, state.policy, high_risk=high_risk, doc_type=doc_type.name, read_by_ocr=True)
+            if quoted_from_ocr(state, result.evidence)
+            else plain
+        )
+        by_ocr = threshold > plain  # named in the message only where the OCR bar is what raised it
         conflict = next((r for r in result.reasons if r.startswith("conflicting values")), None)
         if conflict:
             reasons.append(ReviewReason(code="conflicting_values", message=f"{spec.name}: {conflict}", field=spec.name))

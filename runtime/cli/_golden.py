@@ -20,6 +20,7 @@ from claimflow.runtime.cli._common import (
 )
 from claimflow.runtime.discovery import discover_types
 from claimflow.runtime.gateway import make_gateway
+from claimflow.runtime.gateway.config import price_file_hint
 from claimflow.runtime.settings import Settings
 from claimflow.state.errors import UnknownDocumentTypeError
 
@@ -198,8 +199,7 @@ def unpriced_note(model: str, base_url: str | None = None) -> str | None:
     if settings.gateway.prices.price_of(provider, name) is not None:
         return None
     return (
-        f"note: {settings.model} has no price (CLAIMFLOW_PRICES: a JSON file of "
-        f'{{"{settings.model}": {{"input": ..., "output": ...}}}} per million tokens): its cost is unknown (null in '
+        f"note: {settings.model} has no price ({price_file_hint(settings.model)}): its cost is unknown (null in "
         "--json), not free"
     )
 

@@ -24,6 +24,7 @@ from claimflow.runtime.engine.heartbeat import heartbeat
 from claimflow.runtime.engine.journal import EventJournal
 from claimflow.runtime.errors import SetupError
 from claimflow.runtime.gateway import make_gateway
+from claimflow.runtime.gateway.config import price_file_hint
 from claimflow.runtime.gateway.recording import RecordingGateway
 from claimflow.runtime.ingest import IngestLimits
 from claimflow.runtime.offload import offload
@@ -241,9 +242,8 @@ def _refuse_unpriced_cost_budget(settings: Settings, model: str) -> None:
         return
     raise SetupError(
         f"a cost budget of {budget:g} (--max-cost, CLAIMFLOW_MAX_COST or the policy's budget) cannot be kept: {model}"
-        " has no price, so its calls would count 0 against it; list it in CLAIMFLOW_PRICES (a JSON file of"
-        f' {{"{model}": {{"input": ..., "output": ...}}}} per million tokens), or limit runs by --max-tokens or'
-        " --max-calls"
+        f" has no price, so its calls would count 0 against it; list it in {price_file_hint(model)}; or limit runs"
+        " by --max-tokens or --max-calls"
     )
 
 

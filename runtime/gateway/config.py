@@ -90,6 +90,11 @@ _EXPECTED = ' (expected {"provider:model": {"input": 0.15, "output": 0.6}})'
 """What a price file holds, said after what is wrong with one."""
 
 
+def price_file_hint(model: str) -> str:
+    """How to give `model` a price, as the messages about a model with none say it."""
+    return f'CLAIMFLOW_PRICES: a JSON file of {{"{model}": {{"input": ..., "output": ...}}}} per million tokens'
+
+
 @dataclass(frozen=True)
 class PriceTable:
     """Prices per model, keyed `provider:model` (e.g. "openai:gpt-4o-mini") or by the bare model name.
