@@ -114,6 +114,10 @@ async def hand_back_own(app: App) -> int:
                 raise
             continue
         handed.append(row)
+    # Every job of those ids is back (or was no longer theirs): none can be left under them again, as procrastinate's
+    # worker takes jobs only under the id it starts with next. Forgetting them keeps the list to one outage's ids
+    # however many outages a long-lived worker sees.
+    manager.registered.clear()
     return log_handed_back(handed)
 
 

@@ -101,8 +101,9 @@ class RecordedWorkers(JobManager):
         self.record: WorkerRecord | None = None
         """Set by the worker before procrastinate's starts; unset, a worker registers without a record."""
         self.registered: list[int] = []
-        """The ids this process registered under, one per start of procrastinate's worker: a job of one may be left
-        `doing` when the worker lost its database (see `reaper.hand_back_own`)."""
+        """The ids this process registered under since its jobs were last handed back, one per start of
+        procrastinate's worker: a job of one may be left `doing` when the worker lost its database (see
+        `reaper.hand_back_own`, which forgets them once their jobs are back)."""
         self.back_at: float | None = None
         """When (monotonic) procrastinate's worker was last started again after losing its database: see `judging`."""
 

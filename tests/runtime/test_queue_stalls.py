@@ -70,3 +70,45 @@ async def test_a_worker_back_from_losing_its_database_judges_no_other_worker_sta
     assert await requeue_stalled(app, 60.0) == 0
     manager.back_at = time.monotonic() - 61.0
     assert manager.judging(60.0)
+
+
+class _Doing:
+    """A connector whose `doing` jobs are those of worker 1; it records the worker ids each query asked about."""
+
+    def __init__(self) -> None:
+        self.asked: list[list[int]] = []
+
+    async def execute_query_all_async(self, query: str, **arguments: Any) -> list[dict[str, Any]]:
+        ids = list(arguments["ids"])
+        self.asked.append(ids)
+        return [{"id": 10, "worker_id": 1, "run_id": "run-1"}] if 1 in ids else []
+
+
+class _HandsBack:
+    """A job manager's stand-in that records the jobs put back."""
+
+    def __init__(self) -> None:
+        self.retried: list[int] = []
+
+    async def retry_job_by_id_async(self, job_id: int, retry_at: Any) -> None:
+        self.retried.append(job_id)
+
+
+async def test_a_worker_asks_only_about_the_ids_of_its_last_outage_however_many_it_had() -> None:
+    from procrastinate import App
+
+    from claimflow.runtime.queue.reaper import hand_back_own
+    from claimflow.runtime.queue.roster import RecordedWorkers
+
+    connector = _Doing()
+    manager = RecordedWorkers(connector=connector)  # type: ignore[arg-type]
+    handing = _HandsBack()
+    manager.retry_job_by_id_async = handing.retry_job_by_id_async  # type: ignore[method-assign]
+    app = App(connector=connector)  # type: ignore[arg-type]
+    app.job_manager = manager
+    manager.registered.extend([1, 2])  # two starts of procrastinate's worker, the first one's job left `doing`
+    assert await hand_back_own(app) == 1
+    assert handing.retried == [10] and connector.asked == [[1, 2]]
+    manager.registered.append(3)  # started again, then cut off once more
+    assert await hand_back_own(app) == 0
+    assert connector.asked == [[1, 2], [3]], "ids whose jobs were already handed back are asked about again"
