@@ -228,3 +228,25 @@ def test_a_baseline_that_cannot_be_read_is_named(claimflow: Invoke, tmp_path: Pa
     assert result.exit_code == 2, result.output
     assert _one_line_error(result) == f"error: the baseline {tmp_path} cannot be read: Is a directory"
     assert result.stdout == ""
+
+
+def test_a_new_failing_case_is_said_to_become_a_known_failure_if_the_baseline_takes_it(
+    claimflow: Invoke, tmp_path: Path
+) -> None:
+    # A first hand-written case that left a rule's result out was met with "if the change is intended, run
+    # again with --update-baseline": taken at its word, the wrong case then passed the gate as a known failure.
+    goldens = tmp_path / "goldens"
+    _write_case(goldens, RECEIPT | {"expected": RECEIPT["expected"][:2]})  # total_positive's result left out
+
+    gated = claimflow("eval", "--goldens", goldens)
+
+    assert gated.exit_code == 1, gated.output
+    said = " ".join(gated.stderr.split())
+    assert (
+        "1 new case(s) failing; if the change is intended, run again with --update-baseline to accept it (a new "
+        "case is then recorded as a known failure, which passes the gate for as long as it fails: check its "
+        "expected values first)"
+    ) in said, said
+    assert claimflow("eval", "--goldens", goldens, "--update-baseline").exit_code == 0
+    kept = claimflow("eval", "--goldens", goldens)
+    assert kept.exit_code == 0 and "failing as in the baseline: rules_receipt-own-receipt" in kept.stdout, kept.output
