@@ -250,3 +250,17 @@ def test_a_new_failing_case_is_said_to_become_a_known_failure_if_the_baseline_ta
     assert claimflow("eval", "--goldens", goldens, "--update-baseline").exit_code == 0
     kept = claimflow("eval", "--goldens", goldens)
     assert kept.exit_code == 0 and "failing as in the baseline: rules_receipt-own-receipt" in kept.stdout, kept.output
+
+
+def test_a_version_bump_shows_the_old_prompt_gone_and_the_new_one_new(claimflow: Invoke, expense: Path) -> None:
+    # Listed bare, `extract_expense_claim@1, extract_expense_claim@2` read as two prompts that changed.
+    goldens = expense / "goldens"
+    assert claimflow("eval", "--goldens", goldens, "--types", "expense.py", "--update-baseline").exit_code == 0
+    (expense / "expense.py").write_text(RULE + declaration(titles=True, version="2"), encoding="utf-8")
+
+    result = claimflow("eval", "--goldens", goldens, "--types", "expense.py")
+
+    assert result.exit_code == 0, result.output
+    [line] = [line for line in result.stdout.splitlines() if line.startswith("changed since the baseline: ")]
+    assert "extract_expense_claim@1 (no longer in force), extract_expense_claim@2 (new), " in line, line
+    assert line.endswith("types/expense_claim/expense.py"), line
