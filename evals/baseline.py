@@ -312,6 +312,10 @@ class GateVerdict:
     drops: list[Drop] = field(default_factory=list)
     changed_inputs: list[str] = field(default_factory=list)
     """Prompts and code files whose hash differs from the baseline's."""
+    inputs_added: list[str] = field(default_factory=list)
+    """Of `changed_inputs`, those the baseline has no hash for (a prompt's new version, a new file)."""
+    inputs_gone: list[str] = field(default_factory=list)
+    """Of `changed_inputs`, those no longer in force (a prompt's old version, a file removed)."""
     unmeasured: list[Unmeasured] = field(default_factory=list)
     """Replay only: cases whose claim answered another prompt than the one in force (`evals/unmeasured.py`)."""
     unanswered: list[str] = field(default_factory=list)
@@ -380,4 +384,10 @@ def gate(
     then = baseline.prompts | baseline.code
     changed_inputs = sorted(name for name in now.keys() | then.keys() if now.get(name) != then.get(name))
     unanswered = [r.id for r in results if r.unanswered is not None]
-    return GateVerdict(flips, changes, drops, changed_inputs if then else [], unanswered=unanswered)
+    if not then:
+        return GateVerdict(flips, changes, drops, [], unanswered=unanswered)
+    return GateVerdict(
+        flips, changes, drops, changed_inputs, unanswered=unanswered,
+        inputs_added=[name for name in changed_inputs if name not in then],
+        inputs_gone=[name for name in changed_inputs if name not in now],
+    )  # fmt: skip

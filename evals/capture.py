@@ -266,6 +266,7 @@ def _reject_case(
         type_accepted=found.accepted if found else True,
         fields={key: remasked(result.value, replacements) for key, result in state.fields.items()
                 if result.value is not None},
+        failed_rules=[result.rule for result in state.rule_results if not result.passed],
     )  # fmt: skip
     return ReviewCase(
         name=name, step="review", pages=pages, facts=facts, reasons=reasons, decision=decision,

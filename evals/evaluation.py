@@ -314,7 +314,7 @@ def gate_lines(evaluation: Evaluation) -> list[str]:
     if known:
         lines.append(f"failing as in the baseline: {', '.join(known)}")
     if verdict.changed_inputs:
-        lines.append(f"changed since the baseline: {', '.join(verdict.changed_inputs)}")
+        lines.append(f"changed since the baseline: {', '.join(_as_changed(verdict))}")
     lines += [f"not measured {case.reason}" for case in verdict.unmeasured]
     if verdict.gone:
         lines.append(f"no longer in the goldens folder (the baseline has a result for them): {', '.join(verdict.gone)}")
@@ -330,3 +330,15 @@ def _detail(change: Flip) -> list[str]:
 
 def _compact(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
+
+
+def _as_changed(verdict: GateVerdict) -> list[str]:
+    """Each changed input, marked when it is new since the baseline or no longer in force.
+
+    A prompt's version bump shows as two refs (`extract_x@1`, `extract_x@2`): unmarked, both read as changed.
+    """
+    added, gone = set(verdict.inputs_added), set(verdict.inputs_gone)
+    return [
+        f"{name} (new)" if name in added else f"{name} (no longer in force)" if name in gone else name
+        for name in verdict.changed_inputs
+    ]

@@ -187,6 +187,25 @@ def _not_money(page: str, start: int, end: int) -> str | None:
     return None
 
 
+def not_an_amount(normalized: str, page: str, spans: Sequence[tuple[int, int]], *, cell: bool = False) -> str | None:
+    """Why `normalized` proves no amount where `spans` (page offsets) all write it as no money, else None.
+
+    A field's value and a table's amount cell are held to it alike: the `2` of a `Page 1 of 2` footer is no
+    amount, whether claimed as a total or as the last row of a table. A `cell` may carry a unit or what it
+    counts (`3 Stk.` under a quantity column declared as an amount, as tables were before the `number` kind),
+    so there only a figure counted `of` another is refused.
+    """
+
+    def no_money(start: int, end: int) -> str | None:
+        if cell:
+            return "a count" if _OF_A_COUNT_BEFORE.search(page, max(0, start - 12), start) else None
+        return _not_money(page, start, end)
+
+    if not spans or any(no_money(start, end) is None for start, end in spans):
+        return None
+    return f"{normalized!r} is written as {no_money(*spans[0])} ({_name_around(page, *spans[0])!r}), not as an amount"
+
+
 _ANOTHER_VALUE = "a value that is no field"
 """How a reason names the owner of a label of another value (`Discount`, `Customer No.`: other_labels.py)."""
 
@@ -283,12 +302,10 @@ def prove(doc_type: DocumentType, spec: Field, value: str, evidence: Evidence, s
     spans = [(evidence.start + start, evidence.start + end) for start, end in checked.spans]
     doubt: str | None = None
     if spec.kind == "amount":
-        money = [(start, end) for start, end in spans if _not_money(page, start, end) is None]
-        if not money:
-            written = _not_money(page, *spans[0])
-            return Proof(False, "value_not_in_quote", f"{checked.normalized!r} is written as {written} "
-                         f"({_name_around(page, *spans[0])!r}), not as an amount", checked.normalized)  # fmt: skip
-        spans = money
+        refused = not_an_amount(checked.normalized, page, spans)
+        if refused is not None:
+            return Proof(False, "value_not_in_quote", refused, checked.normalized)
+        spans = [(start, end) for start, end in spans if _not_money(page, start, end) is None]
     if spec.kind in ("amount", "number"):
         decimal = decimal_mark(source.pages) if spec.kind == "number" else None
         figures = figures_as_written(page, spans, checked.normalized, doc_type.credit_marks, spec.kind, decimal=decimal)

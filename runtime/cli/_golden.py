@@ -40,6 +40,11 @@ _NO_CALLS = {
 """What the usage column means for each offline backend, under the table."""
 _ACCEPT = "; if the change is intended, run again with --update-baseline to accept it"
 """How a regression that was meant is accepted (not said when a case went unanswered: that is not written)."""
+_NEW_FAILING = (
+    " (a new case is then recorded as a known failure, which passes the gate for as long as it fails: "
+    "check its expected values first)"
+)
+"""Said with `_ACCEPT` when new cases fail: a case written with a wrong expectation is more often the cause."""
 NOT_MEASURED = 3
 """The exit code of a replay gate that found no regression but cases it could not measure (a changed prompt)."""
 
@@ -156,7 +161,8 @@ def _exit_on_verdict(evaluation: Evaluation, *, update_baseline: bool) -> None:
             lead = f"regression against {shown(evaluation.baseline.name)}"
         else:
             lead = f"the gate does not pass against {shown(evaluation.baseline.name)}"
-        err.print(f"{lead}: {what}{_ACCEPT if not verdict.unanswered else ''}", highlight=False, soft_wrap=True)
+        accept = "" if verdict.unanswered else _ACCEPT + (_NEW_FAILING if verdict.new_failures else "")
+        err.print(f"{lead}: {what}{accept}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     if verdict.unmeasured:
         prompts = ", ".join(sorted({case.now for case in verdict.unmeasured}))

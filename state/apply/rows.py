@@ -16,7 +16,7 @@ from claimflow.state.normalize import CreditMarks, Span, ValueCheck, check_value
 from claimflow.state.normalize.numbers import decimal_mark
 from claimflow.state.normalize.partial_dates import document_dates, partial_date_spans
 from claimflow.state.outcomes import ClaimOutcome, TableRow
-from claimflow.state.proof import Check, figures_as_written
+from claimflow.state.proof import Check, figures_as_written, not_an_amount
 from claimflow.state.schema import Column, DocumentType, Field
 
 _ROW_FOUND = "row found in the source; every cell is written in it"
@@ -46,6 +46,9 @@ def _check_cell(
         return ValueCheck(True, checked.normalized, f"date {checked.normalized!r} is written without its year", written)
     if checked.ok and column.kind in ("amount", "number") and checked.normalized is not None:
         spans = [(evidence.start + start, evidence.start + end) for start, end in checked.spans]
+        refused = not_an_amount(checked.normalized, page, spans, cell=True) if column.kind == "amount" else None
+        if refused is not None:
+            return ValueCheck(False, checked.normalized, refused, ())  # `Page 1 of 2` read as a row's amount
         decimal = decimal_mark(pages) if column.kind == "number" else None
         figures = figures_as_written(page, spans, checked.normalized, marks, column.kind, decimal=decimal, drawn=drawn)
         if figures.refusal is not None:

@@ -18,6 +18,7 @@ import pytest
 from claimflow.doctypes import INVOICE
 from claimflow.evals.golden import ModelStepCase, ReviewCase, load_case, load_goldens
 from claimflow.evals.run_model import evaluate
+from claimflow.evals.runner import run_cases
 from claimflow.prompts import extract_prompt
 from tests.integration._docs import cli_env, invoice_text, json_lines, mismatch_invoice_text, run_cli, write
 
@@ -225,3 +226,21 @@ def test_a_case_captured_from_claim_events_holds_placeholders_never_the_original
     assert evaluate(kept, kept.recorded_claim).passed
     assert isinstance(refused, ReviewCase) and refused.decision.reason == "paid to [IBAN_1]"
     assert refused.facts.fields["iban"] == "[IBAN_1]"
+
+
+def test_a_rejected_runs_case_names_the_rules_that_sent_it_to_review(tmp_path: Path) -> None:
+    # The case said `failed_rules: []` beside `reasons: ["validation_failed"]`: a reader of the case could not
+    # tell which check the reviewer rejected the document over.
+    docs, data = tmp_path / "docs", tmp_path / "data"
+    write(docs, "mismatch.txt", mismatch_invoice_text("NW-2024-0905"))
+    [view] = json_lines(_ok("run", docs, "--json", "--data-dir", data, "--model", "rules").stdout)
+    assert any(reason.startswith("validation_failed: net_plus_tax_equals_total") for reason in view["review_reasons"])
+    _ok(
+        "review", "decide", view["run_id"], "--reviewer", "ana", "--reject", "--reason", "wrong sum", "--data-dir", data
+    )
+    _ok("eval", "capture", view["run_id"], "--data-dir", data, "--out", tmp_path / "goldens")
+    [case] = load_goldens(tmp_path / "goldens")
+    assert isinstance(case, ReviewCase) and "validation_failed" in case.reasons
+    assert case.facts.failed_rules == ["net_plus_tax_equals_total"]
+    [result] = run_cases([case])
+    assert result.passed, result.message

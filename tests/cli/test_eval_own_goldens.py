@@ -228,3 +228,39 @@ def test_a_baseline_that_cannot_be_read_is_named(claimflow: Invoke, tmp_path: Pa
     assert result.exit_code == 2, result.output
     assert _one_line_error(result) == f"error: the baseline {tmp_path} cannot be read: Is a directory"
     assert result.stdout == ""
+
+
+def test_a_new_failing_case_is_said_to_become_a_known_failure_if_the_baseline_takes_it(
+    claimflow: Invoke, tmp_path: Path
+) -> None:
+    # A first hand-written case that left a rule's result out was met with "if the change is intended, run
+    # again with --update-baseline": taken at its word, the wrong case then passed the gate as a known failure.
+    goldens = tmp_path / "goldens"
+    _write_case(goldens, RECEIPT | {"expected": RECEIPT["expected"][:2]})  # total_positive's result left out
+
+    gated = claimflow("eval", "--goldens", goldens)
+
+    assert gated.exit_code == 1, gated.output
+    said = " ".join(gated.stderr.split())
+    assert (
+        "1 new case(s) failing; if the change is intended, run again with --update-baseline to accept it (a new "
+        "case is then recorded as a known failure, which passes the gate for as long as it fails: check its "
+        "expected values first)"
+    ) in said, said
+    assert claimflow("eval", "--goldens", goldens, "--update-baseline").exit_code == 0
+    kept = claimflow("eval", "--goldens", goldens)
+    assert kept.exit_code == 0 and "failing as in the baseline: rules_receipt-own-receipt" in kept.stdout, kept.output
+
+
+def test_a_version_bump_shows_the_old_prompt_gone_and_the_new_one_new(claimflow: Invoke, expense: Path) -> None:
+    # Listed bare, `extract_expense_claim@1, extract_expense_claim@2` read as two prompts that changed.
+    goldens = expense / "goldens"
+    assert claimflow("eval", "--goldens", goldens, "--types", "expense.py", "--update-baseline").exit_code == 0
+    (expense / "expense.py").write_text(RULE + declaration(titles=True, version="2"), encoding="utf-8")
+
+    result = claimflow("eval", "--goldens", goldens, "--types", "expense.py")
+
+    assert result.exit_code == 0, result.output
+    [line] = [line for line in result.stdout.splitlines() if line.startswith("changed since the baseline: ")]
+    assert "extract_expense_claim@1 (no longer in force), extract_expense_claim@2 (new), " in line, line
+    assert line.endswith("types/expense_claim/expense.py"), line

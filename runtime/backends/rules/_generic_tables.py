@@ -1,7 +1,8 @@
 """Rows of a declared table, read under its header line; claimed only when the whole table reads.
 
-Under each header line (see `_generic_rows.py`) the rows run until a blank line, a line that holds
-a label of a value field (`Total`), the end of the page, or a line that is no row. A line shaped like
+Under each header line (see `_generic_rows.py`) the rows run until a blank line, a page number on a
+line of its own (`Page 1 of 2`), a line that holds a label of a value field (`Total`), the end of the
+page, or a line that is no row. A line shaped like
 a row that does not read as one (a missing amount, `n/a` for a price), or a row found just past the
 line the table seemed to end at (a wrapped description), breaks the table: then no row is claimed,
 since a partial table is worse than none.
@@ -24,6 +25,12 @@ from claimflow.state.schema import DocumentType, Field
 
 _RULE = re.compile(r"[-=_|+*.:~\s\u2500-\u257f]+")
 """A ruled line ("-----  ---  -----", box drawing) between the header and the rows."""
+_PAGE_MARK = re.compile(
+    r"(?:(?:page|p\.|seite|página|pagina|pag\.|blad)[^\S\n]*\d+(?:[^\S\n]*(?:of|von|de|sur|di|van|/)[^\S\n]*\d+)?"
+    r"|\d+[^\S\n]*(?:of|von|de|sur|di|van)[^\S\n]*\d+)[^\S\n]*",
+    re.IGNORECASE,
+)
+"""A page number on a line of its own (`Page 1 of 2`, `Seite 2`, `1 of 3`): a footer, never a row."""
 LOOK_AHEAD = 3
 """How many lines past the apparent end of a table are searched for a row it left behind."""
 
@@ -33,9 +40,15 @@ class _Broken(Exception):
 
 
 def _ends(doc_type: DocumentType, pages: Sequence[str], lines: Sequence[Line], index: int) -> bool:
-    """True when the table stops before line `index`: a new page, a blank line, a value field's label."""
+    """True when the table stops before line `index`: a new page, a blank line, a page number, a field's label.
+
+    A PDF's text keeps no blank line where the page leaves a gap, so a footer (`Page 1 of 2`) may follow the
+    last row directly; read as a row, its page count would be an amount.
+    """
     line, previous = lines[index], lines[index - 1]
     if line.page != previous.page or pages[line.page - 1].count("\n", previous.end, line.start) >= 2:
+        return True
+    if _PAGE_MARK.fullmatch(line.text.strip()):
         return True
     return bool(doc_type.labels.find(line.text))
 
