@@ -1,0 +1,119 @@
+"""Over real HTTP: an upload named by RFC 5987's `filename*=`, and redirects that never name a host from `Host:`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from claimflow.doctypes import BUILTIN_TYPES
+from claimflow.runtime.engine import open_engine
+from claimflow.runtime.service import create_app
+from claimflow.runtime.settings import Settings
+from tests.integration._docs import invoice_text
+from tests.service._live import live_server
+
+BOUNDARY = "claimflow-test-boundary"
+
+
+class Served:
+    """The app on a real port, with an admin token."""
+
+    def __init__(self, base: str, token: str) -> None:
+        self.base, self.auth = base, {"Authorization": f"Bearer {token}"}
+
+    def get(self, path: str, **headers: str) -> httpx.Response:
+        return httpx.get(self.base + path, headers=self.auth | headers, timeout=30, follow_redirects=False)
+
+    def upload_part(self, disposition: str, content: bytes) -> httpx.Response:
+        """POST /v1/documents with one part whose Content-Disposition is exactly `disposition` (as a client sent it)."""
+        body = (
+            f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\nContent-Type: text/plain\r\n\r\n".encode()
+            + content
+            + f"\r\n--{BOUNDARY}--\r\n".encode()
+        )
+        headers = self.auth | {"Content-Type": f"multipart/form-data; boundary={BOUNDARY}"}
+        return httpx.post(self.base + "/v1/documents", content=body, headers=headers, timeout=30)
+
+    def runs(self) -> list[dict[str, Any]]:
+        return list(self.get("/v1/runs").json()["items"])
+
+
+@pytest.fixture
+def served(settings: Settings) -> Iterator[Served]:
+    async def make_token() -> str:
+        async with open_engine(settings, types=BUILTIN_TYPES) as engine:
+            return (await engine.create_token("root", "admin"))[0]
+
+    token = asyncio.run(make_token())
+    with live_server(create_app(settings, types=BUILTIN_TYPES)) as base:
+        yield Served(base, token)
+
+
+def test_a_part_named_only_by_filename_star_is_the_file_with_that_name(served: Served) -> None:
+    # python-multipart drops `filename*`, so the part had no file name and was refused as a text field.
+    sent = served.upload_part("form-data; name=\"file\"; filename*=UTF-8''r%C3%A9sum%C3%A9.txt", b"curriculum vitae")
+
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["document"] == "résumé.txt"
+    assert [run["document"] for run in served.runs()] == ["résumé.txt"]
+
+
+def test_filename_star_wins_over_the_plain_filename_beside_it(served: Served) -> None:
+    disposition = 'form-data; name="file"; filename="resume.txt"; filename*=utf-8\'fr\'r%C3%A9sum%C3%A9.txt'
+    sent = served.upload_part(disposition, invoice_text().encode())
+
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["document"] == "résumé.txt"
+
+
+def test_a_name_from_filename_star_keeps_no_path_and_no_control_character(served: Served) -> None:
+    # Percent-encoding hides a path and a NUL from a header reader; once decoded they meet the rules of any name.
+    disposition = "form-data; name=\"file\"; filename*=UTF-8''..%2F..%2Fetc%2Fr%C3%A9sum%C3%A9%00%E2%80%AEtxt.exe"
+    sent = served.upload_part(disposition, b"curriculum vitae")
+
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["document"] == "résumé\\x00\\u202etxt.exe"
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("UTF-8''%FF%FEcv.txt", "is not UTF-8 once decoded"),
+        ("Shift_JIS''%83%8C.txt", "is in charset 'Shift_JIS'"),
+        ("r%C3%A9sum%C3%A9.txt", "is not charset''name"),
+    ],
+)
+def test_a_filename_star_that_cannot_be_read_is_400_saying_how_to_send_it_and_no_run(
+    served: Served, value: str, said: str
+) -> None:
+    sent = served.upload_part(f'form-data; name="file"; filename="cv.txt"; filename*={value}', b"curriculum vitae")
+
+    assert sent.status_code == 400, sent.text
+    message = sent.json()["message"]
+    assert "filename*" in message and said in message and "filename*=UTF-8''" in message
+    assert served.runs() == []
+
+
+@pytest.mark.parametrize(
+    ("path", "location", "there"),
+    [
+        ("/v1/runs/", "/v1/runs", 200),
+        ("/v1/runs/?limit=1&status=failed", "/v1/runs?limit=1&status=failed", 200),
+        ("/v1/types/", "/v1/types", 200),
+        ("/review/", "/review", 401),  # the review page's sign-in, for a client without its session cookie
+    ],
+)
+def test_a_trailing_slash_redirect_names_a_path_never_the_host_the_request_claimed(
+    served: Served, path: str, location: str, there: int
+) -> None:
+    # Starlette wrote the whole URL from the Host header: `Host: evil.example` was sent to http://evil.example/...
+    forged = served.get(path, Host="evil.example")
+    plain = served.get(path)
+
+    assert forged.status_code == plain.status_code == 307
+    assert forged.headers["Location"] == plain.headers["Location"] == location
+    assert served.get(location).status_code == there
