@@ -1,4 +1,6 @@
-"""Over real HTTP: an upload named by RFC 5987's `filename*=`, and redirects that never name a host from `Host:`."""
+"""What a client meets over real HTTP: an upload named by RFC 5987's `filename*=`, redirects that never name a host
+from `Host:`, and refusals that say what to send instead.
+"""
 
 from __future__ import annotations
 
@@ -117,3 +119,39 @@ def test_a_trailing_slash_redirect_names_a_path_never_the_host_the_request_claim
     assert forged.status_code == plain.status_code == 307
     assert forged.headers["Location"] == plain.headers["Location"] == location
     assert served.get(location).status_code == there
+
+
+def test_a_path_no_route_takes_is_404_naming_the_request_and_where_the_routes_are(served: Served) -> None:
+    missing = served.get("/v1/run")
+
+    assert missing.status_code == 404 and "Location" not in missing.headers
+    assert missing.json() == {"message": "no route GET /v1/run; the routes are listed at /docs"}
+    assert missing.headers["Cache-Control"] == "no-store"  # the API's headers, as on every other 404
+
+
+def test_a_method_a_route_does_not_take_is_405_naming_those_it_takes(served: Served) -> None:
+    run_id = served.upload_part('form-data; name="file"; filename="cv.txt"', b"curriculum vitae").json()["run_id"]
+    refused = httpx.delete(f"{served.base}/v1/runs/{run_id}", headers=served.auth, timeout=30)
+
+    assert refused.status_code == 405 and refused.headers["Allow"] == "GET"
+    assert refused.json() == {"message": f"DELETE is not allowed on /v1/runs/{run_id}; it takes GET"}
+
+
+def test_a_since_that_is_no_time_is_422_showing_the_forms_it_takes(served: Served) -> None:
+    refused = served.get("/v1/runs?since=yesterday")
+
+    assert refused.status_code == 422
+    problem = (
+        "query.since: 'yesterday' is not an ISO 8601 date or time: send one like 2026-03-01, 2026-03-01T10:00:00Z"
+        " or 2026-03-01T10:00:00+02:00 (a time without a zone is UTC)"
+    )
+    assert refused.json()["errors"] == [problem]
+
+
+def test_a_run_id_too_short_to_be_a_prefix_is_404_saying_how_long_one_must_be(served: Served) -> None:
+    run_id = served.upload_part('form-data; name="file"; filename="cv.txt"', b"curriculum vitae").json()["run_id"]
+
+    assert served.get(f"/v1/runs/{run_id[:6]}").json()["run_id"] == run_id
+    short = served.get(f"/v1/runs/{run_id[:5]}")
+    assert short.status_code == 404
+    assert short.json() == {"message": f"no run {run_id[:5]!r} (a run id's prefix needs 6 or more characters)"}

@@ -1,5 +1,6 @@
-"""A path that differs from a route's by its trailing slash (`/v1/runs/`) is redirected there, by a relative `Location`.
+"""What a request no route takes is answered: a redirect to its slash twin, or a 404 that says where the routes are.
 
+A path that differs from a route's by its trailing slash (`/v1/runs/`) is redirected there, by a relative `Location`.
 Starlette's own redirect writes the whole URL, its host from the request's `Host` header: a request sent with
 `Host: evil.example` was sent on to `http://evil.example/v1/runs`, and a cache or a link checker that kept that
 answer would send others there too. A path alone names the same place on whatever host the client reached.
@@ -9,9 +10,12 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from starlette.exceptions import HTTPException
 from starlette.responses import RedirectResponse
 from starlette.routing import Match, Router
 from starlette.types import Receive, Scope, Send
+
+from claimflow.runtime.visible import visible
 
 
 def relative_location(path: str, query_string: bytes) -> str:
@@ -20,10 +24,11 @@ def relative_location(path: str, query_string: bytes) -> str:
     return f"{location}?{query_string.decode('latin-1')}" if query_string else location
 
 
-class SlashRedirect:
+class Unrouted:
     """What `router` answers for a path none of its routes takes (its `default`): 307 to its slash twin, or 404.
 
-    The twin is the path with the trailing slash added or removed, when a route takes that one.
+    The twin is the path with the trailing slash added or removed, when a route takes that one. The 404 names the
+    request and where the routes are listed, where Starlette said only "Not Found".
     """
 
     def __init__(self, router: Router) -> None:
@@ -39,4 +44,8 @@ class SlashRedirect:
                 location = relative_location(twin["path"], scope.get("query_string", b""))
                 await RedirectResponse(location)(scope, receive, send)
                 return
-        await self.router.not_found(scope, receive, send)
+        if scope["type"] != "http":
+            await self.router.not_found(scope, receive, send)
+            return
+        # Raised, not answered: the app's handler makes it `{"message": ...}` with the API's headers, as every 404.
+        raise HTTPException(404, f"no route {scope['method']} {visible(path[:200])}; the routes are listed at /docs")
