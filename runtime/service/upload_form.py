@@ -56,6 +56,35 @@ def extended_filename(disposition: bytes) -> str | None:
         raise MultiPartException(f"the file's filename* {value!r} is not {extended[1]} once decoded; {_HOW}") from None
 
 
+_CURL = "(curl -F file=@PATH)"
+
+_SAID_INSTEAD = (
+    ("Too many files", f"send one file, the field `file`: this body has more than one {_CURL}"),
+    ("Too many fields", f"send one field, the file `file`, and nothing else: this body has text fields {_CURL}"),
+    ("Part exceeded maximum size", f"a text field is over 1 MB: send the document as the file `file` {_CURL}"),
+    (
+        "Missing boundary",
+        "the Content-Type multipart/form-data names no boundary: let the client build the body and its header"
+        f" {_CURL}, not a Content-Type set by hand",
+    ),
+    (
+        "Invalid multipart data",
+        f"the body is not the multipart/form-data its Content-Type says (its boundary does not start it) {_CURL}",
+    ),
+    (
+        'The Content-Disposition header field "name"',
+        'a part has no name: send the document as the part Content-Disposition: form-data; name="file";'
+        f' filename="NAME" {_CURL}',
+    ),
+)
+"""Starlette's words for a form it cannot take, and what the upload's 400 says instead: what to send."""
+
+
+def said_instead(message: str) -> str:
+    """Starlette's refusal of a form in words that say what to send; one not known here as Starlette said it."""
+    return next((instead for said, instead in _SAID_INSTEAD if message.startswith(said)), message)
+
+
 class _ExtendedNameParser(MultiPartParser):
     """Starlette's parser, which takes a part with a `filename*` for a file, named by it."""
 
@@ -72,7 +101,9 @@ class _ExtendedNameParser(MultiPartParser):
 
 @asynccontextmanager
 async def upload_form(request: Request, *, max_files: int, max_fields: int) -> AsyncIterator[FormData]:
-    """The request's form as `request.form` reads it (a malformed multipart body is 400), `filename*` read too.
+    """The request's form as `request.form` reads it, `filename*` read too; a malformed multipart body is 400.
+
+    The 400 says what to send (`said_instead`), where Starlette said what it met ("Missing boundary in multipart.").
 
     Its files are closed when the block ends.
     """
@@ -87,7 +118,7 @@ async def upload_form(request: Request, *, max_files: int, max_fields: int) -> A
                 request.headers, stream, max_files=max_files, max_fields=max_fields
             ).parse()
     except MultiPartException as error:
-        raise HTTPException(400, error.message) from None
+        raise HTTPException(400, said_instead(error.message)) from None
     try:
         yield form
     finally:

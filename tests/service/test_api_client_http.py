@@ -155,3 +155,46 @@ def test_a_run_id_too_short_to_be_a_prefix_is_404_saying_how_long_one_must_be(se
     short = served.get(f"/v1/runs/{run_id[:5]}")
     assert short.status_code == 404
     assert short.json() == {"message": f"no run {run_id[:5]!r} (a run id's prefix needs 6 or more characters)"}
+
+
+def _part(disposition: str, content: bytes) -> bytes:
+    return f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n\r\n".encode() + content + b"\r\n"
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "said"),
+    [
+        ("multipart/form-data", b"garbage", "names no boundary: let the client build the body and its header"),
+        (f"multipart/form-data; boundary={BOUNDARY}", b"garbage", "the body is not the multipart/form-data"),
+        (
+            f"multipart/form-data; boundary={BOUNDARY}",
+            _part('form-data; filename="a.txt"', b"cv") + f"--{BOUNDARY}--\r\n".encode(),
+            'a part has no name: send the document as the part Content-Disposition: form-data; name="file"',
+        ),
+        (
+            f"multipart/form-data; boundary={BOUNDARY}",
+            _part('form-data; name="file"; filename="a.txt"', b"cv")
+            + _part('form-data; name="doc"; filename="b.txt"', b"cv")
+            + f"--{BOUNDARY}--\r\n".encode(),
+            "send one file, the field `file`: this body has more than one",
+        ),
+        (
+            f"multipart/form-data; boundary={BOUNDARY}",
+            _part('form-data; name="note"', b"hi")
+            + _part('form-data; name="other"', b"hi")
+            + f"--{BOUNDARY}--\r\n".encode(),
+            "send one field, the file `file`, and nothing else: this body has text fields",
+        ),
+    ],
+)
+def test_a_form_the_upload_cannot_take_is_400_saying_what_to_send(
+    served: Served, content_type: str, body: bytes, said: str
+) -> None:
+    # Starlette's words said what it met ("Missing boundary in multipart.", "Too many files. Maximum number ...").
+    sent = httpx.post(
+        f"{served.base}/v1/documents", content=body, headers=served.auth | {"Content-Type": content_type}, timeout=30
+    )
+
+    assert sent.status_code == 400, sent.text
+    assert said in sent.json()["message"] and "(curl -F file=@PATH)" in sent.json()["message"]
+    assert served.runs() == []
