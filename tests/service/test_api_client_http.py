@@ -198,3 +198,24 @@ def test_a_form_the_upload_cannot_take_is_400_saying_what_to_send(
     assert sent.status_code == 400, sent.text
     assert said in sent.json()["message"] and "(curl -F file=@PATH)" in sent.json()["message"]
     assert served.runs() == []
+
+
+def test_a_token_refused_says_what_to_send(served: Served, settings: Settings) -> None:
+    # "a valid token is required" and "this needs the role submitter or admin" said nothing of what to do.
+    async def make_reviewer() -> str:
+        async with open_engine(settings, types=BUILTIN_TYPES) as engine:
+            return (await engine.create_token("kim", "reviewer"))[0]
+
+    kim = {"Authorization": f"Bearer {asyncio.run(make_reviewer())}"}
+    unknown = httpx.get(f"{served.base}/v1/runs", headers={"Authorization": "Bearer cf_nosuchtoken"}, timeout=30)
+    wrong_role = httpx.post(f"{served.base}/v1/documents", files={"file": ("a.txt", b"cv")}, headers=kim, timeout=30)
+
+    assert unknown.status_code == 401
+    assert unknown.json()["message"] == (
+        "the token sent is not valid (unknown or revoked): send one `claimflow token create` made"
+    )
+    assert wrong_role.status_code == 403
+    assert (
+        wrong_role.json()["message"] == "this needs the role submitter or admin; the token 'kim' has the role reviewer"
+    )
+    assert served.runs() == []
