@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, LiteralString
 
+from claimflow.state.schema import UNKNOWN_TYPE
+
 
 @dataclass(frozen=True)
 class RunPage:
@@ -13,6 +15,8 @@ class RunPage:
     statuses: tuple[str, ...] | None = None
     """Registry statuses to keep; None for all."""
     doc_type: str | None = None
+    """Only runs of this type; `unknown` keeps the runs of no known type, those the classifier found none fits and
+    those never classified (failed before it: a corrupt PDF, a file over the size limit; or no type accepted)."""
     doc_types: tuple[str, ...] | None = None
     """Only runs of these types (a caller limited to them); None for all."""
     since: float | None = None
@@ -32,7 +36,10 @@ def page_sql(page: RunPage, mark: LiteralString) -> tuple[LiteralString, list[An
         if values is not None:
             clauses.append(f"{column} IN ({', '.join([mark] * len(values))})" if values else "1 = 0")
             args += values
-    if page.doc_type is not None:
+    if page.doc_type == UNKNOWN_TYPE:  # a run's type is null until one is accepted
+        clauses.append(f"(doc_type = {mark} OR doc_type IS NULL)")
+        args.append(page.doc_type)
+    elif page.doc_type is not None:
         clauses.append(f"doc_type = {mark}")
         args.append(page.doc_type)
     if page.since is not None:

@@ -24,6 +24,7 @@ from claimflow.runtime.service.openapi import documented_errors
 from claimflow.runtime.service.pool import RunPool
 from claimflow.runtime.service.query_names import declared_query
 from claimflow.runtime.service.sweeper import Sweeper
+from claimflow.runtime.service.unrouted import Unrouted
 from claimflow.runtime.settings import Settings
 from claimflow.state.schema import DocumentType
 
@@ -77,7 +78,9 @@ def create_app(
         redoc_url=None,
         # No query parameter with a control character reaches a route, nor one the route does not take (a typo).
         dependencies=[Depends(plain_query), Depends(declared_query)],
+        redirect_slashes=False,  # `Unrouted` redirects instead, to a path: Starlette's URL takes the Host header
     )
+    app.router.default = Unrouted(app.router)
     add_error_handlers(app)
     # No body is read past MAX_REQUEST_BYTES, an upload's past its document's limit and the form around it: 413
     # (401 under /v1/ without a valid token, as any unauthenticated request there).

@@ -132,7 +132,11 @@ Authenticate = Annotated[Callable[[str | None], Awaitable[Principal | None]], De
 
 def unauthenticated(token_sent: bool) -> HTTPException:
     """The 401 for a request without a valid bearer token (`token_sent`: one was sent, unknown or revoked)."""
-    message = "a valid token is required" if token_sent else "missing Authorization: Bearer <token>"
+    message = (
+        "the token sent is not valid (unknown or revoked): send one `claimflow token create` made"
+        if token_sent
+        else "missing Authorization: Bearer <token>"
+    )
     return HTTPException(status.HTTP_401_UNAUTHORIZED, message, headers={"WWW-Authenticate": "Bearer"})
 
 
@@ -166,7 +170,11 @@ def require(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
 
     async def check(principal: CurrentPrincipal) -> Principal:
         if principal.role not in roles:
-            raise HTTPException(status.HTTP_403_FORBIDDEN, f"this needs the role {' or '.join(roles)}")
+            needed = " or ".join(roles)
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN,
+                f"this needs the role {needed}; the token {principal.name!r} has the role {principal.role}",
+            )
         return principal
 
     return check

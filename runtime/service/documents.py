@@ -17,6 +17,7 @@ from claimflow.runtime.engine.intake import SourceConflictError
 from claimflow.runtime.service.body_limit import FORM_ALLOWANCE_BYTES
 from claimflow.runtime.service.deps import ROLE_REFUSED, EngineDep, PoolDep, Submitter, row_public
 from claimflow.runtime.service.schemas import InvalidRequest, Message, RunPublic
+from claimflow.runtime.service.upload_form import upload_form
 from claimflow.state.plain_text import control_problem
 
 router = APIRouter(prefix="/v1/documents", tags=["documents"])
@@ -114,7 +115,7 @@ async def upload(
     limit = engine.limits.max_bytes
     # A malformed multipart body, or one with more than one file or two fields, is 400 (Starlette's parser). One
     # text field is let through, to be told apart from the file it should have been.
-    async with request.form(max_files=1, max_fields=1) as form:
+    async with upload_form(request, max_files=1, max_fields=1) as form:
         file = _the_file(form)
         data = await file.read(limit + 1)  # never more than one byte past the limit in memory
         name, size = file.filename or "upload", file.size

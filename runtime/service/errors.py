@@ -19,10 +19,12 @@ from claimflow.runtime.engine.intake import SourceConflictError
 from claimflow.runtime.engine.models import RunModelError
 from claimflow.runtime.errors import UnknownDictionaryError
 from claimflow.runtime.registry import RegistryError, RunBusyError, RunNotFoundError, RunSupersededError
+from claimflow.runtime.registry.runs import SHORTEST_PREFIX
 from claimflow.runtime.service.advice import decision_words, for_the_api
 from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.runtime.unreadable import unreadable_note
 from claimflow.runtime.version import WorkflowVersionError
+from claimflow.runtime.visible import visible
 from claimflow.state.errors import InvalidDecisionError, UnknownDocumentTypeError
 from claimflow.state.redaction import redact
 
@@ -47,12 +49,20 @@ def _unreadable_json(error: HTTPException) -> str | None:
     return f"body: the body could not be read as JSON ({type(cause).__name__})" if cause is not None else None
 
 
-async def _http(_: Request, error: Exception) -> JSONResponse:
+def _not_allowed(request: Request, error: HTTPException) -> str | None:
+    """A 405's message naming the methods the path takes (Starlette said only "Method Not Allowed"); else None."""
+    allowed = (error.headers or {}).get("Allow")
+    if error.status_code != 405 or allowed is None:
+        return None
+    return f"{request.method} is not allowed on {visible(request.url.path[:200])}; it takes {allowed}"
+
+
+async def _http(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, HTTPException)
     unreadable = _unreadable_json(error)
     if unreadable is not None:  # a body no route can take: 422 with `errors`, as invalid JSON is
         return _message(422, f"invalid request: {unreadable}", errors=[unreadable])
-    body: dict[str, object] = {"message": str(error.detail)}
+    body: dict[str, object] = {"message": _not_allowed(request, error) or str(error.detail)}
     if error.status_code == 422:  # every 422 has `errors` (`InvalidRequest`), one raised by a route too
         body["errors"] = [str(error.detail)]
     return JSONResponse(body, status_code=error.status_code, headers=error.headers)
@@ -112,7 +122,11 @@ async def _invalid_request(request: Request, error: Exception) -> JSONResponse:
 async def _not_found(request: Request, error: Exception) -> JSONResponse:
     # One message for a run that does not exist and one the caller may not see: nothing tells them apart.
     run_id = request.path_params.get("run_id")
-    return _message(404, f"no run {run_id!r}" if run_id is not None else str(error))
+    if run_id is None:
+        return _message(404, str(error))
+    # Said of the id as sent, never of the runs: a prefix names a run only from SHORTEST_PREFIX characters on.
+    short = f" (a run id's prefix needs {SHORTEST_PREFIX} or more characters)" if len(run_id) < SHORTEST_PREFIX else ""
+    return _message(404, f"no run {run_id!r}{short}")
 
 
 async def _conflict(request: Request, error: Exception) -> JSONResponse:

@@ -99,7 +99,15 @@ async def list_runs(
     status_: Annotated[
         str | None, Query(alias="status", max_length=40, description="completed, needs_review, failed, queued, ...")
     ] = None,
-    doc_type: Annotated[str | None, Query(alias="type", max_length=200, description="The run's document type.")] = None,
+    doc_type: Annotated[
+        str | None,
+        Query(
+            alias="type",
+            max_length=200,
+            description="The run's document type, or `unknown`: the runs of no known type, those the classifier found"
+            " none fits and those with none (failed before classification, or not yet classified).",
+        ),
+    ] = None,
     since: Since = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(max_length=1000, description="`next_cursor` of the previous page.")] = None,

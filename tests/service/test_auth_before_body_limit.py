@@ -25,7 +25,7 @@ from tests.service._live import live_server
 UPLOAD = "/v1/documents"
 DECISION = "/v1/reviews/no-such-run/decision"
 MISSING = {"message": "missing Authorization: Bearer <token>"}
-WRONG = {"message": "a valid token is required"}
+WRONG = {"message": "the token sent is not valid (unknown or revoked): send one `claimflow token create` made"}
 
 
 @pytest.fixture

@@ -257,7 +257,9 @@ def test_a_page_image_refuses_a_missing_token_in_the_words_of_every_other_route(
         wrong = httpx.get(served.base + path, headers={"Authorization": "Bearer cf_nosuchtoken"}, timeout=30)
         assert missing.status_code == wrong.status_code == 401, path
         assert missing.json() == {"message": "missing Authorization: Bearer <token>"}, path
-        assert wrong.json() == {"message": "a valid token is required"}, path
+        assert wrong.json() == {
+            "message": "the token sent is not valid (unknown or revoked): send one `claimflow token create` made"
+        }, path
         assert missing.headers["www-authenticate"] == wrong.headers["www-authenticate"] == "Bearer", path
 
 
