@@ -14,6 +14,7 @@ from claimflow.runtime.registry import ReviewView, RunBusyError, RunNotFoundErro
 from claimflow.runtime.service.deps import EngineDep, Principal
 from claimflow.runtime.unreadable import readable, unreadable_note
 from claimflow.runtime.web.advice import for_the_browser
+from claimflow.runtime.web.carried import carried
 from claimflow.runtime.web.forms import errors_by_field, posted_fields, read_decision
 from claimflow.runtime.web.late_decision import decided_first, moved_on, not_saved, typed_values
 from claimflow.runtime.web.page_images import page_cache
@@ -31,9 +32,14 @@ from claimflow.runtime.web.screen import build_screen
 from claimflow.runtime.web.session import csrf_valid
 from claimflow.state.errors import InvalidDecisionError
 
-__all__ = ["review_screen", "router"]
+__all__ = ["NOT_CLAIMED", "NOT_SAVED", "review_screen", "router"]
 
 router = APIRouter(prefix=REVIEW_BASE, include_in_schema=False)
+
+NOT_SAVED = "Not saved: the run is still waiting."
+"""What the screen's list of problems opens with after a refused decision."""
+NOT_CLAIMED = "Not claimed: the review is not yours."
+"""What it opens with after a refused claim (nothing was being saved)."""
 
 
 async def review_screen(
@@ -90,6 +96,7 @@ async def review_screen(
         tones={m.id: m.tone for m in screen.marks},
         labels={m.id: m.label for m in screen.marks},
         next_url=f"{REVIEW_BASE}/runs/{later[0]}" if later else None,
+        earlier=len([run for run in queue if run != row.run_id]),  # still waiting, at the end of the queue
         position=position,
         field_errors=field_errors,
         general_errors=general,
@@ -98,6 +105,7 @@ async def review_screen(
         reason_errors=form.pop("reason_errors", ()),
         type_errors=form.pop("type_errors", ()),
         comment=form.pop("comment", ""),
+        problems_title=form.pop("problems_title", NOT_SAVED),
         chosen_type=form.pop("doc_type", None),
         due=deadline(ReviewView.of(row, now), now),
         note=for_the_browser(note) if note is not None else None,
@@ -130,13 +138,19 @@ async def review_page(
     done: str | None = None,
     run: str | None = None,
     mark: str | None = None,
+    form: str | None = None,
+    form_mark: str | None = None,
 ) -> Response:
-    """A run's review screen: the page with each field's evidence marked, the fields, reasons and actions."""
+    """A run's review screen: the page with each field's evidence marked, the fields, reasons and actions.
+
+    After a claim, `form` carries what it left to show (a refusal, what was typed: `carried`).
+    """
     principal, refusal = await signed_in_reviewer(request)
     if principal is None:
         return refusal or Response(status_code=500)
     flash = await decision_note(request, engine, principal, done, run, mark)
-    return await review_screen(request, engine, principal, run_id, flash=flash)
+    shown = carried(request, run_id, form, form_mark)
+    return await review_screen(request, engine, principal, run_id, flash=flash, **shown)
 
 
 @router.post("/runs/{run_id}")
