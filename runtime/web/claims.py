@@ -8,20 +8,18 @@ Every answer is a redirect to the review's page (`carried`), so reloading it nev
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 
 from claimflow.runtime.registry import RunBusyError, RunNotFoundError
-from claimflow.runtime.service.deps import EngineDep, Principal
+from claimflow.runtime.service.deps import EngineDep
 from claimflow.runtime.web.advice import for_the_browser
-from claimflow.runtime.web.carried import carry
 from claimflow.runtime.web.forms import posted_fields, read_decision
 from claimflow.runtime.web.late_decision import moved_on
 from claimflow.runtime.web.render import REVIEW_BASE, html
-from claimflow.runtime.web.review_pages import NOT_CLAIMED, review_screen
+from claimflow.runtime.web.review_pages import NOT_CLAIMED, answered
 from claimflow.runtime.web.reviewer import (
-    decision_note,
     done_query,
     page_context,
     see_other,
@@ -72,34 +70,9 @@ async def claim(request: Request, engine: EngineDep, run_id: str) -> Response:
         return see_other(f"{REVIEW_BASE}/runs/{quote(run_id, safe='')}")  # its page says there is no such review
     except RunBusyError as error:
         refused = {**typed, "errors": [for_the_browser(str(error))], "problems_title": NOT_CLAIMED}
-        return await _answered(request, engine, principal, row.run_id, {}, refused, 409)
+        return await answered(request, engine, principal, run_id, 409, refused)
     done = done_query(request, "claim", row.run_id)
     seen = form.get("interrupt_id")
     if typed and pending is not None and seen != pending.interrupt_id:  # what was typed is about a review gone since
         typed["errors"] = [await moved_on(engine, row.run_id, seen)]
-    return await _answered(request, engine, principal, row.run_id, done, typed, 200)
-
-
-async def _answered(
-    request: Request,
-    engine: EngineDep,
-    principal: Principal,
-    run_id: str,
-    done: dict[str, str],
-    shown: dict[str, Any],
-    status: int,
-) -> Response:
-    """The claim's answer: a redirect to the review's page, carrying `done`'s note and what the page is to `shown`.
-
-    Answered in place (with `status`) only when what was typed is too long to carry: reloading that page would
-    claim again, but nothing typed is lost.
-    """
-    query = dict(done)
-    if shown:
-        carrying = carry(request, run_id, shown)
-        if carrying is None:
-            flash = await decision_note(request, engine, principal, done.get("done"), done.get("run"), done.get("mark"))
-            return await review_screen(request, engine, principal, run_id, status, flash=flash, **shown)
-        query.update(carrying)
-    page = f"{REVIEW_BASE}/runs/{quote(run_id, safe='')}"
-    return see_other(f"{page}?{urlencode(query)}" if query else page)
+    return await answered(request, engine, principal, row.run_id, 200, typed, done)

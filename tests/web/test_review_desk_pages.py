@@ -151,7 +151,7 @@ async def test_a_refused_claim_is_answered_with_a_redirect_to_a_page_that_still_
     assert "ALICE-1" not in refused.headers["location"]  # carried compressed and signed, not spelled out
     assert assignee == "ana"
     for page in (shown, again):
-        assert page.status_code == 200
+        assert page.status_code == 409  # the page got says what the refusal said
         assert "Not claimed: the review is not yours." in page.text
         assert "is assigned to ana: only they (or a member of that group) may claim it" in page.text
         assert 'value="ALICE-1"' in page.text and 'value="seen on the PO"' in page.text

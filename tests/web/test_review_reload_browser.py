@@ -44,3 +44,28 @@ def test_reloading_a_refused_claim_posts_nothing_and_still_says_why(
         expect(problems).to_contain_text(f"run {run_id} is assigned to ana")
         expect(page.locator("#comment")).to_have_value("total read from the wrong line")
         expect(page.locator("#assignee")).to_contain_text("Assigned to ana")
+
+
+def test_reloading_a_refused_decision_posts_nothing_and_keeps_what_was_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with invoice_review(tmp_path, monkeypatch) as review:
+        from playwright.sync_api import expect
+
+        page = review.page
+        page.click("#f-total_amount .edit-toggle")
+        page.fill("input[name='field.total_amount']", "180.00")
+        page.click("#approve")  # refused: approving would lose the change
+        problems = page.locator(".problems")
+        expect(problems).to_contain_text("Not saved: the run is still waiting.")
+        expect(problems).to_contain_text("you changed total_amount: save edits to keep the change")
+
+        sent: list[str] = []
+        page.on("request", lambda request: sent.append(request.method) if request.is_navigation_request() else None)
+        page.reload()
+        assert sent == ["GET"]  # the page shown was got, not posted: a reload decides nothing
+        expect(problems).to_contain_text("you changed total_amount: save edits to keep the change")
+        expect(page.locator("input[name='field.total_amount']")).to_have_value("180.00")
+
+        page.click("#save")  # what was typed is still there to save
+        expect(page.locator(".flash")).to_contain_text("Saved edits to invoice.txt")
