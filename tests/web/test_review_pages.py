@@ -240,6 +240,15 @@ async def test_a_rejection_needs_a_reason_then_ends_the_run_in_the_reviewers_nam
     assert "rejected in review by reviewer: a copy" in view["error"]
 
 
+async def test_the_note_after_a_rejection_says_it_once(api: Api) -> None:
+    # It said `Rejected invoice.pdf: it is rejected.`
+    run_id, form = await review_form(api)
+    done = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "reject", "reason": "a copy"})
+    page = await api.client.get(done.headers["location"])
+
+    assert re.findall(r'<div class="flash ok" role="status">([^<]*)</div>', page.text) == ["Rejected invoice.pdf."]
+
+
 async def test_an_edit_is_checked_then_applied_through_the_engine(api: Api) -> None:
     run_id, form = await review_form(api)
     assert form["was.total_amount"] == "190.00"

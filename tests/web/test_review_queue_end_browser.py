@@ -24,7 +24,7 @@ def test_the_only_review_says_no_more_wait_and_n_goes_back_to_the_queue(
 
         page = review.page
         expect(page.locator("#next")).to_have_count(0)
-        expect(page.locator("#queue-end")).to_have_text("No more reviews waiting. Back to the queue N")
+        expect(page.locator("#queue-end")).to_have_text("No more reviews waiting after this one. Back to the queue N")
         expect(page.locator("#queue-end")).to_be_in_viewport()
 
         page.keyboard.press("n")

@@ -37,7 +37,7 @@ def test_a_rejection_without_a_reason_puts_the_focus_on_the_reason(
         page.keyboard.type("a copy of NW-2024-0117")
         page.keyboard.press("Enter")
         page.wait_for_load_state("load")
-        expect(page.locator("#flash, .flash")).to_contain_text("reject")
+        expect(page.locator("#flash, .flash")).to_contain_text("Rejected invoice.txt")
 
 
 def test_saving_an_unknown_type_without_a_type_puts_the_focus_on_the_type(
