@@ -2,15 +2,15 @@
 
 The Claim button sends the review's own form: what the reviewer typed before claiming (edits, the type, a reason,
 a comment) comes back on the screen, claimed or refused, as a refused decision's does, instead of being lost.
+Every answer is a redirect to the review's page (`carried`), so reloading it never claims again.
 """
 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import RedirectResponse
 
 from claimflow.runtime.registry import RunBusyError, RunNotFoundError
 from claimflow.runtime.service.deps import EngineDep
@@ -18,11 +18,11 @@ from claimflow.runtime.web.advice import for_the_browser
 from claimflow.runtime.web.forms import posted_fields, read_decision
 from claimflow.runtime.web.late_decision import moved_on
 from claimflow.runtime.web.render import REVIEW_BASE, html
-from claimflow.runtime.web.review_pages import review_screen
+from claimflow.runtime.web.review_pages import NOT_CLAIMED, answered
 from claimflow.runtime.web.reviewer import (
-    decision_note,
     done_query,
     page_context,
+    see_other,
     signed_in_reviewer,
     visible_review,
 )
@@ -67,15 +67,12 @@ async def claim(request: Request, engine: EngineDep, run_id: str) -> Response:
         row, pending = await visible_review(engine, principal, run_id)
         await engine.claim_review_as(row.run_id, principal.name)
     except RunNotFoundError:
-        return await review_screen(request, engine, principal, run_id, 404)
+        return see_other(f"{REVIEW_BASE}/runs/{quote(run_id, safe='')}")  # its page says there is no such review
     except RunBusyError as error:
-        refused = for_the_browser(str(error))  # the engine's words name CLI commands
-        return await review_screen(request, engine, principal, run_id, 409, errors=[refused], **typed)
+        refused = {**typed, "errors": [for_the_browser(str(error))], "problems_title": NOT_CLAIMED}
+        return await answered(request, engine, principal, run_id, 409, refused)
     done = done_query(request, "claim", row.run_id)
-    if not typed:
-        return RedirectResponse(f"{REVIEW_BASE}/runs/{row.run_id}?{urlencode(done)}", 303)
-    flash = await decision_note(request, engine, principal, done["done"], done["run"], done["mark"])
     seen = form.get("interrupt_id")
-    if pending is not None and seen != pending.interrupt_id:  # what was typed is about a review gone since
+    if typed and pending is not None and seen != pending.interrupt_id:  # what was typed is about a review gone since
         typed["errors"] = [await moved_on(engine, row.run_id, seen)]
-    return await review_screen(request, engine, principal, row.run_id, flash=flash, **typed)
+    return await answered(request, engine, principal, row.run_id, 200, typed, done)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request, Response
 
@@ -14,6 +14,7 @@ from claimflow.runtime.registry import ReviewView, RunBusyError, RunNotFoundErro
 from claimflow.runtime.service.deps import EngineDep, Principal
 from claimflow.runtime.unreadable import readable, unreadable_note
 from claimflow.runtime.web.advice import for_the_browser
+from claimflow.runtime.web.carried import carried, carry
 from claimflow.runtime.web.forms import errors_by_field, posted_fields, read_decision
 from claimflow.runtime.web.late_decision import decided_first, moved_on, not_saved, typed_values
 from claimflow.runtime.web.page_images import page_cache
@@ -31,9 +32,14 @@ from claimflow.runtime.web.screen import build_screen
 from claimflow.runtime.web.session import csrf_valid
 from claimflow.state.errors import InvalidDecisionError
 
-__all__ = ["review_screen", "router"]
+__all__ = ["NOT_CLAIMED", "NOT_SAVED", "answered", "review_screen", "router"]
 
 router = APIRouter(prefix=REVIEW_BASE, include_in_schema=False)
+
+NOT_SAVED = "Not saved: the run is still waiting."
+"""What the screen's list of problems opens with after a refused decision."""
+NOT_CLAIMED = "Not claimed: the review is not yours."
+"""What it opens with after a refused claim (nothing was being saved)."""
 
 
 async def review_screen(
@@ -90,6 +96,7 @@ async def review_screen(
         tones={m.id: m.tone for m in screen.marks},
         labels={m.id: m.label for m in screen.marks},
         next_url=f"{REVIEW_BASE}/runs/{later[0]}" if later else None,
+        earlier=len([run for run in queue if run != row.run_id]),  # still waiting, at the end of the queue
         position=position,
         field_errors=field_errors,
         general_errors=general,
@@ -98,11 +105,40 @@ async def review_screen(
         reason_errors=form.pop("reason_errors", ()),
         type_errors=form.pop("type_errors", ()),
         comment=form.pop("comment", ""),
+        problems_title=form.pop("problems_title", NOT_SAVED),
         chosen_type=form.pop("doc_type", None),
         due=deadline(ReviewView.of(row, now), now),
         note=for_the_browser(note) if note is not None else None,
         **context,
     )
+
+
+async def answered(
+    request: Request,
+    engine: EngineDep,
+    principal: Principal,
+    run_id: str,
+    status: int,
+    shown: dict[str, Any],
+    done: dict[str, str] | None = None,
+) -> Response:
+    """A form's answer: a redirect (303) to run `run_id`'s review page, which a reload only reads again.
+
+    The page says `done`'s note (`done_query`) and shows `shown` as `review_screen` does (a refusal's errors, what
+    was typed), carried in its address (`carried`); it answers with `status` (a refusal's 409 or 422). Answered in
+    place only when what was typed is too long to carry: a reload of that page would post again, but nothing
+    typed is lost.
+    """
+    query = dict(done or {})
+    if shown:
+        carrying = carry(request, run_id, {**shown, "status": status})
+        if carrying is None:
+            note = done or {}
+            flash = await decision_note(request, engine, principal, note.get("done"), note.get("run"), note.get("mark"))
+            return await review_screen(request, engine, principal, run_id, status, flash=flash, **shown)
+        query.update(carrying)
+    page = f"{REVIEW_BASE}/runs/{quote(run_id, safe='')}"
+    return see_other(f"{page}?{urlencode(query)}" if query else page)
 
 
 async def _in_the_browser(engine: EngineDep, run_id: str, error: RunBusyError, seen: str | None = None) -> str:
@@ -130,13 +166,19 @@ async def review_page(
     done: str | None = None,
     run: str | None = None,
     mark: str | None = None,
+    form: str | None = None,
+    form_mark: str | None = None,
 ) -> Response:
-    """A run's review screen: the page with each field's evidence marked, the fields, reasons and actions."""
+    """A run's review screen: the page with each field's evidence marked, the fields, reasons and actions.
+
+    After a form, `form` carries what its answer left to show (a refusal, what was typed: `answered`).
+    """
     principal, refusal = await signed_in_reviewer(request)
     if principal is None:
         return refusal or Response(status_code=500)
     flash = await decision_note(request, engine, principal, done, run, mark)
-    return await review_screen(request, engine, principal, run_id, flash=flash)
+    shown = carried(request, run_id, form, form_mark)
+    return await review_screen(request, engine, principal, run_id, flash=flash, **shown)
 
 
 @router.post("/runs/{run_id}")
@@ -170,27 +212,27 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
         "type_errors": posted.type_errors,
     }
     if posted.decision is None:
-        return await review_screen(request, engine, principal, run_id, 422, errors=posted.errors, **keep)
+        return await answered(request, engine, principal, run_id, 422, {**keep, "errors": posted.errors})
     # The review the reviewer saw: without it the decision would answer whatever review is open now.
     seen = form.get("interrupt_id")
     if not seen:
         missing = "the form names no review (interrupt_id): reload the review and decide again"
-        return await review_screen(request, engine, principal, run_id, 422, errors=[missing], **keep)
+        return await answered(request, engine, principal, run_id, 422, {**keep, "errors": [missing]})
     refused = principal.type_refusal(posted.decision.doc_type, engine.types)
     if refused is not None:  # the run would move to a type this reviewer may not review
-        return await review_screen(request, engine, principal, run_id, 422, errors=[refused], **keep)
+        return await answered(request, engine, principal, run_id, 422, {**keep, "errors": [refused]})
     try:
         row, _ = await visible_review(engine, principal, run_id)
         before = await queue_order(engine, principal)  # where the run stood: the next run is the one after it
         await engine.decide(row.run_id, posted.decision, interrupt_id=seen, any_assignee=principal.role == "admin")
     except RunNotFoundError:
-        return await review_screen(request, engine, principal, run_id, 404)
+        return see_other(f"{REVIEW_BASE}/runs/{quote(run_id, safe='')}")  # its page says there is no such review
     except InvalidDecisionError as error:
         refusals = [for_the_browser(problem) for problem in error.problems]  # they name `review decide`'s options
-        return await review_screen(request, engine, principal, run_id, 422, errors=refusals, **keep)
+        return await answered(request, engine, principal, run_id, 422, {**keep, "errors": refusals})
     except RunBusyError as error:
         refused = await _in_the_browser(engine, row.run_id, error, seen)
-        return await review_screen(request, engine, principal, run_id, 409, errors=[refused], **keep)
+        return await answered(request, engine, principal, run_id, 409, {**keep, "errors": [refused]})
     except UnknownDictionaryError as error:  # a newer claimflow wrote its state since the page was loaded
         text = f"{not_saved(posted.decision.action)}: run {run_id}: {unreadable_note(error)}."
         context = page_context(request, principal, heading="Not saved", text=text)

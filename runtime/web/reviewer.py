@@ -75,5 +75,7 @@ async def decision_note(
         return None
     if done == "claim":
         return {"kind": "ok", "text": f"Claimed {row.filename}: it is assigned to {row.assignee}."}
+    if (done, row.status) == ("reject", "rejected"):  # `Rejected x.pdf: it is rejected.` says it twice
+        return {"kind": "ok", "text": f"Rejected {row.filename}."}
     where = _WHERE.get(row.status, f"it is {row.status.replace('_', ' ')}")
     return {"kind": "ok", "text": f"{_DONE[done]} {row.filename}: {where}."}

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import pytest
 
 from tests.integration._docs import json_lines, mismatch_invoice_text, run_cli, write
 from tests.integration._serving import serving
@@ -63,3 +66,38 @@ def signed_in_page(
     page.click("button[type=submit]")
     page.wait_for_selector("table.runs")  # signed in: the queue shows
     return browser, page
+
+
+@dataclass(frozen=True)
+class OpenReview:
+    """A paused invoice's review open in Chromium, signed in as the reviewer `kim`."""
+
+    page: Page
+    base: str
+    """The server's base URL."""
+    run_id: str
+    data: Path
+    """The server's data directory."""
+    token: str
+    """kim's token, for the API as the same reviewer."""
+
+
+@contextlib.contextmanager
+def invoice_review(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, height: int = 800) -> Iterator[OpenReview]:
+    """`paused_invoice`'s run served, and its review page open in Debian's Chromium, signed in as reviewer kim.
+
+    The page is 1280 by `height` pixels; the browser is closed afterwards.
+    """
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run scripts/system-deps.sh"
+    monkeypatch.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")  # drive Debian's browser, never download one
+    from playwright.sync_api import sync_playwright
+
+    data, run_id = paused_invoice(tmp_path)
+    kim = token(data, "kim", "reviewer")
+    with served(data) as base, sync_playwright() as playwright:
+        browser, page = signed_in_page(playwright, base, kim, height=height)
+        try:
+            page.goto(f"{base}/review/runs/{run_id}")
+            yield OpenReview(page, base, run_id, data, kim)
+        finally:
+            browser.close()

@@ -10,22 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.web._browser import CHROMIUM, paused_invoice, served, signed_in_page, token
+from tests.web._browser import invoice_review
 
 pytestmark = pytest.mark.slow
 
 
 def test_a_claim_keeps_the_edits_typed_before_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert CHROMIUM.exists(), "Debian's chromium is missing: run scripts/system-deps.sh"
-    monkeypatch.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")  # drive Debian's browser, never download one
-    from playwright.sync_api import expect, sync_playwright
+    with invoice_review(tmp_path, monkeypatch, height=720) as review:
+        from playwright.sync_api import expect
 
-    data, run_id = paused_invoice(tmp_path)
-    kim = token(data, "kim", "reviewer")
-
-    with served(data) as base, sync_playwright() as playwright:
-        browser, page = signed_in_page(playwright, base, kim, height=720)
-        page.goto(f"{base}/review/runs/{run_id}")
+        page = review.page
         page.click("#f-total_amount .edit-toggle")
         page.fill("input[name='field.total_amount']", "180.00")
         page.fill("#comment", "total read from the wrong line")
@@ -41,4 +35,3 @@ def test_a_claim_keeps_the_edits_typed_before_it(tmp_path: Path, monkeypatch: py
         page.click("#save")
         page.wait_for_load_state("load")
         expect(page.locator(".flash")).to_contain_text("Saved edits to invoice.txt")
-        browser.close()

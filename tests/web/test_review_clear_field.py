@@ -52,7 +52,9 @@ def test_the_review_page_clears_an_optional_field_and_refuses_to_clear_a_require
         )
 
         refused = browser.post(
-            f"/review/runs/{run_id}", data={**form, "action": "edit", "field.vendor_name": "", "field.due_date": ""}
+            f"/review/runs/{run_id}",
+            data={**form, "action": "edit", "field.vendor_name": "", "field.due_date": ""},
+            follow_redirects=True,
         )
         assert refused.status_code == 422, refused.text
         assert "vendor_name is required: it cannot be cleared" in refused.text

@@ -110,12 +110,16 @@ async def test_a_claim_keeps_what_was_typed_and_says_when_the_review_it_was_type
         signed_in(api, "reviewer")
         form = form_of((await api.client.get(f"/review/runs/{run_id}")).text)
         typed = {**form, "field.order_number": "ALICE-1", "comment": "seen on the PO"}
-        kept = await api.client.post(f"/review/runs/{run_id}/claim", data=typed)
+        claimed = await api.client.post(f"/review/runs/{run_id}/claim", data=typed)
+        kept = await api.client.get(claimed.headers["location"])
         first = ReviewDecision(reviewer="root", action="edit", edits={"order_number": ["ROOT-1"]})
         await api.engine.decide(run_id, first, interrupt_id=form["interrupt_id"], any_assignee=True)
-        moved = await api.client.post(f"/review/runs/{run_id}/claim", data=typed)
+        moved = await api.client.get(
+            (await api.client.post(f"/review/runs/{run_id}/claim", data=typed)).headers["location"]
+        )
         assignee = (await api.engine.registry.get_run(run_id)).assignee
 
+    assert claimed.status_code == 303  # reloading the page after it claims nothing again
     assert kept.status_code == 200 and assignee == "reviewer"
     assert "Claimed claim.txt: it is assigned to reviewer." in kept.text
     assert 'value="ALICE-1"' in kept.text and 'value="seen on the PO"' in kept.text
@@ -123,3 +127,45 @@ async def test_a_claim_keeps_what_was_typed_and_says_when_the_review_it_was_type
     assert moved.status_code == 200 and 'value="ALICE-1"' in moved.text
     assert "another decision answered or changed its review: root saved edits to it first, at " in moved.text
     assert form_of(moved.text)["interrupt_id"] != form["interrupt_id"]
+
+
+async def test_a_refused_claim_is_answered_with_a_redirect_to_a_page_that_still_says_why(settings: Settings) -> None:
+    # The refusal was the answer to the POST itself: reloading it claimed again (the browser's "resubmit?").
+    async with serving(replace(settings, sweep_seconds=0)) as api:
+        run_id = await waiting(api, "claim.txt", mismatch_invoice_text())
+        await api.engine.assign_review(run_id, "ana")
+        signed_in(api, "reviewer")
+        form = form_of((await api.client.get(f"/review/runs/{run_id}")).text)
+        typed = {**form, "field.order_number": "ALICE-1", "comment": "seen on the PO"}
+        refused = await api.client.post(f"/review/runs/{run_id}/claim", data=typed)
+        shown = await api.client.get(refused.headers["location"])
+        again = await api.client.get(refused.headers["location"])  # a reload: the same page, nothing posted
+        forged = await api.client.get(
+            refused.headers["location"].replace("form_mark=", "form_mark=0"), follow_redirects=False
+        )
+        signed_in(api, "admin")  # another session: the mark is this reviewer's own
+        elsewhere = await api.client.get(refused.headers["location"])
+        assignee = (await api.engine.registry.get_run(run_id)).assignee
+
+    assert refused.status_code == 303 and refused.headers["location"].startswith(f"/review/runs/{run_id}?")
+    assert "ALICE-1" not in refused.headers["location"]  # carried compressed and signed, not spelled out
+    assert assignee == "ana"
+    for page in (shown, again):
+        assert page.status_code == 409  # the page got says what the refusal said
+        assert "Not claimed: the review is not yours." in page.text
+        assert "is assigned to ana: only they (or a member of that group) may claim it" in page.text
+        assert 'value="ALICE-1"' in page.text and 'value="seen on the PO"' in page.text
+    for page in (forged, elsewhere):
+        assert page.status_code == 200 and "Not claimed" not in page.text and "ALICE-1" not in page.text
+
+
+async def test_a_claim_of_a_review_that_does_not_exist_redirects_to_its_page_saying_so(settings: Settings) -> None:
+    async with serving(replace(settings, sweep_seconds=0)) as api:
+        run_id = await waiting(api, "claim.txt", mismatch_invoice_text())
+        signed_in(api, "reviewer")
+        form = form_of((await api.client.get(f"/review/runs/{run_id}")).text)
+        missing = await api.client.post("/review/runs/no such run/claim", data=form)
+        shown = await api.client.get(missing.headers["location"])
+
+    assert missing.status_code == 303 and missing.headers["location"] == "/review/runs/no%20such%20run"
+    assert shown.status_code == 404 and "There is no run &#39;no such run&#39; for you." in shown.text

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.web._browser import CHROMIUM, paused_invoice, served, signed_in_page, token
+from tests.web._browser import invoice_review
 from tests.web.test_review_browser import shoot
 
 pytestmark = pytest.mark.slow
@@ -26,21 +26,11 @@ Review = tuple[Any, httpx.Client, str]
 @pytest.fixture
 def review(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Review]:
     """A signed-in page on a paused invoice's review, the API as the same reviewer, and the run's id."""
-    assert CHROMIUM.exists(), "Debian's chromium is missing: run scripts/system-deps.sh"
-    monkeypatch.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")  # drive Debian's browser, never download one
-    from playwright.sync_api import sync_playwright
-
-    data, run_id = paused_invoice(tmp_path)
-    kim = token(data, "kim", "reviewer")
     with (
-        served(data) as base,
-        httpx.Client(base_url=base, headers={"Authorization": f"Bearer {kim}"}) as api,
-        sync_playwright() as playwright,
+        invoice_review(tmp_path, monkeypatch) as open_review,
+        httpx.Client(base_url=open_review.base, headers={"Authorization": f"Bearer {open_review.token}"}) as api,
     ):
-        browser, page = signed_in_page(playwright, base, kim)
-        page.goto(f"{base}/review/runs/{run_id}")
-        yield page, api, run_id
-        browser.close()
+        yield open_review.page, api, open_review.run_id
 
 
 def _edit(page: Any, field: str, value: str) -> None:

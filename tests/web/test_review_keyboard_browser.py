@@ -11,28 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.web._browser import CHROMIUM, paused_invoice, served, signed_in_page, token
+from tests.web._browser import invoice_review
 
 pytestmark = pytest.mark.slow
 
 
 def test_the_field_tabbed_to_is_the_one_selected_and_edited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert CHROMIUM.exists(), "Debian's chromium is missing: run scripts/system-deps.sh"
-    monkeypatch.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")  # drive Debian's browser, never download one
-    from playwright.sync_api import expect, sync_playwright
+    with invoice_review(tmp_path, monkeypatch) as review:
+        from playwright.sync_api import expect
 
-    data, run_id = paused_invoice(tmp_path)
-    kim = token(data, "kim", "reviewer")
-
-    with served(data) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
-        page.goto(f"{base}/review")
-        page.fill("#token", kim)
-        page.keyboard.press("Enter")
-        expect(page.locator("table.runs")).to_contain_text("invoice.txt")  # signed in
-        page.goto(f"{base}/review/runs/{run_id}")
-        page.wait_for_load_state("load")
+        page = review.page
         expect(page.locator(".field.selected")).to_have_count(1)
         assert page.locator(".field.selected").get_attribute("id") != "f-invoice_number"
 
@@ -58,23 +46,16 @@ def test_the_field_tabbed_to_is_the_one_selected_and_edited(tmp_path: Path, monk
         page.keyboard.press("j")
         page.keyboard.press("e")
         assert page.evaluate("document.activeElement.name") == "field.issue_date"
-        browser.close()
 
 
 def test_escape_leaves_a_fields_box_for_its_card_not_the_top_of_the_page(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Esc blurred the box: the focus fell to the page itself (document.body), nothing a screen reader could name.
-    assert CHROMIUM.exists(), "Debian's chromium is missing: run scripts/system-deps.sh"
-    monkeypatch.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")  # drive Debian's browser, never download one
-    from playwright.sync_api import expect, sync_playwright
+    with invoice_review(tmp_path, monkeypatch) as review:
+        from playwright.sync_api import expect
 
-    data, run_id = paused_invoice(tmp_path)
-    kim = token(data, "kim", "reviewer")
-
-    with served(data) as base, sync_playwright() as playwright:
-        browser, page = signed_in_page(playwright, base, kim)
-        page.goto(f"{base}/review/runs/{run_id}")
+        page = review.page
         page.click("#f-due_date .edit-toggle")
         assert page.evaluate("document.activeElement.name") == "field.due_date"
 
@@ -90,4 +71,3 @@ def test_escape_leaves_a_fields_box_for_its_card_not_the_top_of_the_page(
         assert page.evaluate("document.activeElement.id") == "reason"
         page.keyboard.press("Escape")
         assert page.evaluate("document.activeElement.id") != "reason"
-        browser.close()

@@ -41,6 +41,7 @@ def test_a_late_edit_is_said_not_saved_naming_who_decided_first_and_shows_what_w
 
         late = page.post(
             f"/review/runs/{run_id}",
+            follow_redirects=True,
             data={
                 **form,
                 "action": "edit",
@@ -89,7 +90,7 @@ def test_a_late_form_names_no_one_as_first_when_the_only_decision_was_left_unfin
         form = form_of(page.get(f"/review/runs/{run_id}").text)
         rerun = run_cli("rerun", run_id, "--data-dir", data, timeout=120)
         assert rerun.returncode in (0, 1), rerun.stderr
-        late = page.post(f"/review/runs/{run_id}", data={**form, "action": "approve"})
+        late = page.post(f"/review/runs/{run_id}", data={**form, "action": "approve"}, follow_redirects=True)
 
     assert late.status_code == 409
     text = html.unescape(re.sub(r"\s+", " ", late.text))

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web._browser import CHROMIUM, paused_invoice, served, signed_in_page, token
+from tests.web._browser import invoice_review
 
 pytestmark = pytest.mark.slow
 
@@ -18,15 +18,10 @@ FIELDS = ("vendor_name", "invoice_number", "issue_date", "due_date", "total_amou
 
 
 def test_each_field_card_and_edit_button_is_named_by_its_field(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert CHROMIUM.exists(), "Debian's chromium is missing: run scripts/system-deps.sh"
-    monkeypatch.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")  # drive Debian's browser, never download one
-    from playwright.sync_api import expect, sync_playwright
+    with invoice_review(tmp_path, monkeypatch) as review:
+        from playwright.sync_api import expect
 
-    data, run_id = paused_invoice(tmp_path)
-    kim = token(data, "kim", "reviewer")
-    with served(data) as base, sync_playwright() as playwright:
-        browser, page = signed_in_page(playwright, base, kim)
-        page.goto(f"{base}/review/runs/{run_id}")
+        page = review.page
         edits = page.locator(".edit-toggle")
         names = [edits.nth(n).evaluate("button => button.getAttribute('aria-label')") for n in range(edits.count())]
         assert len(set(names)) == len(names) == page.locator(".fields .field").count(), names
@@ -38,4 +33,3 @@ def test_each_field_card_and_edit_button_is_named_by_its_field(tmp_path: Path, m
             expect(button).to_have_count(1)
             button.click()  # the button named for the field opens that field's box
             expect(page.locator(f"[name='field.{field}']")).to_be_focused()
-        browser.close()

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import io
+import random
 import re
 from html import unescape
 from typing import Any
 from urllib.parse import urlencode
 
+import httpx
 from PIL import Image
 
 from claimflow.runtime.web.session import COOKIE
@@ -45,6 +47,11 @@ def form_of(page: str) -> dict[str, str]:
     """The hidden inputs of the review form (CSRF token, review id) and each field's shown value."""
     found = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
     return {key: value for key, value in found.items()}
+
+
+async def answered_page(api: Api, url: str, data: dict[str, str]) -> httpx.Response:
+    """A form posted as the browser posts it, and the page its answer (a redirect) leads to, where a refusal is said."""
+    return await api.client.post(url, data=data, follow_redirects=True)
 
 
 async def review_form(api: Api) -> tuple[str, dict[str, str]]:
@@ -134,7 +141,7 @@ async def test_a_reviewer_limited_to_contracts_sees_and_decides_only_contracts(a
     assert hidden.status_code == 404
     assert "invoice.pdf" not in hidden.text
     csrf = form_of((await api.client.get(f"/review/runs/{contract}")).text)["csrf"]
-    denied = await api.client.post(f"/review/runs/{invoice}", data={"csrf": csrf, "action": "approve"})
+    denied = await answered_page(api, f"/review/runs/{invoice}", data={"csrf": csrf, "action": "approve"})
     assert denied.status_code == 404
     assert (await status(api, invoice))["status"] == "needs_review"
     image = await api.client.get(f"/v1/documents/{invoice}/pages/1", headers=api.auth("carla"))
@@ -147,7 +154,7 @@ async def test_a_reviewer_limited_to_invoices_may_not_move_one_to_another_type(a
     signed_in(api, "ivy")
     form = form_of((await api.client.get(f"/review/runs/{invoice}")).text)
 
-    moved = await api.client.post(f"/review/runs/{invoice}", data={**form, "action": "edit", "doc_type": "receipt"})
+    moved = await answered_page(api, f"/review/runs/{invoice}", data={**form, "action": "edit", "doc_type": "receipt"})
 
     assert moved.status_code == 422
     assert "may review only invoice, not &#39;receipt&#39;" in moved.text
@@ -160,8 +167,8 @@ async def test_a_reviewer_limited_to_invoices_may_not_move_one_to_another_type(a
 async def test_a_control_character_in_a_forms_comment_is_refused_and_the_run_waits(api: Api) -> None:
     invoice, form = await review_form(api)
 
-    refused = await api.client.post(
-        f"/review/runs/{invoice}", data={**form, "action": "approve", "comment": "fine\x00by me"}
+    refused = await answered_page(
+        api, f"/review/runs/{invoice}", data={**form, "action": "approve", "comment": "fine\x00by me"}
     )
 
     assert refused.status_code == 422
@@ -173,9 +180,11 @@ async def test_a_control_character_in_a_forms_comment_is_refused_and_the_run_wai
 async def test_a_forms_text_over_its_cap_is_refused_by_what_it_is_and_the_run_waits(api: Api) -> None:
     invoice, form = await review_form(api)
 
-    reason = await api.client.post(f"/review/runs/{invoice}", data={**form, "action": "reject", "reason": "r" * 5001})
-    value = await api.client.post(
-        f"/review/runs/{invoice}", data={**form, "action": "edit", "field.total_amount": "1" * 2001}
+    reason = await answered_page(
+        api, f"/review/runs/{invoice}", data={**form, "action": "reject", "reason": "r" * 5001}
+    )
+    value = await answered_page(
+        api, f"/review/runs/{invoice}", data={**form, "action": "edit", "field.total_amount": "1" * 2001}
     )
 
     assert reason.status_code == 422 and "reason: String should have at most 5000 characters" in reason.text
@@ -187,7 +196,8 @@ async def test_a_forms_text_over_its_cap_is_refused_by_what_it_is_and_the_run_wa
 async def test_an_amount_of_more_digits_than_an_amount_has_is_shown_by_its_field_and_the_run_waits(api: Api) -> None:
     invoice, form = await review_form(api)
 
-    refused = await api.client.post(
+    refused = await answered_page(
+        api,
         f"/review/runs/{invoice}",
         data={**form, "action": "edit", "field.total_amount": "123456789012345678901234567"},
     )
@@ -212,14 +222,14 @@ async def test_a_decision_without_this_sessions_csrf_token_is_refused_and_the_ru
     admins = form_of((await api.client.get(f"/review/runs/{run_id}")).text)["csrf"]
     signed_in(api, "reviewer")
     for posted in ({"action": "approve"}, {"action": "approve", "csrf": admins}):
-        refused = await api.client.post(f"/review/runs/{run_id}", data=posted)
+        refused = await answered_page(api, f"/review/runs/{run_id}", data=posted)
         assert refused.status_code == 403
     assert (await status(api, run_id))["status"] == "needs_review"
 
 
 async def test_a_rejection_needs_a_reason_then_ends_the_run_in_the_reviewers_name(api: Api) -> None:
     run_id, form = await review_form(api)
-    bare = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "reject"})
+    bare = await answered_page(api, f"/review/runs/{run_id}", data={**form, "action": "reject"})
     assert bare.status_code == 422
     assert "a rejection needs a reason" in bare.text
     assert (await status(api, run_id))["status"] == "needs_review"
@@ -230,10 +240,21 @@ async def test_a_rejection_needs_a_reason_then_ends_the_run_in_the_reviewers_nam
     assert "rejected in review by reviewer: a copy" in view["error"]
 
 
+async def test_the_note_after_a_rejection_says_it_once(api: Api) -> None:
+    # It said `Rejected invoice.pdf: it is rejected.`
+    run_id, form = await review_form(api)
+    done = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "reject", "reason": "a copy"})
+    page = await api.client.get(done.headers["location"])
+
+    assert re.findall(r'<div class="flash ok" role="status">([^<]*)</div>', page.text) == ["Rejected invoice.pdf."]
+
+
 async def test_an_edit_is_checked_then_applied_through_the_engine(api: Api) -> None:
     run_id, form = await review_form(api)
     assert form["was.total_amount"] == "190.00"
-    bad = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "edit", "field.total_amount": "lots"})
+    bad = await answered_page(
+        api, f"/review/runs/{run_id}", data={**form, "action": "edit", "field.total_amount": "lots"}
+    )
     assert bad.status_code == 422
     # The message stands in the total's card, and the reviewer's text is shown again to be corrected.
     card = card_of(bad.text, "total_amount")
@@ -329,7 +350,7 @@ async def test_a_document_of_unknown_type_is_given_its_type_and_read_again(api: 
     page = (await api.client.get(f"/review/runs/{run_id}")).text
     assert '<select id="doc_type" name="doc_type"' in page
     form = form_of(page)
-    unchosen = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "edit", "doc_type": ""})
+    unchosen = await answered_page(api, f"/review/runs/{run_id}", data={**form, "action": "edit", "doc_type": ""})
     assert unchosen.status_code == 422 and "choose the document type before saving edits" in unchosen.text
     chosen = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "edit", "doc_type": "receipt"})
     assert chosen.status_code == 303
@@ -356,22 +377,24 @@ async def test_a_double_submitted_form_decides_once_and_the_second_post_is_told_
         api.client.post(f"/review/runs/{run_id}", data={**form, "action": "reject", "reason": "a copy"}),
     )
 
-    assert sorted(post.status_code for post in posts) == [303, 409]
+    assert [post.status_code for post in posts] == [303, 303]  # each answered with a page to get
+    pages = [await api.client.get(post.headers["location"]) for post in posts]
+    assert sorted(page.status_code for page in pages) == [200, 409]
     events = (await api.client.get(f"/v1/runs/{run_id}/events", headers=api.auth("admin"))).json()
     assert len([e for e in events if e["type"] == "review.decided"]) == 1
-    refused = next(post for post in posts if post.status_code == 409)
+    refused = next(page for page in pages if page.status_code == 409)
     assert "no longer waits for review" in refused.text
 
 
 async def test_a_stale_form_is_told_to_reload_the_review_not_to_run_a_command(api: Api) -> None:
     run_id, form = await review_form(api)
 
-    stale = await api.client.post(
-        f"/review/runs/{run_id}", data={**form, "interrupt_id": "an-earlier-review", "action": "approve"}
+    stale = await answered_page(
+        api, f"/review/runs/{run_id}", data={**form, "interrupt_id": "an-earlier-review", "action": "approve"}
     )
 
     await api.engine.assign_review(run_id, "kim")
-    elsewhere = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "reject", "reason": "x"})
+    elsewhere = await answered_page(api, f"/review/runs/{run_id}", data={**form, "action": "reject", "reason": "x"})
 
     assert stale.status_code == 409
     assert "the fields below show the review as it is now, with what you typed; look at them again and decide" in (
@@ -393,8 +416,8 @@ async def test_a_form_answering_a_review_another_edit_replaced_names_that_edit(a
     await api.engine.decide(run_id, first, interrupt_id=form["interrupt_id"], any_assignee=True)
     assert (await status(api, run_id))["status"] == "needs_review"  # the mismatch still stands: a new review
 
-    late = await api.client.post(
-        f"/review/runs/{run_id}", data={**form, "action": "edit", "field.order_number": "ALICE-1"}
+    late = await answered_page(
+        api, f"/review/runs/{run_id}", data={**form, "action": "edit", "field.order_number": "ALICE-1"}
     )
 
     assert late.status_code == 409
@@ -408,8 +431,8 @@ async def test_a_form_answering_a_review_another_edit_replaced_names_that_edit(a
 async def test_approving_with_a_changed_field_is_refused_saying_so_and_the_run_waits(api: Api) -> None:
     invoice, form = await review_form(api)
 
-    refused = await api.client.post(
-        f"/review/runs/{invoice}", data={**form, "action": "approve", "field.total_amount": "999.00"}
+    refused = await answered_page(
+        api, f"/review/runs/{invoice}", data={**form, "action": "approve", "field.total_amount": "999.00"}
     )
 
     assert refused.status_code == 422
@@ -423,7 +446,7 @@ async def test_a_form_that_names_no_review_is_refused_and_the_run_waits(api: Api
     invoice, form = await review_form(api)
     del form["interrupt_id"]
 
-    refused = await api.client.post(f"/review/runs/{invoice}", data={**form, "action": "approve"})
+    refused = await answered_page(api, f"/review/runs/{invoice}", data={**form, "action": "approve"})
 
     assert refused.status_code == 422
     assert "the form names no review (interrupt_id)" in refused.text
@@ -439,7 +462,7 @@ async def test_a_review_whose_run_was_run_again_leads_to_the_new_run(api: Api) -
     assert (await api.settled(new))["status"] == "needs_review"
 
     page = await api.client.get(f"/review/runs/{run_id}")
-    late = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "reject", "reason": "a copy"})
+    late = await answered_page(api, f"/review/runs/{run_id}", data={**form, "action": "reject", "reason": "a copy"})
 
     assert page.status_code == 200 and "Nothing to decide" in page.text
     assert f"invoice.pdf was run again as run {new[:12]}: this run no longer waits for review." in page.text
@@ -482,3 +505,22 @@ async def test_a_form_carrying_a_file_a_field_twice_or_bytes_not_utf8_is_refused
         assert "was not sent as the review page sends it" in refused.text
     assert (await status(api, invoice))["status"] == "needs_review"
     assert await api.engine.registry.decisions(invoice) == []
+
+
+async def test_a_refusal_is_carried_by_a_redirect_unless_what_was_typed_is_too_long_for_an_address(api: Api) -> None:
+    # Answered in place, a reload of the refusal posted the decision again; too long to carry, it is answered in
+    # place still, rather than lose what was typed.
+    run_id, form = await review_form(api)
+    changed = {**form, "action": "approve", "field.total_amount": "180.00"}
+    short = await api.client.post(f"/review/runs/{run_id}", data={**changed, "comment": "checked"})
+    shown = await api.client.get(short.headers["location"])
+    # Text that hardly compresses: 4,000 characters drawn from 2,000 CJK ones (a seeded draw, the same every run).
+    draw = random.Random(7)
+    long_comment = "".join(chr(0x4E00 + draw.randrange(2000)) for _ in range(4000))
+    long = await api.client.post(f"/review/runs/{run_id}", data={**changed, "comment": long_comment})
+
+    assert short.status_code == 303 and short.headers["location"].startswith(f"/review/runs/{run_id}?form=")
+    assert shown.status_code == 422 and "you changed total_amount" in unescape(shown.text)
+    assert 'value="checked"' in shown.text and 'value="180.00"' in shown.text
+    assert long.status_code == 422 and "you changed total_amount" in unescape(long.text)
+    assert long_comment in long.text

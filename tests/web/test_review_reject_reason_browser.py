@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration._docs import MEMO, write
-from tests.web._browser import CHROMIUM, paused_invoice, processed, served, signed_in_page, token
+from tests.web._browser import CHROMIUM, invoice_review, processed, served, signed_in_page, token
 
 pytestmark = pytest.mark.slow
 
@@ -19,16 +19,10 @@ pytestmark = pytest.mark.slow
 def test_a_rejection_without_a_reason_puts_the_focus_on_the_reason(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert CHROMIUM.exists(), "Debian's chromium is missing: run scripts/system-deps.sh"
-    monkeypatch.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")  # drive Debian's browser, never download one
-    from playwright.sync_api import expect, sync_playwright
+    with invoice_review(tmp_path, monkeypatch, height=720) as review:
+        from playwright.sync_api import expect
 
-    data, run_id = paused_invoice(tmp_path)
-    kim = token(data, "kim", "reviewer")
-
-    with served(data) as base, sync_playwright() as playwright:
-        browser, page = signed_in_page(playwright, base, kim, height=720)
-        page.goto(f"{base}/review/runs/{run_id}")
+        page = review.page
         page.click("#reject")
         page.wait_for_load_state("load")
 
@@ -43,8 +37,7 @@ def test_a_rejection_without_a_reason_puts_the_focus_on_the_reason(
         page.keyboard.type("a copy of NW-2024-0117")
         page.keyboard.press("Enter")
         page.wait_for_load_state("load")
-        expect(page.locator("#flash, .flash")).to_contain_text("reject")
-        browser.close()
+        expect(page.locator("#flash, .flash")).to_contain_text("Rejected invoice.txt")
 
 
 def test_saving_an_unknown_type_without_a_type_puts_the_focus_on_the_type(

@@ -173,7 +173,7 @@
     var selected = holders.filter(function (h) { return h.classList.contains("selected"); })[0];
     var key = event.key.toLowerCase();
     if (key === "a") { event.preventDefault(); document.getElementById("approve").click(); }
-    else if (key === "n") { var next = document.getElementById("next"); if (next) { event.preventDefault(); next.click(); } }
+    else if (key === "n") { var next = document.getElementById("next") || document.getElementById("queue-link"); if (next) { event.preventDefault(); next.click(); } }
     else if (key === "e" && selected && selected.classList.contains("field")) { event.preventDefault(); openEdit(selected); }
     else if (key === "r") { event.preventDefault(); document.getElementById("reason").focus(); }
     else if (key === "j" || key === "k") {
