@@ -75,9 +75,12 @@ _NATIONAL = re.compile(
 )
 # Between a label and its number: punctuation and spaces, but not the number's own "+" or "(".
 _GAP = r"[^\w\n+(]"
+# The words invoices print in English, German, French, Spanish, Portuguese, Italian, Dutch, the Nordic languages
+# and Latin America: "Telf." and "Tfno." (Spanish), "Fon" and "Rufnummer" (German), "GSM" (Belgium), "Cel.".
 _LABEL = (
-    r"(?i)(?=[tpfmhc])\b(?:tel|tele?phone|telefon|tel[eé]fono|t[eé]l[eé]phone|t[eé]l|phone|ph|fax|telefax|mobile?"
-    rf"|mob|handy|cell|cellphone|tlf|call)\b(?:{_GAP}{{1,3}}(?:fax|phone|mobile?))?{_GAP}{{0,3}}(?:(?:no|nr|number)\b)?"
+    r"(?i)(?=[tpfmhcgr])\b(?:tel|tele?phone|telefon|tel[eé]fono|t[eé]l[eé]phone|t[eé]l|phone|ph|fax|telefax|mobile?"
+    r"|mob|handy|cell|cellphone|tlf|call|telf|tfno|tfn|telefoon|telefone|telefonnummer|rufnummer|fon|gsm|m[oó]vil"
+    rf"|celular|cel|puhelin)\b(?:{_GAP}{{1,3}}(?:fax|phone|mobile?))?{_GAP}{{0,3}}(?:(?:no|nr|number)\b)?"
     rf"{_GAP}{{0,4}}"
 )
 _LABELS_NUMBER = rf"(?:\+?\d{{1,16}}|\(\+?\d{{1,5}}\)\d{{0,12}}){_LONG_GROUPS}?"

@@ -152,3 +152,29 @@ async def test_an_invoice_number_that_passes_a_card_check_reaches_the_model_and_
     assert "Card paid: [CARD_1]" in sent and "4111" not in sent
     number = state.fields["invoice_number"]
     assert (number.value, number.status) == (INVOICE_NUMBER, "accepted")
+
+
+# Numbers without a "+" or a trunk zero, which only their labels tell: Spain, Mexico, Germany, Belgium.
+LABELLED_PHONES = {
+    "Telf.: 912 345 678": "Telf.: [PHONE_1]",
+    "Móvil: 612 345 678": "Móvil: [PHONE_2]",
+    "Cel.: 55 1234 5678": "Cel.: [PHONE_3]",
+    "Fon 30 1234567": "Fon [PHONE_4]",
+    "GSM 475 12 34 56": "GSM [PHONE_5]",
+}
+
+
+async def test_phone_numbers_behind_the_labels_of_other_languages_are_masked(
+    engine: Engine, server: FakeModelServer, tmp_path: Path
+) -> None:
+    contacts = "".join(f"{line}\n" for line in LABELLED_PHONES)
+    path = write(
+        tmp_path / "docs", "invoice.pdf", text_pdf(invoice_text().replace("Invoice No.", contacts + "Invoice No."))
+    )
+    server.script(*document_run_replies())
+    state = await _run(engine, path)
+
+    sent = _sent(server)
+    assert [line for line in LABELLED_PHONES if line in sent] == []
+    assert "".join(f"{line}\n" for line in LABELLED_PHONES.values()) in sent
+    assert state.fields["invoice_number"].value == "NW-2024-0117"

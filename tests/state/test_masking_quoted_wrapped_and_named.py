@@ -101,3 +101,25 @@ def test_only_a_label_right_before_a_number_names_it_and_a_card_or_phone_number_
         "Tel: 4 006381 333931": "Tel: [PHONE_1]",  # a phone label still outweighs the shape
     }
     assert {text: _masked(text) for text in cases} == cases
+
+
+def test_the_phone_labels_of_other_languages_introduce_a_number_and_not_an_amount_or_a_measure() -> None:
+    cases = {
+        "Telf.: 912 345 678": "Telf.: [PHONE_1]",
+        "Tfno. 912345678": "Tfno. [PHONE_1]",
+        "Móvil: 612 345 678": "Móvil: [PHONE_1]",
+        "Movil 612345678": "Movil [PHONE_1]",
+        "Telefoon: 20 123 4567": "Telefoon: [PHONE_1]",
+        "GSM 475 12 34 56": "GSM [PHONE_1]",
+        "Cel.: 55 1234 5678": "Cel.: [PHONE_1]",
+        "Celular: 55 1234 5678": "Celular: [PHONE_1]",
+        "Fon: 30 1234567": "Fon: [PHONE_1]",
+        "Rufnummer 30 1234567": "Rufnummer [PHONE_1]",
+        "Telefonnummer: 30 1234567": "Telefonnummer: [PHONE_1]",
+        "Puhelin 40 123 4567": "Puhelin [PHONE_1]",
+        "Telf.:\n912 345 678": "Telf.:\n[PHONE_1]",
+        "Fon 1 234,56": "Fon 1 234,56",
+        "Cel 25.5": "Cel 25.5",
+        "Fondo 30 1234567": "Fondo 30 1234567",
+    }
+    assert {text: _masked(text) for text in cases} == cases
