@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from claimflow.state.apply.unmask import unmask_extraction
+from claimflow.state.claims import ExtractionClaim
+from claimflow.state.documents import SourceText
+from claimflow.state.evidence import locate
 from claimflow.state.masking import mask_pages
+from tests.factories import field_claim
 
 
 def _masked(text: str) -> str:
@@ -123,3 +128,23 @@ def test_the_phone_labels_of_other_languages_introduce_a_number_and_not_an_amoun
         "Fondo 30 1234567": "Fondo 30 1234567",
     }
     assert {text: _masked(text) for text in cases} == cases
+
+
+def test_a_quote_over_a_quoted_and_a_wrapped_address_is_unmasked_and_found_where_the_source_prints_it() -> None:
+    source = SourceText(pages=('Northwind\nRemit to ar-team@\nnorthwind.example or "john doe"@northwind.example\n',))
+    masked = mask_pages(source.pages)
+    assert masked.pages[0] == "Northwind\nRemit to [EMAIL_1] or [EMAIL_2]\n"
+    quote = "Remit to [EMAIL_1] or [EMAIL_2]"
+    start = masked.pages[0].index(quote)
+    claim = ExtractionClaim(
+        fields=[field_claim("vendor_address", "[EMAIL_2]", quote, page=1, start=start, end=start + len(quote))]
+    )
+    unmasked, used = unmask_extraction(claim, SourceText(pages=masked.pages), masked.replacements)
+    assert used == ["[EMAIL_1]", "[EMAIL_2]"]
+    [field] = unmasked.fields
+    assert field.value == '"john doe"@northwind.example'
+    found = locate(field.evidence, source)
+    assert found.evidence is not None, found.reason
+    assert source.pages[0][found.evidence.start : found.evidence.end] == (
+        'Remit to ar-team@\nnorthwind.example or "john doe"@northwind.example'
+    )
