@@ -101,6 +101,9 @@ def test_only_a_label_right_before_a_number_names_it_and_a_card_or_phone_number_
         "Card No. 4111111111111111": "Card No. [CARD_1]",
         "Paid by Visa 4111111111111111 for order 17": "Paid by Visa [CARD_1] for order 17",
         "Order 17: card 4111 1111 1111 1111": "Order 17: card [CARD_1]",
+        "Order: 4111 1111 1111 1111 (Visa)": "Order: [CARD_1] (Visa)",
+        "Order no. 5555555555554444 MASTERCARD": "Order no. [CARD_1] MASTERCARD",
+        "Invoice No. 4020240305000002 Visit us": "Invoice No. 4020240305000002 Visit us",
         "Export 4111111111111111": "Export [CARD_1]",  # "po" inside a word is no label
         "Call 0049 30 12345678": "Call [PHONE_1]",
         "Tel: 4 006381 333931": "Tel: [PHONE_1]",  # a phone label still outweighs the shape
