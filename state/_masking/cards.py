@@ -12,6 +12,11 @@ each other over a break fit a scheme and pass Luhn together about once in 25 tri
 the groups stand alone at the end of their line (no digit group before them there: a row of figures), the
 next line opens with the rest, and together they are 3 to 5 groups of a card's widths, one separator throughout.
 A compact number is not read across a break (a text layer wraps at a space).
+
+A number right behind a label that names it a document's or a product's number ("Invoice No.", "Order",
+"EAN", "GTIN", "SKU", "Art.-Nr.", "Rechnungsnummer") is that number, whatever its digits: one in ten of them
+with a card's prefix and length passes the Luhn check by chance, and masked, it would hide the very value the
+workflow extracts. A card scheme's name right after it ("Order: 4111 1111 1111 1111 (Visa)") makes it a card's.
 """
 
 from __future__ import annotations
@@ -38,6 +43,20 @@ _WRAPPED = re.compile(
     rf"(?=\d){NUMBER_STARTS}(?<!\d{SPACE})(?<!\d{DASH})(?P<before>\d{{4}}(?:(?P<sep>{_SEP})\d{{1,6}}){{0,3}})"
     rf"(?P<trail>{DASH}|\.)?{SPACE}{{0,2}}\n{SPACE}{{0,2}}"
     rf"(?P<after>\d{{1,6}}(?:(?P<sep_after>{_SEP})\d{{1,6}}){{0,3}}){NUMBER_ENDS}"
+)
+# The label, its "No." ("Nr", "#", "n°"), and at most a colon and spaces before the number, on the same line.
+_NAMED = (
+    r"invoice|order|purchase order|po|article|art|item|product|ean|gtin|upc|sku|rechnungs?|bestell(?:ungs?)?"
+    r"|artikel|auftrags?|facture|commande|factura|pedido|fattura|ordine|factuur|bestelling"
+)
+_NUMBER_WORD = r"no|nr|number|num|nummer|n\u00b0|n\u00ba|#"
+_NUMBER_LABEL = re.compile(
+    rf"(?i)(?<![^\W_])(?:{_NAMED})(?:(?:\.|-|{SPACE}){{0,2}}(?:{_NUMBER_WORD}))?\.?[^\w\n]{{0,4}}\Z"
+)
+_NUMBER_LABEL_WINDOW = 40
+# A scheme's name right after the number says it is a card's whatever label stands before it: "Order: 4111 ... (Visa)".
+_SCHEME_AFTER = re.compile(
+    r"(?i)[^\w\n]{0,3}(?:visa|mastercard|master card|amex|american express|maestro|diners|jcb|discover|unionpay|mir)\b"
 )
 _IN_GROUPS = re.compile(r"\d{4},\d{4,6}(?:,\d{1,6}){1,3}")
 _COMPACT = re.compile(rf"(?=\d){NUMBER_STARTS}\d{{13,19}}{NUMBER_ENDS}")
@@ -97,8 +116,23 @@ def _wrapped(text: str) -> Iterator[tuple[int, int]]:
                 break
 
 
+def _named_otherwise(text: str, start: int, end: int) -> bool:
+    """Whether a label right before `start`, on its line, names the number an invoice's, an order's or a product's.
+
+    A card scheme's name right after `end` outweighs the label.
+    """
+    return (
+        _NUMBER_LABEL.search(text, max(0, start - _NUMBER_LABEL_WINDOW), start) is not None
+        and _SCHEME_AFTER.match(text, end) is None
+    )
+
+
 def find(text: str) -> Iterator[tuple[int, int]]:
     """Where card numbers are in `text`."""
+    return (span for span in _candidates(text) if not _named_otherwise(text, *span))
+
+
+def _candidates(text: str) -> Iterator[tuple[int, int]]:
     for match in _GROUPED.finditer(text):
         # A number printed right after the card (an expiry month, a quantity) may have joined its groups:
         # the longest run of leading groups that is a card number counts.

@@ -1,4 +1,8 @@
-"""Email addresses, also written with "(at)" / "[at]" / " at " and "(dot)" / " dot ", and on local hosts."""
+"""Email addresses, also written with "(at)" / "[at]" / " at " and "(dot)" / " dot ", and on local hosts.
+
+A local part may be quoted, as RFC 5322 allows ("john doe"@example.com): the quotes and all between them are
+the address's, spaces and dots included; word processors' curly quotes count as straight ones.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,13 @@ from claimflow.state._masking.text import SPACE
 
 # An apostrophe may stand inside a local part ("o'brien"), never first: a quote before an address is not in it.
 _LOCAL = r"[\w.+%-]{1,64}(?:'[\w.+%-]{1,64}){0,3}"
+# Quoted: printable characters but the quote and the backslash, or a backslash and the character it escapes;
+# never a line break, so that a quote opened earlier on the page cannot reach an address.
+_QUOTED_LOCAL = r'(?:"(?:[^"\\\n]|\\[^\n]){1,64}"|\u201c(?:[^\u201c\u201d\\\n]|\\[^\n]){1,64}\u201d)'
 _OPEN, _CLOSE = r"[(\[{<]", r"[)\]}>]"
-# The full-width sign (U+FF20) is how East Asian text and some address obfuscators print it.
-_AT_SIGN = rf"{SPACE}?[@\uff20]{SPACE}?"
+# The full-width sign (U+FF20) is how East Asian text and some address obfuscators print it. A text layer may
+# wrap a long address in a narrow cell right before or after its sign: the line break is then the address's too.
+_AT_SIGN = rf"(?:{SPACE}?\n)?{SPACE}?[@\uff20]{SPACE}?(?:\n{SPACE}?)?"
 _AT_BRACKETED = rf"{SPACE}?{_OPEN}{SPACE}?(?i:at){SPACE}?{_CLOSE}{SPACE}?"
 _AT_WORD = rf"{SPACE}{{1,2}}(?i:at){SPACE}{{1,2}}"
 _DOT_WRITTEN = rf"(?:{SPACE}?{_OPEN}{SPACE}?(?i:dot){SPACE}?{_CLOSE}{SPACE}?|{SPACE}{{1,2}}(?i:dot){SPACE}{{1,2}})"
@@ -22,7 +30,7 @@ _IP = r"\[?\d{1,3}(?:\.\d{1,3}){3}\]?"
 # Every quantifier is bounded and each label ends where a dot (written or not) starts, so a failed attempt costs
 # at most one address's length; the look-behind keeps an attempt from starting inside a longer run.
 _ADDRESS = re.compile(
-    rf"(?<![\w.+%-])(?P<local>{_LOCAL_SPELLED})(?P<at>{_AT_SIGN}|{_AT_BRACKETED})"
+    rf"(?<![\w.+%-])(?P<local>{_QUOTED_LOCAL}|{_LOCAL_SPELLED})(?P<at>{_AT_SIGN}|{_AT_BRACKETED})"
     rf"(?P<domain>{_IP}|{_LABEL}(?:(?:\.|{_DOT_WRITTEN}){_LABEL}){{0,9}})"
 )
 # "jane at example dot com": a bare " at " is an address only when its dots are written out too, so that
@@ -30,6 +38,7 @@ _ADDRESS = re.compile(
 _SPELLED_OUT = re.compile(
     rf"(?<![\w.+%-]){_LOCAL_SPELLED}{_AT_WORD}(?P<domain>{_LABEL}(?:{_DOT_WRITTEN}{_LABEL}){{1,9}})"
 )
+_BREAK_BEFORE_SIGN = re.compile(rf"{SPACE}?\n")
 _DOT = re.compile(rf"\.|{_DOT_WRITTEN}")
 # What an address cannot be written without, looked for first: most pages have no "@" and no written-out dot,
 # and one quick scan for them spares the address patterns' slow one, which tries a local part at every word.
@@ -51,10 +60,14 @@ def _real_top_level_domain(domain: str) -> bool:
 
 def _plausible(match: re.Match[str]) -> bool:
     domain, at = match["domain"], match["at"]
+    if _BREAK_BEFORE_SIGN.match(at) and not any(char.isalpha() for char in match["local"]):
+        # A line of figures ("Total 180.00") above one that opens with an address's sign is no local part.
+        return False
     if _IP_ADDRESS.fullmatch(domain):
         return True
     if _top_level_domain(domain) is None:
-        # A single-label host ("root@localhost", "jane(at)mailhost") when the "at" is tight and the host is
+        # A single-label host ("root@localhost", "jane(at)mailhost") when the "at" is tight (no space, no line
+        # break: "Price 2 @" ending a line, "EUR" opening the next, is no address) and the host is
         # written as hosts are: "2 @ EUR" is a price, "RICE@PERMAS" a product line, "eCl@ss" a standard's name.
         tight = not at[0].isspace() and not at[-1].isspace()
         return tight and (domain.lower() == "localhost" or _HOST.fullmatch(domain) is not None)

@@ -51,9 +51,10 @@ _LONG_GROUPS = _groups(12)
 # Each pattern opens with a lookahead of the characters a find can start with ("(?=[+0(])"): the scan then passes
 # over every other character at once, where the look-behinds of NUMBER_STARTS were tried at each (masking took
 # twice as long). tests/state/test_quick_scans.py holds each to the finds of the pattern without it.
-# The country code may stand in brackets ("(+49) 30 1234 5678", "(0049) 30 ...").
+# The country code may stand in brackets ("(+49) 30 1234 5678", "(0049) 30 ..."). A bare "00" right after a
+# digit group continues that number: "4 006381 333931" is an article number (EAN-13) as printed under its bars.
 _INTERNATIONAL = re.compile(
-    rf"(?=[+0(]){NUMBER_STARTS}(?:\+[1-9]\d{{6,14}}|\+[1-9]\d{{0,3}}{_LONG_GROUPS}|00[1-9]\d{{0,3}}{_GROUPS}"
+    rf"(?=[+0(]){NUMBER_STARTS}(?:\+[1-9]\d{{6,14}}|\+[1-9]\d{{0,3}}{_LONG_GROUPS}|(?<!\d{SPACE})00[1-9]\d{{0,3}}{_GROUPS}"
     rf"|\((?:\+|00)[1-9]\d{{0,3}}\){_LONG_GROUPS}){NUMBER_ENDS}"
 )
 # "555 123-4567" keeps the dash before the line number, which neither an amount nor a date has.
@@ -74,9 +75,12 @@ _NATIONAL = re.compile(
 )
 # Between a label and its number: punctuation and spaces, but not the number's own "+" or "(".
 _GAP = r"[^\w\n+(]"
+# The words invoices print in English, German, French, Spanish, Portuguese, Italian, Dutch, the Nordic languages
+# and Latin America: "Telf." and "Tfno." (Spanish), "Fon" and "Rufnummer" (German), "GSM" (Belgium), "Cel.".
 _LABEL = (
-    r"(?i)(?=[tpfmhc])\b(?:tel|tele?phone|telefon|tel[eé]fono|t[eé]l[eé]phone|t[eé]l|phone|ph|fax|telefax|mobile?"
-    rf"|mob|handy|cell|cellphone|tlf|call)\b(?:{_GAP}{{1,3}}(?:fax|phone|mobile?))?{_GAP}{{0,3}}(?:(?:no|nr|number)\b)?"
+    r"(?i)(?=[tpfmhcgr])\b(?:tel|tele?phone|telefon|tel[eé]fono|t[eé]l[eé]phone|t[eé]l|phone|ph|fax|telefax|mobile?"
+    r"|mob|handy|cell|cellphone|tlf|call|telf|tfno|tfn|telefoon|telefone|telefonnummer|rufnummer|fon|gsm|m[oó]vil"
+    rf"|celular|cel|puhelin)\b(?:{_GAP}{{1,3}}(?:fax|phone|mobile?))?{_GAP}{{0,3}}(?:(?:no|nr|number)\b)?"
     rf"{_GAP}{{0,4}}"
 )
 _LABELS_NUMBER = rf"(?:\+?\d{{1,16}}|\(\+?\d{{1,5}}\)\d{{0,12}}){_LONG_GROUPS}?"

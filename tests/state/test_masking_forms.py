@@ -151,7 +151,7 @@ README_MASKED = [
     ("EMAIL", "user@192.168.0.1"), ("EMAIL", "jane(at)example.org"), ("EMAIL", "JANE(AT)EXAMPLE.ORG"),
     ("EMAIL", "jane [at] example [dot] org"), ("EMAIL", "jane at example dot com"),
     ("EMAIL", "JANE AT EXAMPLE DOT COM"), ("EMAIL", "jane dot doe at example dot com"),
-    ("EMAIL", "jane.doe\uff20example.com"),
+    ("EMAIL", "jane.doe\uff20example.com"), ("EMAIL", '"john doe"@example.com'), ("EMAIL", '"john.doe"@example.com'),
     ("IBAN", "de89-3704-0044-0532-0130-00"), ("IBAN", "DE89370400440532013000"), ("IBAN", "de89370400440532013000"),
     ("IBAN", "DE89 3704 0044\n0532 0130 00"), ("IBAN", "DE89 3704 0044 0532 0130 01"),
     ("IBAN", "DE89370400440532013001"),
@@ -169,7 +169,7 @@ README_VISIBLE = [
     "visit us at www.example.com", "2 @ EUR 5", "eCl@ss", "DE123456789", "RE20240117001", "4006381333931",
     "4111 1111 1111 1112", "1000000000000008", "01.02.2024", "01-02-2024 10:30", "10:30", "1 234,56", "12 345 678",
     "0815/2024", "INV-2024-0117", "02 2024 0117", "DE 123 456 789", "FR 05 987 654 321", "0010 0020 0030",
-    "555 123 4567", "1234 5678",
+    "555 123 4567", "1234 5678", "4 006381 333931", "Invoice No. 4020240305000002",
 ]  # fmt: skip
 # Behind a phone label, any number of 5 to 16 digits is masked, the look-alikes above included; amounts, times
 # and a tax id with its country code are not a label's number.
@@ -181,6 +181,13 @@ README_LABELLED = [
     ("Mobile 12345678", "Mobile [PHONE_1]"),
     ("Telefon 98765", "Telefon [PHONE_1]"),
     ("Tél. 12345", "Tél. [PHONE_1]"),
+    ("Telf. 12345", "Telf. [PHONE_1]"),
+    ("Tfno. 12345", "Tfno. [PHONE_1]"),
+    ("Móvil 12345", "Móvil [PHONE_1]"),
+    ("Cel. 12345", "Cel. [PHONE_1]"),
+    ("Telefoon 12345", "Telefoon [PHONE_1]"),
+    ("GSM 12345", "GSM [PHONE_1]"),
+    ("Fon 12345", "Fon [PHONE_1]"),
     ("Tel: 01.02.2024", "Tel: [PHONE_1]"),
     ("Tel 12 345 678", "Tel [PHONE_1]"),
     ("Tel 0815/2024", "Tel [PHONE_1]"),
