@@ -125,9 +125,9 @@ async def answered(
     """A form's answer: a redirect (303) to run `run_id`'s review page, which a reload only reads again.
 
     The page says `done`'s note (`done_query`) and shows `shown` as `review_screen` does (a refusal's errors, what
-    was typed), carried in its address (`carried`); it answers with `status` (a refusal's 409 or 422). Answered in
-    place only when what was typed is too long to carry: a reload of that page would post again, but nothing
-    typed is lost.
+    was typed), kept by the server under a name its address carries (`carried`); it answers with `status` (a
+    refusal's 409 or 422). Answered in place only when what was typed is too long to keep: a reload of that page
+    would post again, but nothing typed is lost.
     """
     query = dict(done or {})
     if shown:

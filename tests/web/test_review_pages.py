@@ -9,11 +9,12 @@ import random
 import re
 from html import unescape
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 from PIL import Image
 
+from claimflow.runtime.web.carried import MAX_CARRIED_CHARS
 from claimflow.runtime.web.session import COOKIE
 from claimflow.state.review import ReviewDecision
 from tests.integration._docs import mismatch_invoice_text, text_pdf
@@ -507,20 +508,30 @@ async def test_a_form_carrying_a_file_a_field_twice_or_bytes_not_utf8_is_refused
     assert await api.engine.registry.decisions(invoice) == []
 
 
-async def test_a_refusal_is_carried_by_a_redirect_unless_what_was_typed_is_too_long_for_an_address(api: Api) -> None:
-    # Answered in place, a reload of the refusal posted the decision again; too long to carry, it is answered in
-    # place still, rather than lose what was typed.
+async def test_a_refusal_is_carried_by_a_redirect_whose_address_holds_nothing_that_was_typed(api: Api) -> None:
+    # Answered in place, a reload of the refusal posted the decision again. Carried in the address itself, what was
+    # typed (a value, a comment) went into the browser's history and the server's access log: the address holds
+    # only a random name, the server keeps the form under it. Too long to keep, a form is answered in place still,
+    # rather than lose what was typed.
     run_id, form = await review_form(api)
     changed = {**form, "action": "approve", "field.total_amount": "180.00"}
     short = await api.client.post(f"/review/runs/{run_id}", data={**changed, "comment": "checked"})
     shown = await api.client.get(short.headers["location"])
+    again = await api.client.get(short.headers["location"])  # a reload shows it again
     # Text that hardly compresses: 4,000 characters drawn from 2,000 CJK ones (a seeded draw, the same every run).
     draw = random.Random(7)
     long_comment = "".join(chr(0x4E00 + draw.randrange(2000)) for _ in range(4000))
     long = await api.client.post(f"/review/runs/{run_id}", data={**changed, "comment": long_comment})
+    longer_comment = "x" * (MAX_CARRIED_CHARS + 1)
+    too_long = await api.client.post(f"/review/runs/{run_id}", data={**changed, "comment": longer_comment})
 
     assert short.status_code == 303 and short.headers["location"].startswith(f"/review/runs/{run_id}?form=")
-    assert shown.status_code == 422 and "you changed total_amount" in unescape(shown.text)
-    assert 'value="checked"' in shown.text and 'value="180.00"' in shown.text
-    assert long.status_code == 422 and "you changed total_amount" in unescape(long.text)
-    assert long_comment in long.text
+    for page in (shown, again):
+        assert page.status_code == 422 and "you changed total_amount" in unescape(page.text)
+        assert 'value="checked"' in page.text and 'value="180.00"' in page.text
+    assert long.status_code == 303
+    carried_name = parse_qs(urlsplit(long.headers["location"]).query)["form"]
+    assert [len(name) for name in carried_name] == [24], "the address carries more than a name"
+    long_shown = await api.client.get(long.headers["location"])
+    assert long_shown.status_code == 422 and long_comment in long_shown.text
+    assert too_long.status_code == 422 and longer_comment in too_long.text
