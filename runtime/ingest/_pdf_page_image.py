@@ -4,14 +4,16 @@ A page that is a scan holds its image at a resolution of the scanner's (or the a
 size in points that often says nothing of it: Pillow's PDF writer puts each pixel on a point (72 dpi), img2pdf on
 1/96 inch unless the image states its dpi. Rendered at 300 dpi, such a page reaches tesseract scaled up three to
 four times and smoothed: 40 receipt photos wrapped one per page into image-only PDFs read 21 right totals, the
-photos themselves 29. So a page that is one image covering it is read at the image's own pixels, as the photo
-would be; a page its images cover most of (a scan under a stamp) is rendered at its largest image's resolution,
-so the scan's pixels stay about one to one; only other pages are rendered at the configured dpi.
+photos themselves 29. So a page that is one image covering it is read at the image's own pixels and with the
+photo's page segmentation, as the photo would be; a page its images cover most of (a scan under a stamp) is
+rendered at its largest image's resolution, so the scan's pixels stay about one to one; only other pages are
+rendered at the configured dpi.
 """
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -19,8 +21,9 @@ from PIL import Image
 
 from claimflow.runtime.ingest._pdf_scan import SCAN_SHARE, covered_by_images
 from claimflow.runtime.ingest.models import MAX_OCR_PIXELS
+from claimflow.runtime.ingest.ocr import PAGE_PSM, PHOTO_PSM
 
-__all__ = ["image_for_ocr"]
+__all__ = ["PageImage", "image_for_ocr"]
 
 # How far (in points) the edges of a page's one image may stand from the page's: a rounding of the page size to
 # whole points or hundredths (img2pdf's 96 dpi pages are fractional), not a margin.
@@ -28,6 +31,14 @@ _EDGE_SLACK = 1.0
 
 # PDFium's /Rotate (degrees clockwise) as the Pillow turn that shows the image so; Pillow's ROTATE_n is anticlockwise.
 _SHOWN_TURNED = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
+
+
+class PageImage(NamedTuple):
+    """What OCR reads of a PDF page, and how tesseract is to segment it."""
+
+    image: Image.Image
+    psm: int
+    """`PHOTO_PSM` for a page that is one image (read as that image is as a photo), else `PAGE_PSM`."""
 
 
 def _images(page: pdfium.PdfPage) -> list[pdfium.PdfImage]:
@@ -112,15 +123,16 @@ def _render(page: pdfium.PdfPage, scale: float) -> Image.Image:
     return image
 
 
-def image_for_ocr(page: pdfium.PdfPage, dpi: int) -> Image.Image:
+def image_for_ocr(page: pdfium.PdfPage, dpi: int) -> PageImage:
     """What OCR reads of the page (the caller holds PDFium's lock).
 
-    A page that is one image covering it: that image at its own pixels, as a photo of it is read. A page its
-    images cover most of: the page rendered in grey at its largest image's resolution. Any other page: rendered
-    in grey at `dpi`. Never more than `MAX_OCR_PIXELS`.
+    A page that is one image covering it: that image at its own pixels, read as a photo of it is (`PHOTO_PSM`),
+    so the same scan reads the same as a JPEG or as a PDF page. A page its images cover most of: the page
+    rendered in grey at its largest image's resolution. Any other page: rendered in grey at `dpi`. Both
+    renderings are read with `PAGE_PSM`. Never more than `MAX_OCR_PIXELS`.
     """
     image = _sole_image(page)
     if image is not None:
-        return _own_pixels(page, image)
+        return PageImage(_own_pixels(page, image), PHOTO_PSM)
     scale = _scan_scale(page)
-    return _render(page, scale if scale is not None else dpi / 72)
+    return PageImage(_render(page, scale if scale is not None else dpi / 72), PAGE_PSM)

@@ -10,9 +10,8 @@ from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from PIL import Image
 
-from claimflow.runtime.ingest._pdf_page_image import image_for_ocr
+from claimflow.runtime.ingest._pdf_page_image import PageImage, image_for_ocr
 from claimflow.runtime.ingest._pdf_scan import (
     SCAN_SHARE,
     SHORT_LAYER_FACTOR,
@@ -29,10 +28,10 @@ from claimflow.runtime.ingest.errors import (
     EncryptedDocumentError,
 )
 from claimflow.runtime.ingest.models import IngestLimits, ParsedPages
-from claimflow.runtime.ingest.ocr import PAGE_PSM, ocr_image
+from claimflow.runtime.ingest.ocr import ocr_image
 from claimflow.runtime.ingest.pdfium_errors import unopened_reason
 
-__all__ = ["PDFIUM_LOCK", "UprightText", "image_for_ocr", "parse_pdf", "upright_textpage"]
+__all__ = ["PDFIUM_LOCK", "PageImage", "UprightText", "image_for_ocr", "parse_pdf", "upright_textpage"]
 
 # PDFium is not thread-safe: every call into it, here or in any other module, holds this lock. OCR runs outside it.
 PDFIUM_LOCK = threading.RLock()
@@ -49,7 +48,7 @@ _HYPHEN_MARKS = str.maketrans({"\ufffe": "-", "\x02": "-", "\x00": None})
 class _PageRead:
     text: str
     """The page's visible text layer, newlines normalised."""
-    image: Image.Image | None
+    image: PageImage | None
     """What OCR reads of the page when the text layer is too thin to use, or may be a stamp over a scan; else None."""
     wanted: int = 0
     """How many visible characters the OCR of `image` must read to replace the text layer."""
@@ -201,8 +200,8 @@ def parse_pdf(data: bytes, limits: IngestLimits) -> ParsedPages:
             read = _read_page(pdf, index, limits)
             text = read.text
             if read.image is not None:
-                recognised = ocr_image(read.image, limits.ocr_languages, PAGE_PSM)
-                read.image.close()
+                recognised = ocr_image(read.image.image, limits.ocr_languages, read.image.psm)
+                read.image.image.close()
                 if visible_chars(recognised) >= read.wanted:
                     text = recognised
                     ocr_pages.append(index + 1)

@@ -12,7 +12,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from claimflow.runtime.ingest.errors import CorruptDocumentError
-from claimflow.runtime.ingest.pdf import PDFIUM_LOCK, image_for_ocr, upright_textpage
+from claimflow.runtime.ingest.pdf import PDFIUM_LOCK, PageImage, image_for_ocr, upright_textpage
 from claimflow.runtime.ingest.pdfium_errors import unopened_reason
 from claimflow.runtime.pages._pdf_layer import indexed_text
 from claimflow.runtime.pages.errors import NoSuchPageError
@@ -33,8 +33,8 @@ class PdfPage:
     image: Image.Image
     text: str
     glyphs: list[Box | None]
-    ocr: Image.Image | None
-    """The page as `parse_pdf` renders it for OCR, when the stored text is not this text layer; else None."""
+    ocr: PageImage | None
+    """What `parse_pdf` reads by OCR of the page (and how), when the stored text is not this text layer; else None."""
 
 
 def _scale(page: pdfium.PdfPage, scale: float, max_pixels: int) -> float:

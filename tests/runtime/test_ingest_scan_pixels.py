@@ -48,7 +48,7 @@ def _ocr_image(data: bytes) -> Image.Image:
         try:
             page = pdf[0]
             try:
-                return image_for_ocr(page, IngestLimits().ocr_dpi)
+                return image_for_ocr(page, IngestLimits().ocr_dpi).image
             finally:
                 page.close()
         finally:
@@ -118,3 +118,15 @@ def test_a_receipt_on_a_page_stated_at_72_or_96_dpi_is_read_right(text_image, si
 
     assert parsed.method == "ocr"
     assert [line for line in parsed.pages[0].splitlines() if line] == SMALL_PRINT
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize(("size", "dpi"), [(16, 72), (11, 96)])
+def test_a_page_that_is_one_image_reads_as_that_image_does(text_image, encode, size: int, dpi: int) -> None:
+    # The same scan sent as a PNG and as a PDF page of it: one reading, whatever wraps it.
+    scan = text_image(SMALL_PRINT, size=size)
+
+    as_pdf = parse_document(_one_image_page(scan, dpi), "receipt.pdf")
+    as_image = parse_document(encode(scan, "PNG"), "receipt.png")
+
+    assert as_pdf.pages == as_image.pages
