@@ -29,6 +29,10 @@ __all__ = ["PageImage", "image_for_ocr"]
 # whole points or hundredths (img2pdf's 96 dpi pages are fractional), not a margin.
 _EDGE_SLACK = 1.0
 
+# Pixels per point under which an image stretched over most of a page is not its scan but a background (a small
+# texture, a tinted picture): 72 dpi. Such a page is rendered at the configured dpi, its drawn text kept sharp.
+_LEAST_SCAN_SCALE = 1.0
+
 # PDFium's /Rotate (degrees clockwise) as the Pillow turn that shows the image so; Pillow's ROTATE_n is anticlockwise.
 _SHOWN_TURNED = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180, 270: Image.Transpose.ROTATE_90}
 
@@ -89,7 +93,10 @@ def _own_pixels(page: pdfium.PdfPage, image: pdfium.PdfImage) -> Image.Image:
 
 
 def _scan_scale(page: pdfium.PdfPage) -> float | None:
-    """Pixels per point that keep the page's largest image at its own resolution, if images cover most of it."""
+    """Pixels per point that keep the page's largest image at its own resolution, if images cover most of it.
+
+    None when they do not, or when that image has under 72 dpi on the page: then it is not the page's scan.
+    """
     if covered_by_images(page) < SCAN_SHARE:
         return None
     largest = max(_images(page), key=_pixels, default=None)
@@ -103,7 +110,8 @@ def _scan_scale(page: pdfium.PdfPage) -> float | None:
     if (width < height) != (across < down):  # placed turned a quarter: its rows run down the page
         width, height = height, width
     # The smaller of the two: a scan stretched a little to the page's shape is not scaled up along either side.
-    return float(min(width / across, height / down))
+    scale = float(min(width / across, height / down))
+    return scale if scale >= _LEAST_SCAN_SCALE else None
 
 
 def _render(page: pdfium.PdfPage, scale: float) -> Image.Image:
