@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
+from claimflow.runtime.ingest._jpeg_reduced import reduced_jpeg
 from claimflow.runtime.ingest.errors import CorruptDocumentError, DocumentTooLargeError
 from claimflow.runtime.ingest.models import IngestLimits, ParsedPages
 from claimflow.runtime.ingest.ocr import PHOTO_PSM, ocr_image
@@ -73,12 +74,18 @@ def _within_pixel_limit(image: Image.Image) -> Image.Image:
 def open_image(data: bytes) -> Image.Image:
     """Open an image and count its frames, decoding none (`load_frame` decodes the one wanted).
 
+    A baseline JPEG over Pillow's pixel limit is opened to decode at a half, a quarter or an eighth of its size,
+    under the limit (`_jpeg_reduced`): a phone's 108 or 200 megapixel photo is read, not refused.
+
     Raises:
-        DocumentTooLargeError: It has more pixels than Pillow's limit (`Image.MAX_IMAGE_PIXELS`).
+        DocumentTooLargeError: It has more pixels than Pillow's limit (`Image.MAX_IMAGE_PIXELS`) and is not a
+            JPEG that can be decoded reduced under it.
         CorruptDocumentError: The bytes are not a decodable image.
     """
     with _decoding("The image"):
-        image = _within_pixel_limit(Image.open(io.BytesIO(data)))
+        image = reduced_jpeg(data)
+        if image is None:
+            image = _within_pixel_limit(Image.open(io.BytesIO(data)))
         getattr(image, "n_frames", 1)  # reads (and keeps) every frame's header: a damaged one fails here
     return image
 

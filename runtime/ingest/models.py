@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["IngestLimits", "ParsedPages"]
+__all__ = ["MAX_OCR_PIXELS", "IngestLimits", "ParsedPages"]
+
+MAX_OCR_PIXELS = 40_000_000
+"""The most pixels OCR reads a page at: a poster-sized PDF page at 300 dpi, a huge scan, or a photo over Pillow's
+pixel limit is read smaller (a page at 300 dpi needs under 9 million)."""
 
 
 @dataclass(frozen=True)
@@ -16,7 +20,7 @@ class IngestLimits:
         max_pages: Most pages a PDF or multi-frame TIFF may have.
         max_page_chars: Most characters the text of one page may have.
         max_chars: Most characters the text of all pages may have together.
-        ocr_dpi: Resolution PDF pages are rendered at before OCR.
+        ocr_dpi: Resolution PDF pages are rendered at before OCR; a page that is a scan is read at its own.
         ocr_languages: Tesseract language value (``-l``), e.g. ``"eng"`` or ``"eng+deu"``.
         min_chars_for_text_layer: A PDF page whose text layer has fewer non-space characters is OCRed.
     """

@@ -10,6 +10,7 @@ Two page segmentation modes, chosen by measurement (tesseract 5.3, ``eng``):
 * Rendered PDF pages use the default ``--psm 3`` (automatic layout analysis). On 30 designed
   invoice pages rendered at 300 dpi, psm 3 recovered the invoice number on 30/30 pages and
   psm 6 on 24/30 (it drops boxed header blocks); on 20 contract pages word recall was equal.
+  A PDF page that is one image and nothing else is read as a photo of it is, with psm 6 (``_pdf_page_image``).
 
 An image that stands sideways or upside down (a photo without an EXIF orientation, a page scanned turned) reads
 as garbage. Tesseract's words carry a confidence: upright text read at a mean of 89-96 (a receipt photo, test

@@ -10,8 +10,8 @@ from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
-from PIL import Image
 
+from claimflow.runtime.ingest._pdf_page_image import PageImage, image_for_ocr
 from claimflow.runtime.ingest._pdf_scan import (
     SCAN_SHARE,
     SHORT_LAYER_FACTOR,
@@ -28,16 +28,13 @@ from claimflow.runtime.ingest.errors import (
     EncryptedDocumentError,
 )
 from claimflow.runtime.ingest.models import IngestLimits, ParsedPages
-from claimflow.runtime.ingest.ocr import PAGE_PSM, ocr_image
+from claimflow.runtime.ingest.ocr import ocr_image
 from claimflow.runtime.ingest.pdfium_errors import unopened_reason
 
-__all__ = ["PDFIUM_LOCK", "UprightText", "parse_pdf", "render_for_ocr", "upright_textpage"]
+__all__ = ["PDFIUM_LOCK", "PageImage", "UprightText", "image_for_ocr", "parse_pdf", "upright_textpage"]
 
 # PDFium is not thread-safe: every call into it, here or in any other module, holds this lock. OCR runs outside it.
 PDFIUM_LOCK = threading.RLock()
-
-# A poster-sized page at 300 dpi would need gigabytes; renders are scaled down to this many pixels.
-_MAX_RENDER_PIXELS = 40_000_000
 
 # The text's direction is judged on at most this many characters, spread over the page: every character's angle
 # would add half the visibility check's time on a dense page (19 ms to its 36 for 12,000 characters).
@@ -51,8 +48,8 @@ _HYPHEN_MARKS = str.maketrans({"\ufffe": "-", "\x02": "-", "\x00": None})
 class _PageRead:
     text: str
     """The page's visible text layer, newlines normalised."""
-    image: Image.Image | None
-    """The rendered page when the text layer is too thin to use, or may be a stamp over a scan; else None."""
+    image: PageImage | None
+    """What OCR reads of the page when the text layer is too thin to use, or may be a stamp over a scan; else None."""
     wanted: int = 0
     """How many visible characters the OCR of `image` must read to replace the text layer."""
 
@@ -77,22 +74,6 @@ def _is_blank(page: pdfium.PdfPage) -> bool:
     if width * height <= 0:
         return True
     return bool(pdfium_c.FPDFPage_CountObjects(page) == 0 and pdfium_c.FPDFPage_GetAnnotCount(page) == 0)
-
-
-def render_for_ocr(page: pdfium.PdfPage, dpi: int) -> Image.Image:
-    """The page in grey at `dpi`, scaled down to a bounded size: what OCR reads (the caller holds the lock)."""
-    width, height = page.get_size()
-    scale = dpi / 72
-    pixels = width * height * scale * scale
-    if pixels > _MAX_RENDER_PIXELS:
-        scale *= math.sqrt(_MAX_RENDER_PIXELS / pixels)
-    bitmap = page.render(scale=scale, grayscale=True)
-    try:
-        # to_pil() may share the bitmap's buffer: copy before the bitmap is closed.
-        image: Image.Image = bitmap.to_pil().copy()
-    finally:
-        bitmap.close()
-    return image
 
 
 def _upright_rotation(textpage: pdfium.PdfTextPage) -> int | None:
@@ -162,11 +143,11 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, limits: IngestLimits) -> _Pa
             if _is_blank(page):
                 return _PageRead(text, None)
             if found < limits.min_chars_for_text_layer:
-                return _PageRead(text, render_for_ocr(page, limits.ocr_dpi), found)
+                return _PageRead(text, image_for_ocr(page, limits.ocr_dpi), found)
             if text_under_a_scan(page):  # a scanner's OCR under its image: not what a reader sees
-                return _PageRead(text, render_for_ocr(page, limits.ocr_dpi), 0)
+                return _PageRead(text, image_for_ocr(page, limits.ocr_dpi), 0)
             if found < SHORT_LAYER_FACTOR * limits.min_chars_for_text_layer and covered_by_images(page) >= SCAN_SHARE:
-                return _PageRead(text, render_for_ocr(page, limits.ocr_dpi), WIDER_READING * found)
+                return _PageRead(text, image_for_ocr(page, limits.ocr_dpi), WIDER_READING * found)
             return _PageRead(text, None)
         except pdfium.PdfiumError as exc:
             raise CorruptDocumentError(f"Page {index + 1} of the PDF could not be read: {exc}") from exc
@@ -185,10 +166,10 @@ def parse_pdf(data: bytes, limits: IngestLimits) -> ParsedPages:
 
     Only text a reader can see is kept (see ``_pdf_visible``): invisible, off-page, unreadably small
     and white-on-white text is dropped before anything else looks at the page.
-    A page with fewer than ``limits.min_chars_for_text_layer`` visible characters is rendered at
-    ``limits.ocr_dpi`` and OCRed; the OCR text replaces the text layer unless it is shorter. So is a scan under a
-    short text layer (a fax header, a stamp: see ``_pdf_scan``), whose OCR text replaces it when it reads at
-    least twice as much.
+    A page with fewer than ``limits.min_chars_for_text_layer`` visible characters is OCRed: a scan at its own
+    pixels, any other page rendered at ``limits.ocr_dpi`` (see ``_pdf_page_image``); the OCR text replaces the
+    text layer unless it is shorter. So is a scan under a short text layer (a fax header, a stamp: see
+    ``_pdf_scan``), whose OCR text replaces it when it reads at least twice as much.
     Pages that draw nothing are kept as empty strings without OCR.
 
     Args:
@@ -219,8 +200,8 @@ def parse_pdf(data: bytes, limits: IngestLimits) -> ParsedPages:
             read = _read_page(pdf, index, limits)
             text = read.text
             if read.image is not None:
-                recognised = ocr_image(read.image, limits.ocr_languages, PAGE_PSM)
-                read.image.close()
+                recognised = ocr_image(read.image.image, limits.ocr_languages, read.image.psm)
+                read.image.image.close()
                 if visible_chars(recognised) >= read.wanted:
                     text = recognised
                     ocr_pages.append(index + 1)

@@ -12,7 +12,7 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image
 
 from claimflow.runtime.ingest.errors import CorruptDocumentError
-from claimflow.runtime.ingest.pdf import PDFIUM_LOCK, render_for_ocr, upright_textpage
+from claimflow.runtime.ingest.pdf import PDFIUM_LOCK, PageImage, image_for_ocr, upright_textpage
 from claimflow.runtime.ingest.pdfium_errors import unopened_reason
 from claimflow.runtime.pages._pdf_layer import indexed_text
 from claimflow.runtime.pages.errors import NoSuchPageError
@@ -33,8 +33,8 @@ class PdfPage:
     image: Image.Image
     text: str
     glyphs: list[Box | None]
-    ocr: Image.Image | None
-    """The page as `parse_pdf` renders it for OCR, when the stored text is not this text layer; else None."""
+    ocr: PageImage | None
+    """What `parse_pdf` reads by OCR of the page (and how), when the stored text is not this text layer; else None."""
 
 
 def _scale(page: pdfium.PdfPage, scale: float, max_pixels: int) -> float:
@@ -78,8 +78,8 @@ def _glyphs(
 def read_pdf_page(data: bytes, number: int, stored_text: str, ocr_dpi: int) -> PdfPage:
     """Render page `number` (1-based) and read its text layer the way `parse_pdf` does, opening the PDF once.
 
-    Where `stored_text` is not the text layer, the ingest read the page by OCR of its rendering: the page is
-    also rendered that way (grey, at `ocr_dpi`), so its words can be read again where the ingest read them.
+    Where `stored_text` is not the text layer, the ingest read the page by OCR: the page is also read as OCR
+    read it (`image_for_ocr`, its scan's own pixels or a grey rendering), so its words can be found again there.
 
     Raises:
         NoSuchPageError: The PDF has no such page.
@@ -111,7 +111,7 @@ def _read(pdf: pdfium.PdfDocument, number: int, stored_text: str, ocr_dpi: int) 
             glyphs = _glyphs(page, textpage, indices, image.size)
         finally:
             textpage.close()
-        ocr = render_for_ocr(page, ocr_dpi) if text != stored_text else None
+        ocr = image_for_ocr(page, ocr_dpi) if text != stored_text else None
     finally:
         page.close()
     return PdfPage(image, text, glyphs, ocr)

@@ -10,7 +10,7 @@ from PIL import Image
 from claimflow.runtime.ingest import sniff
 from claimflow.runtime.ingest.images import as_shown, load_frame, open_image
 from claimflow.runtime.ingest.models import IngestLimits
-from claimflow.runtime.ingest.ocr import PAGE_PSM, PHOTO_PSM, OcrWord, ocr_words
+from claimflow.runtime.ingest.ocr import PHOTO_PSM, OcrWord, ocr_words
 from claimflow.runtime.pages._ocr_layer import span_boxes
 from claimflow.runtime.pages._pdf_page import find_in, png, read_pdf_page
 from claimflow.runtime.pages.errors import NoPageImageError, NoSuchPageError
@@ -66,7 +66,7 @@ def _pdf(data: bytes, number: int, page_text: str, limits: IngestLimits) -> Page
     layout = PageLayout(png(page.image), page.image.width, page.image.height, page_text, page.text, page.glyphs)
     if page.ocr is not None:
         # The stored text is not this text layer: the ingest read the page by OCR of its rendering.
-        layout._ocr, layout._psm, layout._languages = page.ocr, PAGE_PSM, limits.ocr_languages
+        layout._ocr, layout._psm, layout._languages = page.ocr.image, page.ocr.psm, limits.ocr_languages
     return layout
 
 

@@ -1,0 +1,132 @@
+"""A scanned PDF page reaches OCR at the scan's own pixels, whatever size in points the page states.
+
+Pillow's PDF writer states 72 dpi for a page that is one image, img2pdf 96 dpi when the image says none: rendered
+at 300 dpi, such a page reached tesseract scaled up three or four times and smoothed, and read worse than the
+image it holds.
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image, ImageChops
+from pypdfium2 import PdfDocument
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+
+from claimflow.runtime.ingest import IngestLimits, parse_document
+from claimflow.runtime.ingest.pdf import PDFIUM_LOCK, image_for_ocr
+
+RECEIPT = ["CORNER STORE", "2 x Coffee 7.00", "Muffin 3.25", "TOTAL 10.25", "Cash 20.00", "Change 9.75"]
+
+
+def _one_image_page(image: Image.Image, dpi: float, *, rotate: int = 0) -> bytes:
+    """A PDF whose one page is `image` and nothing else, its size stated at `dpi` (as a scanner app saves it)."""
+    buffer = io.BytesIO()
+    size = (image.width * 72 / dpi, image.height * 72 / dpi)
+    pdf = Canvas(buffer, pagesize=size, invariant=1)
+    pdf.drawImage(ImageReader(image), 0, 0, *size)  # Flate: the page holds these very pixels
+    pdf.showPage()
+    pdf.save()
+    if not rotate:
+        return buffer.getvalue()
+    with PDFIUM_LOCK:
+        turned = PdfDocument(buffer.getvalue())
+        turned[0].set_rotation(rotate)  # shown turned, as a scanner app saves a page turned in its viewer
+        out = io.BytesIO()
+        turned.save(out)
+        turned.close()
+    return out.getvalue()
+
+
+def _ocr_image(data: bytes) -> Image.Image:
+    """What the ingest hands tesseract for the PDF's first page."""
+    with PDFIUM_LOCK:
+        pdf = PdfDocument(data)
+        try:
+            page = pdf[0]
+            try:
+                return image_for_ocr(page, IngestLimits().ocr_dpi).image
+            finally:
+                page.close()
+        finally:
+            pdf.close()
+
+
+def _same_pixels(one: Image.Image, other: Image.Image) -> bool:
+    return one.size == other.size and ImageChops.difference(one.convert("RGB"), other.convert("RGB")).getbbox() is None
+
+
+@pytest.mark.parametrize("dpi", [72, 96, 200])
+def test_a_page_that_is_one_image_is_read_at_the_images_own_pixels(text_image, dpi: int) -> None:
+    scan = text_image(RECEIPT, size=18)
+
+    read = _ocr_image(_one_image_page(scan, dpi))
+
+    assert _same_pixels(read, scan)
+
+
+@pytest.mark.parametrize(
+    ("rotate", "turn"),
+    [(90, Image.Transpose.ROTATE_270), (180, Image.Transpose.ROTATE_180), (270, Image.Transpose.ROTATE_90)],
+)
+def test_a_one_image_page_shown_turned_is_read_turned_as_shown(text_image, rotate: int, turn: Image.Transpose) -> None:
+    scan = text_image(RECEIPT, size=18)
+
+    read = _ocr_image(_one_image_page(scan, 72, rotate=rotate))
+
+    assert _same_pixels(read, scan.transpose(turn))
+
+
+def test_a_scan_under_a_stamp_is_rendered_at_the_scans_resolution(text_image) -> None:
+    # An A4 page scanned at 150 dpi, with a line of text drawn over it: the page is no longer its image alone.
+    scan = Image.new("RGB", (1240, 1754), "white")
+    scan.paste(text_image(RECEIPT, size=30), (60, 100))
+    buffer = io.BytesIO()
+    pdf = Canvas(buffer, pagesize=A4, invariant=1)
+    pdf.drawImage(ImageReader(scan), 0, 0, *A4)
+    pdf.setFont("Helvetica", 8)
+    pdf.drawString(20, A4[1] - 14, "Received 2024-03-15 10:22 via FAX")
+    pdf.showPage()
+    pdf.save()
+
+    read = _ocr_image(buffer.getvalue())
+
+    assert read.size == scan.size  # 150 dpi, as scanned; not 2480 x 3508 at 300 dpi
+
+
+SMALL_PRINT = [
+    "CORNER STORE 12 Elm St",
+    "Receipt 0048213 15/03/2024",
+    "2 x Coffee 7.00",
+    "Muffin 3.25",
+    "GST 6% 0.62",
+    "TOTAL 10.87",
+    "Cash 20.00",
+    "Change 9.13",
+]
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize(("size", "dpi"), [(16, 72), (11, 96)])
+def test_a_receipt_on_a_page_stated_at_72_or_96_dpi_is_read_right(text_image, size: int, dpi: int) -> None:
+    # Rendered at 300 dpi these pages reached tesseract blown up and smoothed: "1? Elm St" and "Receipt 00467135"
+    # (72 dpi), "Receipt 0046213" and "2? x Coffee" (96 dpi).
+    parsed = parse_document(_one_image_page(text_image(SMALL_PRINT, size=size), dpi), "receipt.pdf")
+
+    assert parsed.method == "ocr"
+    assert [line for line in parsed.pages[0].splitlines() if line] == SMALL_PRINT
+
+
+@pytest.mark.ocr
+@pytest.mark.parametrize(("size", "dpi"), [(16, 72), (11, 96)])
+def test_a_page_that_is_one_image_reads_as_that_image_does(text_image, encode, size: int, dpi: int) -> None:
+    # The same scan sent as a PNG and as a PDF page of it: one reading, whatever wraps it.
+    scan = text_image(SMALL_PRINT, size=size)
+
+    as_pdf = parse_document(_one_image_page(scan, dpi), "receipt.pdf")
+    as_image = parse_document(encode(scan, "PNG"), "receipt.png")
+
+    assert as_pdf.pages == as_image.pages
