@@ -92,6 +92,19 @@ def _own_pixels(page: pdfium.PdfPage, image: pdfium.PdfImage) -> Image.Image:
     return pixels if turn is None else pixels.transpose(turn)
 
 
+def _pixels_per_point(image: pdfium.PdfImage) -> float | None:
+    """How many of the image's pixels one point of the page holds, None for an image of no size."""
+    left, bottom, right, top = image.get_bounds()
+    across, down = right - left, top - bottom
+    width, height = (int(side) for side in image.get_px_size())
+    if across <= 0 or down <= 0 or width <= 0 or height <= 0:
+        return None
+    if (width < height) != (across < down):  # placed turned a quarter: its rows run down the page
+        width, height = height, width
+    # The smaller of the two: a scan stretched a little to the page's shape is not scaled up along either side.
+    return float(min(width / across, height / down))
+
+
 def _scan_scale(page: pdfium.PdfPage) -> float | None:
     """Pixels per point that keep the page's largest image at its own resolution, if images cover most of it.
 
@@ -100,18 +113,8 @@ def _scan_scale(page: pdfium.PdfPage) -> float | None:
     if covered_by_images(page) < SCAN_SHARE:
         return None
     largest = max(_images(page), key=_pixels, default=None)
-    if largest is None:
-        return None
-    left, bottom, right, top = largest.get_bounds()
-    across, down = right - left, top - bottom
-    width, height = (int(side) for side in largest.get_px_size())
-    if across <= 0 or down <= 0 or width <= 0 or height <= 0:
-        return None
-    if (width < height) != (across < down):  # placed turned a quarter: its rows run down the page
-        width, height = height, width
-    # The smaller of the two: a scan stretched a little to the page's shape is not scaled up along either side.
-    scale = float(min(width / across, height / down))
-    return scale if scale >= _LEAST_SCAN_SCALE else None
+    scale = None if largest is None else _pixels_per_point(largest)
+    return scale if scale is not None and scale >= _LEAST_SCAN_SCALE else None
 
 
 def _render(page: pdfium.PdfPage, scale: float) -> Image.Image:
@@ -137,10 +140,16 @@ def image_for_ocr(page: pdfium.PdfPage, dpi: int) -> PageImage:
     A page that is one image covering it: that image at its own pixels, read as a photo of it is (`PHOTO_PSM`),
     so the same scan reads the same as a JPEG or as a PDF page. A page its images cover most of: the page
     rendered in grey at its largest image's resolution. Any other page: rendered in grey at `dpi`. Both
-    renderings are read with `PAGE_PSM`. Never more than `MAX_OCR_PIXELS`.
+    renderings are read with `PAGE_PSM`. A scan finer than `dpi` (600 dpi from an office scanner) is rendered at
+    `dpi`, as before scans were read at their own pixels: tesseract reads it no better, four times as slowly.
+    Never more than `MAX_OCR_PIXELS`.
     """
+    finest = dpi / 72
     image = _sole_image(page)
     if image is not None:
+        scale = _pixels_per_point(image)
+        if scale is not None and scale > finest:
+            return PageImage(_render(page, finest), PHOTO_PSM)
         return PageImage(_own_pixels(page, image), PHOTO_PSM)
     scale = _scan_scale(page)
-    return PageImage(_render(page, scale if scale is not None else dpi / 72), PAGE_PSM)
+    return PageImage(_render(page, finest if scale is None else min(scale, finest)), PAGE_PSM)

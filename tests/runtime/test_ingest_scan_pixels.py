@@ -130,3 +130,15 @@ def test_a_page_that_is_one_image_reads_as_that_image_does(text_image, encode, s
     as_image = parse_document(encode(scan, "PNG"), "receipt.png")
 
     assert as_pdf.pages == as_image.pages
+
+
+@pytest.mark.parametrize("dpi", [450, 600])
+def test_a_scan_finer_than_the_configured_dpi_is_read_at_that_dpi_not_at_its_own_pixels(text_image, dpi: int) -> None:
+    # A 600 dpi page is four times the pixels of a 300 dpi one, which tesseract reads no better, four times as slowly.
+    scan = text_image(RECEIPT, size=18 * dpi // 100)
+    ocr_dpi = IngestLimits().ocr_dpi
+
+    read = _ocr_image(_one_image_page(scan, dpi))
+
+    expected = (scan.width * ocr_dpi / dpi, scan.height * ocr_dpi / dpi)
+    assert all(abs(side - wanted) <= 1 for side, wanted in zip(read.size, expected, strict=True)), (read.size, expected)
