@@ -1,0 +1,73 @@
+"""CLAIMFLOW_OCR_LANGUAGES reaches tesseract through the whole path: a German scan is read in German when the
+setting names German, and in English otherwise; languages without data refuse the engine before it opens."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from claimflow.runtime.batch import process_files
+from claimflow.runtime.engine import open_engine
+from claimflow.runtime.errors import SetupError
+from claimflow.runtime.settings import Settings
+
+FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+GERMAN = ["Rechnungsempfänger: Müller & Söhne GmbH, Straße 5", "Größe: Übergröße, Menge: 3 Stück"]
+
+
+def _scan(lines: list[str]) -> bytes:
+    """A PNG of black text on white, as a scanner gives it."""
+    font = ImageFont.truetype(str(FONT), 40)
+    image = Image.new("L", (round(max(font.getlength(line) for line in lines)) + 80, 60 * len(lines) + 80), 255)
+    draw = ImageDraw.Draw(image)
+    for number, line in enumerate(lines):
+        draw.text((40, 40 + 60 * number), line, fill=0, font=font)
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+async def _read(scan: Path, data_dir: Path) -> str:
+    """The text a run of `scan` stored, read with the settings the environment gives."""
+    async with open_engine(Settings.load(data_dir=data_dir)) as engine:
+        [row] = await process_files(engine, [scan])
+        state = await engine.state(row.run_id)
+        assert state is not None and state.text is not None, row.error
+        return "\n".join((await engine.store.load_text(state.text)).pages)
+
+
+@pytest.mark.ocr
+async def test_a_german_scan_is_read_in_german_only_when_the_setting_names_german(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scan = tmp_path / "rechnung.png"
+    scan.write_bytes(_scan(GERMAN))
+    monkeypatch.delenv("CLAIMFLOW_OCR_LANGUAGES", raising=False)
+
+    english = await _read(scan, tmp_path / "english")
+    monkeypatch.setenv("CLAIMFLOW_OCR_LANGUAGES", "deu+eng")
+    german = await _read(scan, tmp_path / "german")
+
+    assert german.splitlines() == GERMAN
+    # Read as English, the umlauts and the sharp s are lost.
+    assert "Müller" not in english and "Straße" not in english and "Übergröße" not in english
+
+
+@pytest.mark.ocr
+async def test_a_language_without_data_refuses_the_engine_before_anything_is_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLAIMFLOW_OCR_LANGUAGES", "eng+xyz")
+    data_dir = tmp_path / "data"
+
+    with pytest.raises(SetupError) as refused:
+        async with open_engine(Settings.load(data_dir=data_dir)):
+            pass
+
+    message = str(refused.value)
+    assert "CLAIMFLOW_OCR_LANGUAGES=eng+xyz" in message
+    assert "no language data for xyz;" in message and "`apt-get install tesseract-ocr-xyz`" in message
+    assert not data_dir.exists()  # no registry made, no document read
