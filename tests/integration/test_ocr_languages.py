@@ -1,5 +1,6 @@
-"""CLAIMFLOW_OCR_LANGUAGES reaches tesseract through the whole path: a German scan is read in German when the
-setting names German, and in English otherwise; languages without data refuse the engine before it opens."""
+"""CLAIMFLOW_OCR_LANGUAGES reaches tesseract through the whole path (settings, engine, parser, stored text): a
+German or French scan is read in its language when the setting names it, and as English otherwise; languages
+without data refuse the engine before it opens."""
 
 from __future__ import annotations
 
@@ -39,21 +40,30 @@ async def _read(scan: Path, data_dir: Path) -> str:
         return "\n".join((await engine.store.load_text(state.text)).pages)
 
 
+FRENCH = ["Facture: Société Générale, reçu à Noël", "Montant dû: 1 250,00 €, élève à Besançon"]
+
+
 @pytest.mark.ocr
-async def test_a_german_scan_is_read_in_german_only_when_the_setting_names_german(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    ("lines", "languages", "lost"),
+    [
+        (GERMAN, "deu+eng", ["Müller", "Straße", "Übergröße"]),  # read as English: umlauts and sharp s lost
+        (FRENCH, "fra+deu+eng", ["reçu", "Noël", "dû", "élève", "Besançon"]),  # cedillas, diaereses, accents
+    ],
+)
+async def test_a_scan_is_read_in_its_language_only_when_the_setting_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lines: list[str], languages: str, lost: list[str]
 ) -> None:
-    scan = tmp_path / "rechnung.png"
-    scan.write_bytes(_scan(GERMAN))
+    scan = tmp_path / "scan.png"
+    scan.write_bytes(_scan(lines))
     monkeypatch.delenv("CLAIMFLOW_OCR_LANGUAGES", raising=False)
 
     english = await _read(scan, tmp_path / "english")
-    monkeypatch.setenv("CLAIMFLOW_OCR_LANGUAGES", "deu+eng")
-    german = await _read(scan, tmp_path / "german")
+    monkeypatch.setenv("CLAIMFLOW_OCR_LANGUAGES", languages)
+    named = await _read(scan, tmp_path / "named")
 
-    assert german.splitlines() == GERMAN
-    # Read as English, the umlauts and the sharp s are lost.
-    assert "Müller" not in english and "Straße" not in english and "Übergröße" not in english
+    assert named.splitlines() == lines
+    assert [word for word in lost if word in english] == []
 
 
 @pytest.mark.ocr
