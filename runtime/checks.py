@@ -257,10 +257,18 @@ def _model(check: str, model: str, settings: Settings) -> CheckResult:
 
 
 def _ocr(languages: str) -> CheckResult:
-    """Whether tesseract reads `languages` and can tell which way up a page is; only scans and photos need it."""
+    """Whether tesseract reads `languages` and can tell which way up a page is; only scans and photos need it.
+
+    Languages CLAIMFLOW_OCR_LANGUAGES names without their data fail the check: commands that read documents
+    refuse to start on them (`ocr_readiness`). Without tesseract or its English, the default, only scans fail.
+    """
     from claimflow.runtime.ingest.errors import OcrUnavailableError
     from claimflow.runtime.ingest.ocr import INSTALL_HINT, installed_languages, missing_languages
+    from claimflow.runtime.ocr_readiness import unreadable_languages
 
+    refused = unreadable_languages(languages)
+    if refused is not None:
+        return CheckResult("ocr", "failed", f"{refused} Commands that read documents refuse to start.")
     try:
         installed = installed_languages()
     except OcrUnavailableError:

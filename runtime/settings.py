@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 import stat
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -416,14 +417,36 @@ def _database_url() -> str | None:
     return url
 
 
+OCR_LANGUAGES = "CLAIMFLOW_OCR_LANGUAGES"
+"""The languages scans and photos are read in: tesseract's `-l` value, language codes joined by `+` (`eng+deu`)."""
+
+# Tesseract's codes are letters and `_` (`deu`, `chi_sim`); anything else (a comma, a space, a path) is no code.
+_LANGUAGE_VALUE = re.compile(r"[A-Za-z_]+(?:\+[A-Za-z_]+)*")
+
+
+def _ocr_languages(default: str) -> str:
+    """CLAIMFLOW_OCR_LANGUAGES, its shape checked; whether tesseract has the data is checked where OCR may run."""
+    raw = _env(OCR_LANGUAGES)
+    if raw is None:
+        return default
+    value = raw.strip()
+    if not _LANGUAGE_VALUE.fullmatch(value):
+        raise SettingsError(
+            f"{OCR_LANGUAGES}={raw!r} is not a tesseract language value: write language codes joined by +,"
+            " e.g. eng+deu+fra (`tesseract --list-langs` lists those installed)"
+        )
+    return value
+
+
 def _document_limits() -> IngestLimits:
-    """What one document may be: bytes, pages, characters per page and in all (CLAIMFLOW_MAX_DOCUMENT_*)."""
+    """What one document may be (CLAIMFLOW_MAX_*) and the languages OCR reads in (CLAIMFLOW_OCR_LANGUAGES)."""
     defaults = IngestLimits()
     return IngestLimits(
         max_bytes=_at_least_one("CLAIMFLOW_MAX_DOCUMENT_BYTES", defaults.max_bytes),
         max_pages=_at_least_one("CLAIMFLOW_MAX_PAGES", defaults.max_pages),
         max_page_chars=_at_least_one("CLAIMFLOW_MAX_PAGE_CHARS", defaults.max_page_chars),
         max_chars=_at_least_one("CLAIMFLOW_MAX_DOCUMENT_CHARS", defaults.max_chars),
+        ocr_languages=_ocr_languages(defaults.ocr_languages),
     )
 
 
@@ -541,7 +564,8 @@ class Settings:
     """Named patterns masked besides the built-in kinds (CLAIMFLOW_MASK_PATTERNS)."""
     limits: IngestLimits = field(default_factory=IngestLimits)
     """What one document may be: bytes, pages, characters per page and in all (CLAIMFLOW_MAX_DOCUMENT_BYTES,
-    CLAIMFLOW_MAX_PAGES, CLAIMFLOW_MAX_PAGE_CHARS, CLAIMFLOW_MAX_DOCUMENT_CHARS); a document over one fails."""
+    CLAIMFLOW_MAX_PAGES, CLAIMFLOW_MAX_PAGE_CHARS, CLAIMFLOW_MAX_DOCUMENT_CHARS); a document over one fails. And
+    the languages scans and photos are read in (CLAIMFLOW_OCR_LANGUAGES)."""
     max_document_seconds: float = 600.0
     """Wall time one document's run may take each time it is advanced (CLAIMFLOW_MAX_DOCUMENT_SECONDS); a run
     that takes longer fails with that reason, and the batch goes on."""

@@ -27,6 +27,7 @@ from claimflow.runtime.gateway import make_gateway
 from claimflow.runtime.gateway.config import price_file_hint
 from claimflow.runtime.gateway.recording import RecordingGateway
 from claimflow.runtime.ingest import IngestLimits
+from claimflow.runtime.ocr_readiness import refuse_unreadable_languages
 from claimflow.runtime.offload import offload
 from claimflow.runtime.registry import AsyncRegistry, close_owner
 from claimflow.runtime.registry.opening import open_async_registry
@@ -188,6 +189,8 @@ async def open_engine(
         override_model = gateway is not None
     active = await asyncio.to_thread(active_types, settings, types)
     _check_type_settings(settings, active.types, readonly=readonly)
+    if not readonly and parser is None:  # an engine that reads documents, with claimflow's own parser
+        await asyncio.to_thread(refuse_unreadable_languages, limits)
     async with AsyncExitStack() as stack:
         if gateway is None and not readonly:
             _refuse_unpriced_cost_budget(settings, settings.model)

@@ -35,7 +35,17 @@ from claimflow.runtime.ingest._tesseract import INSTALL_HINT, failure, tesseract
 from claimflow.runtime.ingest._text import tidy_lines
 from claimflow.runtime.ingest.errors import OcrUnavailableError, UnsupportedFormatError
 
-__all__ = ["INSTALL_HINT", "PAGE_PSM", "PHOTO_PSM", "OcrWord", "ocr_image", "ocr_words"]
+__all__ = [
+    "INSTALL_HINT",
+    "PAGE_PSM",
+    "PHOTO_PSM",
+    "OcrWord",
+    "debian_package",
+    "installed_languages",
+    "missing_languages",
+    "ocr_image",
+    "ocr_words",
+]
 
 PHOTO_PSM = 6
 """Tesseract ``--psm`` for photos and image files: one uniform block of text."""
@@ -79,12 +89,17 @@ def installed_languages() -> frozenset[str]:
     return _installed_languages(str(pytesseract.pytesseract.tesseract_cmd))
 
 
+def debian_package(code: str) -> str:
+    """The Debian package holding a tesseract language's data: `deu` in tesseract-ocr-deu, `chi_sim` in -chi-sim."""
+    return f"tesseract-ocr-{code.lower().replace('_', '-')}"
+
+
 def missing_languages(languages: str, installed: frozenset[str]) -> str | None:
     """What to say when a tesseract language value (`eng+deu`) names languages without data; None if none."""
-    missing = [code for code in languages.split("+") if code not in installed]
+    missing = list(dict.fromkeys(code for code in languages.split("+") if code not in installed))
     if not missing:
         return None
-    packages = " ".join(f"tesseract-ocr-{code}" for code in missing)
+    packages = " ".join(debian_package(code) for code in missing)
     return f"Tesseract has no language data for {', '.join(missing)}; install it with `apt-get install {packages}`."
 
 
