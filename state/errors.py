@@ -1,10 +1,27 @@
 """Errors raised by the pure data layer."""
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 
 
 class StateError(Exception):
     """Base class for errors about claims, decisions and workflow state."""
+
+
+class DecisionProblem(str):
+    """One thing wrong with a review decision, as text, and the decision's key it concerns (`field`).
+
+    `field` is where in the decision the problem is (`reason`, `edits.total_amount`, `evidence.due_date`), so an
+    interface can point at it (the REST API says `body.reason: ...`); the text reads the same without it.
+    """
+
+    field: str
+
+    def __new__(cls, text: str, field: str) -> DecisionProblem:  # noqa: D102 - the class says it
+        made = super().__new__(cls, text)
+        made.field = field
+        return made
 
 
 class InvalidDecisionError(StateError, ValueError):

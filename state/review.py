@@ -16,6 +16,7 @@ from pydantic import (
     model_validator,
 )
 
+from claimflow.state.errors import DecisionProblem
 from claimflow.state.evidence import ClaimedEvidence, Evidence
 from claimflow.state.lengths import MAX_NAME_CHARS, MAX_VALUE_CHARS, kept_when_stored
 from claimflow.state.outcomes import FieldStatus, ReviewReason
@@ -148,16 +149,20 @@ class ReviewDecision(BaseModel):
 
     @model_validator(mode="after")
     def _action_matches_payload(self) -> ReviewDecision:
+        # Each raised with the key it concerns (`DecisionProblem`): pydantic places a whole model's error nowhere.
         if self.action == "reject" and not (self.reason and self.reason.strip()):
-            raise ValueError("a rejection needs a reason")
+            raise ValueError(DecisionProblem("a rejection needs a reason", "reason"))
         if self.action == "edit" and not self.edits and self.doc_type is None:
-            raise ValueError("an edit needs at least one field edit or a document type")
+            raise ValueError(DecisionProblem("an edit needs at least one field edit or a document type", "edits"))
         if self.action != "edit" and (self.edits or self.doc_type is not None):
-            raise ValueError(f"{self.action} takes no edits; use action 'edit'")
+            where = "edits" if self.edits else "doc_type"
+            raise ValueError(DecisionProblem(f"{self.action} takes no edits; use action 'edit'", where))
         for name, claimed in self.evidence.items():
             if (problem := control_problem(claimed.quote, lines=True)) is not None:
-                raise ValueError(f"the quote cited for {name} {problem}")
+                raise ValueError(DecisionProblem(f"the quote cited for {name} {problem}", f"evidence.{name}.quote"))
         cited = sorted(set(self.evidence) - set(self.edits))
         if cited:
-            raise ValueError(f"evidence is cited for field(s) not edited: {', '.join(cited)}")
+            raise ValueError(
+                DecisionProblem(f"evidence is cited for field(s) not edited: {', '.join(cited)}", "evidence")
+            )
         return self

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from claimflow.runtime.cli._accepting import ACCEPT, WORSE_FIELDS_KNOWN
 from claimflow.runtime.cli._common import err, fitted_table, message, out, percent, shown, some_ids
 
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ def print_verdict(verdict: DatasetVerdict, *, console_is_err: bool) -> None:
         console.print(
             f"no longer measured: {shown(item.doc_type)}'s {shown(item.field)}, which the baseline measured on "
             f"{len(item.documents)} document(s) ({shown(some_ids(list(item.documents)))}): {shown(item.why)}; "
-            "restore it, or accept the change with --update-baseline",
+            "restore it, or accept the change with --update-baseline (the baseline then no longer measures it)",
             highlight=False, soft_wrap=True,
         )  # fmt: skip
     console.print(
@@ -131,10 +132,9 @@ def print_verdict(verdict: DatasetVerdict, *, console_is_err: bool) -> None:
             table.add_row(shown(regression.document), shown(regression.field), shown(regression.why), status)
         out.print(table)
     if verdict.regressions:
-        # A run the model did not fully answer is not written: accepting it is no way out.
-        accept = (
-            "" if verdict.unanswered else "; if the change is intended, run again with --update-baseline to accept it"
-        )
+        # A run the model did not fully answer is not written: accepting it is no way out. Accepting records the
+        # run's misses, the regressed ones too, and a miss the baseline holds fails the gate only once it gets worse.
+        accept = "" if verdict.unanswered else ACCEPT + WORSE_FIELDS_KNOWN
         err.print(f"regression against {shown(verdict.baseline.name)}{accept}", highlight=False, soft_wrap=True)
     elif verdict.failed:
         # No field got worse, yet a document the model did not answer, or a field no longer asked for, was not

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import typer
 
 from claimflow.nodes.ports import ModelUnavailableError
+from claimflow.runtime.cli._accepting import ACCEPT, NEW_CASES_KNOWN
 from claimflow.runtime.cli._common import (
     emit,
     err,
@@ -38,13 +39,6 @@ _NO_CALLS = {
     "rules": "tokens and cost are zero; ms is the time its rules took over the text.",
 }
 """What the usage column means for each offline backend, under the table."""
-_ACCEPT = "; if the change is intended, run again with --update-baseline to accept it"
-"""How a regression that was meant is accepted (not said when a case went unanswered: that is not written)."""
-_NEW_FAILING = (
-    " (a new case is then recorded as a known failure, which passes the gate for as long as it fails: "
-    "check its expected values first)"
-)
-"""Said with `_ACCEPT` when new cases fail: a case written with a wrong expectation is more often the cause."""
 NOT_MEASURED = 3
 """The exit code of a replay gate that found no regression but cases it could not measure (a changed prompt)."""
 
@@ -161,7 +155,7 @@ def _exit_on_verdict(evaluation: Evaluation, *, update_baseline: bool) -> None:
             lead = f"regression against {shown(evaluation.baseline.name)}"
         else:
             lead = f"the gate does not pass against {shown(evaluation.baseline.name)}"
-        accept = "" if verdict.unanswered else _ACCEPT + (_NEW_FAILING if verdict.new_failures else "")
+        accept = "" if verdict.unanswered else ACCEPT + (NEW_CASES_KNOWN if verdict.new_failures else "")
         err.print(f"{lead}: {what}{accept}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     if verdict.unmeasured:

@@ -89,11 +89,11 @@ async def _apply(
     parsed = ReviewDecision.model_validate(decision)
     state = await engine.state(run_id)
     source = await engine.store.load_text(state.text) if state is not None and state.text is not None else None
-    errors = (
+    errors: list[str] = (
         ["the run no longer waits on this review"] if pending is None or pending.interrupt_id != interrupt_id else []
     )
     if pending is not None and not errors:
-        errors = decision_errors(pending.request, parsed, engine.types, source, tables=pending.state.tables)
+        errors = list(decision_errors(pending.request, parsed, engine.types, source, tables=pending.state.tables))
     if errors:
         reason = "; ".join(errors)
         await engine.registry.release(

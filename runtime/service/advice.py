@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["decision_words", "for_the_api"]
+from claimflow.state.errors import DecisionProblem
+
+__all__ = ["at_body", "decision_words", "for_the_api"]
 
 _COMMAND = re.compile(r"`claimflow (?P<command>review show|review assign|review list|show|explain|runs)(?: [^`]*)?`")
 """A backticked reviewer's command, with whatever arguments it was given."""
@@ -30,6 +32,18 @@ def decision_words(text: str) -> str:
     for option, in_json in _OPTIONS:
         text = option.sub(in_json, text)
     return text
+
+
+def at_body(problem: str) -> str:
+    """`problem` in the API's words, after the body field it concerns when it names one (`body.edits.total: ...`).
+
+    A problem about one field's value starts with the field's name, which its place then says: it is not repeated.
+    """
+    words = decision_words(problem)
+    if not isinstance(problem, DecisionProblem):
+        return words
+    name = problem.field.rsplit(".", 1)[-1]
+    return f"body.{problem.field}: {words.removeprefix(f'{name}: ')}"
 
 
 def for_the_api(text: str, run_id: str | None) -> str:

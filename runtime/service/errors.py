@@ -20,7 +20,7 @@ from claimflow.runtime.engine.models import RunModelError
 from claimflow.runtime.errors import UnknownDictionaryError
 from claimflow.runtime.registry import RegistryError, RunBusyError, RunNotFoundError, RunSupersededError
 from claimflow.runtime.registry.runs import SHORTEST_PREFIX
-from claimflow.runtime.service.advice import decision_words, for_the_api
+from claimflow.runtime.service.advice import at_body, decision_words, for_the_api
 from claimflow.runtime.unavailable import unavailable_reason
 from claimflow.runtime.unreadable import unreadable_note
 from claimflow.runtime.version import WorkflowVersionError
@@ -150,7 +150,7 @@ async def _unreadable(request: Request, error: Exception) -> JSONResponse:
 async def _invalid_decision(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, InvalidDecisionError)
     # Its reasons name `review decide`'s options (`--reject`): a client of the API sends the decision's JSON.
-    return _message(422, decision_words(str(error)), errors=[decision_words(problem) for problem in error.problems])
+    return _message(422, decision_words(str(error)), errors=[at_body(problem) for problem in error.problems])
 
 
 async def _unknown_type(_: Request, error: Exception) -> JSONResponse:

@@ -12,7 +12,9 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import Query
-from pydantic import BeforeValidator, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic import BeforeValidator
+
+from claimflow.runtime.service.said import said_as
 
 _SPACED_OFFSET = re.compile(r"(\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?) (\d{2}(?::?\d{2})?)")
 """A date and time, then a space where its zone offset's `+` was, then the offset (`02:00`, `0200`, `02`)."""
@@ -25,21 +27,12 @@ def offset_plus(value: object) -> object:
     return value
 
 
-def said_as_iso(value: object, read: ValidatorFunctionWrapHandler) -> object:
-    """`value` read as a time; one it cannot read is refused with the forms it takes, not pydantic's parser's words."""
-    try:
-        return read(value)
-    except ValidationError:
-        shown = repr(value[:80]) if isinstance(value, str) else "that"
-        raise ValueError(
-            f"{shown} is not an ISO 8601 date or time: send one like 2026-03-01, 2026-03-01T10:00:00Z or"
-            " 2026-03-01T10:00:00+02:00 (a time without a zone is UTC)"
-        ) from None
-
-
 Since = Annotated[
     datetime | None,
-    WrapValidator(said_as_iso),
+    said_as(
+        "an ISO 8601 date or time",
+        "send one like 2026-03-01, 2026-03-01T10:00:00Z or 2026-03-01T10:00:00+02:00 (a time without a zone is UTC)",
+    ),
     BeforeValidator(offset_plus),
     Query(
         description="Only runs created at or after this time (ISO 8601; UTC without a zone). An offset's `+` sent"

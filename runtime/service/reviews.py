@@ -17,9 +17,11 @@ from pydantic import ValidationError
 
 from claimflow.runtime.engine import PendingReview
 from claimflow.runtime.engine.decisions import StaleReviewError
+from claimflow.runtime.engine.watching import review_opened_at
 from claimflow.runtime.errors import WorkflowVersionError
 from claimflow.runtime.registry import ReviewView, RunBusyError, RunRow, RunSupersededError
-from claimflow.runtime.service.advice import decision_words, for_the_api
+from claimflow.runtime.service.advice import at_body, decision_words, for_the_api
+from claimflow.runtime.service.decision_refusals import decision_problems
 from claimflow.runtime.service.deps import (
     ROLE_REFUSED,
     EngineDep,
@@ -29,7 +31,7 @@ from claimflow.runtime.service.deps import (
     run_public,
     visible_review,
 )
-from claimflow.runtime.service.errors import problems
+from claimflow.runtime.service.said import said_as
 from claimflow.runtime.service.schemas import (
     AssignIn,
     AssignmentPublic,
@@ -46,12 +48,14 @@ from claimflow.runtime.service.schemas import (
     ReviewSummary,
     ReviewTablePublic,
     RunPublic,
+    RunRefused,
 )
 from claimflow.runtime.views import review_tables
 from claimflow.state.errors import InvalidDecisionError
 from claimflow.state.review import ReviewDecision, ReviewField
 
-router = APIRouter(prefix="/v1/reviews", tags=["reviews"], responses={404: {"model": Message}, **ROLE_REFUSED})
+# No 404 for the router: the queue answers none; `openapi.py` documents it on each route with a run in its path.
+router = APIRouter(prefix="/v1/reviews", tags=["reviews"], responses=ROLE_REFUSED)
 
 
 def _time(seconds: float | None) -> datetime | None:
@@ -69,7 +73,11 @@ async def review_queue(
     engine: EngineDep,
     doc_type: Annotated[str | None, Query(alias="type", max_length=200)] = None,
     assignee: Annotated[str | None, Query(min_length=1, max_length=200, pattern=r"\S")] = None,
-    overdue: bool | None = None,
+    overdue: Annotated[
+        bool | None,
+        Query(description="`true`: only overdue reviews; `false`: only those not overdue."),
+        said_as("true or false", "send overdue=true or overdue=false, or leave it out for every review"),
+    ] = None,
 ) -> list[ReviewSummary]:
     """Runs waiting for a reviewer of the caller's types, in the review page's order; `assignee`, `overdue` filter them.
 
@@ -127,7 +135,8 @@ async def get_review(principal: Reviewer, engine: EngineDep, run_id: str) -> Rev
     `doc_types` lists only the types the caller may review.
     """
     row, pending = await _open_review(engine, principal, run_id)
-    request, review = pending.request, ReviewView.of(row, time.time())
+    now = time.time()
+    request, review, opened = pending.request, ReviewView.of(row, now), review_opened_at(row, pending)
     state = await engine.state(row.run_id)
     broken = [result for result in state.rule_results if not result.passed] if state is not None else []
     return ReviewPublic(
@@ -159,7 +168,8 @@ async def get_review(principal: Reviewer, engine: EngineDep, run_id: str) -> Rev
         allowed_actions=list(request.allowed_actions),
         editable_fields=request.editable_fields,
         doc_types=[name for name in request.doc_types if principal.may_see(name)],
-        opened_at=_time(pending.opened_at),
+        opened_at=_time(opened),
+        age_seconds=max(0.0, now - opened),  # as the queue lists it: one shape for a review
         note=_said_for_the_api(await engine.review_note(row), row.run_id),
         due_at=_time(review.due_at),
         overdue=review.overdue,
@@ -180,6 +190,11 @@ async def get_review(principal: Reviewer, engine: EngineDep, run_id: str) -> Rev
             " here, or its workflow version is no longer installed), the message saying what to do.",
         },
         422: {"model": DecisionInvalid, "description": "The decision fails its checks; the run stays paused."},
+        503: {
+            "model": Message,
+            "description": "The run's model cannot be built on this server (a key not set), or storage or the"
+            " database cannot be reached; nothing changed, the run waits on its review.",
+        },
     },
 )
 async def decide(
@@ -197,14 +212,15 @@ async def decide(
     refused = principal.type_refusal(body.doc_type, engine.types)
     if refused is not None:  # the run would move out of this reviewer's sight, to a type it may not review
         return JSONResponse(  # type: ignore[return-value]  # documented in `responses`
-            DecisionInvalid(message="invalid decision: " + refused, errors=[refused]).model_dump(), status_code=422
+            DecisionInvalid(message="invalid decision: " + refused, errors=[f"body.{refused}"]).model_dump(),
+            status_code=422,
         )
     try:
         decision = ReviewDecision.model_validate(
             {**body.model_dump(exclude={"interrupt_id"}, exclude_none=True), "reviewer": principal.name}
         )
     except ValidationError as error:
-        found = problems(error)
+        found = decision_problems(error)
         return JSONResponse(  # type: ignore[return-value]  # documented in `responses`
             DecisionInvalid(message="invalid decision: " + "; ".join(found), errors=found).model_dump(),
             status_code=422,
@@ -216,7 +232,7 @@ async def decide(
     except InvalidDecisionError as error:
         return JSONResponse(  # type: ignore[return-value]
             DecisionInvalid(
-                message=decision_words(str(error)), errors=[decision_words(problem) for problem in error.problems]
+                message=decision_words(str(error)), errors=[at_body(problem) for problem in error.problems]
             ).model_dump(),
             status_code=422,
         )
@@ -256,7 +272,11 @@ def _assigned(row: RunRow) -> AssignmentPublic:
 
 
 _REFUSED: dict[int | str, dict[str, Any]] = {
-    409: {"model": Message, "description": "The rules refuse it (who has the review, or it moved on)."}
+    409: {
+        "model": RunRefused,
+        "description": "The rules refuse it (who has the review, or it moved on; `superseded_by` names the run it"
+        " was run again as).",
+    }
 }
 
 

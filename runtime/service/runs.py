@@ -34,6 +34,7 @@ from claimflow.runtime.service.deps import (
 )
 from claimflow.runtime.service.pool import RunPool
 from claimflow.runtime.service.query_time import Since
+from claimflow.runtime.service.said import said_as
 from claimflow.runtime.service.schemas import (
     EventPublic,
     ExplainPublic,
@@ -44,11 +45,13 @@ from claimflow.runtime.service.schemas import (
     RerunPublic,
     RerunsPublic,
     RunPublic,
+    RunRefused,
 )
 from claimflow.state.plain_text import control_problem
 from claimflow.state.redaction import redact
 
-router = APIRouter(prefix="/v1/runs", tags=["runs"], responses={404: {"model": Message}})
+# No 404 for the router: a list answers none; `openapi.py` documents it on each route with a run in its path.
+router = APIRouter(prefix="/v1/runs", tags=["runs"])
 
 
 def encode_cursor(position: tuple[float, str]) -> str:
@@ -192,6 +195,7 @@ async def stream_events(
     last_event_id: Annotated[
         int | None,
         Header(alias="Last-Event-ID", ge=0, le=LAST_SEQ, description="The `id` of the last event the client got."),
+        said_as("an event id", "send the `id` of the last event received (a whole number from 0), or none"),
     ] = None,
 ) -> StreamingResponse:
     """The run's events as Server-Sent Events while it moves; ends (`event: end`) when it finishes or pauses.
@@ -229,10 +233,15 @@ async def run_record(principal: Reader, engine: EngineDep, run_id: str) -> Recor
     status_code=status.HTTP_201_CREATED,
     responses={
         409: {
-            "model": Message,
-            "description": "A completed or rejected run, one run again before, one pruned, or one being processed.",
+            "model": RunRefused,
+            "description": "A completed or rejected run, one run again before (`superseded_by` names its new run),"
+            " one pruned, or one being processed.",
         },
-        503: {"model": Message, "description": "The run's model cannot be built on this server; nothing changed."},
+        503: {
+            "model": Message,
+            "description": "The run's model cannot be built on this server, or storage or the database cannot be"
+            " reached; nothing changed.",
+        },
         **ROLE_REFUSED,
     },
 )

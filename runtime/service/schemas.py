@@ -27,6 +27,15 @@ class InvalidRequest(BaseModel):
     errors: list[str]
 
 
+class RunRefused(BaseModel):
+    """An operation the run refuses now (409): why, and the run it was run again as when that is why."""
+
+    message: str
+    superseded_by: str | None = Field(
+        default=None, description="The run this one was run again as, when that is why: the run to follow instead."
+    )
+
+
 class FieldPublic(BaseModel):
     """One field of a run: its value (None unless accepted or edited), status and evidence."""
 
@@ -229,6 +238,8 @@ class ReviewPublic(BaseModel):
     doc_types: list[str]
     """Types an edit may name instead of field values: those the caller may review."""
     opened_at: datetime | None
+    age_seconds: float
+    """How long the review has waited, as the queue (`GET /v1/reviews`) says it."""
     note: str | None = None
     """Something the reviewer should know: an earlier decision refused (a worker checks it after the 202), given
     up, or left unfinished."""
@@ -317,7 +328,10 @@ class DecisionInvalid(BaseModel):
     """A decision refused by its checks; the run stays paused."""
 
     message: str
-    errors: list[str]
+    errors: list[str] = Field(
+        description="One line a problem, at the body field it is about: `body.reason: a rejection needs a reason`,"
+        " `body.edits.total_amount: value 'lots' cannot be read as an amount; ...`."
+    )
 
 
 class TypeFieldPublic(BaseModel):

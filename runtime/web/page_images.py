@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, HTTPException, Path, Request, Response
 
 from claimflow.runtime.ingest.errors import IngestError
 from claimflow.runtime.pages import NoPageImageError, NoSuchPageError
 from claimflow.runtime.registry import RunNotFoundError
 from claimflow.runtime.service.deps import EngineDep, Principal, authenticate, unauthenticated, visible_run
+from claimflow.runtime.service.said import said_as
 from claimflow.runtime.web.page_cache import PageCache
 from claimflow.runtime.web.session import COOKIE
 
@@ -47,12 +49,23 @@ async def _caller(request: Request, engine: EngineDep) -> Principal:
     return principal
 
 
+PageNumber = Annotated[
+    int,
+    Path(ge=1, description="The page, counting from 1."),
+    said_as("a page number", "pages count from 1 (send 1 for the first page)"),
+]
+"""A page number in a path: a whole number from 1; another is the request's fault (422), not a page not found."""
+
+
 @router.get(
     "/v1/documents/{run_id}/pages/{number}",
-    responses={200: {"content": {"image/png": {}}, "description": "The page as PNG."}},
+    responses={
+        200: {"content": {"image/png": {}}, "description": "The page as PNG."},
+        304: {"description": "Not modified: `If-None-Match` names the image's `ETag`; no body."},
+    },
     response_class=Response,
 )
-async def page_image(run_id: str, number: int, request: Request, engine: EngineDep) -> Response:
+async def page_image(run_id: str, number: PageNumber, request: Request, engine: EngineDep) -> Response:
     """The page as an image: PDFs rendered at 144 dpi, photos and scans upright as stored.
 
     Text and HTML documents have no page images (404; their text is in the run). Any valid token may read

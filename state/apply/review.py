@@ -9,7 +9,7 @@ from typing import Any
 from claimflow.state.apply.follow import followed_fields, followers, following
 from claimflow.state.did_you_mean import did_you_mean
 from claimflow.state.documents import SourceText
-from claimflow.state.errors import InvalidDecisionError
+from claimflow.state.errors import DecisionProblem, InvalidDecisionError
 from claimflow.state.events import Event, event
 from claimflow.state.evidence import Evidence, locate
 from claimflow.state.normalize import example_of, normalize_value, with_article
@@ -153,7 +153,7 @@ def _table_refusal(name: str) -> str:
 
 def _approval_errors(
     request: ReviewRequest, types: DocumentTypes, tables: Mapping[str, Sequence[TableRow]] | None
-) -> list[str]:
+) -> list[DecisionProblem]:
     """Why approving would complete the run without what its type requires; empty when it may complete as it is.
 
     An approval goes straight to the record (no rule runs after it), so it must not finish a run that was never
@@ -161,10 +161,13 @@ def _approval_errors(
     """
     if request.doc_type == UNKNOWN_TYPE:
         return [
-            "the document type is unknown; approving would complete the run with no type and no record: "
-            f"set doc_type (one of {', '.join(request.doc_types)}) or reject the run (`--reject`)"
+            DecisionProblem(
+                "the document type is unknown; approving would complete the run with no type and no record: "
+                f"set doc_type (one of {', '.join(request.doc_types)}) or reject the run (`--reject`)",
+                "action",
+            )
         ]
-    errors: list[str] = []
+    errors: list[DecisionProblem] = []
     empty = [
         field.name
         for field in request.fields
@@ -172,16 +175,23 @@ def _approval_errors(
     ]
     if empty:
         errors.append(
-            f"required field(s) without a value: {', '.join(empty)}; approving would complete the run without "
-            "them: set them with an edit (`--set FIELD=VALUE`) or reject the run (`--reject`)"
+            DecisionProblem(
+                f"required field(s) without a value: {', '.join(empty)}; approving would complete the run without "
+                "them: set them with an edit (`--set FIELD=VALUE`) or reject the run (`--reject`)",
+                "action",
+            )
         )
     doc_type = types.find(request.doc_type)
     if tables is not None and doc_type is not None:
         rowless = [spec.name for spec in doc_type.table_fields if spec.required and not tables.get(spec.name)]
         if rowless:
             errors.append(
-                f"required table(s) without rows: {', '.join(rowless)}; approving would complete the run without "
-                "them, and rows cannot be set in a decision: reject the run (`--reject`), or run it again (rerun)"
+                DecisionProblem(
+                    f"required table(s) without rows: {', '.join(rowless)}; approving would complete the run"
+                    " without them, and rows cannot be set in a decision: reject the run (`--reject`), or run it"
+                    " again (rerun)",
+                    "action",
+                )
             )
     return errors
 
@@ -193,41 +203,50 @@ def decision_errors(
     source: SourceText | None = None,
     *,
     tables: Mapping[str, Sequence[TableRow]] | None = None,
-) -> list[str]:
-    """Everything wrong with a decision for this request; empty when it may be applied.
+) -> list[DecisionProblem]:
+    """Everything wrong with a decision for this request, each with the decision's key it concerns; empty if none.
 
     With `source`, evidence the reviewer cites is checked against it too; with `tables` (the run's table rows), an
     approval is checked to leave no required table without rows too.
     """
-    errors: list[str] = []
+    errors: list[DecisionProblem] = []
     if decision.action not in request.allowed_actions:
-        errors.append(f"action {decision.action!r} is not allowed; allowed: {', '.join(request.allowed_actions)}")
+        allowed = ", ".join(request.allowed_actions)
+        errors.append(DecisionProblem(f"action {decision.action!r} is not allowed; allowed: {allowed}", "action"))
     if decision.action == "approve":
         errors += _approval_errors(request, types, tables)
     if decision.doc_type is not None:
         if decision.doc_type not in request.doc_types:
-            errors.append(f"document type {decision.doc_type!r} is not one of {', '.join(request.doc_types)}")
+            known = ", ".join(request.doc_types)
+            errors.append(DecisionProblem(f"document type {decision.doc_type!r} is not one of {known}", "doc_type"))
         if decision.edits:
-            errors.append("set the document type alone: its fields are extracted, then shown for review if needed")
+            errors.append(
+                DecisionProblem(
+                    "set the document type alone: its fields are extracted, then shown for review if needed", "edits"
+                )
+            )
         return errors
     doc_type = types.find(request.doc_type)
     if decision.edits and doc_type is None:
-        errors.append("the document type is unknown: set doc_type first (one of " + ", ".join(request.doc_types) + ")")
+        known = ", ".join(request.doc_types)
+        errors.append(DecisionProblem(f"the document type is unknown: set doc_type first (one of {known})", "edits"))
         return errors
     unknown: list[str] = []
     for name, values in decision.edits.items():
         spec = doc_type.field(name) if doc_type and name in request.editable_fields else None
         declared = doc_type.field(name) if doc_type else None
         if declared is not None and declared.is_table:
-            errors.append(_table_refusal(name))
+            errors.append(DecisionProblem(_table_refusal(name), f"edits.{name}"))
             continue
         if doc_type is None or spec is None:
             unknown.append(name)
             continue
         problems = _value_errors(spec, values, cited=name in decision.evidence)
+        errors += [DecisionProblem(problem, f"edits.{name}") for problem in problems]
         if not problems and source is not None:
-            problems = _cited(doc_type, spec, values, decision, source)[1]
-        errors += problems
+            errors += [
+                DecisionProblem(p, f"evidence.{name}") for p in _cited(doc_type, spec, values, decision, source)[1]
+            ]
     if unknown:
         # One line for them all, the editable fields named once: the refusal is stored and shown to reviewers.
         what = (
@@ -235,7 +254,7 @@ def decision_errors(
             if len(unknown) == 1
             else f"unknown fields {_listed(unknown)}"
         )
-        errors.append(f"{what}; editable fields: {', '.join(request.editable_fields)}")
+        errors.append(DecisionProblem(f"{what}; editable fields: {', '.join(request.editable_fields)}", "edits"))
     return errors
 
 

@@ -90,7 +90,8 @@ def test_a_field_taken_out_of_its_type_fails_the_gate_and_fixes_nothing(claimflo
     assert "0 miss(es) fixed" in text.stdout and "1 field(s) no longer measured" in text.stdout
     assert (
         "no longer measured: memo's author, which the baseline measured on 3 document(s) (memo-0, memo-1, memo-2): "
-        "memo has no author now; restore it, or accept the change with --update-baseline"
+        "memo has no author now; restore it, or accept the change with --update-baseline (the baseline then no longer"
+        " measures it)"
     ) in text.stdout
     assert "the gate does not pass against baseline.rules.json: 1 field(s) no longer measured" in text.stderr
 

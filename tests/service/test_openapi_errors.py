@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from tests.integration._docs import mismatch_invoice_text, text_pdf
 from tests.service._api import Api
 
 
@@ -85,3 +86,48 @@ async def test_fastapis_validation_schema_is_not_in_the_document(api: Api) -> No
         for method, operation in operations.items():
             if operation.get("security"):
                 assert "401" in operation["responses"], f"{method.upper()} {path}"
+
+
+async def _rerun_twice(api: Api) -> httpx.Response:
+    """The second rerun of a failed run: 409, naming the run it was run again as (`superseded_by`)."""
+    failed = await api.processed("broken.pdf", b"%PDF-1.7 not really")
+    assert failed["status"] == "failed", failed
+    first = await api.client.post(f"/v1/runs/{failed['run_id']}/rerun", headers=api.auth("admin"))
+    assert first.status_code == 201, first.text
+    again = await api.client.post(f"/v1/runs/{failed['run_id']}/rerun", headers=api.auth("admin"))
+    assert again.json()["superseded_by"] == first.json()["run_id"], again.text
+    return again
+
+
+async def test_answers_beyond_a_routes_own_checks_are_documented_and_none_it_never_sends(api: Api) -> None:
+    # `/v1/types?x=1` and `/healthz?x=%01` answered a 422 their operations did not document; a page image's 401 and
+    # 304 were not documented; the run list, the queue and rerun-failed documented a 404 they never send; a rerun's
+    # 409 documented a body of `message` alone, and came with `superseded_by`.
+    schema = (await api.client.get("/openapi.json")).json()
+    run_id = (await api.upload("invoice.pdf", text_pdf(mismatch_invoice_text()))).json()["run_id"]
+    assert (await api.settled(run_id))["status"] == "needs_review"
+    page = f"/v1/documents/{run_id}/pages/1"
+    image = await api.client.get(page, headers=api.auth("reviewer"))
+    assert image.status_code == 200
+    pages = "/v1/documents/{run_id}/pages/{number}"
+    answers = [
+        ("/v1/types", "get", await api.client.get("/v1/types?x=1", headers=api.auth("admin")), 422),
+        ("/healthz", "get", await api.client.get("/healthz?x=%01"), 422),
+        ("/metrics", "get", await api.client.get("/metrics?x=%01", headers=api.auth("admin")), 422),
+        (pages, "get", await api.client.get(page), 401),
+        (pages, "get", await api.client.get(f"/v1/documents/{run_id}/pages/0", headers=api.auth("admin")), 422),
+        ("/v1/runs/{run_id}/rerun", "post", await _rerun_twice(api), 409),
+    ]
+    for path, method, answer, status in answers:
+        assert answer.status_code == status, (path, answer.text)
+        _conforms(answer, _documented(schema, path, method, status))
+    held = await api.client.get(page, headers=api.auth("reviewer") | {"If-None-Match": image.headers["etag"]})
+    assert held.status_code == 304 and "304" in schema["paths"][pages]["get"]["responses"]
+
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            # A 404 only where a path names a run (or a page); every route may be refused as a whole.
+            assert ("404" in operation["responses"]) == ("{" in path), f"{method.upper()} {path}"
+            assert "422" in operation["responses"], f"{method.upper()} {path}"
+            if path.startswith("/v1/"):
+                assert {"401", "503"} <= set(operation["responses"]), f"{method.upper()} {path}"

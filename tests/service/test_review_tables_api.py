@@ -43,7 +43,9 @@ async def test_a_decision_setting_a_table_is_422_naming_the_table_and_the_run_st
 
     assert refused.status_code == 422, refused.text
     # Said for a client of the API: the request that runs it again, not the command line's `rerun`.
-    assert refused.json()["errors"] == [TABLE_REFUSAL.replace("(rerun)", "(`POST /v1/runs/{id}/rerun`)")]
+    assert refused.json()["errors"] == [
+        "body.edits.line_items: " + TABLE_REFUSAL.replace("(rerun)", "(`POST /v1/runs/{id}/rerun`)")
+    ]
     row = await api.engine.registry.get_run(run_id)
     assert row.status == "needs_review" and row.interrupt_id == review["interrupt_id"]
     again = (await api.client.get(f"/v1/reviews/{run_id}", headers=api.auth("reviewer"))).json()

@@ -108,7 +108,7 @@ async def test_an_invalid_edit_is_422_with_field_errors_and_the_run_stays_paused
 
     assert bad_value.status_code == 422
     assert bad_value.json()["errors"] == [
-        "total_amount: value 'lots' cannot be read as an amount; give one such as '12.50'"
+        "body.edits.total_amount: value 'lots' cannot be read as an amount; give one such as '12.50'"
     ]
     assert unknown.status_code == 422 and "unknown field 'colour'" in unknown.json()["errors"][0]
     assert no_reason.status_code == 422 and "a rejection needs a reason" in no_reason.json()["message"]
@@ -252,7 +252,7 @@ async def test_a_reviewer_limited_to_some_types_may_not_move_a_run_to_another(ap
 
     assert moved.status_code == 422, moved.text
     assert moved.json()["errors"] == [
-        "doc_type: the token 'ivy' may review only invoice, not 'receipt'; choose one of those types,"
+        "body.doc_type: the token 'ivy' may review only invoice, not 'receipt'; choose one of those types,"
         " or leave the correction to a reviewer of that type"
     ]
     still = (await api.client.get(f"/v1/reviews/{run_id}", headers=api.auth("ivy"))).json()
@@ -298,7 +298,7 @@ async def test_an_amount_of_more_digits_than_an_amount_has_is_422_saying_so_and_
 
     assert refused.status_code == 422, refused.text
     assert refused.json()["errors"] == [
-        f"total_amount: value {huge!r} cannot be read as an amount: an amount has at most 18 whole digits"
+        f"body.edits.total_amount: value {huge!r} cannot be read as an amount: an amount has at most 18 whole digits"
     ]
     assert (await api.engine.registry.get_run(run_id)).status == "needs_review"
 
@@ -346,7 +346,7 @@ async def test_a_refused_edit_of_many_unknown_fields_is_said_once_and_its_note_s
 
     assert refused.status_code == 422
     [error] = refused.json()["errors"]
-    assert error.startswith("unknown fields '000fff") and "and 90 more; editable fields: " in error
+    assert error.startswith("body.edits: unknown fields '000fff") and "and 90 more; editable fields: " in error
     assert error.count("total_amount") == 1 and len(error) < 3_000
     note = (await api.client.get(f"/v1/reviews/{run_id}", headers=api.auth("reviewer"))).json()["note"]
     assert note.startswith("the decision of reviewer was refused: unknown fields '000fff")

@@ -88,7 +88,8 @@ def test_the_api_clears_a_field_given_no_values(tmp_path: Path) -> None:
         )
         assert refused.status_code == 422, refused.text
         assert refused.json()["errors"] == [
-            "invoice_number is required: it cannot be cleared; give it a value, or reject the run"
+            "body.edits.invoice_number: invoice_number is required: it cannot be cleared; give it a value, or reject"
+            " the run"
         ]
         done = api.post(
             f"/v1/reviews/{run_id}/decision",
