@@ -23,10 +23,12 @@ from claimflow.runtime.cli._common import (
     fitted_table,
     message,
     out,
+    refuse_unless_unreachable,
     shown,
     with_engine,
     with_registry,
 )
+from claimflow.runtime.queue.guard import SERVE_INSTEAD, refuse_beside_workers
 from claimflow.runtime.settings import Settings
 from claimflow.state.errors import UnknownDocumentTypeError
 
@@ -54,6 +56,9 @@ def serve(
 
     with exit_codes():
         settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url, types=tuple(types or ()))
+        if settings.execution == "local":
+            # In local mode the server advances uploads and, at start, unfinished runs: beside workers, twice.
+            refuse_unless_unreachable(lambda: refuse_beside_workers(settings, "serve", SERVE_INSTEAD))
         # Types are found (and a broken declaration refused, with its file and line) before the server starts.
         app = create_app(settings, types=active_types(settings, None))
     config = uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="on")
