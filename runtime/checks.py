@@ -15,6 +15,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -96,6 +97,7 @@ def _checks(load_settings: Callable[[], Settings]) -> Iterator[CheckResult]:
         yield _model("second_opinion", settings.second_opinion, settings)
     yield _ocr(settings.limits.ocr_languages)
     yield _delivery(settings)
+    yield _retention(settings)
 
 
 QUEUE_WITHOUT_DATABASE = (
@@ -297,3 +299,36 @@ def _delivery(settings: Settings) -> CheckResult:
         detail = f"records go to {targets}; {'; '.join(down)}: completed runs would wait as delivery_failed"
         return CheckResult("delivery", "warning", detail)
     return CheckResult("delivery", "ok", f"records go to {targets} (webhooks accept connections; nothing sent)")
+
+
+def _retention(settings: Settings) -> CheckResult:
+    """Whether finished runs are pruned by themselves, by whom and when: only workers act on CLAIMFLOW_PRUNE_AFTER."""
+    older_than = settings.worker.prune_after
+    if older_than is None:
+        return CheckResult(
+            "retention",
+            "ok",
+            "nothing pruned by itself (CLAIMFLOW_PRUNE_AFTER unset): run `claimflow prune --finished-older-than AGE`"
+            " from cron, or set it where the workers run",
+        )
+    age = _age(older_than)
+    if settings.execution != "queue":
+        # The setting is read by workers alone: in local mode (SQLite, or Postgres without workers) it does nothing.
+        return CheckResult(
+            "retention",
+            "warning",
+            f"CLAIMFLOW_PRUNE_AFTER={age} is read by `claimflow worker` only, and this is local mode: nothing is"
+            f" pruned by itself; run `claimflow prune --finished-older-than {age}` from cron",
+        )
+    return CheckResult(
+        "retention", "ok", f"workers prune runs finished over {age} ago, at `{settings.worker.prune_cron}` (UTC)"
+    )
+
+
+def _age(age: timedelta) -> str:
+    """An age as `parse_age` reads it, in its largest whole unit (`30d`, `12h`, `90m`, `45s`)."""
+    seconds = age.total_seconds()
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size:g}{unit}"
+    return f"{seconds:g}s"
