@@ -77,7 +77,7 @@ def _checks(load_settings: Callable[[], Settings]) -> Iterator[CheckResult]:
         )
     # The policy and the per-type caps name types and fields: checked once the types are known.
     problem = type_settings_problem(settings, active.types) if active is not None else None
-    found = f"model {settings.model}, {_where(settings)}, execution {settings.execution}"
+    found = f"model {settings.model}, {where_kept(settings)}, execution {settings.execution}"
     yield CheckResult("settings", "ok", found) if problem is None else CheckResult("settings", "failed", problem)
     yield types
     registry, storage = _open_storage(settings)
@@ -106,7 +106,7 @@ QUEUE_WITHOUT_DATABASE = (
 )
 
 
-def _where(settings: Settings) -> str:
+def where_kept(settings: Settings) -> str:
     """Where runs are kept: the database (credentials masked) or the data directory."""
     if settings.database_url:
         return f"Postgres {redact(settings.database_url)}"
@@ -134,7 +134,7 @@ def _open_storage(settings: Settings) -> tuple[RunRegistry | None, CheckResult]:
     except Exception as error:  # whatever keeps the registry out of reach is the finding
         return None, CheckResult("storage", "failed", _failure(error))
     runs = ", ".join(f"{status} {count}" for status, count in counts.items()) or "no runs yet"
-    return registry, CheckResult("storage", "ok", f"{_where(settings)}: {runs}")
+    return registry, CheckResult("storage", "ok", f"{where_kept(settings)}: {runs}")
 
 
 def _unmigrated(settings: Settings) -> CheckResult | None:
@@ -154,7 +154,7 @@ def _unmigrated(settings: Settings) -> CheckResult | None:
         return CheckResult("storage", "failed", _failure(error))
     if ready:
         return None
-    where = _where(settings)
+    where = where_kept(settings)
     if settings.execution == "queue":
         return CheckResult(
             "storage", "failed", f"{where} has not all of claimflow's tables yet: run `claimflow db migrate`"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from claimflow.runtime.checks import where_kept
 from claimflow.runtime.cli._common import (
     AsJson,
     BaseUrlOption,
@@ -63,8 +64,18 @@ def serve(
         app = create_app(settings, types=active_types(settings, None))
     config = uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="on")
     listening = _listen(host, port)
+    err.print(_serving_line(settings), markup=False, highlight=False)
     logging.getLogger("uvicorn.error").info("Uvicorn running on http://%s (Press CTRL+C to quit)", _address(listening))
     uvicorn.Server(config).run(sockets=[listening])
+
+
+def _serving_line(settings: Settings) -> str:
+    """What the server serves and who advances its runs: a server started in the wrong mode is told at a glance."""
+    if settings.execution == "queue":
+        who = "production mode: `claimflow worker` processes advance the runs, this server none"
+    else:
+        who = f"runs advance in this process, {settings.serve_concurrency} at a time (CLAIMFLOW_SERVE_CONCURRENCY)"
+    return f"serving {where_kept(settings)}, model {settings.model}; {who}"
 
 
 def _listen(host: str, port: int) -> socket.socket:
