@@ -15,6 +15,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -76,7 +77,7 @@ def _checks(load_settings: Callable[[], Settings]) -> Iterator[CheckResult]:
         )
     # The policy and the per-type caps name types and fields: checked once the types are known.
     problem = type_settings_problem(settings, active.types) if active is not None else None
-    found = f"model {settings.model}, {_where(settings)}, execution {settings.execution}"
+    found = f"model {settings.model}, {where_kept(settings)}, execution {settings.execution}"
     yield CheckResult("settings", "ok", found) if problem is None else CheckResult("settings", "failed", problem)
     yield types
     registry, storage = _open_storage(settings)
@@ -96,6 +97,7 @@ def _checks(load_settings: Callable[[], Settings]) -> Iterator[CheckResult]:
         yield _model("second_opinion", settings.second_opinion, settings)
     yield _ocr(settings.limits.ocr_languages)
     yield _delivery(settings)
+    yield _retention(settings)
 
 
 QUEUE_WITHOUT_DATABASE = (
@@ -104,7 +106,7 @@ QUEUE_WITHOUT_DATABASE = (
 )
 
 
-def _where(settings: Settings) -> str:
+def where_kept(settings: Settings) -> str:
     """Where runs are kept: the database (credentials masked) or the data directory."""
     if settings.database_url:
         return f"Postgres {redact(settings.database_url)}"
@@ -132,7 +134,7 @@ def _open_storage(settings: Settings) -> tuple[RunRegistry | None, CheckResult]:
     except Exception as error:  # whatever keeps the registry out of reach is the finding
         return None, CheckResult("storage", "failed", _failure(error))
     runs = ", ".join(f"{status} {count}" for status, count in counts.items()) or "no runs yet"
-    return registry, CheckResult("storage", "ok", f"{_where(settings)}: {runs}")
+    return registry, CheckResult("storage", "ok", f"{where_kept(settings)}: {runs}")
 
 
 def _unmigrated(settings: Settings) -> CheckResult | None:
@@ -152,7 +154,7 @@ def _unmigrated(settings: Settings) -> CheckResult | None:
         return CheckResult("storage", "failed", _failure(error))
     if ready:
         return None
-    where = _where(settings)
+    where = where_kept(settings)
     if settings.execution == "queue":
         return CheckResult(
             "storage", "failed", f"{where} has not all of claimflow's tables yet: run `claimflow db migrate`"
@@ -305,3 +307,36 @@ def _delivery(settings: Settings) -> CheckResult:
         detail = f"records go to {targets}; {'; '.join(down)}: completed runs would wait as delivery_failed"
         return CheckResult("delivery", "warning", detail)
     return CheckResult("delivery", "ok", f"records go to {targets} (webhooks accept connections; nothing sent)")
+
+
+def _retention(settings: Settings) -> CheckResult:
+    """Whether finished runs are pruned by themselves, by whom and when: only workers act on CLAIMFLOW_PRUNE_AFTER."""
+    older_than = settings.worker.prune_after
+    if older_than is None:
+        return CheckResult(
+            "retention",
+            "ok",
+            "nothing pruned by itself (CLAIMFLOW_PRUNE_AFTER unset): run `claimflow prune --finished-older-than AGE`"
+            " from cron, or set it where the workers run",
+        )
+    age = _age(older_than)
+    if settings.execution != "queue":
+        # The setting is read by workers alone: in local mode (SQLite, or Postgres without workers) it does nothing.
+        return CheckResult(
+            "retention",
+            "warning",
+            f"CLAIMFLOW_PRUNE_AFTER={age} is read by `claimflow worker` only, and this is local mode: nothing is"
+            f" pruned by itself; run `claimflow prune --finished-older-than {age}` from cron",
+        )
+    return CheckResult(
+        "retention", "ok", f"workers prune runs finished over {age} ago, at `{settings.worker.prune_cron}` (UTC)"
+    )
+
+
+def _age(age: timedelta) -> str:
+    """An age as `parse_age` reads it, in its largest whole unit (`30d`, `12h`, `90m`, `45s`)."""
+    seconds = age.total_seconds()
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size and seconds % size == 0:
+            return f"{seconds // size:g}{unit}"
+    return f"{seconds:g}s"

@@ -9,6 +9,7 @@ run registered so far where it stands, to be continued by running the same comma
 from __future__ import annotations
 
 import errno
+import re
 import sqlite3
 import sys
 
@@ -84,8 +85,25 @@ def _reason(error: BaseException) -> str | None:
     if psycopg is not None and isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
         state = getattr(error, "sqlstate", None)
         if state is None or state.startswith(_POSTGRES_UNAVAILABLE):
-            return f"the database cannot be reached or written: {_one_line(error)}"
+            return f"the database cannot be reached or written: {_one_line(error)}{_connection_hint(str(error))}"
     return None
+
+
+_NO_DATABASE = re.compile(r'database "([^"]+)" does not exist')
+_NOT_LET_IN = re.compile(r'role "[^"]+" does not exist|password authentication failed|no password supplied')
+
+
+def _connection_hint(text: str) -> str:
+    """What to do when the server answered but refused the connection, which waiting will not change; else ''.
+
+    Read from the server's words: libpq's connection errors carry no SQLSTATE.
+    """
+    if missing := _NO_DATABASE.search(text):
+        name = missing.group(1)
+        return f"; create it (`createdb {name}`, or `CREATE DATABASE {name}`), then run `claimflow db migrate`"
+    if _NOT_LET_IN.search(text):
+        return "; check the user and password in CLAIMFLOW_DATABASE_URL (or ~/.pgpass, PGPASSWORD)"
+    return ""
 
 
 def _one_line(error: BaseException) -> str:

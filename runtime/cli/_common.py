@@ -430,3 +430,15 @@ def resume_advice(
     if to_workers:
         return QUEUED_HINT
     return BATCH_RESUME_HINT.format(unfinished=unfinished) if unfinished else RESUME_HINT
+
+
+def refuse_unless_unreachable(check: Callable[[], None]) -> None:
+    """Run `check`, which refuses the command before its engine opens, unless the database is out of reach.
+
+    That is left to opening the engine, which stops the command with it and says what became of its documents.
+    """
+    try:
+        check()
+    except Exception as error:
+        if unavailable_reason(error) is None:
+            raise

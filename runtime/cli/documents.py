@@ -6,7 +6,7 @@ import logging
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -27,6 +27,7 @@ from claimflow.runtime.cli._common import (
     fitted_table,
     message,
     out,
+    refuse_unless_unreachable,
     short_id,
     shown,
     status_option,
@@ -117,7 +118,7 @@ def run(
         _enqueue(files, settings, as_json=as_json, data_dir=data_dir, lost=lost)
     with exit_codes():
         # A document registered before whose run is unfinished would be continued here and by a worker at once.
-        _refuse_unless_unreachable(lambda: refuse_beside_workers(settings, "run", RUN_INSTEAD))
+        refuse_unless_unreachable(lambda: refuse_beside_workers(settings, "run", RUN_INSTEAD))
 
     views_so_far: list[dict[str, Any]] = []  # each document finished, for what a stop part-way says is left
 
@@ -266,18 +267,6 @@ def _show_skipped(skipped: Sequence[Skipped], *, as_json: bool, nothing_in: Sequ
         err.print(f"no documents in {named}: nothing to run", highlight=False)
 
 
-def _refuse_unless_unreachable(check: Callable[[], None]) -> None:
-    """Run `check`, which refuses the command before its engine opens, unless the database is out of reach.
-
-    That is left to opening the engine, which stops the command with it and says what became of its documents.
-    """
-    try:
-        check()
-    except Exception as error:
-        if unavailable_reason(error) is None:
-            raise
-
-
 def _enqueue(files: list[Path], settings: Settings, *, as_json: bool, data_dir: Path | None, lost: bool) -> None:
     """`run --queue`: each file's run recorded with its job in one transaction; workers do the rest.
 
@@ -285,7 +274,7 @@ def _enqueue(files: list[Path], settings: Settings, *, as_json: bool, data_dir: 
     """
     with exit_codes():
         # Refused before the engine opens: opening it would pin the prompt versions and store the document.
-        _refuse_unless_unreachable(lambda: require_queue_tables(settings))
+        refuse_unless_unreachable(lambda: require_queue_tables(settings))
 
     async def body(engine: Engine) -> list[tuple[RunRow, bool]]:
         queued = []

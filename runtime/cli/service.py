@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from claimflow.runtime.checks import where_kept
 from claimflow.runtime.cli._common import (
     AsJson,
     BaseUrlOption,
@@ -23,10 +24,12 @@ from claimflow.runtime.cli._common import (
     fitted_table,
     message,
     out,
+    refuse_unless_unreachable,
     shown,
     with_engine,
     with_registry,
 )
+from claimflow.runtime.queue.guard import SERVE_INSTEAD, refuse_beside_workers
 from claimflow.runtime.settings import Settings
 from claimflow.state.errors import UnknownDocumentTypeError
 
@@ -55,14 +58,27 @@ def serve(
 
     with exit_codes():
         settings = Settings.load(data_dir=data_dir, model=model, base_url=base_url, types=tuple(types or ()))
+        if settings.execution == "local":
+            # In local mode the server advances uploads and, at start, unfinished runs: beside workers, twice.
+            refuse_unless_unreachable(lambda: refuse_beside_workers(settings, "serve", SERVE_INSTEAD))
         # Types are found (and a broken declaration refused, with its file and line) before the server starts,
         # and OCR languages without their data: said in one line, not in a failed start-up's traceback.
         refuse_unreadable_languages(settings.limits)
         app = create_app(settings, types=active_types(settings, None))
     config = uvicorn.Config(app, host=host, port=port, log_level="info", lifespan="on")
     listening = _listen(host, port)
+    err.print(_serving_line(settings), markup=False, highlight=False)
     logging.getLogger("uvicorn.error").info("Uvicorn running on http://%s (Press CTRL+C to quit)", _address(listening))
     uvicorn.Server(config).run(sockets=[listening])
+
+
+def _serving_line(settings: Settings) -> str:
+    """What the server serves and who advances its runs: a server started in the wrong mode is told at a glance."""
+    if settings.execution == "queue":
+        who = "production mode: `claimflow worker` processes advance the runs, this server none"
+    else:
+        who = f"runs advance in this process, {settings.serve_concurrency} at a time (CLAIMFLOW_SERVE_CONCURRENCY)"
+    return f"serving {where_kept(settings)}, model {settings.model}; {who}"
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from procrastinate import App, JobContext, PsycopgConnector
 from procrastinate.job_context import AbortReason
 
-from claimflow.runtime.queue.logs import RunJob, WorkerLog, failing_rule
+from claimflow.runtime.queue.logs import RunJob, WorkerLog, failing_rule, log_prune_skipped, log_pruned
 from claimflow.runtime.queue.names import (
     CLEAN_TASK,
     MAINTENANCE_PRIORITY,
@@ -225,14 +225,21 @@ def _add_maintenance(app: App, timing: WorkerTiming) -> None:
         await context.app.job_manager.delete_old_jobs(nb_hours=FINISHED_JOBS_KEPT_HOURS)
 
     @app.task(name=PRUNE_TASK, queue=MAINTENANCE_QUEUE, priority=MAINTENANCE_PRIORITY, pass_context=True)
-    async def prune_finished(context: JobContext, timestamp: int) -> int:  # noqa: ARG001 - the tick
-        """Prune the runs finished longer ago than this worker's CLAIMFLOW_PRUNE_AFTER; unset, nothing."""
+    async def prune_finished(context: JobContext, timestamp: int, older_than_s: float | None = None) -> int:  # noqa: ARG001 - the tick
+        """Prune the runs finished longer ago than the tick says, else than this worker's CLAIMFLOW_PRUNE_AFTER."""
         engine = _engine(context)
-        older_than = engine.settings.worker.prune_after
-        # Registered on every worker, so a tick deferred by a worker with the setting never finds one without
-        # the task; such a worker prunes nothing.
-        return 0 if older_than is None else len((await engine.prune(older_than)).runs)
+        # A tick carries the age of the worker whose setting scheduled it, so whichever worker takes it prunes:
+        # one worker without the setting must not make pruning hit or miss. A tick with no age (deferred by an
+        # older claimflow) falls back to this worker's own setting, and with none, prunes nothing.
+        older_than = engine.settings.worker.prune_after if older_than_s is None else timedelta(seconds=older_than_s)
+        if older_than is None:
+            log_prune_skipped()
+            return 0
+        report = await engine.prune(older_than)
+        log_pruned(report, older_than)
+        return len(report.runs)
 
     if timing.prune_after is not None:
         # One job per tick whatever the number of workers: procrastinate defers each periodic tick once.
-        app.periodic(cron=timing.prune_cron)(prune_finished)
+        older_than_s = timing.prune_after.total_seconds()
+        app.periodic(cron=timing.prune_cron, task_kwargs={"older_than_s": older_than_s})(prune_finished)

@@ -1,4 +1,4 @@
-"""Whether workers are in charge of a database's runs, so that no other process may advance them (`recover`, `run`).
+"""Whether workers are in charge of a database's runs, so no other process may advance them (`recover`, `run`, `serve`).
 
 A worker advances a run under its advisory lock and takes over the lease of any other process: it cannot tell a
 frozen worker from a live `recover` or `run`. So a process that would continue runs itself, beside the workers,
@@ -30,6 +30,12 @@ RECOVER_INSTEAD = (
 
 RUN_INSTEAD = "Record the documents for the workers with `claimflow run --queue` (or CLAIMFLOW_EXECUTION=queue)"
 """What to do rather than `run` (advancing in its own process) beside the workers."""
+
+SERVE_INSTEAD = (
+    "Set CLAIMFLOW_EXECUTION=queue where `claimflow serve` runs too: it then records uploads and decisions for the"
+    " workers and advances nothing itself"
+)
+"""What to do rather than `serve` in local mode (advancing uploads and unfinished runs itself) beside the workers."""
 
 
 def require_queue_database(settings: Settings, *, queue: bool) -> None:

@@ -16,6 +16,7 @@ import re
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from claimflow.routing.names import FAIL
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from procrastinate.jobs import Job
 
     from claimflow.runtime.registry import RunRow
+    from claimflow.runtime.retention.prune import PruneReport
 
 RunJob = Literal["start", "resume"]
 
@@ -273,6 +275,28 @@ def log_handed_back(handed: Iterable[Mapping[str, Any]]) -> int:
             note="this worker lost its database while it held them: handed back, not a stall",
         )
     return sum(len(runs) for runs in by_worker.values())
+
+
+def log_pruned(report: PruneReport, older_than: timedelta) -> None:
+    """One line per prune tick a worker ran, even one that found nothing: retention is seen working, or not."""
+    emit(
+        logging.INFO,
+        "runs.pruned",
+        older_than_s=round(older_than.total_seconds()),
+        runs=len(report.runs),
+        checkpoint_bytes=report.checkpoint_bytes,
+        blobs=report.blobs,
+        blob_bytes=report.blob_bytes,
+    )
+
+
+def log_prune_skipped() -> None:
+    """A prune tick with no age (an older claimflow deferred it) taken by a worker without CLAIMFLOW_PRUNE_AFTER."""
+    emit(
+        logging.WARNING,
+        "prune.skipped",
+        note="the tick names no age (an older claimflow scheduled it) and this worker has no CLAIMFLOW_PRUNE_AFTER",
+    )
 
 
 _RECORD_REMOVED = (

@@ -173,7 +173,8 @@ def live_workers(conn: psycopg.Connection[Row], *, stalled_s: float) -> list[dic
             "pid": row["pid"],
             "heartbeat_s": row["heartbeat_s"],
             "stalled_s": row["stalled_s"],
-            "silent_s": round(float(row["silent_s"]), 1),
+            # `now()` is when the snapshot began: a beat written since reads as negative silence ("-0 s ago").
+            "silent_s": max(0.0, round(float(row["silent_s"]), 1)),
         }
         for row in conn.execute(query, {"stalled_s": stalled_s})
     ]

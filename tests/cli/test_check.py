@@ -41,7 +41,7 @@ def test_a_fresh_data_directory_passes_every_check_and_is_not_created(claimflow:
     code, found = _checks(claimflow, "--data-dir", data)
 
     assert code == 0, found
-    assert list(found) == ["settings", "types", "storage", "model", "ocr", "delivery"]
+    assert list(found) == ["settings", "types", "storage", "model", "ocr", "delivery", "retention"]
     assert {check: item["outcome"] for check, item in found.items()} == dict.fromkeys(found, "ok")
     assert found["types"]["detail"] == "invoice@4, receipt@2, contract@2"
     assert "no runs yet" in found["storage"]["detail"]
@@ -149,3 +149,35 @@ def test_a_second_opinion_is_checked_as_a_model_of_its_own(
     assert code == 1
     assert found["model"]["outcome"] == "ok"  # rules
     assert found["second_opinion"]["outcome"] == "failed" and "OPENAI_API_KEY" in found["second_opinion"]["detail"]
+
+
+def test_a_retention_age_set_in_local_mode_is_a_warning_that_nothing_prunes_by_itself(
+    claimflow: Invoke, tmp_path: Path
+) -> None:
+    # Only `claimflow worker` reads CLAIMFLOW_PRUNE_AFTER: set for a server or a cron'd `run`, it did nothing, unsaid.
+    code, found = _checks(claimflow, "--data-dir", tmp_path / "data", env={"CLAIMFLOW_PRUNE_AFTER": "30d"})
+
+    assert code == 0, found  # a warning: the runs are kept, nothing is lost
+    assert found["retention"]["outcome"] == "warning"
+    assert "read by `claimflow worker` only" in found["retention"]["detail"]
+    assert "claimflow prune --finished-older-than 30d" in found["retention"]["detail"]
+
+
+def test_the_retention_row_names_the_workers_age_and_schedule_in_production_mode(
+    claimflow: Invoke, tmp_path: Path
+) -> None:
+    env = {"CLAIMFLOW_EXECUTION": "queue", "CLAIMFLOW_PRUNE_AFTER": "2w", "CLAIMFLOW_PRUNE_CRON": "17 3 * * *"}
+    _, found = _checks(claimflow, "--data-dir", tmp_path / "data", env=env)
+
+    assert found["retention"] == {
+        "outcome": "ok",
+        "detail": "workers prune runs finished over 2w ago, at `17 3 * * *` (UTC)",
+    }
+
+
+def test_without_a_retention_age_the_row_says_how_to_prune(claimflow: Invoke, tmp_path: Path) -> None:
+    _, found = _checks(claimflow, "--data-dir", tmp_path / "data")
+
+    assert found["retention"]["outcome"] == "ok"
+    assert "CLAIMFLOW_PRUNE_AFTER unset" in found["retention"]["detail"]
+    assert "claimflow prune --finished-older-than AGE" in found["retention"]["detail"]

@@ -118,3 +118,18 @@ def test_run_without_queue_beside_a_live_worker_refuses_to_continue_its_queued_r
     [line] = [line for line in done.stderr.splitlines() if line.startswith("error:")]
     assert "1 worker(s) alive" in line and "claimflow run --queue" in line, line
     _untouched(postgres_url)
+
+
+def test_serve_without_production_mode_beside_a_live_worker_refuses_before_it_listens(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    # A server whose environment lacks CLAIMFLOW_EXECUTION=queue would continue the queued runs as it starts and
+    # advance every upload itself, beside the workers that advance them too.
+    _queued(tmp_path, postgres_url)
+    done = _beside_a_live_worker(tmp_path, postgres_url, "serve", "--port", "0")
+    assert done.returncode == 2, done.stdout + done.stderr
+    [line] = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert "`serve` advances runs in this process" in line and "1 worker(s) alive" in line, line
+    assert "Set CLAIMFLOW_EXECUTION=queue where `claimflow serve` runs" in line, line
+    assert "Uvicorn running" not in done.stderr + done.stdout
+    _untouched(postgres_url)

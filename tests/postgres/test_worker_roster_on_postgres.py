@@ -207,3 +207,20 @@ def test_status_with_a_short_threshold_counts_alive_a_worker_that_beats_less_oft
     assert [worker["id"] for worker in found["workers"]] == [slow_id]
     assert found["jobs_running"] >= len(held)
     assert "stalled 0; workers alive 1" in shown, shown
+
+
+def test_status_shows_a_beat_written_after_its_snapshot_began_as_no_silence_never_negative(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    env = worker_env(postgres_url, tmp_path / "data")
+    migrate(postgres_url, tmp_path / "data")
+    # A worker's heartbeat committed after the status read's transaction took its `now()`: seconds ahead of it.
+    rows(
+        postgres_url, "INSERT INTO procrastinate_workers (last_heartbeat) VALUES (now() + interval '3 s') RETURNING id"
+    )
+
+    [listed] = _status(env)["workers"]
+    shown = run_cli("status", **env)
+
+    assert listed["silent_s"] == 0.0, listed
+    assert shown.returncode == 0 and "│ 0 s ago" in shown.stdout and "-0 s ago" not in shown.stdout, shown.stdout

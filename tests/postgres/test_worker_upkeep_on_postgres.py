@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from procrastinate.periodic import PeriodicDeferrer
 
 from claimflow.runtime.queue.app import build_app
 from claimflow.runtime.queue.names import PRUNE_TASK
@@ -89,6 +90,50 @@ def test_a_worker_prunes_old_finished_runs_only_with_the_setting(tmp_path: Path,
     assert _checkpoints(postgres_url, done) == 0 and _checkpoints(postgres_url, paused) > 0
     shown = run_cli("show", done, "--json", **worker_env(postgres_url, data))
     assert shown.returncode == 0 and json_lines(shown.stdout)[0]["status"] == "completed", shown.stderr
+
+
+def _scheduled_tick(url: str, data: Path, timestamp: int, prune_after: timedelta) -> None:
+    """Defer one prune tick through procrastinate's own periodic deferrer, as a worker with the setting does."""
+
+    async def defer() -> None:
+        app = build_app(Settings(data_dir=data, database_url=url, worker=WorkerTiming(prune_after=prune_after)))
+        scheduled = [task for (name, _), task in app.periodic_registry.periodic_tasks.items() if name == PRUNE_TASK]
+        async with app.open_async():
+            await PeriodicDeferrer(registry=app.periodic_registry).defer_jobs([(scheduled[0], timestamp)])
+
+    asyncio.run(defer())
+
+
+def test_a_scheduled_tick_prunes_by_its_age_whichever_worker_takes_it(tmp_path: Path, postgres_url: str) -> None:
+    # A fleet where only some workers have CLAIMFLOW_PRUNE_AFTER: the tick one of them scheduled may be taken by
+    # one without it, which must prune by the scheduler's age, not skip, and say what it did.
+    data = tmp_path / "data"
+    migrate(postgres_url, data)
+    queued = run_cli("run", "--queue", "--json", INVOICE, CONTRACT, **worker_env(postgres_url, data))
+    assert queued.returncode == 0, queued.stderr
+    log = tmp_path / "plain.log"
+    worker = spawn_worker(log, worker_env(postgres_url, data))
+    try:
+        wait_until(
+            lambda: (
+                {row["status"] for row in rows(postgres_url, "SELECT status FROM claimflow_runs")}
+                == {"completed", "needs_review"}
+            ),
+            60,
+            "one run to complete and one to pause",
+        )
+        rows(postgres_url, "UPDATE claimflow_runs SET updated_at = updated_at - %s RETURNING run_id", 10 * DAY)
+        _scheduled_tick(postgres_url, data, 1, timedelta(days=7))
+        wait_until(lambda: _tick_done(postgres_url, 1), 60, "the worker without the setting to take the tick")
+    finally:
+        stop(worker)
+    by_status = {row["status"]: row["run_id"] for row in rows(postgres_url, "SELECT * FROM claimflow_runs")}
+    done, paused = by_status["completed"], by_status["needs_review"]
+    pruned = rows(postgres_url, "SELECT run_id FROM claimflow_events WHERE type = 'run.pruned'")
+    assert [row["run_id"] for row in pruned] == [done]
+    assert _checkpoints(postgres_url, done) == 0 and _checkpoints(postgres_url, paused) > 0
+    lines = [line for line in log.read_text().splitlines() if "runs.pruned" in line]
+    assert len(lines) == 1 and "older_than_s=604800 runs=1 " in lines[0], log.read_text()
 
 
 def test_a_worker_delivers_the_record_once_signed_as_a_local_run_does(tmp_path: Path, postgres_url: str) -> None:

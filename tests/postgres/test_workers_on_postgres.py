@@ -36,6 +36,7 @@ from tests.postgres._workers import (
     wait_until,
     worker_env,
 )
+from tests.postgres.conftest import admin_url, database_url
 
 pytestmark = pytest.mark.postgres
 
@@ -57,6 +58,19 @@ def test_an_unreachable_database_is_one_line_and_an_exit_code(tmp_path: Path) ->
         assert done.returncode == 3, done.stderr
         errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
         assert "Traceback" not in done.stderr and len(errors) == 1 and "127.0.0.1" in errors[0], done.stderr
+
+
+def test_a_database_not_created_yet_is_refused_saying_how_to_create_it(tmp_path: Path, postgres_url: str) -> None:
+    # The server answers but has no such database: waiting will not help, creating it will (then `db migrate`).
+    missing = f"{postgres_url.rsplit('/', 1)[1]}_not_created"
+    env = worker_env(database_url(postgres_url, missing), tmp_path / "data")
+    for args in (("db", "migrate"), ("status",)):
+        done = run_cli(*args, **env)
+        assert done.returncode == 3, done.stderr
+        [error] = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+        assert f'database "{missing}" does not exist; create it (`createdb {missing}`' in error, error
+        assert error.endswith("then run `claimflow db migrate`"), error
+    assert rows(admin_url(), "SELECT datname FROM pg_database WHERE datname = %s", missing) == []
 
 
 def test_run_on_an_unreachable_database_says_nothing_was_queued_or_recorded_and_what_to_check(

@@ -168,3 +168,17 @@ def test_serve_on_a_port_in_use_is_one_line_and_exit_code_2(tmp_path: Path) -> N
         f"error: cannot listen on 127.0.0.1:{port}: Address already in use; another process listens there: stop it,"
         " or choose another --port"
     ]
+
+
+def test_serve_says_what_it_serves_and_who_advances_its_runs(tmp_path: Path) -> None:
+    # A server started without CLAIMFLOW_EXECUTION=queue, or on the wrong data directory, shows it in its first line.
+    data_dir = tmp_path / "data"
+    with serving(data_dir, CLAIMFLOW_SERVE_CONCURRENCY="3") as (_, server):
+        server.terminate()
+        _, errors = server.communicate(timeout=20)
+    assert errors is not None
+    [line] = [line for line in errors.splitlines() if line.startswith("serving ")]
+    assert line == (
+        f"serving data directory {data_dir}, model rules; runs advance in this process, 3 at a time"
+        " (CLAIMFLOW_SERVE_CONCURRENCY)"
+    ), errors
