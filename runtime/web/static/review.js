@@ -13,6 +13,11 @@
     });
   });
 
+  // After a decision or a claim the focus starts on the note saying what was done (not on the page's body), so a
+  // screen reader says it and Tab goes on from the top; a refusal's own focus (a field, the reason) comes later.
+  var note = document.getElementById("flash");
+  if (note) { note.focus({ preventScroll: true }); }
+
   var form = document.getElementById("decide");
   if (!form) { return; }
   var viewer = document.getElementById("viewer");
