@@ -51,9 +51,9 @@ def _typed(form: dict[str, str], reviewer: str) -> dict[str, Any]:
 @router.post("/runs/{run_id}/claim")
 async def claim(request: Request, engine: EngineDep, run_id: str) -> Response:
     """Take the review for the signed-in reviewer (the rules of `review claim`); a refusal says who has it."""
-    principal, refusal = await signed_in_reviewer(request)
-    if principal is None:
-        return refusal or Response(status_code=500)
+    principal, _ = await signed_in_reviewer(request)
+    if principal is None:  # signed out: the review's page says so (`decide`)
+        return see_other(f"{REVIEW_BASE}/runs/{quote(run_id, safe='')}")
     form = posted_fields(await request.body(), request.headers.get("content-type"))
     # Answered by a redirect, as every claim is; what such a form held is not shown back (`decide`'s reasons).
     if form is None:

@@ -214,9 +214,9 @@ async def review_page(
 @router.post("/runs/{run_id}")
 async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     """Approve, edit or reject through the engine's decision path; a refused decision leaves the run paused."""
-    principal, refusal = await signed_in_reviewer(request)
-    if principal is None:
-        return refusal or Response(status_code=500)
+    principal, _ = await signed_in_reviewer(request)
+    if principal is None:  # signed out (a revoked token): the review's page says so, and a reload posts nothing
+        return see_other(f"{REVIEW_BASE}/runs/{quote(run_id, safe='')}")
     form = posted_fields(await request.body(), request.headers.get("content-type"))
     # Refused forms are answered by a redirect to the review as it is now (`answered`), saying why: a reload posts
     # nothing again. Nothing they held is shown back: it was not this session's own form, or not readable.

@@ -54,3 +54,19 @@ async def test_a_review_held_by_another_reviewer_offers_no_claim_and_says_who_ho
     signed_in(api, "admin")
     as_admin = " ".join(unescape(re.sub(r"<[^>]+>", "", (await api.client.get(f"/review/runs/{run_id}")).text)).split())
     assert "As an admin you may decide it all the same." in as_admin
+
+
+async def test_a_form_posted_once_signed_out_is_a_redirect_to_the_reviews_page_which_asks_to_sign_in(
+    api: Api,
+) -> None:
+    run_id = await waiting(api, "late.txt", mismatch_invoice_text())
+    signed_in(api, "reviewer")
+    form = form_of((await api.client.get(f"/review/runs/{run_id}")).text)
+    api.client.cookies.clear()  # signed out meanwhile (the token revoked, the cookie gone)
+
+    for url in (f"/review/runs/{run_id}", f"/review/runs/{run_id}/claim"):
+        posted = await api.client.post(url, data={**form, "action": "approve"})
+        assert posted.status_code == 303 and posted.headers["location"] == f"/review/runs/{run_id}", url
+        page = await api.client.get(posted.headers["location"])
+        assert page.status_code == 401 and 'name="token"' in page.text  # sign in, then open the review again
+    assert (await api.engine.registry.get_run(run_id)).status == "needs_review"
