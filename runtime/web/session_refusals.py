@@ -14,7 +14,15 @@ from claimflow.runtime.registry.tokens import ROLES
 from claimflow.runtime.web.render import REVIEW_BASE
 from claimflow.runtime.web.session import REVIEW_ROLES
 
-__all__ = ["ANOTHER_SITE", "NOT_SIGNED_OUT", "NOT_VALID", "refusal_address", "refusal_of", "role_refusal"]
+__all__ = [
+    "ANOTHER_SITE",
+    "NOT_SIGNED_OUT",
+    "NOT_SIGNED_OUT_TEXT",
+    "NOT_VALID",
+    "refusal_address",
+    "refusal_of",
+    "role_refusal",
+]
 
 NOT_VALID = "not-valid"
 """A token no store knows (mistyped, or revoked)."""
@@ -22,15 +30,15 @@ ANOTHER_SITE = "another-site"
 """A sign-in the browser says another site posted (`cross_site`)."""
 
 NOT_SIGNED_OUT = "not-signed-out"
-"""A sign-out whose form is not this session's (loaded before signing in again)."""
+"""A sign-out whose form is not this session's (loaded before signing in again): said on the queue, signed in."""
+NOT_SIGNED_OUT_TEXT = (
+    "Not signed out: that form was not this session's (loaded before you signed in again). Sign out again."
+)
+"""What the queue says after `NOT_SIGNED_OUT`."""
 
 _SAID: dict[str, tuple[int, str]] = {
     NOT_VALID: (401, "That token is not valid (or was revoked). Paste the whole token you were given."),
     ANOTHER_SITE: (403, "Sign in from this page, not another site's: paste your token here."),
-    NOT_SIGNED_OUT: (
-        403,
-        "Not signed out: that form was not this session's (loaded before you signed in again). Sign out again.",
-    ),
     **{
         f"role-{role}": (
             403,
@@ -53,5 +61,5 @@ def refusal_address(name: str) -> str:
 
 
 def refusal_of(name: str | None) -> tuple[int, str] | None:
-    """The status and words of refusal `name`; None for no name or one that is none of them."""
+    """The status and words of sign-in refusal `name`; None for no name or one that is none of them."""
     return _SAID.get(name or "")

@@ -29,7 +29,13 @@ async def test_a_refused_sign_in_is_a_redirect_that_carries_neither_the_token_no
     assert "sam-the-sender" not in role.text  # a link anyone can write must not name a token's holder
 
     # The address names a refusal, never says one: any other name shows the sign-in form alone.
-    for crafted in ("Your account is locked: call 555-0100", "<b>x</b>", "role-reviewer", "role-admin"):
+    for crafted in (
+        "Your account is locked: call 555-0100",
+        "<b>x</b>",
+        "role-reviewer",
+        "role-admin",
+        "not-signed-out",
+    ):
         page = await api.client.get("/review", params={"refused": crafted})
         assert page.status_code == 401 and 'name="token"' in page.text
         assert 'class="error"' not in page.text, crafted
