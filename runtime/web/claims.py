@@ -17,11 +17,10 @@ from claimflow.runtime.service.deps import EngineDep
 from claimflow.runtime.web.advice import for_the_browser
 from claimflow.runtime.web.forms import posted_fields, read_decision
 from claimflow.runtime.web.late_decision import moved_on
-from claimflow.runtime.web.render import REVIEW_BASE, html
-from claimflow.runtime.web.review_pages import NOT_CLAIMED, answered
+from claimflow.runtime.web.render import REVIEW_BASE
+from claimflow.runtime.web.review_pages import NOT_CLAIMED, answered, not_the_form, not_this_sessions
 from claimflow.runtime.web.reviewer import (
     done_query,
-    page_context,
     see_other,
     signed_in_reviewer,
     visible_review,
@@ -31,6 +30,9 @@ from claimflow.runtime.web.session import csrf_valid
 __all__ = ["router"]
 
 router = APIRouter(prefix=REVIEW_BASE, include_in_schema=False)
+
+NOT_CLAIMED_FORM = "Not claimed."
+"""What the screen's list of problems opens with after a claim's form was refused (not the review's being held)."""
 
 
 def _typed(form: dict[str, str], reviewer: str) -> dict[str, Any]:
@@ -49,19 +51,17 @@ def _typed(form: dict[str, str], reviewer: str) -> dict[str, Any]:
 @router.post("/runs/{run_id}/claim")
 async def claim(request: Request, engine: EngineDep, run_id: str) -> Response:
     """Take the review for the signed-in reviewer (the rules of `review claim`); a refusal says who has it."""
-    principal, refusal = await signed_in_reviewer(request)
-    if principal is None:
-        return refusal or Response(status_code=500)
+    principal, _ = await signed_in_reviewer(request)
+    if principal is None:  # signed out: the review's page says so (`decide`)
+        return see_other(f"{REVIEW_BASE}/runs/{quote(run_id, safe='')}")
     form = posted_fields(await request.body(), request.headers.get("content-type"))
+    # Answered by a redirect, as every claim is; what such a form held is not shown back (`decide`'s reasons).
     if form is None:
-        text = "The claim was not sent as the review page sends it: nothing was claimed. Reload the review."
-        return html("message.html", 400, **page_context(request, principal, heading="Not the review form", text=text))
+        refused = {"errors": [not_the_form("claim it")], "problems_title": NOT_CLAIMED_FORM}
+        return await answered(request, engine, principal, run_id, 400, refused)
     if not csrf_valid(request, form.get("csrf")):
-        return html(
-            "message.html",
-            403,
-            **page_context(request, principal, heading="Expired form", text="Reload the review and claim it again."),
-        )
+        refused = {"errors": [not_this_sessions("claim it")], "problems_title": NOT_CLAIMED_FORM}
+        return await answered(request, engine, principal, run_id, 403, refused)
     typed = _typed(form, principal.name)
     try:
         row, pending = await visible_review(engine, principal, run_id)

@@ -8,6 +8,7 @@ from claimflow.runtime.service.deps import EngineDep
 from claimflow.runtime.web.queue import QueueItem, filter_link, type_counts, visible_queue
 from claimflow.runtime.web.render import REVIEW_BASE, html
 from claimflow.runtime.web.reviewer import decision_note, page_context, signed_in_reviewer
+from claimflow.runtime.web.session_refusals import NOT_SIGNED_OUT, NOT_SIGNED_OUT_TEXT
 from claimflow.state.schema import UNKNOWN_TYPE
 
 __all__ = ["router"]
@@ -47,6 +48,8 @@ async def queue_page(
         and (not overdue or item.deadline.overdue)
     ]
     flash = await decision_note(request, engine, principal, done, run, mark)
+    if request.query_params.get("refused") == NOT_SIGNED_OUT:  # a stale sign-out form's answer
+        flash = {"kind": "error", "text": NOT_SIGNED_OUT_TEXT}
     context = page_context(request, principal, active="queue", queue_size=len(items), flash=flash)
     filters = {"type": type, "mine": mine, "overdue": overdue}
     counts = {

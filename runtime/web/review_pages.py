@@ -32,7 +32,15 @@ from claimflow.runtime.web.screen import build_screen
 from claimflow.runtime.web.session import csrf_valid
 from claimflow.state.errors import InvalidDecisionError
 
-__all__ = ["NOT_CLAIMED", "NOT_SAVED", "answered", "review_screen", "router"]
+__all__ = [
+    "NOT_CLAIMED",
+    "NOT_SAVED",
+    "answered",
+    "not_the_form",
+    "not_this_sessions",
+    "review_screen",
+    "router",
+]
 
 router = APIRouter(prefix=REVIEW_BASE, include_in_schema=False)
 
@@ -40,6 +48,22 @@ NOT_SAVED = "Not saved: the run is still waiting."
 """What the screen's list of problems opens with after a refused decision."""
 NOT_CLAIMED = "Not claimed: the review is not yours."
 """What it opens with after a refused claim (nothing was being saved)."""
+
+
+def not_the_form(verb: str) -> str:
+    """Why a post the page never sends was refused (400): what to do is to `verb` again."""
+    return (
+        "the form was not sent as the review page sends it (a file in it, a field given twice, or text that is not"
+        f" UTF-8): nothing of it was recorded; {verb} again on the review below"
+    )
+
+
+def not_this_sessions(verb: str) -> str:
+    """Why a form without this session's CSRF token was refused (403): what to do is to `verb` again."""
+    return (
+        "the form was not this session's (loaded before you last signed in, or sent by another page): nothing of it"
+        f" was recorded; {verb} again on the review below"
+    )
 
 
 async def review_screen(
@@ -89,9 +113,15 @@ async def review_screen(
     now = time.time()
     note = await engine.review_note(row)  # the engine's words name CLI commands: said for the page instead
     context = page_context(request, principal, active="review", queue_size=len(queue), flash=form.pop("flash", None))
+    due = deadline(ReviewView.of(row, now), now)
+    # Claim is offered only where it can succeed (unassigned, or a group the reviewer is in): a review someone
+    # else holds says who does and what the reviewer can do instead.
+    claimable = due.assignee != principal.name and engine.settings.policy.review.may_claim(principal.name, due.assignee)
     return html(
         "review.html",
         status,
+        claimable=claimable,
+        groups=engine.settings.policy.review.groups,
         s=screen,
         tones={m.id: m.tone for m in screen.marks},
         labels={m.id: m.label for m in screen.marks},
@@ -107,7 +137,7 @@ async def review_screen(
         comment=form.pop("comment", ""),
         problems_title=form.pop("problems_title", NOT_SAVED),
         chosen_type=form.pop("doc_type", None),
-        due=deadline(ReviewView.of(row, now), now),
+        due=due,
         note=for_the_browser(note) if note is not None else None,
         **context,
     )
@@ -184,22 +214,16 @@ async def review_page(
 @router.post("/runs/{run_id}")
 async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     """Approve, edit or reject through the engine's decision path; a refused decision leaves the run paused."""
-    principal, refusal = await signed_in_reviewer(request)
-    if principal is None:
-        return refusal or Response(status_code=500)
+    principal, _ = await signed_in_reviewer(request)
+    if principal is None:  # signed out (a revoked token): the review's page says so, and a reload posts nothing
+        return see_other(f"{REVIEW_BASE}/runs/{quote(run_id, safe='')}")
     form = posted_fields(await request.body(), request.headers.get("content-type"))
+    # Refused forms are answered by a redirect to the review as it is now (`answered`), saying why: a reload posts
+    # nothing again. Nothing they held is shown back: it was not this session's own form, or not readable.
     if form is None:  # a file's repr taken for a reason or a value was recorded as the reviewer's word
-        text = (
-            "The decision was not sent as the review page sends it (a file in it, a field given twice, or text"
-            " that is not UTF-8): nothing was decided. Reload the review and decide again."
-        )
-        return html("message.html", 400, **page_context(request, principal, heading="Not the review form", text=text))
+        return await answered(request, engine, principal, run_id, 400, {"errors": [not_the_form("decide")]})
     if not csrf_valid(request, form.get("csrf")):
-        return html(
-            "message.html",
-            403,
-            **page_context(request, principal, heading="Expired form", text="Reload the review and decide again."),
-        )
+        return await answered(request, engine, principal, run_id, 403, {"errors": [not_this_sessions("decide")]})
     posted = read_decision(form, principal.name)
     keep = {
         "edited": posted.edited,

@@ -15,6 +15,7 @@ from claimflow.runtime.registry import RunNotFoundError
 from claimflow.runtime.service.deps import Principal, visible_review, visible_run
 from claimflow.runtime.web.render import html
 from claimflow.runtime.web.session import REVIEW_ROLES, csrf_token, flash_mark, flash_mark_valid, signed_in
+from claimflow.runtime.web.session_refusals import refusal_of
 
 __all__ = ["decision_note", "done_query", "page_context", "see_other", "signed_in_reviewer", "visible_review"]
 
@@ -33,7 +34,9 @@ async def signed_in_reviewer(request: Request) -> tuple[Principal | None, Respon
     """The signed-in reviewer, or the page to answer instead: sign in, or this token may not review."""
     principal = await signed_in(request)
     if principal is None:
-        return None, html("signin.html", 401, **page_context(request, None))
+        # After a refused sign-in (`session_refusals`): the page says why, with the refusal's status.
+        status, error = refusal_of(request.query_params.get("refused")) or (401, None)
+        return None, html("signin.html", status, **page_context(request, None, error=error))
     if principal.role not in REVIEW_ROLES:
         text = not_a_reviewer(principal)
         return None, html("message.html", 403, **page_context(request, principal, heading="Not a reviewer", text=text))

@@ -103,11 +103,11 @@ def test_a_reviewer_sees_overdue_reviews_first_claims_one_and_finds_it_as_hers(
         page.click("#filter-overdue")
         expect(rows).to_have_count(3)
 
-        # ana has c: kim's claim is refused with who has it, and nothing changes.
+        # ana has c: kim is offered no claim (it would be refused), and is told who has it.
         page.click("a.doc:has-text('c-invoice.txt')")
         expect(page.locator("#assignee")).to_contain_text("Assigned to ana")
-        page.click("#claim-button")
-        expect(page.locator(".problems")).to_contain_text("assigned to ana")
+        expect(page.locator("#claim-button")).to_have_count(0)
+        expect(page.locator("#held-by")).to_contain_text("Held by ana: only they may claim or decide it.")
         shoot(page, tmp_path, "desk-claim-refused.png")
 
         # a is escalated to leads, kim's group: her claim takes it.

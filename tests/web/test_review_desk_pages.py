@@ -66,12 +66,14 @@ async def test_a_claim_from_the_page_needs_the_forms_token(settings: Settings) -
         signed_in(api, "reviewer")
         screen = (await api.client.get(f"/review/runs/{run_id}")).text
         forged = await api.client.post(f"/review/runs/{run_id}/claim", data={"csrf": "forged"})
+        said = await api.client.get(forged.headers["location"])  # answered by a redirect, as every claim is
         untouched = (await api.engine.registry.get_run(run_id)).assignee
         claimed = await api.client.post(f"/review/runs/{run_id}/claim", data={"csrf": form_of(screen)["csrf"]})
         after = (await api.client.get(claimed.headers["location"])).text
 
     assert 'id="claim-button"' in screen and "Not assigned" in screen
-    assert forged.status_code == 403 and untouched is None
+    assert forged.status_code == 303 and untouched is None
+    assert said.status_code == 403 and "Not claimed." in said.text and "not this session&#39;s" in said.text
     assert claimed.status_code == 303
     assert "Assigned to you" in after and 'id="claim-button"' not in after
     assert "Claimed claim.txt: it is assigned to reviewer." in after

@@ -77,8 +77,11 @@ async def test_the_pages_ask_for_a_token_and_keep_a_good_one_in_a_strict_http_on
     assert first.status_code == 401
     assert 'name="token"' in first.text
     refused = await api.client.post("/review/sign-in", data={"token": "cf_not-a-token"})
-    assert refused.status_code == 401
-    assert "not valid" in refused.text
+    assert refused.status_code == 303  # a redirect: reloading the refusal posts the token no more
+    assert "cf_not-a-token" not in refused.headers["location"]
+    said = await api.client.get(refused.headers["location"])
+    assert said.status_code == 401
+    assert "not valid" in said.text and 'name="token"' in said.text
     accepted = await api.client.post("/review/sign-in", data={"token": api.tokens["reviewer"]})
     assert accepted.status_code == 303
     cookie = accepted.headers["set-cookie"]
@@ -106,9 +109,10 @@ async def test_a_sign_in_posted_from_another_site_is_refused_and_keeps_no_sessio
     # The sign-in form has no session to carry a CSRF token: any site could sign a reviewer in under its own token.
     for headers in ({"sec-fetch-site": "cross-site"}, {"sec-fetch-site": "same-site"}):
         refused = await api.client.post("/review/sign-in", data={"token": api.tokens["reviewer"]}, headers=headers)
-        assert refused.status_code == 403, headers
-        assert "Sign in from this page" in refused.text
+        assert refused.status_code == 303, headers
         assert "set-cookie" not in refused.headers
+        said = await api.client.get(refused.headers["location"])
+        assert said.status_code == 403 and "Sign in from this page" in said.text
     # Its own page, a bookmark, and a client that says nothing (behind a proxy that rewrites Host too).
     for headers in ({"sec-fetch-site": "same-origin"}, {"sec-fetch-site": "none"}, {"host": "127.0.0.1:8000"}, {}):
         accepted = await api.client.post("/review/sign-in", data={"token": api.tokens["reviewer"]}, headers=headers)
@@ -124,10 +128,12 @@ async def test_a_submitter_session_may_not_review(api: Api) -> None:
 
 async def test_a_submitter_token_is_refused_at_sign_in_and_no_session_is_kept(api: Api) -> None:
     refused = await api.client.post("/review/sign-in", data={"token": api.tokens["submitter"]})
-    assert refused.status_code == 403
-    assert "has the role submitter; reviewing needs reviewer or admin" in refused.text
-    assert 'name="token"' in refused.text  # the form again, for a reviewer's token
+    assert refused.status_code == 303
     assert "set-cookie" not in refused.headers
+    said = await api.client.get(refused.headers["location"])
+    assert said.status_code == 403
+    assert "has the role submitter; reviewing needs reviewer or admin" in said.text
+    assert 'name="token"' in said.text  # the form again, for a reviewer's token
 
 
 async def test_a_reviewer_limited_to_contracts_sees_and_decides_only_contracts(api: Api) -> None:
@@ -223,8 +229,10 @@ async def test_a_decision_without_this_sessions_csrf_token_is_refused_and_the_ru
     admins = form_of((await api.client.get(f"/review/runs/{run_id}")).text)["csrf"]
     signed_in(api, "reviewer")
     for posted in ({"action": "approve"}, {"action": "approve", "csrf": admins}):
+        assert (await api.client.post(f"/review/runs/{run_id}", data=posted)).status_code == 303  # never in place
         refused = await answered_page(api, f"/review/runs/{run_id}", data=posted)
         assert refused.status_code == 403
+        assert "the form was not this session&#39;s" in refused.text
     assert (await status(api, run_id))["status"] == "needs_review"
 
 
@@ -247,7 +255,7 @@ async def test_the_note_after_a_rejection_says_it_once(api: Api) -> None:
     done = await api.client.post(f"/review/runs/{run_id}", data={**form, "action": "reject", "reason": "a copy"})
     page = await api.client.get(done.headers["location"])
 
-    assert re.findall(r'<div class="flash ok" role="status">([^<]*)</div>', page.text) == ["Rejected invoice.pdf."]
+    assert re.findall(r'<div class="flash ok" role="status"[^>]*>([^<]*)</div>', page.text) == ["Rejected invoice.pdf."]
 
 
 async def test_an_edit_is_checked_then_applied_through_the_engine(api: Api) -> None:
@@ -339,7 +347,10 @@ async def test_signing_out_needs_the_forms_token_and_forgets_the_cookie(api: Api
     page = (await api.client.get("/review")).text
     csrf = re.search(r'name="csrf" value="([^"]+)"', page)
     assert csrf
-    assert (await api.client.post("/review/sign-out", data={})).status_code == 403
+    stale = await api.client.post("/review/sign-out", data={})
+    assert stale.status_code == 303 and "set-cookie" not in stale.headers
+    said = await api.client.get(stale.headers["location"])  # still signed in: the queue says why
+    assert "Waiting for review" in said.text and "Not signed out" in html_text(said.text)
     out = await api.client.post("/review/sign-out", data={"csrf": csrf.group(1)})
     assert out.status_code == 303
     assert f'{COOKIE}=""' in out.headers["set-cookie"] or "Max-Age=0" in out.headers["set-cookie"]
@@ -502,8 +513,10 @@ async def test_a_form_carrying_a_file_a_field_twice_or_bytes_not_utf8_is_refused
     ]
 
     for refused in (with_a_file, twice, *not_utf8):
-        assert refused.status_code == 400
-        assert "was not sent as the review page sends it" in refused.text
+        assert refused.status_code == 303  # answered by a redirect: a reload of the refusal posts nothing again
+        said = await api.client.get(refused.headers["location"])
+        assert said.status_code == 400
+        assert "was not sent as the review page sends it" in said.text
     assert (await status(api, invoice))["status"] == "needs_review"
     assert await api.engine.registry.decisions(invoice) == []
 

@@ -24,18 +24,26 @@ def test_reloading_a_refused_claim_posts_nothing_and_still_says_why(
         from playwright.sync_api import expect
 
         page, run_id = review.page, review.run_id
+        page.fill("#comment", "total read from the wrong line")
+        # ana is given the review while kim's page still shows it unassigned, with its Claim button.
         admin = token(review.data, "root", "admin")
         with httpx.Client(base_url=review.base, headers={"Authorization": f"Bearer {admin}"}) as api:
             assert api.post(f"/v1/reviews/{run_id}/assign", json={"to": "ana"}).status_code == 200
-        page.reload()
-        expect(page.locator("#assignee")).to_contain_text("Assigned to ana")
-        page.fill("#comment", "total read from the wrong line")
 
         page.click("#claim-button")
         problems = page.locator(".problems")
         expect(problems).to_contain_text("Not claimed: the review is not yours.")
-        expect(problems).to_contain_text(f"run {run_id} is assigned to ana")
+        expect(problems).to_contain_text(  # what can be done about it on the page, not in a terminal
+            f"run {run_id} is assigned to ana: only they (or a member of that group) may claim it; an admin can"
+            " assign it to another reviewer"
+        )
+        expect(problems).not_to_contain_text("claimflow")
         expect(page.locator("#comment")).to_have_value("total read from the wrong line")
+        # What is true now: ana holds it, and a claim would be refused again, so no button offers one.
+        expect(page.locator("#claim-button")).to_have_count(0)
+        expect(page.locator("#held-by")).to_have_text(
+            "Held by ana: only they may claim or decide it. Ask an admin to assign it to you."
+        )
 
         sent: list[str] = []
         page.on("request", lambda request: sent.append(request.method) if request.is_navigation_request() else None)

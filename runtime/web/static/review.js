@@ -13,6 +13,11 @@
     });
   });
 
+  // After a decision or a claim the focus starts on the note saying what was done (not on the page's body), so a
+  // screen reader says it and Tab goes on from the top; a refusal's own focus (a field, the reason) comes later.
+  var note = document.getElementById("flash");
+  if (note) { note.focus({ preventScroll: true }); }
+
   var form = document.getElementById("decide");
   if (!form) { return; }
   var viewer = document.getElementById("viewer");
@@ -79,7 +84,10 @@
   function openEdit(field) {
     field.classList.add("editing");
     var input = field.querySelector(".edit input, .edit textarea");
-    if (input) { input.focus(); input.select && input.select(); }
+    if (input) { input.focus({ preventScroll: true }); input.select && input.select(); }
+    // The whole field in view, its name too, not only its box: on a phone the document stays above the fields
+    // and the actions below them, and the box alone would be scrolled to just under the document.
+    field.scrollIntoView({ block: "nearest" });
   }
 
   holders.forEach(function (holder) {
