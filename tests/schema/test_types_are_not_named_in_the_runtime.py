@@ -13,6 +13,9 @@ EXEMPT = (
     # The golden cases' documents and case builders are about the built-in types by nature; the runners stay generic.
     "evals/generators.py",
     "evals/make_goldens/",
+    # Masking leaves a number behind the words documents print before a document's or article's number
+    # ("Invoice No.", "Order #", "EAN") visible: the words as printed, in every language, before any type is known.
+    "state/_masking/cards.py",
 )
 BUILTIN = re.compile(r"\b(?:invoices?|receipts?|contracts?)\b", re.IGNORECASE)
 
