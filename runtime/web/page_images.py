@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 
 from claimflow.runtime.ingest.errors import IngestError
 from claimflow.runtime.pages import NoPageImageError, NoSuchPageError
@@ -49,6 +49,9 @@ async def _caller(request: Request, engine: EngineDep) -> Principal:
     return principal
 
 
+Caller = Annotated[Principal, Depends(_caller)]
+"""The caller, known before the path is read: a page number refused (422) tells nothing to a caller without a token."""
+
 PageNumber = Annotated[
     int,
     Path(ge=1, description="The page, counting from 1."),
@@ -65,13 +68,14 @@ PageNumber = Annotated[
     },
     response_class=Response,
 )
-async def page_image(run_id: str, number: PageNumber, request: Request, engine: EngineDep) -> Response:
+async def page_image(
+    run_id: str, number: PageNumber, request: Request, engine: EngineDep, principal: Caller
+) -> Response:
     """The page as an image: PDFs rendered at 144 dpi, photos and scans upright as stored.
 
     Text and HTML documents have no page images (404; their text is in the run). Any valid token may read
     the pages of runs it may see.
     """
-    principal = await _caller(request, engine)
     try:
         row = await visible_run(engine, principal, run_id)
     except RunNotFoundError:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from tests.integration._docs import mismatch_invoice_text, text_pdf
@@ -86,6 +87,10 @@ def test_a_page_number_under_one_or_not_a_number_is_the_requests_fault(
     assert server.call("GET", f"/v1/documents/{run_id}/pages/1", "kim").status_code == 200
     beyond = server.call("GET", f"/v1/documents/{run_id}/pages/2", "kim")
     assert beyond.status_code == 404 and "there is no page 2" in beyond.json()["message"]
+    # The caller is known first, as on every other route: without a token a bad page number is 401, like a good one.
+    for sent in ("0", "one", "1"):
+        anonymous = httpx.get(f"{server.base}/v1/documents/{run_id}/pages/{sent}", timeout=30)
+        assert anonymous.status_code == 401, (sent, anonymous.text)
 
 
 def test_a_bad_overdue_or_last_event_id_says_what_is_accepted(paused: tuple[Served, str, dict[str, Any]]) -> None:
