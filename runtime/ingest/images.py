@@ -36,6 +36,13 @@ def _decoding(what: str) -> Iterator[None]:
         raise CorruptDocumentError(f"{what} could not be decoded: {exc}.") from exc
 
 
+SCALE_DOWN = (
+    "Scale it down and send it again: a page needs no more than 300 dpi (an A4 page at 300 dpi is under"
+    " 9 megapixels), and a phone's 108 or 200 megapixel mode is more than any page needs."
+)
+"""What to do with a photo or scan over the pixel limit: such files are a camera's largest mode, not a page's need."""
+
+
 def _too_many_pixels(exc: Exception) -> str:
     """The refusal of an image Pillow stopped itself, naming the limit claimflow holds images to.
 
@@ -45,13 +52,6 @@ def _too_many_pixels(exc: Exception) -> str:
     found = re.search(r"\((\d+) pixels\)", str(exc))
     pixels = f"{int(found.group(1))} pixels" if found else "its size"
     return f"The image has too many pixels to read safely: {pixels} is over {_limit_text()}. {SCALE_DOWN}"
-
-
-SCALE_DOWN = (
-    "Scale it down and send it again: a page needs no more than 300 dpi (an A4 page at 300 dpi is under"
-    " 9 megapixels), and a phone's 108 or 200 megapixel mode is more than any page needs."
-)
-"""What to do with a photo or scan over the pixel limit: such files are a camera's largest mode, not a page's need."""
 
 
 def _limit_text() -> str:

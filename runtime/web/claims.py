@@ -8,7 +8,6 @@ Every answer is a redirect to the review's page (`carried`), so reloading it nev
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 
@@ -21,6 +20,7 @@ from claimflow.runtime.web.render import REVIEW_BASE
 from claimflow.runtime.web.review_pages import NOT_CLAIMED, answered, not_the_form, not_this_sessions
 from claimflow.runtime.web.reviewer import (
     done_query,
+    review_address,
     see_other,
     signed_in_reviewer,
     visible_review,
@@ -53,7 +53,7 @@ async def claim(request: Request, engine: EngineDep, run_id: str) -> Response:
     """Take the review for the signed-in reviewer (the rules of `review claim`); a refusal says who has it."""
     principal, _ = await signed_in_reviewer(request)
     if principal is None:  # signed out: the review's page says so (`decide`)
-        return see_other(f"{REVIEW_BASE}/runs/{quote(run_id, safe='')}")
+        return see_other(review_address(run_id))
     form = posted_fields(await request.body(), request.headers.get("content-type"))
     # Answered by a redirect, as every claim is; what such a form held is not shown back (`decide`'s reasons).
     if form is None:
@@ -67,7 +67,7 @@ async def claim(request: Request, engine: EngineDep, run_id: str) -> Response:
         row, pending = await visible_review(engine, principal, run_id)
         await engine.claim_review_as(row.run_id, principal.name)
     except RunNotFoundError:
-        return see_other(f"{REVIEW_BASE}/runs/{quote(run_id, safe='')}")  # its page says there is no such review
+        return see_other(review_address(run_id))  # its page says there is no such review
     except RunBusyError as error:
         refused = {**typed, "errors": [for_the_browser(str(error))], "problems_title": NOT_CLAIMED}
         return await answered(request, engine, principal, run_id, 409, refused)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request, Response
 
@@ -24,6 +24,7 @@ from claimflow.runtime.web.reviewer import (
     decision_note,
     done_query,
     page_context,
+    review_address,
     see_other,
     signed_in_reviewer,
     visible_review,
@@ -167,7 +168,7 @@ async def answered(
             flash = await decision_note(request, engine, principal, note.get("done"), note.get("run"), note.get("mark"))
             return await review_screen(request, engine, principal, run_id, status, flash=flash, **shown)
         query.update(carrying)
-    page = f"{REVIEW_BASE}/runs/{quote(run_id, safe='')}"
+    page = review_address(run_id)
     return see_other(f"{page}?{urlencode(query)}" if query else page)
 
 
@@ -216,7 +217,7 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     """Approve, edit or reject through the engine's decision path; a refused decision leaves the run paused."""
     principal, _ = await signed_in_reviewer(request)
     if principal is None:  # signed out (a revoked token): the review's page says so, and a reload posts nothing
-        return see_other(f"{REVIEW_BASE}/runs/{quote(run_id, safe='')}")
+        return see_other(review_address(run_id))
     form = posted_fields(await request.body(), request.headers.get("content-type"))
     # Refused forms are answered by a redirect to the review as it is now (`answered`), saying why: a reload posts
     # nothing again. Nothing they held is shown back: it was not this session's own form, or not readable.
@@ -250,7 +251,7 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
         before = await queue_order(engine, principal)  # where the run stood: the next run is the one after it
         await engine.decide(row.run_id, posted.decision, interrupt_id=seen, any_assignee=principal.role == "admin")
     except RunNotFoundError:
-        return see_other(f"{REVIEW_BASE}/runs/{quote(run_id, safe='')}")  # its page says there is no such review
+        return see_other(review_address(run_id))  # its page says there is no such review
     except InvalidDecisionError as error:
         refusals = [for_the_browser(problem) for problem in error.problems]  # they name `review decide`'s options
         return await answered(request, engine, principal, run_id, 422, {**keep, "errors": refusals})

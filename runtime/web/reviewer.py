@@ -6,6 +6,7 @@ With what every page's template needs, and the note after a decision.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
@@ -13,16 +14,29 @@ from fastapi.responses import RedirectResponse
 from claimflow.runtime.engine import Engine
 from claimflow.runtime.registry import RunNotFoundError
 from claimflow.runtime.service.deps import Principal, visible_review, visible_run
-from claimflow.runtime.web.render import html
+from claimflow.runtime.web.render import REVIEW_BASE, html
 from claimflow.runtime.web.session import REVIEW_ROLES, csrf_token, flash_mark, flash_mark_valid, signed_in
 from claimflow.runtime.web.session_refusals import refusal_of
 
-__all__ = ["decision_note", "done_query", "page_context", "see_other", "signed_in_reviewer", "visible_review"]
+__all__ = [
+    "decision_note",
+    "done_query",
+    "page_context",
+    "review_address",
+    "see_other",
+    "signed_in_reviewer",
+    "visible_review",
+]
 
 
 def see_other(url: str) -> RedirectResponse:
     """A 303 to `url`: after a form, the browser GETs the next page."""
     return RedirectResponse(url, status_code=303)
+
+
+def review_address(run_id: str) -> str:
+    """The path of run `run_id`'s review page, its id quoted as sent (a form's path may hold any text)."""
+    return f"{REVIEW_BASE}/runs/{quote(run_id, safe='')}"
 
 
 def page_context(request: Request, principal: Principal | None, **more: Any) -> dict[str, Any]:
