@@ -1,4 +1,4 @@
-"""Personal-data masking: the text a model sees has emails, phones, IBANs, card numbers and users' patterns replaced.
+"""Personal-data masking: the text a model sees has emails, phones, IBANs, cards, national ids and patterns replaced.
 
 Masking is pure: it returns the masked pages and the replacements, from which offsets in the
 masked text map back to the source and placeholders map back to their originals. It takes time
@@ -16,7 +16,7 @@ from claimflow.state._masking import BUILT_IN, Span, built_in_finds, choose, cus
 from claimflow.state.errors import MaskingTimeoutError
 
 BUILT_IN_KINDS = tuple(kind for kind, _ in BUILT_IN)
-"""The kinds masked without configuration: EMAIL, IBAN, CARD, PHONE."""
+"""The kinds masked without configuration: EMAIL, IBAN, CARD, PHONE, NATIONAL_ID."""
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,39}")
 
 

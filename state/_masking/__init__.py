@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from claimflow.state._masking import cards, emails, ibans, phones
+from claimflow.state._masking import cards, emails, ibans, national_ids, phones
 from claimflow.state._masking.text import fold
 
 Span = tuple[int, int, str]
-"""Start, end and kind (EMAIL, IBAN, CARD, PHONE, or a user's pattern name)."""
+"""Start, end and kind (EMAIL, IBAN, CARD, PHONE, NATIONAL_ID, or a user's pattern name)."""
 
 BUILT_IN: tuple[tuple[str, Callable[[str], Iterator[tuple[int, int]]]], ...] = (
     ("EMAIL", emails.find),
     ("IBAN", ibans.find),
     ("CARD", cards.find),
     ("PHONE", phones.find),
+    # Last: a number behind a phone label that also has an SSN's shape ("Tel 123-45-6789") stays a phone number.
+    ("NATIONAL_ID", national_ids.find),
 )
 """The built-in kinds; on finds of equal place and length, the earlier kind wins."""
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from claimflow.state._masking import truncated_cards
 from claimflow.state._masking.text import DASH, NUMBER_ENDS, NUMBER_STARTS, SPACE
 
 # Matched inside a look-ahead, so that every group start is tried: a candidate that swallowed the next
@@ -116,7 +117,7 @@ def _wrapped(text: str) -> Iterator[tuple[int, int]]:
                 break
 
 
-def _named_otherwise(text: str, start: int, end: int) -> bool:
+def named_otherwise(text: str, start: int, end: int) -> bool:
     """Whether a label right before `start`, on its line, names the number an invoice's, an order's or a product's.
 
     A card scheme's name right after `end` outweighs the label.
@@ -129,7 +130,7 @@ def _named_otherwise(text: str, start: int, end: int) -> bool:
 
 def find(text: str) -> Iterator[tuple[int, int]]:
     """Where card numbers are in `text`."""
-    return (span for span in _candidates(text) if not _named_otherwise(text, *span))
+    return (span for span in _candidates(text) if not named_otherwise(text, *span))
 
 
 def _candidates(text: str) -> Iterator[tuple[int, int]]:
@@ -146,3 +147,4 @@ def _candidates(text: str) -> Iterator[tuple[int, int]]:
     for match in _COMPACT.finditer(text):
         if _is_card(match[0]):
             yield match.span()
+    yield from truncated_cards.find(text)

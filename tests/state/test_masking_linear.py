@@ -83,6 +83,11 @@ def test_a_long_line_of_look_alikes_is_masked_in_linear_time_and_left_as_it_is(u
         ("DE89 3704 0044 0532 0130, ", "[IBAN_1]"),
         ("Card 4111 1111\n1111 1111 ", "[CARD_1]"),
         ("+44 20\n7946 0958 ", "[PHONE_1]"),
+        ("SSN: 123-45-6789 ", "[NATIONAL_ID_1]"),
+        ("AB 12 34 56 C ", "[NATIONAL_ID_1]"),
+        ("Steuer-ID: 86 095 742 719, ", "[NATIONAL_ID_1]"),
+        ("4111 11** **** 1111, ", "[CARD_1]"),
+        ("************1234; ", "[CARD_1]"),
     ],
 )
 def test_a_long_line_of_one_value_masks_every_occurrence_in_linear_time(unit: str, placeholder: str) -> None:

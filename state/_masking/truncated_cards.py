@@ -1,0 +1,39 @@
+"""Card numbers printed partly hidden, as payment terminals print them: `4111 11** **** 1111`, `XXXX XXXX XXXX 1234`.
+
+The digits still printed are a card's: its first six (the issuer's) and its last four. The shape must be a whole
+card number's: 13 to 19 places, compact or in a card's groups (four of four, the last 1 to 7 long, or Amex's
+4-6-5, one separator throughout), with hidden places (`*`, `X`, `x`, `•`, `●`) in one run between the digits
+left, at least four of them and at least one digit. Digits before the hidden run open with a card scheme's first
+digit (2 to 6). A group of digits right before it (an IBAN's check digits: `DE89 ****`),
+or another group after it, makes it part of some other code; a word before it does not (`AMEX 3782 XXXXXX X0005`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from claimflow.state._masking.text import DASH, SPACE
+
+_HIDDEN = "*Xx\u2022\u25cf"
+# A word ending in "x" before the number ("AMEX") is no group of hidden places; stars or digits are.
+_STARS = "*\u2022\u25cf"
+_PLACE = rf"[\d{_HIDDEN}]"
+_OTHER_BEFORE = rf"(?<![\w{_HIDDEN}])(?<![\d{_STARS}]{SPACE})(?<![\w{_HIDDEN}]{DASH})"
+_OTHER_AFTER = rf"(?![\w{_HIDDEN}])(?!(?:{SPACE}|{DASH})[\d{_HIDDEN}])"
+_SHAPE = re.compile(
+    rf"(?=[\d{_HIDDEN}]){_OTHER_BEFORE}"
+    rf"(?:{_PLACE}{{4}}(?P<sep>{SPACE}|{DASH})(?:{_PLACE}{{4}}(?P=sep){_PLACE}{{4}}(?P=sep){_PLACE}{{1,7}}"
+    rf"|{_PLACE}{{6}}(?P=sep){_PLACE}{{5}})|{_PLACE}{{13,19}}){_OTHER_AFTER}"
+)
+# Digits first (at most six, a scheme's first digit leading), then the hidden run, then at most four digits.
+_PLACES = re.compile(rf"(?P<first>[2-6]\d{{0,5}})?[{_HIDDEN}]{{4,}}(?P<last>\d{{0,4}})")
+_SEPARATORS = re.compile(rf"{SPACE}|{DASH}")
+
+
+def find(text: str) -> Iterator[tuple[int, int]]:
+    """Where partly hidden card numbers are in `text`."""
+    for match in _SHAPE.finditer(text):
+        places = _PLACES.fullmatch(_SEPARATORS.sub("", match[0]))
+        if places is not None and (places["first"] or places["last"]):
+            yield match.span()
