@@ -4,8 +4,9 @@ The digits still printed are a card's: its first six (the issuer's) and its last
 card number's: 13 to 19 places, compact or in a card's groups (four of four, the last 1 to 7 long, or Amex's
 4-6-5, one separator throughout), with hidden places (`*`, `X`, `x`, `•`, `●`) in one run between the digits
 left, at least four of them and at least one digit. Digits before the hidden run open with a card scheme's first
-digit (2 to 6). A group of digits right before it (an IBAN's check digits: `DE89 ****`),
-or another group after it, makes it part of some other code; a word before it does not (`AMEX 3782 XXXXXX X0005`).
+digit (2 to 6). A group of digits right before it (an IBAN's check digits: `DE89 ****`), or another group
+after it but an expiry date (`12/25`), makes it part of some other code; a word before it does not
+(`AMEX 3782 XXXXXX X0005`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ _HIDDEN = "*Xx\u2022\u25cf"
 _STARS = "*\u2022\u25cf"
 _PLACE = rf"[\d{_HIDDEN}]"
 _OTHER_BEFORE = rf"(?<![\w{_HIDDEN}])(?<![\d{_STARS}]{SPACE})(?<![\w{_HIDDEN}]{DASH})"
-_OTHER_AFTER = rf"(?![\w{_HIDDEN}])(?!(?:{SPACE}|{DASH})[\d{_HIDDEN}])"
+# An expiry date after it ("**** **** **** 1234 12/25", as receipts print it) is no group of the number.
+_EXPIRY = r"(?:0[1-9]|1[0-2])/\d\d(?!\d|/)"
+_OTHER_AFTER = rf"(?![\w{_HIDDEN}])(?!(?:{SPACE}|{DASH})(?!{_EXPIRY})[\d{_HIDDEN}])"
 _SHAPE = re.compile(
     rf"(?=[\d{_HIDDEN}]){_OTHER_BEFORE}"
     rf"(?:{_PLACE}{{4}}(?P<sep>{SPACE}|{DASH})(?:{_PLACE}{{4}}(?P=sep){_PLACE}{{4}}(?P=sep){_PLACE}{{1,7}}"
