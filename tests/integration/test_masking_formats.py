@@ -153,3 +153,21 @@ async def test_a_pattern_past_its_time_budget_fails_the_run_before_any_model_cal
     assert row.status == "failed"
     assert row.error is not None and "mask pattern 'slow' took more than 0.2 s on page 1" in row.error
     assert model.calls == []
+
+
+async def test_national_ids_and_a_partly_hidden_card_are_counted_by_kind_and_never_reach_the_model(
+    data_dir: Path, docs_dir: Path
+) -> None:
+    personal = "Employee SSN: 123-45-6789, NI number AB 12 34 56 C\nPaid with VISA 4111 11** **** 1111\n"
+    path = write(docs_dir, "invoice.txt", invoice_text().replace("Invoice No.", personal + "Invoice No."))
+    model = SeeingModel()
+    async with open_engine(Settings(data_dir=data_dir), gateway=model) as engine:
+        row, _ = await _run(engine, path)
+        events = await engine.registry.events(row.run_id)
+
+    assert row.status == "completed", row.error
+    seen = "\n".join(model.seen)
+    assert [value for value in ("6789", "AB 12 34 56 C", "4111 11", "** 1111") if value in seen] == []
+    assert "Employee SSN: [NATIONAL_ID_1], NI number [NATIONAL_ID_2]\nPaid with VISA [CARD_1]" in seen
+    [masked] = [e["data"] for e in events if e["type"] == "pii.masked"]
+    assert masked["kinds"] == {"NATIONAL_ID": 2, "CARD": 1}
