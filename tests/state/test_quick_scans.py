@@ -18,7 +18,7 @@ from types import ModuleType
 
 import pytest
 
-from claimflow.state._masking import cards, emails, ibans, phones
+from claimflow.state._masking import cards, emails, ibans, national_ids, phones, truncated_cards
 from claimflow.state.normalize import amounts, currency, dates
 
 PIECES = (
@@ -35,6 +35,9 @@ PIECES = (
     "RM", "zł", "US$", "HK$", "Fr.", "euro", "EUROS", "Ringgit", "Kč", "Ft", "₹",
     "Tel: 0171\n1234567", "+44 20\n7946 0958", "1 555 123 4567", "+1 555 123 4567", "555-123-4567",
     "(555) 123-4567", "555.123.4567",
+    "SSN", "Soc. Sec. No.", "123-45-6789", "45", "6789", "AB", "AB 12 34 56 C", "NI number", "BSN", "111222333",
+    "Steuer-ID", "IdNr.", "86 095 742 719", "NIR", "2 69 05 49 588 157 80", "DNI", "NIE", "12345678Z", "X1234567L",
+    "****", "XXXX", "11**", "\u2022\u2022\u2022\u2022", "xxxx",
 )  # fmt: skip
 TEXTS = 4000
 """Texts built; each of 3 to 40 pieces."""
@@ -63,7 +66,11 @@ def _plain(quick: re.Pattern[str]) -> re.Pattern[str]:
     return plain
 
 
-QUICK = dict(item for module in (phones, cards, ibans, dates, currency, amounts) for item in _quick_patterns(module))
+QUICK = dict(
+    item
+    for module in (phones, cards, truncated_cards, ibans, national_ids, dates, currency, amounts)
+    for item in _quick_patterns(module)
+)
 
 
 def test_the_patterns_that_open_with_a_lookahead_are_all_checked() -> None:
@@ -72,7 +79,8 @@ def test_the_patterns_that_open_with_a_lookahead_are_all_checked() -> None:
         "phones._LABELLED_WRAPPED", "phones._LABEL_ABOVE", "phones._INTERNATIONAL_WRAPPED", "cards._GROUPED",
         "cards._WRAPPED", "cards._COMPACT", "ibans._START", "ibans._SPACED_START", "dates._ISO", "dates._NUMERIC",
         "dates._DAY_MONTH_YEAR", "dates._MONTH_DAY_YEAR", "currency._CODE", "currency._SYMBOL",
-        "amounts._GROUPED", "amounts._PLAIN", "amounts._SPACED",
+        "amounts._GROUPED", "amounts._PLAIN", "amounts._SPACED", "national_ids._LABEL", "national_ids._SSN",
+        "national_ids._NINO", "truncated_cards._SHAPE",
     } <= set(QUICK)  # fmt: skip
 
 
