@@ -108,7 +108,7 @@ def queue_prometheus_text(gauges: QueueGauges) -> str:
         "# TYPE claimflow_queue_jobs_stalled gauge",
         f"claimflow_queue_jobs_stalled {gauges.stalled}",
         "# HELP claimflow_workers_alive Workers not yet silent past CLAIMFLOW_WORKER_STALLED_S or, if larger, the"
-        " one each worker recorded.",
+        " one each worker recorded, and whose process has not exited on this host.",
         "# TYPE claimflow_workers_alive gauge",
         f"claimflow_workers_alive {gauges.workers_alive}",
     ]
