@@ -190,7 +190,7 @@ def _print_status(found: dict[str, Any], settings: Settings) -> None:
             f"jobs running {found['jobs_running']}, stalled {found['jobs_stalled']}; "
             f"workers alive {found['workers_alive']}"
         )
-        _print_workers(found["workers"])
+        _print_workers(found["workers"], found.get("workers_gone", []))
     else:
         out.print(
             f"embedded mode, data directory {shown(str(settings.data_dir))}: no queue or workers (production mode "
@@ -215,9 +215,12 @@ def _print_status(found: dict[str, Any], settings: Settings) -> None:
         out.print(f"oldest waiting review: {short_id(oldest['run_id'])}, waiting {span(oldest['waiting_s'])}")
 
 
-def _print_workers(workers: list[dict[str, Any]]) -> None:
-    """The live workers, one row each: which queues each serves and which workflow version it runs."""
-    if not workers:
+def _print_workers(workers: list[dict[str, Any]], gone: list[dict[str, Any]]) -> None:
+    """The live workers, one row each: which queues each serves and which workflow version it runs.
+
+    Then those whose process has exited on this host, with what `status` says of them (`roster.gone_workers`).
+    """
+    if not workers and not gone:
         return
     table = fitted_table("worker", "queues", "version", "host:pid", "last beat")
     for found in workers:
@@ -225,6 +228,8 @@ def _print_workers(workers: list[dict[str, Any]]) -> None:
         queues = ", ".join(found["queues"]) if found["queues"] is not None else "-"
         where = f"{found['host']}:{found['pid']}" if found["host"] is not None else "-"
         table.add_row(str(found["id"]), queues, found["version"] or "-", where, f"{found['silent_s']:g} s ago")
+    for found in gone:
+        table.add_row(str(found["id"]), "-", "-", f"{found['host']}:{found['pid']}", found["said"])
     out.print(table)
 
 

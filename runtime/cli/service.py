@@ -118,7 +118,7 @@ def _when(seconds: float | None) -> str:
 @token_app.command("create")
 def token_create(
     name: Annotated[str, typer.Option("--name", help="Who uses it; recorded as the reviewer of its decisions.")],
-    role: Annotated[str, typer.Option("--role", help="submitter, reviewer or admin.")],
+    role: Annotated[str, typer.Option("--role", help="submitter, reviewer, admin, or monitor (reads /metrics only).")],
     doc_types: Annotated[
         str | None, typer.Option("--types", help="A reviewer's document types, comma-separated (default: all).")
     ] = None,

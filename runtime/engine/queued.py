@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from claimflow.runtime.ingest import sniff_media_type
 from claimflow.runtime.queue.errors import MIGRATE_HINT, NO_DATABASE, QueueSetupError, not_migrated
+from claimflow.runtime.refusal_places import placed_message
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
@@ -221,10 +222,11 @@ class Queued:
             return
         errors = decision_errors(pending.request, decision, self.types, tables=pending.state.tables)
         if errors:
-            message = "; ".join(errors)
+            # Kept placed, as a worker's refusal is (`refusal_places`): the review's note says where each problem is.
             await self.registry.record_decision(
-                row.run_id, pending.interrupt_id, decision.reviewer, as_json, "refused", message
+                row.run_id, pending.interrupt_id, decision.reviewer, as_json, "refused", placed_message(errors)
             )
+            message = "; ".join(errors)
             raise InvalidDecisionError(f"decision refused, run {row.run_id} stays paused: {message}", errors)
 
 

@@ -118,8 +118,8 @@ class ReviewDesk:
     async def assign_review(self, run_id: str, assignee: str) -> RunRow:
         """Assign the run's open review to a reviewer or group (`review.assigned`); anyone may reassign it.
 
-        Not to a reviewer whose token is limited to other document types, nor to a submitter's token: they could
-        neither see nor decide it, and only an admin could take it back.
+        Not to a reviewer whose token is limited to other document types, nor to a submitter's or a monitor's
+        token: they could neither see nor decide it, and only an admin could take it back.
         """
         name = _name(assignee, "the assignee")
         row, review = await self._open_review(run_id)
@@ -129,8 +129,8 @@ class ReviewDesk:
         limited = holder.types if holder is not None else None
 
         def refuse(now: RunRow) -> str | None:
-            if holder is not None and holder.role == "submitter":
-                return f"{name} is a submitter's token: it may not review; assign it to a reviewer"
+            if holder is not None and holder.role not in ("reviewer", "admin"):
+                return f"{name} is a {holder.role}'s token: it may not review; assign it to a reviewer"
             if limited is not None and now.doc_type not in limited:
                 return (
                     f"{name} may review only {', '.join(limited)}, not {now.doc_type or 'a run of no known type'}:"

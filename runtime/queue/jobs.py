@@ -18,6 +18,7 @@ from claimflow.runtime.engine import Engine
 from claimflow.runtime.errors import WorkflowVersionError
 from claimflow.runtime.queue.lock import RunLocks, run_lock
 from claimflow.runtime.queue.retry import OtherVersionError, is_transient
+from claimflow.runtime.refusal_places import placed_message
 from claimflow.runtime.registry import IN_PROGRESS, RunRow
 from claimflow.state.apply import decision_errors
 from claimflow.state.events import event
@@ -95,7 +96,7 @@ async def _apply(
     if pending is not None and not errors:
         errors = list(decision_errors(pending.request, parsed, engine.types, source, tables=pending.state.tables))
     if errors:
-        reason = "; ".join(errors)
+        reason = placed_message(errors)  # kept placed: the API's note says each at its body field, as a 422 would
         await engine.registry.release(
             run_id,
             owner=engine.owner,

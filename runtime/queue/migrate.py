@@ -17,7 +17,7 @@ from procrastinate import App
 from claimflow.runtime.checkpoint_postgres import postgres_checkpointer
 from claimflow.runtime.queue.app import build_app
 from claimflow.runtime.queue.names import MAINTENANCE_PRIORITY, MAINTENANCE_QUEUE
-from claimflow.runtime.queue.roster import WORKERS_TABLE
+from claimflow.runtime.queue.roster import WORKERS_MARKED, WORKERS_TABLE
 from claimflow.runtime.registry._pg_schema import connect
 from claimflow.runtime.registry.postgres import PostgresRegistry
 from claimflow.runtime.settings import Settings
@@ -53,7 +53,14 @@ def _apply_queue_schema(url: str, app: App) -> str:
             (MAINTENANCE_PRIORITY, MAINTENANCE_QUEUE, MAINTENANCE_PRIORITY),
         )
         if found["workers"]:
-            return "present"
+            marked = conn.execute(
+                "SELECT count(*) AS n FROM information_schema.columns"
+                " WHERE table_name = 'claimflow_workers' AND column_name IN ('process_start', 'process_space')"
+            ).fetchone()
+            if marked is not None and marked["n"] == 2:
+                return "present"
+            conn.execute(WORKERS_MARKED)  # the records of a claimflow older than the process's mark (`exited`)
+            return "updated"
         conn.execute(WORKERS_TABLE)  # the queue of a claimflow older than the workers' records
     return "updated"
 

@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from procrastinate.exceptions import ConnectorException
+from procrastinate.jobs import Job
 
 from claimflow.runtime.queue.logs import log_handed_back, log_requeued
 from claimflow.runtime.queue.roster import STALLED, WORKERS, RecordedWorkers
@@ -36,7 +37,6 @@ from claimflow.runtime.queue.stalls import record_requeued
 
 if TYPE_CHECKING:
     from procrastinate import App
-    from procrastinate.jobs import Job
 
     from claimflow.runtime.registry import AsyncRegistry
 
@@ -45,6 +45,12 @@ _SILENCES = (
     f" {STALLED} AS stalled FROM {WORKERS} WHERE listed.id = ANY(%(ids)s)"
 )
 """How long each of these workers has been silent, in seconds, from its last heartbeat, and whether it is stalled."""
+
+_GONE_DOING = (
+    "SELECT id, status, task_name, priority, lock, queueing_lock, args, scheduled_at, queue_name, attempts, worker_id"
+    " FROM procrastinate_jobs WHERE status = 'doing' AND worker_id = ANY(%(ids)s) ORDER BY id"
+)
+"""The jobs `doing` for these workers, as procrastinate's query of stalled jobs reads them (`Job.from_row`)."""
 
 _OWN_DOING = (
     "SELECT id, worker_id, args ->> 'run_id' AS run_id FROM procrastinate_jobs"
@@ -66,11 +72,18 @@ async def requeue_stalled(app: App, stalled_s: float, registry: AsyncRegistry | 
     manager = app.job_manager
     if isinstance(manager, RecordedWorkers) and not manager.judging(stalled_s):
         return 0  # back from an outage: a worker silent through it may be alive, coming back too
+    gone = await manager.gone() if isinstance(manager, RecordedWorkers) else []
     stalled = list(await manager.get_stalled_jobs(seconds_since_heartbeat=stalled_s))
+    if gone:  # their last beat may be recent: procrastinate's query, which reads beats only, does not find them
+        rows = await app.connector.execute_query_all_async(_GONE_DOING, ids=gone)
+        held = {job.id for job in stalled}
+        stalled += [job for job in (Job.from_row(row) for row in rows) if job.id not in held]
     if not stalled:
         return 0
     ids = sorted({job.worker_id for job in stalled if job.worker_id is not None})
-    found = await app.connector.execute_query_all_async(_SILENCES, ids=ids, stalled_s=stalled_s) if ids else []
+    found = (
+        await app.connector.execute_query_all_async(_SILENCES, ids=ids, stalled_s=stalled_s, gone=gone) if ids else []
+    )
     silences = {int(row["id"]): float(row["silent_s"]) for row in found}
     waited = {int(row["id"]) for row in found if not row["stalled"]}
     requeued: list[Job] = []

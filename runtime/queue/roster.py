@@ -13,16 +13,15 @@ with no record (started by an older claimflow) is judged as before, by the judge
 
 from __future__ import annotations
 
-import os
-import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
 from procrastinate.manager import JobManager
 
+from claimflow.runtime.queue.exited import ProcessMark, gone_said, has_exited, this_process
 from claimflow.runtime.registry._pg_schema import Row
 
 WORKERS_TABLE = """
@@ -34,19 +33,31 @@ CREATE TABLE IF NOT EXISTS claimflow_workers (
     stalled_s float8 NOT NULL,
     host text NOT NULL,
     pid integer NOT NULL,
-    started_at timestamptz NOT NULL DEFAULT now()
+    started_at timestamptz NOT NULL DEFAULT now(),
+    process_start bigint,
+    process_space text
 )
 """
 """Made by `claimflow db migrate` once procrastinate's tables are there (it refers to them)."""
 
+WORKERS_MARKED = (
+    "ALTER TABLE claimflow_workers ADD COLUMN IF NOT EXISTS process_start bigint,"
+    " ADD COLUMN IF NOT EXISTS process_space text"
+)
+"""What `claimflow db migrate` adds to the table an older claimflow made: the process's start and pid space
+(`exited`)."""
+
 STALLED_AFTER = "GREATEST(%(stalled_s)s, COALESCE(record.stalled_s, 0))"
 """Seconds of silence after which the worker joined as `record` is stalled, judged with `%(stalled_s)s`."""
 
-STALLED = f"listed.last_heartbeat < now() - make_interval(secs => {STALLED_AFTER})"
+STALLED = (
+    f"(listed.id = ANY(%(gone)s::bigint[]) OR listed.last_heartbeat < now() - make_interval(secs => {STALLED_AFTER}))"
+)
 """Whether the worker `listed`, its record joined as `record` (`WORKERS`), is stalled; alive is its negation.
 
 The one judgement of a worker, for the reaper, a starting worker, `status`, `/metrics` and the guard of `recover`
 and `run`: one that judged by its own threshold alone would take a live worker that beats less often for dead.
+`%(gone)s` are the workers whose process the judge saw exit on its own host (`gone_workers`): stalled at once.
 """
 
 WORKERS = "procrastinate_workers listed LEFT JOIN claimflow_workers record ON record.worker_id = listed.id"
@@ -55,16 +66,29 @@ WORKERS = "procrastinate_workers listed LEFT JOIN claimflow_workers record ON re
 _NO_RECORDS = (
     "procrastinate_workers listed LEFT JOIN (SELECT NULL::bigint AS worker_id, NULL::text[] AS queues,"
     " NULL::text AS workflow_version, NULL::float8 AS heartbeat_s, NULL::float8 AS stalled_s, NULL::text AS host,"
-    " NULL::integer AS pid WHERE false) record ON record.worker_id = listed.id"
+    " NULL::integer AS pid, NULL::bigint AS process_start, NULL::text AS process_space WHERE false) record"
+    " ON record.worker_id = listed.id"
 )
 """`WORKERS` on a database whose queue an older claimflow made, before `claimflow_workers`: none has a record."""
 
 _REGISTER = """
 WITH registered AS (SELECT worker_id FROM procrastinate_register_worker_v1())
-INSERT INTO claimflow_workers (worker_id, queues, workflow_version, heartbeat_s, stalled_s, host, pid)
-SELECT worker_id, %(queues)s, %(version)s, %(heartbeat_s)s, %(stalled_s)s, %(host)s, %(pid)s FROM registered
+INSERT INTO claimflow_workers (worker_id, queues, workflow_version, heartbeat_s, stalled_s, host, pid{marked})
+SELECT worker_id, %(queues)s, %(version)s, %(heartbeat_s)s, %(stalled_s)s, %(host)s, %(pid)s{marks} FROM registered
 RETURNING worker_id
 """
+
+_MARKS_MADE = (
+    "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('claimflow_workers')"
+    " AND attname = 'process_space' AND NOT attisdropped) AS made"
+)
+"""Whether the workers' records have the columns of the process's mark (`db migrate` of this claimflow adds them)."""
+
+_MARKED = (
+    "SELECT worker_id, pid, process_start FROM claimflow_workers"
+    " WHERE host = %(host)s AND process_space = %(space)s AND process_start IS NOT NULL"
+)
+"""The workers recorded on the judge's host and pid space (`exited`), whose process it can look at."""
 
 _PRUNE = f"""
 DELETE FROM procrastinate_workers worker
@@ -125,27 +149,72 @@ class RecordedWorkers(JobManager):
     async def _register(self) -> int:
         if self.record is None:
             return await super().register_worker()
-        record = self.record
+        record, mark = self.record, this_process()
+        # A database not yet migrated by this claimflow has no columns for the mark: the worker is judged by silence.
+        marked = (await self.connector.execute_query_one_async(_MARKS_MADE))["made"]
         row = await self.connector.execute_query_one_async(
-            _REGISTER,
+            _REGISTER.format(
+                marked=", process_start, process_space" if marked else "",
+                marks=", %(start)s, %(space)s" if marked else "",
+            ),
             queues=list(record.queues),
             version=record.version,
             heartbeat_s=record.heartbeat_s,
             stalled_s=record.stalled_s,
-            host=socket.gethostname(),
-            pid=os.getpid(),
+            host=mark.host,
+            pid=mark.pid,
+            start=mark.start,
+            space=mark.space,
         )
         return int(row["worker_id"])
+
+    async def gone(self) -> list[int]:
+        """The workers whose process this one sees has exited on its own host (`exited`): dead, whatever their beat."""
+        here = this_process()
+        if here.space is None or not (await self.connector.execute_query_one_async(_MARKS_MADE))["made"]:
+            return []
+        rows = await self.connector.execute_query_all_async(_MARKED, host=here.host, space=here.space)
+        return _gone(rows, here)
 
     async def prune_stalled_workers(self, seconds_since_heartbeat: float) -> list[int]:
         """Remove the workers silent past the larger of `seconds_since_heartbeat` and their own threshold.
 
-        None while this process has seen its database back for less than that (`judging`).
+        And those whose process has exited on this host (`gone`). None while this process has seen its database
+        back for less than that (`judging`).
         """
         if not self.judging(seconds_since_heartbeat):
             return []
-        rows = await self.connector.execute_query_all_async(_PRUNE, stalled_s=seconds_since_heartbeat)
+        gone = await self.gone()
+        rows = await self.connector.execute_query_all_async(_PRUNE, stalled_s=seconds_since_heartbeat, gone=gone)
         return [int(row["worker_id"]) for row in rows]
+
+
+def _gone(rows: Sequence[Mapping[str, Any]], here: ProcessMark) -> list[int]:
+    """The ids of the recorded workers (`_MARKED` rows) whose process has exited, seen from `here`."""
+    return [
+        int(row["worker_id"])
+        for row in rows
+        if has_exited(ProcessMark(here.host, int(row["pid"]), int(row["process_start"]), here.space), here)
+    ]
+
+
+def gone_workers(conn: psycopg.Connection[Row]) -> list[dict[str, Any]]:
+    """The workers on record whose process has exited on this host, as `status --json` lists them (`said`).
+
+    Stalled at once (`STALLED` with their ids as `gone`), whatever their last beat: the reaper hands back their
+    jobs at its next tick.
+    """
+    here = this_process()
+    made = conn.execute(_MARKS_MADE).fetchone()
+    if here.space is None or made is None or not made["made"]:
+        return []
+    rows = conn.execute(_MARKED, {"host": here.host, "space": here.space}).fetchall()
+    gone = _gone(rows, here)
+    return [
+        {"id": int(row["worker_id"]), "host": here.host, "pid": int(row["pid"]), "said": gone_said(int(row["pid"]))}
+        for row in rows
+        if int(row["worker_id"]) in gone
+    ]
 
 
 def workers_judged(conn: psycopg.Connection[Row]) -> str:
@@ -164,6 +233,7 @@ def live_workers(conn: psycopg.Connection[Row], *, stalled_s: float) -> list[dic
     Alive is as `workers_alive` counts it (`status`): not `STALLED`, judged with `stalled_s`.
     """
     query = _LIVE.format(workers=workers_judged(conn))
+    gone = [worker["id"] for worker in gone_workers(conn)]
     return [
         {
             "id": int(row["id"]),
@@ -176,5 +246,5 @@ def live_workers(conn: psycopg.Connection[Row], *, stalled_s: float) -> list[dic
             # `now()` is when the snapshot began: a beat written since reads as negative silence ("-0 s ago").
             "silent_s": max(0.0, round(float(row["silent_s"]), 1)),
         }
-        for row in conn.execute(query, {"stalled_s": stalled_s})
+        for row in conn.execute(query, {"stalled_s": stalled_s, "gone": gone})
     ]

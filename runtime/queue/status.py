@@ -57,7 +57,7 @@ class QueueGauges:
 
 
 def _read_gauges(conn: psycopg.Connection[Row], stalled_s: float) -> QueueGauges:
-    from claimflow.runtime.queue.roster import STALLED, workers_judged  # procrastinate: production mode only
+    from claimflow.runtime.queue.roster import STALLED, gone_workers, workers_judged  # procrastinate: production only
 
     queues: dict[str, dict[str, int]] = {}
     for row in conn.execute(
@@ -68,14 +68,13 @@ def _read_gauges(conn: psycopg.Connection[Row], stalled_s: float) -> QueueGauges
             "waiting" if row["status"] == "todo" else "running"
         ] = int(row["n"])
     workers = workers_judged(conn)
+    judged = {"stalled_s": stalled_s, "gone": [worker["id"] for worker in gone_workers(conn)]}
     stalled = conn.execute(
         f"SELECT count(*) AS n FROM procrastinate_jobs job LEFT JOIN ({workers}) ON listed.id = job.worker_id"
         f" WHERE job.status = 'doing' AND (job.worker_id IS NULL OR listed.id IS NULL OR {STALLED})",
-        {"stalled_s": stalled_s},
+        judged,
     ).fetchone()
-    alive = conn.execute(
-        f"SELECT count(*) AS n FROM {workers} WHERE NOT ({STALLED})", {"stalled_s": stalled_s}
-    ).fetchone()
+    alive = conn.execute(f"SELECT count(*) AS n FROM {workers} WHERE NOT ({STALLED})", judged).fetchone()
     return QueueGauges(
         queues=queues, stalled=int(stalled["n"]) if stalled else 0, workers_alive=int(alive["n"]) if alive else 0
     )
@@ -111,12 +110,13 @@ def queue_status(conn: psycopg.Connection[Row], *, stalled_s: float) -> dict[str
     The queue's figures are `queue_gauges`', read in the same snapshot as the runs and the live workers' records
     (`workers`: each one's queues and workflow version, `roster`).
     """
-    from claimflow.runtime.queue.roster import live_workers  # procrastinate: not for a data directory's status
+    from claimflow.runtime.queue.roster import gone_workers, live_workers  # procrastinate: not for a data directory
 
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         gauges = _read_gauges(conn, stalled_s)
         workers = live_workers(conn, stalled_s=stalled_s)
+        gone = gone_workers(conn)
         runs = {
             row["status"]: int(row["n"])
             for row in conn.execute("SELECT status, count(*) AS n FROM claimflow_runs GROUP BY status ORDER BY status")
@@ -133,6 +133,7 @@ def queue_status(conn: psycopg.Connection[Row], *, stalled_s: float) -> dict[str
         "jobs_stalled": gauges.stalled,
         "workers_alive": gauges.workers_alive,
         "workers": workers,
+        "workers_gone": gone,
         **runs_by_status(runs),
         "run_again": int(run_again["n"]) if run_again is not None else 0,
         "oldest_review": None if oldest is None else oldest_review(oldest["run_id"], float(oldest["since"])),

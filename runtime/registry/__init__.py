@@ -28,7 +28,7 @@ from claimflow.runtime.registry.runs import (
     lease_is_stale,
     process_owner,
 )
-from claimflow.runtime.registry.tokens import ROLES, TokenExistsError, TokenRow, TokenTable
+from claimflow.runtime.registry.tokens import READ_ROLES, ROLES, TokenExistsError, TokenRow, TokenTable
 
 
 class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins, ReviewTable, TokenTable, FinalStates):
@@ -36,6 +36,7 @@ class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins, Revi
 
 
 __all__ = [
+    "READ_ROLES",
     "ROLES",
     "FINISHED",
     "IN_PROGRESS",

@@ -12,8 +12,11 @@ from typing import Any
 from claimflow.runtime.registry._database import Database
 from claimflow.runtime.registry.runs import RegistryError
 
-ROLES = ("submitter", "reviewer", "admin")
-"""What a token may do: submit and read runs; also review (of its types); everything."""
+ROLES = ("submitter", "reviewer", "admin", "monitor")
+"""What a token may do: submit and read runs; also review (of its types); everything; read `/metrics` only."""
+
+READ_ROLES = ("submitter", "reviewer", "admin")
+"""The roles that may read runs, their events, pages and the active types: every role but monitor."""
 
 
 class TokenExistsError(RegistryError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from claimflow.runtime.refusal_places import placed
 from claimflow.state.errors import DecisionProblem
 
 __all__ = ["at_body", "decision_words", "for_the_api"]
@@ -39,11 +40,9 @@ def at_body(problem: str) -> str:
 
     A problem about one field's value starts with the field's name, which its place then says: it is not repeated.
     """
-    words = decision_words(problem)
     if not isinstance(problem, DecisionProblem):
-        return words
-    name = problem.field.rsplit(".", 1)[-1]
-    return f"body.{problem.field}: {words.removeprefix(f'{name}: ')}"
+        return decision_words(problem)
+    return "body." + decision_words(placed(problem))
 
 
 def for_the_api(text: str, run_id: str | None) -> str:

@@ -11,7 +11,7 @@ other run that does not exist, in a request body 422 (`PlainName` and `PlainText
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -23,7 +23,7 @@ from starlette.requests import HTTPConnection
 from claimflow.runtime.engine import Engine, PendingReview, Run
 from claimflow.runtime.engine.watching import review_type
 from claimflow.runtime.errors import UnknownDictionaryError
-from claimflow.runtime.registry import RunNotFoundError, RunRow
+from claimflow.runtime.registry import READ_ROLES, RunNotFoundError, RunRow
 from claimflow.runtime.service.pool import RunPool
 from claimflow.runtime.service.schemas import Message, RunPublic
 from claimflow.state.errors import UnknownDocumentTypeError
@@ -37,7 +37,7 @@ class Principal:
 
     name: str
     role: str
-    """submitter, reviewer or admin."""
+    """submitter, reviewer, admin or monitor (`ROLES`)."""
     types: tuple[str, ...] | None = None
     """The document types a reviewer is limited to; None for all."""
 
@@ -165,16 +165,22 @@ async def bearer_refusal(engine: Engine, connection: HTTPConnection) -> HTTPExce
     return None
 
 
+def role_refusal(principal: Principal, roles: Sequence[str]) -> HTTPException | None:
+    """The 403 for a caller whose role is none of `roles`, naming the roles that may; None when it is one."""
+    if principal.role in roles:
+        return None
+    return HTTPException(
+        status.HTTP_403_FORBIDDEN,
+        f"this needs the role {' or '.join(roles)}; the token {principal.name!r} has the role {principal.role}",
+    )
+
+
 def require(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets only these roles through (403 otherwise), e.g. `Depends(require("admin"))`."""
 
     async def check(principal: CurrentPrincipal) -> Principal:
-        if principal.role not in roles:
-            needed = " or ".join(roles)
-            raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                f"this needs the role {needed}; the token {principal.name!r} has the role {principal.role}",
-            )
+        if (refused := role_refusal(principal, roles)) is not None:
+            raise refused
         return principal
 
     return check
@@ -183,14 +189,16 @@ def require(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
 ROLE_REFUSED: dict[int | str, dict[str, Any]] = {
     403: {"model": Message, "description": "The token's role may not do this."}
 }
-"""The answer documented on a route whose principal must have a role (`Submitter`, `Reviewer`, `require`)."""
+"""The answer documented on a route whose principal must have a role (`Submitter`, `Reviewer`, `Reader`, `require`)."""
 
 Submitter = Annotated[Principal, Depends(require("submitter", "admin"))]
 """May upload documents."""
 Reviewer = Annotated[Principal, Depends(require("reviewer", "admin"))]
 """May read the review queue and decide reviews (of its types)."""
-Reader = CurrentPrincipal
-"""Any valid token may read runs (a reviewer only those of its types) and the active types."""
+Reader = Annotated[Principal, Depends(require(*READ_ROLES))]
+"""May read runs (a reviewer only those of its types) and the active types: every role but monitor."""
+Watcher = CurrentPrincipal
+"""May read `/metrics`: any valid token, a monitor's too."""
 
 
 async def _get_run(engine: Engine, run_id: str) -> RunRow:

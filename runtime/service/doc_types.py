@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from claimflow.runtime.service.deps import EngineDep, Reader
+from claimflow.runtime.service.deps import ROLE_REFUSED, EngineDep, Reader
 from claimflow.runtime.service.schemas import TypeFieldPublic, TypePublic
 
-router = APIRouter(prefix="/v1/types", tags=["types"])
+router = APIRouter(prefix="/v1/types", tags=["types"], responses=ROLE_REFUSED)
 
 
 @router.get("")

@@ -12,7 +12,7 @@ from fastapi.responses import PlainTextResponse
 from claimflow.runtime.abandoned import still_running
 from claimflow.runtime.engine.watching import Metrics
 from claimflow.runtime.queue.names import QUEUES
-from claimflow.runtime.service.deps import EngineDep, Reader
+from claimflow.runtime.service.deps import EngineDep, Watcher
 from claimflow.runtime.service.schemas import Health, Readiness
 from claimflow.state.redaction import redact
 
@@ -108,7 +108,7 @@ def queue_prometheus_text(gauges: QueueGauges) -> str:
         "# TYPE claimflow_queue_jobs_stalled gauge",
         f"claimflow_queue_jobs_stalled {gauges.stalled}",
         "# HELP claimflow_workers_alive Workers not yet silent past CLAIMFLOW_WORKER_STALLED_S or, if larger, the"
-        " one each worker recorded.",
+        " one each worker recorded, and whose process has not exited on this host.",
         "# TYPE claimflow_workers_alive gauge",
         f"claimflow_workers_alive {gauges.workers_alive}",
     ]
@@ -116,11 +116,12 @@ def queue_prometheus_text(gauges: QueueGauges) -> str:
 
 
 @router.get("/metrics", response_class=PlainTextResponse)
-async def metrics(engine: EngineDep, _: Reader) -> str:
+async def metrics(engine: EngineDep, _: Watcher) -> str:
     """Runs by status as `claimflow status` counts them, reviews waiting, the oldest review's age, model calls and cost.
 
-    Any valid token. `failed` covers the runs a reviewer rejected, whose count is `claimflow_runs_rejected`. Also
-    the work of this process still running on threads after its document gave up on it (`work.abandoned`).
+    Any valid token, a monitor's too (the role that may read nothing else). `failed` covers the runs a reviewer
+    rejected, whose count is `claimflow_runs_rejected`. Also the work of this process still running on threads
+    after its document gave up on it (`work.abandoned`).
 
     In production mode (CLAIMFLOW_EXECUTION=queue) also the queue, as `claimflow status` reads it: jobs waiting
     and running per queue, jobs stalled, workers alive.

@@ -19,6 +19,7 @@ from claimflow.runtime.engine import PendingReview
 from claimflow.runtime.engine.decisions import StaleReviewError
 from claimflow.runtime.engine.watching import review_opened_at
 from claimflow.runtime.errors import WorkflowVersionError
+from claimflow.runtime.refusal_places import at_body_in
 from claimflow.runtime.registry import ReviewView, RunBusyError, RunRow, RunSupersededError
 from claimflow.runtime.service.advice import at_body, decision_words, for_the_api
 from claimflow.runtime.service.decision_refusals import decision_problems
@@ -63,8 +64,12 @@ def _time(seconds: float | None) -> datetime | None:
 
 
 def _said_for_the_api(note: str | None, run_id: str) -> str | None:
-    """A queue's note in the API's words: a refused decision's reason names `claimflow` commands and their options."""
-    return for_the_api(note, run_id) if note is not None else None
+    """A queue's note in the API's words: a refused decision's reason names `claimflow` commands and their options.
+
+    A decision a worker refused after the 202 says each problem at the body field it concerns, in the words the
+    422 of a decision refused at once gives (`body.evidence.due_date: ...`, `refusal_places`).
+    """
+    return for_the_api(decision_words(at_body_in(note)), run_id) if note is not None else None
 
 
 @router.get("")

@@ -51,7 +51,7 @@ from claimflow.state.plain_text import control_problem
 from claimflow.state.redaction import redact
 
 # No 404 for the router: a list answers none; `openapi.py` documents it on each route with a run in its path.
-router = APIRouter(prefix="/v1/runs", tags=["runs"])
+router = APIRouter(prefix="/v1/runs", tags=["runs"], responses=ROLE_REFUSED)
 
 
 def encode_cursor(position: tuple[float, str]) -> str:
@@ -242,7 +242,6 @@ async def run_record(principal: Reader, engine: EngineDep, run_id: str) -> Recor
             "description": "The run's model cannot be built on this server, or storage or the database cannot be"
             " reached; nothing changed.",
         },
-        **ROLE_REFUSED,
     },
 )
 async def rerun(principal: Submitter, engine: EngineDep, pool: PoolDep, run_id: str, response: Response) -> RunPublic:
@@ -269,7 +268,7 @@ async def _run_again(engine: Engine, pool: RunPool, run_id: str) -> RunPublic:
     return public
 
 
-@router.post("/rerun-failed", dependencies=[Depends(require("admin"))], responses=ROLE_REFUSED)
+@router.post("/rerun-failed", dependencies=[Depends(require("admin"))])
 async def rerun_failed(
     engine: EngineDep,
     pool: PoolDep,

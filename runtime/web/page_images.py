@@ -9,8 +9,16 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request, Response
 
 from claimflow.runtime.ingest.errors import IngestError
 from claimflow.runtime.pages import NoPageImageError, NoSuchPageError
-from claimflow.runtime.registry import RunNotFoundError
-from claimflow.runtime.service.deps import EngineDep, Principal, authenticate, unauthenticated, visible_run
+from claimflow.runtime.registry import READ_ROLES, RunNotFoundError
+from claimflow.runtime.service.deps import (
+    ROLE_REFUSED,
+    EngineDep,
+    Principal,
+    authenticate,
+    role_refusal,
+    unauthenticated,
+    visible_run,
+)
 from claimflow.runtime.service.said import said_as
 from claimflow.runtime.web.page_cache import PageCache
 from claimflow.runtime.web.session import COOKIE
@@ -46,6 +54,8 @@ async def _caller(request: Request, engine: EngineDep) -> Principal:
     principal = await authenticate(engine, raw)
     if principal is None:  # the 401 of every other route: a token missing is told apart from one refused
         raise unauthenticated(bool(raw))
+    if (refused := role_refusal(principal, READ_ROLES)) is not None:  # a monitor's token reads no document
+        raise refused
     return principal
 
 
@@ -65,6 +75,7 @@ PageNumber = Annotated[
     responses={
         200: {"content": {"image/png": {}}, "description": "The page as PNG."},
         304: {"description": "Not modified: `If-None-Match` names the image's `ETag`; no body."},
+        **ROLE_REFUSED,
     },
     response_class=Response,
 )
@@ -73,8 +84,8 @@ async def page_image(
 ) -> Response:
     """The page as an image: PDFs rendered at 144 dpi, photos and scans upright as stored.
 
-    Text and HTML documents have no page images (404; their text is in the run). Any valid token may read
-    the pages of runs it may see.
+    Text and HTML documents have no page images (404; their text is in the run). A token of any role but monitor
+    may read the pages of runs it may see.
     """
     try:
         row = await visible_run(engine, principal, run_id)

@@ -1,0 +1,45 @@
+"""A worker's process judged on its own host: running, exited (a zombie too), or another process with its pid."""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from claimflow.runtime.queue.exited import ProcessMark, has_exited, process_start, this_process
+
+
+def _mark(process: subprocess.Popen[bytes], here: ProcessMark) -> ProcessMark:
+    return ProcessMark(here.host, process.pid, process_start(process.pid), here.space)
+
+
+def test_a_process_killed_is_gone_even_before_its_parent_reaps_it() -> None:
+    here = this_process()
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        recorded = _mark(child, here)
+        assert recorded.start is not None and not has_exited(recorded, here)
+        child.send_signal(signal.SIGKILL)
+        stat = Path(f"/proc/{child.pid}/stat")
+        while (state := stat.read_text().rsplit(")", 1)[1].split()[0]) != "Z":
+            assert state in "RSD", state
+        assert has_exited(recorded, here)  # a zombie, not yet waited for
+    finally:
+        child.kill()
+        child.wait()
+    assert has_exited(recorded, here)
+
+
+def test_another_process_with_the_recorded_pid_or_another_host_or_pid_space_is_not_judged_alive_or_dead() -> None:
+    here = this_process()
+    assert not has_exited(here, here)
+    reused = dataclasses.replace(here, start=(here.start or 0) + 1)  # the pid given to a later process
+    assert has_exited(reused, here)
+    elsewhere = dataclasses.replace(reused, host=here.host + "-other")
+    assert not has_exited(elsewhere, here)  # judged by its silence
+    contained = dataclasses.replace(reused, space="another boot pid:[1]")
+    assert not has_exited(contained, here)
+    unmarked = dataclasses.replace(here, pid=reused.pid, start=None)
+    assert not has_exited(unmarked, here)
