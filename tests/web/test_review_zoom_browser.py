@@ -135,6 +135,8 @@ def test_on_a_phone_the_page_magnified_scrolls_sideways_and_the_evidence_stays_o
         assert shown["width"] > PHONE["width"]
         frame = page.evaluate("[viewer.scrollWidth, viewer.clientWidth]")
         assert frame[0] > frame[1], frame
+        window = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert window[0] <= window[1], window  # the frame scrolls, not the page: nothing else is cut at the right
         page.evaluate("viewer.scrollLeft = viewer.scrollWidth")  # the frame scrolls sideways, to the page's far edge
         assert page.evaluate("viewer.scrollLeft") > 0
         settle(page)
