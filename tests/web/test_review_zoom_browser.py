@@ -137,8 +137,12 @@ def test_on_a_phone_the_page_magnified_scrolls_sideways_and_the_evidence_stays_o
         assert frame[0] > frame[1], frame
         window = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert window[0] <= window[1], window  # the frame scrolls, not the page: nothing else is cut at the right
-        page.evaluate("viewer.scrollLeft = viewer.scrollWidth")  # the frame scrolls sideways, to the page's far edge
+        page.evaluate("viewer.scrollLeft = 0")
+        page.focus("#viewer")  # the frame is a focus stop: the arrow keys scroll it sideways
+        page.keyboard.press("ArrowRight")
+        settle(page)
         assert page.evaluate("viewer.scrollLeft") > 0
+        page.evaluate("viewer.scrollLeft = viewer.scrollWidth")  # as a finger would, to the page's far edge
         settle(page)
 
         page.locator("#f-total_amount .quote").first.click()  # its evidence is at the page's left: scrolled back to
