@@ -25,7 +25,7 @@ from claimflow.runtime.web.reviewer import (
     signed_in_reviewer,
     visible_review,
 )
-from claimflow.runtime.web.session import csrf_valid
+from claimflow.runtime.web.session import csrf_valid, own_stale_form
 
 __all__ = ["router"]
 
@@ -55,14 +55,15 @@ async def claim(request: Request, engine: EngineDep, run_id: str) -> Response:
     if principal is None:  # signed out: the review's page says so (`decide`)
         return see_other(review_address(run_id))
     form = posted_fields(await request.body(), request.headers.get("content-type"))
-    # Answered by a redirect, as every claim is; what such a form held is not shown back (`decide`'s reasons).
+    # Answered by a redirect, as every claim is; what an unreadable form held is not shown back (`decide`'s reasons).
     if form is None:
         refused = {"errors": [not_the_form("claim it")], "problems_title": NOT_CLAIMED_FORM}
         return await answered(request, engine, principal, run_id, 400, refused)
-    if not csrf_valid(request, form.get("csrf")):
-        refused = {"errors": [not_this_sessions("claim it")], "problems_title": NOT_CLAIMED_FORM}
-        return await answered(request, engine, principal, run_id, 403, refused)
     typed = _typed(form, principal.name)
+    if not csrf_valid(request, form.get("csrf")):
+        kept = own_stale_form(request, form.get("reviewer"), principal.name)  # `decide`'s reasons
+        refused = {"errors": [not_this_sessions("claim it", kept=kept)], "problems_title": NOT_CLAIMED_FORM}
+        return await answered(request, engine, principal, run_id, 403, {**(typed if kept else {}), **refused})
     try:
         row, pending = await visible_review(engine, principal, run_id)
         await engine.claim_review_as(row.run_id, principal.name)

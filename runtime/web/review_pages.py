@@ -30,7 +30,7 @@ from claimflow.runtime.web.reviewer import (
     visible_review,
 )
 from claimflow.runtime.web.screen import build_screen
-from claimflow.runtime.web.session import csrf_valid
+from claimflow.runtime.web.session import csrf_valid, own_stale_form
 from claimflow.state.errors import InvalidDecisionError
 
 __all__ = [
@@ -59,8 +59,16 @@ def not_the_form(verb: str) -> str:
     )
 
 
-def not_this_sessions(verb: str) -> str:
-    """Why a form without this session's CSRF token was refused (403): what to do is to `verb` again."""
+def not_this_sessions(verb: str, *, kept: bool = False) -> str:
+    """Why a form without this session's CSRF token was refused (403): what to do is to `verb` again.
+
+    `kept`: the reviewer's own stale form (`own_stale_form`), whose typed values are on the review below.
+    """
+    if kept:
+        return (
+            "the form was loaded before you last signed in (its session has ended): nothing of it was recorded;"
+            f" what you typed is below, {verb} again"
+        )
     return (
         "the form was not this session's (loaded before you last signed in, or sent by another page): nothing of it"
         f" was recorded; {verb} again on the review below"
@@ -220,22 +228,25 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
         return see_other(review_address(run_id))
     form = posted_fields(await request.body(), request.headers.get("content-type"))
     # Refused forms are answered by a redirect to the review as it is now (`answered`), saying why: a reload posts
-    # nothing again. Nothing they held is shown back: it was not this session's own form, or not readable.
+    # nothing again. Nothing an unreadable form held is shown back, nor what a form not this session's held unless
+    # it is the reviewer's own (`own_stale_form`).
     if form is None:  # a file's repr taken for a reason or a value was recorded as the reviewer's word
         return await answered(request, engine, principal, run_id, 400, {"errors": [not_the_form("decide")]})
-    if not csrf_valid(request, form.get("csrf")):
-        return await answered(request, engine, principal, run_id, 403, {"errors": [not_this_sessions("decide")]})
     posted = read_decision(form, principal.name)
-    keep = {
+    typed: dict[str, Any] = {
         "edited": posted.edited,
         "reason": form.get("reason", ""),
         "comment": form.get("comment", ""),
         "doc_type": form.get("doc_type"),
         "action": form.get("action", ""),
         "interrupt_id": form.get("interrupt_id"),  # the review the page showed: who answered it, if it is late
-        "reason_errors": posted.reason_errors,
-        "type_errors": posted.type_errors,
     }
+    if not csrf_valid(request, form.get("csrf")):
+        # The reviewer's own form from before they signed in again: what they typed comes back, decided on nothing.
+        kept = own_stale_form(request, form.get("reviewer"), principal.name)
+        refusal = {"errors": [not_this_sessions("decide", kept=kept)], **(typed if kept else {})}
+        return await answered(request, engine, principal, run_id, 403, refusal)
+    keep = {**typed, "reason_errors": posted.reason_errors, "type_errors": posted.type_errors}
     if posted.decision is None:
         return await answered(request, engine, principal, run_id, 422, {**keep, "errors": posted.errors})
     # The review the reviewer saw: without it the decision would answer whatever review is open now.

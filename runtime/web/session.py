@@ -21,6 +21,7 @@ __all__ = [
     "REVIEW_ROLES",
     "csrf_token",
     "csrf_valid",
+    "own_stale_form",
     "flash_mark",
     "flash_mark_valid",
     "sign_in",
@@ -62,6 +63,26 @@ def cross_site(request: Request) -> bool:
     header (curl, a script, a page over plain http) is let through, as before.
     """
     return request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none")
+
+
+def own_stale_form(request: Request, posted_reviewer: str | None, reviewer: str) -> bool:
+    """Whether a form refused for its CSRF token is still this reviewer's own, its token merely stale.
+
+    A form loaded before its reviewer signed in again (a new token, the same name) carries the old session's
+    token. Its typed values may go back on the page with the refusal when the browser says the post comes from
+    this very origin (`Sec-Fetch-Site: same-origin`, or without that header an `Origin` naming this server) and
+    the form names the signed-in reviewer: another site's post carries no session cookie (`SameSite=Strict`), a
+    sibling site's or another port's is not `same-origin`, and another reviewer's tab in the same browser names
+    someone else. Values never go back from a form that may not be the reviewer's, where they would be saved
+    unread.
+    """
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None:
+        same_origin = fetch_site == "same-origin"
+    else:  # a browser sends no Sec-Fetch-Site over plain http: the Origin it sends on every POST says the same
+        origin = request.headers.get("origin")
+        same_origin = origin is not None and origin == f"{request.url.scheme}://{request.headers.get('host', '')}"
+    return same_origin and posted_reviewer == reviewer
 
 
 def flash_mark(request: Request, *said: str) -> str:

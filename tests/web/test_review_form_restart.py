@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.integration._docs import run_cli
 from tests.web._browser import paused_invoice, served, token
 
 pytestmark = pytest.mark.slow
@@ -48,3 +49,33 @@ def test_a_form_loaded_before_a_restart_saves_its_edit_on_the_new_server(tmp_pat
         assert other.post("/review/sign-in", data={"token": ana}).status_code == 303
         refused = other.post("/review/sign-out", data={"csrf": signed_out_form["csrf"]}, follow_redirects=True)
         assert "Not signed out" in refused.text and "Waiting for review" in refused.text
+
+
+def test_a_stale_form_of_the_reviewers_own_comes_back_only_from_this_servers_origin(tmp_path: Path) -> None:
+    """Over plain http a browser sends no `Sec-Fetch-Site`, only `Origin`: it decides whether the values come back."""
+    data, run_id = paused_invoice(tmp_path)
+    old = token(data, "kim", "reviewer")
+    with served(data) as base, httpx.Client(base_url=base) as browser:
+        assert browser.post("/review/sign-in", data={"token": old}).status_code == 303
+        form = hidden_inputs(browser.get(f"/review/runs/{run_id}").text)
+        assert run_cli("token", "revoke", "kim", "--data-dir", data).returncode == 0
+        browser.cookies.clear()
+        new = token(data, "kim", "reviewer")
+        assert browser.post("/review/sign-in", data={"token": new}).status_code == 303
+        typed = {**form, "action": "edit", "field.total_amount": "180.00", "comment": "from the old page"}
+
+        def sent(headers: dict[str, str], **changed: str) -> str:
+            answer = browser.post(f"/review/runs/{run_id}", data={**typed, **changed}, headers=headers)
+            assert answer.status_code == 303, answer.text
+            page = browser.get(answer.headers["location"])
+            assert page.status_code == 403 and "nothing of it was recorded" in page.text
+            return page.text
+
+        assert 'value="from the old page"' in sent({"Origin": base})
+        assert 'value="from the old page"' in sent({"Sec-Fetch-Site": "same-origin", "Origin": "null"})
+        assert 'value="from the old page"' not in sent({"Origin": "http://127.0.0.1:1"})  # another port's page
+        assert 'value="from the old page"' not in sent({"Sec-Fetch-Site": "same-site", "Origin": base})
+        assert 'value="from the old page"' not in sent({})  # nothing says where it came from
+        assert 'value="from the old page"' not in sent({"Origin": base}, reviewer="ana")  # another reviewer's tab
+        run = browser.get(f"/v1/runs/{run_id}", headers={"Authorization": f"Bearer {new}"}).json()
+        assert run["status"] == "needs_review"  # nothing was decided

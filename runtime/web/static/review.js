@@ -61,8 +61,21 @@
     var waiting = above.length;
     function go() {
       if (asked !== scrolls) { return; }
-      var top = mark.getBoundingClientRect().top - viewer.getBoundingClientRect().top + viewer.scrollTop;
-      viewer.scrollTo({ top: Math.max(0, top - viewer.clientHeight / 3), behavior: "smooth" });
+      var box = mark.getBoundingClientRect(), frame = viewer.getBoundingClientRect();
+      // Down to the mark, a third of the frame above it; across to it when the pages are wider than the frame
+      // (magnified), centred when it fits.
+      var top = box.top - frame.top + viewer.scrollTop - viewer.clientHeight / 3;
+      var left = box.left - frame.left + viewer.scrollLeft - Math.max(0, (viewer.clientWidth - box.width) / 2);
+      top = Math.max(0, Math.min(top, viewer.scrollHeight - viewer.clientHeight));
+      left = Math.max(0, Math.min(left, viewer.scrollWidth - viewer.clientWidth));
+      // Where the mark will stand in the window: in one column (a phone held sideways, a window at 200%) the
+      // document may be scrolled out of the window, above the field clicked, and the window scrolls to it too.
+      var at = box.top - (top - viewer.scrollTop);
+      viewer.scrollTo({ top: top, left: left, behavior: "smooth" });
+      if (at < 0 || at + box.height > window.innerHeight) {
+        // To a place, not by a distance: a scroll asked for again while this one runs must end where this one does.
+        window.scrollTo({ top: window.scrollY + at - Math.max(0, (window.innerHeight - box.height) / 3), behavior: "smooth" });
+      }
     }
     if (!waiting) { go(); return; }
     above.forEach(function (img) {
@@ -72,6 +85,20 @@
       img.loading = "eager";
     });
   }
+
+  // Magnify: the page images at their own pixel width (144 dpi for a PDF), the frame scrolled both ways. The mark
+  // selected stays in view across the change, where it stands on the page at its new size.
+  var magnify = document.getElementById("magnify");
+
+  function toggleMagnify() {
+    var on = !viewer.classList.contains("magnified");
+    viewer.classList.toggle("magnified", on);
+    magnify.setAttribute("aria-pressed", on ? "true" : "false");
+    var active = viewer.querySelector(".hl.active, .hl-text.active");
+    if (active) { reveal(active); }
+  }
+
+  if (magnify) { magnify.addEventListener("click", toggleMagnify); }
 
   function select(holder, scrollPanel) {
     holders.forEach(function (other) { other.classList.remove("selected"); });
@@ -184,6 +211,7 @@
     else if (key === "n") { var next = document.getElementById("next") || document.getElementById("queue-link"); if (next) { event.preventDefault(); next.click(); } }
     else if (key === "e" && selected && selected.classList.contains("field")) { event.preventDefault(); openEdit(selected); }
     else if (key === "r") { event.preventDefault(); document.getElementById("reason").focus(); }
+    else if (key === "z" && magnify) { event.preventDefault(); toggleMagnify(); }
     else if (key === "j" || key === "k") {
       event.preventDefault();
       var at = holders.indexOf(selected) + (key === "j" ? 1 : -1);

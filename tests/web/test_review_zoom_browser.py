@@ -1,0 +1,165 @@
+"""A PDF's evidence at 200% zoom and on a phone, and its page magnified, in headless Chromium against `claimflow serve`.
+
+At 200% (a 1280 by 800 window lays out in 640 by 400 CSS pixels) the review is one column, the document above the
+fields: the document is scrolled out of the window when the reviewer reaches a field further down, and clicking
+its evidence must bring the box on the page image into the window, and clicking the box back to the field. On a
+phone the page image is shrunk to the screen's width, its print too small to read: Magnify shows it at its own
+pixel width (144 dpi) in the document's frame, which scrolls sideways, the boxes still where the words are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.integration._docs import mismatch_invoice_text, text_pdf, write
+from tests.web._browser import CHROMIUM, processed, served, signed_in_page, token
+
+pytestmark = pytest.mark.slow
+
+PHONE = {"width": 390, "height": 844}
+ZOOMED = {"width": 640, "height": 400}  # 1280 by 800 at 200%
+
+SETTLED = """() => {
+  const viewer = document.getElementById('viewer');
+  const at = `${scrollX} ${scrollY} ${viewer.scrollTop} ${viewer.scrollLeft}`, same = at === self.was;
+  self.was = at;
+  return same;
+}"""
+"""Two reads 250 ms apart alike: the smooth scrolls of the window and of the document's frame have ended."""
+
+
+def settle(page: Any) -> None:
+    """Wait for `SETTLED`, from a first read taken now (not one left from before a click)."""
+    page.evaluate("self.was = undefined")
+    page.wait_for_function(SETTLED, polling=250)
+
+
+@contextlib.contextmanager
+def pdf_review(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, size: dict[str, int]) -> Iterator[Any]:
+    """A one-page PDF invoice whose total breaks its sum rule, its review open in Chromium at `size`, as kim."""
+    assert CHROMIUM.exists(), "Debian's chromium is missing: run scripts/system-deps.sh"
+    monkeypatch.setenv("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")  # drive Debian's browser, never download one
+    from playwright.sync_api import sync_playwright
+
+    folder, data = tmp_path / "inbox", tmp_path / "data"
+    write(folder, "invoice.pdf", text_pdf(mismatch_invoice_text()))
+    [view] = processed(folder, data)
+    assert view["status"] == "needs_review"
+    kim = token(data, "kim", "reviewer")
+    with served(data) as base, sync_playwright() as playwright:
+        browser, page = signed_in_page(playwright, base, kim)
+        try:
+            page.set_viewport_size(size)
+            page.goto(f"{base}/review/runs/{view['run_id']}")
+            page.wait_for_load_state("load")
+            settle(page)
+            yield page
+        finally:
+            browser.close()
+
+
+def box_of(page: Any, selector: str) -> dict[str, float]:
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    return dict(box)
+
+
+def inside(box: dict[str, float], frame: dict[str, float], what: str) -> None:
+    """`box` wholly within `frame` (both as `bounding_box` gives them)."""
+    assert box["x"] >= frame["x"] - 0.5 and box["x"] + box["width"] <= frame["x"] + frame["width"] + 0.5, (what, box)
+    assert box["y"] >= frame["y"] - 0.5 and box["y"] + box["height"] <= frame["y"] + frame["height"] + 0.5, (what, box)
+
+
+def in_window(page: Any, selector: str, size: dict[str, int]) -> dict[str, float]:
+    box = box_of(page, selector)
+    inside(box, {"x": 0, "y": 0, "width": size["width"], "height": size["height"]}, selector)
+    return box
+
+
+def evidence_in_view(page: Any, size: dict[str, int]) -> dict[str, float]:
+    """The active box on the page image: in the window, and in the visible part of the document's frame."""
+    settle(page)
+    box = in_window(page, ".sheet .hl.active", size)
+    frame = page.evaluate(
+        "(() => { const r = viewer.getBoundingClientRect();"
+        " return {x: r.left, y: r.top, width: viewer.clientWidth, height: viewer.clientHeight}; })()"
+    )
+    inside(box, frame, "the box, in the document's frame")
+    return box
+
+
+def test_at_200_percent_the_evidence_of_a_field_far_down_comes_into_view_and_its_box_leads_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pdf_review(tmp_path, monkeypatch, ZOOMED) as page:
+        quote = page.locator("#f-total_amount .quote").first
+        quote.scroll_into_view_if_needed()
+        settle(page)
+        document = box_of(page, "#viewer")
+        assert document["y"] + document["height"] <= 0, document  # the document is scrolled out of the window
+
+        quote.click()
+        evidence_in_view(page, ZOOMED)
+
+        page.locator(".sheet .hl.active").first.click()  # the box selects its field, and the window goes back to it
+        settle(page)
+        assert "selected" in (page.locator("#f-total_amount").get_attribute("class") or "")
+        in_window(page, "#f-total_amount .value", ZOOMED)
+
+
+def test_on_a_phone_the_page_magnified_scrolls_sideways_and_the_evidence_stays_on_its_words(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pdf_review(tmp_path, monkeypatch, PHONE) as page:
+        from playwright.sync_api import expect
+
+        magnify = page.locator("#magnify")
+        expect(magnify).to_have_accessible_name("Magnify Z")
+        expect(magnify).to_have_attribute("aria-pressed", "false")
+        image = "#page-1 .sheet img"
+        assert box_of(page, image)["width"] <= PHONE["width"]  # shrunk to the screen: its print too small to read
+
+        magnify.focus()
+        page.keyboard.press("Enter")  # a button: Enter (or Space, or a tap) works it
+        expect(magnify).to_have_attribute("aria-pressed", "true")
+        settle(page)
+        shown = box_of(page, image)
+        natural = page.evaluate(f"document.querySelector({image!r}).naturalWidth")
+        assert natural >= 1000, natural  # 144 dpi: an A4 page 1190 pixels wide
+        assert abs(shown["width"] - natural) <= 1, (shown, natural)  # at its own pixel width: wider than the screen
+        assert shown["width"] > PHONE["width"]
+        frame = page.evaluate("[viewer.scrollWidth, viewer.clientWidth]")
+        assert frame[0] > frame[1], frame
+        window = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert window[0] <= window[1], window  # the frame scrolls, not the page: nothing else is cut at the right
+        page.evaluate("viewer.scrollLeft = 0")
+        page.focus("#viewer")  # the frame is a focus stop: the arrow keys scroll it sideways
+        page.keyboard.press("ArrowRight")
+        settle(page)
+        assert page.evaluate("viewer.scrollLeft") > 0
+        page.evaluate("viewer.scrollLeft = viewer.scrollWidth")  # as a finger would, to the page's far edge
+        settle(page)
+
+        page.locator("#f-total_amount .quote").first.click()  # its evidence is at the page's left: scrolled back to
+        box = evidence_in_view(page, PHONE)
+        # On its words: where its place on the page (in percent of the page) puts it on the image at this size.
+        shown = box_of(page, image)
+        placed = page.evaluate(
+            "(() => { const s = document.querySelector('.sheet .hl.active').style;"
+            " return [parseFloat(s.left), parseFloat(s.top), parseFloat(s.width)]; })()"
+        )
+        assert abs(box["x"] - (shown["x"] + placed[0] / 100 * shown["width"])) <= 1.5, (box, shown, placed)
+        assert abs(box["y"] - (shown["y"] + placed[1] / 100 * shown["height"])) <= 1.5, (box, shown, placed)
+        assert abs(box["width"] - placed[2] / 100 * shown["width"]) <= 1.5, (box, shown, placed)
+
+        page.locator("#f-vendor_name").focus()  # Z, away from a text box, puts the page back to the screen's width
+        page.keyboard.press("z")
+        expect(magnify).to_have_attribute("aria-pressed", "false")
+        settle(page)
+        assert box_of(page, image)["width"] <= PHONE["width"]
+        evidence_in_view(page, PHONE)
