@@ -1,4 +1,4 @@
-"""`GET /v1/reviews/{id}` shows a table field's rows with their evidence; a decision may not set a table."""
+"""`GET /v1/reviews/{id}` shows a table field's rows with their evidence; a decision may not set a table whole."""
 
 from __future__ import annotations
 
@@ -42,9 +42,13 @@ async def test_a_decision_setting_a_table_is_422_naming_the_table_and_the_run_st
     )
 
     assert refused.status_code == 422, refused.text
-    # Said for a client of the API: the request that runs it again, not the command line's `rerun`.
+    # Said for a client of the API: the decision's `rows`, not the command line's options.
     assert refused.json()["errors"] == [
-        "body.edits.line_items: " + TABLE_REFUSAL.replace("(rerun)", "(`POST /v1/runs/{id}/rerun`)")
+        "body.edits.line_items: "
+        + TABLE_REFUSAL.replace(
+            "(`--set line_items.ROW.COLUMN=VALUE`)",
+            '(`"rows": {"line_items": {"cells": {"ROW": {"COLUMN": "VALUE"}}}}`)',
+        ).replace("(`--drop-row line_items.ROW`)", '(`"rows": {"line_items": {"drop": [ROW]}}`)')
     ]
     row = await api.engine.registry.get_run(run_id)
     assert row.status == "needs_review" and row.interrupt_id == review["interrupt_id"]
