@@ -23,6 +23,9 @@ from claimflow.state.outcomes import TableRow
 from claimflow.state.review import ReviewDecision, RowEdits
 from claimflow.state.schema import DocumentType, Field
 
+REVIEWERS_WORD = "reviewer's word"
+"""How an edited cell's note (`TableRow.edited`) ends when the row's quote does not write its value."""
+
 
 def row_edit_errors(
     doc_type: DocumentType, decision: ReviewDecision, tables: Mapping[str, Sequence[TableRow]] | None
@@ -115,6 +118,7 @@ def apply_row_edits(
                 event(
                     "table.edited", "await_review", reviewer=decision.reviewer, table=name, row=number,
                     dropped=True, previous=rows[number - 1].cells, quote=rows[number - 1].evidence.quote,
+                    evidence=rows[number - 1].evidence.model_dump(mode="json"),
                 )
             )  # fmt: skip
         dropped = set(edits.drop)
@@ -154,7 +158,7 @@ def _edited_row(
         elif written and outcome.evidence is not None:
             note = f"written in the row's quote on page {row.evidence.page}"
         else:
-            note = "not in the row's quote: reviewer's word"
+            note = f"not in the row's quote: {REVIEWERS_WORD}"
         edited[column_name] = f"set by reviewer {decision.reviewer} (was {was!r}); {note}"
         events.append(
             event(
