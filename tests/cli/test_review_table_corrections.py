@@ -7,30 +7,15 @@ is; the corrected table goes through the type's rules again, and `explain` tells
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 from typer.testing import Result
 
-from tests._table_invoice import CELLS, INVOICE
-from tests.integration._docs import flat, json_lines, write
+from tests._table_invoice import CELLS
+from tests.integration._docs import flat, json_lines
 
 Invoke = Callable[..., Result]
-
-
-@pytest.fixture
-def paused(claimflow: Invoke, tmp_path: Path) -> tuple[Invoke, str]:
-    """The two-line invoice's run waiting for review (its total is off): (cli bound to its data, run id)."""
-    path = write(tmp_path / "docs", "lines.txt", INVOICE)
-    data = tmp_path / "data"
-    [view] = json_lines(claimflow("run", path, "--json", "--data-dir", data).stdout)
-    assert view["status"] == "needs_review", view
-
-    def cli(*args: str) -> Result:
-        return claimflow(*args, "--data-dir", data)
-
-    return cli, view["run_id"]
 
 
 def _run(cli: Invoke, run_id: str) -> dict[str, Any]:
@@ -42,8 +27,10 @@ def _run(cli: Invoke, run_id: str) -> dict[str, Any]:
 TOTAL_FIXED = ("--set", "total_amount=42.00")
 
 
-def test_a_dropped_row_and_edited_cells_complete_the_run_with_the_corrected_table(paused: tuple[Invoke, str]) -> None:
-    cli, run_id = paused
+def test_a_dropped_row_and_edited_cells_complete_the_run_with_the_corrected_table(
+    paused_lines: tuple[Invoke, str],
+) -> None:
+    cli, run_id = paused_lines
     result = cli(
         "review", "decide", run_id, "--reviewer", "alice",
         "--set", "total_amount=24.00", "--set", "net_amount=20.00", "--set", "tax_amount=4.00",
@@ -66,8 +53,10 @@ def test_a_dropped_row_and_edited_cells_complete_the_run_with_the_corrected_tabl
     assert "rule line_items_sum_to_net: passed - 1 line(s) sum to 20.00, net amount is 20.00" in explained
 
 
-def test_a_corrected_table_that_breaks_a_rule_comes_back_with_only_that_reason(paused: tuple[Invoke, str]) -> None:
-    cli, run_id = paused
+def test_a_corrected_table_that_breaks_a_rule_comes_back_with_only_that_reason(
+    paused_lines: tuple[Invoke, str],
+) -> None:
+    cli, run_id = paused_lines
     result = cli("review", "decide", run_id, "--reviewer", "alice", *TOTAL_FIXED, "--drop-row", "line_items.2")
     assert result.exit_code == 0, result.output
 
@@ -115,9 +104,9 @@ def test_a_corrected_table_that_breaks_a_rule_comes_back_with_only_that_reason(p
     ],
 )
 def test_a_row_edit_that_cannot_apply_is_refused_naming_row_and_column_and_the_run_stays_paused(
-    paused: tuple[Invoke, str], options: tuple[str, ...], refusal: str
+    paused_lines: tuple[Invoke, str], options: tuple[str, ...], refusal: str
 ) -> None:
-    cli, run_id = paused
+    cli, run_id = paused_lines
     before = cli("review", "show", run_id, "--json").stdout
 
     result = cli("review", "decide", run_id, "--reviewer", "alice", *TOTAL_FIXED, *options)
@@ -130,15 +119,19 @@ def test_a_row_edit_that_cannot_apply_is_refused_naming_row_and_column_and_the_r
 
 
 @pytest.mark.parametrize("given", ["line_items.x.amount=1.00", "line_items.1=1.00", "line_items.1.amount.x=1"])
-def test_a_malformed_cell_option_is_refused_before_anything_is_sent(paused: tuple[Invoke, str], given: str) -> None:
-    cli, run_id = paused
+def test_a_malformed_cell_option_is_refused_before_anything_is_sent(
+    paused_lines: tuple[Invoke, str], given: str
+) -> None:
+    cli, run_id = paused_lines
     result = cli("review", "decide", run_id, "--reviewer", "alice", "--set", given)
     assert result.exit_code == 2
     assert "a table's cell is TABLE.ROW.COLUMN=VALUE (line_items.2.quantity=3)" in flat(result.stderr)
 
 
-def test_a_decision_naming_rows_of_a_review_another_decision_answered_is_refused(paused: tuple[Invoke, str]) -> None:
-    cli, run_id = paused
+def test_a_decision_naming_rows_of_a_review_another_decision_answered_is_refused(
+    paused_lines: tuple[Invoke, str],
+) -> None:
+    cli, run_id = paused_lines
     [shown] = json_lines(cli("review", "show", run_id, "--json").stdout)
     seen = shown["interrupt_id"]
     # Alice drops row 2 first; her table breaks the sum rule and a new review opens on the one row left.

@@ -6,16 +6,9 @@ from typing import Any
 
 import httpx
 
-from tests._table_invoice import CELLS, INVOICE
+from tests._table_invoice import CELLS
 from tests.service._api import Api
-
-
-async def _paused(api: Api) -> tuple[str, dict[str, Any]]:
-    done = await api.processed("lines.txt", INVOICE)
-    assert done["status"] == "needs_review", done
-    review = await api.client.get(f"/v1/reviews/{done['run_id']}", headers=api.auth("reviewer"))
-    assert review.status_code == 200, review.text
-    return str(done["run_id"]), review.json()
+from tests.service._table_review import paused_lines
 
 
 async def _decide(api: Api, run_id: str, body: dict[str, Any]) -> httpx.Response:
@@ -23,7 +16,7 @@ async def _decide(api: Api, run_id: str, body: dict[str, Any]) -> httpx.Response
 
 
 async def test_a_decision_drops_a_row_and_sets_cells_and_the_run_completes_with_that_table(api: Api) -> None:
-    run_id, review = await _paused(api)
+    run_id, review = await paused_lines(api)
 
     done = await _decide(
         api,
@@ -54,7 +47,7 @@ async def test_a_decision_drops_a_row_and_sets_cells_and_the_run_completes_with_
 
 
 async def test_a_corrected_table_is_checked_by_the_rules_again(api: Api) -> None:
-    run_id, review = await _paused(api)
+    run_id, review = await paused_lines(api)
 
     done = await _decide(
         api,
@@ -82,7 +75,7 @@ async def test_a_corrected_table_is_checked_by_the_rules_again(api: Api) -> None
 
 
 async def test_row_edits_that_cannot_apply_are_422_at_their_place_and_the_run_stays_paused(api: Api) -> None:
-    run_id, review = await _paused(api)
+    run_id, review = await paused_lines(api)
 
     refused = await _decide(
         api,

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from tests._table_invoice import CELLS, INVOICE, LINES, TABLE_REFUSAL
 from tests.service._api import Api
-
-
-async def _paused(api: Api) -> tuple[str, dict[str, Any]]:
-    done = await api.processed("lines.txt", INVOICE)
-    assert done["status"] == "needs_review", done
-    review = await api.client.get(f"/v1/reviews/{done['run_id']}", headers=api.auth("reviewer"))
-    assert review.status_code == 200, review.text
-    return str(done["run_id"]), review.json()
+from tests.service._table_review import paused_lines
 
 
 async def test_a_review_shows_each_table_with_its_rows_and_their_evidence(api: Api) -> None:
-    run_id, review = await _paused(api)
+    run_id, review = await paused_lines(api)
 
     [table] = review["tables"]
     assert (table["name"], table["required"], table["status"]) == ("line_items", False, "accepted")
@@ -33,7 +24,7 @@ async def test_a_review_shows_each_table_with_its_rows_and_their_evidence(api: A
 
 
 async def test_a_decision_setting_a_table_is_422_naming_the_table_and_the_run_stays_paused(api: Api) -> None:
-    run_id, review = await _paused(api)
+    run_id, review = await paused_lines(api)
 
     refused = await api.client.post(
         f"/v1/reviews/{run_id}/decision",
