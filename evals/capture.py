@@ -27,6 +27,7 @@ from claimflow.evals.golden import (
 from claimflow.routing.routers import route_after_extract
 from claimflow.runtime.gateway._exchange import RecordingCorruptError, load_exchange
 from claimflow.state.apply import apply_extraction
+from claimflow.state.apply.row_edits import REVIEWERS_WORD
 from claimflow.state.claims import ExtractionClaim
 from claimflow.state.documents import SourceText
 from claimflow.state.masking import Replacement
@@ -98,7 +99,7 @@ def _model_answer(
             raise CaptureError(str(error)) from error
         if claim is not None:
             return claim, str(last["prompt"]), digest
-    rows = _rows_from_state(state, pages)
+    rows = _rows_from_state(state, pages, events)
     return {"fields": _claims_from_events(events, step, pages), "rows": rows}, str(last["prompt"]), digest
 
 
@@ -112,18 +113,59 @@ def _on_pages(evidence: dict[str, Any], pages: list[str]) -> dict[str, Any]:
     return evidence | {"start": start, "end": start + len(evidence["quote"])} if start >= 0 else evidence
 
 
-def _rows_from_state(state: WorkflowState, pages: list[str]) -> list[dict[str, Any]]:
-    """The run's table rows as row claims. A decision cannot change rows: they are those the extraction claimed.
+def _rows_from_state(state: WorkflowState, pages: list[str], events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The run's table rows as the extraction claimed them: the run's tables with the reviewers' corrections undone.
 
     Their claim events give each row's cells as one text, which a cell holding `; ` would split wrongly, so the
-    rows are taken from the run's tables, cell by cell.
+    rows are taken from the run's tables, cell by cell, and each decision's `table.edited` events put back the
+    rows it dropped and the cells it set, the last decision first.
     """
-    return [
-        {"table": table, "cells": {name: value for name, value in row.cells.items() if value is not None},
-         "evidence": _on_pages(row.evidence.model_dump(mode="json", include={"page", "start", "end", "quote"}), pages)}
-        for table, rows in state.tables.items()
-        for row in rows
-    ]  # fmt: skip
+    tables = {name: [(dict(row.cells), row.evidence.model_dump(mode="json")) for row in rows]
+              for name, rows in state.tables.items()}  # fmt: skip
+    decisions: list[list[dict[str, Any]]] = []
+    for item in events:
+        if item.get("type") == "review.decided":
+            decisions.append([])
+        elif item.get("type") == "table.edited" and decisions:
+            decisions[-1].append(item["data"])
+    for edits in reversed(decisions):
+        # Row numbers are those of the table the decision saw: dropped rows go back lowest first.
+        for data in sorted((data for data in edits if data.get("dropped")), key=lambda data: int(data["row"])):
+            tables.setdefault(data["table"], []).insert(
+                int(data["row"]) - 1, (dict(data["previous"]), data["evidence"])
+            )
+        for data in edits:
+            if not data.get("dropped"):
+                tables[data["table"]][int(data["row"]) - 1][0][data["column"]] = data["previous"]
+    return [_row_claim(table, cells, evidence, pages) for table, rows in tables.items() for cells, evidence in rows]
+
+
+def _row_claim(table: str, cells: Mapping[str, Any], evidence: Mapping[str, Any], pages: list[str]) -> dict[str, Any]:
+    """One table row as a row claim, its quote placed on `pages`."""
+    quoted = {key: evidence[key] for key in ("page", "start", "end", "quote")}
+    return {"table": table, "cells": {name: value for name, value in cells.items() if value is not None},
+            "evidence": _on_pages(quoted, pages)}  # fmt: skip
+
+
+def corrected_rows(
+    claim: dict[str, Any], state: WorkflowState, events: list[dict[str, Any]], pages: list[str]
+) -> tuple[dict[str, Any], list[str]]:
+    """The answer with each table a reviewer corrected as they left it, and the tables it cannot claim so.
+
+    A corrected table's rows are claimed with their quotes. A cell the row's quote does not write (the reviewer's
+    word) cannot be in a model's row claim: the model's rows for that table stay as it answered, and the table is
+    named, for the case to judge it not at all.
+    """
+    touched = sorted({e["data"]["table"] for e in events if e.get("type") == "table.edited"})
+    rows, unquoted = [row for row in claim.get("rows", []) if row.get("table") not in touched], []
+    for table in touched:
+        final = state.tables.get(table, [])
+        if any(note.endswith(REVIEWERS_WORD) for row in final for note in row.edited.values()):
+            unquoted.append(table)
+            rows += [row for row in claim.get("rows", []) if row.get("table") == table]
+            continue
+        rows += [_row_claim(table, row.cells, row.evidence.model_dump(mode="json"), pages) for row in final]
+    return {**claim, "rows": rows}, unquoted
 
 
 def _claims_from_events(events: list[dict[str, Any]], step: str, pages: list[str]) -> list[dict[str, Any]]:
@@ -234,15 +276,19 @@ def _extraction_case(
     answer, prompt, prompt_hash = _model_answer(events, step, pages, state)
     answer = _masked_claim(answer, pages, replacements)
     fixed, unquoted = corrected(answer, decision, _found_evidence(state, pages, replacements))
+    fixed, untold = corrected_rows(fixed, state, events, pages)
+    unquoted += untold
     fixed = _masked_claim(fixed, pages, replacements)
-    action = f"edited ({', '.join(sorted(decision.edits))})" if decision.edits else "approved"
+    changed = sorted(decision.edits) + sorted({e["data"]["table"] for e in events if e.get("type") == "table.edited"})
+    action = f"edited ({', '.join(changed)})" if changed else "approved"
     left_out = f" Not judged, no quote proves the reviewer's value: {', '.join(unquoted)}." if unquoted else ""
     expected = _expected(kind, fixed, state, pages)
     judged = {name: want for name, want in expected.fields.items() if name not in unquoted}
+    tables = {name: want for name, want in expected.tables.items() if name not in unquoted}
     case = ModelStepCase(
         name=name, step=step, prompt=prompt, prompt_sha256=prompt_hash, pages=pages, doc_type=doc_type,
         recorded_claim=fixed,
-        original_claim=answer, expected=expected.model_copy(update={"fields": judged}),
+        original_claim=answer, expected=expected.model_copy(update={"fields": judged, "tables": tables}),
         description=f"Captured from run {state.run_id}: {action} by the reviewer.{left_out}",
     )  # fmt: skip
     return case, unquoted

@@ -110,7 +110,7 @@ def route_after_review(state: WorkflowState) -> Route:
         doc_type = state.doc_type
         if doc_type is None:
             raise RuntimeError("a field edit was applied to a run without a document type")
-        return Route(validate_node(doc_type), "reviewer_edited", ", ".join(decision.edits))
+        return Route(validate_node(doc_type), "reviewer_edited", ", ".join([*decision.edits, *decision.rows]))
     if decision.action == "approve":
         return Route(names.FINALIZE, "reviewer_approved", decision.reviewer)
     assert_never(decision.action)

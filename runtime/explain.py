@@ -90,6 +90,7 @@ def _table_lines(
             cells = ", ".join(f"{name}={value}" for name, value in row.cells.items() if value is not None)
             out.append(f"    row {cells} (quote {e.quote!r} on page {e.page} [{e.start}:{e.end}])")
             out += [f"      in doubt: {doubt}" for doubt in row.doubts]
+            out += [f"      REVIEW: {column}: {why}" for column, why in row.edited.items()]
         out += [line for claim in claims if claim.field == table.name and not claim.accepted
                 for line in _claim_lines(claim, models)]  # fmt: skip
     return out
@@ -132,6 +133,8 @@ def _review_lines(state: WorkflowState, events: list[dict[str, Any]]) -> list[st
             detail = data.get("reason") or data.get("comment") or ""
             line = f"review: {data.get('reviewer')} chose {data.get('action')} at {item['at']}"
             out.append(line + (f" - {detail}" if detail else ""))
+        elif item["type"] == "table.edited":
+            out.append(f"review: {_table_edit(_Given(data))} at {item['at']}")
         elif item["type"] in _QUEUE_LINES:
             out.append(f"review: {_QUEUE_LINES[item['type']].format_map(_Given(data))} at {item['at']}")
     return out
@@ -144,6 +147,16 @@ _QUEUE_LINES = {
     "review.escalated": "escalated to group {group}, priority high",
 }
 """How explain tells the review queue's events: who had the review, and what its deadline did."""
+
+
+def _table_edit(data: dict[str, Any]) -> str:
+    """A reviewer's correction of a table row (a `table.edited` event) in words: the row dropped, or the cell set."""
+    where = f"{data['table']} row {data['row']}"
+    if data.get("dropped"):
+        cells = data["previous"] if isinstance(data["previous"], dict) else {}
+        held = ", ".join(f"{name}={value}" for name, value in cells.items() if value is not None)
+        return f"{data['reviewer']} dropped {where} ({held}; quote {data['quote']!r})"
+    return f"{data['reviewer']} set {where} {data['column']} to {data['value']!r}: {data['reason']}"
 
 
 class _Given(dict[str, Any]):

@@ -25,6 +25,7 @@ EventType = Literal[
     "rule.checked",
     "review.requested",
     "review.decided",
+    "table.edited",
     "review.assigned",
     "review.claimed",
     "review.overdue",

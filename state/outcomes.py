@@ -93,6 +93,8 @@ class TableRow(BaseModel):
     evidence: Evidence
     doubts: list[str] = Field(default_factory=list)
     """Why cells the row's evidence holds are still in doubt (`quantity: the page writes ...`): a reviewer looks."""
+    edited: dict[str, str] = Field(default_factory=dict)
+    """Column name -> why a reviewer's value stands in that cell: the row's quote writes it, or their word alone."""
 
 
 RuleSeverity = Literal["review", "info"]

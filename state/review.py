@@ -34,6 +34,8 @@ MAX_EDITED_FIELDS = 100
 """Fields one decision may edit (and cite evidence for)."""
 MAX_EDITED_VALUES = 100
 """Values one edited field may be given (a field of several values, such as parties)."""
+MAX_EDITED_ROWS = 1_000
+"""Rows one decision may drop, or edit cells of, in one table."""
 
 # The length is checked first: a constraint after the control-character check would count "items", not characters.
 # A decision read back from storage (context STORED) was taken under the caps of its day: it loads whatever they were.
@@ -76,6 +78,39 @@ CitedEvidence = Annotated[
     kept_when_stored(TypeAdapter(dict[ReviewName, ClaimedEvidence])),
 ]
 """Field name to the quote a reviewer cites for it."""
+
+
+RowNumber = Annotated[int, Field(ge=1)]
+"""A table row as `review show` numbers it: from 1, in the order the table holds its rows."""
+EditedCells = Annotated[dict[ReviewName, EditedValue], Field(min_length=1, max_length=MAX_EDITED_FIELDS)]
+"""Column name to the value a reviewer sets in one row; `""` clears an optional column's cell."""
+
+
+class RowEdits(BaseModel):
+    """What a reviewer corrects in one table: rows to drop and cells to set, rows numbered as they were shown.
+
+    Both refer to the table as the review showed it: dropping row 2 does not renumber row 3 for `cells`.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    drop: list[RowNumber] = Field(default_factory=list, max_length=MAX_EDITED_ROWS)
+    """Rows to remove from the table (a page footer or a subtotal read as a row)."""
+    cells: dict[RowNumber, EditedCells] = Field(default_factory=dict, max_length=MAX_EDITED_ROWS)
+    """Row number to column name to its new value, read by the column's kind as a field's edit is."""
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> RowEdits:
+        if not self.drop and not self.cells:
+            raise ValueError("nothing to change: give rows to drop or cells to set")
+        both = sorted(set(self.drop) & set(self.cells))
+        if both:
+            raise ValueError(f"row(s) {', '.join(map(str, both))} both dropped and edited: drop a row or edit it")
+        return self
+
+
+EditedRows = Annotated[dict[ReviewName, RowEdits], Field(max_length=MAX_EDITED_FIELDS)]
+"""Table name to what a reviewer corrects in its rows."""
 
 
 class ReviewField(BaseModel):
@@ -131,6 +166,8 @@ class ReviewDecision(BaseModel):
     No values (`[]`) clears the field: an optional one is recorded as the reviewer's edit to no value; a required
     one is refused.
     """
+    rows: EditedRows = Field(default_factory=dict)
+    """Table name to rows dropped and cells set (`RowEdits`), for the rows the review showed."""
     evidence: CitedEvidence = Field(default_factory=dict)
     """Optional quotes a reviewer cites for edited fields; each must prove its field like a model's claim."""
     doc_type: ReviewName | None = None
@@ -152,10 +189,12 @@ class ReviewDecision(BaseModel):
         # Each raised with the key it concerns (`DecisionProblem`): pydantic places a whole model's error nowhere.
         if self.action == "reject" and not (self.reason and self.reason.strip()):
             raise ValueError(DecisionProblem("a rejection needs a reason", "reason"))
-        if self.action == "edit" and not self.edits and self.doc_type is None:
-            raise ValueError(DecisionProblem("an edit needs at least one field edit or a document type", "edits"))
-        if self.action != "edit" and (self.edits or self.doc_type is not None):
-            where = "edits" if self.edits else "doc_type"
+        if self.action == "edit" and not self.edits and not self.rows and self.doc_type is None:
+            raise ValueError(
+                DecisionProblem("an edit needs at least one field edit, row edit or a document type", "edits")
+            )
+        if self.action != "edit" and (self.edits or self.rows or self.doc_type is not None):
+            where = "edits" if self.edits else "rows" if self.rows else "doc_type"
             raise ValueError(DecisionProblem(f"{self.action} takes no edits; use action 'edit'", where))
         for name, claimed in self.evidence.items():
             if (problem := control_problem(claimed.quote, lines=True)) is not None:

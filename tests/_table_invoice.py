@@ -28,6 +28,7 @@ CELLS = [
 """The rows' cells as read (amounts and quantities normalized)."""
 
 TABLE_REFUSAL = (
-    "line_items is a table: its rows cannot be set in a decision; approve or reject the run as it stands, "
-    "or run it again (rerun)"
+    "line_items is a table: its rows cannot be set whole in a decision; set its cells"
+    " (`--set line_items.ROW.COLUMN=VALUE`) or drop rows (`--drop-row line_items.ROW`), rows numbered as"
+    " `review show` prints them"
 )

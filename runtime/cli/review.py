@@ -166,14 +166,16 @@ def _print_table(table: dict[str, Any]) -> None:
     """A table field under review: its row count, then its rows, each with the line it was read from."""
     rows = table["rows"]
     count = f"{len(rows)} row{'' if len(rows) == 1 else 's'}" if rows else "no rows were read"
-    out.print(f"table {shown(table['name'])}: {count} (rows are not edited: approve, reject, or rerun)")
+    name = table["name"]
+    how = f"--set {name}.ROW.COLUMN=VALUE, --drop-row {name}.ROW" if rows else "rows are not added: reject or rerun"
+    out.print(f"table {shown(name)}: {count} ({shown(how)})")
     if not rows:
         return
-    grid = fitted_table(*table["columns"], "evidence")
-    for row in rows:
+    grid = fitted_table("row", *table["columns"], "evidence")
+    for number, row in enumerate(rows, start=1):
         cells = [shown(row["cells"].get(column) or "") for column in table["columns"]]
         evidence = row["evidence"]
-        grid.add_row(*cells, shown(f"p{evidence['page']}:{evidence['start']} {evidence['quote']!r}"))
+        grid.add_row(str(number), *cells, shown(f"p{evidence['page']}:{evidence['start']} {evidence['quote']!r}"))
     out.print(grid)
     for number, row in enumerate(rows, start=1):
         for doubt in row["doubts"]:
@@ -213,6 +215,33 @@ def _parse_sets(sets: list[str]) -> tuple[dict[str, list[str]], str | None]:
     return edits, doc_type
 
 
+def _parse_rows(sets: list[str], drops: list[str]) -> tuple[list[str], dict[str, dict[str, Any]]]:
+    """The `--set` options that are not a table's cells, and the row edits the others and `--drop-row` give.
+
+    A cell is `TABLE.ROW.COLUMN=VALUE` and a dropped row `TABLE.ROW`, rows numbered as `review show` prints them.
+    """
+    rows: dict[str, dict[str, Any]] = {}
+    rest: list[str] = []
+    for item in sets:
+        name, sep, value = item.partition("=")
+        path = name.strip().split(".")
+        if not sep or len(path) == 1:
+            rest.append(item)
+            continue
+        if len(path) != 3 or not path[1].strip().isdigit() or not path[0] or not path[2]:
+            raise typer.BadParameter(
+                f"a table's cell is TABLE.ROW.COLUMN=VALUE (line_items.2.quantity=3), got {item!r}"
+            )
+        table, number, column = path
+        rows.setdefault(table, {}).setdefault("cells", {}).setdefault(int(number), {})[column] = value
+    for item in drops:
+        table, sep, number = item.strip().rpartition(".")
+        if not sep or not table or not number.isdigit():
+            raise typer.BadParameter(f"--drop-row takes TABLE.ROW (line_items.3), got {item!r}")
+        rows.setdefault(table, {}).setdefault("drop", []).append(int(number))
+    return rest, rows
+
+
 def _bind_run(
     data_dir: Path | None, run_id: str, model: str | None, base_url: str | None, types: list[str] | None
 ) -> tuple[Settings, str, str | None]:
@@ -240,6 +269,7 @@ _OPTION_OF = {
     "reason": "--reason",
     "comment": "--comment",
     "edits": "--set",
+    "rows": "--set TABLE.ROW.COLUMN / --drop-row",
     "doc_type": "--set doc_type",
     "evidence": "--evidence",
 }
@@ -267,7 +297,14 @@ def review_decide(
         typer.Option(
             "--set",
             help="FIELD=VALUE; repeat (a field of several values: once a value). FIELD= alone clears an optional "
-            "field. doc_type=TYPE re-extracts.",
+            "field. TABLE.ROW.COLUMN=VALUE sets a table's cell. doc_type=TYPE re-extracts.",
+        ),
+    ] = None,
+    drops: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--drop-row",
+            help="TABLE.ROW: remove that row of a table (as `review show` numbers them); repeat for more rows.",
         ),
     ] = None,
     cited: Annotated[
@@ -293,11 +330,18 @@ def review_decide(
     data_dir: DataDir = None,
     types: TypesOption = None,
 ) -> None:
-    """Approve, edit fields, or reject a paused run; it resumes at once (in a worker with CLAIMFLOW_EXECUTION=queue)."""
-    chosen = [flag for flag, on in (("--approve", approve), ("--reject", reject), ("--set", bool(sets))) if on]
+    """Approve, edit fields or table rows, or reject a paused run.
+
+    It resumes at once (in a worker with CLAIMFLOW_EXECUTION=queue).
+    """
+    editing = bool(sets or drops)
+    chosen = [flag for flag, on in (("--approve", approve), ("--reject", reject), ("--set", editing)) if on]
     if len(chosen) != 1:
-        raise typer.BadParameter("give exactly one of --approve, --reject --reason TEXT, or --set FIELD=VALUE ...")
-    edits, doc_type = _parse_sets(sets or [])
+        raise typer.BadParameter(
+            "give exactly one of --approve, --reject --reason TEXT, or --set FIELD=VALUE ... (and --drop-row TABLE.ROW)"
+        )
+    field_sets, rows = _parse_rows(sets or [], drops or [])
+    edits, doc_type = _parse_sets(field_sets)
     evidence: dict[str, dict[str, str]] = {}
     for item in cited or []:
         name, sep, quote = item.partition("=")
@@ -313,6 +357,7 @@ def review_decide(
                 "reviewer": reviewer,
                 "action": action,
                 "edits": edits,
+                "rows": rows,
                 "evidence": evidence,
                 "doc_type": doc_type,
                 "reason": reason,

@@ -21,6 +21,11 @@ _COMMAND = re.compile(r"`claimflow (?P<command>review show|review assign|review 
 
 _OPTIONS = (
     (re.compile(r"\(`--set FIELD=VALUE`\)"), '(`"edits": {"FIELD": ["VALUE"]}`)'),
+    (
+        re.compile(r"\(`--set (?P<table>\w+)\.ROW\.COLUMN=VALUE`\)"),
+        r'(`"rows": {"\g<table>": {"cells": {"ROW": {"COLUMN": "VALUE"}}}}`)',
+    ),
+    (re.compile(r"\(`--drop-row (?P<table>\w+)\.ROW`\)"), r'(`"rows": {"\g<table>": {"drop": [ROW]}}`)'),
     (re.compile(r"\(`--reject`\)"), '(`"action": "reject"` with a `"reason"`)'),
     (re.compile(r"\bset doc_type\b"), 'set `"doc_type"`'),
     (re.compile(r"\(rerun\)"), "(`POST /v1/runs/{id}/rerun`)"),

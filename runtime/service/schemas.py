@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from claimflow.runtime.explain import RefusedDecision
 from claimflow.state.plain_text import PlainName, PlainText
-from claimflow.state.review import MAX_EDITED_FIELDS, EditedValues, ReviewName, ReviewText
+from claimflow.state.review import MAX_EDITED_FIELDS, EditedRows, EditedValues, ReviewName, ReviewText
 
 T = TypeVar("T")
 
@@ -193,7 +193,7 @@ class TableRowPublic(BaseModel):
 class ReviewTablePublic(BaseModel):
     """A table field as the reviewer sees it (e.g. an invoice's `line_items`): its columns and rows.
 
-    Its rows are not edited in a decision: approve or reject the run with them, or run it again.
+    A decision corrects its rows by number, from 1 in this order: `rows` of the decision drops rows or sets cells.
     """
 
     name: str
@@ -304,6 +304,19 @@ class DecisionIn(BaseModel):
     value; a required one is refused (422) and the run stays paused. `[""]` does not clear: it is a value, refused
     as unreadable. One value may be given as a bare string (`{"total_amount": "160.65"}`): it is that one value, for
     a field of several values too (`"A; B"` is one party), and `""` is `[""]`.
+    """
+    rows: EditedRows = Field(
+        default_factory=dict,
+        examples=[{"line_items": {"drop": [3], "cells": {"2": {"quantity": "3"}}}}],
+    )
+    """Table name to its corrections, for `edit`: `drop` lists rows to remove, `cells` sets cells by row and column.
+
+    Rows are numbered from 1 as the review shows them (`tables[].rows` of GET /v1/reviews/{run_id}), both lists
+    against the table as shown (dropping row 2 does not renumber row 3). A cell's value is read by its column's kind
+    as an edited field's is; `""` clears an optional column's cell. A row past the table, a column the table does not
+    have, a value that cannot be read or reads two ways, a row both dropped and edited, or dropping every row of a
+    required table is refused (422) and the run stays paused. The corrected table goes through the type's rules
+    again.
     """
     evidence: dict[ReviewName, EvidenceIn] = Field(default_factory=dict, max_length=MAX_EDITED_FIELDS)
     """Quotes the reviewer cites, by edited field; each must prove its field as a model's claim must."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl
 
 from pydantic import ValidationError
@@ -12,14 +13,19 @@ from claimflow.state.review import ReviewDecision
 
 __all__ = ["REASON_MISSING", "DecisionForm", "errors_by_field", "posted_fields", "read_decision"]
 
-MAX_FIELDS = 1000
-"""The most fields a posted form may have: the page's has two or three for each of the type's fields."""
+MAX_FIELDS = 10_000
+"""The most fields a posted form may have: the page's has two or three for each of the type's fields and cells."""
 
 FIELD_PREFIX = "field."
 """Inputs named `field.<name>` hold a field's value as edited (one value per line for fields with several); one
 emptied clears the field (an edit to no values, which the engine refuses for a required field)."""
 ORIGINAL_PREFIX = "was."
 """Hidden inputs `was.<name>` hold the value shown, so only fields the reviewer changed become edits."""
+CELL_PREFIX = "cell."
+"""Inputs named `cell.<table>.<row>.<column>` hold a table cell as edited (rows numbered from 1, as shown); their
+`was.` twins hold the cell shown. One emptied clears the cell (refused for a required column)."""
+DROP_PREFIX = "drop."
+"""Checkboxes named `drop.<table>.<row>`: the row is removed from the table."""
 
 
 def posted_fields(body: bytes, content_type: str | None) -> dict[str, str] | None:
@@ -70,30 +76,62 @@ def _where(loc: tuple[int | str, ...]) -> str:
         return ""  # about the whole decision (a rejection without a reason)
     if loc[0] == "edits" and len(loc) > 1:
         return f"{loc[1]}: "
+    if loc[0] == "rows" and len(loc) > 1:  # a table's correction: said by the table, under it
+        return f"{loc[1]}: "
     return f"{loc[0]}: "
+
+
+def _row_edits(form: Mapping[str, str]) -> tuple[dict[str, dict[str, Any]], dict[str, str], list[str]]:
+    """The table corrections a form posts: the decision's `rows`, the inputs to show again, and what they change.
+
+    A cell becomes an edit only where the reviewer changed it; a key that does not name a row by its number is left
+    out (the page never posts one).
+    """
+    rows: dict[str, dict[str, Any]] = {}
+    kept: dict[str, str] = {}
+    changes: list[str] = []
+    for key, value in form.items():
+        if key.startswith(CELL_PREFIX) and value.strip() != form.get(ORIGINAL_PREFIX + key, "").strip():
+            table, _, rest = key.removeprefix(CELL_PREFIX).partition(".")
+            number, _, column = rest.partition(".")
+            if table and number.isdigit() and column:
+                rows.setdefault(table, {}).setdefault("cells", {}).setdefault(number, {})[column] = value.strip()
+                kept[key] = value
+                changes.append(f"{table} row {number} {column}")
+        elif key.startswith(DROP_PREFIX):
+            table, _, number = key.removeprefix(DROP_PREFIX).rpartition(".")
+            if table and number.isdigit():
+                rows.setdefault(table, {}).setdefault("drop", []).append(int(number))
+                kept[key] = value
+                changes.append(f"{table} row {number} (removed)")
+    return rows, kept, changes
 
 
 def read_decision(form: Mapping[str, str], reviewer: str) -> DecisionForm:
     """Read the posted form of the review screen as a decision by `reviewer` (the signed-in token's name)."""
     action = form.get("action", "")
-    edited = {
+    fields = {
         key.removeprefix(FIELD_PREFIX): value
         for key, value in form.items()
         if key.startswith(FIELD_PREFIX)
         and _lines(value) != _lines(form.get(ORIGINAL_PREFIX + key[len(FIELD_PREFIX) :], ""))
     }
+    rows, cells, changes = _row_edits(form)
+    edited = fields | cells  # what the page shows again as typed, a cell under its input's name
     doc_type = (form.get("doc_type") or "").strip() or None
     payload = {
         "reviewer": reviewer,
         "action": action,
-        "edits": {name: _lines(value) for name, value in edited.items()} if action == "edit" else {},
+        "edits": {name: _lines(value) for name, value in fields.items()} if action == "edit" else {},
+        "rows": rows if action == "edit" else {},
         "doc_type": doc_type if action == "edit" else None,
         "reason": (form.get("reason") or "").strip() or None,
         "comment": (form.get("comment") or "").strip() or None,
     }
     if action == "approve" and edited:
         # Approving keeps the values as they were: a change the reviewer typed would be lost without a word.
-        changed = f"you changed {', '.join(sorted(edited))}: save edits to keep the change, or undo it to approve"
+        changed = ", ".join(sorted(fields) + changes)
+        changed = f"you changed {changed}: save edits to keep the change, or undo it to approve"
         return DecisionForm(None, [changed], edited)
     try:
         return DecisionForm(ReviewDecision.model_validate(payload), [], edited)

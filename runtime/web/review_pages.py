@@ -119,6 +119,7 @@ async def review_screen(
     later = queue[queue.index(row.run_id) + 1 :] if row.run_id in queue else queue
     position = f"{queue.index(row.run_id) + 1} of {len(queue)}" if row.run_id in queue else None
     field_errors, general = errors_by_field(form.pop("errors", []), [f.name for f in screen.fields])
+    table_errors, general = errors_by_field(general, [t.name for t in screen.tables])
     now = time.time()
     note = await engine.review_note(row)  # the engine's words name CLI commands: said for the page instead
     context = page_context(request, principal, active="review", queue_size=len(queue), flash=form.pop("flash", None))
@@ -138,6 +139,7 @@ async def review_screen(
         earlier=len([run for run in queue if run != row.run_id]),  # still waiting, at the end of the queue
         position=position,
         field_errors=field_errors,
+        table_errors=table_errors,
         general_errors=general,
         edited=form.pop("edited", {}),
         reason=form.pop("reason", ""),

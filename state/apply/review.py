@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
+from claimflow.state.apply._values import listed, shown, value_errors
 from claimflow.state.apply.follow import followed_fields, followers, following
+from claimflow.state.apply.row_edits import apply_row_edits, row_edit_errors
 from claimflow.state.did_you_mean import did_you_mean
 from claimflow.state.documents import SourceText
 from claimflow.state.errors import DecisionProblem, InvalidDecisionError
 from claimflow.state.events import Event, event
 from claimflow.state.evidence import Evidence, locate
-from claimflow.state.normalize import example_of, normalize_value, with_article
-from claimflow.state.normalize.amounts import (
-    MAX_WHOLE_DIGITS,
-    format_amount,
-    parse_amount,
-    reads_two_ways,
-    too_large_amount,
-)
+from claimflow.state.normalize import normalize_value
 from claimflow.state.outcomes import Classification, FieldResult, ReviewReason, TableRow
 from claimflow.state.proof import find_proving_evidence, prove
 from claimflow.state.review import ReviewDecision, ReviewField, ReviewRequest
@@ -37,7 +31,7 @@ def build_review_request(
     doc_type = types.find(state.doc_type)
     specs = doc_type.value_fields if doc_type else ()
     follows = followed_fields(doc_type, state.fields, source) if doc_type and source is not None else {}
-    shown = [
+    fields_shown = [
         ReviewField(
             name=spec.name,
             kind=spec.kind,
@@ -57,71 +51,10 @@ def build_review_request(
         document=state.document.filename,
         doc_type=doc_type.name if doc_type else UNKNOWN_TYPE,
         reasons=reasons,
-        fields=shown,
+        fields=fields_shown,
         editable_fields=[spec.name for spec in specs],
         doc_types=list(types.names),
     )
-
-
-_SHOWN_CHARS = 80
-"""How much of a value a refusal quotes: enough to recognise it; a refusal is stored and shown to reviewers."""
-_SHOWN_ITEMS = 10
-"""How many unknown fields, or unreadable values of one field, a refusal names before it counts the rest."""
-
-
-def _shown(value: str) -> str:
-    """`value` quoted, cut at _SHOWN_CHARS with a note of how long it was."""
-    if len(value) <= _SHOWN_CHARS:
-        return repr(value)
-    return f"{value[:_SHOWN_CHARS]!r}... ({len(value):,} characters)"
-
-
-def _listed(items: Sequence[str]) -> str:
-    """The first _SHOWN_ITEMS of `items`, quoted, and how many more there are."""
-    named = ", ".join(_shown(item) for item in items[:_SHOWN_ITEMS])
-    return named if len(items) <= _SHOWN_ITEMS else f"{named} and {len(items) - _SHOWN_ITEMS:,} more"
-
-
-def _value_errors(spec: Field, values: list[str], *, cited: bool) -> list[str]:
-    errors: list[str] = []
-    if not values and spec.required:
-        # No values clears an optional field; a required one would leave the record without what its type needs.
-        errors.append(f"{spec.name} is required: it cannot be cleared; give it a value, or reject the run")
-    elif not values and cited:
-        errors.append(f"{spec.name}: evidence is cited for a field being cleared: cite none, or give a value")
-    if len(values) > 1 and not spec.multiple:
-        errors.append(f"{spec.name} takes one value, got {len(values)}")
-    unread = [value for value in values if normalize_value(spec.kind, value, spec.choices) is None]  # type: ignore[arg-type]
-    if unread:
-        example = example_of(spec.kind)
-        # A reviewer's `12/03/2024` is refused for being day or month first: the form that is read either way.
-        allowed = f"; give one such as {example}" if example is not None else ""
-        if spec.kind == "enum":
-            allowed = f" (one of: {', '.join(spec.choices)})"
-        elif spec.kind == "amount" and any(too_large_amount(value) for value in unread):
-            allowed = f": an amount has at most {MAX_WHOLE_DIGITS} whole digits"
-        what = f"value {_shown(unread[0])}" if len(unread) == 1 else f"values {_listed(unread)}"
-        errors.append(f"{spec.name}: {what} cannot be read as {with_article(spec.kind)}{allowed}")
-    # Read as a page's figure would be, `120.000` is 120000.00: a reviewer who meant 120.00 would set a value a
-    # thousand times too large, which only a rule that cross-checks the field could catch.
-    doubtful = [value for value in values if spec.kind == "amount" and value not in unread and reads_two_ways(value)]
-    errors += [
-        f"{spec.name}: value {_shown(value)} reads two ways, its separator before three digits grouping thousands"
-        f" or marking decimals: write it with no grouping and a dot for decimals,"
-        f" {format_amount(parse_amount(value) or Decimal(0))!r} or {_as_decimals(value)!r}"
-        for value in doubtful
-    ]
-    return errors
-
-
-def _as_decimals(value: str) -> str:
-    """An amount that `reads_two_ways` (`1.500`, `1,496`) read with its separator as the decimal mark.
-
-    As canonical text: `1.50`, and `1.4960` where the third decimal counts (an amount has one, two or four).
-    """
-    read = Decimal(value.strip().replace("\u2212", "-").replace(",", "."))
-    cents = read.quantize(Decimal("0.01"))
-    return format_amount(cents if cents == read else read.quantize(Decimal("0.0001")))
 
 
 def _cited(
@@ -144,10 +77,11 @@ def _cited(
 
 
 def _table_refusal(name: str) -> str:
-    """Why a decision may not set a table field: its rows are shown for review, not edited in a decision."""
+    """Why a decision may not set a table field whole: its rows are corrected one cell, or one row, at a time."""
     return (
-        f"{name} is a table: its rows cannot be set in a decision; approve or reject the run as it stands, "
-        "or run it again (rerun)"
+        f"{name} is a table: its rows cannot be set whole in a decision; set its cells"
+        f" (`--set {name}.ROW.COLUMN=VALUE`) or drop rows (`--drop-row {name}.ROW`), rows numbered as"
+        " `review show` prints them"
     )
 
 
@@ -188,11 +122,27 @@ def _approval_errors(
             errors.append(
                 DecisionProblem(
                     f"required table(s) without rows: {', '.join(rowless)}; approving would complete the run"
-                    " without them, and rows cannot be set in a decision: reject the run (`--reject`), or run it"
+                    " without them, and rows cannot be added in a decision: reject the run (`--reject`), or run it"
                     " again (rerun)",
                     "action",
                 )
             )
+    return errors
+
+
+def _type_set_errors(request: ReviewRequest, decision: ReviewDecision, doc_type: str) -> list[DecisionProblem]:
+    """What is wrong with a decision that sets the document type: a type not active, or edits beside it."""
+    errors: list[DecisionProblem] = []
+    if doc_type not in request.doc_types:
+        known = ", ".join(request.doc_types)
+        errors.append(DecisionProblem(f"document type {doc_type!r} is not one of {known}", "doc_type"))
+    if decision.edits or decision.rows:
+        errors.append(
+            DecisionProblem(
+                "set the document type alone: its fields are extracted, then shown for review if needed",
+                "edits" if decision.edits else "rows",
+            )
+        )
     return errors
 
 
@@ -216,21 +166,14 @@ def decision_errors(
     if decision.action == "approve":
         errors += _approval_errors(request, types, tables)
     if decision.doc_type is not None:
-        if decision.doc_type not in request.doc_types:
-            known = ", ".join(request.doc_types)
-            errors.append(DecisionProblem(f"document type {decision.doc_type!r} is not one of {known}", "doc_type"))
-        if decision.edits:
-            errors.append(
-                DecisionProblem(
-                    "set the document type alone: its fields are extracted, then shown for review if needed", "edits"
-                )
-            )
-        return errors
+        return errors + _type_set_errors(request, decision, decision.doc_type)
     doc_type = types.find(request.doc_type)
-    if decision.edits and doc_type is None:
+    if (decision.edits or decision.rows) and doc_type is None:
         known = ", ".join(request.doc_types)
         errors.append(DecisionProblem(f"the document type is unknown: set doc_type first (one of {known})", "edits"))
         return errors
+    if doc_type is not None:
+        errors += row_edit_errors(doc_type, decision, tables)
     unknown: list[str] = []
     for name, values in decision.edits.items():
         spec = doc_type.field(name) if doc_type and name in request.editable_fields else None
@@ -241,7 +184,7 @@ def decision_errors(
         if doc_type is None or spec is None:
             unknown.append(name)
             continue
-        problems = _value_errors(spec, values, cited=name in decision.evidence)
+        problems = value_errors(spec, values, cited=name in decision.evidence)
         errors += [DecisionProblem(problem, f"edits.{name}") for problem in problems]
         if not problems and source is not None:
             errors += [
@@ -250,9 +193,9 @@ def decision_errors(
     if unknown:
         # One line for them all, the editable fields named once: the refusal is stored and shown to reviewers.
         what = (
-            f"unknown field {_shown(unknown[0])}{did_you_mean(unknown[0], request.editable_fields)}"
+            f"unknown field {shown(unknown[0])}{did_you_mean(unknown[0], request.editable_fields)}"
             if len(unknown) == 1
-            else f"unknown fields {_listed(unknown)}"
+            else f"unknown fields {listed(unknown)}"
         )
         errors.append(DecisionProblem(f"{what}; editable fields: {', '.join(request.editable_fields)}", "edits"))
     return errors
@@ -342,6 +285,7 @@ def apply_review_decision(
         reviewer=decision.reviewer,
         action=decision.action,
         edits=decision.edits,
+        rows={name: edits.model_dump(mode="json") for name, edits in decision.rows.items()},
         doc_type=decision.doc_type,
         reason=decision.reason,
         comment=decision.comment,
@@ -376,7 +320,10 @@ def apply_review_decision(
     for name, leader in followers(doc_type, state.fields, decision.edits, source):
         fields[name], followed = _following(name, leader, fields[leader], state.fields[name].value, decision)
         events.append(followed)
-    return Patch(review_decision=decision, fields=fields, events=events)
+    if not decision.rows:
+        return Patch(review_decision=decision, fields=fields, events=events)
+    tables, table_events = apply_row_edits(doc_type, state.tables, decision, source)
+    return Patch(review_decision=decision, fields=fields, tables=tables, events=events + table_events)
 
 
 def _was(value: str | list[str] | None) -> str:

@@ -15,6 +15,8 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from claimflow.runtime.cli import app
+from tests._table_invoice import INVOICE
+from tests.integration._docs import json_lines, write
 
 Invoke = Callable[..., Result]
 
@@ -37,3 +39,17 @@ def invoke_cli(*args: str | Path, env: dict[str, str] | None = None) -> Result:
 def claimflow() -> Invoke:
     """`claimflow(*args)` runs the CLI in-process and returns typer's Result (stdout and stderr apart)."""
     return invoke_cli
+
+
+@pytest.fixture
+def paused_lines(claimflow: Invoke, tmp_path: Path) -> tuple[Invoke, str]:
+    """The two-line invoice (`tests._table_invoice`) waiting for review: (cli bound to its data directory, run id)."""
+    path = write(tmp_path / "docs", "lines.txt", INVOICE)
+    data = tmp_path / "data"
+    [view] = json_lines(claimflow("run", path, "--json", "--data-dir", data).stdout)
+    assert view["status"] == "needs_review", view
+
+    def cli(*args: str) -> Result:
+        return claimflow(*args, "--data-dir", data)
+
+    return cli, view["run_id"]

@@ -6,33 +6,18 @@ A reviewer who approves a run approves its rows too, so the terminal must show t
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from typer.testing import Result
 
 from tests._table_invoice import CELLS, INVOICE, LINES, TABLE_REFUSAL
-from tests.integration._docs import flat, json_lines, write
+from tests.integration._docs import flat, json_lines
 
 Invoke = Callable[..., Result]
 
 
-@pytest.fixture
-def paused(claimflow: Invoke, tmp_path: Path) -> tuple[Invoke, str]:
-    """The invoice's run waiting for review: (cli bound to its data directory, run id)."""
-    path = write(tmp_path / "docs", "lines.txt", INVOICE)
-    data = tmp_path / "data"
-    [view] = json_lines(claimflow("run", path, "--json", "--data-dir", data).stdout)
-    assert view["status"] == "needs_review", view
-
-    def cli(*args: str) -> Result:
-        return claimflow(*args, "--data-dir", data)
-
-    return cli, view["run_id"]
-
-
-def test_review_show_json_has_each_table_with_its_rows_and_their_evidence(paused: tuple[Invoke, str]) -> None:
-    cli, run_id = paused
+def test_review_show_json_has_each_table_with_its_rows_and_their_evidence(paused_lines: tuple[Invoke, str]) -> None:
+    cli, run_id = paused_lines
     result = cli("review", "show", run_id, "--json")
     assert result.exit_code == 0, result.output
     [shown] = json_lines(result.stdout)
@@ -57,8 +42,8 @@ def test_review_show_json_has_each_table_with_its_rows_and_their_evidence(paused
     assert "line_items" not in shown["editable_fields"]
 
 
-def test_review_show_prints_each_table_with_its_row_count_rows_and_evidence(paused: tuple[Invoke, str]) -> None:
-    cli, run_id = paused
+def test_review_show_prints_each_table_with_its_row_count_rows_and_evidence(paused_lines: tuple[Invoke, str]) -> None:
+    cli, run_id = paused_lines
     result = cli("review", "show", run_id)
     assert result.exit_code == 0, result.output
     text = flat(result.stdout)
@@ -73,9 +58,9 @@ def test_review_show_prints_each_table_with_its_row_count_rows_and_evidence(paus
 
 @pytest.mark.parametrize("extra", [(), ("--set", "total_amount=42.00")])
 def test_setting_a_table_is_refused_as_a_table_and_the_run_stays_paused(
-    paused: tuple[Invoke, str], extra: tuple[str, ...]
+    paused_lines: tuple[Invoke, str], extra: tuple[str, ...]
 ) -> None:
-    cli, run_id = paused
+    cli, run_id = paused_lines
     before = cli("review", "show", run_id, "--json").stdout
     result = cli("review", "decide", run_id, "--reviewer", "alice", "--set", "line_items=x", *extra)
     assert result.exit_code == 1, result.output

@@ -39,7 +39,7 @@ def test_each_refusal_of_a_decision_names_the_body_field_it_is_about(
 
     assert refused(action="reject") == ["body.reason: a rejection needs a reason"]
     assert refused(action="reject", reason="  ") == ["body.reason: a rejection needs a reason"]
-    assert refused(action="edit") == ["body.edits: an edit needs at least one field edit or a document type"]
+    assert refused(action="edit") == ["body.edits: an edit needs at least one field edit, row edit or a document type"]
     assert refused(action="approve", edits={"total_amount": "180.00"}) == [
         "body.edits: approve takes no edits; use action 'edit'"
     ]

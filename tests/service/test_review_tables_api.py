@@ -1,23 +1,14 @@
-"""`GET /v1/reviews/{id}` shows a table field's rows with their evidence; a decision may not set a table."""
+"""`GET /v1/reviews/{id}` shows a table field's rows with their evidence; a decision may not set a table whole."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from tests._table_invoice import CELLS, INVOICE, LINES, TABLE_REFUSAL
 from tests.service._api import Api
-
-
-async def _paused(api: Api) -> tuple[str, dict[str, Any]]:
-    done = await api.processed("lines.txt", INVOICE)
-    assert done["status"] == "needs_review", done
-    review = await api.client.get(f"/v1/reviews/{done['run_id']}", headers=api.auth("reviewer"))
-    assert review.status_code == 200, review.text
-    return str(done["run_id"]), review.json()
+from tests.service._table_review import paused_lines
 
 
 async def test_a_review_shows_each_table_with_its_rows_and_their_evidence(api: Api) -> None:
-    run_id, review = await _paused(api)
+    run_id, review = await paused_lines(api)
 
     [table] = review["tables"]
     assert (table["name"], table["required"], table["status"]) == ("line_items", False, "accepted")
@@ -33,7 +24,7 @@ async def test_a_review_shows_each_table_with_its_rows_and_their_evidence(api: A
 
 
 async def test_a_decision_setting_a_table_is_422_naming_the_table_and_the_run_stays_paused(api: Api) -> None:
-    run_id, review = await _paused(api)
+    run_id, review = await paused_lines(api)
 
     refused = await api.client.post(
         f"/v1/reviews/{run_id}/decision",
@@ -42,9 +33,13 @@ async def test_a_decision_setting_a_table_is_422_naming_the_table_and_the_run_st
     )
 
     assert refused.status_code == 422, refused.text
-    # Said for a client of the API: the request that runs it again, not the command line's `rerun`.
+    # Said for a client of the API: the decision's `rows`, not the command line's options.
     assert refused.json()["errors"] == [
-        "body.edits.line_items: " + TABLE_REFUSAL.replace("(rerun)", "(`POST /v1/runs/{id}/rerun`)")
+        "body.edits.line_items: "
+        + TABLE_REFUSAL.replace(
+            "(`--set line_items.ROW.COLUMN=VALUE`)",
+            '(`"rows": {"line_items": {"cells": {"ROW": {"COLUMN": "VALUE"}}}}`)',
+        ).replace("(`--drop-row line_items.ROW`)", '(`"rows": {"line_items": {"drop": [ROW]}}`)')
     ]
     row = await api.engine.registry.get_run(run_id)
     assert row.status == "needs_review" and row.interrupt_id == review["interrupt_id"]

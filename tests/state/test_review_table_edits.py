@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from claimflow.state.apply import build_review_request, decision_errors
 from claimflow.state.review import ReviewDecision
+from tests._table_invoice import TABLE_REFUSAL as REFUSAL
 from tests.factories import TYPES, classified, clean_invoice_fields, make_state
-
-REFUSAL = (
-    "line_items is a table: its rows cannot be set in a decision; approve or reject the run as it stands, "
-    "or run it again (rerun)"
-)
 
 
 def _errors(**edits: list[str]) -> list[str]:
