@@ -238,6 +238,7 @@ def explain(
     name = visible(state.document.filename)
     out = [f"run {state.run_id}: {name} (document {state.document.document_id[:12]})"]
     out.append(f"outcome: {state.outcome}" + (f" ({state.error})" if state.error else ""))
+    out += _erased_lines(events)
     u = state.usage
     estimated = sum(1 for item in events if item["type"] == "model.called" and item["data"].get("tokens_estimated"))
     out.append(
@@ -261,6 +262,16 @@ def explain(
         + refused_lines(refused or [])
         + _requeued_lines(events)
     )
+
+
+def _erased_lines(events: list[dict[str, Any]]) -> list[str]:
+    """That the run was erased (`claimflow erase`): when and why; `[erased]` stands where its values were."""
+    return [
+        f"erased at {item['at']} ({item['data'].get('reason', '?')}): its document, values, quotes and comments "
+        "are gone; [erased] stands where they were"
+        for item in events
+        if item["type"] == "run.erased"
+    ]
 
 
 def _requeued_lines(events: list[dict[str, Any]]) -> list[str]:

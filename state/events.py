@@ -39,6 +39,7 @@ EventType = Literal[
     "delivery.failed",
     "run.delivery_failed",
     "run.pruned",
+    "run.erased",
     "run.requeued",
 ]
 

@@ -178,6 +178,10 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
         await self.registry.save_final(run_id, state.model_dump_json())
         self._keep_finished(run_id, state)
 
+    def forget_finished(self, run_id: str) -> None:
+        """Drop the final state remembered for a run (its registry copy is about to change: `erase`)."""
+        self._finished.pop(run_id, None)
+
     def _check_open(self) -> None:
         """Refuse to read a closed engine's checkpoints: its saver's connections are gone (EngineClosedError)."""
         if self.registry.closed:

@@ -162,6 +162,12 @@ ALTER TABLE claimflow_blobs ADD COLUMN IF NOT EXISTS saved_at double precision;
 _APPEND_ONLY_FUNCTION = """
 CREATE OR REPLACE FUNCTION claimflow_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- `claimflow erase` rewrites an erased run's event data, and nothing else of it, in a transaction that says so.
+    IF TG_OP = 'UPDATE' AND current_setting('claimflow.erasing', true) = 'on'
+       AND (NEW.seq, NEW.event_id, NEW.run_id, NEW.type, NEW.step, NEW.at)
+           IS NOT DISTINCT FROM (OLD.seq, OLD.event_id, OLD.run_id, OLD.type, OLD.step, OLD.at) THEN
+        RETURN NEW;
+    END IF;
     RAISE EXCEPTION 'events are append-only (% on %)', TG_OP, TG_TABLE_NAME
         USING ERRCODE = 'restrict_violation';
 END
@@ -254,6 +260,8 @@ _READY = """
 SELECT
     (SELECT count(*) FROM unnest(%s::text[]) AS name WHERE to_regclass(name) IS NOT NULL) = %s
     AND to_regprocedure('claimflow_events_append_only()') IS NOT NULL
+    AND EXISTS (SELECT 1 FROM pg_proc WHERE oid = to_regprocedure('claimflow_events_append_only()')
+                AND position('claimflow.erasing' IN prosrc) > 0)
     AND to_regprocedure('claimflow_count_model_calls()') IS NOT NULL
     AND (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('claimflow_events')
          AND tgname IN ('claimflow_events_append_only', 'claimflow_events_no_truncate', 'claimflow_events_usage')) = 3
