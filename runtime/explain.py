@@ -296,7 +296,7 @@ async def explained(engine: Engine, row: RunRow) -> tuple[str, list[RefusedDecis
     superseded: run again as NEW ...`, whatever its state ended as (a failed run's own failure included).
     """
     refused = refused_decisions(await engine.registry.decisions(row.run_id))
-    state = await engine.state(row.run_id)
+    state = await engine.state(row.run_id, row=row)
     if state is None:
         return explain_unstarted(row), refused
     text = explain(state, await engine.registry.events(row.run_id), engine.types, refused)

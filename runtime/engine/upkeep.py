@@ -40,7 +40,7 @@ class Upkeep:
         async def restore_events(self, run_id: str) -> int:  # noqa: D102
             ...
 
-        async def state(self, run_id: str) -> WorkflowState | None:  # noqa: D102
+        async def state(self, run_id: str, *, row: RunRow | None = None) -> WorkflowState | None:  # noqa: D102
             ...
 
         async def _advance(  # noqa: D102
