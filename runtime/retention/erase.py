@@ -83,6 +83,40 @@ async def _check(engine: Engine, rows: list[RunRow], erased: set[str]) -> dict[s
     return blobs
 
 
+async def _asked(engine: Engine, run_ids: list[str]) -> list[RunRow]:
+    """The runs named (ids or prefixes), each once, in the order named; RunNotFoundError for one that is not."""
+    rows: dict[str, RunRow] = {}
+    for run_id in run_ids:
+        row = await engine.registry.get_run(run_id)
+        rows.setdefault(row.run_id, row)
+    return list(rows.values())
+
+
+async def _remove_stored(engine: Engine, rows: list[RunRow], blobs: dict[str, set[str]]) -> dict[str, dict[str, int]]:
+    """Remove the runs' checkpoints and blobs, as a prune does; what went, for each run's `run.erased` event."""
+    saver = saver_of(engine)
+    # Blobs saved again from now on (the same document sent anew, for a new run) are that new run's: they stay.
+    mark = await engine.store.clock()
+    removed: dict[str, dict[str, int]] = {}
+    for row in rows:
+        await engine.keep_final(row.run_id)  # the state the registry keeps, to be erased there, not lost
+        size = await checkpoint_bytes(saver, row.run_id)
+        await saver.adelete_thread(row.run_id)
+        removed[row.run_id] = {"checkpoint_bytes": size}
+    freed: dict[str, int] = {}
+    for blob in sorted(set().union(*blobs.values())):
+        older = await engine.store.older_blobs([blob], mark)
+        if await engine.store.blob_size(blob) is None and blob not in older:
+            continue  # gone already (a prune took it): nothing to count
+        freed[blob] = await engine.store.delete_blob(blob, saved_before=mark)
+        if blob in older:
+            freed[blob] += await engine.store.delete_older_blob(blob, saved_before=mark)
+    for run_id, found in blobs.items():
+        removed[run_id] |= {"blobs": len(found & set(freed)), "blob_bytes": sum(freed.get(b, 0) for b in found)}
+    await erase_deleted(engine, saver)
+    return removed
+
+
 async def erase_runs(engine: Engine, run_ids: list[str], *, reason: str) -> EraseReport:
     """Erase the content of finished runs, keeping their audit shape; idempotent (see the module).
 
@@ -91,44 +125,20 @@ async def erase_runs(engine: Engine, run_ids: list[str], *, reason: str) -> Eras
     """
     if not reason.strip():
         raise ValueError("an erasure needs a reason (--reason), kept in its run.erased event")
-    rows: list[RunRow] = []
-    for run_id in run_ids:
-        row = await engine.registry.get_run(run_id)
-        if row.run_id not in {seen.run_id for seen in rows}:
-            rows.append(row)
+    rows = await _asked(engine, run_ids)
     erased = await engine.registry.erased_runs(row.run_id for row in rows)
     blobs = await _check(engine, rows, erased)
-    saver = saver_of(engine)
-    # Blobs saved again from now on (the same document sent anew, for a new run) are that new run's: they stay.
-    mark = await engine.store.clock()
-    removed: dict[str, dict[str, int]] = {}
-    for row in rows:
-        if row.run_id in erased:
-            continue
-        await engine.keep_final(row.run_id)  # the state the registry keeps, to be erased there, not lost
-        size = await checkpoint_bytes(saver, row.run_id)
-        await saver.adelete_thread(row.run_id)
-        removed[row.run_id] = {"checkpoint_bytes": size, "blobs": 0, "blob_bytes": 0}
-    freed: dict[str, int] = {}
-    for blob in sorted({blob for found in blobs.values() for blob in found}):
-        older = await engine.store.older_blobs([blob], mark)
-        size = await engine.store.delete_blob(blob, saved_before=mark)
-        if blob in older:
-            size += await engine.store.delete_older_blob(blob, saved_before=mark)
-        freed[blob] = size
-    for run_id, found in blobs.items():
-        removed[run_id]["blobs"] = len(found & set(freed))
-        removed[run_id]["blob_bytes"] = sum(freed[blob] for blob in found if blob in freed)
+    removed = await _remove_stored(engine, [row for row in rows if row.run_id not in erased], blobs)
     done: list[ErasedRun] = []
     for row in rows:
-        if row.run_id in erased:
-            done.append(ErasedRun(row.run_id, already=True))
-            continue
         engine.forget_finished(row.run_id)
-        changed = await engine.registry.erase_run(row.run_id, reason=reason, removed=removed[row.run_id])
-        if changed is None:  # erased meanwhile by another process
+        changed = None
+        if row.run_id not in erased:  # else erased before; None too when another process erased it meanwhile
+            changed = await engine.registry.erase_run(row.run_id, reason=reason, removed=removed[row.run_id])
+        if changed is None:
             done.append(ErasedRun(row.run_id, already=True))
             continue
+        went = removed[row.run_id]
         done.append(
             ErasedRun(
                 row.run_id,
@@ -137,10 +147,11 @@ async def erase_runs(engine: Engine, run_ids: list[str], *, reason: str) -> Eras
                 decisions=changed.decisions,
                 final_state=changed.final_state,
                 record_keys=changed.record_keys,
-                **removed[row.run_id],
+                checkpoint_bytes=went["checkpoint_bytes"],
+                blobs=went["blobs"],
+                blob_bytes=went["blob_bytes"],
             )
         )
-    await erase_deleted(engine, saver)
     await engine.registry.erase_deleted()
     return EraseReport(reason=reason, runs=tuple(done))
 
