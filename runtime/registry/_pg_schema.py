@@ -9,6 +9,10 @@ Model calls and their cost (what `/metrics` reports on every scrape) are counted
 statement-level trigger on the events table adds each INSERT's calls to one of `USAGE_SHARDS` rows of
 `claimflow_usage_totals`, so a scrape reads sixteen rows, not every event of every run. Where the events predate
 the trigger, making it counts them first, with new events held back meanwhile (a one-off scan of the table).
+
+The events are append-only: a trigger refuses every UPDATE, DELETE and TRUNCATE, but for an UPDATE of an event's
+`data` alone in a transaction that set `claimflow.erasing` (`claimflow erase`, see `_pg_erasure`). A database whose
+guard predates that is not ready, so opening it replaces the guard's function.
 """
 
 from __future__ import annotations

@@ -124,7 +124,7 @@ class RunErasure(Database):
             rows = db.execute("SELECT seq, data FROM events WHERE run_id = ?", (run_id,)).fetchall()
             events = changed_events(rows)
             # DDL is part of the transaction: no other connection ever sees the events without their trigger.
-            db.execute("DROP TRIGGER events_append_only_update")
+            db.execute("DROP TRIGGER IF EXISTS events_append_only_update")
             db.executemany("UPDATE events SET data = ? WHERE seq = ?", events)
             db.execute(APPEND_ONLY_UPDATE)
             decisions = db.execute(
