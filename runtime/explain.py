@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from claimflow.runtime.registry.reviews import iso_time
 from claimflow.runtime.registry.runs import RunRow
+from claimflow.runtime.retention.scrub import ERASED
 from claimflow.runtime.visible import visible
 from claimflow.state.evidence import Evidence
 from claimflow.state.outcomes import ClaimOutcome, RouteDecision
@@ -298,7 +299,8 @@ async def explained(engine: Engine, row: RunRow) -> tuple[str, list[RefusedDecis
     refused = refused_decisions(await engine.registry.decisions(row.run_id))
     state = await engine.state(row.run_id, row=row)
     if state is None:
-        return explain_unstarted(row), refused
+        erased = _erased_lines(await engine.registry.events(row.run_id)) if row.filename == ERASED else []
+        return "\n".join([explain_unstarted(row), *erased]), refused
     text = explain(state, await engine.registry.events(row.run_id), engine.types, refused)
     if row.superseded:  # its state ends where it was when run again, failed or not: the new run is named
         text += f"\nthen {row.error}"
