@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from claimflow.runtime.registry.reviews import iso_time
 from claimflow.runtime.registry.runs import RunRow
+from claimflow.runtime.retention.scrub import ERASED
 from claimflow.runtime.visible import visible
 from claimflow.state.evidence import Evidence
 from claimflow.state.outcomes import ClaimOutcome, RouteDecision
@@ -251,6 +252,7 @@ def explain(
     name = visible(state.document.filename)
     out = [f"run {state.run_id}: {name} (document {state.document.document_id[:12]})"]
     out.append(f"outcome: {state.outcome}" + (f" ({state.error})" if state.error else ""))
+    out += _erased_lines(events)
     u = state.usage
     estimated = sum(1 for item in events if item["type"] == "model.called" and item["data"].get("tokens_estimated"))
     out.append(
@@ -276,6 +278,16 @@ def explain(
     )
 
 
+def _erased_lines(events: list[dict[str, Any]]) -> list[str]:
+    """That the run was erased (`claimflow erase`): when and why; `[erased]` stands where its values were."""
+    return [
+        f"erased at {item['at']} ({item['data'].get('reason', '?')}): its document, values, quotes and comments "
+        "are gone; [erased] stands where they were"
+        for item in events
+        if item["type"] == "run.erased"
+    ]
+
+
 def _requeued_lines(events: list[dict[str, Any]]) -> list[str]:
     """Each time a worker went silent while advancing the run and the reaper gave its job to another one."""
     out = []
@@ -298,9 +310,10 @@ async def explained(engine: Engine, row: RunRow) -> tuple[str, list[RefusedDecis
     superseded: run again as NEW ...`, whatever its state ended as (a failed run's own failure included).
     """
     refused = refused_decisions(await engine.registry.decisions(row.run_id))
-    state = await engine.state(row.run_id)
+    state = await engine.state(row.run_id, row=row)
     if state is None:
-        return explain_unstarted(row), refused
+        erased = _erased_lines(await engine.registry.events(row.run_id)) if row.filename == ERASED else []
+        return "\n".join([explain_unstarted(row), *erased]), refused
     text = explain(state, await engine.registry.events(row.run_id), engine.types, refused)
     if row.superseded:  # its state ends where it was when run again, failed or not: the new run is named
         text += f"\nthen {row.error}"

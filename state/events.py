@@ -40,6 +40,7 @@ EventType = Literal[
     "delivery.failed",
     "run.delivery_failed",
     "run.pruned",
+    "run.erased",
     "run.requeued",
 ]
 

@@ -1,7 +1,8 @@
-"""`claimflow prune` and `claimflow deliver retry`: keeping storage bounded, and finishing failed deliveries."""
+"""`claimflow prune`, `erase` and `deliver retry`: bounded storage, erasure on request, failed deliveries."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -55,6 +56,37 @@ def prune(
             f"{report.blobs} blob(s) of {report.blob_bytes} bytes",
             markup=False,
         )
+
+    with_engine(data_dir, body, types=types, readonly=True)
+
+
+@app.command()
+def erase(
+    run_ids: Annotated[list[str], typer.Argument(metavar="RUN...", help="Finished runs to erase (ids or prefixes).")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (e.g. the request's reference); kept in the audit.")],
+    as_json: AsJson = False,
+    data_dir: DataDir = None,
+    types: TypesOption = None,
+) -> None:
+    """Erase finished runs' personal data: documents, values, quotes, comments, file names; the audit shape stays."""
+    if not reason.strip():
+        err.print("[red]error:[/red] --reason: say why the runs are erased (it is kept in their audit trail)")
+        raise typer.Exit(2)
+
+    async def body(engine: Engine) -> None:
+        report = await engine.erase(run_ids, reason=reason)
+        for run in report.runs:
+            if as_json:
+                emit(dataclasses.asdict(run))
+            elif run.already:
+                out.print(f"{run.run_id}  already erased: nothing changed", markup=False)
+            else:
+                out.print(
+                    f"{run.run_id}  erased: {run.events} event(s), {run.decisions} decision(s), "
+                    f"{'the final state' if run.final_state else 'no final state'}, {run.record_keys} key(s), "
+                    f"{run.checkpoint_bytes} checkpoint bytes, {run.blobs} blob(s) of {run.blob_bytes} bytes",
+                    markup=False,
+                )
 
     with_engine(data_dir, body, types=types, readonly=True)
 

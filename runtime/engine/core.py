@@ -47,6 +47,7 @@ from claimflow.runtime.registry import (
     engine_owner,
 )
 from claimflow.runtime.registry.settlement import Settlement
+from claimflow.runtime.retention.scrub import ERASED
 from claimflow.runtime.settings import Settings
 from claimflow.runtime.store import AsyncDocumentStore
 from claimflow.runtime.unavailable import unavailable_reason
@@ -155,12 +156,20 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
     def _config(self, run_id: str) -> RunnableConfig:
         return {"configurable": {"thread_id": run_id}}
 
-    async def state(self, run_id: str) -> WorkflowState | None:
-        """The run's latest checkpointed state, else the final state kept when it finished; None before both."""
+    async def state(self, run_id: str, *, row: RunRow | None = None) -> WorkflowState | None:
+        """The run's latest checkpointed state, else the final state kept when it finished; None before both.
+
+        `row`: the run's registry row, just read by the caller: it says whether the run was erased, where a final
+        state this engine remembers is otherwise checked against the registry (another process may have erased
+        the run since: then only the registry's erased copy is left).
+        """
         self._check_open()
         finished = self._finished.get(run_id)
         if finished is not None:
-            return finished
+            erased = row.filename == ERASED if row is not None else await self.registry.erased_runs([run_id])
+            if not erased:
+                return finished
+            self._finished.pop(run_id, None)
         snapshot = await self.graph.aget_state(self._config(run_id))
         if snapshot.values:
             return WorkflowState.model_validate(snapshot.values)
@@ -177,6 +186,10 @@ class Engine(Intake, Operations, Decisions, ReviewDesk, Tokens, Watching, Upkeep
             state = WorkflowState.model_validate(snapshot.values)
         await self.registry.save_final(run_id, state.model_dump_json())
         self._keep_finished(run_id, state)
+
+    def forget_finished(self, run_id: str) -> None:
+        """Drop the final state remembered for a run (its registry copy is about to change: `erase`)."""
+        self._finished.pop(run_id, None)
 
     def _check_open(self) -> None:
         """Refuse to read a closed engine's checkpoints: its saver's connections are gone (EngineClosedError)."""

@@ -76,7 +76,7 @@ class Decisions:
         def version(self) -> str:  # noqa: D102
             ...
 
-        async def state(self, run_id: str) -> WorkflowState | None:  # noqa: D102
+        async def state(self, run_id: str, *, row: RunRow | None = None) -> WorkflowState | None:  # noqa: D102
             ...
 
         async def pending_review(self, run_id: str) -> PendingReview | None:  # noqa: D102

@@ -130,7 +130,7 @@ class Operations:
         def version(self) -> str:  # noqa: D102
             ...
 
-        async def state(self, run_id: str) -> WorkflowState | None:  # noqa: D102
+        async def state(self, run_id: str, *, row: RunRow | None = None) -> WorkflowState | None:  # noqa: D102
             ...
 
         async def start(self, run_id: str, *, registered: RunRow | None = None) -> RunRow:  # noqa: D102
@@ -171,9 +171,9 @@ class Operations:
         """
         state, unreadable = None, None
         if listed and not registered_now:
-            state, unreadable = await readable(self.state(row.run_id))
+            state, unreadable = await readable(self.state(row.run_id, row=row))
         elif not registered_now:
-            state = await self.state(row.run_id)
+            state = await self.state(row.run_id, row=row)
         return Run.model_validate(run_view(row, state, self.types, unreadable=unreadable))
 
     async def runs(self, status: str | None = None) -> list[RunRow]:

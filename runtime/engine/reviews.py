@@ -82,7 +82,7 @@ class ReviewDesk:
         def readonly(self) -> bool:  # noqa: D102
             ...
 
-        async def state(self, run_id: str) -> WorkflowState | None:  # noqa: D102
+        async def state(self, run_id: str, *, row: RunRow | None = None) -> WorkflowState | None:  # noqa: D102
             ...
 
         async def not_decidable(self, row: RunRow) -> str:  # noqa: D102

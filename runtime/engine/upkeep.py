@@ -1,4 +1,4 @@
-"""Operators' upkeep of runs: delivering a record again after its delivery failed, and pruning old runs."""
+"""Operators' upkeep of runs: delivering a record again after its delivery failed, pruning old runs, erasing runs."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from claimflow.nodes.ports import DeliveryFailedError
 from claimflow.runtime.delivery.config import DeliveryConfigError
 from claimflow.runtime.registry import AsyncRegistry, RunBusyError, RunRow
+from claimflow.runtime.retention.erase import EraseReport, erase_runs
 from claimflow.runtime.retention.prune import PruneReport, prune_finished
 from claimflow.runtime.version import check_version
 from claimflow.state.events import event
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 
 class Upkeep:
-    """`deliver retry` and `prune`, for the CLI and for a worker's periodic tasks."""
+    """`deliver retry`, `prune` and `erase`, for the CLI and for a worker's periodic tasks."""
 
     registry: AsyncRegistry
     owner: str
@@ -39,7 +40,7 @@ class Upkeep:
         async def restore_events(self, run_id: str) -> int:  # noqa: D102
             ...
 
-        async def state(self, run_id: str) -> WorkflowState | None:  # noqa: D102
+        async def state(self, run_id: str, *, row: RunRow | None = None) -> WorkflowState | None:  # noqa: D102
             ...
 
         async def _advance(  # noqa: D102
@@ -84,6 +85,10 @@ class Upkeep:
         await self.registry.claim(row.run_id, owner=self.owner, allowed=("delivery_failed",), status="running")
         await self.restore_events(row.run_id)
         return await self._advance(row.run_id, None)
+
+    async def erase(self, run_ids: list[str], *, reason: str) -> EraseReport:
+        """Erase finished runs' personal data, keeping the shape of their audit trail (see `erase_runs`)."""
+        return await erase_runs(self, run_ids, reason=reason)  # type: ignore[arg-type]
 
     async def prune(self, older_than: timedelta, *, dry_run: bool = False) -> PruneReport:
         """Remove checkpoints and unshared blobs of runs finished more than `older_than` ago (see `prune_finished`)."""

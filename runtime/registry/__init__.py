@@ -2,6 +2,7 @@
 
 from claimflow.runtime.registry.asynchronous import AsyncRegistry
 from claimflow.runtime.registry.decisions import DecisionLog, abandoned_message
+from claimflow.runtime.registry.erasure import ERASED_EVENT, Erased, RunErasure
 from claimflow.runtime.registry.events import EventLog, PromptPins, RecordKeyTable
 from claimflow.runtime.registry.finals import FinalStates
 from claimflow.runtime.registry.pages import RunPage
@@ -31,7 +32,9 @@ from claimflow.runtime.registry.runs import (
 from claimflow.runtime.registry.tokens import READ_ROLES, ROLES, TokenExistsError, TokenRow, TokenTable
 
 
-class Registry(RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins, ReviewTable, TokenTable, FinalStates):
+class Registry(
+    RunTable, EventLog, DecisionLog, RecordKeyTable, PromptPins, ReviewTable, TokenTable, FinalStates, RunErasure
+):
     """All of a data directory's bookkeeping over one connection."""
 
 
@@ -44,6 +47,8 @@ __all__ = [
     "SUPERSEDED",
     "UNFINISHED",
     "AsyncRegistry",
+    "ERASED_EVENT",
+    "Erased",
     "LEASE_SECONDS",
     "NewRun",
     "Registry",

@@ -17,10 +17,17 @@ from pathlib import Path
 from claimflow.runtime.data_dir import DataDirectoryError
 from claimflow.runtime.private import private_database
 from claimflow.runtime.sqlite_durability import SqliteSynchronous, synchronous_pragma, use_wal
+from claimflow.runtime.sqlite_erasure import SECURE_DELETE
 from claimflow.runtime.sqlite_read import read_only_uri
 from claimflow.runtime.sqlite_write import write_transaction
 
-_SCHEMA = """
+APPEND_ONLY_UPDATE = (
+    "CREATE TRIGGER IF NOT EXISTS events_append_only_update BEFORE UPDATE ON events"
+    " BEGIN SELECT RAISE(ABORT, 'events are append-only'); END"
+)
+"""Refuses every change to a stored event; erasing a run lifts it inside its own transaction only (`erasure`)."""
+
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS runs (
     run_id TEXT PRIMARY KEY,
     document_id TEXT NOT NULL,
@@ -54,8 +61,7 @@ CREATE INDEX IF NOT EXISTS events_run ON events(run_id, seq);
 -- Every /metrics scrape sums the model calls' cost: this index alone answers it (`usage_totals`), where the scan
 -- read every event of every run on the registry's one thread while the runs' writes waited.
 CREATE INDEX IF NOT EXISTS events_model_cost ON events(json_extract(data, '$.cost')) WHERE type = 'model.called';
-CREATE TRIGGER IF NOT EXISTS events_append_only_update BEFORE UPDATE ON events
-BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+{APPEND_ONLY_UPDATE};
 CREATE TRIGGER IF NOT EXISTS events_append_only_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
 CREATE TABLE IF NOT EXISTS review_decisions (
@@ -160,6 +166,8 @@ class Database:
         # only power loss may take the last ones. FULL syncs every commit.
         self._db.execute(pragma)
         self._db.execute("PRAGMA busy_timeout=30000")
+        # An erased run's values, and every earlier version of a row rewritten since, do not stay in freed space.
+        self._db.execute(SECURE_DELETE)
         self._db.executescript(_SCHEMA)
         self._add_missing_columns()
 

@@ -9,6 +9,10 @@ Model calls and their cost (what `/metrics` reports on every scrape) are counted
 statement-level trigger on the events table adds each INSERT's calls to one of `USAGE_SHARDS` rows of
 `claimflow_usage_totals`, so a scrape reads sixteen rows, not every event of every run. Where the events predate
 the trigger, making it counts them first, with new events held back meanwhile (a one-off scan of the table).
+
+The events are append-only: a trigger refuses every UPDATE, DELETE and TRUNCATE, but for an UPDATE of an event's
+`data` alone in a transaction that set `claimflow.erasing` (`claimflow erase`, see `_pg_erasure`). A database whose
+guard predates that is not ready, so opening it replaces the guard's function.
 """
 
 from __future__ import annotations
@@ -162,6 +166,12 @@ ALTER TABLE claimflow_blobs ADD COLUMN IF NOT EXISTS saved_at double precision;
 _APPEND_ONLY_FUNCTION = """
 CREATE OR REPLACE FUNCTION claimflow_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- `claimflow erase` rewrites an erased run's event data, and nothing else of it, in a transaction that says so.
+    IF TG_OP = 'UPDATE' AND current_setting('claimflow.erasing', true) = 'on'
+       AND (NEW.seq, NEW.event_id, NEW.run_id, NEW.type, NEW.step, NEW.at)
+           IS NOT DISTINCT FROM (OLD.seq, OLD.event_id, OLD.run_id, OLD.type, OLD.step, OLD.at) THEN
+        RETURN NEW;
+    END IF;
     RAISE EXCEPTION 'events are append-only (% on %)', TG_OP, TG_TABLE_NAME
         USING ERRCODE = 'restrict_violation';
 END
@@ -254,6 +264,8 @@ _READY = """
 SELECT
     (SELECT count(*) FROM unnest(%s::text[]) AS name WHERE to_regclass(name) IS NOT NULL) = %s
     AND to_regprocedure('claimflow_events_append_only()') IS NOT NULL
+    AND EXISTS (SELECT 1 FROM pg_proc WHERE oid = to_regprocedure('claimflow_events_append_only()')
+                AND position('claimflow.erasing' IN prosrc) > 0)
     AND to_regprocedure('claimflow_count_model_calls()') IS NOT NULL
     AND (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('claimflow_events')
          AND tgname IN ('claimflow_events_append_only', 'claimflow_events_no_truncate', 'claimflow_events_usage')) = 3

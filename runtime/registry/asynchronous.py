@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Any, ParamSpec, TypeVar, Unpack
 
 from claimflow.runtime.errors import EngineClosedError
+from claimflow.runtime.registry.erasure import Erased
 from claimflow.runtime.registry.pages import RunPage
 from claimflow.runtime.registry.protocol import RunRegistry
 from claimflow.runtime.registry.reviews import Refusal
@@ -297,6 +298,18 @@ class AsyncRegistry:
     async def mark_pruned(self, run_id: str) -> None:
         """Note that a run's checkpoints and blobs were removed (its final state stays)."""
         await self._call(self.sync.mark_pruned, run_id)
+
+    async def erase_run(self, run_id: str, *, reason: str, removed: Mapping[str, int]) -> Erased | None:
+        """Erase a finished run's content, keeping its audit shape (see `erasure`); None if erased before."""
+        return await self._call(self.sync.erase_run, run_id, reason=reason, removed=removed)
+
+    async def erased_runs(self, run_ids: Iterable[str]) -> set[str]:
+        """Those of `run_ids` that were erased."""
+        return await self._call(self.sync.erased_runs, list(run_ids))
+
+    async def erase_deleted(self) -> None:
+        """Leave no copy of erased values in the database's own files where it can (SQLite's write-ahead log)."""
+        await self._call(self.sync.erase_deleted)
 
     async def pruned_runs(self) -> set[str]:
         """The runs whose checkpoints and blobs were removed."""

@@ -16,6 +16,7 @@ from typing import LiteralString
 import psycopg
 
 from claimflow.runtime.registry._pg_created import HORIZON, INSERT_RUN, parameters
+from claimflow.runtime.registry._pg_erasure import PgRunErasure
 from claimflow.runtime.registry._pg_finals import PgFinalStates
 from claimflow.runtime.registry._pg_keys import PgKeyClaims
 from claimflow.runtime.registry._pg_register import FIND_LATEST, LOCK_IDENTITY, identity, register
@@ -69,7 +70,7 @@ def latest_run_of(
     return None if found is None else RunRow(**found)
 
 
-class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates, PgSettlement, PgKeyClaims):
+class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates, PgSettlement, PgKeyClaims, PgRunErasure):
     """Runs with their leases, events, review decisions, record keys and prompt pins, in `claimflow_` tables.
 
     Args:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, Unpack
 
+from claimflow.runtime.registry.erasure import Erased
 from claimflow.runtime.registry.pages import RunPage
 from claimflow.runtime.registry.reviews import Refusal
 from claimflow.runtime.registry.runs import NewRun, ReleaseChanges, RunRow
@@ -217,4 +218,16 @@ class RunRegistry(Protocol):
 
     def pruned_runs(self) -> set[str]:
         """The runs whose checkpoints and blobs were removed."""
+        ...
+
+    def erase_run(self, run_id: str, *, reason: str, removed: Mapping[str, int]) -> Erased | None:
+        """Erase a finished run's content, keeping its audit shape (see `erasure`); None if erased before."""
+        ...
+
+    def erased_runs(self, run_ids: Iterable[str]) -> set[str]:
+        """Those of `run_ids` that were erased."""
+        ...
+
+    def erase_deleted(self) -> None:
+        """Leave no copy of erased values in the database's own files where it can (SQLite's write-ahead log)."""
         ...

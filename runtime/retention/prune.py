@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
@@ -47,7 +47,7 @@ class PruneReport:
         return self.checkpoint_bytes + self.blob_bytes
 
 
-async def _blobs_of(engine: Engine, row: RunRow) -> set[str]:
+async def blobs_of(engine: Engine, row: RunRow) -> set[str]:
     """Every blob a run refers to: its original, and the texts and masking map its state names."""
     found = {row.document_id} if row.document_id != NO_DOCUMENT else set()
     state = await engine.state(row.run_id)
@@ -57,6 +57,22 @@ async def _blobs_of(engine: Engine, row: RunRow) -> set[str]:
         if state.masked is not None:
             found |= {state.masked.text.text_id, state.masked.mapping_id}
     return found
+
+
+def saver_of(engine: Engine) -> BaseCheckpointSaver[Any]:
+    """The engine's checkpoint saver; TypeError for a graph compiled without one (nothing to remove then)."""
+    saver = engine.graph.checkpointer
+    if not isinstance(saver, BaseCheckpointSaver):
+        raise TypeError("removing checkpoints needs an engine whose graph was compiled with a checkpointer")
+    return saver
+
+
+async def erase_deleted(engine: Engine, saver: BaseCheckpointSaver[Any]) -> None:
+    """Leave no copy of deleted documents and checkpoints in a database's write-ahead log (see `sqlite_erasure`)."""
+    # A database's write-ahead log still holds the pages as they were written, documents and checkpoints alike.
+    await engine.store.erase_deleted()
+    if isinstance(saver, OneTripSqliteSaver):
+        await saver.erase_deleted()
 
 
 ADVANCING = ("running", "resuming")
@@ -83,7 +99,7 @@ async def _needed(engine: Engine, going: set[str]) -> set[str]:
     skipped = going | await engine.registry.pruned_runs()
     for row in await engine.registry.list_runs():
         if row.run_id not in skipped:
-            needed |= await _blobs_of(engine, row)
+            needed |= await blobs_of(engine, row)
     return needed
 
 
@@ -103,9 +119,7 @@ async def prune_finished(
     rows = await engine.registry.list_runs()
     chosen = [row for row in rows if row.status in FINISHED and row.updated_at <= cutoff and row.run_id not in pruned]
     ids = {row.run_id for row in chosen}
-    saver = engine.graph.checkpointer
-    if not isinstance(saver, BaseCheckpointSaver):
-        raise TypeError("pruning needs an engine whose graph was compiled with a checkpointer")
+    saver = saver_of(engine)
     sizes = {row.run_id: await checkpoint_bytes(saver, row.run_id) for row in chosen}
     # Every stored blob, not only the chosen runs': bytes stored for no run (intake stores a document before
     # it registers its run, which may turn out to exist already, or lose a race) would otherwise stay for good.
@@ -113,7 +127,7 @@ async def prune_finished(
     unused = await engine.store.blobs_saved_before(mark)
     runs_blobs: set[str] = set()
     for row in chosen:
-        runs_blobs |= await _blobs_of(engine, row)
+        runs_blobs |= await blobs_of(engine, row)
     older = await engine.store.older_blobs(runs_blobs, mark)
     for blob, size in older.items():
         unused[blob] = unused.get(blob, 0) + size
@@ -143,11 +157,8 @@ async def prune_finished(
         # 0 bytes freed is also what deleting an empty blob (an empty document's) frees: gone, it counts.
         if size or (stored[blob] == 0 and await engine.store.blob_size(blob) is None):
             freed[blob] = size
-    # A database's write-ahead log still holds the pages as they were written, documents and checkpoints alike.
-    await engine.store.erase_deleted()
-    if isinstance(saver, OneTripSqliteSaver):
-        await saver.erase_deleted()
+    await erase_deleted(engine, saver)
     return replace(report, blobs=len(freed), blob_bytes=sum(freed.values()))
 
 
-__all__ = ["PruneReport", "prune_finished"]
+__all__ = ["PruneReport", "blobs_of", "erase_deleted", "prune_finished", "saver_of"]
