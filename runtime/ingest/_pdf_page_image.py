@@ -57,7 +57,9 @@ def _pixels(image: pdfium.PdfImage) -> int:
 def _sole_image(page: pdfium.PdfPage) -> pdfium.PdfImage | None:
     """The page's one image when the page draws nothing else and the image fills exactly its crop box; else None.
 
-    Only an opaque image placed upright (or mirrored) is taken: its pixels are then the page's, one to one.
+    Only an opaque image placed upright (or mirrored) is taken: its pixels are then the page's, one to one. An
+    image turned by its matrix, or one the page shows through, is left to the page's rendering, which turns it
+    and lays it on white paper as a viewer does.
     """
     if pdfium_c.FPDFPage_CountObjects(page) != 1 or pdfium_c.FPDFPage_GetAnnotCount(page) != 0:
         return None
@@ -72,9 +74,22 @@ def _sole_image(page: pdfium.PdfPage) -> pdfium.PdfImage | None:
     edges = image.get_bounds()
     if any(abs(edge - side) > _EDGE_SLACK for edge, side in zip(edges, crop, strict=True)):
         return None
-    if not 0 < _pixels(image) <= MAX_OCR_PIXELS:
+    if not 0 < _pixels(image) <= MAX_OCR_PIXELS or _see_through(image):
         return None
     return image
+
+
+def _see_through(image: pdfium.PdfImage) -> bool:
+    """True if the image has pixels the page shows through: it carries a mask of its own (/SMask, /Mask).
+
+    PDFium's transparency check reads the graphics state (a fill opacity, a soft mask there), not the image's own
+    mask; and the image's own pixels hold whatever colour lies under its clear parts (a transparent PNG's is
+    often black: a black page to OCR, where a viewer shows the text on white). So the image is drawn with its
+    mask, at its own size, and its alpha read.
+    """
+    # As with the own pixels: the bitmap's buffer is freed once dropped (closing it by hand logs a warning).
+    shown = image.get_bitmap(render=True).to_pil()
+    return "A" in shown.getbands() and bool(shown.getchannel("A").getextrema()[0] < 255)
 
 
 def _own_pixels(page: pdfium.PdfPage, image: pdfium.PdfImage) -> Image.Image:

@@ -27,6 +27,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from claimflow.runtime.ingest._pdf_covered import Cover, Covers
+from claimflow.runtime.ingest._pdf_gaps import COLUMN_GAP, column_gaps
 from claimflow.runtime.ingest._pdf_objects import (
     Box,
     bounds,
@@ -105,6 +106,15 @@ class PageText(NamedTuple):
     """The indices of the characters a reader cannot see."""
     lines: list[Span] | None
     """The lines in reading order (`_pdf_order`); None where that is PDFium's order."""
+    gaps: frozenset[int]
+    """The indices of the spaces that stand for a column gap (`_pdf_gaps`): each is written as `COLUMN_GAP`."""
+
+    def written(self) -> list[str]:
+        """What the page's text writes for each of its characters, by PDFium's index: itself, or a column gap."""
+        pieces = list(self.chars)
+        for index in self.gaps:
+            pieces[index] = COLUMN_GAP
+        return pieces
 
 
 LINE_BREAK = "\r\n"
@@ -358,26 +368,31 @@ def page_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, rotation: int)
     """
     seen = _Reader(page, textpage).read()
     chars = _page_chars(textpage, str(textpage.get_text_range()))
-    return PageText(chars, seen.hidden, reading_order(chars, seen.boxes, rotation))
+    return PageText(
+        chars, seen.hidden, reading_order(chars, seen.boxes, rotation), column_gaps(chars, seen.boxes, rotation)
+    )
 
 
 def visible_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, rotation: int) -> str:
     """The page's text layer without the characters a reader cannot see, its lines in reading order.
 
     One pass over the characters (`page_text`); a text object's style is read at its first character. The lines
-    are PDFium's, in its order unless `_pdf_order` moves a block. A page whose every character is visible and
-    whose order stands gives exactly the text layer as PDFium reads it, a character for each of its indices. The
-    caller holds PDFium's lock.
+    are PDFium's, in its order unless `_pdf_order` moves a block, and a space that stands for a column gap is
+    written as `COLUMN_GAP` (`_pdf_gaps`). A page whose every character is visible, whose order stands and whose
+    lines leave no column gap gives exactly the text layer as PDFium reads it, a character for each of its
+    indices. The caller holds PDFium's lock.
     """
-    chars, hidden, lines = page_text(page, textpage, rotation)
-    if lines is None and not hidden:
+    read = page_text(page, textpage, rotation)
+    chars, hidden, lines = read.chars, read.hidden, read.lines
+    if lines is None and not hidden and not read.gaps:
         return chars
     spans = lines if lines is not None else [(0, len(chars))]
+    pieces = read.written()
     if not hidden:
-        return LINE_BREAK.join(chars[start:end] for start, end in spans)
+        return LINE_BREAK.join("".join(pieces[start:end]) for start, end in spans)
     return _without_hidden(
         LINE_BREAK.join(
-            "".join(HIDDEN_MARK if index in hidden else chars[index] for index in range(*span)) for span in spans
+            "".join(HIDDEN_MARK if index in hidden else pieces[index] for index in range(*span)) for span in spans
         )
     )
 

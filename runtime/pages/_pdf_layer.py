@@ -1,10 +1,10 @@
 r"""A PDF page's text layer as the ingest stored it, each character tied to PDFium's character it came from.
 
 `parse_pdf` builds a page's text from PDFium's text page in steps: its lines are put in reading order
-(`_pdf_order`), characters a reader cannot see are dropped (and lines left empty by that), line ends are
-normalised (``\r\n``, ``\r`` and form feeds become ``\n``), and PDFium's end-of-line hyphen marks become
-``-``. The same steps run here over (character, index) pairs, so an evidence offset into the stored text leads
-to the index of its glyph, and the glyph's box.
+(`_pdf_order`), a space that stands for a column gap is written as several (`_pdf_gaps`), characters a reader
+cannot see are dropped (and lines left empty by that), line ends are normalised (``\r\n``, ``\r`` and form feeds
+become ``\n``), and PDFium's end-of-line hyphen marks become ``-``. The same steps run here over (character,
+index) pairs, so an evidence offset into the stored text leads to the index of its glyph, and the glyph's box.
 """
 
 from __future__ import annotations
@@ -75,15 +75,18 @@ def _normalised(chars: _Indexed) -> _Indexed:
     return out
 
 
-def _in_order(chars: str, lines: list[Span] | None) -> _Indexed:
-    """The characters with their indices, the lines in reading order (`_pdf_order`) joined by `LINE_BREAK`."""
-    if lines is None:
-        return [(char, index) for index, char in enumerate(chars)]
+def _in_order(pieces: list[str], lines: list[Span] | None) -> _Indexed:
+    """The characters with their indices, the lines in reading order (`_pdf_order`) joined by `LINE_BREAK`.
+
+    `pieces` is what the text writes for each index (`PageText.written`): a column gap's space is written as
+    several, each tied to that space's index.
+    """
+    spans = lines if lines is not None else [(0, len(pieces))]
     out: _Indexed = []
-    for number, (start, end) in enumerate(lines):
+    for number, (start, end) in enumerate(spans):
         if number:
             out.extend((char, _NO_GLYPH) for char in LINE_BREAK)
-        out.extend((chars[index], index) for index in range(start, end))
+        out.extend((char, index) for index in range(start, end) for char in pieces[index])
     return out
 
 
@@ -92,9 +95,9 @@ def indexed_text(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, rotation: i
 
     `rotation` is the turn the text page was read under (`upright_textpage`). The caller holds PDFium's lock.
     """
-    chars, hidden, lines = page_text(page, textpage, rotation)
-    indexed = _in_order(chars, lines)
-    if hidden:
-        indexed = _without_hidden(indexed, hidden)
+    read = page_text(page, textpage, rotation)
+    indexed = _in_order(read.written(), read.lines)
+    if read.hidden:
+        indexed = _without_hidden(indexed, read.hidden)
     indexed = _normalised(indexed)
     return "".join(char for char, _ in indexed), [index for _, index in indexed]

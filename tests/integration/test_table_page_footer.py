@@ -77,7 +77,7 @@ async def test_the_offline_backend_ends_a_table_at_the_page_footer_of_a_real_pdf
         assert state is not None and state.text is not None
         [page] = (await engine.store.load_text(state.text)).pages
 
-    assert "Loyalty credit -5.00\nPage 1 of 2" in page  # no blank line between the last row and the footer
+    assert "Loyalty credit  -5.00\nPage 1 of 2" in page  # no blank line between the last row and the footer
     assert row.status == "completed", (row.error, state.review_reasons)
     rows = [(cells.cells["description"], cells.cells["amount"]) for cells in state.tables["charges"]]
     assert rows == [(description, amount) for description, amount in ROWS]

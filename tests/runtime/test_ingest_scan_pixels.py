@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageStat
 from pypdfium2 import PdfDocument
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
@@ -23,11 +23,15 @@ RECEIPT = ["CORNER STORE", "2 x Coffee 7.00", "Muffin 3.25", "TOTAL 10.25", "Cas
 
 
 def _one_image_page(image: Image.Image, dpi: float, *, rotate: int = 0) -> bytes:
-    """A PDF whose one page is `image` and nothing else, its size stated at `dpi` (as a scanner app saves it)."""
+    """A PDF whose one page is `image` and nothing else, its size stated at `dpi` (as a scanner app saves it).
+
+    An image with an alpha channel keeps it, as the image's own soft mask (/SMask).
+    """
     buffer = io.BytesIO()
     size = (image.width * 72 / dpi, image.height * 72 / dpi)
     pdf = Canvas(buffer, pagesize=size, invariant=1)
-    pdf.drawImage(ImageReader(image), 0, 0, *size)  # Flate: the page holds these very pixels
+    # Flate: the page holds these very pixels
+    pdf.drawImage(ImageReader(image), 0, 0, *size, mask="auto" if image.mode == "RGBA" else None)
     pdf.showPage()
     pdf.save()
     if not rotate:
@@ -78,6 +82,31 @@ def test_a_one_image_page_shown_turned_is_read_turned_as_shown(text_image, rotat
     read = _ocr_image(_one_image_page(scan, 72, rotate=rotate))
 
     assert _same_pixels(read, scan.transpose(turn))
+
+
+def _clear(scan: Image.Image) -> Image.Image:
+    """The scan as a transparent PNG holds it: black ink on clear pixels whose colour is black as well."""
+    ink = ImageChops.invert(scan.convert("L"))
+    clear = Image.new("RGBA", scan.size, (0, 0, 0, 0))
+    clear.putalpha(ink)
+    return clear
+
+
+def test_a_one_image_page_the_page_shows_through_is_read_on_white_paper(text_image) -> None:
+    # The image's own pixels are black all over: its text shows only through its mask, on the page's white.
+    scan = text_image(RECEIPT, size=18)
+
+    read = _ocr_image(_one_image_page(_clear(scan), 72))
+
+    assert read.size == scan.size
+    assert ImageStat.Stat(ImageChops.difference(read.convert("L"), scan.convert("L"))).mean[0] < 2
+
+
+@pytest.mark.ocr
+def test_a_transparent_scan_on_a_pdf_page_is_read(text_image) -> None:
+    parsed = parse_document(_one_image_page(_clear(text_image(RECEIPT, size=18)), 72), "receipt.pdf")
+
+    assert [line for line in parsed.pages[0].splitlines() if line] == RECEIPT
 
 
 def test_a_scan_under_a_stamp_is_rendered_at_the_scans_resolution(text_image) -> None:

@@ -4,9 +4,10 @@ A header line names at least two of the table's columns (every required one amon
 headings and a row's cells are separated by tabs (an HTML table), the n-th cell goes to the n-th
 heading (`_generic_tabbed.py`). When each column label heads its own printed column (runs of spaces
 between them), a row's cells are read by position: each stretch of the row goes to the heading it
-overlaps, or the one it stands next to. When the header is printed with single spaces, or a row
-printed with tabs stands under one printed with spaces, positions say nothing; the row is then read
-by kind from both ends (`... 4  18.50  74.00`, `03/06/2024 ...`), and one text column takes the rest.
+overlaps, or the one it stands next to. When the header is printed with single spaces, a row
+printed with tabs stands under one printed with spaces, or a row's cells do not read under its headings
+(a PDF's text parts its columns, but its characters are not all one width), positions say nothing; the row is
+then read by kind from both ends (`... 4  18.50  74.00`, `03/06/2024 ...`), and one text column takes the rest.
 """
 
 from __future__ import annotations
@@ -181,13 +182,20 @@ def read_row(table: Field, header: Header, line: Line, indent: int, writing: Wri
         return None
     if header.tabbed:  # a line without a tab is a row of one cell
         cells = read_tabbed([anchor.column for anchor in header.anchors], line.text, writing)
-    elif _spread(header, line):
-        cells = _by_position(header, line, indent, writing)
     else:
-        cells = _by_kind(header, line, writing)
+        cells = _by_position(header, line, indent, writing) if _spread(header, line) else None
+        if not _complete(table, cells):
+            # Positions said nothing: a PDF's text keeps its columns apart, but a character is as wide as its
+            # glyph, so a row's cells do not stand at its header's offsets.
+            cells = _by_kind(header, line, writing)
+    return cells if _complete(table, cells) else None
+
+
+def _complete(table: Field, cells: dict[str, str] | None) -> bool:
+    """True when the cells make a row: every required column, and two at least."""
     if cells is None or any(column.required and column.name not in cells for column in table.columns):
-        return None
-    return cells if len(cells) >= 2 else None
+        return False
+    return len(cells) >= 2
 
 
 def row_shaped(header: Header, line: Line, indent: int, writing: Writing) -> bool:

@@ -420,6 +420,22 @@ def test_rows_printed_with_single_spaces_are_read_by_kind() -> None:
     assert claim.rows[1].evidence.quote == "Akku-Bohrschrauber 18 V 1 Stk. 1.149,00 € 1.149,00 €"
 
 
+def test_rows_whose_cells_do_not_stand_under_their_headings_are_read_by_kind() -> None:
+    # A PDF's text parts its columns with two spaces, whatever the widths of the glyphs before them.
+    text = (
+        "Purchase Order\n"
+        "Description  Qty  Unit Price  Amount\n"
+        "Hex bolts M8 x 40 mm, zinc plated, box of 100  12  £14.80  £177.60\n"
+        "Nylon lock nuts M8, box of 200  6  £9.95  £59.70\n"
+        "Total:  £237.30\n"
+    )
+    assert _rows(generic_extract([text], PO)) == [
+        {"description": "Hex bolts M8 x 40 mm, zinc plated, box of 100", "quantity": "12.00", "unit_price": "14.80",
+         "amount": "177.60"},
+        {"description": "Nylon lock nuts M8, box of 200", "quantity": "6.00", "unit_price": "9.95", "amount": "59.70"},
+    ]  # fmt: skip
+
+
 def test_a_column_left_empty_is_no_cell_and_the_table_ends_at_a_label() -> None:
     text = (
         "Purchase Order\n"
