@@ -289,7 +289,7 @@ def _erased_lines(events: list[dict[str, Any]]) -> list[str]:
 
 
 def _requeued_lines(events: list[dict[str, Any]]) -> list[str]:
-    """Each time a worker went silent while advancing the run and the reaper gave its job to another one."""
+    """Each time a worker exited or went silent while advancing the run and the reaper gave its job to another one."""
     out = []
     for item in events:
         if item["type"] != "run.requeued":
@@ -298,7 +298,8 @@ def _requeued_lines(events: list[dict[str, Any]]) -> list[str]:
         silent = data.get("silent_s")
         worker = "a worker no longer on record" if data.get("worker_id") is None else f"worker {data['worker_id']}"
         since = f", silent {silent:.1f} s" if isinstance(silent, (int, float)) else ""
-        out.append(f"job {data['job_id']} put back at {item['at']}: {worker} went silent advancing it{since}")
+        how = "exited (its process gone from its host)" if data.get("exited") is True else "went silent"
+        out.append(f"job {data['job_id']} put back at {item['at']}: {worker} {how} advancing it{since}")
     return out
 
 

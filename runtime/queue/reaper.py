@@ -98,7 +98,7 @@ async def requeue_stalled(app: App, stalled_s: float, registry: AsyncRegistry | 
             continue
         requeued.append(job)
     if registry is not None and requeued:
-        await record_requeued(registry, requeued, silences)
+        await record_requeued(registry, requeued, silences, gone)
     return log_requeued(requeued, silences)
 
 

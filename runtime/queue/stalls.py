@@ -15,7 +15,7 @@ document. `claimflow rerun` runs it again once the cause is fixed.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from claimflow.runtime.queue.jobs import fail_in_progress
@@ -33,11 +33,14 @@ REQUEUED: EventType = "run.requeued"
 """The event a run gets when the reaper puts its job back."""
 
 
-async def record_requeued(registry: AsyncRegistry, jobs: Iterable[Job], silences: Mapping[int, float]) -> None:
+async def record_requeued(
+    registry: AsyncRegistry, jobs: Iterable[Job], silences: Mapping[int, float], exited: Collection[int] = ()
+) -> None:
     """Give each run whose job the reaper put back its `run.requeued` event, in one write.
 
-    `silences`: how long each worker had been silent, by its id. A write that fails is logged and left: the jobs
-    are back either way, and a stall not counted only lets a job run once more before the limit.
+    `silences`: how long each worker had been silent, by its id; `exited`: the workers whose process was seen gone
+    on this host (`queue.exited`), put back before their silence was long. A write that fails is logged and left:
+    the jobs are back either way, and a stall not counted only lets a job run once more before the limit.
     """
     batches = [
         (
@@ -50,6 +53,7 @@ async def record_requeued(registry: AsyncRegistry, jobs: Iterable[Job], silences
                     task=job.task_name,
                     worker_id=job.worker_id if job.worker_id in silences else None,
                     silent_s=silences.get(job.worker_id) if job.worker_id is not None else None,
+                    exited=job.worker_id in exited,
                 )
             ],
         )
@@ -65,7 +69,7 @@ async def record_requeued(registry: AsyncRegistry, jobs: Iterable[Job], silences
 
 
 async def stalls(registry: AsyncRegistry, run_id: str, job_id: int) -> int:
-    """How many times the job `job_id` was put back after its worker went silent, by the run's events.
+    """How many times the job `job_id` was put back after its worker exited or went silent, by the run's events.
 
     Counted by the registry: every job taken again asks, and a long run's other events are many.
     """
@@ -75,7 +79,7 @@ async def stalls(registry: AsyncRegistry, run_id: str, job_id: int) -> int:
 def stalled_reason(count: int, limit: int) -> str:
     """Why a run whose job stalled `count` workers was failed (`limit`: CLAIMFLOW_WORKER_MAX_STALLS)."""
     return (
-        f"{STALLED_WORKERS_REASON}{count} times, each time after the worker advancing it went silent past "
+        f"{STALLED_WORKERS_REASON}{count} times, each time after the worker advancing it exited or went silent past "
         "CLAIMFLOW_WORKER_STALLED_S (killed or frozen while running it: a document that crashes the process or runs "
         "it out of memory, or code that holds the interpreter lock); it was failed rather than given to another "
         f"worker (CLAIMFLOW_WORKER_MAX_STALLS={limit}). Its trace lists each time (run.requeued); once the cause "

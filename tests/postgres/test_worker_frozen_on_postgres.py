@@ -107,7 +107,9 @@ def test_a_worker_frozen_by_a_types_code_is_killed_and_replaced_until_the_run_fa
     assert "aaaa" not in text
 
     error = rows(postgres_url, "SELECT error FROM claimflow_runs WHERE run_id = %s", frozen)[0]["error"]
-    assert str(error).startswith("its job was put back 2 times, each time after the worker advancing it went silent")
+    assert str(error).startswith(
+        "its job was put back 2 times, each time after the worker advancing it exited or went silent"
+    )
     requeued = rows(
         postgres_url,
         "SELECT data FROM claimflow_events WHERE run_id = %s AND type = 'run.requeued' ORDER BY seq",

@@ -42,7 +42,9 @@ async def test_only_the_jobs_own_requeues_count_as_its_stalls(tmp_path: Path) ->
 
 def test_a_run_failed_for_its_stalls_is_logged_by_kind_and_its_reason_says_what_to_do() -> None:
     reason = stalled_reason(3, 3)
-    assert reason.startswith("its job was put back 3 times, each time after the worker advancing it went silent")
+    assert reason.startswith(
+        "its job was put back 3 times, each time after the worker advancing it exited or went silent"
+    )
     assert "CLAIMFLOW_WORKER_MAX_STALLS=3" in reason and "run.requeued" in reason and "claimflow rerun" in reason
     assert failure_kind(reason) == "stalled_workers"
 
