@@ -11,7 +11,15 @@ from pydantic import ValidationError
 
 from claimflow.state.review import ReviewDecision
 
-__all__ = ["REASON_MISSING", "DecisionForm", "errors_by_field", "posted_fields", "read_decision"]
+__all__ = [
+    "REASON_MISSING",
+    "DecisionForm",
+    "cell_input",
+    "drop_input",
+    "errors_by_field",
+    "posted_fields",
+    "read_decision",
+]
 
 MAX_FIELDS = 10_000
 """The most fields a posted form may have: the page's has two or three for each of the type's fields and cells."""
@@ -26,6 +34,23 @@ CELL_PREFIX = "cell."
 `was.` twins hold the cell shown. One emptied clears the cell (refused for a required column)."""
 DROP_PREFIX = "drop."
 """Checkboxes named `drop.<table>.<row>`: the row is removed from the table."""
+
+
+def cell_input(key: str) -> tuple[str, str, str] | None:
+    """The table, row number and column a `cell.` input's name gives; None for another input, or one naming no row."""
+    if not key.startswith(CELL_PREFIX):
+        return None
+    table, _, rest = key.removeprefix(CELL_PREFIX).partition(".")
+    number, _, column = rest.partition(".")
+    return (table, number, column) if table and number.isdigit() and column else None
+
+
+def drop_input(key: str) -> tuple[str, str] | None:
+    """The table and row number a `drop.` box's name gives; None for another input, or one naming no row."""
+    if not key.startswith(DROP_PREFIX):
+        return None
+    table, _, number = key.removeprefix(DROP_PREFIX).rpartition(".")
+    return (table, number) if table and number.isdigit() else None
 
 
 def posted_fields(body: bytes, content_type: str | None) -> dict[str, str] | None:
@@ -91,19 +116,16 @@ def _row_edits(form: Mapping[str, str]) -> tuple[dict[str, dict[str, Any]], dict
     kept: dict[str, str] = {}
     changes: list[str] = []
     for key, value in form.items():
-        if key.startswith(CELL_PREFIX) and value.strip() != form.get(ORIGINAL_PREFIX + key, "").strip():
-            table, _, rest = key.removeprefix(CELL_PREFIX).partition(".")
-            number, _, column = rest.partition(".")
-            if table and number.isdigit() and column:
-                rows.setdefault(table, {}).setdefault("cells", {}).setdefault(number, {})[column] = value.strip()
-                kept[key] = value
-                changes.append(f"{table} row {number} {column}")
-        elif key.startswith(DROP_PREFIX):
-            table, _, number = key.removeprefix(DROP_PREFIX).rpartition(".")
-            if table and number.isdigit():
-                rows.setdefault(table, {}).setdefault("drop", []).append(int(number))
-                kept[key] = value
-                changes.append(f"{table} row {number} (removed)")
+        if (cell := cell_input(key)) is not None and value.strip() != form.get(ORIGINAL_PREFIX + key, "").strip():
+            table, number, column = cell
+            rows.setdefault(table, {}).setdefault("cells", {}).setdefault(number, {})[column] = value.strip()
+            kept[key] = value
+            changes.append(f"{table} row {number} {column}")
+        elif (dropped := drop_input(key)) is not None:
+            table, number = dropped
+            rows.setdefault(table, {}).setdefault("drop", []).append(int(number))
+            kept[key] = value
+            changes.append(f"{table} row {number} (removed)")
     return rows, kept, changes
 
 

@@ -17,8 +17,9 @@ import pytest
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.settings import Settings
 from claimflow.state.review import ReviewDecision
-from tests.integration._docs import run_cli
-from tests.web._browser import paused_invoice, served, token
+from tests._table_invoice import INVOICE
+from tests.integration._docs import run_cli, write
+from tests.web._browser import paused_invoice, processed, served, token
 from tests.web.test_review_pages import form_of
 
 pytestmark = pytest.mark.slow
@@ -96,3 +97,45 @@ def test_a_late_form_names_no_one_as_first_when_the_only_decision_was_left_unfin
     text = html.unescape(re.sub(r"\s+", " ", late.text))
     assert "Your approval was NOT saved: invoice.txt was run again as run " in text, text
     assert 'id="decided-first"' not in late.text and "ana" not in text, text
+
+
+def test_a_late_table_correction_shows_back_its_cells_and_removed_rows_as_the_page_labels_them(tmp_path: Path) -> None:
+    # Typed cells and ticked remove boxes are said as the table's row and column, not as the inputs' names; the
+    # decision that came first names the rows it corrected too.
+    folder, data = tmp_path / "inbox", tmp_path / "data"
+    write(folder, "stationery.txt", INVOICE)
+    [view] = processed(folder, data)
+    assert view["status"] == "needs_review", view
+    run_id = str(view["run_id"])
+    kim, ana = token(data, "kim", "reviewer"), token(data, "ana", "reviewer")
+
+    with served(data) as base, httpx.Client(base_url=base) as page, httpx.Client(base_url=base) as api:
+        assert page.post("/review/sign-in", data={"token": kim}).status_code == 303
+        form = form_of(page.get(f"/review/runs/{run_id}").text)
+        review = api.get(f"/v1/reviews/{run_id}", headers={"Authorization": f"Bearer {ana}"}).json()
+        edited = api.post(
+            f"/v1/reviews/{run_id}/decision",
+            json={
+                "interrupt_id": review["interrupt_id"],
+                "action": "edit",
+                "rows": {"line_items": {"drop": [2]}},
+                "edits": {"total_amount": ["24.00"], "net_amount": ["20.00"], "tax_amount": ["4.00"]},
+            },
+            headers={"Authorization": f"Bearer {ana}"},
+        )
+        assert edited.status_code == 200, edited.text
+        late = page.post(
+            f"/review/runs/{run_id}",
+            follow_redirects=True,
+            data={**form, "action": "edit", "cell.line_items.1.quantity": "4", "drop.line_items.2": "1"},
+        )
+
+    assert late.status_code == 409, late.text
+    decided = re.search(r'<p id="decided-first">([^<]*)</p>', late.text)
+    assert decided is not None
+    assert "line_items row 2 removed" in html.unescape(decided.group(1)), decided.group(1)
+    typed = dict(
+        (html.unescape(name), html.unescape(value))
+        for name, value in re.findall(r"<dt>([^<]*)</dt><dd><pre>([^<]*)</pre></dd>", late.text)
+    )
+    assert typed == {"line_items row 1 quantity": "4", "line_items row 2": "removed"}
