@@ -29,6 +29,6 @@ CELLS = [
 
 TABLE_REFUSAL = (
     "line_items is a table: its rows cannot be set whole in a decision; set its cells"
-    " (`--set line_items.ROW.COLUMN=VALUE`) or drop rows (`--drop-row line_items.ROW`), rows numbered as"
-    " `review show` prints them"
+    " (`--set line_items.ROW.COLUMN=VALUE`) or drop rows (`--drop-row line_items.ROW`), rows numbered from 1"
+    " as the review shows them"
 )

@@ -28,7 +28,7 @@ page shows the review as it stands now, `review show` and `show` have nothing to
 
 _OPTIONS = (
     (re.compile(r"set (?:them|it) with an edit \(`--set FIELD=VALUE`\)"), "give them values (Edit, then Save edits)"),
-    (re.compile(r" \(`--set [^`]*`\)"), ""),
+    (re.compile(r" \(`--(?:set|drop-row) [^`]*`\)"), ""),
     (re.compile(r" \(`--reject`\)"), " (a reason, then Reject)"),
     (re.compile(r"\bset doc_type\b"), "choose the document type"),
     (re.compile(r",? or run it again \(rerun\)"), ""),  # a reviewer has no rerun on the page

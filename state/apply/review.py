@@ -80,8 +80,8 @@ def _table_refusal(name: str) -> str:
     """Why a decision may not set a table field whole: its rows are corrected one cell, or one row, at a time."""
     return (
         f"{name} is a table: its rows cannot be set whole in a decision; set its cells"
-        f" (`--set {name}.ROW.COLUMN=VALUE`) or drop rows (`--drop-row {name}.ROW`), rows numbered as"
-        " `review show` prints them"
+        f" (`--set {name}.ROW.COLUMN=VALUE`) or drop rows (`--drop-row {name}.ROW`), rows numbered from 1"
+        " as the review shows them"
     )
 
 

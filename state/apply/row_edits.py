@@ -62,7 +62,7 @@ def _table_errors(spec: Field, edits: RowEdits, rows: int | None) -> list[Decisi
         errors.append(
             DecisionProblem(
                 f"{name} has {rows} row(s): no row {', '.join(map(str, past))}; it holds {held},"
-                " numbered as `review show` prints them",
+                " numbered from 1 as the review shows them",
                 f"rows.{name}",
             )
         )

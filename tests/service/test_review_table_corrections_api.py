@@ -89,8 +89,8 @@ async def test_row_edits_that_cannot_apply_are_422_at_their_place_and_the_run_st
 
     assert refused.status_code == 422, refused.text
     assert refused.json()["errors"] == [
-        "body.rows.line_items: line_items has 2 row(s): no row 7; it holds rows 1 to 2, numbered as `review show`"
-        " prints them",
+        "body.rows.line_items: line_items has 2 row(s): no row 7; it holds rows 1 to 2, numbered from 1 as the"
+        " review shows them",
         "body.rows.line_items.cells.1.qty: line_items row 1: unknown column 'qty'; columns: description, quantity,"
         " unit_price, amount",
         "body.rows.line_items.cells.2.amount: line_items row 2 amount: value '1,500' reads two ways, its separator"

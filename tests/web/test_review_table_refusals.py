@@ -1,0 +1,52 @@
+"""A table correction refused on the review page, over real HTTP: said in the page's words, not the terminal's.
+
+The engine's refusals name `review decide`'s options; a reviewer in a browser has the table's inputs and remove
+boxes instead, so neither option is named to them.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests._table_invoice import INVOICE
+from tests.integration._docs import write
+from tests.web._browser import processed, served, token
+from tests.web.test_review_pages import form_of
+
+pytestmark = pytest.mark.slow
+
+
+def _errors(page: str) -> list[str]:
+    return [html.unescape(re.sub(r"\s+", " ", found)) for found in re.findall(r'class="error"[^>]*>([^<]*)<', page)]
+
+
+def test_a_refused_table_correction_names_no_command_line_options_on_the_page(tmp_path: Path) -> None:
+    folder, data = tmp_path / "inbox", tmp_path / "data"
+    write(folder, "stationery.txt", INVOICE)
+    [view] = processed(folder, data)
+    assert view["status"] == "needs_review", view
+    run_id = str(view["run_id"])
+    kim = token(data, "kim", "reviewer")
+
+    with served(data) as base, httpx.Client(base_url=base) as page:
+        assert page.post("/review/sign-in", data={"token": kim}).status_code == 303
+        form = form_of(page.get(f"/review/runs/{run_id}").text)
+        past = page.post(
+            f"/review/runs/{run_id}", data={**form, "action": "edit", "drop.line_items.7": "1"}, follow_redirects=True
+        )
+        whole = page.post(
+            f"/review/runs/{run_id}", data={**form, "action": "edit", "field.line_items": "x"}, follow_redirects=True
+        )
+
+    assert past.status_code == 422, past.text
+    assert "line_items has 2 row(s): no row 7; it holds rows 1 to 2, numbered from 1 as the review shows them" in (
+        _errors(past.text)
+    )
+    assert whole.status_code == 422, whole.text
+    [refused] = [error for error in _errors(whole.text) if "is a table" in error]
+    assert "`--" not in refused and "`review show`" not in refused, refused
