@@ -36,13 +36,18 @@ DROP_PREFIX = "drop."
 """Checkboxes named `drop.<table>.<row>`: the row is removed from the table."""
 
 
+def _row_number(text: str) -> bool:
+    # ASCII only: `²` is a digit to str.isdigit but no number to int().
+    return text.isascii() and text.isdigit()
+
+
 def cell_input(key: str) -> tuple[str, str, str] | None:
     """The table, row number and column a `cell.` input's name gives; None for another input, or one naming no row."""
     if not key.startswith(CELL_PREFIX):
         return None
     table, _, rest = key.removeprefix(CELL_PREFIX).partition(".")
     number, _, column = rest.partition(".")
-    return (table, number, column) if table and number.isdigit() and column else None
+    return (table, number, column) if table and _row_number(number) and column else None
 
 
 def drop_input(key: str) -> tuple[str, str] | None:
@@ -50,7 +55,7 @@ def drop_input(key: str) -> tuple[str, str] | None:
     if not key.startswith(DROP_PREFIX):
         return None
     table, _, number = key.removeprefix(DROP_PREFIX).rpartition(".")
-    return (table, number) if table and number.isdigit() else None
+    return (table, number) if table and _row_number(number) else None
 
 
 def posted_fields(body: bytes, content_type: str | None) -> dict[str, str] | None:

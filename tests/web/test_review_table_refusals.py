@@ -50,3 +50,22 @@ def test_a_refused_table_correction_names_no_command_line_options_on_the_page(tm
     assert whole.status_code == 422, whole.text
     [refused] = [error for error in _errors(whole.text) if "is a table" in error]
     assert "`--" not in refused and "`review show`" not in refused, refused
+
+
+def test_a_remove_box_naming_its_row_in_other_digits_is_refused_as_the_form_is_read(tmp_path: Path) -> None:
+    # `²` is a digit to Python's str.isdigit but no number to int(): such a box names no row and is left out,
+    # as a key naming no row is, rather than failing the request.
+    folder, data = tmp_path / "inbox", tmp_path / "data"
+    write(folder, "stationery.txt", INVOICE)
+    [view] = processed(folder, data)
+    run_id = str(view["run_id"])
+    kim = token(data, "kim", "reviewer")
+
+    with served(data) as base, httpx.Client(base_url=base) as page:
+        assert page.post("/review/sign-in", data={"token": kim}).status_code == 303
+        form = form_of(page.get(f"/review/runs/{run_id}").text)
+        odd = page.post(
+            f"/review/runs/{run_id}", data={**form, "action": "edit", "drop.line_items.²": "1"}, follow_redirects=True
+        )
+
+    assert odd.status_code == 422, odd.text
