@@ -215,6 +215,11 @@ def _parse_sets(sets: list[str]) -> tuple[dict[str, list[str]], str | None]:
     return edits, doc_type
 
 
+def _row_number(text: str) -> bool:
+    # ASCII only: `²` is a digit to str.isdigit but no number to int().
+    return text.isascii() and text.isdigit()
+
+
 def _parse_rows(sets: list[str], drops: list[str]) -> tuple[list[str], dict[str, dict[str, Any]]]:
     """The `--set` options that are not a table's cells, and the row edits the others and `--drop-row` give.
 
@@ -228,7 +233,7 @@ def _parse_rows(sets: list[str], drops: list[str]) -> tuple[list[str], dict[str,
         if not sep or len(path) == 1:
             rest.append(item)
             continue
-        if len(path) != 3 or not path[1].strip().isdigit() or not path[0] or not path[2]:
+        if len(path) != 3 or not _row_number(path[1].strip()) or not path[0] or not path[2]:
             raise typer.BadParameter(
                 f"a table's cell is TABLE.ROW.COLUMN=VALUE (line_items.2.quantity=3), got {item!r}"
             )
@@ -236,7 +241,7 @@ def _parse_rows(sets: list[str], drops: list[str]) -> tuple[list[str], dict[str,
         rows.setdefault(table, {}).setdefault("cells", {}).setdefault(int(number), {})[column] = value
     for item in drops:
         table, sep, number = item.strip().rpartition(".")
-        if not sep or not table or not number.isdigit():
+        if not sep or not table or not _row_number(number):
             raise typer.BadParameter(f"--drop-row takes TABLE.ROW (line_items.3), got {item!r}")
         rows.setdefault(table, {}).setdefault("drop", []).append(int(number))
     return rest, rows

@@ -118,7 +118,9 @@ def test_a_row_edit_that_cannot_apply_is_refused_naming_row_and_column_and_the_r
     assert cli("review", "decide", run_id, "--reviewer", "alice", *TOTAL_FIXED).exit_code == 0
 
 
-@pytest.mark.parametrize("given", ["line_items.x.amount=1.00", "line_items.1=1.00", "line_items.1.amount.x=1"])
+@pytest.mark.parametrize(
+    "given", ["line_items.x.amount=1.00", "line_items.1=1.00", "line_items.1.amount.x=1", "line_items.².amount=1"]
+)
 def test_a_malformed_cell_option_is_refused_before_anything_is_sent(
     paused_lines: tuple[Invoke, str], given: str
 ) -> None:
@@ -126,6 +128,17 @@ def test_a_malformed_cell_option_is_refused_before_anything_is_sent(
     result = cli("review", "decide", run_id, "--reviewer", "alice", "--set", given)
     assert result.exit_code == 2
     assert "a table's cell is TABLE.ROW.COLUMN=VALUE (line_items.2.quantity=3)" in flat(result.stderr)
+
+
+@pytest.mark.parametrize("given", ["line_items.x", "line_items.²", "line_items"])
+def test_a_malformed_drop_row_option_is_refused_before_anything_is_sent(
+    paused_lines: tuple[Invoke, str], given: str
+) -> None:
+    # `²` is a digit to str.isdigit, but no row number.
+    cli, run_id = paused_lines
+    result = cli("review", "decide", run_id, "--reviewer", "alice", "--drop-row", given)
+    assert result.exit_code == 2
+    assert "--drop-row takes TABLE.ROW (line_items.3)" in flat(result.stderr)
 
 
 def test_a_decision_naming_rows_of_a_review_another_decision_answered_is_refused(
