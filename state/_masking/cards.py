@@ -47,7 +47,8 @@ _WRAPPED = re.compile(
 )
 # The label, its "No." ("Nr", "#", "n°"), and at most a colon and spaces before the number, on the same line.
 _NAMED = (
-    r"invoice|order|purchase order|po|article|art|item|product|ean|gtin|upc|sku|rechnungs?|bestell(?:ungs?)?"
+    r"invoice|order|purchase order|po|article|art|item|product|ean|gtin|upc|sku|part|p/n|model|serial|lot|batch"
+    r"|cat(?:alog(?:ue)?)?|rechnungs?|bestell(?:ungs?)?"
     r"|artikel|auftrags?|facture|commande|factura|pedido|fattura|ordine|factuur|bestelling"
 )
 _NUMBER_WORD = r"no|nr|number|num|nummer|n\u00b0|n\u00ba|#"
