@@ -6,8 +6,8 @@ process itself. A worker records, beside its host name and pid (`roster`), its s
 field 22, in clock ticks since boot), which tells it from a later process given the same pid, and the pid space it
 ran in (the boot and the pid namespace: a container may share the host's name, never its pids). A judge whose host
 name and pid space are the worker's takes it for gone once no process with that pid and start time runs; any other
-judge, and any worker that recorded no start time (no `/proc`, or an older claimflow), is judged by silence as
-before.
+judge, and any worker that recorded no start time (no `/proc`, a `/proc` of another pid namespace, or an older
+claimflow), is judged by silence as before.
 """
 
 from __future__ import annotations
@@ -46,8 +46,14 @@ def process_start(pid: int) -> int | None:
 
 
 def process_space() -> str | None:
-    """This process's pid space: the boot and the pid namespace; None without `/proc` (not Linux)."""
+    """This process's pid space: the boot and the pid namespace; None where `/proc` cannot tell its processes.
+
+    That is without `/proc` (not Linux), and with another pid namespace's `/proc` (a container given pids of its
+    own but the host's `/proc`, where its pids name other processes).
+    """
     try:
+        if os.readlink(PROC / "self") != str(os.getpid()):
+            return None
         boot = (PROC / "sys" / "kernel" / "random" / "boot_id").read_text().strip()
         namespace = os.readlink(PROC / "self" / "ns" / "pid")
     except OSError:

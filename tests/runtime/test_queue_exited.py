@@ -43,3 +43,17 @@ def test_another_process_with_the_recorded_pid_or_another_host_or_pid_space_is_n
     assert not has_exited(contained, here)
     unmarked = dataclasses.replace(here, pid=reused.pid, start=None)
     assert not has_exited(unmarked, here)
+
+
+def test_a_process_in_its_own_pid_namespace_under_the_hosts_proc_records_no_pid_space() -> None:
+    # A container started without its own /proc (`unshare --pid --fork` alone): its pids are the namespace's, its
+    # /proc the host's, where its pid names another process. Judged by such a /proc, a worker would take the host's
+    # process for its own, and be taken for gone when that one exits: it records no pid space, and is judged by
+    # its silence.
+    shown = subprocess.run(
+        ["unshare", "--pid", "--fork", sys.executable, "-c",
+         "from claimflow.runtime.queue.exited import this_process; print(this_process())"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert "pid=1," in shown.stdout, shown.stdout  # in a pid namespace of its own
+    assert "start=None, space=None" in shown.stdout, shown.stdout
