@@ -6,6 +6,7 @@ time proportional to its length, so a page costs time linear in its length.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 
 from claimflow.state._masking import cards, emails, ibans, national_ids, phones
@@ -25,12 +26,36 @@ BUILT_IN: tuple[tuple[str, Callable[[str], Iterator[tuple[int, int]]]], ...] = (
 """The built-in kinds; on finds of equal place and length, the earlier kind wins."""
 
 
+_COLUMN_GAP = re.compile(r"(?<=\S)  (?=\S)")
+"""Two spaces between two characters: how a PDF page's text writes a wide gap on a line (`_pdf_gaps`)."""
+
+
+def _gaps_narrowed(text: str) -> tuple[str, list[int]] | None:
+    """`text` with each column gap written as one space, and where each of its characters is in `text`.
+
+    None when `text` has no column gap.
+    """
+    if _COLUMN_GAP.search(text) is None:
+        return None
+    origin = [index for index in range(len(text)) if _COLUMN_GAP.match(text, index) is None]
+    return "".join(text[index] for index in origin), origin
+
+
 def built_in_finds(text: str) -> Iterator[Span]:
-    """Every built-in find in `text`, overlapping ones included, whatever digits and widths it is printed in."""
+    """Every built-in find in `text`, overlapping ones included, whatever digits and widths it is printed in.
+
+    A number whose groups a page prints far apart has a column gap between them where PDFium gave one space: it is
+    looked for with each gap read as one space too, as a page without them would give it.
+    """
     folded = fold(text)
+    narrowed = _gaps_narrowed(folded)
     for kind, find in BUILT_IN:
         for start, end in find(folded):
             yield start, end, kind
+        if narrowed is not None:
+            view, origin = narrowed
+            for start, end in find(view):
+                yield origin[start], origin[end - 1] + 1, kind
 
 
 def choose(finds: Iterable[Span], rank: dict[str, int]) -> list[Span]:

@@ -22,6 +22,7 @@ from claimflow.runtime.ingest import parse_document
 from claimflow.runtime.pages import read_page
 from claimflow.state.apply import check_field_claim
 from claimflow.state.documents import SourceText
+from claimflow.state.masking import mask_pages
 from tests.runtime._drawn_pdf import drawn_page
 
 CONTRACT = DocumentType(
@@ -108,3 +109,33 @@ def test_a_justified_paragraph_keeps_one_space_between_its_words() -> None:
 
     assert re.sub(r"\s+", " ", page) == words
     assert "  " not in page
+
+
+def _spread(pdf: Canvas) -> None:
+    """Numbers whose groups a form prints in boxes of their own, each group well apart from the next."""
+    pdf.setFont("Courier", 10)
+    numbers = [
+        ("Card", ["****", "****", "****", "1234"]),
+        ("SSN", ["123", "45", "6789"]),
+        ("Phone", ["+44", "20", "7946", "0958"]),
+    ]
+    for line, (label, groups) in enumerate(numbers):
+        pdf.drawString(LABELS_AT, TOP - LEADING * line, label)
+        for place, group in enumerate(groups):
+            pdf.drawString(VALUES_AT + 45 * place, TOP - LEADING * line, group)
+
+
+def test_numbers_printed_in_groups_far_apart_are_masked_as_with_one_space_between_them() -> None:
+    # The groups' gaps read as column gaps; masking reads a number's groups across them, as it did across the one
+    # space PDFium gives for any gap.
+    [page] = parse_document(drawn_page(_spread), "form.pdf").pages
+    assert page.splitlines() == ["Card  ****  ****  ****  1234", "SSN  123  45  6789", "Phone  +44  20  7946  0958"]
+
+    masked = mask_pages((page,))
+
+    assert masked.pages[0].splitlines() == ["Card  [CARD_1]", "SSN  [NATIONAL_ID_1]", "Phone  [PHONE_1]"]
+    assert [item.original for item in masked.replacements] == [
+        "****  ****  ****  1234",
+        "123  45  6789",
+        "+44  20  7946  0958",
+    ]
