@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
@@ -17,8 +17,10 @@ __all__ = [
     "cell_input",
     "drop_input",
     "errors_by_field",
+    "input_label",
     "posted_fields",
     "read_decision",
+    "rows_in_place",
 ]
 
 MAX_FIELDS = 10_000
@@ -56,6 +58,46 @@ def drop_input(key: str) -> tuple[str, str] | None:
         return None
     table, _, number = key.removeprefix(DROP_PREFIX).rpartition(".")
     return (table, number) if table and _row_number(number) else None
+
+
+def input_label(key: str, value: str) -> tuple[str, str]:
+    """A typed input as the page labels it: a cell by its table, row and column, a ticked remove box as removed."""
+    if (cell := cell_input(key)) is not None:
+        return "{} row {} {}".format(*cell), value
+    if (dropped := drop_input(key)) is not None:
+        return "{} row {}".format(*dropped), "removed"
+    return key, value
+
+
+def rows_in_place(
+    form: Mapping[str, str], edited: Mapping[str, str], tables: Mapping[str, Sequence[Mapping[str, str]]]
+) -> tuple[dict[str, str], list[str]]:
+    """`edited` without the cells and remove boxes whose row no longer shows what the form showed, and those, said.
+
+    Rows are numbered as the page showed them; a decision since (a row removed) numbers them anew. A row is still
+    the one the reviewer saw where every cell the form showed of it (its `was.` inputs) is the row's now: what was
+    typed for it goes back into it; anything else would go into another row, to be saved there unread.
+    `tables`: each table's rows now, each row its cells as the page shows them (column to text).
+    """
+
+    def same(table: str, number: str) -> bool:
+        lead = f"{ORIGINAL_PREFIX}{CELL_PREFIX}{table}.{number}."
+        was = {key.removeprefix(lead): value.strip() for key, value in form.items() if key.startswith(lead)}
+        rows, index = tables.get(table, ()), int(number) - 1
+        if not was or not 0 <= index < len(rows):
+            return False
+        return all(rows[index].get(column, "").strip() == value for column, value in was.items())
+
+    kept: dict[str, str] = {}
+    moved: list[str] = []
+    for key, value in edited.items():
+        place = cell_input(key) or drop_input(key)
+        if place is None or same(place[0], place[1]):
+            kept[key] = value
+        else:
+            label, said = input_label(key, value)
+            moved.append(f"{label} = {said!r}" if cell_input(key) else f"{label} {said}")
+    return kept, moved
 
 
 def posted_fields(body: bytes, content_type: str | None) -> dict[str, str] | None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from claimflow.runtime.engine import Engine
 from claimflow.runtime.engine.decided import deciding_decision
-from claimflow.runtime.web.forms import cell_input, drop_input
+from claimflow.runtime.web.forms import input_label
 from claimflow.state.lengths import STORED
 from claimflow.state.review import ReviewDecision
 
@@ -81,18 +81,9 @@ async def moved_on(engine: Engine, run_id: str, seen: str | None) -> str:
     )
 
 
-def _labelled(name: str, value: str) -> tuple[str, str]:
-    """A typed input as the page labels it: a cell by its table, row and column, a ticked remove box as removed."""
-    if (cell := cell_input(name)) is not None:
-        return "{} row {} {}".format(*cell), value
-    if (dropped := drop_input(name)) is not None:
-        return "{} row {}".format(*dropped), "removed"
-    return name, value
-
-
 def typed_values(form: Mapping[str, Any]) -> list[tuple[str, str]]:
     """What the reviewer typed into the refused form, by what it was for, in the order the page shows it."""
-    found = [_labelled(name, value) for name, value in dict(form.get("edited") or {}).items()]
+    found = [input_label(name, value) for name, value in dict(form.get("edited") or {}).items()]
     for label, key in (("Document type", "doc_type"), ("Reason", "reason"), ("Comment", "comment")):
         value = str(form.get(key) or "").strip()
         if value:

@@ -15,7 +15,7 @@ from claimflow.runtime.service.deps import EngineDep, Principal
 from claimflow.runtime.unreadable import readable, unreadable_note
 from claimflow.runtime.web.advice import for_the_browser
 from claimflow.runtime.web.carried import carried, carry
-from claimflow.runtime.web.forms import errors_by_field, posted_fields, read_decision
+from claimflow.runtime.web.forms import errors_by_field, posted_fields, read_decision, rows_in_place
 from claimflow.runtime.web.late_decision import decided_first, moved_on, not_saved, typed_values
 from claimflow.runtime.web.page_images import page_cache
 from claimflow.runtime.web.queue import deadline, queue_order
@@ -199,6 +199,38 @@ async def _in_the_browser(engine: EngineDep, run_id: str, error: RunBusyError, s
     return for_the_browser(str(error))
 
 
+async def _busy(
+    engine: EngineDep,
+    principal: Principal,
+    run_id: str,
+    error: RunBusyError,
+    seen: str | None,
+    form: dict[str, str],
+    edited: dict[str, str],
+) -> tuple[dict[str, str], list[str]]:
+    """A decision the run could not take now: what was typed to put back on the review, and why it was refused.
+
+    After another decision answered the review, rows may be numbered anew (one removed): a cell typed for a row
+    goes back only where that row still is the one the page showed (`rows_in_place`); the others are said.
+    """
+    said = [await _in_the_browser(engine, run_id, error, seen)]
+    if not isinstance(error, StaleReviewError):
+        return edited, said
+    try:
+        _, pending = await visible_review(engine, principal, run_id)
+    except RunNotFoundError:
+        pending = None
+    tables = {} if pending is None else pending.state.tables
+    shown = {
+        name: [{column: value or "" for column, value in row.cells.items()} for row in rows]
+        for name, rows in tables.items()
+    }
+    kept, moved = rows_in_place(form, edited, shown)
+    if moved:
+        said.append(f"not put back, the row is no longer the one you saw: {'; '.join(moved)}")
+    return kept, said
+
+
 @router.get("/runs/{run_id}")
 async def review_page(
     request: Request,
@@ -269,8 +301,8 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
         refusals = [for_the_browser(problem) for problem in error.problems]  # they name `review decide`'s options
         return await answered(request, engine, principal, run_id, 422, {**keep, "errors": refusals})
     except RunBusyError as error:
-        refused = await _in_the_browser(engine, row.run_id, error, seen)
-        return await answered(request, engine, principal, run_id, 409, {**keep, "errors": [refused]})
+        keep["edited"], said = await _busy(engine, principal, row.run_id, error, seen, form, keep["edited"])
+        return await answered(request, engine, principal, run_id, 409, {**keep, "errors": said})
     except UnknownDictionaryError as error:  # a newer claimflow wrote its state since the page was loaded
         text = f"{not_saved(posted.decision.action)}: run {run_id}: {unreadable_note(error)}."
         context = page_context(request, principal, heading="Not saved", text=text)

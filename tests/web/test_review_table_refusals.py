@@ -69,3 +69,39 @@ def test_a_remove_box_naming_its_row_in_other_digits_is_refused_as_the_form_is_r
         )
 
     assert odd.status_code == 422, odd.text
+
+
+def test_cells_typed_on_rows_another_decision_renumbered_do_not_go_back_into_other_rows(tmp_path: Path) -> None:
+    # kim's page shows both rows; ana removes row 1 and the run comes back for review (its sums still break), its
+    # table now one row, the gel pens. kim's form, typed for the copier paper, comes back refused: the cell kim
+    # typed for row 1 must not fill the gel pens' row 1, where one more click would save it there unread.
+    folder, data = tmp_path / "inbox", tmp_path / "data"
+    write(folder, "stationery.txt", INVOICE)
+    [view] = processed(folder, data)
+    run_id = str(view["run_id"])
+    kim, ana = token(data, "kim", "reviewer"), token(data, "ana", "reviewer")
+
+    with served(data) as base, httpx.Client(base_url=base) as page, httpx.Client(base_url=base) as api:
+        assert page.post("/review/sign-in", data={"token": kim}).status_code == 303
+        form = form_of(page.get(f"/review/runs/{run_id}").text)
+        review = api.get(f"/v1/reviews/{run_id}", headers={"Authorization": f"Bearer {ana}"}).json()
+        dropped = api.post(
+            f"/v1/reviews/{run_id}/decision",
+            json={"interrupt_id": review["interrupt_id"], "action": "edit", "rows": {"line_items": {"drop": [1]}}},
+            headers={"Authorization": f"Bearer {ana}"},
+        )
+        assert dropped.status_code == 200 and dropped.json()["status"] == "needs_review", dropped.text
+        late = page.post(
+            f"/review/runs/{run_id}",
+            data={**form, "action": "edit", "cell.line_items.1.description": "Copier paper, 80 g"},
+            follow_redirects=True,
+        )
+
+    assert late.status_code == 409, late.text
+    inputs = dict(re.findall(r'<input name="(cell\.[^"]+)" value="([^"]*)"', late.text))
+    assert html.unescape(inputs["cell.line_items.1.description"]) == "Gel pens, blue"
+    said = html.unescape(re.sub(r"\s+", " ", late.text))
+    assert (
+        "not put back, the row is no longer the one you saw: line_items row 1 description = 'Copier paper, 80 g'"
+        in (said)
+    )
