@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests._table_invoice import INVOICE
 from tests.integration._docs import json_lines, mismatch_invoice_text, run_cli, write
 from tests.integration._serving import serving
 
@@ -34,6 +35,15 @@ def paused_invoice(tmp_path: Path) -> tuple[Path, str]:
     write(folder, "invoice.txt", mismatch_invoice_text())
     [view] = processed(folder, data)
     assert view["status"] == "needs_review"
+    return data, str(view["run_id"])
+
+
+def paused_lines(tmp_path: Path) -> tuple[Path, str]:
+    """The two-line invoice (`tests._table_invoice`) run into `tmp_path/data`: the data directory, the run waiting."""
+    folder, data = tmp_path / "inbox", tmp_path / "data"
+    write(folder, "stationery.txt", INVOICE)
+    [view] = processed(folder, data)
+    assert view["status"] == "needs_review", view
     return data, str(view["run_id"])
 
 

@@ -17,10 +17,10 @@ import pytest
 from claimflow.runtime.engine import open_engine
 from claimflow.runtime.settings import Settings
 from claimflow.state.review import ReviewDecision
-from tests._table_invoice import INVOICE
-from tests.integration._docs import run_cli, write
-from tests.web._browser import paused_invoice, processed, served, token
+from tests.integration._docs import run_cli
+from tests.web._browser import paused_invoice, paused_lines, served, token
 from tests.web.test_review_pages import form_of
+from tests.web.test_review_table_refusals import opened_then_decided
 
 pytestmark = pytest.mark.slow
 
@@ -102,27 +102,16 @@ def test_a_late_form_names_no_one_as_first_when_the_only_decision_was_left_unfin
 def test_a_late_table_correction_shows_back_its_cells_and_removed_rows_as_the_page_labels_them(tmp_path: Path) -> None:
     # Typed cells and ticked remove boxes are said as the table's row and column, not as the inputs' names; the
     # decision that came first names the rows it corrected too.
-    folder, data = tmp_path / "inbox", tmp_path / "data"
-    write(folder, "stationery.txt", INVOICE)
-    [view] = processed(folder, data)
-    assert view["status"] == "needs_review", view
-    run_id = str(view["run_id"])
+    data, run_id = paused_lines(tmp_path)
     kim, ana = token(data, "kim", "reviewer"), token(data, "ana", "reviewer")
 
     with served(data) as base, httpx.Client(base_url=base) as page, httpx.Client(base_url=base) as api:
-        assert page.post("/review/sign-in", data={"token": kim}).status_code == 303
-        form = form_of(page.get(f"/review/runs/{run_id}").text)
-        review = api.get(f"/v1/reviews/{run_id}", headers={"Authorization": f"Bearer {ana}"}).json()
-        edited = api.post(
-            f"/v1/reviews/{run_id}/decision",
-            json={
-                "interrupt_id": review["interrupt_id"],
-                "action": "edit",
-                "rows": {"line_items": {"drop": [2]}},
-                "edits": {"total_amount": ["24.00"], "net_amount": ["20.00"], "tax_amount": ["4.00"]},
-            },
-            headers={"Authorization": f"Bearer {ana}"},
-        )
+        decision = {
+            "action": "edit",
+            "rows": {"line_items": {"drop": [2]}},
+            "edits": {"total_amount": ["24.00"], "net_amount": ["20.00"], "tax_amount": ["4.00"]},
+        }
+        form, edited = opened_then_decided(page, api, run_id, (kim, ana), decision)
         assert edited.status_code == 200, edited.text
         late = page.post(
             f"/review/runs/{run_id}",

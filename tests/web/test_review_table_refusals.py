@@ -9,13 +9,12 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from tests._table_invoice import INVOICE
-from tests.integration._docs import write
-from tests.web._browser import processed, served, token
+from tests.web._browser import paused_lines, served, token
 from tests.web.test_review_pages import form_of
 
 pytestmark = pytest.mark.slow
@@ -25,12 +24,27 @@ def _errors(page: str) -> list[str]:
     return [html.unescape(re.sub(r"\s+", " ", found)) for found in re.findall(r'class="error"[^>]*>([^<]*)<', page)]
 
 
+def opened_then_decided(
+    page: httpx.Client, api: httpx.Client, run_id: str, tokens: tuple[str, str], decision: dict[str, Any]
+) -> tuple[dict[str, str], httpx.Response]:
+    """The page's form of `run_id` as the first token opened it, and the answer to the second's later `decision`.
+
+    The decision (without its interrupt id) is sent over the API for the review the page showed.
+    """
+    kim, ana = tokens
+    assert page.post("/review/sign-in", data={"token": kim}).status_code == 303
+    form = form_of(page.get(f"/review/runs/{run_id}").text)
+    review = api.get(f"/v1/reviews/{run_id}", headers={"Authorization": f"Bearer {ana}"}).json()
+    answer = api.post(
+        f"/v1/reviews/{run_id}/decision",
+        json={"interrupt_id": review["interrupt_id"], **decision},
+        headers={"Authorization": f"Bearer {ana}"},
+    )
+    return form, answer
+
+
 def test_a_refused_table_correction_names_no_command_line_options_on_the_page(tmp_path: Path) -> None:
-    folder, data = tmp_path / "inbox", tmp_path / "data"
-    write(folder, "stationery.txt", INVOICE)
-    [view] = processed(folder, data)
-    assert view["status"] == "needs_review", view
-    run_id = str(view["run_id"])
+    data, run_id = paused_lines(tmp_path)
     kim = token(data, "kim", "reviewer")
 
     with served(data) as base, httpx.Client(base_url=base) as page:
@@ -55,10 +69,7 @@ def test_a_refused_table_correction_names_no_command_line_options_on_the_page(tm
 def test_a_remove_box_naming_its_row_in_other_digits_is_refused_as_the_form_is_read(tmp_path: Path) -> None:
     # `²` is a digit to Python's str.isdigit but no number to int(): such a box names no row and is left out,
     # as a key naming no row is, rather than failing the request.
-    folder, data = tmp_path / "inbox", tmp_path / "data"
-    write(folder, "stationery.txt", INVOICE)
-    [view] = processed(folder, data)
-    run_id = str(view["run_id"])
+    data, run_id = paused_lines(tmp_path)
     kim = token(data, "kim", "reviewer")
 
     with served(data) as base, httpx.Client(base_url=base) as page:
@@ -75,21 +86,12 @@ def test_cells_typed_on_rows_another_decision_renumbered_do_not_go_back_into_oth
     # kim's page shows both rows; ana removes row 1 and the run comes back for review (its sums still break), its
     # table now one row, the gel pens. kim's form, typed for the copier paper, comes back refused: the cell kim
     # typed for row 1 must not fill the gel pens' row 1, where one more click would save it there unread.
-    folder, data = tmp_path / "inbox", tmp_path / "data"
-    write(folder, "stationery.txt", INVOICE)
-    [view] = processed(folder, data)
-    run_id = str(view["run_id"])
+    data, run_id = paused_lines(tmp_path)
     kim, ana = token(data, "kim", "reviewer"), token(data, "ana", "reviewer")
 
     with served(data) as base, httpx.Client(base_url=base) as page, httpx.Client(base_url=base) as api:
-        assert page.post("/review/sign-in", data={"token": kim}).status_code == 303
-        form = form_of(page.get(f"/review/runs/{run_id}").text)
-        review = api.get(f"/v1/reviews/{run_id}", headers={"Authorization": f"Bearer {ana}"}).json()
-        dropped = api.post(
-            f"/v1/reviews/{run_id}/decision",
-            json={"interrupt_id": review["interrupt_id"], "action": "edit", "rows": {"line_items": {"drop": [1]}}},
-            headers={"Authorization": f"Bearer {ana}"},
-        )
+        decision = {"action": "edit", "rows": {"line_items": {"drop": [1]}}}
+        form, dropped = opened_then_decided(page, api, run_id, (kim, ana), decision)
         assert dropped.status_code == 200 and dropped.json()["status"] == "needs_review", dropped.text
         late = page.post(
             f"/review/runs/{run_id}",
