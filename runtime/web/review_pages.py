@@ -216,6 +216,14 @@ async def _busy(
     said = [await _in_the_browser(engine, run_id, error, seen)]
     if not isinstance(error, StaleReviewError):
         return edited, said
+    kept, moved = await _in_place(engine, principal, run_id, form, edited)
+    return kept, said + moved
+
+
+async def _in_place(
+    engine: EngineDep, principal: Principal, run_id: str, form: dict[str, str], edited: dict[str, str]
+) -> tuple[dict[str, str], list[str]]:
+    """What was typed that goes back where the review shows it now (`rows_in_place`), and what does not, said."""
     try:
         _, pending = await visible_review(engine, principal, run_id)
     except RunNotFoundError:
@@ -226,9 +234,7 @@ async def _busy(
         for name, rows in tables.items()
     }
     kept, moved = rows_in_place(form, edited, shown)
-    if moved:
-        said.append(f"not put back, the row is no longer the one you saw: {'; '.join(moved)}")
-    return kept, said
+    return kept, [f"not put back, the row is no longer the one you saw: {'; '.join(moved)}"] if moved else []
 
 
 @router.get("/runs/{run_id}")
@@ -278,8 +284,12 @@ async def decide(request: Request, engine: EngineDep, run_id: str) -> Response:
     if not csrf_valid(request, form.get("csrf")):
         # The reviewer's own form from before they signed in again: what they typed comes back, decided on nothing.
         kept = own_stale_form(request, form.get("reviewer"), principal.name)
-        refusal = {"errors": [not_this_sessions("decide", kept=kept)], **(typed if kept else {})}
-        return await answered(request, engine, principal, run_id, 403, refusal)
+        said, moved = [not_this_sessions("decide", kept=kept)], list[str]()
+        if kept:  # the review may have changed since, its rows numbered anew
+            typed["edited"], moved = await _in_place(engine, principal, run_id, form, typed["edited"])
+        return await answered(
+            request, engine, principal, run_id, 403, {"errors": said + moved, **(typed if kept else {})}
+        )
     keep = {**typed, "reason_errors": posted.reason_errors, "type_errors": posted.type_errors}
     if posted.decision is None:
         return await answered(request, engine, principal, run_id, 422, {**keep, "errors": posted.errors})

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.integration._docs import run_cli
 from tests.web._browser import paused_lines, served, token
 from tests.web.test_review_pages import form_of
 
@@ -107,3 +108,30 @@ def test_cells_typed_on_rows_another_decision_renumbered_do_not_go_back_into_oth
         "not put back, the row is no longer the one you saw: line_items row 1 description = 'Copier paper, 80 g'"
         in (said)
     )
+
+
+def test_a_stale_sessions_form_puts_no_cell_back_into_a_row_renumbered_since(tmp_path: Path) -> None:
+    # kim's own form from before signing in again comes back with what was typed (`own_stale_form`); ana removed
+    # row 1 meanwhile, so the cell typed for the copier paper must not fill the gel pens' row.
+    data, run_id = paused_lines(tmp_path)
+    kim, ana = token(data, "kim", "reviewer"), token(data, "ana", "reviewer")
+
+    with served(data) as base, httpx.Client(base_url=base) as page, httpx.Client(base_url=base) as api:
+        decision = {"action": "edit", "rows": {"line_items": {"drop": [1]}}}
+        form, dropped = opened_then_decided(page, api, run_id, (kim, ana), decision)
+        assert dropped.status_code == 200 and dropped.json()["status"] == "needs_review", dropped.text
+        # kim's token is revoked and a new one made, which kim signs in with: the open form's session has ended.
+        assert run_cli("token", "revoke", "kim", "--data-dir", data).returncode == 0
+        assert page.post("/review/sign-in", data={"token": token(data, "kim", "reviewer")}).status_code == 303
+        stale = page.post(
+            f"/review/runs/{run_id}",
+            data={**form, "action": "edit", "cell.line_items.1.description": "Copier paper, 80 g"},
+            headers={"Sec-Fetch-Site": "same-origin"},
+            follow_redirects=True,
+        )
+
+    assert stale.status_code == 403, stale.text
+    inputs = dict(re.findall(r'<input name="(cell\.[^"]+)" value="([^"]*)"', stale.text))
+    assert html.unescape(inputs["cell.line_items.1.description"]) == "Gel pens, blue"
+    said = html.unescape(re.sub(r"\s+", " ", stale.text))
+    assert "line_items row 1 description = 'Copier paper, 80 g'" in said
