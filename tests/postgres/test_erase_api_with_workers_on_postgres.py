@@ -14,7 +14,7 @@ import pytest
 from claimflow.runtime.queue.lock import run_lock
 from claimflow.runtime.settings import Settings
 from tests.integration._docs import invoice_text
-from tests.integration._erasing import NAME, Cli
+from tests.integration._erasing import NAME, PERSONAL, Cli
 from tests.postgres._workers import migrate, rows, spawn_worker, stop, worker_env
 from tests.service._erasing_http import erase, erased_over_http, served_with_a_monitor
 
@@ -51,5 +51,7 @@ def test_the_server_erases_a_run_a_worker_advanced_and_the_queue_keeps_no_value(
     assert resumed["run_id"] == run_id and resumed["interrupt_id"], "which run and review the job was stays"
     assert resumed["decision"]["comment"] == "[erased]" and NAME not in str(resumed)
     assert resumed["decision"]["edits"] == {"total_amount": ["[erased]"], "amount_due": ["[erased]"]}
+    logged = (tmp_path / "worker.log").read_text(encoding="utf-8")
+    assert run_id in logged and not [word for word in PERSONAL if word in logged], "a worker logs no value"
     assert locked == 409, "a run a worker holds is not erased under it"
     assert after_lock.status_code == 200 and not after_lock.json()["already"]
