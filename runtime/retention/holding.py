@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import AsyncIterator
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from claimflow.runtime.registry import RunRow
@@ -35,14 +35,16 @@ async def holding(engine: Engine, rows: list[RunRow]) -> AsyncIterator[None]:
     owner = engine_owner()
     claimed: list[str] = []
     try:
-        async with AsyncExitStack() as locks:
-            for row in rows:
-                await engine.registry.claim(row.run_id, owner=owner, allowed=(row.status,), status=row.status)
-                claimed.append(row.run_id)
-                if engine.queued and engine.settings.database_url:
-                    from claimflow.runtime.queue.lock import run_lock  # noqa: PLC0415 - Postgres only
+        for row in rows:
+            await engine.registry.claim(row.run_id, owner=owner, allowed=(row.status,), status=row.status)
+            claimed.append(row.run_id)
+        url = engine.settings.database_url
+        if engine.queued and url and claimed:
+            from claimflow.runtime.queue.lock import runs_locks  # noqa: PLC0415 - Postgres only
 
-                    await locks.enter_async_context(run_lock(engine.settings.database_url, row.run_id, owner=owner))
+            async with runs_locks(url, claimed, owner=owner):  # one session for them all, however many
+                yield
+        else:
             yield
     finally:
         for run_id in claimed:
