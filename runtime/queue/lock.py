@@ -12,7 +12,7 @@ is the only one advancing it, so a lease held by anyone else belongs to a proces
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 import psycopg
 from psycopg.rows import dict_row
@@ -66,6 +66,17 @@ async def run_lock(url: str, run_id: str, *, owner: str) -> AsyncIterator[None]:
         await _keepalives(conn)
         async with _held(conn, run_id, owner):
             yield
+
+
+@asynccontextmanager
+async def runs_locks(url: str, run_ids: list[str], *, owner: str) -> AsyncIterator[None]:
+    """Hold the advisory locks of several runs on one new session (an erase's), or raise RunLockedError at once."""
+    conn = await psycopg.AsyncConnection.connect(conninfo(url), autocommit=True, row_factory=dict_row)
+    async with conn, AsyncExitStack() as held:
+        await _keepalives(conn)
+        for run_id in run_ids:
+            await held.enter_async_context(_held(conn, run_id, owner))
+        yield
 
 
 class RunLocks:

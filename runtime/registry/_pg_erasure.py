@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+import psycopg
+from psycopg.types.json import Jsonb
+
 from claimflow.runtime.registry._pg_reviews import insert_events
-from claimflow.runtime.registry._pg_schema import PgDatabase
+from claimflow.runtime.registry._pg_schema import PgDatabase, Row
 from claimflow.runtime.registry.erasure import (
     ERASED_EVENT,
     Erased,
@@ -18,11 +21,27 @@ from claimflow.runtime.registry.erasure import (
     check_erasable,
     erased_error,
     erased_event,
+    scrubbed_data,
     scrubbed_decision,
     scrubbed_state,
 )
 from claimflow.runtime.registry.runs import RunNotFoundError
 from claimflow.runtime.retention.scrub import ERASED
+
+
+def _erase_job_args(conn: psycopg.Connection[Row], run_id: str) -> None:
+    """Erase the values in the run's queue jobs' arguments (a resume job carries the reviewer's decision).
+
+    The jobs stay (the queue's history, `claimflow queue status`), with the run and review ids; a database whose
+    queue was never set up has no jobs table.
+    """
+    queue = conn.execute("SELECT to_regclass('procrastinate_jobs') IS NOT NULL AS present").fetchone()
+    if queue is None or not queue["present"]:
+        return
+    jobs = conn.execute("SELECT id, args FROM procrastinate_jobs WHERE args ->> 'run_id' = %s", (run_id,)).fetchall()
+    changed = [(Jsonb(kept), job["id"]) for job in jobs if (kept := scrubbed_data(job["args"])) != job["args"]]
+    with conn.cursor() as cursor:
+        cursor.executemany("UPDATE procrastinate_jobs SET args = %s WHERE id = %s", changed)
 
 
 class PgRunErasure(PgDatabase):
@@ -65,6 +84,7 @@ class PgRunErasure(PgDatabase):
             )
             keys = conn.execute("DELETE FROM claimflow_record_keys WHERE run_id = %s", (run_id,)).rowcount
             keys += conn.execute("DELETE FROM claimflow_key_claims WHERE run_id = %s", (run_id,)).rowcount
+            _erase_job_args(conn, run_id)
             erased = Erased(len(events), len(decisions), final is not None, keys)
             insert_events(conn, [(run_id, [erased_event(reason, erased, removed)])])
         return erased

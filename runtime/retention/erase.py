@@ -7,6 +7,8 @@ error and duplicate key (`registry.erasure`, by the rule of `retention.scrub`), 
 Refused before anything changes: an unknown run, an unfinished one, and a run whose blobs another run that is not
 being erased refers to too (the same document sent twice): erasing one copy would take the other's document from
 under it, or leave its bytes behind unannounced, so the refusal names the other runs, to be erased together.
+And a run someone else holds (a `rerun` of it under way, a worker's job): the runs are held from the check to the
+end (`retention.holding`), so a `rerun` started meanwhile is refused rather than losing its document.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from claimflow.runtime.registry import RegistryError, RunRow
 from claimflow.runtime.registry.erasure import check_erasable
+from claimflow.runtime.retention.holding import holding
 from claimflow.runtime.retention.prune import blobs_of, erase_deleted, saver_of
 from claimflow.runtime.retention.sizes import checkpoint_bytes
 from claimflow.runtime.store import blob_id_of
@@ -120,13 +123,20 @@ async def _remove_stored(engine: Engine, rows: list[RunRow], blobs: dict[str, se
 async def erase_runs(engine: Engine, run_ids: list[str], *, reason: str) -> EraseReport:
     """Erase the content of finished runs, keeping their audit shape; idempotent (see the module).
 
-    Raises RunNotFoundError (no such run), RunBusyError (a run not finished) or SharedDocumentError, before
-    anything is changed; ValueError for an empty reason.
+    Raises RunNotFoundError (no such run), RunBusyError (a run not finished, or held by another process or
+    operation) or SharedDocumentError, before anything is changed; ValueError for an empty reason.
     """
     if not reason.strip():
         raise ValueError("an erasure needs a reason (--reason), kept in its run.erased event")
     rows = await _asked(engine, run_ids)
     erased = await engine.registry.erased_runs(row.run_id for row in rows)
+    await _check(engine, rows, erased)  # before the runs are held: a refusal leaves them as they were
+    async with holding(engine, [row for row in rows if row.run_id not in erased]):
+        return await _erase_held(engine, rows, erased, reason)
+
+
+async def _erase_held(engine: Engine, rows: list[RunRow], erased: set[str], reason: str) -> EraseReport:
+    """`erase_runs` once the runs are held: checked again (a rerun made meanwhile shares a document), erased."""
     blobs = await _check(engine, rows, erased)
     removed = await _remove_stored(engine, [row for row in rows if row.run_id not in erased], blobs)
     done: list[ErasedRun] = []

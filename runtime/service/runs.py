@@ -1,17 +1,18 @@
-"""`/v1/runs`: list runs a page at a time; read one, its events (also live), explanation and record; run one again."""
+"""`/v1/runs`: list runs a page at a time; read one, its events (also live), explanation and record; rerun, erase."""
 
 from __future__ import annotations
 
 import asyncio
 import base64
 import binascii
+import dataclasses
 import json
 import math
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 
@@ -36,6 +37,8 @@ from claimflow.runtime.service.pool import RunPool
 from claimflow.runtime.service.query_time import Since
 from claimflow.runtime.service.said import said_as
 from claimflow.runtime.service.schemas import (
+    ErasedPublic,
+    EraseIn,
     EventPublic,
     ExplainPublic,
     Message,
@@ -47,6 +50,7 @@ from claimflow.runtime.service.schemas import (
     RunPublic,
     RunRefused,
 )
+from claimflow.runtime.web.page_images import page_cache
 from claimflow.state.plain_text import control_problem
 from claimflow.state.redaction import redact
 
@@ -266,6 +270,32 @@ async def _run_again(engine: Engine, pool: RunPool, run_id: str) -> RunPublic:
     if not engine.queued:
         pool.start(new.run_id)
     return public
+
+
+@router.post(
+    "/{run_id}/erase",
+    dependencies=[Depends(require("admin"))],
+    responses={
+        409: {
+            "model": Message,
+            "description": "A run not finished, one being changed by another operation or process, or one whose"
+            " document other runs share (the message names them: erase them together); nothing was erased.",
+        },
+    },
+)
+async def erase_run(principal: Reader, engine: EngineDep, request: Request, run_id: str, body: EraseIn) -> ErasedPublic:
+    """Erase a finished run's personal data, keeping the shape of its audit trail, as `claimflow erase RUN` does.
+
+    The server does it itself, in production mode too (it is no step of the run). Its document, values, quotes,
+    comments and file name go; `GET /v1/runs/{id}`, its events and explain show `[erased]` where they were. Erasing
+    a run erased before changes nothing (`already`). Refused (409) with nothing changed: a run not finished (a
+    review waiting is to be rejected first), one another operation holds (a rerun), one whose document another run
+    shares (the message names it; `claimflow erase` takes several runs at once).
+    """
+    row = await visible_run(engine, principal, run_id)
+    [erased] = (await engine.erase([row.run_id], reason=body.reason)).runs
+    await page_cache(request).forget(row.document_id)  # the page images this server rendered of it
+    return ErasedPublic.model_validate(dataclasses.asdict(erased))
 
 
 @router.post("/rerun-failed", dependencies=[Depends(require("admin"))])

@@ -82,6 +82,28 @@ class RerunsPublic(BaseModel):
     left: list[NotRerunPublic]
 
 
+class EraseIn(BaseModel):
+    """Why a run is erased (the request's reference, say): kept in its `run.erased` event."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: PlainText = Field(min_length=1, max_length=5000, pattern=r"\S")
+
+
+class ErasedPublic(BaseModel):
+    """What erasing a run removed (`claimflow erase --json`'s line); `already`: erased before, nothing changed."""
+
+    run_id: str
+    already: bool
+    events: int = Field(description="Audit events whose data lost texts.")
+    decisions: int = Field(description="Review decisions whose values, comments and messages were erased.")
+    final_state: bool = Field(description="Whether the run's kept final state was erased.")
+    record_keys: int = Field(description="Duplicate-key rows removed.")
+    checkpoint_bytes: int
+    blobs: int = Field(description="Stored blobs removed: the original, the parsed and masked texts, the masking map.")
+    blob_bytes: int
+
+
 class Page(BaseModel, Generic[T]):
     """One page of a list; pass `next_cursor` as `cursor` for the next, until it is null.
 

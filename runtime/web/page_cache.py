@@ -39,6 +39,12 @@ class PageCache:
                 self._pages.popitem(last=False)
         return layout
 
+    async def forget(self, document_id: str) -> None:
+        """Drop every page of a document kept here (its run was erased: its pages are shown no more)."""
+        async with self._lock:
+            for key in [key for key in self._pages if key[0] == document_id]:
+                del self._pages[key]
+
     async def boxes(
         self, document: DocumentRef, number: int, page_text: str, start: int, end: int
     ) -> list[dict[str, float]]:

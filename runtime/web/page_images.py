@@ -91,6 +91,10 @@ async def page_image(
         row = await visible_run(engine, principal, run_id)
     except RunNotFoundError:
         raise HTTPException(404, f"no run {run_id!r}") from None
+    if await engine.registry.erased_runs([row.run_id]):
+        # Erased by this server or by another process (`claimflow erase`): what this server kept of its pages goes.
+        await page_cache(request).forget(row.document_id)
+        raise HTTPException(404, f"run {row.run_id} was erased: its document is no longer stored")
     state = await engine.state(row.run_id)
     if state is None or state.text is None:
         # A failed run never gets pages: "yet" would have a client wait for pages that never come.

@@ -110,6 +110,11 @@ _WIDEST_TAIL = 4
 # documents print far more often than a two-digit area code whose subscriber number opens with 19 or 20.
 _MONTH_YEAR = re.compile(rf"(?<!\d)(?:0[1-9]|1[0-2]){SPACE}(?:19|20)\d\d(?!\d)")
 _DATE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
+# An extension after the number ("+44 20 7946 0958 ext. 12", "555-123-4567 x123", "poste 12", "(Durchwahl 12)")
+# dials one person: it is masked with the number. One to six digits, not the start of a longer figure; an "x"
+# only right before its digits ("x 2" may be a quantity).
+_EXTENSION_ITSELF = rf"(?:(?i:ext|extn|extension|poste|durchwahl)\.?{SPACE}{{0,2}}|[xX])\d{{1,6}}{NUMBER_ENDS}"
+_EXTENSION = re.compile(rf",?{SPACE}{{1,2}}{_EXTENSION_ITSELF}|{SPACE}?\({_EXTENSION_ITSELF}\)")
 _DIGIT = re.compile(r"\d")
 _GROUP = re.compile(r"\d+")
 
@@ -205,8 +210,7 @@ def _below_label(text: str) -> Iterator[tuple[int, int]]:
             yield start, end
 
 
-def find(text: str) -> Iterator[tuple[int, int]]:
-    """Where phone numbers are in `text`."""
+def _numbers(text: str) -> Iterator[tuple[int, int]]:
     yield from (span for span in _unlabelled(text) if not _look_alike(text, *span))
     # A label outweighs every look-alike shape: "Tel. 0010 0020 0030" is masked as the document calls it.
     for match in _LABELLED.finditer(text):
@@ -214,3 +218,10 @@ def find(text: str) -> Iterator[tuple[int, int]]:
             yield match.span("number")
     yield from _wrapped(text)
     yield from _below_label(text)
+
+
+def find(text: str) -> Iterator[tuple[int, int]]:
+    """Where phone numbers are in `text`, each with the extension printed after it."""
+    for start, end in _numbers(text):
+        extension = _EXTENSION.match(text, end)
+        yield start, end if extension is None else extension.end()

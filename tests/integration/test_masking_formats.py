@@ -155,10 +155,8 @@ async def test_a_pattern_past_its_time_budget_fails_the_run_before_any_model_cal
     assert model.calls == []
 
 
-async def test_national_ids_and_a_partly_hidden_card_are_counted_by_kind_and_never_reach_the_model(
-    data_dir: Path, docs_dir: Path
-) -> None:
-    personal = "Employee SSN: 123-45-6789, NI number AB 12 34 56 C\nPaid with VISA 4111 11** **** 1111\n"
+async def _masked_lines(data_dir: Path, docs_dir: Path, personal: str) -> tuple[str, dict[str, int]]:
+    """What the model saw of an invoice with `personal` lines before its number, and pii.masked's kinds."""
     path = write(docs_dir, "invoice.txt", invoice_text().replace("Invoice No.", personal + "Invoice No."))
     model = SeeingModel()
     async with open_engine(Settings(data_dir=data_dir), gateway=model) as engine:
@@ -166,8 +164,30 @@ async def test_national_ids_and_a_partly_hidden_card_are_counted_by_kind_and_nev
         events = await engine.registry.events(row.run_id)
 
     assert row.status == "completed", row.error
-    seen = "\n".join(model.seen)
+    [masked] = [e["data"] for e in events if e["type"] == "pii.masked"]
+    return "\n".join(model.seen), masked["kinds"]
+
+
+async def test_national_ids_and_a_partly_hidden_card_are_counted_by_kind_and_never_reach_the_model(
+    data_dir: Path, docs_dir: Path
+) -> None:
+    personal = "Employee SSN: 123-45-6789, NI number AB 12 34 56 C\nPaid with VISA 4111 11** **** 1111\n"
+    seen, kinds = await _masked_lines(data_dir, docs_dir, personal)
+
     assert [value for value in ("6789", "AB 12 34 56 C", "4111 11", "** 1111") if value in seen] == []
     assert "Employee SSN: [NATIONAL_ID_1], NI number [NATIONAL_ID_2]\nPaid with VISA [CARD_1]" in seen
-    [masked] = [e["data"] for e in events if e["type"] == "pii.masked"]
-    assert masked["kinds"] == {"NATIONAL_ID": 2, "CARD": 1}
+    assert kinds == {"NATIONAL_ID": 2, "CARD": 1}
+
+
+async def test_spaced_addresses_short_card_forms_and_extensions_are_counted_by_kind_and_never_reach_the_model(
+    data_dir: Path, docs_dir: Path
+) -> None:
+    personal = (
+        "Contact jane . doe @ example . com, Tel +44 20 7946 0958 ext. 12\n"
+        "Paid with VISA **** 4242 12/2025, refund to card ending 1234\n"
+    )
+    seen, kinds = await _masked_lines(data_dir, docs_dir, personal)
+
+    assert [value for value in ("jane", "doe", "0958", "ext", "4242", "1234\n") if value in seen] == []
+    assert "Contact [EMAIL_1], Tel [PHONE_1]\nPaid with VISA [CARD_1] 12/2025, refund to card ending [CARD_2]" in seen
+    assert kinds == {"EMAIL": 1, "PHONE": 1, "CARD": 2}

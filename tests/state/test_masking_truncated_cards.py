@@ -22,13 +22,14 @@ MASKED = [
     ("\u2022\u2022\u2022\u2022 \u2022\u2022\u2022\u2022 \u2022\u2022\u2022\u2022 4242", "[CARD_1]"),
     ("Debit XXXXXXXXXXXX1234\nAUTH CODE 012345", "Debit [CARD_1]\nAUTH CODE 012345"),
     ("**** **** **** 1234 12/25", "[CARD_1] 12/25"),
+    ("**** **** **** 1234 12/2025", "[CARD_1] 12/2025"),
 ]
 # Nothing left of the number, too short for a card, digits a card does not start with or has too many of at its
 # end, an IBAN or an order number printed partly hidden, a row of stars, an amount after stars.
 VISIBLE = [
     "**** **** **** ****",
     "XXXX XXXX",
-    "**** 1234",
+    "*** 1234",
     "1234 **** 5678",
     "9111 11** **** 1111",
     "**** **** **** 12345",
@@ -36,7 +37,6 @@ VISIBLE = [
     "AB-XXXX XXXX XXXX 1234",
     "12 XXXX XXXX XXXX 1234",
     "**** **** **** 1234 5678",
-    "**** **** **** 1234 12/2025",
     "**** **** **** 1234 13/25",
     "Total ******** 12.50",
     "*** Thank you ***",

@@ -46,7 +46,7 @@
       element.classList.add("pulse");
     });
     if (marks.length) { reveal(marks[0]); }
-    return marks.length;
+    return marks;
   }
 
   var scrolls = 0;  // the latest scroll asked for: one that waited on pages gives way to a later one
@@ -128,7 +128,12 @@
       var quote = target.closest(".quote, .candidate");
       if (quote) {
         select(holder, false);
-        show(quote.dataset.mark || "");
+        var shown = show(quote.dataset.mark || "");
+        // From the keyboard (a click with no pointer behind it), the focus follows to the box scrolled to: left on
+        // the quote, it would stay on what the scroll took out of view (at 200% the document stands above the fields).
+        if (event.detail === 0 && quote.classList.contains("quote") && shown.length) {
+          shown[0].focus({ preventScroll: true });
+        }
         if (quote.classList.contains("candidate")) {
           var input = holder.querySelector(".edit input, .edit textarea");
           if (input) { input.value = quote.dataset.value; openEdit(holder); }
@@ -143,14 +148,28 @@
     });
   });
 
-  // A mark on the page selects the field it is evidence for.
-  document.querySelectorAll(".hl, .hl-text").forEach(function (mark) {
-    mark.addEventListener("click", function () {
-      var ids = mark.dataset.mark.split(/\s+/);
+  // A mark on the page selects the field it is evidence for; from the keyboard (Enter or Space, as on a button) the
+  // focus goes to that field too, whose box the reviewer then edits or leaves.
+  // Of a text's quote marked for more than one field, the field its title and name give (its last mark's).
+  function ownerOf(mark) {
+    var ids = mark.dataset.mark.split(/\s+/).reverse();
+    for (var i = 0; i < ids.length; i++) {
       var owner = holders.filter(function (holder) {
-        return (holder.dataset.marks || "").split(/\s+/).some(function (id) { return ids.indexOf(id) >= 0; });
+        return (holder.dataset.marks || "").split(/\s+/).indexOf(ids[i]) >= 0;
       })[0];
-      select(owner, true);
+      if (owner) { return owner; }
+    }
+    return undefined;
+  }
+
+  document.querySelectorAll(".hl, .hl-text").forEach(function (mark) {
+    mark.addEventListener("click", function () { select(ownerOf(mark), true); });
+    mark.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter" && event.key !== " ") { return; }
+      event.preventDefault();  // Space would scroll the window
+      var owner = ownerOf(mark);
+      select(owner, false);
+      if (owner) { owner.focus(); }  // scrolled into view as it takes the focus
     });
   });
 
