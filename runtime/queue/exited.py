@@ -72,7 +72,25 @@ def has_exited(recorded: ProcessMark, here: ProcessMark) -> bool:
     """Whether the recorded process is known, from `here`, to run no more: same host and pid space, and gone."""
     if recorded.start is None or here.space is None or (recorded.host, recorded.space) != (here.host, here.space):
         return False  # judged by its silence
-    return process_start(recorded.pid) != recorded.start
+    if process_start(recorded.pid) == recorded.start:
+        return False
+    return (PROC / str(recorded.pid)).exists() or not _hidden_but_running(recorded.pid)
+
+
+def _hidden_but_running(pid: int) -> bool:
+    """Whether a process `pid` runs that `/proc` does not show this one: another user's, under `hidepid`.
+
+    `/proc` mounted with `hidepid=2` lists only the judge's own processes, so a live worker of another Unix user
+    reads as gone; the kernel still says it exists (a signal 0 is refused for want of permission, not sent for
+    want of a process). Its start time cannot be read: it is judged by its silence.
+    """
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def gone_said(pid: int) -> str:

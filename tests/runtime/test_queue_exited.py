@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from claimflow.runtime.queue import exited
 from claimflow.runtime.queue.exited import ProcessMark, has_exited, process_start, this_process
 
 
@@ -57,3 +61,22 @@ def test_a_process_in_its_own_pid_namespace_under_the_hosts_proc_records_no_pid_
     )  # fmt: skip
     assert "pid=1," in shown.stdout, shown.stdout  # in a pid namespace of its own
     assert "start=None, space=None" in shown.stdout, shown.stdout
+
+
+def test_a_live_process_proc_does_not_show_is_not_judged_gone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under `hidepid=2` another user's worker has no `/proc/PID` for the judge: it lives, judged by its silence."""
+    here = this_process()
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        recorded = _mark(child, here)
+        hidden = tmp_path / "proc"  # what such a /proc shows: the judge's own processes only, not the child
+        hidden.mkdir()
+        (hidden / str(os.getpid())).symlink_to(Path("/proc") / str(os.getpid()))
+        monkeypatch.setattr(exited, "PROC", hidden)
+        assert not has_exited(recorded, here)
+        child.kill()
+        child.wait()
+        assert has_exited(recorded, here)  # gone for the kernel too
+    finally:
+        child.kill()
+        child.wait()
