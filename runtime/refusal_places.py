@@ -16,7 +16,7 @@ from claimflow.state.errors import DecisionProblem
 
 __all__ = ["DECISION_KEYS", "at_body_in", "placed", "placed_message"]
 
-DECISION_KEYS = ("action", "doc_type", "edits", "evidence", "reason", "comment")
+DECISION_KEYS = ("action", "doc_type", "edits", "rows", "evidence", "reason", "comment")
 """The keys of a decision a problem may concern (`DecisionProblem.field` starts with one)."""
 
 _PLACED = re.compile(rf"(?:^|(?<=: )|(?<=; ))(?=(?:{'|'.join(DECISION_KEYS)})(?:\.[^\s:;]+)*: )")
