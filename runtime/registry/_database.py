@@ -140,6 +140,10 @@ _FILLED_WHEN_ADDED = {
 """What fills a column added to an existing table, in the transaction that adds it."""
 
 
+_ADDED_INDEXES = (("runs_document", "document_id, source"), ("runs_source", "source, created_at, run_id"))
+"""Indexes of `runs` made once its added columns are there: name and columns."""
+
+
 class Database:
     """One SQLite connection in WAL mode, with the schema applied."""
 
@@ -182,9 +186,12 @@ class Database:
                         db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
                         if (table, column) in _FILLED_WHEN_ADDED:
                             db.execute(_FILLED_WHEN_ADDED[table, column])
-        if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = 'runs_document'").fetchone():
-            with self._write() as db:
-                db.execute("CREATE INDEX IF NOT EXISTS runs_document ON runs(document_id, source)")
+        # On columns a data directory may have only since the loop above. A file's latest run is looked up by its
+        # source alone, twice a new file: without `runs_source` each look reads every run.
+        for index, columns in _ADDED_INDEXES:
+            if not self._db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (index,)).fetchone():
+                with self._write() as db:
+                    db.execute(f"CREATE INDEX IF NOT EXISTS {index} ON runs({columns})")
 
     def _check_upgraded(self, path: Path) -> None:
         # A registry no command of this version wrote may lack tables or columns this version reads: opened read

@@ -82,6 +82,9 @@ ALTER TABLE claimflow_runs ADD COLUMN IF NOT EXISTS priority text;
 ALTER TABLE claimflow_runs ADD COLUMN IF NOT EXISTS escalated_at double precision;
 ALTER TABLE claimflow_runs ADD COLUMN IF NOT EXISTS overdue_at double precision;
 CREATE INDEX IF NOT EXISTS claimflow_runs_document ON claimflow_runs (document_id, source);
+-- A file's latest run is looked up by its source alone, twice a new file (before its bytes are stored, then as it
+-- registers): without this index each look is a scan of every run.
+CREATE INDEX IF NOT EXISTS claimflow_runs_source ON claimflow_runs (source, created_at, run_id);
 CREATE TABLE IF NOT EXISTS claimflow_events (
     seq bigserial PRIMARY KEY,
     event_id text NOT NULL UNIQUE,
@@ -245,6 +248,7 @@ _RELATIONS = (
     "claimflow_runs_status",
     "claimflow_runs_created",
     "claimflow_runs_document",
+    "claimflow_runs_source",
     "claimflow_events",
     "claimflow_events_run",
     "claimflow_review_decisions",

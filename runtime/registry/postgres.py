@@ -48,6 +48,11 @@ USAGE_TOTALS: LiteralString = (
 )
 """Model calls and their cost, from the rows a trigger keeps as events are stored (not from the events)."""
 
+LATEST_FROM_SOURCE: LiteralString = (
+    "SELECT * FROM claimflow_runs WHERE source = %s ORDER BY created_at DESC, run_id DESC LIMIT 1"
+)
+"""The latest run registered from a source (read off the index `claimflow_runs_source`, not a scan of every run)."""
+
 
 def insert_run(conn: psycopg.Connection[Row], run: NewRun) -> RunRow:
     """Insert a new run (queued, or running) with its model's endpoint; with an owner, leased to it."""
@@ -139,9 +144,7 @@ class PostgresRegistry(PgReviewTable, PgTokenTable, PgFinalStates, PgSettlement,
 
     def run_from_source(self, source: str) -> RunRow | None:
         """The latest run registered from this source, if any."""
-        rows = self._all(
-            "SELECT * FROM claimflow_runs WHERE source = %s ORDER BY created_at DESC, run_id DESC LIMIT 1", (source,)
-        )
+        rows = self._all(LATEST_FROM_SOURCE, (source,))
         return RunRow(**rows[0]) if rows else None
 
     def page_runs(self, page: RunPage) -> list[RunRow]:

@@ -101,6 +101,9 @@ SUPERSEDED = "superseded: run again as "
 For people to read: whether a run was superseded is its `superseded_by` column, never its error's text, which may
 begin with a file's name (a file named `superseded: run again as ...` that fails at intake is not superseded)."""
 
+LATEST_FROM_SOURCE = "SELECT * FROM runs WHERE source = ? ORDER BY created_at DESC, run_id DESC LIMIT 1"
+"""The latest run registered from a source (read off the index `runs_source`, not a scan of every run)."""
+
 
 @dataclass(frozen=True)
 class RunRow:
@@ -425,9 +428,7 @@ class RunTable(Database):
 
     def run_from_source(self, source: str) -> RunRow | None:
         """The latest run registered from this source, if any."""
-        row = self._db.execute(
-            "SELECT * FROM runs WHERE source = ? ORDER BY created_at DESC, run_id DESC LIMIT 1", (source,)
-        ).fetchone()
+        row = self._db.execute(LATEST_FROM_SOURCE, (source,)).fetchone()
         return RunRow(**dict(row)) if row is not None else None
 
     def page_runs(self, page: RunPage) -> list[RunRow]:
