@@ -37,8 +37,10 @@ from claimflow.runtime.service.pool import RunPool
 from claimflow.runtime.service.query_time import Since
 from claimflow.runtime.service.said import said_as
 from claimflow.runtime.service.schemas import (
+    ErasedManyPublic,
     ErasedPublic,
     EraseIn,
+    EraseManyIn,
     EventPublic,
     ExplainPublic,
     Message,
@@ -296,6 +298,33 @@ async def erase_run(principal: Reader, engine: EngineDep, request: Request, run_
     [erased] = (await engine.erase([row.run_id], reason=body.reason)).runs
     await page_cache(request).forget(row.document_id)  # the page images this server rendered of it
     return ErasedPublic.model_validate(dataclasses.asdict(erased))
+
+
+@router.post(
+    "/erase",
+    dependencies=[Depends(require("admin"))],
+    responses={
+        404: {"model": Message, "description": "A run named is unknown (the message names it); nothing was erased."},
+        409: {
+            "model": Message,
+            "description": "A run not finished, one being changed by another operation or process, or one whose"
+            " document a run not named shares (the message names it); nothing was erased.",
+        },
+    },
+)
+async def erase_runs(principal: Reader, engine: EngineDep, request: Request, body: EraseManyIn) -> ErasedManyPublic:
+    """Erase several finished runs together, as `claimflow erase RUN OTHER ...` does: the same sent twice.
+
+    A document two runs share is erased only with both (`POST /v1/runs/{id}/erase` on one of them is refused,
+    naming the other). Every run is checked before any is erased: one unknown (404), unfinished or held (409)
+    refuses them all, nothing changed. A run named twice is erased once.
+    """
+    rows = [await visible_run(engine, principal, run_id) for run_id in body.runs]
+    run_ids = list(dict.fromkeys(row.run_id for row in rows))
+    report = await engine.erase(run_ids, reason=body.reason)
+    for document_id in {row.document_id for row in rows}:
+        await page_cache(request).forget(document_id)  # the page images this server rendered of them
+    return ErasedManyPublic(runs=[ErasedPublic.model_validate(dataclasses.asdict(run)) for run in report.runs])
 
 
 @router.post("/rerun-failed", dependencies=[Depends(require("admin"))])

@@ -90,6 +90,14 @@ class EraseIn(BaseModel):
     reason: PlainText = Field(min_length=1, max_length=5000, pattern=r"\S")
 
 
+class EraseManyIn(EraseIn):
+    """Runs erased together, and why: a document several runs share goes only when all of them are erased."""
+
+    runs: list[PlainName] = Field(
+        min_length=1, max_length=100, description="Run ids (or prefixes of 6 characters or more), erased as one."
+    )
+
+
 class ErasedPublic(BaseModel):
     """What erasing a run removed (`claimflow erase --json`'s line); `already`: erased before, nothing changed."""
 
@@ -403,3 +411,9 @@ class Readiness(BaseModel):
     status: Literal["ready", "unavailable"]
     message: str | None = None
     """Why not, in words that name no host, path or database (the route needs no token); the log has the error."""
+
+
+class ErasedManyPublic(BaseModel):
+    """What erasing several runs together removed: a report per run, in the order they were given."""
+
+    runs: list[ErasedPublic]

@@ -126,8 +126,10 @@ async def test_answers_beyond_a_routes_own_checks_are_documented_and_none_it_nev
 
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            # A 404 only where a path names a run (or a page); every route may be refused as a whole.
-            assert ("404" in operation["responses"]) == ("{" in path), f"{method.upper()} {path}"
+            # A 404 only where a path names a run (or a page), or the body does (runs erased together); every route
+            # may be refused as a whole.
+            names_a_run = "{" in path or path == "/v1/runs/erase"
+            assert ("404" in operation["responses"]) == names_a_run, f"{method.upper()} {path}"
             assert "422" in operation["responses"], f"{method.upper()} {path}"
             if path.startswith("/v1/"):
                 assert {"401", "503"} <= set(operation["responses"]), f"{method.upper()} {path}"

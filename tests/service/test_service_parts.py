@@ -137,6 +137,7 @@ async def test_the_openapi_schema_describes_every_route_and_the_bearer_scheme(ap
         "/v1/runs/{run_id}/record",
         "/v1/runs/{run_id}/rerun",
         "/v1/runs/{run_id}/erase",
+        "/v1/runs/erase",
         "/v1/runs/rerun-failed",
         "/v1/reviews",
         "/v1/reviews/{run_id}",
