@@ -35,10 +35,19 @@ def _gaps_narrowed(text: str) -> tuple[str, list[int]] | None:
 
     None when `text` has no column gap.
     """
-    if _COLUMN_GAP.search(text) is None:
+    # One pass over the gaps, each losing its first space: no look at every character (a 110 KB page took 35 ms so).
+    pieces: list[str] = []
+    origin: list[int] = []
+    kept_from = 0
+    for gap in _COLUMN_GAP.finditer(text):
+        pieces.append(text[kept_from : gap.start()])
+        origin.extend(range(kept_from, gap.start()))
+        kept_from = gap.start() + 1
+    if not pieces:
         return None
-    origin = [index for index in range(len(text)) if _COLUMN_GAP.match(text, index) is None]
-    return "".join(text[index] for index in origin), origin
+    pieces.append(text[kept_from:])
+    origin.extend(range(kept_from, len(text)))
+    return "".join(pieces), origin
 
 
 def built_in_finds(text: str) -> Iterator[Span]:
